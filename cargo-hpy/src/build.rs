@@ -1,0 +1,530 @@
+//! `cargo hpy build`: compile the extension crate(s) and lay the results out
+//! under the names Python imports.
+//!
+//! The steps are separate functions so that later commands (`develop`,
+//! `wheel`) can reuse them: [`build`] runs everything and returns what it
+//! wrote; [`compile`] stops after cargo and returns the raw libraries.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::args::BuildArgs;
+use crate::cargo::{self, BuildInvocation, Metadata};
+use crate::error::Error;
+use crate::python::{self, PythonInfo};
+use crate::stub::{self, UNIVERSAL_SUFFIX};
+
+/// Which binary interface an extension is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abi {
+    /// The CPython ABI: the module links against one CPython version and is
+    /// named with that interpreter's `EXT_SUFFIX`.
+    CPython,
+    /// The HPy universal ABI: one `.hpy0.so` for every HPy-capable Python,
+    /// loaded through a stub and `hpy.universal`.
+    Universal,
+}
+
+impl Abi {
+    /// Lower-case name, used as the last component of the default output dir.
+    pub fn name(self) -> &'static str {
+        match self {
+            Abi::CPython => "cpython",
+            Abi::Universal => "universal",
+        }
+    }
+}
+
+/// The operating systems cargo-hpy knows how to name artifacts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// Tested.
+    Linux,
+    /// Implemented from documentation only; never run.
+    MacOs,
+}
+
+impl Platform {
+    /// The platform cargo-hpy runs on (cross-compiling is not supported), or
+    /// an error for platforms where building would need steps cargo-hpy does
+    /// not implement.
+    pub fn host() -> Result<Platform, Error> {
+        match std::env::consts::OS {
+            "linux" => Ok(Platform::Linux),
+            "macos" => Ok(Platform::MacOs),
+            "windows" => Err(Error::failed(
+                "untested platform: windows. cargo-hpy does not build extensions on \
+                 Windows yet (the CPython ABI needs linking against pythonXY.lib and the \
+                 artifact must be renamed from .dll to .pyd); build on Linux instead",
+            )),
+            other => Err(Error::failed(format!(
+                "untested platform: {other}. cargo-hpy only knows how to build \
+                 extensions on Linux (and, untested, macOS)"
+            ))),
+        }
+    }
+
+    /// File extension cargo gives a `cdylib` here.
+    pub fn cdylib_extension(self) -> &'static str {
+        match self {
+            Platform::Linux => "so",
+            Platform::MacOs => "dylib",
+        }
+    }
+}
+
+/// One extension library as cargo produced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompiledLibrary {
+    /// The Python module name (the lib target name, `-` mapped to `_`).
+    pub module_name: String,
+    /// Cargo's output file, e.g. `target/debug/libpof.so`.
+    pub library: PathBuf,
+}
+
+/// One module laid out for import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltModule {
+    /// The Python module name.
+    pub module_name: String,
+    /// The ABI it was built for.
+    pub abi: Abi,
+    /// The files written, binary first (the universal stub follows it).
+    pub files: Vec<PathBuf>,
+}
+
+/// Everything [`build`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildOutput {
+    /// The directory the modules were written to.
+    pub out_dir: PathBuf,
+    /// The modules, sorted by name.
+    pub modules: Vec<BuiltModule>,
+}
+
+/// Runs `cargo hpy build`: compiles, then writes each module into the output
+/// directory under its importable name. Progress goes to stderr.
+pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
+    let platform = Platform::host()?;
+    if platform == Platform::MacOs {
+        eprintln!("cargo-hpy: warning: untested platform macos");
+    }
+    let abi = if args.universal {
+        Abi::Universal
+    } else {
+        Abi::CPython
+    };
+    let interpreter =
+        python::choose_interpreter(args.python.as_deref(), std::env::var_os(python::PYTHON_ENV));
+    let python = python::query(&interpreter)?;
+    let ext_suffix = match abi {
+        Abi::CPython => Some(python.ext_suffix.clone().ok_or_else(|| {
+            Error::failed(format!(
+                "`{}` reports no EXT_SUFFIX, so cargo-hpy cannot name a CPython-ABI \
+                 module for it",
+                python.executable.display()
+            ))
+        })?),
+        Abi::Universal => None,
+    };
+    let metadata = cargo::metadata(args.manifest_path.as_deref())?;
+    let libraries = compile(args, abi, platform, &python, &metadata)?;
+
+    let out_dir = match &args.out {
+        Some(dir) => dir.clone(),
+        None => default_out_dir(
+            args.target_dir
+                .as_deref()
+                .unwrap_or(&metadata.target_directory),
+            args.release,
+            abi,
+        ),
+    };
+    fs::create_dir_all(&out_dir).map_err(|e| io_error("create", &out_dir, e))?;
+    eprintln!("cargo-hpy: output directory {}", out_dir.display());
+    let mut modules = Vec::new();
+    for library in &libraries {
+        let module = install_module(library, abi, ext_suffix.as_deref(), &out_dir)?;
+        for file in &module.files {
+            eprintln!("cargo-hpy: wrote {}", file.display());
+        }
+        modules.push(module);
+    }
+    Ok(BuildOutput { out_dir, modules })
+}
+
+/// Checks the selection, runs `cargo build` for `abi` and returns the cdylib
+/// libraries of the workspace's crates that it built, sorted by module name.
+pub fn compile(
+    args: &BuildArgs,
+    abi: Abi,
+    platform: Platform,
+    python: &PythonInfo,
+    metadata: &Metadata,
+) -> Result<Vec<CompiledLibrary>, Error> {
+    check_selection_has_cdylib(args, metadata)?;
+    let invocation = BuildInvocation {
+        release: args.release,
+        packages: args.packages.clone(),
+        manifest_path: args.manifest_path.clone(),
+        target_dir: args.target_dir.clone(),
+        features: match abi {
+            Abi::Universal => vec!["hpy/universal".into()],
+            Abi::CPython => vec![],
+        },
+    };
+    let mut envs: Vec<(&str, OsString)> = vec![(
+        python::PYTHON_ENV,
+        python.executable.clone().into_os_string(),
+    )];
+    if platform == Platform::MacOs && abi == Abi::CPython {
+        eprintln!(
+            "cargo-hpy: warning: linking with `-undefined dynamic_lookup` through \
+             CARGO_ENCODED_RUSTFLAGS, which overrides rustflags from cargo config files"
+        );
+        envs.push(("CARGO_ENCODED_RUSTFLAGS", macos_rustflags()));
+    }
+    let artifacts = cargo::run_build(&invocation, &envs)?;
+
+    let mut by_module: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for artifact in artifacts
+        .iter()
+        .filter(|a| a.is_cdylib() && metadata.workspace_members.contains(&a.package_id))
+    {
+        let module_name = artifact.target_name.replace('-', "_");
+        if !stub::is_python_identifier(&module_name) {
+            return Err(Error::failed(format!(
+                "library `{}` cannot be a Python module: `{module_name}` is not an \
+                 ASCII Python identifier; set `[lib] name = \"...\"` in its Cargo.toml",
+                artifact.target_name
+            )));
+        }
+        let Some(library) = artifact.shared_library(platform.cdylib_extension()) else {
+            return Err(Error::failed(format!(
+                "cargo reported no .{} file for cdylib `{}` (files: {:?})",
+                platform.cdylib_extension(),
+                artifact.target_name,
+                artifact.filenames
+            )));
+        };
+        if let Some(previous) = by_module.insert(module_name.clone(), library.to_path_buf()) {
+            if previous != library {
+                return Err(Error::failed(format!(
+                    "two crates build a module named `{module_name}`; build them one at a \
+                     time with -p"
+                )));
+            }
+        }
+    }
+    if by_module.is_empty() {
+        return Err(Error::failed(
+            "no cdylib target was built; an extension crate needs \
+             `[lib] crate-type = [\"cdylib\"]` in its Cargo.toml (select it with -p or \
+             --manifest-path)",
+        ));
+    }
+    Ok(by_module
+        .into_iter()
+        .map(|(module_name, library)| CompiledLibrary {
+            module_name,
+            library,
+        })
+        .collect())
+}
+
+/// `<target-dir>/hpy/<debug|release>/<cpython|universal>`: one directory per
+/// ABI, because Python prefers `m.cpython-*.so` over a stub `m.py` in the
+/// same directory.
+pub fn default_out_dir(target_dir: &Path, release: bool, abi: Abi) -> PathBuf {
+    let profile = if release { "release" } else { "debug" };
+    target_dir.join("hpy").join(profile).join(abi.name())
+}
+
+/// The file names a module takes in the output directory for `abi`.
+pub fn module_file_names(module_name: &str, abi: Abi, ext_suffix: Option<&str>) -> Vec<String> {
+    match (abi, ext_suffix) {
+        (Abi::CPython, Some(suffix)) => vec![format!("{module_name}{suffix}")],
+        (Abi::CPython, None) => vec![],
+        (Abi::Universal, _) => vec![
+            format!("{module_name}{UNIVERSAL_SUFFIX}"),
+            format!("{module_name}.py"),
+        ],
+    }
+}
+
+/// Writes one module into `out_dir` and removes the other ABI's files for the
+/// same module there, which would otherwise shadow or confuse the new ones.
+pub fn install_module(
+    library: &CompiledLibrary,
+    abi: Abi,
+    ext_suffix: Option<&str>,
+    out_dir: &Path,
+) -> Result<BuiltModule, Error> {
+    let name = &library.module_name;
+    let mut files = Vec::new();
+    match abi {
+        Abi::CPython => {
+            let suffix = ext_suffix.expect("the CPython ABI always has an EXT_SUFFIX");
+            let target = out_dir.join(format!("{name}{suffix}"));
+            copy_atomically(&library.library, &target)?;
+            files.push(target);
+            remove_stale(out_dir, &module_file_names(name, Abi::Universal, None))?;
+        }
+        Abi::Universal => {
+            let binary = out_dir.join(format!("{name}{UNIVERSAL_SUFFIX}"));
+            let stub_path = out_dir.join(format!("{name}.py"));
+            if stub_path.exists() && !is_our_stub(&stub_path) {
+                return Err(Error::failed(format!(
+                    "{} exists and was not written by cargo-hpy; refusing to overwrite it \
+                     with the loader stub",
+                    stub_path.display()
+                )));
+            }
+            copy_atomically(&library.library, &binary)?;
+            files.push(binary);
+            write_atomically(&stub_path, stub::universal_stub(name).as_bytes())?;
+            files.push(stub_path);
+            // Any `name.*.so` CPython-ABI module would win over the stub.
+            remove_stale_cpython_modules(out_dir, name)?;
+        }
+    }
+    Ok(BuiltModule {
+        module_name: name.clone(),
+        abi,
+        files,
+    })
+}
+
+fn macos_rustflags() -> OsString {
+    // CARGO_ENCODED_RUSTFLAGS replaces RUSTFLAGS and config rustflags, so the
+    // user's own flags are carried over; they are separated by 0x1f.
+    let mut flags: Vec<String> = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        Ok(encoded) if !encoded.is_empty() => encoded.split('\x1f').map(str::to_owned).collect(),
+        _ => std::env::var("RUSTFLAGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    };
+    flags.extend(["-C", "link-arg=-undefined", "-C", "link-arg=dynamic_lookup"].map(str::to_owned));
+    flags.join("\x1f").into()
+}
+
+fn check_selection_has_cdylib(args: &BuildArgs, metadata: &Metadata) -> Result<(), Error> {
+    let no_cdylib = |name: &str| {
+        Error::failed(format!(
+            "crate {name} has no cdylib target: add `[lib] crate-type = [\"cdylib\"]` to \
+             its Cargo.toml"
+        ))
+    };
+    if !args.packages.is_empty() {
+        for spec in &args.packages {
+            // A spec may carry a version (`name@1.0`) or be a URL; only a plain
+            // workspace member name is checked here, cargo judges the rest.
+            if let Some(package) = metadata.packages.iter().find(|p| &p.name == spec) {
+                if !package.has_cdylib {
+                    return Err(no_cdylib(&package.name));
+                }
+            }
+        }
+        return Ok(());
+    }
+    let manifest = match &args.manifest_path {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| nearest_manifest(&d)),
+    };
+    let Some(manifest) = manifest.and_then(|m| fs::canonicalize(m).ok()) else {
+        return Ok(());
+    };
+    let selected = metadata
+        .packages
+        .iter()
+        .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest));
+    match selected {
+        Some(package) if !package.has_cdylib => Err(no_cdylib(&package.name)),
+        _ => Ok(()),
+    }
+}
+
+/// The `Cargo.toml` cargo would pick when run in `dir`.
+fn nearest_manifest(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|m| m.is_file())
+}
+
+fn is_our_stub(path: &Path) -> bool {
+    fs::read_to_string(path).is_ok_and(|text| text.starts_with(stub::STUB_MARKER))
+}
+
+fn remove_stale(out_dir: &Path, names: &[String]) -> Result<(), Error> {
+    for name in names {
+        let path = out_dir.join(name);
+        let ours = !name.ends_with(".py") || is_our_stub(&path);
+        if ours && path.is_file() {
+            fs::remove_file(&path).map_err(|e| io_error("remove", &path, e))?;
+            eprintln!("cargo-hpy: removed stale {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Removes `name.<tag>.so` files other than `name.hpy0.so`: CPython-ABI builds
+/// of the same module, possibly for another Python version.
+fn remove_stale_cpython_modules(out_dir: &Path, name: &str) -> Result<(), Error> {
+    let entries = fs::read_dir(out_dir).map_err(|e| io_error("read", out_dir, e))?;
+    let universal = format!("{name}{UNIVERSAL_SUFFIX}");
+    let prefix = format!("{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        if file_name.starts_with(&prefix) && file_name.ends_with(".so") && file_name != universal {
+            remove_stale(out_dir, &[file_name.to_owned()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies via a temporary file and a rename, so that a process which already
+/// has the old library mapped keeps a consistent file.
+fn copy_atomically(from: &Path, to: &Path) -> Result<(), Error> {
+    let temp = temp_path(to);
+    fs::copy(from, &temp).map_err(|e| io_error("copy", from, e))?;
+    fs::rename(&temp, to).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        io_error("write", to, e)
+    })
+}
+
+fn write_atomically(to: &Path, contents: &[u8]) -> Result<(), Error> {
+    let temp = temp_path(to);
+    fs::write(&temp, contents).map_err(|e| io_error("write", &temp, e))?;
+    fs::rename(&temp, to).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        io_error("write", to, e)
+    })
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let mut name = OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(".cargo-hpy-{}.tmp", std::process::id()));
+    path.with_file_name(name)
+}
+
+fn io_error(action: &str, path: &Path, e: io::Error) -> Error {
+    Error::failed(format!("could not {action} {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("cargo-hpy-test-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn default_out_dirs() {
+        let t = Path::new("/w/target");
+        assert_eq!(
+            default_out_dir(t, false, Abi::CPython),
+            Path::new("/w/target/hpy/debug/cpython")
+        );
+        assert_eq!(
+            default_out_dir(t, true, Abi::Universal),
+            Path::new("/w/target/hpy/release/universal")
+        );
+    }
+
+    #[test]
+    fn file_names_per_abi() {
+        assert_eq!(
+            module_file_names(
+                "pof",
+                Abi::CPython,
+                Some(".cpython-311-x86_64-linux-gnu.so")
+            ),
+            ["pof.cpython-311-x86_64-linux-gnu.so"]
+        );
+        assert_eq!(
+            module_file_names("pof", Abi::Universal, None),
+            ["pof.hpy0.so", "pof.py"]
+        );
+    }
+
+    #[test]
+    fn installs_both_abis_and_removes_the_other() {
+        let dir = scratch_dir("install");
+        let lib = dir.join("libpof.so");
+        fs::write(&lib, b"binary").unwrap();
+        let library = CompiledLibrary {
+            module_name: "pof".into(),
+            library: lib,
+        };
+        let out = dir.join("out");
+        fs::create_dir_all(&out).unwrap();
+        let suffix = ".cpython-311-x86_64-linux-gnu.so";
+
+        let cpython = install_module(&library, Abi::CPython, Some(suffix), &out).unwrap();
+        assert_eq!(
+            cpython.files,
+            [out.join("pof.cpython-311-x86_64-linux-gnu.so")]
+        );
+
+        let universal = install_module(&library, Abi::Universal, None, &out).unwrap();
+        assert_eq!(
+            universal.files,
+            [out.join("pof.hpy0.so"), out.join("pof.py")]
+        );
+        assert!(!out.join("pof.cpython-311-x86_64-linux-gnu.so").exists());
+        assert_eq!(fs::read(out.join("pof.hpy0.so")).unwrap(), b"binary");
+        assert!(is_our_stub(&out.join("pof.py")));
+
+        install_module(&library, Abi::CPython, Some(suffix), &out).unwrap();
+        assert!(!out.join("pof.hpy0.so").exists());
+        assert!(!out.join("pof.py").exists());
+        let mut left: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["pof.cpython-311-x86_64-linux-gnu.so"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn never_overwrites_a_users_module() {
+        let dir = scratch_dir("user-py");
+        let lib = dir.join("libpof.so");
+        fs::write(&lib, b"binary").unwrap();
+        fs::write(dir.join("pof.py"), "print('mine')\n").unwrap();
+        let library = CompiledLibrary {
+            module_name: "pof".into(),
+            library: lib,
+        };
+        let err = install_module(&library, Abi::Universal, None, &dir).unwrap_err();
+        assert!(
+            err.to_string().contains("not written by cargo-hpy"),
+            "{err}"
+        );
+        // Nor deletes it when switching ABI.
+        install_module(&library, Abi::CPython, Some(".cpython-311.so"), &dir).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join("pof.py")).unwrap(),
+            "print('mine')\n"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,138 @@
+//! Finding and querying the Python interpreter a build is for.
+
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::error::Error;
+
+/// Environment variable naming the interpreter when `--python` is not given.
+/// The same variable is passed on to the cargo build, where the hpy-sys build
+/// script reads it.
+pub const PYTHON_ENV: &str = "HPY_PYTHON";
+
+/// The interpreter used when neither `--python` nor `HPY_PYTHON` is set.
+pub const DEFAULT_PYTHON: &str = "python3";
+
+/// Picks the interpreter: the explicit option, else `$HPY_PYTHON`, else `python3`.
+pub fn choose_interpreter(explicit: Option<&OsStr>, env_value: Option<OsString>) -> OsString {
+    explicit
+        .map(OsStr::to_os_string)
+        .or(env_value.filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| DEFAULT_PYTHON.into())
+}
+
+/// What a build needs to know about an interpreter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonInfo {
+    /// `sys.executable`: an absolute path, so the build does not depend on `PATH`.
+    pub executable: PathBuf,
+    /// `sys.implementation.name`, e.g. `cpython` or `pypy`.
+    pub implementation: String,
+    /// `sysconfig.get_config_var('EXT_SUFFIX')`, e.g.
+    /// `.cpython-311-x86_64-linux-gnu.so`; `None` if the interpreter has none.
+    pub ext_suffix: Option<String>,
+}
+
+/// Printed line by line so that the answer needs no parsing beyond `lines()`.
+const QUERY: &str = "\
+import sys, sysconfig
+print(sys.executable)
+print(sys.implementation.name)
+print(sysconfig.get_config_var('EXT_SUFFIX') or '')
+";
+
+/// Runs `interpreter` once to learn its executable path and extension suffix.
+pub fn query(interpreter: &OsStr) -> Result<PythonInfo, Error> {
+    let shown = interpreter.to_string_lossy();
+    let output = Command::new(interpreter)
+        .args(["-c", QUERY])
+        .output()
+        .map_err(|e| {
+            Error::failed(format!(
+                "could not run the Python interpreter `{shown}`: {e}\n\
+                 (choose one with --python PATH or the {PYTHON_ENV} environment variable)"
+            ))
+        })?;
+    if !output.status.success() {
+        return Err(Error::failed(format!(
+            "the Python interpreter `{shown}` failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim_end()
+        )));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    parse_query_output(&stdout, interpreter).ok_or_else(|| {
+        Error::failed(format!(
+            "unexpected answer from the Python interpreter `{shown}`:\n{stdout}"
+        ))
+    })
+}
+
+fn parse_query_output(stdout: &str, interpreter: &OsStr) -> Option<PythonInfo> {
+    let mut lines = stdout.lines();
+    let executable = lines.next()?;
+    let implementation = lines.next()?;
+    let ext_suffix = lines.next()?;
+    if implementation.is_empty() {
+        return None;
+    }
+    Some(PythonInfo {
+        // `sys.executable` may be empty for embedded interpreters; the name we
+        // ran it by is the best fallback.
+        executable: if executable.is_empty() {
+            PathBuf::from(interpreter)
+        } else {
+            PathBuf::from(executable)
+        },
+        implementation: implementation.to_owned(),
+        ext_suffix: Some(ext_suffix.to_owned()).filter(|s| !s.is_empty()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpreter_precedence() {
+        let explicit = OsStr::new("/opt/py/bin/python");
+        assert_eq!(
+            choose_interpreter(Some(explicit), Some("envpy".into())),
+            OsString::from("/opt/py/bin/python")
+        );
+        assert_eq!(
+            choose_interpreter(None, Some("envpy".into())),
+            OsString::from("envpy")
+        );
+        assert_eq!(
+            choose_interpreter(None, Some("".into())),
+            OsString::from(DEFAULT_PYTHON)
+        );
+        assert_eq!(
+            choose_interpreter(None, None),
+            OsString::from(DEFAULT_PYTHON)
+        );
+    }
+
+    #[test]
+    fn parses_query_output() {
+        let info = parse_query_output(
+            "/venv/bin/python\ncpython\n.cpython-311-x86_64-linux-gnu.so\n",
+            OsStr::new("python3"),
+        )
+        .unwrap();
+        assert_eq!(
+            info,
+            PythonInfo {
+                executable: "/venv/bin/python".into(),
+                implementation: "cpython".into(),
+                ext_suffix: Some(".cpython-311-x86_64-linux-gnu.so".into()),
+            }
+        );
+        let bare = parse_query_output("\npypy\n\n", OsStr::new("pypy3")).unwrap();
+        assert_eq!(bare.executable, PathBuf::from("pypy3"));
+        assert_eq!(bare.ext_suffix, None);
+        assert_eq!(parse_query_output("only one line\n", OsStr::new("p")), None);
+    }
+}
