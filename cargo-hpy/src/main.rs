@@ -11,6 +11,18 @@
 //! where Python can import it: `<module><EXT_SUFFIX>` for the CPython ABI, or
 //! `<module>.hpy0.so` plus a loader stub `<module>.py` for the HPy universal
 //! ABI. See `cargo hpy build --help`.
+//!
+//! The output goes to `--out DIR`, by default
+//! `<target-dir>/hpy/<debug|release>/<cpython|universal>` (one directory per
+//! ABI, since Python would pick `m.cpython-*.so` over the stub `m.py`).
+//!
+//! Platforms: Linux is tested. macOS is implemented but has never run: cargo's
+//! `.dylib` is renamed like the `.so` on Linux, and a CPython-ABI build links
+//! with `-undefined dynamic_lookup` (libpython's symbols resolve at import
+//! time) by setting `CARGO_ENCODED_RUSTFLAGS`, which carries over
+//! `RUSTFLAGS` but replaces rustflags from cargo config files. Universal
+//! builds reference no Python symbols and need no extra flags. Windows and
+//! other systems are refused with an "untested platform" error.
 
 #![forbid(unsafe_code)]
 

@@ -17,11 +17,14 @@
 //! MODE := 'universal' | 'debug' | 'trace'
 //! ```
 //!
-//! Mode words are matched case-insensitively and must be whole words. A module
-//! not named in the per-module form loads in universal mode (hpy 0.9.0 raises
-//! instead, which breaks every other HPy module in the process). An unknown
-//! mode raises `ValueError`, as in hpy. `HPY_LOG` (any value) prints the mode
-//! each module is loaded in, in hpy's wording.
+//! Mode words are matched case-insensitively and must be whole words (hpy's
+//! C runtime also accepts prefixes such as `deb`; PyPy's accepts only exact
+//! lower-case words). A module is named by its own short name or its full
+//! dotted name. A module not named in the per-module form loads in universal
+//! mode; both runtimes' `_load_bootstrap` raise there instead, which would
+//! make `HPY=one:debug` break every other HPy module. An unknown mode raises
+//! `ValueError`, as in hpy; an empty `HPY` means universal. `HPY_LOG` (any
+//! value) prints the mode each module is loaded in, in hpy's wording.
 
 /// The suffix of a universal-ABI binary: HPy ABI major version 0. The HPy
 /// runtime refuses a binary whose file name does not carry this tag.
@@ -102,6 +105,8 @@ def _cargo_hpy_bootstrap():
     spec = ModuleSpec(full_name, loader, origin=path)
     spec.has_location = True
     module = universal.load(module_name, path, spec, mode=mode)
+    # PyPy names the module after its first argument rather than the spec.
+    module.__name__ = full_name
     module.__file__ = path
     module.__loader__ = loader
     module.__package__ = full_name.rpartition(".")[0]
@@ -161,6 +166,31 @@ mod tests {
         assert!(!stub.contains('@'), "placeholder left in:\n{stub}");
         assert!(!stub.contains("pkg_resources"));
         assert!(stub.contains("universal.load(module_name, path, spec, mode=mode)"));
+    }
+
+    /// Byte-compiles the stub with `python3` when one is on `PATH`, so a
+    /// template edit cannot ship invalid Python unnoticed.
+    #[test]
+    fn stub_is_valid_python() {
+        use std::process::Command;
+        let check = "import sys; compile(sys.stdin.read(), 'pof.py', 'exec')";
+        let child = Command::new("python3")
+            .args(["-c", check])
+            .stdin(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("python3 not found; stub syntax not checked");
+            return;
+        };
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(universal_stub("pof").as_bytes()).unwrap();
+        }
+        assert!(
+            child.wait().unwrap().success(),
+            "the stub is not valid Python"
+        );
     }
 
     #[test]
