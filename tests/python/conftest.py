@@ -1,0 +1,486 @@
+"""pytest plugin for hpy-rs's integration tests.
+
+Each run tests one *mode*, chosen with ``--hpy-mode``:
+
+* ``cpython``   - extensions built for the CPython ABI (``NAME.cpython-*.so``),
+                  imported directly; CPython only.
+* ``universal`` - extensions built for the universal ABI (``NAME.hpy0.so`` plus
+                  the ``NAME.py`` loader stub), loaded through ``hpy.universal``.
+* ``debug``     - the universal build again, loaded with ``HPY=debug``: every test
+                  runs inside ``hpy.debug.LeakDetector`` and a handle left open
+                  fails it; the run also checks that the debug context really was
+                  in use.
+
+The extension crates are built with cargo-hpy into ``target/hpy-tests/<abi>/``
+the first time a test asks for them; tests get the imported module through a
+session fixture named after it (``def test_x(pof): ...``) or through
+``hpy_ext("name")``. See README.md next to this file.
+"""
+
+import dataclasses
+import importlib
+import os
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+IS_PYPY = sys.implementation.name == "pypy"
+MODES = ("cpython", "universal", "debug")
+
+
+@dataclasses.dataclass(frozen=True)
+class Extension:
+    """An extension crate under test; the module name is its lib name."""
+
+    manifest: str  # relative to the repository root
+    # Called once, right after the import in debug mode, to prove that calls go
+    # through the debug context. Returns True if it saw that, False if it saw
+    # they do not; None if it could not tell. Without a probe (or when it cannot
+    # tell) the proof must come from the module's tests: see DebugEvidence.
+    debug_probe: object = None
+
+
+class _OpenHandleProbe:
+    """``x + x`` on this object records whether the handle that an HPy function
+    received for ``x`` is an open debug handle (only the debug context has them)."""
+
+    def __init__(self, generation):
+        self.generation = generation
+        self.seen_own_debug_handle = None
+
+    def __add__(self, other):
+        from hpy.universal import _debug
+
+        # DebugHandle.obj may only be read while the handle is open.
+        self.seen_own_debug_handle = any(
+            h.obj is self for h in _debug.get_open_handles(self.generation)
+        )
+        return 0
+
+
+def _probe_pof(module):
+    from hpy.universal import _debug
+
+    probe = _OpenHandleProbe(_debug.new_generation())
+    try:
+        module.double(probe)
+    except Exception:
+        return None  # double() itself is broken; its tests will say how
+    return probe.seen_own_debug_handle
+
+
+_probe_pof.description = "pof.double() received its argument as an open debug handle"
+
+
+def _closed_handles_probe(call):
+    """A probe for functions that call no Python code: any call through the
+    debug context closes at least its argument handles, which changes the
+    debug context's queue of closed handles."""
+
+    def probe(module):
+        before = DebugEvidence.closed_queue_state()
+        try:
+            call(module)
+        except Exception:
+            return None
+        # Unchanged means: not debug, or (unlikely) a full queue that evicted
+        # and reused exactly the entries it had; so only "changed" is proof.
+        return True if DebugEvidence.closed_queue_state() != before else None
+
+    probe.description = "a probe call made the debug context close handles"
+    return probe
+
+
+EXTENSIONS = {
+    "pof": Extension("examples/pof/Cargo.toml", debug_probe=_probe_pof),
+    "hello": Extension("examples/hello/Cargo.toml",
+                       debug_probe=_closed_handles_probe(lambda m: m.greet("probe"))),
+    "hpyrs_test": Extension("tests/ext/hpyrs_test/Cargo.toml"),
+}
+
+
+# ---------------------------------------------------------------- options
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("hpy-rs")
+    group.addoption(
+        "--hpy-mode",
+        choices=MODES,
+        default=None,
+        help="ABI/mode to test: cpython (CPython-ABI build; CPython only), "
+        "universal (universal build via hpy.universal), debug (universal build "
+        "with HPY=debug and leak checks). Default: cpython on CPython, "
+        "universal on PyPy.",
+    )
+
+
+class State:
+    """Everything the plugin knows about this session."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.abi = "cpython" if mode == "cpython" else "universal"
+        target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+        if not target.is_absolute():
+            target = ROOT / target
+        self.target_dir = target
+        self.out_dir = target / "hpy-tests" / self.abi
+        self.hpy_python = _pick_hpy_python()
+        self.cargo_hpy = os.environ.get("CARGO_HPY") or None
+        self.builds = {}  # name -> BuildResult
+        self.modules = {}  # name -> imported module
+        self.debug_evidence = DebugEvidence() if mode == "debug" else None
+        self.passed = 0  # tests whose call phase passed
+        self.problems = []  # session-level failures, shown in the summary
+
+
+def _pick_hpy_python():
+    if os.environ.get("HPY_PYTHON"):
+        return os.environ["HPY_PYTHON"]
+    if not IS_PYPY:
+        return sys.executable
+    venv_python = ROOT / ".venv" / "bin" / "python"
+    return str(venv_python) if venv_python.exists() else None
+
+
+def pytest_configure(config):
+    mode = config.getoption("--hpy-mode") or ("universal" if IS_PYPY else "cpython")
+    if IS_PYPY and mode == "cpython":
+        raise pytest.UsageError(
+            "--hpy-mode=cpython cannot run on PyPy: a CPython-ABI extension only "
+            "loads into the CPython it was built for. Use --hpy-mode=universal "
+            "or --hpy-mode=debug."
+        )
+    # hpy.universal reads HPY when it loads a module, so this must happen
+    # before any extension is imported. PyPy rejects HPY="" ("MODE -1 not
+    # valid"), so outside debug mode the variable is removed, not emptied.
+    if mode == "debug":
+        os.environ["HPY"] = "debug"
+    else:
+        os.environ.pop("HPY", None)
+    if mode != "cpython":
+        try:
+            import hpy.universal  # noqa: F401
+            if mode == "debug":
+                import hpy.debug  # noqa: F401
+        except ImportError as e:
+            raise pytest.UsageError(
+                f"--hpy-mode={mode} needs hpy.universal, which {sys.executable} "
+                f"cannot import ({e}); on CPython: pip install hpy==0.9.0"
+            )
+    config._hpyrs = State(mode)
+    _STATE[:] = [config._hpyrs]
+
+
+def _state(config) -> State:
+    return config._hpyrs
+
+
+def pytest_report_header(config):
+    st = _state(config)
+    impl = sys.implementation.name
+    if IS_PYPY:
+        impl += " %d.%d.%d" % sys.pypy_version_info[:3]
+    return [
+        f"hpy-rs: interpreter {sys.executable} ({impl}, Python {sys.version.split()[0]})",
+        f"hpy-rs: mode {st.mode} (ABI {st.abi}"
+        + (", HPY=debug, leak-checked" if st.mode == "debug" else "")
+        + f"), extensions built into {st.out_dir}",
+        f"hpy-rs: cargo-hpy {st.cargo_hpy or '(built on first use)'}, HPY_PYTHON={st.hpy_python}",
+    ]
+
+
+# ----------------------------------------------------------------- builds
+
+
+@dataclasses.dataclass
+class BuildResult:
+    name: str
+    files: list
+    seconds: float
+    error: str = None  # set when the build failed
+
+
+def _expected_files(st, name):
+    if st.abi == "cpython":
+        return [st.out_dir / (name + sysconfig.get_config_var("EXT_SUFFIX"))]
+    return [st.out_dir / f"{name}.hpy0.so", st.out_dir / f"{name}.py"]
+
+
+def _tail(text, lines=40):
+    text = text.rstrip().splitlines()
+    cut = len(text) > lines
+    return "\n".join((["[...]"] if cut else []) + text[-lines:])
+
+
+def _ensure_cargo_hpy(st):
+    if st.cargo_hpy:
+        return st.cargo_hpy
+    cmd = ["cargo", "build", "-q", "-p", "cargo-hpy"]
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"`{' '.join(cmd)}` failed:\n{_tail(proc.stdout)}")
+    st.cargo_hpy = str(st.target_dir / "debug" / "cargo-hpy")
+    return st.cargo_hpy
+
+
+def _build(st, name):
+    if name in st.builds:
+        return st.builds[name]
+    ext = EXTENSIONS[name]
+    expected = _expected_files(st, name)
+    start = time.monotonic()
+    try:
+        cargo_hpy = _ensure_cargo_hpy(st)
+        st.out_dir.mkdir(parents=True, exist_ok=True)
+        for f in expected:  # a stale file must not pass for a fresh build
+            if f.exists():
+                f.unlink()
+        cmd = [cargo_hpy, "hpy", "build", "--manifest-path", str(ROOT / ext.manifest),
+               "--out", str(st.out_dir)]
+        if st.abi == "universal":
+            cmd.append("--universal")
+        env = dict(os.environ)
+        if st.hpy_python:
+            env["HPY_PYTHON"] = st.hpy_python
+        env.pop("HPY", None)
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"`{' '.join(cmd)}` exited with {proc.returncode}:\n"
+                               f"{_tail(proc.stdout)}")
+        missing = [str(f) for f in expected if not f.exists()]
+        if missing:
+            raise RuntimeError(f"`{' '.join(cmd)}` succeeded but did not produce "
+                               f"{', '.join(missing)}\n{_tail(proc.stdout)}")
+        error = None
+    except (OSError, RuntimeError) as e:
+        error = f"building extension {name!r} ({st.abi} ABI) failed: {e}"
+    result = BuildResult(name, expected, time.monotonic() - start, error)
+    st.builds[name] = result
+    return result
+
+
+def _requested_extensions(items):
+    names = set()
+    for item in items:
+        names.update(n for n in getattr(item, "fixturenames", ()) if n in EXTENSIONS)
+    return sorted(names)
+
+
+def pytest_collection_finish(session):
+    """Build what the collected tests need up front, so the build output and
+    times show once, before the tests, instead of inside the first test."""
+    st = _state(session.config)
+    tr = session.config.pluginmanager.get_plugin("terminalreporter")
+    for name in _requested_extensions(session.items):
+        r = _build(st, name)
+        if tr is None:
+            continue
+        if r.error:
+            tr.write_line(f"hpy-rs: {r.error}", red=True, bold=True)
+        else:
+            files = ", ".join(str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f)
+                              for f in r.files)
+            tr.write_line(f"hpy-rs: built {name} ({st.abi} ABI) in {r.seconds:.1f}s: {files}")
+
+
+# ---------------------------------------------------------------- imports
+
+
+def _load(st, name):
+    if name in st.modules:
+        return st.modules[name]
+    if name not in EXTENSIONS:
+        raise KeyError(f"unknown extension {name!r}; known: {', '.join(EXTENSIONS)}")
+    build = _build(st, name)
+    if build.error:
+        pytest.fail(build.error, pytrace=False)
+    if str(st.out_dir) not in sys.path:
+        sys.path.insert(0, str(st.out_dir))
+    if name in sys.modules:
+        raise RuntimeError(f"a module named {name!r} was imported before the test harness "
+                           f"loaded it from {st.out_dir}: {sys.modules[name]!r}")
+    if st.mode == "debug":
+        from hpy.debug import LeakDetector
+
+        with LeakDetector():  # a handle leaked by module init is a failure too
+            module = importlib.import_module(name)
+    else:
+        module = importlib.import_module(name)
+    _check_loaded_as_expected(st, name, module)
+    if st.mode == "debug":
+        st.debug_evidence.on_import(name, module, EXTENSIONS[name].debug_probe)
+    st.modules[name] = module
+    return module
+
+
+def _check_loaded_as_expected(st, name, module):
+    """The module must come from our build dir, with the ABI of the mode."""
+    spec = getattr(module, "__spec__", None)
+    origin = Path(getattr(spec, "origin", None) or getattr(module, "__file__", "") or "")
+    if origin.parent != st.out_dir:
+        raise RuntimeError(f"{name} was loaded from {origin}, not from {st.out_dir}")
+    if st.abi == "cpython":
+        suffix = sysconfig.get_config_var("EXT_SUFFIX")
+        if not origin.name.endswith(suffix):
+            raise RuntimeError(f"{name}: expected a CPython-ABI module ({suffix}), got {origin}")
+        if "hpy.universal" in sys.modules:
+            raise RuntimeError(f"{name}: hpy.universal got imported in cpython mode")
+    else:
+        if origin.name not in (f"{name}.hpy0.so", f"{name}.py"):
+            raise RuntimeError(f"{name}: expected the universal build, got {origin}")
+        if "hpy.universal" not in sys.modules:
+            raise RuntimeError(f"{name}: loaded without hpy.universal in universal mode")
+
+
+@pytest.fixture(scope="session")
+def hpy_mode(request):
+    """The mode of this run: "cpython", "universal" or "debug"."""
+    return _state(request.config).mode
+
+
+@pytest.fixture(scope="session")
+def hpy_ext(request):
+    """``hpy_ext(name)`` builds (once) and imports the extension module ``name``."""
+    st = _state(request.config)
+    return lambda name: _load(st, name)
+
+
+def _module_fixture(name):
+    @pytest.fixture(scope="session", name=name)
+    def fixture(hpy_ext):
+        return hpy_ext(name)
+
+    fixture.__doc__ = f"The extension module {name!r}, built and imported for this run's mode."
+    return fixture
+
+
+for _name in EXTENSIONS:
+    globals()[f"_fixture_{_name}"] = _module_fixture(_name)
+
+
+# ------------------------------------------------------------- debug mode
+
+
+class DebugEvidence:
+    """Proof, per extension module, that its calls ran on the debug context.
+
+    A module counts as proven if its probe saw its own argument as an open
+    debug handle, or if, during one of the tests that used it, the debug
+    context closed handles (its queue of closed handles changed). A module
+    imported but never proven fails the session: a "debug" run that quietly
+    ran in plain universal mode must not pass.
+    """
+
+    def __init__(self):
+        self.proven = {}  # name -> how
+        self.imported = []
+
+    @staticmethod
+    def closed_queue_state():
+        from hpy.universal import _debug
+
+        closed = _debug.get_closed_handles()
+        return len(closed), (closed[-1].id if closed else None)
+
+    def on_import(self, name, module, probe):
+        self.imported.append(name)
+        if probe is None:
+            return
+        seen = probe(module)
+        if seen is False:
+            raise RuntimeError(
+                f"{name} was loaded with HPY=debug, but its function received a "
+                "handle that the debug context does not know: the module is not in debug mode")
+        if seen:
+            self.proven[name] = getattr(probe, "description", probe.__name__)
+
+    def around_test(self, modules):
+        before = self.closed_queue_state()
+
+        def after():
+            if self.closed_queue_state() != before:
+                for name in modules:
+                    self.proven.setdefault(name, "its tests made the debug context close handles")
+
+        return after
+
+    def problems(self):
+        return [
+            f"{name} was imported with HPY=debug, but nothing showed that its calls went "
+            "through the debug context"
+            for name in self.imported
+            if name not in self.proven
+        ]
+
+
+@pytest.fixture(autouse=True)
+def _hpy_debug_leak_check(request):
+    """In debug mode, a test that leaves an HPy handle open fails."""
+    st = _state(request.config)
+    if st.mode != "debug":
+        yield
+        return
+    from hpy.debug import HPyLeakError, LeakDetector
+
+    already = set(st.modules)
+    detector = LeakDetector()
+    detector.start()
+    after = st.debug_evidence.around_test(
+        [n for n in request.fixturenames if n in EXTENSIONS])
+    yield
+    after()
+    for name in set(st.modules) - already:  # imported by the test itself
+        st.debug_evidence.proven.setdefault(name, "its tests made the debug context close handles")
+    try:
+        detector.stop()
+        return
+    except HPyLeakError as e:
+        leaks = e.leaks
+    shown = 10
+    lines = [f"{request.node.nodeid} left {len(leaks)} HPy handle(s) open:"]
+    lines += ["    " + repr(h).splitlines()[0] for h in leaks[:shown]]
+    if len(leaks) > shown:
+        lines.append(f"    ... and {len(leaks) - shown} more")
+    lines.append("(hpy.debug.set_handle_stack_trace_limit(N) records where they were opened)")
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+# -------------------------------------------------------------- honesty
+
+
+_STATE = []  # [State] of the running session, for hooks that get no config
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed and _STATE:
+        _STATE[0].passed += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    st = _state(session.config)
+    if st.debug_evidence is not None:
+        st.problems += st.debug_evidence.problems()
+    if st.problems and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif session.exitstatus == 0 and st.passed == 0:
+        st.problems.append("no test passed (all skipped or deselected): treated as "
+                           "'no tests ran'")
+        session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    st = _state(config)
+    for p in st.problems:
+        terminalreporter.write_line(f"hpy-rs: FAILED: {p}", red=True, bold=True)
+    if st.debug_evidence is not None:
+        for name, how in sorted(st.debug_evidence.proven.items()):
+            terminalreporter.write_line(f"hpy-rs: {name} ran in debug mode ({how})")
