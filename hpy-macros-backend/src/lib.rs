@@ -1,0 +1,17 @@
+//! Code generation for hpy-rs's procedural macros.
+//!
+//! This is an ordinary library, so the expansion logic can be unit-tested;
+//! `hpy-macros` is the thin proc-macro shell around it. Generated code refers
+//! only to `::hpy::impl_` (hidden, outside semver) and `::core`, and contains
+//! no `unsafe` of its own for methods: all unsafe glue lives in `hpy::impl_`.
+
+mod doc;
+mod method;
+mod module;
+
+pub use method::expand_hpy_method;
+pub use module::expand_hpy_module;
+
+/// The error type of the expansion functions (a `syn::Error`, possibly
+/// holding several errors with their own spans).
+pub type Error = syn::Error;

@@ -1,0 +1,212 @@
+//! `hpy_module!`: the module definition and its exported init symbols.
+//!
+//! Input, every entry optional except `methods` may be empty:
+//!
+//! ```text
+//! hpy_module! {
+//!     /// Docstring of the module.
+//!     name: pof,                     // default: the crate's name
+//!     methods: [do_nothing, path::to::add],
+//!     exec: init,                    // fn(Context, &Handle) -> HPyResult<()>
+//! }
+//! ```
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Attribute, Ident, LitStr, Path, Token};
+
+use crate::doc::{c_string_literal, docstring};
+use crate::method::Errors;
+
+struct ModuleInput {
+    attrs: Vec<Attribute>,
+    name: Option<Ident>,
+    doc: Option<LitStr>,
+    methods: Vec<Path>,
+    exec: Option<Path>,
+    errors: Errors,
+}
+
+impl Parse for ModuleInput {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut module = ModuleInput {
+            attrs: input.call(Attribute::parse_inner)?,
+            name: None,
+            doc: None,
+            methods: Vec::new(),
+            exec: None,
+            errors: Errors::default(),
+        };
+        module.attrs.extend(input.call(Attribute::parse_outer)?);
+        let mut seen: Vec<String> = Vec::new();
+        while !input.is_empty() {
+            let key: Ident = input.parse()?;
+            input.parse::<Token![:]>()?;
+            let key_name = key.to_string();
+            if seen.contains(&key_name) {
+                module.errors.push(syn::Error::new(key.span(), format!("`{key_name}` is given twice")));
+            }
+            seen.push(key_name.clone());
+            match key_name.as_str() {
+                "name" => module.name = Some(input.parse()?),
+                "doc" => module.doc = Some(input.parse()?),
+                "exec" => module.exec = Some(input.parse()?),
+                "methods" => {
+                    let content;
+                    syn::bracketed!(content in input);
+                    let list = Punctuated::<Path, Token![,]>::parse_terminated(&content)?;
+                    module.methods.extend(list);
+                }
+                _ => {
+                    module.errors.push(syn::Error::new(
+                        key.span(),
+                        "unknown hpy_module! entry; expected one of: name, doc, methods, exec",
+                    ));
+                    // Skip the value so later entries are still checked.
+                    let _: TokenStream = input.step(|cursor| {
+                        let mut rest = *cursor;
+                        while let Some((tt, next)) = rest.token_tree() {
+                            if let proc_macro2::TokenTree::Punct(p) = &tt {
+                                if p.as_char() == ',' {
+                                    return Ok((TokenStream::new(), rest));
+                                }
+                            }
+                            rest = next;
+                        }
+                        Ok((TokenStream::new(), rest))
+                    })?;
+                }
+            }
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        Ok(module)
+    }
+}
+
+/// `path::to::f` → `path::to::f::DEF`, the static `#[hpy_method]` generated.
+fn def_path(method: &Path) -> TokenStream {
+    quote!(#method::DEF)
+}
+
+/// Expands `hpy_module! { ... }`. `crate_name` is the default module name
+/// (the compiling crate's name, from `CARGO_CRATE_NAME`).
+pub fn expand_hpy_module(input: TokenStream, crate_name: Option<String>) -> syn::Result<TokenStream> {
+    let module: ModuleInput = syn::parse2(input)?;
+    let mut errors = module.errors;
+
+    let name = match (&module.name, crate_name) {
+        (Some(n), _) => n.clone(),
+        (None, Some(c)) => Ident::new(&c, Span::call_site()),
+        (None, None) => {
+            errors.push(syn::Error::new(
+                Span::call_site(),
+                "hpy_module! needs `name: <module name>` (CARGO_CRATE_NAME is not set)",
+            ));
+            Ident::new("unnamed", Span::call_site())
+        }
+    };
+    let doc_text = match (&module.doc, docstring(&module.attrs)) {
+        (Some(lit), Some(_)) => {
+            errors.push(syn::Error::new(lit.span(), "give the docstring either as `doc:` or as `///`, not both"));
+            None
+        }
+        (Some(lit), None) => Some((lit.value(), lit.span())),
+        (None, Some(text)) => Some((text, Span::call_site())),
+        (None, None) => None,
+    };
+    let doc_expr = match doc_text {
+        Some((text, span)) => match c_string_literal(&text, span) {
+            Some(lit) => quote!(::core::option::Option::Some(#lit)),
+            None => {
+                errors.push(syn::Error::new(span, "the docstring cannot contain a NUL character"));
+                quote!(::core::option::Option::None)
+            }
+        },
+        None => quote!(::core::option::Option::None),
+    };
+    errors.finish()?;
+
+    let mut defines: Vec<TokenStream> = module.methods.iter().map(def_path).collect();
+    let mut items = TokenStream::new();
+    if let Some(exec) = &module.exec {
+        let span = exec.span();
+        items.extend(quote::quote_spanned! {span=>
+            struct __HpyExec;
+            impl ::hpy::impl_::ModExec for __HpyExec {
+                const NAME: &'static str = "<module exec>";
+                #[inline(always)]
+                fn call<'ctx>(
+                    __hpy_ctx: ::hpy::Context<'ctx>,
+                    __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
+                ) -> ::hpy::HPyResult<::core::ffi::c_int> {
+                    ::hpy::impl_::return_status(#exec(__hpy_ctx, &__hpy_module))
+                }
+            }
+            static __HPY_EXEC_DEF: ::hpy::impl_::StaticDef =
+                ::hpy::impl_::StaticDef::new(::hpy::impl_::slot_mod_exec::<__HpyExec>());
+        });
+        defines.push(quote!(__HPY_EXEC_DEF));
+    }
+    let count = defines.len() + 1;
+
+    let module_name = name.to_string();
+    let py_init = format_ident!("PyInit_{}", name);
+    let hpy_init = format_ident!("HPyInit_{}", name);
+    let global_ctx = format_ident!("HPyInitGlobalContext_{}", name);
+    let major = format_ident!("get_required_hpy_major_version_{}", name);
+    let minor = format_ident!("get_required_hpy_minor_version_{}", name);
+
+    Ok(quote! {
+        const _: () = {
+            #items
+
+            static __HPY_DEFINES: ::hpy::impl_::DefineList<#count> =
+                ::hpy::impl_::DefineList::new([#(#defines.as_ptr(),)* ::core::ptr::null_mut()]);
+
+            static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef =
+                ::hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES);
+
+            ::hpy::impl_::export_module! {
+                name: #module_name,
+                def: __HPY_MODULE_DEF,
+                cpython_init: #py_init,
+                universal_init: #hpy_init,
+                universal_context: #global_ctx,
+                universal_major: #major,
+                universal_minor: #minor,
+            }
+        };
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generates_symbols_for_the_name() {
+        let out = expand_hpy_module(quote!(name: pof, methods: [a, b::c]), None).unwrap().to_string();
+        for sym in ["PyInit_pof", "HPyInit_pof", "HPyInitGlobalContext_pof", "get_required_hpy_major_version_pof"] {
+            assert!(out.contains(sym), "{sym} missing from {out}");
+        }
+        assert!(out.contains("b :: c :: DEF"), "{out}");
+    }
+
+    #[test]
+    fn default_name_is_the_crate() {
+        let out = expand_hpy_module(quote!(methods: []), Some("hello".into())).unwrap().to_string();
+        assert!(out.contains("PyInit_hello"), "{out}");
+    }
+
+    #[test]
+    fn unknown_and_duplicate_keys_are_all_reported() {
+        let err = expand_hpy_module(quote!(bogus: 1, methods: [], methods: []), Some("m".into())).unwrap_err();
+        assert_eq!(err.into_iter().count(), 2);
+    }
+}

@@ -1,0 +1,26 @@
+//! Procedural macros of hpy-rs. Use them through the `hpy` crate
+//! (`hpy::hpy_method`, `hpy::hpy_module!`), whose documentation describes
+//! them; the expansion logic lives in `hpy-macros-backend`.
+
+use proc_macro::TokenStream;
+
+/// Exposes a Rust function as a Python function; see `hpy::hpy_method`.
+#[proc_macro_attribute]
+pub fn hpy_method(attr: TokenStream, item: TokenStream) -> TokenStream {
+    hpy_macros_backend::expand_hpy_method(attr.into(), item.into())
+        .unwrap_or_else(syn_error_to_tokens)
+        .into()
+}
+
+/// Defines the Python module and its init symbols; see `hpy::hpy_module!`.
+#[proc_macro]
+pub fn hpy_module(input: TokenStream) -> TokenStream {
+    let crate_name = std::env::var("CARGO_CRATE_NAME").ok();
+    hpy_macros_backend::expand_hpy_module(input.into(), crate_name)
+        .unwrap_or_else(syn_error_to_tokens)
+        .into()
+}
+
+fn syn_error_to_tokens(e: hpy_macros_backend::Error) -> proc_macro2::TokenStream {
+    e.to_compile_error()
+}

@@ -1,0 +1,201 @@
+//! [`Handle`] (owned, closes on drop) and [`Borrowed`] (an argument the
+//! caller owns).
+
+use core::ffi::CStr;
+use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
+use core::ops::Deref;
+
+use hpy_sys::{HPyConstant, HPy};
+
+use crate::{Context, FromHPy, HPyResult};
+
+/// An owned HPy handle to a Python object, valid for the call `'ctx`.
+///
+/// A `Handle` is closed (`HPy_Close`) exactly once, when it is dropped. It is
+/// deliberately not `Clone` — a second handle to the same object is made with
+/// [`dup`](Handle::dup) — and not `PartialEq`: Python identity is
+/// [`is`](Handle::is), equality is a Python operation that can fail. Like its
+/// [`Context`], it can neither leave the call nor cross threads.
+#[repr(C)]
+pub struct Handle<'ctx> {
+    raw: HPy,
+    ctx: Context<'ctx>,
+}
+
+impl<'ctx> Handle<'ctx> {
+    /// Takes ownership of a raw handle.
+    ///
+    /// # Safety
+    /// `raw` must be a valid, non-null handle owned by the caller, opened in
+    /// the context `ctx`; ownership moves into the returned `Handle`.
+    #[inline(always)]
+    pub unsafe fn from_raw(ctx: Context<'ctx>, raw: HPy) -> Self {
+        Handle { raw, ctx }
+    }
+
+    /// The raw handle, still owned by `self`.
+    #[inline(always)]
+    pub fn as_raw(&self) -> HPy {
+        self.raw
+    }
+
+    /// Gives up ownership: the caller becomes responsible for closing the
+    /// returned raw handle.
+    #[inline(always)]
+    pub fn into_raw(self) -> HPy {
+        ManuallyDrop::new(self).raw
+    }
+
+    /// The context this handle belongs to.
+    #[inline(always)]
+    pub fn context(&self) -> Context<'ctx> {
+        self.ctx
+    }
+
+    /// A new, independently owned handle to the same object (`HPy_Dup`).
+    #[inline]
+    pub fn dup(&self) -> Handle<'ctx> {
+        // SAFETY: `self.raw` is valid; HPy_Dup returns a new owned handle.
+        unsafe { Handle::from_raw(self.ctx, hpy_sys::HPy_Dup(self.ctx.as_raw(), self.raw)) }
+    }
+
+    /// Python identity: `self is other` (`HPy_Is`).
+    #[inline]
+    pub fn is(&self, other: &Handle<'ctx>) -> bool {
+        // SAFETY: both handles are valid for the duration of the call.
+        unsafe { hpy_sys::HPy_Is(self.ctx.as_raw(), self.raw, other.raw) != 0 }
+    }
+
+    /// Whether this is the `None` object.
+    #[inline]
+    pub fn is_none(&self) -> bool {
+        self.is_constant(HPyConstant::None)
+    }
+
+    /// Whether this is exactly the given context constant (identity).
+    #[inline]
+    pub fn is_constant(&self, which: HPyConstant) -> bool {
+        // SAFETY: constants and `self.raw` are valid handles for the call.
+        unsafe {
+            let c = hpy_sys::HPy_GetConstant(self.ctx.as_raw(), which);
+            hpy_sys::HPy_Is(self.ctx.as_raw(), self.raw, c) != 0
+        }
+    }
+
+    /// Converts the object to a Rust value (see [`FromHPy`]).
+    #[inline]
+    pub fn extract<'a, T: FromHPy<'a, 'ctx>>(&'a self) -> HPyResult<T> {
+        T::extract(self)
+    }
+
+    /// A non-owning view of this handle, e.g. to pass where an argument is
+    /// expected.
+    #[inline(always)]
+    pub fn borrow(&self) -> Borrowed<'_, 'ctx> {
+        Borrowed { raw: self.raw, ctx: self.ctx, _borrow: PhantomData }
+    }
+
+    /// `type(self)` (`HPy_Type`).
+    #[inline]
+    pub fn get_type(&self) -> Handle<'ctx> {
+        // SAFETY: HPy_Type returns a new owned handle to the (always existing) type.
+        unsafe { Handle::from_raw(self.ctx, hpy_sys::HPy_Type(self.ctx.as_raw(), self.raw)) }
+    }
+
+    /// The name of the object's type, as Python error messages show it
+    /// (`HPyType_GetName(HPy_Type(self))`).
+    pub fn type_name(&self) -> String {
+        let ty = self.get_type();
+        // SAFETY: `ty` is a valid type handle; the returned C string is valid
+        // while the type is alive, and we copy it before `ty` is closed.
+        unsafe {
+            let name = hpy_sys::HPyType_GetName(self.ctx.as_raw(), ty.raw);
+            if name.is_null() {
+                self.ctx.err_clear();
+                return String::from("?");
+            }
+            CStr::from_ptr(name).to_string_lossy().into_owned()
+        }
+    }
+
+    /// `self + other` (`HPy_Add`).
+    #[inline]
+    pub fn add(&self, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: both handles are valid; the result is owned or HPy_NULL.
+        unsafe { self.ctx.wrap_result(hpy_sys::HPy_Add(self.ctx.as_raw(), self.raw, other.raw)) }
+    }
+
+    /// `repr(self)` as a Rust string (`HPy_Repr`).
+    pub fn repr(&self) -> HPyResult<String> {
+        // SAFETY: valid handle; the result is owned or HPy_NULL.
+        let s = unsafe { self.ctx.wrap_result(hpy_sys::HPy_Repr(self.ctx.as_raw(), self.raw))? };
+        s.extract::<String>()
+    }
+
+    /// `str(self)` as a Rust string (`HPy_Str`).
+    pub fn str(&self) -> HPyResult<String> {
+        // SAFETY: valid handle; the result is owned or HPy_NULL.
+        let s = unsafe { self.ctx.wrap_result(hpy_sys::HPy_Str(self.ctx.as_raw(), self.raw))? };
+        s.extract::<String>()
+    }
+}
+
+impl Drop for Handle<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: `self` owns `raw`, and this is the only place it is closed.
+        unsafe { hpy_sys::HPy_Close(self.ctx.as_raw(), self.raw) }
+    }
+}
+
+impl core::fmt::Debug for Handle<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Handle(<{} object>)", self.type_name())
+    }
+}
+
+/// A handle owned by someone else — typically an argument, which the caller
+/// owns — usable as a `&Handle` for the borrow `'a`.
+///
+/// It dereferences to [`Handle`], so every method is available, and
+/// [`dup`](Handle::dup) makes an owned copy. It can never be closed: it has
+/// no `Drop`, and an owned `Handle` cannot be moved out of it.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct Borrowed<'a, 'ctx> {
+    raw: HPy,
+    ctx: Context<'ctx>,
+    _borrow: PhantomData<&'a Handle<'ctx>>,
+}
+
+impl<'a, 'ctx> Borrowed<'a, 'ctx> {
+    /// Views a raw handle that somebody else owns.
+    ///
+    /// # Safety
+    /// `raw` must be a valid, non-null handle of context `ctx` that stays open
+    /// for all of `'a`.
+    #[inline(always)]
+    pub unsafe fn from_raw(ctx: Context<'ctx>, raw: HPy) -> Self {
+        Borrowed { raw, ctx, _borrow: PhantomData }
+    }
+}
+
+impl<'ctx> Deref for Borrowed<'_, 'ctx> {
+    type Target = Handle<'ctx>;
+
+    #[inline(always)]
+    fn deref(&self) -> &Handle<'ctx> {
+        // SAFETY: `Borrowed` and `Handle` are both `repr(C)` with the same two
+        // leading fields (`HPy`, `Context`) followed only by a zero-sized
+        // marker, so the layouts are identical. The `&Handle` cannot be used to
+        // drop or move the handle, so it is never closed through this view.
+        unsafe { &*(self as *const Borrowed<'_, 'ctx> as *const Handle<'ctx>) }
+    }
+}
+
+impl core::fmt::Debug for Borrowed<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        (**self).fmt(f)
+    }
+}

@@ -1,0 +1,451 @@
+//! `HPyDef`s for generated functions, and the C entry points behind them.
+//!
+//! Every definition has two entry points, as in C HPy:
+//! - `impl`, with HPy's calling convention (`HPyContext*`, `HPy`…): the one
+//!   PyPy and GraalPy call, and the one `hpy.universal` reaches on CPython;
+//! - `cpy_trampoline`, with CPython's calling convention (`PyObject*`…),
+//!   which CPython itself calls. In the CPython ABI it calls `impl` directly
+//!   (which is inlined into it); in the Universal ABI it goes through
+//!   `ctx_CallRealFunctionFromTrampoline` with the context saved at module
+//!   init, exactly like the trampolines of C HPy's `HPyDef_METH`.
+//!
+//! The user's code is a safe trait method (`MethO::call` …); the unsafe glue
+//! is written once here, generically, so macro expansions contain none.
+
+use core::cell::UnsafeCell;
+use core::ffi::{c_int, c_void, CStr};
+use core::ptr;
+
+use hpy_sys::{
+    cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyDef_Kind_Meth, HPyDef_Kind_Slot, HPyDef_u,
+    HPyFunc_Signature, HPyMeth, HPyModuleDef, HPySlot, HPySlot_Slot, HPy_NULL, HPy_ssize_t,
+};
+
+use super::trampoline::trampoline;
+use crate::{Borrowed, Context, HPyResult};
+
+/// The positional (and keyword) arguments of a `VARARGS`/`KEYWORDS` call.
+///
+/// Only `hpy` creates it, from the pointers HPy passed to the entry point.
+pub struct Args<'a, 'ctx> {
+    pub(crate) ctx: Context<'ctx>,
+    pub(crate) args: *const HPy,
+    pub(crate) nargs: usize,
+    /// `HPy_NULL`, or a tuple of keyword names whose values follow the
+    /// positional arguments.
+    pub(crate) kwnames: HPy,
+    pub(crate) _borrow: core::marker::PhantomData<&'a HPy>,
+}
+
+/// A module-level function with `HPyFunc_NOARGS`.
+pub trait MethNoArgs {
+    /// The Python name, for error messages.
+    const NAME: &'static str;
+    /// The function body.
+    fn call<'ctx>(ctx: Context<'ctx>, module: Borrowed<'_, 'ctx>) -> HPyResult<HPy>;
+}
+
+/// A module-level function with `HPyFunc_O`.
+pub trait MethO {
+    /// The Python name, for error messages.
+    const NAME: &'static str;
+    /// The function body.
+    fn call<'ctx>(ctx: Context<'ctx>, module: Borrowed<'_, 'ctx>, arg: Borrowed<'_, 'ctx>) -> HPyResult<HPy>;
+}
+
+/// A module-level function with `HPyFunc_VARARGS`.
+pub trait MethVarArgs {
+    /// The Python name, for error messages.
+    const NAME: &'static str;
+    /// The function body.
+    fn call<'ctx>(ctx: Context<'ctx>, module: Borrowed<'_, 'ctx>, args: Args<'_, 'ctx>) -> HPyResult<HPy>;
+}
+
+/// A module-level function with `HPyFunc_KEYWORDS`.
+pub trait MethKeywords {
+    /// The Python name, for error messages.
+    const NAME: &'static str;
+    /// The function body.
+    fn call<'ctx>(ctx: Context<'ctx>, module: Borrowed<'_, 'ctx>, args: Args<'_, 'ctx>) -> HPyResult<HPy>;
+}
+
+/// The module's `HPy_mod_exec` slot (`HPyFunc_INQUIRY`).
+pub trait ModExec {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The slot body: `0` on success.
+    fn call<'ctx>(ctx: Context<'ctx>, module: Borrowed<'_, 'ctx>) -> HPyResult<c_int>;
+}
+
+// ---- the HPy-convention entry points (`impl`) ----
+
+/// # Safety
+/// Called by HPy only, with the arguments of `HPyFunc_NOARGS`.
+pub unsafe extern "C" fn impl_noargs<M: MethNoArgs>(ctx: *mut HPyContext, module: HPy) -> HPy {
+    // SAFETY: HPy passes the live context and a module handle valid for the call.
+    unsafe { trampoline(ctx, M::NAME, HPy_NULL, |ctx| M::call(ctx, Borrowed::from_raw(ctx, module))) }
+}
+
+/// # Safety
+/// Called by HPy only, with the arguments of `HPyFunc_O`.
+pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg: HPy) -> HPy {
+    // SAFETY: HPy passes the live context and handles valid for the call.
+    unsafe {
+        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            M::call(ctx, Borrowed::from_raw(ctx, module), Borrowed::from_raw(ctx, arg))
+        })
+    }
+}
+
+/// # Safety
+/// Called by HPy only, with the arguments of `HPyFunc_VARARGS`.
+pub unsafe extern "C" fn impl_varargs<M: MethVarArgs>(
+    ctx: *mut HPyContext,
+    module: HPy,
+    args: *const HPy,
+    nargs: usize,
+) -> HPy {
+    // SAFETY: HPy passes the live context, a module handle and `nargs`
+    // argument handles, all valid for the call.
+    unsafe {
+        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            let args = Args { ctx, args, nargs, kwnames: HPy_NULL, _borrow: core::marker::PhantomData };
+            M::call(ctx, Borrowed::from_raw(ctx, module), args)
+        })
+    }
+}
+
+/// # Safety
+/// Called by HPy only, with the arguments of `HPyFunc_KEYWORDS`.
+pub unsafe extern "C" fn impl_keywords<M: MethKeywords>(
+    ctx: *mut HPyContext,
+    module: HPy,
+    args: *const HPy,
+    nargs: usize,
+    kwnames: HPy,
+) -> HPy {
+    // SAFETY: HPy passes the live context, a module handle, the argument
+    // array and the keyword names tuple (or HPy_NULL), all valid for the call.
+    unsafe {
+        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            let args = Args { ctx, args, nargs, kwnames, _borrow: core::marker::PhantomData };
+            M::call(ctx, Borrowed::from_raw(ctx, module), args)
+        })
+    }
+}
+
+/// # Safety
+/// Called by HPy only, with the arguments of `HPyFunc_INQUIRY`.
+pub unsafe extern "C" fn impl_mod_exec<M: ModExec>(ctx: *mut HPyContext, module: HPy) -> c_int {
+    // SAFETY: HPy passes the live context and the new module's handle.
+    unsafe { trampoline(ctx, M::NAME, -1, |ctx| M::call(ctx, Borrowed::from_raw(ctx, module))) }
+}
+
+// ---- the CPython-convention entry points (`cpy_trampoline`) ----
+
+#[cfg(not(feature = "universal"))]
+mod cpy {
+    //! CPython ABI: an `HPy` is the `PyObject*`, so the trampolines call
+    //! `impl` directly with a null context (which no HPy function reads).
+    use super::*;
+
+    #[inline(always)]
+    fn h(o: *mut cpy_PyObject) -> HPy {
+        HPy { _i: o as isize }
+    }
+
+    #[inline(always)]
+    fn o(h: HPy) -> *mut cpy_PyObject {
+        h._i as *mut cpy_PyObject
+    }
+
+    /// # Safety
+    /// Called by CPython as a `METH_NOARGS` function.
+    pub unsafe extern "C" fn noargs<M: MethNoArgs>(module: *mut cpy_PyObject, _: *mut cpy_PyObject) -> *mut cpy_PyObject {
+        // SAFETY: CPython passes a valid module object.
+        o(unsafe { impl_noargs::<M>(ptr::null_mut(), h(module)) })
+    }
+
+    /// # Safety
+    /// Called by CPython as a `METH_O` function.
+    pub unsafe extern "C" fn o_<M: MethO>(module: *mut cpy_PyObject, arg: *mut cpy_PyObject) -> *mut cpy_PyObject {
+        // SAFETY: CPython passes valid objects.
+        o(unsafe { impl_o::<M>(ptr::null_mut(), h(module), h(arg)) })
+    }
+
+    /// # Safety
+    /// Called by CPython as a `METH_FASTCALL` function.
+    pub unsafe extern "C" fn varargs<M: MethVarArgs>(
+        module: *mut cpy_PyObject,
+        args: *const *mut cpy_PyObject,
+        nargs: HPy_ssize_t,
+    ) -> *mut cpy_PyObject {
+        // SAFETY: CPython passes `nargs` valid objects; `PyObject*` and `HPy`
+        // have the same layout in this ABI.
+        o(unsafe { impl_varargs::<M>(ptr::null_mut(), h(module), args.cast(), nargs as usize) })
+    }
+
+    /// # Safety
+    /// Called by CPython as a `METH_FASTCALL | METH_KEYWORDS` function.
+    pub unsafe extern "C" fn keywords<M: MethKeywords>(
+        module: *mut cpy_PyObject,
+        args: *const *mut cpy_PyObject,
+        nargsf: usize,
+        kwnames: *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject {
+        // The high bit is PY_VECTORCALL_ARGUMENTS_OFFSET.
+        let nargs = nargsf & !(1usize << (usize::BITS - 1));
+        // SAFETY: CPython passes `nargs` objects plus one per keyword name.
+        o(unsafe { impl_keywords::<M>(ptr::null_mut(), h(module), args.cast(), nargs, h(kwnames)) })
+    }
+
+    /// # Safety
+    /// Called by CPython as a `Py_mod_exec` slot.
+    pub unsafe extern "C" fn mod_exec<M: ModExec>(module: *mut cpy_PyObject) -> c_int {
+        // SAFETY: CPython passes the new module.
+        unsafe { impl_mod_exec::<M>(ptr::null_mut(), h(module)) }
+    }
+}
+
+#[cfg(feature = "universal")]
+mod cpy {
+    //! Universal ABI: CPython calls these, and they hand over to
+    //! `hpy.universal` (`ctx_CallRealFunctionFromTrampoline`), which converts
+    //! the objects to handles and calls `impl` with the right context.
+    use super::*;
+    use crate::impl_::module::trampoline_context;
+    use hpy_sys::{
+        _HPyFunc_args_INQUIRY, _HPyFunc_args_KEYWORDS, _HPyFunc_args_NOARGS, _HPyFunc_args_O, _HPyFunc_args_VARARGS,
+        HPyFunc_INQUIRY, HPyFunc_KEYWORDS, HPyFunc_NOARGS, HPyFunc_O, HPyFunc_VARARGS,
+    };
+
+    /// # Safety
+    /// `args` must be the argument block matching `sig` and `func`.
+    #[inline(always)]
+    unsafe fn call_real<A>(sig: HPyFunc_Signature, func: HPyCFunction, args: &mut A) {
+        // SAFETY: the saved context is set by HPyInitGlobalContext_<name>
+        // before any function of the module can be called.
+        unsafe {
+            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
+                trampoline_context(),
+                sig,
+                func,
+                (args as *mut A).cast::<c_void>(),
+            )
+        }
+    }
+
+    /// # Safety
+    /// Called by CPython as a `METH_NOARGS` function.
+    pub unsafe extern "C" fn noargs<M: MethNoArgs>(module: *mut cpy_PyObject, _: *mut cpy_PyObject) -> *mut cpy_PyObject {
+        let mut a = _HPyFunc_args_NOARGS { self_: module, result: ptr::null_mut() };
+        // SAFETY: the block matches HPyFunc_NOARGS and `impl_noargs`.
+        unsafe { call_real(HPyFunc_NOARGS, super::cfunc_noargs::<M>(), &mut a) };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as a `METH_O` function.
+    pub unsafe extern "C" fn o_<M: MethO>(module: *mut cpy_PyObject, arg: *mut cpy_PyObject) -> *mut cpy_PyObject {
+        let mut a = _HPyFunc_args_O { self_: module, arg, result: ptr::null_mut() };
+        // SAFETY: the block matches HPyFunc_O and `impl_o`.
+        unsafe { call_real(HPyFunc_O, super::cfunc_o::<M>(), &mut a) };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as a `METH_FASTCALL` function.
+    pub unsafe extern "C" fn varargs<M: MethVarArgs>(
+        module: *mut cpy_PyObject,
+        args: *const *mut cpy_PyObject,
+        nargs: HPy_ssize_t,
+    ) -> *mut cpy_PyObject {
+        let mut a = _HPyFunc_args_VARARGS { self_: module, args, nargs, result: ptr::null_mut() };
+        // SAFETY: the block matches HPyFunc_VARARGS and `impl_varargs`.
+        unsafe { call_real(HPyFunc_VARARGS, super::cfunc_varargs::<M>(), &mut a) };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as a `METH_FASTCALL | METH_KEYWORDS` function.
+    pub unsafe extern "C" fn keywords<M: MethKeywords>(
+        module: *mut cpy_PyObject,
+        args: *const *mut cpy_PyObject,
+        nargsf: usize,
+        kwnames: *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject {
+        let mut a = _HPyFunc_args_KEYWORDS { self_: module, args, nargsf, kwnames, result: ptr::null_mut() };
+        // SAFETY: the block matches HPyFunc_KEYWORDS and `impl_keywords`.
+        unsafe { call_real(HPyFunc_KEYWORDS, super::cfunc_keywords::<M>(), &mut a) };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as a `Py_mod_exec` slot.
+    pub unsafe extern "C" fn mod_exec<M: ModExec>(module: *mut cpy_PyObject) -> c_int {
+        let mut a = _HPyFunc_args_INQUIRY { arg0: module, result: 0 };
+        // SAFETY: the block matches HPyFunc_INQUIRY and `impl_mod_exec`.
+        unsafe { call_real(HPyFunc_INQUIRY, super::cfunc_mod_exec::<M>(), &mut a) };
+        a.result
+    }
+}
+
+// ---- erasing entry points to the C pointer types HPy stores ----
+
+macro_rules! erase {
+    ($($name:ident<$bound:ident> = $func:ident : $fty:ty;)*) => {$(
+        #[inline(always)]
+        const fn $name<M: $bound>() -> HPyCFunction {
+            let f: $fty = $func::<M>;
+            // SAFETY: HPyCFunction is a pointer-sized C function pointer type
+            // that HPy casts back to the signature named by the definition's
+            // `signature`/slot, which is the one of `f`.
+            unsafe { core::mem::transmute::<$fty, HPyCFunction>(f) }
+        }
+    )*};
+}
+
+erase! {
+    cfunc_noargs<MethNoArgs> = impl_noargs: unsafe extern "C" fn(*mut HPyContext, HPy) -> HPy;
+    cfunc_o<MethO> = impl_o: unsafe extern "C" fn(*mut HPyContext, HPy, HPy) -> HPy;
+    cfunc_varargs<MethVarArgs> = impl_varargs: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize) -> HPy;
+    cfunc_keywords<MethKeywords> =
+        impl_keywords: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize, HPy) -> HPy;
+    cfunc_mod_exec<ModExec> = impl_mod_exec: unsafe extern "C" fn(*mut HPyContext, HPy) -> c_int;
+}
+
+/// Erases a CPython-convention trampoline to the `cpy_PyCFunction` type the
+/// `HPyMeth`/`HPySlot` field has (CPython casts it back by `ml_flags`/slot).
+macro_rules! erase_cpy {
+    ($f:expr, $fty:ty) => {{
+        let f: $fty = $f;
+        // SAFETY: function pointers of any signature have the same size and
+        // CPython calls this one through the signature its flags/slot imply.
+        Some(unsafe { core::mem::transmute::<$fty, hpy_sys::cpy_PyCFunction>(f) })
+    }};
+}
+
+const fn c_ptr(s: Option<&'static CStr>) -> *const core::ffi::c_char {
+    match s {
+        Some(s) => s.as_ptr(),
+        None => ptr::null(),
+    }
+}
+
+const fn meth(name: &'static CStr, doc: Option<&'static CStr>, sig: HPyFunc_Signature, f: HPyCFunction, cpy: Option<hpy_sys::cpy_PyCFunction>) -> HPyDef {
+    HPyDef {
+        kind: HPyDef_Kind_Meth,
+        u: HPyDef_u {
+            meth: HPyMeth { name: name.as_ptr(), r#impl: f, cpy_trampoline: cpy, signature: sig, doc: c_ptr(doc) },
+        },
+    }
+}
+
+const fn slot(which: HPySlot_Slot, f: HPyCFunction, cpy: Option<hpy_sys::cpy_PyCFunction>) -> HPyDef {
+    HPyDef { kind: HPyDef_Kind_Slot, u: HPyDef_u { slot: HPySlot { slot: which, r#impl: f, cpy_trampoline: cpy } } }
+}
+
+/// The `HPyDef` of a `NOARGS` module function.
+pub const fn meth_noargs<M: MethNoArgs>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
+    let cpy = erase_cpy!(cpy::noargs::<M>, unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject);
+    meth(name, doc, hpy_sys::HPyFunc_NOARGS, cfunc_noargs::<M>(), cpy)
+}
+
+/// The `HPyDef` of an `O` module function.
+pub const fn meth_o<M: MethO>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
+    let cpy = erase_cpy!(cpy::o_::<M>, unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject);
+    meth(name, doc, hpy_sys::HPyFunc_O, cfunc_o::<M>(), cpy)
+}
+
+/// The `HPyDef` of a `VARARGS` module function.
+pub const fn meth_varargs<M: MethVarArgs>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
+    let cpy = erase_cpy!(
+        cpy::varargs::<M>,
+        unsafe extern "C" fn(*mut cpy_PyObject, *const *mut cpy_PyObject, HPy_ssize_t) -> *mut cpy_PyObject
+    );
+    meth(name, doc, hpy_sys::HPyFunc_VARARGS, cfunc_varargs::<M>(), cpy)
+}
+
+/// The `HPyDef` of a `KEYWORDS` module function.
+pub const fn meth_keywords<M: MethKeywords>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
+    let cpy = erase_cpy!(
+        cpy::keywords::<M>,
+        unsafe extern "C" fn(*mut cpy_PyObject, *const *mut cpy_PyObject, usize, *mut cpy_PyObject) -> *mut cpy_PyObject
+    );
+    meth(name, doc, hpy_sys::HPyFunc_KEYWORDS, cfunc_keywords::<M>(), cpy)
+}
+
+/// The `HPy_mod_exec` slot definition.
+pub const fn slot_mod_exec<M: ModExec>() -> HPyDef {
+    let cpy = erase_cpy!(cpy::mod_exec::<M>, unsafe extern "C" fn(*mut cpy_PyObject) -> c_int);
+    slot(hpy_sys::HPy_mod_exec, cfunc_mod_exec::<M>(), cpy)
+}
+
+// ---- statics ----
+
+/// An `HPyDef` in a static. HPy receives it as a mutable pointer, so it
+/// lives in writable memory (`UnsafeCell`); Rust never touches it again.
+#[repr(transparent)]
+pub struct StaticDef(UnsafeCell<HPyDef>);
+
+// SAFETY: the definition is written once at compile time and afterwards only
+// read (by HPy, under the interpreter's lock).
+unsafe impl Sync for StaticDef {}
+
+impl StaticDef {
+    /// Wraps a definition.
+    pub const fn new(def: HPyDef) -> Self {
+        StaticDef(UnsafeCell::new(def))
+    }
+
+    /// The pointer HPy's `defines` arrays hold.
+    pub const fn as_ptr(&self) -> *mut HPyDef {
+        self.0.get()
+    }
+}
+
+/// A NULL-terminated array of definitions (`HPyModuleDef.defines`).
+#[repr(transparent)]
+pub struct DefineList<const N: usize>(UnsafeCell<[*mut HPyDef; N]>);
+
+// SAFETY: as for `StaticDef`: built at compile time, then only read.
+unsafe impl<const N: usize> Sync for DefineList<N> {}
+
+impl<const N: usize> DefineList<N> {
+    /// Wraps the array; its last entry must be null.
+    pub const fn new(defs: [*mut HPyDef; N]) -> Self {
+        assert!(N > 0 && defs[N - 1].is_null(), "a define list ends with a null pointer");
+        DefineList(UnsafeCell::new(defs))
+    }
+
+    /// The pointer to the first entry.
+    pub const fn as_ptr(&self) -> *mut *mut HPyDef {
+        self.0.get().cast()
+    }
+}
+
+/// An `HPyModuleDef` in a static (writable, like [`StaticDef`]).
+#[repr(transparent)]
+pub struct StaticModuleDef(UnsafeCell<HPyModuleDef>);
+
+// SAFETY: as for `StaticDef`.
+unsafe impl Sync for StaticModuleDef {}
+
+impl StaticModuleDef {
+    /// A module definition with a docstring and definitions, no module state
+    /// (HPy 0.9 rejects `size > 0`) and no legacy methods.
+    pub const fn new<const N: usize>(doc: Option<&'static CStr>, defines: &'static DefineList<N>) -> Self {
+        StaticModuleDef(UnsafeCell::new(HPyModuleDef {
+            doc: c_ptr(doc),
+            size: 0,
+            legacy_methods: ptr::null_mut(),
+            defines: defines.as_ptr(),
+            globals: ptr::null_mut(),
+        }))
+    }
+
+    /// The pointer `HPyInit_<name>` returns.
+    pub const fn as_ptr(&self) -> *mut HPyModuleDef {
+        self.0.get()
+    }
+}

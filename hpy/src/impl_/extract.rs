@@ -1,0 +1,224 @@
+//! Argument parsing for typed `#[hpy_method]` parameters.
+//!
+//! Error messages follow CPython's for Python functions, so users see the
+//! same wording whichever language the function is written in.
+
+use hpy_sys::HPy;
+
+use super::def::Args;
+use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult};
+
+/// The Python-visible shape of a generated function.
+pub struct FunctionDescription {
+    /// The function's Python name.
+    pub name: &'static str,
+    /// Parameter names, in order.
+    pub params: &'static [&'static str],
+    /// How many leading parameters are required (the rest are `Option`s).
+    pub required: usize,
+}
+
+/// The parsed arguments of one call: one slot per parameter, `None` where an
+/// optional parameter was not given.
+pub type Slots<'a, 'ctx, const N: usize> = [Option<Borrowed<'a, 'ctx>>; N];
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+impl FunctionDescription {
+    #[cold]
+    fn too_many_positional(&self, given: usize) -> HPyErr {
+        let n = self.params.len();
+        let takes = if self.required == n {
+            format!("{n} positional {}", plural(n, "argument", "arguments"))
+        } else {
+            format!("from {} to {n} positional arguments", self.required)
+        };
+        HPyErr::type_error(format!(
+            "{}() takes {takes} but {given} {} given",
+            self.name,
+            plural(given, "was", "were")
+        ))
+    }
+
+    #[cold]
+    fn missing<const N: usize>(&self, slots: &Slots<'_, '_, N>) -> HPyErr {
+        let missing: Vec<String> = (0..self.required)
+            .filter(|&i| slots[i].is_none())
+            .map(|i| format!("'{}'", self.params[i]))
+            .collect();
+        let list = match missing.as_slice() {
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            [] => String::new(),
+        };
+        HPyErr::type_error(format!(
+            "{}() missing {} required positional {}: {list}",
+            self.name,
+            missing.len(),
+            plural(missing.len(), "argument", "arguments"),
+        ))
+    }
+
+    #[inline]
+    fn check_required<const N: usize>(&self, slots: &Slots<'_, '_, N>) -> HPyResult<()> {
+        if slots[..self.required].iter().any(Option::is_none) {
+            return Err(self.missing(slots));
+        }
+        Ok(())
+    }
+
+    /// The positional arguments, checked against the parameter count.
+    #[inline]
+    fn positional<'a, 'ctx, const N: usize>(&self, args: &Args<'a, 'ctx>) -> HPyResult<Slots<'a, 'ctx, N>> {
+        if args.nargs > N {
+            return Err(self.too_many_positional(args.nargs));
+        }
+        let mut slots: Slots<'a, 'ctx, N> = [None; N];
+        for (i, slot) in slots.iter_mut().enumerate().take(args.nargs) {
+            // SAFETY: `i < nargs`, and `Args` is only built from the argument
+            // array HPy passed, valid for `'a`.
+            *slot = Some(unsafe { Borrowed::from_raw(args.ctx, *args.args.add(i)) });
+        }
+        Ok(slots)
+    }
+
+    /// Parses the arguments of an `HPyFunc_VARARGS` call (positional only).
+    #[inline]
+    pub fn parse_positional<'a, 'ctx, const N: usize>(&self, args: &Args<'a, 'ctx>) -> HPyResult<Slots<'a, 'ctx, N>> {
+        let slots = self.positional(args)?;
+        self.check_required(&slots)?;
+        Ok(slots)
+    }
+
+    /// Parses the arguments of an `HPyFunc_KEYWORDS` call: positional
+    /// handles followed by one value per name in the `kwnames` tuple.
+    #[inline]
+    pub fn parse_keywords<'a, 'ctx, const N: usize>(&self, args: &Args<'a, 'ctx>) -> HPyResult<Slots<'a, 'ctx, N>> {
+        let mut slots = self.positional(args)?;
+        if args.kwnames._i != 0 {
+            // SAFETY: for a KEYWORDS call HPy passes the keyword values right
+            // after the positional ones, one per name in the `kwnames` tuple.
+            unsafe { self.assign_keywords(args.ctx, &mut slots, args.args.add(args.nargs), args.kwnames)? };
+        }
+        self.check_required(&slots)?;
+        Ok(slots)
+    }
+
+    /// # Safety
+    /// `kwnames` must be a tuple of str, and `values` must point to one
+    /// handle per name, all valid for `'a`.
+    unsafe fn assign_keywords<'a, 'ctx, const N: usize>(
+        &self,
+        ctx: Context<'ctx>,
+        slots: &mut Slots<'a, 'ctx, N>,
+        values: *const HPy,
+        kwnames: HPy,
+    ) -> HPyResult<()> {
+        // SAFETY: `kwnames` is a valid tuple handle.
+        let names = unsafe { Borrowed::from_raw(ctx, kwnames) };
+        // SAFETY: valid handle; -1 with an exception on failure.
+        let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), kwnames) };
+        if count < 0 {
+            return Err(HPyErr::pending());
+        }
+        for k in 0..count as usize {
+            // SAFETY: `k` is in range; the result is owned or HPy_NULL.
+            let name = unsafe {
+                ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), names.as_raw(), k as isize))?
+            };
+            let name: &str = FromHPy::extract(&name)?;
+            let Some(index) = self.params.iter().position(|p| *p == name) else {
+                return Err(HPyErr::type_error(format!(
+                    "{}() got an unexpected keyword argument '{name}'",
+                    self.name
+                )));
+            };
+            if slots[index].is_some() {
+                return Err(HPyErr::type_error(format!(
+                    "{}() got multiple values for argument '{name}'",
+                    self.name
+                )));
+            }
+            // SAFETY: one value per keyword name follows the positionals.
+            slots[index] = Some(unsafe { Borrowed::from_raw(ctx, *values.add(k)) });
+        }
+        Ok(())
+    }
+}
+
+/// Converts a required argument; `index` names it in error messages.
+#[inline(always)]
+pub fn extract_required<'a, 'ctx, T: FromHPy<'a, 'ctx>>(
+    slot: Option<&'a Borrowed<'_, 'ctx>>,
+    desc: &FunctionDescription,
+    index: usize,
+) -> HPyResult<T> {
+    match slot {
+        Some(arg) => T::extract(arg).map_err(|e| e.for_argument(desc.name, desc.params[index])),
+        None => Err(missing_slot(desc, index)),
+    }
+}
+
+/// Converts an optional argument: `None` when it was not given.
+#[inline(always)]
+pub fn extract_optional<'a, 'ctx, T: FromHPy<'a, 'ctx>>(
+    slot: Option<&'a Borrowed<'_, 'ctx>>,
+    desc: &FunctionDescription,
+    index: usize,
+) -> HPyResult<Option<T>> {
+    match slot {
+        Some(arg) => <Option<T>>::extract(arg).map_err(|e| e.for_argument(desc.name, desc.params[index])),
+        None => Ok(None),
+    }
+}
+
+#[cold]
+fn missing_slot(desc: &FunctionDescription, index: usize) -> HPyErr {
+    HPyErr::system_error(format!(
+        "{}(): internal error: argument '{}' was not parsed",
+        desc.name, desc.params[index]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ADD: FunctionDescription = FunctionDescription { name: "add", params: &["a", "b"], required: 2 };
+    const OPT: FunctionDescription = FunctionDescription { name: "opt", params: &["a", "b", "c"], required: 1 };
+
+    fn message(e: HPyErr) -> String {
+        e.describe().unwrap().1.into_owned()
+    }
+
+    #[test]
+    fn too_many_messages() {
+        assert_eq!(message(ADD.too_many_positional(3)), "add() takes 2 positional arguments but 3 were given");
+        assert_eq!(
+            message(OPT.too_many_positional(4)),
+            "opt() takes from 1 to 3 positional arguments but 4 were given"
+        );
+        let one = FunctionDescription { name: "f", params: &["x"], required: 1 };
+        assert_eq!(message(one.too_many_positional(2)), "f() takes 1 positional argument but 2 were given");
+        let none = FunctionDescription { name: "g", params: &[], required: 0 };
+        assert_eq!(message(none.too_many_positional(1)), "g() takes 0 positional arguments but 1 was given");
+    }
+
+    #[test]
+    fn missing_messages() {
+        let empty: Slots<'_, '_, 2> = [None; 2];
+        assert_eq!(message(ADD.missing(&empty)), "add() missing 2 required positional arguments: 'a' and 'b'");
+        let three = FunctionDescription { name: "h", params: &["a", "b", "c"], required: 3 };
+        let empty: Slots<'_, '_, 3> = [None; 3];
+        assert_eq!(
+            message(three.missing(&empty)),
+            "h() missing 3 required positional arguments: 'a', 'b' and 'c'"
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Module initialisation: the exported symbols of each ABI.
+
+use hpy_sys::HPyContext;
+
+#[cfg(feature = "universal")]
+static TRAMPOLINE_CONTEXT: core::sync::atomic::AtomicPtr<HPyContext> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// Saves the context that CPython-convention trampolines hand to
+/// `ctx_CallRealFunctionFromTrampoline` (`HPyInitGlobalContext_<name>`).
+///
+/// One extension binary holds one module, so one slot is enough; a debug-mode
+/// load passes the debug context here.
+pub fn set_trampoline_context(ctx: *mut HPyContext) {
+    #[cfg(feature = "universal")]
+    TRAMPOLINE_CONTEXT.store(ctx, core::sync::atomic::Ordering::Release);
+    #[cfg(not(feature = "universal"))]
+    let _ = ctx;
+}
+
+/// The context saved by [`set_trampoline_context`].
+#[cfg(feature = "universal")]
+#[inline(always)]
+pub(crate) fn trampoline_context() -> *mut HPyContext {
+    // Relaxed is enough: the store happens before the module exists, and the
+    // module is published to other threads through the interpreter's locks.
+    TRAMPOLINE_CONTEXT.load(core::sync::atomic::Ordering::Relaxed)
+}
+
+/// `PyInit_<name>` for the CPython ABI: HPy's runtime turns the
+/// `HPyModuleDef` into a multi-phase `PyModuleDef`.
+///
+/// # Safety
+/// `def` must point to a valid, static `HPyModuleDef`.
+#[cfg(not(feature = "universal"))]
+pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut hpy_sys::cpy_PyObject {
+    // SAFETY: forwarded from this function's contract; called by CPython
+    // with the GIL held during import.
+    unsafe { hpy_sys::_HPyModuleDef_AsPyInit(def) }
+}
+
+/// Emits the module's exported init symbols for the ABI `hpy` was built
+/// with (used by `hpy_module!`).
+#[cfg(not(feature = "universal"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __hpy_export_module {
+    (
+        name: $name:literal,
+        def: $def:ident,
+        cpython_init: $py_init:ident,
+        universal_init: $hpy_init:ident,
+        universal_context: $global_ctx:ident,
+        universal_major: $major:ident,
+        universal_minor: $minor:ident,
+    ) => {
+        /// CPython ABI entry point of the module.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $py_init() -> *mut ::hpy::impl_::cpy_PyObject {
+            // SAFETY: the definition is a static built by hpy_module!.
+            unsafe { ::hpy::impl_::cpython_module_init($def.as_ptr()) }
+        }
+    };
+}
+
+/// Emits the module's exported init symbols for the ABI `hpy` was built
+/// with (used by `hpy_module!`).
+#[cfg(feature = "universal")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __hpy_export_module {
+    (
+        name: $name:literal,
+        def: $def:ident,
+        cpython_init: $py_init:ident,
+        universal_init: $hpy_init:ident,
+        universal_context: $global_ctx:ident,
+        universal_major: $major:ident,
+        universal_minor: $minor:ident,
+    ) => {
+        /// The HPy ABI major version the module needs.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $major() -> u32 {
+            ::hpy::impl_::HPY_ABI_VERSION as u32
+        }
+
+        /// The HPy ABI minor version the module needs.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $minor() -> u32 {
+            ::hpy::impl_::HPY_ABI_VERSION_MINOR as u32
+        }
+
+        /// Receives the context CPython-convention trampolines use.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $global_ctx(ctx: *mut ::hpy::impl_::HPyContext) {
+            ::hpy::impl_::set_trampoline_context(ctx)
+        }
+
+        /// Universal ABI entry point: the module definition.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $hpy_init() -> *mut ::hpy::impl_::HPyModuleDef {
+            $def.as_ptr()
+        }
+    };
+}

@@ -1,0 +1,119 @@
+//! The one generic entry wrapper every generated function goes through.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use hpy_sys::{HPy, HPyContext};
+
+use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy};
+
+/// Runs the body of an HPy entry point.
+///
+/// The body gets a [`Context`] with a fresh lifetime, so nothing it creates
+/// can escape except the raw value it returns. An `Err` is raised as a Python
+/// exception and `on_error` returned; a panic is caught and raised as a
+/// Python exception too, so no unwind ever reaches the C caller.
+///
+/// # Safety
+/// `ctx` must be the context HPy passed to the running entry point (ignored
+/// in the CPython ABI).
+#[inline(always)]
+pub unsafe fn trampoline<R, F>(ctx: *mut HPyContext, name: &'static str, on_error: R, body: F) -> R
+where
+    F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
+{
+    // SAFETY: forwarded from this function's contract.
+    let ctx = unsafe { Context::from_raw(ctx) };
+    match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
+        Ok(Ok(value)) => value,
+        Ok(Err(err)) => {
+            err.restore(ctx);
+            on_error
+        }
+        Err(payload) => {
+            raise_panic(ctx, name, payload);
+            on_error
+        }
+    }
+}
+
+/// Raises the Python exception that reports a Rust panic in `name`.
+#[cold]
+#[inline(never)]
+fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + Send>) {
+    let text = panic_text(&payload);
+    // Dropping the payload runs foreign Drop code that could panic again;
+    // contain that too rather than unwinding into C.
+    if catch_unwind(AssertUnwindSafe(move || drop(payload))).is_err() {
+        // The second payload is leaked on purpose: nothing safe is left to do with it.
+    }
+    // An exception raised before the panic would be overwritten anyway.
+    HPyErr::system_error(format!("Rust panic in {name}(): {text}")).restore(ctx);
+}
+
+/// The message carried by a panic payload (`panic!("...")` gives `&str` or
+/// `String`).
+pub fn panic_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        String::from("(panic payload is not a string)")
+    }
+}
+
+/// What a user function may return: any [`IntoHPy`] value, or an
+/// [`HPyResult`] of one.
+pub trait IntoReturn<'ctx> {
+    /// Converts to the new handle that is handed back to Python.
+    fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
+}
+
+impl<'ctx, T: IntoHPy<'ctx>> IntoReturn<'ctx> for T {
+    #[inline(always)]
+    fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        self.into_hpy(ctx)
+    }
+}
+
+impl<'ctx, T: IntoHPy<'ctx>> IntoReturn<'ctx> for HPyResult<T> {
+    #[inline(always)]
+    fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        self.and_then(|v| v.into_hpy(ctx))
+    }
+}
+
+/// Finishes a function body that returns an object: converts the user's
+/// return value into the raw handle the entry point returns.
+#[inline(always)]
+pub fn return_object<'ctx, T: IntoReturn<'ctx>>(ctx: Context<'ctx>, value: T) -> HPyResult<HPy> {
+    value.into_return(ctx).map(Handle::into_raw)
+}
+
+/// What an `int`-returning slot (e.g. `HPy_mod_exec`) may return: `()` or
+/// `HPyResult<()>`.
+pub trait IntoStatus {
+    /// `Ok(())` becomes `0`, an error `-1` with the exception set.
+    fn into_status(self) -> HPyResult<()>;
+}
+
+impl IntoStatus for () {
+    #[inline(always)]
+    fn into_status(self) -> HPyResult<()> {
+        Ok(())
+    }
+}
+
+impl IntoStatus for HPyResult<()> {
+    #[inline(always)]
+    fn into_status(self) -> HPyResult<()> {
+        self
+    }
+}
+
+/// Finishes a body that returns a status code.
+#[inline(always)]
+pub fn return_status<T: IntoStatus>(value: T) -> HPyResult<core::ffi::c_int> {
+    value.into_status().map(|()| 0)
+}

@@ -1,0 +1,124 @@
+//! # hpy — Python extension modules in Rust, on HPy
+//!
+//! [HPy](https://hpyproject.org) is a C API for Python where objects are
+//! opaque handles, every call takes an explicit context, and one binary (the
+//! *Universal ABI*) loads on CPython, PyPy and GraalPy. This crate is its safe
+//! Rust face:
+//!
+//! - [`Context<'ctx>`]: the context of the current call. `'ctx` is fresh and
+//!   invariant for every call, so nothing tied to it can outlive the call.
+//! - [`Handle<'ctx>`]: an owned handle. Closed exactly once on drop; not
+//!   `Clone` ([`Handle::dup`] is explicit), not `PartialEq` ([`Handle::is`] is
+//!   identity), not `Send`.
+//! - [`Borrowed<'a, 'ctx>`]: an argument the caller owns; it dereferences to
+//!   `Handle` and can never be closed.
+//! - [`HPyResult`] / [`HPyErr`]: Python exceptions as Rust errors.
+//! - [`FromHPy`] / [`IntoHPy`]: conversions, used for typed parameters and
+//!   return values.
+//! - [`hpy_method`] and [`hpy_module!`]: the functions and the module.
+//!
+//! The same source builds for the CPython ABI (default: direct C-API calls,
+//! no HPy at run time) or the Universal ABI (cargo feature `universal`).
+//!
+//! ```
+//! use hpy::{hpy_method, hpy_module, HPyResult, Handle};
+//!
+//! /// Adds two integers.
+//! #[hpy_method]
+//! fn add(a: i64, b: i64) -> HPyResult<i64> {
+//!     a.checked_add(b).ok_or_else(|| hpy::HPyErr::overflow_error("integer overflow"))
+//! }
+//!
+//! /// Returns `x + x` for any object.
+//! #[hpy_method]
+//! fn double<'ctx>(x: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+//!     x.add(x)
+//! }
+//!
+//! hpy_module! {
+//!     /// An example module.
+//!     name: example,
+//!     methods: [add, double],
+//! }
+//! # fn main() {}
+//! ```
+
+mod context;
+mod convert;
+mod err;
+mod handle;
+#[doc(hidden)]
+pub mod impl_;
+
+pub use context::Context;
+pub use convert::{FromHPy, IntoHPy};
+pub use err::{HPyErr, HPyResult};
+pub use handle::{Borrowed, Handle};
+pub use hpy_sys::HPyConstant as Constant;
+
+/// Exposes a Rust function as a function of a Python module.
+///
+/// ```
+/// # use hpy::{hpy_method, Context, Handle, HPyResult};
+/// /// Docstrings come from doc comments.
+/// #[hpy_method]
+/// fn greet(name: &str) -> String {
+///     format!("Hello, {name}!")
+/// }
+///
+/// #[hpy_method(keywords)]
+/// fn scale(value: f64, factor: Option<f64>) -> f64 {
+///     value * factor.unwrap_or(2.0)
+/// }
+///
+/// #[hpy_method]
+/// fn first_none<'ctx>(ctx: Context<'ctx>) -> Handle<'ctx> {
+///     ctx.none()
+/// }
+/// # fn main() {}
+/// ```
+///
+/// Parameters are either the call's [`Context`] (any position, optional) or
+/// Python arguments of any [`FromHPy`] type — `&Handle<'ctx>` or
+/// [`Borrowed`] for the raw object without conversion, `i64`, `&str`, … —
+/// where `Option<T>` parameters (at the end) may be omitted by the caller.
+/// The return type is any [`IntoHPy`] value or an [`HPyResult`] of one.
+///
+/// The HPy calling convention is chosen from the parameters — `noargs` for
+/// none, `o` for one required parameter, otherwise `varargs` (positional
+/// only) — or given explicitly: `#[hpy_method(keywords)]` also accepts
+/// arguments by keyword. `#[hpy_method(name = "py_name")]` sets the Python
+/// name. Wrong argument counts, unknown or duplicate keywords and failed
+/// conversions raise `TypeError` (or `OverflowError`) naming the function
+/// and the parameter, as CPython's messages do. A panic raises `SystemError`
+/// with the panic message; it never unwinds into the interpreter.
+///
+/// The macro keeps the function as it is and adds a hidden module with the
+/// same name holding its `HPyDef`, which [`hpy_module!`] refers to; so the
+/// function must be defined at module level, not inside another function.
+pub use hpy_macros::hpy_method;
+
+/// Defines the Python module: its `HPyModuleDef` and the init symbols of the
+/// ABI being built (`PyInit_<name>`, or `HPyInit_<name>` and friends).
+///
+/// ```
+/// # use hpy::{hpy_method, hpy_module, Context, Handle, HPyResult};
+/// # #[hpy_method] fn ping() {}
+/// fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+///     // runs once per module object (HPy_mod_exec)
+///     let _ = (ctx, module);
+///     Ok(())
+/// }
+///
+/// hpy_module! {
+///     /// The docstring.
+///     name: mymod,          // optional: defaults to the crate name
+///     methods: [ping],
+///     exec: init,           // optional
+/// }
+/// # fn main() {}
+/// ```
+///
+/// One extension binary defines one module; its name must match the
+/// library's file name (cargo-hpy takes both from the crate's `[lib] name`).
+pub use hpy_macros::hpy_module;
