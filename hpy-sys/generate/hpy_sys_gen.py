@@ -387,6 +387,12 @@ def build_model(hdr, version):
         M.uapi.append((name, fn, m.group(2), bool(m.group(4))))
     M.umisc = [(n, fn) for n, fn, _ in parse_c_functions(
         hdr.clean('hpy/universal/misc_trampolines.h'), 'static inline')]
+    # hpy/inline_helpers.h (ABI-independent, hand-written in src/inline_helpers.rs);
+    # the variadic HPyTuple_Pack is not provided.
+    text = hdr.clean('hpy/inline_helpers.h').replace('_HPy_UNUSED_ARG(ctx)', 'ctx')
+    M.inline_helpers = [(n, fn) for n, fn, _ in parse_c_functions(text, 'HPyAPI_INLINE_HELPER')
+                        if not any(p.ctype == '...' for p in fn.params)]
+    assert len(M.inline_helpers) == 18, [n for n, _ in M.inline_helpers]
     return M
 
 
@@ -909,7 +915,7 @@ CPY_LAYOUT = [
      'cpython::Py_TPFLAGS_UNICODE_SUBCLASS'),
     ('const:Py_TPFLAGS_DICT_SUBCLASS', 'Py_TPFLAGS_DICT_SUBCLASS', 'cpython::Py_TPFLAGS_DICT_SUBCLASS'),
     ('const:PY_VECTORCALL_ARGUMENTS_OFFSET', 'PY_VECTORCALL_ARGUMENTS_OFFSET',
-     'cpython::PY_VECTORCALL_ARGUMENTS_OFFSET'),
+     'cpython::PY_VECTORCALL_ARGUMENTS_OFFSET as i64'),  # C prints it as long long
     ('size:Py_buffer', 'sizeof(Py_buffer)', 'size_of::<HPy_buffer>()'),
 ]
 
@@ -1018,7 +1024,7 @@ def emit_signatures(M):
 #[allow(dead_code, clippy::type_complexity)]
 pub fn check_signatures<T>() {
 ''')
-    sigs = [(n, fn) for n, fn, _, _ in M.uapi] + list(M.umisc)
+    sigs = [(n, fn) for n, fn, _, _ in M.uapi] + list(M.umisc) + list(M.inline_helpers)
     sigs.sort(key=lambda x: x[0])
     count = 0
     for name, fn in sigs:

@@ -9,6 +9,7 @@
 #[allow(dead_code, clippy::type_complexity)]
 pub fn check_signatures<T>() {
     let _: unsafe fn(*mut HPyContext, bool) -> HPy = HPyBool_FromBool;
+    let _: unsafe fn(*mut HPyContext, c_long) -> HPy = HPyBool_FromLong;
     let _: unsafe fn(*mut HPyContext, HPy) -> *const c_char = HPyBytes_AS_STRING;
     let _: unsafe fn(*mut HPyContext, HPy) -> *const c_char = HPyBytes_AsString;
     let _: unsafe fn(*mut HPyContext, HPy) -> c_int = HPyBytes_Check;
@@ -41,7 +42,9 @@ pub fn check_signatures<T>() {
     let _: unsafe fn(*mut HPyContext, *const c_char, *const c_char, HPy, HPy) -> HPy = HPyErr_NewExceptionWithDoc;
     let _: unsafe fn(*mut HPyContext) -> HPy = HPyErr_NoMemory;
     let _: unsafe fn(*mut HPyContext) -> c_int = HPyErr_Occurred;
+    let _: unsafe fn(*mut HPyContext, HPy) -> HPy = HPyErr_SetFromErrno;
     let _: unsafe fn(*mut HPyContext, HPy, *const c_char) -> HPy = HPyErr_SetFromErrnoWithFilename;
+    let _: unsafe fn(*mut HPyContext, HPy, HPy) -> HPy = HPyErr_SetFromErrnoWithFilenameObject;
     let _: unsafe fn(*mut HPyContext, HPy, HPy, HPy) -> HPy = HPyErr_SetFromErrnoWithFilenameObjects;
     let _: unsafe fn(*mut HPyContext, HPy, HPy) -> HPy = HPyErr_SetObject;
     let _: unsafe fn(*mut HPyContext, HPy, *const c_char) -> HPy = HPyErr_SetString;
@@ -64,20 +67,31 @@ pub fn check_signatures<T>() {
     let _: unsafe fn(*mut HPyContext, HPy) -> f64 = HPyLong_AsDouble;
     let _: unsafe fn(*mut HPyContext, HPy) -> i32 = HPyLong_AsInt32_t;
     let _: unsafe fn(*mut HPyContext, HPy) -> i64 = HPyLong_AsInt64_t;
+    let _: unsafe fn(*mut HPyContext, HPy) -> c_long = HPyLong_AsLong;
+    let _: unsafe fn(*mut HPyContext, HPy) -> c_longlong = HPyLong_AsLongLong;
     let _: unsafe fn(*mut HPyContext, HPy) -> usize = HPyLong_AsSize_t;
     let _: unsafe fn(*mut HPyContext, HPy) -> HPy_ssize_t = HPyLong_AsSsize_t;
     let _: unsafe fn(*mut HPyContext, HPy) -> u32 = HPyLong_AsUInt32_t;
     let _: unsafe fn(*mut HPyContext, HPy) -> u32 = HPyLong_AsUInt32_tMask;
     let _: unsafe fn(*mut HPyContext, HPy) -> u64 = HPyLong_AsUInt64_t;
     let _: unsafe fn(*mut HPyContext, HPy) -> u64 = HPyLong_AsUInt64_tMask;
+    let _: unsafe fn(*mut HPyContext, HPy) -> c_ulong = HPyLong_AsUnsignedLong;
+    let _: unsafe fn(*mut HPyContext, HPy) -> c_ulonglong = HPyLong_AsUnsignedLongLong;
+    let _: unsafe fn(*mut HPyContext, HPy) -> c_ulonglong = HPyLong_AsUnsignedLongLongMask;
+    let _: unsafe fn(*mut HPyContext, HPy) -> c_ulong = HPyLong_AsUnsignedLongMask;
     let _: unsafe fn(*mut HPyContext, HPy) -> *mut c_void = HPyLong_AsVoidPtr;
     let _: unsafe fn(*mut HPyContext, i32) -> HPy = HPyLong_FromInt32_t;
     let _: unsafe fn(*mut HPyContext, i64) -> HPy = HPyLong_FromInt64_t;
+    let _: unsafe fn(*mut HPyContext, c_long) -> HPy = HPyLong_FromLong;
+    let _: unsafe fn(*mut HPyContext, c_longlong) -> HPy = HPyLong_FromLongLong;
     let _: unsafe fn(*mut HPyContext, usize) -> HPy = HPyLong_FromSize_t;
     let _: unsafe fn(*mut HPyContext, HPy_ssize_t) -> HPy = HPyLong_FromSsize_t;
     let _: unsafe fn(*mut HPyContext, u32) -> HPy = HPyLong_FromUInt32_t;
     let _: unsafe fn(*mut HPyContext, u64) -> HPy = HPyLong_FromUInt64_t;
+    let _: unsafe fn(*mut HPyContext, c_ulong) -> HPy = HPyLong_FromUnsignedLong;
+    let _: unsafe fn(*mut HPyContext, c_ulonglong) -> HPy = HPyLong_FromUnsignedLongLong;
     let _: unsafe fn(*mut HPyContext, HPy) -> c_int = HPyNumber_Check;
+    let _: unsafe fn(*mut HPyContext, HPy_ssize_t, *mut HPy_ssize_t, *mut HPy_ssize_t, HPy_ssize_t) -> HPy_ssize_t = HPySlice_AdjustIndices;
     let _: unsafe fn(*mut HPyContext, HPy, *mut HPy_ssize_t, *mut HPy_ssize_t, *mut HPy_ssize_t) -> c_int = HPySlice_Unpack;
     let _: unsafe fn(*mut HPyContext, HPyTracker, HPy) -> c_int = HPyTracker_Add;
     let _: unsafe fn(*mut HPyContext, HPyTracker) = HPyTracker_Close;
@@ -116,10 +130,14 @@ pub fn check_signatures<T>() {
     let _: unsafe fn(*mut HPyContext, HPy) -> HPy = HPy_Bytes;
     let _: unsafe fn(*mut HPyContext, HPy, *const HPy, usize, HPy) -> HPy = HPy_Call;
     let _: unsafe fn(*mut HPyContext, HPy, *const HPy, usize, HPy) -> HPy = HPy_CallMethod;
+    let _: unsafe fn(*mut HPyContext, HPy, HPy, HPy, HPy) -> HPy = HPy_CallMethodTupleDict;
+    let _: unsafe fn(*mut HPyContext, *const c_char, HPy, HPy, HPy) -> HPy = HPy_CallMethodTupleDict_s;
     let _: unsafe fn(*mut HPyContext, HPy, HPy, HPy) -> HPy = HPy_CallTupleDict;
     let _: unsafe fn(*mut HPyContext, HPy) = HPy_Close;
     let _: unsafe fn(*mut HPyContext, *const c_char, *const c_char, HPy_SourceKind) -> HPy = HPy_Compile_s;
     let _: unsafe fn(*mut HPyContext, HPy, HPy) -> c_int = HPy_Contains;
+    let _: unsafe fn(*mut HPyContext, HPy, HPy) -> c_int = HPy_DelAttr;
+    let _: unsafe fn(*mut HPyContext, HPy, *const c_char) -> c_int = HPy_DelAttr_s;
     let _: unsafe fn(*mut HPyContext, HPy, HPy) -> c_int = HPy_DelItem;
     let _: unsafe fn(*mut HPyContext, HPy, HPy_ssize_t) -> c_int = HPy_DelItem_i;
     let _: unsafe fn(*mut HPyContext, HPy, *const c_char) -> c_int = HPy_DelItem_s;
@@ -197,4 +215,4 @@ pub fn check_signatures<T>() {
 }
 
 /// Number of API functions checked above.
-pub const N_API_FUNCTIONS: usize = 186;
+pub const N_API_FUNCTIONS: usize = 204;

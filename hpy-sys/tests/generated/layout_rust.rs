@@ -1363,7 +1363,7 @@ pub fn rust_entries() -> Vec<(&'static str, i128)> {
         v.push(("const:Py_TPFLAGS_BYTES_SUBCLASS", (cpython::Py_TPFLAGS_BYTES_SUBCLASS) as i128));
         v.push(("const:Py_TPFLAGS_UNICODE_SUBCLASS", (cpython::Py_TPFLAGS_UNICODE_SUBCLASS) as i128));
         v.push(("const:Py_TPFLAGS_DICT_SUBCLASS", (cpython::Py_TPFLAGS_DICT_SUBCLASS) as i128));
-        v.push(("const:PY_VECTORCALL_ARGUMENTS_OFFSET", (cpython::PY_VECTORCALL_ARGUMENTS_OFFSET) as i128));
+        v.push(("const:PY_VECTORCALL_ARGUMENTS_OFFSET", (cpython::PY_VECTORCALL_ARGUMENTS_OFFSET as i64) as i128));
         v.push(("size:Py_buffer", (size_of::<HPy_buffer>()) as i128));
     }
     v
