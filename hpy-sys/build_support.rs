@@ -65,9 +65,13 @@ else:
 #[allow(dead_code)]
 pub fn discover_python() -> Result<PythonInfo, String> {
     let python = python_command();
-    let output = Command::new(&python).arg("-c").arg(QUERY).output().map_err(|e| {
-        format!("cannot run `{python}` ({e}): set HPY_PYTHON to a CPython 3.x interpreter")
-    })?;
+    let output = Command::new(&python)
+        .arg("-c")
+        .arg(QUERY)
+        .output()
+        .map_err(|e| {
+            format!("cannot run `{python}` ({e}): set HPY_PYTHON to a CPython 3.x interpreter")
+        })?;
     if !output.status.success() {
         return Err(format!(
             "`{python}` failed ({}): set HPY_PYTHON to a CPython 3.x interpreter\n{}",
@@ -78,11 +82,15 @@ pub fn discover_python() -> Result<PythonInfo, String> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let get = |key: &str| -> Option<String> {
         let prefix = format!("@hpy-rs@ {key}=");
-        stdout.lines().find_map(|l| l.strip_prefix(prefix.as_str()).map(str::to_string))
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()).map(str::to_string))
     };
     let need = |key: &str| {
         get(key).ok_or_else(|| {
-            format!("`{python}` did not report `{key}`: set HPY_PYTHON to a CPython 3.x interpreter")
+            format!(
+                "`{python}` did not report `{key}`: set HPY_PYTHON to a CPython 3.x interpreter"
+            )
         })
     };
     let pip = format!("run `{python} -m pip install hpy=={HPY_VERSION}`");
@@ -91,7 +99,9 @@ pub fn discover_python() -> Result<PythonInfo, String> {
     }
     let hpy_version = need("hpy_version")?;
     if hpy_version != HPY_VERSION {
-        return Err(format!("`{python}` has hpy {hpy_version}, hpy-sys needs {HPY_VERSION}: {pip}"));
+        return Err(format!(
+            "`{python}` has hpy {hpy_version}, hpy-sys needs {HPY_VERSION}: {pip}"
+        ));
     }
     let version = need("version")?;
     let (major, minor) = version.split_once('.').ok_or("bad version")?;
@@ -99,12 +109,19 @@ pub fn discover_python() -> Result<PythonInfo, String> {
     let sep = if cfg!(windows) { ';' } else { ':' };
     Ok(PythonInfo {
         implementation: need("implementation")?,
-        version: (major.parse().map_err(|_| "bad version")?, minor.parse().map_err(|_| "bad version")?),
+        version: (
+            major.parse().map_err(|_| "bad version")?,
+            minor.parse().map_err(|_| "bad version")?,
+        ),
         include_dir: need("include")?.into(),
         py_debug: need("py_debug")? == "1",
         trace_refs: need("trace_refs")? == "1",
         hpy_include_dir: need("hpy_include")?.into(),
-        hpy_runtime_sources: sources.split(sep).filter(|s| !s.is_empty()).map(PathBuf::from).collect(),
+        hpy_runtime_sources: sources
+            .split(sep)
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+            .collect(),
         python,
     })
 }

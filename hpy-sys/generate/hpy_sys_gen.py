@@ -943,11 +943,11 @@ def emit_layout(M):
         abi = 'universal' if ename == '_HPyCapsule_key' else 'both'
         E.append((abi, 'size:%s' % ename, 'sizeof(%s)' % ename, 'size_of::<%s>()' % ename))
         for k, _ in vals:
-            E.append((abi, 'const:%s' % k, '(long long)%s' % k, '%s as i128' % k))
+            E.append((abi, 'const:%s' % k, '(long long)%s' % k, k))
     for name, _ in M.flags:
-        E.append(('both', 'const:%s' % name, '(long long)%s' % name, '%s as i128' % name))
+        E.append(('both', 'const:%s' % name, '(long long)%s' % name, name))
     for k in ('HPY_ABI_VERSION', 'HPY_ABI_VERSION_MINOR'):
-        E.append(('both', 'const:%s' % k, '(long long)%s' % k, '%s as i128' % k))
+        E.append(('both', 'const:%s' % k, '(long long)%s' % k, k))
     for name, fields in M.structs:
         struct_entries('both', name, name, fields)
     # HPyDef with its anonymous union
@@ -987,6 +987,7 @@ int main(void)
 // tests/layout_probe.c, for the ABI the test is built with.
 
 /// `(key, value)` for every layout entry of the active ABI.
+#[allow(clippy::unnecessary_cast)]
 pub fn rust_entries() -> Vec<(&'static str, i128)> {
     let mut v: Vec<(&'static str, i128)> = Vec::new();
 ''')
@@ -1021,7 +1022,7 @@ def emit_signatures(M):
 // instantiated, so nothing here is linked.
 
 /// Never called: its body only has to type-check.
-#[allow(dead_code, clippy::type_complexity)]
+#[allow(dead_code, clippy::type_complexity, clippy::extra_unused_type_parameters)]
 pub fn check_signatures<T>() {
 ''')
     sigs = [(n, fn) for n, fn, _, _ in M.uapi] + list(M.umisc) + list(M.inline_helpers)

@@ -17,7 +17,11 @@ pub unsafe fn HPyErr_SetFromErrno(ctx: *mut HPyContext, h_type: HPy) -> HPy {
 
 /// HPy inline helper `HPyErr_SetFromErrnoWithFilenameObject`; returns `HPy_NULL`.
 #[inline]
-pub unsafe fn HPyErr_SetFromErrnoWithFilenameObject(ctx: *mut HPyContext, h_type: HPy, filename: HPy) -> HPy {
+pub unsafe fn HPyErr_SetFromErrnoWithFilenameObject(
+    ctx: *mut HPyContext,
+    h_type: HPy,
+    filename: HPy,
+) -> HPy {
     // SAFETY: forwarded under the caller's contract.
     unsafe { HPyErr_SetFromErrnoWithFilenameObjects(ctx, h_type, filename, HPy_NULL) }
 }
@@ -38,26 +42,28 @@ pub unsafe fn HPy_DelAttr_s(ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_
 
 /// HPy inline helper `HPyLong_FromLong`.
 #[inline]
+#[allow(clippy::useless_conversion)] // `c_long` is `i32` on Windows
 pub unsafe fn HPyLong_FromLong(ctx: *mut HPyContext, l: c_long) -> HPy {
     // SAFETY: forwarded under the caller's contract.
     unsafe {
         if LONG_IS_32_BITS {
             HPyLong_FromInt32_t(ctx, l as i32)
         } else {
-            HPyLong_FromInt64_t(ctx, l as i64)
+            HPyLong_FromInt64_t(ctx, i64::from(l))
         }
     }
 }
 
 /// HPy inline helper `HPyLong_FromUnsignedLong`.
 #[inline]
+#[allow(clippy::useless_conversion)] // `c_ulong` is `u32` on Windows
 pub unsafe fn HPyLong_FromUnsignedLong(ctx: *mut HPyContext, l: c_ulong) -> HPy {
     // SAFETY: forwarded under the caller's contract.
     unsafe {
         if LONG_IS_32_BITS {
             HPyLong_FromUInt32_t(ctx, l as u32)
         } else {
-            HPyLong_FromUInt64_t(ctx, l as u64)
+            HPyLong_FromUInt64_t(ctx, u64::from(l))
         }
     }
 }
@@ -66,14 +72,14 @@ pub unsafe fn HPyLong_FromUnsignedLong(ctx: *mut HPyContext, l: c_ulong) -> HPy 
 #[inline]
 pub unsafe fn HPyLong_FromLongLong(ctx: *mut HPyContext, l: c_longlong) -> HPy {
     // SAFETY: forwarded under the caller's contract.
-    unsafe { HPyLong_FromInt64_t(ctx, l as i64) }
+    unsafe { HPyLong_FromInt64_t(ctx, l) }
 }
 
 /// HPy inline helper `HPyLong_FromUnsignedLongLong`.
 #[inline]
 pub unsafe fn HPyLong_FromUnsignedLongLong(ctx: *mut HPyContext, l: c_ulonglong) -> HPy {
     // SAFETY: forwarded under the caller's contract.
-    unsafe { HPyLong_FromUInt64_t(ctx, l as u64) }
+    unsafe { HPyLong_FromUInt64_t(ctx, l) }
 }
 
 /// HPy inline helper `HPyLong_AsLong` (-1 with an exception set on error).
@@ -159,12 +165,20 @@ pub unsafe fn HPySlice_AdjustIndices(
         if i < 0 {
             let j = i + length;
             if j < 0 {
-                if step < 0 { -1 } else { 0 }
+                if step < 0 {
+                    -1
+                } else {
+                    0
+                }
             } else {
                 j
             }
         } else if i >= length {
-            if step < 0 { length - 1 } else { length }
+            if step < 0 {
+                length - 1
+            } else {
+                length
+            }
         } else {
             i
         }
@@ -208,7 +222,13 @@ pub unsafe fn HPy_CallMethodTupleDict_s(
 
 /// HPy inline helper `HPy_CallMethodTupleDict`: `getattr(receiver, name)(*args, **kw)`.
 #[inline]
-pub unsafe fn HPy_CallMethodTupleDict(ctx: *mut HPyContext, name: HPy, receiver: HPy, args: HPy, kw: HPy) -> HPy {
+pub unsafe fn HPy_CallMethodTupleDict(
+    ctx: *mut HPyContext,
+    name: HPy,
+    receiver: HPy,
+    args: HPy,
+    kw: HPy,
+) -> HPy {
     // SAFETY: forwarded under the caller's contract; `method` is owned here.
     unsafe {
         let method = HPy_GetAttr(ctx, receiver, name);
@@ -225,9 +245,16 @@ pub unsafe fn HPy_CallMethodTupleDict(ctx: *mut HPyContext, name: HPy, receiver:
 mod tests {
     use super::*;
 
-    fn adjust(length: isize, mut start: isize, mut stop: isize, step: isize) -> (isize, isize, isize) {
+    fn adjust(
+        length: isize,
+        mut start: isize,
+        mut stop: isize,
+        step: isize,
+    ) -> (isize, isize, isize) {
         // SAFETY: local integers; `ctx` is unused by this helper.
-        let n = unsafe { HPySlice_AdjustIndices(core::ptr::null_mut(), length, &mut start, &mut stop, step) };
+        let n = unsafe {
+            HPySlice_AdjustIndices(core::ptr::null_mut(), length, &mut start, &mut stop, step)
+        };
         (n, start, stop)
     }
 

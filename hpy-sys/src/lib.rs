@@ -316,8 +316,14 @@ mod tests {
     fn constants_table() {
         assert_eq!(HPY_CONSTANT_NAMES.len(), 83);
         assert_eq!(HPY_CONSTANT_NAMES[HPyConstant::None as usize], "h_None");
-        assert_eq!(HPY_CONSTANT_NAMES[HPyConstant::TypeError as usize], "h_TypeError");
-        assert_eq!(HPY_CONSTANT_NAMES[HPyConstant::Builtins as usize], "h_Builtins");
+        assert_eq!(
+            HPY_CONSTANT_NAMES[HPyConstant::TypeError as usize],
+            "h_TypeError"
+        );
+        assert_eq!(
+            HPY_CONSTANT_NAMES[HPyConstant::Builtins as usize],
+            "h_Builtins"
+        );
     }
 
     #[test]

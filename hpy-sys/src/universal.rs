@@ -31,7 +31,11 @@ pub unsafe fn HPy_FatalError(ctx: *mut HPyContext, message: *const c_char) -> ! 
 /// HPy API function `HPyCapsule_GetPointer` (`ctx_Capsule_Get` with
 /// `HPyCapsule_key_Pointer`).
 #[inline]
-pub unsafe fn HPyCapsule_GetPointer(ctx: *mut HPyContext, capsule: HPy, name: *const c_char) -> *mut c_void {
+pub unsafe fn HPyCapsule_GetPointer(
+    ctx: *mut HPyContext,
+    capsule: HPy,
+    name: *const c_char,
+) -> *mut c_void {
     // SAFETY: `ctx` is the live context (contract).
     unsafe { ((*ctx).ctx_Capsule_Get)(ctx, capsule, HPyCapsule_key_Pointer, name) }
 }
@@ -54,7 +58,11 @@ pub unsafe fn HPyCapsule_GetContext(ctx: *mut HPyContext, capsule: HPy) -> *mut 
 
 /// HPy API function `HPyCapsule_SetPointer`.
 #[inline]
-pub unsafe fn HPyCapsule_SetPointer(ctx: *mut HPyContext, capsule: HPy, pointer: *mut c_void) -> c_int {
+pub unsafe fn HPyCapsule_SetPointer(
+    ctx: *mut HPyContext,
+    capsule: HPy,
+    pointer: *mut c_void,
+) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
     unsafe { ((*ctx).ctx_Capsule_Set)(ctx, capsule, HPyCapsule_key_Pointer, pointer) }
 }
@@ -68,7 +76,11 @@ pub unsafe fn HPyCapsule_SetName(ctx: *mut HPyContext, capsule: HPy, name: *cons
 
 /// HPy API function `HPyCapsule_SetContext`.
 #[inline]
-pub unsafe fn HPyCapsule_SetContext(ctx: *mut HPyContext, capsule: HPy, context: *mut c_void) -> c_int {
+pub unsafe fn HPyCapsule_SetContext(
+    ctx: *mut HPyContext,
+    capsule: HPy,
+    context: *mut c_void,
+) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
     unsafe { ((*ctx).ctx_Capsule_Set)(ctx, capsule, HPyCapsule_key_Context, context) }
 }

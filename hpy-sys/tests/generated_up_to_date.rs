@@ -15,7 +15,9 @@ fn generated_files_are_up_to_date() {
         .arg(script)
         .arg("--check")
         .output()
-        .unwrap_or_else(|e| panic!("cannot run `{python}` ({e}): set HPY_PYTHON to a Python with hpy==0.9.0"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run `{python}` ({e}): set HPY_PYTHON to a Python with hpy==0.9.0")
+        });
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stderr}");

@@ -31,7 +31,11 @@ mod generated {
 fn run_probe() -> BTreeMap<String, i128> {
     let info = build_support::discover_python().unwrap_or_else(|e| panic!("{e}"));
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let abi = if cfg!(feature = "universal") { "universal" } else { "cpython" };
+    let abi = if cfg!(feature = "universal") {
+        "universal"
+    } else {
+        "cpython"
+    };
     let exe = out_dir.join(format!("hpy_layout_probe_{abi}"));
     let mut build = cc::Build::new();
     build
@@ -46,14 +50,18 @@ fn run_probe() -> BTreeMap<String, i128> {
         build.define("HPY_ABI_UNIVERSAL", None);
     } else {
         let info = build_support::discover_cpython().unwrap_or_else(|e| panic!("{e}"));
-        build.define("HPY_ABI_CPYTHON", None).include(&info.include_dir);
+        build
+            .define("HPY_ABI_CPYTHON", None)
+            .include(&info.include_dir);
     }
     let mut cmd = build.get_compiler().to_command();
     let probe = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/layout_probe.c");
     cmd.arg(probe).arg("-o").arg(&exe);
     let status = cmd.status().expect("cannot run the C compiler");
     assert!(status.success(), "compiling {probe} failed: {cmd:?}");
-    let out = Command::new(&exe).output().expect("cannot run the layout probe");
+    let out = Command::new(&exe)
+        .output()
+        .expect("cannot run the layout probe");
     assert!(out.status.success(), "the layout probe failed");
     let mut map = BTreeMap::new();
     for line in String::from_utf8(out.stdout).unwrap().lines() {
@@ -84,10 +92,16 @@ fn layout_matches_the_c_headers() {
         }
     }
     let ctx_fields = |prefix: &str| {
-        rust.iter().filter(|(k, _)| k.starts_with(&format!("offset:HPyContext.{prefix}"))).count()
+        rust.iter()
+            .filter(|(k, _)| k.starts_with(&format!("offset:HPyContext.{prefix}")))
+            .count()
     };
     let (handles, functions) = (ctx_fields("h_"), ctx_fields("ctx_"));
-    let abi = if cfg!(feature = "universal") { "universal" } else { "CPython" };
+    let abi = if cfg!(feature = "universal") {
+        "universal"
+    } else {
+        "CPython"
+    };
     println!("{abi} ABI: checked {} layout entries", rust.len());
     println!(
         "checked {} HPyContext fields ({handles} handles + {functions} functions)",
@@ -98,5 +112,10 @@ fn layout_matches_the_c_headers() {
     } else {
         assert_eq!((handles, functions), (83, 0));
     }
-    assert!(mismatches.is_empty(), "{} layout mismatch(es):\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} layout mismatch(es):\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }

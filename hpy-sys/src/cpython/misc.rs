@@ -83,7 +83,11 @@ pub unsafe fn HPyField_Store(
 
 /// HPy API function `HPyField_Load`: a new handle to the field's object.
 #[inline]
-pub unsafe fn HPyField_Load(_ctx: *mut HPyContext, _source_object: HPy, source_field: HPyField) -> HPy {
+pub unsafe fn HPyField_Load(
+    _ctx: *mut HPyContext,
+    _source_object: HPy,
+    source_field: HPyField,
+) -> HPy {
     let obj = _hf2py(source_field);
     // SAFETY: a non-NULL field holds a live reference (contract: as in C, the
     // field must not be NULL).

@@ -278,7 +278,11 @@ pub unsafe fn Py_SIZE(o: *mut PyObject) -> HPy_ssize_t {
 #[inline(always)]
 pub unsafe fn tp_flags(t: *mut PyTypeObject) -> c_ulong {
     // SAFETY: `tp_flags` is at this offset in every `PyTypeObject` (layout test).
-    unsafe { *t.cast::<u8>().add(PyTypeObject_tp_flags_OFFSET).cast::<c_ulong>() }
+    unsafe {
+        *t.cast::<u8>()
+            .add(PyTypeObject_tp_flags_OFFSET)
+            .cast::<c_ulong>()
+    }
 }
 
 #[inline(always)]

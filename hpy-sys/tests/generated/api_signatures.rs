@@ -6,7 +6,7 @@
 // instantiated, so nothing here is linked.
 
 /// Never called: its body only has to type-check.
-#[allow(dead_code, clippy::type_complexity)]
+#[allow(dead_code, clippy::type_complexity, clippy::extra_unused_type_parameters)]
 pub fn check_signatures<T>() {
     let _: unsafe fn(*mut HPyContext, bool) -> HPy = HPyBool_FromBool;
     let _: unsafe fn(*mut HPyContext, c_long) -> HPy = HPyBool_FromLong;
