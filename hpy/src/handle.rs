@@ -104,18 +104,28 @@ impl<'ctx> Handle<'ctx> {
     }
 
     /// The name of the object's type, as Python error messages show it
-    /// (`HPyType_GetName(HPy_Type(self))`).
+    /// (`HPyType_GetName(HPy_Type(self))`, falling back to
+    /// `type(self).__name__` where the interpreter only names HPy types,
+    /// as PyPy does).
     pub fn type_name(&self) -> String {
         let ty = self.get_type();
         // SAFETY: `ty` is a valid type handle; the returned C string is valid
         // while the type is alive, and we copy it before `ty` is closed.
-        unsafe {
-            let name = hpy_sys::HPyType_GetName(self.ctx.as_raw(), ty.raw);
-            if name.is_null() {
+        let name = unsafe { hpy_sys::HPyType_GetName(self.ctx.as_raw(), ty.raw) };
+        if !name.is_null() {
+            // SAFETY: non-null, NUL-terminated, alive while `ty` is.
+            return unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned();
+        }
+        self.ctx.err_clear();
+        // SAFETY: valid handle and a static NUL-terminated attribute name.
+        let attr = unsafe { hpy_sys::HPy_GetAttr_s(self.ctx.as_raw(), ty.raw, c"__name__".as_ptr()) };
+        // SAFETY: the result is owned or HPy_NULL.
+        match unsafe { self.ctx.wrap_result(attr) }.and_then(|n| n.extract::<String>()) {
+            Ok(name) => name,
+            Err(_) => {
                 self.ctx.err_clear();
-                return String::from("?");
+                String::from("?")
             }
-            CStr::from_ptr(name).to_string_lossy().into_owned()
         }
     }
 

@@ -13,7 +13,7 @@
 //! is written once here, generically, so macro expansions contain none.
 
 use core::cell::UnsafeCell;
-use core::ffi::{c_int, c_void, CStr};
+use core::ffi::{c_int, CStr};
 use core::ptr;
 
 use hpy_sys::{
@@ -214,6 +214,7 @@ mod cpy {
     //! the objects to handles and calls `impl` with the right context.
     use super::*;
     use crate::impl_::module::trampoline_context;
+    use core::ffi::c_void;
     use hpy_sys::{
         _HPyFunc_args_INQUIRY, _HPyFunc_args_KEYWORDS, _HPyFunc_args_NOARGS, _HPyFunc_args_O, _HPyFunc_args_VARARGS,
         HPyFunc_INQUIRY, HPyFunc_KEYWORDS, HPyFunc_NOARGS, HPyFunc_O, HPyFunc_VARARGS,

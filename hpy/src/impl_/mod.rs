@@ -20,6 +20,3 @@ pub use trampoline::{panic_text, return_object, return_status, trampoline, IntoR
 
 pub use crate::__hpy_export_module as export_module;
 pub use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR};
-
-#[cfg(feature = "universal")]
-pub(crate) use module::trampoline_context;

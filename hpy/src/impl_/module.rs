@@ -21,7 +21,7 @@ pub fn set_trampoline_context(ctx: *mut HPyContext) {
 /// The context saved by [`set_trampoline_context`].
 #[cfg(feature = "universal")]
 #[inline(always)]
-pub(crate) fn trampoline_context() -> *mut HPyContext {
+pub(super) fn trampoline_context() -> *mut HPyContext {
     // Relaxed is enough: the store happens before the module exists, and the
     // module is published to other threads through the interpreter's locks.
     TRAMPOLINE_CONTEXT.load(core::sync::atomic::Ordering::Relaxed)
@@ -36,7 +36,7 @@ pub(crate) fn trampoline_context() -> *mut HPyContext {
 pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut hpy_sys::cpy_PyObject {
     // SAFETY: forwarded from this function's contract; called by CPython
     // with the GIL held during import.
-    unsafe { hpy_sys::_HPyModuleDef_AsPyInit(def) }
+    unsafe { hpy_sys::cpython::runtime::_HPyModuleDef_AsPyInit(def) }
 }
 
 /// Emits the module's exported init symbols for the ABI `hpy` was built
