@@ -17,8 +17,12 @@
 //!   names ([`HPyFunc_Signature`], [`HPySlot_Slot`], ...), the type flags and ABI
 //!   version macros;
 //! * every definition struct (`#[repr(C)]`, same field names, Rust keywords as
-//!   raw identifiers: `r#impl`, `r#type`): [`HPyDef`] keeps the C anonymous
-//!   union in its field [`u`](HPyDef::u) ([`HPyDef_u`]);
+//!   raw identifiers: `r#impl`, `r#type`; C fields named `self` are `self_`):
+//!   [`HPyDef`] keeps the C anonymous union in its field [`u`](HPyDef::u)
+//!   ([`HPyDef_u`]);
+//! * the function-pointer typedefs ([`HPyFunc_noargs`] ... [`HPyFunc_mod_create`],
+//!   [`HPyFunc_visitproc`], `cpy_*`) as non-`Option` `unsafe extern "C" fn`
+//!   types, and the universal trampoline argument structs (`_HPyFunc_args_*`);
 //! * every public API function of HPy 0.9.0 under its C name, plus the inline
 //!   helpers of `hpy/inline_helpers.h` (except the variadic `HPyTuple_Pack`);
 //! * [`HPyConstant`] / [`HPy_GetConstant`] for the 83 handle constants.
@@ -41,7 +45,7 @@
 //!   the current call (or to module init), used on the thread that received
 //!   it, during that call. In the CPython ABI, `ctx` is **never read**: the safe
 //!   layer passes NULL. Where HPy's CPython-side runtime needs a context, this
-//!   crate passes its own global one ([`cpython::hpy_rs_cpython_context`]).
+//!   crate passes its own global one (`cpython::hpy_rs_cpython_context`).
 //! * **The GIL / thread state**: the caller must hold it (HPy calls are made
 //!   from within Python execution), except where HPy documents otherwise.
 //! * **Handles and pointers**: every [`HPy`] argument must be a live handle
@@ -53,15 +57,17 @@
 //!
 //! # ABI-specific items
 //!
-//! * Universal only: [`_HPy_CallRealFunctionFromTrampoline`] (the entry point
+//! * Universal only: `_HPy_CallRealFunctionFromTrampoline` (the entry point
 //!   of universal trampolines). The trampoline argument structs
 //!   (`_HPyFunc_args_*`) are exported in both ABIs for convenience but are only
 //!   meaningful (and only layout-checked) in the universal ABI.
-//! * CPython ABI only: the [`cpython`] module (the `PyObject` layout, refcount
-//!   and type-check helpers, the HPy runtime in [`cpython::runtime`], and the
+//! * CPython ABI only: `PyObject`, `hpy_rs_cpython_context`,
+//!   `_HPyModuleDef_AsPyInit`, `call_traverseproc_from_trampoline` and
+//!   `_HPyModule_CheckCreateSlotResult` at the root, and the `cpython` module (the `PyObject` layout, refcount
+//!   and type-check helpers, the HPy runtime in `cpython::runtime`, and the
 //!   helpers CPython-ABI trampolines need such as
-//!   [`_HPyModuleDef_AsPyInit`](cpython::runtime::_HPyModuleDef_AsPyInit) and
-//!   [`call_traverseproc_from_trampoline`](cpython::runtime::call_traverseproc_from_trampoline)).
+//!   `_HPyModuleDef_AsPyInit` and
+//!   `call_traverseproc_from_trampoline`).
 
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 #![warn(missing_docs)]
@@ -257,6 +263,19 @@ pub use universal::*;
 pub mod cpython;
 #[cfg(not(feature = "universal"))]
 pub use cpython::api::*;
+/// CPython ABI only: the HPy runtime entry points CPython-ABI extensions and
+/// trampolines need (`PyInit_<name>` returns `_HPyModuleDef_AsPyInit(&def)`;
+/// `tp_traverse` trampolines call `call_traverseproc_from_trampoline`; module
+/// `create` trampolines call `_HPyModule_CheckCreateSlotResult`), and the
+/// crate's global CPython-ABI context.
+#[cfg(not(feature = "universal"))]
+pub use cpython::{
+    hpy_rs_cpython_context,
+    runtime::{
+        _HPyModuleDef_AsPyInit, _HPyModule_CheckCreateSlotResult, call_traverseproc_from_trampoline,
+    },
+    PyObject,
+};
 
 mod inline_helpers;
 pub use inline_helpers::*;
