@@ -422,6 +422,16 @@ class DebugEvidence:
         ]
 
 
+def _describe_handle(handle):
+    # Not repr(handle): PyPy 7.3.19 aborts the process formatting a
+    # DebugHandle whose object is a str with a lone surrogate.
+    obj = handle.obj
+    text = ascii(obj)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"handle 0x{handle.id:x} for {type(obj).__name__} {text}"
+
+
 @pytest.fixture(autouse=True)
 def _hpy_debug_leak_check(request):
     """In debug mode, a test that leaves an HPy handle open fails."""
@@ -447,7 +457,7 @@ def _hpy_debug_leak_check(request):
         leaks = e.leaks
     shown = 10
     lines = [f"{request.node.nodeid} left {len(leaks)} HPy handle(s) open:"]
-    lines += ["    " + repr(h).splitlines()[0] for h in leaks[:shown]]
+    lines += ["    " + _describe_handle(h) for h in leaks[:shown]]
     if len(leaks) > shown:
         lines.append(f"    ... and {len(leaks) - shown} more")
     lines.append("(hpy.debug.set_handle_stack_trace_limit(N) records where they were opened)")
