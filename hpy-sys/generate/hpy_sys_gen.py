@@ -396,6 +396,12 @@ def build_model(hdr, version):
     return M
 
 
+# Universal shims written by hand in src/universal.rs instead of generated:
+# PyPy 7.3.19 fills ctx_Call and ctx_CallMethod the other way round from the
+# 0.9.0 header, so these two detect the order at run time.
+UNIVERSAL_HANDWRITTEN = {'HPy_Call', 'HPy_CallMethod'}
+
+
 # ---------------------------------------------------------------------------
 # CPython-ABI translation
 # ---------------------------------------------------------------------------
@@ -658,6 +664,8 @@ use crate::*;
         '/// %d `ctx_*` functions). HPy owns it; extensions only read it.\n'
         % (VERSION[0], N_HANDLES, N_FUNCTIONS)))
     for name, fn, ctxfn, tail_null in M.uapi:
+        if name in UNIVERSAL_HANDWRITTEN:
+            continue
         args = ', '.join(param_ident(p.name) for p in fn.params)
         call = '((*ctx).%s)(%s)' % (ctxfn, args)
         out.append('\n/// HPy API function `%s` (see the HPy %s headers): calls `%s` through the context.\n%s\n'
@@ -814,6 +822,10 @@ pub enum HPyConstant {
                '/// `HPyConstant as usize`.\npub const HPY_CONSTANT_NAMES: [&str; %d] = [\n' % N_HANDLES)
     for h in M.handles:
         out.append('    "%s",\n' % h)
+    out.append('];\n\n/// Every handle constant, in context-struct order (index = '
+               '`HPyConstant as usize`).\npub const HPY_CONSTANTS: [HPyConstant; %d] = [\n' % N_HANDLES)
+    for h in M.handles:
+        out.append('    HPyConstant::%s,\n' % h[2:])
     out.append('];\n')
     # universal
     out.append('''

@@ -95,3 +95,116 @@ pub unsafe fn HPyCapsule_SetDestructor(
     // SAFETY: `ctx` is the live context (contract).
     unsafe { ((*ctx).ctx_Capsule_Set)(ctx, capsule, HPyCapsule_key_Destructor, destructor.cast()) }
 }
+
+// ---- HPy_Call / HPy_CallMethod ----
+//
+// The 0.9.0 header puts `ctx_Call` before `ctx_CallMethod`, and CPython's
+// `hpy.universal` fills them that way. PyPy 7.3.19 (whose HPy is a 0.9.1
+// development snapshot) fills the two slots the other way round: calling
+// `ctx_Call` there runs the method-call implementation and crashes. The
+// order is a property of the interpreter, not of the context (the debug
+// context forwards to the same underlying slots), so it is probed once per
+// process, with a call that is harmless under either order.
+
+use core::sync::atomic::{AtomicU8, Ordering};
+
+const ORDER_UNKNOWN: u8 = 0;
+const ORDER_HEADER: u8 = 1;
+const ORDER_SWAPPED: u8 = 2;
+
+static CALL_SLOT_ORDER: AtomicU8 = AtomicU8::new(ORDER_UNKNOWN);
+
+/// Whether this interpreter's `ctx_Call`/`ctx_CallMethod` slots are swapped
+/// relative to the header.
+#[inline]
+unsafe fn call_slots_swapped(ctx: *mut HPyContext) -> bool {
+    match CALL_SLOT_ORDER.load(Ordering::Relaxed) {
+        ORDER_HEADER => false,
+        ORDER_SWAPPED => true,
+        // SAFETY: forwarded from the caller's contract.
+        _ => unsafe { probe_call_slot_order(ctx) },
+    }
+}
+
+/// Calls the `ctx_CallMethod` slot as a method call `"ab".__len__()`. With
+/// the header's order that returns 2; with the swapped order the slot
+/// performs a plain call of the str `"__len__"`, which raises `TypeError`
+/// ("'str' object is not callable"). Neither can crash.
+#[cold]
+#[inline(never)]
+unsafe fn probe_call_slot_order(ctx: *mut HPyContext) -> bool {
+    // SAFETY: `ctx` is the live context; every handle made here is closed
+    // here, and an exception the probe raises is cleared.
+    unsafe {
+        let name = ((*ctx).ctx_Unicode_FromString)(ctx, c"__len__".as_ptr());
+        let receiver = ((*ctx).ctx_Unicode_FromString)(ctx, c"ab".as_ptr());
+        if name._i == 0 || receiver._i == 0 {
+            // Out of memory: decide nothing now (the exception stays set for
+            // the caller's own call to report), probe again next time.
+            for h in [name, receiver] {
+                if h._i != 0 {
+                    ((*ctx).ctx_Close)(ctx, h);
+                }
+            }
+            return false;
+        }
+        let args = [receiver];
+        let result = ((*ctx).ctx_CallMethod)(ctx, name, args.as_ptr(), 1, HPy_NULL);
+        let swapped = if result._i == 0 {
+            ((*ctx).ctx_Err_Clear)(ctx);
+            true
+        } else {
+            ((*ctx).ctx_Close)(ctx, result);
+            false
+        };
+        ((*ctx).ctx_Close)(ctx, name);
+        ((*ctx).ctx_Close)(ctx, receiver);
+        let order = if swapped { ORDER_SWAPPED } else { ORDER_HEADER };
+        CALL_SLOT_ORDER.store(order, Ordering::Relaxed);
+        swapped
+    }
+}
+
+/// HPy API function `HPy_Call`: `callable(*args[..nargs], **kw)` where the
+/// keyword values follow the positional ones and `kwnames` (a tuple, or
+/// `HPy_NULL`) names them. Calls `ctx_Call` — or, on interpreters that fill
+/// the two call slots the other way round (PyPy 7.3.19), the slot that holds
+/// its implementation.
+#[inline]
+pub unsafe fn HPy_Call(
+    ctx: *mut HPyContext,
+    callable: HPy,
+    args: *const HPy,
+    nargs: usize,
+    kwnames: HPy,
+) -> HPy {
+    // SAFETY: the caller passes the live context and valid arguments.
+    unsafe {
+        if call_slots_swapped(ctx) {
+            ((*ctx).ctx_CallMethod)(ctx, callable, args, nargs, kwnames)
+        } else {
+            ((*ctx).ctx_Call)(ctx, callable, args, nargs, kwnames)
+        }
+    }
+}
+
+/// HPy API function `HPy_CallMethod`: calls method `name` of `args[0]` with
+/// the remaining arguments (`nargs` counts the receiver). Slot order as for
+/// [`HPy_Call`].
+#[inline]
+pub unsafe fn HPy_CallMethod(
+    ctx: *mut HPyContext,
+    name: HPy,
+    args: *const HPy,
+    nargs: usize,
+    kwnames: HPy,
+) -> HPy {
+    // SAFETY: the caller passes the live context and valid arguments.
+    unsafe {
+        if call_slots_swapped(ctx) {
+            ((*ctx).ctx_Call)(ctx, name, args, nargs, kwnames)
+        } else {
+            ((*ctx).ctx_CallMethod)(ctx, name, args, nargs, kwnames)
+        }
+    }
+}

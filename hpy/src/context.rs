@@ -5,7 +5,7 @@ use core::marker::PhantomData;
 use hpy_sys::{HPyConstant, HPyContext};
 
 use crate::impl_::abi::RawContext;
-use crate::{Handle, HPyErr, HPyResult};
+use crate::{HPyErr, HPyResult, Handle};
 
 /// The HPy context of the call currently executing.
 ///
@@ -112,5 +112,31 @@ impl<'ctx> Context<'ctx> {
             // SAFETY: non-null and owned, per the contract.
             Ok(unsafe { Handle::from_raw(self, raw) })
         }
+    }
+}
+
+/// Looks up a context constant by its name, with or without the `h_`
+/// prefix of the C field (`"None"`, `"h_TypeError"`, `"LongType"`, …).
+pub fn constant_by_name(name: &str) -> Option<HPyConstant> {
+    let name = name.strip_prefix("h_").unwrap_or(name);
+    hpy_sys::HPY_CONSTANT_NAMES
+        .iter()
+        .position(|field| field.strip_prefix("h_") == Some(name))
+        .map(|i| hpy_sys::HPY_CONSTANTS[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_by_name() {
+        assert_eq!(constant_by_name("None"), Some(HPyConstant::None));
+        assert_eq!(
+            constant_by_name("h_TypeError"),
+            Some(HPyConstant::TypeError)
+        );
+        assert_eq!(constant_by_name("Builtins"), Some(HPyConstant::Builtins));
+        assert_eq!(constant_by_name("nonsense"), None);
     }
 }

@@ -291,9 +291,52 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a str {
                 return Err(HPyErr::pending());
             }
             let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
-            // The interpreter produced this buffer as UTF-8.
+            if crate::impl_::abi::UNIVERSAL {
+                // Not every implementation refuses lone surrogates here (PyPy
+                // hands out WTF-8), so the universal ABI checks.
+                return core::str::from_utf8(bytes).map_err(|_| raise_surrogate_error(obj));
+            }
+            // CPython's UTF-8 cache is valid UTF-8: it refuses surrogates.
             Ok(core::str::from_utf8_unchecked(bytes))
         }
+    }
+}
+
+/// Raises the `UnicodeEncodeError` CPython raises for a str with a lone
+/// surrogate, by letting the interpreter try `obj.encode("utf-8")`.
+#[cold]
+fn raise_surrogate_error(obj: &Handle<'_>) -> HPyErr {
+    let ctx = obj.context();
+    let attempt = || -> HPyResult<Handle<'_>> {
+        // SAFETY: valid handle and a static NUL-terminated name; the result
+        // is owned or HPy_NULL.
+        let encode = unsafe {
+            ctx.wrap_result(hpy_sys::HPy_GetAttr_s(
+                ctx.as_raw(),
+                obj.as_raw(),
+                c"encode".as_ptr(),
+            ))?
+        };
+        let encoding = "utf-8".into_hpy(ctx)?;
+        let args = [encoding.as_raw()];
+        // SAFETY: a valid callable and one valid argument; the result is
+        // owned or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPy_Call(
+                ctx.as_raw(),
+                encode.as_raw(),
+                args.as_ptr(),
+                1,
+                hpy_sys::HPy_NULL,
+            ))
+        }
+    };
+    match attempt() {
+        Err(e) => e,
+        Ok(_) => HPyErr::new(
+            HPyConstant::UnicodeError,
+            "str is not valid UTF-8 (lone surrogate)",
+        ),
     }
 }
 
@@ -308,8 +351,8 @@ impl<'ctx> FromHPy<'_, 'ctx> for String {
 ///
 /// HPy 0.9 only takes NUL-terminated UTF-8 (`HPyUnicode_FromString`), so
 /// short strings are terminated in a stack buffer, longer ones in a heap
-/// copy; text containing NUL goes through bytes and
-/// `HPyUnicode_FromEncodedObject`.
+/// copy; text containing NUL goes through `HPyUnicode_FromWideChar`, which
+/// takes a length.
 fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
     const STACK: usize = 256;
     let raw = ctx.as_raw();
@@ -317,27 +360,26 @@ fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         let mut buf = [0u8; STACK];
         buf[..s.len()].copy_from_slice(s.as_bytes());
         // SAFETY: `buf` is NUL-terminated UTF-8; the result is owned or HPy_NULL.
-        return unsafe { ctx.wrap_result(hpy_sys::HPyUnicode_FromString(raw, buf.as_ptr().cast())) };
+        return unsafe {
+            ctx.wrap_result(hpy_sys::HPyUnicode_FromString(raw, buf.as_ptr().cast()))
+        };
     }
     match CString::new(s) {
         // SAFETY: NUL-terminated UTF-8; the result is owned or HPy_NULL.
         Ok(c) => unsafe { ctx.wrap_result(hpy_sys::HPyUnicode_FromString(raw, c.as_ptr())) },
         Err(_) => {
-            // SAFETY: pointer and length describe `s`; results are owned or HPy_NULL.
-            let bytes = unsafe {
-                ctx.wrap_result(hpy_sys::HPyBytes_FromStringAndSize(
-                    raw,
-                    s.as_ptr().cast(),
-                    s.len() as hpy_sys::HPy_ssize_t,
-                ))?
+            // Text with NUL: wide characters carry an explicit length.
+            let wide: Vec<hpy_sys::wchar_t> = if core::mem::size_of::<hpy_sys::wchar_t>() == 4 {
+                s.chars().map(|c| c as u32 as hpy_sys::wchar_t).collect()
+            } else {
+                s.encode_utf16().map(|u| u as hpy_sys::wchar_t).collect()
             };
-            // SAFETY: valid bytes handle and static NUL-terminated names.
+            // SAFETY: pointer and length describe `wide`; the result is owned or HPy_NULL.
             unsafe {
-                ctx.wrap_result(hpy_sys::HPyUnicode_FromEncodedObject(
+                ctx.wrap_result(hpy_sys::HPyUnicode_FromWideChar(
                     raw,
-                    bytes.as_raw(),
-                    c"utf-8".as_ptr(),
-                    c"strict".as_ptr(),
+                    wide.as_ptr(),
+                    wide.len() as hpy_sys::HPy_ssize_t,
                 ))
             }
         }
@@ -363,4 +405,40 @@ impl<'ctx> IntoHPy<'ctx> for &String {
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         str_into_hpy(self, ctx)
     }
+}
+
+// ---- tuples ----
+
+macro_rules! tuple_into_hpy {
+    ($($len:literal => ($($name:ident),+);)*) => {$(
+        impl<'ctx, $($name: IntoHPy<'ctx>),+> IntoHPy<'ctx> for ($($name,)+) {
+            /// Builds a Python tuple (`HPyTuple_FromArray`).
+            #[allow(non_snake_case)]
+            fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                let ($($name,)+) = self;
+                let items: [Handle<'ctx>; $len] = [$($name.into_hpy(ctx)?),+];
+                let mut raw = items.each_ref().map(|h| h.as_raw());
+                // SAFETY: `raw` holds $len valid handles, kept open by
+                // `items`; the tuple takes its own references.
+                unsafe {
+                    ctx.wrap_result(hpy_sys::HPyTuple_FromArray(ctx.as_raw(), raw.as_mut_ptr(), $len))
+                }
+            }
+        }
+    )*};
+}
+
+tuple_into_hpy! {
+    1 => (A);
+    2 => (A, B);
+    3 => (A, B, C);
+    4 => (A, B, C, D);
+    5 => (A, B, C, D, E);
+    6 => (A, B, C, D, E, F);
+    7 => (A, B, C, D, E, F, G);
+    8 => (A, B, C, D, E, F, G, H);
+    9 => (A, B, C, D, E, F, G, H, I);
+    10 => (A, B, C, D, E, F, G, H, I, J);
+    11 => (A, B, C, D, E, F, G, H, I, J, K);
+    12 => (A, B, C, D, E, F, G, H, I, J, K, L);
 }

@@ -33,16 +33,27 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 pub struct HPyErr(Option<Box<Lazy>>);
 
 enum Lazy {
-    Message { ty: HPyConstant, msg: Cow<'static, str> },
-    WrongType { expected: &'static str, got: String },
-    OutOfRange { target: &'static str },
+    Message {
+        ty: HPyConstant,
+        msg: Cow<'static, str>,
+    },
+    WrongType {
+        expected: &'static str,
+        got: String,
+    },
+    OutOfRange {
+        target: &'static str,
+    },
 }
 
 impl HPyErr {
     /// An exception of the builtin class `ty` (for example
     /// `HPyConstant::KeyError`) with a message.
     pub fn new(ty: HPyConstant, msg: impl Into<Cow<'static, str>>) -> Self {
-        HPyErr(Some(Box::new(Lazy::Message { ty, msg: msg.into() })))
+        HPyErr(Some(Box::new(Lazy::Message {
+            ty,
+            msg: msg.into(),
+        })))
     }
 
     /// The interpreter already has an exception set — for example because an
@@ -156,8 +167,10 @@ impl HPyErr {
     pub fn restore(self, ctx: Context<'_>) {
         let Some((ty, msg)) = self.describe() else {
             if !ctx.err_occurred() {
-                HPyErr::system_error("an HPy function reported an error without setting an exception")
-                    .restore(ctx);
+                HPyErr::system_error(
+                    "an HPy function reported an error without setting an exception",
+                )
+                .restore(ctx);
             }
             return;
         };
@@ -199,7 +212,10 @@ mod tests {
 
     #[test]
     fn is_one_pointer_wide() {
-        assert_eq!(core::mem::size_of::<HPyErr>(), core::mem::size_of::<usize>());
+        assert_eq!(
+            core::mem::size_of::<HPyErr>(),
+            core::mem::size_of::<usize>()
+        );
     }
 
     #[test]

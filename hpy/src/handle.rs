@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
 
-use hpy_sys::{HPyConstant, HPy};
+use hpy_sys::{HPy, HPyConstant};
 
 use crate::{Context, FromHPy, HPyResult};
 
@@ -93,7 +93,11 @@ impl<'ctx> Handle<'ctx> {
     /// expected.
     #[inline(always)]
     pub fn borrow(&self) -> Borrowed<'_, 'ctx> {
-        Borrowed { raw: self.raw, ctx: self.ctx, _borrow: PhantomData }
+        Borrowed {
+            raw: self.raw,
+            ctx: self.ctx,
+            _borrow: PhantomData,
+        }
     }
 
     /// `type(self)` (`HPy_Type`).
@@ -114,11 +118,14 @@ impl<'ctx> Handle<'ctx> {
         let name = unsafe { hpy_sys::HPyType_GetName(self.ctx.as_raw(), ty.raw) };
         if !name.is_null() {
             // SAFETY: non-null, NUL-terminated, alive while `ty` is.
-            return unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned();
+            return unsafe { CStr::from_ptr(name) }
+                .to_string_lossy()
+                .into_owned();
         }
         self.ctx.err_clear();
         // SAFETY: valid handle and a static NUL-terminated attribute name.
-        let attr = unsafe { hpy_sys::HPy_GetAttr_s(self.ctx.as_raw(), ty.raw, c"__name__".as_ptr()) };
+        let attr =
+            unsafe { hpy_sys::HPy_GetAttr_s(self.ctx.as_raw(), ty.raw, c"__name__".as_ptr()) };
         // SAFETY: the result is owned or HPy_NULL.
         match unsafe { self.ctx.wrap_result(attr) }.and_then(|n| n.extract::<String>()) {
             Ok(name) => name,
@@ -133,20 +140,56 @@ impl<'ctx> Handle<'ctx> {
     #[inline]
     pub fn add(&self, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
         // SAFETY: both handles are valid; the result is owned or HPy_NULL.
-        unsafe { self.ctx.wrap_result(hpy_sys::HPy_Add(self.ctx.as_raw(), self.raw, other.raw)) }
+        unsafe {
+            self.ctx
+                .wrap_result(hpy_sys::HPy_Add(self.ctx.as_raw(), self.raw, other.raw))
+        }
+    }
+
+    /// `self(*args)` (`HPy_Call`).
+    pub fn call(&self, args: &[&Handle<'ctx>]) -> HPyResult<Handle<'ctx>> {
+        const STACK: usize = 8;
+        let call = |raw: &[HPy]| {
+            // SAFETY: `raw` holds valid handles kept open by `args`; the
+            // result is owned or HPy_NULL.
+            unsafe {
+                self.ctx.wrap_result(hpy_sys::HPy_Call(
+                    self.ctx.as_raw(),
+                    self.raw,
+                    raw.as_ptr(),
+                    raw.len(),
+                    hpy_sys::HPy_NULL,
+                ))
+            }
+        };
+        if args.len() <= STACK {
+            let mut raw = [hpy_sys::HPy_NULL; STACK];
+            for (slot, arg) in raw.iter_mut().zip(args) {
+                *slot = arg.raw;
+            }
+            call(&raw[..args.len()])
+        } else {
+            call(&args.iter().map(|a| a.raw).collect::<Vec<_>>())
+        }
     }
 
     /// `repr(self)` as a Rust string (`HPy_Repr`).
     pub fn repr(&self) -> HPyResult<String> {
         // SAFETY: valid handle; the result is owned or HPy_NULL.
-        let s = unsafe { self.ctx.wrap_result(hpy_sys::HPy_Repr(self.ctx.as_raw(), self.raw))? };
+        let s = unsafe {
+            self.ctx
+                .wrap_result(hpy_sys::HPy_Repr(self.ctx.as_raw(), self.raw))?
+        };
         s.extract::<String>()
     }
 
     /// `str(self)` as a Rust string (`HPy_Str`).
     pub fn str(&self) -> HPyResult<String> {
         // SAFETY: valid handle; the result is owned or HPy_NULL.
-        let s = unsafe { self.ctx.wrap_result(hpy_sys::HPy_Str(self.ctx.as_raw(), self.raw))? };
+        let s = unsafe {
+            self.ctx
+                .wrap_result(hpy_sys::HPy_Str(self.ctx.as_raw(), self.raw))?
+        };
         s.extract::<String>()
     }
 }
@@ -187,7 +230,11 @@ impl<'a, 'ctx> Borrowed<'a, 'ctx> {
     /// for all of `'a`.
     #[inline(always)]
     pub unsafe fn from_raw(ctx: Context<'ctx>, raw: HPy) -> Self {
-        Borrowed { raw, ctx, _borrow: PhantomData }
+        Borrowed {
+            raw,
+            ctx,
+            _borrow: PhantomData,
+        }
     }
 }
 

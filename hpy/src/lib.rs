@@ -50,7 +50,7 @@ mod handle;
 #[doc(hidden)]
 pub mod impl_;
 
-pub use context::Context;
+pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, IntoHPy};
 pub use err::{HPyErr, HPyResult};
 pub use handle::{Borrowed, Handle};

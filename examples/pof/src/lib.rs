@@ -25,8 +25,11 @@ fn add_ints_kw(a: i64, b: i64) -> HPyResult<i64> {
 }
 
 fn checked_sum(a: i64, b: i64) -> HPyResult<i64> {
-    a.checked_add(b)
-        .ok_or_else(|| HPyErr::overflow_error(format!("integer overflow: {a} + {b} does not fit in a C long")))
+    a.checked_add(b).ok_or_else(|| {
+        HPyErr::overflow_error(format!(
+            "integer overflow: {a} + {b} does not fit in a C long"
+        ))
+    })
 }
 
 hpy_module! {

@@ -1254,30 +1254,6 @@ pub unsafe fn HPy_CallTupleDict(ctx: *mut HPyContext, callable: HPy, args: HPy, 
     unsafe { ((*ctx).ctx_CallTupleDict)(ctx, callable, args, kw) }
 }
 
-/// HPy API function `HPy_Call` (see the HPy 0.9.0 headers): calls `ctx_Call` through the context.
-///
-/// # Safety
-///
-/// See the [crate-level safety contract](crate#safety).
-#[inline]
-pub unsafe fn HPy_Call(ctx: *mut HPyContext, callable: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy {
-    // SAFETY: the caller passes the live context of the current call
-    // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Call)(ctx, callable, args, nargs, kwnames) }
-}
-
-/// HPy API function `HPy_CallMethod` (see the HPy 0.9.0 headers): calls `ctx_CallMethod` through the context.
-///
-/// # Safety
-///
-/// See the [crate-level safety contract](crate#safety).
-#[inline]
-pub unsafe fn HPy_CallMethod(ctx: *mut HPyContext, name: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy {
-    // SAFETY: the caller passes the live context of the current call
-    // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_CallMethod)(ctx, name, args, nargs, kwnames) }
-}
-
 /// HPy API function `HPyErr_SetString` (see the HPy 0.9.0 headers): calls `ctx_Err_SetString` through the context.
 ///
 /// # Safety

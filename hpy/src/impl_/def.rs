@@ -17,8 +17,9 @@ use core::ffi::{c_int, CStr};
 use core::ptr;
 
 use hpy_sys::{
-    cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyDef_Kind_Meth, HPyDef_Kind_Slot, HPyDef_u,
-    HPyFunc_Signature, HPyMeth, HPyModuleDef, HPySlot, HPySlot_Slot, HPy_NULL, HPy_ssize_t,
+    cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyDef_Kind_Meth, HPyDef_Kind_Slot,
+    HPyDef_u, HPyFunc_Signature, HPyMeth, HPyModuleDef, HPySlot, HPySlot_Slot, HPy_NULL,
+    HPy_ssize_t,
 };
 
 use super::trampoline::trampoline;
@@ -50,7 +51,11 @@ pub trait MethO {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// The function body.
-    fn call<'ctx>(ctx: Context<'ctx>, module: Borrowed<'_, 'ctx>, arg: Borrowed<'_, 'ctx>) -> HPyResult<HPy>;
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        module: Borrowed<'_, 'ctx>,
+        arg: Borrowed<'_, 'ctx>,
+    ) -> HPyResult<HPy>;
 }
 
 /// A module-level function with `HPyFunc_VARARGS`.
@@ -58,7 +63,11 @@ pub trait MethVarArgs {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// The function body.
-    fn call<'ctx>(ctx: Context<'ctx>, module: Borrowed<'_, 'ctx>, args: Args<'_, 'ctx>) -> HPyResult<HPy>;
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        module: Borrowed<'_, 'ctx>,
+        args: Args<'_, 'ctx>,
+    ) -> HPyResult<HPy>;
 }
 
 /// A module-level function with `HPyFunc_KEYWORDS`.
@@ -66,7 +75,11 @@ pub trait MethKeywords {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// The function body.
-    fn call<'ctx>(ctx: Context<'ctx>, module: Borrowed<'_, 'ctx>, args: Args<'_, 'ctx>) -> HPyResult<HPy>;
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        module: Borrowed<'_, 'ctx>,
+        args: Args<'_, 'ctx>,
+    ) -> HPyResult<HPy>;
 }
 
 /// The module's `HPy_mod_exec` slot (`HPyFunc_INQUIRY`).
@@ -83,7 +96,11 @@ pub trait ModExec {
 /// Called by HPy only, with the arguments of `HPyFunc_NOARGS`.
 pub unsafe extern "C" fn impl_noargs<M: MethNoArgs>(ctx: *mut HPyContext, module: HPy) -> HPy {
     // SAFETY: HPy passes the live context and a module handle valid for the call.
-    unsafe { trampoline(ctx, M::NAME, HPy_NULL, |ctx| M::call(ctx, Borrowed::from_raw(ctx, module))) }
+    unsafe {
+        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            M::call(ctx, Borrowed::from_raw(ctx, module))
+        })
+    }
 }
 
 /// # Safety
@@ -92,7 +109,11 @@ pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg
     // SAFETY: HPy passes the live context and handles valid for the call.
     unsafe {
         trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            M::call(ctx, Borrowed::from_raw(ctx, module), Borrowed::from_raw(ctx, arg))
+            M::call(
+                ctx,
+                Borrowed::from_raw(ctx, module),
+                Borrowed::from_raw(ctx, arg),
+            )
         })
     }
 }
@@ -109,7 +130,13 @@ pub unsafe extern "C" fn impl_varargs<M: MethVarArgs>(
     // argument handles, all valid for the call.
     unsafe {
         trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = Args { ctx, args, nargs, kwnames: HPy_NULL, _borrow: core::marker::PhantomData };
+            let args = Args {
+                ctx,
+                args,
+                nargs,
+                kwnames: HPy_NULL,
+                _borrow: core::marker::PhantomData,
+            };
             M::call(ctx, Borrowed::from_raw(ctx, module), args)
         })
     }
@@ -128,7 +155,13 @@ pub unsafe extern "C" fn impl_keywords<M: MethKeywords>(
     // array and the keyword names tuple (or HPy_NULL), all valid for the call.
     unsafe {
         trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = Args { ctx, args, nargs, kwnames, _borrow: core::marker::PhantomData };
+            let args = Args {
+                ctx,
+                args,
+                nargs,
+                kwnames,
+                _borrow: core::marker::PhantomData,
+            };
             M::call(ctx, Borrowed::from_raw(ctx, module), args)
         })
     }
@@ -138,7 +171,11 @@ pub unsafe extern "C" fn impl_keywords<M: MethKeywords>(
 /// Called by HPy only, with the arguments of `HPyFunc_INQUIRY`.
 pub unsafe extern "C" fn impl_mod_exec<M: ModExec>(ctx: *mut HPyContext, module: HPy) -> c_int {
     // SAFETY: HPy passes the live context and the new module's handle.
-    unsafe { trampoline(ctx, M::NAME, -1, |ctx| M::call(ctx, Borrowed::from_raw(ctx, module))) }
+    unsafe {
+        trampoline(ctx, M::NAME, -1, |ctx| {
+            M::call(ctx, Borrowed::from_raw(ctx, module))
+        })
+    }
 }
 
 // ---- the CPython-convention entry points (`cpy_trampoline`) ----
@@ -161,14 +198,20 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a `METH_NOARGS` function.
-    pub unsafe extern "C" fn noargs<M: MethNoArgs>(module: *mut cpy_PyObject, _: *mut cpy_PyObject) -> *mut cpy_PyObject {
+    pub unsafe extern "C" fn noargs<M: MethNoArgs>(
+        module: *mut cpy_PyObject,
+        _: *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject {
         // SAFETY: CPython passes a valid module object.
         o(unsafe { impl_noargs::<M>(ptr::null_mut(), h(module)) })
     }
 
     /// # Safety
     /// Called by CPython as a `METH_O` function.
-    pub unsafe extern "C" fn o_<M: MethO>(module: *mut cpy_PyObject, arg: *mut cpy_PyObject) -> *mut cpy_PyObject {
+    pub unsafe extern "C" fn o_<M: MethO>(
+        module: *mut cpy_PyObject,
+        arg: *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject {
         // SAFETY: CPython passes valid objects.
         o(unsafe { impl_o::<M>(ptr::null_mut(), h(module), h(arg)) })
     }
@@ -196,7 +239,11 @@ mod cpy {
         // The high bit is PY_VECTORCALL_ARGUMENTS_OFFSET.
         let nargs = nargsf & !(1usize << (usize::BITS - 1));
         // SAFETY: CPython passes `nargs` objects plus one per keyword name.
-        o(unsafe { impl_keywords::<M>(ptr::null_mut(), h(module), args.cast(), nargs, h(kwnames)) })
+        o(
+            unsafe {
+                impl_keywords::<M>(ptr::null_mut(), h(module), args.cast(), nargs, h(kwnames))
+            },
+        )
     }
 
     /// # Safety
@@ -216,8 +263,9 @@ mod cpy {
     use crate::impl_::module::trampoline_context;
     use core::ffi::c_void;
     use hpy_sys::{
-        _HPyFunc_args_INQUIRY, _HPyFunc_args_KEYWORDS, _HPyFunc_args_NOARGS, _HPyFunc_args_O, _HPyFunc_args_VARARGS,
-        HPyFunc_INQUIRY, HPyFunc_KEYWORDS, HPyFunc_NOARGS, HPyFunc_O, HPyFunc_VARARGS,
+        _HPyFunc_args_INQUIRY, _HPyFunc_args_KEYWORDS, _HPyFunc_args_NOARGS, _HPyFunc_args_O,
+        _HPyFunc_args_VARARGS, HPyFunc_INQUIRY, HPyFunc_KEYWORDS, HPyFunc_NOARGS, HPyFunc_O,
+        HPyFunc_VARARGS,
     };
 
     /// # Safety
@@ -238,8 +286,14 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a `METH_NOARGS` function.
-    pub unsafe extern "C" fn noargs<M: MethNoArgs>(module: *mut cpy_PyObject, _: *mut cpy_PyObject) -> *mut cpy_PyObject {
-        let mut a = _HPyFunc_args_NOARGS { self_: module, result: ptr::null_mut() };
+    pub unsafe extern "C" fn noargs<M: MethNoArgs>(
+        module: *mut cpy_PyObject,
+        _: *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject {
+        let mut a = _HPyFunc_args_NOARGS {
+            self_: module,
+            result: ptr::null_mut(),
+        };
         // SAFETY: the block matches HPyFunc_NOARGS and `impl_noargs`.
         unsafe { call_real(HPyFunc_NOARGS, super::cfunc_noargs::<M>(), &mut a) };
         a.result
@@ -247,8 +301,15 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a `METH_O` function.
-    pub unsafe extern "C" fn o_<M: MethO>(module: *mut cpy_PyObject, arg: *mut cpy_PyObject) -> *mut cpy_PyObject {
-        let mut a = _HPyFunc_args_O { self_: module, arg, result: ptr::null_mut() };
+    pub unsafe extern "C" fn o_<M: MethO>(
+        module: *mut cpy_PyObject,
+        arg: *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject {
+        let mut a = _HPyFunc_args_O {
+            self_: module,
+            arg,
+            result: ptr::null_mut(),
+        };
         // SAFETY: the block matches HPyFunc_O and `impl_o`.
         unsafe { call_real(HPyFunc_O, super::cfunc_o::<M>(), &mut a) };
         a.result
@@ -261,7 +322,12 @@ mod cpy {
         args: *const *mut cpy_PyObject,
         nargs: HPy_ssize_t,
     ) -> *mut cpy_PyObject {
-        let mut a = _HPyFunc_args_VARARGS { self_: module, args, nargs, result: ptr::null_mut() };
+        let mut a = _HPyFunc_args_VARARGS {
+            self_: module,
+            args,
+            nargs,
+            result: ptr::null_mut(),
+        };
         // SAFETY: the block matches HPyFunc_VARARGS and `impl_varargs`.
         unsafe { call_real(HPyFunc_VARARGS, super::cfunc_varargs::<M>(), &mut a) };
         a.result
@@ -275,7 +341,13 @@ mod cpy {
         nargsf: usize,
         kwnames: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
-        let mut a = _HPyFunc_args_KEYWORDS { self_: module, args, nargsf, kwnames, result: ptr::null_mut() };
+        let mut a = _HPyFunc_args_KEYWORDS {
+            self_: module,
+            args,
+            nargsf,
+            kwnames,
+            result: ptr::null_mut(),
+        };
         // SAFETY: the block matches HPyFunc_KEYWORDS and `impl_keywords`.
         unsafe { call_real(HPyFunc_KEYWORDS, super::cfunc_keywords::<M>(), &mut a) };
         a.result
@@ -284,7 +356,10 @@ mod cpy {
     /// # Safety
     /// Called by CPython as a `Py_mod_exec` slot.
     pub unsafe extern "C" fn mod_exec<M: ModExec>(module: *mut cpy_PyObject) -> c_int {
-        let mut a = _HPyFunc_args_INQUIRY { arg0: module, result: 0 };
+        let mut a = _HPyFunc_args_INQUIRY {
+            arg0: module,
+            result: 0,
+        };
         // SAFETY: the block matches HPyFunc_INQUIRY and `impl_mod_exec`.
         unsafe { call_real(HPyFunc_INQUIRY, super::cfunc_mod_exec::<M>(), &mut a) };
         a.result
@@ -333,52 +408,113 @@ const fn c_ptr(s: Option<&'static CStr>) -> *const core::ffi::c_char {
     }
 }
 
-const fn meth(name: &'static CStr, doc: Option<&'static CStr>, sig: HPyFunc_Signature, f: HPyCFunction, cpy: Option<hpy_sys::cpy_PyCFunction>) -> HPyDef {
+const fn meth(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+    sig: HPyFunc_Signature,
+    f: HPyCFunction,
+    cpy: Option<hpy_sys::cpy_PyCFunction>,
+) -> HPyDef {
     HPyDef {
         kind: HPyDef_Kind_Meth,
         u: HPyDef_u {
-            meth: HPyMeth { name: name.as_ptr(), r#impl: f, cpy_trampoline: cpy, signature: sig, doc: c_ptr(doc) },
+            meth: HPyMeth {
+                name: name.as_ptr(),
+                r#impl: f,
+                cpy_trampoline: cpy,
+                signature: sig,
+                doc: c_ptr(doc),
+            },
         },
     }
 }
 
-const fn slot(which: HPySlot_Slot, f: HPyCFunction, cpy: Option<hpy_sys::cpy_PyCFunction>) -> HPyDef {
-    HPyDef { kind: HPyDef_Kind_Slot, u: HPyDef_u { slot: HPySlot { slot: which, r#impl: f, cpy_trampoline: cpy } } }
+const fn slot(
+    which: HPySlot_Slot,
+    f: HPyCFunction,
+    cpy: Option<hpy_sys::cpy_PyCFunction>,
+) -> HPyDef {
+    HPyDef {
+        kind: HPyDef_Kind_Slot,
+        u: HPyDef_u {
+            slot: HPySlot {
+                slot: which,
+                r#impl: f,
+                cpy_trampoline: cpy,
+            },
+        },
+    }
 }
 
 /// The `HPyDef` of a `NOARGS` module function.
 pub const fn meth_noargs<M: MethNoArgs>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
-    let cpy = erase_cpy!(cpy::noargs::<M>, unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject);
+    let cpy = erase_cpy!(
+        cpy::noargs::<M>,
+        unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject
+    );
     meth(name, doc, hpy_sys::HPyFunc_NOARGS, cfunc_noargs::<M>(), cpy)
 }
 
 /// The `HPyDef` of an `O` module function.
 pub const fn meth_o<M: MethO>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
-    let cpy = erase_cpy!(cpy::o_::<M>, unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject);
+    let cpy = erase_cpy!(
+        cpy::o_::<M>,
+        unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject
+    );
     meth(name, doc, hpy_sys::HPyFunc_O, cfunc_o::<M>(), cpy)
 }
 
 /// The `HPyDef` of a `VARARGS` module function.
-pub const fn meth_varargs<M: MethVarArgs>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
+pub const fn meth_varargs<M: MethVarArgs>(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+) -> HPyDef {
     let cpy = erase_cpy!(
         cpy::varargs::<M>,
-        unsafe extern "C" fn(*mut cpy_PyObject, *const *mut cpy_PyObject, HPy_ssize_t) -> *mut cpy_PyObject
+        unsafe extern "C" fn(
+            *mut cpy_PyObject,
+            *const *mut cpy_PyObject,
+            HPy_ssize_t,
+        ) -> *mut cpy_PyObject
     );
-    meth(name, doc, hpy_sys::HPyFunc_VARARGS, cfunc_varargs::<M>(), cpy)
+    meth(
+        name,
+        doc,
+        hpy_sys::HPyFunc_VARARGS,
+        cfunc_varargs::<M>(),
+        cpy,
+    )
 }
 
 /// The `HPyDef` of a `KEYWORDS` module function.
-pub const fn meth_keywords<M: MethKeywords>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
+pub const fn meth_keywords<M: MethKeywords>(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+) -> HPyDef {
     let cpy = erase_cpy!(
         cpy::keywords::<M>,
-        unsafe extern "C" fn(*mut cpy_PyObject, *const *mut cpy_PyObject, usize, *mut cpy_PyObject) -> *mut cpy_PyObject
+        unsafe extern "C" fn(
+            *mut cpy_PyObject,
+            *const *mut cpy_PyObject,
+            usize,
+            *mut cpy_PyObject,
+        ) -> *mut cpy_PyObject
     );
-    meth(name, doc, hpy_sys::HPyFunc_KEYWORDS, cfunc_keywords::<M>(), cpy)
+    meth(
+        name,
+        doc,
+        hpy_sys::HPyFunc_KEYWORDS,
+        cfunc_keywords::<M>(),
+        cpy,
+    )
 }
 
 /// The `HPy_mod_exec` slot definition.
 pub const fn slot_mod_exec<M: ModExec>() -> HPyDef {
-    let cpy = erase_cpy!(cpy::mod_exec::<M>, unsafe extern "C" fn(*mut cpy_PyObject) -> c_int);
+    let cpy = erase_cpy!(
+        cpy::mod_exec::<M>,
+        unsafe extern "C" fn(*mut cpy_PyObject) -> c_int
+    );
     slot(hpy_sys::HPy_mod_exec, cfunc_mod_exec::<M>(), cpy)
 }
 
@@ -415,7 +551,10 @@ unsafe impl<const N: usize> Sync for DefineList<N> {}
 impl<const N: usize> DefineList<N> {
     /// Wraps the array; its last entry must be null.
     pub const fn new(defs: [*mut HPyDef; N]) -> Self {
-        assert!(N > 0 && defs[N - 1].is_null(), "a define list ends with a null pointer");
+        assert!(
+            N > 0 && defs[N - 1].is_null(),
+            "a define list ends with a null pointer"
+        );
         DefineList(UnsafeCell::new(defs))
     }
 
@@ -435,7 +574,10 @@ unsafe impl Sync for StaticModuleDef {}
 impl StaticModuleDef {
     /// A module definition with a docstring and definitions, no module state
     /// (HPy 0.9 rejects `size > 0`) and no legacy methods.
-    pub const fn new<const N: usize>(doc: Option<&'static CStr>, defines: &'static DefineList<N>) -> Self {
+    pub const fn new<const N: usize>(
+        doc: Option<&'static CStr>,
+        defines: &'static DefineList<N>,
+    ) -> Self {
         StaticModuleDef(UnsafeCell::new(HPyModuleDef {
             doc: c_ptr(doc),
             size: 0,

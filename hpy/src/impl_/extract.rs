@@ -75,7 +75,10 @@ impl FunctionDescription {
 
     /// The positional arguments, checked against the parameter count.
     #[inline]
-    fn positional<'a, 'ctx, const N: usize>(&self, args: &Args<'a, 'ctx>) -> HPyResult<Slots<'a, 'ctx, N>> {
+    fn positional<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> HPyResult<Slots<'a, 'ctx, N>> {
         if args.nargs > N {
             return Err(self.too_many_positional(args.nargs));
         }
@@ -90,7 +93,10 @@ impl FunctionDescription {
 
     /// Parses the arguments of an `HPyFunc_VARARGS` call (positional only).
     #[inline]
-    pub fn parse_positional<'a, 'ctx, const N: usize>(&self, args: &Args<'a, 'ctx>) -> HPyResult<Slots<'a, 'ctx, N>> {
+    pub fn parse_positional<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> HPyResult<Slots<'a, 'ctx, N>> {
         let slots = self.positional(args)?;
         self.check_required(&slots)?;
         Ok(slots)
@@ -99,12 +105,22 @@ impl FunctionDescription {
     /// Parses the arguments of an `HPyFunc_KEYWORDS` call: positional
     /// handles followed by one value per name in the `kwnames` tuple.
     #[inline]
-    pub fn parse_keywords<'a, 'ctx, const N: usize>(&self, args: &Args<'a, 'ctx>) -> HPyResult<Slots<'a, 'ctx, N>> {
+    pub fn parse_keywords<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> HPyResult<Slots<'a, 'ctx, N>> {
         let mut slots = self.positional(args)?;
         if args.kwnames._i != 0 {
             // SAFETY: for a KEYWORDS call HPy passes the keyword values right
             // after the positional ones, one per name in the `kwnames` tuple.
-            unsafe { self.assign_keywords(args.ctx, &mut slots, args.args.add(args.nargs), args.kwnames)? };
+            unsafe {
+                self.assign_keywords(
+                    args.ctx,
+                    &mut slots,
+                    args.args.add(args.nargs),
+                    args.kwnames,
+                )?
+            };
         }
         self.check_required(&slots)?;
         Ok(slots)
@@ -130,7 +146,11 @@ impl FunctionDescription {
         for k in 0..count as usize {
             // SAFETY: `k` is in range; the result is owned or HPy_NULL.
             let name = unsafe {
-                ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), names.as_raw(), k as isize))?
+                ctx.wrap_result(hpy_sys::HPy_GetItem_i(
+                    ctx.as_raw(),
+                    names.as_raw(),
+                    k as isize,
+                ))?
             };
             let name: &str = FromHPy::extract(&name)?;
             let Some(index) = self.params.iter().position(|p| *p == name) else {
@@ -173,7 +193,9 @@ pub fn extract_optional<'a, 'ctx, T: FromHPy<'a, 'ctx>>(
     index: usize,
 ) -> HPyResult<Option<T>> {
     match slot {
-        Some(arg) => <Option<T>>::extract(arg).map_err(|e| e.for_argument(desc.name, desc.params[index])),
+        Some(arg) => {
+            <Option<T>>::extract(arg).map_err(|e| e.for_argument(desc.name, desc.params[index]))
+        }
         None => Ok(None),
     }
 }
@@ -190,8 +212,16 @@ fn missing_slot(desc: &FunctionDescription, index: usize) -> HPyErr {
 mod tests {
     use super::*;
 
-    const ADD: FunctionDescription = FunctionDescription { name: "add", params: &["a", "b"], required: 2 };
-    const OPT: FunctionDescription = FunctionDescription { name: "opt", params: &["a", "b", "c"], required: 1 };
+    const ADD: FunctionDescription = FunctionDescription {
+        name: "add",
+        params: &["a", "b"],
+        required: 2,
+    };
+    const OPT: FunctionDescription = FunctionDescription {
+        name: "opt",
+        params: &["a", "b", "c"],
+        required: 1,
+    };
 
     fn message(e: HPyErr) -> String {
         e.describe().unwrap().1.into_owned()
@@ -199,22 +229,46 @@ mod tests {
 
     #[test]
     fn too_many_messages() {
-        assert_eq!(message(ADD.too_many_positional(3)), "add() takes 2 positional arguments but 3 were given");
+        assert_eq!(
+            message(ADD.too_many_positional(3)),
+            "add() takes 2 positional arguments but 3 were given"
+        );
         assert_eq!(
             message(OPT.too_many_positional(4)),
             "opt() takes from 1 to 3 positional arguments but 4 were given"
         );
-        let one = FunctionDescription { name: "f", params: &["x"], required: 1 };
-        assert_eq!(message(one.too_many_positional(2)), "f() takes 1 positional argument but 2 were given");
-        let none = FunctionDescription { name: "g", params: &[], required: 0 };
-        assert_eq!(message(none.too_many_positional(1)), "g() takes 0 positional arguments but 1 was given");
+        let one = FunctionDescription {
+            name: "f",
+            params: &["x"],
+            required: 1,
+        };
+        assert_eq!(
+            message(one.too_many_positional(2)),
+            "f() takes 1 positional argument but 2 were given"
+        );
+        let none = FunctionDescription {
+            name: "g",
+            params: &[],
+            required: 0,
+        };
+        assert_eq!(
+            message(none.too_many_positional(1)),
+            "g() takes 0 positional arguments but 1 was given"
+        );
     }
 
     #[test]
     fn missing_messages() {
         let empty: Slots<'_, '_, 2> = [None; 2];
-        assert_eq!(message(ADD.missing(&empty)), "add() missing 2 required positional arguments: 'a' and 'b'");
-        let three = FunctionDescription { name: "h", params: &["a", "b", "c"], required: 3 };
+        assert_eq!(
+            message(ADD.missing(&empty)),
+            "add() missing 2 required positional arguments: 'a' and 'b'"
+        );
+        let three = FunctionDescription {
+            name: "h",
+            params: &["a", "b", "c"],
+            required: 3,
+        };
         let empty: Slots<'_, '_, 3> = [None; 3];
         assert_eq!(
             message(three.missing(&empty)),

@@ -9,14 +9,18 @@ mod module;
 mod trampoline;
 
 pub use def::{
-    meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args, DefineList, MethKeywords, MethNoArgs, MethO,
-    MethVarArgs, ModExec, StaticDef, StaticModuleDef,
+    meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args, DefineList,
+    MethKeywords, MethNoArgs, MethO, MethVarArgs, ModExec, StaticDef, StaticModuleDef,
 };
 pub use extract::{extract_optional, extract_required, FunctionDescription, Slots};
 #[cfg(not(feature = "universal"))]
 pub use module::cpython_module_init;
 pub use module::set_trampoline_context;
-pub use trampoline::{panic_text, return_object, return_status, trampoline, IntoReturn, IntoStatus};
+pub use trampoline::{
+    panic_text, return_object, return_status, trampoline, IntoReturn, IntoStatus,
+};
 
 pub use crate::__hpy_export_module as export_module;
-pub use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR};
+pub use hpy_sys::{
+    cpy_PyObject, HPy, HPyContext, HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,
+};

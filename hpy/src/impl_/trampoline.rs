@@ -41,7 +41,7 @@ where
 #[cold]
 #[inline(never)]
 fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + Send>) {
-    let text = panic_text(&payload);
+    let text = panic_text(&*payload);
     // Dropping the payload runs foreign Drop code that could panic again;
     // contain that too rather than unwinding into C.
     if catch_unwind(AssertUnwindSafe(move || drop(payload))).is_err() {

@@ -1,0 +1,226 @@
+"""The hpy-rs SDK seen from Python, through tests/ext/hpyrs_test.
+
+Each test checks one SDK promise: conversions in both directions with
+CPython's semantics (OverflowError when a value does not fit), optional and
+keyword parameters, errors and panics turned into exceptions, handles.
+"""
+
+import re
+import sys
+
+import pytest
+
+IS_PYPY = sys.implementation.name == "pypy"
+
+
+def raises_exactly(exc, message):
+    return pytest.raises(exc, match="^" + re.escape(message) + "$")
+
+
+class Index:
+    def __init__(self, value):
+        self.value = value
+
+    def __index__(self):
+        return self.value
+
+
+SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "isize": 64}
+UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64, "usize": 64}
+
+
+@pytest.mark.parametrize("name,bits", SIGNED.items())
+def test_signed_round_trip_and_bounds(hpyrs_test, name, bits):
+    echo = getattr(hpyrs_test, "echo_" + name)
+    lo, hi = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    for v in (lo, -1, 0, 1, hi):
+        assert echo(v) == v
+    assert echo(Index(5)) == 5
+    assert echo(True) == 1
+    for bad in (hi + 1, lo - 1, 2**100):
+        with raises_exactly(OverflowError, f"echo_{name}() argument 'x' is out of range for {name}"):
+            echo(bad)
+    with raises_exactly(TypeError, f"echo_{name}() argument 'x' must be int, not float"):
+        echo(1.0)
+    with raises_exactly(TypeError, f"echo_{name}() argument 'x' must be int, not str"):
+        echo("1")
+
+
+@pytest.mark.parametrize("name,bits", UNSIGNED.items())
+def test_unsigned_round_trip_and_bounds(hpyrs_test, name, bits):
+    echo = getattr(hpyrs_test, "echo_" + name)
+    hi = 2**bits - 1
+    for v in (0, 1, hi):
+        assert echo(v) == v
+    assert echo(Index(7)) == 7
+    for bad in (-1, hi + 1, -(2**70)):
+        with raises_exactly(OverflowError, f"echo_{name}() argument 'x' is out of range for {name}"):
+            echo(bad)
+    with raises_exactly(TypeError, f"echo_{name}() argument 'x' must be int, not NoneType"):
+        echo(None)
+
+
+def test_index_raising_propagates(hpyrs_test):
+    class Bad:
+        def __index__(self):
+            raise KeyError("from __index__")
+
+    with pytest.raises(KeyError, match="from __index__"):
+        hpyrs_test.echo_i64(Bad())
+    with pytest.raises(KeyError, match="from __index__"):
+        hpyrs_test.echo_u64(Bad())
+
+
+def test_floats(hpyrs_test):
+    assert hpyrs_test.echo_f64(1.5) == 1.5
+    assert hpyrs_test.echo_f64(3) == 3.0 and type(hpyrs_test.echo_f64(3)) is float
+    assert hpyrs_test.echo_f64(float("inf")) == float("inf")
+    assert hpyrs_test.echo_f32(0.1) == pytest.approx(0.1, rel=1e-7)
+    with raises_exactly(TypeError, "echo_f64() argument 'x' must be float, not str"):
+        hpyrs_test.echo_f64("1.5")
+    with pytest.raises(OverflowError):
+        hpyrs_test.echo_f64(10**400)
+
+
+def test_bool_is_strict(hpyrs_test):
+    assert hpyrs_test.echo_bool(True) is True
+    assert hpyrs_test.echo_bool(False) is False
+    with raises_exactly(TypeError, "echo_bool() argument 'x' must be bool, not int"):
+        hpyrs_test.echo_bool(1)
+
+
+def test_strings(hpyrs_test):
+    for s in ("", "abc", "wörld", "日本語", "😀" * 3, "x" * 1000):
+        assert hpyrs_test.echo_string(s) == s
+    assert hpyrs_test.utf8_len("é😀") == 6
+    assert hpyrs_test.repeat_x(0) == ""
+    assert hpyrs_test.repeat_x(255) == "x" * 255
+    assert hpyrs_test.repeat_x(256) == "x" * 256
+    assert hpyrs_test.repeat_x(100_000) == "x" * 100_000
+    assert hpyrs_test.with_nul() == "a\0b"
+    with raises_exactly(TypeError, "echo_string() argument 'x' must be str, not bytes"):
+        hpyrs_test.echo_string(b"abc")
+    with pytest.raises(UnicodeEncodeError):
+        hpyrs_test.utf8_len("\ud800")
+    with raises_exactly(ValueError, f"n is too large: {2**30}"):
+        hpyrs_test.repeat_x(2**30)
+    with raises_exactly(OverflowError, "repeat_x() argument 'n' is out of range for usize"):
+        hpyrs_test.repeat_x(-1)
+
+
+def test_option(hpyrs_test):
+    assert hpyrs_test.echo_optional_i64(None) is None
+    assert hpyrs_test.echo_optional_i64(5) == 5
+    assert hpyrs_test.maybe(False) is None
+    assert hpyrs_test.maybe(True) == 7
+    assert hpyrs_test.unit() is None
+
+
+def test_optional_and_keyword_parameters(hpyrs_test):
+    f = hpyrs_test.sum_defaults
+    assert f(1) == 111
+    assert f(1, 2) == 103
+    assert f(1, 2, 3) == 6
+    assert f(a=1, c=3) == 14
+    assert f(1, c=0, b=0) == 1
+    assert f(1, None, None) == 111
+    with raises_exactly(TypeError, "sum_defaults() missing 1 required positional argument: 'a'"):
+        f(b=1)
+    with raises_exactly(TypeError, "sum_defaults() takes from 1 to 3 positional arguments but 4 were given"):
+        f(1, 2, 3, 4)
+    with raises_exactly(TypeError, "sum_defaults() got multiple values for argument 'c'"):
+        f(1, 2, 3, c=4)
+    with raises_exactly(TypeError, "sum_defaults() argument 'b' must be int, not str"):
+        f(1, b="2")
+    assert hpyrs_test.sum_positional(5) == 15
+    assert hpyrs_test.sum_positional(5, 1) == 6
+
+
+def test_many_keywords_and_huge_counts(hpyrs_test):
+    kwargs = {f"k{i}": i for i in range(300)}
+    with raises_exactly(TypeError, "sum_defaults() got an unexpected keyword argument 'k0'"):
+        hpyrs_test.sum_defaults(1, **kwargs)
+    with raises_exactly(TypeError, "sum_defaults() takes from 1 to 3 positional arguments but 10000 were given"):
+        hpyrs_test.sum_defaults(*range(10_000))
+
+
+def test_errors(hpyrs_test):
+    with raises_exactly(ValueError, "bad value"):
+        hpyrs_test.raise_value_error("bad value")
+    with raises_exactly(ValueError, "with a \\0 inside"):
+        hpyrs_test.raise_value_error("with a \0 inside")
+    with pytest.raises(SystemError, match="without setting an exception"):
+        hpyrs_test.error_without_exception()
+
+
+def test_panic_becomes_exception(hpyrs_test):
+    with raises_exactly(SystemError, "Rust panic in panic_with(): boom"):
+        hpyrs_test.panic_with("boom")
+    with raises_exactly(SystemError, "Rust panic in panic_with_number(): (panic payload is not a string)"):
+        hpyrs_test.panic_with_number()
+    # The interpreter and the module keep working.
+    for _ in range(3):
+        with pytest.raises(SystemError):
+            hpyrs_test.panic_with("again")
+    assert hpyrs_test.echo_i64(3) == 3
+
+
+def test_handles(hpyrs_test):
+    assert hpyrs_test.identity_checks(object()) == (True, False)
+    assert hpyrs_test.identity_checks(None) == (True, True)
+    obj = object()
+    assert hpyrs_test.same(obj) is obj
+    assert hpyrs_test.type_name_of(1) == "int"
+    assert hpyrs_test.type_name_of("s") == "str"
+    assert hpyrs_test.repr_and_str("a") == ("'a'", "a")
+    assert hpyrs_test.int_or_minus_one(12) == 12
+    assert hpyrs_test.int_or_minus_one("x") == -1
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("None", None),
+        ("True", True),
+        ("False", False),
+        ("NotImplemented", NotImplemented),
+        ("Ellipsis", Ellipsis),
+        ("TypeError", TypeError),
+        ("ValueError", ValueError),
+        ("ResourceWarning", ResourceWarning),
+        ("BaseObjectType", object),
+        ("TypeType", type),
+        ("LongType", int),
+        ("UnicodeType", str),
+        ("ListType", list),
+        ("BytesType", bytes),
+        ("SliceType", slice),
+    ],
+)
+def test_constants(hpyrs_test, name, expected):
+    assert hpyrs_test.constant(name) is expected
+
+
+def test_builtins_constant(hpyrs_test):
+    builtins = hpyrs_test.constant("Builtins")
+    import builtins as b
+
+    assert builtins is b.__dict__ or builtins is b
+
+
+def test_unknown_constant(hpyrs_test):
+    with raises_exactly(KeyError, "'no HPy context constant named \"Nope\"'"):
+        hpyrs_test.constant("Nope")
+
+
+def test_exec_hook_ran(hpyrs_test):
+    assert hpyrs_test.exec_calls() == 1
+
+
+def test_call(hpyrs_test):
+    # HPy_Call works on every interpreter (PyPy 7.3.19 fills the context's
+    # call slots in the other order; hpy-sys detects it).
+    assert hpyrs_test.call1(len, "abc") == 3
+    assert hpyrs_test.call1(str.upper, "abc") == "ABC"
+    with pytest.raises(ZeroDivisionError):
+        hpyrs_test.call1(lambda x: 1 / x, 0)
