@@ -9,7 +9,10 @@ pub fn docstring(attrs: &[Attribute]) -> Option<String> {
     for attr in attrs {
         if let Meta::NameValue(nv) = &attr.meta {
             if nv.path.is_ident("doc") {
-                if let Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) = &nv.value {
+                if let Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) = &nv.value
+                {
                     let line = s.value();
                     lines.push(line.strip_prefix(' ').map(str::to_owned).unwrap_or(line));
                 }
@@ -44,7 +47,10 @@ mod tests {
             /// Second paragraph.
             fn f() {}
         };
-        assert_eq!(docstring(&f.attrs).unwrap(), "First line.\n\nSecond paragraph.");
+        assert_eq!(
+            docstring(&f.attrs).unwrap(),
+            "First line.\n\nSecond paragraph."
+        );
     }
 
     #[test]

@@ -40,7 +40,10 @@ impl MethodOptions {
             };
             if let Some(convention) = convention {
                 if options.convention.is_some() {
-                    errors.push(syn::Error::new(meta.path.span(), "only one calling convention may be given"));
+                    errors.push(syn::Error::new(
+                        meta.path.span(),
+                        "only one calling convention may be given",
+                    ));
                 }
                 options.convention = Some((convention, meta.path.span()));
                 Ok(())
@@ -88,7 +91,11 @@ enum Param {
     Context,
     /// A Python argument; `optional` for `Option<T>` parameters, which may be
     /// omitted by the caller.
-    Python { name: String, optional: bool, span: Span },
+    Python {
+        name: String,
+        optional: bool,
+        span: Span,
+    },
 }
 
 fn last_segment_is(ty: &Type, name: &str) -> Option<PathArguments> {
@@ -135,8 +142,10 @@ fn classify_params(func: &ItemFn, errors: &mut Errors) -> Vec<Param> {
                 };
                 let optional = is_option(&pt.ty);
                 if !optional {
-                    if let Some(Param::Python { optional: true, .. }) =
-                        params.iter().rev().find(|p| matches!(p, Param::Python { .. }))
+                    if let Some(Param::Python { optional: true, .. }) = params
+                        .iter()
+                        .rev()
+                        .find(|p| matches!(p, Param::Python { .. }))
                     {
                         errors.push(syn::Error::new(
                             pt.ty.span(),
@@ -144,7 +153,11 @@ fn classify_params(func: &ItemFn, errors: &mut Errors) -> Vec<Param> {
                         ));
                     }
                 }
-                params.push(Param::Python { name, optional, span: pt.span() });
+                params.push(Param::Python {
+                    name,
+                    optional,
+                    span: pt.span(),
+                });
             }
         }
     }
@@ -152,11 +165,16 @@ fn classify_params(func: &ItemFn, errors: &mut Errors) -> Vec<Param> {
 }
 
 fn choose_convention(options: &MethodOptions, params: &[Param], errors: &mut Errors) -> Convention {
-    let python: Vec<_> = params.iter().filter(|p| matches!(p, Param::Python { .. })).collect();
+    let python: Vec<_> = params
+        .iter()
+        .filter(|p| matches!(p, Param::Python { .. }))
+        .collect();
     let Some((convention, span)) = options.convention else {
         return match python.as_slice() {
             [] => Convention::NoArgs,
-            [Param::Python { optional: false, .. }] => Convention::O,
+            [Param::Python {
+                optional: false, ..
+            }] => Convention::O,
             _ => Convention::VarArgs,
         };
     };
@@ -165,8 +183,19 @@ fn choose_convention(options: &MethodOptions, params: &[Param], errors: &mut Err
             span,
             "`noargs` functions take no Python parameters (only an optional `Context`)",
         )),
-        Convention::O if !matches!(python.as_slice(), [Param::Python { optional: false, .. }]) => {
-            errors.push(syn::Error::new(span, "`o` functions take exactly one required Python parameter"))
+        Convention::O
+            if !matches!(
+                python.as_slice(),
+                [Param::Python {
+                    optional: false,
+                    ..
+                }]
+            ) =>
+        {
+            errors.push(syn::Error::new(
+                span,
+                "`o` functions take exactly one required Python parameter",
+            ))
         }
         _ => {}
     }
@@ -175,10 +204,16 @@ fn choose_convention(options: &MethodOptions, params: &[Param], errors: &mut Err
 
 fn check_signature(func: &ItemFn, errors: &mut Errors) {
     if let Some(asyncness) = &func.sig.asyncness {
-        errors.push(syn::Error::new(asyncness.span(), "#[hpy_method] functions cannot be async"));
+        errors.push(syn::Error::new(
+            asyncness.span(),
+            "#[hpy_method] functions cannot be async",
+        ));
     }
     if let Some(variadic) = &func.sig.variadic {
-        errors.push(syn::Error::new(variadic.span(), "#[hpy_method] functions cannot be C-variadic"));
+        errors.push(syn::Error::new(
+            variadic.span(),
+            "#[hpy_method] functions cannot be C-variadic",
+        ));
     }
     for param in &func.sig.generics.params {
         if !matches!(param, GenericParam::Lifetime(_)) {
@@ -200,16 +235,27 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
     let convention = choose_convention(&options, &params, &mut errors);
 
     let rust_name = &func.sig.ident;
-    let py_name = options.name.as_ref().map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
+    let py_name = options
+        .name
+        .as_ref()
+        .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
     let name_span = options.name.as_ref().map_or(rust_name.span(), LitStr::span);
     let c_name = c_string_literal(&py_name, name_span);
     if c_name.is_none() {
-        errors.push(syn::Error::new(name_span, "the Python name cannot contain a NUL character"));
+        errors.push(syn::Error::new(
+            name_span,
+            "the Python name cannot contain a NUL character",
+        ));
     }
     let doc = docstring(&func.attrs);
-    let c_doc = doc.as_deref().map(|d| c_string_literal(d, Span::call_site()));
+    let c_doc = doc
+        .as_deref()
+        .map(|d| c_string_literal(d, Span::call_site()));
     if let Some(None) = c_doc {
-        errors.push(syn::Error::new(rust_name.span(), "the doc comment cannot contain a NUL character"));
+        errors.push(syn::Error::new(
+            rust_name.span(),
+            "the doc comment cannot contain a NUL character",
+        ));
     }
     errors.finish()?;
     let c_name = c_name.expect("checked above");
@@ -225,7 +271,18 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
             Param::Context => None,
         })
         .collect();
-    let required = params.iter().filter(|p| matches!(p, Param::Python { optional: false, .. })).count();
+    let required = params
+        .iter()
+        .filter(|p| {
+            matches!(
+                p,
+                Param::Python {
+                    optional: false,
+                    ..
+                }
+            )
+        })
+        .count();
     let n_python = python_names.len();
 
     // The call of the user's function, one argument expression per parameter.
@@ -325,37 +382,96 @@ mod tests {
     use super::*;
 
     fn expand(attr: TokenStream, item: TokenStream) -> String {
-        expand_hpy_method(attr, item).map(|t| t.to_string()).unwrap_or_else(|e| format!("error: {e}"))
+        expand_hpy_method(attr, item)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| format!("error: {e}"))
     }
 
     #[test]
     fn infers_conventions() {
-        assert!(expand(quote!(), quote!(fn f() {})).contains("MethNoArgs"));
-        assert!(expand(quote!(), quote!(fn f(ctx: Context<'_>) {})).contains("MethNoArgs"));
-        assert!(expand(quote!(), quote!(fn f(x: i64) {})).contains("MethO"));
-        assert!(expand(quote!(), quote!(fn f(x: Option<i64>) {})).contains("MethVarArgs"));
-        assert!(expand(quote!(), quote!(fn f(a: i64, b: i64) {})).contains("MethVarArgs"));
-        assert!(expand(quote!(keywords), quote!(fn f(a: i64) {})).contains("MethKeywords"));
+        assert!(expand(
+            quote!(),
+            quote!(
+                fn f() {}
+            )
+        )
+        .contains("MethNoArgs"));
+        assert!(expand(
+            quote!(),
+            quote!(
+                fn f(ctx: Context<'_>) {}
+            )
+        )
+        .contains("MethNoArgs"));
+        assert!(expand(
+            quote!(),
+            quote!(
+                fn f(x: i64) {}
+            )
+        )
+        .contains("MethO"));
+        assert!(expand(
+            quote!(),
+            quote!(
+                fn f(x: Option<i64>) {}
+            )
+        )
+        .contains("MethVarArgs"));
+        assert!(expand(
+            quote!(),
+            quote!(
+                fn f(a: i64, b: i64) {}
+            )
+        )
+        .contains("MethVarArgs"));
+        assert!(expand(
+            quote!(keywords),
+            quote!(
+                fn f(a: i64) {}
+            )
+        )
+        .contains("MethKeywords"));
     }
 
     #[test]
     fn reports_all_errors_at_once() {
-        let out = expand(quote!(bogus, noargs), quote!(async fn f<T>(x: T) {}));
+        let out = expand(
+            quote!(bogus, noargs),
+            quote!(
+                async fn f<T>(x: T) {}
+            ),
+        );
         assert!(out.starts_with("error: "), "{out}");
-        let err = expand_hpy_method(quote!(bogus, noargs), quote!(async fn f<T>(x: T) {})).unwrap_err();
+        let err = expand_hpy_method(
+            quote!(bogus, noargs),
+            quote!(
+                async fn f<T>(x: T) {}
+            ),
+        )
+        .unwrap_err();
         // unknown option, async, type parameter, noargs with a parameter
         assert_eq!(err.into_iter().count(), 4);
     }
 
     #[test]
     fn optional_before_required_is_rejected() {
-        let out = expand(quote!(), quote!(fn f(a: Option<i64>, b: i64) {}));
+        let out = expand(
+            quote!(),
+            quote!(
+                fn f(a: Option<i64>, b: i64) {}
+            ),
+        );
         assert!(out.contains("cannot follow an optional"), "{out}");
     }
 
     #[test]
     fn python_name_override() {
-        let out = expand(quote!(name = "other"), quote!(fn f() {}));
+        let out = expand(
+            quote!(name = "other"),
+            quote!(
+                fn f() {}
+            ),
+        );
         assert!(out.contains("\"other\""), "{out}");
     }
 }

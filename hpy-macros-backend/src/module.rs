@@ -47,7 +47,10 @@ impl Parse for ModuleInput {
             input.parse::<Token![:]>()?;
             let key_name = key.to_string();
             if seen.contains(&key_name) {
-                module.errors.push(syn::Error::new(key.span(), format!("`{key_name}` is given twice")));
+                module.errors.push(syn::Error::new(
+                    key.span(),
+                    format!("`{key_name}` is given twice"),
+                ));
             }
             seen.push(key_name.clone());
             match key_name.as_str() {
@@ -96,7 +99,10 @@ fn def_path(method: &Path) -> TokenStream {
 
 /// Expands `hpy_module! { ... }`. `crate_name` is the default module name
 /// (the compiling crate's name, from `CARGO_CRATE_NAME`).
-pub fn expand_hpy_module(input: TokenStream, crate_name: Option<String>) -> syn::Result<TokenStream> {
+pub fn expand_hpy_module(
+    input: TokenStream,
+    crate_name: Option<String>,
+) -> syn::Result<TokenStream> {
     let module: ModuleInput = syn::parse2(input)?;
     let mut errors = module.errors;
 
@@ -113,7 +119,10 @@ pub fn expand_hpy_module(input: TokenStream, crate_name: Option<String>) -> syn:
     };
     let doc_text = match (&module.doc, docstring(&module.attrs)) {
         (Some(lit), Some(_)) => {
-            errors.push(syn::Error::new(lit.span(), "give the docstring either as `doc:` or as `///`, not both"));
+            errors.push(syn::Error::new(
+                lit.span(),
+                "give the docstring either as `doc:` or as `///`, not both",
+            ));
             None
         }
         (Some(lit), None) => Some((lit.value(), lit.span())),
@@ -124,7 +133,10 @@ pub fn expand_hpy_module(input: TokenStream, crate_name: Option<String>) -> syn:
         Some((text, span)) => match c_string_literal(&text, span) {
             Some(lit) => quote!(::core::option::Option::Some(#lit)),
             None => {
-                errors.push(syn::Error::new(span, "the docstring cannot contain a NUL character"));
+                errors.push(syn::Error::new(
+                    span,
+                    "the docstring cannot contain a NUL character",
+                ));
                 quote!(::core::option::Option::None)
             }
         },
@@ -191,8 +203,15 @@ mod tests {
 
     #[test]
     fn generates_symbols_for_the_name() {
-        let out = expand_hpy_module(quote!(name: pof, methods: [a, b::c]), None).unwrap().to_string();
-        for sym in ["PyInit_pof", "HPyInit_pof", "HPyInitGlobalContext_pof", "get_required_hpy_major_version_pof"] {
+        let out = expand_hpy_module(quote!(name: pof, methods: [a, b::c]), None)
+            .unwrap()
+            .to_string();
+        for sym in [
+            "PyInit_pof",
+            "HPyInit_pof",
+            "HPyInitGlobalContext_pof",
+            "get_required_hpy_major_version_pof",
+        ] {
             assert!(out.contains(sym), "{sym} missing from {out}");
         }
         assert!(out.contains("b :: c :: DEF"), "{out}");
@@ -200,13 +219,16 @@ mod tests {
 
     #[test]
     fn default_name_is_the_crate() {
-        let out = expand_hpy_module(quote!(methods: []), Some("hello".into())).unwrap().to_string();
+        let out = expand_hpy_module(quote!(methods: []), Some("hello".into()))
+            .unwrap()
+            .to_string();
         assert!(out.contains("PyInit_hello"), "{out}");
     }
 
     #[test]
     fn unknown_and_duplicate_keys_are_all_reported() {
-        let err = expand_hpy_module(quote!(bogus: 1, methods: [], methods: []), Some("m".into())).unwrap_err();
+        let err = expand_hpy_module(quote!(bogus: 1, methods: [], methods: []), Some("m".into()))
+            .unwrap_err();
         assert_eq!(err.into_iter().count(), 2);
     }
 }

@@ -22,9 +22,12 @@ use crate::{HPyErr, HPyResult, Handle};
 #[derive(Clone, Copy)]
 pub struct Context<'ctx> {
     raw: RawContext,
-    /// Invariant in `'ctx`, and `!Send`/`!Sync`.
-    _marker: PhantomData<(fn(&'ctx ()) -> &'ctx (), *mut ())>,
+    _marker: InvariantNotSend<'ctx>,
 }
+
+/// Makes a type invariant in `'ctx` (so a context lifetime can be neither
+/// shortened nor extended) and neither `Send` nor `Sync`.
+type InvariantNotSend<'ctx> = PhantomData<(fn(&'ctx ()) -> &'ctx (), *mut ())>;
 
 impl<'ctx> Context<'ctx> {
     /// Wraps the raw context an HPy entry point received.

@@ -373,10 +373,9 @@ macro_rules! erase {
         #[inline(always)]
         const fn $name<M: $bound>() -> HPyCFunction {
             let f: $fty = $func::<M>;
-            // SAFETY: HPyCFunction is a pointer-sized C function pointer type
-            // that HPy casts back to the signature named by the definition's
+            // HPy casts this back to the signature named by the definition's
             // `signature`/slot, which is the one of `f`.
-            unsafe { core::mem::transmute::<$fty, HPyCFunction>(f) }
+            f as HPyCFunction
         }
     )*};
 }
@@ -469,14 +468,8 @@ pub const fn meth_varargs<M: MethVarArgs>(
     name: &'static CStr,
     doc: Option<&'static CStr>,
 ) -> HPyDef {
-    let cpy = erase_cpy!(
-        cpy::varargs::<M>,
-        unsafe extern "C" fn(
-            *mut cpy_PyObject,
-            *const *mut cpy_PyObject,
-            HPy_ssize_t,
-        ) -> *mut cpy_PyObject
-    );
+    // METH_FASTCALL is exactly the `cpy_PyCFunction` signature.
+    let cpy: Option<hpy_sys::cpy_PyCFunction> = Some(cpy::varargs::<M>);
     meth(
         name,
         doc,
