@@ -1,7 +1,7 @@
 //! `#[hpy_method]`: a Rust function exposed as a Python function.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, GenericParam, ItemFn, LitStr, Pat, PathArguments, Type};
@@ -309,7 +309,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         .collect();
 
     let vis = &func.vis;
-    let ret = quote! { ::hpy::impl_::return_object(__hpy_ctx, super::#rust_name(#(#call_args),*)) };
+    let ret = quote! { ::hpy::impl_::return_object(__hpy_ctx, #rust_name(#(#call_args),*)) };
     let desc = quote! {
         const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
             name: #py_name,
@@ -351,17 +351,21 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
             quote!(meth_keywords),
         ),
     };
-    let entry = format_ident!("Entry");
 
+    // A braced struct lives only in the type namespace, so it can share the
+    // function's name: `hpy_module!` names it by the function's path, and
+    // inside the impls the name still resolves to the function — at module
+    // level or inside a function body alike.
     Ok(quote! {
         #func
 
         #[doc(hidden)]
-        #[allow(non_snake_case, non_camel_case_types, clippy::all)]
-        #vis mod #rust_name {
-            pub struct #entry;
+        #[allow(non_camel_case_types)]
+        #vis struct #rust_name {}
 
-            impl ::hpy::impl_::#trait_name for #entry {
+        const _: () = {
+            #[allow(clippy::all)]
+            impl ::hpy::impl_::#trait_name for #rust_name {
                 const NAME: &'static str = #py_name;
 
                 #[inline(always)]
@@ -370,10 +374,10 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
                 }
             }
 
-            /// The `HPyDef` that `hpy_module!` lists.
-            pub static DEF: ::hpy::impl_::StaticDef =
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::#builder::<#entry>(#c_name, #doc_expr));
-        }
+            impl ::hpy::impl_::PyMethod for #rust_name {
+                const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::#builder::<#rust_name>(#c_name, #doc_expr);
+            }
+        };
     })
 }
 

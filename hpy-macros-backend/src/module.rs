@@ -92,11 +92,6 @@ impl Parse for ModuleInput {
     }
 }
 
-/// `path::to::f` → `path::to::f::DEF`, the static `#[hpy_method]` generated.
-fn def_path(method: &Path) -> TokenStream {
-    quote!(#method::DEF)
-}
-
 /// Expands `hpy_module! { ... }`. `crate_name` is the default module name
 /// (the compiling crate's name, from `CARGO_CRATE_NAME`).
 pub fn expand_hpy_module(
@@ -144,8 +139,16 @@ pub fn expand_hpy_module(
     };
     errors.finish()?;
 
-    let mut defines: Vec<TokenStream> = module.methods.iter().map(def_path).collect();
+    let mut defines: Vec<TokenStream> = Vec::new();
     let mut items = TokenStream::new();
+    for (i, method) in module.methods.iter().enumerate() {
+        let stat = format_ident!("__HPY_DEF_{}", i);
+        items.extend(quote::quote_spanned! {method.span()=>
+            static #stat: ::hpy::impl_::StaticDef =
+                ::hpy::impl_::StaticDef::new(<#method as ::hpy::impl_::PyMethod>::DEF);
+        });
+        defines.push(quote!(#stat));
+    }
     if let Some(exec) = &module.exec {
         let span = exec.span();
         items.extend(quote::quote_spanned! {span=>
@@ -214,7 +217,10 @@ mod tests {
         ] {
             assert!(out.contains(sym), "{sym} missing from {out}");
         }
-        assert!(out.contains("b :: c :: DEF"), "{out}");
+        assert!(
+            out.contains("< b :: c as :: hpy :: impl_ :: PyMethod > :: DEF"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -21,8 +21,10 @@ use crate::{HPyErr, HPyResult, Handle};
 /// ABI it is one pointer to HPy's function table.
 #[derive(Clone, Copy)]
 pub struct Context<'ctx> {
-    raw: RawContext,
+    // The marker comes first so that compiler errors about `Send` name the
+    // same type in both ABIs.
     _marker: InvariantNotSend<'ctx>,
+    raw: RawContext,
 }
 
 /// Makes a type invariant in `'ctx` (so a context lifetime can be neither

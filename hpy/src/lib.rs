@@ -93,9 +93,9 @@ pub use hpy_sys::HPyConstant as Constant;
 /// and the parameter, as CPython's messages do. A panic raises `SystemError`
 /// with the panic message; it never unwinds into the interpreter.
 ///
-/// The macro keeps the function as it is and adds a hidden module with the
-/// same name holding its `HPyDef`, which [`hpy_module!`] refers to; so the
-/// function must be defined at module level, not inside another function.
+/// The macro keeps the function as it is and adds a hidden type with the
+/// same name (types and functions live in different namespaces) that carries
+/// its `HPyDef`; [`hpy_module!`] refers to it through the function's path.
 pub use hpy_macros::hpy_method;
 
 /// Defines the Python module: its `HPyModuleDef` and the init symbols of the
@@ -122,3 +122,8 @@ pub use hpy_macros::hpy_method;
 /// One extension binary defines one module; its name must match the
 /// library's file name (cargo-hpy takes both from the crate's `[lib] name`).
 pub use hpy_macros::hpy_module;
+
+/// The code blocks of the README, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

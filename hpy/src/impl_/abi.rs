@@ -57,3 +57,12 @@ impl RawContext {
 
 /// `true` when this build targets the HPy Universal ABI.
 pub const UNIVERSAL: bool = cfg!(feature = "universal");
+
+// SAFETY: `RawContext` is only ever stored inside `Context`, whose marker
+// makes it `!Send`/`!Sync`; being `Send` on its own keeps compiler errors
+// about `Send` identical in both ABIs (they name the marker).
+#[cfg(feature = "universal")]
+unsafe impl Send for RawContext {}
+// SAFETY: as above.
+#[cfg(feature = "universal")]
+unsafe impl Sync for RawContext {}

@@ -38,6 +38,13 @@ pub struct Args<'a, 'ctx> {
     pub(crate) _borrow: core::marker::PhantomData<&'a HPy>,
 }
 
+/// A function made by `#[hpy_method]`: its `HPyDef`, which `hpy_module!`
+/// puts in a static and lists in the module definition.
+pub trait PyMethod {
+    /// The definition (a plain value: statics are made by `hpy_module!`).
+    const DEF: HPyDef;
+}
+
 /// A module-level function with `HPyFunc_NOARGS`.
 pub trait MethNoArgs {
     /// The Python name, for error messages.

@@ -10,7 +10,7 @@ mod trampoline;
 
 pub use def::{
     meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args, DefineList,
-    MethKeywords, MethNoArgs, MethO, MethVarArgs, ModExec, StaticDef, StaticModuleDef,
+    MethKeywords, MethNoArgs, MethO, MethVarArgs, ModExec, PyMethod, StaticDef, StaticModuleDef,
 };
 pub use extract::{extract_optional, extract_required, FunctionDescription, Slots};
 #[cfg(not(feature = "universal"))]
@@ -22,5 +22,5 @@ pub use trampoline::{
 
 pub use crate::__hpy_export_module as export_module;
 pub use hpy_sys::{
-    cpy_PyObject, HPy, HPyContext, HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,
+    cpy_PyObject, HPy, HPyContext, HPyDef, HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,
 };
