@@ -8,3 +8,9 @@ fn misuse_does_not_compile() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/*.rs");
 }
+
+#[test]
+fn expansions_are_hygienic() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("tests/ui-pass/*.rs");
+}
