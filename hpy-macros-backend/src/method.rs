@@ -331,7 +331,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
             quote!(meth_o),
         ),
         Convention::VarArgs => (
-            quote!(MethVarArgs),
+            quote!(MethArgs),
             quote!(__hpy_ctx: ::hpy::Context<'ctx>, _: ::hpy::Borrowed<'_, 'ctx>, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
             quote! {
                 #desc
@@ -341,7 +341,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
             quote!(meth_varargs),
         ),
         Convention::Keywords => (
-            quote!(MethKeywords),
+            quote!(MethArgs),
             quote!(__hpy_ctx: ::hpy::Context<'ctx>, _: ::hpy::Borrowed<'_, 'ctx>, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
             quote! {
                 #desc
@@ -393,48 +393,54 @@ mod tests {
 
     #[test]
     fn infers_conventions() {
-        assert!(expand(
-            quote!(),
-            quote!(
-                fn f() {}
-            )
-        )
-        .contains("MethNoArgs"));
-        assert!(expand(
-            quote!(),
-            quote!(
-                fn f(ctx: Context<'_>) {}
-            )
-        )
-        .contains("MethNoArgs"));
-        assert!(expand(
-            quote!(),
-            quote!(
-                fn f(x: i64) {}
-            )
-        )
-        .contains("MethO"));
-        assert!(expand(
-            quote!(),
-            quote!(
-                fn f(x: Option<i64>) {}
-            )
-        )
-        .contains("MethVarArgs"));
-        assert!(expand(
-            quote!(),
-            quote!(
-                fn f(a: i64, b: i64) {}
-            )
-        )
-        .contains("MethVarArgs"));
-        assert!(expand(
-            quote!(keywords),
-            quote!(
-                fn f(a: i64) {}
-            )
-        )
-        .contains("MethKeywords"));
+        let cases = [
+            (
+                quote!(),
+                quote!(
+                    fn f() {}
+                ),
+                "meth_noargs",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(ctx: Context<'_>) {}
+                ),
+                "meth_noargs",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(x: i64) {}
+                ),
+                "meth_o",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(x: Option<i64>) {}
+                ),
+                "meth_varargs",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(a: i64, b: i64) {}
+                ),
+                "meth_varargs",
+            ),
+            (
+                quote!(keywords),
+                quote!(
+                    fn f(a: i64) {}
+                ),
+                "meth_keywords",
+            ),
+        ];
+        for (attr, item, builder) in cases {
+            let out = expand(attr, item.clone());
+            assert!(out.contains(builder), "{item} should use {builder}: {out}");
+        }
     }
 
     #[test]

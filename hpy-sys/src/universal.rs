@@ -165,6 +165,27 @@ unsafe fn probe_call_slot_order(ctx: *mut HPyContext) -> bool {
     }
 }
 
+/// Calls whichever of the two call slots holds the plain-call
+/// (`method == false`) or method-call implementation.
+#[inline(always)]
+unsafe fn call_slot(
+    ctx: *mut HPyContext,
+    method: bool,
+    f: HPy,
+    args: *const HPy,
+    nargs: usize,
+    kw: HPy,
+) -> HPy {
+    // SAFETY: the caller passes the live context and valid arguments.
+    unsafe {
+        if method != call_slots_swapped(ctx) {
+            ((*ctx).ctx_CallMethod)(ctx, f, args, nargs, kw)
+        } else {
+            ((*ctx).ctx_Call)(ctx, f, args, nargs, kw)
+        }
+    }
+}
+
 /// HPy API function `HPy_Call`: `callable(*args[..nargs], **kw)` where the
 /// keyword values follow the positional ones and `kwnames` (a tuple, or
 /// `HPy_NULL`) names them. Calls `ctx_Call` — or, on interpreters that fill
@@ -178,14 +199,8 @@ pub unsafe fn HPy_Call(
     nargs: usize,
     kwnames: HPy,
 ) -> HPy {
-    // SAFETY: the caller passes the live context and valid arguments.
-    unsafe {
-        if call_slots_swapped(ctx) {
-            ((*ctx).ctx_CallMethod)(ctx, callable, args, nargs, kwnames)
-        } else {
-            ((*ctx).ctx_Call)(ctx, callable, args, nargs, kwnames)
-        }
-    }
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { call_slot(ctx, false, callable, args, nargs, kwnames) }
 }
 
 /// HPy API function `HPy_CallMethod`: calls method `name` of `args[0]` with
@@ -199,12 +214,6 @@ pub unsafe fn HPy_CallMethod(
     nargs: usize,
     kwnames: HPy,
 ) -> HPy {
-    // SAFETY: the caller passes the live context and valid arguments.
-    unsafe {
-        if call_slots_swapped(ctx) {
-            ((*ctx).ctx_Call)(ctx, name, args, nargs, kwnames)
-        } else {
-            ((*ctx).ctx_CallMethod)(ctx, name, args, nargs, kwnames)
-        }
-    }
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { call_slot(ctx, true, name, args, nargs, kwnames) }
 }

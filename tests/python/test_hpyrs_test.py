@@ -5,24 +5,16 @@ CPython's semantics (OverflowError when a value does not fit), optional and
 keyword parameters, errors and panics turned into exceptions, handles.
 """
 
-import re
 import sys
 
 import pytest
+from hpyrs_helpers import Index, raises_exactly
 
 IS_PYPY = sys.implementation.name == "pypy"
 
 
-def raises_exactly(exc, message):
-    return pytest.raises(exc, match="^" + re.escape(message) + "$")
 
 
-class Index:
-    def __init__(self, value):
-        self.value = value
-
-    def __index__(self):
-        return self.value
 
 
 SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "isize": 64}

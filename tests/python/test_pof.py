@@ -5,26 +5,16 @@ CPython's own wording for Python functions); where the interpreter itself
 raises before the extension runs, only the exception type is checked.
 """
 
-import re
 
 import pytest
+from hpyrs_helpers import Index, raises_exactly
 
 I64_MAX = 2**63 - 1
 I64_MIN = -(2**63)
 
 
-def raises_exactly(exc, message):
-    return pytest.raises(exc, match="^" + re.escape(message) + "$")
 
 
-class Index:
-    """Not an int, but usable as one through __index__."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def __index__(self):
-        return self.value
 
 
 # ------------------------------------------------------------- the module

@@ -65,20 +65,9 @@ pub trait MethO {
     ) -> HPyResult<HPy>;
 }
 
-/// A module-level function with `HPyFunc_VARARGS`.
-pub trait MethVarArgs {
-    /// The Python name, for error messages.
-    const NAME: &'static str;
-    /// The function body.
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        module: Borrowed<'_, 'ctx>,
-        args: Args<'_, 'ctx>,
-    ) -> HPyResult<HPy>;
-}
-
-/// A module-level function with `HPyFunc_KEYWORDS`.
-pub trait MethKeywords {
+/// A module-level function with `HPyFunc_VARARGS` or `HPyFunc_KEYWORDS`
+/// (its definition, `meth_varargs` or `meth_keywords`, decides which).
+pub trait MethArgs {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// The function body.
@@ -127,7 +116,7 @@ pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg
 
 /// # Safety
 /// Called by HPy only, with the arguments of `HPyFunc_VARARGS`.
-pub unsafe extern "C" fn impl_varargs<M: MethVarArgs>(
+pub unsafe extern "C" fn impl_varargs<M: MethArgs>(
     ctx: *mut HPyContext,
     module: HPy,
     args: *const HPy,
@@ -151,7 +140,7 @@ pub unsafe extern "C" fn impl_varargs<M: MethVarArgs>(
 
 /// # Safety
 /// Called by HPy only, with the arguments of `HPyFunc_KEYWORDS`.
-pub unsafe extern "C" fn impl_keywords<M: MethKeywords>(
+pub unsafe extern "C" fn impl_keywords<M: MethArgs>(
     ctx: *mut HPyContext,
     module: HPy,
     args: *const HPy,
@@ -225,7 +214,7 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a `METH_FASTCALL` function.
-    pub unsafe extern "C" fn varargs<M: MethVarArgs>(
+    pub unsafe extern "C" fn varargs<M: MethArgs>(
         module: *mut cpy_PyObject,
         args: *const *mut cpy_PyObject,
         nargs: HPy_ssize_t,
@@ -237,7 +226,7 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a `METH_FASTCALL | METH_KEYWORDS` function.
-    pub unsafe extern "C" fn keywords<M: MethKeywords>(
+    pub unsafe extern "C" fn keywords<M: MethArgs>(
         module: *mut cpy_PyObject,
         args: *const *mut cpy_PyObject,
         nargsf: usize,
@@ -324,7 +313,7 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a `METH_FASTCALL` function.
-    pub unsafe extern "C" fn varargs<M: MethVarArgs>(
+    pub unsafe extern "C" fn varargs<M: MethArgs>(
         module: *mut cpy_PyObject,
         args: *const *mut cpy_PyObject,
         nargs: HPy_ssize_t,
@@ -342,7 +331,7 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a `METH_FASTCALL | METH_KEYWORDS` function.
-    pub unsafe extern "C" fn keywords<M: MethKeywords>(
+    pub unsafe extern "C" fn keywords<M: MethArgs>(
         module: *mut cpy_PyObject,
         args: *const *mut cpy_PyObject,
         nargsf: usize,
@@ -390,8 +379,8 @@ macro_rules! erase {
 erase! {
     cfunc_noargs<MethNoArgs> = impl_noargs: unsafe extern "C" fn(*mut HPyContext, HPy) -> HPy;
     cfunc_o<MethO> = impl_o: unsafe extern "C" fn(*mut HPyContext, HPy, HPy) -> HPy;
-    cfunc_varargs<MethVarArgs> = impl_varargs: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize) -> HPy;
-    cfunc_keywords<MethKeywords> =
+    cfunc_varargs<MethArgs> = impl_varargs: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize) -> HPy;
+    cfunc_keywords<MethArgs> =
         impl_keywords: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize, HPy) -> HPy;
     cfunc_mod_exec<ModExec> = impl_mod_exec: unsafe extern "C" fn(*mut HPyContext, HPy) -> c_int;
 }
@@ -471,10 +460,7 @@ pub const fn meth_o<M: MethO>(name: &'static CStr, doc: Option<&'static CStr>) -
 }
 
 /// The `HPyDef` of a `VARARGS` module function.
-pub const fn meth_varargs<M: MethVarArgs>(
-    name: &'static CStr,
-    doc: Option<&'static CStr>,
-) -> HPyDef {
+pub const fn meth_varargs<M: MethArgs>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
     // METH_FASTCALL is exactly the `cpy_PyCFunction` signature.
     let cpy: Option<hpy_sys::cpy_PyCFunction> = Some(cpy::varargs::<M>);
     meth(
@@ -487,10 +473,7 @@ pub const fn meth_varargs<M: MethVarArgs>(
 }
 
 /// The `HPyDef` of a `KEYWORDS` module function.
-pub const fn meth_keywords<M: MethKeywords>(
-    name: &'static CStr,
-    doc: Option<&'static CStr>,
-) -> HPyDef {
+pub const fn meth_keywords<M: MethArgs>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
     let cpy = erase_cpy!(
         cpy::keywords::<M>,
         unsafe extern "C" fn(

@@ -9,8 +9,8 @@ mod module;
 mod trampoline;
 
 pub use def::{
-    meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args, DefineList,
-    MethKeywords, MethNoArgs, MethO, MethVarArgs, ModExec, PyMethod, StaticDef, StaticModuleDef,
+    meth_keywords, meth_noargs, meth_o, meth_varargs, slot_mod_exec, Args, DefineList, MethArgs,
+    MethNoArgs, MethO, ModExec, PyMethod, StaticDef, StaticModuleDef,
 };
 pub use extract::{extract_optional, extract_required, FunctionDescription, Slots};
 #[cfg(not(feature = "universal"))]

@@ -40,8 +40,7 @@ pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut hpy_s
 }
 
 /// Emits the module's exported init symbols for the ABI `hpy` was built
-/// with (used by `hpy_module!`).
-#[cfg(not(feature = "universal"))]
+/// with (used by `hpy_module!`, which names every symbol of both ABIs).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __hpy_export_module {
@@ -54,6 +53,23 @@ macro_rules! __hpy_export_module {
         universal_major: $major:ident,
         universal_minor: $minor:ident,
     ) => {
+        $crate::__hpy_export_module_for_abi!(
+            $def,
+            $py_init,
+            $hpy_init,
+            $global_ctx,
+            $major,
+            $minor
+        );
+    };
+}
+
+/// CPython ABI: `PyInit_<name>` only.
+#[cfg(not(feature = "universal"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __hpy_export_module_for_abi {
+    ($def:ident, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
         /// CPython ABI entry point of the module.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $py_init() -> *mut ::hpy::impl_::cpy_PyObject {
@@ -63,21 +79,12 @@ macro_rules! __hpy_export_module {
     };
 }
 
-/// Emits the module's exported init symbols for the ABI `hpy` was built
-/// with (used by `hpy_module!`).
+/// Universal ABI: `HPyInit_<name>` and its companions.
 #[cfg(feature = "universal")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __hpy_export_module {
-    (
-        name: $name:literal,
-        def: $def:ident,
-        cpython_init: $py_init:ident,
-        universal_init: $hpy_init:ident,
-        universal_context: $global_ctx:ident,
-        universal_major: $major:ident,
-        universal_minor: $minor:ident,
-    ) => {
+macro_rules! __hpy_export_module_for_abi {
+    ($def:ident, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
         /// The HPy ABI major version the module needs.
         #[unsafe(no_mangle)]
         pub extern "C" fn $major() -> u32 {
