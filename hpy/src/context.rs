@@ -104,6 +104,28 @@ impl<'ctx> Context<'ctx> {
         unsafe { hpy_sys::HPyErr_Clear(self.as_raw()) }
     }
 
+    /// Turns the `int` status of a raw HPy call (`-1` with an exception set
+    /// on failure, anything else on success) into a [`HPyResult`].
+    #[inline(always)]
+    pub fn wrap_status(self, status: core::ffi::c_int) -> HPyResult<()> {
+        if status == -1 {
+            Err(HPyErr::pending())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Turns the `int` answer of a raw HPy predicate (`1` true, `0` false,
+    /// `-1` with an exception set) into a [`HPyResult`].
+    #[inline(always)]
+    pub fn wrap_bool(self, answer: core::ffi::c_int) -> HPyResult<bool> {
+        match answer {
+            -1 => Err(HPyErr::pending()),
+            0 => Ok(false),
+            _ => Ok(true),
+        }
+    }
+
     /// Turns the result of a raw HPy call that returns a new handle (or
     /// `HPy_NULL` with an exception set) into a [`HPyResult`].
     ///
