@@ -15,13 +15,15 @@ Usage: cargo hpy <COMMAND> [OPTIONS]
 
 Commands:
   build    Build the extension module(s) and name them for Python
+  develop  Build and install into the active virtualenv (or --python)
+  wheel    Build a wheel to install with pip
   help     Print this message or the help of a command
 
 Options:
   -h, --help     Print help
   -V, --version  Print version
 
-Run `cargo hpy build --help` for the build options.
+Run `cargo hpy <COMMAND> --help` for the options of a command.
 ";
 
 /// Usage text for `cargo hpy build --help`.
@@ -51,6 +53,49 @@ stub <module>.py; set HPY=debug or HPY=trace when importing to select the HPy
 debug or trace mode.
 ";
 
+/// Usage text for `cargo hpy wheel --help`.
+pub const WHEEL_USAGE: &str = "\
+Build a wheel (PEP 427) of one extension crate, ready for `pip install`.
+
+Usage: cargo hpy wheel [OPTIONS]
+
+Options:
+  -r, --release              Build with the release profile
+      --universal            Build for the HPy universal ABI: a py3-none-<platform>
+                             wheel for CPython (needs hpy>=0.9, required by the
+                             wheel on CPython only), PyPy and GraalPy
+  -p, --package <SPEC>       Package to build
+      --manifest-path <PATH> Path to Cargo.toml
+      --out <DIR>            Directory for the wheel [default: <target-dir>/wheels]
+      --python <PATH>        CPython to build for (CPython ABI; tagged
+                             cpXY-cpXY-<platform>) [default: $HPY_PYTHON, else python3]
+      --target-dir <DIR>     Cargo target directory
+  -h, --help                 Print help
+
+The module name, the package's own Python files and the wheel's metadata come
+from `[tool.hpy-rs]` and `[project]` in a pyproject.toml next to Cargo.toml,
+else from Cargo.toml (`[package.metadata.hpy]` and `[package]`). Prints the
+wheel's path on stdout.
+";
+
+/// Usage text for `cargo hpy develop --help`.
+pub const DEVELOP_USAGE: &str = "\
+Build a wheel of one extension crate and install it with pip into a Python
+environment, replacing an earlier install.
+
+Usage: cargo hpy develop [OPTIONS]
+
+Options:
+  -r, --release              Build with the release profile
+      --universal            Build for the HPy universal ABI (required for PyPy)
+  -p, --package <SPEC>       Package to build
+      --manifest-path <PATH> Path to Cargo.toml
+      --python <PATH>        Interpreter to install into
+                             [default: $VIRTUAL_ENV/bin/python]
+      --target-dir <DIR>     Cargo target directory
+  -h, --help                 Print help
+";
+
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -58,6 +103,10 @@ pub enum Command {
     Print(String),
     /// `cargo hpy build`.
     Build(BuildArgs),
+    /// `cargo hpy wheel` (same options as build).
+    Wheel(BuildArgs),
+    /// `cargo hpy develop` (the build options but `--out`).
+    Develop(BuildArgs),
 }
 
 /// The options of `cargo hpy build`.
@@ -89,6 +138,17 @@ pub struct UsageError {
     pub usage: &'static str,
 }
 
+impl UsageError {
+    /// Not an error: `--help` after a command, reported by [`parse`] as
+    /// [`Command::Print`] of `usage`.
+    fn help(usage: &'static str) -> UsageError {
+        UsageError {
+            message: String::new(),
+            usage,
+        }
+    }
+}
+
 /// Parses the full argument vector, program name included.
 pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
     let mut args = argv.into_iter().skip(1).peekable();
@@ -111,12 +171,16 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
         Some("help") => match args.next() {
             None => Ok(Command::Print(MAIN_USAGE.into())),
             Some(topic) if topic == "build" => Ok(Command::Print(BUILD_USAGE.into())),
+            Some(topic) if topic == "wheel" => Ok(Command::Print(WHEEL_USAGE.into())),
+            Some(topic) if topic == "develop" => Ok(Command::Print(DEVELOP_USAGE.into())),
             Some(topic) => Err(usage_error(format!(
                 "no help for unknown command `{}`",
                 topic.to_string_lossy()
             ))),
         },
-        Some("build") => parse_build(args),
+        Some("build") => command(parse_build(args, BUILD_USAGE), Command::Build),
+        Some("wheel") => command(parse_build(args, WHEEL_USAGE), Command::Wheel),
+        Some("develop") => command(parse_build(args, DEVELOP_USAGE), Command::Develop),
         _ => Err(usage_error(format!(
             "unknown command `{}`",
             first.to_string_lossy()
@@ -124,13 +188,25 @@ pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
     }
 }
 
-fn parse_build(args: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+/// Turns the options of a command into the command, and `--help` into its text.
+fn command(
+    parsed: Result<BuildArgs, UsageError>,
+    make: fn(BuildArgs) -> Command,
+) -> Result<Command, UsageError> {
+    match parsed {
+        Err(e) if e.message.is_empty() => Ok(Command::Print(e.usage.into())),
+        other => other.map(make),
+    }
+}
+
+fn parse_build(
+    args: impl Iterator<Item = OsString>,
+    usage: &'static str,
+) -> Result<BuildArgs, UsageError> {
     let mut parsed = BuildArgs::default();
     let mut args = args;
-    let error = |message: String| UsageError {
-        message,
-        usage: BUILD_USAGE,
-    };
+    let error = |message: String| UsageError { message, usage };
+    let develop = usage == DEVELOP_USAGE;
     while let Some(arg) = args.next() {
         let Some(text) = arg.to_str() else {
             return Err(error(format!(
@@ -160,7 +236,7 @@ fn parse_build(args: impl Iterator<Item = OsString>) -> Result<Command, UsageErr
             }
         };
         match name {
-            "-h" | "--help" => return Ok(Command::Print(BUILD_USAGE.into())),
+            "-h" | "--help" => return Err(UsageError::help(usage)),
             "-r" | "--release" => parsed.release = true,
             "--universal" => parsed.universal = true,
             "-p" | "--package" => {
@@ -168,14 +244,14 @@ fn parse_build(args: impl Iterator<Item = OsString>) -> Result<Command, UsageErr
                 parsed.packages.push(spec.to_string_lossy().into_owned());
             }
             "--manifest-path" => set_once(&mut parsed.manifest_path, name, value()?.into(), error)?,
-            "--out" => set_once(&mut parsed.out, name, value()?.into(), error)?,
+            "--out" if !develop => set_once(&mut parsed.out, name, value()?.into(), error)?,
             "--python" => set_once(&mut parsed.python, name, value()?, error)?,
             "--target-dir" => set_once(&mut parsed.target_dir, name, value()?.into(), error)?,
             _ if name.starts_with('-') => return Err(error(format!("unknown option `{name}`"))),
             _ => return Err(error(format!("unexpected argument `{name}`"))),
         }
     }
-    Ok(Command::Build(parsed))
+    Ok(parsed)
 }
 
 fn set_once<T>(
@@ -248,6 +324,32 @@ mod tests {
     }
 
     #[test]
+    fn wheel_and_develop() {
+        let Ok(Command::Wheel(w)) =
+            parse_strs(&["cargo-hpy", "hpy", "wheel", "--universal", "--out", "d"])
+        else {
+            panic!("not a wheel command");
+        };
+        assert!(w.universal);
+        assert_eq!(w.out, Some("d".into()));
+        let Ok(Command::Develop(d)) = parse_strs(&["cargo-hpy", "develop", "--python", "py"])
+        else {
+            panic!("not a develop command");
+        };
+        assert_eq!(d.python, Some("py".into()));
+        for (cmd, usage) in [("wheel", WHEEL_USAGE), ("develop", DEVELOP_USAGE)] {
+            assert_eq!(
+                parse_strs(&["cargo-hpy", cmd, "-h"]),
+                Ok(Command::Print(usage.into()))
+            );
+            assert_eq!(
+                parse_strs(&["cargo-hpy", "help", cmd]),
+                Ok(Command::Print(usage.into()))
+            );
+        }
+    }
+
+    #[test]
     fn help_and_version() {
         for args in [
             &["cargo-hpy", "hpy", "--help"][..],
@@ -275,9 +377,14 @@ mod tests {
             (&["cargo-hpy", "hpy"], "no command given", MAIN_USAGE),
             (&["cargo-hpy"], "no command given", MAIN_USAGE),
             (
-                &["cargo-hpy", "hpy", "wheel"],
-                "unknown command `wheel`",
+                &["cargo-hpy", "hpy", "frob"],
+                "unknown command `frob`",
                 MAIN_USAGE,
+            ),
+            (
+                &["cargo-hpy", "hpy", "develop", "--out", "x"],
+                "unknown option `--out`",
+                DEVELOP_USAGE,
             ),
             (
                 &["cargo-hpy", "hpy", "build", "--frobnicate"],

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::args::BuildArgs;
 use crate::cargo::{self, BuildInvocation, Metadata};
 use crate::error::Error;
+use crate::project;
 use crate::python::{self, PythonInfo};
 use crate::stub::{self, UNIVERSAL_SUFFIX};
 
@@ -79,16 +80,31 @@ impl Platform {
 /// One extension library as cargo produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompiledLibrary {
-    /// The Python module name (the lib target name, `-` mapped to `_`).
+    /// The module's own name: the lib target name, `-` mapped to `_` (the
+    /// init symbols are generated from it).
     pub module_name: String,
+    /// The full dotted name, e.g. `pofpackage.foo` (see [`crate::project`]);
+    /// equal to `module_name` for a top-level module.
+    pub full_name: String,
+    /// The cargo package id of the crate.
+    pub package_id: String,
     /// Cargo's output file, e.g. `target/debug/libpof.so`.
     pub library: PathBuf,
+}
+
+impl CompiledLibrary {
+    /// The package directories of the module, e.g. `["pofpackage"]`.
+    pub fn package_path(&self) -> Vec<&str> {
+        let mut parts: Vec<&str> = self.full_name.split('.').collect();
+        parts.pop();
+        parts
+    }
 }
 
 /// One module laid out for import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuiltModule {
-    /// The Python module name.
+    /// The full dotted Python module name.
     pub module_name: String,
     /// The ABI it was built for.
     pub abi: Abi,
@@ -117,21 +133,10 @@ pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
     } else {
         Abi::CPython
     };
-    let interpreter =
-        python::choose_interpreter(args.python.as_deref(), std::env::var_os(python::PYTHON_ENV));
-    let python = python::query(&interpreter)?;
-    let ext_suffix = match abi {
-        Abi::CPython => Some(python.ext_suffix.clone().ok_or_else(|| {
-            Error::failed(format!(
-                "`{}` reports no EXT_SUFFIX, so cargo-hpy cannot name a CPython-ABI \
-                 module for it",
-                python.executable.display()
-            ))
-        })?),
-        Abi::Universal => None,
-    };
+    let python = target_python(args, abi)?;
+    let ext_suffix = python.as_ref().and_then(|p| p.ext_suffix.clone());
     let metadata = cargo::metadata(args.manifest_path.as_deref())?;
-    let libraries = compile(args, abi, platform, &python, &metadata)?;
+    let libraries = compile(args, abi, platform, python.as_ref(), &metadata)?;
 
     let out_dir = match &args.out {
         Some(dir) => dir.clone(),
@@ -156,13 +161,44 @@ pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
     Ok(BuildOutput { out_dir, modules })
 }
 
+/// The interpreter a CPython-ABI build is for (`--python`, `$HPY_PYTHON`,
+/// `python3`), checked to be a CPython with an `EXT_SUFFIX`. A universal build
+/// needs no Python: `None`.
+pub fn target_python(args: &BuildArgs, abi: Abi) -> Result<Option<PythonInfo>, Error> {
+    if abi == Abi::Universal {
+        return Ok(None);
+    }
+    let interpreter =
+        python::choose_interpreter(args.python.as_deref(), std::env::var_os(python::PYTHON_ENV));
+    let python = python::query(&interpreter)?;
+    if python.implementation != "cpython" {
+        return Err(Error::failed(format!(
+            "`{}` is {}, not CPython: a CPython-ABI module only loads into the CPython \
+             it was built for. Build with --universal: the universal binary loads on \
+             {} as it is",
+            python.executable.display(),
+            python.implementation,
+            python.implementation
+        )));
+    }
+    if python.ext_suffix.is_none() {
+        return Err(Error::failed(format!(
+            "`{}` reports no EXT_SUFFIX, so cargo-hpy cannot name a CPython-ABI \
+             module for it",
+            python.executable.display()
+        )));
+    }
+    Ok(Some(python))
+}
+
 /// Checks the selection, runs `cargo build` for `abi` and returns the cdylib
 /// libraries of the workspace's crates that it built, sorted by module name.
+/// `python` is the interpreter of a CPython-ABI build (`None` for universal).
 pub fn compile(
     args: &BuildArgs,
     abi: Abi,
     platform: Platform,
-    python: &PythonInfo,
+    python: Option<&PythonInfo>,
     metadata: &Metadata,
 ) -> Result<Vec<CompiledLibrary>, Error> {
     check_selection_has_cdylib(args, metadata)?;
@@ -176,10 +212,10 @@ pub fn compile(
             Abi::CPython => vec![],
         },
     };
-    let mut envs: Vec<(&str, OsString)> = vec![(
-        python::PYTHON_ENV,
-        python.executable.clone().into_os_string(),
-    )];
+    let mut envs: Vec<(&str, OsString)> = python
+        .map(|p| (python::PYTHON_ENV, p.executable.clone().into_os_string()))
+        .into_iter()
+        .collect();
     if platform == Platform::MacOs && abi == Abi::CPython {
         eprintln!(
             "cargo-hpy: warning: linking with `-undefined dynamic_lookup` through \
@@ -189,7 +225,7 @@ pub fn compile(
     }
     let artifacts = cargo::run_build(&invocation, &envs)?;
 
-    let mut by_module: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut by_module: BTreeMap<String, CompiledLibrary> = BTreeMap::new();
     for artifact in artifacts
         .iter()
         .filter(|a| a.is_cdylib() && metadata.workspace_members.contains(&a.package_id))
@@ -210,10 +246,27 @@ pub fn compile(
                 artifact.filenames
             )));
         };
-        if let Some(previous) = by_module.insert(module_name.clone(), library.to_path_buf()) {
-            if previous != library {
+        let package = metadata
+            .packages
+            .iter()
+            .find(|p| p.id == artifact.package_id)
+            .ok_or_else(|| {
+                Error::failed(format!(
+                    "cargo built {} for a package that `cargo metadata` does not list",
+                    artifact.package_id
+                ))
+            })?;
+        let full_name = project::load(package, &module_name)?.module;
+        let compiled = CompiledLibrary {
+            module_name,
+            full_name: full_name.clone(),
+            package_id: artifact.package_id.clone(),
+            library: library.to_path_buf(),
+        };
+        if let Some(previous) = by_module.insert(full_name.clone(), compiled) {
+            if previous.library != library {
                 return Err(Error::failed(format!(
-                    "two crates build a module named `{module_name}`; build them one at a \
+                    "two crates build a module named `{full_name}`; build them one at a \
                      time with -p"
                 )));
             }
@@ -226,13 +279,7 @@ pub fn compile(
              --manifest-path)",
         ));
     }
-    Ok(by_module
-        .into_iter()
-        .map(|(module_name, library)| CompiledLibrary {
-            module_name,
-            library,
-        })
-        .collect())
+    Ok(by_module.into_values().collect())
 }
 
 /// `<target-dir>/hpy/<debug|release>/<cpython|universal>`: one directory per
@@ -255,8 +302,10 @@ pub fn module_file_names(module_name: &str, abi: Abi, ext_suffix: Option<&str>) 
     }
 }
 
-/// Writes one module into `out_dir` and removes the other ABI's files for the
-/// same module there, which would otherwise shadow or confuse the new ones.
+/// Writes one module into `out_dir` (into its package's directories for a
+/// dotted name: `out_dir/pofpackage/foo.hpy0.so`) and removes the other ABI's
+/// files for the same module there, which would otherwise shadow or confuse
+/// the new ones.
 pub fn install_module(
     library: &CompiledLibrary,
     abi: Abi,
@@ -264,6 +313,11 @@ pub fn install_module(
     out_dir: &Path,
 ) -> Result<BuiltModule, Error> {
     let name = &library.module_name;
+    let out_dir = &library
+        .package_path()
+        .iter()
+        .fold(out_dir.to_path_buf(), |dir, part| dir.join(part));
+    fs::create_dir_all(out_dir).map_err(|e| io_error("create", out_dir, e))?;
     let mut files = Vec::new();
     match abi {
         Abi::CPython => {
@@ -292,7 +346,7 @@ pub fn install_module(
         }
     }
     Ok(BuiltModule {
-        module_name: name.clone(),
+        module_name: library.full_name.clone(),
         abi,
         files,
     })
@@ -471,6 +525,8 @@ mod tests {
         fs::write(&lib, b"binary").unwrap();
         let library = CompiledLibrary {
             module_name: "pof".into(),
+            full_name: "pof".into(),
+            package_id: "pof".into(),
             library: lib,
         };
         let out = dir.join("out");
@@ -505,6 +561,25 @@ mod tests {
     }
 
     #[test]
+    fn dotted_modules_go_into_their_package() {
+        let dir = scratch_dir("dotted");
+        let lib = dir.join("libfoo.so");
+        fs::write(&lib, b"binary").unwrap();
+        let library = CompiledLibrary {
+            module_name: "foo".into(),
+            full_name: "pofpackage.sub.foo".into(),
+            package_id: "p".into(),
+            library: lib,
+        };
+        assert_eq!(library.package_path(), ["pofpackage", "sub"]);
+        let built = install_module(&library, Abi::Universal, None, &dir).unwrap();
+        let pkg = dir.join("pofpackage").join("sub");
+        assert_eq!(built.files, [pkg.join("foo.hpy0.so"), pkg.join("foo.py")]);
+        assert_eq!(built.module_name, "pofpackage.sub.foo");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn never_overwrites_a_users_module() {
         let dir = scratch_dir("user-py");
         let lib = dir.join("libpof.so");
@@ -512,6 +587,8 @@ mod tests {
         fs::write(dir.join("pof.py"), "print('mine')\n").unwrap();
         let library = CompiledLibrary {
             module_name: "pof".into(),
+            full_name: "pof".into(),
+            package_id: "pof".into(),
             library: lib,
         };
         let err = install_module(&library, Abi::Universal, None, &dir).unwrap_err();

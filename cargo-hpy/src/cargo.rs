@@ -181,6 +181,23 @@ pub struct Package {
     pub manifest_path: PathBuf,
     /// Whether one of its targets is a `cdylib`.
     pub has_cdylib: bool,
+    /// `version` from Cargo.toml.
+    pub version: String,
+    /// `description`, if set.
+    pub description: Option<String>,
+    /// `license` (an SPDX expression), if set.
+    pub license: Option<String>,
+    /// `authors`, each as written (`Name <email>`).
+    pub authors: Vec<String>,
+    /// `homepage`, if set.
+    pub homepage: Option<String>,
+    /// `repository`, if set.
+    pub repository: Option<String>,
+    /// `[package.metadata.hpy] module`: the dotted Python module name.
+    pub hpy_module: Option<String>,
+    /// `[package.metadata.hpy] python-source`: the directory of the package's
+    /// own Python files, relative to the manifest's directory.
+    pub hpy_python_source: Option<String>,
 }
 
 /// Runs `cargo metadata --no-deps` for the workspace `manifest_path` belongs to
@@ -245,11 +262,30 @@ pub fn parse_metadata(text: &str) -> Result<Metadata, Error> {
                 t.get("kind")
                     .is_some_and(|k| k.str_items().any(|k| k == "cdylib"))
             });
+        let hpy = |key: &str| {
+            package
+                .get("metadata")
+                .and_then(|m| m.get("hpy"))
+                .and_then(|h| h.get(key))
+                .and_then(Json::as_str)
+                .map(str::to_owned)
+        };
         packages.push(Package {
             id: id.to_owned(),
             name: name.to_owned(),
             manifest_path: manifest_path.into(),
             has_cdylib,
+            version: field("version").unwrap_or("0.0.0").to_owned(),
+            description: field("description").map(str::to_owned),
+            license: field("license").map(str::to_owned),
+            authors: package
+                .get("authors")
+                .map(|a| a.str_items().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            homepage: field("homepage").map(str::to_owned),
+            repository: field("repository").map(str::to_owned),
+            hpy_module: hpy("module"),
+            hpy_python_source: hpy("python-source"),
         });
     }
     Ok(Metadata {
@@ -339,6 +375,8 @@ mod tests {
     fn reads_metadata() {
         let text = r#"{"packages":[
             {"name":"pof","version":"0.1.0","id":"path+file:///w/examples/pof#0.1.0",
+             "description":"An example","authors":["A <a@x.org>"],
+             "metadata":{"hpy":{"module":"pkg.pof","python-source":"py"}},
              "targets":[{"kind":["cdylib","rlib"],"name":"pof"}],
              "manifest_path":"/w/examples/pof/Cargo.toml"},
             {"name":"hpy-sys","id":"path+file:///w/hpy-sys#0.1.0",
@@ -351,6 +389,18 @@ mod tests {
         assert_eq!(metadata.workspace_members.len(), 2);
         assert_eq!(metadata.packages[0].name, "pof");
         assert!(metadata.packages[0].has_cdylib);
+        assert_eq!(metadata.packages[0].version, "0.1.0");
+        assert_eq!(
+            metadata.packages[0].description.as_deref(),
+            Some("An example")
+        );
+        assert_eq!(metadata.packages[0].authors, ["A <a@x.org>"]);
+        assert_eq!(metadata.packages[0].hpy_module.as_deref(), Some("pkg.pof"));
+        assert_eq!(
+            metadata.packages[0].hpy_python_source.as_deref(),
+            Some("py")
+        );
+        assert_eq!(metadata.packages[1].hpy_module, None);
         assert_eq!(metadata.packages[1].name, "hpy-sys");
         assert!(!metadata.packages[1].has_cdylib);
         assert!(parse_metadata("{}").is_err());

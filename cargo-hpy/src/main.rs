@@ -5,12 +5,19 @@
 //! ```text
 //! cargo hpy build [--release] [--universal] [-p PKG | --manifest-path PATH]
 //!                 [--out DIR] [--python PATH] [--target-dir DIR]
+//! cargo hpy wheel   (the same options)
+//! cargo hpy develop (the same options but --out)
 //! ```
 //!
 //! `build` compiles the extension crate's `cdylib` with cargo and writes it
 //! where Python can import it: `<module><EXT_SUFFIX>` for the CPython ABI, or
 //! `<module>.hpy0.so` plus a loader stub `<module>.py` for the HPy universal
-//! ABI. See `cargo hpy build --help`.
+//! ABI. See `cargo hpy build --help`. A dotted module name (`pkg.mod`, see
+//! [`project`]) puts the files in the package's directory under the output.
+//!
+//! `wheel` packs one crate's module, its package's own Python files and
+//! metadata into a wheel ([`wheel`]); `develop` builds that wheel and installs
+//! it with pip into the active virtualenv ([`develop`]).
 //!
 //! The output goes to `--out DIR`, by default
 //! `<target-dir>/hpy/<debug|release>/<cpython|universal>` (one directory per
@@ -29,10 +36,16 @@
 mod args;
 mod build;
 mod cargo;
+mod develop;
 mod error;
 mod json;
+mod project;
 mod python;
+mod sha256;
 mod stub;
+mod toml;
+mod wheel;
+mod zip;
 
 use std::process::ExitCode;
 
@@ -57,5 +70,11 @@ fn run() -> Result<(), Error> {
             Ok(())
         }
         Command::Build(build_args) => build::build(&build_args).map(|_| ()),
+        Command::Wheel(build_args) => {
+            let path = wheel::wheel(&build_args)?;
+            println!("{}", path.display());
+            Ok(())
+        }
+        Command::Develop(build_args) => develop::develop(&build_args),
     }
 }

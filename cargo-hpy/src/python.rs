@@ -32,6 +32,31 @@ pub struct PythonInfo {
     /// `sysconfig.get_config_var('EXT_SUFFIX')`, e.g.
     /// `.cpython-311-x86_64-linux-gnu.so`; `None` if the interpreter has none.
     pub ext_suffix: Option<String>,
+    /// `major.minor`, e.g. `3.11`.
+    pub version: String,
+    /// `sys.abiflags` (empty for a normal CPython 3.8+ build).
+    pub abiflags: String,
+    /// `sysconfig.get_platform()`, e.g. `linux-x86_64`.
+    pub platform: String,
+}
+
+impl PythonInfo {
+    /// The wheel tag `cp311-cp311-linux_x86_64` of a CPython-ABI module for
+    /// this interpreter.
+    pub fn cpython_wheel_tag(&self) -> String {
+        let nodot = self.version.replace('.', "");
+        format!(
+            "cp{nodot}-cp{nodot}{}-{}",
+            self.abiflags,
+            platform_tag(&self.platform)
+        )
+    }
+}
+
+/// A wheel platform tag from a `sysconfig.get_platform()` value: `-` and `.`
+/// become `_` (`linux-x86_64` → `linux_x86_64`).
+pub fn platform_tag(platform: &str) -> String {
+    platform.replace(['-', '.'], "_")
 }
 
 /// Printed line by line so that the answer needs no parsing beyond `lines()`.
@@ -40,6 +65,9 @@ import sys, sysconfig
 print(sys.executable)
 print(sys.implementation.name)
 print(sysconfig.get_config_var('EXT_SUFFIX') or '')
+print('%d.%d' % sys.version_info[:2])
+print(getattr(sys, 'abiflags', ''))
+print(sysconfig.get_platform())
 ";
 
 /// Runs `interpreter` once to learn its executable path and extension suffix.
@@ -74,6 +102,9 @@ fn parse_query_output(stdout: &str, interpreter: &OsStr) -> Option<PythonInfo> {
     let executable = lines.next()?;
     let implementation = lines.next()?;
     let ext_suffix = lines.next()?;
+    let version = lines.next()?;
+    let abiflags = lines.next()?;
+    let platform = lines.next()?;
     if implementation.is_empty() {
         return None;
     }
@@ -87,6 +118,9 @@ fn parse_query_output(stdout: &str, interpreter: &OsStr) -> Option<PythonInfo> {
         },
         implementation: implementation.to_owned(),
         ext_suffix: Some(ext_suffix.to_owned()).filter(|s| !s.is_empty()),
+        version: version.to_owned(),
+        abiflags: abiflags.to_owned(),
+        platform: platform.to_owned(),
     })
 }
 
@@ -118,7 +152,7 @@ mod tests {
     #[test]
     fn parses_query_output() {
         let info = parse_query_output(
-            "/venv/bin/python\ncpython\n.cpython-311-x86_64-linux-gnu.so\n",
+            "/venv/bin/python\ncpython\n.cpython-311-x86_64-linux-gnu.so\n3.11\n\nlinux-x86_64\n",
             OsStr::new("python3"),
         )
         .unwrap();
@@ -128,9 +162,14 @@ mod tests {
                 executable: "/venv/bin/python".into(),
                 implementation: "cpython".into(),
                 ext_suffix: Some(".cpython-311-x86_64-linux-gnu.so".into()),
+                version: "3.11".into(),
+                abiflags: "".into(),
+                platform: "linux-x86_64".into(),
             }
         );
-        let bare = parse_query_output("\npypy\n\n", OsStr::new("pypy3")).unwrap();
+        assert_eq!(info.cpython_wheel_tag(), "cp311-cp311-linux_x86_64");
+        let bare =
+            parse_query_output("\npypy\n\n3.11\n\nlinux-x86_64\n", OsStr::new("pypy3")).unwrap();
         assert_eq!(bare.executable, PathBuf::from("pypy3"));
         assert_eq!(bare.ext_suffix, None);
         assert_eq!(parse_query_output("only one line\n", OsStr::new("p")), None);

@@ -63,6 +63,25 @@ def _cargo_hpy_bootstrap():
             path=path,
         ) from exc
 
+    # This binary uses the HPy 0.9 ABI (major version 0, tag hpy0); an older
+    # hpy.universal cannot load it, and says so less clearly than this.
+    try:
+        runtime_version = str(universal.get_version()[0])
+    except Exception:
+        runtime_version = "unknown"
+    try:
+        too_old = tuple(int(x) for x in runtime_version.split(".")[:2]) < (0, 9)
+    except ValueError:
+        too_old = False
+    if too_old:
+        raise ImportError(
+            "module %s needs HPy 0.9 or newer, but this interpreter's hpy.universal "
+            "is version %s: pip install 'hpy>=0.9' (on PyPy, use 7.3.19 or newer)"
+            % (full_name, runtime_version),
+            name=full_name,
+            path=path,
+        )
+
     modes = {
         "universal": universal.MODE_UNIVERSAL,
         "debug": universal.MODE_DEBUG,
@@ -104,7 +123,19 @@ def _cargo_hpy_bootstrap():
     loader = globals().get("__loader__")
     spec = ModuleSpec(full_name, loader, origin=path)
     spec.has_location = True
-    module = universal.load(module_name, path, spec, mode=mode)
+    try:
+        module = universal.load(module_name, path, spec, mode=mode)
+    except ImportError:
+        raise
+    except Exception as exc:
+        # E.g. a binary built for another HPy ABI version, or not for HPy.
+        raise ImportError(
+            "could not load the HPy universal module %s from %s with hpy.universal "
+            "%s: %s (rebuild it with `cargo hpy build --universal` for HPy 0.9)"
+            % (full_name, path, runtime_version, exc),
+            name=full_name,
+            path=path,
+        ) from exc
     # PyPy names the module after its first argument rather than the spec.
     module.__name__ = full_name
     module.__file__ = path

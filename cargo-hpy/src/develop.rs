@@ -1,0 +1,92 @@
+//! `cargo hpy develop`: build a wheel and install it into a Python
+//! environment, so that `python -c "import NAME"` works from any directory.
+//!
+//! The environment is the interpreter given with `--python`, else the active
+//! virtualenv (`$VIRTUAL_ENV/bin/python`), else the active conda environment
+//! (`$CONDA_PREFIX/bin/python`). Installing through pip (with the wheel built
+//! by [`crate::wheel`]) means `pip uninstall NAME` removes it again, and a
+//! later `develop` replaces every file of the previous one.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use crate::args::BuildArgs;
+use crate::error::Error;
+use crate::python;
+use crate::wheel;
+
+/// Runs `cargo hpy develop`.
+pub fn develop(args: &BuildArgs) -> Result<(), Error> {
+    let interpreter = match &args.python {
+        Some(python) => python.clone(),
+        None => active_environment_python()?,
+    };
+    let info = python::query(&interpreter)?;
+    let mut wheel_args = args.clone();
+    wheel_args.python = Some(info.executable.clone().into_os_string());
+    let scratch = std::env::temp_dir().join(format!("cargo-hpy-develop-{}", std::process::id()));
+    wheel_args.out = Some(scratch.clone());
+    let result = (|| {
+        let wheel_path = wheel::wheel(&wheel_args)?;
+        install(&info.executable, &wheel_path)
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn active_environment_python() -> Result<OsString, Error> {
+    for var in ["VIRTUAL_ENV", "CONDA_PREFIX"] {
+        if let Some(prefix) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            let python = PathBuf::from(prefix).join("bin").join("python");
+            if python.exists() {
+                return Ok(python.into_os_string());
+            }
+            return Err(Error::failed(format!(
+                "{var} is set, but {} does not exist",
+                python.display()
+            )));
+        }
+    }
+    Err(Error::failed(
+        "no virtualenv is active (VIRTUAL_ENV is not set): activate one, or name the \
+         interpreter to install into with --python PATH",
+    ))
+}
+
+fn install(python: &std::path::Path, wheel_path: &std::path::Path) -> Result<(), Error> {
+    let pip = |extra: &[&str]| -> Result<bool, Error> {
+        let mut command = Command::new(python);
+        command
+            .args(["-m", "pip", "install", "--disable-pip-version-check"])
+            .args(extra)
+            .arg(wheel_path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::inherit());
+        eprintln!("cargo-hpy: running {command:?}");
+        let status = command
+            .status()
+            .map_err(|e| Error::failed(format!("could not run {}: {e}", python.display())))?;
+        Ok(status.success())
+    };
+    // First replace the package itself (and nothing else), then let pip add
+    // whatever dependencies are missing (hpy on CPython for a universal build).
+    if !pip(&["--force-reinstall", "--no-deps"])? {
+        return Err(Error::failed(format!(
+            "pip could not install {} into {} (is pip installed there? \
+             `{} -m ensurepip` installs it)",
+            wheel_path.display(),
+            python.display(),
+            python.display()
+        )));
+    }
+    if !pip(&[])? {
+        eprintln!(
+            "cargo-hpy: warning: the package is installed, but pip could not install its \
+             dependencies into {}",
+            python.display()
+        );
+    }
+    eprintln!("cargo-hpy: installed into {}", python.display());
+    Ok(())
+}

@@ -1,0 +1,372 @@
+//! `cargo hpy wheel`: a binary wheel (PEP 427, PEP 491) of one extension crate.
+//!
+//! Layout of the archive, for `pofpackage.foo` built universal:
+//!
+//! ```text
+//! pofpackage/__init__.py                 from the python-source directory
+//! pofpackage/foo.hpy0.so                 the extension
+//! pofpackage/foo.py                      its loader stub
+//! pofpackage-0.1.0.dist-info/METADATA    core metadata 2.1
+//! pofpackage-0.1.0.dist-info/WHEEL       Root-Is-Purelib: false, one Tag
+//! pofpackage-0.1.0.dist-info/RECORD      path,sha256=...,size per file
+//! ```
+//!
+//! Tags: a CPython-ABI wheel is `cpXY-cpXY-<platform>` for the interpreter it
+//! was built with; a universal wheel is `py3-none-<platform>`, installable on
+//! any Python 3 of that platform, and requires `hpy>=0.9` on CPython only
+//! (`platform_python_implementation == "CPython"`: PyPy and GraalPy bring
+//! their own `hpy.universal`). A universal wheel is built without running
+//! Python at all. The platform tag is the plain `linux_x86_64` kind: fine for
+//! `pip install`, but PyPI wants a manylinux tag (which needs auditwheel's
+//! checks; not done here).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::args::BuildArgs;
+use crate::build::{self, Abi, CompiledLibrary, Platform};
+use crate::cargo;
+use crate::error::Error;
+use crate::project::{self, CoreMetadata};
+use crate::sha256::record_hash;
+use crate::stub::{self, UNIVERSAL_SUFFIX};
+use crate::zip::ZipWriter;
+
+/// The requirement a universal wheel adds.
+pub const HPY_REQUIREMENT: &str = "hpy>=0.9; platform_python_implementation == \"CPython\"";
+
+/// Builds the wheel and returns its path. Progress goes to stderr.
+pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
+    let platform = Platform::host()?;
+    let abi = if args.universal {
+        Abi::Universal
+    } else {
+        Abi::CPython
+    };
+    let python = build::target_python(args, abi)?;
+    let metadata = cargo::metadata(args.manifest_path.as_deref())?;
+    let libraries = build::compile(args, abi, platform, python.as_ref(), &metadata)?;
+    let library = match libraries.as_slice() {
+        [one] => one,
+        many => {
+            let names: Vec<&str> = many.iter().map(|l| l.full_name.as_str()).collect();
+            return Err(Error::failed(format!(
+                "a wheel holds one extension crate, but this selection built {}: choose one \
+                 with -p or --manifest-path",
+                names.join(", ")
+            )));
+        }
+    };
+    let package = metadata
+        .packages
+        .iter()
+        .find(|p| p.id == library.package_id)
+        .expect("compile() checked the package");
+    let project = project::load(package, &library.module_name)?;
+
+    let (tag, extension_files) = match &python {
+        Some(python) => {
+            let suffix = python
+                .ext_suffix
+                .as_deref()
+                .expect("checked by target_python");
+            (
+                python.cpython_wheel_tag(),
+                vec![(
+                    archive_path(library, &format!("{}{suffix}", library.module_name)),
+                    read(&library.library)?,
+                    0o755,
+                )],
+            )
+        }
+        None => (
+            format!("py3-none-{}", host_platform_tag(platform)),
+            vec![
+                (
+                    archive_path(
+                        library,
+                        &format!("{}{UNIVERSAL_SUFFIX}", library.module_name),
+                    ),
+                    read(&library.library)?,
+                    0o755,
+                ),
+                (
+                    archive_path(library, &format!("{}.py", library.module_name)),
+                    stub::universal_stub(&library.module_name).into_bytes(),
+                    0o644,
+                ),
+            ],
+        ),
+    };
+    let mut files = match &project.python_source {
+        Some(dir) => python_files(dir, library)?,
+        None => Vec::new(),
+    };
+    for (path, _, _) in &extension_files {
+        if files.iter().any(|(p, _, _)| p == path) {
+            return Err(Error::failed(format!(
+                "the python-source directory has its own `{path}`, which is where the \
+                 extension module {} goes; remove or rename it",
+                library.full_name
+            )));
+        }
+    }
+    files.extend(extension_files);
+
+    let mut meta = project.metadata.clone();
+    if abi == Abi::Universal && !meta.requires_dist.iter().any(|r| r.starts_with("hpy")) {
+        meta.requires_dist.push(HPY_REQUIREMENT.to_owned());
+    }
+    let dist = distribution_name(&meta.name);
+    let version = meta.version.replace('-', "_");
+    let file_name = format!("{dist}-{version}-{tag}.whl");
+    let bytes = assemble(&files, &format!("{dist}-{version}.dist-info"), &meta, &tag)?;
+
+    let out_dir = match &args.out {
+        Some(dir) => dir.clone(),
+        None => args
+            .target_dir
+            .as_deref()
+            .unwrap_or(&metadata.target_directory)
+            .join("wheels"),
+    };
+    fs::create_dir_all(&out_dir)
+        .map_err(|e| Error::failed(format!("could not create {}: {e}", out_dir.display())))?;
+    let path = out_dir.join(file_name);
+    fs::write(&path, bytes)
+        .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))?;
+    eprintln!(
+        "cargo-hpy: wrote {} ({} ABI, module {})",
+        path.display(),
+        abi.name(),
+        library.full_name
+    );
+    Ok(path)
+}
+
+/// The platform tag of this machine for a universal wheel, without asking a
+/// Python: `linux_x86_64`, `linux_aarch64`, `macosx_11_0_arm64`, ...
+pub fn host_platform_tag(platform: Platform) -> String {
+    let arch = std::env::consts::ARCH;
+    match platform {
+        Platform::Linux => format!("linux_{}", if arch == "x86" { "i686" } else { arch }),
+        Platform::MacOs => format!(
+            "macosx_11_0_{}",
+            if arch == "aarch64" { "arm64" } else { arch }
+        ),
+    }
+}
+
+/// The name as it appears in wheel and dist-info names: lower case, runs of
+/// `-`, `_` and `.` replaced by one `_` (PEP 503 normalisation, then PEP 427
+/// escaping).
+pub fn distribution_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+fn archive_path(library: &CompiledLibrary, file_name: &str) -> String {
+    let mut parts = library.package_path();
+    parts.push(file_name);
+    parts.join("/")
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    fs::read(path).map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))
+}
+
+type ArchiveFile = (String, Vec<u8>, u32);
+
+/// Every file under `dir` (recursively, sorted), except byte code, hidden
+/// files and what earlier builds of this very module left there.
+fn python_files(dir: &Path, library: &CompiledLibrary) -> Result<Vec<ArchiveFile>, Error> {
+    let own_dir = library.package_path().join("/");
+    let own_prefix = format!("{}.", library.module_name);
+    let mut out = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((path, rel)) = pending.pop() {
+        let entries = fs::read_dir(&path)
+            .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?;
+        for entry in entries {
+            let entry = entry
+                .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name == "__pycache__" || name.ends_with(".pyc") {
+                continue;
+            }
+            let child = entry.path();
+            let child_rel = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if child.is_dir() {
+                pending.push((child, child_rel));
+                continue;
+            }
+            let data = read(&child)?;
+            let leftover = rel == own_dir
+                && name.starts_with(&own_prefix)
+                && (name.ends_with(".so")
+                    || (name.ends_with(".py") && data.starts_with(stub::STUB_MARKER.as_bytes())));
+            if leftover {
+                eprintln!(
+                    "cargo-hpy: warning: not packing {} (an earlier build of the module)",
+                    child.display()
+                );
+                continue;
+            }
+            let mode = if name.ends_with(".so") { 0o755 } else { 0o644 };
+            out.push((child_rel, data, mode));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// The `METADATA` file (core metadata 2.1).
+pub fn metadata_file(meta: &CoreMetadata) -> String {
+    let mut text = format!(
+        "Metadata-Version: 2.1\nName: {}\nVersion: {}\n",
+        meta.name, meta.version
+    );
+    let mut field = |key: &str, value: &str| {
+        // A value never spans lines in these fields; fold stray newlines.
+        text.push_str(&format!("{key}: {}\n", value.replace('\n', " ")));
+    };
+    if let Some(summary) = &meta.summary {
+        field("Summary", summary);
+    }
+    for author in &meta.authors {
+        field("Author", author);
+    }
+    for author in &meta.author_emails {
+        field("Author-email", author);
+    }
+    if let Some(license) = &meta.license {
+        field("License", license);
+    }
+    for url in &meta.urls {
+        field("Project-URL", url);
+    }
+    if let Some(requires) = &meta.requires_python {
+        field("Requires-Python", requires);
+    }
+    for requirement in &meta.requires_dist {
+        field("Requires-Dist", requirement);
+    }
+    text
+}
+
+/// The `WHEEL` file.
+pub fn wheel_file(tag: &str) -> String {
+    format!(
+        "Wheel-Version: 1.0\nGenerator: cargo-hpy {}\nRoot-Is-Purelib: false\nTag: {tag}\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// A RECORD line field, quoted the way Python's `csv` module writes it.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+/// Puts `files` plus the dist-info files into a ZIP archive.
+pub fn assemble(
+    files: &[ArchiveFile],
+    dist_info: &str,
+    meta: &CoreMetadata,
+    tag: &str,
+) -> Result<Vec<u8>, Error> {
+    let mut all: Vec<(String, Vec<u8>, u32)> = files.to_vec();
+    all.push((
+        format!("{dist_info}/METADATA"),
+        metadata_file(meta).into_bytes(),
+        0o644,
+    ));
+    all.push((
+        format!("{dist_info}/WHEEL"),
+        wheel_file(tag).into_bytes(),
+        0o644,
+    ));
+    let mut record = String::new();
+    for (path, data, _) in &all {
+        record.push_str(&format!(
+            "{},{},{}\n",
+            csv_field(path),
+            record_hash(data),
+            data.len()
+        ));
+    }
+    let record_path = format!("{dist_info}/RECORD");
+    record.push_str(&format!("{},,\n", csv_field(&record_path)));
+    all.push((record_path, record.into_bytes(), 0o644));
+
+    let mut zip = ZipWriter::default();
+    for (path, data, mode) in &all {
+        zip.add(path, data, *mode);
+    }
+    zip.finish()
+        .ok_or_else(|| Error::failed("the wheel would exceed 4 GiB, which needs ZIP64"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(distribution_name("Pof-Package"), "pof_package");
+        assert_eq!(distribution_name("a.b__c"), "a_b_c");
+        assert!(host_platform_tag(Platform::Linux).starts_with("linux_"));
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("plain/path.py"), "plain/path.py");
+    }
+
+    #[test]
+    fn metadata_text() {
+        let meta = CoreMetadata {
+            name: "pofpackage".into(),
+            version: "0.1.0".into(),
+            summary: Some("Pof".into()),
+            requires_dist: vec![HPY_REQUIREMENT.into()],
+            ..CoreMetadata::default()
+        };
+        assert_eq!(
+            metadata_file(&meta),
+            "Metadata-Version: 2.1\nName: pofpackage\nVersion: 0.1.0\nSummary: Pof\n\
+             Requires-Dist: hpy>=0.9; platform_python_implementation == \"CPython\"\n"
+        );
+    }
+
+    /// RECORD lists every file with its hash and size, and itself without.
+    #[test]
+    fn record_lists_everything() {
+        let meta = CoreMetadata {
+            name: "p".into(),
+            version: "1".into(),
+            ..CoreMetadata::default()
+        };
+        let files = vec![("p/__init__.py".to_owned(), b"".to_vec(), 0o644)];
+        let bytes = assemble(&files, "p-1.dist-info", &meta, "py3-none-any").unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains("p/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n")
+        );
+        assert!(text.contains("p-1.dist-info/RECORD,,\n"));
+        assert!(text.contains("p-1.dist-info/WHEEL,sha256="));
+    }
+}
