@@ -46,7 +46,7 @@ print("pofpackage ok", pofpackage.foo.__file__, "hpy.universal" in sys.modules)
 """
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _only_once(hpy_mode):
     if IS_PYPY or hpy_mode != "cpython":
         pytest.skip("packaging tests run once, in the CPython --hpy-mode=cpython run "
