@@ -80,6 +80,8 @@ def run(cmd, ok=True, **kwargs):
 
 
 def pypy_path():
+    if os.environ.get("HPY_RS_NO_PYPY") == "1":
+        return None
     explicit = os.environ.get("HPY_RS_PYPY")
     if explicit:
         return Path(explicit)
@@ -206,8 +208,8 @@ def cpython_venv(tmp_path_factory):
 def pypy_venv(tmp_path_factory):
     pypy = pypy_path()
     if pypy is None:
-        pytest.skip("no PyPy with HPy: set HPY_RS_PYPY=/path/to/pypy3 (PyPy 7.3.19+ with "
-                    "HPy 0.9) or run scripts/setup-pypy")
+        pytest.skip("no PyPy with HPy (or HPY_RS_NO_PYPY=1): set HPY_RS_PYPY=/path/to/pypy3 "
+                    "(PyPy 7.3.19+ with HPy 0.9) or run scripts/setup-pypy")
     return make_venv(pypy, tmp_path_factory.mktemp("pypy") / "venv")
 
 
