@@ -1,11 +1,13 @@
 //! Python exceptions as Rust errors: [`HPyErr`] and [`HPyResult`].
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::ffi::CString;
+use std::fmt::Display;
 
 use hpy_sys::HPyConstant;
 
-use crate::Context;
+use crate::{Context, Global, HPyResult as Result_, Handle};
 
 /// The result of anything that can raise a Python exception.
 pub type HPyResult<T> = Result<T, HPyErr>;
@@ -30,12 +32,36 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 /// The exception is only materialised when the error reaches Python (or
 /// [`restore`](HPyErr::restore) is called), so building one is cheap and needs
 /// no context. An `HPyErr` is one pointer wide.
+///
+/// Where the exception comes from:
+///
+/// - a builtin class: [`HPyErr::new`] and the shortcuts
+///   ([`value_error`](HPyErr::value_error) …);
+/// - a class the module defined and keeps in a [`Global`]:
+///   [`HPyErr::new_in`];
+/// - any class object at hand: [`HPyErr::from_type`] (raised at once);
+/// - any Rust error, with `?`: every `std::error::Error + 'static` converts
+///   (see [the `From` impl](#impl-From<E>-for-HPyErr) for which class), and
+///   [`ResultExt::or_raise`] picks the class explicitly.
+///
+/// `HPyErr` deliberately does not implement `std::error::Error`: that is what
+/// lets every other error type convert into it.
 pub struct HPyErr(Option<Box<Lazy>>);
 
 enum Lazy {
     Message {
         ty: HPyConstant,
         msg: Cow<'static, str>,
+    },
+    InGlobal {
+        ty: &'static Global,
+        msg: Cow<'static, str>,
+    },
+    /// `OSError(errno, strerror)`, which Python turns into the subclass for
+    /// that errno (`FileNotFoundError` …).
+    Os {
+        errno: i32,
+        msg: String,
     },
     WrongType {
         expected: &'static str,
@@ -54,6 +80,67 @@ impl HPyErr {
             ty,
             msg: msg.into(),
         })))
+    }
+
+    /// An exception of a class the module keeps in a [`Global`] (typically
+    /// one made with [`Context::new_exception_type`]), raised when the
+    /// error reaches Python. If the global is empty or not listed in the
+    /// module's `globals`, a `SystemError` is raised instead.
+    pub fn new_in(ty: &'static Global, msg: impl Into<Cow<'static, str>>) -> Self {
+        HPyErr(Some(Box::new(Lazy::InGlobal {
+            ty,
+            msg: msg.into(),
+        })))
+    }
+
+    /// Raises an exception of the class `ty` with the message `msg` right
+    /// away (`HPyErr_SetString`) and returns the [pending](HPyErr::pending)
+    /// error that propagates it.
+    ///
+    /// An `HPyErr` cannot keep a handle (it has no lifetime), so the
+    /// exception is set in the interpreter now: return the error promptly,
+    /// without calling into Python in between (which could replace or clear
+    /// it).
+    ///
+    /// ```
+    /// use hpy::{HPyErr, HPyResult, Handle};
+    ///
+    /// fn fail_with(ty: &Handle<'_>) -> HPyResult<()> {
+    ///     Err(HPyErr::from_type(ty, "it failed"))
+    /// }
+    /// # let _ = fail_with;
+    /// ```
+    pub fn from_type(ty: &Handle<'_>, msg: &str) -> Self {
+        let ctx = ty.context();
+        let msg = to_c_message(msg.to_owned());
+        // SAFETY: valid context and handle, NUL-terminated UTF-8 message.
+        unsafe { hpy_sys::HPyErr_SetString(ctx.as_raw(), ty.as_raw(), msg.as_ptr()) };
+        HPyErr::pending()
+    }
+
+    /// Raises `ty(value)` right away (`HPyErr_SetObject`) and returns the
+    /// [pending](HPyErr::pending) error that propagates it. A tuple `value`
+    /// becomes the exception's arguments (`ty(*value)`), an instance of
+    /// `ty` is raised as it is. See [`from_type`](HPyErr::from_type) for
+    /// why this happens at once.
+    pub fn from_type_value(ty: &Handle<'_>, value: &Handle<'_>) -> Self {
+        let ctx = ty.context();
+        // SAFETY: valid context and handles; HPy takes its own references.
+        unsafe { hpy_sys::HPyErr_SetObject(ctx.as_raw(), ty.as_raw(), value.as_raw()) };
+        HPyErr::pending()
+    }
+
+    /// `OSError(errno, strerror)`, which Python turns into the subclass
+    /// that errno maps to (`FileNotFoundError` for `ENOENT` …). The message
+    /// is the system's description of `errno`.
+    pub fn from_errno(errno: i32) -> Self {
+        let msg = std::io::Error::from_raw_os_error(errno).to_string();
+        // Rust appends " (os error N)"; Python shows "[Errno N] ..." itself.
+        let msg = match msg.rfind(" (os error ") {
+            Some(cut) => msg[..cut].to_owned(),
+            None => msg,
+        };
+        HPyErr(Some(Box::new(Lazy::Os { errno, msg })))
     }
 
     /// The interpreter already has an exception set — for example because an
@@ -142,10 +229,17 @@ impl HPyErr {
     }
 
     /// The exception class and message this error will raise, or `None` for
-    /// a [pending](HPyErr::pending) one.
+    /// a [pending](HPyErr::pending) one. For a class kept in a [`Global`]
+    /// ([`new_in`](HPyErr::new_in)) the class reported is `Exception`, the
+    /// most that is known without a context.
     pub fn describe(&self) -> Option<(HPyConstant, Cow<'_, str>)> {
         Some(match self.0.as_deref()? {
             Lazy::Message { ty, msg } => (*ty, Cow::Borrowed(&**msg)),
+            Lazy::InGlobal { msg, .. } => (HPyConstant::Exception, Cow::Borrowed(&**msg)),
+            Lazy::Os { errno, msg } => (
+                HPyConstant::OSError,
+                Cow::Owned(format!("[Errno {errno}] {msg}")),
+            ),
             Lazy::WrongType { expected, got } => (
                 HPyConstant::TypeError,
                 Cow::Owned(format!("expected {expected}, got {got}")),
@@ -165,6 +259,20 @@ impl HPyErr {
     /// becomes a `SystemError`, so Python never sees a failure without an
     /// exception.
     pub fn restore(self, ctx: Context<'_>) {
+        match self.0.as_deref() {
+            Some(Lazy::InGlobal { ty, msg }) => {
+                match ty.get(ctx, "the exception type") {
+                    Ok(ty) => drop(HPyErr::from_type(&ty, msg)),
+                    Err(e) => e.restore(ctx),
+                }
+                return;
+            }
+            Some(Lazy::Os { errno, msg }) => {
+                restore_os_error(ctx, *errno, msg);
+                return;
+            }
+            _ => {}
+        }
         let Some((ty, msg)) = self.describe() else {
             if !ctx.err_occurred() {
                 HPyErr::system_error(
@@ -174,17 +282,37 @@ impl HPyErr {
             }
             return;
         };
-        let msg = CString::new(msg.into_owned()).unwrap_or_else(|e| {
-            // An interior NUL would cut the message short; show it escaped instead.
-            let escaped = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\\0");
-            CString::new(escaped).unwrap_or_default()
-        });
+        let msg = to_c_message(msg.into_owned());
         // SAFETY: the context is the live one of this call, the constant is a
         // valid exception class, and `msg` is a NUL-terminated UTF-8 string.
         unsafe {
             let ty = hpy_sys::HPy_GetConstant(ctx.as_raw(), ty);
             hpy_sys::HPyErr_SetString(ctx.as_raw(), ty, msg.as_ptr());
         }
+    }
+}
+
+/// A message as a C string; an interior NUL (which would cut it short) is
+/// shown escaped.
+fn to_c_message(msg: String) -> CString {
+    CString::new(msg).unwrap_or_else(|e| {
+        let escaped = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\\0");
+        CString::new(escaped).unwrap_or_default()
+    })
+}
+
+/// Raises `OSError(errno, msg)`; if even building the arguments fails, that
+/// failure is what propagates.
+#[cold]
+fn restore_os_error(ctx: Context<'_>, errno: i32, msg: &str) {
+    use crate::IntoHPy;
+    let args = (errno, msg).into_hpy(ctx);
+    match args {
+        Ok(args) => {
+            let ty = ctx.constant(HPyConstant::OSError);
+            drop(HPyErr::from_type_value(&ty, &args));
+        }
+        Err(e) => e.restore(ctx),
     }
 }
 
@@ -203,6 +331,120 @@ impl core::fmt::Display for HPyErr {
             None => f.write_str("Python exception set in the interpreter"),
             Some((ty, msg)) => write!(f, "{ty:?}: {msg}"),
         }
+    }
+}
+
+// ---- Rust errors with `?` ----
+
+impl<E: std::error::Error + 'static> From<E> for HPyErr {
+    /// Any Rust error becomes a Python exception carrying its message
+    /// (`Display`), so `?` works on it in an [`HPyResult`] function. The
+    /// class follows the error's meaning where std defines one:
+    ///
+    /// | Rust error | Python exception |
+    /// |---|---|
+    /// | `std::io::Error` from the OS (`raw_os_error()`) | `OSError(errno, strerror)`: the errno's subclass (`FileNotFoundError` …) |
+    /// | other `std::io::Error` | the `OSError` subclass of its `kind()` (`NotFound` → `FileNotFoundError` …), else `OSError` |
+    /// | `ParseIntError`, `ParseFloatError`, `ParseBoolError`, `ParseCharError`, `AddrParseError`, `Utf8Error`, `FromUtf8Error`, `FromUtf16Error`, `NulError`, `CharTryFromError` | `ValueError` |
+    /// | `TryFromIntError` | `OverflowError` |
+    /// | anything else | `RuntimeError` |
+    ///
+    /// To choose the class yourself, use [`ResultExt::or_raise`].
+    fn from(err: E) -> Self {
+        let class = builtin_class_of(&err);
+        if let Some(io) = (&err as &dyn Any).downcast_ref::<std::io::Error>() {
+            if let Some(errno) = io.raw_os_error() {
+                return HPyErr::from_errno(errno);
+            }
+        }
+        HPyErr::new(class, err.to_string())
+    }
+}
+
+/// The builtin exception class a std error maps to (see `From<E>`).
+fn builtin_class_of(err: &(dyn Any + 'static)) -> HPyConstant {
+    use std::io::ErrorKind;
+    macro_rules! is {
+        ($($t:ty),*) => { false $(|| err.is::<$t>())* };
+    }
+    if let Some(io) = err.downcast_ref::<std::io::Error>() {
+        return match io.kind() {
+            ErrorKind::NotFound => HPyConstant::FileNotFoundError,
+            ErrorKind::PermissionDenied => HPyConstant::PermissionError,
+            ErrorKind::AlreadyExists => HPyConstant::FileExistsError,
+            ErrorKind::TimedOut => HPyConstant::TimeoutError,
+            ErrorKind::Interrupted => HPyConstant::InterruptedError,
+            ErrorKind::BrokenPipe => HPyConstant::BrokenPipeError,
+            ErrorKind::ConnectionRefused => HPyConstant::ConnectionRefusedError,
+            ErrorKind::ConnectionReset => HPyConstant::ConnectionResetError,
+            ErrorKind::ConnectionAborted => HPyConstant::ConnectionAbortedError,
+            ErrorKind::WouldBlock => HPyConstant::BlockingIOError,
+            _ => HPyConstant::OSError,
+        };
+    }
+    if is!(
+        std::num::ParseIntError,
+        std::num::ParseFloatError,
+        std::str::ParseBoolError,
+        std::char::ParseCharError,
+        std::net::AddrParseError,
+        std::str::Utf8Error,
+        std::string::FromUtf8Error,
+        std::string::FromUtf16Error,
+        std::ffi::NulError,
+        std::char::CharTryFromError
+    ) {
+        HPyConstant::ValueError
+    } else if is!(std::num::TryFromIntError) {
+        HPyConstant::OverflowError
+    } else {
+        HPyConstant::RuntimeError
+    }
+}
+
+/// An exception class an error can be raised as: a builtin one
+/// ([`Constant`](crate::Constant)) or one the module keeps in a
+/// [`Global`].
+pub trait ExceptionType {
+    /// The error raising this class with `msg`.
+    fn with_message(self, msg: String) -> HPyErr;
+}
+
+impl ExceptionType for HPyConstant {
+    fn with_message(self, msg: String) -> HPyErr {
+        HPyErr::new(self, msg)
+    }
+}
+
+impl ExceptionType for &'static Global {
+    fn with_message(self, msg: String) -> HPyErr {
+        HPyErr::new_in(self, msg)
+    }
+}
+
+/// Picks the Python exception class for any `Result` whose error can be
+/// displayed.
+///
+/// ```
+/// use hpy::{Constant, HPyResult, ResultExt};
+///
+/// fn port(s: &str) -> HPyResult<u16> {
+///     s.parse::<u16>().or_raise(Constant::KeyError)
+/// }
+/// assert_eq!(port("80").unwrap(), 80);
+/// assert_eq!(
+///     port("x").unwrap_err().describe().unwrap().1,
+///     "invalid digit found in string"
+/// );
+/// ```
+pub trait ResultExt<T> {
+    /// On error, raises `ty` with the error's message (`Display`).
+    fn or_raise(self, ty: impl ExceptionType) -> Result_<T>;
+}
+
+impl<T, E: Display> ResultExt<T> for Result<T, E> {
+    fn or_raise(self, ty: impl ExceptionType) -> Result_<T> {
+        self.map_err(|e| ty.with_message(e.to_string()))
     }
 }
 
@@ -229,6 +471,48 @@ mod tests {
         let (ty, msg) = e.describe().unwrap();
         assert_eq!(ty, HPyConstant::OverflowError);
         assert_eq!(msg, "f() argument 'x' is out of range for i8");
+    }
+
+    #[test]
+    fn std_errors_map_to_classes() {
+        fn class(e: HPyErr) -> HPyConstant {
+            e.describe().unwrap().0
+        }
+        assert_eq!(
+            class("x".parse::<i32>().unwrap_err().into()),
+            HPyConstant::ValueError
+        );
+        assert_eq!(
+            class("x".parse::<f64>().unwrap_err().into()),
+            HPyConstant::ValueError
+        );
+        assert_eq!(
+            class(u8::try_from(300i32).unwrap_err().into()),
+            HPyConstant::OverflowError
+        );
+        assert_eq!(class(std::fmt::Error.into()), HPyConstant::RuntimeError);
+        let e: HPyErr = std::io::Error::from_raw_os_error(2).into();
+        assert_eq!(
+            e.describe().unwrap().1,
+            "[Errno 2] No such file or directory"
+        );
+        let e: HPyErr = std::io::Error::new(std::io::ErrorKind::NotFound, "gone").into();
+        assert_eq!(class(e), HPyConstant::FileNotFoundError);
+        let e: HPyErr = std::io::Error::other("custom").into();
+        assert_eq!(
+            e.describe().unwrap(),
+            (HPyConstant::OSError, "custom".into())
+        );
+    }
+
+    #[test]
+    fn or_raise_picks_the_class() {
+        let r: Result<(), &str> = Err("nope");
+        let e = r.or_raise(HPyConstant::KeyError).unwrap_err();
+        assert_eq!(
+            e.describe().unwrap(),
+            (HPyConstant::KeyError, "nope".into())
+        );
     }
 
     #[test]

@@ -43,17 +43,26 @@
 //! # fn main() {}
 //! ```
 
+mod builder;
+mod capsule;
 mod context;
 mod convert;
 mod err;
+mod global;
 mod handle;
+mod threads;
+mod tracker;
 #[doc(hidden)]
 pub mod impl_;
 
+pub use builder::{ListBuilder, TupleBuilder};
+pub use capsule::Capsule;
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, IntoHPy};
-pub use err::{HPyErr, HPyResult};
+pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
+pub use global::Global;
 pub use handle::{Borrowed, Handle};
+pub use tracker::Tracker;
 pub use hpy_sys::HPyConstant as Constant;
 
 /// Exposes a Rust function as a function of a Python module.

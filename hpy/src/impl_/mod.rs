@@ -3,6 +3,7 @@
 //! small and contain no `unsafe` of their own.
 
 pub mod abi;
+pub(crate) mod capsule;
 mod def;
 mod extract;
 mod module;

@@ -5,11 +5,40 @@
 //! typed parameters and return values of [`hpy_method`](crate::hpy_method)
 //! functions.
 //!
+//! | Rust | Python → Rust ([`FromHPy`]) | Rust → Python ([`IntoHPy`]) |
+//! |---|---|---|
+//! | `i8` … `i64`, `isize`, `u8` … `u64`, `usize` | `int` or anything with `__index__`; `OverflowError` if out of range | `int` |
+//! | `f32`, `f64` | `float`, or anything with `__float__`/`__index__` | `float` |
+//! | `bool` | exactly `True` or `False` | `bool` |
+//! | `char` | a `str` of length 1 | `str` |
+//! | `&str` (zero-copy), `String` | `str` | `str` |
+//! | `Vec<T>` | any sequence except `str` (and except `dict`) | `list` |
+//! | `&[T]` | — | `list` |
+//! | `[T; N]` | any sequence of exactly `N` items (`ValueError` otherwise) | `list` |
+//! | `(A, B, …)` up to 12 | a `tuple` of exactly that length | `tuple` |
+//! | `Vec<u8>`, `[u8; N]` | `bytes` (copied), or any sequence of ints | `bytes` |
+//! | `&[u8]` (zero-copy) | `bytes` | `bytes` |
+//! | `HashMap<K, V>`, `BTreeMap<K, V>` | `dict` | `dict` |
+//! | `Option<T>` | `None` or `T` | `None` or `T` |
+//! | `()` | — | `None` |
+//! | `Handle`, `&Handle`, `Borrowed` | any object | the object |
+//!
 //! Integer conversions accept any object with `__index__` (like CPython's own
 //! C functions) and raise `OverflowError` when the value does not fit the Rust
 //! type. 128-bit integers are not supported yet: HPy 0.9 has no 128-bit API.
+//!
+//! Bytes: `Vec<u8>`, `&[u8]` and `[u8; N]` become `bytes`, not a list of ints
+//! (as in PyO3 since 0.23): byte buffers are what Rust code means by them.
+//! A list of small ints is still one `Vec<i64>` (or a
+//! [`ListBuilder`](crate::ListBuilder)) away.
+//!
+//! Items of containers are extracted from temporary handles, so a container
+//! can only hold owned values (`Vec<String>`, not `Vec<&str>`).
 
-use std::ffi::CString;
+mod bytes;
+mod map;
+mod seq;
+mod str;
 
 use hpy_sys::HPyConstant;
 
@@ -24,12 +53,44 @@ pub trait FromHPy<'a, 'ctx>: Sized {
     /// Converts `obj`, or fails with a Python exception (typically built with
     /// [`HPyErr::wrong_type`]).
     fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self>;
+
+    /// A faster way to extract a `Vec<Self>` from `obj`, if this type has
+    /// one. Not public API: the hook that lets `u8` copy `bytes` in one go;
+    /// `None` (the default) means the sequence protocol.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __extract_vec_fast(obj: &Handle<'ctx>) -> Option<HPyResult<Vec<Self>>> {
+        let _ = obj;
+        None
+    }
 }
 
 /// Conversion from a Rust value to a new Python object.
 pub trait IntoHPy<'ctx> {
     /// Creates the Python object.
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
+
+    /// Converts a sequence of values (`Vec<Self>`, `[Self; N]`). Not public
+    /// API: a hook that lets `u8` make `bytes` while every other type makes a
+    /// list.
+    #[doc(hidden)]
+    fn __items_into_hpy<I>(items: I, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>
+    where
+        Self: Sized,
+        I: ExactSizeIterator<Item = Self>,
+    {
+        seq::list_from_iter(ctx, items)
+    }
+
+    /// Converts a slice of values (`&[Self]`). Not public API; see
+    /// `__items_into_hpy`.
+    #[doc(hidden)]
+    fn __slice_into_hpy(items: &[Self], ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>
+    where
+        Self: Sized + Clone,
+    {
+        seq::list_from_iter(ctx, items.iter().cloned())
+    }
 }
 
 // ---- handles ----
@@ -193,13 +254,14 @@ fn extract_u64_slow(obj: &Handle<'_>, target: &'static str) -> HPyResult<u64> {
 }
 
 macro_rules! int_conversions {
-    ($($t:ty => $via:ident, $from:ident as $wide:ty;)*) => {$(
+    ($($t:ty => $via:ident, $from:ident as $wide:ty $({ from: {$($fx:tt)*} into: {$($ix:tt)*} })?;)*) => {$(
         impl<'ctx> FromHPy<'_, 'ctx> for $t {
             #[inline]
             fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
                 let wide = $via(obj, stringify!($t))?;
                 <$t>::try_from(wide).map_err(|_| HPyErr::out_of_range(stringify!($t)))
             }
+            $($($fx)*)?
         }
 
         impl<'ctx> IntoHPy<'ctx> for $t {
@@ -208,6 +270,7 @@ macro_rules! int_conversions {
                 // SAFETY: valid context; the result is owned or HPy_NULL.
                 unsafe { ctx.wrap_result(hpy_sys::$from(ctx.as_raw(), self as $wide)) }
             }
+            $($($ix)*)?
         }
     )*};
 }
@@ -218,7 +281,29 @@ int_conversions! {
     i32 => extract_i64, HPyLong_FromInt32_t as i32;
     i64 => extract_i64, HPyLong_FromInt64_t as i64;
     isize => extract_i64, HPyLong_FromSsize_t as isize;
-    u8 => extract_u64, HPyLong_FromUInt32_t as u32;
+    u8 => extract_u64, HPyLong_FromUInt32_t as u32 {
+        from: {
+            /// `bytes` is copied in one go; other sequences of ints are read
+            /// item by item.
+            fn __extract_vec_fast(obj: &Handle<'ctx>) -> Option<HPyResult<Vec<u8>>> {
+                bytes::extract_byte_vec(obj)
+            }
+        }
+        into: {
+            /// Bytes become `bytes`.
+            fn __items_into_hpy<I>(items: I, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>
+            where
+                I: ExactSizeIterator<Item = u8>,
+            {
+                bytes::bytes_from_slice(ctx, &items.collect::<Vec<u8>>())
+            }
+
+            /// Bytes become `bytes`.
+            fn __slice_into_hpy(items: &[u8], ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                bytes::bytes_from_slice(ctx, items)
+            }
+        }
+    };
     u16 => extract_u64, HPyLong_FromUInt32_t as u32;
     u32 => extract_u64, HPyLong_FromUInt32_t as u32;
     u64 => extract_u64, HPyLong_FromUInt64_t as u64;
@@ -267,178 +352,4 @@ impl<'ctx> IntoHPy<'ctx> for f32 {
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         f64::from(self).into_hpy(ctx)
     }
-}
-
-// ---- strings ----
-
-impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a str {
-    /// Borrows the object's UTF-8 representation without copying
-    /// (`HPyUnicode_AsUTF8AndSize`). Fails with `UnicodeEncodeError` for
-    /// strings that are not valid Unicode (lone surrogates).
-    #[inline]
-    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let ctx = obj.context();
-        // SAFETY: valid handle.
-        if unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), obj.as_raw()) } == 0 {
-            return Err(HPyErr::wrong_type("str", obj.type_name()));
-        }
-        let mut len: hpy_sys::HPy_ssize_t = 0;
-        // SAFETY: `obj` is a str; on success the buffer holds `len` bytes and
-        // lives as long as the object, which `obj` keeps alive for `'a`.
-        unsafe {
-            let data = hpy_sys::HPyUnicode_AsUTF8AndSize(ctx.as_raw(), obj.as_raw(), &mut len);
-            if data.is_null() {
-                return Err(HPyErr::pending());
-            }
-            let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
-            if crate::impl_::abi::UNIVERSAL {
-                // Not every implementation refuses lone surrogates here (PyPy
-                // hands out WTF-8), so the universal ABI checks.
-                return core::str::from_utf8(bytes).map_err(|_| raise_surrogate_error(obj));
-            }
-            // CPython's UTF-8 cache is valid UTF-8: it refuses surrogates.
-            Ok(core::str::from_utf8_unchecked(bytes))
-        }
-    }
-}
-
-/// Raises the `UnicodeEncodeError` CPython raises for a str with a lone
-/// surrogate, by letting the interpreter try `obj.encode("utf-8")`.
-#[cold]
-fn raise_surrogate_error(obj: &Handle<'_>) -> HPyErr {
-    let ctx = obj.context();
-    let attempt = || -> HPyResult<Handle<'_>> {
-        // SAFETY: valid handle and a static NUL-terminated name; the result
-        // is owned or HPy_NULL.
-        let encode = unsafe {
-            ctx.wrap_result(hpy_sys::HPy_GetAttr_s(
-                ctx.as_raw(),
-                obj.as_raw(),
-                c"encode".as_ptr(),
-            ))?
-        };
-        let encoding = "utf-8".into_hpy(ctx)?;
-        let args = [encoding.as_raw()];
-        // SAFETY: a valid callable and one valid argument; the result is
-        // owned or HPy_NULL.
-        unsafe {
-            ctx.wrap_result(hpy_sys::HPy_Call(
-                ctx.as_raw(),
-                encode.as_raw(),
-                args.as_ptr(),
-                1,
-                hpy_sys::HPy_NULL,
-            ))
-        }
-    };
-    match attempt() {
-        Err(e) => e,
-        Ok(_) => HPyErr::new(
-            HPyConstant::UnicodeError,
-            "str is not valid UTF-8 (lone surrogate)",
-        ),
-    }
-}
-
-impl<'ctx> FromHPy<'_, 'ctx> for String {
-    #[inline]
-    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
-        <&str>::extract(obj).map(str::to_owned)
-    }
-}
-
-/// Creates a Python str from UTF-8 text.
-///
-/// HPy 0.9 only takes NUL-terminated UTF-8 (`HPyUnicode_FromString`), so
-/// short strings are terminated in a stack buffer, longer ones in a heap
-/// copy; text containing NUL goes through `HPyUnicode_FromWideChar`, which
-/// takes a length.
-fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-    const STACK: usize = 256;
-    let raw = ctx.as_raw();
-    if s.len() < STACK && !s.as_bytes().contains(&0) {
-        let mut buf = [0u8; STACK];
-        buf[..s.len()].copy_from_slice(s.as_bytes());
-        // SAFETY: `buf` is NUL-terminated UTF-8; the result is owned or HPy_NULL.
-        return unsafe {
-            ctx.wrap_result(hpy_sys::HPyUnicode_FromString(raw, buf.as_ptr().cast()))
-        };
-    }
-    match CString::new(s) {
-        // SAFETY: NUL-terminated UTF-8; the result is owned or HPy_NULL.
-        Ok(c) => unsafe { ctx.wrap_result(hpy_sys::HPyUnicode_FromString(raw, c.as_ptr())) },
-        Err(_) => {
-            // Text with NUL: wide characters carry an explicit length.
-            let wide: Vec<hpy_sys::wchar_t> = if core::mem::size_of::<hpy_sys::wchar_t>() == 4 {
-                s.chars().map(|c| c as u32 as hpy_sys::wchar_t).collect()
-            } else {
-                s.encode_utf16().map(|u| u as hpy_sys::wchar_t).collect()
-            };
-            // SAFETY: pointer and length describe `wide`; the result is owned or HPy_NULL.
-            unsafe {
-                ctx.wrap_result(hpy_sys::HPyUnicode_FromWideChar(
-                    raw,
-                    wide.as_ptr(),
-                    wide.len() as hpy_sys::HPy_ssize_t,
-                ))
-            }
-        }
-    }
-}
-
-impl<'ctx> IntoHPy<'ctx> for &str {
-    #[inline]
-    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        str_into_hpy(self, ctx)
-    }
-}
-
-impl<'ctx> IntoHPy<'ctx> for String {
-    #[inline]
-    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        str_into_hpy(&self, ctx)
-    }
-}
-
-impl<'ctx> IntoHPy<'ctx> for &String {
-    #[inline]
-    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        str_into_hpy(self, ctx)
-    }
-}
-
-// ---- tuples ----
-
-macro_rules! tuple_into_hpy {
-    ($($len:literal => ($($name:ident),+);)*) => {$(
-        impl<'ctx, $($name: IntoHPy<'ctx>),+> IntoHPy<'ctx> for ($($name,)+) {
-            /// Builds a Python tuple (`HPyTuple_FromArray`).
-            #[allow(non_snake_case)]
-            fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-                let ($($name,)+) = self;
-                let items: [Handle<'ctx>; $len] = [$($name.into_hpy(ctx)?),+];
-                let mut raw = items.each_ref().map(|h| h.as_raw());
-                // SAFETY: `raw` holds $len valid handles, kept open by
-                // `items`; the tuple takes its own references.
-                unsafe {
-                    ctx.wrap_result(hpy_sys::HPyTuple_FromArray(ctx.as_raw(), raw.as_mut_ptr(), $len))
-                }
-            }
-        }
-    )*};
-}
-
-tuple_into_hpy! {
-    1 => (A);
-    2 => (A, B);
-    3 => (A, B, C);
-    4 => (A, B, C, D);
-    5 => (A, B, C, D, E);
-    6 => (A, B, C, D, E, F);
-    7 => (A, B, C, D, E, F, G);
-    8 => (A, B, C, D, E, F, G, H);
-    9 => (A, B, C, D, E, F, G, H, I);
-    10 => (A, B, C, D, E, F, G, H, I, J);
-    11 => (A, B, C, D, E, F, G, H, I, J, K);
-    12 => (A, B, C, D, E, F, G, H, I, J, K, L);
 }

@@ -1,0 +1,253 @@
+//! [`ListBuilder`] and [`TupleBuilder`]: build a list or tuple of known
+//! length item by item, without an intermediate Python object.
+//!
+//! HPy's builders write into a new list/tuple whose slots start out empty
+//! (NULL). In C, writing past the end, writing a slot twice or forgetting one
+//! are silent memory errors or crashes later. Here every slot is checked: an
+//! index out of range raises `IndexError`, a slot written twice raises
+//! `ValueError`, and [`build`](ListBuilder::build) refuses (with
+//! `SystemError`) while any slot is still empty. `build` consumes the
+//! builder; dropping an unfinished builder cancels it (`*_Cancel`), releasing
+//! the items already set.
+
+use hpy_sys::{HPyConstant, HPyListBuilder, HPyTupleBuilder, HPy_ssize_t};
+
+use crate::{Context, HPyErr, HPyResult, Handle};
+
+/// Which slots of a builder have been written.
+struct Slots {
+    len: usize,
+    filled: usize,
+    bits: Vec<u64>,
+}
+
+impl Slots {
+    fn new(len: usize, what: &str) -> HPyResult<Slots> {
+        // Python caps list and tuple sizes at PY_SSIZE_T_MAX / sizeof(void*).
+        let max = (isize::MAX as usize) / core::mem::size_of::<usize>();
+        let too_big = || HPyErr::new(HPyConstant::MemoryError, format!("{what} of {len} items"));
+        if len > max {
+            return Err(too_big());
+        }
+        let mut bits = Vec::new();
+        bits.try_reserve_exact(len.div_ceil(64))
+            .map_err(|_| too_big())?;
+        bits.resize(len.div_ceil(64), 0);
+        Ok(Slots {
+            len,
+            filled: 0,
+            bits,
+        })
+    }
+
+    /// Marks `index` as written, or says why it cannot be.
+    fn claim(&mut self, index: usize, what: &str) -> HPyResult<()> {
+        if index >= self.len {
+            return Err(HPyErr::index_error(format!(
+                "{what} index {index} out of range for length {}",
+                self.len
+            )));
+        }
+        let (word, bit) = (index / 64, 1u64 << (index % 64));
+        if self.bits[word] & bit != 0 {
+            return Err(HPyErr::value_error(format!(
+                "{what} item {index} is already set"
+            )));
+        }
+        self.bits[word] |= bit;
+        self.filled += 1;
+        Ok(())
+    }
+
+    /// Fails unless every slot has been written.
+    fn check_complete(&self, what: &str) -> HPyResult<()> {
+        if self.filled == self.len {
+            return Ok(());
+        }
+        let first = (0..self.len)
+            .find(|i| self.bits[i / 64] & (1u64 << (i % 64)) == 0)
+            .unwrap_or(0);
+        Err(HPyErr::system_error(format!(
+            "{what}: item {first} of {} was never set ({} of {} set)",
+            self.len, self.filled, self.len
+        )))
+    }
+}
+
+macro_rules! builder {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $raw:ty, $what:literal,
+        new: $new:ident, set: $set:ident, build: $build:ident, cancel: $cancel:ident,
+    ) => {
+        $(#[$doc])*
+        pub struct $name<'ctx> {
+            ctx: Context<'ctx>,
+            raw: $raw,
+            slots: Slots,
+            /// Set once `build` has handed the raw builder to HPy.
+            finished: bool,
+        }
+
+        impl<'ctx> $name<'ctx> {
+            #[doc = concat!("A builder for a ", $what, " of `len` items (`", stringify!($new), "`).")]
+            ///
+            /// Fails with `MemoryError` for a length Python cannot allocate.
+            pub fn new(ctx: Context<'ctx>, len: usize) -> HPyResult<Self> {
+                let slots = Slots::new(len, $what)?;
+                // SAFETY: valid context and a length that fits HPy_ssize_t.
+                // An allocation failure is reported by the build call.
+                let raw = unsafe { hpy_sys::$new(ctx.as_raw(), len as HPy_ssize_t) };
+                Ok($name {
+                    ctx,
+                    raw,
+                    slots,
+                    finished: false,
+                })
+            }
+
+            /// The number of items the result will have.
+            pub fn len(&self) -> usize {
+                self.slots.len
+            }
+
+            /// Whether the result will be empty.
+            pub fn is_empty(&self) -> bool {
+                self.slots.len == 0
+            }
+
+            #[doc = concat!("Stores `item` at `index` (`", stringify!($set), "`); the builder takes its own reference.")]
+            ///
+            /// Fails with `IndexError` if `index >= len()` and with
+            /// `ValueError` if that item is already set.
+            pub fn set(&mut self, index: usize, item: &Handle<'ctx>) -> HPyResult<()> {
+                self.slots.claim(index, $what)?;
+                // SAFETY: the builder is live (not built or cancelled),
+                // `index` is in range and not yet written, and `item` is a
+                // valid handle; HPy takes a new reference to it.
+                unsafe {
+                    hpy_sys::$set(
+                        self.ctx.as_raw(),
+                        self.raw,
+                        index as HPy_ssize_t,
+                        item.as_raw(),
+                    )
+                };
+                Ok(())
+            }
+
+            #[doc = concat!("Finishes the ", $what, " (`", stringify!($build), "`).")]
+            ///
+            /// Fails with `SystemError` (and cancels the builder) if an item
+            /// was never set, and with `MemoryError` if HPy could not
+            /// allocate the result.
+            pub fn build(mut self) -> HPyResult<Handle<'ctx>> {
+                self.slots.check_complete(concat!(stringify!($name), "::build()"))?;
+                self.finished = true;
+                // SAFETY: the builder is live and every slot holds an item;
+                // the result is a new owned handle or HPy_NULL with an
+                // exception. Afterwards the builder is consumed (`finished`
+                // stops Drop from cancelling it).
+                unsafe {
+                    self.ctx
+                        .wrap_result(hpy_sys::$build(self.ctx.as_raw(), self.raw))
+                }
+            }
+        }
+
+        impl Drop for $name<'_> {
+            fn drop(&mut self) {
+                if !self.finished {
+                    // SAFETY: the builder is live; cancelling releases it
+                    // and the items already set.
+                    unsafe { hpy_sys::$cancel(self.ctx.as_raw(), self.raw) }
+                }
+            }
+        }
+
+        impl core::fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("len", &self.slots.len)
+                    .field("set", &self.slots.filled)
+                    .finish()
+            }
+        }
+    };
+}
+
+builder! {
+    /// Builds a Python `list` of known length (`HPyListBuilder`).
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Handle, IntoHPy, ListBuilder};
+    ///
+    /// fn squares<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<Handle<'ctx>> {
+    ///     let mut list = ListBuilder::new(ctx, n)?;
+    ///     for i in 0..n {
+    ///         list.set(i, &(i * i).into_hpy(ctx)?)?;
+    ///     }
+    ///     list.build()
+    /// }
+    /// # let _ = squares;
+    /// ```
+    ListBuilder, HPyListBuilder, "list",
+    new: HPyListBuilder_New, set: HPyListBuilder_Set, build: HPyListBuilder_Build,
+    cancel: HPyListBuilder_Cancel,
+}
+
+builder! {
+    /// Builds a Python `tuple` of known length (`HPyTupleBuilder`).
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Handle, IntoHPy, TupleBuilder};
+    ///
+    /// fn pair<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    ///     let mut t = TupleBuilder::new(ctx, 2)?;
+    ///     t.set(1, &"second".into_hpy(ctx)?)?;
+    ///     t.set(0, &1.into_hpy(ctx)?)?;
+    ///     t.build()
+    /// }
+    /// # let _ = pair;
+    /// ```
+    TupleBuilder, HPyTupleBuilder, "tuple",
+    new: HPyTupleBuilder_New, set: HPyTupleBuilder_Set, build: HPyTupleBuilder_Build,
+    cancel: HPyTupleBuilder_Cancel,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_checked() {
+        let mut s = Slots::new(70, "list").unwrap();
+        assert!(s.claim(70, "list").is_err());
+        s.claim(69, "list").unwrap();
+        let e = s.claim(69, "list").unwrap_err();
+        assert_eq!(e.describe().unwrap().0, HPyConstant::ValueError);
+        assert!(s.check_complete("b").is_err());
+        for i in 0..69 {
+            s.claim(i, "list").unwrap();
+        }
+        s.check_complete("b").unwrap();
+    }
+
+    #[test]
+    fn first_unset_is_named() {
+        let mut s = Slots::new(3, "tuple").unwrap();
+        s.claim(0, "tuple").unwrap();
+        s.claim(2, "tuple").unwrap();
+        let e = s.check_complete("TupleBuilder::build()").unwrap_err();
+        assert_eq!(
+            e.describe().unwrap().1,
+            "TupleBuilder::build(): item 1 of 3 was never set (2 of 3 set)"
+        );
+    }
+
+    #[test]
+    fn huge_is_memory_error() {
+        let e = Slots::new(usize::MAX, "list").err().unwrap();
+        assert_eq!(e.describe().unwrap().0, HPyConstant::MemoryError);
+    }
+}

@@ -1,0 +1,98 @@
+//! `dict` ↔ `HashMap<K, V>` / `BTreeMap<K, V>`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hash};
+
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+
+/// Calls `f(key, value)` for every item of the dict `obj` (keys from
+/// `HPyDict_Keys`, values from `HPy_GetItem`).
+fn for_each_item<'ctx>(
+    obj: &Handle<'ctx>,
+    mut f: impl FnMut(&Handle<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
+) -> HPyResult<()> {
+    let ctx = obj.context();
+    let raw = ctx.as_raw();
+    // SAFETY: valid context and handle.
+    if unsafe { hpy_sys::HPyDict_Check(raw, obj.as_raw()) } == 0 {
+        return Err(HPyErr::wrong_type("dict", obj.type_name()));
+    }
+    // SAFETY: `obj` is a dict; the result is an owned list or HPy_NULL.
+    let keys = unsafe { ctx.wrap_result(hpy_sys::HPyDict_Keys(raw, obj.as_raw()))? };
+    for i in 0..super::seq::length(&keys)? {
+        let key = super::seq::item(&keys, i)?;
+        // SAFETY: valid handles; the result is owned or HPy_NULL.
+        let value =
+            unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem(raw, obj.as_raw(), key.as_raw()))? };
+        f(&key, &value)?;
+    }
+    Ok(())
+}
+
+/// A new dict filled from `(key, value)` pairs (`HPyDict_New` + `HPy_SetItem`).
+fn dict_from_iter<'ctx, K, V>(
+    ctx: Context<'ctx>,
+    items: impl IntoIterator<Item = (K, V)>,
+) -> HPyResult<Handle<'ctx>>
+where
+    K: IntoHPy<'ctx>,
+    V: IntoHPy<'ctx>,
+{
+    let raw = ctx.as_raw();
+    // SAFETY: valid context; the result is owned or HPy_NULL.
+    let dict = unsafe { ctx.wrap_result(hpy_sys::HPyDict_New(raw))? };
+    for (k, v) in items {
+        let (k, v) = (k.into_hpy(ctx)?, v.into_hpy(ctx)?);
+        // SAFETY: valid handles; the dict takes its own references.
+        let status = unsafe { hpy_sys::HPy_SetItem(raw, dict.as_raw(), k.as_raw(), v.as_raw()) };
+        ctx.wrap_status(status)?;
+    }
+    Ok(dict)
+}
+
+impl<'ctx, K, V, S> FromHPy<'_, 'ctx> for HashMap<K, V, S>
+where
+    K: for<'b> FromHPy<'b, 'ctx> + Eq + Hash,
+    V: for<'b> FromHPy<'b, 'ctx>,
+    S: BuildHasher + Default,
+{
+    /// Accepts a `dict` (or a subclass).
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        let mut map = HashMap::with_hasher(S::default());
+        for_each_item(obj, |k, v| {
+            map.insert(K::extract(k)?, V::extract(v)?);
+            Ok(())
+        })?;
+        Ok(map)
+    }
+}
+
+impl<'ctx, K, V> FromHPy<'_, 'ctx> for BTreeMap<K, V>
+where
+    K: for<'b> FromHPy<'b, 'ctx> + Ord,
+    V: for<'b> FromHPy<'b, 'ctx>,
+{
+    /// Accepts a `dict` (or a subclass).
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        let mut map = BTreeMap::new();
+        for_each_item(obj, |k, v| {
+            map.insert(K::extract(k)?, V::extract(v)?);
+            Ok(())
+        })?;
+        Ok(map)
+    }
+}
+
+impl<'ctx, K: IntoHPy<'ctx>, V: IntoHPy<'ctx>, S> IntoHPy<'ctx> for HashMap<K, V, S> {
+    /// A new `dict`.
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        dict_from_iter(ctx, self)
+    }
+}
+
+impl<'ctx, K: IntoHPy<'ctx>, V: IntoHPy<'ctx>> IntoHPy<'ctx> for BTreeMap<K, V> {
+    /// A new `dict`, in key order.
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        dict_from_iter(ctx, self)
+    }
+}

@@ -1,0 +1,261 @@
+//! Sequences: `Vec<T>`, slices, arrays and tuples.
+
+use hpy_sys::HPy_ssize_t;
+
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, ListBuilder};
+
+// ---- reading sequences ----
+
+/// Whether `obj` counts as a sequence for `Vec<T>`: a list or tuple, or an
+/// object whose type has `__getitem__` (what `PySequence_Check` tests for
+/// Python classes), except `str` and `dict`.
+fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
+    let ctx = obj.context();
+    let raw = ctx.as_raw();
+    // SAFETY: valid context and handle; the type checks have no other
+    // preconditions.
+    let (listlike, refused) = unsafe {
+        (
+            hpy_sys::HPyList_Check(raw, obj.as_raw()) != 0
+                || hpy_sys::HPyTuple_Check(raw, obj.as_raw()) != 0,
+            hpy_sys::HPyUnicode_Check(raw, obj.as_raw()) != 0
+                || hpy_sys::HPyDict_Check(raw, obj.as_raw()) != 0,
+        )
+    };
+    if listlike {
+        return Ok(());
+    }
+    if !refused {
+        let ty = obj.get_type();
+        // SAFETY: valid type handle and a static NUL-terminated name.
+        if unsafe { hpy_sys::HPy_HasAttr_s(raw, ty.as_raw(), c"__getitem__".as_ptr()) } != 0 {
+            return Ok(());
+        }
+    }
+    Err(HPyErr::wrong_type("sequence", obj.type_name()))
+}
+
+/// `len(obj)` (`HPy_Length`).
+pub(super) fn length(obj: &Handle<'_>) -> HPyResult<usize> {
+    let ctx = obj.context();
+    // SAFETY: valid handle; -1 with an exception signals failure.
+    let n = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), obj.as_raw()) };
+    if n < 0 {
+        return Err(HPyErr::pending());
+    }
+    Ok(n as usize)
+}
+
+/// `obj[i]` (`HPy_GetItem_i`).
+pub(super) fn item<'ctx>(obj: &Handle<'ctx>, i: usize) -> HPyResult<Handle<'ctx>> {
+    let ctx = obj.context();
+    // SAFETY: valid handle; the result is owned or HPy_NULL.
+    unsafe {
+        ctx.wrap_result(hpy_sys::HPy_GetItem_i(
+            ctx.as_raw(),
+            obj.as_raw(),
+            i as HPy_ssize_t,
+        ))
+    }
+}
+
+/// Reads every item of a sequence (the default `Vec<T>` extraction).
+pub(super) fn extract_sequence<'ctx, T>(obj: &Handle<'ctx>) -> HPyResult<Vec<T>>
+where
+    T: for<'b> FromHPy<'b, 'ctx>,
+{
+    check_sequence(obj)?;
+    extract_items(obj, length(obj)?)
+}
+
+/// Reads items `0..n` of an object already known to be a sequence.
+fn extract_items<'ctx, T>(obj: &Handle<'ctx>, n: usize) -> HPyResult<Vec<T>>
+where
+    T: for<'b> FromHPy<'b, 'ctx>,
+{
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        out.push(T::extract(&item(obj, i)?)?);
+    }
+    Ok(out)
+}
+
+/// The `ValueError` of Python's unpacking, for a sequence of `got` items
+/// where exactly `expected` are needed.
+pub(super) fn wrong_length(expected: usize, got: usize) -> HPyErr {
+    if got > expected {
+        HPyErr::value_error(format!("too many values to unpack (expected {expected})"))
+    } else {
+        HPyErr::value_error(format!(
+            "not enough values to unpack (expected {expected}, got {got})"
+        ))
+    }
+}
+
+impl<'ctx, T> FromHPy<'_, 'ctx> for Vec<T>
+where
+    T: for<'b> FromHPy<'b, 'ctx>,
+{
+    /// Accepts any sequence (list, tuple, range, bytes …) except `str`
+    /// and `dict`, like PyO3: a `str` is a sequence of characters in Python
+    /// but almost never meant as one. `Vec<u8>` copies `bytes` directly.
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        match T::__extract_vec_fast(obj) {
+            Some(items) => items,
+            None => extract_sequence(obj),
+        }
+    }
+}
+
+impl<'ctx, T, const N: usize> FromHPy<'_, 'ctx> for [T; N]
+where
+    T: for<'b> FromHPy<'b, 'ctx>,
+{
+    /// Accepts a sequence (as `Vec<T>` does) of exactly `N` items; another
+    /// length raises `ValueError` worded like Python's unpacking.
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        check_sequence(obj)?;
+        let n = length(obj)?;
+        if n != N {
+            return Err(wrong_length(N, n));
+        }
+        let items = match T::__extract_vec_fast(obj) {
+            Some(items) => items?,
+            None => extract_items(obj, n)?,
+        };
+        let got = items.len();
+        // The sequence may change length while it is read.
+        items.try_into().map_err(|_| wrong_length(N, got))
+    }
+}
+
+// ---- building lists ----
+
+/// Builds a list from the converted items (`HPyListBuilder`).
+pub(super) fn list_from_iter<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
+where
+    T: IntoHPy<'ctx>,
+    I: ExactSizeIterator<Item = T>,
+{
+    let mut list = ListBuilder::new(ctx, items.len())?;
+    for (i, item) in items.enumerate() {
+        // An iterator that yields more than it announced is an error, not
+        // an out-of-bounds write: `set` checks the index.
+        list.set(i, &item.into_hpy(ctx)?)?;
+    }
+    list.build()
+}
+
+impl<'ctx, T: IntoHPy<'ctx>> IntoHPy<'ctx> for Vec<T> {
+    /// A `list` (`bytes` for `Vec<u8>`).
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        T::__items_into_hpy(self.into_iter(), ctx)
+    }
+}
+
+impl<'ctx, T: IntoHPy<'ctx> + Clone> IntoHPy<'ctx> for &[T] {
+    /// A `list` of clones of the items (`bytes` for `&[u8]`).
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        T::__slice_into_hpy(self, ctx)
+    }
+}
+
+impl<'ctx, T: IntoHPy<'ctx>, const N: usize> IntoHPy<'ctx> for [T; N] {
+    /// A `list` (`bytes` for `[u8; N]`).
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        T::__items_into_hpy(self.into_iter(), ctx)
+    }
+}
+
+// ---- tuples ----
+
+macro_rules! tuple_into_hpy {
+    ($($len:literal => ($($name:ident),+);)*) => {$(
+        impl<'ctx, $($name: IntoHPy<'ctx>),+> IntoHPy<'ctx> for ($($name,)+) {
+            /// Builds a Python tuple (`HPyTuple_FromArray`).
+            #[allow(non_snake_case)]
+            fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                let ($($name,)+) = self;
+                let items: [Handle<'ctx>; $len] = [$($name.into_hpy(ctx)?),+];
+                let mut raw = items.each_ref().map(|h| h.as_raw());
+                // SAFETY: `raw` holds $len valid handles, kept open by
+                // `items`; the tuple takes its own references.
+                unsafe {
+                    ctx.wrap_result(hpy_sys::HPyTuple_FromArray(ctx.as_raw(), raw.as_mut_ptr(), $len))
+                }
+            }
+        }
+    )*};
+}
+
+tuple_into_hpy! {
+    1 => (A);
+    2 => (A, B);
+    3 => (A, B, C);
+    4 => (A, B, C, D);
+    5 => (A, B, C, D, E);
+    6 => (A, B, C, D, E, F);
+    7 => (A, B, C, D, E, F, G);
+    8 => (A, B, C, D, E, F, G, H);
+    9 => (A, B, C, D, E, F, G, H, I);
+    10 => (A, B, C, D, E, F, G, H, I, J);
+    11 => (A, B, C, D, E, F, G, H, I, J, K);
+    12 => (A, B, C, D, E, F, G, H, I, J, K, L);
+}
+
+macro_rules! tuple_from_hpy {
+    ($($len:literal => ($($idx:tt $name:ident),+);)*) => {$(
+        impl<'ctx, $($name),+> FromHPy<'_, 'ctx> for ($($name,)+)
+        where
+            $($name: for<'b> FromHPy<'b, 'ctx>,)+
+        {
+            /// Accepts a `tuple` of exactly this length; other types raise
+            /// `TypeError`, other lengths `ValueError` (worded like Python's
+            /// unpacking).
+            fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+                let ctx = obj.context();
+                // SAFETY: valid context and handle.
+                if unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), obj.as_raw()) } == 0 {
+                    return Err(HPyErr::wrong_type("tuple", obj.type_name()));
+                }
+                let n = length(obj)?;
+                if n != $len {
+                    return Err(wrong_length($len, n));
+                }
+                Ok(($($name::extract(&item(obj, $idx)?)?,)+))
+            }
+        }
+    )*};
+}
+
+tuple_from_hpy! {
+    1 => (0 A);
+    2 => (0 A, 1 B);
+    3 => (0 A, 1 B, 2 C);
+    4 => (0 A, 1 B, 2 C, 3 D);
+    5 => (0 A, 1 B, 2 C, 3 D, 4 E);
+    6 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+    7 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
+    8 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
+    9 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
+    10 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
+    11 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
+    12 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpacking_messages() {
+        assert_eq!(
+            wrong_length(2, 3).describe().unwrap().1,
+            "too many values to unpack (expected 2)"
+        );
+        assert_eq!(
+            wrong_length(3, 1).describe().unwrap().1,
+            "not enough values to unpack (expected 3, got 1)"
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! `str` conversions: `&str`, `String`, `char`.
+
+use std::ffi::CString;
+
+use hpy_sys::HPyConstant;
+
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+
+// ---- strings ----
+
+impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a str {
+    /// Borrows the object's UTF-8 representation without copying
+    /// (`HPyUnicode_AsUTF8AndSize`). Fails with `UnicodeEncodeError` for
+    /// strings that are not valid Unicode (lone surrogates).
+    #[inline]
+    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        let ctx = obj.context();
+        // SAFETY: valid handle.
+        if unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), obj.as_raw()) } == 0 {
+            return Err(HPyErr::wrong_type("str", obj.type_name()));
+        }
+        let mut len: hpy_sys::HPy_ssize_t = 0;
+        // SAFETY: `obj` is a str; on success the buffer holds `len` bytes and
+        // lives as long as the object, which `obj` keeps alive for `'a`.
+        unsafe {
+            let data = hpy_sys::HPyUnicode_AsUTF8AndSize(ctx.as_raw(), obj.as_raw(), &mut len);
+            if data.is_null() {
+                return Err(HPyErr::pending());
+            }
+            let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
+            if crate::impl_::abi::UNIVERSAL {
+                // Not every implementation refuses lone surrogates here (PyPy
+                // hands out WTF-8), so the universal ABI checks.
+                return core::str::from_utf8(bytes).map_err(|_| raise_surrogate_error(obj));
+            }
+            // CPython's UTF-8 cache is valid UTF-8: it refuses surrogates.
+            Ok(core::str::from_utf8_unchecked(bytes))
+        }
+    }
+}
+
+/// Raises the `UnicodeEncodeError` CPython raises for a str with a lone
+/// surrogate, by letting the interpreter try `obj.encode("utf-8")`.
+#[cold]
+fn raise_surrogate_error(obj: &Handle<'_>) -> HPyErr {
+    let ctx = obj.context();
+    let attempt = || -> HPyResult<Handle<'_>> {
+        // SAFETY: valid handle and a static NUL-terminated name; the result
+        // is owned or HPy_NULL.
+        let encode = unsafe {
+            ctx.wrap_result(hpy_sys::HPy_GetAttr_s(
+                ctx.as_raw(),
+                obj.as_raw(),
+                c"encode".as_ptr(),
+            ))?
+        };
+        let encoding = "utf-8".into_hpy(ctx)?;
+        let args = [encoding.as_raw()];
+        // SAFETY: a valid callable and one valid argument; the result is
+        // owned or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPy_Call(
+                ctx.as_raw(),
+                encode.as_raw(),
+                args.as_ptr(),
+                1,
+                hpy_sys::HPy_NULL,
+            ))
+        }
+    };
+    match attempt() {
+        Err(e) => e,
+        Ok(_) => HPyErr::new(
+            HPyConstant::UnicodeError,
+            "str is not valid UTF-8 (lone surrogate)",
+        ),
+    }
+}
+
+impl<'ctx> FromHPy<'_, 'ctx> for String {
+    #[inline]
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        <&str>::extract(obj).map(str::to_owned)
+    }
+}
+
+/// Creates a Python str from UTF-8 text.
+///
+/// HPy 0.9 only takes NUL-terminated UTF-8 (`HPyUnicode_FromString`), so
+/// short strings are terminated in a stack buffer, longer ones in a heap
+/// copy; text containing NUL goes through `HPyUnicode_FromWideChar`, which
+/// takes a length.
+fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    const STACK: usize = 256;
+    let raw = ctx.as_raw();
+    if s.len() < STACK && !s.as_bytes().contains(&0) {
+        let mut buf = [0u8; STACK];
+        buf[..s.len()].copy_from_slice(s.as_bytes());
+        // SAFETY: `buf` is NUL-terminated UTF-8; the result is owned or HPy_NULL.
+        return unsafe {
+            ctx.wrap_result(hpy_sys::HPyUnicode_FromString(raw, buf.as_ptr().cast()))
+        };
+    }
+    match CString::new(s) {
+        // SAFETY: NUL-terminated UTF-8; the result is owned or HPy_NULL.
+        Ok(c) => unsafe { ctx.wrap_result(hpy_sys::HPyUnicode_FromString(raw, c.as_ptr())) },
+        Err(_) => {
+            // Text with NUL: wide characters carry an explicit length.
+            let wide: Vec<hpy_sys::wchar_t> = if core::mem::size_of::<hpy_sys::wchar_t>() == 4 {
+                s.chars().map(|c| c as u32 as hpy_sys::wchar_t).collect()
+            } else {
+                s.encode_utf16().map(|u| u as hpy_sys::wchar_t).collect()
+            };
+            // SAFETY: pointer and length describe `wide`; the result is owned or HPy_NULL.
+            unsafe {
+                ctx.wrap_result(hpy_sys::HPyUnicode_FromWideChar(
+                    raw,
+                    wide.as_ptr(),
+                    wide.len() as hpy_sys::HPy_ssize_t,
+                ))
+            }
+        }
+    }
+}
+
+impl<'ctx> IntoHPy<'ctx> for &str {
+    #[inline]
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        str_into_hpy(self, ctx)
+    }
+}
+
+impl<'ctx> IntoHPy<'ctx> for String {
+    #[inline]
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        str_into_hpy(&self, ctx)
+    }
+}
+
+impl<'ctx> IntoHPy<'ctx> for &String {
+    #[inline]
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        str_into_hpy(self, ctx)
+    }
+}
+
+// ---- char ----
+
+impl<'ctx> FromHPy<'_, 'ctx> for char {
+    /// Accepts a `str` of exactly one character. Anything else raises
+    /// `TypeError` worded like CPython's `C` argument format (`must be a
+    /// unicode character, not str`); a lone surrogate, which a Rust `char`
+    /// cannot hold, raises `UnicodeEncodeError` as `&str` does.
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        const EXPECTED: &str = "a unicode character";
+        let ctx = obj.context();
+        // SAFETY: valid context and handle.
+        if unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), obj.as_raw()) } == 0 {
+            return Err(HPyErr::wrong_type(EXPECTED, obj.type_name()));
+        }
+        if super::seq::length(obj)? != 1 {
+            return Err(HPyErr::wrong_type(EXPECTED, obj.type_name()));
+        }
+        // SAFETY: `obj` is a str of length 1, so index 0 is valid.
+        let code = unsafe { hpy_sys::HPyUnicode_ReadChar(ctx.as_raw(), obj.as_raw(), 0) };
+        if code == u32::MAX && ctx.err_occurred() {
+            return Err(HPyErr::pending());
+        }
+        char::from_u32(code).ok_or_else(|| raise_surrogate_error(obj))
+    }
+}
+
+impl<'ctx> IntoHPy<'ctx> for char {
+    /// A `str` of length 1.
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        let mut buf = [0u8; 4];
+        str_into_hpy(self.encode_utf8(&mut buf), ctx)
+    }
+}

@@ -1,0 +1,148 @@
+//! [`Global`]: a module-level reference to a Python object that outlives
+//! calls (`HPyGlobal`).
+
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use hpy_sys::HPyGlobal;
+
+use crate::{Context, HPyErr, HPyResult, Handle};
+
+/// A Python object kept at module level, between calls (`HPyGlobal`) — the
+/// one safe place for an object that must outlive the call that made it: a
+/// cache, an imported helper, an exception type the module defines.
+///
+/// A `Global` lives in a `static` and must be listed in the module's
+/// `globals` (HPy's universal ABI requires every `HPyGlobal` to be known
+/// from the module definition). Storing needs a [`Handle`] — which carries
+/// its context — and loading needs a [`Context`], so neither can happen
+/// outside a call. Using a `Global` that the module does not list raises
+/// `SystemError` instead of corrupting memory.
+///
+/// ```ignore
+/// use hpy::{hpy_method, hpy_module, Context, Global, HPyResult, Handle};
+///
+/// static CACHE: Global = Global::new();
+///
+/// #[hpy_method]
+/// fn remember<'ctx>(x: &Handle<'ctx>) -> HPyResult<()> {
+///     CACHE.store(x)
+/// }
+///
+/// #[hpy_method]
+/// fn recall<'ctx>(ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+///     CACHE.load(ctx)
+/// }
+///
+/// hpy_module! {
+///     methods: [remember, recall],
+///     globals: [CACHE],
+/// }
+/// ```
+pub struct Global {
+    raw: UnsafeCell<HPyGlobal>,
+    registered: AtomicBool,
+}
+
+// SAFETY: the `HPyGlobal` cell is only read and written by HPy functions
+// (`HPyGlobal_Store`/`_Load`, and the interpreter when it sets up the
+// module), and every such access happens inside an HPy call — `load` needs
+// a `Context`, `store` a `Handle` — that is, on a thread that holds the GIL
+// (or PyPy's equivalent), which serialises them. `registered` is atomic.
+unsafe impl Sync for Global {}
+
+impl Global {
+    /// An empty global, for a `static`.
+    pub const fn new() -> Self {
+        Global {
+            raw: UnsafeCell::new(HPyGlobal { _i: 0 }),
+            registered: AtomicBool::new(false),
+        }
+    }
+
+    /// The pointer listed in `HPyModuleDef.globals`. Not public API: used
+    /// by `hpy_module!`.
+    #[doc(hidden)]
+    pub const fn as_raw_ptr(&self) -> *mut HPyGlobal {
+        self.raw.get()
+    }
+
+    /// Records that the module definition lists this global. Not public
+    /// API: called by `hpy_module!` when the module is executed.
+    #[doc(hidden)]
+    pub fn mark_registered(&self) {
+        self.registered.store(true, Ordering::Release);
+    }
+
+    fn check_registered(&self) -> HPyResult<()> {
+        if self.registered.load(Ordering::Acquire) {
+            Ok(())
+        } else {
+            Err(HPyErr::system_error(
+                "Global not listed in hpy_module!'s globals",
+            ))
+        }
+    }
+
+    /// Stores a new reference to `value`'s object, replacing (and
+    /// releasing) the previous one (`HPyGlobal_Store`).
+    ///
+    /// Fails with `SystemError` if the module does not list this global.
+    pub fn store(&self, value: &Handle<'_>) -> HPyResult<()> {
+        self.check_registered()?;
+        let ctx = value.context();
+        // SAFETY: the global is registered with the module, `value` is a
+        // valid handle of the live context, and the GIL serialises access
+        // to the cell (see the `Sync` impl).
+        unsafe { hpy_sys::HPyGlobal_Store(ctx.as_raw(), self.raw.get(), value.as_raw()) };
+        Ok(())
+    }
+
+    /// A new handle to the stored object, or `None` if nothing was stored
+    /// yet (`HPyGlobal_Load`).
+    ///
+    /// Fails with `SystemError` if the module does not list this global.
+    pub fn load<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+        self.check_registered()?;
+        // SAFETY: reading the cell under the GIL (see the `Sync` impl).
+        let raw = unsafe { *self.raw.get() };
+        if raw._i == 0 {
+            // Never stored: loading a NULL global is undefined in C.
+            return Ok(None);
+        }
+        // SAFETY: a registered global that was stored to holds a live
+        // reference; the result is a new owned handle.
+        let h = unsafe { hpy_sys::HPyGlobal_Load(ctx.as_raw(), raw) };
+        if h._i == 0 {
+            return if ctx.err_occurred() {
+                Err(HPyErr::pending())
+            } else {
+                Ok(None)
+            };
+        }
+        // SAFETY: non-null and owned by us.
+        Ok(Some(unsafe { Handle::from_raw(ctx, h) }))
+    }
+
+    /// Like [`load`](Global::load), but an empty global is an error:
+    /// `SystemError` naming `what` (e.g. `"mymod.MyError"`).
+    pub fn get<'ctx>(&self, ctx: Context<'ctx>, what: &str) -> HPyResult<Handle<'ctx>> {
+        self.load(ctx)?.ok_or_else(|| {
+            HPyErr::system_error(format!("{what} is not initialised (its Global is empty)"))
+        })
+    }
+}
+
+impl Default for Global {
+    fn default() -> Self {
+        Global::new()
+    }
+}
+
+impl core::fmt::Debug for Global {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Global")
+            .field("registered", &self.registered.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
