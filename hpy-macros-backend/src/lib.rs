@@ -5,10 +5,12 @@
 //! only to `::hpy::impl_` (hidden, outside semver) and `::core`, and contains
 //! no `unsafe` of its own for methods: all unsafe glue lives in `hpy::impl_`.
 
+mod class;
 mod doc;
 mod method;
 mod module;
 
+pub use class::{expand_hpy_class, expand_hpy_methods};
 pub use method::expand_hpy_method;
 pub use module::expand_hpy_module;
 

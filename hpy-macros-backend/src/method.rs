@@ -1,16 +1,17 @@
-//! `#[hpy_method]`: a Rust function exposed as a Python function.
+//! `#[hpy_method]`: a Rust function exposed as a Python function; and the
+//! pieces shared with class methods (`#[hpy_methods]`).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericArgument, GenericParam, ItemFn, LitStr, Pat, PathArguments, Type};
+use syn::{FnArg, GenericArgument, GenericParam, ItemFn, LitStr, Pat, PathArguments, Signature, Type};
 
 use crate::doc::{c_string_literal, docstring};
 
-/// HPy calling conventions a module-level function can use.
+/// HPy calling conventions of functions and methods.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Convention {
+pub(crate) enum Convention {
     NoArgs,
     O,
     VarArgs,
@@ -18,32 +19,33 @@ enum Convention {
 }
 
 #[derive(Default)]
-struct MethodOptions {
-    convention: Option<(Convention, Span)>,
-    name: Option<LitStr>,
+pub(crate) struct MethodOptions {
+    pub(crate) convention: Option<(Convention, Span)>,
+    pub(crate) name: Option<LitStr>,
+}
+
+/// Parses a convention keyword (`noargs`, `o`, `varargs`, `keywords`).
+pub(crate) fn convention_from(path: &syn::Path) -> Option<Convention> {
+    if path.is_ident("noargs") {
+        Some(Convention::NoArgs)
+    } else if path.is_ident("o") {
+        Some(Convention::O)
+    } else if path.is_ident("varargs") {
+        Some(Convention::VarArgs)
+    } else if path.is_ident("keywords") {
+        Some(Convention::Keywords)
+    } else {
+        None
+    }
 }
 
 impl MethodOptions {
     fn parse(attr: TokenStream, errors: &mut Errors) -> Self {
         let mut options = MethodOptions::default();
         let parser = syn::meta::parser(|meta| {
-            let convention = if meta.path.is_ident("noargs") {
-                Some(Convention::NoArgs)
-            } else if meta.path.is_ident("o") {
-                Some(Convention::O)
-            } else if meta.path.is_ident("varargs") {
-                Some(Convention::VarArgs)
-            } else if meta.path.is_ident("keywords") {
-                Some(Convention::Keywords)
-            } else {
-                None
-            };
-            if let Some(convention) = convention {
+            if let Some(convention) = convention_from(&meta.path) {
                 if options.convention.is_some() {
-                    errors.push(syn::Error::new(
-                        meta.path.span(),
-                        "only one calling convention may be given",
-                    ));
+                    errors.push(syn::Error::new(meta.path.span(), "only one calling convention may be given"));
                 }
                 options.convention = Some((convention, meta.path.span()));
                 Ok(())
@@ -86,19 +88,26 @@ impl Errors {
 }
 
 /// How one Rust parameter is filled.
-enum Param {
+pub(crate) enum Param {
     /// The call's `Context`.
     Context,
+    /// `&self` / `&mut self` of a class method.
+    Receiver { mutable: bool },
+    /// A parameter named `slf`: the instance handle, converted with `FromHPy`
+    /// (e.g. `slf: Ref<'_, '_, Self>` or `slf: &Handle<'_>`).
+    SelfArg,
     /// A Python argument; `optional` for `Option<T>` parameters, which may be
     /// omitted by the caller.
-    Python {
-        name: String,
-        optional: bool,
-        span: Span,
-    },
+    Python { name: String, optional: bool, span: Span },
 }
 
-fn last_segment_is(ty: &Type, name: &str) -> Option<PathArguments> {
+impl Param {
+    pub(crate) fn is_python(&self) -> bool {
+        matches!(self, Param::Python { .. })
+    }
+}
+
+pub(crate) fn last_segment_is(ty: &Type, name: &str) -> Option<PathArguments> {
     match ty {
         Type::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last()?;
@@ -117,10 +126,20 @@ fn is_option(ty: &Type) -> bool {
     )
 }
 
-fn classify_params(func: &ItemFn, errors: &mut Errors) -> Vec<Param> {
+/// Classifies the parameters of `sig`. `in_class` allows receivers and `slf`.
+pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Errors) -> Vec<Param> {
     let mut params = Vec::new();
-    for input in &func.sig.inputs {
+    for input in &sig.inputs {
         match input {
+            FnArg::Receiver(r) if in_class => {
+                if r.reference.is_none() {
+                    errors.push(syn::Error::new(
+                        r.span(),
+                        "class methods take `&self` or `&mut self`: the value stays inside the Python object",
+                    ));
+                }
+                params.push(Param::Receiver { mutable: r.mutability.is_some() });
+            }
             FnArg::Receiver(r) => errors.push(syn::Error::new(
                 r.span(),
                 "#[hpy_method] functions are module-level functions and cannot take `self`",
@@ -135,46 +154,37 @@ fn classify_params(func: &ItemFn, errors: &mut Errors) -> Vec<Param> {
                     other => {
                         errors.push(syn::Error::new(
                             other.span(),
-                            "#[hpy_method] parameters must be plain identifiers (they become Python parameter names)",
+                            "parameters must be plain identifiers (they become Python parameter names)",
                         ));
                         String::from("_")
                     }
                 };
+                if in_class && name == "slf" && !params.iter().any(|p| p.is_python()) {
+                    params.push(Param::SelfArg);
+                    continue;
+                }
                 let optional = is_option(&pt.ty);
                 if !optional {
-                    if let Some(Param::Python { optional: true, .. }) = params
-                        .iter()
-                        .rev()
-                        .find(|p| matches!(p, Param::Python { .. }))
-                    {
+                    if let Some(Param::Python { optional: true, .. }) = params.iter().rev().find(|p| p.is_python()) {
                         errors.push(syn::Error::new(
                             pt.ty.span(),
                             "a required parameter cannot follow an optional (`Option<_>`) one",
                         ));
                     }
                 }
-                params.push(Param::Python {
-                    name,
-                    optional,
-                    span: pt.span(),
-                });
+                params.push(Param::Python { name, optional, span: pt.span() });
             }
         }
     }
     params
 }
 
-fn choose_convention(options: &MethodOptions, params: &[Param], errors: &mut Errors) -> Convention {
-    let python: Vec<_> = params
-        .iter()
-        .filter(|p| matches!(p, Param::Python { .. }))
-        .collect();
+pub(crate) fn choose_convention(options: &MethodOptions, params: &[Param], errors: &mut Errors) -> Convention {
+    let python: Vec<_> = params.iter().filter(|p| p.is_python()).collect();
     let Some((convention, span)) = options.convention else {
         return match python.as_slice() {
             [] => Convention::NoArgs,
-            [Param::Python {
-                optional: false, ..
-            }] => Convention::O,
+            [Param::Python { optional: false, .. }] => Convention::O,
             _ => Convention::VarArgs,
         };
     };
@@ -183,46 +193,184 @@ fn choose_convention(options: &MethodOptions, params: &[Param], errors: &mut Err
             span,
             "`noargs` functions take no Python parameters (only an optional `Context`)",
         )),
-        Convention::O
-            if !matches!(
-                python.as_slice(),
-                [Param::Python {
-                    optional: false,
-                    ..
-                }]
-            ) =>
-        {
-            errors.push(syn::Error::new(
-                span,
-                "`o` functions take exactly one required Python parameter",
-            ))
+        Convention::O if !matches!(python.as_slice(), [Param::Python { optional: false, .. }]) => {
+            errors.push(syn::Error::new(span, "`o` functions take exactly one required Python parameter"))
         }
         _ => {}
     }
     convention
 }
 
-fn check_signature(func: &ItemFn, errors: &mut Errors) {
-    if let Some(asyncness) = &func.sig.asyncness {
-        errors.push(syn::Error::new(
-            asyncness.span(),
-            "#[hpy_method] functions cannot be async",
-        ));
+pub(crate) fn check_signature(sig: &Signature, errors: &mut Errors) {
+    if let Some(asyncness) = &sig.asyncness {
+        errors.push(syn::Error::new(asyncness.span(), "functions exposed to Python cannot be async"));
     }
-    if let Some(variadic) = &func.sig.variadic {
-        errors.push(syn::Error::new(
-            variadic.span(),
-            "#[hpy_method] functions cannot be C-variadic",
-        ));
+    if let Some(variadic) = &sig.variadic {
+        errors.push(syn::Error::new(variadic.span(), "functions exposed to Python cannot be C-variadic"));
     }
-    for param in &func.sig.generics.params {
+    for param in &sig.generics.params {
         if !matches!(param, GenericParam::Lifetime(_)) {
             errors.push(syn::Error::new(
                 param.span(),
-                "#[hpy_method] functions cannot have type or const parameters: Python needs one concrete function",
+                "functions exposed to Python cannot have type or const parameters: Python needs one concrete function",
             ));
         }
     }
+}
+
+/// Where a Python parameter's value comes from in a generated body.
+pub(crate) enum Source {
+    /// An `Option<&Borrowed>` expression, converted with `FromHPy`.
+    Extract(TokenStream),
+    /// An expression already of the parameter's type (e.g. a raw index).
+    Raw(TokenStream),
+}
+
+/// The statements and call of a generated body: borrows the receiver (if
+/// any), converts each Python argument, calls `callee`. `self_ty` is the
+/// class for receivers; `desc` names the `FunctionDescription` constant used
+/// in error messages.
+pub(crate) fn call_user(
+    params: &[Param],
+    callee: &TokenStream,
+    self_ty: Option<&Type>,
+    source: &mut dyn FnMut(usize) -> Source,
+) -> (TokenStream, TokenStream) {
+    let mut prelude = TokenStream::new();
+    let mut python_index = 0usize;
+    let args: Vec<TokenStream> = params
+        .iter()
+        .map(|p| match p {
+            Param::Context => quote!(__hpy_ctx),
+            Param::Receiver { mutable } => {
+                let (helper, deref) = if *mutable {
+                    (quote!(self_mut), quote!(&mut *__hpy_recv))
+                } else {
+                    (quote!(self_ref), quote!(&*__hpy_recv))
+                };
+                prelude.extend(quote! {
+                    #[allow(unused_mut)]
+                    let mut __hpy_recv = ::hpy::impl_::class::#helper::<#self_ty>(__hpy_self)?;
+                });
+                deref
+            }
+            Param::SelfArg => quote!(::hpy::impl_::extract_self(&__hpy_self)?),
+            Param::Python { optional, span, .. } => {
+                let i = python_index;
+                python_index += 1;
+                match source(i) {
+                    Source::Raw(expr) => expr,
+                    Source::Extract(slot) => {
+                        let extract = if *optional {
+                            quote_spanned!(*span=> ::hpy::impl_::extract_optional)
+                        } else {
+                            quote_spanned!(*span=> ::hpy::impl_::extract_required)
+                        };
+                        quote!(#extract(#slot, &__HPY_DESC, #i)?)
+                    }
+                }
+            }
+        })
+        .collect();
+    (prelude, quote!(#callee(#(#args),*)))
+}
+
+/// The `FunctionDescription` constant of a generated body.
+pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
+    let names: Vec<&str> = params
+        .iter()
+        .filter_map(|p| match p {
+            Param::Python { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let required = params.iter().filter(|p| matches!(p, Param::Python { optional: false, .. })).count();
+    quote! {
+        const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
+            name: #py_name,
+            params: &[#(#names),*],
+            required: #required,
+        };
+    }
+}
+
+/// A C string literal expression `Option<&CStr>` for a docstring.
+pub(crate) fn doc_option(doc: Option<String>, span: Span, errors: &mut Errors) -> TokenStream {
+    match doc {
+        Some(text) => match c_string_literal(&text, span) {
+            Some(lit) => quote!(::core::option::Option::Some(#lit)),
+            None => {
+                errors.push(syn::Error::new(span, "the doc comment cannot contain a NUL character"));
+                quote!(::core::option::Option::None)
+            }
+        },
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// A function or method exposed with one of the four calling conventions.
+pub(crate) struct Callable<'a> {
+    /// The type the trait impl is written for.
+    pub entry: TokenStream,
+    pub py_name: String,
+    pub convention: Convention,
+    pub params: &'a [Param],
+    /// What to call (`f`, `Point::norm`).
+    pub callee: TokenStream,
+    pub self_ty: Option<&'a Type>,
+}
+
+/// The trait impl for a callable and the expression of its `HPyDef`.
+pub(crate) fn callable_entry(c: &Callable<'_>, c_name: &proc_macro2::Literal, doc_expr: &TokenStream) -> (TokenStream, TokenStream) {
+    let n_python = c.params.iter().filter(|p| p.is_python()).count();
+    let mut source = |i: usize| match c.convention {
+        Convention::O => Source::Extract(quote!(::core::option::Option::Some(&__hpy_arg))),
+        _ => Source::Extract(quote!(__hpy_slots[#i].as_ref())),
+    };
+    let (prelude, call) = call_user(c.params, &c.callee, c.self_ty, &mut source);
+    let ret = quote! { #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) };
+    let desc = description(&c.py_name, c.params);
+    let self_param = quote!(__hpy_self: ::hpy::Borrowed<'_, 'ctx>);
+    let (trait_name, signature, body, builder) = match c.convention {
+        Convention::NoArgs => (quote!(MethNoArgs), quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param), ret, quote!(meth_noargs)),
+        Convention::O => (
+            quote!(MethO),
+            quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_arg: ::hpy::Borrowed<'_, 'ctx>),
+            quote!(#desc #ret),
+            quote!(meth_o),
+        ),
+        Convention::VarArgs | Convention::Keywords => {
+            let (parse, builder) = if c.convention == Convention::VarArgs {
+                (quote!(parse_positional), quote!(meth_varargs))
+            } else {
+                (quote!(parse_keywords), quote!(meth_keywords))
+            };
+            (
+                quote!(MethArgs),
+                quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
+                quote! {
+                    #desc
+                    let __hpy_slots = __HPY_DESC.#parse::<#n_python>(&__hpy_args)?;
+                    #ret
+                },
+                builder,
+            )
+        }
+    };
+    let py_name = &c.py_name;
+    let entry = &c.entry;
+    let imp = quote! {
+        #[allow(clippy::all, unused_variables)]
+        impl ::hpy::impl_::#trait_name for #entry {
+            const NAME: &'static str = #py_name;
+
+            #[inline(always)]
+            fn call<'ctx>(#signature) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                #body
+            }
+        }
+    };
+    (imp, quote!(::hpy::impl_::#builder::<#entry>(#c_name, #doc_expr)))
 }
 
 /// Expands `#[hpy_method(attr)] item`.
@@ -230,127 +378,31 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
     let func: ItemFn = syn::parse2(item)?;
     let mut errors = Errors::default();
     let options = MethodOptions::parse(attr, &mut errors);
-    check_signature(&func, &mut errors);
-    let params = classify_params(&func, &mut errors);
+    check_signature(&func.sig, &mut errors);
+    let params = classify_params(&func.sig, false, &mut errors);
     let convention = choose_convention(&options, &params, &mut errors);
 
     let rust_name = &func.sig.ident;
-    let py_name = options
-        .name
-        .as_ref()
-        .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
+    let py_name = options.name.as_ref().map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
     let name_span = options.name.as_ref().map_or(rust_name.span(), LitStr::span);
     let c_name = c_string_literal(&py_name, name_span);
     if c_name.is_none() {
-        errors.push(syn::Error::new(
-            name_span,
-            "the Python name cannot contain a NUL character",
-        ));
+        errors.push(syn::Error::new(name_span, "the Python name cannot contain a NUL character"));
     }
-    let doc = docstring(&func.attrs);
-    let c_doc = doc
-        .as_deref()
-        .map(|d| c_string_literal(d, Span::call_site()));
-    if let Some(None) = c_doc {
-        errors.push(syn::Error::new(
-            rust_name.span(),
-            "the doc comment cannot contain a NUL character",
-        ));
-    }
+    let doc_expr = doc_option(docstring(&func.attrs), rust_name.span(), &mut errors);
     errors.finish()?;
     let c_name = c_name.expect("checked above");
-    let doc_expr = match c_doc.flatten() {
-        Some(lit) => quote!(::core::option::Option::Some(#lit)),
-        None => quote!(::core::option::Option::None),
+
+    let callable = Callable {
+        entry: quote!(#rust_name),
+        py_name,
+        convention,
+        params: &params,
+        callee: quote!(#rust_name),
+        self_ty: None,
     };
-
-    let python_names: Vec<&str> = params
-        .iter()
-        .filter_map(|p| match p {
-            Param::Python { name, .. } => Some(name.as_str()),
-            Param::Context => None,
-        })
-        .collect();
-    let required = params
-        .iter()
-        .filter(|p| {
-            matches!(
-                p,
-                Param::Python {
-                    optional: false,
-                    ..
-                }
-            )
-        })
-        .count();
-    let n_python = python_names.len();
-
-    // The call of the user's function, one argument expression per parameter.
-    let mut python_index = 0usize;
-    let call_args: Vec<TokenStream> = params
-        .iter()
-        .map(|p| match p {
-            Param::Context => quote!(__hpy_ctx),
-            Param::Python { optional, span, .. } => {
-                let i = python_index;
-                python_index += 1;
-                let slot = match convention {
-                    Convention::O => quote!(::core::option::Option::Some(&__hpy_arg)),
-                    _ => quote!(__hpy_slots[#i].as_ref()),
-                };
-                let extract = if *optional {
-                    quote_spanned!(*span=> ::hpy::impl_::extract_optional)
-                } else {
-                    quote_spanned!(*span=> ::hpy::impl_::extract_required)
-                };
-                quote!(#extract(#slot, &__HPY_DESC, #i)?)
-            }
-        })
-        .collect();
-
+    let (imp, def) = callable_entry(&callable, &c_name, &doc_expr);
     let vis = &func.vis;
-    let ret = quote! { ::hpy::impl_::return_object(__hpy_ctx, #rust_name(#(#call_args),*)) };
-    let desc = quote! {
-        const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
-            name: #py_name,
-            params: &[#(#python_names),*],
-            required: #required,
-        };
-    };
-    let (trait_name, signature, body, builder) = match convention {
-        Convention::NoArgs => (
-            quote!(MethNoArgs),
-            quote!(__hpy_ctx: ::hpy::Context<'ctx>, _: ::hpy::Borrowed<'_, 'ctx>),
-            quote!(#ret),
-            quote!(meth_noargs),
-        ),
-        Convention::O => (
-            quote!(MethO),
-            quote!(__hpy_ctx: ::hpy::Context<'ctx>, _: ::hpy::Borrowed<'_, 'ctx>, __hpy_arg: ::hpy::Borrowed<'_, 'ctx>),
-            quote!(#desc #ret),
-            quote!(meth_o),
-        ),
-        Convention::VarArgs => (
-            quote!(MethArgs),
-            quote!(__hpy_ctx: ::hpy::Context<'ctx>, _: ::hpy::Borrowed<'_, 'ctx>, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
-            quote! {
-                #desc
-                let __hpy_slots = __HPY_DESC.parse_positional::<#n_python>(&__hpy_args)?;
-                #ret
-            },
-            quote!(meth_varargs),
-        ),
-        Convention::Keywords => (
-            quote!(MethArgs),
-            quote!(__hpy_ctx: ::hpy::Context<'ctx>, _: ::hpy::Borrowed<'_, 'ctx>, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
-            quote! {
-                #desc
-                let __hpy_slots = __HPY_DESC.parse_keywords::<#n_python>(&__hpy_args)?;
-                #ret
-            },
-            quote!(meth_keywords),
-        ),
-    };
 
     // A braced struct lives only in the type namespace, so it can share the
     // function's name: `hpy_module!` names it by the function's path, and
@@ -364,18 +416,10 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         #vis struct #rust_name {}
 
         const _: () = {
-            #[allow(clippy::all)]
-            impl ::hpy::impl_::#trait_name for #rust_name {
-                const NAME: &'static str = #py_name;
-
-                #[inline(always)]
-                fn call<'ctx>(#signature) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
-                    #body
-                }
-            }
+            #imp
 
             impl ::hpy::impl_::PyMethod for #rust_name {
-                const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::#builder::<#rust_name>(#c_name, #doc_expr);
+                const DEF: ::hpy::impl_::HPyDef = #def;
             }
         };
     })
@@ -386,56 +430,18 @@ mod tests {
     use super::*;
 
     fn expand(attr: TokenStream, item: TokenStream) -> String {
-        expand_hpy_method(attr, item)
-            .map(|t| t.to_string())
-            .unwrap_or_else(|e| format!("error: {e}"))
+        expand_hpy_method(attr, item).map(|t| t.to_string()).unwrap_or_else(|e| format!("error: {e}"))
     }
 
     #[test]
     fn infers_conventions() {
         let cases = [
-            (
-                quote!(),
-                quote!(
-                    fn f() {}
-                ),
-                "meth_noargs",
-            ),
-            (
-                quote!(),
-                quote!(
-                    fn f(ctx: Context<'_>) {}
-                ),
-                "meth_noargs",
-            ),
-            (
-                quote!(),
-                quote!(
-                    fn f(x: i64) {}
-                ),
-                "meth_o",
-            ),
-            (
-                quote!(),
-                quote!(
-                    fn f(x: Option<i64>) {}
-                ),
-                "meth_varargs",
-            ),
-            (
-                quote!(),
-                quote!(
-                    fn f(a: i64, b: i64) {}
-                ),
-                "meth_varargs",
-            ),
-            (
-                quote!(keywords),
-                quote!(
-                    fn f(a: i64) {}
-                ),
-                "meth_keywords",
-            ),
+            (quote!(), quote!(fn f() {}), "meth_noargs"),
+            (quote!(), quote!(fn f(ctx: Context<'_>) {}), "meth_noargs"),
+            (quote!(), quote!(fn f(x: i64) {}), "meth_o"),
+            (quote!(), quote!(fn f(x: Option<i64>) {}), "meth_varargs"),
+            (quote!(), quote!(fn f(a: i64, b: i64) {}), "meth_varargs"),
+            (quote!(keywords), quote!(fn f(a: i64) {}), "meth_keywords"),
         ];
         for (attr, item, builder) in cases {
             let out = expand(attr, item.clone());
@@ -445,43 +451,26 @@ mod tests {
 
     #[test]
     fn reports_all_errors_at_once() {
-        let out = expand(
-            quote!(bogus, noargs),
-            quote!(
-                async fn f<T>(x: T) {}
-            ),
-        );
-        assert!(out.starts_with("error: "), "{out}");
-        let err = expand_hpy_method(
-            quote!(bogus, noargs),
-            quote!(
-                async fn f<T>(x: T) {}
-            ),
-        )
-        .unwrap_err();
+        let err = expand_hpy_method(quote!(bogus, noargs), quote!(async fn f<T>(x: T) {})).unwrap_err();
         // unknown option, async, type parameter, noargs with a parameter
         assert_eq!(err.into_iter().count(), 4);
     }
 
     #[test]
     fn optional_before_required_is_rejected() {
-        let out = expand(
-            quote!(),
-            quote!(
-                fn f(a: Option<i64>, b: i64) {}
-            ),
-        );
+        let out = expand(quote!(), quote!(fn f(a: Option<i64>, b: i64) {}));
         assert!(out.contains("cannot follow an optional"), "{out}");
     }
 
     #[test]
+    fn self_is_rejected_outside_classes() {
+        let out = expand(quote!(), quote!(fn f(&self) {}));
+        assert!(out.contains("cannot take `self`"), "{out}");
+    }
+
+    #[test]
     fn python_name_override() {
-        let out = expand(
-            quote!(name = "other"),
-            quote!(
-                fn f() {}
-            ),
-        );
+        let out = expand(quote!(name = "other"), quote!(fn f() {}));
         assert!(out.contains("\"other\""), "{out}");
     }
 }

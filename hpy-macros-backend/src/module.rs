@@ -26,6 +26,8 @@ struct ModuleInput {
     name: Option<Ident>,
     doc: Option<LitStr>,
     methods: Vec<Path>,
+    types: Vec<Path>,
+    globals: Vec<Path>,
     exec: Option<Path>,
     errors: Errors,
 }
@@ -37,6 +39,8 @@ impl Parse for ModuleInput {
             name: None,
             doc: None,
             methods: Vec::new(),
+            types: Vec::new(),
+            globals: Vec::new(),
             exec: None,
             errors: Errors::default(),
         };
@@ -57,16 +61,20 @@ impl Parse for ModuleInput {
                 "name" => module.name = Some(input.parse()?),
                 "doc" => module.doc = Some(input.parse()?),
                 "exec" => module.exec = Some(input.parse()?),
-                "methods" => {
+                "methods" | "types" | "globals" => {
                     let content;
                     syn::bracketed!(content in input);
                     let list = Punctuated::<Path, Token![,]>::parse_terminated(&content)?;
-                    module.methods.extend(list);
+                    match key_name.as_str() {
+                        "methods" => module.methods.extend(list),
+                        "types" => module.types.extend(list),
+                        _ => module.globals.extend(list),
+                    }
                 }
                 _ => {
                     module.errors.push(syn::Error::new(
                         key.span(),
-                        "unknown hpy_module! entry; expected one of: name, doc, methods, exec",
+                        "unknown hpy_module! entry; expected one of: name, doc, methods, types, globals, exec",
                     ));
                     // Skip the value so later entries are still checked.
                     let _: TokenStream = input.step(|cursor| {
@@ -149,25 +157,43 @@ pub fn expand_hpy_module(
         });
         defines.push(quote!(#stat));
     }
-    if let Some(exec) = &module.exec {
-        let span = exec.span();
-        items.extend(quote::quote_spanned! {span=>
-            struct __HpyExec;
-            impl ::hpy::impl_::ModExec for __HpyExec {
-                const NAME: &'static str = "<module exec>";
-                #[inline(always)]
-                fn call<'ctx>(
-                    __hpy_ctx: ::hpy::Context<'ctx>,
-                    __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
-                ) -> ::hpy::HPyResult<::core::ffi::c_int> {
-                    ::hpy::impl_::return_status(#exec(__hpy_ctx, &__hpy_module))
-                }
+    // The exec slot always runs: it marks the globals as registered, creates
+    // the classes, then runs the user's hook.
+    let user_exec = match &module.exec {
+        Some(exec) => quote::quote_spanned! {exec.span()=>
+            ::hpy::impl_::return_status(#exec(__hpy_ctx, &__hpy_module))?;
+        },
+        None => quote!(),
+    };
+    let globals = &module.globals;
+    let types = &module.types;
+    items.extend(quote! {
+        struct __HpyExec;
+        impl ::hpy::impl_::ModExec for __HpyExec {
+            const NAME: &'static str = "<module exec>";
+            fn call<'ctx>(
+                __hpy_ctx: ::hpy::Context<'ctx>,
+                __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
+            ) -> ::hpy::HPyResult<::core::ffi::c_int> {
+                #( #globals.mark_registered(); )*
+                #( ::hpy::impl_::class::add_type::<#types>(__hpy_ctx, &__hpy_module)?; )*
+                #user_exec
+                ::core::result::Result::Ok(0)
             }
-            static __HPY_EXEC_DEF: ::hpy::impl_::StaticDef =
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::slot_mod_exec::<__HpyExec>());
-        });
-        defines.push(quote!(__HPY_EXEC_DEF));
-    }
+        }
+        static __HPY_EXEC_DEF: ::hpy::impl_::StaticDef =
+            ::hpy::impl_::StaticDef::new(::hpy::impl_::slot_mod_exec::<__HpyExec>());
+    });
+    defines.push(quote!(__HPY_EXEC_DEF));
+    let global_ptrs: Vec<TokenStream> = globals
+        .iter()
+        .map(|g| quote!(#g.as_raw_ptr()))
+        .chain(types.iter().map(|t| {
+            let slot = crate::class::type_slot_path(t);
+            quote!(#slot.as_ptr())
+        }))
+        .collect();
+    let n_globals = global_ptrs.len() + 1;
     let count = defines.len() + 1;
 
     let module_name = name.to_string();
@@ -186,8 +212,11 @@ pub fn expand_hpy_module(
             static __HPY_DEFINES: ::hpy::impl_::DefineList<#count> =
                 ::hpy::impl_::DefineList::new([#(#defines.as_ptr(),)* ::core::ptr::null_mut()]);
 
+            static __HPY_GLOBALS: ::hpy::impl_::GlobalList<#n_globals> =
+                ::hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()]);
+
             static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef =
-                ::hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES);
+                ::hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS);
 
             ::hpy::impl_::export_module! {
                 name: #module_name,

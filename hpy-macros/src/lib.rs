@@ -12,6 +12,22 @@ pub fn hpy_method(attr: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Makes a struct a Python class; see `hpy::hpy_class`.
+#[proc_macro_attribute]
+pub fn hpy_class(attr: TokenStream, item: TokenStream) -> TokenStream {
+    hpy_macros_backend::expand_hpy_class(attr.into(), item.into())
+        .unwrap_or_else(syn_error_to_tokens)
+        .into()
+}
+
+/// Makes an impl block the methods of a class; see `hpy::hpy_methods`.
+#[proc_macro_attribute]
+pub fn hpy_methods(attr: TokenStream, item: TokenStream) -> TokenStream {
+    hpy_macros_backend::expand_hpy_methods(attr.into(), item.into())
+        .unwrap_or_else(syn_error_to_tokens)
+        .into()
+}
+
 /// Defines the Python module and its init symbols; see `hpy::hpy_module!`.
 #[proc_macro]
 pub fn hpy_module(input: TokenStream) -> TokenStream {

@@ -396,10 +396,8 @@ def build_model(hdr, version):
     return M
 
 
-# Universal shims written by hand in src/universal.rs instead of generated:
-# PyPy 7.3.19 fills ctx_Call and ctx_CallMethod the other way round from the
-# 0.9.0 header, so these two detect the order at run time.
-UNIVERSAL_HANDWRITTEN = {'HPy_Call', 'HPy_CallMethod'}
+# Universal shims written by hand in src/universal.rs instead of generated.
+UNIVERSAL_HANDWRITTEN = set()
 
 
 # ---------------------------------------------------------------------------
@@ -663,11 +661,18 @@ use crate::*;
         '/// order (`name`, `_private`, `abi_version`, %d `h_*` handle constants and\n'
         '/// %d `ctx_*` functions). HPy owns it; extensions only read it.\n'
         % (VERSION[0], N_HANDLES, N_FUNCTIONS)))
+    # Function fields after h_Builtins sit one slot later in PyPy 7.3.19's
+    # context (it has an extra h_DictType there): see src/universal.rs.
+    names = [f.name for f in M.uctx]
+    after_builtins = set(names[names.index('h_Builtins') + 1:])
     for name, fn, ctxfn, tail_null in M.uapi:
         if name in UNIVERSAL_HANDWRITTEN:
             continue
         args = ', '.join(param_ident(p.name) for p in fn.params)
-        call = '((*ctx).%s)(%s)' % (ctxfn, args)
+        if ctxfn in after_builtins:
+            call = '(crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).%s)))(%s)' % (ctxfn, args)
+        else:
+            call = '((*ctx).%s)(%s)' % (ctxfn, args)
         out.append('\n/// HPy API function `%s` (see the HPy %s headers): calls `%s` through the context.\n%s\n'
                    % (name, VERSION[0], ctxfn, SAFETY_DOC))
         out.append('#[inline]\n%s {\n' % fn_sig(name, fn))

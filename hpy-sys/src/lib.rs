@@ -277,6 +277,15 @@ pub use cpython::{
     PyObject,
 };
 
+/// CPython ABI: nothing to prepare (the universal ABI identifies the
+/// interpreter's context layout here).
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_prepare_context(_ctx: *mut HPyContext) {}
+
 mod inline_helpers;
 pub use inline_helpers::*;
 

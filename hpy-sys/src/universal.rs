@@ -37,14 +37,14 @@ pub unsafe fn HPyCapsule_GetPointer(
     name: *const c_char,
 ) -> *mut c_void {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { ((*ctx).ctx_Capsule_Get)(ctx, capsule, HPyCapsule_key_Pointer, name) }
+    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(ctx, capsule, HPyCapsule_key_Pointer, name) }
 }
 
 /// HPy API function `HPyCapsule_GetName`.
 #[inline]
 pub unsafe fn HPyCapsule_GetName(ctx: *mut HPyContext, capsule: HPy) -> *const c_char {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { ((*ctx).ctx_Capsule_Get)(ctx, capsule, HPyCapsule_key_Name, core::ptr::null()) }
+    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(ctx, capsule, HPyCapsule_key_Name, core::ptr::null()) }
         .cast_const()
         .cast()
 }
@@ -53,7 +53,7 @@ pub unsafe fn HPyCapsule_GetName(ctx: *mut HPyContext, capsule: HPy) -> *const c
 #[inline]
 pub unsafe fn HPyCapsule_GetContext(ctx: *mut HPyContext, capsule: HPy) -> *mut c_void {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { ((*ctx).ctx_Capsule_Get)(ctx, capsule, HPyCapsule_key_Context, core::ptr::null()) }
+    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(ctx, capsule, HPyCapsule_key_Context, core::ptr::null()) }
 }
 
 /// HPy API function `HPyCapsule_SetPointer`.
@@ -64,14 +64,14 @@ pub unsafe fn HPyCapsule_SetPointer(
     pointer: *mut c_void,
 ) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { ((*ctx).ctx_Capsule_Set)(ctx, capsule, HPyCapsule_key_Pointer, pointer) }
+    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, HPyCapsule_key_Pointer, pointer) }
 }
 
 /// HPy API function `HPyCapsule_SetName`.
 #[inline]
 pub unsafe fn HPyCapsule_SetName(ctx: *mut HPyContext, capsule: HPy, name: *const c_char) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { ((*ctx).ctx_Capsule_Set)(ctx, capsule, HPyCapsule_key_Name, name.cast_mut().cast()) }
+    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, HPyCapsule_key_Name, name.cast_mut().cast()) }
 }
 
 /// HPy API function `HPyCapsule_SetContext`.
@@ -82,7 +82,7 @@ pub unsafe fn HPyCapsule_SetContext(
     context: *mut c_void,
 ) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { ((*ctx).ctx_Capsule_Set)(ctx, capsule, HPyCapsule_key_Context, context) }
+    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, HPyCapsule_key_Context, context) }
 }
 
 /// HPy API function `HPyCapsule_SetDestructor`.
@@ -93,127 +93,144 @@ pub unsafe fn HPyCapsule_SetDestructor(
     destructor: *mut HPyCapsule_Destructor,
 ) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { ((*ctx).ctx_Capsule_Set)(ctx, capsule, HPyCapsule_key_Destructor, destructor.cast()) }
+    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, HPyCapsule_key_Destructor, destructor.cast()) }
 }
 
-// ---- HPy_Call / HPy_CallMethod ----
+// ---- the two context layouts ----
 //
-// The 0.9.0 header puts `ctx_Call` before `ctx_CallMethod`, and CPython's
-// `hpy.universal` fills them that way. PyPy 7.3.19 (whose HPy is a 0.9.1
-// development snapshot) fills the two slots the other way round: calling
-// `ctx_Call` there runs the method-call implementation and crashes. The
-// order is a property of the interpreter, not of the context (the debug
-// context forwards to the same underlying slots), so it is probed once per
-// process, with a call that is harmless under either order.
+// HPy 0.9.0's universal context ends with the handles h_ComplexType ..
+// h_Builtins followed by 19 functions (ctx_Capsule_New .. ctx_CallMethod).
+// PyPy 7.3.19 vendors a later HPy development snapshot (0.9.1.dev61) whose
+// context has one more handle, h_DictType, right after h_Builtins: every one
+// of those 19 functions sits one slot later there. Calling them at the 0.9.0
+// offsets runs the neighbouring function (seen: ctx_Dict_Keys running
+// Unicode_Substring, ctx_Call running SetCallFunction). Everything before
+// h_Builtins is identical, and the debug context keeps the layout of the
+// interpreter that made it, so one answer per process is right.
+//
+// The layout is identified once, with calls that only use the common prefix
+// of the table: `hpy.universal.get_version()` names the HPy version the
+// interpreter implements; 0.9.0 has the header's layout, the development
+// versions after it (all that PyPy and GraalPy ship as "0.9") add h_DictType.
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-const ORDER_UNKNOWN: u8 = 0;
-const ORDER_HEADER: u8 = 1;
-const ORDER_SWAPPED: u8 = 2;
+const LAYOUT_UNKNOWN: u8 = 0;
+const LAYOUT_090: u8 = 1;
+const LAYOUT_DICT_TYPE: u8 = 2;
 
-static CALL_SLOT_ORDER: AtomicU8 = AtomicU8::new(ORDER_UNKNOWN);
+static LAYOUT: AtomicU8 = AtomicU8::new(LAYOUT_UNKNOWN);
 
-/// Whether this interpreter's `ctx_Call`/`ctx_CallMethod` slots are swapped
-/// relative to the header.
-#[inline]
-unsafe fn call_slots_swapped(ctx: *mut HPyContext) -> bool {
-    match CALL_SLOT_ORDER.load(Ordering::Relaxed) {
-        ORDER_HEADER => false,
-        ORDER_SWAPPED => true,
-        // SAFETY: forwarded from the caller's contract.
-        _ => unsafe { probe_call_slot_order(ctx) },
+/// Reads a function field that follows `h_Builtins`, from the slot this
+/// interpreter's context actually has it in.
+///
+/// # Safety
+/// `ctx` is the live context and `field` points to one of its function
+/// fields after `h_Builtins`.
+#[inline(always)]
+pub(crate) unsafe fn late_fn<F: Copy>(ctx: *mut HPyContext, field: *const F) -> F {
+    // SAFETY: forwarded; in the longer layout the field is one pointer-sized
+    // slot later, still inside that interpreter's (larger) context.
+    unsafe {
+        if has_dict_type_handle(ctx) {
+            *field.cast::<u8>().add(core::mem::size_of::<HPy>()).cast::<F>()
+        } else {
+            *field
+        }
     }
 }
 
-/// Calls the `ctx_CallMethod` slot as a method call `"ab".__len__()`. With
-/// the header's order that returns 2; with the swapped order the slot
-/// performs a plain call of the str `"__len__"`, which raises `TypeError`
-/// ("'str' object is not callable"). Neither can crash.
+#[inline(always)]
+unsafe fn has_dict_type_handle(ctx: *mut HPyContext) -> bool {
+    match LAYOUT.load(Ordering::Relaxed) {
+        LAYOUT_090 => false,
+        LAYOUT_DICT_TYPE => true,
+        // SAFETY: forwarded.
+        _ => unsafe { detect_layout(ctx) },
+    }
+}
+
+/// Asks the interpreter which HPy version it implements, using only
+/// functions of the common prefix of both layouts.
 #[cold]
 #[inline(never)]
-unsafe fn probe_call_slot_order(ctx: *mut HPyContext) -> bool {
-    // SAFETY: `ctx` is the live context; every handle made here is closed
-    // here, and an exception the probe raises is cleared.
+unsafe fn detect_layout(ctx: *mut HPyContext) -> bool {
+    // SAFETY: `ctx` is live; every handle made here is closed here, and an
+    // exception raised while asking is cleared (the answer then defaults to
+    // the header's layout and is not cached).
     unsafe {
-        let name = ((*ctx).ctx_Unicode_FromString)(ctx, c"__len__".as_ptr());
-        let receiver = ((*ctx).ctx_Unicode_FromString)(ctx, c"ab".as_ptr());
-        if name._i == 0 || receiver._i == 0 {
-            // Out of memory: decide nothing now (the exception stays set for
-            // the caller's own call to report), probe again next time.
-            for h in [name, receiver] {
-                if h._i != 0 {
-                    ((*ctx).ctx_Close)(ctx, h);
-                }
+        let c = &*ctx;
+        let mut owned: [HPy; 4] = [HPy_NULL; 4];
+        let version = (|| {
+            let module = (c.ctx_Import_ImportModule)(ctx, c"hpy.universal".as_ptr());
+            owned[0] = module;
+            if module._i == 0 {
+                return None;
             }
-            return false;
+            let get_version = (c.ctx_GetAttr_s)(ctx, module, c"get_version".as_ptr());
+            owned[1] = get_version;
+            if get_version._i == 0 {
+                return None;
+            }
+            let no_args = (c.ctx_Tuple_FromArray)(ctx, core::ptr::null_mut(), 0);
+            owned[2] = no_args;
+            if no_args._i == 0 {
+                return None;
+            }
+            let result = (c.ctx_CallTupleDict)(ctx, get_version, no_args, HPy_NULL);
+            owned[3] = result;
+            if result._i == 0 {
+                return None;
+            }
+            // get_version() returns (version, git revision); a plain str is
+            // accepted too.
+            let text = if (c.ctx_Unicode_Check)(ctx, result) != 0 { result } else {
+                let first = (c.ctx_GetItem_i)(ctx, result, 0);
+                if first._i == 0 {
+                    return None;
+                }
+                owned[2] = {
+                    (c.ctx_Close)(ctx, no_args);
+                    first
+                };
+                first
+            };
+            let mut len: HPy_ssize_t = 0;
+            let data = (c.ctx_Unicode_AsUTF8AndSize)(ctx, text, &mut len);
+            if data.is_null() {
+                return None;
+            }
+            let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
+            Some(bytes == b"0.9.0" || bytes.starts_with(b"0.9.0+") || bytes.starts_with(b"0.9.0rc"))
+        })();
+        for h in owned {
+            if h._i != 0 {
+                (c.ctx_Close)(ctx, h);
+            }
         }
-        let args = [receiver];
-        let result = ((*ctx).ctx_CallMethod)(ctx, name, args.as_ptr(), 1, HPy_NULL);
-        let swapped = if result._i == 0 {
-            ((*ctx).ctx_Err_Clear)(ctx);
-            true
-        } else {
-            ((*ctx).ctx_Close)(ctx, result);
-            false
-        };
-        ((*ctx).ctx_Close)(ctx, name);
-        ((*ctx).ctx_Close)(ctx, receiver);
-        let order = if swapped { ORDER_SWAPPED } else { ORDER_HEADER };
-        CALL_SLOT_ORDER.store(order, Ordering::Relaxed);
-        swapped
+        match version {
+            Some(is_090) => {
+                let layout = if is_090 { LAYOUT_090 } else { LAYOUT_DICT_TYPE };
+                LAYOUT.store(layout, Ordering::Relaxed);
+                !is_090
+            }
+            None => {
+                (c.ctx_Err_Clear)(ctx);
+                false
+            }
+        }
     }
 }
 
-/// Calls whichever of the two call slots holds the plain-call
-/// (`method == false`) or method-call implementation.
-#[inline(always)]
-unsafe fn call_slot(
-    ctx: *mut HPyContext,
-    method: bool,
-    f: HPy,
-    args: *const HPy,
-    nargs: usize,
-    kw: HPy,
-) -> HPy {
-    // SAFETY: the caller passes the live context and valid arguments.
+/// Identifies the context layout now (see above), so that it is never
+/// first needed while an exception is pending. Called by hpy-rs's module
+/// init; idempotent.
+///
+/// # Safety
+/// `ctx` is the live context of the current call.
+pub unsafe fn hpy_rs_prepare_context(ctx: *mut HPyContext) {
+    // SAFETY: forwarded.
     unsafe {
-        if method != call_slots_swapped(ctx) {
-            ((*ctx).ctx_CallMethod)(ctx, f, args, nargs, kw)
-        } else {
-            ((*ctx).ctx_Call)(ctx, f, args, nargs, kw)
-        }
+        has_dict_type_handle(ctx);
     }
-}
-
-/// HPy API function `HPy_Call`: `callable(*args[..nargs], **kw)` where the
-/// keyword values follow the positional ones and `kwnames` (a tuple, or
-/// `HPy_NULL`) names them. Calls `ctx_Call` — or, on interpreters that fill
-/// the two call slots the other way round (PyPy 7.3.19), the slot that holds
-/// its implementation.
-#[inline]
-pub unsafe fn HPy_Call(
-    ctx: *mut HPyContext,
-    callable: HPy,
-    args: *const HPy,
-    nargs: usize,
-    kwnames: HPy,
-) -> HPy {
-    // SAFETY: forwarded from the caller's contract.
-    unsafe { call_slot(ctx, false, callable, args, nargs, kwnames) }
-}
-
-/// HPy API function `HPy_CallMethod`: calls method `name` of `args[0]` with
-/// the remaining arguments (`nargs` counts the receiver). Slot order as for
-/// [`HPy_Call`].
-#[inline]
-pub unsafe fn HPy_CallMethod(
-    ctx: *mut HPyContext,
-    name: HPy,
-    args: *const HPy,
-    nargs: usize,
-    kwnames: HPy,
-) -> HPy {
-    // SAFETY: forwarded from the caller's contract.
-    unsafe { call_slot(ctx, true, name, args, nargs, kwnames) }
 }

@@ -43,6 +43,7 @@
 //! # fn main() {}
 //! ```
 
+mod class;
 mod builder;
 mod capsule;
 mod context;
@@ -52,9 +53,19 @@ mod global;
 mod handle;
 mod threads;
 mod tracker;
+mod bytes;
+mod call;
+mod containers;
+mod cstr;
+mod errors;
+mod eval;
+mod number;
+mod object;
+mod unicode;
 #[doc(hidden)]
 pub mod impl_;
 
+pub use class::{Field, HPyClass, Ref, RefMut};
 pub use builder::{ListBuilder, TupleBuilder};
 pub use capsule::Capsule;
 pub use context::{constant_by_name, Context};
@@ -63,6 +74,8 @@ pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use global::Global;
 pub use handle::{Borrowed, Handle};
 pub use tracker::Tracker;
+pub use eval::{Code, SourceKind};
+pub use object::RichCompareOp;
 pub use hpy_sys::HPyConstant as Constant;
 
 /// Exposes a Rust function as a function of a Python module.
@@ -106,6 +119,22 @@ pub use hpy_sys::HPyConstant as Constant;
 /// same name (types and functions live in different namespaces) that carries
 /// its `HPyDef`; [`hpy_module!`] refers to it through the function's path.
 pub use hpy_macros::hpy_method;
+
+/// Makes a struct a Python class (see the [class guide](crate::class_guide)).
+///
+/// Options: `name = "Py"` (default: the struct's name), `module = "pkg.mod"`
+/// (for `__module__` and `tp_name`), `subclass` (Python code may subclass
+/// it), `shape = "float" | "int" | "str" | "tuple" | "list" | "type"` (extend a
+/// builtin type: instances are e.g. real floats carrying extra Rust data),
+/// `base = FloatType` (a context constant) and `metaclass = ...`. Fields
+/// marked `#[member]` / `#[member(readonly)]` become attributes read and
+/// written by the interpreter directly (`HPyMember`); fields of type
+/// [`Field`] are visited by the garbage collector.
+pub use hpy_macros::hpy_class;
+
+/// Makes an inherent impl block the methods, slots and properties of an
+/// [`hpy_class`]; see the [class guide](crate::class_guide).
+pub use hpy_macros::hpy_methods;
 
 /// Defines the Python module: its `HPyModuleDef` and the init symbols of the
 /// ABI being built (`PyInit_<name>`, or `HPyInit_<name>` and friends).

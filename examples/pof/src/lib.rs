@@ -1,6 +1,6 @@
 //! `pof`: the classic HPy example module, written with hpy-rs.
 
-use hpy::{hpy_method, hpy_module, HPyErr, HPyResult, Handle};
+use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, HPyErr, HPyResult, Handle};
 
 /// Does nothing and returns None.
 #[hpy_method]
@@ -32,8 +32,63 @@ fn checked_sum(a: i64, b: i64) -> HPyResult<i64> {
     })
 }
 
+/// A point in the plane.
+#[hpy_class(module = "pof")]
+struct Point {
+    /// The x coordinate.
+    #[member]
+    x: f64,
+    /// The y coordinate.
+    #[member]
+    y: f64,
+}
+
+#[hpy_methods]
+impl Point {
+    #[new]
+    fn new(x: f64, y: f64) -> Self {
+        Point { x, y }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Point({}, {})", format_g(self.x), format_g(self.y))
+    }
+}
+
+/// Formats like C's `printf("%g")`: six significant digits, trailing zeros
+/// removed, exponent notation for very small or large magnitudes.
+fn format_g(value: f64) -> String {
+    const PRECISION: i32 = 6;
+    if !value.is_finite() {
+        return if value.is_nan() { "nan".into() } else if value > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    // The exponent after rounding to PRECISION significant digits.
+    let sci = format!("{:.*e}", (PRECISION - 1) as usize, value);
+    let (mantissa, exp) = sci.split_once('e').expect("exponent form");
+    let exp: i32 = exp.parse().expect("integer exponent");
+    if exp < -4 || exp >= PRECISION {
+        let mantissa = trim_zeros(mantissa);
+        format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else {
+        let decimals = (PRECISION - 1 - exp).max(0) as usize;
+        trim_zeros(&format!("{value:.decimals$}")).to_owned()
+    }
+}
+
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
 hpy_module! {
     /// HPy example module `pof`, written in Rust with hpy-rs.
     name: pof,
     methods: [do_nothing, double, add_ints, add_ints_kw],
+    types: [Point],
 }

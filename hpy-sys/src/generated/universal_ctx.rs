@@ -1254,6 +1254,30 @@ pub unsafe fn HPy_CallTupleDict(ctx: *mut HPyContext, callable: HPy, args: HPy, 
     unsafe { ((*ctx).ctx_CallTupleDict)(ctx, callable, args, kw) }
 }
 
+/// HPy API function `HPy_Call` (see the HPy 0.9.0 headers): calls `ctx_Call` through the context.
+///
+/// # Safety
+///
+/// See the [crate-level safety contract](crate#safety).
+#[inline]
+pub unsafe fn HPy_Call(ctx: *mut HPyContext, callable: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy {
+    // SAFETY: the caller passes the live context of the current call
+    // (crate-level contract), whose table entries HPy has filled in.
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Call)))(ctx, callable, args, nargs, kwnames) }
+}
+
+/// HPy API function `HPy_CallMethod` (see the HPy 0.9.0 headers): calls `ctx_CallMethod` through the context.
+///
+/// # Safety
+///
+/// See the [crate-level safety contract](crate#safety).
+#[inline]
+pub unsafe fn HPy_CallMethod(ctx: *mut HPyContext, name: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy {
+    // SAFETY: the caller passes the live context of the current call
+    // (crate-level contract), whose table entries HPy has filled in.
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_CallMethod)))(ctx, name, args, nargs, kwnames) }
+}
+
 /// HPy API function `HPyErr_SetString` (see the HPy 0.9.0 headers): calls `ctx_Err_SetString` through the context.
 ///
 /// # Safety
@@ -1663,7 +1687,7 @@ pub unsafe fn HPy_TypeCheck(ctx: *mut HPyContext, obj: HPy, r#type: HPy) -> c_in
 pub unsafe fn HPyType_GetName(ctx: *mut HPyContext, r#type: HPy) -> *const c_char {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Type_GetName)(ctx, r#type) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Type_GetName)))(ctx, r#type) }
 }
 
 /// HPy API function `HPyType_IsSubtype` (see the HPy 0.9.0 headers): calls `ctx_Type_IsSubtype` through the context.
@@ -1675,7 +1699,7 @@ pub unsafe fn HPyType_GetName(ctx: *mut HPyContext, r#type: HPy) -> *const c_cha
 pub unsafe fn HPyType_IsSubtype(ctx: *mut HPyContext, sub: HPy, r#type: HPy) -> c_int {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Type_IsSubtype)(ctx, sub, r#type) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Type_IsSubtype)))(ctx, sub, r#type) }
 }
 
 /// HPy API function `HPy_Is` (see the HPy 0.9.0 headers): calls `ctx_Is` through the context.
@@ -2131,7 +2155,7 @@ pub unsafe fn HPyUnicode_DecodeLatin1(ctx: *mut HPyContext, latin1: *const c_cha
 pub unsafe fn HPyUnicode_FromEncodedObject(ctx: *mut HPyContext, obj: HPy, encoding: *const c_char, errors: *const c_char) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Unicode_FromEncodedObject)(ctx, obj, encoding, errors) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Unicode_FromEncodedObject)))(ctx, obj, encoding, errors) }
 }
 
 /// HPy API function `HPyUnicode_Substring` (see the HPy 0.9.0 headers): calls `ctx_Unicode_Substring` through the context.
@@ -2143,7 +2167,7 @@ pub unsafe fn HPyUnicode_FromEncodedObject(ctx: *mut HPyContext, obj: HPy, encod
 pub unsafe fn HPyUnicode_Substring(ctx: *mut HPyContext, str: HPy, start: HPy_ssize_t, end: HPy_ssize_t) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Unicode_Substring)(ctx, str, start, end) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Unicode_Substring)))(ctx, str, start, end) }
 }
 
 /// HPy API function `HPyList_Check` (see the HPy 0.9.0 headers): calls `ctx_List_Check` through the context.
@@ -2215,7 +2239,7 @@ pub unsafe fn HPyDict_New(ctx: *mut HPyContext) -> HPy {
 pub unsafe fn HPyDict_Keys(ctx: *mut HPyContext, h: HPy) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Dict_Keys)(ctx, h) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Dict_Keys)))(ctx, h) }
 }
 
 /// HPy API function `HPyDict_Copy` (see the HPy 0.9.0 headers): calls `ctx_Dict_Copy` through the context.
@@ -2227,7 +2251,7 @@ pub unsafe fn HPyDict_Keys(ctx: *mut HPyContext, h: HPy) -> HPy {
 pub unsafe fn HPyDict_Copy(ctx: *mut HPyContext, h: HPy) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Dict_Copy)(ctx, h) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Dict_Copy)))(ctx, h) }
 }
 
 /// HPy API function `HPyTuple_Check` (see the HPy 0.9.0 headers): calls `ctx_Tuple_Check` through the context.
@@ -2263,7 +2287,7 @@ pub unsafe fn HPyTuple_FromArray(ctx: *mut HPyContext, items: *mut HPy, n: HPy_s
 pub unsafe fn HPySlice_Unpack(ctx: *mut HPyContext, slice: HPy, start: *mut HPy_ssize_t, stop: *mut HPy_ssize_t, step: *mut HPy_ssize_t) -> c_int {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Slice_Unpack)(ctx, slice, start, stop, step) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Slice_Unpack)))(ctx, slice, start, stop, step) }
 }
 
 /// HPy API function `HPyImport_ImportModule` (see the HPy 0.9.0 headers): calls `ctx_Import_ImportModule` through the context.
@@ -2287,7 +2311,7 @@ pub unsafe fn HPyImport_ImportModule(ctx: *mut HPyContext, utf8_name: *const c_c
 pub unsafe fn HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Capsule_New)(ctx, pointer, utf8_name, destructor) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_New)))(ctx, pointer, utf8_name, destructor) }
 }
 
 /// HPy API function `HPyCapsule_Get` (see the HPy 0.9.0 headers): calls `ctx_Capsule_Get` through the context.
@@ -2299,7 +2323,7 @@ pub unsafe fn HPyCapsule_New(ctx: *mut HPyContext, pointer: *mut c_void, utf8_na
 pub unsafe fn HPyCapsule_Get(ctx: *mut HPyContext, capsule: HPy, key: _HPyCapsule_key, utf8_name: *const c_char) -> *mut c_void {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Capsule_Get)(ctx, capsule, key, utf8_name) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(ctx, capsule, key, utf8_name) }
 }
 
 /// HPy API function `HPyCapsule_IsValid` (see the HPy 0.9.0 headers): calls `ctx_Capsule_IsValid` through the context.
@@ -2311,7 +2335,7 @@ pub unsafe fn HPyCapsule_Get(ctx: *mut HPyContext, capsule: HPy, key: _HPyCapsul
 pub unsafe fn HPyCapsule_IsValid(ctx: *mut HPyContext, capsule: HPy, utf8_name: *const c_char) -> c_int {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Capsule_IsValid)(ctx, capsule, utf8_name) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_IsValid)))(ctx, capsule, utf8_name) }
 }
 
 /// HPy API function `HPyCapsule_Set` (see the HPy 0.9.0 headers): calls `ctx_Capsule_Set` through the context.
@@ -2323,7 +2347,7 @@ pub unsafe fn HPyCapsule_IsValid(ctx: *mut HPyContext, capsule: HPy, utf8_name: 
 pub unsafe fn HPyCapsule_Set(ctx: *mut HPyContext, capsule: HPy, key: _HPyCapsule_key, value: *mut c_void) -> c_int {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Capsule_Set)(ctx, capsule, key, value) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, key, value) }
 }
 
 /// HPy API function `HPy_FromPyObject` (see the HPy 0.9.0 headers): calls `ctx_FromPyObject` through the context.
@@ -2599,7 +2623,7 @@ pub unsafe fn _HPy_Dump(ctx: *mut HPyContext, h: HPy) {
 pub unsafe fn HPy_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, utf8_filename: *const c_char, kind: HPy_SourceKind) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_Compile_s)(ctx, utf8_source, utf8_filename, kind) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Compile_s)))(ctx, utf8_source, utf8_filename, kind) }
 }
 
 /// HPy API function `HPy_EvalCode` (see the HPy 0.9.0 headers): calls `ctx_EvalCode` through the context.
@@ -2611,7 +2635,7 @@ pub unsafe fn HPy_Compile_s(ctx: *mut HPyContext, utf8_source: *const c_char, ut
 pub unsafe fn HPy_EvalCode(ctx: *mut HPyContext, code: HPy, globals: HPy, locals: HPy) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_EvalCode)(ctx, code, globals, locals) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_EvalCode)))(ctx, code, globals, locals) }
 }
 
 /// HPy API function `HPyContextVar_New` (see the HPy 0.9.0 headers): calls `ctx_ContextVar_New` through the context.
@@ -2623,7 +2647,7 @@ pub unsafe fn HPy_EvalCode(ctx: *mut HPyContext, code: HPy, globals: HPy, locals
 pub unsafe fn HPyContextVar_New(ctx: *mut HPyContext, name: *const c_char, default_value: HPy) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_ContextVar_New)(ctx, name, default_value) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_ContextVar_New)))(ctx, name, default_value) }
 }
 
 /// HPy API function `HPyContextVar_Get` (see the HPy 0.9.0 headers): calls `ctx_ContextVar_Get` through the context.
@@ -2635,7 +2659,7 @@ pub unsafe fn HPyContextVar_New(ctx: *mut HPyContext, name: *const c_char, defau
 pub unsafe fn HPyContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_value: HPy, result: *mut HPy) -> i32 {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_ContextVar_Get)(ctx, context_var, default_value, result) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_ContextVar_Get)))(ctx, context_var, default_value, result) }
 }
 
 /// HPy API function `HPyContextVar_Set` (see the HPy 0.9.0 headers): calls `ctx_ContextVar_Set` through the context.
@@ -2647,7 +2671,7 @@ pub unsafe fn HPyContextVar_Get(ctx: *mut HPyContext, context_var: HPy, default_
 pub unsafe fn HPyContextVar_Set(ctx: *mut HPyContext, context_var: HPy, value: HPy) -> HPy {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_ContextVar_Set)(ctx, context_var, value) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_ContextVar_Set)))(ctx, context_var, value) }
 }
 
 /// HPy API function `HPy_SetCallFunction` (see the HPy 0.9.0 headers): calls `ctx_SetCallFunction` through the context.
@@ -2659,5 +2683,5 @@ pub unsafe fn HPyContextVar_Set(ctx: *mut HPyContext, context_var: HPy, value: H
 pub unsafe fn HPy_SetCallFunction(ctx: *mut HPyContext, h: HPy, func: *mut HPyCallFunction) -> c_int {
     // SAFETY: the caller passes the live context of the current call
     // (crate-level contract), whose table entries HPy has filled in.
-    unsafe { ((*ctx).ctx_SetCallFunction)(ctx, h, func) }
+    unsafe { (crate::universal::late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_SetCallFunction)))(ctx, h, func) }
 }

@@ -166,8 +166,10 @@ pub unsafe extern "C" fn impl_keywords<M: MethArgs>(
 /// # Safety
 /// Called by HPy only, with the arguments of `HPyFunc_INQUIRY`.
 pub unsafe extern "C" fn impl_mod_exec<M: ModExec>(ctx: *mut HPyContext, module: HPy) -> c_int {
-    // SAFETY: HPy passes the live context and the new module's handle.
+    // SAFETY: HPy passes the live context and the new module's handle; module
+    // exec is the first call with a context, and no exception is pending.
     unsafe {
+        hpy_sys::hpy_rs_prepare_context(ctx);
         trampoline(ctx, M::NAME, -1, |ctx| {
             M::call(ctx, Borrowed::from_raw(ctx, module))
         })
@@ -424,7 +426,7 @@ const fn meth(
     }
 }
 
-const fn slot(
+pub(super) const fn slot(
     which: HPySlot_Slot,
     f: HPyCFunction,
     cpy: Option<hpy_sys::cpy_PyCFunction>,
@@ -547,6 +549,26 @@ impl<const N: usize> DefineList<N> {
     }
 }
 
+/// A NULL-terminated array of `HPyGlobal` pointers (`HPyModuleDef.globals`).
+#[repr(transparent)]
+pub struct GlobalList<const N: usize>(UnsafeCell<[*mut hpy_sys::HPyGlobal; N]>);
+
+// SAFETY: built at compile time, then only read by HPy.
+unsafe impl<const N: usize> Sync for GlobalList<N> {}
+
+impl<const N: usize> GlobalList<N> {
+    /// Wraps the array; its last entry must be null.
+    pub const fn new(globals: [*mut hpy_sys::HPyGlobal; N]) -> Self {
+        assert!(N > 0 && globals[N - 1].is_null(), "a global list ends with a null pointer");
+        GlobalList(UnsafeCell::new(globals))
+    }
+
+    /// The pointer to the first entry.
+    pub const fn as_ptr(&self) -> *mut *mut hpy_sys::HPyGlobal {
+        self.0.get().cast()
+    }
+}
+
 /// An `HPyModuleDef` in a static (writable, like [`StaticDef`]).
 #[repr(transparent)]
 pub struct StaticModuleDef(UnsafeCell<HPyModuleDef>);
@@ -555,18 +577,19 @@ pub struct StaticModuleDef(UnsafeCell<HPyModuleDef>);
 unsafe impl Sync for StaticModuleDef {}
 
 impl StaticModuleDef {
-    /// A module definition with a docstring and definitions, no module state
-    /// (HPy 0.9 rejects `size > 0`) and no legacy methods.
-    pub const fn new<const N: usize>(
+    /// A module definition with a docstring, definitions and globals, no
+    /// module state (HPy 0.9 rejects `size > 0`) and no legacy methods.
+    pub const fn new<const N: usize, const G: usize>(
         doc: Option<&'static CStr>,
         defines: &'static DefineList<N>,
+        globals: &'static GlobalList<G>,
     ) -> Self {
         StaticModuleDef(UnsafeCell::new(HPyModuleDef {
             doc: c_ptr(doc),
             size: 0,
             legacy_methods: ptr::null_mut(),
             defines: defines.as_ptr(),
-            globals: ptr::null_mut(),
+            globals: globals.as_ptr(),
         }))
     }
 
@@ -574,4 +597,15 @@ impl StaticModuleDef {
     pub const fn as_ptr(&self) -> *mut HPyModuleDef {
         self.0.get()
     }
+}
+
+/// The `tp_call` slot: called like a `KEYWORDS` function with the instance
+/// as `self` (HPy's `HPy_tp_call` uses `HPyFunc_KEYWORDS`, called by
+/// vectorcall).
+pub const fn slot_call<M: MethArgs>() -> HPyDef {
+    let cpy = erase_cpy!(
+        cpy::keywords::<M>,
+        unsafe extern "C" fn(*mut cpy_PyObject, *const *mut cpy_PyObject, usize, *mut cpy_PyObject) -> *mut cpy_PyObject
+    );
+    slot(hpy_sys::HPy_tp_call, cfunc_keywords::<M>(), cpy)
 }

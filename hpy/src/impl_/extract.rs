@@ -5,8 +5,11 @@
 
 use hpy_sys::HPy;
 
+use core::marker::PhantomData;
+
+use super::class::NewArgs;
 use super::def::Args;
-use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult};
+use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle};
 
 /// The Python-visible shape of a generated function.
 pub struct FunctionDescription {
@@ -121,6 +124,73 @@ impl FunctionDescription {
                     args.kwnames,
                 )?
             };
+        }
+        self.check_required(&slots)?;
+        Ok(slots)
+    }
+
+    /// Parses the arguments of a `tp_new` call: positional handles and a
+    /// keyword dict. The dict's values are fetched as new handles, kept in
+    /// `keep` so the returned borrows stay valid.
+    pub fn parse_new<'a, 'ctx, const N: usize>(
+        &self,
+        args: &NewArgs<'_, 'ctx>,
+        keep: &'a mut Vec<(usize, Handle<'ctx>)>,
+    ) -> HPyResult<Slots<'a, 'ctx, N>> {
+        if args.nargs > N {
+            return Err(self.too_many_positional(args.nargs));
+        }
+        let ctx = args.ctx;
+        // SAFETY: a valid handle or NULL (checked first).
+        if args.kw._i != 0 && unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), args.kw) } != 0 {
+            // PyPy 7.3.19 passes keyword *names* with the values after the
+            // positional arguments (vectorcall style) instead of a dict.
+            let call = Args { ctx, args: args.args, nargs: args.nargs, kwnames: args.kw, _borrow: PhantomData };
+            let slots = self.parse_keywords::<N>(&call)?;
+            // The borrows point into the interpreter's argument array, valid
+            // for the whole call like `keep`'s handles.
+            return Ok(slots.map(|s| s.map(|b| {
+                // SAFETY: as above: the handle outlives this call's borrows.
+                unsafe { Borrowed::from_raw(ctx, b.as_raw()) }
+            })));
+        }
+        let mut filled = [false; N];
+        filled[..args.nargs].fill(true);
+        if args.kw._i != 0 {
+            // SAFETY: a dict handle, valid for the call; results are owned or NULL.
+            let keys = unsafe { ctx.wrap_result(hpy_sys::HPyDict_Keys(ctx.as_raw(), args.kw))? };
+            // SAFETY: valid handle.
+            let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), keys.as_raw()) };
+            for k in 0..count.max(0) {
+                // SAFETY: in range; owned result or NULL.
+                let key = unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), keys.as_raw(), k))? };
+                let name: &str = FromHPy::extract(&key)?;
+                let Some(index) = self.params.iter().position(|p| *p == name) else {
+                    return Err(HPyErr::type_error(format!(
+                        "{}() got an unexpected keyword argument '{name}'",
+                        self.name
+                    )));
+                };
+                if filled[index] {
+                    return Err(HPyErr::type_error(format!(
+                        "{}() got multiple values for argument '{name}'",
+                        self.name
+                    )));
+                }
+                filled[index] = true;
+                // SAFETY: valid dict and key; owned result or NULL.
+                let value =
+                    unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem(ctx.as_raw(), args.kw, key.as_raw()))? };
+                keep.push((index, value));
+            }
+        }
+        let mut slots: Slots<'a, 'ctx, N> = [None; N];
+        for (i, slot) in slots.iter_mut().enumerate().take(args.nargs) {
+            // SAFETY: `i < nargs`; the array HPy passed is valid for the call.
+            *slot = Some(unsafe { Borrowed::from_raw(ctx, *args.args.add(i)) });
+        }
+        for (index, value) in keep.iter() {
+            slots[*index] = Some(value.borrow());
         }
         self.check_required(&slots)?;
         Ok(slots)
@@ -275,4 +345,10 @@ mod tests {
             "h() missing 3 required positional arguments: 'a', 'b' and 'c'"
         );
     }
+}
+
+/// Converts a method's `self` for a `slf` parameter.
+#[inline(always)]
+pub fn extract_self<'a, 'ctx, T: FromHPy<'a, 'ctx>>(slf: &'a Borrowed<'_, 'ctx>) -> HPyResult<T> {
+    T::extract(slf)
 }

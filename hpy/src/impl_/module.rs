@@ -21,7 +21,7 @@ pub fn set_trampoline_context(ctx: *mut HPyContext) {
 /// The context saved by [`set_trampoline_context`].
 #[cfg(feature = "universal")]
 #[inline(always)]
-pub(super) fn trampoline_context() -> *mut HPyContext {
+pub(crate) fn trampoline_context() -> *mut HPyContext {
     // Relaxed is enough: the store happens before the module exists, and the
     // module is published to other threads through the interpreter's locks.
     TRAMPOLINE_CONTEXT.load(core::sync::atomic::Ordering::Relaxed)

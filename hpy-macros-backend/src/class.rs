@@ -1,0 +1,1104 @@
+//! `#[hpy_class]` (a struct becomes a Python class) and `#[hpy_methods]`
+//! (its impl block becomes the class's methods, slots and properties).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{Attribute, Fields, ImplItem, ImplItemFn, ItemImpl, ItemStruct, LitStr, Type};
+
+use crate::doc::{c_string_literal, docstring};
+use crate::method::{
+    call_user, callable_entry, check_signature, choose_convention, classify_params, convention_from, description,
+    doc_option, last_segment_is, Callable, Convention, Errors, MethodOptions, Param, Source,
+};
+
+// ---------------------------------------------------------------- #[hpy_class]
+
+struct ClassOptions {
+    name: Option<LitStr>,
+    module: Option<LitStr>,
+    subclass: bool,
+    shape: Option<(String, Span)>,
+    base: Option<syn::Path>,
+    metaclass: Option<syn::Path>,
+}
+
+fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
+    let mut o = ClassOptions { name: None, module: None, subclass: false, shape: None, base: None, metaclass: None };
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("name") {
+            o.name = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("module") {
+            o.module = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("subclass") {
+            o.subclass = true;
+        } else if meta.path.is_ident("shape") {
+            let lit: LitStr = meta.value()?.parse()?;
+            o.shape = Some((lit.value(), lit.span()));
+        } else if meta.path.is_ident("base") {
+            o.base = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("metaclass") {
+            o.metaclass = Some(meta.value()?.parse()?);
+        } else {
+            errors.push(meta.error(
+                "unknown #[hpy_class] option; expected one of: name, module, subclass, shape, base, metaclass",
+            ));
+            if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = syn::parse::Parser::parse2(parser, attr) {
+        errors.push(e);
+    }
+    o
+}
+
+/// `shape = "float"` → the HPy shape constant and the builtin base.
+fn shape_of(name: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match name {
+        "object" => ("HPyType_BuiltinShape_Object", None),
+        "type" => ("HPyType_BuiltinShape_Type", Some("TypeType")),
+        "int" => ("HPyType_BuiltinShape_Long", Some("LongType")),
+        "float" => ("HPyType_BuiltinShape_Float", Some("FloatType")),
+        "str" => ("HPyType_BuiltinShape_Unicode", Some("UnicodeType")),
+        "tuple" => ("HPyType_BuiltinShape_Tuple", Some("TupleType")),
+        "list" => ("HPyType_BuiltinShape_List", Some("ListType")),
+        _ => return None,
+    })
+}
+
+/// A base/metaclass given as a path: a context constant (`FloatType`) or
+/// another Rust class.
+fn base_expr(path: &syn::Path) -> TokenStream {
+    let is_constant = path.get_ident().map(|i| i.to_string()).is_some_and(|n| {
+        n.ends_with("Type") && n.chars().next().is_some_and(char::is_uppercase) && n != "Type"
+    }) || path.is_ident("Builtins");
+    if is_constant {
+        quote!(::hpy::impl_::class::Base::Builtin(::hpy::Constant::#path))
+    } else {
+        quote!(::hpy::impl_::class::Base::Class(<#path as ::hpy::HPyClass>::type_slot))
+    }
+}
+
+struct Member {
+    field: syn::Ident,
+    ty: Type,
+    py_name: String,
+    readonly: bool,
+    doc: Option<String>,
+    span: Span,
+}
+
+fn take_member_attr(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Option<(bool, Option<LitStr>)> {
+    let pos = attrs.iter().position(|a| a.path().is_ident("member"))?;
+    let attr = attrs.remove(pos);
+    let mut readonly = false;
+    let mut name = None;
+    if let syn::Meta::List(_) = &attr.meta {
+        let res = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("readonly") {
+                readonly = true;
+            } else if meta.path.is_ident("name") {
+                name = Some(meta.value()?.parse()?);
+            } else {
+                return Err(meta.error("unknown #[member] option; expected `readonly` or `name = \"...\"`"));
+            }
+            Ok(())
+        });
+        if let Err(e) = res {
+            errors.push(e);
+        }
+    }
+    Some((readonly, name))
+}
+
+/// Expands `#[hpy_class(attr)] struct ...`.
+pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let mut item: ItemStruct = syn::parse2(item)?;
+    let mut errors = Errors::default();
+    let options = parse_class_options(attr, &mut errors);
+    if !item.generics.params.is_empty() {
+        errors.push(syn::Error::new(
+            item.generics.span(),
+            "#[hpy_class] structs cannot be generic: Python needs one concrete type",
+        ));
+    }
+
+    let ident = item.ident.clone();
+    let py_name = options.name.as_ref().map_or_else(|| ident.unraw().to_string(), LitStr::value);
+    let qualname = match &options.module {
+        Some(m) => format!("{}.{py_name}", m.value()),
+        None => py_name.clone(),
+    };
+    let c_qualname = c_string_literal(&qualname, ident.span());
+    if c_qualname.is_none() {
+        errors.push(syn::Error::new(ident.span(), "the class name cannot contain a NUL character"));
+    }
+    let doc_expr = doc_option(docstring(&item.attrs), ident.span(), &mut errors);
+
+    let (shape, default_base) = match &options.shape {
+        None => ("HPyType_BuiltinShape_Object", None),
+        Some((name, span)) => shape_of(name).unwrap_or_else(|| {
+            errors.push(syn::Error::new(
+                *span,
+                "unknown shape; expected one of: object, type, int, float, str, tuple, list",
+            ));
+            ("HPyType_BuiltinShape_Object", None)
+        }),
+    };
+    let shape_ident = format_ident!("{}", shape);
+    let base = match (&options.base, default_base) {
+        (Some(path), _) => base_expr(path),
+        (None, Some(constant)) => {
+            let c = format_ident!("{}", constant);
+            quote!(::hpy::impl_::class::Base::Builtin(::hpy::Constant::#c))
+        }
+        (None, None) => quote!(::hpy::impl_::class::Base::Default),
+    };
+    let metaclass = match &options.metaclass {
+        Some(path) => {
+            let b = base_expr(path);
+            quote!(::core::option::Option::Some(#b))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+
+    // Fields: members and GC-visible `Field`s.
+    let mut members = Vec::new();
+    let mut gc_fields = Vec::new();
+    match &mut item.fields {
+        Fields::Named(named) => {
+            for field in named.named.iter_mut() {
+                let fname = field.ident.clone().expect("named field");
+                if last_segment_is(&field.ty, "Field").is_some() {
+                    gc_fields.push(fname.clone());
+                }
+                if let Some((readonly, name)) = take_member_attr(&mut field.attrs, &mut errors) {
+                    members.push(Member {
+                        py_name: name.map_or_else(|| fname.unraw().to_string(), |n| n.value()),
+                        field: fname,
+                        ty: field.ty.clone(),
+                        readonly,
+                        doc: docstring(&field.attrs),
+                        span: field.span(),
+                    });
+                }
+            }
+        }
+        Fields::Unit => {}
+        Fields::Unnamed(unnamed) => {
+            for field in &unnamed.unnamed {
+                if field.attrs.iter().any(|a| a.path().is_ident("member")) {
+                    errors.push(syn::Error::new(field.span(), "#[member] needs a named field"));
+                }
+            }
+        }
+    }
+    errors.finish()?;
+    let c_qualname = c_qualname.expect("checked above");
+
+    let mut flags = vec![quote!(0)];
+    if options.subclass {
+        flags.push(quote!(::hpy::impl_::class::TPFLAGS_BASETYPE));
+    }
+    if !gc_fields.is_empty() {
+        flags.push(quote!(::hpy::impl_::class::TPFLAGS_HAVE_GC));
+    }
+
+    let mut member_errors = Errors::default();
+    let member_defs: Vec<TokenStream> = members
+        .iter()
+        .map(|m| {
+            let Member { field, ty, py_name, readonly, doc, span } = m;
+            let c_name = c_string_literal(py_name, *span).expect("field names have no NUL");
+            let doc = doc_option(doc.clone(), *span, &mut member_errors);
+            quote_spanned! {*span=>
+                ::hpy::impl_::StaticDef::new(::hpy::impl_::class::member(
+                    #c_name,
+                    <#ty as ::hpy::impl_::class::MemberType>::CODE,
+                    ::hpy::impl_::class::value_offset::<#ident>() + ::core::mem::offset_of!(#ident, #field),
+                    #readonly,
+                    #doc,
+                ))
+            }
+        })
+        .collect();
+    member_errors.finish()?;
+    let mut class_defs = member_defs;
+    class_defs.push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<#ident>())));
+    if !gc_fields.is_empty() {
+        class_defs.push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<#ident>())));
+    }
+    let n_defs = class_defs.len();
+
+    let vis = &item.vis;
+    let slot_static = format_ident!("__HPY_TYPE_{}", ident);
+    Ok(quote! {
+        #item
+
+        /// The type object of the class in the running module.
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #slot_static: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+
+        const _: () = {
+            impl ::hpy::HPyClass for #ident {
+                const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
+                    qualname: #c_qualname,
+                    doc: #doc_expr,
+                    flags: #(#flags)|*,
+                    shape: ::hpy::impl_::class::#shape_ident,
+                    base: #base,
+                    metaclass: #metaclass,
+                    basicsize: ::core::mem::size_of::<::hpy::impl_::class::ClassData<#ident>>(),
+                };
+
+                fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
+                    &#slot_static
+                }
+
+                fn visit_fields(
+                    &self,
+                    __hpy_visit: &mut dyn ::core::ops::FnMut(&::hpy::Field) -> ::core::ffi::c_int,
+                ) -> ::core::ffi::c_int {
+                    #(
+                        let r = __hpy_visit(&self.#gc_fields);
+                        if r != 0 {
+                            return r;
+                        }
+                    )*
+                    0
+                }
+
+                fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
+                    static DEFS: [::hpy::impl_::StaticDef; #n_defs] = [#(#class_defs),*];
+                    &DEFS
+                }
+            }
+
+            impl<'ctx> ::hpy::IntoHPy<'ctx> for #ident {
+                fn into_hpy(self, ctx: ::hpy::Context<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                    ::hpy::impl_::class::new_instance(ctx, self)
+                }
+            }
+        };
+    })
+}
+
+/// The static holding a class's type object: `path::Point` →
+/// `path::__HPY_TYPE_Point` (statics can't come from trait methods, and the
+/// module definition's `globals` array is a static).
+pub(crate) fn type_slot_path(class: &syn::Path) -> TokenStream {
+    let mut path = class.clone();
+    if let Some(last) = path.segments.last_mut() {
+        last.ident = format_ident!("__HPY_TYPE_{}", last.ident);
+        last.arguments = syn::PathArguments::None;
+    }
+    quote!(#path)
+}
+
+// -------------------------------------------------------------- #[hpy_methods]
+
+/// What a slot's generated body does with the user method.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum SlotKind {
+    /// `tp_repr`, `nb_negative`, …: `fn(&self) -> R`.
+    Unary,
+    /// `mp_subscript`, `sq_concat`, …: `fn(&self, x: X) -> R`.
+    Binary,
+    /// `nb_add` etc.: with the reflected method, `NotImplemented` on a type mismatch.
+    Number,
+    /// `nb_power`: `fn(&self, other: X, modulo: Option<M>) -> R`.
+    Power,
+    /// `nb_inplace_*`: `fn(&mut self, other: X)`; returns `self`.
+    InPlace,
+    /// `nb_inplace_power`.
+    InPlacePower,
+    /// `nb_bool`: `-> bool`.
+    Inquiry,
+    /// `mp_length`/`sq_length`: `-> usize`.
+    Len,
+    /// `tp_hash`: `-> isize`.
+    Hash,
+    /// `sq_item`, `sq_repeat`, `sq_inplace_repeat`: `fn(&self, i: isize) -> R`.
+    SsizeArg,
+    /// `sq_ass_item`: `fn(&mut self, i: isize, value: Option<V>)`.
+    SsizeObjArg,
+    /// `mp_ass_subscript`: `__setitem__` / `__delitem__`.
+    AssSubscript,
+    /// `sq_contains`: `-> bool`.
+    Contains,
+    /// `tp_richcompare`: `fn(&self, other: X, op: RichCompareOp) -> R`.
+    RichCmp,
+    /// `tp_finalize`: `fn(&mut self)`.
+    Finalize,
+    /// `tp_call`: any parameters, keywords allowed.
+    Call,
+}
+
+/// (method name, HPy slot, kind, reflected method name)
+const DUNDERS: &[(&str, &str, SlotKind, Option<&str>)] = &[
+    ("__repr__", "HPy_tp_repr", SlotKind::Unary, None),
+    ("__str__", "HPy_tp_str", SlotKind::Unary, None),
+    ("__hash__", "HPy_tp_hash", SlotKind::Hash, None),
+    ("__call__", "HPy_tp_call", SlotKind::Call, None),
+    ("__richcmp__", "HPy_tp_richcompare", SlotKind::RichCmp, None),
+    ("__del__", "HPy_tp_finalize", SlotKind::Finalize, None),
+    ("__bool__", "HPy_nb_bool", SlotKind::Inquiry, None),
+    ("__len__", "HPy_mp_length", SlotKind::Len, None),
+    ("__getitem__", "HPy_mp_subscript", SlotKind::Binary, None),
+    ("__setitem__", "HPy_mp_ass_subscript", SlotKind::AssSubscript, None),
+    ("__delitem__", "HPy_mp_ass_subscript", SlotKind::AssSubscript, None),
+    ("__contains__", "HPy_sq_contains", SlotKind::Contains, None),
+    ("__neg__", "HPy_nb_negative", SlotKind::Unary, None),
+    ("__pos__", "HPy_nb_positive", SlotKind::Unary, None),
+    ("__abs__", "HPy_nb_absolute", SlotKind::Unary, None),
+    ("__invert__", "HPy_nb_invert", SlotKind::Unary, None),
+    ("__int__", "HPy_nb_int", SlotKind::Unary, None),
+    ("__float__", "HPy_nb_float", SlotKind::Unary, None),
+    ("__index__", "HPy_nb_index", SlotKind::Unary, None),
+    ("__add__", "HPy_nb_add", SlotKind::Number, Some("__radd__")),
+    ("__sub__", "HPy_nb_subtract", SlotKind::Number, Some("__rsub__")),
+    ("__mul__", "HPy_nb_multiply", SlotKind::Number, Some("__rmul__")),
+    ("__matmul__", "HPy_nb_matrix_multiply", SlotKind::Number, Some("__rmatmul__")),
+    ("__truediv__", "HPy_nb_true_divide", SlotKind::Number, Some("__rtruediv__")),
+    ("__floordiv__", "HPy_nb_floor_divide", SlotKind::Number, Some("__rfloordiv__")),
+    ("__mod__", "HPy_nb_remainder", SlotKind::Number, Some("__rmod__")),
+    ("__divmod__", "HPy_nb_divmod", SlotKind::Number, Some("__rdivmod__")),
+    ("__lshift__", "HPy_nb_lshift", SlotKind::Number, Some("__rlshift__")),
+    ("__rshift__", "HPy_nb_rshift", SlotKind::Number, Some("__rrshift__")),
+    ("__and__", "HPy_nb_and", SlotKind::Number, Some("__rand__")),
+    ("__or__", "HPy_nb_or", SlotKind::Number, Some("__ror__")),
+    ("__xor__", "HPy_nb_xor", SlotKind::Number, Some("__rxor__")),
+    ("__pow__", "HPy_nb_power", SlotKind::Power, Some("__rpow__")),
+    ("__iadd__", "HPy_nb_inplace_add", SlotKind::InPlace, None),
+    ("__isub__", "HPy_nb_inplace_subtract", SlotKind::InPlace, None),
+    ("__imul__", "HPy_nb_inplace_multiply", SlotKind::InPlace, None),
+    ("__imatmul__", "HPy_nb_inplace_matrix_multiply", SlotKind::InPlace, None),
+    ("__itruediv__", "HPy_nb_inplace_true_divide", SlotKind::InPlace, None),
+    ("__ifloordiv__", "HPy_nb_inplace_floor_divide", SlotKind::InPlace, None),
+    ("__imod__", "HPy_nb_inplace_remainder", SlotKind::InPlace, None),
+    ("__ilshift__", "HPy_nb_inplace_lshift", SlotKind::InPlace, None),
+    ("__irshift__", "HPy_nb_inplace_rshift", SlotKind::InPlace, None),
+    ("__iand__", "HPy_nb_inplace_and", SlotKind::InPlace, None),
+    ("__ior__", "HPy_nb_inplace_or", SlotKind::InPlace, None),
+    ("__ixor__", "HPy_nb_inplace_xor", SlotKind::InPlace, None),
+    ("__ipow__", "HPy_nb_inplace_power", SlotKind::InPlacePower, None),
+];
+
+/// Slots given explicitly with `#[slot(NAME)]` (HPy's names without `HPy_`).
+const EXPLICIT: &[(&str, SlotKind)] = &[
+    ("tp_repr", SlotKind::Unary),
+    ("tp_str", SlotKind::Unary),
+    ("tp_hash", SlotKind::Hash),
+    ("tp_call", SlotKind::Call),
+    ("tp_richcompare", SlotKind::RichCmp),
+    ("tp_finalize", SlotKind::Finalize),
+    ("nb_bool", SlotKind::Inquiry),
+    ("mp_length", SlotKind::Len),
+    ("sq_length", SlotKind::Len),
+    ("mp_subscript", SlotKind::Binary),
+    ("sq_concat", SlotKind::Binary),
+    ("sq_inplace_concat", SlotKind::Binary),
+    ("sq_item", SlotKind::SsizeArg),
+    ("sq_repeat", SlotKind::SsizeArg),
+    ("sq_inplace_repeat", SlotKind::SsizeArg),
+    ("sq_ass_item", SlotKind::SsizeObjArg),
+    ("sq_contains", SlotKind::Contains),
+    ("nb_negative", SlotKind::Unary),
+    ("nb_positive", SlotKind::Unary),
+    ("nb_absolute", SlotKind::Unary),
+    ("nb_invert", SlotKind::Unary),
+    ("nb_int", SlotKind::Unary),
+    ("nb_float", SlotKind::Unary),
+    ("nb_index", SlotKind::Unary),
+];
+
+/// Dunder names HPy 0.9 has no slot for.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    ("__iter__", "HPy 0.9 has no tp_iter slot"),
+    ("__next__", "HPy 0.9 has no tp_iternext slot"),
+    ("__getattr__", "HPy 0.9 has no tp_getattro slot"),
+    ("__getattribute__", "HPy 0.9 has no tp_getattro slot"),
+    ("__setattr__", "HPy 0.9 has no tp_setattro slot"),
+    ("__delattr__", "HPy 0.9 has no tp_setattro slot"),
+    ("__get__", "HPy 0.9 has no descriptor slots"),
+    ("__set__", "HPy 0.9 has no descriptor slots"),
+    ("__await__", "HPy 0.9 has no async slots"),
+    ("__aiter__", "HPy 0.9 has no async slots"),
+    ("__anext__", "HPy 0.9 has no async slots"),
+    ("__init__", "use #[new] (tp_new) to initialise instances"),
+    ("__new__", "mark the constructor with #[new]"),
+    ("__getbuffer__", "the buffer protocol is not supported by hpy-rs yet"),
+    ("__releasebuffer__", "the buffer protocol is not supported by hpy-rs yet"),
+    ("__eq__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
+    ("__ne__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
+    ("__lt__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
+    ("__le__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
+    ("__gt__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
+    ("__ge__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
+];
+
+enum Role {
+    Method(MethodOptions),
+    New,
+    Getter(String),
+    Setter(String),
+    Slot(String, SlotKind, Span),
+}
+
+/// Removes our attributes from a method and says what it is.
+fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
+    let rust_name = method.sig.ident.unraw().to_string();
+    let mut role = None;
+    let mut kept = Vec::new();
+    for attr in method.attrs.drain(..) {
+        let path = attr.path();
+        let found = if path.is_ident("new") {
+            Some(Role::New)
+        } else if path.is_ident("getter") || path.is_ident("setter") {
+            let is_getter = path.is_ident("getter");
+            let mut name = None;
+            if let syn::Meta::List(list) = &attr.meta {
+                match syn::parse2::<syn::Ident>(list.tokens.clone()) {
+                    Ok(i) => name = Some(i.unraw().to_string()),
+                    Err(e) => errors.push(e),
+                }
+            }
+            let name = name.unwrap_or_else(|| {
+                if is_getter {
+                    rust_name.strip_prefix("get_").unwrap_or(&rust_name).to_owned()
+                } else {
+                    rust_name.strip_prefix("set_").unwrap_or(&rust_name).to_owned()
+                }
+            });
+            Some(if is_getter { Role::Getter(name) } else { Role::Setter(name) })
+        } else if path.is_ident("slot") {
+            match attr.parse_args::<syn::Ident>() {
+                Ok(slot) => {
+                    let s = slot.to_string();
+                    match EXPLICIT.iter().find(|(n, _)| *n == s) {
+                        Some((_, kind)) => Some(Role::Slot(format!("HPy_{s}"), *kind, slot.span())),
+                        None => {
+                            errors.push(syn::Error::new(
+                                slot.span(),
+                                format!(
+                                    "unknown or unsupported slot `{s}`; supported: {}",
+                                    EXPLICIT.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                                ),
+                            ));
+                            None
+                        }
+                    }
+                }
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            }
+        } else if path.is_ident("method") {
+            let mut options = MethodOptions::default();
+            let res = attr.parse_nested_meta(|meta| {
+                if let Some(c) = convention_from(&meta.path) {
+                    options.convention = Some((c, meta.path.span()));
+                } else if meta.path.is_ident("name") {
+                    options.name = Some(meta.value()?.parse()?);
+                } else {
+                    return Err(meta.error("unknown #[method] option; expected a convention or `name = \"...\"`"));
+                }
+                Ok(())
+            });
+            if let Err(e) = res {
+                errors.push(e);
+            }
+            Some(Role::Method(options))
+        } else {
+            kept.push(attr);
+            None
+        };
+        if let Some(r) = found {
+            if role.is_some() {
+                errors.push(syn::Error::new(method.sig.ident.span(), "a method can have only one hpy role attribute"));
+            }
+            role = Some(r);
+        }
+    }
+    method.attrs = kept;
+    if let Some(role) = role {
+        return role;
+    }
+    if let Some((_, why)) = UNSUPPORTED.iter().find(|(n, _)| *n == rust_name) {
+        errors.push(syn::Error::new(method.sig.ident.span(), format!("`{rust_name}` cannot be a Python slot: {why}")));
+    }
+    if let Some((_, slot, kind, _)) = DUNDERS.iter().find(|(n, _, _, _)| *n == rust_name) {
+        return Role::Slot((*slot).to_owned(), *kind, method.sig.ident.span());
+    }
+    if DUNDERS.iter().any(|(_, _, _, r)| *r == Some(rust_name.as_str())) {
+        // A reflected operator: handled together with its forward method.
+        return Role::Slot(String::new(), SlotKind::Number, method.sig.ident.span());
+    }
+    Role::Method(MethodOptions::default())
+}
+
+struct Generated {
+    items: TokenStream,
+    defs: Vec<TokenStream>,
+}
+
+/// Expands `#[hpy_methods] impl T { ... }`.
+pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let mut imp: ItemImpl = syn::parse2(item)?;
+    let mut errors = Errors::default();
+    if !attr.is_empty() {
+        errors.push(syn::Error::new(attr.span(), "#[hpy_methods] takes no options"));
+    }
+    if imp.trait_.is_some() {
+        errors.push(syn::Error::new(imp.span(), "#[hpy_methods] goes on an inherent impl block, not a trait impl"));
+    }
+    let self_ty = (*imp.self_ty).clone();
+
+    // First pass: roles (and strip our attributes).
+    let mut roles: Vec<(ImplItemFn, Role)> = Vec::new();
+    for it in imp.items.iter_mut() {
+        if let ImplItem::Fn(f) = it {
+            let role = role_of(f, &mut errors);
+            roles.push((f.clone(), role));
+        }
+    }
+
+    let mut out = Generated { items: TokenStream::new(), defs: Vec::new() };
+    let find = |name: &str| roles.iter().find(|(f, _)| f.sig.ident.unraw() == name).map(|(f, _)| f);
+    let mut ass_subscript_done = false;
+    for (index, (f, role)) in roles.iter().enumerate() {
+        check_signature(&f.sig, &mut errors);
+        let rust_name = f.sig.ident.clone();
+        let entry = format_ident!("__HpyEntry{}_{}", index, rust_name.unraw());
+        match role {
+            Role::Method(options) => {
+                let params = classify_params(&f.sig, true, &mut errors);
+                if !params.iter().any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg)) {
+                    errors.push(syn::Error::new(
+                        rust_name.span(),
+                        "a Python method takes `&self`, `&mut self` or `slf` first (HPy 0.9 has no static or class methods); \
+                         write a module-level #[hpy_method] instead",
+                    ));
+                    continue;
+                }
+                let convention = choose_convention(options, &params, &mut errors);
+                let py_name = options.name.as_ref().map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
+                let c_name = c_string_literal(&py_name, rust_name.span()).expect("identifiers have no NUL");
+                let doc = doc_option(docstring(&f.attrs), rust_name.span(), &mut errors);
+                let callable = Callable {
+                    entry: quote!(#entry),
+                    py_name,
+                    convention,
+                    params: &params,
+                    callee: quote!(<#self_ty>::#rust_name),
+                    self_ty: Some(&self_ty),
+                };
+                let (imp_tokens, def) = callable_entry(&callable, &c_name, &doc);
+                out.items.extend(quote! { struct #entry; #imp_tokens });
+                out.defs.push(def);
+            }
+            Role::New => gen_new(&mut out, f, &entry, &self_ty, &mut errors),
+            Role::Getter(name) => {
+                let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
+                    Role::Setter(n) if n == name => Some((i, g)),
+                    _ => None,
+                });
+                gen_getset(&mut out, f, setter, name, &entry, &self_ty, &mut errors);
+            }
+            Role::Setter(name) => {
+                if !roles.iter().any(|(_, r)| matches!(r, Role::Getter(n) if n == name)) {
+                    errors.push(syn::Error::new(rust_name.span(), format!("setter `{name}` has no #[getter]")));
+                }
+            }
+            Role::Slot(slot, kind, span) => {
+                if slot.is_empty() {
+                    // reflected operator: generated with its forward method
+                    let fwd = DUNDERS.iter().find(|(_, _, _, r)| *r == Some(&*rust_name.unraw().to_string()));
+                    if let Some((fwd_name, slot, kind, _)) = fwd {
+                        if find(fwd_name).is_none() {
+                            gen_slot(&mut out, None, Some(f), slot, *kind, &entry, &self_ty, *span, &mut errors);
+                        }
+                    }
+                    continue;
+                }
+                if *kind == SlotKind::AssSubscript {
+                    if ass_subscript_done {
+                        continue;
+                    }
+                    ass_subscript_done = true;
+                    gen_ass_subscript(&mut out, find("__setitem__"), find("__delitem__"), &entry, &self_ty, &mut errors);
+                    continue;
+                }
+                let reflected = DUNDERS
+                    .iter()
+                    .find(|(n, _, _, _)| *n == rust_name.unraw().to_string())
+                    .and_then(|(_, _, _, r)| r.and_then(find));
+                gen_slot(&mut out, Some(f), reflected, slot, *kind, &entry, &self_ty, *span, &mut errors);
+                if slot == "HPy_mp_length" {
+                    let entry2 = format_ident!("{}_sq", entry);
+                    gen_slot(&mut out, Some(f), None, "HPy_sq_length", *kind, &entry2, &self_ty, *span, &mut errors);
+                }
+            }
+        }
+    }
+    errors.finish()?;
+
+    let Generated { items, defs } = out;
+    let n = defs.len();
+    Ok(quote! {
+        #imp
+
+        #[allow(non_camel_case_types, dead_code, unused_variables, clippy::all)]
+        const _: () = {
+            #items
+
+            static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; #n] = [#(::hpy::impl_::StaticDef::new(#defs)),*];
+
+            impl ::hpy::impl_::class::ClassMethods for #self_ty {
+                fn defines() -> *mut *mut ::hpy::impl_::HPyDef {
+                    static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
+                    LIST.get(&__HPY_METHOD_DEFS, <#self_ty as ::hpy::HPyClass>::class_defs())
+                }
+            }
+        };
+    })
+}
+
+fn gen_new(out: &mut Generated, f: &ImplItemFn, entry: &syn::Ident, self_ty: &Type, errors: &mut Errors) {
+    let params = classify_params(&f.sig, false, errors);
+    let rust_name = &f.sig.ident;
+    let py_name = self_ty_name(self_ty);
+    let n_python = params.iter().filter(|p| p.is_python()).count();
+    let desc = description(&py_name, &params);
+    let callee = quote!(<#self_ty>::#rust_name);
+    let (prelude, call) =
+        call_user(&params, &callee, None, &mut |i| Source::Extract(quote!(__hpy_slots[#i].as_ref())));
+    out.items.extend(quote! {
+        struct #entry;
+        #[allow(clippy::all, unused_variables)]
+        impl ::hpy::impl_::class::NewFunc for #entry {
+            const NAME: &'static str = #py_name;
+            fn call<'ctx>(
+                __hpy_ctx: ::hpy::Context<'ctx>,
+                __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
+                __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
+            ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                #desc
+                let mut __hpy_keep = ::std::vec::Vec::new();
+                let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+                #prelude
+                let __hpy_value = ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call)?;
+                ::hpy::impl_::class::new_instance_of::<#self_ty>(&__hpy_cls, __hpy_value).map(::hpy::Handle::into_raw)
+            }
+        }
+    });
+    out.defs.push(quote!(::hpy::impl_::class::slot_new::<#entry>()));
+}
+
+fn self_ty_name(ty: &Type) -> String {
+    match ty {
+        Type::Path(p) => p.path.segments.last().map_or_else(|| "?".into(), |s| s.ident.to_string()),
+        _ => "?".into(),
+    }
+}
+
+fn gen_getset(
+    out: &mut Generated,
+    getter: &ImplItemFn,
+    setter: Option<(usize, &ImplItemFn)>,
+    name: &str,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let gparams = classify_params(&getter.sig, true, errors);
+    if gparams.iter().any(Param::is_python) {
+        errors.push(syn::Error::new(getter.sig.ident.span(), "a #[getter] takes only `&self` (and optionally a Context)"));
+        return;
+    }
+    let gname = &getter.sig.ident;
+    let (gprelude, gcall) = call_user(&gparams, &quote!(<#self_ty>::#gname), Some(self_ty), &mut |_| unreachable!());
+    let getter_entry = format_ident!("{}_get", entry);
+    let setter_entry = format_ident!("{}_set", entry);
+    out.items.extend(quote! {
+        struct #getter_entry;
+        #[allow(clippy::all, unused_variables)]
+        impl ::hpy::impl_::class::Getter for #getter_entry {
+            const NAME: &'static str = #name;
+            fn call<'ctx>(__hpy_ctx: ::hpy::Context<'ctx>, __hpy_self: ::hpy::Borrowed<'_, 'ctx>) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                #gprelude
+                ::hpy::impl_::return_object(__hpy_ctx, #gcall)
+            }
+        }
+    });
+    let setter_ty = if let Some((_, s)) = setter {
+        let sparams = classify_params(&s.sig, true, errors);
+        if sparams.iter().filter(|p| p.is_python()).count() != 1 {
+            errors.push(syn::Error::new(s.sig.ident.span(), "a #[setter] takes `&mut self` (or `&self`) and the new value"));
+            return;
+        }
+        let sname = &s.sig.ident;
+        let desc = description(name, &sparams);
+        let (sprelude, scall) = call_user(&sparams, &quote!(<#self_ty>::#sname), Some(self_ty), &mut |_| {
+            Source::Extract(quote!(::core::option::Option::Some(&__hpy_value)))
+        });
+        out.items.extend(quote! {
+            struct #setter_entry;
+            #[allow(clippy::all, unused_variables)]
+            impl ::hpy::impl_::class::Setter for #setter_entry {
+                const NAME: &'static str = #name;
+                fn call<'ctx>(
+                    __hpy_ctx: ::hpy::Context<'ctx>,
+                    __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
+                    __hpy_value: ::core::option::Option<::hpy::Borrowed<'_, 'ctx>>,
+                ) -> ::hpy::HPyResult<()> {
+                    #desc
+                    let ::core::option::Option::Some(__hpy_value) = __hpy_value else {
+                        return ::core::result::Result::Err(::hpy::HPyErr::attribute_error(
+                            ::std::format!("cannot delete attribute '{}'", #name),
+                        ));
+                    };
+                    #sprelude
+                    ::hpy::impl_::return_status(#scall).map(|_| ())
+                }
+            }
+        });
+        quote!(#setter_entry)
+    } else {
+        quote!(::hpy::impl_::class::NoSetter)
+    };
+    let c_name = c_string_literal(name, getter.sig.ident.span()).expect("identifiers have no NUL");
+    let doc = doc_option(docstring(&getter.attrs), getter.sig.ident.span(), errors);
+    let has_setter = setter.is_some();
+    out.defs.push(quote!(::hpy::impl_::class::getset::<#getter_entry, #setter_ty>(#c_name, #doc, #has_setter)));
+}
+
+fn gen_ass_subscript(
+    out: &mut Generated,
+    set: Option<&ImplItemFn>,
+    del: Option<&ImplItemFn>,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let type_name = self_ty_name(self_ty);
+    let set_branch = match set {
+        Some(f) => {
+            let params = classify_params(&f.sig, true, errors);
+            let name = &f.sig.ident;
+            let desc = description("__setitem__", &params);
+            let (prelude, call) = call_user(&params, &quote!(<#self_ty>::#name), Some(self_ty), &mut |i| {
+                if i == 0 {
+                    Source::Extract(quote!(::core::option::Option::Some(&arg1)))
+                } else {
+                    Source::Extract(quote!(::core::option::Option::Some(&__hpy_value)))
+                }
+            });
+            quote! { { #desc #prelude ::hpy::impl_::return_status(#call) } }
+        }
+        None => quote! {
+            ::core::result::Result::Err(::hpy::HPyErr::type_error(
+                ::std::format!("'{}' object does not support item assignment", #type_name),
+            ))
+        },
+    };
+    let del_branch = match del {
+        Some(f) => {
+            let params = classify_params(&f.sig, true, errors);
+            let name = &f.sig.ident;
+            let desc = description("__delitem__", &params);
+            let (prelude, call) = call_user(&params, &quote!(<#self_ty>::#name), Some(self_ty), &mut |_| {
+                Source::Extract(quote!(::core::option::Option::Some(&arg1)))
+            });
+            quote! { { #desc #prelude ::hpy::impl_::return_status(#call) } }
+        }
+        None => quote! {
+            ::core::result::Result::Err(::hpy::HPyErr::type_error(
+                ::std::format!("'{}' object does not support item deletion", #type_name),
+            ))
+        },
+    };
+    out.items.extend(quote! {
+        struct #entry;
+        #[allow(clippy::all, unused_variables)]
+        impl ::hpy::impl_::slots::ObjObjArgProc for #entry {
+            const NAME: &'static str = "__setitem__";
+            fn call<'a, 'ctx>(
+                __hpy_ctx: ::hpy::Context<'ctx>,
+                arg0: ::hpy::Borrowed<'a, 'ctx>,
+                arg1: ::hpy::Borrowed<'a, 'ctx>,
+                arg2: ::core::option::Option<::hpy::Borrowed<'a, 'ctx>>,
+            ) -> ::hpy::HPyResult<::core::ffi::c_int> {
+                let __hpy_self = arg0;
+                match arg2 {
+                    ::core::option::Option::Some(__hpy_value) => #set_branch,
+                    ::core::option::Option::None => #del_branch,
+                }
+            }
+        }
+    });
+    out.defs.push(quote!(::hpy::impl_::slots::slot_objobjargproc::<#entry>(::hpy::impl_::class::HPy_mp_ass_subscript)));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gen_slot(
+    out: &mut Generated,
+    forward: Option<&ImplItemFn>,
+    reflected: Option<&ImplItemFn>,
+    slot: &str,
+    kind: SlotKind,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    span: Span,
+    errors: &mut Errors,
+) {
+    let slot_ident = format_ident!("{}", slot);
+    let f = forward.or(reflected).expect("a forward or reflected method");
+    let name = f.sig.ident.unraw().to_string();
+    let params = classify_params(&f.sig, true, errors);
+    let n_python = params.iter().filter(|p| p.is_python()).count();
+    let expect_python = |n: usize, what: &str, errors: &mut Errors| {
+        if n_python != n {
+            errors.push(syn::Error::new(f.sig.ident.span(), format!("`{name}` takes {what}")));
+        }
+    };
+    let call_with = |f: &ImplItemFn, errors: &mut Errors, source: &mut dyn FnMut(usize) -> Source| {
+        let params = classify_params(&f.sig, true, errors);
+        let ident = &f.sig.ident;
+        let desc = description(&ident.unraw().to_string(), &params);
+        let (prelude, call) = call_user(&params, &quote!(<#self_ty>::#ident), Some(self_ty), source);
+        (desc, prelude, call)
+    };
+    let arg = |e: TokenStream| Source::Extract(quote!(::core::option::Option::Some(&#e)));
+    let (trait_name, sig, body, def_fn) = match kind {
+        SlotKind::Unary => {
+            expect_python(0, "only `&self`", errors);
+            let (_, prelude, call) = call_with(f, errors, &mut |_| unreachable!());
+            (
+                quote!(UnaryFunc),
+                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
+                quote! { let __hpy_self = arg0; #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) },
+                quote!(slot_unaryfunc),
+            )
+        }
+        SlotKind::Inquiry | SlotKind::Len | SlotKind::Hash => {
+            expect_python(0, "only `&self`", errors);
+            let (_, prelude, call) = call_with(f, errors, &mut |_| unreachable!());
+            let (t, d, conv) = match kind {
+                SlotKind::Inquiry => (quote!(Inquiry), quote!(slot_inquiry), quote!(return_bool)),
+                SlotKind::Len => (quote!(LenFunc), quote!(slot_lenfunc), quote!(return_len)),
+                _ => (quote!(HashFunc), quote!(slot_hashfunc), quote!(return_hash)),
+            };
+            (t, quote!(arg0: ::hpy::Borrowed<'a, 'ctx>), quote! { let __hpy_self = arg0; #prelude ::hpy::impl_::class::#conv(#call) }, d)
+        }
+        SlotKind::Binary => {
+            expect_python(1, "`&self` and one argument", errors);
+            let (desc, prelude, call) = call_with(f, errors, &mut |_| arg(quote!(arg1)));
+            (
+                quote!(BinaryFunc),
+                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
+                quote! { let __hpy_self = arg0; #desc #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) },
+                quote!(slot_binaryfunc),
+            )
+        }
+        SlotKind::Contains => {
+            expect_python(1, "`&self` and the item", errors);
+            let (desc, prelude, call) = call_with(f, errors, &mut |_| arg(quote!(arg1)));
+            (
+                quote!(ObjObjProc),
+                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
+                quote! { let __hpy_self = arg0; #desc #prelude ::hpy::impl_::class::return_bool(#call) },
+                quote!(slot_objobjproc),
+            )
+        }
+        SlotKind::SsizeArg => {
+            expect_python(1, "`&self` and an `isize` index", errors);
+            let (_, prelude, call) = call_with(f, errors, &mut |_| Source::Raw(quote!(arg1)));
+            (
+                quote!(SsizeArgFunc),
+                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::impl_::HPy_ssize_t),
+                quote! { let __hpy_self = arg0; #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) },
+                quote!(slot_ssizeargfunc),
+            )
+        }
+        SlotKind::SsizeObjArg => {
+            expect_python(2, "`&mut self`, an `isize` index and an `Option` value (None: deletion)", errors);
+            let (desc, prelude, call) = call_with(f, errors, &mut |i| {
+                if i == 0 {
+                    Source::Raw(quote!(arg1))
+                } else {
+                    Source::Extract(quote!(arg2.as_ref()))
+                }
+            });
+            (
+                quote!(SsizeObjArgProc),
+                quote!(
+                    arg0: ::hpy::Borrowed<'a, 'ctx>,
+                    arg1: ::hpy::impl_::HPy_ssize_t,
+                    arg2: ::core::option::Option<::hpy::Borrowed<'a, 'ctx>>
+                ),
+                quote! { let __hpy_self = arg0; #desc #prelude ::hpy::impl_::return_status(#call) },
+                quote!(slot_ssizeobjargproc),
+            )
+        }
+        SlotKind::Number | SlotKind::Power => {
+            let is_pow = kind == SlotKind::Power;
+            let branch = |f: Option<&ImplItemFn>, me: TokenStream, other: TokenStream, errors: &mut Errors| match f {
+                None => quote!(),
+                Some(f) => {
+                    let (_, prelude, call) = call_with(f, errors, &mut |i| {
+                        if i == 0 {
+                            Source::Raw(quote!(__hpy_other))
+                        } else {
+                            arg(quote!(arg2))
+                        }
+                    });
+                    let desc = description(&f.sig.ident.unraw().to_string(), &classify_params(&f.sig, true, errors));
+                    quote! {
+                        if ::hpy::impl_::class::is_instance::<#self_ty>(&#me)? {
+                            if let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&#other)? {
+                                let __hpy_self = #me;
+                                #desc
+                                #prelude
+                                return ::hpy::impl_::return_object(__hpy_ctx, #call);
+                            }
+                        }
+                    }
+                }
+            };
+            let fwd = branch(forward, quote!(arg0), quote!(arg1), errors);
+            let rev = branch(reflected, quote!(arg1), quote!(arg0), errors);
+            if is_pow {
+                (
+                    quote!(TernaryFunc),
+                    quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>, arg2: ::hpy::Borrowed<'a, 'ctx>),
+                    quote! { #fwd #rev ::hpy::impl_::class::not_implemented(__hpy_ctx) },
+                    quote!(slot_ternaryfunc),
+                )
+            } else {
+                (
+                    quote!(BinaryFunc),
+                    quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
+                    quote! { #fwd #rev ::hpy::impl_::class::not_implemented(__hpy_ctx) },
+                    quote!(slot_binaryfunc),
+                )
+            }
+        }
+        SlotKind::InPlace | SlotKind::InPlacePower => {
+            let (_, prelude, call) = call_with(f, errors, &mut |i| {
+                if i == 0 {
+                    Source::Raw(quote!(__hpy_other))
+                } else {
+                    arg(quote!(arg2))
+                }
+            });
+            let body = quote! {
+                let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&arg1)? else {
+                    return ::hpy::impl_::class::not_implemented(__hpy_ctx);
+                };
+                let __hpy_self = arg0;
+                #prelude
+                ::hpy::impl_::return_status(#call)?;
+                ::core::result::Result::Ok(arg0.dup().into_raw())
+            };
+            if kind == SlotKind::InPlacePower {
+                (
+                    quote!(TernaryFunc),
+                    quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>, arg2: ::hpy::Borrowed<'a, 'ctx>),
+                    body,
+                    quote!(slot_ternaryfunc),
+                )
+            } else {
+                (
+                    quote!(BinaryFunc),
+                    quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
+                    body,
+                    quote!(slot_binaryfunc),
+                )
+            }
+        }
+        SlotKind::RichCmp => {
+            expect_python(2, "`&self`, the other object and the `RichCompareOp`", errors);
+            let (_, prelude, call) = call_with(f, errors, &mut |i| {
+                if i == 0 {
+                    Source::Raw(quote!(__hpy_other))
+                } else {
+                    Source::Raw(quote!(__hpy_op))
+                }
+            });
+            (
+                quote!(RichCmpFunc),
+                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>, arg2: ::hpy::impl_::HPy_RichCmpOp),
+                quote! {
+                    let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&arg1)? else {
+                        return ::hpy::impl_::class::not_implemented(__hpy_ctx);
+                    };
+                    let __hpy_op = ::hpy::impl_::class::compare_op(arg2)?;
+                    let __hpy_self = arg0;
+                    #prelude
+                    ::hpy::impl_::return_object(__hpy_ctx, #call)
+                },
+                quote!(slot_richcmpfunc),
+            )
+        }
+        SlotKind::Finalize => {
+            expect_python(0, "only `&mut self` (or `&self`)", errors);
+            let (_, prelude, call) = call_with(f, errors, &mut |_| unreachable!());
+            (
+                quote!(Destructor),
+                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
+                quote! {
+                    let __hpy_self = arg0;
+                    let __hpy_result = (|| -> ::hpy::HPyResult<()> { #prelude ::hpy::impl_::return_status(#call).map(|_| ()) })();
+                    ::hpy::impl_::class::finalize_result(&arg0, __hpy_result);
+                    ::core::result::Result::Ok(())
+                },
+                quote!(slot_destructor),
+            )
+        }
+        SlotKind::Call => {
+            let params = classify_params(&f.sig, true, errors);
+            let ident = &f.sig.ident;
+            let c_name = c_string_literal("__call__", span).expect("no NUL");
+            let callable = Callable {
+                entry: quote!(#entry),
+                py_name: name.clone(),
+                convention: Convention::Keywords,
+                params: &params,
+                callee: quote!(<#self_ty>::#ident),
+                self_ty: Some(self_ty),
+            };
+            let (imp, _) = callable_entry(&callable, &c_name, &quote!(::core::option::Option::None));
+            out.items.extend(quote! { struct #entry; #imp });
+            out.defs.push(quote!(::hpy::impl_::slot_call::<#entry>()));
+            return;
+        }
+        SlotKind::AssSubscript => unreachable!("handled by gen_ass_subscript"),
+    };
+    let ret = match kind {
+        SlotKind::Unary | SlotKind::Binary | SlotKind::SsizeArg | SlotKind::Number | SlotKind::Power
+        | SlotKind::InPlace | SlotKind::InPlacePower | SlotKind::RichCmp => quote!(::hpy::impl_::HPy),
+        SlotKind::Inquiry | SlotKind::Contains | SlotKind::SsizeObjArg => quote!(::core::ffi::c_int),
+        SlotKind::Len => quote!(::hpy::impl_::HPy_ssize_t),
+        SlotKind::Hash => quote!(::hpy::impl_::HPy_hash_t),
+        SlotKind::Finalize => quote!(()),
+        SlotKind::Call | SlotKind::AssSubscript => unreachable!(),
+    };
+    out.items.extend(quote_spanned! {span=>
+        struct #entry;
+        #[allow(clippy::all, unused_variables)]
+        impl ::hpy::impl_::slots::#trait_name for #entry {
+            const NAME: &'static str = #name;
+            fn call<'a, 'ctx>(__hpy_ctx: ::hpy::Context<'ctx>, #sig) -> ::hpy::HPyResult<#ret> {
+                #body
+            }
+        }
+    });
+    out.defs.push(quote!(::hpy::impl_::slots::#def_fn::<#entry>(::hpy::impl_::class::#slot_ident)));
+}

@@ -1,0 +1,357 @@
+//! Python classes implemented by Rust structs: [`HPyClass`], the borrow
+//! guards [`Ref`]/[`RefMut`], and [`Field`] for object references stored in
+//! instance data.
+//!
+//! ## Data access model
+//!
+//! The Rust value lives inside the Python object, next to a borrow flag, like
+//! a `RefCell`. Methods taking `&self` borrow it shared for the duration of
+//! the call, `&mut self` exclusively; a conflicting borrow — for example a
+//! `&mut self` method that calls back into Python code which calls another
+//! method of the same object — raises `RuntimeError` instead of creating two
+//! live `&mut`. The value is written once when the object is created and
+//! dropped once when it is destroyed; an object whose constructor never ran
+//! (`__new__` bypassed) has no value and every borrow raises `TypeError`.
+
+use core::cell::{Cell, UnsafeCell};
+use core::ffi::c_int;
+use core::mem::MaybeUninit;
+use core::ops::{Deref, DerefMut};
+
+use hpy_sys::{HPyField, HPyFunc_visitproc};
+
+use crate::impl_::class::ClassInfo;
+use crate::{Borrowed, FromHPy, HPyErr, HPyResult, Handle};
+
+/// A Rust type exposed as a Python class. Implemented by
+/// [`hpy_class`](crate::hpy_class); not meant to be implemented by hand.
+pub trait HPyClass: Sized + 'static {
+    /// Static facts about the class (name, flags, shape, …).
+    #[doc(hidden)]
+    const INFO: ClassInfo;
+
+    /// Where the type object of the running module is kept.
+    #[doc(hidden)]
+    fn type_slot() -> &'static crate::impl_::class::TypeSlot;
+
+    /// Visits every [`Field`] of the value (generated `tp_traverse`).
+    #[doc(hidden)]
+    fn visit_fields(&self, visit: &mut dyn FnMut(&Field) -> c_int) -> c_int;
+
+    /// Definitions made by `#[hpy_class]`: members, `tp_destroy`,
+    /// `tp_traverse`.
+    #[doc(hidden)]
+    fn class_defs() -> &'static [crate::impl_::StaticDef];
+}
+
+/// The memory block HPy allocates for an instance: a borrow flag, an
+/// "initialised" flag and the Rust value. HPy zeroes it, and all-zero means
+/// "not borrowed, not initialised".
+#[repr(C)]
+pub struct ClassData<T> {
+    /// 0: free; n > 0: n shared borrows; -1: borrowed mutably.
+    borrow: Cell<isize>,
+    initialized: Cell<bool>,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+const MUT: isize = -1;
+
+impl<T> ClassData<T> {
+    /// Where the Rust value starts inside the block (for member offsets).
+    pub const VALUE_OFFSET: usize = core::mem::offset_of!(ClassData<T>, value);
+}
+
+impl<T: HPyClass> ClassData<T> {
+    /// Writes the value into freshly allocated (zeroed) object memory.
+    ///
+    /// # Safety
+    /// `data` must be the zeroed data block of a new instance of `T`'s type.
+    pub(crate) unsafe fn init(data: *mut ClassData<T>, value: T) {
+        // SAFETY: per the contract the block is valid, exclusively ours and
+        // not yet initialised.
+        unsafe {
+            (*(*data).value.get()).write(value);
+            (*data).initialized.set(true);
+        }
+    }
+
+    /// Drops the value, if it was ever written (`tp_destroy`).
+    ///
+    /// # Safety
+    /// `data` must be the data block of a dying instance, never used again.
+    pub(crate) unsafe fn destroy(data: *mut ClassData<T>) {
+        // SAFETY: per the contract nothing else can reach the block anymore.
+        unsafe {
+            if (*data).initialized.replace(false) {
+                (*(*data).value.get()).assume_init_drop();
+            }
+        }
+    }
+
+    /// The value for `tp_traverse`, or `None` before initialisation.
+    pub(crate) fn peek(&self) -> Option<&T> {
+        if self.initialized.get() {
+            // SAFETY: initialised; traverse only reads `Field`s, which are
+            // interior-mutable, so this shared view is fine even while the
+            // value is borrowed elsewhere.
+            Some(unsafe { (*self.value.get()).assume_init_ref() })
+        } else {
+            None
+        }
+    }
+
+    fn check_initialized(&self) -> HPyResult<()> {
+        if self.initialized.get() {
+            Ok(())
+        } else {
+            Err(HPyErr::type_error(format!(
+                "{} object is not initialized (its constructor did not run)",
+                T::INFO.python_name()
+            )))
+        }
+    }
+
+    fn try_borrow(&self) -> HPyResult<()> {
+        self.check_initialized()?;
+        let b = self.borrow.get();
+        if b == MUT {
+            return Err(HPyErr::runtime_error(format!(
+                "{} object is already mutably borrowed",
+                T::INFO.python_name()
+            )));
+        }
+        self.borrow.set(b + 1);
+        Ok(())
+    }
+
+    fn try_borrow_mut(&self) -> HPyResult<()> {
+        self.check_initialized()?;
+        if self.borrow.get() != 0 {
+            return Err(HPyErr::runtime_error(format!(
+                "{} object is already borrowed",
+                T::INFO.python_name()
+            )));
+        }
+        self.borrow.set(MUT);
+        Ok(())
+    }
+}
+
+/// A shared borrow of the Rust value of an instance of `T`, together with
+/// the instance's handle. Dereferences to `T`.
+pub struct Ref<'a, 'ctx, T: HPyClass> {
+    owner: Borrowed<'a, 'ctx>,
+    data: &'a ClassData<T>,
+}
+
+/// An exclusive borrow of the Rust value of an instance of `T`.
+pub struct RefMut<'a, 'ctx, T: HPyClass> {
+    owner: Borrowed<'a, 'ctx>,
+    data: &'a ClassData<T>,
+}
+
+/// The data block of `obj`, which must be an instance of `T`'s type.
+///
+/// # Safety
+/// `obj` must be an instance of `T`'s Python type (or of a subclass).
+unsafe fn data_of<'a, T: HPyClass>(obj: &Borrowed<'a, '_>) -> &'a ClassData<T> {
+    // SAFETY: forwarded: an instance of T's type carries a ClassData<T> block
+    // that lives as long as the object, which `obj` keeps alive for 'a.
+    unsafe { &*crate::impl_::class::as_struct::<T>(obj.context(), obj.as_raw()) }
+}
+
+impl<'a, 'ctx, T: HPyClass> Ref<'a, 'ctx, T> {
+    /// Borrows the value of `obj` without checking its type.
+    ///
+    /// # Safety
+    /// `obj` must be an instance of `T`'s type (e.g. the `self` of a method).
+    #[doc(hidden)]
+    pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+        // SAFETY: forwarded.
+        let data = unsafe { data_of::<T>(&obj) };
+        data.try_borrow()?;
+        Ok(Ref { owner: obj, data })
+    }
+
+    /// Borrows the value of `obj` if it is an instance of `T`.
+    pub fn borrow(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+        crate::impl_::class::check_instance::<T>(&obj)?;
+        // SAFETY: checked just above.
+        unsafe { Self::borrow_unchecked(obj) }
+    }
+
+    /// The Python object.
+    pub fn handle(&self) -> &Handle<'ctx> {
+        &self.owner
+    }
+
+    /// Loads a [`Field`] of this object (`HPyField_Load`).
+    pub fn load(&self, field: &Field) -> Option<Handle<'ctx>> {
+        field.load_from(&self.owner, self.data)
+    }
+
+    /// Stores into a [`Field`] of this object (`HPyField_Store`); `None`
+    /// clears it.
+    pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) {
+        field.store_into(&self.owner, self.data, value)
+    }
+}
+
+impl<'a, 'ctx, T: HPyClass> RefMut<'a, 'ctx, T> {
+    /// Borrows the value of `obj` exclusively, without checking its type.
+    ///
+    /// # Safety
+    /// `obj` must be an instance of `T`'s type (e.g. the `self` of a method).
+    #[doc(hidden)]
+    pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+        // SAFETY: forwarded.
+        let data = unsafe { data_of::<T>(&obj) };
+        data.try_borrow_mut()?;
+        Ok(RefMut { owner: obj, data })
+    }
+
+    /// Borrows the value of `obj` exclusively if it is an instance of `T`.
+    pub fn borrow(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+        crate::impl_::class::check_instance::<T>(&obj)?;
+        // SAFETY: checked just above.
+        unsafe { Self::borrow_unchecked(obj) }
+    }
+
+    /// The Python object.
+    pub fn handle(&self) -> &Handle<'ctx> {
+        &self.owner
+    }
+
+    /// Loads a [`Field`] of this object (`HPyField_Load`).
+    pub fn load(&self, field: &Field) -> Option<Handle<'ctx>> {
+        field.load_from(&self.owner, self.data)
+    }
+
+    /// Stores into a [`Field`] of this object (`HPyField_Store`).
+    pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) {
+        field.store_into(&self.owner, self.data, value)
+    }
+}
+
+impl<T: HPyClass> Deref for Ref<'_, '_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: a shared borrow is registered in the flag, so no `&mut`
+        // exists; the value is initialised (checked when borrowing).
+        unsafe { (*self.data.value.get()).assume_init_ref() }
+    }
+}
+
+impl<T: HPyClass> Deref for RefMut<'_, '_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the exclusive borrow is registered in the flag.
+        unsafe { (*self.data.value.get()).assume_init_ref() }
+    }
+}
+
+impl<T: HPyClass> DerefMut for RefMut<'_, '_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: the exclusive borrow is registered in the flag, and this
+        // guard is its only holder.
+        unsafe { (*self.data.value.get()).assume_init_mut() }
+    }
+}
+
+impl<T: HPyClass> Drop for Ref<'_, '_, T> {
+    fn drop(&mut self) {
+        self.data.borrow.set(self.data.borrow.get() - 1);
+    }
+}
+
+impl<T: HPyClass> Drop for RefMut<'_, '_, T> {
+    fn drop(&mut self) {
+        self.data.borrow.set(0);
+    }
+}
+
+impl<'a, 'ctx, T: HPyClass> FromHPy<'a, 'ctx> for Ref<'a, 'ctx, T> {
+    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        Ref::borrow(obj.borrow())
+    }
+}
+
+impl<'a, 'ctx, T: HPyClass> FromHPy<'a, 'ctx> for RefMut<'a, 'ctx, T> {
+    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        RefMut::borrow(obj.borrow())
+    }
+}
+
+/// A reference to a Python object stored inside the data of a class
+/// instance (`HPyField`). The garbage collector sees it (the class's
+/// `tp_traverse` visits every `Field`), so reference cycles through Rust
+/// objects are collected.
+///
+/// A `Field` is read and written through the borrow guard of the object
+/// that contains it ([`Ref::load`], [`Ref::store`]), which knows that
+/// object's handle as HPy requires.
+#[repr(transparent)]
+pub struct Field(UnsafeCell<HPyField>);
+
+impl Field {
+    /// An empty field.
+    pub const fn new() -> Self {
+        Field(UnsafeCell::new(HPyField { _i: 0 }))
+    }
+
+    /// Whether the field holds no object.
+    pub fn is_empty(&self) -> bool {
+        // SAFETY: a plain read of the field's word.
+        unsafe { (*self.0.get())._i == 0 }
+    }
+
+    fn check_inside<T>(&self, data: &ClassData<T>) {
+        let start = data as *const ClassData<T> as usize;
+        let end = start + core::mem::size_of::<ClassData<T>>();
+        let me = self as *const Field as usize;
+        assert!(
+            (start..end).contains(&me),
+            "hpy::Field used with an object that does not contain it"
+        );
+    }
+
+    fn load_from<'ctx, T>(&self, owner: &Handle<'ctx>, data: &ClassData<T>) -> Option<Handle<'ctx>> {
+        self.check_inside(data);
+        if self.is_empty() {
+            return None;
+        }
+        let ctx = owner.context();
+        // SAFETY: the field belongs to `owner` (checked) and is non-empty;
+        // the result is a new owned handle.
+        unsafe {
+            let h = hpy_sys::HPyField_Load(ctx.as_raw(), owner.as_raw(), *self.0.get());
+            Some(Handle::from_raw(ctx, h))
+        }
+    }
+
+    fn store_into<'ctx, T>(&self, owner: &Handle<'ctx>, data: &ClassData<T>, value: Option<&Handle<'ctx>>) {
+        self.check_inside(data);
+        let ctx = owner.context();
+        let raw = value.map_or(hpy_sys::HPy_NULL, Handle::as_raw);
+        // SAFETY: the field belongs to `owner` (checked); HPy takes its own
+        // reference to `value` and releases the previous one.
+        unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner.as_raw(), self.0.get(), raw) }
+    }
+
+    /// Reports this field to a `tp_traverse` visitor.
+    #[doc(hidden)]
+    pub fn visit_with(&self, visit: HPyFunc_visitproc, arg: *mut core::ffi::c_void) -> c_int {
+        if self.is_empty() {
+            return 0;
+        }
+        // SAFETY: HPy's visitor accepts a pointer to a live HPyField.
+        unsafe { visit(self.0.get(), arg) }
+    }
+}
+
+impl Default for Field {
+    fn default() -> Self {
+        Field::new()
+    }
+}

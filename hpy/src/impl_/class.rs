@@ -1,0 +1,827 @@
+//! Runtime support for `#[hpy_class]` / `#[hpy_methods]`: type creation,
+//! the type object's storage, instance creation and the class-specific
+//! entry points (`tp_new`, `tp_destroy`, `tp_traverse`, getters/setters).
+
+use core::cell::UnsafeCell;
+use core::ffi::{c_int, c_ulong, c_void, CStr};
+use core::ptr;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use hpy_sys::{
+    cpy_PyObject, HPy, HPyCFunction, HPyConstant, HPyContext, HPyDef, HPyDef_Kind_GetSet, HPyDef_Kind_Member,
+    HPyDef_u, HPyGetSet, HPyGlobal, HPyMember, HPyMember_FieldType, HPyType_BuiltinShape, HPyType_Spec,
+    HPyType_SpecParam, HPy_NULL, HPy_ssize_t,
+};
+
+use super::def::slot;
+use super::trampoline::trampoline;
+pub use crate::class::ClassData;
+use crate::class::HPyClass;
+use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
+
+/// The base class of a Rust class.
+#[derive(Clone, Copy)]
+pub enum Base {
+    /// `object` (or the shape's builtin type).
+    Default,
+    /// A builtin type or other context constant (e.g. `FloatType`).
+    Builtin(HPyConstant),
+    /// Another Rust class (its type slot).
+    Class(fn() -> &'static TypeSlot),
+}
+
+/// Static facts about a class, written by `#[hpy_class]`.
+pub struct ClassInfo {
+    /// `tp_name`: `"module.Name"` (or just `"Name"`).
+    pub qualname: &'static CStr,
+    /// The docstring.
+    pub doc: Option<&'static CStr>,
+    /// `HPy_TPFLAGS_*` (DEFAULT is always added).
+    pub flags: c_ulong,
+    /// The builtin shape (`Object`, `Float`, `List`, …).
+    pub shape: HPyType_BuiltinShape,
+    /// Base class.
+    pub base: Base,
+    /// Metaclass, if any.
+    pub metaclass: Option<Base>,
+    /// Size of the instance data (`ClassData<T>`).
+    pub basicsize: usize,
+}
+
+impl ClassInfo {
+    /// The class's own name: the last component of the qualified name.
+    pub const fn python_name(&self) -> &'static str {
+        let bytes = self.qualname.to_bytes();
+        let mut start = bytes.len();
+        while start > 0 && bytes[start - 1] != b'.' {
+            start -= 1;
+        }
+        let (_, tail) = bytes.split_at(start);
+        match core::str::from_utf8(tail) {
+            Ok(s) => s,
+            Err(_) => "?",
+        }
+    }
+}
+
+/// The type object of a class for the running module (an `HPyGlobal` listed
+/// in the module definition, set when the module's exec creates the type).
+pub struct TypeSlot {
+    global: UnsafeCell<HPyGlobal>,
+    ready: AtomicBool,
+}
+
+// SAFETY: the global is written by HPy during module exec and read under
+// the interpreter lock; `ready` orders the two.
+unsafe impl Sync for TypeSlot {}
+
+impl TypeSlot {
+    /// An empty slot (for a `static`).
+    pub const fn new() -> Self {
+        TypeSlot { global: UnsafeCell::new(HPyGlobal { _i: 0 }), ready: AtomicBool::new(false) }
+    }
+
+    /// The pointer listed in `HPyModuleDef.globals`.
+    pub const fn as_ptr(&self) -> *mut HPyGlobal {
+        self.global.get()
+    }
+
+    /// The type object, or a `SystemError` if the module that defines the
+    /// class was not initialised (the class is not listed in `types:`).
+    pub fn load<'ctx>(&self, ctx: Context<'ctx>, name: &str) -> HPyResult<Handle<'ctx>> {
+        if !self.ready.load(Ordering::Acquire) {
+            return Err(HPyErr::system_error(format!(
+                "class {name} is used before its module created it (is it listed in hpy_module!'s `types`?)"
+            )));
+        }
+        // SAFETY: the global was stored by `store` below; the result is a new
+        // owned handle.
+        unsafe { ctx.wrap_result(hpy_sys::HPyGlobal_Load(ctx.as_raw(), *self.global.get())) }
+    }
+
+    fn store(&self, ty: &Handle<'_>) {
+        // SAFETY: the global is registered in the module definition (hpy_module!
+        // lists every class's slot) and written under the interpreter lock.
+        unsafe { hpy_sys::HPyGlobal_Store(ty.context().as_raw(), self.global.get(), ty.as_raw()) };
+        self.ready.store(true, Ordering::Release);
+    }
+}
+
+impl Default for TypeSlot {
+    fn default() -> Self {
+        TypeSlot::new()
+    }
+}
+
+/// The `HPyDef` list of a class, written by `#[hpy_methods]`.
+pub trait ClassMethods: HPyClass {
+    /// The NULL-terminated definitions (methods, slots, getsets, members).
+    fn defines() -> *mut *mut HPyDef;
+}
+
+/// The instance data of `h`.
+///
+/// # Safety
+/// `h` must be an instance of `T`'s type.
+#[inline]
+pub unsafe fn as_struct<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut ClassData<T> {
+    let raw = ctx.as_raw();
+    // SAFETY: forwarded; the shape picks the matching accessor.
+    unsafe {
+        (match T::INFO.shape {
+            hpy_sys::HPyType_BuiltinShape_Type => hpy_sys::_HPy_AsStruct_Type(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Long => hpy_sys::_HPy_AsStruct_Long(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Float => hpy_sys::_HPy_AsStruct_Float(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Unicode => hpy_sys::_HPy_AsStruct_Unicode(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Tuple => hpy_sys::_HPy_AsStruct_Tuple(raw, h),
+            hpy_sys::HPyType_BuiltinShape_List => hpy_sys::_HPy_AsStruct_List(raw, h),
+            _ => hpy_sys::_HPy_AsStruct_Object(raw, h),
+        })
+        .cast()
+    }
+}
+
+/// Fails with `TypeError` unless `obj` is an instance of `T`.
+pub fn check_instance<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<()> {
+    if is_instance::<T>(obj)? {
+        Ok(())
+    } else {
+        Err(HPyErr::wrong_type(T::INFO.python_name(), obj.type_name()))
+    }
+}
+
+/// Whether `obj` is an instance of `T` (or of a subclass).
+pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
+    let ctx = obj.context();
+    let ty = T::type_slot().load(ctx, T::INFO.python_name())?;
+    // SAFETY: both handles are valid.
+    Ok(unsafe { hpy_sys::HPy_TypeCheck(ctx.as_raw(), obj.as_raw(), ty.as_raw()) } != 0)
+}
+
+/// Creates an instance of `cls` (the class `T` or a subclass) holding `value`.
+pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
+    let ctx = cls.context();
+    let mut data: *mut c_void = ptr::null_mut();
+    // SAFETY: `cls` is a type; HPy_New returns an owned handle (or NULL) and
+    // points `data` at the zeroed instance data.
+    let obj = unsafe { ctx.wrap_result(hpy_sys::_HPy_New(ctx.as_raw(), cls.as_raw(), &mut data))? };
+    // SAFETY: `data` is the fresh, zeroed ClassData<T> block of `obj`, whose
+    // type is T's or a subclass (same layout).
+    unsafe { ClassData::<T>::init(data.cast(), value) };
+    Ok(obj)
+}
+
+/// Creates an instance of `T` holding `value`.
+pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
+    let ty = T::type_slot().load(ctx, T::INFO.python_name())?;
+    new_instance_of::<T>(&ty, value)
+}
+
+/// Creates the type object of `T`, keeps it in `T`'s type slot and adds it
+/// to `module` under its name (called from the module's exec).
+pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+    const { assert!(core::mem::align_of::<ClassData<T>>() <= 8, "hpy classes support data aligned to at most 8 bytes") };
+    let info = &T::INFO;
+    let basicsize = c_int::try_from(info.basicsize)
+        .map_err(|_| HPyErr::overflow_error(format!("class {} is too large", info.python_name())))?;
+    let mut spec = HPyType_Spec {
+        name: info.qualname.as_ptr(),
+        basicsize,
+        itemsize: 0,
+        flags: hpy_sys::HPy_TPFLAGS_DEFAULT | info.flags,
+        builtin_shape: info.shape,
+        legacy_slots: ptr::null_mut(),
+        defines: T::defines(),
+        doc: info.doc.map_or(ptr::null(), CStr::as_ptr),
+    };
+    let mut keep = Vec::new();
+    let mut params = Vec::new();
+    let mut add_param = |kind, base: Base| -> HPyResult<()> {
+        let h = match base {
+            Base::Default => return Ok(()),
+            Base::Builtin(c) => ctx.constant(c),
+            Base::Class(slot) => slot().load(ctx, "base class")?,
+        };
+        params.push(HPyType_SpecParam { kind, object: h.as_raw() });
+        keep.push(h);
+        Ok(())
+    };
+    add_param(hpy_sys::HPyType_SpecParam_Base, info.base)?;
+    if let Some(meta) = info.metaclass {
+        add_param(hpy_sys::HPyType_SpecParam_Metaclass, meta)?;
+    }
+    let params_ptr = if params.is_empty() {
+        ptr::null_mut()
+    } else {
+        params.push(HPyType_SpecParam { kind: 0, object: HPy_NULL });
+        params.as_mut_ptr()
+    };
+    // SAFETY: the spec and params are valid for the call and the definitions
+    // are statics; the result is an owned handle or NULL.
+    let ty = unsafe { ctx.wrap_result(hpy_sys::HPyType_FromSpec(ctx.as_raw(), &mut spec, params_ptr))? };
+    drop(keep);
+    T::type_slot().store(&ty);
+    let name = std::ffi::CString::new(info.python_name()).map_err(|_| HPyErr::value_error("class name with NUL"))?;
+    // SAFETY: valid handles and a NUL-terminated name.
+    ctx.wrap_status(unsafe { hpy_sys::HPy_SetAttr_s(ctx.as_raw(), module.as_raw(), name.as_ptr(), ty.as_raw()) })
+}
+
+// ---- tp_destroy and tp_traverse (no context) ----
+
+/// `tp_destroy`: drops the Rust value.
+///
+/// # Safety
+/// Called by HPy only, with the data of a dying instance of `T`.
+pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
+    // A panic in Drop must not unwind into the interpreter; it is reported
+    // and the value is leaked.
+    let result = std::panic::catch_unwind(|| {
+        // SAFETY: forwarded from the contract.
+        unsafe { ClassData::<T>::destroy(data.cast()) }
+    });
+    if let Err(payload) = result {
+        eprintln!(
+            "hpy: panic while dropping a {} object: {}",
+            T::INFO.python_name(),
+            super::trampoline::panic_text(&*payload)
+        );
+    }
+}
+
+/// `tp_traverse`: reports every `Field` to the garbage collector.
+///
+/// # Safety
+/// Called by HPy only, with the data of an instance of `T`.
+pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
+    data: *mut c_void,
+    visit: hpy_sys::HPyFunc_visitproc,
+    arg: *mut c_void,
+) -> c_int {
+    // SAFETY: the data block of a live instance of T.
+    let data = unsafe { &*data.cast::<ClassData<T>>() };
+    match data.peek() {
+        Some(value) => value.visit_fields(&mut |field| field.visit_with(visit, arg)),
+        None => 0,
+    }
+}
+
+#[cfg(not(feature = "universal"))]
+mod cpy {
+    use super::*;
+
+    /// # Safety
+    /// Called by CPython as `tp_traverse`.
+    pub unsafe extern "C" fn traverse<T: HPyClass>(
+        obj: *mut cpy_PyObject,
+        visit: hpy_sys::cpy_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
+        // SAFETY: HPy's runtime converts the CPython visitor and calls our impl
+        // with the object's data.
+        unsafe { hpy_sys::call_traverseproc_from_trampoline(impl_traverse::<T>, obj, visit, arg) }
+    }
+
+    /// # Safety
+    /// Called by CPython as `tp_new`.
+    pub unsafe extern "C" fn new<M: NewFunc>(
+        cls: *mut cpy_PyObject,
+        args: *mut cpy_PyObject,
+        kw: *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject {
+        // SAFETY: CPython passes a tuple of arguments; its items are the
+        // handles in this ABI.
+        unsafe {
+            let items = hpy_sys::cpython::_PyTuple_ITEMS(args.cast());
+            let n = hpy_sys::cpython::PyTuple_GET_SIZE(args.cast());
+            impl_new::<M>(ptr::null_mut(), h(cls), items.cast(), n, h(kw))._i as *mut cpy_PyObject
+        }
+    }
+
+    /// # Safety
+    /// Called by CPython as a getter.
+    pub unsafe extern "C" fn get<M: Getter>(obj: *mut cpy_PyObject, closure: *mut c_void) -> *mut cpy_PyObject {
+        // SAFETY: CPython passes a valid object.
+        unsafe { impl_get::<M>(ptr::null_mut(), h(obj), closure)._i as *mut cpy_PyObject }
+    }
+
+    /// # Safety
+    /// Called by CPython as a setter.
+    pub unsafe extern "C" fn set<M: Setter>(
+        obj: *mut cpy_PyObject,
+        value: *mut cpy_PyObject,
+        closure: *mut c_void,
+    ) -> c_int {
+        // SAFETY: CPython passes a valid object and a value or NULL.
+        unsafe { impl_set::<M>(ptr::null_mut(), h(obj), h(value), closure) }
+    }
+
+    fn h(o: *mut cpy_PyObject) -> HPy {
+        HPy { _i: o as isize }
+    }
+}
+
+#[cfg(feature = "universal")]
+mod cpy {
+    use super::*;
+    use crate::impl_::module::trampoline_context;
+
+    /// # Safety
+    /// `a` must be the argument block of `sig`.
+    unsafe fn call_real<A>(sig: hpy_sys::HPyFunc_Signature, func: HPyCFunction, a: &mut A) {
+        // SAFETY: the context was saved at module init; the block matches.
+        unsafe {
+            hpy_sys::_HPy_CallRealFunctionFromTrampoline(trampoline_context(), sig, func, (a as *mut A).cast())
+        }
+    }
+
+    /// # Safety
+    /// Called by CPython as `tp_traverse`.
+    pub unsafe extern "C" fn traverse<T: HPyClass>(
+        obj: *mut cpy_PyObject,
+        visit: hpy_sys::cpy_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
+        let mut a = hpy_sys::_HPyFunc_args_TRAVERSEPROC { self_: obj, visit: Some(visit), arg, result: 0 };
+        let f: hpy_sys::HPyFunc_traverseproc = impl_traverse::<T>;
+        // SAFETY: matching block.
+        unsafe { call_real(hpy_sys::HPyFunc_TRAVERSEPROC, f as HPyCFunction, &mut a) };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as `tp_new`.
+    pub unsafe extern "C" fn new<M: NewFunc>(
+        cls: *mut cpy_PyObject,
+        args: *mut cpy_PyObject,
+        kw: *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject {
+        let mut a = hpy_sys::_HPyFunc_args_NEWFUNC { self_: cls, args, kw, result: ptr::null_mut() };
+        // SAFETY: matching block.
+        unsafe { call_real(hpy_sys::HPyFunc_NEWFUNC, cfunc_new::<M>(), &mut a) };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as a getter.
+    pub unsafe extern "C" fn get<M: Getter>(obj: *mut cpy_PyObject, closure: *mut c_void) -> *mut cpy_PyObject {
+        let mut a = hpy_sys::_HPyFunc_args_GETTER { arg0: obj, arg1: closure, result: ptr::null_mut() };
+        // SAFETY: matching block.
+        unsafe { call_real(hpy_sys::HPyFunc_GETTER, cfunc_get::<M>(), &mut a) };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as a setter.
+    pub unsafe extern "C" fn set<M: Setter>(
+        obj: *mut cpy_PyObject,
+        value: *mut cpy_PyObject,
+        closure: *mut c_void,
+    ) -> c_int {
+        let mut a = hpy_sys::_HPyFunc_args_SETTER { arg0: obj, arg1: value, arg2: closure, result: 0 };
+        // SAFETY: matching block.
+        unsafe { call_real(hpy_sys::HPyFunc_SETTER, cfunc_set::<M>(), &mut a) };
+        a.result
+    }
+}
+
+/// `tp_destroy` definition for `T`.
+pub const fn slot_destroy<T: HPyClass>() -> HPyDef {
+    let f: unsafe extern "C" fn(*mut c_void) = impl_destroy::<T>;
+    slot(hpy_sys::HPy_tp_destroy, f as HPyCFunction, None)
+}
+
+/// `tp_traverse` definition for `T`.
+pub const fn slot_traverse<T: HPyClass>() -> HPyDef {
+    let f: hpy_sys::HPyFunc_traverseproc = impl_traverse::<T>;
+    let cpy: unsafe extern "C" fn(*mut cpy_PyObject, hpy_sys::cpy_visitproc, *mut c_void) -> c_int =
+        cpy::traverse::<T>;
+    // SAFETY: function pointers have one size; CPython calls it as tp_traverse.
+    let cpy = unsafe { core::mem::transmute::<_, hpy_sys::cpy_PyCFunction>(cpy) };
+    slot(hpy_sys::HPy_tp_traverse, f as HPyCFunction, Some(cpy))
+}
+
+// ---- tp_new ----
+
+/// The arguments of a `tp_new` call: positional handles and a keyword dict.
+pub struct NewArgs<'a, 'ctx> {
+    pub(crate) ctx: Context<'ctx>,
+    pub(crate) args: *const HPy,
+    pub(crate) nargs: usize,
+    /// `HPy_NULL` or a dict.
+    pub(crate) kw: HPy,
+    pub(crate) _borrow: core::marker::PhantomData<&'a HPy>,
+}
+
+/// A class constructor (`HPy_tp_new`, `HPyFunc_NEWFUNC`).
+pub trait NewFunc {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The body: creates the instance of `cls`.
+    fn call<'ctx>(ctx: Context<'ctx>, cls: Borrowed<'_, 'ctx>, args: NewArgs<'_, 'ctx>) -> HPyResult<HPy>;
+}
+
+/// # Safety
+/// Called by HPy only, with the arguments of `HPyFunc_NEWFUNC`.
+pub unsafe extern "C" fn impl_new<M: NewFunc>(
+    ctx: *mut HPyContext,
+    cls: HPy,
+    args: *const HPy,
+    nargs: HPy_ssize_t,
+    kw: HPy,
+) -> HPy {
+    // SAFETY: HPy passes the live context, the type, `nargs` argument handles
+    // and a dict or NULL, all valid for the call.
+    unsafe {
+        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            let args =
+                NewArgs { ctx, args, nargs: nargs.max(0) as usize, kw, _borrow: core::marker::PhantomData };
+            M::call(ctx, Borrowed::from_raw(ctx, cls), args)
+        })
+    }
+}
+
+#[cfg(feature = "universal")]
+const fn cfunc_new<M: NewFunc>() -> HPyCFunction {
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy = impl_new::<M>;
+    f as HPyCFunction
+}
+
+/// `tp_new` definition.
+pub const fn slot_new<M: NewFunc>() -> HPyDef {
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy = impl_new::<M>;
+    let cpy: unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject =
+        cpy::new::<M>;
+    // SAFETY: function pointers have one size; CPython calls it as tp_new.
+    let cpy = unsafe { core::mem::transmute::<_, hpy_sys::cpy_PyCFunction>(cpy) };
+    slot(hpy_sys::HPy_tp_new, f as HPyCFunction, Some(cpy))
+}
+
+// ---- getters and setters ----
+
+/// A property getter (`HPyFunc_GETTER`).
+pub trait Getter {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The body.
+    fn call<'ctx>(ctx: Context<'ctx>, obj: Borrowed<'_, 'ctx>) -> HPyResult<HPy>;
+}
+
+/// A property setter (`HPyFunc_SETTER`); `value` is `None` for `del`.
+pub trait Setter {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The body.
+    fn call<'ctx>(ctx: Context<'ctx>, obj: Borrowed<'_, 'ctx>, value: Option<Borrowed<'_, 'ctx>>) -> HPyResult<()>;
+}
+
+/// # Safety
+/// Called by HPy only, as a getter.
+pub unsafe extern "C" fn impl_get<M: Getter>(ctx: *mut HPyContext, obj: HPy, _closure: *mut c_void) -> HPy {
+    // SAFETY: HPy passes the live context and a valid object.
+    unsafe { trampoline(ctx, M::NAME, HPy_NULL, |ctx| M::call(ctx, Borrowed::from_raw(ctx, obj))) }
+}
+
+/// # Safety
+/// Called by HPy only, as a setter.
+pub unsafe extern "C" fn impl_set<M: Setter>(ctx: *mut HPyContext, obj: HPy, value: HPy, _closure: *mut c_void) -> c_int {
+    // SAFETY: HPy passes the live context, a valid object and a value or NULL.
+    unsafe {
+        trampoline(ctx, M::NAME, -1, |ctx| {
+            let value = if value._i == 0 { None } else { Some(Borrowed::from_raw(ctx, value)) };
+            M::call(ctx, Borrowed::from_raw(ctx, obj), value).map(|()| 0)
+        })
+    }
+}
+
+#[cfg(feature = "universal")]
+const fn cfunc_get<M: Getter>() -> HPyCFunction {
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut c_void) -> HPy = impl_get::<M>;
+    f as HPyCFunction
+}
+
+#[cfg(feature = "universal")]
+const fn cfunc_set<M: Setter>() -> HPyCFunction {
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, HPy, *mut c_void) -> c_int = impl_set::<M>;
+    f as HPyCFunction
+}
+
+/// A property with a getter and optionally a setter.
+pub const fn getset<G: Getter, S: Setter>(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+    has_setter: bool,
+) -> HPyDef {
+    let g: unsafe extern "C" fn(*mut HPyContext, HPy, *mut c_void) -> HPy = impl_get::<G>;
+    let s: unsafe extern "C" fn(*mut HPyContext, HPy, HPy, *mut c_void) -> c_int = impl_set::<S>;
+    let gc: hpy_sys::cpy_getter = cpy::get::<G>;
+    let sc: hpy_sys::cpy_setter = cpy::set::<S>;
+    HPyDef {
+        kind: HPyDef_Kind_GetSet,
+        u: HPyDef_u {
+            getset: HPyGetSet {
+                name: name.as_ptr(),
+                getter_impl: g as HPyCFunction,
+                setter_impl: if has_setter { s as HPyCFunction } else { ptr::null() },
+                getter_cpy_trampoline: Some(gc),
+                setter_cpy_trampoline: if has_setter { Some(sc) } else { None },
+                doc: match doc {
+                    Some(d) => d.as_ptr(),
+                    None => ptr::null(),
+                },
+                closure: ptr::null_mut(),
+            },
+        },
+    }
+}
+
+/// A setter that refuses: for read-only properties (never registered).
+pub struct NoSetter;
+
+impl Setter for NoSetter {
+    const NAME: &'static str = "<read-only>";
+    fn call<'ctx>(_: Context<'ctx>, _: Borrowed<'_, 'ctx>, _: Option<Borrowed<'_, 'ctx>>) -> HPyResult<()> {
+        Err(HPyErr::attribute_error("read-only attribute"))
+    }
+}
+
+/// A member definition (`HPyMember`): the interpreter reads and writes the
+/// field at `offset` in the instance data directly.
+pub const fn member(
+    name: &'static CStr,
+    ty: HPyMember_FieldType,
+    offset: usize,
+    readonly: bool,
+    doc: Option<&'static CStr>,
+) -> HPyDef {
+    HPyDef {
+        kind: HPyDef_Kind_Member,
+        u: HPyDef_u {
+            member: HPyMember {
+                name: name.as_ptr(),
+                r#type: ty,
+                offset: offset as HPy_ssize_t,
+                readonly: readonly as c_int,
+                doc: match doc {
+                    Some(d) => d.as_ptr(),
+                    None => ptr::null(),
+                },
+            },
+        },
+    }
+}
+
+/// The offset of the Rust value inside the instance data.
+pub const fn value_offset<T>() -> usize {
+    ClassData::<T>::VALUE_OFFSET
+}
+
+/// Member type codes for Rust field types.
+pub trait MemberType {
+    /// The `HPyMember_FieldType`.
+    const CODE: HPyMember_FieldType;
+}
+
+macro_rules! member_types {
+    ($($t:ty => $code:ident,)*) => {$(
+        impl MemberType for $t {
+            const CODE: HPyMember_FieldType = hpy_sys::$code;
+        }
+    )*};
+}
+
+member_types! {
+    i8 => HPyMember_BYTE,
+    u8 => HPyMember_UBYTE,
+    i16 => HPyMember_SHORT,
+    u16 => HPyMember_USHORT,
+    i32 => HPyMember_INT,
+    u32 => HPyMember_UINT,
+    i64 => HPyMember_LONGLONG,
+    u64 => HPyMember_ULONGLONG,
+    isize => HPyMember_HPYSSIZET,
+    f32 => HPyMember_FLOAT,
+    f64 => HPyMember_DOUBLE,
+    bool => HPyMember_BOOL,
+}
+
+// ---- receivers of generated methods ----
+
+/// Borrows the value of a method's `self` (shared).
+///
+/// Only for generated code: `slf` must be the `self` HPy passes to a method
+/// or slot of `T`'s type, which the interpreter guarantees is an instance.
+#[inline(always)]
+pub fn self_ref<'a, 'ctx, T: HPyClass>(slf: Borrowed<'a, 'ctx>) -> HPyResult<crate::Ref<'a, 'ctx, T>> {
+    // SAFETY: see above: the interpreter only calls a method of T's type (and
+    // its slots) with an instance of that type as `self`.
+    unsafe { crate::Ref::borrow_unchecked(slf) }
+}
+
+/// Borrows the value of a method's `self` exclusively; as [`self_ref`].
+#[inline(always)]
+pub fn self_mut<'a, 'ctx, T: HPyClass>(slf: Borrowed<'a, 'ctx>) -> HPyResult<crate::RefMut<'a, 'ctx, T>> {
+    // SAFETY: as for `self_ref`.
+    unsafe { crate::RefMut::borrow_unchecked(slf) }
+}
+
+/// The `NotImplemented` singleton, as a number slot's "try the other operand".
+#[inline]
+pub fn not_implemented(ctx: Context<'_>) -> HPyResult<HPy> {
+    Ok(ctx.constant(HPyConstant::NotImplemented).into_raw())
+}
+
+// ---- helpers for generated slot bodies ----
+
+pub use hpy_sys::{
+    HPyType_BuiltinShape_Float, HPyType_BuiltinShape_List, HPyType_BuiltinShape_Long, HPyType_BuiltinShape_Object,
+    HPyType_BuiltinShape_Tuple, HPyType_BuiltinShape_Type, HPyType_BuiltinShape_Unicode, HPy_mp_ass_subscript,
+    HPy_mp_length, HPy_mp_subscript, HPy_nb_absolute, HPy_nb_add, HPy_nb_and, HPy_nb_bool, HPy_nb_divmod,
+    HPy_nb_float, HPy_nb_floor_divide, HPy_nb_index, HPy_nb_inplace_add, HPy_nb_inplace_and,
+    HPy_nb_inplace_floor_divide, HPy_nb_inplace_lshift, HPy_nb_inplace_matrix_multiply, HPy_nb_inplace_multiply,
+    HPy_nb_inplace_or, HPy_nb_inplace_power, HPy_nb_inplace_remainder, HPy_nb_inplace_rshift,
+    HPy_nb_inplace_subtract, HPy_nb_inplace_true_divide, HPy_nb_inplace_xor, HPy_nb_int, HPy_nb_invert,
+    HPy_nb_lshift, HPy_nb_matrix_multiply, HPy_nb_multiply, HPy_nb_negative, HPy_nb_or, HPy_nb_positive,
+    HPy_nb_power, HPy_nb_remainder, HPy_nb_rshift, HPy_nb_subtract, HPy_nb_true_divide, HPy_nb_xor,
+    HPy_sq_ass_item, HPy_sq_concat, HPy_sq_contains, HPy_sq_inplace_concat, HPy_sq_inplace_repeat, HPy_sq_item,
+    HPy_sq_length, HPy_sq_repeat, HPy_tp_call, HPy_tp_finalize, HPy_tp_hash, HPy_tp_repr, HPy_tp_richcompare,
+    HPy_tp_str,
+};
+
+/// `HPy_TPFLAGS_BASETYPE`: Python code may subclass the class.
+pub const TPFLAGS_BASETYPE: c_ulong = hpy_sys::HPy_TPFLAGS_BASETYPE;
+/// `HPy_TPFLAGS_HAVE_GC`: instances hold `Field`s the GC must see.
+pub const TPFLAGS_HAVE_GC: c_ulong = hpy_sys::HPy_TPFLAGS_HAVE_GC;
+
+/// What a `#[new]` constructor may return: the value or an `HPyResult` of it.
+pub trait IntoNew<T> {
+    /// The value to store in the new instance.
+    fn into_new(self) -> HPyResult<T>;
+}
+
+impl<T: HPyClass> IntoNew<T> for T {
+    fn into_new(self) -> HPyResult<T> {
+        Ok(self)
+    }
+}
+
+impl<T: HPyClass> IntoNew<T> for HPyResult<T> {
+    fn into_new(self) -> HPyResult<T> {
+        self
+    }
+}
+
+/// `nb_bool` / `sq_contains`: a `bool` (or `HPyResult<bool>`) as 1/0.
+pub fn return_bool<B: IntoBool>(value: B) -> HPyResult<c_int> {
+    value.into_bool().map(c_int::from)
+}
+
+/// A `bool` or an `HPyResult<bool>`.
+pub trait IntoBool {
+    /// The answer.
+    fn into_bool(self) -> HPyResult<bool>;
+}
+
+impl IntoBool for bool {
+    fn into_bool(self) -> HPyResult<bool> {
+        Ok(self)
+    }
+}
+
+impl IntoBool for HPyResult<bool> {
+    fn into_bool(self) -> HPyResult<bool> {
+        self
+    }
+}
+
+/// `mp_length` / `sq_length`: a `usize` (or `HPyResult<usize>`).
+pub fn return_len<L: IntoLen>(value: L) -> HPyResult<HPy_ssize_t> {
+    let n = value.into_len()?;
+    HPy_ssize_t::try_from(n).map_err(|_| HPyErr::overflow_error("length does not fit in Py_ssize_t"))
+}
+
+/// A `usize` or an `HPyResult<usize>`.
+pub trait IntoLen {
+    /// The length.
+    fn into_len(self) -> HPyResult<usize>;
+}
+
+impl IntoLen for usize {
+    fn into_len(self) -> HPyResult<usize> {
+        Ok(self)
+    }
+}
+
+impl IntoLen for HPyResult<usize> {
+    fn into_len(self) -> HPyResult<usize> {
+        self
+    }
+}
+
+/// `tp_hash`: an `isize`/`i64`/`u64` (or `HPyResult` of one); `-1` is
+/// reserved for errors and becomes `-2`, as in CPython.
+pub fn return_hash<H: IntoHash>(value: H) -> HPyResult<hpy_sys::HPy_hash_t> {
+    let h = value.into_hash()?;
+    Ok(if h == -1 { -2 } else { h })
+}
+
+/// A hash value.
+pub trait IntoHash {
+    /// The hash.
+    fn into_hash(self) -> HPyResult<hpy_sys::HPy_hash_t>;
+}
+
+macro_rules! into_hash {
+    ($($t:ty),*) => {$(
+        impl IntoHash for $t {
+            fn into_hash(self) -> HPyResult<hpy_sys::HPy_hash_t> {
+                Ok(self as hpy_sys::HPy_hash_t)
+            }
+        }
+        impl IntoHash for HPyResult<$t> {
+            fn into_hash(self) -> HPyResult<hpy_sys::HPy_hash_t> {
+                self.map(|h| h as hpy_sys::HPy_hash_t)
+            }
+        }
+    )*};
+}
+
+into_hash!(isize, i64, u64, usize, i32, u32);
+
+/// Converts a number slot's operand, or `None` if it has the wrong type (the
+/// slot then returns `NotImplemented`, so Python tries the other operand).
+pub fn try_extract<'a, 'ctx, X: crate::FromHPy<'a, 'ctx>>(obj: &'a Borrowed<'_, 'ctx>) -> HPyResult<Option<X>> {
+    match X::extract(obj) {
+        Ok(v) => Ok(Some(v)),
+        Err(e) => {
+            let ctx = obj.context();
+            match e.describe() {
+                Some((HPyConstant::TypeError, _)) => Ok(None),
+                None if ctx.err_matches(HPyConstant::TypeError) => {
+                    ctx.err_clear();
+                    Ok(None)
+                }
+                _ => Err(e),
+            }
+        }
+    }
+}
+
+/// The comparison operator of a `tp_richcompare` call.
+pub fn compare_op(op: hpy_sys::HPy_RichCmpOp) -> HPyResult<crate::RichCompareOp> {
+    use crate::RichCompareOp as Op;
+    Ok(match op {
+        hpy_sys::HPy_LT => Op::Lt,
+        hpy_sys::HPy_LE => Op::Le,
+        hpy_sys::HPy_EQ => Op::Eq,
+        hpy_sys::HPy_NE => Op::Ne,
+        hpy_sys::HPy_GT => Op::Gt,
+        hpy_sys::HPy_GE => Op::Ge,
+        other => return Err(HPyErr::system_error(format!("invalid rich comparison operator {other}"))),
+    })
+}
+
+/// `tp_finalize` cannot raise: an error is reported as unraisable.
+pub fn finalize_result(obj: &Borrowed<'_, '_>, result: HPyResult<()>) {
+    if let Err(e) = result {
+        let ctx = obj.context();
+        e.restore(ctx);
+        // SAFETY: an exception is set and `obj` is valid.
+        unsafe { hpy_sys::HPyErr_WriteUnraisable(ctx.as_raw(), obj.as_raw()) };
+    }
+}
+
+/// The NULL-terminated definition list of a class: its methods and slots
+/// (from `#[hpy_methods]`) and its members, `tp_destroy` and `tp_traverse`
+/// (from `#[hpy_class]`), built once.
+pub struct DefineCache(std::sync::OnceLock<DefinePtrs>);
+
+struct DefinePtrs(Box<[*mut HPyDef]>);
+
+// SAFETY: the pointers refer to statics that are only read (by HPy, under the
+// interpreter lock); the list itself is immutable once built.
+unsafe impl Send for DefinePtrs {}
+// SAFETY: as above.
+unsafe impl Sync for DefinePtrs {}
+
+impl DefineCache {
+    /// An empty cache (for a `static`).
+    pub const fn new() -> Self {
+        DefineCache(std::sync::OnceLock::new())
+    }
+
+    /// The list, built on first use.
+    pub fn get(&self, methods: &'static [super::StaticDef], class: &'static [super::StaticDef]) -> *mut *mut HPyDef {
+        let list = self.0.get_or_init(|| {
+            let mut v: Vec<*mut HPyDef> = methods.iter().chain(class).map(super::StaticDef::as_ptr).collect();
+            v.push(ptr::null_mut());
+            DefinePtrs(v.into_boxed_slice())
+        });
+        list.0.as_ptr().cast_mut()
+    }
+}
+
+impl Default for DefineCache {
+    fn default() -> Self {
+        DefineCache::new()
+    }
+}

@@ -1,0 +1,224 @@
+//! Slot definitions (`HPyDef_Kind_Slot`) for every HPy slot signature whose
+//! arguments are plain objects, sizes or pointers.
+//!
+//! One macro invocation per signature produces, as for methods in `def.rs`:
+//! a trait the generated code implements with a safe `call`, the
+//! HPy-convention entry point `impl`, the CPython-convention trampoline for
+//! each ABI, and a `const fn` building the `HPyDef` for a given slot.
+
+use core::ffi::c_int;
+
+use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPySlot_Slot, HPy_hash_t, HPy_ssize_t, HPy_NULL};
+
+use super::def::slot;
+use super::trampoline::trampoline;
+use crate::{Borrowed, Context, HPyResult};
+
+/// Converts a raw argument for the safe `call`.
+macro_rules! safe_arg {
+    // Expanded inside the entry point's unsafe block: HPy passes handles
+    // valid for the whole call; a null handle means "no value" (deletion).
+    (obj, $ctx:ident, $v:expr) => {
+        Borrowed::from_raw($ctx, $v)
+    };
+    (objopt, $ctx:ident, $v:expr) => {
+        if $v._i == 0 {
+            None
+        } else {
+            Some(Borrowed::from_raw($ctx, $v))
+        }
+    };
+    (ssize, $ctx:ident, $v:expr) => {
+        $v
+    };
+    (cmpop, $ctx:ident, $v:expr) => {
+        $v
+    };
+}
+
+macro_rules! hpy_ty {
+    (obj) => { HPy };
+    (objopt) => { HPy };
+    (ssize) => { HPy_ssize_t };
+    (cmpop) => { hpy_sys::HPy_RichCmpOp };
+}
+
+macro_rules! cpy_ty {
+    (obj) => { *mut cpy_PyObject };
+    (objopt) => { *mut cpy_PyObject };
+    (ssize) => { HPy_ssize_t };
+    (cmpop) => { c_int };
+}
+
+macro_rules! safe_ty {
+    (obj, $a:lifetime, $c:lifetime) => { Borrowed<$a, $c> };
+    (objopt, $a:lifetime, $c:lifetime) => { Option<Borrowed<$a, $c>> };
+    (ssize, $a:lifetime, $c:lifetime) => { HPy_ssize_t };
+    (cmpop, $a:lifetime, $c:lifetime) => { hpy_sys::HPy_RichCmpOp };
+}
+
+/// CPython ABI: the `PyObject*` is the handle.
+#[cfg(not(feature = "universal"))]
+macro_rules! to_hpy {
+    (obj, $v:expr) => { HPy { _i: $v as isize } };
+    (objopt, $v:expr) => { HPy { _i: $v as isize } };
+    (ssize, $v:expr) => { $v };
+    (cmpop, $v:expr) => { $v };
+}
+
+macro_rules! ret_types {
+    (obj) => { HPy };
+    (int) => { c_int };
+    (ssize) => { HPy_ssize_t };
+    (hash) => { HPy_hash_t };
+    (void) => { () };
+}
+
+macro_rules! cpy_ret {
+    (obj) => { *mut cpy_PyObject };
+    (int) => { c_int };
+    (ssize) => { HPy_ssize_t };
+    (hash) => { HPy_hash_t };
+    (void) => { () };
+}
+
+macro_rules! err_value {
+    (obj) => { HPy_NULL };
+    (int) => { -1 };
+    (ssize) => { -1 };
+    (hash) => { -1 };
+    (void) => { () };
+}
+
+#[cfg(not(feature = "universal"))]
+macro_rules! from_hpy_ret {
+    (obj, $v:expr) => { $v._i as *mut cpy_PyObject };
+    ($other:ident, $v:expr) => { $v };
+}
+
+macro_rules! slot_kinds {
+    ($(
+        $(#[$doc:meta])*
+        $trait_name:ident, $impl_fn:ident, $cpy_fn:ident, $def_fn:ident, $sig:ident, $args:ident,
+        ($($arg:ident : $kind:ident),*) -> $ret:ident;
+    )*) => {$(
+        $(#[$doc])*
+        pub trait $trait_name {
+            /// A name for error messages.
+            const NAME: &'static str;
+            /// The slot body.
+            fn call<'a, 'ctx>(ctx: Context<'ctx>, $($arg: safe_ty!($kind, 'a, 'ctx)),*) -> HPyResult<ret_types!($ret)>;
+        }
+
+        /// The HPy-convention entry point of the slot.
+        ///
+        /// # Safety
+        /// Called by HPy only, with this slot signature's arguments.
+        pub unsafe extern "C" fn $impl_fn<M: $trait_name>(ctx: *mut HPyContext, $($arg: hpy_ty!($kind)),*) -> ret_types!($ret) {
+            // SAFETY: HPy passes the live context and arguments valid for the call.
+            unsafe { trampoline(ctx, M::NAME, err_value!($ret), |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
+        }
+
+        /// The CPython-convention trampoline of the slot.
+        ///
+        /// # Safety
+        /// Called by CPython only, through the slot it was registered for.
+        #[cfg(not(feature = "universal"))]
+        pub unsafe extern "C" fn $cpy_fn<M: $trait_name>($($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+            // SAFETY: in the CPython ABI a `PyObject*` is the handle and no
+            // context is needed.
+            let r = unsafe { $impl_fn::<M>(core::ptr::null_mut(), $(to_hpy!($kind, $arg)),*) };
+            from_hpy_ret!($ret, r)
+        }
+
+        /// The CPython-convention trampoline of the slot.
+        ///
+        /// # Safety
+        /// Called by CPython only, through the slot it was registered for.
+        #[cfg(feature = "universal")]
+        pub unsafe extern "C" fn $cpy_fn<M: $trait_name>($($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+            slot_kinds!(@universal_body $impl_fn, $sig, $args, ($($arg),*), $ret)
+        }
+
+        /// The `HPyDef` of slot `which`, implemented by `M`.
+        pub const fn $def_fn<M: $trait_name>(which: HPySlot_Slot) -> HPyDef {
+            let f: unsafe extern "C" fn(*mut HPyContext, $(hpy_ty!($kind)),*) -> ret_types!($ret) = $impl_fn::<M>;
+            let cpy: unsafe extern "C" fn($(cpy_ty!($kind)),*) -> cpy_ret!($ret) = $cpy_fn::<M>;
+            // SAFETY: function pointers have one size; CPython calls this one
+            // through the signature of the slot it is registered for.
+            let cpy = unsafe { core::mem::transmute::<_, hpy_sys::cpy_PyCFunction>(cpy) };
+            slot(which, f as HPyCFunction, Some(cpy))
+        }
+    )*};
+
+    (@universal_body $impl_fn:ident, $sig:ident, $args:ident, ($($arg:ident),*), void) => {{
+        let mut a = hpy_sys::$args { $($arg),* };
+        // SAFETY: the block matches the signature; the context was saved at
+        // module init.
+        unsafe {
+            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
+                super::module::trampoline_context(),
+                hpy_sys::$sig,
+                $impl_fn::<M> as HPyCFunction,
+                (&mut a as *mut hpy_sys::$args).cast(),
+            )
+        }
+    }};
+    (@universal_body $impl_fn:ident, $sig:ident, $args:ident, ($($arg:ident),*), $ret:ident) => {{
+        // SAFETY: all-zero is a valid value of every argument block (pointers,
+        // integers); each field is then set.
+        let mut a: hpy_sys::$args = unsafe { core::mem::zeroed() };
+        $(a.$arg = $arg;)*
+        // SAFETY: the block matches the signature; the context was saved at
+        // module init.
+        unsafe {
+            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
+                super::module::trampoline_context(),
+                hpy_sys::$sig,
+                $impl_fn::<M> as HPyCFunction,
+                (&mut a as *mut hpy_sys::$args).cast(),
+            )
+        }
+        a.result
+    }};
+}
+
+// The argument names must be the field names of hpy_sys::_HPyFunc_args_*.
+slot_kinds! {
+    /// `HPyFunc_UNARYFUNC` (e.g. `nb_negative`, `tp_repr`).
+    UnaryFunc, impl_unaryfunc, cpy_unaryfunc, slot_unaryfunc, HPyFunc_UNARYFUNC, _HPyFunc_args_UNARYFUNC,
+        (arg0: obj) -> obj;
+    /// `HPyFunc_BINARYFUNC` (e.g. `nb_add`, `mp_subscript`).
+    BinaryFunc, impl_binaryfunc, cpy_binaryfunc, slot_binaryfunc, HPyFunc_BINARYFUNC, _HPyFunc_args_BINARYFUNC,
+        (arg0: obj, arg1: obj) -> obj;
+    /// `HPyFunc_TERNARYFUNC` (`nb_power`, `nb_inplace_power`).
+    TernaryFunc, impl_ternaryfunc, cpy_ternaryfunc, slot_ternaryfunc, HPyFunc_TERNARYFUNC, _HPyFunc_args_TERNARYFUNC,
+        (arg0: obj, arg1: obj, arg2: obj) -> obj;
+    /// `HPyFunc_INQUIRY` (`nb_bool`).
+    Inquiry, impl_inquiry, cpy_inquiry, slot_inquiry, HPyFunc_INQUIRY, _HPyFunc_args_INQUIRY,
+        (arg0: obj) -> int;
+    /// `HPyFunc_LENFUNC` (`mp_length`, `sq_length`).
+    LenFunc, impl_lenfunc, cpy_lenfunc, slot_lenfunc, HPyFunc_LENFUNC, _HPyFunc_args_LENFUNC,
+        (arg0: obj) -> ssize;
+    /// `HPyFunc_SSIZEARGFUNC` (`sq_item`, `sq_repeat`, `sq_inplace_repeat`).
+    SsizeArgFunc, impl_ssizeargfunc, cpy_ssizeargfunc, slot_ssizeargfunc, HPyFunc_SSIZEARGFUNC, _HPyFunc_args_SSIZEARGFUNC,
+        (arg0: obj, arg1: ssize) -> obj;
+    /// `HPyFunc_SSIZEOBJARGPROC` (`sq_ass_item`; the value is null for deletion).
+    SsizeObjArgProc, impl_ssizeobjargproc, cpy_ssizeobjargproc, slot_ssizeobjargproc, HPyFunc_SSIZEOBJARGPROC,
+        _HPyFunc_args_SSIZEOBJARGPROC, (arg0: obj, arg1: ssize, arg2: objopt) -> int;
+    /// `HPyFunc_OBJOBJARGPROC` (`mp_ass_subscript`; the value is null for deletion).
+    ObjObjArgProc, impl_objobjargproc, cpy_objobjargproc, slot_objobjargproc, HPyFunc_OBJOBJARGPROC,
+        _HPyFunc_args_OBJOBJARGPROC, (arg0: obj, arg1: obj, arg2: objopt) -> int;
+    /// `HPyFunc_OBJOBJPROC` (`sq_contains`).
+    ObjObjProc, impl_objobjproc, cpy_objobjproc, slot_objobjproc, HPyFunc_OBJOBJPROC, _HPyFunc_args_OBJOBJPROC,
+        (arg0: obj, arg1: obj) -> int;
+    /// `HPyFunc_HASHFUNC` (`tp_hash`).
+    HashFunc, impl_hashfunc, cpy_hashfunc, slot_hashfunc, HPyFunc_HASHFUNC, _HPyFunc_args_HASHFUNC,
+        (arg0: obj) -> hash;
+    /// `HPyFunc_DESTRUCTOR` (`tp_finalize`).
+    Destructor, impl_destructor, cpy_destructor, slot_destructor, HPyFunc_DESTRUCTOR, _HPyFunc_args_DESTRUCTOR,
+        (arg0: obj) -> void;
+    /// `HPyFunc_RICHCMPFUNC` (`tp_richcompare`).
+    RichCmpFunc, impl_richcmpfunc, cpy_richcmpfunc, slot_richcmpfunc, HPyFunc_RICHCMPFUNC, _HPyFunc_args_RICHCMPFUNC,
+        (arg0: obj, arg1: obj, arg2: cmpop) -> obj;
+}
