@@ -9,8 +9,9 @@ use syn::{Attribute, Fields, ImplItem, ImplItemFn, ItemImpl, ItemStruct, LitStr,
 
 use crate::doc::{c_string_literal, docstring};
 use crate::method::{
-    call_user, callable_entry, check_signature, choose_convention, classify_params, convention_from, description,
-    doc_option, last_segment_is, Callable, Convention, Errors, MethodOptions, Param, Source,
+    call_user, callable_entry, check_signature, choose_convention, classify_params,
+    convention_from, description, doc_option, last_segment_is, Callable, Convention, Errors,
+    MethodOptions, Param, Source,
 };
 
 // ---------------------------------------------------------------- #[hpy_class]
@@ -25,7 +26,14 @@ struct ClassOptions {
 }
 
 fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
-    let mut o = ClassOptions { name: None, module: None, subclass: false, shape: None, base: None, metaclass: None };
+    let mut o = ClassOptions {
+        name: None,
+        module: None,
+        subclass: false,
+        shape: None,
+        base: None,
+        metaclass: None,
+    };
     let parser = syn::meta::parser(|meta| {
         if meta.path.is_ident("name") {
             o.name = Some(meta.value()?.parse()?);
@@ -92,7 +100,10 @@ struct Member {
     span: Span,
 }
 
-fn take_member_attr(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Option<(bool, Option<LitStr>)> {
+fn take_member_attr(
+    attrs: &mut Vec<Attribute>,
+    errors: &mut Errors,
+) -> Option<(bool, Option<LitStr>)> {
     let pos = attrs.iter().position(|a| a.path().is_ident("member"))?;
     let attr = attrs.remove(pos);
     let mut readonly = false;
@@ -104,7 +115,9 @@ fn take_member_attr(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Option<(
             } else if meta.path.is_ident("name") {
                 name = Some(meta.value()?.parse()?);
             } else {
-                return Err(meta.error("unknown #[member] option; expected `readonly` or `name = \"...\"`"));
+                return Err(
+                    meta.error("unknown #[member] option; expected `readonly` or `name = \"...\"`")
+                );
             }
             Ok(())
         });
@@ -128,14 +141,20 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     }
 
     let ident = item.ident.clone();
-    let py_name = options.name.as_ref().map_or_else(|| ident.unraw().to_string(), LitStr::value);
+    let py_name = options
+        .name
+        .as_ref()
+        .map_or_else(|| ident.unraw().to_string(), LitStr::value);
     let qualname = match &options.module {
         Some(m) => format!("{}.{py_name}", m.value()),
         None => py_name.clone(),
     };
     let c_qualname = c_string_literal(&qualname, ident.span());
     if c_qualname.is_none() {
-        errors.push(syn::Error::new(ident.span(), "the class name cannot contain a NUL character"));
+        errors.push(syn::Error::new(
+            ident.span(),
+            "the class name cannot contain a NUL character",
+        ));
     }
     let doc_expr = doc_option(docstring(&item.attrs), ident.span(), &mut errors);
 
@@ -192,7 +211,10 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         Fields::Unnamed(unnamed) => {
             for field in &unnamed.unnamed {
                 if field.attrs.iter().any(|a| a.path().is_ident("member")) {
-                    errors.push(syn::Error::new(field.span(), "#[member] needs a named field"));
+                    errors.push(syn::Error::new(
+                        field.span(),
+                        "#[member] needs a named field",
+                    ));
                 }
             }
         }
@@ -228,9 +250,12 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         .collect();
     member_errors.finish()?;
     let mut class_defs = member_defs;
-    class_defs.push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<#ident>())));
+    class_defs
+        .push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<#ident>())));
     if !gc_fields.is_empty() {
-        class_defs.push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<#ident>())));
+        class_defs.push(
+            quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<#ident>())),
+        );
     }
     let n_defs = class_defs.len();
 
@@ -350,8 +375,18 @@ const DUNDERS: &[(&str, &str, SlotKind, Option<&str>)] = &[
     ("__bool__", "HPy_nb_bool", SlotKind::Inquiry, None),
     ("__len__", "HPy_mp_length", SlotKind::Len, None),
     ("__getitem__", "HPy_mp_subscript", SlotKind::Binary, None),
-    ("__setitem__", "HPy_mp_ass_subscript", SlotKind::AssSubscript, None),
-    ("__delitem__", "HPy_mp_ass_subscript", SlotKind::AssSubscript, None),
+    (
+        "__setitem__",
+        "HPy_mp_ass_subscript",
+        SlotKind::AssSubscript,
+        None,
+    ),
+    (
+        "__delitem__",
+        "HPy_mp_ass_subscript",
+        SlotKind::AssSubscript,
+        None,
+    ),
     ("__contains__", "HPy_sq_contains", SlotKind::Contains, None),
     ("__neg__", "HPy_nb_negative", SlotKind::Unary, None),
     ("__pos__", "HPy_nb_positive", SlotKind::Unary, None),
@@ -361,32 +396,122 @@ const DUNDERS: &[(&str, &str, SlotKind, Option<&str>)] = &[
     ("__float__", "HPy_nb_float", SlotKind::Unary, None),
     ("__index__", "HPy_nb_index", SlotKind::Unary, None),
     ("__add__", "HPy_nb_add", SlotKind::Number, Some("__radd__")),
-    ("__sub__", "HPy_nb_subtract", SlotKind::Number, Some("__rsub__")),
-    ("__mul__", "HPy_nb_multiply", SlotKind::Number, Some("__rmul__")),
-    ("__matmul__", "HPy_nb_matrix_multiply", SlotKind::Number, Some("__rmatmul__")),
-    ("__truediv__", "HPy_nb_true_divide", SlotKind::Number, Some("__rtruediv__")),
-    ("__floordiv__", "HPy_nb_floor_divide", SlotKind::Number, Some("__rfloordiv__")),
-    ("__mod__", "HPy_nb_remainder", SlotKind::Number, Some("__rmod__")),
-    ("__divmod__", "HPy_nb_divmod", SlotKind::Number, Some("__rdivmod__")),
-    ("__lshift__", "HPy_nb_lshift", SlotKind::Number, Some("__rlshift__")),
-    ("__rshift__", "HPy_nb_rshift", SlotKind::Number, Some("__rrshift__")),
+    (
+        "__sub__",
+        "HPy_nb_subtract",
+        SlotKind::Number,
+        Some("__rsub__"),
+    ),
+    (
+        "__mul__",
+        "HPy_nb_multiply",
+        SlotKind::Number,
+        Some("__rmul__"),
+    ),
+    (
+        "__matmul__",
+        "HPy_nb_matrix_multiply",
+        SlotKind::Number,
+        Some("__rmatmul__"),
+    ),
+    (
+        "__truediv__",
+        "HPy_nb_true_divide",
+        SlotKind::Number,
+        Some("__rtruediv__"),
+    ),
+    (
+        "__floordiv__",
+        "HPy_nb_floor_divide",
+        SlotKind::Number,
+        Some("__rfloordiv__"),
+    ),
+    (
+        "__mod__",
+        "HPy_nb_remainder",
+        SlotKind::Number,
+        Some("__rmod__"),
+    ),
+    (
+        "__divmod__",
+        "HPy_nb_divmod",
+        SlotKind::Number,
+        Some("__rdivmod__"),
+    ),
+    (
+        "__lshift__",
+        "HPy_nb_lshift",
+        SlotKind::Number,
+        Some("__rlshift__"),
+    ),
+    (
+        "__rshift__",
+        "HPy_nb_rshift",
+        SlotKind::Number,
+        Some("__rrshift__"),
+    ),
     ("__and__", "HPy_nb_and", SlotKind::Number, Some("__rand__")),
     ("__or__", "HPy_nb_or", SlotKind::Number, Some("__ror__")),
     ("__xor__", "HPy_nb_xor", SlotKind::Number, Some("__rxor__")),
     ("__pow__", "HPy_nb_power", SlotKind::Power, Some("__rpow__")),
     ("__iadd__", "HPy_nb_inplace_add", SlotKind::InPlace, None),
-    ("__isub__", "HPy_nb_inplace_subtract", SlotKind::InPlace, None),
-    ("__imul__", "HPy_nb_inplace_multiply", SlotKind::InPlace, None),
-    ("__imatmul__", "HPy_nb_inplace_matrix_multiply", SlotKind::InPlace, None),
-    ("__itruediv__", "HPy_nb_inplace_true_divide", SlotKind::InPlace, None),
-    ("__ifloordiv__", "HPy_nb_inplace_floor_divide", SlotKind::InPlace, None),
-    ("__imod__", "HPy_nb_inplace_remainder", SlotKind::InPlace, None),
-    ("__ilshift__", "HPy_nb_inplace_lshift", SlotKind::InPlace, None),
-    ("__irshift__", "HPy_nb_inplace_rshift", SlotKind::InPlace, None),
+    (
+        "__isub__",
+        "HPy_nb_inplace_subtract",
+        SlotKind::InPlace,
+        None,
+    ),
+    (
+        "__imul__",
+        "HPy_nb_inplace_multiply",
+        SlotKind::InPlace,
+        None,
+    ),
+    (
+        "__imatmul__",
+        "HPy_nb_inplace_matrix_multiply",
+        SlotKind::InPlace,
+        None,
+    ),
+    (
+        "__itruediv__",
+        "HPy_nb_inplace_true_divide",
+        SlotKind::InPlace,
+        None,
+    ),
+    (
+        "__ifloordiv__",
+        "HPy_nb_inplace_floor_divide",
+        SlotKind::InPlace,
+        None,
+    ),
+    (
+        "__imod__",
+        "HPy_nb_inplace_remainder",
+        SlotKind::InPlace,
+        None,
+    ),
+    (
+        "__ilshift__",
+        "HPy_nb_inplace_lshift",
+        SlotKind::InPlace,
+        None,
+    ),
+    (
+        "__irshift__",
+        "HPy_nb_inplace_rshift",
+        SlotKind::InPlace,
+        None,
+    ),
     ("__iand__", "HPy_nb_inplace_and", SlotKind::InPlace, None),
     ("__ior__", "HPy_nb_inplace_or", SlotKind::InPlace, None),
     ("__ixor__", "HPy_nb_inplace_xor", SlotKind::InPlace, None),
-    ("__ipow__", "HPy_nb_inplace_power", SlotKind::InPlacePower, None),
+    (
+        "__ipow__",
+        "HPy_nb_inplace_power",
+        SlotKind::InPlacePower,
+        None,
+    ),
 ];
 
 /// Slots given explicitly with `#[slot(NAME)]` (HPy's names without `HPy_`).
@@ -432,14 +557,38 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ("__anext__", "HPy 0.9 has no async slots"),
     ("__init__", "use #[new] (tp_new) to initialise instances"),
     ("__new__", "mark the constructor with #[new]"),
-    ("__getbuffer__", "the buffer protocol is not supported by hpy-rs yet"),
-    ("__releasebuffer__", "the buffer protocol is not supported by hpy-rs yet"),
-    ("__eq__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
-    ("__ne__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
-    ("__lt__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
-    ("__le__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
-    ("__gt__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
-    ("__ge__", "implement __richcmp__(&self, other, op: RichCompareOp)"),
+    (
+        "__getbuffer__",
+        "the buffer protocol is not supported by hpy-rs yet",
+    ),
+    (
+        "__releasebuffer__",
+        "the buffer protocol is not supported by hpy-rs yet",
+    ),
+    (
+        "__eq__",
+        "implement __richcmp__(&self, other, op: RichCompareOp)",
+    ),
+    (
+        "__ne__",
+        "implement __richcmp__(&self, other, op: RichCompareOp)",
+    ),
+    (
+        "__lt__",
+        "implement __richcmp__(&self, other, op: RichCompareOp)",
+    ),
+    (
+        "__le__",
+        "implement __richcmp__(&self, other, op: RichCompareOp)",
+    ),
+    (
+        "__gt__",
+        "implement __richcmp__(&self, other, op: RichCompareOp)",
+    ),
+    (
+        "__ge__",
+        "implement __richcmp__(&self, other, op: RichCompareOp)",
+    ),
 ];
 
 enum Role {
@@ -470,12 +619,22 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
             }
             let name = name.unwrap_or_else(|| {
                 if is_getter {
-                    rust_name.strip_prefix("get_").unwrap_or(&rust_name).to_owned()
+                    rust_name
+                        .strip_prefix("get_")
+                        .unwrap_or(&rust_name)
+                        .to_owned()
                 } else {
-                    rust_name.strip_prefix("set_").unwrap_or(&rust_name).to_owned()
+                    rust_name
+                        .strip_prefix("set_")
+                        .unwrap_or(&rust_name)
+                        .to_owned()
                 }
             });
-            Some(if is_getter { Role::Getter(name) } else { Role::Setter(name) })
+            Some(if is_getter {
+                Role::Getter(name)
+            } else {
+                Role::Setter(name)
+            })
         } else if path.is_ident("slot") {
             match attr.parse_args::<syn::Ident>() {
                 Ok(slot) => {
@@ -487,7 +646,11 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
                                 slot.span(),
                                 format!(
                                     "unknown or unsupported slot `{s}`; supported: {}",
-                                    EXPLICIT.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                                    EXPLICIT
+                                        .iter()
+                                        .map(|(n, _)| *n)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
                                 ),
                             ));
                             None
@@ -507,7 +670,9 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
                 } else if meta.path.is_ident("name") {
                     options.name = Some(meta.value()?.parse()?);
                 } else {
-                    return Err(meta.error("unknown #[method] option; expected a convention or `name = \"...\"`"));
+                    return Err(meta.error(
+                        "unknown #[method] option; expected a convention or `name = \"...\"`",
+                    ));
                 }
                 Ok(())
             });
@@ -521,7 +686,10 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
         };
         if let Some(r) = found {
             if role.is_some() {
-                errors.push(syn::Error::new(method.sig.ident.span(), "a method can have only one hpy role attribute"));
+                errors.push(syn::Error::new(
+                    method.sig.ident.span(),
+                    "a method can have only one hpy role attribute",
+                ));
             }
             role = Some(r);
         }
@@ -531,12 +699,18 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
         return role;
     }
     if let Some((_, why)) = UNSUPPORTED.iter().find(|(n, _)| *n == rust_name) {
-        errors.push(syn::Error::new(method.sig.ident.span(), format!("`{rust_name}` cannot be a Python slot: {why}")));
+        errors.push(syn::Error::new(
+            method.sig.ident.span(),
+            format!("`{rust_name}` cannot be a Python slot: {why}"),
+        ));
     }
     if let Some((_, slot, kind, _)) = DUNDERS.iter().find(|(n, _, _, _)| *n == rust_name) {
         return Role::Slot((*slot).to_owned(), *kind, method.sig.ident.span());
     }
-    if DUNDERS.iter().any(|(_, _, _, r)| *r == Some(rust_name.as_str())) {
+    if DUNDERS
+        .iter()
+        .any(|(_, _, _, r)| *r == Some(rust_name.as_str()))
+    {
         // A reflected operator: handled together with its forward method.
         return Role::Slot(String::new(), SlotKind::Number, method.sig.ident.span());
     }
@@ -553,10 +727,16 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let mut imp: ItemImpl = syn::parse2(item)?;
     let mut errors = Errors::default();
     if !attr.is_empty() {
-        errors.push(syn::Error::new(attr.span(), "#[hpy_methods] takes no options"));
+        errors.push(syn::Error::new(
+            attr.span(),
+            "#[hpy_methods] takes no options",
+        ));
     }
     if imp.trait_.is_some() {
-        errors.push(syn::Error::new(imp.span(), "#[hpy_methods] goes on an inherent impl block, not a trait impl"));
+        errors.push(syn::Error::new(
+            imp.span(),
+            "#[hpy_methods] goes on an inherent impl block, not a trait impl",
+        ));
     }
     let self_ty = (*imp.self_ty).clone();
 
@@ -569,8 +749,16 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
         }
     }
 
-    let mut out = Generated { items: TokenStream::new(), defs: Vec::new() };
-    let find = |name: &str| roles.iter().find(|(f, _)| f.sig.ident.unraw() == name).map(|(f, _)| f);
+    let mut out = Generated {
+        items: TokenStream::new(),
+        defs: Vec::new(),
+    };
+    let find = |name: &str| {
+        roles
+            .iter()
+            .find(|(f, _)| f.sig.ident.unraw() == name)
+            .map(|(f, _)| f)
+    };
     let mut ass_subscript_done = false;
     for (index, (f, role)) in roles.iter().enumerate() {
         check_signature(&f.sig, &mut errors);
@@ -579,7 +767,10 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
         match role {
             Role::Method(options) => {
                 let params = classify_params(&f.sig, true, &mut errors);
-                if !params.iter().any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg)) {
+                if !params
+                    .iter()
+                    .any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg))
+                {
                     errors.push(syn::Error::new(
                         rust_name.span(),
                         "a Python method takes `&self`, `&mut self` or `slf` first (HPy 0.9 has no static or class methods); \
@@ -588,8 +779,12 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                     continue;
                 }
                 let convention = choose_convention(options, &params, &mut errors);
-                let py_name = options.name.as_ref().map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
-                let c_name = c_string_literal(&py_name, rust_name.span()).expect("identifiers have no NUL");
+                let py_name = options
+                    .name
+                    .as_ref()
+                    .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
+                let c_name =
+                    c_string_literal(&py_name, rust_name.span()).expect("identifiers have no NUL");
                 let doc = doc_option(docstring(&f.attrs), rust_name.span(), &mut errors);
                 let callable = Callable {
                     entry: quote!(#entry),
@@ -612,17 +807,35 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 gen_getset(&mut out, f, setter, name, &entry, &self_ty, &mut errors);
             }
             Role::Setter(name) => {
-                if !roles.iter().any(|(_, r)| matches!(r, Role::Getter(n) if n == name)) {
-                    errors.push(syn::Error::new(rust_name.span(), format!("setter `{name}` has no #[getter]")));
+                if !roles
+                    .iter()
+                    .any(|(_, r)| matches!(r, Role::Getter(n) if n == name))
+                {
+                    errors.push(syn::Error::new(
+                        rust_name.span(),
+                        format!("setter `{name}` has no #[getter]"),
+                    ));
                 }
             }
             Role::Slot(slot, kind, span) => {
                 if slot.is_empty() {
                     // reflected operator: generated with its forward method
-                    let fwd = DUNDERS.iter().find(|(_, _, _, r)| *r == Some(&*rust_name.unraw().to_string()));
+                    let fwd = DUNDERS
+                        .iter()
+                        .find(|(_, _, _, r)| *r == Some(&*rust_name.unraw().to_string()));
                     if let Some((fwd_name, slot, kind, _)) = fwd {
                         if find(fwd_name).is_none() {
-                            gen_slot(&mut out, None, Some(f), slot, *kind, &entry, &self_ty, *span, &mut errors);
+                            gen_slot(
+                                &mut out,
+                                None,
+                                Some(f),
+                                slot,
+                                *kind,
+                                &entry,
+                                &self_ty,
+                                *span,
+                                &mut errors,
+                            );
                         }
                     }
                     continue;
@@ -632,17 +845,44 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                         continue;
                     }
                     ass_subscript_done = true;
-                    gen_ass_subscript(&mut out, find("__setitem__"), find("__delitem__"), &entry, &self_ty, &mut errors);
+                    gen_ass_subscript(
+                        &mut out,
+                        find("__setitem__"),
+                        find("__delitem__"),
+                        &entry,
+                        &self_ty,
+                        &mut errors,
+                    );
                     continue;
                 }
                 let reflected = DUNDERS
                     .iter()
                     .find(|(n, _, _, _)| *n == rust_name.unraw().to_string())
                     .and_then(|(_, _, _, r)| r.and_then(find));
-                gen_slot(&mut out, Some(f), reflected, slot, *kind, &entry, &self_ty, *span, &mut errors);
+                gen_slot(
+                    &mut out,
+                    Some(f),
+                    reflected,
+                    slot,
+                    *kind,
+                    &entry,
+                    &self_ty,
+                    *span,
+                    &mut errors,
+                );
                 if slot == "HPy_mp_length" {
                     let entry2 = format_ident!("{}_sq", entry);
-                    gen_slot(&mut out, Some(f), None, "HPy_sq_length", *kind, &entry2, &self_ty, *span, &mut errors);
+                    gen_slot(
+                        &mut out,
+                        Some(f),
+                        None,
+                        "HPy_sq_length",
+                        *kind,
+                        &entry2,
+                        &self_ty,
+                        *span,
+                        &mut errors,
+                    );
                 }
             }
         }
@@ -670,15 +910,22 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     })
 }
 
-fn gen_new(out: &mut Generated, f: &ImplItemFn, entry: &syn::Ident, self_ty: &Type, errors: &mut Errors) {
+fn gen_new(
+    out: &mut Generated,
+    f: &ImplItemFn,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
     let params = classify_params(&f.sig, false, errors);
     let rust_name = &f.sig.ident;
     let py_name = self_ty_name(self_ty);
     let n_python = params.iter().filter(|p| p.is_python()).count();
     let desc = description(&py_name, &params);
     let callee = quote!(<#self_ty>::#rust_name);
-    let (prelude, call) =
-        call_user(&params, &callee, None, &mut |i| Source::Extract(quote!(__hpy_slots[#i].as_ref())));
+    let (prelude, call) = call_user(&params, &callee, None, &mut |i| {
+        Source::Extract(quote!(__hpy_slots[#i].as_ref()))
+    });
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
@@ -698,12 +945,17 @@ fn gen_new(out: &mut Generated, f: &ImplItemFn, entry: &syn::Ident, self_ty: &Ty
             }
         }
     });
-    out.defs.push(quote!(::hpy::impl_::class::slot_new::<#entry>()));
+    out.defs
+        .push(quote!(::hpy::impl_::class::slot_new::<#entry>()));
 }
 
 fn self_ty_name(ty: &Type) -> String {
     match ty {
-        Type::Path(p) => p.path.segments.last().map_or_else(|| "?".into(), |s| s.ident.to_string()),
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(|| "?".into(), |s| s.ident.to_string()),
         _ => "?".into(),
     }
 }
@@ -719,11 +971,19 @@ fn gen_getset(
 ) {
     let gparams = classify_params(&getter.sig, true, errors);
     if gparams.iter().any(Param::is_python) {
-        errors.push(syn::Error::new(getter.sig.ident.span(), "a #[getter] takes only `&self` (and optionally a Context)"));
+        errors.push(syn::Error::new(
+            getter.sig.ident.span(),
+            "a #[getter] takes only `&self` (and optionally a Context)",
+        ));
         return;
     }
     let gname = &getter.sig.ident;
-    let (gprelude, gcall) = call_user(&gparams, &quote!(<#self_ty>::#gname), Some(self_ty), &mut |_| unreachable!());
+    let (gprelude, gcall) = call_user(
+        &gparams,
+        &quote!(<#self_ty>::#gname),
+        Some(self_ty),
+        &mut |_| unreachable!(),
+    );
     let getter_entry = format_ident!("{}_get", entry);
     let setter_entry = format_ident!("{}_set", entry);
     out.items.extend(quote! {
@@ -740,14 +1000,20 @@ fn gen_getset(
     let setter_ty = if let Some((_, s)) = setter {
         let sparams = classify_params(&s.sig, true, errors);
         if sparams.iter().filter(|p| p.is_python()).count() != 1 {
-            errors.push(syn::Error::new(s.sig.ident.span(), "a #[setter] takes `&mut self` (or `&self`) and the new value"));
+            errors.push(syn::Error::new(
+                s.sig.ident.span(),
+                "a #[setter] takes `&mut self` (or `&self`) and the new value",
+            ));
             return;
         }
         let sname = &s.sig.ident;
         let desc = description(name, &sparams);
-        let (sprelude, scall) = call_user(&sparams, &quote!(<#self_ty>::#sname), Some(self_ty), &mut |_| {
-            Source::Extract(quote!(::core::option::Option::Some(&__hpy_value)))
-        });
+        let (sprelude, scall) = call_user(
+            &sparams,
+            &quote!(<#self_ty>::#sname),
+            Some(self_ty),
+            &mut |_| Source::Extract(quote!(::core::option::Option::Some(&__hpy_value))),
+        );
         out.items.extend(quote! {
             struct #setter_entry;
             #[allow(clippy::all, unused_variables)]
@@ -793,13 +1059,18 @@ fn gen_ass_subscript(
             let params = classify_params(&f.sig, true, errors);
             let name = &f.sig.ident;
             let desc = description("__setitem__", &params);
-            let (prelude, call) = call_user(&params, &quote!(<#self_ty>::#name), Some(self_ty), &mut |i| {
-                if i == 0 {
-                    Source::Extract(quote!(::core::option::Option::Some(&arg1)))
-                } else {
-                    Source::Extract(quote!(::core::option::Option::Some(&__hpy_value)))
-                }
-            });
+            let (prelude, call) = call_user(
+                &params,
+                &quote!(<#self_ty>::#name),
+                Some(self_ty),
+                &mut |i| {
+                    if i == 0 {
+                        Source::Extract(quote!(::core::option::Option::Some(&arg1)))
+                    } else {
+                        Source::Extract(quote!(::core::option::Option::Some(&__hpy_value)))
+                    }
+                },
+            );
             quote! { { #desc #prelude ::hpy::impl_::return_status(#call) } }
         }
         None => quote! {
@@ -813,9 +1084,12 @@ fn gen_ass_subscript(
             let params = classify_params(&f.sig, true, errors);
             let name = &f.sig.ident;
             let desc = description("__delitem__", &params);
-            let (prelude, call) = call_user(&params, &quote!(<#self_ty>::#name), Some(self_ty), &mut |_| {
-                Source::Extract(quote!(::core::option::Option::Some(&arg1)))
-            });
+            let (prelude, call) = call_user(
+                &params,
+                &quote!(<#self_ty>::#name),
+                Some(self_ty),
+                &mut |_| Source::Extract(quote!(::core::option::Option::Some(&arg1))),
+            );
             quote! { { #desc #prelude ::hpy::impl_::return_status(#call) } }
         }
         None => quote! {
@@ -859,22 +1133,29 @@ fn gen_slot(
     errors: &mut Errors,
 ) {
     let slot_ident = format_ident!("{}", slot);
-    let f = forward.or(reflected).expect("a forward or reflected method");
+    let f = forward
+        .or(reflected)
+        .expect("a forward or reflected method");
     let name = f.sig.ident.unraw().to_string();
     let params = classify_params(&f.sig, true, errors);
     let n_python = params.iter().filter(|p| p.is_python()).count();
     let expect_python = |n: usize, what: &str, errors: &mut Errors| {
         if n_python != n {
-            errors.push(syn::Error::new(f.sig.ident.span(), format!("`{name}` takes {what}")));
+            errors.push(syn::Error::new(
+                f.sig.ident.span(),
+                format!("`{name}` takes {what}"),
+            ));
         }
     };
-    let call_with = |f: &ImplItemFn, errors: &mut Errors, source: &mut dyn FnMut(usize) -> Source| {
-        let params = classify_params(&f.sig, true, errors);
-        let ident = &f.sig.ident;
-        let desc = description(&ident.unraw().to_string(), &params);
-        let (prelude, call) = call_user(&params, &quote!(<#self_ty>::#ident), Some(self_ty), source);
-        (desc, prelude, call)
-    };
+    let call_with =
+        |f: &ImplItemFn, errors: &mut Errors, source: &mut dyn FnMut(usize) -> Source| {
+            let params = classify_params(&f.sig, true, errors);
+            let ident = &f.sig.ident;
+            let desc = description(&ident.unraw().to_string(), &params);
+            let (prelude, call) =
+                call_user(&params, &quote!(<#self_ty>::#ident), Some(self_ty), source);
+            (desc, prelude, call)
+        };
     let arg = |e: TokenStream| Source::Extract(quote!(::core::option::Option::Some(&#e)));
     let (trait_name, sig, body, def_fn) = match kind {
         SlotKind::Unary => {
@@ -895,7 +1176,12 @@ fn gen_slot(
                 SlotKind::Len => (quote!(LenFunc), quote!(slot_lenfunc), quote!(return_len)),
                 _ => (quote!(HashFunc), quote!(slot_hashfunc), quote!(return_hash)),
             };
-            (t, quote!(arg0: ::hpy::Borrowed<'a, 'ctx>), quote! { let __hpy_self = arg0; #prelude ::hpy::impl_::class::#conv(#call) }, d)
+            (
+                t,
+                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
+                quote! { let __hpy_self = arg0; #prelude ::hpy::impl_::class::#conv(#call) },
+                d,
+            )
         }
         SlotKind::Binary => {
             expect_python(1, "`&self` and one argument", errors);
@@ -928,7 +1214,11 @@ fn gen_slot(
             )
         }
         SlotKind::SsizeObjArg => {
-            expect_python(2, "`&mut self`, an `isize` index and an `Option` value (None: deletion)", errors);
+            expect_python(
+                2,
+                "`&mut self`, an `isize` index and an `Option` value (None: deletion)",
+                errors,
+            );
             let (desc, prelude, call) = call_with(f, errors, &mut |i| {
                 if i == 0 {
                     Source::Raw(quote!(arg1))
@@ -949,7 +1239,10 @@ fn gen_slot(
         }
         SlotKind::Number | SlotKind::Power => {
             let is_pow = kind == SlotKind::Power;
-            let branch = |f: Option<&ImplItemFn>, me: TokenStream, other: TokenStream, errors: &mut Errors| match f {
+            let branch = |f: Option<&ImplItemFn>,
+                          me: TokenStream,
+                          other: TokenStream,
+                          errors: &mut Errors| match f {
                 None => quote!(),
                 Some(f) => {
                     let (_, prelude, call) = call_with(f, errors, &mut |i| {
@@ -959,7 +1252,10 @@ fn gen_slot(
                             arg(quote!(arg2))
                         }
                     });
-                    let desc = description(&f.sig.ident.unraw().to_string(), &classify_params(&f.sig, true, errors));
+                    let desc = description(
+                        &f.sig.ident.unraw().to_string(),
+                        &classify_params(&f.sig, true, errors),
+                    );
                     quote! {
                         if ::hpy::impl_::class::is_instance::<#self_ty>(&#me)? {
                             if let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&#other)? {
@@ -974,6 +1270,35 @@ fn gen_slot(
             };
             let fwd = branch(forward, quote!(arg0), quote!(arg1), errors);
             let rev = branch(reflected, quote!(arg1), quote!(arg0), errors);
+            // PyPy dispatches reflected operators through a `__rX__` method
+            // in the type dict and makes none from the slot, so the reflected
+            // method is also published as an ordinary method (on CPython the
+            // slot keeps handling the operator; the method just exists).
+            if let (Some(r), false) = (reflected, is_pow) {
+                let rname = r.sig.ident.unraw().to_string();
+                let method_entry = format_ident!("{}_method", entry);
+                let (_, prelude, call) =
+                    call_with(r, errors, &mut |_| Source::Raw(quote!(__hpy_other)));
+                let c_name = c_string_literal(&rname, span).expect("identifiers have no NUL");
+                out.items.extend(quote_spanned! {span=>
+                    struct #method_entry;
+                    impl ::hpy::impl_::MethO for #method_entry {
+                        const NAME: &'static str = #rname;
+                        fn call<'ctx>(
+                            __hpy_ctx: ::hpy::Context<'ctx>,
+                            __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
+                            __hpy_arg: ::hpy::Borrowed<'_, 'ctx>,
+                        ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                            let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&__hpy_arg)? else {
+                                return ::hpy::impl_::class::not_implemented(__hpy_ctx);
+                            };
+                            #prelude
+                            ::hpy::impl_::return_object(__hpy_ctx, #call)
+                        }
+                    }
+                });
+                out.defs.push(quote!(::hpy::impl_::meth_o::<#method_entry>(#c_name, ::core::option::Option::None)));
+            }
             if is_pow {
                 (
                     quote!(TernaryFunc),
@@ -1024,7 +1349,11 @@ fn gen_slot(
             }
         }
         SlotKind::RichCmp => {
-            expect_python(2, "`&self`, the other object and the `RichCompareOp`", errors);
+            expect_python(
+                2,
+                "`&self`, the other object and the `RichCompareOp`",
+                errors,
+            );
             let (_, prelude, call) = call_with(f, errors, &mut |i| {
                 if i == 0 {
                     Source::Raw(quote!(__hpy_other))
@@ -1074,7 +1403,8 @@ fn gen_slot(
                 callee: quote!(<#self_ty>::#ident),
                 self_ty: Some(self_ty),
             };
-            let (imp, _) = callable_entry(&callable, &c_name, &quote!(::core::option::Option::None));
+            let (imp, _) =
+                callable_entry(&callable, &c_name, &quote!(::core::option::Option::None));
             out.items.extend(quote! { struct #entry; #imp });
             out.defs.push(quote!(::hpy::impl_::slot_call::<#entry>()));
             return;
@@ -1082,9 +1412,17 @@ fn gen_slot(
         SlotKind::AssSubscript => unreachable!("handled by gen_ass_subscript"),
     };
     let ret = match kind {
-        SlotKind::Unary | SlotKind::Binary | SlotKind::SsizeArg | SlotKind::Number | SlotKind::Power
-        | SlotKind::InPlace | SlotKind::InPlacePower | SlotKind::RichCmp => quote!(::hpy::impl_::HPy),
-        SlotKind::Inquiry | SlotKind::Contains | SlotKind::SsizeObjArg => quote!(::core::ffi::c_int),
+        SlotKind::Unary
+        | SlotKind::Binary
+        | SlotKind::SsizeArg
+        | SlotKind::Number
+        | SlotKind::Power
+        | SlotKind::InPlace
+        | SlotKind::InPlacePower
+        | SlotKind::RichCmp => quote!(::hpy::impl_::HPy),
+        SlotKind::Inquiry | SlotKind::Contains | SlotKind::SsizeObjArg => {
+            quote!(::core::ffi::c_int)
+        }
         SlotKind::Len => quote!(::hpy::impl_::HPy_ssize_t),
         SlotKind::Hash => quote!(::hpy::impl_::HPy_hash_t),
         SlotKind::Finalize => quote!(()),
@@ -1100,5 +1438,6 @@ fn gen_slot(
             }
         }
     });
-    out.defs.push(quote!(::hpy::impl_::slots::#def_fn::<#entry>(::hpy::impl_::class::#slot_ident)));
+    out.defs
+        .push(quote!(::hpy::impl_::slots::#def_fn::<#entry>(::hpy::impl_::class::#slot_ident)));
 }

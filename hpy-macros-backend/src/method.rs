@@ -5,7 +5,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericArgument, GenericParam, ItemFn, LitStr, Pat, PathArguments, Signature, Type};
+use syn::{
+    FnArg, GenericArgument, GenericParam, ItemFn, LitStr, Pat, PathArguments, Signature, Type,
+};
 
 use crate::doc::{c_string_literal, docstring};
 
@@ -45,7 +47,10 @@ impl MethodOptions {
         let parser = syn::meta::parser(|meta| {
             if let Some(convention) = convention_from(&meta.path) {
                 if options.convention.is_some() {
-                    errors.push(syn::Error::new(meta.path.span(), "only one calling convention may be given"));
+                    errors.push(syn::Error::new(
+                        meta.path.span(),
+                        "only one calling convention may be given",
+                    ));
                 }
                 options.convention = Some((convention, meta.path.span()));
                 Ok(())
@@ -98,7 +103,13 @@ pub(crate) enum Param {
     SelfArg,
     /// A Python argument; `optional` for `Option<T>` parameters, which may be
     /// omitted by the caller.
-    Python { name: String, optional: bool, span: Span },
+    Python {
+        name: String,
+        optional: bool,
+        span: Span,
+    },
+    /// `hpy::VarArgs`: every positional argument, unconverted.
+    VarArgs { span: Span },
 }
 
 impl Param {
@@ -138,7 +149,9 @@ pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Erro
                         "class methods take `&self` or `&mut self`: the value stays inside the Python object",
                     ));
                 }
-                params.push(Param::Receiver { mutable: r.mutability.is_some() });
+                params.push(Param::Receiver {
+                    mutable: r.mutability.is_some(),
+                });
             }
             FnArg::Receiver(r) => errors.push(syn::Error::new(
                 r.span(),
@@ -147,6 +160,10 @@ pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Erro
             FnArg::Typed(pt) => {
                 if last_segment_is(&pt.ty, "Context").is_some() {
                     params.push(Param::Context);
+                    continue;
+                }
+                if last_segment_is(&pt.ty, "VarArgs").is_some() {
+                    params.push(Param::VarArgs { span: pt.span() });
                     continue;
                 }
                 let name = match &*pt.pat {
@@ -165,26 +182,63 @@ pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Erro
                 }
                 let optional = is_option(&pt.ty);
                 if !optional {
-                    if let Some(Param::Python { optional: true, .. }) = params.iter().rev().find(|p| p.is_python()) {
+                    if let Some(Param::Python { optional: true, .. }) =
+                        params.iter().rev().find(|p| p.is_python())
+                    {
                         errors.push(syn::Error::new(
                             pt.ty.span(),
                             "a required parameter cannot follow an optional (`Option<_>`) one",
                         ));
                     }
                 }
-                params.push(Param::Python { name, optional, span: pt.span() });
+                params.push(Param::Python {
+                    name,
+                    optional,
+                    span: pt.span(),
+                });
             }
         }
     }
     params
 }
 
-pub(crate) fn choose_convention(options: &MethodOptions, params: &[Param], errors: &mut Errors) -> Convention {
+pub(crate) fn choose_convention(
+    options: &MethodOptions,
+    params: &[Param],
+    errors: &mut Errors,
+) -> Convention {
     let python: Vec<_> = params.iter().filter(|p| p.is_python()).collect();
+    if let Some(Param::VarArgs { span }) =
+        params.iter().find(|p| matches!(p, Param::VarArgs { .. }))
+    {
+        if !python.is_empty()
+            || params
+                .iter()
+                .filter(|p| matches!(p, Param::VarArgs { .. }))
+                .count()
+                > 1
+        {
+            errors.push(syn::Error::new(
+                *span,
+                "a `VarArgs` parameter takes all arguments: no other Python parameters",
+            ));
+        }
+        if let Some((c, span)) = options.convention {
+            if c != Convention::VarArgs {
+                errors.push(syn::Error::new(
+                    span,
+                    "`VarArgs` functions use the `varargs` convention",
+                ));
+            }
+        }
+        return Convention::VarArgs;
+    }
     let Some((convention, span)) = options.convention else {
         return match python.as_slice() {
             [] => Convention::NoArgs,
-            [Param::Python { optional: false, .. }] => Convention::O,
+            [Param::Python {
+                optional: false, ..
+            }] => Convention::O,
             _ => Convention::VarArgs,
         };
     };
@@ -193,8 +247,19 @@ pub(crate) fn choose_convention(options: &MethodOptions, params: &[Param], error
             span,
             "`noargs` functions take no Python parameters (only an optional `Context`)",
         )),
-        Convention::O if !matches!(python.as_slice(), [Param::Python { optional: false, .. }]) => {
-            errors.push(syn::Error::new(span, "`o` functions take exactly one required Python parameter"))
+        Convention::O
+            if !matches!(
+                python.as_slice(),
+                [Param::Python {
+                    optional: false,
+                    ..
+                }]
+            ) =>
+        {
+            errors.push(syn::Error::new(
+                span,
+                "`o` functions take exactly one required Python parameter",
+            ))
         }
         _ => {}
     }
@@ -203,10 +268,16 @@ pub(crate) fn choose_convention(options: &MethodOptions, params: &[Param], error
 
 pub(crate) fn check_signature(sig: &Signature, errors: &mut Errors) {
     if let Some(asyncness) = &sig.asyncness {
-        errors.push(syn::Error::new(asyncness.span(), "functions exposed to Python cannot be async"));
+        errors.push(syn::Error::new(
+            asyncness.span(),
+            "functions exposed to Python cannot be async",
+        ));
     }
     if let Some(variadic) = &sig.variadic {
-        errors.push(syn::Error::new(variadic.span(), "functions exposed to Python cannot be C-variadic"));
+        errors.push(syn::Error::new(
+            variadic.span(),
+            "functions exposed to Python cannot be C-variadic",
+        ));
     }
     for param in &sig.generics.params {
         if !matches!(param, GenericParam::Lifetime(_)) {
@@ -255,6 +326,7 @@ pub(crate) fn call_user(
                 deref
             }
             Param::SelfArg => quote!(::hpy::impl_::extract_self(&__hpy_self)?),
+            Param::VarArgs { .. } => quote!(__hpy_args.var_args()),
             Param::Python { optional, span, .. } => {
                 let i = python_index;
                 python_index += 1;
@@ -284,7 +356,18 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
             _ => None,
         })
         .collect();
-    let required = params.iter().filter(|p| matches!(p, Param::Python { optional: false, .. })).count();
+    let required = params
+        .iter()
+        .filter(|p| {
+            matches!(
+                p,
+                Param::Python {
+                    optional: false,
+                    ..
+                }
+            )
+        })
+        .count();
     quote! {
         const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
             name: #py_name,
@@ -300,7 +383,10 @@ pub(crate) fn doc_option(doc: Option<String>, span: Span, errors: &mut Errors) -
         Some(text) => match c_string_literal(&text, span) {
             Some(lit) => quote!(::core::option::Option::Some(#lit)),
             None => {
-                errors.push(syn::Error::new(span, "the doc comment cannot contain a NUL character"));
+                errors.push(syn::Error::new(
+                    span,
+                    "the doc comment cannot contain a NUL character",
+                ));
                 quote!(::core::option::Option::None)
             }
         },
@@ -321,7 +407,11 @@ pub(crate) struct Callable<'a> {
 }
 
 /// The trait impl for a callable and the expression of its `HPyDef`.
-pub(crate) fn callable_entry(c: &Callable<'_>, c_name: &proc_macro2::Literal, doc_expr: &TokenStream) -> (TokenStream, TokenStream) {
+pub(crate) fn callable_entry(
+    c: &Callable<'_>,
+    c_name: &proc_macro2::Literal,
+    doc_expr: &TokenStream,
+) -> (TokenStream, TokenStream) {
     let n_python = c.params.iter().filter(|p| p.is_python()).count();
     let mut source = |i: usize| match c.convention {
         Convention::O => Source::Extract(quote!(::core::option::Option::Some(&__hpy_arg))),
@@ -332,7 +422,12 @@ pub(crate) fn callable_entry(c: &Callable<'_>, c_name: &proc_macro2::Literal, do
     let desc = description(&c.py_name, c.params);
     let self_param = quote!(__hpy_self: ::hpy::Borrowed<'_, 'ctx>);
     let (trait_name, signature, body, builder) = match c.convention {
-        Convention::NoArgs => (quote!(MethNoArgs), quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param), ret, quote!(meth_noargs)),
+        Convention::NoArgs => (
+            quote!(MethNoArgs),
+            quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param),
+            ret,
+            quote!(meth_noargs),
+        ),
         Convention::O => (
             quote!(MethO),
             quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_arg: ::hpy::Borrowed<'_, 'ctx>),
@@ -348,10 +443,14 @@ pub(crate) fn callable_entry(c: &Callable<'_>, c_name: &proc_macro2::Literal, do
             (
                 quote!(MethArgs),
                 quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
-                quote! {
-                    #desc
-                    let __hpy_slots = __HPY_DESC.#parse::<#n_python>(&__hpy_args)?;
-                    #ret
+                if c.params.iter().any(|p| matches!(p, Param::VarArgs { .. })) {
+                    ret.clone()
+                } else {
+                    quote! {
+                        #desc
+                        let __hpy_slots = __HPY_DESC.#parse::<#n_python>(&__hpy_args)?;
+                        #ret
+                    }
                 },
                 builder,
             )
@@ -370,7 +469,10 @@ pub(crate) fn callable_entry(c: &Callable<'_>, c_name: &proc_macro2::Literal, do
             }
         }
     };
-    (imp, quote!(::hpy::impl_::#builder::<#entry>(#c_name, #doc_expr)))
+    (
+        imp,
+        quote!(::hpy::impl_::#builder::<#entry>(#c_name, #doc_expr)),
+    )
 }
 
 /// Expands `#[hpy_method(attr)] item`.
@@ -383,11 +485,17 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
     let convention = choose_convention(&options, &params, &mut errors);
 
     let rust_name = &func.sig.ident;
-    let py_name = options.name.as_ref().map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
+    let py_name = options
+        .name
+        .as_ref()
+        .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
     let name_span = options.name.as_ref().map_or(rust_name.span(), LitStr::span);
     let c_name = c_string_literal(&py_name, name_span);
     if c_name.is_none() {
-        errors.push(syn::Error::new(name_span, "the Python name cannot contain a NUL character"));
+        errors.push(syn::Error::new(
+            name_span,
+            "the Python name cannot contain a NUL character",
+        ));
     }
     let doc_expr = doc_option(docstring(&func.attrs), rust_name.span(), &mut errors);
     errors.finish()?;
@@ -430,18 +538,56 @@ mod tests {
     use super::*;
 
     fn expand(attr: TokenStream, item: TokenStream) -> String {
-        expand_hpy_method(attr, item).map(|t| t.to_string()).unwrap_or_else(|e| format!("error: {e}"))
+        expand_hpy_method(attr, item)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| format!("error: {e}"))
     }
 
     #[test]
     fn infers_conventions() {
         let cases = [
-            (quote!(), quote!(fn f() {}), "meth_noargs"),
-            (quote!(), quote!(fn f(ctx: Context<'_>) {}), "meth_noargs"),
-            (quote!(), quote!(fn f(x: i64) {}), "meth_o"),
-            (quote!(), quote!(fn f(x: Option<i64>) {}), "meth_varargs"),
-            (quote!(), quote!(fn f(a: i64, b: i64) {}), "meth_varargs"),
-            (quote!(keywords), quote!(fn f(a: i64) {}), "meth_keywords"),
+            (
+                quote!(),
+                quote!(
+                    fn f() {}
+                ),
+                "meth_noargs",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(ctx: Context<'_>) {}
+                ),
+                "meth_noargs",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(x: i64) {}
+                ),
+                "meth_o",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(x: Option<i64>) {}
+                ),
+                "meth_varargs",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(a: i64, b: i64) {}
+                ),
+                "meth_varargs",
+            ),
+            (
+                quote!(keywords),
+                quote!(
+                    fn f(a: i64) {}
+                ),
+                "meth_keywords",
+            ),
         ];
         for (attr, item, builder) in cases {
             let out = expand(attr, item.clone());
@@ -451,26 +597,47 @@ mod tests {
 
     #[test]
     fn reports_all_errors_at_once() {
-        let err = expand_hpy_method(quote!(bogus, noargs), quote!(async fn f<T>(x: T) {})).unwrap_err();
+        let err = expand_hpy_method(
+            quote!(bogus, noargs),
+            quote!(
+                async fn f<T>(x: T) {}
+            ),
+        )
+        .unwrap_err();
         // unknown option, async, type parameter, noargs with a parameter
         assert_eq!(err.into_iter().count(), 4);
     }
 
     #[test]
     fn optional_before_required_is_rejected() {
-        let out = expand(quote!(), quote!(fn f(a: Option<i64>, b: i64) {}));
+        let out = expand(
+            quote!(),
+            quote!(
+                fn f(a: Option<i64>, b: i64) {}
+            ),
+        );
         assert!(out.contains("cannot follow an optional"), "{out}");
     }
 
     #[test]
     fn self_is_rejected_outside_classes() {
-        let out = expand(quote!(), quote!(fn f(&self) {}));
+        let out = expand(
+            quote!(),
+            quote!(
+                fn f(&self) {}
+            ),
+        );
         assert!(out.contains("cannot take `self`"), "{out}");
     }
 
     #[test]
     fn python_name_override() {
-        let out = expand(quote!(name = "other"), quote!(fn f() {}));
+        let out = expand(
+            quote!(name = "other"),
+            quote!(
+                fn f() {}
+            ),
+        );
         assert!(out.contains("\"other\""), "{out}");
     }
 }

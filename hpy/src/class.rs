@@ -316,7 +316,11 @@ impl Field {
         );
     }
 
-    fn load_from<'ctx, T>(&self, owner: &Handle<'ctx>, data: &ClassData<T>) -> Option<Handle<'ctx>> {
+    fn load_from<'ctx, T>(
+        &self,
+        owner: &Handle<'ctx>,
+        data: &ClassData<T>,
+    ) -> Option<Handle<'ctx>> {
         self.check_inside(data);
         if self.is_empty() {
             return None;
@@ -330,7 +334,12 @@ impl Field {
         }
     }
 
-    fn store_into<'ctx, T>(&self, owner: &Handle<'ctx>, data: &ClassData<T>, value: Option<&Handle<'ctx>>) {
+    fn store_into<'ctx, T>(
+        &self,
+        owner: &Handle<'ctx>,
+        data: &ClassData<T>,
+        value: Option<&Handle<'ctx>>,
+    ) {
         self.check_inside(data);
         let ctx = owner.context();
         let raw = value.map_or(hpy_sys::HPy_NULL, Handle::as_raw);
@@ -354,4 +363,10 @@ impl Default for Field {
     fn default() -> Self {
         Field::new()
     }
+}
+
+/// The Python type object of class `T` in the running module (the one
+/// `hpy_module!` created from its `types:` list).
+pub fn type_object<'ctx, T: HPyClass>(ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    T::type_slot().load(ctx, T::INFO.python_name())
 }

@@ -60,10 +60,20 @@ impl Point {
 fn format_g(value: f64) -> String {
     const PRECISION: i32 = 6;
     if !value.is_finite() {
-        return if value.is_nan() { "nan".into() } else if value > 0.0 { "inf".into() } else { "-inf".into() };
+        return if value.is_nan() {
+            "nan".into()
+        } else if value > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
     if value == 0.0 {
-        return if value.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if value.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     // The exponent after rounding to PRECISION significant digits.
     let sci = format!("{:.*e}", (PRECISION - 1) as usize, value);
@@ -71,7 +81,11 @@ fn format_g(value: f64) -> String {
     let exp: i32 = exp.parse().expect("integer exponent");
     if exp < -4 || exp >= PRECISION {
         let mantissa = trim_zeros(mantissa);
-        format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+        format!(
+            "{mantissa}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        )
     } else {
         let decimals = (PRECISION - 1 - exp).max(0) as usize;
         trim_zeros(&format!("{value:.decimals$}")).to_owned()

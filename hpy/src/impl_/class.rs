@@ -8,9 +8,9 @@ use core::ptr;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use hpy_sys::{
-    cpy_PyObject, HPy, HPyCFunction, HPyConstant, HPyContext, HPyDef, HPyDef_Kind_GetSet, HPyDef_Kind_Member,
-    HPyDef_u, HPyGetSet, HPyGlobal, HPyMember, HPyMember_FieldType, HPyType_BuiltinShape, HPyType_Spec,
-    HPyType_SpecParam, HPy_NULL, HPy_ssize_t,
+    cpy_PyObject, HPy, HPyCFunction, HPyConstant, HPyContext, HPyDef, HPyDef_Kind_GetSet,
+    HPyDef_Kind_Member, HPyDef_u, HPyGetSet, HPyGlobal, HPyMember, HPyMember_FieldType,
+    HPyType_BuiltinShape, HPyType_Spec, HPyType_SpecParam, HPy_NULL, HPy_ssize_t,
 };
 
 use super::def::slot;
@@ -78,7 +78,10 @@ unsafe impl Sync for TypeSlot {}
 impl TypeSlot {
     /// An empty slot (for a `static`).
     pub const fn new() -> Self {
-        TypeSlot { global: UnsafeCell::new(HPyGlobal { _i: 0 }), ready: AtomicBool::new(false) }
+        TypeSlot {
+            global: UnsafeCell::new(HPyGlobal { _i: 0 }),
+            ready: AtomicBool::new(false),
+        }
     }
 
     /// The pointer listed in `HPyModuleDef.globals`.
@@ -180,10 +183,16 @@ pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResul
 /// Creates the type object of `T`, keeps it in `T`'s type slot and adds it
 /// to `module` under its name (called from the module's exec).
 pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
-    const { assert!(core::mem::align_of::<ClassData<T>>() <= 8, "hpy classes support data aligned to at most 8 bytes") };
+    const {
+        assert!(
+            core::mem::align_of::<ClassData<T>>() <= 8,
+            "hpy classes support data aligned to at most 8 bytes"
+        )
+    };
     let info = &T::INFO;
-    let basicsize = c_int::try_from(info.basicsize)
-        .map_err(|_| HPyErr::overflow_error(format!("class {} is too large", info.python_name())))?;
+    let basicsize = c_int::try_from(info.basicsize).map_err(|_| {
+        HPyErr::overflow_error(format!("class {} is too large", info.python_name()))
+    })?;
     let mut spec = HPyType_Spec {
         name: info.qualname.as_ptr(),
         basicsize,
@@ -202,7 +211,10 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
             Base::Builtin(c) => ctx.constant(c),
             Base::Class(slot) => slot().load(ctx, "base class")?,
         };
-        params.push(HPyType_SpecParam { kind, object: h.as_raw() });
+        params.push(HPyType_SpecParam {
+            kind,
+            object: h.as_raw(),
+        });
         keep.push(h);
         Ok(())
     };
@@ -213,17 +225,29 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     let params_ptr = if params.is_empty() {
         ptr::null_mut()
     } else {
-        params.push(HPyType_SpecParam { kind: 0, object: HPy_NULL });
+        params.push(HPyType_SpecParam {
+            kind: 0,
+            object: HPy_NULL,
+        });
         params.as_mut_ptr()
     };
     // SAFETY: the spec and params are valid for the call and the definitions
     // are statics; the result is an owned handle or NULL.
-    let ty = unsafe { ctx.wrap_result(hpy_sys::HPyType_FromSpec(ctx.as_raw(), &mut spec, params_ptr))? };
+    let ty = unsafe {
+        ctx.wrap_result(hpy_sys::HPyType_FromSpec(
+            ctx.as_raw(),
+            &mut spec,
+            params_ptr,
+        ))?
+    };
     drop(keep);
     T::type_slot().store(&ty);
-    let name = std::ffi::CString::new(info.python_name()).map_err(|_| HPyErr::value_error("class name with NUL"))?;
+    let name = std::ffi::CString::new(info.python_name())
+        .map_err(|_| HPyErr::value_error("class name with NUL"))?;
     // SAFETY: valid handles and a NUL-terminated name.
-    ctx.wrap_status(unsafe { hpy_sys::HPy_SetAttr_s(ctx.as_raw(), module.as_raw(), name.as_ptr(), ty.as_raw()) })
+    ctx.wrap_status(unsafe {
+        hpy_sys::HPy_SetAttr_s(ctx.as_raw(), module.as_raw(), name.as_ptr(), ty.as_raw())
+    })
 }
 
 // ---- tp_destroy and tp_traverse (no context) ----
@@ -299,7 +323,10 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a getter.
-    pub unsafe extern "C" fn get<M: Getter>(obj: *mut cpy_PyObject, closure: *mut c_void) -> *mut cpy_PyObject {
+    pub unsafe extern "C" fn get<M: Getter>(
+        obj: *mut cpy_PyObject,
+        closure: *mut c_void,
+    ) -> *mut cpy_PyObject {
         // SAFETY: CPython passes a valid object.
         unsafe { impl_get::<M>(ptr::null_mut(), h(obj), closure)._i as *mut cpy_PyObject }
     }
@@ -330,7 +357,12 @@ mod cpy {
     unsafe fn call_real<A>(sig: hpy_sys::HPyFunc_Signature, func: HPyCFunction, a: &mut A) {
         // SAFETY: the context was saved at module init; the block matches.
         unsafe {
-            hpy_sys::_HPy_CallRealFunctionFromTrampoline(trampoline_context(), sig, func, (a as *mut A).cast())
+            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
+                trampoline_context(),
+                sig,
+                func,
+                (a as *mut A).cast(),
+            )
         }
     }
 
@@ -341,7 +373,12 @@ mod cpy {
         visit: hpy_sys::cpy_visitproc,
         arg: *mut c_void,
     ) -> c_int {
-        let mut a = hpy_sys::_HPyFunc_args_TRAVERSEPROC { self_: obj, visit: Some(visit), arg, result: 0 };
+        let mut a = hpy_sys::_HPyFunc_args_TRAVERSEPROC {
+            self_: obj,
+            visit: Some(visit),
+            arg,
+            result: 0,
+        };
         let f: hpy_sys::HPyFunc_traverseproc = impl_traverse::<T>;
         // SAFETY: matching block.
         unsafe { call_real(hpy_sys::HPyFunc_TRAVERSEPROC, f as HPyCFunction, &mut a) };
@@ -355,7 +392,12 @@ mod cpy {
         args: *mut cpy_PyObject,
         kw: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
-        let mut a = hpy_sys::_HPyFunc_args_NEWFUNC { self_: cls, args, kw, result: ptr::null_mut() };
+        let mut a = hpy_sys::_HPyFunc_args_NEWFUNC {
+            self_: cls,
+            args,
+            kw,
+            result: ptr::null_mut(),
+        };
         // SAFETY: matching block.
         unsafe { call_real(hpy_sys::HPyFunc_NEWFUNC, cfunc_new::<M>(), &mut a) };
         a.result
@@ -363,8 +405,15 @@ mod cpy {
 
     /// # Safety
     /// Called by CPython as a getter.
-    pub unsafe extern "C" fn get<M: Getter>(obj: *mut cpy_PyObject, closure: *mut c_void) -> *mut cpy_PyObject {
-        let mut a = hpy_sys::_HPyFunc_args_GETTER { arg0: obj, arg1: closure, result: ptr::null_mut() };
+    pub unsafe extern "C" fn get<M: Getter>(
+        obj: *mut cpy_PyObject,
+        closure: *mut c_void,
+    ) -> *mut cpy_PyObject {
+        let mut a = hpy_sys::_HPyFunc_args_GETTER {
+            arg0: obj,
+            arg1: closure,
+            result: ptr::null_mut(),
+        };
         // SAFETY: matching block.
         unsafe { call_real(hpy_sys::HPyFunc_GETTER, cfunc_get::<M>(), &mut a) };
         a.result
@@ -377,7 +426,12 @@ mod cpy {
         value: *mut cpy_PyObject,
         closure: *mut c_void,
     ) -> c_int {
-        let mut a = hpy_sys::_HPyFunc_args_SETTER { arg0: obj, arg1: value, arg2: closure, result: 0 };
+        let mut a = hpy_sys::_HPyFunc_args_SETTER {
+            arg0: obj,
+            arg1: value,
+            arg2: closure,
+            result: 0,
+        };
         // SAFETY: matching block.
         unsafe { call_real(hpy_sys::HPyFunc_SETTER, cfunc_set::<M>(), &mut a) };
         a.result
@@ -417,7 +471,11 @@ pub trait NewFunc {
     /// A name for error messages.
     const NAME: &'static str;
     /// The body: creates the instance of `cls`.
-    fn call<'ctx>(ctx: Context<'ctx>, cls: Borrowed<'_, 'ctx>, args: NewArgs<'_, 'ctx>) -> HPyResult<HPy>;
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        cls: Borrowed<'_, 'ctx>,
+        args: NewArgs<'_, 'ctx>,
+    ) -> HPyResult<HPy>;
 }
 
 /// # Safety
@@ -433,8 +491,13 @@ pub unsafe extern "C" fn impl_new<M: NewFunc>(
     // and a dict or NULL, all valid for the call.
     unsafe {
         trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args =
-                NewArgs { ctx, args, nargs: nargs.max(0) as usize, kw, _borrow: core::marker::PhantomData };
+            let args = NewArgs {
+                ctx,
+                args,
+                nargs: nargs.max(0) as usize,
+                kw,
+                _borrow: core::marker::PhantomData,
+            };
             M::call(ctx, Borrowed::from_raw(ctx, cls), args)
         })
     }
@@ -442,15 +505,20 @@ pub unsafe extern "C" fn impl_new<M: NewFunc>(
 
 #[cfg(feature = "universal")]
 const fn cfunc_new<M: NewFunc>() -> HPyCFunction {
-    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy = impl_new::<M>;
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy =
+        impl_new::<M>;
     f as HPyCFunction
 }
 
 /// `tp_new` definition.
 pub const fn slot_new<M: NewFunc>() -> HPyDef {
-    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy = impl_new::<M>;
-    let cpy: unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject =
-        cpy::new::<M>;
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy =
+        impl_new::<M>;
+    let cpy: unsafe extern "C" fn(
+        *mut cpy_PyObject,
+        *mut cpy_PyObject,
+        *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject = cpy::new::<M>;
     // SAFETY: function pointers have one size; CPython calls it as tp_new.
     let cpy = unsafe { core::mem::transmute::<_, hpy_sys::cpy_PyCFunction>(cpy) };
     slot(hpy_sys::HPy_tp_new, f as HPyCFunction, Some(cpy))
@@ -471,23 +539,44 @@ pub trait Setter {
     /// A name for error messages.
     const NAME: &'static str;
     /// The body.
-    fn call<'ctx>(ctx: Context<'ctx>, obj: Borrowed<'_, 'ctx>, value: Option<Borrowed<'_, 'ctx>>) -> HPyResult<()>;
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        obj: Borrowed<'_, 'ctx>,
+        value: Option<Borrowed<'_, 'ctx>>,
+    ) -> HPyResult<()>;
 }
 
 /// # Safety
 /// Called by HPy only, as a getter.
-pub unsafe extern "C" fn impl_get<M: Getter>(ctx: *mut HPyContext, obj: HPy, _closure: *mut c_void) -> HPy {
+pub unsafe extern "C" fn impl_get<M: Getter>(
+    ctx: *mut HPyContext,
+    obj: HPy,
+    _closure: *mut c_void,
+) -> HPy {
     // SAFETY: HPy passes the live context and a valid object.
-    unsafe { trampoline(ctx, M::NAME, HPy_NULL, |ctx| M::call(ctx, Borrowed::from_raw(ctx, obj))) }
+    unsafe {
+        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            M::call(ctx, Borrowed::from_raw(ctx, obj))
+        })
+    }
 }
 
 /// # Safety
 /// Called by HPy only, as a setter.
-pub unsafe extern "C" fn impl_set<M: Setter>(ctx: *mut HPyContext, obj: HPy, value: HPy, _closure: *mut c_void) -> c_int {
+pub unsafe extern "C" fn impl_set<M: Setter>(
+    ctx: *mut HPyContext,
+    obj: HPy,
+    value: HPy,
+    _closure: *mut c_void,
+) -> c_int {
     // SAFETY: HPy passes the live context, a valid object and a value or NULL.
     unsafe {
         trampoline(ctx, M::NAME, -1, |ctx| {
-            let value = if value._i == 0 { None } else { Some(Borrowed::from_raw(ctx, value)) };
+            let value = if value._i == 0 {
+                None
+            } else {
+                Some(Borrowed::from_raw(ctx, value))
+            };
             M::call(ctx, Borrowed::from_raw(ctx, obj), value).map(|()| 0)
         })
     }
@@ -521,7 +610,11 @@ pub const fn getset<G: Getter, S: Setter>(
             getset: HPyGetSet {
                 name: name.as_ptr(),
                 getter_impl: g as HPyCFunction,
-                setter_impl: if has_setter { s as HPyCFunction } else { ptr::null() },
+                setter_impl: if has_setter {
+                    s as HPyCFunction
+                } else {
+                    ptr::null()
+                },
                 getter_cpy_trampoline: Some(gc),
                 setter_cpy_trampoline: if has_setter { Some(sc) } else { None },
                 doc: match doc {
@@ -539,7 +632,11 @@ pub struct NoSetter;
 
 impl Setter for NoSetter {
     const NAME: &'static str = "<read-only>";
-    fn call<'ctx>(_: Context<'ctx>, _: Borrowed<'_, 'ctx>, _: Option<Borrowed<'_, 'ctx>>) -> HPyResult<()> {
+    fn call<'ctx>(
+        _: Context<'ctx>,
+        _: Borrowed<'_, 'ctx>,
+        _: Option<Borrowed<'_, 'ctx>>,
+    ) -> HPyResult<()> {
         Err(HPyErr::attribute_error("read-only attribute"))
     }
 }
@@ -611,7 +708,9 @@ member_types! {
 /// Only for generated code: `slf` must be the `self` HPy passes to a method
 /// or slot of `T`'s type, which the interpreter guarantees is an instance.
 #[inline(always)]
-pub fn self_ref<'a, 'ctx, T: HPyClass>(slf: Borrowed<'a, 'ctx>) -> HPyResult<crate::Ref<'a, 'ctx, T>> {
+pub fn self_ref<'a, 'ctx, T: HPyClass>(
+    slf: Borrowed<'a, 'ctx>,
+) -> HPyResult<crate::Ref<'a, 'ctx, T>> {
     // SAFETY: see above: the interpreter only calls a method of T's type (and
     // its slots) with an instance of that type as `self`.
     unsafe { crate::Ref::borrow_unchecked(slf) }
@@ -619,7 +718,9 @@ pub fn self_ref<'a, 'ctx, T: HPyClass>(slf: Borrowed<'a, 'ctx>) -> HPyResult<cra
 
 /// Borrows the value of a method's `self` exclusively; as [`self_ref`].
 #[inline(always)]
-pub fn self_mut<'a, 'ctx, T: HPyClass>(slf: Borrowed<'a, 'ctx>) -> HPyResult<crate::RefMut<'a, 'ctx, T>> {
+pub fn self_mut<'a, 'ctx, T: HPyClass>(
+    slf: Borrowed<'a, 'ctx>,
+) -> HPyResult<crate::RefMut<'a, 'ctx, T>> {
     // SAFETY: as for `self_ref`.
     unsafe { crate::RefMut::borrow_unchecked(slf) }
 }
@@ -633,17 +734,19 @@ pub fn not_implemented(ctx: Context<'_>) -> HPyResult<HPy> {
 // ---- helpers for generated slot bodies ----
 
 pub use hpy_sys::{
-    HPyType_BuiltinShape_Float, HPyType_BuiltinShape_List, HPyType_BuiltinShape_Long, HPyType_BuiltinShape_Object,
-    HPyType_BuiltinShape_Tuple, HPyType_BuiltinShape_Type, HPyType_BuiltinShape_Unicode, HPy_mp_ass_subscript,
-    HPy_mp_length, HPy_mp_subscript, HPy_nb_absolute, HPy_nb_add, HPy_nb_and, HPy_nb_bool, HPy_nb_divmod,
-    HPy_nb_float, HPy_nb_floor_divide, HPy_nb_index, HPy_nb_inplace_add, HPy_nb_inplace_and,
-    HPy_nb_inplace_floor_divide, HPy_nb_inplace_lshift, HPy_nb_inplace_matrix_multiply, HPy_nb_inplace_multiply,
-    HPy_nb_inplace_or, HPy_nb_inplace_power, HPy_nb_inplace_remainder, HPy_nb_inplace_rshift,
-    HPy_nb_inplace_subtract, HPy_nb_inplace_true_divide, HPy_nb_inplace_xor, HPy_nb_int, HPy_nb_invert,
-    HPy_nb_lshift, HPy_nb_matrix_multiply, HPy_nb_multiply, HPy_nb_negative, HPy_nb_or, HPy_nb_positive,
-    HPy_nb_power, HPy_nb_remainder, HPy_nb_rshift, HPy_nb_subtract, HPy_nb_true_divide, HPy_nb_xor,
-    HPy_sq_ass_item, HPy_sq_concat, HPy_sq_contains, HPy_sq_inplace_concat, HPy_sq_inplace_repeat, HPy_sq_item,
-    HPy_sq_length, HPy_sq_repeat, HPy_tp_call, HPy_tp_finalize, HPy_tp_hash, HPy_tp_repr, HPy_tp_richcompare,
+    HPyType_BuiltinShape_Float, HPyType_BuiltinShape_List, HPyType_BuiltinShape_Long,
+    HPyType_BuiltinShape_Object, HPyType_BuiltinShape_Tuple, HPyType_BuiltinShape_Type,
+    HPyType_BuiltinShape_Unicode, HPy_mp_ass_subscript, HPy_mp_length, HPy_mp_subscript,
+    HPy_nb_absolute, HPy_nb_add, HPy_nb_and, HPy_nb_bool, HPy_nb_divmod, HPy_nb_float,
+    HPy_nb_floor_divide, HPy_nb_index, HPy_nb_inplace_add, HPy_nb_inplace_and,
+    HPy_nb_inplace_floor_divide, HPy_nb_inplace_lshift, HPy_nb_inplace_matrix_multiply,
+    HPy_nb_inplace_multiply, HPy_nb_inplace_or, HPy_nb_inplace_power, HPy_nb_inplace_remainder,
+    HPy_nb_inplace_rshift, HPy_nb_inplace_subtract, HPy_nb_inplace_true_divide, HPy_nb_inplace_xor,
+    HPy_nb_int, HPy_nb_invert, HPy_nb_lshift, HPy_nb_matrix_multiply, HPy_nb_multiply,
+    HPy_nb_negative, HPy_nb_or, HPy_nb_positive, HPy_nb_power, HPy_nb_remainder, HPy_nb_rshift,
+    HPy_nb_subtract, HPy_nb_true_divide, HPy_nb_xor, HPy_sq_ass_item, HPy_sq_concat,
+    HPy_sq_contains, HPy_sq_inplace_concat, HPy_sq_inplace_repeat, HPy_sq_item, HPy_sq_length,
+    HPy_sq_repeat, HPy_tp_call, HPy_tp_finalize, HPy_tp_hash, HPy_tp_repr, HPy_tp_richcompare,
     HPy_tp_str,
 };
 
@@ -696,7 +799,8 @@ impl IntoBool for HPyResult<bool> {
 /// `mp_length` / `sq_length`: a `usize` (or `HPyResult<usize>`).
 pub fn return_len<L: IntoLen>(value: L) -> HPyResult<HPy_ssize_t> {
     let n = value.into_len()?;
-    HPy_ssize_t::try_from(n).map_err(|_| HPyErr::overflow_error("length does not fit in Py_ssize_t"))
+    HPy_ssize_t::try_from(n)
+        .map_err(|_| HPyErr::overflow_error("length does not fit in Py_ssize_t"))
 }
 
 /// A `usize` or an `HPyResult<usize>`.
@@ -749,7 +853,9 @@ into_hash!(isize, i64, u64, usize, i32, u32);
 
 /// Converts a number slot's operand, or `None` if it has the wrong type (the
 /// slot then returns `NotImplemented`, so Python tries the other operand).
-pub fn try_extract<'a, 'ctx, X: crate::FromHPy<'a, 'ctx>>(obj: &'a Borrowed<'_, 'ctx>) -> HPyResult<Option<X>> {
+pub fn try_extract<'a, 'ctx, X: crate::FromHPy<'a, 'ctx>>(
+    obj: &'a Borrowed<'_, 'ctx>,
+) -> HPyResult<Option<X>> {
     match X::extract(obj) {
         Ok(v) => Ok(Some(v)),
         Err(e) => {
@@ -776,7 +882,11 @@ pub fn compare_op(op: hpy_sys::HPy_RichCmpOp) -> HPyResult<crate::RichCompareOp>
         hpy_sys::HPy_NE => Op::Ne,
         hpy_sys::HPy_GT => Op::Gt,
         hpy_sys::HPy_GE => Op::Ge,
-        other => return Err(HPyErr::system_error(format!("invalid rich comparison operator {other}"))),
+        other => {
+            return Err(HPyErr::system_error(format!(
+                "invalid rich comparison operator {other}"
+            )))
+        }
     })
 }
 
@@ -810,9 +920,17 @@ impl DefineCache {
     }
 
     /// The list, built on first use.
-    pub fn get(&self, methods: &'static [super::StaticDef], class: &'static [super::StaticDef]) -> *mut *mut HPyDef {
+    pub fn get(
+        &self,
+        methods: &'static [super::StaticDef],
+        class: &'static [super::StaticDef],
+    ) -> *mut *mut HPyDef {
         let list = self.0.get_or_init(|| {
-            let mut v: Vec<*mut HPyDef> = methods.iter().chain(class).map(super::StaticDef::as_ptr).collect();
+            let mut v: Vec<*mut HPyDef> = methods
+                .iter()
+                .chain(class)
+                .map(super::StaticDef::as_ptr)
+                .collect();
             v.push(ptr::null_mut());
             DefinePtrs(v.into_boxed_slice())
         });

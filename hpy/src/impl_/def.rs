@@ -45,6 +45,15 @@ pub trait PyMethod {
     const DEF: HPyDef;
 }
 
+impl<'a, 'ctx: 'a> Args<'a, 'ctx> {
+    /// The positional arguments, unconverted (for `VarArgs` parameters).
+    pub fn var_args(&self) -> crate::VarArgs<'a, 'ctx> {
+        // SAFETY: `Args` is only built from the argument array HPy passed,
+        // valid for 'a.
+        unsafe { crate::VarArgs::new(self.ctx, self.args, self.nargs) }
+    }
+}
+
 /// A module-level function with `HPyFunc_NOARGS`.
 pub trait MethNoArgs {
     /// The Python name, for error messages.
@@ -559,7 +568,10 @@ unsafe impl<const N: usize> Sync for GlobalList<N> {}
 impl<const N: usize> GlobalList<N> {
     /// Wraps the array; its last entry must be null.
     pub const fn new(globals: [*mut hpy_sys::HPyGlobal; N]) -> Self {
-        assert!(N > 0 && globals[N - 1].is_null(), "a global list ends with a null pointer");
+        assert!(
+            N > 0 && globals[N - 1].is_null(),
+            "a global list ends with a null pointer"
+        );
         GlobalList(UnsafeCell::new(globals))
     }
 
@@ -605,7 +617,12 @@ impl StaticModuleDef {
 pub const fn slot_call<M: MethArgs>() -> HPyDef {
     let cpy = erase_cpy!(
         cpy::keywords::<M>,
-        unsafe extern "C" fn(*mut cpy_PyObject, *const *mut cpy_PyObject, usize, *mut cpy_PyObject) -> *mut cpy_PyObject
+        unsafe extern "C" fn(
+            *mut cpy_PyObject,
+            *const *mut cpy_PyObject,
+            usize,
+            *mut cpy_PyObject,
+        ) -> *mut cpy_PyObject
     );
     slot(hpy_sys::HPy_tp_call, cfunc_keywords::<M>(), cpy)
 }

@@ -145,14 +145,22 @@ impl FunctionDescription {
         if args.kw._i != 0 && unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), args.kw) } != 0 {
             // PyPy 7.3.19 passes keyword *names* with the values after the
             // positional arguments (vectorcall style) instead of a dict.
-            let call = Args { ctx, args: args.args, nargs: args.nargs, kwnames: args.kw, _borrow: PhantomData };
+            let call = Args {
+                ctx,
+                args: args.args,
+                nargs: args.nargs,
+                kwnames: args.kw,
+                _borrow: PhantomData,
+            };
             let slots = self.parse_keywords::<N>(&call)?;
             // The borrows point into the interpreter's argument array, valid
             // for the whole call like `keep`'s handles.
-            return Ok(slots.map(|s| s.map(|b| {
-                // SAFETY: as above: the handle outlives this call's borrows.
-                unsafe { Borrowed::from_raw(ctx, b.as_raw()) }
-            })));
+            return Ok(slots.map(|s| {
+                s.map(|b| {
+                    // SAFETY: as above: the handle outlives this call's borrows.
+                    unsafe { Borrowed::from_raw(ctx, b.as_raw()) }
+                })
+            }));
         }
         let mut filled = [false; N];
         filled[..args.nargs].fill(true);
@@ -163,7 +171,9 @@ impl FunctionDescription {
             let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), keys.as_raw()) };
             for k in 0..count.max(0) {
                 // SAFETY: in range; owned result or NULL.
-                let key = unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), keys.as_raw(), k))? };
+                let key = unsafe {
+                    ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), keys.as_raw(), k))?
+                };
                 let name: &str = FromHPy::extract(&key)?;
                 let Some(index) = self.params.iter().position(|p| *p == name) else {
                     return Err(HPyErr::type_error(format!(
@@ -179,8 +189,9 @@ impl FunctionDescription {
                 }
                 filled[index] = true;
                 // SAFETY: valid dict and key; owned result or NULL.
-                let value =
-                    unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem(ctx.as_raw(), args.kw, key.as_raw()))? };
+                let value = unsafe {
+                    ctx.wrap_result(hpy_sys::HPy_GetItem(ctx.as_raw(), args.kw, key.as_raw()))?
+                };
                 keep.push((index, value));
             }
         }

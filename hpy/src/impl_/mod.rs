@@ -12,8 +12,8 @@ pub mod slots;
 mod trampoline;
 
 pub use def::{
-    meth_keywords, meth_noargs, meth_o, meth_varargs, slot_call, slot_mod_exec, Args, DefineList, GlobalList, MethArgs,
-    MethNoArgs, MethO, ModExec, PyMethod, StaticDef, StaticModuleDef,
+    meth_keywords, meth_noargs, meth_o, meth_varargs, slot_call, slot_mod_exec, Args, DefineList,
+    GlobalList, MethArgs, MethNoArgs, MethO, ModExec, PyMethod, StaticDef, StaticModuleDef,
 };
 pub use extract::{extract_optional, extract_required, extract_self, FunctionDescription, Slots};
 #[cfg(not(feature = "universal"))]
@@ -25,6 +25,6 @@ pub use trampoline::{
 
 pub use crate::__hpy_export_module as export_module;
 pub use hpy_sys::{
-    cpy_PyObject, HPy, HPyContext, HPyDef, HPyModuleDef, HPy_RichCmpOp, HPy_hash_t, HPy_ssize_t, HPY_ABI_VERSION,
-    HPY_ABI_VERSION_MINOR,
+    cpy_PyObject, HPy, HPyContext, HPyDef, HPyModuleDef, HPy_RichCmpOp, HPy_hash_t, HPy_ssize_t,
+    HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,
 };

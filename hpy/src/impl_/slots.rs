@@ -8,7 +8,10 @@
 
 use core::ffi::c_int;
 
-use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPySlot_Slot, HPy_hash_t, HPy_ssize_t, HPy_NULL};
+use hpy_sys::{
+    cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPySlot_Slot, HPy_NULL, HPy_hash_t,
+    HPy_ssize_t,
+};
 
 use super::def::slot;
 use super::trampoline::trampoline;
@@ -37,10 +40,18 @@ macro_rules! safe_arg {
 }
 
 macro_rules! hpy_ty {
-    (obj) => { HPy };
-    (objopt) => { HPy };
-    (ssize) => { HPy_ssize_t };
-    (cmpop) => { hpy_sys::HPy_RichCmpOp };
+    (obj) => {
+        HPy
+    };
+    (objopt) => {
+        HPy
+    };
+    (ssize) => {
+        HPy_ssize_t
+    };
+    (cmpop) => {
+        hpy_sys::HPy_RichCmpOp
+    };
 }
 
 macro_rules! cpy_ty {
@@ -60,18 +71,36 @@ macro_rules! safe_ty {
 /// CPython ABI: the `PyObject*` is the handle.
 #[cfg(not(feature = "universal"))]
 macro_rules! to_hpy {
-    (obj, $v:expr) => { HPy { _i: $v as isize } };
-    (objopt, $v:expr) => { HPy { _i: $v as isize } };
-    (ssize, $v:expr) => { $v };
-    (cmpop, $v:expr) => { $v };
+    (obj, $v:expr) => {
+        HPy { _i: $v as isize }
+    };
+    (objopt, $v:expr) => {
+        HPy { _i: $v as isize }
+    };
+    (ssize, $v:expr) => {
+        $v
+    };
+    (cmpop, $v:expr) => {
+        $v
+    };
 }
 
 macro_rules! ret_types {
-    (obj) => { HPy };
-    (int) => { c_int };
-    (ssize) => { HPy_ssize_t };
-    (hash) => { HPy_hash_t };
-    (void) => { () };
+    (obj) => {
+        HPy
+    };
+    (int) => {
+        c_int
+    };
+    (ssize) => {
+        HPy_ssize_t
+    };
+    (hash) => {
+        HPy_hash_t
+    };
+    (void) => {
+        ()
+    };
 }
 
 macro_rules! cpy_ret {
@@ -83,17 +112,31 @@ macro_rules! cpy_ret {
 }
 
 macro_rules! err_value {
-    (obj) => { HPy_NULL };
-    (int) => { -1 };
-    (ssize) => { -1 };
-    (hash) => { -1 };
-    (void) => { () };
+    (obj) => {
+        HPy_NULL
+    };
+    (int) => {
+        -1
+    };
+    (ssize) => {
+        -1
+    };
+    (hash) => {
+        -1
+    };
+    (void) => {
+        ()
+    };
 }
 
 #[cfg(not(feature = "universal"))]
 macro_rules! from_hpy_ret {
-    (obj, $v:expr) => { $v._i as *mut cpy_PyObject };
-    ($other:ident, $v:expr) => { $v };
+    (obj, $v:expr) => {
+        $v._i as *mut cpy_PyObject
+    };
+    ($other:ident, $v:expr) => {
+        $v
+    };
 }
 
 macro_rules! slot_kinds {
