@@ -43,6 +43,7 @@
 //! # fn main() {}
 //! ```
 
+mod args;
 mod class;
 mod builder;
 mod capsule;
@@ -65,7 +66,8 @@ mod unicode;
 #[doc(hidden)]
 pub mod impl_;
 
-pub use class::{Field, HPyClass, Ref, RefMut};
+pub use args::VarArgs;
+pub use class::{type_object, Field, HPyClass, Ref, RefMut};
 pub use builder::{ListBuilder, TupleBuilder};
 pub use capsule::Capsule;
 pub use context::{constant_by_name, Context};
