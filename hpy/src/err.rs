@@ -63,12 +63,16 @@ enum Lazy {
         errno: i32,
         msg: String,
     },
+    /// `at` is where inside the converted value the problem is (`"[1][0]"`,
+    /// empty for the value itself).
     WrongType {
         expected: &'static str,
         got: String,
+        at: String,
     },
     OutOfRange {
         target: &'static str,
+        at: String,
     },
 }
 
@@ -204,13 +208,43 @@ impl HPyErr {
     /// A conversion found an object of type `got` where `expected` was
     /// needed: `TypeError`, worded like CPython's argument errors.
     pub fn wrong_type(expected: &'static str, got: String) -> Self {
-        HPyErr(Some(Box::new(Lazy::WrongType { expected, got })))
+        HPyErr(Some(Box::new(Lazy::WrongType {
+            expected,
+            got,
+            at: String::new(),
+        })))
     }
 
     /// A Python int did not fit the Rust integer type `target`:
     /// `OverflowError`.
     pub fn out_of_range(target: &'static str) -> Self {
-        HPyErr(Some(Box::new(Lazy::OutOfRange { target })))
+        HPyErr(Some(Box::new(Lazy::OutOfRange {
+            target,
+            at: String::new(),
+        })))
+    }
+
+    /// Places a conversion error ([`wrong_type`](HPyErr::wrong_type),
+    /// [`out_of_range`](HPyErr::out_of_range)) inside item `index` of a
+    /// container, so that it reads `argument 'x[1]' must be int, not str`.
+    /// Other errors are unchanged.
+    pub fn in_item(self, index: usize) -> Self {
+        self.within(|| format!("[{index}]"))
+    }
+
+    /// Like [`in_item`](HPyErr::in_item), for the value at `key` of a
+    /// mapping (shown with `repr(key)`).
+    pub fn in_value_of(self, key: &Handle<'_>) -> Self {
+        self.within(|| format!("[{}]", key.repr().unwrap_or_else(|_| "?".into())))
+    }
+
+    fn within(mut self, segment: impl FnOnce() -> String) -> Self {
+        if let Some(Lazy::WrongType { at, .. } | Lazy::OutOfRange { at, .. }) =
+            self.0.as_deref_mut()
+        {
+            at.insert_str(0, &segment());
+        }
+        self
     }
 
     /// Rewords a conversion error as an error about argument `param` of the
@@ -218,11 +252,11 @@ impl HPyErr {
     /// (`f() argument 'x' must be int, not str`). Other errors are unchanged.
     pub fn for_argument(self, func: &str, param: &str) -> Self {
         match self.0.as_deref() {
-            Some(Lazy::WrongType { expected, got }) => HPyErr::type_error(format!(
-                "{func}() argument '{param}' must be {expected}, not {got}"
+            Some(Lazy::WrongType { expected, got, at }) => HPyErr::type_error(format!(
+                "{func}() argument '{param}{at}' must be {expected}, not {got}"
             )),
-            Some(Lazy::OutOfRange { target }) => HPyErr::overflow_error(format!(
-                "{func}() argument '{param}' is out of range for {target}"
+            Some(Lazy::OutOfRange { target, at }) => HPyErr::overflow_error(format!(
+                "{func}() argument '{param}{at}' is out of range for {target}"
             )),
             _ => self,
         }
@@ -240,13 +274,16 @@ impl HPyErr {
                 HPyConstant::OSError,
                 Cow::Owned(format!("[Errno {errno}] {msg}")),
             ),
-            Lazy::WrongType { expected, got } => (
+            Lazy::WrongType { expected, got, at } => (
                 HPyConstant::TypeError,
-                Cow::Owned(format!("expected {expected}, got {got}")),
+                Cow::Owned(format!("{}expected {expected}, got {got}", item_prefix(at))),
             ),
-            Lazy::OutOfRange { target } => (
+            Lazy::OutOfRange { target, at } => (
                 HPyConstant::OverflowError,
-                Cow::Owned(format!("Python int out of range for {target}")),
+                Cow::Owned(format!(
+                    "{}Python int out of range for {target}",
+                    item_prefix(at)
+                )),
             ),
         })
     }
@@ -289,6 +326,15 @@ impl HPyErr {
             let ty = hpy_sys::HPy_GetConstant(ctx.as_raw(), ty);
             hpy_sys::HPyErr_SetString(ctx.as_raw(), ty, msg.as_ptr());
         }
+    }
+}
+
+/// `"item [1][0]: "` for a conversion error inside a container, else `""`.
+fn item_prefix(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("item {at}: ")
     }
 }
 
@@ -513,6 +559,28 @@ mod tests {
             e.describe().unwrap(),
             (HPyConstant::KeyError, "nope".into())
         );
+    }
+
+    #[test]
+    fn item_paths() {
+        let e = HPyErr::wrong_type("int", "str".into())
+            .in_item(0)
+            .in_item(3);
+        assert_eq!(
+            e.describe().unwrap().1,
+            "item [3][0]: expected int, got str"
+        );
+        let e = e.for_argument("f", "x");
+        assert_eq!(
+            e.describe().unwrap().1,
+            "f() argument 'x[3][0]' must be int, not str"
+        );
+        let e = HPyErr::out_of_range("u8").in_item(2).for_argument("f", "x");
+        assert_eq!(
+            e.describe().unwrap().1,
+            "f() argument 'x[2]' is out of range for u8"
+        );
+        assert!(HPyErr::pending().in_item(1).is_pending());
     }
 
     #[test]

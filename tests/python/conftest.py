@@ -101,6 +101,7 @@ EXTENSIONS = {
     "hello": Extension("examples/hello/Cargo.toml",
                        debug_probe=_closed_handles_probe(lambda m: m.greet("probe"))),
     "hpyrs_test": Extension("tests/ext/hpyrs_test/Cargo.toml"),
+    "hpyrs_conv": Extension("tests/ext/hpyrs_conv/Cargo.toml"),
 }
 
 

@@ -60,7 +60,7 @@ where
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         let mut map = HashMap::with_hasher(S::default());
         for_each_item(obj, |k, v| {
-            map.insert(K::extract(k)?, V::extract(v)?);
+            map.insert(K::extract(k)?, V::extract(v).map_err(|e| e.in_value_of(k))?);
             Ok(())
         })?;
         Ok(map)
@@ -76,7 +76,7 @@ where
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         let mut map = BTreeMap::new();
         for_each_item(obj, |k, v| {
-            map.insert(K::extract(k)?, V::extract(v)?);
+            map.insert(K::extract(k)?, V::extract(v).map_err(|e| e.in_value_of(k))?);
             Ok(())
         })?;
         Ok(map)

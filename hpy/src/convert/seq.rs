@@ -75,7 +75,7 @@ where
 {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        out.push(T::extract(&item(obj, i)?)?);
+        out.push(T::extract(&item(obj, i)?).map_err(|e| e.in_item(i))?);
     }
     Ok(out)
 }
@@ -222,7 +222,7 @@ macro_rules! tuple_from_hpy {
                 if n != $len {
                     return Err(wrong_length($len, n));
                 }
-                Ok(($($name::extract(&item(obj, $idx)?)?,)+))
+                Ok(($($name::extract(&item(obj, $idx)?).map_err(|e| e.in_item($idx))?,)+))
             }
         }
     )*};

@@ -1,0 +1,14 @@
+// `build()` consumes a list builder: it cannot be written to afterwards.
+use hpy::{Context, HPyResult, Handle, ListBuilder};
+
+fn reuse<'ctx>(ctx: Context<'ctx>, item: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    let mut list = ListBuilder::new(ctx, 1)?;
+    list.set(0, item)?;
+    let built = list.build()?;
+    list.set(0, item)?;
+    Ok(built)
+}
+
+fn main() {
+    let _ = reuse;
+}
