@@ -102,6 +102,7 @@ EXTENSIONS = {
                        debug_probe=_closed_handles_probe(lambda m: m.greet("probe"))),
     "hpyrs_test": Extension("tests/ext/hpyrs_test/Cargo.toml"),
     "hpyrs_conv": Extension("tests/ext/hpyrs_conv/Cargo.toml"),
+    "hpyrs_api": Extension("tests/ext/hpyrs_api/Cargo.toml"),
 }
 
 

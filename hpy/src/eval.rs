@@ -1,0 +1,187 @@
+//! Importing modules, compiling and evaluating source code, context
+//! variables and the builtins.
+
+use core::ops::Deref;
+
+use hpy_sys::HPyConstant;
+
+use crate::cstr::with_cstr;
+use crate::{Context, HPyErr, HPyResult, Handle};
+
+/// What [`Context::compile`] compiles, as the `mode` argument of Python's
+/// `compile()` (HPy's `HPy_SourceKind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum SourceKind {
+    /// One expression (`"eval"`, `HPy_SourceKind_Expr`).
+    Expr = hpy_sys::HPy_SourceKind_Expr,
+    /// A module: a sequence of statements (`"exec"`, `HPy_SourceKind_File`).
+    File = hpy_sys::HPy_SourceKind_File,
+    /// One interactive statement (`"single"`, `HPy_SourceKind_Single`).
+    Single = hpy_sys::HPy_SourceKind_Single,
+}
+
+/// A code object made by [`Context::compile`], ready for
+/// [`eval`](Code::eval). It dereferences to its [`Handle`].
+pub struct Code<'ctx>(Handle<'ctx>);
+
+impl<'ctx> Code<'ctx> {
+    /// Runs the code with the given globals (a dict) and locals (any
+    /// mapping; `None` means the globals), like `eval(code, globals,
+    /// locals)` (`HPy_EvalCode`). For [`SourceKind::Expr`] the result is the
+    /// expression's value, otherwise `None`. Raises `TypeError` if `globals`
+    /// is not a dict.
+    pub fn eval(
+        &self,
+        globals: &Handle<'ctx>,
+        locals: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
+        if !globals.is_dict() {
+            return Err(HPyErr::type_error(format!(
+                "globals must be a dict, not {}",
+                globals.type_name()
+            )));
+        }
+        let ctx = self.0.context();
+        let locals = locals.unwrap_or(globals);
+        // SAFETY: `self` is a code object (only `compile` makes a `Code`),
+        // `globals` a dict, `locals` a valid handle; owned or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPy_EvalCode(
+                ctx.as_raw(),
+                self.0.as_raw(),
+                globals.as_raw(),
+                locals.as_raw(),
+            ))
+        }
+    }
+
+    /// The code object as a plain handle.
+    #[inline]
+    pub fn into_handle(self) -> Handle<'ctx> {
+        self.0
+    }
+}
+
+impl<'ctx> Deref for Code<'ctx> {
+    type Target = Handle<'ctx>;
+
+    #[inline]
+    fn deref(&self) -> &Handle<'ctx> {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for Code<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Code(..)")
+    }
+}
+
+impl<'ctx> Context<'ctx> {
+    /// `import name` (`HPyImport_ImportModule`): the module object; for a
+    /// dotted name, like `importlib.import_module`, the innermost module.
+    pub fn import_module(self, name: &str) -> HPyResult<Handle<'ctx>> {
+        with_cstr(name, |name| {
+            // SAFETY: NUL-terminated UTF-8; the result is owned or HPy_NULL.
+            unsafe { self.wrap_result(hpy_sys::HPyImport_ImportModule(self.as_raw(), name)) }
+        })
+    }
+
+    /// `compile(source, filename, mode)` (`HPy_Compile_s`). Source text
+    /// containing NUL raises `ValueError`, as `compile` does.
+    pub fn compile(self, source: &str, filename: &str, kind: SourceKind) -> HPyResult<Code<'ctx>> {
+        if source.as_bytes().contains(&0) {
+            return Err(HPyErr::value_error(
+                "source code string cannot contain null bytes",
+            ));
+        }
+        with_cstr(source, |source| {
+            with_cstr(filename, |filename| {
+                // SAFETY: NUL-terminated UTF-8 strings and a valid kind; the
+                // result is owned or HPy_NULL.
+                let code = unsafe {
+                    self.wrap_result(hpy_sys::HPy_Compile_s(
+                        self.as_raw(),
+                        source,
+                        filename,
+                        kind as hpy_sys::HPy_SourceKind,
+                    ))?
+                };
+                Ok(Code(code))
+            })
+        })
+    }
+
+    /// The `builtins` module (the context constant `h_Builtins`).
+    #[inline]
+    pub fn builtins(self) -> Handle<'ctx> {
+        self.constant(HPyConstant::Builtins)
+    }
+
+    /// `contextvars.ContextVar(name)` or, with a default,
+    /// `ContextVar(name, default=default)` (`HPyContextVar_New`).
+    pub fn context_var_new(
+        self,
+        name: &str,
+        default: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
+        with_cstr(name, |name| {
+            // SAFETY: NUL-terminated UTF-8 and a valid (or null) default; the
+            // result is owned or HPy_NULL.
+            unsafe {
+                self.wrap_result(hpy_sys::HPyContextVar_New(
+                    self.as_raw(),
+                    name,
+                    default.map_or(hpy_sys::HPy_NULL, |d| d.as_raw()),
+                ))
+            }
+        })
+    }
+}
+
+impl<'ctx> Handle<'ctx> {
+    /// The value of a context variable in the current context, else
+    /// `default`, else the variable's own default; `None` if there is none
+    /// of these (`HPyContextVar_Get`). Raises `TypeError` if `self` is not a
+    /// `ContextVar`.
+    pub fn context_var_get(
+        &self,
+        default: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Option<Handle<'ctx>>> {
+        let ctx = self.context();
+        let mut result = hpy_sys::HPy_NULL;
+        // SAFETY: valid handles (or null default) and a writable out-handle.
+        let status = unsafe {
+            hpy_sys::HPyContextVar_Get(
+                ctx.as_raw(),
+                self.as_raw(),
+                default.map_or(hpy_sys::HPy_NULL, |d| d.as_raw()),
+                &mut result,
+            )
+        };
+        if status < 0 {
+            return Err(HPyErr::pending());
+        }
+        if result._i == 0 {
+            return Ok(None);
+        }
+        // SAFETY: on success a non-null result is a new owned handle.
+        Ok(Some(unsafe { Handle::from_raw(ctx, result) }))
+    }
+
+    /// `self.set(value)` for a context variable: returns the reset token
+    /// (`HPyContextVar_Set`). Raises `TypeError` if `self` is not a
+    /// `ContextVar`.
+    pub fn context_var_set(&self, value: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: valid handles; the result is owned or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPyContextVar_Set(
+                ctx.as_raw(),
+                self.as_raw(),
+                value.as_raw(),
+            ))
+        }
+    }
+}

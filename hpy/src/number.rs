@@ -1,0 +1,294 @@
+//! The number protocol on [`Handle`]: binary, in-place and unary operators,
+//! `index`/`int`/`float`, and the raw integer accessors of `HPyLong_*`.
+
+use core::ffi::c_void;
+
+use hpy_sys::HPyConstant;
+
+use crate::{HPyErr, HPyResult, Handle, IntoHPy};
+
+macro_rules! binary_ops {
+    ($($(#[$doc:meta])* $name:ident => $func:ident;)*) => {$(
+        $(#[$doc])*
+        #[inline]
+        pub fn $name(&self, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+            let ctx = self.context();
+            // SAFETY: both handles are valid; the result is owned or HPy_NULL.
+            unsafe {
+                ctx.wrap_result(hpy_sys::$func(ctx.as_raw(), self.as_raw(), other.as_raw()))
+            }
+        }
+    )*};
+}
+
+macro_rules! unary_ops {
+    ($($(#[$doc:meta])* $name:ident => $func:ident;)*) => {$(
+        $(#[$doc])*
+        #[inline]
+        pub fn $name(&self) -> HPyResult<Handle<'ctx>> {
+            let ctx = self.context();
+            // SAFETY: valid handle; the result is owned or HPy_NULL.
+            unsafe { ctx.wrap_result(hpy_sys::$func(ctx.as_raw(), self.as_raw())) }
+        }
+    )*};
+}
+
+/// Raw `HPyLong_As*` accessors: `$sentinel` with an exception set means failure.
+macro_rules! long_accessors {
+    ($($(#[$doc:meta])* $name:ident -> $t:ty => $func:ident, $sentinel:expr;)*) => {$(
+        $(#[$doc])*
+        #[inline]
+        pub fn $name(&self) -> HPyResult<$t> {
+            let ctx = self.context();
+            // SAFETY: valid handle; the sentinel plus a set exception
+            // signals failure.
+            let v = unsafe { hpy_sys::$func(ctx.as_raw(), self.as_raw()) };
+            if v == $sentinel && ctx.err_occurred() {
+                return Err(HPyErr::pending());
+            }
+            Ok(v)
+        }
+    )*};
+}
+
+impl<'ctx> Handle<'ctx> {
+    // `add` lives in handle.rs.
+    binary_ops! {
+        /// `self - other` (`HPy_Subtract`).
+        subtract => HPy_Subtract;
+        /// `self * other` (`HPy_Multiply`).
+        multiply => HPy_Multiply;
+        /// `self @ other` (`HPy_MatrixMultiply`).
+        matrix_multiply => HPy_MatrixMultiply;
+        /// `self // other` (`HPy_FloorDivide`).
+        floor_divide => HPy_FloorDivide;
+        /// `self / other` (`HPy_TrueDivide`).
+        true_divide => HPy_TrueDivide;
+        /// `self % other` (`HPy_Remainder`).
+        remainder => HPy_Remainder;
+        /// `divmod(self, other)` (`HPy_Divmod`).
+        divmod => HPy_Divmod;
+        /// `self << other` (`HPy_Lshift`).
+        lshift => HPy_Lshift;
+        /// `self >> other` (`HPy_Rshift`).
+        rshift => HPy_Rshift;
+        /// `self & other` (`HPy_And`).
+        and => HPy_And;
+        /// `self ^ other` (`HPy_Xor`).
+        xor => HPy_Xor;
+        /// `self | other` (`HPy_Or`).
+        or => HPy_Or;
+        /// `self += other`, returning the result (`HPy_InPlaceAdd`).
+        inplace_add => HPy_InPlaceAdd;
+        /// `self -= other`, returning the result (`HPy_InPlaceSubtract`).
+        inplace_subtract => HPy_InPlaceSubtract;
+        /// `self *= other`, returning the result (`HPy_InPlaceMultiply`).
+        inplace_multiply => HPy_InPlaceMultiply;
+        /// `self @= other`, returning the result (`HPy_InPlaceMatrixMultiply`).
+        inplace_matrix_multiply => HPy_InPlaceMatrixMultiply;
+        /// `self //= other`, returning the result (`HPy_InPlaceFloorDivide`).
+        inplace_floor_divide => HPy_InPlaceFloorDivide;
+        /// `self /= other`, returning the result (`HPy_InPlaceTrueDivide`).
+        inplace_true_divide => HPy_InPlaceTrueDivide;
+        /// `self %= other`, returning the result (`HPy_InPlaceRemainder`).
+        inplace_remainder => HPy_InPlaceRemainder;
+        /// `self <<= other`, returning the result (`HPy_InPlaceLshift`).
+        inplace_lshift => HPy_InPlaceLshift;
+        /// `self >>= other`, returning the result (`HPy_InPlaceRshift`).
+        inplace_rshift => HPy_InPlaceRshift;
+        /// `self &= other`, returning the result (`HPy_InPlaceAnd`).
+        inplace_and => HPy_InPlaceAnd;
+        /// `self ^= other`, returning the result (`HPy_InPlaceXor`).
+        inplace_xor => HPy_InPlaceXor;
+        /// `self |= other`, returning the result (`HPy_InPlaceOr`).
+        inplace_or => HPy_InPlaceOr;
+    }
+
+    unary_ops! {
+        /// `-self` (`HPy_Negative`).
+        negative => HPy_Negative;
+        /// `+self` (`HPy_Positive`).
+        positive => HPy_Positive;
+        /// `abs(self)` (`HPy_Absolute`).
+        absolute => HPy_Absolute;
+        /// `~self` (`HPy_Invert`).
+        invert => HPy_Invert;
+        /// `operator.index(self)` (`HPy_Index`).
+        index => HPy_Index;
+        /// `int(self)` (`HPy_Long`).
+        long => HPy_Long;
+        /// `float(self)` (`HPy_Float`).
+        float => HPy_Float;
+    }
+
+    /// `pow(self, exp)` or, with a modulus, `pow(self, exp, modulo)`
+    /// (`HPy_Power`; no modulus passes `None`).
+    #[inline]
+    pub fn power(
+        &self,
+        exp: &Handle<'ctx>,
+        modulo: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: valid handles (`None` is a constant valid for the call);
+        // the result is owned or HPy_NULL.
+        unsafe {
+            let modulo = match modulo {
+                Some(m) => m.as_raw(),
+                None => hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::None),
+            };
+            ctx.wrap_result(hpy_sys::HPy_Power(
+                ctx.as_raw(),
+                self.as_raw(),
+                exp.as_raw(),
+                modulo,
+            ))
+        }
+    }
+
+    /// `self **= exp` (with an optional modulus), returning the result
+    /// (`HPy_InPlacePower`).
+    #[inline]
+    pub fn inplace_power(
+        &self,
+        exp: &Handle<'ctx>,
+        modulo: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: as in `power`.
+        unsafe {
+            let modulo = match modulo {
+                Some(m) => m.as_raw(),
+                None => hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::None),
+            };
+            ctx.wrap_result(hpy_sys::HPy_InPlacePower(
+                ctx.as_raw(),
+                self.as_raw(),
+                exp.as_raw(),
+                modulo,
+            ))
+        }
+    }
+
+    long_accessors! {
+        /// The int modulo 2**32 (`HPyLong_AsUInt32_tMask`): never overflows.
+        as_u32_mask -> u32 => HPyLong_AsUInt32_tMask, u32::MAX;
+        /// The int as `i64` (`HPyLong_AsInt64_t`): `OverflowError` when out
+        /// of range, `TypeError` for non-ints (the interpreter's own
+        /// messages; [`extract`](Handle::extract) words them per argument).
+        as_i64 -> i64 => HPyLong_AsInt64_t, -1;
+        /// The int as `u64` (`HPyLong_AsUInt64_t`).
+        as_u64 -> u64 => HPyLong_AsUInt64_t, u64::MAX;
+        /// The int modulo 2**64 (`HPyLong_AsUInt64_tMask`): never overflows.
+        as_u64_mask -> u64 => HPyLong_AsUInt64_tMask, u64::MAX;
+        /// The int as `usize` (`HPyLong_AsSize_t`): only accepts `int`
+        /// (no `__index__`), `OverflowError` for negative values.
+        as_usize -> usize => HPyLong_AsSize_t, usize::MAX;
+        /// The int as `isize` (`HPyLong_AsSsize_t`): only accepts `int`
+        /// (no `__index__`).
+        as_isize -> isize => HPyLong_AsSsize_t, -1;
+        /// The float value of the object (`HPyFloat_AsDouble`): floats and
+        /// anything with `__float__` or `__index__`, with the interpreter's
+        /// own error messages ([`extract::<f64>`](Handle::extract) words them
+        /// per argument).
+        as_f64 -> f64 => HPyFloat_AsDouble, -1.0;
+    }
+
+    /// The int as `i32` (the role of `HPyLong_AsInt32_t`): `OverflowError`
+    /// when out of range, `TypeError` for non-ints.
+    ///
+    /// Computed with `HPyLong_AsInt64_t` and a range check, because
+    /// `HPyLong_AsInt32_t` is not reliable: PyPy 7.3.19 truncates
+    /// out-of-range values silently.
+    #[inline]
+    pub fn as_i32(&self) -> HPyResult<i32> {
+        let v = self.as_i64()?;
+        i32::try_from(v)
+            .map_err(|_| HPyErr::overflow_error("Python int too large to convert to C int32_t"))
+    }
+
+    /// The int as `u32` (the role of `HPyLong_AsUInt32_t`): `OverflowError`
+    /// when negative or too large, `TypeError` for non-ints.
+    ///
+    /// Computed with `HPyLong_AsUInt64_t` and a range check, because
+    /// `HPyLong_AsUInt32_t` is not reliable: PyPy 7.3.19 truncates
+    /// out-of-range values, and HPy 0.9's CPython runtime reports a
+    /// non-int as `OverflowError`.
+    #[inline]
+    pub fn as_u32(&self) -> HPyResult<u32> {
+        let v = self.as_u64()?;
+        u32::try_from(v)
+            .map_err(|_| HPyErr::overflow_error("Python int too large to convert to C uint32_t"))
+    }
+
+    /// The int as the nearest `f64` (`HPyLong_AsDouble`): only accepts
+    /// `int` (`TypeError` otherwise), `OverflowError` when it is too large
+    /// for a float.
+    ///
+    /// The universal ABI checks both conditions itself: PyPy 7.3.19's
+    /// `HPyLong_AsDouble` accepts floats and returns infinity for huge ints.
+    #[inline]
+    pub fn long_as_f64(&self) -> HPyResult<f64> {
+        let ctx = self.context();
+        if crate::impl_::abi::UNIVERSAL && !self.is_int() {
+            return Err(HPyErr::type_error("an integer is required"));
+        }
+        // SAFETY: valid handle; -1.0 plus a set exception signals failure.
+        let v = unsafe { hpy_sys::HPyLong_AsDouble(ctx.as_raw(), self.as_raw()) };
+        if v == -1.0 && ctx.err_occurred() {
+            return Err(HPyErr::pending());
+        }
+        if crate::impl_::abi::UNIVERSAL && v.is_infinite() {
+            return Err(HPyErr::overflow_error("int too large to convert to float"));
+        }
+        Ok(v)
+    }
+
+    /// `isinstance(self, int)`.
+    #[inline]
+    fn is_int(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; `h_LongType` is a type object for the call.
+        unsafe {
+            let int = hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::LongType);
+            hpy_sys::HPy_TypeCheck(ctx.as_raw(), self.as_raw(), int) != 0
+        }
+    }
+
+    /// The int as a pointer value (`HPyLong_AsVoidPtr`). Returning the
+    /// pointer is safe; dereferencing it is up to the caller.
+    ///
+    /// Like CPython, negative ints are converted as signed and others as
+    /// unsigned values; the universal ABI does this itself because PyPy
+    /// 7.3.19's `HPyLong_AsVoidPtr` refuses addresses above `isize::MAX`.
+    #[inline]
+    pub fn as_void_ptr(&self) -> HPyResult<*mut c_void> {
+        if crate::impl_::abi::UNIVERSAL {
+            return self.as_void_ptr_portable();
+        }
+        let ctx = self.context();
+        // SAFETY: valid handle; NULL plus a set exception signals failure.
+        let p = unsafe { hpy_sys::HPyLong_AsVoidPtr(ctx.as_raw(), self.as_raw()) };
+        if p.is_null() && ctx.err_occurred() {
+            return Err(HPyErr::pending());
+        }
+        Ok(p)
+    }
+
+    #[cold]
+    fn as_void_ptr_portable(&self) -> HPyResult<*mut c_void> {
+        if !self.is_int() {
+            return Err(HPyErr::wrong_type("int", self.type_name()));
+        }
+        let ctx = self.context();
+        let zero = 0_u64.into_hpy(ctx)?;
+        let address = if self.rich_compare_bool(&zero, crate::RichCompareOp::Lt)? {
+            self.as_i64()? as usize
+        } else {
+            usize::try_from(self.as_u64()?).map_err(|_| {
+                HPyErr::overflow_error("Python int too large to convert to C pointer")
+            })?
+        };
+        Ok(address as *mut c_void)
+    }
+}

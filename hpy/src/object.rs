@@ -1,0 +1,430 @@
+//! The object protocol on [`Handle`]: attributes, items, comparisons, truth,
+//! hashing, string forms and type checks.
+
+use hpy_sys::HPyConstant;
+
+use crate::cstr::with_cstr;
+use crate::{HPyErr, HPyResult, Handle};
+
+/// A rich comparison operator, for [`Handle::rich_compare`] and
+/// [`Handle::rich_compare_bool`] (HPy's `HPy_RichCmpOp`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum RichCompareOp {
+    /// `<` (`HPy_LT`)
+    Lt = hpy_sys::HPy_LT,
+    /// `<=` (`HPy_LE`)
+    Le = hpy_sys::HPy_LE,
+    /// `==` (`HPy_EQ`)
+    Eq = hpy_sys::HPy_EQ,
+    /// `!=` (`HPy_NE`)
+    Ne = hpy_sys::HPy_NE,
+    /// `>` (`HPy_GT`)
+    Gt = hpy_sys::HPy_GT,
+    /// `>=` (`HPy_GE`)
+    Ge = hpy_sys::HPy_GE,
+}
+
+impl<'ctx> Handle<'ctx> {
+    // ---- attributes ----
+
+    /// `getattr(self, name)` (`HPy_GetAttr`).
+    #[inline]
+    pub fn get_attr(&self, name: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: both handles are valid; the result is owned or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPy_GetAttr(
+                ctx.as_raw(),
+                self.as_raw(),
+                name.as_raw(),
+            ))
+        }
+    }
+
+    /// `getattr(self, name)` with a Rust string (`HPy_GetAttr_s`). A name
+    /// containing NUL raises `ValueError`.
+    #[inline]
+    pub fn get_attr_s(&self, name: &str) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        with_cstr(name, |name| {
+            // SAFETY: valid handle and NUL-terminated UTF-8; owned or HPy_NULL.
+            unsafe { ctx.wrap_result(hpy_sys::HPy_GetAttr_s(ctx.as_raw(), self.as_raw(), name)) }
+        })
+    }
+
+    /// `hasattr(self, name)` (`HPy_HasAttr`). Like `hasattr`, any exception
+    /// raised while looking the attribute up counts as "no" and is cleared.
+    #[inline]
+    pub fn has_attr(&self, name: &Handle<'ctx>) -> bool {
+        let ctx = self.context();
+        // SAFETY: both handles are valid; the call never fails.
+        unsafe { hpy_sys::HPy_HasAttr(ctx.as_raw(), self.as_raw(), name.as_raw()) != 0 }
+    }
+
+    /// `hasattr(self, name)` with a Rust string (`HPy_HasAttr_s`). A name
+    /// containing NUL raises `ValueError`.
+    #[inline]
+    pub fn has_attr_s(&self, name: &str) -> HPyResult<bool> {
+        let ctx = self.context();
+        with_cstr(name, |name| {
+            // SAFETY: valid handle and NUL-terminated UTF-8; never fails.
+            Ok(unsafe { hpy_sys::HPy_HasAttr_s(ctx.as_raw(), self.as_raw(), name) } != 0)
+        })
+    }
+
+    /// `setattr(self, name, value)` (`HPy_SetAttr`).
+    #[inline]
+    pub fn set_attr(&self, name: &Handle<'ctx>, value: &Handle<'ctx>) -> HPyResult<()> {
+        let ctx = self.context();
+        // SAFETY: all handles are valid; -1 with an exception set on failure.
+        ctx.wrap_status(unsafe {
+            hpy_sys::HPy_SetAttr(ctx.as_raw(), self.as_raw(), name.as_raw(), value.as_raw())
+        })
+    }
+
+    /// `setattr(self, name, value)` with a Rust string (`HPy_SetAttr_s`).
+    /// A name containing NUL raises `ValueError`.
+    #[inline]
+    pub fn set_attr_s(&self, name: &str, value: &Handle<'ctx>) -> HPyResult<()> {
+        let ctx = self.context();
+        with_cstr(name, |name| {
+            // SAFETY: valid handles and NUL-terminated UTF-8.
+            ctx.wrap_status(unsafe {
+                hpy_sys::HPy_SetAttr_s(ctx.as_raw(), self.as_raw(), name, value.as_raw())
+            })
+        })
+    }
+
+    /// `delattr(self, name)` (`HPy_DelAttr`: `HPy_SetAttr` with a null value).
+    #[inline]
+    pub fn del_attr(&self, name: &Handle<'ctx>) -> HPyResult<()> {
+        let ctx = self.context();
+        // SAFETY: both handles are valid; -1 with an exception set on failure.
+        ctx.wrap_status(unsafe { hpy_sys::HPy_DelAttr(ctx.as_raw(), self.as_raw(), name.as_raw()) })
+    }
+
+    /// `delattr(self, name)` with a Rust string (`HPy_DelAttr_s`). A name
+    /// containing NUL raises `ValueError`.
+    #[inline]
+    pub fn del_attr_s(&self, name: &str) -> HPyResult<()> {
+        let ctx = self.context();
+        with_cstr(name, |name| {
+            // SAFETY: valid handle and NUL-terminated UTF-8.
+            ctx.wrap_status(unsafe { hpy_sys::HPy_DelAttr_s(ctx.as_raw(), self.as_raw(), name) })
+        })
+    }
+
+    // ---- items ----
+
+    /// `self[key]` (`HPy_GetItem`).
+    #[inline]
+    pub fn get_item(&self, key: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: both handles are valid; the result is owned or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPy_GetItem(
+                ctx.as_raw(),
+                self.as_raw(),
+                key.as_raw(),
+            ))
+        }
+    }
+
+    /// `self[index]` with an integer index (`HPy_GetItem_i`).
+    #[inline]
+    pub fn get_item_i(&self, index: isize) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: valid handle; the result is owned or HPy_NULL.
+        unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), self.as_raw(), index)) }
+    }
+
+    /// `self[key]` with a str key given as a Rust string (`HPy_GetItem_s`).
+    /// A key containing NUL raises `ValueError`.
+    #[inline]
+    pub fn get_item_s(&self, key: &str) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        with_cstr(key, |key| {
+            // SAFETY: valid handle and NUL-terminated UTF-8; owned or HPy_NULL.
+            unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem_s(ctx.as_raw(), self.as_raw(), key)) }
+        })
+    }
+
+    /// `self[key] = value` (`HPy_SetItem`).
+    #[inline]
+    pub fn set_item(&self, key: &Handle<'ctx>, value: &Handle<'ctx>) -> HPyResult<()> {
+        let ctx = self.context();
+        // SAFETY: all handles are valid; -1 with an exception set on failure.
+        ctx.wrap_status(unsafe {
+            hpy_sys::HPy_SetItem(ctx.as_raw(), self.as_raw(), key.as_raw(), value.as_raw())
+        })
+    }
+
+    /// `self[index] = value` (`HPy_SetItem_i`).
+    #[inline]
+    pub fn set_item_i(&self, index: isize, value: &Handle<'ctx>) -> HPyResult<()> {
+        let ctx = self.context();
+        // SAFETY: valid handles; -1 with an exception set on failure.
+        ctx.wrap_status(unsafe {
+            hpy_sys::HPy_SetItem_i(ctx.as_raw(), self.as_raw(), index, value.as_raw())
+        })
+    }
+
+    /// `self[key] = value` with a str key given as a Rust string
+    /// (`HPy_SetItem_s`). A key containing NUL raises `ValueError`.
+    #[inline]
+    pub fn set_item_s(&self, key: &str, value: &Handle<'ctx>) -> HPyResult<()> {
+        let ctx = self.context();
+        with_cstr(key, |key| {
+            // SAFETY: valid handles and NUL-terminated UTF-8.
+            ctx.wrap_status(unsafe {
+                hpy_sys::HPy_SetItem_s(ctx.as_raw(), self.as_raw(), key, value.as_raw())
+            })
+        })
+    }
+
+    /// `del self[key]` (`HPy_DelItem`).
+    #[inline]
+    pub fn del_item(&self, key: &Handle<'ctx>) -> HPyResult<()> {
+        let ctx = self.context();
+        // SAFETY: both handles are valid; -1 with an exception set on failure.
+        ctx.wrap_status(unsafe { hpy_sys::HPy_DelItem(ctx.as_raw(), self.as_raw(), key.as_raw()) })
+    }
+
+    /// `del self[index]` (`HPy_DelItem_i`).
+    #[inline]
+    pub fn del_item_i(&self, index: isize) -> HPyResult<()> {
+        let ctx = self.context();
+        // SAFETY: valid handle; -1 with an exception set on failure.
+        ctx.wrap_status(unsafe { hpy_sys::HPy_DelItem_i(ctx.as_raw(), self.as_raw(), index) })
+    }
+
+    /// `del self[key]` with a str key given as a Rust string
+    /// (`HPy_DelItem_s`). A key containing NUL raises `ValueError`.
+    #[inline]
+    pub fn del_item_s(&self, key: &str) -> HPyResult<()> {
+        let ctx = self.context();
+        with_cstr(key, |key| {
+            // SAFETY: valid handle and NUL-terminated UTF-8.
+            ctx.wrap_status(unsafe { hpy_sys::HPy_DelItem_s(ctx.as_raw(), self.as_raw(), key) })
+        })
+    }
+
+    /// `key in self` (`HPy_Contains`).
+    #[inline]
+    pub fn contains(&self, key: &Handle<'ctx>) -> HPyResult<bool> {
+        let ctx = self.context();
+        // SAFETY: both handles are valid; -1 with an exception set on failure.
+        ctx.wrap_bool(unsafe { hpy_sys::HPy_Contains(ctx.as_raw(), self.as_raw(), key.as_raw()) })
+    }
+
+    /// `len(self)` (`HPy_Length`).
+    #[inline]
+    pub fn len(&self) -> HPyResult<usize> {
+        let ctx = self.context();
+        // SAFETY: valid handle; -1 with an exception set on failure.
+        let n = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), self.as_raw()) };
+        if n < 0 {
+            return Err(HPyErr::pending());
+        }
+        Ok(n as usize)
+    }
+
+    /// `len(self) == 0` (`HPy_Length`).
+    #[inline]
+    pub fn is_empty(&self) -> HPyResult<bool> {
+        self.len().map(|n| n == 0)
+    }
+
+    // ---- string forms, hash, truth, comparison ----
+
+    /// `ascii(self)` as a Rust string (`HPy_ASCII`).
+    pub fn ascii(&self) -> HPyResult<String> {
+        let ctx = self.context();
+        // SAFETY: valid handle; the result is owned or HPy_NULL.
+        let s = unsafe { ctx.wrap_result(hpy_sys::HPy_ASCII(ctx.as_raw(), self.as_raw()))? };
+        s.extract::<String>()
+    }
+
+    /// `bytes(self)` (`HPy_Bytes`).
+    #[inline]
+    pub fn bytes(&self) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: valid handle; the result is owned or HPy_NULL.
+        unsafe { ctx.wrap_result(hpy_sys::HPy_Bytes(ctx.as_raw(), self.as_raw())) }
+    }
+
+    /// `hash(self)` (`HPy_Hash`).
+    #[inline]
+    pub fn hash(&self) -> HPyResult<isize> {
+        let ctx = self.context();
+        // SAFETY: valid handle; -1 with an exception set on failure.
+        let h = unsafe { hpy_sys::HPy_Hash(ctx.as_raw(), self.as_raw()) };
+        if h == -1 && ctx.err_occurred() {
+            return Err(HPyErr::pending());
+        }
+        Ok(h)
+    }
+
+    /// `bool(self)` (`HPy_IsTrue`).
+    #[inline]
+    pub fn is_true(&self) -> HPyResult<bool> {
+        let ctx = self.context();
+        // SAFETY: valid handle; -1 with an exception set on failure.
+        ctx.wrap_bool(unsafe { hpy_sys::HPy_IsTrue(ctx.as_raw(), self.as_raw()) })
+    }
+
+    /// `self <op> other` as an object (`HPy_RichCompare`).
+    #[inline]
+    pub fn rich_compare(&self, other: &Handle<'ctx>, op: RichCompareOp) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: both handles are valid and `op` is a valid HPy_RichCmpOp;
+        // the result is owned or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPy_RichCompare(
+                ctx.as_raw(),
+                self.as_raw(),
+                other.as_raw(),
+                op as core::ffi::c_int,
+            ))
+        }
+    }
+
+    /// `bool(self <op> other)` (`HPy_RichCompareBool`). Like CPython, `==`
+    /// and `!=` are decided by identity first.
+    #[inline]
+    pub fn rich_compare_bool(&self, other: &Handle<'ctx>, op: RichCompareOp) -> HPyResult<bool> {
+        let ctx = self.context();
+        // SAFETY: both handles are valid and `op` is a valid HPy_RichCmpOp;
+        // -1 with an exception set on failure.
+        ctx.wrap_bool(unsafe {
+            hpy_sys::HPy_RichCompareBool(
+                ctx.as_raw(),
+                self.as_raw(),
+                other.as_raw(),
+                op as core::ffi::c_int,
+            )
+        })
+    }
+
+    // ---- types ----
+
+    /// `isinstance(self, ty)` for a type object `ty` (`HPy_TypeCheck`).
+    /// Raises `TypeError` if `ty` is not a type.
+    #[inline]
+    pub fn type_check(&self, ty: &Handle<'ctx>) -> HPyResult<bool> {
+        ty.require_type()?;
+        let ctx = self.context();
+        // SAFETY: valid handles, and `ty` is a type object (checked above).
+        Ok(unsafe { hpy_sys::HPy_TypeCheck(ctx.as_raw(), self.as_raw(), ty.as_raw()) } != 0)
+    }
+
+    /// `isinstance(self, ty)` for a builtin type among the context constants
+    /// (`HPy_TypeCheck` with `ctx->h_*Type`), e.g. `HPyConstant::LongType`.
+    /// A constant that is not a type raises `TypeError`.
+    #[inline]
+    pub fn type_check_constant(&self, ty: HPyConstant) -> HPyResult<bool> {
+        self.type_check(&self.context().constant(ty))
+    }
+
+    /// Whether `self` is a type object (`HPy_TypeCheck(self, type)`).
+    #[inline]
+    pub fn is_type(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; `h_TypeType` is a type object for the call.
+        unsafe {
+            let type_type = hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::TypeType);
+            hpy_sys::HPy_TypeCheck(ctx.as_raw(), self.as_raw(), type_type) != 0
+        }
+    }
+
+    /// `issubclass(self, base)` for two type objects (`HPyType_IsSubtype`).
+    /// Raises `TypeError` if either is not a type.
+    #[inline]
+    pub fn is_subtype(&self, base: &Handle<'ctx>) -> HPyResult<bool> {
+        self.require_type()?;
+        base.require_type()?;
+        let ctx = self.context();
+        // SAFETY: both handles are valid type objects (checked above).
+        Ok(unsafe { hpy_sys::HPyType_IsSubtype(ctx.as_raw(), self.as_raw(), base.as_raw()) } != 0)
+    }
+
+    /// `Ok(())` for a type object, else `TypeError`.
+    #[inline]
+    fn require_type(&self) -> HPyResult<()> {
+        if self.is_type() {
+            Ok(())
+        } else {
+            Err(not_a_type(self))
+        }
+    }
+
+    /// Whether the object supports numeric operations (`HPyNumber_Check`).
+    #[inline]
+    pub fn is_number(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyNumber_Check(ctx.as_raw(), self.as_raw()) != 0 }
+    }
+
+    /// `callable(self)` (`HPyCallable_Check`).
+    #[inline]
+    pub fn is_callable(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyCallable_Check(ctx.as_raw(), self.as_raw()) != 0 }
+    }
+
+    /// `isinstance(self, bytes)` (`HPyBytes_Check`).
+    #[inline]
+    pub fn is_bytes(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyBytes_Check(ctx.as_raw(), self.as_raw()) != 0 }
+    }
+
+    /// `isinstance(self, str)` (`HPyUnicode_Check`).
+    #[inline]
+    pub fn is_str(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), self.as_raw()) != 0 }
+    }
+
+    /// `isinstance(self, list)` (`HPyList_Check`).
+    #[inline]
+    pub fn is_list(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyList_Check(ctx.as_raw(), self.as_raw()) != 0 }
+    }
+
+    /// `isinstance(self, dict)` (`HPyDict_Check`).
+    #[inline]
+    pub fn is_dict(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyDict_Check(ctx.as_raw(), self.as_raw()) != 0 }
+    }
+
+    /// `isinstance(self, tuple)` (`HPyTuple_Check`).
+    #[inline]
+    pub fn is_tuple(&self) -> bool {
+        let ctx = self.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), self.as_raw()) != 0 }
+    }
+
+    /// Prints debugging information about the object to stderr (`_HPy_Dump`).
+    pub fn dump(&self) {
+        let ctx = self.context();
+        // SAFETY: valid handle; the call only prints.
+        unsafe { hpy_sys::_HPy_Dump(ctx.as_raw(), self.as_raw()) }
+    }
+}
+
+/// `TypeError` for an object used where a type object is required.
+#[cold]
+fn not_a_type(obj: &Handle<'_>) -> HPyErr {
+    HPyErr::type_error(format!("expected a type object, got {}", obj.type_name()))
+}

@@ -1,0 +1,59 @@
+"""Lists, tuples, dicts and slices through hpyrs_api."""
+
+import pytest
+from hpyrs_helpers import raises_exactly
+
+
+def test_list(hpyrs_api):
+    assert hpyrs_api.list_of(()) == []
+    assert hpyrs_api.list_of((1, "a", None)) == [1, "a", None]
+    assert type(hpyrs_api.list_of((1,))) is list
+    l = [1]
+    assert hpyrs_api.list_append(l, l) is None
+    assert l[1] is l
+    with raises_exactly(TypeError, "expected list, got tuple"):
+        hpyrs_api.list_append((), 1)
+
+
+def test_tuple(hpyrs_api):
+    for items in ([], [1], list(range(8)), list(range(9)), list(range(100))):
+        t = hpyrs_api.tuple_of(items)
+        assert t == tuple(items) and type(t) is tuple
+
+
+def test_dict(hpyrs_api):
+    d = hpyrs_api.dict_of([(1, 2), ("a", [3])])
+    assert d == {1: 2, "a": [3]} and type(d) is dict
+    assert hpyrs_api.dict_keys(d) == [1, "a"]
+    c = hpyrs_api.dict_copy(d)
+    assert c == d and c is not d and c["a"] is d["a"]
+    assert hpyrs_api.dict_keys({}) == []
+    for f in (hpyrs_api.dict_keys, hpyrs_api.dict_copy):
+        with raises_exactly(TypeError, "expected dict, got list"):
+            f([])
+
+
+SLICES = [slice(None), slice(1, 5), slice(None, None, -1), slice(-3, None, 2),
+          slice(10, -10, -3), slice(2**70, -2**70)]
+
+
+def test_slice_unpack(hpyrs_api):
+    big = 2**63 - 1
+    assert hpyrs_api.slice_unpack(slice(None)) == (0, big, 1)
+    assert hpyrs_api.slice_unpack(slice(None, None, -1)) == (big, -big - 1, -1)
+    assert hpyrs_api.slice_unpack(slice(1, 5, 2)) == (1, 5, 2)
+    assert hpyrs_api.slice_unpack(slice(0, 5, 2**70)) == (0, 5, big)  # clamped, as in C
+    assert hpyrs_api.slice_unpack(slice(2**70, -2**70)) == (big, -big - 1, 1)
+    with raises_exactly(ValueError, "slice step cannot be zero"):
+        hpyrs_api.slice_unpack(slice(1, 2, 0))
+    with raises_exactly(TypeError, "expected slice, got range"):
+        hpyrs_api.slice_unpack(range(3))
+    with pytest.raises(TypeError):
+        hpyrs_api.slice_unpack(slice("a", 1))
+
+
+@pytest.mark.parametrize("s", SLICES)
+@pytest.mark.parametrize("n", [0, 1, 7, 20])
+def test_slice_indices(hpyrs_api, s, n):
+    start, stop, step = s.indices(n)
+    assert hpyrs_api.slice_indices(s, n) == (start, stop, step, len(range(start, stop, step)))

@@ -1,0 +1,117 @@
+"""str through hpyrs_api: formatting, encoding, decoding, characters,
+substrings, wide characters and decoding of encoded objects, compared with
+the str and bytes methods."""
+
+import os
+import sys
+
+import pytest
+from hpyrs_helpers import raises_exactly
+
+IS_PYPY = sys.implementation.name == "pypy"
+
+
+def outcome(f, *args):
+    try:
+        return ("ok", f(*args))
+    except Exception as e:
+        return ("raised", type(e), str(e))
+
+
+def test_from_fmt(hpyrs_api):
+    assert hpyrs_api.from_fmt(42, "é\0x", 1 / 3) == "n=42 s=é\0x x=0.33"
+    assert hpyrs_api.from_fmt_constant() == "constant text"
+
+
+TEXTS = ["", "abc", "héllo", "€uro", "\U0001f600", "a\0b", "\udc80"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii", "latin-1"])
+def test_encode(hpyrs_api, encoding):
+    for s in TEXTS:
+        got = outcome(hpyrs_api.encode, s, encoding)
+        expected = outcome(s.encode, encoding)
+        if IS_PYPY and expected[0] == "raised":
+            got, expected = got[:2], expected[:2]  # PyPy words the position differently
+        assert got == expected, s
+
+
+def test_encode_fs(hpyrs_api):
+    for s in ("abc", "héllo", "a\udcffb"):
+        assert hpyrs_api.encode(s, "fs") == os.fsencode(s)
+
+
+def test_encode_needs_str(hpyrs_api):
+    for which in ("utf-8", "ascii", "latin-1", "fs"):
+        with raises_exactly(TypeError, "expected str, got bytes"):
+            hpyrs_api.encode(b"x", which)
+
+
+DATA = [b"", b"abc", b"\x7f\x80\xff", b"a\x00b"]
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize("errors", [None, "strict", "replace", "ignore", "surrogateescape"])
+def test_decode(hpyrs_api, encoding, errors):
+    for b in DATA:
+        got = outcome(hpyrs_api.decode, b, encoding, errors)
+        expected = outcome(b.decode, encoding, errors or "strict")
+        assert got == expected, b
+
+
+def test_decode_fs(hpyrs_api):
+    for b in (b"abc", "héllo".encode(), b"a\xffb"):
+        assert hpyrs_api.decode(b, "fs") == os.fsdecode(b)
+        assert hpyrs_api.decode(b, "fs-cstr") == os.fsdecode(b)
+    assert hpyrs_api.decode(b"a\x00b", "fs") == "a\x00b"
+
+
+def test_read_char(hpyrs_api):
+    s = "aé€\U0001f600"
+    for i, c in enumerate(s):
+        assert hpyrs_api.read_char(s, i) == c
+    with raises_exactly(IndexError, "string index out of range"):
+        hpyrs_api.read_char(s, 4)
+    with raises_exactly(ValueError, "character U+DC80 at index 1 is a lone surrogate"):
+        hpyrs_api.read_char("x\udc80", 1)
+    with raises_exactly(TypeError, "expected str, got list"):
+        hpyrs_api.read_char(["a"], 0)
+
+
+def test_substring(hpyrs_api):
+    s = "héllo wörld"
+    for start in (0, 1, 5, 11, 20):
+        for end in (0, 3, 11, 50):
+            assert hpyrs_api.substring(s, start, end) == s[start:end], (start, end)
+    with raises_exactly(TypeError, "expected str, got bytes"):
+        hpyrs_api.substring(b"abc", 0, 1)
+
+
+def test_from_wide_char(hpyrs_api):
+    for s in TEXTS[:-1]:
+        assert hpyrs_api.from_wide_char(s) == s
+
+
+@pytest.mark.parametrize("obj", [b"abc", b"\xc3\xa9", b"\xff", b"", memoryview(b"mv"), bytearray(b"ba")])
+@pytest.mark.parametrize("encoding,errors", [(None, None), ("utf-8", "strict"),
+                                             ("latin-1", None), ("utf-8", "replace"),
+                                             ("ascii", "ignore")])
+def test_from_encoded_object(hpyrs_api, obj, encoding, errors):
+    if IS_PYPY and isinstance(obj, bytearray):
+        with raises_exactly(TypeError, "decoding bytearray is not supported"):
+            hpyrs_api.from_encoded_object(obj, encoding, errors)
+        return
+    got = outcome(hpyrs_api.from_encoded_object, obj, encoding, errors)
+    expected = outcome(str, obj, encoding or "utf-8", errors or "strict")
+    if IS_PYPY and expected[0] == "raised":
+        got, expected = got[:2], expected[:2]  # PyPy's codecs word reasons differently
+    assert got == expected
+
+
+def test_from_encoded_object_refuses_str_and_non_buffers(hpyrs_api):
+    with raises_exactly(TypeError, "decoding str is not supported"):
+        hpyrs_api.from_encoded_object("abc", None, None)
+    with pytest.raises(TypeError):
+        hpyrs_api.from_encoded_object(1, None, None)
+    with pytest.raises(LookupError):
+        hpyrs_api.from_encoded_object(b"x", "no-such-codec", None)
