@@ -222,6 +222,13 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     errors.finish()?;
     let c_qualname = c_qualname.expect("checked above");
 
+    if options.subclass && options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
+        return Err(syn::Error::new(
+            ident.span(),
+            "`subclass` is only supported for plain classes: HPy 0.9 cannot locate the Rust data of a Python \
+             subclass of a class that extends a builtin type",
+        ));
+    }
     let mut flags = vec![quote!(0)];
     if options.subclass {
         flags.push(quote!(::hpy::impl_::class::TPFLAGS_BASETYPE));
@@ -259,6 +266,13 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     }
     let n_defs = class_defs.len();
 
+    let default_value = if options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
+        quote!(::core::option::Option::Some(
+            <Self as ::core::default::Default>::default()
+        ))
+    } else {
+        quote!(::core::option::Option::None)
+    };
     let vis = &item.vis;
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
     Ok(quote! {
@@ -296,6 +310,10 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                         }
                     )*
                     0
+                }
+
+                fn default_value() -> ::core::option::Option<Self> {
+                    #default_value
                 }
 
                 fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
@@ -887,6 +905,18 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             }
         }
     }
+    // Without a constructor, Python must not make instances without data
+    // (except for metaclasses, which CPython does not let have a tp_new).
+    let no_new = if roles.iter().any(|(_, r)| matches!(r, Role::New)) {
+        quote!(::core::option::Option::None)
+    } else {
+        quote! {{
+            static NO_NEW: ::hpy::impl_::StaticDef = ::hpy::impl_::StaticDef::new(
+                ::hpy::impl_::class::slot_new::<::hpy::impl_::class::NoConstructor<#self_ty>>(),
+            );
+            ::hpy::impl_::class::no_constructor_def::<#self_ty>(&NO_NEW)
+        }}
+    };
     errors.finish()?;
 
     let Generated { items, defs } = out;
@@ -903,7 +933,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             impl ::hpy::impl_::class::ClassMethods for #self_ty {
                 fn defines() -> *mut *mut ::hpy::impl_::HPyDef {
                     static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-                    LIST.get(&__HPY_METHOD_DEFS, <#self_ty as ::hpy::HPyClass>::class_defs())
+                    LIST.get(&__HPY_METHOD_DEFS, <#self_ty as ::hpy::HPyClass>::class_defs(), #no_new)
                 }
             }
         };
@@ -927,6 +957,11 @@ fn gen_new(
         Source::Extract(quote!(__hpy_slots[#i].as_ref()))
     });
     out.items.extend(quote! {
+        const _: () = ::core::assert!(
+            <#self_ty as ::hpy::HPyClass>::INFO.shape == ::hpy::impl_::class::HPyType_BuiltinShape_Object,
+            "#[new] is for plain classes: a class extending a builtin type is created by the builtin's \
+             constructor and its Rust data starts as Default::default()",
+        );
         struct #entry;
         #[allow(clippy::all, unused_variables)]
         impl ::hpy::impl_::class::NewFunc for #entry {
@@ -941,7 +976,7 @@ fn gen_new(
                 let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
                 #prelude
                 let __hpy_value = ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call)?;
-                ::hpy::impl_::class::new_instance_of::<#self_ty>(&__hpy_cls, __hpy_value).map(::hpy::Handle::into_raw)
+                ::hpy::impl_::class::construct::<#self_ty>(&__hpy_cls, &__hpy_args, __hpy_value).map(::hpy::Handle::into_raw)
             }
         }
     });
@@ -1037,11 +1072,11 @@ fn gen_getset(
         });
         quote!(#setter_entry)
     } else {
-        quote!(::hpy::impl_::class::NoSetter)
+        quote!(::hpy::impl_::class::NoSetter<#getter_entry>)
     };
     let c_name = c_string_literal(name, getter.sig.ident.span()).expect("identifiers have no NUL");
     let doc = doc_option(docstring(&getter.attrs), getter.sig.ident.span(), errors);
-    let has_setter = setter.is_some();
+    let has_setter = true; // read-only properties get a refusing setter (see NoSetter)
     out.defs.push(quote!(::hpy::impl_::class::getset::<#getter_entry, #setter_ty>(#c_name, #doc, #has_setter)));
 }
 

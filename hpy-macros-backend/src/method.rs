@@ -344,7 +344,15 @@ pub(crate) fn call_user(
             }
         })
         .collect();
-    (prelude, quote!(#callee(#(#args),*)))
+    // Bound to a local so that temporaries made while converting arguments
+    // (e.g. borrow guards) are dropped before the locals they borrow from.
+    (
+        prelude,
+        quote!({
+            let __hpy_result = #callee(#(#args),*);
+            __hpy_result
+        }),
+    )
 }
 
 /// The `FunctionDescription` constant of a generated body.

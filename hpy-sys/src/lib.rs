@@ -286,6 +286,16 @@ pub use cpython::{
 #[inline(always)]
 pub unsafe fn hpy_rs_prepare_context(_ctx: *mut HPyContext) {}
 
+/// CPython ABI: every builtin shape is supported.
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_supports_builtin_shapes(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 mod inline_helpers;
 pub use inline_helpers::*;
 

@@ -37,23 +37,44 @@ pub unsafe fn HPyCapsule_GetPointer(
     name: *const c_char,
 ) -> *mut c_void {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(ctx, capsule, HPyCapsule_key_Pointer, name) }
+    unsafe {
+        (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(
+            ctx,
+            capsule,
+            HPyCapsule_key_Pointer,
+            name,
+        )
+    }
 }
 
 /// HPy API function `HPyCapsule_GetName`.
 #[inline]
 pub unsafe fn HPyCapsule_GetName(ctx: *mut HPyContext, capsule: HPy) -> *const c_char {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(ctx, capsule, HPyCapsule_key_Name, core::ptr::null()) }
-        .cast_const()
-        .cast()
+    unsafe {
+        (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(
+            ctx,
+            capsule,
+            HPyCapsule_key_Name,
+            core::ptr::null(),
+        )
+    }
+    .cast_const()
+    .cast()
 }
 
 /// HPy API function `HPyCapsule_GetContext`.
 #[inline]
 pub unsafe fn HPyCapsule_GetContext(ctx: *mut HPyContext, capsule: HPy) -> *mut c_void {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(ctx, capsule, HPyCapsule_key_Context, core::ptr::null()) }
+    unsafe {
+        (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Get)))(
+            ctx,
+            capsule,
+            HPyCapsule_key_Context,
+            core::ptr::null(),
+        )
+    }
 }
 
 /// HPy API function `HPyCapsule_SetPointer`.
@@ -64,14 +85,28 @@ pub unsafe fn HPyCapsule_SetPointer(
     pointer: *mut c_void,
 ) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, HPyCapsule_key_Pointer, pointer) }
+    unsafe {
+        (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(
+            ctx,
+            capsule,
+            HPyCapsule_key_Pointer,
+            pointer,
+        )
+    }
 }
 
 /// HPy API function `HPyCapsule_SetName`.
 #[inline]
 pub unsafe fn HPyCapsule_SetName(ctx: *mut HPyContext, capsule: HPy, name: *const c_char) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, HPyCapsule_key_Name, name.cast_mut().cast()) }
+    unsafe {
+        (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(
+            ctx,
+            capsule,
+            HPyCapsule_key_Name,
+            name.cast_mut().cast(),
+        )
+    }
 }
 
 /// HPy API function `HPyCapsule_SetContext`.
@@ -82,7 +117,14 @@ pub unsafe fn HPyCapsule_SetContext(
     context: *mut c_void,
 ) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, HPyCapsule_key_Context, context) }
+    unsafe {
+        (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(
+            ctx,
+            capsule,
+            HPyCapsule_key_Context,
+            context,
+        )
+    }
 }
 
 /// HPy API function `HPyCapsule_SetDestructor`.
@@ -93,7 +135,14 @@ pub unsafe fn HPyCapsule_SetDestructor(
     destructor: *mut HPyCapsule_Destructor,
 ) -> c_int {
     // SAFETY: `ctx` is the live context (contract).
-    unsafe { (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(ctx, capsule, HPyCapsule_key_Destructor, destructor.cast()) }
+    unsafe {
+        (late_fn(ctx, core::ptr::addr_of!((*ctx).ctx_Capsule_Set)))(
+            ctx,
+            capsule,
+            HPyCapsule_key_Destructor,
+            destructor.cast(),
+        )
+    }
 }
 
 // ---- the two context layouts ----
@@ -133,7 +182,10 @@ pub(crate) unsafe fn late_fn<F: Copy>(ctx: *mut HPyContext, field: *const F) -> 
     // slot later, still inside that interpreter's (larger) context.
     unsafe {
         if has_dict_type_handle(ctx) {
-            *field.cast::<u8>().add(core::mem::size_of::<HPy>()).cast::<F>()
+            *field
+                .cast::<u8>()
+                .add(core::mem::size_of::<HPy>())
+                .cast::<F>()
         } else {
             *field
         }
@@ -184,7 +236,9 @@ unsafe fn detect_layout(ctx: *mut HPyContext) -> bool {
             }
             // get_version() returns (version, git revision); a plain str is
             // accepted too.
-            let text = if (c.ctx_Unicode_Check)(ctx, result) != 0 { result } else {
+            let text = if (c.ctx_Unicode_Check)(ctx, result) != 0 {
+                result
+            } else {
                 let first = (c.ctx_GetItem_i)(ctx, result, 0);
                 if first._i == 0 {
                     return None;
@@ -233,4 +287,17 @@ pub unsafe fn hpy_rs_prepare_context(ctx: *mut HPyContext) {
     unsafe {
         has_dict_type_handle(ctx);
     }
+}
+
+/// Whether the interpreter implements the `_HPy_AsStruct_<Shape>` functions
+/// for builtin shapes other than `Object`. PyPy 7.3.19 (the development
+/// layout above) prints "calling the slot 'c_ctx_AsStruct_Float', which is
+/// not implemented" and returns garbage, so classes extending builtin types
+/// cannot reach their data there.
+///
+/// # Safety
+/// `ctx` is the live context of the current call.
+pub unsafe fn hpy_rs_supports_builtin_shapes(ctx: *mut HPyContext) -> bool {
+    // SAFETY: forwarded.
+    !unsafe { has_dict_type_handle(ctx) }
 }

@@ -42,6 +42,12 @@ pub trait HPyClass: Sized + 'static {
     /// `tp_traverse`.
     #[doc(hidden)]
     fn class_defs() -> &'static [crate::impl_::StaticDef];
+
+    /// For classes extending a builtin type, whose instances are made by the
+    /// builtin's constructor: the value their data starts with
+    /// (`Default::default()`), set on first access. `None` for other classes.
+    #[doc(hidden)]
+    fn default_value() -> Option<Self>;
 }
 
 /// The memory block HPy allocates for an instance: a borrow flag, an
@@ -49,6 +55,8 @@ pub trait HPyClass: Sized + 'static {
 /// "not borrowed, not initialised".
 #[repr(C)]
 pub struct ClassData<T> {
+    /// `CANARY` while the value is alive (see `locate`).
+    canary: Cell<usize>,
     /// 0: free; n > 0: n shared borrows; -1: borrowed mutably.
     borrow: Cell<isize>,
     initialized: Cell<bool>,
@@ -56,6 +64,9 @@ pub struct ClassData<T> {
 }
 
 const MUT: isize = -1;
+
+/// Marks a live `ClassData` ("hpy-rs d").
+const CANARY: usize = 0x6870_792d_7273_2064;
 
 impl<T> ClassData<T> {
     /// Where the Rust value starts inside the block (for member offsets).
@@ -66,13 +77,18 @@ impl<T: HPyClass> ClassData<T> {
     /// Writes the value into freshly allocated (zeroed) object memory.
     ///
     /// # Safety
-    /// `data` must be the zeroed data block of a new instance of `T`'s type.
+    /// `data` must be the data block of a new instance of `T`'s type (or of
+    /// a subclass), not yet initialised.
     pub(crate) unsafe fn init(data: *mut ClassData<T>, value: T) {
         // SAFETY: per the contract the block is valid, exclusively ours and
         // not yet initialised.
         unsafe {
-            (*(*data).value.get()).write(value);
-            (*data).initialized.set(true);
+            data.write(ClassData {
+                canary: Cell::new(CANARY),
+                borrow: Cell::new(0),
+                initialized: Cell::new(true),
+                value: UnsafeCell::new(MaybeUninit::new(value)),
+            });
         }
     }
 
@@ -84,9 +100,39 @@ impl<T: HPyClass> ClassData<T> {
         // SAFETY: per the contract nothing else can reach the block anymore.
         unsafe {
             if (*data).initialized.replace(false) {
+                (*data).canary.set(0);
                 (*(*data).value.get()).assume_init_drop();
             }
         }
+    }
+
+    /// Finds the data block from the pointer HPy's runtime passes to
+    /// `tp_destroy`/`tp_traverse`.
+    ///
+    /// HPy 0.9's CPython runtime treats a *Python* subclass of a pure HPy
+    /// type as a legacy type and passes the object's start instead of its
+    /// data. The block is then found by its canary a header further on
+    /// (CPython object headers are padded to 16 bytes). `None` if no live
+    /// block is found (then nothing is touched).
+    ///
+    /// # Safety
+    /// `raw` must be what HPy passed for an instance of `T` (or a subclass).
+    pub(crate) unsafe fn locate(raw: *mut core::ffi::c_void) -> Option<*mut ClassData<T>> {
+        const HEADER_STEP: usize = 16;
+        const MAX_HEADER: usize = 64;
+        let mut offset = 0;
+        while offset <= MAX_HEADER {
+            // SAFETY: the object is at least header + ClassData<T> bytes long,
+            // and every candidate lies within its first MAX_HEADER bytes plus
+            // one word.
+            let candidate = unsafe { raw.cast::<u8>().add(offset) }.cast::<ClassData<T>>();
+            // SAFETY: reading one aligned word of the object's memory.
+            if unsafe { core::ptr::read(candidate.cast::<usize>()) } == CANARY {
+                return Some(candidate);
+            }
+            offset += HEADER_STEP;
+        }
+        None
     }
 
     /// The value for `tp_traverse`, or `None` before initialisation.
@@ -103,6 +149,15 @@ impl<T: HPyClass> ClassData<T> {
 
     fn check_initialized(&self) -> HPyResult<()> {
         if self.initialized.get() {
+            Ok(())
+        } else if let Some(value) = T::default_value() {
+            // Never initialised means never borrowed: nothing observes the
+            // value while it is written.
+            self.canary.set(CANARY);
+            self.borrow.set(0);
+            // SAFETY: see above; the block belongs to a live instance.
+            unsafe { (*self.value.get()).write(value) };
+            self.initialized.set(true);
             Ok(())
         } else {
             Err(HPyErr::type_error(format!(
@@ -155,10 +210,20 @@ pub struct RefMut<'a, 'ctx, T: HPyClass> {
 ///
 /// # Safety
 /// `obj` must be an instance of `T`'s Python type (or of a subclass).
-unsafe fn data_of<'a, T: HPyClass>(obj: &Borrowed<'a, '_>) -> &'a ClassData<T> {
+unsafe fn data_of<'a, T: HPyClass>(obj: &Borrowed<'a, '_>) -> HPyResult<&'a ClassData<T>> {
+    let ctx = obj.context();
+    // SAFETY: the live context.
+    if T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object
+        && !unsafe { hpy_sys::hpy_rs_supports_builtin_shapes(ctx.as_raw()) }
+    {
+        return Err(HPyErr::type_error(format!(
+            "{}: this interpreter's HPy cannot reach the Rust data of classes that extend builtin types",
+            T::INFO.python_name()
+        )));
+    }
     // SAFETY: forwarded: an instance of T's type carries a ClassData<T> block
     // that lives as long as the object, which `obj` keeps alive for 'a.
-    unsafe { &*crate::impl_::class::as_struct::<T>(obj.context(), obj.as_raw()) }
+    Ok(unsafe { &*crate::impl_::class::as_struct::<T>(ctx, obj.as_raw()) })
 }
 
 impl<'a, 'ctx, T: HPyClass> Ref<'a, 'ctx, T> {
@@ -169,7 +234,7 @@ impl<'a, 'ctx, T: HPyClass> Ref<'a, 'ctx, T> {
     #[doc(hidden)]
     pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
         // SAFETY: forwarded.
-        let data = unsafe { data_of::<T>(&obj) };
+        let data = unsafe { data_of::<T>(&obj)? };
         data.try_borrow()?;
         Ok(Ref { owner: obj, data })
     }
@@ -206,7 +271,7 @@ impl<'a, 'ctx, T: HPyClass> RefMut<'a, 'ctx, T> {
     #[doc(hidden)]
     pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
         // SAFETY: forwarded.
-        let data = unsafe { data_of::<T>(&obj) };
+        let data = unsafe { data_of::<T>(&obj)? };
         data.try_borrow_mut()?;
         Ok(RefMut { owner: obj, data })
     }

@@ -44,41 +44,41 @@
 //! ```
 
 mod args;
-mod class;
 mod builder;
-mod capsule;
-mod context;
-mod convert;
-mod err;
-mod global;
-mod handle;
-mod threads;
-mod tracker;
 mod bytes;
 mod call;
+mod capsule;
+mod class;
 mod containers;
+mod context;
+mod convert;
 mod cstr;
+mod err;
 mod errors;
 mod eval;
-mod number;
-mod object;
-mod unicode;
+mod global;
+mod handle;
 #[doc(hidden)]
 pub mod impl_;
+mod number;
+mod object;
+mod threads;
+mod tracker;
+mod unicode;
 
 pub use args::VarArgs;
-pub use class::{type_object, Field, HPyClass, Ref, RefMut};
 pub use builder::{ListBuilder, TupleBuilder};
 pub use capsule::Capsule;
+pub use class::{type_object, Field, HPyClass, Ref, RefMut};
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
+pub use eval::{Code, SourceKind};
 pub use global::Global;
 pub use handle::{Borrowed, Handle};
-pub use tracker::Tracker;
-pub use eval::{Code, SourceKind};
-pub use object::RichCompareOp;
 pub use hpy_sys::HPyConstant as Constant;
+pub use object::RichCompareOp;
+pub use tracker::Tracker;
 
 /// Exposes a Rust function as a function of a Python module.
 ///

@@ -103,6 +103,9 @@ EXTENSIONS = {
     "hpyrs_test": Extension("tests/ext/hpyrs_test/Cargo.toml"),
     "hpyrs_conv": Extension("tests/ext/hpyrs_conv/Cargo.toml"),
     "hpyrs_api": Extension("tests/ext/hpyrs_api/Cargo.toml"),
+    "hpyrs_classes": Extension("tests/ext/hpyrs_classes/Cargo.toml"),
+    "simple": Extension("examples/simple/Cargo.toml"),
+    "piconumpy": Extension("examples/piconumpy/Cargo.toml"),
 }
 
 

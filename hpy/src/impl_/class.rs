@@ -129,6 +129,12 @@ pub trait ClassMethods: HPyClass {
 #[inline]
 pub unsafe fn as_struct<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut ClassData<T> {
     let raw = ctx.as_raw();
+    if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
+        // SAFETY: forwarded.
+        if let Some(p) = unsafe { python_subclass_data::<T>(ctx, h) } {
+            return p;
+        }
+    }
     // SAFETY: forwarded; the shape picks the matching accessor.
     unsafe {
         (match T::INFO.shape {
@@ -141,6 +147,34 @@ pub unsafe fn as_struct<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut ClassData
             _ => hpy_sys::_HPy_AsStruct_Object(raw, h),
         })
         .cast()
+    }
+}
+
+/// CPython's size of `PyObject_HEAD`, padded like HPy's runtime pads it.
+const OBJECT_HEADER: usize = 16;
+
+/// The data of an instance of a *Python* subclass of `T`.
+///
+/// HPy 0.9's CPython runtime reports such subclasses as legacy types (its
+/// own `HPy_New` then hands out the object's start, and debug mode refuses
+/// `_HPy_AsStruct_Object` on them). Their layout is still the pure one: the
+/// data follows the object header. `None` for instances of HPy types.
+///
+/// # Safety
+/// `h` must be an instance of `T`'s type or of a subclass.
+#[cold]
+unsafe fn python_subclass_data<T: HPyClass>(ctx: Context<'_>, h: HPy) -> Option<*mut ClassData<T>> {
+    let raw = ctx.as_raw();
+    // SAFETY: valid handles; the type handle is closed before returning.
+    unsafe {
+        let ty = hpy_sys::HPy_Type(raw, h);
+        let shape = hpy_sys::_HPyType_GetBuiltinShape(raw, ty);
+        hpy_sys::HPy_Close(raw, ty);
+        if shape != hpy_sys::HPyType_BuiltinShape_Legacy {
+            return None;
+        }
+        let start = hpy_sys::_HPy_AsStruct_Legacy(raw, h);
+        Some(start.cast::<u8>().add(OBJECT_HEADER).cast())
     }
 }
 
@@ -168,9 +202,12 @@ pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyRe
     // SAFETY: `cls` is a type; HPy_New returns an owned handle (or NULL) and
     // points `data` at the zeroed instance data.
     let obj = unsafe { ctx.wrap_result(hpy_sys::_HPy_New(ctx.as_raw(), cls.as_raw(), &mut data))? };
-    // SAFETY: `data` is the fresh, zeroed ClassData<T> block of `obj`, whose
-    // type is T's or a subclass (same layout).
-    unsafe { ClassData::<T>::init(data.cast(), value) };
+    // The block is located like every later access does (HPy_New's own
+    // `data` is wrong for Python subclasses on CPython, see
+    // `ClassData::locate`).
+    // SAFETY: `obj` is a fresh instance of T's type or a subclass, which
+    // carries an uninitialised ClassData<T> block.
+    unsafe { ClassData::<T>::init(as_struct::<T>(ctx, obj.as_raw()), value) };
     Ok(obj)
 }
 
@@ -260,8 +297,12 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
     // A panic in Drop must not unwind into the interpreter; it is reported
     // and the value is leaked.
     let result = std::panic::catch_unwind(|| {
-        // SAFETY: forwarded from the contract.
-        unsafe { ClassData::<T>::destroy(data.cast()) }
+        // SAFETY: forwarded from the contract; `locate` only returns a live
+        // block of this instance.
+        if let Some(block) = unsafe { ClassData::<T>::locate(data) } {
+            // SAFETY: as above.
+            unsafe { ClassData::<T>::destroy(block) }
+        }
     });
     if let Err(payload) = result {
         eprintln!(
@@ -281,8 +322,13 @@ pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
     visit: hpy_sys::HPyFunc_visitproc,
     arg: *mut c_void,
 ) -> c_int {
-    // SAFETY: the data block of a live instance of T.
-    let data = unsafe { &*data.cast::<ClassData<T>>() };
+    // SAFETY: what HPy passes for a live instance of T; `locate` finds the
+    // block (or gives up).
+    let Some(block) = (unsafe { ClassData::<T>::locate(data) }) else {
+        return 0;
+    };
+    // SAFETY: a live block.
+    let data = unsafe { &*block };
     match data.peek() {
         Some(value) => value.visit_fields(&mut |field| field.visit_with(visit, arg)),
         None => 0,
@@ -627,17 +673,24 @@ pub const fn getset<G: Getter, S: Setter>(
     }
 }
 
-/// A setter that refuses: for read-only properties (never registered).
-pub struct NoSetter;
+/// The setter of a read-only property: refuses with `AttributeError`.
+/// (Registered rather than left NULL: PyPy 7.3.19 aborts when assigning to a
+/// getset without a setter.)
+pub struct NoSetter<G>(core::marker::PhantomData<G>);
 
-impl Setter for NoSetter {
-    const NAME: &'static str = "<read-only>";
+impl<G: Getter> Setter for NoSetter<G> {
+    const NAME: &'static str = G::NAME;
     fn call<'ctx>(
         _: Context<'ctx>,
-        _: Borrowed<'_, 'ctx>,
-        _: Option<Borrowed<'_, 'ctx>>,
+        obj: Borrowed<'_, 'ctx>,
+        value: Option<Borrowed<'_, 'ctx>>,
     ) -> HPyResult<()> {
-        Err(HPyErr::attribute_error("read-only attribute"))
+        let action = if value.is_some() { "set" } else { "delete" };
+        Err(HPyErr::attribute_error(format!(
+            "cannot {action} read-only attribute '{}' of '{}' objects",
+            G::NAME,
+            obj.type_name()
+        )))
     }
 }
 
@@ -924,11 +977,13 @@ impl DefineCache {
         &self,
         methods: &'static [super::StaticDef],
         class: &'static [super::StaticDef],
+        extra: Option<&'static super::StaticDef>,
     ) -> *mut *mut HPyDef {
         let list = self.0.get_or_init(|| {
             let mut v: Vec<*mut HPyDef> = methods
                 .iter()
                 .chain(class)
+                .chain(extra)
                 .map(super::StaticDef::as_ptr)
                 .collect();
             v.push(ptr::null_mut());
@@ -942,4 +997,64 @@ impl Default for DefineCache {
     fn default() -> Self {
         DefineCache::new()
     }
+}
+
+/// `tp_new` of a class: allocates an instance of `cls` holding `value`. For
+/// a class extending a builtin type (`shape = "float"` …), the builtin's own
+/// `__new__` runs first with the call's positional arguments, so the
+/// instance is a real float/int/str/tuple/list (a list is filled afterwards
+/// by its inherited `__init__`).
+pub fn construct<'ctx, T: HPyClass>(
+    cls: &Handle<'ctx>,
+    args: &NewArgs<'_, 'ctx>,
+    value: T,
+) -> HPyResult<Handle<'ctx>> {
+    let base = match T::INFO.base {
+        Base::Builtin(c) if T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object => c,
+        _ => return new_instance_of::<T>(cls, value),
+    };
+    let ctx = cls.context();
+    let base_new = ctx.constant(base).get_attr_s("__new__")?;
+    let mut raw: Vec<HPy> = Vec::with_capacity(args.nargs + 1);
+    raw.push(cls.as_raw());
+    // SAFETY: `args` holds `nargs` handles valid for the call.
+    raw.extend((0..args.nargs).map(|i| unsafe { *args.args.add(i) }));
+    // SAFETY: valid callable and argument handles; owned result or NULL.
+    let obj = unsafe {
+        ctx.wrap_result(hpy_sys::HPy_Call(
+            ctx.as_raw(),
+            base_new.as_raw(),
+            raw.as_ptr(),
+            raw.len(),
+            HPy_NULL,
+        ))?
+    };
+    // SAFETY: `obj` was made by the builtin's __new__ for `cls`, a subclass of
+    // T's type, so it carries T's zeroed data block after the builtin part.
+    unsafe { ClassData::<T>::init(as_struct::<T>(ctx, obj.as_raw()), value) };
+    Ok(obj)
+}
+
+/// `tp_new` of a class without `#[new]`: instances can only be made from
+/// Rust (any `IntoHPy` return of the value).
+pub struct NoConstructor<T>(core::marker::PhantomData<T>);
+
+impl<T: HPyClass> NewFunc for NoConstructor<T> {
+    const NAME: &'static str = "<no constructor>";
+    fn call<'ctx>(_: Context<'ctx>, _: Borrowed<'_, 'ctx>, _: NewArgs<'_, 'ctx>) -> HPyResult<HPy> {
+        Err(HPyErr::type_error(format!(
+            "cannot create '{}' instances",
+            T::INFO.qualname.to_string_lossy()
+        )))
+    }
+}
+
+/// The refusing `tp_new` of a class without `#[new]`, for classes of the
+/// plain object shape.
+pub fn no_constructor_def<T: HPyClass>(
+    def: &'static super::StaticDef,
+) -> Option<&'static super::StaticDef> {
+    // Builtin shapes inherit the builtin's constructor; metaclasses may not
+    // have their own tp_new.
+    (T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object).then_some(def)
 }

@@ -1,0 +1,483 @@
+//! `hpyrs_classes`: classes exercising every slot kind, members, properties,
+//! fields and the GC, inheritance and the borrow rules
+//! (see `tests/python/test_classes.py`).
+
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+use hpy::{
+    hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Context, Field, HPyErr, HPyResult,
+    Handle, Ref, RichCompareOp, VarArgs,
+};
+
+/// Live `Vector` values: incremented by the constructor, decremented by Drop.
+static LIVE_VECTORS: AtomicIsize = AtomicIsize::new(0);
+/// Dropped `Node` values.
+static DROPPED_NODES: AtomicIsize = AtomicIsize::new(0);
+/// `__del__` calls of `Node`.
+static FINALIZED_NODES: AtomicIsize = AtomicIsize::new(0);
+
+/// A 2-D vector of integers, with the number protocol.
+#[hpy_class(module = "hpyrs_classes", subclass)]
+struct Vector {
+    #[member]
+    x: i64,
+    #[member(readonly)]
+    y: i64,
+}
+
+impl Drop for Vector {
+    fn drop(&mut self) {
+        LIVE_VECTORS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Vector {
+    fn make(x: i64, y: i64) -> Vector {
+        LIVE_VECTORS.fetch_add(1, Ordering::Relaxed);
+        Vector { x, y }
+    }
+}
+
+#[hpy_methods]
+impl Vector {
+    #[new]
+    fn new(x: i64, y: Option<i64>) -> Vector {
+        Vector::make(x, y.unwrap_or(0))
+    }
+
+    /// `x*x + y*y`.
+    fn norm2(&self) -> i64 {
+        self.x * self.x + self.y * self.y
+    }
+
+    /// Scales in place.
+    fn scale(&mut self, k: i64) {
+        self.x *= k;
+        self.y *= k;
+    }
+
+    /// Calls `f()` while holding `&mut self` (to test the borrow rules).
+    fn mutate_while_calling<'ctx>(&mut self, f: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        self.x += 1;
+        f.call(&[])
+    }
+
+    /// The instance handle through `slf`.
+    fn same_object<'ctx>(slf: &Handle<'ctx>) -> Handle<'ctx> {
+        slf.dup()
+    }
+
+    /// Sum of the coordinates, through a `Ref` receiver.
+    fn coord_sum(slf: Ref<'_, '_, Self>) -> i64 {
+        slf.x + slf.y
+    }
+
+    #[getter]
+    fn length_sq(&self) -> i64 {
+        self.norm2()
+    }
+
+    #[getter(label)]
+    fn get_label(&self) -> String {
+        format!("<{}, {}>", self.x, self.y)
+    }
+
+    #[setter(label)]
+    fn set_label(&mut self, value: &str) -> HPyResult<()> {
+        let (x, y) = value
+            .trim_matches(|c| c == '<' || c == '>')
+            .split_once(',')
+            .ok_or_else(|| HPyErr::value_error("expected '<x, y>'"))?;
+        self.x = x.trim().parse()?;
+        self.y = y.trim().parse()?;
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Vector({}, {})", self.x, self.y)
+    }
+
+    fn __str__(&self) -> String {
+        format!("({}, {})", self.x, self.y)
+    }
+
+    fn __hash__(&self) -> i64 {
+        self.x * 31 + self.y
+    }
+
+    fn __bool__(&self) -> bool {
+        self.x != 0 || self.y != 0
+    }
+
+    fn __richcmp__(&self, other: Ref<'_, '_, Vector>, op: RichCompareOp) -> bool {
+        let a = (self.x, self.y);
+        let b = (other.x, other.y);
+        match op {
+            RichCompareOp::Eq => a == b,
+            RichCompareOp::Ne => a != b,
+            RichCompareOp::Lt => a < b,
+            RichCompareOp::Le => a <= b,
+            RichCompareOp::Gt => a > b,
+            RichCompareOp::Ge => a >= b,
+        }
+    }
+
+    fn __add__(&self, other: Ref<'_, '_, Vector>) -> Vector {
+        Vector::make(self.x + other.x, self.y + other.y)
+    }
+
+    fn __sub__(&self, other: Ref<'_, '_, Vector>) -> Vector {
+        Vector::make(self.x - other.x, self.y - other.y)
+    }
+
+    fn __mul__(&self, k: i64) -> Vector {
+        Vector::make(self.x * k, self.y * k)
+    }
+
+    fn __rmul__(&self, k: i64) -> Vector {
+        Vector::make(k * self.x, k * self.y)
+    }
+
+    fn __floordiv__(&self, k: i64) -> HPyResult<Vector> {
+        if k == 0 {
+            return Err(HPyErr::zero_division_error("division by zero"));
+        }
+        Ok(Vector::make(self.x.div_euclid(k), self.y.div_euclid(k)))
+    }
+
+    fn __pow__(&self, k: u32, modulo: Option<i64>) -> Vector {
+        let p = |v: i64| match modulo {
+            Some(m) => v.pow(k).rem_euclid(m),
+            None => v.pow(k),
+        };
+        Vector::make(p(self.x), p(self.y))
+    }
+
+    fn __iadd__(&mut self, other: Ref<'_, '_, Vector>) {
+        self.x += other.x;
+        self.y += other.y;
+    }
+
+    fn __neg__(&self) -> Vector {
+        Vector::make(-self.x, -self.y)
+    }
+
+    fn __pos__(&self) -> Vector {
+        Vector::make(self.x, self.y)
+    }
+
+    fn __abs__(&self) -> f64 {
+        (self.norm2() as f64).sqrt()
+    }
+
+    fn __invert__(&self) -> Vector {
+        Vector::make(self.y, self.x)
+    }
+
+    fn __int__(&self) -> i64 {
+        self.x
+    }
+
+    fn __float__(&self) -> f64 {
+        self.x as f64
+    }
+
+    fn __index__(&self) -> i64 {
+        self.x
+    }
+
+    fn __call__(&self, a: i64, b: Option<i64>) -> i64 {
+        self.x * a + self.y * b.unwrap_or(0)
+    }
+}
+
+/// A fixed-size sequence of ints: length, items, containment, concatenation
+/// and repetition, item assignment and deletion.
+#[hpy_class(module = "hpyrs_classes")]
+struct Seq {
+    items: Vec<i64>,
+}
+
+#[hpy_methods]
+impl Seq {
+    #[new]
+    fn new(items: Vec<i64>) -> Seq {
+        Seq { items }
+    }
+
+    fn tolist(&self) -> Vec<i64> {
+        self.items.clone()
+    }
+
+    fn __len__(&self) -> usize {
+        self.items.len()
+    }
+
+    fn __getitem__(&self, i: isize) -> HPyResult<i64> {
+        let n = self.items.len() as isize;
+        let j = if i < 0 { i + n } else { i };
+        usize::try_from(j)
+            .ok()
+            .and_then(|j| self.items.get(j).copied())
+            .ok_or_else(|| HPyErr::index_error("Seq index out of range"))
+    }
+
+    fn __setitem__(&mut self, i: usize, value: i64) -> HPyResult<()> {
+        let slot = self
+            .items
+            .get_mut(i)
+            .ok_or_else(|| HPyErr::index_error("Seq index out of range"))?;
+        *slot = value;
+        Ok(())
+    }
+
+    fn __delitem__(&mut self, i: usize) -> HPyResult<()> {
+        if i >= self.items.len() {
+            return Err(HPyErr::index_error("Seq index out of range"));
+        }
+        self.items.remove(i);
+        Ok(())
+    }
+
+    fn __contains__(&self, value: i64) -> bool {
+        self.items.contains(&value)
+    }
+
+    #[slot(sq_concat)]
+    fn concat(&self, other: Ref<'_, '_, Seq>) -> Seq {
+        Seq {
+            items: self.items.iter().chain(&other.items).copied().collect(),
+        }
+    }
+
+    #[slot(sq_repeat)]
+    fn repeat(&self, n: isize) -> Seq {
+        let n = n.max(0) as usize;
+        Seq {
+            items: self.items.repeat(n),
+        }
+    }
+}
+
+/// A sequence implemented only through the `sq_*` slots.
+#[hpy_class(module = "hpyrs_classes")]
+struct SqOnly {
+    items: Vec<i64>,
+}
+
+#[hpy_methods]
+impl SqOnly {
+    #[new]
+    fn new(n: usize) -> SqOnly {
+        SqOnly {
+            items: (0..n as i64).collect(),
+        }
+    }
+
+    #[slot(sq_length)]
+    fn length(&self) -> usize {
+        self.items.len()
+    }
+
+    #[slot(sq_item)]
+    fn item(&self, i: isize) -> HPyResult<i64> {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| self.items.get(i).copied())
+            .ok_or_else(|| HPyErr::index_error("SqOnly index out of range"))
+    }
+
+    #[slot(sq_ass_item)]
+    fn assign(&mut self, i: isize, value: Option<i64>) -> HPyResult<()> {
+        let i = usize::try_from(i).map_err(|_| HPyErr::index_error("SqOnly index out of range"))?;
+        if i >= self.items.len() {
+            return Err(HPyErr::index_error("SqOnly index out of range"));
+        }
+        match value {
+            Some(v) => self.items[i] = v,
+            None => {
+                self.items.remove(i);
+            }
+        }
+        Ok(())
+    }
+
+    fn tolist(&self) -> Vec<i64> {
+        self.items.clone()
+    }
+}
+
+/// A graph node holding a reference to another object in a `Field`.
+#[hpy_class(module = "hpyrs_classes")]
+struct Node {
+    next: Field,
+    #[member]
+    value: i64,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        DROPPED_NODES.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[hpy_methods]
+impl Node {
+    #[new]
+    fn new(value: i64) -> Node {
+        Node {
+            next: Field::new(),
+            value,
+        }
+    }
+
+    /// Stores `obj` (or None) in the node's field.
+    fn set_next<'ctx>(slf: Ref<'_, 'ctx, Self>, obj: &Handle<'ctx>) {
+        if obj.is_none() {
+            slf.store(&slf.next, None);
+        } else {
+            slf.store(&slf.next, Some(obj));
+        }
+    }
+
+    /// The object in the field, or None.
+    fn get_next<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load(&slf.next)
+    }
+
+    fn __del__(&mut self) {
+        FINALIZED_NODES.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A float subclass carrying a Rust tag.
+#[hpy_class(module = "hpyrs_classes", shape = "float")]
+#[derive(Default)]
+struct TaggedFloat {
+    tag: i64,
+}
+
+#[hpy_methods]
+impl TaggedFloat {
+    #[getter]
+    fn tag(&self) -> i64 {
+        self.tag
+    }
+
+    #[setter]
+    fn set_tag(&mut self, tag: i64) {
+        self.tag = tag;
+    }
+}
+
+/// A list subclass counting appends made through its own method.
+#[hpy_class(module = "hpyrs_classes", shape = "list")]
+#[derive(Default)]
+struct CountingList {
+    pushes: u32,
+}
+
+#[hpy_methods]
+impl CountingList {
+    /// Appends and counts.
+    fn push<'ctx>(slf: &Handle<'ctx>, item: &Handle<'ctx>) -> HPyResult<()> {
+        let mut data = hpy::RefMut::<CountingList>::borrow(slf.borrow())?;
+        data.pushes += 1;
+        slf.append(item)
+    }
+
+    #[getter]
+    fn pushes(&self) -> u32 {
+        self.pushes
+    }
+}
+
+/// A class without a constructor: Python cannot make one, Rust can.
+#[hpy_class(module = "hpyrs_classes")]
+struct Token {
+    #[member(readonly)]
+    id: i32,
+}
+
+#[hpy_methods]
+impl Token {
+    fn describe(&self) -> String {
+        format!("token {}", self.id)
+    }
+}
+
+/// A metaclass (a type subclass with Rust data).
+#[hpy_class(module = "hpyrs_classes", shape = "type")]
+#[derive(Default)]
+struct Meta {}
+
+#[hpy_methods]
+impl Meta {}
+
+/// A class whose metaclass is `Meta`.
+#[hpy_class(module = "hpyrs_classes", metaclass = Meta)]
+struct WithMeta {}
+
+#[hpy_methods]
+impl WithMeta {
+    #[new]
+    fn new() -> WithMeta {
+        WithMeta {}
+    }
+}
+
+/// Makes a `Token` from Rust.
+#[hpy_method]
+fn make_token(id: i32) -> Token {
+    Token { id }
+}
+
+/// Live `Vector` values.
+#[hpy_method]
+fn live_vectors() -> isize {
+    LIVE_VECTORS.load(Ordering::Relaxed)
+}
+
+/// (dropped, finalized) `Node` counts.
+#[hpy_method]
+fn node_counts() -> (isize, isize) {
+    (
+        DROPPED_NODES.load(Ordering::Relaxed),
+        FINALIZED_NODES.load(Ordering::Relaxed),
+    )
+}
+
+/// Borrows `v` shared, then calls `f(v)` (to test conflicting borrows).
+#[hpy_method]
+fn read_then_call<'ctx>(v: Ref<'_, 'ctx, Vector>, f: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    let _ = v.x;
+    f.call(&[v.handle()])
+}
+
+/// Whether `obj` is a `Vector` (or subclass).
+#[hpy_method]
+fn is_vector(obj: Borrowed<'_, '_>) -> HPyResult<bool> {
+    hpy::impl_::class::is_instance::<Vector>(&obj)
+}
+
+/// Sums the x coordinates of any number of vectors.
+#[hpy_method]
+fn sum_x(args: VarArgs<'_, '_>) -> HPyResult<i64> {
+    let mut total = 0;
+    for a in args.iter() {
+        total += a.extract::<Ref<'_, '_, Vector>>()?.x;
+    }
+    Ok(total)
+}
+
+/// Context-free helper used by the module exec hook.
+fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+    module.set_attr_s("VectorAlias", &hpy::type_object::<Vector>(ctx)?)
+}
+
+hpy_module! {
+    /// Classes for the hpy-rs test suite.
+    methods: [make_token, live_vectors, node_counts, read_then_call, is_vector, sum_x],
+    types: [Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta],
+    exec: init,
+}
