@@ -875,7 +875,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 }
                 let reflected = DUNDERS
                     .iter()
-                    .find(|(n, _, _, _)| *n == rust_name.unraw().to_string())
+                    .find(|(n, _, _, _)| rust_name.unraw() == *n)
                     .and_then(|(_, _, _, r)| r.and_then(find));
                 gen_slot(
                     &mut out,

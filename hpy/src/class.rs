@@ -212,10 +212,9 @@ pub struct RefMut<'a, 'ctx, T: HPyClass> {
 /// `obj` must be an instance of `T`'s Python type (or of a subclass).
 unsafe fn data_of<'a, T: HPyClass>(obj: &Borrowed<'a, '_>) -> HPyResult<&'a ClassData<T>> {
     let ctx = obj.context();
-    // SAFETY: the live context.
-    if T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object
-        && !unsafe { hpy_sys::hpy_rs_supports_builtin_shapes(ctx.as_raw()) }
-    {
+    let plain = T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object;
+    // SAFETY: the live context of the call.
+    if !plain && !unsafe { hpy_sys::hpy_rs_supports_builtin_shapes(ctx.as_raw()) } {
         return Err(HPyErr::type_error(format!(
             "{}: this interpreter's HPy cannot reach the Rust data of classes that extend builtin types",
             T::INFO.python_name()
@@ -414,12 +413,20 @@ impl Field {
     }
 
     /// Reports this field to a `tp_traverse` visitor.
-    #[doc(hidden)]
-    pub fn visit_with(&self, visit: HPyFunc_visitproc, arg: *mut core::ffi::c_void) -> c_int {
+    ///
+    /// # Safety
+    /// `visit` and `arg` must be the visitor and argument HPy passed to the
+    /// running `tp_traverse`.
+    pub(crate) unsafe fn visit_with(
+        &self,
+        visit: HPyFunc_visitproc,
+        arg: *mut core::ffi::c_void,
+    ) -> c_int {
         if self.is_empty() {
             return 0;
         }
-        // SAFETY: HPy's visitor accepts a pointer to a live HPyField.
+        // SAFETY: per the contract; the visitor accepts a pointer to a live
+        // HPyField.
         unsafe { visit(self.0.get(), arg) }
     }
 }

@@ -79,7 +79,7 @@ fn format_g(value: f64) -> String {
     let sci = format!("{:.*e}", (PRECISION - 1) as usize, value);
     let (mantissa, exp) = sci.split_once('e').expect("exponent form");
     let exp: i32 = exp.parse().expect("integer exponent");
-    if exp < -4 || exp >= PRECISION {
+    if !(-4..PRECISION).contains(&exp) {
         let mantissa = trim_zeros(mantissa);
         format!(
             "{mantissa}e{}{:02}",

@@ -73,8 +73,8 @@ impl Foo {
 
 /// Publishes `Foo` a second time, as `HTFoo`.
 fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
-    let foo = hpy::type_object::<Foo>(ctx)?;
-    module.set_attr_s("HTFoo", &foo)
+    let foo_type = hpy::type_object::<Foo>(ctx)?;
+    module.set_attr_s("HTFoo", &foo_type)
 }
 
 hpy_module! {

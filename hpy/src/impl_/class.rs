@@ -330,7 +330,8 @@ pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
     // SAFETY: a live block.
     let data = unsafe { &*block };
     match data.peek() {
-        Some(value) => value.visit_fields(&mut |field| field.visit_with(visit, arg)),
+        // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call.
+        Some(value) => value.visit_fields(&mut |field| unsafe { field.visit_with(visit, arg) }),
         None => 0,
     }
 }
@@ -493,10 +494,11 @@ pub const fn slot_destroy<T: HPyClass>() -> HPyDef {
 /// `tp_traverse` definition for `T`.
 pub const fn slot_traverse<T: HPyClass>() -> HPyDef {
     let f: hpy_sys::HPyFunc_traverseproc = impl_traverse::<T>;
-    let cpy: unsafe extern "C" fn(*mut cpy_PyObject, hpy_sys::cpy_visitproc, *mut c_void) -> c_int =
-        cpy::traverse::<T>;
+    type Traverse =
+        unsafe extern "C" fn(*mut cpy_PyObject, hpy_sys::cpy_visitproc, *mut c_void) -> c_int;
+    let cpy: Traverse = cpy::traverse::<T>;
     // SAFETY: function pointers have one size; CPython calls it as tp_traverse.
-    let cpy = unsafe { core::mem::transmute::<_, hpy_sys::cpy_PyCFunction>(cpy) };
+    let cpy = unsafe { core::mem::transmute::<Traverse, hpy_sys::cpy_PyCFunction>(cpy) };
     slot(hpy_sys::HPy_tp_traverse, f as HPyCFunction, Some(cpy))
 }
 
@@ -560,13 +562,14 @@ const fn cfunc_new<M: NewFunc>() -> HPyCFunction {
 pub const fn slot_new<M: NewFunc>() -> HPyDef {
     let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy =
         impl_new::<M>;
-    let cpy: unsafe extern "C" fn(
+    type New = unsafe extern "C" fn(
         *mut cpy_PyObject,
         *mut cpy_PyObject,
         *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject = cpy::new::<M>;
+    ) -> *mut cpy_PyObject;
+    let cpy: New = cpy::new::<M>;
     // SAFETY: function pointers have one size; CPython calls it as tp_new.
-    let cpy = unsafe { core::mem::transmute::<_, hpy_sys::cpy_PyCFunction>(cpy) };
+    let cpy = unsafe { core::mem::transmute::<New, hpy_sys::cpy_PyCFunction>(cpy) };
     slot(hpy_sys::HPy_tp_new, f as HPyCFunction, Some(cpy))
 }
 

@@ -289,6 +289,12 @@ fn missing_slot(desc: &FunctionDescription, index: usize) -> HPyErr {
     ))
 }
 
+/// Converts a method's `self` for a `slf` parameter.
+#[inline(always)]
+pub fn extract_self<'a, 'ctx, T: FromHPy<'a, 'ctx>>(slf: &'a Borrowed<'_, 'ctx>) -> HPyResult<T> {
+    T::extract(slf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,10 +362,4 @@ mod tests {
             "h() missing 3 required positional arguments: 'a', 'b' and 'c'"
         );
     }
-}
-
-/// Converts a method's `self` for a `slf` parameter.
-#[inline(always)]
-pub fn extract_self<'a, 'ctx, T: FromHPy<'a, 'ctx>>(slf: &'a Borrowed<'_, 'ctx>) -> HPyResult<T> {
-    T::extract(slf)
 }

@@ -189,7 +189,9 @@ macro_rules! slot_kinds {
             let cpy: unsafe extern "C" fn($(cpy_ty!($kind)),*) -> cpy_ret!($ret) = $cpy_fn::<M>;
             // SAFETY: function pointers have one size; CPython calls this one
             // through the signature of the slot it is registered for.
-            let cpy = unsafe { core::mem::transmute::<_, hpy_sys::cpy_PyCFunction>(cpy) };
+            let cpy = unsafe {
+                core::mem::transmute::<unsafe extern "C" fn($(cpy_ty!($kind)),*) -> cpy_ret!($ret), hpy_sys::cpy_PyCFunction>(cpy)
+            };
             slot(which, f as HPyCFunction, Some(cpy))
         }
     )*};
