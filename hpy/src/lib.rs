@@ -167,3 +167,8 @@ pub use hpy_macros::hpy_module;
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// A guide to Python classes written in Rust (`docs/classes.md`, compiled as
+/// a doctest).
+#[doc = include_str!("../../docs/classes.md")]
+pub mod class_guide {}

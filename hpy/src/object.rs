@@ -25,6 +25,22 @@ pub enum RichCompareOp {
     Ge = hpy_sys::HPy_GE,
 }
 
+impl RichCompareOp {
+    /// Whether two values ordered as `ordering` satisfy this operator
+    /// (a `__richcmp__` for totally ordered data is `op.matches(a.cmp(&b))`).
+    pub fn matches(self, ordering: core::cmp::Ordering) -> bool {
+        use core::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            RichCompareOp::Lt => ordering == Less,
+            RichCompareOp::Le => ordering != Greater,
+            RichCompareOp::Eq => ordering == Equal,
+            RichCompareOp::Ne => ordering != Equal,
+            RichCompareOp::Gt => ordering == Greater,
+            RichCompareOp::Ge => ordering != Less,
+        }
+    }
+}
+
 impl<'ctx> Handle<'ctx> {
     // ---- attributes ----
 
