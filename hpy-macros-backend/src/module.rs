@@ -159,6 +159,7 @@ pub fn expand_hpy_module(
     }
     // The exec slot always runs: it marks the globals as registered, creates
     // the classes, then runs the user's hook.
+    let module_name_str = name.to_string();
     let user_exec = match &module.exec {
         Some(exec) => quote::quote_spanned! {exec.span()=>
             ::hpy::impl_::return_status(#exec(__hpy_ctx, &__hpy_module))?;
@@ -176,6 +177,7 @@ pub fn expand_hpy_module(
                 __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
             ) -> ::hpy::HPyResult<::core::ffi::c_int> {
                 #( #globals.mark_registered(); )*
+                ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
                 #( ::hpy::impl_::class::add_type::<#types>(__hpy_ctx, &__hpy_module)?; )*
                 #user_exec
                 ::core::result::Result::Ok(0)
@@ -185,14 +187,14 @@ pub fn expand_hpy_module(
             ::hpy::impl_::StaticDef::new(::hpy::impl_::slot_mod_exec::<__HpyExec>());
     });
     defines.push(quote!(__HPY_EXEC_DEF));
-    let global_ptrs: Vec<TokenStream> = globals
-        .iter()
-        .map(|g| quote!(#g.as_raw_ptr()))
-        .chain(types.iter().map(|t| {
-            let slot = crate::class::type_slot_path(t);
-            quote!(#slot.as_ptr())
-        }))
-        .collect();
+    let global_ptrs: Vec<TokenStream> =
+        std::iter::once(quote!(::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()))
+            .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
+            .chain(types.iter().map(|t| {
+                let slot = crate::class::type_slot_path(t);
+                quote!(#slot.as_ptr())
+            }))
+            .collect();
     let n_globals = global_ptrs.len() + 1;
     let count = defines.len() + 1;
 

@@ -114,8 +114,9 @@ pub use tracker::Tracker;
 /// arguments by keyword. `#[hpy_method(name = "py_name")]` sets the Python
 /// name. Wrong argument counts, unknown or duplicate keywords and failed
 /// conversions raise `TypeError` (or `OverflowError`) naming the function
-/// and the parameter, as CPython's messages do. A panic raises `SystemError`
-/// with the panic message; it never unwinds into the interpreter.
+/// and the parameter, as CPython's messages do. A panic raises the module's
+/// `PanicException` with the panic message; it never unwinds into the
+/// interpreter.
 ///
 /// The macro keeps the function as it is and adds a hidden type with the
 /// same name (types and functions live in different namespaces) that carries

@@ -128,7 +128,7 @@ def test_allow_threads_lets_other_threads_run(hpyrs_conv):
 
 
 def test_panic_inside_allow_threads(hpyrs_conv):
-    with raises_exactly(SystemError, "Rust panic in panic_released(): in the closure"):
+    with raises_exactly(hpyrs_conv.PanicException, "Rust panic in panic_released(): in the closure"):
         hpyrs_conv.panic_released("in the closure")
     # the interpreter was re-entered: it still works, also from threads
     assert hpyrs_conv.sum_bytes_released(b"\x01\x02") == 3

@@ -146,13 +146,24 @@ def test_errors(hpyrs_test):
 
 
 def test_panic_becomes_exception(hpyrs_test):
-    with raises_exactly(SystemError, "Rust panic in panic_with(): boom"):
+    exc = hpyrs_test.PanicException
+    assert issubclass(exc, BaseException) and not issubclass(exc, Exception)
+    assert exc.__module__ == "hpyrs_test" and exc.__name__ == "PanicException"
+    with raises_exactly(exc, "Rust panic in panic_with(): boom"):
         hpyrs_test.panic_with("boom")
-    with raises_exactly(SystemError, "Rust panic in panic_with_number(): (panic payload is not a string)"):
+    with raises_exactly(exc, "Rust panic in panic_with_number(): (panic payload is not a string)"):
         hpyrs_test.panic_with_number()
+    # `except Exception` does not swallow a Rust bug
+    try:
+        try:
+            hpyrs_test.panic_with("deep")
+        except Exception:
+            raise AssertionError("PanicException must not be an Exception")
+    except exc:
+        pass
     # The interpreter and the module keep working.
     for _ in range(3):
-        with pytest.raises(SystemError):
+        with pytest.raises(exc):
             hpyrs_test.panic_with("again")
     assert hpyrs_test.echo_i64(3) == 3
 

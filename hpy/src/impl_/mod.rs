@@ -20,7 +20,8 @@ pub use extract::{extract_optional, extract_required, extract_self, FunctionDesc
 pub use module::cpython_module_init;
 pub use module::set_trampoline_context;
 pub use trampoline::{
-    panic_text, return_object, return_status, trampoline, IntoReturn, IntoStatus,
+    init_panic_exception, panic_text, return_object, return_status, trampoline, IntoReturn,
+    IntoStatus, PANIC_EXCEPTION,
 };
 
 pub use crate::__hpy_export_module as export_module;

@@ -47,8 +47,42 @@ fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + Send>) {
     if catch_unwind(AssertUnwindSafe(move || drop(payload))).is_err() {
         // The second payload is leaked on purpose: nothing safe is left to do with it.
     }
-    // An exception raised before the panic would be overwritten anyway.
-    HPyErr::system_error(format!("Rust panic in {name}(): {text}")).restore(ctx);
+    let message = format!("Rust panic in {name}(): {text}");
+    // An exception raised before the panic is replaced.
+    ctx.err_clear();
+    match PANIC_EXCEPTION.load(ctx) {
+        Ok(Some(exc_type)) => {
+            let _pending = HPyErr::from_type(&exc_type, &message);
+        }
+        _ => {
+            ctx.err_clear();
+            HPyErr::system_error(message).restore(ctx);
+        }
+    }
+}
+
+/// The module's `PanicException` class (a `BaseException` subclass, so that
+/// `except Exception` does not swallow a Rust bug). Every `hpy_module!`
+/// lists it in its globals and creates it in its exec slot.
+pub static PANIC_EXCEPTION: crate::Global = crate::Global::new();
+
+/// Creates the module's `PanicException` (`<module>.PanicException`) and
+/// publishes it as a module attribute (called from the generated exec slot).
+pub fn init_panic_exception<'ctx>(
+    ctx: Context<'ctx>,
+    module: &Handle<'ctx>,
+    module_name: &str,
+) -> HPyResult<()> {
+    PANIC_EXCEPTION.mark_registered();
+    let base = ctx.constant(hpy_sys::HPyConstant::BaseException);
+    let exc = ctx.new_exception_type(
+        &format!("{module_name}.PanicException"),
+        Some("Raised when Rust code panics; the message carries the panic text."),
+        Some(&base),
+        None,
+    )?;
+    PANIC_EXCEPTION.store(&exc)?;
+    module.set_attr_s("PanicException", &exc)
 }
 
 /// The message carried by a panic payload (`panic!("...")` gives `&str` or
