@@ -954,7 +954,7 @@ fn gen_new(
     let desc = description(&py_name, &params);
     let callee = quote!(<#self_ty>::#rust_name);
     let (prelude, call) = call_user(&params, &callee, None, &mut |i| {
-        Source::Extract(quote!(__hpy_slots[#i].as_ref()))
+        Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
     });
     out.items.extend(quote! {
         const _: () = ::core::assert!(

@@ -423,7 +423,7 @@ pub(crate) fn callable_entry(
     let n_python = c.params.iter().filter(|p| p.is_python()).count();
     let mut source = |i: usize| match c.convention {
         Convention::O => Source::Extract(quote!(::core::option::Option::Some(&__hpy_arg))),
-        _ => Source::Extract(quote!(__hpy_slots[#i].as_ref())),
+        _ => Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i]))),
     };
     let (prelude, call) = call_user(c.params, &c.callee, c.self_ty, &mut source);
     let ret = quote! { #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) };

@@ -238,6 +238,19 @@ impl<'a, 'ctx> Borrowed<'a, 'ctx> {
     }
 }
 
+impl<'ctx> Borrowed<'_, 'ctx> {
+    /// The placeholder of an argument that was not given. Only argument
+    /// parsing makes it, and it never reaches user code.
+    #[inline(always)]
+    pub(crate) fn missing(ctx: Context<'ctx>) -> Self {
+        Borrowed {
+            raw: hpy_sys::HPy_NULL,
+            ctx,
+            _borrow: PhantomData,
+        }
+    }
+}
+
 impl<'ctx> Deref for Borrowed<'_, 'ctx> {
     type Target = Handle<'ctx>;
 

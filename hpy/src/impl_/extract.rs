@@ -23,7 +23,22 @@ pub struct FunctionDescription {
 
 /// The parsed arguments of one call: one slot per parameter, `None` where an
 /// optional parameter was not given.
-pub type Slots<'a, 'ctx, const N: usize> = [Option<Borrowed<'a, 'ctx>>; N];
+///
+/// A slot holding a null handle is an argument that was not given; such a
+/// slot never reaches user code ([`present`] filters it out). Slots are one
+/// handle wide, so parsing copies no discriminants around.
+pub type Slots<'a, 'ctx, const N: usize> = [Borrowed<'a, 'ctx>; N];
+
+/// A given argument, or `None` for a slot left empty.
+#[inline(always)]
+pub fn present<'s, 'a, 'ctx>(slot: &'s Borrowed<'a, 'ctx>) -> Option<&'s Borrowed<'a, 'ctx>> {
+    (slot.as_raw()._i != 0).then_some(slot)
+}
+
+#[inline(always)]
+fn is_missing(slot: &Borrowed<'_, '_>) -> bool {
+    slot.as_raw()._i == 0
+}
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
@@ -52,7 +67,7 @@ impl FunctionDescription {
     #[cold]
     fn missing<const N: usize>(&self, slots: &Slots<'_, '_, N>) -> HPyErr {
         let missing: Vec<String> = (0..self.required)
-            .filter(|&i| slots[i].is_none())
+            .filter(|&i| is_missing(&slots[i]))
             .map(|i| format!("'{}'", self.params[i]))
             .collect();
         let list = match missing.as_slice() {
@@ -70,7 +85,7 @@ impl FunctionDescription {
 
     #[inline]
     fn check_required<const N: usize>(&self, slots: &Slots<'_, '_, N>) -> HPyResult<()> {
-        if slots[..self.required].iter().any(Option::is_none) {
+        if slots[..self.required].iter().any(is_missing) {
             return Err(self.missing(slots));
         }
         Ok(())
@@ -85,13 +100,16 @@ impl FunctionDescription {
         if args.nargs > N {
             return Err(self.too_many_positional(args.nargs));
         }
-        let mut slots: Slots<'a, 'ctx, N> = [None; N];
-        for (i, slot) in slots.iter_mut().enumerate().take(args.nargs) {
-            // SAFETY: `i < nargs`, and `Args` is only built from the argument
-            // array HPy passed, valid for `'a`.
-            *slot = Some(unsafe { Borrowed::from_raw(args.ctx, *args.args.add(i)) });
-        }
-        Ok(slots)
+        // Built element by element (N is a small constant): no memcpy call.
+        Ok(core::array::from_fn(|i| {
+            if i < args.nargs {
+                // SAFETY: `i < nargs`, and `Args` is only built from the
+                // argument array HPy passed, valid for `'a`.
+                unsafe { Borrowed::from_raw(args.ctx, *args.args.add(i)) }
+            } else {
+                Borrowed::missing(args.ctx)
+            }
+        }))
     }
 
     /// Parses the arguments of an `HPyFunc_VARARGS` call (positional only).
@@ -155,11 +173,10 @@ impl FunctionDescription {
             let slots = self.parse_keywords::<N>(&call)?;
             // The borrows point into the interpreter's argument array, valid
             // for the whole call like `keep`'s handles.
-            return Ok(slots.map(|s| {
-                s.map(|b| {
-                    // SAFETY: as above: the handle outlives this call's borrows.
-                    unsafe { Borrowed::from_raw(ctx, b.as_raw()) }
-                })
+            return Ok(slots.map(|b| {
+                // SAFETY: as above: the handle (or null, for a missing
+                // argument) outlives this call's borrows.
+                unsafe { Borrowed::from_raw(ctx, b.as_raw()) }
             }));
         }
         let mut filled = [false; N];
@@ -195,13 +212,13 @@ impl FunctionDescription {
                 keep.push((index, value));
             }
         }
-        let mut slots: Slots<'a, 'ctx, N> = [None; N];
+        let mut slots: Slots<'a, 'ctx, N> = [Borrowed::missing(args.ctx); N];
         for (i, slot) in slots.iter_mut().enumerate().take(args.nargs) {
             // SAFETY: `i < nargs`; the array HPy passed is valid for the call.
-            *slot = Some(unsafe { Borrowed::from_raw(ctx, *args.args.add(i)) });
+            *slot = unsafe { Borrowed::from_raw(ctx, *args.args.add(i)) };
         }
         for (index, value) in keep.iter() {
-            slots[*index] = Some(value.borrow());
+            slots[*index] = value.borrow();
         }
         self.check_required(&slots)?;
         Ok(slots)
@@ -240,14 +257,14 @@ impl FunctionDescription {
                     self.name
                 )));
             };
-            if slots[index].is_some() {
+            if !is_missing(&slots[index]) {
                 return Err(HPyErr::type_error(format!(
                     "{}() got multiple values for argument '{name}'",
                     self.name
                 )));
             }
             // SAFETY: one value per keyword name follows the positionals.
-            slots[index] = Some(unsafe { Borrowed::from_raw(ctx, *values.add(k)) });
+            slots[index] = unsafe { Borrowed::from_raw(ctx, *values.add(k)) };
         }
         Ok(())
     }
@@ -346,7 +363,9 @@ mod tests {
 
     #[test]
     fn missing_messages() {
-        let empty: Slots<'_, '_, 2> = [None; 2];
+        // SAFETY: never dereferenced; only the (null) handles are read.
+        let ctx = unsafe { Context::from_raw(core::ptr::NonNull::dangling().as_ptr()) };
+        let empty: Slots<'_, '_, 2> = [Borrowed::missing(ctx); 2];
         assert_eq!(
             message(ADD.missing(&empty)),
             "add() missing 2 required positional arguments: 'a' and 'b'"
@@ -356,7 +375,7 @@ mod tests {
             params: &["a", "b", "c"],
             required: 3,
         };
-        let empty: Slots<'_, '_, 3> = [None; 3];
+        let empty: Slots<'_, '_, 3> = [Borrowed::missing(ctx); 3];
         assert_eq!(
             message(three.missing(&empty)),
             "h() missing 3 required positional arguments: 'a', 'b' and 'c'"

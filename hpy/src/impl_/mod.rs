@@ -15,7 +15,9 @@ pub use def::{
     meth_keywords, meth_noargs, meth_o, meth_varargs, slot_call, slot_mod_exec, Args, DefineList,
     GlobalList, MethArgs, MethNoArgs, MethO, ModExec, PyMethod, StaticDef, StaticModuleDef,
 };
-pub use extract::{extract_optional, extract_required, extract_self, FunctionDescription, Slots};
+pub use extract::{
+    extract_optional, extract_required, extract_self, present, FunctionDescription, Slots,
+};
 #[cfg(not(feature = "universal"))]
 pub use module::cpython_module_init;
 pub use module::set_trampoline_context;
