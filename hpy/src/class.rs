@@ -197,13 +197,15 @@ impl<T: HPyClass> ClassData<T> {
 /// the instance's handle. Dereferences to `T`.
 pub struct Ref<'a, 'ctx, T: HPyClass> {
     owner: Borrowed<'a, 'ctx>,
-    data: &'a ClassData<T>,
+    /// `None` for zero-sized `T`: no memory, nothing to guard or to read.
+    data: Option<&'a ClassData<T>>,
 }
 
 /// An exclusive borrow of the Rust value of an instance of `T`.
 pub struct RefMut<'a, 'ctx, T: HPyClass> {
     owner: Borrowed<'a, 'ctx>,
-    data: &'a ClassData<T>,
+    /// `None` for zero-sized `T`, as for [`Ref`].
+    data: Option<&'a ClassData<T>>,
 }
 
 /// The data block of `obj`, which must be an instance of `T`'s type.
@@ -232,10 +234,21 @@ impl<'a, 'ctx, T: HPyClass> Ref<'a, 'ctx, T> {
     /// `obj` must be an instance of `T`'s type (e.g. the `self` of a method).
     #[doc(hidden)]
     pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+        if zero_sized::<T>() {
+            // A zero-sized value occupies no memory: no aliasing to prevent,
+            // nothing to read, so the data block is not even looked up.
+            return Ok(Ref {
+                owner: obj,
+                data: None,
+            });
+        }
         // SAFETY: forwarded.
         let data = unsafe { data_of::<T>(&obj)? };
         data.try_borrow()?;
-        Ok(Ref { owner: obj, data })
+        Ok(Ref {
+            owner: obj,
+            data: Some(data),
+        })
     }
 
     /// Borrows the value of `obj` if it is an instance of `T`.
@@ -252,13 +265,13 @@ impl<'a, 'ctx, T: HPyClass> Ref<'a, 'ctx, T> {
 
     /// Loads a [`Field`] of this object (`HPyField_Load`).
     pub fn load(&self, field: &Field) -> Option<Handle<'ctx>> {
-        field.load_from(&self.owner, self.data)
+        field.load_from(&self.owner, self.block(field))
     }
 
     /// Stores into a [`Field`] of this object (`HPyField_Store`); `None`
     /// clears it.
     pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) {
-        field.store_into(&self.owner, self.data, value)
+        field.store_into(&self.owner, self.block(field), value)
     }
 }
 
@@ -269,10 +282,20 @@ impl<'a, 'ctx, T: HPyClass> RefMut<'a, 'ctx, T> {
     /// `obj` must be an instance of `T`'s type (e.g. the `self` of a method).
     #[doc(hidden)]
     pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+        if zero_sized::<T>() {
+            // As for `Ref::borrow_unchecked`.
+            return Ok(RefMut {
+                owner: obj,
+                data: None,
+            });
+        }
         // SAFETY: forwarded.
         let data = unsafe { data_of::<T>(&obj)? };
         data.try_borrow_mut()?;
-        Ok(RefMut { owner: obj, data })
+        Ok(RefMut {
+            owner: obj,
+            data: Some(data),
+        })
     }
 
     /// Borrows the value of `obj` exclusively if it is an instance of `T`.
@@ -289,49 +312,94 @@ impl<'a, 'ctx, T: HPyClass> RefMut<'a, 'ctx, T> {
 
     /// Loads a [`Field`] of this object (`HPyField_Load`).
     pub fn load(&self, field: &Field) -> Option<Handle<'ctx>> {
-        field.load_from(&self.owner, self.data)
+        field.load_from(&self.owner, self.block(field))
     }
 
     /// Stores into a [`Field`] of this object (`HPyField_Store`).
     pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) {
-        field.store_into(&self.owner, self.data, value)
+        field.store_into(&self.owner, self.block(field), value)
+    }
+}
+
+#[inline(always)]
+const fn zero_sized<T>() -> bool {
+    core::mem::size_of::<T>() == 0
+}
+
+/// A reference to a zero-sized value (valid anywhere, aliasing nothing).
+#[inline(always)]
+fn zst_ref<'a, T>() -> &'a mut T {
+    debug_assert!(zero_sized::<T>());
+    // SAFETY: `T` is zero-sized, so a dangling, aligned pointer is a valid
+    // reference to it, and distinct `&mut` to it access no memory.
+    unsafe { core::ptr::NonNull::<T>::dangling().as_mut() }
+}
+
+impl<T: HPyClass> Ref<'_, '_, T> {
+    fn block(&self, _field: &Field) -> &ClassData<T> {
+        // A `Field` is not zero-sized, so a type holding one has a block.
+        self.data.expect("a type with a Field is not zero-sized")
+    }
+}
+
+impl<T: HPyClass> RefMut<'_, '_, T> {
+    fn block(&self, _field: &Field) -> &ClassData<T> {
+        self.data.expect("a type with a Field is not zero-sized")
     }
 }
 
 impl<T: HPyClass> Deref for Ref<'_, '_, T> {
     type Target = T;
+    #[inline]
     fn deref(&self) -> &T {
-        // SAFETY: a shared borrow is registered in the flag, so no `&mut`
-        // exists; the value is initialised (checked when borrowing).
-        unsafe { (*self.data.value.get()).assume_init_ref() }
+        match self.data {
+            // SAFETY: a shared borrow is registered in the flag, so no `&mut`
+            // exists; the value is initialised (checked when borrowing).
+            Some(data) => unsafe { (*data.value.get()).assume_init_ref() },
+            None => zst_ref(),
+        }
     }
 }
 
 impl<T: HPyClass> Deref for RefMut<'_, '_, T> {
     type Target = T;
+    #[inline]
     fn deref(&self) -> &T {
-        // SAFETY: the exclusive borrow is registered in the flag.
-        unsafe { (*self.data.value.get()).assume_init_ref() }
+        match self.data {
+            // SAFETY: the exclusive borrow is registered in the flag.
+            Some(data) => unsafe { (*data.value.get()).assume_init_ref() },
+            None => zst_ref(),
+        }
     }
 }
 
 impl<T: HPyClass> DerefMut for RefMut<'_, '_, T> {
+    #[inline]
     fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: the exclusive borrow is registered in the flag, and this
-        // guard is its only holder.
-        unsafe { (*self.data.value.get()).assume_init_mut() }
+        match self.data {
+            // SAFETY: the exclusive borrow is registered in the flag, and this
+            // guard is its only holder.
+            Some(data) => unsafe { (*data.value.get()).assume_init_mut() },
+            None => zst_ref(),
+        }
     }
 }
 
 impl<T: HPyClass> Drop for Ref<'_, '_, T> {
+    #[inline]
     fn drop(&mut self) {
-        self.data.borrow.set(self.data.borrow.get() - 1);
+        if let Some(data) = self.data {
+            data.borrow.set(data.borrow.get() - 1);
+        }
     }
 }
 
 impl<T: HPyClass> Drop for RefMut<'_, '_, T> {
+    #[inline]
     fn drop(&mut self) {
-        self.data.borrow.set(0);
+        if let Some(data) = self.data {
+            data.borrow.set(0);
+        }
     }
 }
 
