@@ -227,99 +227,67 @@ unsafe fn data_of<'a, T: HPyClass>(obj: &Borrowed<'a, '_>) -> HPyResult<&'a Clas
     Ok(unsafe { &*crate::impl_::class::as_struct::<T>(ctx, obj.as_raw()) })
 }
 
-impl<'a, 'ctx, T: HPyClass> Ref<'a, 'ctx, T> {
-    /// Borrows the value of `obj` without checking its type.
-    ///
-    /// # Safety
-    /// `obj` must be an instance of `T`'s type (e.g. the `self` of a method).
-    #[doc(hidden)]
-    pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
-        if zero_sized::<T>() {
-            // A zero-sized value occupies no memory: no aliasing to prevent,
-            // nothing to read, so the data block is not even looked up.
-            return Ok(Ref {
-                owner: obj,
-                data: None,
-            });
+/// The methods both borrow guards share; `$acquire` registers the borrow.
+macro_rules! guard_methods {
+    ($guard:ident, $acquire:ident, $what:literal) => {
+        impl<'a, 'ctx, T: HPyClass> $guard<'a, 'ctx, T> {
+            #[doc = concat!("Borrows the value of `obj` ", $what, " without checking its type.")]
+            ///
+            /// # Safety
+            /// `obj` must be an instance of `T`'s type (e.g. the `self` of a
+            /// method).
+            #[doc(hidden)]
+            pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+                if zero_sized::<T>() {
+                    // A zero-sized value occupies no memory: no aliasing to
+                    // prevent, nothing to read, so the block is not looked up.
+                    return Ok($guard {
+                        owner: obj,
+                        data: None,
+                    });
+                }
+                // SAFETY: forwarded.
+                let data = unsafe { data_of::<T>(&obj)? };
+                data.$acquire()?;
+                Ok($guard {
+                    owner: obj,
+                    data: Some(data),
+                })
+            }
+
+            #[doc = concat!("Borrows the value of `obj` ", $what, " if it is an instance of `T`.")]
+            pub fn borrow(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+                crate::impl_::class::check_instance::<T>(&obj)?;
+                // SAFETY: checked just above.
+                unsafe { Self::borrow_unchecked(obj) }
+            }
+
+            /// The Python object.
+            pub fn handle(&self) -> &Handle<'ctx> {
+                &self.owner
+            }
+
+            /// Loads a [`Field`] of this object (`HPyField_Load`).
+            pub fn load(&self, field: &Field) -> Option<Handle<'ctx>> {
+                field.load_from(&self.owner, self.block())
+            }
+
+            /// Stores into a [`Field`] of this object (`HPyField_Store`);
+            /// `None` clears it.
+            pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) {
+                field.store_into(&self.owner, self.block(), value)
+            }
+
+            fn block(&self) -> &ClassData<T> {
+                // A `Field` is not zero-sized, so a type holding one has a block.
+                self.data.expect("a type with a Field is not zero-sized")
+            }
         }
-        // SAFETY: forwarded.
-        let data = unsafe { data_of::<T>(&obj)? };
-        data.try_borrow()?;
-        Ok(Ref {
-            owner: obj,
-            data: Some(data),
-        })
-    }
-
-    /// Borrows the value of `obj` if it is an instance of `T`.
-    pub fn borrow(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
-        crate::impl_::class::check_instance::<T>(&obj)?;
-        // SAFETY: checked just above.
-        unsafe { Self::borrow_unchecked(obj) }
-    }
-
-    /// The Python object.
-    pub fn handle(&self) -> &Handle<'ctx> {
-        &self.owner
-    }
-
-    /// Loads a [`Field`] of this object (`HPyField_Load`).
-    pub fn load(&self, field: &Field) -> Option<Handle<'ctx>> {
-        field.load_from(&self.owner, self.block(field))
-    }
-
-    /// Stores into a [`Field`] of this object (`HPyField_Store`); `None`
-    /// clears it.
-    pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) {
-        field.store_into(&self.owner, self.block(field), value)
-    }
+    };
 }
 
-impl<'a, 'ctx, T: HPyClass> RefMut<'a, 'ctx, T> {
-    /// Borrows the value of `obj` exclusively, without checking its type.
-    ///
-    /// # Safety
-    /// `obj` must be an instance of `T`'s type (e.g. the `self` of a method).
-    #[doc(hidden)]
-    pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
-        if zero_sized::<T>() {
-            // As for `Ref::borrow_unchecked`.
-            return Ok(RefMut {
-                owner: obj,
-                data: None,
-            });
-        }
-        // SAFETY: forwarded.
-        let data = unsafe { data_of::<T>(&obj)? };
-        data.try_borrow_mut()?;
-        Ok(RefMut {
-            owner: obj,
-            data: Some(data),
-        })
-    }
-
-    /// Borrows the value of `obj` exclusively if it is an instance of `T`.
-    pub fn borrow(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
-        crate::impl_::class::check_instance::<T>(&obj)?;
-        // SAFETY: checked just above.
-        unsafe { Self::borrow_unchecked(obj) }
-    }
-
-    /// The Python object.
-    pub fn handle(&self) -> &Handle<'ctx> {
-        &self.owner
-    }
-
-    /// Loads a [`Field`] of this object (`HPyField_Load`).
-    pub fn load(&self, field: &Field) -> Option<Handle<'ctx>> {
-        field.load_from(&self.owner, self.block(field))
-    }
-
-    /// Stores into a [`Field`] of this object (`HPyField_Store`).
-    pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) {
-        field.store_into(&self.owner, self.block(field), value)
-    }
-}
+guard_methods!(Ref, try_borrow, "(shared)");
+guard_methods!(RefMut, try_borrow_mut, "exclusively");
 
 #[inline(always)]
 const fn zero_sized<T>() -> bool {
@@ -333,19 +301,6 @@ fn zst_ref<'a, T>() -> &'a mut T {
     // SAFETY: `T` is zero-sized, so a dangling, aligned pointer is a valid
     // reference to it, and distinct `&mut` to it access no memory.
     unsafe { core::ptr::NonNull::<T>::dangling().as_mut() }
-}
-
-impl<T: HPyClass> Ref<'_, '_, T> {
-    fn block(&self, _field: &Field) -> &ClassData<T> {
-        // A `Field` is not zero-sized, so a type holding one has a block.
-        self.data.expect("a type with a Field is not zero-sized")
-    }
-}
-
-impl<T: HPyClass> RefMut<'_, '_, T> {
-    fn block(&self, _field: &Field) -> &ClassData<T> {
-        self.data.expect("a type with a Field is not zero-sized")
-    }
 }
 
 impl<T: HPyClass> Deref for Ref<'_, '_, T> {
