@@ -1,0 +1,213 @@
+"""Loading the implementations side by side and timing the workloads.
+
+Runs on CPython and PyPy. Every implementation is given on the command line
+as LABEL=KIND:MODULE:PATH, where KIND is
+
+- ``ext``: a C-API extension (``.so``; on PyPy it goes through cpyext),
+- ``hpy``: an HPy universal binary (``.hpy0.so``), loaded with
+  ``hpy.universal.load``,
+- ``py``: a pure-Python module file.
+
+Loading by path lets two builds of one module name (``simple`` for the
+CPython ABI and for the universal ABI) live in one process under different
+keys of ``sys.modules``.
+
+Subcommands:
+
+- ``time``: median ns/op of every workload row for every implementation,
+  interleaved (each repetition runs every row of every implementation once,
+  in an order rotated from one repetition to the next); JSON on stdout.
+- ``callgrind``: meant to run under ``valgrind --tool=callgrind
+  --dump-before=getppid``. For every row it calls ``os.getppid()`` (the
+  marker that makes callgrind dump its counters), then runs the row N times,
+  then the marker, then 2N times. The difference between the two segments
+  is the cost of N iterations, with loop set-up and the marker cancelled.
+"""
+
+import argparse
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+import time
+
+import board
+import workloads
+
+
+def load(kind, name, path):
+    """Imports the module ``name`` from the file ``path``."""
+    path = os.path.abspath(path)
+    if kind == "hpy":
+        from hpy import universal
+
+        spec = importlib.machinery.ModuleSpec(name, None, origin=path)
+        return universal.load(name, path, spec, mode=universal.MODE_UNIVERSAL)
+    if kind == "ext":
+        loader = importlib.machinery.ExtensionFileLoader(name, path)
+        spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    elif kind == "py":
+        spec = importlib.util.spec_from_file_location(name, path)
+    else:
+        raise ValueError("unknown kind %r" % kind)
+    module = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+    loader.exec_module(module)
+    return module
+
+
+def parse_impls(specs):
+    """[(label, module)] from LABEL=KIND:MODULE:PATH strings."""
+    impls = []
+    for spec in specs:
+        label, _, rest = spec.partition("=")
+        kind, name, path = rest.split(":", 2)
+        impls.append((label, load(kind, name, path)))
+    return impls
+
+
+def time_rows(suite, impls, reps, target_s, warmup_s):
+    """{row: {label: [ns/op per repetition]}}, interleaved."""
+    rows = workloads.SUITES[suite]
+    loops = {}
+    for row in rows:
+        for label, module in impls:
+            if not row.applies(module):
+                continue
+            # One function per (row, implementation): PyPy's JIT traces each
+            # separately, and CPython specialises each separately.
+            loops[row.name, label] = row.compile(module)
+    # Choose N per loop so one sample takes about target_s, after warming
+    # up (which also lets PyPy's JIT compile the loop).
+    counts = {}
+    for key, run in loops.items():
+        n = 1
+        deadline = time.perf_counter() + warmup_s
+        while True:
+            t0 = time.perf_counter()
+            run(n)
+            dt = time.perf_counter() - t0
+            if dt > warmup_s / 4 or time.perf_counter() > deadline:
+                break
+            n *= 2
+        counts[key] = max(1, int(n * target_s / max(dt, 1e-9)))
+    results = {row.name: {} for row in rows}
+    keys = list(loops)
+    for rep in range(reps):
+        shift = rep % len(keys)
+        for key in keys[shift:] + keys[:shift]:
+            n = counts[key]
+            t0 = time.perf_counter_ns()
+            loops[key](n)
+            dt = time.perf_counter_ns() - t0
+            results[key[0]].setdefault(key[1], []).append(dt / n)
+    return results
+
+
+def callgrind_rows(suite, impls, n):
+    """The segment sequence documented in the module docstring. Returns
+    what each callgrind dump holds, in order: dump i holds what ran before
+    the i-th marker ("other", or [row, label, iterations])."""
+    dumps = ["other"]
+
+    def marker(next_segment):
+        os.getppid()
+        dumps.append(next_segment)
+
+    for row in workloads.SUITES[suite]:
+        for label, module in impls:
+            if not row.applies(module):
+                continue
+            # Compiled before the first marker, so that only the loops
+            # themselves run between markers.
+            short, long = row.compile(module), row.compile(module)
+            marker([row.name, label, n])
+            short(n)
+            marker([row.name, label, 2 * n])
+            long(2 * n)
+            marker("other")
+    return dumps
+
+
+def check_simple(label, m):
+    """Every implementation of `simple` must compute the same things."""
+    pair = lambda a, b: (a, b)  # noqa: E731
+    o = m.Foo()
+    got = [
+        m.noargs(),
+        m.onearg(1),
+        m.varargs(1, 2),
+        m.call_with_tuple(pair, (1, 2)),
+        m.call_with_tuple_and_dict(pair, (1,), {"b": 2}),
+        m.allocate_int(),
+        m.allocate_tuple(),
+        o.noargs(),
+        o.onearg(1),
+        o.varargs(1, 2),
+        len(o),
+        o[0],
+        m.HTFoo is m.Foo,
+    ]
+    want = [None, None, None, (1, 2), (1, 2), 2048, (2048, 2049), None, None, None, 42, None, True]
+    if got != want:
+        raise SystemExit("%s: got %r, want %r" % (label, got, want))
+
+
+def check_rk4(impls):
+    """Every array implementation must integrate to the same state."""
+    finals = []
+    for label, module in impls:
+        step = board.make_step(module)
+        x = board.initial_state(module)
+        e0 = board.energy(x)
+        for _ in range(2000):
+            x = step(x)
+        finals.append((label, [x[i] for i in range(4)]))
+        drift = abs(board.energy(x) - e0)
+        if drift > 1e-4:
+            raise SystemExit("%s: energy drifted by %g" % (label, drift))
+    for label, state in finals[1:]:
+        if any(abs(a - b) > 1e-9 for a, b in zip(state, finals[0][1])):
+            raise SystemExit("%s ends at %s, %s at %s" % (label, state, finals[0][0], finals[0][1]))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["time", "callgrind", "check"])
+    parser.add_argument("--suite", default="simple", choices=sorted(workloads.SUITES))
+    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--target", type=float, default=0.02, help="seconds per sample")
+    parser.add_argument("--warmup", type=float, default=0.2, help="seconds of warm-up per loop")
+    parser.add_argument("-n", type=int, default=20000, help="callgrind iterations")
+    parser.add_argument("impls", nargs="+", metavar="LABEL=KIND:MODULE:PATH")
+    args = parser.parse_args()
+    impls = parse_impls(args.impls)
+    if args.command == "check":
+        for row in workloads.SUITES[args.suite]:
+            for label, module in impls:
+                if row.applies(module):
+                    row.compile(module)(3)
+        if args.suite == "rk4":
+            check_rk4(impls)
+        else:
+            for label, module in impls:
+                check_simple(label, module)
+        print("ok: %s" % ", ".join(label for label, _ in impls))
+    elif args.command == "callgrind":
+        dumps = callgrind_rows(args.suite, impls, args.n)
+        json.dump({"n": args.n, "dumps": dumps}, sys.stdout)
+    else:
+        results = time_rows(args.suite, impls, args.reps, args.target, args.warmup)
+        json.dump(
+            {
+                "interpreter": sys.implementation.name,
+                "version": sys.version.replace("\n", " "),
+                "results": results,
+            },
+            sys.stdout,
+        )
+
+
+if __name__ == "__main__":
+    main()

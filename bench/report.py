@@ -1,0 +1,407 @@
+"""Turns bench/run's measurements into BENCHMARKS.md and a PNG chart.
+
+The hand-written part of BENCHMARKS.md, between the ANALYSIS markers, is
+kept from the previous file; everything else is regenerated.
+"""
+
+import argparse
+import datetime
+import glob
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BEGIN = "<!-- ANALYSIS: hand-written, kept by bench/report.py -->"
+END = "<!-- /ANALYSIS -->"
+
+CAPI = "C API"
+HPYC_CPY = "C HPy (CPython ABI)"
+HPYC_UNI = "C HPy (universal)"
+RS_CPY = "hpy-rs (CPython ABI)"
+RS_UNI = "hpy-rs (universal)"
+PYO3 = "PyO3"
+PYO3_PP = "PyO3 (cpyext)"
+LOOP = "loop only"
+
+
+def load_json(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def medians(timing):
+    """{row: {label: median ns/op}} from a harness `time` output."""
+    if timing is None:
+        return {}
+    return {
+        row: {label: statistics.median(samples) for label, samples in per.items()}
+        for row, per in timing["results"].items()
+    }
+
+
+def callgrind_totals(path):
+    with open(path) as f:
+        for line in f:
+            if line.startswith("totals:") or line.startswith("summary:"):
+                return int(line.split()[1])
+    raise ValueError("no totals in %s" % path)
+
+
+def callgrind_counts(results):
+    """{row: {label: instructions/op}}: (I(2N) - I(N)) / N per row."""
+    counts = {}
+    for seg_file in sorted(glob.glob(os.path.join(results, "callgrind.*.json"))):
+        base = seg_file[: -len(".json")] + ".out"
+        info = load_json(seg_file)
+        if not info:
+            continue
+        dumps = info["dumps"]
+        n = info["n"]
+        segments = {}
+        # File base.j holds what ran before the j-th marker, dumps[j - 1];
+        # the file without a number holds what ran after the last one.
+        for j, what in enumerate(dumps, start=1):
+            path = "%s.%d" % (base, j) if j < len(dumps) else base
+            if what == "other":
+                continue
+            row, label, count = what
+            segments[row, label, count] = callgrind_totals(path)
+        for (row, label, count), total in segments.items():
+            if count == n:
+                twice = segments[row, label, 2 * n]
+                counts.setdefault(row, {})[label] = (twice - total) / n
+    return counts
+
+
+def geomean(values):
+    values = [v for v in values if v and v > 0]
+    if not values:
+        return float("nan")
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def fmt(value, digits=0):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return "%.*f" % (digits, value)
+
+
+def ratio(value, base):
+    if value is None or not base:
+        return None
+    return value / base
+
+
+def table(rows, labels, data, baseline, digits=0, ratio_digits=2):
+    """Markdown table: value and ratio to the baseline label for each cell."""
+    lines = [
+        "| row | " + " | ".join(labels) + " |",
+        "|---|" + "---:|" * len(labels),
+    ]
+    for row in rows:
+        per = data.get(row, {})
+        base = per.get(baseline)
+        cells = []
+        for label in labels:
+            v = per.get(label)
+            if v is None:
+                cells.append("–")
+            elif label == baseline or row == LOOP:
+                cells.append(fmt(v, digits))
+            else:
+                cells.append("%s (%s×)" % (fmt(v, digits), fmt(ratio(v, base), ratio_digits)))
+        lines.append("| `%s` | %s |" % (row, " | ".join(cells)))
+    return "\n".join(lines)
+
+
+def run(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return "%s, %d cores, Linux %s" % (cpu, os.cpu_count() or 0, platform.release())
+
+
+def versions(cp_version, pp_version):
+    lock = open(os.path.join(ROOT, "bench", "pyo3", "Cargo.lock")).read()
+    pyo3 = re.search(r'name = "pyo3"\nversion = "([^"]+)"', lock)
+    commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    return [
+        ("hpy-rs", "commit %s" % commit),
+        ("CPython", cp_version or "?"),
+        ("PyPy", pp_version or "not measured"),
+        ("HPy", "0.9.0 (hpy.devel for the C modules; PyPy has its own built-in HPy)"),
+        ("PyO3", pyo3.group(1) if pyo3 else "?"),
+        ("rustc", run(["rustc", "--version"])),
+        ("gcc", run(["gcc", "--version"]).split("\n")[0]),
+        ("valgrind", run(["valgrind", "--version"])),
+    ]
+
+
+def check(ok):
+    return "met" if ok else "**missed**"
+
+
+def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows):
+    """The issue's targets, row by row. Returns markdown lines."""
+    out = []
+    rows = [r for r in overhead_rows if r != LOOP]
+
+    def per_row(title, num, den, limit, data):
+        out.append("**%s**" % title)
+        out.append("")
+        out.append("| row | %s | %s | ratio | |" % (num, den))
+        out.append("|---|---:|---:|---:|---|")
+        misses = 0
+        for row in rows:
+            a = data.get(row, {}).get(num)
+            b = data.get(row, {}).get(den)
+            if a is None or b is None:
+                out.append("| `%s` | %s | %s | – | not measured |" % (row, fmt(a), fmt(b)))
+                continue
+            r = a / b
+            misses += r > limit
+            out.append(
+                "| `%s` | %s | %s | %.3f | %s |" % (row, fmt(a), fmt(b), r, check(r <= limit))
+            )
+        out.append("")
+        out.append("%d of %d rows miss." % (misses, len(rows)))
+        out.append("")
+
+    if instr:
+        per_row(
+            "1. CPython ABI hpy-rs ≤ 1.02× the instructions of C HPy (CPython ABI)",
+            RS_CPY, HPYC_CPY, 1.02, instr,
+        )
+        per_row(
+            "2. CPython ABI hpy-rs never slower than the C API (instructions, "
+            "same calling convention on every row; ≤ 1.01× allowed for "
+            "callgrind's run-to-run jitter)",
+            RS_CPY, CAPI, 1.01, instr,
+        )
+        per_row(
+            "3. Universal hpy-rs ≤ 1.02× the instructions of C HPy (universal)",
+            RS_UNI, HPYC_UNI, 1.02, instr,
+        )
+        per_row(
+            "4a. CPython ABI hpy-rs uses fewer instructions than PyO3 on every row",
+            RS_CPY, PYO3, 0.9999, instr,
+        )
+        g = geomean([instr[r].get(RS_UNI, 0) / instr[r][PYO3] for r in rows if instr.get(r, {}).get(PYO3)])
+        out.append(
+            "**4b. Universal hpy-rs uses fewer instructions than PyO3 on the "
+            "geometric mean of the rows**: %.3f× — %s" % (g, check(g < 1))
+        )
+        out.append("")
+    if pp_ns:
+        per_row(
+            "5a. PyPy: hpy-rs (universal) within 1.10× of C HPy (universal), ns/op",
+            RS_UNI, HPYC_UNI, 1.10, pp_ns,
+        )
+        speedups = [
+            pp_ns[r][PYO3_PP] / pp_ns[r][RS_UNI]
+            for r in rows
+            if pp_ns.get(r, {}).get(PYO3_PP) and pp_ns[r].get(RS_UNI)
+        ]
+        g = geomean(speedups)
+        out.append(
+            "**5b. PyPy: hpy-rs (universal) ≥ 3× faster than PyO3 (cpyext), "
+            "geometric mean over the call-overhead rows**: %.2f× — %s" % (g, check(g >= 3))
+        )
+        out.append("")
+        rk = pp_rk4.get("RK4 step", {})
+        if rk.get(RS_UNI) and rk.get(PYO3_PP):
+            s = rk[PYO3_PP] / rk[RS_UNI]
+            out.append(
+                "**5c. PyPy: hpy-rs (universal) ≥ 3× faster than PyO3 (cpyext) on "
+                "RK4**: %.2f× (%.0f vs %.0f ns/step) — %s" % (s, rk[RS_UNI], rk[PYO3_PP], check(s >= 3))
+            )
+            out.append("")
+    return out
+
+
+def chart(path, rows, instr, cp_ns, pp_ns, cp_rk4, pp_rk4):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("report.py: matplotlib missing, no chart")
+        return False
+    rows = [r for r in rows if r != LOOP]
+    fig, axes = plt.subplots(2, 2, figsize=(16, 13), gridspec_kw={"height_ratios": [3, 1.2]})
+    colors = {
+        CAPI: "#7f7f7f", "C API (cpyext)": "#7f7f7f",
+        HPYC_CPY: "#9ecae1", HPYC_UNI: "#3182bd",
+        RS_CPY: "#fdae6b", RS_UNI: "#e6550d",
+        PYO3: "#31a354", PYO3_PP: "#31a354",
+        "pure Python": "#756bb1",
+    }
+
+    def bars(ax, data, labels, title, xlabel, names):
+        labels = [l for l in labels if any(l in data.get(r, {}) for r in names)]
+        height = 0.8 / max(1, len(labels))
+        for k, label in enumerate(labels):
+            ys = [i + k * height for i in range(len(names))]
+            xs = [data.get(r, {}).get(label, 0) for r in names]
+            ax.barh(ys, xs, height, label=label, color=colors.get(label))
+        ax.set_yticks([i + 0.4 - height / 2 for i in range(len(names))])
+        ax.set_yticklabels(names, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(xlabel)
+        ax.legend(fontsize=7, loc="lower right")
+        ax.grid(axis="x", alpha=0.3)
+
+    cp_labels = [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3]
+    pp_labels = ["C API (cpyext)", HPYC_UNI, RS_UNI, PYO3_PP]
+    if instr:
+        bars(axes[0][0], instr, cp_labels, "CPython: callgrind instructions per iteration (lower is better)",
+             "instructions/op (incl. ~%s for the loop)" % fmt(instr.get(LOOP, {}).get(CAPI)), rows)
+    else:
+        bars(axes[0][0], cp_ns, cp_labels, "CPython: median ns/op", "ns/op", rows)
+    if pp_ns:
+        bars(axes[0][1], pp_ns, pp_labels, "PyPy: median ns/op (lower is better; log scale)", "ns/op", rows)
+        axes[0][1].set_xscale("log")
+    rk_labels = [RS_CPY, RS_UNI, PYO3, PYO3_PP, "pure Python"]
+    rk = {}
+    for name, data in (("CPython", cp_rk4), ("PyPy", pp_rk4)):
+        for label, v in data.get("RK4 step", {}).items():
+            rk.setdefault(name, {})[label] = v / 1000
+    bars(axes[1][0], rk, rk_labels, "RK4 step (double pendulum, 4-element arrays)", "µs/step",
+         [n for n in ("CPython", "PyPy") if n in rk])
+    bars(axes[1][1], cp_ns, cp_labels, "CPython: median ns/op (noisy; see instructions)", "ns/op", rows)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    return True
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--mode", default="full")
+    parser.add_argument("--command", default="bench/run")
+    parser.add_argument("--pypy", default="")
+    parser.add_argument("--seconds", type=int, default=0)
+    parser.add_argument("--markdown", required=True)
+    parser.add_argument("--chart", required=True)
+    args = parser.parse_args()
+    r = args.results
+
+    cp_simple = load_json(os.path.join(r, "cpython-simple.json"))
+    pp_simple = load_json(os.path.join(r, "pypy-simple.json"))
+    cp_ns = medians(cp_simple)
+    pp_ns = medians(pp_simple)
+    cp_rk4 = medians(load_json(os.path.join(r, "cpython-rk4.json")))
+    pp_rk4 = medians(load_json(os.path.join(r, "pypy-rk4.json")))
+    instr = callgrind_counts(r)
+    rows = list(cp_ns)
+
+    analysis = "\n\n_No analysis written yet._\n\n"
+    if os.path.exists(args.markdown):
+        old = open(args.markdown).read()
+        if BEGIN in old and END in old:
+            analysis = old[old.index(BEGIN) + len(BEGIN): old.index(END)]
+
+    md = []
+    add = md.append
+    add("# Benchmarks")
+    add("")
+    add(
+        "hpy-rs against the same workload written in C with the C API, in C with "
+        "HPy, and in Rust with PyO3, on CPython and PyPy. Generated by "
+        "[`bench/run`](bench/run) (method and files: [bench/README.md](bench/README.md)); "
+        "the *Analysis* section is written by hand."
+    )
+    add("")
+    add("- command: `%s` (%s mode, %d s), %s UTC" % (
+        args.command.strip(), args.mode, args.seconds,
+        datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")))
+    add("- machine: %s" % machine())
+    cp_version = cp_simple and cp_simple["version"].split()[0]
+    pp_version = pp_simple and pp_simple["version"]
+    for name, value in versions(cp_version, pp_version):
+        add("- %s: %s" % (name, value))
+    add("")
+    add("![chart](bench/chart.png)")
+    add("")
+    add("## Targets")
+    add("")
+    add(
+        "Instruction counts include the benchmark loop itself (the `loop only` row), "
+        "as in the issue's table; ns/op are medians."
+    )
+    add("")
+    md.extend(targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, rows))
+    add("## Analysis")
+    add(BEGIN + analysis + END)
+    add("")
+    if instr:
+        add("## CPython: instructions per iteration (callgrind)")
+        add("")
+        add(
+            "`(I(2N) - I(N)) / N` with N = %s, one valgrind process per implementation; "
+            "ratio to the C API in parentheses." % fmt(
+                load_json(sorted(glob.glob(os.path.join(r, "callgrind.*.json")))[0])["n"])
+        )
+        add("")
+        add(table(rows, [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3], instr, CAPI))
+        add("")
+    add("## CPython %s: median ns/op" % (cp_version or ""))
+    add("")
+    add("Ratio to the C API in parentheses. Wall-clock on a noisy 2-core machine: "
+        "differences under ~15% are not meaningful here, the instruction counts are.")
+    add("")
+    add(table(rows, [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3], cp_ns, CAPI, digits=1))
+    add("")
+    if pp_ns:
+        add("## PyPy: median ns/op")
+        add("")
+        add("Ratio to hpy-rs (universal) in parentheses; the C API and PyO3 modules run through cpyext.")
+        add("")
+        add(table(list(pp_ns), [RS_UNI, HPYC_UNI, "C API (cpyext)", PYO3_PP], pp_ns, RS_UNI, digits=1))
+        add("")
+    add("## RK4 (double pendulum, 4-element piconumpy arrays): median ns per step")
+    add("")
+    add("| interpreter | hpy-rs (CPython ABI) | hpy-rs (universal) | PyO3 | pure Python |")
+    add("|---|---:|---:|---:|---:|")
+    for name, data, pyo3 in (("CPython", cp_rk4, PYO3), ("PyPy", pp_rk4, PYO3_PP)):
+        rk = data.get("RK4 step")
+        if not rk:
+            continue
+        base = rk.get(RS_UNI)
+        cells = []
+        for label in (RS_CPY, RS_UNI, pyo3, "pure Python"):
+            v = rk.get(label)
+            cells.append("–" if v is None else "%s (%s×)" % (fmt(v), fmt(ratio(v, base), 2)))
+        add("| %s | %s |" % (name, " | ".join(cells)))
+    add("")
+    add("Ratios to hpy-rs (universal) in parentheses.")
+    add("")
+    with open(args.markdown, "w") as f:
+        f.write("\n".join(md))
+    chart(args.chart, rows, instr, cp_ns, pp_ns, cp_rk4, pp_rk4)
+
+
+if __name__ == "__main__":
+    main()
