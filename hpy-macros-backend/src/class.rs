@@ -610,6 +610,7 @@ const UNSUPPORTED: &[(&str, &str)] = &[
 ];
 
 enum Role {
+    Buffer,
     Method(MethodOptions),
     New,
     Getter(String),
@@ -716,6 +717,9 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
     if let Some(role) = role {
         return role;
     }
+    if rust_name == "__buffer__" {
+        return Role::Buffer;
+    }
     if let Some((_, why)) = UNSUPPORTED.iter().find(|(n, _)| *n == rust_name) {
         errors.push(syn::Error::new(
             method.sig.ident.span(),
@@ -817,6 +821,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 out.defs.push(def);
             }
             Role::New => gen_new(&mut out, f, &entry, &self_ty, &mut errors),
+            Role::Buffer => gen_buffer(&mut out, f, &self_ty, &mut errors),
             Role::Getter(name) => {
                 let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
                     Role::Setter(n) if n == name => Some((i, g)),
@@ -1475,4 +1480,39 @@ fn gen_slot(
     });
     out.defs
         .push(quote!(::hpy::impl_::slots::#def_fn::<#entry>(::hpy::impl_::class::#slot_ident)));
+}
+
+/// `fn __buffer__(&self) -> &[T]`: the buffer protocol (read-only views).
+fn gen_buffer(out: &mut Generated, f: &ImplItemFn, self_ty: &Type, errors: &mut Errors) {
+    let elem = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => match &**ty {
+            Type::Reference(r) => match &*r.elem {
+                Type::Slice(slice) => Some((*slice.elem).clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        syn::ReturnType::Default => None,
+    };
+    let shared_self = matches!(f.sig.inputs.first(), Some(syn::FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none());
+    let (Some(elem), true, 1) = (elem, shared_self, f.sig.inputs.len()) else {
+        errors.push(syn::Error::new(
+            f.sig.ident.span(),
+            "`__buffer__` must be `fn __buffer__(&self) -> &[T]` with T one of u8, i8, u16, i16, u32, i32, u64, i64, f32, f64",
+        ));
+        return;
+    };
+    let name = &f.sig.ident;
+    out.items.extend(quote! {
+        impl ::hpy::impl_::buffer::BufferExport for #self_ty {
+            type Item = #elem;
+            fn buffer_data(&self) -> &[#elem] {
+                <#self_ty>::#name(self)
+            }
+        }
+    });
+    out.defs
+        .push(quote!(::hpy::impl_::buffer::slot_getbuffer::<#self_ty>()));
+    out.defs
+        .push(quote!(::hpy::impl_::buffer::slot_releasebuffer::<#self_ty>()));
 }

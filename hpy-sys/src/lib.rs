@@ -296,6 +296,16 @@ pub unsafe fn hpy_rs_supports_builtin_shapes(_ctx: *mut HPyContext) -> bool {
     true
 }
 
+/// CPython ABI: buffers are released once per view.
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_supports_buffers(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 mod inline_helpers;
 pub use inline_helpers::*;
 

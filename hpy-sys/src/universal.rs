@@ -301,3 +301,16 @@ pub unsafe fn hpy_rs_supports_builtin_shapes(ctx: *mut HPyContext) -> bool {
     // SAFETY: forwarded.
     !unsafe { has_dict_type_handle(ctx) }
 }
+
+/// Whether the interpreter's buffer protocol can be trusted. PyPy 7.3.19
+/// (the development layout above) fills one shared `HPy_buffer` for every
+/// export and does not call `bf_releasebuffer` once per view, so the data a
+/// view points to cannot be kept alive (and borrowed) exactly as long as the
+/// view.
+///
+/// # Safety
+/// `ctx` is the live context of the current call.
+pub unsafe fn hpy_rs_supports_buffers(ctx: *mut HPyContext) -> bool {
+    // SAFETY: forwarded.
+    !unsafe { has_dict_type_handle(ctx) }
+}

@@ -287,6 +287,17 @@ macro_rules! guard_methods {
 }
 
 guard_methods!(Ref, try_borrow, "(shared)");
+
+impl<T: HPyClass> Ref<'_, '_, T> {
+    /// Ends this borrow together with one borrow that was leaked earlier
+    /// (`mem::forget` of a guard, as an exported buffer does).
+    pub(crate) fn end_leaked(self) {
+        if let Some(data) = self.data {
+            data.borrow.set(data.borrow.get() - 2);
+        }
+        core::mem::forget(self);
+    }
+}
 guard_methods!(RefMut, try_borrow_mut, "exclusively");
 
 #[inline(always)]

@@ -67,3 +67,32 @@ def test_many_arrays_are_freed(piconumpy):
     for _ in range(3):
         gc.collect()
     assert len(gc.get_objects()) - before < 100
+
+
+def test_buffer_protocol(piconumpy):
+    import sys
+
+    a = piconumpy.array([1.0, 2.5, 3.0])
+    if sys.implementation.name == "pypy":
+        # PyPy 7.3.19 shares one HPy_buffer between exports and does not release
+        # each view, so hpy-rs refuses to export (a clear error, no crash).
+        with raises_exactly(BufferError, "this interpreter's HPy does not release buffers reliably; "
+                                         "buffer export is disabled"):
+            memoryview(a)
+        return
+    m = memoryview(a)
+    assert (m.format, m.itemsize, m.shape, m.readonly) == ("d", 8, (3,), True)
+    assert m.tolist() == [1.0, 2.5, 3.0]
+    assert len(bytes(m)) == 24
+    # while a view exists the data cannot change under it
+    with raises_exactly(RuntimeError, "array object is already borrowed"):
+        a[0] = 5.0
+    with pytest.raises(TypeError):
+        m[0] = 1.0
+    m.release()
+    a[0] = 5.0
+    for _ in range(1000):
+        with memoryview(a) as view:
+            assert view[0] == 5.0
+    a[1] = 7.0
+    assert a.tolist() == [5.0, 7.0, 3.0]

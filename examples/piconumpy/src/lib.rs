@@ -43,6 +43,11 @@ impl Array {
         Array::from_vec(data)
     }
 
+    /// The elements, read-only, for `memoryview(a)` (format `"d"`).
+    fn __buffer__(&self) -> &[f64] {
+        &self.data
+    }
+
     /// The elements as a list of floats.
     fn tolist(&self) -> Vec<f64> {
         self.data.clone()

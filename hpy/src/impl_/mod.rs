@@ -3,6 +3,7 @@
 //! small and contain no `unsafe` of their own.
 
 pub mod abi;
+pub mod buffer;
 pub(crate) mod capsule;
 pub mod class;
 mod def;

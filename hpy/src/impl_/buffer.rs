@@ -1,0 +1,276 @@
+//! The buffer protocol (`bf_getbuffer`/`bf_releasebuffer`) for classes with
+//! a `__buffer__(&self) -> &[T]` method: Python sees the slice read-only
+//! (`memoryview(obj)`, `bytes(obj)`, NumPy …).
+//!
+//! While a buffer is exported the object stays borrowed (shared), so a
+//! `&mut self` method — which could reallocate the data — raises
+//! `RuntimeError` until the last view is released.
+
+use core::ffi::{c_int, c_void, CStr};
+use core::ptr;
+
+use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_buffer, HPy_ssize_t};
+
+use super::def::slot;
+use super::trampoline::trampoline;
+use crate::class::{HPyClass, Ref};
+use crate::{Borrowed, HPyErr, HPyResult};
+
+/// Element types a buffer can expose, with their `struct` format code.
+pub trait BufferElement: Copy + 'static {
+    /// The format string (`"d"` for `f64`, …).
+    const FORMAT: &'static CStr;
+}
+
+macro_rules! buffer_elements {
+    ($($t:ty => $f:literal,)*) => {$(
+        impl BufferElement for $t {
+            const FORMAT: &'static CStr = $f;
+        }
+    )*};
+}
+
+buffer_elements! {
+    u8 => c"B",
+    i8 => c"b",
+    u16 => c"H",
+    i16 => c"h",
+    u32 => c"I",
+    i32 => c"i",
+    u64 => c"Q",
+    i64 => c"q",
+    f32 => c"f",
+    f64 => c"d",
+}
+
+/// A class exporting its data as a buffer (written by `#[hpy_methods]`).
+pub trait BufferExport: HPyClass {
+    /// The element type.
+    type Item: BufferElement;
+    /// The data to expose.
+    fn buffer_data(&self) -> &[Self::Item];
+}
+
+/// `PyBUF_WRITABLE`: the consumer wants to write.
+const PYBUF_WRITABLE: c_int = 0x0001;
+
+/// Shape and strides of a one-dimensional view (kept alive by the view).
+struct ViewInternal {
+    shape: [HPy_ssize_t; 1],
+    strides: [HPy_ssize_t; 1],
+}
+
+fn get_buffer<T: BufferExport>(
+    obj: Borrowed<'_, '_>,
+    view: *mut HPy_buffer,
+    flags: c_int,
+) -> HPyResult<c_int> {
+    if view.is_null() {
+        return Err(HPyErr::new(
+            hpy_sys::HPyConstant::BufferError,
+            "no view to fill",
+        ));
+    }
+    if flags & PYBUF_WRITABLE != 0 {
+        return Err(HPyErr::new(
+            hpy_sys::HPyConstant::BufferError,
+            format!("{} objects export read-only buffers", T::INFO.python_name()),
+        ));
+    }
+    // SAFETY: the live context of the call.
+    if !unsafe { hpy_sys::hpy_rs_supports_buffers(obj.context().as_raw()) } {
+        return Err(HPyErr::new(
+            hpy_sys::HPyConstant::BufferError,
+            "this interpreter's HPy does not release buffers reliably; buffer export is disabled",
+        ));
+    }
+    let guard = super::class::self_ref::<T>(obj)?;
+    let data = guard.buffer_data();
+    let itemsize = core::mem::size_of::<T::Item>() as HPy_ssize_t;
+    let internal = Box::into_raw(Box::new(ViewInternal {
+        shape: [data.len() as HPy_ssize_t],
+        strides: [itemsize],
+    }));
+    // SAFETY: `view` is the non-null view the interpreter asks us to fill;
+    // `internal` lives until `release_buffer` frees it.
+    unsafe {
+        view.write(HPy_buffer {
+            buf: data.as_ptr().cast_mut().cast::<c_void>(),
+            obj: obj.dup().into_raw(),
+            len: data.len() as HPy_ssize_t * itemsize,
+            itemsize,
+            readonly: 1,
+            ndim: 1,
+            format: T::Item::FORMAT.as_ptr().cast_mut(),
+            shape: (*internal).shape.as_mut_ptr(),
+            strides: (*internal).strides.as_mut_ptr(),
+            suboffsets: ptr::null_mut(),
+            internal: internal.cast(),
+        });
+    }
+    // The shared borrow stays registered until the view is released.
+    core::mem::forget(guard);
+    Ok(0)
+}
+
+fn release_buffer<T: BufferExport>(obj: Borrowed<'_, '_>, view: *mut HPy_buffer) {
+    // SAFETY: `view` is a view `get_buffer` filled; its `internal` is ours.
+    unsafe {
+        if !view.is_null() && !(*view).internal.is_null() {
+            drop(Box::from_raw((*view).internal.cast::<ViewInternal>()));
+            (*view).internal = ptr::null_mut();
+        }
+    }
+    release_shared_borrow::<T>(obj);
+}
+
+/// Ends the shared borrow `get_buffer` left registered.
+fn release_shared_borrow<T: HPyClass>(obj: Borrowed<'_, '_>) {
+    if core::mem::size_of::<T>() == 0 {
+        return;
+    }
+    // Re-borrowing and dropping twice undoes exactly one registered borrow:
+    // the new guard adds one, and `end_leaked` removes it and the leaked one.
+    if let Ok(guard) = super::class::self_ref::<T>(obj) {
+        Ref::end_leaked(guard);
+    }
+}
+
+/// # Safety
+/// Called by HPy only, as `bf_getbuffer`.
+pub unsafe extern "C" fn impl_getbuffer<T: BufferExport>(
+    ctx: *mut HPyContext,
+    obj: HPy,
+    view: *mut HPy_buffer,
+    flags: c_int,
+) -> c_int {
+    // SAFETY: HPy passes the live context and a valid object.
+    unsafe {
+        trampoline(ctx, "__buffer__", -1, |ctx| {
+            get_buffer::<T>(Borrowed::from_raw(ctx, obj), view, flags)
+        })
+    }
+}
+
+/// # Safety
+/// Called by HPy only, as `bf_releasebuffer`.
+pub unsafe extern "C" fn impl_releasebuffer<T: BufferExport>(
+    ctx: *mut HPyContext,
+    obj: HPy,
+    view: *mut HPy_buffer,
+) {
+    // SAFETY: HPy passes the live context and a valid object.
+    unsafe {
+        trampoline(ctx, "__buffer__", (), |ctx| {
+            release_buffer::<T>(Borrowed::from_raw(ctx, obj), view);
+            Ok(())
+        })
+    }
+}
+
+#[cfg(not(feature = "universal"))]
+mod cpy {
+    use super::*;
+
+    /// # Safety
+    /// Called by CPython as `bf_getbuffer`; in this ABI `Py_buffer` and
+    /// `HPy_buffer` have the same layout (checked by hpy-sys's layout test).
+    pub unsafe extern "C" fn get<T: BufferExport>(
+        obj: *mut cpy_PyObject,
+        view: *mut c_void,
+        flags: c_int,
+    ) -> c_int {
+        // SAFETY: see above.
+        unsafe {
+            impl_getbuffer::<T>(
+                ptr::null_mut(),
+                HPy { _i: obj as isize },
+                view.cast(),
+                flags,
+            )
+        }
+    }
+
+    /// # Safety
+    /// Called by CPython as `bf_releasebuffer`.
+    pub unsafe extern "C" fn release<T: BufferExport>(obj: *mut cpy_PyObject, view: *mut c_void) {
+        // SAFETY: as for `get`.
+        unsafe { impl_releasebuffer::<T>(ptr::null_mut(), HPy { _i: obj as isize }, view.cast()) }
+    }
+}
+
+#[cfg(feature = "universal")]
+mod cpy {
+    use super::*;
+    use crate::impl_::module::trampoline_context;
+
+    /// # Safety
+    /// Called by CPython as `bf_getbuffer`.
+    pub unsafe extern "C" fn get<T: BufferExport>(
+        obj: *mut cpy_PyObject,
+        view: *mut c_void,
+        flags: c_int,
+    ) -> c_int {
+        let mut a = hpy_sys::_HPyFunc_args_GETBUFFERPROC {
+            self_: obj,
+            view: view.cast(),
+            flags,
+            result: 0,
+        };
+        let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer, c_int) -> c_int =
+            impl_getbuffer::<T>;
+        // SAFETY: the block matches HPyFunc_GETBUFFERPROC; the context was
+        // saved at module init.
+        unsafe {
+            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
+                trampoline_context(),
+                hpy_sys::HPyFunc_GETBUFFERPROC,
+                f as HPyCFunction,
+                (&mut a as *mut hpy_sys::_HPyFunc_args_GETBUFFERPROC).cast(),
+            )
+        };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as `bf_releasebuffer`.
+    pub unsafe extern "C" fn release<T: BufferExport>(obj: *mut cpy_PyObject, view: *mut c_void) {
+        let mut a = hpy_sys::_HPyFunc_args_RELEASEBUFFERPROC {
+            self_: obj,
+            view: view.cast(),
+        };
+        let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer) =
+            impl_releasebuffer::<T>;
+        // SAFETY: as for `get`.
+        unsafe {
+            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
+                trampoline_context(),
+                hpy_sys::HPyFunc_RELEASEBUFFERPROC,
+                f as HPyCFunction,
+                (&mut a as *mut hpy_sys::_HPyFunc_args_RELEASEBUFFERPROC).cast(),
+            )
+        };
+    }
+}
+
+/// The `bf_getbuffer` definition of `T`.
+pub const fn slot_getbuffer<T: BufferExport>() -> HPyDef {
+    type Get = unsafe extern "C" fn(*mut cpy_PyObject, *mut c_void, c_int) -> c_int;
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer, c_int) -> c_int =
+        impl_getbuffer::<T>;
+    let cpy: Get = cpy::get::<T>;
+    // SAFETY: function pointers have one size; CPython calls it as bf_getbuffer.
+    let cpy = unsafe { core::mem::transmute::<Get, hpy_sys::cpy_PyCFunction>(cpy) };
+    slot(hpy_sys::HPy_bf_getbuffer, f as HPyCFunction, Some(cpy))
+}
+
+/// The `bf_releasebuffer` definition of `T`.
+pub const fn slot_releasebuffer<T: BufferExport>() -> HPyDef {
+    type Release = unsafe extern "C" fn(*mut cpy_PyObject, *mut c_void);
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer) = impl_releasebuffer::<T>;
+    let cpy: Release = cpy::release::<T>;
+    // SAFETY: function pointers have one size; CPython calls it as
+    // bf_releasebuffer.
+    let cpy = unsafe { core::mem::transmute::<Release, hpy_sys::cpy_PyCFunction>(cpy) };
+    slot(hpy_sys::HPy_bf_releasebuffer, f as HPyCFunction, Some(cpy))
+}
