@@ -266,7 +266,7 @@ def chart(path, rows, instr, cp_ns, pp_ns, cp_rk4, pp_rk4):
             xs = [data.get(r, {}).get(label, 0) for r in names]
             ax.barh(ys, xs, height, label=label, color=colors.get(label))
         ax.set_yticks([i + 0.4 - height / 2 for i in range(len(names))])
-        ax.set_yticklabels(names, fontsize=8)
+        ax.set_yticklabels([n if len(n) < 26 else n.split("(")[0] + "(…)" for n in names], fontsize=8)
         ax.invert_yaxis()
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(xlabel)
