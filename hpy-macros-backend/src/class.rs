@@ -938,7 +938,12 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             impl ::hpy::impl_::class::ClassMethods for #self_ty {
                 fn defines() -> *mut *mut ::hpy::impl_::HPyDef {
                     static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-                    LIST.get(&__HPY_METHOD_DEFS, <#self_ty as ::hpy::HPyClass>::class_defs(), #no_new)
+                    LIST.get(
+                        &__HPY_METHOD_DEFS,
+                        <#self_ty as ::hpy::HPyClass>::class_defs(),
+                        #no_new,
+                        ::core::mem::needs_drop::<#self_ty>(),
+                    )
                 }
             }
         };

@@ -109,20 +109,13 @@ impl<'ctx> Handle<'ctx> {
         args: Option<&Handle<'ctx>>,
         kw: Option<&Handle<'ctx>>,
     ) -> HPyResult<Handle<'ctx>> {
-        if args.is_some_and(|a| !a.is_tuple()) {
-            return Err(HPyErr::type_error(
-                "HPy_CallTupleDict requires args to be a tuple or null handle",
-            ));
-        }
-        if kw.is_some_and(|k| !k.is_dict()) {
-            return Err(HPyErr::type_error(
-                "HPy_CallTupleDict requires kw to be a dict or null handle",
-            ));
-        }
+        // HPy's own CallTupleDict refuses a non-tuple `args` and a non-dict
+        // `kw` with TypeError (CPython's runtime and PyPy alike), so no
+        // check is repeated here.
         let ctx = self.context();
         let raw = |h: Option<&Handle<'ctx>>| h.map_or(hpy_sys::HPy_NULL, |h| h.as_raw());
-        // SAFETY: valid handles, `args` a tuple or null, `kw` a dict or null;
-        // the result is owned or HPy_NULL.
+        // SAFETY: valid handles (HPy checks their types); the result is owned
+        // or HPy_NULL.
         unsafe {
             ctx.wrap_result(hpy_sys::HPy_CallTupleDict(
                 ctx.as_raw(),

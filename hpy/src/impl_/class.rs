@@ -202,12 +202,16 @@ pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyRe
     // SAFETY: `cls` is a type; HPy_New returns an owned handle (or NULL) and
     // points `data` at the zeroed instance data.
     let obj = unsafe { ctx.wrap_result(hpy_sys::_HPy_New(ctx.as_raw(), cls.as_raw(), &mut data))? };
-    // The block is located like every later access does (HPy_New's own
-    // `data` is wrong for Python subclasses on CPython, see
-    // `ClassData::locate`).
-    // SAFETY: `obj` is a fresh instance of T's type or a subclass, which
-    // carries an uninitialised ClassData<T> block.
-    unsafe { ClassData::<T>::init(as_struct::<T>(ctx, obj.as_raw()), value) };
+    // HPy_New's `data` is wrong for Python subclasses on CPython (see
+    // `ClassData::locate`); only classes marked `subclass` can have those.
+    let block = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
+        // SAFETY: `obj` is a fresh instance of T's type or a subclass.
+        unsafe { as_struct::<T>(ctx, obj.as_raw()) }
+    } else {
+        data.cast()
+    };
+    // SAFETY: `block` is the uninitialised ClassData<T> of the new instance.
+    unsafe { ClassData::<T>::init(block, value) };
     Ok(obj)
 }
 
@@ -981,12 +985,17 @@ impl DefineCache {
         methods: &'static [super::StaticDef],
         class: &'static [super::StaticDef],
         extra: Option<&'static super::StaticDef>,
+        needs_drop: bool,
     ) -> *mut *mut HPyDef {
         let list = self.0.get_or_init(|| {
+            // Without drop glue, `tp_destroy` would have nothing to do: leave
+            // it out and save the call on every deallocation.
+            let wanted = |def: &&super::StaticDef| needs_drop || !is_destroy_slot(def);
             let mut v: Vec<*mut HPyDef> = methods
                 .iter()
                 .chain(class)
                 .chain(extra)
+                .filter(wanted)
                 .map(super::StaticDef::as_ptr)
                 .collect();
             v.push(ptr::null_mut());
@@ -1060,4 +1069,13 @@ pub fn no_constructor_def<T: HPyClass>(
     // Builtin shapes inherit the builtin's constructor; metaclasses may not
     // have their own tp_new.
     (T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object).then_some(def)
+}
+
+fn is_destroy_slot(def: &super::StaticDef) -> bool {
+    // SAFETY: the definitions are statics, only read here (before HPy sees
+    // them); the union member read is the one `kind` selects.
+    unsafe {
+        let def = &*def.as_ptr();
+        def.kind == hpy_sys::HPyDef_Kind_Slot && def.u.slot.slot == hpy_sys::HPy_tp_destroy
+    }
 }
