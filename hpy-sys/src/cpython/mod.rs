@@ -106,11 +106,34 @@ pub const Py_TPFLAGS_DICT_SUBCLASS: c_ulong = 1 << 29;
 pub const PY_VECTORCALL_ARGUMENTS_OFFSET: usize = 1 << (usize::BITS - 1);
 
 extern "C" {
-    /// The crate's global CPython-ABI `HPyContext` (HPy's `_HPyGetContext()`,
-    /// from the C shim compiled by build.rs). Always valid; initialised on
-    /// first use (call it with the GIL held).
-    pub fn hpy_rs_cpython_context() -> *mut HPyContext;
+    /// HPy's `_HPyGetContext()`, from the C shim compiled by build.rs.
+    #[link_name = "hpy_rs_cpython_context"]
+    fn hpy_rs_cpython_context_from_c() -> *mut HPyContext;
+}
 
+static CPYTHON_CONTEXT: core::sync::atomic::AtomicPtr<HPyContext> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// The crate's global CPython-ABI `HPyContext` (HPy's `_HPyGetContext()`),
+/// which HPy's runtime functions need. Always valid; initialised on first
+/// use (call it with the GIL held). After that it is one load, not a call.
+#[inline(always)]
+pub fn hpy_rs_cpython_context() -> *mut HPyContext {
+    let ctx = CPYTHON_CONTEXT.load(core::sync::atomic::Ordering::Relaxed);
+    if ctx.is_null() {
+        cpython_context_slow()
+    } else {
+        ctx
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn cpython_context_slow() -> *mut HPyContext {
+    // SAFETY: the C shim returns HPy's static context, filling it on first use.
+    let ctx = unsafe { hpy_rs_cpython_context_from_c() };
+    CPYTHON_CONTEXT.store(ctx, core::sync::atomic::Ordering::Relaxed);
+    ctx
 }
 
 #[cfg(hpy_inline_refcount)]

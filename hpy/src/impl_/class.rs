@@ -190,6 +190,24 @@ pub fn check_instance<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<()> {
 /// Whether `obj` is an instance of `T` (or of a subclass).
 pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     let ctx = obj.context();
+    #[cfg(not(feature = "universal"))]
+    if T::type_slot().ready.load(Ordering::Acquire) {
+        // CPython ABI: the global is a strong `PyObject*` to the type, alive
+        // as long as the module; compare types without touching refcounts.
+        // SAFETY: both are valid objects; the global was stored at module
+        // exec and is never cleared while the module lives.
+        unsafe {
+            let ty = (*T::type_slot().global.get())._i as *mut hpy_sys::PyObject;
+            let obj_ty = hpy_sys::cpython::Py_TYPE(obj.as_raw()._i as *mut hpy_sys::PyObject);
+            if obj_ty.cast::<hpy_sys::PyObject>() == ty {
+                return Ok(true);
+            }
+            let sub = HPy {
+                _i: obj_ty as isize,
+            };
+            return Ok(hpy_sys::HPyType_IsSubtype(ctx.as_raw(), sub, HPy { _i: ty as isize }) != 0);
+        }
+    }
     let ty = T::type_slot().load(ctx, T::INFO.python_name())?;
     // SAFETY: both handles are valid.
     Ok(unsafe { hpy_sys::HPy_TypeCheck(ctx.as_raw(), obj.as_raw(), ty.as_raw()) } != 0)

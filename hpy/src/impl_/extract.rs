@@ -159,6 +159,21 @@ impl FunctionDescription {
             return Err(self.too_many_positional(args.nargs));
         }
         let ctx = args.ctx;
+        if args.kw._i == 0 {
+            // The common case: positional arguments only.
+            let call = Args {
+                ctx,
+                args: args.args,
+                nargs: args.nargs,
+                kwnames: hpy_sys::HPy_NULL,
+                _borrow: PhantomData,
+            };
+            let slots = self.positional::<N>(&call)?;
+            self.check_required(&slots)?;
+            // SAFETY: the handles (or nulls) come from the argument array,
+            // valid for the whole call.
+            return Ok(slots.map(|b| unsafe { Borrowed::from_raw(ctx, b.as_raw()) }));
+        }
         // SAFETY: a valid handle or NULL (checked first).
         if args.kw._i != 0 && unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), args.kw) } != 0 {
             // PyPy 7.3.19 passes keyword *names* with the values after the
