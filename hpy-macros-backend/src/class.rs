@@ -292,7 +292,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     shape: ::hpy::impl_::class::#shape_ident,
                     base: #base,
                     metaclass: #metaclass,
-                    basicsize: ::core::mem::size_of::<::hpy::impl_::class::ClassData<#ident>>(),
+                    basicsize: ::hpy::impl_::class::data_size::<#ident>(),
                 };
 
                 fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
@@ -983,7 +983,12 @@ fn gen_new(
             ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
                 #desc
                 let mut __hpy_keep = ::std::vec::Vec::new();
-                let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+                let __hpy_slots = if #n_python == 0 && __hpy_args.is_empty() {
+                    // no parameters and no arguments: nothing to parse
+                    ::core::array::from_fn(|_| ::core::unreachable!())
+                } else {
+                    __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?
+                };
                 #prelude
                 let __hpy_value = ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call)?;
                 ::hpy::impl_::class::construct::<#self_ty>(&__hpy_cls, &__hpy_args, __hpy_value).map(::hpy::Handle::into_raw)

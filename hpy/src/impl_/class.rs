@@ -228,9 +228,21 @@ pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyRe
     } else {
         data.cast()
     };
-    // SAFETY: `block` is the uninitialised ClassData<T> of the new instance.
-    unsafe { ClassData::<T>::init(block, value) };
+    if T::INFO.basicsize != 0 {
+        // SAFETY: `block` is the uninitialised ClassData<T> of the new instance.
+        unsafe { ClassData::<T>::init(block, value) };
+    }
     Ok(obj)
+}
+
+/// The instance data size of `T`: none at all for a zero-sized `T` without
+/// drop glue (it is never read, see `Ref`), else its `ClassData<T>`.
+pub const fn data_size<T>() -> usize {
+    if core::mem::size_of::<T>() == 0 && !core::mem::needs_drop::<T>() {
+        0
+    } else {
+        core::mem::size_of::<ClassData<T>>()
+    }
 }
 
 /// Creates an instance of `T` holding `value`.
@@ -534,6 +546,14 @@ pub struct NewArgs<'a, 'ctx> {
     /// `HPy_NULL` or a dict.
     pub(crate) kw: HPy,
     pub(crate) _borrow: core::marker::PhantomData<&'a HPy>,
+}
+
+impl NewArgs<'_, '_> {
+    /// Whether the call passed no argument at all.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.nargs == 0 && self.kw._i == 0
+    }
 }
 
 /// A class constructor (`HPy_tp_new`, `HPyFunc_NEWFUNC`).
@@ -1059,9 +1079,11 @@ pub fn construct<'ctx, T: HPyClass>(
             HPy_NULL,
         ))?
     };
-    // SAFETY: `obj` was made by the builtin's __new__ for `cls`, a subclass of
-    // T's type, so it carries T's zeroed data block after the builtin part.
-    unsafe { ClassData::<T>::init(as_struct::<T>(ctx, obj.as_raw()), value) };
+    if T::INFO.basicsize != 0 {
+        // SAFETY: `obj` was made by the builtin's __new__ for `cls`, a subclass
+        // of T's type, so it carries T's data block after the builtin part.
+        unsafe { ClassData::<T>::init(as_struct::<T>(ctx, obj.as_raw()), value) };
+    }
     Ok(obj)
 }
 
