@@ -19,7 +19,7 @@ use crate::{Context, HPyErr, HPyResult, Handle};
 /// outside a call. Using a `Global` that the module does not list raises
 /// `SystemError` instead of corrupting memory.
 ///
-/// ```ignore
+/// ```no_run
 /// use hpy::{hpy_method, hpy_module, Context, Global, HPyResult, Handle};
 ///
 /// static CACHE: Global = Global::new();
