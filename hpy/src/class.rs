@@ -318,12 +318,7 @@ impl<T: HPyClass> Deref for Ref<'_, '_, T> {
     type Target = T;
     #[inline]
     fn deref(&self) -> &T {
-        match self.data {
-            // SAFETY: a shared borrow is registered in the flag, so no `&mut`
-            // exists; the value is initialised (checked when borrowing).
-            Some(data) => unsafe { (*data.value.get()).assume_init_ref() },
-            None => zst_ref(),
-        }
+        shared_value(self.data)
     }
 }
 
@@ -331,11 +326,19 @@ impl<T: HPyClass> Deref for RefMut<'_, '_, T> {
     type Target = T;
     #[inline]
     fn deref(&self) -> &T {
-        match self.data {
-            // SAFETY: the exclusive borrow is registered in the flag.
-            Some(data) => unsafe { (*data.value.get()).assume_init_ref() },
-            None => zst_ref(),
-        }
+        shared_value(self.data)
+    }
+}
+
+/// The value behind a live guard's block (or the zero-sized value).
+#[inline(always)]
+fn shared_value<'g, T>(data: Option<&'g ClassData<T>>) -> &'g T {
+    match data {
+        // SAFETY: only called by a guard, which registered its borrow in the
+        // flag (so no other `&mut` exists) after checking that the value is
+        // initialised.
+        Some(data) => unsafe { (*data.value.get()).assume_init_ref() },
+        None => zst_ref(),
     }
 }
 

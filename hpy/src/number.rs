@@ -3,7 +3,7 @@
 
 use core::ffi::c_void;
 
-use hpy_sys::HPyConstant;
+use hpy_sys::{HPy, HPyConstant};
 
 use crate::{HPyErr, HPyResult, Handle, IntoHPy};
 
@@ -129,21 +129,7 @@ impl<'ctx> Handle<'ctx> {
         exp: &Handle<'ctx>,
         modulo: Option<&Handle<'ctx>>,
     ) -> HPyResult<Handle<'ctx>> {
-        let ctx = self.context();
-        // SAFETY: valid handles (`None` is a constant valid for the call);
-        // the result is owned or HPy_NULL.
-        unsafe {
-            let modulo = match modulo {
-                Some(m) => m.as_raw(),
-                None => hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::None),
-            };
-            ctx.wrap_result(hpy_sys::HPy_Power(
-                ctx.as_raw(),
-                self.as_raw(),
-                exp.as_raw(),
-                modulo,
-            ))
-        }
+        self.ternary(hpy_sys::HPy_Power, exp, modulo)
     }
 
     /// `self **= exp` (with an optional modulus), returning the result
@@ -154,19 +140,27 @@ impl<'ctx> Handle<'ctx> {
         exp: &Handle<'ctx>,
         modulo: Option<&Handle<'ctx>>,
     ) -> HPyResult<Handle<'ctx>> {
+        self.ternary(hpy_sys::HPy_InPlacePower, exp, modulo)
+    }
+
+    /// Calls one of HPy's three-operand number functions, passing `None`
+    /// for a missing modulus.
+    #[inline(always)]
+    fn ternary(
+        &self,
+        op: unsafe fn(*mut hpy_sys::HPyContext, HPy, HPy, HPy) -> HPy,
+        exp: &Handle<'ctx>,
+        modulo: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
         let ctx = self.context();
-        // SAFETY: as in `power`.
+        // SAFETY: valid handles (`None` is a constant valid for the call);
+        // `op` returns an owned handle or HPy_NULL.
         unsafe {
             let modulo = match modulo {
                 Some(m) => m.as_raw(),
                 None => hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::None),
             };
-            ctx.wrap_result(hpy_sys::HPy_InPlacePower(
-                ctx.as_raw(),
-                self.as_raw(),
-                exp.as_raw(),
-                modulo,
-            ))
+            ctx.wrap_result(op(ctx.as_raw(), self.as_raw(), exp.as_raw(), modulo))
         }
     }
 

@@ -13,15 +13,7 @@ use hpy::{
 
 // ---- conversions ----
 
-macro_rules! echo_functions {
-    ($($name:ident: $t:ty;)*) => {$(
-        #[doc = concat!("Converts the argument to `", stringify!($t), "` and back.")]
-        #[hpy_method]
-        fn $name(x: $t) -> $t {
-            x
-        }
-    )*};
-}
+include!("../../shared/echo.rs");
 
 type Twelve = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 

@@ -7,15 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hpy::{hpy_method, hpy_module, Borrowed, Constant, Context, HPyErr, HPyResult, Handle};
 
-macro_rules! echo_functions {
-    ($($name:ident: $t:ty;)*) => {$(
-        #[doc = concat!("Converts the argument to `", stringify!($t), "` and back.")]
-        #[hpy_method]
-        fn $name(x: $t) -> $t {
-            x
-        }
-    )*};
-}
+include!("../../shared/echo.rs");
 
 echo_functions! {
     echo_i8: i8;
