@@ -332,7 +332,7 @@ impl<T: HPyClass> Deref for RefMut<'_, '_, T> {
 
 /// The value behind a live guard's block (or the zero-sized value).
 #[inline(always)]
-fn shared_value<'g, T>(data: Option<&'g ClassData<T>>) -> &'g T {
+fn shared_value<T>(data: Option<&ClassData<T>>) -> &T {
     match data {
         // SAFETY: only called by a guard, which registered its borrow in the
         // flag (so no other `&mut` exists) after checking that the value is
