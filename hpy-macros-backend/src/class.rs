@@ -966,6 +966,20 @@ fn gen_new(
     let (prelude, call) = call_user(&params, &callee, None, &mut |i| {
         Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
     });
+    let parse = if n_python == 0 {
+        // No parameters: the common `Foo()` costs one emptiness check; any
+        // argument goes through the parser only to get its error message.
+        quote! {
+            if !__hpy_args.is_empty() {
+                __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())?;
+            }
+        }
+    } else {
+        quote! {
+            let mut __hpy_keep = ::std::vec::Vec::new();
+            let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+        }
+    };
     out.items.extend(quote! {
         const _: () = ::core::assert!(
             <#self_ty as ::hpy::HPyClass>::INFO.shape == ::hpy::impl_::class::HPyType_BuiltinShape_Object,
@@ -982,13 +996,7 @@ fn gen_new(
                 __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
             ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
                 #desc
-                let mut __hpy_keep = ::std::vec::Vec::new();
-                let __hpy_slots = if #n_python == 0 && __hpy_args.is_empty() {
-                    // no parameters and no arguments: nothing to parse
-                    ::core::array::from_fn(|_| ::core::unreachable!())
-                } else {
-                    __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?
-                };
+                #parse
                 #prelude
                 let __hpy_value = ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call)?;
                 ::hpy::impl_::class::construct::<#self_ty>(&__hpy_cls, &__hpy_args, __hpy_value).map(::hpy::Handle::into_raw)

@@ -233,6 +233,15 @@ def test_metaclass(hpyrs_classes):
     assert isinstance(hpyrs_classes.WithMeta(), hpyrs_classes.WithMeta)
 
 
+def test_constructor_without_parameters_rejects_arguments(hpyrs_classes):
+    # `#[new] fn new() -> WithMeta` skips argument parsing when there is
+    # nothing to parse; arguments must still be refused.
+    with raises_exactly(TypeError, "WithMeta() takes 0 positional arguments but 1 was given"):
+        hpyrs_classes.WithMeta(1)
+    with raises_exactly(TypeError, "WithMeta() got an unexpected keyword argument 'a'"):
+        hpyrs_classes.WithMeta(a=1)
+
+
 # ------------------------------------------------------------ borrows
 
 
