@@ -41,16 +41,19 @@ impl<'a, 'ctx: 'a> VarArgs<'a, 'ctx> {
     }
 
     /// How many arguments were passed.
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether no argument was passed.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// Argument `i`, if there is one.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<Borrowed<'a, 'ctx>> {
         if i < self.len {
             // SAFETY: in bounds of the array the interpreter passed, valid for 'a.
@@ -61,6 +64,7 @@ impl<'a, 'ctx: 'a> VarArgs<'a, 'ctx> {
     }
 
     /// The arguments in order.
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = Borrowed<'a, 'ctx>> {
         let this = *self;
         (0..self.len).filter_map(move |i| this.get(i))

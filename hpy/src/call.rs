@@ -39,6 +39,7 @@ impl<'ctx> Handle<'ctx> {
     ///
     /// Raises `TypeError` if `kwnames` is not a tuple of str or names more
     /// values than `args` holds.
+    #[inline]
     pub fn call_kwnames(
         &self,
         args: &[&Handle<'ctx>],
@@ -76,6 +77,7 @@ impl<'ctx> Handle<'ctx> {
     ///     sorted.call_kw(&[items], &[("reverse", &yes)])
     /// }
     /// ```
+    #[inline]
     pub fn call_kw(
         &self,
         args: &[&Handle<'ctx>],
@@ -104,6 +106,7 @@ impl<'ctx> Handle<'ctx> {
     /// `self(*args, **kw)` with the arguments as a tuple and the keywords as
     /// a dict, either of which may be absent (`HPy_CallTupleDict`). Raises
     /// `TypeError` if `args` is not a tuple or `kw` not a dict.
+    #[inline]
     pub fn call_tuple_dict(
         &self,
         args: Option<&Handle<'ctx>>,
@@ -129,6 +132,7 @@ impl<'ctx> Handle<'ctx> {
     /// `self.<name>(*args)` (`HPy_CallMethod`, with `self` as the receiver
     /// `args[0]`). `name` is normally a str; anything else raises the
     /// interpreter's `TypeError`.
+    #[inline]
     pub fn call_method(
         &self,
         name: &Handle<'ctx>,
@@ -139,6 +143,7 @@ impl<'ctx> Handle<'ctx> {
 
     /// `self.<name>(*args)` with the method name as a Rust string
     /// (`HPy_CallMethod`).
+    #[inline]
     pub fn call_method_s(&self, name: &str, args: &[&Handle<'ctx>]) -> HPyResult<Handle<'ctx>> {
         let name = name.into_hpy(self.context())?;
         self.call_method_raw(&name, args, &[], None)
@@ -146,6 +151,7 @@ impl<'ctx> Handle<'ctx> {
 
     /// `self.<name>(*args, **kwargs)` with keyword arguments as `(name,
     /// value)` pairs (`HPy_CallMethod` with a `kwnames` tuple).
+    #[inline]
     pub fn call_method_kw(
         &self,
         name: &str,

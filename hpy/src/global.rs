@@ -74,6 +74,7 @@ impl Global {
         self.registered.store(true, Ordering::Release);
     }
 
+    #[inline]
     fn check_registered(&self) -> HPyResult<()> {
         if self.registered.load(Ordering::Acquire) {
             Ok(())
@@ -88,6 +89,7 @@ impl Global {
     /// releasing) the previous one (`HPyGlobal_Store`).
     ///
     /// Fails with `SystemError` if the module does not list this global.
+    #[inline]
     pub fn store(&self, value: &Handle<'_>) -> HPyResult<()> {
         self.check_registered()?;
         let ctx = value.context();
@@ -102,6 +104,7 @@ impl Global {
     /// yet (`HPyGlobal_Load`).
     ///
     /// Fails with `SystemError` if the module does not list this global.
+    #[inline]
     pub fn load<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
         self.check_registered()?;
         // SAFETY: reading the cell under the GIL (see the `Sync` impl).
@@ -126,6 +129,7 @@ impl Global {
 
     /// Like [`load`](Global::load), but an empty global is an error:
     /// `SystemError` naming `what` (e.g. `"mymod.MyError"`).
+    #[inline]
     pub fn get<'ctx>(&self, ctx: Context<'ctx>, what: &str) -> HPyResult<Handle<'ctx>> {
         self.load(ctx)?.ok_or_else(|| {
             HPyErr::system_error(format!("{what} is not initialised (its Global is empty)"))
