@@ -971,7 +971,7 @@ fn gen_new(
         // argument goes through the parser only to get its error message.
         quote! {
             if !__hpy_args.is_empty() {
-                __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())?;
+                __HPY_DESC.check_no_new_args(&__hpy_args)?;
             }
         }
     } else {
@@ -990,6 +990,7 @@ fn gen_new(
         #[allow(clippy::all, unused_variables)]
         impl ::hpy::impl_::class::NewFunc for #entry {
             const NAME: &'static str = #py_name;
+            #[inline]
             fn call<'ctx>(
                 __hpy_ctx: ::hpy::Context<'ctx>,
                 __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,

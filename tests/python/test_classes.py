@@ -240,6 +240,7 @@ def test_constructor_without_parameters_rejects_arguments(hpyrs_classes):
         hpyrs_classes.WithMeta(1)
     with raises_exactly(TypeError, "WithMeta() got an unexpected keyword argument 'a'"):
         hpyrs_classes.WithMeta(a=1)
+    assert isinstance(hpyrs_classes.WithMeta(*(), **{}), hpyrs_classes.WithMeta)
 
 
 # ------------------------------------------------------------ borrows

@@ -174,6 +174,7 @@ macro_rules! tuple_into_hpy {
         impl<'ctx, $($name: IntoHPy<'ctx>),+> IntoHPy<'ctx> for ($($name,)+) {
             /// Builds a Python tuple (`HPyTuple_FromArray`).
             #[allow(non_snake_case)]
+            #[inline]
             fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
                 let ($($name,)+) = self;
                 let items: [Handle<'ctx>; $len] = [$($name.into_hpy(ctx)?),+];

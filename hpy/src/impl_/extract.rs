@@ -158,6 +158,15 @@ impl FunctionDescription {
         Ok(slots)
     }
 
+    /// Checks the arguments of a `tp_new` call to a constructor without
+    /// parameters, called only when some were passed: an error with the
+    /// general parser's message, or `Ok` for an empty keyword dict.
+    #[cold]
+    #[inline(never)]
+    pub fn check_no_new_args(&self, args: &NewArgs<'_, '_>) -> HPyResult<()> {
+        self.parse_new::<0>(args, &mut Vec::new()).map(|_| ())
+    }
+
     /// Parses the arguments of a `tp_new` call: positional handles and a
     /// keyword dict. The dict's values are fetched as new handles, kept in
     /// `keep` so the returned borrows stay valid.
