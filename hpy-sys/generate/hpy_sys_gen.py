@@ -422,6 +422,9 @@ CPY_HANDWRITTEN = {
     'HPyLong_FromInt64_t', 'HPyLong_FromUInt64_t', 'HPyLong_AsInt32_t', 'HPyLong_AsUInt32_t',
     'HPyLong_AsUInt32_tMask', 'HPyLong_AsInt64_t', 'HPyLong_AsUInt64_t',
     'HPyLong_AsUInt64_tMask', 'HPyType_IsSubtype',
+    # from autogen_api_impl.h: calls PyObject_Call directly when the argument
+    # types are right, instead of always going through ctx_CallTupleDict
+    'HPy_CallTupleDict',
 }
 # Present in the CPython ABI headers only; not exported at the crate root so
 # that both ABIs export the same names.

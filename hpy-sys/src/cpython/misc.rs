@@ -1,5 +1,6 @@
 //! The CPython-ABI API functions of `hpy/cpython/misc.h` that are not a single
-//! mechanical call (refcounting, casts, `#if`s), written by hand, plus the
+//! mechanical call (refcounting, casts, `#if`s), written by hand, and
+//! `HPy_CallTupleDict` (a direct `PyObject_Call` for the common case), plus the
 //! three universal-ABI functions C HPy has no CPython-ABI version of
 //! (`HPyCapsule_Get`, `HPyCapsule_Set`, `_HPyType_GetBuiltinShape`), so that
 //! both ABIs export the same names.
@@ -13,6 +14,7 @@ use super::{
     _h2py, _hf2py, _hg2py, _py2h, _py2hf, _py2hg, hpy_rs_cpython_context, PyObject, PyTypeObject,
     Py_INCREF, Py_XDECREF, Py_XINCREF,
 };
+use super::{PyDict_Check, PyTuple_Check};
 use crate::*;
 
 extern "C" {
@@ -22,6 +24,11 @@ extern "C" {
         args: *const *mut PyObject,
         nargsf: usize,
         kwnames: *mut PyObject,
+    ) -> *mut PyObject;
+    fn PyObject_Call(
+        callable: *mut PyObject,
+        args: *mut PyObject,
+        kwargs: *mut PyObject,
     ) -> *mut PyObject;
     fn PyObject_VectorcallMethod(
         name: *mut PyObject,
@@ -153,6 +160,27 @@ pub unsafe fn HPy_Call(
     // SAFETY: handles are live, `args` has `nargs` (+ len(kwnames)) items
     // (contract); `HPy` has the layout of `PyObject*`.
     _py2h(unsafe { PyObject_Vectorcall(_h2py(callable), args.cast(), nargs, _h2py(kwnames)) })
+}
+
+/// HPy API function `HPy_CallTupleDict` (CPython ABI). A tuple with a
+/// dict or NULL goes straight to `PyObject_Call`, which is what HPy's runtime
+/// `ctx_CallTupleDict` ends up calling; every other case (NULL arguments,
+/// wrong types) is left to that runtime function, so results and error
+/// messages are HPy's own.
+#[inline]
+pub unsafe fn HPy_CallTupleDict(_ctx: *mut HPyContext, callable: HPy, args: HPy, kw: HPy) -> HPy {
+    // SAFETY: the handles are live or HPy_NULL (contract), so the type checks
+    // read live objects; `PyObject_Call` accepts a tuple and a dict or NULL.
+    unsafe {
+        if args._i != 0
+            && PyTuple_Check(_h2py(args)) != 0
+            && (kw._i == 0 || PyDict_Check(_h2py(kw)) != 0)
+        {
+            _py2h(PyObject_Call(_h2py(callable), _h2py(args), _h2py(kw)))
+        } else {
+            runtime::ctx_CallTupleDict(hpy_rs_cpython_context(), callable, args, kw)
+        }
+    }
 }
 
 /// HPy API function `HPy_CallMethod` (CPython ABI: `PyObject_VectorcallMethod`;

@@ -1802,18 +1802,6 @@ pub unsafe fn _HPy_AsStruct_List(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     unsafe { crate::cpython::runtime::ctx_AsStruct_List(crate::cpython::hpy_rs_cpython_context(), h) }
 }
 
-/// HPy API function `HPy_CallTupleDict` (CPython ABI; see the HPy 0.9.0 headers).
-///
-/// # Safety
-///
-/// See the [crate-level safety contract](crate#safety).
-#[inline]
-pub unsafe fn HPy_CallTupleDict(_ctx: *mut HPyContext, callable: HPy, args: HPy, kw: HPy) -> HPy {
-    // SAFETY: the caller upholds the C-API preconditions of the HPy
-    // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_CallTupleDict(crate::cpython::hpy_rs_cpython_context(), callable, args, kw) }
-}
-
 /// HPy API function `_HPy_Dump` (CPython ABI; see the HPy 0.9.0 headers).
 ///
 /// # Safety
