@@ -125,13 +125,23 @@ impl FunctionDescription {
         &self,
         args: &Args<'a, 'ctx>,
     ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        let slots = self.positional(args)?;
         // Positional slots are filled in order from non-NULL handles, so the
         // required ones are all present exactly when enough were passed.
-        if args.nargs < self.required {
-            return Err(self.missing(&slots));
+        // Both count checks come first, with the slow path out of line:
+        // the slots of the fast path are then plainly the argument handles.
+        if args.nargs > N || args.nargs < self.required {
+            return Err(self.bad_positional_count::<N>(args));
         }
-        Ok(slots)
+        self.positional(args)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_positional_count<const N: usize>(&self, args: &Args<'_, '_>) -> HPyErr {
+        match self.positional::<N>(args) {
+            Ok(slots) => self.missing(&slots),
+            Err(e) => e,
+        }
     }
 
     /// Parses the arguments of an `HPyFunc_KEYWORDS` call: positional
