@@ -573,7 +573,7 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ("__await__", "HPy 0.9 has no async slots"),
     ("__aiter__", "HPy 0.9 has no async slots"),
     ("__anext__", "HPy 0.9 has no async slots"),
-    ("__init__", "use #[new] (tp_new) to initialise instances"),
+    ("__init__", "mark the initialiser with #[init] (tp_init)"),
     ("__new__", "mark the constructor with #[new]"),
     (
         "__getbuffer__",
@@ -613,6 +613,7 @@ enum Role {
     Buffer,
     Method(MethodOptions),
     New,
+    Init,
     Getter(String),
     Setter(String),
     Slot(String, SlotKind, Span),
@@ -627,6 +628,8 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
         let path = attr.path();
         let found = if path.is_ident("new") {
             Some(Role::New)
+        } else if path.is_ident("init") {
+            Some(Role::Init)
         } else if path.is_ident("getter") || path.is_ident("setter") {
             let is_getter = path.is_ident("getter");
             let mut name = None;
@@ -782,6 +785,18 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             .map(|(f, _)| f)
     };
     let mut ass_subscript_done = false;
+    let has_init = roles.iter().any(|(_, r)| matches!(r, Role::Init));
+    if has_init && !roles.iter().any(|(_, r)| matches!(r, Role::New)) {
+        let (f, _) = roles
+            .iter()
+            .find(|(_, r)| matches!(r, Role::Init))
+            .expect("has_init");
+        errors.push(syn::Error::new(
+            f.sig.ident.span(),
+            "an #[init] needs a #[new] without parameters that makes the value it then \
+             initialises, e.g. `#[new] fn new() -> Self { Self::default() }`",
+        ));
+    }
     for (index, (f, role)) in roles.iter().enumerate() {
         check_signature(&f.sig, &mut errors);
         let rust_name = f.sig.ident.clone();
@@ -820,7 +835,8 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 out.items.extend(quote! { struct #entry; #imp_tokens });
                 out.defs.push(def);
             }
-            Role::New => gen_new(&mut out, f, &entry, &self_ty, &mut errors),
+            Role::New => gen_new(&mut out, f, &entry, &self_ty, has_init, &mut errors),
+            Role::Init => gen_init(&mut out, f, &entry, &self_ty, &mut errors),
             Role::Buffer => gen_buffer(&mut out, f, &self_ty, &mut errors),
             Role::Getter(name) => {
                 let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
@@ -955,18 +971,29 @@ fn gen_new(
     f: &ImplItemFn,
     entry: &syn::Ident,
     self_ty: &Type,
+    has_init: bool,
     errors: &mut Errors,
 ) {
     let params = classify_params(&f.sig, false, errors);
     let rust_name = &f.sig.ident;
     let py_name = self_ty_name(self_ty);
     let n_python = params.iter().filter(|p| p.is_python()).count();
+    if has_init && n_python > 0 {
+        errors.push(syn::Error::new(
+            rust_name.span(),
+            "with an #[init], the #[new] takes no Python parameters: the call's arguments \
+             all go to the #[init] (as `object.__new__` leaves them to `__init__`)",
+        ));
+    }
     let desc = description(&py_name, &params);
     let callee = quote!(<#self_ty>::#rust_name);
     let (prelude, call) = call_user(&params, &callee, None, &mut |i| {
         Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
     });
-    let parse = if n_python == 0 {
+    let parse = if has_init {
+        // The arguments are the initialiser's to check.
+        quote!()
+    } else if n_python == 0 {
         // No parameters: the common `Foo()` costs one emptiness check; any
         // argument goes through the parser only to get its error message.
         quote! {
@@ -1006,6 +1033,62 @@ fn gen_new(
     });
     out.defs
         .push(quote!(::hpy::impl_::class::slot_new::<#entry>()));
+}
+
+fn gen_init(
+    out: &mut Generated,
+    f: &ImplItemFn,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let params = classify_params(&f.sig, true, errors);
+    if !matches!(params.first(), Some(Param::Receiver { mutable: true })) {
+        errors.push(syn::Error::new(
+            f.sig.ident.span(),
+            "an #[init] takes `&mut self` first",
+        ));
+        return;
+    }
+    let rust_name = &f.sig.ident;
+    let py_name = format!("{}.__init__", self_ty_name(self_ty));
+    let n_python = params.iter().filter(|p| p.is_python()).count();
+    let desc = description(&py_name, &params);
+    let callee = quote!(<#self_ty>::#rust_name);
+    let (prelude, call) = call_user(&params, &callee, Some(self_ty), &mut |i| {
+        Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
+    });
+    let parse = if n_python == 0 {
+        quote! {
+            if !__hpy_args.is_empty() {
+                __HPY_DESC.check_no_new_args(&__hpy_args)?;
+            }
+        }
+    } else {
+        quote! {
+            let mut __hpy_keep = ::std::vec::Vec::new();
+            let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+        }
+    };
+    out.items.extend(quote! {
+        struct #entry;
+        #[allow(clippy::all, unused_variables)]
+        impl ::hpy::impl_::class::InitFunc for #entry {
+            const NAME: &'static str = #py_name;
+            fn call<'ctx>(
+                __hpy_ctx: ::hpy::Context<'ctx>,
+                __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
+                __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
+            ) -> ::hpy::HPyResult<()> {
+                #desc
+                #parse
+                #prelude
+                ::hpy::impl_::class::IntoInit::into_init(#call)
+            }
+        }
+    });
+    out.defs
+        .push(quote!(::hpy::impl_::class::slot_init::<#entry>()));
 }
 
 fn self_ty_name(ty: &Type) -> String {

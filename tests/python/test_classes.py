@@ -305,3 +305,44 @@ def test_gc_collects_cycles_through_fields(hpyrs_classes):
     n = hpyrs_classes.Node(3)
     n.set_next(None)
     assert n.get_next() is None
+
+
+# ------------------------------------------------------------ __init__
+
+
+def test_init_sets_up_the_instance(hpyrs_classes):
+    c = hpyrs_classes.Counter(10)
+    assert (c.tick(), c.tick(), c.inits) == (11, 12, 1)
+    c = hpyrs_classes.Counter(10, step=-5)
+    assert c.tick() == 5
+
+
+def test_init_can_run_again(hpyrs_classes):
+    c = hpyrs_classes.Counter(1)
+    c.__init__(100, 2)
+    assert (c.tick(), c.inits) == (102, 2)
+
+
+def test_init_argument_errors(hpyrs_classes):
+    Counter = hpyrs_classes.Counter
+    with raises_exactly(TypeError, "Counter.__init__() missing 1 required positional argument: 'start'"):
+        Counter()
+    with raises_exactly(TypeError, "Counter.__init__() argument 'start' must be int, not str"):
+        Counter("x")
+    with raises_exactly(TypeError, "Counter.__init__() got an unexpected keyword argument 'stop'"):
+        Counter(1, stop=2)
+    with raises_exactly(ValueError, "step must not be zero"):
+        Counter(1, 0)
+
+
+def test_init_of_a_python_subclass(hpyrs_classes):
+    if IS_PYPY:
+        pytest.skip("PyPy 7.3.19 aborts (RPython AssertionError) when it collects an instance of a "
+                    "Python subclass of an HPy type")
+
+    class Twice(hpyrs_classes.Counter):
+        def __init__(self, start):
+            super().__init__(start, 2)
+
+    t = Twice(1)
+    assert (t.tick(), t.inits) == (3, 1)

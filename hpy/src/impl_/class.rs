@@ -403,6 +403,21 @@ mod cpy {
     }
 
     /// # Safety
+    /// Called by CPython as `tp_init`.
+    pub unsafe extern "C" fn init<M: InitFunc>(
+        slf: *mut cpy_PyObject,
+        args: *mut cpy_PyObject,
+        kw: *mut cpy_PyObject,
+    ) -> c_int {
+        // SAFETY: as for `new`.
+        unsafe {
+            let items = hpy_sys::cpython::_PyTuple_ITEMS(args.cast());
+            let n = hpy_sys::cpython::PyTuple_GET_SIZE(args.cast());
+            impl_init::<M>(ptr::null_mut(), h(slf), items.cast(), n, h(kw))
+        }
+    }
+
+    /// # Safety
     /// Called by CPython as a getter.
     pub unsafe extern "C" fn get<M: Getter>(
         obj: *mut cpy_PyObject,
@@ -481,6 +496,26 @@ mod cpy {
         };
         // SAFETY: matching block.
         unsafe { call_real(hpy_sys::HPyFunc_NEWFUNC, cfunc_new::<M>(), &mut a) };
+        a.result
+    }
+
+    /// # Safety
+    /// Called by CPython as `tp_init`.
+    pub unsafe extern "C" fn init<M: InitFunc>(
+        slf: *mut cpy_PyObject,
+        args: *mut cpy_PyObject,
+        kw: *mut cpy_PyObject,
+    ) -> c_int {
+        let mut a = hpy_sys::_HPyFunc_args_INITPROC {
+            self_: slf,
+            args,
+            kw,
+            result: -1,
+        };
+        let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> c_int =
+            impl_init::<M>;
+        // SAFETY: matching block.
+        unsafe { call_real(hpy_sys::HPyFunc_INITPROC, f as HPyCFunction, &mut a) };
         a.result
     }
 
@@ -613,6 +648,77 @@ pub const fn slot_new<M: NewFunc>() -> HPyDef {
     // SAFETY: function pointers have one size; CPython calls it as tp_new.
     let cpy = unsafe { core::mem::transmute::<New, hpy_sys::cpy_PyCFunction>(cpy) };
     slot(hpy_sys::HPy_tp_new, f as HPyCFunction, Some(cpy))
+}
+
+// ---- tp_init ----
+
+/// An instance initialiser (`HPy_tp_init`, `HPyFunc_INITPROC`): `__init__`.
+pub trait InitFunc {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The body: initialises `slf` from the call's arguments.
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        slf: Borrowed<'_, 'ctx>,
+        args: NewArgs<'_, 'ctx>,
+    ) -> HPyResult<()>;
+}
+
+/// # Safety
+/// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.
+pub unsafe extern "C" fn impl_init<M: InitFunc>(
+    ctx: *mut HPyContext,
+    slf: HPy,
+    args: *const HPy,
+    nargs: HPy_ssize_t,
+    kw: HPy,
+) -> c_int {
+    // SAFETY: HPy passes the live context, the instance, `nargs` argument
+    // handles and a dict or NULL, all valid for the call.
+    unsafe {
+        trampoline(ctx, M::NAME, -1, |ctx| {
+            let args = NewArgs {
+                ctx,
+                args,
+                nargs: nargs.max(0) as usize,
+                kw,
+                _borrow: core::marker::PhantomData,
+            };
+            M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
+        })
+    }
+}
+
+/// `tp_init` definition.
+pub const fn slot_init<M: InitFunc>() -> HPyDef {
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> c_int =
+        impl_init::<M>;
+    type Init =
+        unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject, *mut cpy_PyObject) -> c_int;
+    let cpy: Init = cpy::init::<M>;
+    // SAFETY: function pointers have one size; CPython calls it as tp_init.
+    let cpy = unsafe { core::mem::transmute::<Init, hpy_sys::cpy_PyCFunction>(cpy) };
+    slot(hpy_sys::HPy_tp_init, f as HPyCFunction, Some(cpy))
+}
+
+/// What an `#[init]` method may return: `()` or `HPyResult<()>`.
+pub trait IntoInit {
+    /// The outcome.
+    fn into_init(self) -> HPyResult<()>;
+}
+
+impl IntoInit for () {
+    #[inline(always)]
+    fn into_init(self) -> HPyResult<()> {
+        Ok(())
+    }
+}
+
+impl IntoInit for HPyResult<()> {
+    #[inline(always)]
+    fn into_init(self) -> HPyResult<()> {
+        self
+    }
 }
 
 // ---- getters and setters ----

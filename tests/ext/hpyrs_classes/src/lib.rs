@@ -438,6 +438,48 @@ fn live_vectors() -> isize {
     LIVE_VECTORS.load(Ordering::Relaxed)
 }
 
+/// A counter set up by `__init__` (tp_init): `Counter(start, step=1)`;
+/// calling `__init__` again resets it, as for a Python class.
+#[hpy_class(module = "hpyrs_classes", subclass)]
+#[derive(Default)]
+struct Counter {
+    value: i64,
+    step: i64,
+    inits: i64,
+}
+
+#[hpy_methods]
+impl Counter {
+    #[new]
+    fn new() -> Counter {
+        Counter::default()
+    }
+
+    #[init]
+    fn init(&mut self, start: i64, step: Option<i64>) -> HPyResult<()> {
+        let step = step.unwrap_or(1);
+        if step == 0 {
+            return Err(HPyErr::value_error("step must not be zero"));
+        }
+        self.value = start;
+        self.step = step;
+        self.inits += 1;
+        Ok(())
+    }
+
+    /// Advances and returns the new value.
+    fn tick(&mut self) -> i64 {
+        self.value += self.step;
+        self.value
+    }
+
+    /// How many times `__init__` ran on this instance.
+    #[getter]
+    fn inits(&self) -> i64 {
+        self.inits
+    }
+}
+
 /// (dropped, finalized) `Node` counts.
 #[hpy_method]
 fn node_counts() -> (isize, isize) {
@@ -478,6 +520,6 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 hpy_module! {
     /// Classes for the hpy-rs test suite.
     methods: [make_token, live_vectors, node_counts, read_then_call, is_vector, sum_x],
-    types: [Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta],
+    types: [Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter],
     exec: init,
 }
