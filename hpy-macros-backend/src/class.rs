@@ -78,13 +78,18 @@ fn shape_of(name: &str) -> Option<(&'static str, Option<&'static str>)> {
     })
 }
 
+/// Whether a base/metaclass path names a context constant (`FloatType`)
+/// rather than another Rust class.
+fn is_constant_path(path: &syn::Path) -> bool {
+    path.get_ident().map(|i| i.to_string()).is_some_and(|n| {
+        n.ends_with("Type") && n.chars().next().is_some_and(char::is_uppercase) && n != "Type"
+    }) || path.is_ident("Builtins")
+}
+
 /// A base/metaclass given as a path: a context constant (`FloatType`) or
 /// another Rust class.
 fn base_expr(path: &syn::Path) -> TokenStream {
-    let is_constant = path.get_ident().map(|i| i.to_string()).is_some_and(|n| {
-        n.ends_with("Type") && n.chars().next().is_some_and(char::is_uppercase) && n != "Type"
-    }) || path.is_ident("Builtins");
-    if is_constant {
+    if is_constant_path(path) {
         quote!(::hpy::impl_::class::Base::Builtin(::hpy::Constant::#path))
     } else {
         quote!(::hpy::impl_::class::Base::Class(<#path as ::hpy::HPyClass>::type_slot))
@@ -170,7 +175,19 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     };
     let shape_ident = format_ident!("{}", shape);
     let base = match (&options.base, default_base) {
-        (Some(path), _) => base_expr(path),
+        (Some(path), _) => {
+            let b = base_expr(path);
+            if !is_constant_path(path) {
+                // The derived data would start where the base's does and
+                // the base's methods would read it as theirs.
+                errors.push(syn::Error::new_spanned(
+                    path,
+                    "`base` must be a builtin type constant (e.g. `FloatType`): extending \
+                     another Rust class is not supported yet (its data would overlap this one's)",
+                ));
+            }
+            b
+        }
         (None, Some(constant)) => {
             let c = format_ident!("{}", constant);
             quote!(::hpy::impl_::class::Base::Builtin(::hpy::Constant::#c))
