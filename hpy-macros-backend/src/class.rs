@@ -1010,19 +1010,8 @@ fn gen_new(
     let parse = if has_init {
         // The arguments are the initialiser's to check.
         quote!()
-    } else if n_python == 0 {
-        // No parameters: the common `Foo()` costs one emptiness check; any
-        // argument goes through the parser only to get its error message.
-        quote! {
-            if !__hpy_args.is_empty() {
-                __HPY_DESC.check_no_new_args(&__hpy_args)?;
-            }
-        }
     } else {
-        quote! {
-            let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
-        }
+        parse_new_args(n_python)
     };
     out.items.extend(quote! {
         const _: () = ::core::assert!(
@@ -1052,6 +1041,24 @@ fn gen_new(
         .push(quote!(::hpy::impl_::class::slot_new::<#entry>()));
 }
 
+/// Parses the `NewArgs` of a `tp_new`/`tp_init` entry into `__hpy_slots`.
+/// Without parameters the common no-argument call costs one emptiness
+/// check; any argument goes through the parser only for its error message.
+fn parse_new_args(n_python: usize) -> TokenStream {
+    if n_python == 0 {
+        quote! {
+            if !__hpy_args.is_empty() {
+                __HPY_DESC.check_no_new_args(&__hpy_args)?;
+            }
+        }
+    } else {
+        quote! {
+            let mut __hpy_keep = ::std::vec::Vec::new();
+            let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+        }
+    }
+}
+
 fn gen_init(
     out: &mut Generated,
     f: &ImplItemFn,
@@ -1075,18 +1082,7 @@ fn gen_init(
     let (prelude, call) = call_user(&params, &callee, Some(self_ty), &mut |i| {
         Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
     });
-    let parse = if n_python == 0 {
-        quote! {
-            if !__hpy_args.is_empty() {
-                __HPY_DESC.check_no_new_args(&__hpy_args)?;
-            }
-        }
-    } else {
-        quote! {
-            let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
-        }
-    };
+    let parse = parse_new_args(n_python);
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]

@@ -583,7 +583,23 @@ pub struct NewArgs<'a, 'ctx> {
     pub(crate) _borrow: core::marker::PhantomData<&'a HPy>,
 }
 
-impl NewArgs<'_, '_> {
+impl<'ctx> NewArgs<'_, 'ctx> {
+    /// The arguments HPy passed to a `tp_new`/`tp_init` entry.
+    ///
+    /// # Safety
+    /// `args` holds `nargs` handles and `kw` is a dict or `HPy_NULL`, all
+    /// valid for the call this value is used in.
+    #[inline(always)]
+    unsafe fn from_raw(ctx: Context<'ctx>, args: *const HPy, nargs: HPy_ssize_t, kw: HPy) -> Self {
+        NewArgs {
+            ctx,
+            args,
+            nargs: nargs.max(0) as usize,
+            kw,
+            _borrow: core::marker::PhantomData,
+        }
+    }
+
     /// Whether the call passed no argument at all.
     #[inline(always)]
     pub fn is_empty(&self) -> bool {
@@ -616,13 +632,7 @@ pub unsafe extern "C" fn impl_new<M: NewFunc>(
     // and a dict or NULL, all valid for the call.
     unsafe {
         trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = NewArgs {
-                ctx,
-                args,
-                nargs: nargs.max(0) as usize,
-                kw,
-                _borrow: core::marker::PhantomData,
-            };
+            let args = NewArgs::from_raw(ctx, args, nargs, kw);
             M::call(ctx, Borrowed::from_raw(ctx, cls), args)
         })
     }
@@ -677,13 +687,7 @@ pub unsafe extern "C" fn impl_init<M: InitFunc>(
     // handles and a dict or NULL, all valid for the call.
     unsafe {
         trampoline(ctx, M::NAME, -1, |ctx| {
-            let args = NewArgs {
-                ctx,
-                args,
-                nargs: nargs.max(0) as usize,
-                kw,
-                _borrow: core::marker::PhantomData,
-            };
+            let args = NewArgs::from_raw(ctx, args, nargs, kw);
             M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
         })
     }
