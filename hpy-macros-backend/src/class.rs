@@ -22,6 +22,7 @@ struct ClassOptions {
     subclass: bool,
     shape: Option<(String, Span)>,
     base: Option<syn::Path>,
+    extends: Option<syn::Path>,
     metaclass: Option<syn::Path>,
 }
 
@@ -32,6 +33,7 @@ fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
         subclass: false,
         shape: None,
         base: None,
+        extends: None,
         metaclass: None,
     };
     let parser = syn::meta::parser(|meta| {
@@ -46,11 +48,13 @@ fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
             o.shape = Some((lit.value(), lit.span()));
         } else if meta.path.is_ident("base") {
             o.base = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("extends") {
+            o.extends = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("metaclass") {
             o.metaclass = Some(meta.value()?.parse()?);
         } else {
             errors.push(meta.error(
-                "unknown #[hpy_class] option; expected one of: name, module, subclass, shape, base, metaclass",
+                "unknown #[hpy_class] option; expected one of: name, module, subclass, shape, base, extends, metaclass",
             ));
             if meta.input.peek(syn::Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
@@ -182,8 +186,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 // the base's methods would read it as theirs.
                 errors.push(syn::Error::new_spanned(
                     path,
-                    "`base` must be a builtin type constant (e.g. `FloatType`): extending \
-                     another Rust class is not supported yet (its data would overlap this one's)",
+                    "`base` must be a builtin type constant (e.g. `FloatType`); to extend \
+                     another Rust class, write `extends = Class`",
                 ));
             }
             b
@@ -193,6 +197,19 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             quote!(::hpy::impl_::class::Base::Builtin(::hpy::Constant::#c))
         }
         (None, None) => quote!(::hpy::impl_::class::Base::Default),
+    };
+    let base = match &options.extends {
+        Some(parent) => {
+            if options.base.is_some() || options.shape.is_some() {
+                errors.push(syn::Error::new_spanned(
+                    parent,
+                    "`extends` cannot be combined with `base` or `shape`: the class is a plain \
+                     subclass of another Rust class",
+                ));
+            }
+            quote!(::hpy::impl_::class::Base::Class(<#parent as ::hpy::HPyClass>::type_slot))
+        }
+        None => base,
     };
     let metaclass = match &options.metaclass {
         Some(path) => {
@@ -250,7 +267,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     if options.subclass {
         flags.push(quote!(::hpy::impl_::class::TPFLAGS_BASETYPE));
     }
-    if !gc_fields.is_empty() {
+    if !gc_fields.is_empty() || options.extends.is_some() {
+        // A subclass of a Rust class is always traversed: its ancestors'
+        // `Field`s are visited through it.
         flags.push(quote!(::hpy::impl_::class::TPFLAGS_HAVE_GC));
     }
 
@@ -258,14 +277,23 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     let member_defs: Vec<TokenStream> = members
         .iter()
         .map(|m| {
-            let Member { field, ty, py_name, readonly, doc, span } = m;
+            let Member {
+                field,
+                ty,
+                py_name,
+                readonly,
+                doc,
+                span,
+            } = m;
             let c_name = c_string_literal(py_name, *span).expect("field names have no NUL");
             let doc = doc_option(doc.clone(), *span, &mut member_errors);
             quote_spanned! {*span=>
                 ::hpy::impl_::StaticDef::new(::hpy::impl_::class::member(
                     #c_name,
                     <#ty as ::hpy::impl_::class::MemberType>::CODE,
-                    ::hpy::impl_::class::value_offset::<#ident>() + ::core::mem::offset_of!(#ident, #field),
+                    <#ident as ::hpy::HPyClass>::INFO.data_offset
+                        + ::hpy::impl_::class::value_offset::<#ident>()
+                        + ::core::mem::offset_of!(#ident, #field),
                     #readonly,
                     #doc,
                 ))
@@ -276,11 +304,52 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     let mut class_defs = member_defs;
     class_defs
         .push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<#ident>())));
-    if !gc_fields.is_empty() {
+    if !gc_fields.is_empty() || options.extends.is_some() {
         class_defs.push(
             quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<#ident>())),
         );
     }
+    let (basicsize, data_offset, ancestry) = match &options.extends {
+        None => (
+            quote!(::hpy::impl_::class::data_size::<#ident>()),
+            quote!(0),
+            quote!(),
+        ),
+        Some(parent) => (
+            quote!(::hpy::impl_::class::extends_size::<#parent, #ident>()),
+            quote!(::hpy::impl_::class::extends_offset::<#parent, #ident>()),
+            quote! {
+                const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
+                    || <#parent as ::hpy::HPyClass>::NEEDS_DESTROY;
+
+                unsafe fn init_ancestors(start: *mut u8) {
+                    // SAFETY: forwarded; the parent's blocks come first.
+                    unsafe { ::hpy::impl_::class::init_ancestor::<#parent>(start) }
+                }
+
+                unsafe fn destroy_ancestors(start: *mut u8) {
+                    // SAFETY: forwarded.
+                    unsafe { ::hpy::impl_::class::destroy_ancestor::<#parent>(start) }
+                }
+
+                unsafe fn visit_ancestors(
+                    start: *mut u8,
+                    visit: &mut dyn ::core::ops::FnMut(&::hpy::Field) -> ::core::ffi::c_int,
+                ) -> ::core::ffi::c_int {
+                    // SAFETY: forwarded.
+                    unsafe { ::hpy::impl_::class::visit_ancestor::<#parent>(start, visit) }
+                }
+            },
+        ),
+    };
+    let parent_check = options.extends.as_ref().map(|parent| {
+        quote_spanned! {parent.span()=>
+            const _: () = ::core::assert!(
+                <#parent as ::hpy::HPyClass>::INFO.flags & ::hpy::impl_::class::TPFLAGS_BASETYPE != 0,
+                "the class named by `extends` must be declared with `subclass`",
+            );
+        }
+    });
     let n_defs = class_defs.len();
 
     let default_value = if options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
@@ -301,6 +370,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         #vis static #slot_static: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
 
         const _: () = {
+            #parent_check
+
             impl ::hpy::HPyClass for #ident {
                 const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,
@@ -309,8 +380,11 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     shape: ::hpy::impl_::class::#shape_ident,
                     base: #base,
                     metaclass: #metaclass,
-                    basicsize: ::hpy::impl_::class::data_size::<#ident>(),
+                    basicsize: #basicsize,
+                    data_offset: #data_offset,
                 };
+
+                #ancestry
 
                 fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
                     &#slot_static
@@ -975,7 +1049,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                         &__HPY_METHOD_DEFS,
                         <#self_ty as ::hpy::HPyClass>::class_defs(),
                         #no_new,
-                        ::core::mem::needs_drop::<#self_ty>(),
+                        <#self_ty as ::hpy::HPyClass>::NEEDS_DESTROY,
                     )
                 }
             }

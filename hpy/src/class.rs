@@ -48,6 +48,35 @@ pub trait HPyClass: Sized + 'static {
     /// (`Default::default()`), set on first access. `None` for other classes.
     #[doc(hidden)]
     fn default_value() -> Option<Self>;
+
+    /// Whether an instance needs `tp_destroy`: this class's value or an
+    /// ancestor's (`extends`) has drop glue.
+    #[doc(hidden)]
+    const NEEDS_DESTROY: bool = core::mem::needs_drop::<Self>();
+
+    /// Writes the data blocks of the Rust ancestors (`extends`) of a new
+    /// instance whose data starts at `start`; nothing for other classes.
+    ///
+    /// # Safety
+    /// `start` is the zeroed data of a new instance of this class.
+    #[doc(hidden)]
+    unsafe fn init_ancestors(_start: *mut u8) {}
+
+    /// Drops the values of the Rust ancestors; nothing for other classes.
+    ///
+    /// # Safety
+    /// `start` is the data of a dying instance of this class.
+    #[doc(hidden)]
+    unsafe fn destroy_ancestors(_start: *mut u8) {}
+
+    /// Visits the `Field`s of the Rust ancestors; nothing for other classes.
+    ///
+    /// # Safety
+    /// `start` is the data of a live instance of this class.
+    #[doc(hidden)]
+    unsafe fn visit_ancestors(_start: *mut u8, _visit: &mut dyn FnMut(&Field) -> c_int) -> c_int {
+        0
+    }
 }
 
 /// The memory block HPy allocates for an instance: a borrow flag, an
@@ -64,6 +93,38 @@ pub struct ClassData<T> {
 }
 
 const MUT: isize = -1;
+
+/// Finds the start of an instance's data from the pointer HPy's runtime
+/// passes to `tp_destroy`/`tp_traverse`.
+///
+/// HPy 0.9's CPython runtime treats a *Python* subclass of a pure HPy type
+/// as a legacy type and passes the object's start instead of its data. The
+/// data is then found by its canary a header further on (CPython object
+/// headers are padded to 16 bytes). The first data block, whatever its
+/// class, is at the start and carries the canary (blocks of zero size take
+/// no room, and every block of an instance is written when it is created).
+/// `None` if no live block is found (then nothing is touched).
+///
+/// # Safety
+/// `raw` must be what HPy passed for an instance of an hpy-rs class with
+/// data.
+pub(crate) unsafe fn locate_start(raw: *mut core::ffi::c_void) -> Option<*mut u8> {
+    const HEADER_STEP: usize = 16;
+    const MAX_HEADER: usize = 64;
+    let mut offset = 0;
+    while offset <= MAX_HEADER {
+        // SAFETY: the object is at least a header plus one data block long,
+        // and every candidate lies within its first MAX_HEADER bytes plus
+        // one word.
+        let candidate = unsafe { raw.cast::<u8>().add(offset) };
+        // SAFETY: reading one aligned word of the object's memory.
+        if unsafe { core::ptr::read(candidate.cast::<usize>()) } == CANARY {
+            return Some(candidate);
+        }
+        offset += HEADER_STEP;
+    }
+    None
+}
 
 /// Marks a live `ClassData` ("hpy-rs d").
 const CANARY: usize = 0x6870_792d_7273_2064;
@@ -104,35 +165,6 @@ impl<T: HPyClass> ClassData<T> {
                 (*(*data).value.get()).assume_init_drop();
             }
         }
-    }
-
-    /// Finds the data block from the pointer HPy's runtime passes to
-    /// `tp_destroy`/`tp_traverse`.
-    ///
-    /// HPy 0.9's CPython runtime treats a *Python* subclass of a pure HPy
-    /// type as a legacy type and passes the object's start instead of its
-    /// data. The block is then found by its canary a header further on
-    /// (CPython object headers are padded to 16 bytes). `None` if no live
-    /// block is found (then nothing is touched).
-    ///
-    /// # Safety
-    /// `raw` must be what HPy passed for an instance of `T` (or a subclass).
-    pub(crate) unsafe fn locate(raw: *mut core::ffi::c_void) -> Option<*mut ClassData<T>> {
-        const HEADER_STEP: usize = 16;
-        const MAX_HEADER: usize = 64;
-        let mut offset = 0;
-        while offset <= MAX_HEADER {
-            // SAFETY: the object is at least header + ClassData<T> bytes long,
-            // and every candidate lies within its first MAX_HEADER bytes plus
-            // one word.
-            let candidate = unsafe { raw.cast::<u8>().add(offset) }.cast::<ClassData<T>>();
-            // SAFETY: reading one aligned word of the object's memory.
-            if unsafe { core::ptr::read(candidate.cast::<usize>()) } == CANARY {
-                return Some(candidate);
-            }
-            offset += HEADER_STEP;
-        }
-        None
     }
 
     /// The value for `tp_traverse`, or `None` before initialisation.

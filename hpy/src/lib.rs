@@ -129,8 +129,9 @@ pub use hpy_macros::hpy_method;
 /// (for `__module__` and `tp_name`), `subclass` (Python code may subclass
 /// it), `shape = "float" | "int" | "str" | "tuple" | "list" | "type"` (extend a
 /// builtin type: instances are e.g. real floats carrying extra Rust data),
-/// `base = FloatType` (a context constant; not another Rust class, which
-/// is refused at compile time) and `metaclass = ...`. Fields
+/// `base = FloatType` (a context constant), `extends = Parent` (a Rust
+/// subclass of a `subclass` Rust class, whose part starts as
+/// `Parent::default()`) and `metaclass = ...`. Fields
 /// marked `#[member]` / `#[member(readonly)]` become attributes read and
 /// written by the interpreter directly (`HPyMember`); fields of type
 /// [`Field`] are visited by the garbage collector.

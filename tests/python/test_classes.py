@@ -346,3 +346,77 @@ def test_init_of_a_python_subclass(hpyrs_classes):
 
     t = Twice(1)
     assert (t.tick(), t.inits) == (3, 1)
+
+
+# ------------------------------------------------------------ Rust subclasses (extends)
+
+
+def test_rust_subclass_has_both_parts(hpyrs_classes):
+    m = hpyrs_classes
+    d = m.Dog("sit")
+    assert isinstance(d, m.Animal) and issubclass(m.Dog, m.Animal)
+    assert d.describe() == " (0 legs)"  # the Animal part starts as Default
+    d.setup("Rex", 4)
+    d.learn("roll")
+    assert d.describe() == "Rex (4 legs)" and d.tricks() == ["sit", "roll"]
+    d.rename("Max")
+    d.legs = 3
+    assert (d.describe(), d.legs, d.good) == ("Max (3 legs)", 3, True)
+    d.good = False
+    assert d.good is False and d.tricks() == ["sit", "roll"]
+
+
+def test_rust_subclass_two_levels(hpyrs_classes):
+    m = hpyrs_classes
+    p = m.Puppy()
+    assert isinstance(p, m.Dog) and isinstance(p, m.Animal) and p.is_puppy()
+    p.setup("Bit", 4)
+    p.learn("wag")
+    assert (p.describe(), p.tricks(), p.good) == ("Bit (4 legs)", ["wag"], False)
+
+
+def test_rust_subclass_drops_every_part(hpyrs_classes):
+    m = hpyrs_classes
+    gc.collect()  # PyPy frees earlier tests' objects only when collecting
+    before = m.dropped_animals()
+    for _ in range(1000):
+        m.Dog("x").setup("y", 1)
+        m.Puppy()
+    gc.collect()
+    assert m.dropped_animals() - before == 2000
+
+
+def test_rust_subclass_cycle_through_inherited_field(hpyrs_classes):
+    m = hpyrs_classes
+    gc.collect()
+    before = m.dropped_animals()
+    d = m.Dog("x")
+    d.befriend(d)  # a cycle through the Animal part's Field
+    del d
+    assert m.dropped_animals() == before  # only the collector can free it
+    gc.collect()
+    assert m.dropped_animals() == before + 1
+
+
+def test_rust_subclass_base_methods_refuse_other_types(hpyrs_classes):
+    with pytest.raises(TypeError):
+        hpyrs_classes.Animal.describe(hpyrs_classes.Vector(1, 2))
+
+
+def test_python_subclass_of_rust_subclass(hpyrs_classes):
+    if IS_PYPY:
+        pytest.skip("PyPy 7.3.19 aborts (RPython AssertionError) when it collects an instance of a "
+                    "Python subclass of an HPy type")
+
+    class Pet(hpyrs_classes.Dog):
+        def intro(self):
+            return self.describe() + " knows " + ", ".join(self.tricks())
+
+    p = Pet("fetch")
+    p.setup("Odie", 4)
+    assert p.intro() == "Odie (4 legs) knows fetch"
+    gc.collect()
+    before = hpyrs_classes.dropped_animals()
+    del p
+    gc.collect()
+    assert hpyrs_classes.dropped_animals() == before + 1

@@ -17,7 +17,7 @@ use super::def::slot;
 use super::trampoline::trampoline;
 pub use crate::class::ClassData;
 use crate::class::HPyClass;
-use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
+use crate::{Borrowed, Context, Field, HPyErr, HPyResult, Handle};
 
 /// The base class of a Rust class.
 #[derive(Clone, Copy)]
@@ -44,8 +44,12 @@ pub struct ClassInfo {
     pub base: Base,
     /// Metaclass, if any.
     pub metaclass: Option<Base>,
-    /// Size of the instance data (`ClassData<T>`).
+    /// Size of the instance data: this class's `ClassData<T>` and, before
+    /// it, its Rust ancestors' (`extends`).
     pub basicsize: usize,
+    /// Where this class's `ClassData<T>` starts in the instance data: 0,
+    /// or after the ancestors' blocks for a class that `extends` another.
+    pub data_offset: usize,
 }
 
 impl ClassInfo {
@@ -128,10 +132,20 @@ pub trait ClassMethods: HPyClass {
 /// `h` must be an instance of `T`'s type.
 #[inline]
 pub unsafe fn as_struct<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut ClassData<T> {
+    // SAFETY: forwarded; the class's block is `data_offset` into the data.
+    unsafe { data_start::<T>(ctx, h).add(T::INFO.data_offset).cast() }
+}
+
+/// The start of the instance data of `h` (the first ancestor's block).
+///
+/// # Safety
+/// `h` must be an instance of `T`'s type.
+#[inline]
+unsafe fn data_start<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut u8 {
     let raw = ctx.as_raw();
     if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
         // SAFETY: forwarded.
-        if let Some(p) = unsafe { python_subclass_data::<T>(ctx, h) } {
+        if let Some(p) = unsafe { python_subclass_data(ctx, h) } {
             return p;
         }
     }
@@ -153,7 +167,7 @@ pub unsafe fn as_struct<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut ClassData
 /// CPython's size of `PyObject_HEAD`, padded like HPy's runtime pads it.
 const OBJECT_HEADER: usize = 16;
 
-/// The data of an instance of a *Python* subclass of `T`.
+/// The data start of an instance of a *Python* subclass of an hpy-rs class.
 ///
 /// HPy 0.9's CPython runtime reports such subclasses as legacy types (its
 /// own `HPy_New` then hands out the object's start, and debug mode refuses
@@ -161,9 +175,9 @@ const OBJECT_HEADER: usize = 16;
 /// data follows the object header. `None` for instances of HPy types.
 ///
 /// # Safety
-/// `h` must be an instance of `T`'s type or of a subclass.
+/// `h` must be an instance of an hpy-rs class or of a subclass.
 #[cold]
-unsafe fn python_subclass_data<T: HPyClass>(ctx: Context<'_>, h: HPy) -> Option<*mut ClassData<T>> {
+unsafe fn python_subclass_data(ctx: Context<'_>, h: HPy) -> Option<*mut u8> {
     let raw = ctx.as_raw();
     // SAFETY: valid handles; the type handle is closed before returning.
     unsafe {
@@ -174,7 +188,7 @@ unsafe fn python_subclass_data<T: HPyClass>(ctx: Context<'_>, h: HPy) -> Option<
             return None;
         }
         let start = hpy_sys::_HPy_AsStruct_Legacy(raw, h);
-        Some(start.cast::<u8>().add(OBJECT_HEADER).cast())
+        Some(start.cast::<u8>().add(OBJECT_HEADER))
     }
 }
 
@@ -221,16 +235,20 @@ pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyRe
     // points `data` at the zeroed instance data.
     let obj = unsafe { ctx.wrap_result(hpy_sys::_HPy_New(ctx.as_raw(), cls.as_raw(), &mut data))? };
     // HPy_New's `data` is wrong for Python subclasses on CPython (see
-    // `ClassData::locate`); only classes marked `subclass` can have those.
-    let block = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
+    // `locate_start`); only classes marked `subclass` can have those.
+    let start = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
         // SAFETY: `obj` is a fresh instance of T's type or a subclass.
-        unsafe { as_struct::<T>(ctx, obj.as_raw()) }
+        unsafe { data_start::<T>(ctx, obj.as_raw()) }
     } else {
         data.cast()
     };
-    if T::INFO.basicsize != 0 {
-        // SAFETY: `block` is the uninitialised ClassData<T> of the new instance.
-        unsafe { ClassData::<T>::init(block, value) };
+    // SAFETY: `start` is the zeroed data of the new instance: the ancestors'
+    // blocks, then T's at `data_offset`.
+    unsafe {
+        T::init_ancestors(start);
+        if data_size::<T>() != 0 {
+            ClassData::<T>::init(start.add(T::INFO.data_offset).cast(), value);
+        }
     }
     Ok(obj)
 }
@@ -331,11 +349,17 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
     // A panic in Drop must not unwind into the interpreter; it is reported
     // and the value is leaked.
     let result = std::panic::catch_unwind(|| {
-        // SAFETY: forwarded from the contract; `locate` only returns a live
-        // block of this instance.
-        if let Some(block) = unsafe { ClassData::<T>::locate(data) } {
-            // SAFETY: as above.
-            unsafe { ClassData::<T>::destroy(block) }
+        // SAFETY: forwarded from the contract; `locate_start` only returns
+        // the data of this instance, whose blocks are all live.
+        if let Some(start) = unsafe { crate::class::locate_start(data) } {
+            // SAFETY: as above; each block is dropped once (`destroy` clears
+            // its "initialised" flag).
+            unsafe {
+                if data_size::<T>() != 0 {
+                    ClassData::<T>::destroy(start.add(T::INFO.data_offset).cast());
+                }
+                T::destroy_ancestors(start);
+            }
         }
     });
     if let Err(payload) = result {
@@ -356,18 +380,98 @@ pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
     visit: hpy_sys::HPyFunc_visitproc,
     arg: *mut c_void,
 ) -> c_int {
-    // SAFETY: what HPy passes for a live instance of T; `locate` finds the
-    // block (or gives up).
-    let Some(block) = (unsafe { ClassData::<T>::locate(data) }) else {
+    // SAFETY: what HPy passes for a live instance of T; `locate_start`
+    // finds the data (or gives up).
+    let Some(start) = (unsafe { crate::class::locate_start(data) }) else {
         return 0;
     };
-    // SAFETY: a live block.
-    let data = unsafe { &*block };
-    match data.peek() {
-        // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call.
-        Some(value) => value.visit_fields(&mut |field| unsafe { field.visit_with(visit, arg) }),
-        None => 0,
+    // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call.
+    let mut visit = |field: &Field| unsafe { field.visit_with(visit, arg) };
+    // SAFETY: the live data of an instance of T.
+    unsafe { visit_block::<T>(start, &mut visit) }
+}
+
+/// Visits the `Field`s of `T`'s block and of its ancestors' in the
+/// instance data at `start`.
+///
+/// # Safety
+/// `start` is the data of a live instance of `T` (or of a subclass).
+unsafe fn visit_block<T: HPyClass>(
+    start: *mut u8,
+    visit: &mut dyn FnMut(&Field) -> c_int,
+) -> c_int {
+    if data_size::<T>() != 0 {
+        // SAFETY: forwarded: T's block is live at `data_offset`.
+        let block = unsafe { &*start.add(T::INFO.data_offset).cast::<ClassData<T>>() };
+        if let Some(value) = block.peek() {
+            let r = value.visit_fields(visit);
+            if r != 0 {
+                return r;
+            }
+        }
     }
+    // SAFETY: forwarded.
+    unsafe { T::visit_ancestors(start, visit) }
+}
+
+/// Where the block of a class that `extends` `B` starts: after `B`'s data,
+/// aligned for its own block.
+pub const fn extends_offset<B: HPyClass, T>() -> usize {
+    B::INFO
+        .basicsize
+        .next_multiple_of(core::mem::align_of::<ClassData<T>>())
+}
+
+/// The instance data size of `T` when it `extends` `B`.
+pub const fn extends_size<B: HPyClass, T>() -> usize {
+    let own = data_size::<T>();
+    let end = extends_offset::<B, T>() + own;
+    if end < B::INFO.basicsize {
+        B::INFO.basicsize
+    } else {
+        end
+    }
+}
+
+/// `init_ancestors` of a class that `extends` `B`: `B`'s block (and its
+/// ancestors') start as `Default::default()`.
+///
+/// # Safety
+/// `start` is the zeroed data of a new instance of a subclass of `B`.
+pub unsafe fn init_ancestor<B: HPyClass + Default>(start: *mut u8) {
+    // SAFETY: forwarded; B's block is at its `data_offset`.
+    unsafe {
+        B::init_ancestors(start);
+        if data_size::<B>() != 0 {
+            ClassData::<B>::init(start.add(B::INFO.data_offset).cast(), B::default());
+        }
+    }
+}
+
+/// `destroy_ancestors` of a class that `extends` `B`.
+///
+/// # Safety
+/// `start` is the data of a dying instance of a subclass of `B`.
+pub unsafe fn destroy_ancestor<B: HPyClass>(start: *mut u8) {
+    // SAFETY: forwarded.
+    unsafe {
+        if data_size::<B>() != 0 {
+            ClassData::<B>::destroy(start.add(B::INFO.data_offset).cast());
+        }
+        B::destroy_ancestors(start);
+    }
+}
+
+/// `visit_ancestors` of a class that `extends` `B`.
+///
+/// # Safety
+/// `start` is the data of a live instance of a subclass of `B`.
+pub unsafe fn visit_ancestor<B: HPyClass>(
+    start: *mut u8,
+    visit: &mut dyn FnMut(&Field) -> c_int,
+) -> c_int {
+    // SAFETY: forwarded.
+    unsafe { visit_block::<B>(start, visit) }
 }
 
 #[cfg(not(feature = "universal"))]
@@ -1189,7 +1293,7 @@ pub fn construct<'ctx, T: HPyClass>(
             HPy_NULL,
         ))?
     };
-    if T::INFO.basicsize != 0 {
+    if data_size::<T>() != 0 {
         // SAFETY: `obj` was made by the builtin's __new__ for `cls`, a subclass
         // of T's type, so it carries T's data block after the builtin part.
         unsafe { ClassData::<T>::init(as_struct::<T>(ctx, obj.as_raw()), value) };

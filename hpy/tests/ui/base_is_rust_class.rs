@@ -1,5 +1,6 @@
-// Extending another Rust class is refused: both classes' data would start
-// at the same place, and the base's methods would misread the derived data.
+// `base` takes builtin type constants only: with a Rust class there, both
+// classes' data would start at the same place and the base's methods would
+// misread the derived data. `extends = Animal` is the way to subclass it.
 use hpy::{hpy_class, hpy_methods};
 
 #[hpy_class(subclass)]

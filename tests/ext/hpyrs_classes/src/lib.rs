@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Context, Field, HPyErr, HPyResult,
-    Handle, Ref, RichCompareOp, VarArgs,
+    Handle, Ref, RefMut, RichCompareOp, VarArgs,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -480,6 +480,111 @@ impl Counter {
     }
 }
 
+static DROPPED_ANIMALS: AtomicIsize = AtomicIsize::new(0);
+
+/// A base class for Rust subclasses: a name (drop glue), a `Field` (GC
+/// through the subclass) and a member.
+#[hpy_class(module = "hpyrs_classes", subclass)]
+#[derive(Default)]
+struct Animal {
+    name: String,
+    #[member]
+    legs: i64,
+    friend: Field,
+}
+
+impl Drop for Animal {
+    fn drop(&mut self) {
+        DROPPED_ANIMALS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[hpy_methods]
+impl Animal {
+    #[new]
+    fn new(name: String, legs: i64) -> Animal {
+        Animal {
+            name,
+            legs,
+            friend: Field::new(),
+        }
+    }
+
+    /// `"<name> (<legs> legs)"`.
+    fn describe(&self) -> String {
+        format!("{} ({} legs)", self.name, self.legs)
+    }
+
+    fn rename(&mut self, name: String) {
+        self.name = name;
+    }
+
+    /// Keeps `obj` in the `friend` field.
+    fn befriend<'ctx>(slf: Ref<'_, 'ctx, Self>, obj: &Handle<'ctx>) {
+        slf.store(&slf.friend, Some(obj));
+    }
+}
+
+/// A Rust subclass of `Animal` with data of its own.
+#[hpy_class(module = "hpyrs_classes", extends = Animal, subclass)]
+#[derive(Default)]
+struct Dog {
+    tricks: Vec<String>,
+    #[member]
+    good: bool,
+}
+
+#[hpy_methods]
+impl Dog {
+    /// The `Animal` part starts as `Animal::default()`; `__init__`-style
+    /// setup of it goes through the instance (see `setup`).
+    #[new]
+    fn new(trick: String) -> Dog {
+        Dog {
+            tricks: vec![trick],
+            good: true,
+        }
+    }
+
+    fn learn(&mut self, trick: String) {
+        self.tricks.push(trick);
+    }
+
+    fn tricks(&self) -> Vec<String> {
+        self.tricks.clone()
+    }
+
+    /// Sets the inherited `Animal` data through the instance.
+    fn setup(slf: Borrowed<'_, '_>, name: String, legs: i64) -> HPyResult<()> {
+        let mut animal = slf.extract::<RefMut<'_, '_, Animal>>()?;
+        animal.name = name;
+        animal.legs = legs;
+        Ok(())
+    }
+}
+
+/// A second level, without data of its own.
+#[hpy_class(module = "hpyrs_classes", extends = Dog)]
+struct Puppy;
+
+#[hpy_methods]
+impl Puppy {
+    #[new]
+    fn new() -> Puppy {
+        Puppy
+    }
+
+    fn is_puppy(&self) -> bool {
+        true
+    }
+}
+
+/// How many `Animal` values (parts of instances) were dropped.
+#[hpy_method]
+fn dropped_animals() -> isize {
+    DROPPED_ANIMALS.load(Ordering::Relaxed)
+}
+
 /// (dropped, finalized) `Node` counts.
 #[hpy_method]
 fn node_counts() -> (isize, isize) {
@@ -519,7 +624,12 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 
 hpy_module! {
     /// Classes for the hpy-rs test suite.
-    methods: [make_token, live_vectors, node_counts, read_then_call, is_vector, sum_x],
-    types: [Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter],
+    methods: [
+        make_token, live_vectors, node_counts, read_then_call, is_vector, sum_x, dropped_animals,
+    ],
+    types: [
+        Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
+        Puppy,
+    ],
     exec: init,
 }
