@@ -348,6 +348,10 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 <#parent as ::hpy::HPyClass>::INFO.flags & ::hpy::impl_::class::TPFLAGS_BASETYPE != 0,
                 "the class named by `extends` must be declared with `subclass`",
             );
+
+            impl ::hpy::impl_::class::Extends for #ident {
+                type Parent = #parent;
+            }
         }
     });
     let n_defs = class_defs.len();
@@ -1107,7 +1111,7 @@ fn gen_new(
                 #parse
                 #prelude
                 let __hpy_value = ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call)?;
-                ::hpy::impl_::class::construct::<#self_ty>(&__hpy_cls, &__hpy_args, __hpy_value).map(::hpy::Handle::into_raw)
+                ::hpy::impl_::class::construct::<#self_ty, _>(&__hpy_cls, &__hpy_args, __hpy_value).map(::hpy::Handle::into_raw)
             }
         }
     });

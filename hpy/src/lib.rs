@@ -130,8 +130,9 @@ pub use hpy_macros::hpy_method;
 /// it), `shape = "float" | "int" | "str" | "tuple" | "list" | "type"` (extend a
 /// builtin type: instances are e.g. real floats carrying extra Rust data),
 /// `base = FloatType` (a context constant), `extends = Parent` (a Rust
-/// subclass of a `subclass` Rust class, whose part starts as
-/// `Parent::default()`) and `metaclass = ...`. Fields
+/// subclass of a `subclass` Rust class; its `#[new]` returns `(Self,
+/// Parent)`, or `Self` with the parent part as `Parent::default()`) and
+/// `metaclass = ...`. Fields
 /// marked `#[member]` / `#[member(readonly)]` become attributes read and
 /// written by the interpreter directly (`HPyMember`); fields of type
 /// [`Field`] are visited by the garbage collector.

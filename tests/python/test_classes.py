@@ -420,3 +420,17 @@ def test_python_subclass_of_rust_subclass(hpyrs_classes):
     del p
     gc.collect()
     assert hpyrs_classes.dropped_animals() == before + 1
+
+
+def test_rust_subclass_constructor_sets_the_parent(hpyrs_classes):
+    m = hpyrs_classes
+    c = m.Cat("Tom")
+    assert (c.describe(), c.lives, c.legs) == ("Tom (4 legs)", 9, 4)
+    assert m.Cat("Felix", lives=3).lives == 3
+    with raises_exactly(ValueError, "a cat has at least one life"):
+        m.Cat("Nope", 0)
+    gc.collect()
+    before = m.dropped_animals()
+    del c
+    gc.collect()
+    assert m.dropped_animals() == before + 1

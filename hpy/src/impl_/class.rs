@@ -229,6 +229,16 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
 
 /// Creates an instance of `cls` (the class `T` or a subclass) holding `value`.
 pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
+    new_instance_with(cls, value, DefaultAncestors)
+}
+
+/// Creates an instance of `cls` holding `value`, with the Rust ancestors'
+/// parts (`extends`) written by `ancestors`.
+fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
+    cls: &Handle<'ctx>,
+    value: T,
+    ancestors: A,
+) -> HPyResult<Handle<'ctx>> {
     let ctx = cls.context();
     let mut data: *mut c_void = ptr::null_mut();
     // SAFETY: `cls` is a type; HPy_New returns an owned handle (or NULL) and
@@ -245,7 +255,7 @@ pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyRe
     // SAFETY: `start` is the zeroed data of the new instance: the ancestors'
     // blocks, then T's at `data_offset`.
     unsafe {
-        T::init_ancestors(start);
+        ancestors.write(start);
         if data_size::<T>() != 0 {
             ClassData::<T>::init(start.add(T::INFO.data_offset).cast(), value);
         }
@@ -1067,21 +1077,92 @@ pub const TPFLAGS_BASETYPE: c_ulong = hpy_sys::HPy_TPFLAGS_BASETYPE;
 /// `HPy_TPFLAGS_HAVE_GC`: instances hold `Field`s the GC must see.
 pub const TPFLAGS_HAVE_GC: c_ulong = hpy_sys::HPy_TPFLAGS_HAVE_GC;
 
-/// What a `#[new]` constructor may return: the value or an `HPyResult` of it.
-pub trait IntoNew<T> {
-    /// The value to store in the new instance.
-    fn into_new(self) -> HPyResult<T>;
+/// What a `#[new]` constructor may return: the value, or for a class that
+/// `extends` another the pair `(value, parent value)`, or an `HPyResult`
+/// of either.
+pub trait IntoNew<T: HPyClass> {
+    /// What writes the Rust ancestors' parts of the new instance.
+    type Ancestors: Ancestors<T>;
+    /// The value to store in the new instance, and its ancestors'.
+    fn into_new(self) -> HPyResult<(T, Self::Ancestors)>;
 }
 
 impl<T: HPyClass> IntoNew<T> for T {
-    fn into_new(self) -> HPyResult<T> {
-        Ok(self)
+    type Ancestors = DefaultAncestors;
+    #[inline(always)]
+    fn into_new(self) -> HPyResult<(T, DefaultAncestors)> {
+        Ok((self, DefaultAncestors))
     }
 }
 
 impl<T: HPyClass> IntoNew<T> for HPyResult<T> {
-    fn into_new(self) -> HPyResult<T> {
-        self
+    type Ancestors = DefaultAncestors;
+    #[inline(always)]
+    fn into_new(self) -> HPyResult<(T, DefaultAncestors)> {
+        self.map(|value| (value, DefaultAncestors))
+    }
+}
+
+impl<T: Extends> IntoNew<T> for (T, T::Parent) {
+    type Ancestors = ParentValue<T::Parent>;
+    #[inline(always)]
+    fn into_new(self) -> HPyResult<(T, ParentValue<T::Parent>)> {
+        Ok((self.0, ParentValue(self.1)))
+    }
+}
+
+impl<T: Extends> IntoNew<T> for HPyResult<(T, T::Parent)> {
+    type Ancestors = ParentValue<T::Parent>;
+    #[inline(always)]
+    fn into_new(self) -> HPyResult<(T, ParentValue<T::Parent>)> {
+        self.map(|(value, parent)| (value, ParentValue(parent)))
+    }
+}
+
+/// A class declared with `extends = Parent` (written by `#[hpy_class]`).
+pub trait Extends: HPyClass {
+    /// The Rust class it extends.
+    type Parent: HPyClass;
+}
+
+/// Writes the parts of a new instance that belong to its Rust ancestors.
+pub trait Ancestors<T: HPyClass> {
+    /// Writes them into the instance data at `start`.
+    ///
+    /// # Safety
+    /// `start` is the zeroed data of a new instance of `T`.
+    unsafe fn write(self, start: *mut u8);
+}
+
+/// Ancestors' parts as `Default::default()` (nothing for a class that
+/// extends no Rust class).
+pub struct DefaultAncestors;
+
+impl<T: HPyClass> Ancestors<T> for DefaultAncestors {
+    #[inline(always)]
+    unsafe fn write(self, start: *mut u8) {
+        // SAFETY: forwarded.
+        unsafe { T::init_ancestors(start) }
+    }
+}
+
+/// The parent's value given by the constructor; the grandparents' parts
+/// start as `Default::default()`.
+pub struct ParentValue<P>(P);
+
+impl<T: Extends> Ancestors<T> for ParentValue<T::Parent> {
+    unsafe fn write(self, start: *mut u8) {
+        // SAFETY: forwarded: the parent's block is at its `data_offset`,
+        // after its own ancestors'.
+        unsafe {
+            <T::Parent as HPyClass>::init_ancestors(start);
+            if data_size::<T::Parent>() != 0 {
+                ClassData::<T::Parent>::init(
+                    start.add(<T::Parent as HPyClass>::INFO.data_offset).cast(),
+                    self.0,
+                );
+            }
+        }
     }
 }
 
@@ -1268,14 +1349,14 @@ impl Default for DefineCache {
 /// `__new__` runs first with the call's positional arguments, so the
 /// instance is a real float/int/str/tuple/list (a list is filled afterwards
 /// by its inherited `__init__`).
-pub fn construct<'ctx, T: HPyClass>(
+pub fn construct<'ctx, T: HPyClass, A: Ancestors<T>>(
     cls: &Handle<'ctx>,
     args: &NewArgs<'_, 'ctx>,
-    value: T,
+    (value, ancestors): (T, A),
 ) -> HPyResult<Handle<'ctx>> {
     let base = match T::INFO.base {
         Base::Builtin(c) if T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object => c,
-        _ => return new_instance_of::<T>(cls, value),
+        _ => return new_instance_with::<T, A>(cls, value, ancestors),
     };
     let ctx = cls.context();
     let base_new = ctx.constant(base).get_attr_s("__new__")?;

@@ -563,6 +563,29 @@ impl Dog {
     }
 }
 
+/// An `Animal` subclass whose constructor also sets up the `Animal` part.
+#[hpy_class(module = "hpyrs_classes", extends = Animal)]
+struct Cat {
+    lives: i64,
+}
+
+#[hpy_methods]
+impl Cat {
+    #[new]
+    fn new(name: String, lives: Option<i64>) -> HPyResult<(Cat, Animal)> {
+        let lives = lives.unwrap_or(9);
+        if lives <= 0 {
+            return Err(HPyErr::value_error("a cat has at least one life"));
+        }
+        Ok((Cat { lives }, Animal::new(name, 4)))
+    }
+
+    #[getter]
+    fn lives(&self) -> i64 {
+        self.lives
+    }
+}
+
 /// A second level, without data of its own.
 #[hpy_class(module = "hpyrs_classes", extends = Dog)]
 struct Puppy;
@@ -629,7 +652,7 @@ hpy_module! {
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
-        Puppy,
+        Puppy, Cat,
     ],
     exec: init,
 }
