@@ -709,6 +709,7 @@ enum Role {
     Method(MethodOptions),
     New,
     Init,
+    ClassAttr,
     Getter(String),
     Setter(String),
     Slot(String, SlotKind, Span),
@@ -725,6 +726,8 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
             Some(Role::New)
         } else if path.is_ident("init") {
             Some(Role::Init)
+        } else if path.is_ident("classattr") {
+            Some(Role::ClassAttr)
         } else if path.is_ident("getter") || path.is_ident("setter") {
             let is_getter = path.is_ident("getter");
             let mut name = None;
@@ -840,6 +843,8 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
 struct Generated {
     items: TokenStream,
     defs: Vec<TokenStream>,
+    /// Statements setting the `#[classattr]` attributes on `__hpy_ty`.
+    class_attrs: TokenStream,
 }
 
 /// Expands `#[hpy_methods] impl T { ... }`.
@@ -872,6 +877,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let mut out = Generated {
         items: TokenStream::new(),
         defs: Vec::new(),
+        class_attrs: TokenStream::new(),
     };
     let find = |name: &str| {
         roles
@@ -932,6 +938,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             }
             Role::New => gen_new(&mut out, f, &entry, &self_ty, has_init, &mut errors),
             Role::Init => gen_init(&mut out, f, &entry, &self_ty, &mut errors),
+            Role::ClassAttr => gen_class_attr(&mut out, f, &self_ty, &mut errors),
             Role::Buffer => gen_buffer(&mut out, f, &self_ty, &mut errors),
             Role::Getter(name) => {
                 let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
@@ -1035,7 +1042,11 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     };
     errors.finish()?;
 
-    let Generated { items, defs } = out;
+    let Generated {
+        items,
+        defs,
+        class_attrs,
+    } = out;
     let n = defs.len();
     Ok(quote! {
         #imp
@@ -1055,6 +1066,11 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                         #no_new,
                         <#self_ty as ::hpy::HPyClass>::NEEDS_DESTROY,
                     )
+                }
+
+                fn class_attributes<'ctx>(__hpy_ty: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<()> {
+                    #class_attrs
+                    ::core::result::Result::Ok(())
                 }
             }
         };
@@ -1117,6 +1133,31 @@ fn gen_new(
     });
     out.defs
         .push(quote!(::hpy::impl_::class::slot_new::<#entry>()));
+}
+
+/// `#[classattr] fn NAME() -> T` (or `fn NAME(ctx: Context) -> T`): the
+/// value is set on the type object when the module creates it.
+fn gen_class_attr(out: &mut Generated, f: &ImplItemFn, self_ty: &Type, errors: &mut Errors) {
+    let params = classify_params(&f.sig, false, errors);
+    if params.iter().any(|p| !matches!(p, Param::Context)) {
+        errors.push(syn::Error::new(
+            f.sig.ident.span(),
+            "a #[classattr] takes no parameters, or only the `Context`",
+        ));
+        return;
+    }
+    let rust_name = &f.sig.ident;
+    let py_name = rust_name.unraw().to_string();
+    let callee = quote!(<#self_ty>::#rust_name);
+    let (prelude, call) = call_user(&params, &callee, None, &mut |_| unreachable!());
+    out.class_attrs.extend(quote! {
+        {
+            let __hpy_ctx = __hpy_ty.context();
+            #prelude
+            let __hpy_value = ::hpy::impl_::IntoReturn::into_return(#call, __hpy_ctx)?;
+            __hpy_ty.set_attr_s(#py_name, &__hpy_value)?;
+        }
+    });
 }
 
 /// Parses the `NewArgs` of a `tp_new`/`tp_init` entry into `__hpy_slots`.

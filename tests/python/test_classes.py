@@ -434,3 +434,11 @@ def test_rust_subclass_constructor_sets_the_parent(hpyrs_classes):
     del c
     gc.collect()
     assert m.dropped_animals() == before + 1
+
+
+def test_class_attributes(hpyrs_classes):
+    V = hpyrs_classes.Vector
+    assert V.dimensions == 2 and V(1, 2).dimensions == 2
+    assert isinstance(V.zero, V) and (V.zero.x, V.zero.y) == (0, 0)
+    assert V.axes == ("x", "y")
+    assert "dimensions" in V.__dict__

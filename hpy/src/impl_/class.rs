@@ -124,6 +124,11 @@ impl Default for TypeSlot {
 pub trait ClassMethods: HPyClass {
     /// The NULL-terminated definitions (methods, slots, getsets, members).
     fn defines() -> *mut *mut HPyDef;
+
+    /// Sets the `#[classattr]` attributes on the new type object.
+    fn class_attributes<'ctx>(_ty: &Handle<'ctx>) -> HPyResult<()> {
+        Ok(())
+    }
 }
 
 /// The instance data of `h`.
@@ -341,6 +346,8 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     };
     drop(keep);
     T::type_slot().store(&ty);
+    // After `store`, so that a class attribute can be an instance.
+    T::class_attributes(&ty)?;
     let name = std::ffi::CString::new(info.python_name())
         .map_err(|_| HPyErr::value_error("class name with NUL"))?;
     // SAFETY: valid handles and a NUL-terminated name.

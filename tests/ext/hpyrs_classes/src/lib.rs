@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Context, Field, HPyErr, HPyResult,
-    Handle, Ref, RefMut, RichCompareOp, VarArgs,
+    Handle, IntoHPy, Ref, RefMut, RichCompareOp, VarArgs,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -43,6 +43,24 @@ impl Vector {
     #[new]
     fn new(x: i64, y: Option<i64>) -> Vector {
         Vector::make(x, y.unwrap_or(0))
+    }
+
+    /// A class attribute: `Vector.dimensions == 2`.
+    #[classattr]
+    fn dimensions() -> i64 {
+        2
+    }
+
+    /// A class attribute that is an instance: `Vector.zero`.
+    #[classattr]
+    fn zero() -> Vector {
+        Vector::make(0, 0)
+    }
+
+    /// A class attribute computed with the context.
+    #[classattr]
+    fn axes(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
+        ("x", "y").into_hpy(ctx)
     }
 
     /// `x*x + y*y`.
