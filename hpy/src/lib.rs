@@ -140,6 +140,12 @@ pub use hpy_macros::hpy_class;
 
 /// Makes an inherent impl block the methods, slots and properties of an
 /// [`hpy_class`]; see the [class guide](crate::class_guide).
+///
+/// Method attributes: `#[new]` (the constructor, `tp_new`), `#[init]`
+/// (`__init__`), `#[getter]`/`#[setter]`, `#[classattr]` (a class
+/// attribute), `#[slot(...)]` (an HPy slot by name) and `#[method(...)]`
+/// (calling convention or Python name); special methods are recognised by
+/// their Python names (`__repr__`, `__add__`, …).
 pub use hpy_macros::hpy_methods;
 
 /// Defines the Python module: its `HPyModuleDef` and the init symbols of the
