@@ -329,7 +329,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
                 unsafe fn destroy_ancestors(start: *mut u8) {
                     // SAFETY: forwarded.
-                    unsafe { ::hpy::impl_::class::destroy_ancestor::<#parent>(start) }
+                    unsafe { ::hpy::impl_::class::destroy_chain::<#parent>(start) }
                 }
 
                 unsafe fn visit_ancestors(
@@ -337,7 +337,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     visit: &mut dyn ::core::ops::FnMut(&::hpy::Field) -> ::core::ffi::c_int,
                 ) -> ::core::ffi::c_int {
                     // SAFETY: forwarded.
-                    unsafe { ::hpy::impl_::class::visit_ancestor::<#parent>(start, visit) }
+                    unsafe { ::hpy::impl_::class::visit_chain::<#parent>(start, visit) }
                 }
             },
         ),

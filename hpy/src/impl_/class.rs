@@ -261,9 +261,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     // blocks, then T's at `data_offset`.
     unsafe {
         ancestors.write(start);
-        if data_size::<T>() != 0 {
-            ClassData::<T>::init(start.add(T::INFO.data_offset).cast(), value);
-        }
+        init_block::<T>(start, value);
     }
     Ok(obj)
 }
@@ -371,12 +369,7 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
         if let Some(start) = unsafe { crate::class::locate_start(data) } {
             // SAFETY: as above; each block is dropped once (`destroy` clears
             // its "initialised" flag).
-            unsafe {
-                if data_size::<T>() != 0 {
-                    ClassData::<T>::destroy(start.add(T::INFO.data_offset).cast());
-                }
-                T::destroy_ancestors(start);
-            }
+            unsafe { destroy_chain::<T>(start) }
         }
     });
     if let Err(payload) = result {
@@ -405,15 +398,16 @@ pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
     // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call.
     let mut visit = |field: &Field| unsafe { field.visit_with(visit, arg) };
     // SAFETY: the live data of an instance of T.
-    unsafe { visit_block::<T>(start, &mut visit) }
+    unsafe { visit_chain::<T>(start, &mut visit) }
 }
 
 /// Visits the `Field`s of `T`'s block and of its ancestors' in the
-/// instance data at `start`.
+/// instance data at `start` (also `visit_ancestors` of a class that
+/// `extends` `T`).
 ///
 /// # Safety
 /// `start` is the data of a live instance of `T` (or of a subclass).
-unsafe fn visit_block<T: HPyClass>(
+pub unsafe fn visit_chain<T: HPyClass>(
     start: *mut u8,
     visit: &mut dyn FnMut(&Field) -> c_int,
 ) -> c_int {
@@ -439,14 +433,20 @@ pub const fn extends_offset<B: HPyClass, T>() -> usize {
         .next_multiple_of(core::mem::align_of::<ClassData<T>>())
 }
 
-/// The instance data size of `T` when it `extends` `B`.
+/// The instance data size of `T` when it `extends` `B` (its block starts
+/// at or after the end of `B`'s data).
 pub const fn extends_size<B: HPyClass, T>() -> usize {
-    let own = data_size::<T>();
-    let end = extends_offset::<B, T>() + own;
-    if end < B::INFO.basicsize {
-        B::INFO.basicsize
-    } else {
-        end
+    extends_offset::<B, T>() + data_size::<T>()
+}
+
+/// Writes `value` as `T`'s block (nothing for a zero-sized one).
+///
+/// # Safety
+/// `start` is the zeroed data of a new instance of `T` (or of a subclass).
+unsafe fn init_block<T: HPyClass>(start: *mut u8, value: T) {
+    if data_size::<T>() != 0 {
+        // SAFETY: forwarded; T's block is at its `data_offset`.
+        unsafe { ClassData::<T>::init(start.add(T::INFO.data_offset).cast(), value) };
     }
 }
 
@@ -456,39 +456,26 @@ pub const fn extends_size<B: HPyClass, T>() -> usize {
 /// # Safety
 /// `start` is the zeroed data of a new instance of a subclass of `B`.
 pub unsafe fn init_ancestor<B: HPyClass + Default>(start: *mut u8) {
-    // SAFETY: forwarded; B's block is at its `data_offset`.
+    // SAFETY: forwarded.
     unsafe {
         B::init_ancestors(start);
-        if data_size::<B>() != 0 {
-            ClassData::<B>::init(start.add(B::INFO.data_offset).cast(), B::default());
-        }
+        init_block::<B>(start, B::default());
     }
 }
 
-/// `destroy_ancestors` of a class that `extends` `B`.
+/// Drops `T`'s value and its ancestors' in the instance data at `start`
+/// (also `destroy_ancestors` of a class that `extends` `T`).
 ///
 /// # Safety
-/// `start` is the data of a dying instance of a subclass of `B`.
-pub unsafe fn destroy_ancestor<B: HPyClass>(start: *mut u8) {
-    // SAFETY: forwarded.
+/// `start` is the data of a dying instance of `T` (or of a subclass).
+pub unsafe fn destroy_chain<T: HPyClass>(start: *mut u8) {
+    // SAFETY: forwarded; T's block is at its `data_offset`.
     unsafe {
-        if data_size::<B>() != 0 {
-            ClassData::<B>::destroy(start.add(B::INFO.data_offset).cast());
+        if data_size::<T>() != 0 {
+            ClassData::<T>::destroy(start.add(T::INFO.data_offset).cast());
         }
-        B::destroy_ancestors(start);
+        T::destroy_ancestors(start);
     }
-}
-
-/// `visit_ancestors` of a class that `extends` `B`.
-///
-/// # Safety
-/// `start` is the data of a live instance of a subclass of `B`.
-pub unsafe fn visit_ancestor<B: HPyClass>(
-    start: *mut u8,
-    visit: &mut dyn FnMut(&Field) -> c_int,
-) -> c_int {
-    // SAFETY: forwarded.
-    unsafe { visit_block::<B>(start, visit) }
 }
 
 #[cfg(not(feature = "universal"))]
@@ -514,12 +501,10 @@ mod cpy {
         args: *mut cpy_PyObject,
         kw: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
-        // SAFETY: CPython passes a tuple of arguments; its items are the
-        // handles in this ABI.
+        // SAFETY: CPython passes a tuple of arguments and a dict or NULL.
         unsafe {
-            let items = hpy_sys::cpython::_PyTuple_ITEMS(args.cast());
-            let n = hpy_sys::cpython::PyTuple_GET_SIZE(args.cast());
-            impl_new::<M>(ptr::null_mut(), h(cls), items.cast(), n, h(kw))._i as *mut cpy_PyObject
+            let (items, n) = tuple_items(args);
+            impl_new::<M>(ptr::null_mut(), h(cls), items, n, h(kw))._i as *mut cpy_PyObject
         }
     }
 
@@ -532,9 +517,24 @@ mod cpy {
     ) -> c_int {
         // SAFETY: as for `new`.
         unsafe {
-            let items = hpy_sys::cpython::_PyTuple_ITEMS(args.cast());
-            let n = hpy_sys::cpython::PyTuple_GET_SIZE(args.cast());
-            impl_init::<M>(ptr::null_mut(), h(slf), items.cast(), n, h(kw))
+            let (items, n) = tuple_items(args);
+            impl_init::<M>(ptr::null_mut(), h(slf), items, n, h(kw))
+        }
+    }
+
+    /// The items of an argument tuple as HPy handles (the same pointers in
+    /// this ABI), and their count.
+    ///
+    /// # Safety
+    /// `args` must be a tuple.
+    #[inline(always)]
+    unsafe fn tuple_items(args: *mut cpy_PyObject) -> (*const HPy, HPy_ssize_t) {
+        // SAFETY: a tuple (contract); its item array outlives the call.
+        unsafe {
+            (
+                hpy_sys::cpython::_PyTuple_ITEMS(args.cast()).cast(),
+                hpy_sys::cpython::PyTuple_GET_SIZE(args.cast()),
+            )
         }
     }
 
@@ -1159,16 +1159,11 @@ pub struct ParentValue<P>(P);
 
 impl<T: Extends> Ancestors<T> for ParentValue<T::Parent> {
     unsafe fn write(self, start: *mut u8) {
-        // SAFETY: forwarded: the parent's block is at its `data_offset`,
-        // after its own ancestors'.
+        // SAFETY: forwarded: the parent's block comes after its own
+        // ancestors'.
         unsafe {
             <T::Parent as HPyClass>::init_ancestors(start);
-            if data_size::<T::Parent>() != 0 {
-                ClassData::<T::Parent>::init(
-                    start.add(<T::Parent as HPyClass>::INFO.data_offset).cast(),
-                    self.0,
-                );
-            }
+            init_block::<T::Parent>(start, self.0);
         }
     }
 }
