@@ -1355,6 +1355,9 @@ int main(void)
     P("offset:PyObject.ob_type", offsetof(PyObject, ob_type));
     P("offset:PyVarObject.ob_size", offsetof(PyVarObject, ob_size));
     P("offset:PyTypeObject.tp_flags", offsetof(PyTypeObject, tp_flags));
+    P("offset:PyTypeObject.tp_basicsize", offsetof(PyTypeObject, tp_basicsize));
+    P("fsize:PyTypeObject.tp_basicsize", sizeof(((PyTypeObject *)0)->tp_basicsize));
+    P("offset:PyTypeObject.tp_dealloc", offsetof(PyTypeObject, tp_dealloc));
     P("fsize:PyTypeObject.tp_flags", sizeof(((PyTypeObject *)0)->tp_flags));
     P("offset:PyBytesObject.ob_sval", offsetof(PyBytesObject, ob_sval));
     P("offset:PyTupleObject.ob_item", offsetof(PyTupleObject, ob_item));
@@ -1364,6 +1367,7 @@ int main(void)
     P("const:Py_TPFLAGS_BYTES_SUBCLASS", Py_TPFLAGS_BYTES_SUBCLASS);
     P("const:Py_TPFLAGS_UNICODE_SUBCLASS", Py_TPFLAGS_UNICODE_SUBCLASS);
     P("const:Py_TPFLAGS_DICT_SUBCLASS", Py_TPFLAGS_DICT_SUBCLASS);
+    P("const:Py_TPFLAGS_TYPE_SUBCLASS", Py_TPFLAGS_TYPE_SUBCLASS);
     P("const:PY_VECTORCALL_ARGUMENTS_OFFSET", PY_VECTORCALL_ARGUMENTS_OFFSET);
     P("size:Py_buffer", sizeof(Py_buffer));
 #endif

@@ -348,6 +348,68 @@ def test_init_of_a_python_subclass(hpyrs_classes):
     assert (t.tick(), t.inits) == (3, 1)
 
 
+# ------------------------------------------------------------ plain classes
+# In the CPython ABI, a class with nothing to drop, no GC, no __del__ and no
+# __call__ is "plain": hpy-rs allocates its instances itself and gives the
+# type its own tp_dealloc (Counter and Token are plain; Vector has Drop).
+
+
+def _tp_dealloc(t):
+    import ctypes
+    # offsetof(PyTypeObject, tp_dealloc): after the var-object header,
+    # tp_name, tp_basicsize and tp_itemsize (layout test in hpy-sys).
+    return ctypes.c_void_p.from_address(id(t) + 6 * ctypes.sizeof(ctypes.c_void_p)).value
+
+
+def test_plain_classes_are_marked(hpyrs_classes, hpy_mode):
+    if IS_PYPY or hpy_mode != "cpython":
+        pytest.skip("plain classes are a CPython-ABI allocation path")
+    m = hpyrs_classes
+    assert _tp_dealloc(m.Counter) == _tp_dealloc(m.Token)
+    assert _tp_dealloc(m.Vector) != _tp_dealloc(m.Counter)  # has Drop
+    assert _tp_dealloc(m.Node) != _tp_dealloc(m.Counter)  # has __del__
+
+    class Sub(m.Counter):
+        pass
+
+    assert _tp_dealloc(Sub) != _tp_dealloc(m.Counter)  # CPython's subtype_dealloc
+
+
+def test_plain_instances_hold_their_type_and_data(hpyrs_classes):
+    Counter = hpyrs_classes.Counter
+    counters = [Counter(i, step=i + 1) for i in range(200)]
+    tokens = [hpyrs_classes.make_token(i) for i in range(200)]
+    assert [c.tick() for c in counters] == [2 * i + 1 for i in range(200)]
+    assert [t.id for t in tokens] == list(range(200))
+    if not IS_PYPY:
+        before = sys.getrefcount(Counter)
+        more = [Counter(1) for _ in range(50)]
+        assert sys.getrefcount(Counter) == before + 50
+        del more
+        assert sys.getrefcount(Counter) == before
+
+
+def test_python_subclass_of_a_plain_class_is_freed(hpyrs_classes):
+    if IS_PYPY:
+        pytest.skip("PyPy 7.3.19 aborts (RPython AssertionError) when it collects an instance of a "
+                    "Python subclass of an HPy type")
+    import weakref
+
+    class Sub(hpyrs_classes.Counter):
+        pass
+
+    s = Sub(5)
+    s.extra = "in the instance dict"
+    dead = []
+    r = weakref.ref(s, lambda _: dead.append(True))
+    assert (s.tick(), s.extra) == (6, "in the instance dict")
+    before = sys.getrefcount(Sub)
+    del s
+    collect()
+    assert r() is None and dead == [True]
+    assert sys.getrefcount(Sub) == before - 1
+
+
 # ------------------------------------------------------------ Rust subclasses (extends)
 
 

@@ -84,6 +84,10 @@ pub struct PyModuleDef {
 /// `offsetof(PyTypeObject, tp_flags)` (the same from CPython 3.8 to 3.13 on
 /// 64-bit targets; checked by the layout test for the Python built against).
 pub const PyTypeObject_tp_flags_OFFSET: usize = 21 * core::mem::size_of::<usize>();
+/// `offsetof(PyTypeObject, tp_basicsize)` (after `PyVarObject` and `tp_name`).
+pub const PyTypeObject_tp_basicsize_OFFSET: usize = 4 * core::mem::size_of::<usize>();
+/// `offsetof(PyTypeObject, tp_dealloc)` (after `tp_basicsize`, `tp_itemsize`).
+pub const PyTypeObject_tp_dealloc_OFFSET: usize = 6 * core::mem::size_of::<usize>();
 /// `offsetof(PyBytesObject, ob_sval)`: `PyVarObject` + `ob_shash`.
 pub const PyBytesObject_ob_sval_OFFSET: usize =
     core::mem::size_of::<PyVarObject>() + core::mem::size_of::<crate::HPy_hash_t>();
@@ -102,6 +106,8 @@ pub const Py_TPFLAGS_BYTES_SUBCLASS: c_ulong = 1 << 27;
 pub const Py_TPFLAGS_UNICODE_SUBCLASS: c_ulong = 1 << 28;
 /// `Py_TPFLAGS_DICT_SUBCLASS`.
 pub const Py_TPFLAGS_DICT_SUBCLASS: c_ulong = 1 << 29;
+/// `Py_TPFLAGS_TYPE_SUBCLASS` (the `PyType_Check` bit).
+pub const Py_TPFLAGS_TYPE_SUBCLASS: c_ulong = 1 << 31;
 /// `PY_VECTORCALL_ARGUMENTS_OFFSET`: the flag bit in a vectorcall `nargsf`.
 pub const PY_VECTORCALL_ARGUMENTS_OFFSET: usize = 1 << (usize::BITS - 1);
 
@@ -109,6 +115,27 @@ extern "C" {
     /// HPy's `_HPyGetContext()`, from the C shim compiled by build.rs.
     #[link_name = "hpy_rs_cpython_context"]
     fn hpy_rs_cpython_context_from_c() -> *mut HPyContext;
+
+    /// Marks a freshly created class as *plain* (a pure type based on
+    /// `object` with nothing to do at deallocation but free the memory: no
+    /// GC, no `tp_destroy` (`has_destroy` must say whether it has one), no
+    /// finalizer, no `__call__`, no `__dict__`/weak references) by giving
+    /// it [`hpy_rs_plain_dealloc`] in place of CPython's `subtype_dealloc`.
+    /// Returns 1 if it did, 0 if the type is not plain. From the C shim.
+    ///
+    /// # Safety
+    /// `h_type` must be a type just returned by `HPyType_FromSpec`, before
+    /// any instance of it exists.
+    pub fn hpy_rs_cpython_mark_plain(
+        ctx: *mut HPyContext,
+        h_type: HPy,
+        has_destroy: c_int,
+    ) -> c_int;
+
+    /// The `tp_dealloc` of plain types: `tp_free`, then the reference to the
+    /// heap type dropped. Its address is the mark [`hpy_rs_new`] looks for.
+    /// From the C shim.
+    pub fn hpy_rs_plain_dealloc(o: *mut PyObject);
 }
 
 static CPYTHON_CONTEXT: core::sync::atomic::AtomicPtr<HPyContext> =
@@ -139,6 +166,66 @@ fn cpython_context_slow() -> *mut HPyContext {
 #[cfg(hpy_inline_refcount)]
 extern "C" {
     fn _Py_Dealloc(o: *mut PyObject);
+    fn _Py_NewReference(o: *mut PyObject);
+}
+
+#[cfg(not(hpy_inline_refcount))]
+extern "C" {
+    fn PyObject_Init(o: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject;
+}
+
+extern "C" {
+    fn PyObject_Malloc(size: usize) -> *mut core::ffi::c_void;
+}
+
+// ---- allocation ----
+
+/// `HPy_New` with hpy-rs's short path for plain types (see
+/// [`hpy_rs_cpython_mark_plain`]): `PyObject_Malloc`, the header set, and
+/// `*data` pointed right after it, where HPy's `ctx_New` also checks the
+/// type, looks up its shape, zeroes the payload and prepares vectorcall.
+/// The payload is *not* zeroed on this path: the caller writes it whole
+/// before the object is used. Every other type goes to HPy's `ctx_New`.
+///
+/// # Safety
+/// As `HPy_New`; for a plain type the caller must also initialise the
+/// payload (`tp_basicsize` minus the header) before anything reads it.
+#[inline(always)]
+pub unsafe fn hpy_rs_new(
+    ctx: *mut HPyContext,
+    h_type: HPy,
+    data: *mut *mut core::ffi::c_void,
+) -> HPy {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: `h_type` is a live object (contract); `tp_dealloc` and
+    // `tp_basicsize` are read only once it is known to be a type, at their
+    // offsets (layout test).
+    unsafe {
+        let is_type = tp_flags(Py_TYPE(tp.cast())) & Py_TPFLAGS_TYPE_SUBCLASS != 0;
+        if is_type {
+            let t = tp.cast::<u8>();
+            let dealloc = *t.add(PyTypeObject_tp_dealloc_OFFSET).cast::<usize>();
+            if dealloc == hpy_rs_plain_dealloc as *const () as usize {
+                let size = *t.add(PyTypeObject_tp_basicsize_OFFSET).cast::<isize>();
+                let op = PyObject_Malloc(size as usize).cast::<PyObject>();
+                if op.is_null() {
+                    return crate::HPyErr_NoMemory(ctx);
+                }
+                #[cfg(hpy_inline_refcount)]
+                {
+                    (*op).ob_type = tp;
+                    // A heap type (checked when it was marked).
+                    Py_INCREF(tp.cast());
+                    _Py_NewReference(op);
+                }
+                #[cfg(not(hpy_inline_refcount))]
+                PyObject_Init(op, tp);
+                *data = op.add(1).cast();
+                return _py2h(op);
+            }
+        }
+        runtime::ctx_New(ctx, h_type, data)
+    }
 }
 
 #[cfg(not(hpy_inline_refcount))]

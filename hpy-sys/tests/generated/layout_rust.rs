@@ -1355,6 +1355,9 @@ pub fn rust_entries() -> Vec<(&'static str, i128)> {
         v.push(("offset:PyObject.ob_type", (offset_of!(cpython::PyObject, ob_type)) as i128));
         v.push(("offset:PyVarObject.ob_size", (offset_of!(cpython::PyVarObject, ob_size)) as i128));
         v.push(("offset:PyTypeObject.tp_flags", (cpython::PyTypeObject_tp_flags_OFFSET) as i128));
+        v.push(("offset:PyTypeObject.tp_basicsize", (cpython::PyTypeObject_tp_basicsize_OFFSET) as i128));
+        v.push(("fsize:PyTypeObject.tp_basicsize", (size_of::<isize>()) as i128));
+        v.push(("offset:PyTypeObject.tp_dealloc", (cpython::PyTypeObject_tp_dealloc_OFFSET) as i128));
         v.push(("fsize:PyTypeObject.tp_flags", (size_of::<core::ffi::c_ulong>()) as i128));
         v.push(("offset:PyBytesObject.ob_sval", (cpython::PyBytesObject_ob_sval_OFFSET) as i128));
         v.push(("offset:PyTupleObject.ob_item", (cpython::PyTupleObject_ob_item_OFFSET) as i128));
@@ -1364,6 +1367,7 @@ pub fn rust_entries() -> Vec<(&'static str, i128)> {
         v.push(("const:Py_TPFLAGS_BYTES_SUBCLASS", (cpython::Py_TPFLAGS_BYTES_SUBCLASS) as i128));
         v.push(("const:Py_TPFLAGS_UNICODE_SUBCLASS", (cpython::Py_TPFLAGS_UNICODE_SUBCLASS) as i128));
         v.push(("const:Py_TPFLAGS_DICT_SUBCLASS", (cpython::Py_TPFLAGS_DICT_SUBCLASS) as i128));
+        v.push(("const:Py_TPFLAGS_TYPE_SUBCLASS", (cpython::Py_TPFLAGS_TYPE_SUBCLASS) as i128));
         v.push(("const:PY_VECTORCALL_ARGUMENTS_OFFSET", (cpython::PY_VECTORCALL_ARGUMENTS_OFFSET as i64) as i128));
         v.push(("size:Py_buffer", (size_of::<HPy_buffer>()) as i128));
     }

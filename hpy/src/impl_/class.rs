@@ -246,9 +246,9 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
 ) -> HPyResult<Handle<'ctx>> {
     let ctx = cls.context();
     let mut data: *mut c_void = ptr::null_mut();
-    // SAFETY: `cls` is a type; HPy_New returns an owned handle (or NULL) and
-    // points `data` at the zeroed instance data.
-    let obj = unsafe { ctx.wrap_result(hpy_sys::_HPy_New(ctx.as_raw(), cls.as_raw(), &mut data))? };
+    // SAFETY: `cls` is a type; `raw_new` returns an owned handle (or NULL)
+    // and points `data` at the instance data, which is written whole below.
+    let obj = unsafe { ctx.wrap_result(raw_new(ctx.as_raw(), cls.as_raw(), &mut data))? };
     // HPy_New's `data` is wrong for Python subclasses on CPython (see
     // `locate_start`); only classes marked `subclass` can have those.
     let start = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
@@ -257,13 +257,56 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     } else {
         data.cast()
     };
-    // SAFETY: `start` is the zeroed data of the new instance: the ancestors'
-    // blocks, then T's at `data_offset`.
+    // SAFETY: `start` is the data of the new instance (zeroed, except for
+    // plain classes, which have no ancestors' blocks): the ancestors' blocks,
+    // then T's at `data_offset`.
     unsafe {
         ancestors.write(start);
         init_block::<T>(start, value);
     }
     Ok(obj)
+}
+
+/// `HPy_New`; in the CPython ABI hpy-sys's version, which allocates
+/// instances of plain classes (see `add_type`) without HPy's runtime and
+/// leaves their data for the caller to write.
+///
+/// # Safety
+/// As `HPy_New`; the caller writes the whole instance data (the ancestors'
+/// blocks and `T`'s) before anything reads it.
+#[inline(always)]
+unsafe fn raw_new(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+    // SAFETY: forwarded.
+    unsafe {
+        #[cfg(not(feature = "universal"))]
+        return hpy_sys::cpython::hpy_rs_new(ctx, ty, data);
+        #[cfg(feature = "universal")]
+        return hpy_sys::_HPy_New(ctx, ty, data);
+    }
+}
+
+/// Whether the null-terminated `defines` of a class contain the slot `slot`.
+///
+/// # Safety
+/// `defines` must be null or a null-terminated array of valid definitions.
+#[cfg(not(feature = "universal"))]
+unsafe fn defines_slot(defines: *mut *mut HPyDef, slot: hpy_sys::HPySlot_Slot) -> bool {
+    if defines.is_null() {
+        return false;
+    }
+    let mut i = 0;
+    loop {
+        // SAFETY: within the array, up to and including its null entry.
+        let def = unsafe { *defines.add(i) };
+        if def.is_null() {
+            return false;
+        }
+        // SAFETY: a valid definition; `u.slot` is the member for slots.
+        if unsafe { (*def).kind == hpy_sys::HPyDef_Kind_Slot && (*def).u.slot.slot == slot } {
+            return true;
+        }
+        i += 1;
+    }
 }
 
 /// The instance data size of `T`: none at all for a zero-sized `T` without
@@ -343,6 +386,17 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         ))?
     };
     drop(keep);
+    #[cfg(not(feature = "universal"))]
+    // SAFETY: `ty` was just created and has no instances yet; the defines
+    // are the class's static, null-terminated array.
+    unsafe {
+        let destroy = defines_slot(T::defines(), hpy_sys::HPy_tp_destroy);
+        hpy_sys::cpython::hpy_rs_cpython_mark_plain(
+            ctx.as_raw(),
+            ty.as_raw(),
+            c_int::from(destroy),
+        );
+    }
     T::type_slot().store(&ty);
     // After `store`, so that a class attribute can be an instance.
     T::class_attributes(&ty)?;
