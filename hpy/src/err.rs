@@ -48,7 +48,14 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 /// lets every other error type convert into it.
 pub struct HPyErr(Option<Box<Lazy>>);
 
+/// `None` in an `HPyErr` is an exception that an HPy function has set (it
+/// promises one with every failure it reports): restoring it is a no-op, so
+/// a trampoline just returns `HPy_NULL`/`-1` and, where that is the
+/// function's own result, tail-calls the HPy function.
 enum Lazy {
+    /// [`HPyErr::pending`]: the caller says an exception is set; checked
+    /// when restored.
+    Claimed,
     Message {
         ty: HPyConstant,
         msg: Cow<'static, str>,
@@ -119,7 +126,7 @@ impl HPyErr {
         let msg = to_c_message(msg.to_owned());
         // SAFETY: valid context and handle, NUL-terminated UTF-8 message.
         unsafe { hpy_sys::HPyErr_SetString(ctx.as_raw(), ty.as_raw(), msg.as_ptr()) };
-        HPyErr::pending()
+        HPyErr::raised()
     }
 
     /// Raises `ty(value)` right away (`HPyErr_SetObject`) and returns the
@@ -131,7 +138,7 @@ impl HPyErr {
         let ctx = ty.context();
         // SAFETY: valid context and handles; HPy takes its own references.
         unsafe { hpy_sys::HPyErr_SetObject(ctx.as_raw(), ty.as_raw(), value.as_raw()) };
-        HPyErr::pending()
+        HPyErr::raised()
     }
 
     /// `OSError(errno, strerror)`, which Python turns into the subclass
@@ -149,15 +156,27 @@ impl HPyErr {
 
     /// The interpreter already has an exception set — for example because an
     /// HPy call returned `HPy_NULL` or `-1` — and it should propagate as is.
-    #[inline]
+    ///
+    /// If, when the error reaches Python, no exception is set after all, a
+    /// `SystemError` is raised in its place, so Python never sees a failure
+    /// without an exception. (The safe API's own errors after a failed HPy
+    /// call skip that check: HPy sets an exception with every failure.)
+    #[cold]
     pub fn pending() -> Self {
+        HPyErr(Some(Box::new(Lazy::Claimed)))
+    }
+
+    /// An exception an HPy function has just set (with the failure it
+    /// returned): restoring it does nothing.
+    #[inline(always)]
+    pub(crate) fn raised() -> Self {
         HPyErr(None)
     }
 
     /// Whether this error refers to an exception already set in the
     /// interpreter.
     pub fn is_pending(&self) -> bool {
-        self.0.is_none()
+        matches!(self.0.as_deref(), None | Some(Lazy::Claimed))
     }
 
     /// `TypeError(msg)`.
@@ -268,6 +287,7 @@ impl HPyErr {
     /// most that is known without a context.
     pub fn describe(&self) -> Option<(HPyConstant, Cow<'_, str>)> {
         Some(match self.0.as_deref()? {
+            Lazy::Claimed => return None,
             Lazy::Message { ty, msg } => (*ty, Cow::Borrowed(&**msg)),
             Lazy::InGlobal { msg, .. } => (HPyConstant::Exception, Cow::Borrowed(&**msg)),
             Lazy::Os { errno, msg } => (
@@ -295,37 +315,46 @@ impl HPyErr {
     /// A [pending](HPyErr::pending) error with no exception actually set
     /// becomes a `SystemError`, so Python never sees a failure without an
     /// exception.
+    #[inline(always)]
     pub fn restore(self, ctx: Context<'_>) {
-        match self.0.as_deref() {
-            Some(Lazy::InGlobal { ty, msg }) => {
-                match ty.get(ctx, "the exception type") {
-                    Ok(ty) => drop(HPyErr::from_type(&ty, msg)),
-                    Err(e) => e.restore(ctx),
-                }
-                return;
-            }
-            Some(Lazy::Os { errno, msg }) => {
-                restore_os_error(ctx, *errno, msg);
-                return;
-            }
-            _ => {}
+        if let Some(lazy) = self.0 {
+            restore_lazy(ctx, lazy);
         }
-        let Some((ty, msg)) = self.describe() else {
-            if !ctx.err_occurred() {
-                HPyErr::system_error(
-                    "an HPy function reported an error without setting an exception",
-                )
-                .restore(ctx);
+    }
+}
+
+/// [`HPyErr::restore`] for the errors not yet raised (and the claimed ones).
+#[inline(never)]
+#[cold]
+fn restore_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
+    let this = HPyErr(Some(lazy));
+    match this.0.as_deref() {
+        Some(Lazy::InGlobal { ty, msg }) => {
+            match ty.get(ctx, "the exception type") {
+                Ok(ty) => drop(HPyErr::from_type(&ty, msg)),
+                Err(e) => e.restore(ctx),
             }
             return;
-        };
-        let msg = to_c_message(msg.into_owned());
-        // SAFETY: the context is the live one of this call, the constant is a
-        // valid exception class, and `msg` is a NUL-terminated UTF-8 string.
-        unsafe {
-            let ty = hpy_sys::HPy_GetConstant(ctx.as_raw(), ty);
-            hpy_sys::HPyErr_SetString(ctx.as_raw(), ty, msg.as_ptr());
         }
+        Some(Lazy::Os { errno, msg }) => {
+            restore_os_error(ctx, *errno, msg);
+            return;
+        }
+        _ => {}
+    }
+    let Some((ty, msg)) = this.describe() else {
+        if !ctx.err_occurred() {
+            HPyErr::system_error("an HPy function reported an error without setting an exception")
+                .restore(ctx);
+        }
+        return;
+    };
+    let msg = to_c_message(msg.into_owned());
+    // SAFETY: the context is the live one of this call, the constant is a
+    // valid exception class, and `msg` is a NUL-terminated UTF-8 string.
+    unsafe {
+        let ty = hpy_sys::HPy_GetConstant(ctx.as_raw(), ty);
+        hpy_sys::HPyErr_SetString(ctx.as_raw(), ty, msg.as_ptr());
     }
 }
 

@@ -161,7 +161,7 @@ impl<'ctx> Handle<'ctx> {
             )
         };
         if status < 0 {
-            return Err(HPyErr::pending());
+            return Err(HPyErr::raised());
         }
         if result._i == 0 {
             return Ok(None);

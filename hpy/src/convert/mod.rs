@@ -202,7 +202,7 @@ fn int_conversion_error(obj: &Handle<'_>, target: &'static str) -> HPyErr {
         ctx.err_clear();
         HPyErr::out_of_range(target)
     } else {
-        HPyErr::pending()
+        HPyErr::raised()
     }
 }
 
@@ -325,7 +325,7 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
                 ctx.err_clear();
                 return Err(HPyErr::wrong_type("float", obj.type_name()));
             }
-            return Err(HPyErr::pending());
+            return Err(HPyErr::raised());
         }
         Ok(v)
     }

@@ -284,7 +284,7 @@ impl FunctionDescription {
         // SAFETY: valid handle; -1 with an exception on failure.
         let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), kwnames) };
         if count < 0 {
-            return Err(HPyErr::pending());
+            return Err(HPyErr::raised());
         }
         for k in 0..count as usize {
             // SAFETY: `k` is in range; the result is owned or HPy_NULL.
