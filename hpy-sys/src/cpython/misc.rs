@@ -178,9 +178,21 @@ pub unsafe fn HPy_CallTupleDict(_ctx: *mut HPyContext, callable: HPy, args: HPy,
         {
             _py2h(PyObject_Call(_h2py(callable), _h2py(args), _h2py(kw)))
         } else {
-            runtime::ctx_CallTupleDict(hpy_rs_cpython_context(), callable, args, kw)
+            call_tuple_dict_in_runtime(callable, args, kw)
         }
     }
+}
+
+/// The uncommon cases of [`HPy_CallTupleDict`], out of line so that the
+/// common one needs no registers saved around it.
+///
+/// # Safety
+/// As [`HPy_CallTupleDict`].
+#[cold]
+#[inline(never)]
+unsafe fn call_tuple_dict_in_runtime(callable: HPy, args: HPy, kw: HPy) -> HPy {
+    // SAFETY: forwarded.
+    unsafe { runtime::ctx_CallTupleDict(hpy_rs_cpython_context(), callable, args, kw) }
 }
 
 /// HPy API function `HPy_CallMethod` (CPython ABI: `PyObject_VectorcallMethod`;

@@ -3,7 +3,7 @@
 //! Error messages follow CPython's for Python functions, so users see the
 //! same wording whichever language the function is written in.
 
-use hpy_sys::HPy;
+use hpy_sys::{HPy, HPy_NULL};
 
 use core::marker::PhantomData;
 
@@ -129,16 +129,30 @@ impl FunctionDescription {
         // required ones are all present exactly when enough were passed.
         // Both count checks come first, with the slow path out of line:
         // the slots of the fast path are then plainly the argument handles.
+        // The slow path gets the arguments as scalars (registers), so the
+        // fast path builds nothing in memory for it.
         if args.nargs > N || args.nargs < self.required {
-            return Err(self.bad_positional_count::<N>(args));
+            return Err(self.bad_positional_count::<N>(args.ctx, args.args, args.nargs));
         }
         self.positional(args)
     }
 
     #[cold]
     #[inline(never)]
-    fn bad_positional_count<const N: usize>(&self, args: &Args<'_, '_>) -> HPyErr {
-        match self.positional::<N>(args) {
+    fn bad_positional_count<const N: usize>(
+        &self,
+        ctx: Context<'_>,
+        args: *const HPy,
+        nargs: usize,
+    ) -> HPyErr {
+        let args = Args {
+            ctx,
+            args,
+            nargs,
+            kwnames: HPy_NULL,
+            _borrow: core::marker::PhantomData,
+        };
+        match self.positional::<N>(&args) {
             Ok(slots) => self.missing(&slots),
             Err(e) => e,
         }
