@@ -140,6 +140,15 @@ impl<T: HPyClass> ClassData<T> {
     /// # Safety
     /// `data` must be the data block of a new instance of `T`'s type (or of
     /// a subclass), not yet initialised.
+    /// Where the value sits in a block.
+    ///
+    /// # Safety
+    /// `data` must point to a block (initialised or not).
+    pub(crate) unsafe fn value_ptr(data: *mut ClassData<T>) -> *mut T {
+        // SAFETY: forwarded; a field projection, nothing is read.
+        unsafe { UnsafeCell::raw_get(&raw const (*data).value).cast() }
+    }
+
     pub(crate) unsafe fn init(data: *mut ClassData<T>, value: T) {
         // SAFETY: per the contract the block is valid, exclusively ours and
         // not yet initialised.
@@ -481,6 +490,11 @@ impl Field {
         unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner.as_raw(), self.0.get(), raw) }
     }
 
+    /// The `HPyField` word.
+    pub(crate) fn raw(&self) -> *mut HPyField {
+        self.0.get()
+    }
+
     /// Reports this field to a `tp_traverse` visitor.
     ///
     /// # Safety
@@ -503,6 +517,73 @@ impl Field {
 impl Default for Field {
     fn default() -> Self {
         Field::new()
+    }
+}
+
+/// A value for a new instance of `T` together with objects for its
+/// [`Field`]s, which are stored once the instance exists (a `Field` can
+/// only be written through its object, which a constructor does not have
+/// yet). Return it from a `#[new]` constructor, or from any function or
+/// method, in place of the bare value.
+///
+/// ```
+/// use hpy::{hpy_class, hpy_methods, Field, Handle, WithFields};
+///
+/// #[hpy_class(module = "shapes")]
+/// struct Labelled {
+///     label: Field,
+/// }
+///
+/// #[hpy_methods]
+/// impl Labelled {
+///     #[new]
+///     fn new<'ctx>(label: &Handle<'ctx>) -> WithFields<'ctx, Labelled> {
+///         WithFields::new(Labelled { label: Field::new() }).set(|l| &l.label, label.dup())
+///     }
+/// }
+/// ```
+pub struct WithFields<'ctx, T> {
+    value: T,
+    fields: Vec<(usize, Handle<'ctx>)>,
+}
+
+impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
+    /// The value, with no field set yet.
+    pub fn new(value: T) -> Self {
+        WithFields {
+            value,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Stores `obj` in the field `field` picks out of the value.
+    ///
+    /// # Panics
+    /// If `field` returns a `Field` that is not part of the value.
+    pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
+        let start = &self.value as *const T as usize;
+        let at = field(&self.value) as *const Field as usize;
+        assert!(
+            at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
+            "WithFields::set: the Field is not part of the value"
+        );
+        self.fields.push((at - start, obj));
+        self
+    }
+
+    /// The value, for reading while the fields are being chosen.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    pub(crate) fn into_parts(self) -> (T, Vec<(usize, Handle<'ctx>)>) {
+        (self.value, self.fields)
+    }
+}
+
+impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
+    fn into_hpy(self, ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        crate::impl_::class::new_instance_with_fields(ctx, self)
     }
 }
 

@@ -307,6 +307,38 @@ def test_gc_collects_cycles_through_fields(hpyrs_classes):
     assert n.get_next() is None
 
 
+def test_constructor_fills_fields(hpyrs_classes):
+    Pair = hpyrs_classes.Pair
+    x, y = object(), [1, 2]
+    p = Pair(x, y)
+    assert p.first() is x and p.second() is y and p.tag == 7
+    q = p.swapped(False)
+    assert q.first() is y and q.second() is x and q.tag == 8
+    half = p.swapped(True)
+    assert half.first() is y and half.second() is None
+    with raises_exactly(TypeError, "Pair() missing 1 required positional argument: 'second'"):
+        Pair(x)
+    with raises_exactly(hpyrs_classes.PanicException,
+                        "Rust panic in misuse(): WithFields::set: the Field is not part of the value"):
+        p.misuse()
+
+
+def test_fields_filled_by_the_constructor_are_seen_by_the_gc(hpyrs_classes):
+    import weakref
+
+    class Box:
+        pass
+
+    for _ in range(3):
+        b = Box()
+        p = hpyrs_classes.Pair(b, b)
+        b.pair = p  # a cycle: b -> p -> (Field) b
+        r = weakref.ref(b)
+        del b, p
+        collect()
+        assert r() is None
+
+
 # ------------------------------------------------------------ __init__
 
 

@@ -1,4 +1,5 @@
-"""examples/piconumpy: a float array type with a Rust-owned buffer."""
+"""examples/piconumpy: a float array type; short arrays keep their elements in
+the object, long ones (more than 8) in a companion object held in a Field."""
 
 import gc
 
@@ -96,3 +97,57 @@ def test_buffer_protocol(piconumpy):
             assert view[0] == 5.0
     a[1] = 7.0
     assert a.tolist() == [5.0, 7.0, 3.0]
+
+
+# Sizes on both sides of the inline limit (8): in the object, and in a
+# companion storage object.
+SIZES = [0, 1, 8, 9, 50]
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_short_and_long_arrays(piconumpy, n):
+    values = [float(i) + 0.5 for i in range(n)]
+    a = piconumpy.array(values)
+    assert (a.size, len(a), a.tolist()) == (n, n, values)
+    b = piconumpy.array([1.0] * n)
+    assert (a + b).tolist() == [v + 1.0 for v in values]
+    assert (a * 2.0).tolist() == [v * 2.0 for v in values]
+    assert (3.0 * a).tolist() == [3.0 * v for v in values]
+    assert (a / 2.0).tolist() == [v / 2.0 for v in values]
+    if n:
+        a[n - 1] = -1.0
+        assert a[-1] == -1.0
+        a[0] = -2.0
+        assert a[0] == -2.0
+        with raises_exactly(IndexError, "index out of range"):
+            a[n]
+    assert piconumpy.zeros(n).tolist() == [0.0] * n
+    assert a.tolist()[1:-1] == values[1:-1]  # the operations made new arrays
+    with raises_exactly(ValueError, f"operands could not be added: sizes {n} and {n + 1}"):
+        a + piconumpy.array([0.0] * (n + 1))
+
+
+def test_long_arrays_are_freed(piconumpy):
+    for _ in range(3):
+        gc.collect()
+    before = len(gc.get_objects())
+    for i in range(5_000):
+        a = piconumpy.array([float(i)] * 20) * 2.0
+        a[0] = a[1] + 1
+        assert a[19] == 2.0 * i
+    del a
+    for _ in range(3):
+        gc.collect()
+    assert len(gc.get_objects()) - before < 100
+
+
+def test_long_array_buffer(piconumpy):
+    import sys
+
+    if sys.implementation.name == "pypy":
+        pytest.skip("buffer export is disabled on PyPy 7.3.19 (see test_buffer_protocol)")
+    a = piconumpy.array([float(i) for i in range(20)])
+    with memoryview(a) as m:
+        assert (m.shape, m.tolist()) == ((20,), [float(i) for i in range(20)])
+    a[5] = 0.25
+    assert memoryview(a)[5] == 0.25

@@ -261,8 +261,14 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     // plain classes, which have no ancestors' blocks): the ancestors' blocks,
     // then T's at `data_offset`.
     unsafe {
-        ancestors.write(start);
+        let after = ancestors.write(start);
         init_block::<T>(start, value);
+        if data_size::<T>() != 0 {
+            after.finish(
+                &obj,
+                ClassData::<T>::value_ptr(start.add(T::INFO.data_offset).cast()),
+            );
+        }
     }
     Ok(obj)
 }
@@ -1180,6 +1186,31 @@ impl<T: Extends> IntoNew<T> for HPyResult<(T, T::Parent)> {
     }
 }
 
+impl<'ctx, T: HPyClass> IntoNew<T> for crate::WithFields<'ctx, T> {
+    type Ancestors = FieldValues<'ctx>;
+    fn into_new(self) -> HPyResult<(T, FieldValues<'ctx>)> {
+        let (value, fields) = self.into_parts();
+        Ok((value, FieldValues(fields)))
+    }
+}
+
+impl<'ctx, T: HPyClass> IntoNew<T> for HPyResult<crate::WithFields<'ctx, T>> {
+    type Ancestors = FieldValues<'ctx>;
+    fn into_new(self) -> HPyResult<(T, FieldValues<'ctx>)> {
+        self?.into_new()
+    }
+}
+
+/// `WithFields` as a return value: the new instance of `T`.
+pub fn new_instance_with_fields<'ctx, T: HPyClass>(
+    ctx: Context<'ctx>,
+    value: crate::WithFields<'ctx, T>,
+) -> HPyResult<Handle<'ctx>> {
+    let ty = T::type_slot().load(ctx, T::INFO.python_name())?;
+    let (value, fields) = value.into_parts();
+    new_instance_with(&ty, value, FieldValues(fields))
+}
+
 /// A class declared with `extends = Parent` (written by `#[hpy_class]`).
 pub trait Extends: HPyClass {
     /// The Rust class it extends.
@@ -1188,11 +1219,29 @@ pub trait Extends: HPyClass {
 
 /// Writes the parts of a new instance that belong to its Rust ancestors.
 pub trait Ancestors<T: HPyClass> {
+    /// What is left to do once the instance exists and holds its value.
+    type After: AfterNew<T>;
+
     /// Writes them into the instance data at `start`.
     ///
     /// # Safety
     /// `start` is the zeroed data of a new instance of `T`.
-    unsafe fn write(self, start: *mut u8);
+    unsafe fn write(self, start: *mut u8) -> Self::After;
+}
+
+/// The last step of creating an instance, with its handle.
+pub trait AfterNew<T: HPyClass> {
+    /// Runs it.
+    ///
+    /// # Safety
+    /// `obj` is the new instance of `T` (or of a subclass) and `value` points
+    /// at its Rust value, written and not yet seen by anybody else.
+    unsafe fn finish(self, obj: &Handle<'_>, value: *mut T);
+}
+
+impl<T: HPyClass> AfterNew<T> for () {
+    #[inline(always)]
+    unsafe fn finish(self, _: &Handle<'_>, _: *mut T) {}
 }
 
 /// Ancestors' parts as `Default::default()` (nothing for a class that
@@ -1200,10 +1249,39 @@ pub trait Ancestors<T: HPyClass> {
 pub struct DefaultAncestors;
 
 impl<T: HPyClass> Ancestors<T> for DefaultAncestors {
+    type After = ();
     #[inline(always)]
     unsafe fn write(self, start: *mut u8) {
         // SAFETY: forwarded.
         unsafe { T::init_ancestors(start) }
+    }
+}
+
+/// The objects a [`WithFields`](crate::WithFields) puts in the new
+/// instance's `Field`s: (offset of the `Field` in the value, object).
+pub struct FieldValues<'ctx>(Vec<(usize, Handle<'ctx>)>);
+
+impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
+    type After = Self;
+    unsafe fn write(self, start: *mut u8) -> Self {
+        // SAFETY: forwarded.
+        unsafe { T::init_ancestors(start) };
+        self
+    }
+}
+
+impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
+    unsafe fn finish(self, obj: &Handle<'_>, value: *mut T) {
+        let ctx = obj.context();
+        for (offset, h) in self.0 {
+            // SAFETY: `offset` was checked to be that of a `Field` inside a
+            // `T` (`WithFields::set`), so this is a field of `obj`'s value,
+            // still empty; HPy takes its own reference to `h`.
+            unsafe {
+                let field = value.cast::<u8>().add(offset).cast::<Field>();
+                hpy_sys::HPyField_Store(ctx.as_raw(), obj.as_raw(), (*field).raw(), h.as_raw());
+            }
+        }
     }
 }
 
@@ -1212,6 +1290,7 @@ impl<T: HPyClass> Ancestors<T> for DefaultAncestors {
 pub struct ParentValue<P>(P);
 
 impl<T: Extends> Ancestors<T> for ParentValue<T::Parent> {
+    type After = ();
     unsafe fn write(self, start: *mut u8) {
         // SAFETY: forwarded: the parent's block comes after its own
         // ancestors'.

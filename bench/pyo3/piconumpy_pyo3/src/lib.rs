@@ -1,5 +1,7 @@
 //! `piconumpy_pyo3`: the float array of `examples/piconumpy`, written with
-//! PyO3. The elements live in a `Vec<f64>` inside the Python object.
+//! PyO3, with the same storage: up to 8 elements inside the Python object,
+//! more in a `Vec<f64>` it owns (PyO3 frees that in its deallocator, so it
+//! needs no companion object).
 
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
@@ -7,18 +9,62 @@ use pyo3::prelude::*;
 /// A one-dimensional array of floats.
 #[pyclass(name = "array", module = "piconumpy_pyo3")]
 struct Array {
-    data: Vec<f64>,
+    len: usize,
+    /// The elements of a short array.
+    inline: [f64; INLINE],
+    /// The elements of a long array (empty, unallocated, for a short one).
+    heap: Vec<f64>,
 }
 
+/// The most elements an array keeps inside itself.
+const INLINE: usize = 8;
+
 impl Array {
-    fn map(&self, f: impl Fn(f64) -> f64) -> Self {
+    /// A new array of `n` elements, written by `fill` (which gets them all
+    /// zeroed).
+    fn build(n: usize, fill: impl FnOnce(&mut [f64])) -> Self {
+        let mut inline = [0.0; INLINE];
+        let mut heap = Vec::new();
+        if n <= INLINE {
+            fill(&mut inline[..n]);
+        } else {
+            heap = vec![0.0; n];
+            fill(&mut heap);
+        }
         Array {
-            data: self.data.iter().map(|&v| f(v)).collect(),
+            len: n,
+            inline,
+            heap,
         }
     }
 
+    fn data(&self) -> &[f64] {
+        if self.len <= INLINE {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+
+    fn data_mut(&mut self) -> &mut [f64] {
+        if self.len <= INLINE {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.heap
+        }
+    }
+
+    fn map(&self, f: impl Fn(f64) -> f64) -> Self {
+        let src = self.data();
+        Array::build(src.len(), |out| {
+            for (o, &v) in out.iter_mut().zip(src) {
+                *o = f(v);
+            }
+        })
+    }
+
     fn index(&self, i: isize) -> PyResult<usize> {
-        let n = self.data.len() as isize;
+        let n = self.len as isize;
         let j = if i < 0 { i + n } else { i };
         if (0..n).contains(&j) {
             Ok(j as usize)
@@ -32,31 +78,31 @@ impl Array {
 impl Array {
     #[new]
     fn new(data: Vec<f64>) -> Self {
-        Array { data }
+        Array::build(data.len(), |out| out.copy_from_slice(&data))
     }
 
     /// Number of elements.
     #[getter]
     fn size(&self) -> usize {
-        self.data.len()
+        self.len
     }
 
     /// The elements as a list of floats.
     fn tolist(&self) -> Vec<f64> {
-        self.data.clone()
+        self.data().to_vec()
     }
 
     fn __len__(&self) -> usize {
-        self.data.len()
+        self.len
     }
 
     fn __getitem__(&self, i: isize) -> PyResult<f64> {
-        Ok(self.data[self.index(i)?])
+        Ok(self.data()[self.index(i)?])
     }
 
     fn __setitem__(&mut self, i: isize, value: f64) -> PyResult<()> {
         let j = self.index(i)?;
-        self.data[j] = value;
+        self.data_mut()[j] = value;
         Ok(())
     }
 
@@ -73,34 +119,32 @@ impl Array {
     }
 
     fn __add__(&self, other: PyRef<'_, Array>) -> PyResult<Array> {
-        if other.data.len() != self.data.len() {
+        let (a, b) = (self.data(), other.data());
+        if a.len() != b.len() {
             return Err(PyValueError::new_err(format!(
                 "operands could not be added: sizes {} and {}",
-                self.data.len(),
-                other.data.len()
+                a.len(),
+                b.len()
             )));
         }
-        Ok(Array {
-            data: self
-                .data
-                .iter()
-                .zip(&other.data)
-                .map(|(a, b)| a + b)
-                .collect(),
-        })
+        Ok(Array::build(a.len(), |out| {
+            for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+                *o = x + y;
+            }
+        }))
     }
 }
 
 /// A new array of `n` elements (zero-initialised).
 #[pyfunction]
 fn empty(n: usize) -> Array {
-    Array { data: vec![0.0; n] }
+    Array::build(n, |_| {})
 }
 
 /// A new array of `n` zeros.
 #[pyfunction]
 fn zeros(n: usize) -> Array {
-    Array { data: vec![0.0; n] }
+    Array::build(n, |_| {})
 }
 
 /// A minimal float array, written in Rust with PyO3.

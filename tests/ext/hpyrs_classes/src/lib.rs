@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Context, Field, HPyErr, HPyResult,
-    Handle, IntoHPy, Ref, RefMut, RichCompareOp, VarArgs,
+    Handle, IntoHPy, Ref, RefMut, RichCompareOp, VarArgs, WithFields,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -663,6 +663,73 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
     module.set_attr_s("VectorAlias", &hpy::type_object::<Vector>(ctx)?)
 }
 
+/// Two objects kept in `Field`s that the constructor fills (`WithFields`).
+#[hpy_class(module = "hpyrs_classes")]
+struct Pair {
+    first: Field,
+    second: Field,
+    #[member(readonly)]
+    tag: i64,
+}
+
+#[hpy_methods]
+impl Pair {
+    #[new]
+    fn new<'ctx>(first: &Handle<'ctx>, second: &Handle<'ctx>) -> WithFields<'ctx, Pair> {
+        let pair = Pair {
+            first: Field::new(),
+            second: Field::new(),
+            tag: 7,
+        };
+        WithFields::new(pair)
+            .set(|p| &p.first, first.dup())
+            .set(|p| &p.second, second.dup())
+    }
+
+    fn first<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load(&slf.first)
+    }
+
+    fn second<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load(&slf.second)
+    }
+
+    /// A new pair with the objects the other way round (a `WithFields`
+    /// returned by a method); the second field is left empty when `half`.
+    fn swapped<'ctx>(slf: Ref<'_, 'ctx, Self>, half: bool) -> HPyResult<WithFields<'ctx, Pair>> {
+        let first = slf
+            .load(&slf.first)
+            .ok_or_else(|| HPyErr::value_error("empty"))?;
+        let second = slf
+            .load(&slf.second)
+            .ok_or_else(|| HPyErr::value_error("empty"))?;
+        let pair = Pair {
+            first: Field::new(),
+            second: Field::new(),
+            tag: slf.tag + 1,
+        };
+        let new = WithFields::new(pair).set(|p| &p.first, second);
+        Ok(if half {
+            new
+        } else {
+            new.set(|p| &p.second, first)
+        })
+    }
+
+    /// Names a `Field` that is not part of the value (only a `'static` one
+    /// gets past the borrow checker): a panic, which Python sees as an
+    /// exception.
+    fn misuse<'ctx>(slf: Ref<'_, 'ctx, Self>) -> WithFields<'ctx, Pair> {
+        let pair = Pair {
+            first: Field::new(),
+            second: Field::new(),
+            tag: 0,
+        };
+        let elsewhere: &'static Field = Box::leak(Box::new(Field::new()));
+        WithFields::new(pair).set(|_| elsewhere, slf.handle().dup())
+    }
+}
+
 hpy_module! {
     /// Classes for the hpy-rs test suite.
     methods: [
@@ -670,7 +737,7 @@ hpy_module! {
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
-        Puppy, Cat,
+        Puppy, Cat, Pair,
     ],
     exec: init,
 }
