@@ -46,6 +46,25 @@ pub trait PyMethod {
 }
 
 impl<'a, 'ctx: 'a> Args<'a, 'ctx> {
+    /// The arguments of a call without keywords: `nargs` handles at `args`.
+    ///
+    /// # Safety
+    /// `args` must point to `nargs` handles valid for `'a`.
+    #[inline(always)]
+    pub(crate) unsafe fn positional_only(
+        ctx: Context<'ctx>,
+        args: *const HPy,
+        nargs: usize,
+    ) -> Self {
+        Args {
+            ctx,
+            args,
+            nargs,
+            kwnames: HPy_NULL,
+            _borrow: core::marker::PhantomData,
+        }
+    }
+
     /// The positional arguments, unconverted (for `VarArgs` parameters).
     pub fn var_args(&self) -> crate::VarArgs<'a, 'ctx> {
         // SAFETY: `Args` is only built from the argument array HPy passed,
@@ -135,13 +154,7 @@ pub unsafe extern "C" fn impl_varargs<M: MethArgs>(
     // argument handles, all valid for the call.
     unsafe {
         trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = Args {
-                ctx,
-                args,
-                nargs,
-                kwnames: HPy_NULL,
-                _borrow: core::marker::PhantomData,
-            };
+            let args = Args::positional_only(ctx, args, nargs);
             M::call(ctx, Borrowed::from_raw(ctx, module), args)
         })
     }

@@ -3,7 +3,7 @@
 //! Error messages follow CPython's for Python functions, so users see the
 //! same wording whichever language the function is written in.
 
-use hpy_sys::{HPy, HPy_NULL};
+use hpy_sys::HPy;
 
 use core::marker::PhantomData;
 
@@ -145,13 +145,8 @@ impl FunctionDescription {
         args: *const HPy,
         nargs: usize,
     ) -> HPyErr {
-        let args = Args {
-            ctx,
-            args,
-            nargs,
-            kwnames: HPy_NULL,
-            _borrow: core::marker::PhantomData,
-        };
+        // SAFETY: the caller's `Args` held exactly these.
+        let args = unsafe { Args::positional_only(ctx, args, nargs) };
         match self.positional::<N>(&args) {
             Ok(slots) => self.missing(&slots),
             Err(e) => e,
