@@ -590,5 +590,5 @@ impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
 /// The Python type object of class `T` in the running module (the one
 /// `hpy_module!` created from its `types:` list).
 pub fn type_object<'ctx, T: HPyClass>(ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-    T::type_slot().load(ctx, T::INFO.python_name())
+    T::type_slot().load(ctx, const { T::INFO.python_name() })
 }

@@ -227,7 +227,7 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
             return Ok(hpy_sys::HPyType_IsSubtype(ctx.as_raw(), sub, HPy { _i: ty as isize }) != 0);
         }
     }
-    let ty = T::type_slot().load(ctx, T::INFO.python_name())?;
+    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
     // SAFETY: both handles are valid.
     Ok(unsafe { hpy_sys::HPy_TypeCheck(ctx.as_raw(), obj.as_raw(), ty.as_raw()) } != 0)
 }
@@ -327,7 +327,7 @@ pub const fn data_size<T>() -> usize {
 
 /// Creates an instance of `T` holding `value`.
 pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
-    let ty = T::type_slot().load(ctx, T::INFO.python_name())?;
+    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
     new_instance_of::<T>(&ty, value)
 }
 
@@ -1206,7 +1206,7 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     ctx: Context<'ctx>,
     value: crate::WithFields<'ctx, T>,
 ) -> HPyResult<Handle<'ctx>> {
-    let ty = T::type_slot().load(ctx, T::INFO.python_name())?;
+    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
     let (value, fields) = value.into_parts();
     new_instance_with(&ty, value, FieldValues(fields))
 }
