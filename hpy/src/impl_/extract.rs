@@ -132,25 +132,31 @@ impl FunctionDescription {
         // The slow path gets the arguments as scalars (registers), so the
         // fast path builds nothing in memory for it.
         if args.nargs > N || args.nargs < self.required {
-            return Err(self.bad_positional_count::<N>(args.ctx, args.args, args.nargs));
+            self.raise_bad_positional_count::<N>(args.ctx, args.args, args.nargs);
+            return Err(HPyErr::raised());
         }
         self.positional(args)
     }
 
+    /// Raises the error for a wrong argument count. The caller returns
+    /// `HPyErr::raised()`, so every error of a VARARGS entry whose parameters
+    /// need no conversion is one the interpreter holds, and the entry can
+    /// return the result of its last call as is instead of testing it.
     #[cold]
     #[inline(never)]
-    fn bad_positional_count<const N: usize>(
+    fn raise_bad_positional_count<const N: usize>(
         &self,
         ctx: Context<'_>,
         args: *const HPy,
         nargs: usize,
-    ) -> HPyErr {
+    ) {
         // SAFETY: the caller's `Args` held exactly these.
         let args = unsafe { Args::positional_only(ctx, args, nargs) };
-        match self.positional::<N>(&args) {
+        let err = match self.positional::<N>(&args) {
             Ok(slots) => self.missing(&slots),
             Err(e) => e,
-        }
+        };
+        err.restore(ctx);
     }
 
     /// Parses the arguments of an `HPyFunc_KEYWORDS` call: positional
