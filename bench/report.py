@@ -194,9 +194,9 @@ def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows):
         )
         per_row(
             "2. CPython ABI hpy-rs never slower than the C API (instructions, "
-            "same calling convention on every row; ≤ 1.01× allowed for "
-            "callgrind's run-to-run jitter)",
-            RS_CPY, CAPI, 1.01, instr,
+            "same calling convention on every row; callgrind counts repeat "
+            "exactly, so no allowance)",
+            RS_CPY, CAPI, 1.0, instr,
         )
         per_row(
             "3. Universal hpy-rs ≤ 1.02× the instructions of C HPy (universal)",
