@@ -17,8 +17,8 @@ IS_PYPY = sys.implementation.name == "pypy"
 
 
 
-SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "isize": 64}
-UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64, "usize": 64}
+SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "i128": 128, "isize": 64}
+UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64, "u128": 128, "usize": 64}
 
 
 @pytest.mark.parametrize("name,bits", SIGNED.items())
@@ -29,7 +29,7 @@ def test_signed_round_trip_and_bounds(hpyrs_test, name, bits):
         assert echo(v) == v
     assert echo(Index(5)) == 5
     assert echo(True) == 1
-    for bad in (hi + 1, lo - 1, 2**100):
+    for bad in (hi + 1, lo - 1, 2 ** (bits + 36), -(2 ** (bits + 36))):
         with raises_exactly(OverflowError, f"echo_{name}() argument 'x' is out of range for {name}"):
             echo(bad)
     with raises_exactly(TypeError, f"echo_{name}() argument 'x' must be int, not float"):
@@ -45,11 +45,29 @@ def test_unsigned_round_trip_and_bounds(hpyrs_test, name, bits):
     for v in (0, 1, hi):
         assert echo(v) == v
     assert echo(Index(7)) == 7
-    for bad in (-1, hi + 1, -(2**70)):
+    for bad in (-1, hi + 1, -(2**70), 2 ** (bits + 36)):
         with raises_exactly(OverflowError, f"echo_{name}() argument 'x' is out of range for {name}"):
             echo(bad)
     with raises_exactly(TypeError, f"echo_{name}() argument 'x' must be int, not NoneType"):
         echo(None)
+
+
+def test_128_bit_values_across_the_64_bit_boundary(hpyrs_test):
+    values = [2**63 - 1, 2**63, 2**64 - 1, 2**64, 2**64 + 1, 2**100 + 12345, 2**127 - 1]
+    for v in values:
+        assert hpyrs_test.echo_i128(v) == v
+        assert hpyrs_test.echo_i128(-v) == -v
+        assert hpyrs_test.echo_u128(v) == v
+        assert hpyrs_test.echo_u128(Index(v)) == v
+    assert hpyrs_test.echo_i128(-(2**127)) == -(2**127)
+    assert hpyrs_test.echo_i128(Index(-(2**100))) == -(2**100)
+    assert hpyrs_test.echo_u128(2**128 - 1) == 2**128 - 1
+    for bad in (2**127, -(2**127) - 1):
+        with raises_exactly(OverflowError, "echo_i128() argument 'x' is out of range for i128"):
+            hpyrs_test.echo_i128(bad)
+    for bad in (2**128, -(2**64)):
+        with raises_exactly(OverflowError, "echo_u128() argument 'x' is out of range for u128"):
+            hpyrs_test.echo_u128(bad)
 
 
 def test_index_raising_propagates(hpyrs_test):
@@ -61,6 +79,10 @@ def test_index_raising_propagates(hpyrs_test):
         hpyrs_test.echo_i64(Bad())
     with pytest.raises(KeyError, match="from __index__"):
         hpyrs_test.echo_u64(Bad())
+    with pytest.raises(KeyError, match="from __index__"):
+        hpyrs_test.echo_i128(Bad())
+    with pytest.raises(KeyError, match="from __index__"):
+        hpyrs_test.echo_u128(Bad())
 
 
 def test_floats(hpyrs_test):

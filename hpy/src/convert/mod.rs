@@ -7,7 +7,7 @@
 //!
 //! | Rust | Python → Rust ([`FromHPy`]) | Rust → Python ([`IntoHPy`]) |
 //! |---|---|---|
-//! | `i8` … `i64`, `isize`, `u8` … `u64`, `usize` | `int` or anything with `__index__`; `OverflowError` if out of range | `int` |
+//! | `i8` … `i128`, `isize`, `u8` … `u128`, `usize` | `int` or anything with `__index__`; `OverflowError` if out of range | `int` |
 //! | `f32`, `f64` | `float`, or anything with `__float__`/`__index__` | `float` |
 //! | `bool` | exactly `True` or `False` | `bool` |
 //! | `char` | a `str` of length 1 | `str` |
@@ -25,7 +25,8 @@
 //!
 //! Integer conversions accept any object with `__index__` (like CPython's own
 //! C functions) and raise `OverflowError` when the value does not fit the Rust
-//! type. 128-bit integers are not supported yet: HPy 0.9 has no 128-bit API.
+//! type. HPy 0.9 has no 128-bit API: `i128`/`u128` values beyond 64 bits go
+//! through two 64-bit halves and Python's own shift and mask operators.
 //!
 //! Bytes: `Vec<u8>`, `&[u8]` and `[u8; N]` become `bytes`, not a list of ints
 //! (as in PyO3 since 0.23): byte buffers are what Rust code means by them.
@@ -39,6 +40,7 @@ mod bytes;
 mod map;
 mod seq;
 mod str;
+mod wide;
 
 use hpy_sys::HPyConstant;
 

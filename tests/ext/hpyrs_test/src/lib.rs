@@ -14,11 +14,13 @@ echo_functions! {
     echo_i16: i16;
     echo_i32: i32;
     echo_i64: i64;
+    echo_i128: i128;
     echo_isize: isize;
     echo_u8: u8;
     echo_u16: u16;
     echo_u32: u32;
     echo_u64: u64;
+    echo_u128: u128;
     echo_usize: usize;
     echo_f64: f64;
     echo_f32: f32;
@@ -155,8 +157,8 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 hpy_module! {
     /// hpy-rs SDK test module.
     methods: [
-        echo_i8, echo_i16, echo_i32, echo_i64, echo_isize,
-        echo_u8, echo_u16, echo_u32, echo_u64, echo_usize,
+        echo_i8, echo_i16, echo_i32, echo_i64, echo_i128, echo_isize,
+        echo_u8, echo_u16, echo_u32, echo_u64, echo_u128, echo_usize,
         echo_f64, echo_f32, echo_bool, echo_string, echo_optional_i64,
         utf8_len, repeat_x, with_nul, sum_defaults, sum_positional, maybe, unit,
         raise_value_error, error_without_exception, panic_with, panic_with_number,
