@@ -37,6 +37,7 @@ mod args;
 mod build;
 mod cargo;
 mod develop;
+mod elf;
 mod error;
 mod json;
 mod project;

@@ -43,13 +43,20 @@ pub struct PythonInfo {
 impl PythonInfo {
     /// The wheel tag `cp311-cp311-linux_x86_64` of a CPython-ABI module for
     /// this interpreter.
+    #[cfg(test)]
     pub fn cpython_wheel_tag(&self) -> String {
+        self.cpython_wheel_tag_for(&self.plain_platform_tag())
+    }
+
+    /// The interpreter's own platform tag (`linux_x86_64`).
+    pub fn plain_platform_tag(&self) -> String {
+        platform_tag(&self.platform)
+    }
+
+    /// The wheel tag with another platform tag (`manylinux_2_34_x86_64`).
+    pub fn cpython_wheel_tag_for(&self, platform: &str) -> String {
         let nodot = self.version.replace('.', "");
-        format!(
-            "cp{nodot}-cp{nodot}{}-{}",
-            self.abiflags,
-            platform_tag(&self.platform)
-        )
+        format!("cp{nodot}-cp{nodot}{}-{platform}", self.abiflags)
     }
 }
 

@@ -16,9 +16,9 @@
 //! any Python 3 of that platform, and requires `hpy>=0.9` on CPython only
 //! (`platform_python_implementation == "CPython"`: PyPy and GraalPy bring
 //! their own `hpy.universal`). A universal wheel is built without running
-//! Python at all. The platform tag is the plain `linux_x86_64` kind: fine for
-//! `pip install`, but PyPI wants a manylinux tag (which needs auditwheel's
-//! checks; not done here).
+//! Python at all. On Linux the platform tag is `manylinux_2_X_<arch>` when
+//! the extension qualifies (see [`crate::elf`]: only libraries every Linux
+//! has, glibc symbols no newer than 2.X), else the plain `linux_<arch>`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -64,6 +64,12 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
         .expect("compile() checked the package");
     let project = project::load(package, &library.module_name)?;
 
+    let library_bytes = read(&library.library)?;
+    let plain_tag = match &python {
+        Some(python) => python.plain_platform_tag(),
+        None => host_platform_tag(platform),
+    };
+    let platform_tag = wheel_platform_tag(platform, plain_tag, &library_bytes);
     let (tag, extension_files) = match &python {
         Some(python) => {
             let suffix = python
@@ -71,23 +77,23 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
                 .as_deref()
                 .expect("checked by target_python");
             (
-                python.cpython_wheel_tag(),
+                python.cpython_wheel_tag_for(&platform_tag),
                 vec![(
                     archive_path(library, &format!("{}{suffix}", library.module_name)),
-                    read(&library.library)?,
+                    library_bytes,
                     0o755,
                 )],
             )
         }
         None => (
-            format!("py3-none-{}", host_platform_tag(platform)),
+            format!("py3-none-{platform_tag}"),
             vec![
                 (
                     archive_path(
                         library,
                         &format!("{}{UNIVERSAL_SUFFIX}", library.module_name),
                     ),
-                    read(&library.library)?,
+                    library_bytes,
                     0o755,
                 ),
                 (
@@ -144,8 +150,30 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     Ok(path)
 }
 
-/// The platform tag of this machine for a universal wheel, without asking a
-/// Python: `linux_x86_64`, `linux_aarch64`, `macosx_11_0_arm64`, ...
+/// The wheel's platform tag: on Linux `manylinux_2_X_<arch>` if the built
+/// extension qualifies, else the `plain` one (`linux_<arch>`, saying why).
+fn wheel_platform_tag(platform: Platform, plain: String, library: &[u8]) -> String {
+    let Some(arch) = plain
+        .strip_prefix("linux_")
+        .filter(|_| platform == Platform::Linux)
+    else {
+        return plain;
+    };
+    let verdict = crate::elf::needs(library)
+        .map_err(|e| e.to_string())
+        .and_then(|needs| crate::elf::manylinux_tag(&needs, arch));
+    match verdict {
+        Ok(tag) => tag,
+        Err(why) => {
+            eprintln!("cargo-hpy: tagged {plain}, not manylinux: {why}");
+            plain
+        }
+    }
+}
+
+/// The platform tag of this machine, without asking a Python and without
+/// looking at the extension: `linux_x86_64`, `linux_aarch64`,
+/// `macosx_11_0_arm64`, ...
 pub fn host_platform_tag(platform: Platform) -> String {
     let arch = std::env::consts::ARCH;
     match platform {
