@@ -38,48 +38,39 @@ fn is_overflow(e: &HPyErr) -> bool {
         .is_some_and(|(ty, _)| ty == HPyConstant::OverflowError)
 }
 
-impl<'ctx> FromHPy<'_, 'ctx> for i128 {
-    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
-        match extract_i64(obj, "i128") {
-            Ok(v) => Ok(i128::from(v)),
-            Err(e) if is_overflow(&e) => {
-                let (high, low) = split(obj, "i128", extract_i64)?;
-                Ok((i128::from(high) << 64) | i128::from(low))
+/// `FromHPy`/`IntoHPy` for a 128-bit type `$t` whose high half is a `$half`
+/// read by `$read` (the 64-bit conversion of the same signedness).
+macro_rules! wide_int {
+    ($($t:ident: $half:ident via $read:ident;)*) => {$(
+        impl<'ctx> FromHPy<'_, 'ctx> for $t {
+            fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+                match $read(obj, stringify!($t)) {
+                    Ok(v) => Ok($t::from(v)),
+                    // Too big for 64 bits: read the halves (a negative int's
+                    // high half does not fit a u64: out of range for u128).
+                    Err(e) if is_overflow(&e) => {
+                        let (high, low) = split(obj, stringify!($t), $read)?;
+                        Ok(($t::from(high) << 64) | $t::from(low))
+                    }
+                    Err(e) => Err(e),
+                }
             }
-            Err(e) => Err(e),
         }
-    }
-}
 
-impl<'ctx> FromHPy<'_, 'ctx> for u128 {
-    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
-        match extract_u64(obj, "u128") {
-            Ok(v) => Ok(u128::from(v)),
-            Err(e) if is_overflow(&e) => {
-                // A negative int's high half is negative: out of range.
-                let (high, low) = split(obj, "u128", extract_u64)?;
-                Ok((u128::from(high) << 64) | u128::from(low))
+        impl<'ctx> IntoHPy<'ctx> for $t {
+            fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                if let Ok(v) = $half::try_from(self) {
+                    return v.into_hpy(ctx);
+                }
+                // `self >> 64` fits the half type; the low half is the last
+                // 64 bits.
+                join(ctx, ((self >> 64) as $half).into_hpy(ctx)?, self as u64)
             }
-            Err(e) => Err(e),
         }
-    }
+    )*};
 }
 
-impl<'ctx> IntoHPy<'ctx> for i128 {
-    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        if let Ok(v) = i64::try_from(self) {
-            return v.into_hpy(ctx);
-        }
-        // `self >> 64` fits an i64; the low half is the last 64 bits.
-        join(ctx, ((self >> 64) as i64).into_hpy(ctx)?, self as u64)
-    }
-}
-
-impl<'ctx> IntoHPy<'ctx> for u128 {
-    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        if let Ok(v) = u64::try_from(self) {
-            return v.into_hpy(ctx);
-        }
-        join(ctx, ((self >> 64) as u64).into_hpy(ctx)?, self as u64)
-    }
+wide_int! {
+    i128: i64 via extract_i64;
+    u128: u64 via extract_u64;
 }
