@@ -202,7 +202,7 @@ mod cpy {
 #[cfg(feature = "universal")]
 mod cpy {
     use super::*;
-    use crate::impl_::module::trampoline_context;
+    use crate::impl_::module::call_real;
 
     /// # Safety
     /// Called by CPython as `bf_getbuffer`.
@@ -219,16 +219,8 @@ mod cpy {
         };
         let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer, c_int) -> c_int =
             impl_getbuffer::<T>;
-        // SAFETY: the block matches HPyFunc_GETBUFFERPROC; the context was
-        // saved at module init.
-        unsafe {
-            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
-                trampoline_context(),
-                hpy_sys::HPyFunc_GETBUFFERPROC,
-                f as HPyCFunction,
-                (&mut a as *mut hpy_sys::_HPyFunc_args_GETBUFFERPROC).cast(),
-            )
-        };
+        // SAFETY: the block matches HPyFunc_GETBUFFERPROC and `f`.
+        unsafe { call_real(hpy_sys::HPyFunc_GETBUFFERPROC, f as HPyCFunction, &mut a) };
         a.result
     }
 
@@ -241,13 +233,12 @@ mod cpy {
         };
         let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer) =
             impl_releasebuffer::<T>;
-        // SAFETY: as for `get`.
+        // SAFETY: the block matches HPyFunc_RELEASEBUFFERPROC and `f`.
         unsafe {
-            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
-                trampoline_context(),
+            call_real(
                 hpy_sys::HPyFunc_RELEASEBUFFERPROC,
                 f as HPyCFunction,
-                (&mut a as *mut hpy_sys::_HPyFunc_args_RELEASEBUFFERPROC).cast(),
+                &mut a,
             )
         };
     }

@@ -627,21 +627,7 @@ mod cpy {
 #[cfg(feature = "universal")]
 mod cpy {
     use super::*;
-    use crate::impl_::module::trampoline_context;
-
-    /// # Safety
-    /// `a` must be the argument block of `sig`.
-    unsafe fn call_real<A>(sig: hpy_sys::HPyFunc_Signature, func: HPyCFunction, a: &mut A) {
-        // SAFETY: the context was saved at module init; the block matches.
-        unsafe {
-            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
-                trampoline_context(),
-                sig,
-                func,
-                (a as *mut A).cast(),
-            )
-        }
-    }
+    use crate::impl_::module::call_real;
 
     /// # Safety
     /// Called by CPython as `tp_traverse`.

@@ -280,29 +280,12 @@ mod cpy {
     //! `hpy.universal` (`ctx_CallRealFunctionFromTrampoline`), which converts
     //! the objects to handles and calls `impl` with the right context.
     use super::*;
-    use crate::impl_::module::trampoline_context;
-    use core::ffi::c_void;
+    use crate::impl_::module::call_real;
     use hpy_sys::{
         _HPyFunc_args_INQUIRY, _HPyFunc_args_KEYWORDS, _HPyFunc_args_NOARGS, _HPyFunc_args_O,
         _HPyFunc_args_VARARGS, HPyFunc_INQUIRY, HPyFunc_KEYWORDS, HPyFunc_NOARGS, HPyFunc_O,
         HPyFunc_VARARGS,
     };
-
-    /// # Safety
-    /// `args` must be the argument block matching `sig` and `func`.
-    #[inline(always)]
-    unsafe fn call_real<A>(sig: HPyFunc_Signature, func: HPyCFunction, args: &mut A) {
-        // SAFETY: the saved context is set by HPyInitGlobalContext_<name>
-        // before any function of the module can be called.
-        unsafe {
-            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
-                trampoline_context(),
-                sig,
-                func,
-                (args as *mut A).cast::<c_void>(),
-            )
-        }
-    }
 
     /// # Safety
     /// Called by CPython as a `METH_NOARGS` function.

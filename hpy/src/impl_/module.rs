@@ -27,6 +27,32 @@ pub(crate) fn trampoline_context() -> *mut HPyContext {
     TRAMPOLINE_CONTEXT.load(core::sync::atomic::Ordering::Relaxed)
 }
 
+/// Universal-ABI CPython trampolines: HPy's `_HPy_CallRealFunctionFromTrampoline`
+/// with the saved context, for `func` of signature `sig` and its argument
+/// block `args`.
+///
+/// # Safety
+/// `args` must be the argument block of `sig`, and `func` a function of
+/// that signature.
+#[cfg(feature = "universal")]
+#[inline(always)]
+pub(crate) unsafe fn call_real<A>(
+    sig: hpy_sys::HPyFunc_Signature,
+    func: hpy_sys::HPyCFunction,
+    args: &mut A,
+) {
+    // SAFETY: the saved context is set by HPyInitGlobalContext_<name> before
+    // any function of the module can be called; the block matches (contract).
+    unsafe {
+        hpy_sys::_HPy_CallRealFunctionFromTrampoline(
+            trampoline_context(),
+            sig,
+            func,
+            (args as *mut A).cast(),
+        )
+    }
+}
+
 /// `PyInit_<name>` for the CPython ABI: HPy's runtime turns the
 /// `HPyModuleDef` into a multi-phase `PyModuleDef`.
 ///

@@ -198,32 +198,16 @@ macro_rules! slot_kinds {
 
     (@universal_body $impl_fn:ident, $sig:ident, $args:ident, ($($arg:ident),*), void) => {{
         let mut a = hpy_sys::$args { $($arg),* };
-        // SAFETY: the block matches the signature; the context was saved at
-        // module init.
-        unsafe {
-            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
-                super::module::trampoline_context(),
-                hpy_sys::$sig,
-                $impl_fn::<M> as HPyCFunction,
-                (&mut a as *mut hpy_sys::$args).cast(),
-            )
-        }
+        // SAFETY: the block matches the signature and the function.
+        unsafe { super::module::call_real(hpy_sys::$sig, $impl_fn::<M> as HPyCFunction, &mut a) }
     }};
     (@universal_body $impl_fn:ident, $sig:ident, $args:ident, ($($arg:ident),*), $ret:ident) => {{
         // SAFETY: all-zero is a valid value of every argument block (pointers,
         // integers); each field is then set.
         let mut a: hpy_sys::$args = unsafe { core::mem::zeroed() };
         $(a.$arg = $arg;)*
-        // SAFETY: the block matches the signature; the context was saved at
-        // module init.
-        unsafe {
-            hpy_sys::_HPy_CallRealFunctionFromTrampoline(
-                super::module::trampoline_context(),
-                hpy_sys::$sig,
-                $impl_fn::<M> as HPyCFunction,
-                (&mut a as *mut hpy_sys::$args).cast(),
-            )
-        }
+        // SAFETY: the block matches the signature and the function.
+        unsafe { super::module::call_real(hpy_sys::$sig, $impl_fn::<M> as HPyCFunction, &mut a) }
         a.result
     }};
 }
