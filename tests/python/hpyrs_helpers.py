@@ -10,6 +10,14 @@ def raises_exactly(exc, message):
     return pytest.raises(exc, match="^" + re.escape(message) + "$")
 
 
+def outcome(f, *args):
+    """The result of f(*args), or the type and message of what it raised."""
+    try:
+        return ("ok", f(*args))
+    except Exception as e:
+        return ("raised", type(e), str(e))
+
+
 class Index:
     """Not an int, but usable as one through __index__."""
 

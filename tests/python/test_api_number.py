@@ -6,16 +6,9 @@ import operator
 import sys
 
 import pytest
+from hpyrs_helpers import outcome
 
 IS_PYPY = sys.implementation.name == "pypy"
-
-
-def outcome(f, *args):
-    """The result of f(*args), or the type and message of what it raised."""
-    try:
-        return ("ok", f(*args))
-    except Exception as e:
-        return ("raised", type(e), str(e))
 
 
 BINARY = ["add", "sub", "mul", "matmul", "floordiv", "truediv", "mod", "lshift",

@@ -6,16 +6,9 @@ import os
 import sys
 
 import pytest
-from hpyrs_helpers import raises_exactly
+from hpyrs_helpers import outcome, raises_exactly
 
 IS_PYPY = sys.implementation.name == "pypy"
-
-
-def outcome(f, *args):
-    try:
-        return ("ok", f(*args))
-    except Exception as e:
-        return ("raised", type(e), str(e))
 
 
 def test_from_fmt(hpyrs_api):
