@@ -13,10 +13,6 @@ from hpyrs_helpers import Index, raises_exactly
 IS_PYPY = sys.implementation.name == "pypy"
 
 
-
-
-
-
 SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "i128": 128, "isize": 64}
 UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64, "u128": 128, "usize": 64}
 

@@ -1250,8 +1250,9 @@ pub struct FieldValues<'ctx>(Vec<(usize, Handle<'ctx>)>);
 impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
     type After = Self;
     unsafe fn write(self, start: *mut u8) -> Self {
-        // SAFETY: forwarded.
-        unsafe { T::init_ancestors(start) };
+        // SAFETY: forwarded; a class with fields to fill has only default
+        // ancestors' parts.
+        unsafe { <DefaultAncestors as Ancestors<T>>::write(DefaultAncestors, start) };
         self
     }
 }
