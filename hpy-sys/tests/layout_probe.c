@@ -1358,9 +1358,12 @@ int main(void)
     P("offset:PyTypeObject.tp_basicsize", offsetof(PyTypeObject, tp_basicsize));
     P("fsize:PyTypeObject.tp_basicsize", sizeof(((PyTypeObject *)0)->tp_basicsize));
     P("offset:PyTypeObject.tp_dealloc", offsetof(PyTypeObject, tp_dealloc));
+    P("offset:PyTypeObject.tp_vectorcall_offset", offsetof(PyTypeObject, tp_vectorcall_offset));
+    P("fsize:PyTypeObject.tp_vectorcall_offset", sizeof(((PyTypeObject *)0)->tp_vectorcall_offset));
     P("fsize:PyTypeObject.tp_flags", sizeof(((PyTypeObject *)0)->tp_flags));
     P("offset:PyBytesObject.ob_sval", offsetof(PyBytesObject, ob_sval));
     P("offset:PyTupleObject.ob_item", offsetof(PyTupleObject, ob_item));
+    P("const:Py_TPFLAGS_HAVE_VECTORCALL", Py_TPFLAGS_HAVE_VECTORCALL);
     P("const:Py_TPFLAGS_LONG_SUBCLASS", Py_TPFLAGS_LONG_SUBCLASS);
     P("const:Py_TPFLAGS_LIST_SUBCLASS", Py_TPFLAGS_LIST_SUBCLASS);
     P("const:Py_TPFLAGS_TUPLE_SUBCLASS", Py_TPFLAGS_TUPLE_SUBCLASS);

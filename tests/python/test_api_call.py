@@ -71,9 +71,70 @@ def test_call_tuple_dict(hpyrs_api):
         m.call_tuple_dict(f, (), [("a", 1)])
 
 
+class WithCall:
+    def __call__(self, *args, **kwargs):
+        return "call", args, kwargs
+
+
+class TupleSub(tuple):
+    pass
+
+
+class DictSub(dict):
+    pass
+
+
+def _callables():
+    import functools
+
+    return [
+        f,  # Python function: vectorcall
+        max,  # builtin: vectorcall
+        _RECEIVER.meth,  # bound method: vectorcall
+        Receiver,  # heap type: the vectorcall flag but no function (tp_call)
+        WithCall(),  # no vectorcall at all (tp_call)
+        functools.partial(f, 0),  # vectorcall
+        functools.partial(WithCall(), 0),  # the flag, a NULL function
+        dict,  # builtin type with its own vectorcall
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_call_tuple_dict_any_callable(hpyrs_api, index):
+    # Every way CPython can dispatch a call (vectorcall function, flag
+    # without a function, tp_call), with no keywords, an empty dict and a
+    # real one, and tuple/dict subclasses: the result is Python's own.
+    fn = _callables()[index]
+    for args, kw in [((3, 4), None), ((3, 4), {}), ((3,), {"key": abs}), (TupleSub((5, 6)), DictSub())]:
+        try:
+            expected = ("ok", fn(*args, **(kw or {})))
+        except TypeError as e:
+            expected = ("TypeError", str(e))
+        try:
+            got = ("ok", hpyrs_api.call_tuple_dict(fn, args, kw))
+        except TypeError as e:
+            got = ("TypeError", str(e))
+        assert got == expected, (fn, args, kw)
+
+
+def test_call_tuple_dict_not_callable_and_errors(hpyrs_api):
+    not_callable = 5
+    with pytest.raises(TypeError) as python_error:
+        not_callable(1)
+    with raises_exactly(TypeError, str(python_error.value)):
+        hpyrs_api.call_tuple_dict(not_callable, (1,), None)
+    with pytest.raises(ZeroDivisionError):
+        hpyrs_api.call_tuple_dict(lambda x: x / 0, (1,), None)
+    with pytest.raises(ZeroDivisionError):
+        hpyrs_api.call_tuple_dict(lambda x, y: x / y, (1,), {"y": 0})
+
+
 class Receiver:
     def meth(self, *args, **kwargs):
         return self, args, kwargs
+
+
+_RECEIVER = Receiver()
 
 
 def test_call_method(hpyrs_api):

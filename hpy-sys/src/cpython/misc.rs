@@ -11,10 +11,21 @@ use core::ffi::{c_char, c_int, c_long, c_longlong, c_ulong, c_ulonglong, c_void}
 
 use super::runtime;
 use super::{
+    _PyTuple_ITEMS, tp_flags, PyDict_Check, PyTuple_Check, PyTuple_GET_SIZE,
+    PyTypeObject_tp_vectorcall_offset_OFFSET, Py_TPFLAGS_HAVE_VECTORCALL, Py_TYPE,
+};
+use super::{
     _h2py, _hf2py, _hg2py, _py2h, _py2hf, _py2hg, hpy_rs_cpython_context, PyObject, PyTypeObject,
     Py_INCREF, Py_XDECREF, Py_XINCREF,
 };
-use super::{PyDict_Check, PyTuple_Check};
+
+/// CPython's `vectorcallfunc`.
+type vectorcallfunc = unsafe extern "C" fn(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject;
 use crate::*;
 
 extern "C" {
@@ -28,6 +39,11 @@ extern "C" {
     fn PyObject_Call(
         callable: *mut PyObject,
         args: *mut PyObject,
+        kwargs: *mut PyObject,
+    ) -> *mut PyObject;
+    fn PyVectorcall_Call(
+        callable: *mut PyObject,
+        tuple: *mut PyObject,
         kwargs: *mut PyObject,
     ) -> *mut PyObject;
     fn PyObject_VectorcallMethod(
@@ -162,35 +178,72 @@ pub unsafe fn HPy_Call(
     _py2h(unsafe { PyObject_Vectorcall(_h2py(callable), args.cast(), nargs, _h2py(kwnames)) })
 }
 
-/// HPy API function `HPy_CallTupleDict` (CPython ABI). A tuple with a
-/// dict or NULL goes straight to `PyObject_Call`, which is what HPy's runtime
-/// `ctx_CallTupleDict` ends up calling; every other case (NULL arguments,
-/// wrong types) is left to that runtime function, so results and error
-/// messages are HPy's own.
+/// HPy API function `HPy_CallTupleDict` (CPython ABI). For a tuple with a
+/// dict or NULL this does what `PyObject_Call` does, minus its dispatch: a
+/// callable with a vectorcall function gets the tuple's items directly (no
+/// keywords) or goes through `PyVectorcall_Call` (which unpacks the dict);
+/// any other callable goes to `PyObject_Call`. Every other case (NULL
+/// arguments, wrong types) is left to HPy's runtime `ctx_CallTupleDict`, so
+/// results and error messages are HPy's own.
 #[inline]
 pub unsafe fn HPy_CallTupleDict(_ctx: *mut HPyContext, callable: HPy, args: HPy, kw: HPy) -> HPy {
+    let (f, t, d) = (_h2py(callable), _h2py(args), _h2py(kw));
     // SAFETY: the handles are live or HPy_NULL (contract), so the type checks
-    // read live objects; `PyObject_Call` accepts a tuple and a dict or NULL.
+    // read live objects; past them `t` is a tuple and `d` a dict or NULL,
+    // which is what `PyObject_Call`, `PyVectorcall_Call` and a vectorcall
+    // function (given the tuple's items and no keyword names) accept.
     unsafe {
-        if args._i != 0
-            && PyTuple_Check(_h2py(args)) != 0
-            && (kw._i == 0 || PyDict_Check(_h2py(kw)) != 0)
-        {
-            _py2h(PyObject_Call(_h2py(callable), _h2py(args), _h2py(kw)))
-        } else {
-            call_tuple_dict_in_runtime(callable, args, kw)
+        if args._i == 0 || PyTuple_Check(t) == 0 || (kw._i != 0 && PyDict_Check(d) == 0) {
+            return call_tuple_dict_in_runtime(callable, args, kw);
         }
+        _py2h(match vectorcall_function(f) {
+            Some(func) if kw._i == 0 => func(
+                f,
+                _PyTuple_ITEMS(t),
+                PyTuple_GET_SIZE(t) as usize,
+                core::ptr::null_mut(),
+            ),
+            Some(_) => PyVectorcall_Call(f, t, d),
+            None => PyObject_Call(f, t, d),
+        })
+    }
+}
+
+/// `PyVectorcall_Function(o)`: the vectorcall function stored in `o`, if
+/// its type has the protocol and this instance has one set.
+///
+/// # Safety
+/// `o` must point to a live object.
+#[inline(always)]
+unsafe fn vectorcall_function(o: *mut PyObject) -> Option<vectorcallfunc> {
+    // SAFETY: `o` is live (caller), so is its type; a type with
+    // `Py_TPFLAGS_HAVE_VECTORCALL` keeps a positive offset of a
+    // `vectorcallfunc` (possibly NULL) inside each instance (layout test for
+    // both offsets).
+    unsafe {
+        let tp = Py_TYPE(o);
+        if tp_flags(tp) & Py_TPFLAGS_HAVE_VECTORCALL == 0 {
+            return None;
+        }
+        let offset = *tp
+            .cast::<u8>()
+            .add(PyTypeObject_tp_vectorcall_offset_OFFSET)
+            .cast::<isize>();
+        *o.cast::<u8>()
+            .offset(offset)
+            .cast::<Option<vectorcallfunc>>()
     }
 }
 
 /// The uncommon cases of [`HPy_CallTupleDict`], out of line so that the
-/// common one needs no registers saved around it.
+/// common one needs no registers saved around it (`extern "C"`: it cannot
+/// unwind, so callers need no cleanup around the call either).
 ///
 /// # Safety
 /// As [`HPy_CallTupleDict`].
 #[cold]
 #[inline(never)]
-unsafe fn call_tuple_dict_in_runtime(callable: HPy, args: HPy, kw: HPy) -> HPy {
+unsafe extern "C" fn call_tuple_dict_in_runtime(callable: HPy, args: HPy, kw: HPy) -> HPy {
     // SAFETY: forwarded.
     unsafe { runtime::ctx_CallTupleDict(hpy_rs_cpython_context(), callable, args, kw) }
 }

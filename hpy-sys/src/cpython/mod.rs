@@ -88,12 +88,17 @@ pub const PyTypeObject_tp_flags_OFFSET: usize = 21 * core::mem::size_of::<usize>
 pub const PyTypeObject_tp_basicsize_OFFSET: usize = 4 * core::mem::size_of::<usize>();
 /// `offsetof(PyTypeObject, tp_dealloc)` (after `tp_basicsize`, `tp_itemsize`).
 pub const PyTypeObject_tp_dealloc_OFFSET: usize = 6 * core::mem::size_of::<usize>();
+/// `offsetof(PyTypeObject, tp_vectorcall_offset)` (after `tp_dealloc`).
+pub const PyTypeObject_tp_vectorcall_offset_OFFSET: usize = 7 * core::mem::size_of::<usize>();
 /// `offsetof(PyBytesObject, ob_sval)`: `PyVarObject` + `ob_shash`.
 pub const PyBytesObject_ob_sval_OFFSET: usize =
     core::mem::size_of::<PyVarObject>() + core::mem::size_of::<crate::HPy_hash_t>();
 /// `offsetof(PyTupleObject, ob_item)`: right after the `PyVarObject` header.
 pub const PyTupleObject_ob_item_OFFSET: usize = core::mem::size_of::<PyVarObject>();
 
+/// `Py_TPFLAGS_HAVE_VECTORCALL`: instances keep a `vectorcallfunc` at
+/// `tp_vectorcall_offset`.
+pub const Py_TPFLAGS_HAVE_VECTORCALL: c_ulong = 1 << 11;
 /// `Py_TPFLAGS_LONG_SUBCLASS`.
 pub const Py_TPFLAGS_LONG_SUBCLASS: c_ulong = 1 << 24;
 /// `Py_TPFLAGS_LIST_SUBCLASS`.

@@ -1358,9 +1358,12 @@ pub fn rust_entries() -> Vec<(&'static str, i128)> {
         v.push(("offset:PyTypeObject.tp_basicsize", (cpython::PyTypeObject_tp_basicsize_OFFSET) as i128));
         v.push(("fsize:PyTypeObject.tp_basicsize", (size_of::<isize>()) as i128));
         v.push(("offset:PyTypeObject.tp_dealloc", (cpython::PyTypeObject_tp_dealloc_OFFSET) as i128));
+        v.push(("offset:PyTypeObject.tp_vectorcall_offset", (cpython::PyTypeObject_tp_vectorcall_offset_OFFSET) as i128));
+        v.push(("fsize:PyTypeObject.tp_vectorcall_offset", (size_of::<isize>()) as i128));
         v.push(("fsize:PyTypeObject.tp_flags", (size_of::<core::ffi::c_ulong>()) as i128));
         v.push(("offset:PyBytesObject.ob_sval", (cpython::PyBytesObject_ob_sval_OFFSET) as i128));
         v.push(("offset:PyTupleObject.ob_item", (cpython::PyTupleObject_ob_item_OFFSET) as i128));
+        v.push(("const:Py_TPFLAGS_HAVE_VECTORCALL", (cpython::Py_TPFLAGS_HAVE_VECTORCALL) as i128));
         v.push(("const:Py_TPFLAGS_LONG_SUBCLASS", (cpython::Py_TPFLAGS_LONG_SUBCLASS) as i128));
         v.push(("const:Py_TPFLAGS_LIST_SUBCLASS", (cpython::Py_TPFLAGS_LIST_SUBCLASS) as i128));
         v.push(("const:Py_TPFLAGS_TUPLE_SUBCLASS", (cpython::Py_TPFLAGS_TUPLE_SUBCLASS) as i128));
