@@ -1431,6 +1431,8 @@ fn gen_slot(
             (desc, prelude, call)
         };
     let arg = |e: TokenStream| Source::Extract(quote!(::core::option::Option::Some(&#e)));
+    // Definitions that go after the slot's own.
+    let mut after = Vec::new();
     let (trait_name, sig, body, def_fn) = match kind {
         SlotKind::Unary => {
             expect_python(0, "only `&self`", errors);
@@ -1544,34 +1546,41 @@ fn gen_slot(
             };
             let fwd = branch(forward, quote!(arg0), quote!(arg1), errors);
             let rev = branch(reflected, quote!(arg1), quote!(arg0), errors);
-            // PyPy dispatches reflected operators through a `__rX__` method
-            // in the type dict and makes none from the slot, so the reflected
-            // method is also published as an ordinary method (on CPython the
-            // slot keeps handling the operator; the method just exists).
-            if let (Some(r), false) = (reflected, is_pow) {
-                let rname = r.sig.ident.unraw().to_string();
-                let method_entry = format_ident!("{}_method", entry);
-                let (_, prelude, call) =
-                    call_with(r, errors, &mut |_| Source::Raw(quote!(__hpy_other)));
-                let c_name = c_string_literal(&rname, span).expect("identifiers have no NUL");
-                out.items.extend(quote_spanned! {span=>
-                    struct #method_entry;
-                    impl ::hpy::impl_::MethO for #method_entry {
-                        const NAME: &'static str = #rname;
-                        fn call<'ctx>(
-                            __hpy_ctx: ::hpy::Context<'ctx>,
-                            __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
-                            __hpy_arg: ::hpy::Borrowed<'_, 'ctx>,
-                        ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
-                            let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&__hpy_arg)? else {
-                                return ::hpy::impl_::class::not_implemented(__hpy_ctx);
-                            };
-                            #prelude
-                            ::hpy::impl_::return_object(__hpy_ctx, #call)
+            // PyPy dispatches an operator through the `__X__`/`__rX__`
+            // methods of the type dict: it makes `__X__` from the slot (a
+            // wrapper that checks the operand order the slot function checks
+            // again, at a cost of three HPy calls per operation) and makes
+            // no `__rX__`. So both directions are also published as
+            // ordinary methods, after the slot so that PyPy's dict keeps
+            // them. CPython keeps its slot wrappers in the dict (methods do
+            // not replace them) and the slot keeps handling the operator.
+            if !is_pow {
+                for (which, suffix) in [(forward, "fwd"), (reflected, "rev")] {
+                    let Some(m) = which else { continue };
+                    let mname = m.sig.ident.unraw().to_string();
+                    let method_entry = format_ident!("{}_{}", entry, suffix);
+                    let (_, prelude, call) =
+                        call_with(m, errors, &mut |_| Source::Raw(quote!(__hpy_other)));
+                    let c_name = c_string_literal(&mname, span).expect("identifiers have no NUL");
+                    out.items.extend(quote_spanned! {span=>
+                        struct #method_entry;
+                        impl ::hpy::impl_::MethO for #method_entry {
+                            const NAME: &'static str = #mname;
+                            fn call<'ctx>(
+                                __hpy_ctx: ::hpy::Context<'ctx>,
+                                __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
+                                __hpy_arg: ::hpy::Borrowed<'_, 'ctx>,
+                            ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                                let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&__hpy_arg)? else {
+                                    return ::hpy::impl_::class::not_implemented(__hpy_ctx);
+                                };
+                                #prelude
+                                ::hpy::impl_::return_object(__hpy_ctx, #call)
+                            }
                         }
-                    }
-                });
-                out.defs.push(quote!(::hpy::impl_::meth_o::<#method_entry>(#c_name, ::core::option::Option::None)));
+                    });
+                    after.push(quote!(::hpy::impl_::meth_o::<#method_entry>(#c_name, ::core::option::Option::None)));
+                }
             }
             if is_pow {
                 (
@@ -1714,6 +1723,7 @@ fn gen_slot(
     });
     out.defs
         .push(quote!(::hpy::impl_::slots::#def_fn::<#entry>(::hpy::impl_::class::#slot_ident)));
+    out.defs.extend(after);
 }
 
 /// `fn __buffer__(&self) -> &[T]`: the buffer protocol (read-only views).

@@ -142,6 +142,27 @@ def test_number_protocol(hpyrs_classes):
     assert c is before and repr(c) == "Vector(3, 4)"
 
 
+def test_operator_methods(hpyrs_classes):
+    # The operator methods themselves (on PyPy the type dict's `__mul__`
+    # and `__rmul__` are what the operators call): results, NotImplemented
+    # for an operand of the wrong type, and the receiver's type checked.
+    V = hpyrs_classes.Vector
+    a, b = V(1, 2), V(10, 20)
+    assert repr(a.__add__(b)) == "Vector(11, 22)"
+    assert repr(b.__sub__(a)) == "Vector(9, 18)"
+    assert repr(a.__mul__(3)) == "Vector(3, 6)"
+    assert repr(a.__rmul__(3)) == "Vector(3, 6)"
+    assert repr(b.__floordiv__(3)) == "Vector(3, 6)"
+    assert a.__add__(1) is NotImplemented
+    assert a.__mul__(1.5) is NotImplemented
+    assert a.__rmul__("x") is NotImplemented
+    with raises_exactly(ZeroDivisionError, "division by zero"):
+        b.__floordiv__(0)
+    for name, arg in [("__add__", a), ("__mul__", 3), ("__rmul__", 3)]:
+        with pytest.raises(TypeError, match="Vector"):
+            getattr(V, name)(5, arg)
+
+
 def test_mapping_and_sequence(hpyrs_classes):
     s = hpyrs_classes.Seq([1, 2, 3])
     assert len(s) == 3
