@@ -13,18 +13,19 @@ fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
     let ctx = obj.context();
     let raw = ctx.as_raw();
     // SAFETY: valid context and handle; the type checks have no other
-    // preconditions.
-    let (listlike, refused) = unsafe {
-        (
-            hpy_sys::HPyList_Check(raw, obj.as_raw()) != 0
-                || hpy_sys::HPyTuple_Check(raw, obj.as_raw()) != 0,
-            hpy_sys::HPyUnicode_Check(raw, obj.as_raw()) != 0
-                || hpy_sys::HPyDict_Check(raw, obj.as_raw()) != 0,
-        )
+    // preconditions (and `||` skips the second when the first holds).
+    let listlike = unsafe {
+        hpy_sys::HPyList_Check(raw, obj.as_raw()) != 0
+            || hpy_sys::HPyTuple_Check(raw, obj.as_raw()) != 0
     };
     if listlike {
         return Ok(());
     }
+    // SAFETY: as above.
+    let refused = unsafe {
+        hpy_sys::HPyUnicode_Check(raw, obj.as_raw()) != 0
+            || hpy_sys::HPyDict_Check(raw, obj.as_raw()) != 0
+    };
     if !refused {
         let ty = obj.get_type();
         // SAFETY: valid type handle and a static NUL-terminated name.
