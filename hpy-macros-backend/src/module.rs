@@ -206,8 +206,6 @@ pub fn expand_hpy_module(
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
 
     Ok(quote! {
-        // The exported init symbols are `#[no_mangle]`, which `unsafe_code` counts.
-        #[allow(unsafe_code)]
         const _: () = {
             #items
 

@@ -1,5 +1,7 @@
 //! The smallest useful hpy-rs extension.
 
+#![forbid(unsafe_code)]
+
 use hpy::{hpy_method, hpy_module};
 
 /// Returns a greeting for `name`.

@@ -1,5 +1,7 @@
 //! `pof`: the classic HPy example module, written with hpy-rs.
 
+#![forbid(unsafe_code)]
+
 use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, HPyErr, HPyResult, Handle};
 
 /// Does nothing and returns None.

@@ -1,6 +1,8 @@
 //! `pofpackage.foo`: an extension module that lives inside a Python package,
 //! next to the package's own Python files (`python/pofpackage/`).
 
+#![forbid(unsafe_code)]
+
 use hpy::{hpy_method, hpy_module};
 
 /// Says where it comes from.

@@ -2,6 +2,8 @@
 //! does as little as possible, so what is measured is the cost of getting
 //! in and out of Rust.
 
+#![forbid(unsafe_code)]
+
 use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, Context, HPyResult, Handle, VarArgs};
 
 /// Takes nothing, returns None.

@@ -1,8 +1,9 @@
 // Macro expansions must not depend on the user's prelude or imports, and
-// must not need `unsafe` in the user's crate beyond the module's exported
-// init symbols (which hpy_module! allows for itself).
+// must not need `unsafe` in the user's crate: `forbid(unsafe_code)` holds
+// (the module's exported `#[no_mangle]` init symbols come from a macro of
+// the hpy crate, where the lint does not look).
 #![no_implicit_prelude]
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 /// A method with typed, optional and context parameters.
 #[::hpy::hpy_method(keywords)]
@@ -23,6 +24,38 @@ fn g(x: &::hpy::Handle<'_>) -> bool {
 #[::hpy::hpy_method]
 fn h() {}
 
+/// A class with a constructor, a member, methods and operators.
+#[::hpy::hpy_class(module = "hygiene")]
+struct Point {
+    #[member]
+    x: f64,
+    y: f64,
+}
+
+#[::hpy::hpy_methods]
+impl Point {
+    #[new]
+    fn new(x: f64, y: f64) -> Self {
+        Point { x, y }
+    }
+
+    fn norm2(&self) -> f64 {
+        self.x * self.x + self.y * self.y
+    }
+
+    fn __add__(&self, other: ::hpy::Ref<'_, '_, Point>) -> Point {
+        Point { x: self.x + other.x, y: self.y + other.y }
+    }
+
+    fn __rmul__(&self, k: f64) -> Point {
+        Point { x: k * self.x, y: k * self.y }
+    }
+
+    fn __len__(&self) -> usize {
+        2
+    }
+}
+
 fn init<'ctx>(_ctx: ::hpy::Context<'ctx>, _m: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<()> {
     ::std::result::Result::Ok(())
 }
@@ -31,6 +64,7 @@ fn init<'ctx>(_ctx: ::hpy::Context<'ctx>, _m: &::hpy::Handle<'ctx>) -> ::hpy::HP
     /// Hygiene check.
     name: hygiene,
     methods: [f, g, h],
+    types: [Point],
     exec: init,
 }
 
