@@ -18,6 +18,7 @@ use super::{
     _h2py, _hf2py, _hg2py, _py2h, _py2hf, _py2hg, hpy_rs_cpython_context, PyObject, PyTypeObject,
     Py_INCREF, Py_XDECREF, Py_XINCREF,
 };
+use crate::*;
 
 /// CPython's `vectorcallfunc`.
 type vectorcallfunc = unsafe extern "C" fn(
@@ -26,7 +27,6 @@ type vectorcallfunc = unsafe extern "C" fn(
     nargsf: usize,
     kwnames: *mut PyObject,
 ) -> *mut PyObject;
-use crate::*;
 
 extern "C" {
     fn Py_FatalError(message: *const c_char) -> !;
