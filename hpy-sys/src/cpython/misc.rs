@@ -1,6 +1,6 @@
 //! The CPython-ABI API functions of `hpy/cpython/misc.h` that are not a single
 //! mechanical call (refcounting, casts, `#if`s), written by hand, and
-//! `HPy_CallTupleDict` (a direct `PyObject_Call` for the common case), plus the
+//! `HPy_CallTupleDict` (CPython's call dispatch inline for the common case), plus the
 //! three universal-ABI functions C HPy has no CPython-ABI version of
 //! (`HPyCapsule_Get`, `HPyCapsule_Set`, `_HPyType_GetBuiltinShape`), so that
 //! both ABIs export the same names.
