@@ -11,7 +11,7 @@ use core::ffi::{c_char, c_int, c_long, c_longlong, c_ulong, c_ulonglong, c_void}
 
 use super::runtime;
 use super::{
-    _PyTuple_ITEMS, tp_flags, PyDict_Check, PyTuple_Check, PyTuple_GET_SIZE,
+    _PyTuple_ITEMS, tp_flags, type_field, PyDict_Check, PyTuple_Check, PyTuple_GET_SIZE,
     PyTypeObject_tp_vectorcall_offset_OFFSET, Py_TPFLAGS_HAVE_VECTORCALL, Py_TYPE,
 };
 use super::{
@@ -225,10 +225,7 @@ unsafe fn vectorcall_function(o: *mut PyObject) -> Option<vectorcallfunc> {
         if tp_flags(tp) & Py_TPFLAGS_HAVE_VECTORCALL == 0 {
             return None;
         }
-        let offset = *tp
-            .cast::<u8>()
-            .add(PyTypeObject_tp_vectorcall_offset_OFFSET)
-            .cast::<isize>();
+        let offset: isize = type_field(tp, PyTypeObject_tp_vectorcall_offset_OFFSET);
         *o.cast::<u8>()
             .offset(offset)
             .cast::<Option<vectorcallfunc>>()

@@ -208,10 +208,9 @@ pub unsafe fn hpy_rs_new(
     unsafe {
         let is_type = tp_flags(Py_TYPE(tp.cast())) & Py_TPFLAGS_TYPE_SUBCLASS != 0;
         if is_type {
-            let t = tp.cast::<u8>();
-            let dealloc = *t.add(PyTypeObject_tp_dealloc_OFFSET).cast::<usize>();
+            let dealloc: usize = type_field(tp, PyTypeObject_tp_dealloc_OFFSET);
             if dealloc == hpy_rs_plain_dealloc as *const () as usize {
-                let size = *t.add(PyTypeObject_tp_basicsize_OFFSET).cast::<isize>();
+                let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
                 let op = PyObject_Malloc(size as usize).cast::<PyObject>();
                 if op.is_null() {
                     return crate::HPyErr_NoMemory(ctx);
@@ -386,18 +385,26 @@ pub unsafe fn Py_SIZE(o: *mut PyObject) -> HPy_ssize_t {
     unsafe { (*o.cast::<PyVarObject>()).ob_size }
 }
 
+/// The field of type `F` at byte `offset` of a type object (one of the
+/// `PyTypeObject_*_OFFSET` constants, all checked by the layout test).
+///
+/// # Safety
+/// `t` must point to a live type object, and `F` must be the type of the
+/// field at `offset`.
+#[inline(always)]
+pub(crate) unsafe fn type_field<F: Copy>(t: *mut PyTypeObject, offset: usize) -> F {
+    // SAFETY: a field of type `F` lives at this offset of `*t` (caller).
+    unsafe { *t.cast::<u8>().add(offset).cast::<F>() }
+}
+
 /// `PyType_GetFlags`-equivalent read of `tp_flags` (the `PyType_HasFeature` macro).
 ///
 /// # Safety
 /// `t` must point to a live type object.
 #[inline(always)]
 pub unsafe fn tp_flags(t: *mut PyTypeObject) -> c_ulong {
-    // SAFETY: `tp_flags` is at this offset in every `PyTypeObject` (layout test).
-    unsafe {
-        *t.cast::<u8>()
-            .add(PyTypeObject_tp_flags_OFFSET)
-            .cast::<c_ulong>()
-    }
+    // SAFETY: `tp_flags` is a `c_ulong` at this offset of every type.
+    unsafe { type_field(t, PyTypeObject_tp_flags_OFFSET) }
 }
 
 #[inline(always)]
