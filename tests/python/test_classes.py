@@ -163,6 +163,17 @@ def test_operator_methods(hpyrs_classes):
             getattr(V, name)(5, arg)
 
 
+@pytest.mark.skipif(not IS_PYPY, reason="CPython keeps its slot wrappers in the type dict")
+def test_operators_are_methods_on_pypy(hpyrs_classes):
+    # PyPy calls operators through the type dict; hpy-rs's own methods must
+    # be what it finds there, not PyPy's wrappers of the number slots.
+    V = hpyrs_classes.Vector
+    method = type(V.__dict__["norm2"])  # an ordinary method of the class
+    assert type(V.__dict__["__repr__"]) is not method  # a slot's wrapper
+    for name in ["__add__", "__sub__", "__mul__", "__rmul__", "__floordiv__"]:
+        assert type(V.__dict__[name]) is method, name
+
+
 def test_mapping_and_sequence(hpyrs_classes):
     s = hpyrs_classes.Seq([1, 2, 3])
     assert len(s) == 3
