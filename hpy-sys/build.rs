@@ -1,19 +1,30 @@
 //! hpy-sys build script.
 //!
 //! Universal ABI (`--features universal`): nothing to do (no Python, no C).
-//! CPython ABI: find Python (`$HPY_PYTHON`, else `python3`), compile HPy's
-//! CPython-side runtime (exactly the sources hpy.devel compiles for a C
-//! extension) plus `csrc/hpy_rs_shim.c`, and emit cfgs for the Python version.
-//! libpython is not linked: extensions resolve `Py*` symbols from the
-//! interpreter that loads them.
+//!
+//! CPython ABI: finds the CPython to build for (`$HPY_PYTHON`, else
+//! `python3`, else `python`) and emits its version as cfg *ranges*:
+//! `Py_3_12` means "3.12 or later", and so on up to `Py_3_15` (3.11 sets
+//! none). The runtime is hpy-sys's own Rust code: nothing is compiled from C
+//! and the `hpy` package is not needed. libpython is not linked: extensions
+//! resolve `Py*` symbols from the interpreter that loads them.
+//!
+//! Without any Python (none on PATH and `HPY_PYTHON` unset), or with
+//! `HPY_NO_PYTHON=1` (and on docs.rs), the crate still type-checks and
+//! documents (`cargo check`, `cargo doc`), with a warning: it is built with
+//! the cfg `hpy_no_python`, and a module built that way refuses to import
+//! with an `ImportError` naming the fix. A Python that is found but cannot
+//! be built for (PyPy, 3.10, no headers, ...) is an error of one line.
 
 include!("build_support.rs");
 
 fn main() {
+    let minors = SUPPORTED_MINORS.0 + 1..=SUPPORTED_MINORS.1;
+    for minor in minors.clone() {
+        println!("cargo::rustc-check-cfg=cfg(Py_3_{minor})");
+    }
     println!("cargo::rustc-check-cfg=cfg(hpy_inline_refcount)");
-    println!(
-        "cargo::rustc-check-cfg=cfg(hpy_py_minor, values(\"8\", \"9\", \"10\", \"11\", \"12\", \"13\", \"14\", \"15\"))"
-    );
+    println!("cargo::rustc-check-cfg=cfg(hpy_no_python)");
     // The layout test compiles its C probe for the same target.
     for var in ["TARGET", "HOST"] {
         if let Ok(v) = std::env::var(var) {
@@ -21,37 +32,46 @@ fn main() {
         }
     }
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=build_support.rs");
     if std::env::var_os("CARGO_FEATURE_UNIVERSAL").is_some() {
         return;
     }
-    println!("cargo::rerun-if-env-changed=HPY_PYTHON");
-    println!("cargo::rerun-if-changed=build_support.rs");
-    println!("cargo::rerun-if-changed=csrc/hpy_rs_shim.c");
+    for var in ["HPY_PYTHON", "HPY_NO_PYTHON", "DOCS_RS"] {
+        println!("cargo::rerun-if-env-changed={var}");
+    }
 
+    let no_python = |why: &str| {
+        println!("cargo::warning=hpy-sys: {why}; building without a Python (hpy_no_python): the crate type-checks and documents, but a module built this way refuses to import. Set HPY_PYTHON to a CPython 3.{}-3.{} to build a usable extension.", SUPPORTED_MINORS.0, SUPPORTED_MINORS.1);
+        println!("cargo::rustc-cfg=hpy_no_python");
+    };
+    if std::env::var_os("HPY_NO_PYTHON").is_some_and(|v| !v.is_empty() && v != "0") {
+        return no_python("HPY_NO_PYTHON is set");
+    }
+    if std::env::var_os("DOCS_RS").is_some() {
+        return no_python("building on docs.rs");
+    }
     let info = match discover_cpython() {
         Ok(info) => info,
-        Err(msg) => {
+        Err(Discovery::NotFound(msg)) => {
+            // Look again once a Python may have appeared on PATH.
+            println!("cargo::rerun-if-env-changed=PATH");
+            return no_python(&msg);
+        }
+        Err(Discovery::Unusable(msg)) => {
+            // One line, no backtrace: cargo shows the build script's stderr.
             eprintln!("error: hpy-sys (CPython ABI): {msg}");
-            panic!("hpy-sys (CPython ABI): {msg}");
+            std::process::exit(1);
         }
     };
-    let (major, minor) = info.version;
-    println!("cargo::rustc-cfg=hpy_py_minor=\"{minor}\"");
-    if (major, minor) == (3, 11) && !info.py_debug {
+    let (_, minor) = info.version;
+    for m in minors {
+        if minor >= m {
+            println!("cargo::rustc-cfg=Py_3_{m}");
+        }
+    }
+    // Refcounting inline (with the immortality test on 3.12+) needs the
+    // release object layout; debug builds use the exported functions.
+    if !info.py_debug {
         println!("cargo::rustc-cfg=hpy_inline_refcount");
     }
-    for src in &info.hpy_runtime_sources {
-        println!("cargo::rerun-if-changed={}", src.display());
-    }
-
-    let mut build = cc::Build::new();
-    build
-        .define("HPY_ABI_CPYTHON", None)
-        .include(&info.hpy_include_dir)
-        .include(&info.include_dir)
-        .pic(true)
-        .warnings(false)
-        .files(&info.hpy_runtime_sources)
-        .file("csrc/hpy_rs_shim.c");
-    build.compile("hpy_rs_cpython_runtime");
 }

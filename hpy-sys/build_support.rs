@@ -1,5 +1,10 @@
-// Python / HPy discovery shared by build.rs and the tests (`include!`d by both,
-// so it is written once). Uses only std.
+// Python discovery shared by build.rs and the tests (`include!`d by both, so
+// it is written once). Uses only std.
+//
+// The CPython ABI needs a CPython 3.11+ with its headers and nothing else: the
+// HPy runtime is hpy-sys's own Rust code. The `hpy` package is only looked
+// for by the tests that compare hpy-sys with HPy's C headers (layout probe,
+// generator check); `PythonInfo::hpy_include_dir` says where they are.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -8,11 +13,15 @@ use std::process::Command;
 #[allow(dead_code)]
 pub const HPY_VERSION: &str = "0.9.0";
 
-/// What the chosen Python reports about itself and its `hpy` installation.
+/// The oldest and newest CPython minor versions the CPython ABI supports.
+#[allow(dead_code)]
+pub const SUPPORTED_MINORS: (u32, u32) = (11, 15);
+
+/// What the chosen Python reports about itself.
 #[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PythonInfo {
-    /// The interpreter command (`$HPY_PYTHON` or `python3`).
+    /// The interpreter command (`$HPY_PYTHON`, `python3` or `python`).
     pub python: String,
     /// `sys.implementation.name`.
     pub implementation: String,
@@ -24,20 +33,49 @@ pub struct PythonInfo {
     pub py_debug: bool,
     /// `Py_TRACE_REFS` build (different `PyObject` layout).
     pub trace_refs: bool,
-    /// `hpy.devel`'s include directory.
-    pub hpy_include_dir: PathBuf,
-    /// The C sources hpy.devel compiles into a CPython-ABI extension
-    /// (`get_extra_sources()` + `get_ctx_sources()`), sorted.
-    pub hpy_runtime_sources: Vec<PathBuf>,
+    /// `Py_GIL_DISABLED` build (free-threaded, different `PyObject` layout).
+    pub gil_disabled: bool,
+    /// `sys.maxsize > 2**32`.
+    pub is_64bit: bool,
+    /// `hpy.devel`'s include directory, if the `hpy==0.9.0` package is
+    /// importable there; `Err` says why not. Only the tests need it.
+    pub hpy_include_dir: Result<PathBuf, String>,
 }
 
-/// The Python interpreter to ask: `$HPY_PYTHON`, else `python3`.
+/// Why no usable Python was found.
+#[allow(dead_code)]
+#[derive(Debug, Clone)]
+pub enum Discovery {
+    /// No interpreter could be started at all (none on PATH, `HPY_PYTHON`
+    /// unset): the build may go on without one (`hpy_no_python`).
+    NotFound(String),
+    /// An interpreter was found but cannot be built for: a hard error.
+    Unusable(String),
+}
+
+impl std::fmt::Display for Discovery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Discovery::NotFound(m) | Discovery::Unusable(m) => f.write_str(m),
+        }
+    }
+}
+
+/// The interpreters to try, in order: `$HPY_PYTHON` alone if set, else
+/// `python3`, then `python` (as PyO3 does with `PYO3_PYTHON`).
+#[allow(dead_code)]
+pub fn python_candidates() -> Vec<String> {
+    match std::env::var("HPY_PYTHON") {
+        Ok(p) if !p.is_empty() => vec![p],
+        _ => vec!["python3".to_string(), "python".to_string()],
+    }
+}
+
+/// The first interpreter of [`python_candidates`] (for messages and tools
+/// that only need a command name).
 #[allow(dead_code)]
 pub fn python_command() -> String {
-    match std::env::var("HPY_PYTHON") {
-        Ok(p) if !p.is_empty() => p,
-        _ => "python3".to_string(),
-    }
+    python_candidates().remove(0)
 }
 
 const QUERY: &str = r#"
@@ -49,37 +87,60 @@ out('version', '%d.%d' % sys.version_info[:2])
 out('include', sysconfig.get_config_var('INCLUDEPY') or sysconfig.get_paths()['include'])
 out('py_debug', int(bool(sysconfig.get_config_var('Py_DEBUG'))))
 out('trace_refs', int(bool(sysconfig.get_config_var('Py_TRACE_REFS'))))
+out('gil_disabled', int(bool(sysconfig.get_config_var('Py_GIL_DISABLED'))))
+out('is_64bit', int(sys.maxsize > 2**32))
 try:
     from hpy.devel import HPyDevel
     from hpy.devel.version import __version__
 except Exception as e:
     out('hpy_error', repr(e))
 else:
-    d = HPyDevel()
     out('hpy_version', __version__)
-    out('hpy_include', d.include_dir)
-    out('hpy_sources', os.pathsep.join(sorted(d.get_extra_sources() + d.get_ctx_sources())))
+    out('hpy_include', HPyDevel().include_dir)
 "#;
 
-/// Runs the Python query; every failure is a message naming the missing piece.
+/// Asks the first interpreter of [`python_candidates`] that starts.
 #[allow(dead_code)]
-pub fn discover_python() -> Result<PythonInfo, String> {
-    let python = python_command();
-    let output = Command::new(&python)
-        .arg("-c")
-        .arg(QUERY)
-        .output()
-        .map_err(|e| {
-            format!("cannot run `{python}` ({e}): set HPY_PYTHON to a CPython 3.x interpreter")
-        })?;
-    if !output.status.success() {
-        return Err(format!(
-            "`{python}` failed ({}): set HPY_PYTHON to a CPython 3.x interpreter\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
+pub fn discover_python() -> Result<PythonInfo, Discovery> {
+    let candidates = python_candidates();
+    let explicit = std::env::var_os("HPY_PYTHON").is_some_and(|p| !p.is_empty());
+    let mut tried = Vec::new();
+    for python in &candidates {
+        let output = match Command::new(python).arg("-c").arg(QUERY).output() {
+            Ok(o) => o,
+            Err(e) => {
+                tried.push(format!("`{python}` ({e})"));
+                continue;
+            }
+        };
+        if !output.status.success() {
+            return Err(Discovery::Unusable(format!(
+                "`{python}` failed to report its configuration ({}); set HPY_PYTHON to a CPython \
+                 3.{}-3.{} interpreter: {}",
+                output.status,
+                SUPPORTED_MINORS.0,
+                SUPPORTED_MINORS.1,
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        return parse_query(python, &String::from_utf8_lossy(&output.stdout))
+            .map_err(Discovery::Unusable);
     }
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let msg = format!(
+        "no Python interpreter found (tried {}): set HPY_PYTHON to a CPython 3.{}-3.{} \
+         interpreter with its headers",
+        tried.join(", "),
+        SUPPORTED_MINORS.0,
+        SUPPORTED_MINORS.1
+    );
+    Err(if explicit {
+        Discovery::Unusable(msg)
+    } else {
+        Discovery::NotFound(msg)
+    })
+}
+
+fn parse_query(python: &str, stdout: &str) -> Result<PythonInfo, String> {
     let get = |key: &str| -> Option<String> {
         let prefix = format!("@hpy-rs@ {key}=");
         stdout
@@ -93,71 +154,68 @@ pub fn discover_python() -> Result<PythonInfo, String> {
             )
         })
     };
-    let pip = format!("run `{python} -m pip install hpy=={HPY_VERSION}`");
-    if let Some(err) = get("hpy_error") {
-        return Err(format!("`{python}` cannot import hpy.devel ({err}): {pip}"));
-    }
-    let hpy_version = need("hpy_version")?;
-    if hpy_version != HPY_VERSION {
-        return Err(format!(
-            "`{python}` has hpy {hpy_version}, hpy-sys needs {HPY_VERSION}: {pip}"
-        ));
-    }
+    let flag = |key: &str| need(key).map(|v| v == "1");
     let version = need("version")?;
-    let (major, minor) = version.split_once('.').ok_or("bad version")?;
-    let sources = need("hpy_sources")?;
-    let sep = if cfg!(windows) { ';' } else { ':' };
+    let bad = || format!("`{python}` reported a malformed version `{version}`");
+    let (major, minor) = version.split_once('.').ok_or_else(bad)?;
+    let hpy_include_dir = match (get("hpy_error"), get("hpy_version"), get("hpy_include")) {
+        (Some(err), _, _) => Err(format!("`{python}` cannot import hpy.devel ({err})")),
+        (None, Some(v), Some(dir)) if v == HPY_VERSION => Ok(PathBuf::from(dir)),
+        (None, Some(v), _) => Err(format!("`{python}` has hpy {v}, not {HPY_VERSION}")),
+        _ => Err(format!("`{python}` did not report hpy.devel")),
+    };
     Ok(PythonInfo {
         implementation: need("implementation")?,
         version: (
-            major.parse().map_err(|_| "bad version")?,
-            minor.parse().map_err(|_| "bad version")?,
+            major.parse().map_err(|_| bad())?,
+            minor.parse().map_err(|_| bad())?,
         ),
         include_dir: need("include")?.into(),
-        py_debug: need("py_debug")? == "1",
-        trace_refs: need("trace_refs")? == "1",
-        hpy_include_dir: need("hpy_include")?.into(),
-        hpy_runtime_sources: sources
-            .split(sep)
-            .filter(|s| !s.is_empty())
-            .map(PathBuf::from)
-            .collect(),
-        python,
+        py_debug: flag("py_debug")?,
+        trace_refs: flag("trace_refs")?,
+        gil_disabled: flag("gil_disabled")?,
+        is_64bit: flag("is_64bit")?,
+        hpy_include_dir,
+        python: python.to_string(),
     })
 }
 
-/// Like [`discover_python`], and additionally requires a CPython whose
-/// `Python.h` is installed (what the CPython ABI needs).
+/// Like [`discover_python`], and additionally requires what the CPython ABI
+/// needs: a 64-bit CPython 3.11-3.15 with the GIL, not a `Py_TRACE_REFS`
+/// build, whose `Python.h` is installed.
 #[allow(dead_code)]
-pub fn discover_cpython() -> Result<PythonInfo, String> {
+pub fn discover_cpython() -> Result<PythonInfo, Discovery> {
     let info = discover_python()?;
+    let (lo, hi) = SUPPORTED_MINORS;
+    let refuse = |what: String| {
+        Err(Discovery::Unusable(format!(
+            "`{}` is {what}; the CPython ABI needs a CPython 3.{lo}-3.{hi} (set HPY_PYTHON, or \
+             build the universal ABI with `--features universal`)",
+            info.python
+        )))
+    };
     if info.implementation != "cpython" {
-        return Err(format!(
-            "`{}` is {}, the CPython ABI needs CPython: set HPY_PYTHON to a CPython 3.x \
-             interpreter (or build with `--features universal`)",
-            info.python, info.implementation
-        ));
+        return refuse(info.implementation.clone());
     }
-    if info.version.0 != 3 || info.version.1 < 9 {
-        return Err(format!(
-            "`{}` is Python {}.{}, the CPython ABI of hpy-sys needs CPython >= 3.9: set HPY_PYTHON",
-            info.python, info.version.0, info.version.1
-        ));
+    let (major, minor) = info.version;
+    if major != 3 || minor < lo || minor > hi {
+        return refuse(format!("Python {major}.{minor}"));
     }
     if info.trace_refs {
-        return Err(format!(
-            "`{}` is a Py_TRACE_REFS build (different PyObject layout), which hpy-sys does not support",
-            info.python
-        ));
+        return refuse("a Py_TRACE_REFS build (different object layout)".into());
+    }
+    if info.gil_disabled {
+        return refuse("a free-threaded build (different object layout)".into());
+    }
+    if !info.is_64bit {
+        return refuse("a 32-bit build".into());
     }
     if !info.include_dir.join("Python.h").is_file() {
-        return Err(format!(
-            "Python.h not found in {}: install the Python development headers, e.g. python3-dev \
-             (for Python {}.{})",
-            info.include_dir.display(),
-            info.version.0,
-            info.version.1
-        ));
+        return Err(Discovery::Unusable(format!(
+            "Python.h not found in {}: install the headers of Python {major}.{minor} (e.g. the \
+             python{major}.{minor}-dev package), or set HPY_PYTHON to a Python that has them",
+            info.include_dir.display()
+        )));
     }
     Ok(info)
 }

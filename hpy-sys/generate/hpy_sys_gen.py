@@ -1085,8 +1085,10 @@ def generate():
     files = {}
     files['src/generated/types.rs'] = emit_types(M)
     files['src/generated/universal_ctx.rs'] = emit_universal(M)
-    files['src/generated/cpython_api.rs'], files['src/generated/cpython_runtime.rs'] = \
-        emit_cpython(M, hdr)
+    # The second result (extern declarations of HPy's C runtime) is no
+    # longer written: hpy-sys's runtime is its own Rust code
+    # (src/cpython/runtime/), which the calls in cpython_api.rs link to.
+    files['src/generated/cpython_api.rs'], _ = emit_cpython(M, hdr)
     files['src/generated/constants.rs'] = emit_constants(M, hdr)
     probe_c, probe_rs = emit_layout(M)
     files['tests/layout_probe.c'] = probe_c

@@ -2,6 +2,7 @@
 //! variables and the builtins.
 
 use core::ops::Deref;
+use core::sync::atomic::{AtomicU16, Ordering};
 
 use hpy_sys::HPyConstant;
 
@@ -79,6 +80,22 @@ impl core::fmt::Debug for Code<'_> {
 }
 
 impl<'ctx> Context<'ctx> {
+    /// The running interpreter's language version, `sys.version_info[:2]`
+    /// (for example `(3, 14)`; PyPy reports the Python version it
+    /// implements). Asked once per process, then cached.
+    pub fn python_version(self) -> HPyResult<(u8, u8)> {
+        static VERSION: AtomicU16 = AtomicU16::new(0);
+        let known = VERSION.load(Ordering::Relaxed);
+        if known != 0 {
+            return Ok(((known >> 8) as u8, known as u8));
+        }
+        let info = self.import_module("sys")?.get_attr_s("version_info")?;
+        let major: u8 = info.get_item_i(0)?.extract()?;
+        let minor: u8 = info.get_item_i(1)?.extract()?;
+        VERSION.store(u16::from(major) << 8 | u16::from(minor), Ordering::Relaxed);
+        Ok((major, minor))
+    }
+
     /// `import name` (`HPyImport_ImportModule`): the module object; for a
     /// dotted name, like `importlib.import_module`, the innermost module.
     pub fn import_module(self, name: &str) -> HPyResult<Handle<'ctx>> {

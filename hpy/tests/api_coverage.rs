@@ -96,6 +96,7 @@ fn every_context_field_is_covered() {
     let info = build_support::discover_python().unwrap_or_else(|e| panic!("{e}"));
     let header_path = info
         .hpy_include_dir
+        .unwrap_or_else(|e| panic!("{e}: this test reads HPy's header (run it with HPY_PYTHON set to a Python with hpy==0.9.0)"))
         .join("hpy")
         .join("universal")
         .join("autogen_ctx.h");

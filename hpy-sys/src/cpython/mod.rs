@@ -1,17 +1,17 @@
-//! CPython ABI only: the parts of CPython's `Python.h` that the CPython-ABI
-//! shims rely on, re-implemented in Rust, plus HPy's runtime.
+//! CPython ABI only: what hpy-sys needs of CPython's `Python.h`, declared
+//! in Rust, and hpy-sys's own HPy runtime.
 //!
-//! * [`PyObject`], [`PyVarObject`] and the few `PyTypeObject`/`PyBytesObject`/
-//!   `PyTupleObject` offsets used inline (verified against `Python.h` by
-//!   `tests/layout.rs`);
-//! * refcounting ([`Py_INCREF`], [`Py_XDECREF`], ...): inline on CPython 3.11
-//!   (`ob_refcnt` at offset 0, `_Py_Dealloc` at zero), the exported
-//!   `Py_IncRef`/`Py_DecRef` on every other version;
+//! * [`ffi`]: the CPython structs, constants and functions used, for
+//!   CPython 3.11-3.15 (layouts per version through the `Py_3_*` cfgs,
+//!   verified against `Python.h` by `tests/layout.rs`);
+//! * refcounting ([`Py_INCREF`], [`Py_XDECREF`], ...): inline for release
+//!   builds (with the immortality test on 3.12+), the exported
+//!   `Py_IncRef`/`Py_DecRef` for debug builds;
 //! * the C macros used by HPy's CPython shims (`PyBytes_Check`,
 //!   `PyBytes_GET_SIZE`, ...);
-//! * [`hpy_rs_cpython_context`], the crate's global CPython-ABI context;
-//! * [`runtime`]: HPy's own runtime (`ctx_Type_FromSpec`,
-//!   `_HPyModuleDef_AsPyInit`, `call_traverseproc_from_trampoline`, ...).
+//! * [`runtime`]: the HPy runtime (`ctx_Type_FromSpec`,
+//!   `_HPyModuleDef_AsPyInit`, `call_traverseproc_from_trampoline`, ...)
+//!   and [`hpy_rs_cpython_context`], the crate's CPython-ABI context.
 //!
 //! None of this exists with the `universal` feature.
 
@@ -23,11 +23,20 @@ use crate::{HPy, HPyContext, HPyField, HPyGlobal, HPyThreadState, HPy_ssize_t};
 #[path = "../generated/cpython_api.rs"]
 pub(crate) mod api_generated;
 
-#[rustfmt::skip]
-#[path = "../generated/cpython_runtime.rs"]
+pub mod ffi;
 pub mod runtime;
 
 mod misc;
+
+pub use ffi::{
+    PyMethodDef, PyModuleDef, PyObject, PyThreadState, PyTypeObject, PyVarObject,
+    Py_TPFLAGS_BYTES_SUBCLASS, Py_TPFLAGS_DICT_SUBCLASS, Py_TPFLAGS_HAVE_VECTORCALL,
+    Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_LONG_SUBCLASS, Py_TPFLAGS_TUPLE_SUBCLASS,
+    Py_TPFLAGS_TYPE_SUBCLASS, Py_TPFLAGS_UNICODE_SUBCLASS, PY_VECTORCALL_ARGUMENTS_OFFSET,
+};
+pub use runtime::{hpy_rs_cpython_context, hpy_rs_cpython_mark_plain, hpy_rs_plain_dealloc};
+
+use ffi::PyObject_Malloc;
 
 /// Everything re-exported at the crate root in the CPython ABI.
 pub(crate) mod api {
@@ -35,152 +44,41 @@ pub(crate) mod api {
     pub use super::misc::*;
 }
 
-/// CPython's `PyObject` header (non-debug build without `Py_TRACE_REFS`; build.rs
-/// refuses other builds).
-#[repr(C)]
-#[derive(Debug)]
-pub struct PyObject {
-    /// Reference count.
-    pub ob_refcnt: HPy_ssize_t,
-    /// The object's type.
-    pub ob_type: *mut PyTypeObject,
-}
-
-/// CPython's `PyVarObject` header.
-#[repr(C)]
-#[derive(Debug)]
-pub struct PyVarObject {
-    /// The object header.
-    pub ob_base: PyObject,
-    /// Number of items (`Py_SIZE`).
-    pub ob_size: HPy_ssize_t,
-}
-
-/// CPython's `PyTypeObject` (opaque; fields are read by offset, see
-/// [`PyTypeObject_tp_flags_OFFSET`]).
-#[repr(C)]
-pub struct PyTypeObject {
-    _opaque: [u8; 0],
-}
-
-/// CPython's `PyThreadState` (opaque).
-#[repr(C)]
-pub struct PyThreadState {
-    _opaque: [u8; 0],
-}
-
-/// CPython's `PyMethodDef` (opaque: only passed by pointer here).
-#[repr(C)]
-pub struct PyMethodDef {
-    _opaque: [u8; 0],
-}
-
-/// CPython's `PyModuleDef` (opaque: only passed by pointer here).
-#[repr(C)]
-pub struct PyModuleDef {
-    _opaque: [u8; 0],
-}
-
-/// `offsetof(PyTypeObject, tp_flags)` (the same from CPython 3.8 to 3.13 on
-/// 64-bit targets; checked by the layout test for the Python built against).
-pub const PyTypeObject_tp_flags_OFFSET: usize = 21 * core::mem::size_of::<usize>();
-/// `offsetof(PyTypeObject, tp_basicsize)` (after `PyVarObject` and `tp_name`).
-pub const PyTypeObject_tp_basicsize_OFFSET: usize = 4 * core::mem::size_of::<usize>();
-/// `offsetof(PyTypeObject, tp_dealloc)` (after `tp_basicsize`, `tp_itemsize`).
-pub const PyTypeObject_tp_dealloc_OFFSET: usize = 6 * core::mem::size_of::<usize>();
-/// `offsetof(PyTypeObject, tp_vectorcall_offset)` (after `tp_dealloc`).
-pub const PyTypeObject_tp_vectorcall_offset_OFFSET: usize = 7 * core::mem::size_of::<usize>();
+/// `offsetof(PyTypeObject, tp_flags)`.
+pub const PyTypeObject_tp_flags_OFFSET: usize = core::mem::offset_of!(PyTypeObject, tp_flags);
+/// `offsetof(PyTypeObject, tp_basicsize)`.
+pub const PyTypeObject_tp_basicsize_OFFSET: usize =
+    core::mem::offset_of!(PyTypeObject, tp_basicsize);
+/// `offsetof(PyTypeObject, tp_dealloc)`.
+pub const PyTypeObject_tp_dealloc_OFFSET: usize = core::mem::offset_of!(PyTypeObject, tp_dealloc);
+/// `offsetof(PyTypeObject, tp_vectorcall_offset)`.
+pub const PyTypeObject_tp_vectorcall_offset_OFFSET: usize =
+    core::mem::offset_of!(PyTypeObject, tp_vectorcall_offset);
 /// `offsetof(PyBytesObject, ob_sval)`: `PyVarObject` + `ob_shash`.
 pub const PyBytesObject_ob_sval_OFFSET: usize =
     core::mem::size_of::<PyVarObject>() + core::mem::size_of::<crate::HPy_hash_t>();
-/// `offsetof(PyTupleObject, ob_item)`: right after the `PyVarObject` header.
-pub const PyTupleObject_ob_item_OFFSET: usize = core::mem::size_of::<PyVarObject>();
-
-/// `Py_TPFLAGS_HAVE_VECTORCALL`: instances keep a `vectorcallfunc` at
-/// `tp_vectorcall_offset`.
-pub const Py_TPFLAGS_HAVE_VECTORCALL: c_ulong = 1 << 11;
-/// `Py_TPFLAGS_LONG_SUBCLASS`.
-pub const Py_TPFLAGS_LONG_SUBCLASS: c_ulong = 1 << 24;
-/// `Py_TPFLAGS_LIST_SUBCLASS`.
-pub const Py_TPFLAGS_LIST_SUBCLASS: c_ulong = 1 << 25;
-/// `Py_TPFLAGS_TUPLE_SUBCLASS`.
-pub const Py_TPFLAGS_TUPLE_SUBCLASS: c_ulong = 1 << 26;
-/// `Py_TPFLAGS_BYTES_SUBCLASS`.
-pub const Py_TPFLAGS_BYTES_SUBCLASS: c_ulong = 1 << 27;
-/// `Py_TPFLAGS_UNICODE_SUBCLASS`.
-pub const Py_TPFLAGS_UNICODE_SUBCLASS: c_ulong = 1 << 28;
-/// `Py_TPFLAGS_DICT_SUBCLASS`.
-pub const Py_TPFLAGS_DICT_SUBCLASS: c_ulong = 1 << 29;
-/// `Py_TPFLAGS_TYPE_SUBCLASS` (the `PyType_Check` bit).
-pub const Py_TPFLAGS_TYPE_SUBCLASS: c_ulong = 1 << 31;
-/// `PY_VECTORCALL_ARGUMENTS_OFFSET`: the flag bit in a vectorcall `nargsf`.
-pub const PY_VECTORCALL_ARGUMENTS_OFFSET: usize = 1 << (usize::BITS - 1);
-
-extern "C" {
-    /// HPy's `_HPyGetContext()`, from the C shim compiled by build.rs.
-    #[link_name = "hpy_rs_cpython_context"]
-    fn hpy_rs_cpython_context_from_c() -> *mut HPyContext;
-
-    /// Marks a freshly created class as *plain* (a pure type based on
-    /// `object` with nothing to do at deallocation but free the memory: no
-    /// GC, no `tp_destroy` (`has_destroy` must say whether it has one), no
-    /// finalizer, no `__call__`, no `__dict__`/weak references) by giving
-    /// it [`hpy_rs_plain_dealloc`] in place of CPython's `subtype_dealloc`.
-    /// Returns 1 if it did, 0 if the type is not plain. From the C shim.
-    ///
-    /// # Safety
-    /// `h_type` must be a type just returned by `HPyType_FromSpec`, before
-    /// any instance of it exists.
-    pub fn hpy_rs_cpython_mark_plain(
-        ctx: *mut HPyContext,
-        h_type: HPy,
-        has_destroy: c_int,
-    ) -> c_int;
-
-    /// The `tp_dealloc` of plain types: `tp_free`, then the reference to the
-    /// heap type dropped. Its address is the mark [`hpy_rs_new`] looks for.
-    /// From the C shim.
-    pub fn hpy_rs_plain_dealloc(o: *mut PyObject);
-}
-
-static CPYTHON_CONTEXT: core::sync::atomic::AtomicPtr<HPyContext> =
-    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
-
-/// The crate's global CPython-ABI `HPyContext` (HPy's `_HPyGetContext()`),
-/// which HPy's runtime functions need. Always valid; initialised on first
-/// use (call it with the GIL held). After that it is one load, not a call.
-#[inline(always)]
-pub fn hpy_rs_cpython_context() -> *mut HPyContext {
-    let ctx = CPYTHON_CONTEXT.load(core::sync::atomic::Ordering::Relaxed);
-    if ctx.is_null() {
-        cpython_context_slow()
+/// `offsetof(PyTupleObject, ob_item)`: after the `PyVarObject` header (and,
+/// since 3.14, the cached hash `ob_hash`).
+pub const PyTupleObject_ob_item_OFFSET: usize = core::mem::size_of::<PyVarObject>()
+    + if cfg!(Py_3_14) {
+        core::mem::size_of::<crate::HPy_hash_t>()
     } else {
-        ctx
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn cpython_context_slow() -> *mut HPyContext {
-    // SAFETY: the C shim returns HPy's static context, filling it on first use.
-    let ctx = unsafe { hpy_rs_cpython_context_from_c() };
-    CPYTHON_CONTEXT.store(ctx, core::sync::atomic::Ordering::Relaxed);
-    ctx
-}
+        0
+    };
 
 #[cfg(hpy_inline_refcount)]
 extern "C" {
     fn _Py_Dealloc(o: *mut PyObject);
+}
+
+#[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
+extern "C" {
     fn _Py_NewReference(o: *mut PyObject);
 }
 
-#[cfg(not(hpy_inline_refcount))]
+#[cfg(any(not(hpy_inline_refcount), Py_3_12))]
 extern "C" {
     fn PyObject_Init(o: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject;
-}
-
-extern "C" {
-    fn PyObject_Malloc(size: usize) -> *mut core::ffi::c_void;
 }
 
 // ---- allocation ----
@@ -215,14 +113,14 @@ pub unsafe fn hpy_rs_new(
                 if op.is_null() {
                     return crate::HPyErr_NoMemory(ctx);
                 }
-                #[cfg(hpy_inline_refcount)]
+                #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
                 {
                     (*op).ob_type = tp;
                     // A heap type (checked when it was marked).
                     Py_INCREF(tp.cast());
                     _Py_NewReference(op);
                 }
-                #[cfg(not(hpy_inline_refcount))]
+                #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
                 PyObject_Init(op, tp);
                 *data = op.add(1).cast();
                 return _py2h(op);
@@ -236,6 +134,17 @@ pub unsafe fn hpy_rs_new(
 extern "C" {
     fn Py_IncRef(o: *mut PyObject);
     fn Py_DecRef(o: *mut PyObject);
+}
+
+/// The low 32 bits of the reference count (3.12+: where `Py_INCREF` and
+/// `Py_DECREF` work, and whose sign bit marks immortal objects).
+#[cfg(all(hpy_inline_refcount, Py_3_12))]
+#[inline(always)]
+unsafe fn refcnt_low(o: *mut PyObject) -> *mut u32 {
+    // SAFETY: little-endian 64-bit layout: the low half of `ob_refcnt`
+    // (3.12/3.13) or the 32-bit `ob_refcnt` (3.14+) is at offset 0.
+    const { assert!(cfg!(target_endian = "little")) };
+    o.cast::<u32>()
 }
 
 // ---- handle <-> object casts (hpy/cpython/misc.h) ----
@@ -303,11 +212,22 @@ pub fn _arr_py2h(a: *const *mut PyObject) -> *const HPy {
 /// `o` must point to a live object and the GIL must be held.
 #[inline(always)]
 pub unsafe fn Py_INCREF(o: *mut PyObject) {
-    #[cfg(hpy_inline_refcount)]
+    #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
     // SAFETY: `o` is a live object (caller); with the GIL held nobody else
-    // touches `ob_refcnt` (3.11 non-debug layout, checked by the layout test).
+    // touches `ob_refcnt` (3.11 release layout, checked by the layout test).
     unsafe {
         (*o).ob_refcnt += 1;
+    }
+    #[cfg(all(hpy_inline_refcount, Py_3_12))]
+    // SAFETY: as above; an immortal object's count is left alone, as
+    // CPython's own `Py_INCREF` does (a mortal count stays below 2**31, so
+    // adding 1 to the low half never carries).
+    unsafe {
+        let rc = refcnt_low(o);
+        let v = *rc;
+        if (v as i32) >= 0 {
+            *rc = v + 1;
+        }
     }
     #[cfg(not(hpy_inline_refcount))]
     // SAFETY: `o` is a live object and the GIL is held (caller).
@@ -323,13 +243,26 @@ pub unsafe fn Py_INCREF(o: *mut PyObject) {
 /// GIL must be held.
 #[inline(always)]
 pub unsafe fn Py_DECREF(o: *mut PyObject) {
-    #[cfg(hpy_inline_refcount)]
+    #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
     // SAFETY: as for `Py_INCREF`; the caller owns the reference it gives up,
     // so deallocating at zero is what CPython's own macro does.
     unsafe {
         (*o).ob_refcnt -= 1;
         if (*o).ob_refcnt == 0 {
             _Py_Dealloc(o);
+        }
+    }
+    #[cfg(all(hpy_inline_refcount, Py_3_12))]
+    // SAFETY: as for `Py_INCREF`: immortal objects are skipped, a mortal
+    // count lives in the low half (the high half is 0, or 3.14's flags).
+    unsafe {
+        let rc = refcnt_low(o);
+        let v = *rc;
+        if (v as i32) >= 0 {
+            *rc = v - 1;
+            if v == 1 {
+                _Py_Dealloc(o);
+            }
         }
     }
     #[cfg(not(hpy_inline_refcount))]

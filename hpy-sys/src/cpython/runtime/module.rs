@@ -1,0 +1,177 @@
+//! Module creation: `PyInit_<name>` of a CPython-ABI extension returns
+//! [`_HPyModuleDef_AsPyInit`] of its `HPyModuleDef` (multi-phase init).
+
+use core::ffi::c_void;
+use core::ptr::{self, null_mut};
+
+use super::super::ffi::*;
+use super::super::{Py_DECREF, Py_TYPE};
+use super::types::{defines, method_defs};
+use super::{set_error, set_error_fmt};
+use crate::*;
+
+/// Builds the `PyModuleDef` of `def` (kept for the life of the process:
+/// CPython keeps pointers to it in every module made from it). `None` with
+/// an exception set if `def` is invalid.
+unsafe fn module_def(def: &HPyModuleDef) -> Option<*mut PyModuleDef> {
+    // SAFETY: (whole function) `def` is a valid module definition (caller);
+    // C-API calls with the GIL held.
+    unsafe {
+        if def.size < 0 {
+            set_error(PyExc_SystemError, c"HPyModuleDef.size must not be negative");
+            return None;
+        }
+        if def.size > 0 {
+            set_error(
+                PyExc_SystemError,
+                c"HPy has no module state: set HPyModuleDef.size to 0 (use HPyGlobal instead)",
+            );
+            return None;
+        }
+        let defs = defines(def.defines);
+        let mut slots = Vec::new();
+        let mut has_create = false;
+        let mut has_other = false;
+        for d in defs {
+            if d.kind != HPyDef_Kind_Slot {
+                has_other = true;
+                continue;
+            }
+            let s = &d.u.slot;
+            let value = s.cpy_trampoline.map_or(null_mut(), |f| f as *mut c_void);
+            match s.slot {
+                HPy_mod_create if has_create => {
+                    set_error(
+                        PyExc_SystemError,
+                        c"HPyModuleDef defines HPy_mod_create more than once",
+                    );
+                    return None;
+                }
+                HPy_mod_create => {
+                    has_create = true;
+                    slots.push(PyModuleDef_Slot {
+                        slot: Py_mod_create,
+                        value,
+                    });
+                }
+                HPy_mod_exec => {
+                    has_other = true;
+                    slots.push(PyModuleDef_Slot {
+                        slot: Py_mod_exec,
+                        value,
+                    });
+                }
+                other => {
+                    set_error_fmt(
+                        PyExc_SystemError,
+                        format_args!("unsupported slot {other} in HPyModuleDef.defines"),
+                    );
+                    return None;
+                }
+            }
+        }
+        if has_create
+            && (has_other
+                || !def.legacy_methods.is_null()
+                || !def.doc.is_null()
+                || !def.globals.is_null())
+        {
+            set_error(
+                PyExc_SystemError,
+                c"an HPyModuleDef with HPy_mod_create may define nothing else (no methods, \
+                  exec slots, doc, globals or legacy methods): the module object it creates \
+                  cannot carry them",
+            );
+            return None;
+        }
+        // hpy-rs keeps module-level state in process-wide HPyGlobals, so a
+        // module must not be loaded into several interpreters.
+        #[cfg(Py_3_12)]
+        slots.push(PyModuleDef_Slot {
+            slot: Py_mod_multiple_interpreters,
+            value: null_mut(),
+        });
+        slots.push(PyModuleDef_Slot {
+            slot: 0,
+            value: null_mut(),
+        });
+        let methods = method_defs(defs, def.legacy_methods.cast_const()).ok()?;
+        let out = Box::new(PyModuleDef {
+            m_base: PyModuleDef_Base {
+                ob_base: PyObject {
+                    ob_refcnt: 1,
+                    ob_type: ptr::null_mut(),
+                },
+                m_init: null_mut(),
+                m_index: 0,
+                m_copy: null_mut(),
+            },
+            m_name: ptr::null(),
+            m_doc: def.doc,
+            m_size: 0,
+            m_methods: methods,
+            m_slots: Box::leak(slots.into_boxed_slice()).as_mut_ptr(),
+            m_traverse: null_mut(),
+            m_clear: null_mut(),
+            m_free: null_mut(),
+        });
+        Some(Box::into_raw(out))
+    }
+}
+
+/// What `PyInit_<name>` returns for an HPy module: its `PyModuleDef`,
+/// initialised for multi-phase init, or NULL with an exception set.
+///
+/// # Safety
+/// `hpydef` must point to a valid `HPyModuleDef` that lives for the rest of
+/// the process (a `static`); the GIL must be held.
+pub unsafe fn _HPyModuleDef_AsPyInit(hpydef: *mut HPyModuleDef) -> *mut PyObject {
+    #[cfg(hpy_no_python)]
+    {
+        let _ = hpydef;
+        // SAFETY: plain C-API call with the GIL held.
+        unsafe {
+            set_error(
+                PyExc_ImportError,
+                c"this extension was built without a Python (hpy-sys found none, or HPY_NO_PYTHON \
+                  was set): rebuild it with HPY_PYTHON=/path/to/python3",
+            )
+        };
+        null_mut()
+    }
+    #[cfg(not(hpy_no_python))]
+    // SAFETY: valid definition (caller); `module_def` leaves an exception on
+    // failure, and `PyModuleDef_Init` takes a definition that outlives it.
+    unsafe {
+        match module_def(&*hpydef) {
+            Some(def) => PyModuleDef_Init(def),
+            None => null_mut(),
+        }
+    }
+}
+
+/// The check a CPython-ABI `HPy_mod_create` trampoline makes on the object
+/// the user's function returned: HPy forbids returning a module object
+/// (CPython would then add nothing of the definition to it), so that
+/// becomes `SystemError` and `*result` NULL.
+///
+/// # Safety
+/// `*result` must be NULL or an owned reference; the GIL must be held.
+pub unsafe fn _HPyModule_CheckCreateSlotResult(result: *mut *mut PyObject) {
+    // SAFETY: as documented.
+    unsafe {
+        let obj = *result;
+        if obj.is_null() {
+            return;
+        }
+        let module_type = ptr::addr_of_mut!(PyModule_Type);
+        if Py_TYPE(obj) == module_type || PyType_IsSubtype(Py_TYPE(obj), module_type) != 0 {
+            Py_DECREF(obj);
+            set_error(
+                PyExc_SystemError,
+                c"HPy_mod_create returned a module object, which HPy does not support",
+            );
+            *result = null_mut();
+        }
+    }
+}
