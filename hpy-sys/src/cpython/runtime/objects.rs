@@ -20,11 +20,12 @@ use crate::*;
 // `Set`; these functions, like HPy's, trust their caller.
 
 macro_rules! builder {
-    ($new:ident, $set:ident, $build:ident, $cancel:ident, $ty:ident, $field:ident, $alloc:ident) => {
+    ($new:ident, $set:ident, $build:ident, $cancel:ident, $ty:ident, $field:ident, $alloc:ident, $items:ident) => {
         #[doc = concat!("`", stringify!($ty), "_New` (runtime part).")]
         ///
         /// # Safety
         /// The GIL must be held.
+        #[inline]
         pub unsafe fn $new(_ctx: *mut HPyContext, size: HPy_ssize_t) -> $ty {
             // SAFETY: plain C-API call; a failure is reported by `Build`.
             let obj = unsafe { $alloc(size) };
@@ -39,6 +40,7 @@ macro_rules! builder {
         ///
         /// # Safety
         /// `index` must be in range and not yet set; `h_item` live.
+        #[inline]
         pub unsafe fn $set(_ctx: *mut HPyContext, builder: $ty, index: HPy_ssize_t, h_item: HPy) {
             let obj = builder.$field as *mut PyObject;
             if obj.is_null() {
@@ -49,7 +51,7 @@ macro_rules! builder {
             // (caller); it owns the new reference.
             unsafe {
                 Py_INCREF(item);
-                *items_of(obj).add(index as usize) = item;
+                *$items(obj).add(index as usize) = item;
             }
         }
 
@@ -57,6 +59,7 @@ macro_rules! builder {
         ///
         /// # Safety
         /// Every item must have been set; the builder is consumed.
+        #[inline]
         pub unsafe fn $build(_ctx: *mut HPyContext, builder: $ty) -> HPy {
             let obj = builder.$field as *mut PyObject;
             if obj.is_null() {
@@ -84,7 +87,8 @@ builder!(
     ctx_ListBuilder_Cancel,
     HPyListBuilder,
     _lst,
-    PyList_New
+    PyList_New,
+    list_items
 );
 builder!(
     ctx_TupleBuilder_New,
@@ -93,24 +97,32 @@ builder!(
     ctx_TupleBuilder_Cancel,
     HPyTupleBuilder,
     _tup,
-    PyTuple_New
+    PyTuple_New,
+    tuple_items
 );
 
-/// The item array of a list (`ob_item`, a pointer) or a tuple (inline).
+/// The item array of a tuple (inline at `ob_item`).
 ///
 /// # Safety
-/// `obj` must be a live list or tuple.
-unsafe fn items_of(obj: *mut PyObject) -> *mut *mut PyObject {
-    // SAFETY: a tuple's items are inline at `ob_item`; a list keeps a
-    // pointer right after its `PyVarObject` header (layout test).
+/// `obj` must be a live tuple.
+#[inline(always)]
+unsafe fn tuple_items(obj: *mut PyObject) -> *mut *mut PyObject {
+    // SAFETY: a tuple (caller); offset checked by the layout test.
+    unsafe { super::super::_PyTuple_ITEMS(obj).cast_mut() }
+}
+
+/// The item array of a list (`ob_item`, a pointer right after the
+/// `PyVarObject` header; layout test).
+///
+/// # Safety
+/// `obj` must be a live list.
+#[inline(always)]
+unsafe fn list_items(obj: *mut PyObject) -> *mut *mut PyObject {
+    // SAFETY: a list (caller).
     unsafe {
-        if PyTuple_Check(obj) != 0 {
-            super::super::_PyTuple_ITEMS(obj).cast_mut()
-        } else {
-            *obj.cast::<u8>()
-                .add(core::mem::size_of::<PyVarObject>())
-                .cast::<*mut *mut PyObject>()
-        }
+        *obj.cast::<u8>()
+            .add(core::mem::size_of::<PyVarObject>())
+            .cast::<*mut *mut PyObject>()
     }
 }
 
@@ -125,7 +137,7 @@ pub unsafe fn ctx_Tuple_FromArray(_ctx: *mut HPyContext, items: *mut HPy, n: HPy
         if t.is_null() {
             return HPy_NULL;
         }
-        let dst = items_of(t);
+        let dst = tuple_items(t);
         for i in 0..n.max(0) as usize {
             let o = _h2py(*items.add(i));
             Py_INCREF(o);
