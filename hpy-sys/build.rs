@@ -41,7 +41,10 @@ fn main() {
     }
 
     let no_python = |why: &str| {
-        println!("cargo::warning=hpy-sys: {why}; building without a Python (hpy_no_python): the crate type-checks and documents, but a module built this way refuses to import. Set HPY_PYTHON to a CPython 3.{}-3.{} to build a usable extension.", SUPPORTED_MINORS.0, SUPPORTED_MINORS.1);
+        println!(
+            "cargo::warning=hpy-sys: {why}; built without a Python (cfg hpy_no_python): it \
+             type-checks and documents, but an extension built so refuses to import"
+        );
         println!("cargo::rustc-cfg=hpy_no_python");
     };
     if std::env::var_os("HPY_NO_PYTHON").is_some_and(|v| !v.is_empty() && v != "0") {

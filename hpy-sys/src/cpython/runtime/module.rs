@@ -13,6 +13,7 @@ use crate::*;
 /// Builds the `PyModuleDef` of `def` (kept for the life of the process:
 /// CPython keeps pointers to it in every module made from it). `None` with
 /// an exception set if `def` is invalid.
+#[cfg_attr(hpy_no_python, allow(dead_code))]
 unsafe fn module_def(def: &HPyModuleDef) -> Option<*mut PyModuleDef> {
     // SAFETY: (whole function) `def` is a valid module definition (caller);
     // C-API calls with the GIL held.
