@@ -259,6 +259,64 @@ pub unsafe fn HPy_CallMethod(
     _py2h(unsafe { PyObject_VectorcallMethod(_h2py(name), args.cast(), nargs, _h2py(kwnames)) })
 }
 
+extern "C" {
+    #[cfg(not(Py_3_13))]
+    fn PyObject_HasAttr(o: *mut PyObject, name: *mut PyObject) -> c_int;
+    #[cfg(not(Py_3_13))]
+    fn PyObject_HasAttrString(o: *mut PyObject, name: *const c_char) -> c_int;
+    #[cfg(Py_3_13)]
+    fn PyObject_HasAttrWithError(o: *mut PyObject, name: *mut PyObject) -> c_int;
+    #[cfg(Py_3_13)]
+    fn PyObject_HasAttrStringWithError(o: *mut PyObject, name: *const c_char) -> c_int;
+    #[cfg(Py_3_13)]
+    fn PyErr_Clear();
+}
+
+/// HPy API function `HPy_HasAttr`: 1 or 0, never an error. An exception
+/// raised by the lookup (other than `AttributeError`) is dropped, as
+/// `PyObject_HasAttr` did up to 3.12 (3.13+ would report it as
+/// "unraisable", so the error-reporting variant is used and cleared).
+#[inline]
+pub unsafe fn HPy_HasAttr(_ctx: *mut HPyContext, obj: HPy, name: HPy) -> c_int {
+    // SAFETY: live handles (contract).
+    #[cfg(not(Py_3_13))]
+    unsafe {
+        PyObject_HasAttr(_h2py(obj), _h2py(name))
+    }
+    // SAFETY: live handles (contract); -1 leaves an exception, cleared.
+    #[cfg(Py_3_13)]
+    unsafe {
+        quiet_has_attr(PyObject_HasAttrWithError(_h2py(obj), _h2py(name)))
+    }
+}
+
+/// HPy API function `HPy_HasAttr_s`; see [`HPy_HasAttr`].
+#[inline]
+pub unsafe fn HPy_HasAttr_s(_ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_char) -> c_int {
+    // SAFETY: a live handle and a NUL-terminated name (contract).
+    #[cfg(not(Py_3_13))]
+    unsafe {
+        PyObject_HasAttrString(_h2py(obj), utf8_name)
+    }
+    // SAFETY: as above; -1 leaves an exception, cleared.
+    #[cfg(Py_3_13)]
+    unsafe {
+        quiet_has_attr(PyObject_HasAttrStringWithError(_h2py(obj), utf8_name))
+    }
+}
+
+#[cfg(Py_3_13)]
+#[inline(always)]
+unsafe fn quiet_has_attr(r: c_int) -> c_int {
+    if r < 0 {
+        // SAFETY: the failed lookup left an exception set (GIL held).
+        unsafe { PyErr_Clear() };
+        0
+    } else {
+        r
+    }
+}
+
 /// HPy API function `HPyLong_FromInt32_t`.
 #[inline]
 pub unsafe fn HPyLong_FromInt32_t(_ctx: *mut HPyContext, value: i32) -> HPy {

@@ -279,8 +279,6 @@ extern "C" {
     fn PyObject_GetAttr(a0: *mut PyObject, a1: *mut PyObject) -> *mut PyObject;
     fn PyObject_GetAttrString(a0: *mut PyObject, a1: *const c_char) -> *mut PyObject;
     fn PyObject_GetItem(a0: *mut PyObject, a1: *mut PyObject) -> *mut PyObject;
-    fn PyObject_HasAttr(a0: *mut PyObject, a1: *mut PyObject) -> c_int;
-    fn PyObject_HasAttrString(a0: *mut PyObject, a1: *const c_char) -> c_int;
     fn PyObject_Hash(a0: *mut PyObject) -> HPy_hash_t;
     fn PyObject_IsTrue(a0: *mut PyObject) -> c_int;
     fn PyObject_Length(a0: *mut PyObject) -> HPy_ssize_t;
@@ -1032,30 +1030,6 @@ pub unsafe fn HPy_GetAttr_s(_ctx: *mut HPyContext, obj: HPy, utf8_name: *const c
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
     unsafe { _py2h(PyObject_GetAttrString(_h2py(obj), utf8_name)) }
-}
-
-/// HPy API function `HPy_HasAttr` (CPython ABI; see the HPy 0.9.0 headers).
-///
-/// # Safety
-///
-/// See the [crate-level safety contract](crate#safety).
-#[inline]
-pub unsafe fn HPy_HasAttr(_ctx: *mut HPyContext, obj: HPy, name: HPy) -> c_int {
-    // SAFETY: the caller upholds the C-API preconditions of the HPy
-    // function (crate-level contract); handles are PyObject pointers.
-    unsafe { PyObject_HasAttr(_h2py(obj), _h2py(name)) }
-}
-
-/// HPy API function `HPy_HasAttr_s` (CPython ABI; see the HPy 0.9.0 headers).
-///
-/// # Safety
-///
-/// See the [crate-level safety contract](crate#safety).
-#[inline]
-pub unsafe fn HPy_HasAttr_s(_ctx: *mut HPyContext, obj: HPy, utf8_name: *const c_char) -> c_int {
-    // SAFETY: the caller upholds the C-API preconditions of the HPy
-    // function (crate-level contract); handles are PyObject pointers.
-    unsafe { PyObject_HasAttrString(_h2py(obj), utf8_name) }
 }
 
 /// HPy API function `HPy_SetAttr` (CPython ABI; see the HPy 0.9.0 headers).
