@@ -8,7 +8,7 @@
 //! | [`HPy`] | a `PyObject*` in disguise | an opaque `isize` |
 //! | an API call such as [`HPy_Add`] | `#[inline]` call of the CPython C-API (`PyNumber_Add`) | call through the [`HPyContext`] function table (`ctx_Add`) |
 //! | [`HPyContext`] | `hpy/cpython/autogen_ctx.h` (handles only) | `hpy/universal/autogen_ctx.h` (83 handles, 180 functions) |
-//! | build needs | a CPython 3.11-3.15 with its headers (hpy-sys's own runtime, [`cpython::runtime`]) | nothing |
+//! | build needs | a CPython 3.11-3.15 with its headers (hpy-sys's own runtime, `src/cpython/runtime`) | nothing |
 //!
 //! What is here:
 //! * handle types ([`HPy`], [`HPyField`], [`HPyGlobal`], builders, tracker,
