@@ -568,3 +568,52 @@ def test_class_attributes(hpyrs_classes):
     assert isinstance(V.zero, V) and (V.zero.x, V.zero.y) == (0, 0)
     assert V.axes == ("x", "y")
     assert "dimensions" in V.__dict__
+
+
+# ------------------------------------------------------------ hpy-sys's CPython runtime
+# CPython ABI only: hpy-sys marks the types it creates with bit 21 of
+# tp_flags and keeps their HPy data in a block that replaces the type's own
+# name buffer (see docs/design-notes.md). The universal ABI goes through
+# hpy.universal's runtime instead.
+
+HPY_TYPE_FLAG = 1 << 21
+
+
+def _cpython_abi_only(hpy_mode):
+    if IS_PYPY or hpy_mode != "cpython":
+        pytest.skip("tests hpy-sys's own CPython-ABI runtime")
+
+
+def test_hpy_types_are_marked_and_python_subclasses_are_not(hpyrs_classes, hpy_mode):
+    _cpython_abi_only(hpy_mode)
+    m = hpyrs_classes
+    for cls in (m.Vector, m.Counter, m.Meta, m.WithMeta):
+        assert cls.__flags__ & HPY_TYPE_FLAG, cls
+
+    class Sub(m.Vector):
+        pass
+
+    assert not Sub.__flags__ & HPY_TYPE_FLAG
+    assert not int.__flags__ & HPY_TYPE_FLAG
+
+
+def test_renamed_class_keeps_its_hpy_data(hpyrs_classes, hpy_mode):
+    # Renaming repoints tp_name; hpy-sys finds the class's destructor and
+    # shape through the buffer it installed, not through tp_name (HPy 0.9.0
+    # reads them from tp_name, and loses them).
+    _cpython_abi_only(hpy_mode)
+    m = hpyrs_classes
+    old = m.Vector.__name__
+    collect()
+    base = m.live_vectors()
+    m.Vector.__name__ = "RenamedVector"
+    try:
+        v = m.Vector(3, 4)
+        assert type(v).__name__ == "RenamedVector"
+        assert v.norm2() == 25
+        del v
+        collect()
+        assert m.live_vectors() == base  # its Drop ran through tp_destroy
+    finally:
+        m.Vector.__name__ = old
+    assert repr(m.Vector).endswith(".Vector'>")
