@@ -67,8 +67,9 @@ Options:
   -p, --package <SPEC>       Package to build
       --manifest-path <PATH> Path to Cargo.toml
       --out <DIR>            Directory for the wheel [default: <target-dir>/wheels]
-      --python <PATH>        CPython to build for (CPython ABI; tagged
-                             cpXY-cpXY-<platform>) [default: $HPY_PYTHON, else python3]
+  -i, --python <PATH>        CPython to build for (CPython ABI; tagged
+                             cpXY-cpXY-<platform>); repeat it for one wheel
+                             per interpreter [default: $HPY_PYTHON, else python3]
       --target-dir <DIR>     Cargo target directory
   -h, --help                 Print help
 
@@ -122,8 +123,11 @@ pub struct BuildArgs {
     pub manifest_path: Option<PathBuf>,
     /// `--out`: where the importable files go.
     pub out: Option<PathBuf>,
-    /// `--python`: the interpreter to build for.
+    /// `--python`: the interpreter to build for (the first one given).
     pub python: Option<OsString>,
+    /// `cargo hpy wheel` only: every `--python`/`-i`, in order (one
+    /// wheel each).
+    pub pythons: Vec<OsString>,
     /// `--target-dir`: forwarded to cargo.
     pub target_dir: Option<PathBuf>,
 }
@@ -224,7 +228,7 @@ fn parse_build(
         };
         let takes_value = matches!(
             name,
-            "-p" | "--package" | "--manifest-path" | "--out" | "--python" | "--target-dir"
+            "-p" | "--package" | "--manifest-path" | "--out" | "--python" | "-i" | "--target-dir"
         );
         if !takes_value && inline_value.is_some() {
             return Err(error(format!("option `{name}` takes no value")));
@@ -245,6 +249,11 @@ fn parse_build(
             }
             "--manifest-path" => set_once(&mut parsed.manifest_path, name, value()?.into(), error)?,
             "--out" if !develop => set_once(&mut parsed.out, name, value()?.into(), error)?,
+            "--python" | "-i" if usage == WHEEL_USAGE => {
+                let python = value()?;
+                parsed.python.get_or_insert_with(|| python.clone());
+                parsed.pythons.push(python);
+            }
             "--python" => set_once(&mut parsed.python, name, value()?, error)?,
             "--target-dir" => set_once(&mut parsed.target_dir, name, value()?.into(), error)?,
             _ if name.starts_with('-') => return Err(error(format!("unknown option `{name}`"))),
@@ -317,10 +326,31 @@ mod tests {
                 manifest_path: Some("x/Cargo.toml".into()),
                 out: Some("dist".into()),
                 python: Some("/usr/bin/python3.11".into()),
+                pythons: vec![],
                 target_dir: Some("tgt".into()),
             }
         );
         assert!(build(&["cargo-hpy", "build", "-r"]).release);
+    }
+
+    #[test]
+    fn wheel_takes_several_pythons() {
+        let Ok(Command::Wheel(w)) = parse_strs(&[
+            "cargo-hpy",
+            "wheel",
+            "--python",
+            "py313",
+            "-i",
+            "py314",
+            "--python=py315",
+        ]) else {
+            panic!("not a wheel command");
+        };
+        assert_eq!(w.pythons, ["py313", "py314", "py315"].map(OsString::from));
+        assert_eq!(w.python, Some("py313".into()));
+        // build and develop build for one interpreter
+        assert!(parse_strs(&["cargo-hpy", "build", "--python", "a", "--python", "b"]).is_err());
+        assert!(parse_strs(&["cargo-hpy", "build", "-i", "a"]).is_err());
     }
 
     #[test]

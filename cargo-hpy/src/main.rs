@@ -71,6 +71,19 @@ fn run() -> Result<(), Error> {
             Ok(())
         }
         Command::Build(build_args) => build::build(&build_args).map(|_| ()),
+        Command::Wheel(build_args) if build_args.pythons.len() > 1 => {
+            // One wheel per interpreter, each built for it in turn.
+            for python in &build_args.pythons {
+                let one = args::BuildArgs {
+                    python: Some(python.clone()),
+                    pythons: vec![python.clone()],
+                    ..build_args.clone()
+                };
+                let path = wheel::wheel(&one)?;
+                println!("{}", path.display());
+            }
+            Ok(())
+        }
         Command::Wheel(build_args) => {
             let path = wheel::wheel(&build_args)?;
             println!("{}", path.display());

@@ -412,3 +412,18 @@ def test_pip_install_through_the_backend(cargo_hpy, cpython_venv, abi):
                                     else "foo%s False" % sysconfig.get_config_var("EXT_SUFFIX"))
     finally:
         run([cpython_venv, "-m", "pip", "uninstall", "-y", "pofpackage"])
+
+
+def test_one_wheel_per_interpreter(cargo_hpy, tmp_path):
+    # `cargo hpy wheel -i A -i B`: one CPython-ABI wheel for each, tagged
+    # for it, in one command.
+    other = ROOT / ".venv" / "bin" / "python"   # CPython 3.11 (scripts/ensure-venv)
+    if sys.version_info[:2] == (3, 11) or not other.exists():
+        pytest.skip("needs a second CPython version: runs on 3.12+ next to the repository's "
+                    "3.11 .venv")
+    proc = run([cargo_hpy, "hpy", "wheel", "--manifest-path", POF / "Cargo.toml",
+                "--out", tmp_path, "-i", sys.executable, "--python", other,
+                "--target-dir", tmp_path / "target"], cwd=ROOT)
+    paths = [Path(p) for p in proc.stdout.split()]
+    assert [p.name.split("-")[2] for p in paths] == [CP_TAG, "cp311"], proc.stdout
+    assert all(p.exists() and p.parent == tmp_path for p in paths)
