@@ -53,6 +53,16 @@ pub struct TypeExtra {
     name: [c_char; 0],
 }
 
+/// `PyType_Check(obj)`.
+///
+/// # Safety
+/// `obj` must point to a live object.
+#[inline(always)]
+unsafe fn is_type_object(obj: *mut PyObject) -> bool {
+    // SAFETY: a live object has a live type (caller).
+    unsafe { (*Py_TYPE(obj)).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS != 0 }
+}
+
 /// `true` if `tp` was made by [`ctx_Type_FromSpec`].
 ///
 /// # Safety
@@ -293,7 +303,7 @@ pub unsafe fn hpy_rs_cpython_mark_plain(
     // SAFETY: `h_type` is a live object (contract); its type fields are read
     // only once it is known to be a type.
     unsafe {
-        let is_type = (*Py_TYPE(tp.cast())).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS != 0;
+        let is_type = is_type_object(tp.cast());
         if has_destroy != 0
             || !is_type
             || type_shape(tp) != HPyType_BuiltinShape_Object
@@ -472,7 +482,7 @@ unsafe fn read_params(params: *mut HPyType_SpecParam, name: *const c_char) -> Re
             }
             HPyType_SpecParam_Metaclass if metaclass.is_null() => {
                 // SAFETY: `obj` is a live object (contract).
-                if unsafe { (*Py_TYPE(obj)).tp_flags } & Py_TPFLAGS_TYPE_SUBCLASS == 0 {
+                if !unsafe { is_type_object(obj) } {
                     // SAFETY: plain C-API call.
                     unsafe {
                         set_error(
@@ -1074,7 +1084,7 @@ pub unsafe fn ctx_New(_ctx: *mut HPyContext, h_type: HPy, data: *mut *mut c_void
     // SAFETY: `h_type` is live (contract); a type's fields are read only
     // after the type check; the new object is `tp_basicsize` bytes.
     unsafe {
-        if (*Py_TYPE(tp.cast())).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS == 0 {
+        if !is_type_object(tp.cast()) {
             set_error(PyExc_TypeError, c"HPy_New arg 1 must be a type");
             return HPy_NULL;
         }
@@ -1121,7 +1131,7 @@ pub unsafe fn ctx_Type_GenericNew(
     let tp = _h2py(h_type).cast::<PyTypeObject>();
     // SAFETY: `h_type` is live; `tp_alloc` is read once it is a type.
     unsafe {
-        if (*Py_TYPE(tp.cast())).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS == 0 {
+        if !is_type_object(tp.cast()) {
             set_error(PyExc_TypeError, c"HPyType_GenericNew arg 1 must be a type");
             return HPy_NULL;
         }
@@ -1213,7 +1223,7 @@ pub unsafe fn ctx_Type_GetBuiltinShape(_ctx: *mut HPyContext, h_type: HPy) -> HP
     let tp = _h2py(h_type).cast::<PyTypeObject>();
     // SAFETY: live object; read as a type only after the check.
     unsafe {
-        if (*Py_TYPE(tp.cast())).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS == 0 {
+        if !is_type_object(tp.cast()) {
             set_error(PyExc_TypeError, c"arg must be a type");
             return -2;
         }
