@@ -7,14 +7,17 @@ function: (cost in the 2N dump - cost in the N dump) / N, from
 spends more:
 
     python3 bench/hotspots.py 'Foo()' 'hpy-rs (CPython ABI)' 'C HPy (CPython ABI)'
+
+`--cpython 3.14` reads the CPython 3.14 dumps (callgrind-3.14.*) instead of
+the 3.11 ones; `--results DIR` reads another results directory.
 """
 
+import argparse
 import glob
 import json
 import os
 import re
 import subprocess
-import sys
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build", "results")
 LINE = re.compile(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*)$")
@@ -43,8 +46,8 @@ def totals(path):
     raise SystemExit("no totals in " + path)
 
 
-def per_iteration(row, label):
-    for seg_file in glob.glob(os.path.join(RESULTS, "callgrind.*.json")):
+def per_iteration(row, label, results=RESULTS, prefix="callgrind"):
+    for seg_file in glob.glob(os.path.join(results, prefix + ".[0-9]*.json")):
         info = json.load(open(seg_file))
         dumps, n = info["dumps"], info["n"]
         base = seg_file[: -len(".json")] + ".out"
@@ -60,12 +63,19 @@ def per_iteration(row, label):
             # Functions on the stack at a dump (main, the eval loop's callers)
             # are reported with inclusive costs: leave them out.
             return total, {k: v for k, v in costs.items() if v < 0.95 * total}
-    raise SystemExit("no callgrind dumps for %r / %r in %s" % (row, label, RESULTS))
+    raise SystemExit("no callgrind dumps for %r / %r in %s/%s.*" % (row, label, results, prefix))
 
 
 def main():
-    row, labels = sys.argv[1], sys.argv[2:]
-    measured = [per_iteration(row, label) for label in labels]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cpython", default="3.11", help="3.11 (default) or 3.14")
+    parser.add_argument("--results", default=RESULTS)
+    parser.add_argument("row")
+    parser.add_argument("labels", nargs="+")
+    args = parser.parse_args()
+    row, labels = args.row, args.labels
+    prefix = "callgrind" if args.cpython == "3.11" else "callgrind-" + args.cpython
+    measured = [per_iteration(row, label, args.results, prefix) for label in labels]
     costs = [c for _, c in measured]
     names = sorted(set().union(*costs), key=lambda k: -max(abs(c.get(k, 0)) for c in costs))
     print("%-50s" % ("instructions/iteration, row %s" % row) + "".join("%24s" % l[:24] for l in labels))

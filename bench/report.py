@@ -54,10 +54,16 @@ def callgrind_totals(path):
     raise ValueError("no totals in %s" % path)
 
 
-def callgrind_counts(results):
+def callgrind_files(results, prefix="callgrind"):
+    """The harness outputs of one interpreter's callgrind processes:
+    ``callgrind.I.json`` (CPython 3.11), ``callgrind-3.14.I.json``, ..."""
+    return sorted(glob.glob(os.path.join(results, prefix + ".[0-9]*.json")))
+
+
+def callgrind_counts(results, prefix="callgrind"):
     """{row: {label: instructions/op}}: (I(2N) - I(N)) / N per row."""
     counts = {}
-    for seg_file in sorted(glob.glob(os.path.join(results, "callgrind.*.json"))):
+    for seg_file in callgrind_files(results, prefix):
         base = seg_file[: -len(".json")] + ".out"
         info = load_json(seg_file)
         if not info:
@@ -145,15 +151,18 @@ def machine():
     return "%s, %d cores, Linux %s" % (cpu, os.cpu_count() or 0, platform.release())
 
 
-def versions(cp_version, pp_version):
+def versions(cp_version, pp_version, cp314_version):
     lock = open(os.path.join(ROOT, "bench", "pyo3", "Cargo.lock")).read()
     pyo3 = re.search(r'name = "pyo3"\nversion = "([^"]+)"', lock)
     commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
     return [
         ("hpy-rs", "commit %s" % commit),
         ("CPython", cp_version or "?"),
+        ("CPython 3.14", cp314_version or "not measured"),
         ("PyPy", pp_version or "not measured"),
-        ("HPy", "0.9.0 (hpy.devel for the C modules; PyPy has its own built-in HPy)"),
+        ("HPy", "0.9.0 (hpy.devel for the C HPy modules, hpy.universal to load universal "
+                "binaries on CPython; hpy-rs's CPython ABI has hpy-sys's own runtime; "
+                "PyPy has its own built-in HPy)"),
         ("PyO3", pyo3.group(1) if pyo3 else "?"),
         ("rustc", run(["rustc", "--version"])),
         ("gcc", run(["gcc", "--version"]).split("\n")[0]),
@@ -165,43 +174,47 @@ def check(ok):
     return "met" if ok else "**missed**"
 
 
-def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows):
+def target_rows(title, num, den, limit, data, rows):
+    """A target checked row by row: markdown lines, and the number of rows
+    that miss it."""
+    out = ["**%s**" % title, "", "| row | %s | %s | ratio | |" % (num, den)]
+    out.append("|---|---:|---:|---:|---|")
+    misses = 0
+    for row in rows:
+        a = data.get(row, {}).get(num)
+        b = data.get(row, {}).get(den)
+        if a is None or b is None:
+            out.append("| `%s` | %s | %s | – | not measured |" % (row, fmt(a), fmt(b)))
+            continue
+        r = a / b
+        misses += r > limit
+        out.append("| `%s` | %s | %s | %.3f | %s |" % (row, fmt(a), fmt(b), r, check(r <= limit)))
+    out += ["", "%d of %d rows miss." % (misses, len(rows)), ""]
+    return out, misses
+
+
+# Target 2, also checked on CPython 3.14.
+CAPI_TARGET = (
+    "CPython ABI hpy-rs never slower than the C API (instructions, "
+    "same calling convention on every row; callgrind counts repeat "
+    "exactly, so no allowance)"
+)
+
+
+def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows, instr314):
     """The issue's targets, row by row. Returns markdown lines."""
     out = []
     rows = [r for r in overhead_rows if r != LOOP]
 
     def per_row(title, num, den, limit, data):
-        out.append("**%s**" % title)
-        out.append("")
-        out.append("| row | %s | %s | ratio | |" % (num, den))
-        out.append("|---|---:|---:|---:|---|")
-        misses = 0
-        for row in rows:
-            a = data.get(row, {}).get(num)
-            b = data.get(row, {}).get(den)
-            if a is None or b is None:
-                out.append("| `%s` | %s | %s | – | not measured |" % (row, fmt(a), fmt(b)))
-                continue
-            r = a / b
-            misses += r > limit
-            out.append(
-                "| `%s` | %s | %s | %.3f | %s |" % (row, fmt(a), fmt(b), r, check(r <= limit))
-            )
-        out.append("")
-        out.append("%d of %d rows miss." % (misses, len(rows)))
-        out.append("")
+        out.extend(target_rows(title, num, den, limit, data, rows)[0])
 
     if instr:
         per_row(
             "1. CPython ABI hpy-rs ≤ 1.02× the instructions of C HPy (CPython ABI)",
             RS_CPY, HPYC_CPY, 1.02, instr,
         )
-        per_row(
-            "2. CPython ABI hpy-rs never slower than the C API (instructions, "
-            "same calling convention on every row; callgrind counts repeat "
-            "exactly, so no allowance)",
-            RS_CPY, CAPI, 1.0, instr,
-        )
+        per_row("2. " + CAPI_TARGET, RS_CPY, CAPI, 1.0, instr)
         per_row(
             "3. Universal hpy-rs ≤ 1.02× the instructions of C HPy (universal)",
             RS_UNI, HPYC_UNI, 1.02, instr,
@@ -214,6 +227,15 @@ def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows):
         out.append(
             "**4b. Universal hpy-rs uses fewer instructions than PyO3 on the "
             "geometric mean of the rows**: %.3f× — %s" % (g, check(g < 1))
+        )
+        out.append("")
+    if instr314:
+        misses = target_rows("", RS_CPY, CAPI, 1.0, instr314, rows)[1]
+        out.append(
+            "**2 on CPython 3.14 (CPython ABI hpy-rs ≤ 1.00× the C API's instructions)**: "
+            "%s — %d of %d rows miss; table in "
+            "[CPython 3.14 (CPython ABI)](#cpython-314-cpython-abi)."
+            % (check(misses == 0), misses, len(rows))
         )
         out.append("")
     if pp_ns:
@@ -240,6 +262,48 @@ def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows):
                 "RK4**: %.2f× (%.0f vs %.0f ns/step) — %s" % (s, rk[RS_UNI], rk[PYO3_PP], check(s >= 3))
             )
             out.append("")
+    return out
+
+
+def section_314(rows, version, source, ns, instr, notes, results):
+    """The CPython 3.14 section: the CPython ABI only (the C-API module,
+    hpy-rs, and C HPy where it runs). Markdown lines."""
+    out = ["## CPython 3.14 (CPython ABI)", ""]
+    measured = list(instr.values()) + list(ns.values())
+    labels = [l for l in (CAPI, HPYC_CPY, RS_CPY) if any(l in per for per in measured)]
+    out.append(
+        "CPython %s%s; extensions built for it: the C-API module with setuptools, "
+        "hpy-rs with `cargo-hpy hpy build --release` (`HPY_PYTHON` set to it; "
+        "hpy-sys's own CPython runtime), C HPy with `hpy.devel` 0.9.0 where it "
+        "installs and runs. Same rows and method as on 3.11."
+        % (version or "3.14", " (from `%s`)" % source if source else "")
+    )
+    out.append("")
+    for label in (HPYC_CPY,):
+        for reason in notes.get(label, []):
+            out.append("- %s: %s." % (label, reason.rstrip(".")))
+    if any(notes.values()):
+        out.append("")
+    check_rows = [row for row in rows if row != LOOP]
+    if instr:
+        lines, _ = target_rows(
+            "Target: " + CAPI_TARGET.replace("CPython ABI hpy-rs never slower than the C API",
+                                             "CPython ABI hpy-rs ≤ 1.00× the C API"),
+            RS_CPY, CAPI, 1.0, instr, check_rows)
+        out.extend(lines)
+        n = load_json(callgrind_files(results, "callgrind-3.14")[0])["n"]
+        out.append(
+            "Instructions per iteration, `(I(2N) - I(N)) / N` with N = %s; ratio to the "
+            "C API in parentheses." % fmt(n)
+        )
+        out.append("")
+        out.append(table(rows, labels, instr, CAPI))
+        out.append("")
+    if ns:
+        out.append("Median ns/op; ratio to the C API in parentheses (wall-clock, noisy).")
+        out.append("")
+        out.append(table(rows, labels, ns, CAPI, digits=1))
+        out.append("")
     return out
 
 
@@ -306,6 +370,7 @@ def main():
     parser.add_argument("--mode", default="full")
     parser.add_argument("--command", default="bench/run")
     parser.add_argument("--pypy", default="")
+    parser.add_argument("--python314-from", default="", help="where bench/run got CPython 3.14")
     parser.add_argument("--seconds", type=int, default=0)
     parser.add_argument("--markdown", required=True)
     parser.add_argument("--chart", required=True)
@@ -320,6 +385,21 @@ def main():
     pp_rk4 = medians(load_json(os.path.join(r, "pypy-rk4.json")))
     instr = callgrind_counts(r)
     rows = list(cp_ns)
+    cp314_simple = load_json(os.path.join(r, "cpython-3.14-simple.json"))
+    cp314_ns = medians(cp314_simple)
+    instr314 = callgrind_counts(r, "callgrind-3.14")
+    cp314_version = cp314_simple and cp314_simple["version"].split()[0]
+    notes314 = {}
+    notes_path = os.path.join(r, "cpython-3.14-notes.txt")
+    if os.path.exists(notes_path):
+        for line in open(notes_path):
+            label, _, reason = line.strip().partition(": ")
+            if reason:
+                notes314.setdefault(label, []).append(reason)
+    for data in (cp314_simple, *(load_json(f) for f in callgrind_files(r, "callgrind-3.14"))):
+        for label, reason in ((data or {}).get("skipped") or {}).items():
+            if reason not in notes314.get(label, []):
+                notes314.setdefault(label, []).append(reason)
 
     analysis = "\n\n_No analysis written yet._\n\n"
     if os.path.exists(args.markdown):
@@ -344,7 +424,7 @@ def main():
     add("- machine: %s" % machine())
     cp_version = cp_simple and cp_simple["version"].split()[0]
     pp_version = pp_simple and pp_simple["version"]
-    for name, value in versions(cp_version, pp_version):
+    for name, value in versions(cp_version, pp_version, cp314_version):
         add("- %s: %s" % (name, value))
     add("")
     add("![chart](bench/chart.png)")
@@ -356,17 +436,16 @@ def main():
         "as in the issue's table; ns/op are medians."
     )
     add("")
-    md.extend(targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, rows))
+    md.extend(targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, rows, instr314))
     add("## Analysis")
     add(BEGIN + analysis + END)
     add("")
     if instr:
-        add("## CPython: instructions per iteration (callgrind)")
+        add("## CPython %s: instructions per iteration (callgrind)" % (cp_version or ""))
         add("")
         add(
             "`(I(2N) - I(N)) / N` with N = %s, one valgrind process per implementation; "
-            "ratio to the C API in parentheses." % fmt(
-                load_json(sorted(glob.glob(os.path.join(r, "callgrind.*.json")))[0])["n"])
+            "ratio to the C API in parentheses." % fmt(load_json(callgrind_files(r)[0])["n"])
         )
         add("")
         add(table(rows, [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3], instr, CAPI))
@@ -378,6 +457,9 @@ def main():
     add("")
     add(table(rows, [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3], cp_ns, CAPI, digits=1))
     add("")
+    if cp314_ns or instr314:
+        md.extend(section_314(
+            rows, cp314_version, args.python314_from, cp314_ns, instr314, notes314, r))
     if pp_ns:
         add("## PyPy: median ns/op")
         add("")
