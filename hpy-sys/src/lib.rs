@@ -296,6 +296,28 @@ pub unsafe fn hpy_rs_supports_builtin_shapes(_ctx: *mut HPyContext) -> bool {
     true
 }
 
+/// A new handle to a context constant: `HPy_Dup(HPy_GetConstant(ctx, c))`.
+/// CPython ABI on 3.12+: the same handle without touching the reference
+/// count, because every constant but `Builtins` is an immortal object there
+/// (CPython's own `Py_RETURN_NONE` does the same).
+///
+/// # Safety
+/// As `HPy_GetConstant` and `HPy_Dup`.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_dup_constant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
+    // SAFETY: forwarded contract; on 3.12+ an immortal object's count is
+    // never read, so an unpaired `HPy_Close` of the result is harmless.
+    unsafe {
+        let h = HPy_GetConstant(ctx, c);
+        if cfg!(Py_3_12) && c != HPyConstant::Builtins {
+            h
+        } else {
+            HPy_Dup(ctx, h)
+        }
+    }
+}
+
 /// CPython ABI: buffers are released once per view.
 ///
 /// # Safety

@@ -314,3 +314,13 @@ pub unsafe fn hpy_rs_supports_buffers(ctx: *mut HPyContext) -> bool {
     // SAFETY: forwarded.
     !unsafe { has_dict_type_handle(ctx) }
 }
+
+/// A new handle to a context constant: `HPy_Dup(HPy_GetConstant(ctx, c))`.
+///
+/// # Safety
+/// As `HPy_GetConstant` and `HPy_Dup`.
+#[inline(always)]
+pub unsafe fn hpy_rs_dup_constant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
+    // SAFETY: forwarded contract.
+    unsafe { HPy_Dup(ctx, HPy_GetConstant(ctx, c)) }
+}

@@ -55,15 +55,14 @@ impl<'ctx> Context<'ctx> {
     }
 
     /// A new handle to one of the context's constants (`None`, `True`, a
-    /// builtin type or exception class, …). Wraps `HPy_Dup(ctx->h_*)`.
+    /// builtin type or exception class, …). Wraps `HPy_Dup(ctx->h_*)`
+    /// (on CPython 3.12+ in the CPython ABI, where they are immortal, no
+    /// reference count is touched).
     #[inline]
     pub fn constant(self, which: HPyConstant) -> Handle<'ctx> {
-        // SAFETY: constants are valid for the whole call, and `HPy_Dup` of a
-        // valid handle returns a new owned handle (never null).
-        unsafe {
-            let h = hpy_sys::HPy_GetConstant(self.as_raw(), which);
-            Handle::from_raw(self, hpy_sys::HPy_Dup(self.as_raw(), h))
-        }
+        // SAFETY: constants are valid for the whole call, and the result is
+        // a new owned handle (never null).
+        unsafe { Handle::from_raw(self, hpy_sys::hpy_rs_dup_constant(self.as_raw(), which)) }
     }
 
     /// A new handle to `None`.

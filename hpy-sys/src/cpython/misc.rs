@@ -36,14 +36,14 @@ extern "C" {
         nargsf: usize,
         kwnames: *mut PyObject,
     ) -> *mut PyObject;
-    fn PyObject_Call(
-        callable: *mut PyObject,
-        args: *mut PyObject,
-        kwargs: *mut PyObject,
-    ) -> *mut PyObject;
     fn PyVectorcall_Call(
         callable: *mut PyObject,
         tuple: *mut PyObject,
+        kwargs: *mut PyObject,
+    ) -> *mut PyObject;
+    fn PyObject_Call(
+        callable: *mut PyObject,
+        args: *mut PyObject,
         kwargs: *mut PyObject,
     ) -> *mut PyObject;
     fn PyObject_VectorcallMethod(
@@ -331,18 +331,33 @@ pub unsafe fn HPyLong_FromUInt32_t(_ctx: *mut HPyContext, value: u32) -> HPy {
     _py2h(unsafe { PyLong_FromUnsignedLong(value as c_ulong) })
 }
 
-/// HPy API function `HPyLong_FromInt64_t`.
+/// HPy API function `HPyLong_FromInt64_t` (`PyLong_FromLong` where C
+/// `long` has 64 bits: CPython's shortest path).
 #[inline]
 pub unsafe fn HPyLong_FromInt64_t(_ctx: *mut HPyContext, v: i64) -> HPy {
-    // SAFETY: plain C-API call with the GIL held (contract).
-    _py2h(unsafe { PyLong_FromLongLong(v as c_longlong) })
+    // SAFETY: plain C-API calls with the GIL held (contract); the value fits
+    // the argument type in each branch.
+    _py2h(unsafe {
+        if LONG_IS_32_BITS {
+            PyLong_FromLongLong(v as c_longlong)
+        } else {
+            PyLong_FromLong(v as c_long)
+        }
+    })
 }
 
-/// HPy API function `HPyLong_FromUInt64_t`.
+/// HPy API function `HPyLong_FromUInt64_t` (`PyLong_FromUnsignedLong`
+/// where C `long` has 64 bits).
 #[inline]
 pub unsafe fn HPyLong_FromUInt64_t(_ctx: *mut HPyContext, v: u64) -> HPy {
-    // SAFETY: plain C-API call with the GIL held (contract).
-    _py2h(unsafe { PyLong_FromUnsignedLongLong(v as c_ulonglong) })
+    // SAFETY: as above.
+    _py2h(unsafe {
+        if LONG_IS_32_BITS {
+            PyLong_FromUnsignedLongLong(v as c_ulonglong)
+        } else {
+            PyLong_FromUnsignedLong(v as c_ulong)
+        }
+    })
 }
 
 /// HPy API function `HPyLong_AsInt32_t` (range-checked; -1 with an exception set on error).
