@@ -344,21 +344,21 @@ def chart(path, rows, instr, cp_ns, pp_ns, cp_rk4, pp_rk4):
     cp_labels = [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3]
     pp_labels = ["C API (cpyext)", HPYC_UNI, RS_UNI, PYO3_PP]
     if instr:
-        bars(axes[0][0], instr, cp_labels, "CPython: callgrind instructions per iteration (lower is better)",
+        bars(axes[0][0], instr, cp_labels, "CPython 3.11: callgrind instructions per iteration (lower is better)",
              "instructions/op (incl. ~%s for the loop)" % fmt(instr.get(LOOP, {}).get(CAPI)), rows)
     else:
-        bars(axes[0][0], cp_ns, cp_labels, "CPython: median ns/op", "ns/op", rows)
+        bars(axes[0][0], cp_ns, cp_labels, "CPython 3.11: median ns/op", "ns/op", rows)
     if pp_ns:
         bars(axes[0][1], pp_ns, pp_labels, "PyPy: median ns/op (lower is better; log scale)", "ns/op", rows)
         axes[0][1].set_xscale("log")
     rk_labels = [RS_CPY, RS_UNI, PYO3, PYO3_PP, "pure Python"]
     rk = {}
-    for name, data in (("CPython", cp_rk4), ("PyPy", pp_rk4)):
+    for name, data in (("CPython 3.11", cp_rk4), ("PyPy", pp_rk4)):
         for label, v in data.get("RK4 step", {}).items():
             rk.setdefault(name, {})[label] = v / 1000
     bars(axes[1][0], rk, rk_labels, "RK4 step (double pendulum, 4-element arrays)", "µs/step",
-         [n for n in ("CPython", "PyPy") if n in rk])
-    bars(axes[1][1], cp_ns, cp_labels, "CPython: median ns/op (noisy; see instructions)", "ns/op", rows)
+         [n for n in ("CPython 3.11", "PyPy") if n in rk])
+    bars(axes[1][1], cp_ns, cp_labels, "CPython 3.11: median ns/op (noisy; see instructions)", "ns/op", rows)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     return True
