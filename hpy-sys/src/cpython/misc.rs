@@ -16,7 +16,7 @@ use super::{
 };
 use super::{
     _h2py, _hf2py, _hg2py, _py2h, _py2hf, _py2hg, hpy_rs_cpython_context, PyObject, PyTypeObject,
-    Py_INCREF, Py_XDECREF, Py_XINCREF,
+    Py_DECREF, Py_INCREF, Py_XDECREF, Py_XINCREF, PY_VECTORCALL_ARGUMENTS_OFFSET,
 };
 use crate::*;
 
@@ -63,6 +63,15 @@ extern "C" {
     fn PyLong_AsUnsignedLongLong(o: *mut PyObject) -> c_ulonglong;
     fn PyLong_AsUnsignedLongLongMask(o: *mut PyObject) -> c_ulonglong;
     fn PyType_IsSubtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> c_int;
+    fn PyDict_Size(d: *mut PyObject) -> HPy_ssize_t;
+    fn PyDict_Next(
+        d: *mut PyObject,
+        pos: *mut HPy_ssize_t,
+        key: *mut *mut PyObject,
+        value: *mut *mut PyObject,
+    ) -> c_int;
+    fn PyTuple_New(n: HPy_ssize_t) -> *mut PyObject;
+    static mut PyUnicode_Type: PyTypeObject;
 }
 
 /// `true` where C `long` is 32 bits (Windows): there HPy's CPython ABI uses
@@ -181,10 +190,9 @@ pub unsafe fn HPy_Call(
 /// HPy API function `HPy_CallTupleDict` (CPython ABI). For a tuple with a
 /// dict or NULL this does what `PyObject_Call` does, minus its dispatch: a
 /// callable with a vectorcall function gets the tuple's items directly (no
-/// keywords) or goes through `PyVectorcall_Call` (which unpacks the dict);
-/// any other callable goes to `PyObject_Call`. Every other case (NULL
-/// arguments, wrong types) is left to HPy's runtime `ctx_CallTupleDict`, so
-/// results and error messages are HPy's own.
+/// keywords) or through [`vectorcall_with_dict`]; any other callable goes to
+/// `PyObject_Call`. Every other case (NULL arguments, wrong types) is left to
+/// the runtime's `ctx_CallTupleDict`, so results and error messages are HPy's.
 #[inline]
 pub unsafe fn HPy_CallTupleDict(_ctx: *mut HPyContext, callable: HPy, args: HPy, kw: HPy) -> HPy {
     let (f, t, d) = (_h2py(callable), _h2py(args), _h2py(kw));
@@ -203,9 +211,89 @@ pub unsafe fn HPy_CallTupleDict(_ctx: *mut HPyContext, callable: HPy, args: HPy,
                 PyTuple_GET_SIZE(t) as usize,
                 core::ptr::null_mut(),
             ),
-            Some(_) => PyVectorcall_Call(f, t, d),
+            Some(func) => vectorcall_with_dict(func, f, t, d),
             None => PyObject_Call(f, t, d),
         })
+    }
+}
+
+/// The most arguments (positional plus keyword) [`vectorcall_with_dict`]
+/// passes from its stack buffer; larger calls go to `PyVectorcall_Call`.
+const STACK_ARGS: usize = 8;
+
+/// `func(f, *t, **d)` for a vectorcall callable: what `PyVectorcall_Call`
+/// does, minus its heap buffer. Positional items come from the tuple, keyword
+/// values (each with a new reference, as the dict may change during the
+/// call) after them in a stack buffer, and the keys in a new `kwnames`
+/// tuple. A call with more than [`STACK_ARGS`] arguments, or with a key that
+/// is not exactly a `str` (which vectorcall's `kwnames` must be), is left to
+/// `PyVectorcall_Call`, whose errors are CPython's own.
+///
+/// # Safety
+/// `f` is a live callable whose vectorcall function is `func`, `t` a live
+/// tuple and `d` a live dict or NULL; the GIL is held.
+#[inline(never)]
+unsafe extern "C" fn vectorcall_with_dict(
+    func: vectorcallfunc,
+    f: *mut PyObject,
+    t: *mut PyObject,
+    d: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `t` is a live tuple and `d` a live dict or NULL (caller). The
+    // buffer keeps a spare slot in front, which PY_VECTORCALL_ARGUMENTS_OFFSET
+    // lends to the callee; its items are the tuple's (alive while the caller
+    // holds `t`) and values this function holds a reference to until the
+    // call returns; `kwnames` owns its keys.
+    unsafe {
+        let npos = PyTuple_GET_SIZE(t) as usize;
+        let items = _PyTuple_ITEMS(t);
+        let nkw = if d.is_null() {
+            0
+        } else {
+            PyDict_Size(d) as usize
+        };
+        if nkw == 0 {
+            return func(f, items, npos, core::ptr::null_mut());
+        }
+        if npos + nkw > STACK_ARGS {
+            return PyVectorcall_Call(f, t, d);
+        }
+        let kwnames = PyTuple_New(nkw as HPy_ssize_t);
+        if kwnames.is_null() {
+            return core::ptr::null_mut();
+        }
+        let names = _PyTuple_ITEMS(kwnames).cast_mut();
+        let mut stack = [core::ptr::null_mut::<PyObject>(); STACK_ARGS + 1];
+        core::ptr::copy_nonoverlapping(items, stack.as_mut_ptr().add(1), npos);
+        let values = stack.as_mut_ptr().add(1 + npos);
+        let (mut pos, mut taken) = (0, 0);
+        let (mut key, mut value) = (core::ptr::null_mut(), core::ptr::null_mut());
+        while taken < nkw && PyDict_Next(d, &mut pos, &mut key, &mut value) != 0 {
+            Py_INCREF(key);
+            *names.add(taken) = key;
+            Py_INCREF(value);
+            *values.add(taken) = value;
+            taken += 1;
+            if Py_TYPE(key) != core::ptr::addr_of_mut!(PyUnicode_Type) {
+                break;
+            }
+        }
+        let all_str = taken == nkw && Py_TYPE(key) == core::ptr::addr_of_mut!(PyUnicode_Type);
+        let result = if all_str {
+            func(
+                f,
+                stack.as_ptr().add(1),
+                npos | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                kwnames,
+            )
+        } else {
+            PyVectorcall_Call(f, t, d)
+        };
+        for i in 0..taken {
+            Py_DECREF(*values.add(i));
+        }
+        Py_DECREF(kwnames);
+        result
     }
 }
 
