@@ -655,18 +655,13 @@ def fn_sig(name, fn, ctx_name='ctx'):
 def emit_universal(M):
     out = [header_line('universal/autogen_ctx.h, universal/autogen_trampolines.h')]
     out.append('''
-//! Universal ABI: the `HPyContext` function table and one `#[inline]` shim per
-//! API function that calls through it.
+//! Universal ABI: one `#[inline]` shim per API function that calls through
+//! the `HPyContext` function table (`universal_struct.rs`).
 
 use core::ffi::{c_char, c_int, c_void};
 
 use crate::*;
 ''')
-    out.append(emit_ctx_struct(M.uctx,
-        '\n/// The universal-ABI `struct _HPyContext_s` of HPy %s: every field in header\n'
-        '/// order (`name`, `_private`, `abi_version`, %d `h_*` handle constants and\n'
-        '/// %d `ctx_*` functions). HPy owns it; extensions only read it.\n'
-        % (VERSION[0], N_HANDLES, N_FUNCTIONS)))
     # Function fields after h_Builtins sit one slot later in PyPy 7.3.19's
     # context (it has an extra h_DictType there): see src/universal.rs.
     names = [f.name for f in M.uctx]
@@ -688,6 +683,98 @@ use crate::*;
             out.append('    unsafe { %s };\n    HPy_NULL\n}\n' % call)
         else:
             out.append('    unsafe { %s }\n}\n' % call)
+    return ''.join(out)
+
+
+def emit_universal_struct(M):
+    out = [header_line('universal/autogen_ctx.h')]
+    out.append('''
+//! The universal-ABI `HPyContext` layout: what a universal extension reads
+//! (feature `universal`) and what a host fills in (feature `host`).
+
+use core::ffi::{c_char, c_int, c_void};
+
+use crate::*;
+''')
+    out.append(emit_ctx_struct(M.uctx,
+        '\n/// The universal-ABI `struct _HPyContext_s` of HPy %s: every field in header\n'
+        '/// order (`name`, `_private`, `abi_version`, %d `h_*` handle constants and\n'
+        '/// %d `ctx_*` functions). The host owns it; extensions only read it.\n'
+        % (VERSION[0], N_HANDLES, N_FUNCTIONS)))
+    return ''.join(out)
+
+
+# Context functions whose API function is in misc_trampolines.h (hand-written
+# in src/universal.rs), not in autogen_trampolines.h.
+HOST_MISC = {'ctx_New': '_HPy_New', 'ctx_FatalError': 'HPy_FatalError'}
+# Context functions a host supplies itself (they depend on the host's handles).
+HOST_SUPPLIED = {'ctx_CallRealFunctionFromTrampoline'}
+
+
+def emit_host(M):
+    """The CPython-ABI functions of hpy-sys as a universal function table."""
+    api_of = {ctxfn: name for name, _, ctxfn, _ in M.uapi}
+    api_of.update(HOST_MISC)
+    # API functions that return HPy_NULL after a context function returning void
+    void_ctx = {ctxfn for _, _, ctxfn, tail_null in M.uapi if tail_null}
+    out = [header_line('universal/autogen_ctx.h, universal/autogen_trampolines.h')]
+    out.append('''
+//! Host side of the universal ABI over hpy-sys's CPython ABI: one `extern
+//! "C"` adapter per context function, calling the CPython-ABI API function
+//! of the same meaning (a universal handle on CPython is the `PyObject*`, as
+//! in the CPython ABI), and [`new_context`], which fills a whole table.
+
+use core::ffi::{c_char, c_int, c_void};
+
+use super::UniversalContext;
+use crate::*;
+''')
+    supplied = []
+    for fl in M.ctx_fns:
+        fn = fl.fn
+        if fl.name in HOST_SUPPLIED:
+            supplied.append(fl)
+            continue
+        api = api_of[fl.name]
+        ps = ['_ctx: *mut UniversalContext']
+        for p in fn.params[1:]:
+            ps.append('%s: %s' % (param_ident(p.name), rust_type(p.ctype)))
+        r = rust_type(fn.ret)
+        args = ', '.join(['core::ptr::null_mut()'] + [param_ident(p.name) for p in fn.params[1:]])
+        out.append('\n/// `%s`: [`%s`](crate::%s) of the CPython ABI.\n' % (fl.name, api, api))
+        out.append('unsafe extern "C" fn %s(%s)%s {\n' % (fl.name, ', '.join(ps),
+                                                          ' -> %s' % r if r else ''))
+        out.append('    // SAFETY: the extension calls with what the API function requires\n'
+                   '    // (crate-level contract); the CPython ABI never reads `ctx`.\n')
+        semi = ';' if fl.name in void_ctx else ''
+        out.append('    unsafe { crate::%s(%s)%s }\n}\n' % (api, args, semi))
+    assert [f.name for f in supplied] == sorted(HOST_SUPPLIED)
+    sup = supplied[0]
+    out.append('''
+/// A universal context whose %d functions are hpy-sys's CPython ABI and whose
+/// %d handle constants are the CPython ABI's (borrowed `PyObject*`s), except
+/// `%s`, which the host supplies: it decides how objects become the
+/// handles its extension functions receive.
+///
+/// # Safety
+/// The GIL must be held (the constants are read from the CPython-ABI context).
+pub unsafe fn new_context(
+    name: *const c_char,
+    %s: %s,
+) -> UniversalContext {
+    // SAFETY: the GIL is held (caller), so the CPython-ABI context can be built.
+    let c = unsafe { &*hpy_rs_cpython_context() };
+    UniversalContext {
+        name,
+        _private: core::ptr::null_mut(),
+        abi_version: HPY_ABI_VERSION as c_int,
+''' % (N_FUNCTIONS - 1, N_HANDLES, sup.name, sup.name, sup.rust().replace('HPyContext', 'UniversalContext')))
+    for fl in M.uctx[3:]:
+        if fl.fn is None:
+            out.append('        %s: c.%s,\n' % (fl.name, fl.name))
+        else:
+            out.append('        %s,\n' % fl.name)
+    out.append('    }\n}\n')
     return ''.join(out)
 
 
@@ -1088,6 +1175,8 @@ def generate():
     files = {}
     files['src/generated/types.rs'] = emit_types(M)
     files['src/generated/universal_ctx.rs'] = emit_universal(M)
+    files['src/generated/universal_struct.rs'] = emit_universal_struct(M)
+    files['src/generated/host_table.rs'] = emit_host(M)
     # The second result (extern declarations of HPy's C runtime) is no
     # longer written: hpy-sys's runtime is its own Rust code
     # (src/cpython/runtime/), which the calls in cpython_api.rs link to.

@@ -249,6 +249,13 @@ pub use constants::*;
 
 #[cfg(feature = "universal")]
 #[rustfmt::skip]
+#[path = "generated/universal_struct.rs"]
+mod universal_struct;
+#[cfg(feature = "universal")]
+pub use universal_struct::HPyContext;
+
+#[cfg(feature = "universal")]
+#[rustfmt::skip]
 #[path = "generated/universal_ctx.rs"]
 mod universal_ctx;
 #[cfg(feature = "universal")]
@@ -261,6 +268,9 @@ pub use universal::*;
 
 #[cfg(not(feature = "universal"))]
 pub mod cpython;
+
+#[cfg(all(feature = "host", not(feature = "universal")))]
+pub mod host;
 #[cfg(not(feature = "universal"))]
 pub use cpython::api::*;
 /// CPython ABI only: the HPy runtime entry points CPython-ABI extensions and

@@ -1,7 +1,7 @@
 //! Module creation: `PyInit_<name>` of a CPython-ABI extension returns
 //! [`_HPyModuleDef_AsPyInit`] of its `HPyModuleDef` (multi-phase init).
 
-use core::ffi::c_void;
+use core::ffi::{c_char, c_void};
 use core::ptr::{self, null_mut};
 
 use super::super::ffi::*;
@@ -10,11 +10,12 @@ use super::types::{defines, method_defs};
 use super::{set_error, set_error_fmt};
 use crate::*;
 
-/// Builds the `PyModuleDef` of `def` (kept for the life of the process:
-/// CPython keeps pointers to it in every module made from it). `None` with
-/// an exception set if `def` is invalid.
+/// Builds the `PyModuleDef` of `def`, named `name` (NULL: CPython takes the
+/// name from the spec), kept for the life of the process: CPython keeps
+/// pointers to it in every module made from it. `None` with an exception set
+/// if `def` is invalid.
 #[cfg_attr(hpy_no_python, allow(dead_code))]
-unsafe fn module_def(def: &HPyModuleDef) -> Option<*mut PyModuleDef> {
+unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyModuleDef> {
     // SAFETY: (whole function) `def` is a valid module definition (caller);
     // C-API calls with the GIL held.
     unsafe {
@@ -107,7 +108,7 @@ unsafe fn module_def(def: &HPyModuleDef) -> Option<*mut PyModuleDef> {
                 m_index: 0,
                 m_copy: null_mut(),
             },
-            m_name: ptr::null(),
+            m_name: name,
             m_doc: def.doc,
             m_size: 0,
             m_methods: methods,
@@ -144,7 +145,7 @@ pub unsafe fn _HPyModuleDef_AsPyInit(hpydef: *mut HPyModuleDef) -> *mut PyObject
     // SAFETY: valid definition (caller); `module_def` leaves an exception on
     // failure, and `PyModuleDef_Init` takes a definition that outlives it.
     unsafe {
-        match module_def(&*hpydef) {
+        match module_def(&*hpydef, ptr::null()) {
             Some(def) => PyModuleDef_Init(def),
             None => null_mut(),
         }
@@ -174,5 +175,51 @@ pub unsafe fn _HPyModule_CheckCreateSlotResult(result: *mut *mut PyObject) {
             );
             *result = null_mut();
         }
+    }
+}
+
+extern "C" {
+    fn PyModule_FromDefAndSpec2(
+        def: *mut PyModuleDef,
+        spec: *mut PyObject,
+        api_version: core::ffi::c_int,
+    ) -> *mut PyObject;
+    fn PyModule_ExecDef(module: *mut PyObject, def: *mut PyModuleDef) -> core::ffi::c_int;
+}
+
+/// The module object of `hpydef` for `spec`, created and executed (what
+/// multi-phase init does for `PyInit_<name>`, for a host that loads
+/// universal binaries): NULL with an exception set if the definition is
+/// invalid or creation or an exec slot fails, in which case no module is left
+/// behind. The `PyModuleDef` built for it lives for the rest of the process.
+///
+/// # Safety
+/// `hpydef` must point to a valid `HPyModuleDef` that lives for the rest of
+/// the process; `spec` is a live module spec, `name` a NUL-terminated module
+/// name that lives as long; the GIL must be held.
+#[cfg(not(hpy_no_python))]
+pub unsafe fn module_from_spec(
+    hpydef: *mut HPyModuleDef,
+    spec: *mut PyObject,
+    name: *const c_char,
+) -> *mut PyObject {
+    /// `PYTHON_API_VERSION`, unchanged since 3.2.
+    const PYTHON_API_VERSION: core::ffi::c_int = 1013;
+    // SAFETY: valid definition and spec (caller); the PyModuleDef is leaked,
+    // so it outlives every module made from it; a failed exec drops the one
+    // reference to the new module.
+    unsafe {
+        let Some(def) = module_def(&*hpydef, name) else {
+            return null_mut();
+        };
+        let module = PyModule_FromDefAndSpec2(def, spec, PYTHON_API_VERSION);
+        if module.is_null() {
+            return null_mut();
+        }
+        if PyModule_ExecDef(module, def) != 0 {
+            Py_DECREF(module);
+            return null_mut();
+        }
+        module
     }
 }

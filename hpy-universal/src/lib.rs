@@ -1,0 +1,124 @@
+//! `hpy_rs_universal`: hpy-rs's host for HPy 0.9 universal binaries on
+//! CPython 3.11-3.15, the counterpart of `hpy.universal` from the `hpy`
+//! package (which has no wheels past CPython 3.11 and whose classes crash on
+//! 3.13+).
+//!
+//! Python API (as `hpy.universal`'s):
+//! * `load(name, path, spec, debug=False, mode=-1)`: loads the universal
+//!   binary at `path` (init symbols `HPyInit_<name>` etc.) and returns the
+//!   module made for `spec`; `mode` is `MODE_UNIVERSAL` or `MODE_DEBUG`
+//!   (`-1`: as `debug` says);
+//! * `get_version()`: `(version, git revision)`;
+//! * `MODE_UNIVERSAL`, `MODE_DEBUG`, `MODE_TRACE`.
+//!
+//! The universal context is hpy-sys's CPython ABI as a function table
+//! ([`hpy_sys::host::new_context`]): a universal handle on CPython is the
+//! `PyObject*`, so the context functions are the CPython-ABI ones, and only
+//! the trampoline entry ([`call_real`]) is the host's.
+
+pub mod call_real;
+mod loader;
+
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use hpy::{hpy_method, hpy_module, Context, HPyErr, HPyResult, Handle, IntoHPy};
+use hpy_sys::host::UniversalContext;
+
+/// `hpy.universal.MODE_UNIVERSAL`.
+pub const MODE_UNIVERSAL: i32 = 0;
+/// `hpy.universal.MODE_DEBUG`.
+pub const MODE_DEBUG: i32 = 1;
+/// `hpy.universal.MODE_TRACE` (not supported by this host).
+pub const MODE_TRACE: i32 = 2;
+
+/// The plain universal context, made once and never freed (every loaded
+/// module keeps a pointer to it).
+static UNIVERSAL: AtomicPtr<UniversalContext> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The plain universal context (made on first use, with the GIL held).
+fn universal_context() -> *mut UniversalContext {
+    let existing = UNIVERSAL.load(Ordering::Acquire);
+    if !existing.is_null() {
+        return existing;
+    }
+    // SAFETY: called from Python with the GIL held, so the CPython-ABI
+    // context (the source of the handle constants) can be built; the GIL
+    // also makes this check-then-store race free.
+    let ctx = unsafe {
+        hpy_sys::host::new_context(
+            c"HPy Universal ABI (hpy-rs host on CPython)".as_ptr(),
+            call_real::plain_call_real,
+        )
+    };
+    let ctx = Box::into_raw(Box::new(ctx));
+    UNIVERSAL.store(ctx, Ordering::Release);
+    ctx
+}
+
+/// Loads the HPy universal binary at `path`, whose init symbols are named
+/// after `name`, and returns the module made for `spec`. `mode` is
+/// `MODE_UNIVERSAL` or `MODE_DEBUG`; -1 (the default) picks by `debug`.
+#[hpy_method(keywords)]
+fn load<'ctx>(
+    ctx: Context<'ctx>,
+    name: &str,
+    path: &str,
+    spec: &Handle<'ctx>,
+    debug: Option<bool>,
+    mode: Option<i32>,
+) -> HPyResult<Handle<'ctx>> {
+    let mode = match mode.unwrap_or(-1) {
+        -1 if debug.unwrap_or(false) => MODE_DEBUG,
+        -1 => MODE_UNIVERSAL,
+        m => m,
+    };
+    let uctx = match mode {
+        MODE_UNIVERSAL => universal_context(),
+        MODE_DEBUG => {
+            return Err(HPyErr::value_error(
+                "hpy_rs_universal: debug mode is not available yet",
+            ))
+        }
+        MODE_TRACE => {
+            return Err(HPyErr::value_error(
+                "hpy_rs_universal does not support HPy's trace mode: load with \
+                 MODE_UNIVERSAL or MODE_DEBUG",
+            ))
+        }
+        other => {
+            return Err(HPyErr::value_error(format!(
+                "invalid HPy mode {other}: expected MODE_UNIVERSAL (0) or MODE_DEBUG (1)"
+            )))
+        }
+    };
+    // SAFETY: the contexts live for the rest of the process.
+    unsafe { loader::load(ctx, name, path, spec, uctx) }
+}
+
+/// `(version, git revision)` of this host; the version is the HPy version
+/// whose ABI it implements.
+#[hpy_method]
+fn get_version() -> (String, String) {
+    (
+        "0.9.0".to_owned(),
+        format!("hpy-rs {}", env!("CARGO_PKG_VERSION")),
+    )
+}
+
+fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+    for (name, value) in [
+        ("MODE_UNIVERSAL", MODE_UNIVERSAL),
+        ("MODE_DEBUG", MODE_DEBUG),
+        ("MODE_TRACE", MODE_TRACE),
+    ] {
+        module.set_attr_s(name, &value.into_hpy(ctx)?)?;
+    }
+    Ok(())
+}
+
+hpy_module! {
+    /// hpy-rs's host for HPy 0.9 universal binaries on CPython 3.11-3.15.
+    name: hpy_rs_universal,
+    methods: [load, get_version],
+    exec: init,
+}

@@ -1,0 +1,153 @@
+//! Loading a universal binary: `dlopen`, the init symbols, the version
+//! check, the global context, and the module made from its `HPyModuleDef`.
+
+use core::ffi::{c_char, c_int, c_void, CStr};
+use std::ffi::CString;
+
+use hpy::{Context, HPyErr, HPyResult, Handle};
+use hpy_sys::host::UniversalContext;
+use hpy_sys::{HPyConstant, HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR};
+
+extern "C" {
+    fn dlopen(filename: *const c_char, flags: c_int) -> *mut c_void;
+    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+    fn dlerror() -> *mut c_char;
+}
+
+/// `RTLD_NOW | RTLD_LOCAL` (Linux values): resolve everything at load, and
+/// keep the binary's symbols to itself.
+const DLOPEN_FLAGS: c_int = 2;
+
+fn import_error(message: String) -> HPyErr {
+    HPyErr::new(HPyConstant::ImportError, message)
+}
+
+/// The last `dlerror()` text.
+fn last_dl_error() -> String {
+    // SAFETY: dlerror returns NULL or a NUL-terminated string that stays
+    // valid until the next dl* call on this thread (the GIL is held).
+    unsafe {
+        let e = dlerror();
+        if e.is_null() {
+            "unknown error".into()
+        } else {
+            CStr::from_ptr(e).to_string_lossy().into_owned()
+        }
+    }
+}
+
+/// A binary opened with `dlopen` (never closed: its code and definitions
+/// stay referenced by the module for the rest of the process).
+struct Library {
+    handle: *mut c_void,
+    path: String,
+}
+
+impl Library {
+    fn open(path: &str) -> HPyResult<Library> {
+        let c_path = CString::new(path)
+            .map_err(|_| HPyErr::value_error("the path of an HPy module must not contain NUL"))?;
+        // SAFETY: a NUL-terminated path; dlopen has no other precondition.
+        let handle = unsafe { dlopen(c_path.as_ptr(), DLOPEN_FLAGS) };
+        if handle.is_null() {
+            return Err(import_error(format!(
+                "cannot load the HPy universal module {path}: {}",
+                last_dl_error()
+            )));
+        }
+        Ok(Library {
+            handle,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The address of `symbol`, or an ImportError naming it.
+    fn symbol(&self, symbol: &str, what: &str) -> HPyResult<*mut c_void> {
+        let c_symbol = CString::new(symbol)
+            .map_err(|_| HPyErr::value_error("an HPy module name must not contain NUL"))?;
+        // SAFETY: a live handle from dlopen and a NUL-terminated name.
+        let address = unsafe { dlsym(self.handle, c_symbol.as_ptr()) };
+        if address.is_null() {
+            return Err(import_error(format!(
+                "{} is not an HPy universal module named as imported: it has no {what} \
+                 `{symbol}` (was it built with --hpy-abi=universal under another name?)",
+                self.path
+            )));
+        }
+        Ok(address)
+    }
+}
+
+/// Loads the universal binary at `path` whose init symbols carry `name`,
+/// with `ctx` as its global context, and returns the module made for `spec`.
+///
+/// # Safety
+/// `uctx` is a context that lives for the rest of the process.
+pub unsafe fn load<'ctx>(
+    ctx: Context<'ctx>,
+    name: &str,
+    path: &str,
+    spec: &Handle<'ctx>,
+    uctx: *mut UniversalContext,
+) -> HPyResult<Handle<'ctx>> {
+    let library = Library::open(path)?;
+    let major = library.symbol(
+        &format!("get_required_hpy_major_version_{name}"),
+        "ABI version function",
+    )?;
+    let minor = library.symbol(
+        &format!("get_required_hpy_minor_version_{name}"),
+        "ABI version function",
+    )?;
+    // SAFETY: HPy's version getters are `uint32_t (*)(void)`.
+    let (major, minor) = unsafe {
+        let major: unsafe extern "C" fn() -> u32 = core::mem::transmute(major);
+        let minor: unsafe extern "C" fn() -> u32 = core::mem::transmute(minor);
+        (major(), minor())
+    };
+    if major != HPY_ABI_VERSION || minor > HPY_ABI_VERSION_MINOR {
+        return Err(import_error(format!(
+            "HPy extension module '{name}' at path '{path}': mismatch between the HPy ABI \
+             version of the module ({major}.{minor}) and of hpy_rs_universal \
+             ({HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}): rebuild the module for HPy \
+             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}"
+        )));
+    }
+    let init_ctx = library.symbol(&format!("HPyInitGlobalContext_{name}"), "init function")?;
+    let init = library.symbol(&format!("HPyInit_{name}"), "init function")?;
+    // SAFETY: the init symbols have HPy's types; `uctx` lives forever
+    // (caller), which the module's trampolines rely on.
+    let def = unsafe {
+        let init_ctx: unsafe extern "C" fn(*mut UniversalContext) = core::mem::transmute(init_ctx);
+        let init: unsafe extern "C" fn() -> *mut HPyModuleDef = core::mem::transmute(init);
+        init_ctx(uctx);
+        init()
+    };
+    if def.is_null() {
+        if ctx.err_occurred() {
+            return Err(HPyErr::pending());
+        }
+        return Err(import_error(format!(
+            "HPyInit_{name} of {path} returned no module definition"
+        )));
+    }
+    let c_name = CString::new(name)
+        .map_err(|_| HPyErr::value_error("an HPy module name must not contain NUL"))?;
+    // SAFETY: `def` comes from the binary, which stays loaded; `spec` is a
+    // live object; the name is leaked, so it lives as long as the def; the
+    // module comes back as a new reference, which the handle owns.
+    unsafe {
+        // In the CPython ABI a handle is its object, borrowed here.
+        let spec = spec.as_raw()._i as *mut hpy_sys::cpython::PyObject;
+        let module = hpy_sys::cpython::runtime::module_from_spec(def, spec, c_name.into_raw());
+        if module.is_null() {
+            return Err(HPyErr::pending());
+        }
+        Ok(Handle::from_raw(
+            ctx,
+            hpy_sys::HPy {
+                _i: module as isize,
+            },
+        ))
+    }
+}
