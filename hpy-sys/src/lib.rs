@@ -27,6 +27,11 @@
 //!   helpers of `hpy/inline_helpers.h` (except the variadic `HPyTuple_Pack`);
 //! * [`HPyConstant`] / [`HPy_GetConstant`] for the 83 handle constants.
 //!
+//! With the feature `host` (CPython ABI), the module `host` also gives the
+//! universal-ABI context layout and a function table over this crate's
+//! CPython ABI, from which a host of universal binaries on CPython
+//! (`hpy-universal`) builds its contexts.
+//!
 //! Function-pointer fields that C may leave NULL are `Option<unsafe extern "C"
 //! fn ...>` so that definitions can be built in `const`/`static` context;
 //! [`HPyCFunction`] (C `void *(*)()`) is a raw `*const c_void`, built with

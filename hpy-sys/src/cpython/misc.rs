@@ -190,7 +190,7 @@ pub unsafe fn HPy_Call(
 /// HPy API function `HPy_CallTupleDict` (CPython ABI). For a tuple with a
 /// dict or NULL this does what `PyObject_Call` does, minus its dispatch: a
 /// callable with a vectorcall function gets the tuple's items directly (no
-/// keywords) or through [`vectorcall_with_dict`]; any other callable goes to
+/// keywords) or through a stack buffer of its arguments (`vectorcall_with_dict`); any other callable goes to
 /// `PyObject_Call`. Every other case (NULL arguments, wrong types) is left to
 /// the runtime's `ctx_CallTupleDict`, so results and error messages are HPy's.
 #[inline]

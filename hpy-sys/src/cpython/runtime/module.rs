@@ -197,7 +197,6 @@ extern "C" {
 /// `hpydef` must point to a valid `HPyModuleDef` that lives for the rest of
 /// the process; `spec` is a live module spec, `name` a NUL-terminated module
 /// name that lives as long; the GIL must be held.
-#[cfg(not(hpy_no_python))]
 pub unsafe fn module_from_spec(
     hpydef: *mut HPyModuleDef,
     spec: *mut PyObject,
