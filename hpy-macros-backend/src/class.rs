@@ -1667,8 +1667,7 @@ fn gen_slot(
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
                 quote! {
                     let __hpy_self = arg0;
-                    let __hpy_result = (|| -> ::hpy::HPyResult<()> { #prelude ::hpy::impl_::return_status(#call).map(|_| ()) })();
-                    ::hpy::impl_::class::finalize_result(&arg0, __hpy_result);
+                    ::hpy::impl_::class::finalize_guarded(&arg0, "__del__", || -> ::hpy::HPyResult<()> { #prelude ::hpy::impl_::return_status(#call).map(|_| ()) });
                     ::core::result::Result::Ok(())
                 },
                 quote!(slot_destructor),

@@ -121,7 +121,14 @@ impl HPyErr {
     /// }
     /// # let _ = fail_with;
     /// ```
+    ///
+    /// A `ty` that is not an exception class (a subclass of
+    /// `BaseException`) gives `TypeError: exceptions must derive from
+    /// BaseException` instead, as Python's `raise` does.
     pub fn from_type(ty: &Handle<'_>, msg: &str) -> Self {
+        if let Err(not_an_exception) = crate::errors::require_exception_class(ty) {
+            return not_an_exception;
+        }
         let ctx = ty.context();
         let msg = to_c_message(msg.to_owned());
         // SAFETY: valid context and handle, NUL-terminated UTF-8 message.
@@ -134,7 +141,13 @@ impl HPyErr {
     /// becomes the exception's arguments (`ty(*value)`), an instance of
     /// `ty` is raised as it is. See [`from_type`](HPyErr::from_type) for
     /// why this happens at once.
+    ///
+    /// A `ty` that is not an exception class gives `TypeError`, as for
+    /// [`from_type`](HPyErr::from_type).
     pub fn from_type_value(ty: &Handle<'_>, value: &Handle<'_>) -> Self {
+        if let Err(not_an_exception) = crate::errors::require_exception_class(ty) {
+            return not_an_exception;
+        }
         let ctx = ty.context();
         // SAFETY: valid context and handles; HPy takes its own references.
         unsafe { hpy_sys::HPyErr_SetObject(ctx.as_raw(), ty.as_raw(), value.as_raw()) };

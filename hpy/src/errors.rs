@@ -219,7 +219,7 @@ impl<'ctx> Context<'ctx> {
 
 /// `Ok(())` if `exc_type` is a subclass of `BaseException`, else the
 /// `TypeError` Python's `raise` gives.
-fn require_exception_class(exc_type: &Handle<'_>) -> HPyResult<()> {
+pub(crate) fn require_exception_class(exc_type: &Handle<'_>) -> HPyResult<()> {
     let base = exc_type
         .context()
         .constant(hpy_sys::HPyConstant::BaseException);

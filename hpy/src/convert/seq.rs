@@ -74,7 +74,19 @@ fn extract_items<'ctx, T>(obj: &Handle<'ctx>, n: usize) -> HPyResult<Vec<T>>
 where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
-    let mut out = Vec::with_capacity(n);
+    // `n` comes from Python (`len(range(2**40))`, or a `__len__` that
+    // lies): an allocation that cannot be made is a MemoryError, as in
+    // `list(range(2**40))`, not an abort or a capacity-overflow panic.
+    let mut out = Vec::new();
+    out.try_reserve_exact(n).map_err(|_| {
+        HPyErr::new(
+            hpy_sys::HPyConstant::MemoryError,
+            format!(
+                "cannot allocate room for {n} items of {} bytes each",
+                core::mem::size_of::<T>()
+            ),
+        )
+    })?;
     for i in 0..n {
         out.push(T::extract(&item(obj, i)?).map_err(|e| e.in_item(i))?);
     }

@@ -1405,6 +1405,24 @@ pub fn compare_op(op: hpy_sys::HPy_RichCmpOp) -> HPyResult<crate::RichCompareOp>
     })
 }
 
+/// Runs a `__del__` body (`tp_finalize`), which cannot raise: an error, or a
+/// panic (as `PanicException`), is reported as unraisable, never
+/// propagated to the code that happened to drop the object.
+pub fn finalize_guarded<F>(obj: &Borrowed<'_, '_>, name: &'static str, body: F)
+where
+    F: FnOnce() -> HPyResult<()>,
+{
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let result = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(payload) => {
+            super::trampoline::raise_panic(obj.context(), name, payload);
+            Err(HPyErr::pending())
+        }
+    };
+    finalize_result(obj, result);
+}
+
 /// `tp_finalize` cannot raise: an error is reported as unraisable.
 pub fn finalize_result(obj: &Borrowed<'_, '_>, result: HPyResult<()>) {
     if let Err(e) = result {

@@ -40,7 +40,7 @@ where
 /// Raises the Python exception that reports a Rust panic in `name`.
 #[cold]
 #[inline(never)]
-fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + Send>) {
+pub(crate) fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + Send>) {
     let text = panic_text(&*payload);
     // Dropping the payload runs foreign Drop code that could panic again;
     // contain that too rather than unwinding into C.

@@ -730,6 +730,29 @@ impl Pair {
     }
 }
 
+/// An object whose `__del__` fails as its mode says: `"del"` panics,
+/// `"err"` returns a ValueError, anything else does nothing.
+#[hpy_class(module = "hpyrs_classes")]
+struct Bomb {
+    mode: String,
+}
+
+#[hpy_methods]
+impl Bomb {
+    #[new]
+    fn new(mode: String) -> Bomb {
+        Bomb { mode }
+    }
+
+    fn __del__(&mut self) -> HPyResult<()> {
+        match self.mode.as_str() {
+            "del" => panic!("Bomb.__del__ went off"),
+            "err" => Err(HPyErr::value_error("Bomb.__del__ failed")),
+            _ => Ok(()),
+        }
+    }
+}
+
 hpy_module! {
     /// Classes for the hpy-rs test suite.
     methods: [
@@ -737,7 +760,7 @@ hpy_module! {
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
-        Puppy, Cat, Pair,
+        Puppy, Cat, Pair, Bomb,
     ],
     exec: init,
 }

@@ -1,0 +1,74 @@
+"""Reproducers from the fuzzing campaign and review of issue 14: bad input
+from Python must give a clear Python exception, never a crash, an abort or
+a SystemError. Each test failed before its fix."""
+
+import gc
+import sys
+
+import pytest
+
+
+class LyingLength:
+    """A sequence that claims 2**40 items."""
+
+    def __len__(self):
+        return 2**40
+
+    def __getitem__(self, i):
+        if i < 3:
+            return float(i)
+        raise IndexError(i)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: range(2**40), lambda: range(2**62), LyingLength],
+    ids=["range-2**40", "range-2**62", "lying-len"],
+)
+def test_d1_huge_length_is_memory_error(piconumpy, make):
+    # Vec<f64> extraction reserved len(obj) items up front and aborted the
+    # process (allocation failure), or panicked with "capacity overflow".
+    with pytest.raises(MemoryError, match="cannot allocate room for"):
+        piconumpy.array(make())
+    assert piconumpy.array(range(3)).tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("not_an_exception", [int, str, object])
+def test_d5_raising_a_non_exception_class(hpyrs_conv, not_an_exception):
+    # HPyErr::from_type / from_type_value passed any class to HPy: a
+    # SystemError on CPython, and on PyPy an "exception" that escaped
+    # `except BaseException`.
+    with pytest.raises(TypeError, match="exceptions must derive from BaseException"):
+        hpyrs_conv.raise_type_msg(not_an_exception, "x")
+    with pytest.raises(TypeError, match="exceptions must derive from BaseException"):
+        hpyrs_conv.raise_type_value(not_an_exception, 1)
+    with pytest.raises(TypeError, match="exceptions must derive from BaseException"):
+        hpyrs_conv.raise_type_msg(3, "not even a class")
+
+
+@pytest.fixture
+def unraisable():
+    seen = []
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda info: seen.append((info.exc_type, str(info.exc_value)))
+    try:
+        yield seen
+    finally:
+        sys.unraisablehook = old
+
+
+@pytest.mark.parametrize(
+    "mode,exc_name,text",
+    [("del", "PanicException", "Bomb.__del__ went off"), ("err", "ValueError", "Bomb.__del__ failed")],
+)
+def test_d14_failing_del_is_unraisable(hpyrs_classes, unraisable, mode, exc_name, text):
+    # A panic in __del__ escaped from the `del` statement as PanicException
+    # (a returned error was already reported as unraisable).
+    b = hpyrs_classes.Bomb(mode)
+    del b  # must not raise
+    gc.collect()
+    assert len(unraisable) == 1, unraisable
+    exc_type, message = unraisable[0]
+    assert exc_type.__name__ == exc_name and text in message, unraisable
+    # Nothing is left set for the next statement either.
+    assert hpyrs_classes.Bomb("quiet") is not None
