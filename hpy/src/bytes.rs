@@ -65,7 +65,7 @@ impl<'ctx> Handle<'ctx> {
         // SAFETY: valid handle; -1 with an exception set on failure.
         let n = unsafe { hpy_sys::HPyBytes_Size(ctx.as_raw(), self.as_raw()) };
         if n < 0 {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         Ok(n as usize)
     }

@@ -125,7 +125,7 @@ impl Capsule {
         let pointer =
             unsafe { hpy_sys::HPyCapsule_GetPointer(raw, capsule.as_raw(), name.as_ptr()) };
         if pointer.is_null() {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         // SAFETY: `capsule` is a valid capsule (checked above).
         let context = unsafe { hpy_sys::HPyCapsule_GetContext(raw, capsule.as_raw()) };
@@ -168,7 +168,7 @@ impl Capsule {
         let name = unsafe { hpy_sys::HPyCapsule_GetName(ctx.as_raw(), capsule.as_raw()) };
         if name.is_null() {
             return if ctx.err_occurred() {
-                Err(HPyErr::raised())
+                Err(HPyErr::raised(ctx))
             } else {
                 Ok(None)
             };
@@ -199,7 +199,7 @@ impl Capsule {
             hpy_sys::HPyCapsule_GetPointer(ctx.as_raw(), capsule.as_raw(), name.as_ptr())
         };
         if p.is_null() {
-            Err(HPyErr::raised())
+            Err(HPyErr::raised(ctx))
         } else {
             Ok(p)
         }
@@ -212,7 +212,7 @@ impl Capsule {
         // SAFETY: valid handle; NULL is either "no context" or an error.
         let p = unsafe { hpy_sys::HPyCapsule_GetContext(ctx.as_raw(), capsule.as_raw()) };
         if p.is_null() && ctx.err_occurred() {
-            Err(HPyErr::raised())
+            Err(HPyErr::raised(ctx))
         } else {
             Ok(p)
         }

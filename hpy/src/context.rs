@@ -108,7 +108,7 @@ impl<'ctx> Context<'ctx> {
     #[inline(always)]
     pub fn wrap_status(self, status: core::ffi::c_int) -> HPyResult<()> {
         if status == -1 {
-            Err(HPyErr::raised())
+            Err(HPyErr::raised(self))
         } else {
             Ok(())
         }
@@ -119,7 +119,7 @@ impl<'ctx> Context<'ctx> {
     #[inline(always)]
     pub fn wrap_bool(self, answer: core::ffi::c_int) -> HPyResult<bool> {
         match answer {
-            -1 => Err(HPyErr::raised()),
+            -1 => Err(HPyErr::raised(self)),
             0 => Ok(false),
             _ => Ok(true),
         }
@@ -133,7 +133,7 @@ impl<'ctx> Context<'ctx> {
     #[inline(always)]
     pub unsafe fn wrap_result(self, raw: hpy_sys::HPy) -> HPyResult<Handle<'ctx>> {
         if raw._i == 0 {
-            Err(HPyErr::raised())
+            Err(HPyErr::raised(self))
         } else {
             // SAFETY: non-null and owned, per the contract.
             Ok(unsafe { Handle::from_raw(self, raw) })

@@ -44,6 +44,11 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 ///   (see [the `From` impl](#impl-From<E>-for-HPyErr) for which class), and
 ///   [`ResultExt::or_raise`] picks the class explicitly.
 ///
+/// An `HPyErr` that stands for an exception already set in the interpreter
+/// (every failure an HPy call reports) owns that exception: returning it
+/// raises it, and **dropping it clears it**, so handling an error with
+/// `unwrap_or`, `.ok()` or `let _ =` leaves nothing set behind.
+///
 /// `HPyErr` deliberately does not implement `std::error::Error`: that is what
 /// lets every other error type convert into it.
 pub struct HPyErr(Option<Box<Lazy>>);
@@ -56,6 +61,14 @@ enum Lazy {
     /// [`HPyErr::pending`]: the caller says an exception is set; checked
     /// when restored.
     Claimed,
+    /// Universal ABI: an exception an HPy call has set, in the context
+    /// `ctx` (a `*mut HPyContext` as an integer, so errors stay `Send`) on
+    /// `thread`.
+    #[cfg(feature = "universal")]
+    Raised {
+        ctx: usize,
+        thread: std::thread::ThreadId,
+    },
     Message {
         ty: HPyConstant,
         msg: Cow<'static, str>,
@@ -133,7 +146,7 @@ impl HPyErr {
         let msg = to_c_message(msg.to_owned());
         // SAFETY: valid context and handle, NUL-terminated UTF-8 message.
         unsafe { hpy_sys::HPyErr_SetString(ctx.as_raw(), ty.as_raw(), msg.as_ptr()) };
-        HPyErr::raised()
+        HPyErr::raised(ctx)
     }
 
     /// Raises `ty(value)` right away (`HPyErr_SetObject`) and returns the
@@ -151,7 +164,7 @@ impl HPyErr {
         let ctx = ty.context();
         // SAFETY: valid context and handles; HPy takes its own references.
         unsafe { hpy_sys::HPyErr_SetObject(ctx.as_raw(), ty.as_raw(), value.as_raw()) };
-        HPyErr::raised()
+        HPyErr::raised(ctx)
     }
 
     /// `OSError(errno, strerror)`, which Python turns into the subclass
@@ -181,15 +194,31 @@ impl HPyErr {
 
     /// An exception an HPy function has just set (with the failure it
     /// returned): restoring it does nothing.
+    ///
+    /// In the universal ABI the error remembers the context and thread of
+    /// the call (a small allocation, on this error path only), so that
+    /// dropping it unhandled can clear the exception through the context it
+    /// was raised in (HPy's debug mode gives each call its own).
     #[inline(always)]
-    pub(crate) fn raised() -> Self {
-        HPyErr(None)
+    pub(crate) fn raised(ctx: Context<'_>) -> Self {
+        #[cfg(not(feature = "universal"))]
+        {
+            let _ = ctx;
+            HPyErr(None)
+        }
+        #[cfg(feature = "universal")]
+        raised_in(ctx.as_raw())
     }
 
     /// Whether this error refers to an exception already set in the
     /// interpreter.
     pub fn is_pending(&self) -> bool {
-        matches!(self.0.as_deref(), None | Some(Lazy::Claimed))
+        match self.0.as_deref() {
+            None | Some(Lazy::Claimed) => true,
+            #[cfg(feature = "universal")]
+            Some(Lazy::Raised { .. }) => true,
+            Some(_) => false,
+        }
     }
 
     /// `TypeError(msg)`.
@@ -299,26 +328,7 @@ impl HPyErr {
     /// ([`new_in`](HPyErr::new_in)) the class reported is `Exception`, the
     /// most that is known without a context.
     pub fn describe(&self) -> Option<(HPyConstant, Cow<'_, str>)> {
-        Some(match self.0.as_deref()? {
-            Lazy::Claimed => return None,
-            Lazy::Message { ty, msg } => (*ty, Cow::Borrowed(&**msg)),
-            Lazy::InGlobal { msg, .. } => (HPyConstant::Exception, Cow::Borrowed(&**msg)),
-            Lazy::Os { errno, msg } => (
-                HPyConstant::OSError,
-                Cow::Owned(format!("[Errno {errno}] {msg}")),
-            ),
-            Lazy::WrongType { expected, got, at } => (
-                HPyConstant::TypeError,
-                Cow::Owned(format!("{}expected {expected}, got {got}", item_prefix(at))),
-            ),
-            Lazy::OutOfRange { target, at } => (
-                HPyConstant::OverflowError,
-                Cow::Owned(format!(
-                    "{}Python int out of range for {target}",
-                    item_prefix(at)
-                )),
-            ),
-        })
+        describe_lazy(self.0.as_deref()?)
     }
 
     /// Sets this exception as the interpreter's current exception
@@ -330,32 +340,141 @@ impl HPyErr {
     /// exception.
     #[inline(always)]
     pub fn restore(self, ctx: Context<'_>) {
-        if let Some(lazy) = self.0 {
+        if let Some(lazy) = self.into_inner() {
             restore_lazy(ctx, lazy);
         }
     }
+
+    /// Takes the error apart without running `Drop` (which would clear an
+    /// exception set in the interpreter): for code that keeps or replaces
+    /// that exception itself.
+    #[inline(always)]
+    fn into_inner(self) -> Option<Box<Lazy>> {
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so the box is
+        // moved out exactly once.
+        unsafe { core::ptr::read(&this.0) }
+    }
+
+    /// Consumes an error without clearing the exception it may stand for:
+    /// for code that goes on to report that same exception (reworded or
+    /// as it is) through another `HPyErr`.
+    #[inline(always)]
+    pub(crate) fn keep_exception(self) {
+        drop(self.into_inner());
+    }
+}
+
+/// Dropping an error that stands for an exception set in the interpreter
+/// (one an HPy call reported, or a [pending](HPyErr::pending) one) clears
+/// that exception: the error was handled (`unwrap_or`, `.ok()`, `let _ =`
+/// …), and a function that then returns normally must not leave it set for
+/// Python to find later (CPython turns that into `SystemError`, PyPy into
+/// an exception at some later call). Errors not yet raised need nothing.
+///
+/// Universal ABI: only errors an HPy call reported are cleared (through the
+/// context of that call, on its thread); a [pending](HPyErr::pending) one
+/// has no context to clear it with and is left alone.
+impl Drop for HPyErr {
+    #[inline]
+    fn drop(&mut self) {
+        #[cfg(not(feature = "universal"))]
+        if self.is_pending() {
+            discard_interpreter_exception();
+        }
+        #[cfg(feature = "universal")]
+        if let Some(Lazy::Raised { ctx, thread }) = self.0.as_deref() {
+            discard_interpreter_exception(*ctx, *thread);
+        }
+    }
+}
+
+/// CPython ABI: clears the interpreter's current exception if this thread
+/// holds the GIL; otherwise leaves it alone.
+#[cfg(not(feature = "universal"))]
+#[cold]
+#[inline(never)]
+fn discard_interpreter_exception() {
+    // This crate's Rust unit tests run without an interpreter.
+    #[cfg(not(test))]
+    if crate::threads::holds_interpreter() {
+        // SAFETY: this thread holds the GIL; the CPython ABI reads no context.
+        unsafe { hpy_sys::HPyErr_Clear(core::ptr::null_mut()) };
+    }
+}
+
+/// Universal ABI: clears the exception through `ctx` if this is still the
+/// thread of the call that raised it and it has not left Python execution.
+#[cfg(feature = "universal")]
+#[cold]
+#[inline(never)]
+fn discard_interpreter_exception(ctx: usize, thread: std::thread::ThreadId) {
+    if crate::threads::holds_interpreter() && std::thread::current().id() == thread {
+        // SAFETY: the context of the call that raised the exception, used on
+        // its thread while that thread runs Python code.
+        unsafe { hpy_sys::HPyErr_Clear(ctx as *mut hpy_sys::HPyContext) };
+    }
+}
+
+/// Universal ABI: a raised error remembering its context and thread.
+#[cfg(feature = "universal")]
+#[cold]
+#[inline(never)]
+fn raised_in(ctx: *mut hpy_sys::HPyContext) -> HPyErr {
+    HPyErr(Some(Box::new(Lazy::Raised {
+        ctx: ctx as usize,
+        thread: std::thread::current().id(),
+    })))
+}
+
+/// What [`HPyErr::describe`] says of a lazy error.
+fn describe_lazy(lazy: &Lazy) -> Option<(HPyConstant, Cow<'_, str>)> {
+    Some(match lazy {
+        Lazy::Claimed => return None,
+        #[cfg(feature = "universal")]
+        Lazy::Raised { .. } => return None,
+        Lazy::Message { ty, msg } => (*ty, Cow::Borrowed(&**msg)),
+        Lazy::InGlobal { msg, .. } => (HPyConstant::Exception, Cow::Borrowed(&**msg)),
+        Lazy::Os { errno, msg } => (
+            HPyConstant::OSError,
+            Cow::Owned(format!("[Errno {errno}] {msg}")),
+        ),
+        Lazy::WrongType { expected, got, at } => (
+            HPyConstant::TypeError,
+            Cow::Owned(format!("{}expected {expected}, got {got}", item_prefix(at))),
+        ),
+        Lazy::OutOfRange { target, at } => (
+            HPyConstant::OverflowError,
+            Cow::Owned(format!(
+                "{}Python int out of range for {target}",
+                item_prefix(at)
+            )),
+        ),
+    })
 }
 
 /// [`HPyErr::restore`] for the errors not yet raised (and the claimed ones).
 #[inline(never)]
 #[cold]
 fn restore_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
-    let this = HPyErr(Some(lazy));
-    match this.0.as_deref() {
-        Some(Lazy::InGlobal { ty, msg }) => {
+    match &*lazy {
+        Lazy::InGlobal { ty, msg } => {
             match ty.get(ctx, "the exception type") {
-                Ok(ty) => drop(HPyErr::from_type(&ty, msg)),
+                Ok(ty) => HPyErr::from_type(&ty, msg).restore(ctx),
                 Err(e) => e.restore(ctx),
             }
             return;
         }
-        Some(Lazy::Os { errno, msg }) => {
+        Lazy::Os { errno, msg } => {
             restore_os_error(ctx, *errno, msg);
             return;
         }
+        // Set by the HPy call that failed: nothing to do.
+        #[cfg(feature = "universal")]
+        Lazy::Raised { .. } => return,
         _ => {}
     }
-    let Some((ty, msg)) = this.describe() else {
+    let Some((ty, msg)) = describe_lazy(&lazy) else {
         if !ctx.err_occurred() {
             HPyErr::system_error("an HPy function reported an error without setting an exception")
                 .restore(ctx);
@@ -398,7 +517,7 @@ fn restore_os_error(ctx: Context<'_>, errno: i32, msg: &str) {
     match args {
         Ok(args) => {
             let ty = ctx.constant(HPyConstant::OSError);
-            drop(HPyErr::from_type_value(&ty, &args));
+            HPyErr::from_type_value(&ty, &args).restore(ctx);
         }
         Err(e) => e.restore(ctx),
     }

@@ -36,7 +36,7 @@ impl<'ctx> Context<'ctx> {
                 Err(err) => err,
             };
         }
-        HPyErr::raised()
+        HPyErr::raised(self)
     }
 
     /// Raises `exc_type` with `value` now (`HPyErr_SetObject`), like
@@ -48,7 +48,7 @@ impl<'ctx> Context<'ctx> {
         }
         // SAFETY: valid handles; the call always returns HPy_NULL.
         unsafe { hpy_sys::HPyErr_SetObject(self.as_raw(), exc_type.as_raw(), value.as_raw()) };
-        HPyErr::raised()
+        HPyErr::raised(self)
     }
 
     /// Whether the current exception is an instance of `exc_type` — a class
@@ -65,7 +65,7 @@ impl<'ctx> Context<'ctx> {
     pub fn err_no_memory(self) -> HPyErr {
         // SAFETY: valid context; the call always returns HPy_NULL.
         unsafe { hpy_sys::HPyErr_NoMemory(self.as_raw()) };
-        HPyErr::raised()
+        HPyErr::raised(self)
     }
 
     /// Raises `exc_type(errno, strerror(errno))` from the C `errno` of this
@@ -78,7 +78,7 @@ impl<'ctx> Context<'ctx> {
         }
         // SAFETY: valid handle; the call always returns HPy_NULL.
         unsafe { hpy_sys::HPyErr_SetFromErrno(self.as_raw(), exc_type.as_raw()) };
-        HPyErr::raised()
+        HPyErr::raised(self)
     }
 
     /// Like [`err_set_from_errno`](Context::err_set_from_errno), with the
@@ -102,7 +102,7 @@ impl<'ctx> Context<'ctx> {
                 filename.map_or(core::ptr::null(), CStr::as_ptr),
             )
         };
-        HPyErr::raised()
+        HPyErr::raised(self)
     }
 
     /// Like [`err_set_from_errno`](Context::err_set_from_errno), with up to
@@ -127,7 +127,7 @@ impl<'ctx> Context<'ctx> {
                 raw(filename2),
             )
         };
-        HPyErr::raised()
+        HPyErr::raised(self)
     }
 
     /// `warnings.warn(msg, category, stacklevel)` (`HPyErr_WarnEx`). An

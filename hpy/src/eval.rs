@@ -178,7 +178,7 @@ impl<'ctx> Handle<'ctx> {
             )
         };
         if status < 0 {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         if result._i == 0 {
             return Ok(None);

@@ -118,7 +118,7 @@ impl Global {
         let h = unsafe { hpy_sys::HPyGlobal_Load(ctx.as_raw(), raw) };
         if h._i == 0 {
             return if ctx.err_occurred() {
-                Err(HPyErr::raised())
+                Err(HPyErr::raised(ctx))
             } else {
                 Ok(None)
             };

@@ -44,7 +44,7 @@ macro_rules! long_accessors {
             // signals failure.
             let v = unsafe { hpy_sys::$func(ctx.as_raw(), self.as_raw()) };
             if v == $sentinel && ctx.err_occurred() {
-                return Err(HPyErr::raised());
+                return Err(HPyErr::raised(ctx));
             }
             Ok(v)
         }
@@ -230,7 +230,7 @@ impl<'ctx> Handle<'ctx> {
         // SAFETY: valid handle; -1.0 plus a set exception signals failure.
         let v = unsafe { hpy_sys::HPyLong_AsDouble(ctx.as_raw(), self.as_raw()) };
         if v == -1.0 && ctx.err_occurred() {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         if crate::impl_::abi::UNIVERSAL && v.is_infinite() {
             return Err(HPyErr::overflow_error("int too large to convert to float"));
@@ -264,7 +264,7 @@ impl<'ctx> Handle<'ctx> {
         // SAFETY: valid handle; NULL plus a set exception signals failure.
         let p = unsafe { hpy_sys::HPyLong_AsVoidPtr(ctx.as_raw(), self.as_raw()) };
         if p.is_null() && ctx.err_occurred() {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         Ok(p)
     }

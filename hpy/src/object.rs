@@ -241,7 +241,7 @@ impl<'ctx> Handle<'ctx> {
         // SAFETY: valid handle; -1 with an exception set on failure.
         let n = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), self.as_raw()) };
         if n < 0 {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         Ok(n as usize)
     }
@@ -277,7 +277,7 @@ impl<'ctx> Handle<'ctx> {
         // SAFETY: valid handle; -1 with an exception set on failure.
         let h = unsafe { hpy_sys::HPy_Hash(ctx.as_raw(), self.as_raw()) };
         if h == -1 && ctx.err_occurred() {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         Ok(h)
     }

@@ -46,7 +46,7 @@ impl<'ctx> Tracker<'ctx> {
         // exception set.
         let raw = unsafe { hpy_sys::HPyTracker_New(ctx.as_raw(), size) };
         if raw._i == 0 {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         Ok(Tracker {
             ctx,
@@ -79,7 +79,7 @@ impl<'ctx> Tracker<'ctx> {
         let status = unsafe { hpy_sys::HPyTracker_Add(self.ctx.as_raw(), self.raw, raw) };
         if status < 0 {
             self.failed.set(true);
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(self.ctx));
         }
         // SAFETY: the tracker keeps `raw` open until it is dropped or
         // consumed, and the returned view borrows the tracker.

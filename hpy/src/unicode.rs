@@ -241,7 +241,7 @@ impl<'ctx> Handle<'ctx> {
         // failure.
         let c = unsafe { hpy_sys::HPyUnicode_ReadChar(ctx.as_raw(), self.as_raw(), index) };
         if c == u32::MAX && ctx.err_occurred() {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         char::from_u32(c).ok_or_else(|| {
             HPyErr::value_error(format!(

@@ -72,3 +72,20 @@ def test_d14_failing_del_is_unraisable(hpyrs_classes, unraisable, mode, exc_name
     assert exc_type.__name__ == exc_name and text in message, unraisable
     # Nothing is left set for the next statement either.
     assert hpyrs_classes.Bomb("quiet") is not None
+
+
+class RaisingIndex:
+    def __index__(self):
+        raise ValueError("no index here")
+
+
+def test_d4_a_handled_error_leaves_no_exception(hpyrs_test):
+    # `x.extract::<i64>().unwrap_or(-1)` dropped an error whose exception
+    # stayed set: "SystemError: returned a result with an exception set", or
+    # the ValueError surfacing at a later, unrelated statement or call.
+    assert hpyrs_test.int_or_minus_one(RaisingIndex()) == -1
+    args = (RaisingIndex(),)
+    assert hpyrs_test.int_or_minus_one(*args) == -1
+    assert [hpyrs_test.int_or_minus_one(x) for x in (RaisingIndex(), 7, "s")] == [-1, 7, -1]
+    assert hpyrs_test.int_or_minus_one(2**70) == -1  # OverflowError, handled
+    assert hpyrs_test.int_or_minus_one(5) == 5

@@ -432,6 +432,7 @@ extern "C" {
     pub fn PyErr_SetObject(exc: *mut PyObject, value: *mut PyObject);
     pub fn PyErr_Occurred() -> *mut PyObject;
     pub fn PyErr_Clear();
+    pub fn PyGILState_Check() -> c_int;
     /// (Declared without its always-NULL result, as the generated shims do.)
     pub fn PyErr_NoMemory();
 

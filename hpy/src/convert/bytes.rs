@@ -22,7 +22,7 @@ fn borrow_bytes<'a>(obj: &'a Handle<'_>) -> HPyResult<Option<&'a [u8]>> {
         let len = hpy_sys::HPyBytes_Size(raw, obj.as_raw());
         let data = hpy_sys::HPyBytes_AsString(raw, obj.as_raw());
         if len < 0 || data.is_null() {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         Ok(Some(core::slice::from_raw_parts(
             data.cast::<u8>(),

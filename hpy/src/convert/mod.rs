@@ -204,7 +204,7 @@ fn int_conversion_error(obj: &Handle<'_>, target: &'static str) -> HPyErr {
         ctx.err_clear();
         HPyErr::out_of_range(target)
     } else {
-        HPyErr::raised()
+        HPyErr::raised(ctx)
     }
 }
 
@@ -245,7 +245,11 @@ fn extract_u64_slow(obj: &Handle<'_>, target: &'static str) -> HPyResult<u64> {
     // SAFETY: valid handle; HPy_Index returns an owned int or HPy_NULL.
     let index = match unsafe { ctx.wrap_result(hpy_sys::HPy_Index(ctx.as_raw(), obj.as_raw())) } {
         Ok(index) => index,
-        Err(_) => return Err(int_conversion_error(obj, target)),
+        Err(e) => {
+            // The same exception, reworded by int_conversion_error.
+            e.keep_exception();
+            return Err(int_conversion_error(obj, target));
+        }
     };
     // SAFETY: `index` is a valid handle to an int.
     let v = unsafe { hpy_sys::HPyLong_AsUInt64_t(ctx.as_raw(), index.as_raw()) };
@@ -327,7 +331,7 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
                 ctx.err_clear();
                 return Err(HPyErr::wrong_type("float", obj.type_name()));
             }
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         Ok(v)
     }

@@ -42,7 +42,7 @@ pub(super) fn length(obj: &Handle<'_>) -> HPyResult<usize> {
     // SAFETY: valid handle; -1 with an exception signals failure.
     let n = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), obj.as_raw()) };
     if n < 0 {
-        return Err(HPyErr::raised());
+        return Err(HPyErr::raised(ctx));
     }
     Ok(n as usize)
 }

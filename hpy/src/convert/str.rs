@@ -25,7 +25,7 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a str {
         unsafe {
             let data = hpy_sys::HPyUnicode_AsUTF8AndSize(ctx.as_raw(), obj.as_raw(), &mut len);
             if data.is_null() {
-                return Err(HPyErr::raised());
+                return Err(HPyErr::raised(ctx));
             }
             let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
             if crate::impl_::abi::UNIVERSAL {
@@ -164,7 +164,7 @@ impl<'ctx> FromHPy<'_, 'ctx> for char {
         // SAFETY: `obj` is a str of length 1, so index 0 is valid.
         let code = unsafe { hpy_sys::HPyUnicode_ReadChar(ctx.as_raw(), obj.as_raw(), 0) };
         if code == u32::MAX && ctx.err_occurred() {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         char::from_u32(code).ok_or_else(|| raise_surrogate_error(obj))
     }

@@ -17,7 +17,11 @@ fn split<'ctx, H>(
 ) -> HPyResult<(H, u64)> {
     let ctx = obj.context();
     // The object's int value (`__index__`), as the 64-bit conversions read it.
-    let n = obj.index().map_err(|_| int_conversion_error(obj, target))?;
+    let n = obj.index().map_err(|e| {
+        // The same exception, reworded by int_conversion_error.
+        e.keep_exception();
+        int_conversion_error(obj, target)
+    })?;
     let shift = 64i64.into_hpy(ctx)?;
     let low_mask = u64::MAX.into_hpy(ctx)?;
     let high = hi(&n.rshift(&shift)?, target)?;

@@ -133,13 +133,13 @@ impl FunctionDescription {
         // fast path builds nothing in memory for it.
         if args.nargs > N || args.nargs < self.required {
             self.raise_bad_positional_count::<N>(args.ctx, args.args, args.nargs);
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(args.ctx));
         }
         self.positional(args)
     }
 
     /// Raises the error for a wrong argument count. The caller returns
-    /// `HPyErr::raised()`, so every error of a VARARGS entry whose parameters
+    /// `HPyErr::raised(ctx)`, so every error of a VARARGS entry whose parameters
     /// need no conversion is one the interpreter holds, and the entry can
     /// return the result of its last call as is instead of testing it.
     #[cold]
@@ -299,7 +299,7 @@ impl FunctionDescription {
         // SAFETY: valid handle; -1 with an exception on failure.
         let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), kwnames) };
         if count < 0 {
-            return Err(HPyErr::raised());
+            return Err(HPyErr::raised(ctx));
         }
         for k in 0..count as usize {
             // SAFETY: `k` is in range; the result is owned or HPy_NULL.

@@ -52,7 +52,7 @@ pub(crate) fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + S
     ctx.err_clear();
     match PANIC_EXCEPTION.load(ctx) {
         Ok(Some(exc_type)) => {
-            let _pending = HPyErr::from_type(&exc_type, &message);
+            HPyErr::from_type(&exc_type, &message).restore(ctx);
         }
         _ => {
             ctx.err_clear();
