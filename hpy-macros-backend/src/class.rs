@@ -1532,13 +1532,23 @@ fn gen_slot(
                         &f.sig.ident.unraw().to_string(),
                         &classify_params(&f.sig, true, errors),
                     );
+                    // The slot reports a panic under the forward method's
+                    // name; the reflected one runs under its own.
+                    let fname = f.sig.ident.unraw().to_string();
+                    let run = if Some(fname.as_str())
+                        == forward.map(|f| f.sig.ident.unraw().to_string()).as_deref()
+                    {
+                        quote!(return ::hpy::impl_::return_object(__hpy_ctx, #call);)
+                    } else {
+                        quote!(return ::hpy::impl_::panics_as(__hpy_ctx, #fname, || ::hpy::impl_::return_object(__hpy_ctx, #call));)
+                    };
                     quote! {
                         if ::hpy::impl_::class::is_instance::<#self_ty>(&#me)? {
                             if let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&#other)? {
                                 let __hpy_self = #me;
                                 #desc
                                 #prelude
-                                return ::hpy::impl_::return_object(__hpy_ctx, #call);
+                                #run
                             }
                         }
                     }

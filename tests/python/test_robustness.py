@@ -89,3 +89,17 @@ def test_d4_a_handled_error_leaves_no_exception(hpyrs_test):
     assert [hpyrs_test.int_or_minus_one(x) for x in (RaisingIndex(), 7, "s")] == [-1, 7, -1]
     assert hpyrs_test.int_or_minus_one(2**70) == -1  # OverflowError, handled
     assert hpyrs_test.int_or_minus_one(5) == 5
+
+
+def test_panic_in_reflected_operator_names_it(hpyrs_classes):
+    # A panic in __rmul__ was reported as one in __mul__ (the slot's name).
+    # Vector's arithmetic overflows (and panics) in debug builds only.
+    v = hpyrs_classes.Vector(4, 0)
+    try:
+        v * 2**62
+    except hpyrs_classes.PanicException as e:
+        assert "__mul__()" in str(e), e
+    else:
+        pytest.skip("i64 overflow does not panic in this (release) build")
+    with pytest.raises(hpyrs_classes.PanicException, match=r"in __rmul__\(\)"):
+        2**62 * v

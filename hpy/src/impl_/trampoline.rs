@@ -37,6 +37,23 @@ where
     }
 }
 
+/// Runs `body`, reporting a panic in it as one in `name` (for a slot that
+/// calls one of several user methods, such as `__rmul__` behind `nb_multiply`).
+#[inline(always)]
+pub fn panics_as<R>(
+    ctx: Context<'_>,
+    name: &'static str,
+    body: impl FnOnce() -> HPyResult<R>,
+) -> HPyResult<R> {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(payload) => {
+            raise_panic(ctx, name, payload);
+            Err(HPyErr::pending())
+        }
+    }
+}
+
 /// Raises the Python exception that reports a Rust panic in `name`.
 #[cold]
 #[inline(never)]
