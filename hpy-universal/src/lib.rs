@@ -17,6 +17,7 @@
 //! the trampoline entry ([`call_real`]) is the host's.
 
 pub mod call_real;
+mod debug;
 mod loader;
 
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -74,11 +75,8 @@ fn load<'ctx>(
     };
     let uctx = match mode {
         MODE_UNIVERSAL => universal_context(),
-        MODE_DEBUG => {
-            return Err(HPyErr::value_error(
-                "hpy_rs_universal: debug mode is not available yet",
-            ))
-        }
+        // SAFETY: the plain universal context lives forever; the GIL is held.
+        MODE_DEBUG => unsafe { debug::context(universal_context()) },
         MODE_TRACE => {
             return Err(HPyErr::value_error(
                 "hpy_rs_universal does not support HPy's trace mode: load with \
@@ -113,12 +111,28 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
     ] {
         module.set_attr_s(name, &value.into_hpy(ctx)?)?;
     }
-    Ok(())
+    debug::python::register(ctx, module)
 }
 
 hpy_module! {
     /// hpy-rs's host for HPy 0.9 universal binaries on CPython 3.11-3.15.
     name: hpy_rs_universal,
-    methods: [load, get_version],
+    methods: [
+        load,
+        get_version,
+        debug::python::new_generation,
+        debug::python::get_open_handles,
+        debug::python::get_closed_handles,
+        debug::python::get_closed_handles_queue_max_size,
+        debug::python::set_closed_handles_queue_max_size,
+        debug::python::get_protected_raw_data_max_size,
+        debug::python::set_protected_raw_data_max_size,
+        debug::python::set_on_invalid_handle,
+        debug::python::set_on_invalid_builder_handle,
+        debug::python::set_handle_stack_trace_limit,
+        debug::python::disable_handle_stack_traces,
+    ],
+    types: [debug::python::DebugHandle, debug::python::LeakDetector],
+    globals: [debug::python::LEAK_ERROR],
     exec: init,
 }

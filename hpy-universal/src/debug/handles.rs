@@ -1,0 +1,848 @@
+//! The records behind debug handles, and the bookkeeping around them.
+//!
+//! Every handle the extension sees in debug mode is the address of a
+//! [`Record`]: the universal handle it stands for (on CPython the
+//! `PyObject*`), a unique id, the generation it was opened in, whether it is
+//! open, and what kind of handle it is (owned by the extension, a borrowed
+//! argument of the running call, or a context constant). Tuple and list
+//! builders and trackers get records too, so that a use after
+//! `Build`/`Cancel`/`Close` is caught the same way.
+//!
+//! Records live in chunks that are allocated once and never freed, so any
+//! value an extension passes can be checked without dereferencing it: it is
+//! a handle of this context only if it is the address of a record inside one
+//! of the chunks. A closed record waits in the queue of recently closed
+//! handles (so that a late use of it is reported as such); when the queue
+//! is longer than its maximum, the oldest record goes to the free list and
+//! is reused by a later open.
+//!
+//! Nothing here calls into Python: the [`State`] is borrowed only for the
+//! bookkeeping, and every call that may run Python code (the universal
+//! context's functions, the invalid-handle callback, a `__del__` run by a
+//! close) happens with the borrow released.
+
+use core::ptr::null_mut;
+use std::backtrace::Backtrace;
+
+use hpy_sys::{HPy, HPy_NULL};
+
+use super::protect::ProtectedCopy;
+use super::report::Problem;
+
+/// The default maximum length of the queue of closed handles (as HPy's).
+pub(crate) const DEFAULT_CLOSED_QUEUE_MAX: usize = 1024;
+/// The default budget for protected copies of closed handles (as HPy's).
+pub(crate) const DEFAULT_PROTECTED_MAX: usize = 10 * 1024 * 1024;
+
+/// What a record stands for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
+    /// Not in use (never handed out, or evicted from the closed queue).
+    Free,
+    /// A handle the extension owns and must close.
+    Owned,
+    /// A handle for an argument of a running call: borrowed, closed by the
+    /// trampoline when the call returns.
+    Argument,
+    /// A handle constant of the context (`ctx->h_None`, ...): never closed.
+    Constant,
+    /// An `HPyListBuilder`.
+    ListBuilder,
+    /// An `HPyTupleBuilder`.
+    TupleBuilder,
+    /// An `HPyTracker`.
+    Tracker,
+}
+
+impl Kind {
+    /// Whether records of this kind are handles (`HPy`), not helpers.
+    pub(crate) fn is_handle(self) -> bool {
+        matches!(self, Kind::Owned | Kind::Argument | Kind::Constant)
+    }
+
+    /// How messages name a record of this kind.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Kind::Free => "released record",
+            Kind::Owned => "handle",
+            Kind::Argument => "argument handle",
+            Kind::Constant => "context constant",
+            Kind::ListBuilder => "HPyListBuilder",
+            Kind::TupleBuilder => "HPyTupleBuilder",
+            Kind::Tracker => "HPyTracker",
+        }
+    }
+}
+
+/// One debug handle (or builder, or tracker).
+pub(crate) struct Record {
+    /// Neighbours in the queue the record is in (open or closed), if any.
+    prev: *mut Record,
+    next: *mut Record,
+    kind: Kind,
+    closed: bool,
+    id: u64,
+    generation: i64,
+    /// The universal handle (a `PyObject*`), or the universal context's
+    /// builder value.
+    value: isize,
+    /// Protected copies of data the extension got through this handle.
+    data: Vec<ProtectedCopy>,
+    /// The handles a tracker holds.
+    tracked: Vec<HPy>,
+    /// Where the record was opened (only with a stack trace limit set).
+    trace: Option<Box<Backtrace>>,
+}
+
+impl Record {
+    fn vacant() -> Record {
+        Record {
+            prev: null_mut(),
+            next: null_mut(),
+            kind: Kind::Free,
+            closed: true,
+            id: 0,
+            generation: 0,
+            value: 0,
+            data: Vec::new(),
+            tracked: Vec::new(),
+            trace: None,
+        }
+    }
+}
+
+/// An intrusive doubly linked queue of records (oldest first).
+struct Queue {
+    head: *mut Record,
+    tail: *mut Record,
+    len: usize,
+}
+
+impl Queue {
+    const fn new() -> Queue {
+        Queue {
+            head: null_mut(),
+            tail: null_mut(),
+            len: 0,
+        }
+    }
+
+    /// # Safety
+    /// `r` is a live record in no queue.
+    unsafe fn push_back(&mut self, r: *mut Record) {
+        // SAFETY: `r` and the queue's records are live records (arena).
+        unsafe {
+            (*r).prev = self.tail;
+            (*r).next = null_mut();
+            if self.tail.is_null() {
+                self.head = r;
+            } else {
+                (*self.tail).next = r;
+            }
+        }
+        self.tail = r;
+        self.len += 1;
+    }
+
+    /// # Safety
+    /// `r` is a live record in this queue.
+    unsafe fn remove(&mut self, r: *mut Record) {
+        // SAFETY: `r` and its neighbours are live records of this queue.
+        unsafe {
+            let (prev, next) = ((*r).prev, (*r).next);
+            if prev.is_null() {
+                self.head = next;
+            } else {
+                (*prev).next = next;
+            }
+            if next.is_null() {
+                self.tail = prev;
+            } else {
+                (*next).prev = prev;
+            }
+            (*r).prev = null_mut();
+            (*r).next = null_mut();
+        }
+        self.len -= 1;
+    }
+
+    /// # Safety
+    /// The queue's records are live.
+    unsafe fn pop_front(&mut self) -> Option<*mut Record> {
+        let r = self.head;
+        if r.is_null() {
+            return None;
+        }
+        // SAFETY: `r` is the head of this queue.
+        unsafe { self.remove(r) };
+        Some(r)
+    }
+
+    /// The records, oldest first.
+    fn iter(&self) -> impl Iterator<Item = *mut Record> + '_ {
+        let mut at = self.head;
+        core::iter::from_fn(move || {
+            if at.is_null() {
+                return None;
+            }
+            let r = at;
+            // SAFETY: queue members are live records.
+            at = unsafe { (*r).next };
+            Some(r)
+        })
+    }
+}
+
+/// A block of records, allocated once and never freed.
+struct Chunk {
+    start: *mut Record,
+    len: usize,
+}
+
+/// A record as the Python API sees it: where it is and which handle it was
+/// when the snapshot was taken (a reused record has another id).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Snapshot {
+    /// The record's address (the debug handle's value).
+    pub(crate) record: usize,
+    /// The handle's id.
+    pub(crate) id: u64,
+}
+
+/// What [`State::describe`] reports about a snapshot's handle now.
+pub(crate) struct Description {
+    /// Closed (or its record since reused).
+    pub(crate) closed: bool,
+    /// The object, while open.
+    pub(crate) object: Option<isize>,
+    /// Where it was opened, if recorded.
+    pub(crate) trace: Option<String>,
+}
+
+/// What the debug context knows about its handles.
+pub(crate) struct State {
+    chunks: Vec<Chunk>,
+    /// Records handed out of the last chunk so far.
+    used: usize,
+    /// Records ready for reuse, linked through `next`.
+    free: *mut Record,
+    open: Queue,
+    closed: Queue,
+    closed_helpers: Queue,
+    next_id: u64,
+    generation: i64,
+    closed_max: usize,
+    protected_max: usize,
+    protected_size: usize,
+    trace_limit: usize,
+    /// Callables (owned universal handles, 0 for none) called instead of
+    /// aborting on an invalid handle / builder.
+    on_invalid_handle: isize,
+    on_invalid_builder: isize,
+}
+
+const FIRST_CHUNK: usize = 256;
+const MAX_CHUNK: usize = 1 << 20;
+
+impl State {
+    pub(crate) fn new() -> State {
+        State {
+            chunks: Vec::new(),
+            used: 0,
+            free: null_mut(),
+            open: Queue::new(),
+            closed: Queue::new(),
+            closed_helpers: Queue::new(),
+            next_id: 1,
+            generation: 0,
+            closed_max: DEFAULT_CLOSED_QUEUE_MAX,
+            protected_max: DEFAULT_PROTECTED_MAX,
+            protected_size: 0,
+            trace_limit: 0,
+            on_invalid_handle: 0,
+            on_invalid_builder: 0,
+        }
+    }
+
+    fn alloc(&mut self) -> *mut Record {
+        if !self.free.is_null() {
+            let r = self.free;
+            // SAFETY: free-list members are live records.
+            self.free = unsafe { (*r).next };
+            return r;
+        }
+        let room = self.chunks.last().is_some_and(|c| self.used < c.len);
+        if !room {
+            let len = (FIRST_CHUNK << self.chunks.len()).min(MAX_CHUNK);
+            let block: Box<[Record]> = (0..len).map(|_| Record::vacant()).collect();
+            let start = Box::into_raw(block).cast::<Record>();
+            self.chunks.push(Chunk { start, len });
+            self.used = 0;
+        }
+        let chunk = self.chunks.last().expect("a chunk with room");
+        // SAFETY: `used < len`, inside the chunk's allocation.
+        let r = unsafe { chunk.start.add(self.used) };
+        self.used += 1;
+        r
+    }
+
+    /// The record at address `raw`, if `raw` is one.
+    fn lookup(&self, raw: isize) -> Option<*mut Record> {
+        let addr = raw as usize;
+        let size = core::mem::size_of::<Record>();
+        self.chunks.iter().find_map(|c| {
+            let start = c.start as usize;
+            let offset = addr.checked_sub(start)?;
+            (offset < c.len * size && offset % size == 0).then_some(addr as *mut Record)
+        })
+    }
+
+    /// Opens a record of `kind` for `value`.
+    pub(crate) fn open(&mut self, value: isize, kind: Kind, trace: Option<Box<Backtrace>>) -> HPy {
+        let r = self.alloc();
+        let id = self.next_id;
+        self.next_id += 1;
+        // SAFETY: `r` is a live record that nothing else refers to (fresh
+        // or from the free list).
+        unsafe {
+            let rec = &mut *r;
+            rec.kind = kind;
+            rec.closed = false;
+            rec.id = id;
+            rec.generation = self.generation;
+            rec.value = value;
+            rec.trace = trace;
+            if matches!(kind, Kind::Owned | Kind::Argument) {
+                self.open.push_back(r);
+            }
+        }
+        HPy { _i: r as isize }
+    }
+
+    /// The id of the record a handle just opened points to.
+    pub(crate) fn id_of(&self, h: HPy) -> u64 {
+        // SAFETY: `h` came from `open` (caller), so it is a live record.
+        unsafe { (*(h._i as *mut Record)).id }
+    }
+
+    /// The universal handle `h` stands for, or what is wrong with it (and
+    /// what to go on with if the report does not abort).
+    pub(crate) fn check(&self, h: HPy) -> Result<HPy, (Problem, HPy)> {
+        if h._i == 0 {
+            return Ok(HPy_NULL);
+        }
+        let Some(r) = self.lookup(h._i) else {
+            return Err((Problem::Unknown { raw: h._i }, HPy_NULL));
+        };
+        // SAFETY: a live record of the arena.
+        let rec = unsafe { &*r };
+        match rec.kind {
+            Kind::Free => Err((Problem::Released { raw: h._i }, HPy_NULL)),
+            kind if !kind.is_handle() => Err((Problem::NotAHandle { kind }, HPy_NULL)),
+            kind if rec.closed => Err((
+                Problem::UseAfterClose { id: rec.id, kind },
+                HPy { _i: rec.value },
+            )),
+            _ => Ok(HPy { _i: rec.value }),
+        }
+    }
+
+    /// Closes an open handle record: it moves to the closed queue and its
+    /// protected data becomes unreadable.
+    ///
+    /// # Safety
+    /// `r` is an open `Owned` or `Argument` record.
+    unsafe fn retire(&mut self, r: *mut Record) {
+        // SAFETY: `r` is live and in the open queue (caller).
+        unsafe {
+            self.open.remove(r);
+            let rec = &mut *r;
+            rec.closed = true;
+            let mut kept = Vec::new();
+            for mut copy in rec.data.drain(..) {
+                let size = copy.mapped_len();
+                if self.protected_size + size <= self.protected_max {
+                    copy.revoke();
+                    self.protected_size += size;
+                    kept.push(copy);
+                }
+                // else: over budget, unmapped right away (dropped)
+            }
+            rec.data = kept;
+            self.closed.push_back(r);
+        }
+        self.trim_closed();
+    }
+
+    fn trim_closed(&mut self) {
+        while self.closed.len > self.closed_max {
+            // SAFETY: queue members are live; the oldest leaves the queue.
+            unsafe {
+                if let Some(r) = self.closed.pop_front() {
+                    self.release(r);
+                }
+            }
+        }
+        while self.closed_helpers.len > self.closed_max {
+            // SAFETY: as above.
+            unsafe {
+                if let Some(r) = self.closed_helpers.pop_front() {
+                    self.release(r);
+                }
+            }
+        }
+    }
+
+    /// Puts a record that is in no queue on the free list.
+    ///
+    /// # Safety
+    /// `r` is a live record in no queue.
+    unsafe fn release(&mut self, r: *mut Record) {
+        // SAFETY: live record (caller).
+        let rec = unsafe { &mut *r };
+        for copy in rec.data.drain(..) {
+            self.protected_size -= copy.mapped_len();
+        }
+        rec.tracked = Vec::new();
+        rec.trace = None;
+        rec.kind = Kind::Free;
+        rec.closed = true;
+        rec.value = 0;
+        rec.prev = null_mut();
+        rec.next = self.free;
+        self.free = r;
+    }
+
+    /// `HPy_Close` by the extension. `Ok(Some(object))`: the record is
+    /// closed and the caller drops the object's reference.
+    pub(crate) fn close(&mut self, h: HPy) -> Result<Option<HPy>, Problem> {
+        if h._i == 0 {
+            return Ok(None);
+        }
+        let Some(r) = self.lookup(h._i) else {
+            return Err(Problem::Unknown { raw: h._i });
+        };
+        // SAFETY: a live record of the arena.
+        let (kind, closed, id, value) = unsafe { ((*r).kind, (*r).closed, (*r).id, (*r).value) };
+        match kind {
+            Kind::Free => Err(Problem::Released { raw: h._i }),
+            _ if !kind.is_handle() => Err(Problem::NotAHandle { kind }),
+            _ if closed => Err(Problem::ClosedTwice { id, kind }),
+            Kind::Constant => Err(Problem::CloseConstant),
+            Kind::Argument => {
+                // Closed now, so that any later use is caught too; the
+                // reference is the caller's, so nothing is released.
+                // SAFETY: an open argument record.
+                unsafe { self.retire(r) };
+                Err(Problem::CloseArgument { id })
+            }
+            _ => {
+                // SAFETY: an open owned record.
+                unsafe { self.retire(r) };
+                Ok(Some(HPy { _i: value }))
+            }
+        }
+    }
+
+    /// Closes the argument handle `h` (id `id`) at the end of its call,
+    /// unless the extension already closed it (reported then).
+    pub(crate) fn close_argument(&mut self, h: HPy, id: u64) {
+        if let Some(r) = self.lookup(h._i) {
+            // SAFETY: a live record of the arena; it is this argument's
+            // only if the id still matches.
+            unsafe {
+                if (*r).id == id && (*r).kind == Kind::Argument && !(*r).closed {
+                    self.retire(r);
+                }
+            }
+        }
+    }
+
+    /// The object of a handle a function returned, whose reference passes
+    /// to the caller: the record is closed without releasing it. On a
+    /// problem, the second value is an object to return with a new
+    /// reference (when the handle's object is known to be alive), if any.
+    pub(crate) fn take_result(&mut self, h: HPy) -> Result<HPy, (Problem, Option<HPy>)> {
+        if h._i == 0 {
+            return Ok(HPy_NULL);
+        }
+        let Some(r) = self.lookup(h._i) else {
+            return Err((Problem::Unknown { raw: h._i }, None));
+        };
+        // SAFETY: a live record of the arena.
+        let (kind, closed, id, value) = unsafe { ((*r).kind, (*r).closed, (*r).id, (*r).value) };
+        let object = HPy { _i: value };
+        match kind {
+            Kind::Free => Err((Problem::Released { raw: h._i }, None)),
+            _ if !kind.is_handle() => Err((Problem::NotAHandle { kind }, None)),
+            // The caller of the call still holds its arguments.
+            Kind::Argument => Err((Problem::ReturnedArgument { id }, Some(object))),
+            Kind::Constant => Err((Problem::ReturnedConstant, Some(object))),
+            _ if closed => Err((Problem::UseAfterClose { id, kind }, None)),
+            _ => {
+                // SAFETY: an open owned record.
+                unsafe { self.retire(r) };
+                Ok(object)
+            }
+        }
+    }
+
+    /// Attaches a protected copy to the open handle `h`.
+    pub(crate) fn attach(&mut self, h: HPy, copy: ProtectedCopy) {
+        if let Some(r) = self.lookup(h._i) {
+            // SAFETY: a live record of the arena.
+            unsafe { (*r).data.push(copy) };
+        }
+    }
+
+    /// Whether data read through `h` should be handed out as a protected
+    /// copy: only for handles that will be closed (not constants).
+    pub(crate) fn protects(&self, h: HPy) -> bool {
+        self.lookup(h._i).is_some_and(|r| {
+            // SAFETY: a live record of the arena.
+            let rec = unsafe { &*r };
+            matches!(rec.kind, Kind::Owned | Kind::Argument) && !rec.closed
+        })
+    }
+
+    /// The universal value of helper `raw` (a builder or tracker of
+    /// `kind`), if it is open.
+    pub(crate) fn check_helper(&self, raw: isize, kind: Kind) -> Result<isize, Problem> {
+        let Some(r) = self.lookup(raw) else {
+            return Err(Problem::UnknownHelper { kind, raw });
+        };
+        // SAFETY: a live record of the arena.
+        let rec = unsafe { &*r };
+        if rec.kind == Kind::Free || (rec.kind == kind && rec.closed) {
+            Err(Problem::HelperClosed { kind })
+        } else if rec.kind != kind {
+            Err(Problem::UnknownHelper { kind, raw })
+        } else {
+            Ok(rec.value)
+        }
+    }
+
+    /// Closes open helper `raw` (checked with [`State::check_helper`]).
+    pub(crate) fn close_helper(&mut self, raw: isize) {
+        if let Some(r) = self.lookup(raw) {
+            // SAFETY: a live record of the arena, open (caller).
+            unsafe {
+                (*r).closed = true;
+                (*r).tracked = Vec::new();
+                self.closed_helpers.push_back(r);
+            }
+            self.trim_closed();
+        }
+    }
+
+    /// Adds `h` to open tracker `raw`.
+    pub(crate) fn track(&mut self, raw: isize, h: HPy) {
+        if let Some(r) = self.lookup(raw) {
+            // SAFETY: a live record of the arena (an open tracker, caller).
+            unsafe { (*r).tracked.push(h) };
+        }
+    }
+
+    /// Makes room for `n` handles in open tracker `raw` (HPy's size hint).
+    pub(crate) fn reserve_tracked(&mut self, raw: isize, n: usize) {
+        if let Some(r) = self.lookup(raw) {
+            // SAFETY: a live record of the arena (an open tracker, caller).
+            unsafe { (*r).tracked.reserve(n.min(1 << 16)) };
+        }
+    }
+
+    /// Empties open tracker `raw`, returning its handles.
+    pub(crate) fn take_tracked(&mut self, raw: isize) -> Vec<HPy> {
+        match self.lookup(raw) {
+            // SAFETY: a live record of the arena (an open tracker, caller).
+            Some(r) => unsafe { core::mem::take(&mut (*r).tracked) },
+            None => Vec::new(),
+        }
+    }
+
+    /// Starts a new generation and returns its number.
+    pub(crate) fn new_generation(&mut self) -> i64 {
+        self.generation += 1;
+        self.generation
+    }
+
+    /// The open handles of generation `generation` or later, oldest first.
+    pub(crate) fn open_handles(&self, generation: i64) -> Vec<Snapshot> {
+        Self::snapshots(&self.open, generation)
+    }
+
+    /// The handles in the closed queue of generation `generation` or later.
+    pub(crate) fn closed_handles(&self, generation: i64) -> Vec<Snapshot> {
+        Self::snapshots(&self.closed, generation)
+    }
+
+    fn snapshots(queue: &Queue, generation: i64) -> Vec<Snapshot> {
+        queue
+            .iter()
+            // SAFETY: queue members are live records.
+            .filter(|&r| unsafe { (*r).generation } >= generation)
+            .map(|r| Snapshot {
+                record: r as usize,
+                // SAFETY: as above.
+                id: unsafe { (*r).id },
+            })
+            .collect()
+    }
+
+    /// The handle of `snapshot` as it is now.
+    pub(crate) fn describe(&self, snapshot: Snapshot) -> Description {
+        let gone = Description {
+            closed: true,
+            object: None,
+            trace: None,
+        };
+        let Some(r) = self.lookup(snapshot.record as isize) else {
+            return gone;
+        };
+        // SAFETY: a live record of the arena.
+        let rec = unsafe { &*r };
+        if rec.id != snapshot.id || rec.kind == Kind::Free {
+            return gone;
+        }
+        let trace = rec
+            .trace
+            .as_deref()
+            .map(|t| format_trace(t, self.trace_limit));
+        Description {
+            closed: rec.closed,
+            object: (!rec.closed).then_some(rec.value),
+            trace,
+        }
+    }
+
+    /// The maximum length of the closed queue.
+    pub(crate) fn closed_max(&self) -> usize {
+        self.closed_max
+    }
+
+    /// Sets the maximum length of the closed queue (trimming it now).
+    pub(crate) fn set_closed_max(&mut self, max: usize) {
+        self.closed_max = max;
+        self.trim_closed();
+    }
+
+    /// The budget for protected copies kept for closed handles.
+    pub(crate) fn protected_max(&self) -> usize {
+        self.protected_max
+    }
+
+    /// Sets the budget for protected copies (applies to later closes).
+    pub(crate) fn set_protected_max(&mut self, max: usize) {
+        self.protected_max = max;
+    }
+
+    /// How many frames of stack trace an open records (0: none).
+    pub(crate) fn trace_limit(&self) -> usize {
+        self.trace_limit
+    }
+
+    /// Sets the stack trace limit.
+    pub(crate) fn set_trace_limit(&mut self, limit: usize) {
+        self.trace_limit = limit;
+    }
+
+    /// The callback for invalid handles (`builders`: for invalid builders
+    /// and trackers), an owned universal handle or `HPy_NULL`.
+    pub(crate) fn callback(&self, builders: bool) -> HPy {
+        HPy {
+            _i: if builders {
+                self.on_invalid_builder
+            } else {
+                self.on_invalid_handle
+            },
+        }
+    }
+
+    /// Replaces a callback, returning the previous one (whose reference the
+    /// caller drops).
+    pub(crate) fn set_callback(&mut self, builders: bool, callback: HPy) -> HPy {
+        let slot = if builders {
+            &mut self.on_invalid_builder
+        } else {
+            &mut self.on_invalid_handle
+        };
+        HPy {
+            _i: core::mem::replace(slot, callback._i),
+        }
+    }
+}
+
+/// The first `limit` frames of `trace`, as text.
+fn format_trace(trace: &Backtrace, limit: usize) -> String {
+    let text = trace.to_string();
+    let mut out = String::new();
+    let mut frames = 0;
+    for line in text.lines() {
+        // Frame lines are "  N: symbol"; location lines follow them.
+        let is_frame = line
+            .trim_start()
+            .split_once(':')
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if is_frame {
+            frames += 1;
+            if frames > limit {
+                break;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(n: isize) -> isize {
+        0x1000 + 16 * n
+    }
+
+    #[test]
+    fn open_check_close() {
+        let mut s = State::new();
+        let h = s.open(obj(1), Kind::Owned, None);
+        assert_eq!(s.check(h).unwrap()._i, obj(1));
+        assert_eq!(s.open_handles(0).len(), 1);
+        assert_eq!(s.close(h).unwrap().unwrap()._i, obj(1));
+        assert!(s.open_handles(0).is_empty());
+        assert_eq!(s.closed_handles(0).len(), 1);
+        match s.check(h) {
+            Err((
+                Problem::UseAfterClose {
+                    kind: Kind::Owned, ..
+                },
+                stale,
+            )) => {
+                assert_eq!(stale._i, obj(1))
+            }
+            other => panic!("{:?}", other.map(|h| h._i)),
+        }
+        assert!(matches!(s.close(h), Err(Problem::ClosedTwice { .. })));
+    }
+
+    #[test]
+    fn unknown_values_are_not_dereferenced() {
+        let mut s = State::new();
+        let h = s.open(obj(1), Kind::Owned, None);
+        // Inside the arena but not at a record boundary, and outside it.
+        for raw in [h._i + 1, 8, obj(1)] {
+            assert!(matches!(
+                s.check(HPy { _i: raw }),
+                Err((Problem::Unknown { .. }, _))
+            ));
+        }
+        assert_eq!(s.check(HPy_NULL).unwrap()._i, 0);
+    }
+
+    #[test]
+    fn arguments_and_constants_cannot_be_closed() {
+        let mut s = State::new();
+        let c = s.open(obj(1), Kind::Constant, None);
+        assert!(matches!(s.close(c), Err(Problem::CloseConstant)));
+        assert!(s.check(c).is_ok());
+        let a = s.open(obj(2), Kind::Argument, None);
+        let id = s.id_of(a);
+        assert!(matches!(s.close(a), Err(Problem::CloseArgument { .. })));
+        // Now closed: a later use is reported, and the end of the call
+        // does not close it again.
+        assert!(s.check(a).is_err());
+        s.close_argument(a, id);
+        assert_eq!(s.closed_handles(0).len(), 1);
+    }
+
+    #[test]
+    fn results_pass_ownership() {
+        let mut s = State::new();
+        let h = s.open(obj(1), Kind::Owned, None);
+        assert_eq!(s.take_result(h).unwrap()._i, obj(1));
+        assert!(s.open_handles(0).is_empty());
+        let a = s.open(obj(2), Kind::Argument, None);
+        let id = s.id_of(a);
+        s.close_argument(a, id);
+        match s.take_result(a) {
+            Err((Problem::ReturnedArgument { .. }, Some(o))) => assert_eq!(o._i, obj(2)),
+            _ => panic!("returning an argument handle must be reported"),
+        }
+    }
+
+    #[test]
+    fn closed_queue_is_bounded_and_records_are_reused() {
+        let mut s = State::new();
+        s.set_closed_max(3);
+        let handles: Vec<HPy> = (0..5).map(|i| s.open(obj(i), Kind::Owned, None)).collect();
+        let ids: Vec<u64> = handles.iter().map(|&h| s.id_of(h)).collect();
+        for &h in &handles {
+            s.close(h).unwrap();
+        }
+        let closed = s.closed_handles(0);
+        assert_eq!(
+            closed.iter().map(|c| c.id).collect::<Vec<_>>(),
+            ids[2..].to_vec()
+        );
+        // The two oldest went to the free list: using them is reported as
+        // a released record, and the next opens reuse them.
+        assert!(matches!(
+            s.check(handles[0]),
+            Err((Problem::Released { .. }, _))
+        ));
+        let again = s.open(obj(9), Kind::Owned, None);
+        assert!(again._i == handles[1]._i || again._i == handles[0]._i);
+        assert!(s.id_of(again) > ids[4]);
+        let old = Snapshot {
+            record: handles[1]._i as usize,
+            id: ids[1],
+        };
+        assert!(s.describe(old).closed);
+    }
+
+    #[test]
+    fn generations_filter_open_handles() {
+        let mut s = State::new();
+        s.open(obj(1), Kind::Owned, None);
+        let g = s.new_generation();
+        let h = s.open(obj(2), Kind::Owned, None);
+        let open = s.open_handles(g);
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].id, s.id_of(h));
+        assert_eq!(s.open_handles(0).len(), 2);
+    }
+
+    #[test]
+    fn helpers_after_close_are_reported() {
+        let mut s = State::new();
+        let b = s.open(77, Kind::TupleBuilder, None)._i;
+        assert_eq!(s.check_helper(b, Kind::TupleBuilder), Ok(77));
+        assert!(matches!(
+            s.check_helper(b, Kind::ListBuilder),
+            Err(Problem::UnknownHelper { .. })
+        ));
+        s.close_helper(b);
+        assert!(matches!(
+            s.check_helper(b, Kind::TupleBuilder),
+            Err(Problem::HelperClosed { .. })
+        ));
+        // A builder is not a handle.
+        assert!(matches!(
+            s.check(HPy { _i: b }),
+            Err((Problem::NotAHandle { .. }, _))
+        ));
+    }
+
+    #[test]
+    fn many_records_span_chunks() {
+        let mut s = State::new();
+        let handles: Vec<HPy> = (0..3000)
+            .map(|i| s.open(obj(i), Kind::Owned, None))
+            .collect();
+        for (i, &h) in handles.iter().enumerate() {
+            assert_eq!(s.check(h).unwrap()._i, obj(i as isize));
+        }
+        assert!(s.chunks.len() >= 3);
+    }
+}

@@ -1,0 +1,151 @@
+//! HPy's debug mode: a second universal context that wraps the plain one
+//! and checks how the extension uses its handles.
+//!
+//! Every handle the extension receives or creates in debug mode is a debug
+//! handle ([`handles`]): the address of a record of the universal handle it
+//! stands for. Each context function ([`generated`], with the few that need
+//! more written by hand in [`handwritten`]) checks that the handles it is
+//! given are open, calls the plain universal context's function with the
+//! universal handles, and opens a new debug handle for a handle it returns.
+//! Arguments of extension functions get debug handles of their own for the
+//! duration of the call ([`trampoline`]).
+//!
+//! What is reported ([`report`]): use of a closed (or unknown) handle,
+//! closing a handle twice, closing an argument or a context constant,
+//! returning an argument or constant without `HPy_Dup`, using a builder
+//! after `Build`/`Cancel` or a tracker after `Close`; reading the text of
+//! `HPyUnicode_AsUTF8AndSize` (and the other pointers tied to a handle)
+//! after the handle is closed faults ([`protect`]). Leaks are found from
+//! Python, by asking for the handles still open ([`python`]).
+//!
+//! Not done (HPy does these): rotating between several copies of the
+//! context to catch an extension that keeps its context between calls, and
+//! the shape check of `_HPy_AsStruct_*`. Trace mode is not supported.
+
+use core::cell::RefCell;
+use std::backtrace::Backtrace;
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use hpy_sys::host::UniversalContext;
+use hpy_sys::HPy;
+
+#[rustfmt::skip]
+mod generated;
+mod handles;
+mod handwritten;
+mod protect;
+pub(crate) mod python;
+mod report;
+mod trampoline;
+
+use handles::{Kind, State};
+use report::report;
+
+/// What the debug context keeps besides its function table (the table's
+/// `_private` points here).
+pub(crate) struct DebugInfo {
+    universal: *mut UniversalContext,
+    state: RefCell<State>,
+}
+
+/// The debug context, made once and never freed.
+static DEBUG: AtomicPtr<UniversalContext> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The debug context wrapping `universal` (made on first use, with the GIL
+/// held).
+///
+/// # Safety
+/// `universal` is the plain universal context, which lives for the rest of
+/// the process; the GIL is held.
+pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut UniversalContext {
+    let existing = DEBUG.load(Ordering::Acquire);
+    if !existing.is_null() {
+        return existing;
+    }
+    let info: &'static DebugInfo = Box::leak(Box::new(DebugInfo {
+        universal,
+        state: RefCell::new(State::new()),
+    }));
+    // SAFETY: `universal` is live (caller); the constants are opened as
+    // records of `info`, which lives forever like the table.
+    let table = unsafe {
+        generated::table(
+            c"HPy Debug Mode ABI (hpy-rs host on CPython)".as_ptr(),
+            info as *const DebugInfo as *mut core::ffi::c_void,
+            &*universal,
+            |constant| info.with(|s| s.open(constant._i, Kind::Constant, None)),
+        )
+    };
+    let table = Box::into_raw(Box::new(table));
+    // The GIL makes the check-then-store race free.
+    DEBUG.store(table, Ordering::Release);
+    table
+}
+
+/// The debug context's state, if the debug context exists.
+pub(crate) fn existing_info() -> Option<&'static DebugInfo> {
+    let table = DEBUG.load(Ordering::Acquire);
+    if table.is_null() {
+        return None;
+    }
+    // SAFETY: the table and its info are never freed.
+    Some(unsafe { info(table) })
+}
+
+/// The state of debug context `dctx`.
+///
+/// # Safety
+/// `dctx` is the debug context (as every debug context function receives).
+#[inline]
+pub(crate) unsafe fn info<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
+    // SAFETY: `_private` of the debug table points to its leaked info.
+    unsafe { &*((*dctx)._private as *const DebugInfo) }
+}
+
+impl DebugInfo {
+    /// The plain universal context this one wraps.
+    #[inline]
+    pub(crate) fn universal(&self) -> *mut UniversalContext {
+        self.universal
+    }
+
+    /// Runs `f` on the state. `f` must not call into Python or into the
+    /// universal context (which may run Python code that comes back here).
+    #[inline]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.state.borrow_mut())
+    }
+
+    /// The universal handle for debug handle `h`; a closed or unknown
+    /// handle is reported (and, if that returns, what it stood for is used,
+    /// as HPy does, or `HPy_NULL` when that is unknown).
+    #[inline]
+    pub(crate) fn unwrap(&self, h: HPy) -> HPy {
+        match self.with(|s| s.check(h)) {
+            Ok(u) => u,
+            Err((problem, fallback)) => {
+                report(self, problem);
+                fallback
+            }
+        }
+    }
+
+    /// A new debug handle (owned by the extension) for universal handle
+    /// `u`, which it now owns; `HPy_NULL` stays `HPy_NULL`.
+    #[inline]
+    pub(crate) fn open(&self, u: HPy) -> HPy {
+        if u._i == 0 {
+            return u;
+        }
+        let trace = self.trace();
+        self.with(|s| s.open(u._i, Kind::Owned, trace))
+    }
+
+    /// A stack trace for a record being opened, if traces are on.
+    pub(crate) fn trace(&self) -> Option<Box<Backtrace>> {
+        if self.with(|s| s.trace_limit()) == 0 {
+            return None;
+        }
+        Some(Box::new(Backtrace::force_capture()))
+    }
+}
