@@ -1266,6 +1266,7 @@ fn gen_getset(
         impl ::hpy::impl_::class::Getter for #getter_entry {
             const NAME: &'static str = #name;
             fn call<'ctx>(__hpy_ctx: ::hpy::Context<'ctx>, __hpy_self: ::hpy::Borrowed<'_, 'ctx>) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                ::hpy::impl_::class::check_receiver::<#self_ty>(&__hpy_self, #name)?;
                 #gprelude
                 ::hpy::impl_::return_object(__hpy_ctx, #gcall)
             }
@@ -1299,6 +1300,7 @@ fn gen_getset(
                     __hpy_value: ::core::option::Option<::hpy::Borrowed<'_, 'ctx>>,
                 ) -> ::hpy::HPyResult<()> {
                     #desc
+                    ::hpy::impl_::class::check_receiver::<#self_ty>(&__hpy_self, #name)?;
                     let ::core::option::Option::Some(__hpy_value) = __hpy_value else {
                         return ::core::result::Result::Err(::hpy::HPyErr::attribute_error(
                             ::std::format!("cannot delete attribute '{}'", #name),

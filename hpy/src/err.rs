@@ -395,12 +395,7 @@ impl Drop for HPyErr {
 #[cold]
 #[inline(never)]
 fn discard_interpreter_exception() {
-    // This crate's Rust unit tests run without an interpreter.
-    #[cfg(not(test))]
-    if crate::threads::holds_interpreter() {
-        // SAFETY: this thread holds the GIL; the CPython ABI reads no context.
-        unsafe { hpy_sys::HPyErr_Clear(core::ptr::null_mut()) };
-    }
+    crate::threads::discard_interpreter_error();
 }
 
 /// Universal ABI: clears the exception through `ctx` if this is still the

@@ -60,13 +60,43 @@ impl<'ctx> Context<'ctx> {
 // `HPyErr` is `Send` (so `allow_threads` closures can return one) and can
 // be kept in a thread-local, so its drop may run anywhere.
 
-/// CPython ABI: exactly what CPython says (`PyGILState_Check`).
-/// (Not in this crate's Rust unit tests, which run without an interpreter
-/// and link no Python.)
-#[cfg(all(not(feature = "universal"), not(test)))]
-pub(crate) fn holds_interpreter() -> bool {
-    // SAFETY: callable from any thread, with or without the GIL.
-    unsafe { hpy_sys::cpython::ffi::PyGILState_Check() != 0 }
+/// CPython ABI: [`discard_interpreter_error`], installed by the module's
+/// `PyInit_<name>` (so that code which never runs in an interpreter, such
+/// as doctests, links no Python symbol through `HPyErr`'s `Drop`).
+#[cfg(not(feature = "universal"))]
+static DISCARD: std::sync::atomic::AtomicPtr<()> =
+    std::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// CPython ABI: makes dropped errors clear their exception (module init).
+#[cfg(not(feature = "universal"))]
+pub(crate) fn install_error_discarding() {
+    let f: fn() = clear_if_attached;
+    DISCARD.store(f as *mut (), std::sync::atomic::Ordering::Release);
+}
+
+/// CPython ABI: clears the current exception if this thread holds the GIL
+/// (`PyGILState_Check`, callable from any thread), else does nothing.
+#[cfg(not(feature = "universal"))]
+fn clear_if_attached() {
+    // SAFETY: PyGILState_Check may be called without the GIL; PyErr_Clear
+    // only runs when this thread holds it.
+    unsafe {
+        if hpy_sys::cpython::ffi::PyGILState_Check() != 0 {
+            hpy_sys::cpython::ffi::PyErr_Clear();
+        }
+    }
+}
+
+/// CPython ABI: clears the interpreter's current exception if this thread
+/// holds the GIL (nothing before any module was initialised).
+#[cfg(not(feature = "universal"))]
+pub(crate) fn discard_interpreter_error() {
+    let f = DISCARD.load(std::sync::atomic::Ordering::Acquire);
+    if !f.is_null() {
+        // SAFETY: only ever set to `clear_if_attached`, a `fn()`.
+        let f: fn() = unsafe { core::mem::transmute::<*mut (), fn()>(f) };
+        f();
+    }
 }
 
 #[cfg(feature = "universal")]

@@ -103,3 +103,41 @@ def test_panic_in_reflected_operator_names_it(hpyrs_classes):
         pytest.skip("i64 overflow does not panic in this (release) build")
     with pytest.raises(hpyrs_classes.PanicException, match=r"in __rmul__\(\)"):
         2**62 * v
+
+
+@pytest.mark.skipif(
+    sys.implementation.name == "pypy",
+    reason="PyPy 7.3.19 drops the exception a property's getter/setter raises (D6) and "
+    "aborts at the next call: the receiver check needs properties published as "
+    "Python property objects there, which is not done yet",
+)
+def test_d2_property_of_another_class(hpyrs_classes):
+    # PyPy does not check the receiver of a property's __get__/__set__
+    # (CPython does): Vector's label setter wrote into an Animal, Cat's
+    # getter read a range object, and PyPy segfaulted.
+    m = hpyrs_classes
+    label = m.Vector.__dict__["label"]
+    lives = m.Cat.__dict__["lives"]
+    rex = m.Animal("rex", 4)
+    with pytest.raises(TypeError, match=r"doesn't apply to a '(hpyrs_classes\.)?Animal' object"):
+        label.__set__(rex, "<1, 2>")
+    with pytest.raises(TypeError, match="doesn't apply to a 'range' object"):
+        lives.__get__(range(3))
+    with pytest.raises(TypeError, match=r"doesn't apply to a '(hpyrs_classes\.)?Animal' object"):
+        lives.__get__(rex)
+    assert lives.__get__(m.Cat("tom")) == 9
+
+
+def test_d3_new_with_a_foreign_class(hpyrs_classes, pof):
+    # PyPy does not check the class given to __new__ (CPython does):
+    # Point.__new__(Dog, ...) made a "Point" of Dog's size, and
+    # Vector.__new__(pof.Point, 1) wrote a Vector into a Point.
+    m = hpyrs_classes
+    with pytest.raises(TypeError, match=r"is not a subtype of (pof\.)?Point"):
+        pof.Point.__new__(m.Dog, 1.0, 2.0)
+    with pytest.raises(TypeError, match=r"is not a subtype of (hpyrs_classes\.)?Vector"):
+        m.Vector.__new__(pof.Point, 1)
+    with pytest.raises(TypeError):
+        m.Vector.__new__(int, 1)
+    gc.collect()
+    assert pof.Point.__new__(pof.Point, 1.0, 2.0).x == 1.0

@@ -232,7 +232,71 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     Ok(unsafe { hpy_sys::HPy_TypeCheck(ctx.as_raw(), obj.as_raw(), ty.as_raw()) } != 0)
 }
 
-/// Creates an instance of `cls` (the class `T` or a subclass) holding `value`.
+/// Whether `cls` is `T`'s type or a subclass of it (so that its instances
+/// have `T`'s layout).
+pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
+    let ctx = cls.context();
+    #[cfg(not(feature = "universal"))]
+    if T::type_slot().ready.load(Ordering::Acquire) {
+        // CPython ABI: as in `is_instance`, the common case is one compare.
+        // SAFETY: the global is a strong reference to the type, alive as long
+        // as the module; `cls` is a valid object.
+        unsafe {
+            let ty = (*T::type_slot().global.get())._i;
+            if cls.as_raw()._i == ty {
+                return Ok(true);
+            }
+        }
+    }
+    if !cls.is_type() {
+        return Ok(false);
+    }
+    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
+    // SAFETY: both handles are valid type objects.
+    Ok(unsafe { hpy_sys::HPyType_IsSubtype(ctx.as_raw(), cls.as_raw(), ty.as_raw()) } != 0)
+}
+
+/// The `TypeError` for `T.__new__(cls)` with a `cls` that is not `T` or a
+/// subclass, worded as CPython's.
+#[cold]
+fn not_a_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyErr {
+    let name = T::INFO.python_name();
+    let given = if cls.is_type() {
+        cls.get_attr_s("__name__")
+            .and_then(|n| n.extract::<String>())
+            .unwrap_or_else(|_| "?".into())
+    } else {
+        cls.type_name()
+    };
+    if cls.is_type() {
+        HPyErr::type_error(format!(
+            "{name}.__new__({given}): {given} is not a subtype of {name}"
+        ))
+    } else {
+        HPyErr::type_error(format!(
+            "{name}.__new__(X): X is not a type object ({given})"
+        ))
+    }
+}
+
+/// Checks the receiver of a property of `T` (`name`): CPython's descriptors
+/// check it, PyPy's do not (`T.prop.__get__(other_object)`), and `T`'s code
+/// may only ever see instances of `T`.
+#[inline]
+pub fn check_receiver<T: HPyClass>(obj: &Borrowed<'_, '_>, name: &str) -> HPyResult<()> {
+    if is_instance::<T>(obj)? {
+        return Ok(());
+    }
+    Err(HPyErr::type_error(format!(
+        "descriptor '{name}' for '{}' objects doesn't apply to a '{}' object",
+        T::INFO.python_name(),
+        obj.type_name()
+    )))
+}
+
+/// Creates an instance of `cls` (the class `T` or a subclass) holding
+/// `value`; any other `cls` is a `TypeError`, as in CPython (PyPy does not
+/// check the class given to `__new__`).
 pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
     new_instance_with(cls, value, DefaultAncestors)
 }
@@ -244,6 +308,9 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     value: T,
     ancestors: A,
 ) -> HPyResult<Handle<'ctx>> {
+    if !is_subclass::<T>(cls)? {
+        return Err(not_a_subclass::<T>(cls));
+    }
     let ctx = cls.context();
     let mut data: *mut c_void = ptr::null_mut();
     // SAFETY: `cls` is a type; `raw_new` returns an owned handle (or NULL)

@@ -60,6 +60,7 @@ pub(crate) unsafe fn call_real<A>(
 /// `def` must point to a valid, static `HPyModuleDef`.
 #[cfg(not(feature = "universal"))]
 pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut hpy_sys::cpy_PyObject {
+    crate::threads::install_error_discarding();
     // SAFETY: forwarded from this function's contract; called by CPython
     // with the GIL held during import.
     unsafe { hpy_sys::cpython::runtime::_HPyModuleDef_AsPyInit(def) }
