@@ -74,6 +74,23 @@ impl Kind {
     }
 }
 
+/// Where a record was opened: a native stack trace, shown up to the limit
+/// in force when it was taken.
+pub(crate) struct OpenTrace {
+    frames: Backtrace,
+    limit: usize,
+}
+
+impl OpenTrace {
+    /// The trace of the current thread, to be shown up to `limit` frames.
+    pub(crate) fn capture(limit: usize) -> Box<OpenTrace> {
+        Box::new(OpenTrace {
+            frames: Backtrace::force_capture(),
+            limit,
+        })
+    }
+}
+
 /// One debug handle (or builder, or tracker).
 pub(crate) struct Record {
     /// Neighbours in the queue the record is in (open or closed), if any.
@@ -91,7 +108,7 @@ pub(crate) struct Record {
     /// The handles a tracker holds.
     tracked: Vec<HPy>,
     /// Where the record was opened (only with a stack trace limit set).
-    trace: Option<Box<Backtrace>>,
+    trace: Option<Box<OpenTrace>>,
 }
 
 impl Record {
@@ -298,7 +315,7 @@ impl State {
     }
 
     /// Opens a record of `kind` for `value`.
-    pub(crate) fn open(&mut self, value: isize, kind: Kind, trace: Option<Box<Backtrace>>) -> HPy {
+    pub(crate) fn open(&mut self, value: isize, kind: Kind, trace: Option<Box<OpenTrace>>) -> HPy {
         let r = self.alloc();
         let id = self.next_id;
         self.next_id += 1;
@@ -607,7 +624,7 @@ impl State {
         let trace = rec
             .trace
             .as_deref()
-            .map(|t| format_trace(t, self.trace_limit));
+            .map(|t| format_trace(&t.frames, t.limit));
         Description {
             closed: rec.closed,
             object: (!rec.closed).then_some(rec.value),
@@ -672,25 +689,31 @@ impl State {
     }
 }
 
-/// The first `limit` frames of `trace`, as text.
+/// The first `limit` frames of `trace` below the debug context itself
+/// (its own frames on top are left out), as text.
 fn format_trace(trace: &Backtrace, limit: usize) -> String {
+    // A frame is a line "  N: symbol" followed by its location lines.
     let text = trace.to_string();
-    let mut out = String::new();
-    let mut frames = 0;
+    let mut frames: Vec<Vec<&str>> = Vec::new();
     for line in text.lines() {
-        // Frame lines are "  N: symbol"; location lines follow them.
         let is_frame = line
             .trim_start()
             .split_once(':')
             .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        if is_frame {
-            frames += 1;
-            if frames > limit {
-                break;
-            }
+        match frames.last_mut() {
+            Some(frame) if !is_frame => frame.push(line),
+            _ => frames.push(vec![line]),
         }
-        out.push_str(line);
-        out.push('\n');
+    }
+    let own = |frame: &Vec<&str>| {
+        frame[0].contains("hpy_rs_universal::") || frame[0].contains("std::backtrace")
+    };
+    let mut out = String::new();
+    for frame in frames.iter().skip_while(|f| own(f)).take(limit) {
+        for line in frame {
+            out.push_str(line);
+            out.push('\n');
+        }
     }
     out
 }
@@ -832,6 +855,25 @@ mod tests {
             s.check(HPy { _i: b }),
             Err((Problem::NotAHandle { .. }, _))
         ));
+    }
+
+    #[test]
+    fn traces_start_below_the_debug_context() {
+        let mut s = State::new();
+        let h = s.open(obj(1), Kind::Owned, Some(OpenTrace::capture(2)));
+        // The limit in force when the trace was taken counts.
+        s.set_trace_limit(0);
+        let snapshot = Snapshot {
+            record: h._i as usize,
+            id: s.id_of(h),
+        };
+        let trace = s.describe(snapshot).trace.unwrap();
+        assert!(!trace.contains("hpy_rs_universal::"), "{trace}");
+        let frames = trace
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("at "))
+            .count();
+        assert!(frames <= 2, "{trace}");
     }
 
     #[test]

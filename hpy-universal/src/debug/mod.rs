@@ -23,7 +23,6 @@
 //! the shape check of `_HPy_AsStruct_*`. Trace mode is not supported.
 
 use core::cell::RefCell;
-use std::backtrace::Backtrace;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use hpy_sys::host::UniversalContext;
@@ -38,7 +37,7 @@ pub(crate) mod python;
 mod report;
 mod trampoline;
 
-use handles::{Kind, State};
+use handles::{Kind, OpenTrace, State};
 use report::report;
 
 /// What the debug context keeps besides its function table (the table's
@@ -142,10 +141,10 @@ impl DebugInfo {
     }
 
     /// A stack trace for a record being opened, if traces are on.
-    pub(crate) fn trace(&self) -> Option<Box<Backtrace>> {
-        if self.with(|s| s.trace_limit()) == 0 {
-            return None;
+    pub(crate) fn trace(&self) -> Option<Box<OpenTrace>> {
+        match self.with(|s| s.trace_limit()) {
+            0 => None,
+            limit => Some(OpenTrace::capture(limit)),
         }
-        Some(Box::new(Backtrace::force_capture()))
     }
 }
