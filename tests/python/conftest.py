@@ -106,6 +106,8 @@ EXTENSIONS = {
     "hpyrs_classes": Extension("tests/ext/hpyrs_classes/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),
+    "hpyrs_debugcheck": Extension("tests/ext/hpyrs_debugcheck/Cargo.toml",
+                                  debug_probe=_closed_handles_probe(lambda m: m.correct(1, "probe"))),
 }
 
 
