@@ -72,6 +72,20 @@ HANDWRITTEN = {
     'ctx_Tracker_Close': ('handwritten', 'closes each handle through the debug HPy_Close'),
 }
 
+# Checks HPy's debug mode makes on the (unwrapped) arguments of some
+# mechanical wrappers: function -> [(check in src/debug/checks.rs, parameter,
+# extra arguments)]. A failed check is a fatal error.
+CHECKS = {
+    'ctx_TypeCheck': [('require_type', 'type', '"HPy_TypeCheck arg 2 must be a type"')],
+    'ctx_Type_IsSubtype': [('require_type', 'sub', '"HPyType_IsSubtype arg 1 must be a type"'),
+                           ('require_type', 'type', '"HPyType_IsSubtype arg 2 must be a type"')],
+    'ctx_Unicode_Substring': [('require_str', 'str',
+                               '"HPyUnicode_Substring arg 1 must be a Unicode object"')],
+}
+for _shape in ('Object', 'Legacy', 'Type', 'Long', 'Float', 'Unicode', 'Tuple', 'List'):
+    CHECKS['ctx_AsStruct_' + _shape] = [
+        ('require_shape', 'h', 'HPyType_BuiltinShape_%s, "_HPy_AsStruct_%s"' % (_shape, _shape))]
+
 # Types of parameters/results that carry handles other than as a plain `HPy`.
 HANDLE_CARRIERS = {'*const HPy', '*mut HPy', 'HPyListBuilder', 'HPyTupleBuilder', 'HPyTracker',
                    '*mut HPyType_SpecParam'}
@@ -126,9 +140,16 @@ def wrapper(fl):
         sys.exit('error: %s returns a pointer (`%s`) and takes a handle: if the pointer is valid '
                  'only while the handle is open, write it by hand (HANDWRITTEN); otherwise say '
                  'why in POINTER_RESULTS (%s)' % (fl.name, ret, SCRIPT))
+    checks = CHECKS.get(fl.name, [])
+    for _, param, _ in checks:
+        if G.param_ident(param) not in unwrapped:
+            sys.exit('error: CHECKS names parameter %r of %s, which has no such handle parameter'
+                     % (param, fl.name))
     what = []
     if unwrapped:
         what.append('checks and unwraps %s' % ', '.join('`%s`' % n for n in unwrapped))
+    for check, param, _ in checks:
+        what.append('`%s` of `%s`' % (check, param))
     what.append('calls the universal `%s`' % fl.name)
     if ret == 'HPy':
         what.append('opens a debug handle for the result')
@@ -144,6 +165,8 @@ def wrapper(fl):
     out.append('        let u = d.universal();\n')
     for n in unwrapped:
         out.append('        let %s = d.unwrap(%s);\n' % (n, n))
+    for check, param, extra in checks:
+        out.append('        super::checks::%s(d, %s, %s);\n' % (check, G.param_ident(param), extra))
     call = '((*u).%s)(%s)' % (fl.name, ', '.join(args))
     if ret == 'HPy':
         out.append('        d.open(%s)\n' % call)
@@ -159,10 +182,13 @@ def emit(M):
     if unknown:
         sys.exit('error: HANDWRITTEN lists functions the context does not have: %s'
                  % ', '.join(unknown))
-    stale = sorted(set(POINTER_RESULTS) - set(names))
+    stale = sorted((set(POINTER_RESULTS) | set(CHECKS)) - set(names))
     if stale:
-        sys.exit('error: POINTER_RESULTS lists functions the context does not have: %s'
-                 % ', '.join(stale))
+        sys.exit('error: POINTER_RESULTS or CHECKS list functions the context does not have: '
+                 '%s' % ', '.join(stale))
+    both = sorted(set(CHECKS) & set(HANDWRITTEN))
+    if both:
+        sys.exit('error: CHECKS applies to generated wrappers only, not to %s' % ', '.join(both))
     out = [header()]
     out.append('''
 //! The debug context's function table: a mechanical wrapper for each of the

@@ -1252,7 +1252,7 @@ unsafe extern "C" fn ctx_Type(dctx: *mut Ctx, obj: HPy) -> HPy {
     }
 }
 
-/// Debug `ctx_TypeCheck`: checks and unwraps `obj`, `r#type`, calls the universal `ctx_TypeCheck`.
+/// Debug `ctx_TypeCheck`: checks and unwraps `obj`, `r#type`, `require_type` of `type`, calls the universal `ctx_TypeCheck`.
 unsafe extern "C" fn ctx_TypeCheck(dctx: *mut Ctx, obj: HPy, r#type: HPy) -> c_int {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1263,6 +1263,7 @@ unsafe extern "C" fn ctx_TypeCheck(dctx: *mut Ctx, obj: HPy, r#type: HPy) -> c_i
         let u = d.universal();
         let obj = d.unwrap(obj);
         let r#type = d.unwrap(r#type);
+        super::checks::require_type(d, r#type, "HPy_TypeCheck arg 2 must be a type");
         ((*u).ctx_TypeCheck)(u, obj, r#type)
     }
 }
@@ -1282,7 +1283,7 @@ unsafe extern "C" fn ctx_Is(dctx: *mut Ctx, obj: HPy, other: HPy) -> c_int {
     }
 }
 
-/// Debug `ctx_AsStruct_Object`: checks and unwraps `h`, calls the universal `ctx_AsStruct_Object`.
+/// Debug `ctx_AsStruct_Object`: checks and unwraps `h`, `require_shape` of `h`, calls the universal `ctx_AsStruct_Object`.
 unsafe extern "C" fn ctx_AsStruct_Object(dctx: *mut Ctx, h: HPy) -> *mut c_void {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1292,11 +1293,12 @@ unsafe extern "C" fn ctx_AsStruct_Object(dctx: *mut Ctx, h: HPy) -> *mut c_void 
         let d = info(dctx);
         let u = d.universal();
         let h = d.unwrap(h);
+        super::checks::require_shape(d, h, HPyType_BuiltinShape_Object, "_HPy_AsStruct_Object");
         ((*u).ctx_AsStruct_Object)(u, h)
     }
 }
 
-/// Debug `ctx_AsStruct_Legacy`: checks and unwraps `h`, calls the universal `ctx_AsStruct_Legacy`.
+/// Debug `ctx_AsStruct_Legacy`: checks and unwraps `h`, `require_shape` of `h`, calls the universal `ctx_AsStruct_Legacy`.
 unsafe extern "C" fn ctx_AsStruct_Legacy(dctx: *mut Ctx, h: HPy) -> *mut c_void {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1306,6 +1308,7 @@ unsafe extern "C" fn ctx_AsStruct_Legacy(dctx: *mut Ctx, h: HPy) -> *mut c_void 
         let d = info(dctx);
         let u = d.universal();
         let h = d.unwrap(h);
+        super::checks::require_shape(d, h, HPyType_BuiltinShape_Legacy, "_HPy_AsStruct_Legacy");
         ((*u).ctx_AsStruct_Legacy)(u, h)
     }
 }
@@ -1873,7 +1876,7 @@ unsafe extern "C" fn ctx_Dump(dctx: *mut Ctx, h: HPy) {
     }
 }
 
-/// Debug `ctx_AsStruct_Type`: checks and unwraps `h`, calls the universal `ctx_AsStruct_Type`.
+/// Debug `ctx_AsStruct_Type`: checks and unwraps `h`, `require_shape` of `h`, calls the universal `ctx_AsStruct_Type`.
 unsafe extern "C" fn ctx_AsStruct_Type(dctx: *mut Ctx, h: HPy) -> *mut c_void {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1883,11 +1886,12 @@ unsafe extern "C" fn ctx_AsStruct_Type(dctx: *mut Ctx, h: HPy) -> *mut c_void {
         let d = info(dctx);
         let u = d.universal();
         let h = d.unwrap(h);
+        super::checks::require_shape(d, h, HPyType_BuiltinShape_Type, "_HPy_AsStruct_Type");
         ((*u).ctx_AsStruct_Type)(u, h)
     }
 }
 
-/// Debug `ctx_AsStruct_Long`: checks and unwraps `h`, calls the universal `ctx_AsStruct_Long`.
+/// Debug `ctx_AsStruct_Long`: checks and unwraps `h`, `require_shape` of `h`, calls the universal `ctx_AsStruct_Long`.
 unsafe extern "C" fn ctx_AsStruct_Long(dctx: *mut Ctx, h: HPy) -> *mut c_void {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1897,11 +1901,12 @@ unsafe extern "C" fn ctx_AsStruct_Long(dctx: *mut Ctx, h: HPy) -> *mut c_void {
         let d = info(dctx);
         let u = d.universal();
         let h = d.unwrap(h);
+        super::checks::require_shape(d, h, HPyType_BuiltinShape_Long, "_HPy_AsStruct_Long");
         ((*u).ctx_AsStruct_Long)(u, h)
     }
 }
 
-/// Debug `ctx_AsStruct_Float`: checks and unwraps `h`, calls the universal `ctx_AsStruct_Float`.
+/// Debug `ctx_AsStruct_Float`: checks and unwraps `h`, `require_shape` of `h`, calls the universal `ctx_AsStruct_Float`.
 unsafe extern "C" fn ctx_AsStruct_Float(dctx: *mut Ctx, h: HPy) -> *mut c_void {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1911,11 +1916,12 @@ unsafe extern "C" fn ctx_AsStruct_Float(dctx: *mut Ctx, h: HPy) -> *mut c_void {
         let d = info(dctx);
         let u = d.universal();
         let h = d.unwrap(h);
+        super::checks::require_shape(d, h, HPyType_BuiltinShape_Float, "_HPy_AsStruct_Float");
         ((*u).ctx_AsStruct_Float)(u, h)
     }
 }
 
-/// Debug `ctx_AsStruct_Unicode`: checks and unwraps `h`, calls the universal `ctx_AsStruct_Unicode`.
+/// Debug `ctx_AsStruct_Unicode`: checks and unwraps `h`, `require_shape` of `h`, calls the universal `ctx_AsStruct_Unicode`.
 unsafe extern "C" fn ctx_AsStruct_Unicode(dctx: *mut Ctx, h: HPy) -> *mut c_void {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1925,11 +1931,12 @@ unsafe extern "C" fn ctx_AsStruct_Unicode(dctx: *mut Ctx, h: HPy) -> *mut c_void
         let d = info(dctx);
         let u = d.universal();
         let h = d.unwrap(h);
+        super::checks::require_shape(d, h, HPyType_BuiltinShape_Unicode, "_HPy_AsStruct_Unicode");
         ((*u).ctx_AsStruct_Unicode)(u, h)
     }
 }
 
-/// Debug `ctx_AsStruct_Tuple`: checks and unwraps `h`, calls the universal `ctx_AsStruct_Tuple`.
+/// Debug `ctx_AsStruct_Tuple`: checks and unwraps `h`, `require_shape` of `h`, calls the universal `ctx_AsStruct_Tuple`.
 unsafe extern "C" fn ctx_AsStruct_Tuple(dctx: *mut Ctx, h: HPy) -> *mut c_void {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1939,11 +1946,12 @@ unsafe extern "C" fn ctx_AsStruct_Tuple(dctx: *mut Ctx, h: HPy) -> *mut c_void {
         let d = info(dctx);
         let u = d.universal();
         let h = d.unwrap(h);
+        super::checks::require_shape(d, h, HPyType_BuiltinShape_Tuple, "_HPy_AsStruct_Tuple");
         ((*u).ctx_AsStruct_Tuple)(u, h)
     }
 }
 
-/// Debug `ctx_AsStruct_List`: checks and unwraps `h`, calls the universal `ctx_AsStruct_List`.
+/// Debug `ctx_AsStruct_List`: checks and unwraps `h`, `require_shape` of `h`, calls the universal `ctx_AsStruct_List`.
 unsafe extern "C" fn ctx_AsStruct_List(dctx: *mut Ctx, h: HPy) -> *mut c_void {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -1953,6 +1961,7 @@ unsafe extern "C" fn ctx_AsStruct_List(dctx: *mut Ctx, h: HPy) -> *mut c_void {
         let d = info(dctx);
         let u = d.universal();
         let h = d.unwrap(h);
+        super::checks::require_shape(d, h, HPyType_BuiltinShape_List, "_HPy_AsStruct_List");
         ((*u).ctx_AsStruct_List)(u, h)
     }
 }
@@ -2127,7 +2136,7 @@ unsafe extern "C" fn ctx_ContextVar_Set(dctx: *mut Ctx, context_var: HPy, value:
     }
 }
 
-/// Debug `ctx_Type_IsSubtype`: checks and unwraps `sub`, `r#type`, calls the universal `ctx_Type_IsSubtype`.
+/// Debug `ctx_Type_IsSubtype`: checks and unwraps `sub`, `r#type`, `require_type` of `sub`, `require_type` of `type`, calls the universal `ctx_Type_IsSubtype`.
 unsafe extern "C" fn ctx_Type_IsSubtype(dctx: *mut Ctx, sub: HPy, r#type: HPy) -> c_int {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -2138,6 +2147,8 @@ unsafe extern "C" fn ctx_Type_IsSubtype(dctx: *mut Ctx, sub: HPy, r#type: HPy) -
         let u = d.universal();
         let sub = d.unwrap(sub);
         let r#type = d.unwrap(r#type);
+        super::checks::require_type(d, sub, "HPyType_IsSubtype arg 1 must be a type");
+        super::checks::require_type(d, r#type, "HPyType_IsSubtype arg 2 must be a type");
         ((*u).ctx_Type_IsSubtype)(u, sub, r#type)
     }
 }
@@ -2156,7 +2167,7 @@ unsafe extern "C" fn ctx_Unicode_FromEncodedObject(dctx: *mut Ctx, obj: HPy, enc
     }
 }
 
-/// Debug `ctx_Unicode_Substring`: checks and unwraps `str`, calls the universal `ctx_Unicode_Substring`, opens a debug handle for the result.
+/// Debug `ctx_Unicode_Substring`: checks and unwraps `str`, `require_str` of `str`, calls the universal `ctx_Unicode_Substring`, opens a debug handle for the result.
 unsafe extern "C" fn ctx_Unicode_Substring(dctx: *mut Ctx, str: HPy, start: HPy_ssize_t, end: HPy_ssize_t) -> HPy {
     // SAFETY: `dctx` is the debug context (extensions call with the context
     // they were given) and the universal context it wraps is live; the
@@ -2166,6 +2177,7 @@ unsafe extern "C" fn ctx_Unicode_Substring(dctx: *mut Ctx, str: HPy, start: HPy_
         let d = info(dctx);
         let u = d.universal();
         let str = d.unwrap(str);
+        super::checks::require_str(d, str, "HPyUnicode_Substring arg 1 must be a Unicode object");
         d.open(((*u).ctx_Unicode_Substring)(u, str, start, end))
     }
 }

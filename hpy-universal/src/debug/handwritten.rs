@@ -269,13 +269,15 @@ pub(super) unsafe extern "C" fn ctx_Bytes_AS_STRING(dctx: *mut Ctx, h: HPy) -> *
     }
 }
 
-/// `HPyType_GetName`: the name as a protected copy.
+/// `HPyType_GetName`: the name as a protected copy (of a type only).
 pub(super) unsafe extern "C" fn ctx_Type_GetName(dctx: *mut Ctx, r#type: HPy) -> *const c_char {
     // SAFETY: the debug context; the name is NULL or NUL-terminated.
     unsafe {
         let d = info(dctx);
         let u = d.universal();
-        let name = ((*u).ctx_Type_GetName)(u, d.unwrap(r#type));
+        let uh = d.unwrap(r#type);
+        super::checks::require_type(d, uh, "HPyType_GetName arg must be a type");
+        let name = ((*u).ctx_Type_GetName)(u, uh);
         if name.is_null() {
             return name;
         }

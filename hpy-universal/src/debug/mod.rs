@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use hpy_sys::host::UniversalContext;
 use hpy_sys::HPy;
 
+mod checks;
 #[rustfmt::skip]
 mod generated;
 mod handles;
