@@ -217,6 +217,18 @@ def test_misuse_without_callback_is_fatal(host_dir, binary, function, callback, 
     assert message in proc.stderr, proc.stderr
 
 
+def test_argument_checks_are_fatal(host_dir, binary):
+    # Not an invalid handle: a call HPy's debug mode refuses outright.
+    proc = run(host_dir, binary, """
+        m = load()
+        _debug.set_on_invalid_handle(lambda: None)
+        m.type_check_with_non_type([1, 2, 3])
+        print("survived")
+    """)
+    assert proc.returncode == -signal.SIGABRT, (proc.returncode, proc.stdout, proc.stderr)
+    assert "HPy debug mode: HPy_TypeCheck arg 2 must be a type" in proc.stderr, proc.stderr
+
+
 def test_callback_errors_are_reported_and_execution_goes_on(host_dir, binary):
     proc = run(host_dir, binary, """
         m = load()

@@ -3,8 +3,9 @@
 //! mistakes), so that `tests/python/test_debug_host.py` can show that HPy's
 //! debug mode reports every one. Each keeps the objects it touches alive
 //! through its arguments, so that in the plain modes (where nothing is
-//! checked) the calls stay harmless -- except `tracker_after_close`, which
-//! only debug mode survives (a closed tracker is freed memory otherwise).
+//! checked) the calls stay harmless -- except `tracker_after_close` and
+//! `type_check_with_non_type`, which only debug mode survives (a closed
+//! tracker is freed memory otherwise, and a list is read as a type).
 //!
 //! With `HPYRS_DEBUGCHECK_LEAK_IN_EXEC=1` in the environment, the module's
 //! exec leaks one handle (to show that imports are checked too).
@@ -132,6 +133,14 @@ fn tracker_after_close<'ctx>(ctx: Context<'ctx>, x: &Handle<'ctx>) {
     }
 }
 
+/// `HPy_TypeCheck(x, x)`: the second argument must be a type. Call it only
+/// in debug mode (elsewhere `x` is read as a type object).
+#[hpy_method]
+fn type_check_with_non_type<'ctx>(ctx: Context<'ctx>, x: &Handle<'ctx>) -> bool {
+    // SAFETY: deliberately wrong (checked by debug mode before the call).
+    unsafe { sys::HPy_TypeCheck(ctx.as_raw(), x.as_raw(), x.as_raw()) != 0 }
+}
+
 /// Reads the UTF-8 text of `text` after closing the handle it came from
 /// (returns the first byte). In debug mode the text is gone by then: the
 /// read faults.
@@ -162,7 +171,7 @@ hpy_module! {
     /// Deliberate handle misuse, to test HPy's debug mode.
     methods: [
         correct, leak, use_after_close, close_twice, close_argument, return_argument,
-        builder_after_build, tracker_after_close, read_released_utf8,
+        builder_after_build, tracker_after_close, type_check_with_non_type, read_released_utf8,
     ],
     exec: exec,
 }
