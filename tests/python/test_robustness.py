@@ -141,3 +141,40 @@ def test_d3_new_with_a_foreign_class(hpyrs_classes, pof):
         m.Vector.__new__(int, 1)
     gc.collect()
     assert pof.Point.__new__(pof.Point, 1.0, 2.0).x == 1.0
+
+
+def _panic_in_subprocess(module, env_extra):
+    import os
+    import subprocess
+
+    folder = os.path.dirname(os.path.abspath(module.__file__))
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "import hpyrs_test\n"
+        "for _ in range(3):\n"
+        "    try:\n"
+        "        hpyrs_test.panic_with('boom')\n"
+        "    except BaseException as e:\n"
+        "        print(type(e).__name__)\n" % folder
+    )
+    env = {k: v for k, v in os.environ.items() if k != "HPY_RS_PANIC_TRACE"}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_caught_panics_are_quiet(hpyrs_test, hpy_mode):
+    # Every caught panic went through Rust's default hook (with
+    # RUST_BACKTRACE=1, 20 of them took 7 s). Now they are quiet in the
+    # CPython ABI, one line each in the universal ABI, and Rust's full
+    # report comes back with HPY_RS_PANIC_TRACE=1.
+    quiet = _panic_in_subprocess(hpyrs_test, {"RUST_BACKTRACE": "1"})
+    assert quiet.stdout.split() == ["PanicException"] * 3, quiet
+    if hpy_mode == "cpython":
+        assert quiet.stderr == "", quiet.stderr
+    else:
+        lines = quiet.stderr.splitlines()
+        assert len(lines) == 3 and all("hpy-rs: Rust panic at" in l and "boom" in l for l in lines), lines
+    traced = _panic_in_subprocess(hpyrs_test, {"HPY_RS_PANIC_TRACE": "1"})
+    assert traced.stdout.split() == ["PanicException"] * 3, traced
+    assert traced.stderr.count("panicked at") == 3, traced.stderr

@@ -12,6 +12,7 @@ static TRAMPOLINE_CONTEXT: core::sync::atomic::AtomicPtr<HPyContext> =
 /// One extension binary holds one module, so one slot is enough; a debug-mode
 /// load passes the debug context here.
 pub fn set_trampoline_context(ctx: *mut HPyContext) {
+    super::trampoline::install_panic_hook();
     #[cfg(feature = "universal")]
     TRAMPOLINE_CONTEXT.store(ctx, core::sync::atomic::Ordering::Release);
     #[cfg(not(feature = "universal"))]
@@ -61,6 +62,7 @@ pub(crate) unsafe fn call_real<A>(
 #[cfg(not(feature = "universal"))]
 pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut hpy_sys::cpy_PyObject {
     crate::threads::install_error_discarding();
+    super::trampoline::install_panic_hook();
     // SAFETY: forwarded from this function's contract; called by CPython
     // with the GIL held during import.
     unsafe { hpy_sys::cpython::runtime::_HPyModuleDef_AsPyInit(def) }

@@ -54,6 +54,53 @@ pub fn panics_as<R>(
     }
 }
 
+/// Installs, once per extension, a panic hook that keeps quiet about the
+/// panics hpy-rs catches and reports as `PanicException` (Rust's default
+/// hook prints each one, with a backtrace under `RUST_BACKTRACE=1`, which
+/// made 20 caught panics take seconds). Other panics go to the hook that
+/// was installed before. `HPY_RS_PANIC_TRACE=1` (any value but empty or
+/// `0`) leaves the hook alone, for Rust's full report of every panic.
+///
+/// Which panics are caught: in the CPython ABI, those on a thread holding
+/// the GIL (`PyGILState_Check`): Rust code there runs inside a call from
+/// Python, whose entry point catches it. The universal ABI cannot ask the
+/// interpreter, so there every panic gets one line (location and message,
+/// no backtrace) instead of the default report.
+pub(crate) fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let traced =
+            std::env::var_os("HPY_RS_PANIC_TRACE").is_some_and(|v| !v.is_empty() && v != "0");
+        if traced {
+            return;
+        }
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            #[cfg(not(feature = "universal"))]
+            {
+                // SAFETY: callable from any thread, with or without the GIL.
+                if unsafe { hpy_sys::cpython::ffi::PyGILState_Check() } != 0 {
+                    return;
+                }
+                previous(info);
+            }
+            #[cfg(feature = "universal")]
+            {
+                let _ = &previous;
+                let location = info
+                    .location()
+                    .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+                eprintln!(
+                    "hpy-rs: Rust panic{location}: {} (raised in Python as PanicException \
+                     when it happens in a call from Python; HPY_RS_PANIC_TRACE=1 shows Rust's \
+                     full report)",
+                    panic_text(info.payload())
+                );
+            }
+        }));
+    });
+}
+
 /// Raises the Python exception that reports a Rust panic in `name`.
 #[cold]
 #[inline(never)]
