@@ -493,10 +493,12 @@ pub(super) unsafe extern "C" fn ctx_Tracker_Add(dctx: *mut Ctx, ht: HPyTracker, 
         report(d, problem);
         return -1;
     }
-    // A handle that is not open is reported now, not when the tracker
-    // closes it.
-    d.unwrap(h);
-    d.with(|s| s.track(ht._i, h));
+    // A handle that is not open is reported now (and not tracked, so that
+    // the tracker's close does not report it again).
+    match d.with(|s| s.check(h)) {
+        Ok(_) => d.with(|s| s.track(ht._i, h)),
+        Err((problem, _)) => report(d, problem),
+    }
     0
 }
 
