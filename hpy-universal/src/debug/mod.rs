@@ -10,7 +10,7 @@
 //! Arguments of extension functions get debug handles of their own for the
 //! duration of the call ([`trampoline`]).
 //!
-//! What is reported ([`report`]): use of a closed (or unknown) handle,
+//! What is reported ([`mod@report`]): use of a closed (or unknown) handle,
 //! closing a handle twice, closing an argument or a context constant,
 //! returning an argument or constant without `HPy_Dup`, using a builder
 //! after `Build`/`Cancel` or a tracker after `Close`; reading the text of
