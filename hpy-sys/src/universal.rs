@@ -164,6 +164,10 @@ pub unsafe fn HPyCapsule_SetDestructor(
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
+/// How the contexts of hpy-rs's own host (`hpy_rs_universal`) end their
+/// `name`.
+const HPY_RS_HOST_SUFFIX: &[u8] = b"(hpy-rs host on CPython)";
+
 const LAYOUT_UNKNOWN: u8 = 0;
 const LAYOUT_090: u8 = 1;
 const LAYOUT_DICT_TYPE: u8 = 2;
@@ -212,9 +216,24 @@ unsafe fn detect_layout(ctx: *mut HPyContext) -> bool {
     // the header's layout and is not cached).
     unsafe {
         let c = &*ctx;
+        // hpy-rs's own host (hpy_rs_universal, plain or debug context) has
+        // exactly the 0.9.0 layout and says so in its name.
+        if !c.name.is_null()
+            && core::ffi::CStr::from_ptr(c.name)
+                .to_bytes()
+                .ends_with(HPY_RS_HOST_SUFFIX)
+        {
+            LAYOUT.store(LAYOUT_090, Ordering::Relaxed);
+            return false;
+        }
         let mut owned: [HPy; 4] = [HPy_NULL; 4];
         let version = (|| {
-            let module = (c.ctx_Import_ImportModule)(ctx, c"hpy.universal".as_ptr());
+            let mut module = (c.ctx_Import_ImportModule)(ctx, c"hpy.universal".as_ptr());
+            if module._i == 0 {
+                // A CPython with hpy_rs_universal and no hpy package.
+                (c.ctx_Err_Clear)(ctx);
+                module = (c.ctx_Import_ImportModule)(ctx, c"hpy_rs_universal".as_ptr());
+            }
             owned[0] = module;
             if module._i == 0 {
                 return None;
