@@ -337,6 +337,36 @@ pub unsafe fn call_real<H: Handles>(
                 f(ctx, x);
                 h.finish();
             }
+            _ => call_real_cold(ctx, h, sig, func, args),
+        }
+    }
+}
+
+/// The arms of [`call_real`] that need a stack frame (a buffer copy, a
+/// formatted message, several calls), kept out of it so that the common
+/// signatures dispatch without saving registers or reserving stack.
+///
+/// # Safety
+/// As [`call_real`].
+#[cold]
+#[inline(never)]
+unsafe fn call_real_cold<H: Handles>(
+    ctx: *mut Ctx,
+    h: &mut H,
+    sig: HPyFunc_Signature,
+    func: HPyCFunction,
+    args: *mut c_void,
+) {
+    /// As in [`call_real`].
+    macro_rules! block {
+        ($args_ty:ty, $fn_ty:ty) => {{
+            let f: $fn_ty = core::mem::transmute::<HPyCFunction, $fn_ty>(func);
+            (&mut *args.cast::<$args_ty>(), f)
+        }};
+    }
+    // SAFETY: as in `call_real`.
+    unsafe {
+        match sig {
             HPyFunc_GETBUFFERPROC => {
                 let (a, f) = block!(
                     _HPyFunc_args_GETBUFFERPROC,
