@@ -5,12 +5,18 @@ as LABEL=KIND:MODULE:PATH, where KIND is
 
 - ``ext``: a C-API extension (``.so``; on PyPy it goes through cpyext),
 - ``hpy``: an HPy universal binary (``.hpy0.so``), loaded with
-  ``hpy.universal.load``,
+  ``hpy.universal.load`` (the interpreter's host: the ``hpy`` package on
+  CPython, built in on PyPy),
+- ``hpyrs``: an HPy universal binary loaded with ``hpy_rs_universal.load``
+  (hpy-rs's host; ``--host-dir`` names the directory it is imported from),
 - ``py``: a pure-Python module file.
 
 Loading by path lets two builds of one module name (``simple`` for the
 CPython ABI and for the universal ABI) live in one process under different
-keys of ``sys.modules``.
+keys of ``sys.modules``. One universal binary file must not be loaded by two
+hosts in one process: ``dlopen`` gives the same library again, whose global
+context is then the one of the last host, for both modules. Give the second
+host a copy of the file (``parse_impls`` refuses the same file twice).
 
 An implementation whose class cannot work on this interpreter (HPy 0.9.0's
 C runtime on CPython 3.13+, see ``broken_class``) keeps its function rows
@@ -43,8 +49,11 @@ import workloads
 def load(kind, name, path):
     """Imports the module ``name`` from the file ``path``."""
     path = os.path.abspath(path)
-    if kind == "hpy":
-        from hpy import universal
+    if kind in ("hpy", "hpyrs"):
+        if kind == "hpy":
+            from hpy import universal
+        else:
+            import hpy_rs_universal as universal
 
         spec = importlib.machinery.ModuleSpec(name, None, origin=path)
         return universal.load(name, path, spec, mode=universal.MODE_UNIVERSAL)
@@ -110,9 +119,18 @@ class Impl:
 def parse_impls(specs):
     """[Impl] from LABEL=KIND:MODULE:PATH strings."""
     impls = []
+    universal_files = {}
     for spec in specs:
         label, _, rest = spec.partition("=")
         kind, name, path = rest.split(":", 2)
+        if kind in ("hpy", "hpyrs"):
+            st = os.stat(path)
+            other = universal_files.setdefault((st.st_dev, st.st_ino), label)
+            if other != label:
+                raise SystemExit(
+                    "%s and %s load the same file %s: give each host its own copy "
+                    "(one dlopen handle has one global context)" % (other, label, path)
+                )
         impls.append(Impl(label, load(kind, name, path)))
     return impls
 
@@ -235,8 +253,13 @@ def main():
     parser.add_argument("--target", type=float, default=0.02, help="seconds per sample")
     parser.add_argument("--warmup", type=float, default=0.2, help="seconds of warm-up per loop")
     parser.add_argument("-n", type=int, default=20000, help="callgrind iterations")
+    parser.add_argument(
+        "--host-dir", help="directory to import hpy_rs_universal from (for KIND hpyrs)"
+    )
     parser.add_argument("impls", nargs="+", metavar="LABEL=KIND:MODULE:PATH")
     args = parser.parse_args()
+    if args.host_dir:
+        sys.path.insert(0, os.path.abspath(args.host_dir))
     impls = parse_impls(args.impls)
     if args.command == "check":
         for row in workloads.SUITES[args.suite]:

@@ -78,13 +78,13 @@ def main():
     measured = [per_iteration(row, label, args.results, prefix) for label in labels]
     costs = [c for _, c in measured]
     names = sorted(set().union(*costs), key=lambda k: -max(abs(c.get(k, 0)) for c in costs))
-    print("%-50s" % ("instructions/iteration, row %s" % row) + "".join("%24s" % l[:24] for l in labels))
+    print("%-50s" % ("instructions/iteration, row %s" % row) + "".join(" %24s" % l[:24] for l in labels))
     for name in names:
         values = [c.get(name, 0) for c in costs]
         if max(abs(v) for v in values) < 0.5:
             continue
-        print("%-50s" % name[-50:] + "".join("%24.1f" % v for v in values))
-    print("%-50s" % "total" + "".join("%24.1f" % t for t, _ in measured))
+        print("%-50s" % name[-50:] + "".join(" %24.1f" % v for v in values))
+    print("%-50s" % "total" + "".join(" %24.1f" % t for t, _ in measured))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,12 @@ HPYC_CPY = "C HPy (CPython ABI)"
 HPYC_UNI = "C HPy (universal)"
 RS_CPY = "hpy-rs (CPython ABI)"
 RS_UNI = "hpy-rs (universal)"
+# The same universal binaries loaded through hpy-rs's host (the labels above
+# without "hpy_rs_universal" load through hpy.universal).
+HPYC_HOST = "C HPy (universal, hpy_rs_universal)"
+RS_HOST = "hpy-rs (universal, hpy_rs_universal)"
+HOST = "hpy_rs_universal"
+STOCK = "hpy.universal"
 PYO3 = "PyO3"
 PYO3_PP = "PyO3 (cpyext)"
 LOOP = "loop only"
@@ -161,8 +167,9 @@ def versions(cp_version, pp_version, cp314_version):
         ("CPython 3.14", cp314_version or "not measured"),
         ("PyPy", pp_version or "not measured"),
         ("HPy", "0.9.0 (hpy.devel for the C HPy modules, hpy.universal to load universal "
-                "binaries on CPython; hpy-rs's CPython ABI has hpy-sys's own runtime; "
-                "PyPy has its own built-in HPy)"),
+                "binaries on CPython 3.11; hpy-rs's CPython ABI has hpy-sys's own runtime, "
+                "and hpy_rs_universal (hpy-universal/) is hpy-rs's host of universal "
+                "binaries; PyPy has its own built-in HPy)"),
         ("PyO3", pyo3.group(1) if pyo3 else "?"),
         ("rustc", run(["rustc", "--version"])),
         ("gcc", run(["gcc", "--version"]).split("\n")[0]),
@@ -201,6 +208,24 @@ CAPI_TARGET = (
 )
 
 
+def host_pairs():
+    """(binary, label through hpy.universal, label through hpy_rs_universal)."""
+    return (("C HPy", HPYC_UNI, HPYC_HOST), ("hpy-rs", RS_UNI, RS_HOST))
+
+
+def host_misses(instr, rows):
+    """Rows × binaries where hpy_rs_universal costs more than hpy.universal,
+    and how many pairs were compared."""
+    misses = compared = 0
+    for row in rows:
+        per = instr.get(row, {})
+        for _, stock, host in host_pairs():
+            if per.get(stock) and per.get(host) is not None:
+                compared += 1
+                misses += per[host] > per[stock]
+    return misses, compared
+
+
 def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows, instr314):
     """The issue's targets, row by row. Returns markdown lines."""
     out = []
@@ -229,15 +254,33 @@ def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows, instr314):
             "geometric mean of the rows**: %.3f× — %s" % (g, check(g < 1))
         )
         out.append("")
+        misses, compared = host_misses(instr, rows)
+        if compared:
+            out.append(
+                "**6. A universal binary loaded through hpy_rs_universal ≤ 1.00× the "
+                "instructions of the same binary through hpy.universal (CPython 3.11; "
+                "C HPy's and hpy-rs's `simple`)**: %s — %d of %d rows miss; table in "
+                "[Universal binaries through hpy_rs_universal]"
+                "(#universal-binaries-through-hpy_rs_universal)."
+                % (check(misses == 0), misses, compared)
+            )
+            out.append("")
     if instr314:
         misses = target_rows("", RS_CPY, CAPI, 1.0, instr314, rows)[1]
         out.append(
             "**2 on CPython 3.14 (CPython ABI hpy-rs ≤ 1.00× the C API's instructions)**: "
-            "%s — %d of %d rows miss; table in "
-            "[CPython 3.14 (CPython ABI)](#cpython-314-cpython-abi)."
+            "%s — %d of %d rows miss; table in [CPython 3.14](#cpython-314)."
             % (check(misses == 0), misses, len(rows))
         )
         out.append("")
+        misses, compared = host_misses(instr314, rows)
+        if compared:
+            out.append(
+                "**6 on CPython 3.14 (hpy_rs_universal ≤ 1.00× hpy.universal, where "
+                "`hpy==0.9.0` compiles for 3.14; its class rows crash, so only the "
+                "rows it runs)**: %s — %d of %d rows miss." % (check(misses == 0), misses, compared)
+            )
+            out.append("")
     if pp_ns:
         per_row(
             "5a. PyPy: hpy-rs (universal) within 1.10× of C HPy (universal), ns/op",
@@ -266,16 +309,23 @@ def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows, instr314):
 
 
 def section_314(rows, version, source, ns, instr, notes, results):
-    """The CPython 3.14 section: the CPython ABI only (the C-API module,
-    hpy-rs, and C HPy where it runs). Markdown lines."""
-    out = ["## CPython 3.14 (CPython ABI)", ""]
+    """The CPython 3.14 section: the CPython ABI (the C-API module, hpy-rs,
+    and C HPy where it runs) and the universal binaries through
+    hpy_rs_universal. Markdown lines."""
+    out = ["## CPython 3.14", ""]
     measured = list(instr.values()) + list(ns.values())
-    labels = [l for l in (CAPI, HPYC_CPY, RS_CPY) if any(l in per for per in measured)]
+    labels = [l for l in (CAPI, HPYC_CPY, RS_CPY, HPYC_HOST, RS_HOST)
+              if any(l in per for per in measured)]
     out.append(
         "CPython %s%s; extensions built for it: the C-API module with setuptools, "
         "hpy-rs with `cargo-hpy hpy build --release` (`HPY_PYTHON` set to it; "
         "hpy-sys's own CPython runtime), C HPy with `hpy.devel` 0.9.0 where it "
-        "installs and runs. Same rows and method as on 3.11."
+        "installs and runs; and the universal binaries measured on 3.11 (C HPy's "
+        "built with 3.11's `hpy.devel`), loaded through `hpy_rs_universal` built "
+        "for 3.14 (against `hpy.universal`, where it compiles for 3.14: "
+        "[Universal binaries through hpy_rs_universal]"
+        "(#universal-binaries-through-hpy_rs_universal)). Same rows and method as "
+        "on 3.11."
         % (version or "3.14", " (from `%s`)" % source if source else "")
     )
     out.append("")
@@ -304,6 +354,90 @@ def section_314(rows, version, source, ns, instr, notes, results):
         out.append("")
         out.append(table(rows, labels, ns, CAPI, digits=1))
         out.append("")
+    return out
+
+
+def host_table(rows, data, pairs, heads, digits=0, mark=False):
+    """Per binary of ``pairs`` ((binary, first label, second label), as
+    ``host_pairs``): its value under each label and second / first; the
+    columns are headed "binary: heads[i]". ``mark`` makes a ratio above 1
+    bold. Markdown lines."""
+    head = ["row"]
+    for binary, _, _ in pairs:
+        head += ["%s: %s" % (binary, heads[0]), "%s: %s" % (binary, heads[1]), "ratio"]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for row in rows:
+        per = data.get(row, {})
+        cells = []
+        for _, first, second in pairs:
+            a, b = per.get(first), per.get(second)
+            r = b / a if a and b is not None else None
+            cell = fmt(r, 3 if mark else 2)
+            if mark and r is not None and r > 1.0:
+                cell = "**%s**" % cell
+            cells += [fmt(a, digits), fmt(b, digits), cell]
+        lines.append("| `%s` | %s |" % (row, " | ".join(cells)))
+    return lines
+
+
+def section_host(rows, per_python, notes314):
+    """Universal binaries through hpy_rs_universal: against hpy.universal, and
+    on CPython 3.14 against the CPython ABI too. ``per_python``: [(title,
+    instructions, ns/op, callgrind N)] per interpreter. Markdown lines."""
+    rows = [r for r in rows if r != LOOP]
+    out = ["## Universal binaries through hpy_rs_universal", ""]
+    out.append(
+        "The same universal binaries, `simple.hpy0.so` from hpy-rs (`cargo-hpy hpy "
+        "build --universal`) and `simple_hpyc.hpy0.so` from C HPy (`hpy.devel` of "
+        "CPython 3.11, `--hpy-abi=universal`), loaded through `hpy.universal` (HPy "
+        "0.9.0's host, from the `hpy` package) and through `hpy_rs_universal` "
+        "(`hpy-universal/`, built for each interpreter with `cargo-hpy hpy build "
+        "--release -p hpy-universal`), in one interpreter and one run. Each host "
+        "loads its own copy of the file (`dlopen` of one file gives one library, "
+        "whose global context would be the last host's). Instructions per "
+        "iteration are `(I(2N) - I(N)) / N`; the target is hpy_rs_universal ≤ "
+        "1.00× hpy.universal on every row (a miss in bold). On CPython 3.14 "
+        "`hpy.universal` is what `pip install hpy==0.9.0` compiles from source "
+        "(no wheel exists; `CFLAGS=-w`), where it installs."
+    )
+    out.append("")
+    for title, instr, ns, n in per_python:
+        measured = any(HPYC_HOST in per or RS_HOST in per for per in instr.values())
+        if "3.14" in title:
+            labels = (HPYC_UNI, RS_UNI, HPYC_HOST, RS_HOST)
+            for label in labels:
+                for reason in notes314.get(label, []):
+                    out.append("- %s, %s: %s." % (title, label, reason.rstrip(".")))
+            if any(notes314.get(label) for label in labels):
+                out.append("")
+        if measured and any(HPYC_UNI in per or RS_UNI in per for per in instr.values()):
+            misses, compared = host_misses(instr, rows)
+            out.append(
+                "**%s, instructions per iteration** (N = %s; ratio hpy_rs_universal / "
+                "hpy.universal): %d of %d rows miss." % (title, fmt(n), misses, compared)
+            )
+            out.append("")
+            out.extend(host_table(rows, instr, host_pairs(), (STOCK, HOST), mark=True))
+            out.append("")
+        if any(HPYC_UNI in per or RS_UNI in per for per in ns.values()):
+            out.append(
+                "**%s, median ns/op** (wall-clock, noisy; ratio hpy_rs_universal / "
+                "hpy.universal)." % title
+            )
+            out.append("")
+            out.extend(host_table(rows, ns, host_pairs(), (STOCK, HOST), digits=1))
+            out.append("")
+        if measured and any(RS_CPY in per for per in instr.values()) and "3.14" in title:
+            out.append(
+                "**%s, instructions per iteration**: the universal binaries through "
+                "hpy_rs_universal against the same source built for the CPython ABI "
+                "(ratio universal / CPython ABI); against the C API: "
+                "[CPython 3.14](#cpython-314)." % title
+            )
+            out.append("")
+            pairs = (("C HPy", HPYC_CPY, HPYC_HOST), ("hpy-rs", RS_CPY, RS_HOST))
+            out.extend(host_table(rows, instr, pairs, ("CPython ABI", "universal via " + HOST)))
+            out.append("")
     return out
 
 
@@ -457,6 +591,16 @@ def main():
     add("")
     add(table(rows, [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3], cp_ns, CAPI, digits=1))
     add("")
+    if any(HPYC_HOST in per or RS_HOST in per
+           for data in (instr, cp_ns, instr314, cp314_ns) for per in data.values()):
+        per_python = []
+        for title, i, t, prefix in (("CPython %s" % (cp_version or "3.11"), instr, cp_ns,
+                                     "callgrind"),
+                                    ("CPython %s" % (cp314_version or "3.14"), instr314,
+                                     cp314_ns, "callgrind-3.14")):
+            files = callgrind_files(r, prefix)
+            per_python.append((title, i, t, files and load_json(files[0])["n"]))
+        md.extend(section_host(rows, per_python, notes314))
     if cp314_ns or instr314:
         md.extend(section_314(
             rows, cp314_version, args.python314_from, cp314_ns, instr314, notes314, r))
