@@ -187,14 +187,17 @@ pub fn expand_hpy_module(
             ::hpy::impl_::StaticDef::new(::hpy::impl_::slot_mod_exec::<__HpyExec>());
     });
     defines.push(quote!(__HPY_EXEC_DEF));
-    let global_ptrs: Vec<TokenStream> =
-        std::iter::once(quote!(::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()))
-            .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
-            .chain(types.iter().map(|t| {
-                let slot = crate::class::type_slot_path(t);
-                quote!(#slot.as_ptr())
-            }))
-            .collect();
+    let global_ptrs: Vec<TokenStream> = [
+        quote!(::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()),
+        quote!(::hpy::impl_::signal_check_global()),
+    ]
+    .into_iter()
+    .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
+    .chain(types.iter().map(|t| {
+        let slot = crate::class::type_slot_path(t);
+        quote!(#slot.as_ptr())
+    }))
+    .collect();
     let n_globals = global_ptrs.len() + 1;
     let count = defines.len() + 1;
 

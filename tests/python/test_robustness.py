@@ -178,3 +178,30 @@ def test_caught_panics_are_quiet(hpyrs_test, hpy_mode):
     traced = _panic_in_subprocess(hpyrs_test, {"HPY_RS_PANIC_TRACE": "1"})
     assert traced.stdout.split() == ["PanicException"] * 3, traced
     assert traced.stderr.count("panicked at") == 3, traced.stderr
+
+
+def test_check_signals_interrupts_a_rust_loop(hpyrs_test):
+    # A long Rust loop could not be interrupted (Ctrl-C on PyPy waited for
+    # the loop to end): Context::check_signals runs pending handlers.
+    import signal
+
+    class Alarm(Exception):
+        pass
+
+    def on_alarm(signum, frame):
+        raise Alarm()
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        import time
+
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        start = time.monotonic()
+        with pytest.raises(Alarm):
+            hpyrs_test.spin_checking_signals(30.0)
+        # Raised from inside the loop, not after it ran its 30 s.
+        assert time.monotonic() - start < 15
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert hpyrs_test.spin_checking_signals(0.01) >= 1

@@ -130,6 +130,12 @@ pub(crate) fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + S
 /// lists it in its globals and creates it in its exec slot.
 pub static PANIC_EXCEPTION: crate::Global = crate::Global::new();
 
+/// The global behind `Context::check_signals` in the universal ABI, for
+/// `hpy_module!`'s globals list.
+pub const fn signal_check_global() -> *mut hpy_sys::HPyGlobal {
+    crate::threads::SIGNAL_CHECK.as_raw_ptr()
+}
+
 /// Creates the module's `PanicException` (`<module>.PanicException`) and
 /// publishes it as a module attribute (called from the generated exec slot).
 pub fn init_panic_exception<'ctx>(
@@ -138,6 +144,7 @@ pub fn init_panic_exception<'ctx>(
     module_name: &str,
 ) -> HPyResult<()> {
     PANIC_EXCEPTION.mark_registered();
+    crate::threads::SIGNAL_CHECK.mark_registered();
     let base = ctx.constant(hpy_sys::HPyConstant::BaseException);
     let exc = ctx.new_exception_type(
         &format!("{module_name}.PanicException"),

@@ -137,6 +137,20 @@ fn int_or_minus_one(x: &Handle<'_>) -> i64 {
     x.extract::<i64>().unwrap_or(-1)
 }
 
+/// Spins for up to `seconds`, checking for signals every millisecond;
+/// returns how many checks it made (a signal handler's exception ends it).
+#[hpy_method]
+fn spin_checking_signals(ctx: Context<'_>, seconds: f64) -> HPyResult<u64> {
+    let start = std::time::Instant::now();
+    let mut checks = 0u64;
+    while start.elapsed().as_secs_f64() < seconds {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        ctx.check_signals()?;
+        checks += 1;
+    }
+    Ok(checks)
+}
+
 static EXEC_CALLS: AtomicUsize = AtomicUsize::new(0);
 
 /// How many times the module exec hook ran in this process.
@@ -163,7 +177,7 @@ hpy_module! {
         utf8_len, repeat_x, with_nul, sum_defaults, sum_positional, maybe, unit,
         raise_value_error, error_without_exception, panic_with, panic_with_number,
         identity_checks, type_name_of, constant, same, repr_and_str, int_or_minus_one,
-        exec_calls, call1,
+        exec_calls, call1, spin_checking_signals,
     ],
     exec: init,
 }
