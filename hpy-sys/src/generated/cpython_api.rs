@@ -1653,7 +1653,7 @@ pub unsafe fn HPyContextVar_Set(_ctx: *mut HPyContext, context_var: HPy, value: 
 pub unsafe fn HPyType_FromSpec(_ctx: *mut HPyContext, spec: *mut HPyType_Spec, params: *mut HPyType_SpecParam) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Type_FromSpec(crate::cpython::hpy_rs_cpython_context(), spec, params) }
+    unsafe { crate::cpython::runtime::ctx_Type_FromSpec(core::ptr::null_mut(), spec, params) }
 }
 
 /// HPy API function `_HPy_New` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1665,7 +1665,7 @@ pub unsafe fn HPyType_FromSpec(_ctx: *mut HPyContext, spec: *mut HPyType_Spec, p
 pub unsafe fn _HPy_New(_ctx: *mut HPyContext, h: HPy, data: *mut *mut c_void) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_New(crate::cpython::hpy_rs_cpython_context(), h, data) }
+    unsafe { crate::cpython::runtime::ctx_New(core::ptr::null_mut(), h, data) }
 }
 
 /// HPy API function `HPyType_GenericNew` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1677,7 +1677,7 @@ pub unsafe fn _HPy_New(_ctx: *mut HPyContext, h: HPy, data: *mut *mut c_void) ->
 pub unsafe fn HPyType_GenericNew(_ctx: *mut HPyContext, r#type: HPy, args: *const HPy, nargs: HPy_ssize_t, kw: HPy) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Type_GenericNew(crate::cpython::hpy_rs_cpython_context(), r#type, args, nargs, kw) }
+    unsafe { crate::cpython::runtime::ctx_Type_GenericNew(core::ptr::null_mut(), r#type, args, nargs, kw) }
 }
 
 /// HPy API function `_HPy_AsStruct_Object` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1689,7 +1689,7 @@ pub unsafe fn HPyType_GenericNew(_ctx: *mut HPyContext, r#type: HPy, args: *cons
 pub unsafe fn _HPy_AsStruct_Object(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_AsStruct_Object(crate::cpython::hpy_rs_cpython_context(), h) }
+    unsafe { crate::cpython::runtime::ctx_AsStruct_Object(core::ptr::null_mut(), h) }
 }
 
 /// HPy API function `_HPy_AsStruct_Legacy` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1701,7 +1701,7 @@ pub unsafe fn _HPy_AsStruct_Object(_ctx: *mut HPyContext, h: HPy) -> *mut c_void
 pub unsafe fn _HPy_AsStruct_Legacy(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_AsStruct_Legacy(crate::cpython::hpy_rs_cpython_context(), h) }
+    unsafe { crate::cpython::runtime::ctx_AsStruct_Legacy(core::ptr::null_mut(), h) }
 }
 
 /// HPy API function `_HPy_AsStruct_Type` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1713,7 +1713,7 @@ pub unsafe fn _HPy_AsStruct_Legacy(_ctx: *mut HPyContext, h: HPy) -> *mut c_void
 pub unsafe fn _HPy_AsStruct_Type(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_AsStruct_Type(crate::cpython::hpy_rs_cpython_context(), h) }
+    unsafe { crate::cpython::runtime::ctx_AsStruct_Type(core::ptr::null_mut(), h) }
 }
 
 /// HPy API function `_HPy_AsStruct_Long` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1725,7 +1725,7 @@ pub unsafe fn _HPy_AsStruct_Type(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
 pub unsafe fn _HPy_AsStruct_Long(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_AsStruct_Long(crate::cpython::hpy_rs_cpython_context(), h) }
+    unsafe { crate::cpython::runtime::ctx_AsStruct_Long(core::ptr::null_mut(), h) }
 }
 
 /// HPy API function `_HPy_AsStruct_Float` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1737,7 +1737,7 @@ pub unsafe fn _HPy_AsStruct_Long(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
 pub unsafe fn _HPy_AsStruct_Float(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_AsStruct_Float(crate::cpython::hpy_rs_cpython_context(), h) }
+    unsafe { crate::cpython::runtime::ctx_AsStruct_Float(core::ptr::null_mut(), h) }
 }
 
 /// HPy API function `_HPy_AsStruct_Unicode` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1749,7 +1749,7 @@ pub unsafe fn _HPy_AsStruct_Float(_ctx: *mut HPyContext, h: HPy) -> *mut c_void 
 pub unsafe fn _HPy_AsStruct_Unicode(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_AsStruct_Unicode(crate::cpython::hpy_rs_cpython_context(), h) }
+    unsafe { crate::cpython::runtime::ctx_AsStruct_Unicode(core::ptr::null_mut(), h) }
 }
 
 /// HPy API function `_HPy_AsStruct_Tuple` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1761,7 +1761,7 @@ pub unsafe fn _HPy_AsStruct_Unicode(_ctx: *mut HPyContext, h: HPy) -> *mut c_voi
 pub unsafe fn _HPy_AsStruct_Tuple(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_AsStruct_Tuple(crate::cpython::hpy_rs_cpython_context(), h) }
+    unsafe { crate::cpython::runtime::ctx_AsStruct_Tuple(core::ptr::null_mut(), h) }
 }
 
 /// HPy API function `_HPy_AsStruct_List` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1773,7 +1773,7 @@ pub unsafe fn _HPy_AsStruct_Tuple(_ctx: *mut HPyContext, h: HPy) -> *mut c_void 
 pub unsafe fn _HPy_AsStruct_List(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_AsStruct_List(crate::cpython::hpy_rs_cpython_context(), h) }
+    unsafe { crate::cpython::runtime::ctx_AsStruct_List(core::ptr::null_mut(), h) }
 }
 
 /// HPy API function `_HPy_Dump` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1785,7 +1785,7 @@ pub unsafe fn _HPy_AsStruct_List(_ctx: *mut HPyContext, h: HPy) -> *mut c_void {
 pub unsafe fn _HPy_Dump(_ctx: *mut HPyContext, h: HPy) {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Dump(crate::cpython::hpy_rs_cpython_context(), h); }
+    unsafe { crate::cpython::runtime::ctx_Dump(core::ptr::null_mut(), h); }
 }
 
 /// HPy API function `HPy_TypeCheck` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1797,7 +1797,7 @@ pub unsafe fn _HPy_Dump(_ctx: *mut HPyContext, h: HPy) {
 pub unsafe fn HPy_TypeCheck(_ctx: *mut HPyContext, h_obj: HPy, h_type: HPy) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_TypeCheck(crate::cpython::hpy_rs_cpython_context(), h_obj, h_type) }
+    unsafe { crate::cpython::runtime::ctx_TypeCheck(core::ptr::null_mut(), h_obj, h_type) }
 }
 
 /// HPy API function `HPy_Is` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1809,7 +1809,7 @@ pub unsafe fn HPy_TypeCheck(_ctx: *mut HPyContext, h_obj: HPy, h_type: HPy) -> c
 pub unsafe fn HPy_Is(_ctx: *mut HPyContext, h_obj: HPy, h_other: HPy) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Is(crate::cpython::hpy_rs_cpython_context(), h_obj, h_other) }
+    unsafe { crate::cpython::runtime::ctx_Is(core::ptr::null_mut(), h_obj, h_other) }
 }
 
 /// HPy API function `HPyListBuilder_New` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1821,7 +1821,7 @@ pub unsafe fn HPy_Is(_ctx: *mut HPyContext, h_obj: HPy, h_other: HPy) -> c_int {
 pub unsafe fn HPyListBuilder_New(_ctx: *mut HPyContext, initial_size: HPy_ssize_t) -> HPyListBuilder {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_ListBuilder_New(crate::cpython::hpy_rs_cpython_context(), initial_size) }
+    unsafe { crate::cpython::runtime::ctx_ListBuilder_New(core::ptr::null_mut(), initial_size) }
 }
 
 /// HPy API function `HPyListBuilder_Set` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1833,7 +1833,7 @@ pub unsafe fn HPyListBuilder_New(_ctx: *mut HPyContext, initial_size: HPy_ssize_
 pub unsafe fn HPyListBuilder_Set(_ctx: *mut HPyContext, builder: HPyListBuilder, index: HPy_ssize_t, h_item: HPy) {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_ListBuilder_Set(crate::cpython::hpy_rs_cpython_context(), builder, index, h_item); }
+    unsafe { crate::cpython::runtime::ctx_ListBuilder_Set(core::ptr::null_mut(), builder, index, h_item); }
 }
 
 /// HPy API function `HPyListBuilder_Build` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1845,7 +1845,7 @@ pub unsafe fn HPyListBuilder_Set(_ctx: *mut HPyContext, builder: HPyListBuilder,
 pub unsafe fn HPyListBuilder_Build(_ctx: *mut HPyContext, builder: HPyListBuilder) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_ListBuilder_Build(crate::cpython::hpy_rs_cpython_context(), builder) }
+    unsafe { crate::cpython::runtime::ctx_ListBuilder_Build(core::ptr::null_mut(), builder) }
 }
 
 /// HPy API function `HPyListBuilder_Cancel` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1857,7 +1857,7 @@ pub unsafe fn HPyListBuilder_Build(_ctx: *mut HPyContext, builder: HPyListBuilde
 pub unsafe fn HPyListBuilder_Cancel(_ctx: *mut HPyContext, builder: HPyListBuilder) {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_ListBuilder_Cancel(crate::cpython::hpy_rs_cpython_context(), builder); }
+    unsafe { crate::cpython::runtime::ctx_ListBuilder_Cancel(core::ptr::null_mut(), builder); }
 }
 
 /// HPy API function `HPyTupleBuilder_New` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1869,7 +1869,7 @@ pub unsafe fn HPyListBuilder_Cancel(_ctx: *mut HPyContext, builder: HPyListBuild
 pub unsafe fn HPyTupleBuilder_New(_ctx: *mut HPyContext, initial_size: HPy_ssize_t) -> HPyTupleBuilder {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_TupleBuilder_New(crate::cpython::hpy_rs_cpython_context(), initial_size) }
+    unsafe { crate::cpython::runtime::ctx_TupleBuilder_New(core::ptr::null_mut(), initial_size) }
 }
 
 /// HPy API function `HPyTupleBuilder_Set` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1881,7 +1881,7 @@ pub unsafe fn HPyTupleBuilder_New(_ctx: *mut HPyContext, initial_size: HPy_ssize
 pub unsafe fn HPyTupleBuilder_Set(_ctx: *mut HPyContext, builder: HPyTupleBuilder, index: HPy_ssize_t, h_item: HPy) {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_TupleBuilder_Set(crate::cpython::hpy_rs_cpython_context(), builder, index, h_item); }
+    unsafe { crate::cpython::runtime::ctx_TupleBuilder_Set(core::ptr::null_mut(), builder, index, h_item); }
 }
 
 /// HPy API function `HPyTupleBuilder_Build` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1893,7 +1893,7 @@ pub unsafe fn HPyTupleBuilder_Set(_ctx: *mut HPyContext, builder: HPyTupleBuilde
 pub unsafe fn HPyTupleBuilder_Build(_ctx: *mut HPyContext, builder: HPyTupleBuilder) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_TupleBuilder_Build(crate::cpython::hpy_rs_cpython_context(), builder) }
+    unsafe { crate::cpython::runtime::ctx_TupleBuilder_Build(core::ptr::null_mut(), builder) }
 }
 
 /// HPy API function `HPyTupleBuilder_Cancel` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1905,7 +1905,7 @@ pub unsafe fn HPyTupleBuilder_Build(_ctx: *mut HPyContext, builder: HPyTupleBuil
 pub unsafe fn HPyTupleBuilder_Cancel(_ctx: *mut HPyContext, builder: HPyTupleBuilder) {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_TupleBuilder_Cancel(crate::cpython::hpy_rs_cpython_context(), builder); }
+    unsafe { crate::cpython::runtime::ctx_TupleBuilder_Cancel(core::ptr::null_mut(), builder); }
 }
 
 /// HPy API function `HPyTuple_FromArray` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1917,7 +1917,7 @@ pub unsafe fn HPyTupleBuilder_Cancel(_ctx: *mut HPyContext, builder: HPyTupleBui
 pub unsafe fn HPyTuple_FromArray(_ctx: *mut HPyContext, items: *mut HPy, n: HPy_ssize_t) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Tuple_FromArray(crate::cpython::hpy_rs_cpython_context(), items, n) }
+    unsafe { crate::cpython::runtime::ctx_Tuple_FromArray(core::ptr::null_mut(), items, n) }
 }
 
 /// HPy API function `HPyTracker_New` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1929,7 +1929,7 @@ pub unsafe fn HPyTuple_FromArray(_ctx: *mut HPyContext, items: *mut HPy, n: HPy_
 pub unsafe fn HPyTracker_New(_ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTracker {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Tracker_New(crate::cpython::hpy_rs_cpython_context(), size) }
+    unsafe { crate::cpython::runtime::ctx_Tracker_New(core::ptr::null_mut(), size) }
 }
 
 /// HPy API function `HPyTracker_Add` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1941,7 +1941,7 @@ pub unsafe fn HPyTracker_New(_ctx: *mut HPyContext, size: HPy_ssize_t) -> HPyTra
 pub unsafe fn HPyTracker_Add(_ctx: *mut HPyContext, ht: HPyTracker, h: HPy) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Tracker_Add(crate::cpython::hpy_rs_cpython_context(), ht, h) }
+    unsafe { crate::cpython::runtime::ctx_Tracker_Add(core::ptr::null_mut(), ht, h) }
 }
 
 /// HPy API function `HPyTracker_ForgetAll` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1953,7 +1953,7 @@ pub unsafe fn HPyTracker_Add(_ctx: *mut HPyContext, ht: HPyTracker, h: HPy) -> c
 pub unsafe fn HPyTracker_ForgetAll(_ctx: *mut HPyContext, ht: HPyTracker) {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Tracker_ForgetAll(crate::cpython::hpy_rs_cpython_context(), ht); }
+    unsafe { crate::cpython::runtime::ctx_Tracker_ForgetAll(core::ptr::null_mut(), ht); }
 }
 
 /// HPy API function `HPyTracker_Close` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1965,7 +1965,7 @@ pub unsafe fn HPyTracker_ForgetAll(_ctx: *mut HPyContext, ht: HPyTracker) {
 pub unsafe fn HPyTracker_Close(_ctx: *mut HPyContext, ht: HPyTracker) {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Tracker_Close(crate::cpython::hpy_rs_cpython_context(), ht); }
+    unsafe { crate::cpython::runtime::ctx_Tracker_Close(core::ptr::null_mut(), ht); }
 }
 
 /// HPy API function `HPy_GetItem_i` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1977,7 +1977,7 @@ pub unsafe fn HPyTracker_Close(_ctx: *mut HPyContext, ht: HPyTracker) {
 pub unsafe fn HPy_GetItem_i(_ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_GetItem_i(crate::cpython::hpy_rs_cpython_context(), obj, idx) }
+    unsafe { crate::cpython::runtime::ctx_GetItem_i(core::ptr::null_mut(), obj, idx) }
 }
 
 /// HPy API function `HPy_GetItem_s` (CPython ABI; see the HPy 0.9.0 headers).
@@ -1989,7 +1989,7 @@ pub unsafe fn HPy_GetItem_i(_ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -
 pub unsafe fn HPy_GetItem_s(_ctx: *mut HPyContext, obj: HPy, key: *const c_char) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_GetItem_s(crate::cpython::hpy_rs_cpython_context(), obj, key) }
+    unsafe { crate::cpython::runtime::ctx_GetItem_s(core::ptr::null_mut(), obj, key) }
 }
 
 /// HPy API function `HPy_SetItem_i` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2001,7 +2001,7 @@ pub unsafe fn HPy_GetItem_s(_ctx: *mut HPyContext, obj: HPy, key: *const c_char)
 pub unsafe fn HPy_SetItem_i(_ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t, value: HPy) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_SetItem_i(crate::cpython::hpy_rs_cpython_context(), obj, idx, value) }
+    unsafe { crate::cpython::runtime::ctx_SetItem_i(core::ptr::null_mut(), obj, idx, value) }
 }
 
 /// HPy API function `HPy_SetItem_s` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2013,7 +2013,7 @@ pub unsafe fn HPy_SetItem_i(_ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t, v
 pub unsafe fn HPy_SetItem_s(_ctx: *mut HPyContext, obj: HPy, key: *const c_char, value: HPy) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_SetItem_s(crate::cpython::hpy_rs_cpython_context(), obj, key, value) }
+    unsafe { crate::cpython::runtime::ctx_SetItem_s(core::ptr::null_mut(), obj, key, value) }
 }
 
 /// HPy API function `HPy_DelItem_i` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2025,7 +2025,7 @@ pub unsafe fn HPy_SetItem_s(_ctx: *mut HPyContext, obj: HPy, key: *const c_char,
 pub unsafe fn HPy_DelItem_i(_ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_DelItem_i(crate::cpython::hpy_rs_cpython_context(), obj, idx) }
+    unsafe { crate::cpython::runtime::ctx_DelItem_i(core::ptr::null_mut(), obj, idx) }
 }
 
 /// HPy API function `HPy_DelItem_s` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2037,7 +2037,7 @@ pub unsafe fn HPy_DelItem_i(_ctx: *mut HPyContext, obj: HPy, idx: HPy_ssize_t) -
 pub unsafe fn HPy_DelItem_s(_ctx: *mut HPyContext, obj: HPy, key: *const c_char) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_DelItem_s(crate::cpython::hpy_rs_cpython_context(), obj, key) }
+    unsafe { crate::cpython::runtime::ctx_DelItem_s(core::ptr::null_mut(), obj, key) }
 }
 
 /// HPy API function `HPyBytes_FromStringAndSize` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2049,7 +2049,7 @@ pub unsafe fn HPy_DelItem_s(_ctx: *mut HPyContext, obj: HPy, key: *const c_char)
 pub unsafe fn HPyBytes_FromStringAndSize(_ctx: *mut HPyContext, v: *const c_char, len: HPy_ssize_t) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Bytes_FromStringAndSize(crate::cpython::hpy_rs_cpython_context(), v, len) }
+    unsafe { crate::cpython::runtime::ctx_Bytes_FromStringAndSize(core::ptr::null_mut(), v, len) }
 }
 
 /// HPy API function `HPyErr_Occurred` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2061,7 +2061,7 @@ pub unsafe fn HPyBytes_FromStringAndSize(_ctx: *mut HPyContext, v: *const c_char
 pub unsafe fn HPyErr_Occurred(_ctx: *mut HPyContext) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Err_Occurred(crate::cpython::hpy_rs_cpython_context()) }
+    unsafe { crate::cpython::runtime::ctx_Err_Occurred(core::ptr::null_mut()) }
 }
 
 /// HPy API function `HPyCapsule_New` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2073,7 +2073,7 @@ pub unsafe fn HPyErr_Occurred(_ctx: *mut HPyContext) -> c_int {
 pub unsafe fn HPyCapsule_New(_ctx: *mut HPyContext, pointer: *mut c_void, name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Capsule_New(crate::cpython::hpy_rs_cpython_context(), pointer, name, destructor) }
+    unsafe { crate::cpython::runtime::ctx_Capsule_New(core::ptr::null_mut(), pointer, name, destructor) }
 }
 
 /// HPy API function `HPyCapsule_GetPointer` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2157,7 +2157,7 @@ pub unsafe fn HPyCapsule_SetContext(_ctx: *mut HPyContext, capsule: HPy, context
 pub unsafe fn HPyCapsule_SetDestructor(_ctx: *mut HPyContext, capsule: HPy, destructor: *mut HPyCapsule_Destructor) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Capsule_SetDestructor(crate::cpython::hpy_rs_cpython_context(), capsule, destructor) }
+    unsafe { crate::cpython::runtime::ctx_Capsule_SetDestructor(core::ptr::null_mut(), capsule, destructor) }
 }
 
 /// HPy API function `HPy_Compile_s` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2169,7 +2169,7 @@ pub unsafe fn HPyCapsule_SetDestructor(_ctx: *mut HPyContext, capsule: HPy, dest
 pub unsafe fn HPy_Compile_s(_ctx: *mut HPyContext, utf8_source: *const c_char, utf8_filename: *const c_char, kind: HPy_SourceKind) -> HPy {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Compile_s(crate::cpython::hpy_rs_cpython_context(), utf8_source, utf8_filename, kind) }
+    unsafe { crate::cpython::runtime::ctx_Compile_s(core::ptr::null_mut(), utf8_source, utf8_filename, kind) }
 }
 
 /// HPy API function `HPyContextVar_Get` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2181,7 +2181,7 @@ pub unsafe fn HPy_Compile_s(_ctx: *mut HPyContext, utf8_source: *const c_char, u
 pub unsafe fn HPyContextVar_Get(_ctx: *mut HPyContext, context_var: HPy, default_value: HPy, result: *mut HPy) -> i32 {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_ContextVar_Get(crate::cpython::hpy_rs_cpython_context(), context_var, default_value, result) }
+    unsafe { crate::cpython::runtime::ctx_ContextVar_Get(core::ptr::null_mut(), context_var, default_value, result) }
 }
 
 /// HPy API function `HPyType_GetName` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2193,7 +2193,7 @@ pub unsafe fn HPyContextVar_Get(_ctx: *mut HPyContext, context_var: HPy, default
 pub unsafe fn HPyType_GetName(_ctx: *mut HPyContext, r#type: HPy) -> *const c_char {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_Type_GetName(crate::cpython::hpy_rs_cpython_context(), r#type) }
+    unsafe { crate::cpython::runtime::ctx_Type_GetName(core::ptr::null_mut(), r#type) }
 }
 
 /// HPy API function `HPy_SetCallFunction` (CPython ABI; see the HPy 0.9.0 headers).
@@ -2205,5 +2205,5 @@ pub unsafe fn HPyType_GetName(_ctx: *mut HPyContext, r#type: HPy) -> *const c_ch
 pub unsafe fn HPy_SetCallFunction(_ctx: *mut HPyContext, h: HPy, func: *mut HPyCallFunction) -> c_int {
     // SAFETY: the caller upholds the C-API preconditions of the HPy
     // function (crate-level contract); handles are PyObject pointers.
-    unsafe { crate::cpython::runtime::ctx_SetCallFunction(crate::cpython::hpy_rs_cpython_context(), h, func) }
+    unsafe { crate::cpython::runtime::ctx_SetCallFunction(core::ptr::null_mut(), h, func) }
 }
