@@ -298,7 +298,21 @@ pub fn check_receiver<T: HPyClass>(obj: &Borrowed<'_, '_>, name: &str) -> HPyRes
 /// `value`; any other `cls` is a `TypeError`, as in CPython (PyPy does not
 /// check the class given to `__new__`).
 pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
+    if !is_subclass::<T>(cls)? {
+        return Err(not_a_subclass::<T>(cls));
+    }
     new_instance_with(cls, value, DefaultAncestors)
+}
+
+/// Whether the interpreter itself checks that `T.__new__(cls)` gets `T` or
+/// a subclass: CPython does (`tp_new_wrapper`), in either ABI; PyPy 7.3.19
+/// (the 0.9.1-dev context layout hpy-sys detects, which also lacks builtin
+/// shapes) does not, so there `construct` checks. Where the interpreter
+/// checks, the common `T(...)` path costs nothing more.
+#[inline(always)]
+fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
+    // SAFETY: the live context of the running call.
+    unsafe { hpy_sys::hpy_rs_supports_builtin_shapes(ctx.as_raw()) }
 }
 
 /// Creates an instance of `cls` holding `value`, with the Rust ancestors'
@@ -308,9 +322,6 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     value: T,
     ancestors: A,
 ) -> HPyResult<Handle<'ctx>> {
-    if !is_subclass::<T>(cls)? {
-        return Err(not_a_subclass::<T>(cls));
-    }
     let ctx = cls.context();
     let mut data: *mut c_void = ptr::null_mut();
     // SAFETY: `cls` is a type; `raw_new` returns an owned handle (or NULL)
@@ -1561,6 +1572,9 @@ pub fn construct<'ctx, T: HPyClass, A: Ancestors<T>>(
     args: &NewArgs<'_, 'ctx>,
     (value, ancestors): (T, A),
 ) -> HPyResult<Handle<'ctx>> {
+    if !interpreter_checks_new_class(cls.context()) && !is_subclass::<T>(cls)? {
+        return Err(not_a_subclass::<T>(cls));
+    }
     let base = match T::INFO.base {
         Base::Builtin(c) if T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object => c,
         _ => return new_instance_with::<T, A>(cls, value, ancestors),
