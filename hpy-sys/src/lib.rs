@@ -343,6 +343,17 @@ pub unsafe fn hpy_rs_supports_buffers(_ctx: *mut HPyContext) -> bool {
     true
 }
 
+/// CPython ABI: CPython's getset descriptors check their receiver and pass
+/// on a getter's or setter's exception.
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_supports_getsets(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 mod inline_helpers;
 pub use inline_helpers::*;
 

@@ -334,6 +334,21 @@ pub unsafe fn hpy_rs_supports_buffers(ctx: *mut HPyContext) -> bool {
     !unsafe { has_dict_type_handle(ctx) }
 }
 
+/// Whether the interpreter's getset descriptors (`HPyDef_GETSET`) can be
+/// used as they are. PyPy 7.3.19 (the development layout above) neither
+/// checks the receiver of a getset's `__get__`/`__set__` nor passes on the
+/// exception a getter or setter raises: a failing getter returns `None`, a
+/// failing setter succeeds, and the exception, still set, aborts PyPy at the
+/// next HPy call. Its method descriptors do both, so there hpy-rs publishes
+/// properties as Python `property` objects over hidden methods.
+///
+/// # Safety
+/// `ctx` is the live context of the current call.
+pub unsafe fn hpy_rs_supports_getsets(ctx: *mut HPyContext) -> bool {
+    // SAFETY: forwarded.
+    !unsafe { has_dict_type_handle(ctx) }
+}
+
 /// A new handle to a context constant: `HPy_Dup(HPy_GetConstant(ctx, c))`.
 ///
 /// # Safety
