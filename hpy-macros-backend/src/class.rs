@@ -843,6 +843,9 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
 struct Generated {
     items: TokenStream,
     defs: Vec<TokenStream>,
+    /// The properties' hidden methods (`PropertyMethods`), used where
+    /// getset descriptors are broken.
+    properties: Vec<TokenStream>,
     /// Statements setting the `#[classattr]` attributes on `__hpy_ty`.
     class_attrs: TokenStream,
 }
@@ -877,6 +880,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let mut out = Generated {
         items: TokenStream::new(),
         defs: Vec::new(),
+        properties: Vec::new(),
         class_attrs: TokenStream::new(),
     };
     let find = |name: &str| {
@@ -1045,9 +1049,11 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let Generated {
         items,
         defs,
+        properties,
         class_attrs,
     } = out;
     let n = defs.len();
+    let n_properties = properties.len();
     Ok(quote! {
         #imp
 
@@ -1056,16 +1062,23 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             #items
 
             static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; #n] = [#(::hpy::impl_::StaticDef::new(#defs)),*];
+            static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; #n_properties] = [#(#properties),*];
 
             impl ::hpy::impl_::class::ClassMethods for #self_ty {
-                fn defines() -> *mut *mut ::hpy::impl_::HPyDef {
+                fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
                     static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
                     LIST.get(
                         &__HPY_METHOD_DEFS,
                         <#self_ty as ::hpy::HPyClass>::class_defs(),
                         #no_new,
                         <#self_ty as ::hpy::HPyClass>::NEEDS_DESTROY,
+                        &__HPY_PROPERTIES,
+                        __hpy_property_methods,
                     )
+                }
+
+                fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
+                    &__HPY_PROPERTIES
                 }
 
                 fn class_attributes<'ctx>(__hpy_ty: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<()> {
@@ -1264,9 +1277,9 @@ fn gen_getset(
         struct #getter_entry;
         #[allow(clippy::all, unused_variables)]
         impl ::hpy::impl_::class::Getter for #getter_entry {
+            type Class = #self_ty;
             const NAME: &'static str = #name;
             fn call<'ctx>(__hpy_ctx: ::hpy::Context<'ctx>, __hpy_self: ::hpy::Borrowed<'_, 'ctx>) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
-                ::hpy::impl_::class::check_receiver::<#self_ty>(&__hpy_self, #name)?;
                 #gprelude
                 ::hpy::impl_::return_object(__hpy_ctx, #gcall)
             }
@@ -1293,6 +1306,7 @@ fn gen_getset(
             struct #setter_entry;
             #[allow(clippy::all, unused_variables)]
             impl ::hpy::impl_::class::Setter for #setter_entry {
+                type Class = #self_ty;
                 const NAME: &'static str = #name;
                 fn call<'ctx>(
                     __hpy_ctx: ::hpy::Context<'ctx>,
@@ -1300,7 +1314,6 @@ fn gen_getset(
                     __hpy_value: ::core::option::Option<::hpy::Borrowed<'_, 'ctx>>,
                 ) -> ::hpy::HPyResult<()> {
                     #desc
-                    ::hpy::impl_::class::check_receiver::<#self_ty>(&__hpy_self, #name)?;
                     let ::core::option::Option::Some(__hpy_value) = __hpy_value else {
                         return ::core::result::Result::Err(::hpy::HPyErr::attribute_error(
                             ::std::format!("cannot delete attribute '{}'", #name),
@@ -1319,6 +1332,16 @@ fn gen_getset(
     let doc = doc_option(docstring(&getter.attrs), getter.sig.ident.span(), errors);
     let has_setter = true; // read-only properties get a refusing setter (see NoSetter)
     out.defs.push(quote!(::hpy::impl_::class::getset::<#getter_entry, #setter_ty>(#c_name, #doc, #has_setter)));
+    // Dotted, so that no Python identifier collides with them; they show
+    // in the interpreter's receiver errors ("descriptor 'x.__set__'
+    // requires a 'T' object").
+    let hidden = ["__get__", "__set__", "__delete__"].map(|what| {
+        c_string_literal(&format!("{name}.{what}"), getter.sig.ident.span())
+            .expect("identifiers have no NUL")
+    });
+    out.properties.push(quote! {
+        ::hpy::impl_::class::PropertyMethods::new::<#getter_entry, #setter_ty>(#c_name, #doc, [#(#hidden),*])
+    });
 }
 
 fn gen_ass_subscript(

@@ -62,11 +62,6 @@ def test_properties(hpyrs_classes):
 
 
 def test_property_errors(hpyrs_classes):
-    if IS_PYPY:
-        pytest.skip(
-            "PyPy 7.3.19 ignores the result of an HPy property setter, so errors raised "
-            "by setters (and by read-only properties) are dropped; see docs/design-notes.md"
-        )
     v = hpyrs_classes.Vector(1, 2)
     with raises_exactly(AttributeError, "cannot set read-only attribute 'length_sq' of 'Vector' objects"):
         v.length_sq = 3

@@ -122,8 +122,16 @@ impl Default for TypeSlot {
 
 /// The `HPyDef` list of a class, written by `#[hpy_methods]`.
 pub trait ClassMethods: HPyClass {
-    /// The NULL-terminated definitions (methods, slots, getsets, members).
-    fn defines() -> *mut *mut HPyDef;
+    /// The NULL-terminated definitions (methods, slots, getsets, members);
+    /// `with_property_methods` adds the hidden methods of
+    /// [`properties`](Self::properties) (for interpreters whose getset
+    /// descriptors are broken, see `hpy_rs_supports_getsets`).
+    fn defines(with_property_methods: bool) -> *mut *mut HPyDef;
+
+    /// The class's `#[getter]` properties as hidden methods.
+    fn properties() -> &'static [PropertyMethods] {
+        &[]
+    }
 
     /// Sets the `#[classattr]` attributes on the new type object.
     fn class_attributes<'ctx>(_ty: &Handle<'ctx>) -> HPyResult<()> {
@@ -279,9 +287,10 @@ fn not_a_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyErr {
     }
 }
 
-/// Checks the receiver of a property of `T` (`name`): CPython's descriptors
-/// check it, PyPy's do not (`T.prop.__get__(other_object)`), and `T`'s code
-/// may only ever see instances of `T`.
+/// Checks the receiver of a property of `T` (`name`): CPython's getset
+/// descriptors check it, PyPy's do not (`T.prop.__get__(other_object)`), and
+/// `T`'s code may only ever see instances of `T`. (Where properties are
+/// published over methods, the method descriptors check it instead.)
 #[inline]
 pub fn check_receiver<T: HPyClass>(obj: &Borrowed<'_, '_>, name: &str) -> HPyResult<()> {
     if is_instance::<T>(obj)? {
@@ -419,6 +428,8 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         )
     };
     let info = &T::INFO;
+    // SAFETY: the live context of this call.
+    let getsets_work = unsafe { hpy_sys::hpy_rs_supports_getsets(ctx.as_raw()) };
     let basicsize = c_int::try_from(info.basicsize).map_err(|_| {
         HPyErr::overflow_error(format!("class {} is too large", info.python_name()))
     })?;
@@ -429,7 +440,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         flags: hpy_sys::HPy_TPFLAGS_DEFAULT | info.flags,
         builtin_shape: info.shape,
         legacy_slots: ptr::null_mut(),
-        defines: T::defines(),
+        defines: T::defines(!getsets_work),
         doc: info.doc.map_or(ptr::null(), CStr::as_ptr),
     };
     let mut keep = Vec::new();
@@ -470,11 +481,14 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         ))?
     };
     drop(keep);
+    if !getsets_work {
+        properties::publish(&ty, T::properties())?;
+    }
     #[cfg(not(feature = "universal"))]
     // SAFETY: `ty` was just created and has no instances yet; the defines
     // are the class's static, null-terminated array.
     unsafe {
-        let destroy = defines_slot(T::defines(), hpy_sys::HPy_tp_destroy);
+        let destroy = defines_slot(T::defines(false), hpy_sys::HPy_tp_destroy);
         hpy_sys::cpython::hpy_rs_cpython_mark_plain(
             ctx.as_raw(),
             ty.as_raw(),
@@ -974,17 +988,22 @@ impl IntoInit for HPyResult<()> {
 
 /// A property getter (`HPyFunc_GETTER`).
 pub trait Getter {
+    /// The class whose property it is.
+    type Class: HPyClass;
     /// A name for error messages.
     const NAME: &'static str;
-    /// The body.
+    /// The body, for an `obj` its caller has checked to be an instance of
+    /// `Class` (`impl_get` does, or the interpreter's method descriptor).
     fn call<'ctx>(ctx: Context<'ctx>, obj: Borrowed<'_, 'ctx>) -> HPyResult<HPy>;
 }
 
 /// A property setter (`HPyFunc_SETTER`); `value` is `None` for `del`.
 pub trait Setter {
+    /// The class whose property it is.
+    type Class: HPyClass;
     /// A name for error messages.
     const NAME: &'static str;
-    /// The body.
+    /// The body, for an `obj` checked as for [`Getter::call`].
     fn call<'ctx>(
         ctx: Context<'ctx>,
         obj: Borrowed<'_, 'ctx>,
@@ -1002,7 +1021,9 @@ pub unsafe extern "C" fn impl_get<M: Getter>(
     // SAFETY: HPy passes the live context and a valid object.
     unsafe {
         trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            M::call(ctx, Borrowed::from_raw(ctx, obj))
+            let obj = Borrowed::from_raw(ctx, obj);
+            check_receiver::<M::Class>(&obj, M::NAME)?;
+            M::call(ctx, obj)
         })
     }
 }
@@ -1018,12 +1039,14 @@ pub unsafe extern "C" fn impl_set<M: Setter>(
     // SAFETY: HPy passes the live context, a valid object and a value or NULL.
     unsafe {
         trampoline(ctx, M::NAME, -1, |ctx| {
+            let obj = Borrowed::from_raw(ctx, obj);
+            check_receiver::<M::Class>(&obj, M::NAME)?;
             let value = if value._i == 0 {
                 None
             } else {
                 Some(Borrowed::from_raw(ctx, value))
             };
-            M::call(ctx, Borrowed::from_raw(ctx, obj), value).map(|()| 0)
+            M::call(ctx, obj, value).map(|()| 0)
         })
     }
 }
@@ -1079,6 +1102,7 @@ pub const fn getset<G: Getter, S: Setter>(
 pub struct NoSetter<G>(core::marker::PhantomData<G>);
 
 impl<G: Getter> Setter for NoSetter<G> {
+    type Class = G::Class;
     const NAME: &'static str = G::NAME;
     fn call<'ctx>(
         _: Context<'ctx>,
@@ -1091,6 +1115,166 @@ impl<G: Getter> Setter for NoSetter<G> {
             G::NAME,
             obj.type_name()
         )))
+    }
+}
+
+pub use properties::PropertyMethods;
+
+/// Properties as Python `property` objects over hidden methods, for
+/// interpreters whose getset descriptors are broken (PyPy 7.3.19: no
+/// receiver check, and a getter's or setter's exception is dropped, then
+/// aborts the interpreter at its next HPy call; see
+/// `hpy_rs_supports_getsets` and docs/design-notes.md, D6). Their method
+/// descriptors check the receiver and pass exceptions on.
+#[cfg(feature = "universal")]
+mod properties {
+    use super::*;
+    use crate::impl_::def::{meth_noargs, meth_o, MethNoArgs, MethO, StaticDef};
+    use core::marker::PhantomData;
+
+    /// One property (`#[getter]` and its setter) as three hidden methods:
+    /// the getter (`NOARGS`), the setter (`O`) and the deleter (`NOARGS`,
+    /// the setter given no value).
+    pub struct PropertyMethods {
+        name: &'static CStr,
+        doc: Option<&'static CStr>,
+        /// The names of `methods`.
+        hidden: [&'static CStr; 3],
+        methods: [StaticDef; 3],
+    }
+
+    impl PropertyMethods {
+        /// The property `name`, with its hidden methods' names (written by
+        /// `#[hpy_methods]`: `<name>.__get__`, `<name>.__set__` and
+        /// `<name>.__delete__`, which no Python identifier can collide
+        /// with and which read well in the interpreter's receiver errors).
+        pub const fn new<G: Getter, S: Setter>(
+            name: &'static CStr,
+            doc: Option<&'static CStr>,
+            hidden: [&'static CStr; 3],
+        ) -> Self {
+            let [get, set, del] = hidden;
+            PropertyMethods {
+                name,
+                doc,
+                hidden,
+                methods: [
+                    StaticDef::new(meth_noargs::<Get<G>>(get, None)),
+                    StaticDef::new(meth_o::<Set<S>>(set, None)),
+                    StaticDef::new(meth_noargs::<Delete<S>>(del, None)),
+                ],
+            }
+        }
+
+        pub(super) fn hidden_defs(&self) -> &[StaticDef] {
+            &self.methods
+        }
+    }
+
+    fn utf8(name: &'static CStr) -> HPyResult<&'static str> {
+        name.to_str()
+            .map_err(|_| HPyErr::system_error("property name is not UTF-8"))
+    }
+
+    // The adapters call the bodies without `check_receiver`: the
+    // interpreter calls a method of the class only with an instance as
+    // `self`, as for every other method (`self_ref`).
+
+    struct Get<G>(PhantomData<G>);
+
+    impl<G: Getter> MethNoArgs for Get<G> {
+        const NAME: &'static str = G::NAME;
+        #[inline]
+        fn call<'ctx>(ctx: Context<'ctx>, slf: Borrowed<'_, 'ctx>) -> HPyResult<HPy> {
+            G::call(ctx, slf)
+        }
+    }
+
+    struct Set<S>(PhantomData<S>);
+
+    impl<S: Setter> MethO for Set<S> {
+        const NAME: &'static str = S::NAME;
+        #[inline]
+        fn call<'ctx>(
+            ctx: Context<'ctx>,
+            slf: Borrowed<'_, 'ctx>,
+            value: Borrowed<'_, 'ctx>,
+        ) -> HPyResult<HPy> {
+            S::call(ctx, slf, Some(value))?;
+            Ok(ctx.none().into_raw())
+        }
+    }
+
+    struct Delete<S>(PhantomData<S>);
+
+    impl<S: Setter> MethNoArgs for Delete<S> {
+        const NAME: &'static str = S::NAME;
+        #[inline]
+        fn call<'ctx>(ctx: Context<'ctx>, slf: Borrowed<'_, 'ctx>) -> HPyResult<HPy> {
+            S::call(ctx, slf, None)?;
+            Ok(ctx.none().into_raw())
+        }
+    }
+
+    /// Replaces each getset descriptor of the new type `ty` by a `property`
+    /// over its hidden methods (same name and doc), then removes the
+    /// hidden methods from the type's dict.
+    pub(super) fn publish(ty: &Handle<'_>, properties: &[PropertyMethods]) -> HPyResult<()> {
+        if properties.is_empty() {
+            return Ok(());
+        }
+        let ctx = ty.context();
+        // Not `h_Builtins`, which is the builtins *dict* on PyPy 7.3.19.
+        let property = ctx.import_module("builtins")?.get_attr_s("property")?;
+        for p in properties {
+            let [get, set, del] = p.hidden.map(utf8);
+            let (get, set, del) = (get?, set?, del?);
+            let doc = match p.doc {
+                Some(doc) => crate::IntoHPy::into_hpy(doc.to_string_lossy().as_ref(), ctx)?,
+                None => ctx.none(),
+            };
+            let fget = ty.get_attr_s(get)?;
+            let fset = ty.get_attr_s(set)?;
+            let fdel = ty.get_attr_s(del)?;
+            let prop = property.call(&[&fget, &fset, &fdel, &doc])?;
+            ty.set_attr_s(utf8(p.name)?, &prop)?;
+            for hidden in [get, set, del] {
+                ty.del_attr_s(hidden)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// CPython ABI: CPython's getset descriptors work, and properties have no
+/// hidden methods (nothing is generated for them).
+#[cfg(not(feature = "universal"))]
+mod properties {
+    use super::*;
+    use crate::impl_::def::StaticDef;
+
+    /// Nothing, in this ABI.
+    pub struct PropertyMethods;
+
+    impl PropertyMethods {
+        /// Nothing, in this ABI.
+        #[inline(always)]
+        pub const fn new<G: Getter, S: Setter>(
+            _name: &'static CStr,
+            _doc: Option<&'static CStr>,
+            _methods: [&'static CStr; 3],
+        ) -> Self {
+            PropertyMethods
+        }
+
+        pub(super) fn hidden_defs(&self) -> &[StaticDef] {
+            &[]
+        }
+    }
+
+    /// Never called: `hpy_rs_supports_getsets` is true in this ABI.
+    pub(super) fn publish(_: &Handle<'_>, _: &[PropertyMethods]) -> HPyResult<()> {
+        Ok(())
     }
 }
 
@@ -1514,9 +1698,17 @@ pub fn finalize_result(obj: &Borrowed<'_, '_>, result: HPyResult<()>) {
 /// The NULL-terminated definition list of a class: its methods and slots
 /// (from `#[hpy_methods]`) and its members, `tp_destroy` and `tp_traverse`
 /// (from `#[hpy_class]`), built once.
+///
+/// The hidden methods of the class's properties (universal ABI only) come
+/// first, so that the list without them is the same array from a later
+/// start: one list serves both answers of `hpy_rs_supports_getsets`.
 pub struct DefineCache(std::sync::OnceLock<DefinePtrs>);
 
-struct DefinePtrs(Box<[*mut HPyDef]>);
+struct DefinePtrs {
+    list: Box<[*mut HPyDef]>,
+    /// How many hidden property methods the list starts with.
+    hidden: usize,
+}
 
 // SAFETY: the pointers refer to statics that are only read (by HPy, under the
 // interpreter lock); the list itself is immutable once built.
@@ -1530,29 +1722,47 @@ impl DefineCache {
         DefineCache(std::sync::OnceLock::new())
     }
 
-    /// The list, built on first use.
+    /// The list, built on first use; with `with_property_methods`, also the
+    /// hidden methods of `properties`.
     pub fn get(
         &self,
         methods: &'static [super::StaticDef],
         class: &'static [super::StaticDef],
         extra: Option<&'static super::StaticDef>,
         needs_drop: bool,
+        properties: &'static [PropertyMethods],
+        with_property_methods: bool,
     ) -> *mut *mut HPyDef {
-        let list = self.0.get_or_init(|| {
+        let defs = self.0.get_or_init(|| {
+            let mut list: Vec<*mut HPyDef> = properties
+                .iter()
+                .flat_map(PropertyMethods::hidden_defs)
+                .map(super::StaticDef::as_ptr)
+                .collect();
+            let hidden = list.len();
             // Without drop glue, `tp_destroy` would have nothing to do: leave
             // it out and save the call on every deallocation.
             let wanted = |def: &&super::StaticDef| needs_drop || !is_destroy_slot(def);
-            let mut v: Vec<*mut HPyDef> = methods
-                .iter()
-                .chain(class)
-                .chain(extra)
-                .filter(wanted)
-                .map(super::StaticDef::as_ptr)
-                .collect();
-            v.push(ptr::null_mut());
-            DefinePtrs(v.into_boxed_slice())
+            list.extend(
+                methods
+                    .iter()
+                    .chain(class)
+                    .chain(extra)
+                    .filter(wanted)
+                    .map(super::StaticDef::as_ptr),
+            );
+            list.push(ptr::null_mut());
+            DefinePtrs {
+                list: list.into_boxed_slice(),
+                hidden,
+            }
         });
-        list.0.as_ptr().cast_mut()
+        let start = if with_property_methods {
+            0
+        } else {
+            defs.hidden
+        };
+        defs.list[start..].as_ptr().cast_mut()
     }
 }
 

@@ -751,6 +751,16 @@ impl Bomb {
             _ => Ok(()),
         }
     }
+
+    /// The mode; reading it fails for the modes "get-err" and "get-panic".
+    #[getter]
+    fn mode(&self) -> HPyResult<String> {
+        match self.mode.as_str() {
+            "get-err" => Err(HPyErr::value_error("Bomb.mode failed")),
+            "get-panic" => panic!("Bomb.mode went off"),
+            mode => Ok(mode.to_owned()),
+        }
+    }
 }
 
 hpy_module! {
