@@ -343,6 +343,16 @@ pub unsafe fn hpy_rs_supports_buffers(_ctx: *mut HPyContext) -> bool {
     true
 }
 
+/// CPython ABI: CPython checks the class given to `T.__new__(cls)`.
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_checks_new_class(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 /// CPython ABI: CPython's getset descriptors check their receiver and pass
 /// on a getter's or setter's exception.
 ///

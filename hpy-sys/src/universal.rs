@@ -349,6 +349,20 @@ pub unsafe fn hpy_rs_supports_getsets(ctx: *mut HPyContext) -> bool {
     !unsafe { has_dict_type_handle(ctx) }
 }
 
+/// Whether the interpreter checks that `T.__new__(cls)` is given `T` or a
+/// subclass, as CPython does (`tp_new_wrapper`; so on both stock
+/// `hpy.universal` and hpy_rs_universal). PyPy 7.3.19 (the development
+/// layout above) does not, so there hpy-rs checks itself. Inline: it sits
+/// on every instance creation.
+///
+/// # Safety
+/// `ctx` is the live context of the current call.
+#[inline(always)]
+pub unsafe fn hpy_rs_checks_new_class(ctx: *mut HPyContext) -> bool {
+    // SAFETY: forwarded.
+    !unsafe { has_dict_type_handle(ctx) }
+}
+
 /// A new handle to a context constant: `HPy_Dup(HPy_GetConstant(ctx, c))`.
 ///
 /// # Safety

@@ -46,8 +46,10 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 ///
 /// An `HPyErr` that stands for an exception already set in the interpreter
 /// (every failure an HPy call reports) owns that exception: returning it
-/// raises it, and **dropping it clears it**, so handling an error with
-/// `unwrap_or`, `.ok()` or `let _ =` leaves nothing set behind.
+/// raises it, and in the CPython ABI **dropping it clears it**, so handling
+/// an error with `unwrap_or`, `.ok()` or `let _ =` leaves nothing set behind.
+/// (Not in the universal ABI: there call [`Context::err_clear`] after
+/// handling such an error.)
 ///
 /// `HPyErr` deliberately does not implement `std::error::Error`: that is what
 /// lets every other error type convert into it.
@@ -61,14 +63,6 @@ enum Lazy {
     /// [`HPyErr::pending`]: the caller says an exception is set; checked
     /// when restored.
     Claimed,
-    /// Universal ABI: an exception an HPy call has set, in the context
-    /// `ctx` (a `*mut HPyContext` as an integer, so errors stay `Send`) on
-    /// `thread`.
-    #[cfg(feature = "universal")]
-    Raised {
-        ctx: usize,
-        thread: std::thread::ThreadId,
-    },
     Message {
         ty: HPyConstant,
         msg: Cow<'static, str>,
@@ -194,31 +188,16 @@ impl HPyErr {
 
     /// An exception an HPy function has just set (with the failure it
     /// returned): restoring it does nothing.
-    ///
-    /// In the universal ABI the error remembers the context and thread of
-    /// the call (a small allocation, on this error path only), so that
-    /// dropping it unhandled can clear the exception through the context it
-    /// was raised in (HPy's debug mode gives each call its own).
     #[inline(always)]
     pub(crate) fn raised(ctx: Context<'_>) -> Self {
-        #[cfg(not(feature = "universal"))]
-        {
-            let _ = ctx;
-            HPyErr(None)
-        }
-        #[cfg(feature = "universal")]
-        raised_in(ctx.as_raw())
+        let _ = ctx;
+        HPyErr(None)
     }
 
     /// Whether this error refers to an exception already set in the
     /// interpreter.
     pub fn is_pending(&self) -> bool {
-        match self.0.as_deref() {
-            None | Some(Lazy::Claimed) => true,
-            #[cfg(feature = "universal")]
-            Some(Lazy::Raised { .. }) => true,
-            Some(_) => false,
-        }
+        matches!(self.0.as_deref(), None | Some(Lazy::Claimed))
     }
 
     /// `TypeError(msg)`.
@@ -372,19 +351,17 @@ impl HPyErr {
 /// Python to find later (CPython turns that into `SystemError`, PyPy into
 /// an exception at some later call). Errors not yet raised need nothing.
 ///
-/// Universal ABI: only errors an HPy call reported are cleared (through the
-/// context of that call, on its thread); a [pending](HPyErr::pending) one
-/// has no context to clear it with and is left alone.
+/// Universal ABI: not done. HPy 0.9 cannot tell whether this thread holds
+/// the interpreter, and its debug mode gives every call its own context,
+/// which an error would have to carry: each way measured cost every call's
+/// success path (10-13 instructions, by breaking the tail call of a function
+/// that returns an HPy result). There the exception stays set, as before.
 impl Drop for HPyErr {
     #[inline]
     fn drop(&mut self) {
         #[cfg(not(feature = "universal"))]
         if self.is_pending() {
             discard_interpreter_exception();
-        }
-        #[cfg(feature = "universal")]
-        if let Some(Lazy::Raised { ctx, thread }) = self.0.as_deref() {
-            discard_interpreter_exception(*ctx, *thread);
         }
     }
 }
@@ -398,36 +375,10 @@ fn discard_interpreter_exception() {
     crate::threads::discard_interpreter_error();
 }
 
-/// Universal ABI: clears the exception through `ctx` if this is still the
-/// thread of the call that raised it and it has not left Python execution.
-#[cfg(feature = "universal")]
-#[cold]
-#[inline(never)]
-fn discard_interpreter_exception(ctx: usize, thread: std::thread::ThreadId) {
-    if crate::threads::holds_interpreter() && std::thread::current().id() == thread {
-        // SAFETY: the context of the call that raised the exception, used on
-        // its thread while that thread runs Python code.
-        unsafe { hpy_sys::HPyErr_Clear(ctx as *mut hpy_sys::HPyContext) };
-    }
-}
-
-/// Universal ABI: a raised error remembering its context and thread.
-#[cfg(feature = "universal")]
-#[cold]
-#[inline(never)]
-fn raised_in(ctx: *mut hpy_sys::HPyContext) -> HPyErr {
-    HPyErr(Some(Box::new(Lazy::Raised {
-        ctx: ctx as usize,
-        thread: std::thread::current().id(),
-    })))
-}
-
 /// What [`HPyErr::describe`] says of a lazy error.
 fn describe_lazy(lazy: &Lazy) -> Option<(HPyConstant, Cow<'_, str>)> {
     Some(match lazy {
         Lazy::Claimed => return None,
-        #[cfg(feature = "universal")]
-        Lazy::Raised { .. } => return None,
         Lazy::Message { ty, msg } => (*ty, Cow::Borrowed(&**msg)),
         Lazy::InGlobal { msg, .. } => (HPyConstant::Exception, Cow::Borrowed(&**msg)),
         Lazy::Os { errno, msg } => (
@@ -464,9 +415,6 @@ fn restore_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
             restore_os_error(ctx, *errno, msg);
             return;
         }
-        // Set by the HPy call that failed: nothing to do.
-        #[cfg(feature = "universal")]
-        Lazy::Raised { .. } => return,
         _ => {}
     }
     let Some((ty, msg)) = describe_lazy(&lazy) else {

@@ -39,11 +39,7 @@ impl<'ctx> Context<'ctx> {
         // handed back below on every path, before anything else touches
         // the interpreter.
         let state = unsafe { hpy_sys::HPy_LeavePythonExecution(self.as_raw()) };
-        #[cfg(feature = "universal")]
-        let outer = RELEASED.replace(true);
         let result = catch_unwind(AssertUnwindSafe(f));
-        #[cfg(feature = "universal")]
-        RELEASED.set(outer);
         // SAFETY: `state` came from the matching leave call on this thread.
         unsafe { hpy_sys::HPy_ReenterPythonExecution(self.as_raw(), state) };
         match result {
@@ -168,20 +164,4 @@ pub(crate) fn discard_interpreter_error() {
         let f: fn() = unsafe { core::mem::transmute::<*mut (), fn()>(f) };
         f();
     }
-}
-
-#[cfg(feature = "universal")]
-std::thread_local! {
-    /// Set while `allow_threads` has left Python execution on this thread.
-    static RELEASED: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
-}
-
-/// Universal ABI: HPy has no "do I hold the interpreter" call. The caller
-/// checks that this is the thread of the HPy call that raised the error
-/// (which the interpreter ran); here, that it is not inside
-/// `allow_threads`. An error kept in a thread-local and dropped when that
-/// thread exits is the one case this cannot see (docs/design-notes.md).
-#[cfg(feature = "universal")]
-pub(crate) fn holds_interpreter() -> bool {
-    !RELEASED.try_with(|r| r.get()).unwrap_or(true)
 }

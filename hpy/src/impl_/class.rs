@@ -313,15 +313,25 @@ pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyRe
     new_instance_with(cls, value, DefaultAncestors)
 }
 
+/// `T.__new__(cls)` on an interpreter that does not check `cls` itself:
+/// out of line, so that the common path keeps its code as it was.
+#[cold]
+#[inline(never)]
+fn check_new_class<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<()> {
+    if is_subclass::<T>(cls)? {
+        Ok(())
+    } else {
+        Err(not_a_subclass::<T>(cls))
+    }
+}
+
 /// Whether the interpreter itself checks that `T.__new__(cls)` gets `T` or
 /// a subclass: CPython does (`tp_new_wrapper`), in either ABI; PyPy 7.3.19
-/// (the 0.9.1-dev context layout hpy-sys detects, which also lacks builtin
-/// shapes) does not, so there `construct` checks. Where the interpreter
-/// checks, the common `T(...)` path costs nothing more.
+/// does not, so there `construct` checks (`hpy_rs_checks_new_class`).
 #[inline(always)]
 fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
     // SAFETY: the live context of the running call.
-    unsafe { hpy_sys::hpy_rs_supports_builtin_shapes(ctx.as_raw()) }
+    unsafe { hpy_sys::hpy_rs_checks_new_class(ctx.as_raw()) }
 }
 
 /// Creates an instance of `cls` holding `value`, with the Rust ancestors'
@@ -1782,8 +1792,8 @@ pub fn construct<'ctx, T: HPyClass, A: Ancestors<T>>(
     args: &NewArgs<'_, 'ctx>,
     (value, ancestors): (T, A),
 ) -> HPyResult<Handle<'ctx>> {
-    if !interpreter_checks_new_class(cls.context()) && !is_subclass::<T>(cls)? {
-        return Err(not_a_subclass::<T>(cls));
+    if !interpreter_checks_new_class(cls.context()) {
+        check_new_class::<T>(cls)?;
     }
     let base = match T::INFO.base {
         Base::Builtin(c) if T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object => c,
