@@ -62,8 +62,9 @@ Usage: cargo hpy wheel [OPTIONS]
 Options:
   -r, --release              Build with the release profile
       --universal            Build for the HPy universal ABI: a py3-none-<platform>
-                             wheel for CPython (needs hpy>=0.9, required by the
-                             wheel on CPython only), PyPy and GraalPy
+                             wheel for CPython (loaded through hpy-rs-universal,
+                             required by the wheel on CPython only), PyPy and
+                             GraalPy
   -p, --package <SPEC>       Package to build
       --manifest-path <PATH> Path to Cargo.toml
       --out <DIR>            Directory for the wheel [default: <target-dir>/wheels]

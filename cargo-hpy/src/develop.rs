@@ -27,9 +27,22 @@ pub fn develop(args: &BuildArgs) -> Result<(), Error> {
     wheel_args.python = Some(info.executable.clone().into_os_string());
     let scratch = std::env::temp_dir().join(format!("cargo-hpy-develop-{}", std::process::id()));
     wheel_args.out = Some(scratch.clone());
+    // What pip cannot install from the package index: the host of a
+    // universal module on CPython (hpy-rs-universal is built from hpy-rs).
+    let missing_dependency_hint = (args.universal && info.implementation == "cpython").then(|| {
+        format!(
+            "a universal module on CPython needs hpy-rs-universal: build and install it \
+             from hpy-rs with `cargo hpy develop -p hpy-universal --python {}`",
+            info.executable.display()
+        )
+    });
     let result = (|| {
         let wheel_path = wheel::wheel(&wheel_args)?;
-        install(&info.executable, &wheel_path)
+        install(
+            &info.executable,
+            &wheel_path,
+            missing_dependency_hint.as_deref(),
+        )
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     result
@@ -54,7 +67,13 @@ fn active_environment_python() -> Result<OsString, Error> {
     ))
 }
 
-fn install(python: &std::path::Path, wheel_path: &std::path::Path) -> Result<(), Error> {
+/// Installs the wheel, then its dependencies; `hint` is added to the warning
+/// when pip cannot install those.
+fn install(
+    python: &std::path::Path,
+    wheel_path: &std::path::Path,
+    hint: Option<&str>,
+) -> Result<(), Error> {
     let pip = |extra: &[&str]| -> Result<bool, Error> {
         let mut command = Command::new(python);
         command
@@ -70,7 +89,8 @@ fn install(python: &std::path::Path, wheel_path: &std::path::Path) -> Result<(),
         Ok(status.success())
     };
     // First replace the package itself (and nothing else), then let pip add
-    // whatever dependencies are missing (hpy on CPython for a universal build).
+    // whatever dependencies are missing (hpy-rs-universal on CPython for a
+    // universal build).
     if !pip(&["--force-reinstall", "--no-deps"])? {
         return Err(Error::failed(format!(
             "pip could not install {} into {} (is pip installed there? \
@@ -83,8 +103,9 @@ fn install(python: &std::path::Path, wheel_path: &std::path::Path) -> Result<(),
     if !pip(&[])? {
         eprintln!(
             "cargo-hpy: warning: the package is installed, but pip could not install its \
-             dependencies into {}",
-            python.display()
+             dependencies into {}{}",
+            python.display(),
+            hint.map(|h| format!(" ({h})")).unwrap_or_default()
         );
     }
     eprintln!("cargo-hpy: installed into {}", python.display());

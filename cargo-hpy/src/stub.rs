@@ -2,15 +2,24 @@
 //!
 //! Python's import system does not know the `.hpy0.so` suffix, so a universal
 //! module `m` ships as `m.hpy0.so` plus a tiny `m.py`. Importing `m` runs the
-//! stub, which loads the binary through `hpy.universal.load` and puts the
+//! stub, which loads the binary through an HPy host's `load` and puts the
 //! resulting module in `sys.modules` in its own place.
+//!
+//! The host is, on CPython, `hpy_rs_universal` (hpy-rs's own, the
+//! `hpy-universal` crate, distribution `hpy-rs-universal`, CPython 3.11-3.15)
+//! when it is installed, else `hpy.universal` from the `hpy` package (which
+//! has no wheels past CPython 3.11). Other interpreters (PyPy, GraalPy) have a
+//! built-in `hpy.universal`, which is the only one they can use. Without
+//! either, the import fails with one `ImportError` line saying what to
+//! install.
 //!
 //! hpy.devel's stub relies on `pkg_resources` (absent on PyPy) and on the
 //! private `hpy.universal._load_bootstrap`; this one uses only `os`,
-//! `importlib` and the public `hpy.universal.load(name, path, spec, mode=...)`,
-//! which exists with that signature in hpy 0.9.0 on CPython and in PyPy's
-//! built-in `hpy.universal`. `load` does not look at the environment, so the
-//! stub reads `HPY` itself, with the grammar hpy 0.9.0 documents:
+//! `importlib` and the public `load(name, path, spec, mode=...)`, which both
+//! hosts have with that signature (`hpy.universal` in hpy 0.9.0 on CPython
+//! and PyPy's built-in one; `hpy_rs_universal` copies it). `load` does not
+//! look at the environment, so the stub reads `HPY` itself, with the grammar
+//! hpy 0.9.0 documents:
 //!
 //! ```text
 //! HPY := MODE | MODULE ':' MODE { ',' MODULE ':' MODE }
@@ -23,8 +32,13 @@
 //! dotted name. A module not named in the per-module form loads in universal
 //! mode; both runtimes' `_load_bootstrap` raise there instead, which would
 //! make `HPY=one:debug` break every other HPy module. An unknown mode raises
-//! `ValueError`, as in hpy; an empty `HPY` means universal. `HPY_LOG` (any
-//! value) prints the mode each module is loaded in, in hpy's wording.
+//! `ValueError`, as in hpy; an empty `HPY` means universal. A mode the host
+//! does not implement (`hpy_rs_universal` has no trace mode) is an
+//! `ImportError` naming the host and the `HPY` setting, and so is a loader
+//! error of `hpy.universal` (a `RuntimeError` about the binary); an exception
+//! raised by the module's own initialisation propagates unchanged, as for any
+//! extension module. `HPY_LOG` (any value) prints the mode each module is
+//! loaded in, in hpy's wording.
 
 /// The suffix of a universal-ABI binary: HPy ABI major version 0. The HPy
 /// runtime refuses a binary whose file name does not carry this tag.
@@ -38,8 +52,11 @@ const TEMPLATE: &str = r#"@MARKER@
 # Do not edit: `cargo hpy build --universal` rewrites this file.
 #
 # Importing this module loads @MODULE@.hpy0.so from the same directory with
-# hpy.universal.load() and puts the extension module in its place in
-# sys.modules. The HPY environment variable selects the HPy mode:
+# an HPy host's load() and puts the extension module in its place in
+# sys.modules. The host is hpy_rs_universal (pip install hpy-rs-universal)
+# when this CPython has it, else hpy.universal (the hpy package on CPython;
+# built into PyPy and GraalPy). The HPY environment variable selects the
+# HPy mode:
 #   HPY=universal | HPY=debug | HPY=trace     every HPy module
 #   HPY=@MODULE@:debug,other:trace            per module (others: universal)
 # HPY_LOG=1 prints the mode each module is loaded in.
@@ -53,15 +70,35 @@ def _cargo_hpy_bootstrap():
     module_name = "@MODULE@"
     full_name = __name__
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), module_name + ".hpy0.so")
-    try:
-        import hpy.universal as universal
-    except ImportError as exc:
-        raise ImportError(
-            "module %s is an HPy universal binary; on CPython it needs the hpy "
-            "package: pip install hpy==0.9.0" % full_name,
-            name=full_name,
-            path=path,
-        ) from exc
+    on_cpython = sys.implementation.name == "cpython"
+
+    # Only an absent host falls through to the next one: a host that is
+    # installed but fails to import says why.
+    universal = None
+    if on_cpython:
+        try:
+            import hpy_rs_universal as universal
+        except ModuleNotFoundError as exc:
+            if exc.name != "hpy_rs_universal":
+                raise
+    if universal is None:
+        try:
+            import hpy.universal as universal
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("hpy", "hpy.universal"):
+                raise
+            if on_cpython:
+                needs = ("on CPython it needs an HPy host: pip install hpy-rs-universal "
+                         "(or, on CPython 3.11, pip install hpy==0.9.0)")
+            else:
+                needs = ("this %s has no hpy.universal: use one with HPy 0.9 "
+                         "(PyPy 7.3.19 or newer)" % sys.implementation.name)
+            raise ImportError(
+                "module %s is an HPy universal binary; %s" % (full_name, needs),
+                name=full_name,
+                path=path,
+            ) from None
+    host = universal.__name__
 
     # This binary uses the HPy 0.9 ABI (major version 0, tag hpy0); an older
     # hpy.universal cannot load it, and says so less clearly than this.
@@ -74,10 +111,13 @@ def _cargo_hpy_bootstrap():
     except ValueError:
         too_old = False
     if too_old:
+        if on_cpython:
+            fix = "pip install hpy-rs-universal (or 'hpy>=0.9')"
+        else:
+            fix = "use PyPy 7.3.19 or newer"
         raise ImportError(
-            "module %s needs HPy 0.9 or newer, but this interpreter's hpy.universal "
-            "is version %s: pip install 'hpy>=0.9' (on PyPy, use 7.3.19 or newer)"
-            % (full_name, runtime_version),
+            "module %s needs HPy 0.9 or newer, but this interpreter's %s is version %s: %s"
+            % (full_name, host, runtime_version, fix),
             name=full_name,
             path=path,
         )
@@ -112,7 +152,8 @@ def _cargo_hpy_bootstrap():
                 chosen = mode
         return chosen
 
-    mode = mode_from_environment(os.environ.get("HPY", ""))
+    setting = os.environ.get("HPY", "")
+    mode = mode_from_environment(setting)
     if "HPY_LOG" in os.environ:
         context = {
             universal.MODE_DEBUG: " with a debug context",
@@ -125,14 +166,27 @@ def _cargo_hpy_bootstrap():
     spec.has_location = True
     try:
         module = universal.load(module_name, path, spec, mode=mode)
-    except ImportError:
-        raise
-    except Exception as exc:
-        # E.g. a binary built for another HPy ABI version, or not for HPy.
+    except ValueError as exc:
+        # A host without trace mode (hpy_rs_universal) refuses it; any other
+        # ValueError is the module's own and propagates as it is.
+        if mode != universal.MODE_TRACE or "trace" not in str(exc):
+            raise
         raise ImportError(
-            "could not load the HPy universal module %s from %s with hpy.universal "
-            "%s: %s (rebuild it with `cargo hpy build --universal` for HPy 0.9)"
-            % (full_name, path, runtime_version, exc),
+            "could not load the HPy universal module %s in the mode that HPY=%r selects "
+            "(host %s): %s" % (full_name, setting, host, exc),
+            name=full_name,
+            path=path,
+        ) from None
+    except RuntimeError as exc:
+        # hpy.universal's loader errors (a binary for another HPy ABI version,
+        # or not for HPy) get advice; an exception raised by the module's own
+        # initialisation propagates as it is.
+        if "HPy extension module" not in str(exc):
+            raise
+        raise ImportError(
+            "could not load the HPy universal module %s from %s with %s %s: %s (rebuild "
+            "it with `cargo hpy build --universal` for HPy 0.9)"
+            % (full_name, path, host, runtime_version, exc),
             name=full_name,
             path=path,
         ) from exc
@@ -197,6 +251,11 @@ mod tests {
         assert!(!stub.contains('@'), "placeholder left in:\n{stub}");
         assert!(!stub.contains("pkg_resources"));
         assert!(stub.contains("universal.load(module_name, path, spec, mode=mode)"));
+        // hpy-rs's host first, the hpy package's as the fallback (the
+        // behaviour is tested from Python in tests/python/test_packaging.py).
+        let own = stub.find("import hpy_rs_universal as universal");
+        let stock = stub.find("import hpy.universal as universal");
+        assert!(own.is_some() && stock.is_some() && own < stock, "{stub}");
     }
 
     /// Byte-compiles the stub with `python3` when one is on `PATH`, so a

@@ -13,9 +13,10 @@
 //!
 //! Tags: a CPython-ABI wheel is `cpXY-cpXY-<platform>` for the interpreter it
 //! was built with; a universal wheel is `py3-none-<platform>`, installable on
-//! any Python 3 of that platform, and requires `hpy>=0.9` on CPython only
-//! (`platform_python_implementation == "CPython"`: PyPy and GraalPy bring
-//! their own `hpy.universal`). A universal wheel is built without running
+//! any Python 3 of that platform, and requires hpy-rs's own host
+//! `hpy-rs-universal` on CPython only (`platform_python_implementation ==
+//! "CPython"`: PyPy and GraalPy bring their own `hpy.universal`), unless the
+//! project already requires a host (`hpy` or `hpy-rs-universal`). A universal wheel is built without running
 //! Python at all. On Linux the platform tag is `manylinux_2_X_<arch>` when
 //! the extension qualifies (see [`crate::elf`]: only libraries every Linux
 //! has, glibc symbols no newer than 2.X), else the plain `linux_<arch>`.
@@ -32,8 +33,15 @@ use crate::sha256::record_hash;
 use crate::stub::{self, UNIVERSAL_SUFFIX};
 use crate::zip::ZipWriter;
 
-/// The requirement a universal wheel adds.
-pub const HPY_REQUIREMENT: &str = "hpy>=0.9; platform_python_implementation == \"CPython\"";
+/// The requirement a universal wheel adds: the host that loads it on
+/// CPython (the loader stub also takes the `hpy` package's, see
+/// [`crate::stub`]).
+pub const HOST_REQUIREMENT: &str =
+    "hpy-rs-universal>=0.1; platform_python_implementation == \"CPython\"";
+
+/// The distributions whose `hpy.universal`/`hpy_rs_universal` the loader
+/// stub can use, as normalised names.
+const HOST_DISTRIBUTIONS: &[&str] = &["hpy", "hpy-rs-universal"];
 
 /// Builds the wheel and returns its path. Progress goes to stderr.
 pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
@@ -120,8 +128,9 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     files.extend(extension_files);
 
     let mut meta = project.metadata.clone();
-    if abi == Abi::Universal && !meta.requires_dist.iter().any(|r| r.starts_with("hpy")) {
-        meta.requires_dist.push(HPY_REQUIREMENT.to_owned());
+    let names_a_host = |r: &String| HOST_DISTRIBUTIONS.contains(&requirement_name(r).as_str());
+    if abi == Abi::Universal && !meta.requires_dist.iter().any(names_a_host) {
+        meta.requires_dist.push(HOST_REQUIREMENT.to_owned());
     }
     let dist = distribution_name(&meta.name);
     let version = meta.version.replace('-', "_");
@@ -200,6 +209,18 @@ pub fn distribution_name(name: &str) -> String {
         }
     }
     out
+}
+
+/// The distribution a PEP 508 requirement names, normalised (PEP 503: lower
+/// case, runs of `-`, `_` and `.` as one `-`): `"HPy_RS.universal>=1"` is
+/// `hpy-rs-universal`.
+fn requirement_name(requirement: &str) -> String {
+    let name: String = requirement
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    distribution_name(&name).replace('_', "-")
 }
 
 fn archive_path(library: &CompiledLibrary, file_name: &str) -> String {
@@ -370,14 +391,32 @@ mod tests {
             name: "pofpackage".into(),
             version: "0.1.0".into(),
             summary: Some("Pof".into()),
-            requires_dist: vec![HPY_REQUIREMENT.into()],
+            requires_dist: vec![HOST_REQUIREMENT.into()],
             ..CoreMetadata::default()
         };
         assert_eq!(
             metadata_file(&meta),
             "Metadata-Version: 2.1\nName: pofpackage\nVersion: 0.1.0\nSummary: Pof\n\
-             Requires-Dist: hpy>=0.9; platform_python_implementation == \"CPython\"\n"
+             Requires-Dist: hpy-rs-universal>=0.1; platform_python_implementation == \"CPython\"\n"
         );
+    }
+
+    #[test]
+    fn requirement_names() {
+        for (requirement, name) in [
+            ("hpy>=0.9", "hpy"),
+            ("hpy-rs-universal", "hpy-rs-universal"),
+            (
+                " HPy_RS.universal >= 1; python_version > '3'",
+                "hpy-rs-universal",
+            ),
+            ("hpy[dev]==0.9.0", "hpy"),
+            ("hpyfoo", "hpyfoo"),
+            ("six", "six"),
+        ] {
+            assert_eq!(requirement_name(requirement), name, "{requirement}");
+        }
+        assert!(!HOST_DISTRIBUTIONS.contains(&requirement_name("hpyfoo").as_str()));
     }
 
     /// RECORD lists every file with its hash and size, and itself without.

@@ -1,10 +1,14 @@
 """Shipping extensions: `cargo hpy wheel`, `cargo hpy develop`, `pip install DIR`
 through the in-tree PEP 517 backend (pep517/hpy_rs_build.py), on fresh
 CPython and PyPy virtualenvs, and the error messages users meet on the way.
+Universal wheels load on CPython through hpy-rs's host, the distribution
+hpy-rs-universal (crate hpy-universal), whose CPython-ABI wheel is built and
+installed here for the running CPython; the loader stub's choice between
+hosts is tested with fake hosts.
 
-These tests drive other interpreters through subprocesses, so they run once:
-in the CPython ``--hpy-mode=cpython`` run (the other runs skip them, saying
-so). The PyPy parts use ``$HPY_RS_PYPY``, else the PyPy that
+These tests drive other interpreters through subprocesses, so they run once
+per CPython: in its ``--hpy-mode=cpython`` run (the other runs skip them,
+saying so). The PyPy parts use ``$HPY_RS_PYPY``, else the PyPy that
 scripts/setup-pypy installs; without one they skip with that reason.
 """
 
@@ -46,6 +50,7 @@ assert pof.__name__ == "pof"
 print("pof ok", pof.__file__)
 """
 
+# Prints the module's file and the host that loaded it (none: CPython ABI).
 RUN_POFPACKAGE = """
 import sys
 import pofpackage
@@ -53,7 +58,8 @@ import pofpackage.foo
 assert pofpackage.foo.hello() == "hello from pofpackage.foo", pofpackage.foo.hello()
 assert pofpackage.foo.__name__ == "pofpackage.foo", pofpackage.foo.__name__
 assert pofpackage.shout() == "HELLO FROM POFPACKAGE.FOO!"
-print("pofpackage ok", pofpackage.foo.__file__, "hpy.universal" in sys.modules)
+hosts = [h for h in ("hpy_rs_universal", "hpy.universal") if h in sys.modules]
+print("pofpackage ok", pofpackage.foo.__file__, "+".join(hosts) or "none")
 """
 
 
@@ -62,18 +68,6 @@ def _only_once(hpy_mode):
     if IS_PYPY or hpy_mode != "cpython":
         pytest.skip("packaging tests run once, in the CPython --hpy-mode=cpython run "
                     "(they test CPython and PyPy through subprocesses)")
-
-
-def needs_stock_hpy_universal():
-    """Universal wheels load on CPython through the `hpy` package (stock
-    hpy.universal), which pip installs as their dependency. HPy 0.9.0 supports
-    CPython up to 3.12 (no wheels past cp311; its sdist fails to build on 3.15
-    and its classes crash on 3.13+): skip there until hpy-rs's own universal
-    host is the dependency."""
-    if sys.version_info >= (3, 13):
-        pytest.skip("universal wheels on CPython %d.%d need the hpy package, which supports "
-                    "CPython <= 3.12 (hpy-rs's own universal host will lift this)"
-                    % sys.version_info[:2])
 
 
 # ------------------------------------------------------------------ helpers
@@ -120,6 +114,19 @@ def cargo_hpy():
     run(["cargo", "build", "-q", "-p", "cargo-hpy"], cwd=ROOT)
     target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
     return str((ROOT / target) / "debug" / "cargo-hpy")
+
+
+@pytest.fixture(scope="module")
+def host_wheel(cargo_hpy, tmp_path_factory):
+    """hpy-rs-universal's wheel for this CPython (`cargo hpy wheel -p
+    hpy-universal`), built in the cargo target directory of this Python's
+    CPython-ABI builds ($CARGO_TARGET_DIR, per version under run-tests)."""
+    out = tmp_path_factory.mktemp("host-wheel")
+    proc = run([cargo_hpy, "hpy", "wheel", "-p", "hpy-universal", "--python", sys.executable,
+                "--out", out], cwd=ROOT)
+    path = Path(proc.stdout.strip().splitlines()[-1])
+    assert path.parent == out and path.exists(), proc.stdout
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -199,8 +206,9 @@ def test_universal_wheel_is_valid(wheels):
         assert f"Tag: py3-none-{tag}\n" in wheel_file
         metadata = z.read(info + "METADATA").decode()
         assert metadata.startswith("Metadata-Version: 2.1\nName: pofpackage\nVersion: 0.1.0\n")
-        assert ('Requires-Dist: hpy>=0.9; platform_python_implementation == "CPython"\n'
-                in metadata)
+        assert ('Requires-Dist: hpy-rs-universal>=0.1; '
+                'platform_python_implementation == "CPython"\n' in metadata)
+        assert metadata.count("Requires-Dist") == 1
         record = z.read(info + "RECORD").decode().splitlines()
         assert len(record) == len(names)
         for line in record:
@@ -212,6 +220,20 @@ def test_universal_wheel_is_valid(wheels):
             expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
             assert digest == "sha256=" + expected.decode(), path
             assert int(size) == len(data), path
+
+
+def test_host_wheel_is_a_cpython_extension_wheel(host_wheel):
+    extension = "hpy_rs_universal" + sysconfig.get_config_var("EXT_SUFFIX")
+    with zipfile.ZipFile(host_wheel) as z:
+        tag = expected_platform_tag(z.read(extension))
+        assert host_wheel.name == f"hpy_rs_universal-0.1.0-{CP_TAG}-{CP_TAG}-{tag}.whl"
+        info = "hpy_rs_universal-0.1.0.dist-info/"
+        assert sorted(z.namelist()) == sorted(
+            [extension, info + "METADATA", info + "WHEEL", info + "RECORD"])
+        metadata = z.read(info + "METADATA").decode()
+    assert metadata.startswith("Metadata-Version: 2.1\nName: hpy-rs-universal\nVersion: 0.1.0\n")
+    assert "Requires-Python: >=3.11\n" in metadata
+    assert "Requires-Dist" not in metadata
 
 
 def test_cpython_wheel_is_tagged_for_this_python(wheels):
@@ -241,16 +263,17 @@ def pypy_venv(tmp_path_factory):
     return make_venv(pypy, tmp_path_factory.mktemp("pypy") / "venv")
 
 
-def test_universal_wheels_on_fresh_cpython(wheels, cpython_venv):
-    needs_stock_hpy_universal()
+def test_universal_wheels_on_fresh_cpython(wheels, host_wheel, cpython_venv):
+    # One pip command: the universal wheels require hpy-rs-universal on
+    # CPython, which pip takes from the host's wheel given with them.
     out = install_run_uninstall(
-        cpython_venv, [wheels["pof", "universal"], wheels["pofpackage", "universal"]],
-        [RUN_POF, RUN_POFPACKAGE])
+        cpython_venv,
+        [wheels["pof", "universal"], wheels["pofpackage", "universal"], host_wheel],
+        [RUN_POF, RUN_POFPACKAGE, "import hpy_rs_universal as h; print(h.__file__)"])
     assert "pof.hpy0.so" in out[0]
-    assert out[1].strip().endswith("foo.hpy0.so True")
-    # pip installed hpy as the universal wheel's dependency on CPython.
-    assert (site_packages(cpython_venv) / "hpy" / "universal").exists() or list(
-        site_packages(cpython_venv).glob("hpy/universal*"))
+    assert out[1].strip().endswith("foo.hpy0.so hpy_rs_universal")
+    assert Path(out[2].strip()).parent == site_packages(cpython_venv)
+    assert not list(site_packages(cpython_venv).glob("hpy")), "the hpy package got installed"
 
 
 def test_universal_wheels_on_fresh_pypy(wheels, pypy_venv):
@@ -258,31 +281,34 @@ def test_universal_wheels_on_fresh_pypy(wheels, pypy_venv):
         pypy_venv, [wheels["pof", "universal"], wheels["pofpackage", "universal"]],
         [RUN_POF, RUN_POFPACKAGE])
     assert "pof.hpy0.so" in out[0]
-    assert "foo.hpy0.so True" in out[1]
-    # The marker kept pip from installing the hpy package: PyPy has its own.
-    assert not (site_packages(pypy_venv) / "hpy").exists()
+    assert out[1].strip().endswith("foo.hpy0.so hpy.universal")
+    # The marker kept pip from installing a host: PyPy has its own.
+    site = site_packages(pypy_venv)
+    assert not (site / "hpy").exists() and not list(site.glob("hpy_rs_universal*"))
 
 
-def test_universal_wheel_in_debug_mode(wheels, cpython_venv):
-    needs_stock_hpy_universal()
-    script = ("from hpy.debug import LeakDetector\n"
+def test_universal_wheel_in_debug_mode(wheels, host_wheel, cpython_venv):
+    script = ("from hpy_rs_universal import _debug\n"
+              "from hpy_rs_universal.debug import LeakDetector\n"
               "with LeakDetector():\n"
               "    import pof\n"
+              "    closed = len(_debug.get_closed_handles())\n"
               "    assert pof.add_ints(20, 22) == 42\n"
+              "    assert len(_debug.get_closed_handles()) > closed, 'not in debug mode'\n"
               "print('debug ok')\n")
-    run([cpython_venv, "-m", "pip", "install", wheels["pof", "universal"]])
+    run([cpython_venv, "-m", "pip", "install", wheels["pof", "universal"], host_wheel])
     try:
         out = run([cpython_venv, "-c", script], env=clean_env(HPY="debug")).stdout
         assert "debug ok" in out
     finally:
-        run([cpython_venv, "-m", "pip", "uninstall", "-y", "pof"])
+        run([cpython_venv, "-m", "pip", "uninstall", "-y", "pof", "hpy-rs-universal"])
 
 
 def test_cpython_wheel_on_fresh_cpython(wheels, cpython_venv):
     out = install_run_uninstall(cpython_venv, [wheels["pofpackage", "cpython"]],
                                 [RUN_POFPACKAGE])
     suffix = sysconfig.get_config_var("EXT_SUFFIX")
-    assert out[0].strip().endswith(f"foo{suffix} False")
+    assert out[0].strip().endswith(f"foo{suffix} none")
 
 
 # ----------------------------------------------------------- error messages
@@ -294,44 +320,124 @@ def test_cpython_wheel_refused_by_pypy(wheels, pypy_venv):
     assert "is not a supported wheel on this platform" in proc.stderr
 
 
-def test_universal_module_without_hpy(wheels, tmp_path):
+def test_universal_module_without_a_host(wheels, tmp_path):
     with zipfile.ZipFile(wheels["pof", "universal"]) as z:
         z.extractall(tmp_path)
-    script = "import sys; sys.modules['hpy'] = None; import pof"
+    script = "import sys; sys.modules['hpy'] = sys.modules['hpy_rs_universal'] = None; import pof"
     proc = run([sys.executable, "-c", script], ok=False,
                env=clean_env(PYTHONPATH=str(tmp_path)))
-    assert proc.returncode != 0
-    assert ("ImportError: module pof is an HPy universal binary; on CPython it needs the "
-            "hpy package: pip install hpy==0.9.0") in proc.stderr
+    assert proc.returncode == 1
+    # One error line, no chained traceback of the failed host imports.
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "ImportError: module pof is an HPy universal binary; on CPython it needs an HPy "
+        "host: pip install hpy-rs-universal (or, on CPython 3.11, pip install hpy==0.9.0)")
+    assert proc.stderr.count("Traceback") == 1, proc.stderr
 
 
-FAKE_UNIVERSAL = """
+# A host module with the API the stub uses; LOAD is the body of load().
+FAKE_HOST = """
 MODE_UNIVERSAL, MODE_DEBUG, MODE_TRACE = 0, 1, 2
 def get_version():
     return ({version!r}, "fake")
 def load(name, path, spec, mode=0):
-    raise RuntimeError("HPy extension module %r: ABI version mismatch" % name)
+{load}
 """
+LOAD_RECORDS = """\
+    import types
+    module = types.ModuleType(spec.name)
+    module.loaded_by, module.mode = __name__, mode
+    return module"""
+LOAD_FAILS = """\
+    raise RuntimeError("HPy extension module %r: ABI version mismatch" % name)"""
+
+
+def fake_hosts(where, hosts, version="0.9.0", load=LOAD_RECORDS):
+    """Writes fake hosts under ``where``: "hpy_rs_universal" and/or
+    "hpy.universal"; returns ``where``. Real hosts installed for this
+    Python stay out of reach: the fakes come first on PYTHONPATH, and
+    import_pof blocks a host that has no fake."""
+    where.mkdir(parents=True, exist_ok=True)
+    text = FAKE_HOST.format(version=version, load=load)
+    if "hpy_rs_universal" in hosts:
+        (where / "hpy_rs_universal.py").write_text(text)
+    if "hpy.universal" in hosts:
+        (where / "hpy").mkdir(exist_ok=True)
+        (where / "hpy" / "__init__.py").write_text("")
+        (where / "hpy" / "universal.py").write_text(text)
+    return where
+
+
+@pytest.fixture(scope="module")
+def pof_site(wheels, tmp_path_factory):
+    """The universal pof wheel unpacked: the stub and the binary."""
+    site = tmp_path_factory.mktemp("pof-site")
+    with zipfile.ZipFile(wheels["pof", "universal"]) as z:
+        z.extractall(site)
+    return site
+
+
+def import_pof(fakes, pof_site, env=None, script="import pof; print(pof.loaded_by, pof.mode)"):
+    block = ["hpy_rs_universal"] if not (fakes / "hpy_rs_universal.py").exists() else []
+    block += ["hpy"] if not (fakes / "hpy").exists() else []
+    prelude = "import sys\n" + "".join(f"sys.modules[{b!r}] = None\n" for b in block)
+    return run([sys.executable, "-c", prelude + script], ok=False,
+               env=clean_env(PYTHONPATH=f"{fakes}:{pof_site}", **(env or {})))
+
+
+@pytest.mark.parametrize("hosts, used", [
+    (["hpy_rs_universal", "hpy.universal"], "hpy_rs_universal"),
+    (["hpy_rs_universal"], "hpy_rs_universal"),
+    (["hpy.universal"], "hpy.universal"),
+])
+def test_stub_prefers_hpy_rs_universal(pof_site, tmp_path, hosts, used):
+    proc = import_pof(fake_hosts(tmp_path, hosts), pof_site)
+    assert proc.stdout.split() == [used, "0"], proc.stderr
+
+
+@pytest.mark.parametrize("host", ["hpy_rs_universal", "hpy.universal"])
+@pytest.mark.parametrize("setting, mode", [
+    ("debug", 1), ("trace", 2), ("universal", 0), ("", 0), ("pof:debug", 1),
+    ("other:debug", 0), ("other:trace, pof : Debug", 1),
+])
+def test_stub_passes_the_hpy_mode_to_either_host(pof_site, tmp_path, host, setting, mode):
+    proc = import_pof(fake_hosts(tmp_path, [host]), pof_site, env={"HPY": setting})
+    assert proc.stdout.split() == [host, str(mode)], proc.stderr
+
+
+def test_stub_does_not_hide_a_broken_hpy_rs_universal(pof_site, tmp_path):
+    # Installed but failing to import (here: a missing dependency of its
+    # own) is reported, not skipped for hpy.universal.
+    fakes = fake_hosts(tmp_path, ["hpy.universal"])
+    (fakes / "hpy_rs_universal.py").write_text("import no_such_dependency\n")
+    proc = import_pof(fakes, pof_site)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "ModuleNotFoundError: No module named 'no_such_dependency'"), proc.stderr
+
+
+def test_stub_passes_on_the_modules_own_exceptions(pof_site, tmp_path):
+    # An exception from the module's exec is the module's: unchanged, no
+    # advice to rebuild.
+    load = "    raise RuntimeError('pof: exec failed')"
+    proc = import_pof(fake_hosts(tmp_path, ["hpy_rs_universal"], load=load), pof_site)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == "RuntimeError: pof: exec failed"
+    assert "rebuild" not in proc.stderr
 
 
 @pytest.mark.parametrize("version, message", [
     ("0.8.0", "ImportError: module pof needs HPy 0.9 or newer, but this interpreter's "
-              "hpy.universal is version 0.8.0: pip install 'hpy>=0.9'"),
+              "hpy.universal is version 0.8.0: pip install hpy-rs-universal (or 'hpy>=0.9')"),
     ("0.9.0", "ImportError: could not load the HPy universal module pof from "),
 ])
-def test_hpy_version_mismatch(wheels, tmp_path, version, message):
-    fake = tmp_path / "fake" / "hpy"
-    fake.mkdir(parents=True)
-    (fake / "__init__.py").write_text("")
-    (fake / "universal.py").write_text(FAKE_UNIVERSAL.format(version=version))
-    with zipfile.ZipFile(wheels["pof", "universal"]) as z:
-        z.extractall(tmp_path / "site")
-    proc = run([sys.executable, "-c", "import pof"], ok=False,
-               env=clean_env(PYTHONPATH=f"{tmp_path / 'fake'}:{tmp_path / 'site'}"))
+def test_hpy_version_mismatch(pof_site, tmp_path, version, message):
+    fakes = fake_hosts(tmp_path, ["hpy.universal"], version=version, load=LOAD_FAILS)
+    proc = import_pof(fakes, pof_site, script="import pof")
     assert proc.returncode != 0
     assert message in proc.stderr, proc.stderr
     if version == "0.9.0":
-        assert "ABI version mismatch" in proc.stderr
+        assert "with hpy.universal 0.9.0: HPy extension module 'pof': ABI version mismatch" \
+            in proc.stderr
         assert "rebuild it with `cargo hpy build --universal`" in proc.stderr
 
 
@@ -358,22 +464,62 @@ def test_backend_rejects_unknown_abi():
 # ------------------------------------------------------ develop, pip install .
 
 
+@pytest.fixture(scope="module")
+def host_venv(cargo_hpy, tmp_path_factory):
+    """A fresh CPython virtualenv into which `cargo hpy develop -p
+    hpy-universal` installed hpy-rs's host (the way a developer of this
+    repository gets it), without --python: the active virtualenv."""
+    venv = make_venv(sys.executable, tmp_path_factory.mktemp("host") / "venv")
+    run([cargo_hpy, "hpy", "develop", "-p", "hpy-universal"], cwd=ROOT,
+        env=clean_env(VIRTUAL_ENV=str(venv.parent.parent)))
+    return venv
+
+
+def test_cargo_hpy_develop_installs_the_host(host_venv):
+    script = ("import hpy_rs_universal as h, importlib.metadata as md\n"
+              "print(h.__file__, md.version('hpy-rs-universal'), h.get_version()[0])\n")
+    file, version, hpy_version = run([host_venv, "-c", script]).stdout.split()
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    assert Path(file) == site_packages(host_venv) / f"hpy_rs_universal{suffix}"
+    assert (version, hpy_version) == ("0.1.0", "0.9.0")
+
+
 @pytest.mark.parametrize("abi", ["universal", "cpython"])
-def test_cargo_hpy_develop(cargo_hpy, cpython_venv, abi):
-    if abi == "universal":
-        needs_stock_hpy_universal()
+def test_cargo_hpy_develop(cargo_hpy, cpython_venv, host_venv, abi):
+    venv = host_venv if abi == "universal" else cpython_venv
     cmd = [cargo_hpy, "hpy", "develop", "--manifest-path", POFPACKAGE / "Cargo.toml"]
     if abi == "universal":
         cmd.append("--universal")
     # Without --python: the active virtualenv is the target.
-    run(cmd, cwd=ROOT, env=clean_env(VIRTUAL_ENV=str(cpython_venv.parent.parent)))
+    proc = run(cmd, cwd=ROOT, env=clean_env(VIRTUAL_ENV=str(venv.parent.parent)))
+    assert "could not install its dependencies" not in proc.stderr, proc.stderr  # the host did
     try:
-        out = run([cpython_venv, "-c", RUN_POFPACKAGE]).stdout
-        ending = ("foo.hpy0.so True" if abi == "universal"
-                  else "foo%s False" % sysconfig.get_config_var("EXT_SUFFIX"))
+        out = run([venv, "-c", RUN_POFPACKAGE]).stdout
+        ending = ("foo.hpy0.so hpy_rs_universal" if abi == "universal"
+                  else "foo%s none" % sysconfig.get_config_var("EXT_SUFFIX"))
         assert out.strip().endswith(ending), out
     finally:
-        run([cpython_venv, "-m", "pip", "uninstall", "-y", "pofpackage"])
+        run([venv, "-m", "pip", "uninstall", "-y", "pofpackage"])
+
+
+def test_cargo_hpy_develop_universal_without_the_host(cargo_hpy, cpython_venv):
+    # The dependency hpy-rs-universal is not on the package index: pip
+    # installs the module without it, cargo-hpy says how to get the host, and
+    # importing the module says what to install.
+    proc = run([cargo_hpy, "hpy", "develop", "--universal", "--python", cpython_venv,
+                "--manifest-path", POF / "Cargo.toml"], cwd=ROOT)
+    try:
+        imported = run([cpython_venv, "-c", "import pof"], ok=False)
+        if imported.returncode == 0:
+            pytest.skip("the package index has a hpy-rs-universal, and pip installed it")
+        assert ("a universal module on CPython needs hpy-rs-universal: build and install it "
+                "from hpy-rs with `cargo hpy develop -p hpy-universal --python "
+                f"{cpython_venv}`") in proc.stderr, proc.stderr
+        assert imported.stderr.strip().splitlines()[-1].startswith(
+            "ImportError: module pof is an HPy universal binary; on CPython it needs an HPy "
+            "host: pip install hpy-rs-universal"), imported.stderr
+    finally:
+        run([cpython_venv, "-m", "pip", "uninstall", "-y", "pof"])
 
 
 def test_cargo_hpy_develop_pypy(cargo_hpy, pypy_venv):
@@ -400,18 +546,19 @@ def test_cargo_hpy_develop_needs_an_environment(cargo_hpy):
 
 
 @pytest.mark.parametrize("abi", ["universal", "cpython"])
-def test_pip_install_through_the_backend(cargo_hpy, cpython_venv, abi):
-    if abi == "universal":
-        needs_stock_hpy_universal()
-    run([cpython_venv, "-m", "pip", "install", POFPACKAGE,
+def test_pip_install_through_the_backend(cargo_hpy, cpython_venv, host_venv, abi):
+    # The universal wheel's dependency on hpy-rs-universal is met by the host
+    # installed in host_venv.
+    venv = host_venv if abi == "universal" else cpython_venv
+    run([venv, "-m", "pip", "install", POFPACKAGE,
          "-C", f"hpy-abi={abi}", "-C", "hpy-profile=debug"],
         env=clean_env(CARGO_HPY=cargo_hpy))
     try:
-        out = run([cpython_venv, "-c", RUN_POFPACKAGE]).stdout
-        assert out.strip().endswith("foo.hpy0.so True" if abi == "universal"
-                                    else "foo%s False" % sysconfig.get_config_var("EXT_SUFFIX"))
+        out = run([venv, "-c", RUN_POFPACKAGE]).stdout
+        assert out.strip().endswith("foo.hpy0.so hpy_rs_universal" if abi == "universal"
+                                    else "foo%s none" % sysconfig.get_config_var("EXT_SUFFIX"))
     finally:
-        run([cpython_venv, "-m", "pip", "uninstall", "-y", "pofpackage"])
+        run([venv, "-m", "pip", "uninstall", "-y", "pofpackage"])
 
 
 def test_one_wheel_per_interpreter(cargo_hpy, tmp_path):
