@@ -5,14 +5,27 @@ Each run tests one *mode*, chosen with ``--hpy-mode``:
 * ``cpython``   - extensions built for the CPython ABI (``NAME.cpython-*.so``),
                   imported directly; CPython only.
 * ``universal`` - extensions built for the universal ABI (``NAME.hpy0.so`` plus
-                  the ``NAME.py`` loader stub), loaded through ``hpy.universal``.
+                  the ``NAME.py`` loader stub), loaded through the HPy host that
+                  ``--hpy-host`` selects (see below).
 * ``debug``     - the universal build again, loaded with ``HPY=debug``: every test
-                  runs inside ``hpy.debug.LeakDetector`` and a handle left open
+                  runs inside the host's ``LeakDetector`` and a handle left open
                   fails it; the run also checks that the debug context really was
                   in use.
 
-The extension crates are built with cargo-hpy into ``target/hpy-tests/<abi>/``
-the first time a test asks for them; tests get the imported module through a
+The host of the universal and debug modes, chosen with ``--hpy-host``:
+
+* ``hpy_rs_universal`` (default on CPython) - hpy-rs's own host, built with
+  cargo-hpy for the running interpreter into ``<host target>/hpy-tests/host/``
+  and put first on ``sys.path``; ``hpy`` is made unimportable.
+* ``hpy.universal`` (PyPy's only choice; on CPython the ``hpy`` package) -
+  ``hpy_rs_universal`` is made unimportable.
+
+Blocking the other host is what proves which one loaded each module: the
+loader stub can only find the selected one.
+
+The extension crates are built with cargo-hpy into ``target/hpy-tests/cpython/``
+or ``target/hpy-tests/universal/<interpreter>/`` the first time a test asks
+for them; tests get the imported module through a
 session fixture named after it (``def test_x(pof): ...``) or through
 ``hpy_ext("name")``. See README.md next to this file.
 """
@@ -31,6 +44,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 IS_PYPY = sys.implementation.name == "pypy"
 MODES = ("cpython", "universal", "debug")
+HOSTS = ("hpy_rs_universal", "hpy.universal")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,19 +68,15 @@ class _OpenHandleProbe:
         self.seen_own_debug_handle = None
 
     def __add__(self, other):
-        from hpy.universal import _debug
-
         # DebugHandle.obj may only be read while the handle is open.
         self.seen_own_debug_handle = any(
-            h.obj is self for h in _debug.get_open_handles(self.generation)
+            h.obj is self for h in _host_debug_internals().get_open_handles(self.generation)
         )
         return 0
 
 
 def _probe_pof(module):
-    from hpy.universal import _debug
-
-    probe = _OpenHandleProbe(_debug.new_generation())
+    probe = _OpenHandleProbe(_host_debug_internals().new_generation())
     try:
         module.double(probe)
     except Exception:
@@ -121,30 +131,49 @@ def pytest_addoption(parser):
         choices=MODES,
         default=None,
         help="ABI/mode to test: cpython (CPython-ABI build; CPython only), "
-        "universal (universal build via hpy.universal), debug (universal build "
+        "universal (universal build via the --hpy-host), debug (universal build "
         "with HPY=debug and leak checks). Default: cpython on CPython, "
         "universal on PyPy.",
+    )
+    group.addoption(
+        "--hpy-host",
+        choices=HOSTS,
+        default=None,
+        help="the HPy host that loads universal binaries in the universal and debug "
+        "modes: hpy_rs_universal (hpy-rs's own, built for this CPython; the default "
+        "on CPython) or hpy.universal (the hpy package on CPython; PyPy's built-in "
+        "one, the default there). The other host is made unimportable.",
     )
 
 
 class State:
     """Everything the plugin knows about this session."""
 
-    def __init__(self, mode):
+    def __init__(self, mode, host):
         self.mode = mode
         self.abi = "cpython" if mode == "cpython" else "universal"
-        target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
-        if not target.is_absolute():
-            target = ROOT / target
+        target = _absolute(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
         self.target_dir = target
         self.out_dir = target / "hpy-tests" / self.abi
+        if self.abi == "universal":
+            # One binary for every interpreter, but a copy per interpreter:
+            # a build replaces the files, and runs on different interpreters
+            # may go in parallel (scripts/run-tests runs PyPy's that way).
+            self.out_dir /= sys.implementation.cache_tag or "%s-%d%d" % (
+                sys.implementation.name, *sys.version_info[:2])
         self.hpy_python = _pick_hpy_python()
         self.cargo_hpy = os.environ.get("CARGO_HPY") or None
+        self.host = Host(host) if host else None
         self.builds = {}  # name -> BuildResult
         self.modules = {}  # name -> imported module
         self.debug_evidence = DebugEvidence() if mode == "debug" else None
         self.passed = 0  # tests whose call phase passed
         self.problems = []  # session-level failures, shown in the summary
+
+
+def _absolute(path):
+    path = Path(path)
+    return path if path.is_absolute() else ROOT / path
 
 
 def _pick_hpy_python():
@@ -164,25 +193,31 @@ def pytest_configure(config):
             "loads into the CPython it was built for. Use --hpy-mode=universal "
             "or --hpy-mode=debug."
         )
-    # hpy.universal reads HPY when it loads a module, so this must happen
-    # before any extension is imported. PyPy rejects HPY="" ("MODE -1 not
-    # valid"), so outside debug mode the variable is removed, not emptied.
+    host = config.getoption("--hpy-host")
+    if mode == "cpython" and host:
+        raise pytest.UsageError(
+            f"--hpy-host={host} applies to --hpy-mode=universal and debug only (in "
+            "cpython mode no host is involved)")
+    if mode != "cpython":
+        host = host or ("hpy.universal" if IS_PYPY else "hpy_rs_universal")
+        if IS_PYPY and host == "hpy_rs_universal":
+            raise pytest.UsageError(
+                "--hpy-host=hpy_rs_universal cannot run on PyPy: hpy_rs_universal is a "
+                "CPython extension; PyPy loads universal binaries with its built-in "
+                "hpy.universal (--hpy-host=hpy.universal)")
+    # The stub reads HPY when it loads a module, so this must happen before
+    # any extension is imported. PyPy rejects HPY="" ("MODE -1 not valid"),
+    # so outside debug mode the variable is removed, not emptied.
     if mode == "debug":
         os.environ["HPY"] = "debug"
     else:
         os.environ.pop("HPY", None)
-    if mode != "cpython":
-        try:
-            import hpy.universal  # noqa: F401
-            if mode == "debug":
-                import hpy.debug  # noqa: F401
-        except ImportError as e:
-            raise pytest.UsageError(
-                f"--hpy-mode={mode} needs hpy.universal, which {sys.executable} "
-                f"cannot import ({e}); on CPython: pip install hpy==0.9.0"
-            )
-    config._hpyrs = State(mode)
+    config._hpyrs = State(mode, host)
     _STATE[:] = [config._hpyrs]
+    if host:
+        config._hpyrs.host.block_the_other()
+        if host == "hpy.universal":
+            config._hpyrs.host.import_(config._hpyrs)
 
 
 def _state(config) -> State:
@@ -194,13 +229,135 @@ def pytest_report_header(config):
     impl = sys.implementation.name
     if IS_PYPY:
         impl += " %d.%d.%d" % sys.pypy_version_info[:3]
-    return [
+    lines = [
         f"hpy-rs: interpreter {sys.executable} ({impl}, Python {sys.version.split()[0]})",
         f"hpy-rs: mode {st.mode} (ABI {st.abi}"
         + (", HPY=debug, leak-checked" if st.mode == "debug" else "")
         + f"), extensions built into {st.out_dir}",
         f"hpy-rs: cargo-hpy {st.cargo_hpy or '(built on first use)'}, HPY_PYTHON={st.hpy_python}",
     ]
+    if st.host:
+        lines.append(f"hpy-rs: host {st.host.describe()}")
+    return lines
+
+
+# ------------------------------------------------------------------ hosts
+
+
+class Host:
+    """The HPy host of a universal or debug run: its name, its modules once
+    imported, and (for hpy_rs_universal) where it is built."""
+
+    def __init__(self, name):
+        self.name = name
+        self.other = "hpy_rs_universal" if name == "hpy.universal" else "hpy.universal"
+        self.module = None  # the host module (hpy_rs_universal or hpy.universal)
+        self.debug = None  # hpy_rs_universal.debug or hpy.debug (LeakDetector, HPyLeakError)
+        self.internals = None  # hpy_rs_universal._debug or hpy.universal._debug
+        self.error = None  # why the host could not be set up
+        self.build = None  # BuildResult of hpy_rs_universal
+        if name == "hpy_rs_universal":
+            # CPython-ABI builds depend on the Python (hpy-sys's build script
+            # reads it), so each version builds in its own target directory:
+            # $HPY_RS_HOST_TARGET_DIR (run-tests passes the one its
+            # cpython-mode run of this interpreter used), else target/py3.X.
+            default = _absolute(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target") / (
+                "py%d.%d" % sys.version_info[:2])
+            self.target_dir = _absolute(os.environ.get("HPY_RS_HOST_TARGET_DIR") or default)
+            self.dir = self.target_dir / "hpy-tests" / "host"
+            self.file = self.dir / ("hpy_rs_universal" + sysconfig.get_config_var("EXT_SUFFIX"))
+
+    def block_the_other(self):
+        """Makes the other host unimportable, so that the loader stub (which
+        prefers hpy_rs_universal and falls back to hpy.universal) can only
+        use the selected one."""
+        top = self.other.split(".")[0]
+        if sys.modules.get(top) is not None:
+            raise pytest.UsageError(
+                f"--hpy-host={self.name}: {top} was imported before the test harness could "
+                "block it")
+        sys.modules[top] = None
+
+    def describe(self):
+        if self.name == "hpy_rs_universal":
+            return (f"hpy_rs_universal, built for this interpreter into {self.dir} "
+                    f"(cargo target {self.target_dir}); hpy blocked")
+        return "hpy.universal (the hpy package)" + (
+            "" if IS_PYPY else "; hpy_rs_universal blocked") + (
+            " (PyPy's built-in one)" if IS_PYPY else "")
+
+    def ready(self, st):
+        """Imports the host, building it first if it is hpy_rs_universal;
+        returns the error text if that failed."""
+        if self.module is None and self.error is None:
+            try:
+                if self.name == "hpy_rs_universal":
+                    self._build(st)
+                self.import_(st)
+            except (OSError, RuntimeError, ImportError, pytest.UsageError) as e:
+                self.error = f"setting up the HPy host {self.name} failed: {e}"
+        return self.error
+
+    def _build(self, st):
+        start = time.monotonic()
+        cargo_hpy = _ensure_cargo_hpy(st)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if self.file.exists():  # a stale host must not pass for a fresh build
+            self.file.unlink()
+        cmd = [cargo_hpy, "hpy", "build", "--manifest-path", str(ROOT / "Cargo.toml"),
+               "-p", "hpy-universal", "--python", sys.executable, "--out", str(self.dir)]
+        env = dict(os.environ, HPY_PYTHON=sys.executable, CARGO_TARGET_DIR=str(self.target_dir))
+        env.pop("HPY", None)
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"`{' '.join(cmd)}` exited with {proc.returncode}:\n"
+                               f"{_tail(proc.stdout)}")
+        if not self.file.exists():
+            raise RuntimeError(f"`{' '.join(cmd)}` succeeded but did not produce {self.file}")
+        self.build = BuildResult("hpy_rs_universal", [self.file], time.monotonic() - start)
+
+    def import_(self, st):
+        if self.name == "hpy_rs_universal":
+            sys.path.insert(0, str(self.dir))
+            # Tests that load an extension in a child interpreter find it too.
+            paths = [str(self.dir)] + [p for p in os.environ.get("PYTHONPATH", "").split(
+                os.pathsep) if p]
+            os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+        try:
+            self.module = importlib.import_module(self.name)
+            if st.mode == "debug":
+                debug_name = "hpy_rs_universal" if self.name == "hpy_rs_universal" else "hpy"
+                self.debug = importlib.import_module(debug_name + ".debug")
+                self.internals = self.module._debug
+        except ImportError as e:
+            if self.name == "hpy.universal":
+                raise pytest.UsageError(
+                    f"--hpy-mode={st.mode} --hpy-host=hpy.universal needs hpy.universal, "
+                    f"which {sys.executable} cannot import ({e}); on CPython 3.11: pip "
+                    "install hpy==0.9.0")
+            raise
+        if self.name == "hpy_rs_universal":
+            origin = Path(self.module.__file__)
+            if origin != self.file:
+                raise RuntimeError(f"hpy_rs_universal was imported from {origin}, not from "
+                                   f"the fresh build {self.file}")
+
+    def check_used_for(self, name):
+        """After the stub loaded ``name``: the selected host is the one
+        imported, and the other is still blocked."""
+        top = self.other.split(".")[0]
+        if sys.modules.get(top) is not None:
+            raise RuntimeError(f"{name}: {top} is importable although --hpy-host={self.name} "
+                               "blocked it")
+        if sys.modules.get(self.name) is not self.module:
+            raise RuntimeError(f"{name}: sys.modules[{self.name!r}] is not the host the "
+                               "harness imported")
+
+
+def _host_debug_internals():
+    """The ``_debug`` module of this run's host (debug mode only)."""
+    return _STATE[0].host.internals
 
 
 # ----------------------------------------------------------------- builds
@@ -287,7 +444,16 @@ def pytest_collection_finish(session):
     times show once, before the tests, instead of inside the first test."""
     st = _state(session.config)
     tr = session.config.pluginmanager.get_plugin("terminalreporter")
-    for name in _requested_extensions(session.items):
+    names = _requested_extensions(session.items)
+    if st.host and names:
+        error = st.host.ready(st)
+        if tr is not None:
+            if error:
+                tr.write_line(f"hpy-rs: {error}", red=True, bold=True)
+            elif st.host.build:
+                tr.write_line(f"hpy-rs: built the host hpy_rs_universal in "
+                              f"{st.host.build.seconds:.1f}s: {st.host.file}")
+    for name in names:
         r = _build(st, name)
         if tr is None:
             continue
@@ -307,6 +473,8 @@ def _load(st, name):
         return st.modules[name]
     if name not in EXTENSIONS:
         raise KeyError(f"unknown extension {name!r}; known: {', '.join(EXTENSIONS)}")
+    if st.host and st.host.ready(st):
+        pytest.fail(st.host.error, pytrace=False)
     build = _build(st, name)
     if build.error:
         pytest.fail(build.error, pytrace=False)
@@ -316,9 +484,7 @@ def _load(st, name):
         raise RuntimeError(f"a module named {name!r} was imported before the test harness "
                            f"loaded it from {st.out_dir}: {sys.modules[name]!r}")
     if st.mode == "debug":
-        from hpy.debug import LeakDetector
-
-        with LeakDetector():  # a handle leaked by module init is a failure too
+        with st.host.debug.LeakDetector():  # a handle leaked by module init is a failure too
             module = importlib.import_module(name)
     else:
         module = importlib.import_module(name)
@@ -339,19 +505,31 @@ def _check_loaded_as_expected(st, name, module):
         suffix = sysconfig.get_config_var("EXT_SUFFIX")
         if not origin.name.endswith(suffix):
             raise RuntimeError(f"{name}: expected a CPython-ABI module ({suffix}), got {origin}")
-        if "hpy.universal" in sys.modules:
-            raise RuntimeError(f"{name}: hpy.universal got imported in cpython mode")
+        for host in HOSTS:
+            if sys.modules.get(host) is not None:
+                raise RuntimeError(f"{name}: {host} got imported in cpython mode")
     else:
         if origin.name not in (f"{name}.hpy0.so", f"{name}.py"):
             raise RuntimeError(f"{name}: expected the universal build, got {origin}")
-        if "hpy.universal" not in sys.modules:
-            raise RuntimeError(f"{name}: loaded without hpy.universal in universal mode")
+        st.host.check_used_for(name)
 
 
 @pytest.fixture(scope="session")
 def hpy_mode(request):
     """The mode of this run: "cpython", "universal" or "debug"."""
     return _state(request.config).mode
+
+
+@pytest.fixture(scope="session")
+def hpy_host(request):
+    """The host module that loads universal binaries in this run
+    (``hpy_rs_universal`` or ``hpy.universal``), imported; None in cpython mode."""
+    st = _state(request.config)
+    if st.host is None:
+        return None
+    if st.host.ready(st):
+        pytest.fail(st.host.error, pytrace=False)
+    return st.host.module
 
 
 @pytest.fixture(scope="session")
@@ -393,9 +571,7 @@ class DebugEvidence:
 
     @staticmethod
     def closed_queue_state():
-        from hpy.universal import _debug
-
-        closed = _debug.get_closed_handles()
+        closed = _host_debug_internals().get_closed_handles()
         return len(closed), (closed[-1].id if closed else None)
 
     def on_import(self, name, module, probe):
@@ -446,10 +622,10 @@ def _hpy_debug_leak_check(request):
     if st.mode != "debug":
         yield
         return
-    from hpy.debug import HPyLeakError, LeakDetector
-
+    if st.host.ready(st):
+        pytest.fail(st.host.error, pytrace=False)
     already = set(st.modules)
-    detector = LeakDetector()
+    detector = st.host.debug.LeakDetector()
     detector.start()
     after = st.debug_evidence.around_test(
         [n for n in request.fixturenames if n in EXTENSIONS])
@@ -460,14 +636,15 @@ def _hpy_debug_leak_check(request):
     try:
         detector.stop()
         return
-    except HPyLeakError as e:
+    except st.host.debug.HPyLeakError as e:
         leaks = e.leaks
     shown = 10
     lines = [f"{request.node.nodeid} left {len(leaks)} HPy handle(s) open:"]
     lines += ["    " + _describe_handle(h) for h in leaks[:shown]]
     if len(leaks) > shown:
         lines.append(f"    ... and {len(leaks) - shown} more")
-    lines.append("(hpy.debug.set_handle_stack_trace_limit(N) records where they were opened)")
+    lines.append(f"({st.host.debug.__name__}.set_handle_stack_trace_limit(N) records where "
+                 "they were opened)")
     pytest.fail("\n".join(lines), pytrace=False)
 
 

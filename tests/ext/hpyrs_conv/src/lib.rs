@@ -415,7 +415,11 @@ fn type_names(items: Vec<Handle<'_>>) -> Vec<String> {
 
 /// Creates `hpyrs_conv.ConvError(ValueError)` as Python's
 /// `type(name, bases, namespace)` would, and keeps it in a global.
-fn init<'ctx>(ctx: Context<'ctx>, _module: &Handle<'ctx>) -> HPyResult<()> {
+/// Makes `ConvError` and keeps it in a global. With
+/// `HPYRS_CONV_FAIL_EXEC=1` it then sets an attribute and raises, so that a
+/// test can see what a failed module exec leaves behind (the type in the
+/// global, the module with an attribute, both in the host's hands).
+fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
     let namespace: HashMap<&str, &str> = [
         ("__module__", "hpyrs_conv"),
         ("__doc__", "Raised by hpyrs_conv."),
@@ -428,7 +432,14 @@ fn init<'ctx>(ctx: Context<'ctx>, _module: &Handle<'ctx>) -> HPyResult<()> {
     let ty = ctx
         .constant(Constant::TypeType)
         .call(&[&name, &bases, &namespace])?;
-    CONV_ERROR.store(&ty)
+    CONV_ERROR.store(&ty)?;
+    if std::env::var_os("HPYRS_CONV_FAIL_EXEC").is_some_and(|v| v == "1") {
+        module.set_attr_s("ConvError", &ty)?;
+        return Err(HPyErr::runtime_error(
+            "hpyrs_conv: exec failed on purpose (HPYRS_CONV_FAIL_EXEC=1)",
+        ));
+    }
+    Ok(())
 }
 
 hpy_module! {
