@@ -282,9 +282,9 @@ class Host:
         if self.name == "hpy_rs_universal":
             return (f"hpy_rs_universal, built for this interpreter into {self.dir} "
                     f"(cargo target {self.target_dir}); hpy blocked")
-        return "hpy.universal (the hpy package)" + (
-            "" if IS_PYPY else "; hpy_rs_universal blocked") + (
-            " (PyPy's built-in one)" if IS_PYPY else "")
+        if IS_PYPY:
+            return "hpy.universal (PyPy's built-in one)"
+        return "hpy.universal (the hpy package); hpy_rs_universal blocked"
 
     def ready(self, st):
         """Imports the host, building it first if it is hpy_rs_universal;
