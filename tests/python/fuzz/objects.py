@@ -1,0 +1,179 @@
+"""Hostile arguments: objects whose special methods raise or return nonsense,
+and subclasses (of builtins and of extension classes) that do the same.
+
+Everything here is made by a call that reads as its own description, e.g.
+``hostile("seq", "__len__", returns=2**40)`` (a 3-item sequence that claims
+2**40 items) or ``subclass(int, "__index__")(5)`` (an int subclass whose
+``__index__`` raises ValueError), so a printed reproducer needs only
+``from fuzz.objects import *``.
+"""
+
+__all__ = ["FuzzError", "FuzzBaseError", "EXCEPTIONS", "hostile", "subclass",
+           "returns_args", "raises_error", "raises_base_error"]
+
+
+class FuzzError(Exception):
+    """An ordinary exception raised on purpose by a hostile object."""
+
+
+class FuzzBaseError(BaseException):
+    """Not an ``Exception``: what an ``except Exception`` must let through."""
+
+
+#: The exceptions a hostile special method may raise, by name (the name is
+#: what recipes carry). SystemError is left out on purpose: a SystemError is
+#: what the fuzzer reports as a defect.
+EXCEPTIONS = {
+    cls.__name__: cls
+    for cls in (ValueError, TypeError, OverflowError, IndexError, KeyError, MemoryError,
+                RecursionError, StopIteration, FuzzError, FuzzBaseError)
+}
+
+
+class _Plain:
+    """Nothing but the one special method the subclass adds."""
+
+
+class _Seq:
+    """A sequence of the three ints 1, 2, 3."""
+
+    _items = (1, 2, 3)
+
+    def __len__(self):
+        return len(self._items)
+
+    def __getitem__(self, i):
+        return self._items[i]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __contains__(self, x):
+        return x in self._items
+
+
+class _Num:
+    """A number that is 3 through every conversion."""
+
+    def __index__(self):
+        return 3
+
+    def __int__(self):
+        return 3
+
+    def __float__(self):
+        return 3.0
+
+    def __complex__(self):
+        return 3j
+
+    def __bool__(self):
+        return True
+
+    def __hash__(self):
+        return 3
+
+    def __eq__(self, other):
+        return other == 3
+
+    def __lt__(self, other):
+        return 3 < other
+
+    def __add__(self, other):
+        return 3 + other
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        return 3 * other
+
+    __rmul__ = __mul__
+
+
+class _Map:
+    """A mapping {"a": 1, "b": 2}."""
+
+    _data = {"a": 1, "b": 2}
+
+    def keys(self):
+        return list(self._data)
+
+    def items(self):
+        return list(self._data.items())
+
+    def values(self):
+        return list(self._data.values())
+
+    def __getitem__(self, k):
+        return self._data[k]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __contains__(self, k):
+        return k in self._data
+
+
+_KINDS = {"plain": _Plain, "seq": _Seq, "num": _Num, "map": _Map}
+_RAISE = object()  # `returns` not given: the special method raises
+_SIMPLE = (int, float, complex, str, bytes, bool, type(None))
+_CLASSES = {}  # made classes, for arguments that can be keys
+
+
+def _make_class(name, base, dunder, exc, returns):
+    raising = returns is _RAISE
+    key = (name, base, dunder, exc, raising or (type(returns), repr(returns)))
+    cacheable = raising or type(returns) in _SIMPLE
+    if cacheable and key in _CLASSES:
+        return _CLASSES[key]
+    error = EXCEPTIONS[exc]
+    if raising:
+        def method(self, *args, **kwargs):
+            raise error(f"{type(self).__name__}.{dunder} raises on purpose")
+    else:
+        def method(self, *args, **kwargs):
+            return returns
+    namespace = {}
+    if dunder:
+        method.__name__ = dunder
+        namespace[dunder] = method
+        if dunder == "__eq__":
+            # Defining __eq__ alone would make the class unhashable; keep
+            # the base's hash so that only __eq__ misbehaves.
+            namespace["__hash__"] = base.__hash__
+    cls = type(base)(name, (base,), namespace)
+    if cacheable:
+        _CLASSES[key] = cls
+    return cls
+
+
+def hostile(kind, dunder=None, exc="ValueError", returns=_RAISE):
+    """An object of `kind` ("plain", "seq", "num" or "map") whose `dunder`
+    raises `exc` (a name in EXCEPTIONS), or returns `returns` if given."""
+    name = f"Hostile{kind.title()}" + (f"_{dunder.strip('_')}" if dunder else "")
+    return _make_class(name, _KINDS[kind], dunder, exc, returns)()
+
+
+def subclass(base, dunder=None, exc="ValueError", returns=_RAISE):
+    """A Python subclass of `base` (a builtin or an extension class) whose
+    `dunder` raises `exc` or returns `returns`; a plain subclass if `dunder`
+    is None. Instances are made as for `base`: ``subclass(int)(5)``."""
+    return _make_class(f"{base.__name__}Sub", base, dunder, exc, returns)
+
+
+def returns_args(*args, **kwargs):
+    """A Python callable that accepts anything."""
+    return args
+
+
+def raises_error(*args, **kwargs):
+    """A Python callable that always raises FuzzError."""
+    raise FuzzError("raises_error() raises on purpose")
+
+
+def raises_base_error(*args, **kwargs):
+    """A Python callable that always raises FuzzBaseError (not an Exception)."""
+    raise FuzzBaseError("raises_base_error() raises on purpose")
