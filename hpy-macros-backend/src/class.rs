@@ -10,8 +10,8 @@ use syn::{Attribute, Fields, ImplItem, ImplItemFn, ItemImpl, ItemStruct, LitStr,
 use crate::doc::{c_string_literal, docstring};
 use crate::method::{
     call_user, callable_entry, check_signature, choose_convention, classify_params,
-    convention_from, description, doc_option, last_segment_is, Callable, Convention, Errors,
-    MethodOptions, Param, Source,
+    convention_from, description, doc_option, Callable, Convention, Errors, MethodOptions, Param,
+    Source,
 };
 
 // ---------------------------------------------------------------- #[hpy_class]
@@ -221,14 +221,14 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
     // Fields: members and GC-visible `Field`s.
     let mut members = Vec::new();
-    let mut gc_fields = Vec::new();
+    // Every field's type, for counting the `Field` slots by type (so
+    // aliases, `Option<Field>` and arrays count, and a foreign type that
+    // happens to be called `Field` does not).
+    let field_types: Vec<Type> = item.fields.iter().map(|f| f.ty.clone()).collect();
     match &mut item.fields {
         Fields::Named(named) => {
             for field in named.named.iter_mut() {
                 let fname = field.ident.clone().expect("named field");
-                if last_segment_is(&field.ty, "Field").is_some() {
-                    gc_fields.push(fname.clone());
-                }
                 if let Some((readonly, name)) = take_member_attr(&mut field.attrs, &mut errors) {
                     members.push(Member {
                         py_name: name.map_or_else(|| fname.unraw().to_string(), |n| n.value()),
@@ -267,11 +267,13 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     if options.subclass {
         flags.push(quote!(::hpy::impl_::class::TPFLAGS_BASETYPE));
     }
-    if !gc_fields.is_empty() || options.extends.is_some() {
-        // A subclass of a Rust class is always traversed: its ancestors'
-        // `Field`s are visited through it.
-        flags.push(quote!(::hpy::impl_::class::TPFLAGS_HAVE_GC));
-    }
+    // Traversed (and tracked by the GC) when this class or a Rust ancestor
+    // has `Field` slots.
+    flags.push(quote!(if <Self as ::hpy::HPyClass>::HAS_FIELDS {
+        ::hpy::impl_::class::TPFLAGS_HAVE_GC
+    } else {
+        0
+    }));
 
     let mut member_errors = Errors::default();
     let member_defs: Vec<TokenStream> = members
@@ -304,11 +306,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     let mut class_defs = member_defs;
     class_defs
         .push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<#ident>())));
-    if !gc_fields.is_empty() || options.extends.is_some() {
-        class_defs.push(
-            quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<#ident>())),
-        );
-    }
+    // Left out of the class's list unless it has `Field` slots (`HAS_FIELDS`).
+    class_defs
+        .push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<#ident>())));
     let (basicsize, data_offset, ancestry) = match &options.extends {
         None => (
             quote!(::hpy::impl_::class::data_size::<#ident>()),
@@ -322,6 +322,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
                     || <#parent as ::hpy::HPyClass>::NEEDS_DESTROY;
 
+                const HAS_FIELDS: bool = <Self as ::hpy::HPyClass>::FIELD_SLOTS != 0
+                    || <#parent as ::hpy::HPyClass>::HAS_FIELDS;
+
                 unsafe fn init_ancestors(start: *mut u8) {
                     // SAFETY: forwarded; the parent's blocks come first.
                     unsafe { ::hpy::impl_::class::init_ancestor::<#parent>(start) }
@@ -334,7 +337,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
                 unsafe fn visit_ancestors(
                     start: *mut u8,
-                    visit: &mut dyn ::core::ops::FnMut(&::hpy::Field) -> ::core::ffi::c_int,
+                    visit: &mut dyn ::core::ops::FnMut(*mut ::hpy::impl_::HPyField) -> ::core::ffi::c_int,
                 ) -> ::core::ffi::c_int {
                     // SAFETY: forwarded.
                     unsafe { ::hpy::impl_::class::visit_chain::<#parent>(start, visit) }
@@ -349,7 +352,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 "the class named by `extends` must be declared with `subclass`",
             );
 
-            impl ::hpy::impl_::class::Extends for #ident {
+            unsafe impl ::hpy::impl_::class::Extends for #ident {
                 type Parent = #parent;
             }
         }
@@ -374,9 +377,17 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         #vis static #slot_static: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
 
         const _: () = {
+            // The fallback of the `Field` slot probe (0 for other types).
+            #[allow(unused_imports)]
+            use ::hpy::impl_::class::NoFieldSlots as _;
+
             #parent_check
 
-            impl ::hpy::HPyClass for #ident {
+            // SAFETY: the layout facts below are computed from the struct
+            // itself; this impl is the only one the class gets.
+            unsafe impl ::hpy::HPyClass for #ident {
+                const FIELD_SLOTS: usize = 0 #(+ ::hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
+
                 const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,
                     doc: #doc_expr,
@@ -392,19 +403,6 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
                 fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
                     &#slot_static
-                }
-
-                fn visit_fields(
-                    &self,
-                    __hpy_visit: &mut dyn ::core::ops::FnMut(&::hpy::Field) -> ::core::ffi::c_int,
-                ) -> ::core::ffi::c_int {
-                    #(
-                        let r = __hpy_visit(&self.#gc_fields);
-                        if r != 0 {
-                            return r;
-                        }
-                    )*
-                    0
                 }
 
                 fn default_value() -> ::core::option::Option<Self> {
@@ -1064,14 +1062,14 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; #n] = [#(::hpy::impl_::StaticDef::new(#defs)),*];
             static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; #n_properties] = [#(#properties),*];
 
-            impl ::hpy::impl_::class::ClassMethods for #self_ty {
+            // SAFETY: the definitions above are the ones `#[hpy_methods]`
+            // wrote for this class.
+            unsafe impl ::hpy::impl_::class::ClassMethods for #self_ty {
                 fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
                     static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-                    LIST.get(
+                    LIST.get::<#self_ty>(
                         &__HPY_METHOD_DEFS,
-                        <#self_ty as ::hpy::HPyClass>::class_defs(),
                         #no_new,
-                        <#self_ty as ::hpy::HPyClass>::NEEDS_DESTROY,
                         &__HPY_PROPERTIES,
                         __hpy_property_methods,
                     )
@@ -1128,7 +1126,7 @@ fn gen_new(
         );
         struct #entry;
         #[allow(clippy::all, unused_variables)]
-        impl ::hpy::impl_::class::NewFunc for #entry {
+        unsafe impl ::hpy::impl_::class::NewFunc for #entry {
             const NAME: &'static str = #py_name;
             #[inline]
             fn call<'ctx>(
@@ -1218,7 +1216,7 @@ fn gen_init(
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
-        impl ::hpy::impl_::class::InitFunc for #entry {
+        unsafe impl ::hpy::impl_::class::InitFunc for #entry {
             const NAME: &'static str = #py_name;
             fn call<'ctx>(
                 __hpy_ctx: ::hpy::Context<'ctx>,
@@ -1276,7 +1274,7 @@ fn gen_getset(
     out.items.extend(quote! {
         struct #getter_entry;
         #[allow(clippy::all, unused_variables)]
-        impl ::hpy::impl_::class::Getter for #getter_entry {
+        unsafe impl ::hpy::impl_::class::Getter for #getter_entry {
             type Class = #self_ty;
             const NAME: &'static str = #name;
             fn call<'ctx>(__hpy_ctx: ::hpy::Context<'ctx>, __hpy_self: ::hpy::Borrowed<'_, 'ctx>) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
@@ -1305,7 +1303,7 @@ fn gen_getset(
         out.items.extend(quote! {
             struct #setter_entry;
             #[allow(clippy::all, unused_variables)]
-            impl ::hpy::impl_::class::Setter for #setter_entry {
+            unsafe impl ::hpy::impl_::class::Setter for #setter_entry {
                 type Class = #self_ty;
                 const NAME: &'static str = #name;
                 fn call<'ctx>(
@@ -1400,7 +1398,7 @@ fn gen_ass_subscript(
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
-        impl ::hpy::impl_::slots::ObjObjArgProc for #entry {
+        unsafe impl ::hpy::impl_::slots::ObjObjArgProc for #entry {
             const NAME: &'static str = "__setitem__";
             fn call<'a, 'ctx>(
                 __hpy_ctx: ::hpy::Context<'ctx>,
@@ -1597,9 +1595,12 @@ fn gen_slot(
                     let (_, prelude, call) =
                         call_with(m, errors, &mut |_| Source::Raw(quote!(__hpy_other)));
                     let c_name = c_string_literal(&mname, span).expect("identifiers have no NUL");
+                    // The user's location for errors, the macro's hygiene so
+                    // that `unsafe impl` is not the user's `unsafe` code.
+                    let span = span.resolved_at(proc_macro2::Span::call_site());
                     out.items.extend(quote_spanned! {span=>
                         struct #method_entry;
-                        impl ::hpy::impl_::MethO for #method_entry {
+                        unsafe impl ::hpy::impl_::MethO for #method_entry {
                             const NAME: &'static str = #mname;
                             fn call<'ctx>(
                                 __hpy_ctx: ::hpy::Context<'ctx>,
@@ -1745,10 +1746,12 @@ fn gen_slot(
         SlotKind::Finalize => quote!(()),
         SlotKind::Call | SlotKind::AssSubscript => unreachable!(),
     };
+    // As for number methods: the user's location, the macro's hygiene.
+    let span = span.resolved_at(proc_macro2::Span::call_site());
     out.items.extend(quote_spanned! {span=>
         struct #entry;
         #[allow(clippy::all, unused_variables)]
-        impl ::hpy::impl_::slots::#trait_name for #entry {
+        unsafe impl ::hpy::impl_::slots::#trait_name for #entry {
             const NAME: &'static str = #name;
             fn call<'a, 'ctx>(__hpy_ctx: ::hpy::Context<'ctx>, #sig) -> ::hpy::HPyResult<#ret> {
                 #body

@@ -321,7 +321,7 @@ pub(crate) fn call_user(
                 };
                 prelude.extend(quote! {
                     #[allow(unused_mut)]
-                    let mut __hpy_recv = ::hpy::impl_::class::#helper::<#self_ty>(__hpy_self)?;
+                    let mut __hpy_recv = unsafe { ::hpy::impl_::class::#helper::<#self_ty>(__hpy_self) }?;
                 });
                 deref
             }
@@ -468,7 +468,7 @@ pub(crate) fn callable_entry(
     let entry = &c.entry;
     let imp = quote! {
         #[allow(clippy::all, unused_variables)]
-        impl ::hpy::impl_::#trait_name for #entry {
+        unsafe impl ::hpy::impl_::#trait_name for #entry {
             const NAME: &'static str = #py_name;
 
             #[inline(always)]
@@ -534,7 +534,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         const _: () = {
             #imp
 
-            impl ::hpy::impl_::PyMethod for #rust_name {
+            unsafe impl ::hpy::impl_::PyMethod for #rust_name {
                 const DEF: ::hpy::impl_::HPyDef = #def;
             }
         };

@@ -170,7 +170,7 @@ pub fn expand_hpy_module(
     let types = &module.types;
     items.extend(quote! {
         struct __HpyExec;
-        impl ::hpy::impl_::ModExec for __HpyExec {
+        unsafe impl ::hpy::impl_::ModExec for __HpyExec {
             const NAME: &'static str = "<module exec>";
             fn call<'ctx>(
                 __hpy_ctx: ::hpy::Context<'ctx>,

@@ -69,7 +69,7 @@ mod unicode;
 pub use args::VarArgs;
 pub use builder::{ListBuilder, TupleBuilder};
 pub use capsule::Capsule;
-pub use class::{type_object, Field, HPyClass, Ref, RefMut, WithFields};
+pub use class::{type_object, Field, FieldSlots, HPyClass, Ref, RefMut, WithFields};
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};

@@ -28,11 +28,19 @@ struct Array {
     inline: [f64; INLINE],
     /// The elements of a long array: the buffer of the `Storage` in
     /// `storage` (null for a short array).
-    heap: *mut f64,
+    heap: HeapPtr,
     /// A long array's `Storage`, set when the array is made and never
     /// changed, so `heap` stays valid as long as the array lives.
     storage: Field,
 }
+
+/// The pointer to a long array's elements (null for a short array).
+struct HeapPtr(*mut f64);
+
+// SAFETY: the pointer is only dereferenced through its array, under the
+// interpreter lock, and the buffer it points at belongs to the array's
+// `Storage`, which may be dropped on any thread like the array itself.
+unsafe impl Send for HeapPtr {}
 
 /// The elements of a long array. Nothing in Python makes or uses one.
 #[hpy_class(name = "_storage", module = "piconumpy")]
@@ -58,7 +66,7 @@ impl Array {
             return Ok(WithFields::new(Array {
                 size,
                 inline,
-                heap: core::ptr::null_mut(),
+                heap: HeapPtr(core::ptr::null_mut()),
                 storage: Field::new(),
             }));
         }
@@ -70,29 +78,29 @@ impl Array {
         let array = Array {
             size,
             inline,
-            heap,
+            heap: HeapPtr(heap),
             storage: Field::new(),
         };
         Ok(WithFields::new(array).set(|a| &a.storage, storage))
     }
 
     fn data(&self) -> &[f64] {
-        if self.heap.is_null() {
+        if self.heap.0.is_null() {
             &self.inline[..self.size as usize]
         } else {
             // SAFETY: `heap` points at the `size` elements of the Storage
             // this array keeps alive in `storage` (see the fields).
-            unsafe { core::slice::from_raw_parts(self.heap, self.size as usize) }
+            unsafe { core::slice::from_raw_parts(self.heap.0, self.size as usize) }
         }
     }
 
     fn data_mut(&mut self) -> &mut [f64] {
-        if self.heap.is_null() {
+        if self.heap.0.is_null() {
             &mut self.inline[..self.size as usize]
         } else {
             // SAFETY: as in `data`; the Storage is this array's alone and
             // has no methods, so `&mut self` is the only way to its buffer.
-            unsafe { core::slice::from_raw_parts_mut(self.heap, self.size as usize) }
+            unsafe { core::slice::from_raw_parts_mut(self.heap.0, self.size as usize) }
         }
     }
 

@@ -84,7 +84,9 @@ fn get_buffer<T: BufferExport>(
             "this interpreter's HPy does not release buffers reliably; buffer export is disabled",
         ));
     }
-    let guard = super::class::self_ref::<T>(obj)?;
+    // SAFETY: `obj` is the object whose `bf_getbuffer` slot of `T`'s type is
+    // running, so the interpreter made sure it is an instance of `T`.
+    let guard = unsafe { super::class::self_ref::<T>(obj) }?;
     let data = guard.buffer_data();
     let itemsize = core::mem::size_of::<T::Item>() as HPy_ssize_t;
     let internal = Box::into_raw(Box::new(ViewInternal {
@@ -131,7 +133,9 @@ fn release_shared_borrow<T: HPyClass>(obj: Borrowed<'_, '_>) {
     }
     // Re-borrowing and dropping twice undoes exactly one registered borrow:
     // the new guard adds one, and `end_leaked` removes it and the leaked one.
-    if let Ok(guard) = super::class::self_ref::<T>(obj) {
+    // SAFETY: as in `get_buffer`: the `bf_releasebuffer` slot of `T`'s type
+    // is running for `obj`.
+    if let Ok(guard) = unsafe { super::class::self_ref::<T>(obj) } {
         Ref::end_leaked(guard);
     }
 }

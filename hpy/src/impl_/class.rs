@@ -121,7 +121,11 @@ impl Default for TypeSlot {
 }
 
 /// The `HPyDef` list of a class, written by `#[hpy_methods]`.
-pub trait ClassMethods: HPyClass {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait ClassMethods: HPyClass {
     /// The NULL-terminated definitions (methods, slots, getsets, members);
     /// `with_property_methods` adds the hidden methods of
     /// [`properties`](Self::properties) (for interpreters whose getset
@@ -361,10 +365,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
         let after = ancestors.write(start);
         init_block::<T>(start, value);
         if data_size::<T>() != 0 {
-            after.finish(
-                &obj,
-                ClassData::<T>::value_ptr(start.add(T::INFO.data_offset).cast()),
-            );
+            after.finish(&obj, start.add(T::INFO.data_offset).cast());
         }
     }
     Ok(obj)
@@ -413,12 +414,14 @@ unsafe fn defines_slot(defines: *mut *mut HPyDef, slot: hpy_sys::HPySlot_Slot) -
 }
 
 /// The instance data size of `T`: none at all for a zero-sized `T` without
-/// drop glue (it is never read, see `Ref`), else its `ClassData<T>`.
-pub const fn data_size<T>() -> usize {
-    if core::mem::size_of::<T>() == 0 && !core::mem::needs_drop::<T>() {
+/// drop glue or `Field` slots (it is never read, see `Ref`), else its
+/// `ClassData<T>` followed by its `Field` slots.
+pub const fn data_size<T: HPyClass>() -> usize {
+    if core::mem::size_of::<T>() == 0 && !core::mem::needs_drop::<T>() && T::FIELD_SLOTS == 0 {
         0
     } else {
         core::mem::size_of::<ClassData<T>>()
+            + T::FIELD_SLOTS * core::mem::size_of::<hpy_sys::HPyField>()
     }
 }
 
@@ -543,7 +546,9 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
     }
 }
 
-/// `tp_traverse`: reports every `Field` to the garbage collector.
+/// `tp_traverse`: reports every object the instance keeps in its `Field`
+/// slots to the garbage collector. Only the slots are read, never the Rust
+/// value (which a method may be borrowing mutably right now).
 ///
 /// # Safety
 /// Called by HPy only, with the data of an instance of `T`.
@@ -557,29 +562,36 @@ pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
     let Some(start) = (unsafe { crate::class::locate_start(data) }) else {
         return 0;
     };
-    // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call.
-    let mut visit = |field: &Field| unsafe { field.visit_with(visit, arg) };
+    // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call;
+    // the slot is a live HPyField of the instance.
+    let mut visit = |slot: *mut hpy_sys::HPyField| unsafe { visit(slot, arg) };
     // SAFETY: the live data of an instance of T.
     unsafe { visit_chain::<T>(start, &mut visit) }
 }
 
-/// Visits the `Field`s of `T`'s block and of its ancestors' in the
-/// instance data at `start` (also `visit_ancestors` of a class that
+/// Visits the non-empty `Field` slots of `T`'s block and of its ancestors'
+/// in the instance data at `start` (also `visit_ancestors` of a class that
 /// `extends` `T`).
 ///
 /// # Safety
 /// `start` is the data of a live instance of `T` (or of a subclass).
 pub unsafe fn visit_chain<T: HPyClass>(
     start: *mut u8,
-    visit: &mut dyn FnMut(&Field) -> c_int,
+    visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> c_int,
 ) -> c_int {
-    if data_size::<T>() != 0 {
-        // SAFETY: forwarded: T's block is live at `data_offset`.
-        let block = unsafe { &*start.add(T::INFO.data_offset).cast::<ClassData<T>>() };
-        if let Some(value) = block.peek() {
-            let r = value.visit_fields(visit);
-            if r != 0 {
-                return r;
+    if T::FIELD_SLOTS != 0 {
+        // SAFETY: forwarded: T's block, with its slots, is at `data_offset`.
+        let slots = unsafe { ClassData::<T>::slots(start.add(T::INFO.data_offset).cast()) };
+        for k in 0..T::FIELD_SLOTS {
+            // SAFETY: k < FIELD_SLOTS: a slot of the block, zero or stored
+            // by HPy.
+            let slot = unsafe { slots.add(k) };
+            // SAFETY: as above.
+            if unsafe { (*slot)._i } != 0 {
+                let r = visit(slot);
+                if r != 0 {
+                    return r;
+                }
             }
         }
     }
@@ -589,7 +601,7 @@ pub unsafe fn visit_chain<T: HPyClass>(
 
 /// Where the block of a class that `extends` `B` starts: after `B`'s data,
 /// aligned for its own block.
-pub const fn extends_offset<B: HPyClass, T>() -> usize {
+pub const fn extends_offset<B: HPyClass, T: HPyClass>() -> usize {
     B::INFO
         .basicsize
         .next_multiple_of(core::mem::align_of::<ClassData<T>>())
@@ -597,7 +609,7 @@ pub const fn extends_offset<B: HPyClass, T>() -> usize {
 
 /// The instance data size of `T` when it `extends` `B` (its block starts
 /// at or after the end of `B`'s data).
-pub const fn extends_size<B: HPyClass, T>() -> usize {
+pub const fn extends_size<B: HPyClass, T: HPyClass>() -> usize {
     extends_offset::<B, T>() + data_size::<T>()
 }
 
@@ -877,7 +889,11 @@ impl<'ctx> NewArgs<'_, 'ctx> {
 }
 
 /// A class constructor (`HPy_tp_new`, `HPyFunc_NEWFUNC`).
-pub trait NewFunc {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait NewFunc {
     /// A name for error messages.
     const NAME: &'static str;
     /// The body: creates the instance of `cls`.
@@ -932,7 +948,11 @@ pub const fn slot_new<M: NewFunc>() -> HPyDef {
 // ---- tp_init ----
 
 /// An instance initialiser (`HPy_tp_init`, `HPyFunc_INITPROC`): `__init__`.
-pub trait InitFunc {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait InitFunc {
     /// A name for error messages.
     const NAME: &'static str;
     /// The body: initialises `slf` from the call's arguments.
@@ -997,7 +1017,11 @@ impl IntoInit for HPyResult<()> {
 // ---- getters and setters ----
 
 /// A property getter (`HPyFunc_GETTER`).
-pub trait Getter {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait Getter {
     /// The class whose property it is.
     type Class: HPyClass;
     /// A name for error messages.
@@ -1008,7 +1032,11 @@ pub trait Getter {
 }
 
 /// A property setter (`HPyFunc_SETTER`); `value` is `None` for `del`.
-pub trait Setter {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait Setter {
     /// The class whose property it is.
     type Class: HPyClass;
     /// A name for error messages.
@@ -1111,7 +1139,8 @@ pub const fn getset<G: Getter, S: Setter>(
 /// getset without a setter.)
 pub struct NoSetter<G>(core::marker::PhantomData<G>);
 
-impl<G: Getter> Setter for NoSetter<G> {
+// SAFETY: the body only raises; it returns no handle.
+unsafe impl<G: Getter> Setter for NoSetter<G> {
     type Class = G::Class;
     const NAME: &'static str = G::NAME;
     fn call<'ctx>(
@@ -1192,7 +1221,8 @@ mod properties {
 
     struct Get<G>(PhantomData<G>);
 
-    impl<G: Getter> MethNoArgs for Get<G> {
+    // SAFETY: returns what the (trusted) getter returns.
+    unsafe impl<G: Getter> MethNoArgs for Get<G> {
         const NAME: &'static str = G::NAME;
         #[inline]
         fn call<'ctx>(ctx: Context<'ctx>, slf: Borrowed<'_, 'ctx>) -> HPyResult<HPy> {
@@ -1202,7 +1232,8 @@ mod properties {
 
     struct Set<S>(PhantomData<S>);
 
-    impl<S: Setter> MethO for Set<S> {
+    // SAFETY: returns a new reference to None or an error.
+    unsafe impl<S: Setter> MethO for Set<S> {
         const NAME: &'static str = S::NAME;
         #[inline]
         fn call<'ctx>(
@@ -1217,7 +1248,8 @@ mod properties {
 
     struct Delete<S>(PhantomData<S>);
 
-    impl<S: Setter> MethNoArgs for Delete<S> {
+    // SAFETY: as for `Set`.
+    unsafe impl<S: Setter> MethNoArgs for Delete<S> {
         const NAME: &'static str = S::NAME;
         #[inline]
         fn call<'ctx>(ctx: Context<'ctx>, slf: Borrowed<'_, 'ctx>) -> HPyResult<HPy> {
@@ -1352,24 +1384,47 @@ member_types! {
 
 /// Borrows the value of a method's `self` (shared).
 ///
-/// Only for generated code: `slf` must be the `self` HPy passes to a method
-/// or slot of `T`'s type, which the interpreter guarantees is an instance.
+/// # Safety
+/// `slf` must be the `self` HPy passes to a method or slot of `T`'s type,
+/// which the interpreter guarantees is an instance of `T`.
 #[inline(always)]
-pub fn self_ref<'a, 'ctx, T: HPyClass>(
+pub unsafe fn self_ref<'a, 'ctx, T: HPyClass>(
     slf: Borrowed<'a, 'ctx>,
 ) -> HPyResult<crate::Ref<'a, 'ctx, T>> {
-    // SAFETY: see above: the interpreter only calls a method of T's type (and
-    // its slots) with an instance of that type as `self`.
+    // SAFETY: forwarded.
     unsafe { crate::Ref::borrow_unchecked(slf) }
 }
 
 /// Borrows the value of a method's `self` exclusively; as [`self_ref`].
+///
+/// # Safety
+/// As for [`self_ref`].
 #[inline(always)]
-pub fn self_mut<'a, 'ctx, T: HPyClass>(
+pub unsafe fn self_mut<'a, 'ctx, T: HPyClass>(
     slf: Borrowed<'a, 'ctx>,
 ) -> HPyResult<crate::RefMut<'a, 'ctx, T>> {
-    // SAFETY: as for `self_ref`.
+    // SAFETY: forwarded.
     unsafe { crate::RefMut::borrow_unchecked(slf) }
+}
+
+/// How many `Field` slots a field of type `T` needs: `T::COUNT` for
+/// [`FieldSlots`](crate::FieldSlots) types (`Field`, `Option<Field>`,
+/// arrays, users' own), 0 for every other type. `#[hpy_class]` sums
+/// `FieldProbe::<Ty>::SLOTS` over the struct's fields: the inherent constant
+/// exists only where the bound holds, and otherwise the trait's applies.
+pub struct FieldProbe<T>(core::marker::PhantomData<T>);
+
+/// The fallback of [`FieldProbe`]: no slots.
+pub trait NoFieldSlots {
+    /// No `Field`s in this type.
+    const SLOTS: usize = 0;
+}
+
+impl<T> NoFieldSlots for FieldProbe<T> {}
+
+impl<T: crate::FieldSlots> FieldProbe<T> {
+    /// The type's `Field` count.
+    pub const SLOTS: usize = T::COUNT;
 }
 
 /// The `NotImplemented` singleton, as a number slot's "try the other operand".
@@ -1470,7 +1525,11 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
 }
 
 /// A class declared with `extends = Parent` (written by `#[hpy_class]`).
-pub trait Extends: HPyClass {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait Extends: HPyClass {
     /// The Rust class it extends.
     type Parent: HPyClass;
 }
@@ -1492,14 +1551,14 @@ pub trait AfterNew<T: HPyClass> {
     /// Runs it.
     ///
     /// # Safety
-    /// `obj` is the new instance of `T` (or of a subclass) and `value` points
-    /// at its Rust value, written and not yet seen by anybody else.
-    unsafe fn finish(self, obj: &Handle<'_>, value: *mut T);
+    /// `obj` is the new instance of `T` (or of a subclass) and `data` its
+    /// whole block, written and not yet seen by anybody else.
+    unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>);
 }
 
 impl<T: HPyClass> AfterNew<T> for () {
     #[inline(always)]
-    unsafe fn finish(self, _: &Handle<'_>, _: *mut T) {}
+    unsafe fn finish(self, _: &Handle<'_>, _: *mut ClassData<T>) {}
 }
 
 /// Ancestors' parts as `Default::default()` (nothing for a class that
@@ -1530,15 +1589,18 @@ impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
 }
 
 impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
-    unsafe fn finish(self, obj: &Handle<'_>, value: *mut T) {
-        let ctx = obj.context();
+    unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
+        let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
         for (offset, h) in self.0 {
             // SAFETY: `offset` was checked to be that of a `Field` inside a
-            // `T` (`WithFields::set`), so this is a field of `obj`'s value,
-            // still empty; HPy takes its own reference to `h`.
+            // `T` (`WithFields::set`), so this is a field of `obj`'s value;
+            // `data` is `obj`'s whole block.
             unsafe {
-                let field = value.cast::<u8>().add(offset).cast::<Field>();
-                hpy_sys::HPyField_Store(ctx.as_raw(), obj.as_raw(), (*field).raw(), h.as_raw());
+                let field = &*ClassData::value_ptr(data.as_ptr())
+                    .cast::<u8>()
+                    .add(offset)
+                    .cast::<Field>();
+                field.store_raw(obj, data, h.as_raw());
             }
         }
     }
@@ -1734,15 +1796,15 @@ impl DefineCache {
 
     /// The list, built on first use; with `with_property_methods`, also the
     /// hidden methods of `properties`.
-    pub fn get(
+    pub fn get<T: HPyClass>(
         &self,
         methods: &'static [super::StaticDef],
-        class: &'static [super::StaticDef],
         extra: Option<&'static super::StaticDef>,
-        needs_drop: bool,
         properties: &'static [PropertyMethods],
         with_property_methods: bool,
     ) -> *mut *mut HPyDef {
+        let class = T::class_defs();
+        let (needs_drop, has_fields) = (T::NEEDS_DESTROY, T::HAS_FIELDS);
         let defs = self.0.get_or_init(|| {
             let mut list: Vec<*mut HPyDef> = properties
                 .iter()
@@ -1751,8 +1813,12 @@ impl DefineCache {
                 .collect();
             let hidden = list.len();
             // Without drop glue, `tp_destroy` would have nothing to do: leave
-            // it out and save the call on every deallocation.
-            let wanted = |def: &&super::StaticDef| needs_drop || !is_destroy_slot(def);
+            // it out and save the call on every deallocation. Without
+            // `Field` slots, `tp_traverse` would have nothing to visit.
+            let wanted = |def: &&super::StaticDef| {
+                (needs_drop || !is_slot(def, hpy_sys::HPy_tp_destroy))
+                    && (has_fields || !is_slot(def, hpy_sys::HPy_tp_traverse))
+            };
             list.extend(
                 methods
                     .iter()
@@ -1827,7 +1893,8 @@ pub fn construct<'ctx, T: HPyClass, A: Ancestors<T>>(
 /// Rust (any `IntoHPy` return of the value).
 pub struct NoConstructor<T>(core::marker::PhantomData<T>);
 
-impl<T: HPyClass> NewFunc for NoConstructor<T> {
+// SAFETY: the body only raises; it returns no handle.
+unsafe impl<T: HPyClass> NewFunc for NoConstructor<T> {
     const NAME: &'static str = "<no constructor>";
     fn call<'ctx>(_: Context<'ctx>, _: Borrowed<'_, 'ctx>, _: NewArgs<'_, 'ctx>) -> HPyResult<HPy> {
         Err(HPyErr::type_error(format!(
@@ -1847,11 +1914,11 @@ pub fn no_constructor_def<T: HPyClass>(
     (T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object).then_some(def)
 }
 
-fn is_destroy_slot(def: &super::StaticDef) -> bool {
+fn is_slot(def: &super::StaticDef, slot: hpy_sys::HPySlot_Slot) -> bool {
     // SAFETY: the definitions are statics, only read here (before HPy sees
     // them); the union member read is the one `kind` selects.
     unsafe {
         let def = &*def.as_ptr();
-        def.kind == hpy_sys::HPyDef_Kind_Slot && def.u.slot.slot == hpy_sys::HPy_tp_destroy
+        def.kind == hpy_sys::HPyDef_Kind_Slot && def.u.slot.slot == slot
     }
 }

@@ -40,7 +40,11 @@ pub struct Args<'a, 'ctx> {
 
 /// A function made by `#[hpy_method]`: its `HPyDef`, which `hpy_module!`
 /// puts in a static and lists in the module definition.
-pub trait PyMethod {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait PyMethod {
     /// The definition (a plain value: statics are made by `hpy_module!`).
     const DEF: HPyDef;
 }
@@ -74,7 +78,11 @@ impl<'a, 'ctx: 'a> Args<'a, 'ctx> {
 }
 
 /// A module-level function with `HPyFunc_NOARGS`.
-pub trait MethNoArgs {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait MethNoArgs {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// The function body.
@@ -82,7 +90,11 @@ pub trait MethNoArgs {
 }
 
 /// A module-level function with `HPyFunc_O`.
-pub trait MethO {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait MethO {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// The function body.
@@ -95,7 +107,11 @@ pub trait MethO {
 
 /// A module-level function with `HPyFunc_VARARGS` or `HPyFunc_KEYWORDS`
 /// (its definition, `meth_varargs` or `meth_keywords`, decides which).
-pub trait MethArgs {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait MethArgs {
     /// The Python name, for error messages.
     const NAME: &'static str;
     /// The function body.
@@ -107,7 +123,11 @@ pub trait MethArgs {
 }
 
 /// The module's `HPy_mod_exec` slot (`HPyFunc_INQUIRY`).
-pub trait ModExec {
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait ModExec {
     /// A name for error messages.
     const NAME: &'static str;
     /// The slot body: `0` on success.

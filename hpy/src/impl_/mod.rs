@@ -29,6 +29,6 @@ pub use trampoline::{
 
 pub use crate::__hpy_export_module as export_module;
 pub use hpy_sys::{
-    cpy_PyObject, HPy, HPyContext, HPyDef, HPyModuleDef, HPy_RichCmpOp, HPy_hash_t, HPy_ssize_t,
-    HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,
+    cpy_PyObject, HPy, HPyContext, HPyDef, HPyField, HPyModuleDef, HPy_RichCmpOp, HPy_hash_t,
+    HPy_ssize_t, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,
 };

@@ -11,7 +11,11 @@ static TRAMPOLINE_CONTEXT: core::sync::atomic::AtomicPtr<HPyContext> =
 ///
 /// One extension binary holds one module, so one slot is enough; a debug-mode
 /// load passes the debug context here.
-pub fn set_trampoline_context(ctx: *mut HPyContext) {
+///
+/// # Safety
+/// `ctx` must be the context the host passed to
+/// `HPyInitGlobalContext_<name>`, valid as long as the module is loaded.
+pub unsafe fn set_trampoline_context(ctx: *mut HPyContext) {
     super::trampoline::install_panic_hook();
     #[cfg(feature = "universal")]
     TRAMPOLINE_CONTEXT.store(ctx, core::sync::atomic::Ordering::Release);
@@ -100,6 +104,9 @@ macro_rules! __hpy_export_module {
 macro_rules! __hpy_export_module_for_abi {
     ($def:ident, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
         /// CPython ABI entry point of the module.
+        ///
+        /// # Safety
+        /// Called by CPython's import machinery only.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $py_init() -> *mut ::hpy::impl_::cpy_PyObject {
             // SAFETY: the definition is a static built by hpy_module!.
@@ -127,9 +134,13 @@ macro_rules! __hpy_export_module_for_abi {
         }
 
         /// Receives the context CPython-convention trampolines use.
+        ///
+        /// # Safety
+        /// Called by the HPy host only, with its global context.
         #[unsafe(no_mangle)]
-        pub extern "C" fn $global_ctx(ctx: *mut ::hpy::impl_::HPyContext) {
-            ::hpy::impl_::set_trampoline_context(ctx)
+        pub unsafe extern "C" fn $global_ctx(ctx: *mut ::hpy::impl_::HPyContext) {
+            // SAFETY: forwarded.
+            unsafe { ::hpy::impl_::set_trampoline_context(ctx) }
         }
 
         /// Universal ABI entry point: the module definition.

@@ -146,7 +146,11 @@ macro_rules! slot_kinds {
         ($($arg:ident : $kind:ident),*) -> $ret:ident;
     )*) => {$(
         $(#[$doc])*
-        pub trait $trait_name {
+        ///
+        /// # Safety
+        /// Implemented by hpy-rs's macros only: the runtime trusts what the
+        /// implementation returns (raw handles, definitions) without checking it.
+        pub unsafe trait $trait_name {
             /// A name for error messages.
             const NAME: &'static str;
             /// The slot body.

@@ -5,8 +5,8 @@
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
-    hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Context, Field, HPyErr, HPyResult,
-    Handle, IntoHPy, Ref, RefMut, RichCompareOp, VarArgs, WithFields,
+    hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Context, Field, FieldSlots, HPyErr,
+    HPyResult, Handle, IntoHPy, Ref, RefMut, RichCompareOp, VarArgs, WithFields,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -620,6 +620,140 @@ impl Puppy {
     }
 }
 
+/// Dropped `Shapes` values.
+static DROPPED_SHAPES: AtomicIsize = AtomicIsize::new(0);
+
+thread_local! {
+    /// `Field`s moved out of `Shapes` objects (`Shapes.take_out`).
+    static STASH: std::cell::RefCell<Vec<Field>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Another name for `Field` (counted by type, not by spelling).
+type FieldAlias = Field;
+
+/// A struct of the test's own holding a `Field`.
+struct Link {
+    target: Field,
+}
+
+impl FieldSlots for Link {
+    const COUNT: usize = 1;
+}
+
+/// `Field`s in every shape the garbage collector must see: optional, in
+/// an array, behind an alias, inside a struct of the user's.
+#[hpy_class(module = "hpyrs_classes")]
+#[derive(Default)]
+struct Shapes {
+    maybe: Option<Field>,
+    pair: [Field; 2],
+    alias: FieldAlias,
+    link: Link,
+}
+
+impl Default for Link {
+    fn default() -> Self {
+        Link {
+            target: Field::new(),
+        }
+    }
+}
+
+impl Drop for Shapes {
+    fn drop(&mut self) {
+        DROPPED_SHAPES.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Shapes {
+    fn field(&self, which: &str) -> HPyResult<&Field> {
+        Ok(match which {
+            "maybe" => match &self.maybe {
+                Some(f) => f,
+                None => return Err(HPyErr::value_error("maybe is None")),
+            },
+            "pair0" => &self.pair[0],
+            "pair1" => &self.pair[1],
+            "alias" => &self.alias,
+            "link" => &self.link.target,
+            _ => return Err(HPyErr::value_error(format!("no field {which:?}"))),
+        })
+    }
+
+    fn field_mut(&mut self, which: &str) -> HPyResult<&mut Field> {
+        Ok(match which {
+            "maybe" => self.maybe.get_or_insert_with(Field::new),
+            "pair0" => &mut self.pair[0],
+            "pair1" => &mut self.pair[1],
+            "alias" => &mut self.alias,
+            "link" => &mut self.link.target,
+            _ => return Err(HPyErr::value_error(format!("no field {which:?}"))),
+        })
+    }
+}
+
+#[hpy_methods]
+impl Shapes {
+    #[new]
+    fn new() -> Shapes {
+        Shapes::default()
+    }
+
+    /// Stores `obj` (None: clears) in the field `which` (`maybe` is made
+    /// `Some` first).
+    fn put<'ctx>(
+        mut slf: RefMut<'_, 'ctx, Self>,
+        which: &str,
+        obj: &Handle<'ctx>,
+    ) -> HPyResult<()> {
+        slf.field_mut(which)?;
+        let value = (!obj.is_none()).then_some(obj);
+        slf.store(slf.field(which)?, value);
+        Ok(())
+    }
+
+    /// The object in the field `which`, or None.
+    fn get<'ctx>(slf: Ref<'_, 'ctx, Self>, which: &str) -> HPyResult<Option<Handle<'ctx>>> {
+        Ok(slf.load(slf.field(which)?))
+    }
+
+    /// Moves the field `which` out of the object (`mem::take`) into a
+    /// thread-local stash, leaving an empty `Field` behind.
+    fn take_out(&mut self, which: &str) -> HPyResult<()> {
+        let taken = core::mem::take(self.field_mut(which)?);
+        STASH.with(|s| s.borrow_mut().push(taken));
+        Ok(())
+    }
+
+    /// Moves the last stashed `Field` into the field `which` of this
+    /// object (which may be another object than the one it came from).
+    fn put_back(&mut self, which: &str) -> HPyResult<()> {
+        let field = STASH
+            .with(|s| s.borrow_mut().pop())
+            .ok_or_else(|| HPyErr::value_error("nothing stashed"))?;
+        *self.field_mut(which)? = field;
+        Ok(())
+    }
+
+    /// Swaps the two fields of `pair`.
+    fn swap_pair(&mut self) {
+        let [a, b] = &mut self.pair;
+        core::mem::swap(a, b);
+    }
+
+    /// Replaces `maybe` by a new, empty `Field` (its object stays in the
+    /// instance until it dies).
+    fn renew_maybe(&mut self) {
+        self.maybe = Some(Field::new());
+    }
+}
+
+/// How many `Shapes` values were dropped.
+#[hpy_method]
+fn dropped_shapes() -> isize {
+    DROPPED_SHAPES.load(Ordering::Relaxed)
+}
+
 /// How many `Animal` values (parts of instances) were dropped.
 #[hpy_method]
 fn dropped_animals() -> isize {
@@ -767,10 +901,11 @@ hpy_module! {
     /// Classes for the hpy-rs test suite.
     methods: [
         make_token, live_vectors, node_counts, read_then_call, is_vector, sum_x, dropped_animals,
+        dropped_shapes,
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
-        Puppy, Cat, Pair, Bomb,
+        Puppy, Cat, Pair, Bomb, Shapes,
     ],
     exec: init,
 }

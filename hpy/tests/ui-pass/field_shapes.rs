@@ -1,0 +1,42 @@
+// `Field`s are found by type: an alias, `Option<Field>`, arrays and a
+// struct implementing `FieldSlots` all get slots, and a type of the user's
+// that happens to be called `Field` is just data. Compiles under
+// `forbid(unsafe_code)`.
+#![forbid(unsafe_code)]
+
+use hpy::{hpy_class, hpy_methods, FieldSlots};
+
+mod mine {
+    /// Not hpy's `Field`.
+    #[derive(Default)]
+    pub struct Field(pub u64);
+}
+
+type Alias = hpy::Field;
+
+struct Link {
+    to: hpy::Field,
+}
+
+impl FieldSlots for Link {
+    const COUNT: usize = 1;
+}
+
+#[hpy_class(module = "shapes")]
+struct Holder {
+    plain: hpy::Field,
+    maybe: Option<hpy::Field>,
+    pair: [hpy::Field; 2],
+    alias: Alias,
+    link: Link,
+    data: mine::Field,
+}
+
+#[hpy_methods]
+impl Holder {}
+
+const _: () = assert!(<Holder as hpy::HPyClass>::FIELD_SLOTS == 6);
+
+fn main() {
+    let _ = |h: Holder| (h.plain, h.maybe, h.pair, h.alias, h.link.to, h.data.0);
+}
