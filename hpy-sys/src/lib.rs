@@ -353,6 +353,16 @@ pub unsafe fn hpy_rs_checks_new_class(_ctx: *mut HPyContext) -> bool {
     true
 }
 
+/// CPython ABI: hpy-sys's own list builder frees what it allocates.
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_list_builder_is_leak_free(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 /// CPython ABI: CPython's getset descriptors check their receiver and pass
 /// on a getter's or setter's exception.
 ///

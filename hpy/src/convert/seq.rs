@@ -165,6 +165,10 @@ where
     T: IntoHPy<'ctx>,
     I: ExactSizeIterator<Item = T>,
 {
+    // SAFETY: the live context of the call.
+    if !unsafe { hpy_sys::hpy_rs_list_builder_is_leak_free(ctx.as_raw()) } {
+        return list_by_appending(ctx, items);
+    }
     let mut list = ListBuilder::new(ctx, items.len())?;
     for (i, item) in items.enumerate() {
         // An iterator that yields more than it announced is an error, not
@@ -172,6 +176,26 @@ where
         list.set(i, &item.into_hpy(ctx)?)?;
     }
     list.build()
+}
+
+/// Builds a list by appending to an empty one: where the list builder
+/// leaks (PyPy 7.3.19, D8 of issue 14).
+#[cold]
+fn list_by_appending<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
+where
+    T: IntoHPy<'ctx>,
+    I: Iterator<Item = T>,
+{
+    // SAFETY: valid context; an owned list or NULL with an exception set.
+    let list = unsafe { ctx.wrap_result(hpy_sys::HPyList_New(ctx.as_raw(), 0))? };
+    for item in items {
+        let item = item.into_hpy(ctx)?;
+        // SAFETY: both handles are valid; the list takes its own reference.
+        ctx.wrap_status(unsafe {
+            hpy_sys::HPyList_Append(ctx.as_raw(), list.as_raw(), item.as_raw())
+        })?;
+    }
+    Ok(list)
 }
 
 impl<'ctx, T: IntoHPy<'ctx>> IntoHPy<'ctx> for Vec<T> {
