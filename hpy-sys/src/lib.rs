@@ -353,13 +353,14 @@ pub unsafe fn hpy_rs_checks_new_class(_ctx: *mut HPyContext) -> bool {
     true
 }
 
-/// CPython ABI: hpy-sys's own list builder frees what it allocates.
+/// CPython ABI: hpy-sys's own list and tuple builders free what they
+/// allocate.
 ///
 /// # Safety
 /// None; `unsafe` only to match the universal ABI's signature.
 #[cfg(not(feature = "universal"))]
 #[inline(always)]
-pub unsafe fn hpy_rs_list_builder_is_leak_free(_ctx: *mut HPyContext) -> bool {
+pub unsafe fn hpy_rs_builders_are_leak_free(_ctx: *mut HPyContext) -> bool {
     true
 }
 

@@ -349,15 +349,15 @@ pub unsafe fn hpy_rs_supports_getsets(ctx: *mut HPyContext) -> bool {
     !unsafe { has_dict_type_handle(ctx) }
 }
 
-/// Whether the interpreter's list builder (`HPyListBuilder_*`) releases
-/// everything it allocates. PyPy 7.3.19 (the development layout above)
-/// leaks about 300 bytes per builder (issue 14's D8, reproduced with a C
-/// HPy module too), so there hpy-rs makes lists by appending instead.
+/// Whether the interpreter's list and tuple builders (`HPyListBuilder_*`,
+/// `HPyTupleBuilder_*`) release everything they allocate. PyPy 7.3.19 (the
+/// development layout above) leaks per builder (issue 14's D8, reproduced
+/// with a C HPy module too), so there hpy-rs does without them.
 ///
 /// # Safety
 /// `ctx` is the live context of the current call.
 #[inline(always)]
-pub unsafe fn hpy_rs_list_builder_is_leak_free(ctx: *mut HPyContext) -> bool {
+pub unsafe fn hpy_rs_builders_are_leak_free(ctx: *mut HPyContext) -> bool {
     // SAFETY: forwarded.
     !unsafe { has_dict_type_handle(ctx) }
 }

@@ -9,8 +9,13 @@
 //! `SystemError`) while any slot is still empty. `build` consumes the
 //! builder; dropping an unfinished builder cancels it (`*_Cancel`), releasing
 //! the items already set.
+//!
+//! Where HPy's builders leak (PyPy 7.3.19: each list builder keeps about
+//! 750 bytes, each tuple builder about 140; issue 14's D8), the builders
+//! keep their items themselves and make the result at `build` from them
+//! (`HPyList_Append`, `HPyTuple_FromArray`).
 
-use hpy_sys::{HPyConstant, HPyListBuilder, HPyTupleBuilder, HPy_ssize_t};
+use hpy_sys::{HPy, HPyConstant, HPyContext, HPyListBuilder, HPyTupleBuilder, HPy_ssize_t};
 
 use crate::{Context, HPyErr, HPyResult, Handle};
 
@@ -74,16 +79,57 @@ impl Slots {
     }
 }
 
+/// Where a builder's items go.
+enum Storage<R> {
+    /// HPy's builder.
+    Raw(R),
+    /// The builder's own: a new handle per slot set (NULL: not yet set).
+    Items(Vec<HPy>),
+}
+
+/// Items kept by a builder of its own, as a new `list`.
+///
+/// # Safety
+/// `items` are live handles of `ctx`, all set.
+unsafe fn list_from_items(ctx: *mut HPyContext, items: &[HPy]) -> HPy {
+    // SAFETY: per the contract; the list takes its own references.
+    unsafe {
+        let list = hpy_sys::HPyList_New(ctx, 0);
+        if list._i == 0 {
+            return list;
+        }
+        for &item in items {
+            if hpy_sys::HPyList_Append(ctx, list, item) < 0 {
+                hpy_sys::HPy_Close(ctx, list);
+                return hpy_sys::HPy_NULL;
+            }
+        }
+        list
+    }
+}
+
+/// Items kept by a builder of its own, as a new `tuple`.
+///
+/// # Safety
+/// As for [`list_from_items`].
+unsafe fn tuple_from_items(ctx: *mut HPyContext, items: &[HPy]) -> HPy {
+    // SAFETY: per the contract; the tuple takes its own references.
+    unsafe {
+        hpy_sys::HPyTuple_FromArray(ctx, items.as_ptr().cast_mut(), items.len() as HPy_ssize_t)
+    }
+}
+
 macro_rules! builder {
     (
         $(#[$doc:meta])*
         $name:ident, $raw:ty, $what:literal,
         new: $new:ident, set: $set:ident, build: $build:ident, cancel: $cancel:ident,
+        from_items: $from_items:ident,
     ) => {
         $(#[$doc])*
         pub struct $name<'ctx> {
             ctx: Context<'ctx>,
-            raw: $raw,
+            storage: Storage<$raw>,
             slots: Slots,
             /// Set once `build` has handed the raw builder to HPy.
             finished: bool,
@@ -95,12 +141,23 @@ macro_rules! builder {
             /// Fails with `MemoryError` for a length Python cannot allocate.
             pub fn new(ctx: Context<'ctx>, len: usize) -> HPyResult<Self> {
                 let slots = Slots::new(len, $what)?;
-                // SAFETY: valid context and a length that fits HPy_ssize_t.
-                // An allocation failure is reported by the build call.
-                let raw = unsafe { hpy_sys::$new(ctx.as_raw(), len as HPy_ssize_t) };
+                // SAFETY: the live context of the call.
+                let storage = if unsafe { hpy_sys::hpy_rs_builders_are_leak_free(ctx.as_raw()) } {
+                    // SAFETY: valid context and a length that fits
+                    // HPy_ssize_t. An allocation failure is reported by the
+                    // build call.
+                    Storage::Raw(unsafe { hpy_sys::$new(ctx.as_raw(), len as HPy_ssize_t) })
+                } else {
+                    let mut items = Vec::new();
+                    items.try_reserve_exact(len).map_err(|_| {
+                        HPyErr::new(HPyConstant::MemoryError, format!("{} of {len} items", $what))
+                    })?;
+                    items.resize(len, hpy_sys::HPy_NULL);
+                    Storage::Items(items)
+                };
                 Ok($name {
                     ctx,
-                    raw,
+                    storage,
                     slots,
                     finished: false,
                 })
@@ -122,17 +179,15 @@ macro_rules! builder {
             /// `ValueError` if that item is already set.
             pub fn set(&mut self, index: usize, item: &Handle<'ctx>) -> HPyResult<()> {
                 self.slots.claim(index, $what)?;
-                // SAFETY: the builder is live (not built or cancelled),
-                // `index` is in range and not yet written, and `item` is a
-                // valid handle; HPy takes a new reference to it.
-                unsafe {
-                    hpy_sys::$set(
-                        self.ctx.as_raw(),
-                        self.raw,
-                        index as HPy_ssize_t,
-                        item.as_raw(),
-                    )
-                };
+                match &mut self.storage {
+                    // SAFETY: the builder is live (not built or cancelled),
+                    // `index` is in range and not yet written, and `item` is
+                    // a valid handle; HPy takes a new reference to it.
+                    Storage::Raw(raw) => unsafe {
+                        hpy_sys::$set(self.ctx.as_raw(), *raw, index as HPy_ssize_t, item.as_raw())
+                    },
+                    Storage::Items(items) => items[index] = item.dup().into_raw(),
+                }
                 Ok(())
             }
 
@@ -143,24 +198,39 @@ macro_rules! builder {
             /// allocate the result.
             pub fn build(mut self) -> HPyResult<Handle<'ctx>> {
                 self.slots.check_complete(concat!(stringify!($name), "::build()"))?;
-                self.finished = true;
-                // SAFETY: the builder is live and every slot holds an item;
-                // the result is a new owned handle or HPy_NULL with an
-                // exception. Afterwards the builder is consumed (`finished`
-                // stops Drop from cancelling it).
-                unsafe {
-                    self.ctx
-                        .wrap_result(hpy_sys::$build(self.ctx.as_raw(), self.raw))
-                }
+                let ctx = self.ctx;
+                let raw = match &self.storage {
+                    Storage::Raw(raw) => {
+                        self.finished = true;
+                        // SAFETY: the builder is live and every slot holds
+                        // an item; afterwards it is consumed (`finished`
+                        // stops Drop from cancelling it).
+                        unsafe { hpy_sys::$build(ctx.as_raw(), *raw) }
+                    }
+                    // SAFETY: every slot holds a live handle; Drop closes
+                    // them afterwards.
+                    Storage::Items(items) => unsafe { $from_items(ctx.as_raw(), items) },
+                };
+                // SAFETY: a new owned handle, or HPy_NULL with an exception.
+                unsafe { ctx.wrap_result(raw) }
             }
         }
 
         impl Drop for $name<'_> {
             fn drop(&mut self) {
-                if !self.finished {
-                    // SAFETY: the builder is live; cancelling releases it
-                    // and the items already set.
-                    unsafe { hpy_sys::$cancel(self.ctx.as_raw(), self.raw) }
+                match &self.storage {
+                    Storage::Raw(raw) if !self.finished => {
+                        // SAFETY: the builder is live; cancelling releases
+                        // it and the items already set.
+                        unsafe { hpy_sys::$cancel(self.ctx.as_raw(), *raw) }
+                    }
+                    Storage::Raw(_) => {}
+                    Storage::Items(items) => {
+                        for &item in items.iter().filter(|h| h._i != 0) {
+                            // SAFETY: a handle this builder owns (a `dup`).
+                            unsafe { hpy_sys::HPy_Close(self.ctx.as_raw(), item) }
+                        }
+                    }
                 }
             }
         }
@@ -193,7 +263,7 @@ builder! {
     /// ```
     ListBuilder, HPyListBuilder, "list",
     new: HPyListBuilder_New, set: HPyListBuilder_Set, build: HPyListBuilder_Build,
-    cancel: HPyListBuilder_Cancel,
+    cancel: HPyListBuilder_Cancel, from_items: list_from_items,
 }
 
 builder! {
@@ -212,7 +282,7 @@ builder! {
     /// ```
     TupleBuilder, HPyTupleBuilder, "tuple",
     new: HPyTupleBuilder_New, set: HPyTupleBuilder_Set, build: HPyTupleBuilder_Build,
-    cancel: HPyTupleBuilder_Cancel,
+    cancel: HPyTupleBuilder_Cancel, from_items: tuple_from_items,
 }
 
 #[cfg(test)]

@@ -166,7 +166,7 @@ where
     I: ExactSizeIterator<Item = T>,
 {
     // SAFETY: the live context of the call.
-    if !unsafe { hpy_sys::hpy_rs_list_builder_is_leak_free(ctx.as_raw()) } {
+    if !unsafe { hpy_sys::hpy_rs_builders_are_leak_free(ctx.as_raw()) } {
         return list_by_appending(ctx, items);
     }
     let mut list = ListBuilder::new(ctx, items.len())?;
