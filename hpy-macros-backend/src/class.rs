@@ -10,8 +10,9 @@ use syn::{Attribute, Fields, ImplItem, ImplItemFn, ItemImpl, ItemStruct, LitStr,
 use crate::doc::{c_string_literal, docstring};
 use crate::method::{
     call_user, callable_entry, check_signature, choose_convention, classify_params,
-    convention_from, description, doc_option, Callable, Convention, Errors, MethodOptions, Param,
-    Source,
+    classify_params_with, convention_from, description, doc_option, doc_with_signature,
+    needs_general, parse_signature, text_signature, Callable, Convention, Errors, MethodOptions,
+    Param, SigSpec, Source,
 };
 
 // ---------------------------------------------------------------- #[hpy_class]
@@ -705,8 +706,8 @@ const UNSUPPORTED: &[(&str, &str)] = &[
 enum Role {
     Buffer,
     Method(MethodOptions),
-    New,
-    Init,
+    New(Option<SigSpec>),
+    Init(Option<SigSpec>),
     ClassAttr,
     Getter(String),
     Setter(String),
@@ -720,10 +721,26 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
     let mut kept = Vec::new();
     for attr in method.attrs.drain(..) {
         let path = attr.path();
-        let found = if path.is_ident("new") {
-            Some(Role::New)
-        } else if path.is_ident("init") {
-            Some(Role::Init)
+        let found = if path.is_ident("new") || path.is_ident("init") {
+            let mut spec = None;
+            if let syn::Meta::List(_) = &attr.meta {
+                let res = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("signature") {
+                        spec = Some(parse_signature(&meta)?);
+                        Ok(())
+                    } else {
+                        Err(meta.error("unknown option; expected `signature = (...)`"))
+                    }
+                });
+                if let Err(e) = res {
+                    errors.push(e);
+                }
+            }
+            Some(if path.is_ident("new") {
+                Role::New(spec)
+            } else {
+                Role::Init(spec)
+            })
         } else if path.is_ident("classattr") {
             Some(Role::ClassAttr)
         } else if path.is_ident("getter") || path.is_ident("setter") {
@@ -787,9 +804,12 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
                     options.convention = Some((c, meta.path.span()));
                 } else if meta.path.is_ident("name") {
                     options.name = Some(meta.value()?.parse()?);
+                } else if meta.path.is_ident("signature") {
+                    options.signature = Some(parse_signature(&meta)?);
                 } else {
                     return Err(meta.error(
-                        "unknown #[method] option; expected a convention or `name = \"...\"`",
+                        "unknown #[method] option; expected a convention, `name = \"...\"` or \
+                         `signature = (...)`",
                     ));
                 }
                 Ok(())
@@ -888,11 +908,11 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             .map(|(f, _)| f)
     };
     let mut ass_subscript_done = false;
-    let has_init = roles.iter().any(|(_, r)| matches!(r, Role::Init));
-    if has_init && !roles.iter().any(|(_, r)| matches!(r, Role::New)) {
+    let has_init = roles.iter().any(|(_, r)| matches!(r, Role::Init(_)));
+    if has_init && !roles.iter().any(|(_, r)| matches!(r, Role::New(_))) {
         let (f, _) = roles
             .iter()
-            .find(|(_, r)| matches!(r, Role::Init))
+            .find(|(_, r)| matches!(r, Role::Init(_)))
             .expect("has_init");
         errors.push(syn::Error::new(
             f.sig.ident.span(),
@@ -900,13 +920,17 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
              initialises, e.g. `#[new] fn new() -> Self { Self::default() }`",
         ));
     }
+    // The constructor's `__text_signature__` (from `#[init]` if there is
+    // one, else `#[new]`).
+    let mut text_sig: Option<String> = None;
     for (index, (f, role)) in roles.iter().enumerate() {
         check_signature(&f.sig, &mut errors);
         let rust_name = f.sig.ident.clone();
         let entry = format_ident!("__HpyEntry{}_{}", index, rust_name.unraw());
         match role {
             Role::Method(options) => {
-                let params = classify_params(&f.sig, true, &mut errors);
+                let mut params =
+                    classify_params_with(&f.sig, true, options.signature.as_ref(), &mut errors);
                 if !params
                     .iter()
                     .any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg))
@@ -918,14 +942,19 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                     ));
                     continue;
                 }
-                let convention = choose_convention(options, &params, &mut errors);
+                let convention = choose_convention(options, &mut params, &mut errors);
                 let py_name = options
                     .name
                     .as_ref()
                     .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
                 let c_name =
                     c_string_literal(&py_name, rust_name.span()).expect("identifiers have no NUL");
-                let doc = doc_option(docstring(&f.attrs), rust_name.span(), &mut errors);
+                let doc = doc_with_signature(
+                    &py_name,
+                    &text_signature(&params, Some("$self")),
+                    docstring(&f.attrs),
+                );
+                let doc = doc_option(doc, rust_name.span(), &mut errors);
                 let callable = Callable {
                     entry: quote!(#entry),
                     py_name,
@@ -938,8 +967,30 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 out.items.extend(quote! { struct #entry; #imp_tokens });
                 out.defs.push(def);
             }
-            Role::New => gen_new(&mut out, f, &entry, &self_ty, has_init, &mut errors),
-            Role::Init => gen_init(&mut out, f, &entry, &self_ty, &mut errors),
+            Role::New(spec) => {
+                let sig = gen_new(
+                    &mut out,
+                    f,
+                    spec.as_ref(),
+                    &entry,
+                    &self_ty,
+                    has_init,
+                    &mut errors,
+                );
+                if !has_init {
+                    text_sig = Some(sig);
+                }
+            }
+            Role::Init(spec) => {
+                text_sig = Some(gen_init(
+                    &mut out,
+                    f,
+                    spec.as_ref(),
+                    &entry,
+                    &self_ty,
+                    &mut errors,
+                ));
+            }
             Role::ClassAttr => gen_class_attr(&mut out, f, &self_ty, &mut errors),
             Role::Buffer => gen_buffer(&mut out, f, &self_ty, &mut errors),
             Role::Getter(name) => {
@@ -1032,7 +1083,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     }
     // Without a constructor, Python must not make instances without data
     // (except for metaclasses, which CPython does not let have a tp_new).
-    let no_new = if roles.iter().any(|(_, r)| matches!(r, Role::New)) {
+    let no_new = if roles.iter().any(|(_, r)| matches!(r, Role::New(_))) {
         quote!(::core::option::Option::None)
     } else {
         quote! {{
@@ -1052,6 +1103,14 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     } = out;
     let n = defs.len();
     let n_properties = properties.len();
+    let doc_fn = text_sig.map(|sig| {
+        quote! {
+            fn doc(__hpy_ctx: ::hpy::Context<'_>) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+                static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
+                ::hpy::impl_::class::class_doc::<#self_ty>(__hpy_ctx, &DOC, #sig)
+            }
+        }
+    });
     Ok(quote! {
         #imp
 
@@ -1083,20 +1142,24 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                     #class_attrs
                     ::core::result::Result::Ok(())
                 }
+
+                #doc_fn
             }
         };
     })
 }
 
+/// Returns the constructor's text signature.
 fn gen_new(
     out: &mut Generated,
     f: &ImplItemFn,
+    spec: Option<&SigSpec>,
     entry: &syn::Ident,
     self_ty: &Type,
     has_init: bool,
     errors: &mut Errors,
-) {
-    let params = classify_params(&f.sig, false, errors);
+) -> String {
+    let params = classify_params_with(&f.sig, false, spec, errors);
     let rust_name = &f.sig.ident;
     let py_name = self_ty_name(self_ty);
     let n_python = params.iter().filter(|p| p.is_python()).count();
@@ -1116,7 +1179,7 @@ fn gen_new(
         // The arguments are the initialiser's to check.
         quote!()
     } else {
-        parse_new_args(n_python)
+        parse_new_args(&params)
     };
     out.items.extend(quote! {
         const _: () = ::core::assert!(
@@ -1144,6 +1207,7 @@ fn gen_new(
     });
     out.defs
         .push(quote!(::hpy::impl_::class::slot_new::<#entry>()));
+    text_signature(&params, None)
 }
 
 /// `#[classattr] fn NAME() -> T` (or `fn NAME(ctx: Context) -> T`): the
@@ -1174,8 +1238,17 @@ fn gen_class_attr(out: &mut Generated, f: &ImplItemFn, self_ty: &Type, errors: &
 /// Parses the `NewArgs` of a `tp_new`/`tp_init` entry into `__hpy_slots`.
 /// Without parameters the common no-argument call costs one emptiness
 /// check; any argument goes through the parser only for its error message.
-fn parse_new_args(n_python: usize) -> TokenStream {
-    if n_python == 0 {
+fn parse_new_args(params: &[Param]) -> TokenStream {
+    let n_python = params.iter().filter(|p| p.is_python()).count();
+    if needs_general(params) {
+        quote! {
+            let mut __hpy_keep = ::std::vec::Vec::new();
+            let __hpy_parsed = __HPY_DESC.parse_new_signature::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+            let __hpy_slots = __hpy_parsed.slots;
+            let __hpy_varargs = __hpy_parsed.varargs;
+            let __hpy_kwargs = __hpy_parsed.kwargs;
+        }
+    } else if n_python == 0 {
         quote! {
             if !__hpy_args.is_empty() {
                 __HPY_DESC.check_no_new_args(&__hpy_args)?;
@@ -1189,30 +1262,31 @@ fn parse_new_args(n_python: usize) -> TokenStream {
     }
 }
 
+/// Returns the initialiser's text signature.
 fn gen_init(
     out: &mut Generated,
     f: &ImplItemFn,
+    spec: Option<&SigSpec>,
     entry: &syn::Ident,
     self_ty: &Type,
     errors: &mut Errors,
-) {
-    let params = classify_params(&f.sig, true, errors);
+) -> String {
+    let params = classify_params_with(&f.sig, true, spec, errors);
     if !matches!(params.first(), Some(Param::Receiver { mutable: true })) {
         errors.push(syn::Error::new(
             f.sig.ident.span(),
             "an #[init] takes `&mut self` first",
         ));
-        return;
+        return String::from("()");
     }
     let rust_name = &f.sig.ident;
     let py_name = format!("{}.__init__", self_ty_name(self_ty));
-    let n_python = params.iter().filter(|p| p.is_python()).count();
     let desc = description(&py_name, &params);
     let callee = quote!(<#self_ty>::#rust_name);
     let (prelude, call) = call_user(&params, &callee, Some(self_ty), &mut |i| {
         Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
     });
-    let parse = parse_new_args(n_python);
+    let parse = parse_new_args(&params);
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
@@ -1232,6 +1306,7 @@ fn gen_init(
     });
     out.defs
         .push(quote!(::hpy::impl_::class::slot_init::<#entry>()));
+    text_signature(&params, None)
 }
 
 fn self_ty_name(ty: &Type) -> String {

@@ -24,6 +24,66 @@ pub(crate) enum Convention {
 pub(crate) struct MethodOptions {
     pub(crate) convention: Option<(Convention, Span)>,
     pub(crate) name: Option<LitStr>,
+    pub(crate) signature: Option<SigSpec>,
+}
+
+/// A `signature = (a, b = 2, /, c, *args, d, e = None, **kwargs)` option.
+pub(crate) struct SigSpec {
+    pub(crate) items: Vec<SigItem>,
+}
+
+/// One entry of a [`SigSpec`].
+pub(crate) enum SigItem {
+    /// `/`: the parameters before it are positional-only.
+    Slash(Span),
+    /// `*`: the parameters after it are keyword-only.
+    Star(Span),
+    /// `*name`: the extra positional arguments (a `VarArgs` parameter).
+    VarArgs(syn::Ident),
+    /// `**name`: the extra keyword arguments.
+    KwArgs(syn::Ident),
+    /// `name` or `name = default`.
+    Param(syn::Ident, Option<syn::Expr>),
+}
+
+impl syn::parse::Parse for SigItem {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(syn::Token![/]) {
+            let t: syn::Token![/] = input.parse()?;
+            return Ok(SigItem::Slash(t.span));
+        }
+        if input.peek(syn::Token![*]) && input.peek2(syn::Token![*]) {
+            let _: syn::Token![*] = input.parse()?;
+            let _: syn::Token![*] = input.parse()?;
+            return Ok(SigItem::KwArgs(input.call(syn::Ident::parse_any)?));
+        }
+        if input.peek(syn::Token![*]) {
+            let t: syn::Token![*] = input.parse()?;
+            if input.peek(syn::Ident::peek_any) {
+                return Ok(SigItem::VarArgs(input.call(syn::Ident::parse_any)?));
+            }
+            return Ok(SigItem::Star(t.span));
+        }
+        let name = input.call(syn::Ident::parse_any)?;
+        let default = if input.peek(syn::Token![=]) {
+            let _: syn::Token![=] = input.parse()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(SigItem::Param(name, default))
+    }
+}
+
+/// Parses the value of a `signature` option: a parenthesized list.
+pub(crate) fn parse_signature(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<SigSpec> {
+    let value = meta.value()?;
+    let content;
+    syn::parenthesized!(content in value);
+    let items = syn::punctuated::Punctuated::<SigItem, syn::Token![,]>::parse_terminated(&content)?;
+    Ok(SigSpec {
+        items: items.into_iter().collect(),
+    })
 }
 
 /// Parses a convention keyword (`noargs`, `o`, `varargs`, `keywords`).
@@ -57,9 +117,12 @@ impl MethodOptions {
             } else if meta.path.is_ident("name") {
                 options.name = Some(meta.value()?.parse()?);
                 Ok(())
+            } else if meta.path.is_ident("signature") {
+                options.signature = Some(parse_signature(&meta)?);
+                Ok(())
             } else {
                 errors.push(meta.error(
-                    "unknown #[hpy_method] option; expected one of: noargs, o, varargs, keywords, name = \"...\"",
+                    "unknown #[hpy_method] option; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...)",
                 ));
                 // Consume a value, if any, so the options after it are checked too.
                 if meta.input.peek(syn::Token![=]) {
@@ -101,15 +164,34 @@ pub(crate) enum Param {
     /// A parameter named `slf`: the instance handle, converted with `FromHPy`
     /// (e.g. `slf: Ref<'_, '_, Self>` or `slf: &Handle<'_>`).
     SelfArg,
-    /// A Python argument; `optional` for `Option<T>` parameters, which may be
-    /// omitted by the caller.
+    /// A Python argument; `optional` for `Option<T>` parameters and those
+    /// with a `default`, which the caller may omit.
     Python {
         name: String,
         optional: bool,
         span: Span,
+        /// `name = expr` in a `signature`: the value when omitted.
+        default: Option<syn::Expr>,
+        kind: Kind,
     },
-    /// `hpy::VarArgs`: every positional argument, unconverted.
-    VarArgs { span: Span },
+    /// `hpy::VarArgs`: every positional argument, unconverted (or, after
+    /// named parameters, the rest: `*args`).
+    VarArgs { span: Span, name: String },
+    /// `**kwargs`: the keyword arguments no parameter takes, as a dict
+    /// (`Option<Handle>` or `Handle`).
+    KwArgs { span: Span, name: String },
+}
+
+/// How a Python parameter may be passed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
+    /// Only by position (before `/`, or every parameter of a function
+    /// without keywords).
+    PositionalOnly,
+    /// By position or by keyword.
+    Positional,
+    /// Only by keyword (after `*` or `*args`).
+    KeywordOnly,
 }
 
 impl Param {
@@ -139,6 +221,200 @@ fn is_option(ty: &Type) -> bool {
 
 /// Classifies the parameters of `sig`. `in_class` allows receivers and `slf`.
 pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Errors) -> Vec<Param> {
+    classify_params_with(sig, in_class, None, errors)
+}
+
+/// [`classify_params`], then applies a `signature = (...)` if given.
+pub(crate) fn classify_params_with(
+    sig: &Signature,
+    in_class: bool,
+    spec: Option<&SigSpec>,
+    errors: &mut Errors,
+) -> Vec<Param> {
+    let mut params = classify_rust_params(sig, in_class, spec.is_some(), errors);
+    if let Some(spec) = spec {
+        apply_signature(&mut params, spec, errors);
+    }
+    params
+}
+
+/// Applies a `signature = (...)` to the Rust parameters: their Python
+/// kinds and defaults, `*args` and `**kwargs`.
+fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
+    let position = |params: &[Param], wanted: &str| {
+        params.iter().position(|p| match p {
+            Param::Python { name, .. } | Param::VarArgs { name, .. } => name == wanted,
+            _ => false,
+        })
+    };
+    let mut seen_slash = false;
+    let mut seen_star = false;
+    let mut seen_kwargs = false;
+    let mut last_index: Option<usize> = None;
+    let mut mentioned = Vec::new();
+    let mut previous_has_default = false;
+    for item in &spec.items {
+        if seen_kwargs {
+            let span = match item {
+                SigItem::Slash(s) | SigItem::Star(s) => *s,
+                SigItem::VarArgs(i) | SigItem::KwArgs(i) | SigItem::Param(i, _) => i.span(),
+            };
+            errors.push(syn::Error::new(
+                span,
+                "`**kwargs` must come last in the signature",
+            ));
+            return;
+        }
+        let (ident, index) = match item {
+            SigItem::Slash(span) => {
+                if seen_slash || seen_star || mentioned.is_empty() {
+                    errors.push(syn::Error::new(
+                        *span,
+                        "`/` must come once, after at least one parameter and before `*`",
+                    ));
+                }
+                seen_slash = true;
+                for &i in &mentioned {
+                    if let Param::Python { kind, .. } = &mut params[i] {
+                        *kind = Kind::PositionalOnly;
+                    }
+                }
+                continue;
+            }
+            SigItem::Star(span) => {
+                if seen_star {
+                    errors.push(syn::Error::new(
+                        *span,
+                        "only one `*` or `*args` may be given",
+                    ));
+                }
+                seen_star = true;
+                continue;
+            }
+            SigItem::VarArgs(ident) | SigItem::KwArgs(ident) | SigItem::Param(ident, _) => {
+                let wanted = ident.unraw().to_string();
+                match position(params, &wanted) {
+                    Some(i) => (ident, i),
+                    None => {
+                        errors.push(syn::Error::new(
+                            ident.span(),
+                            format!("the function has no parameter `{wanted}`"),
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
+        if last_index.is_some_and(|last| index < last) {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "the signature must list the parameters in the order of the function's",
+            ));
+        }
+        last_index = Some(index);
+        mentioned.push(index);
+        match item {
+            SigItem::VarArgs(_) => {
+                if !matches!(params[index], Param::VarArgs { .. }) {
+                    errors.push(syn::Error::new(
+                        ident.span(),
+                        "`*args` needs a `hpy::VarArgs` parameter",
+                    ));
+                }
+                if seen_star {
+                    errors.push(syn::Error::new(
+                        ident.span(),
+                        "only one `*` or `*args` may be given",
+                    ));
+                }
+                seen_star = true;
+            }
+            SigItem::KwArgs(_) => {
+                match &params[index] {
+                    Param::Python { span, name, .. } => {
+                        params[index] = Param::KwArgs {
+                            span: *span,
+                            name: name.clone(),
+                        }
+                    }
+                    _ => errors.push(syn::Error::new(
+                        ident.span(),
+                        "`**kwargs` needs a parameter of type `Option<Handle>` or `Handle`",
+                    )),
+                }
+                seen_kwargs = true;
+            }
+            SigItem::Param(_, default) => match &mut params[index] {
+                Param::Python {
+                    optional,
+                    default: slot,
+                    kind,
+                    ..
+                } => {
+                    if seen_star {
+                        *kind = Kind::KeywordOnly;
+                    } else if previous_has_default && default.is_none() && !*optional {
+                        errors.push(syn::Error::new(
+                            ident.span(),
+                            "a parameter without a default cannot follow one with a default \
+                             (make it keyword-only by putting it after `*`)",
+                        ));
+                    }
+                    if !seen_star {
+                        previous_has_default |= default.is_some() || *optional;
+                    }
+                    *optional |= default.is_some();
+                    *slot = default.clone();
+                }
+                _ => errors.push(syn::Error::new(
+                    ident.span(),
+                    "a `VarArgs` parameter is written `*name` in the signature",
+                )),
+            },
+            _ => unreachable!(),
+        }
+    }
+    for (i, p) in params.iter().enumerate() {
+        if let Param::Python { name, span, .. } | Param::VarArgs { name, span } = p {
+            if !mentioned.contains(&i) {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!("parameter `{name}` is missing from the signature"),
+                ));
+            }
+        }
+    }
+}
+
+/// Whether a function's parameters need the general parser
+/// (`parse_signature`): keyword-only or mixed positional-only parameters,
+/// `*args` after named ones, `**kwargs`.
+pub(crate) fn needs_general(params: &[Param]) -> bool {
+    let python = || {
+        params.iter().filter_map(|p| match p {
+            Param::Python { kind, optional, .. } => Some((*kind, *optional)),
+            _ => None,
+        })
+    };
+    let has_varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
+    params.iter().any(|p| matches!(p, Param::KwArgs { .. }))
+        || (has_varargs && python().next().is_some())
+        || python().any(|(k, _)| k == Kind::KeywordOnly)
+        || (python().any(|(k, _)| k == Kind::PositionalOnly)
+            && python().any(|(k, _)| k == Kind::Positional))
+        || python()
+            .skip_while(|(_, optional)| !optional)
+            .any(|(_, optional)| !optional)
+}
+
+/// The Rust parameters of `sig`; `with_signature` leaves the checks a
+/// signature makes to it.
+fn classify_rust_params(
+    sig: &Signature,
+    in_class: bool,
+    with_signature: bool,
+    errors: &mut Errors,
+) -> Vec<Param> {
     let mut params = Vec::new();
     for input in &sig.inputs {
         match input {
@@ -163,7 +439,14 @@ pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Erro
                     continue;
                 }
                 if last_segment_is(&pt.ty, "VarArgs").is_some() {
-                    params.push(Param::VarArgs { span: pt.span() });
+                    let name = match &*pt.pat {
+                        Pat::Ident(pi) => pi.ident.unraw().to_string(),
+                        _ => String::from("args"),
+                    };
+                    params.push(Param::VarArgs {
+                        span: pt.span(),
+                        name,
+                    });
                     continue;
                 }
                 let name = match &*pt.pat {
@@ -181,7 +464,7 @@ pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Erro
                     continue;
                 }
                 let optional = is_option(&pt.ty);
-                if !optional {
+                if !optional && !with_signature {
                     if let Some(Param::Python { optional: true, .. }) =
                         params.iter().rev().find(|p| p.is_python())
                     {
@@ -195,6 +478,8 @@ pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Erro
                     name,
                     optional,
                     span: pt.span(),
+                    default: None,
+                    kind: Kind::Positional,
                 });
             }
         }
@@ -204,64 +489,112 @@ pub(crate) fn classify_params(sig: &Signature, in_class: bool, errors: &mut Erro
 
 pub(crate) fn choose_convention(
     options: &MethodOptions,
-    params: &[Param],
+    params: &mut [Param],
     errors: &mut Errors,
 ) -> Convention {
-    let python: Vec<_> = params.iter().filter(|p| p.is_python()).collect();
-    if let Some(Param::VarArgs { span }) =
-        params.iter().find(|p| matches!(p, Param::VarArgs { .. }))
-    {
-        if !python.is_empty()
-            || params
-                .iter()
-                .filter(|p| matches!(p, Param::VarArgs { .. }))
-                .count()
-                > 1
-        {
+    let varargs: Vec<usize> = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p, Param::VarArgs { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    if let Some(&first) = varargs.first() {
+        let span = match &params[first] {
+            Param::VarArgs { span, .. } => *span,
+            _ => unreachable!(),
+        };
+        if varargs.len() > 1 {
             errors.push(syn::Error::new(
-                *span,
-                "a `VarArgs` parameter takes all arguments: no other Python parameters",
+                span,
+                "only one `VarArgs` parameter may be given",
             ));
         }
+        if options.signature.is_none() && params[first..].iter().any(|p| p.is_python()) {
+            errors.push(syn::Error::new(
+                span,
+                "a `VarArgs` parameter takes the positional arguments after the named ones: \
+                 put it after them (or give a `signature`)",
+            ));
+        }
+    }
+    if options.signature.is_some() {
+        if let Some((_, span)) = options.convention {
+            errors.push(syn::Error::new(
+                span,
+                "a `signature` decides the calling convention: leave this out",
+            ));
+        }
+        let keyword_capable = params.iter().any(|p| {
+            matches!(p, Param::KwArgs { .. })
+                || matches!(
+                    p,
+                    Param::Python {
+                        kind: Kind::Positional | Kind::KeywordOnly,
+                        ..
+                    }
+                )
+        });
+        return if keyword_capable {
+            Convention::Keywords
+        } else if params
+            .iter()
+            .any(|p| p.is_python() || matches!(p, Param::VarArgs { .. }))
+        {
+            Convention::VarArgs
+        } else {
+            Convention::NoArgs
+        };
+    }
+    let python: Vec<_> = params.iter().filter(|p| p.is_python()).collect();
+    let convention = if !varargs.is_empty() {
         if let Some((c, span)) = options.convention {
             if c != Convention::VarArgs {
                 errors.push(syn::Error::new(
                     span,
-                    "`VarArgs` functions use the `varargs` convention",
+                    "`VarArgs` functions use the `varargs` convention (give a `signature` for \
+                     keywords next to `*args`)",
                 ));
             }
         }
-        return Convention::VarArgs;
-    }
-    let Some((convention, span)) = options.convention else {
-        return match python.as_slice() {
+        Convention::VarArgs
+    } else if let Some((convention, span)) = options.convention {
+        match convention {
+            Convention::NoArgs if !python.is_empty() => errors.push(syn::Error::new(
+                span,
+                "`noargs` functions take no Python parameters (only an optional `Context`)",
+            )),
+            Convention::O
+                if !matches!(
+                    python.as_slice(),
+                    [Param::Python {
+                        optional: false,
+                        ..
+                    }]
+                ) =>
+            {
+                errors.push(syn::Error::new(
+                    span,
+                    "`o` functions take exactly one required Python parameter",
+                ))
+            }
+            _ => {}
+        }
+        convention
+    } else {
+        match python.as_slice() {
             [] => Convention::NoArgs,
             [Param::Python {
                 optional: false, ..
             }] => Convention::O,
             _ => Convention::VarArgs,
-        };
-    };
-    match convention {
-        Convention::NoArgs if !python.is_empty() => errors.push(syn::Error::new(
-            span,
-            "`noargs` functions take no Python parameters (only an optional `Context`)",
-        )),
-        Convention::O
-            if !matches!(
-                python.as_slice(),
-                [Param::Python {
-                    optional: false,
-                    ..
-                }]
-            ) =>
-        {
-            errors.push(syn::Error::new(
-                span,
-                "`o` functions take exactly one required Python parameter",
-            ))
         }
-        _ => {}
+    };
+    if convention != Convention::Keywords {
+        for p in params.iter_mut() {
+            if let Param::Python { kind, .. } = p {
+                *kind = Kind::PositionalOnly;
+            }
+        }
     }
     convention
 }
@@ -309,6 +642,7 @@ pub(crate) fn call_user(
 ) -> (TokenStream, TokenStream) {
     let mut prelude = TokenStream::new();
     let mut python_index = 0usize;
+    let general = needs_general(params);
     let args: Vec<TokenStream> = params
         .iter()
         .map(|p| match p {
@@ -326,20 +660,34 @@ pub(crate) fn call_user(
                 deref
             }
             Param::SelfArg => quote!(::hpy::impl_::extract_self(&__hpy_self)?),
+            Param::VarArgs { .. } if general => quote!(__hpy_varargs),
             Param::VarArgs { .. } => quote!(__hpy_args.var_args()),
-            Param::Python { optional, span, .. } => {
+            Param::KwArgs { span, .. } => quote_spanned! {*span=>
+                ::hpy::impl_::FromKwargs::from_kwargs(__hpy_ctx, __hpy_kwargs)?
+            },
+            Param::Python {
+                optional,
+                span,
+                default,
+                ..
+            } => {
                 let i = python_index;
                 python_index += 1;
                 match source(i) {
                     Source::Raw(expr) => expr,
-                    Source::Extract(slot) => {
-                        let extract = if *optional {
-                            quote_spanned!(*span=> ::hpy::impl_::extract_optional)
-                        } else {
-                            quote_spanned!(*span=> ::hpy::impl_::extract_required)
-                        };
-                        quote!(#extract(#slot, &__HPY_DESC, #i)?)
-                    }
+                    Source::Extract(slot) => match default.as_ref().map(default_value) {
+                        Some(expr) => quote_spanned! {*span=>
+                            ::hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
+                        },
+                        None => {
+                            let extract = if *optional {
+                                quote_spanned!(*span=> ::hpy::impl_::extract_optional)
+                            } else {
+                                quote_spanned!(*span=> ::hpy::impl_::extract_required)
+                            };
+                            quote!(#extract(#slot, &__HPY_DESC, #i)?)
+                        }
+                    },
                 }
             }
         })
@@ -355,34 +703,178 @@ pub(crate) fn call_user(
     )
 }
 
-/// The `FunctionDescription` constant of a generated body.
+/// The `FunctionDescription` constant of a generated body (and its
+/// `SignatureInfo` where the general parser is needed).
 pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
-    let names: Vec<&str> = params
+    let python: Vec<(&str, bool, Kind)> = params
         .iter()
         .filter_map(|p| match p {
-            Param::Python { name, .. } => Some(name.as_str()),
+            Param::Python {
+                name,
+                optional,
+                kind,
+                ..
+            } => Some((name.as_str(), *optional, *kind)),
             _ => None,
         })
         .collect();
-    let required = params
+    let names = python.iter().map(|(n, _, _)| *n);
+    let required = python
         .iter()
-        .filter(|p| {
-            matches!(
-                p,
-                Param::Python {
-                    optional: false,
-                    ..
-                }
-            )
-        })
+        .take_while(|(_, optional, _)| !optional)
         .count();
+    let signature = if needs_general(params) {
+        let positional_only = python
+            .iter()
+            .filter(|(_, _, k)| *k == Kind::PositionalOnly)
+            .count();
+        let positional = python
+            .iter()
+            .filter(|(_, _, k)| *k != Kind::KeywordOnly)
+            .count();
+        let required = python.iter().map(|(_, optional, _)| !optional);
+        let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
+        let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
+        quote!(::core::option::Option::Some(&::hpy::impl_::SignatureInfo {
+            positional_only: #positional_only,
+            positional: #positional,
+            required: &[#(#required),*],
+            varargs: #varargs,
+            kwargs: #kwargs,
+        }))
+    } else {
+        quote!(::core::option::Option::None)
+    };
     quote! {
         const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
             name: #py_name,
             params: &[#(#names),*],
             required: #required,
+            signature: #signature,
         };
     }
+}
+
+/// The Rust expression of a default: as written, except that a string
+/// literal also serves a `String` parameter (`Into`).
+fn default_value(expr: &syn::Expr) -> TokenStream {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(_),
+            ..
+        }) => quote!(::core::convert::Into::into(#expr)),
+        _ => quote!(#expr),
+    }
+}
+
+/// The `__text_signature__` of a function or method, e.g.
+/// `($self, a, b=2, /, *args, c, **kwargs)`; `first` is `$self`, `$cls`
+/// or nothing.
+pub(crate) fn text_signature(params: &[Param], first: Option<&str>) -> String {
+    let mut parts: Vec<String> = first.map(str::to_owned).into_iter().collect();
+    let mut open_positional_only = false;
+    let mut star = false;
+    for p in params {
+        match p {
+            Param::Python {
+                name,
+                optional,
+                default,
+                kind,
+                ..
+            } => {
+                if *kind != Kind::PositionalOnly && open_positional_only {
+                    parts.push("/".into());
+                    open_positional_only = false;
+                }
+                open_positional_only |= *kind == Kind::PositionalOnly;
+                if *kind == Kind::KeywordOnly && !star {
+                    parts.push("*".into());
+                    star = true;
+                }
+                let shown = match default {
+                    Some(expr) => format!("{name}={}", python_default(expr)),
+                    None if *optional => format!("{name}=None"),
+                    None => name.clone(),
+                };
+                parts.push(shown);
+            }
+            Param::VarArgs { name, .. } => {
+                if open_positional_only {
+                    parts.push("/".into());
+                    open_positional_only = false;
+                }
+                parts.push(format!("*{name}"));
+                star = true;
+            }
+            Param::KwArgs { name, .. } => {
+                if open_positional_only {
+                    parts.push("/".into());
+                    open_positional_only = false;
+                }
+                parts.push(format!("**{name}"));
+            }
+            _ => {}
+        }
+    }
+    if open_positional_only {
+        parts.push("/".into());
+    }
+    format!("({})", parts.join(", "))
+}
+
+/// A default value as Python source, for `__text_signature__`: literals
+/// and `None` as they are, anything else as `...`.
+fn python_default(expr: &syn::Expr) -> String {
+    use syn::{Expr, Lit};
+    match expr {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Int(i) => i.base10_digits().to_owned(),
+            Lit::Float(f) => f.base10_digits().to_owned(),
+            Lit::Bool(b) => if b.value { "True" } else { "False" }.to_owned(),
+            Lit::Str(s)
+                if s.value().chars().all(|c| c == ' ' || c.is_ascii_graphic())
+                    && !s.value().contains(['"', '\\']) =>
+            {
+                format!("\"{}\"", s.value())
+            }
+            _ => "...".to_owned(),
+        },
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match python_default(&u.expr) {
+            text if text != "..." && !text.starts_with('"') => format!("-{text}"),
+            _ => "...".to_owned(),
+        },
+        Expr::Path(p) if p.path.is_ident("None") => "None".to_owned(),
+        Expr::Call(c)
+            if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Some"))
+                && c.args.len() == 1 =>
+        {
+            python_default(&c.args[0])
+        }
+        Expr::Group(g) => python_default(&g.expr),
+        Expr::Paren(p) => python_default(&p.expr),
+        _ => "...".to_owned(),
+    }
+}
+
+/// The docstring with a `name(signature)\n--\n\n` header in front, which
+/// CPython turns into `__text_signature__` (and strips from `__doc__`);
+/// a docstring that already starts with one is kept as it is.
+pub(crate) fn doc_with_signature(
+    name: &str,
+    signature: &str,
+    doc: Option<String>,
+) -> Option<String> {
+    if doc
+        .as_deref()
+        .is_some_and(|d| d.starts_with(&format!("{name}(")) && d.contains("\n--\n\n"))
+    {
+        return doc;
+    }
+    Some(format!(
+        "{name}{signature}\n--\n\n{}",
+        doc.unwrap_or_default()
+    ))
 }
 
 /// A C string literal expression `Option<&CStr>` for a docstring.
@@ -451,7 +943,16 @@ pub(crate) fn callable_entry(
             (
                 quote!(MethArgs),
                 quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
-                if c.params.iter().any(|p| matches!(p, Param::VarArgs { .. })) {
+                if needs_general(c.params) {
+                    quote! {
+                        #desc
+                        let __hpy_parsed = __HPY_DESC.parse_signature::<#n_python>(&__hpy_args)?;
+                        let __hpy_slots = __hpy_parsed.slots;
+                        let __hpy_varargs = __hpy_parsed.varargs;
+                        let __hpy_kwargs = __hpy_parsed.kwargs;
+                        #ret
+                    }
+                } else if c.params.iter().any(|p| matches!(p, Param::VarArgs { .. })) {
                     ret.clone()
                 } else {
                     quote! {
@@ -489,8 +990,9 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
     let mut errors = Errors::default();
     let options = MethodOptions::parse(attr, &mut errors);
     check_signature(&func.sig, &mut errors);
-    let params = classify_params(&func.sig, false, &mut errors);
-    let convention = choose_convention(&options, &params, &mut errors);
+    let mut params =
+        classify_params_with(&func.sig, false, options.signature.as_ref(), &mut errors);
+    let convention = choose_convention(&options, &mut params, &mut errors);
 
     let rust_name = &func.sig.ident;
     let py_name = options
@@ -505,7 +1007,12 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
             "the Python name cannot contain a NUL character",
         ));
     }
-    let doc_expr = doc_option(docstring(&func.attrs), rust_name.span(), &mut errors);
+    let doc = doc_with_signature(
+        &py_name,
+        &text_signature(&params, None),
+        docstring(&func.attrs),
+    );
+    let doc_expr = doc_option(doc, rust_name.span(), &mut errors);
     errors.finish()?;
     let c_name = c_name.expect("checked above");
 

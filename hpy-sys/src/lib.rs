@@ -364,6 +364,16 @@ pub unsafe fn hpy_rs_builders_are_leak_free(_ctx: *mut HPyContext) -> bool {
     true
 }
 
+/// CPython ABI: CPython reads the signature header of a type's doc.
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_type_doc_has_signatures(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 /// CPython ABI: CPython's getset descriptors check their receiver and pass
 /// on a getter's or setter's exception.
 ///

@@ -362,6 +362,18 @@ pub unsafe fn hpy_rs_builders_are_leak_free(ctx: *mut HPyContext) -> bool {
     !unsafe { has_dict_type_handle(ctx) }
 }
 
+/// Whether the interpreter reads a `Name(signature)\n--\n\n` header at the
+/// start of a type's doc as CPython does (`__text_signature__`, and
+/// `__doc__` without it). PyPy 7.3.19 (the development layout above) keeps
+/// a type's doc as it is, so there classes get their doc comment alone.
+///
+/// # Safety
+/// `ctx` is the live context of the current call.
+pub unsafe fn hpy_rs_type_doc_has_signatures(ctx: *mut HPyContext) -> bool {
+    // SAFETY: forwarded.
+    !unsafe { has_dict_type_handle(ctx) }
+}
+
 /// Whether the interpreter checks that `T.__new__(cls)` is given `T` or a
 /// subclass, as CPython does (`tp_new_wrapper`; so on both stock
 /// `hpy.universal` and hpy_rs_universal). PyPy 7.3.19 (the development

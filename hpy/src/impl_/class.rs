@@ -141,6 +141,13 @@ pub unsafe trait ClassMethods: HPyClass {
     fn class_attributes<'ctx>(_ty: &Handle<'ctx>) -> HPyResult<()> {
         Ok(())
     }
+
+    /// The type's docstring: the class's doc comment behind a
+    /// `Name(signature)\n--\n\n` header made from the constructor's
+    /// parameters (CPython's `__text_signature__`).
+    fn doc(_ctx: Context<'_>) -> Option<&'static CStr> {
+        Self::INFO.doc
+    }
 }
 
 /// The instance data of `h`.
@@ -431,6 +438,31 @@ pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResul
     new_instance_of::<T>(&ty, value)
 }
 
+/// [`ClassMethods::doc`] of a class with a constructor: `Name(signature)`,
+/// the `--` line, then the doc comment; made once into `cache`. Just the
+/// doc comment where the interpreter would show the header as it is.
+pub fn class_doc<T: HPyClass>(
+    ctx: Context<'_>,
+    cache: &'static std::sync::OnceLock<std::ffi::CString>,
+    signature: &str,
+) -> Option<&'static CStr> {
+    // SAFETY: the live context of the module's exec.
+    if !unsafe { hpy_sys::hpy_rs_type_doc_has_signatures(ctx.as_raw()) } {
+        return T::INFO.doc;
+    }
+    let doc = cache.get_or_init(|| {
+        let name = T::INFO.python_name();
+        let body = T::INFO
+            .doc
+            .map_or(std::borrow::Cow::Borrowed(""), CStr::to_string_lossy);
+        let text = format!("{name}{signature}\n--\n\n{body}");
+        // Neither part holds a NUL: the doc was a C string, the rest is
+        // made of identifiers and literals.
+        std::ffi::CString::new(text).unwrap_or_default()
+    });
+    Some(doc.as_c_str())
+}
+
 /// Creates the type object of `T`, keeps it in `T`'s type slot and adds it
 /// to `module` under its name (called from the module's exec).
 pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
@@ -454,7 +486,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         builtin_shape: info.shape,
         legacy_slots: ptr::null_mut(),
         defines: T::defines(!getsets_work),
-        doc: info.doc.map_or(ptr::null(), CStr::as_ptr),
+        doc: T::doc(ctx).map_or(ptr::null(), CStr::as_ptr),
     };
     let mut keep = Vec::new();
     let mut params = Vec::new();
@@ -1769,21 +1801,22 @@ pub fn finalize_result(obj: &Borrowed<'_, '_>, result: HPyResult<()>) {
 
 /// The NULL-terminated definition list of a class: its methods and slots
 /// (from `#[hpy_methods]`) and its members, `tp_destroy` and `tp_traverse`
-/// (from `#[hpy_class]`), built once.
+/// (from `#[hpy_class]`), built once per kind of interpreter.
 ///
-/// The hidden methods of the class's properties (universal ABI only) come
-/// first, so that the list without them is the same array from a later
-/// start: one list serves both answers of `hpy_rs_supports_getsets`.
-pub struct DefineCache(std::sync::OnceLock<DefinePtrs>);
-
-struct DefinePtrs {
-    list: Box<[*mut HPyDef]>,
-    /// How many hidden property methods the list starts with.
-    hidden: usize,
+/// Where getset descriptors are broken (PyPy 7.3.19's layout) the list
+/// starts with the hidden methods of the class's properties, and methods
+/// get their docstrings without the `name(signature)\n--\n\n` header,
+/// which PyPy's method descriptors would show as it is.
+pub struct DefineCache {
+    plain: std::sync::OnceLock<DefinePtrs>,
+    with_property_methods: std::sync::OnceLock<DefinePtrs>,
 }
 
-// SAFETY: the pointers refer to statics that are only read (by HPy, under the
-// interpreter lock); the list itself is immutable once built.
+struct DefinePtrs(Box<[*mut HPyDef]>);
+
+// SAFETY: the pointers refer to statics, or to copies leaked for the life
+// of the process, that are only read (by HPy, under the interpreter lock);
+// the list itself is immutable once built.
 unsafe impl Send for DefinePtrs {}
 // SAFETY: as above.
 unsafe impl Sync for DefinePtrs {}
@@ -1791,11 +1824,15 @@ unsafe impl Sync for DefinePtrs {}
 impl DefineCache {
     /// An empty cache (for a `static`).
     pub const fn new() -> Self {
-        DefineCache(std::sync::OnceLock::new())
+        DefineCache {
+            plain: std::sync::OnceLock::new(),
+            with_property_methods: std::sync::OnceLock::new(),
+        }
     }
 
     /// The list, built on first use; with `with_property_methods`, also the
-    /// hidden methods of `properties`.
+    /// hidden methods of `properties`, and method docs without a signature
+    /// header.
     pub fn get<T: HPyClass>(
         &self,
         methods: &'static [super::StaticDef],
@@ -1805,40 +1842,58 @@ impl DefineCache {
     ) -> *mut *mut HPyDef {
         let class = T::class_defs();
         let (needs_drop, has_fields) = (T::NEEDS_DESTROY, T::HAS_FIELDS);
-        let defs = self.0.get_or_init(|| {
-            let mut list: Vec<*mut HPyDef> = properties
-                .iter()
-                .flat_map(PropertyMethods::hidden_defs)
-                .map(super::StaticDef::as_ptr)
-                .collect();
-            let hidden = list.len();
-            // Without drop glue, `tp_destroy` would have nothing to do: leave
-            // it out and save the call on every deallocation. Without
-            // `Field` slots, `tp_traverse` would have nothing to visit.
-            let wanted = |def: &&super::StaticDef| {
-                (needs_drop || !is_slot(def, hpy_sys::HPy_tp_destroy))
-                    && (has_fields || !is_slot(def, hpy_sys::HPy_tp_traverse))
-            };
-            list.extend(
-                methods
-                    .iter()
-                    .chain(class)
-                    .chain(extra)
-                    .filter(wanted)
-                    .map(super::StaticDef::as_ptr),
-            );
-            list.push(ptr::null_mut());
-            DefinePtrs {
-                list: list.into_boxed_slice(),
-                hidden,
-            }
-        });
-        let start = if with_property_methods {
-            0
-        } else {
-            defs.hidden
+        // Without drop glue, `tp_destroy` would have nothing to do: leave
+        // it out and save the call on every deallocation. Without `Field`
+        // slots, `tp_traverse` would have nothing to visit.
+        let wanted = move |def: &&super::StaticDef| {
+            (needs_drop || !is_slot(def, hpy_sys::HPy_tp_destroy))
+                && (has_fields || !is_slot(def, hpy_sys::HPy_tp_traverse))
         };
-        defs.list[start..].as_ptr().cast_mut()
+        let defs = methods.iter().chain(class).chain(extra).filter(wanted);
+        let list = if with_property_methods {
+            self.with_property_methods.get_or_init(|| {
+                let mut list: Vec<*mut HPyDef> = properties
+                    .iter()
+                    .flat_map(PropertyMethods::hidden_defs)
+                    .map(super::StaticDef::as_ptr)
+                    .collect();
+                list.extend(defs.map(|d| without_signature_header(d.as_ptr())));
+                list.push(ptr::null_mut());
+                DefinePtrs(list.into_boxed_slice())
+            })
+        } else {
+            self.plain.get_or_init(|| {
+                let mut list: Vec<*mut HPyDef> = defs.map(super::StaticDef::as_ptr).collect();
+                list.push(ptr::null_mut());
+                DefinePtrs(list.into_boxed_slice())
+            })
+        };
+        list.0.as_ptr().cast_mut()
+    }
+}
+
+/// `def`, or for a method whose doc starts with a `name(...)\n--\n\n`
+/// signature header, a copy (leaked: it lives as long as the type may) whose
+/// doc starts after it.
+fn without_signature_header(def: *mut HPyDef) -> *mut HPyDef {
+    // SAFETY: a valid static definition; the union member read is the one
+    // `kind` selects, and a method's doc is NULL or a C string.
+    unsafe {
+        if (*def).kind != hpy_sys::HPyDef_Kind_Meth || (*def).u.meth.doc.is_null() {
+            return def;
+        }
+        let doc = CStr::from_ptr((*def).u.meth.doc).to_bytes();
+        let name = CStr::from_ptr((*def).u.meth.name).to_bytes();
+        const END: &[u8] = b"\n--\n\n";
+        if !doc.starts_with(name) || doc.get(name.len()) != Some(&b'(') {
+            return def;
+        }
+        let Some(at) = doc.windows(END.len()).position(|w| w == END) else {
+            return def;
+        };
+        let mut copy = *def;
+        copy.u.meth.doc = (*def).u.meth.doc.add(at + END.len());
+        Box::into_raw(Box::new(copy))
     }
 }
 

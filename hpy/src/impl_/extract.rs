@@ -17,8 +17,38 @@ pub struct FunctionDescription {
     pub name: &'static str,
     /// Parameter names, in order.
     pub params: &'static [&'static str],
-    /// How many leading parameters are required (the rest are `Option`s).
+    /// How many leading parameters are required (the rest are `Option`s);
+    /// for a `signature`, how many leading positional ones are.
     pub required: usize,
+    /// The rest of a `signature = (...)` (keyword-only and positional-only
+    /// parameters, required ones anywhere, `*args`, `**kwargs`); `None` for
+    /// the plain shape above, whose parsers stay as they are.
+    pub signature: Option<&'static SignatureInfo>,
+}
+
+/// What a `signature = (...)` adds to a [`FunctionDescription`].
+pub struct SignatureInfo {
+    /// Leading parameters that cannot be passed by keyword (before `/`).
+    pub positional_only: usize,
+    /// Leading parameters that can be passed by position; the others are
+    /// keyword-only.
+    pub positional: usize,
+    /// Which parameters must be given (no default).
+    pub required: &'static [bool],
+    /// Extra positional arguments go to `*args` instead of being an error.
+    pub varargs: bool,
+    /// Unknown keyword arguments go to `**kwargs` instead of being an error.
+    pub kwargs: bool,
+}
+
+/// The arguments of a call parsed against a `signature`.
+pub struct Parsed<'a, 'ctx, const N: usize> {
+    /// One per named parameter, as for the plain parsers.
+    pub slots: Slots<'a, 'ctx, N>,
+    /// The positional arguments past the named ones (`*args`).
+    pub varargs: crate::VarArgs<'a, 'ctx>,
+    /// The keyword arguments no parameter takes (`**kwargs`), if any.
+    pub kwargs: Option<Handle<'ctx>>,
 }
 
 /// The parsed arguments of one call: one slot per parameter, `None` where an
@@ -284,6 +314,231 @@ impl FunctionDescription {
         Ok(slots)
     }
 
+    fn info(&self) -> &'static SignatureInfo {
+        self.signature
+            .expect("generated code parses with a signature only when it has one")
+    }
+
+    /// Parses the arguments of a call against a `signature`: positional
+    /// handles followed by one value per name in the `kwnames` tuple (NULL
+    /// for none).
+    pub fn parse_signature<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> HPyResult<Parsed<'a, 'ctx, N>> {
+        let info = self.info();
+        let ctx = args.ctx;
+        if args.nargs > info.positional && !info.varargs {
+            return Err(self.too_many_positional_for(info, args.nargs));
+        }
+        let named = args.nargs.min(info.positional);
+        let mut slots: Slots<'a, 'ctx, N> = [Borrowed::missing(ctx); N];
+        for (i, slot) in slots.iter_mut().enumerate().take(named) {
+            // SAFETY: `i < nargs`; `Args` is only built from the argument
+            // array HPy passed, valid for 'a.
+            *slot = unsafe { Borrowed::from_raw(ctx, *args.args.add(i)) };
+        }
+        // SAFETY: the positional arguments past the named ones, in the same
+        // array.
+        let varargs = unsafe { crate::VarArgs::new(ctx, args.args.add(named), args.nargs - named) };
+        let mut kwargs = None;
+        if args.kwnames._i != 0 {
+            // SAFETY: `kwnames` is a valid tuple handle.
+            let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), args.kwnames) };
+            if count < 0 {
+                return Err(HPyErr::raised(ctx));
+            }
+            for k in 0..count as usize {
+                // SAFETY: `k` is in range; the result is owned or HPy_NULL.
+                let name = unsafe {
+                    ctx.wrap_result(hpy_sys::HPy_GetItem_i(
+                        ctx.as_raw(),
+                        args.kwnames,
+                        k as isize,
+                    ))?
+                };
+                // SAFETY: one value per keyword name follows the positional
+                // arguments, valid for 'a.
+                let value = unsafe { Borrowed::from_raw(ctx, *args.args.add(args.nargs + k)) };
+                self.assign_keyword(info, &mut slots, &name, value, &mut kwargs)?;
+            }
+        }
+        self.check_required_for(info, &slots)?;
+        Ok(Parsed {
+            slots,
+            varargs,
+            kwargs,
+        })
+    }
+
+    /// [`parse_signature`](Self::parse_signature) for a `tp_new`/`tp_init`
+    /// call: positional handles and a keyword dict (or, on PyPy, a tuple of
+    /// keyword names as for `HPyFunc_KEYWORDS`). The dict's values are
+    /// fetched as new handles, kept in `keep` so the borrows stay valid.
+    pub fn parse_new_signature<'a, 'ctx, const N: usize>(
+        &self,
+        args: &NewArgs<'_, 'ctx>,
+        keep: &'a mut Vec<(usize, Handle<'ctx>)>,
+    ) -> HPyResult<Parsed<'a, 'ctx, N>> {
+        let ctx = args.ctx;
+        // SAFETY: a valid handle (checked first to be non-NULL).
+        let kwnames =
+            args.kw._i != 0 && unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), args.kw) } != 0;
+        if args.kw._i == 0 || kwnames {
+            // The argument array (and the keyword values after it) are the
+            // interpreter's, valid for the whole call.
+            let call: Args<'a, 'ctx> = Args {
+                ctx,
+                args: args.args,
+                nargs: args.nargs,
+                kwnames: if kwnames { args.kw } else { hpy_sys::HPy_NULL },
+                _borrow: PhantomData,
+            };
+            return self.parse_signature::<N>(&call);
+        }
+        let info = self.info();
+        if args.nargs > info.positional && !info.varargs {
+            return Err(self.too_many_positional_for(info, args.nargs));
+        }
+        let named = args.nargs.min(info.positional);
+        // SAFETY: a dict handle, valid for the call; results are owned or NULL.
+        let keys = unsafe { ctx.wrap_result(hpy_sys::HPyDict_Keys(ctx.as_raw(), args.kw))? };
+        // SAFETY: valid handle.
+        let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), keys.as_raw()) };
+        let mut kwargs = None;
+        for k in 0..count.max(0) {
+            // SAFETY: in range; owned result or NULL.
+            let key =
+                unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), keys.as_raw(), k))? };
+            // SAFETY: valid dict and key; owned result or NULL.
+            let value = unsafe {
+                ctx.wrap_result(hpy_sys::HPy_GetItem(ctx.as_raw(), args.kw, key.as_raw()))?
+            };
+            match self.keyword_target(info, &key)? {
+                Some(index) => {
+                    if index < named || keep.iter().any(|(i, _)| *i == index) {
+                        return Err(self.multiple_values(index));
+                    }
+                    keep.push((index, value));
+                }
+                None => add_extra_keyword(&mut kwargs, &key, &value)?,
+            }
+        }
+        let mut slots: Slots<'a, 'ctx, N> = [Borrowed::missing(ctx); N];
+        for (i, slot) in slots.iter_mut().enumerate().take(named) {
+            // SAFETY: `i < nargs`; the array HPy passed is valid for the call.
+            *slot = unsafe { Borrowed::from_raw(ctx, *args.args.add(i)) };
+        }
+        for (index, value) in keep.iter() {
+            slots[*index] = value.borrow();
+        }
+        self.check_required_for(info, &slots)?;
+        Ok(Parsed {
+            slots,
+            // SAFETY: the positional arguments past the named ones, in the
+            // array HPy passed, valid for the call.
+            varargs: unsafe { crate::VarArgs::new(ctx, args.args.add(named), args.nargs - named) },
+            kwargs,
+        })
+    }
+
+    /// Puts one keyword argument where the signature says: its parameter,
+    /// `**kwargs`, or an error.
+    fn assign_keyword<'a, 'ctx, const N: usize>(
+        &self,
+        info: &SignatureInfo,
+        slots: &mut Slots<'a, 'ctx, N>,
+        name: &Handle<'ctx>,
+        value: Borrowed<'a, 'ctx>,
+        kwargs: &mut Option<Handle<'ctx>>,
+    ) -> HPyResult<()> {
+        match self.keyword_target(info, name)? {
+            Some(index) => {
+                if !is_missing(&slots[index]) {
+                    return Err(self.multiple_values(index));
+                }
+                slots[index] = value;
+                Ok(())
+            }
+            None => add_extra_keyword(kwargs, name, &value),
+        }
+    }
+
+    /// The parameter a keyword argument names (`None`: it goes to
+    /// `**kwargs`), or the error for a keyword no parameter takes.
+    fn keyword_target(&self, info: &SignatureInfo, name: &Handle<'_>) -> HPyResult<Option<usize>> {
+        let text: &str = FromHPy::extract(name)?;
+        match self.params.iter().position(|p| *p == text) {
+            Some(index) if index >= info.positional_only => Ok(Some(index)),
+            _ if info.kwargs => Ok(None),
+            Some(_) => Err(HPyErr::type_error(format!(
+                "{}() got some positional-only arguments passed as keyword arguments: '{text}'",
+                self.name
+            ))),
+            None => Err(HPyErr::type_error(format!(
+                "{}() got an unexpected keyword argument '{text}'",
+                self.name
+            ))),
+        }
+    }
+
+    #[cold]
+    fn multiple_values(&self, index: usize) -> HPyErr {
+        HPyErr::type_error(format!(
+            "{}() got multiple values for argument '{}'",
+            self.name, self.params[index]
+        ))
+    }
+
+    #[cold]
+    fn too_many_positional_for(&self, info: &SignatureInfo, given: usize) -> HPyErr {
+        let n = info.positional;
+        let required = info.required[..n].iter().filter(|r| **r).count();
+        let takes = if required == n {
+            format!("{n} positional {}", plural(n, "argument", "arguments"))
+        } else {
+            format!("from {required} to {n} positional arguments")
+        };
+        HPyErr::type_error(format!(
+            "{}() takes {takes} but {given} {} given",
+            self.name,
+            plural(given, "was", "were")
+        ))
+    }
+
+    fn check_required_for<const N: usize>(
+        &self,
+        info: &SignatureInfo,
+        slots: &Slots<'_, '_, N>,
+    ) -> HPyResult<()> {
+        let missing = |range: core::ops::Range<usize>| -> Vec<String> {
+            range
+                .filter(|&i| info.required[i] && is_missing(&slots[i]))
+                .map(|i| format!("'{}'", self.params[i]))
+                .collect()
+        };
+        for (names, kind) in [
+            (missing(0..info.positional), "positional"),
+            (missing(info.positional..self.params.len()), "keyword-only"),
+        ] {
+            if names.is_empty() {
+                continue;
+            }
+            let list = match names.as_slice() {
+                [one] => one.clone(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            return Err(HPyErr::type_error(format!(
+                "{}() missing {} required {kind} {}: {list}",
+                self.name,
+                names.len(),
+                plural(names.len(), "argument", "arguments"),
+            )));
+        }
+        Ok(())
+    }
+
     /// # Safety
     /// `kwnames` must be a tuple of str, and `values` must point to one
     /// handle per name, all valid for `'a`.
@@ -358,6 +613,58 @@ pub fn extract_optional<'a, 'ctx, T: FromHPy<'a, 'ctx>>(
     }
 }
 
+/// Adds a keyword argument no parameter takes to the `**kwargs` dict.
+fn add_extra_keyword<'ctx>(
+    kwargs: &mut Option<Handle<'ctx>>,
+    name: &Handle<'ctx>,
+    value: &Handle<'ctx>,
+) -> HPyResult<()> {
+    let dict = match kwargs {
+        Some(dict) => dict,
+        None => kwargs.insert(name.context().new_dict()?),
+    };
+    dict.set_item(name, value)
+}
+
+/// Converts an argument with a default (`name = expr` in a `signature`):
+/// `default()` when it was not given.
+#[inline(always)]
+pub fn extract_or_default<'a, 'ctx, T: FromHPy<'a, 'ctx>>(
+    slot: Option<&'a Borrowed<'_, 'ctx>>,
+    desc: &FunctionDescription,
+    index: usize,
+    default: impl FnOnce() -> T,
+) -> HPyResult<T> {
+    match slot {
+        Some(arg) => T::extract(arg).map_err(|e| e.for_argument(desc.name, desc.params[index])),
+        None => Ok(default()),
+    }
+}
+
+/// What a `**kwargs` parameter may be: `Option<Handle>` (`None` when no
+/// extra keyword was passed) or `Handle` (an empty dict then).
+pub trait FromKwargs<'ctx>: Sized {
+    /// Converts the parsed extra keywords.
+    fn from_kwargs(ctx: Context<'ctx>, kwargs: Option<Handle<'ctx>>) -> HPyResult<Self>;
+}
+
+impl<'ctx> FromKwargs<'ctx> for Option<Handle<'ctx>> {
+    #[inline]
+    fn from_kwargs(_: Context<'ctx>, kwargs: Option<Handle<'ctx>>) -> HPyResult<Self> {
+        Ok(kwargs)
+    }
+}
+
+impl<'ctx> FromKwargs<'ctx> for Handle<'ctx> {
+    #[inline]
+    fn from_kwargs(ctx: Context<'ctx>, kwargs: Option<Handle<'ctx>>) -> HPyResult<Self> {
+        match kwargs {
+            Some(dict) => Ok(dict),
+            None => ctx.new_dict(),
+        }
+    }
+}
+
 #[cold]
 fn missing_slot(desc: &FunctionDescription, index: usize) -> HPyErr {
     HPyErr::system_error(format!(
@@ -380,11 +687,13 @@ mod tests {
         name: "add",
         params: &["a", "b"],
         required: 2,
+        signature: None,
     };
     const OPT: FunctionDescription = FunctionDescription {
         name: "opt",
         params: &["a", "b", "c"],
         required: 1,
+        signature: None,
     };
 
     fn message(e: HPyErr) -> String {
@@ -405,6 +714,7 @@ mod tests {
             name: "f",
             params: &["x"],
             required: 1,
+            signature: None,
         };
         assert_eq!(
             message(one.too_many_positional(2)),
@@ -414,6 +724,7 @@ mod tests {
             name: "g",
             params: &[],
             required: 0,
+            signature: None,
         };
         assert_eq!(
             message(none.too_many_positional(1)),
@@ -434,6 +745,7 @@ mod tests {
             name: "h",
             params: &["a", "b", "c"],
             required: 3,
+            signature: None,
         };
         let empty: Slots<'_, '_, 3> = [Borrowed::missing(ctx); 3];
         assert_eq!(

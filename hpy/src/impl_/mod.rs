@@ -17,7 +17,8 @@ pub use def::{
     GlobalList, MethArgs, MethNoArgs, MethO, ModExec, PyMethod, StaticDef, StaticModuleDef,
 };
 pub use extract::{
-    extract_optional, extract_required, extract_self, present, FunctionDescription, Slots,
+    extract_optional, extract_or_default, extract_required, extract_self, present, FromKwargs,
+    FunctionDescription, Parsed, SignatureInfo, Slots,
 };
 #[cfg(not(feature = "universal"))]
 pub use module::cpython_module_init;

@@ -748,6 +748,43 @@ impl Shapes {
     }
 }
 
+/// A class whose constructor and method have signatures.
+#[hpy_class(module = "hpyrs_classes")]
+struct Labelled {
+    #[member]
+    x: i64,
+    #[member]
+    y: i64,
+    label: String,
+}
+
+#[hpy_methods]
+impl Labelled {
+    #[new(signature = (x, y = 0, *, label = String::from("none")))]
+    fn new(x: i64, y: i64, label: String) -> Labelled {
+        Labelled { x, y, label }
+    }
+
+    /// The label, repeated.
+    #[method(signature = (times = 1, /, *, sep = "-"))]
+    fn label(&self, times: usize, sep: &str) -> String {
+        vec![self.label.as_str(); times].join(sep)
+    }
+
+    /// Extra keyword arguments, sorted by name.
+    #[method(signature = (**extra))]
+    fn extras<'ctx>(
+        &self,
+        ctx: Context<'ctx>,
+        extra: Option<Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
+        match extra {
+            Some(d) => ctx.builtins().get_item_s("sorted")?.call(&[&d]),
+            None => Ok(ctx.none()),
+        }
+    }
+}
+
 /// How many `Shapes` values were dropped.
 #[hpy_method]
 fn dropped_shapes() -> isize {
@@ -905,7 +942,7 @@ hpy_module! {
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
-        Puppy, Cat, Pair, Bomb, Shapes,
+        Puppy, Cat, Pair, Bomb, Shapes, Labelled,
     ],
     exec: init,
 }

@@ -5,7 +5,10 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use hpy::{hpy_method, hpy_module, Borrowed, Constant, Context, HPyErr, HPyResult, Handle};
+use hpy::{
+    hpy_method, hpy_module, Borrowed, Constant, Context, HPyErr, HPyResult, Handle, IntoHPy,
+    VarArgs,
+};
 
 include!("../../shared/echo.rs");
 
@@ -177,7 +180,8 @@ hpy_module! {
         utf8_len, repeat_x, with_nul, sum_defaults, sum_positional, maybe, unit,
         raise_value_error, error_without_exception, panic_with, panic_with_number,
         identity_checks, type_name_of, constant, same, repr_and_str, int_or_minus_one,
-        exec_calls, call1, spin_checking_signals,
+        exec_calls, call1, spin_checking_signals, sig_all, sig_positional_only, sig_keyword_only,
+        sig_default_str, sig_kwargs_dict, sig_star_args, sig_rest,
     ],
     exec: init,
 }
@@ -187,4 +191,61 @@ hpy_module! {
 fn call1<'ctx>(ctx: Context<'ctx>, f: &Handle<'ctx>, x: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
     let _ = ctx;
     f.call(&[x])
+}
+
+/// Every kind of parameter: `(a, b, args, c, d, kwargs)` as received.
+#[hpy_method(signature = (a, b = 2, *args, c, d = None, **kwargs))]
+#[allow(clippy::too_many_arguments)]
+fn sig_all<'ctx>(
+    ctx: Context<'ctx>,
+    a: i64,
+    b: i64,
+    args: VarArgs<'_, 'ctx>,
+    c: i64,
+    d: Option<i64>,
+    kwargs: Option<Handle<'ctx>>,
+) -> HPyResult<Handle<'ctx>> {
+    let rest: Vec<Handle<'ctx>> = args.iter().map(|h| h.dup()).collect();
+    let kwargs = kwargs.unwrap_or_else(|| ctx.none());
+    (a, b, rest.into_hpy(ctx)?, c, d, kwargs).into_hpy(ctx)
+}
+
+/// Positional-only parameters, then one that may be given by keyword.
+#[hpy_method(signature = (x, y, /, z = 3.5))]
+fn sig_positional_only(x: i64, y: i64, z: f64) -> (i64, i64, f64) {
+    (x, y, z)
+}
+
+/// Keyword-only parameters only.
+#[hpy_method(signature = (*, key, flag = false))]
+fn sig_keyword_only(key: &str, flag: bool) -> (String, bool) {
+    (key.to_owned(), flag)
+}
+
+/// A default string.
+#[hpy_method(signature = (name = "world"))]
+fn sig_default_str(name: String) -> String {
+    format!("hello {name}")
+}
+
+/// `**kw` as a dict (empty when no keyword is passed).
+#[hpy_method(signature = (**kw))]
+fn sig_kwargs_dict<'ctx>(kw: Handle<'ctx>) -> Handle<'ctx> {
+    kw
+}
+
+/// `*args` only, with a default computed by Rust code.
+#[hpy_method(signature = (*args, scale = i64::from(u8::MAX)))]
+fn sig_star_args(args: VarArgs<'_, '_>, scale: i64) -> HPyResult<i64> {
+    let mut total = 0;
+    for a in args.iter() {
+        total += a.extract::<i64>()?;
+    }
+    Ok(total * scale)
+}
+
+/// Without a signature: a `VarArgs` after named parameters takes the rest.
+#[hpy_method]
+fn sig_rest(first: i64, rest: VarArgs<'_, '_>) -> (i64, usize) {
+    (first, rest.len())
 }
