@@ -189,6 +189,12 @@ impl<'ctx> Context<'ctx> {
                 "exception class namespace must be a dict",
             ));
         }
+        // CPython's own check, which would be a SystemError there.
+        if !name.contains('.') {
+            return Err(HPyErr::value_error(format!(
+                "exception name must be 'module.Name', got {name:?}"
+            )));
+        }
         let raw = |h: Option<&Handle<'ctx>>| h.map_or(hpy_sys::HPy_NULL, |h| h.as_raw());
         with_cstr(name, |name| match doc {
             // SAFETY: NUL-terminated UTF-8 name, valid (or null) handles,

@@ -42,6 +42,16 @@ impl<'ctx> Tracker<'ctx> {
     pub fn new(ctx: Context<'ctx>, capacity: usize) -> HPyResult<Self> {
         let size = HPy_ssize_t::try_from(capacity)
             .map_err(|_| HPyErr::new(hpy_sys::HPyConstant::MemoryError, "tracker capacity"))?;
+        // Some interpreters (PyPy) accept any capacity: reserve ours
+        // fallibly first, so that a huge one is a MemoryError, not an abort
+        // (PyPy also aborts closing such a tracker, so it is not made).
+        let mut handles = Vec::new();
+        if handles.try_reserve_exact(capacity).is_err() {
+            return Err(HPyErr::new(
+                hpy_sys::HPyConstant::MemoryError,
+                format!("cannot allocate a tracker for {capacity} handles"),
+            ));
+        }
         // SAFETY: valid context; the result is a tracker, or 0 with an
         // exception set.
         let raw = unsafe { hpy_sys::HPyTracker_New(ctx.as_raw(), size) };
@@ -51,7 +61,7 @@ impl<'ctx> Tracker<'ctx> {
         Ok(Tracker {
             ctx,
             raw,
-            handles: core::cell::RefCell::new(Vec::with_capacity(capacity)),
+            handles: core::cell::RefCell::new(handles),
             failed: core::cell::Cell::new(false),
         })
     }

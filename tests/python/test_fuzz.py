@@ -134,43 +134,11 @@ class Known:
         return bool(self.signature and re.search(self.signature, answer.get("stderr", "")))
 
 
-def _tracker_new_succeeds(mode, host):
-    """Where HPyTracker_New(2**40) succeeds (and hpy-rs's own reservation
-    aborts): PyPy's host in universal mode, hpy_rs_universal's debug mode."""
-    return (IS_PYPY and mode == "universal") or (mode == "debug" and host == "hpy_rs_universal")
-
-
 def _call(f, *args):
     return (f, args, ())
 
 
-_OOM = ("aborts the process: a Rust allocation of n items fails and Rust's allocation error "
-        "handler aborts (try_reserve would give a MemoryError)")
-_SEQ = CALL(N("hpyrs_classes.Seq"), ("list", (V(1), V(2), V(3))))
 KNOWN = {
-    "piconumpy.empty(2**40)": Known(
-        "crash", _call(N("piconumpy.empty"), V(2**40)),
-        f"examples/piconumpy: empty(2**40) {_OOM} (vec![0.0; n])", names=("piconumpy.empty",)),
-    "piconumpy.zeros(2**40)": Known(
-        "crash", _call(N("piconumpy.zeros"), V(2**40)),
-        f"examples/piconumpy: zeros(2**40) {_OOM} (vec![0.0; n])", names=("piconumpy.zeros",)),
-    "SqOnly(2**40)": Known(
-        "crash", _call(N("hpyrs_classes.SqOnly"), V(2**40)),
-        f"tests/ext: SqOnly(2**40) {_OOM} ((0..n).collect())",
-        names=("hpyrs_classes.SqOnly", "hpyrs_classes.SqOnly.__new__")),
-    "Seq * 2**40": Known(
-        "crash", _call(N("operator.mul"), _SEQ, V(2**40)),
-        f"tests/ext: Seq([1, 2, 3]) * 2**40 {_OOM} (Vec::repeat in sq_repeat)",
-        names=("hpyrs_classes.Seq.__mul__", "hpyrs_classes.Seq.__rmul__")),
-    "empty_dicts(2**40)": Known(
-        "crash", _call(N("hpyrs_conv.empty_dicts"), V(2**40)),
-        f"tests/ext: empty_dicts(2**40) {_OOM} (vec![HashMap::new(); n])",
-        names=("hpyrs_conv.empty_dicts",)),
-    "new_exception_type without a dot": Known(
-        "SystemError", _call(N("hpyrs_api.new_exception_type"), V("NoDot")),
-        "Context::new_exception_type passes a name without a dot to HPyErr_NewException, "
-        "which raises SystemError('PyErr_NewException: name must be module.class')",
-        names=("hpyrs_api.new_exception_type",)),
     "D4 in the universal ABI": Known(
         "exception left set",
         _call(N("hpyrs_test.int_or_minus_one"), CALL(N("hostile"), V("plain"), V("__index__"))),
@@ -179,11 +147,6 @@ KNOWN = {
         "the next call raises it (SystemError on CPython)",
         names=("hpyrs_test.int_or_minus_one",),
         applies=lambda mode, host: mode in ("universal", "debug") and not IS_PYPY),
-    "Tracker::new(ctx, 2**40) where HPyTracker_New(2**40) succeeds": Known(
-        "crash", _call(N("hpyrs_conv.tracker_forget"), V(2**40)),
-        "hpy::Tracker::new reserves Vec::with_capacity(n) after HPyTracker_New(n) succeeded "
-        f"(PyPy's does for any n; CPython's fails first with MemoryError): {_OOM}",
-        names=("hpyrs_conv.tracker_forget",), applies=_tracker_new_succeeds),
     "PyPy debug mode: an HPy call inside an HPy call": Known(
         "crash", _call(N("hpyrs_test.call1"), N("pof.double"), V(3)),
         "PyPy 7.3.19's debug mode aborts ('Error: Wrong HPy Context!') when an HPy function "

@@ -314,3 +314,30 @@ def test_d8_building_lists_and_tuples_does_not_grow_memory(piconumpy, hpyrs_conv
     growth = rounds[2] - rounds[1]
     # With PyPy's builders, 60k calls leaked 7-45 MiB.
     assert growth < 4, f"RSS grew by {growth:.1f} MiB over 60k calls (rounds: {rounds})"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m["piconumpy"].zeros(2**40),
+        lambda m: m["piconumpy"].empty(2**40),
+        lambda m: m["hpyrs_classes"].SqOnly(2**40),
+        lambda m: m["hpyrs_classes"].Seq([1, 2, 3]) * 2**40,
+        lambda m: m["hpyrs_conv"].empty_dicts(2**40),
+        lambda m: m["hpyrs_conv"].tracker_forget(2**40),
+    ],
+    ids=["zeros", "empty", "SqOnly", "Seq-repeat", "empty_dicts", "tracker"],
+)
+def test_huge_sizes_are_memory_errors(piconumpy, hpyrs_classes, hpyrs_conv, call):
+    # Found by the fuzzer: allocations of 2**40 items aborted the process
+    # (Rust's allocation error handler); Tracker::new(2**40) did where the
+    # interpreter's HPyTracker_New accepts any size (PyPy).
+    modules = {"piconumpy": piconumpy, "hpyrs_classes": hpyrs_classes, "hpyrs_conv": hpyrs_conv}
+    with pytest.raises(MemoryError):
+        call(modules)
+
+
+def test_exception_name_without_a_dot_is_value_error(hpyrs_api):
+    # HPyErr_NewException raised SystemError ('name must be module.class').
+    with pytest.raises(ValueError, match="module.Name"):
+        hpyrs_api.new_exception_type("NoDot")

@@ -11,8 +11,8 @@
 //! no destructor this way; a long one pays for its companion's once.
 
 use hpy::{
-    hpy_class, hpy_method, hpy_methods, hpy_module, Context, Field, HPyErr, HPyResult, IntoHPy,
-    Ref, WithFields,
+    hpy_class, hpy_method, hpy_methods, hpy_module, Constant, Context, Field, HPyErr, HPyResult,
+    IntoHPy, Ref, WithFields,
 };
 
 /// The most elements an array keeps inside itself.
@@ -70,7 +70,10 @@ impl Array {
                 storage: Field::new(),
             }));
         }
-        let mut data = vec![0.0; n];
+        let mut data = Vec::new();
+        data.try_reserve_exact(n)
+            .map_err(|_| HPyErr::new(Constant::MemoryError, format!("array of {n} floats")))?;
+        data.resize(n, 0.0);
         fill(&mut data);
         // The buffer stays where it is when the Vec moves into `Storage`.
         let heap = data.as_mut_ptr();

@@ -5,8 +5,8 @@
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
-    hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Context, Field, FieldSlots, HPyErr,
-    HPyResult, Handle, IntoHPy, Ref, RefMut, RichCompareOp, VarArgs, WithFields,
+    hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Constant, Context, Field, FieldSlots,
+    HPyErr, HPyResult, Handle, IntoHPy, Ref, RefMut, RichCompareOp, VarArgs, WithFields,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -269,11 +269,17 @@ impl Seq {
     }
 
     #[slot(sq_repeat)]
-    fn repeat(&self, n: isize) -> Seq {
+    fn repeat(&self, n: isize) -> HPyResult<Seq> {
         let n = n.max(0) as usize;
-        Seq {
-            items: self.items.repeat(n),
+        let total = self.items.len().checked_mul(n);
+        let mut items = Vec::new();
+        if total.is_none_or(|t| items.try_reserve_exact(t).is_err()) {
+            return Err(HPyErr::new(Constant::MemoryError, "repeated sequence"));
         }
+        for _ in 0..n {
+            items.extend_from_slice(&self.items);
+        }
+        Ok(Seq { items })
     }
 }
 
@@ -286,10 +292,13 @@ struct SqOnly {
 #[hpy_methods]
 impl SqOnly {
     #[new]
-    fn new(n: usize) -> SqOnly {
-        SqOnly {
-            items: (0..n as i64).collect(),
-        }
+    fn new(n: usize) -> HPyResult<SqOnly> {
+        let mut items = Vec::new();
+        items
+            .try_reserve_exact(n)
+            .map_err(|_| HPyErr::new(Constant::MemoryError, format!("{n} items")))?;
+        items.extend(0..n as i64);
+        Ok(SqOnly { items })
     }
 
     #[slot(sq_length)]

@@ -61,8 +61,13 @@ fn chars_of(s: &str) -> Vec<(usize, char)> {
 
 /// A list of `n` empty dicts (exercises `HashMap` into Python).
 #[hpy_method]
-fn empty_dicts(n: usize) -> Vec<HashMap<String, i64>> {
-    vec![HashMap::new(); n]
+fn empty_dicts(n: usize) -> HPyResult<Vec<HashMap<String, i64>>> {
+    let mut dicts = Vec::new();
+    dicts
+        .try_reserve_exact(n)
+        .map_err(|_| HPyErr::new(Constant::MemoryError, format!("{n} dicts")))?;
+    dicts.resize(n, HashMap::new());
+    Ok(dicts)
 }
 
 // ---- builders ----
