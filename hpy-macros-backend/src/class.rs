@@ -288,7 +288,13 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 doc,
                 span,
             } = m;
-            let c_name = c_string_literal(py_name, *span).expect("field names have no NUL");
+            let Some(c_name) = c_string_literal(py_name, *span) else {
+                member_errors.push(syn::Error::new(
+                    *span,
+                    "the Python name cannot contain a NUL character",
+                ));
+                return TokenStream::new();
+            };
             let doc = doc_option(doc.clone(), *span, &mut member_errors);
             quote_spanned! {*span=>
                 ::hpy::impl_::StaticDef::new(::hpy::impl_::class::member(
@@ -947,8 +953,14 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                     .name
                     .as_ref()
                     .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
-                let c_name =
-                    c_string_literal(&py_name, rust_name.span()).expect("identifiers have no NUL");
+                let name_span = options.name.as_ref().map_or(rust_name.span(), LitStr::span);
+                let Some(c_name) = c_string_literal(&py_name, name_span) else {
+                    errors.push(syn::Error::new(
+                        name_span,
+                        "the Python name cannot contain a NUL character",
+                    ));
+                    continue;
+                };
                 let doc = doc_with_signature(
                     &py_name,
                     &text_signature(&params, Some("$self")),
@@ -1511,6 +1523,8 @@ fn gen_slot(
     let name = f.sig.ident.unraw().to_string();
     let params = classify_params(&f.sig, true, errors);
     let n_python = params.iter().filter(|p| p.is_python()).count();
+    // Whether the method has `n` Python parameters; reports it if not (the
+    // slot is then not generated: its body could not be).
     let expect_python = |n: usize, what: &str, errors: &mut Errors| {
         if n_python != n {
             errors.push(syn::Error::new(
@@ -1518,6 +1532,7 @@ fn gen_slot(
                 format!("`{name}` takes {what}"),
             ));
         }
+        n_python == n
     };
     let call_with =
         |f: &ImplItemFn, errors: &mut Errors, source: &mut dyn FnMut(usize) -> Source| {
@@ -1533,7 +1548,9 @@ fn gen_slot(
     let mut after = Vec::new();
     let (trait_name, sig, body, def_fn) = match kind {
         SlotKind::Unary => {
-            expect_python(0, "only `&self`", errors);
+            if !expect_python(0, "only `&self`", errors) {
+                return;
+            }
             let (_, prelude, call) = call_with(f, errors, &mut |_| unreachable!());
             (
                 quote!(UnaryFunc),
@@ -1543,7 +1560,9 @@ fn gen_slot(
             )
         }
         SlotKind::Inquiry | SlotKind::Len | SlotKind::Hash => {
-            expect_python(0, "only `&self`", errors);
+            if !expect_python(0, "only `&self`", errors) {
+                return;
+            }
             let (_, prelude, call) = call_with(f, errors, &mut |_| unreachable!());
             let (t, d, conv) = match kind {
                 SlotKind::Inquiry => (quote!(Inquiry), quote!(slot_inquiry), quote!(return_bool)),
@@ -1558,7 +1577,9 @@ fn gen_slot(
             )
         }
         SlotKind::Binary => {
-            expect_python(1, "`&self` and one argument", errors);
+            if !expect_python(1, "`&self` and one argument", errors) {
+                return;
+            }
             let (desc, prelude, call) = call_with(f, errors, &mut |_| arg(quote!(arg1)));
             (
                 quote!(BinaryFunc),
@@ -1568,7 +1589,9 @@ fn gen_slot(
             )
         }
         SlotKind::Contains => {
-            expect_python(1, "`&self` and the item", errors);
+            if !expect_python(1, "`&self` and the item", errors) {
+                return;
+            }
             let (desc, prelude, call) = call_with(f, errors, &mut |_| arg(quote!(arg1)));
             (
                 quote!(ObjObjProc),
@@ -1578,7 +1601,9 @@ fn gen_slot(
             )
         }
         SlotKind::SsizeArg => {
-            expect_python(1, "`&self` and an `isize` index", errors);
+            if !expect_python(1, "`&self` and an `isize` index", errors) {
+                return;
+            }
             let (_, prelude, call) = call_with(f, errors, &mut |_| Source::Raw(quote!(arg1)));
             (
                 quote!(SsizeArgFunc),
@@ -1588,11 +1613,13 @@ fn gen_slot(
             )
         }
         SlotKind::SsizeObjArg => {
-            expect_python(
+            if !expect_python(
                 2,
                 "`&mut self`, an `isize` index and an `Option` value (None: deletion)",
                 errors,
-            );
+            ) {
+                return;
+            }
             let (desc, prelude, call) = call_with(f, errors, &mut |i| {
                 if i == 0 {
                     Source::Raw(quote!(arg1))
@@ -1743,11 +1770,13 @@ fn gen_slot(
             }
         }
         SlotKind::RichCmp => {
-            expect_python(
+            if !expect_python(
                 2,
                 "`&self`, the other object and the `RichCompareOp`",
                 errors,
-            );
+            ) {
+                return;
+            }
             let (_, prelude, call) = call_with(f, errors, &mut |i| {
                 if i == 0 {
                     Source::Raw(quote!(__hpy_other))
@@ -1771,7 +1800,9 @@ fn gen_slot(
             )
         }
         SlotKind::Finalize => {
-            expect_python(0, "only `&mut self` (or `&self`)", errors);
+            if !expect_python(0, "only `&mut self` (or `&self`)", errors) {
+                return;
+            }
             let (_, prelude, call) = call_with(f, errors, &mut |_| unreachable!());
             (
                 quote!(Destructor),

@@ -14,3 +14,30 @@ fn expansions_are_hygienic() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui-pass/*.rs");
 }
+
+/// The inputs of the macro-expansion snapshots
+/// (`hpy-macros-backend/tests/expand/*.rs`, not their `.expanded.rs`
+/// outputs) are real user code: they must compile.
+#[test]
+fn expansion_snapshot_inputs_compile() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../hpy-macros-backend/tests/expand");
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("dir entry").path())
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".rs") && !name.ends_with(".expanded.rs")
+        })
+        .collect();
+    inputs.sort();
+    assert!(
+        !inputs.is_empty(),
+        "no snapshot inputs in {}",
+        dir.display()
+    );
+    let cases = trybuild::TestCases::new();
+    for input in inputs {
+        cases.pass(input);
+    }
+}

@@ -216,7 +216,13 @@ def test_checks(hpyrs_api):
 
 
 def test_dump(hpyrs_api, capfd):
-    hpyrs_api.dump([1, 2])
-    # what is printed is implementation-defined; it goes to stderr
+    # `_HPy_Dump` writes to the C-level stderr (file descriptor 2), past
+    # sys.stderr: capfd captures the descriptor. CPython's `_PyObject_Dump`
+    # and PyPy's `_HPy_Dump` both print the type name and the repr.
+    capfd.readouterr()
+    obj = [1, "dump-marker"]
+    hpyrs_api.dump(obj)
     out, err = capfd.readouterr()
     assert out == ""
+    assert "object type name: list\n" in err, err
+    assert f"object repr     : {obj!r}\n" in err, err

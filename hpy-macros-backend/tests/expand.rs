@@ -1,0 +1,221 @@
+//! Snapshot tests of the macros' expansions.
+//!
+//! Each `tests/expand/NAME.rs` is ordinary user code. Every item carrying
+//! `#[hpy_method]`, `#[hpy_class]` or `#[hpy_methods]` and every
+//! `hpy_module! { ... }` invocation in it is replaced by what the backend
+//! expands it to (the same functions `hpy-macros` calls; `hpy_module!`
+//! without `name:` gets the crate name `default_name`), and the file,
+//! pretty-printed by `prettyplease`, must equal `tests/expand/NAME.expanded.rs`.
+//!
+//! After a deliberate change to the generated code, regenerate with
+//!
+//! ```text
+//! HPY_SNAPSHOTS=overwrite cargo test -p hpy-macros-backend --test expand
+//! ```
+//!
+//! and review the diff of the `.expanded.rs` files: it is what users' crates
+//! will compile. The inputs are also compiled against `hpy` by
+//! `cargo test -p hpy --test compile_fail` (`expansions_compile`).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::{Attribute, Item};
+
+/// The crate name `hpy_module!` gets when it has no `name:` entry.
+const CRATE_NAME: &str = "default_name";
+
+const REGENERATE: &str = "HPY_SNAPSHOTS=overwrite cargo test -p hpy-macros-backend --test expand";
+
+fn snapshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expand")
+}
+
+/// Which attribute macro an attribute is, by its last path segment
+/// (`#[hpy_class]`, `#[hpy::hpy_class]`, `#[::hpy::hpy_class]`).
+fn macro_attribute(attr: &Attribute) -> Option<&'static str> {
+    let last = attr.path().segments.last()?;
+    ["hpy_method", "hpy_class", "hpy_methods"]
+        .into_iter()
+        .find(|name| last.ident == name)
+}
+
+/// The attribute's arguments: `(keywords)` → `keywords`, none → empty.
+fn attribute_args(attr: &Attribute) -> TokenStream {
+    match &attr.meta {
+        syn::Meta::List(list) => list.tokens.clone(),
+        _ => TokenStream::new(),
+    }
+}
+
+fn expand_attribute(name: &str, args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    match name {
+        "hpy_method" => hpy_macros_backend::expand_hpy_method(args, item),
+        "hpy_class" => hpy_macros_backend::expand_hpy_class(args, item),
+        "hpy_methods" => hpy_macros_backend::expand_hpy_methods(args, item),
+        _ => unreachable!("not one of ours: {name}"),
+    }
+}
+
+/// The attributes of the item kinds our macros apply to.
+fn attrs_mut(item: &mut Item) -> Option<&mut Vec<Attribute>> {
+    match item {
+        Item::Fn(f) => Some(&mut f.attrs),
+        Item::Struct(s) => Some(&mut s.attrs),
+        Item::Impl(i) => Some(&mut i.attrs),
+        _ => None,
+    }
+}
+
+/// Expands our macros in `items`, recursing into inline modules.
+fn expand_items(items: Vec<Item>, file: &Path) -> Vec<Item> {
+    let mut out = Vec::new();
+    for mut item in items {
+        if let Item::Mod(m) = &mut item {
+            if let Some((brace, inner)) = m.content.take() {
+                m.content = Some((brace, expand_items(inner, file)));
+            }
+            out.push(item);
+            continue;
+        }
+        if let Item::Macro(mac) = &item {
+            if mac
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "hpy_module")
+            {
+                let tokens = hpy_macros_backend::expand_hpy_module(
+                    mac.mac.tokens.clone(),
+                    Some(CRATE_NAME.to_owned()),
+                )
+                .unwrap_or_else(|e| panic!("{}: hpy_module! failed: {e}", file.display()));
+                out.extend(parse_items(tokens, file));
+                continue;
+            }
+        }
+        let found = attrs_mut(&mut item).and_then(|attrs| {
+            let pos = attrs.iter().position(|a| macro_attribute(a).is_some())?;
+            let attr = attrs.remove(pos);
+            Some((
+                macro_attribute(&attr).expect("found above"),
+                attribute_args(&attr),
+            ))
+        });
+        match found {
+            Some((name, args)) => {
+                let tokens = expand_attribute(name, args, item.to_token_stream())
+                    .unwrap_or_else(|e| panic!("{}: #[{name}] failed: {e}", file.display()));
+                out.extend(parse_items(tokens, file));
+            }
+            None => out.push(item),
+        }
+    }
+    out
+}
+
+fn parse_items(tokens: TokenStream, file: &Path) -> Vec<Item> {
+    syn::parse2::<syn::File>(tokens.clone())
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: the expansion does not parse as items ({e}):\n{tokens}",
+                file.display()
+            )
+        })
+        .items
+}
+
+fn expand_file(path: &Path) -> String {
+    let source = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut file = syn::parse_file(&source)
+        .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+    file.items = expand_items(std::mem::take(&mut file.items), path);
+    let name = path.file_name().expect("file name").to_string_lossy();
+    format!(
+        "// @generated by hpy-macros-backend/tests/expand.rs from {name}; \
+         regenerate with {REGENERATE}\n{}",
+        prettyplease::unparse(&file)
+    )
+}
+
+/// The first lines where `actual` and `expected` differ, with context.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let e: Vec<&str> = expected.lines().collect();
+    let a: Vec<&str> = actual.lines().collect();
+    let at = e
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .unwrap_or(e.len().min(a.len()));
+    let mut out = String::new();
+    let from = at.saturating_sub(3);
+    for (label, lines) in [("expected", &e), ("actual", &a)] {
+        let _ = writeln!(out, "--- {label} (from line {}):", from + 1);
+        for line in lines.iter().skip(from).take(10) {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    out
+}
+
+#[test]
+fn expansions_match_snapshots() {
+    let overwrite = std::env::var("HPY_SNAPSHOTS").is_ok_and(|v| v == "overwrite");
+    let dir = snapshot_dir();
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("dir entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "rs")
+                && !p.to_string_lossy().ends_with(".expanded.rs")
+        })
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no inputs in {}", dir.display());
+
+    let mut problems = Vec::new();
+    for input in &inputs {
+        let expected_path = input.with_extension("expanded.rs");
+        let actual = expand_file(input);
+        let name = expected_path.file_name().expect("name").to_string_lossy();
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == actual => {}
+            _ if overwrite => {
+                std::fs::write(&expected_path, &actual)
+                    .unwrap_or_else(|e| panic!("cannot write {}: {e}", expected_path.display()));
+                eprintln!("wrote {name}");
+            }
+            Ok(expected) => problems.push(format!(
+                "{name} differs from the expansion:\n{}",
+                first_difference(&expected, &actual)
+            )),
+            Err(_) => problems.push(format!("{name} is missing")),
+        }
+    }
+    // An expected file without its input would never be checked.
+    for entry in std::fs::read_dir(&dir).expect("read dir") {
+        let path = entry.expect("dir entry").path();
+        let name = path.to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".expanded.rs") {
+            if !inputs.contains(&PathBuf::from(format!("{stem}.rs"))) {
+                problems.push(format!("{name} has no input {stem}.rs"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n\nIf the change is intended, regenerate with `{REGENERATE}` and review the diff.",
+        problems.join("\n")
+    );
+}
+
+/// The check itself: a changed expansion fails and says how to regenerate.
+#[test]
+fn a_difference_is_reported() {
+    let diff = first_difference("a\nb\nc\n", "a\nB\nc\n");
+    assert!(diff.contains("    b") && diff.contains("    B"), "{diff}");
+}

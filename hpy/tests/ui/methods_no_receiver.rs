@@ -1,0 +1,16 @@
+// HPy 0.9 has no static methods.
+use hpy::{hpy_class, hpy_methods};
+
+#[hpy_class]
+struct Point {
+    x: f64,
+}
+
+#[hpy_methods]
+impl Point {
+    fn origin() -> f64 {
+        0.0
+    }
+}
+
+fn main() {}
