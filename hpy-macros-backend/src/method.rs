@@ -1007,11 +1007,15 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
             "the Python name cannot contain a NUL character",
         ));
     }
-    let doc = doc_with_signature(
-        &py_name,
-        &text_signature(&params, None),
-        docstring(&func.attrs),
-    );
+    // (A name with a NUL is reported once, not again through the doc.)
+    let doc = match c_name {
+        Some(_) => doc_with_signature(
+            &py_name,
+            &text_signature(&params, None),
+            docstring(&func.attrs),
+        ),
+        None => docstring(&func.attrs),
+    };
     let doc_expr = doc_option(doc, rust_name.span(), &mut errors);
     errors.finish()?;
     let c_name = c_name.expect("checked above");

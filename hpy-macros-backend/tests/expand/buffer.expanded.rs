@@ -86,6 +86,7 @@ const _: () = {
                 name: "Array",
                 params: &["n"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
             let __hpy_slots = __HPY_DESC
@@ -140,6 +141,12 @@ const _: () = {
             __hpy_ty: &::hpy::Handle<'ctx>,
         ) -> ::hpy::HPyResult<()> {
             ::core::result::Result::Ok(())
+        }
+        fn doc(
+            __hpy_ctx: ::hpy::Context<'_>,
+        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
+            ::hpy::impl_::class::class_doc::<Array>(__hpy_ctx, &DOC, "(n)")
         }
     }
 };

@@ -146,6 +146,7 @@ const _: () = {
                 name: "Counter",
                 params: &[],
                 required: 0usize,
+                signature: ::core::option::Option::None,
             };
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Counter,
@@ -173,6 +174,7 @@ const _: () = {
                 name: "Counter.__init__",
                 params: &["start", "step"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
             let __hpy_slots = __HPY_DESC
@@ -235,6 +237,7 @@ const _: () = {
                 name: "label",
                 params: &["value"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             let ::core::option::Option::Some(__hpy_value) = __hpy_value else {
                 return ::core::result::Result::Err(
@@ -388,22 +391,25 @@ const _: () = {
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::meth_noargs::<
                 __HpyEntry6_tick,
-            >(c"tick", ::core::option::Option::Some(c"Advances by one step.")),
+            >(
+                c"tick",
+                ::core::option::Option::Some(c"tick($self)\n--\n\nAdvances by one step."),
+            ),
         ),
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::meth_noargs::<
                 __HpyEntry7_current,
-            >(c"peek", ::core::option::Option::None),
+            >(c"peek", ::core::option::Option::Some(c"peek($self)\n--\n\n")),
         ),
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::meth_noargs::<
                 __HpyEntry8_same,
-            >(c"same", ::core::option::Option::None),
+            >(c"same", ::core::option::Option::Some(c"same($self)\n--\n\n")),
         ),
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::meth_noargs::<
                 __HpyEntry9_sum,
-            >(c"sum", ::core::option::Option::None),
+            >(c"sum", ::core::option::Option::Some(c"sum($self)\n--\n\n")),
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
@@ -454,6 +460,14 @@ const _: () = {
                 __hpy_ty.set_attr_s("limit", &__hpy_value)?;
             }
             ::core::result::Result::Ok(())
+        }
+        fn doc(
+            __hpy_ctx: ::hpy::Context<'_>,
+        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
+            ::hpy::impl_::class::class_doc::<
+                Counter,
+            >(__hpy_ctx, &DOC, "(start, step=None)")
         }
     }
 };
@@ -581,6 +595,7 @@ const _: () = {
                 name: "Resettable",
                 params: &[],
                 required: 0usize,
+                signature: ::core::option::Option::None,
             };
             if !__hpy_args.is_empty() {
                 __HPY_DESC.check_no_new_args(&__hpy_args)?;
@@ -625,7 +640,7 @@ const _: () = {
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::meth_noargs::<
                 __HpyEntry1_reset,
-            >(c"reset", ::core::option::Option::None),
+            >(c"reset", ::core::option::Option::Some(c"reset($self)\n--\n\n")),
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
@@ -648,6 +663,12 @@ const _: () = {
             __hpy_ty: &::hpy::Handle<'ctx>,
         ) -> ::hpy::HPyResult<()> {
             ::core::result::Result::Ok(())
+        }
+        fn doc(
+            __hpy_ctx: ::hpy::Context<'_>,
+        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
+            ::hpy::impl_::class::class_doc::<Resettable>(__hpy_ctx, &DOC, "()")
         }
     }
 };

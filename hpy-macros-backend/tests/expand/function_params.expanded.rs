@@ -28,6 +28,7 @@ const _: () = {
                 name: "with_keywords",
                 params: &["a", "b"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
@@ -56,7 +57,9 @@ const _: () = {
             with_keywords,
         >(
             c"with_keywords",
-            ::core::option::Option::Some(c"`f(a, b=None)`, keywords allowed."),
+            ::core::option::Option::Some(
+                c"with_keywords(a, b=None)\n--\n\n`f(a, b=None)`, keywords allowed.",
+            ),
         );
     }
 };
@@ -80,6 +83,7 @@ const _: () = {
                 name: "optional_only",
                 params: &["x"],
                 required: 0usize,
+                signature: ::core::option::Option::None,
             };
             let __hpy_slots = __HPY_DESC.parse_positional::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
@@ -100,7 +104,10 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for optional_only {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
             optional_only,
-        >(c"optional_only", ::core::option::Option::None);
+        >(
+            c"optional_only",
+            ::core::option::Option::Some(c"optional_only(x=None, /)\n--\n\n"),
+        );
     }
 };
 fn count_args(args: VarArgs<'_, '_>) -> usize {
@@ -131,7 +138,7 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for count_args {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
             count_args,
-        >(c"count_args", ::core::option::Option::None);
+        >(c"count_args", ::core::option::Option::Some(c"count_args(*args)\n--\n\n"));
     }
 };
 fn context_only(ctx: Context<'_>) -> Handle<'_> {
@@ -161,7 +168,7 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for context_only {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             context_only,
-        >(c"context_only", ::core::option::Option::None);
+        >(c"context_only", ::core::option::Option::Some(c"context_only()\n--\n\n"));
     }
 };
 fn explicit_o(x: &Handle<'_>) -> bool {
@@ -184,6 +191,7 @@ const _: () = {
                 name: "explicit_o",
                 params: &["x"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             ::hpy::impl_::return_object(
                 __hpy_ctx,
@@ -203,7 +211,7 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for explicit_o {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
             explicit_o,
-        >(c"explicit_o", ::core::option::Option::None);
+        >(c"explicit_o", ::core::option::Option::Some(c"explicit_o(x, /)\n--\n\n"));
     }
 };
 fn explicit_varargs(x: i64) -> i64 {
@@ -226,6 +234,7 @@ const _: () = {
                 name: "explicit_varargs",
                 params: &["x"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             let __hpy_slots = __HPY_DESC.parse_positional::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
@@ -246,7 +255,10 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for explicit_varargs {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
             explicit_varargs,
-        >(c"explicit_varargs", ::core::option::Option::None);
+        >(
+            c"explicit_varargs",
+            ::core::option::Option::Some(c"explicit_varargs(x, /)\n--\n\n"),
+        );
     }
 };
 fn main() {}

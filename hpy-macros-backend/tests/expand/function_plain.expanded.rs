@@ -28,7 +28,10 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for do_nothing {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             do_nothing,
-        >(c"do_nothing", ::core::option::Option::Some(c"Does nothing."));
+        >(
+            c"do_nothing",
+            ::core::option::Option::Some(c"do_nothing()\n--\n\nDoes nothing."),
+        );
     }
 };
 fn double(x: i64) -> i64 {
@@ -51,6 +54,7 @@ const _: () = {
                 name: "double",
                 params: &["x"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             ::hpy::impl_::return_object(
                 __hpy_ctx,
@@ -70,7 +74,7 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for double {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
             double,
-        >(c"double", ::core::option::Option::None);
+        >(c"double", ::core::option::Option::Some(c"double(x, /)\n--\n\n"));
     }
 };
 fn add(a: f64, b: f64) -> f64 {
@@ -93,6 +97,7 @@ const _: () = {
                 name: "add",
                 params: &["a", "b"],
                 required: 2usize,
+                signature: ::core::option::Option::None,
             };
             let __hpy_slots = __HPY_DESC.parse_positional::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
@@ -118,7 +123,7 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for add {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
             add,
-        >(c"add", ::core::option::Option::None);
+        >(c"add", ::core::option::Option::Some(c"add(a, b, /)\n--\n\n"));
     }
 };
 fn r#type(x: &hpy::Handle<'_>) -> bool {
@@ -141,6 +146,7 @@ const _: () = {
                 name: "r#type",
                 params: &["x"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             ::hpy::impl_::return_object(
                 __hpy_ctx,
@@ -160,7 +166,7 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for r#type {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
             r#type,
-        >(c"r#type", ::core::option::Option::None);
+        >(c"r#type", ::core::option::Option::Some(c"r#type(x, /)\n--\n\n"));
     }
 };
 fn main() {}

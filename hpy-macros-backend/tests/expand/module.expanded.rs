@@ -31,7 +31,7 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for answer {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             answer,
-        >(c"answer", ::core::option::Option::None);
+        >(c"answer", ::core::option::Option::Some(c"answer()\n--\n\n"));
     }
 };
 mod nested {
@@ -55,6 +55,7 @@ mod nested {
                     name: "echo",
                     params: &["x"],
                     required: 1usize,
+                    signature: ::core::option::Option::None,
                 };
                 ::hpy::impl_::return_object(
                     __hpy_ctx,
@@ -74,7 +75,7 @@ mod nested {
         unsafe impl ::hpy::impl_::PyMethod for echo {
             const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
                 echo,
-            >(c"echo", ::core::option::Option::None);
+            >(c"echo", ::core::option::Option::Some(c"echo(x, /)\n--\n\n"));
         }
     };
 }

@@ -28,7 +28,7 @@ const _: () = {
     unsafe impl ::hpy::impl_::PyMethod for f {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             f,
-        >(c"f", ::core::option::Option::None);
+        >(c"f", ::core::option::Option::Some(c"f()\n--\n\n"));
     }
 };
 const _: () = {

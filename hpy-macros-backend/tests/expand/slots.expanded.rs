@@ -119,6 +119,7 @@ const _: () = {
                 name: "Num",
                 params: &["v"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
             let __hpy_slots = __HPY_DESC
@@ -212,6 +213,7 @@ const _: () = {
                         name: "__add__",
                         params: &["other"],
                         required: 1usize,
+                        signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
                     let mut __hpy_recv = unsafe {
@@ -235,6 +237,7 @@ const _: () = {
                         name: "__radd__",
                         params: &["other"],
                         required: 1usize,
+                        signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
                     let mut __hpy_recv = unsafe {
@@ -303,6 +306,7 @@ const _: () = {
                         name: "__rsub__",
                         params: &["other"],
                         required: 1usize,
+                        signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
                     let mut __hpy_recv = unsafe {
@@ -346,6 +350,7 @@ const _: () = {
                         name: "__pow__",
                         params: &["exp", "modulo"],
                         required: 1usize,
+                        signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
                     let mut __hpy_recv = unsafe {
@@ -549,6 +554,7 @@ const _: () = {
                 name: "__call__",
                 params: &["k", "offset"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
             #[allow(unused_mut)]
@@ -698,6 +704,12 @@ const _: () = {
         ) -> ::hpy::HPyResult<()> {
             ::core::result::Result::Ok(())
         }
+        fn doc(
+            __hpy_ctx: ::hpy::Context<'_>,
+        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
+            ::hpy::impl_::class::class_doc::<Num>(__hpy_ctx, &DOC, "(v)")
+        }
     }
 };
 struct Seq {
@@ -800,6 +812,7 @@ const _: () = {
                 name: "Seq",
                 params: &[],
                 required: 0usize,
+                signature: ::core::option::Option::None,
             };
             if !__hpy_args.is_empty() {
                 __HPY_DESC.check_no_new_args(&__hpy_args)?;
@@ -874,6 +887,7 @@ const _: () = {
                 name: "assign",
                 params: &["i", "value"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
             let mut __hpy_recv = unsafe {
@@ -903,6 +917,7 @@ const _: () = {
                 name: "concat",
                 params: &["other"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
             let mut __hpy_recv = unsafe {
@@ -995,6 +1010,12 @@ const _: () = {
             __hpy_ty: &::hpy::Handle<'ctx>,
         ) -> ::hpy::HPyResult<()> {
             ::core::result::Result::Ok(())
+        }
+        fn doc(
+            __hpy_ctx: ::hpy::Context<'_>,
+        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
+            ::hpy::impl_::class::class_doc::<Seq>(__hpy_ctx, &DOC, "()")
         }
     }
 };
@@ -1091,6 +1112,7 @@ const _: () = {
                 name: "Map",
                 params: &[],
                 required: 0usize,
+                signature: ::core::option::Option::None,
             };
             if !__hpy_args.is_empty() {
                 __HPY_DESC.check_no_new_args(&__hpy_args)?;
@@ -1160,6 +1182,7 @@ const _: () = {
                 name: "__getitem__",
                 params: &["key"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
             let mut __hpy_recv = unsafe {
@@ -1198,6 +1221,7 @@ const _: () = {
                         name: "__setitem__",
                         params: &["key", "value"],
                         required: 2usize,
+                        signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
                     let mut __hpy_recv = unsafe {
@@ -1225,6 +1249,7 @@ const _: () = {
                         name: "__delitem__",
                         params: &["key"],
                         required: 1usize,
+                        signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
                     let mut __hpy_recv = unsafe {
@@ -1259,6 +1284,7 @@ const _: () = {
                 name: "__contains__",
                 params: &["key"],
                 required: 1usize,
+                signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
             let mut __hpy_recv = unsafe {
@@ -1325,6 +1351,12 @@ const _: () = {
             __hpy_ty: &::hpy::Handle<'ctx>,
         ) -> ::hpy::HPyResult<()> {
             ::core::result::Result::Ok(())
+        }
+        fn doc(
+            __hpy_ctx: ::hpy::Context<'_>,
+        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
+            ::hpy::impl_::class::class_doc::<Map>(__hpy_ctx, &DOC, "()")
         }
     }
 };
