@@ -111,7 +111,36 @@ pub use tracker::Tracker;
 /// The HPy calling convention is chosen from the parameters — `noargs` for
 /// none, `o` for one required parameter, otherwise `varargs` (positional
 /// only) — or given explicitly: `#[hpy_method(keywords)]` also accepts
-/// arguments by keyword. `#[hpy_method(name = "py_name")]` sets the Python
+/// arguments by keyword. A [`VarArgs`] parameter after the others takes the
+/// remaining positional arguments.
+///
+/// `#[hpy_method(signature = (...))]` gives the Python signature instead,
+/// as in Python: defaults as Rust expressions, `/` after positional-only
+/// parameters, `*` or `*args` (a [`VarArgs`]) before keyword-only ones, and
+/// `**kwargs` (an `Option<Handle>`, `None` without extra keywords, or a
+/// `Handle` to a possibly empty dict). The same option goes on class
+/// methods (`#[method(signature = ...)]`) and constructors
+/// (`#[new(signature = ...)]`, `#[init(signature = ...)]`); see the
+/// [signature guide](crate::signature_guide).
+///
+/// ```
+/// # use hpy::{hpy_method, Handle, VarArgs};
+/// #[hpy_method(signature = (x, /, bins = 10, *values, density = false, **extra))]
+/// fn hist<'ctx>(
+///     x: f64,
+///     bins: usize,
+///     values: VarArgs<'_, 'ctx>,
+///     density: bool,
+///     extra: Option<Handle<'ctx>>,
+/// ) -> usize {
+///     let _ = (x, density, extra);
+///     bins + values.len()
+/// }
+/// # fn main() {}
+/// ```
+///
+/// Every function, method and constructor carries its signature in its
+/// docstring's `name(...)` header, so `inspect.signature()` works on CPython. `#[hpy_method(name = "py_name")]` sets the Python
 /// name. Wrong argument counts, unknown or duplicate keywords and failed
 /// conversions raise `TypeError` (or `OverflowError`) naming the function
 /// and the parameter, as CPython's messages do. A panic raises the module's
@@ -182,3 +211,7 @@ pub struct ReadmeDoctests;
 /// a doctest).
 #[doc = include_str!("../../docs/classes.md")]
 pub mod class_guide {}
+
+/// Guide: Python signatures for functions, methods and constructors.
+#[doc = include_str!("../../docs/signatures.md")]
+pub mod signature_guide {}

@@ -57,6 +57,12 @@ from pathlib import Path
 
 import pytest
 
+if (sys.implementation.name == "cpython" and sys.version_info[:2] != (3, 11)
+        and os.environ.get("HPY_RS_FUZZ_ALL") != "1"):
+    pytest.skip("the fuzzer runs once per mode, on CPython 3.11 and PyPy (scripts/run-tests "
+                "keeps CI under 30 minutes); set HPY_RS_FUZZ_ALL=1 (and install Hypothesis) "
+                "to fuzz on this CPython too", allow_module_level=True)
+
 hypothesis = pytest.importorskip(
     "hypothesis",
     reason="the fuzzer needs Hypothesis; install it into this interpreter with "

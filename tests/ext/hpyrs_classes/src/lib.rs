@@ -776,8 +776,19 @@ impl Labelled {
 
     /// The label, repeated.
     #[method(signature = (times = 1, /, *, sep = "-"))]
-    fn label(&self, times: usize, sep: &str) -> String {
-        vec![self.label.as_str(); times].join(sep)
+    fn label(&self, times: usize, sep: &str) -> HPyResult<String> {
+        let size = (self.label.len() + sep.len()).checked_mul(times);
+        let mut out = String::new();
+        if size.is_none_or(|n| out.try_reserve(n).is_err()) {
+            return Err(HPyErr::new(Constant::MemoryError, "label repeated too often"));
+        }
+        for i in 0..times {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(&self.label);
+        }
+        Ok(out)
     }
 
     /// Extra keyword arguments, sorted by name.
