@@ -7,6 +7,7 @@
 //!     /// Docstring of the module.
 //!     name: pof,                     // default: the crate's name
 //!     methods: [do_nothing, path::to::add],
+//!     exceptions: [MyError],         // create_exception! types
 //!     exec: init,                    // fn(Context, &Handle) -> HPyResult<()>
 //! }
 //! ```
@@ -28,6 +29,7 @@ struct ModuleInput {
     methods: Vec<Path>,
     types: Vec<Path>,
     globals: Vec<Path>,
+    exceptions: Vec<Path>,
     exec: Option<Path>,
     errors: Errors,
 }
@@ -41,6 +43,7 @@ impl Parse for ModuleInput {
             methods: Vec::new(),
             types: Vec::new(),
             globals: Vec::new(),
+            exceptions: Vec::new(),
             exec: None,
             errors: Errors::default(),
         };
@@ -61,20 +64,21 @@ impl Parse for ModuleInput {
                 "name" => module.name = Some(input.parse()?),
                 "doc" => module.doc = Some(input.parse()?),
                 "exec" => module.exec = Some(input.parse()?),
-                "methods" | "types" | "globals" => {
+                "methods" | "types" | "globals" | "exceptions" => {
                     let content;
                     syn::bracketed!(content in input);
                     let list = Punctuated::<Path, Token![,]>::parse_terminated(&content)?;
                     match key_name.as_str() {
                         "methods" => module.methods.extend(list),
                         "types" => module.types.extend(list),
+                        "exceptions" => module.exceptions.extend(list),
                         _ => module.globals.extend(list),
                     }
                 }
                 _ => {
                     module.errors.push(syn::Error::new(
                         key.span(),
-                        "unknown hpy_module! entry; expected one of: name, doc, methods, types, globals, exec",
+                        "unknown hpy_module! entry; expected one of: name, doc, methods, types, globals, exceptions, exec",
                     ));
                     // Skip the value so later entries are still checked.
                     let _: TokenStream = input.step(|cursor| {
@@ -168,6 +172,7 @@ pub fn expand_hpy_module(
     };
     let globals = &module.globals;
     let types = &module.types;
+    let exceptions = &module.exceptions;
     items.extend(quote! {
         struct __HpyExec;
         impl ::hpy::impl_::ModExec for __HpyExec {
@@ -178,6 +183,8 @@ pub fn expand_hpy_module(
             ) -> ::hpy::HPyResult<::core::ffi::c_int> {
                 #( #globals.mark_registered(); )*
                 ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
+                #( ::hpy::impl_::reset_exception::<#exceptions>(__hpy_ctx)?; )*
+                #( ::hpy::impl_::add_exception::<#exceptions>(__hpy_ctx, &__hpy_module)?; )*
                 #( ::hpy::impl_::class::add_type::<#types>(__hpy_ctx, &__hpy_module)?; )*
                 #user_exec
                 ::core::result::Result::Ok(0)
@@ -190,9 +197,15 @@ pub fn expand_hpy_module(
     let global_ptrs: Vec<TokenStream> = [
         quote!(::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()),
         quote!(::hpy::impl_::signal_check_global()),
+        quote!(::hpy::impl_::sys_module_global()),
     ]
     .into_iter()
     .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
+    .chain(exceptions.iter().map(|e| {
+        quote::quote_spanned! {e.span()=>
+            <#e as ::hpy::impl_::ExceptionDef>::GLOBAL.as_raw_ptr()
+        }
+    }))
     .chain(types.iter().map(|t| {
         let slot = crate::class::type_slot_path(t);
         quote!(#slot.as_ptr())

@@ -194,6 +194,13 @@ impl HPyErr {
         HPyErr(None)
     }
 
+    /// Whether an HPy function has set this exception already (so that
+    /// restoring it does nothing).
+    #[inline]
+    pub(crate) fn is_raised(&self) -> bool {
+        self.0.is_none()
+    }
+
     /// Whether this error refers to an exception already set in the
     /// interpreter.
     pub fn is_pending(&self) -> bool {
@@ -451,17 +458,20 @@ fn to_c_message(msg: String) -> CString {
     })
 }
 
-/// Raises `OSError(errno, msg)`; if even building the arguments fails, that
-/// failure is what propagates.
+/// Raises `OSError(errno, msg)`, instantiated at once so that the class
+/// set is the errno's subclass (`FileNotFoundError` …), which
+/// `HPyErr_ExceptionMatches` then sees; if even building the instance
+/// fails, that failure is what propagates.
 #[cold]
 fn restore_os_error(ctx: Context<'_>, errno: i32, msg: &str) {
     use crate::IntoHPy;
-    let args = (errno, msg).into_hpy(ctx);
-    match args {
-        Ok(args) => {
-            let ty = ctx.constant(HPyConstant::OSError);
-            HPyErr::from_type_value(&ty, &args).restore(ctx);
-        }
+    let ty = ctx.constant(HPyConstant::OSError);
+    let instance = errno
+        .into_hpy(ctx)
+        .and_then(|errno| Ok((errno, msg.into_hpy(ctx)?)))
+        .and_then(|(errno, msg)| ty.call(&[&errno, &msg]));
+    match instance {
+        Ok(instance) => HPyErr::from_type_value(&instance.get_type(), &instance).restore(ctx),
         Err(e) => e.restore(ctx),
     }
 }

@@ -56,6 +56,7 @@ mod cstr;
 mod err;
 mod errors;
 mod eval;
+mod exception;
 mod global;
 mod handle;
 #[doc(hidden)]
@@ -74,6 +75,8 @@ pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use eval::{Code, SourceKind};
+pub use exception::builtin as exceptions;
+pub use exception::{Caught, ExceptionClass};
 pub use global::Global;
 pub use handle::{Borrowed, Handle};
 pub use hpy_sys::HPyConstant as Constant;
@@ -154,6 +157,7 @@ pub use hpy_macros::hpy_methods;
 /// ```
 /// # use hpy::{hpy_method, hpy_module, Context, Handle, HPyResult};
 /// # #[hpy_method] fn ping() {}
+/// # hpy::create_exception!(mymod, PingError, RuntimeError);
 /// fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 ///     // runs once per module object (HPy_mod_exec)
 ///     let _ = (ctx, module);
@@ -164,6 +168,7 @@ pub use hpy_macros::hpy_methods;
 ///     /// The docstring.
 ///     name: mymod,          // optional: defaults to the crate name
 ///     methods: [ping],
+///     exceptions: [PingError], // optional: create_exception! classes
 ///     exec: init,           // optional
 /// }
 /// # fn main() {}
@@ -182,3 +187,9 @@ pub struct ReadmeDoctests;
 /// a doctest).
 #[doc = include_str!("../../docs/classes.md")]
 pub mod class_guide {}
+
+/// A guide to exceptions: raising, declaring classes with
+/// [`create_exception!`], catching, chaining and matching
+/// (`docs/exceptions.md`, compiled as a doctest).
+#[doc = include_str!("../../docs/exceptions.md")]
+pub mod exception_guide {}

@@ -24,10 +24,11 @@ pub use module::cpython_module_init;
 pub use module::set_trampoline_context;
 pub use trampoline::{
     init_panic_exception, panic_text, panics_as, return_object, return_status, signal_check_global,
-    trampoline, IntoReturn, IntoStatus, PANIC_EXCEPTION,
+    sys_module_global, trampoline, IntoReturn, IntoStatus, PANIC_EXCEPTION,
 };
 
 pub use crate::__hpy_export_module as export_module;
+pub use crate::exception::{add_exception, exception_type, reset_exception, ExceptionDef};
 pub use hpy_sys::{
     cpy_PyObject, HPy, HPyContext, HPyDef, HPyModuleDef, HPy_RichCmpOp, HPy_hash_t, HPy_ssize_t,
     HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::ffi::CString;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod caught;
+
 use hpy::{
     hpy_method, hpy_module, Borrowed, Capsule, Constant, Context, Global, HPyErr, HPyResult,
     Handle, IntoHPy, ListBuilder, ResultExt, Tracker, TupleBuilder,
@@ -458,7 +460,10 @@ hpy_module! {
         capsule_new, capsule_new_panicky, capsule_new_foreign, capsule_value,
         capsule_value_as_string, capsule_info, capsule_rename, capsule_drops,
         type_names,
+        caught::stats_mean, caught::raise_empty, caught::catch_info, caught::catch_and_reraise,
+        caught::chain_stats_error, caught::classify, caught::lazy_matches, caught::catch_lazy,
     ],
     globals: [CACHE, CONV_ERROR],
+    exceptions: [caught::StatsError, caught::TooEmptyError, caught::EmptyError],
     exec: init,
 }
