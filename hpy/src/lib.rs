@@ -61,6 +61,7 @@ mod global;
 mod handle;
 #[doc(hidden)]
 pub mod impl_;
+mod iter;
 mod number;
 mod object;
 mod threads;
@@ -72,7 +73,7 @@ pub use builder::{ListBuilder, TupleBuilder};
 pub use capsule::Capsule;
 pub use class::{type_object, Field, HPyClass, Ref, RefMut, WithFields};
 pub use context::{constant_by_name, Context};
-pub use convert::{FromHPy, IntoHPy};
+pub use convert::{FromHPy, FrozenSet, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use eval::{Code, SourceKind};
 pub use exception::builtin as exceptions;
@@ -80,6 +81,7 @@ pub use exception::{Caught, ExceptionClass};
 pub use global::Global;
 pub use handle::{Borrowed, Handle};
 pub use hpy_sys::HPyConstant as Constant;
+pub use iter::Iter;
 pub use object::RichCompareOp;
 pub use tracker::Tracker;
 

@@ -28,6 +28,7 @@ pub use trampoline::{
 };
 
 pub use crate::__hpy_export_module as export_module;
+pub use crate::containers::dict_set_item;
 pub use crate::exception::{add_exception, exception_type, reset_exception, ExceptionDef};
 pub use hpy_sys::{
     cpy_PyObject, HPy, HPyContext, HPyDef, HPyModuleDef, HPy_RichCmpOp, HPy_hash_t, HPy_ssize_t,
