@@ -173,7 +173,11 @@ pub fn expand_hpy_module(
     let globals = &module.globals;
     let types = &module.types;
     let exceptions = &module.exceptions;
+    let exception_entries = exceptions.iter().map(|e| {
+        quote::quote_spanned! {e.span()=> ::hpy::impl_::ExceptionEntry::of::<#e>() }
+    });
     items.extend(quote! {
+        const __HPY_EXCEPTIONS: &[::hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
         struct __HpyExec;
         impl ::hpy::impl_::ModExec for __HpyExec {
             const NAME: &'static str = "<module exec>";
@@ -183,8 +187,7 @@ pub fn expand_hpy_module(
             ) -> ::hpy::HPyResult<::core::ffi::c_int> {
                 #( #globals.mark_registered(); )*
                 ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
-                #( ::hpy::impl_::reset_exception::<#exceptions>(__hpy_ctx)?; )*
-                #( ::hpy::impl_::add_exception::<#exceptions>(__hpy_ctx, &__hpy_module)?; )*
+                ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
                 #( ::hpy::impl_::class::add_type::<#types>(__hpy_ctx, &__hpy_module)?; )*
                 #user_exec
                 ::core::result::Result::Ok(0)
@@ -201,11 +204,7 @@ pub fn expand_hpy_module(
     ]
     .into_iter()
     .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
-    .chain(exceptions.iter().map(|e| {
-        quote::quote_spanned! {e.span()=>
-            <#e as ::hpy::impl_::ExceptionDef>::GLOBAL.as_raw_ptr()
-        }
-    }))
+    .chain((0..exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
     .chain(types.iter().map(|t| {
         let slot = crate::class::type_slot_path(t);
         quote!(#slot.as_ptr())

@@ -24,6 +24,11 @@ pub(crate) static CATCH_STATE: Global = Global::new();
 /// A Python exception class known to Rust by a type: the classes made by
 /// [`create_exception!`](crate::create_exception), and the builtin ones
 /// under [`hpy::exceptions`](crate::exceptions).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Python exception class",
+    label = "not an exception class",
+    note = "use a builtin one from `hpy::exceptions` (`ValueError`, `Exception`, ...) or a type declared with `hpy::create_exception!`"
+)]
 pub trait ExceptionClass {
     /// The class object.
     fn type_object<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
@@ -258,6 +263,11 @@ fn fetch_current(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
 /// Creates (once per module exec) the class of a [`create_exception!`]
 /// type. Not public API.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an exception declared with `hpy::create_exception!`",
+    label = "listed in `exceptions` of `hpy_module!`",
+    note = "declare it with `hpy::create_exception!(module, {Self}, ValueError, \"doc\")`; builtin exceptions need no listing"
+)]
 pub trait ExceptionDef: ExceptionClass {
     /// Where the class is kept.
     const GLOBAL: &'static Global;
@@ -325,18 +335,49 @@ pub fn exception_type<'ctx, E: ExceptionDef>(ctx: Context<'ctx>) -> HPyResult<Ha
     Ok(ty)
 }
 
-/// Empties `E`'s global at the start of a module exec, so that the class
-/// is made anew for each module object. Not public API.
+/// One entry of `hpy_module!`'s `exceptions`. Not public API.
 #[doc(hidden)]
-pub fn reset_exception<E: ExceptionDef>(ctx: Context<'_>) -> HPyResult<()> {
-    E::GLOBAL.mark_registered();
-    E::GLOBAL.store(&ctx.none())
+pub struct ExceptionEntry {
+    /// Where the class is kept (listed in the module's globals).
+    pub global: &'static Global,
+    add: for<'ctx> fn(Context<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
 }
 
-/// Publishes `E`'s class as a module attribute (its short name). Not public
-/// API: called by `hpy_module!`.
+impl ExceptionEntry {
+    /// The entry of `E` (the one place that requires `E: ExceptionDef`,
+    /// so that a wrong entry gives one error).
+    pub const fn of<E: ExceptionDef>() -> Self {
+        ExceptionEntry {
+            global: E::GLOBAL,
+            add: add_exception::<E>,
+        }
+    }
+}
+
+/// Creates the module's exception classes anew for this module object
+/// (bases first, whatever the order of `entries`) and publishes each as a
+/// module attribute (its short name). Not public API: called by
+/// `hpy_module!`'s exec slot.
 #[doc(hidden)]
-pub fn add_exception<'ctx, E: ExceptionDef>(
+pub fn add_exceptions<'ctx>(
+    ctx: Context<'ctx>,
+    module: &Handle<'ctx>,
+    entries: &[ExceptionEntry],
+) -> HPyResult<()> {
+    // Empty first (None marks "not created in this exec"), so that a base
+    // created on demand for an earlier entry is the one later published.
+    for entry in entries {
+        entry.global.mark_registered();
+        entry.global.store(&ctx.none())?;
+    }
+    for entry in entries {
+        (entry.add)(ctx, module)?;
+    }
+    Ok(())
+}
+
+/// Publishes `E`'s class as a module attribute (its short name).
+fn add_exception<'ctx, E: ExceptionDef>(
     ctx: Context<'ctx>,
     module: &Handle<'ctx>,
 ) -> HPyResult<()> {

@@ -195,3 +195,9 @@ pub mod class_guide {}
 /// (`docs/exceptions.md`, compiled as a doctest).
 #[doc = include_str!("../../docs/exceptions.md")]
 pub mod exception_guide {}
+
+/// A guide to conversions: collections from any iterable, iteration,
+/// paths, bytes, tuples and [`dict!`] (`docs/conversions.md`, compiled as a
+/// doctest).
+#[doc = include_str!("../../docs/conversions.md")]
+pub mod conversion_guide {}
