@@ -235,7 +235,11 @@ fn fetch_current(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
     sys_dict.set_item_s("unraisablehook", &append)?;
     ctx.write_unraisable(HPyErr::raised(ctx), None);
     // Nothing is set now; a failure from here on is a new exception.
-    sys_dict.set_item_s("unraisablehook", &old_hook)?;
+    // (If the hook already was `append`, a `catch` in an audit hook of
+    // an outer `catch` is running: the outer one restores the user's.)
+    if !old_hook.is(&append) {
+        sys_dict.set_item_s("unraisablehook", &old_hook)?;
+    }
     let n = sink.len()?;
     if n == 0 {
         return Err(HPyErr::runtime_error(

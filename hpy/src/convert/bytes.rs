@@ -55,6 +55,10 @@ pub(super) fn extract_byte_vec(obj: &Handle<'_>) -> Option<HPyResult<Vec<u8>>> {
 /// `bytes(obj)`; `None` for other types.
 #[cold]
 fn extract_buffer_vec(obj: &Handle<'_>) -> Option<HPyResult<Vec<u8>>> {
+    if obj.is_list() || obj.is_tuple() {
+        // A list of ints: no builtin lookups on its way to the sequence path.
+        return None;
+    }
     let ctx = obj.context();
     let is_buffer = |name: &str| -> HPyResult<bool> { obj.type_check(&ctx.builtin(name)?) };
     match is_buffer("bytearray").and_then(|b| Ok(b || is_buffer("memoryview")?)) {
