@@ -289,3 +289,41 @@ def test_builtins_is_the_dict(hpyrs_conv):
     assert type(namespace) is dict
     assert namespace["len"] is builtins.len
     assert length is builtins.len
+
+
+class Sized:
+    """An iterable (no __getitem__) whose __len__ says `n`, or raises."""
+
+    def __init__(self, n, items=(1, 2)):
+        self.n, self.items = n, items
+
+    def __len__(self):
+        if isinstance(self.n, Exception):
+            raise self.n
+        return self.n
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def test_huge_and_lying_sizes(hpyrs_conv):
+    m = hpyrs_conv
+    # the announced size is reserved first, as list() does: a MemoryError,
+    # not an abort
+    with pytest.raises(MemoryError):
+        m.echo_hashset(range(2**40))
+    with pytest.raises(MemoryError):
+        m.echo_hashset(range(2**62))
+    with pytest.raises(MemoryError):
+        m.vec_sum(Sized(2**62))
+    with pytest.raises(MemoryError):
+        m.echo_hashset(Sized(2**62))
+    # an honest or understated size is only a hint
+    assert m.vec_sum(Sized(0)) == 3.0
+    assert m.echo_hashset(Sized(1, (1, 2, 3))) == {1, 2, 3}
+    with raises_exactly(ZeroDivisionError, "in __len__"):
+        m.vec_sum(Sized(ZeroDivisionError("in __len__")))
+    with pytest.raises(ValueError):
+        m.echo_hashset(Sized(-1))
+    with pytest.raises(OverflowError):
+        m.vec_sum(Sized(2**64))

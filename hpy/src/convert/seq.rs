@@ -122,6 +122,11 @@ where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
     let mut out = Vec::new();
+    // A huge announced size (`{*range(2**40)}`, a lying `__len__`) is a
+    // MemoryError now, as in `list()`, not an abort later.
+    if let Some(n) = length_hint(obj)? {
+        out.try_reserve(n).map_err(|_| no_room_for::<T>(n))?;
+    }
     crate::iter::for_each_item(obj, |item| {
         out.push(T::extract(item)?);
         Ok(())
@@ -138,19 +143,38 @@ where
     // lies): an allocation that cannot be made is a MemoryError, as in
     // `list(range(2**40))`, not an abort or a capacity-overflow panic.
     let mut out = Vec::new();
-    out.try_reserve_exact(n).map_err(|_| {
-        HPyErr::new(
-            hpy_sys::HPyConstant::MemoryError,
-            format!(
-                "cannot allocate room for {n} items of {} bytes each",
-                core::mem::size_of::<T>()
-            ),
-        )
-    })?;
+    out.try_reserve_exact(n).map_err(|_| no_room_for::<T>(n))?;
     for i in 0..n {
         out.push(T::extract(&item(obj, i)?).map_err(|e| e.in_item(i))?);
     }
     Ok(out)
+}
+
+/// The `MemoryError` for room for `n` items of `T` that cannot be
+/// allocated.
+#[cold]
+pub(super) fn no_room_for<T>(n: usize) -> HPyErr {
+    HPyErr::new(
+        hpy_sys::HPyConstant::MemoryError,
+        format!(
+            "cannot allocate room for {n} items of {} bytes each",
+            core::mem::size_of::<T>()
+        ),
+    )
+}
+
+/// `len(obj)` if its type has `__len__` (the size an iteration announces;
+/// `list()` preallocates it too), else `None`. A raising `__len__`
+/// propagates.
+pub(super) fn length_hint(obj: &Handle<'_>) -> HPyResult<Option<usize>> {
+    let ty = obj.get_type();
+    // SAFETY: valid type handle and a static NUL-terminated name.
+    let has_len =
+        unsafe { hpy_sys::HPy_HasAttr_s(ty.context().as_raw(), ty.as_raw(), c"__len__".as_ptr()) };
+    if has_len == 0 {
+        return Ok(None);
+    }
+    length(obj).map(Some)
 }
 
 /// The `ValueError` of Python's unpacking, for a sequence of `got` items

@@ -44,6 +44,11 @@ where
     /// and `dict` (as `Vec<T>` does).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         let mut set = HashSet::with_hasher(S::default());
+        // A huge announced size is a MemoryError now, not an abort later.
+        if let Some(n) = super::seq::length_hint(obj)? {
+            set.try_reserve(n)
+                .map_err(|_| super::seq::no_room_for::<T>(n))?;
+        }
         extract_into(obj, |item| {
             set.insert(item);
         })?;
