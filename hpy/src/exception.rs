@@ -97,9 +97,18 @@ impl<'ctx> Caught<'ctx> {
         self.value.str()
     }
 
-    /// Whether the exception is an instance of `class` (a subclass counts).
+    /// Whether the exception is an instance of `class` (a subclass counts)
+    /// or, for a tuple of classes, of one of them — as `except class:`.
     pub fn matches(&self, class: &Handle<'ctx>) -> bool {
-        self.value.type_check(class).unwrap_or(false)
+        if class.is_tuple() {
+            let n = class.len().unwrap_or(0);
+            return (0..n).any(|i| {
+                class
+                    .get_item_i(i as isize)
+                    .is_ok_and(|item| self.matches(&item))
+            });
+        }
+        class.is_type() && self.value.type_check(class).unwrap_or(false)
     }
 
     /// Whether the exception is an instance of `E`; `false` if `E`'s class

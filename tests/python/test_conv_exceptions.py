@@ -111,8 +111,12 @@ def test_matches(hpyrs_conv):
     classify = m.classify
     assert classify(_raiser(KeyError("x")), LookupError) == ((True, False, True),) * 2
     assert classify(_raiser(m.EmptyError("x")), ValueError) == ((True, True, False),) * 2
-    assert classify(_raiser(TypeError("x")), (KeyError, TypeError)) == (
-        (True, False, False), (False, False, False))
+    assert classify(_raiser(TypeError("x")), (KeyError, TypeError)) == ((True, False, False),) * 2
+    assert classify(_raiser(TypeError("x")), (KeyError, (ValueError, TypeError))) == (
+        (True, False, False),) * 2
+    assert classify(_raiser(TypeError("x")), (KeyError,)) == ((False, False, False),) * 2
+    # not a class: no match (Python's `except 5:` would raise TypeError)
+    assert classify(_raiser(TypeError("x")), 5) == ((False, False, False),) * 2
     assert classify(lambda: 0, KeyError) is None
 
 
