@@ -278,6 +278,22 @@ mod tests {
     }
 
     #[test]
+    fn exceptions_are_entries_and_globals() {
+        let out = expand_hpy_module(quote!(name: m, methods: [], exceptions: [E, path::F]), None)
+            .unwrap()
+            .to_string();
+        for part in [
+            "ExceptionEntry :: of :: < E > ()",
+            "ExceptionEntry :: of :: < path :: F > ()",
+            "add_exceptions (__hpy_ctx , & __hpy_module , __HPY_EXCEPTIONS)",
+            "__HPY_EXCEPTIONS [0usize] . global . as_raw_ptr ()",
+            "__HPY_EXCEPTIONS [1usize] . global . as_raw_ptr ()",
+        ] {
+            assert!(out.contains(part), "{part} missing from {out}");
+        }
+    }
+
+    #[test]
     fn unknown_and_duplicate_keys_are_all_reported() {
         let err = expand_hpy_module(quote!(bogus: 1, methods: [], methods: []), Some("m".into()))
             .unwrap_err();
