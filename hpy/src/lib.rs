@@ -12,9 +12,13 @@
 //!   identity), not `Send`.
 //! - [`Borrowed<'a, 'ctx>`]: an argument the caller owns; it dereferences to
 //!   `Handle` and can never be closed.
-//! - [`HPyResult`] / [`HPyErr`]: Python exceptions as Rust errors.
+//! - [`HPyResult`] / [`HPyErr`]: Python exceptions as Rust errors;
+//!   [`create_exception!`] declares the module's own classes and
+//!   [`HPyErr::catch`] gives a caught exception's value, type and traceback
+//!   (see the [exception guide](crate::exception_guide)).
 //! - [`FromHPy`] / [`IntoHPy`]: conversions, used for typed parameters and
-//!   return values.
+//!   return values; [`Handle::iter`] iterates any iterable (see the
+//!   [conversion guide](crate::conversion_guide)).
 //! - [`hpy_method`] and [`hpy_module!`]: the functions and the module.
 //!
 //! The same source builds for the CPython ABI (default: direct C-API calls,
