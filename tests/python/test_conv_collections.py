@@ -315,6 +315,13 @@ def test_huge_and_lying_sizes(hpyrs_conv):
     with pytest.raises(MemoryError):
         m.echo_hashset(range(2**62))
     with pytest.raises(MemoryError):
+        m.echo_btreeset(range(2**40))
+    with pytest.raises(MemoryError):
+        m.echo_frozenset(range(2**62))
+    # len(range(2**64)) itself raises OverflowError, as in list(range(2**64))
+    with pytest.raises(OverflowError):
+        m.echo_frozenset(range(2**64))
+    with pytest.raises(MemoryError):
         m.vec_sum(Sized(2**62))
     with pytest.raises(MemoryError):
         m.echo_hashset(Sized(2**62))

@@ -62,11 +62,17 @@ where
 {
     /// Accepts what `HashSet<T>` does.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
-        let mut set = BTreeSet::new();
-        extract_into(obj, |item| {
-            set.insert(item);
-        })?;
-        Ok(set)
+        // Through a Vec reserved for the announced size: a huge size
+        // (`range(2**40)`) is a MemoryError at once instead of hours of
+        // inserting, and the set is then built from sorted items in bulk.
+        let mut items = Vec::new();
+        if let Some(n) = super::seq::length_hint(obj)? {
+            items
+                .try_reserve(n)
+                .map_err(|_| super::seq::no_room_for::<T>(n))?;
+        }
+        extract_into(obj, |item| items.push(item))?;
+        Ok(items.into_iter().collect())
     }
 }
 
