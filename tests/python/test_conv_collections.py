@@ -146,6 +146,13 @@ def test_maps_errors(hpyrs_conv):
     with raises_exactly(ValueError,
                         "dictionary update sequence element has length 1; 2 is required"):
         m.map_items([("a",)])
+    with raises_exactly(ValueError,
+                        "dictionary update sequence element has length 4; 2 is required"):
+        m.map_items([("a", 1, 2, 3)])
+    with raises_exactly(ZeroDivisionError, "in __next__"):
+        m.map_items([Raising("next", after=1)])
+    with raises_exactly(ZeroDivisionError, "in __next__"):
+        m.map_items([Raising("next", after=3)])
     with raises_exactly(TypeError, "map_items() argument 'm[0]' must be a (key, value) pair, not int"):
         m.map_items([1])
     with raises_exactly(ZeroDivisionError, "in __next__"):

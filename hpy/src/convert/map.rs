@@ -69,10 +69,16 @@ fn pair_of<'ctx>(pair: &Handle<'ctx>) -> HPyResult<(Handle<'ctx>, Handle<'ctx>)>
     match (next()?, next()?) {
         (Some(key), Some(value)) => match next()? {
             None => Ok((key, value)),
-            Some(_) => Err(HPyErr::value_error(format!(
-                "dictionary update sequence element has length {}; 2 is required",
-                3 + items.count()
-            ))),
+            Some(_) => {
+                let mut len = 3;
+                for item in items {
+                    item?;
+                    len += 1;
+                }
+                Err(HPyErr::value_error(format!(
+                    "dictionary update sequence element has length {len}; 2 is required"
+                )))
+            }
         },
         (first, _) => Err(HPyErr::value_error(format!(
             "dictionary update sequence element has length {}; 2 is required",
