@@ -14,9 +14,9 @@ use std::borrow::Cow;
 
 use hpy_sys::HPyConstant;
 
-use crate::{Context, Global, HPyErr, HPyResult, Handle};
+use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoHPy};
 
-/// `(sys.__dict__, sink, sink.append)`, stored by every module's exec slot:
+/// `(sys.__dict__, sink, sink.append, "unraisablehook")`, stored by every module's exec slot:
 /// [`HPyErr::catch`] needs them while an exception is set, when nothing
 /// may be imported, called or looked up as an attribute.
 pub(crate) static CATCH_STATE: Global = Global::new();
@@ -240,14 +240,23 @@ fn fetch_current(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
     let sys_dict = state.get_item_i(0)?;
     let sink = state.get_item_i(1)?;
     let append = state.get_item_i(2)?;
-    let old_hook = sys_dict.get_item_s("unraisablehook")?;
-    sys_dict.set_item_s("unraisablehook", &append)?;
+    let key = state.get_item_i(3)?;
+    // A deleted `sys.unraisablehook` must not become a KeyError that
+    // replaces the exception being caught: ask first.
+    let old_hook = if sys_dict.contains(&key)? {
+        Some(sys_dict.get_item(&key)?)
+    } else {
+        None
+    };
+    sys_dict.set_item(&key, &append)?;
     ctx.write_unraisable(HPyErr::raised(ctx), None);
     // Nothing is set now; a failure from here on is a new exception.
-    // (If the hook already was `append`, a `catch` in an audit hook of
-    // an outer `catch` is running: the outer one restores the user's.)
-    if !old_hook.is(&append) {
-        sys_dict.set_item_s("unraisablehook", &old_hook)?;
+    match old_hook {
+        // (If the hook already was `append`, a `catch` in an audit hook of
+        // an outer `catch` is running: the outer one restores the user's.)
+        Some(old_hook) if old_hook.is(&append) => {}
+        Some(old_hook) => sys_dict.set_item(&key, &old_hook)?,
+        None => sys_dict.del_item(&key)?,
     }
     let n = sink.len()?;
     if n == 0 {
@@ -405,7 +414,8 @@ pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
     let sys_dict = ctx.import_module("sys")?.get_attr_s("__dict__")?;
     let sink = ctx.new_list()?;
     let append = sink.get_attr_s("append")?;
-    CATCH_STATE.store(&ctx.new_tuple(&[&sys_dict, &sink, &append])?)
+    let key = "unraisablehook".into_hpy(ctx)?;
+    CATCH_STATE.store(&ctx.new_tuple(&[&sys_dict, &sink, &append, &key])?)
 }
 
 /// Declares a Python exception class for the module: a Rust type with

@@ -147,6 +147,17 @@ def test_catch_leaves_unraisablehook(hpyrs_conv):
     assert sys.unraisablehook is before
 
 
+def test_catch_without_unraisablehook(hpyrs_conv):
+    saved = sys.unraisablehook
+    del sys.unraisablehook
+    try:
+        ty, value, _tb, message, _c = hpyrs_conv.catch_info(_raiser(KeyError("k")))
+        assert not hasattr(sys, "unraisablehook")
+    finally:
+        sys.unraisablehook = saved
+    assert ty is KeyError and message == "'k'"
+
+
 def test_catch_base_exceptions(hpyrs_conv):
     ty, value, _tb, _m, _c = hpyrs_conv.catch_info(_raiser(SystemExit(3)))
     assert ty is SystemExit and value.code == 3
