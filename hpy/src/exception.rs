@@ -6,9 +6,9 @@
 //! which hands it to `sys.unraisablehook`. [`HPyErr::catch`] points that
 //! hook at a list's `append` for the duration of the call (no Python code
 //! runs, so nothing else can observe the swap), then puts the old hook
-//! back. This costs a few attribute operations and is only done when a
-//! caught error is inspected: raising, propagating and
-//! [`HPyErr::matches`] on an exception already set do not use it.
+//! back. This costs a few dict operations and is only done when an error
+//! is caught: raising, propagating and [`HPyErr::matches`] on an exception
+//! already set do not use it. See the [exception guide](crate::exception_guide).
 
 use std::borrow::Cow;
 
@@ -16,9 +16,9 @@ use hpy_sys::HPyConstant;
 
 use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoHPy};
 
-/// `(sys.__dict__, sink, sink.append, "unraisablehook")`, stored by every module's exec slot:
-/// [`HPyErr::catch`] needs them while an exception is set, when nothing
-/// may be imported, called or looked up as an attribute.
+/// `(sys.__dict__, sink, sink.append, "unraisablehook")`, stored by every
+/// module's exec slot: [`HPyErr::catch`] needs them while an exception is
+/// set, when nothing may be imported, called or looked up as an attribute.
 pub(crate) static CATCH_STATE: Global = Global::new();
 
 /// A Python exception class known to Rust by a type: the classes made by
