@@ -505,3 +505,40 @@ macro_rules! __hpy_optional_doc {
         ::core::option::Option::Some($doc)
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::create_exception!(stats, StatsError, ValueError, "Raised by stats.");
+    crate::create_exception!(stats, EmptyError, StatsError);
+
+    #[test]
+    fn declared_classes_know_their_name_doc_and_base() {
+        assert_eq!(<StatsError as ExceptionDef>::QUALNAME, "stats.StatsError");
+        assert_eq!(<StatsError as ExceptionDef>::DOC, Some("Raised by stats."));
+        assert_eq!(<EmptyError as ExceptionDef>::DOC, None);
+        assert_eq!(
+            core::any::type_name::<<EmptyError as ExceptionDef>::Base>(),
+            core::any::type_name::<StatsError>()
+        );
+        assert_eq!(
+            core::any::type_name::<<StatsError as ExceptionDef>::Base>(),
+            core::any::type_name::<builtin::ValueError>()
+        );
+        // one Global per class
+        assert!(!core::ptr::eq(
+            <StatsError as ExceptionDef>::GLOBAL,
+            <EmptyError as ExceptionDef>::GLOBAL
+        ));
+    }
+
+    #[test]
+    fn new_err_is_lazy() {
+        let err = StatsError::new_err("empty");
+        assert!(!err.is_pending());
+        assert_eq!(err.describe().unwrap().1, "empty");
+        let err = builtin::KeyError::new_err("k");
+        assert_eq!(err.describe().unwrap(), (HPyConstant::KeyError, "k".into()));
+    }
+}
