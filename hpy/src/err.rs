@@ -194,11 +194,24 @@ impl HPyErr {
         HPyErr(None)
     }
 
-    /// Whether an HPy function has set this exception already (so that
-    /// restoring it does nothing).
-    #[inline]
-    pub(crate) fn is_raised(&self) -> bool {
-        self.0.is_none()
+    /// The class a not-yet-raised error will raise, or `None` for an
+    /// exception already set in the interpreter. An `OSError` is
+    /// instantiated to find its errno subclass.
+    pub(crate) fn lazy_class<'ctx>(&self, ctx: Context<'ctx>) -> Option<Result_<Handle<'ctx>>> {
+        let lazy = self.0.as_deref()?;
+        Some(match lazy {
+            Lazy::Claimed => return None,
+            Lazy::InGlobal { ty, .. } => ty.get(ctx, "the exception type"),
+            Lazy::Os { errno, msg } => {
+                use crate::IntoHPy;
+                let os_error = ctx.constant(HPyConstant::OSError);
+                (|| {
+                    let args = [errno.into_hpy(ctx)?, msg.as_str().into_hpy(ctx)?];
+                    Ok(os_error.call(&[&args[0], &args[1]])?.get_type())
+                })()
+            }
+            other => Ok(ctx.constant(describe_lazy(other)?.0)),
+        })
     }
 
     /// Whether this error refers to an exception already set in the

@@ -100,15 +100,7 @@ impl<'ctx> Caught<'ctx> {
     /// Whether the exception is an instance of `class` (a subclass counts)
     /// or, for a tuple of classes, of one of them — as `except class:`.
     pub fn matches(&self, class: &Handle<'ctx>) -> bool {
-        if class.is_tuple() {
-            let n = class.len().unwrap_or(0);
-            return (0..n).any(|i| {
-                class
-                    .get_item_i(i as isize)
-                    .is_ok_and(|item| self.matches(&item))
-            });
-        }
-        class.is_type() && self.value.type_check(class).unwrap_or(false)
+        class_matches(&self.value.get_type(), class)
     }
 
     /// Whether the exception is an instance of `E`; `false` if `E`'s class
@@ -166,23 +158,53 @@ impl HPyErr {
         fetch_current(ctx).map(|value| Caught { value })
     }
 
-    /// Whether this error is an instance of `class` (`HPyErr_ExceptionMatches`,
-    /// so `class` may also be a tuple of classes). An error not yet raised
-    /// is raised first (and stays this error), so the answer is Python's.
-    pub fn matches<'ctx>(&mut self, ctx: Context<'ctx>, class: &Handle<'ctx>) -> bool {
-        self.make_pending(ctx);
-        ctx.err_matches_type(class)
+    /// Whether this error is an instance of `class`, or of one of the
+    /// classes of a (nested) tuple — what `except class:` would catch. For
+    /// an exception set in the interpreter this is
+    /// `HPyErr_ExceptionMatches`; an error not raised yet is answered from
+    /// its class, without raising it.
+    ///
+    /// ```
+    /// use hpy::{Constant, Context, HPyResult, Handle};
+    ///
+    /// /// `f()`, or `None` when it raises `LookupError` (or a subclass).
+    /// fn get_or_none<'ctx>(ctx: Context<'ctx>, f: &Handle<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+    ///     match f.call(&[]) {
+    ///         Ok(v) => Ok(Some(v)),
+    ///         Err(err) if err.matches(ctx, &ctx.constant(Constant::LookupError)) => {
+    ///             drop(err.catch(ctx)?); // handled: nothing stays set
+    ///             Ok(None)
+    ///         }
+    ///         Err(err) => Err(err),
+    ///     }
+    /// }
+    /// # let _ = get_or_none;
+    /// ```
+    pub fn matches<'ctx>(&self, ctx: Context<'ctx>, class: &Handle<'ctx>) -> bool {
+        match self.lazy_class(ctx) {
+            None => ctx.err_matches_type(class),
+            Some(Ok(ty)) => class_matches(&ty, class),
+            Some(Err(e)) => {
+                // The class could not even be found (an unlisted Global, a
+                // failing OSError()): no match, and nothing left set.
+                if e.is_pending() {
+                    ctx.err_clear();
+                }
+                e.keep_exception();
+                false
+            }
+        }
     }
 
-    /// [`matches`](HPyErr::matches) for a class known by its Rust type.
-    pub fn is_instance_of<E: ExceptionClass>(&mut self, ctx: Context<'_>) -> bool {
-        self.make_pending(ctx);
-        // Loading a Global does not disturb the set exception.
+    /// [`matches`](HPyErr::matches) for a class known by its Rust type;
+    /// `false` if `E`'s class is not available (a module that does not
+    /// list it).
+    pub fn is_instance_of<E: ExceptionClass>(&self, ctx: Context<'_>) -> bool {
         match E::type_object(ctx) {
-            Ok(class) => ctx.err_matches_type(&class),
+            Ok(class) => self.matches(ctx, &class),
+            // Not available: its error (an unlisted Global) was never
+            // raised.
             Err(e) => {
-                // Only a class that is not available gets here; its error
-                // was never raised.
                 drop(e);
                 false
             }
@@ -215,15 +237,20 @@ impl HPyErr {
             Err(e) => e,
         }
     }
+}
 
-    /// Makes sure the exception is set in the interpreter, keeping `self`
-    /// the error that stands for it.
-    fn make_pending(&mut self, ctx: Context<'_>) {
-        if !self.is_raised() {
-            let lazy = core::mem::replace(self, HPyErr::raised(ctx));
-            lazy.restore(ctx);
-        }
+/// Whether `except class:` catches an exception of class `ty`: `class` a
+/// class or a (nested) tuple of classes.
+fn class_matches<'ctx>(ty: &Handle<'ctx>, class: &Handle<'ctx>) -> bool {
+    if class.is_tuple() {
+        let n = class.len().unwrap_or(0);
+        return (0..n).any(|i| {
+            class
+                .get_item_i(i as isize)
+                .is_ok_and(|item| class_matches(ty, &item))
+        });
     }
+    class.is_type() && ty.is_subtype(class).unwrap_or(false)
 }
 
 /// Takes the interpreter's current exception out (see the module docs).

@@ -126,9 +126,14 @@ def test_matches(hpyrs_conv):
     ("key", LookupError, True),
     ("os", FileNotFoundError, True),
     ("os", KeyError, False),
+    ("os", OSError, True),
+    ("os", (KeyError, (TypeError, FileNotFoundError)), True),
+    ("stats", (KeyError, TypeError), False),
     ("value", ValueError, True),
+    ("value", 5, False),
 ])
 def test_lazy_matches(hpyrs_conv, which, cls, expected):
+    # answered without raising, and the same answer once raised and caught
     assert hpyrs_conv.lazy_matches(which, cls) is expected
 
 

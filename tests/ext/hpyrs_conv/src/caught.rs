@@ -82,7 +82,7 @@ pub fn classify<'ctx>(
     f: &Handle<'ctx>,
     cls: &Handle<'ctx>,
 ) -> HPyResult<Option<(Matched, Matched)>> {
-    let mut err = match f.call(&[]) {
+    let err = match f.call(&[]) {
         Ok(_) => return Ok(None),
         Err(err) => err,
     };
@@ -100,18 +100,24 @@ pub fn classify<'ctx>(
     Ok(Some((pending, fetched)))
 }
 
-/// A lazy (not yet raised) error matched against `cls`: the answer is
-/// Python's; the error is dropped after (nothing stays set).
+/// A lazy (not yet raised) error matched against `cls` without raising
+/// it; then caught, to check that it still raises what it matched.
 #[hpy_method]
 pub fn lazy_matches<'ctx>(ctx: Context<'ctx>, which: &str, cls: &Handle<'ctx>) -> HPyResult<bool> {
-    let mut err = match which {
+    let err = match which {
         "stats" => StatsError::new_err("lazy"),
         "key" => HPyErr::new(hpy::Constant::KeyError, "lazy"),
         "os" => HPyErr::from_errno(2),
         _ => HPyErr::value_error("lazy"),
     };
     let answer = err.matches(ctx, cls);
-    drop(err.catch(ctx)?);
+    if ctx.err_occurred() {
+        return Err(HPyErr::runtime_error("matches() raised the lazy error"));
+    }
+    let caught = err.catch(ctx)?;
+    if caught.matches(cls) != answer {
+        return Err(HPyErr::runtime_error("the caught error answers otherwise"));
+    }
     Ok(answer)
 }
 
