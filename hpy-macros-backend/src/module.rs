@@ -200,7 +200,7 @@ pub fn expand_hpy_module(
     let global_ptrs: Vec<TokenStream> = [
         quote!(::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()),
         quote!(::hpy::impl_::signal_check_global()),
-        quote!(::hpy::impl_::sys_module_global()),
+        quote!(::hpy::impl_::catch_state_global()),
     ]
     .into_iter()
     .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))

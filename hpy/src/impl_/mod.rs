@@ -23,8 +23,8 @@ pub use extract::{
 pub use module::cpython_module_init;
 pub use module::set_trampoline_context;
 pub use trampoline::{
-    init_panic_exception, panic_text, panics_as, return_object, return_status, signal_check_global,
-    sys_module_global, trampoline, IntoReturn, IntoStatus, PANIC_EXCEPTION,
+    catch_state_global, init_panic_exception, panic_text, panics_as, return_object, return_status,
+    signal_check_global, trampoline, IntoReturn, IntoStatus, PANIC_EXCEPTION,
 };
 
 pub use crate::__hpy_export_module as export_module;

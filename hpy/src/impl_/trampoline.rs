@@ -138,7 +138,7 @@ pub const fn signal_check_global() -> *mut hpy_sys::HPyGlobal {
 
 /// The global that keeps the state of `HPyErr::catch`, for `hpy_module!`'s
 /// globals list.
-pub const fn sys_module_global() -> *mut hpy_sys::HPyGlobal {
+pub const fn catch_state_global() -> *mut hpy_sys::HPyGlobal {
     crate::exception::CATCH_STATE.as_raw_ptr()
 }
 
