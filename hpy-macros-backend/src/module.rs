@@ -7,6 +7,7 @@
 //!     /// Docstring of the module.
 //!     name: pof,                     // default: the crate's name
 //!     methods: [do_nothing, path::to::add],
+//!     exceptions: [MyError],         // create_exception! types
 //!     exec: init,                    // fn(Context, &Handle) -> HPyResult<()>
 //! }
 //! ```
@@ -28,6 +29,7 @@ struct ModuleInput {
     methods: Vec<Path>,
     types: Vec<Path>,
     globals: Vec<Path>,
+    exceptions: Vec<Path>,
     exec: Option<Path>,
     errors: Errors,
 }
@@ -41,6 +43,7 @@ impl Parse for ModuleInput {
             methods: Vec::new(),
             types: Vec::new(),
             globals: Vec::new(),
+            exceptions: Vec::new(),
             exec: None,
             errors: Errors::default(),
         };
@@ -61,20 +64,21 @@ impl Parse for ModuleInput {
                 "name" => module.name = Some(input.parse()?),
                 "doc" => module.doc = Some(input.parse()?),
                 "exec" => module.exec = Some(input.parse()?),
-                "methods" | "types" | "globals" => {
+                "methods" | "types" | "globals" | "exceptions" => {
                     let content;
                     syn::bracketed!(content in input);
                     let list = Punctuated::<Path, Token![,]>::parse_terminated(&content)?;
                     match key_name.as_str() {
                         "methods" => module.methods.extend(list),
                         "types" => module.types.extend(list),
+                        "exceptions" => module.exceptions.extend(list),
                         _ => module.globals.extend(list),
                     }
                 }
                 _ => {
                     module.errors.push(syn::Error::new(
                         key.span(),
-                        "unknown hpy_module! entry; expected one of: name, doc, methods, types, globals, exec",
+                        "unknown hpy_module! entry; expected one of: name, doc, methods, types, globals, exceptions, exec",
                     ));
                     // Skip the value so later entries are still checked.
                     let _: TokenStream = input.step(|cursor| {
@@ -168,7 +172,12 @@ pub fn expand_hpy_module(
     };
     let globals = &module.globals;
     let types = &module.types;
+    let exceptions = &module.exceptions;
+    let exception_entries = exceptions.iter().map(|e| {
+        quote::quote_spanned! {e.span()=> ::hpy::impl_::ExceptionEntry::of::<#e>() }
+    });
     items.extend(quote! {
+        const __HPY_EXCEPTIONS: &[::hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
         struct __HpyExec;
         unsafe impl ::hpy::impl_::ModExec for __HpyExec {
             const NAME: &'static str = "<module exec>";
@@ -178,6 +187,7 @@ pub fn expand_hpy_module(
             ) -> ::hpy::HPyResult<::core::ffi::c_int> {
                 #( #globals.mark_registered(); )*
                 ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
+                ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
                 #( ::hpy::impl_::class::add_type::<#types>(__hpy_ctx, &__hpy_module)?; )*
                 #user_exec
                 ::core::result::Result::Ok(0)
@@ -190,9 +200,11 @@ pub fn expand_hpy_module(
     let global_ptrs: Vec<TokenStream> = [
         quote!(::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()),
         quote!(::hpy::impl_::signal_check_global()),
+        quote!(::hpy::impl_::catch_state_global()),
     ]
     .into_iter()
     .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
+    .chain((0..exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
     .chain(types.iter().map(|t| {
         let slot = crate::class::type_slot_path(t);
         quote!(#slot.as_ptr())
@@ -263,6 +275,22 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(out.contains("PyInit_hello"), "{out}");
+    }
+
+    #[test]
+    fn exceptions_are_entries_and_globals() {
+        let out = expand_hpy_module(quote!(name: m, methods: [], exceptions: [E, path::F]), None)
+            .unwrap()
+            .to_string();
+        for part in [
+            "ExceptionEntry :: of :: < E > ()",
+            "ExceptionEntry :: of :: < path :: F > ()",
+            "add_exceptions (__hpy_ctx , & __hpy_module , __HPY_EXCEPTIONS)",
+            "__HPY_EXCEPTIONS [0usize] . global . as_raw_ptr ()",
+            "__HPY_EXCEPTIONS [1usize] . global . as_raw_ptr ()",
+        ] {
+            assert!(out.contains(part), "{part} missing from {out}");
+        }
     }
 
     #[test]

@@ -141,3 +141,53 @@ impl<'ctx> Handle<'ctx> {
         Ok((start, stop, step, count as usize))
     }
 }
+
+/// Builds a `dict` from `key => value` pairs of any [`IntoHPy`](crate::IntoHPy)
+/// types — no `.into_hpy(ctx)?` on every value. Evaluates to
+/// `HPyResult<Handle<'ctx>>`.
+///
+/// ```
+/// use hpy::{hpy_method, Context, HPyResult, Handle};
+///
+/// #[hpy_method]
+/// fn describe<'ctx>(ctx: Context<'ctx>, xs: Vec<f64>) -> HPyResult<Handle<'ctx>> {
+///     let n = xs.len();
+///     let mean = xs.iter().sum::<f64>() / n as f64;
+///     hpy::dict!(ctx, {
+///         "n" => n,
+///         "mean" => mean,
+///         "values" => xs,
+///         "label" => "sample",
+///         "missing" => None::<i64>,
+///     })
+/// }
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! dict {
+    ($ctx:expr, { $($key:expr => $value:expr),* $(,)? }) => {
+        (|| {
+            let ctx: $crate::Context<'_> = $ctx;
+            let dict = ctx.new_dict()?;
+            $( $crate::impl_::dict_set_item(ctx, &dict, $key, $value)?; )*
+            ::core::result::Result::<_, $crate::HPyErr>::Ok(dict)
+        })()
+    };
+}
+
+/// `dict[key] = value` with both converted. Not public API: used by
+/// [`dict!`](crate::dict).
+#[doc(hidden)]
+#[inline]
+pub fn dict_set_item<'ctx, K, V>(
+    ctx: Context<'ctx>,
+    dict: &Handle<'ctx>,
+    key: K,
+    value: V,
+) -> HPyResult<()>
+where
+    K: crate::IntoHPy<'ctx>,
+    V: crate::IntoHPy<'ctx>,
+{
+    dict.set_item(&key.into_hpy(ctx)?, &value.into_hpy(ctx)?)
+}

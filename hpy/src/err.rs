@@ -194,6 +194,26 @@ impl HPyErr {
         HPyErr(None)
     }
 
+    /// The class a not-yet-raised error will raise, or `None` for an
+    /// exception already set in the interpreter. An `OSError` is
+    /// instantiated to find its errno subclass.
+    pub(crate) fn lazy_class<'ctx>(&self, ctx: Context<'ctx>) -> Option<Result_<Handle<'ctx>>> {
+        let lazy = self.0.as_deref()?;
+        Some(match lazy {
+            Lazy::Claimed => return None,
+            Lazy::InGlobal { ty, .. } => ty.get(ctx, "the exception type"),
+            Lazy::Os { errno, msg } => {
+                use crate::IntoHPy;
+                let os_error = ctx.constant(HPyConstant::OSError);
+                (|| {
+                    let args = [errno.into_hpy(ctx)?, msg.as_str().into_hpy(ctx)?];
+                    Ok(os_error.call(&[&args[0], &args[1]])?.get_type())
+                })()
+            }
+            other => Ok(ctx.constant(describe_lazy(other)?.0)),
+        })
+    }
+
     /// Whether this error refers to an exception already set in the
     /// interpreter.
     pub fn is_pending(&self) -> bool {
@@ -451,17 +471,20 @@ fn to_c_message(msg: String) -> CString {
     })
 }
 
-/// Raises `OSError(errno, msg)`; if even building the arguments fails, that
-/// failure is what propagates.
+/// Raises `OSError(errno, msg)`, instantiated at once so that the class
+/// set is the errno's subclass (`FileNotFoundError` …), which
+/// `HPyErr_ExceptionMatches` then sees; if even building the instance
+/// fails, that failure is what propagates.
 #[cold]
 fn restore_os_error(ctx: Context<'_>, errno: i32, msg: &str) {
     use crate::IntoHPy;
-    let args = (errno, msg).into_hpy(ctx);
-    match args {
-        Ok(args) => {
-            let ty = ctx.constant(HPyConstant::OSError);
-            HPyErr::from_type_value(&ty, &args).restore(ctx);
-        }
+    let ty = ctx.constant(HPyConstant::OSError);
+    let instance = errno
+        .into_hpy(ctx)
+        .and_then(|errno| Ok((errno, msg.into_hpy(ctx)?)))
+        .and_then(|(errno, msg)| ty.call(&[&errno, &msg]));
+    match instance {
+        Ok(instance) => HPyErr::from_type_value(&instance.get_type(), &instance).restore(ctx),
         Err(e) => e.restore(ctx),
     }
 }

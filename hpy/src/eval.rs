@@ -130,7 +130,21 @@ impl<'ctx> Context<'ctx> {
         })
     }
 
-    /// The `builtins` module (the context constant `h_Builtins`).
+    /// The builtins namespace: a **dict** (`builtins.__dict__` — not the
+    /// `builtins` module), the context constant `h_Builtins`. It is a dict
+    /// on every interpreter hpy-rs supports (CPython in both ABIs, PyPy),
+    /// so it can serve as the globals of [`eval_code`](Code::eval) and be
+    /// read with [`get_item_s`](Handle::get_item_s); for one builtin,
+    /// [`builtin`](Context::builtin) is shorter.
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Handle};
+    ///
+    /// fn builtin_len<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    ///     ctx.builtins().get_item_s("len")
+    /// }
+    /// # let _ = builtin_len;
+    /// ```
     #[inline]
     pub fn builtins(self) -> Handle<'ctx> {
         self.constant(HPyConstant::Builtins)

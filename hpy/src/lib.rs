@@ -12,9 +12,13 @@
 //!   identity), not `Send`.
 //! - [`Borrowed<'a, 'ctx>`]: an argument the caller owns; it dereferences to
 //!   `Handle` and can never be closed.
-//! - [`HPyResult`] / [`HPyErr`]: Python exceptions as Rust errors.
+//! - [`HPyResult`] / [`HPyErr`]: Python exceptions as Rust errors;
+//!   [`create_exception!`] declares the module's own classes and
+//!   [`HPyErr::catch`] gives a caught exception's value, type and traceback
+//!   (see the [exception guide](crate::exception_guide)).
 //! - [`FromHPy`] / [`IntoHPy`]: conversions, used for typed parameters and
-//!   return values.
+//!   return values; [`Handle::iter`] iterates any iterable (see the
+//!   [conversion guide](crate::conversion_guide)).
 //! - [`hpy_method`] and [`hpy_module!`]: the functions and the module.
 //!
 //! The same source builds for the CPython ABI (default: direct C-API calls,
@@ -56,10 +60,12 @@ mod cstr;
 mod err;
 mod errors;
 mod eval;
+mod exception;
 mod global;
 mod handle;
 #[doc(hidden)]
 pub mod impl_;
+mod iter;
 mod number;
 mod object;
 mod threads;
@@ -71,12 +77,15 @@ pub use builder::{ListBuilder, TupleBuilder};
 pub use capsule::Capsule;
 pub use class::{type_object, Field, FieldSlots, HPyClass, Ref, RefMut, WithFields};
 pub use context::{constant_by_name, Context};
-pub use convert::{FromHPy, IntoHPy};
+pub use convert::{FromHPy, FrozenSet, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use eval::{Code, SourceKind};
+pub use exception::builtin as exceptions;
+pub use exception::{Caught, ExceptionClass};
 pub use global::Global;
 pub use handle::{Borrowed, Handle};
 pub use hpy_sys::HPyConstant as Constant;
+pub use iter::Iter;
 pub use object::RichCompareOp;
 pub use tracker::Tracker;
 
@@ -183,6 +192,7 @@ pub use hpy_macros::hpy_methods;
 /// ```
 /// # use hpy::{hpy_method, hpy_module, Context, Handle, HPyResult};
 /// # #[hpy_method] fn ping() {}
+/// # hpy::create_exception!(mymod, PingError, RuntimeError);
 /// fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 ///     // runs once per module object (HPy_mod_exec)
 ///     let _ = (ctx, module);
@@ -193,6 +203,7 @@ pub use hpy_macros::hpy_methods;
 ///     /// The docstring.
 ///     name: mymod,          // optional: defaults to the crate name
 ///     methods: [ping],
+///     exceptions: [PingError], // optional: create_exception! classes
 ///     exec: init,           // optional
 /// }
 /// # fn main() {}
@@ -215,3 +226,15 @@ pub mod class_guide {}
 /// Guide: Python signatures for functions, methods and constructors.
 #[doc = include_str!("../../docs/signatures.md")]
 pub mod signature_guide {}
+
+/// A guide to exceptions: raising, declaring classes with
+/// [`create_exception!`], catching, chaining and matching
+/// (`docs/exceptions.md`, compiled as a doctest).
+#[doc = include_str!("../../docs/exceptions.md")]
+pub mod exception_guide {}
+
+/// A guide to conversions: collections from any iterable, iteration,
+/// paths, bytes, tuples and [`dict!`] (`docs/conversions.md`, compiled as a
+/// doctest).
+#[doc = include_str!("../../docs/conversions.md")]
+pub mod conversion_guide {}

@@ -39,10 +39,37 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a [u8] {
     }
 }
 
-/// The fast path of `Vec<u8>` extraction: `bytes` is copied in one go
-/// (`None` for anything else, which is then read as a sequence of ints).
+/// The fast path of `Vec<u8>` extraction: `bytes` is copied in one go, as
+/// are `bytearray` and `memoryview` (through `bytes(obj)`, the buffer
+/// protocol: a memoryview gives its raw bytes whatever its format); `None`
+/// for anything else, which is then read as a sequence of ints.
 pub(super) fn extract_byte_vec(obj: &Handle<'_>) -> Option<HPyResult<Vec<u8>>> {
-    borrow_bytes(obj).map(|b| b.map(<[u8]>::to_vec)).transpose()
+    match borrow_bytes(obj) {
+        Ok(Some(b)) => Some(Ok(b.to_vec())),
+        Ok(None) => extract_buffer_vec(obj),
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// `bytearray` and `memoryview` (and their subclasses) copied through
+/// `bytes(obj)`; `None` for other types.
+#[cold]
+fn extract_buffer_vec(obj: &Handle<'_>) -> Option<HPyResult<Vec<u8>>> {
+    if obj.is_list() || obj.is_tuple() {
+        // A list of ints: no builtin lookups on its way to the sequence path.
+        return None;
+    }
+    let ctx = obj.context();
+    let is_buffer = |name: &str| -> HPyResult<bool> { obj.type_check(&ctx.builtin(name)?) };
+    match is_buffer("bytearray").and_then(|b| Ok(b || is_buffer("memoryview")?)) {
+        Ok(false) => None,
+        Ok(true) => Some(obj.bytes().and_then(|copy| {
+            let data = borrow_bytes(&copy)?
+                .ok_or_else(|| HPyErr::wrong_type("bytes", copy.type_name()))?;
+            Ok(data.to_vec())
+        })),
+        Err(e) => Some(Err(e)),
+    }
 }
 
 /// A new `bytes` object (`HPyBytes_FromStringAndSize`).

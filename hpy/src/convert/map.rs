@@ -1,12 +1,15 @@
-//! `dict` ↔ `HashMap<K, V>` / `BTreeMap<K, V>`.
+//! `dict` (and other mappings, iterables of pairs) ↔ `HashMap<K, V>` /
+//! `BTreeMap<K, V>`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
 
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
-/// Calls `f(key, value)` for every item of the dict `obj` (keys from
-/// `HPyDict_Keys`, values from `HPy_GetItem`).
+/// Calls `f(key, value)` for every item of `obj`, read the way `dict(obj)`
+/// reads it: a dict directly (keys from `HPyDict_Keys`, values from
+/// `HPy_GetItem`), another mapping (an object with `keys`) through
+/// `keys()` and `obj[key]`, anything else as an iterable of pairs.
 fn for_each_item<'ctx>(
     obj: &Handle<'ctx>,
     mut f: impl FnMut(&Handle<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
@@ -15,7 +18,7 @@ fn for_each_item<'ctx>(
     let raw = ctx.as_raw();
     // SAFETY: valid context and handle.
     if unsafe { hpy_sys::HPyDict_Check(raw, obj.as_raw()) } == 0 {
-        return Err(HPyErr::wrong_type("dict", obj.type_name()));
+        return for_each_item_slow(obj, &mut f);
     }
     // SAFETY: `obj` is a dict; the result is an owned list or HPy_NULL.
     let keys = unsafe { ctx.wrap_result(hpy_sys::HPyDict_Keys(raw, obj.as_raw()))? };
@@ -27,6 +30,61 @@ fn for_each_item<'ctx>(
         f(&key, &value)?;
     }
     Ok(())
+}
+
+/// [`for_each_item`] for what is not a dict.
+#[cold]
+fn for_each_item_slow<'ctx>(
+    obj: &Handle<'ctx>,
+    f: &mut dyn FnMut(&Handle<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
+) -> HPyResult<()> {
+    let ty = obj.get_type();
+    if ty.has_attr_s("keys")? {
+        for key in obj.call_method_s("keys", &[])?.iter()? {
+            let key = key?;
+            let value = obj.get_item(&key)?;
+            f(&key, &value)?;
+        }
+        return Ok(());
+    }
+    if obj.is_str() || !super::seq::is_iterable_type(&ty) {
+        return Err(HPyErr::wrong_type("dict", obj.type_name()));
+    }
+    for (i, pair) in obj.iter()?.enumerate() {
+        let pair = pair?;
+        let (key, value) = pair_of(&pair).map_err(|e| e.in_item(i))?;
+        f(&key, &value)?;
+    }
+    Ok(())
+}
+
+/// The key and value of one item of an iterable of pairs, as `dict()`
+/// requires: an iterable of exactly two items.
+fn pair_of<'ctx>(pair: &Handle<'ctx>) -> HPyResult<(Handle<'ctx>, Handle<'ctx>)> {
+    if pair.is_str() || !super::seq::is_iterable_type(&pair.get_type()) {
+        return Err(HPyErr::wrong_type("a (key, value) pair", pair.type_name()));
+    }
+    let mut items = pair.iter()?;
+    let mut next = || items.next().transpose();
+    match (next()?, next()?) {
+        (Some(key), Some(value)) => match next()? {
+            None => Ok((key, value)),
+            Some(_) => {
+                let mut len = 3;
+                for item in items {
+                    item?;
+                    len += 1;
+                }
+                Err(HPyErr::value_error(format!(
+                    "dictionary update sequence element has length {len}; 2 is required"
+                )))
+            }
+        },
+        (first, _) => Err(HPyErr::value_error(format!(
+            "dictionary update sequence element has length {}; 2 is required",
+            usize::from(first.is_some())
+        ))),
+    }
 }
 
 /// A new dict filled from `(key, value)` pairs (`HPyDict_New` + `HPy_SetItem`).
@@ -56,7 +114,9 @@ where
     V: for<'b> FromHPy<'b, 'ctx>,
     S: BuildHasher + Default,
 {
-    /// Accepts a `dict` (or a subclass).
+    /// Accepts what `dict()` does: a `dict` (the fast path), another
+    /// mapping (an object with `keys()`), or an iterable of `(key, value)`
+    /// pairs.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         let mut map = HashMap::with_hasher(S::default());
         for_each_item(obj, |k, v| {
@@ -72,7 +132,7 @@ where
     K: for<'b> FromHPy<'b, 'ctx> + Ord,
     V: for<'b> FromHPy<'b, 'ctx>,
 {
-    /// Accepts a `dict` (or a subclass).
+    /// Accepts what `dict()` does, as for `HashMap`.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         let mut map = BTreeMap::new();
         for_each_item(obj, |k, v| {

@@ -12,13 +12,18 @@
 //! | `bool` | exactly `True` or `False` | `bool` |
 //! | `char` | a `str` of length 1 | `str` |
 //! | `&str` (zero-copy), `String` | `str` | `str` |
-//! | `Vec<T>` | any sequence except `str` (and except `dict`) | `list` |
+//! | `Vec<T>` | any iterable except `str` and `dict` (lists and tuples fastest; generators, sets, dict views … through `iter`/`next`) | `list` |
 //! | `&[T]` | — | `list` |
 //! | `[T; N]` | any sequence of exactly `N` items (`ValueError` otherwise) | `list` |
 //! | `(A, B, …)` up to 12 | a `tuple` of exactly that length | `tuple` |
-//! | `Vec<u8>`, `[u8; N]` | `bytes` (copied), or any sequence of ints | `bytes` |
+//! | `Vec<u8>` | `bytes`, `bytearray`, `memoryview` (copied; a memoryview's raw bytes), or any iterable of ints | `bytes` |
+//! | `[u8; N]` | `bytes` (copied), or any sequence of ints | `bytes` |
 //! | `&[u8]` (zero-copy) | `bytes` | `bytes` |
-//! | `HashMap<K, V>`, `BTreeMap<K, V>` | `dict` | `dict` |
+//! | `HashMap<K, V>`, `BTreeMap<K, V>` | what `dict()` accepts: a `dict`, another mapping (with `keys()`), an iterable of pairs | `dict` |
+//! | `HashSet<T>`, `BTreeSet<T>` | `set`, `frozenset`, any iterable except `str` and `dict` | `set` |
+//! | [`FrozenSet<C>`] | what `C` accepts | `frozenset` |
+//! | `PathBuf`, `OsString` | `str`, `bytes` or `os.PathLike` (`os.fspath`), encoded as `os.fsencode` does (lone surrogates from `surrogateescape` become the original bytes) | `str`, decoded as `os.fsdecode` does |
+//! | `&Path`, `&OsStr` | — (take `PathBuf`/`OsString`) | `str` |
 //! | `Option<T>` | `None` or `T` | `None` or `T` |
 //! | `()` | — | `None` |
 //! | `Handle`, `&Handle`, `Borrowed` | any object | the object |
@@ -38,11 +43,15 @@
 
 mod bytes;
 mod map;
+mod path;
 mod seq;
+mod set;
 mod str;
 mod wide;
 
 use hpy_sys::HPyConstant;
+
+pub use set::FrozenSet;
 
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 

@@ -6,10 +6,21 @@ use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, ListBuilder};
 
 // ---- reading sequences ----
 
-/// Whether `obj` counts as a sequence for `Vec<T>`: a list or tuple, or an
-/// object whose type has `__getitem__` (what `PySequence_Check` tests for
-/// Python classes), except `str` and `dict`.
-fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
+/// How `Vec<T>` reads an object.
+enum Shape {
+    /// A list or tuple, or an object whose type has `__getitem__` (what
+    /// `PySequence_Check` tests for Python classes): by index, `0..len`.
+    Sequence,
+    /// Any other iterable (a generator, a set, a dict view …): with
+    /// `iter`/`next`.
+    Iterable,
+}
+
+/// How `Vec<T>` reads `obj`: lists and tuples are checked first and cost
+/// nothing more; `str` and `dict` are refused (a `str` is a sequence of
+/// characters in Python but almost never meant as one, and a dict's
+/// iteration gives only its keys).
+fn shape_of(obj: &Handle<'_>) -> HPyResult<Shape> {
     let ctx = obj.context();
     let raw = ctx.as_raw();
     // SAFETY: valid context and handle; the type checks have no other
@@ -19,21 +30,53 @@ fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
             || hpy_sys::HPyTuple_Check(raw, obj.as_raw()) != 0
     };
     if listlike {
-        return Ok(());
+        return Ok(Shape::Sequence);
     }
-    // SAFETY: as above.
+    refuse_str_and_dict(obj)?;
+    let ty = obj.get_type();
+    // SAFETY: valid type handle and a static NUL-terminated name.
+    if unsafe { hpy_sys::HPy_HasAttr_s(raw, ty.as_raw(), c"__getitem__".as_ptr()) } != 0 {
+        return Ok(Shape::Sequence);
+    }
+    if is_iterable_type(&ty) {
+        return Ok(Shape::Iterable);
+    }
+    Err(HPyErr::wrong_type("iterable", obj.type_name()))
+}
+
+/// `TypeError` for a `str` or a `dict` where a collection of items is
+/// extracted.
+pub(super) fn refuse_str_and_dict(obj: &Handle<'_>) -> HPyResult<()> {
+    let ctx = obj.context();
+    let raw = ctx.as_raw();
+    // SAFETY: valid context and handle.
     let refused = unsafe {
         hpy_sys::HPyUnicode_Check(raw, obj.as_raw()) != 0
             || hpy_sys::HPyDict_Check(raw, obj.as_raw()) != 0
     };
-    if !refused {
-        let ty = obj.get_type();
-        // SAFETY: valid type handle and a static NUL-terminated name.
-        if unsafe { hpy_sys::HPy_HasAttr_s(raw, ty.as_raw(), c"__getitem__".as_ptr()) } != 0 {
-            return Ok(());
-        }
+    if refused {
+        return Err(HPyErr::wrong_type("sequence", obj.type_name()));
     }
-    Err(HPyErr::wrong_type("sequence", obj.type_name()))
+    Ok(())
+}
+
+/// Whether instances of `ty` can be iterated (`__iter__`, or the old
+/// `__getitem__` protocol).
+pub(super) fn is_iterable_type(ty: &Handle<'_>) -> bool {
+    let ctx = ty.context();
+    // SAFETY: valid type handle and static NUL-terminated names.
+    unsafe {
+        hpy_sys::HPy_HasAttr_s(ctx.as_raw(), ty.as_raw(), c"__iter__".as_ptr()) != 0
+            || hpy_sys::HPy_HasAttr_s(ctx.as_raw(), ty.as_raw(), c"__getitem__".as_ptr()) != 0
+    }
+}
+
+/// Whether `obj` counts as a sequence for `[T; N]` (read by index).
+fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
+    match shape_of(obj) {
+        Ok(Shape::Sequence) => Ok(()),
+        Ok(Shape::Iterable) | Err(_) => Err(HPyErr::wrong_type("sequence", obj.type_name())),
+    }
 }
 
 /// `len(obj)` (`HPy_Length`).
@@ -60,13 +103,35 @@ pub(super) fn item<'ctx>(obj: &Handle<'ctx>, i: usize) -> HPyResult<Handle<'ctx>
     }
 }
 
-/// Reads every item of a sequence (the default `Vec<T>` extraction).
+/// Reads every item of a sequence or other iterable (the default `Vec<T>`
+/// extraction).
 pub(super) fn extract_sequence<'ctx, T>(obj: &Handle<'ctx>) -> HPyResult<Vec<T>>
 where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
-    check_sequence(obj)?;
-    extract_items(obj, length(obj)?)
+    match shape_of(obj)? {
+        Shape::Sequence => extract_items(obj, length(obj)?),
+        Shape::Iterable => extract_iterable(obj),
+    }
+}
+
+/// Reads the items of any iterable, `iter`/`next` (a generator, a set …).
+#[cold]
+fn extract_iterable<'ctx, T>(obj: &Handle<'ctx>) -> HPyResult<Vec<T>>
+where
+    T: for<'b> FromHPy<'b, 'ctx>,
+{
+    let mut out = Vec::new();
+    // A huge announced size (`{*range(2**40)}`, a lying `__len__`) is a
+    // MemoryError now, as in `list()`, not an abort later.
+    if let Some(n) = length_hint(obj)? {
+        out.try_reserve(n).map_err(|_| no_room_for::<T>(n))?;
+    }
+    crate::iter::for_each_item(obj, |item| {
+        out.push(T::extract(item)?);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Reads items `0..n` of an object already known to be a sequence.
@@ -78,19 +143,38 @@ where
     // lies): an allocation that cannot be made is a MemoryError, as in
     // `list(range(2**40))`, not an abort or a capacity-overflow panic.
     let mut out = Vec::new();
-    out.try_reserve_exact(n).map_err(|_| {
-        HPyErr::new(
-            hpy_sys::HPyConstant::MemoryError,
-            format!(
-                "cannot allocate room for {n} items of {} bytes each",
-                core::mem::size_of::<T>()
-            ),
-        )
-    })?;
+    out.try_reserve_exact(n).map_err(|_| no_room_for::<T>(n))?;
     for i in 0..n {
         out.push(T::extract(&item(obj, i)?).map_err(|e| e.in_item(i))?);
     }
     Ok(out)
+}
+
+/// The `MemoryError` for room for `n` items of `T` that cannot be
+/// allocated.
+#[cold]
+pub(super) fn no_room_for<T>(n: usize) -> HPyErr {
+    HPyErr::new(
+        hpy_sys::HPyConstant::MemoryError,
+        format!(
+            "cannot allocate room for {n} items of {} bytes each",
+            core::mem::size_of::<T>()
+        ),
+    )
+}
+
+/// `len(obj)` if its type has `__len__` (the size an iteration announces;
+/// `list()` preallocates it too), else `None`. A raising `__len__`
+/// propagates.
+pub(super) fn length_hint(obj: &Handle<'_>) -> HPyResult<Option<usize>> {
+    let ty = obj.get_type();
+    // SAFETY: valid type handle and a static NUL-terminated name.
+    let has_len =
+        unsafe { hpy_sys::HPy_HasAttr_s(ty.context().as_raw(), ty.as_raw(), c"__len__".as_ptr()) };
+    if has_len == 0 {
+        return Ok(None);
+    }
+    length(obj).map(Some)
 }
 
 /// The `ValueError` of Python's unpacking, for a sequence of `got` items
@@ -122,9 +206,12 @@ impl<'ctx, T> FromHPy<'_, 'ctx> for Vec<T>
 where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
-    /// Accepts any sequence (list, tuple, range, bytes …) except `str`
-    /// and `dict`, like PyO3: a `str` is a sequence of characters in Python
-    /// but almost never meant as one. `Vec<u8>` copies `bytes` directly.
+    /// Accepts any iterable except `str` and `dict`: lists and tuples (the
+    /// fast path), other sequences by index (range, bytes …), anything else
+    /// through `iter`/`next` (generators, sets, dict views …). A `str` is a
+    /// sequence of characters in Python but almost never meant as one (as
+    /// in PyO3), and a dict would give only its keys. `Vec<u8>` copies
+    /// `bytes`, `bytearray` and `memoryview` directly.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         match T::__extract_vec_fast(obj) {
             Some(items) => items,

@@ -24,11 +24,13 @@ pub use extract::{
 pub use module::cpython_module_init;
 pub use module::set_trampoline_context;
 pub use trampoline::{
-    init_panic_exception, panic_text, panics_as, return_object, return_status, signal_check_global,
-    trampoline, IntoReturn, IntoStatus, PANIC_EXCEPTION,
+    catch_state_global, init_panic_exception, panic_text, panics_as, return_object, return_status,
+    signal_check_global, trampoline, IntoReturn, IntoStatus, PANIC_EXCEPTION,
 };
 
 pub use crate::__hpy_export_module as export_module;
+pub use crate::containers::dict_set_item;
+pub use crate::exception::{add_exceptions, exception_type, ExceptionDef, ExceptionEntry};
 pub use hpy_sys::{
     cpy_PyObject, HPy, HPyContext, HPyDef, HPyField, HPyModuleDef, HPy_RichCmpOp, HPy_hash_t,
     HPy_ssize_t, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,

@@ -24,6 +24,18 @@ fn g(x: &::hpy::Handle<'_>) -> bool {
 #[::hpy::hpy_method]
 fn h() {}
 
+::hpy::create_exception!(hygiene, HygieneError, ValueError, "A declared exception.");
+::hpy::create_exception!(hygiene, SubError, HygieneError);
+
+/// `dict!` and a declared exception.
+#[::hpy::hpy_method]
+fn d<'ctx>(ctx: ::hpy::Context<'ctx>, fail: bool) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+    if fail {
+        return ::std::result::Result::Err(SubError::new_err("failed"));
+    }
+    ::hpy::dict!(ctx, { "a" => 1, "b" => (2.0, "x") })
+}
+
 /// A class with a constructor, a member, methods and operators.
 #[::hpy::hpy_class(module = "hygiene")]
 struct Point {
@@ -63,8 +75,9 @@ fn init<'ctx>(_ctx: ::hpy::Context<'ctx>, _m: &::hpy::Handle<'ctx>) -> ::hpy::HP
 ::hpy::hpy_module! {
     /// Hygiene check.
     name: hygiene,
-    methods: [f, g, h],
+    methods: [f, g, h, d],
     types: [Point],
+    exceptions: [SubError, HygieneError],
     exec: init,
 }
 

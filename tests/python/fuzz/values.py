@@ -184,9 +184,27 @@ DICTIONARY = {
     ],
 }
 DICTIONARY["list"] = DICTIONARY["tuple"] = DICTIONARY["sequence"]
+# Vec/HashSet from any iterable (issue 13): the sequences' values, and
+# iterables whose __iter__/__next__ misbehave.
+DICTIONARY["iterable"] = DICTIONARY["set or iterable"] = DICTIONARY["sequence"] + [
+    hostile("plain", "__iter__"), hostile("plain", "__iter__", returns=V(5), lie=True),
+    hostile("plain", "__iter__", "FuzzBaseError"),
+    ("call", subclass(N("list"), "__len__", returns=2**62), (LIST(V(1), V(2)),), ()),
+    CALL(N("iter"), LIST(V(1), V("a"))), CALL(N("set"), LIST(V(1), V(2))),
+]
+# PathBuf/OsString (issue 13): surrogates, NULs, non-UTF-8 bytes, and
+# __fspath__ that raises or returns the wrong thing.
+DICTIONARY["str, bytes or os.PathLike"] = [
+    V("\ud800"), V("a\udc80b"), V("\x00"), V(b"\xff\xfe"), V(b"a\x00b"), V(""), V("x" * 5000),
+    hostile("plain", "__fspath__"), hostile("plain", "__fspath__", "FuzzBaseError"),
+] + [hostile("plain", "__fspath__", returns=lie, lie=True)
+     for lie in (V(5), V(None), V("\ud800"), V(b"\xff"), hostile("plain", "__fspath__"))] + [
+    V(None), V(1), LIST(V("a")),
+]
 # Words hpy-rs uses for the same types in other messages.
 DICTIONARY["integer"] = DICTIONARY["int"]
 CANONICAL = {
+    "iterable": LIST(V(1)), "set or iterable": LIST(V(1)), "str, bytes or os.PathLike": V("a"),
     "int": V(1), "float": V(1.0), "str": V("a"), "bool": V(True), "bytes": V(b"a"),
     "sequence": LIST(V(1)), "list": LIST(V(1)), "tuple": TUPLE(V(1)), "dict": DICT(),
     "a unicode character": V("a"), "integer": V(1),
@@ -294,8 +312,10 @@ class Universe:
         )
         self._typed["object"] = st.one_of(
             st.sampled_from(DICTIONARY["object"]), st.sampled_from(ALL_HOSTILE), self.any)
-        for alias in ("list", "tuple"):
+        for alias in ("list", "tuple", "iterable", "set or iterable"):
             self._typed[alias] = self._typed["sequence"]
+        self._typed["str, bytes or os.PathLike"] = st.one_of(
+            strs, st.sampled_from(DICTIONARY["str, bytes or os.PathLike"]))
         self._typed["integer"] = self._typed["int"]
 
     def typed(self, word):

@@ -6,6 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::ffi::CString;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod caught;
+mod collections;
+
 use hpy::{
     hpy_method, hpy_module, Borrowed, Capsule, Constant, Context, Global, HPyErr, HPyResult,
     Handle, IntoHPy, ListBuilder, ResultExt, Tracker, TupleBuilder,
@@ -463,7 +466,17 @@ hpy_module! {
         capsule_new, capsule_new_panicky, capsule_new_foreign, capsule_value,
         capsule_value_as_string, capsule_info, capsule_rename, capsule_drops,
         type_names,
+        caught::stats_mean, caught::raise_empty, caught::catch_info, caught::catch_and_reraise,
+        caught::chain_stats_error, caught::classify, caught::lazy_matches, caught::catch_lazy,
+        collections::echo_hashset, collections::echo_btreeset, collections::echo_frozenset,
+        collections::echo_pathbuf, collections::echo_osstring, collections::echo_vec_pairs,
+        collections::echo_btreemap_si, collections::iter_collect, collections::iter_sum,
+        collections::iter_after_error, collections::vec_sum, collections::map_items,
+        collections::byte_vec, collections::path_join, collections::path_refs,
+        collections::path_bytes, collections::path_from_bytes, collections::dict_mixed,
+        collections::dict_empty, collections::mixed_tuple, collections::builtins_probe,
     ],
     globals: [CACHE, CONV_ERROR],
+    exceptions: [caught::StatsError, caught::TooEmptyError, caught::EmptyError],
     exec: init,
 }

@@ -1,0 +1,107 @@
+//! Iterating over any Python iterable from Rust: [`Handle::iter`] and
+//! [`Iter`].
+//!
+//! HPy 0.9 has no iterator API, so this calls the builtins `iter` and
+//! `next` (looked up once per [`Handle::iter`]).
+
+use core::iter::FusedIterator;
+
+use hpy_sys::HPyConstant;
+
+use crate::{Context, HPyErr, HPyResult, Handle};
+
+impl<'ctx> Context<'ctx> {
+    /// The builtin called `name` (`iter`, `set`, `frozenset` …), looked up
+    /// in [`builtins`](Context::builtins). Raises `KeyError` if there is
+    /// none.
+    pub fn builtin(self, name: &str) -> HPyResult<Handle<'ctx>> {
+        self.builtins().get_item_s(name)
+    }
+}
+
+impl<'ctx> Handle<'ctx> {
+    /// `iter(self)`, as a Rust iterator of the items (each an
+    /// [`HPyResult`]: `__next__` may raise). Works for every iterable —
+    /// lists, dicts (their keys), generators, files, classes with
+    /// `__iter__` or `__getitem__`. A non-iterable object raises
+    /// `TypeError` here, as `iter()` does.
+    ///
+    /// ```
+    /// use hpy::{HPyResult, Handle};
+    ///
+    /// /// The sum of the floats produced by any iterable (a generator …).
+    /// fn total(xs: &Handle<'_>) -> HPyResult<f64> {
+    ///     let mut sum = 0.0;
+    ///     for item in xs.iter()? {
+    ///         sum += item?.extract::<f64>()?;
+    ///     }
+    ///     Ok(sum)
+    /// }
+    /// # let _ = total;
+    /// ```
+    ///
+    /// The iterator stops after the first error (a `StopIteration` ends it
+    /// normally and is cleared).
+    pub fn iter(&self) -> HPyResult<Iter<'ctx>> {
+        let ctx = self.context();
+        let iterator = ctx.builtin("iter")?.call(&[self])?;
+        let next = ctx.builtin("next")?;
+        Ok(Iter {
+            iterator,
+            next,
+            done: false,
+        })
+    }
+}
+
+/// The items of a Python iterable ([`Handle::iter`]).
+pub struct Iter<'ctx> {
+    iterator: Handle<'ctx>,
+    next: Handle<'ctx>,
+    done: bool,
+}
+
+impl<'ctx> Iter<'ctx> {
+    /// The Python iterator object (what `iter()` returned).
+    pub fn as_handle(&self) -> &Handle<'ctx> {
+        &self.iterator
+    }
+}
+
+impl<'ctx> Iterator for Iter<'ctx> {
+    type Item = HPyResult<Handle<'ctx>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.next.call(&[&self.iterator]) {
+            Ok(item) => Some(Ok(item)),
+            Err(err) => {
+                self.done = true;
+                let ctx = self.iterator.context();
+                if err.is_pending() && ctx.err_matches(HPyConstant::StopIteration) {
+                    ctx.err_clear();
+                    err.keep_exception();
+                    None
+                } else {
+                    Some(Err(err))
+                }
+            }
+        }
+    }
+}
+
+impl FusedIterator for Iter<'_> {}
+
+/// Calls `f(index, item)` for every item of the iterable `obj`; conversion
+/// errors are placed at the item (`x[3]`).
+pub(crate) fn for_each_item<'ctx>(
+    obj: &Handle<'ctx>,
+    mut f: impl FnMut(&Handle<'ctx>) -> HPyResult<()>,
+) -> HPyResult<()> {
+    for (i, item) in obj.iter()?.enumerate() {
+        f(&item?).map_err(|e: HPyErr| e.in_item(i))?;
+    }
+    Ok(())
+}

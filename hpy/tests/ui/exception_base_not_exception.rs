@@ -1,0 +1,4 @@
+// The base of a declared exception must be an exception class.
+hpy::create_exception!(m, MyError, String, "not derived from an exception");
+
+fn main() {}
