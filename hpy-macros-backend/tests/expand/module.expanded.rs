@@ -178,6 +178,7 @@ const _: () = {
     static __HPY_DEF_1: ::hpy::impl_::StaticDef = ::hpy::impl_::StaticDef::new(
         <nested::echo as ::hpy::impl_::PyMethod>::DEF,
     );
+    const __HPY_EXCEPTIONS: &[::hpy::impl_::ExceptionEntry] = &[];
     struct __HpyExec;
     unsafe impl ::hpy::impl_::ModExec for __HpyExec {
         const NAME: &'static str = "<module exec>";
@@ -187,6 +188,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
             CACHE.mark_registered();
             ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, "snapshot")?;
+            ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
             ::hpy::impl_::class::add_type::<Empty>(__hpy_ctx, &__hpy_module)?;
             ::hpy::impl_::return_status(init(__hpy_ctx, &__hpy_module))?;
             ::core::result::Result::Ok(0)
@@ -201,9 +203,10 @@ const _: () = {
         __HPY_EXEC_DEF.as_ptr(),
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_GLOBALS: ::hpy::impl_::GlobalList<5usize> = ::hpy::impl_::GlobalList::new([
+    static __HPY_GLOBALS: ::hpy::impl_::GlobalList<6usize> = ::hpy::impl_::GlobalList::new([
         ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
         ::hpy::impl_::signal_check_global(),
+        ::hpy::impl_::catch_state_global(),
         CACHE.as_raw_ptr(),
         __HPY_TYPE_Empty.as_ptr(),
         ::core::ptr::null_mut(),

@@ -35,6 +35,7 @@ const _: () = {
     static __HPY_DEF_0: ::hpy::impl_::StaticDef = ::hpy::impl_::StaticDef::new(
         <f as ::hpy::impl_::PyMethod>::DEF,
     );
+    const __HPY_EXCEPTIONS: &[::hpy::impl_::ExceptionEntry] = &[];
     struct __HpyExec;
     unsafe impl ::hpy::impl_::ModExec for __HpyExec {
         const NAME: &'static str = "<module exec>";
@@ -47,6 +48,7 @@ const _: () = {
                 &__hpy_module,
                 "default_name",
             )?;
+            ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
             ::core::result::Result::Ok(0)
         }
     }
@@ -58,9 +60,10 @@ const _: () = {
         __HPY_EXEC_DEF.as_ptr(),
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_GLOBALS: ::hpy::impl_::GlobalList<3usize> = ::hpy::impl_::GlobalList::new([
+    static __HPY_GLOBALS: ::hpy::impl_::GlobalList<4usize> = ::hpy::impl_::GlobalList::new([
         ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
         ::hpy::impl_::signal_check_global(),
+        ::hpy::impl_::catch_state_global(),
         ::core::ptr::null_mut(),
     ]);
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = ::hpy::impl_::StaticModuleDef::new(

@@ -780,7 +780,10 @@ impl Labelled {
         let size = (self.label.len() + sep.len()).checked_mul(times);
         let mut out = String::new();
         if size.is_none_or(|n| out.try_reserve(n).is_err()) {
-            return Err(HPyErr::new(Constant::MemoryError, "label repeated too often"));
+            return Err(HPyErr::new(
+                Constant::MemoryError,
+                "label repeated too often",
+            ));
         }
         for i in 0..times {
             if i > 0 {
