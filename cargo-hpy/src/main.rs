@@ -39,14 +39,12 @@ mod cargo;
 mod develop;
 mod elf;
 mod error;
-mod json;
+mod new;
 mod project;
 mod python;
-mod sha256;
+mod sdist;
 mod stub;
-mod toml;
 mod wheel;
-mod zip;
 
 use std::process::ExitCode;
 
@@ -54,7 +52,15 @@ use args::Command;
 use error::Error;
 
 fn main() -> ExitCode {
-    match run() {
+    // A bug in cargo-hpy is reported in one line, without a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("cargo-hpy: internal error: {info}; please report it to hpy-rs");
+    }));
+    let cli = match args::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("cargo-hpy: error: {error}");
@@ -64,31 +70,34 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), Error> {
-    match args::parse(std::env::args_os())? {
-        Command::Print(text) => {
-            print!("{text}");
-            Ok(())
-        }
-        Command::Build(build_args) => build::build(&build_args).map(|_| ()),
-        Command::Wheel(build_args) if build_args.pythons.len() > 1 => {
-            // One wheel per interpreter, each built for it in turn.
-            for python in &build_args.pythons {
-                let one = args::BuildArgs {
-                    python: Some(python.clone()),
-                    pythons: vec![python.clone()],
-                    ..build_args.clone()
-                };
-                let path = wheel::wheel(&one)?;
-                println!("{}", path.display());
+fn run(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Build(build_args) => build::build(&build_args.into()).map(|_| ()),
+        Command::Wheel(wheel_args) => {
+            let build_args = args::BuildArgs::from(wheel_args);
+            if build_args.pythons.len() > 1 {
+                // One wheel per interpreter, each built for it in turn.
+                for python in &build_args.pythons {
+                    let one = args::BuildArgs {
+                        python: Some(python.clone()),
+                        pythons: vec![python.clone()],
+                        ..build_args.clone()
+                    };
+                    let path = wheel::wheel(&one)?;
+                    println!("{}", path.display());
+                }
+                return Ok(());
             }
-            Ok(())
-        }
-        Command::Wheel(build_args) => {
             let path = wheel::wheel(&build_args)?;
             println!("{}", path.display());
             Ok(())
         }
-        Command::Develop(build_args) => develop::develop(&build_args),
+        Command::Develop(develop_args) => develop::develop(&develop_args.into()),
+        Command::Sdist(sdist_args) => {
+            let path = sdist::sdist(&sdist_args)?;
+            println!("{}", path.display());
+            Ok(())
+        }
+        Command::New(new_args) => new::new(&new_args),
     }
 }
