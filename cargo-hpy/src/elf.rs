@@ -13,6 +13,10 @@
 //! `linux_<arch>` tag, which pip installs only on the kind of machine it was
 //! built on and PyPI refuses, and `cargo hpy wheel` prints why.
 //!
+//! The dynamic loader (`ld-linux-x86-64.so.2`, ...) is part of glibc and is
+//! allowed like libc, as auditwheel does (its library tree treats the
+//! loader apart); its symbol versions are checked as GLIBC ones.
+//!
 //! Not checked: auditwheel's per-symbol blacklist (a handful of glibc
 //! symbols that manylinux systems may lack despite their version) and the
 //! libraries a bundled dependency would need (cargo-hpy bundles nothing).
@@ -23,6 +27,13 @@ use object::elf::FileHeader64;
 use object::read::elf::ElfFile;
 use object::{Endianness, FileKind};
 use serde::Deserialize;
+
+/// The glibc dynamic loaders: always present where glibc is.
+const DYNAMIC_LOADERS: &[&str] = &[
+    "ld-linux-x86-64.so.2",
+    "ld-linux-aarch64.so.1",
+    "ld-linux.so.2",
+];
 
 /// The policy data, compiled in.
 const POLICY_JSON: &str = include_str!("../data/manylinux-policy.json");
@@ -114,7 +125,9 @@ impl Policy {
         let Some(families) = self.symbol_versions.get(arch) else {
             return Some(format!("{} has no policy for {arch}", self.name));
         };
-        if let Some(lib) = needs.libraries.iter().find(|l| !self.libraries.contains(l)) {
+        let allowed =
+            |l: &&String| self.libraries.contains(l) || DYNAMIC_LOADERS.contains(&l.as_str());
+        if let Some(lib) = needs.libraries.iter().find(|l| !allowed(l)) {
             return Some(format!(
                 "it links {lib}, which {} does not allow",
                 self.name
@@ -184,8 +197,9 @@ mod tests {
     #[test]
     fn tag_follows_the_newest_glibc_symbol() {
         let n = needs_of(
-            &["libc.so.6", "libgcc_s.so.1"],
+            &["libc.so.6", "libgcc_s.so.1", "ld-linux-x86-64.so.2"],
             &[
+                ("ld-linux-x86-64.so.2", "GLIBC_2.3"),
                 ("libc.so.6", "GLIBC_2.2.5"),
                 ("libc.so.6", "GLIBC_2.34"),
                 ("libgcc_s.so.1", "GCC_3.0"),
