@@ -221,6 +221,11 @@ def test_universal_wheel_is_valid(wheels):
             expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
             assert digest == "sha256=" + expected.decode(), path
             assert int(size) == len(data), path
+        # Compressed (deflate): the extension to well under its size.
+        for info_entry in z.infolist():
+            assert info_entry.compress_type == zipfile.ZIP_DEFLATED, info_entry.filename
+        binary = z.getinfo("pofpackage/foo.hpy0.so")
+        assert binary.compress_size < binary.file_size // 2, binary
 
 
 def test_host_wheel_is_a_cpython_extension_wheel(host_wheel):
