@@ -1,6 +1,10 @@
 """Shipping extensions: `cargo hpy wheel`, `cargo hpy develop`, `pip install DIR`
 through the in-tree PEP 517 backend (pep517/hpy_rs_build.py), on fresh
 CPython and PyPy virtualenvs, and the error messages users meet on the way.
+A new project (`cargo hpy new`) is built and tested in both ABIs, installed
+with `pip install .` from nothing but the hpy-rs-build wheel
+(scripts/build-backend-wheel, given to pip with --no-index --find-links), and
+round-tripped through `cargo hpy sdist` on CPython and PyPy.
 Universal wheels load on CPython through hpy-rs's host, the distribution
 hpy-rs-universal (crate hpy-universal), whose CPython-ABI wheel is built and
 installed here for the running CPython; the loader stub's choice between
@@ -690,11 +694,11 @@ def test_cargo_errors_are_one_message(cargo_hpy, new_project):
 
 
 @pytest.fixture(scope="module")
-def backend_wheel_dir(tmp_path_factory):
+def backend_wheel_dir(cargo_hpy, tmp_path_factory):
     """A directory holding only the hpy-rs-build wheel, from
-    scripts/build-backend-wheel (dev profile: the tests' cargo-hpy build)."""
+    scripts/build-backend-wheel with the cargo-hpy these tests run."""
     out = tmp_path_factory.mktemp("backend-wheel")
-    proc = run([ROOT / "scripts" / "build-backend-wheel", out, "--debug"], cwd=ROOT)
+    proc = run([ROOT / "scripts" / "build-backend-wheel", out, "--binary", cargo_hpy], cwd=ROOT)
     wheel = Path(proc.stdout.strip().splitlines()[-1])
     assert wheel.parent == out and wheel.name.startswith("hpy_rs_build-0.1.0-py3-none-")
     with zipfile.ZipFile(wheel) as z:
