@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::Error;
-use cargo_metadata::{Message, TargetKind};
+use cargo_metadata::{Artifact, TargetKind};
 
 use crate::args::CargoOptions;
 
@@ -135,15 +135,19 @@ pub fn parse_artifact_message(line: &str) -> Result<Option<CompilerArtifact>, Er
     if !line.trim_start().starts_with('{') {
         return Ok(None);
     }
-    let message: Message = serde_json::from_str(line).map_err(|e| {
+    let unreadable = |e: serde_json::Error| {
         Error::failed(format!(
             "could not read a message of `cargo build` ({e}); is this cargo newer than \
              cargo-hpy understands? The message: {line}"
         ))
-    })?;
-    let Message::CompilerArtifact(artifact) = message else {
-        return Ok(None);
     };
+    // Messages of other kinds, including kinds a newer cargo may add, are
+    // not ours to read.
+    let message: serde_json::Value = serde_json::from_str(line).map_err(unreadable)?;
+    if message.get("reason").and_then(|r| r.as_str()) != Some("compiler-artifact") {
+        return Ok(None);
+    }
+    let artifact: Artifact = serde_json::from_value(message).map_err(unreadable)?;
     Ok(Some(CompilerArtifact {
         package_id: artifact.package_id.repr,
         target_name: artifact.target.name,
@@ -326,6 +330,7 @@ mod tests {
     fn ignores_other_messages_and_refuses_unreadable_ones() {
         for line in [
             r#"{"reason":"build-finished","success":true}"#,
+            r#"{"reason":"a-message-of-a-newer-cargo","x":1}"#,
             "not json at all",
             "",
         ] {
