@@ -17,15 +17,17 @@
 //! allowed like libc, as auditwheel does (its library tree treats the
 //! loader apart); its symbol versions are checked as GLIBC ones.
 //!
-//! Not checked: auditwheel's per-symbol blacklist (a handful of glibc
-//! symbols that manylinux systems may lack despite their version) and the
-//! libraries a bundled dependency would need (cargo-hpy bundles nothing).
+//! auditwheel's per-library symbol blacklist (a handful of glibc symbols
+//! that manylinux systems may lack despite their version) is checked
+//! against every undefined dynamic symbol that is not weak, whichever
+//! needed library it will come from. Not checked: the libraries a bundled dependency would need
+//! (cargo-hpy bundles nothing).
 
 use std::collections::BTreeMap;
 
 use object::elf::FileHeader64;
 use object::read::elf::ElfFile;
-use object::{Endianness, FileKind};
+use object::{Endianness, FileKind, Object, ObjectSymbol};
 use serde::Deserialize;
 
 /// The glibc dynamic loaders: always present where glibc is.
@@ -46,6 +48,9 @@ pub struct Needs {
     /// `.gnu.version_r`: (library, version name) pairs, e.g.
     /// `("libc.so.6", "GLIBC_2.34")`.
     pub versions: Vec<(String, String)>,
+    /// The undefined, not weak, dynamic symbols: what other libraries must
+    /// provide.
+    pub symbols: Vec<String>,
 }
 
 /// Reads what a 64-bit ELF shared object needs, or says why it cannot.
@@ -78,6 +83,17 @@ pub fn needs(data: &[u8]) -> Result<Needs, String> {
             }
         }
     }
+    for symbol in file.dynamic_symbols() {
+        // A weak reference (Rust's std takes __cxa_thread_atexit_impl
+        // weakly, falling back when it is missing) needs nothing.
+        if symbol.is_undefined() && !symbol.is_weak() {
+            if let Ok(name) = symbol.name() {
+                if !name.is_empty() {
+                    needs.symbols.push(name.to_owned());
+                }
+            }
+        }
+    }
     if let Some((mut files, link)) = sections.gnu_verneed(endian, data).map_err(bad)? {
         let strings = sections.strings(endian, data, link).map_err(bad)?;
         while let Some((file, mut versions)) = files.next().map_err(bad)? {
@@ -99,6 +115,8 @@ struct Policy {
     priority: u32,
     /// The libraries an extension may link.
     libraries: Vec<String>,
+    /// Library → symbols an extension must not use from it.
+    blacklist: BTreeMap<String, Vec<String>>,
     /// Architecture → symbol version family (`GLIBC`) → allowed versions.
     symbol_versions: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
@@ -132,6 +150,15 @@ impl Policy {
                 "it links {lib}, which {} does not allow",
                 self.name
             ));
+        }
+        for lib in &needs.libraries {
+            let banned = self.blacklist.get(lib).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(symbol) = needs.symbols.iter().find(|s| banned.contains(s)) {
+                return Some(format!(
+                    "it uses {symbol}, which {} does not allow from {lib}",
+                    self.name
+                ));
+            }
         }
         for (lib, version) in &needs.versions {
             // `GLIBC_2.17`, `CXXABI_TM_1`, `GLIBC_PRIVATE`: the family is the
@@ -180,6 +207,7 @@ mod tests {
                 .iter()
                 .map(|(l, v)| (l.to_string(), v.to_string()))
                 .collect(),
+            symbols: Vec::new(),
         }
     }
 
@@ -244,6 +272,27 @@ mod tests {
     }
 
     #[test]
+    fn blacklisted_symbols_refuse() {
+        let mut n = needs_of(&["libc.so.6"], &[("libc.so.6", "GLIBC_2.2.5")]);
+        n.symbols = vec!["malloc".into()];
+        assert_eq!(manylinux_tag(&n, "x86_64").unwrap(), "manylinux_2_5_x86_64");
+        // Banned from libc up to manylinux_2_17.
+        n.symbols.push("__cxa_thread_atexit_impl".into());
+        assert_eq!(
+            manylinux_tag(&n, "x86_64").unwrap(),
+            "manylinux_2_24_x86_64"
+        );
+        // Banned from libz by every policy.
+        let mut z = needs_of(&["libz.so.1"], &[]);
+        z.symbols = vec!["zcalloc".into()];
+        let why = manylinux_tag(&z, "x86_64").unwrap_err();
+        assert!(
+            why.starts_with("it uses zcalloc, which manylinux_2_"),
+            "{why}"
+        );
+    }
+
+    #[test]
     fn violating_every_policy_says_why() {
         let lib = needs_of(&["libc.so.6", "libpython3.11.so.1.0"], &[]);
         let why = manylinux_tag(&lib, "x86_64").unwrap_err();
@@ -273,6 +322,7 @@ mod tests {
         let exe = std::env::current_exe().unwrap();
         let n = needs(&std::fs::read(exe).unwrap()).unwrap();
         assert!(n.libraries.iter().any(|l| l == "libc.so.6"), "{n:?}");
+        assert!(n.symbols.iter().any(|s| s == "malloc"), "{n:?}");
         assert!(
             n.versions
                 .iter()
