@@ -633,49 +633,66 @@ def test_cargo_hpy_new_refuses_an_existing_directory(cargo_hpy, new_project):
     assert proc.stderr.strip() == f"cargo-hpy: error: destination `{new_project}` already exists"
 
 
+def version_independent():
+    """Skips a test that does not depend on the CPython running it, when
+    run-tests has run it with another CPython already."""
+    if os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1":
+        pytest.skip("does not depend on the CPython version: run-tests ran it with CPython "
+                    "3.11 (HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
+
+
 @pytest.fixture(scope="module")
-def new_project_builds(cargo_hpy, new_project, tmp_path_factory):
-    """The project built for both ABIs with `cargo hpy build`: {abi: out dir}."""
+def new_project_build(cargo_hpy, new_project, tmp_path_factory):
+    """Builds the project with `cargo hpy build` for an ABI (once each);
+    returns the output directory."""
     out = tmp_path_factory.mktemp("new-out")
-    for abi in ("cpython", "universal"):
-        cmd = [cargo_hpy, "hpy", "build", "--manifest-path", new_project / "Cargo.toml",
-               "--target-dir", shared_target_dir(), "--out", out / abi]
-        cmd += ["--universal"] if abi == "universal" else ["--python", sys.executable]
-        run(cmd)
-    return {abi: out / abi for abi in ("cpython", "universal")}
+    built = {}
+
+    def build(abi):
+        if abi not in built:
+            cmd = [cargo_hpy, "hpy", "build", "--manifest-path", new_project / "Cargo.toml",
+                   "--target-dir", shared_target_dir(), "--out", out / abi]
+            cmd += ["--universal"] if abi == "universal" else ["--python", sys.executable]
+            run(cmd)
+            built[abi] = out / abi
+        return built[abi]
+    return build
 
 
-def test_new_project_passes_its_test_in_the_cpython_abi(new_project, new_project_builds):
+def test_new_project_passes_its_test_in_the_cpython_abi(new_project, new_project_build):
     proc = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                 new_project / "tests"],
-               env=clean_env(PYTHONPATH=str(new_project_builds["cpython"])))
+               env=clean_env(PYTHONPATH=str(new_project_build("cpython"))))
     assert "3 passed" in proc.stdout, proc.stdout
 
 
-def test_new_project_passes_its_test_in_the_universal_abi(new_project, new_project_builds,
+def test_new_project_passes_its_test_in_the_universal_abi(new_project, new_project_build,
                                                          host_venv):
+    version_independent()
     # On CPython through hpy-rs's host, installed in host_venv.
     proc = run([host_venv, "-c", RUN_TESTS, new_project / "tests" / "test_module.py"],
-               env=clean_env(PYTHONPATH=str(new_project_builds["universal"])))
+               env=clean_env(PYTHONPATH=str(new_project_build("universal"))))
     assert proc.stdout.split() == ["passed", "3"], proc.stdout
 
 
-def test_new_project_passes_its_test_on_pypy(new_project, new_project_builds):
+def test_new_project_passes_its_test_on_pypy(new_project, new_project_build):
+    version_independent()
     pypy = pypy_path()
     if pypy is None:
         pytest.skip("no PyPy with HPy (or HPY_RS_NO_PYPY=1): set HPY_RS_PYPY or run "
                     "scripts/setup-pypy")
     proc = run([pypy, "-c", RUN_TESTS, new_project / "tests" / "test_module.py"],
-               env=clean_env(PYTHONPATH=str(new_project_builds["universal"])))
+               env=clean_env(PYTHONPATH=str(new_project_build("universal"))))
     assert proc.stdout.split() == ["passed", "3"], proc.stdout
 
 
-def test_features_pass_through_to_cargo(cargo_hpy, new_project, new_project_builds, tmp_path):
+def test_features_pass_through_to_cargo(cargo_hpy, new_project, new_project_build, tmp_path):
+    version_independent()
     # Without the feature greet() is polite; `-F shout` (cargo's spelling,
     # passed on) changes it, and `-v` reaches cargo too (it lists rustc runs).
     check = "import demo_ext; print(demo_ext.greet('you'))"
     without = run([sys.executable, "-c", check],
-                  env=clean_env(PYTHONPATH=str(new_project_builds["cpython"])))
+                  env=clean_env(PYTHONPATH=str(new_project_build("cpython"))))
     assert without.stdout.strip() == "Hello, you!"
     proc = run([cargo_hpy, "hpy", "build", "--manifest-path", new_project / "Cargo.toml",
                 "--target-dir", shared_target_dir(), "--out", tmp_path,
@@ -691,6 +708,15 @@ def test_cargo_errors_are_one_message(cargo_hpy, new_project):
     assert proc.returncode == 101
     assert "no-such-feature" in proc.stderr
     assert "panicked" not in proc.stderr and "RUST_BACKTRACE" not in proc.stderr
+
+
+def test_build_copies_the_python_source(cargo_hpy, tmp_path):
+    run([cargo_hpy, "hpy", "build", "--manifest-path", POFPACKAGE / "Cargo.toml",
+         "--python", sys.executable, "--out", tmp_path], cwd=ROOT)
+    proc = run([sys.executable, "-c", RUN_POFPACKAGE], env=clean_env(PYTHONPATH=str(tmp_path)))
+    assert "pofpackage ok" in proc.stdout
+    assert (tmp_path / "pofpackage" / "__init__.py").read_bytes() == \
+        (POFPACKAGE / "python" / "pofpackage" / "__init__.py").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -735,8 +761,9 @@ def test_pip_install_of_a_new_project_with_only_the_backend_wheel(
 
 
 @pytest.fixture(scope="module")
-def new_project_sdist(cargo_hpy, new_project, new_project_builds, tmp_path_factory):
-    # After the builds: the project has a Cargo.lock, which the sdist keeps.
+def new_project_sdist(cargo_hpy, new_project, new_project_build, tmp_path_factory):
+    # After a build: the project has a Cargo.lock, which the sdist keeps.
+    new_project_build("cpython")
     out = tmp_path_factory.mktemp("sdist")
     proc = run([cargo_hpy, "hpy", "sdist", "--manifest-path", new_project / "Cargo.toml",
                 "--out", out])
@@ -757,26 +784,32 @@ def test_sdist_contents(new_project_sdist):
 
 
 @pytest.mark.parametrize("interpreter", ["cpython", "pypy"])
-def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, tmp_path_factory):
+def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, cpython_venv,
+                          tmp_path_factory):
     # pip unpacks the sdist, builds it through hpy-rs-build (the CPython ABI
     # on CPython, universal on PyPy) and installs the wheel.
     if interpreter == "pypy":
+        version_independent()
         if pypy_path() is None:
             pytest.skip("no PyPy with HPy (or HPY_RS_NO_PYPY=1): set HPY_RS_PYPY or run "
                         "scripts/setup-pypy")
         venv = make_venv(pypy_path(), tmp_path_factory.mktemp("sdist-pypy") / "venv")
     else:
-        venv = make_venv(sys.executable, tmp_path_factory.mktemp("sdist-cpython") / "venv")
+        venv = cpython_venv   # the one `pip install .` used: no new build of hpy-sys
     run([venv, "-m", "pip", "install", "--no-index", "--find-links", backend_wheel_dir,
          "-C", "hpy-profile=debug", new_project_sdist], env=backend_env())
-    script = ("import demo_ext; assert demo_ext.add(2, 3) == 5; "
-              "assert demo_ext.Counter(1).increment() == 2; print(demo_ext.__file__)")
-    out = run([venv, "-c", script]).stdout.strip()
-    assert out.endswith("demo_ext.hpy0.so" if interpreter == "pypy" else
-                        "demo_ext" + sysconfig.get_config_var("EXT_SUFFIX")), out
+    try:
+        script = ("import demo_ext; assert demo_ext.add(2, 3) == 5; "
+                  "assert demo_ext.Counter(1).increment() == 2; print(demo_ext.__file__)")
+        out = run([venv, "-c", script]).stdout.strip()
+        assert out.endswith("demo_ext.hpy0.so" if interpreter == "pypy" else
+                            "demo_ext" + sysconfig.get_config_var("EXT_SUFFIX")), out
+    finally:
+        run([venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
 
 
 def test_develop_honours_hpy_python(cargo_hpy, cpython_venv):
+    version_independent()
     # No virtualenv active: HPY_PYTHON names the interpreter to install into.
     run([cargo_hpy, "hpy", "develop", "--manifest-path", POF / "Cargo.toml"], cwd=ROOT,
         env=clean_env(HPY_PYTHON=str(cpython_venv)))
@@ -784,12 +817,3 @@ def test_develop_honours_hpy_python(cargo_hpy, cpython_venv):
         assert "pof ok" in run([cpython_venv, "-c", RUN_POF]).stdout
     finally:
         run([cpython_venv, "-m", "pip", "uninstall", "-y", "pof"])
-
-
-def test_build_copies_the_python_source(cargo_hpy, tmp_path):
-    run([cargo_hpy, "hpy", "build", "--manifest-path", POFPACKAGE / "Cargo.toml",
-         "--python", sys.executable, "--out", tmp_path], cwd=ROOT)
-    proc = run([sys.executable, "-c", RUN_POFPACKAGE], env=clean_env(PYTHONPATH=str(tmp_path)))
-    assert "pofpackage ok" in proc.stdout
-    assert (tmp_path / "pofpackage" / "__init__.py").read_bytes() == \
-        (POFPACKAGE / "python" / "pofpackage" / "__init__.py").read_bytes()
