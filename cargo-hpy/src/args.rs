@@ -24,9 +24,9 @@ pub enum Command {
     /// Build the extension module(s) and name them for Python.
     ///
     /// With the CPython ABI (the default) the module is written as
-    /// <module><EXT_SUFFIX>, e.g. `pof.cpython-311-x86_64-linux-gnu.so`. With
-    /// --universal it is written as <module>.hpy0.so together with a loader
-    /// stub <module>.py; set HPY=debug or HPY=trace when importing to select
+    /// `<module><EXT_SUFFIX>`, e.g. `pof.cpython-311-x86_64-linux-gnu.so`. With
+    /// --universal it is written as `<module>.hpy0.so` together with a loader
+    /// stub `<module>.py`; set HPY=debug or HPY=trace when importing to select
     /// the HPy debug or trace mode. A package's python-source files are
     /// copied next to the module.
     Build(BuildCommand),
@@ -115,8 +115,8 @@ pub struct CargoOptions {
 pub struct BuildCommand {
     #[command(flatten)]
     common: CommonOptions,
-    /// Directory for the built module(s) [default:
-    /// <target-dir>/hpy/<profile>/<abi>].
+    /// Directory for the built module(s) (default:
+    /// `<target-dir>/hpy/<profile>/<abi>`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Python interpreter to build for [default: $HPY_PYTHON, else python3].
@@ -129,10 +129,10 @@ pub struct BuildCommand {
 pub struct WheelCommand {
     #[command(flatten)]
     common: CommonOptions,
-    /// Directory for the wheel [default: <target-dir>/wheels].
+    /// Directory for the wheel (default: `<target-dir>/wheels`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// CPython to build for (CPython ABI; tagged cpXY-cpXY-<platform>);
+    /// CPython to build for (CPython ABI; tagged `cpXY-cpXY-<platform>`);
     /// repeat it for one wheel per interpreter [default: $HPY_PYTHON, else
     /// python3].
     #[arg(short = 'i', long = "python", value_name = "PATH")]
@@ -156,7 +156,7 @@ pub struct SdistCommand {
     /// Path to the project's Cargo.toml [default: ./Cargo.toml].
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
-    /// Directory for the sdist [default: <target-dir>/sdist].
+    /// Directory for the sdist (default: `target/sdist` next to Cargo.toml).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }

@@ -5,9 +5,17 @@
 //! ```text
 //! cargo hpy build [--release] [--universal] [-p PKG | --manifest-path PATH]
 //!                 [--out DIR] [--python PATH] [--target-dir DIR]
-//! cargo hpy wheel   (the same options)
+//!                 [CARGO OPTIONS: -F FEATURES, --all-features, --no-default-features,
+//!                  --target, --profile, --locked, --frozen, --offline, -j N, -v]
+//!                 [-- CARGO ARGS]
+//! cargo hpy wheel   (the same options; -i/--python may be repeated)
 //! cargo hpy develop (the same options but --out)
+//! cargo hpy sdist [--manifest-path PATH] [--out DIR]
+//! cargo hpy new PATH [--class] [--hpy-path DIR]
 //! ```
+//!
+//! The command line is parsed by clap ([`args`]); the cargo options are passed
+//! on to `cargo build` ([`cargo::BuildInvocation`]).
 //!
 //! `build` compiles the extension crate's `cdylib` with cargo and writes it
 //! where Python can import it: `<module><EXT_SUFFIX>` for the CPython ABI, or
@@ -16,8 +24,11 @@
 //! [`project`]) puts the files in the package's directory under the output.
 //!
 //! `wheel` packs one crate's module, its package's own Python files and
-//! metadata into a wheel ([`wheel`]); `develop` builds that wheel and installs
-//! it with pip into the active virtualenv ([`develop`]).
+//! metadata into a wheel ([`wheel`], tagged manylinux from auditwheel's
+//! policy data, [`elf`]); `develop` builds that wheel and installs it with
+//! pip into `--python`, `$HPY_PYTHON` or the active virtualenv
+//! ([`develop`]); `sdist` packs the project's sources for pip and the
+//! hpy-rs-build backend ([`sdist`]); `new` creates a project ([`new`]).
 //!
 //! The output goes to `--out DIR`, by default
 //! `<target-dir>/hpy/<debug|release>/<cpython|universal>` (one directory per
