@@ -44,6 +44,14 @@ pub enum Command {
     Sdist(SdistCommand),
     /// Create a new extension project, ready to build, import and test.
     New(NewCommand),
+    /// Print the wheel platform tag of a native file built here
+    /// (`manylinux_2_X_<arch>` when it qualifies): for packaging tools such
+    /// as scripts/build-backend-wheel.
+    #[command(hide = true)]
+    PlatformTag {
+        /// The ELF file (executable or shared library).
+        file: PathBuf,
+    },
 }
 
 /// Options every building command has.

@@ -110,5 +110,13 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::New(new_args) => new::new(&new_args),
+        Command::PlatformTag { file } => {
+            let platform = build::Platform::host()?;
+            let data = std::fs::read(&file)
+                .map_err(|e| Error::failed(format!("could not read {}: {e}", file.display())))?;
+            let plain = wheel::host_platform_tag(platform);
+            println!("{}", wheel::wheel_platform_tag(platform, plain, &data));
+            Ok(())
+        }
     }
 }

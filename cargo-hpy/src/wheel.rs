@@ -176,7 +176,7 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
 
 /// The wheel's platform tag: on Linux `manylinux_2_X_<arch>` if the built
 /// extension qualifies, else the `plain` one (`linux_<arch>`, saying why).
-fn wheel_platform_tag(platform: Platform, plain: String, library: &[u8]) -> String {
+pub fn wheel_platform_tag(platform: Platform, plain: String, library: &[u8]) -> String {
     let Some(arch) = plain
         .strip_prefix("linux_")
         .filter(|_| platform == Platform::Linux)

@@ -726,7 +726,10 @@ def backend_wheel_dir(cargo_hpy, tmp_path_factory):
     out = tmp_path_factory.mktemp("backend-wheel")
     proc = run([ROOT / "scripts" / "build-backend-wheel", out, "--binary", cargo_hpy], cwd=ROOT)
     wheel = Path(proc.stdout.strip().splitlines()[-1])
-    assert wheel.parent == out and wheel.name.startswith("hpy_rs_build-0.1.0-py3-none-")
+    # Tagged for the binary inside: manylinux when cargo-hpy finds it qualifies.
+    tag = run([cargo_hpy, "hpy", "platform-tag", cargo_hpy]).stdout.strip()
+    assert tag.startswith(("manylinux_2_", "linux_")), tag
+    assert wheel.parent == out and wheel.name == f"hpy_rs_build-0.1.0-py3-none-{tag}.whl"
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
         mode = z.getinfo("hpy_rs_build/bin/cargo-hpy").external_attr >> 16
