@@ -1,37 +1,43 @@
-"""hpy_rs_build: a PEP 517 build backend for hpy-rs extension crates.
+"""hpy_rs_build: the PEP 517 build backend of hpy-rs extension projects.
 
 ``pip install DIR`` builds the crate in DIR (the directory with Cargo.toml and
-pyproject.toml) with ``cargo hpy wheel`` and hands pip the wheel. It needs
-only the standard library; a Rust toolchain (cargo) must be installed.
+pyproject.toml) with ``cargo hpy wheel`` and hands pip the wheel;
+``python -m build --sdist`` (or pip, from an sdist) goes through
+``cargo hpy sdist``. It needs only the standard library and a Rust toolchain
+(cargo).
 
-Use it from the crate's pyproject.toml::
+The distribution ``hpy-rs-build`` (built by hpy-rs's
+``scripts/build-backend-wheel OUT_DIR``) holds this module and the compiled
+cargo-hpy, so a project's pyproject.toml needs only::
 
     [build-system]
-    requires = []
+    requires = ["hpy-rs-build"]
     build-backend = "hpy_rs_build"
-    backend-path = ["build-backend"]   # a directory holding (a link to) this file
+
+Inside the hpy-rs repository, an example may instead use this file in place
+(``requires = []``, ``backend-path = ["build-backend"]`` with a link to it).
 
 Config settings (``pip install DIR -C KEY=VALUE``):
 
 ``hpy-abi``
-    ``universal`` (default): one ``NAME.hpy0.so`` for CPython (with the ``hpy``
-    package, which the wheel requires there), PyPy and GraalPy.
-    ``cpython``: a module for the CPython running pip only (3.11-3.15); the
-    build needs nothing but that Python and its headers.
+    ``auto`` (default): the CPython ABI when pip runs on CPython (a module for
+    that CPython, which needs nothing at run time), the HPy universal ABI
+    elsewhere (PyPy, GraalPy).
+    ``universal``: one ``NAME.hpy0.so`` for CPython (through the host
+    ``hpy-rs-universal``, which the wheel requires there), PyPy and GraalPy.
+    ``cpython``: a module for the CPython running pip only (3.11-3.15).
 ``hpy-profile``
     ``release`` (default) or ``debug``: cargo's profile.
 
-cargo-hpy is found as ``$CARGO_HPY``, else ``cargo-hpy`` on PATH, else (when
-this file lives in an hpy-rs checkout) run from that checkout's source with
-``cargo run``.
+cargo-hpy is ``$CARGO_HPY`` if set, else the one inside this package (the
+``hpy-rs-build`` wheel), else ``cargo-hpy`` on PATH, else (when this file lives
+in an hpy-rs checkout) run from that checkout's source with ``cargo run``.
 """
 
-import io
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 
 __all__ = [
     "build_wheel",
@@ -40,7 +46,7 @@ __all__ = [
     "get_requires_for_build_sdist",
 ]
 
-ABIS = ("universal", "cpython")
+ABIS = ("auto", "universal", "cpython")
 PROFILES = ("release", "debug")
 
 
@@ -72,12 +78,25 @@ def _cargo():
     return found
 
 
+def _bundled_cargo_hpy():
+    """The cargo-hpy inside the hpy-rs-build wheel, if this is that."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "bin", "cargo-hpy")
+    return path if os.path.isfile(path) else None
+
+
 def _cargo_hpy_command():
     """The command that runs cargo-hpy, as a list."""
     cargo = _cargo()  # cargo-hpy runs cargo, so it is needed in every case
     explicit = os.environ.get("CARGO_HPY")
     if explicit:
         return [explicit]
+    bundled = _bundled_cargo_hpy()
+    if bundled:
+        if not os.access(bundled, os.X_OK):
+            raise BuildError("hpy_rs_build: %s is not executable; reinstall hpy-rs-build"
+                             % bundled)
+        return [bundled]
     on_path = shutil.which("cargo-hpy")
     if on_path:
         return [on_path]
@@ -86,13 +105,37 @@ def _cargo_hpy_command():
     if os.path.isfile(manifest):
         return [cargo, "run", "--quiet", "--manifest-path", manifest, "--"]
     raise BuildError(
-        "hpy_rs_build: cargo-hpy not found: install it (cargo install --path "
-        "<hpy-rs>/cargo-hpy) or set CARGO_HPY to its path"
+        "hpy_rs_build: cargo-hpy not found: install the hpy-rs-build wheel (built by "
+        "hpy-rs's scripts/build-backend-wheel), or set CARGO_HPY to a cargo-hpy"
     )
+
+
+def _run_cargo_hpy(arguments):
+    """Runs cargo-hpy; returns the last line it printed, a path that exists."""
+    command = _cargo_hpy_command() + ["hpy"] + arguments
+    print("hpy_rs_build: running %s" % " ".join(command), file=sys.stderr, flush=True)
+    proc = subprocess.run(command, stdout=subprocess.PIPE, universal_newlines=True)
+    if proc.returncode != 0:
+        raise BuildError(
+            "hpy_rs_build: cargo-hpy failed with exit status %d (its messages are above)"
+            % proc.returncode
+        )
+    lines = proc.stdout.strip().splitlines()
+    if not lines or not os.path.isfile(lines[-1]):
+        raise BuildError("hpy_rs_build: cargo-hpy printed no file path: %r" % proc.stdout)
+    return lines[-1]
+
+
+def _manifest():
+    manifest = os.path.abspath("Cargo.toml")
+    if not os.path.isfile(manifest):
+        raise BuildError("hpy_rs_build: no Cargo.toml in %s" % os.getcwd())
+    return manifest
 
 
 def get_requires_for_build_wheel(config_settings=None):
     _setting(config_settings, "hpy-abi", ABIS)  # refuse a bad value early
+    _setting(config_settings, "hpy-profile", PROFILES)
     return []
 
 
@@ -103,63 +146,22 @@ def get_requires_for_build_sdist(config_settings=None):
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     abi = _setting(config_settings, "hpy-abi", ABIS)
     profile = _setting(config_settings, "hpy-profile", PROFILES)
-    manifest = os.path.abspath("Cargo.toml")
-    if not os.path.isfile(manifest):
-        raise BuildError("hpy_rs_build: no Cargo.toml in %s" % os.getcwd())
-    command = _cargo_hpy_command() + [
-        "hpy", "wheel",
-        "--manifest-path", manifest,
-        "--out", os.path.abspath(wheel_directory),
-    ]
+    if abi == "auto":
+        abi = "cpython" if sys.implementation.name == "cpython" else "universal"
+    arguments = ["wheel", "--manifest-path", _manifest(),
+                 "--out", os.path.abspath(wheel_directory)]
     if abi == "universal":
-        command.append("--universal")
+        arguments.append("--universal")
     else:
-        command += ["--python", sys.executable]
+        arguments += ["--python", sys.executable]
     if profile == "release":
-        command.append("--release")
-    print("hpy_rs_build: running %s" % " ".join(command), file=sys.stderr, flush=True)
-    proc = subprocess.run(command, stdout=subprocess.PIPE, universal_newlines=True)
-    if proc.returncode != 0:
-        raise BuildError(
-            "hpy_rs_build: cargo-hpy failed with exit status %d (its messages are above)"
-            % proc.returncode
-        )
-    lines = proc.stdout.strip().splitlines()
-    if not lines or not os.path.isfile(lines[-1]):
-        raise BuildError("hpy_rs_build: cargo-hpy printed no wheel path: %r" % proc.stdout)
-    return os.path.basename(lines[-1])
-
-
-def _project_name_version():
-    """(name, version) from pyproject.toml's [project], for the sdist name."""
-    try:
-        import tomllib
-    except ImportError:  # Python < 3.11: the directory name and 0
-        return os.path.basename(os.getcwd()), "0"
-    with open("pyproject.toml", "rb") as f:
-        project = tomllib.load(f).get("project", {})
-    name = project.get("name") or os.path.basename(os.getcwd())
-    return name, project.get("version", "0")
+        arguments.append("--release")
+    return os.path.basename(_run_cargo_hpy(arguments))
 
 
 def build_sdist(sdist_directory, config_settings=None):
-    """The project directory as NAME-VERSION.tar.gz (without target/, VCS
-    directories and byte code). Path dependencies outside the directory (like
-    the examples' ``hpy = { path = "../../hpy" }``) are not included."""
-    name, version = _project_name_version()
-    base = "%s-%s" % (name.replace("-", "_").replace(".", "_").lower(), version)
-    path = os.path.join(sdist_directory, base + ".tar.gz")
-    skip_dirs = {"target", ".git", "__pycache__", ".venv", "dist"}
-    with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as tar:
-        for root, dirs, files in os.walk("."):
-            dirs[:] = sorted(d for d in dirs if d not in skip_dirs)
-            for file_name in sorted(files):
-                if file_name.endswith(".pyc"):
-                    continue
-                full = os.path.join(root, file_name)
-                tar.add(full, arcname=os.path.normpath(os.path.join(base, full)))
-        pkg_info = ("Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (name, version)).encode()
-        info = tarfile.TarInfo(base + "/PKG-INFO")
-        info.size = len(pkg_info)
-        tar.addfile(info, io.BytesIO(pkg_info))
-    return os.path.basename(path)
+    """NAME-VERSION.tar.gz from ``cargo hpy sdist``: PKG-INFO, pyproject.toml,
+    Cargo.toml and the crate's sources."""
+    arguments = ["sdist", "--manifest-path", _manifest(),
+                 "--out", os.path.abspath(sdist_directory)]
+    return os.path.basename(_run_cargo_hpy(arguments))

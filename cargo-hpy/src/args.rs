@@ -1,4 +1,4 @@
-//! Command-line parsing for `cargo hpy`.
+//! The command line of `cargo hpy`, parsed with clap.
 //!
 //! Cargo runs a subcommand binary `cargo-hpy` with the word `hpy` as its first
 //! argument (`cargo hpy build` → `cargo-hpy hpy build`); running `cargo-hpy build`
@@ -7,111 +7,185 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// Usage text for `cargo hpy --help`.
-pub const MAIN_USAGE: &str = "\
-Build Python extension modules written with hpy-rs.
+use clap::{Args, Parser, Subcommand};
 
-Usage: cargo hpy <COMMAND> [OPTIONS]
-
-Commands:
-  build    Build the extension module(s) and name them for Python
-  develop  Build and install into the active virtualenv (or --python)
-  wheel    Build a wheel to install with pip
-  help     Print this message or the help of a command
-
-Options:
-  -h, --help     Print help
-  -V, --version  Print version
-
-Run `cargo hpy <COMMAND> --help` for the options of a command.
-";
-
-/// Usage text for `cargo hpy build --help`.
-pub const BUILD_USAGE: &str = "\
-Build the cdylib extension module(s) of a crate and place them where Python can
-import them.
-
-Usage: cargo hpy build [OPTIONS]
-
-Options:
-  -r, --release              Build with the release profile
-      --universal            Build for the HPy universal ABI (one binary for
-                             CPython, PyPy and GraalPy; enables `hpy/universal`)
-  -p, --package <SPEC>       Package to build (may be repeated)
-      --manifest-path <PATH> Path to Cargo.toml
-      --out <DIR>            Directory for the built module(s)
-                             [default: <target-dir>/hpy/<profile>/<abi>]
-      --python <PATH>        Python interpreter to build for
-                             [default: $HPY_PYTHON, else python3]
-      --target-dir <DIR>     Cargo target directory
-  -h, --help                 Print help
-
-With the CPython ABI (the default) the module is written as
-<module><EXT_SUFFIX>, e.g. `pof.cpython-311-x86_64-linux-gnu.so`.
-With --universal it is written as <module>.hpy0.so together with a loader
-stub <module>.py; set HPY=debug or HPY=trace when importing to select the HPy
-debug or trace mode.
-";
-
-/// Usage text for `cargo hpy wheel --help`.
-pub const WHEEL_USAGE: &str = "\
-Build a wheel (PEP 427) of one extension crate, ready for `pip install`.
-
-Usage: cargo hpy wheel [OPTIONS]
-
-Options:
-  -r, --release              Build with the release profile
-      --universal            Build for the HPy universal ABI: a py3-none-<platform>
-                             wheel for CPython (loaded through hpy-rs-universal,
-                             required by the wheel on CPython only), PyPy and
-                             GraalPy
-  -p, --package <SPEC>       Package to build
-      --manifest-path <PATH> Path to Cargo.toml
-      --out <DIR>            Directory for the wheel [default: <target-dir>/wheels]
-  -i, --python <PATH>        CPython to build for (CPython ABI; tagged
-                             cpXY-cpXY-<platform>); repeat it for one wheel
-                             per interpreter [default: $HPY_PYTHON, else python3]
-      --target-dir <DIR>     Cargo target directory
-  -h, --help                 Print help
-
-The module name, the package's own Python files and the wheel's metadata come
-from `[tool.hpy-rs]` and `[project]` in a pyproject.toml next to Cargo.toml,
-else from Cargo.toml (`[package.metadata.hpy]` and `[package]`). Prints the
-wheel's path on stdout.
-";
-
-/// Usage text for `cargo hpy develop --help`.
-pub const DEVELOP_USAGE: &str = "\
-Build a wheel of one extension crate and install it with pip into a Python
-environment, replacing an earlier install.
-
-Usage: cargo hpy develop [OPTIONS]
-
-Options:
-  -r, --release              Build with the release profile
-      --universal            Build for the HPy universal ABI (required for PyPy)
-  -p, --package <SPEC>       Package to build
-      --manifest-path <PATH> Path to Cargo.toml
-      --python <PATH>        Interpreter to install into
-                             [default: $VIRTUAL_ENV/bin/python]
-      --target-dir <DIR>     Cargo target directory
-  -h, --help                 Print help
-";
-
-/// What the user asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    /// Print the given text (help or version) to stdout and exit successfully.
-    Print(String),
-    /// `cargo hpy build`.
-    Build(BuildArgs),
-    /// `cargo hpy wheel` (same options as build).
-    Wheel(BuildArgs),
-    /// `cargo hpy develop` (the build options but `--out`).
-    Develop(BuildArgs),
+/// Build Python extension modules written with hpy-rs.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-hpy", bin_name = "cargo hpy", version)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
 }
 
-/// The options of `cargo hpy build`.
+/// What the user asked for.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the extension module(s) and name them for Python.
+    ///
+    /// With the CPython ABI (the default) the module is written as
+    /// `<module><EXT_SUFFIX>`, e.g. `pof.cpython-311-x86_64-linux-gnu.so`. With
+    /// --universal it is written as `<module>.hpy0.so` together with a loader
+    /// stub `<module>.py`; set HPY=debug or HPY=trace when importing to select
+    /// the HPy debug or trace mode. A package's python-source files are
+    /// copied next to the module.
+    Build(BuildCommand),
+    /// Build a wheel and install it with pip into a Python environment.
+    Develop(DevelopCommand),
+    /// Build a wheel (PEP 427) of one extension crate, ready for `pip install`.
+    ///
+    /// The module name, the package's own Python files and the wheel's
+    /// metadata come from `[tool.hpy-rs]` and `[project]` in a pyproject.toml
+    /// next to Cargo.toml, else from Cargo.toml (`[package.metadata.hpy]` and
+    /// `[package]`). Prints the wheel's path on stdout.
+    Wheel(WheelCommand),
+    /// Build a source distribution (.tar.gz) that `pip install` builds
+    /// through the hpy-rs-build backend. Prints its path on stdout.
+    Sdist(SdistCommand),
+    /// Create a new extension project, ready to build, import and test.
+    New(NewCommand),
+    /// Print the wheel platform tag of a native file built here
+    /// (`manylinux_2_X_<arch>` when it qualifies): for packaging tools such
+    /// as scripts/build-backend-wheel.
+    #[command(hide = true)]
+    PlatformTag {
+        /// The ELF file (executable or shared library).
+        file: PathBuf,
+    },
+}
+
+/// Options every building command has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
+pub struct CommonOptions {
+    /// Build with the release profile.
+    #[arg(short = 'r', long, conflicts_with = "profile")]
+    pub release: bool,
+    /// Build for the HPy universal ABI (one binary for CPython, PyPy and
+    /// GraalPy; enables `hpy/universal`).
+    #[arg(long)]
+    pub universal: bool,
+    /// Package to build.
+    #[arg(short = 'p', long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+    /// Path to Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Cargo target directory.
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+    /// Options passed on to `cargo build`.
+    #[command(flatten)]
+    pub cargo: CargoOptions,
+}
+
+/// The options of `cargo build` that cargo-hpy passes on unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
+#[command(next_help_heading = "Cargo options (passed to cargo build)")]
+pub struct CargoOptions {
+    /// Space or comma separated list of features to activate.
+    #[arg(short = 'F', long = "features", value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Activate all available features.
+    #[arg(long)]
+    pub all_features: bool,
+    /// Do not activate the `default` feature.
+    #[arg(long)]
+    pub no_default_features: bool,
+    /// Build for the target triple (a cross build: `build` only, and only
+    /// where the result can be named for the interpreter).
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+    /// Build with the given cargo profile.
+    #[arg(long, value_name = "PROFILE-NAME")]
+    pub profile: Option<String>,
+    /// Assert that `Cargo.lock` will remain unchanged.
+    #[arg(long)]
+    pub locked: bool,
+    /// Equivalent to --locked and --offline.
+    #[arg(long)]
+    pub frozen: bool,
+    /// Run without accessing the network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Number of parallel jobs.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<String>,
+    /// Use verbose output (-vv very verbose).
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Further arguments for `cargo build`, after `--`.
+    #[arg(last = true, value_name = "CARGO-ARGS")]
+    pub extra: Vec<OsString>,
+}
+
+/// `cargo hpy build`.
+#[derive(Debug, Clone, Args)]
+pub struct BuildCommand {
+    #[command(flatten)]
+    common: CommonOptions,
+    /// Directory for the built module(s) (default:
+    /// `<target-dir>/hpy/<profile>/<abi>`).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Python interpreter to build for [default: $HPY_PYTHON, else python3].
+    #[arg(long, value_name = "PATH")]
+    python: Option<OsString>,
+}
+
+/// `cargo hpy wheel`.
+#[derive(Debug, Clone, Args)]
+pub struct WheelCommand {
+    #[command(flatten)]
+    common: CommonOptions,
+    /// Directory for the wheel (default: `<target-dir>/wheels`).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// CPython to build for (CPython ABI; tagged `cpXY-cpXY-<platform>`);
+    /// repeat it for one wheel per interpreter [default: $HPY_PYTHON, else
+    /// python3].
+    #[arg(short = 'i', long = "python", value_name = "PATH")]
+    pythons: Vec<OsString>,
+}
+
+/// `cargo hpy develop`.
+#[derive(Debug, Clone, Args)]
+pub struct DevelopCommand {
+    #[command(flatten)]
+    common: CommonOptions,
+    /// Interpreter to build for and install into [default: $HPY_PYTHON,
+    /// else the active virtualenv's or conda environment's python].
+    #[arg(long, value_name = "PATH")]
+    python: Option<OsString>,
+}
+
+/// `cargo hpy sdist`.
+#[derive(Debug, Clone, Args)]
+pub struct SdistCommand {
+    /// Path to the project's Cargo.toml [default: ./Cargo.toml].
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Directory for the sdist (default: `target/sdist` next to Cargo.toml).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `cargo hpy new`.
+#[derive(Debug, Clone, Args)]
+pub struct NewCommand {
+    /// Directory to create; its last component is the project's name (also
+    /// the Python module's, with `-` as `_`).
+    pub path: PathBuf,
+    /// Include an example class (`#[hpy_class]`) besides the functions.
+    #[arg(long)]
+    pub class: bool,
+    /// The hpy-rs `hpy` crate the project depends on, as a path [default:
+    /// the `hpy/` directory of the hpy-rs checkout cargo-hpy was built from,
+    /// when it still exists].
+    #[arg(long, value_name = "DIR")]
+    pub hpy_path: Option<PathBuf>,
+}
+
+/// The options of a build, as the commands share them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildArgs {
     /// `--release`: use cargo's release profile.
@@ -131,165 +205,96 @@ pub struct BuildArgs {
     pub pythons: Vec<OsString>,
     /// `--target-dir`: forwarded to cargo.
     pub target_dir: Option<PathBuf>,
+    /// Passed on to cargo.
+    pub cargo: CargoOptions,
 }
 
-/// A command line that could not be understood. Reported with the usage text
-/// and exit status 2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageError {
-    /// What was wrong.
-    pub message: String,
-    /// The usage text that fits the command being parsed.
-    pub usage: &'static str,
-}
+impl BuildArgs {
+    fn from_common(common: CommonOptions) -> BuildArgs {
+        BuildArgs {
+            release: common.release,
+            universal: common.universal,
+            packages: common.packages,
+            manifest_path: common.manifest_path,
+            target_dir: common.target_dir,
+            cargo: common.cargo,
+            ..BuildArgs::default()
+        }
+    }
 
-impl UsageError {
-    /// Not an error: `--help` after a command, reported by [`parse`] as
-    /// [`Command::Print`] of `usage`.
-    fn help(usage: &'static str) -> UsageError {
-        UsageError {
-            message: String::new(),
-            usage,
+    /// The cargo profile's output directory name: `--profile`, else
+    /// `release` or `debug` (`dev` builds into `debug`).
+    pub fn profile_dir(&self) -> &str {
+        match self.cargo.profile.as_deref() {
+            Some("dev" | "test") => "debug",
+            Some("bench") => "release",
+            Some(profile) => profile,
+            None if self.release => "release",
+            None => "debug",
         }
     }
 }
 
-/// Parses the full argument vector, program name included.
-pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
-    let mut args = argv.into_iter().skip(1).peekable();
-    if args.peek().is_some_and(|a| a == "hpy") {
-        args.next();
-    }
-    let usage_error = |message: String| UsageError {
-        message,
-        usage: MAIN_USAGE,
-    };
-    let Some(first) = args.next() else {
-        return Err(usage_error("no command given".into()));
-    };
-    match first.to_str() {
-        Some("-h" | "--help") => Ok(Command::Print(MAIN_USAGE.into())),
-        Some("-V" | "--version") => Ok(Command::Print(format!(
-            "cargo-hpy {}\n",
-            env!("CARGO_PKG_VERSION")
-        ))),
-        Some("help") => match args.next() {
-            None => Ok(Command::Print(MAIN_USAGE.into())),
-            Some(topic) if topic == "build" => Ok(Command::Print(BUILD_USAGE.into())),
-            Some(topic) if topic == "wheel" => Ok(Command::Print(WHEEL_USAGE.into())),
-            Some(topic) if topic == "develop" => Ok(Command::Print(DEVELOP_USAGE.into())),
-            Some(topic) => Err(usage_error(format!(
-                "no help for unknown command `{}`",
-                topic.to_string_lossy()
-            ))),
-        },
-        Some("build") => command(parse_build(args, BUILD_USAGE), Command::Build),
-        Some("wheel") => command(parse_build(args, WHEEL_USAGE), Command::Wheel),
-        Some("develop") => command(parse_build(args, DEVELOP_USAGE), Command::Develop),
-        _ => Err(usage_error(format!(
-            "unknown command `{}`",
-            first.to_string_lossy()
-        ))),
-    }
-}
-
-/// Turns the options of a command into the command, and `--help` into its text.
-fn command(
-    parsed: Result<BuildArgs, UsageError>,
-    make: fn(BuildArgs) -> Command,
-) -> Result<Command, UsageError> {
-    match parsed {
-        Err(e) if e.message.is_empty() => Ok(Command::Print(e.usage.into())),
-        other => other.map(make),
-    }
-}
-
-fn parse_build(
-    args: impl Iterator<Item = OsString>,
-    usage: &'static str,
-) -> Result<BuildArgs, UsageError> {
-    let mut parsed = BuildArgs::default();
-    let mut args = args;
-    let error = |message: String| UsageError { message, usage };
-    let develop = usage == DEVELOP_USAGE;
-    while let Some(arg) = args.next() {
-        let Some(text) = arg.to_str() else {
-            return Err(error(format!(
-                "unexpected argument `{}`",
-                arg.to_string_lossy()
-            )));
-        };
-        // `--name=value` and `-pVALUE` carry their value inline.
-        let (name, inline_value) = match text.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => (name, Some(OsString::from(value))),
-            _ if text.starts_with("-p") && text.len() > 2 => {
-                ("-p", Some(OsString::from(&text[2..])))
-            }
-            _ => (text, None),
-        };
-        let takes_value = matches!(
-            name,
-            "-p" | "--package" | "--manifest-path" | "--out" | "--python" | "-i" | "--target-dir"
-        );
-        if !takes_value && inline_value.is_some() {
-            return Err(error(format!("option `{name}` takes no value")));
-        }
-        let mut value = || -> Result<OsString, UsageError> {
-            match inline_value.clone().or_else(|| args.next()) {
-                Some(v) if !v.is_empty() => Ok(v),
-                _ => Err(error(format!("option `{name}` needs a value"))),
-            }
-        };
-        match name {
-            "-h" | "--help" => return Err(UsageError::help(usage)),
-            "-r" | "--release" => parsed.release = true,
-            "--universal" => parsed.universal = true,
-            "-p" | "--package" => {
-                let spec = value()?;
-                parsed.packages.push(spec.to_string_lossy().into_owned());
-            }
-            "--manifest-path" => set_once(&mut parsed.manifest_path, name, value()?.into(), error)?,
-            "--out" if !develop => set_once(&mut parsed.out, name, value()?.into(), error)?,
-            "--python" | "-i" if usage == WHEEL_USAGE => {
-                let python = value()?;
-                parsed.python.get_or_insert_with(|| python.clone());
-                parsed.pythons.push(python);
-            }
-            "--python" => set_once(&mut parsed.python, name, value()?, error)?,
-            "--target-dir" => set_once(&mut parsed.target_dir, name, value()?.into(), error)?,
-            _ if name.starts_with('-') => return Err(error(format!("unknown option `{name}`"))),
-            _ => return Err(error(format!("unexpected argument `{name}`"))),
+impl From<BuildCommand> for BuildArgs {
+    fn from(c: BuildCommand) -> BuildArgs {
+        BuildArgs {
+            out: c.out,
+            python: c.python,
+            ..BuildArgs::from_common(c.common)
         }
     }
-    Ok(parsed)
 }
 
-fn set_once<T>(
-    slot: &mut Option<T>,
-    name: &str,
-    value: T,
-    error: impl Fn(String) -> UsageError,
-) -> Result<(), UsageError> {
-    if slot.is_some() {
-        return Err(error(format!("option `{name}` given more than once")));
+impl From<WheelCommand> for BuildArgs {
+    fn from(c: WheelCommand) -> BuildArgs {
+        BuildArgs {
+            out: c.out,
+            python: c.pythons.first().cloned(),
+            pythons: c.pythons,
+            ..BuildArgs::from_common(c.common)
+        }
     }
-    *slot = Some(value);
-    Ok(())
+}
+
+impl From<DevelopCommand> for BuildArgs {
+    fn from(c: DevelopCommand) -> BuildArgs {
+        BuildArgs {
+            python: c.python,
+            ..BuildArgs::from_common(c.common)
+        }
+    }
+}
+
+/// Parses the full argument vector, program name included; `hpy` as the
+/// first argument (cargo's way of running a subcommand) is dropped.
+pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+    let mut argv: Vec<OsString> = argv.into_iter().collect();
+    if argv.get(1).is_some_and(|a| a == "hpy") {
+        argv.remove(1);
+    }
+    Cli::try_parse_from(argv)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::error::ErrorKind;
 
-    fn parse_strs(args: &[&str]) -> Result<Command, UsageError> {
+    fn parse_strs(args: &[&str]) -> Result<Cli, clap::Error> {
         parse(args.iter().map(OsString::from))
     }
 
     fn build(args: &[&str]) -> BuildArgs {
-        match parse_strs(args) {
-            Ok(Command::Build(b)) => b,
+        match parse_strs(args).map(|c| c.command) {
+            Ok(Command::Build(b)) => b.into(),
             other => panic!("expected a build command, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 
     #[test]
@@ -317,6 +322,20 @@ mod tests {
             "/usr/bin/python3.11",
             "--target-dir",
             "tgt",
+            "-F",
+            "simd",
+            "--features=a,b",
+            "--no-default-features",
+            "--all-features",
+            "--target",
+            "x86_64-unknown-linux-gnu",
+            "--locked",
+            "--frozen",
+            "--offline",
+            "-j4",
+            "-vv",
+            "--",
+            "--timings",
         ]);
         assert_eq!(
             b,
@@ -329,9 +348,33 @@ mod tests {
                 python: Some("/usr/bin/python3.11".into()),
                 pythons: vec![],
                 target_dir: Some("tgt".into()),
+                cargo: CargoOptions {
+                    features: vec!["simd".into(), "a,b".into()],
+                    all_features: true,
+                    no_default_features: true,
+                    target: Some("x86_64-unknown-linux-gnu".into()),
+                    profile: None,
+                    locked: true,
+                    frozen: true,
+                    offline: true,
+                    jobs: Some("4".into()),
+                    verbose: 2,
+                    extra: vec!["--timings".into()],
+                },
             }
         );
         assert!(build(&["cargo-hpy", "build", "-r"]).release);
+        let profiled = build(&["cargo-hpy", "build", "--profile", "dev"]);
+        assert_eq!(profiled.cargo.profile.as_deref(), Some("dev"));
+        assert_eq!(profiled.profile_dir(), "debug");
+        assert_eq!(
+            build(&["cargo-hpy", "build", "--profile=fast"]).profile_dir(),
+            "fast"
+        );
+        assert_eq!(
+            build(&["cargo-hpy", "build", "-r"]).profile_dir(),
+            "release"
+        );
     }
 
     #[test]
@@ -344,9 +387,11 @@ mod tests {
             "-i",
             "py314",
             "--python=py315",
-        ]) else {
+        ])
+        .map(|c| c.command) else {
             panic!("not a wheel command");
         };
+        let w = BuildArgs::from(w);
         assert_eq!(w.pythons, ["py313", "py314", "py315"].map(OsString::from));
         assert_eq!(w.python, Some("py313".into()));
         // build and develop build for one interpreter
@@ -355,103 +400,91 @@ mod tests {
     }
 
     #[test]
-    fn wheel_and_develop() {
-        let Ok(Command::Wheel(w)) =
-            parse_strs(&["cargo-hpy", "hpy", "wheel", "--universal", "--out", "d"])
-        else {
-            panic!("not a wheel command");
-        };
-        assert!(w.universal);
-        assert_eq!(w.out, Some("d".into()));
-        let Ok(Command::Develop(d)) = parse_strs(&["cargo-hpy", "develop", "--python", "py"])
+    fn develop_new_and_sdist() {
+        let Ok(Command::Develop(d)) =
+            parse_strs(&["cargo-hpy", "develop", "--python", "py", "-F", "x"]).map(|c| c.command)
         else {
             panic!("not a develop command");
         };
+        let d = BuildArgs::from(d);
         assert_eq!(d.python, Some("py".into()));
-        for (cmd, usage) in [("wheel", WHEEL_USAGE), ("develop", DEVELOP_USAGE)] {
-            assert_eq!(
-                parse_strs(&["cargo-hpy", cmd, "-h"]),
-                Ok(Command::Print(usage.into()))
-            );
-            assert_eq!(
-                parse_strs(&["cargo-hpy", "help", cmd]),
-                Ok(Command::Print(usage.into()))
-            );
-        }
+        assert_eq!(d.cargo.features, ["x"]);
+        let Ok(Command::New(n)) =
+            parse_strs(&["cargo-hpy", "hpy", "new", "demo", "--class"]).map(|c| c.command)
+        else {
+            panic!("not a new command");
+        };
+        assert_eq!(n.path, PathBuf::from("demo"));
+        assert!(n.class);
+        assert!(matches!(
+            parse_strs(&["cargo-hpy", "sdist", "--out", "d"]).map(|c| c.command),
+            Ok(Command::Sdist(SdistCommand { out: Some(_), .. }))
+        ));
     }
 
     #[test]
     fn help_and_version() {
         for args in [
             &["cargo-hpy", "hpy", "--help"][..],
-            &["cargo-hpy", "hpy", "-h"],
-            &["cargo-hpy", "help"],
+            &["cargo-hpy", "hpy", "build", "--help"],
+            &["cargo-hpy", "hpy", "help", "wheel"],
         ] {
-            assert_eq!(parse_strs(args), Ok(Command::Print(MAIN_USAGE.into())));
+            assert_eq!(parse_strs(args).unwrap_err().kind(), ErrorKind::DisplayHelp);
         }
-        for args in [
-            &["cargo-hpy", "hpy", "build", "--help"][..],
-            &["cargo-hpy", "hpy", "build", "--release", "-h"],
-            &["cargo-hpy", "hpy", "help", "build"],
-        ] {
-            assert_eq!(parse_strs(args), Ok(Command::Print(BUILD_USAGE.into())));
-        }
-        let Ok(Command::Print(version)) = parse_strs(&["cargo-hpy", "hpy", "--version"]) else {
-            panic!("no version");
-        };
-        assert!(version.starts_with("cargo-hpy "));
+        let version = parse_strs(&["cargo-hpy", "hpy", "--version"]).unwrap_err();
+        assert_eq!(version.kind(), ErrorKind::DisplayVersion);
+        assert!(version.to_string().starts_with("cargo-hpy "));
+        let help = parse_strs(&["cargo-hpy", "build", "--help"])
+            .unwrap_err()
+            .to_string();
+        assert!(help.contains("Usage: cargo hpy build"), "{help}");
+        assert!(help.contains("--no-default-features"), "{help}");
     }
 
     #[test]
     fn rejects_bad_command_lines() {
-        let cases: &[(&[&str], &str, &str)] = &[
-            (&["cargo-hpy", "hpy"], "no command given", MAIN_USAGE),
-            (&["cargo-hpy"], "no command given", MAIN_USAGE),
+        let cases: &[(&[&str], ErrorKind)] = &[
             (
-                &["cargo-hpy", "hpy", "frob"],
-                "unknown command `frob`",
-                MAIN_USAGE,
+                &["cargo-hpy", "hpy"],
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand,
             ),
+            (&["cargo-hpy", "hpy", "frob"], ErrorKind::InvalidSubcommand),
             (
                 &["cargo-hpy", "hpy", "develop", "--out", "x"],
-                "unknown option `--out`",
-                DEVELOP_USAGE,
+                ErrorKind::UnknownArgument,
             ),
             (
                 &["cargo-hpy", "hpy", "build", "--frobnicate"],
-                "unknown option `--frobnicate`",
-                BUILD_USAGE,
+                ErrorKind::UnknownArgument,
             ),
             (
                 &["cargo-hpy", "hpy", "build", "extra"],
-                "unexpected argument `extra`",
-                BUILD_USAGE,
+                ErrorKind::UnknownArgument,
             ),
             (
                 &["cargo-hpy", "hpy", "build", "--out"],
-                "option `--out` needs a value",
-                BUILD_USAGE,
-            ),
-            (
-                &["cargo-hpy", "hpy", "build", "--out="],
-                "option `--out` needs a value",
-                BUILD_USAGE,
+                ErrorKind::InvalidValue,
             ),
             (
                 &["cargo-hpy", "hpy", "build", "--release=yes"],
-                "option `--release` takes no value",
-                BUILD_USAGE,
+                ErrorKind::TooManyValues,
             ),
             (
                 &["cargo-hpy", "hpy", "build", "--out", "a", "--out", "b"],
-                "option `--out` given more than once",
-                BUILD_USAGE,
+                ErrorKind::ArgumentConflict,
+            ),
+            (
+                &["cargo-hpy", "hpy", "build", "-r", "--profile", "x"],
+                ErrorKind::ArgumentConflict,
+            ),
+            (
+                &["cargo-hpy", "hpy", "new"],
+                ErrorKind::MissingRequiredArgument,
             ),
         ];
-        for (args, message, usage) in cases {
+        for (args, kind) in cases {
             let err = parse_strs(args).unwrap_err();
-            assert_eq!(err.message, *message, "for {args:?}");
-            assert_eq!(err.usage, *usage, "for {args:?}");
+            assert_eq!(err.kind(), *kind, "for {args:?}: {err}");
         }
     }
 }

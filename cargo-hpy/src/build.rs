@@ -90,6 +90,8 @@ pub struct CompiledLibrary {
     pub package_id: String,
     /// Cargo's output file, e.g. `target/debug/libpof.so`.
     pub library: PathBuf,
+    /// The package's own Python files (see [`crate::project`]), if any.
+    pub python_source: Option<PathBuf>,
 }
 
 impl CompiledLibrary {
@@ -144,7 +146,7 @@ pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
             args.target_dir
                 .as_deref()
                 .unwrap_or(&metadata.target_directory),
-            args.release,
+            args.profile_dir(),
             abi,
         ),
     };
@@ -152,7 +154,10 @@ pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
     eprintln!("cargo-hpy: output directory {}", out_dir.display());
     let mut modules = Vec::new();
     for library in &libraries {
-        let module = install_module(library, abi, ext_suffix.as_deref(), &out_dir)?;
+        let mut module = install_module(library, abi, ext_suffix.as_deref(), &out_dir)?;
+        module
+            .files
+            .extend(copy_python_source(library, &out_dir, &module.files)?);
         for file in &module.files {
             eprintln!("cargo-hpy: wrote {}", file.display());
         }
@@ -211,6 +216,7 @@ pub fn compile(
             Abi::Universal => vec!["hpy/universal".into()],
             Abi::CPython => vec![],
         },
+        cargo: args.cargo.clone(),
     };
     let mut envs: Vec<(&str, OsString)> = python
         .map(|p| (python::PYTHON_ENV, p.executable.clone().into_os_string()))
@@ -256,12 +262,14 @@ pub fn compile(
                     artifact.package_id
                 ))
             })?;
-        let full_name = project::load(package, &module_name)?.module;
+        let project = project::load(package, &module_name)?;
+        let full_name = project.module;
         let compiled = CompiledLibrary {
             module_name,
             full_name: full_name.clone(),
             package_id: artifact.package_id.clone(),
             library: library.to_path_buf(),
+            python_source: project.python_source,
         };
         if let Some(previous) = by_module.insert(full_name.clone(), compiled) {
             if previous.library != library {
@@ -282,12 +290,41 @@ pub fn compile(
     Ok(by_module.into_values().collect())
 }
 
-/// `<target-dir>/hpy/<debug|release>/<cpython|universal>`: one directory per
+/// `<target-dir>/hpy/<profile>/<cpython|universal>`: one directory per
 /// ABI, because Python prefers `m.cpython-*.so` over a stub `m.py` in the
 /// same directory.
-pub fn default_out_dir(target_dir: &Path, release: bool, abi: Abi) -> PathBuf {
-    let profile = if release { "release" } else { "debug" };
+pub fn default_out_dir(target_dir: &Path, profile: &str, abi: Abi) -> PathBuf {
     target_dir.join("hpy").join(profile).join(abi.name())
+}
+
+/// Copies the package's python-source files into `out_dir` (where a wheel
+/// would put them), never over the module's own `written` files; returns
+/// the files copied.
+fn copy_python_source(
+    library: &CompiledLibrary,
+    out_dir: &Path,
+    written: &[PathBuf],
+) -> Result<Vec<PathBuf>, Error> {
+    let Some(dir) = &library.python_source else {
+        return Ok(Vec::new());
+    };
+    let mut copied = Vec::new();
+    for (rel, data, _) in crate::wheel::python_files(dir, library)? {
+        let target = rel.split('/').fold(out_dir.to_path_buf(), |d, p| d.join(p));
+        if written.contains(&target) {
+            return Err(Error::failed(format!(
+                "the python-source directory has its own `{rel}`, which is where the \
+                 extension module {} goes; remove or rename it",
+                library.full_name
+            )));
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        }
+        write_atomically(&target, &data)?;
+        copied.push(target);
+    }
+    Ok(copied)
 }
 
 /// The file names a module takes in the output directory for `abi`.
@@ -493,11 +530,11 @@ mod tests {
     fn default_out_dirs() {
         let t = Path::new("/w/target");
         assert_eq!(
-            default_out_dir(t, false, Abi::CPython),
+            default_out_dir(t, "debug", Abi::CPython),
             Path::new("/w/target/hpy/debug/cpython")
         );
         assert_eq!(
-            default_out_dir(t, true, Abi::Universal),
+            default_out_dir(t, "release", Abi::Universal),
             Path::new("/w/target/hpy/release/universal")
         );
     }
@@ -528,6 +565,7 @@ mod tests {
             full_name: "pof".into(),
             package_id: "pof".into(),
             library: lib,
+            python_source: None,
         };
         let out = dir.join("out");
         fs::create_dir_all(&out).unwrap();
@@ -570,6 +608,7 @@ mod tests {
             full_name: "pofpackage.sub.foo".into(),
             package_id: "p".into(),
             library: lib,
+            python_source: None,
         };
         assert_eq!(library.package_path(), ["pofpackage", "sub"]);
         let built = install_module(&library, Abi::Universal, None, &dir).unwrap();
@@ -590,6 +629,7 @@ mod tests {
             full_name: "pof".into(),
             package_id: "pof".into(),
             library: lib,
+            python_source: None,
         };
         let err = install_module(&library, Abi::Universal, None, &dir).unwrap_err();
         assert!(

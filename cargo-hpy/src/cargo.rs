@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::Error;
-use crate::json::Json;
+use cargo_metadata::{Artifact, TargetKind};
+
+use crate::args::CargoOptions;
 
 /// The cargo to run: `$CARGO` (set by cargo for its subcommands), else `cargo`.
 pub fn cargo_program() -> OsString {
@@ -26,38 +28,71 @@ pub struct BuildInvocation {
     pub manifest_path: Option<PathBuf>,
     /// `--target-dir`.
     pub target_dir: Option<PathBuf>,
-    /// Values for `--features`.
+    /// Features cargo-hpy adds itself (`hpy/universal`), before the user's.
     pub features: Vec<String>,
+    /// The user's cargo options, passed on.
+    pub cargo: CargoOptions,
 }
 
 impl BuildInvocation {
     /// The arguments after `cargo`: a library-only build whose messages come
-    /// as JSON on stdout while diagnostics are rendered for humans on stderr.
+    /// as JSON on stdout while diagnostics are rendered for humans on stderr,
+    /// then the user's options and, after everything, the `--` extras.
     pub fn args(&self) -> Vec<OsString> {
         let mut args: Vec<OsString> = vec![
             "build".into(),
             "--lib".into(),
             "--message-format=json-render-diagnostics".into(),
         ];
+        let mut push = |items: &[&dyn AsRef<std::ffi::OsStr>]| {
+            args.extend(items.iter().map(|i| i.as_ref().to_os_string()));
+        };
         if self.release {
-            args.push("--release".into());
+            push(&[&"--release"]);
         }
         for package in &self.packages {
-            args.push("--package".into());
-            args.push(package.into());
+            push(&[&"--package", package]);
         }
         if let Some(path) = &self.manifest_path {
-            args.push("--manifest-path".into());
-            args.push(path.into());
+            push(&[&"--manifest-path", path]);
         }
         if let Some(dir) = &self.target_dir {
-            args.push("--target-dir".into());
-            args.push(dir.into());
+            push(&[&"--target-dir", dir]);
         }
-        if !self.features.is_empty() {
-            args.push("--features".into());
-            args.push(self.features.join(",").into());
+        let features: Vec<&str> = self
+            .features
+            .iter()
+            .chain(&self.cargo.features)
+            .map(String::as_str)
+            .collect();
+        if !features.is_empty() {
+            push(&[&"--features", &features.join(",")]);
         }
+        let c = &self.cargo;
+        for (on, flag) in [
+            (c.all_features, "--all-features"),
+            (c.no_default_features, "--no-default-features"),
+            (c.locked, "--locked"),
+            (c.frozen, "--frozen"),
+            (c.offline, "--offline"),
+        ] {
+            if on {
+                push(&[&flag]);
+            }
+        }
+        if let Some(target) = &c.target {
+            push(&[&"--target", target]);
+        }
+        if let Some(profile) = &c.profile {
+            push(&[&"--profile", profile]);
+        }
+        if let Some(jobs) = &c.jobs {
+            push(&[&"--jobs", jobs]);
+        }
+        for _ in 0..c.verbose {
+            push(&[&"--verbose"]);
+        }
+        args.extend(c.extra.iter().cloned());
         args
     }
 }
@@ -91,24 +126,34 @@ impl CompilerArtifact {
     }
 }
 
-/// Reads one line of cargo's JSON message stream; `None` unless it is a
-/// well-formed compiler-artifact message.
-pub fn parse_artifact_message(line: &str) -> Option<CompilerArtifact> {
-    let message = Json::parse(line).ok()?;
-    if message.get("reason")?.as_str()? != "compiler-artifact" {
-        return None;
+/// Reads one line of cargo's message stream: `Ok(Some)` for a
+/// compiler-artifact message, `Ok(None)` for other messages and for lines
+/// that are not JSON, and an error for a JSON line cargo_metadata cannot
+/// read (cargo's message format changed: better to stop than to miss an
+/// artifact).
+pub fn parse_artifact_message(line: &str) -> Result<Option<CompilerArtifact>, Error> {
+    if !line.trim_start().starts_with('{') {
+        return Ok(None);
     }
-    let target = message.get("target")?;
-    Some(CompilerArtifact {
-        package_id: message.get("package_id")?.as_str()?.to_owned(),
-        target_name: target.get("name")?.as_str()?.to_owned(),
-        kinds: target.get("kind")?.str_items().map(str::to_owned).collect(),
-        filenames: message
-            .get("filenames")?
-            .str_items()
-            .map(PathBuf::from)
-            .collect(),
-    })
+    let unreadable = |e: serde_json::Error| {
+        Error::failed(format!(
+            "could not read a message of `cargo build` ({e}); is this cargo newer than \
+             cargo-hpy understands? The message: {line}"
+        ))
+    };
+    // Messages of other kinds, including kinds a newer cargo may add, are
+    // not ours to read.
+    let message: serde_json::Value = serde_json::from_str(line).map_err(unreadable)?;
+    if message.get("reason").and_then(|r| r.as_str()) != Some("compiler-artifact") {
+        return Ok(None);
+    }
+    let artifact: Artifact = serde_json::from_value(message).map_err(unreadable)?;
+    Ok(Some(CompilerArtifact {
+        package_id: artifact.package_id.repr,
+        target_name: artifact.target.name,
+        kinds: artifact.target.kind.iter().map(|k| k.to_string()).collect(),
+        filenames: artifact.filenames.into_iter().map(PathBuf::from).collect(),
+    }))
 }
 
 /// Runs `cargo build` with `invocation`, letting cargo's stderr through, and
@@ -138,7 +183,14 @@ pub fn run_build(
     let mut read_error = None;
     for line in BufReader::new(stdout).lines() {
         match line {
-            Ok(line) => artifacts.extend(parse_artifact_message(&line)),
+            Ok(line) => match parse_artifact_message(&line) {
+                Ok(artifact) => artifacts.extend(artifact),
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(e);
+                }
+            },
             Err(e) => {
                 read_error = Some(e);
                 break;
@@ -201,98 +253,58 @@ pub struct Package {
 }
 
 /// Runs `cargo metadata --no-deps` for the workspace `manifest_path` belongs to
-/// (or the one around the current directory).
+/// (or the one around the current directory). Cargo's own message, if it
+/// fails, is passed on.
 pub fn metadata(manifest_path: Option<&Path>) -> Result<Metadata, Error> {
-    let program = cargo_program();
-    let mut command = Command::new(&program);
-    command.args(["metadata", "--no-deps", "--format-version", "1"]);
+    let mut command = cargo_metadata::MetadataCommand::new();
+    command.cargo_path(cargo_program()).no_deps();
     if let Some(path) = manifest_path {
-        command.arg("--manifest-path").arg(path);
+        command.manifest_path(path);
     }
-    let output = command
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| {
-            Error::failed(format!(
-                "could not run `{}`: {e}",
-                program.to_string_lossy()
-            ))
-        })?;
-    if !output.status.success() {
-        return Err(Error::Cargo {
-            code: output.status.code(),
-        });
-    }
-    parse_metadata(&String::from_utf8_lossy(&output.stdout))
+    let metadata = command.exec().map_err(|e| match e {
+        cargo_metadata::Error::CargoMetadata { stderr } => {
+            Error::failed(format!("`cargo metadata` failed:\n{}", stderr.trim_end()))
+        }
+        other => Error::failed(format!("`cargo metadata` failed: {other}")),
+    })?;
+    Ok(from_cargo_metadata(metadata))
 }
 
-/// Extracts [`Metadata`] from the JSON document `cargo metadata` printed.
-pub fn parse_metadata(text: &str) -> Result<Metadata, Error> {
-    let bad = |what: &str| Error::failed(format!("unexpected `cargo metadata` output: {what}"));
-    let doc = Json::parse(text.trim()).map_err(|e| bad(&e.to_string()))?;
-    let target_directory = doc
-        .get("target_directory")
-        .and_then(Json::as_str)
-        .ok_or_else(|| bad("no target_directory"))?;
-    let workspace_members = doc
-        .get("workspace_members")
-        .ok_or_else(|| bad("no workspace_members"))?
-        .str_items()
-        .map(str::to_owned)
+/// Keeps what a build needs of `cargo metadata`'s answer.
+pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
+    let packages = metadata
+        .packages
+        .into_iter()
+        .map(|package| {
+            let hpy = |key: &str| package.metadata["hpy"][key].as_str().map(str::to_owned);
+            Package {
+                has_cdylib: package
+                    .targets
+                    .iter()
+                    .any(|t| t.kind.contains(&TargetKind::CDyLib)),
+                hpy_module: hpy("module"),
+                hpy_python_source: hpy("python-source"),
+                id: package.id.repr,
+                name: package.name.to_string(),
+                manifest_path: package.manifest_path.into(),
+                version: package.version.to_string(),
+                description: package.description,
+                license: package.license,
+                authors: package.authors,
+                homepage: package.homepage,
+                repository: package.repository,
+            }
+        })
         .collect();
-    let mut packages = Vec::new();
-    for package in doc
-        .get("packages")
-        .and_then(Json::as_array)
-        .ok_or_else(|| bad("no packages"))?
-    {
-        let field = |key: &str| package.get(key).and_then(Json::as_str);
-        let (Some(id), Some(name), Some(manifest_path)) =
-            (field("id"), field("name"), field("manifest_path"))
-        else {
-            return Err(bad("a package without id, name or manifest_path"));
-        };
-        let has_cdylib = package
-            .get("targets")
-            .and_then(Json::as_array)
-            .unwrap_or(&[])
-            .iter()
-            .any(|t| {
-                t.get("kind")
-                    .is_some_and(|k| k.str_items().any(|k| k == "cdylib"))
-            });
-        let hpy = |key: &str| {
-            package
-                .get("metadata")
-                .and_then(|m| m.get("hpy"))
-                .and_then(|h| h.get(key))
-                .and_then(Json::as_str)
-                .map(str::to_owned)
-        };
-        packages.push(Package {
-            id: id.to_owned(),
-            name: name.to_owned(),
-            manifest_path: manifest_path.into(),
-            has_cdylib,
-            version: field("version").unwrap_or("0.0.0").to_owned(),
-            description: field("description").map(str::to_owned),
-            license: field("license").map(str::to_owned),
-            authors: package
-                .get("authors")
-                .map(|a| a.str_items().map(str::to_owned).collect())
-                .unwrap_or_default(),
-            homepage: field("homepage").map(str::to_owned),
-            repository: field("repository").map(str::to_owned),
-            hpy_module: hpy("module"),
-            hpy_python_source: hpy("python-source"),
-        });
-    }
-    Ok(Metadata {
-        target_directory: target_directory.into(),
-        workspace_members,
+    Metadata {
+        target_directory: metadata.target_directory.into(),
+        workspace_members: metadata
+            .workspace_members
+            .into_iter()
+            .map(|id| id.repr)
+            .collect(),
         packages,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -303,7 +315,7 @@ mod tests {
 
     #[test]
     fn reads_a_cdylib_artifact() {
-        let artifact = parse_artifact_message(CDYLIB_LINE).unwrap();
+        let artifact = parse_artifact_message(CDYLIB_LINE).unwrap().unwrap();
         assert_eq!(artifact.package_id, "path+file:///w/examples/pof#0.1.0");
         assert_eq!(artifact.target_name, "pof");
         assert!(artifact.is_cdylib());
@@ -315,29 +327,28 @@ mod tests {
     }
 
     #[test]
-    fn reads_an_rlib_artifact() {
-        let line = r#"{"reason":"compiler-artifact","package_id":"registry+https://github.com/rust-lang/crates.io-index#cc@1.0.0","target":{"kind":["lib"],"name":"cc"},"filenames":["/t/deps/libcc-1.rlib","/t/deps/libcc-1.rmeta"],"fresh":true}"#;
-        let artifact = parse_artifact_message(line).unwrap();
-        assert!(!artifact.is_cdylib());
-        assert_eq!(artifact.kinds, ["lib"]);
-    }
-
-    #[test]
-    fn ignores_other_lines() {
+    fn ignores_other_messages_and_refuses_unreadable_ones() {
         for line in [
             r#"{"reason":"build-finished","success":true}"#,
-            r#"{"reason":"build-script-executed","package_id":"x","out_dir":"/o"}"#,
-            r#"{"reason":"compiler-artifact"}"#,
+            r#"{"reason":"a-message-of-a-newer-cargo","x":1}"#,
             "not json at all",
             "",
         ] {
-            assert_eq!(parse_artifact_message(line), None, "{line}");
+            assert_eq!(parse_artifact_message(line).unwrap(), None, "{line}");
         }
+        // A compiler-artifact message without the fields cargo-hpy needs:
+        // cargo's format changed, which must not lose the artifact silently.
+        let e = parse_artifact_message(r#"{"reason":"compiler-artifact"}"#).unwrap_err();
+        assert!(e.to_string().contains("could not read a message"), "{e}");
+    }
+
+    fn strings(args: Vec<OsString>) -> Vec<String> {
+        args.into_iter().map(|a| a.into_string().unwrap()).collect()
     }
 
     #[test]
     fn build_arguments() {
-        let plain = BuildInvocation::default().args();
+        let plain = strings(BuildInvocation::default().args());
         assert_eq!(
             plain,
             ["build", "--lib", "--message-format=json-render-diagnostics"]
@@ -348,10 +359,11 @@ mod tests {
             manifest_path: Some("m/Cargo.toml".into()),
             target_dir: Some("t".into()),
             features: vec!["hpy/universal".into()],
+            cargo: CargoOptions::default(),
         }
         .args();
         assert_eq!(
-            full,
+            strings(full),
             [
                 "build",
                 "--lib",
@@ -372,19 +384,77 @@ mod tests {
     }
 
     #[test]
+    fn cargo_options_pass_through() {
+        let invocation = BuildInvocation {
+            features: vec!["hpy/universal".into()],
+            cargo: CargoOptions {
+                features: vec!["simd".into(), "a b".into()],
+                all_features: true,
+                no_default_features: true,
+                target: Some("x86_64-unknown-linux-gnu".into()),
+                profile: Some("fast".into()),
+                locked: true,
+                frozen: true,
+                offline: true,
+                jobs: Some("3".into()),
+                verbose: 2,
+                extra: vec!["--timings".into(), "-Zunstable-options".into()],
+            },
+            ..BuildInvocation::default()
+        };
+        assert_eq!(
+            strings(invocation.args()),
+            [
+                "build",
+                "--lib",
+                "--message-format=json-render-diagnostics",
+                "--features",
+                "hpy/universal,simd,a b",
+                "--all-features",
+                "--no-default-features",
+                "--locked",
+                "--frozen",
+                "--offline",
+                "--target",
+                "x86_64-unknown-linux-gnu",
+                "--profile",
+                "fast",
+                "--jobs",
+                "3",
+                "--verbose",
+                "--verbose",
+                "--timings",
+                "-Zunstable-options",
+            ]
+        );
+        // The user's features alone.
+        let only_user = BuildInvocation {
+            cargo: CargoOptions {
+                features: vec!["simd".into()],
+                ..CargoOptions::default()
+            },
+            ..BuildInvocation::default()
+        };
+        assert_eq!(strings(only_user.args())[3..], ["--features", "simd"]);
+    }
+
+    #[test]
     fn reads_metadata() {
         let text = r#"{"packages":[
             {"name":"pof","version":"0.1.0","id":"path+file:///w/examples/pof#0.1.0",
-             "description":"An example","authors":["A <a@x.org>"],
+             "description":"An example","authors":["A <a@x.org>"],"license":null,"license_file":null,
+             "source":null,"dependencies":[],"features":{},"edition":"2021","keywords":[],"categories":[],
+             "readme":null,"repository":null,"homepage":null,"documentation":null,"links":null,"publish":null,
              "metadata":{"hpy":{"module":"pkg.pof","python-source":"py"}},
-             "targets":[{"kind":["cdylib","rlib"],"name":"pof"}],
+             "targets":[{"kind":["cdylib","rlib"],"crate_types":["cdylib","rlib"],"name":"pof","src_path":"/w/examples/pof/src/lib.rs","edition":"2021","doc":true,"doctest":true,"test":true}],
              "manifest_path":"/w/examples/pof/Cargo.toml"},
-            {"name":"hpy-sys","id":"path+file:///w/hpy-sys#0.1.0",
-             "targets":[{"kind":["lib"],"name":"hpy_sys"},{"kind":["custom-build"],"name":"build-script-build"}],
+            {"name":"hpy-sys","version":"0.1.0","id":"path+file:///w/hpy-sys#0.1.0",
+             "source":null,"dependencies":[],"features":{},"edition":"2021","authors":[],"metadata":null,
+             "targets":[{"kind":["lib"],"crate_types":["lib"],"name":"hpy_sys","src_path":"/w/hpy-sys/src/lib.rs","edition":"2021"},{"kind":["custom-build"],"crate_types":["bin"],"name":"build-script-build","src_path":"/w/hpy-sys/build.rs","edition":"2021"}],
              "manifest_path":"/w/hpy-sys/Cargo.toml"}],
           "workspace_members":["path+file:///w/examples/pof#0.1.0","path+file:///w/hpy-sys#0.1.0"],
           "resolve":null,"target_directory":"/w/target","version":1,"workspace_root":"/w"}"#;
-        let metadata = parse_metadata(text).unwrap();
+        let metadata = from_cargo_metadata(serde_json::from_str(text).unwrap());
         assert_eq!(metadata.target_directory, PathBuf::from("/w/target"));
         assert_eq!(metadata.workspace_members.len(), 2);
         assert_eq!(metadata.packages[0].name, "pof");
@@ -403,7 +473,5 @@ mod tests {
         assert_eq!(metadata.packages[1].hpy_module, None);
         assert_eq!(metadata.packages[1].name, "hpy-sys");
         assert!(!metadata.packages[1].has_cdylib);
-        assert!(parse_metadata("{}").is_err());
-        assert!(parse_metadata("garbage").is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! `cargo hpy develop`: build a wheel and install it into a Python
 //! environment, so that `python -c "import NAME"` works from any directory.
 //!
-//! The environment is the interpreter given with `--python`, else the active
+//! The environment is the interpreter given with `--python`, else
+//! `$HPY_PYTHON` (the variable `build` and `wheel` read too), else the active
 //! virtualenv (`$VIRTUAL_ENV/bin/python`), else the active conda environment
 //! (`$CONDA_PREFIX/bin/python`). Installing through pip (with the wheel built
 //! by [`crate::wheel`]) means `pip uninstall NAME` removes it again, and a
@@ -18,8 +19,9 @@ use crate::wheel;
 
 /// Runs `cargo hpy develop`.
 pub fn develop(args: &BuildArgs) -> Result<(), Error> {
-    let interpreter = match &args.python {
-        Some(python) => python.clone(),
+    let from_env = std::env::var_os(python::PYTHON_ENV).filter(|v| !v.is_empty());
+    let interpreter = match args.python.clone().or(from_env) {
+        Some(python) => python,
         None => active_environment_python()?,
     };
     let info = python::query(&interpreter)?;
@@ -63,7 +65,7 @@ fn active_environment_python() -> Result<OsString, Error> {
     }
     Err(Error::failed(
         "no virtualenv is active (VIRTUAL_ENV is not set): activate one, or name the \
-         interpreter to install into with --python PATH",
+         interpreter to install into with --python PATH or HPY_PYTHON",
     ))
 }
 

@@ -1,16 +1,44 @@
-//! Just enough of ELF to tag a Linux wheel `manylinux_2_X` (PEP 600): the
-//! shared libraries an extension needs (`DT_NEEDED`) and the symbol versions
-//! it needs from them (`.gnu.version_r`).
+//! The manylinux platform tag of a Linux wheel (PEP 600), decided from
+//! auditwheel's published policy data.
 //!
-//! A wheel may carry a manylinux tag when its extension links only libraries
-//! every manylinux system has (libc, libm, libpthread, libgcc_s, ...) and needs
-//! no glibc symbol newer than 2.X; pip then installs it on any Linux with
-//! glibc 2.X or later, and PyPI accepts it. Anything else (another library, a
-//! `GLIBC_PRIVATE` symbol, an unknown version family) keeps the plain
-//! `linux_<arch>` tag, which pip installs only on the machine kind it was
-//! built for and PyPI refuses; `cargo hpy wheel` says why.
+//! An extension may carry `manylinux_2_X_<arch>` when it links only the
+//! libraries that policy allows (`DT_NEEDED`) and needs only symbol versions
+//! it lists (`.gnu.version_r`: `GLIBC_2.17`, `GLIBCXX_3.4.19`, `CXXABI_1.3.7`,
+//! `GCC_4.8.0`, ...). pip then installs the wheel on every Linux with that
+//! glibc or newer, and PyPI accepts it. The policies come from
+//! `data/manylinux-policy.json`, which holds auditwheel's
+//! `manylinux-policy.json` reduced to those facts (its first key names the
+//! source and version). The most compatible policy the extension satisfies
+//! wins; an extension that violates every policy keeps the plain
+//! `linux_<arch>` tag, which pip installs only on the kind of machine it was
+//! built on and PyPI refuses, and `cargo hpy wheel` prints why.
+//!
+//! The dynamic loader (`ld-linux-x86-64.so.2`, ...) is part of glibc and is
+//! allowed like libc, as auditwheel does (its library tree treats the
+//! loader apart); its symbol versions are checked as GLIBC ones.
+//!
+//! auditwheel's per-library symbol blacklist (a handful of glibc symbols
+//! that manylinux systems may lack despite their version) is checked
+//! against every undefined dynamic symbol that is not weak, whichever
+//! needed library it will come from. Not checked: the libraries a bundled dependency would need
+//! (cargo-hpy bundles nothing).
 
-use std::fmt;
+use std::collections::BTreeMap;
+
+use object::elf::FileHeader64;
+use object::read::elf::ElfFile;
+use object::{Endianness, FileKind, Object, ObjectSymbol};
+use serde::Deserialize;
+
+/// The glibc dynamic loaders: always present where glibc is.
+const DYNAMIC_LOADERS: &[&str] = &[
+    "ld-linux-x86-64.so.2",
+    "ld-linux-aarch64.so.1",
+    "ld-linux.so.2",
+];
+
+/// The policy data, compiled in.
+const POLICY_JSON: &str = include_str!("../data/manylinux-policy.json");
 
 /// What an ELF shared object needs from others.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -20,195 +48,152 @@ pub struct Needs {
     /// `.gnu.version_r`: (library, version name) pairs, e.g.
     /// `("libc.so.6", "GLIBC_2.34")`.
     pub versions: Vec<(String, String)>,
+    /// The undefined, not weak, dynamic symbols: what other libraries must
+    /// provide.
+    pub symbols: Vec<String>,
 }
 
-/// Why a file could not be read as a 64-bit little-endian ELF object.
-#[derive(Debug, PartialEq, Eq)]
-pub struct ElfError(pub String);
-
-impl fmt::Display for ElfError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+/// Reads what a 64-bit ELF shared object needs, or says why it cannot.
+pub fn needs(data: &[u8]) -> Result<Needs, String> {
+    let bad = |e: object::Error| format!("not a readable ELF file ({e})");
+    match FileKind::parse(data).map_err(bad)? {
+        FileKind::Elf64 => {}
+        other => return Err(format!("not a 64-bit ELF file ({other:?})")),
     }
-}
-
-const SHT_DYNAMIC: u32 = 6;
-const SHT_GNU_VERNEED: u32 = 0x6fff_fffe;
-const DT_NULL: u64 = 0;
-const DT_NEEDED: u64 = 1;
-
-/// Bounds-checked little-endian reads.
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn bytes(&self, at: u64, len: u64) -> Result<&[u8], ElfError> {
-        let start = usize::try_from(at).map_err(|_| bad("offset"))?;
-        let len = usize::try_from(len).map_err(|_| bad("size"))?;
-        let end = start.checked_add(len).ok_or_else(|| bad("offset"))?;
-        self.0.get(start..end).ok_or_else(|| bad("truncated file"))
-    }
-
-    fn u16(&self, at: u64) -> Result<u16, ElfError> {
-        let b = self.bytes(at, 2)?;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
-    }
-
-    fn u32(&self, at: u64) -> Result<u32, ElfError> {
-        let b = self.bytes(at, 4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn u64(&self, at: u64) -> Result<u64, ElfError> {
-        let b = self.bytes(at, 8)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(u64::from_le_bytes(a))
-    }
-
-    /// The NUL-terminated string at `at`.
-    fn str(&self, at: u64) -> Result<String, ElfError> {
-        let start = usize::try_from(at).map_err(|_| bad("string offset"))?;
-        let rest = self.0.get(start..).ok_or_else(|| bad("string offset"))?;
-        let end = rest
-            .iter()
-            .position(|&c| c == 0)
-            .ok_or_else(|| bad("unterminated string"))?;
-        Ok(String::from_utf8_lossy(&rest[..end]).into_owned())
-    }
-}
-
-fn bad(what: &str) -> ElfError {
-    ElfError(format!("not a readable 64-bit ELF file ({what})"))
-}
-
-struct Section {
-    kind: u32,
-    offset: u64,
-    size: u64,
-    link: u32,
-    info: u32,
-}
-
-/// Reads what a 64-bit little-endian ELF shared object needs.
-pub fn needs(data: &[u8]) -> Result<Needs, ElfError> {
-    let r = Reader(data);
-    if r.bytes(0, 4)? != b"\x7fELF" {
-        return Err(bad("no ELF magic"));
-    }
-    if r.bytes(4, 2)? != [2, 1] {
-        return Err(bad("not 64-bit little-endian"));
-    }
-    let shoff = r.u64(0x28)?;
-    let shentsize = u64::from(r.u16(0x3a)?);
-    let shnum = u64::from(r.u16(0x3c)?);
-    if shentsize < 64 {
-        return Err(bad("section header size"));
-    }
-    let sections = (0..shnum)
-        .map(|i| {
-            let at = shoff + i * shentsize;
-            Ok(Section {
-                kind: r.u32(at + 4)?,
-                offset: r.u64(at + 24)?,
-                size: r.u64(at + 32)?,
-                link: r.u32(at + 40)?,
-                info: r.u32(at + 44)?,
-            })
-        })
-        .collect::<Result<Vec<_>, ElfError>>()?;
-    let strings_of = |s: &Section| -> Result<u64, ElfError> {
-        let table = sections
-            .get(s.link as usize)
-            .ok_or_else(|| bad("string table index"))?;
-        Ok(table.offset)
-    };
-
+    let file = ElfFile::<FileHeader64<Endianness>>::parse(data).map_err(bad)?;
+    let endian = file.endian();
+    let sections = file.elf_section_table();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let mut needs = Needs::default();
-    for s in &sections {
-        match s.kind {
-            SHT_DYNAMIC => {
-                let strings = strings_of(s)?;
-                for i in 0..s.size / 16 {
-                    let tag = r.u64(s.offset + i * 16)?;
-                    if tag == DT_NULL {
-                        break;
-                    }
-                    if tag == DT_NEEDED {
-                        let name = r.u64(s.offset + i * 16 + 8)?;
-                        needs.libraries.push(r.str(strings + name)?);
-                    }
+    if let Some((entries, link)) = sections.dynamic(endian, data).map_err(bad)? {
+        let strings = sections.strings(endian, data, link).map_err(bad)?;
+        for entry in entries {
+            let tag = entry.d_tag.get(endian);
+            if tag == object::elf::DT_NULL {
+                break;
+            }
+            if tag == object::elf::DT_NEEDED {
+                let offset = u32::try_from(entry.d_val.get(endian))
+                    .map_err(|_| "not a readable ELF file (string offset)".to_owned())?;
+                needs.libraries.push(text(
+                    strings
+                        .get(offset)
+                        .map_err(|()| "not a readable ELF file (DT_NEEDED name)".to_owned())?,
+                ));
+            }
+        }
+    }
+    for symbol in file.dynamic_symbols() {
+        // A weak reference (Rust's std takes __cxa_thread_atexit_impl
+        // weakly, falling back when it is missing) needs nothing.
+        if symbol.is_undefined() && !symbol.is_weak() {
+            if let Ok(name) = symbol.name() {
+                if !name.is_empty() {
+                    needs.symbols.push(name.to_owned());
                 }
             }
-            SHT_GNU_VERNEED => {
-                let strings = strings_of(s)?;
-                let mut entry = s.offset;
-                for _ in 0..s.info {
-                    let count = r.u16(entry + 2)?;
-                    let file = r.str(strings + u64::from(r.u32(entry + 4)?))?;
-                    let mut aux = entry + u64::from(r.u32(entry + 8)?);
-                    for _ in 0..count {
-                        let name = r.str(strings + u64::from(r.u32(aux + 8)?))?;
-                        needs.versions.push((file.clone(), name));
-                        aux += u64::from(r.u32(aux + 12)?);
-                    }
-                    entry += u64::from(r.u32(entry + 12)?);
-                }
+        }
+    }
+    if let Some((mut files, link)) = sections.gnu_verneed(endian, data).map_err(bad)? {
+        let strings = sections.strings(endian, data, link).map_err(bad)?;
+        while let Some((file, mut versions)) = files.next().map_err(bad)? {
+            let library = text(file.file(endian, strings).map_err(bad)?);
+            while let Some(version) = versions.next().map_err(bad)? {
+                let name = text(version.name(endian, strings).map_err(bad)?);
+                needs.versions.push((library.clone(), name));
             }
-            _ => {}
         }
     }
     Ok(needs)
 }
 
-/// Libraries every manylinux system provides (the PEP 599/600 policy list,
-/// less the X11/GL ones an extension module has no business linking).
-const ALLOWED_LIBRARIES: &[&str] = &[
-    "libc.so.6",
-    "libm.so.6",
-    "libdl.so.2",
-    "librt.so.1",
-    "libpthread.so.0",
-    "libutil.so.1",
-    "libresolv.so.2",
-    "libgcc_s.so.1",
-    "libstdc++.so.6",
-    "ld-linux-x86-64.so.2",
-    "ld-linux-aarch64.so.1",
-];
+/// auditwheel's facts about one manylinux tag.
+#[derive(Debug, Deserialize)]
+struct Policy {
+    name: String,
+    /// Higher is more compatible (an older glibc).
+    priority: u32,
+    /// The libraries an extension may link.
+    libraries: Vec<String>,
+    /// Library → symbols an extension must not use from it.
+    blacklist: BTreeMap<String, Vec<String>>,
+    /// Architecture → symbol version family (`GLIBC`) → allowed versions.
+    symbol_versions: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
 
-/// The oldest glibc a manylinux tag may name for these architectures.
-const OLDEST_GLIBC_MINOR: u32 = 17;
+#[derive(Debug, Deserialize)]
+struct PolicyFile {
+    #[allow(dead_code)] // documentation for readers of the data file
+    source: String,
+    policies: Vec<Policy>,
+}
 
-/// `manylinux_2_X_<arch>` for an extension with these needs, or why not.
-pub fn manylinux_tag(needs: &Needs, arch: &str) -> Result<String, String> {
-    if let Some(lib) = needs
-        .libraries
-        .iter()
-        .find(|l| !ALLOWED_LIBRARIES.contains(&l.as_str()))
-    {
-        return Err(format!(
-            "it links {lib}, which manylinux systems need not have"
-        ));
-    }
-    let mut glibc_minor = OLDEST_GLIBC_MINOR;
-    for (lib, version) in &needs.versions {
-        if let Some(v) = version.strip_prefix("GLIBC_") {
-            let minor = match v.split_once('.') {
-                Some(("2", minor)) => minor.split('.').next().and_then(|m| m.parse::<u32>().ok()),
-                _ => None,
-            };
-            match minor {
-                Some(m) => glibc_minor = glibc_minor.max(m),
-                None => return Err(format!("it needs {version} from {lib}")),
+/// The policies, most compatible first.
+fn policies() -> Vec<Policy> {
+    let file: PolicyFile =
+        serde_json::from_str(POLICY_JSON).expect("data/manylinux-policy.json is valid");
+    let mut policies = file.policies;
+    policies.sort_by_key(|p| std::cmp::Reverse(p.priority));
+    policies
+}
+
+impl Policy {
+    /// Why `needs` breaks this policy on `arch`, if it does.
+    fn violation(&self, needs: &Needs, arch: &str) -> Option<String> {
+        let Some(families) = self.symbol_versions.get(arch) else {
+            return Some(format!("{} has no policy for {arch}", self.name));
+        };
+        let allowed =
+            |l: &&String| self.libraries.contains(l) || DYNAMIC_LOADERS.contains(&l.as_str());
+        if let Some(lib) = needs.libraries.iter().find(|l| !allowed(l)) {
+            return Some(format!(
+                "it links {lib}, which {} does not allow",
+                self.name
+            ));
+        }
+        for lib in &needs.libraries {
+            let banned = self.blacklist.get(lib).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(symbol) = needs.symbols.iter().find(|s| banned.contains(s)) {
+                return Some(format!(
+                    "it uses {symbol}, which {} does not allow from {lib}",
+                    self.name
+                ));
             }
-        } else if !(version.starts_with("GCC_")
-            || version.starts_with("GLIBCXX_")
-            || version.starts_with("CXXABI_"))
-        {
-            return Err(format!("it needs the symbol version {version} from {lib}"));
+        }
+        for (lib, version) in &needs.versions {
+            // `GLIBC_2.17`, `CXXABI_TM_1`, `GLIBC_PRIVATE`: the family is the
+            // part before the first `_`.
+            let (family, number) = version.split_once('_').unwrap_or((version, ""));
+            let allowed = families
+                .get(family)
+                .is_some_and(|versions| versions.iter().any(|v| v == number));
+            if !allowed {
+                return Some(format!(
+                    "it needs {version} from {lib}, which {} does not allow",
+                    self.name
+                ));
+            }
+        }
+        None
+    }
+}
+
+/// `manylinux_2_X_<arch>` (PEP 600 form; the legacy alias such as
+/// `manylinux2014` is not added) for an extension with these needs, or why
+/// no policy fits: the reason the newest policy refuses it.
+pub fn manylinux_tag(needs: &Needs, arch: &str) -> Result<String, String> {
+    let policies = policies();
+    let mut last_reason = format!("auditwheel's data has no manylinux policy for {arch}");
+    for policy in &policies {
+        match policy.violation(needs, arch) {
+            None => return Ok(format!("{}_{arch}", policy.name)),
+            Some(reason) => last_reason = reason,
         }
     }
-    Ok(format!("manylinux_2_{glibc_minor}_{arch}"))
+    let newest = policies.last().map(|p| p.name.as_str()).unwrap_or("none");
+    Err(format!(
+        "{last_reason} (nor does any older policy; the newest known is {newest})"
+    ))
 }
 
 #[cfg(test)]
@@ -222,14 +207,27 @@ mod tests {
                 .iter()
                 .map(|(l, v)| (l.to_string(), v.to_string()))
                 .collect(),
+            symbols: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_data_is_auditwheels() {
+        let policies = policies();
+        assert!(POLICY_JSON.contains("auditwheel"));
+        assert_eq!(policies[0].name, "manylinux_2_5");
+        assert!(POLICY_JSON.contains("\"manylinux2014\""));
+        assert!(policies
+            .iter()
+            .all(|p| p.libraries.iter().any(|l| l == "libc.so.6")));
     }
 
     #[test]
     fn tag_follows_the_newest_glibc_symbol() {
         let n = needs_of(
-            &["libc.so.6", "libgcc_s.so.1"],
+            &["libc.so.6", "libgcc_s.so.1", "ld-linux-x86-64.so.2"],
             &[
+                ("ld-linux-x86-64.so.2", "GLIBC_2.3"),
                 ("libc.so.6", "GLIBC_2.2.5"),
                 ("libc.so.6", "GLIBC_2.34"),
                 ("libgcc_s.so.1", "GCC_3.0"),
@@ -242,42 +240,152 @@ mod tests {
         let old = needs_of(&["libc.so.6"], &[("libc.so.6", "GLIBC_2.3")]);
         assert_eq!(
             manylinux_tag(&old, "x86_64").unwrap(),
+            "manylinux_2_5_x86_64"
+        );
+        let v17 = needs_of(&["libc.so.6"], &[("libc.so.6", "GLIBC_2.14")]);
+        assert_eq!(
+            manylinux_tag(&v17, "x86_64").unwrap(),
             "manylinux_2_17_x86_64"
         );
     }
 
     #[test]
-    fn foreign_libraries_and_private_symbols_refuse() {
+    fn a_newer_glibcxx_raises_the_tag() {
+        // glibc 2.17 alone would be manylinux_2_17, but GLIBCXX_3.4.30 is
+        // GCC 12's libstdc++: first allowed by manylinux_2_35.
+        let n = needs_of(
+            &["libstdc++.so.6", "libc.so.6"],
+            &[
+                ("libc.so.6", "GLIBC_2.17"),
+                ("libstdc++.so.6", "GLIBCXX_3.4.30"),
+            ],
+        );
+        assert_eq!(
+            manylinux_tag(&n, "x86_64").unwrap(),
+            "manylinux_2_35_x86_64"
+        );
+        let cxxabi = needs_of(&["libstdc++.so.6"], &[("libstdc++.so.6", "CXXABI_1.3.13")]);
+        assert_ne!(
+            manylinux_tag(&cxxabi, "x86_64").unwrap(),
+            "manylinux_2_17_x86_64"
+        );
+    }
+
+    #[test]
+    fn blacklisted_symbols_refuse() {
+        let mut n = needs_of(&["libc.so.6"], &[("libc.so.6", "GLIBC_2.2.5")]);
+        n.symbols = vec!["malloc".into()];
+        assert_eq!(manylinux_tag(&n, "x86_64").unwrap(), "manylinux_2_5_x86_64");
+        // Banned from libc up to manylinux_2_17.
+        n.symbols.push("__cxa_thread_atexit_impl".into());
+        assert_eq!(
+            manylinux_tag(&n, "x86_64").unwrap(),
+            "manylinux_2_24_x86_64"
+        );
+        // Banned from libz by every policy.
+        let mut z = needs_of(&["libz.so.1"], &[]);
+        z.symbols = vec!["zcalloc".into()];
+        let why = manylinux_tag(&z, "x86_64").unwrap_err();
+        assert!(
+            why.starts_with("it uses zcalloc, which manylinux_2_"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn violating_every_policy_says_why() {
         let lib = needs_of(&["libc.so.6", "libpython3.11.so.1.0"], &[]);
-        assert!(manylinux_tag(&lib, "x86_64")
-            .unwrap_err()
-            .contains("libpython3.11"));
+        let why = manylinux_tag(&lib, "x86_64").unwrap_err();
+        assert!(
+            why.starts_with("it links libpython3.11.so.1.0, which manylinux_2_"),
+            "{why}"
+        );
         let private = needs_of(&["libc.so.6"], &[("libc.so.6", "GLIBC_PRIVATE")]);
         assert!(manylinux_tag(&private, "x86_64")
             .unwrap_err()
             .contains("GLIBC_PRIVATE"));
+        let future = needs_of(&["libstdc++.so.6"], &[("libstdc++.so.6", "GLIBCXX_3.4.99")]);
+        assert!(manylinux_tag(&future, "x86_64")
+            .unwrap_err()
+            .contains("GLIBCXX_3.4.99"));
+        assert!(manylinux_tag(&needs_of(&[], &[]), "sparc").is_err());
     }
 
     #[test]
     fn reads_this_test_binary() {
         // The test executable itself is an ELF file on Linux: it needs libc
         // with versioned symbols.
-        if !cfg!(all(
-            target_os = "linux",
-            target_endian = "little",
-            target_pointer_width = "64"
-        )) {
+        if !cfg!(all(target_os = "linux", target_pointer_width = "64")) {
+            eprintln!("skipped: not a 64-bit Linux");
             return;
         }
         let exe = std::env::current_exe().unwrap();
         let n = needs(&std::fs::read(exe).unwrap()).unwrap();
         assert!(n.libraries.iter().any(|l| l == "libc.so.6"), "{n:?}");
+        assert!(n.symbols.iter().any(|s| s == "malloc"), "{n:?}");
         assert!(
             n.versions
                 .iter()
                 .any(|(l, v)| l == "libc.so.6" && v.starts_with("GLIBC_2.")),
             "{n:?}"
         );
+    }
+
+    #[test]
+    fn a_real_library_needing_glibcxx_3_4_30_is_not_manylinux_2_17() {
+        // std::condition_variable::wait(unique_lock&) has the version
+        // GLIBCXX_3.4.30 in GCC 12's libstdc++.
+        let dir = std::env::temp_dir().join(format!("cargo-hpy-elf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let source = dir.join("wait.cpp");
+        std::fs::write(
+            &source,
+            "#include <condition_variable>\n#include <mutex>\n\
+             extern \"C\" void wait_once(std::condition_variable &cv, std::mutex &m) {\n\
+             std::unique_lock<std::mutex> lock(m); cv.wait(lock); }\n",
+        )
+        .unwrap();
+        let library = dir.join("libwait.so");
+        let built = std::process::Command::new("g++")
+            .args(["-shared", "-fPIC", "-o"])
+            .arg(&library)
+            .arg(&source)
+            .status();
+        if !matches!(built, Ok(s) if s.success()) {
+            eprintln!("skipped: no g++ that builds a shared C++ library here ({built:?})");
+            return;
+        }
+        let n = needs(&std::fs::read(&library).unwrap()).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(n.libraries.iter().any(|l| l == "libstdc++.so.6"), "{n:?}");
+        let newest_glibcxx = n
+            .versions
+            .iter()
+            .filter_map(|(_, v)| v.strip_prefix("GLIBCXX_3.4."))
+            .filter_map(|minor| minor.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0);
+        if newest_glibcxx <= 19 {
+            eprintln!("skipped: this g++ (libstdc++ GLIBCXX_3.4.{newest_glibcxx}) is old enough for manylinux_2_17");
+            return;
+        }
+        match manylinux_tag(&n, std::env::consts::ARCH) {
+            Ok(tag) => {
+                assert_ne!(
+                    tag,
+                    format!("manylinux_2_17_{}", std::env::consts::ARCH),
+                    "{n:?}"
+                );
+                let minor: u32 = tag["manylinux_2_".len()..]
+                    .split('_')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!(minor >= 24, "{tag} for {n:?}");
+            }
+            Err(why) => assert!(why.contains("GLIBCXX_3.4."), "{why}"),
+        }
     }
 
     #[test]

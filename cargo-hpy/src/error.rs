@@ -2,13 +2,9 @@
 
 use std::fmt;
 
-use crate::args::UsageError;
-
 /// Why a command did not succeed.
 #[derive(Debug)]
 pub enum Error {
-    /// The command line was not understood: message, usage, exit status 2.
-    Usage(UsageError),
     /// Something went wrong that cargo-hpy explains itself: exit status 1.
     Failed(String),
     /// Cargo already reported the problem on stderr; exit with its status.
@@ -27,7 +23,6 @@ impl Error {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) => 2,
             Error::Failed(_) => 1,
             Error::Cargo { code } => code.filter(|&c| c != 0).unwrap_or(101),
         }
@@ -37,16 +32,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(e) => write!(f, "{}\n\n{}", e.message, e.usage.trim_end()),
             Error::Failed(message) => f.write_str(message),
             Error::Cargo { code: Some(code) } => write!(f, "cargo failed with exit status {code}"),
             Error::Cargo { code: None } => f.write_str("cargo was terminated by a signal"),
         }
-    }
-}
-
-impl From<UsageError> for Error {
-    fn from(e: UsageError) -> Error {
-        Error::Usage(e)
     }
 }

@@ -5,9 +5,17 @@
 //! ```text
 //! cargo hpy build [--release] [--universal] [-p PKG | --manifest-path PATH]
 //!                 [--out DIR] [--python PATH] [--target-dir DIR]
-//! cargo hpy wheel   (the same options)
+//!                 [CARGO OPTIONS: -F FEATURES, --all-features, --no-default-features,
+//!                  --target, --profile, --locked, --frozen, --offline, -j N, -v]
+//!                 [-- CARGO ARGS]
+//! cargo hpy wheel   (the same options; -i/--python may be repeated)
 //! cargo hpy develop (the same options but --out)
+//! cargo hpy sdist [--manifest-path PATH] [--out DIR]
+//! cargo hpy new PATH [--class] [--hpy-path DIR]
 //! ```
+//!
+//! The command line is parsed by clap ([`args`]); the cargo options are passed
+//! on to `cargo build` ([`cargo::BuildInvocation`]).
 //!
 //! `build` compiles the extension crate's `cdylib` with cargo and writes it
 //! where Python can import it: `<module><EXT_SUFFIX>` for the CPython ABI, or
@@ -16,8 +24,11 @@
 //! [`project`]) puts the files in the package's directory under the output.
 //!
 //! `wheel` packs one crate's module, its package's own Python files and
-//! metadata into a wheel ([`wheel`]); `develop` builds that wheel and installs
-//! it with pip into the active virtualenv ([`develop`]).
+//! metadata into a wheel ([`wheel`], tagged manylinux from auditwheel's
+//! policy data, [`elf`]); `develop` builds that wheel and installs it with
+//! pip into `--python`, `$HPY_PYTHON` or the active virtualenv
+//! ([`develop`]); `sdist` packs the project's sources for pip and the
+//! hpy-rs-build backend ([`sdist`]); `new` creates a project ([`new`]).
 //!
 //! The output goes to `--out DIR`, by default
 //! `<target-dir>/hpy/<debug|release>/<cpython|universal>` (one directory per
@@ -39,14 +50,12 @@ mod cargo;
 mod develop;
 mod elf;
 mod error;
-mod json;
+mod new;
 mod project;
 mod python;
-mod sha256;
+mod sdist;
 mod stub;
-mod toml;
 mod wheel;
-mod zip;
 
 use std::process::ExitCode;
 
@@ -54,7 +63,15 @@ use args::Command;
 use error::Error;
 
 fn main() -> ExitCode {
-    match run() {
+    // A bug in cargo-hpy is reported in one line, without a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("cargo-hpy: internal error: {info}; please report it to hpy-rs");
+    }));
+    let cli = match args::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("cargo-hpy: error: {error}");
@@ -64,31 +81,42 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), Error> {
-    match args::parse(std::env::args_os())? {
-        Command::Print(text) => {
-            print!("{text}");
-            Ok(())
-        }
-        Command::Build(build_args) => build::build(&build_args).map(|_| ()),
-        Command::Wheel(build_args) if build_args.pythons.len() > 1 => {
-            // One wheel per interpreter, each built for it in turn.
-            for python in &build_args.pythons {
-                let one = args::BuildArgs {
-                    python: Some(python.clone()),
-                    pythons: vec![python.clone()],
-                    ..build_args.clone()
-                };
-                let path = wheel::wheel(&one)?;
-                println!("{}", path.display());
+fn run(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Build(build_args) => build::build(&build_args.into()).map(|_| ()),
+        Command::Wheel(wheel_args) => {
+            let build_args = args::BuildArgs::from(wheel_args);
+            if build_args.pythons.len() > 1 {
+                // One wheel per interpreter, each built for it in turn.
+                for python in &build_args.pythons {
+                    let one = args::BuildArgs {
+                        python: Some(python.clone()),
+                        pythons: vec![python.clone()],
+                        ..build_args.clone()
+                    };
+                    let path = wheel::wheel(&one)?;
+                    println!("{}", path.display());
+                }
+                return Ok(());
             }
-            Ok(())
-        }
-        Command::Wheel(build_args) => {
             let path = wheel::wheel(&build_args)?;
             println!("{}", path.display());
             Ok(())
         }
-        Command::Develop(build_args) => develop::develop(&build_args),
+        Command::Develop(develop_args) => develop::develop(&develop_args.into()),
+        Command::Sdist(sdist_args) => {
+            let path = sdist::sdist(&sdist_args)?;
+            println!("{}", path.display());
+            Ok(())
+        }
+        Command::New(new_args) => new::new(&new_args),
+        Command::PlatformTag { file } => {
+            let platform = build::Platform::host()?;
+            let data = std::fs::read(&file)
+                .map_err(|e| Error::failed(format!("could not read {}: {e}", file.display())))?;
+            let plain = wheel::host_platform_tag(platform);
+            println!("{}", wheel::wheel_platform_tag(platform, plain, &data));
+            Ok(())
+        }
     }
 }

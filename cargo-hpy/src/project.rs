@@ -20,26 +20,29 @@
 //! Without `python-source`, a `python/` directory next to `Cargo.toml` is used
 //! when it exists.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Deserialize;
 
 use crate::cargo::Package;
 use crate::error::Error;
 use crate::stub::is_python_identifier;
-use crate::toml::{self, Toml};
 
 /// The package metadata written to a wheel's `METADATA`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CoreMetadata {
     /// Distribution name as given (normalised only in file names).
     pub name: String,
-    /// PEP 440 version.
+    /// PEP 440 version, checked.
     pub version: String,
     /// One-line summary.
     pub summary: Option<String>,
-    /// `Requires-Python`.
+    /// `Requires-Python`, checked as PEP 440 version specifiers.
     pub requires_python: Option<String>,
-    /// `Requires-Dist` entries (PEP 508).
+    /// `Requires-Dist` entries, checked as PEP 508 requirements.
     pub requires_dist: Vec<String>,
     /// License expression or text.
     pub license: Option<String>,
@@ -63,6 +66,125 @@ pub struct PythonProject {
     pub metadata: CoreMetadata,
 }
 
+/// The parts of `pyproject.toml` cargo-hpy reads, typed. Unknown tables and
+/// keys are other tools' business and ignored, except inside
+/// `[tool.hpy-rs]`, which is ours.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PyProject {
+    /// `[build-system]`.
+    pub build_system: Option<BuildSystem>,
+    /// `[project]` (PEP 621).
+    pub project: Option<ProjectTable>,
+    /// `[tool]`.
+    pub tool: Option<ToolTable>,
+}
+
+/// `[build-system]` (PEP 518, PEP 517).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BuildSystem {
+    /// `requires`.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// `build-backend`.
+    pub build_backend: Option<String>,
+    /// `backend-path`: an in-tree backend.
+    #[serde(default)]
+    pub backend_path: Vec<String>,
+}
+
+/// `[project]`: the keys cargo-hpy writes into the wheel's metadata.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ProjectTable {
+    /// `name` (required by PEP 621).
+    pub name: String,
+    /// `version`; without it, Cargo.toml's.
+    pub version: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `requires-python`.
+    pub requires_python: Option<String>,
+    /// `dependencies`.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    /// `license`: a string (SPDX expression) or `{text = ...}`/`{file = ...}`.
+    pub license: Option<License>,
+    /// `authors`.
+    #[serde(default)]
+    pub authors: Vec<Person>,
+    /// `urls`.
+    #[serde(default)]
+    pub urls: BTreeMap<String, String>,
+}
+
+/// `[project] license`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum License {
+    /// PEP 639: an SPDX expression.
+    Expression(String),
+    /// PEP 621: `{text = "..."}` or `{file = "..."}`.
+    Table {
+        /// The license text.
+        text: Option<String>,
+        /// A file holding it (named in the metadata, not read).
+        file: Option<String>,
+    },
+}
+
+/// An entry of `[project] authors`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// `name`.
+    pub name: Option<String>,
+    /// `email`.
+    pub email: Option<String>,
+}
+
+/// `[tool]`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ToolTable {
+    /// `[tool.hpy-rs]`.
+    #[serde(rename = "hpy-rs")]
+    pub hpy_rs: Option<HpyRsTable>,
+}
+
+/// `[tool.hpy-rs]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HpyRsTable {
+    /// The dotted module name.
+    pub module: Option<String>,
+    /// The directory of the package's Python files.
+    pub python_source: Option<String>,
+}
+
+/// Parses pyproject.toml text; `path` names it in the error.
+pub fn parse_pyproject(text: &str, path: &Path) -> Result<PyProject, Error> {
+    // TOML lets a parser keep a multi-line string's line ends as written;
+    // metadata wants `\n` whatever the file's line ends. A raw CR is valid
+    // TOML only before an LF, so this changes nothing else.
+    let text = text.replace("\r\n", "\n");
+    toml::from_str(&text)
+        .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))
+}
+
+/// Reads `pyproject.toml` in `dir`, if there is one.
+pub fn read_pyproject(dir: &Path) -> Result<Option<PyProject>, Error> {
+    let path = dir.join("pyproject.toml");
+    match fs::read_to_string(&path) {
+        Ok(text) => parse_pyproject(&text, &path).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::failed(format!(
+            "could not read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 /// Reads the configuration of `package`, whose cdylib is named `lib_name`
 /// (the last component of the module name must be that, because the init
 /// symbols `HPyInit_<name>`/`PyInit_<name>` are generated from it).
@@ -72,51 +194,37 @@ pub fn load(package: &Package, lib_name: &str) -> Result<PythonProject, Error> {
         .parent()
         .unwrap_or(Path::new("."))
         .to_path_buf();
-    let pyproject_path = dir.join("pyproject.toml");
-    let pyproject = match fs::read_to_string(&pyproject_path) {
-        Ok(text) => Some(toml::parse(&text).map_err(|e| {
-            Error::failed(format!("could not read {}: {e}", pyproject_path.display()))
-        })?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            return Err(Error::failed(format!(
-                "could not read {}: {e}",
-                pyproject_path.display()
-            )))
-        }
-    };
-    let empty = Toml::Table(Vec::new());
-    let doc = pyproject.as_ref().unwrap_or(&empty);
-    from_sources(package, lib_name, doc, &dir, &pyproject_path)
+    let pyproject = read_pyproject(&dir)?.unwrap_or_default();
+    from_sources(
+        package,
+        lib_name,
+        &pyproject,
+        &dir,
+        &dir.join("pyproject.toml"),
+    )
 }
 
 fn from_sources(
     package: &Package,
     lib_name: &str,
-    doc: &Toml,
+    doc: &PyProject,
     dir: &Path,
     pyproject_path: &Path,
 ) -> Result<PythonProject, Error> {
-    let project = doc.get("project");
-    let tool = doc.get_path(&["tool", "hpy-rs"]);
-    let tool_str = |key: &str| -> Result<Option<String>, Error> {
-        match tool.and_then(|t| t.get(key)) {
-            None => Ok(None),
-            Some(Toml::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(Error::failed(format!(
-                "{}: `[tool.hpy-rs] {key}` must be a string",
-                pyproject_path.display()
-            ))),
-        }
-    };
-    let project_str = |key: &str| project.and_then(|p| p.get(key)).and_then(Toml::as_str);
+    let project = doc.project.as_ref();
+    let tool = doc.tool.as_ref().and_then(|t| t.hpy_rs.as_ref());
+    let invalid = |what: String| Error::failed(format!("{}: {what}", pyproject_path.display()));
 
-    let module = tool_str("module")?
+    let module = tool
+        .and_then(|t| t.module.clone())
         .or_else(|| package.hpy_module.clone())
         .unwrap_or_else(|| lib_name.to_owned());
     check_module_name(&module, lib_name, &package.name)?;
 
-    let python_source = match tool_str("python-source")?.or(package.hpy_python_source.clone()) {
+    let python_source = match tool
+        .and_then(|t| t.python_source.clone())
+        .or(package.hpy_python_source.clone())
+    {
         Some(rel) => {
             let path = dir.join(&rel);
             if !path.is_dir() {
@@ -131,69 +239,89 @@ fn from_sources(
         None => Some(dir.join("python")).filter(|p| p.is_dir()),
     };
 
+    let version = match project.and_then(|p| p.version.clone()) {
+        Some(v) => {
+            pep440_rs::Version::from_str(&v).map_err(|e| {
+                invalid(format!(
+                    "`[project] version = \"{v}\"` is not a PEP 440 version: {e}"
+                ))
+            })?;
+            v
+        }
+        None => pep440_from_semver(&package.version).map_err(|e| {
+            Error::failed(format!(
+                "crate {}: {e}; set `version` in [project] of {}",
+                package.name,
+                pyproject_path.display()
+            ))
+        })?,
+    };
+    if let Some(spec) = project.and_then(|p| p.requires_python.as_deref()) {
+        pep440_rs::VersionSpecifiers::from_str(spec).map_err(|e| {
+            invalid(format!(
+                "`requires-python = \"{spec}\"` is not a PEP 440 specifier: {e}"
+            ))
+        })?;
+    }
+    let dependencies = project.map(|p| p.dependencies.clone()).unwrap_or_default();
+    for dependency in &dependencies {
+        requirement_name(dependency).map_err(|e| invalid(format!("dependency {e}")))?;
+    }
     let mut metadata = CoreMetadata {
-        name: project_str("name").unwrap_or(&package.name).to_owned(),
-        version: match project_str("version") {
-            Some(v) => v.to_owned(),
-            None => pep440_from_semver(&package.version),
-        },
-        summary: project_str("description")
-            .map(str::to_owned)
+        name: project.map_or(&package.name, |p| &p.name).clone(),
+        version,
+        summary: project
+            .and_then(|p| p.description.clone())
             .or(package.description.clone())
             .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
-        requires_python: project_str("requires-python").map(str::to_owned),
-        requires_dist: project
-            .and_then(|p| p.get("dependencies"))
-            .and_then(Toml::as_array)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(Toml::as_str)
-            .map(str::to_owned)
-            .collect(),
-        license: match project.and_then(|p| p.get("license")) {
-            Some(Toml::String(s)) => Some(s.clone()),
-            Some(table) => table.get("text").and_then(Toml::as_str).map(str::to_owned),
+        requires_python: project.and_then(|p| p.requires_python.clone()),
+        requires_dist: dependencies,
+        license: match project.and_then(|p| p.license.as_ref()) {
+            Some(License::Expression(s)) => Some(s.clone()),
+            Some(License::Table { text, file }) => {
+                text.clone().or(file.as_ref().map(|f| format!("see {f}")))
+            }
             None => package.license.clone(),
         },
         ..CoreMetadata::default()
     };
-    if let Some(authors) = project
-        .and_then(|p| p.get("authors"))
-        .and_then(Toml::as_array)
-    {
-        for author in authors {
-            let name = author.get("name").and_then(Toml::as_str);
-            match (name, author.get("email").and_then(Toml::as_str)) {
-                (Some(name), Some(email)) => {
-                    metadata.author_emails.push(format!("{name} <{email}>"))
+    match project.map(|p| &p.authors) {
+        Some(authors) if !authors.is_empty() => {
+            for author in authors {
+                match (&author.name, &author.email) {
+                    (Some(name), Some(email)) => {
+                        metadata.author_emails.push(format!("{name} <{email}>"))
+                    }
+                    (None, Some(email)) => metadata.author_emails.push(email.clone()),
+                    (Some(name), None) => metadata.authors.push(name.clone()),
+                    (None, None) => {}
                 }
-                (None, Some(email)) => metadata.author_emails.push(email.to_owned()),
-                (Some(name), None) => metadata.authors.push(name.to_owned()),
-                (None, None) => {}
             }
         }
-    } else {
-        for author in &package.authors {
-            if author.contains('<') {
-                metadata.author_emails.push(author.clone());
-            } else {
-                metadata.authors.push(author.clone());
+        _ => {
+            for author in &package.authors {
+                if author.contains('<') {
+                    metadata.author_emails.push(author.clone());
+                } else {
+                    metadata.authors.push(author.clone());
+                }
             }
         }
     }
-    if let Some(Toml::Table(urls)) = project.and_then(|p| p.get("urls")) {
-        for (label, url) in urls {
-            if let Some(url) = url.as_str() {
+    match project.map(|p| &p.urls) {
+        Some(urls) if !urls.is_empty() => {
+            for (label, url) in urls {
                 metadata.urls.push(format!("{label}, {url}"));
             }
         }
-    } else {
-        for (label, url) in [
-            ("Homepage", &package.homepage),
-            ("Repository", &package.repository),
-        ] {
-            if let Some(url) = url {
-                metadata.urls.push(format!("{label}, {url}"));
+        _ => {
+            for (label, url) in [
+                ("Homepage", &package.homepage),
+                ("Repository", &package.repository),
+            ] {
+                if let Some(url) = url {
+                    metadata.urls.push(format!("{label}, {url}"));
+                }
             }
         }
     }
@@ -202,6 +330,14 @@ fn from_sources(
         python_source,
         metadata,
     })
+}
+
+/// The normalised distribution name a PEP 508 requirement names
+/// (`"HPy_RS.universal>=1"` → `hpy-rs-universal`), or why it is not one.
+pub fn requirement_name(requirement: &str) -> Result<String, String> {
+    let parsed = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement)
+        .map_err(|e| format!("`{requirement}` is not a PEP 508 requirement: {e}"))?;
+    Ok(parsed.name.to_string())
 }
 
 /// A dotted module name must be identifiers, and end in the library's name.
@@ -225,9 +361,9 @@ pub fn check_module_name(module: &str, lib_name: &str, crate_name: &str) -> Resu
 
 /// Cargo versions are SemVer; wheels need PEP 440. Pre-releases `-alpha.N`,
 /// `-beta.N`, `-rc.N` become `aN`, `bN`, `rcN`; build metadata `+x` becomes a
-/// local version. Other forms are passed through (pip will judge them; a
-/// `[project] version` overrides).
-pub fn pep440_from_semver(version: &str) -> String {
+/// local version. The result is checked with pep440_rs: a SemVer version
+/// with no PEP 440 spelling (`1.0.0-foo`) is an error.
+pub fn pep440_from_semver(version: &str) -> Result<String, String> {
     let (main, local) = match version.split_once('+') {
         Some((m, l)) => (m, Some(l)),
         None => (version, None),
@@ -252,7 +388,12 @@ pub fn pep440_from_semver(version: &str) -> String {
         out.push('+');
         out.push_str(&local.replace('-', "."));
     }
-    out
+    match pep440_rs::Version::from_str(&out) {
+        Ok(_) => Ok(out),
+        Err(e) => Err(format!(
+            "its version {version} has no PEP 440 spelling ({e})"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -277,7 +418,7 @@ mod tests {
     }
 
     fn load_from(pyproject: &str, lib: &str) -> Result<PythonProject, Error> {
-        let doc = toml::parse(pyproject).unwrap();
+        let doc = parse_pyproject(pyproject, Path::new("p.toml"))?;
         from_sources(
             &package(),
             lib,
@@ -336,7 +477,7 @@ module = "pofpackage.foo"
         let e = load_from("[tool.hpy-rs]\nmodule = \"pkg.1x.foo\"\n", "foo").unwrap_err();
         assert!(e.to_string().contains("`1x` is not"), "{e}");
         let e = load_from("[tool.hpy-rs]\nmodule = 3\n", "foo").unwrap_err();
-        assert!(e.to_string().contains("must be a string"), "{e}");
+        assert!(e.to_string().contains("invalid type: integer `3`"), "{e}");
     }
 
     #[test]
@@ -349,7 +490,72 @@ module = "pofpackage.foo"
             ("1.0.0+build-5", "1.0.0+build.5"),
             ("1.0.0-dev", "1.0.0-dev"),
         ] {
-            assert_eq!(pep440_from_semver(semver), pep440);
+            assert_eq!(pep440_from_semver(semver).unwrap(), pep440);
+        }
+        let e = pep440_from_semver("1.0.0-foo").unwrap_err();
+        assert!(e.contains("1.0.0-foo has no PEP 440 spelling"), "{e}");
+        let e = load_from("", "foo");
+        assert!(e.is_ok());
+    }
+
+    #[test]
+    fn metadata_is_checked() {
+        let e = load_from("[project]\nname = \"x\"\nversion = \"1.0.0-foo\"\n", "foo").unwrap_err();
+        assert!(e.to_string().contains("is not a PEP 440 version"), "{e}");
+        let e = load_from(
+            "[project]\nname = \"x\"\nrequires-python = \"3.8+\"\n",
+            "foo",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("is not a PEP 440 specifier"), "{e}");
+        let e = load_from(
+            "[project]\nname = \"x\"\ndependencies = [\"six >=> 1\"]\n",
+            "foo",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("is not a PEP 508 requirement"),
+            "{e}"
+        );
+        let e = load_from("[project]\nversion = \"1\"\n", "foo").unwrap_err();
+        assert!(e.to_string().contains("missing field `name`"), "{e}");
+        let e = load_from("[tool.hpy-rs]\nmodul = \"x\"\n", "foo").unwrap_err();
+        assert!(e.to_string().contains("unknown field `modul`"), "{e}");
+        assert_eq!(
+            requirement_name(" HPy_RS.universal >= 1; python_version > '3'").unwrap(),
+            "hpy-rs-universal"
+        );
+        assert_eq!(requirement_name("hpy[dev]==0.9.0").unwrap(), "hpy");
+    }
+
+    #[test]
+    fn toml_the_old_reader_got_wrong() {
+        // Valid TOML: a quote right before the closing delimiter, and an
+        // offset date-time (in a table cargo-hpy does not read).
+        let p = load_from(
+            "[project]\nname = \"x\"\ndescription = \"\"\"He said \"hi\"\"\"\"\n\
+             [tool.other]\nwhen = 1979-05-27T07:32:00-08:00\n",
+            "foo",
+        )
+        .unwrap();
+        assert_eq!(p.metadata.summary.as_deref(), Some("He said \"hi\""));
+        // A multi-line string's line ends are \n, even when the file's are \r\n.
+        let doc = parse_pyproject(
+            "[project]\r\nname = \"x\"\r\ndescription = \"\"\"\r\none\r\ntwo\"\"\"\r\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            doc.project.unwrap().description.as_deref(),
+            Some("one\ntwo")
+        );
+        // Invalid TOML: a bare word as a value, and a table defined twice.
+        for text in [
+            "[project]\nname = x\n",
+            "[project]\nname = \"a\"\n[project]\nversion = \"1\"\n",
+        ] {
+            let e = load_from(text, "foo").unwrap_err();
+            assert!(e.to_string().starts_with("could not read p.toml: "), "{e}");
         }
     }
 }

@@ -29,9 +29,14 @@ use crate::build::{self, Abi, CompiledLibrary, Platform};
 use crate::cargo;
 use crate::error::Error;
 use crate::project::{self, CoreMetadata};
-use crate::sha256::record_hash;
+use std::io::Write;
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
 use crate::stub::{self, UNIVERSAL_SUFFIX};
-use crate::zip::ZipWriter;
 
 /// The requirement a universal wheel adds: the host that loads it on
 /// CPython (the loader stub also takes the `hpy` package's, see
@@ -46,6 +51,12 @@ const HOST_DISTRIBUTIONS: &[&str] = &["hpy", "hpy-rs-universal"];
 /// Builds the wheel and returns its path. Progress goes to stderr.
 pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let platform = Platform::host()?;
+    if let Some(target) = &args.cargo.target {
+        return Err(Error::failed(format!(
+            "cargo hpy wheel does not cross-compile (--target {target}): the wheel's tags \
+             would describe this machine; build the wheel on a machine of the target's kind"
+        )));
+    }
     let abi = if args.universal {
         Abi::Universal
     } else {
@@ -135,7 +146,6 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let dist = distribution_name(&meta.name);
     let version = meta.version.replace('-', "_");
     let file_name = format!("{dist}-{version}-{tag}.whl");
-    let bytes = assemble(&files, &format!("{dist}-{version}.dist-info"), &meta, &tag)?;
 
     let out_dir = match &args.out {
         Some(dir) => dir.clone(),
@@ -148,8 +158,13 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     fs::create_dir_all(&out_dir)
         .map_err(|e| Error::failed(format!("could not create {}: {e}", out_dir.display())))?;
     let path = out_dir.join(file_name);
-    fs::write(&path, bytes)
-        .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))?;
+    write_wheel(
+        &path,
+        &files,
+        &format!("{dist}-{version}.dist-info"),
+        &meta,
+        &tag,
+    )?;
     eprintln!(
         "cargo-hpy: wrote {} ({} ABI, module {})",
         path.display(),
@@ -161,7 +176,7 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
 
 /// The wheel's platform tag: on Linux `manylinux_2_X_<arch>` if the built
 /// extension qualifies, else the `plain` one (`linux_<arch>`, saying why).
-fn wheel_platform_tag(platform: Platform, plain: String, library: &[u8]) -> String {
+pub fn wheel_platform_tag(platform: Platform, plain: String, library: &[u8]) -> String {
     let Some(arch) = plain
         .strip_prefix("linux_")
         .filter(|_| platform == Platform::Linux)
@@ -211,16 +226,10 @@ pub fn distribution_name(name: &str) -> String {
     out
 }
 
-/// The distribution a PEP 508 requirement names, normalised (PEP 503: lower
-/// case, runs of `-`, `_` and `.` as one `-`): `"HPy_RS.universal>=1"` is
-/// `hpy-rs-universal`.
+/// The distribution a requirement names (checked when the project was
+/// loaded), normalised.
 fn requirement_name(requirement: &str) -> String {
-    let name: String = requirement
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        .collect();
-    distribution_name(&name).replace('_', "-")
+    project::requirement_name(requirement).unwrap_or_default()
 }
 
 fn archive_path(library: &CompiledLibrary, file_name: &str) -> String {
@@ -233,11 +242,12 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
     fs::read(path).map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))
 }
 
-type ArchiveFile = (String, Vec<u8>, u32);
+/// A file for an archive: its path inside, its bytes, its Unix mode.
+pub type ArchiveFile = (String, Vec<u8>, u32);
 
 /// Every file under `dir` (recursively, sorted), except byte code, hidden
 /// files and what earlier builds of this very module left there.
-fn python_files(dir: &Path, library: &CompiledLibrary) -> Result<Vec<ArchiveFile>, Error> {
+pub fn python_files(dir: &Path, library: &CompiledLibrary) -> Result<Vec<ArchiveFile>, Error> {
     let own_dir = library.package_path().join("/");
     let own_prefix = format!("{}.", library.module_name);
     let mut out = Vec::new();
@@ -333,43 +343,83 @@ fn csv_field(value: &str) -> String {
     }
 }
 
-/// Puts `files` plus the dist-info files into a ZIP archive.
-pub fn assemble(
+/// `sha256=<urlsafe base64 without padding>`, the RECORD hash of `data`.
+pub fn record_hash(data: &[u8]) -> String {
+    let digest = Sha256::digest(data);
+    format!(
+        "sha256={}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+    )
+}
+
+/// Writes `files` plus the dist-info files (METADATA, WHEEL, RECORD) as a
+/// deflate-compressed ZIP archive straight into the file `path` (through a
+/// temporary file next to it, renamed when complete).
+pub fn write_wheel(
+    path: &Path,
     files: &[ArchiveFile],
     dist_info: &str,
     meta: &CoreMetadata,
     tag: &str,
-) -> Result<Vec<u8>, Error> {
-    let mut all: Vec<(String, Vec<u8>, u32)> = files.to_vec();
-    all.push((
-        format!("{dist_info}/METADATA"),
-        metadata_file(meta).into_bytes(),
-        0o644,
-    ));
-    all.push((
-        format!("{dist_info}/WHEEL"),
-        wheel_file(tag).into_bytes(),
-        0o644,
-    ));
+) -> Result<(), Error> {
+    let temp = path.with_extension("whl.cargo-hpy-tmp");
+    let result = write_archive(&temp, files, dist_info, meta, tag).and_then(|()| {
+        fs::rename(&temp, path)
+            .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+fn write_archive(
+    path: &Path,
+    files: &[ArchiveFile],
+    dist_info: &str,
+    meta: &CoreMetadata,
+    tag: &str,
+) -> Result<(), Error> {
+    let failed = |e: &dyn std::fmt::Display| {
+        Error::failed(format!("could not write {}: {e}", path.display()))
+    };
+    let file = fs::File::create(path).map_err(|e| failed(&e))?;
+    let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
     let mut record = String::new();
-    for (path, data, _) in &all {
+    let add = |zip: &mut ZipWriter<_>, name: &str, data: &[u8], mode: u32| {
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .unix_permissions(mode)
+            .large_file(data.len() > u32::MAX as usize);
+        zip.start_file(name, options).map_err(|e| failed(&e))?;
+        zip.write_all(data).map_err(|e| failed(&e))?;
+        Ok::<(), Error>(())
+    };
+    let metadata = metadata_file(meta);
+    let wheel = wheel_file(tag);
+    let dist_files = [
+        (format!("{dist_info}/METADATA"), metadata.as_bytes()),
+        (format!("{dist_info}/WHEEL"), wheel.as_bytes()),
+    ];
+    let all = files
+        .iter()
+        .map(|(name, data, mode)| (name.as_str(), data.as_slice(), *mode))
+        .chain(dist_files.iter().map(|(n, d)| (n.as_str(), *d, 0o644)));
+    for (name, data, mode) in all {
+        add(&mut zip, name, data, mode)?;
         record.push_str(&format!(
             "{},{},{}\n",
-            csv_field(path),
+            csv_field(name),
             record_hash(data),
             data.len()
         ));
     }
     let record_path = format!("{dist_info}/RECORD");
     record.push_str(&format!("{},,\n", csv_field(&record_path)));
-    all.push((record_path, record.into_bytes(), 0o644));
-
-    let mut zip = ZipWriter::default();
-    for (path, data, mode) in &all {
-        zip.add(path, data, *mode);
-    }
-    zip.finish()
-        .ok_or_else(|| Error::failed("the wheel would exceed 4 GiB, which needs ZIP64"))
+    add(&mut zip, &record_path, record.as_bytes(), 0o644)?;
+    let mut out = zip.finish().map_err(|e| failed(&e))?;
+    out.flush().map_err(|e| failed(&e))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -419,7 +469,8 @@ mod tests {
         assert!(!HOST_DISTRIBUTIONS.contains(&requirement_name("hpyfoo").as_str()));
     }
 
-    /// RECORD lists every file with its hash and size, and itself without.
+    /// RECORD lists every file with its hash and size, and itself without;
+    /// the entries are compressed.
     #[test]
     fn record_lists_everything() {
         let meta = CoreMetadata {
@@ -427,13 +478,44 @@ mod tests {
             version: "1".into(),
             ..CoreMetadata::default()
         };
-        let files = vec![("p/__init__.py".to_owned(), b"".to_vec(), 0o644)];
-        let bytes = assemble(&files, "p-1.dist-info", &meta, "py3-none-any").unwrap();
-        let text = String::from_utf8_lossy(&bytes);
+        let big = "print('hello')\n".repeat(1000).into_bytes();
+        let files = vec![
+            ("p/__init__.py".to_owned(), b"".to_vec(), 0o644),
+            ("p/big.py".to_owned(), big.clone(), 0o644),
+        ];
+        let dir = std::env::temp_dir().join(format!("cargo-hpy-wheel-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("p-1-py3-none-any.whl");
+        write_wheel(&path, &files, "p-1.dist-info", &meta, "py3-none-any").unwrap();
+        let mut archive = zip::ZipArchive::new(fs::File::open(&path).unwrap()).unwrap();
+        let mut read = |name: &str| {
+            let mut entry = archive.by_name(name).unwrap();
+            let compressed = entry.compression() == CompressionMethod::Deflated;
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut text).unwrap();
+            (text, compressed, entry.compressed_size(), entry.unix_mode())
+        };
+        let (data, compressed, stored, mode) = read("p/big.py");
+        assert_eq!(data, big);
+        assert!(compressed && stored < big.len() as u64 / 10, "{stored}");
+        assert_eq!(mode.map(|m| m & 0o777), Some(0o644));
+        let record = String::from_utf8(read("p-1.dist-info/RECORD").0).unwrap();
         assert!(
-            text.contains("p/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n")
+            record.contains("p/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n")
         );
-        assert!(text.contains("p-1.dist-info/RECORD,,\n"));
-        assert!(text.contains("p-1.dist-info/WHEEL,sha256="));
+        assert!(record.contains(&format!("p/big.py,{},{}\n", record_hash(&big), big.len())));
+        assert!(record.ends_with("p-1.dist-info/RECORD,,\n"));
+        assert!(record.contains("p-1.dist-info/WHEEL,sha256="));
+        assert_eq!(record.lines().count(), 5);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn record_hashes() {
+        // Known SHA-256 digests (FIPS 180-2 "abc") in RECORD's spelling.
+        assert_eq!(
+            record_hash(b"abc"),
+            "sha256=ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
+        );
     }
 }

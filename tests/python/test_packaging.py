@@ -1,6 +1,10 @@
 """Shipping extensions: `cargo hpy wheel`, `cargo hpy develop`, `pip install DIR`
 through the in-tree PEP 517 backend (pep517/hpy_rs_build.py), on fresh
 CPython and PyPy virtualenvs, and the error messages users meet on the way.
+A new project (`cargo hpy new`) is built and tested in both ABIs, installed
+with `pip install .` from nothing but the hpy-rs-build wheel
+(scripts/build-backend-wheel, given to pip with --no-index --find-links), and
+round-tripped through `cargo hpy sdist` on CPython and PyPy.
 Universal wheels load on CPython through hpy-rs's host, the distribution
 hpy-rs-universal (crate hpy-universal), whose CPython-ABI wheel is built and
 installed here for the running CPython; the loader stub's choice between
@@ -78,7 +82,8 @@ def clean_env(**extra):
     leaking in from the test run."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "HPY", "HPY_LOG",
-                        "PIP_REQUIRE_VIRTUALENV", "PYTHONSAFEPATH")}
+                        "PIP_REQUIRE_VIRTUALENV", "PYTHONSAFEPATH", "HPY_PYTHON",
+                        "PIP_FIND_LINKS", "PIP_NO_INDEX")}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env.update(extra)
     return env
@@ -220,6 +225,11 @@ def test_universal_wheel_is_valid(wheels):
             expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
             assert digest == "sha256=" + expected.decode(), path
             assert int(size) == len(data), path
+        # Compressed (deflate): the extension to well under its size.
+        for info_entry in z.infolist():
+            assert info_entry.compress_type == zipfile.ZIP_DEFLATED, info_entry.filename
+        binary = z.getinfo("pofpackage/foo.hpy0.so")
+        assert binary.compress_size < binary.file_size // 2, binary
 
 
 def test_host_wheel_is_a_cpython_extension_wheel(host_wheel):
@@ -458,7 +468,7 @@ def test_backend_rejects_unknown_abi():
     env = clean_env(PYTHONPATH=str(POFPACKAGE / "build-backend"))
     script = "import hpy_rs_build; hpy_rs_build.build_wheel('.', {'hpy-abi': 'abi3'})"
     proc = run([sys.executable, "-c", script], ok=False, cwd=POFPACKAGE, env=env)
-    assert "config setting hpy-abi='abi3' is not one of universal, cpython" in proc.stderr
+    assert "config setting hpy-abi='abi3' is not one of auto, universal, cpython" in proc.stderr
 
 
 # ------------------------------------------------------ develop, pip install .
@@ -574,3 +584,239 @@ def test_one_wheel_per_interpreter(cargo_hpy, tmp_path):
     paths = [Path(p) for p in proc.stdout.split()]
     assert [p.name.split("-")[2] for p in paths] == [CP_TAG, "cp311"], proc.stdout
     assert all(p.exists() and p.parent == tmp_path for p in paths)
+
+
+# ------------------------------------- cargo hpy new, the backend wheel, sdist
+
+# Runs every test_* function of a test file without pytest (the fresh
+# virtualenvs have no pytest); prints how many ran.
+RUN_TESTS = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("generated_tests", sys.argv[1])
+tests = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tests)
+ran = [name for name, f in sorted(vars(tests).items()) if name.startswith("test_") and not f()]
+print("passed", len(ran))
+"""
+
+
+def shared_target_dir():
+    """The repository's cargo target directory: a generated project is its
+    own workspace, but builds against the same hpy crates there."""
+    return Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+
+
+@pytest.fixture(scope="module")
+def new_project(cargo_hpy, tmp_path_factory):
+    """`cargo hpy new demo-ext --class`, plus a feature `shout` for the
+    pass-through test."""
+    where = tmp_path_factory.mktemp("new") / "demo-ext"
+    proc = run([cargo_hpy, "hpy", "new", where, "--class"])
+    assert "created `demo-ext` (module `demo_ext`, with a class)" in proc.stderr
+    names = sorted(str(p.relative_to(where)) for p in where.rglob("*") if p.is_file())
+    assert names == [".gitignore", "Cargo.toml", "README.md", "pyproject.toml",
+                     "src/lib.rs", "tests/test_module.py"]
+    with open(where / "Cargo.toml", "a") as f:
+        f.write('\n[features]\nshout = []\n')
+    lib = where / "src" / "lib.rs"
+    text = lib.read_text()
+    assert 'format!("Hello, {name}!")' in text
+    lib.write_text(text.replace('format!("Hello, {name}!")',
+                                'if cfg!(feature = "shout") { format!("HELLO, {name}!") } '
+                                'else { format!("Hello, {name}!") }'))
+    return where
+
+
+def test_cargo_hpy_new_refuses_an_existing_directory(cargo_hpy, new_project):
+    proc = run([cargo_hpy, "hpy", "new", new_project], ok=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"cargo-hpy: error: destination `{new_project}` already exists"
+
+
+def version_independent():
+    """Skips a test that does not depend on the CPython running it, when
+    run-tests has run it with another CPython already."""
+    if os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1":
+        pytest.skip("does not depend on the CPython version: run-tests ran it with CPython "
+                    "3.11 (HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
+
+
+@pytest.fixture(scope="module")
+def new_project_build(cargo_hpy, new_project, tmp_path_factory):
+    """Builds the project with `cargo hpy build` for an ABI (once each);
+    returns the output directory."""
+    out = tmp_path_factory.mktemp("new-out")
+    built = {}
+
+    def build(abi):
+        if abi not in built:
+            cmd = [cargo_hpy, "hpy", "build", "--manifest-path", new_project / "Cargo.toml",
+                   "--target-dir", shared_target_dir(), "--out", out / abi]
+            cmd += ["--universal"] if abi == "universal" else ["--python", sys.executable]
+            run(cmd)
+            built[abi] = out / abi
+        return built[abi]
+    return build
+
+
+def test_new_project_passes_its_test_in_the_cpython_abi(new_project, new_project_build):
+    proc = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                new_project / "tests"],
+               env=clean_env(PYTHONPATH=str(new_project_build("cpython"))))
+    assert "3 passed" in proc.stdout, proc.stdout
+
+
+def test_new_project_passes_its_test_in_the_universal_abi(new_project, new_project_build,
+                                                         host_venv):
+    version_independent()
+    # On CPython through hpy-rs's host, installed in host_venv.
+    proc = run([host_venv, "-c", RUN_TESTS, new_project / "tests" / "test_module.py"],
+               env=clean_env(PYTHONPATH=str(new_project_build("universal"))))
+    assert proc.stdout.split() == ["passed", "3"], proc.stdout
+
+
+def test_new_project_passes_its_test_on_pypy(new_project, new_project_build):
+    version_independent()
+    pypy = pypy_path()
+    if pypy is None:
+        pytest.skip("no PyPy with HPy (or HPY_RS_NO_PYPY=1): set HPY_RS_PYPY or run "
+                    "scripts/setup-pypy")
+    proc = run([pypy, "-c", RUN_TESTS, new_project / "tests" / "test_module.py"],
+               env=clean_env(PYTHONPATH=str(new_project_build("universal"))))
+    assert proc.stdout.split() == ["passed", "3"], proc.stdout
+
+
+def test_features_pass_through_to_cargo(cargo_hpy, new_project, new_project_build, tmp_path):
+    version_independent()
+    # Without the feature greet() is polite; `-F shout` (cargo's spelling,
+    # passed on) changes it, and `-v` reaches cargo too (it lists rustc runs).
+    check = "import demo_ext; print(demo_ext.greet('you'))"
+    without = run([sys.executable, "-c", check],
+                  env=clean_env(PYTHONPATH=str(new_project_build("cpython"))))
+    assert without.stdout.strip() == "Hello, you!"
+    proc = run([cargo_hpy, "hpy", "build", "--manifest-path", new_project / "Cargo.toml",
+                "--target-dir", shared_target_dir(), "--out", tmp_path,
+                "--python", sys.executable, "-F", "shout", "-v"])
+    assert "Fresh hpy" in proc.stderr or "Running `" in proc.stderr, proc.stderr[-2000:]
+    with_feature = run([sys.executable, "-c", check], env=clean_env(PYTHONPATH=str(tmp_path)))
+    assert with_feature.stdout.strip() == "HELLO, you!"
+
+
+def test_cargo_errors_are_one_message(cargo_hpy, new_project):
+    proc = run([cargo_hpy, "hpy", "build", "--manifest-path", new_project / "Cargo.toml",
+                "--python", sys.executable, "-F", "no-such-feature"], ok=False)
+    assert proc.returncode == 101
+    assert "no-such-feature" in proc.stderr
+    assert "panicked" not in proc.stderr and "RUST_BACKTRACE" not in proc.stderr
+
+
+def test_build_copies_the_python_source(cargo_hpy, tmp_path):
+    run([cargo_hpy, "hpy", "build", "--manifest-path", POFPACKAGE / "Cargo.toml",
+         "--python", sys.executable, "--out", tmp_path], cwd=ROOT)
+    proc = run([sys.executable, "-c", RUN_POFPACKAGE], env=clean_env(PYTHONPATH=str(tmp_path)))
+    assert "pofpackage ok" in proc.stdout
+    assert (tmp_path / "pofpackage" / "__init__.py").read_bytes() == \
+        (POFPACKAGE / "python" / "pofpackage" / "__init__.py").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def backend_wheel_dir(cargo_hpy, tmp_path_factory):
+    """A directory holding only the hpy-rs-build wheel, from
+    scripts/build-backend-wheel with the cargo-hpy these tests run."""
+    out = tmp_path_factory.mktemp("backend-wheel")
+    proc = run([ROOT / "scripts" / "build-backend-wheel", out, "--binary", cargo_hpy], cwd=ROOT)
+    wheel = Path(proc.stdout.strip().splitlines()[-1])
+    # Tagged for the binary inside: manylinux when cargo-hpy finds it qualifies.
+    tag = run([cargo_hpy, "hpy", "platform-tag", cargo_hpy]).stdout.strip()
+    assert tag.startswith(("manylinux_2_", "linux_")), tag
+    assert wheel.parent == out and wheel.name == f"hpy_rs_build-0.1.0-py3-none-{tag}.whl"
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        mode = z.getinfo("hpy_rs_build/bin/cargo-hpy").external_attr >> 16
+    assert "hpy_rs_build/__init__.py" in names
+    assert mode & 0o111, "cargo-hpy is not executable in the wheel"
+    return out
+
+
+def backend_env():
+    """pip with only the backend wheel as a package source, cargo-hpy taken
+    from it (not $CARGO_HPY), and cargo's build output shared with the tests."""
+    env = clean_env(CARGO_TARGET_DIR=str(shared_target_dir()))
+    env.pop("CARGO_HPY", None)
+    return env
+
+
+def test_pip_install_of_a_new_project_with_only_the_backend_wheel(
+        new_project, backend_wheel_dir, cpython_venv):
+    proc = run([cpython_venv, "-m", "pip", "install", "-v", "--no-index", "--find-links",
+                backend_wheel_dir, "-C", "hpy-profile=debug", "."],
+               cwd=new_project, env=backend_env())
+    # The backend ran the cargo-hpy of its own wheel, in pip's build environment.
+    assert re.search(r"hpy_rs_build: running \S*/hpy_rs_build/bin/cargo-hpy hpy wheel",
+                     proc.stdout + proc.stderr), proc.stdout[-3000:]
+    try:
+        out = run([cpython_venv, "-c", RUN_TESTS, new_project / "tests" / "test_module.py"])
+        assert out.stdout.split() == ["passed", "3"]
+        suffix = sysconfig.get_config_var("EXT_SUFFIX")
+        assert (site_packages(cpython_venv) / f"demo_ext{suffix}").exists()
+    finally:
+        run([cpython_venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
+
+
+@pytest.fixture(scope="module")
+def new_project_sdist(cargo_hpy, new_project, new_project_build, tmp_path_factory):
+    # After a build: the project has a Cargo.lock, which the sdist keeps.
+    new_project_build("cpython")
+    out = tmp_path_factory.mktemp("sdist")
+    proc = run([cargo_hpy, "hpy", "sdist", "--manifest-path", new_project / "Cargo.toml",
+                "--out", out])
+    path = Path(proc.stdout.strip())
+    assert path == out / "demo_ext-0.1.0.tar.gz"
+    return path
+
+
+def test_sdist_contents(new_project_sdist):
+    import tarfile
+    with tarfile.open(new_project_sdist) as tar:
+        names = sorted(tar.getnames())
+        pkg_info = tar.extractfile("demo_ext-0.1.0/PKG-INFO").read().decode()
+    assert names == sorted("demo_ext-0.1.0/" + n for n in [
+        "PKG-INFO", ".gitignore", "Cargo.lock", "Cargo.toml", "README.md", "pyproject.toml", "src/lib.rs",
+        "tests/test_module.py"])
+    assert pkg_info.startswith("Metadata-Version: 2.1\nName: demo-ext\nVersion: 0.1.0\n")
+
+
+@pytest.mark.parametrize("interpreter", ["cpython", "pypy"])
+def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, cpython_venv,
+                          tmp_path_factory):
+    # pip unpacks the sdist, builds it through hpy-rs-build (the CPython ABI
+    # on CPython, universal on PyPy) and installs the wheel.
+    if interpreter == "pypy":
+        version_independent()
+        if pypy_path() is None:
+            pytest.skip("no PyPy with HPy (or HPY_RS_NO_PYPY=1): set HPY_RS_PYPY or run "
+                        "scripts/setup-pypy")
+        venv = make_venv(pypy_path(), tmp_path_factory.mktemp("sdist-pypy") / "venv")
+    else:
+        venv = cpython_venv   # the one `pip install .` used: no new build of hpy-sys
+    run([venv, "-m", "pip", "install", "--no-index", "--find-links", backend_wheel_dir,
+         "-C", "hpy-profile=debug", new_project_sdist], env=backend_env())
+    try:
+        script = ("import demo_ext; assert demo_ext.add(2, 3) == 5; "
+                  "assert demo_ext.Counter(1).increment() == 2; print(demo_ext.__file__)")
+        out = run([venv, "-c", script]).stdout.strip()
+        assert out.endswith("demo_ext.hpy0.so" if interpreter == "pypy" else
+                            "demo_ext" + sysconfig.get_config_var("EXT_SUFFIX")), out
+    finally:
+        run([venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
+
+
+def test_develop_honours_hpy_python(cargo_hpy, cpython_venv):
+    version_independent()
+    # No virtualenv active: HPY_PYTHON names the interpreter to install into.
+    run([cargo_hpy, "hpy", "develop", "--manifest-path", POF / "Cargo.toml"], cwd=ROOT,
+        env=clean_env(HPY_PYTHON=str(cpython_venv)))
+    try:
+        assert "pof ok" in run([cpython_venv, "-c", RUN_POF]).stdout
+    finally:
+        run([cpython_venv, "-m", "pip", "uninstall", "-y", "pof"])

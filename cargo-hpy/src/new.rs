@@ -1,0 +1,303 @@
+//! `cargo hpy new NAME [--class]`: a new extension project that builds,
+//! imports and passes its test in both ABIs as generated.
+//!
+//! ```text
+//! NAME/Cargo.toml        cdylib crate depending on hpy (a path dependency)
+//! NAME/src/lib.rs        two functions (and with --class a class)
+//! NAME/tests/test_MODULE.py
+//! NAME/pyproject.toml    [build-system] hpy-rs-build, [project], [tool.hpy-rs]
+//! NAME/README.md         how to build, test and install it
+//! NAME/.gitignore
+//! ```
+//!
+//! hpy-rs is not on crates.io, so the `hpy` dependency is a path: `--hpy-path
+//! DIR`, else the `hpy/` directory of the hpy-rs checkout cargo-hpy was
+//! built from. The path is absolute, so an sdist of the project builds on
+//! the machine that has that checkout; to publish the project, point the
+//! dependency at a git repository of hpy-rs instead.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::args::NewCommand;
+use crate::error::Error;
+use crate::stub::is_python_identifier;
+
+/// The `hpy/` crate of the checkout this cargo-hpy was built from.
+fn built_in_hpy_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("hpy")
+}
+
+/// Runs `cargo hpy new`.
+pub fn new(args: &NewCommand) -> Result<(), Error> {
+    let dir = &args.path;
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::failed(format!("`{}` has no usable last component", dir.display())))?
+        .to_owned();
+    let module = name.replace('-', "_");
+    if !is_python_identifier(&module) {
+        return Err(Error::failed(format!(
+            "`{name}` cannot name a Python module (`{module}` is not an ASCII identifier): \
+             choose a name of letters, digits, `_` and `-` that starts with a letter"
+        )));
+    }
+    if dir.exists() {
+        return Err(Error::failed(format!(
+            "destination `{}` already exists",
+            dir.display()
+        )));
+    }
+    let hpy = hpy_path(args.hpy_path.as_deref())?;
+    for (rel, text) in files(&name, &module, &hpy, args.class) {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| {
+                Error::failed(format!("could not create {}: {e}", parent.display()))
+            })?;
+        }
+        fs::write(&path, text)
+            .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))?;
+    }
+    eprintln!(
+        "cargo-hpy: created `{name}` (module `{module}`{}) in {}\n\
+         next: cd {} && cargo hpy develop   (see its README.md)",
+        if args.class { ", with a class" } else { "" },
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// The absolute path of the `hpy` crate, checked to be it.
+fn hpy_path(explicit: Option<&Path>) -> Result<PathBuf, Error> {
+    let candidate = explicit
+        .map(Path::to_path_buf)
+        .unwrap_or_else(built_in_hpy_path);
+    let manifest = candidate.join("Cargo.toml");
+    let is_hpy = fs::read_to_string(&manifest).is_ok_and(|text| {
+        toml::from_str::<toml::Table>(&text).is_ok_and(|t| {
+            t.get("package")
+                .and_then(|p| p.get("name"))
+                .and_then(|n| n.as_str())
+                == Some("hpy")
+        })
+    });
+    if !is_hpy {
+        return Err(Error::failed(format!(
+            "{} is not hpy-rs's `hpy` crate; hpy-rs is not on crates.io, so give the \
+             `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
+            candidate.display()
+        )));
+    }
+    fs::canonicalize(&candidate)
+        .map_err(|e| Error::failed(format!("could not resolve {}: {e}", candidate.display())))
+}
+
+/// TOML's basic string for `text` (paths may hold `"` or `\`).
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// The project's files, relative to its directory.
+fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str, String)> {
+    let hpy = toml_string(&hpy.to_string_lossy());
+    let lib_name = if module == name {
+        String::new()
+    } else {
+        format!("name = \"{module}\"\n")
+    };
+    let cargo_toml = format!(
+        "[package]\n\
+         name = \"{name}\"\n\
+         version = \"0.1.0\"\n\
+         edition = \"2021\"\n\
+         publish = false\n\
+         \n\
+         [lib]\n\
+         {lib_name}crate-type = [\"cdylib\"]\n\
+         \n\
+         [dependencies]\n\
+         # hpy-rs is not on crates.io: a path to the hpy/ directory of an hpy-rs\n\
+         # checkout (or `git = \"...\"` to a repository of it).\n\
+         hpy = {{ path = {hpy} }}\n\
+         \n\
+         # A project of its own, even when created inside another workspace.\n\
+         [workspace]\n"
+    );
+    let (class_use, class_code, class_types, class_test) = if class {
+        (
+            ", hpy_class, hpy_methods",
+            "\n\
+             /// A counter that starts at a given value.\n\
+             #[hpy_class(module = \"MODULE\")]\n\
+             struct Counter {\n\
+             \x20   value: i64,\n\
+             }\n\
+             \n\
+             #[hpy_methods]\n\
+             impl Counter {\n\
+             \x20   #[new]\n\
+             \x20   fn new(start: i64) -> Self {\n\
+             \x20       Counter { value: start }\n\
+             \x20   }\n\
+             \n\
+             \x20   /// Adds one and returns the new value.\n\
+             \x20   fn increment(&mut self) -> i64 {\n\
+             \x20       self.value += 1;\n\
+             \x20       self.value\n\
+             \x20   }\n\
+             \n\
+             \x20   /// The current value.\n\
+             \x20   #[getter]\n\
+             \x20   fn value(&self) -> i64 {\n\
+             \x20       self.value\n\
+             \x20   }\n\
+             }\n"
+            .replace("MODULE", module),
+            "    types: [Counter],\n",
+            format!(
+                "\n\ndef test_counter():\n\
+                 \x20   counter = {module}.Counter(41)\n\
+                 \x20   assert counter.increment() == 42\n\
+                 \x20   assert counter.value == 42\n"
+            ),
+        )
+    } else {
+        ("", String::new(), "", String::new())
+    };
+    let lib_rs = format!(
+        "//! The `{module}` extension module.\n\
+         \n\
+         #![forbid(unsafe_code)]\n\
+         \n\
+         use hpy::{{hpy_method, hpy_module{class_use}}};\n\
+         \n\
+         /// Returns the sum of two integers.\n\
+         #[hpy_method]\n\
+         fn add(a: i64, b: i64) -> i64 {{\n\
+         \x20   a + b\n\
+         }}\n\
+         \n\
+         /// Returns a greeting for `name`.\n\
+         #[hpy_method]\n\
+         fn greet(name: &str) -> String {{\n\
+         \x20   format!(\"Hello, {{name}}!\")\n\
+         }}\n\
+         {class_code}\n\
+         hpy_module! {{\n\
+         \x20   /// {module}: written in Rust with hpy-rs.\n\
+         \x20   methods: [add, greet],\n\
+         {class_types}\
+         }}\n"
+    );
+    let test_py = format!(
+        "import {module}\n\
+         \n\n\
+         def test_add():\n\
+         \x20   assert {module}.add(1, 2) == 3\n\
+         \n\n\
+         def test_greet():\n\
+         \x20   assert {module}.greet(\"world\") == \"Hello, world!\"\n\
+         {class_test}"
+    );
+    let pyproject = format!(
+        "[build-system]\n\
+         # The hpy-rs build backend: its wheel carries cargo-hpy, so `pip install .`\n\
+         # needs only Rust (cargo) besides it. Build it with hpy-rs's\n\
+         # scripts/build-backend-wheel DIR and let pip find it with\n\
+         # `--find-links DIR` (or PIP_FIND_LINKS).\n\
+         requires = [\"hpy-rs-build\"]\n\
+         build-backend = \"hpy_rs_build\"\n\
+         \n\
+         [project]\n\
+         name = \"{name}\"\n\
+         version = \"0.1.0\"\n\
+         description = \"The {module} extension module, written in Rust with hpy-rs\"\n\
+         requires-python = \">=3.8\"\n\
+         \n\
+         [tool.hpy-rs]\n\
+         module = \"{module}\"\n"
+    );
+    let readme = format!(
+        "# {name}\n\
+         \n\
+         A Python extension module, `{module}`, written in Rust with hpy-rs.\n\
+         \n\
+         ```sh\n\
+         cargo hpy build                      # CPython ABI: target/hpy/debug/cpython/\n\
+         cargo hpy build --universal          # HPy universal ABI: target/hpy/debug/universal/\n\
+         PYTHONPATH=target/hpy/debug/cpython python -m pytest tests\n\
+         cargo hpy develop                    # install into the active virtualenv\n\
+         cargo hpy wheel --release            # a wheel in target/wheels/\n\
+         cargo hpy sdist                      # a source distribution in target/sdist/\n\
+         pip install .                        # through the hpy-rs-build backend\n\
+         ```\n\
+         \n\
+         A universal module loads on PyPy as it is, and on CPython through hpy-rs's\n\
+         host, `hpy-rs-universal` (`cargo hpy develop -p hpy-universal` in hpy-rs).\n\
+         \n\
+         `pip install .` needs the `hpy-rs-build` backend: build its wheel with\n\
+         hpy-rs's `scripts/build-backend-wheel DIR` and pass `--find-links DIR`.\n\
+         It builds a CPython-ABI module on CPython and a universal one elsewhere\n\
+         (`-C hpy-abi=universal|cpython` chooses).\n\
+         \n\
+         Cargo.toml points at the `hpy` crate by path, because hpy-rs is not on\n\
+         crates.io; to share the project, make it a `git` dependency.\n"
+    );
+    vec![
+        ("Cargo.toml", cargo_toml),
+        ("src/lib.rs", lib_rs),
+        ("pyproject.toml", pyproject),
+        ("README.md", readme),
+        (".gitignore", "/target\n__pycache__/\n*.so\n".to_owned()),
+        (
+            // The file name matters to pytest only; one per project.
+            "tests/test_module.py",
+            test_py,
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_files_are_valid() {
+        for class in [false, true] {
+            let files = files("my-ext", "my_ext", Path::new("/x/\"q\"/hpy"), class);
+            let get = |name: &str| &files.iter().find(|(n, _)| *n == name).unwrap().1;
+            let cargo: toml::Table = toml::from_str(get("Cargo.toml")).unwrap();
+            assert_eq!(cargo["lib"]["name"].as_str(), Some("my_ext"));
+            assert_eq!(
+                cargo["dependencies"]["hpy"]["path"].as_str(),
+                Some("/x/\"q\"/hpy")
+            );
+            let pyproject =
+                crate::project::parse_pyproject(get("pyproject.toml"), Path::new("p")).unwrap();
+            assert_eq!(pyproject.project.unwrap().name, "my-ext");
+            assert_eq!(pyproject.build_system.unwrap().requires, ["hpy-rs-build"]);
+            assert_eq!(get("src/lib.rs").contains("struct Counter"), class);
+            assert_eq!(
+                get("tests/test_module.py").contains("def test_counter"),
+                class
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_bad_names_and_a_missing_hpy() {
+        let e = new(&NewCommand {
+            path: "/nonexistent/1abc".into(),
+            class: false,
+            hpy_path: None,
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("cannot name a Python module"), "{e}");
+        let e = hpy_path(Some(Path::new("/nonexistent"))).unwrap_err();
+        assert!(e.to_string().contains("--hpy-path"), "{e}");
+        assert!(hpy_path(None).is_ok(), "this checkout's hpy/ is found");
+    }
+}
