@@ -660,28 +660,36 @@ const EXPLICIT: &[(&str, SlotKind)] = &[
     ("nb_index", SlotKind::Unary),
 ];
 
-/// Dunder names HPy 0.9 has no slot for.
+/// Special methods HPy 0.9 has no slot for, published as ordinary methods
+/// and set again on the type once it exists: CPython then fills the slot
+/// (as for a class written in Python), and PyPy looks them up in the type's
+/// dict anyway. `__next__` returns an `Option`: `None` ends the iteration.
+const PUBLISHED: &[&str] = &[
+    "__iter__",
+    "__next__",
+    "__getattr__",
+    "__getattribute__",
+    "__setattr__",
+    "__delattr__",
+    "__get__",
+    "__set__",
+    "__delete__",
+    "__await__",
+    "__aiter__",
+    "__anext__",
+];
+
+/// Dunder names that are not methods of their own here.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("__iter__", "HPy 0.9 has no tp_iter slot"),
-    ("__next__", "HPy 0.9 has no tp_iternext slot"),
-    ("__getattr__", "HPy 0.9 has no tp_getattro slot"),
-    ("__getattribute__", "HPy 0.9 has no tp_getattro slot"),
-    ("__setattr__", "HPy 0.9 has no tp_setattro slot"),
-    ("__delattr__", "HPy 0.9 has no tp_setattro slot"),
-    ("__get__", "HPy 0.9 has no descriptor slots"),
-    ("__set__", "HPy 0.9 has no descriptor slots"),
-    ("__await__", "HPy 0.9 has no async slots"),
-    ("__aiter__", "HPy 0.9 has no async slots"),
-    ("__anext__", "HPy 0.9 has no async slots"),
     ("__init__", "mark the initialiser with #[init] (tp_init)"),
     ("__new__", "mark the constructor with #[new]"),
     (
         "__getbuffer__",
-        "the buffer protocol is not supported by hpy-rs yet",
+        "write `fn __buffer__(&self) -> &[T]` instead (read-only buffers of plain elements)",
     ),
     (
         "__releasebuffer__",
-        "the buffer protocol is not supported by hpy-rs yet",
+        "write `fn __buffer__(&self) -> &[T]` instead (read-only buffers of plain elements)",
     ),
     (
         "__eq__",
@@ -974,7 +982,14 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                     params: &params,
                     callee: quote!(<#self_ty>::#rust_name),
                     self_ty: Some(&self_ty),
+                    iterator_next: rust_name == "__next__",
                 };
+                if PUBLISHED.contains(&callable.py_name.as_str()) {
+                    let name = &callable.py_name;
+                    out.class_attrs.extend(quote! {
+                        ::hpy::impl_::dunders::publish(__hpy_ty, #name)?;
+                    });
+                }
                 let (imp_tokens, def) = callable_entry(&callable, &c_name, &doc);
                 out.items.extend(quote! { struct #entry; #imp_tokens });
                 out.defs.push(def);
@@ -1092,6 +1107,13 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 }
             }
         }
+    }
+    // A class that compares but has no __hash__ is unhashable, as in
+    // Python: CPython leaves tp_hash empty then, PyPy needs the `None`.
+    if find("__richcmp__").is_some() && find("__hash__").is_none() {
+        out.class_attrs.extend(quote! {
+            ::hpy::impl_::dunders::unhashable(__hpy_ty)?;
+        });
     }
     // Without a constructor, Python must not make instances without data
     // (except for metaclasses, which CPython does not let have a tp_new).
@@ -1826,6 +1848,7 @@ fn gen_slot(
                 params: &params,
                 callee: quote!(<#self_ty>::#ident),
                 self_ty: Some(self_ty),
+                iterator_next: false,
             };
             let (imp, _) =
                 callable_entry(&callable, &c_name, &quote!(::core::option::Option::None));

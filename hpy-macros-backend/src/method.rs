@@ -904,6 +904,8 @@ pub(crate) struct Callable<'a> {
     /// What to call (`f`, `Point::norm`).
     pub callee: TokenStream,
     pub self_ty: Option<&'a Type>,
+    /// `__next__`: an `Option` result, `None` ending the iteration.
+    pub iterator_next: bool,
 }
 
 /// The trait impl for a callable and the expression of its `HPyDef`.
@@ -918,7 +920,11 @@ pub(crate) fn callable_entry(
         _ => Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i]))),
     };
     let (prelude, call) = call_user(c.params, &c.callee, c.self_ty, &mut source);
-    let ret = quote! { #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) };
+    let ret = if c.iterator_next {
+        quote! { #prelude ::hpy::impl_::dunders::return_next(__hpy_ctx, #call) }
+    } else {
+        quote! { #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) }
+    };
     let desc = description(&c.py_name, c.params);
     let self_param = quote!(__hpy_self: ::hpy::Borrowed<'_, 'ctx>);
     let (trait_name, signature, body, builder) = match c.convention {
@@ -1027,6 +1033,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         params: &params,
         callee: quote!(#rust_name),
         self_ty: None,
+        iterator_next: false,
     };
     let (imp, def) = callable_entry(&callable, &c_name, &doc_expr);
     let vis = &func.vis;

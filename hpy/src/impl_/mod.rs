@@ -7,6 +7,7 @@ pub mod buffer;
 pub(crate) mod capsule;
 pub mod class;
 mod def;
+pub mod dunders;
 mod extract;
 mod module;
 pub mod slots;

@@ -808,6 +808,131 @@ impl Labelled {
     }
 }
 
+/// An iterator counting down (`__iter__` returns itself, `__next__` ends
+/// with `None`).
+#[hpy_class(module = "hpyrs_classes")]
+struct Countdown {
+    left: i64,
+}
+
+#[hpy_methods]
+impl Countdown {
+    #[new]
+    fn new(start: i64) -> Countdown {
+        Countdown { left: start }
+    }
+
+    fn __iter__<'ctx>(slf: &Handle<'ctx>) -> Handle<'ctx> {
+        slf.dup()
+    }
+
+    fn __next__(&mut self) -> Option<i64> {
+        if self.left <= 0 {
+            return None;
+        }
+        self.left -= 1;
+        Some(self.left + 1)
+    }
+}
+
+/// Attributes kept in a map (`__getattr__`, `__setattr__`, `__delattr__`).
+#[hpy_class(module = "hpyrs_classes")]
+struct Record {
+    fields: std::collections::BTreeMap<String, i64>,
+}
+
+#[hpy_methods]
+impl Record {
+    #[new]
+    fn new() -> Record {
+        Record {
+            fields: Default::default(),
+        }
+    }
+
+    fn __getattr__(&self, name: &str) -> HPyResult<i64> {
+        self.fields
+            .get(name)
+            .copied()
+            .ok_or_else(|| HPyErr::new(Constant::AttributeError, format!("no field {name:?}")))
+    }
+
+    fn __setattr__(&mut self, name: String, value: i64) {
+        self.fields.insert(name, value);
+    }
+
+    fn __delattr__(&mut self, name: &str) -> HPyResult<()> {
+        match self.fields.remove(name) {
+            Some(_) => Ok(()),
+            None => Err(HPyErr::new(
+                Constant::AttributeError,
+                format!("no field {name:?}"),
+            )),
+        }
+    }
+
+    /// The fields, sorted by name.
+    fn names(&self) -> Vec<String> {
+        self.fields.keys().cloned().collect()
+    }
+
+    /// Equal records have equal fields (no `__hash__`: unhashable).
+    fn __richcmp__<'ctx>(
+        &self,
+        ctx: Context<'ctx>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        let Ok(other) = other.extract::<Ref<'_, '_, Record>>() else {
+            return Ok(ctx.constant(Constant::NotImplemented));
+        };
+        match op {
+            RichCompareOp::Eq => (self.fields == other.fields).into_hpy(ctx),
+            RichCompareOp::Ne => (self.fields != other.fields).into_hpy(ctx),
+            _ => Ok(ctx.constant(Constant::NotImplemented)),
+        }
+    }
+}
+
+/// A descriptor: reading it through an instance gives `factor * 2`,
+/// through the class the descriptor itself.
+#[hpy_class(module = "hpyrs_classes")]
+struct Doubler {
+    factor: i64,
+    written: i64,
+}
+
+#[hpy_methods]
+impl Doubler {
+    #[new]
+    fn new(factor: i64) -> Doubler {
+        Doubler { factor, written: 0 }
+    }
+
+    fn __get__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        obj: &Handle<'ctx>,
+        owner: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
+        let _ = owner;
+        if obj.is_none() {
+            return Ok(slf.handle().dup());
+        }
+        (slf.factor * 2).into_hpy(obj.context())
+    }
+
+    fn __set__(&mut self, obj: &Handle<'_>, value: i64) {
+        let _ = obj;
+        self.written = value;
+    }
+
+    /// The last value assigned through the descriptor.
+    #[getter]
+    fn written(&self) -> i64 {
+        self.written
+    }
+}
+
 /// How many `Shapes` values were dropped.
 #[hpy_method]
 fn dropped_shapes() -> isize {
@@ -965,7 +1090,7 @@ hpy_module! {
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
-        Puppy, Cat, Pair, Bomb, Shapes, Labelled,
+        Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Record, Doubler,
     ],
     exec: init,
 }
