@@ -343,25 +343,16 @@ impl FunctionDescription {
         let varargs = unsafe { crate::VarArgs::new(ctx, args.args.add(named), args.nargs - named) };
         let mut kwargs = None;
         if args.kwnames._i != 0 {
-            // SAFETY: `kwnames` is a valid tuple handle.
-            let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), args.kwnames) };
-            if count < 0 {
-                return Err(HPyErr::raised(ctx));
-            }
-            for k in 0..count as usize {
-                // SAFETY: `k` is in range; the result is owned or HPy_NULL.
-                let name = unsafe {
-                    ctx.wrap_result(hpy_sys::HPy_GetItem_i(
-                        ctx.as_raw(),
-                        args.kwnames,
-                        k as isize,
-                    ))?
-                };
-                // SAFETY: one value per keyword name follows the positional
-                // arguments, valid for 'a.
-                let value = unsafe { Borrowed::from_raw(ctx, *args.args.add(args.nargs + k)) };
-                self.assign_keyword(info, &mut slots, &name, value, &mut kwargs)?;
-            }
+            // SAFETY: for a KEYWORDS call HPy passes the keyword values right
+            // after the positional ones, one per name in the `kwnames` tuple.
+            unsafe {
+                for_each_keyword(
+                    ctx,
+                    args.kwnames,
+                    args.args.add(args.nargs),
+                    |name, value| self.assign_keyword(info, &mut slots, name, value, &mut kwargs),
+                )?
+            };
         }
         self.check_required_for(info, &slots)?;
         Ok(Parsed {
@@ -549,40 +540,54 @@ impl FunctionDescription {
         values: *const HPy,
         kwnames: HPy,
     ) -> HPyResult<()> {
-        // SAFETY: `kwnames` is a valid tuple handle.
-        let names = unsafe { Borrowed::from_raw(ctx, kwnames) };
-        // SAFETY: valid handle; -1 with an exception on failure.
-        let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), kwnames) };
-        if count < 0 {
-            return Err(HPyErr::raised(ctx));
+        // SAFETY: forwarded.
+        unsafe {
+            for_each_keyword(ctx, kwnames, values, |name, value| {
+                let name: &str = FromHPy::extract(name)?;
+                let Some(index) = self.params.iter().position(|p| *p == name) else {
+                    return Err(HPyErr::type_error(format!(
+                        "{}() got an unexpected keyword argument '{name}'",
+                        self.name
+                    )));
+                };
+                if !is_missing(&slots[index]) {
+                    return Err(self.multiple_values(index));
+                }
+                slots[index] = value;
+                Ok(())
+            })
         }
-        for k in 0..count as usize {
-            // SAFETY: `k` is in range; the result is owned or HPy_NULL.
-            let name = unsafe {
-                ctx.wrap_result(hpy_sys::HPy_GetItem_i(
-                    ctx.as_raw(),
-                    names.as_raw(),
-                    k as isize,
-                ))?
-            };
-            let name: &str = FromHPy::extract(&name)?;
-            let Some(index) = self.params.iter().position(|p| *p == name) else {
-                return Err(HPyErr::type_error(format!(
-                    "{}() got an unexpected keyword argument '{name}'",
-                    self.name
-                )));
-            };
-            if !is_missing(&slots[index]) {
-                return Err(HPyErr::type_error(format!(
-                    "{}() got multiple values for argument '{name}'",
-                    self.name
-                )));
-            }
-            // SAFETY: one value per keyword name follows the positionals.
-            slots[index] = unsafe { Borrowed::from_raw(ctx, *values.add(k)) };
-        }
-        Ok(())
     }
+}
+
+/// Calls `f` with each keyword name of a `HPyFunc_KEYWORDS` call and its
+/// value.
+///
+/// # Safety
+/// `kwnames` must be a tuple of str, and `values` must point to one handle
+/// per name, all valid for `'a`.
+unsafe fn for_each_keyword<'a, 'ctx>(
+    ctx: Context<'ctx>,
+    kwnames: HPy,
+    values: *const HPy,
+    mut f: impl FnMut(&Handle<'ctx>, Borrowed<'a, 'ctx>) -> HPyResult<()>,
+) -> HPyResult<()>
+where
+    'ctx: 'a,
+{
+    // SAFETY: valid handle; -1 with an exception on failure.
+    let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), kwnames) };
+    if count < 0 {
+        return Err(HPyErr::raised(ctx));
+    }
+    for k in 0..count as usize {
+        // SAFETY: `k` is in range; the result is owned or HPy_NULL.
+        let name =
+            unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), kwnames, k as isize))? };
+        // SAFETY: one value per keyword name, valid for 'a.
+        f(&name, unsafe { Borrowed::from_raw(ctx, *values.add(k)) })?;
+    }
+    Ok(())
 }
 
 /// Converts a required argument; `index` names it in error messages.
