@@ -13,8 +13,10 @@ Outputs (all committed; never edit them by hand):
 * ``src/generated/cpython_api.rs``   CPython-ABI HPyContext, C-API externs,
                                      shims translated from the CPython headers,
                                      HPy runtime (ctx_*.c) externs
-* ``src/generated/constants.rs``     HPyConstant, HPY_CONSTANT_NAMES,
-                                     HPy_GetConstant for both ABIs
+* ``src/generated/constants.rs``     HPyConstant, HPY_CONSTANT_NAMES
+* ``src/generated/constants_universal.rs``, ``constants_cpython.rs``
+                                     HPy_GetConstant of each ABI (lib.rs
+                                     includes the one of the ABI built)
 * ``tests/layout_probe.c``           C side of the layout test
 * ``tests/generated/layout_rust.rs`` Rust side of the layout test
 * ``tests/generated/api_signatures.rs`` every API name with its signature
@@ -905,10 +907,9 @@ def emit_constants(M, hdr):
     assert list(inits) == M.handles or set(inits) == set(M.handles)
     out = [header_line('universal/autogen_ctx.h, cpython/misc.h')]
     out.append('''
-//! The %d handle constants of the HPy context as an enum, with a lookup that
-//! works in both ABIs.
-
-use crate::*;
+//! The %d handle constants of the HPy context as an enum (looked up by each
+//! ABI's `HPy_GetConstant`, in `constants_universal.rs` and
+//! `constants_cpython.rs`).
 
 /// The handle constants of HPy %s, in context-struct order; the variant name is
 /// the context field name without `h_`.
@@ -927,12 +928,17 @@ pub enum HPyConstant {
     for h in M.handles:
         out.append('    HPyConstant::%s,\n' % h[2:])
     out.append('];\n')
-    # universal
+    common = ''.join(out)
+    # universal (src/generated/constants_universal.rs, chosen by lib.rs)
+    out = [header_line('universal/autogen_ctx.h')]
     out.append('''
+//! `HPy_GetConstant` of the universal ABI.
+
+use crate::*;
+
 /// Returns the handle constant `c` (borrowed: `HPy_Dup` it to keep it, never
 /// close it). Universal ABI: reads the context field.
 %s
-#[cfg(feature = "universal")]
 #[inline]
 pub unsafe fn HPy_GetConstant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
     // SAFETY: the caller passes the live context of the current call.
@@ -942,7 +948,8 @@ pub unsafe fn HPy_GetConstant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
     for h in M.handles:
         out.append('        HPyConstant::%s => ctx.%s,\n' % (h[2:], h))
     out.append('    }\n}\n')
-    # cpython
+    universal = ''.join(out)
+    # cpython (src/generated/constants_cpython.rs, chosen by lib.rs)
     exc, types, singletons = [], [], []
     arms = []
     for h in M.handles:
@@ -961,8 +968,12 @@ pub unsafe fn HPy_GetConstant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
             arms.append((h, '(*crate::cpython::hpy_rs_cpython_context()).%s' % h))
         else:
             raise AssertionError('unknown constant initialiser %r' % e)
+    out = [header_line('cpython/misc.h')]
     out.append('''
-#[cfg(not(feature = "universal"))]
+//! `HPy_GetConstant` of the CPython ABI.
+
+use crate::*;
+
 mod cpython_constants {
     use crate::cpython::{PyObject, PyTypeObject};
 
@@ -981,7 +992,6 @@ mod cpython_constants {
 /// close it). CPython ABI: the same `PyObject*` that HPy's `_HPyGetContext`
 /// stores; `ctx` is not read.
 %s
-#[cfg(not(feature = "universal"))]
 #[inline]
 pub unsafe fn HPy_GetConstant(_ctx: *mut HPyContext, c: HPyConstant) -> HPy {
     use crate::cpython::_py2h;
@@ -995,7 +1005,7 @@ pub unsafe fn HPy_GetConstant(_ctx: *mut HPyContext, c: HPyConstant) -> HPy {
     for h, code in arms:
         out.append('            HPyConstant::%s => %s,\n' % (h[2:], code))
     out.append('        }\n    }\n}\n')
-    return ''.join(out)
+    return common, universal, ''.join(out)
 
 
 # ---------------------------------------------------------------------------
@@ -1183,7 +1193,8 @@ def generate():
     # longer written: hpy-sys's runtime is its own Rust code
     # (src/cpython/runtime/), which the calls in cpython_api.rs link to.
     files['src/generated/cpython_api.rs'], _ = emit_cpython(M, hdr)
-    files['src/generated/constants.rs'] = emit_constants(M, hdr)
+    (files['src/generated/constants.rs'], files['src/generated/constants_universal.rs'],
+     files['src/generated/constants_cpython.rs']) = emit_constants(M, hdr)
     probe_c, probe_rs = emit_layout(M)
     files['tests/layout_probe.c'] = probe_c
     files['tests/generated/layout_rust.rs'] = probe_rs
