@@ -630,6 +630,83 @@ pub struct HPyDef {
                           '`_HPy_CallRealFunctionFromTrampoline` (from '
                           '`hpy/universal/*hpyfunc_trampolines.h`; only meaningful in the '
                           'universal ABI).' % name))
+    out.append(emit_hpyfunc_table(M))
+    return ''.join(out)
+
+
+# The kind of each argument-block field, by C type (and, where the C type
+# says too little, by field name), for the table below.
+TRAMP_KINDS = {
+    ('cpy_PyObject *', 'args'): 'tuple',        # tp_new/tp_init's argument tuple
+    ('HPy_ssize_t', 'nargs'): 'nargs',          # METH_FASTCALL's count (size_t in HPy)
+    ('size_t', 'nargsf'): 'nargsf',             # vectorcall's count and flag bit
+    'cpy_PyObject *': 'obj',
+    'cpy_PyObject *const *': 'vec',
+    'HPy_ssize_t': 'ssize',
+    'int': 'int',
+    'HPy_RichCmpOp': 'cmpop',
+    'void *': 'ptr',
+    'char *': 'cstr',
+    'cpy_Py_buffer *': 'view',
+    'cpy_visitproc': 'visit',
+}
+TRAMP_RESULTS = {'cpy_PyObject *': 'obj', 'int': 'int', 'HPy_ssize_t': 'ssize',
+                 'HPy_hash_t': 'hash'}
+# Signatures without an argument block in the 0.9.0 headers.
+NO_TRAMPOLINE = ['HPyFunc_DESTROYFUNC', 'HPyFunc_CAPSULE_DESTRUCTOR', 'HPyFunc_VECTORCALLFUNC']
+
+
+def emit_hpyfunc_table(M):
+    blocks = dict(M.tramp_structs)
+    typedefs = {name for _, name, _ in M.fn_typedefs}
+    rows = {'plain': [], 'custom': []}
+    missing = []
+    for sig, _ in dict(M.enums)['HPyFunc_Signature']:
+        short = sig[len('HPyFunc_'):]
+        block = '_HPyFunc_args_' + short
+        if block not in blocks:
+            missing.append(sig)
+            continue
+        fty = 'HPyFunc_' + short.lower()
+        assert fty in typedefs, fty
+        params, ret = [], 'void'
+        for f in blocks[block]:
+            if f.name == 'result':
+                ret = TRAMP_RESULTS[f.ctype]
+                continue
+            kind = TRAMP_KINDS.get((f.ctype, f.name)) or TRAMP_KINDS[f.ctype]
+            params.append('%s: %s' % (field_ident(f.name), kind))
+        section = 'custom' if any(p.endswith((': tuple', ': visit')) for p in params) else 'plain'
+        rows[section].append('            %s = %s, %s, %s,\n                (%s) -> %s;\n'
+                             % (short.lower(), sig, fty, block, ', '.join(params), ret))
+    assert missing == NO_TRAMPOLINE, missing
+    out = ['''
+// ---- the HPyFunc signatures, as a table for trampolines ----
+
+/// Invokes `$row!` twice with the `HPyFunc` signatures that have a
+/// universal-ABI trampoline argument block, one row each (all but
+/// %s):
+/// `name = HPyFunc_X, HPyFunc_x (the HPy-convention function type),
+/// _HPyFunc_args_X, (fields: kind, ...) -> result kind;`, the fields being
+/// the block's but `result`, each with its kind: `obj` (`cpy_PyObject *`),
+/// `vec` (`cpy_PyObject *const *`), `nargs` (METH_FASTCALL's count, `size_t`
+/// in HPy's function), `nargsf` (vectorcall's count and flag bit),
+/// `tuple` (`tp_new`/`tp_init`'s argument tuple, items and count in HPy's
+/// function), `ssize`, `int`, `cmpop`, `ptr` (`void *`), `cstr` (`char *`),
+/// `view` (`cpy_Py_buffer *`) and `visit` (`cpy_visitproc`); the result
+/// is `obj`, `int`, `ssize`, `hash` or `void`. First with `plain:`, the rows
+/// whose arguments each map to one of HPy's, then with `custom:`, those
+/// with a `tuple` or `visit`. Used by `hpy::impl_::abi`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! hpyfunc_signatures {
+    ($row:ident) => {
+''' % ', '.join('`%s`' % m for m in NO_TRAMPOLINE)]
+    for section in ('plain', 'custom'):
+        out.append('        $row! { %s:\n' % section)
+        out.extend(rows[section])
+        out.append('        }\n')
+    out.append('    };\n}\n')
     return ''.join(out)
 
 
