@@ -19,8 +19,6 @@ pub use def::{
 pub use extract::{
     extract_optional, extract_required, extract_self, present, FunctionDescription, Slots,
 };
-#[cfg(not(feature = "universal"))]
-pub use module::cpython_module_init;
 pub use module::set_trampoline_context;
 pub use trampoline::{
     init_panic_exception, panic_text, panics_as, return_object, return_status, signal_check_global,
