@@ -142,35 +142,39 @@ fn release_shared_borrow<T: HPyClass>(obj: Borrowed<'_, '_>) {
     }
 }
 
-/// # Safety
-/// Called by HPy only, as `bf_getbuffer`.
-pub unsafe extern "C" fn impl_getbuffer<T: BufferExport>(
-    ctx: *mut HPyContext,
-    obj: HPy,
-    view: *mut HPy_buffer,
-    flags: c_int,
-) -> c_int {
-    // SAFETY: HPy passes the live context and a valid object.
-    unsafe {
-        trampoline(ctx, "__buffer__", -1, |ctx| {
-            get_buffer::<T>(Borrowed::from_raw(ctx, obj), view, flags)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, as `bf_getbuffer`.
+    pub unsafe extern "C" fn impl_getbuffer<T: BufferExport>(
+        ctx: *mut HPyContext,
+        obj: HPy,
+        view: *mut HPy_buffer,
+        flags: c_int,
+    ) -> c_int {
+        // SAFETY: HPy passes the live context and a valid object.
+        unsafe {
+            trampoline(ctx, "__buffer__", -1, |ctx| {
+                get_buffer::<T>(Borrowed::from_raw(ctx, obj), view, flags)
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, as `bf_releasebuffer`.
-pub unsafe extern "C" fn impl_releasebuffer<T: BufferExport>(
-    ctx: *mut HPyContext,
-    obj: HPy,
-    view: *mut HPy_buffer,
-) {
-    // SAFETY: HPy passes the live context and a valid object.
-    unsafe {
-        trampoline(ctx, "__buffer__", (), |ctx| {
-            release_buffer::<T>(Borrowed::from_raw(ctx, obj), view);
-            Ok(())
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, as `bf_releasebuffer`.
+    pub unsafe extern "C" fn impl_releasebuffer<T: BufferExport>(
+        ctx: *mut HPyContext,
+        obj: HPy,
+        view: *mut HPy_buffer,
+    ) {
+        // SAFETY: HPy passes the live context and a valid object.
+        unsafe {
+            trampoline(ctx, "__buffer__", (), |ctx| {
+                release_buffer::<T>(Borrowed::from_raw(ctx, obj), view);
+                Ok(())
+            })
+        }
     }
 }
 

@@ -493,27 +493,29 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
     }
 }
 
-/// `tp_traverse`: reports every object the instance keeps in its `Field`
-/// slots to the garbage collector. Only the slots are read, never the Rust
-/// value (which a method may be borrowing mutably right now).
-///
-/// # Safety
-/// Called by HPy only, with the data of an instance of `T`.
-pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
-    data: *mut c_void,
-    visit: hpy_sys::HPyFunc_visitproc,
-    arg: *mut c_void,
-) -> c_int {
-    // SAFETY: what HPy passes for a live instance of T; `locate_start`
-    // finds the data (or gives up).
-    let Some(start) = (unsafe { crate::class::locate_start(data) }) else {
-        return 0;
-    };
-    // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call;
-    // the slot is a live HPyField of the instance.
-    let mut visit = |slot: *mut hpy_sys::HPyField| unsafe { visit(slot, arg) };
-    // SAFETY: the live data of an instance of T.
-    unsafe { visit_chain::<T>(start, &mut visit) }
+super::abi::entry_point! {
+    /// `tp_traverse`: reports every object the instance keeps in its `Field`
+    /// slots to the garbage collector. Only the slots are read, never the Rust
+    /// value (which a method may be borrowing mutably right now).
+    ///
+    /// # Safety
+    /// Called by HPy only, with the data of an instance of `T`.
+    pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
+        data: *mut c_void,
+        visit: hpy_sys::HPyFunc_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
+        // SAFETY: what HPy passes for a live instance of T; `locate_start`
+        // finds the data (or gives up).
+        let Some(start) = (unsafe { crate::class::locate_start(data) }) else {
+            return 0;
+        };
+        // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call;
+        // the slot is a live HPyField of the instance.
+        let mut visit = |slot: *mut hpy_sys::HPyField| unsafe { visit(slot, arg) };
+        // SAFETY: the live data of an instance of T.
+        unsafe { visit_chain::<T>(start, &mut visit) }
+    }
 }
 
 /// Visits the non-empty `Field` slots of `T`'s block and of its ancestors'
@@ -729,22 +731,24 @@ pub unsafe trait NewFunc {
     ) -> HPyResult<HPy>;
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_NEWFUNC`.
-pub unsafe extern "C" fn impl_new<M: NewFunc>(
-    ctx: *mut HPyContext,
-    cls: HPy,
-    args: *const HPy,
-    nargs: HPy_ssize_t,
-    kw: HPy,
-) -> HPy {
-    // SAFETY: HPy passes the live context, the type, `nargs` argument handles
-    // and a dict or NULL, all valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = NewArgs::from_raw(ctx, args, nargs, kw);
-            M::call(ctx, Borrowed::from_raw(ctx, cls), args)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_NEWFUNC`.
+    pub unsafe extern "C" fn impl_new<M: NewFunc>(
+        ctx: *mut HPyContext,
+        cls: HPy,
+        args: *const HPy,
+        nargs: HPy_ssize_t,
+        kw: HPy,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context, the type, `nargs` argument handles
+        // and a dict or NULL, all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let args = NewArgs::from_raw(ctx, args, nargs, kw);
+                M::call(ctx, Borrowed::from_raw(ctx, cls), args)
+            })
+        }
     }
 }
 
@@ -781,22 +785,24 @@ pub unsafe trait InitFunc {
     ) -> HPyResult<()>;
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.
-pub unsafe extern "C" fn impl_init<M: InitFunc>(
-    ctx: *mut HPyContext,
-    slf: HPy,
-    args: *const HPy,
-    nargs: HPy_ssize_t,
-    kw: HPy,
-) -> c_int {
-    // SAFETY: HPy passes the live context, the instance, `nargs` argument
-    // handles and a dict or NULL, all valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, -1, |ctx| {
-            let args = NewArgs::from_raw(ctx, args, nargs, kw);
-            M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.
+    pub unsafe extern "C" fn impl_init<M: InitFunc>(
+        ctx: *mut HPyContext,
+        slf: HPy,
+        args: *const HPy,
+        nargs: HPy_ssize_t,
+        kw: HPy,
+    ) -> c_int {
+        // SAFETY: HPy passes the live context, the instance, `nargs` argument
+        // handles and a dict or NULL, all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, -1, |ctx| {
+                let args = NewArgs::from_raw(ctx, args, nargs, kw);
+                M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
+            })
+        }
     }
 }
 
@@ -867,43 +873,47 @@ pub unsafe trait Setter {
     ) -> HPyResult<()>;
 }
 
-/// # Safety
-/// Called by HPy only, as a getter.
-pub unsafe extern "C" fn impl_get<M: Getter>(
-    ctx: *mut HPyContext,
-    obj: HPy,
-    _closure: *mut c_void,
-) -> HPy {
-    // SAFETY: HPy passes the live context and a valid object.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let obj = Borrowed::from_raw(ctx, obj);
-            check_receiver::<M::Class>(&obj, M::NAME)?;
-            M::call(ctx, obj)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, as a getter.
+    pub unsafe extern "C" fn impl_get<M: Getter>(
+        ctx: *mut HPyContext,
+        obj: HPy,
+        _closure: *mut c_void,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context and a valid object.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let obj = Borrowed::from_raw(ctx, obj);
+                check_receiver::<M::Class>(&obj, M::NAME)?;
+                M::call(ctx, obj)
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, as a setter.
-pub unsafe extern "C" fn impl_set<M: Setter>(
-    ctx: *mut HPyContext,
-    obj: HPy,
-    value: HPy,
-    _closure: *mut c_void,
-) -> c_int {
-    // SAFETY: HPy passes the live context, a valid object and a value or NULL.
-    unsafe {
-        trampoline(ctx, M::NAME, -1, |ctx| {
-            let obj = Borrowed::from_raw(ctx, obj);
-            check_receiver::<M::Class>(&obj, M::NAME)?;
-            let value = if value._i == 0 {
-                None
-            } else {
-                Some(Borrowed::from_raw(ctx, value))
-            };
-            M::call(ctx, obj, value).map(|()| 0)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, as a setter.
+    pub unsafe extern "C" fn impl_set<M: Setter>(
+        ctx: *mut HPyContext,
+        obj: HPy,
+        value: HPy,
+        _closure: *mut c_void,
+    ) -> c_int {
+        // SAFETY: HPy passes the live context, a valid object and a value or NULL.
+        unsafe {
+            trampoline(ctx, M::NAME, -1, |ctx| {
+                let obj = Borrowed::from_raw(ctx, obj);
+                check_receiver::<M::Class>(&obj, M::NAME)?;
+                let value = if value._i == 0 {
+                    None
+                } else {
+                    Some(Borrowed::from_raw(ctx, value))
+                };
+                M::call(ctx, obj, value).map(|()| 0)
+            })
+        }
     }
 }
 

@@ -4,8 +4,9 @@
 //! - `impl`, with HPy's calling convention (`HPyContext*`, `HPy`…): the one
 //!   PyPy and GraalPy call, and the one `hpy.universal` reaches on CPython;
 //! - `cpy_trampoline`, with CPython's calling convention (`PyObject*`…),
-//!   which CPython itself calls. In the CPython ABI it calls `impl` directly
-//!   (which is inlined into it); in the Universal ABI it goes through
+//!   which CPython itself calls. It hands `impl` to the ABI seam (`abi`):
+//!   in the CPython ABI that calls `impl` directly (inlined: each `impl` is
+//!   wrapped in `abi::entry_point!`); in the Universal ABI it goes through
 //!   `ctx_CallRealFunctionFromTrampoline` with the context saved at module
 //!   init, exactly like the trampolines of C HPy's `HPyDef_METH`.
 //!
@@ -136,85 +137,95 @@ pub unsafe trait ModExec {
 
 // ---- the HPy-convention entry points (`impl`) ----
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_NOARGS`.
-pub unsafe extern "C" fn impl_noargs<M: MethNoArgs>(ctx: *mut HPyContext, module: HPy) -> HPy {
-    // SAFETY: HPy passes the live context and a module handle valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            M::call(ctx, Borrowed::from_raw(ctx, module))
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_NOARGS`.
+    pub unsafe extern "C" fn impl_noargs<M: MethNoArgs>(ctx: *mut HPyContext, module: HPy) -> HPy {
+        // SAFETY: HPy passes the live context and a module handle valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                M::call(ctx, Borrowed::from_raw(ctx, module))
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_O`.
-pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg: HPy) -> HPy {
-    // SAFETY: HPy passes the live context and handles valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            M::call(
-                ctx,
-                Borrowed::from_raw(ctx, module),
-                Borrowed::from_raw(ctx, arg),
-            )
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_O`.
+    pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg: HPy) -> HPy {
+        // SAFETY: HPy passes the live context and handles valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                M::call(
+                    ctx,
+                    Borrowed::from_raw(ctx, module),
+                    Borrowed::from_raw(ctx, arg),
+                )
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_VARARGS`.
-pub unsafe extern "C" fn impl_varargs<M: MethArgs>(
-    ctx: *mut HPyContext,
-    module: HPy,
-    args: *const HPy,
-    nargs: usize,
-) -> HPy {
-    // SAFETY: HPy passes the live context, a module handle and `nargs`
-    // argument handles, all valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = Args::positional_only(ctx, args, nargs);
-            M::call(ctx, Borrowed::from_raw(ctx, module), args)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_VARARGS`.
+    pub unsafe extern "C" fn impl_varargs<M: MethArgs>(
+        ctx: *mut HPyContext,
+        module: HPy,
+        args: *const HPy,
+        nargs: usize,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context, a module handle and `nargs`
+        // argument handles, all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let args = Args::positional_only(ctx, args, nargs);
+                M::call(ctx, Borrowed::from_raw(ctx, module), args)
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_KEYWORDS`.
-pub unsafe extern "C" fn impl_keywords<M: MethArgs>(
-    ctx: *mut HPyContext,
-    module: HPy,
-    args: *const HPy,
-    nargs: usize,
-    kwnames: HPy,
-) -> HPy {
-    // SAFETY: HPy passes the live context, a module handle, the argument
-    // array and the keyword names tuple (or HPy_NULL), all valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = Args {
-                ctx,
-                args,
-                nargs,
-                kwnames,
-                _borrow: core::marker::PhantomData,
-            };
-            M::call(ctx, Borrowed::from_raw(ctx, module), args)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_KEYWORDS`.
+    pub unsafe extern "C" fn impl_keywords<M: MethArgs>(
+        ctx: *mut HPyContext,
+        module: HPy,
+        args: *const HPy,
+        nargs: usize,
+        kwnames: HPy,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context, a module handle, the argument
+        // array and the keyword names tuple (or HPy_NULL), all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let args = Args {
+                    ctx,
+                    args,
+                    nargs,
+                    kwnames,
+                    _borrow: core::marker::PhantomData,
+                };
+                M::call(ctx, Borrowed::from_raw(ctx, module), args)
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_INQUIRY`.
-pub unsafe extern "C" fn impl_mod_exec<M: ModExec>(ctx: *mut HPyContext, module: HPy) -> c_int {
-    // SAFETY: HPy passes the live context and the new module's handle; module
-    // exec is the first call with a context, and no exception is pending.
-    unsafe {
-        hpy_sys::hpy_rs_prepare_context(ctx);
-        trampoline(ctx, M::NAME, -1, |ctx| {
-            M::call(ctx, Borrowed::from_raw(ctx, module))
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_INQUIRY`.
+    pub unsafe extern "C" fn impl_mod_exec<M: ModExec>(ctx: *mut HPyContext, module: HPy) -> c_int {
+        // SAFETY: HPy passes the live context and the new module's handle; module
+        // exec is the first call with a context, and no exception is pending.
+        unsafe {
+            hpy_sys::hpy_rs_prepare_context(ctx);
+            trampoline(ctx, M::NAME, -1, |ctx| {
+                M::call(ctx, Borrowed::from_raw(ctx, module))
+            })
+        }
     }
 }
 

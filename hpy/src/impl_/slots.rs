@@ -130,13 +130,15 @@ macro_rules! slot_kinds {
             fn call<'a, 'ctx>(ctx: Context<'ctx>, $($arg: safe_ty!($kind, 'a, 'ctx)),*) -> HPyResult<ret_types!($ret)>;
         }
 
-        /// The HPy-convention entry point of the slot.
-        ///
-        /// # Safety
-        /// Called by HPy only, with this slot signature's arguments.
-        pub unsafe extern "C" fn $impl_fn<M: $trait_name>(ctx: *mut HPyContext, $($arg: hpy_ty!($kind)),*) -> ret_types!($ret) {
-            // SAFETY: HPy passes the live context and arguments valid for the call.
-            unsafe { trampoline(ctx, M::NAME, err_value!($ret), |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
+        super::abi::entry_point! {
+            /// The HPy-convention entry point of the slot.
+            ///
+            /// # Safety
+            /// Called by HPy only, with this slot signature's arguments.
+            pub unsafe extern "C" fn $impl_fn<M: $trait_name>(ctx: *mut HPyContext, $($arg: hpy_ty!($kind)),*) -> ret_types!($ret) {
+                // SAFETY: HPy passes the live context and arguments valid for the call.
+                unsafe { trampoline(ctx, M::NAME, err_value!($ret), |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
+            }
         }
 
         /// The CPython-convention trampoline of the slot.

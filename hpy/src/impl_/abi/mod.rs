@@ -11,7 +11,8 @@
 //!   in the generated table `hpy_sys::hpyfunc_signatures!`: given the
 //!   HPy-convention function `f` and the arguments CPython passed, call `f`
 //!   and return its result as CPython expects. CPython ABI: an `HPy` is the `PyObject*`, so `f` is called
-//!   directly with a null context (and inlined); universal ABI: the
+//!   directly with a null context (and inlined, see `entry_point!`);
+//!   universal ABI: the
 //!   arguments are written into the signature's `_HPyFunc_args_*` block and
 //!   handed to `ctx_CallRealFunctionFromTrampoline` with the context saved
 //!   at module init, as C HPy's trampolines do;
