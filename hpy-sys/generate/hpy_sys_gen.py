@@ -13,8 +13,10 @@ Outputs (all committed; never edit them by hand):
 * ``src/generated/cpython_api.rs``   CPython-ABI HPyContext, C-API externs,
                                      shims translated from the CPython headers,
                                      HPy runtime (ctx_*.c) externs
-* ``src/generated/constants.rs``     HPyConstant, HPY_CONSTANT_NAMES,
-                                     HPy_GetConstant for both ABIs
+* ``src/generated/constants.rs``     HPyConstant, HPY_CONSTANT_NAMES
+* ``src/generated/constants_universal.rs``, ``constants_cpython.rs``
+                                     HPy_GetConstant of each ABI (lib.rs
+                                     includes the one of the ABI built)
 * ``tests/layout_probe.c``           C side of the layout test
 * ``tests/generated/layout_rust.rs`` Rust side of the layout test
 * ``tests/generated/api_signatures.rs`` every API name with its signature
@@ -628,6 +630,83 @@ pub struct HPyDef {
                           '`_HPy_CallRealFunctionFromTrampoline` (from '
                           '`hpy/universal/*hpyfunc_trampolines.h`; only meaningful in the '
                           'universal ABI).' % name))
+    out.append(emit_hpyfunc_table(M))
+    return ''.join(out)
+
+
+# The kind of each argument-block field, by C type (and, where the C type
+# says too little, by field name), for the table below.
+TRAMP_KINDS = {
+    ('cpy_PyObject *', 'args'): 'tuple',        # tp_new/tp_init's argument tuple
+    ('HPy_ssize_t', 'nargs'): 'nargs',          # METH_FASTCALL's count (size_t in HPy)
+    ('size_t', 'nargsf'): 'nargsf',             # vectorcall's count and flag bit
+    'cpy_PyObject *': 'obj',
+    'cpy_PyObject *const *': 'vec',
+    'HPy_ssize_t': 'ssize',
+    'int': 'int',
+    'HPy_RichCmpOp': 'cmpop',
+    'void *': 'ptr',
+    'char *': 'cstr',
+    'cpy_Py_buffer *': 'view',
+    'cpy_visitproc': 'visit',
+}
+TRAMP_RESULTS = {'cpy_PyObject *': 'obj', 'int': 'int', 'HPy_ssize_t': 'ssize',
+                 'HPy_hash_t': 'hash'}
+# Signatures without an argument block in the 0.9.0 headers.
+NO_TRAMPOLINE = ['HPyFunc_DESTROYFUNC', 'HPyFunc_CAPSULE_DESTRUCTOR', 'HPyFunc_VECTORCALLFUNC']
+
+
+def emit_hpyfunc_table(M):
+    blocks = dict(M.tramp_structs)
+    typedefs = {name for _, name, _ in M.fn_typedefs}
+    rows = {'plain': [], 'custom': []}
+    missing = []
+    for sig, _ in dict(M.enums)['HPyFunc_Signature']:
+        short = sig[len('HPyFunc_'):]
+        block = '_HPyFunc_args_' + short
+        if block not in blocks:
+            missing.append(sig)
+            continue
+        fty = 'HPyFunc_' + short.lower()
+        assert fty in typedefs, fty
+        params, ret = [], 'void'
+        for f in blocks[block]:
+            if f.name == 'result':
+                ret = TRAMP_RESULTS[f.ctype]
+                continue
+            kind = TRAMP_KINDS.get((f.ctype, f.name)) or TRAMP_KINDS[f.ctype]
+            params.append('%s: %s' % (field_ident(f.name), kind))
+        section = 'custom' if any(p.endswith((': tuple', ': visit')) for p in params) else 'plain'
+        rows[section].append('            %s = %s, %s, %s,\n                (%s) -> %s;\n'
+                             % (short.lower(), sig, fty, block, ', '.join(params), ret))
+    assert missing == NO_TRAMPOLINE, missing
+    out = ['''
+// ---- the HPyFunc signatures, as a table for trampolines ----
+
+/// Invokes `$row!` twice with the `HPyFunc` signatures that have a
+/// universal-ABI trampoline argument block, one row each (all but
+/// %s):
+/// `name = HPyFunc_X, HPyFunc_x (the HPy-convention function type),
+/// _HPyFunc_args_X, (fields: kind, ...) -> result kind;`, the fields being
+/// the block's but `result`, each with its kind: `obj` (`cpy_PyObject *`),
+/// `vec` (`cpy_PyObject *const *`), `nargs` (METH_FASTCALL's count, `size_t`
+/// in HPy's function), `nargsf` (vectorcall's count and flag bit),
+/// `tuple` (`tp_new`/`tp_init`'s argument tuple, items and count in HPy's
+/// function), `ssize`, `int`, `cmpop`, `ptr` (`void *`), `cstr` (`char *`),
+/// `view` (`cpy_Py_buffer *`) and `visit` (`cpy_visitproc`); the result
+/// is `obj`, `int`, `ssize`, `hash` or `void`. First with `plain:`, the rows
+/// whose arguments each map to one of HPy's, then with `custom:`, those
+/// with a `tuple` or `visit`. Used by `hpy::impl_::abi`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! hpyfunc_signatures {
+    ($row:ident) => {
+''' % ', '.join('`%s`' % m for m in NO_TRAMPOLINE)]
+    for section in ('plain', 'custom'):
+        out.append('        $row! { %s:\n' % section)
+        out.extend(rows[section])
+        out.append('        }\n')
+    out.append('    };\n}\n')
     return ''.join(out)
 
 
@@ -905,10 +984,9 @@ def emit_constants(M, hdr):
     assert list(inits) == M.handles or set(inits) == set(M.handles)
     out = [header_line('universal/autogen_ctx.h, cpython/misc.h')]
     out.append('''
-//! The %d handle constants of the HPy context as an enum, with a lookup that
-//! works in both ABIs.
-
-use crate::*;
+//! The %d handle constants of the HPy context as an enum (looked up by each
+//! ABI's `HPy_GetConstant`, in `constants_universal.rs` and
+//! `constants_cpython.rs`).
 
 /// The handle constants of HPy %s, in context-struct order; the variant name is
 /// the context field name without `h_`.
@@ -927,12 +1005,17 @@ pub enum HPyConstant {
     for h in M.handles:
         out.append('    HPyConstant::%s,\n' % h[2:])
     out.append('];\n')
-    # universal
+    common = ''.join(out)
+    # universal (src/generated/constants_universal.rs, chosen by lib.rs)
+    out = [header_line('universal/autogen_ctx.h')]
     out.append('''
+//! `HPy_GetConstant` of the universal ABI.
+
+use crate::*;
+
 /// Returns the handle constant `c` (borrowed: `HPy_Dup` it to keep it, never
 /// close it). Universal ABI: reads the context field.
 %s
-#[cfg(feature = "universal")]
 #[inline]
 pub unsafe fn HPy_GetConstant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
     // SAFETY: the caller passes the live context of the current call.
@@ -942,7 +1025,8 @@ pub unsafe fn HPy_GetConstant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
     for h in M.handles:
         out.append('        HPyConstant::%s => ctx.%s,\n' % (h[2:], h))
     out.append('    }\n}\n')
-    # cpython
+    universal = ''.join(out)
+    # cpython (src/generated/constants_cpython.rs, chosen by lib.rs)
     exc, types, singletons = [], [], []
     arms = []
     for h in M.handles:
@@ -961,8 +1045,12 @@ pub unsafe fn HPy_GetConstant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
             arms.append((h, '(*crate::cpython::hpy_rs_cpython_context()).%s' % h))
         else:
             raise AssertionError('unknown constant initialiser %r' % e)
+    out = [header_line('cpython/misc.h')]
     out.append('''
-#[cfg(not(feature = "universal"))]
+//! `HPy_GetConstant` of the CPython ABI.
+
+use crate::*;
+
 mod cpython_constants {
     use crate::cpython::{PyObject, PyTypeObject};
 
@@ -981,7 +1069,6 @@ mod cpython_constants {
 /// close it). CPython ABI: the same `PyObject*` that HPy's `_HPyGetContext`
 /// stores; `ctx` is not read.
 %s
-#[cfg(not(feature = "universal"))]
 #[inline]
 pub unsafe fn HPy_GetConstant(_ctx: *mut HPyContext, c: HPyConstant) -> HPy {
     use crate::cpython::_py2h;
@@ -995,7 +1082,7 @@ pub unsafe fn HPy_GetConstant(_ctx: *mut HPyContext, c: HPyConstant) -> HPy {
     for h, code in arms:
         out.append('            HPyConstant::%s => %s,\n' % (h[2:], code))
     out.append('        }\n    }\n}\n')
-    return ''.join(out)
+    return common, universal, ''.join(out)
 
 
 # ---------------------------------------------------------------------------
@@ -1183,7 +1270,8 @@ def generate():
     # longer written: hpy-sys's runtime is its own Rust code
     # (src/cpython/runtime/), which the calls in cpython_api.rs link to.
     files['src/generated/cpython_api.rs'], _ = emit_cpython(M, hdr)
-    files['src/generated/constants.rs'] = emit_constants(M, hdr)
+    (files['src/generated/constants.rs'], files['src/generated/constants_universal.rs'],
+     files['src/generated/constants_cpython.rs']) = emit_constants(M, hdr)
     probe_c, probe_rs = emit_layout(M)
     files['tests/layout_probe.c'] = probe_c
     files['tests/generated/layout_rust.rs'] = probe_rs

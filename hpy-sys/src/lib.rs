@@ -254,6 +254,16 @@ pub use constants::*;
 
 #[cfg(feature = "universal")]
 #[rustfmt::skip]
+#[path = "generated/constants_universal.rs"]
+mod constants_abi;
+#[cfg(not(feature = "universal"))]
+#[rustfmt::skip]
+#[path = "generated/constants_cpython.rs"]
+mod constants_abi;
+pub use constants_abi::HPy_GetConstant;
+
+#[cfg(feature = "universal")]
+#[rustfmt::skip]
 #[path = "generated/universal_struct.rs"]
 mod universal_struct;
 #[cfg(feature = "universal")]

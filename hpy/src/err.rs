@@ -379,8 +379,7 @@ impl HPyErr {
 impl Drop for HPyErr {
     #[inline]
     fn drop(&mut self) {
-        #[cfg(not(feature = "universal"))]
-        if self.is_pending() {
+        if crate::impl_::abi::DROPPED_ERRORS_CLEAR && self.is_pending() {
             discard_interpreter_exception();
         }
     }
@@ -388,11 +387,10 @@ impl Drop for HPyErr {
 
 /// CPython ABI: clears the interpreter's current exception if this thread
 /// holds the GIL; otherwise leaves it alone.
-#[cfg(not(feature = "universal"))]
 #[cold]
 #[inline(never)]
 fn discard_interpreter_exception() {
-    crate::threads::discard_interpreter_error();
+    crate::impl_::abi::discard_interpreter_error();
 }
 
 /// What [`HPyErr::describe`] says of a lazy error.

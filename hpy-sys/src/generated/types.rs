@@ -1121,3 +1121,102 @@ pub struct _HPyFunc_args_VARARGS {
     /// C field `result`.
     pub result: *mut cpy_PyObject,
 }
+
+// ---- the HPyFunc signatures, as a table for trampolines ----
+
+/// Invokes `$row!` twice with the `HPyFunc` signatures that have a
+/// universal-ABI trampoline argument block, one row each (all but
+/// `HPyFunc_DESTROYFUNC`, `HPyFunc_CAPSULE_DESTRUCTOR`, `HPyFunc_VECTORCALLFUNC`):
+/// `name = HPyFunc_X, HPyFunc_x (the HPy-convention function type),
+/// _HPyFunc_args_X, (fields: kind, ...) -> result kind;`, the fields being
+/// the block's but `result`, each with its kind: `obj` (`cpy_PyObject *`),
+/// `vec` (`cpy_PyObject *const *`), `nargs` (METH_FASTCALL's count, `size_t`
+/// in HPy's function), `nargsf` (vectorcall's count and flag bit),
+/// `tuple` (`tp_new`/`tp_init`'s argument tuple, items and count in HPy's
+/// function), `ssize`, `int`, `cmpop`, `ptr` (`void *`), `cstr` (`char *`),
+/// `view` (`cpy_Py_buffer *`) and `visit` (`cpy_visitproc`); the result
+/// is `obj`, `int`, `ssize`, `hash` or `void`. First with `plain:`, the rows
+/// whose arguments each map to one of HPy's, then with `custom:`, those
+/// with a `tuple` or `visit`. Used by `hpy::impl_::abi`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! hpyfunc_signatures {
+    ($row:ident) => {
+        $row! { plain:
+            varargs = HPyFunc_VARARGS, HPyFunc_varargs, _HPyFunc_args_VARARGS,
+                (self_: obj, args: vec, nargs: nargs) -> obj;
+            keywords = HPyFunc_KEYWORDS, HPyFunc_keywords, _HPyFunc_args_KEYWORDS,
+                (self_: obj, args: vec, nargsf: nargsf, kwnames: obj) -> obj;
+            noargs = HPyFunc_NOARGS, HPyFunc_noargs, _HPyFunc_args_NOARGS,
+                (self_: obj) -> obj;
+            o = HPyFunc_O, HPyFunc_o, _HPyFunc_args_O,
+                (self_: obj, arg: obj) -> obj;
+            getbufferproc = HPyFunc_GETBUFFERPROC, HPyFunc_getbufferproc, _HPyFunc_args_GETBUFFERPROC,
+                (self_: obj, view: view, flags: int) -> int;
+            releasebufferproc = HPyFunc_RELEASEBUFFERPROC, HPyFunc_releasebufferproc, _HPyFunc_args_RELEASEBUFFERPROC,
+                (self_: obj, view: view) -> void;
+            unaryfunc = HPyFunc_UNARYFUNC, HPyFunc_unaryfunc, _HPyFunc_args_UNARYFUNC,
+                (arg0: obj) -> obj;
+            binaryfunc = HPyFunc_BINARYFUNC, HPyFunc_binaryfunc, _HPyFunc_args_BINARYFUNC,
+                (arg0: obj, arg1: obj) -> obj;
+            ternaryfunc = HPyFunc_TERNARYFUNC, HPyFunc_ternaryfunc, _HPyFunc_args_TERNARYFUNC,
+                (arg0: obj, arg1: obj, arg2: obj) -> obj;
+            inquiry = HPyFunc_INQUIRY, HPyFunc_inquiry, _HPyFunc_args_INQUIRY,
+                (arg0: obj) -> int;
+            lenfunc = HPyFunc_LENFUNC, HPyFunc_lenfunc, _HPyFunc_args_LENFUNC,
+                (arg0: obj) -> ssize;
+            ssizeargfunc = HPyFunc_SSIZEARGFUNC, HPyFunc_ssizeargfunc, _HPyFunc_args_SSIZEARGFUNC,
+                (arg0: obj, arg1: ssize) -> obj;
+            ssizessizeargfunc = HPyFunc_SSIZESSIZEARGFUNC, HPyFunc_ssizessizeargfunc, _HPyFunc_args_SSIZESSIZEARGFUNC,
+                (arg0: obj, arg1: ssize, arg2: ssize) -> obj;
+            ssizeobjargproc = HPyFunc_SSIZEOBJARGPROC, HPyFunc_ssizeobjargproc, _HPyFunc_args_SSIZEOBJARGPROC,
+                (arg0: obj, arg1: ssize, arg2: obj) -> int;
+            ssizessizeobjargproc = HPyFunc_SSIZESSIZEOBJARGPROC, HPyFunc_ssizessizeobjargproc, _HPyFunc_args_SSIZESSIZEOBJARGPROC,
+                (arg0: obj, arg1: ssize, arg2: ssize, arg3: obj) -> int;
+            objobjargproc = HPyFunc_OBJOBJARGPROC, HPyFunc_objobjargproc, _HPyFunc_args_OBJOBJARGPROC,
+                (arg0: obj, arg1: obj, arg2: obj) -> int;
+            freefunc = HPyFunc_FREEFUNC, HPyFunc_freefunc, _HPyFunc_args_FREEFUNC,
+                (arg0: ptr) -> void;
+            getattrfunc = HPyFunc_GETATTRFUNC, HPyFunc_getattrfunc, _HPyFunc_args_GETATTRFUNC,
+                (arg0: obj, arg1: cstr) -> obj;
+            getattrofunc = HPyFunc_GETATTROFUNC, HPyFunc_getattrofunc, _HPyFunc_args_GETATTROFUNC,
+                (arg0: obj, arg1: obj) -> obj;
+            setattrfunc = HPyFunc_SETATTRFUNC, HPyFunc_setattrfunc, _HPyFunc_args_SETATTRFUNC,
+                (arg0: obj, arg1: cstr, arg2: obj) -> int;
+            setattrofunc = HPyFunc_SETATTROFUNC, HPyFunc_setattrofunc, _HPyFunc_args_SETATTROFUNC,
+                (arg0: obj, arg1: obj, arg2: obj) -> int;
+            reprfunc = HPyFunc_REPRFUNC, HPyFunc_reprfunc, _HPyFunc_args_REPRFUNC,
+                (arg0: obj) -> obj;
+            hashfunc = HPyFunc_HASHFUNC, HPyFunc_hashfunc, _HPyFunc_args_HASHFUNC,
+                (arg0: obj) -> hash;
+            richcmpfunc = HPyFunc_RICHCMPFUNC, HPyFunc_richcmpfunc, _HPyFunc_args_RICHCMPFUNC,
+                (arg0: obj, arg1: obj, arg2: cmpop) -> obj;
+            getiterfunc = HPyFunc_GETITERFUNC, HPyFunc_getiterfunc, _HPyFunc_args_GETITERFUNC,
+                (arg0: obj) -> obj;
+            iternextfunc = HPyFunc_ITERNEXTFUNC, HPyFunc_iternextfunc, _HPyFunc_args_ITERNEXTFUNC,
+                (arg0: obj) -> obj;
+            descrgetfunc = HPyFunc_DESCRGETFUNC, HPyFunc_descrgetfunc, _HPyFunc_args_DESCRGETFUNC,
+                (arg0: obj, arg1: obj, arg2: obj) -> obj;
+            descrsetfunc = HPyFunc_DESCRSETFUNC, HPyFunc_descrsetfunc, _HPyFunc_args_DESCRSETFUNC,
+                (arg0: obj, arg1: obj, arg2: obj) -> int;
+            getter = HPyFunc_GETTER, HPyFunc_getter, _HPyFunc_args_GETTER,
+                (arg0: obj, arg1: ptr) -> obj;
+            setter = HPyFunc_SETTER, HPyFunc_setter, _HPyFunc_args_SETTER,
+                (arg0: obj, arg1: obj, arg2: ptr) -> int;
+            objobjproc = HPyFunc_OBJOBJPROC, HPyFunc_objobjproc, _HPyFunc_args_OBJOBJPROC,
+                (arg0: obj, arg1: obj) -> int;
+            destructor = HPyFunc_DESTRUCTOR, HPyFunc_destructor, _HPyFunc_args_DESTRUCTOR,
+                (arg0: obj) -> void;
+            mod_create = HPyFunc_MOD_CREATE, HPyFunc_mod_create, _HPyFunc_args_MOD_CREATE,
+                (spec: obj) -> obj;
+        }
+        $row! { custom:
+            initproc = HPyFunc_INITPROC, HPyFunc_initproc, _HPyFunc_args_INITPROC,
+                (self_: obj, args: tuple, kw: obj) -> int;
+            newfunc = HPyFunc_NEWFUNC, HPyFunc_newfunc, _HPyFunc_args_NEWFUNC,
+                (self_: obj, args: tuple, kw: obj) -> obj;
+            traverseproc = HPyFunc_TRAVERSEPROC, HPyFunc_traverseproc, _HPyFunc_args_TRAVERSEPROC,
+                (self_: obj, visit: visit, arg: ptr) -> int;
+        }
+    };
+}

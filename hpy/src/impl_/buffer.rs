@@ -9,7 +9,9 @@
 use core::ffi::{c_int, c_void, CStr};
 use core::ptr;
 
-use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_buffer, HPy_ssize_t};
+use hpy_sys::{
+    cpy_PyObject, cpy_Py_buffer, HPy, HPyCFunction, HPyContext, HPyDef, HPy_buffer, HPy_ssize_t,
+};
 
 use super::def::slot;
 use super::trampoline::trampoline;
@@ -140,117 +142,73 @@ fn release_shared_borrow<T: HPyClass>(obj: Borrowed<'_, '_>) {
     }
 }
 
-/// # Safety
-/// Called by HPy only, as `bf_getbuffer`.
-pub unsafe extern "C" fn impl_getbuffer<T: BufferExport>(
-    ctx: *mut HPyContext,
-    obj: HPy,
-    view: *mut HPy_buffer,
-    flags: c_int,
-) -> c_int {
-    // SAFETY: HPy passes the live context and a valid object.
-    unsafe {
-        trampoline(ctx, "__buffer__", -1, |ctx| {
-            get_buffer::<T>(Borrowed::from_raw(ctx, obj), view, flags)
-        })
-    }
-}
-
-/// # Safety
-/// Called by HPy only, as `bf_releasebuffer`.
-pub unsafe extern "C" fn impl_releasebuffer<T: BufferExport>(
-    ctx: *mut HPyContext,
-    obj: HPy,
-    view: *mut HPy_buffer,
-) {
-    // SAFETY: HPy passes the live context and a valid object.
-    unsafe {
-        trampoline(ctx, "__buffer__", (), |ctx| {
-            release_buffer::<T>(Borrowed::from_raw(ctx, obj), view);
-            Ok(())
-        })
-    }
-}
-
-#[cfg(not(feature = "universal"))]
-mod cpy {
-    use super::*;
-
+super::abi::entry_point! {
     /// # Safety
-    /// Called by CPython as `bf_getbuffer`; in this ABI `Py_buffer` and
-    /// `HPy_buffer` have the same layout (checked by hpy-sys's layout test).
-    pub unsafe extern "C" fn get<T: BufferExport>(
-        obj: *mut cpy_PyObject,
-        view: *mut c_void,
+    /// Called by HPy only, as `bf_getbuffer`.
+    pub unsafe extern "C" fn impl_getbuffer<T: BufferExport>(
+        ctx: *mut HPyContext,
+        obj: HPy,
+        view: *mut HPy_buffer,
         flags: c_int,
     ) -> c_int {
-        // SAFETY: see above.
+        // SAFETY: HPy passes the live context and a valid object.
         unsafe {
-            impl_getbuffer::<T>(
-                ptr::null_mut(),
-                HPy { _i: obj as isize },
-                view.cast(),
-                flags,
-            )
+            trampoline(ctx, "__buffer__", -1, |ctx| {
+                get_buffer::<T>(Borrowed::from_raw(ctx, obj), view, flags)
+            })
         }
-    }
-
-    /// # Safety
-    /// Called by CPython as `bf_releasebuffer`.
-    pub unsafe extern "C" fn release<T: BufferExport>(obj: *mut cpy_PyObject, view: *mut c_void) {
-        // SAFETY: as for `get`.
-        unsafe { impl_releasebuffer::<T>(ptr::null_mut(), HPy { _i: obj as isize }, view.cast()) }
     }
 }
 
-#[cfg(feature = "universal")]
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, as `bf_releasebuffer`.
+    pub unsafe extern "C" fn impl_releasebuffer<T: BufferExport>(
+        ctx: *mut HPyContext,
+        obj: HPy,
+        view: *mut HPy_buffer,
+    ) {
+        // SAFETY: HPy passes the live context and a valid object.
+        unsafe {
+            trampoline(ctx, "__buffer__", (), |ctx| {
+                release_buffer::<T>(Borrowed::from_raw(ctx, obj), view);
+                Ok(())
+            })
+        }
+    }
+}
+
+/// One body for both ABIs: the difference is the seam's (`abi`).
 mod cpy {
     use super::*;
-    use crate::impl_::module::call_real;
+    use crate::impl_::abi;
 
     /// # Safety
     /// Called by CPython as `bf_getbuffer`.
     pub unsafe extern "C" fn get<T: BufferExport>(
         obj: *mut cpy_PyObject,
-        view: *mut c_void,
+        view: *mut cpy_Py_buffer,
         flags: c_int,
     ) -> c_int {
-        let mut a = hpy_sys::_HPyFunc_args_GETBUFFERPROC {
-            self_: obj,
-            view: view.cast(),
-            flags,
-            result: 0,
-        };
-        let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer, c_int) -> c_int =
-            impl_getbuffer::<T>;
-        // SAFETY: the block matches HPyFunc_GETBUFFERPROC and `f`.
-        unsafe { call_real(hpy_sys::HPyFunc_GETBUFFERPROC, f as HPyCFunction, &mut a) };
-        a.result
+        // SAFETY: CPython's `bf_getbuffer` arguments, for `impl_getbuffer`.
+        unsafe { abi::getbufferproc(impl_getbuffer::<T>, obj, view, flags) }
     }
 
     /// # Safety
     /// Called by CPython as `bf_releasebuffer`.
-    pub unsafe extern "C" fn release<T: BufferExport>(obj: *mut cpy_PyObject, view: *mut c_void) {
-        let mut a = hpy_sys::_HPyFunc_args_RELEASEBUFFERPROC {
-            self_: obj,
-            view: view.cast(),
-        };
-        let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer) =
-            impl_releasebuffer::<T>;
-        // SAFETY: the block matches HPyFunc_RELEASEBUFFERPROC and `f`.
-        unsafe {
-            call_real(
-                hpy_sys::HPyFunc_RELEASEBUFFERPROC,
-                f as HPyCFunction,
-                &mut a,
-            )
-        };
+    pub unsafe extern "C" fn release<T: BufferExport>(
+        obj: *mut cpy_PyObject,
+        view: *mut cpy_Py_buffer,
+    ) {
+        // SAFETY: CPython's `bf_releasebuffer` arguments, for
+        // `impl_releasebuffer`.
+        unsafe { abi::releasebufferproc(impl_releasebuffer::<T>, obj, view) }
     }
 }
 
 /// The `bf_getbuffer` definition of `T`.
 pub const fn slot_getbuffer<T: BufferExport>() -> HPyDef {
-    type Get = unsafe extern "C" fn(*mut cpy_PyObject, *mut c_void, c_int) -> c_int;
+    type Get = unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_Py_buffer, c_int) -> c_int;
     let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer, c_int) -> c_int =
         impl_getbuffer::<T>;
     let cpy: Get = cpy::get::<T>;
@@ -261,7 +219,7 @@ pub const fn slot_getbuffer<T: BufferExport>() -> HPyDef {
 
 /// The `bf_releasebuffer` definition of `T`.
 pub const fn slot_releasebuffer<T: BufferExport>() -> HPyDef {
-    type Release = unsafe extern "C" fn(*mut cpy_PyObject, *mut c_void);
+    type Release = unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_Py_buffer);
     let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut HPy_buffer) = impl_releasebuffer::<T>;
     let cpy: Release = cpy::release::<T>;
     // SAFETY: function pointers have one size; CPython calls it as

@@ -79,45 +79,14 @@ unsafe extern "C" fn destroy(_name: *const c_char, pointer: *mut c_void, context
     }
 }
 
-/// CPython ABI: CPython calls this with the capsule; read its parts and
-/// call the HPy-convention destructor directly.
+/// CPython's `PyCapsule_Destructor`: reaches `destroy` through the seam
+/// (CPython ABI: reads the capsule's parts and calls it directly;
+/// universal: hands over to the interpreter's HPy, as C HPy's
+/// `HPyCapsule_DESTRUCTOR`).
 ///
 /// # Safety
 /// Called by CPython as a `PyCapsule_Destructor`.
-#[cfg(not(feature = "universal"))]
 unsafe extern "C" fn cpy_destroy(capsule: *mut cpy_PyObject) {
-    let h = hpy_sys::HPy {
-        _i: capsule as isize,
-    };
-    let ctx = core::ptr::null_mut();
-    // SAFETY: `capsule` is a live capsule (being destroyed); in this ABI a
-    // handle is the object pointer and the context is unused. The name read
-    // first is the one the pointer is stored under, so no error is raised.
-    unsafe {
-        let name = hpy_sys::HPyCapsule_GetName(ctx, h);
-        let pointer = hpy_sys::HPyCapsule_GetPointer(ctx, h, name);
-        let context = hpy_sys::HPyCapsule_GetContext(ctx, h);
-        destroy(name, pointer, context);
-    }
-}
-
-/// Universal ABI: hand over to the interpreter's HPy, which reads the
-/// capsule and calls `destroy` (C HPy's `HPyCapsule_DESTRUCTOR`).
-///
-/// # Safety
-/// Called by CPython as a `PyCapsule_Destructor`.
-#[cfg(feature = "universal")]
-unsafe extern "C" fn cpy_destroy(capsule: *mut cpy_PyObject) {
-    let f: unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void) = destroy;
-    // SAFETY: the saved context is set at module init, before any capsule
-    // of this module exists; for CAPSULE_DESTRUCTOR the argument block is
-    // the capsule object itself.
-    unsafe {
-        hpy_sys::_HPy_CallRealFunctionFromTrampoline(
-            super::module::trampoline_context(),
-            hpy_sys::HPyFunc_CAPSULE_DESTRUCTOR,
-            f as hpy_sys::HPyCFunction,
-            capsule.cast(),
-        )
-    }
+    // SAFETY: `capsule` is a live capsule being destroyed (contract).
+    unsafe { super::abi::capsule_destructor(destroy, capsule) }
 }

@@ -228,23 +228,13 @@ pub fn check_instance<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<()> {
 /// Whether `obj` is an instance of `T` (or of a subclass).
 pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     let ctx = obj.context();
-    #[cfg(not(feature = "universal"))]
-    if T::type_slot().ready.load(Ordering::Acquire) {
-        // CPython ABI: the global is a strong `PyObject*` to the type, alive
-        // as long as the module; compare types without touching refcounts.
-        // SAFETY: both are valid objects; the global was stored at module
-        // exec and is never cleared while the module lives.
-        unsafe {
-            let ty = (*T::type_slot().global.get())._i as *mut hpy_sys::PyObject;
-            let obj_ty = hpy_sys::cpython::Py_TYPE(obj.as_raw()._i as *mut hpy_sys::PyObject);
-            if obj_ty.cast::<hpy_sys::PyObject>() == ty {
-                return Ok(true);
-            }
-            let sub = HPy {
-                _i: obj_ty as isize,
-            };
-            return Ok(hpy_sys::HPyType_IsSubtype(ctx.as_raw(), sub, HPy { _i: ty as isize }) != 0);
-        }
+    let slot = T::type_slot();
+    // SAFETY: the slot's global holds the type once `ready` is set, never
+    // cleared while the module lives; `obj` is valid.
+    let fast =
+        unsafe { super::abi::is_instance_fast(&slot.ready, slot.global.get(), obj.as_raw()) };
+    if let Some(is) = fast {
+        return Ok(is);
     }
     let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
     // SAFETY: both handles are valid.
@@ -255,17 +245,11 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
 /// have `T`'s layout).
 pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
     let ctx = cls.context();
-    #[cfg(not(feature = "universal"))]
-    if T::type_slot().ready.load(Ordering::Acquire) {
-        // CPython ABI: as in `is_instance`, the common case is one compare.
-        // SAFETY: the global is a strong reference to the type, alive as long
-        // as the module; `cls` is a valid object.
-        unsafe {
-            let ty = (*T::type_slot().global.get())._i;
-            if cls.as_raw()._i == ty {
-                return Ok(true);
-            }
-        }
+    let slot = T::type_slot();
+    // SAFETY: as in `is_instance`.
+    let fast = unsafe { super::abi::is_type_fast(&slot.ready, slot.global.get(), cls.as_raw()) };
+    if let Some(is) = fast {
+        return Ok(is);
     }
     if !cls.is_type() {
         return Ok(false);
@@ -388,36 +372,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
 #[inline(always)]
 unsafe fn raw_new(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
     // SAFETY: forwarded.
-    unsafe {
-        #[cfg(not(feature = "universal"))]
-        return hpy_sys::cpython::hpy_rs_new(ctx, ty, data);
-        #[cfg(feature = "universal")]
-        return hpy_sys::_HPy_New(ctx, ty, data);
-    }
-}
-
-/// Whether the null-terminated `defines` of a class contain the slot `slot`.
-///
-/// # Safety
-/// `defines` must be null or a null-terminated array of valid definitions.
-#[cfg(not(feature = "universal"))]
-unsafe fn defines_slot(defines: *mut *mut HPyDef, slot: hpy_sys::HPySlot_Slot) -> bool {
-    if defines.is_null() {
-        return false;
-    }
-    let mut i = 0;
-    loop {
-        // SAFETY: within the array, up to and including its null entry.
-        let def = unsafe { *defines.add(i) };
-        if def.is_null() {
-            return false;
-        }
-        // SAFETY: a valid definition; `u.slot` is the member for slots.
-        if unsafe { (*def).kind == hpy_sys::HPyDef_Kind_Slot && (*def).u.slot.slot == slot } {
-            return true;
-        }
-        i += 1;
-    }
+    unsafe { super::abi::new_instance_raw(ctx, ty, data) }
 }
 
 /// The instance data size of `T`: none at all for a zero-sized `T` without
@@ -529,17 +484,9 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     if !getsets_work {
         properties::publish(&ty, T::properties())?;
     }
-    #[cfg(not(feature = "universal"))]
     // SAFETY: `ty` was just created and has no instances yet; the defines
     // are the class's static, null-terminated array.
-    unsafe {
-        let destroy = defines_slot(T::defines(false), hpy_sys::HPy_tp_destroy);
-        hpy_sys::cpython::hpy_rs_cpython_mark_plain(
-            ctx.as_raw(),
-            ty.as_raw(),
-            c_int::from(destroy),
-        );
-    }
+    unsafe { super::abi::type_created(ctx.as_raw(), ty.as_raw(), T::defines(false)) };
     T::type_slot().store(&ty);
     // After `store`, so that a class attribute can be an instance.
     T::class_attributes(&ty)?;
@@ -578,27 +525,29 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
     }
 }
 
-/// `tp_traverse`: reports every object the instance keeps in its `Field`
-/// slots to the garbage collector. Only the slots are read, never the Rust
-/// value (which a method may be borrowing mutably right now).
-///
-/// # Safety
-/// Called by HPy only, with the data of an instance of `T`.
-pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
-    data: *mut c_void,
-    visit: hpy_sys::HPyFunc_visitproc,
-    arg: *mut c_void,
-) -> c_int {
-    // SAFETY: what HPy passes for a live instance of T; `locate_start`
-    // finds the data (or gives up).
-    let Some(start) = (unsafe { crate::class::locate_start(data) }) else {
-        return 0;
-    };
-    // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call;
-    // the slot is a live HPyField of the instance.
-    let mut visit = |slot: *mut hpy_sys::HPyField| unsafe { visit(slot, arg) };
-    // SAFETY: the live data of an instance of T.
-    unsafe { visit_chain::<T>(start, &mut visit) }
+super::abi::entry_point! {
+    /// `tp_traverse`: reports every object the instance keeps in its `Field`
+    /// slots to the garbage collector. Only the slots are read, never the Rust
+    /// value (which a method may be borrowing mutably right now).
+    ///
+    /// # Safety
+    /// Called by HPy only, with the data of an instance of `T`.
+    pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
+        data: *mut c_void,
+        visit: hpy_sys::HPyFunc_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
+        // SAFETY: what HPy passes for a live instance of T; `locate_start`
+        // finds the data (or gives up).
+        let Some(start) = (unsafe { crate::class::locate_start(data) }) else {
+            return 0;
+        };
+        // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call;
+        // the slot is a live HPyField of the instance.
+        let mut visit = |slot: *mut hpy_sys::HPyField| unsafe { visit(slot, arg) };
+        // SAFETY: the live data of an instance of T.
+        unsafe { visit_chain::<T>(start, &mut visit) }
+    }
 }
 
 /// Visits the non-empty `Field` slots of `T`'s block and of its ancestors'
@@ -684,9 +633,11 @@ pub unsafe fn destroy_chain<T: HPyClass>(start: *mut u8) {
     }
 }
 
-#[cfg(not(feature = "universal"))]
+/// The CPython-convention trampolines: one body for both ABIs, the
+/// difference is the seam's (`abi`).
 mod cpy {
     use super::*;
+    use crate::impl_::abi;
 
     /// # Safety
     /// Called by CPython as `tp_traverse`.
@@ -695,9 +646,8 @@ mod cpy {
         visit: hpy_sys::cpy_visitproc,
         arg: *mut c_void,
     ) -> c_int {
-        // SAFETY: HPy's runtime converts the CPython visitor and calls our impl
-        // with the object's data.
-        unsafe { hpy_sys::call_traverseproc_from_trampoline(impl_traverse::<T>, obj, visit, arg) }
+        // SAFETY: CPython's `tp_traverse` arguments, for `impl_traverse`.
+        unsafe { abi::traverseproc(impl_traverse::<T>, obj, visit, arg) }
     }
 
     /// # Safety
@@ -707,11 +657,8 @@ mod cpy {
         args: *mut cpy_PyObject,
         kw: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
-        // SAFETY: CPython passes a tuple of arguments and a dict or NULL.
-        unsafe {
-            let (items, n) = tuple_items(args);
-            impl_new::<M>(ptr::null_mut(), h(cls), items, n, h(kw))._i as *mut cpy_PyObject
-        }
+        // SAFETY: CPython's `tp_new` arguments, for `impl_new`.
+        unsafe { abi::newfunc(impl_new::<M>, cls, args, kw) }
     }
 
     /// # Safety
@@ -721,27 +668,8 @@ mod cpy {
         args: *mut cpy_PyObject,
         kw: *mut cpy_PyObject,
     ) -> c_int {
-        // SAFETY: as for `new`.
-        unsafe {
-            let (items, n) = tuple_items(args);
-            impl_init::<M>(ptr::null_mut(), h(slf), items, n, h(kw))
-        }
-    }
-
-    /// The items of an argument tuple as HPy handles (the same pointers in
-    /// this ABI), and their count.
-    ///
-    /// # Safety
-    /// `args` must be a tuple.
-    #[inline(always)]
-    unsafe fn tuple_items(args: *mut cpy_PyObject) -> (*const HPy, HPy_ssize_t) {
-        // SAFETY: a tuple (contract); its item array outlives the call.
-        unsafe {
-            (
-                hpy_sys::cpython::_PyTuple_ITEMS(args.cast()).cast(),
-                hpy_sys::cpython::PyTuple_GET_SIZE(args.cast()),
-            )
-        }
+        // SAFETY: CPython's `tp_init` arguments, for `impl_init`.
+        unsafe { abi::initproc(impl_init::<M>, slf, args, kw) }
     }
 
     /// # Safety
@@ -750,8 +678,8 @@ mod cpy {
         obj: *mut cpy_PyObject,
         closure: *mut c_void,
     ) -> *mut cpy_PyObject {
-        // SAFETY: CPython passes a valid object.
-        unsafe { impl_get::<M>(ptr::null_mut(), h(obj), closure)._i as *mut cpy_PyObject }
+        // SAFETY: a getter's arguments, for `impl_get`.
+        unsafe { abi::getter(impl_get::<M>, obj, closure) }
     }
 
     /// # Safety
@@ -761,109 +689,8 @@ mod cpy {
         value: *mut cpy_PyObject,
         closure: *mut c_void,
     ) -> c_int {
-        // SAFETY: CPython passes a valid object and a value or NULL.
-        unsafe { impl_set::<M>(ptr::null_mut(), h(obj), h(value), closure) }
-    }
-
-    fn h(o: *mut cpy_PyObject) -> HPy {
-        HPy { _i: o as isize }
-    }
-}
-
-#[cfg(feature = "universal")]
-mod cpy {
-    use super::*;
-    use crate::impl_::module::call_real;
-
-    /// # Safety
-    /// Called by CPython as `tp_traverse`.
-    pub unsafe extern "C" fn traverse<T: HPyClass>(
-        obj: *mut cpy_PyObject,
-        visit: hpy_sys::cpy_visitproc,
-        arg: *mut c_void,
-    ) -> c_int {
-        let mut a = hpy_sys::_HPyFunc_args_TRAVERSEPROC {
-            self_: obj,
-            visit: Some(visit),
-            arg,
-            result: 0,
-        };
-        let f: hpy_sys::HPyFunc_traverseproc = impl_traverse::<T>;
-        // SAFETY: matching block.
-        unsafe { call_real(hpy_sys::HPyFunc_TRAVERSEPROC, f as HPyCFunction, &mut a) };
-        a.result
-    }
-
-    /// # Safety
-    /// Called by CPython as `tp_new`.
-    pub unsafe extern "C" fn new<M: NewFunc>(
-        cls: *mut cpy_PyObject,
-        args: *mut cpy_PyObject,
-        kw: *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject {
-        let mut a = hpy_sys::_HPyFunc_args_NEWFUNC {
-            self_: cls,
-            args,
-            kw,
-            result: ptr::null_mut(),
-        };
-        // SAFETY: matching block.
-        unsafe { call_real(hpy_sys::HPyFunc_NEWFUNC, cfunc_new::<M>(), &mut a) };
-        a.result
-    }
-
-    /// # Safety
-    /// Called by CPython as `tp_init`.
-    pub unsafe extern "C" fn init<M: InitFunc>(
-        slf: *mut cpy_PyObject,
-        args: *mut cpy_PyObject,
-        kw: *mut cpy_PyObject,
-    ) -> c_int {
-        let mut a = hpy_sys::_HPyFunc_args_INITPROC {
-            self_: slf,
-            args,
-            kw,
-            result: -1,
-        };
-        let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> c_int =
-            impl_init::<M>;
-        // SAFETY: matching block.
-        unsafe { call_real(hpy_sys::HPyFunc_INITPROC, f as HPyCFunction, &mut a) };
-        a.result
-    }
-
-    /// # Safety
-    /// Called by CPython as a getter.
-    pub unsafe extern "C" fn get<M: Getter>(
-        obj: *mut cpy_PyObject,
-        closure: *mut c_void,
-    ) -> *mut cpy_PyObject {
-        let mut a = hpy_sys::_HPyFunc_args_GETTER {
-            arg0: obj,
-            arg1: closure,
-            result: ptr::null_mut(),
-        };
-        // SAFETY: matching block.
-        unsafe { call_real(hpy_sys::HPyFunc_GETTER, cfunc_get::<M>(), &mut a) };
-        a.result
-    }
-
-    /// # Safety
-    /// Called by CPython as a setter.
-    pub unsafe extern "C" fn set<M: Setter>(
-        obj: *mut cpy_PyObject,
-        value: *mut cpy_PyObject,
-        closure: *mut c_void,
-    ) -> c_int {
-        let mut a = hpy_sys::_HPyFunc_args_SETTER {
-            arg0: obj,
-            arg1: value,
-            arg2: closure,
-            result: 0,
-        };
-        // SAFETY: matching block.
-        unsafe { call_real(hpy_sys::HPyFunc_SETTER, cfunc_set::<M>(), &mut a) };
-        a.result
+        // SAFETY: a setter's arguments (the value or NULL), for `impl_set`.
+        unsafe { abi::setter(impl_set::<M>, obj, value, closure) }
     }
 }
 
@@ -936,30 +763,25 @@ pub unsafe trait NewFunc {
     ) -> HPyResult<HPy>;
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_NEWFUNC`.
-pub unsafe extern "C" fn impl_new<M: NewFunc>(
-    ctx: *mut HPyContext,
-    cls: HPy,
-    args: *const HPy,
-    nargs: HPy_ssize_t,
-    kw: HPy,
-) -> HPy {
-    // SAFETY: HPy passes the live context, the type, `nargs` argument handles
-    // and a dict or NULL, all valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = NewArgs::from_raw(ctx, args, nargs, kw);
-            M::call(ctx, Borrowed::from_raw(ctx, cls), args)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_NEWFUNC`.
+    pub unsafe extern "C" fn impl_new<M: NewFunc>(
+        ctx: *mut HPyContext,
+        cls: HPy,
+        args: *const HPy,
+        nargs: HPy_ssize_t,
+        kw: HPy,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context, the type, `nargs` argument handles
+        // and a dict or NULL, all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let args = NewArgs::from_raw(ctx, args, nargs, kw);
+                M::call(ctx, Borrowed::from_raw(ctx, cls), args)
+            })
+        }
     }
-}
-
-#[cfg(feature = "universal")]
-const fn cfunc_new<M: NewFunc>() -> HPyCFunction {
-    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy =
-        impl_new::<M>;
-    f as HPyCFunction
 }
 
 /// `tp_new` definition.
@@ -995,22 +817,24 @@ pub unsafe trait InitFunc {
     ) -> HPyResult<()>;
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.
-pub unsafe extern "C" fn impl_init<M: InitFunc>(
-    ctx: *mut HPyContext,
-    slf: HPy,
-    args: *const HPy,
-    nargs: HPy_ssize_t,
-    kw: HPy,
-) -> c_int {
-    // SAFETY: HPy passes the live context, the instance, `nargs` argument
-    // handles and a dict or NULL, all valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, -1, |ctx| {
-            let args = NewArgs::from_raw(ctx, args, nargs, kw);
-            M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.
+    pub unsafe extern "C" fn impl_init<M: InitFunc>(
+        ctx: *mut HPyContext,
+        slf: HPy,
+        args: *const HPy,
+        nargs: HPy_ssize_t,
+        kw: HPy,
+    ) -> c_int {
+        // SAFETY: HPy passes the live context, the instance, `nargs` argument
+        // handles and a dict or NULL, all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, -1, |ctx| {
+                let args = NewArgs::from_raw(ctx, args, nargs, kw);
+                M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
+            })
+        }
     }
 }
 
@@ -1081,56 +905,48 @@ pub unsafe trait Setter {
     ) -> HPyResult<()>;
 }
 
-/// # Safety
-/// Called by HPy only, as a getter.
-pub unsafe extern "C" fn impl_get<M: Getter>(
-    ctx: *mut HPyContext,
-    obj: HPy,
-    _closure: *mut c_void,
-) -> HPy {
-    // SAFETY: HPy passes the live context and a valid object.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let obj = Borrowed::from_raw(ctx, obj);
-            check_receiver::<M::Class>(&obj, M::NAME)?;
-            M::call(ctx, obj)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, as a getter.
+    pub unsafe extern "C" fn impl_get<M: Getter>(
+        ctx: *mut HPyContext,
+        obj: HPy,
+        _closure: *mut c_void,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context and a valid object.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let obj = Borrowed::from_raw(ctx, obj);
+                check_receiver::<M::Class>(&obj, M::NAME)?;
+                M::call(ctx, obj)
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, as a setter.
-pub unsafe extern "C" fn impl_set<M: Setter>(
-    ctx: *mut HPyContext,
-    obj: HPy,
-    value: HPy,
-    _closure: *mut c_void,
-) -> c_int {
-    // SAFETY: HPy passes the live context, a valid object and a value or NULL.
-    unsafe {
-        trampoline(ctx, M::NAME, -1, |ctx| {
-            let obj = Borrowed::from_raw(ctx, obj);
-            check_receiver::<M::Class>(&obj, M::NAME)?;
-            let value = if value._i == 0 {
-                None
-            } else {
-                Some(Borrowed::from_raw(ctx, value))
-            };
-            M::call(ctx, obj, value).map(|()| 0)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, as a setter.
+    pub unsafe extern "C" fn impl_set<M: Setter>(
+        ctx: *mut HPyContext,
+        obj: HPy,
+        value: HPy,
+        _closure: *mut c_void,
+    ) -> c_int {
+        // SAFETY: HPy passes the live context, a valid object and a value or NULL.
+        unsafe {
+            trampoline(ctx, M::NAME, -1, |ctx| {
+                let obj = Borrowed::from_raw(ctx, obj);
+                check_receiver::<M::Class>(&obj, M::NAME)?;
+                let value = if value._i == 0 {
+                    None
+                } else {
+                    Some(Borrowed::from_raw(ctx, value))
+                };
+                M::call(ctx, obj, value).map(|()| 0)
+            })
+        }
     }
-}
-
-#[cfg(feature = "universal")]
-const fn cfunc_get<M: Getter>() -> HPyCFunction {
-    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *mut c_void) -> HPy = impl_get::<M>;
-    f as HPyCFunction
-}
-
-#[cfg(feature = "universal")]
-const fn cfunc_set<M: Setter>() -> HPyCFunction {
-    let f: unsafe extern "C" fn(*mut HPyContext, HPy, HPy, *mut c_void) -> c_int = impl_set::<M>;
-    f as HPyCFunction
 }
 
 /// A property with a getter and optionally a setter.
@@ -1189,168 +1005,8 @@ unsafe impl<G: Getter> Setter for NoSetter<G> {
     }
 }
 
-pub use properties::PropertyMethods;
-
-/// Properties as Python `property` objects over hidden methods, for
-/// interpreters whose getset descriptors are broken (PyPy 7.3.19: no
-/// receiver check, and a getter's or setter's exception is dropped, then
-/// aborts the interpreter at its next HPy call; see
-/// `hpy_rs_supports_getsets` and docs/design-notes.md, D6). Their method
-/// descriptors check the receiver and pass exceptions on.
-#[cfg(feature = "universal")]
-mod properties {
-    use super::*;
-    use crate::impl_::def::{meth_noargs, meth_o, MethNoArgs, MethO, StaticDef};
-    use core::marker::PhantomData;
-
-    /// One property (`#[getter]` and its setter) as three hidden methods:
-    /// the getter (`NOARGS`), the setter (`O`) and the deleter (`NOARGS`,
-    /// the setter given no value).
-    pub struct PropertyMethods {
-        name: &'static CStr,
-        doc: Option<&'static CStr>,
-        /// The names of `methods`.
-        hidden: [&'static CStr; 3],
-        methods: [StaticDef; 3],
-    }
-
-    impl PropertyMethods {
-        /// The property `name`, with its hidden methods' names (written by
-        /// `#[hpy_methods]`: `<name>.__get__`, `<name>.__set__` and
-        /// `<name>.__delete__`, which no Python identifier can collide
-        /// with and which read well in the interpreter's receiver errors).
-        pub const fn new<G: Getter, S: Setter>(
-            name: &'static CStr,
-            doc: Option<&'static CStr>,
-            hidden: [&'static CStr; 3],
-        ) -> Self {
-            let [get, set, del] = hidden;
-            PropertyMethods {
-                name,
-                doc,
-                hidden,
-                methods: [
-                    StaticDef::new(meth_noargs::<Get<G>>(get, None)),
-                    StaticDef::new(meth_o::<Set<S>>(set, None)),
-                    StaticDef::new(meth_noargs::<Delete<S>>(del, None)),
-                ],
-            }
-        }
-
-        pub(super) fn hidden_defs(&self) -> &[StaticDef] {
-            &self.methods
-        }
-    }
-
-    fn utf8(name: &'static CStr) -> HPyResult<&'static str> {
-        name.to_str()
-            .map_err(|_| HPyErr::system_error("property name is not UTF-8"))
-    }
-
-    // The adapters call the bodies without `check_receiver`: the
-    // interpreter calls a method of the class only with an instance as
-    // `self`, as for every other method (`self_ref`).
-
-    struct Get<G>(PhantomData<G>);
-
-    // SAFETY: returns what the (trusted) getter returns.
-    unsafe impl<G: Getter> MethNoArgs for Get<G> {
-        const NAME: &'static str = G::NAME;
-        #[inline]
-        fn call<'ctx>(ctx: Context<'ctx>, slf: Borrowed<'_, 'ctx>) -> HPyResult<HPy> {
-            G::call(ctx, slf)
-        }
-    }
-
-    struct Set<S>(PhantomData<S>);
-
-    // SAFETY: returns a new reference to None or an error.
-    unsafe impl<S: Setter> MethO for Set<S> {
-        const NAME: &'static str = S::NAME;
-        #[inline]
-        fn call<'ctx>(
-            ctx: Context<'ctx>,
-            slf: Borrowed<'_, 'ctx>,
-            value: Borrowed<'_, 'ctx>,
-        ) -> HPyResult<HPy> {
-            S::call(ctx, slf, Some(value))?;
-            Ok(ctx.none().into_raw())
-        }
-    }
-
-    struct Delete<S>(PhantomData<S>);
-
-    // SAFETY: as for `Set`.
-    unsafe impl<S: Setter> MethNoArgs for Delete<S> {
-        const NAME: &'static str = S::NAME;
-        #[inline]
-        fn call<'ctx>(ctx: Context<'ctx>, slf: Borrowed<'_, 'ctx>) -> HPyResult<HPy> {
-            S::call(ctx, slf, None)?;
-            Ok(ctx.none().into_raw())
-        }
-    }
-
-    /// Replaces each getset descriptor of the new type `ty` by a `property`
-    /// over its hidden methods (same name and doc), then removes the
-    /// hidden methods from the type's dict.
-    pub(super) fn publish(ty: &Handle<'_>, properties: &[PropertyMethods]) -> HPyResult<()> {
-        if properties.is_empty() {
-            return Ok(());
-        }
-        let ctx = ty.context();
-        // Not `h_Builtins`, which is the builtins *dict* on PyPy 7.3.19.
-        let property = ctx.import_module("builtins")?.get_attr_s("property")?;
-        for p in properties {
-            let [get, set, del] = p.hidden.map(utf8);
-            let (get, set, del) = (get?, set?, del?);
-            let doc = match p.doc {
-                Some(doc) => crate::IntoHPy::into_hpy(doc.to_string_lossy().as_ref(), ctx)?,
-                None => ctx.none(),
-            };
-            let fget = ty.get_attr_s(get)?;
-            let fset = ty.get_attr_s(set)?;
-            let fdel = ty.get_attr_s(del)?;
-            let prop = property.call(&[&fget, &fset, &fdel, &doc])?;
-            ty.set_attr_s(utf8(p.name)?, &prop)?;
-            for hidden in [get, set, del] {
-                ty.del_attr_s(hidden)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// CPython ABI: CPython's getset descriptors work, and properties have no
-/// hidden methods (nothing is generated for them).
-#[cfg(not(feature = "universal"))]
-mod properties {
-    use super::*;
-    use crate::impl_::def::StaticDef;
-
-    /// Nothing, in this ABI.
-    pub struct PropertyMethods;
-
-    impl PropertyMethods {
-        /// Nothing, in this ABI.
-        #[inline(always)]
-        pub const fn new<G: Getter, S: Setter>(
-            _name: &'static CStr,
-            _doc: Option<&'static CStr>,
-            _methods: [&'static CStr; 3],
-        ) -> Self {
-            PropertyMethods
-        }
-
-        pub(super) fn hidden_defs(&self) -> &[StaticDef] {
-            &[]
-        }
-    }
-
-    /// Never called: `hpy_rs_supports_getsets` is true in this ABI.
-    pub(super) fn publish(_: &Handle<'_>, _: &[PropertyMethods]) -> HPyResult<()> {
-        Ok(())
-    }
-}
+use super::abi::properties;
+pub use super::abi::properties::PropertyMethods;
 
 /// A member definition (`HPyMember`): the interpreter reads and writes the
 /// field at `offset` in the instance data directly.

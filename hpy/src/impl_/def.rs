@@ -4,8 +4,9 @@
 //! - `impl`, with HPy's calling convention (`HPyContext*`, `HPy`…): the one
 //!   PyPy and GraalPy call, and the one `hpy.universal` reaches on CPython;
 //! - `cpy_trampoline`, with CPython's calling convention (`PyObject*`…),
-//!   which CPython itself calls. In the CPython ABI it calls `impl` directly
-//!   (which is inlined into it); in the Universal ABI it goes through
+//!   which CPython itself calls. It hands `impl` to the ABI seam (`abi`):
+//!   in the CPython ABI that calls `impl` directly (inlined: each `impl` is
+//!   wrapped in `abi::entry_point!`); in the Universal ABI it goes through
 //!   `ctx_CallRealFunctionFromTrampoline` with the context saved at module
 //!   init, exactly like the trampolines of C HPy's `HPyDef_METH`.
 //!
@@ -136,105 +137,104 @@ pub unsafe trait ModExec {
 
 // ---- the HPy-convention entry points (`impl`) ----
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_NOARGS`.
-pub unsafe extern "C" fn impl_noargs<M: MethNoArgs>(ctx: *mut HPyContext, module: HPy) -> HPy {
-    // SAFETY: HPy passes the live context and a module handle valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            M::call(ctx, Borrowed::from_raw(ctx, module))
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_NOARGS`.
+    pub unsafe extern "C" fn impl_noargs<M: MethNoArgs>(ctx: *mut HPyContext, module: HPy) -> HPy {
+        // SAFETY: HPy passes the live context and a module handle valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                M::call(ctx, Borrowed::from_raw(ctx, module))
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_O`.
-pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg: HPy) -> HPy {
-    // SAFETY: HPy passes the live context and handles valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            M::call(
-                ctx,
-                Borrowed::from_raw(ctx, module),
-                Borrowed::from_raw(ctx, arg),
-            )
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_O`.
+    pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg: HPy) -> HPy {
+        // SAFETY: HPy passes the live context and handles valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                M::call(
+                    ctx,
+                    Borrowed::from_raw(ctx, module),
+                    Borrowed::from_raw(ctx, arg),
+                )
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_VARARGS`.
-pub unsafe extern "C" fn impl_varargs<M: MethArgs>(
-    ctx: *mut HPyContext,
-    module: HPy,
-    args: *const HPy,
-    nargs: usize,
-) -> HPy {
-    // SAFETY: HPy passes the live context, a module handle and `nargs`
-    // argument handles, all valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = Args::positional_only(ctx, args, nargs);
-            M::call(ctx, Borrowed::from_raw(ctx, module), args)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_VARARGS`.
+    pub unsafe extern "C" fn impl_varargs<M: MethArgs>(
+        ctx: *mut HPyContext,
+        module: HPy,
+        args: *const HPy,
+        nargs: usize,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context, a module handle and `nargs`
+        // argument handles, all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let args = Args::positional_only(ctx, args, nargs);
+                M::call(ctx, Borrowed::from_raw(ctx, module), args)
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_KEYWORDS`.
-pub unsafe extern "C" fn impl_keywords<M: MethArgs>(
-    ctx: *mut HPyContext,
-    module: HPy,
-    args: *const HPy,
-    nargs: usize,
-    kwnames: HPy,
-) -> HPy {
-    // SAFETY: HPy passes the live context, a module handle, the argument
-    // array and the keyword names tuple (or HPy_NULL), all valid for the call.
-    unsafe {
-        trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
-            let args = Args {
-                ctx,
-                args,
-                nargs,
-                kwnames,
-                _borrow: core::marker::PhantomData,
-            };
-            M::call(ctx, Borrowed::from_raw(ctx, module), args)
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_KEYWORDS`.
+    pub unsafe extern "C" fn impl_keywords<M: MethArgs>(
+        ctx: *mut HPyContext,
+        module: HPy,
+        args: *const HPy,
+        nargs: usize,
+        kwnames: HPy,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context, a module handle, the argument
+        // array and the keyword names tuple (or HPy_NULL), all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let args = Args {
+                    ctx,
+                    args,
+                    nargs,
+                    kwnames,
+                    _borrow: core::marker::PhantomData,
+                };
+                M::call(ctx, Borrowed::from_raw(ctx, module), args)
+            })
+        }
     }
 }
 
-/// # Safety
-/// Called by HPy only, with the arguments of `HPyFunc_INQUIRY`.
-pub unsafe extern "C" fn impl_mod_exec<M: ModExec>(ctx: *mut HPyContext, module: HPy) -> c_int {
-    // SAFETY: HPy passes the live context and the new module's handle; module
-    // exec is the first call with a context, and no exception is pending.
-    unsafe {
-        hpy_sys::hpy_rs_prepare_context(ctx);
-        trampoline(ctx, M::NAME, -1, |ctx| {
-            M::call(ctx, Borrowed::from_raw(ctx, module))
-        })
+super::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_INQUIRY`.
+    pub unsafe extern "C" fn impl_mod_exec<M: ModExec>(ctx: *mut HPyContext, module: HPy) -> c_int {
+        // SAFETY: HPy passes the live context and the new module's handle; module
+        // exec is the first call with a context, and no exception is pending.
+        unsafe {
+            hpy_sys::hpy_rs_prepare_context(ctx);
+            trampoline(ctx, M::NAME, -1, |ctx| {
+                M::call(ctx, Borrowed::from_raw(ctx, module))
+            })
+        }
     }
 }
 
 // ---- the CPython-convention entry points (`cpy_trampoline`) ----
 
-#[cfg(not(feature = "universal"))]
+/// One body for both ABIs: the difference is the seam's (`abi`).
 mod cpy {
-    //! CPython ABI: an `HPy` is the `PyObject*`, so the trampolines call
-    //! `impl` directly with a null context (which no HPy function reads).
     use super::*;
-
-    #[inline(always)]
-    fn h(o: *mut cpy_PyObject) -> HPy {
-        HPy { _i: o as isize }
-    }
-
-    #[inline(always)]
-    fn o(h: HPy) -> *mut cpy_PyObject {
-        h._i as *mut cpy_PyObject
-    }
+    use crate::impl_::abi;
 
     /// # Safety
     /// Called by CPython as a `METH_NOARGS` function.
@@ -242,8 +242,8 @@ mod cpy {
         module: *mut cpy_PyObject,
         _: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
-        // SAFETY: CPython passes a valid module object.
-        o(unsafe { impl_noargs::<M>(ptr::null_mut(), h(module)) })
+        // SAFETY: CPython's `METH_NOARGS` arguments, for `impl_noargs`.
+        unsafe { abi::noargs(impl_noargs::<M>, module) }
     }
 
     /// # Safety
@@ -252,8 +252,8 @@ mod cpy {
         module: *mut cpy_PyObject,
         arg: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
-        // SAFETY: CPython passes valid objects.
-        o(unsafe { impl_o::<M>(ptr::null_mut(), h(module), h(arg)) })
+        // SAFETY: CPython's `METH_O` arguments, for `impl_o`.
+        unsafe { abi::o(impl_o::<M>, module, arg) }
     }
 
     /// # Safety
@@ -263,9 +263,8 @@ mod cpy {
         args: *const *mut cpy_PyObject,
         nargs: HPy_ssize_t,
     ) -> *mut cpy_PyObject {
-        // SAFETY: CPython passes `nargs` valid objects; `PyObject*` and `HPy`
-        // have the same layout in this ABI.
-        o(unsafe { impl_varargs::<M>(ptr::null_mut(), h(module), args.cast(), nargs as usize) })
+        // SAFETY: CPython's `METH_FASTCALL` arguments, for `impl_varargs`.
+        unsafe { abi::varargs(impl_varargs::<M>, module, args, nargs) }
     }
 
     /// # Safety
@@ -276,116 +275,15 @@ mod cpy {
         nargsf: usize,
         kwnames: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
-        // The high bit is PY_VECTORCALL_ARGUMENTS_OFFSET.
-        let nargs = nargsf & !(1usize << (usize::BITS - 1));
-        // SAFETY: CPython passes `nargs` objects plus one per keyword name.
-        o(
-            unsafe {
-                impl_keywords::<M>(ptr::null_mut(), h(module), args.cast(), nargs, h(kwnames))
-            },
-        )
+        // SAFETY: CPython's vectorcall arguments, for `impl_keywords`.
+        unsafe { abi::keywords(impl_keywords::<M>, module, args, nargsf, kwnames) }
     }
 
     /// # Safety
     /// Called by CPython as a `Py_mod_exec` slot.
     pub unsafe extern "C" fn mod_exec<M: ModExec>(module: *mut cpy_PyObject) -> c_int {
-        // SAFETY: CPython passes the new module.
-        unsafe { impl_mod_exec::<M>(ptr::null_mut(), h(module)) }
-    }
-}
-
-#[cfg(feature = "universal")]
-mod cpy {
-    //! Universal ABI: CPython calls these, and they hand over to
-    //! `hpy.universal` (`ctx_CallRealFunctionFromTrampoline`), which converts
-    //! the objects to handles and calls `impl` with the right context.
-    use super::*;
-    use crate::impl_::module::call_real;
-    use hpy_sys::{
-        _HPyFunc_args_INQUIRY, _HPyFunc_args_KEYWORDS, _HPyFunc_args_NOARGS, _HPyFunc_args_O,
-        _HPyFunc_args_VARARGS, HPyFunc_INQUIRY, HPyFunc_KEYWORDS, HPyFunc_NOARGS, HPyFunc_O,
-        HPyFunc_VARARGS,
-    };
-
-    /// # Safety
-    /// Called by CPython as a `METH_NOARGS` function.
-    pub unsafe extern "C" fn noargs<M: MethNoArgs>(
-        module: *mut cpy_PyObject,
-        _: *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject {
-        let mut a = _HPyFunc_args_NOARGS {
-            self_: module,
-            result: ptr::null_mut(),
-        };
-        // SAFETY: the block matches HPyFunc_NOARGS and `impl_noargs`.
-        unsafe { call_real(HPyFunc_NOARGS, super::cfunc_noargs::<M>(), &mut a) };
-        a.result
-    }
-
-    /// # Safety
-    /// Called by CPython as a `METH_O` function.
-    pub unsafe extern "C" fn o_<M: MethO>(
-        module: *mut cpy_PyObject,
-        arg: *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject {
-        let mut a = _HPyFunc_args_O {
-            self_: module,
-            arg,
-            result: ptr::null_mut(),
-        };
-        // SAFETY: the block matches HPyFunc_O and `impl_o`.
-        unsafe { call_real(HPyFunc_O, super::cfunc_o::<M>(), &mut a) };
-        a.result
-    }
-
-    /// # Safety
-    /// Called by CPython as a `METH_FASTCALL` function.
-    pub unsafe extern "C" fn varargs<M: MethArgs>(
-        module: *mut cpy_PyObject,
-        args: *const *mut cpy_PyObject,
-        nargs: HPy_ssize_t,
-    ) -> *mut cpy_PyObject {
-        let mut a = _HPyFunc_args_VARARGS {
-            self_: module,
-            args,
-            nargs,
-            result: ptr::null_mut(),
-        };
-        // SAFETY: the block matches HPyFunc_VARARGS and `impl_varargs`.
-        unsafe { call_real(HPyFunc_VARARGS, super::cfunc_varargs::<M>(), &mut a) };
-        a.result
-    }
-
-    /// # Safety
-    /// Called by CPython as a `METH_FASTCALL | METH_KEYWORDS` function.
-    pub unsafe extern "C" fn keywords<M: MethArgs>(
-        module: *mut cpy_PyObject,
-        args: *const *mut cpy_PyObject,
-        nargsf: usize,
-        kwnames: *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject {
-        let mut a = _HPyFunc_args_KEYWORDS {
-            self_: module,
-            args,
-            nargsf,
-            kwnames,
-            result: ptr::null_mut(),
-        };
-        // SAFETY: the block matches HPyFunc_KEYWORDS and `impl_keywords`.
-        unsafe { call_real(HPyFunc_KEYWORDS, super::cfunc_keywords::<M>(), &mut a) };
-        a.result
-    }
-
-    /// # Safety
-    /// Called by CPython as a `Py_mod_exec` slot.
-    pub unsafe extern "C" fn mod_exec<M: ModExec>(module: *mut cpy_PyObject) -> c_int {
-        let mut a = _HPyFunc_args_INQUIRY {
-            arg0: module,
-            result: 0,
-        };
-        // SAFETY: the block matches HPyFunc_INQUIRY and `impl_mod_exec`.
-        unsafe { call_real(HPyFunc_INQUIRY, super::cfunc_mod_exec::<M>(), &mut a) };
-        a.result
+        // SAFETY: the new module, for `impl_mod_exec`.
+        unsafe { abi::inquiry(impl_mod_exec::<M>, module) }
     }
 }
 

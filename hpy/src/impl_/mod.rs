@@ -21,8 +21,6 @@ pub use extract::{
     extract_optional, extract_or_default, extract_required, extract_self, present, FromKwargs,
     FunctionDescription, Parsed, SignatureInfo, Slots,
 };
-#[cfg(not(feature = "universal"))]
-pub use module::cpython_module_init;
 pub use module::set_trampoline_context;
 pub use trampoline::{
     catch_state_global, init_panic_exception, panic_text, panics_as, return_object, return_status,

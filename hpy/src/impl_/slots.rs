@@ -68,23 +68,6 @@ macro_rules! safe_ty {
     (cmpop, $a:lifetime, $c:lifetime) => { hpy_sys::HPy_RichCmpOp };
 }
 
-/// CPython ABI: the `PyObject*` is the handle.
-#[cfg(not(feature = "universal"))]
-macro_rules! to_hpy {
-    (obj, $v:expr) => {
-        HPy { _i: $v as isize }
-    };
-    (objopt, $v:expr) => {
-        HPy { _i: $v as isize }
-    };
-    (ssize, $v:expr) => {
-        $v
-    };
-    (cmpop, $v:expr) => {
-        $v
-    };
-}
-
 macro_rules! ret_types {
     (obj) => {
         HPy
@@ -129,20 +112,10 @@ macro_rules! err_value {
     };
 }
 
-#[cfg(not(feature = "universal"))]
-macro_rules! from_hpy_ret {
-    (obj, $v:expr) => {
-        $v._i as *mut cpy_PyObject
-    };
-    ($other:ident, $v:expr) => {
-        $v
-    };
-}
-
 macro_rules! slot_kinds {
     ($(
         $(#[$doc:meta])*
-        $trait_name:ident, $impl_fn:ident, $cpy_fn:ident, $def_fn:ident, $sig:ident, $args:ident,
+        $trait_name:ident, $impl_fn:ident, $cpy_fn:ident, $def_fn:ident, $abi_fn:ident,
         ($($arg:ident : $kind:ident),*) -> $ret:ident;
     )*) => {$(
         $(#[$doc])*
@@ -157,34 +130,25 @@ macro_rules! slot_kinds {
             fn call<'a, 'ctx>(ctx: Context<'ctx>, $($arg: safe_ty!($kind, 'a, 'ctx)),*) -> HPyResult<ret_types!($ret)>;
         }
 
-        /// The HPy-convention entry point of the slot.
-        ///
-        /// # Safety
-        /// Called by HPy only, with this slot signature's arguments.
-        pub unsafe extern "C" fn $impl_fn<M: $trait_name>(ctx: *mut HPyContext, $($arg: hpy_ty!($kind)),*) -> ret_types!($ret) {
-            // SAFETY: HPy passes the live context and arguments valid for the call.
-            unsafe { trampoline(ctx, M::NAME, err_value!($ret), |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
+        super::abi::entry_point! {
+            /// The HPy-convention entry point of the slot.
+            ///
+            /// # Safety
+            /// Called by HPy only, with this slot signature's arguments.
+            pub unsafe extern "C" fn $impl_fn<M: $trait_name>(ctx: *mut HPyContext, $($arg: hpy_ty!($kind)),*) -> ret_types!($ret) {
+                // SAFETY: HPy passes the live context and arguments valid for the call.
+                unsafe { trampoline(ctx, M::NAME, err_value!($ret), |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
+            }
         }
 
         /// The CPython-convention trampoline of the slot.
         ///
         /// # Safety
         /// Called by CPython only, through the slot it was registered for.
-        #[cfg(not(feature = "universal"))]
         pub unsafe extern "C" fn $cpy_fn<M: $trait_name>($($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            // SAFETY: in the CPython ABI a `PyObject*` is the handle and no
-            // context is needed.
-            let r = unsafe { $impl_fn::<M>(core::ptr::null_mut(), $(to_hpy!($kind, $arg)),*) };
-            from_hpy_ret!($ret, r)
-        }
-
-        /// The CPython-convention trampoline of the slot.
-        ///
-        /// # Safety
-        /// Called by CPython only, through the slot it was registered for.
-        #[cfg(feature = "universal")]
-        pub unsafe extern "C" fn $cpy_fn<M: $trait_name>($($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            slot_kinds!(@universal_body $impl_fn, $sig, $args, ($($arg),*), $ret)
+            // SAFETY: the slot's arguments as CPython passes them, for
+            // `$impl_fn` (the seam converts them for this ABI).
+            unsafe { super::abi::$abi_fn($impl_fn::<M>, $($arg),*) }
         }
 
         /// The `HPyDef` of slot `which`, implemented by `M`.
@@ -199,59 +163,44 @@ macro_rules! slot_kinds {
             slot(which, f as HPyCFunction, Some(cpy))
         }
     )*};
-
-    (@universal_body $impl_fn:ident, $sig:ident, $args:ident, ($($arg:ident),*), void) => {{
-        let mut a = hpy_sys::$args { $($arg),* };
-        // SAFETY: the block matches the signature and the function.
-        unsafe { super::module::call_real(hpy_sys::$sig, $impl_fn::<M> as HPyCFunction, &mut a) }
-    }};
-    (@universal_body $impl_fn:ident, $sig:ident, $args:ident, ($($arg:ident),*), $ret:ident) => {{
-        // SAFETY: all-zero is a valid value of every argument block (pointers,
-        // integers); each field is then set.
-        let mut a: hpy_sys::$args = unsafe { core::mem::zeroed() };
-        $(a.$arg = $arg;)*
-        // SAFETY: the block matches the signature and the function.
-        unsafe { super::module::call_real(hpy_sys::$sig, $impl_fn::<M> as HPyCFunction, &mut a) }
-        a.result
-    }};
 }
 
-// The argument names must be the field names of hpy_sys::_HPyFunc_args_*.
+// The last name of each row is the signature's function in the seam (`abi`).
 slot_kinds! {
     /// `HPyFunc_UNARYFUNC` (e.g. `nb_negative`, `tp_repr`).
-    UnaryFunc, impl_unaryfunc, cpy_unaryfunc, slot_unaryfunc, HPyFunc_UNARYFUNC, _HPyFunc_args_UNARYFUNC,
+    UnaryFunc, impl_unaryfunc, cpy_unaryfunc, slot_unaryfunc, unaryfunc,
         (arg0: obj) -> obj;
     /// `HPyFunc_BINARYFUNC` (e.g. `nb_add`, `mp_subscript`).
-    BinaryFunc, impl_binaryfunc, cpy_binaryfunc, slot_binaryfunc, HPyFunc_BINARYFUNC, _HPyFunc_args_BINARYFUNC,
+    BinaryFunc, impl_binaryfunc, cpy_binaryfunc, slot_binaryfunc, binaryfunc,
         (arg0: obj, arg1: obj) -> obj;
     /// `HPyFunc_TERNARYFUNC` (`nb_power`, `nb_inplace_power`).
-    TernaryFunc, impl_ternaryfunc, cpy_ternaryfunc, slot_ternaryfunc, HPyFunc_TERNARYFUNC, _HPyFunc_args_TERNARYFUNC,
+    TernaryFunc, impl_ternaryfunc, cpy_ternaryfunc, slot_ternaryfunc, ternaryfunc,
         (arg0: obj, arg1: obj, arg2: obj) -> obj;
     /// `HPyFunc_INQUIRY` (`nb_bool`).
-    Inquiry, impl_inquiry, cpy_inquiry, slot_inquiry, HPyFunc_INQUIRY, _HPyFunc_args_INQUIRY,
+    Inquiry, impl_inquiry, cpy_inquiry, slot_inquiry, inquiry,
         (arg0: obj) -> int;
     /// `HPyFunc_LENFUNC` (`mp_length`, `sq_length`).
-    LenFunc, impl_lenfunc, cpy_lenfunc, slot_lenfunc, HPyFunc_LENFUNC, _HPyFunc_args_LENFUNC,
+    LenFunc, impl_lenfunc, cpy_lenfunc, slot_lenfunc, lenfunc,
         (arg0: obj) -> ssize;
     /// `HPyFunc_SSIZEARGFUNC` (`sq_item`, `sq_repeat`, `sq_inplace_repeat`).
-    SsizeArgFunc, impl_ssizeargfunc, cpy_ssizeargfunc, slot_ssizeargfunc, HPyFunc_SSIZEARGFUNC, _HPyFunc_args_SSIZEARGFUNC,
+    SsizeArgFunc, impl_ssizeargfunc, cpy_ssizeargfunc, slot_ssizeargfunc, ssizeargfunc,
         (arg0: obj, arg1: ssize) -> obj;
     /// `HPyFunc_SSIZEOBJARGPROC` (`sq_ass_item`; the value is null for deletion).
-    SsizeObjArgProc, impl_ssizeobjargproc, cpy_ssizeobjargproc, slot_ssizeobjargproc, HPyFunc_SSIZEOBJARGPROC,
-        _HPyFunc_args_SSIZEOBJARGPROC, (arg0: obj, arg1: ssize, arg2: objopt) -> int;
+    SsizeObjArgProc, impl_ssizeobjargproc, cpy_ssizeobjargproc, slot_ssizeobjargproc, ssizeobjargproc,
+        (arg0: obj, arg1: ssize, arg2: objopt) -> int;
     /// `HPyFunc_OBJOBJARGPROC` (`mp_ass_subscript`; the value is null for deletion).
-    ObjObjArgProc, impl_objobjargproc, cpy_objobjargproc, slot_objobjargproc, HPyFunc_OBJOBJARGPROC,
-        _HPyFunc_args_OBJOBJARGPROC, (arg0: obj, arg1: obj, arg2: objopt) -> int;
+    ObjObjArgProc, impl_objobjargproc, cpy_objobjargproc, slot_objobjargproc, objobjargproc,
+        (arg0: obj, arg1: obj, arg2: objopt) -> int;
     /// `HPyFunc_OBJOBJPROC` (`sq_contains`).
-    ObjObjProc, impl_objobjproc, cpy_objobjproc, slot_objobjproc, HPyFunc_OBJOBJPROC, _HPyFunc_args_OBJOBJPROC,
+    ObjObjProc, impl_objobjproc, cpy_objobjproc, slot_objobjproc, objobjproc,
         (arg0: obj, arg1: obj) -> int;
     /// `HPyFunc_HASHFUNC` (`tp_hash`).
-    HashFunc, impl_hashfunc, cpy_hashfunc, slot_hashfunc, HPyFunc_HASHFUNC, _HPyFunc_args_HASHFUNC,
+    HashFunc, impl_hashfunc, cpy_hashfunc, slot_hashfunc, hashfunc,
         (arg0: obj) -> hash;
     /// `HPyFunc_DESTRUCTOR` (`tp_finalize`).
-    Destructor, impl_destructor, cpy_destructor, slot_destructor, HPyFunc_DESTRUCTOR, _HPyFunc_args_DESTRUCTOR,
+    Destructor, impl_destructor, cpy_destructor, slot_destructor, destructor,
         (arg0: obj) -> void;
     /// `HPyFunc_RICHCMPFUNC` (`tp_richcompare`).
-    RichCmpFunc, impl_richcmpfunc, cpy_richcmpfunc, slot_richcmpfunc, HPyFunc_RICHCMPFUNC, _HPyFunc_args_RICHCMPFUNC,
+    RichCmpFunc, impl_richcmpfunc, cpy_richcmpfunc, slot_richcmpfunc, richcmpfunc,
         (arg0: obj, arg1: obj, arg2: cmpop) -> obj;
 }

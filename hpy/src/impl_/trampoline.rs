@@ -76,27 +76,7 @@ pub(crate) fn install_panic_hook() {
         }
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            #[cfg(not(feature = "universal"))]
-            {
-                // SAFETY: callable from any thread, with or without the GIL.
-                if unsafe { hpy_sys::cpython::ffi::PyGILState_Check() } != 0 {
-                    return;
-                }
-                previous(info);
-            }
-            #[cfg(feature = "universal")]
-            {
-                let _ = &previous;
-                let location = info
-                    .location()
-                    .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
-                eprintln!(
-                    "hpy-rs: Rust panic{location}: {} (raised in Python as PanicException \
-                     when it happens in a call from Python; HPY_RS_PANIC_TRACE=1 shows Rust's \
-                     full report)",
-                    panic_text(info.payload())
-                );
-            }
+            super::abi::report_panic(info, &*previous);
         }));
     });
 }

@@ -1,0 +1,446 @@
+//! The CPython ABI's side of the seam (see `mod.rs`): an `HPy` is the
+//! `PyObject*` itself (hpy-sys's `_py2h`/`_h2py`), HPy functions are calls
+//! into CPython's C API that never read their context, and CPython calls
+//! the HPy-convention functions through trampolines that convert nothing.
+
+use core::ffi::{c_char, c_int, c_void};
+use core::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use hpy_sys::cpython::{_h2py, _hg2py, _py2h};
+use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyDef, HPyGlobal};
+
+use crate::{Context, HPyErr, HPyResult};
+
+/// `false`: this build targets the CPython ABI.
+pub const UNIVERSAL: bool = false;
+
+/// The raw context as stored inside [`Context`](crate::Context): nothing,
+/// since no HPy function of this ABI reads its context (a `Context` is
+/// zero-sized and a [`Handle`](crate::Handle) is exactly one `PyObject*`).
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub struct RawContext(());
+
+impl RawContext {
+    /// Wraps the context pointer an HPy entry point received.
+    ///
+    /// # Safety
+    /// None in this ABI (`ctx` is ignored); `unsafe` for the universal
+    /// ABI's contract: the non-null context passed to the current call.
+    #[inline(always)]
+    pub unsafe fn new(ctx: *mut HPyContext) -> Self {
+        let _ = ctx;
+        RawContext(())
+    }
+
+    /// The pointer to pass as the `ctx` argument of `hpy_sys` functions.
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut HPyContext {
+        ptr::null_mut()
+    }
+}
+
+// ---- the HPy-convention entry points ----
+
+/// Wraps each HPy-convention entry point that a trampoline below calls
+/// (`impl_noargs` …): `#[inline]` here, so that its trampoline, which
+/// receives it as a function pointer (constant at each call), inlines it
+/// as it did when it called the entry point itself. Without the hint LLVM
+/// makes a tail call of it (3-6 instructions more per call in `bench/run`).
+macro_rules! entry_point {
+    ($item:item) => {
+        #[inline]
+        $item
+    };
+}
+pub(crate) use entry_point;
+
+// ---- the CPython-convention trampolines (one per row of the table) ----
+
+/// Converts an argument CPython passed to the HPy-convention one.
+macro_rules! to_hpy {
+    (obj, $v:expr) => {
+        _py2h($v)
+    };
+    // `PyObject*` and `HPy` have one layout here: the array is the handles.
+    (vec, $v:expr) => {
+        $v.cast::<HPy>()
+    };
+    (nargs, $v:expr) => {
+        $v as usize
+    };
+    (nargsf, $v:expr) => {
+        $v & !(1usize << (usize::BITS - 1))
+    };
+    // `Py_buffer` and `HPy_buffer` have one layout in this ABI (checked by
+    // hpy-sys's layout test).
+    (view, $v:expr) => {
+        $v.cast::<hpy_sys::HPy_buffer>()
+    };
+    ($kind:ident, $v:expr) => {
+        $v
+    };
+}
+
+/// Converts the HPy-convention result to what CPython expects.
+macro_rules! from_hpy {
+    (obj, $v:expr) => {
+        _h2py($v)
+    };
+    ($kind:ident, $v:expr) => {
+        $v
+    };
+}
+
+macro_rules! cpython_trampolines {
+    (plain: $(
+        $name:ident = $sig:ident, $fty:ident, $block:ident,
+            ($($arg:ident : $kind:ident),*) -> $ret:ident;
+    )*) => {$(
+        #[doc = concat!("`", stringify!($sig), "` called by CPython: calls `f` directly.")]
+        ///
+        /// # Safety
+        /// The arguments are those CPython passes to a function of this
+        /// signature, valid for the call; `f` is a function of it.
+        #[inline(always)]
+        pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+            // SAFETY: the caller's contract; in this ABI the handles are
+            // the objects and no HPy function reads the context.
+            let r = unsafe { f(ptr::null_mut(), $(to_hpy!($kind, $arg)),*) };
+            from_hpy!($ret, r)
+        }
+    )*};
+    // Written out below.
+    (custom: $($rows:tt)*) => {};
+}
+
+hpy_sys::hpyfunc_signatures!(cpython_trampolines);
+
+/// The items of an argument tuple as handles (the same pointers in this
+/// ABI), and their count.
+///
+/// # Safety
+/// `args` must be a tuple.
+#[inline(always)]
+unsafe fn tuple_items(args: *mut cpy_PyObject) -> (*const HPy, hpy_sys::HPy_ssize_t) {
+    // SAFETY: a tuple (contract); its item array outlives the call.
+    unsafe {
+        (
+            hpy_sys::cpython::_PyTuple_ITEMS(args.cast()).cast(),
+            hpy_sys::cpython::PyTuple_GET_SIZE(args.cast()),
+        )
+    }
+}
+
+/// `HPyFunc_NEWFUNC` called by CPython (`tp_new`): the tuple's items are
+/// passed as the argument array.
+///
+/// # Safety
+/// As CPython calls `tp_new`: a type, a tuple, a dict or NULL; `f` is a
+/// function of this signature.
+#[inline(always)]
+pub unsafe fn newfunc(
+    f: hpy_sys::HPyFunc_newfunc,
+    self_: *mut cpy_PyObject,
+    args: *mut cpy_PyObject,
+    kw: *mut cpy_PyObject,
+) -> *mut cpy_PyObject {
+    // SAFETY: the caller's contract; `args` is a tuple.
+    unsafe {
+        let (items, n) = tuple_items(args);
+        _h2py(f(ptr::null_mut(), _py2h(self_), items, n, _py2h(kw)))
+    }
+}
+
+/// `HPyFunc_INITPROC` called by CPython (`tp_init`), as [`newfunc`].
+///
+/// # Safety
+/// As CPython calls `tp_init`; `f` is a function of this signature.
+#[inline(always)]
+pub unsafe fn initproc(
+    f: hpy_sys::HPyFunc_initproc,
+    self_: *mut cpy_PyObject,
+    args: *mut cpy_PyObject,
+    kw: *mut cpy_PyObject,
+) -> c_int {
+    // SAFETY: the caller's contract; `args` is a tuple.
+    unsafe {
+        let (items, n) = tuple_items(args);
+        f(ptr::null_mut(), _py2h(self_), items, n, _py2h(kw))
+    }
+}
+
+/// `HPyFunc_TRAVERSEPROC` called by CPython (`tp_traverse`): hpy-sys's
+/// runtime converts the visitor and passes the object's data.
+///
+/// # Safety
+/// As CPython calls `tp_traverse`; `f` is a function of this signature.
+#[inline(always)]
+pub unsafe fn traverseproc(
+    f: hpy_sys::HPyFunc_traverseproc,
+    self_: *mut cpy_PyObject,
+    visit: hpy_sys::cpy_visitproc,
+    arg: *mut c_void,
+) -> c_int {
+    // SAFETY: forwarded.
+    unsafe { hpy_sys::call_traverseproc_from_trampoline(f, self_, visit, arg) }
+}
+
+/// `HPyFunc_CAPSULE_DESTRUCTOR` called by CPython (`PyCapsule_Destructor`):
+/// reads the capsule's parts and calls `f` directly.
+///
+/// # Safety
+/// `capsule` is a live capsule being destroyed.
+pub unsafe fn capsule_destructor(
+    f: unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void),
+    capsule: *mut cpy_PyObject,
+) {
+    let h = _py2h(capsule);
+    let ctx = ptr::null_mut();
+    // SAFETY: `capsule` is a live capsule (contract); the name read first is
+    // the one the pointer is stored under, so no error is raised.
+    unsafe {
+        let name = hpy_sys::HPyCapsule_GetName(ctx, h);
+        let pointer = hpy_sys::HPyCapsule_GetPointer(ctx, h, name);
+        let context = hpy_sys::HPyCapsule_GetContext(ctx, h);
+        f(name, pointer, context);
+    }
+}
+
+// ---- module init ----
+
+/// Nothing to save: the trampolines need no context in this ABI.
+#[inline(always)]
+pub fn save_trampoline_context(ctx: *mut HPyContext) {
+    let _ = ctx;
+}
+
+/// `PyInit_<name>`: HPy's runtime turns the `HPyModuleDef` into a
+/// multi-phase `PyModuleDef`.
+///
+/// # Safety
+/// `def` must point to a valid, static `HPyModuleDef`.
+pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut cpy_PyObject {
+    install_error_discarding();
+    super::super::trampoline::install_panic_hook();
+    // SAFETY: forwarded from this function's contract; called by CPython
+    // with the GIL held during import.
+    unsafe { hpy_sys::cpython::runtime::_HPyModuleDef_AsPyInit(def) }
+}
+
+/// The module's exported init symbol: `PyInit_<name>` only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __hpy_export_module_for_abi {
+    ($def:ident, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
+        /// CPython ABI entry point of the module.
+        ///
+        /// # Safety
+        /// Called by CPython's import machinery only.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $py_init() -> *mut ::hpy::impl_::cpy_PyObject {
+            // SAFETY: the definition is a static built by hpy_module!.
+            unsafe { ::hpy::impl_::abi::cpython_module_init($def.as_ptr()) }
+        }
+    };
+}
+
+// ---- errors, signals, panics ----
+
+/// Whether dropping an `HPyErr` that stands for a set exception clears it
+/// (see `err.rs`): yes in this ABI.
+pub const DROPPED_ERRORS_CLEAR: bool = true;
+
+// Dropping an `HPyErr` that stands for a set exception clears it (see
+// `err.rs`), which only a thread holding the interpreter may do. An
+// `HPyErr` is `Send` (so `allow_threads` closures can return one) and can
+// be kept in a thread-local, so its drop may run anywhere.
+
+/// [`discard_interpreter_error`]'s work, installed by the module's
+/// `PyInit_<name>` (so that code which never runs in an interpreter, such
+/// as doctests, links no Python symbol through `HPyErr`'s `Drop`).
+static DISCARD: AtomicPtr<()> = AtomicPtr::new(ptr::null_mut());
+
+/// Makes dropped errors clear their exception (module init).
+fn install_error_discarding() {
+    let f: fn() = clear_if_attached;
+    DISCARD.store(f as *mut (), Ordering::Release);
+}
+
+/// Clears the current exception if this thread holds the GIL
+/// (`PyGILState_Check`, callable from any thread), else does nothing.
+fn clear_if_attached() {
+    // SAFETY: PyGILState_Check may be called without the GIL; PyErr_Clear
+    // only runs when this thread holds it.
+    unsafe {
+        if hpy_sys::cpython::ffi::PyGILState_Check() != 0 {
+            hpy_sys::cpython::ffi::PyErr_Clear();
+        }
+    }
+}
+
+/// Clears the interpreter's current exception if this thread holds the GIL
+/// (nothing before any module was initialised).
+pub fn discard_interpreter_error() {
+    let f = DISCARD.load(Ordering::Acquire);
+    if !f.is_null() {
+        // SAFETY: only ever set to `clear_if_attached`, a `fn()`.
+        let f: fn() = unsafe { core::mem::transmute::<*mut (), fn()>(f) };
+        f();
+    }
+}
+
+/// [`Context::check_signals`]: `PyErr_CheckSignals`.
+pub fn check_signals(ctx: Context<'_>) -> HPyResult<()> {
+    // SAFETY: called with the GIL held (a live context).
+    if unsafe { hpy_sys::cpython::ffi::PyErr_CheckSignals() } != 0 {
+        return Err(HPyErr::raised(ctx));
+    }
+    Ok(())
+}
+
+/// The panic hook's report of a panic: none for a panic on a thread
+/// holding the GIL (Rust code there runs inside a call from Python, whose
+/// entry point catches it), the previous hook's otherwise.
+pub fn report_panic(
+    info: &std::panic::PanicHookInfo<'_>,
+    previous: &(dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync),
+) {
+    // SAFETY: callable from any thread, with or without the GIL.
+    if unsafe { hpy_sys::cpython::ffi::PyGILState_Check() } != 0 {
+        return;
+    }
+    previous(info);
+}
+
+// ---- classes ----
+
+/// Whether `obj` is an instance of the class whose type `global` holds
+/// (or of a subclass) once `ready` is set, compared without touching
+/// refcounts: the global is a strong `PyObject*` to the type, alive as long
+/// as the module. `None`: ask the HPy API (not ready yet; always in the
+/// universal ABI, where a global is no object).
+///
+/// # Safety
+/// `global` is the class's type slot, which holds the type once `ready`
+/// is set and is never cleared while the module lives; `obj` is valid.
+#[inline(always)]
+pub unsafe fn is_instance_fast(
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+    obj: HPy,
+) -> Option<bool> {
+    if !ready.load(Ordering::Acquire) {
+        return None;
+    }
+    // SAFETY: both are valid objects (contract).
+    unsafe {
+        let ty = _hg2py(*global);
+        let obj_ty = hpy_sys::cpython::Py_TYPE(_h2py(obj)).cast::<cpy_PyObject>();
+        if obj_ty == ty {
+            return Some(true);
+        }
+        Some(hpy_sys::HPyType_IsSubtype(ptr::null_mut(), _py2h(obj_ty), _py2h(ty)) != 0)
+    }
+}
+
+/// Whether `cls` is the type the ready `global` holds (one compare, as in
+/// [`is_instance_fast`]); `None`: ask the HPy API.
+///
+/// # Safety
+/// As for [`is_instance_fast`].
+#[inline(always)]
+pub unsafe fn is_type_fast(ready: &AtomicBool, global: *const HPyGlobal, cls: HPy) -> Option<bool> {
+    if !ready.load(Ordering::Acquire) {
+        return None;
+    }
+    // SAFETY: the slot is readable (contract).
+    let ty = unsafe { _hg2py(*global) };
+    (_h2py(cls) == ty).then_some(true)
+}
+
+/// `HPy_New` for hpy-rs's classes: hpy-sys's version, which allocates
+/// instances of plain classes (see [`type_created`]) without HPy's runtime
+/// and leaves their data for the caller to write.
+///
+/// # Safety
+/// As `HPy_New`; the caller writes the whole instance data (the ancestors'
+/// blocks and `T`'s) before anything reads it.
+#[inline(always)]
+pub unsafe fn new_instance_raw(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+    // SAFETY: forwarded.
+    unsafe { hpy_sys::cpython::hpy_rs_new(ctx, ty, data) }
+}
+
+/// Called once a class's type object exists: marks it plain for hpy-sys's
+/// runtime (instances allocated by [`new_instance_raw`]), telling it
+/// whether the class has a `tp_destroy`.
+///
+/// # Safety
+/// `ty` was just created from a spec with these `defines` (null or a
+/// null-terminated array of valid definitions) and has no instances yet.
+pub unsafe fn type_created(ctx: *mut HPyContext, ty: HPy, defines: *mut *mut HPyDef) {
+    // SAFETY: forwarded.
+    unsafe {
+        let destroy = defines_slot(defines, hpy_sys::HPy_tp_destroy);
+        hpy_sys::cpython::hpy_rs_cpython_mark_plain(ctx, ty, c_int::from(destroy));
+    }
+}
+
+/// Whether the null-terminated `defines` of a class contain the slot `slot`.
+///
+/// # Safety
+/// `defines` must be null or a null-terminated array of valid definitions.
+unsafe fn defines_slot(defines: *mut *mut HPyDef, slot: hpy_sys::HPySlot_Slot) -> bool {
+    if defines.is_null() {
+        return false;
+    }
+    let mut i = 0;
+    loop {
+        // SAFETY: within the array, up to and including its null entry.
+        let def = unsafe { *defines.add(i) };
+        if def.is_null() {
+            return false;
+        }
+        // SAFETY: a valid definition; `u.slot` is the member for slots.
+        if unsafe { (*def).kind == hpy_sys::HPyDef_Kind_Slot && (*def).u.slot.slot == slot } {
+            return true;
+        }
+        i += 1;
+    }
+}
+
+/// Properties: CPython's getset descriptors work, so they have no hidden
+/// methods (nothing is generated for them).
+pub mod properties {
+    use core::ffi::CStr;
+
+    use crate::impl_::class::{Getter, Setter};
+    use crate::impl_::def::StaticDef;
+    use crate::{HPyResult, Handle};
+
+    /// Nothing, in this ABI.
+    pub struct PropertyMethods;
+
+    impl PropertyMethods {
+        /// Nothing, in this ABI.
+        #[inline(always)]
+        pub const fn new<G: Getter, S: Setter>(
+            _name: &'static CStr,
+            _doc: Option<&'static CStr>,
+            _methods: [&'static CStr; 3],
+        ) -> Self {
+            PropertyMethods
+        }
+
+        pub(crate) fn hidden_defs(&self) -> &[StaticDef] {
+            &[]
+        }
+    }
+
+    /// Never called: `hpy_rs_supports_getsets` is true in this ABI.
+    pub(crate) fn publish(_: &Handle<'_>, _: &[PropertyMethods]) -> HPyResult<()> {
+        Ok(())
+    }
+}

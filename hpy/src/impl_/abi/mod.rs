@@ -1,0 +1,107 @@
+//! The seam between the two HPy ABIs: the one place in `hpy` that says
+//! which ABI this build is for (`cpython.rs` or `universal.rs`, chosen
+//! here), and the one table of the HPy function signatures that both
+//! files turn into entry points.
+//!
+//! Everything that differs between the ABIs is a function (or constant) of
+//! the chosen file with the same name and signature in both, so that the
+//! rest of the crate has no `cfg`:
+//! - how the context and a handle are represented ([`RawContext`]);
+//! - the **CPython-convention trampolines** of every `HPyFunc` signature
+//!   in the generated table `hpy_sys::hpyfunc_signatures!`: given the
+//!   HPy-convention function `f` and the arguments CPython passed, call `f`
+//!   and return its result as CPython expects. CPython ABI: an `HPy` is the `PyObject*`, so `f` is called
+//!   directly with a null context (and inlined, see `entry_point!`);
+//!   universal ABI: the
+//!   arguments are written into the signature's `_HPyFunc_args_*` block and
+//!   handed to `ctx_CallRealFunctionFromTrampoline` with the context saved
+//!   at module init, as C HPy's trampolines do;
+//! - module init, error and signal handling, and a few CPython-ABI fast
+//!   paths (each documented where it is defined).
+
+// The trampolines come from one table, `hpy_sys::hpyfunc_signatures!`,
+// which hpy-sys's generator writes from the headers: a row per `HPyFunc`
+// signature with an argument block (36 of HPy 0.9's 39), giving the
+// seam function's name (the signature's in lower case), the
+// `HPyFunc_Signature` value, the HPy-convention function type, the
+// universal ABI's argument block, the parameters as CPython passes them
+// (named as the block's fields, each with its kind, see `cpy_ty!`) and the
+// result's kind (`cpy_ret!`). It invokes its argument twice: with the rows
+// both ABIs derive mechanically (`plain`), and with those whose CPython-ABI
+// form reads the arguments differently (`custom`: `tp_new`/`tp_init`'s
+// argument tuple and `tp_traverse`'s visitor, which `cpython.rs` writes
+// out). The three signatures without a block have no trampoline of this
+// shape: `DESTROYFUNC` (called by HPy's `tp_dealloc`, never by CPython),
+// `VECTORCALLFUNC` and `CAPSULE_DESTRUCTOR` (whose block is the capsule
+// itself: `capsule_destructor` in each file).
+
+/// The type CPython passes for a parameter of each kind.
+macro_rules! cpy_ty {
+    (obj) => { *mut hpy_sys::cpy_PyObject };
+    (ssize) => { hpy_sys::HPy_ssize_t };
+    (int) => { core::ffi::c_int };
+    (cmpop) => { hpy_sys::HPy_RichCmpOp };
+    (ptr) => { *mut core::ffi::c_void };
+    (cstr) => { *mut core::ffi::c_char };
+    (view) => { *mut hpy_sys::cpy_Py_buffer };
+    // METH_FASTCALL's argument array and count, and vectorcall's count
+    // (whose high bit is PY_VECTORCALL_ARGUMENTS_OFFSET).
+    (vec) => { *const *mut hpy_sys::cpy_PyObject };
+    (nargs) => { hpy_sys::HPy_ssize_t };
+    (nargsf) => { usize };
+    // `tp_new`/`tp_init`'s argument tuple.
+    (tuple) => { *mut hpy_sys::cpy_PyObject };
+    (visit) => { hpy_sys::cpy_visitproc };
+}
+
+/// The type CPython expects back for a result of each kind.
+macro_rules! cpy_ret {
+    (obj) => { *mut hpy_sys::cpy_PyObject };
+    (int) => { core::ffi::c_int };
+    (ssize) => { hpy_sys::HPy_ssize_t };
+    (hash) => { hpy_sys::HPy_hash_t };
+    (void) => { () };
+}
+
+#[cfg(not(feature = "universal"))]
+mod cpython;
+#[cfg(not(feature = "universal"))]
+pub use cpython::*;
+
+#[cfg(feature = "universal")]
+mod universal;
+#[cfg(feature = "universal")]
+pub use universal::*;
+
+#[cfg(test)]
+mod tests {
+    use hpy_sys::HPyFunc_Signature;
+
+    macro_rules! signatures_of {
+        ($section:ident: $(
+            $name:ident = $sig:ident, $fty:ident, $block:ident,
+                ($($arg:ident : $kind:ident),*) -> $ret:ident;
+        )*) => {
+            #[allow(non_upper_case_globals)]
+            const $section: &[HPyFunc_Signature] = &[$(hpy_sys::$sig),*];
+        };
+    }
+
+    hpy_sys::hpyfunc_signatures!(signatures_of);
+
+    /// The table has every signature of the headers once, but the three
+    /// its documentation leaves out.
+    #[test]
+    fn table_covers_every_signature() {
+        let mut seen: Vec<HPyFunc_Signature> = plain.iter().chain(custom).copied().collect();
+        seen.extend([
+            hpy_sys::HPyFunc_DESTROYFUNC,
+            hpy_sys::HPyFunc_VECTORCALLFUNC,
+            hpy_sys::HPyFunc_CAPSULE_DESTRUCTOR,
+        ]);
+        seen.sort_unstable();
+        let all: Vec<HPyFunc_Signature> =
+            (hpy_sys::HPyFunc_VARARGS..=hpy_sys::HPyFunc_MOD_CREATE).collect();
+        assert_eq!(seen, all);
+    }
+}

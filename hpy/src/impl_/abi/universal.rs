@@ -1,0 +1,294 @@
+//! The universal ABI's side of the seam (see `mod.rs`): an `HPy` is an
+//! opaque handle of the interpreter's HPy, every HPy function goes through
+//! the context's function table, and CPython calls the HPy-convention
+//! functions through the host (`ctx_CallRealFunctionFromTrampoline`),
+//! which makes the handles and passes the right context.
+
+use core::ffi::{c_char, c_void};
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyGlobal};
+
+use crate::{Context, HPyResult};
+
+pub mod properties;
+
+/// `true`: this build targets the HPy Universal ABI.
+pub const UNIVERSAL: bool = true;
+
+/// The raw context as stored inside [`Context`](crate::Context): the
+/// function table every call goes through, carried along as a non-null
+/// pointer.
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub struct RawContext(NonNull<HPyContext>);
+
+impl RawContext {
+    /// Wraps the context pointer an HPy entry point received.
+    ///
+    /// # Safety
+    /// `ctx` must be the non-null context passed to the current call.
+    #[inline(always)]
+    pub unsafe fn new(ctx: *mut HPyContext) -> Self {
+        debug_assert!(!ctx.is_null());
+        // SAFETY: the caller guarantees `ctx` is the non-null context of the call.
+        RawContext(unsafe { NonNull::new_unchecked(ctx) })
+    }
+
+    /// The pointer to pass as the `ctx` argument of `hpy_sys` functions.
+    #[inline(always)]
+    pub fn as_ptr(self) -> *mut HPyContext {
+        self.0.as_ptr()
+    }
+}
+
+// SAFETY: `RawContext` is only ever stored inside `Context`, whose marker
+// makes it `!Send`/`!Sync`; being `Send` on its own keeps compiler errors
+// about `Send` identical in both ABIs (they name the marker).
+unsafe impl Send for RawContext {}
+// SAFETY: as above.
+unsafe impl Sync for RawContext {}
+
+// ---- the HPy-convention entry points ----
+
+/// Wraps each HPy-convention entry point (`impl_noargs` …): unchanged
+/// here, where only the host calls it, through its pointer (an `#[inline]`
+/// hint would only change how its callees are inlined into it).
+macro_rules! entry_point {
+    ($item:item) => {
+        $item
+    };
+}
+pub(crate) use entry_point;
+
+// ---- the CPython-convention trampolines (one per row of the table) ----
+
+static TRAMPOLINE_CONTEXT: AtomicPtr<HPyContext> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Saves the context the trampolines hand to
+/// `ctx_CallRealFunctionFromTrampoline` (`HPyInitGlobalContext_<name>`).
+/// One extension binary holds one module, so one slot is enough; a
+/// debug-mode load passes the debug context here.
+#[inline(always)]
+pub fn save_trampoline_context(ctx: *mut HPyContext) {
+    TRAMPOLINE_CONTEXT.store(ctx, Ordering::Release);
+}
+
+/// HPy's `_HPy_CallRealFunctionFromTrampoline` with the saved context, for
+/// `func` of signature `sig` and its argument block `args`.
+///
+/// # Safety
+/// `args` must be the argument block of `sig`, and `func` a function of
+/// that signature.
+#[inline(always)]
+unsafe fn call_real<A>(sig: hpy_sys::HPyFunc_Signature, func: HPyCFunction, args: *mut A) {
+    // Relaxed is enough: the store happens before the module exists, and the
+    // module is published to other threads through the interpreter's locks.
+    let ctx = TRAMPOLINE_CONTEXT.load(Ordering::Relaxed);
+    // SAFETY: the saved context is set by HPyInitGlobalContext_<name> before
+    // any function of the module can be called; the block matches (contract).
+    unsafe { hpy_sys::_HPy_CallRealFunctionFromTrampoline(ctx, sig, func, args.cast()) }
+}
+
+/// Stores an argument in its block field.
+macro_rules! to_block {
+    (visit, $v:expr) => {
+        Some($v)
+    };
+    ($kind:ident, $v:expr) => {
+        $v
+    };
+}
+
+/// The block's result.
+macro_rules! block_result {
+    (void, $a:ident) => {
+        ()
+    };
+    ($ret:ident, $a:ident) => {
+        $a.result
+    };
+}
+
+macro_rules! universal_trampolines {
+    ($section:ident: $(
+        $name:ident = $sig:ident, $fty:ident, $block:ident,
+            ($($arg:ident : $kind:ident),*) -> $ret:ident;
+    )*) => {$(
+        #[doc = concat!(
+            "`", stringify!($sig), "` called by CPython: the arguments go to `f` ",
+            "through the host, in a `", stringify!($block), "`."
+        )]
+        ///
+        /// # Safety
+        /// The arguments are those CPython passes to a function of this
+        /// signature, valid for the call; `f` is a function of it.
+        #[inline(always)]
+        pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+            // SAFETY: all-zero is a valid value of every argument block
+            // (pointers, integers, an optional function pointer); each
+            // field is then set.
+            let mut a: hpy_sys::$block = unsafe { core::mem::zeroed() };
+            $(a.$arg = to_block!($kind, $arg);)*
+            // SAFETY: the block of this signature and a function of it.
+            unsafe { call_real(hpy_sys::$sig, f as HPyCFunction, &mut a) };
+            block_result!($ret, a)
+        }
+    )*};
+}
+
+hpy_sys::hpyfunc_signatures!(universal_trampolines);
+
+/// `HPyFunc_CAPSULE_DESTRUCTOR` called by CPython (`PyCapsule_Destructor`):
+/// the host reads the capsule and calls `f` (C HPy's
+/// `HPyCapsule_DESTRUCTOR`); the argument block is the capsule itself.
+///
+/// # Safety
+/// `capsule` is a live capsule being destroyed.
+pub unsafe fn capsule_destructor(
+    f: unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void),
+    capsule: *mut cpy_PyObject,
+) {
+    // SAFETY: the saved context is set at module init, before any capsule
+    // of this module exists; for CAPSULE_DESTRUCTOR the argument block is
+    // the capsule object itself.
+    unsafe {
+        call_real(
+            hpy_sys::HPyFunc_CAPSULE_DESTRUCTOR,
+            f as HPyCFunction,
+            capsule,
+        )
+    }
+}
+
+/// The module's exported init symbols: `HPyInit_<name>` and its companions.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __hpy_export_module_for_abi {
+    ($def:ident, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
+        /// The HPy ABI major version the module needs.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $major() -> u32 {
+            ::hpy::impl_::HPY_ABI_VERSION as u32
+        }
+
+        /// The HPy ABI minor version the module needs.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $minor() -> u32 {
+            ::hpy::impl_::HPY_ABI_VERSION_MINOR as u32
+        }
+
+        /// Receives the context CPython-convention trampolines use.
+        ///
+        /// # Safety
+        /// Called by the HPy host only, with its global context.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $global_ctx(ctx: *mut ::hpy::impl_::HPyContext) {
+            // SAFETY: forwarded.
+            unsafe { ::hpy::impl_::set_trampoline_context(ctx) }
+        }
+
+        /// Universal ABI entry point: the module definition.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $hpy_init() -> *mut ::hpy::impl_::HPyModuleDef {
+            $def.as_ptr()
+        }
+    };
+}
+
+// ---- errors, signals, panics ----
+
+/// Whether dropping an `HPyErr` that stands for a set exception clears it
+/// (see `err.rs`): not in this ABI.
+pub const DROPPED_ERRORS_CLEAR: bool = false;
+
+/// Never called ([`DROPPED_ERRORS_CLEAR`] is false).
+#[inline(always)]
+pub fn discard_interpreter_error() {}
+
+/// [`Context::check_signals`]: HPy 0.9 has no such function, so this
+/// evaluates a tiny precompiled code object: both CPython and PyPy run
+/// pending handlers when they start executing bytecode.
+pub fn check_signals(ctx: Context<'_>) -> HPyResult<()> {
+    let signal_check = &crate::threads::SIGNAL_CHECK;
+    let code = match signal_check.load(ctx)? {
+        Some(code) => code,
+        None => {
+            let code = ctx
+                .compile("None", "<hpy-rs check_signals>", crate::SourceKind::Expr)?
+                .into_handle();
+            signal_check.store(&code)?;
+            code
+        }
+    };
+    let globals = ctx.builtins();
+    // SAFETY: `code` is the code object stored above, `globals` the
+    // builtins dict; the result is owned or HPy_NULL.
+    let result = unsafe {
+        ctx.wrap_result(hpy_sys::HPy_EvalCode(
+            ctx.as_raw(),
+            code.as_raw(),
+            globals.as_raw(),
+            globals.as_raw(),
+        ))
+    }?;
+    drop(result);
+    Ok(())
+}
+
+/// The panic hook's report of a panic: this ABI cannot ask the interpreter
+/// whether the thread is inside a call from Python, so every panic gets
+/// one line (location and message, no backtrace).
+pub fn report_panic(
+    info: &std::panic::PanicHookInfo<'_>,
+    previous: &(dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync),
+) {
+    let _ = previous;
+    let location = info
+        .location()
+        .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+    eprintln!(
+        "hpy-rs: Rust panic{location}: {} (raised in Python as PanicException \
+         when it happens in a call from Python; HPY_RS_PANIC_TRACE=1 shows Rust's \
+         full report)",
+        crate::impl_::panic_text(info.payload())
+    );
+}
+
+// ---- classes ----
+
+/// Always `None` (ask the HPy API): a global is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn is_instance_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> Option<bool> {
+    None
+}
+
+/// Always `None` (ask the HPy API), as [`is_instance_fast`].
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn is_type_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> Option<bool> {
+    None
+}
+
+/// `HPy_New` (HPy's own, through the context).
+///
+/// # Safety
+/// As `HPy_New`.
+#[inline(always)]
+pub unsafe fn new_instance_raw(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+    // SAFETY: forwarded.
+    unsafe { hpy_sys::_HPy_New(ctx, ty, data) }
+}
+
+/// Nothing to do once a class's type object exists in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn type_created(_: *mut HPyContext, _: HPy, _: *mut *mut HPyDef) {}
