@@ -374,6 +374,38 @@ pub unsafe fn hpy_rs_type_doc_has_signatures(ctx: *mut HPyContext) -> bool {
     !unsafe { has_dict_type_handle(ctx) }
 }
 
+/// Whether the host is a CPython, which reports a function that returns a
+/// result with an exception still set (`SystemError`): hpy_rs_universal and
+/// `hpy.universal` (HPy 0.9.0's layout). PyPy 7.3.19 (the development
+/// layout above) does not.
+///
+/// # Safety
+/// `ctx` is a live context of the host.
+pub unsafe fn hpy_rs_host_reports_results_with_errors(ctx: *mut HPyContext) -> bool {
+    // SAFETY: forwarded.
+    !unsafe { has_dict_type_handle(ctx) }
+}
+
+/// Whether the context the host passed to `HPyInitGlobalContext_<name>`
+/// is valid in every call of the module: yes for hpy_rs_universal's
+/// contexts (plain and debug) and HPy's plain universal context; not for
+/// the debug context of HPy's own `hpy.universal`, which gives each call a
+/// context of its own ("Wrong HPy Context!" otherwise).
+///
+/// # Safety
+/// `ctx` is a live context of the host.
+pub unsafe fn hpy_rs_global_context_serves_every_call(ctx: *mut HPyContext) -> bool {
+    // SAFETY: a live context; its name is NULL or a C string.
+    let name = unsafe {
+        let c = &*ctx;
+        if c.name.is_null() {
+            return false;
+        }
+        core::ffi::CStr::from_ptr(c.name).to_bytes()
+    };
+    name.ends_with(HPY_RS_HOST_SUFFIX) || !name.starts_with(b"HPy Debug")
+}
+
 /// Whether the interpreter checks that `T.__new__(cls)` is given `T` or a
 /// subclass, as CPython does (`tp_new_wrapper`; so on both stock
 /// `hpy.universal` and hpy_rs_universal). PyPy 7.3.19 (the development

@@ -46,10 +46,11 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 ///
 /// An `HPyErr` that stands for an exception already set in the interpreter
 /// (every failure an HPy call reports) owns that exception: returning it
-/// raises it, and in the CPython ABI **dropping it clears it**, so handling
-/// an error with `unwrap_or`, `.ok()` or `let _ =` leaves nothing set behind.
-/// (Not in the universal ABI: there call [`Context::err_clear`] after
-/// handling such an error.)
+/// raises it, and **dropping it clears it**, so handling an error with
+/// `unwrap_or`, `.ok()` or `let _ =` leaves nothing set behind. (In the
+/// universal ABI under the `hpy` package's debug mode, which gives each
+/// call its own context, the exception stays set: call
+/// [`Context::err_clear`] after handling such an error there.)
 ///
 /// `HPyErr` deliberately does not implement `std::error::Error`: that is what
 /// lets every other error type convert into it.
@@ -371,11 +372,9 @@ impl HPyErr {
 /// Python to find later (CPython turns that into `SystemError`, PyPy into
 /// an exception at some later call). Errors not yet raised need nothing.
 ///
-/// Universal ABI: not done. HPy 0.9 cannot tell whether this thread holds
-/// the interpreter, and its debug mode gives every call its own context,
-/// which an error would have to carry: each way measured cost every call's
-/// success path (10-13 instructions, by breaking the tail call of a function
-/// that returns an HPy result). There the exception stays set, as before.
+/// Only a thread holding the interpreter clears anything; in the universal
+/// ABI also only through a context that serves every call (see
+/// `impl_::abi::discard_interpreter_error`).
 impl Drop for HPyErr {
     #[inline]
     fn drop(&mut self) {

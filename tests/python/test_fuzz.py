@@ -145,14 +145,6 @@ def _call(f, *args):
 
 
 KNOWN = {
-    "D4 in the universal ABI": Known(
-        "exception left set",
-        _call(N("hpyrs_test.int_or_minus_one"), CALL(N("hostile"), V("plain"), V("__index__"))),
-        "issue 14 D4, fixed in the CPython ABI and reverted in the universal ABI (f235cd2: "
-        "the cost per call): an HPyErr dropped inside Rust leaves its exception set, and "
-        "the next call raises it (SystemError on CPython)",
-        names=("hpyrs_test.int_or_minus_one",),
-        applies=lambda mode, host: mode in ("universal", "debug") and not IS_PYPY),
     "PyPy debug mode: an HPy call inside an HPy call": Known(
         "crash", _call(N("hpyrs_test.call1"), N("pof.double"), V(3)),
         "PyPy 7.3.19's debug mode aborts ('Error: Wrong HPy Context!') when an HPy function "

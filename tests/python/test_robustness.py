@@ -79,13 +79,12 @@ class RaisingIndex:
         raise ValueError("no index here")
 
 
-def test_d4_a_handled_error_leaves_no_exception(hpyrs_test, hpy_mode):
-    if hpy_mode != "cpython":
-        pytest.skip(
-            "fixed in the CPython ABI only: in the universal ABI an HPyErr cannot "
-            "clear its exception when dropped without costing every call 10-13 "
-            "instructions (docs/design-notes.md, D4)"
-        )
+def test_d4_a_handled_error_leaves_no_exception(hpyrs_test, hpy_mode, hpy_host):
+    if (hpy_mode == "debug" and sys.implementation.name == "cpython"
+            and getattr(hpy_host, "__name__", "") == "hpy.universal"):
+        pytest.skip("the hpy package's debug mode gives every call a context of its own, so "
+                    "a dropped error cannot clear its exception there (it stays set, as "
+                    "before; hpy_rs_universal's debug mode clears it)")
     # `x.extract::<i64>().unwrap_or(-1)` dropped an error whose exception
     # stayed set: "SystemError: returned a result with an exception set", or
     # the ValueError surfacing at a later, unrelated statement or call.

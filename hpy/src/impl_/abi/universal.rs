@@ -200,12 +200,76 @@ macro_rules! __hpy_export_module_for_abi {
 // ---- errors, signals, panics ----
 
 /// Whether dropping an `HPyErr` that stands for a set exception clears it
-/// (see `err.rs`): not in this ABI.
-pub const DROPPED_ERRORS_CLEAR: bool = false;
+/// (see `err.rs`): yes, where [`discard_interpreter_error`] can.
+pub const DROPPED_ERRORS_CLEAR: bool = true;
 
-/// Never called ([`DROPPED_ERRORS_CLEAR`] is false).
-#[inline(always)]
-pub fn discard_interpreter_error() {}
+/// Clears the interpreter's current exception for a dropped `HPyErr` that
+/// stood for it (issue 14's D4), where that is needed and safe, at no cost
+/// to any call that drops no such error:
+/// - on a CPython host (hpy_rs_universal, `hpy.universal`), which turns a
+///   result returned with an exception still set into a `SystemError`;
+///   PyPy's HPy does not, and there nothing is done;
+/// - from a thread that holds the GIL, asked through CPython's own
+///   `PyGILState_Check`, looked up in the process (a universal binary links
+///   no Python); an error dropped elsewhere (an `allow_threads` closure, a
+///   thread-local at thread exit) leaves the exception alone;
+/// - with the context the host gave the module (`HPyInitGlobalContext_`),
+///   where that is the one of every call: hpy_rs_universal (plain and
+///   debug) and `hpy.universal`'s plain mode. `hpy.universal`'s debug mode
+///   gives each call its own context, so there the exception stays set (as
+///   before; its debug mode is for finding such things).
+#[cold]
+#[inline(never)]
+pub fn discard_interpreter_error() {
+    let ctx = TRAMPOLINE_CONTEXT.load(Ordering::Acquire);
+    if ctx.is_null() {
+        return;
+    }
+    // SAFETY: the host's context, valid as long as the module is loaded.
+    let usable = unsafe {
+        hpy_sys::hpy_rs_host_reports_results_with_errors(ctx)
+            && hpy_sys::hpy_rs_global_context_serves_every_call(ctx)
+    };
+    if !usable {
+        return;
+    }
+    if !gil_held() {
+        return;
+    }
+    // SAFETY: this thread holds the GIL, so it may clear its exception
+    // through the host's context.
+    unsafe { hpy_sys::HPyErr_Clear(ctx) }
+}
+
+/// Whether this thread holds CPython's GIL (`PyGILState_Check`, found in
+/// the process once); `false` where no such function is found.
+fn gil_held() -> bool {
+    use core::ffi::{c_char, c_int, c_void};
+    extern "C" {
+        fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+    }
+    /// `RTLD_DEFAULT` (glibc, musl): search the global scope.
+    const RTLD_DEFAULT: *mut c_void = core::ptr::null_mut();
+    /// Looked up but not found.
+    const MISSING: *mut c_void = core::ptr::dangling_mut::<c_void>();
+    static CHECK: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
+    let mut f = CHECK.load(Ordering::Acquire);
+    if f.is_null() {
+        // SAFETY: a NUL-terminated symbol name; dlsym has no other
+        // precondition.
+        let found = unsafe { dlsym(RTLD_DEFAULT, c"PyGILState_Check".as_ptr()) };
+        f = if found.is_null() { MISSING } else { found };
+        CHECK.store(f, Ordering::Release);
+    }
+    if f == MISSING {
+        return false;
+    }
+    // SAFETY: CPython's `int PyGILState_Check(void)`, callable from any
+    // thread, with or without the GIL.
+    let check: unsafe extern "C" fn() -> c_int = unsafe { core::mem::transmute(f) };
+    // SAFETY: as above.
+    unsafe { check() != 0 }
+}
 
 /// [`Context::check_signals`]: HPy 0.9 has no such function, so this
 /// evaluates a tiny precompiled code object: both CPython and PyPy run
