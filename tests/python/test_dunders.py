@@ -63,3 +63,25 @@ def test_comparing_without_hash_is_unhashable(hpyrs_classes):
     # A class with __richcmp__ and __hash__ stays hashable.
     v = hpyrs_classes.Vector(1, 2)
     assert isinstance(hash(v), int)
+
+
+def test_async_protocols(hpyrs_classes):
+    """`__await__`, `__aiter__` and `__anext__` written in Rust drive
+    `await` and `async for` under asyncio."""
+    import asyncio
+
+    Ready, Ticker = hpyrs_classes.Ready, hpyrs_classes.Ticker
+
+    async def main():
+        got = [await Ready(7)]
+        async for x in Ticker(3):
+            got.append(x)
+        got.append([x * 10 async for x in Ticker(2)])
+        return got
+
+    assert asyncio.run(main()) == [7, 3, 2, 1, [20, 10]]
+    with pytest.raises(StopAsyncIteration):
+        Ticker(0).__anext__()
+    with pytest.raises(StopIteration) as info:
+        next(Ready(4).__await__())
+    assert info.value.value == 4

@@ -835,6 +835,62 @@ impl Countdown {
     }
 }
 
+/// An awaitable that is ready at once: `await Ready(x)` gives `x`.
+/// `__await__` returns the object itself, whose first `__next__` raises
+/// `StopIteration(x)`, as a coroutine that returns without suspending.
+#[hpy_class(module = "hpyrs_classes")]
+struct Ready {
+    value: i64,
+}
+
+#[hpy_methods]
+impl Ready {
+    #[new]
+    fn new(value: i64) -> Ready {
+        Ready { value }
+    }
+
+    fn __await__<'ctx>(slf: &Handle<'ctx>) -> Handle<'ctx> {
+        slf.dup()
+    }
+
+    fn __next__<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<i64>> {
+        // Raised as an instance: PyPy's `await` reads the value only from
+        // a normalised StopIteration.
+        let stop = ctx.constant(Constant::StopIteration);
+        let exc = stop.call(&[&self.value.into_hpy(ctx)?])?;
+        Err(HPyErr::from_type_value(&stop, &exc))
+    }
+}
+
+/// An asynchronous iterator counting down: `__aiter__` returns itself,
+/// `__anext__` a [`Ready`] awaitable, then raises `StopAsyncIteration`.
+#[hpy_class(module = "hpyrs_classes")]
+struct Ticker {
+    left: i64,
+}
+
+#[hpy_methods]
+impl Ticker {
+    #[new]
+    fn new(start: i64) -> Ticker {
+        Ticker { left: start }
+    }
+
+    fn __aiter__<'ctx>(slf: &Handle<'ctx>) -> Handle<'ctx> {
+        slf.dup()
+    }
+
+    fn __anext__(&mut self, ctx: Context<'_>) -> HPyResult<Ready> {
+        if self.left <= 0 {
+            let stop = ctx.builtin("StopAsyncIteration")?;
+            return Err(HPyErr::from_type(&stop, "done"));
+        }
+        self.left -= 1;
+        Ok(Ready { value: self.left + 1 })
+    }
+}
+
 /// Attributes kept in a map (`__getattr__`, `__setattr__`, `__delattr__`).
 #[hpy_class(module = "hpyrs_classes")]
 struct Record {
@@ -1090,7 +1146,7 @@ hpy_module! {
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
-        Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Record, Doubler,
+        Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
     ],
     exec: init,
 }
