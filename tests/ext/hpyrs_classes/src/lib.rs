@@ -887,7 +887,9 @@ impl Ticker {
             return Err(HPyErr::from_type(&stop, "done"));
         }
         self.left -= 1;
-        Ok(Ready { value: self.left + 1 })
+        Ok(Ready {
+            value: self.left + 1,
+        })
     }
 }
 
