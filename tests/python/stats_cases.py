@@ -9,6 +9,7 @@ implementation it tests.
 
 import array
 import collections
+import doctest
 import inspect
 import math
 import statistics
@@ -16,6 +17,8 @@ import sys
 import threading
 import time
 import zlib
+
+from pathlib import Path
 
 import pytest
 from hpyrs_helpers import raises_exactly
@@ -90,6 +93,17 @@ def test_signatures(stats, name, signature):
     for part in name.split("."):
         obj = getattr(obj, part)
     check_signature(obj, signature)
+
+
+def test_readme_example(stats):
+    """The Python session in examples/stats/README.md."""
+    readme = Path(__file__).resolve().parents[2] / "examples" / "stats" / "README.md"
+    session = readme.read_text().split("```python\n")[1].split("```")[0]
+    test = doctest.DocTestParser().get_doctest(session, {"stats": stats}, "README", str(readme), 0)
+    test.examples = [e for e in test.examples if e.source != "import stats\n"]  # the fixture's
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.IGNORE_EXCEPTION_DETAIL)
+    runner.run(test)
+    assert runner.summarize(verbose=False) == (0, 9)
 
 
 def test_stats_error(stats):
@@ -248,6 +262,7 @@ def test_tokenize_like_str_split(stats, text):
 def test_count_words(stats):
     counts = stats.count_words("to be or not to be")
     assert counts == {"to": 2, "be": 2, "or": 1, "not": 1}
+    assert list(counts) == ["be", "not", "or", "to"]  # sorted by word
     assert type(counts) is dict
     assert stats.count_words(" \n") == {}
 

@@ -4,7 +4,7 @@
 
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Constant, Context, HPyResult, Handle, IntoHPy,
@@ -92,10 +92,10 @@ fn tokenize(text: &str) -> Vec<&str> {
     text.split_whitespace().collect()
 }
 
-/// A dict from each word of `text` to how often it occurs.
+/// A dict from each word of `text` to how often it occurs, sorted by word.
 #[hpy_method(keywords)]
-fn count_words(text: &str) -> HashMap<&str, u64> {
-    let mut counts = HashMap::new();
+fn count_words(text: &str) -> BTreeMap<&str, u64> {
+    let mut counts = BTreeMap::new();
     for word in text.split_whitespace() {
         *counts.entry(word).or_default() += 1;
     }

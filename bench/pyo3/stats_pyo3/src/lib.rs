@@ -12,7 +12,7 @@ pyo3::create_exception!(
 /// Statistics in Rust, written with PyO3.
 #[pyo3::pymodule]
 mod stats_pyo3 {
-    use std::collections::HashMap;
+    use std::collections::BTreeMap;
 
     use pyo3::exceptions::PyMemoryError;
     use pyo3::prelude::*;
@@ -120,10 +120,10 @@ mod stats_pyo3 {
         text.split_whitespace().collect()
     }
 
-    /// A dict from each word of `text` to how often it occurs.
+    /// A dict from each word of `text` to how often it occurs, sorted by word.
     #[pyfunction]
-    fn count_words(text: &str) -> HashMap<&str, u64> {
-        let mut counts = HashMap::new();
+    fn count_words(text: &str) -> BTreeMap<&str, u64> {
+        let mut counts = BTreeMap::new();
         for word in text.split_whitespace() {
             *counts.entry(word).or_default() += 1;
         }
