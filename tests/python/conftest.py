@@ -116,6 +116,8 @@ EXTENSIONS = {
     "hpyrs_classes": Extension("tests/ext/hpyrs_classes/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),
+    "stats": Extension("examples/stats/Cargo.toml",
+                       debug_probe=_closed_handles_probe(lambda m: m.mean([1.0]))),
     "hpyrs_debugcheck": Extension("tests/ext/hpyrs_debugcheck/Cargo.toml",
                                   debug_probe=_closed_handles_probe(lambda m: m.correct(1, "probe"))),
 }
