@@ -7,6 +7,7 @@ use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_ssize_t};
 use super::new::NewArgs;
 use crate::impl_::def::slot;
 use crate::impl_::trampoline::trampoline;
+use crate::impl_::IntoResult;
 use crate::{Borrowed, Context, HPyResult};
 
 /// An instance initialiser (`HPy_tp_init`, `HPyFunc_INITPROC`): `__init__`.
@@ -72,22 +73,17 @@ pub const fn slot_init<M: InitFunc>() -> HPyDef {
     slot(hpy_sys::HPy_tp_init, f as HPyCFunction, Some(cpy))
 }
 
-/// What an `#[init]` method may return: `()` or `HPyResult<()>`.
+/// What an `#[init]` method may return: `()` or `HPyResult<()>`, that is
+/// an [`IntoResult`] of `()` (a name the macros use; they may as well call
+/// `IntoResult::into_result`).
 pub trait IntoInit {
     /// The outcome.
     fn into_init(self) -> HPyResult<()>;
 }
 
-impl IntoInit for () {
+impl<R: IntoResult<Value = ()>> IntoInit for R {
     #[inline(always)]
     fn into_init(self) -> HPyResult<()> {
-        Ok(())
-    }
-}
-
-impl IntoInit for HPyResult<()> {
-    #[inline(always)]
-    fn into_init(self) -> HPyResult<()> {
-        self
+        self.into_result()
     }
 }

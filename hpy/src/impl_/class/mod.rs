@@ -36,7 +36,7 @@ pub use layout::{as_struct, data_size, extends_offset, extends_size, FieldProbe,
 pub use member::{member, value_offset, MemberType};
 pub use new::{
     construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
-    no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NoConstructor,
+    no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
 };
 pub use slots::*;
 pub use spec::{

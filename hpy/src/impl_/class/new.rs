@@ -16,6 +16,7 @@ use super::spec::{Base, TPFLAGS_BASETYPE};
 use crate::class::{ClassData, HPyClass};
 use crate::impl_::def::slot;
 use crate::impl_::trampoline::trampoline;
+use crate::impl_::IntoResult;
 use crate::impl_::StaticDef;
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
@@ -304,9 +305,9 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     new_instance_with(&ty, value, FieldValues(fields))
 }
 
-/// What a `#[new]` constructor may return: the value, or for a class that
-/// `extends` another the pair `(value, parent value)`, or an `HPyResult`
-/// of either.
+/// What a `#[new]` constructor may return: a [`NewValue`] or an
+/// `HPyResult` of one, that is an [`IntoResult`] whose value is a
+/// `NewValue` (a name the macros use).
 pub trait IntoNew<T: HPyClass> {
     /// What writes the Rust ancestors' parts of the new instance.
     type Ancestors: Ancestors<T>;
@@ -314,49 +315,48 @@ pub trait IntoNew<T: HPyClass> {
     fn into_new(self) -> HPyResult<(T, Self::Ancestors)>;
 }
 
-impl<T: HPyClass> IntoNew<T> for T {
+impl<T: HPyClass, R> IntoNew<T> for R
+where
+    R: IntoResult,
+    R::Value: NewValue<T>,
+{
+    type Ancestors = <R::Value as NewValue<T>>::Ancestors;
+    #[inline(always)]
+    fn into_new(self) -> HPyResult<(T, Self::Ancestors)> {
+        self.into_result().map(NewValue::split)
+    }
+}
+
+/// The values a new instance of `T` can be made from: the value itself, for
+/// a class that `extends` another the pair `(value, parent value)`, or a
+/// [`WithFields`](crate::WithFields).
+pub trait NewValue<T: HPyClass> {
+    /// What writes the Rust ancestors' parts of the new instance.
+    type Ancestors: Ancestors<T>;
+    /// The value to store in the new instance, and its ancestors'.
+    fn split(self) -> (T, Self::Ancestors);
+}
+
+impl<T: HPyClass> NewValue<T> for T {
     type Ancestors = DefaultAncestors;
     #[inline(always)]
-    fn into_new(self) -> HPyResult<(T, DefaultAncestors)> {
-        Ok((self, DefaultAncestors))
+    fn split(self) -> (T, DefaultAncestors) {
+        (self, DefaultAncestors)
     }
 }
 
-impl<T: HPyClass> IntoNew<T> for HPyResult<T> {
-    type Ancestors = DefaultAncestors;
-    #[inline(always)]
-    fn into_new(self) -> HPyResult<(T, DefaultAncestors)> {
-        self.map(|value| (value, DefaultAncestors))
-    }
-}
-
-impl<T: Extends> IntoNew<T> for (T, T::Parent) {
+impl<T: Extends> NewValue<T> for (T, T::Parent) {
     type Ancestors = ParentValue<T::Parent>;
     #[inline(always)]
-    fn into_new(self) -> HPyResult<(T, ParentValue<T::Parent>)> {
-        Ok((self.0, ParentValue(self.1)))
+    fn split(self) -> (T, ParentValue<T::Parent>) {
+        (self.0, ParentValue(self.1))
     }
 }
 
-impl<T: Extends> IntoNew<T> for HPyResult<(T, T::Parent)> {
-    type Ancestors = ParentValue<T::Parent>;
-    #[inline(always)]
-    fn into_new(self) -> HPyResult<(T, ParentValue<T::Parent>)> {
-        self.map(|(value, parent)| (value, ParentValue(parent)))
-    }
-}
-
-impl<'ctx, T: HPyClass> IntoNew<T> for crate::WithFields<'ctx, T> {
+impl<'ctx, T: HPyClass> NewValue<T> for crate::WithFields<'ctx, T> {
     type Ancestors = FieldValues<'ctx>;
-    fn into_new(self) -> HPyResult<(T, FieldValues<'ctx>)> {
+    fn split(self) -> (T, FieldValues<'ctx>) {
         let (value, fields) = self.into_parts();
-        Ok((value, FieldValues(fields)))
-    }
-}
-
-impl<'ctx, T: HPyClass> IntoNew<T> for HPyResult<crate::WithFields<'ctx, T>> {
-    type Ancestors = FieldValues<'ctx>;
-    fn into_new(self) -> HPyResult<(T, FieldValues<'ctx>)> {
-        self?.into_new()
+        (value, FieldValues(fields))
     }
 }

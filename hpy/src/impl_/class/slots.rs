@@ -6,85 +6,50 @@ use core::ffi::c_int;
 
 use hpy_sys::{HPy, HPyConstant, HPy_ssize_t};
 
+use crate::impl_::IntoResult;
 use crate::{Borrowed, Context, HPyErr, HPyResult};
 
 /// `nb_bool` / `sq_contains`: a `bool` (or `HPyResult<bool>`) as 1/0.
-pub fn return_bool<B: IntoBool>(value: B) -> HPyResult<c_int> {
-    value.into_bool().map(c_int::from)
-}
-
-/// A `bool` or an `HPyResult<bool>`.
-pub trait IntoBool {
-    /// The answer.
-    fn into_bool(self) -> HPyResult<bool>;
-}
-
-impl IntoBool for bool {
-    fn into_bool(self) -> HPyResult<bool> {
-        Ok(self)
-    }
-}
-
-impl IntoBool for HPyResult<bool> {
-    fn into_bool(self) -> HPyResult<bool> {
-        self
-    }
+pub fn return_bool<R: IntoResult<Value = bool>>(value: R) -> HPyResult<c_int> {
+    value.into_result().map(c_int::from)
 }
 
 /// `mp_length` / `sq_length`: a `usize` (or `HPyResult<usize>`).
-pub fn return_len<L: IntoLen>(value: L) -> HPyResult<HPy_ssize_t> {
-    let n = value.into_len()?;
+pub fn return_len<R: IntoResult<Value = usize>>(value: R) -> HPyResult<HPy_ssize_t> {
+    let n = value.into_result()?;
     HPy_ssize_t::try_from(n)
         .map_err(|_| HPyErr::overflow_error("length does not fit in Py_ssize_t"))
 }
 
-/// A `usize` or an `HPyResult<usize>`.
-pub trait IntoLen {
-    /// The length.
-    fn into_len(self) -> HPyResult<usize>;
-}
-
-impl IntoLen for usize {
-    fn into_len(self) -> HPyResult<usize> {
-        Ok(self)
-    }
-}
-
-impl IntoLen for HPyResult<usize> {
-    fn into_len(self) -> HPyResult<usize> {
-        self
-    }
-}
-
-/// `tp_hash`: an `isize`/`i64`/`u64` (or `HPyResult` of one); `-1` is
-/// reserved for errors and becomes `-2`, as in CPython.
-pub fn return_hash<H: IntoHash>(value: H) -> HPyResult<hpy_sys::HPy_hash_t> {
-    let h = value.into_hash()?;
+/// `tp_hash`: a [`HashValue`] (or an `HPyResult` of one); `-1` is reserved
+/// for errors and becomes `-2`, as in CPython.
+pub fn return_hash<R>(value: R) -> HPyResult<hpy_sys::HPy_hash_t>
+where
+    R: IntoResult,
+    R::Value: HashValue,
+{
+    let h = value.into_result()?.to_hash();
     Ok(if h == -1 { -2 } else { h })
 }
 
-/// A hash value.
-pub trait IntoHash {
-    /// The hash.
-    fn into_hash(self) -> HPyResult<hpy_sys::HPy_hash_t>;
+/// The integer types a `__hash__` may return.
+pub trait HashValue {
+    /// The hash, as the interpreter's hash type (wrapping, as `as` does).
+    fn to_hash(self) -> hpy_sys::HPy_hash_t;
 }
 
-macro_rules! into_hash {
+macro_rules! hash_value {
     ($($t:ty),*) => {$(
-        impl IntoHash for $t {
-            fn into_hash(self) -> HPyResult<hpy_sys::HPy_hash_t> {
-                Ok(self as hpy_sys::HPy_hash_t)
-            }
-        }
-        impl IntoHash for HPyResult<$t> {
-            fn into_hash(self) -> HPyResult<hpy_sys::HPy_hash_t> {
-                self.map(|h| h as hpy_sys::HPy_hash_t)
+        impl HashValue for $t {
+            #[inline(always)]
+            fn to_hash(self) -> hpy_sys::HPy_hash_t {
+                self as hpy_sys::HPy_hash_t
             }
         }
     )*};
 }
 
-into_hash!(isize, i64, u64, usize, i32, u32);
+hash_value!(isize, i64, u64, usize, i32, u32);
 
 /// Converts a number slot's operand, or `None` if it has the wrong type (the
 /// slot then returns `NotImplemented`, so Python tries the other operand).
