@@ -14,6 +14,7 @@ use super::FieldSlots;
 const MUT: isize = -1;
 
 impl<T: HPyClass> ClassData<T> {
+    /// Registers a shared borrow, unless the value is borrowed mutably.
     fn try_borrow(&self) -> HPyResult<()> {
         self.check_initialized()?;
         let b = self.borrow.get();
@@ -27,6 +28,7 @@ impl<T: HPyClass> ClassData<T> {
         Ok(())
     }
 
+    /// Registers the exclusive borrow, unless the value is borrowed at all.
     fn try_borrow_mut(&self) -> HPyResult<()> {
         self.check_initialized()?;
         if self.borrow.get() != 0 {
