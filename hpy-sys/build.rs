@@ -16,7 +16,7 @@
 //! with an `ImportError` naming the fix. A Python that is found but cannot
 //! be built for (PyPy, 3.10, no headers, ...) is an error of one line.
 
-include!("build_support.rs");
+use hpy_build_config::{discover_cpython, Discovery, SUPPORTED_MINORS};
 
 fn main() {
     let minors = SUPPORTED_MINORS.0 + 1..=SUPPORTED_MINORS.1;
@@ -32,7 +32,6 @@ fn main() {
         }
     }
     println!("cargo::rerun-if-changed=build.rs");
-    println!("cargo::rerun-if-changed=build_support.rs");
     if std::env::var_os("CARGO_FEATURE_UNIVERSAL").is_some() {
         return;
     }

@@ -1,15 +1,11 @@
 //! Re-runs the generator in `--check` mode: fails (printing the diff) when the
 //! committed generated files differ from what the installed HPy headers give.
 
-#[path = "../build_support.rs"]
-#[allow(dead_code)]
-mod build_support;
-
 use std::process::Command;
 
 #[test]
 fn generated_files_are_up_to_date() {
-    let python = build_support::python_command();
+    let python = hpy_build_config::python_command();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/generate/hpy_sys_gen.py");
     let out = Command::new(&python)
         .arg(script)

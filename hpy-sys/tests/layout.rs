@@ -3,10 +3,6 @@
 //! runs it, and compares every size, alignment, field offset/size and constant
 //! it prints with the Rust side (`tests/generated/layout_rust.rs`).
 
-#[path = "../build_support.rs"]
-#[allow(dead_code)]
-mod build_support;
-
 #[allow(unused_imports)]
 use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
 #[allow(unused_imports)]
@@ -47,7 +43,7 @@ fn parse_probe_output(exe: &std::path::Path) -> BTreeMap<String, i128> {
 /// why it cannot (the Python has no `hpy==0.9.0`: its headers are only
 /// needed here, never to build an extension).
 fn run_probe() -> Result<BTreeMap<String, i128>, String> {
-    let info = build_support::discover_python().unwrap_or_else(|e| panic!("{e}"));
+    let info = hpy_build_config::discover_python().unwrap_or_else(|e| panic!("{e}"));
     let hpy_include = info.hpy_include_dir.clone()?;
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let abi = if cfg!(feature = "universal") {
@@ -68,7 +64,7 @@ fn run_probe() -> Result<BTreeMap<String, i128>, String> {
     if cfg!(feature = "universal") {
         build.define("HPY_ABI_UNIVERSAL", None);
     } else {
-        let info = build_support::discover_cpython().unwrap_or_else(|e| panic!("{e}"));
+        let info = hpy_build_config::discover_cpython().unwrap_or_else(|e| panic!("{e}"));
         build
             .define("HPY_ABI_CPYTHON", None)
             .include(&info.include_dir);
@@ -357,7 +353,7 @@ fn compile_and_run(
 #[cfg(not(feature = "universal"))]
 #[test]
 fn cpython_layout_matches_python_h() {
-    let info = build_support::discover_cpython().unwrap_or_else(|e| panic!("{e}"));
+    let info = hpy_build_config::discover_cpython().unwrap_or_else(|e| panic!("{e}"));
     let probe = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/layout_probe_cpython.c");
     let (major, minor) = info.version;
     let c = compile_and_run(
@@ -397,7 +393,7 @@ fn cpython_layout_matches_python_h() {
 #[cfg(not(feature = "universal"))]
 #[test]
 fn hpy_type_flag_is_free_in_python_h() {
-    let info = build_support::discover_cpython().unwrap_or_else(|e| panic!("{e}"));
+    let info = hpy_build_config::discover_cpython().unwrap_or_else(|e| panic!("{e}"));
     let bit = hpy_sys::cpython::runtime::HPY_RS_TPFLAGS_HPY_TYPE;
     assert_eq!(bit.count_ones(), 1);
     let shift = bit.trailing_zeros();

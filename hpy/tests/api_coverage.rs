@@ -7,9 +7,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-#[path = "../../hpy-sys/build_support.rs"]
-mod build_support;
-
 /// The `ctx_*` function fields and `h_*` handle fields of the context, in
 /// header order.
 fn context_fields(header: &str) -> Vec<String> {
@@ -201,7 +198,7 @@ fn check_rows(
 
 #[test]
 fn every_context_field_is_covered() {
-    let info = build_support::discover_python().unwrap_or_else(|e| panic!("{e}"));
+    let info = hpy_build_config::discover_python().unwrap_or_else(|e| panic!("{e}"));
     let header_path = info
         .hpy_include_dir
         .unwrap_or_else(|e| panic!("{e}: this test reads HPy's header (run it with HPY_PYTHON set to a Python with hpy==0.9.0)"))

@@ -9,6 +9,7 @@
 
 use hpy_sys::{HPy, HPyConstant};
 
+use crate::impl_::IntoResult;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// Sets the type's own method `name` on it again, so that the interpreter
@@ -23,30 +24,6 @@ pub fn unhashable(ty: &Handle<'_>) -> HPyResult<()> {
     ty.set_attr_s("__hash__", &ty.context().none())
 }
 
-/// What a `__next__` method may return: `Option<T>` (`None` ends the
-/// iteration) or an `HPyResult` of one.
-pub trait IntoNext<'ctx> {
-    /// The next item, or `StopIteration` raised.
-    fn into_next(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
-}
-
-impl<'ctx, T: IntoHPy<'ctx>> IntoNext<'ctx> for Option<T> {
-    #[inline]
-    fn into_next(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        match self {
-            Some(item) => item.into_hpy(ctx),
-            None => Err(stop_iteration(ctx)),
-        }
-    }
-}
-
-impl<'ctx, T: IntoHPy<'ctx>> IntoNext<'ctx> for HPyResult<Option<T>> {
-    #[inline]
-    fn into_next(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        self.and_then(|item| item.into_next(ctx))
-    }
-}
-
 /// `StopIteration()` raised (without a value, as a plain iterator's).
 #[cold]
 fn stop_iteration(ctx: Context<'_>) -> HPyErr {
@@ -58,8 +35,16 @@ fn stop_iteration(ctx: Context<'_>) -> HPyErr {
     }
 }
 
-/// Finishes the body of a `__next__` method.
+/// Finishes the body of a `__next__` method: `Option<T>` (`None` ends the
+/// iteration) or an `HPyResult` of one.
 #[inline(always)]
-pub fn return_next<'ctx, T: IntoNext<'ctx>>(ctx: Context<'ctx>, value: T) -> HPyResult<HPy> {
-    value.into_next(ctx).map(Handle::into_raw)
+pub fn return_next<'ctx, R, T>(ctx: Context<'ctx>, value: R) -> HPyResult<HPy>
+where
+    R: IntoResult<Value = Option<T>>,
+    T: IntoHPy<'ctx>,
+{
+    match value.into_result()? {
+        Some(item) => item.into_hpy(ctx).map(Handle::into_raw),
+        None => Err(stop_iteration(ctx)),
+    }
 }

@@ -10,6 +10,7 @@ mod def;
 pub mod dunders;
 mod extract;
 mod module;
+mod result;
 pub mod slots;
 mod trampoline;
 
@@ -22,9 +23,10 @@ pub use extract::{
     FunctionDescription, Parsed, SignatureInfo, Slots,
 };
 pub use module::set_trampoline_context;
+pub use result::{return_object, return_status, IntoResult, IntoReturn};
 pub use trampoline::{
-    catch_state_global, init_panic_exception, panic_text, panics_as, return_object, return_status,
-    signal_check_global, trampoline, IntoReturn, IntoStatus, PANIC_EXCEPTION,
+    catch_state_global, init_panic_exception, panic_text, panics_as, signal_check_global,
+    trampoline, PANIC_EXCEPTION,
 };
 
 pub use crate::__hpy_export_module as export_module;

@@ -3,9 +3,9 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use hpy_sys::{HPy, HPyContext};
+use hpy_sys::HPyContext;
 
-use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Context, HPyErr, HPyResult, Handle};
 
 /// Runs the body of an HPy entry point.
 ///
@@ -153,59 +153,4 @@ pub fn panic_text(payload: &(dyn Any + Send)) -> String {
     } else {
         String::from("(panic payload is not a string)")
     }
-}
-
-/// What a user function may return: any [`IntoHPy`] value, or an
-/// [`HPyResult`] of one.
-pub trait IntoReturn<'ctx> {
-    /// Converts to the new handle that is handed back to Python.
-    fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
-}
-
-impl<'ctx, T: IntoHPy<'ctx>> IntoReturn<'ctx> for T {
-    #[inline(always)]
-    fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        self.into_hpy(ctx)
-    }
-}
-
-impl<'ctx, T: IntoHPy<'ctx>> IntoReturn<'ctx> for HPyResult<T> {
-    #[inline(always)]
-    fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        self.and_then(|v| v.into_hpy(ctx))
-    }
-}
-
-/// Finishes a function body that returns an object: converts the user's
-/// return value into the raw handle the entry point returns.
-#[inline(always)]
-pub fn return_object<'ctx, T: IntoReturn<'ctx>>(ctx: Context<'ctx>, value: T) -> HPyResult<HPy> {
-    value.into_return(ctx).map(Handle::into_raw)
-}
-
-/// What an `int`-returning slot (e.g. `HPy_mod_exec`) may return: `()` or
-/// `HPyResult<()>`.
-pub trait IntoStatus {
-    /// `Ok(())` becomes `0`, an error `-1` with the exception set.
-    fn into_status(self) -> HPyResult<()>;
-}
-
-impl IntoStatus for () {
-    #[inline(always)]
-    fn into_status(self) -> HPyResult<()> {
-        Ok(())
-    }
-}
-
-impl IntoStatus for HPyResult<()> {
-    #[inline(always)]
-    fn into_status(self) -> HPyResult<()> {
-        self
-    }
-}
-
-/// Finishes a body that returns a status code.
-#[inline(always)]
-pub fn return_status<T: IntoStatus>(value: T) -> HPyResult<core::ffi::c_int> {
-    value.into_status().map(|()| 0)
 }

@@ -1,24 +1,42 @@
-// Python discovery shared by build.rs and the tests (`include!`d by both, so
-// it is written once). Uses only std.
-//
-// The CPython ABI needs a CPython 3.11+ with its headers and nothing else: the
-// HPy runtime is hpy-sys's own Rust code. The `hpy` package is only looked
-// for by the tests that compare hpy-sys with HPy's C headers (layout probe,
-// generator check); `PythonInfo::hpy_include_dir` says where they are.
+//! Finds the Python an hpy-rs extension is built for and what it reports
+//! about itself: hpy-sys's build script uses it to pick the CPython ABI's
+//! version cfgs (`Py_3_12` …) and to refuse interpreters it cannot build
+//! for; hpy-sys's and hpy's tests use it to find the interpreter and HPy's
+//! C headers they compare against.
+//!
+//! The interpreter is `$HPY_PYTHON` if set, else `python3`, else `python`
+//! ([`python_candidates`]); it is asked once, with a short script, for its
+//! implementation, version, include directory and build flags
+//! ([`discover_python`]). [`discover_cpython`] adds what the CPython ABI
+//! needs: a 64-bit CPython 3.11-3.15 with the GIL, not a `Py_TRACE_REFS`
+//! build, with `Python.h` installed.
+//!
+//! The CPython ABI needs nothing else: the HPy runtime is hpy-sys's own
+//! Rust code. The `hpy` package is only looked for by the tests that compare
+//! hpy-sys with HPy's C headers (layout probe, generator check);
+//! [`PythonInfo::hpy_include_dir`] says where they are.
+//!
+//! Only `std` is used, so that building it costs an extension's build
+//! nothing noticeable.
+//!
+//! ```no_run
+//! match hpy_build_config::discover_cpython() {
+//!     Ok(info) => println!("CPython {}.{}", info.version.0, info.version.1),
+//!     Err(e) => eprintln!("cannot build for it: {e}"),
+//! }
+//! ```
 
 use std::path::PathBuf;
 use std::process::Command;
 
-/// The HPy version these bindings are generated for.
-#[allow(dead_code)]
+/// The HPy version hpy-sys's bindings are generated for (the `hpy` package
+/// the tests compare them with must be this one).
 pub const HPY_VERSION: &str = "0.9.0";
 
 /// The oldest and newest CPython minor versions the CPython ABI supports.
-#[allow(dead_code)]
 pub const SUPPORTED_MINORS: (u32, u32) = (11, 15);
 
 /// What the chosen Python reports about itself.
-#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub struct PythonInfo {
     /// The interpreter command (`$HPY_PYTHON`, `python3` or `python`).
@@ -43,7 +61,6 @@ pub struct PythonInfo {
 }
 
 /// Why no usable Python was found.
-#[allow(dead_code)]
 #[derive(Debug, Clone)]
 pub enum Discovery {
     /// No interpreter could be started at all (none on PATH, `HPY_PYTHON`
@@ -63,7 +80,6 @@ impl std::fmt::Display for Discovery {
 
 /// The interpreters to try, in order: `$HPY_PYTHON` alone if set, else
 /// `python3`, then `python` (as PyO3 does with `PYO3_PYTHON`).
-#[allow(dead_code)]
 pub fn python_candidates() -> Vec<String> {
     match std::env::var("HPY_PYTHON") {
         Ok(p) if !p.is_empty() => vec![p],
@@ -73,7 +89,6 @@ pub fn python_candidates() -> Vec<String> {
 
 /// The first interpreter of [`python_candidates`] (for messages and tools
 /// that only need a command name).
-#[allow(dead_code)]
 pub fn python_command() -> String {
     python_candidates().remove(0)
 }
@@ -100,7 +115,6 @@ else:
 "#;
 
 /// Asks the first interpreter of [`python_candidates`] that starts.
-#[allow(dead_code)]
 pub fn discover_python() -> Result<PythonInfo, Discovery> {
     let candidates = python_candidates();
     let explicit = std::env::var_os("HPY_PYTHON").is_some_and(|p| !p.is_empty());
@@ -183,7 +197,6 @@ fn parse_query(python: &str, stdout: &str) -> Result<PythonInfo, String> {
 /// Like [`discover_python`], and additionally requires what the CPython ABI
 /// needs: a 64-bit CPython 3.11-3.15 with the GIL, not a `Py_TRACE_REFS`
 /// build, whose `Python.h` is installed.
-#[allow(dead_code)]
 pub fn discover_cpython() -> Result<PythonInfo, Discovery> {
     let info = discover_python()?;
     let (lo, hi) = SUPPORTED_MINORS;
@@ -219,3 +232,50 @@ pub fn discover_cpython() -> Result<PythonInfo, Discovery> {
     }
     Ok(info)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(version: &str, hpy: &str) -> String {
+        format!(
+            "noise\n@hpy-rs@ implementation=cpython\n@hpy-rs@ version={version}\n\
+             @hpy-rs@ include=/usr/include/python3.11\n@hpy-rs@ py_debug=0\n\
+             @hpy-rs@ trace_refs=0\n@hpy-rs@ gil_disabled=0\n@hpy-rs@ is_64bit=1\n{hpy}"
+        )
+    }
+
+    #[test]
+    fn a_full_report_is_parsed() {
+        let hpy =
+            format!("@hpy-rs@ hpy_version={HPY_VERSION}\n@hpy-rs@ hpy_include=/hpy/include\n");
+        let info = parse_query("py", &report("3.11", &hpy)).unwrap();
+        assert_eq!(info.python, "py");
+        assert_eq!(info.implementation, "cpython");
+        assert_eq!(info.version, (3, 11));
+        assert_eq!(info.include_dir, PathBuf::from("/usr/include/python3.11"));
+        assert!(!info.py_debug && !info.trace_refs && !info.gil_disabled && info.is_64bit);
+        assert_eq!(info.hpy_include_dir, Ok(PathBuf::from("/hpy/include")));
+    }
+
+    #[test]
+    fn another_hpy_version_is_not_used() {
+        let hpy = "@hpy-rs@ hpy_version=0.0.1\n@hpy-rs@ hpy_include=/hpy/include\n";
+        let info = parse_query("py", &report("3.12", hpy)).unwrap();
+        let err = info.hpy_include_dir.unwrap_err();
+        assert!(err.contains("has hpy 0.0.1"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_or_malformed_field_is_an_error() {
+        let err = parse_query("py", "@hpy-rs@ version=3.11\n").unwrap_err();
+        assert!(err.contains("did not report `implementation`"), "{err}");
+        let err = parse_query("py", &report("3", "")).unwrap_err();
+        assert!(err.contains("malformed version `3`"), "{err}");
+    }
+}
+
+/// The README's example, compiled with the doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

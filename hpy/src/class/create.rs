@@ -1,0 +1,78 @@
+//! Creating instances from Rust: [`WithFields`] (a value with objects for
+//! its `Field`s) and [`type_object`].
+
+use super::{Field, HPyClass};
+use crate::{HPyResult, Handle};
+
+/// A value for a new instance of `T` together with objects for its
+/// [`Field`]s, which are stored once the instance exists (a `Field` can
+/// only be written through its object, which a constructor does not have
+/// yet). Return it from a `#[new]` constructor, or from any function or
+/// method, in place of the bare value.
+///
+/// ```
+/// use hpy::{hpy_class, hpy_methods, Field, Handle, WithFields};
+///
+/// #[hpy_class(module = "shapes")]
+/// struct Labelled {
+///     label: Field,
+/// }
+///
+/// #[hpy_methods]
+/// impl Labelled {
+///     #[new]
+///     fn new<'ctx>(label: &Handle<'ctx>) -> WithFields<'ctx, Labelled> {
+///         WithFields::new(Labelled { label: Field::new() }).set(|l| &l.label, label.dup())
+///     }
+/// }
+/// ```
+pub struct WithFields<'ctx, T> {
+    value: T,
+    fields: Vec<(usize, Handle<'ctx>)>,
+}
+
+impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
+    /// The value, with no field set yet.
+    pub fn new(value: T) -> Self {
+        WithFields {
+            value,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Stores `obj` in the field `field` picks out of the value.
+    ///
+    /// # Panics
+    /// If `field` returns a `Field` that is not part of the value.
+    pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
+        let start = &self.value as *const T as usize;
+        let at = field(&self.value) as *const Field as usize;
+        assert!(
+            at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
+            "WithFields::set: the Field is not part of the value"
+        );
+        self.fields.push((at - start, obj));
+        self
+    }
+
+    /// The value, for reading while the fields are being chosen.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    pub(crate) fn into_parts(self) -> (T, Vec<(usize, Handle<'ctx>)>) {
+        (self.value, self.fields)
+    }
+}
+
+impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
+    fn into_hpy(self, ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        crate::impl_::class::new_instance_with_fields(ctx, self)
+    }
+}
+
+/// The Python type object of class `T` in the running module (the one
+/// `hpy_module!` created from its `types:` list).
+pub fn type_object<'ctx, T: HPyClass>(ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    T::type_slot().load(ctx, const { T::INFO.python_name() })
+}

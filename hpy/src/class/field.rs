@@ -1,0 +1,215 @@
+//! [`Field`]: an object reference kept by an instance, in a slot the
+//! garbage collector sees, and [`FieldSlots`], how many slots a type needs.
+
+use core::cell::Cell;
+use core::ptr::NonNull;
+
+use hpy_sys::{HPy, HPyField};
+
+use super::{ClassData, HPyClass};
+use crate::Handle;
+
+#[cfg(doc)]
+use super::Ref;
+
+/// A reference to a Python object kept by an instance of a class
+/// (`HPyField`). The garbage collector sees it (the class's `tp_traverse`
+/// visits every object its instances keep), so reference cycles through
+/// Rust objects are collected.
+///
+/// A `Field` is read and written through the borrow guard of the object
+/// that contains it ([`Ref::load`], [`Ref::store`]), which knows that
+/// object's handle as HPy requires.
+///
+/// The object reference itself lives in a slot of the instance, outside the
+/// Rust value; a `Field` names its slot. Moving a `Field` (`mem::take`,
+/// `mem::swap`, assigning a new one) moves only that name, so no object
+/// reference can leave its instance, and the collector always finds every
+/// one. A `Field` whose object is replaced by `Field::new()` keeps its slot
+/// (and the object) until the instance dies; store `None` first to let go
+/// of the object sooner.
+///
+/// A class has one slot per `Field` its type can hold: a `Field` field, an
+/// `Option<Field>`, an array of them, or a type implementing
+/// [`FieldSlots`].
+pub struct Field {
+    /// 0: no slot (empty); k: the instance's slot k - 1.
+    slot: Cell<u32>,
+}
+
+impl Field {
+    /// An empty field.
+    pub const fn new() -> Self {
+        Field { slot: Cell::new(0) }
+    }
+
+    /// Whether the field holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.slot.get() == 0
+    }
+
+    fn check_inside<T: HPyClass>(&self, data: NonNull<ClassData<T>>) {
+        // SAFETY: a field projection of a live block, nothing is read.
+        let start = unsafe { ClassData::value_ptr(data.as_ptr()) } as usize;
+        let end = start + core::mem::size_of::<T>();
+        let me = self as *const Field as usize;
+        assert!(
+            (start..end).contains(&me),
+            "hpy::Field used with an object that does not contain it"
+        );
+    }
+
+    /// The slot this field names in `data`'s instance, if it names one.
+    ///
+    /// # Safety
+    /// `data` is the whole block of a live instance of `T`.
+    unsafe fn slot_in<T: HPyClass>(&self, data: NonNull<ClassData<T>>) -> Option<*mut HPyField> {
+        let k = self.slot.get() as usize;
+        // A field moved in from another instance may name any number: only
+        // this instance's own slots are ever touched.
+        // SAFETY: forwarded; slot k - 1 < FIELD_SLOTS is within the block.
+        (k != 0 && k <= T::FIELD_SLOTS)
+            .then(|| unsafe { ClassData::slots(data.as_ptr()).add(k - 1) })
+    }
+
+    /// # Safety
+    /// `data` is the whole block of `owner`, a live instance of `T`.
+    pub(super) unsafe fn load_from<'ctx, T: HPyClass>(
+        &self,
+        owner: &Handle<'ctx>,
+        data: NonNull<ClassData<T>>,
+    ) -> Option<Handle<'ctx>> {
+        self.check_inside(data);
+        // SAFETY: forwarded.
+        let slot = unsafe { self.slot_in(data) }?;
+        // SAFETY: a slot of `owner`'s block: zero (empty) or stored by HPy.
+        let raw = unsafe { *slot };
+        if raw._i == 0 {
+            return None;
+        }
+        let ctx = owner.context();
+        // SAFETY: a non-empty field of `owner`; the result is a new owned
+        // handle.
+        unsafe {
+            let h = hpy_sys::HPyField_Load(ctx.as_raw(), owner.as_raw(), raw);
+            Some(Handle::from_raw(ctx, h))
+        }
+    }
+
+    /// # Safety
+    /// `data` is the whole block of `owner`, a live instance of `T`.
+    pub(super) unsafe fn store_into<'ctx, T: HPyClass>(
+        &self,
+        owner: &Handle<'ctx>,
+        data: NonNull<ClassData<T>>,
+        value: Option<&Handle<'ctx>>,
+    ) {
+        let raw = value.map_or(hpy_sys::HPy_NULL, Handle::as_raw);
+        // SAFETY: forwarded; `raw` is NULL or a live handle.
+        unsafe { self.store_raw(owner, data, raw) }
+    }
+
+    /// `store_into` with the value as a raw handle (NULL: clear).
+    ///
+    /// # Safety
+    /// `data` is the whole block of `owner`, a live instance of `T`;
+    /// `value` is NULL or a handle valid in `owner`'s context.
+    pub(crate) unsafe fn store_raw<T: HPyClass>(
+        &self,
+        owner: &Handle<'_>,
+        data: NonNull<ClassData<T>>,
+        value: HPy,
+    ) {
+        self.check_inside(data);
+        let clear = value._i == 0;
+        // SAFETY: forwarded.
+        let slot = match unsafe { self.slot_in(data) } {
+            Some(slot) => slot,
+            None if clear => {
+                self.slot.set(0);
+                return;
+            }
+            // SAFETY: forwarded.
+            None => unsafe { self.claim_slot(data) },
+        };
+        let ctx = owner.context();
+        // SAFETY: a slot of `owner`'s block; HPy takes its own reference to
+        // `value` and releases the previous one.
+        unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner.as_raw(), slot, value) }
+        if clear {
+            // An empty slot is a free slot.
+            self.slot.set(0);
+        }
+    }
+
+    /// Gives this field a free (empty) slot of `data`'s instance.
+    ///
+    /// # Safety
+    /// `data` is the whole block of a live instance of `T`.
+    unsafe fn claim_slot<T: HPyClass>(&self, data: NonNull<ClassData<T>>) -> *mut HPyField {
+        for k in 0..T::FIELD_SLOTS {
+            // SAFETY: forwarded; k < FIELD_SLOTS.
+            let slot = unsafe { ClassData::slots(data.as_ptr()).add(k) };
+            // SAFETY: a slot of the block, zero or stored by HPy.
+            if unsafe { (*slot)._i } == 0 {
+                self.slot.set(k as u32 + 1);
+                return slot;
+            }
+        }
+        panic!(
+            "hpy::Field: every Field slot of this {} object is in use ({}): a class has one \
+             slot per Field its type declares (a Field, an Option<Field> or an array of them, \
+             or a type that implements hpy::FieldSlots)",
+            T::INFO.python_name(),
+            T::FIELD_SLOTS
+        )
+    }
+}
+
+impl Default for Field {
+    fn default() -> Self {
+        Field::new()
+    }
+}
+
+/// Types that hold [`Field`]s, and how many: a class gets one slot per
+/// `Field` its fields' types can hold. Implemented for `Field`,
+/// `Option<T>` and `[T; N]`; implement it for a struct of your own that
+/// holds `Field`s and is used inside a class.
+///
+/// Safe to implement: a count that is too small only makes
+/// [`Ref::store`] panic when the slots run out.
+///
+/// ```
+/// use hpy::{hpy_class, Field, FieldSlots};
+///
+/// struct Edge {
+///     from: Field,
+///     to: Field,
+/// }
+///
+/// impl FieldSlots for Edge {
+///     const COUNT: usize = 2;
+/// }
+///
+/// #[hpy_class(module = "graph")]
+/// struct Graph {
+///     edges: [Edge; 4],
+/// }
+/// ```
+pub trait FieldSlots {
+    /// How many `Field`s a value of this type holds at most.
+    const COUNT: usize;
+}
+
+impl FieldSlots for Field {
+    const COUNT: usize = 1;
+}
+
+impl<T: FieldSlots> FieldSlots for Option<T> {
+    const COUNT: usize = T::COUNT;
+}
+
+impl<T: FieldSlots, const N: usize> FieldSlots for [T; N] {
+    const COUNT: usize = T::COUNT * N;
+}

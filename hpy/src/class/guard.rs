@@ -1,0 +1,245 @@
+//! The borrow guards [`Ref`] and [`RefMut`]: a `RefCell`-like flag in the
+//! instance's block, checked on every borrow.
+
+use core::ops::{Deref, DerefMut};
+use core::ptr::NonNull;
+
+use super::{ClassData, Field, HPyClass};
+use crate::{Borrowed, FromHPy, HPyErr, HPyResult, Handle};
+
+#[cfg(doc)]
+use super::FieldSlots;
+
+/// The borrow flag's value while the value is borrowed mutably.
+const MUT: isize = -1;
+
+impl<T: HPyClass> ClassData<T> {
+    /// Registers a shared borrow, unless the value is borrowed mutably.
+    fn try_borrow(&self) -> HPyResult<()> {
+        self.check_initialized()?;
+        let b = self.borrow.get();
+        if b == MUT {
+            return Err(HPyErr::runtime_error(format!(
+                "{} object is already mutably borrowed",
+                T::INFO.python_name()
+            )));
+        }
+        self.borrow.set(b + 1);
+        Ok(())
+    }
+
+    /// Registers the exclusive borrow, unless the value is borrowed at all.
+    fn try_borrow_mut(&self) -> HPyResult<()> {
+        self.check_initialized()?;
+        if self.borrow.get() != 0 {
+            return Err(HPyErr::runtime_error(format!(
+                "{} object is already borrowed",
+                T::INFO.python_name()
+            )));
+        }
+        self.borrow.set(MUT);
+        Ok(())
+    }
+}
+
+/// A shared borrow of the Rust value of an instance of `T`, together with
+/// the instance's handle. Dereferences to `T`.
+pub struct Ref<'a, 'ctx, T: HPyClass> {
+    owner: Borrowed<'a, 'ctx>,
+    /// The instance's block; `None` for a zero-sized `T` without `Field`
+    /// slots: no memory, nothing to guard or to read.
+    data: Option<NonNull<ClassData<T>>>,
+}
+
+/// An exclusive borrow of the Rust value of an instance of `T`.
+pub struct RefMut<'a, 'ctx, T: HPyClass> {
+    owner: Borrowed<'a, 'ctx>,
+    /// As for [`Ref`].
+    data: Option<NonNull<ClassData<T>>>,
+}
+
+/// The data block of `obj`, which must be an instance of `T`'s type.
+///
+/// # Safety
+/// `obj` must be an instance of `T`'s Python type (or of a subclass).
+unsafe fn data_of<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<NonNull<ClassData<T>>> {
+    let ctx = obj.context();
+    let plain = T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object;
+    // SAFETY: the live context of the call.
+    if !plain && !unsafe { hpy_sys::hpy_rs_supports_builtin_shapes(ctx.as_raw()) } {
+        return Err(HPyErr::type_error(format!(
+            "{}: this interpreter's HPy cannot reach the Rust data of classes that extend builtin types",
+            T::INFO.python_name()
+        )));
+    }
+    // SAFETY: forwarded: an instance of T's type carries a ClassData<T> block
+    // (and its slots) that lives as long as the object.
+    let data = unsafe { crate::impl_::class::as_struct::<T>(ctx, obj.as_raw()) };
+    Ok(NonNull::new(data).expect("HPy returned no instance data"))
+}
+
+/// The methods both borrow guards share; `$acquire` registers the borrow.
+macro_rules! guard_methods {
+    ($guard:ident, $acquire:ident, $what:literal) => {
+        impl<'a, 'ctx, T: HPyClass> $guard<'a, 'ctx, T> {
+            #[doc = concat!("Borrows the value of `obj` ", $what, " without checking its type.")]
+            ///
+            /// # Safety
+            /// `obj` must be an instance of `T`'s type (e.g. the `self` of a
+            /// method).
+            #[doc(hidden)]
+            pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+                if crate::impl_::class::data_size::<T>() == 0 {
+                    // A zero-sized value occupies no memory: no aliasing to
+                    // prevent, nothing to read, so the block is not looked up.
+                    return Ok($guard {
+                        owner: obj,
+                        data: None,
+                    });
+                }
+                // SAFETY: forwarded.
+                let data = unsafe { data_of::<T>(&obj)? };
+                // SAFETY: the block of a live instance, which `obj` keeps
+                // alive for 'a.
+                unsafe { data.as_ref() }.$acquire()?;
+                Ok($guard {
+                    owner: obj,
+                    data: Some(data),
+                })
+            }
+
+            #[doc = concat!("Borrows the value of `obj` ", $what, " if it is an instance of `T`.")]
+            pub fn borrow(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
+                crate::impl_::class::check_instance::<T>(&obj)?;
+                // SAFETY: checked just above.
+                unsafe { Self::borrow_unchecked(obj) }
+            }
+
+            /// The Python object.
+            pub fn handle(&self) -> &Handle<'ctx> {
+                &self.owner
+            }
+
+            /// Loads a [`Field`] of this object (`HPyField_Load`); `None`
+            /// if it holds no object.
+            pub fn load(&self, field: &Field) -> Option<Handle<'ctx>> {
+                // SAFETY: the block of this live, borrowed instance.
+                unsafe { field.load_from(&self.owner, self.block()) }
+            }
+
+            /// Stores into a [`Field`] of this object (`HPyField_Store`);
+            /// `None` clears it.
+            ///
+            /// # Panics
+            /// If `field` is not part of this object's value, or if the
+            /// object has no free `Field` slot (see [`FieldSlots`]).
+            pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) {
+                // SAFETY: the block of this live, borrowed instance.
+                unsafe { field.store_into(&self.owner, self.block(), value) }
+            }
+
+            fn block(&self) -> NonNull<ClassData<T>> {
+                // A `Field` is not zero-sized, so a type holding one has a block.
+                self.data.expect("a type with a Field is not zero-sized")
+            }
+        }
+    };
+}
+
+guard_methods!(Ref, try_borrow, "(shared)");
+
+impl<T: HPyClass> Ref<'_, '_, T> {
+    /// Ends this borrow together with one borrow that was leaked earlier
+    /// (`mem::forget` of a guard, as an exported buffer does).
+    pub(crate) fn end_leaked(self) {
+        if let Some(data) = self.data {
+            // SAFETY: the block of the live instance this guard borrows.
+            let data = unsafe { data.as_ref() };
+            data.borrow.set(data.borrow.get() - 2);
+        }
+        core::mem::forget(self);
+    }
+}
+guard_methods!(RefMut, try_borrow_mut, "exclusively");
+
+/// A reference to a zero-sized value (valid anywhere, aliasing nothing).
+#[inline(always)]
+fn zst_ref<'a, T>() -> &'a mut T {
+    debug_assert!(core::mem::size_of::<T>() == 0);
+    // SAFETY: `T` is zero-sized, so a dangling, aligned pointer is a valid
+    // reference to it, and distinct `&mut` to it access no memory.
+    unsafe { NonNull::<T>::dangling().as_mut() }
+}
+
+impl<T: HPyClass> Deref for Ref<'_, '_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        shared_value(self.data)
+    }
+}
+
+impl<T: HPyClass> Deref for RefMut<'_, '_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        shared_value(self.data)
+    }
+}
+
+/// The value behind a live guard's block (or the zero-sized value).
+#[inline(always)]
+fn shared_value<'a, T: HPyClass>(data: Option<NonNull<ClassData<T>>>) -> &'a T {
+    match data {
+        // SAFETY: only called by a guard, which registered its borrow in the
+        // flag (so no other `&mut` exists) after checking that the value is
+        // initialised; the guard's lifetime bounds the result's.
+        Some(data) => unsafe { &*ClassData::value_ptr(data.as_ptr()) },
+        None => zst_ref(),
+    }
+}
+
+impl<T: HPyClass> DerefMut for RefMut<'_, '_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        match self.data {
+            // SAFETY: the exclusive borrow is registered in the flag, and this
+            // guard is its only holder.
+            Some(data) => unsafe { &mut *ClassData::value_ptr(data.as_ptr()) },
+            None => zst_ref(),
+        }
+    }
+}
+
+impl<T: HPyClass> Drop for Ref<'_, '_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(data) = self.data {
+            // SAFETY: the block of the live instance this guard borrows.
+            let data = unsafe { data.as_ref() };
+            data.borrow.set(data.borrow.get() - 1);
+        }
+    }
+}
+
+impl<T: HPyClass> Drop for RefMut<'_, '_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(data) = self.data {
+            // SAFETY: as for `Ref`.
+            unsafe { data.as_ref() }.borrow.set(0);
+        }
+    }
+}
+
+impl<'a, 'ctx, T: HPyClass> FromHPy<'a, 'ctx> for Ref<'a, 'ctx, T> {
+    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        Ref::borrow(obj.borrow())
+    }
+}
+
+impl<'a, 'ctx, T: HPyClass> FromHPy<'a, 'ctx> for RefMut<'a, 'ctx, T> {
+    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        RefMut::borrow(obj.borrow())
+    }
+}

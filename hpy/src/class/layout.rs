@@ -1,0 +1,236 @@
+//! The memory of an instance: [`HPyClass`], whose items fix it, and
+//! [`ClassData`], the block that holds the Rust value.
+
+use core::cell::{Cell, UnsafeCell};
+use core::ffi::c_int;
+use core::mem::MaybeUninit;
+
+use hpy_sys::HPyField;
+
+use crate::impl_::class::ClassInfo;
+use crate::{HPyErr, HPyResult};
+
+#[cfg(doc)]
+use super::{Field, FieldSlots};
+
+/// A Rust type exposed as a Python class. Implemented by
+/// [`hpy_class`](crate::hpy_class) only.
+///
+/// # Safety
+/// The items of this trait decide the memory layout of the class's
+/// instances (sizes, offsets, the slots of its `Field`s) and which type
+/// object they belong to; the runtime reads and writes instance memory on
+/// the strength of them. Only the code `#[hpy_class]` generates upholds
+/// that: never implement this trait by hand.
+///
+/// Class values must be `Send`: the interpreter may drop an object on any
+/// thread that holds the interpreter lock.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an hpy class",
+    label = "not declared with `#[hpy_class]`",
+    note = "declare the struct with `#[hpy::hpy_class]` (and list it in `hpy_module!`'s `types:`)"
+)]
+pub unsafe trait HPyClass: Sized + Send + 'static {
+    /// Static facts about the class (name, flags, shape, …).
+    #[doc(hidden)]
+    const INFO: ClassInfo;
+
+    /// How many [`Field`] slots an instance's block has after the value:
+    /// the `Field`s its type can hold (see [`FieldSlots`]).
+    #[doc(hidden)]
+    const FIELD_SLOTS: usize;
+
+    /// Whether an instance has `Field` slots to traverse: this class's or a
+    /// Rust ancestor's (`extends`).
+    #[doc(hidden)]
+    const HAS_FIELDS: bool = Self::FIELD_SLOTS > 0;
+
+    /// Where the type object of the running module is kept.
+    #[doc(hidden)]
+    fn type_slot() -> &'static crate::impl_::class::TypeSlot;
+
+    /// Definitions made by `#[hpy_class]`: members, `tp_destroy`,
+    /// `tp_traverse`.
+    #[doc(hidden)]
+    fn class_defs() -> &'static [crate::impl_::StaticDef];
+
+    /// For classes extending a builtin type, whose instances are made by the
+    /// builtin's constructor: the value their data starts with
+    /// (`Default::default()`), set on first access. `None` for other classes.
+    #[doc(hidden)]
+    fn default_value() -> Option<Self>;
+
+    /// Whether an instance needs `tp_destroy`: this class's value or an
+    /// ancestor's (`extends`) has drop glue.
+    #[doc(hidden)]
+    const NEEDS_DESTROY: bool = core::mem::needs_drop::<Self>();
+
+    /// Writes the data blocks of the Rust ancestors (`extends`) of a new
+    /// instance whose data starts at `start`; nothing for other classes.
+    ///
+    /// # Safety
+    /// `start` is the zeroed data of a new instance of this class.
+    #[doc(hidden)]
+    unsafe fn init_ancestors(_start: *mut u8) {}
+
+    /// Drops the values of the Rust ancestors; nothing for other classes.
+    ///
+    /// # Safety
+    /// `start` is the data of a dying instance of this class.
+    #[doc(hidden)]
+    unsafe fn destroy_ancestors(_start: *mut u8) {}
+
+    /// Visits the non-empty `Field` slots of the Rust ancestors; nothing
+    /// for other classes.
+    ///
+    /// # Safety
+    /// `start` is the data of a live instance of this class.
+    #[doc(hidden)]
+    unsafe fn visit_ancestors(
+        _start: *mut u8,
+        _visit: &mut dyn FnMut(*mut HPyField) -> c_int,
+    ) -> c_int {
+        0
+    }
+}
+
+/// The memory block HPy allocates for an instance: a canary, a borrow
+/// flag, an "initialised" flag and the Rust value, followed by
+/// `T::FIELD_SLOTS` `HPyField` slots (the storage of the value's
+/// [`Field`]s, out of reach of `&mut T`). HPy zeroes it, and all-zero means
+/// "not borrowed, not initialised, every slot empty".
+#[repr(C)]
+pub struct ClassData<T> {
+    /// `CANARY` while the value is alive (see `locate_start`).
+    canary: Cell<usize>,
+    /// 0: free; n > 0: n shared borrows; -1: borrowed mutably (the guards'
+    /// flag, see `guard`).
+    pub(super) borrow: Cell<isize>,
+    /// 1 while the value is alive. A whole word, so that the header has no
+    /// padding (`locate_start` reads its words).
+    initialized: Cell<usize>,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+/// Finds the start of an instance's data from the pointer HPy's runtime
+/// passes to `tp_destroy`/`tp_traverse`.
+///
+/// HPy 0.9's CPython runtime (stock `hpy.universal`) treats a *Python*
+/// subclass of a pure HPy type as a legacy type and passes the object's
+/// start instead of its data; the data then follows the 16-byte object
+/// header. The first data block, whatever its class, starts the data and
+/// carries the canary while its value is alive (blocks of zero size take no
+/// room, and every block of an instance is written when it is created).
+/// Only the first two words at offsets 0 and 16 are read: both lie within
+/// the header of a `ClassData` (data start) or within the object header and
+/// that header (object start), so nothing past the object and none of the
+/// value's bytes are ever read. `None` if no live block is found (then
+/// nothing is touched).
+///
+/// # Safety
+/// `raw` must be what HPy passed for an instance of an hpy-rs class with
+/// data.
+pub(crate) unsafe fn locate_start(raw: *mut core::ffi::c_void) -> Option<*mut u8> {
+    const OBJECT_HEADER: usize = 16;
+    for offset in [0, OBJECT_HEADER] {
+        // SAFETY: the data holds at least one `ClassData` header (24 bytes),
+        // the object a 16-byte header before it: either way the word at
+        // `offset` is inside the object and initialised (a header field, or
+        // the object header).
+        let word = unsafe { core::ptr::read(raw.cast::<u8>().add(offset).cast::<usize>()) };
+        if word == CANARY {
+            // SAFETY: within the object, as above.
+            return Some(unsafe { raw.cast::<u8>().add(offset) });
+        }
+    }
+    None
+}
+
+/// Marks a live `ClassData` ("hpy-rs d").
+const CANARY: usize = 0x6870_792d_7273_2064;
+
+impl<T> ClassData<T> {
+    /// Where the Rust value starts inside the block (for member offsets).
+    pub const VALUE_OFFSET: usize = core::mem::offset_of!(ClassData<T>, value);
+}
+
+impl<T: HPyClass> ClassData<T> {
+    /// Where the value sits in a block.
+    ///
+    /// # Safety
+    /// `data` must point to a block (initialised or not).
+    pub(crate) unsafe fn value_ptr(data: *mut ClassData<T>) -> *mut T {
+        // SAFETY: forwarded; a field projection, nothing is read.
+        unsafe { UnsafeCell::raw_get(&raw const (*data).value).cast() }
+    }
+
+    /// The block's `Field` slots (`T::FIELD_SLOTS` of them), after the
+    /// value.
+    ///
+    /// # Safety
+    /// `data` must point to a whole block of an instance.
+    pub(crate) unsafe fn slots(data: *mut ClassData<T>) -> *mut HPyField {
+        // SAFETY: forwarded; the slots follow the block, and `ClassData`'s
+        // size is a multiple of its alignment, which is at least a word's.
+        unsafe {
+            data.cast::<u8>()
+                .add(core::mem::size_of::<ClassData<T>>())
+                .cast()
+        }
+    }
+
+    /// Writes the value into freshly allocated (zeroed) object memory.
+    ///
+    /// # Safety
+    /// `data` must be the data block of a new instance of `T`'s type (or of
+    /// a subclass), not yet initialised.
+    pub(crate) unsafe fn init(data: *mut ClassData<T>, value: T) {
+        // SAFETY: per the contract the block is valid, exclusively ours and
+        // not yet initialised; the slots after it stay as allocated (empty).
+        unsafe {
+            data.write(ClassData {
+                canary: Cell::new(CANARY),
+                borrow: Cell::new(0),
+                initialized: Cell::new(1),
+                value: UnsafeCell::new(MaybeUninit::new(value)),
+            });
+        }
+    }
+
+    /// Drops the value, if it was ever written (`tp_destroy`). The `Field`
+    /// slots are the runtime's: it clears them through `tp_traverse`.
+    ///
+    /// # Safety
+    /// `data` must be the data block of a dying instance, never used again.
+    pub(crate) unsafe fn destroy(data: *mut ClassData<T>) {
+        // SAFETY: per the contract nothing else can reach the block anymore.
+        unsafe {
+            if (*data).initialized.replace(0) != 0 {
+                (*data).canary.set(0);
+                (*(*data).value.get()).assume_init_drop();
+            }
+        }
+    }
+
+    /// Checks that the value was written; for a class extending a builtin
+    /// type, writes the default value on first access.
+    pub(super) fn check_initialized(&self) -> HPyResult<()> {
+        if self.initialized.get() != 0 {
+            Ok(())
+        } else if let Some(value) = T::default_value() {
+            // Never initialised means never borrowed: nothing observes the
+            // value while it is written.
+            self.canary.set(CANARY);
+            self.borrow.set(0);
+            // SAFETY: see above; the block belongs to a live instance.
+            unsafe { (*self.value.get()).write(value) };
+            self.initialized.set(1);
+            Ok(())
+        } else {
+            Err(HPyErr::type_error(format!(
+                "{} object is not initialized (its constructor did not run)",
+                T::INFO.python_name()
+            )))
+        }
+    }
+}

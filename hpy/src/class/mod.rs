@@ -1,0 +1,32 @@
+//! Python classes implemented by Rust structs: [`HPyClass`], the borrow
+//! guards [`Ref`]/[`RefMut`], and [`Field`] for object references stored in
+//! instance data.
+//!
+//! ## Data access model
+//!
+//! The Rust value lives inside the Python object, next to a borrow flag, like
+//! a `RefCell`. Methods taking `&self` borrow it shared for the duration of
+//! the call, `&mut self` exclusively; a conflicting borrow — for example a
+//! `&mut self` method that calls back into Python code which calls another
+//! method of the same object — raises `RuntimeError` instead of creating two
+//! live `&mut`. The value is written once when the object is created and
+//! dropped once when it is destroyed; an object whose constructor never ran
+//! (`__new__` bypassed) has no value and every borrow raises `TypeError`.
+//!
+//! The pieces, by concern:
+//! - `layout`: [`HPyClass`], whose items fix the memory of an instance,
+//!   and `ClassData`, the block the value lives in;
+//! - `guard`: the borrow guards [`Ref`] and [`RefMut`];
+//! - `field`: [`Field`] and [`FieldSlots`];
+//! - `create`: [`WithFields`] and [`type_object`].
+
+mod create;
+mod field;
+mod guard;
+mod layout;
+
+pub use create::{type_object, WithFields};
+pub use field::{Field, FieldSlots};
+pub use guard::{Ref, RefMut};
+pub(crate) use layout::locate_start;
+pub use layout::{ClassData, HPyClass};

@@ -1,0 +1,261 @@
+//! The blocks of an instance, one per Rust class along its `extends`
+//! chain: writing them when it is created ([`Ancestors`]), dropping them
+//! (`tp_destroy`) and visiting their `Field` slots (`tp_traverse`).
+
+use core::ffi::{c_int, c_void};
+use core::ptr;
+
+use hpy_sys::{cpy_PyObject, HPyCFunction, HPyDef};
+
+use super::layout::data_size;
+use crate::class::{ClassData, HPyClass};
+use crate::impl_::def::slot;
+use crate::{Field, Handle};
+
+/// A class declared with `extends = Parent` (written by `#[hpy_class]`).
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait Extends: HPyClass {
+    /// The Rust class it extends.
+    type Parent: HPyClass;
+}
+
+/// Writes the parts of a new instance that belong to its Rust ancestors.
+pub trait Ancestors<T: HPyClass> {
+    /// What is left to do once the instance exists and holds its value.
+    type After: AfterNew<T>;
+
+    /// Writes them into the instance data at `start`.
+    ///
+    /// # Safety
+    /// `start` is the zeroed data of a new instance of `T`.
+    unsafe fn write(self, start: *mut u8) -> Self::After;
+}
+
+/// The last step of creating an instance, with its handle.
+pub trait AfterNew<T: HPyClass> {
+    /// Runs it.
+    ///
+    /// # Safety
+    /// `obj` is the new instance of `T` (or of a subclass) and `data` its
+    /// whole block, written and not yet seen by anybody else.
+    unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>);
+}
+
+impl<T: HPyClass> AfterNew<T> for () {
+    #[inline(always)]
+    unsafe fn finish(self, _: &Handle<'_>, _: *mut ClassData<T>) {}
+}
+
+/// Ancestors' parts as `Default::default()` (nothing for a class that
+/// extends no Rust class).
+pub struct DefaultAncestors;
+
+impl<T: HPyClass> Ancestors<T> for DefaultAncestors {
+    type After = ();
+    #[inline(always)]
+    unsafe fn write(self, start: *mut u8) {
+        // SAFETY: forwarded.
+        unsafe { T::init_ancestors(start) }
+    }
+}
+
+/// The objects a [`WithFields`](crate::WithFields) puts in the new
+/// instance's `Field`s: (offset of the `Field` in the value, object).
+pub struct FieldValues<'ctx>(pub(super) Vec<(usize, Handle<'ctx>)>);
+
+impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
+    type After = Self;
+    unsafe fn write(self, start: *mut u8) -> Self {
+        // SAFETY: forwarded; a class with fields to fill has only default
+        // ancestors' parts.
+        unsafe { <DefaultAncestors as Ancestors<T>>::write(DefaultAncestors, start) };
+        self
+    }
+}
+
+impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
+    unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
+        let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
+        for (offset, h) in self.0 {
+            // SAFETY: `offset` was checked to be that of a `Field` inside a
+            // `T` (`WithFields::set`), so this is a field of `obj`'s value;
+            // `data` is `obj`'s whole block.
+            unsafe {
+                let field = &*ClassData::value_ptr(data.as_ptr())
+                    .cast::<u8>()
+                    .add(offset)
+                    .cast::<Field>();
+                field.store_raw(obj, data, h.as_raw());
+            }
+        }
+    }
+}
+
+/// The parent's value given by the constructor; the grandparents' parts
+/// start as `Default::default()`.
+pub struct ParentValue<P>(pub(super) P);
+
+impl<T: Extends> Ancestors<T> for ParentValue<T::Parent> {
+    type After = ();
+    unsafe fn write(self, start: *mut u8) {
+        // SAFETY: forwarded: the parent's block comes after its own
+        // ancestors'.
+        unsafe {
+            <T::Parent as HPyClass>::init_ancestors(start);
+            init_block::<T::Parent>(start, self.0);
+        }
+    }
+}
+
+/// Writes `value` as `T`'s block (nothing for a zero-sized one).
+///
+/// # Safety
+/// `start` is the zeroed data of a new instance of `T` (or of a subclass).
+pub(super) unsafe fn init_block<T: HPyClass>(start: *mut u8, value: T) {
+    if data_size::<T>() != 0 {
+        // SAFETY: forwarded; T's block is at its `data_offset`.
+        unsafe { ClassData::<T>::init(start.add(T::INFO.data_offset).cast(), value) };
+    }
+}
+
+/// `init_ancestors` of a class that `extends` `B`: `B`'s block (and its
+/// ancestors') start as `Default::default()`.
+///
+/// # Safety
+/// `start` is the zeroed data of a new instance of a subclass of `B`.
+pub unsafe fn init_ancestor<B: HPyClass + Default>(start: *mut u8) {
+    // SAFETY: forwarded.
+    unsafe {
+        B::init_ancestors(start);
+        init_block::<B>(start, B::default());
+    }
+}
+
+/// Drops `T`'s value and its ancestors' in the instance data at `start`
+/// (also `destroy_ancestors` of a class that `extends` `T`).
+///
+/// # Safety
+/// `start` is the data of a dying instance of `T` (or of a subclass).
+pub unsafe fn destroy_chain<T: HPyClass>(start: *mut u8) {
+    // SAFETY: forwarded; T's block is at its `data_offset`.
+    unsafe {
+        if data_size::<T>() != 0 {
+            ClassData::<T>::destroy(start.add(T::INFO.data_offset).cast());
+        }
+        T::destroy_ancestors(start);
+    }
+}
+
+/// Visits the non-empty `Field` slots of `T`'s block and of its ancestors'
+/// in the instance data at `start` (also `visit_ancestors` of a class that
+/// `extends` `T`).
+///
+/// # Safety
+/// `start` is the data of a live instance of `T` (or of a subclass).
+pub unsafe fn visit_chain<T: HPyClass>(
+    start: *mut u8,
+    visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> c_int,
+) -> c_int {
+    if T::FIELD_SLOTS != 0 {
+        // SAFETY: forwarded: T's block, with its slots, is at `data_offset`.
+        let slots = unsafe { ClassData::<T>::slots(start.add(T::INFO.data_offset).cast()) };
+        for k in 0..T::FIELD_SLOTS {
+            // SAFETY: k < FIELD_SLOTS: a slot of the block, zero or stored
+            // by HPy.
+            let slot = unsafe { slots.add(k) };
+            // SAFETY: as above.
+            if unsafe { (*slot)._i } != 0 {
+                let r = visit(slot);
+                if r != 0 {
+                    return r;
+                }
+            }
+        }
+    }
+    // SAFETY: forwarded.
+    unsafe { T::visit_ancestors(start, visit) }
+}
+
+/// `tp_destroy`: drops the Rust value.
+///
+/// # Safety
+/// Called by HPy only, with the data of a dying instance of `T`.
+pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
+    // A panic in Drop must not unwind into the interpreter; it is reported
+    // and the value is leaked.
+    let result = std::panic::catch_unwind(|| {
+        // SAFETY: forwarded from the contract; `locate_start` only returns
+        // the data of this instance, whose blocks are all live.
+        if let Some(start) = unsafe { crate::class::locate_start(data) } {
+            // SAFETY: as above; each block is dropped once (`destroy` clears
+            // its "initialised" flag).
+            unsafe { destroy_chain::<T>(start) }
+        }
+    });
+    if let Err(payload) = result {
+        eprintln!(
+            "hpy: panic while dropping a {} object: {}",
+            T::INFO.python_name(),
+            crate::impl_::trampoline::panic_text(&*payload)
+        );
+    }
+}
+
+crate::impl_::abi::entry_point! {
+    /// `tp_traverse`: reports every object the instance keeps in its `Field`
+    /// slots to the garbage collector. Only the slots are read, never the Rust
+    /// value (which a method may be borrowing mutably right now).
+    ///
+    /// # Safety
+    /// Called by HPy only, with the data of an instance of `T`.
+    pub unsafe extern "C" fn impl_traverse<T: HPyClass>(
+        data: *mut c_void,
+        visit: hpy_sys::HPyFunc_visitproc,
+        arg: *mut c_void,
+    ) -> c_int {
+        // SAFETY: what HPy passes for a live instance of T; `locate_start`
+        // finds the data (or gives up).
+        let Some(start) = (unsafe { crate::class::locate_start(data) }) else {
+            return 0;
+        };
+        // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call;
+        // the slot is a live HPyField of the instance.
+        let mut visit = |slot: *mut hpy_sys::HPyField| unsafe { visit(slot, arg) };
+        // SAFETY: the live data of an instance of T.
+        unsafe { visit_chain::<T>(start, &mut visit) }
+    }
+}
+
+/// The CPython-convention trampoline of `tp_traverse`: one body for
+/// both ABIs, the seam (`abi`) converts the arguments.
+///
+/// # Safety
+/// Called by CPython as `tp_traverse`.
+unsafe extern "C" fn cpy_traverse<T: HPyClass>(
+    obj: *mut cpy_PyObject,
+    visit: hpy_sys::cpy_visitproc,
+    arg: *mut c_void,
+) -> c_int {
+    // SAFETY: CPython's `tp_traverse` arguments, for `impl_traverse`.
+    unsafe { crate::impl_::abi::traverseproc(impl_traverse::<T>, obj, visit, arg) }
+}
+
+/// `tp_destroy` definition for `T`.
+pub const fn slot_destroy<T: HPyClass>() -> HPyDef {
+    let f: unsafe extern "C" fn(*mut c_void) = impl_destroy::<T>;
+    slot(hpy_sys::HPy_tp_destroy, f as HPyCFunction, None)
+}
+
+/// `tp_traverse` definition for `T`.
+pub const fn slot_traverse<T: HPyClass>() -> HPyDef {
+    let f: hpy_sys::HPyFunc_traverseproc = impl_traverse::<T>;
+    type Traverse =
+        unsafe extern "C" fn(*mut cpy_PyObject, hpy_sys::cpy_visitproc, *mut c_void) -> c_int;
+    let cpy: Traverse = cpy_traverse::<T>;
+    // SAFETY: function pointers have one size; CPython calls it as tp_traverse.
+    let cpy = unsafe { core::mem::transmute::<Traverse, hpy_sys::cpy_PyCFunction>(cpy) };
+    slot(hpy_sys::HPy_tp_traverse, f as HPyCFunction, Some(cpy))
+}

@@ -1,0 +1,89 @@
+//! `tp_init`: the `#[init]` entry point ([`InitFunc`]).
+
+use core::ffi::c_int;
+
+use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_ssize_t};
+
+use super::new::NewArgs;
+use crate::impl_::def::slot;
+use crate::impl_::trampoline::trampoline;
+use crate::impl_::IntoResult;
+use crate::{Borrowed, Context, HPyResult};
+
+/// An instance initialiser (`HPy_tp_init`, `HPyFunc_INITPROC`): `__init__`.
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait InitFunc {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The body: initialises `slf` from the call's arguments.
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        slf: Borrowed<'_, 'ctx>,
+        args: NewArgs<'_, 'ctx>,
+    ) -> HPyResult<()>;
+}
+
+crate::impl_::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.
+    pub unsafe extern "C" fn impl_init<M: InitFunc>(
+        ctx: *mut HPyContext,
+        slf: HPy,
+        args: *const HPy,
+        nargs: HPy_ssize_t,
+        kw: HPy,
+    ) -> c_int {
+        // SAFETY: HPy passes the live context, the instance, `nargs` argument
+        // handles and a dict or NULL, all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, -1, |ctx| {
+                let args = NewArgs::from_raw(ctx, args, nargs, kw);
+                M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
+            })
+        }
+    }
+}
+
+/// The CPython-convention trampoline of `tp_init`: one body for
+/// both ABIs, the seam (`abi`) converts the arguments.
+///
+/// # Safety
+/// Called by CPython as `tp_init`.
+unsafe extern "C" fn cpy_init<M: InitFunc>(
+    slf: *mut cpy_PyObject,
+    args: *mut cpy_PyObject,
+    kw: *mut cpy_PyObject,
+) -> c_int {
+    // SAFETY: CPython's `tp_init` arguments, for `impl_init`.
+    unsafe { crate::impl_::abi::initproc(impl_init::<M>, slf, args, kw) }
+}
+
+/// `tp_init` definition.
+pub const fn slot_init<M: InitFunc>() -> HPyDef {
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> c_int =
+        impl_init::<M>;
+    type Init =
+        unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject, *mut cpy_PyObject) -> c_int;
+    let cpy: Init = cpy_init::<M>;
+    // SAFETY: function pointers have one size; CPython calls it as tp_init.
+    let cpy = unsafe { core::mem::transmute::<Init, hpy_sys::cpy_PyCFunction>(cpy) };
+    slot(hpy_sys::HPy_tp_init, f as HPyCFunction, Some(cpy))
+}
+
+/// What an `#[init]` method may return: `()` or `HPyResult<()>`, that is
+/// an [`IntoResult`] of `()` (a name the macros use; they may as well call
+/// `IntoResult::into_result`).
+pub trait IntoInit {
+    /// The outcome.
+    fn into_init(self) -> HPyResult<()>;
+}
+
+impl<R: IntoResult<Value = ()>> IntoInit for R {
+    #[inline(always)]
+    fn into_init(self) -> HPyResult<()> {
+        self.into_result()
+    }
+}

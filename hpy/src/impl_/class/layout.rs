@@ -1,0 +1,120 @@
+//! Where an instance's data is: the start of its data, the offset and size
+//! of each Rust class's block, and how many `Field` slots a block has.
+
+use hpy_sys::HPy;
+
+use super::spec::TPFLAGS_BASETYPE;
+use crate::class::{ClassData, HPyClass};
+use crate::Context;
+
+/// The instance data of `h`.
+///
+/// # Safety
+/// `h` must be an instance of `T`'s type.
+#[inline]
+pub unsafe fn as_struct<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut ClassData<T> {
+    // SAFETY: forwarded; the class's block is `data_offset` into the data.
+    unsafe { data_start::<T>(ctx, h).add(T::INFO.data_offset).cast() }
+}
+
+/// The start of the instance data of `h` (the first ancestor's block).
+///
+/// # Safety
+/// `h` must be an instance of `T`'s type.
+#[inline]
+pub(super) unsafe fn data_start<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut u8 {
+    let raw = ctx.as_raw();
+    if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
+        // SAFETY: forwarded.
+        if let Some(p) = unsafe { python_subclass_data(ctx, h) } {
+            return p;
+        }
+    }
+    // SAFETY: forwarded; the shape picks the matching accessor.
+    unsafe {
+        (match T::INFO.shape {
+            hpy_sys::HPyType_BuiltinShape_Type => hpy_sys::_HPy_AsStruct_Type(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Long => hpy_sys::_HPy_AsStruct_Long(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Float => hpy_sys::_HPy_AsStruct_Float(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Unicode => hpy_sys::_HPy_AsStruct_Unicode(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Tuple => hpy_sys::_HPy_AsStruct_Tuple(raw, h),
+            hpy_sys::HPyType_BuiltinShape_List => hpy_sys::_HPy_AsStruct_List(raw, h),
+            _ => hpy_sys::_HPy_AsStruct_Object(raw, h),
+        })
+        .cast()
+    }
+}
+
+/// CPython's size of `PyObject_HEAD`, padded like HPy's runtime pads it.
+const OBJECT_HEADER: usize = 16;
+
+/// The data start of an instance of a *Python* subclass of an hpy-rs class.
+///
+/// HPy 0.9's CPython runtime reports such subclasses as legacy types (its
+/// own `HPy_New` then hands out the object's start, and debug mode refuses
+/// `_HPy_AsStruct_Object` on them). Their layout is still the pure one: the
+/// data follows the object header. `None` for instances of HPy types.
+///
+/// # Safety
+/// `h` must be an instance of an hpy-rs class or of a subclass.
+#[cold]
+unsafe fn python_subclass_data(ctx: Context<'_>, h: HPy) -> Option<*mut u8> {
+    let raw = ctx.as_raw();
+    // SAFETY: valid handles; the type handle is closed before returning.
+    unsafe {
+        let ty = hpy_sys::HPy_Type(raw, h);
+        let shape = hpy_sys::_HPyType_GetBuiltinShape(raw, ty);
+        hpy_sys::HPy_Close(raw, ty);
+        if shape != hpy_sys::HPyType_BuiltinShape_Legacy {
+            return None;
+        }
+        let start = hpy_sys::_HPy_AsStruct_Legacy(raw, h);
+        Some(start.cast::<u8>().add(OBJECT_HEADER))
+    }
+}
+
+/// The instance data size of `T`: none at all for a zero-sized `T` without
+/// drop glue or `Field` slots (it is never read, see `Ref`), else its
+/// `ClassData<T>` followed by its `Field` slots.
+pub const fn data_size<T: HPyClass>() -> usize {
+    if core::mem::size_of::<T>() == 0 && !core::mem::needs_drop::<T>() && T::FIELD_SLOTS == 0 {
+        0
+    } else {
+        core::mem::size_of::<ClassData<T>>()
+            + T::FIELD_SLOTS * core::mem::size_of::<hpy_sys::HPyField>()
+    }
+}
+
+/// Where the block of a class that `extends` `B` starts: after `B`'s data,
+/// aligned for its own block.
+pub const fn extends_offset<B: HPyClass, T: HPyClass>() -> usize {
+    B::INFO
+        .basicsize
+        .next_multiple_of(core::mem::align_of::<ClassData<T>>())
+}
+
+/// The instance data size of `T` when it `extends` `B` (its block starts
+/// at or after the end of `B`'s data).
+pub const fn extends_size<B: HPyClass, T: HPyClass>() -> usize {
+    extends_offset::<B, T>() + data_size::<T>()
+}
+
+/// How many `Field` slots a field of type `T` needs: `T::COUNT` for
+/// [`FieldSlots`](crate::FieldSlots) types (`Field`, `Option<Field>`,
+/// arrays, users' own), 0 for every other type. `#[hpy_class]` sums
+/// `FieldProbe::<Ty>::SLOTS` over the struct's fields: the inherent constant
+/// exists only where the bound holds, and otherwise the trait's applies.
+pub struct FieldProbe<T>(core::marker::PhantomData<T>);
+
+/// The fallback of [`FieldProbe`]: no slots.
+pub trait NoFieldSlots {
+    /// No `Field`s in this type.
+    const SLOTS: usize = 0;
+}
+
+impl<T> NoFieldSlots for FieldProbe<T> {}
+
+impl<T: crate::FieldSlots> FieldProbe<T> {
+    /// The type's `Field` count.
+    pub const SLOTS: usize = T::COUNT;
+}

@@ -1,0 +1,48 @@
+//! Runtime support for `#[hpy_class]` / `#[hpy_methods]`, by concern:
+//!
+//! - `spec`: the type object (static facts, definitions, creation, storage);
+//! - `layout`: where an instance's data and each block in it are;
+//! - `check`: instance and subclass checks, the `self` of methods;
+//! - `new`: `tp_new` and creating instances;
+//! - `init`: `tp_init`;
+//! - `chain`: the Rust ancestors' blocks (`extends`): written on creation,
+//!   dropped by `tp_destroy`, visited by `tp_traverse`;
+//! - `getset`: properties;
+//! - `member`: members;
+//! - `slots`: helpers for the generated slot bodies.
+//!
+//! The macros name everything by its path in this module
+//! (`::hpy::impl_::class::X`), which the re-exports below keep stable
+//! whatever file it lives in.
+
+mod chain;
+mod check;
+mod getset;
+mod init;
+mod layout;
+mod member;
+mod new;
+mod slots;
+mod spec;
+
+pub use chain::{
+    destroy_chain, impl_destroy, impl_traverse, init_ancestor, slot_destroy, slot_traverse,
+    visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
+};
+pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
+pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
+pub use init::{impl_init, slot_init, InitFunc, IntoInit};
+pub use layout::{as_struct, data_size, extends_offset, extends_size, FieldProbe, NoFieldSlots};
+pub use member::{member, value_offset, MemberType};
+pub use new::{
+    construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
+    no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
+};
+pub use slots::*;
+pub use spec::{
+    add_type, class_doc, Base, ClassInfo, ClassMethods, DefineCache, TypeSlot, TPFLAGS_BASETYPE,
+    TPFLAGS_HAVE_GC,
+};
+
+pub use crate::class::ClassData;
+pub use crate::impl_::abi::properties::PropertyMethods;

@@ -1,0 +1,362 @@
+//! `tp_new` and creating instances: the constructor entry point
+//! ([`NewFunc`]), what a `#[new]` may return ([`IntoNew`]), and writing a
+//! new instance's data.
+
+use core::ffi::c_void;
+use core::ptr;
+
+use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_NULL, HPy_ssize_t};
+
+use super::chain::{
+    init_block, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
+};
+use super::check::is_subclass;
+use super::layout::{as_struct, data_size, data_start};
+use super::spec::{Base, TPFLAGS_BASETYPE};
+use crate::class::{ClassData, HPyClass};
+use crate::impl_::def::slot;
+use crate::impl_::trampoline::trampoline;
+use crate::impl_::IntoResult;
+use crate::impl_::StaticDef;
+use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
+
+/// The arguments of a `tp_new` call: positional handles and a keyword dict.
+pub struct NewArgs<'a, 'ctx> {
+    pub(crate) ctx: Context<'ctx>,
+    pub(crate) args: *const HPy,
+    pub(crate) nargs: usize,
+    /// `HPy_NULL` or a dict.
+    pub(crate) kw: HPy,
+    pub(crate) _borrow: core::marker::PhantomData<&'a HPy>,
+}
+
+impl<'ctx> NewArgs<'_, 'ctx> {
+    /// The arguments HPy passed to a `tp_new`/`tp_init` entry.
+    ///
+    /// # Safety
+    /// `args` holds `nargs` handles and `kw` is a dict or `HPy_NULL`, all
+    /// valid for the call this value is used in.
+    #[inline(always)]
+    pub(super) unsafe fn from_raw(
+        ctx: Context<'ctx>,
+        args: *const HPy,
+        nargs: HPy_ssize_t,
+        kw: HPy,
+    ) -> Self {
+        NewArgs {
+            ctx,
+            args,
+            nargs: nargs.max(0) as usize,
+            kw,
+            _borrow: core::marker::PhantomData,
+        }
+    }
+
+    /// Whether the call passed no argument at all.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.nargs == 0 && self.kw._i == 0
+    }
+}
+
+/// A class constructor (`HPy_tp_new`, `HPyFunc_NEWFUNC`).
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait NewFunc {
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The body: creates the instance of `cls`.
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        cls: Borrowed<'_, 'ctx>,
+        args: NewArgs<'_, 'ctx>,
+    ) -> HPyResult<HPy>;
+}
+
+crate::impl_::abi::entry_point! {
+    /// # Safety
+    /// Called by HPy only, with the arguments of `HPyFunc_NEWFUNC`.
+    pub unsafe extern "C" fn impl_new<M: NewFunc>(
+        ctx: *mut HPyContext,
+        cls: HPy,
+        args: *const HPy,
+        nargs: HPy_ssize_t,
+        kw: HPy,
+    ) -> HPy {
+        // SAFETY: HPy passes the live context, the type, `nargs` argument handles
+        // and a dict or NULL, all valid for the call.
+        unsafe {
+            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+                let args = NewArgs::from_raw(ctx, args, nargs, kw);
+                M::call(ctx, Borrowed::from_raw(ctx, cls), args)
+            })
+        }
+    }
+}
+
+/// The CPython-convention trampoline of `tp_new`: one body for
+/// both ABIs, the seam (`abi`) converts the arguments.
+///
+/// # Safety
+/// Called by CPython as `tp_new`.
+unsafe extern "C" fn cpy_new<M: NewFunc>(
+    cls: *mut cpy_PyObject,
+    args: *mut cpy_PyObject,
+    kw: *mut cpy_PyObject,
+) -> *mut cpy_PyObject {
+    // SAFETY: CPython's `tp_new` arguments, for `impl_new`.
+    unsafe { crate::impl_::abi::newfunc(impl_new::<M>, cls, args, kw) }
+}
+
+/// `tp_new` definition.
+pub const fn slot_new<M: NewFunc>() -> HPyDef {
+    let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy =
+        impl_new::<M>;
+    type New = unsafe extern "C" fn(
+        *mut cpy_PyObject,
+        *mut cpy_PyObject,
+        *mut cpy_PyObject,
+    ) -> *mut cpy_PyObject;
+    let cpy: New = cpy_new::<M>;
+    // SAFETY: function pointers have one size; CPython calls it as tp_new.
+    let cpy = unsafe { core::mem::transmute::<New, hpy_sys::cpy_PyCFunction>(cpy) };
+    slot(hpy_sys::HPy_tp_new, f as HPyCFunction, Some(cpy))
+}
+
+/// `tp_new` of a class: allocates an instance of `cls` holding `value`. For
+/// a class extending a builtin type (`shape = "float"` …), the builtin's own
+/// `__new__` runs first with the call's positional arguments, so the
+/// instance is a real float/int/str/tuple/list (a list is filled afterwards
+/// by its inherited `__init__`).
+pub fn construct<'ctx, T: HPyClass, A: Ancestors<T>>(
+    cls: &Handle<'ctx>,
+    args: &NewArgs<'_, 'ctx>,
+    (value, ancestors): (T, A),
+) -> HPyResult<Handle<'ctx>> {
+    if !interpreter_checks_new_class(cls.context()) {
+        check_new_class::<T>(cls)?;
+    }
+    let base = match T::INFO.base {
+        Base::Builtin(c) if T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object => c,
+        _ => return new_instance_with::<T, A>(cls, value, ancestors),
+    };
+    let ctx = cls.context();
+    let base_new = ctx.constant(base).get_attr_s("__new__")?;
+    let mut raw: Vec<HPy> = Vec::with_capacity(args.nargs + 1);
+    raw.push(cls.as_raw());
+    // SAFETY: `args` holds `nargs` handles valid for the call.
+    raw.extend((0..args.nargs).map(|i| unsafe { *args.args.add(i) }));
+    // SAFETY: valid callable and argument handles; owned result or NULL.
+    let obj = unsafe {
+        ctx.wrap_result(hpy_sys::HPy_Call(
+            ctx.as_raw(),
+            base_new.as_raw(),
+            raw.as_ptr(),
+            raw.len(),
+            HPy_NULL,
+        ))?
+    };
+    if data_size::<T>() != 0 {
+        // SAFETY: `obj` was made by the builtin's __new__ for `cls`, a subclass
+        // of T's type, so it carries T's data block after the builtin part.
+        unsafe { ClassData::<T>::init(as_struct::<T>(ctx, obj.as_raw()), value) };
+    }
+    Ok(obj)
+}
+
+/// `tp_new` of a class without `#[new]`: instances can only be made from
+/// Rust (any `IntoHPy` return of the value).
+pub struct NoConstructor<T>(core::marker::PhantomData<T>);
+
+// SAFETY: the body only raises; it returns no handle.
+unsafe impl<T: HPyClass> NewFunc for NoConstructor<T> {
+    const NAME: &'static str = "<no constructor>";
+    fn call<'ctx>(_: Context<'ctx>, _: Borrowed<'_, 'ctx>, _: NewArgs<'_, 'ctx>) -> HPyResult<HPy> {
+        Err(HPyErr::type_error(format!(
+            "cannot create '{}' instances",
+            T::INFO.qualname.to_string_lossy()
+        )))
+    }
+}
+
+/// The refusing `tp_new` of a class without `#[new]`, for classes of the
+/// plain object shape.
+pub fn no_constructor_def<T: HPyClass>(def: &'static StaticDef) -> Option<&'static StaticDef> {
+    // Builtin shapes inherit the builtin's constructor; metaclasses may not
+    // have their own tp_new.
+    (T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object).then_some(def)
+}
+
+/// Creates an instance of `cls` (the class `T` or a subclass) holding
+/// `value`; any other `cls` is a `TypeError`, as in CPython (PyPy does not
+/// check the class given to `__new__`).
+pub fn new_instance_of<'ctx, T: HPyClass>(cls: &Handle<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
+    if !is_subclass::<T>(cls)? {
+        return Err(not_a_subclass::<T>(cls));
+    }
+    new_instance_with(cls, value, DefaultAncestors)
+}
+
+/// The `TypeError` for `T.__new__(cls)` with a `cls` that is not `T` or a
+/// subclass, worded as CPython's.
+#[cold]
+fn not_a_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyErr {
+    let name = T::INFO.python_name();
+    let given = if cls.is_type() {
+        cls.get_attr_s("__name__")
+            .and_then(|n| n.extract::<String>())
+            .unwrap_or_else(|_| "?".into())
+    } else {
+        cls.type_name()
+    };
+    if cls.is_type() {
+        HPyErr::type_error(format!(
+            "{name}.__new__({given}): {given} is not a subtype of {name}"
+        ))
+    } else {
+        HPyErr::type_error(format!(
+            "{name}.__new__(X): X is not a type object ({given})"
+        ))
+    }
+}
+
+/// `T.__new__(cls)` on an interpreter that does not check `cls` itself:
+/// out of line, so that the common path keeps its code as it was.
+#[cold]
+#[inline(never)]
+fn check_new_class<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<()> {
+    if is_subclass::<T>(cls)? {
+        Ok(())
+    } else {
+        Err(not_a_subclass::<T>(cls))
+    }
+}
+
+/// Whether the interpreter itself checks that `T.__new__(cls)` gets `T` or
+/// a subclass: CPython does (`tp_new_wrapper`), in either ABI; PyPy 7.3.19
+/// does not, so there `construct` checks (`hpy_rs_checks_new_class`).
+#[inline(always)]
+fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
+    // SAFETY: the live context of the running call.
+    unsafe { hpy_sys::hpy_rs_checks_new_class(ctx.as_raw()) }
+}
+
+/// Creates an instance of `cls` holding `value`, with the Rust ancestors'
+/// parts (`extends`) written by `ancestors`.
+fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
+    cls: &Handle<'ctx>,
+    value: T,
+    ancestors: A,
+) -> HPyResult<Handle<'ctx>> {
+    let ctx = cls.context();
+    let mut data: *mut c_void = ptr::null_mut();
+    // SAFETY: `cls` is a type; `raw_new` returns an owned handle (or NULL)
+    // and points `data` at the instance data, which is written whole below.
+    let obj = unsafe { ctx.wrap_result(raw_new(ctx.as_raw(), cls.as_raw(), &mut data))? };
+    // HPy_New's `data` is wrong for Python subclasses on CPython (see
+    // `locate_start`); only classes marked `subclass` can have those.
+    let start = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
+        // SAFETY: `obj` is a fresh instance of T's type or a subclass.
+        unsafe { data_start::<T>(ctx, obj.as_raw()) }
+    } else {
+        data.cast()
+    };
+    // SAFETY: `start` is the data of the new instance (zeroed, except for
+    // plain classes, which have no ancestors' blocks): the ancestors' blocks,
+    // then T's at `data_offset`.
+    unsafe {
+        let after = ancestors.write(start);
+        init_block::<T>(start, value);
+        if data_size::<T>() != 0 {
+            after.finish(&obj, start.add(T::INFO.data_offset).cast());
+        }
+    }
+    Ok(obj)
+}
+
+/// `HPy_New`; in the CPython ABI hpy-sys's version, which allocates
+/// instances of plain classes (see `add_type`) without HPy's runtime and
+/// leaves their data for the caller to write.
+///
+/// # Safety
+/// As `HPy_New`; the caller writes the whole instance data (the ancestors'
+/// blocks and `T`'s) before anything reads it.
+#[inline(always)]
+unsafe fn raw_new(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+    // SAFETY: forwarded.
+    unsafe { crate::impl_::abi::new_instance_raw(ctx, ty, data) }
+}
+
+/// Creates an instance of `T` holding `value`.
+pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
+    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
+    new_instance_of::<T>(&ty, value)
+}
+
+/// `WithFields` as a return value: the new instance of `T`.
+pub fn new_instance_with_fields<'ctx, T: HPyClass>(
+    ctx: Context<'ctx>,
+    value: crate::WithFields<'ctx, T>,
+) -> HPyResult<Handle<'ctx>> {
+    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
+    let (value, fields) = value.into_parts();
+    new_instance_with(&ty, value, FieldValues(fields))
+}
+
+/// What a `#[new]` constructor may return: a [`NewValue`] or an
+/// `HPyResult` of one, that is an [`IntoResult`] whose value is a
+/// `NewValue` (a name the macros use).
+pub trait IntoNew<T: HPyClass> {
+    /// What writes the Rust ancestors' parts of the new instance.
+    type Ancestors: Ancestors<T>;
+    /// The value to store in the new instance, and its ancestors'.
+    fn into_new(self) -> HPyResult<(T, Self::Ancestors)>;
+}
+
+impl<T: HPyClass, R> IntoNew<T> for R
+where
+    R: IntoResult,
+    R::Value: NewValue<T>,
+{
+    type Ancestors = <R::Value as NewValue<T>>::Ancestors;
+    #[inline(always)]
+    fn into_new(self) -> HPyResult<(T, Self::Ancestors)> {
+        self.into_result().map(NewValue::split)
+    }
+}
+
+/// The values a new instance of `T` can be made from: the value itself, for
+/// a class that `extends` another the pair `(value, parent value)`, or a
+/// [`WithFields`](crate::WithFields).
+pub trait NewValue<T: HPyClass> {
+    /// What writes the Rust ancestors' parts of the new instance.
+    type Ancestors: Ancestors<T>;
+    /// The value to store in the new instance, and its ancestors'.
+    fn split(self) -> (T, Self::Ancestors);
+}
+
+impl<T: HPyClass> NewValue<T> for T {
+    type Ancestors = DefaultAncestors;
+    #[inline(always)]
+    fn split(self) -> (T, DefaultAncestors) {
+        (self, DefaultAncestors)
+    }
+}
+
+impl<T: Extends> NewValue<T> for (T, T::Parent) {
+    type Ancestors = ParentValue<T::Parent>;
+    #[inline(always)]
+    fn split(self) -> (T, ParentValue<T::Parent>) {
+        (self.0, ParentValue(self.1))
+    }
+}
+
+impl<'ctx, T: HPyClass> NewValue<T> for crate::WithFields<'ctx, T> {
+    type Ancestors = FieldValues<'ctx>;
+    fn split(self) -> (T, FieldValues<'ctx>) {
+        let (value, fields) = self.into_parts();
+        (value, FieldValues(fields))
+    }
+}
