@@ -121,9 +121,13 @@ impl MethodOptions {
                 options.signature = Some(parse_signature(&meta)?);
                 Ok(())
             } else {
-                errors.push(meta.error(
-                    "unknown #[hpy_method] option; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...)",
-                ));
+                errors.push(meta.error(format!(
+                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...)",
+                    crate::diag::did_you_mean(
+                        &meta.path,
+                        &["noargs", "o", "varargs", "keywords", "name", "signature"],
+                    ),
+                )));
                 // Consume a value, if any, so the options after it are checked too.
                 if meta.input.peek(syn::Token![=]) {
                     let _: syn::Expr = meta.value()?.parse()?;
@@ -170,6 +174,8 @@ pub(crate) enum Param {
         name: String,
         optional: bool,
         span: Span,
+        /// The Rust type's span, where a missing conversion is reported.
+        ty_span: Span,
         /// `name = expr` in a `signature`: the value when omitted.
         default: Option<syn::Expr>,
         kind: Kind,
@@ -478,6 +484,7 @@ fn classify_rust_params(
                     name,
                     optional,
                     span: pt.span(),
+                    ty_span: pt.ty.span(),
                     default: None,
                     kind: Kind::Positional,
                 });
@@ -600,6 +607,9 @@ pub(crate) fn choose_convention(
 }
 
 pub(crate) fn check_signature(sig: &Signature, errors: &mut Errors) {
+    if let Some(e) = crate::diag::return_without_lifetime(&sig.output, &sig.ident) {
+        errors.push(e);
+    }
     if let Some(asyncness) = &sig.asyncness {
         errors.push(syn::Error::new(
             asyncness.span(),
@@ -667,25 +677,27 @@ pub(crate) fn call_user(
             },
             Param::Python {
                 optional,
-                span,
+                ty_span,
                 default,
                 ..
             } => {
                 let i = python_index;
                 python_index += 1;
+                // Spanned on the parameter's type: a type without a
+                // conversion is reported there.
                 match source(i) {
                     Source::Raw(expr) => expr,
                     Source::Extract(slot) => match default.as_ref().map(default_value) {
-                        Some(expr) => quote_spanned! {*span=>
+                        Some(expr) => quote_spanned! {*ty_span=>
                             ::hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
                         },
                         None => {
                             let extract = if *optional {
-                                quote_spanned!(*span=> ::hpy::impl_::extract_optional)
+                                quote_spanned!(*ty_span=> ::hpy::impl_::extract_optional)
                             } else {
-                                quote_spanned!(*span=> ::hpy::impl_::extract_required)
+                                quote_spanned!(*ty_span=> ::hpy::impl_::extract_required)
                             };
-                            quote!(#extract(#slot, &__HPY_DESC, #i)?)
+                            quote_spanned!(*ty_span=> #extract(#slot, &__HPY_DESC, #i)?)
                         }
                     },
                 }
@@ -701,6 +713,26 @@ pub(crate) fn call_user(
             __hpy_result
         }),
     )
+}
+
+/// `call` (a block) as an expression spanned on the function's return
+/// type, so that a missing conversion of the result is reported there.
+pub(crate) fn at_return(call: TokenStream, output: &syn::ReturnType) -> TokenStream {
+    match output {
+        syn::ReturnType::Default => call,
+        syn::ReturnType::Type(_, ty) => {
+            // The block keeps its contents; only its braces move.
+            let mut tokens = call.clone().into_iter();
+            match (tokens.next(), tokens.next()) {
+                (Some(proc_macro2::TokenTree::Group(g)), None) => {
+                    let mut block = proc_macro2::Group::new(g.delimiter(), g.stream());
+                    block.set_span(ty.span());
+                    proc_macro2::TokenTree::Group(block).into()
+                }
+                _ => quote_spanned!(ty.span()=> { #call }),
+            }
+        }
+    }
 }
 
 /// The `FunctionDescription` constant of a generated body (and its
@@ -904,6 +936,8 @@ pub(crate) struct Callable<'a> {
     /// What to call (`f`, `Point::norm`).
     pub callee: TokenStream,
     pub self_ty: Option<&'a Type>,
+    /// The function's return type, where a missing conversion is reported.
+    pub output: &'a syn::ReturnType,
     /// `__next__`: an `Option` result, `None` ending the iteration.
     pub iterator_next: bool,
 }
@@ -920,10 +954,18 @@ pub(crate) fn callable_entry(
         _ => Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i]))),
     };
     let (prelude, call) = call_user(c.params, &c.callee, c.self_ty, &mut source);
+    let call = at_return(call, c.output);
+    // Spanned on the return type: a type without a conversion is reported there.
+    let ret_span = match c.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => Span::call_site(),
+    };
     let ret = if c.iterator_next {
-        quote! { #prelude ::hpy::impl_::dunders::return_next(__hpy_ctx, #call) }
+        let conv = quote_spanned!(ret_span=> ::hpy::impl_::dunders::return_next(__hpy_ctx, #call));
+        quote! { #prelude #conv }
     } else {
-        quote! { #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) }
+        let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(__hpy_ctx, #call));
+        quote! { #prelude #conv }
     };
     let desc = description(&c.py_name, c.params);
     let self_param = quote!(__hpy_self: ::hpy::Borrowed<'_, 'ctx>);
@@ -1033,6 +1075,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         params: &params,
         callee: quote!(#rust_name),
         self_ty: None,
+        output: &func.sig.output,
         iterator_next: false,
     };
     let (imp, def) = callable_entry(&callable, &c_name, &doc_expr);

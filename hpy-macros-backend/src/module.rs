@@ -78,7 +78,13 @@ impl Parse for ModuleInput {
                 _ => {
                     module.errors.push(syn::Error::new(
                         key.span(),
-                        "unknown hpy_module! entry; expected one of: name, doc, methods, types, globals, exceptions, exec",
+                        format!(
+                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, exec",
+                            crate::diag::did_you_mean(
+                                &Path::from(key.clone()),
+                                &["name", "doc", "methods", "types", "globals", "exceptions", "exec"],
+                            ),
+                        ),
                     ));
                     // Skip the value so later entries are still checked.
                     let _: TokenStream = input.step(|cursor| {

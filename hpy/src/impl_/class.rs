@@ -125,6 +125,12 @@ impl Default for TypeSlot {
 /// # Safety
 /// Implemented by hpy-rs's macros only: the runtime trusts what the
 /// implementation returns (raw handles, definitions) without checking it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an hpy class with methods",
+    label = "not an `#[hpy_class]` struct with an `#[hpy_methods]` impl",
+    note = "declare the struct with `#[hpy::hpy_class]` and give it an `#[hpy::hpy_methods] impl` \
+            block (it may be empty)"
+)]
 pub unsafe trait ClassMethods: HPyClass {
     /// The NULL-terminated definitions (methods, slots, getsets, members);
     /// `with_property_methods` adds the hidden methods of
@@ -1316,6 +1322,10 @@ pub fn return_bool<B: IntoBool>(value: B) -> HPyResult<c_int> {
 }
 
 /// A `bool` or an `HPyResult<bool>`.
+#[diagnostic::on_unimplemented(
+    message = "this slot must return `bool` or `HPyResult<bool>`, not `{Self}`",
+    label = "expected `bool` or `HPyResult<bool>`"
+)]
 pub trait IntoBool {
     /// The answer.
     fn into_bool(self) -> HPyResult<bool>;
@@ -1341,6 +1351,10 @@ pub fn return_len<L: IntoLen>(value: L) -> HPyResult<HPy_ssize_t> {
 }
 
 /// A `usize` or an `HPyResult<usize>`.
+#[diagnostic::on_unimplemented(
+    message = "`__len__` must return `usize` or `HPyResult<usize>`, not `{Self}`",
+    label = "expected `usize` or `HPyResult<usize>`"
+)]
 pub trait IntoLen {
     /// The length.
     fn into_len(self) -> HPyResult<usize>;
@@ -1366,6 +1380,10 @@ pub fn return_hash<H: IntoHash>(value: H) -> HPyResult<hpy_sys::HPy_hash_t> {
 }
 
 /// A hash value.
+#[diagnostic::on_unimplemented(
+    message = "`__hash__` must return an integer (`isize`, `i64`, `u64`, ...) or an `HPyResult` of one, not `{Self}`",
+    label = "expected an integer hash"
+)]
 pub trait IntoHash {
     /// The hash.
     fn into_hash(self) -> HPyResult<hpy_sys::HPy_hash_t>;

@@ -25,6 +25,10 @@ pub fn unhashable(ty: &Handle<'_>) -> HPyResult<()> {
 
 /// What a `__next__` method may return: `Option<T>` (`None` ends the
 /// iteration) or an `HPyResult` of one.
+#[diagnostic::on_unimplemented(
+    message = "`__next__` must return `Option<T>` (`None` ends the iteration) or an `HPyResult` of one, not `{Self}`",
+    label = "expected `Option<T>`"
+)]
 pub trait IntoNext<'ctx> {
     /// The next item, or `StopIteration` raised.
     fn into_next(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;

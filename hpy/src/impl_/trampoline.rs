@@ -157,6 +157,15 @@ pub fn panic_text(payload: &(dyn Any + Send)) -> String {
 
 /// What a user function may return: any [`IntoHPy`] value, or an
 /// [`HPyResult`] of one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned to Python",
+    label = "no conversion to a Python object",
+    note = "return a type that converts (integers, `f64`, `bool`, `()`, `&str`/`String`, \
+            `Vec<T>`, tuples, `HashMap`, sets, `Option<T>`, `Handle<'ctx>`, an `#[hpy_class]` \
+            value) or an `HPyResult<T>` of one; implement `hpy::IntoHPy` for your own type",
+    note = "errors reach Python as exceptions: return `HPyResult<T>`; `?` converts any \
+            `std::error::Error`, and `map_err(|e| hpy::exceptions::ValueError::new_err(e.to_string()))` any other"
+)]
 pub trait IntoReturn<'ctx> {
     /// Converts to the new handle that is handed back to Python.
     fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
@@ -185,6 +194,10 @@ pub fn return_object<'ctx, T: IntoReturn<'ctx>>(ctx: Context<'ctx>, value: T) ->
 
 /// What an `int`-returning slot (e.g. `HPy_mod_exec`) may return: `()` or
 /// `HPyResult<()>`.
+#[diagnostic::on_unimplemented(
+    message = "this function must return `()` or `HPyResult<()>`, not `{Self}`",
+    label = "expected `()` or `HPyResult<()>`"
+)]
 pub trait IntoStatus {
     /// `Ok(())` becomes `0`, an error `-1` with the exception set.
     fn into_status(self) -> HPyResult<()>;
