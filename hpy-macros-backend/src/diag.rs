@@ -52,16 +52,19 @@ fn distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// Calls `f` on every path segment's name inside `ty` (generic arguments,
-/// references, tuples, arrays and slices included) with the segment's span.
-fn each_segment(ty: &Type, f: &mut dyn FnMut(&syn::PathSegment)) {
+/// Calls `f` on the last segment of every path inside `ty` (generic
+/// arguments, references, tuples, arrays and slices included), with the
+/// path's first segment.
+fn each_segment(ty: &Type, f: &mut dyn FnMut(&syn::PathSegment, &syn::PathSegment)) {
     match ty {
         Type::Path(p) => {
             if let Some(q) = &p.qself {
                 each_segment(&q.ty, f);
             }
+            if let (Some(first), Some(last)) = (p.path.segments.first(), p.path.segments.last()) {
+                f(first, last);
+            }
             for seg in &p.path.segments {
-                f(seg);
                 if let PathArguments::AngleBracketed(args) = &seg.arguments {
                     for arg in &args.args {
                         if let GenericArgument::Type(t) = arg {
@@ -86,29 +89,32 @@ fn each_segment(ty: &Type, f: &mut dyn FnMut(&syn::PathSegment)) {
 /// handle or context (valid for one call) or an `Rc` (not `Send`).
 pub(crate) fn class_field_error(ty: &Type) -> Option<syn::Error> {
     let mut found: Option<syn::Error> = None;
-    each_segment(ty, &mut |seg| {
+    each_segment(ty, &mut |first, seg| {
+        // `Handle` or `hpy::...::Handle`, not another crate's `Handle`;
+        // `Rc` or `std::rc::Rc`.
+        let ours = |krate: &str| std::ptr::eq(first, seg) || first.ident == krate;
         if found.is_some() {
             return;
         }
         let span = seg.ident.span();
         found = match seg.ident.to_string().as_str() {
-            "Handle" | "Borrowed" => Some(syn::Error::new(
+            "Handle" | "Borrowed" if ours("hpy") => Some(syn::Error::new(
                 span,
                 "a class cannot hold a `Handle`: a handle lasts one call. Keep a `hpy::Field` \
                  instead (stored with `Ref::store`, read with `Ref::load`), or a `hpy::Global` \
                  for a value every object shares",
             )),
-            "Context" => Some(syn::Error::new(
+            "Context" if ours("hpy") => Some(syn::Error::new(
                 span,
                 "a class cannot hold a `Context`: each call gets its own. Take \
                  `ctx: Context<'ctx>` as a method parameter instead",
             )),
-            "Caught" => Some(syn::Error::new(
+            "Caught" if ours("hpy") => Some(syn::Error::new(
                 span,
                 "a class cannot hold a caught exception: it holds handles for one call. Keep \
                  its value in a `hpy::Field` (`caught.value()`) instead",
             )),
-            "Rc" => Some(syn::Error::new(
+            "Rc" if ours("std") || first.ident == "alloc" => Some(syn::Error::new(
                 span,
                 "a class's value must be `Send` (Python may free the object on any thread \
                  holding the interpreter): use `std::sync::Arc` instead of `Rc`",
@@ -140,7 +146,7 @@ pub(crate) fn return_without_lifetime(
         return None;
     };
     let mut span: Option<Span> = None;
-    each_segment(ty, &mut |seg| {
+    each_segment(ty, &mut |_, seg| {
         let handle_like = matches!(
             seg.ident.to_string().as_str(),
             "Handle" | "Borrowed" | "Caught"
@@ -193,5 +199,9 @@ mod tests {
         assert!(class_field_error(&t("std::rc::Rc<u8>")).is_some());
         assert!(class_field_error(&t("Option<hpy::Field>")).is_none());
         assert!(class_field_error(&t("std::sync::Arc<Vec<u8>>")).is_none());
+        // Another crate's `Handle` or `Context` is not ours.
+        assert!(class_field_error(&t("tokio::runtime::Handle")).is_none());
+        assert!(class_field_error(&t("Vec<other::Context>")).is_none());
+        assert!(class_field_error(&t("::hpy::Handle<'static>")).is_some());
     }
 }
