@@ -423,6 +423,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         #[allow(non_upper_case_globals)]
         #vis static #slot_static: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
 
+        // The one check that the value is `Send`, on the struct's name.
+        const _: () = ::hpy::impl_::class::assert_class_value::<#ident>();
+
         const _: () = {
             // The fallback of the `Field` slot probe (0 for other types).
             #[allow(unused_imports)]

@@ -35,13 +35,15 @@ use crate::{Borrowed, FromHPy, HPyErr, HPyResult, Handle};
 /// that: never implement this trait by hand.
 ///
 /// Class values must be `Send`: the interpreter may drop an object on any
-/// thread that holds the interpreter lock.
+/// thread that holds the interpreter lock. `#[hpy_class]` checks it once,
+/// on the struct's name (a supertrait bound would report it again on every
+/// impl the macros write).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an hpy class",
     label = "not declared with `#[hpy_class]`",
     note = "declare the struct with `#[hpy::hpy_class]` (and list it in `hpy_module!`'s `types:`)"
 )]
-pub unsafe trait HPyClass: Sized + Send + 'static {
+pub unsafe trait HPyClass: Sized + 'static {
     /// Static facts about the class (name, flags, shape, …).
     #[doc(hidden)]
     const INFO: ClassInfo;

@@ -16,6 +16,7 @@ struct Counter {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Counter: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Counter>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -480,6 +481,7 @@ struct Resettable {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Resettable: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Resettable>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -681,6 +683,7 @@ struct Tagged {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Tagged: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Tagged>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;

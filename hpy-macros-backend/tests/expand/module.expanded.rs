@@ -84,6 +84,7 @@ struct Empty {}
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Empty: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Empty>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;

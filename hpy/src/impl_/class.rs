@@ -1321,6 +1321,17 @@ pub fn return_bool<B: IntoBool>(value: B) -> HPyResult<c_int> {
     value.into_bool().map(c_int::from)
 }
 
+/// Holds for a type that may be a class's value: one that can be sent
+/// between threads (the interpreter may free an object on any thread that
+/// holds it). `#[hpy_class]` checks it on the struct's name. (The compiler
+/// reports the missing `Send` itself, so no `on_unimplemented` here.)
+pub trait ClassValue: Send {}
+
+impl<T: Send> ClassValue for T {}
+
+/// Names `T`, so that `T: ClassValue` is checked where it is written.
+pub const fn assert_class_value<T: ClassValue>() {}
+
 /// A `bool` or an `HPyResult<bool>`.
 #[diagnostic::on_unimplemented(
     message = "this slot must return `bool` or `HPyResult<bool>`, not `{Self}`",
