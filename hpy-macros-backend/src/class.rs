@@ -455,6 +455,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     &#slot_static
                 }
 
+                const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = #slot_static.as_ptr();
+
                 fn default_value() -> ::core::option::Option<Self> {
                     #default_value
                 }
@@ -472,18 +474,6 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             }
         };
     })
-}
-
-/// The static holding a class's type object: `path::Point` →
-/// `path::__HPY_TYPE_Point` (statics can't come from trait methods, and the
-/// module definition's `globals` array is a static).
-pub(crate) fn type_slot_path(class: &syn::Path) -> TokenStream {
-    let mut path = class.clone();
-    if let Some(last) = path.segments.last_mut() {
-        last.ident = format_ident!("__HPY_TYPE_{}", last.ident);
-        last.arguments = syn::PathArguments::None;
-    }
-    quote!(#path)
 }
 
 // -------------------------------------------------------------- #[hpy_methods]

@@ -211,10 +211,11 @@ pub fn expand_hpy_module(
     .into_iter()
     .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
     .chain((0..exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
-    .chain(types.iter().map(|t| {
-        let slot = crate::class::type_slot_path(t);
-        quote!(#slot.as_ptr())
-    }))
+    .chain(
+        types
+            .iter()
+            .map(|t| quote::quote_spanned!(t.span()=> <#t as ::hpy::HPyClass>::TYPE_GLOBAL)),
+    )
     .collect();
     let n_globals = global_ptrs.len() + 1;
     let count = defines.len() + 1;

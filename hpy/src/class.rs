@@ -62,6 +62,12 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     fn type_slot() -> &'static crate::impl_::class::TypeSlot;
 
+    /// The `HPyGlobal` of [`type_slot`](Self::type_slot), for the module
+    /// definition's `globals` array (reached through the trait, so that
+    /// listing a type that is not a class in `hpy_module!` says so).
+    #[doc(hidden)]
+    const TYPE_GLOBAL: *mut hpy_sys::HPyGlobal;
+
     /// Definitions made by `#[hpy_class]`: members, `tp_destroy`,
     /// `tp_traverse`.
     #[doc(hidden)]
