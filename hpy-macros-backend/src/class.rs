@@ -768,6 +768,26 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
     let mut kept = Vec::new();
     for attr in method.attrs.drain(..) {
         let path = attr.path();
+        if path.is_ident("pyo3") {
+            errors.push(syn::Error::new_spanned(
+                &attr,
+                "in an #[hpy_methods] block, PyO3's `#[pyo3(...)]` is written \
+                 `#[method(signature = (...), name = \"...\")]`",
+            ));
+            continue;
+        }
+        if path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "hpy_method")
+        {
+            errors.push(syn::Error::new_spanned(
+                &attr,
+                "#[hpy_methods] exposes every method of the block: remove `#[hpy_method]` \
+                 (its options go in `#[method(...)]`)",
+            ));
+            continue;
+        }
         let found = if path.is_ident("new") || path.is_ident("init") {
             let mut spec = None;
             if let syn::Meta::List(_) = &attr.meta {

@@ -440,6 +440,15 @@ fn classify_rust_params(
                 "#[hpy_method] functions are module-level functions and cannot take `self`",
             )),
             FnArg::Typed(pt) => {
+                if let Type::Reference(r) = &*pt.ty {
+                    if last_segment_is(&r.elem, "Context").is_some() {
+                        errors.push(syn::Error::new_spanned(
+                            &pt.ty,
+                            "`Context` is `Copy`: take it by value, `ctx: Context<'ctx>`",
+                        ));
+                        continue;
+                    }
+                }
                 if last_segment_is(&pt.ty, "Context").is_some() {
                     params.push(Param::Context);
                     continue;
@@ -1036,6 +1045,13 @@ pub(crate) fn callable_entry(
 pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let func: ItemFn = syn::parse2(item)?;
     let mut errors = Errors::default();
+    if let Some(attr) = func.attrs.iter().find(|a| a.path().is_ident("pyo3")) {
+        errors.push(syn::Error::new_spanned(
+            attr,
+            "PyO3's `#[pyo3(...)]` options go in the attribute itself: \
+             `#[hpy_method(signature = (...), name = \"...\")]`",
+        ));
+    }
     let options = MethodOptions::parse(attr, &mut errors);
     check_signature(&func.sig, &mut errors);
     let mut params =

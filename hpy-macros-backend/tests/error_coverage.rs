@@ -59,6 +59,8 @@ const COVERED: &[(&str, &str)] = &[
     ("the Python name cannot contain a NUL character", "method_name_nul"),
     ("class methods take `&self` or `&mut self`", "methods_self_by_value"),
     ("a returned handle lives as long as the call: name its lifetime", "method_missing_ctx_lifetime"),
+    ("`Context` is `Copy`: take it by value", "method_context_by_ref"),
+    ("PyO3's `#[pyo3(...)]` options go in the attribute itself", "method_pyo3_attr"),
     // hpy_module!
     ("`{key_name}` is given twice", "module_entry_twice"),
     ("unknown hpy_module! entry", "module_unknown_entry"),
@@ -89,6 +91,8 @@ const COVERED: &[(&str, &str)] = &[
     ("a method can have only one hpy role attribute", "methods_two_roles"),
     ("`{rust_name}` cannot be a Python slot: {why}", "methods_unsupported_dunder"),
     ("#[hpy_methods] takes no options", "methods_with_options"),
+    ("in an #[hpy_methods] block, PyO3's `#[pyo3(...)]` is written", "methods_pyo3_attr"),
+    ("#[hpy_methods] exposes every method of the block: remove `#[hpy_method]`", "methods_hpy_method_inside"),
     ("#[hpy_methods] goes on an inherent impl block", "methods_on_trait_impl"),
     ("an #[init] needs a #[new] without parameters", "methods_init_without_new"),
     ("a Python method takes `&self`, `&mut self` or `slf` first", "methods_no_receiver"),
