@@ -1281,6 +1281,14 @@ fn gen_new(
     } else {
         parse_new_args(&params)
     };
+    // Spanned on the return type, where a wrong one is reported.
+    let ret_span = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => f.sig.ident.span(),
+    };
+    let call = at_return(call, &f.sig.output);
+    let into_new =
+        quote_spanned!(ret_span=> ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call));
     out.items.extend(quote! {
         const _: () = ::core::assert!(
             <#self_ty as ::hpy::HPyClass>::INFO.shape == ::hpy::impl_::class::HPyType_BuiltinShape_Object,
@@ -1300,7 +1308,7 @@ fn gen_new(
                 #desc
                 #parse
                 #prelude
-                let __hpy_value = ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call)?;
+                let __hpy_value = #into_new?;
                 ::hpy::impl_::class::construct::<#self_ty, _>(&__hpy_cls, &__hpy_args, __hpy_value).map(::hpy::Handle::into_raw)
             }
         }
@@ -1387,6 +1395,12 @@ fn gen_init(
         Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
     });
     let parse = parse_new_args(&params);
+    let ret_span = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => Span::call_site(),
+    };
+    let call = at_return(call, &f.sig.output);
+    let into_init = quote_spanned!(ret_span=> ::hpy::impl_::class::IntoInit::into_init(#call));
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
@@ -1400,7 +1414,7 @@ fn gen_init(
                 #desc
                 #parse
                 #prelude
-                ::hpy::impl_::class::IntoInit::into_init(#call)
+                #into_init
             }
         }
     });

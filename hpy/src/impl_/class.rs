@@ -857,6 +857,10 @@ pub const fn slot_init<M: InitFunc>() -> HPyDef {
 }
 
 /// What an `#[init]` method may return: `()` or `HPyResult<()>`.
+#[diagnostic::on_unimplemented(
+    message = "an `#[init]` must return `()` or `HPyResult<()>`, not `{Self}`",
+    label = "expected `()` or `HPyResult<()>`"
+)]
 pub trait IntoInit {
     /// The outcome.
     fn into_init(self) -> HPyResult<()>;
@@ -1046,6 +1050,12 @@ pub const fn value_offset<T>() -> usize {
 }
 
 /// Member type codes for Rust field types.
+#[diagnostic::on_unimplemented(
+    message = "a `#[member]` field must be a number or `bool`, not `{Self}`",
+    label = "not a member type",
+    note = "members are `i8`..`i64`, `u8`..`u64`, `isize`, `f32`, `f64` and `bool`; expose other \
+            types with a `#[getter]` (and `#[setter]`) in the `#[hpy_methods]` block"
+)]
 pub trait MemberType {
     /// The `HPyMember_FieldType`.
     const CODE: HPyMember_FieldType;
@@ -1154,6 +1164,12 @@ pub const TPFLAGS_HAVE_GC: c_ulong = hpy_sys::HPy_TPFLAGS_HAVE_GC;
 /// What a `#[new]` constructor may return: the value, or for a class that
 /// `extends` another the pair `(value, parent value)`, or an `HPyResult`
 /// of either.
+#[diagnostic::on_unimplemented(
+    message = "a `#[new]` of `{T}` must return `Self` (or `HPyResult<Self>`), not `{Self}`",
+    label = "expected `Self` or `HPyResult<Self>`",
+    note = "with `extends = Parent`, it returns `(Self, Parent)`; with `Field`s to fill, \
+            `WithFields<'ctx, Self>`"
+)]
 pub trait IntoNew<T: HPyClass> {
     /// What writes the Rust ancestors' parts of the new instance.
     type Ancestors: Ancestors<T>;
