@@ -1283,7 +1283,7 @@ fn gen_new(
     };
     // Spanned on the return type, where a wrong one is reported.
     let ret_span = match &f.sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
         syn::ReturnType::Default => f.sig.ident.span(),
     };
     let call = at_return(call, &f.sig.output);
@@ -1396,7 +1396,7 @@ fn gen_init(
     });
     let parse = parse_new_args(&params);
     let ret_span = match &f.sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
         syn::ReturnType::Default => Span::call_site(),
     };
     let call = at_return(call, &f.sig.output);
@@ -1639,7 +1639,7 @@ fn gen_slot(
     // Conversions of the result are spanned on the return type, where a
     // type without one is reported.
     let ret_span = match &f.sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
         syn::ReturnType::Default => Span::call_site(),
     };
     let call_with =

@@ -52,6 +52,35 @@ fn distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// The span to report a type's missing conversion on: the name of a path
+/// type (`Config` in `crate::Config`), the referent of a reference (`Path`
+/// in `&Path`), the brackets of a slice or array. (A span covering several
+/// tokens needs `Span::join`, which stable proc macros lack.)
+///
+/// Only its location is the user's: names resolve as at the call site, so
+/// generated locals (`__hpy_ctx`) spanned with it stay visible even when
+/// the type comes from a `macro_rules!` (whose hygiene would hide them).
+pub(crate) fn type_span(ty: &Type) -> Span {
+    Span::call_site().located_at(type_location(ty))
+}
+
+fn type_location(ty: &Type) -> Span {
+    match ty {
+        Type::Reference(r) => type_location(&r.elem),
+        Type::Group(g) => type_location(&g.elem),
+        Type::Paren(p) => type_location(&p.elem),
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(|| ty.span(), |s| s.ident.span()),
+        Type::Slice(s) => s.bracket_token.span.join(),
+        Type::Array(a) => a.bracket_token.span.join(),
+        Type::Tuple(t) => t.paren_token.span.join(),
+        _ => ty.span(),
+    }
+}
+
 /// Calls `f` on the last segment of every path inside `ty` (generic
 /// arguments, references, tuples, arrays and slices included), with the
 /// path's first segment.

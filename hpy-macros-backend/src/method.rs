@@ -493,7 +493,7 @@ fn classify_rust_params(
                     name,
                     optional,
                     span: pt.span(),
-                    ty_span: pt.ty.span(),
+                    ty_span: crate::diag::type_span(&pt.ty),
                     default: None,
                     kind: Kind::Positional,
                 });
@@ -735,10 +735,10 @@ pub(crate) fn at_return(call: TokenStream, output: &syn::ReturnType) -> TokenStr
             match (tokens.next(), tokens.next()) {
                 (Some(proc_macro2::TokenTree::Group(g)), None) => {
                     let mut block = proc_macro2::Group::new(g.delimiter(), g.stream());
-                    block.set_span(ty.span());
+                    block.set_span(crate::diag::type_span(ty));
                     proc_macro2::TokenTree::Group(block).into()
                 }
-                _ => quote_spanned!(ty.span()=> { #call }),
+                _ => quote_spanned!(crate::diag::type_span(ty)=> { #call }),
             }
         }
     }
@@ -966,7 +966,7 @@ pub(crate) fn callable_entry(
     let call = at_return(call, c.output);
     // Spanned on the return type: a type without a conversion is reported there.
     let ret_span = match c.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
         syn::ReturnType::Default => Span::call_site(),
     };
     let ret = if c.iterator_next {
