@@ -1,7 +1,7 @@
 //! `#[hpy_method]`: a Rust function exposed as a Python function; and the
 //! pieces shared with class methods (`#[hpy_methods]`).
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -695,7 +695,10 @@ pub(crate) fn call_user(
                 // Spanned on the parameter's type: a type without a
                 // conversion is reported there.
                 match source(i) {
-                    Source::Raw(expr) => expr,
+                    // Generated tokens only: spanned on the type, so that a
+                    // parameter of the wrong type (`op: u8` for the
+                    // comparison) is reported there.
+                    Source::Raw(expr) => respan(expr, *ty_span),
                     Source::Extract(slot) => match default.as_ref().map(default_value) {
                         Some(expr) => quote_spanned! {*ty_span=>
                             ::hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
@@ -722,6 +725,23 @@ pub(crate) fn call_user(
             __hpy_result
         }),
     )
+}
+
+/// `tokens` with every span set to `span` (for generated tokens only).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 /// `call` (a block) as an expression spanned on the function's return
