@@ -1637,7 +1637,10 @@ fn gen_slot(
         n_python == n
     };
     // Conversions of the result are spanned on the return type, where a
-    // type without one is reported.
+    // type without one is reported; the context local keeps the call
+    // site's span (it must resolve even when the type comes from a
+    // `macro_rules!`).
+    let ctx = quote!(__hpy_ctx);
     let ret_span = match &f.sig.output {
         syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
         syn::ReturnType::Default => Span::call_site(),
@@ -1664,8 +1667,7 @@ fn gen_slot(
                 quote!(UnaryFunc),
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
                 {
-                    let conv =
-                        quote_spanned!(ret_span=> ::hpy::impl_::return_object(__hpy_ctx, #call));
+                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
                     quote! { let __hpy_self = arg0; #prelude #conv }
                 },
                 quote!(slot_unaryfunc),
@@ -1698,8 +1700,7 @@ fn gen_slot(
                 quote!(BinaryFunc),
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
                 {
-                    let conv =
-                        quote_spanned!(ret_span=> ::hpy::impl_::return_object(__hpy_ctx, #call));
+                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
                     quote! { let __hpy_self = arg0; #desc #prelude #conv }
                 },
                 quote!(slot_binaryfunc),
@@ -1729,8 +1730,7 @@ fn gen_slot(
                 quote!(SsizeArgFunc),
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::impl_::HPy_ssize_t),
                 {
-                    let conv =
-                        quote_spanned!(ret_span=> ::hpy::impl_::return_object(__hpy_ctx, #call));
+                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
                     quote! { let __hpy_self = arg0; #prelude #conv }
                 },
                 quote!(slot_ssizeargfunc),

@@ -57,11 +57,12 @@ fn distance(a: &str, b: &str) -> usize {
 /// in `&Path`), the brackets of a slice or array. (A span covering several
 /// tokens needs `Span::join`, which stable proc macros lack.)
 ///
-/// Only its location is the user's: names resolve as at the call site, so
-/// generated locals (`__hpy_ctx`) spanned with it stay visible even when
-/// the type comes from a `macro_rules!` (whose hygiene would hide them).
+/// The span is the user's, hygiene included: generated code spanned with it
+/// must not name generated locals (`__hpy_ctx`), which a type written in a
+/// `macro_rules!` would not see; interpolate those with the call site's
+/// span instead.
 pub(crate) fn type_span(ty: &Type) -> Span {
-    Span::call_site().located_at(type_location(ty))
+    type_location(ty)
 }
 
 fn type_location(ty: &Type) -> Span {
@@ -167,29 +168,34 @@ pub(crate) fn pyo3_field_attr(attrs: &[syn::Attribute]) -> Option<syn::Error> {
 /// The error for a returned handle type written without a lifetime
 /// (`-> Handle`, `-> HPyResult<Handle>`), which rustc reports as a missing
 /// lifetime specifier.
-pub(crate) fn return_without_lifetime(
-    output: &ReturnType,
-    fn_name: &syn::Ident,
-) -> Option<syn::Error> {
-    let ReturnType::Type(_, ty) = output else {
+pub(crate) fn return_without_lifetime(sig: &syn::Signature) -> Option<syn::Error> {
+    let ReturnType::Type(_, ty) = &sig.output else {
         return None;
     };
     let mut span: Option<Span> = None;
-    each_segment(ty, &mut |_, seg| {
-        let handle_like = matches!(
-            seg.ident.to_string().as_str(),
-            "Handle" | "Borrowed" | "Caught"
-        );
+    each_segment(ty, &mut |first, seg| {
+        let ours = std::ptr::eq(first, seg) || first.ident == "hpy";
+        let handle_like = ours
+            && matches!(
+                seg.ident.to_string().as_str(),
+                "Handle" | "Borrowed" | "Caught"
+            );
         if handle_like && span.is_none() && !has_lifetime(&seg.arguments) {
             span = Some(seg.span());
         }
     });
+    let fn_name = &sig.ident;
+    let receiver = match sig.receiver() {
+        Some(r) if r.mutability.is_some() => "&mut self, ",
+        Some(_) => "&self, ",
+        None => "",
+    };
     span.map(|span| {
         syn::Error::new(
             span,
             format!(
                 "a returned handle lives as long as the call: name its lifetime, e.g. \
-                 `fn {fn_name}<'ctx>(ctx: Context<'ctx>, ...) -> Handle<'ctx>`"
+                 `fn {fn_name}<'ctx>({receiver}ctx: Context<'ctx>, ...) -> Handle<'ctx>`"
             ),
         )
     })
@@ -232,5 +238,21 @@ mod tests {
         assert!(class_field_error(&t("tokio::runtime::Handle")).is_none());
         assert!(class_field_error(&t("Vec<other::Context>")).is_none());
         assert!(class_field_error(&t("::hpy::Handle<'static>")).is_some());
+    }
+
+    #[test]
+    fn returned_handles() {
+        let sig = |s: &str| {
+            syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}"))
+                .unwrap()
+                .sig
+        };
+        let err = return_without_lifetime(&sig("fn get(&self) -> HPyResult<Handle>"));
+        assert!(err.unwrap().to_string().contains("fn get<'ctx>(&self, ctx"));
+        assert!(
+            return_without_lifetime(&sig("fn get<'ctx>(x: Handle<'ctx>) -> Handle<'ctx>"))
+                .is_none()
+        );
+        assert!(return_without_lifetime(&sig("fn rt() -> tokio::runtime::Handle")).is_none());
     }
 }

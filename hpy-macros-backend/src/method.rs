@@ -616,7 +616,7 @@ pub(crate) fn choose_convention(
 }
 
 pub(crate) fn check_signature(sig: &Signature, errors: &mut Errors) {
-    if let Some(e) = crate::diag::return_without_lifetime(&sig.output, &sig.ident) {
+    if let Some(e) = crate::diag::return_without_lifetime(sig) {
         errors.push(e);
     }
     if let Some(asyncness) = &sig.asyncness {
@@ -698,7 +698,9 @@ pub(crate) fn call_user(
                     // Generated tokens only: spanned on the type, so that a
                     // parameter of the wrong type (`op: u8` for the
                     // comparison) is reported there.
-                    Source::Raw(expr) => respan(expr, *ty_span),
+                    // (Resolved as at the call site: the expression names
+                    // generated locals.)
+                    Source::Raw(expr) => respan(expr, Span::call_site().located_at(*ty_span)),
                     Source::Extract(slot) => match default.as_ref().map(default_value) {
                         Some(expr) => quote_spanned! {*ty_span=>
                             ::hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
@@ -984,16 +986,19 @@ pub(crate) fn callable_entry(
     };
     let (prelude, call) = call_user(c.params, &c.callee, c.self_ty, &mut source);
     let call = at_return(call, c.output);
-    // Spanned on the return type: a type without a conversion is reported there.
+    // Spanned on the return type: a type without a conversion is reported
+    // there. The context local keeps the call site's span, so that it
+    // resolves even when the type comes from a `macro_rules!`.
+    let ctx = quote!(__hpy_ctx);
     let ret_span = match c.output {
         syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
         syn::ReturnType::Default => Span::call_site(),
     };
     let ret = if c.iterator_next {
-        let conv = quote_spanned!(ret_span=> ::hpy::impl_::dunders::return_next(__hpy_ctx, #call));
+        let conv = quote_spanned!(ret_span=> ::hpy::impl_::dunders::return_next(#ctx, #call));
         quote! { #prelude #conv }
     } else {
-        let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(__hpy_ctx, #call));
+        let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
         quote! { #prelude #conv }
     };
     let desc = description(&c.py_name, c.params);
