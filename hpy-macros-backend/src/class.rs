@@ -9,7 +9,7 @@ use syn::{Attribute, Fields, ImplItem, ImplItemFn, ItemImpl, ItemStruct, LitStr,
 
 use crate::doc::{c_string_literal, docstring};
 use crate::method::{
-    call_user, callable_entry, check_signature, choose_convention, classify_params,
+    at_return, call_user, callable_entry, check_signature, choose_convention, classify_params,
     classify_params_with, convention_from, description, doc_option, doc_with_signature,
     needs_general, parse_signature, text_signature, Callable, Convention, Errors, MethodOptions,
     Param, SigSpec, Source,
@@ -25,6 +25,28 @@ struct ClassOptions {
     base: Option<syn::Path>,
     extends: Option<syn::Path>,
     metaclass: Option<syn::Path>,
+}
+
+/// The options of `#[hpy_class]`, for "did you mean".
+const CLASS_OPTIONS: &[&str] = &[
+    "name",
+    "module",
+    "subclass",
+    "shape",
+    "base",
+    "extends",
+    "metaclass",
+];
+
+/// The span of an item's keyword (`enum`, `fn`, ...), else the whole item.
+fn item_keyword_span(item: &syn::Item) -> Span {
+    match item {
+        syn::Item::Enum(e) => e.enum_token.span,
+        syn::Item::Union(u) => u.union_token.span,
+        syn::Item::Fn(f) => f.sig.fn_token.span,
+        syn::Item::Impl(i) => i.impl_token.span,
+        other => other.span(),
+    }
 }
 
 fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
@@ -54,9 +76,10 @@ fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
         } else if meta.path.is_ident("metaclass") {
             o.metaclass = Some(meta.value()?.parse()?);
         } else {
-            errors.push(meta.error(
-                "unknown #[hpy_class] option; expected one of: name, module, subclass, shape, base, extends, metaclass",
-            ));
+            errors.push(meta.error(format!(
+                "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, extends, metaclass",
+                crate::diag::did_you_mean(&meta.path, CLASS_OPTIONS),
+            )));
             if meta.input.peek(syn::Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
             }
@@ -125,9 +148,10 @@ fn take_member_attr(
             } else if meta.path.is_ident("name") {
                 name = Some(meta.value()?.parse()?);
             } else {
-                return Err(
-                    meta.error("unknown #[member] option; expected `readonly` or `name = \"...\"`")
-                );
+                return Err(meta.error(format!(
+                    "unknown #[member] option{}; expected `readonly` or `name = \"...\"`",
+                    crate::diag::did_you_mean(&meta.path, &["readonly", "name"]),
+                )));
             }
             Ok(())
         });
@@ -140,8 +164,24 @@ fn take_member_attr(
 
 /// Expands `#[hpy_class(attr)] struct ...`.
 pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let mut item: ItemStruct = syn::parse2(item)?;
+    let mut item: ItemStruct = match syn::parse2::<syn::Item>(item)? {
+        syn::Item::Struct(s) => s,
+        other => {
+            return Err(syn::Error::new(
+                item_keyword_span(&other),
+                "#[hpy_class] goes on a struct (its fields are the object's Rust data)",
+            ))
+        }
+    };
     let mut errors = Errors::default();
+    for field in &item.fields {
+        if let Some(e) = crate::diag::pyo3_field_attr(&field.attrs) {
+            errors.push(e);
+        }
+        if let Some(e) = crate::diag::class_field_error(&field.ty) {
+            errors.push(e);
+        }
+    }
     let options = parse_class_options(attr, &mut errors);
     if !item.generics.params.is_empty() {
         errors.push(syn::Error::new(
@@ -383,6 +423,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         #[allow(non_upper_case_globals)]
         #vis static #slot_static: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
 
+        // The one check that the value is `Send`, on the struct's name.
+        const _: () = ::hpy::impl_::class::assert_class_value::<#ident>();
+
         const _: () = {
             // The fallback of the `Field` slot probe (0 for other types).
             #[allow(unused_imports)]
@@ -412,6 +455,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     &#slot_static
                 }
 
+                const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = #slot_static.as_ptr();
+
                 fn default_value() -> ::core::option::Option<Self> {
                     #default_value
                 }
@@ -429,18 +474,6 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             }
         };
     })
-}
-
-/// The static holding a class's type object: `path::Point` →
-/// `path::__HPY_TYPE_Point` (statics can't come from trait methods, and the
-/// module definition's `globals` array is a static).
-pub(crate) fn type_slot_path(class: &syn::Path) -> TokenStream {
-    let mut path = class.clone();
-    if let Some(last) = path.segments.last_mut() {
-        last.ident = format_ident!("__HPY_TYPE_{}", last.ident);
-        last.arguments = syn::PathArguments::None;
-    }
-    quote!(#path)
 }
 
 // -------------------------------------------------------------- #[hpy_methods]
@@ -735,6 +768,26 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
     let mut kept = Vec::new();
     for attr in method.attrs.drain(..) {
         let path = attr.path();
+        if path.is_ident("pyo3") {
+            errors.push(syn::Error::new_spanned(
+                &attr,
+                "in an #[hpy_methods] block, PyO3's `#[pyo3(...)]` is written \
+                 `#[method(signature = (...), name = \"...\")]`",
+            ));
+            continue;
+        }
+        if path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "hpy_method")
+        {
+            errors.push(syn::Error::new_spanned(
+                &attr,
+                "#[hpy_methods] exposes every method of the block: remove `#[hpy_method]` \
+                 (its options go in `#[method(...)]`)",
+            ));
+            continue;
+        }
         let found = if path.is_ident("new") || path.is_ident("init") {
             let mut spec = None;
             if let syn::Meta::List(_) = &attr.meta {
@@ -821,10 +874,14 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
                 } else if meta.path.is_ident("signature") {
                     options.signature = Some(parse_signature(&meta)?);
                 } else {
-                    return Err(meta.error(
-                        "unknown #[method] option; expected a convention, `name = \"...\"` or \
+                    return Err(meta.error(format!(
+                        "unknown #[method] option{}; expected a convention, `name = \"...\"` or \
                          `signature = (...)`",
-                    ));
+                        crate::diag::did_you_mean(
+                            &meta.path,
+                            &["noargs", "o", "varargs", "keywords", "name", "signature"],
+                        ),
+                    )));
                 }
                 Ok(())
             });
@@ -982,6 +1039,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                     params: &params,
                     callee: quote!(<#self_ty>::#rust_name),
                     self_ty: Some(&self_ty),
+                    output: &f.sig.output,
                     iterator_next: rust_name == "__next__",
                 };
                 if PUBLISHED.contains(&callable.py_name.as_str()) {
@@ -1193,7 +1251,15 @@ fn gen_new(
     has_init: bool,
     errors: &mut Errors,
 ) -> String {
-    let params = classify_params_with(&f.sig, false, spec, errors);
+    let mut sig = f.sig.clone();
+    if let Some(syn::FnArg::Receiver(r)) = sig.inputs.first() {
+        errors.push(syn::Error::new(
+            r.span(),
+            "#[new] makes the value, so it takes no `self`: write `fn new(x: T, ...) -> Self`",
+        ));
+        sig.inputs = sig.inputs.into_iter().skip(1).collect();
+    }
+    let params = classify_params_with(&sig, false, spec, errors);
     let rust_name = &f.sig.ident;
     let py_name = self_ty_name(self_ty);
     let n_python = params.iter().filter(|p| p.is_python()).count();
@@ -1215,6 +1281,14 @@ fn gen_new(
     } else {
         parse_new_args(&params)
     };
+    // Spanned on the return type, where a wrong one is reported.
+    let ret_span = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
+        syn::ReturnType::Default => f.sig.ident.span(),
+    };
+    let call = at_return(call, &f.sig.output);
+    let into_new =
+        quote_spanned!(ret_span=> ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call));
     out.items.extend(quote! {
         const _: () = ::core::assert!(
             <#self_ty as ::hpy::HPyClass>::INFO.shape == ::hpy::impl_::class::HPyType_BuiltinShape_Object,
@@ -1234,7 +1308,7 @@ fn gen_new(
                 #desc
                 #parse
                 #prelude
-                let __hpy_value = ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call)?;
+                let __hpy_value = #into_new?;
                 ::hpy::impl_::class::construct::<#self_ty, _>(&__hpy_cls, &__hpy_args, __hpy_value).map(::hpy::Handle::into_raw)
             }
         }
@@ -1321,6 +1395,12 @@ fn gen_init(
         Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
     });
     let parse = parse_new_args(&params);
+    let ret_span = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
+        syn::ReturnType::Default => Span::call_site(),
+    };
+    let call = at_return(call, &f.sig.output);
+    let into_init = quote_spanned!(ret_span=> ::hpy::impl_::class::IntoInit::into_init(#call));
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
@@ -1334,7 +1414,7 @@ fn gen_init(
                 #desc
                 #parse
                 #prelude
-                ::hpy::impl_::class::IntoInit::into_init(#call)
+                #into_init
             }
         }
     });
@@ -1556,6 +1636,15 @@ fn gen_slot(
         }
         n_python == n
     };
+    // Conversions of the result are spanned on the return type, where a
+    // type without one is reported; the context local keeps the call
+    // site's span (it must resolve even when the type comes from a
+    // `macro_rules!`).
+    let ctx = quote!(__hpy_ctx);
+    let ret_span = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
+        syn::ReturnType::Default => Span::call_site(),
+    };
     let call_with =
         |f: &ImplItemFn, errors: &mut Errors, source: &mut dyn FnMut(usize) -> Source| {
             let params = classify_params(&f.sig, true, errors);
@@ -1563,7 +1652,7 @@ fn gen_slot(
             let desc = description(&ident.unraw().to_string(), &params);
             let (prelude, call) =
                 call_user(&params, &quote!(<#self_ty>::#ident), Some(self_ty), source);
-            (desc, prelude, call)
+            (desc, prelude, at_return(call, &f.sig.output))
         };
     let arg = |e: TokenStream| Source::Extract(quote!(::core::option::Option::Some(&#e)));
     // Definitions that go after the slot's own.
@@ -1577,7 +1666,10 @@ fn gen_slot(
             (
                 quote!(UnaryFunc),
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
-                quote! { let __hpy_self = arg0; #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) },
+                {
+                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+                    quote! { let __hpy_self = arg0; #prelude #conv }
+                },
                 quote!(slot_unaryfunc),
             )
         }
@@ -1591,10 +1683,11 @@ fn gen_slot(
                 SlotKind::Len => (quote!(LenFunc), quote!(slot_lenfunc), quote!(return_len)),
                 _ => (quote!(HashFunc), quote!(slot_hashfunc), quote!(return_hash)),
             };
+            let conv = quote_spanned!(ret_span=> ::hpy::impl_::class::#conv(#call));
             (
                 t,
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
-                quote! { let __hpy_self = arg0; #prelude ::hpy::impl_::class::#conv(#call) },
+                quote! { let __hpy_self = arg0; #prelude #conv },
                 d,
             )
         }
@@ -1606,7 +1699,10 @@ fn gen_slot(
             (
                 quote!(BinaryFunc),
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
-                quote! { let __hpy_self = arg0; #desc #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) },
+                {
+                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+                    quote! { let __hpy_self = arg0; #desc #prelude #conv }
+                },
                 quote!(slot_binaryfunc),
             )
         }
@@ -1618,7 +1714,10 @@ fn gen_slot(
             (
                 quote!(ObjObjProc),
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
-                quote! { let __hpy_self = arg0; #desc #prelude ::hpy::impl_::class::return_bool(#call) },
+                {
+                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::class::return_bool(#call));
+                    quote! { let __hpy_self = arg0; #desc #prelude #conv }
+                },
                 quote!(slot_objobjproc),
             )
         }
@@ -1630,7 +1729,10 @@ fn gen_slot(
             (
                 quote!(SsizeArgFunc),
                 quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::impl_::HPy_ssize_t),
-                quote! { let __hpy_self = arg0; #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) },
+                {
+                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+                    quote! { let __hpy_self = arg0; #prelude #conv }
+                },
                 quote!(slot_ssizeargfunc),
             )
         }
@@ -1848,6 +1950,7 @@ fn gen_slot(
                 params: &params,
                 callee: quote!(<#self_ty>::#ident),
                 self_ty: Some(self_ty),
+                output: &f.sig.output,
                 iterator_next: false,
             };
             let (imp, _) =

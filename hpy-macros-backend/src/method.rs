@@ -1,7 +1,7 @@
 //! `#[hpy_method]`: a Rust function exposed as a Python function; and the
 //! pieces shared with class methods (`#[hpy_methods]`).
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -121,9 +121,13 @@ impl MethodOptions {
                 options.signature = Some(parse_signature(&meta)?);
                 Ok(())
             } else {
-                errors.push(meta.error(
-                    "unknown #[hpy_method] option; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...)",
-                ));
+                errors.push(meta.error(format!(
+                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...)",
+                    crate::diag::did_you_mean(
+                        &meta.path,
+                        &["noargs", "o", "varargs", "keywords", "name", "signature"],
+                    ),
+                )));
                 // Consume a value, if any, so the options after it are checked too.
                 if meta.input.peek(syn::Token![=]) {
                     let _: syn::Expr = meta.value()?.parse()?;
@@ -170,6 +174,8 @@ pub(crate) enum Param {
         name: String,
         optional: bool,
         span: Span,
+        /// The Rust type's span, where a missing conversion is reported.
+        ty_span: Span,
         /// `name = expr` in a `signature`: the value when omitted.
         default: Option<syn::Expr>,
         kind: Kind,
@@ -434,6 +440,15 @@ fn classify_rust_params(
                 "#[hpy_method] functions are module-level functions and cannot take `self`",
             )),
             FnArg::Typed(pt) => {
+                if let Type::Reference(r) = &*pt.ty {
+                    if last_segment_is(&r.elem, "Context").is_some() {
+                        errors.push(syn::Error::new_spanned(
+                            &pt.ty,
+                            "`Context` is `Copy`: take it by value, `ctx: Context<'ctx>`",
+                        ));
+                        continue;
+                    }
+                }
                 if last_segment_is(&pt.ty, "Context").is_some() {
                     params.push(Param::Context);
                     continue;
@@ -478,6 +493,7 @@ fn classify_rust_params(
                     name,
                     optional,
                     span: pt.span(),
+                    ty_span: crate::diag::type_span(&pt.ty),
                     default: None,
                     kind: Kind::Positional,
                 });
@@ -600,6 +616,9 @@ pub(crate) fn choose_convention(
 }
 
 pub(crate) fn check_signature(sig: &Signature, errors: &mut Errors) {
+    if let Some(e) = crate::diag::return_without_lifetime(sig) {
+        errors.push(e);
+    }
     if let Some(asyncness) = &sig.asyncness {
         errors.push(syn::Error::new(
             asyncness.span(),
@@ -667,25 +686,32 @@ pub(crate) fn call_user(
             },
             Param::Python {
                 optional,
-                span,
+                ty_span,
                 default,
                 ..
             } => {
                 let i = python_index;
                 python_index += 1;
+                // Spanned on the parameter's type: a type without a
+                // conversion is reported there.
                 match source(i) {
-                    Source::Raw(expr) => expr,
+                    // Generated tokens only: spanned on the type, so that a
+                    // parameter of the wrong type (`op: u8` for the
+                    // comparison) is reported there.
+                    // (Resolved as at the call site: the expression names
+                    // generated locals.)
+                    Source::Raw(expr) => respan(expr, Span::call_site().located_at(*ty_span)),
                     Source::Extract(slot) => match default.as_ref().map(default_value) {
-                        Some(expr) => quote_spanned! {*span=>
+                        Some(expr) => quote_spanned! {*ty_span=>
                             ::hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
                         },
                         None => {
                             let extract = if *optional {
-                                quote_spanned!(*span=> ::hpy::impl_::extract_optional)
+                                quote_spanned!(*ty_span=> ::hpy::impl_::extract_optional)
                             } else {
-                                quote_spanned!(*span=> ::hpy::impl_::extract_required)
+                                quote_spanned!(*ty_span=> ::hpy::impl_::extract_required)
                             };
-                            quote!(#extract(#slot, &__HPY_DESC, #i)?)
+                            quote_spanned!(*ty_span=> #extract(#slot, &__HPY_DESC, #i)?)
                         }
                     },
                 }
@@ -701,6 +727,43 @@ pub(crate) fn call_user(
             __hpy_result
         }),
     )
+}
+
+/// `tokens` with every span set to `span` (for generated tokens only).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
+}
+
+/// `call` (a block) as an expression spanned on the function's return
+/// type, so that a missing conversion of the result is reported there.
+pub(crate) fn at_return(call: TokenStream, output: &syn::ReturnType) -> TokenStream {
+    match output {
+        syn::ReturnType::Default => call,
+        syn::ReturnType::Type(_, ty) => {
+            // The block keeps its contents; only its braces move.
+            let mut tokens = call.clone().into_iter();
+            match (tokens.next(), tokens.next()) {
+                (Some(proc_macro2::TokenTree::Group(g)), None) => {
+                    let mut block = proc_macro2::Group::new(g.delimiter(), g.stream());
+                    block.set_span(crate::diag::type_span(ty));
+                    proc_macro2::TokenTree::Group(block).into()
+                }
+                _ => quote_spanned!(crate::diag::type_span(ty)=> { #call }),
+            }
+        }
+    }
 }
 
 /// The `FunctionDescription` constant of a generated body (and its
@@ -904,6 +967,8 @@ pub(crate) struct Callable<'a> {
     /// What to call (`f`, `Point::norm`).
     pub callee: TokenStream,
     pub self_ty: Option<&'a Type>,
+    /// The function's return type, where a missing conversion is reported.
+    pub output: &'a syn::ReturnType,
     /// `__next__`: an `Option` result, `None` ending the iteration.
     pub iterator_next: bool,
 }
@@ -920,10 +985,21 @@ pub(crate) fn callable_entry(
         _ => Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i]))),
     };
     let (prelude, call) = call_user(c.params, &c.callee, c.self_ty, &mut source);
+    let call = at_return(call, c.output);
+    // Spanned on the return type: a type without a conversion is reported
+    // there. The context local keeps the call site's span, so that it
+    // resolves even when the type comes from a `macro_rules!`.
+    let ctx = quote!(__hpy_ctx);
+    let ret_span = match c.output {
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
+        syn::ReturnType::Default => Span::call_site(),
+    };
     let ret = if c.iterator_next {
-        quote! { #prelude ::hpy::impl_::dunders::return_next(__hpy_ctx, #call) }
+        let conv = quote_spanned!(ret_span=> ::hpy::impl_::dunders::return_next(#ctx, #call));
+        quote! { #prelude #conv }
     } else {
-        quote! { #prelude ::hpy::impl_::return_object(__hpy_ctx, #call) }
+        let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+        quote! { #prelude #conv }
     };
     let desc = description(&c.py_name, c.params);
     let self_param = quote!(__hpy_self: ::hpy::Borrowed<'_, 'ctx>);
@@ -994,6 +1070,13 @@ pub(crate) fn callable_entry(
 pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let func: ItemFn = syn::parse2(item)?;
     let mut errors = Errors::default();
+    if let Some(attr) = func.attrs.iter().find(|a| a.path().is_ident("pyo3")) {
+        errors.push(syn::Error::new_spanned(
+            attr,
+            "PyO3's `#[pyo3(...)]` options go in the attribute itself: \
+             `#[hpy_method(signature = (...), name = \"...\")]`",
+        ));
+    }
     let options = MethodOptions::parse(attr, &mut errors);
     check_signature(&func.sig, &mut errors);
     let mut params =
@@ -1033,6 +1116,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         params: &params,
         callee: quote!(#rust_name),
         self_ty: None,
+        output: &func.sig.output,
         iterator_next: false,
     };
     let (imp, def) = callable_entry(&callable, &c_name, &doc_expr);

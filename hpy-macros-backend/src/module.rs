@@ -78,7 +78,13 @@ impl Parse for ModuleInput {
                 _ => {
                     module.errors.push(syn::Error::new(
                         key.span(),
-                        "unknown hpy_module! entry; expected one of: name, doc, methods, types, globals, exceptions, exec",
+                        format!(
+                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, exec",
+                            crate::diag::did_you_mean(
+                                &Path::from(key.clone()),
+                                &["name", "doc", "methods", "types", "globals", "exceptions", "exec"],
+                            ),
+                        ),
                     ));
                     // Skip the value so later entries are still checked.
                     let _: TokenStream = input.step(|cursor| {
@@ -205,10 +211,11 @@ pub fn expand_hpy_module(
     .into_iter()
     .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
     .chain((0..exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
-    .chain(types.iter().map(|t| {
-        let slot = crate::class::type_slot_path(t);
-        quote!(#slot.as_ptr())
-    }))
+    .chain(
+        types
+            .iter()
+            .map(|t| quote::quote_spanned!(t.span()=> <#t as ::hpy::HPyClass>::TYPE_GLOBAL)),
+    )
     .collect();
     let n_globals = global_ptrs.len() + 1;
     let count = defines.len() + 1;

@@ -58,6 +58,9 @@ const COVERED: &[(&str, &str)] = &[
     // `class_member_name_nul` for `#[member(name)]`)
     ("the Python name cannot contain a NUL character", "method_name_nul"),
     ("class methods take `&self` or `&mut self`", "methods_self_by_value"),
+    ("a returned handle lives as long as the call: name its lifetime", "method_missing_ctx_lifetime"),
+    ("`Context` is `Copy`: take it by value", "method_context_by_ref"),
+    ("PyO3's `#[pyo3(...)]` options go in the attribute itself", "method_pyo3_attr"),
     // hpy_module!
     ("`{key_name}` is given twice", "module_entry_twice"),
     ("unknown hpy_module! entry", "module_unknown_entry"),
@@ -67,6 +70,14 @@ const COVERED: &[(&str, &str)] = &[
     ("unknown #[hpy_class] option", "class_unknown_option"),
     ("unknown #[member] option", "class_member_unknown_option"),
     ("#[hpy_class] structs cannot be generic", "class_generic"),
+    ("#[hpy_class] goes on a struct", "class_on_enum"),
+    ("a class cannot hold a `Handle`: a handle lasts one call", "class_handle_field"),
+    // (also `class_handle_field_ctx` for `Handle<'ctx>` and
+    // `handle_in_object_data` for `Option<Handle<'static>>`)
+    ("a class cannot hold a `Context`", "class_context_field"),
+    ("a class cannot hold a caught exception", "class_caught_field"),
+    ("use `std::sync::Arc` instead of `Rc`", "class_rc_field"),
+    ("not `#[pyo3(get, set)]`", "class_pyo3_field_attr"),
     ("the class name cannot contain a NUL character", "class_name_nul"),
     ("unknown shape; expected one of", "class_unknown_shape"),
     ("`base` must be a builtin type constant", "base_is_rust_class"),
@@ -80,6 +91,8 @@ const COVERED: &[(&str, &str)] = &[
     ("a method can have only one hpy role attribute", "methods_two_roles"),
     ("`{rust_name}` cannot be a Python slot: {why}", "methods_unsupported_dunder"),
     ("#[hpy_methods] takes no options", "methods_with_options"),
+    ("in an #[hpy_methods] block, PyO3's `#[pyo3(...)]` is written", "methods_pyo3_attr"),
+    ("#[hpy_methods] exposes every method of the block: remove `#[hpy_method]`", "methods_hpy_method_inside"),
     ("#[hpy_methods] goes on an inherent impl block", "methods_on_trait_impl"),
     ("an #[init] needs a #[new] without parameters", "methods_init_without_new"),
     ("a Python method takes `&self`, `&mut self` or `slf` first", "methods_no_receiver"),
@@ -90,6 +103,7 @@ const COVERED: &[(&str, &str)] = &[
     ("a #[getter] takes only `&self`", "methods_getter_parameters"),
     ("a #[setter] takes `&mut self` (or `&self`) and the new value", "methods_setter_parameters"),
     ("#[new] is for plain classes", "methods_new_for_builtin_shape"),
+    ("#[new] makes the value, so it takes no `self`", "new_takes_self"),
     ("`__buffer__` must be `fn __buffer__(&self) -> &[T]`", "methods_buffer_signature"),
     // the slot-arity messages: "`{name}` takes {what}" with each `what`
     ("`{name}` takes {what}", "methods_slot_arity"),

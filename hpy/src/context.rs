@@ -29,7 +29,18 @@ pub struct Context<'ctx> {
 
 /// Makes a type invariant in `'ctx` (so a context lifetime can be neither
 /// shortened nor extended) and neither `Send` nor `Sync`.
-type InvariantNotSend<'ctx> = PhantomData<(fn(&'ctx ()) -> &'ctx (), *mut ())>;
+type InvariantNotSend<'ctx> = PhantomData<(
+    fn(&'ctx ()) -> &'ctx (),
+    *mut OnlyGlobalAndPlainDataCrossThreads,
+)>;
+
+/// The type a `Send`/`Sync` error about a handle or context names: its name
+/// is the fix. What may go to another thread (or into a static) is an
+/// [`hpy::Global`](crate::Global) or plain Rust data extracted from the
+/// objects; a [`Handle`], [`Context`] or borrow of a class value stays on
+/// the thread of its call.
+#[doc(hidden)]
+pub enum OnlyGlobalAndPlainDataCrossThreads {}
 
 impl<'ctx> Context<'ctx> {
     /// Wraps the raw context an HPy entry point received.

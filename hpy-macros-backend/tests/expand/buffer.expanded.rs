@@ -8,6 +8,7 @@ struct Array {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Array: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Array>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -32,6 +33,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Array
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Array.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }

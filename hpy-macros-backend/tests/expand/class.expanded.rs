@@ -16,6 +16,7 @@ struct Counter {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Counter: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Counter>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -41,6 +42,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Counter
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Counter.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
@@ -480,6 +482,7 @@ struct Resettable {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Resettable: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Resettable>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -534,6 +537,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Resettable
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Resettable.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
@@ -681,6 +685,7 @@ struct Tagged {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Tagged: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Tagged>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -704,6 +709,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Tagged
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Tagged.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::Some(<Self as ::core::default::Default>::default())
         }

@@ -84,6 +84,7 @@ struct Empty {}
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Empty: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Empty>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -107,6 +108,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Empty
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Empty.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
@@ -208,7 +210,7 @@ const _: () = {
         ::hpy::impl_::signal_check_global(),
         ::hpy::impl_::catch_state_global(),
         CACHE.as_raw_ptr(),
-        __HPY_TYPE_Empty.as_ptr(),
+        <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = ::hpy::impl_::StaticModuleDef::new(

@@ -160,6 +160,7 @@ struct Point {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Point: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Point>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -183,6 +184,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Point
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Point.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }

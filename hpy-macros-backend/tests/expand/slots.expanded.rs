@@ -11,6 +11,7 @@ struct Num {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Num: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Num>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -34,6 +35,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Num
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Num.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
@@ -719,6 +721,7 @@ struct Seq {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Seq: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Seq>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -743,6 +746,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Seq
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Seq.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
@@ -1026,6 +1030,7 @@ struct Map {
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
 static __HPY_TYPE_Map: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+const _: () = ::hpy::impl_::class::assert_class_value::<Map>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
@@ -1050,6 +1055,7 @@ const _: () = {
         fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
             &__HPY_TYPE_Map
         }
+        const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Map.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }

@@ -2,6 +2,7 @@
 //! garbage collector sees, and [`FieldSlots`], how many slots a type needs.
 
 use core::cell::Cell;
+use core::marker::PhantomData;
 use core::ptr::NonNull;
 
 use hpy_sys::{HPy, HPyField};
@@ -34,13 +35,43 @@ use super::Ref;
 /// [`FieldSlots`].
 pub struct Field {
     /// 0: no slot (empty); k: the instance's slot k - 1.
-    slot: Cell<u32>,
+    slot: SlotCell,
+    /// What makes `Field` (and a class holding one) not `Sync`: its name is
+    /// what a compiler error about sharing the class with another thread
+    /// shows.
+    _not_sync: PhantomData<Cell<CopyPlainDataOutBeforeSharing>>,
+}
+
+/// The type a `Sync` error about a class with a [`Field`] names: read the
+/// plain data out of the object (`let x = self.x;`) and send that to the
+/// other thread.
+#[doc(hidden)]
+pub enum CopyPlainDataOutBeforeSharing {}
+
+/// The slot number of a [`Field`]: a `Cell` that does not make `Field`
+/// name it in `Sync` errors (the `_not_sync` marker does that).
+struct SlotCell(Cell<u32>);
+
+// SAFETY: a `SlotCell` is only ever a private field of `Field`, which is
+// not `Sync` (its `_not_sync` marker), so no `&SlotCell` is shared between
+// threads.
+unsafe impl Sync for SlotCell {}
+
+impl core::ops::Deref for SlotCell {
+    type Target = Cell<u32>;
+
+    fn deref(&self) -> &Cell<u32> {
+        &self.0
+    }
 }
 
 impl Field {
     /// An empty field.
     pub const fn new() -> Self {
-        Field { slot: Cell::new(0) }
+        Field {
+            slot: SlotCell(Cell::new(0)),
+            _not_sync: PhantomData,
+        }
     }
 
     /// Whether the field holds no object.

@@ -48,14 +48,43 @@ pub struct Ref<'a, 'ctx, T: HPyClass> {
     owner: Borrowed<'a, 'ctx>,
     /// The instance's block; `None` for a zero-sized `T` without `Field`
     /// slots: no memory, nothing to guard or to read.
-    data: Option<NonNull<ClassData<T>>>,
+    data: Option<Block<T>>,
 }
 
 /// An exclusive borrow of the Rust value of an instance of `T`.
 pub struct RefMut<'a, 'ctx, T: HPyClass> {
     owner: Borrowed<'a, 'ctx>,
     /// As for [`Ref`].
-    data: Option<NonNull<ClassData<T>>>,
+    data: Option<Block<T>>,
+}
+
+/// A guard's pointer to its instance's block. It is `Send` and `Sync` so
+/// that the compiler's error about sending a guard to another thread names
+/// the guard's handle (`OnlyGlobalAndPlainDataCrossThreads`), the reason it
+/// cannot go, and not this pointer.
+struct Block<T: HPyClass>(NonNull<ClassData<T>>);
+
+// SAFETY: a `Block` is only ever a private field of `Ref`/`RefMut`, which
+// are neither `Send` nor `Sync` (their `Borrowed` handle is not), so no
+// block pointer reaches another thread through them.
+unsafe impl<T: HPyClass> Send for Block<T> {}
+// SAFETY: as for `Send`.
+unsafe impl<T: HPyClass> Sync for Block<T> {}
+
+impl<T: HPyClass> Clone for Block<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: HPyClass> Copy for Block<T> {}
+
+impl<T: HPyClass> Deref for Block<T> {
+    type Target = NonNull<ClassData<T>>;
+
+    fn deref(&self) -> &NonNull<ClassData<T>> {
+        &self.0
+    }
 }
 
 /// The data block of `obj`, which must be an instance of `T`'s type.
@@ -104,7 +133,7 @@ macro_rules! guard_methods {
                 unsafe { data.as_ref() }.$acquire()?;
                 Ok($guard {
                     owner: obj,
-                    data: Some(data),
+                    data: Some(Block(data)),
                 })
             }
 
@@ -140,7 +169,7 @@ macro_rules! guard_methods {
 
             fn block(&self) -> NonNull<ClassData<T>> {
                 // A `Field` is not zero-sized, so a type holding one has a block.
-                self.data.expect("a type with a Field is not zero-sized")
+                self.data.expect("a type with a Field is not zero-sized").0
             }
         }
     };
@@ -189,7 +218,7 @@ impl<T: HPyClass> Deref for RefMut<'_, '_, T> {
 
 /// The value behind a live guard's block (or the zero-sized value).
 #[inline(always)]
-fn shared_value<'a, T: HPyClass>(data: Option<NonNull<ClassData<T>>>) -> &'a T {
+fn shared_value<'a, T: HPyClass>(data: Option<Block<T>>) -> &'a T {
     match data {
         // SAFETY: only called by a guard, which registered its borrow in the
         // flag (so no other `&mut` exists) after checking that the value is

@@ -24,13 +24,15 @@ use super::{Field, FieldSlots};
 /// that: never implement this trait by hand.
 ///
 /// Class values must be `Send`: the interpreter may drop an object on any
-/// thread that holds the interpreter lock.
+/// thread that holds the interpreter lock. `#[hpy_class]` checks it once,
+/// on the struct's name (a supertrait bound would report it again on every
+/// impl the macros write).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an hpy class",
     label = "not declared with `#[hpy_class]`",
     note = "declare the struct with `#[hpy::hpy_class]` (and list it in `hpy_module!`'s `types:`)"
 )]
-pub unsafe trait HPyClass: Sized + Send + 'static {
+pub unsafe trait HPyClass: Sized + 'static {
     /// Static facts about the class (name, flags, shape, …).
     #[doc(hidden)]
     const INFO: ClassInfo;
@@ -48,6 +50,12 @@ pub unsafe trait HPyClass: Sized + Send + 'static {
     /// Where the type object of the running module is kept.
     #[doc(hidden)]
     fn type_slot() -> &'static crate::impl_::class::TypeSlot;
+
+    /// The `HPyGlobal` of [`type_slot`](Self::type_slot), for the module
+    /// definition's `globals` array (reached through the trait, so that
+    /// listing a type that is not a class in `hpy_module!` says so).
+    #[doc(hidden)]
+    const TYPE_GLOBAL: *mut hpy_sys::HPyGlobal;
 
     /// Definitions made by `#[hpy_class]`: members, `tp_destroy`,
     /// `tp_traverse`.

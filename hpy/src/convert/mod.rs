@@ -60,6 +60,17 @@ use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 /// `'a` is the borrow of the handle, so borrowed data such as `&'a str` can
 /// point into the Python object without copying for as long as the handle is
 /// borrowed.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no conversion from a Python object",
+    label = "cannot be a parameter of a Python function",
+    note = "parameters convert from: integers (`i64`, `usize`, ...), `f64`/`f32`, `bool`, \
+            `&str`/`String`/`char`, `&[u8]`/`Vec<u8>` (bytes), `Vec<T>`/`[T; N]`/tuples, \
+            `HashMap`/`BTreeMap`, `HashSet`/`BTreeSet`, `PathBuf`/`OsString`, `Option<T>` \
+            (None or omitted), `&Handle<'ctx>`/`Borrowed` (any object), `Ref<'_, 'ctx, C>`/\
+            `RefMut` (an `#[hpy_class]` C)",
+    note = "take a slice `&[T]` as `Vec<T>`, a `&Path` as `PathBuf`, a class by value as `Ref<'_, 'ctx, C>`; \
+            for your own type, implement `hpy::FromHPy`"
+)]
 pub trait FromHPy<'a, 'ctx>: Sized {
     /// Converts `obj`, or fails with a Python exception (typically built with
     /// [`HPyErr::wrong_type`]).
@@ -77,6 +88,17 @@ pub trait FromHPy<'a, 'ctx>: Sized {
 }
 
 /// Conversion from a Rust value to a new Python object.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no conversion to a Python object",
+    label = "no `IntoHPy` conversion",
+    note = "these convert: integers, `f64`/`f32`, `bool`, `()` (None), `&str`/`String`/`char`, \
+            `&[u8]`/`Vec<u8>` (bytes), `Vec<T>`/`[T; N]`/tuples (list/tuple), `HashMap`/\
+            `BTreeMap` (dict), `HashSet`/`BTreeSet` (set), `PathBuf`, `Option<T>` (None), \
+            `Handle<'ctx>`, an `#[hpy_class]` value; for your own type, implement `hpy::IntoHPy`",
+    note = "a function may also return `HPyResult<T>` of one: errors reach Python as exceptions; \
+            `?` converts any `std::error::Error`, and \
+            `map_err(|e| hpy::exceptions::ValueError::new_err(e.to_string()))` any other"
+)]
 pub trait IntoHPy<'ctx> {
     /// Creates the Python object.
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;

@@ -648,6 +648,10 @@ pub fn extract_or_default<'a, 'ctx, T: FromHPy<'a, 'ctx>>(
 
 /// What a `**kwargs` parameter may be: `Option<Handle>` (`None` when no
 /// extra keyword was passed) or `Handle` (an empty dict then).
+#[diagnostic::on_unimplemented(
+    message = "a `**kwargs` parameter is `Option<Handle<'ctx>>` or `Handle<'ctx>` (a dict), not `{Self}`",
+    label = "expected `Option<Handle<'ctx>>` or `Handle<'ctx>`"
+)]
 pub trait FromKwargs<'ctx>: Sized {
     /// Converts the parsed extra keywords.
     fn from_kwargs(ctx: Context<'ctx>, kwargs: Option<Handle<'ctx>>) -> HPyResult<Self>;

@@ -16,6 +16,15 @@ use crate::{Context, HPyResult, Handle, IntoHPy};
 /// ([`IntoHPy`], which covers `()`, `bool`, the integers, classes, …) and
 /// for an `HPyResult` of one. The bound on the value is what keeps the two
 /// implementations apart (an `HPyResult` is not itself convertible).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned to Python",
+    label = "no conversion to a Python object",
+    note = "return a type that converts (integers, `f64`, `bool`, `()`, `&str`/`String`, \
+            `Vec<T>`, tuples, `HashMap`, sets, `Option<T>`, `Handle<'ctx>`, an `#[hpy_class]` \
+            value) or an `HPyResult<T>` of one; implement `hpy::IntoHPy` for your own type",
+    note = "errors reach Python as exceptions: return `HPyResult<T>`; `?` converts any \
+            `std::error::Error`, and `map_err(|e| hpy::exceptions::ValueError::new_err(e.to_string()))` any other"
+)]
 pub trait IntoResult {
     /// The value.
     type Value;

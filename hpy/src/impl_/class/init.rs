@@ -76,6 +76,10 @@ pub const fn slot_init<M: InitFunc>() -> HPyDef {
 /// What an `#[init]` method may return: `()` or `HPyResult<()>`, that is
 /// an [`IntoResult`] of `()` (a name the macros use; they may as well call
 /// `IntoResult::into_result`).
+#[diagnostic::on_unimplemented(
+    message = "an `#[init]` must return `()` or `HPyResult<()>`, not `{Self}`",
+    label = "expected `()` or `HPyResult<()>`"
+)]
 pub trait IntoInit {
     /// The outcome.
     fn into_init(self) -> HPyResult<()>;

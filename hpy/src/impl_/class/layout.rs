@@ -118,3 +118,14 @@ impl<T: crate::FieldSlots> FieldProbe<T> {
     /// The type's `Field` count.
     pub const SLOTS: usize = T::COUNT;
 }
+
+/// Holds for a type that may be a class's value: one that can be sent
+/// between threads (the interpreter may free an object on any thread that
+/// holds it). `#[hpy_class]` checks it on the struct's name. (The compiler
+/// reports the missing `Send` itself, so no `on_unimplemented` here.)
+pub trait ClassValue: Send {}
+
+impl<T: Send> ClassValue for T {}
+
+/// Names `T`, so that `T: ClassValue` is checked where it is written.
+pub const fn assert_class_value<T: ClassValue>() {}

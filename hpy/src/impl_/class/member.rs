@@ -40,6 +40,12 @@ pub const fn value_offset<T>() -> usize {
 }
 
 /// Member type codes for Rust field types.
+#[diagnostic::on_unimplemented(
+    message = "a `#[member]` field must be a number or `bool`, not `{Self}`",
+    label = "not a member type",
+    note = "members are `i8`..`i64`, `u8`..`u64`, `isize`, `f32`, `f64` and `bool`; expose other \
+            types with a `#[getter]` (and `#[setter]`) in the `#[hpy_methods]` block"
+)]
 pub trait MemberType {
     /// The `HPyMember_FieldType`.
     const CODE: HPyMember_FieldType;

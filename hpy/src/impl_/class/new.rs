@@ -308,6 +308,12 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
 /// What a `#[new]` constructor may return: a [`NewValue`] or an
 /// `HPyResult` of one, that is an [`IntoResult`] whose value is a
 /// `NewValue` (a name the macros use).
+#[diagnostic::on_unimplemented(
+    message = "a `#[new]` of `{T}` must return `Self` (or `HPyResult<Self>`), not `{Self}`",
+    label = "expected `Self` or `HPyResult<Self>`",
+    note = "with `extends = Parent`, it returns `(Self, Parent)`; with `Field`s to fill, \
+            `WithFields<'ctx, Self>`"
+)]
 pub trait IntoNew<T: HPyClass> {
     /// What writes the Rust ancestors' parts of the new instance.
     type Ancestors: Ancestors<T>;

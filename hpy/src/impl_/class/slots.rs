@@ -33,6 +33,10 @@ where
 }
 
 /// The integer types a `__hash__` may return.
+#[diagnostic::on_unimplemented(
+    message = "`__hash__` must return an integer (`isize`, `i64`, `u64`, ...) or an `HPyResult` of one, not `{Self}`",
+    label = "expected an integer hash"
+)]
 pub trait HashValue {
     /// The hash, as the interpreter's hash type (wrapping, as `as` does).
     fn to_hash(self) -> hpy_sys::HPy_hash_t;

@@ -124,6 +124,12 @@ impl Default for TypeSlot {
 /// # Safety
 /// Implemented by hpy-rs's macros only: the runtime trusts what the
 /// implementation returns (raw handles, definitions) without checking it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an hpy class with methods",
+    label = "not an `#[hpy_class]` struct with an `#[hpy_methods]` impl",
+    note = "declare the struct with `#[hpy::hpy_class]` and give it an `#[hpy::hpy_methods] impl` \
+            block (it may be empty)"
+)]
 pub unsafe trait ClassMethods: HPyClass {
     /// The NULL-terminated definitions (methods, slots, getsets, members);
     /// `with_property_methods` adds the hidden methods of

@@ -1,0 +1,258 @@
+//! Checks of the user's tokens that turn common mistakes into one short
+//! error naming the fix, before they become trait-bound errors about
+//! generated code (a `Handle` field, an `Rc` in a class, a returned handle
+//! without the call's lifetime, a misspelt option).
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{GenericArgument, PathArguments, ReturnType, Type};
+
+/// ` (did you mean `x`?)` when `got` is one edit or transposition away
+/// from an entry of `known` (or differs only in case or a trailing `s`),
+/// else nothing.
+pub(crate) fn did_you_mean(got: &syn::Path, known: &[&str]) -> String {
+    let Some(got) = got.get_ident().map(ToString::to_string) else {
+        return String::new();
+    };
+    known
+        .iter()
+        .filter(|k| close(&got, k))
+        .min_by_key(|k| distance(&got, k))
+        .map_or_else(String::new, |k| format!(" (did you mean `{k}`?)"))
+}
+
+fn close(got: &str, known: &str) -> bool {
+    let d = distance(&got.to_lowercase(), &known.to_lowercase());
+    d <= 1 || (d == 2 && known.len() >= 6)
+}
+
+/// Optimal-string-alignment distance (edits and adjacent swaps).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The span to report a type's missing conversion on: the name of a path
+/// type (`Config` in `crate::Config`), the referent of a reference (`Path`
+/// in `&Path`), the brackets of a slice or array. (A span covering several
+/// tokens needs `Span::join`, which stable proc macros lack.)
+///
+/// The span is the user's, hygiene included: generated code spanned with it
+/// must not name generated locals (`__hpy_ctx`), which a type written in a
+/// `macro_rules!` would not see; interpolate those with the call site's
+/// span instead.
+pub(crate) fn type_span(ty: &Type) -> Span {
+    type_location(ty)
+}
+
+fn type_location(ty: &Type) -> Span {
+    match ty {
+        Type::Reference(r) => type_location(&r.elem),
+        Type::Group(g) => type_location(&g.elem),
+        Type::Paren(p) => type_location(&p.elem),
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(|| ty.span(), |s| s.ident.span()),
+        Type::Slice(s) => s.bracket_token.span.join(),
+        Type::Array(a) => a.bracket_token.span.join(),
+        Type::Tuple(t) => t.paren_token.span.join(),
+        _ => ty.span(),
+    }
+}
+
+/// Calls `f` on the last segment of every path inside `ty` (generic
+/// arguments, references, tuples, arrays and slices included), with the
+/// path's first segment.
+fn each_segment(ty: &Type, f: &mut dyn FnMut(&syn::PathSegment, &syn::PathSegment)) {
+    match ty {
+        Type::Path(p) => {
+            if let Some(q) = &p.qself {
+                each_segment(&q.ty, f);
+            }
+            if let (Some(first), Some(last)) = (p.path.segments.first(), p.path.segments.last()) {
+                f(first, last);
+            }
+            for seg in &p.path.segments {
+                if let PathArguments::AngleBracketed(args) = &seg.arguments {
+                    for arg in &args.args {
+                        if let GenericArgument::Type(t) = arg {
+                            each_segment(t, f);
+                        }
+                    }
+                }
+            }
+        }
+        Type::Reference(r) => each_segment(&r.elem, f),
+        Type::Ptr(p) => each_segment(&p.elem, f),
+        Type::Slice(s) => each_segment(&s.elem, f),
+        Type::Array(a) => each_segment(&a.elem, f),
+        Type::Group(g) => each_segment(&g.elem, f),
+        Type::Paren(p) => each_segment(&p.elem, f),
+        Type::Tuple(t) => t.elems.iter().for_each(|e| each_segment(e, f)),
+        _ => {}
+    }
+}
+
+/// The error for a class field whose type cannot live in object data: a
+/// handle or context (valid for one call) or an `Rc` (not `Send`).
+pub(crate) fn class_field_error(ty: &Type) -> Option<syn::Error> {
+    let mut found: Option<syn::Error> = None;
+    each_segment(ty, &mut |first, seg| {
+        // `Handle` or `hpy::...::Handle`, not another crate's `Handle`;
+        // `Rc` or `std::rc::Rc`.
+        let ours = |krate: &str| std::ptr::eq(first, seg) || first.ident == krate;
+        if found.is_some() {
+            return;
+        }
+        let span = seg.ident.span();
+        found = match seg.ident.to_string().as_str() {
+            "Handle" | "Borrowed" if ours("hpy") => Some(syn::Error::new(
+                span,
+                "a class cannot hold a `Handle`: a handle lasts one call. Keep a `hpy::Field` \
+                 instead (stored with `Ref::store`, read with `Ref::load`), or a `hpy::Global` \
+                 for a value every object shares",
+            )),
+            "Context" if ours("hpy") => Some(syn::Error::new(
+                span,
+                "a class cannot hold a `Context`: each call gets its own. Take \
+                 `ctx: Context<'ctx>` as a method parameter instead",
+            )),
+            "Caught" if ours("hpy") => Some(syn::Error::new(
+                span,
+                "a class cannot hold a caught exception: it holds handles for one call. Keep \
+                 its value in a `hpy::Field` (`caught.value()`) instead",
+            )),
+            "Rc" if ours("std") || first.ident == "alloc" => Some(syn::Error::new(
+                span,
+                "a class's value must be `Send` (Python may free the object on any thread \
+                 holding the interpreter): use `std::sync::Arc` instead of `Rc`",
+            )),
+            _ => None,
+        };
+    });
+    found
+}
+
+/// The error for PyO3's `#[pyo3(...)]` on a class field.
+pub(crate) fn pyo3_field_attr(attrs: &[syn::Attribute]) -> Option<syn::Error> {
+    let attr = attrs.iter().find(|a| a.path().is_ident("pyo3"))?;
+    Some(syn::Error::new_spanned(
+        attr,
+        "hpy-rs exposes a field with `#[member]` (read-write) or `#[member(readonly)]`, \
+         not `#[pyo3(get, set)]`",
+    ))
+}
+
+/// The error for a returned handle type written without a lifetime
+/// (`-> Handle`, `-> HPyResult<Handle>`), which rustc reports as a missing
+/// lifetime specifier.
+pub(crate) fn return_without_lifetime(sig: &syn::Signature) -> Option<syn::Error> {
+    let ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let mut span: Option<Span> = None;
+    each_segment(ty, &mut |first, seg| {
+        let ours = std::ptr::eq(first, seg) || first.ident == "hpy";
+        let handle_like = ours
+            && matches!(
+                seg.ident.to_string().as_str(),
+                "Handle" | "Borrowed" | "Caught"
+            );
+        if handle_like && span.is_none() && !has_lifetime(&seg.arguments) {
+            span = Some(seg.span());
+        }
+    });
+    let fn_name = &sig.ident;
+    let receiver = match sig.receiver() {
+        Some(r) if r.mutability.is_some() => "&mut self, ",
+        Some(_) => "&self, ",
+        None => "",
+    };
+    span.map(|span| {
+        syn::Error::new(
+            span,
+            format!(
+                "a returned handle lives as long as the call: name its lifetime, e.g. \
+                 `fn {fn_name}<'ctx>({receiver}ctx: Context<'ctx>, ...) -> Handle<'ctx>`"
+            ),
+        )
+    })
+}
+
+fn has_lifetime(args: &PathArguments) -> bool {
+    matches!(args, PathArguments::AngleBracketed(a)
+        if a.args.iter().any(|g| matches!(g, GenericArgument::Lifetime(_))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let known = ["name", "module", "subclass", "keywords"];
+        let p = |s: &str| syn::parse_str::<syn::Path>(s).unwrap();
+        assert_eq!(
+            did_you_mean(&p("subclas"), &known),
+            " (did you mean `subclass`?)"
+        );
+        assert_eq!(
+            did_you_mean(&p("keyword"), &known),
+            " (did you mean `keywords`?)"
+        );
+        assert_eq!(did_you_mean(&p("nmae"), &known), " (did you mean `name`?)");
+        assert_eq!(did_you_mean(&p("frobnicate"), &known), "");
+    }
+
+    #[test]
+    fn field_types() {
+        let t = |s: &str| syn::parse_str::<Type>(s).unwrap();
+        assert!(class_field_error(&t("Option<Handle<'static>>")).is_some());
+        assert!(class_field_error(&t("Vec<(u8, hpy::Context<'ctx>)>")).is_some());
+        assert!(class_field_error(&t("std::rc::Rc<u8>")).is_some());
+        assert!(class_field_error(&t("Option<hpy::Field>")).is_none());
+        assert!(class_field_error(&t("std::sync::Arc<Vec<u8>>")).is_none());
+        // Another crate's `Handle` or `Context` is not ours.
+        assert!(class_field_error(&t("tokio::runtime::Handle")).is_none());
+        assert!(class_field_error(&t("Vec<other::Context>")).is_none());
+        assert!(class_field_error(&t("::hpy::Handle<'static>")).is_some());
+    }
+
+    #[test]
+    fn returned_handles() {
+        let sig = |s: &str| {
+            syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}"))
+                .unwrap()
+                .sig
+        };
+        let err = return_without_lifetime(&sig("fn get(&self) -> HPyResult<Handle>"));
+        assert!(err.unwrap().to_string().contains("fn get<'ctx>(&self, ctx"));
+        assert!(
+            return_without_lifetime(&sig("fn get<'ctx>(x: Handle<'ctx>) -> Handle<'ctx>"))
+                .is_none()
+        );
+        assert!(return_without_lifetime(&sig("fn rt() -> tokio::runtime::Handle")).is_none());
+    }
+}
