@@ -86,6 +86,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Counter { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Counter {
     fn new() -> Counter {
@@ -161,6 +164,11 @@ const _: () = {
                 .map(::hpy::Handle::into_raw)
         }
     }
+    const _: () = ::core::assert!(
+        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry1_init;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::class::InitFunc for __HpyEntry1_init {
@@ -264,6 +272,16 @@ const _: () = {
                 .map(|_| ())
         }
     }
+    const _: () = ::core::assert!(
+        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
+    const _: () = ::core::assert!(
+        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a `frozen` class cannot have a #[setter]: remove the setter, or remove `frozen` \
+                 from #[hpy_class]",
+    );
     struct __HpyEntry5_twice_get;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::class::Getter for __HpyEntry5_twice_get {
@@ -286,6 +304,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry6_tick;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry6_tick {
@@ -430,7 +453,8 @@ const _: () = {
             [c"doubled.__get__", c"doubled.__set__", c"doubled.__delete__"],
         ),
     ];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Counter {
+    unsafe impl ::hpy::impl_::class_level::Methods for Counter {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -557,6 +581,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Resettable { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Resettable {
     fn new() -> (Resettable, Counter) {
@@ -613,6 +640,11 @@ const _: () = {
                 .map(::hpy::Handle::into_raw)
         }
     }
+    const _: () = ::core::assert!(
+        ! < Resettable as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry1_reset;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry1_reset {
@@ -644,7 +676,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Resettable {
+    unsafe impl ::hpy::impl_::class_level::Methods for Resettable {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -727,6 +760,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Tagged { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Tagged {
     fn tag(&self) -> i64 {
@@ -775,7 +811,8 @@ const _: () = {
             [c"tag.__get__", c"tag.__set__", c"tag.__delete__"],
         ),
     ];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Tagged {
+    unsafe impl ::hpy::impl_::class_level::Methods for Tagged {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<

@@ -53,6 +53,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Num { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Num {
     fn new(v: i64) -> Num {
@@ -376,6 +379,11 @@ const _: () = {
             ::hpy::impl_::class::not_implemented(__hpy_ctx)
         }
     }
+    const _: () = ::core::assert!(
+        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry5___iadd__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry5___iadd__ {
@@ -465,6 +473,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::DERIVES_HASH,
+        "`__hash__` is derived by #[hpy_class(hash)]: remove this method, or remove \
+                 `hash` from #[hpy_class]",
+    );
     struct __HpyEntry9___hash__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::HashFunc for __HpyEntry9___hash__ {
@@ -484,6 +497,11 @@ const _: () = {
             })
         }
     }
+    const _: () = ::core::assert!(
+        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::DERIVES_RICHCMP,
+        "`__richcmp__` is derived by #[hpy_class(eq)]: remove this method, or remove \
+                 `eq`/`ord` from #[hpy_class]",
+    );
     struct __HpyEntry10___richcmp__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::RichCmpFunc for __HpyEntry10___richcmp__ {
@@ -582,6 +600,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry13___del__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::Destructor for __HpyEntry13___del__ {
@@ -684,7 +707,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Num {
+    unsafe impl ::hpy::impl_::class_level::Methods for Num {
+        const DEFINES_HASH: bool = true;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -762,6 +786,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Seq { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Seq {
     fn new() -> Seq {
@@ -872,6 +899,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Seq as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry3_assign;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::SsizeObjArgProc for __HpyEntry3_assign {
@@ -991,7 +1023,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Seq {
+    unsafe impl ::hpy::impl_::class_level::Methods for Seq {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -1069,6 +1102,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Map { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Map {
     fn new() -> Map {
@@ -1204,6 +1240,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry3___setitem__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::ObjObjArgProc for __HpyEntry3___setitem__ {
@@ -1270,6 +1311,11 @@ const _: () = {
             }
         }
     }
+    const _: () = ::core::assert!(
+        ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry5___contains__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::ObjObjProc for __HpyEntry5___contains__ {
@@ -1332,7 +1378,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Map {
+    unsafe impl ::hpy::impl_::class_level::Methods for Map {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
