@@ -361,3 +361,77 @@ pub(crate) fn option_checks(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::class::{expand_hpy_class, expand_hpy_methods};
+
+    fn methods(item: TokenStream) -> String {
+        expand_hpy_methods(TokenStream::new(), item)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| format!("error: {e}"))
+    }
+
+    #[test]
+    fn class_methods_take_the_class_as_first_argument() {
+        let only_cls = methods(quote! {
+            impl P {
+                #[classmethod]
+                fn a(cls: &Handle<'_>) -> i64 { 0 }
+            }
+        });
+        assert!(only_cls.contains("meth_o"), "{only_cls}");
+        assert!(only_cls.contains("let __hpy_cls = __hpy_arg ;"), "{only_cls}");
+        assert!(only_cls.contains("(\"a\" , :: hpy :: impl_ :: class_level :: Kind :: Class)"));
+        let one_more = methods(quote! {
+            impl P {
+                #[classmethod]
+                fn b(ctx: Context<'_>, cls: &Handle<'_>, x: i64) -> i64 { x }
+            }
+        });
+        assert!(one_more.contains("meth_varargs"), "{one_more}");
+        assert!(one_more.contains("split_class (__hpy_args , \"b\")"), "{one_more}");
+        assert!(one_more.contains("b($self, cls, x, /)"), "{one_more}");
+    }
+
+    #[test]
+    fn static_methods_keep_their_convention() {
+        let out = methods(quote! {
+            impl P {
+                #[staticmethod]
+                fn s(x: i64) -> i64 { x }
+                #[staticmethod(keywords)]
+                fn k(x: i64) -> i64 { x }
+            }
+        });
+        assert!(out.contains("meth_o :: < __HpyEntry0_s >"), "{out}");
+        assert!(out.contains("meth_keywords :: < __HpyEntry1_k >"), "{out}");
+        assert!(out.contains("install :: < P >"), "{out}");
+        assert!(!out.contains("split_class"), "{out}");
+    }
+
+    #[test]
+    fn option_combinations_are_checked_together() {
+        let err = expand_hpy_class(quote!(ord, hash), quote!(struct S { x: i64 })).unwrap_err();
+        // ord without eq; hash without eq; hash without frozen
+        assert_eq!(err.into_iter().count(), 3);
+        let ok = expand_hpy_class(quote!(eq, ord, hash, frozen, str), quote!(struct S { x: i64 }))
+            .unwrap()
+            .to_string();
+        for part in ["DerivedOrd < S >", "DerivedHash < S >", "DerivedStr < S >", "frozen : true"] {
+            assert!(ok.contains(part), "{part} missing from {ok}");
+        }
+        assert!(!ok.contains("DerivedEq"), "{ok}");
+    }
+
+    #[test]
+    fn frozen_members_must_be_readonly() {
+        let err = expand_hpy_class(
+            quote!(frozen),
+            quote!(struct S { #[member] x: i64, #[member(readonly)] y: i64 }),
+        )
+        .unwrap_err();
+        assert_eq!(err.into_iter().count(), 1);
+    }
+}
