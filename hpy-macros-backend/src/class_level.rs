@@ -382,7 +382,10 @@ mod tests {
             }
         });
         assert!(only_cls.contains("meth_o"), "{only_cls}");
-        assert!(only_cls.contains("let __hpy_cls = __hpy_arg ;"), "{only_cls}");
+        assert!(
+            only_cls.contains("let __hpy_cls = __hpy_arg ;"),
+            "{only_cls}"
+        );
         assert!(only_cls.contains("(\"a\" , :: hpy :: impl_ :: class_level :: Kind :: Class)"));
         let one_more = methods(quote! {
             impl P {
@@ -391,7 +394,10 @@ mod tests {
             }
         });
         assert!(one_more.contains("meth_varargs"), "{one_more}");
-        assert!(one_more.contains("split_class (__hpy_args , \"b\")"), "{one_more}");
+        assert!(
+            one_more.contains("split_class (__hpy_args , \"b\")"),
+            "{one_more}"
+        );
         assert!(one_more.contains("b($self, cls, x, /)"), "{one_more}");
     }
 
@@ -413,13 +419,33 @@ mod tests {
 
     #[test]
     fn option_combinations_are_checked_together() {
-        let err = expand_hpy_class(quote!(ord, hash), quote!(struct S { x: i64 })).unwrap_err();
+        let err = expand_hpy_class(
+            quote!(ord, hash),
+            quote!(
+                struct S {
+                    x: i64,
+                }
+            ),
+        )
+        .unwrap_err();
         // ord without eq; hash without eq; hash without frozen
         assert_eq!(err.into_iter().count(), 3);
-        let ok = expand_hpy_class(quote!(eq, ord, hash, frozen, str), quote!(struct S { x: i64 }))
-            .unwrap()
-            .to_string();
-        for part in ["DerivedOrd < S >", "DerivedHash < S >", "DerivedStr < S >", "frozen : true"] {
+        let ok = expand_hpy_class(
+            quote!(eq, ord, hash, frozen, str),
+            quote!(
+                struct S {
+                    x: i64,
+                }
+            ),
+        )
+        .unwrap()
+        .to_string();
+        for part in [
+            "DerivedOrd < S >",
+            "DerivedHash < S >",
+            "DerivedStr < S >",
+            "frozen : true",
+        ] {
             assert!(ok.contains(part), "{part} missing from {ok}");
         }
         assert!(!ok.contains("DerivedEq"), "{ok}");
@@ -429,7 +455,14 @@ mod tests {
     fn frozen_members_must_be_readonly() {
         let err = expand_hpy_class(
             quote!(frozen),
-            quote!(struct S { #[member] x: i64, #[member(readonly)] y: i64 }),
+            quote!(
+                struct S {
+                    #[member]
+                    x: i64,
+                    #[member(readonly)]
+                    y: i64,
+                }
+            ),
         )
         .unwrap_err();
         assert_eq!(err.into_iter().count(), 1);

@@ -504,8 +504,7 @@ unsafe impl<T: HPyClass + PartialOrd> super::slots::RichCmpFunc for DerivedOrd<T
 }
 
 /// `#[hpy_class(hash)]`: `__hash__` from `Hash` (with the standard
-/// library's `DefaultHasher`, whose keys are fixed: equal values hash alike
-/// in every process).
+/// library's `DefaultHasher`: fixed keys, not Python's hash seed).
 pub struct DerivedHash<T>(PhantomData<T>);
 
 // SAFETY: the body returns a plain number.
