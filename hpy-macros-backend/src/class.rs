@@ -390,6 +390,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     let vis = &item.vis;
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
     let class_impls = options.derives.class_impls(&ident);
+    let frozen = options.derives.frozen.is_some();
     Ok(quote! {
         #item
 
@@ -409,6 +410,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             // itself; this impl is the only one the class gets.
             unsafe impl ::hpy::HPyClass for #ident {
                 const FIELD_SLOTS: usize = 0 #(+ ::hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
+
+                const FROZEN: bool = #frozen;
 
                 const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,

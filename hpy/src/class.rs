@@ -12,6 +12,8 @@
 //! live `&mut`. The value is written once when the object is created and
 //! dropped once when it is destroyed; an object whose constructor never ran
 //! (`__new__` bypassed) has no value and every borrow raises `TypeError`.
+//! A `frozen` class has no `RefMut` at all (using one does not compile), so
+//! its shared borrows are not counted.
 
 use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_int;
@@ -75,6 +77,11 @@ pub unsafe trait HPyClass: Sized + Send + 'static {
     /// ancestor's (`extends`) has drop glue.
     #[doc(hidden)]
     const NEEDS_DESTROY: bool = core::mem::needs_drop::<Self>();
+
+    /// `#[hpy_class(frozen)]`: no [`RefMut`] of the class compiles, so
+    /// shared borrows need not be counted.
+    #[doc(hidden)]
+    const FROZEN: bool = false;
 
     /// Writes the data blocks of the Rust ancestors (`extends`) of a new
     /// instance whose data starts at `start`; nothing for other classes.
@@ -246,6 +253,11 @@ impl<T: HPyClass> ClassData<T> {
 
     fn try_borrow(&self) -> HPyResult<()> {
         self.check_initialized()?;
+        if T::FROZEN {
+            // Only shared borrows of a frozen class exist (see
+            // `try_borrow_mut`): nothing to count.
+            return Ok(());
+        }
         let b = self.borrow.get();
         if b == MUT {
             return Err(HPyErr::runtime_error(format!(
@@ -258,6 +270,13 @@ impl<T: HPyClass> ClassData<T> {
     }
 
     fn try_borrow_mut(&self) -> HPyResult<()> {
+        const {
+            assert!(
+                !T::FROZEN,
+                "a `frozen` class cannot be borrowed as `RefMut`: use `Ref`, or remove `frozen` \
+                 from #[hpy_class]"
+            )
+        };
         self.check_initialized()?;
         if self.borrow.get() != 0 {
             return Err(HPyErr::runtime_error(format!(
@@ -380,7 +399,7 @@ impl<T: HPyClass> Ref<'_, '_, T> {
     /// Ends this borrow together with one borrow that was leaked earlier
     /// (`mem::forget` of a guard, as an exported buffer does).
     pub(crate) fn end_leaked(self) {
-        if let Some(data) = self.data {
+        if let (Some(data), false) = (self.data, T::FROZEN) {
             // SAFETY: the block of the live instance this guard borrows.
             let data = unsafe { data.as_ref() };
             data.borrow.set(data.borrow.get() - 2);
@@ -442,7 +461,7 @@ impl<T: HPyClass> DerefMut for RefMut<'_, '_, T> {
 impl<T: HPyClass> Drop for Ref<'_, '_, T> {
     #[inline]
     fn drop(&mut self) {
-        if let Some(data) = self.data {
+        if let (Some(data), false) = (self.data, T::FROZEN) {
             // SAFETY: the block of the live instance this guard borrows.
             let data = unsafe { data.as_ref() };
             data.borrow.set(data.borrow.get() - 1);

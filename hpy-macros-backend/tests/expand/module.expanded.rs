@@ -89,6 +89,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     unsafe impl ::hpy::HPyClass for Empty {
         const FIELD_SLOTS: usize = 0;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"Empty",
             doc: ::core::option::Option::None,
