@@ -7,6 +7,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Fields, ImplItem, ImplItemFn, ItemImpl, ItemStruct, LitStr, Type};
 
+use crate::class_level::{option_checks, ClassLevel, Derives, Level};
 use crate::doc::{c_string_literal, docstring};
 use crate::method::{
     at_return, call_user, callable_entry, check_signature, choose_convention, classify_params,
@@ -25,6 +26,7 @@ struct ClassOptions {
     base: Option<syn::Path>,
     extends: Option<syn::Path>,
     metaclass: Option<syn::Path>,
+    derives: Derives,
 }
 
 /// The options of `#[hpy_class]`, for "did you mean".
@@ -36,6 +38,11 @@ const CLASS_OPTIONS: &[&str] = &[
     "base",
     "extends",
     "metaclass",
+    "eq",
+    "ord",
+    "hash",
+    "frozen",
+    "str",
 ];
 
 /// The span of an item's keyword (`enum`, `fn`, ...), else the whole item.
@@ -58,6 +65,7 @@ fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
         base: None,
         extends: None,
         metaclass: None,
+        derives: Derives::default(),
     };
     let parser = syn::meta::parser(|meta| {
         if meta.path.is_ident("name") {
@@ -75,9 +83,11 @@ fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
             o.extends = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("metaclass") {
             o.metaclass = Some(meta.value()?.parse()?);
+        } else if o.derives.parse(&meta.path) {
         } else {
             errors.push(meta.error(format!(
-                "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, extends, metaclass",
+                "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, \
+                 extends, metaclass, eq, ord, hash, frozen, str",
                 crate::diag::did_you_mean(&meta.path, CLASS_OPTIONS),
             )));
             if meta.input.peek(syn::Token![=]) {
@@ -183,6 +193,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         }
     }
     let options = parse_class_options(attr, &mut errors);
+    options.derives.check(&mut errors);
     if !item.generics.params.is_empty() {
         errors.push(syn::Error::new(
             item.generics.span(),
@@ -271,6 +282,13 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             for field in named.named.iter_mut() {
                 let fname = field.ident.clone().expect("named field");
                 if let Some((readonly, name)) = take_member_attr(&mut field.attrs, &mut errors) {
+                    if !readonly && options.derives.frozen.is_some() {
+                        errors.push(syn::Error::new(
+                            field.span(),
+                            "a `frozen` class cannot have a writable #[member]: write \
+                             #[member(readonly)], or remove `frozen` from #[hpy_class]",
+                        ));
+                    }
                     members.push(Member {
                         py_name: name.map_or_else(|| fname.unraw().to_string(), |n| n.value()),
                         field: fname,
@@ -351,6 +369,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         .collect();
     member_errors.finish()?;
     let mut class_defs = member_defs;
+    class_defs.extend(options.derives.slot_defs(&ident));
     class_defs
         .push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<#ident>())));
     // Left out of the class's list unless it has `Field` slots (`HAS_FIELDS`).
@@ -415,6 +434,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     };
     let vis = &item.vis;
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
+    let class_impls = options.derives.class_impls(&ident);
+    let frozen = options.derives.frozen.is_some();
     Ok(quote! {
         #item
 
@@ -437,6 +458,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             // itself; this impl is the only one the class gets.
             unsafe impl ::hpy::HPyClass for #ident {
                 const FIELD_SLOTS: usize = 0 #(+ ::hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
+
+                const FROZEN: bool = #frozen;
 
                 const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,
@@ -472,6 +495,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     ::hpy::impl_::class::new_instance(ctx, self)
                 }
             }
+
+            #class_impls
         };
     })
 }
@@ -753,6 +778,8 @@ const UNSUPPORTED: &[(&str, &str)] = &[
 enum Role {
     Buffer,
     Method(MethodOptions),
+    /// `#[staticmethod]` or `#[classmethod]`.
+    ClassLevel(Level, MethodOptions),
     New(Option<SigSpec>),
     Init(Option<SigSpec>),
     ClassAttr,
@@ -864,31 +891,47 @@ fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
                     None
                 }
             }
-        } else if path.is_ident("method") {
+        } else if path.is_ident("method")
+            || path.is_ident("staticmethod")
+            || path.is_ident("classmethod")
+        {
             let mut options = MethodOptions::default();
-            let res = attr.parse_nested_meta(|meta| {
-                if let Some(c) = convention_from(&meta.path) {
-                    options.convention = Some((c, meta.path.span()));
-                } else if meta.path.is_ident("name") {
-                    options.name = Some(meta.value()?.parse()?);
-                } else if meta.path.is_ident("signature") {
-                    options.signature = Some(parse_signature(&meta)?);
-                } else {
-                    return Err(meta.error(format!(
-                        "unknown #[method] option{}; expected a convention, `name = \"...\"` or \
-                         `signature = (...)`",
-                        crate::diag::did_you_mean(
-                            &meta.path,
-                            &["noargs", "o", "varargs", "keywords", "name", "signature"],
-                        ),
-                    )));
-                }
-                Ok(())
-            });
+            let level = if path.is_ident("staticmethod") {
+                Some(Level::Static)
+            } else if path.is_ident("classmethod") {
+                Some(Level::Class)
+            } else {
+                None
+            };
+            let res = match &attr.meta {
+                syn::Meta::Path(_) => Ok(()),
+                _ => attr.parse_nested_meta(|meta| {
+                    if let Some(c) = convention_from(&meta.path) {
+                        options.convention = Some((c, meta.path.span()));
+                    } else if meta.path.is_ident("name") {
+                        options.name = Some(meta.value()?.parse()?);
+                    } else if meta.path.is_ident("signature") {
+                        options.signature = Some(parse_signature(&meta)?);
+                    } else {
+                        return Err(meta.error(format!(
+                            "unknown #[method] option{}; expected a convention, `name = \"...\"` \
+                             or `signature = (...)`",
+                            crate::diag::did_you_mean(
+                                &meta.path,
+                                &["noargs", "o", "varargs", "keywords", "name", "signature"],
+                            ),
+                        )));
+                    }
+                    Ok(())
+                }),
+            };
             if let Err(e) = res {
                 errors.push(e);
             }
-            Some(Role::Method(options))
+            Some(match level {
+                Some(level) => Role::ClassLevel(level, options),
+                None => Role::Method(options),
+            })
         } else {
             kept.push(attr);
             None
@@ -994,11 +1037,25 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     // The constructor's `__text_signature__` (from `#[init]` if there is
     // one, else `#[new]`).
     let mut text_sig: Option<String> = None;
+    let mut class_level = ClassLevel::default();
     for (index, (f, role)) in roles.iter().enumerate() {
         check_signature(&f.sig, &mut errors);
         let rust_name = f.sig.ident.clone();
         let entry = format_ident!("__HpyEntry{}_{}", index, rust_name.unraw());
+        let slot = match role {
+            Role::Slot(slot, _, _) if !slot.is_empty() => Some(slot.as_str()),
+            _ => None,
+        };
+        out.items.extend(option_checks(
+            f,
+            slot,
+            matches!(role, Role::Setter(_)),
+            &self_ty,
+        ));
         match role {
+            Role::ClassLevel(level, options) => {
+                class_level.add(f, *level, options, &entry, &self_ty, &mut errors);
+            }
             Role::Method(options) => {
                 let mut params =
                     classify_params_with(&f.sig, true, options.signature.as_ref(), &mut errors);
@@ -1008,8 +1065,8 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 {
                     errors.push(syn::Error::new(
                         rust_name.span(),
-                        "a Python method takes `&self`, `&mut self` or `slf` first (HPy 0.9 has no static or class methods); \
-                         write a module-level #[hpy_method] instead",
+                        "a Python method takes `&self`, `&mut self` or `slf` first; mark a function \
+                         without them #[staticmethod], or #[classmethod] if it takes the class",
                     ));
                     continue;
                 }
@@ -1041,6 +1098,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                     self_ty: Some(&self_ty),
                     output: &f.sig.output,
                     iterator_next: rust_name == "__next__",
+                    preamble: TokenStream::new(),
                 };
                 if PUBLISHED.contains(&callable.py_name.as_str()) {
                     let name = &callable.py_name;
@@ -1187,12 +1245,18 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     };
     errors.finish()?;
 
+    let defines_hash = roles
+        .iter()
+        .any(|(_, r)| matches!(r, Role::Slot(slot, _, _) if slot == "HPy_tp_hash"));
     let Generated {
-        items,
+        mut items,
         defs,
         properties,
         class_attrs,
     } = out;
+    let (level_items, install) = class_level.finish(&self_ty);
+    items.extend(level_items);
+    let class_attrs = quote!(#install #class_attrs);
     let n = defs.len();
     let n_properties = properties.len();
     let doc_fn = text_sig.map(|sig| {
@@ -1215,7 +1279,9 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
 
             // SAFETY: the definitions above are the ones `#[hpy_methods]`
             // wrote for this class.
-            unsafe impl ::hpy::impl_::class::ClassMethods for #self_ty {
+            unsafe impl ::hpy::impl_::class_level::Methods for #self_ty {
+                const DEFINES_HASH: bool = #defines_hash;
+
                 fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
                     static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
                     LIST.get::<#self_ty>(
@@ -1952,6 +2018,7 @@ fn gen_slot(
                 self_ty: Some(self_ty),
                 output: &f.sig.output,
                 iterator_next: false,
+                preamble: TokenStream::new(),
             };
             let (imp, _) =
                 callable_entry(&callable, &c_name, &quote!(::core::option::Option::None));

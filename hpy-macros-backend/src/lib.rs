@@ -6,6 +6,7 @@
 //! no `unsafe` of its own for methods: all unsafe glue lives in `hpy::impl_`.
 
 mod class;
+mod class_level;
 mod diag;
 mod doc;
 mod method;

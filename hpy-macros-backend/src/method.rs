@@ -168,6 +168,9 @@ pub(crate) enum Param {
     /// A parameter named `slf`: the instance handle, converted with `FromHPy`
     /// (e.g. `slf: Ref<'_, '_, Self>` or `slf: &Handle<'_>`).
     SelfArg,
+    /// The class a `#[classmethod]` is called on (its first parameter),
+    /// converted with `FromHPy` (e.g. `cls: &Handle<'_>`).
+    Cls,
     /// A Python argument; `optional` for `Option<T>` parameters and those
     /// with a `default`, which the caller may omit.
     Python {
@@ -242,6 +245,36 @@ pub(crate) fn classify_params_with(
         apply_signature(&mut params, spec, errors);
     }
     params
+}
+
+/// The parameters of a `#[classmethod]`: the first one that is not the
+/// `Context` is the class ([`Param::Cls`]); `None` (reported) if there is
+/// none. Then a `signature = (...)`, which does not list the class, applies.
+pub(crate) fn classify_classmethod_params(
+    sig: &Signature,
+    spec: Option<&SigSpec>,
+    errors: &mut Errors,
+) -> Option<Vec<Param>> {
+    let mut params = classify_rust_params(sig, false, spec.is_some(), errors);
+    let Some(first) = params.iter().position(|p| !matches!(p, Param::Context)) else {
+        errors.push(syn::Error::new(
+            sig.ident.span(),
+            "a #[classmethod] takes the class first, e.g. `cls: &Handle<'ctx>`",
+        ));
+        return None;
+    };
+    if !params[first].is_python() {
+        errors.push(syn::Error::new(
+            sig.ident.span(),
+            "a #[classmethod] takes the class first, e.g. `cls: &Handle<'ctx>`",
+        ));
+        return None;
+    }
+    params[first] = Param::Cls;
+    if let Some(spec) = spec {
+        apply_signature(&mut params, spec, errors);
+    }
+    Some(params)
 }
 
 /// Applies a `signature = (...)` to the Rust parameters: their Python
@@ -679,6 +712,7 @@ pub(crate) fn call_user(
                 deref
             }
             Param::SelfArg => quote!(::hpy::impl_::extract_self(&__hpy_self)?),
+            Param::Cls => quote!(::hpy::impl_::extract_self(&__hpy_cls)?),
             Param::VarArgs { .. } if general => quote!(__hpy_varargs),
             Param::VarArgs { .. } => quote!(__hpy_args.var_args()),
             Param::KwArgs { span, .. } => quote_spanned! {*span=>
@@ -971,6 +1005,8 @@ pub(crate) struct Callable<'a> {
     pub output: &'a syn::ReturnType,
     /// `__next__`: an `Option` result, `None` ending the iteration.
     pub iterator_next: bool,
+    /// Statements the body starts with (a class method's `__hpy_cls`).
+    pub preamble: TokenStream,
 }
 
 /// The trait impl for a callable and the expression of its `HPyDef`.
@@ -1047,6 +1083,7 @@ pub(crate) fn callable_entry(
             )
         }
     };
+    let preamble = &c.preamble;
     let py_name = &c.py_name;
     let entry = &c.entry;
     let imp = quote! {
@@ -1056,6 +1093,7 @@ pub(crate) fn callable_entry(
 
             #[inline(always)]
             fn call<'ctx>(#signature) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                #preamble
                 #body
             }
         }
@@ -1118,6 +1156,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         self_ty: None,
         output: &func.sig.output,
         iterator_next: false,
+        preamble: TokenStream::new(),
     };
     let (imp, def) = callable_entry(&callable, &c_name, &doc_expr);
     let vis = &func.vis;

@@ -179,6 +179,9 @@ pub fn expand_hpy_module(
     let globals = &module.globals;
     let types = &module.types;
     let exceptions = &module.exceptions;
+    let type_entries = types.iter().map(|t| {
+        quote::quote_spanned! {t.span()=> ::hpy::impl_::class_level::TypeEntry::of::<#t>() }
+    });
     let exception_entries = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> ::hpy::impl_::ExceptionEntry::of::<#e>() }
     });
@@ -194,7 +197,7 @@ pub fn expand_hpy_module(
                 #( #globals.mark_registered(); )*
                 ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
                 ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-                #( ::hpy::impl_::class::add_type::<#types>(__hpy_ctx, &__hpy_module)?; )*
+                ::hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
                 #user_exec
                 ::core::result::Result::Ok(0)
             }

@@ -96,6 +96,21 @@ const COVERED: &[(&str, &str)] = &[
     ("#[hpy_methods] goes on an inherent impl block", "methods_on_trait_impl"),
     ("an #[init] needs a #[new] without parameters", "methods_init_without_new"),
     ("a Python method takes `&self`, `&mut self` or `slf` first", "methods_no_receiver"),
+    // static and class methods
+    ("a #[staticmethod] takes no `self`", "staticmethod_takes_self"),
+    // (the #[classmethod] branch of the same message: `classmethod_takes_self`)
+    ("a #[classmethod] takes the class first", "classmethod_without_class"),
+    // #[hpy_class(eq, ord, hash, frozen, str)] and the checks of the methods
+    ("`ord` needs `eq` as well", "class_ord_without_eq"),
+    ("`hash` needs `eq`", "class_hash_without_eq"),
+    ("`hash` needs `frozen`", "class_hash_without_frozen"),
+    ("a `frozen` class cannot have a writable #[member]", "class_frozen_writable_member"),
+    ("a method of a `frozen` class cannot take `&mut self`", "frozen_mut_self"),
+    ("a `frozen` class cannot be borrowed as `RefMut`", "frozen_refmut"),
+    ("a `frozen` class cannot have a #[setter]", "frozen_setter"),
+    ("`__richcmp__` is derived by #[hpy_class(eq)]", "derived_richcmp_by_hand"),
+    ("`__hash__` is derived by #[hpy_class(hash)]", "derived_hash_by_hand"),
+    ("`__str__` is derived by #[hpy_class(str)]", "derived_str_by_hand"),
     ("setter `{name}` has no #[getter]", "methods_setter_without_getter"),
     ("with an #[init], the #[new] takes no Python parameters", "init_with_new_parameters"),
     ("a #[classattr] takes no parameters", "methods_classattr_parameters"),

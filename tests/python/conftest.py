@@ -114,6 +114,7 @@ EXTENSIONS = {
     "hpyrs_conv": Extension("tests/ext/hpyrs_conv/Cargo.toml"),
     "hpyrs_api": Extension("tests/ext/hpyrs_api/Cargo.toml"),
     "hpyrs_classes": Extension("tests/ext/hpyrs_classes/Cargo.toml"),
+    "hpyrs_conveniences": Extension("tests/ext/hpyrs_conveniences/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),
     "stats": Extension("examples/stats/Cargo.toml",

@@ -15,6 +15,7 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Array {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<f64>>::SLOTS;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Array",
             doc: ::core::option::Option::None,
@@ -57,6 +58,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Array { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Array {
     fn new(n: usize) -> Array {
@@ -124,7 +128,8 @@ const _: () = {
         ::hpy::impl_::StaticDef::new(::hpy::impl_::buffer::slot_releasebuffer::<Array>()),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Array {
+    unsafe impl ::hpy::impl_::class_level::Methods for Array {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<

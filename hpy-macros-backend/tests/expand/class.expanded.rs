@@ -24,6 +24,7 @@ const _: () = {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<String>::SLOTS;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Counter",
             doc: ::core::option::Option::Some(c"A counter."),
@@ -88,6 +89,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Counter { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Counter {
     fn new() -> Counter {
@@ -163,6 +167,11 @@ const _: () = {
                 .map(::hpy::Handle::into_raw)
         }
     }
+    const _: () = ::core::assert!(
+        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry1_init;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::class::InitFunc for __HpyEntry1_init {
@@ -266,6 +275,16 @@ const _: () = {
                 .map(|_| ())
         }
     }
+    const _: () = ::core::assert!(
+        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
+    const _: () = ::core::assert!(
+        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a `frozen` class cannot have a #[setter]: remove the setter, or remove `frozen` \
+                 from #[hpy_class]",
+    );
     struct __HpyEntry5_twice_get;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::class::Getter for __HpyEntry5_twice_get {
@@ -288,6 +307,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry6_tick;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry6_tick {
@@ -432,7 +456,8 @@ const _: () = {
             [c"doubled.__get__", c"doubled.__set__", c"doubled.__delete__"],
         ),
     ];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Counter {
+    unsafe impl ::hpy::impl_::class_level::Methods for Counter {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -497,6 +522,7 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Resettable {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<u32>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<Field>::SLOTS;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Resettable",
             doc: ::core::option::Option::Some(
@@ -561,6 +587,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Resettable { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Resettable {
     fn new() -> (Resettable, Counter) {
@@ -617,6 +646,11 @@ const _: () = {
                 .map(::hpy::Handle::into_raw)
         }
     }
+    const _: () = ::core::assert!(
+        ! < Resettable as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry1_reset;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry1_reset {
@@ -648,7 +682,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Resettable {
+    unsafe impl ::hpy::impl_::class_level::Methods for Resettable {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -691,6 +726,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     unsafe impl ::hpy::HPyClass for Tagged {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Tagged",
             doc: ::core::option::Option::Some(c"A float carrying a tag."),
@@ -733,6 +769,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Tagged { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Tagged {
     fn tag(&self) -> i64 {
@@ -781,7 +820,8 @@ const _: () = {
             [c"tag.__get__", c"tag.__set__", c"tag.__delete__"],
         ),
     ];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Tagged {
+    unsafe impl ::hpy::impl_::class_level::Methods for Tagged {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<

@@ -90,6 +90,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     unsafe impl ::hpy::HPyClass for Empty {
         const FIELD_SLOTS: usize = 0;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"Empty",
             doc: ::core::option::Option::None,
@@ -132,13 +133,17 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Empty { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Empty {}
 #[allow(non_camel_case_types, dead_code, unused_variables, clippy::all)]
 const _: () = {
     static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 0usize] = [];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Empty {
+    unsafe impl ::hpy::impl_::class_level::Methods for Empty {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -191,7 +196,11 @@ const _: () = {
             CACHE.mark_registered();
             ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, "snapshot")?;
             ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-            ::hpy::impl_::class::add_type::<Empty>(__hpy_ctx, &__hpy_module)?;
+            ::hpy::impl_::class_level::add_types(
+                __hpy_ctx,
+                &__hpy_module,
+                &[::hpy::impl_::class_level::TypeEntry::of::<Empty>()],
+            )?;
             ::hpy::impl_::return_status(init(__hpy_ctx, &__hpy_module))?;
             ::core::result::Result::Ok(0)
         }

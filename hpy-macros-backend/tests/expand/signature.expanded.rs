@@ -166,6 +166,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<f64>::SLOTS;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"sig.Point",
             doc: ::core::option::Option::None,
@@ -208,6 +209,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Point { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Point {
     fn new(x: f64, check: bool) -> Point {
@@ -347,7 +351,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Point {
+    unsafe impl ::hpy::impl_::class_level::Methods for Point {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<

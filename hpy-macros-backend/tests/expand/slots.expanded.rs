@@ -17,6 +17,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     unsafe impl ::hpy::HPyClass for Num {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Num",
             doc: ::core::option::Option::None,
@@ -55,6 +56,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Num { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Num {
     fn new(v: i64) -> Num {
@@ -378,6 +382,11 @@ const _: () = {
             ::hpy::impl_::class::not_implemented(__hpy_ctx)
         }
     }
+    const _: () = ::core::assert!(
+        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry5___iadd__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry5___iadd__ {
@@ -467,6 +476,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::DERIVES_HASH,
+        "`__hash__` is derived by #[hpy_class(hash)]: remove this method, or remove \
+                 `hash` from #[hpy_class]",
+    );
     struct __HpyEntry9___hash__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::HashFunc for __HpyEntry9___hash__ {
@@ -486,6 +500,11 @@ const _: () = {
             })
         }
     }
+    const _: () = ::core::assert!(
+        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::DERIVES_RICHCMP,
+        "`__richcmp__` is derived by #[hpy_class(eq)]: remove this method, or remove \
+                 `eq`/`ord` from #[hpy_class]",
+    );
     struct __HpyEntry10___richcmp__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::RichCmpFunc for __HpyEntry10___richcmp__ {
@@ -584,6 +603,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry13___del__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::Destructor for __HpyEntry13___del__ {
@@ -686,7 +710,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Num {
+    unsafe impl ::hpy::impl_::class_level::Methods for Num {
+        const DEFINES_HASH: bool = true;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -728,6 +753,7 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Seq {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<i64>>::SLOTS;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Seq",
             doc: ::core::option::Option::None,
@@ -766,6 +792,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Seq { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Seq {
     fn new() -> Seq {
@@ -876,6 +905,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Seq as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry3_assign;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::SsizeObjArgProc for __HpyEntry3_assign {
@@ -995,7 +1029,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Seq {
+    unsafe impl ::hpy::impl_::class_level::Methods for Seq {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<
@@ -1037,6 +1072,7 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Map {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::SLOTS;
+        const FROZEN: bool = false;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Map",
             doc: ::core::option::Option::None,
@@ -1075,6 +1111,9 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
+    ::hpy::impl_::class_level::class_impls!(
+        Map { frozen : false, richcmp : false, hash : false, str : false, }
+    );
 };
 impl Map {
     fn new() -> Map {
@@ -1210,6 +1249,11 @@ const _: () = {
             )
         }
     }
+    const _: () = ::core::assert!(
+        ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry3___setitem__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::ObjObjArgProc for __HpyEntry3___setitem__ {
@@ -1276,6 +1320,11 @@ const _: () = {
             }
         }
     }
+    const _: () = ::core::assert!(
+        ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
+                         remove `frozen` from #[hpy_class]",
+    );
     struct __HpyEntry5___contains__;
     #[allow(clippy::all, unused_variables)]
     unsafe impl ::hpy::impl_::slots::ObjObjProc for __HpyEntry5___contains__ {
@@ -1338,7 +1387,8 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class::ClassMethods for Map {
+    unsafe impl ::hpy::impl_::class_level::Methods for Map {
+        const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
             static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
             LIST.get::<

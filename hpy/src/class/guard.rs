@@ -17,6 +17,11 @@ impl<T: HPyClass> ClassData<T> {
     /// Registers a shared borrow, unless the value is borrowed mutably.
     fn try_borrow(&self) -> HPyResult<()> {
         self.check_initialized()?;
+        if T::FROZEN {
+            // Only shared borrows of a frozen class exist (see
+            // `try_borrow_mut`): nothing to count.
+            return Ok(());
+        }
         let b = self.borrow.get();
         if b == MUT {
             return Err(HPyErr::runtime_error(format!(
@@ -30,6 +35,13 @@ impl<T: HPyClass> ClassData<T> {
 
     /// Registers the exclusive borrow, unless the value is borrowed at all.
     fn try_borrow_mut(&self) -> HPyResult<()> {
+        const {
+            assert!(
+                !T::FROZEN,
+                "a `frozen` class cannot be borrowed as `RefMut`: use `Ref`, or remove `frozen` \
+                 from #[hpy_class]"
+            )
+        };
         self.check_initialized()?;
         if self.borrow.get() != 0 {
             return Err(HPyErr::runtime_error(format!(
@@ -181,7 +193,7 @@ impl<T: HPyClass> Ref<'_, '_, T> {
     /// Ends this borrow together with one borrow that was leaked earlier
     /// (`mem::forget` of a guard, as an exported buffer does).
     pub(crate) fn end_leaked(self) {
-        if let Some(data) = self.data {
+        if let (Some(data), false) = (self.data, T::FROZEN) {
             // SAFETY: the block of the live instance this guard borrows.
             let data = unsafe { data.as_ref() };
             data.borrow.set(data.borrow.get() - 2);
@@ -243,7 +255,7 @@ impl<T: HPyClass> DerefMut for RefMut<'_, '_, T> {
 impl<T: HPyClass> Drop for Ref<'_, '_, T> {
     #[inline]
     fn drop(&mut self) {
-        if let Some(data) = self.data {
+        if let (Some(data), false) = (self.data, T::FROZEN) {
             // SAFETY: the block of the live instance this guard borrows.
             let data = unsafe { data.as_ref() };
             data.borrow.set(data.borrow.get() - 1);

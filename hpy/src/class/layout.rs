@@ -73,6 +73,11 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     const NEEDS_DESTROY: bool = core::mem::needs_drop::<Self>();
 
+    /// `#[hpy_class(frozen)]`: no [`RefMut`](crate::RefMut) of the class
+    /// compiles, so shared borrows need not be counted.
+    #[doc(hidden)]
+    const FROZEN: bool = false;
+
     /// Writes the data blocks of the Rust ancestors (`extends`) of a new
     /// instance whose data starts at `start`; nothing for other classes.
     ///

@@ -12,6 +12,8 @@
 //! live `&mut`. The value is written once when the object is created and
 //! dropped once when it is destroyed; an object whose constructor never ran
 //! (`__new__` bypassed) has no value and every borrow raises `TypeError`.
+//! A `frozen` class has no `RefMut` at all (using one does not compile), so
+//! its shared borrows are not counted.
 //!
 //! The pieces, by concern:
 //! - `layout`: [`HPyClass`], whose items fix the memory of an instance,

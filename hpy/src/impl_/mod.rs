@@ -6,6 +6,7 @@ pub mod abi;
 pub mod buffer;
 pub(crate) mod capsule;
 pub mod class;
+pub mod class_level;
 mod def;
 pub mod dunders;
 mod extract;

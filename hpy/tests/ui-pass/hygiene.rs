@@ -66,6 +66,31 @@ impl Point {
     fn __len__(&self) -> usize {
         2
     }
+
+    #[staticmethod]
+    fn origin() -> Point {
+        Point { x: 0.0, y: 0.0 }
+    }
+
+    #[classmethod(signature = (x, *, y = 0.0))]
+    fn on_axis(cls: &::hpy::Handle<'_>, x: f64, y: f64) -> Point {
+        let _ = cls;
+        Point { x, y }
+    }
+}
+
+/// Derived special methods, and no `#[hpy_methods]` block.
+#[derive(PartialEq, PartialOrd, Hash)]
+#[::hpy::hpy_class(module = "hygiene", eq, ord, hash, frozen, str)]
+struct Version {
+    #[member(readonly)]
+    major: i64,
+}
+
+impl ::std::fmt::Display for Version {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}", self.major)
+    }
 }
 
 fn init<'ctx>(_ctx: ::hpy::Context<'ctx>, _m: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<()> {
@@ -76,7 +101,7 @@ fn init<'ctx>(_ctx: ::hpy::Context<'ctx>, _m: &::hpy::Handle<'ctx>) -> ::hpy::HP
     /// Hygiene check.
     name: hygiene,
     methods: [f, g, h, d],
-    types: [Point],
+    types: [Point, Version],
     exceptions: [SubError, HygieneError],
     exec: init,
 }

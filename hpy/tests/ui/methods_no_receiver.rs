@@ -1,4 +1,4 @@
-// HPy 0.9 has no static methods.
+// A method without a receiver must say what it is (#[staticmethod]).
 use hpy::{hpy_class, hpy_methods};
 
 #[hpy_class]

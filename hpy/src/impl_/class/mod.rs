@@ -42,6 +42,7 @@ pub use new::{
     no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
 };
 pub use slots::*;
+pub(crate) use spec::without_signature_header;
 pub use spec::{
     add_type, class_doc, Base, ClassInfo, ClassMethods, DefineCache, TypeSlot, TPFLAGS_BASETYPE,
     TPFLAGS_HAVE_GC,

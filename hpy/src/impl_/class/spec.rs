@@ -125,10 +125,10 @@ impl Default for TypeSlot {
 /// Implemented by hpy-rs's macros only: the runtime trusts what the
 /// implementation returns (raw handles, definitions) without checking it.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an hpy class with methods",
-    label = "not an `#[hpy_class]` struct with an `#[hpy_methods]` impl",
-    note = "declare the struct with `#[hpy::hpy_class]` and give it an `#[hpy::hpy_methods] impl` \
-            block (it may be empty)"
+    message = "`{Self}` is not an hpy class",
+    label = "not an `#[hpy_class]` struct",
+    note = "declare the struct with `#[hpy::hpy_class]` (an `#[hpy::hpy_methods] impl` block, \
+            optional, adds its methods)"
 )]
 pub unsafe trait ClassMethods: HPyClass {
     /// The NULL-terminated definitions (methods, slots, getsets, members);
@@ -343,7 +343,7 @@ impl DefineCache {
 /// `def`, or for a method whose doc starts with a `name(...)\n--\n\n`
 /// signature header, a copy (leaked: it lives as long as the type may) whose
 /// doc starts after it.
-fn without_signature_header(def: *mut HPyDef) -> *mut HPyDef {
+pub(crate) fn without_signature_header(def: *mut HPyDef) -> *mut HPyDef {
     // SAFETY: a valid static definition; the union member read is the one
     // `kind` selects, and a method's doc is NULL or a C string.
     unsafe {
