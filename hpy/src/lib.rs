@@ -49,32 +49,27 @@
 
 mod args;
 mod builder;
-mod bytes;
-mod call;
-mod capsule;
 mod class;
-mod containers;
 mod context;
 mod convert;
 mod cstr;
 mod err;
-mod errors;
 mod eval;
-mod exception;
 mod global;
-mod handle;
 #[doc(hidden)]
 pub mod impl_;
 mod iter;
-mod number;
-mod object;
 mod threads;
 mod tracker;
-mod unicode;
+mod types;
+
+// Short paths to modules that moved under `err/` and `types/`, for the
+// runtime in `impl_`.
+use err::exception;
+use types::list as containers;
 
 pub use args::VarArgs;
 pub use builder::{ListBuilder, TupleBuilder};
-pub use capsule::Capsule;
 pub use class::{type_object, Field, FieldSlots, HPyClass, Ref, RefMut, WithFields};
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
@@ -83,11 +78,12 @@ pub use eval::{Code, SourceKind};
 pub use exception::builtin as exceptions;
 pub use exception::{Caught, ExceptionClass};
 pub use global::Global;
-pub use handle::{Borrowed, Handle};
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::Iter;
-pub use object::RichCompareOp;
 pub use tracker::Tracker;
+pub use types::any::object::RichCompareOp;
+pub use types::any::{Borrowed, Handle};
+pub use types::capsule::Capsule;
 
 /// Exposes a Rust function as a function of a Python module.
 ///

@@ -10,6 +10,10 @@ use hpy_sys::{HPy, HPyConstant};
 
 use crate::{Context, FromHPy, HPyResult};
 
+mod call;
+mod number;
+pub(crate) mod object;
+
 /// An owned HPy handle to a Python object, valid for the call `'ctx`.
 ///
 /// A `Handle` is closed (`HPy_Close`) exactly once, when it is dropped. It is
