@@ -11,7 +11,7 @@ def test_list(hpyrs_api):
     l = [1]
     assert hpyrs_api.list_append(l, l) is None
     assert l[1] is l
-    with raises_exactly(TypeError, "expected list, got tuple"):
+    with raises_exactly(TypeError, "list_append() argument 'l' must be list, not tuple"):
         hpyrs_api.list_append((), 1)
 
 
@@ -29,7 +29,7 @@ def test_dict(hpyrs_api):
     assert c == d and c is not d and c["a"] is d["a"]
     assert hpyrs_api.dict_keys({}) == []
     for f in (hpyrs_api.dict_keys, hpyrs_api.dict_copy):
-        with raises_exactly(TypeError, "expected dict, got list"):
+        with raises_exactly(TypeError, f"{f.__name__}() argument 'd' must be dict, not list"):
             f([])
 
 
@@ -46,7 +46,7 @@ def test_slice_unpack(hpyrs_api):
     assert hpyrs_api.slice_unpack(slice(2**70, -2**70)) == (big, -big - 1, 1)
     with raises_exactly(ValueError, "slice step cannot be zero"):
         hpyrs_api.slice_unpack(slice(1, 2, 0))
-    with raises_exactly(TypeError, "expected slice, got range"):
+    with raises_exactly(TypeError, "slice_unpack() argument 's' must be slice, not range"):
         hpyrs_api.slice_unpack(range(3))
     with pytest.raises(TypeError):
         hpyrs_api.slice_unpack(slice("a", 1))

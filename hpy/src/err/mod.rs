@@ -213,7 +213,10 @@ impl HPyErr {
                 let os_error = ctx.constant(HPyConstant::OSError);
                 (|| {
                     let args = [errno.into_hpy(ctx)?, msg.as_str().into_hpy(ctx)?];
-                    Ok(os_error.call(&[&args[0], &args[1]])?.get_type())
+                    Ok(os_error
+                        .call(&[&args[0], &args[1]])?
+                        .get_type()
+                        .into_handle())
                 })()
             }
             other => Ok(ctx.constant(describe_lazy(other)?.0)),

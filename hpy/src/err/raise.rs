@@ -5,7 +5,7 @@
 use core::ffi::CStr;
 
 use crate::cstr::with_cstr;
-use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy, Type};
 
 impl<'ctx> Context<'ctx> {
     /// Raises `exc_type(msg)` now (`HPyErr_SetString`) and returns the
@@ -229,7 +229,11 @@ pub(crate) fn require_exception_class(exc_type: &Handle<'_>) -> HPyResult<()> {
     let base = exc_type
         .context()
         .constant(hpy_sys::HPyConstant::BaseException);
-    if exc_type.is_type() && exc_type.is_subtype(&base)? {
+    let base = base.downcast::<Type>()?;
+    if exc_type
+        .downcast_ref::<Type>()
+        .is_some_and(|ty| ty.is_subtype(&base))
+    {
         return Ok(());
     }
     Err(HPyErr::type_error(

@@ -1,18 +1,38 @@
-//! `bytes` objects.
+//! `bytes`: the typed handle [`Bytes`].
 
 use core::ffi::CStr;
 
 use hpy_sys::HPy_ssize_t;
 
-use crate::{Context, HPyErr, HPyResult, Handle};
+use crate::{Context, HPyResult};
+
+super::typed_handle! {
+    /// A handle to a `bytes` object (or an instance of a subclass).
+    ///
+    /// ```
+    /// use hpy::{hpy_method, Bytes};
+    ///
+    /// /// The number of zero bytes.
+    /// #[hpy_method]
+    /// fn zeros(data: &Bytes<'_>) -> usize {
+    ///     data.as_bytes().iter().filter(|&&b| b == 0).count()
+    /// }
+    /// # fn main() {}
+    /// ```
+    Bytes, "bytes", |obj| {
+        let ctx = obj.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyBytes_Check(ctx.as_raw(), obj.as_raw()) != 0 }
+    }
+}
 
 impl<'ctx> Context<'ctx> {
     /// A new `bytes` object holding a copy of `data`
     /// (`HPyBytes_FromStringAndSize`).
     #[inline]
-    pub fn new_bytes(self, data: &[u8]) -> HPyResult<Handle<'ctx>> {
-        let len = HPy_ssize_t::try_from(data.len())
-            .map_err(|_| HPyErr::overflow_error("byte string is too long"))?;
+    pub fn new_bytes(self, data: &[u8]) -> HPyResult<Bytes<'ctx>> {
+        // A slice never holds more than `isize::MAX` bytes.
+        let len = data.len() as HPy_ssize_t;
         // SAFETY: pointer and length describe `data` (never a null pointer,
         // which would ask for uninitialised bytes); owned or HPy_NULL.
         unsafe {
@@ -21,28 +41,27 @@ impl<'ctx> Context<'ctx> {
                 data.as_ptr().cast(),
                 len,
             ))
+            .map(Bytes)
         }
     }
 
     /// A new `bytes` object with the bytes of a C string, without its NUL
     /// (`HPyBytes_FromString`).
     #[inline]
-    pub fn bytes_from_cstr(self, data: &CStr) -> HPyResult<Handle<'ctx>> {
+    pub fn bytes_from_cstr(self, data: &CStr) -> HPyResult<Bytes<'ctx>> {
         // SAFETY: `data` is NUL-terminated; the result is owned or HPy_NULL.
-        unsafe { self.wrap_result(hpy_sys::HPyBytes_FromString(self.as_raw(), data.as_ptr())) }
+        unsafe {
+            self.wrap_result(hpy_sys::HPyBytes_FromString(self.as_raw(), data.as_ptr()))
+                .map(Bytes)
+        }
     }
 }
 
-impl<'ctx> Handle<'ctx> {
-    /// The contents of a `bytes` object, borrowed without copying for as long
-    /// as the handle is (`HPyBytes_AS_STRING` and `HPyBytes_GET_SIZE`, after
-    /// `HPyBytes_Check`; this is what `HPyBytes_AsString` does). Raises
-    /// `TypeError` if `self` is not `bytes`.
+impl Bytes<'_> {
+    /// The contents, borrowed without copying for as long as the handle is
+    /// (`HPyBytes_AS_STRING` and `HPyBytes_GET_SIZE`).
     #[inline]
-    pub fn as_bytes(&self) -> HPyResult<&[u8]> {
-        if !self.is_bytes() {
-            return Err(HPyErr::wrong_type("bytes", self.type_name()));
-        }
+    pub fn as_bytes(&self) -> &[u8] {
         let ctx = self.context();
         // SAFETY: `self` is a bytes object: its buffer holds `len` bytes (plus
         // a NUL) and stays valid and unchanged while the handle is open, which
@@ -50,23 +69,21 @@ impl<'ctx> Handle<'ctx> {
         unsafe {
             let data = hpy_sys::HPyBytes_AS_STRING(ctx.as_raw(), self.as_raw());
             let len = hpy_sys::HPyBytes_GET_SIZE(ctx.as_raw(), self.as_raw());
-            Ok(core::slice::from_raw_parts(data.cast::<u8>(), len as usize))
+            core::slice::from_raw_parts(data.cast::<u8>(), len as usize)
         }
     }
 
-    /// `len(self)` for a `bytes` object (`HPyBytes_Size`). Raises
-    /// `TypeError` if `self` is not `bytes`.
+    /// `len(self)` (`HPyBytes_Size`).
     #[inline]
-    pub fn bytes_size(&self) -> HPyResult<usize> {
-        if !self.is_bytes() {
-            return Err(HPyErr::wrong_type("bytes", self.type_name()));
-        }
+    pub fn len(&self) -> usize {
         let ctx = self.context();
-        // SAFETY: valid handle; -1 with an exception set on failure.
-        let n = unsafe { hpy_sys::HPyBytes_Size(ctx.as_raw(), self.as_raw()) };
-        if n < 0 {
-            return Err(HPyErr::raised(ctx));
-        }
-        Ok(n as usize)
+        // SAFETY: `self` is a bytes object, whose size is never negative.
+        unsafe { hpy_sys::HPyBytes_Size(ctx.as_raw(), self.as_raw()) as usize }
+    }
+
+    /// `len(self) == 0`.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
