@@ -92,20 +92,13 @@ impl<'ctx> FromHPy<'_, 'ctx> for char {
     /// cannot hold, raises `UnicodeEncodeError` as `&str` does.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         const EXPECTED: &str = "a unicode character";
-        let ctx = obj.context();
-        // SAFETY: valid context and handle.
-        if unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), obj.as_raw()) } == 0 {
-            return Err(HPyErr::wrong_type(EXPECTED, obj.type_name()));
+        match obj.downcast_ref::<Str>() {
+            Some(s) if s.len()? == 1 => {
+                let code = s.read_code_point(0)?;
+                char::from_u32(code).ok_or_else(|| raise_surrogate_error(obj))
+            }
+            _ => Err(HPyErr::wrong_type(EXPECTED, obj.type_name())),
         }
-        if super::seq::length(obj)? != 1 {
-            return Err(HPyErr::wrong_type(EXPECTED, obj.type_name()));
-        }
-        // SAFETY: `obj` is a str of length 1, so index 0 is valid.
-        let code = unsafe { hpy_sys::HPyUnicode_ReadChar(ctx.as_raw(), obj.as_raw(), 0) };
-        if code == u32::MAX && ctx.err_occurred() {
-            return Err(HPyErr::raised(ctx));
-        }
-        char::from_u32(code).ok_or_else(|| raise_surrogate_error(obj))
     }
 }
 

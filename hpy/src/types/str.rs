@@ -280,20 +280,29 @@ impl<'ctx> Str<'ctx> {
         }
     }
 
-    /// `self[index]` as a Rust `char` (`HPyUnicode_ReadChar`). `index`
-    /// counts code points from 0 (no negative indexing); out of range is an
-    /// `IndexError` and a lone surrogate (which no
-    /// `char` can hold) a `ValueError`.
-    pub fn read_char(&self, index: usize) -> HPyResult<char> {
+    /// `ord(self[index])` (`HPyUnicode_ReadChar`): like
+    /// [`read_char`](Str::read_char), but a lone surrogate is a code point
+    /// like any other.
+    #[inline]
+    pub fn read_code_point(&self, index: usize) -> HPyResult<u32> {
         let index = HPy_ssize_t::try_from(index)
             .map_err(|_| HPyErr::index_error("string index out of range"))?;
         let ctx = self.context();
         // SAFETY: `self` is a str; (HPy_UCS4)-1 with an exception set on
-        // failure.
+        // failure (an index out of range).
         let c = unsafe { hpy_sys::HPyUnicode_ReadChar(ctx.as_raw(), self.as_raw(), index) };
         if c == u32::MAX && ctx.err_occurred() {
             return Err(HPyErr::raised(ctx));
         }
+        Ok(c)
+    }
+
+    /// `self[index]` as a Rust `char` (`HPyUnicode_ReadChar`). `index`
+    /// counts code points from 0 (no negative indexing); out of range is an
+    /// `IndexError` and a lone surrogate (which no `char` can hold) a
+    /// `ValueError`.
+    pub fn read_char(&self, index: usize) -> HPyResult<char> {
+        let c = self.read_code_point(index)?;
         char::from_u32(c).ok_or_else(|| {
             HPyErr::value_error(format!(
                 "character U+{c:04X} at index {index} is a lone surrogate"

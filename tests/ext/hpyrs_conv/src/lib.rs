@@ -11,7 +11,7 @@ mod collections;
 
 use hpy::{
     hpy_method, hpy_module, Borrowed, Capsule, Constant, Context, Global, HPyErr, HPyResult,
-    Handle, IntoHPy, ListBuilder, ResultExt, Tracker, TupleBuilder,
+    Handle, IntoHPy, List, ListBuilder, ResultExt, Tracker, Tuple, TupleBuilder,
 };
 
 // ---- conversions ----
@@ -77,7 +77,7 @@ fn empty_dicts(n: usize) -> HPyResult<Vec<HashMap<String, i64>>> {
 
 /// `list(range(n))`, built with a `ListBuilder` back to front.
 #[hpy_method]
-fn build_range_list<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<Handle<'ctx>> {
+fn build_range_list<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<List<'ctx>> {
     let mut list = ListBuilder::new(ctx, n)?;
     for i in (0..n).rev() {
         list.set(i, &i.into_hpy(ctx)?)?;
@@ -90,7 +90,7 @@ fn build_range_list<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<Handle<'ctx
 fn build_reversed_tuple<'ctx>(
     ctx: Context<'ctx>,
     items: Vec<Handle<'ctx>>,
-) -> HPyResult<Handle<'ctx>> {
+) -> HPyResult<Tuple<'ctx>> {
     let mut tuple = TupleBuilder::new(ctx, items.len())?;
     for (i, item) in items.iter().rev().enumerate() {
         tuple.set(i, item)?;
@@ -116,7 +116,7 @@ fn misuse_builder<'ctx>(ctx: Context<'ctx>, kind: &str, how: &str) -> HPyResult<
                 }
                 "unset" => {
                     b.set(0, &item)?;
-                    return b.build();
+                    return b.build().map(Into::into);
                 }
                 "drop" => {
                     b.set(0, &item)?;
@@ -125,7 +125,7 @@ fn misuse_builder<'ctx>(ctx: Context<'ctx>, kind: &str, how: &str) -> HPyResult<
                 }
                 _ => return Err(HPyErr::value_error(format!("unknown misuse {how:?}"))),
             }
-            b.build()
+            b.build().map(Into::into)
         }};
     }
     match kind {
