@@ -6,8 +6,8 @@
 use std::ffi::CString;
 
 use hpy::{
-    hpy_method, hpy_module, Bytes, Context, Dict, HPyErr, HPyResult, Handle, IntoHPy, List,
-    RichCompareOp, Slice, SourceKind, Str, Tuple, Type,
+    hpy_method, hpy_module, Bytes, Capsule, Context, Dict, HPyErr, HPyResult, Handle, IntoHPy,
+    List, PyTypeCheck, RichCompareOp, Slice, SourceKind, Str, Tuple, Type,
 };
 
 /// The items of a tuple or list, as owned handles.
@@ -571,6 +571,63 @@ fn slice_indices(s: &Slice<'_>, n: usize) -> HPyResult<(isize, isize, isize, usi
     s.indices(n)
 }
 
+// ------------------------------------------------------------ typed handles
+
+/// The typed handles `o` is an instance of, by `downcast_ref`; fails if the
+/// owned `downcast` disagrees or does not give the same object back.
+#[hpy_method]
+fn downcasts(o: &Handle<'_>) -> HPyResult<Vec<&'static str>> {
+    let mut kinds = Vec::new();
+    macro_rules! probe {
+        ($($t:ident),*) => {$(
+            let by_ref = o.downcast_ref::<$t>().is_some();
+            let owned = match o.dup().downcast::<$t>() {
+                Ok(typed) => typed.is(o),
+                Err(e) => {
+                    if e.expected() != <$t<'_> as PyTypeCheck<'_>>::NAME || !e.into_handle().is(o) {
+                        return Err(HPyErr::system_error("a failed downcast lost its handle"));
+                    }
+                    false
+                }
+            };
+            if by_ref != owned {
+                return Err(HPyErr::system_error("downcast and downcast_ref disagree"));
+            }
+            if by_ref {
+                kinds.push(stringify!($t));
+            }
+        )*};
+    }
+    probe!(List, Tuple, Dict, Str, Bytes, Type, Slice, Capsule);
+    Ok(kinds)
+}
+
+/// `len(xs)` through an owned `List` parameter.
+#[hpy_method]
+fn list_len_owned(xs: List<'_>) -> HPyResult<usize> {
+    xs.len()
+}
+
+/// `t[0]` after `downcast::<Tuple>()?`: a `TypeError` outside any argument.
+#[hpy_method]
+fn first_of_tuple(t: Handle<'_>) -> HPyResult<Handle<'_>> {
+    t.downcast::<Tuple>()?.get(0)
+}
+
+/// `tuple(l)` through `List::to_tuple`, and `l[i] = x` through `List::set`.
+#[hpy_method]
+fn list_ops<'ctx>(l: &List<'ctx>, i: isize, x: &Handle<'ctx>) -> HPyResult<Tuple<'ctx>> {
+    let before = l.to_tuple()?;
+    l.set(i, x)?;
+    Ok(before)
+}
+
+/// `d.get(k)`, `None` for a missing key (`Dict::get`).
+#[hpy_method]
+fn dict_get<'ctx>(d: &Dict<'ctx>, k: &Handle<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+    d.get(k)
+}
+
 // ---------------------------------------------------------------------- eval
 
 /// `importlib.import_module(name)` (`HPyImport_ImportModule`).
@@ -758,7 +815,7 @@ hpy_module! {
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
         list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, slice_unpack,
-        slice_indices,
+        slice_indices, downcasts, list_len_owned, first_of_tuple, list_ops, dict_get,
         import_module, compile_eval, compile_only, builtins, context_var_new, context_var_get,
         context_var_set,
         raise_string, raise_object, raised_matches, no_memory, raise_from_errno, warn,
