@@ -795,7 +795,7 @@ fn new_exception_type<'ctx>(
     name: &str,
     doc: Option<&str>,
     base: Option<&Handle<'ctx>>,
-    dict: Option<&Handle<'ctx>>,
+    dict: Option<&Dict<'ctx>>,
 ) -> HPyResult<Handle<'ctx>> {
     ctx.new_exception_type(name, doc, base, dict)
 }
