@@ -17,7 +17,7 @@
 
 use hpy_sys::{HPy, HPyConstant, HPyContext, HPyListBuilder, HPyTupleBuilder, HPy_ssize_t};
 
-use crate::{Context, HPyErr, HPyResult, Handle};
+use crate::{Context, HPyErr, HPyResult, Handle, List, Tuple};
 
 /// Which slots of a builder have been written.
 struct Slots {
@@ -122,7 +122,7 @@ unsafe fn tuple_from_items(ctx: *mut HPyContext, items: &[HPy]) -> HPy {
 macro_rules! builder {
     (
         $(#[$doc:meta])*
-        $name:ident, $raw:ty, $what:literal,
+        $name:ident, $raw:ty, $what:literal, $typed:ident,
         new: $new:ident, set: $set:ident, build: $build:ident, cancel: $cancel:ident,
         from_items: $from_items:ident,
     ) => {
@@ -196,7 +196,7 @@ macro_rules! builder {
             /// Fails with `SystemError` (and cancels the builder) if an item
             /// was never set, and with `MemoryError` if HPy could not
             /// allocate the result.
-            pub fn build(mut self) -> HPyResult<Handle<'ctx>> {
+            pub fn build(mut self) -> HPyResult<$typed<'ctx>> {
                 self.slots.check_complete(concat!(stringify!($name), "::build()"))?;
                 let ctx = self.ctx;
                 let raw = match &self.storage {
@@ -212,7 +212,7 @@ macro_rules! builder {
                     Storage::Items(items) => unsafe { $from_items(ctx.as_raw(), items) },
                 };
                 // SAFETY: a new owned handle, or HPy_NULL with an exception.
-                unsafe { ctx.wrap_result(raw) }
+                unsafe { ctx.wrap_result(raw).map($typed) }
             }
         }
 
@@ -250,9 +250,9 @@ builder! {
     /// Builds a Python `list` of known length (`HPyListBuilder`).
     ///
     /// ```
-    /// use hpy::{Context, HPyResult, Handle, IntoHPy, ListBuilder};
+    /// use hpy::{Context, HPyResult, IntoHPy, List, ListBuilder};
     ///
-    /// fn squares<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<Handle<'ctx>> {
+    /// fn squares<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<List<'ctx>> {
     ///     let mut list = ListBuilder::new(ctx, n)?;
     ///     for i in 0..n {
     ///         list.set(i, &(i * i).into_hpy(ctx)?)?;
@@ -261,7 +261,7 @@ builder! {
     /// }
     /// # let _ = squares;
     /// ```
-    ListBuilder, HPyListBuilder, "list",
+    ListBuilder, HPyListBuilder, "list", List,
     new: HPyListBuilder_New, set: HPyListBuilder_Set, build: HPyListBuilder_Build,
     cancel: HPyListBuilder_Cancel, from_items: list_from_items,
 }
@@ -270,9 +270,9 @@ builder! {
     /// Builds a Python `tuple` of known length (`HPyTupleBuilder`).
     ///
     /// ```
-    /// use hpy::{Context, HPyResult, Handle, IntoHPy, TupleBuilder};
+    /// use hpy::{Context, HPyResult, IntoHPy, Tuple, TupleBuilder};
     ///
-    /// fn pair<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    /// fn pair<'ctx>(ctx: Context<'ctx>) -> HPyResult<Tuple<'ctx>> {
     ///     let mut t = TupleBuilder::new(ctx, 2)?;
     ///     t.set(1, &"second".into_hpy(ctx)?)?;
     ///     t.set(0, &1.into_hpy(ctx)?)?;
@@ -280,7 +280,7 @@ builder! {
     /// }
     /// # let _ = pair;
     /// ```
-    TupleBuilder, HPyTupleBuilder, "tuple",
+    TupleBuilder, HPyTupleBuilder, "tuple", Tuple,
     new: HPyTupleBuilder_New, set: HPyTupleBuilder_Set, build: HPyTupleBuilder_Build,
     cancel: HPyTupleBuilder_Cancel, from_items: tuple_from_items,
 }

@@ -1,13 +1,12 @@
 //! Importing modules, compiling and evaluating source code, context
 //! variables and the builtins.
 
-use core::ops::Deref;
 use core::sync::atomic::{AtomicU16, Ordering};
 
 use hpy_sys::HPyConstant;
 
 use crate::cstr::with_cstr;
-use crate::{Context, HPyErr, HPyResult, Handle};
+use crate::{Code, Context, HPyErr, HPyResult, Handle};
 
 /// What [`Context::compile`] compiles, as the `mode` argument of Python's
 /// `compile()` (HPy's `HPy_SourceKind`).
@@ -20,63 +19,6 @@ pub enum SourceKind {
     File = hpy_sys::HPy_SourceKind_File,
     /// One interactive statement (`"single"`, `HPy_SourceKind_Single`).
     Single = hpy_sys::HPy_SourceKind_Single,
-}
-
-/// A code object made by [`Context::compile`], ready for
-/// [`eval`](Code::eval). It dereferences to its [`Handle`].
-pub struct Code<'ctx>(Handle<'ctx>);
-
-impl<'ctx> Code<'ctx> {
-    /// Runs the code with the given globals (a dict) and locals (any
-    /// mapping; `None` means the globals), like `eval(code, globals,
-    /// locals)` (`HPy_EvalCode`). For [`SourceKind::Expr`] the result is the
-    /// expression's value, otherwise `None`. Raises `TypeError` if `globals`
-    /// is not a dict.
-    pub fn eval(
-        &self,
-        globals: &Handle<'ctx>,
-        locals: Option<&Handle<'ctx>>,
-    ) -> HPyResult<Handle<'ctx>> {
-        if !globals.is_dict() {
-            return Err(HPyErr::type_error(format!(
-                "globals must be a dict, not {}",
-                globals.type_name()
-            )));
-        }
-        let ctx = self.0.context();
-        let locals = locals.unwrap_or(globals);
-        // SAFETY: `self` is a code object (only `compile` makes a `Code`),
-        // `globals` a dict, `locals` a valid handle; owned or HPy_NULL.
-        unsafe {
-            ctx.wrap_result(hpy_sys::HPy_EvalCode(
-                ctx.as_raw(),
-                self.0.as_raw(),
-                globals.as_raw(),
-                locals.as_raw(),
-            ))
-        }
-    }
-
-    /// The code object as a plain handle.
-    #[inline]
-    pub fn into_handle(self) -> Handle<'ctx> {
-        self.0
-    }
-}
-
-impl<'ctx> Deref for Code<'ctx> {
-    type Target = Handle<'ctx>;
-
-    #[inline]
-    fn deref(&self) -> &Handle<'ctx> {
-        &self.0
-    }
-}
-
-impl core::fmt::Debug for Code<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("Code(..)")
-    }
 }
 
 impl<'ctx> Context<'ctx> {

@@ -16,6 +16,10 @@
 //!   [`create_exception!`] declares the module's own classes and
 //!   [`HPyErr::catch`] gives a caught exception's value, type and traceback
 //!   (see the [exception guide](crate::exception_guide)).
+//! - [`List`], [`Tuple`], [`Dict`], [`Str`], [`Bytes`], [`Type`], … : typed
+//!   handles, made by constructors, [`Handle::downcast`] or typed
+//!   parameters, with the methods of their type (see the
+//!   [typed handle guide](crate::types_guide)).
 //! - [`FromHPy`] / [`IntoHPy`]: conversions, used for typed parameters and
 //!   return values; [`Handle::iter`] iterates any iterable (see the
 //!   [conversion guide](crate::conversion_guide)).
@@ -49,45 +53,43 @@
 
 mod args;
 mod builder;
-mod bytes;
-mod call;
-mod capsule;
 mod class;
-mod containers;
 mod context;
 mod convert;
 mod cstr;
 mod err;
-mod errors;
 mod eval;
-mod exception;
 mod global;
-mod handle;
 #[doc(hidden)]
 pub mod impl_;
 mod iter;
-mod number;
-mod object;
 mod threads;
 mod tracker;
-mod unicode;
+mod types;
+
+// Short paths to modules that moved under `err/` and `types/`, for the
+// runtime in `impl_`.
+use err::exception;
+use types::dict as containers;
 
 pub use args::VarArgs;
 pub use builder::{ListBuilder, TupleBuilder};
-pub use capsule::Capsule;
 pub use class::{type_object, Field, FieldSlots, HPyClass, Ref, RefMut, WithFields};
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
-pub use eval::{Code, SourceKind};
+pub use eval::SourceKind;
 pub use exception::builtin as exceptions;
 pub use exception::{Caught, ExceptionClass};
 pub use global::Global;
-pub use handle::{Borrowed, Handle};
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::Iter;
-pub use object::RichCompareOp;
 pub use tracker::Tracker;
+pub use types::any::object::RichCompareOp;
+pub use types::any::{Borrowed, Handle};
+pub use types::capsule::Capsule;
+pub use types::code::Code;
+pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple, Type};
 
 /// Exposes a Rust function as a function of a Python module.
 ///
@@ -232,6 +234,12 @@ pub mod signature_guide {}
 /// (`docs/exceptions.md`, compiled as a doctest).
 #[doc = include_str!("../../docs/exceptions.md")]
 pub mod exception_guide {}
+
+/// A guide to typed handles (`List`, `Dict`, `Str`, …): where they come
+/// from, typed parameters and downcasting (`docs/types.md`, compiled as a
+/// doctest).
+#[doc = include_str!("../../docs/types.md")]
+pub mod types_guide {}
 
 /// A guide to conversions: collections from any iterable, iteration,
 /// paths, bytes, tuples and [`dict!`] (`docs/conversions.md`, compiled as a

@@ -1,6 +1,7 @@
 //! `docs/api-coverage.md` must list every field of the installed HPy
-//! universal context (`hpy/universal/autogen_ctx.h`), and every `Handle::` /
-//! `Context::` method it names must be a public method of an inherent `impl`
+//! universal context (`hpy/universal/autogen_ctx.h`), and every
+//! `Type::method` it names (`Handle::dup`, `List::append`,
+//! `hpy::Capsule::get`, …) must be a public method of an inherent `impl`
 //! block of that type in `hpy/src` (found by parsing the sources with `syn`).
 //! Prints the coverage.
 
@@ -45,21 +46,33 @@ fn coverage_rows(doc: &str) -> BTreeMap<String, String> {
     rows
 }
 
-/// Every `Handle::name` / `Context::name` mentioned in a cell.
+/// Paths a cell names that are not methods: enum variants of the
+/// constants (`Constant::None`).
+const NOT_METHODS: &[&str] = &["Constant", "HPyConstant"];
+
+/// Every `Type::name` mentioned in a cell: a capitalised path segment
+/// followed by `::` and a name (`hpy::` and other lower-case prefixes, and
+/// turbofish arguments, are skipped).
 fn named_methods(cell: &str) -> Vec<(String, String)> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut found = Vec::new();
-    for ty in ["Handle", "Context"] {
-        let pattern = format!("{ty}::");
-        let mut rest = cell;
-        while let Some(pos) = rest.find(&pattern) {
-            rest = &rest[pos + pattern.len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                found.push((ty.to_string(), name));
-            }
+    let mut rest = cell;
+    while let Some(pos) = rest.find("::") {
+        let before = &rest[..pos];
+        let ty_start = before
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_ident(c))
+            .last()
+            .map_or(pos, |(i, _)| i);
+        let ty = &before[ty_start..];
+        rest = &rest[pos + 2..];
+        let name: String = rest.chars().take_while(|&c| is_ident(c)).collect();
+        if ty.starts_with(|c: char| c.is_ascii_uppercase())
+            && !NOT_METHODS.contains(&ty)
+            && !name.is_empty()
+        {
+            found.push((ty.to_string(), name));
         }
     }
     found
@@ -87,6 +100,15 @@ type Methods = BTreeMap<String, BTreeSet<String>>;
 fn collect_methods(items: &[syn::Item], methods: &mut Methods) {
     for item in items {
         match item {
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                let Some(name) = &m.ident else { continue };
+                for (ty, maker) in GENERATED {
+                    if name == maker {
+                        let names = methods.entry(ty.to_string()).or_default();
+                        names.extend(pub_fns(&m.mac.tokens));
+                    }
+                }
+            }
             syn::Item::Impl(imp) if imp.trait_.is_none() => {
                 let syn::Type::Path(ty) = &*imp.self_ty else {
                     continue;
@@ -113,6 +135,33 @@ fn collect_methods(items: &[syn::Item], methods: &mut Methods) {
             _ => {}
         }
     }
+}
+
+/// Types whose inherent `impl` is written inside a `macro_rules!` (type
+/// name, macro name): their methods are the macro's `pub fn`s.
+const GENERATED: &[(&str, &str)] = &[
+    ("ListBuilder", "builder"),
+    ("TupleBuilder", "builder"),
+    ("Ref", "guard_methods"),
+    ("RefMut", "guard_methods"),
+];
+
+/// The names of the `pub fn`s in a macro body.
+fn pub_fns(tokens: &proc_macro2::TokenStream) -> Vec<String> {
+    use proc_macro2::TokenTree;
+    let mut names = Vec::new();
+    let mut prev: Vec<String> = Vec::new();
+    for tree in tokens.clone() {
+        match &tree {
+            TokenTree::Group(g) => names.extend(pub_fns(&g.stream())),
+            TokenTree::Ident(id) if prev.len() >= 2 && prev[prev.len() - 2..] == ["pub", "fn"] => {
+                names.push(id.to_string());
+            }
+            _ => {}
+        }
+        prev.push(tree.to_string());
+    }
+    names
 }
 
 /// The names of a method-generating macro's `;`-separated entries, each
@@ -268,6 +317,14 @@ const FAKE_SOURCES: &str = r#"
             pub fn none(&self) {}
         }
     }
+    impl<'ctx> List<'ctx> {
+        pub fn append(&self) {}
+    }
+    macro_rules! builder {
+        ($name:ident) => {
+            impl $name { pub fn build(self) {} fn private(&self) {} }
+        };
+    }
 "#;
 
 fn fake_methods() -> Methods {
@@ -288,6 +345,25 @@ fn a_method_counts_only_for_its_own_type() {
     assert!(!defines_method(&methods, "Context", "clone"));
     assert!(!defines_method(&methods, "Context", "new_list"));
     assert!(!defines_method(&methods, "Handle", "i64"));
+    // a typed handle's method, and a type whose impl a macro_rules! writes
+    assert!(defines_method(&methods, "List", "append"));
+    assert!(!defines_method(&methods, "Handle", "append"));
+    assert!(defines_method(&methods, "ListBuilder", "build"));
+}
+
+#[test]
+fn cells_name_methods_of_any_type() {
+    assert_eq!(
+        named_methods(
+            "`Handle::downcast::<List>`, `hpy::Capsule::get`, `Context::constant(Constant::None)`"
+        ),
+        [
+            ("Handle", "downcast"),
+            ("Capsule", "get"),
+            ("Context", "constant")
+        ]
+        .map(|(t, m)| (t.to_owned(), m.to_owned()))
+    );
 }
 
 #[test]
@@ -301,6 +377,13 @@ fn a_table_naming_the_wrong_type_fails() {
     assert_eq!(check_rows(&fields, &good, &methods), (vec![], 2, 0));
 
     // `dup` exists, but on `Handle`: the old check (any `pub fn dup(`) passed this.
+    let mut moved = good.clone();
+    moved.insert("ctx_Dup".to_owned(), "`List::dup`".to_owned());
+    let (problems, _, _) = check_rows(&fields, &moved, &methods);
+    assert_eq!(
+        problems,
+        ["ctx_Dup: List::dup is not a public method of an `impl List` block in hpy/src"]
+    );
     let mut wrong = good.clone();
     wrong.insert("ctx_Dup".to_owned(), "`Context::dup`".to_owned());
     let (problems, _, _) = check_rows(&fields, &wrong, &methods);

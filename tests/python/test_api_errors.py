@@ -123,7 +123,7 @@ def test_new_exception_type(hpyrs_api):
     assert issubclass(F, E) and F.__doc__ == "The doc." and F.extra == 1
     G = hpyrs_api.new_exception_type("mymod.Multi", None, (KeyError, E), None)
     assert issubclass(G, KeyError) and issubclass(G, E)
-    with raises_exactly(TypeError, "exception class namespace must be a dict"):
+    with raises_exactly(TypeError, "new_exception_type() argument 'dict' must be dict, not list"):
         hpyrs_api.new_exception_type("mymod.X", None, None, [])
 
 

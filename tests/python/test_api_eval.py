@@ -51,7 +51,7 @@ def test_compile_errors(hpyrs_api):
         hpyrs_api.compile_eval("1\0", "eval", {}, None)
     with pytest.raises(ZeroDivisionError):
         hpyrs_api.compile_eval("1 / 0", "eval", {}, None)
-    with raises_exactly(TypeError, "globals must be a dict, not list"):
+    with raises_exactly(TypeError, "compile_eval() argument 'globals' must be dict, not list"):
         hpyrs_api.compile_eval("1", "eval", [], None)
     code = hpyrs_api.compile_only("x = 1", "myfile.py")
     assert code.co_filename == "myfile.py"

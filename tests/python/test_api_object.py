@@ -181,13 +181,13 @@ def test_types(hpyrs_api):
     assert m.type_check(True, int) and m.type_check(1, object)
     assert not m.type_check(1, str)
     assert m.type_check(Obj(), Obj)
-    with raises_exactly(TypeError, "expected a type object, got int"):
+    with raises_exactly(TypeError, "type_check() argument 't' must be type, not int"):
         m.type_check(1, 5)
     assert m.is_subtype(bool, int) and not m.is_subtype(int, bool)
     assert m.is_subtype(KeyError, LookupError)
-    with raises_exactly(TypeError, "expected a type object, got int"):
+    with raises_exactly(TypeError, "is_subtype() argument 'a' must be type, not int"):
         m.is_subtype(1, int)
-    with raises_exactly(TypeError, "expected a type object, got str"):
+    with raises_exactly(TypeError, "is_subtype() argument 'b' must be type, not str"):
         m.is_subtype(int, "int")
     assert m.type_of(1.5) is float and m.type_of(Obj()) is Obj
     o = Obj()

@@ -157,7 +157,8 @@ def test_capsule_checks_name_and_type(hpyrs_conv):
     with raises_exactly(TypeError, 'capsule "hpyrs_conv.tracked" holds another Rust type '
                                    "than alloc::string::String"):
         hpyrs_conv.capsule_value_as_string(c)
-    with pytest.raises(ValueError):
+    with raises_exactly(TypeError,
+                        "capsule_value() argument 'capsule' must be PyCapsule, not object"):
         hpyrs_conv.capsule_value(object())
 
 

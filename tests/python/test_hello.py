@@ -37,3 +37,20 @@ def test_module_identity(hello):
     assert hello.__name__ == "hello"
     assert isinstance(hello.__doc__, str) and hello.__doc__.strip()
     assert isinstance(hello.greet.__doc__, str) and hello.greet.__doc__.strip()
+
+
+def test_greet_all(hello):
+    assert hello.greet_all(["a", "wörld"]) == ["Hello, a!", "Hello, wörld!"]
+    assert hello.greet_all([]) == []
+
+    class Names(list):
+        pass
+
+    assert hello.greet_all(Names(["sub"])) == ["Hello, sub!"]
+
+
+def test_greet_all_checks_types(hello):
+    with pytest.raises(TypeError, match="^" + re.escape("greet_all() argument 'names' must be list, not tuple") + "$"):
+        hello.greet_all(("a",))
+    with pytest.raises(TypeError, match="^expected str, got int$"):
+        hello.greet_all(["a", 1])

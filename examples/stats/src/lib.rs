@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use hpy::{
-    hpy_class, hpy_method, hpy_methods, hpy_module, Constant, Context, HPyResult, Handle, IntoHPy,
-    Ref, ResultExt, RichCompareOp, VarArgs,
+    hpy_class, hpy_method, hpy_methods, hpy_module, Constant, Context, Dict, HPyResult, Handle,
+    IntoHPy, Ref, ResultExt, VarArgs,
 };
 
 hpy::create_exception!(
@@ -29,7 +29,7 @@ fn mean(xs: Vec<f64>) -> HPyResult<f64> {
 
 /// A dict of `n`, `mean`, `std` (its divisor is `n - ddof`), `min` and `max`.
 #[hpy_method(signature = (xs, *, ddof = 1))]
-fn describe<'ctx>(ctx: Context<'ctx>, xs: Vec<f64>, ddof: usize) -> HPyResult<Handle<'ctx>> {
+fn describe<'ctx>(ctx: Context<'ctx>, xs: Vec<f64>, ddof: usize) -> HPyResult<Dict<'ctx>> {
     let n = xs.len();
     if n <= ddof {
         let msg = format!("describe needs more than ddof={ddof} values, got {n}");
@@ -133,13 +133,21 @@ fn echo<'a, 'ctx>(
 /// Count, mean and variance of the values pushed so far, updated in O(1)
 /// per value (Welford's algorithm). The values are kept: iterating gives
 /// them back, and two accumulators are equal when they hold the same values.
-#[hpy_class(module = "stats")]
+/// Equal when the same values were pushed in the same order (`eq`), and so
+/// unhashable.
+#[hpy_class(module = "stats", eq)]
 #[derive(Default)]
 struct Running {
     values: Vec<f64>,
     mean: f64,
     /// The sum of squared differences from the mean.
     m2: f64,
+}
+
+impl PartialEq for Running {
+    fn eq(&self, other: &Running) -> bool {
+        self.values == other.values
+    }
 }
 
 #[hpy_methods]
@@ -149,6 +157,18 @@ impl Running {
         let mut running = Running::default();
         running.extend(values.unwrap_or_default());
         running
+    }
+
+    /// A `Running` over the values of `xs` (any iterable).
+    #[classmethod(keywords)]
+    fn from_list(_cls: &Handle<'_>, xs: Vec<f64>) -> Running {
+        Running::new(Some(xs))
+    }
+
+    /// The version of the module.
+    #[staticmethod]
+    fn version() -> &'static str {
+        env!("CARGO_PKG_VERSION")
     }
 
     /// Adds one value.
@@ -203,20 +223,6 @@ impl Running {
     fn __iter__<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         ctx.builtin("iter")?
             .call(&[&self.values.clone().into_hpy(ctx)?])
-    }
-
-    /// Equal when the same values were pushed (in the same order).
-    fn __richcmp__<'ctx>(
-        &self,
-        ctx: Context<'ctx>,
-        other: Ref<'_, 'ctx, Running>,
-        op: RichCompareOp,
-    ) -> HPyResult<Handle<'ctx>> {
-        match op {
-            RichCompareOp::Eq => (self.values == other.values).into_hpy(ctx),
-            RichCompareOp::Ne => (self.values != other.values).into_hpy(ctx),
-            _ => Ok(ctx.constant(Constant::NotImplemented)),
-        }
     }
 
     /// Both accumulators merged (Chan et al.'s parallel update).

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
 
-use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Context, Dict, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// Calls `f(key, value)` for every item of `obj`, read the way `dict(obj)`
 /// reads it: a dict directly (keys from `HPyDict_Keys`, values from
@@ -14,19 +14,13 @@ fn for_each_item<'ctx>(
     obj: &Handle<'ctx>,
     mut f: impl FnMut(&Handle<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
 ) -> HPyResult<()> {
-    let ctx = obj.context();
-    let raw = ctx.as_raw();
-    // SAFETY: valid context and handle.
-    if unsafe { hpy_sys::HPyDict_Check(raw, obj.as_raw()) } == 0 {
+    let Some(dict) = obj.downcast_ref::<Dict>() else {
         return for_each_item_slow(obj, &mut f);
-    }
-    // SAFETY: `obj` is a dict; the result is an owned list or HPy_NULL.
-    let keys = unsafe { ctx.wrap_result(hpy_sys::HPyDict_Keys(raw, obj.as_raw()))? };
-    for i in 0..super::seq::length(&keys)? {
-        let key = super::seq::item(&keys, i)?;
-        // SAFETY: valid handles; the result is owned or HPy_NULL.
-        let value =
-            unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem(raw, obj.as_raw(), key.as_raw()))? };
+    };
+    let keys = dict.keys()?;
+    for i in 0..keys.len()? {
+        let key = keys.get(i as isize)?;
+        let value = dict.get_item(&key)?;
         f(&key, &value)?;
     }
     Ok(())
@@ -96,16 +90,11 @@ where
     K: IntoHPy<'ctx>,
     V: IntoHPy<'ctx>,
 {
-    let raw = ctx.as_raw();
-    // SAFETY: valid context; the result is owned or HPy_NULL.
-    let dict = unsafe { ctx.wrap_result(hpy_sys::HPyDict_New(raw))? };
+    let dict = ctx.new_dict()?;
     for (k, v) in items {
-        let (k, v) = (k.into_hpy(ctx)?, v.into_hpy(ctx)?);
-        // SAFETY: valid handles; the dict takes its own references.
-        let status = unsafe { hpy_sys::HPy_SetItem(raw, dict.as_raw(), k.as_raw(), v.as_raw()) };
-        ctx.wrap_status(status)?;
+        dict.set_item(&k.into_hpy(ctx)?, &v.into_hpy(ctx)?)?;
     }
-    Ok(dict)
+    Ok(dict.into_handle())
 }
 
 impl<'ctx, K, V, S> FromHPy<'_, 'ctx> for HashMap<K, V, S>

@@ -10,7 +10,7 @@
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Bytes, Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Str};
 
 /// What a path parameter accepts, for error messages.
 const EXPECTED: &str = "str, bytes or os.PathLike";
@@ -18,12 +18,11 @@ const EXPECTED: &str = "str, bytes or os.PathLike";
 /// The file-system bytes of `obj`: a `str` encoded as `os.fsencode` does, a
 /// `bytes` as it is, an `os.PathLike` through `os.fspath`.
 fn fs_bytes(obj: &Handle<'_>) -> HPyResult<Vec<u8>> {
-    if obj.is_str() {
-        let encoded = obj.encode_fs_default()?;
-        return Ok(encoded.extract::<&[u8]>()?.to_vec());
+    if let Some(s) = obj.downcast_ref::<Str>() {
+        return Ok(s.encode_fs_default()?.as_bytes().to_vec());
     }
-    if obj.is_bytes() {
-        return Ok(obj.extract::<&[u8]>()?.to_vec());
+    if let Some(b) = obj.downcast_ref::<Bytes>() {
+        return Ok(b.as_bytes().to_vec());
     }
     let ctx = obj.context();
     if !obj.get_type().has_attr_s("__fspath__")? {
@@ -89,6 +88,7 @@ impl<'ctx> IntoHPy<'ctx> for &OsStr {
     /// A `str`, decoded as `os.fsdecode` does.
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         ctx.decode_fs_default_and_size(os_bytes(self)?)
+            .map(Into::into)
     }
 }
 

@@ -1,8 +1,6 @@
 //! Sequences: `Vec<T>`, slices, arrays and tuples.
 
-use hpy_sys::HPy_ssize_t;
-
-use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, ListBuilder};
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, ListBuilder, Tuple};
 
 // ---- reading sequences ----
 
@@ -21,21 +19,16 @@ enum Shape {
 /// characters in Python but almost never meant as one, and a dict's
 /// iteration gives only its keys).
 fn shape_of(obj: &Handle<'_>) -> HPyResult<Shape> {
-    let ctx = obj.context();
-    let raw = ctx.as_raw();
-    // SAFETY: valid context and handle; the type checks have no other
-    // preconditions (and `||` skips the second when the first holds).
-    let listlike = unsafe {
-        hpy_sys::HPyList_Check(raw, obj.as_raw()) != 0
-            || hpy_sys::HPyTuple_Check(raw, obj.as_raw()) != 0
-    };
-    if listlike {
+    if obj.is_list() || obj.is_tuple() {
         return Ok(Shape::Sequence);
     }
     refuse_str_and_dict(obj)?;
     let ty = obj.get_type();
     // SAFETY: valid type handle and a static NUL-terminated name.
-    if unsafe { hpy_sys::HPy_HasAttr_s(raw, ty.as_raw(), c"__getitem__".as_ptr()) } != 0 {
+    if unsafe {
+        hpy_sys::HPy_HasAttr_s(ty.context().as_raw(), ty.as_raw(), c"__getitem__".as_ptr())
+    } != 0
+    {
         return Ok(Shape::Sequence);
     }
     if is_iterable_type(&ty) {
@@ -47,14 +40,7 @@ fn shape_of(obj: &Handle<'_>) -> HPyResult<Shape> {
 /// `TypeError` for a `str` or a `dict` where a collection of items is
 /// extracted.
 pub(super) fn refuse_str_and_dict(obj: &Handle<'_>) -> HPyResult<()> {
-    let ctx = obj.context();
-    let raw = ctx.as_raw();
-    // SAFETY: valid context and handle.
-    let refused = unsafe {
-        hpy_sys::HPyUnicode_Check(raw, obj.as_raw()) != 0
-            || hpy_sys::HPyDict_Check(raw, obj.as_raw()) != 0
-    };
-    if refused {
+    if obj.is_str() || obj.is_dict() {
         return Err(HPyErr::wrong_type("sequence", obj.type_name()));
     }
     Ok(())
@@ -79,30 +65,6 @@ fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
     }
 }
 
-/// `len(obj)` (`HPy_Length`).
-pub(super) fn length(obj: &Handle<'_>) -> HPyResult<usize> {
-    let ctx = obj.context();
-    // SAFETY: valid handle; -1 with an exception signals failure.
-    let n = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), obj.as_raw()) };
-    if n < 0 {
-        return Err(HPyErr::raised(ctx));
-    }
-    Ok(n as usize)
-}
-
-/// `obj[i]` (`HPy_GetItem_i`).
-pub(super) fn item<'ctx>(obj: &Handle<'ctx>, i: usize) -> HPyResult<Handle<'ctx>> {
-    let ctx = obj.context();
-    // SAFETY: valid handle; the result is owned or HPy_NULL.
-    unsafe {
-        ctx.wrap_result(hpy_sys::HPy_GetItem_i(
-            ctx.as_raw(),
-            obj.as_raw(),
-            i as HPy_ssize_t,
-        ))
-    }
-}
-
 /// Reads every item of a sequence or other iterable (the default `Vec<T>`
 /// extraction).
 pub(super) fn extract_sequence<'ctx, T>(obj: &Handle<'ctx>) -> HPyResult<Vec<T>>
@@ -110,7 +72,7 @@ where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
     match shape_of(obj)? {
-        Shape::Sequence => extract_items(obj, length(obj)?),
+        Shape::Sequence => extract_items(obj, obj.len()?),
         Shape::Iterable => extract_iterable(obj),
     }
 }
@@ -145,7 +107,7 @@ where
     let mut out = Vec::new();
     out.try_reserve_exact(n).map_err(|_| no_room_for::<T>(n))?;
     for i in 0..n {
-        out.push(T::extract(&item(obj, i)?).map_err(|e| e.in_item(i))?);
+        out.push(T::extract(&obj.get_item_i(i as isize)?).map_err(|e| e.in_item(i))?);
     }
     Ok(out)
 }
@@ -174,7 +136,7 @@ pub(super) fn length_hint(obj: &Handle<'_>) -> HPyResult<Option<usize>> {
     if has_len == 0 {
         return Ok(None);
     }
-    length(obj).map(Some)
+    obj.len().map(Some)
 }
 
 /// The `ValueError` of Python's unpacking, for a sequence of `got` items
@@ -228,7 +190,7 @@ where
     /// length raises `ValueError` worded like Python's unpacking.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         check_sequence(obj)?;
-        let n = length(obj)?;
+        let n = obj.len()?;
         if n != N {
             return Err(wrong_length(obj.context(), N, n));
         }
@@ -262,7 +224,7 @@ where
         // an out-of-bounds write: `set` checks the index.
         list.set(i, &item.into_hpy(ctx)?)?;
     }
-    list.build()
+    Ok(list.build()?.into_handle())
 }
 
 /// Builds a list by appending to an empty one: where the list builder
@@ -273,16 +235,11 @@ where
     T: IntoHPy<'ctx>,
     I: Iterator<Item = T>,
 {
-    // SAFETY: valid context; an owned list or NULL with an exception set.
-    let list = unsafe { ctx.wrap_result(hpy_sys::HPyList_New(ctx.as_raw(), 0))? };
+    let list = ctx.new_list()?;
     for item in items {
-        let item = item.into_hpy(ctx)?;
-        // SAFETY: both handles are valid; the list takes its own reference.
-        ctx.wrap_status(unsafe {
-            hpy_sys::HPyList_Append(ctx.as_raw(), list.as_raw(), item.as_raw())
-        })?;
+        list.append(&item.into_hpy(ctx)?)?;
     }
-    Ok(list)
+    Ok(list.into_handle())
 }
 
 impl<'ctx, T: IntoHPy<'ctx>> IntoHPy<'ctx> for Vec<T> {
@@ -353,16 +310,12 @@ macro_rules! tuple_from_hpy {
             /// `TypeError`, other lengths `ValueError` (worded like Python's
             /// unpacking).
             fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
-                let ctx = obj.context();
-                // SAFETY: valid context and handle.
-                if unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), obj.as_raw()) } == 0 {
-                    return Err(HPyErr::wrong_type("tuple", obj.type_name()));
-                }
-                let n = length(obj)?;
+                let tuple = obj.downcast_checked::<Tuple>()?;
+                let n = tuple.len()?;
                 if n != $len {
-                    return Err(wrong_length(ctx, $len, n));
+                    return Err(wrong_length(obj.context(), $len, n));
                 }
-                Ok(($($name::extract(&item(obj, $idx)?).map_err(|e| e.in_item($idx))?,)+))
+                Ok(($($name::extract(&tuple.get($idx)?).map_err(|e| e.in_item($idx))?,)+))
             }
         }
     )*};

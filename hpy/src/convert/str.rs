@@ -2,78 +2,17 @@
 
 use std::ffi::CString;
 
-use hpy_sys::HPyConstant;
-
-use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::types::str::raise_surrogate_error;
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Str};
 
 // ---- strings ----
 
 impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a str {
     /// Borrows the object's UTF-8 representation without copying
-    /// (`HPyUnicode_AsUTF8AndSize`). Fails with `UnicodeEncodeError` for
-    /// strings that are not valid Unicode (lone surrogates).
+    /// ([`Str::to_str`]).
     #[inline]
     fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let ctx = obj.context();
-        // SAFETY: valid handle.
-        if unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), obj.as_raw()) } == 0 {
-            return Err(HPyErr::wrong_type("str", obj.type_name()));
-        }
-        let mut len: hpy_sys::HPy_ssize_t = 0;
-        // SAFETY: `obj` is a str; on success the buffer holds `len` bytes and
-        // lives as long as the object, which `obj` keeps alive for `'a`.
-        unsafe {
-            let data = hpy_sys::HPyUnicode_AsUTF8AndSize(ctx.as_raw(), obj.as_raw(), &mut len);
-            if data.is_null() {
-                return Err(HPyErr::raised(ctx));
-            }
-            let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
-            if crate::impl_::abi::UNIVERSAL {
-                // Not every implementation refuses lone surrogates here (PyPy
-                // hands out WTF-8), so the universal ABI checks.
-                return core::str::from_utf8(bytes).map_err(|_| raise_surrogate_error(obj));
-            }
-            // CPython's UTF-8 cache is valid UTF-8: it refuses surrogates.
-            Ok(core::str::from_utf8_unchecked(bytes))
-        }
-    }
-}
-
-/// Raises the `UnicodeEncodeError` CPython raises for a str with a lone
-/// surrogate, by letting the interpreter try `obj.encode("utf-8")`.
-#[cold]
-fn raise_surrogate_error(obj: &Handle<'_>) -> HPyErr {
-    let ctx = obj.context();
-    let attempt = || -> HPyResult<Handle<'_>> {
-        // SAFETY: valid handle and a static NUL-terminated name; the result
-        // is owned or HPy_NULL.
-        let encode = unsafe {
-            ctx.wrap_result(hpy_sys::HPy_GetAttr_s(
-                ctx.as_raw(),
-                obj.as_raw(),
-                c"encode".as_ptr(),
-            ))?
-        };
-        let encoding = "utf-8".into_hpy(ctx)?;
-        let args = [encoding.as_raw()];
-        // SAFETY: a valid callable and one valid argument; the result is
-        // owned or HPy_NULL.
-        unsafe {
-            ctx.wrap_result(hpy_sys::HPy_Call(
-                ctx.as_raw(),
-                encode.as_raw(),
-                args.as_ptr(),
-                1,
-                hpy_sys::HPy_NULL,
-            ))
-        }
-    };
-    match attempt() {
-        Err(e) => e,
-        Ok(_) => HPyErr::new(
-            HPyConstant::UnicodeError,
-            "str is not valid UTF-8 (lone surrogate)",
-        ),
+        obj.downcast_checked::<Str>()?.to_str()
     }
 }
 
@@ -153,20 +92,13 @@ impl<'ctx> FromHPy<'_, 'ctx> for char {
     /// cannot hold, raises `UnicodeEncodeError` as `&str` does.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         const EXPECTED: &str = "a unicode character";
-        let ctx = obj.context();
-        // SAFETY: valid context and handle.
-        if unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), obj.as_raw()) } == 0 {
-            return Err(HPyErr::wrong_type(EXPECTED, obj.type_name()));
+        match obj.downcast_ref::<Str>() {
+            Some(s) if s.len()? == 1 => {
+                let code = s.read_code_point(0)?;
+                char::from_u32(code).ok_or_else(|| raise_surrogate_error(obj))
+            }
+            _ => Err(HPyErr::wrong_type(EXPECTED, obj.type_name())),
         }
-        if super::seq::length(obj)? != 1 {
-            return Err(HPyErr::wrong_type(EXPECTED, obj.type_name()));
-        }
-        // SAFETY: `obj` is a str of length 1, so index 0 is valid.
-        let code = unsafe { hpy_sys::HPyUnicode_ReadChar(ctx.as_raw(), obj.as_raw(), 0) };
-        if code == u32::MAX && ctx.err_occurred() {
-            return Err(HPyErr::raised(ctx));
-        }
-        char::from_u32(code).ok_or_else(|| raise_surrogate_error(obj))
     }
 }
 

@@ -626,7 +626,7 @@ fn add_extra_keyword<'ctx>(
 ) -> HPyResult<()> {
     let dict = match kwargs {
         Some(dict) => dict,
-        None => kwargs.insert(name.context().new_dict()?),
+        None => kwargs.insert(name.context().new_dict()?.into_handle()),
     };
     dict.set_item(name, value)
 }
@@ -669,7 +669,7 @@ impl<'ctx> FromKwargs<'ctx> for Handle<'ctx> {
     fn from_kwargs(ctx: Context<'ctx>, kwargs: Option<Handle<'ctx>>) -> HPyResult<Self> {
         match kwargs {
             Some(dict) => Ok(dict),
-            None => ctx.new_dict(),
+            None => ctx.new_dict().map(Into::into),
         }
     }
 }

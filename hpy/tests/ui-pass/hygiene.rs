@@ -29,7 +29,7 @@ fn h() {}
 
 /// `dict!` and a declared exception.
 #[::hpy::hpy_method]
-fn d<'ctx>(ctx: ::hpy::Context<'ctx>, fail: bool) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+fn d<'ctx>(ctx: ::hpy::Context<'ctx>, fail: bool) -> ::hpy::HPyResult<::hpy::Dict<'ctx>> {
     if fail {
         return ::std::result::Result::Err(SubError::new_err("failed"));
     }

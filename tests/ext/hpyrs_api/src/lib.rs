@@ -6,7 +6,8 @@
 use std::ffi::CString;
 
 use hpy::{
-    hpy_method, hpy_module, Context, HPyErr, HPyResult, Handle, IntoHPy, RichCompareOp, SourceKind,
+    hpy_method, hpy_module, Bytes, Capsule, Context, Dict, HPyErr, HPyResult, Handle, IntoHPy,
+    List, PyTypeCheck, RichCompareOp, Slice, SourceKind, Str, Tuple, Type,
 };
 
 /// The items of a tuple or list, as owned handles.
@@ -17,8 +18,8 @@ fn items<'ctx>(seq: &Handle<'ctx>) -> HPyResult<Vec<Handle<'ctx>>> {
 }
 
 /// The `(key, value)` items of a dict.
-fn dict_items<'ctx>(d: &Handle<'ctx>) -> HPyResult<Vec<(String, Handle<'ctx>)>> {
-    let keys = d.dict_keys()?;
+fn dict_items<'ctx>(d: &Dict<'ctx>) -> HPyResult<Vec<(String, Handle<'ctx>)>> {
+    let keys = d.keys()?;
     items(&keys)?
         .into_iter()
         .map(|k| Ok((k.extract::<String>()?, d.get_item(&k)?)))
@@ -153,7 +154,7 @@ fn string_forms(o: &Handle<'_>) -> HPyResult<(String, String, String)> {
 
 /// `bytes(o)` (`HPy_Bytes`).
 #[hpy_method]
-fn to_bytes<'ctx>(o: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn to_bytes<'ctx>(o: &Handle<'ctx>) -> HPyResult<Bytes<'ctx>> {
     o.bytes()
 }
 
@@ -195,19 +196,19 @@ fn rich_compare_bool<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>, op: &str) -> HPyR
 
 /// `isinstance(o, t)` (`HPy_TypeCheck`).
 #[hpy_method]
-fn type_check<'ctx>(o: &Handle<'ctx>, t: &Handle<'ctx>) -> HPyResult<bool> {
+fn type_check<'ctx>(o: &Handle<'ctx>, t: &Type<'ctx>) -> bool {
     o.type_check(t)
 }
 
 /// `issubclass(a, b)` (`HPyType_IsSubtype`).
 #[hpy_method]
-fn is_subtype<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>) -> HPyResult<bool> {
+fn is_subtype<'ctx>(a: &Type<'ctx>, b: &Type<'ctx>) -> bool {
     a.is_subtype(b)
 }
 
 /// `type(o)` (`HPy_Type`).
 #[hpy_method]
-fn type_of<'ctx>(o: &Handle<'ctx>) -> Handle<'ctx> {
+fn type_of<'ctx>(o: &Handle<'ctx>) -> Type<'ctx> {
     o.get_type()
 }
 
@@ -219,7 +220,7 @@ fn is_<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>) -> bool {
 
 /// The `*_Check` predicates, as a dict name -> bool.
 #[hpy_method]
-fn checks<'ctx>(ctx: Context<'ctx>, o: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn checks<'ctx>(ctx: Context<'ctx>, o: &Handle<'ctx>) -> HPyResult<Dict<'ctx>> {
     let d = ctx.new_dict()?;
     for (name, value) in [
         ("number", o.is_number()),
@@ -355,7 +356,7 @@ fn call_kwnames<'ctx>(
 fn call_kw<'ctx>(
     f: &Handle<'ctx>,
     args: &Handle<'ctx>,
-    kwargs: &Handle<'ctx>,
+    kwargs: &Dict<'ctx>,
 ) -> HPyResult<Handle<'ctx>> {
     let args = items(args)?;
     let kwargs = dict_items(kwargs)?;
@@ -401,7 +402,7 @@ fn call_method_kw<'ctx>(
     o: &Handle<'ctx>,
     name: &str,
     args: &Handle<'ctx>,
-    kwargs: &Handle<'ctx>,
+    kwargs: &Dict<'ctx>,
 ) -> HPyResult<Handle<'ctx>> {
     let args = items(args)?;
     let kwargs = dict_items(kwargs)?;
@@ -413,19 +414,19 @@ fn call_method_kw<'ctx>(
 
 /// A str built with Rust formatting (`Context::unicode_from_fmt`).
 #[hpy_method]
-fn from_fmt<'ctx>(ctx: Context<'ctx>, n: i64, s: &str, x: f64) -> HPyResult<Handle<'ctx>> {
+fn from_fmt<'ctx>(ctx: Context<'ctx>, n: i64, s: &str, x: f64) -> HPyResult<Str<'ctx>> {
     ctx.unicode_from_fmt(format_args!("n={n} s={s} x={x:.2}"))
 }
 
 /// A constant str through `unicode_from_fmt`.
 #[hpy_method]
-fn from_fmt_constant<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn from_fmt_constant<'ctx>(ctx: Context<'ctx>) -> HPyResult<Str<'ctx>> {
     ctx.unicode_from_fmt(format_args!("constant text"))
 }
 
 /// `s.encode(...)` through `HPyUnicode_As*String` / `EncodeFSDefault`.
 #[hpy_method]
-fn encode<'ctx>(s: &Handle<'ctx>, which: &str) -> HPyResult<Handle<'ctx>> {
+fn encode<'ctx>(s: &Str<'ctx>, which: &str) -> HPyResult<Bytes<'ctx>> {
     match which {
         "utf-8" => s.as_utf8_string(),
         "ascii" => s.as_ascii_string(),
@@ -439,11 +440,11 @@ fn encode<'ctx>(s: &Handle<'ctx>, which: &str) -> HPyResult<Handle<'ctx>> {
 #[hpy_method]
 fn decode<'ctx>(
     ctx: Context<'ctx>,
-    b: &Handle<'ctx>,
+    b: &Bytes<'ctx>,
     which: &str,
     errors: Option<&str>,
-) -> HPyResult<Handle<'ctx>> {
-    let data = b.as_bytes()?;
+) -> HPyResult<Str<'ctx>> {
+    let data = b.as_bytes();
     match which {
         "ascii" => ctx.decode_ascii(data, errors),
         "latin-1" => ctx.decode_latin1(data, errors),
@@ -458,19 +459,19 @@ fn decode<'ctx>(
 
 /// `s[i]` through `HPyUnicode_ReadChar`, as a one-character str.
 #[hpy_method]
-fn read_char(s: &Handle<'_>, i: usize) -> HPyResult<String> {
+fn read_char(s: &Str<'_>, i: usize) -> HPyResult<String> {
     s.read_char(i).map(String::from)
 }
 
 /// `s[start:end]` through `HPyUnicode_Substring`.
 #[hpy_method]
-fn substring<'ctx>(s: &Handle<'ctx>, start: usize, end: usize) -> HPyResult<Handle<'ctx>> {
+fn substring<'ctx>(s: &Str<'ctx>, start: usize, end: usize) -> HPyResult<Str<'ctx>> {
     s.substring(start, end)
 }
 
 /// The str rebuilt from its code points through `HPyUnicode_FromWideChar`.
 #[hpy_method]
-fn from_wide_char<'ctx>(ctx: Context<'ctx>, s: &str) -> HPyResult<Handle<'ctx>> {
+fn from_wide_char<'ctx>(ctx: Context<'ctx>, s: &str) -> HPyResult<Str<'ctx>> {
     let wide: Vec<hpy_wchar> = s.chars().map(|c| c as u32 as hpy_wchar).collect();
     ctx.unicode_from_wide_char(&wide)
 }
@@ -487,7 +488,7 @@ fn from_encoded_object<'ctx>(
     obj: &Handle<'ctx>,
     encoding: Option<&str>,
     errors: Option<&str>,
-) -> HPyResult<Handle<'ctx>> {
+) -> HPyResult<Str<'ctx>> {
     ctx.unicode_from_encoded_object(obj, encoding, errors)
 }
 
@@ -496,16 +497,16 @@ fn from_encoded_object<'ctx>(
 /// `(len(b), bytes(b))` through `HPyBytes_Size` and `as_bytes` +
 /// `HPyBytes_FromStringAndSize` (a copy made in Rust).
 #[hpy_method]
-fn bytes_roundtrip<'ctx>(ctx: Context<'ctx>, b: &Handle<'ctx>) -> HPyResult<(usize, Handle<'ctx>)> {
-    let n = b.bytes_size()?;
-    let copy = ctx.new_bytes(b.as_bytes()?)?;
+fn bytes_roundtrip<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<(usize, Bytes<'ctx>)> {
+    let n = b.len();
+    let copy = ctx.new_bytes(b.as_bytes())?;
     Ok((n, copy))
 }
 
 /// The bytes up to the first NUL, through `HPyBytes_FromString`.
 #[hpy_method]
-fn bytes_from_cstr<'ctx>(ctx: Context<'ctx>, b: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    let data = b.as_bytes()?;
+fn bytes_from_cstr<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<Bytes<'ctx>> {
+    let data = b.as_bytes();
     let end = data.iter().position(|&c| c == 0).unwrap_or(data.len());
     let c = CString::new(&data[..end]).map_err(|_| HPyErr::value_error("unreachable"))?;
     ctx.bytes_from_cstr(&c)
@@ -515,7 +516,7 @@ fn bytes_from_cstr<'ctx>(ctx: Context<'ctx>, b: &Handle<'ctx>) -> HPyResult<Hand
 
 /// A list built with `HPyList_New(0)` and `HPyList_Append`.
 #[hpy_method]
-fn list_of<'ctx>(ctx: Context<'ctx>, t: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn list_of<'ctx>(ctx: Context<'ctx>, t: &Handle<'ctx>) -> HPyResult<List<'ctx>> {
     let list = ctx.new_list()?;
     for item in items(t)? {
         list.append(&item)?;
@@ -525,20 +526,20 @@ fn list_of<'ctx>(ctx: Context<'ctx>, t: &Handle<'ctx>) -> HPyResult<Handle<'ctx>
 
 /// `l.append(x)` through `HPyList_Append`.
 #[hpy_method]
-fn list_append<'ctx>(l: &Handle<'ctx>, x: &Handle<'ctx>) -> HPyResult<()> {
+fn list_append<'ctx>(l: &List<'ctx>, x: &Handle<'ctx>) -> HPyResult<()> {
     l.append(x)
 }
 
 /// `tuple(seq)` through `HPyTuple_FromArray`.
 #[hpy_method]
-fn tuple_of<'ctx>(ctx: Context<'ctx>, seq: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn tuple_of<'ctx>(ctx: Context<'ctx>, seq: &Handle<'ctx>) -> HPyResult<Tuple<'ctx>> {
     let items = items(seq)?;
     ctx.new_tuple(&refs(&items))
 }
 
 /// A new dict (`HPyDict_New`) filled from `(key, value)` pairs.
 #[hpy_method]
-fn dict_of<'ctx>(ctx: Context<'ctx>, pairs: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn dict_of<'ctx>(ctx: Context<'ctx>, pairs: &Handle<'ctx>) -> HPyResult<Dict<'ctx>> {
     let d = ctx.new_dict()?;
     for pair in items(pairs)? {
         d.set_item(&pair.get_item_i(0)?, &pair.get_item_i(1)?)?;
@@ -548,26 +549,83 @@ fn dict_of<'ctx>(ctx: Context<'ctx>, pairs: &Handle<'ctx>) -> HPyResult<Handle<'
 
 /// `list(d.keys())` (`HPyDict_Keys`).
 #[hpy_method]
-fn dict_keys<'ctx>(d: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    d.dict_keys()
+fn dict_keys<'ctx>(d: &Dict<'ctx>) -> HPyResult<List<'ctx>> {
+    d.keys()
 }
 
 /// `d.copy()` (`HPyDict_Copy`).
 #[hpy_method]
-fn dict_copy<'ctx>(d: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    d.dict_copy()
+fn dict_copy<'ctx>(d: &Dict<'ctx>) -> HPyResult<Dict<'ctx>> {
+    d.copy()
 }
 
 /// `(start, stop, step)` of a slice (`HPySlice_Unpack`).
 #[hpy_method]
-fn slice_unpack(s: &Handle<'_>) -> HPyResult<(isize, isize, isize)> {
-    s.slice_unpack()
+fn slice_unpack(s: &Slice<'_>) -> HPyResult<(isize, isize, isize)> {
+    s.unpack()
 }
 
 /// `(*s.indices(n), len(range(*s.indices(n))))`.
 #[hpy_method]
-fn slice_indices(s: &Handle<'_>, n: usize) -> HPyResult<(isize, isize, isize, usize)> {
-    s.slice_indices(n)
+fn slice_indices(s: &Slice<'_>, n: usize) -> HPyResult<(isize, isize, isize, usize)> {
+    s.indices(n)
+}
+
+// ------------------------------------------------------------ typed handles
+
+/// The typed handles `o` is an instance of, by `downcast_ref`; fails if the
+/// owned `downcast` disagrees or does not give the same object back.
+#[hpy_method]
+fn downcasts(o: &Handle<'_>) -> HPyResult<Vec<&'static str>> {
+    let mut kinds = Vec::new();
+    macro_rules! probe {
+        ($($t:ident),*) => {$(
+            let by_ref = o.downcast_ref::<$t>().is_some();
+            let owned = match o.dup().downcast::<$t>() {
+                Ok(typed) => typed.is(o),
+                Err(e) => {
+                    if e.expected() != <$t<'_> as PyTypeCheck<'_>>::NAME || !e.into_handle().is(o) {
+                        return Err(HPyErr::system_error("a failed downcast lost its handle"));
+                    }
+                    false
+                }
+            };
+            if by_ref != owned {
+                return Err(HPyErr::system_error("downcast and downcast_ref disagree"));
+            }
+            if by_ref {
+                kinds.push(stringify!($t));
+            }
+        )*};
+    }
+    probe!(List, Tuple, Dict, Str, Bytes, Type, Slice, Capsule);
+    Ok(kinds)
+}
+
+/// `len(xs)` through an owned `List` parameter.
+#[hpy_method]
+fn list_len_owned(xs: List<'_>) -> HPyResult<usize> {
+    xs.len()
+}
+
+/// `t[0]` after `downcast::<Tuple>()?`: a `TypeError` outside any argument.
+#[hpy_method]
+fn first_of_tuple(t: Handle<'_>) -> HPyResult<Handle<'_>> {
+    t.downcast::<Tuple>()?.get(0)
+}
+
+/// `tuple(l)` through `List::to_tuple`, and `l[i] = x` through `List::set`.
+#[hpy_method]
+fn list_ops<'ctx>(l: &List<'ctx>, i: isize, x: &Handle<'ctx>) -> HPyResult<Tuple<'ctx>> {
+    let before = l.to_tuple()?;
+    l.set(i, x)?;
+    Ok(before)
+}
+
+/// `d.get(k)`, `None` for a missing key (`Dict::get`).
+#[hpy_method]
+fn dict_get<'ctx>(d: &Dict<'ctx>, k: &Handle<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+    d.get(k)
 }
 
 // ---------------------------------------------------------------------- eval
@@ -585,7 +643,7 @@ fn compile_eval<'ctx>(
     ctx: Context<'ctx>,
     source: &str,
     mode: &str,
-    globals: &Handle<'ctx>,
+    globals: &Dict<'ctx>,
     locals: Option<&Handle<'ctx>>,
 ) -> HPyResult<Handle<'ctx>> {
     let kind = match mode {
@@ -737,7 +795,7 @@ fn new_exception_type<'ctx>(
     name: &str,
     doc: Option<&str>,
     base: Option<&Handle<'ctx>>,
-    dict: Option<&Handle<'ctx>>,
+    dict: Option<&Dict<'ctx>>,
 ) -> HPyResult<Handle<'ctx>> {
     ctx.new_exception_type(name, doc, base, dict)
 }
@@ -757,7 +815,7 @@ hpy_module! {
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
         list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, slice_unpack,
-        slice_indices,
+        slice_indices, downcasts, list_len_owned, first_of_tuple, list_ops, dict_get,
         import_module, compile_eval, compile_only, builtins, context_var_new, context_var_get,
         context_var_set,
         raise_string, raise_object, raised_matches, no_memory, raise_from_errno, warn,

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Constant, Context, Field, FieldSlots,
-    HPyErr, HPyResult, Handle, IntoHPy, Ref, RefMut, RichCompareOp, VarArgs, WithFields,
+    HPyErr, HPyResult, Handle, IntoHPy, List, Ref, RefMut, RichCompareOp, VarArgs, WithFields,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -407,7 +407,7 @@ struct CountingList {
 #[hpy_methods]
 impl CountingList {
     /// Appends and counts.
-    fn push<'ctx>(slf: &Handle<'ctx>, item: &Handle<'ctx>) -> HPyResult<()> {
+    fn push<'ctx>(slf: &List<'ctx>, item: &Handle<'ctx>) -> HPyResult<()> {
         let mut data = hpy::RefMut::<CountingList>::borrow(slf.borrow())?;
         data.pushes += 1;
         slf.append(item)

@@ -2,7 +2,7 @@
 //! Python calls (tests/python/test_conv_exceptions.py).
 
 use hpy::exceptions::{KeyError, ValueError};
-use hpy::{hpy_method, Context, HPyErr, HPyResult, Handle};
+use hpy::{hpy_method, Context, HPyErr, HPyResult, Handle, Type};
 
 hpy::create_exception!(
     hpyrs_conv,
@@ -123,7 +123,7 @@ pub fn lazy_matches<'ctx>(ctx: Context<'ctx>, which: &str, cls: &Handle<'ctx>) -
 
 /// A lazy error, caught: `(type, str(value))`.
 #[hpy_method]
-pub fn catch_lazy<'ctx>(ctx: Context<'ctx>, which: &str) -> HPyResult<(Handle<'ctx>, String)> {
+pub fn catch_lazy<'ctx>(ctx: Context<'ctx>, which: &str) -> HPyResult<(Type<'ctx>, String)> {
     let err = match which {
         "stats" => StatsError::new_err("from rust"),
         "os" => HPyErr::from_errno(2),

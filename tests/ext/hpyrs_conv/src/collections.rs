@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use hpy::{hpy_method, Context, FrozenSet, HPyResult, Handle};
+use hpy::{hpy_method, Context, Dict, FrozenSet, HPyResult, Handle, List};
 
 macro_rules! pub_echo_functions {
     ($($name:ident: $t:ty;)*) => {$(
@@ -34,7 +34,7 @@ pub fn iter_collect<'ctx>(
     ctx: Context<'ctx>,
     obj: &Handle<'ctx>,
     limit: Option<usize>,
-) -> HPyResult<Handle<'ctx>> {
+) -> HPyResult<List<'ctx>> {
     let list = ctx.new_list()?;
     for item in obj.iter()?.take(limit.unwrap_or(usize::MAX)) {
         list.append(&item?)?;
@@ -122,7 +122,7 @@ pub fn path_from_bytes(raw: Vec<u8>) -> PathBuf {
 
 /// A dict of mixed values built with `hpy::dict!`.
 #[hpy_method]
-pub fn dict_mixed<'ctx>(ctx: Context<'ctx>, n: i64) -> HPyResult<Handle<'ctx>> {
+pub fn dict_mixed<'ctx>(ctx: Context<'ctx>, n: i64) -> HPyResult<Dict<'ctx>> {
     hpy::dict!(ctx, {
         "n" => n,
         "half" => n as f64 / 2.0,
@@ -137,7 +137,7 @@ pub fn dict_mixed<'ctx>(ctx: Context<'ctx>, n: i64) -> HPyResult<Handle<'ctx>> {
 
 /// An empty `dict!`.
 #[hpy_method]
-pub fn dict_empty<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+pub fn dict_empty<'ctx>(ctx: Context<'ctx>) -> HPyResult<Dict<'ctx>> {
     hpy::dict!(ctx, {})
 }
 

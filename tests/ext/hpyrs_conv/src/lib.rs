@@ -11,7 +11,7 @@ mod collections;
 
 use hpy::{
     hpy_method, hpy_module, Borrowed, Capsule, Constant, Context, Global, HPyErr, HPyResult,
-    Handle, IntoHPy, ListBuilder, ResultExt, Tracker, TupleBuilder,
+    Handle, IntoHPy, List, ListBuilder, ResultExt, Tracker, Tuple, TupleBuilder,
 };
 
 // ---- conversions ----
@@ -77,7 +77,7 @@ fn empty_dicts(n: usize) -> HPyResult<Vec<HashMap<String, i64>>> {
 
 /// `list(range(n))`, built with a `ListBuilder` back to front.
 #[hpy_method]
-fn build_range_list<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<Handle<'ctx>> {
+fn build_range_list<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<List<'ctx>> {
     let mut list = ListBuilder::new(ctx, n)?;
     for i in (0..n).rev() {
         list.set(i, &i.into_hpy(ctx)?)?;
@@ -90,7 +90,7 @@ fn build_range_list<'ctx>(ctx: Context<'ctx>, n: usize) -> HPyResult<Handle<'ctx
 fn build_reversed_tuple<'ctx>(
     ctx: Context<'ctx>,
     items: Vec<Handle<'ctx>>,
-) -> HPyResult<Handle<'ctx>> {
+) -> HPyResult<Tuple<'ctx>> {
     let mut tuple = TupleBuilder::new(ctx, items.len())?;
     for (i, item) in items.iter().rev().enumerate() {
         tuple.set(i, item)?;
@@ -116,7 +116,7 @@ fn misuse_builder<'ctx>(ctx: Context<'ctx>, kind: &str, how: &str) -> HPyResult<
                 }
                 "unset" => {
                     b.set(0, &item)?;
-                    return b.build();
+                    return b.build().map(Into::into);
                 }
                 "drop" => {
                     b.set(0, &item)?;
@@ -125,7 +125,7 @@ fn misuse_builder<'ctx>(ctx: Context<'ctx>, kind: &str, how: &str) -> HPyResult<
                 }
                 _ => return Err(HPyErr::value_error(format!("unknown misuse {how:?}"))),
             }
-            b.build()
+            b.build().map(Into::into)
         }};
     }
     match kind {
@@ -350,20 +350,20 @@ impl Drop for PanicsOnDrop {
 
 /// A new capsule named "hpyrs_conv.tracked" holding `value`.
 #[hpy_method]
-fn capsule_new<'ctx>(ctx: Context<'ctx>, value: i64) -> HPyResult<Handle<'ctx>> {
+fn capsule_new<'ctx>(ctx: Context<'ctx>, value: i64) -> HPyResult<Capsule<'ctx>> {
     ctx.new_capsule(Tracked(value), TRACKED)
 }
 
 /// A capsule "hpyrs_conv.tracked" whose value panics when dropped.
 #[hpy_method]
-fn capsule_new_panicky<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn capsule_new_panicky<'ctx>(ctx: Context<'ctx>) -> HPyResult<Capsule<'ctx>> {
     ctx.new_capsule(PanicsOnDrop, TRACKED)
 }
 
 /// A capsule "hpyrs_conv.tracked" whose pointer is not a Rust payload
 /// (as foreign code could make).
 #[hpy_method]
-fn capsule_new_foreign<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn capsule_new_foreign<'ctx>(ctx: Context<'ctx>) -> HPyResult<Capsule<'ctx>> {
     static FOREIGN: u64 = 7;
     // SAFETY: the pointer is to a static that outlives every capsule, and
     // nothing writes through it (`Capsule::get` refuses this capsule).
@@ -378,30 +378,30 @@ fn capsule_new_foreign<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
 
 /// The `i64` in a capsule made by `capsule_new`, looked up under `name`.
 #[hpy_method]
-fn capsule_value(capsule: &Handle<'_>, name: Option<&str>) -> HPyResult<i64> {
+fn capsule_value(capsule: &Capsule<'_>, name: Option<&str>) -> HPyResult<i64> {
     let name = CString::new(name.unwrap_or("hpyrs_conv.tracked")).or_raise(Constant::ValueError)?;
-    Ok(Capsule::get::<Tracked>(capsule, &name)?.0)
+    Ok(capsule.get::<Tracked>(&name)?.0)
 }
 
 /// Reads a capsule made by `capsule_new` as the wrong Rust type.
 #[hpy_method]
-fn capsule_value_as_string(capsule: &Handle<'_>) -> HPyResult<String> {
-    Ok(Capsule::get::<String>(capsule, TRACKED)?.clone())
+fn capsule_value_as_string(capsule: &Capsule<'_>) -> HPyResult<String> {
+    Ok(capsule.get::<String>(TRACKED)?.clone())
 }
 
 /// `(name, is_valid(name))` of a capsule.
 #[hpy_method]
-fn capsule_info(capsule: &Handle<'_>, name: &str) -> HPyResult<(Option<String>, bool)> {
+fn capsule_info(capsule: &Capsule<'_>, name: &str) -> HPyResult<(Option<String>, bool)> {
     let cname = CString::new(name).or_raise(Constant::ValueError)?;
     let valid = Capsule::is_valid(capsule, &cname);
-    let actual = Capsule::name(capsule)?.map(|n| n.to_string_lossy().into_owned());
+    let actual = capsule.name()?.map(|n| n.to_string_lossy().into_owned());
     Ok((actual, valid))
 }
 
 /// Renames a capsule to "hpyrs_conv.renamed".
 #[hpy_method]
-fn capsule_rename(capsule: &Handle<'_>) -> HPyResult<()> {
-    Capsule::set_name(capsule, c"hpyrs_conv.renamed")
+fn capsule_rename(capsule: &Capsule<'_>) -> HPyResult<()> {
+    capsule.set_name(c"hpyrs_conv.renamed")
 }
 
 /// How many capsule values have been dropped so far.

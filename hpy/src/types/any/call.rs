@@ -206,7 +206,10 @@ fn kwnames_tuple<'a, 'ctx>(
         .collect::<HPyResult<Vec<_>>>()?;
     let names: Vec<&Handle<'ctx>> = names.iter().collect();
     let tuple = ctx.new_tuple(&names)?;
-    Ok((tuple, kwargs.iter().map(|(_, v)| *v).collect()))
+    Ok((
+        tuple.into_handle(),
+        kwargs.iter().map(|(_, v)| *v).collect(),
+    ))
 }
 
 /// Checks that `kwnames` is a tuple of str with at most `n_args` items and

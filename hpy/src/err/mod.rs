@@ -1,4 +1,6 @@
-//! Python exceptions as Rust errors: [`HPyErr`] and [`HPyResult`].
+//! Python exceptions as Rust errors: [`HPyErr`] and [`HPyResult`] (this
+//! file), raising on a [`Context`] (`raise.rs`), and catching, matching and
+//! declaring exception classes (`exception.rs`).
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -8,6 +10,9 @@ use std::fmt::Display;
 use hpy_sys::HPyConstant;
 
 use crate::{Context, Global, HPyResult as Result_, Handle};
+
+pub(crate) mod exception;
+mod raise;
 
 /// The result of anything that can raise a Python exception.
 pub type HPyResult<T> = Result<T, HPyErr>;
@@ -134,7 +139,7 @@ impl HPyErr {
     /// `BaseException`) gives `TypeError: exceptions must derive from
     /// BaseException` instead, as Python's `raise` does.
     pub fn from_type(ty: &Handle<'_>, msg: &str) -> Self {
-        if let Err(not_an_exception) = crate::errors::require_exception_class(ty) {
+        if let Err(not_an_exception) = raise::require_exception_class(ty) {
             return not_an_exception;
         }
         let ctx = ty.context();
@@ -153,7 +158,7 @@ impl HPyErr {
     /// A `ty` that is not an exception class gives `TypeError`, as for
     /// [`from_type`](HPyErr::from_type).
     pub fn from_type_value(ty: &Handle<'_>, value: &Handle<'_>) -> Self {
-        if let Err(not_an_exception) = crate::errors::require_exception_class(ty) {
+        if let Err(not_an_exception) = raise::require_exception_class(ty) {
             return not_an_exception;
         }
         let ctx = ty.context();
@@ -208,7 +213,10 @@ impl HPyErr {
                 let os_error = ctx.constant(HPyConstant::OSError);
                 (|| {
                     let args = [errno.into_hpy(ctx)?, msg.as_str().into_hpy(ctx)?];
-                    Ok(os_error.call(&[&args[0], &args[1]])?.get_type())
+                    Ok(os_error
+                        .call(&[&args[0], &args[1]])?
+                        .get_type()
+                        .into_handle())
                 })()
             }
             other => Ok(ctx.constant(describe_lazy(other)?.0)),

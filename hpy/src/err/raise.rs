@@ -5,7 +5,7 @@
 use core::ffi::CStr;
 
 use crate::cstr::with_cstr;
-use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Context, Dict, HPyErr, HPyResult, Handle, IntoHPy, Type};
 
 impl<'ctx> Context<'ctx> {
     /// Raises `exc_type(msg)` now (`HPyErr_SetString`) and returns the
@@ -176,29 +176,25 @@ impl<'ctx> Context<'ctx> {
     /// A new exception class (`HPyErr_NewException`, or
     /// `HPyErr_NewExceptionWithDoc` when `doc` is given): `name` is
     /// `"module.ClassName"`, `base` the base class or tuple of bases
-    /// (default `Exception`), `dict` the class namespace (a dict).
+    /// (default `Exception`), `dict` the class namespace.
     pub fn new_exception_type(
         self,
         name: &str,
         doc: Option<&str>,
         base: Option<&Handle<'ctx>>,
-        dict: Option<&Handle<'ctx>>,
+        dict: Option<&Dict<'ctx>>,
     ) -> HPyResult<Handle<'ctx>> {
-        if dict.is_some_and(|d| !d.is_dict()) {
-            return Err(HPyErr::type_error(
-                "exception class namespace must be a dict",
-            ));
-        }
         // CPython's own check, which would be a SystemError there.
         if !name.contains('.') {
             return Err(HPyErr::value_error(format!(
                 "exception name must be 'module.Name', got {name:?}"
             )));
         }
+        let dict = dict.map(|d| &**d);
         let raw = |h: Option<&Handle<'ctx>>| h.map_or(hpy_sys::HPy_NULL, |h| h.as_raw());
         with_cstr(name, |name| match doc {
             // SAFETY: NUL-terminated UTF-8 name, valid (or null) handles,
-            // `dict` a dict or null; the result is owned or HPy_NULL.
+            // `dict` a dict (a `Dict`) or null; the result is owned or HPy_NULL.
             None => unsafe {
                 self.wrap_result(hpy_sys::HPyErr_NewException(
                     self.as_raw(),
@@ -229,7 +225,11 @@ pub(crate) fn require_exception_class(exc_type: &Handle<'_>) -> HPyResult<()> {
     let base = exc_type
         .context()
         .constant(hpy_sys::HPyConstant::BaseException);
-    if exc_type.is_type() && exc_type.is_subtype(&base)? {
+    let base = base.downcast::<Type>()?;
+    if exc_type
+        .downcast_ref::<Type>()
+        .is_some_and(|ty| ty.is_subtype(&base))
+    {
         return Ok(());
     }
     Err(HPyErr::type_error(

@@ -1,8 +1,6 @@
 //! The object protocol on [`Handle`]: attributes, items, comparisons, truth,
 //! hashing, string forms and type checks.
 
-use hpy_sys::HPyConstant;
-
 use crate::cstr::with_cstr;
 use crate::{HPyErr, HPyResult, Handle};
 
@@ -264,10 +262,13 @@ impl<'ctx> Handle<'ctx> {
 
     /// `bytes(self)` (`HPy_Bytes`).
     #[inline]
-    pub fn bytes(&self) -> HPyResult<Handle<'ctx>> {
+    pub fn bytes(&self) -> HPyResult<crate::Bytes<'ctx>> {
         let ctx = self.context();
-        // SAFETY: valid handle; the result is owned or HPy_NULL.
-        unsafe { ctx.wrap_result(hpy_sys::HPy_Bytes(ctx.as_raw(), self.as_raw())) }
+        // SAFETY: valid handle; the result is a new bytes object or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPy_Bytes(ctx.as_raw(), self.as_raw()))
+                .map(crate::Bytes)
+        }
     }
 
     /// `hash(self)` (`HPy_Hash`).
@@ -323,57 +324,7 @@ impl<'ctx> Handle<'ctx> {
         })
     }
 
-    // ---- types ----
-
-    /// `isinstance(self, ty)` for a type object `ty` (`HPy_TypeCheck`).
-    /// Raises `TypeError` if `ty` is not a type.
-    #[inline]
-    pub fn type_check(&self, ty: &Handle<'ctx>) -> HPyResult<bool> {
-        ty.require_type()?;
-        let ctx = self.context();
-        // SAFETY: valid handles, and `ty` is a type object (checked above).
-        Ok(unsafe { hpy_sys::HPy_TypeCheck(ctx.as_raw(), self.as_raw(), ty.as_raw()) } != 0)
-    }
-
-    /// `isinstance(self, ty)` for a builtin type among the context constants
-    /// (`HPy_TypeCheck` with `ctx->h_*Type`), e.g. `HPyConstant::LongType`.
-    /// A constant that is not a type raises `TypeError`.
-    #[inline]
-    pub fn type_check_constant(&self, ty: HPyConstant) -> HPyResult<bool> {
-        self.type_check(&self.context().constant(ty))
-    }
-
-    /// Whether `self` is a type object (`HPy_TypeCheck(self, type)`).
-    #[inline]
-    pub fn is_type(&self) -> bool {
-        let ctx = self.context();
-        // SAFETY: valid handle; `h_TypeType` is a type object for the call.
-        unsafe {
-            let type_type = hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::TypeType);
-            hpy_sys::HPy_TypeCheck(ctx.as_raw(), self.as_raw(), type_type) != 0
-        }
-    }
-
-    /// `issubclass(self, base)` for two type objects (`HPyType_IsSubtype`).
-    /// Raises `TypeError` if either is not a type.
-    #[inline]
-    pub fn is_subtype(&self, base: &Handle<'ctx>) -> HPyResult<bool> {
-        self.require_type()?;
-        base.require_type()?;
-        let ctx = self.context();
-        // SAFETY: both handles are valid type objects (checked above).
-        Ok(unsafe { hpy_sys::HPyType_IsSubtype(ctx.as_raw(), self.as_raw(), base.as_raw()) } != 0)
-    }
-
-    /// `Ok(())` for a type object, else `TypeError`.
-    #[inline]
-    fn require_type(&self) -> HPyResult<()> {
-        if self.is_type() {
-            Ok(())
-        } else {
-            Err(not_a_type(self))
-        }
-    }
+    // ---- type checks (the type itself: `Type`, in type_.rs) ----
 
     /// Whether the object supports numeric operations (`HPyNumber_Check`).
     #[inline]
@@ -437,10 +388,4 @@ impl<'ctx> Handle<'ctx> {
         // SAFETY: valid handle; the call only prints.
         unsafe { hpy_sys::_HPy_Dump(ctx.as_raw(), self.as_raw()) }
     }
-}
-
-/// `TypeError` for an object used where a type object is required.
-#[cold]
-fn not_a_type(obj: &Handle<'_>) -> HPyErr {
-    HPyErr::type_error(format!("expected a type object, got {}", obj.type_name()))
 }

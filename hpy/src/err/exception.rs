@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use hpy_sys::HPyConstant;
 
-use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoHPy, Tuple, Type};
 
 /// `(sys.__dict__, sink, sink.append, "unraisablehook")`, stored by every
 /// module's exec slot: [`HPyErr::catch`] needs them while an exception is
@@ -75,7 +75,7 @@ impl<'ctx> Caught<'ctx> {
     }
 
     /// The exception's class (`type(value)`).
-    pub fn get_type(&self) -> Handle<'ctx> {
+    pub fn get_type(&self) -> Type<'ctx> {
         self.value.get_type()
     }
 
@@ -183,7 +183,9 @@ impl HPyErr {
     pub fn matches<'ctx>(&self, ctx: Context<'ctx>, class: &Handle<'ctx>) -> bool {
         match self.lazy_class(ctx) {
             None => ctx.err_matches_type(class),
-            Some(Ok(ty)) => class_matches(&ty, class),
+            Some(Ok(ty)) => ty
+                .downcast_ref::<Type>()
+                .is_some_and(|ty| class_matches(ty, class)),
             Some(Err(e)) => {
                 // The class could not even be found (an unlisted Global, a
                 // failing OSError()): no match, and nothing left set.
@@ -241,16 +243,18 @@ impl HPyErr {
 
 /// Whether `except class:` catches an exception of class `ty`: `class` a
 /// class or a (nested) tuple of classes.
-fn class_matches<'ctx>(ty: &Handle<'ctx>, class: &Handle<'ctx>) -> bool {
-    if class.is_tuple() {
-        let n = class.len().unwrap_or(0);
+fn class_matches<'ctx>(ty: &Type<'ctx>, class: &Handle<'ctx>) -> bool {
+    if let Some(classes) = class.downcast_ref::<Tuple>() {
+        let n = classes.len().unwrap_or(0);
         return (0..n).any(|i| {
-            class
-                .get_item_i(i as isize)
+            classes
+                .get(i as isize)
                 .is_ok_and(|item| class_matches(ty, &item))
         });
     }
-    class.is_type() && ty.is_subtype(class).unwrap_or(false)
+    class
+        .downcast_ref::<Type>()
+        .is_some_and(|class| ty.is_subtype(class))
 }
 
 /// Takes the interpreter's current exception out (see the module docs).
@@ -442,7 +446,8 @@ pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
     let sink = ctx.new_list()?;
     let append = sink.get_attr_s("append")?;
     let key = "unraisablehook".into_hpy(ctx)?;
-    CATCH_STATE.store(&ctx.new_tuple(&[&sys_dict, &sink, &append, &key])?)
+    let state = ctx.new_tuple(&[&sys_dict, &sink, &append, &key])?;
+    CATCH_STATE.store(&state)
 }
 
 /// Declares a Python exception class for the module: a Rust type with

@@ -1,13 +1,34 @@
-//! `str` objects: encoding, decoding, characters and substrings, and
-//! [`Context::unicode_from_fmt`] in place of C's `HPyUnicode_FromFormat`.
+//! `str`: the typed handle [`Str`] (encoding, characters, substrings), the
+//! constructors that decode, and [`Context::unicode_from_fmt`] in place of
+//! C's `HPyUnicode_FromFormat`.
 
 use core::ffi::{c_char, CStr};
 use core::fmt;
 
-use hpy_sys::{wchar_t, HPy_ssize_t};
+use hpy_sys::{wchar_t, HPyConstant, HPy_ssize_t};
 
 use crate::cstr::with_cstr;
-use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Bytes, Context, HPyErr, HPyResult, Handle, IntoHPy};
+
+super::typed_handle! {
+    /// A handle to a `str` (or an instance of a subclass).
+    ///
+    /// ```
+    /// use hpy::{hpy_method, HPyResult, Str};
+    ///
+    /// /// The first character, if any.
+    /// #[hpy_method]
+    /// fn initial(s: &Str<'_>) -> HPyResult<Option<char>> {
+    ///     Ok(s.to_str()?.chars().next())
+    /// }
+    /// # fn main() {}
+    /// ```
+    Str, "str", |obj| {
+        let ctx = obj.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), obj.as_raw()) != 0 }
+    }
+}
 
 /// Calls `f` with an optional string as a C string (null for `None`, which
 /// HPy reads as the default: `"strict"` errors, UTF-8 encoding).
@@ -32,25 +53,26 @@ impl<'ctx> Context<'ctx> {
     /// printf-style directives.
     ///
     /// ```
-    /// # use hpy::{Context, HPyResult, Handle};
-    /// fn describe<'ctx>(ctx: Context<'ctx>, n: i64) -> HPyResult<Handle<'ctx>> {
+    /// # use hpy::{Context, HPyResult, Str};
+    /// fn describe<'ctx>(ctx: Context<'ctx>, n: i64) -> HPyResult<Str<'ctx>> {
     ///     ctx.unicode_from_fmt(format_args!("{n} items ({:.1}%)", n as f64 / 3.0))
     /// }
     /// ```
     ///
     /// A constant format string is converted without an intermediate
     /// `String`.
-    pub fn unicode_from_fmt(self, args: fmt::Arguments<'_>) -> HPyResult<Handle<'ctx>> {
-        match args.as_str() {
-            Some(s) => s.into_hpy(self),
-            None => std::fmt::format(args).into_hpy(self),
-        }
+    pub fn unicode_from_fmt(self, args: fmt::Arguments<'_>) -> HPyResult<Str<'ctx>> {
+        let s = match args.as_str() {
+            Some(s) => s.into_hpy(self)?,
+            None => std::fmt::format(args).into_hpy(self)?,
+        };
+        Ok(Str(s))
     }
 
     /// A new `str` from wide characters (`HPyUnicode_FromWideChar`; UTF-32
     /// on Linux and macOS, UTF-16 on Windows). Unlike
     /// `HPyUnicode_FromString` it takes a length, so it accepts NUL.
-    pub fn unicode_from_wide_char(self, chars: &[wchar_t]) -> HPyResult<Handle<'ctx>> {
+    pub fn unicode_from_wide_char(self, chars: &[wchar_t]) -> HPyResult<Str<'ctx>> {
         let len = ssize(chars.len())?;
         // SAFETY: pointer and length describe `chars` (a non-null pointer
         // even when empty); the result is owned or HPy_NULL.
@@ -60,13 +82,14 @@ impl<'ctx> Context<'ctx> {
                 chars.as_ptr(),
                 len,
             ))
+            .map(Str)
         }
     }
 
     /// Decodes ASCII bytes into a `str` (`HPyUnicode_DecodeASCII`), with an
     /// error handler name (`None` means `"strict"`: `UnicodeDecodeError` for
     /// bytes above 127), like `data.decode("ascii", errors)`.
-    pub fn decode_ascii(self, data: &[u8], errors: Option<&str>) -> HPyResult<Handle<'ctx>> {
+    pub fn decode_ascii(self, data: &[u8], errors: Option<&str>) -> HPyResult<Str<'ctx>> {
         let len = ssize(data.len())?;
         with_opt_cstr(errors, |errors| {
             // SAFETY: pointer and length describe `data`; `errors` is null
@@ -78,13 +101,14 @@ impl<'ctx> Context<'ctx> {
                     len,
                     errors,
                 ))
+                .map(Str)
             }
         })
     }
 
     /// Decodes Latin-1 bytes into a `str` (`HPyUnicode_DecodeLatin1`), like
     /// `data.decode("latin-1", errors)` (which cannot fail).
-    pub fn decode_latin1(self, data: &[u8], errors: Option<&str>) -> HPyResult<Handle<'ctx>> {
+    pub fn decode_latin1(self, data: &[u8], errors: Option<&str>) -> HPyResult<Str<'ctx>> {
         let len = ssize(data.len())?;
         with_opt_cstr(errors, |errors| {
             // SAFETY: as in `decode_ascii`.
@@ -95,6 +119,7 @@ impl<'ctx> Context<'ctx> {
                     len,
                     errors,
                 ))
+                .map(Str)
             }
         })
     }
@@ -102,20 +127,21 @@ impl<'ctx> Context<'ctx> {
     /// Decodes a C string in the file-system encoding (with the
     /// `surrogateescape` handler on POSIX), like `os.fsdecode`
     /// (`HPyUnicode_DecodeFSDefault`).
-    pub fn decode_fs_default(self, path: &CStr) -> HPyResult<Handle<'ctx>> {
+    pub fn decode_fs_default(self, path: &CStr) -> HPyResult<Str<'ctx>> {
         // SAFETY: `path` is NUL-terminated; the result is owned or HPy_NULL.
         unsafe {
             self.wrap_result(hpy_sys::HPyUnicode_DecodeFSDefault(
                 self.as_raw(),
                 path.as_ptr(),
             ))
+            .map(Str)
         }
     }
 
     /// Decodes bytes in the file-system encoding, like `os.fsdecode`
     /// (`HPyUnicode_DecodeFSDefaultAndSize`). Unlike
     /// [`decode_fs_default`](Context::decode_fs_default) it takes a length.
-    pub fn decode_fs_default_and_size(self, path: &[u8]) -> HPyResult<Handle<'ctx>> {
+    pub fn decode_fs_default_and_size(self, path: &[u8]) -> HPyResult<Str<'ctx>> {
         let len = ssize(path.len())?;
         // SAFETY: pointer and length describe `path`; owned or HPy_NULL.
         unsafe {
@@ -124,6 +150,7 @@ impl<'ctx> Context<'ctx> {
                 path.as_ptr().cast(),
                 len,
             ))
+            .map(Str)
         }
     }
 
@@ -139,7 +166,7 @@ impl<'ctx> Context<'ctx> {
         obj: &Handle<'ctx>,
         encoding: Option<&str>,
         errors: Option<&str>,
-    ) -> HPyResult<Handle<'ctx>> {
+    ) -> HPyResult<Str<'ctx>> {
         with_opt_cstr(encoding, |encoding| {
             with_opt_cstr(errors, |errors| {
                 // SAFETY: valid handle; `encoding` and `errors` are null or
@@ -151,28 +178,55 @@ impl<'ctx> Context<'ctx> {
                         encoding,
                         errors,
                     ))
+                    .map(Str)
                 }
             })
         })
     }
 }
 
-impl<'ctx> Handle<'ctx> {
-    /// Raises `TypeError` unless `self` is a `str`.
+impl<'ctx> Str<'ctx> {
+    /// The string as UTF-8, borrowed without copying for as long as the
+    /// handle is (`HPyUnicode_AsUTF8AndSize`). Fails with
+    /// `UnicodeEncodeError` for strings that are not valid Unicode (lone
+    /// surrogates).
     #[inline]
-    fn require_str(&self) -> HPyResult<()> {
-        if self.is_str() {
-            Ok(())
-        } else {
-            Err(HPyErr::wrong_type("str", self.type_name()))
+    pub fn to_str(&self) -> HPyResult<&str> {
+        let (obj, ctx) = (&self.0, self.context());
+        let mut len: hpy_sys::HPy_ssize_t = 0;
+        // SAFETY: `obj` is a str; on success the buffer holds `len` bytes and
+        // lives as long as the object, which `self` keeps alive for the borrow.
+        unsafe {
+            let data = hpy_sys::HPyUnicode_AsUTF8AndSize(ctx.as_raw(), obj.as_raw(), &mut len);
+            if data.is_null() {
+                return Err(HPyErr::raised(ctx));
+            }
+            let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
+            if crate::impl_::abi::UNIVERSAL {
+                // Not every implementation refuses lone surrogates here (PyPy
+                // hands out WTF-8), so the universal ABI checks.
+                return core::str::from_utf8(bytes).map_err(|_| raise_surrogate_error(obj));
+            }
+            // CPython's UTF-8 cache is valid UTF-8: it refuses surrogates.
+            Ok(core::str::from_utf8_unchecked(bytes))
         }
     }
 
-    /// `self.encode("utf-8")` (`HPyUnicode_AsUTF8String`). Raises
-    /// `TypeError` if `self` is not a `str`.
+    /// `len(self)` in code points (`HPy_Length`).
     #[inline]
-    pub fn as_utf8_string(&self) -> HPyResult<Handle<'ctx>> {
-        self.require_str()?;
+    pub fn len(&self) -> HPyResult<usize> {
+        self.0.len()
+    }
+
+    /// `len(self) == 0`.
+    #[inline]
+    pub fn is_empty(&self) -> HPyResult<bool> {
+        self.0.is_empty()
+    }
+
+    /// `self.encode("utf-8")` (`HPyUnicode_AsUTF8String`).
+    #[inline]
+    pub fn as_utf8_string(&self) -> HPyResult<Bytes<'ctx>> {
         let ctx = self.context();
         // SAFETY: `self` is a str; the result is owned or HPy_NULL.
         unsafe {
@@ -180,14 +234,13 @@ impl<'ctx> Handle<'ctx> {
                 ctx.as_raw(),
                 self.as_raw(),
             ))
+            .map(Bytes)
         }
     }
 
-    /// `self.encode("ascii")` (`HPyUnicode_AsASCIIString`). Raises
-    /// `TypeError` if `self` is not a `str`.
+    /// `self.encode("ascii")` (`HPyUnicode_AsASCIIString`).
     #[inline]
-    pub fn as_ascii_string(&self) -> HPyResult<Handle<'ctx>> {
-        self.require_str()?;
+    pub fn as_ascii_string(&self) -> HPyResult<Bytes<'ctx>> {
         let ctx = self.context();
         // SAFETY: `self` is a str; the result is owned or HPy_NULL.
         unsafe {
@@ -195,14 +248,13 @@ impl<'ctx> Handle<'ctx> {
                 ctx.as_raw(),
                 self.as_raw(),
             ))
+            .map(Bytes)
         }
     }
 
-    /// `self.encode("latin-1")` (`HPyUnicode_AsLatin1String`). Raises
-    /// `TypeError` if `self` is not a `str`.
+    /// `self.encode("latin-1")` (`HPyUnicode_AsLatin1String`).
     #[inline]
-    pub fn as_latin1_string(&self) -> HPyResult<Handle<'ctx>> {
-        self.require_str()?;
+    pub fn as_latin1_string(&self) -> HPyResult<Bytes<'ctx>> {
         let ctx = self.context();
         // SAFETY: `self` is a str; the result is owned or HPy_NULL.
         unsafe {
@@ -210,14 +262,13 @@ impl<'ctx> Handle<'ctx> {
                 ctx.as_raw(),
                 self.as_raw(),
             ))
+            .map(Bytes)
         }
     }
 
     /// `os.fsencode(self)` for a `str` (`HPyUnicode_EncodeFSDefault`).
-    /// Raises `TypeError` if `self` is not a `str`.
     #[inline]
-    pub fn encode_fs_default(&self) -> HPyResult<Handle<'ctx>> {
-        self.require_str()?;
+    pub fn encode_fs_default(&self) -> HPyResult<Bytes<'ctx>> {
         let ctx = self.context();
         // SAFETY: `self` is a str; the result is owned or HPy_NULL.
         unsafe {
@@ -225,24 +276,33 @@ impl<'ctx> Handle<'ctx> {
                 ctx.as_raw(),
                 self.as_raw(),
             ))
+            .map(Bytes)
         }
     }
 
-    /// `self[index]` as a Rust `char` (`HPyUnicode_ReadChar`). `index`
-    /// counts code points from 0 (no negative indexing); out of range is an
-    /// `IndexError`, a lone surrogate (which no `char` can hold) a
-    /// `ValueError`, and a non-`str` a `TypeError`.
-    pub fn read_char(&self, index: usize) -> HPyResult<char> {
-        self.require_str()?;
+    /// `ord(self[index])` (`HPyUnicode_ReadChar`): like
+    /// [`read_char`](Str::read_char), but a lone surrogate is a code point
+    /// like any other.
+    #[inline]
+    pub fn read_code_point(&self, index: usize) -> HPyResult<u32> {
         let index = HPy_ssize_t::try_from(index)
             .map_err(|_| HPyErr::index_error("string index out of range"))?;
         let ctx = self.context();
         // SAFETY: `self` is a str; (HPy_UCS4)-1 with an exception set on
-        // failure.
+        // failure (an index out of range).
         let c = unsafe { hpy_sys::HPyUnicode_ReadChar(ctx.as_raw(), self.as_raw(), index) };
         if c == u32::MAX && ctx.err_occurred() {
             return Err(HPyErr::raised(ctx));
         }
+        Ok(c)
+    }
+
+    /// `self[index]` as a Rust `char` (`HPyUnicode_ReadChar`). `index`
+    /// counts code points from 0 (no negative indexing); out of range is an
+    /// `IndexError` and a lone surrogate (which no `char` can hold) a
+    /// `ValueError`.
+    pub fn read_char(&self, index: usize) -> HPyResult<char> {
+        let c = self.read_code_point(index)?;
         char::from_u32(c).ok_or_else(|| {
             HPyErr::value_error(format!(
                 "character U+{c:04X} at index {index} is a lone surrogate"
@@ -252,9 +312,8 @@ impl<'ctx> Handle<'ctx> {
 
     /// `self[start:end]` for a `str`, in code points
     /// (`HPyUnicode_Substring`): `end` past the length is clamped, `end <=
-    /// start` gives `""`. Raises `TypeError` if `self` is not a `str`.
-    pub fn substring(&self, start: usize, end: usize) -> HPyResult<Handle<'ctx>> {
-        self.require_str()?;
+    /// start` gives `""`.
+    pub fn substring(&self, start: usize, end: usize) -> HPyResult<Str<'ctx>> {
         let ctx = self.context();
         let clamp = |i: usize| HPy_ssize_t::try_from(i).unwrap_or(HPy_ssize_t::MAX);
         // SAFETY: `self` is a str and both indices are non-negative; the
@@ -266,6 +325,45 @@ impl<'ctx> Handle<'ctx> {
                 clamp(start),
                 clamp(end),
             ))
+            .map(Str)
         }
+    }
+}
+
+/// Raises the `UnicodeEncodeError` CPython raises for a str with a lone
+/// surrogate, by letting the interpreter try `obj.encode("utf-8")`.
+#[cold]
+pub(crate) fn raise_surrogate_error(obj: &Handle<'_>) -> HPyErr {
+    let ctx = obj.context();
+    let attempt = || -> HPyResult<Handle<'_>> {
+        // SAFETY: valid handle and a static NUL-terminated name; the result
+        // is owned or HPy_NULL.
+        let encode = unsafe {
+            ctx.wrap_result(hpy_sys::HPy_GetAttr_s(
+                ctx.as_raw(),
+                obj.as_raw(),
+                c"encode".as_ptr(),
+            ))?
+        };
+        let encoding = "utf-8".into_hpy(ctx)?;
+        let args = [encoding.as_raw()];
+        // SAFETY: a valid callable and one valid argument; the result is
+        // owned or HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPy_Call(
+                ctx.as_raw(),
+                encode.as_raw(),
+                args.as_ptr(),
+                1,
+                hpy_sys::HPy_NULL,
+            ))
+        }
+    };
+    match attempt() {
+        Err(e) => e,
+        Ok(_) => HPyErr::new(
+            HPyConstant::UnicodeError,
+            "str is not valid UTF-8 (lone surrogate)",
+        ),
     }
 }

@@ -52,7 +52,7 @@ macro_rules! long_accessors {
 }
 
 impl<'ctx> Handle<'ctx> {
-    // `add` lives in handle.rs.
+    // `add` lives in types/any.rs.
     binary_ops! {
         /// `self - other` (`HPy_Subtract`).
         subtract => HPy_Subtract;

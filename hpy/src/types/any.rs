@@ -1,7 +1,6 @@
 //! [`Handle`] (owned, closes on drop) and [`Borrowed`] (an argument the
 //! caller owns).
 
-use core::ffi::CStr;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
@@ -9,6 +8,10 @@ use core::ops::Deref;
 use hpy_sys::{HPy, HPyConstant};
 
 use crate::{Context, FromHPy, HPyResult};
+
+mod call;
+mod number;
+pub(crate) mod object;
 
 /// An owned HPy handle to a Python object, valid for the call `'ctx`.
 ///
@@ -97,42 +100,6 @@ impl<'ctx> Handle<'ctx> {
             raw: self.raw,
             ctx: self.ctx,
             _borrow: PhantomData,
-        }
-    }
-
-    /// `type(self)` (`HPy_Type`).
-    #[inline]
-    pub fn get_type(&self) -> Handle<'ctx> {
-        // SAFETY: HPy_Type returns a new owned handle to the (always existing) type.
-        unsafe { Handle::from_raw(self.ctx, hpy_sys::HPy_Type(self.ctx.as_raw(), self.raw)) }
-    }
-
-    /// The name of the object's type, as Python error messages show it
-    /// (`HPyType_GetName(HPy_Type(self))`, falling back to
-    /// `type(self).__name__` where the interpreter only names HPy types,
-    /// as PyPy does).
-    pub fn type_name(&self) -> String {
-        let ty = self.get_type();
-        // SAFETY: `ty` is a valid type handle; the returned C string is valid
-        // while the type is alive, and we copy it before `ty` is closed.
-        let name = unsafe { hpy_sys::HPyType_GetName(self.ctx.as_raw(), ty.raw) };
-        if !name.is_null() {
-            // SAFETY: non-null, NUL-terminated, alive while `ty` is.
-            return unsafe { CStr::from_ptr(name) }
-                .to_string_lossy()
-                .into_owned();
-        }
-        self.ctx.err_clear();
-        // SAFETY: valid handle and a static NUL-terminated attribute name.
-        let attr =
-            unsafe { hpy_sys::HPy_GetAttr_s(self.ctx.as_raw(), ty.raw, c"__name__".as_ptr()) };
-        // SAFETY: the result is owned or HPy_NULL.
-        match unsafe { self.ctx.wrap_result(attr) }.and_then(|n| n.extract::<String>()) {
-            Ok(name) => name,
-            Err(_) => {
-                self.ctx.err_clear();
-                String::from("?")
-            }
         }
     }
 

@@ -1,4 +1,5 @@
-//! [`Capsule`]: a Rust value owned by a Python object (`HPyCapsule`).
+//! `PyCapsule`: the typed handle [`Capsule`], a Rust value owned by a
+//! Python object (`HPyCapsule`).
 
 use core::ffi::{c_void, CStr};
 use std::any::TypeId;
@@ -6,41 +7,55 @@ use std::any::TypeId;
 use crate::impl_::capsule::{capsule_destructor, capsule_marker, CapsuleHeader};
 use crate::{Context, HPyErr, HPyResult, Handle};
 
-/// Capsules: Python objects that carry a pointer for C (or Rust) code,
-/// typically to hand a native API from one extension to another
-/// (`HPyCapsule_*`).
-///
-/// [`Context::new_capsule`] moves a Rust value into a new capsule; the capsule owns
-/// it and drops it when Python frees the capsule. [`Capsule::get`] lends it
-/// back, for as long as the handle is borrowed.
-///
-/// Type safety: a capsule's name says what it holds, but names are only a
-/// convention (another extension could use the same name for something
-/// else). So `get` checks three things before handing out a `&T`: the name
-/// (as `PyCapsule_GetPointer` does), that the capsule was made by *this*
-/// extension's `Context::new_capsule` (its context pointer is a marker private to
-/// this binary), and that the value's `TypeId` is `T`'s. A capsule made
-/// elsewhere under the same name is refused, not misread; for capsules from
-/// foreign code use the raw [`pointer`](Capsule::pointer).
-///
-/// ```
-/// use hpy::{Capsule, Context, HPyResult, Handle};
-///
-/// struct Config {
-///     verbose: bool,
-/// }
-///
-/// fn make<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-///     ctx.new_capsule(Config { verbose: true }, c"mymod.config")
-/// }
-///
-/// fn is_verbose(capsule: &Handle<'_>) -> HPyResult<bool> {
-///     Ok(Capsule::get::<Config>(capsule, c"mymod.config")?.verbose)
-/// }
-/// # let _ = (make, is_verbose);
-/// ```
-#[derive(Debug)]
-pub enum Capsule {}
+super::typed_handle! {
+    /// Capsules: Python objects that carry a pointer for C (or Rust) code,
+    /// typically to hand a native API from one extension to another
+    /// (`HPyCapsule_*`).
+    ///
+    /// [`Context::new_capsule`] moves a Rust value into a new capsule; the capsule owns
+    /// it and drops it when Python frees the capsule. [`Capsule::get`] lends it
+    /// back, for as long as the handle is borrowed.
+    ///
+    /// Type safety: a capsule's name says what it holds, but names are only a
+    /// convention (another extension could use the same name for something
+    /// else). So `get` checks three things before handing out a `&T`: the name
+    /// (as `PyCapsule_GetPointer` does), that the capsule was made by *this*
+    /// extension's `Context::new_capsule` (its context pointer is a marker private to
+    /// this binary), and that the value's `TypeId` is `T`'s. A capsule made
+    /// elsewhere under the same name is refused, not misread; for capsules from
+    /// foreign code use the raw [`pointer`](Capsule::pointer).
+    ///
+    /// [`Handle::downcast`] accepts any capsule, of any name: the type check
+    /// is that `HPyCapsule_GetName` does not fail.
+    ///
+    /// ```
+    /// use hpy::{Capsule, Context, HPyResult};
+    ///
+    /// struct Config {
+    ///     verbose: bool,
+    /// }
+    ///
+    /// fn make<'ctx>(ctx: Context<'ctx>) -> HPyResult<Capsule<'ctx>> {
+    ///     ctx.new_capsule(Config { verbose: true }, c"mymod.config")
+    /// }
+    ///
+    /// fn is_verbose(capsule: &Capsule<'_>) -> HPyResult<bool> {
+    ///     Ok(capsule.get::<Config>(c"mymod.config")?.verbose)
+    /// }
+    /// # let _ = (make, is_verbose);
+    /// ```
+    Capsule, "PyCapsule", |obj| {
+        let ctx = obj.context();
+        // SAFETY: valid handle. For anything but a capsule the call fails
+        // with an exception (cleared here); a capsule may have no name.
+        let name = unsafe { hpy_sys::HPyCapsule_GetName(ctx.as_raw(), obj.as_raw()) };
+        if name.is_null() && ctx.err_occurred() {
+            ctx.err_clear();
+            return false;
+        }
+        true
+    }
+}
 
 /// What a capsule made by [`Context::new_capsule`] points to.
 #[repr(C)]
@@ -71,7 +86,7 @@ impl<'ctx> Context<'ctx> {
         self,
         value: T,
         name: &'static CStr,
-    ) -> HPyResult<Handle<'ctx>> {
+    ) -> HPyResult<Capsule<'ctx>> {
         let ctx = self;
         let payload = Box::into_raw(Box::new(Payload {
             header: CapsuleHeader {
@@ -106,18 +121,19 @@ impl<'ctx> Context<'ctx> {
         // On failure the capsule is dropped here and its destructor, which
         // does not see the marker, leaks the payload instead of guessing.
         ctx.wrap_status(status)?;
-        Ok(capsule)
+        Ok(Capsule(capsule))
     }
 }
 
-impl Capsule {
+impl<'ctx> Capsule<'ctx> {
     /// The value of a capsule made by [`Context::new_capsule`] with a `T`, borrowed
     /// for as long as `capsule` is.
     ///
     /// Fails with `ValueError` if `capsule` is not a capsule named `name`
     /// (CPython's own check, with its message), and with `TypeError` if it
     /// was not made by this extension's `Context::new_capsule` or holds another type.
-    pub fn get<'a, T: 'static>(capsule: &'a Handle<'_>, name: &CStr) -> HPyResult<&'a T> {
+    pub fn get<T: 'static>(&self, name: &CStr) -> HPyResult<&T> {
+        let capsule = &self.0;
         let ctx = capsule.context();
         let raw = ctx.as_raw();
         // SAFETY: valid handle and NUL-terminated name; NULL with an
@@ -162,7 +178,8 @@ impl Capsule {
     /// The capsule's name, borrowed for as long as the capsule is
     /// (`HPyCapsule_GetName`); `None` for an unnamed capsule. Fails with
     /// `ValueError` if `capsule` is not a valid capsule.
-    pub fn name<'a>(capsule: &'a Handle<'_>) -> HPyResult<Option<&'a CStr>> {
+    pub fn name(&self) -> HPyResult<Option<&CStr>> {
+        let capsule = &self.0;
         let ctx = capsule.context();
         // SAFETY: valid handle; NULL is either "no name" or an error.
         let name = unsafe { hpy_sys::HPyCapsule_GetName(ctx.as_raw(), capsule.as_raw()) };
@@ -181,7 +198,8 @@ impl Capsule {
     /// Renames the capsule (`HPyCapsule_SetName`). The capsule keeps the
     /// pointer, hence `'static`. A value made by [`Context::new_capsule`] stays
     /// readable under the new name.
-    pub fn set_name(capsule: &Handle<'_>, name: &'static CStr) -> HPyResult<()> {
+    pub fn set_name(&self, name: &'static CStr) -> HPyResult<()> {
+        let capsule = &self.0;
         let ctx = capsule.context();
         // SAFETY: valid handle and a NUL-terminated name that lives forever.
         let status =
@@ -192,7 +210,8 @@ impl Capsule {
     /// The raw pointer of a capsule named `name` (`HPyCapsule_GetPointer`),
     /// for capsules from foreign code. Fails with `ValueError` on a wrong
     /// type or name. Using the pointer is up to the caller.
-    pub fn pointer(capsule: &Handle<'_>, name: &CStr) -> HPyResult<*mut c_void> {
+    pub fn pointer(&self, name: &CStr) -> HPyResult<*mut c_void> {
+        let capsule = &self.0;
         let ctx = capsule.context();
         // SAFETY: valid handle and NUL-terminated name.
         let p = unsafe {
@@ -207,7 +226,8 @@ impl Capsule {
 
     /// The raw context pointer (`HPyCapsule_GetContext`). For capsules made
     /// by [`Context::new_capsule`] it is a private marker.
-    pub fn context_pointer(capsule: &Handle<'_>) -> HPyResult<*mut c_void> {
+    pub fn context_pointer(&self) -> HPyResult<*mut c_void> {
+        let capsule = &self.0;
         let ctx = capsule.context();
         // SAFETY: valid handle; NULL is either "no context" or an error.
         let p = unsafe { hpy_sys::HPyCapsule_GetContext(ctx.as_raw(), capsule.as_raw()) };
@@ -224,11 +244,11 @@ impl Capsule {
     /// # Safety
     /// `pointer` must be non-null and stay valid for as long as anyone can
     /// reach the capsule and use the pointer; `name` outlives the capsule.
-    pub unsafe fn new_raw<'ctx>(
+    pub unsafe fn new_raw(
         ctx: Context<'ctx>,
         pointer: *mut c_void,
         name: Option<&'static CStr>,
-    ) -> HPyResult<Handle<'ctx>> {
+    ) -> HPyResult<Capsule<'ctx>> {
         let name = name.map_or(core::ptr::null(), CStr::as_ptr);
         // SAFETY: per the contract; the result is owned or HPy_NULL.
         unsafe {
@@ -238,6 +258,7 @@ impl Capsule {
                 name,
                 core::ptr::null_mut(),
             ))
+            .map(Capsule)
         }
     }
 
@@ -247,7 +268,8 @@ impl Capsule {
     /// Whoever reads the capsule (including [`Capsule::get`] and the
     /// capsule's destructor, for one made by [`Context::new_capsule`]) must find
     /// what it expects behind the new pointer; the old value is not freed.
-    pub unsafe fn set_pointer(capsule: &Handle<'_>, pointer: *mut c_void) -> HPyResult<()> {
+    pub unsafe fn set_pointer(&self, pointer: *mut c_void) -> HPyResult<()> {
+        let capsule = &self.0;
         let ctx = capsule.context();
         // SAFETY: valid handle; the pointer's meaning is the caller's.
         let status =
@@ -261,7 +283,8 @@ impl Capsule {
     /// On a capsule made by [`Context::new_capsule`] this removes its marker:
     /// [`Capsule::get`] then refuses it and its value is leaked, unless the
     /// marker is put back. Other readers must expect the new context.
-    pub unsafe fn set_context(capsule: &Handle<'_>, context: *mut c_void) -> HPyResult<()> {
+    pub unsafe fn set_context(&self, context: *mut c_void) -> HPyResult<()> {
+        let capsule = &self.0;
         let ctx = capsule.context();
         // SAFETY: valid handle; the pointer's meaning is the caller's.
         let status =
@@ -276,9 +299,10 @@ impl Capsule {
     /// `destructor` must be NULL or point to a static destructor with both
     /// entry points, valid for this capsule's pointer and context.
     pub unsafe fn set_destructor(
-        capsule: &Handle<'_>,
+        &self,
         destructor: *mut hpy_sys::HPyCapsule_Destructor,
     ) -> HPyResult<()> {
+        let capsule = &self.0;
         let ctx = capsule.context();
         // SAFETY: per the contract.
         let status = unsafe {

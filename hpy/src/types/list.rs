@@ -1,0 +1,96 @@
+//! `list`: the typed handle [`List`].
+
+use crate::{Context, HPyResult, Handle, Tuple};
+
+super::typed_handle! {
+    /// A handle to a `list` (or an instance of a subclass).
+    ///
+    /// ```
+    /// use hpy::{hpy_method, Context, HPyResult, IntoHPy, List};
+    ///
+    /// /// Appends `n` to the list and returns its new length.
+    /// #[hpy_method]
+    /// fn push<'ctx>(ctx: Context<'ctx>, xs: &List<'ctx>, n: i64) -> HPyResult<usize> {
+    ///     xs.append(&n.into_hpy(ctx)?)?;
+    ///     xs.len()
+    /// }
+    /// # fn main() {}
+    /// ```
+    ///
+    /// Called with something else, `push` raises `TypeError: push() argument
+    /// 'xs' must be list, not tuple`.
+    List, "list", |obj| {
+        let ctx = obj.context();
+        // SAFETY: valid handle; the check cannot fail.
+        unsafe { hpy_sys::HPyList_Check(ctx.as_raw(), obj.as_raw()) != 0 }
+    }
+}
+
+impl<'ctx> Context<'ctx> {
+    /// A new empty list (`HPyList_New(0)`).
+    ///
+    /// HPy's `HPyList_New(n)` with `n > 0` makes a list of `n` *unset*
+    /// items that HPy 0.9 has no safe way to fill, so only the empty list
+    /// is offered: use [`List::append`], or a
+    /// [`ListBuilder`](crate::ListBuilder).
+    #[inline]
+    pub fn new_list(self) -> HPyResult<List<'ctx>> {
+        // SAFETY: valid context; a list of length 0 has no unset items; the
+        // result is owned or HPy_NULL.
+        unsafe {
+            self.wrap_result(hpy_sys::HPyList_New(self.as_raw(), 0))
+                .map(List)
+        }
+    }
+}
+
+impl<'ctx> List<'ctx> {
+    /// `self.append(item)` (`HPyList_Append`).
+    #[inline]
+    pub fn append(&self, item: &Handle<'ctx>) -> HPyResult<()> {
+        let ctx = self.context();
+        // SAFETY: `self` is a list and `item` a valid handle; -1 with an
+        // exception set on failure.
+        ctx.wrap_status(unsafe {
+            hpy_sys::HPyList_Append(ctx.as_raw(), self.as_raw(), item.as_raw())
+        })
+    }
+
+    /// `self[index]`, counting from the end for a negative index
+    /// (`HPy_GetItem_i`); `IndexError` when out of range.
+    #[inline]
+    pub fn get(&self, index: isize) -> HPyResult<Handle<'ctx>> {
+        self.0.get_item_i(index)
+    }
+
+    /// `self[index] = item` (`HPy_SetItem_i`); `IndexError` when out of
+    /// range.
+    #[inline]
+    pub fn set(&self, index: isize, item: &Handle<'ctx>) -> HPyResult<()> {
+        self.0.set_item_i(index, item)
+    }
+
+    /// `len(self)` (`HPy_Length`).
+    #[inline]
+    pub fn len(&self) -> HPyResult<usize> {
+        self.0.len()
+    }
+
+    /// `len(self) == 0`.
+    #[inline]
+    pub fn is_empty(&self) -> HPyResult<bool> {
+        self.0.is_empty()
+    }
+
+    /// `tuple(self)`: a new tuple of the list's current items
+    /// (`HPyTuple_FromArray`).
+    pub fn to_tuple(&self) -> HPyResult<Tuple<'ctx>> {
+        let n = self.len()?;
+        let mut items = Vec::with_capacity(n);
+        for i in 0..n {
+            items.push(self.get(i as isize)?);
+        }
+        let refs: Vec<&Handle<'ctx>> = items.iter().collect();
+        self.context().new_tuple(&refs)
+    }
+}
