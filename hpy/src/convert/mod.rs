@@ -44,7 +44,7 @@
 mod bytes;
 mod map;
 mod path;
-mod seq;
+pub(crate) mod seq;
 mod set;
 mod str;
 mod wide;

@@ -115,7 +115,7 @@ where
 /// The `MemoryError` for room for `n` items of `T` that cannot be
 /// allocated.
 #[cold]
-pub(super) fn no_room_for<T>(n: usize) -> HPyErr {
+pub(crate) fn no_room_for<T>(n: usize) -> HPyErr {
     HPyErr::new(
         hpy_sys::HPyConstant::MemoryError,
         format!(

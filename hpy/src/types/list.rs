@@ -86,7 +86,12 @@ impl<'ctx> List<'ctx> {
     /// (`HPyTuple_FromArray`).
     pub fn to_tuple(&self) -> HPyResult<Tuple<'ctx>> {
         let n = self.len()?;
-        let mut items = Vec::with_capacity(n);
+        // A subclass's `__len__` may lie (`2**40`): room that cannot be
+        // had is a MemoryError, not an abort.
+        let mut items = Vec::new();
+        items
+            .try_reserve_exact(n)
+            .map_err(|_| crate::convert::seq::no_room_for::<Handle<'ctx>>(n))?;
         for i in 0..n {
             items.push(self.get(i as isize)?);
         }
