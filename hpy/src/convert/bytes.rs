@@ -7,7 +7,7 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a [u8] {
     /// Borrows the contents of a `bytes` object without copying. Only
     /// `bytes` is accepted (a `bytearray` can change under the borrow).
     fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        Ok(obj.downcast_checked::<Bytes>()?.as_bytes())
+        obj.downcast_checked::<Bytes>()?.as_bytes()
     }
 }
 
@@ -17,7 +17,7 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a [u8] {
 /// for anything else, which is then read as a sequence of ints.
 pub(super) fn extract_byte_vec(obj: &Handle<'_>) -> Option<HPyResult<Vec<u8>>> {
     match obj.downcast_ref::<Bytes>() {
-        Some(b) => Some(Ok(b.as_bytes().to_vec())),
+        Some(b) => Some(b.to_vec()),
         None => extract_buffer_vec(obj),
     }
 }
@@ -36,7 +36,7 @@ fn extract_buffer_vec(obj: &Handle<'_>) -> Option<HPyResult<Vec<u8>>> {
     };
     match is_buffer("bytearray").and_then(|b| Ok(b || is_buffer("memoryview")?)) {
         Ok(false) => None,
-        Ok(true) => Some(obj.bytes().map(|copy| copy.as_bytes().to_vec())),
+        Ok(true) => Some(obj.bytes().and_then(|copy| copy.to_vec())),
         Err(e) => Some(Err(e)),
     }
 }

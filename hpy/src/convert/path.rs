@@ -19,10 +19,10 @@ const EXPECTED: &str = "str, bytes or os.PathLike";
 /// `bytes` as it is, an `os.PathLike` through `os.fspath`.
 fn fs_bytes(obj: &Handle<'_>) -> HPyResult<Vec<u8>> {
     if let Some(s) = obj.downcast_ref::<Str>() {
-        return Ok(s.encode_fs_default()?.as_bytes().to_vec());
+        return Ok(s.encode_fs_default()?.as_bytes()?.to_vec());
     }
     if let Some(b) = obj.downcast_ref::<Bytes>() {
-        return Ok(b.as_bytes().to_vec());
+        return Ok(b.as_bytes()?.to_vec());
     }
     let ctx = obj.context();
     if !obj.get_type().has_attr_s("__fspath__")? {

@@ -2,9 +2,9 @@
 
 use core::ffi::CStr;
 
-use hpy_sys::HPy_ssize_t;
+use hpy_sys::{HPyConstant, HPy_ssize_t};
 
-use crate::{Context, HPyResult};
+use crate::{Context, FromHPy, HPyErr, HPyResult};
 
 super::typed_handle! {
     /// A handle to a `bytes` object (or an instance of a subclass).
@@ -15,7 +15,7 @@ super::typed_handle! {
     /// /// The number of zero bytes.
     /// #[hpy_method]
     /// fn zeros(data: &Bytes<'_>) -> usize {
-    ///     data.as_bytes().iter().filter(|&&b| b == 0).count()
+    ///     data.as_bytes().map_or(0, |b| b.iter().filter(|&&b| b == 0).count())
     /// }
     /// # fn main() {}
     /// ```
@@ -59,31 +59,91 @@ impl<'ctx> Context<'ctx> {
 
 impl Bytes<'_> {
     /// The contents, borrowed without copying for as long as the handle is
-    /// (`HPyBytes_AS_STRING` and `HPyBytes_GET_SIZE`).
+    /// (`HPyBytes_AS_STRING`, with the length of [`len`](Bytes::len)).
+    ///
+    /// In the universal ABI, an instance of a subclass that defines its own
+    /// `__len__` is refused with `TypeError`: PyPy's debug mode sizes the
+    /// buffer it hands out by calling `len()`, so no borrow of it is safe.
+    /// [`to_vec`](Bytes::to_vec) copies any `bytes`.
     #[inline]
-    pub fn as_bytes(&self) -> &[u8] {
+    pub fn as_bytes(&self) -> HPyResult<&[u8]> {
+        if crate::impl_::abi::UNIVERSAL && !self.is_exact() && self.overrides_len()? {
+            return Err(HPyErr::type_error(
+                "a bytes subclass with its own __len__ cannot be borrowed in the universal ABI \
+                 (PyPy sizes its buffer with len()); pass bytes(obj)",
+            ));
+        }
+        let len = self.len()?;
         let ctx = self.context();
-        // SAFETY: `self` is a bytes object: its buffer holds `len` bytes (plus
-        // a NUL) and stays valid and unchanged while the handle is open, which
-        // the borrow of `self` guarantees for the returned slice.
+        // SAFETY: `self` is a bytes object: its buffer holds `len` bytes (the
+        // object's own size, see `len`; no `__len__` of a subclass sizes it,
+        // checked above) plus a NUL, and stays valid and unchanged while the
+        // handle is open, which the borrow of `self` guarantees for the
+        // returned slice.
         unsafe {
             let data = hpy_sys::HPyBytes_AS_STRING(ctx.as_raw(), self.as_raw());
-            let len = hpy_sys::HPyBytes_GET_SIZE(ctx.as_raw(), self.as_raw());
-            core::slice::from_raw_parts(data.cast::<u8>(), len as usize)
+            if data.is_null() {
+                return Err(HPyErr::raised(ctx));
+            }
+            Ok(core::slice::from_raw_parts(data.cast::<u8>(), len))
         }
     }
 
-    /// `len(self)` (`HPyBytes_Size`).
-    #[inline]
-    pub fn len(&self) -> usize {
-        let ctx = self.context();
-        // SAFETY: `self` is a bytes object, whose size is never negative.
-        unsafe { hpy_sys::HPyBytes_Size(ctx.as_raw(), self.as_raw()) as usize }
+    /// A copy of the contents: [`as_bytes`](Bytes::as_bytes) copied, or,
+    /// where that refuses, the bytes of `bytes(self)`.
+    pub fn to_vec(&self) -> HPyResult<Vec<u8>> {
+        match self.as_bytes() {
+            Ok(data) => Ok(data.to_vec()),
+            Err(_) if !self.is_exact() => Ok(self.bytes()?.as_bytes()?.to_vec()),
+            Err(e) => Err(e),
+        }
     }
 
-    /// `len(self) == 0`.
+    /// The number of bytes the object holds (`HPyBytes_GET_SIZE`).
+    ///
+    /// Not `len(self)` where that differs: PyPy's `HPyBytes_GET_SIZE` calls
+    /// `len()`, so a subclass's `__len__` could answer (raise, or lie and
+    /// make [`as_bytes`](Bytes::as_bytes) read past the buffer). In the
+    /// universal ABI a subclass's size is therefore asked of
+    /// `bytes.__len__` itself.
     #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    pub fn len(&self) -> HPyResult<usize> {
+        let ctx = self.context();
+        if crate::impl_::abi::UNIVERSAL && !self.is_exact() {
+            return self.stored_len();
+        }
+        // SAFETY: `self` is a bytes object; -1 with an exception set on
+        // failure.
+        let n = unsafe { hpy_sys::HPyBytes_GET_SIZE(ctx.as_raw(), self.as_raw()) };
+        usize::try_from(n).map_err(|_| HPyErr::raised(ctx))
+    }
+
+    /// Whether the object holds no bytes.
+    #[inline]
+    pub fn is_empty(&self) -> HPyResult<bool> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Whether the object is a `bytes` and not an instance of a subclass.
+    fn is_exact(&self) -> bool {
+        let ctx = self.context();
+        self.get_type().is(&ctx.constant(HPyConstant::BytesType))
+    }
+
+    /// Whether the object's type defines a `__len__` other than `bytes`'s.
+    #[cold]
+    fn overrides_len(&self) -> HPyResult<bool> {
+        let ctx = self.context();
+        let own = self.get_type().get_attr_s("__len__")?;
+        Ok(!own.is(&ctx.constant(HPyConstant::BytesType).get_attr_s("__len__")?))
+    }
+
+    /// `bytes.__len__(self)`: the size the object stores, whatever a
+    /// subclass's `__len__` says.
+    #[cold]
+    fn stored_len(&self) -> HPyResult<usize> {
+        let ctx = self.context();
+        let len = ctx.constant(HPyConstant::BytesType).get_attr_s("__len__")?;
+        usize::extract(&len.call(&[self])?)
     }
 }

@@ -444,7 +444,7 @@ fn decode<'ctx>(
     which: &str,
     errors: Option<&str>,
 ) -> HPyResult<Str<'ctx>> {
-    let data = b.as_bytes();
+    let data = b.as_bytes()?;
     match which {
         "ascii" => ctx.decode_ascii(data, errors),
         "latin-1" => ctx.decode_latin1(data, errors),
@@ -498,15 +498,15 @@ fn from_encoded_object<'ctx>(
 /// `HPyBytes_FromStringAndSize` (a copy made in Rust).
 #[hpy_method]
 fn bytes_roundtrip<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<(usize, Bytes<'ctx>)> {
-    let n = b.len();
-    let copy = ctx.new_bytes(b.as_bytes())?;
+    let n = b.len()?;
+    let copy = ctx.new_bytes(b.as_bytes()?)?;
     Ok((n, copy))
 }
 
 /// The bytes up to the first NUL, through `HPyBytes_FromString`.
 #[hpy_method]
 fn bytes_from_cstr<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<Bytes<'ctx>> {
-    let data = b.as_bytes();
+    let data = b.as_bytes()?;
     let end = data.iter().position(|&c| c == 0).unwrap_or(data.len());
     let c = CString::new(&data[..end]).map_err(|_| HPyErr::value_error("unreachable"))?;
     ctx.bytes_from_cstr(&c)
