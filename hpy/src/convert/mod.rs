@@ -53,6 +53,8 @@ use hpy_sys::HPyConstant;
 
 pub use set::FrozenSet;
 
+pub(crate) use seq::item as sequence_item;
+
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// Conversion from a Python object to a Rust value.
@@ -343,6 +345,13 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
             return Err(HPyErr::raised(ctx));
         }
         Ok(v)
+    }
+
+    /// An exact list or tuple of exact floats is read in one pass; other
+    /// sequences item by item.
+    #[inline]
+    fn __extract_vec_fast(obj: &Handle<'ctx>) -> Option<HPyResult<Vec<f64>>> {
+        seq::floats_fast(obj)
     }
 }
 

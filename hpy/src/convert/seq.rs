@@ -90,9 +90,16 @@ pub(super) fn length(obj: &Handle<'_>) -> HPyResult<usize> {
     Ok(n as usize)
 }
 
-/// `obj[i]` (`HPy_GetItem_i`).
-pub(super) fn item<'ctx>(obj: &Handle<'ctx>, i: usize) -> HPyResult<Handle<'ctx>> {
+/// `obj[i]` (`HPy_GetItem_i`; in the CPython ABI read directly from an
+/// exact list or tuple).
+#[inline]
+pub(crate) fn item<'ctx>(obj: &Handle<'ctx>, i: usize) -> HPyResult<Handle<'ctx>> {
     let ctx = obj.context();
+    // SAFETY: valid handle; a new reference comes back.
+    if let Some(raw) = unsafe { crate::impl_::abi::list_or_tuple_item(obj.as_raw(), i) } {
+        // SAFETY: an owned handle of this context.
+        return Ok(unsafe { Handle::from_raw(ctx, raw) });
+    }
     // SAFETY: valid handle; the result is owned or HPy_NULL.
     unsafe {
         ctx.wrap_result(hpy_sys::HPy_GetItem_i(
@@ -101,6 +108,33 @@ pub(super) fn item<'ctx>(obj: &Handle<'ctx>, i: usize) -> HPyResult<Handle<'ctx>
             i as HPy_ssize_t,
         ))
     }
+}
+
+/// `Vec<f64>` from an exact list or tuple of exact floats, read in one
+/// pass without touching reference counts (CPython ABI); `None` for
+/// anything else (read item by item then, from the start).
+#[inline]
+pub(super) fn floats_fast(obj: &Handle<'_>) -> Option<HPyResult<Vec<f64>>> {
+    let ctx = obj.context();
+    // SAFETY: valid handle.
+    let (items, n) = unsafe { crate::impl_::abi::list_or_tuple_items(obj.as_raw()) }?;
+    let mut out = Vec::new();
+    if out.try_reserve_exact(n).is_err() {
+        return Some(Err(no_room_for::<f64>(n)));
+    }
+    for i in 0..n {
+        // SAFETY: `i < n`, and no Python code runs in this loop (reading an
+        // exact float runs none), so the array is as it was.
+        let item = unsafe { *items.add(i) };
+        // SAFETY: a valid handle, borrowed from the sequence.
+        if !unsafe { crate::impl_::abi::is_exact_float(item) } {
+            return None;
+        }
+        // SAFETY: an exact float: no Python code runs and no error is
+        // possible.
+        out.push(unsafe { hpy_sys::HPyFloat_AsDouble(ctx.as_raw(), item) });
+    }
+    Some(Ok(out))
 }
 
 /// Reads every item of a sequence or other iterable (the default `Vec<T>`
@@ -256,13 +290,9 @@ where
     if !unsafe { hpy_sys::hpy_rs_builders_are_leak_free(ctx.as_raw()) } {
         return list_by_appending(ctx, items);
     }
-    let mut list = ListBuilder::new(ctx, items.len())?;
-    for (i, item) in items.enumerate() {
-        // An iterator that yields more than it announced is an error, not
-        // an out-of-bounds write: `set` checks the index.
-        list.set(i, &item.into_hpy(ctx)?)?;
-    }
-    list.build()
+    // An iterator that yields more than it announced cannot write out of
+    // bounds: `build_from` reads only as many items as announced.
+    ListBuilder::build_from(ctx, items)
 }
 
 /// Builds a list by appending to an empty one: where the list builder
