@@ -29,9 +29,10 @@ Subcommands:
   in an order rotated from one repetition to the next); JSON on stdout.
 - ``callgrind``: meant to run under ``valgrind --tool=callgrind
   --dump-before=getppid``. For every row it calls ``os.getppid()`` (the
-  marker that makes callgrind dump its counters), then runs the row N times,
-  then the marker, then 2N times. The difference between the two segments
-  is the cost of N iterations, with loop set-up and the marker cancelled.
+  marker that makes callgrind dump its counters), then runs the row N times
+  (N // the row's ``divisor``), then the marker, then twice that. The
+  difference between the two segments is the cost of that many iterations,
+  with loop set-up and the marker cancelled.
 """
 
 import argparse
