@@ -421,6 +421,10 @@ fn describe_lazy(lazy: &Lazy) -> Option<(HPyConstant, Cow<'_, str>)> {
 #[cold]
 fn restore_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
     match &*lazy {
+        Lazy::Message { ty, msg } => {
+            set_message(ctx, *ty, msg);
+            return;
+        }
         Lazy::InGlobal { ty, msg } => {
             match ty.get(ctx, "the exception type") {
                 Ok(ty) => HPyErr::from_type(&ty, msg).restore(ctx),
@@ -441,9 +445,15 @@ fn restore_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
         }
         return;
     };
-    // The message as a str made from its length (no NUL-terminated copy),
-    // then `HPyErr_SetObject`: what `HPyErr_SetString` does inside.
-    let msg = match crate::IntoHPy::into_hpy(&*msg, ctx) {
+    set_message(ctx, ty, &msg);
+}
+
+/// Raises `ty(msg)`: the message as a str made from its length (no
+/// NUL-terminated copy), then `HPyErr_SetObject`, which is what
+/// `HPyErr_SetString` does inside.
+#[inline(always)]
+fn set_message(ctx: Context<'_>, ty: HPyConstant, msg: &str) {
+    let msg = match crate::IntoHPy::into_hpy(msg, ctx) {
         Ok(msg) => msg,
         // The failure to make it (a MemoryError) is what propagates.
         Err(e) => return e.restore(ctx),
