@@ -29,9 +29,10 @@ Subcommands:
   in an order rotated from one repetition to the next); JSON on stdout.
 - ``callgrind``: meant to run under ``valgrind --tool=callgrind
   --dump-before=getppid``. For every row it calls ``os.getppid()`` (the
-  marker that makes callgrind dump its counters), then runs the row N times,
-  then the marker, then 2N times. The difference between the two segments
-  is the cost of N iterations, with loop set-up and the marker cancelled.
+  marker that makes callgrind dump its counters), then runs the row N times
+  (N // the row's ``divisor``), then the marker, then twice that. The
+  difference between the two segments is the cost of that many iterations,
+  with loop set-up and the marker cancelled.
 """
 
 import argparse
@@ -195,10 +196,11 @@ def callgrind_rows(suite, impls, n):
             # Compiled before the first marker, so that only the loops
             # themselves run between markers.
             short, long = row.compile(impl.module), row.compile(impl.module)
-            marker([row.name, impl.label, n])
-            short(n)
-            marker([row.name, impl.label, 2 * n])
-            long(2 * n)
+            k = max(1, n // row.divisor)
+            marker([row.name, impl.label, k])
+            short(k)
+            marker([row.name, impl.label, 2 * k])
+            long(2 * k)
             marker("other")
     return dumps
 
@@ -218,6 +220,31 @@ def check_simple(impl):
         m.allocate_tuple(),
     ]
     want = [None, None, None, (1, 2), (1, 2), 2048, (2048, 2049)]
+    if impl.has("sum_floats"):
+        xs = [i * 0.5 for i in range(1000)]
+        try:
+            m.raise_value_error()
+            raised = None
+        except ValueError as e:
+            raised = str(e)
+        got += [
+            m.sum_floats(xs),
+            m.float_list(),
+            m.exclaim("conversion benchmark"),
+            m.make_dict(),
+            raised,
+            m.keywords(1, b=2, c=3),
+            m.keywords(1, b=2, c=3, d=4),
+        ]
+        want += [
+            sum(xs),
+            xs,
+            "conversion benchmark!",
+            {"k%02d" % i: i for i in range(100)},
+            "raised by the benchmark",
+            9,
+            10,
+        ]
     if impl.has("Foo"):
         o = m.Foo()
         got += [o.noargs(), o.onearg(1), o.varargs(1, 2), len(o), o[0], m.HTFoo is m.Foo]

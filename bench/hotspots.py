@@ -49,13 +49,15 @@ def totals(path):
 def per_iteration(row, label, results=RESULTS, prefix="callgrind"):
     for seg_file in glob.glob(os.path.join(results, prefix + ".[0-9]*.json")):
         info = json.load(open(seg_file))
-        dumps, n = info["dumps"], info["n"]
+        dumps = info["dumps"]
         base = seg_file[: -len(".json")] + ".out"
         files = {}
         for j, what in enumerate(dumps, start=1):
             if what != "other" and what[0] == row and what[1] == label:
                 files[what[2]] = "%s.%d" % (base, j) if j < len(dumps) else base
         if files:
+            # The row ran N // its divisor times, then twice that.
+            n = min(files)
             short, long = function_costs(files[n]), function_costs(files[2 * n])
             total = (totals(files[2 * n]) - totals(files[n])) / n
             names = set(short) | set(long)

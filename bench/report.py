@@ -15,6 +15,8 @@ import re
 import statistics
 import subprocess
 
+import workloads
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEGIN = "<!-- ANALYSIS: hand-written, kept by bench/report.py -->"
 END = "<!-- /ANALYSIS -->"
@@ -33,6 +35,14 @@ STOCK = "hpy.universal"
 PYO3 = "PyO3"
 PYO3_PP = "PyO3 (cpyext)"
 LOOP = "loop only"
+CAPI_PP = "C API (cpyext)"
+# Which tables each row goes to (workloads.Row.group); a row the workloads
+# no longer have counts as a call-overhead row.
+GROUPS = {row.name: row.group for rows in workloads.SUITES.values() for row in rows}
+
+
+def in_group(rows, group):
+    return [r for r in rows if GROUPS.get(r, "overhead") == group]
 
 
 def load_json(path):
@@ -75,7 +85,6 @@ def callgrind_counts(results, prefix="callgrind"):
         if not info:
             continue
         dumps = info["dumps"]
-        n = info["n"]
         segments = {}
         # File base.j holds what ran before the j-th marker, dumps[j - 1];
         # the file without a number holds what ran after the last one.
@@ -85,14 +94,18 @@ def callgrind_counts(results, prefix="callgrind"):
                 continue
             row, label, count = what
             segments[row, label, count] = callgrind_totals(path)
+        # A row runs N // its divisor times, then twice that (workloads.Row).
+        runs = {}
         for (row, label, count), total in segments.items():
-            if count == n:
-                twice = segments[row, label, 2 * n]
+            runs.setdefault((row, label), {})[count] = total
+        for (row, label), totals in runs.items():
+            k = min(totals)
+            if 2 * k in totals:
                 # Whole instructions: what is left after the subtraction is
                 # one-off work (a dict resize, a GC pass) spread over N, which
                 # leaves fractions that differ between otherwise equal rows in
                 # quick mode's small N.
-                counts.setdefault(row, {})[label] = round((twice - total) / n)
+                counts.setdefault(row, {})[label] = round((totals[2 * k] - totals[k]) / k)
     return counts
 
 
@@ -308,6 +321,66 @@ def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows, instr314):
     return out
 
 
+def convert_targets(rows, instr, pp_ns):
+    """Issue 13's targets for the conversion rows, row by row. Markdown
+    lines."""
+    out = []
+    if instr:
+        out.extend(target_rows(
+            "7a. Conversions: CPython ABI hpy-rs uses fewer instructions than PyO3 on "
+            "every row", RS_CPY, PYO3, 0.9999, instr, rows)[0])
+        out.extend(target_rows(
+            "7b. Conversions: CPython ABI hpy-rs ≤ 1.10× the instructions of the C API",
+            RS_CPY, CAPI, 1.10, instr, rows)[0])
+    if pp_ns:
+        out.extend(target_rows(
+            "7c. Conversions on PyPy: hpy-rs (universal) ≥ 2× faster than PyO3 (cpyext) "
+            "on every row (ratio hpy-rs / PyO3 ≤ 0.50; ns/op)",
+            RS_UNI, PYO3_PP, 0.50, pp_ns, rows)[0])
+    return out
+
+
+def section_convert(rows, instr, cp_ns, instr314, cp314_ns, pp_ns, cp_version, cp314_version):
+    """The conversion rows: every interpreter's numbers. Markdown lines."""
+    out = ["## Conversions", ""]
+    out.append(
+        "The rows of issue 13's item 9 (what `bench/README.md` calls the conversion "
+        "workload): `list[float]` → `Vec<f64>` summed, `Vec<f64>` → `list`, `&str` in "
+        "and `String` out, a 100-item dict built from Rust, a `ValueError` raised and "
+        "caught by the loop, and a call with keyword-only arguments and a default. "
+        "The C API module does the same work by hand; C HPy has no conversion rows. "
+        "Targets 7a-7c above."
+    )
+    out.append("")
+    labels = [CAPI, RS_CPY, RS_UNI, RS_HOST, PYO3]
+    for title, data, digits, what in (
+        ("CPython %s, instructions per iteration" % (cp_version or "3.11"), instr, 0,
+         "callgrind, `(I(2N) - I(N)) / N` (N divided by 20 for the 1000-item rows and "
+         "by 5 for the dict)"),
+        ("CPython %s, median ns/op" % (cp_version or "3.11"), cp_ns, 1, "wall-clock, noisy"),
+        ("CPython %s, instructions per iteration" % (cp314_version or "3.14"), instr314, 0,
+         "callgrind, as on 3.11"),
+        ("CPython %s, median ns/op" % (cp314_version or "3.14"), cp314_ns, 1,
+         "wall-clock, noisy"),
+    ):
+        if not any(r in data for r in rows):
+            continue
+        present = [l for l in labels if any(l in data.get(r, {}) for r in rows)]
+        out.append("**%s** (%s); ratio to the C API in parentheses." % (title, what))
+        out.append("")
+        out.append(table(rows, present, data, CAPI, digits=digits))
+        out.append("")
+    if any(r in pp_ns for r in rows):
+        out.append(
+            "**PyPy, median ns/op**; ratio to hpy-rs (universal) in parentheses (the C API "
+            "and PyO3 modules through cpyext)."
+        )
+        out.append("")
+        out.append(table(rows, [RS_UNI, CAPI_PP, PYO3_PP], pp_ns, RS_UNI, digits=1))
+        out.append("")
+    return out
+
+
 def section_314(rows, version, source, ns, instr, notes, results):
     """The CPython 3.14 section: the CPython ABI (the C-API module, hpy-rs,
     and C HPy where it runs) and the universal binaries through
@@ -518,7 +591,8 @@ def main():
     cp_rk4 = medians(load_json(os.path.join(r, "cpython-rk4.json")))
     pp_rk4 = medians(load_json(os.path.join(r, "pypy-rk4.json")))
     instr = callgrind_counts(r)
-    rows = list(cp_ns)
+    rows = in_group(list(cp_ns), "overhead")
+    convert_rows = in_group(list(cp_ns), "convert")
     cp314_simple = load_json(os.path.join(r, "cpython-3.14-simple.json"))
     cp314_ns = medians(cp314_simple)
     instr314 = callgrind_counts(r, "callgrind-3.14")
@@ -571,6 +645,8 @@ def main():
     )
     add("")
     md.extend(targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, rows, instr314))
+    if convert_rows:
+        md.extend(convert_targets(convert_rows, instr, pp_ns))
     add("## Analysis")
     add(BEGIN + analysis + END)
     add("")
@@ -591,6 +667,9 @@ def main():
     add("")
     add(table(rows, [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3], cp_ns, CAPI, digits=1))
     add("")
+    if convert_rows:
+        md.extend(section_convert(convert_rows, instr, cp_ns, instr314, cp314_ns, pp_ns,
+                                  cp_version, cp314_version))
     if any(HPYC_HOST in per or RS_HOST in per
            for data in (instr, cp_ns, instr314, cp314_ns) for per in data.values()):
         per_python = []
@@ -609,7 +688,8 @@ def main():
         add("")
         add("Ratio to hpy-rs (universal) in parentheses; the C API and PyO3 modules run through cpyext.")
         add("")
-        add(table(list(pp_ns), [RS_UNI, HPYC_UNI, "C API (cpyext)", PYO3_PP], pp_ns, RS_UNI, digits=1))
+        add(table(in_group(list(pp_ns), "overhead"), [RS_UNI, HPYC_UNI, CAPI_PP, PYO3_PP], pp_ns,
+                  RS_UNI, digits=1))
         add("")
     add("## RK4 (double pendulum, 4-element piconumpy arrays): median ns per step")
     add("")

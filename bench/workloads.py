@@ -15,16 +15,22 @@ def callee(a, b):
 
 class Row:
     """``setup`` runs once per loop (names: ``m`` the module, ``callee``),
-    ``stmt`` once per iteration; ``needs`` is an attribute the module must
-    have for the row to apply."""
+    ``stmt`` once per iteration (it may span lines); ``needs`` is an
+    attribute the module must have for the row to apply. ``group`` says
+    which tables of BENCHMARKS.md the row goes to (``"overhead"`` or
+    ``"convert"``); callgrind runs a row ``N // divisor`` times (and twice
+    that), so that rows costing tens of thousands of instructions do not
+    dominate the run."""
 
-    def __init__(self, name, setup, stmt, needs, overhead=True):
+    def __init__(self, name, setup, stmt, needs, overhead=True, group="overhead", divisor=1):
         self.name = name
         self.setup = setup
         self.stmt = stmt
         self.needs = needs
         # Call-overhead rows are also counted with callgrind.
         self.overhead = overhead
+        self.group = group
+        self.divisor = divisor
 
     def applies(self, module):
         return hasattr(module, self.needs)
@@ -34,7 +40,7 @@ class Row:
             "def run(n):\n"
             "    %s\n"
             "    for _ in range(n):\n"
-            "        %s\n" % (self.setup, self.stmt)
+            "        %s\n" % (self.setup, self.stmt.replace("\n", "\n        "))
         )
         namespace = {"m": module, "callee": callee, "board": board}
         exec(compile(source, "<row %s>" % self.name, "exec"), namespace)
@@ -68,6 +74,33 @@ SIMPLE = [
     Row("foo[0]", "o = m.Foo()", "o[0]", "Foo"),
 ]
 
+# The conversion rows (issue 13, item 9): what PyO3 users find slow.
+CONVERT = [
+    Row(
+        "sum_floats(xs), list of 1000 floats",
+        "f = m.sum_floats; xs = [i * 0.5 for i in range(1000)]",
+        "f(xs)",
+        "sum_floats",
+        group="convert",
+        divisor=20,
+    ),
+    Row("float_list(), 1000 floats", "f = m.float_list", "f()", "float_list",
+        group="convert", divisor=20),
+    Row("exclaim(s)", "f = m.exclaim; s = 'conversion benchmark'", "f(s)", "exclaim",
+        group="convert"),
+    Row("make_dict(), 100 items", "f = m.make_dict", "f()", "make_dict",
+        group="convert", divisor=5),
+    Row(
+        "raise_value_error(), caught",
+        "f = m.raise_value_error",
+        "try:\n    f()\nexcept ValueError:\n    pass",
+        "raise_value_error",
+        group="convert",
+    ),
+    Row("keywords(1, b=2, c=3)", "f = m.keywords", "f(1, b=2, c=3)", "keywords",
+        group="convert"),
+]
+
 RK4 = [
     Row(
         "RK4 step",
@@ -78,4 +111,5 @@ RK4 = [
     ),
 ]
 
-SUITES = {"simple": SIMPLE, "rk4": RK4}
+# The conversion rows run with the call-overhead rows: the same modules.
+SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4}

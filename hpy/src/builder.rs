@@ -26,14 +26,25 @@ struct Slots {
     bits: Vec<u64>,
 }
 
+/// `MemoryError` unless Python can make a list or tuple of `len` items
+/// (it caps their sizes at `PY_SSIZE_T_MAX / sizeof(void*)`).
+fn check_len(len: usize, what: &str) -> HPyResult<()> {
+    let max = (isize::MAX as usize) / core::mem::size_of::<usize>();
+    if len > max {
+        return Err(too_big(len, what));
+    }
+    Ok(())
+}
+
+#[cold]
+fn too_big(len: usize, what: &str) -> HPyErr {
+    HPyErr::new(HPyConstant::MemoryError, format!("{what} of {len} items"))
+}
+
 impl Slots {
     fn new(len: usize, what: &str) -> HPyResult<Slots> {
-        // Python caps list and tuple sizes at PY_SSIZE_T_MAX / sizeof(void*).
-        let max = (isize::MAX as usize) / core::mem::size_of::<usize>();
-        let too_big = || HPyErr::new(HPyConstant::MemoryError, format!("{what} of {len} items"));
-        if len > max {
-            return Err(too_big());
-        }
+        check_len(len, what)?;
+        let too_big = || too_big(len, what);
         let mut bits = Vec::new();
         bits.try_reserve_exact(len.div_ceil(64))
             .map_err(|_| too_big())?;
@@ -123,7 +134,7 @@ macro_rules! builder {
     (
         $(#[$doc:meta])*
         $name:ident, $raw:ty, $what:literal, $typed:ident,
-        new: $new:ident, set: $set:ident, build: $build:ident, cancel: $cancel:ident,
+        new: $new:ident, set: $set:ident, put: $put:ident, build: $build:ident, cancel: $cancel:ident,
         from_items: $from_items:ident,
     ) => {
         $(#[$doc])*
@@ -140,7 +151,64 @@ macro_rules! builder {
             ///
             /// Fails with `MemoryError` for a length Python cannot allocate.
             pub fn new(ctx: Context<'ctx>, len: usize) -> HPyResult<Self> {
-                let slots = Slots::new(len, $what)?;
+                Self::with_slots(ctx, Slots::new(len, $what)?)
+            }
+
+            #[doc = concat!("A ", $what, " of the converted `items`, in order: what `Vec<T>` and")]
+            /// friends convert to. The slots are filled one after the other, so
+            /// only their number is kept (no per-slot bookkeeping, which costs
+            /// more than the store itself); an iterator that yields fewer items
+            /// than it announced is a `SystemError`, extra ones are not read.
+            #[inline]
+            // Only lists are made this way so far.
+            #[allow(dead_code)]
+            pub(crate) fn build_from<T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<$typed<'ctx>>
+            where
+                T: crate::IntoHPy<'ctx>,
+                I: ExactSizeIterator<Item = T>,
+            {
+                let len = items.len();
+                check_len(len, $what)?;
+                // No bitmap: `filled` counts the slots written, all below it.
+                let slots = Slots { len, filled: 0, bits: Vec::new() };
+                let mut builder = Self::with_slots(ctx, slots)?;
+                // `filled` is only read after the loop (Drop does not need it).
+                let mut index = 0;
+                match &mut builder.storage {
+                    Storage::Raw(raw) => {
+                        let raw = *raw;
+                        for item in items {
+                            if index == len {
+                                break;
+                            }
+                            let item = item.into_hpy(ctx)?;
+                            // SAFETY: the builder is live, `index < len` and
+                            // not yet written; the item's reference goes to it.
+                            unsafe {
+                                crate::impl_::abi::$put(ctx.as_raw(), raw, index, item.into_raw())
+                            };
+                            index += 1;
+                        }
+                    }
+                    Storage::Items(slots) => {
+                        for (slot, item) in slots.iter_mut().zip(items) {
+                            *slot = item.into_hpy(ctx)?.into_raw();
+                            index += 1;
+                        }
+                    }
+                }
+                builder.slots.filled = index;
+                if builder.slots.filled != len {
+                    return Err(HPyErr::system_error(format!(
+                        "{} of {len} items: the iterator yielded only {}",
+                        $what, builder.slots.filled
+                    )));
+                }
+                builder.finish()
+            }
+
+            fn with_slots(ctx: Context<'ctx>, slots: Slots) -> HPyResult<Self> {
+                let len = slots.len;
                 // SAFETY: the live context of the call.
                 let storage = if unsafe { hpy_sys::hpy_rs_builders_are_leak_free(ctx.as_raw()) } {
                     // SAFETY: valid context and a length that fits
@@ -196,8 +264,13 @@ macro_rules! builder {
             /// Fails with `SystemError` (and cancels the builder) if an item
             /// was never set, and with `MemoryError` if HPy could not
             /// allocate the result.
-            pub fn build(mut self) -> HPyResult<$typed<'ctx>> {
+            pub fn build(self) -> HPyResult<$typed<'ctx>> {
                 self.slots.check_complete(concat!(stringify!($name), "::build()"))?;
+                self.finish()
+            }
+
+            /// [`build`](Self::build) once every slot is known to be set.
+            fn finish(mut self) -> HPyResult<$typed<'ctx>> {
                 let ctx = self.ctx;
                 let raw = match &self.storage {
                     Storage::Raw(raw) => {
@@ -262,7 +335,8 @@ builder! {
     /// # let _ = squares;
     /// ```
     ListBuilder, HPyListBuilder, "list", List,
-    new: HPyListBuilder_New, set: HPyListBuilder_Set, build: HPyListBuilder_Build,
+    new: HPyListBuilder_New, set: HPyListBuilder_Set, put: list_builder_put,
+    build: HPyListBuilder_Build,
     cancel: HPyListBuilder_Cancel, from_items: list_from_items,
 }
 
@@ -281,7 +355,8 @@ builder! {
     /// # let _ = pair;
     /// ```
     TupleBuilder, HPyTupleBuilder, "tuple", Tuple,
-    new: HPyTupleBuilder_New, set: HPyTupleBuilder_Set, build: HPyTupleBuilder_Build,
+    new: HPyTupleBuilder_New, set: HPyTupleBuilder_Set, put: tuple_builder_put,
+    build: HPyTupleBuilder_Build,
     cancel: HPyTupleBuilder_Cancel, from_items: tuple_from_items,
 }
 

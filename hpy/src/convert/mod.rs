@@ -366,6 +366,13 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
         }
         Ok(v)
     }
+
+    /// An exact list or tuple of exact floats is read in one pass; other
+    /// sequences item by item.
+    #[inline]
+    fn __extract_vec_fast(obj: &Handle<'ctx>) -> Option<HPyResult<Vec<f64>>> {
+        seq::floats_fast(obj)
+    }
 }
 
 impl<'ctx> FromHPy<'_, 'ctx> for f32 {

@@ -65,6 +65,33 @@ fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
     }
 }
 
+/// `Vec<f64>` from an exact list or tuple of exact floats, read in one
+/// pass without touching reference counts (CPython ABI); `None` for
+/// anything else (read item by item then, from the start).
+#[inline]
+pub(super) fn floats_fast(obj: &Handle<'_>) -> Option<HPyResult<Vec<f64>>> {
+    let ctx = obj.context();
+    // SAFETY: valid handle.
+    let (items, n) = unsafe { crate::impl_::abi::list_or_tuple_items(obj.as_raw()) }?;
+    let mut out = Vec::new();
+    if out.try_reserve_exact(n).is_err() {
+        return Some(Err(no_room_for::<f64>(n)));
+    }
+    for i in 0..n {
+        // SAFETY: `i < n`, and no Python code runs in this loop (reading an
+        // exact float runs none), so the array is as it was.
+        let item = unsafe { *items.add(i) };
+        // SAFETY: a valid handle, borrowed from the sequence.
+        if !unsafe { crate::impl_::abi::is_exact_float(item) } {
+            return None;
+        }
+        // SAFETY: an exact float: no Python code runs and no error is
+        // possible.
+        out.push(unsafe { hpy_sys::HPyFloat_AsDouble(ctx.as_raw(), item) });
+    }
+    Some(Ok(out))
+}
+
 /// Reads every item of a sequence or other iterable (the default `Vec<T>`
 /// extraction).
 pub(super) fn extract_sequence<'ctx, T>(obj: &Handle<'ctx>) -> HPyResult<Vec<T>>
@@ -218,13 +245,9 @@ where
     if !unsafe { hpy_sys::hpy_rs_builders_are_leak_free(ctx.as_raw()) } {
         return list_by_appending(ctx, items);
     }
-    let mut list = ListBuilder::new(ctx, items.len())?;
-    for (i, item) in items.enumerate() {
-        // An iterator that yields more than it announced is an error, not
-        // an out-of-bounds write: `set` checks the index.
-        list.set(i, &item.into_hpy(ctx)?)?;
-    }
-    Ok(list.build()?.into_handle())
+    // An iterator that yields more than it announced cannot write out of
+    // bounds: `build_from` reads only as many items as announced.
+    Ok(ListBuilder::build_from(ctx, items)?.into_handle())
 }
 
 /// Builds a list by appending to an empty one: where the list builder

@@ -25,11 +25,32 @@ impl<'ctx> FromHPy<'_, 'ctx> for String {
 
 /// Creates a Python str from UTF-8 text.
 ///
-/// HPy 0.9 only takes NUL-terminated UTF-8 (`HPyUnicode_FromString`), so
-/// short strings are terminated in a stack buffer, longer ones in a heap
-/// copy; text containing NUL goes through `HPyUnicode_FromWideChar`, which
-/// takes a length.
+/// ASCII text (the common case, NUL included) is decoded from its bytes and
+/// length (`HPyUnicode_DecodeASCII`), as the C API's
+/// `PyUnicode_FromStringAndSize` would. For other text HPy 0.9 only takes
+/// NUL-terminated UTF-8 (`HPyUnicode_FromString`), so short strings are
+/// terminated in a stack buffer, longer ones in a heap copy; text
+/// containing NUL goes through `HPyUnicode_FromWideChar`, which takes a
+/// length.
+#[inline]
 fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    if s.is_ascii() {
+        // SAFETY: pointer and length describe ASCII bytes; the result is
+        // owned or HPy_NULL.
+        return unsafe {
+            ctx.wrap_result(hpy_sys::HPyUnicode_DecodeASCII(
+                ctx.as_raw(),
+                s.as_ptr().cast(),
+                s.len() as hpy_sys::HPy_ssize_t,
+                core::ptr::null(),
+            ))
+        };
+    }
+    non_ascii_into_hpy(s, ctx)
+}
+
+/// [`str_into_hpy`] for text that is not all ASCII.
+fn non_ascii_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
     const STACK: usize = 256;
     let raw = ctx.as_raw();
     if s.len() < STACK && !s.as_bytes().contains(&0) {

@@ -429,6 +429,10 @@ fn describe_lazy(lazy: &Lazy) -> Option<(HPyConstant, Cow<'_, str>)> {
 #[cold]
 fn restore_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
     match &*lazy {
+        Lazy::Message { ty, msg } => {
+            set_message(ctx, *ty, msg);
+            return;
+        }
         Lazy::InGlobal { ty, msg } => {
             match ty.get(ctx, "the exception type") {
                 Ok(ty) => HPyErr::from_type(&ty, msg).restore(ctx),
@@ -449,12 +453,24 @@ fn restore_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
         }
         return;
     };
-    let msg = to_c_message(msg.into_owned());
+    set_message(ctx, ty, &msg);
+}
+
+/// Raises `ty(msg)`: the message as a str made from its length (no
+/// NUL-terminated copy), then `HPyErr_SetObject`, which is what
+/// `HPyErr_SetString` does inside.
+#[inline(always)]
+fn set_message(ctx: Context<'_>, ty: HPyConstant, msg: &str) {
+    let msg = match crate::IntoHPy::into_hpy(msg, ctx) {
+        Ok(msg) => msg,
+        // The failure to make it (a MemoryError) is what propagates.
+        Err(e) => return e.restore(ctx),
+    };
     // SAFETY: the context is the live one of this call, the constant is a
-    // valid exception class, and `msg` is a NUL-terminated UTF-8 string.
+    // valid exception class, and `msg` a valid str handle.
     unsafe {
         let ty = hpy_sys::HPy_GetConstant(ctx.as_raw(), ty);
-        hpy_sys::HPyErr_SetString(ctx.as_raw(), ty, msg.as_ptr());
+        hpy_sys::HPyErr_SetObject(ctx.as_raw(), ty, msg.as_raw());
     }
 }
 

@@ -497,11 +497,31 @@ impl FunctionDescription {
         ))
     }
 
+    #[inline]
     fn check_required_for<const N: usize>(
         &self,
         info: &SignatureInfo,
         slots: &Slots<'_, '_, N>,
     ) -> HPyResult<()> {
+        let given = info
+            .required
+            .iter()
+            .zip(slots.iter())
+            .all(|(required, slot)| !*required || !is_missing(slot));
+        if given {
+            return Ok(());
+        }
+        Err(self.missing_for(info, slots))
+    }
+
+    /// The error for required parameters without an argument.
+    #[cold]
+    #[inline(never)]
+    fn missing_for<const N: usize>(
+        &self,
+        info: &SignatureInfo,
+        slots: &Slots<'_, '_, N>,
+    ) -> HPyErr {
         let missing = |range: core::ops::Range<usize>| -> Vec<String> {
             range
                 .filter(|&i| info.required[i] && is_missing(&slots[i]))
@@ -520,14 +540,14 @@ impl FunctionDescription {
                 [init @ .., last] => format!("{} and {last}", init.join(", ")),
                 [] => String::new(),
             };
-            return Err(HPyErr::type_error(format!(
+            return HPyErr::type_error(format!(
                 "{}() missing {} required {kind} {}: {list}",
                 self.name,
                 names.len(),
                 plural(names.len(), "argument", "arguments"),
-            )));
+            ));
         }
-        Ok(())
+        HPyErr::system_error("missing arguments reported for a complete call")
     }
 
     /// # Safety
@@ -580,10 +600,11 @@ where
     if count < 0 {
         return Err(HPyErr::raised(ctx));
     }
+    // SAFETY: the tuple is the interpreter's, valid for the call.
+    let kwnames = unsafe { Borrowed::from_raw(ctx, kwnames) };
     for k in 0..count as usize {
-        // SAFETY: `k` is in range; the result is owned or HPy_NULL.
-        let name =
-            unsafe { ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), kwnames, k as isize))? };
+        // `k` is in range (a tuple cannot shrink).
+        let name = kwnames.get_item_i(k as isize)?;
         // SAFETY: one value per keyword name, valid for 'a.
         f(&name, unsafe { Borrowed::from_raw(ctx, *values.add(k)) })?;
     }

@@ -314,6 +314,128 @@ pub fn report_panic(
     previous(info);
 }
 
+// ---- sequences ----
+
+/// The start of a `list` object (`PyListObject`, the same from CPython 3.11
+/// to 3.15): the variable-size header, then the item array.
+#[repr(C)]
+struct ListHead {
+    ob_base: hpy_sys::cpython::PyVarObject,
+    ob_item: *mut *mut cpy_PyObject,
+}
+
+/// The item array and current length of `obj` if it is exactly a `list`
+/// or a `tuple`, borrowed: valid only until Python code runs (which may
+/// change a list). `None`: another type (always in the universal ABI).
+///
+/// # Safety
+/// `obj` is a valid handle.
+#[inline(always)]
+pub unsafe fn list_or_tuple_items(obj: HPy) -> Option<(*const HPy, usize)> {
+    use hpy_sys::cpython::{_PyTuple_ITEMS, Py_SIZE, Py_TYPE};
+    use hpy_sys::HPyConstant;
+    // SAFETY: `obj` is a live object (contract). An exact list starts with
+    // `ListHead` and a tuple's items are where `_PyTuple_ITEMS` says (layout
+    // test); a handle is the `PyObject*` in this ABI.
+    unsafe {
+        let o = _h2py(obj);
+        let ty = Py_TYPE(o) as isize;
+        let items: *const *mut cpy_PyObject =
+            if ty == hpy_sys::HPy_GetConstant(ptr::null_mut(), HPyConstant::ListType)._i {
+                (*o.cast::<ListHead>()).ob_item
+            } else if ty == hpy_sys::HPy_GetConstant(ptr::null_mut(), HPyConstant::TupleType)._i {
+                _PyTuple_ITEMS(o)
+            } else {
+                return None;
+            };
+        Some((items.cast::<HPy>(), Py_SIZE(o) as usize))
+    }
+}
+
+/// Item `i` of `obj` if `obj` is exactly a `list` or a `tuple` and `i` is
+/// below its current length: a new reference read from the item array,
+/// which is what `obj[i]` gives, without the int key and the mapping
+/// protocol of HPy's `HPy_GetItem_i`. `None`: ask the HPy API (another
+/// type or an index past the end; always in the universal ABI).
+///
+/// # Safety
+/// `obj` is a valid handle.
+#[inline(always)]
+pub unsafe fn list_or_tuple_item(obj: HPy, i: usize) -> Option<HPy> {
+    // SAFETY: `obj` is valid (contract); an index below the current length
+    // is a set item, returned with a reference of its own.
+    unsafe {
+        let (items, len) = list_or_tuple_items(obj)?;
+        if i >= len {
+            return None;
+        }
+        let item = *items.add(i);
+        hpy_sys::cpython::Py_INCREF(_h2py(item));
+        Some(item)
+    }
+}
+
+/// Whether `obj` is exactly a `float`, which `HPyFloat_AsDouble` reads
+/// without running Python code. Always `false` in the universal ABI.
+///
+/// # Safety
+/// `obj` is a valid handle.
+#[inline(always)]
+pub unsafe fn is_exact_float(obj: HPy) -> bool {
+    // SAFETY: a live object (contract).
+    let ty = unsafe { hpy_sys::cpython::Py_TYPE(_h2py(obj)) } as isize;
+    // SAFETY: reading a constant; no context is needed in this ABI.
+    ty == unsafe { hpy_sys::HPy_GetConstant(ptr::null_mut(), hpy_sys::HPyConstant::FloatType) }._i
+}
+
+/// `HPyListBuilder_Set` handing over `item`'s reference (the builder's
+/// list is the object being built in this ABI, so the item is stored as
+/// `PyList_SET_ITEM` does, without the new reference and the close).
+///
+/// # Safety
+/// As `HPyListBuilder_Set`: a live builder, `index` in range and not yet
+/// set; `item` is an owned handle, consumed.
+#[inline(always)]
+pub unsafe fn list_builder_put(
+    _ctx: *mut HPyContext,
+    builder: hpy_sys::HPyListBuilder,
+    index: usize,
+    item: HPy,
+) {
+    let list = builder._lst as *mut cpy_PyObject;
+    // SAFETY: per the contract; a failed builder (NULL) drops the item.
+    unsafe {
+        if list.is_null() {
+            hpy_sys::cpython::Py_DECREF(_h2py(item));
+            return;
+        }
+        *(*list.cast::<ListHead>()).ob_item.add(index) = _h2py(item);
+    }
+}
+
+/// [`list_builder_put`] for a tuple builder.
+///
+/// # Safety
+/// As for [`list_builder_put`].
+#[inline(always)]
+pub unsafe fn tuple_builder_put(
+    _ctx: *mut HPyContext,
+    builder: hpy_sys::HPyTupleBuilder,
+    index: usize,
+    item: HPy,
+) {
+    let tuple = builder._tup as *mut cpy_PyObject;
+    // SAFETY: per the contract; a failed builder (NULL) drops the item.
+    unsafe {
+        if tuple.is_null() {
+            hpy_sys::cpython::Py_DECREF(_h2py(item));
+            return;
+        }
+        let items = hpy_sys::cpython::_PyTuple_ITEMS(tuple).cast_mut();
+        *items.add(index) = _h2py(item);
+    }
+}
+
 // ---- classes ----
 
 /// Whether `obj` is an instance of the class whose type `global` holds

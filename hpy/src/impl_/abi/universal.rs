@@ -320,6 +320,71 @@ pub fn report_panic(
     );
 }
 
+// ---- sequences ----
+
+/// Always `None`: a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn list_or_tuple_items(_: HPy) -> Option<(*const HPy, usize)> {
+    None
+}
+
+/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn list_or_tuple_item(_: HPy, _: usize) -> Option<HPy> {
+    None
+}
+
+/// Always `false`: a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn is_exact_float(_: HPy) -> bool {
+    false
+}
+
+/// `HPyListBuilder_Set`, then closes `item`.
+///
+/// # Safety
+/// As `HPyListBuilder_Set`; `item` is an owned handle, consumed.
+#[inline(always)]
+pub unsafe fn list_builder_put(
+    ctx: *mut HPyContext,
+    builder: hpy_sys::HPyListBuilder,
+    index: usize,
+    item: HPy,
+) {
+    // SAFETY: per the contract.
+    unsafe {
+        hpy_sys::HPyListBuilder_Set(ctx, builder, index as hpy_sys::HPy_ssize_t, item);
+        hpy_sys::HPy_Close(ctx, item);
+    }
+}
+
+/// `HPyTupleBuilder_Set`, then closes `item`.
+///
+/// # Safety
+/// As `HPyTupleBuilder_Set`; `item` is an owned handle, consumed.
+#[inline(always)]
+pub unsafe fn tuple_builder_put(
+    ctx: *mut HPyContext,
+    builder: hpy_sys::HPyTupleBuilder,
+    index: usize,
+    item: HPy,
+) {
+    // SAFETY: per the contract.
+    unsafe {
+        hpy_sys::HPyTupleBuilder_Set(ctx, builder, index as hpy_sys::HPy_ssize_t, item);
+        hpy_sys::HPy_Close(ctx, item);
+    }
+}
+
 // ---- classes ----
 
 /// Always `None` (ask the HPy API): a global is no object in this ABI.
