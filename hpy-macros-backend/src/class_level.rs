@@ -10,12 +10,12 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{FnArg, ImplItemFn, LitStr, Type};
 
-use crate::doc::{c_string_literal, docstring};
+use crate::attributes::{Convention, MethodOptions};
 use crate::method::{
     callable_entry, choose_convention, classify_classmethod_params, classify_params_with,
-    doc_option, doc_with_signature, last_segment_is, text_signature, Callable, Convention, Errors,
-    MethodOptions,
+    doc_with_signature, last_segment_is, text_signature, Callable,
 };
+use crate::utils::{c_string_literal, doc_option, docstring, Errors};
 
 // ------------------------------------------------------------ #[hpy_class]
 
@@ -366,7 +366,8 @@ pub(crate) fn option_checks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::class::{expand_hpy_class, expand_hpy_methods};
+    use crate::class::expand_hpy_class;
+    use crate::methods::expand_hpy_methods;
 
     fn methods(item: TokenStream) -> String {
         expand_hpy_methods(TokenStream::new(), item)

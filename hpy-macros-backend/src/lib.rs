@@ -5,15 +5,19 @@
 //! only to `::hpy::impl_` (hidden, outside semver) and `::core`, and contains
 //! no `unsafe` of its own for methods: all unsafe glue lives in `hpy::impl_`.
 
+mod attributes;
 mod class;
 mod class_level;
 mod diag;
-mod doc;
 mod method;
+mod methods;
 mod module;
+mod slots;
+mod utils;
 
-pub use class::{expand_hpy_class, expand_hpy_methods};
+pub use class::expand_hpy_class;
 pub use method::expand_hpy_method;
+pub use methods::expand_hpy_methods;
 pub use module::expand_hpy_module;
 
 /// The error type of the expansion functions (a `syn::Error`, possibly

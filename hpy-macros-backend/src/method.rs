@@ -1,7 +1,7 @@
 //! `#[hpy_method]`: a Rust function exposed as a Python function; and the
 //! pieces shared with class methods (`#[hpy_methods]`).
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -9,155 +9,8 @@ use syn::{
     FnArg, GenericArgument, GenericParam, ItemFn, LitStr, Pat, PathArguments, Signature, Type,
 };
 
-use crate::doc::{c_string_literal, docstring};
-
-/// HPy calling conventions of functions and methods.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Convention {
-    NoArgs,
-    O,
-    VarArgs,
-    Keywords,
-}
-
-#[derive(Default)]
-pub(crate) struct MethodOptions {
-    pub(crate) convention: Option<(Convention, Span)>,
-    pub(crate) name: Option<LitStr>,
-    pub(crate) signature: Option<SigSpec>,
-}
-
-/// A `signature = (a, b = 2, /, c, *args, d, e = None, **kwargs)` option.
-pub(crate) struct SigSpec {
-    pub(crate) items: Vec<SigItem>,
-}
-
-/// One entry of a [`SigSpec`].
-pub(crate) enum SigItem {
-    /// `/`: the parameters before it are positional-only.
-    Slash(Span),
-    /// `*`: the parameters after it are keyword-only.
-    Star(Span),
-    /// `*name`: the extra positional arguments (a `VarArgs` parameter).
-    VarArgs(syn::Ident),
-    /// `**name`: the extra keyword arguments.
-    KwArgs(syn::Ident),
-    /// `name` or `name = default`.
-    Param(syn::Ident, Option<syn::Expr>),
-}
-
-impl syn::parse::Parse for SigItem {
-    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
-        if input.peek(syn::Token![/]) {
-            let t: syn::Token![/] = input.parse()?;
-            return Ok(SigItem::Slash(t.span));
-        }
-        if input.peek(syn::Token![*]) && input.peek2(syn::Token![*]) {
-            let _: syn::Token![*] = input.parse()?;
-            let _: syn::Token![*] = input.parse()?;
-            return Ok(SigItem::KwArgs(input.call(syn::Ident::parse_any)?));
-        }
-        if input.peek(syn::Token![*]) {
-            let t: syn::Token![*] = input.parse()?;
-            if input.peek(syn::Ident::peek_any) {
-                return Ok(SigItem::VarArgs(input.call(syn::Ident::parse_any)?));
-            }
-            return Ok(SigItem::Star(t.span));
-        }
-        let name = input.call(syn::Ident::parse_any)?;
-        let default = if input.peek(syn::Token![=]) {
-            let _: syn::Token![=] = input.parse()?;
-            Some(input.parse()?)
-        } else {
-            None
-        };
-        Ok(SigItem::Param(name, default))
-    }
-}
-
-/// Parses the value of a `signature` option: a parenthesized list.
-pub(crate) fn parse_signature(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<SigSpec> {
-    let value = meta.value()?;
-    let content;
-    syn::parenthesized!(content in value);
-    let items = syn::punctuated::Punctuated::<SigItem, syn::Token![,]>::parse_terminated(&content)?;
-    Ok(SigSpec {
-        items: items.into_iter().collect(),
-    })
-}
-
-/// Parses a convention keyword (`noargs`, `o`, `varargs`, `keywords`).
-pub(crate) fn convention_from(path: &syn::Path) -> Option<Convention> {
-    if path.is_ident("noargs") {
-        Some(Convention::NoArgs)
-    } else if path.is_ident("o") {
-        Some(Convention::O)
-    } else if path.is_ident("varargs") {
-        Some(Convention::VarArgs)
-    } else if path.is_ident("keywords") {
-        Some(Convention::Keywords)
-    } else {
-        None
-    }
-}
-
-impl MethodOptions {
-    fn parse(attr: TokenStream, errors: &mut Errors) -> Self {
-        let mut options = MethodOptions::default();
-        let parser = syn::meta::parser(|meta| {
-            if let Some(convention) = convention_from(&meta.path) {
-                if options.convention.is_some() {
-                    errors.push(syn::Error::new(
-                        meta.path.span(),
-                        "only one calling convention may be given",
-                    ));
-                }
-                options.convention = Some((convention, meta.path.span()));
-                Ok(())
-            } else if meta.path.is_ident("name") {
-                options.name = Some(meta.value()?.parse()?);
-                Ok(())
-            } else if meta.path.is_ident("signature") {
-                options.signature = Some(parse_signature(&meta)?);
-                Ok(())
-            } else {
-                errors.push(meta.error(format!(
-                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...)",
-                    crate::diag::did_you_mean(
-                        &meta.path,
-                        &["noargs", "o", "varargs", "keywords", "name", "signature"],
-                    ),
-                )));
-                // Consume a value, if any, so the options after it are checked too.
-                if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            }
-        });
-        if let Err(e) = syn::parse::Parser::parse2(parser, attr) {
-            errors.push(e);
-        }
-        options
-    }
-}
-
-/// Collects every error of one expansion so they are reported together.
-#[derive(Default)]
-pub(crate) struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub(crate) fn push(&mut self, e: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(e),
-            None => self.0 = Some(e),
-        }
-    }
-
-    pub(crate) fn finish(self) -> syn::Result<()> {
-        self.0.map_or(Ok(()), Err)
-    }
-}
+use crate::attributes::{Convention, MethodOptions, SigItem, SigSpec};
+use crate::utils::{c_string_literal, doc_option, docstring, respan, Errors};
 
 /// How one Rust parameter is filled.
 pub(crate) enum Param {
@@ -763,23 +616,6 @@ pub(crate) fn call_user(
     )
 }
 
-/// `tokens` with every span set to `span` (for generated tokens only).
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tt| {
-            if let TokenTree::Group(g) = &tt {
-                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
-                group.set_span(span);
-                tt = TokenTree::Group(group);
-            } else {
-                tt.set_span(span);
-            }
-            tt
-        })
-        .collect()
-}
-
 /// `call` (a block) as an expression spanned on the function's return
 /// type, so that a missing conversion of the result is reported there.
 pub(crate) fn at_return(call: TokenStream, output: &syn::ReturnType) -> TokenStream {
@@ -972,23 +808,6 @@ pub(crate) fn doc_with_signature(
         "{name}{signature}\n--\n\n{}",
         doc.unwrap_or_default()
     ))
-}
-
-/// A C string literal expression `Option<&CStr>` for a docstring.
-pub(crate) fn doc_option(doc: Option<String>, span: Span, errors: &mut Errors) -> TokenStream {
-    match doc {
-        Some(text) => match c_string_literal(&text, span) {
-            Some(lit) => quote!(::core::option::Option::Some(#lit)),
-            None => {
-                errors.push(syn::Error::new(
-                    span,
-                    "the doc comment cannot contain a NUL character",
-                ));
-                quote!(::core::option::Option::None)
-            }
-        },
-        None => quote!(::core::option::Option::None),
-    }
 }
 
 /// A function or method exposed with one of the four calling conventions.

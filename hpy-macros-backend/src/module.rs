@@ -19,8 +19,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitStr, Path, Token};
 
-use crate::doc::{c_string_literal, docstring};
-use crate::method::Errors;
+use crate::utils::{c_string_literal, docstring, Errors};
 
 struct ModuleInput {
     attrs: Vec<Attribute>,
