@@ -21,6 +21,8 @@ pub(crate) struct ClassOptions {
     pub(crate) extends: Option<syn::Path>,
     pub(crate) metaclass: Option<syn::Path>,
     pub(crate) derives: Derives,
+    /// `crate = "path"`: where the generated code finds hpy.
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// The options of `#[hpy_class]`, for "did you mean".
@@ -37,6 +39,7 @@ pub(crate) const CLASS_OPTIONS: &[&str] = &[
     "hash",
     "frozen",
     "str",
+    "crate",
 ];
 
 pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
@@ -49,9 +52,12 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
         extends: None,
         metaclass: None,
         derives: Derives::default(),
+        krate: None,
     };
     let parser = syn::meta::parser(|meta| {
-        if meta.path.is_ident("name") {
+        if meta.path.is_ident("crate") {
+            o.krate = Some(crate_path(&meta)?);
+        } else if meta.path.is_ident("name") {
             o.name = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("module") {
             o.module = Some(meta.value()?.parse()?);
@@ -70,7 +76,7 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
         } else {
             errors.push(meta.error(format!(
                 "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, \
-                 extends, metaclass, eq, ord, hash, frozen, str",
+                 extends, metaclass, eq, ord, hash, frozen, str, crate",
                 crate::diag::did_you_mean(&meta.path, CLASS_OPTIONS),
             )));
             if meta.input.peek(syn::Token![=]) {
@@ -128,6 +134,9 @@ pub(crate) struct MethodOptions {
     pub(crate) convention: Option<(Convention, Span)>,
     pub(crate) name: Option<LitStr>,
     pub(crate) signature: Option<SigSpec>,
+    /// `crate = "path"` (`#[hpy_method]` only): where the generated code
+    /// finds hpy.
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// A `signature = (a, b = 2, /, c, *args, d, e = None, **kwargs)` option.
@@ -223,12 +232,15 @@ impl MethodOptions {
             } else if meta.path.is_ident("signature") {
                 options.signature = Some(parse_signature(&meta)?);
                 Ok(())
+            } else if meta.path.is_ident("crate") {
+                options.krate = Some(crate_path(&meta)?);
+                Ok(())
             } else {
                 errors.push(meta.error(format!(
-                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...)",
+                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...), crate = \"...\"",
                     crate::diag::did_you_mean(
                         &meta.path,
-                        &["noargs", "o", "varargs", "keywords", "name", "signature"],
+                        &["noargs", "o", "varargs", "keywords", "name", "signature", "crate"],
                     ),
                 )));
                 // Consume a value, if any, so the options after it are checked too.
@@ -243,6 +255,39 @@ impl MethodOptions {
         }
         options
     }
+}
+
+/// The value of a `crate = "path"` option: the path under which the
+/// generated code finds hpy (e.g. `"my_sdk::hpy"` for a crate that
+/// re-exports it), instead of `::hpy`.
+pub(crate) fn crate_path(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<syn::Path> {
+    let lit: LitStr = meta.value()?.parse()?;
+    lit.parse()
+}
+
+/// The options of `#[hpy_methods]`: only `crate = "path"`.
+pub(crate) fn parse_methods_options(attr: TokenStream, errors: &mut Errors) -> Option<syn::Path> {
+    if attr.is_empty() {
+        return None;
+    }
+    let span = attr.span();
+    let mut krate = None;
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("crate") {
+            krate = Some(crate_path(&meta)?);
+            Ok(())
+        } else {
+            Err(syn::Error::new(
+                span,
+                "#[hpy_methods] takes no options (other than `crate = \"...\"`): the class's \
+                 options go in #[hpy_class], a method's in #[method(...)]",
+            ))
+        }
+    });
+    if let Err(e) = syn::parse::Parser::parse2(parser, attr) {
+        errors.push(e);
+    }
+    krate
 }
 
 // --------------------------------------------- the markers of #[hpy_methods]

@@ -8,7 +8,9 @@ use syn::spanned::Spanned;
 use syn::{Fields, ItemStruct, LitStr, Type};
 
 use crate::attributes::{parse_class_options, take_member_attr};
-use crate::utils::{c_string_literal, doc_option, docstring, item_keyword_span, Errors};
+use crate::utils::{
+    c_string_literal, doc_option, docstring, item_keyword_span, with_crate_path, Errors,
+};
 
 /// `shape = "float"` → the HPy shape constant and the builtin base.
 pub(crate) fn shape_of(name: &str) -> Option<(&'static str, Option<&'static str>)> {
@@ -36,9 +38,9 @@ pub(crate) fn is_constant_path(path: &syn::Path) -> bool {
 /// another Rust class.
 pub(crate) fn base_expr(path: &syn::Path) -> TokenStream {
     if is_constant_path(path) {
-        quote!(::hpy::impl_::class::Base::Builtin(::hpy::Constant::#path))
+        quote!(::__hpy::impl_::class::Base::Builtin(::__hpy::Constant::#path))
     } else {
-        quote!(::hpy::impl_::class::Base::Class(<#path as ::hpy::HPyClass>::type_slot))
+        quote!(::__hpy::impl_::class::Base::Class(<#path as ::__hpy::HPyClass>::type_slot))
     }
 }
 
@@ -125,9 +127,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         }
         (None, Some(constant)) => {
             let c = format_ident!("{}", constant);
-            quote!(::hpy::impl_::class::Base::Builtin(::hpy::Constant::#c))
+            quote!(::__hpy::impl_::class::Base::Builtin(::__hpy::Constant::#c))
         }
-        (None, None) => quote!(::hpy::impl_::class::Base::Default),
+        (None, None) => quote!(::__hpy::impl_::class::Base::Default),
     };
     let base = match &options.extends {
         Some(parent) => {
@@ -138,7 +140,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                      subclass of another Rust class",
                 ));
             }
-            quote!(::hpy::impl_::class::Base::Class(<#parent as ::hpy::HPyClass>::type_slot))
+            quote!(::__hpy::impl_::class::Base::Class(<#parent as ::__hpy::HPyClass>::type_slot))
         }
         None => base,
     };
@@ -203,12 +205,12 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     }
     let mut flags = vec![quote!(0)];
     if options.subclass {
-        flags.push(quote!(::hpy::impl_::class::TPFLAGS_BASETYPE));
+        flags.push(quote!(::__hpy::impl_::class::TPFLAGS_BASETYPE));
     }
     // Traversed (and tracked by the GC) when this class or a Rust ancestor
     // has `Field` slots.
-    flags.push(quote!(if <Self as ::hpy::HPyClass>::HAS_FIELDS {
-        ::hpy::impl_::class::TPFLAGS_HAVE_GC
+    flags.push(quote!(if <Self as ::__hpy::HPyClass>::HAS_FIELDS {
+        ::__hpy::impl_::class::TPFLAGS_HAVE_GC
     } else {
         0
     }));
@@ -234,11 +236,11 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             };
             let doc = doc_option(doc.clone(), *span, &mut member_errors);
             quote_spanned! {*span=>
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::class::member(
+                ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::member(
                     #c_name,
-                    <#ty as ::hpy::impl_::class::MemberType>::CODE,
-                    <#ident as ::hpy::HPyClass>::INFO.data_offset
-                        + ::hpy::impl_::class::value_offset::<#ident>()
+                    <#ty as ::__hpy::impl_::class::MemberType>::CODE,
+                    <#ident as ::__hpy::HPyClass>::INFO.data_offset
+                        + ::__hpy::impl_::class::value_offset::<#ident>()
                         + ::core::mem::offset_of!(#ident, #field),
                     #readonly,
                     #doc,
@@ -249,43 +251,45 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     member_errors.finish()?;
     let mut class_defs = member_defs;
     class_defs.extend(options.derives.slot_defs(&ident));
-    class_defs
-        .push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<#ident>())));
+    class_defs.push(
+        quote!(::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_destroy::<#ident>())),
+    );
     // Left out of the class's list unless it has `Field` slots (`HAS_FIELDS`).
-    class_defs
-        .push(quote!(::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<#ident>())));
+    class_defs.push(
+        quote!(::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_traverse::<#ident>())),
+    );
     let (basicsize, data_offset, ancestry) = match &options.extends {
         None => (
-            quote!(::hpy::impl_::class::data_size::<#ident>()),
+            quote!(::__hpy::impl_::class::data_size::<#ident>()),
             quote!(0),
             quote!(),
         ),
         Some(parent) => (
-            quote!(::hpy::impl_::class::extends_size::<#parent, #ident>()),
-            quote!(::hpy::impl_::class::extends_offset::<#parent, #ident>()),
+            quote!(::__hpy::impl_::class::extends_size::<#parent, #ident>()),
+            quote!(::__hpy::impl_::class::extends_offset::<#parent, #ident>()),
             quote! {
                 const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
-                    || <#parent as ::hpy::HPyClass>::NEEDS_DESTROY;
+                    || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
 
-                const HAS_FIELDS: bool = <Self as ::hpy::HPyClass>::FIELD_SLOTS != 0
-                    || <#parent as ::hpy::HPyClass>::HAS_FIELDS;
+                const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
+                    || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
 
                 unsafe fn init_ancestors(start: *mut u8) {
                     // SAFETY: forwarded; the parent's blocks come first.
-                    unsafe { ::hpy::impl_::class::init_ancestor::<#parent>(start) }
+                    unsafe { ::__hpy::impl_::class::init_ancestor::<#parent>(start) }
                 }
 
                 unsafe fn destroy_ancestors(start: *mut u8) {
                     // SAFETY: forwarded.
-                    unsafe { ::hpy::impl_::class::destroy_chain::<#parent>(start) }
+                    unsafe { ::__hpy::impl_::class::destroy_chain::<#parent>(start) }
                 }
 
                 unsafe fn visit_ancestors(
                     start: *mut u8,
-                    visit: &mut dyn ::core::ops::FnMut(*mut ::hpy::impl_::HPyField) -> ::core::ffi::c_int,
+                    visit: &mut dyn ::core::ops::FnMut(*mut ::__hpy::impl_::HPyField) -> ::core::ffi::c_int,
                 ) -> ::core::ffi::c_int {
                     // SAFETY: forwarded.
-                    unsafe { ::hpy::impl_::class::visit_chain::<#parent>(start, visit) }
+                    unsafe { ::__hpy::impl_::class::visit_chain::<#parent>(start, visit) }
                 }
             },
         ),
@@ -293,11 +297,11 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     let parent_check = options.extends.as_ref().map(|parent| {
         quote_spanned! {parent.span()=>
             const _: () = ::core::assert!(
-                <#parent as ::hpy::HPyClass>::INFO.flags & ::hpy::impl_::class::TPFLAGS_BASETYPE != 0,
+                <#parent as ::__hpy::HPyClass>::INFO.flags & ::__hpy::impl_::class::TPFLAGS_BASETYPE != 0,
                 "the class named by `extends` must be declared with `subclass`",
             );
 
-            unsafe impl ::hpy::impl_::class::Extends for #ident {
+            unsafe impl ::__hpy::impl_::class::Extends for #ident {
                 type Parent = #parent;
             }
         }
@@ -315,36 +319,36 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
     let class_impls = options.derives.class_impls(&ident);
     let frozen = options.derives.frozen.is_some();
-    Ok(quote! {
+    let expansion = quote! {
         #item
 
         /// The type object of the class in the running module.
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        #vis static #slot_static: ::hpy::impl_::class::TypeSlot = ::hpy::impl_::class::TypeSlot::new();
+        #vis static #slot_static: ::__hpy::impl_::class::TypeSlot = ::__hpy::impl_::class::TypeSlot::new();
 
         // The one check that the value is `Send`, on the struct's name.
-        const _: () = ::hpy::impl_::class::assert_class_value::<#ident>();
+        const _: () = ::__hpy::impl_::class::assert_class_value::<#ident>();
 
         const _: () = {
             // The fallback of the `Field` slot probe (0 for other types).
             #[allow(unused_imports)]
-            use ::hpy::impl_::class::NoFieldSlots as _;
+            use ::__hpy::impl_::class::NoFieldSlots as _;
 
             #parent_check
 
             // SAFETY: the layout facts below are computed from the struct
             // itself; this impl is the only one the class gets.
-            unsafe impl ::hpy::HPyClass for #ident {
-                const FIELD_SLOTS: usize = 0 #(+ ::hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
+            unsafe impl ::__hpy::HPyClass for #ident {
+                const FIELD_SLOTS: usize = 0 #(+ ::__hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
 
                 const FROZEN: bool = #frozen;
 
-                const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
+                const INFO: ::__hpy::impl_::class::ClassInfo = ::__hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,
                     doc: #doc_expr,
                     flags: #(#flags)|*,
-                    shape: ::hpy::impl_::class::#shape_ident,
+                    shape: ::__hpy::impl_::class::#shape_ident,
                     base: #base,
                     metaclass: #metaclass,
                     basicsize: #basicsize,
@@ -353,29 +357,30 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
                 #ancestry
 
-                fn type_slot() -> &'static ::hpy::impl_::class::TypeSlot {
+                fn type_slot() -> &'static ::__hpy::impl_::class::TypeSlot {
                     &#slot_static
                 }
 
-                const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = #slot_static.as_ptr();
+                const TYPE_GLOBAL: *mut ::__hpy::impl_::HPyGlobal = #slot_static.as_ptr();
 
                 fn default_value() -> ::core::option::Option<Self> {
                     #default_value
                 }
 
-                fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-                    static DEFS: [::hpy::impl_::StaticDef; #n_defs] = [#(#class_defs),*];
+                fn class_defs() -> &'static [::__hpy::impl_::StaticDef] {
+                    static DEFS: [::__hpy::impl_::StaticDef; #n_defs] = [#(#class_defs),*];
                     &DEFS
                 }
             }
 
-            impl<'ctx> ::hpy::IntoHPy<'ctx> for #ident {
-                fn into_hpy(self, ctx: ::hpy::Context<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
-                    ::hpy::impl_::class::new_instance(ctx, self)
+            impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
+                fn into_hpy(self, ctx: ::__hpy::Context<'ctx>) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
+                    ::__hpy::impl_::class::new_instance(ctx, self)
                 }
             }
 
             #class_impls
         };
-    })
+    };
+    Ok(with_crate_path(expansion, options.krate.as_ref()))
 }

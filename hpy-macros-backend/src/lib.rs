@@ -2,8 +2,9 @@
 //!
 //! This is an ordinary library, so the expansion logic can be unit-tested;
 //! `hpy-macros` is the thin proc-macro shell around it. Generated code refers
-//! only to `::hpy::impl_` (hidden, outside semver) and `::core`, and contains
-//! no `unsafe` of its own for methods: all unsafe glue lives in `hpy::impl_`.
+//! only to `::hpy::impl_` (hidden, outside semver; another path with the
+//! macros' `crate = "..."` option) and `::core`, and contains no `unsafe` of
+//! its own for methods: all unsafe glue lives in `hpy::impl_`.
 
 mod attributes;
 mod class;

@@ -10,7 +10,7 @@ use syn::{
 };
 
 use crate::attributes::{Convention, MethodOptions, SigItem, SigSpec};
-use crate::utils::{c_string_literal, doc_option, docstring, respan, Errors};
+use crate::utils::{c_string_literal, doc_option, docstring, respan, with_crate_path, Errors};
 
 /// How one Rust parameter is filled.
 pub(crate) enum Param {
@@ -560,16 +560,16 @@ pub(crate) fn call_user(
                 };
                 prelude.extend(quote! {
                     #[allow(unused_mut)]
-                    let mut __hpy_recv = unsafe { ::hpy::impl_::class::#helper::<#self_ty>(__hpy_self) }?;
+                    let mut __hpy_recv = unsafe { ::__hpy::impl_::class::#helper::<#self_ty>(__hpy_self) }?;
                 });
                 deref
             }
-            Param::SelfArg => quote!(::hpy::impl_::extract_self(&__hpy_self)?),
-            Param::Cls => quote!(::hpy::impl_::extract_self(&__hpy_cls)?),
+            Param::SelfArg => quote!(::__hpy::impl_::extract_self(&__hpy_self)?),
+            Param::Cls => quote!(::__hpy::impl_::extract_self(&__hpy_cls)?),
             Param::VarArgs { .. } if general => quote!(__hpy_varargs),
             Param::VarArgs { .. } => quote!(__hpy_args.var_args()),
             Param::KwArgs { span, .. } => quote_spanned! {*span=>
-                ::hpy::impl_::FromKwargs::from_kwargs(__hpy_ctx, __hpy_kwargs)?
+                ::__hpy::impl_::FromKwargs::from_kwargs(__hpy_ctx, __hpy_kwargs)?
             },
             Param::Python {
                 optional,
@@ -590,13 +590,13 @@ pub(crate) fn call_user(
                     Source::Raw(expr) => respan(expr, Span::call_site().located_at(*ty_span)),
                     Source::Extract(slot) => match default.as_ref().map(default_value) {
                         Some(expr) => quote_spanned! {*ty_span=>
-                            ::hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
+                            ::__hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
                         },
                         None => {
                             let extract = if *optional {
-                                quote_spanned!(*ty_span=> ::hpy::impl_::extract_optional)
+                                quote_spanned!(*ty_span=> ::__hpy::impl_::extract_optional)
                             } else {
-                                quote_spanned!(*ty_span=> ::hpy::impl_::extract_required)
+                                quote_spanned!(*ty_span=> ::__hpy::impl_::extract_required)
                             };
                             quote_spanned!(*ty_span=> #extract(#slot, &__HPY_DESC, #i)?)
                         }
@@ -668,7 +668,7 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
         let required = python.iter().map(|(_, optional, _)| !optional);
         let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
         let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
-        quote!(::core::option::Option::Some(&::hpy::impl_::SignatureInfo {
+        quote!(::core::option::Option::Some(&::__hpy::impl_::SignatureInfo {
             positional_only: #positional_only,
             positional: #positional,
             required: &[#(#required),*],
@@ -679,7 +679,7 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
         quote!(::core::option::Option::None)
     };
     quote! {
-        const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
+        const __HPY_DESC: ::__hpy::impl_::FunctionDescription = ::__hpy::impl_::FunctionDescription {
             name: #py_name,
             params: &[#(#names),*],
             required: #required,
@@ -837,7 +837,7 @@ pub(crate) fn callable_entry(
     let n_python = c.params.iter().filter(|p| p.is_python()).count();
     let mut source = |i: usize| match c.convention {
         Convention::O => Source::Extract(quote!(::core::option::Option::Some(&__hpy_arg))),
-        _ => Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i]))),
+        _ => Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i]))),
     };
     let (prelude, call) = call_user(c.params, &c.callee, c.self_ty, &mut source);
     let call = at_return(call, c.output);
@@ -850,24 +850,24 @@ pub(crate) fn callable_entry(
         syn::ReturnType::Default => Span::call_site(),
     };
     let ret = if c.iterator_next {
-        let conv = quote_spanned!(ret_span=> ::hpy::impl_::dunders::return_next(#ctx, #call));
+        let conv = quote_spanned!(ret_span=> ::__hpy::impl_::dunders::return_next(#ctx, #call));
         quote! { #prelude #conv }
     } else {
-        let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+        let conv = quote_spanned!(ret_span=> ::__hpy::impl_::return_object(#ctx, #call));
         quote! { #prelude #conv }
     };
     let desc = description(&c.py_name, c.params);
-    let self_param = quote!(__hpy_self: ::hpy::Borrowed<'_, 'ctx>);
+    let self_param = quote!(__hpy_self: ::__hpy::Borrowed<'_, 'ctx>);
     let (trait_name, signature, body, builder) = match c.convention {
         Convention::NoArgs => (
             quote!(MethNoArgs),
-            quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param),
+            quote!(__hpy_ctx: ::__hpy::Context<'ctx>, #self_param),
             ret,
             quote!(meth_noargs),
         ),
         Convention::O => (
             quote!(MethO),
-            quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_arg: ::hpy::Borrowed<'_, 'ctx>),
+            quote!(__hpy_ctx: ::__hpy::Context<'ctx>, #self_param, __hpy_arg: ::__hpy::Borrowed<'_, 'ctx>),
             quote!(#desc #ret),
             quote!(meth_o),
         ),
@@ -879,7 +879,7 @@ pub(crate) fn callable_entry(
             };
             (
                 quote!(MethArgs),
-                quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
+                quote!(__hpy_ctx: ::__hpy::Context<'ctx>, #self_param, __hpy_args: ::__hpy::impl_::Args<'_, 'ctx>),
                 if needs_general(c.params) {
                     quote! {
                         #desc
@@ -907,11 +907,11 @@ pub(crate) fn callable_entry(
     let entry = &c.entry;
     let imp = quote! {
         #[allow(clippy::all, unused_variables)]
-        unsafe impl ::hpy::impl_::#trait_name for #entry {
+        unsafe impl ::__hpy::impl_::#trait_name for #entry {
             const NAME: &'static str = #py_name;
 
             #[inline(always)]
-            fn call<'ctx>(#signature) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            fn call<'ctx>(#signature) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
                 #preamble
                 #body
             }
@@ -919,7 +919,7 @@ pub(crate) fn callable_entry(
     };
     (
         imp,
-        quote!(::hpy::impl_::#builder::<#entry>(#c_name, #doc_expr)),
+        quote!(::__hpy::impl_::#builder::<#entry>(#c_name, #doc_expr)),
     )
 }
 
@@ -984,7 +984,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
     // function's name: `hpy_module!` names it by the function's path, and
     // inside the impls the name still resolves to the function — at module
     // level or inside a function body alike.
-    Ok(quote! {
+    let expansion = quote! {
         #func
 
         #[doc(hidden)]
@@ -994,11 +994,12 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         const _: () = {
             #imp
 
-            unsafe impl ::hpy::impl_::PyMethod for #rust_name {
-                const DEF: ::hpy::impl_::HPyDef = #def;
+            unsafe impl ::__hpy::impl_::PyMethod for #rust_name {
+                const DEF: ::__hpy::impl_::HPyDef = #def;
             }
         };
-    })
+    };
+    Ok(with_crate_path(expansion, options.krate.as_ref()))
 }
 
 #[cfg(test)]

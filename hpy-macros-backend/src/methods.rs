@@ -9,8 +9,8 @@ use syn::spanned::Spanned;
 use syn::{ImplItem, ImplItemFn, ItemImpl, LitStr, Type};
 
 use crate::attributes::{
-    constructor_signature, explicit_slot, method_attr_options, property_name, MethodOptions,
-    SigSpec,
+    constructor_signature, explicit_slot, method_attr_options, parse_methods_options,
+    property_name, MethodOptions, SigSpec,
 };
 use crate::class_level::{option_checks, ClassLevel, Level};
 use crate::method::{
@@ -21,7 +21,7 @@ use crate::method::{
 use crate::slots::{
     gen_ass_subscript, gen_buffer, gen_slot, SlotKind, DUNDERS, PUBLISHED, UNSUPPORTED,
 };
-use crate::utils::{c_string_literal, doc_option, docstring, Errors};
+use crate::utils::{c_string_literal, doc_option, docstring, with_crate_path, Errors};
 
 pub(crate) enum Role {
     Buffer,
@@ -153,12 +153,7 @@ pub(crate) struct Generated {
 pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let mut imp: ItemImpl = syn::parse2(item)?;
     let mut errors = Errors::default();
-    if !attr.is_empty() {
-        errors.push(syn::Error::new(
-            attr.span(),
-            "#[hpy_methods] takes no options",
-        ));
-    }
+    let krate = parse_methods_options(attr, &mut errors);
     if imp.trait_.is_some() {
         errors.push(syn::Error::new(
             imp.span(),
@@ -270,7 +265,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 if PUBLISHED.contains(&callable.py_name.as_str()) {
                     let name = &callable.py_name;
                     out.class_attrs.extend(quote! {
-                        ::hpy::impl_::dunders::publish(__hpy_ty, #name)?;
+                        ::__hpy::impl_::dunders::publish(__hpy_ty, #name)?;
                     });
                 }
                 let (imp_tokens, def) = callable_entry(&callable, &c_name, &doc);
@@ -395,7 +390,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     // Python: CPython leaves tp_hash empty then, PyPy needs the `None`.
     if find("__richcmp__").is_some() && find("__hash__").is_none() {
         out.class_attrs.extend(quote! {
-            ::hpy::impl_::dunders::unhashable(__hpy_ty)?;
+            ::__hpy::impl_::dunders::unhashable(__hpy_ty)?;
         });
     }
     // Without a constructor, Python must not make instances without data
@@ -404,10 +399,10 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
         quote!(::core::option::Option::None)
     } else {
         quote! {{
-            static NO_NEW: ::hpy::impl_::StaticDef = ::hpy::impl_::StaticDef::new(
-                ::hpy::impl_::class::slot_new::<::hpy::impl_::class::NoConstructor<#self_ty>>(),
+            static NO_NEW: ::__hpy::impl_::StaticDef = ::__hpy::impl_::StaticDef::new(
+                ::__hpy::impl_::class::slot_new::<::__hpy::impl_::class::NoConstructor<#self_ty>>(),
             );
-            ::hpy::impl_::class::no_constructor_def::<#self_ty>(&NO_NEW)
+            ::__hpy::impl_::class::no_constructor_def::<#self_ty>(&NO_NEW)
         }}
     };
     errors.finish()?;
@@ -428,29 +423,29 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let n_properties = properties.len();
     let doc_fn = text_sig.map(|sig| {
         quote! {
-            fn doc(__hpy_ctx: ::hpy::Context<'_>) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+            fn doc(__hpy_ctx: ::__hpy::Context<'_>) -> ::core::option::Option<&'static ::core::ffi::CStr> {
                 static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-                ::hpy::impl_::class::class_doc::<#self_ty>(__hpy_ctx, &DOC, #sig)
+                ::__hpy::impl_::class::class_doc::<#self_ty>(__hpy_ctx, &DOC, #sig)
             }
         }
     });
-    Ok(quote! {
+    let expansion = quote! {
         #imp
 
         #[allow(non_camel_case_types, dead_code, unused_variables, clippy::all)]
         const _: () = {
             #items
 
-            static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; #n] = [#(::hpy::impl_::StaticDef::new(#defs)),*];
-            static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; #n_properties] = [#(#properties),*];
+            static __HPY_METHOD_DEFS: [::__hpy::impl_::StaticDef; #n] = [#(::__hpy::impl_::StaticDef::new(#defs)),*];
+            static __HPY_PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n_properties] = [#(#properties),*];
 
             // SAFETY: the definitions above are the ones `#[hpy_methods]`
             // wrote for this class.
-            unsafe impl ::hpy::impl_::class_level::Methods for #self_ty {
+            unsafe impl ::__hpy::impl_::class_level::Methods for #self_ty {
                 const DEFINES_HASH: bool = #defines_hash;
 
-                fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-                    static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
+                fn defines(__hpy_property_methods: bool) -> *mut *mut ::__hpy::impl_::HPyDef {
+                    static LIST: ::__hpy::impl_::class::DefineCache = ::__hpy::impl_::class::DefineCache::new();
                     LIST.get::<#self_ty>(
                         &__HPY_METHOD_DEFS,
                         #no_new,
@@ -459,11 +454,11 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                     )
                 }
 
-                fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
+                fn properties() -> &'static [::__hpy::impl_::class::PropertyMethods] {
                     &__HPY_PROPERTIES
                 }
 
-                fn class_attributes<'ctx>(__hpy_ty: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<()> {
+                fn class_attributes<'ctx>(__hpy_ty: &::__hpy::Handle<'ctx>) -> ::__hpy::HPyResult<()> {
                     #class_attrs
                     ::core::result::Result::Ok(())
                 }
@@ -471,7 +466,8 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 #doc_fn
             }
         };
-    })
+    };
+    Ok(with_crate_path(expansion, krate.as_ref()))
 }
 
 /// Returns the constructor's text signature.
@@ -506,7 +502,7 @@ pub(crate) fn gen_new(
     let desc = description(&py_name, &params);
     let callee = quote!(<#self_ty>::#rust_name);
     let (prelude, call) = call_user(&params, &callee, None, &mut |i| {
-        Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
+        Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i])))
     });
     let parse = if has_init {
         // The arguments are the initialiser's to check.
@@ -521,33 +517,33 @@ pub(crate) fn gen_new(
     };
     let call = at_return(call, &f.sig.output);
     let into_new =
-        quote_spanned!(ret_span=> ::hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call));
+        quote_spanned!(ret_span=> ::__hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call));
     out.items.extend(quote! {
         const _: () = ::core::assert!(
-            <#self_ty as ::hpy::HPyClass>::INFO.shape == ::hpy::impl_::class::HPyType_BuiltinShape_Object,
+            <#self_ty as ::__hpy::HPyClass>::INFO.shape == ::__hpy::impl_::class::HPyType_BuiltinShape_Object,
             "#[new] is for plain classes: a class extending a builtin type is created by the builtin's \
              constructor and its Rust data starts as Default::default()",
         );
         struct #entry;
         #[allow(clippy::all, unused_variables)]
-        unsafe impl ::hpy::impl_::class::NewFunc for #entry {
+        unsafe impl ::__hpy::impl_::class::NewFunc for #entry {
             const NAME: &'static str = #py_name;
             #[inline]
             fn call<'ctx>(
-                __hpy_ctx: ::hpy::Context<'ctx>,
-                __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
-                __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
-            ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                __hpy_ctx: ::__hpy::Context<'ctx>,
+                __hpy_cls: ::__hpy::Borrowed<'_, 'ctx>,
+                __hpy_args: ::__hpy::impl_::class::NewArgs<'_, 'ctx>,
+            ) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
                 #desc
                 #parse
                 #prelude
                 let __hpy_value = #into_new?;
-                ::hpy::impl_::class::construct::<#self_ty, _>(&__hpy_cls, &__hpy_args, __hpy_value).map(::hpy::Handle::into_raw)
+                ::__hpy::impl_::class::construct::<#self_ty, _>(&__hpy_cls, &__hpy_args, __hpy_value).map(::__hpy::Handle::into_raw)
             }
         }
     });
     out.defs
-        .push(quote!(::hpy::impl_::class::slot_new::<#entry>()));
+        .push(quote!(::__hpy::impl_::class::slot_new::<#entry>()));
     text_signature(&params, None)
 }
 
@@ -575,7 +571,7 @@ pub(crate) fn gen_class_attr(
         {
             let __hpy_ctx = __hpy_ty.context();
             #prelude
-            let __hpy_value = ::hpy::impl_::IntoReturn::into_return(#call, __hpy_ctx)?;
+            let __hpy_value = ::__hpy::impl_::IntoReturn::into_return(#call, __hpy_ctx)?;
             __hpy_ty.set_attr_s(#py_name, &__hpy_value)?;
         }
     });
@@ -630,7 +626,7 @@ pub(crate) fn gen_init(
     let desc = description(&py_name, &params);
     let callee = quote!(<#self_ty>::#rust_name);
     let (prelude, call) = call_user(&params, &callee, Some(self_ty), &mut |i| {
-        Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i])))
+        Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i])))
     });
     let parse = parse_new_args(&params);
     let ret_span = match &f.sig.output {
@@ -638,17 +634,17 @@ pub(crate) fn gen_init(
         syn::ReturnType::Default => Span::call_site(),
     };
     let call = at_return(call, &f.sig.output);
-    let into_init = quote_spanned!(ret_span=> ::hpy::impl_::class::IntoInit::into_init(#call));
+    let into_init = quote_spanned!(ret_span=> ::__hpy::impl_::class::IntoInit::into_init(#call));
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
-        unsafe impl ::hpy::impl_::class::InitFunc for #entry {
+        unsafe impl ::__hpy::impl_::class::InitFunc for #entry {
             const NAME: &'static str = #py_name;
             fn call<'ctx>(
-                __hpy_ctx: ::hpy::Context<'ctx>,
-                __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
-                __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
-            ) -> ::hpy::HPyResult<()> {
+                __hpy_ctx: ::__hpy::Context<'ctx>,
+                __hpy_self: ::__hpy::Borrowed<'_, 'ctx>,
+                __hpy_args: ::__hpy::impl_::class::NewArgs<'_, 'ctx>,
+            ) -> ::__hpy::HPyResult<()> {
                 #desc
                 #parse
                 #prelude
@@ -657,7 +653,7 @@ pub(crate) fn gen_init(
         }
     });
     out.defs
-        .push(quote!(::hpy::impl_::class::slot_init::<#entry>()));
+        .push(quote!(::__hpy::impl_::class::slot_init::<#entry>()));
     text_signature(&params, None)
 }
 
@@ -701,12 +697,12 @@ pub(crate) fn gen_getset(
     out.items.extend(quote! {
         struct #getter_entry;
         #[allow(clippy::all, unused_variables)]
-        unsafe impl ::hpy::impl_::class::Getter for #getter_entry {
+        unsafe impl ::__hpy::impl_::class::Getter for #getter_entry {
             type Class = #self_ty;
             const NAME: &'static str = #name;
-            fn call<'ctx>(__hpy_ctx: ::hpy::Context<'ctx>, __hpy_self: ::hpy::Borrowed<'_, 'ctx>) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            fn call<'ctx>(__hpy_ctx: ::__hpy::Context<'ctx>, __hpy_self: ::__hpy::Borrowed<'_, 'ctx>) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
                 #gprelude
-                ::hpy::impl_::return_object(__hpy_ctx, #gcall)
+                ::__hpy::impl_::return_object(__hpy_ctx, #gcall)
             }
         }
     });
@@ -730,33 +726,33 @@ pub(crate) fn gen_getset(
         out.items.extend(quote! {
             struct #setter_entry;
             #[allow(clippy::all, unused_variables)]
-            unsafe impl ::hpy::impl_::class::Setter for #setter_entry {
+            unsafe impl ::__hpy::impl_::class::Setter for #setter_entry {
                 type Class = #self_ty;
                 const NAME: &'static str = #name;
                 fn call<'ctx>(
-                    __hpy_ctx: ::hpy::Context<'ctx>,
-                    __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
-                    __hpy_value: ::core::option::Option<::hpy::Borrowed<'_, 'ctx>>,
-                ) -> ::hpy::HPyResult<()> {
+                    __hpy_ctx: ::__hpy::Context<'ctx>,
+                    __hpy_self: ::__hpy::Borrowed<'_, 'ctx>,
+                    __hpy_value: ::core::option::Option<::__hpy::Borrowed<'_, 'ctx>>,
+                ) -> ::__hpy::HPyResult<()> {
                     #desc
                     let ::core::option::Option::Some(__hpy_value) = __hpy_value else {
-                        return ::core::result::Result::Err(::hpy::HPyErr::attribute_error(
+                        return ::core::result::Result::Err(::__hpy::HPyErr::attribute_error(
                             ::std::format!("cannot delete attribute '{}'", #name),
                         ));
                     };
                     #sprelude
-                    ::hpy::impl_::return_status(#scall).map(|_| ())
+                    ::__hpy::impl_::return_status(#scall).map(|_| ())
                 }
             }
         });
         quote!(#setter_entry)
     } else {
-        quote!(::hpy::impl_::class::NoSetter<#getter_entry>)
+        quote!(::__hpy::impl_::class::NoSetter<#getter_entry>)
     };
     let c_name = c_string_literal(name, getter.sig.ident.span()).expect("identifiers have no NUL");
     let doc = doc_option(docstring(&getter.attrs), getter.sig.ident.span(), errors);
     let has_setter = true; // read-only properties get a refusing setter (see NoSetter)
-    out.defs.push(quote!(::hpy::impl_::class::getset::<#getter_entry, #setter_ty>(#c_name, #doc, #has_setter)));
+    out.defs.push(quote!(::__hpy::impl_::class::getset::<#getter_entry, #setter_ty>(#c_name, #doc, #has_setter)));
     // Dotted, so that no Python identifier collides with them; they show
     // in the interpreter's receiver errors ("descriptor 'x.__set__'
     // requires a 'T' object").
@@ -765,6 +761,6 @@ pub(crate) fn gen_getset(
             .expect("identifiers have no NUL")
     });
     out.properties.push(quote! {
-        ::hpy::impl_::class::PropertyMethods::new::<#getter_entry, #setter_ty>(#c_name, #doc, [#(#hidden),*])
+        ::__hpy::impl_::class::PropertyMethods::new::<#getter_entry, #setter_ty>(#c_name, #doc, [#(#hidden),*])
     });
 }

@@ -313,10 +313,10 @@ pub(crate) fn gen_ass_subscript(
                     }
                 },
             );
-            quote! { { #desc #prelude ::hpy::impl_::return_status(#call) } }
+            quote! { { #desc #prelude ::__hpy::impl_::return_status(#call) } }
         }
         None => quote! {
-            ::core::result::Result::Err(::hpy::HPyErr::type_error(
+            ::core::result::Result::Err(::__hpy::HPyErr::type_error(
                 ::std::format!("'{}' object does not support item assignment", #type_name),
             ))
         },
@@ -332,10 +332,10 @@ pub(crate) fn gen_ass_subscript(
                 Some(self_ty),
                 &mut |_| Source::Extract(quote!(::core::option::Option::Some(&arg1))),
             );
-            quote! { { #desc #prelude ::hpy::impl_::return_status(#call) } }
+            quote! { { #desc #prelude ::__hpy::impl_::return_status(#call) } }
         }
         None => quote! {
-            ::core::result::Result::Err(::hpy::HPyErr::type_error(
+            ::core::result::Result::Err(::__hpy::HPyErr::type_error(
                 ::std::format!("'{}' object does not support item deletion", #type_name),
             ))
         },
@@ -343,14 +343,14 @@ pub(crate) fn gen_ass_subscript(
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
-        unsafe impl ::hpy::impl_::slots::ObjObjArgProc for #entry {
+        unsafe impl ::__hpy::impl_::slots::ObjObjArgProc for #entry {
             const NAME: &'static str = "__setitem__";
             fn call<'a, 'ctx>(
-                __hpy_ctx: ::hpy::Context<'ctx>,
-                arg0: ::hpy::Borrowed<'a, 'ctx>,
-                arg1: ::hpy::Borrowed<'a, 'ctx>,
-                arg2: ::core::option::Option<::hpy::Borrowed<'a, 'ctx>>,
-            ) -> ::hpy::HPyResult<::core::ffi::c_int> {
+                __hpy_ctx: ::__hpy::Context<'ctx>,
+                arg0: ::__hpy::Borrowed<'a, 'ctx>,
+                arg1: ::__hpy::Borrowed<'a, 'ctx>,
+                arg2: ::core::option::Option<::__hpy::Borrowed<'a, 'ctx>>,
+            ) -> ::__hpy::HPyResult<::core::ffi::c_int> {
                 let __hpy_self = arg0;
                 match arg2 {
                     ::core::option::Option::Some(__hpy_value) => #set_branch,
@@ -359,7 +359,7 @@ pub(crate) fn gen_ass_subscript(
             }
         }
     });
-    out.defs.push(quote!(::hpy::impl_::slots::slot_objobjargproc::<#entry>(::hpy::impl_::class::HPy_mp_ass_subscript)));
+    out.defs.push(quote!(::__hpy::impl_::slots::slot_objobjargproc::<#entry>(::__hpy::impl_::class::HPy_mp_ass_subscript)));
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -421,9 +421,10 @@ pub(crate) fn gen_slot(
             let (_, prelude, call) = call_with(f, errors, &mut |_| unreachable!());
             (
                 quote!(UnaryFunc),
-                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
+                quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>),
                 {
-                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+                    let conv =
+                        quote_spanned!(ret_span=> ::__hpy::impl_::return_object(#ctx, #call));
                     quote! { let __hpy_self = arg0; #prelude #conv }
                 },
                 quote!(slot_unaryfunc),
@@ -439,10 +440,10 @@ pub(crate) fn gen_slot(
                 SlotKind::Len => (quote!(LenFunc), quote!(slot_lenfunc), quote!(return_len)),
                 _ => (quote!(HashFunc), quote!(slot_hashfunc), quote!(return_hash)),
             };
-            let conv = quote_spanned!(ret_span=> ::hpy::impl_::class::#conv(#call));
+            let conv = quote_spanned!(ret_span=> ::__hpy::impl_::class::#conv(#call));
             (
                 t,
-                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
+                quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>),
                 quote! { let __hpy_self = arg0; #prelude #conv },
                 d,
             )
@@ -454,9 +455,10 @@ pub(crate) fn gen_slot(
             let (desc, prelude, call) = call_with(f, errors, &mut |_| arg(quote!(arg1)));
             (
                 quote!(BinaryFunc),
-                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
+                quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>),
                 {
-                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+                    let conv =
+                        quote_spanned!(ret_span=> ::__hpy::impl_::return_object(#ctx, #call));
                     quote! { let __hpy_self = arg0; #desc #prelude #conv }
                 },
                 quote!(slot_binaryfunc),
@@ -469,9 +471,9 @@ pub(crate) fn gen_slot(
             let (desc, prelude, call) = call_with(f, errors, &mut |_| arg(quote!(arg1)));
             (
                 quote!(ObjObjProc),
-                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
+                quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>),
                 {
-                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::class::return_bool(#call));
+                    let conv = quote_spanned!(ret_span=> ::__hpy::impl_::class::return_bool(#call));
                     quote! { let __hpy_self = arg0; #desc #prelude #conv }
                 },
                 quote!(slot_objobjproc),
@@ -484,9 +486,10 @@ pub(crate) fn gen_slot(
             let (_, prelude, call) = call_with(f, errors, &mut |_| Source::Raw(quote!(arg1)));
             (
                 quote!(SsizeArgFunc),
-                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::impl_::HPy_ssize_t),
+                quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::impl_::HPy_ssize_t),
                 {
-                    let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+                    let conv =
+                        quote_spanned!(ret_span=> ::__hpy::impl_::return_object(#ctx, #call));
                     quote! { let __hpy_self = arg0; #prelude #conv }
                 },
                 quote!(slot_ssizeargfunc),
@@ -510,11 +513,11 @@ pub(crate) fn gen_slot(
             (
                 quote!(SsizeObjArgProc),
                 quote!(
-                    arg0: ::hpy::Borrowed<'a, 'ctx>,
-                    arg1: ::hpy::impl_::HPy_ssize_t,
-                    arg2: ::core::option::Option<::hpy::Borrowed<'a, 'ctx>>
+                    arg0: ::__hpy::Borrowed<'a, 'ctx>,
+                    arg1: ::__hpy::impl_::HPy_ssize_t,
+                    arg2: ::core::option::Option<::__hpy::Borrowed<'a, 'ctx>>
                 ),
-                quote! { let __hpy_self = arg0; #desc #prelude ::hpy::impl_::return_status(#call) },
+                quote! { let __hpy_self = arg0; #desc #prelude ::__hpy::impl_::return_status(#call) },
                 quote!(slot_ssizeobjargproc),
             )
         }
@@ -543,13 +546,13 @@ pub(crate) fn gen_slot(
                     let run = if Some(fname.as_str())
                         == forward.map(|f| f.sig.ident.unraw().to_string()).as_deref()
                     {
-                        quote!(return ::hpy::impl_::return_object(__hpy_ctx, #call);)
+                        quote!(return ::__hpy::impl_::return_object(__hpy_ctx, #call);)
                     } else {
-                        quote!(return ::hpy::impl_::panics_as(__hpy_ctx, #fname, || ::hpy::impl_::return_object(__hpy_ctx, #call));)
+                        quote!(return ::__hpy::impl_::panics_as(__hpy_ctx, #fname, || ::__hpy::impl_::return_object(__hpy_ctx, #call));)
                     };
                     quote! {
-                        if ::hpy::impl_::class::is_instance::<#self_ty>(&#me)? {
-                            if let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&#other)? {
+                        if ::__hpy::impl_::class::is_instance::<#self_ty>(&#me)? {
+                            if let ::core::option::Option::Some(__hpy_other) = ::__hpy::impl_::class::try_extract(&#other)? {
                                 let __hpy_self = #me;
                                 #desc
                                 #prelude
@@ -582,36 +585,36 @@ pub(crate) fn gen_slot(
                     let span = span.resolved_at(proc_macro2::Span::call_site());
                     out.items.extend(quote_spanned! {span=>
                         struct #method_entry;
-                        unsafe impl ::hpy::impl_::MethO for #method_entry {
+                        unsafe impl ::__hpy::impl_::MethO for #method_entry {
                             const NAME: &'static str = #mname;
                             fn call<'ctx>(
-                                __hpy_ctx: ::hpy::Context<'ctx>,
-                                __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
-                                __hpy_arg: ::hpy::Borrowed<'_, 'ctx>,
-                            ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
-                                let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&__hpy_arg)? else {
-                                    return ::hpy::impl_::class::not_implemented(__hpy_ctx);
+                                __hpy_ctx: ::__hpy::Context<'ctx>,
+                                __hpy_self: ::__hpy::Borrowed<'_, 'ctx>,
+                                __hpy_arg: ::__hpy::Borrowed<'_, 'ctx>,
+                            ) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
+                                let ::core::option::Option::Some(__hpy_other) = ::__hpy::impl_::class::try_extract(&__hpy_arg)? else {
+                                    return ::__hpy::impl_::class::not_implemented(__hpy_ctx);
                                 };
                                 #prelude
-                                ::hpy::impl_::return_object(__hpy_ctx, #call)
+                                ::__hpy::impl_::return_object(__hpy_ctx, #call)
                             }
                         }
                     });
-                    after.push(quote!(::hpy::impl_::meth_o::<#method_entry>(#c_name, ::core::option::Option::None)));
+                    after.push(quote!(::__hpy::impl_::meth_o::<#method_entry>(#c_name, ::core::option::Option::None)));
                 }
             }
             if is_pow {
                 (
                     quote!(TernaryFunc),
-                    quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>, arg2: ::hpy::Borrowed<'a, 'ctx>),
-                    quote! { #fwd #rev ::hpy::impl_::class::not_implemented(__hpy_ctx) },
+                    quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>, arg2: ::__hpy::Borrowed<'a, 'ctx>),
+                    quote! { #fwd #rev ::__hpy::impl_::class::not_implemented(__hpy_ctx) },
                     quote!(slot_ternaryfunc),
                 )
             } else {
                 (
                     quote!(BinaryFunc),
-                    quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
-                    quote! { #fwd #rev ::hpy::impl_::class::not_implemented(__hpy_ctx) },
+                    quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>),
+                    quote! { #fwd #rev ::__hpy::impl_::class::not_implemented(__hpy_ctx) },
                     quote!(slot_binaryfunc),
                 )
             }
@@ -625,25 +628,25 @@ pub(crate) fn gen_slot(
                 }
             });
             let body = quote! {
-                let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&arg1)? else {
-                    return ::hpy::impl_::class::not_implemented(__hpy_ctx);
+                let ::core::option::Option::Some(__hpy_other) = ::__hpy::impl_::class::try_extract(&arg1)? else {
+                    return ::__hpy::impl_::class::not_implemented(__hpy_ctx);
                 };
                 let __hpy_self = arg0;
                 #prelude
-                ::hpy::impl_::return_status(#call)?;
+                ::__hpy::impl_::return_status(#call)?;
                 ::core::result::Result::Ok(arg0.dup().into_raw())
             };
             if kind == SlotKind::InPlacePower {
                 (
                     quote!(TernaryFunc),
-                    quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>, arg2: ::hpy::Borrowed<'a, 'ctx>),
+                    quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>, arg2: ::__hpy::Borrowed<'a, 'ctx>),
                     body,
                     quote!(slot_ternaryfunc),
                 )
             } else {
                 (
                     quote!(BinaryFunc),
-                    quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>),
+                    quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>),
                     body,
                     quote!(slot_binaryfunc),
                 )
@@ -666,15 +669,15 @@ pub(crate) fn gen_slot(
             });
             (
                 quote!(RichCmpFunc),
-                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>, arg1: ::hpy::Borrowed<'a, 'ctx>, arg2: ::hpy::impl_::HPy_RichCmpOp),
+                quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>, arg2: ::__hpy::impl_::HPy_RichCmpOp),
                 quote! {
-                    let ::core::option::Option::Some(__hpy_other) = ::hpy::impl_::class::try_extract(&arg1)? else {
-                        return ::hpy::impl_::class::not_implemented(__hpy_ctx);
+                    let ::core::option::Option::Some(__hpy_other) = ::__hpy::impl_::class::try_extract(&arg1)? else {
+                        return ::__hpy::impl_::class::not_implemented(__hpy_ctx);
                     };
-                    let __hpy_op = ::hpy::impl_::class::compare_op(arg2)?;
+                    let __hpy_op = ::__hpy::impl_::class::compare_op(arg2)?;
                     let __hpy_self = arg0;
                     #prelude
-                    ::hpy::impl_::return_object(__hpy_ctx, #call)
+                    ::__hpy::impl_::return_object(__hpy_ctx, #call)
                 },
                 quote!(slot_richcmpfunc),
             )
@@ -686,10 +689,10 @@ pub(crate) fn gen_slot(
             let (_, prelude, call) = call_with(f, errors, &mut |_| unreachable!());
             (
                 quote!(Destructor),
-                quote!(arg0: ::hpy::Borrowed<'a, 'ctx>),
+                quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>),
                 quote! {
                     let __hpy_self = arg0;
-                    ::hpy::impl_::class::finalize_guarded(&arg0, "__del__", || -> ::hpy::HPyResult<()> { #prelude ::hpy::impl_::return_status(#call).map(|_| ()) });
+                    ::__hpy::impl_::class::finalize_guarded(&arg0, "__del__", || -> ::__hpy::HPyResult<()> { #prelude ::__hpy::impl_::return_status(#call).map(|_| ()) });
                     ::core::result::Result::Ok(())
                 },
                 quote!(slot_destructor),
@@ -713,7 +716,7 @@ pub(crate) fn gen_slot(
             let (imp, _) =
                 callable_entry(&callable, &c_name, &quote!(::core::option::Option::None));
             out.items.extend(quote! { struct #entry; #imp });
-            out.defs.push(quote!(::hpy::impl_::slot_call::<#entry>()));
+            out.defs.push(quote!(::__hpy::impl_::slot_call::<#entry>()));
             return;
         }
         SlotKind::AssSubscript => unreachable!("handled by gen_ass_subscript"),
@@ -726,12 +729,12 @@ pub(crate) fn gen_slot(
         | SlotKind::Power
         | SlotKind::InPlace
         | SlotKind::InPlacePower
-        | SlotKind::RichCmp => quote!(::hpy::impl_::HPy),
+        | SlotKind::RichCmp => quote!(::__hpy::impl_::HPy),
         SlotKind::Inquiry | SlotKind::Contains | SlotKind::SsizeObjArg => {
             quote!(::core::ffi::c_int)
         }
-        SlotKind::Len => quote!(::hpy::impl_::HPy_ssize_t),
-        SlotKind::Hash => quote!(::hpy::impl_::HPy_hash_t),
+        SlotKind::Len => quote!(::__hpy::impl_::HPy_ssize_t),
+        SlotKind::Hash => quote!(::__hpy::impl_::HPy_hash_t),
         SlotKind::Finalize => quote!(()),
         SlotKind::Call | SlotKind::AssSubscript => unreachable!(),
     };
@@ -740,15 +743,15 @@ pub(crate) fn gen_slot(
     out.items.extend(quote_spanned! {span=>
         struct #entry;
         #[allow(clippy::all, unused_variables)]
-        unsafe impl ::hpy::impl_::slots::#trait_name for #entry {
+        unsafe impl ::__hpy::impl_::slots::#trait_name for #entry {
             const NAME: &'static str = #name;
-            fn call<'a, 'ctx>(__hpy_ctx: ::hpy::Context<'ctx>, #sig) -> ::hpy::HPyResult<#ret> {
+            fn call<'a, 'ctx>(__hpy_ctx: ::__hpy::Context<'ctx>, #sig) -> ::__hpy::HPyResult<#ret> {
                 #body
             }
         }
     });
     out.defs
-        .push(quote!(::hpy::impl_::slots::#def_fn::<#entry>(::hpy::impl_::class::#slot_ident)));
+        .push(quote!(::__hpy::impl_::slots::#def_fn::<#entry>(::__hpy::impl_::class::#slot_ident)));
     out.defs.extend(after);
 }
 
@@ -774,7 +777,7 @@ pub(crate) fn gen_buffer(out: &mut Generated, f: &ImplItemFn, self_ty: &Type, er
     };
     let name = &f.sig.ident;
     out.items.extend(quote! {
-        impl ::hpy::impl_::buffer::BufferExport for #self_ty {
+        impl ::__hpy::impl_::buffer::BufferExport for #self_ty {
             type Item = #elem;
             fn buffer_data(&self) -> &[#elem] {
                 <#self_ty>::#name(self)
@@ -782,7 +785,7 @@ pub(crate) fn gen_buffer(out: &mut Generated, f: &ImplItemFn, self_ty: &Type, er
         }
     });
     out.defs
-        .push(quote!(::hpy::impl_::buffer::slot_getbuffer::<#self_ty>()));
+        .push(quote!(::__hpy::impl_::buffer::slot_getbuffer::<#self_ty>()));
     out.defs
-        .push(quote!(::hpy::impl_::buffer::slot_releasebuffer::<#self_ty>()));
+        .push(quote!(::__hpy::impl_::buffer::slot_releasebuffer::<#self_ty>()));
 }

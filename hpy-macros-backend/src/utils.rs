@@ -1,7 +1,7 @@
-//! Helpers shared by the expansions: error collection, spans, docstrings
-//! and C string literals.
+//! Helpers shared by the expansions: error collection, spans, docstrings,
+//! C string literals and the path of the `hpy` crate in generated code.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Lit, Meta};
@@ -104,9 +104,80 @@ pub(crate) fn c_string_literal(
     Some(lit)
 }
 
+/// The crate name generated code writes for `hpy`: `::__hpy::impl_::...`.
+/// [`with_crate_path`] replaces `::__hpy` with `::hpy` or with the path of
+/// a `crate = "..."` option, so that a crate re-exporting hpy lets its users
+/// write the macros without a dependency called `hpy`. (A marker rather
+/// than `::hpy` itself, so that paths the user wrote are left alone.)
+const CRATE_MARKER: &str = "__hpy";
+
+/// `tokens` (an expansion) with every `::__hpy` replaced by `path`, or by
+/// `::hpy` when `path` is `None`. The replacement keeps the marker's span.
+pub(crate) fn with_crate_path(tokens: TokenStream, path: Option<&syn::Path>) -> TokenStream {
+    let mut out: Vec<TokenTree> = Vec::new();
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(ident) if ident == CRATE_MARKER => match path {
+                None => out.push(TokenTree::Ident(Ident::new("hpy", ident.span()))),
+                Some(path) => {
+                    // Drop the `::` in front: the path says whether it is
+                    // absolute (`::my_hpy`) or not (`crate::reexport::hpy`).
+                    let is_colon = |tt: Option<&TokenTree>| matches!(tt, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                    if is_colon(out.last()) && is_colon(out.get(out.len().wrapping_sub(2))) {
+                        out.truncate(out.len() - 2);
+                    }
+                    out.extend(respan(quote!(#path), ident.span()));
+                }
+            },
+            TokenTree::Group(group) if contains_marker(group.stream()) => {
+                let mut new = Group::new(group.delimiter(), with_crate_path(group.stream(), path));
+                new.set_span(group.span());
+                out.push(TokenTree::Group(new));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Whether `tokens` hold the crate marker (groups without it, the user's
+/// code among them, are passed on untouched).
+fn contains_marker(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == CRATE_MARKER,
+        TokenTree::Group(g) => contains_marker(g.stream()),
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crate_path_default_is_hpy() {
+        let tokens =
+            quote!(impl ::__hpy::HPyClass for T { fn f() -> ::__hpy::Handle { x::__hpy } });
+        assert_eq!(
+            with_crate_path(tokens, None).to_string(),
+            quote!(impl ::hpy::HPyClass for T { fn f() -> ::hpy::Handle { x::hpy } }).to_string()
+        );
+    }
+
+    #[test]
+    fn crate_path_replaces_the_leading_colons() {
+        let tokens = quote!(<T as ::__hpy::HPyClass>::INFO; ::hpy::Handle);
+        let relative: syn::Path = syn::parse_quote!(crate::reexport::hpy);
+        assert_eq!(
+            with_crate_path(tokens.clone(), Some(&relative)).to_string(),
+            quote!(<T as crate::reexport::hpy::HPyClass>::INFO; ::hpy::Handle).to_string()
+        );
+        let absolute: syn::Path = syn::parse_quote!(::my_hpy);
+        assert_eq!(
+            with_crate_path(tokens, Some(&absolute)).to_string(),
+            quote!(<T as ::my_hpy::HPyClass>::INFO; ::hpy::Handle).to_string()
+        );
+    }
 
     #[test]
     fn joins_doc_lines() {
