@@ -250,6 +250,9 @@ pub struct Package {
     /// `[package.metadata.hpy] python-source`: the directory of the package's
     /// own Python files, relative to the manifest's directory.
     pub hpy_python_source: Option<String>,
+    /// The name under which the package depends on `hpy` (`hpy`, or the
+    /// new name of a renamed dependency), if it does.
+    pub hpy_dependency: Option<String>,
 }
 
 /// Runs `cargo metadata --no-deps` for the workspace `manifest_path` belongs to
@@ -284,6 +287,11 @@ pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
                     .any(|t| t.kind.contains(&TargetKind::CDyLib)),
                 hpy_module: hpy("module"),
                 hpy_python_source: hpy("python-source"),
+                hpy_dependency: package
+                    .dependencies
+                    .iter()
+                    .find(|d| d.name == "hpy")
+                    .map(|d| d.rename.clone().unwrap_or_else(|| d.name.clone())),
                 id: package.id.repr,
                 name: package.name.to_string(),
                 manifest_path: package.manifest_path.into(),
