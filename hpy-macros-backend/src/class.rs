@@ -1,13 +1,13 @@
 //! `#[hpy_class]`: a struct becomes a Python class (its `HPyClass` impl:
 //! the layout, the base, the members and the derived slots).
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Fields, ItemStruct, LitStr, Type};
 
-use crate::attributes::{parse_class_options, take_member_attr};
+use crate::attributes::{parse_class_options, take_member_attr, ClassOptions};
 use crate::utils::{
     c_string_literal, doc_option, docstring, item_keyword_span, with_crate_path, Errors,
 };
@@ -100,99 +100,13 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     }
     let doc_expr = doc_option(docstring(&item.attrs), ident.span(), &mut errors);
 
-    let (shape, default_base) = match &options.shape {
-        None => ("HPyType_BuiltinShape_Object", None),
-        Some((name, span)) => shape_of(name).unwrap_or_else(|| {
-            errors.push(syn::Error::new(
-                *span,
-                "unknown shape; expected one of: object, type, int, float, str, tuple, list",
-            ));
-            ("HPyType_BuiltinShape_Object", None)
-        }),
-    };
-    let shape_ident = format_ident!("{}", shape);
-    let base = match (&options.base, default_base) {
-        (Some(path), _) => {
-            let b = base_expr(path);
-            if !is_constant_path(path) {
-                // The derived data would start where the base's does and
-                // the base's methods would read it as theirs.
-                errors.push(syn::Error::new_spanned(
-                    path,
-                    "`base` must be a builtin type constant (e.g. `FloatType`); to extend \
-                     another Rust class, write `extends = Class`",
-                ));
-            }
-            b
-        }
-        (None, Some(constant)) => {
-            let c = format_ident!("{}", constant);
-            quote!(::__hpy::impl_::class::Base::Builtin(::__hpy::Constant::#c))
-        }
-        (None, None) => quote!(::__hpy::impl_::class::Base::Default),
-    };
-    let base = match &options.extends {
-        Some(parent) => {
-            if options.base.is_some() || options.shape.is_some() {
-                errors.push(syn::Error::new_spanned(
-                    parent,
-                    "`extends` cannot be combined with `base` or `shape`: the class is a plain \
-                     subclass of another Rust class",
-                ));
-            }
-            quote!(::__hpy::impl_::class::Base::Class(<#parent as ::__hpy::HPyClass>::type_slot))
-        }
-        None => base,
-    };
-    let metaclass = match &options.metaclass {
-        Some(path) => {
-            let b = base_expr(path);
-            quote!(::core::option::Option::Some(#b))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+    let (shape_ident, base, metaclass) = class_bases(&options, &mut errors);
 
-    // Fields: members and GC-visible `Field`s.
-    let mut members = Vec::new();
     // Every field's type, for counting the `Field` slots by type (so
     // aliases, `Option<Field>` and arrays count, and a foreign type that
     // happens to be called `Field` does not).
     let field_types: Vec<Type> = item.fields.iter().map(|f| f.ty.clone()).collect();
-    match &mut item.fields {
-        Fields::Named(named) => {
-            for field in named.named.iter_mut() {
-                let fname = field.ident.clone().expect("named field");
-                if let Some((readonly, name)) = take_member_attr(&mut field.attrs, &mut errors) {
-                    if !readonly && options.derives.frozen.is_some() {
-                        errors.push(syn::Error::new(
-                            field.span(),
-                            "a `frozen` class cannot have a writable #[member]: write \
-                             #[member(readonly)], or remove `frozen` from #[hpy_class]",
-                        ));
-                    }
-                    members.push(Member {
-                        py_name: name.map_or_else(|| fname.unraw().to_string(), |n| n.value()),
-                        field: fname,
-                        ty: field.ty.clone(),
-                        readonly,
-                        doc: docstring(&field.attrs),
-                        span: field.span(),
-                    });
-                }
-            }
-        }
-        Fields::Unit => {}
-        Fields::Unnamed(unnamed) => {
-            for field in &unnamed.unnamed {
-                if field.attrs.iter().any(|a| a.path().is_ident("member")) {
-                    errors.push(syn::Error::new(
-                        field.span(),
-                        "#[member] needs a named field",
-                    ));
-                }
-            }
-        }
-    }
+    let members = take_members(&mut item, options.derives.frozen.is_some(), &mut errors);
     errors.finish()?;
     let c_qualname = c_qualname.expect("checked above");
 
@@ -215,40 +129,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         0
     }));
 
-    let mut member_errors = Errors::default();
-    let member_defs: Vec<TokenStream> = members
-        .iter()
-        .map(|m| {
-            let Member {
-                field,
-                ty,
-                py_name,
-                readonly,
-                doc,
-                span,
-            } = m;
-            let Some(c_name) = c_string_literal(py_name, *span) else {
-                member_errors.push(syn::Error::new(
-                    *span,
-                    "the Python name cannot contain a NUL character",
-                ));
-                return TokenStream::new();
-            };
-            let doc = doc_option(doc.clone(), *span, &mut member_errors);
-            quote_spanned! {*span=>
-                ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::member(
-                    #c_name,
-                    <#ty as ::__hpy::impl_::class::MemberType>::CODE,
-                    <#ident as ::__hpy::HPyClass>::INFO.data_offset
-                        + ::__hpy::impl_::class::value_offset::<#ident>()
-                        + ::core::mem::offset_of!(#ident, #field),
-                    #readonly,
-                    #doc,
-                ))
-            }
-        })
-        .collect();
-    member_errors.finish()?;
+    let member_defs = member_defs(&members, &ident)?;
     let mut class_defs = member_defs;
     class_defs.extend(options.derives.slot_defs(&ident));
     class_defs.push(
@@ -258,42 +139,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     class_defs.push(
         quote!(::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_traverse::<#ident>())),
     );
-    let (basicsize, data_offset, ancestry) = match &options.extends {
-        None => (
-            quote!(::__hpy::impl_::class::data_size::<#ident>()),
-            quote!(0),
-            quote!(),
-        ),
-        Some(parent) => (
-            quote!(::__hpy::impl_::class::extends_size::<#parent, #ident>()),
-            quote!(::__hpy::impl_::class::extends_offset::<#parent, #ident>()),
-            quote! {
-                const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
-                    || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
-
-                const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
-                    || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
-
-                unsafe fn init_ancestors(start: *mut u8) {
-                    // SAFETY: forwarded; the parent's blocks come first.
-                    unsafe { ::__hpy::impl_::class::init_ancestor::<#parent>(start) }
-                }
-
-                unsafe fn destroy_ancestors(start: *mut u8) {
-                    // SAFETY: forwarded.
-                    unsafe { ::__hpy::impl_::class::destroy_chain::<#parent>(start) }
-                }
-
-                unsafe fn visit_ancestors(
-                    start: *mut u8,
-                    visit: &mut dyn ::core::ops::FnMut(*mut ::__hpy::impl_::HPyField) -> ::core::ffi::c_int,
-                ) -> ::core::ffi::c_int {
-                    // SAFETY: forwarded.
-                    unsafe { ::__hpy::impl_::class::visit_chain::<#parent>(start, visit) }
-                }
-            },
-        ),
-    };
+    let (basicsize, data_offset, ancestry) = layout(options.extends.as_ref(), &ident);
     let parent_check = options.extends.as_ref().map(|parent| {
         quote_spanned! {parent.span()=>
             const _: () = ::core::assert!(
@@ -383,4 +229,182 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         };
     };
     Ok(with_crate_path(expansion, options.krate.as_ref()))
+}
+
+/// The class's shape constant, its base and its metaclass, from the
+/// `shape`, `base`, `extends` and `metaclass` options.
+fn class_bases(options: &ClassOptions, errors: &mut Errors) -> (Ident, TokenStream, TokenStream) {
+    let (shape, default_base) = match &options.shape {
+        None => ("HPyType_BuiltinShape_Object", None),
+        Some((name, span)) => shape_of(name).unwrap_or_else(|| {
+            errors.push(syn::Error::new(
+                *span,
+                "unknown shape; expected one of: object, type, int, float, str, tuple, list",
+            ));
+            ("HPyType_BuiltinShape_Object", None)
+        }),
+    };
+    let shape_ident = format_ident!("{}", shape);
+    let base = match (&options.base, default_base) {
+        (Some(path), _) => {
+            let b = base_expr(path);
+            if !is_constant_path(path) {
+                // The derived data would start where the base's does and
+                // the base's methods would read it as theirs.
+                errors.push(syn::Error::new_spanned(
+                    path,
+                    "`base` must be a builtin type constant (e.g. `FloatType`); to extend \
+                     another Rust class, write `extends = Class`",
+                ));
+            }
+            b
+        }
+        (None, Some(constant)) => {
+            let c = format_ident!("{}", constant);
+            quote!(::__hpy::impl_::class::Base::Builtin(::__hpy::Constant::#c))
+        }
+        (None, None) => quote!(::__hpy::impl_::class::Base::Default),
+    };
+    let base = match &options.extends {
+        Some(parent) => {
+            if options.base.is_some() || options.shape.is_some() {
+                errors.push(syn::Error::new_spanned(
+                    parent,
+                    "`extends` cannot be combined with `base` or `shape`: the class is a plain \
+                     subclass of another Rust class",
+                ));
+            }
+            quote!(::__hpy::impl_::class::Base::Class(<#parent as ::__hpy::HPyClass>::type_slot))
+        }
+        None => base,
+    };
+    let metaclass = match &options.metaclass {
+        Some(path) => {
+            let b = base_expr(path);
+            quote!(::core::option::Option::Some(#b))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    (shape_ident, base, metaclass)
+}
+
+/// The `#[member]` fields (their attributes removed from the struct).
+fn take_members(item: &mut ItemStruct, frozen: bool, errors: &mut Errors) -> Vec<Member> {
+    let mut members = Vec::new();
+    match &mut item.fields {
+        Fields::Named(named) => {
+            for field in named.named.iter_mut() {
+                let fname = field.ident.clone().expect("named field");
+                if let Some((readonly, name)) = take_member_attr(&mut field.attrs, errors) {
+                    if !readonly && frozen {
+                        errors.push(syn::Error::new(
+                            field.span(),
+                            "a `frozen` class cannot have a writable #[member]: write \
+                             #[member(readonly)], or remove `frozen` from #[hpy_class]",
+                        ));
+                    }
+                    members.push(Member {
+                        py_name: name.map_or_else(|| fname.unraw().to_string(), |n| n.value()),
+                        field: fname,
+                        ty: field.ty.clone(),
+                        readonly,
+                        doc: docstring(&field.attrs),
+                        span: field.span(),
+                    });
+                }
+            }
+        }
+        Fields::Unit => {}
+        Fields::Unnamed(unnamed) => {
+            for field in &unnamed.unnamed {
+                if field.attrs.iter().any(|a| a.path().is_ident("member")) {
+                    errors.push(syn::Error::new(
+                        field.span(),
+                        "#[member] needs a named field",
+                    ));
+                }
+            }
+        }
+    }
+    members
+}
+
+/// The `HPyMember` definitions of the members.
+fn member_defs(members: &[Member], ident: &Ident) -> syn::Result<Vec<TokenStream>> {
+    let mut member_errors = Errors::default();
+    let member_defs: Vec<TokenStream> = members
+        .iter()
+        .map(|m| {
+            let Member {
+                field,
+                ty,
+                py_name,
+                readonly,
+                doc,
+                span,
+            } = m;
+            let Some(c_name) = c_string_literal(py_name, *span) else {
+                member_errors.push(syn::Error::new(
+                    *span,
+                    "the Python name cannot contain a NUL character",
+                ));
+                return TokenStream::new();
+            };
+            let doc = doc_option(doc.clone(), *span, &mut member_errors);
+            quote_spanned! {*span=>
+                ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::member(
+                    #c_name,
+                    <#ty as ::__hpy::impl_::class::MemberType>::CODE,
+                    <#ident as ::__hpy::HPyClass>::INFO.data_offset
+                        + ::__hpy::impl_::class::value_offset::<#ident>()
+                        + ::core::mem::offset_of!(#ident, #field),
+                    #readonly,
+                    #doc,
+                ))
+            }
+        })
+        .collect();
+    member_errors.finish()?;
+    Ok(member_defs)
+}
+
+/// The object size, the offset of the class's data and the `HPyClass`
+/// items that chain to a Rust parent (`extends`).
+fn layout(extends: Option<&syn::Path>, ident: &Ident) -> (TokenStream, TokenStream, TokenStream) {
+    match extends {
+        None => (
+            quote!(::__hpy::impl_::class::data_size::<#ident>()),
+            quote!(0),
+            quote!(),
+        ),
+        Some(parent) => (
+            quote!(::__hpy::impl_::class::extends_size::<#parent, #ident>()),
+            quote!(::__hpy::impl_::class::extends_offset::<#parent, #ident>()),
+            quote! {
+                const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
+                    || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
+
+                const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
+                    || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
+
+                unsafe fn init_ancestors(start: *mut u8) {
+                    // SAFETY: forwarded; the parent's blocks come first.
+                    unsafe { ::__hpy::impl_::class::init_ancestor::<#parent>(start) }
+                }
+
+                unsafe fn destroy_ancestors(start: *mut u8) {
+                    // SAFETY: forwarded.
+                    unsafe { ::__hpy::impl_::class::destroy_chain::<#parent>(start) }
+                }
+
+                unsafe fn visit_ancestors(
+                    start: *mut u8,
+                    visit: &mut dyn ::core::ops::FnMut(*mut ::__hpy::impl_::HPyField) -> ::core::ffi::c_int,
+                ) -> ::core::ffi::c_int {
+                    // SAFETY: forwarded.
+                    unsafe { ::__hpy::impl_::class::visit_chain::<#parent>(start, visit) }
+                }
+            },
+        ),
+    }
 }

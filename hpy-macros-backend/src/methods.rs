@@ -147,6 +147,8 @@ pub(crate) struct Generated {
     pub(crate) properties: Vec<TokenStream>,
     /// Statements setting the `#[classattr]` attributes on `__hpy_ty`.
     pub(crate) class_attrs: TokenStream,
+    /// Whether `__setitem__`/`__delitem__` (one slot for both) were done.
+    pub(crate) ass_subscript_done: bool,
 }
 
 /// Expands `#[hpy_methods] impl T { ... }`.
@@ -176,14 +178,9 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
         defs: Vec::new(),
         properties: Vec::new(),
         class_attrs: TokenStream::new(),
+        ass_subscript_done: false,
     };
-    let find = |name: &str| {
-        roles
-            .iter()
-            .find(|(f, _)| f.sig.ident.unraw() == name)
-            .map(|(f, _)| f)
-    };
-    let mut ass_subscript_done = false;
+    let find = |name: &str| find_method(&roles, name);
     let has_init = roles.iter().any(|(_, r)| matches!(r, Role::Init(_)));
     if has_init && !roles.iter().any(|(_, r)| matches!(r, Role::New(_))) {
         let (f, _) = roles
@@ -219,58 +216,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 class_level.add(f, *level, options, &entry, &self_ty, &mut errors);
             }
             Role::Method(options) => {
-                let mut params =
-                    classify_params_with(&f.sig, true, options.signature.as_ref(), &mut errors);
-                if !params
-                    .iter()
-                    .any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg))
-                {
-                    errors.push(syn::Error::new(
-                        rust_name.span(),
-                        "a Python method takes `&self`, `&mut self` or `slf` first; mark a function \
-                         without them #[staticmethod], or #[classmethod] if it takes the class",
-                    ));
-                    continue;
-                }
-                let convention = choose_convention(options, &mut params, &mut errors);
-                let py_name = options
-                    .name
-                    .as_ref()
-                    .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
-                let name_span = options.name.as_ref().map_or(rust_name.span(), LitStr::span);
-                let Some(c_name) = c_string_literal(&py_name, name_span) else {
-                    errors.push(syn::Error::new(
-                        name_span,
-                        "the Python name cannot contain a NUL character",
-                    ));
-                    continue;
-                };
-                let doc = doc_with_signature(
-                    &py_name,
-                    &text_signature(&params, Some("$self")),
-                    docstring(&f.attrs),
-                );
-                let doc = doc_option(doc, rust_name.span(), &mut errors);
-                let callable = Callable {
-                    entry: quote!(#entry),
-                    py_name,
-                    convention,
-                    params: &params,
-                    callee: quote!(<#self_ty>::#rust_name),
-                    self_ty: Some(&self_ty),
-                    output: &f.sig.output,
-                    iterator_next: rust_name == "__next__",
-                    preamble: TokenStream::new(),
-                };
-                if PUBLISHED.contains(&callable.py_name.as_str()) {
-                    let name = &callable.py_name;
-                    out.class_attrs.extend(quote! {
-                        ::__hpy::impl_::dunders::publish(__hpy_ty, #name)?;
-                    });
-                }
-                let (imp_tokens, def) = callable_entry(&callable, &c_name, &doc);
-                out.items.extend(quote! { struct #entry; #imp_tokens });
-                out.defs.push(def);
+                gen_method(&mut out, f, options, &entry, &self_ty, &mut errors);
             }
             Role::New(spec) => {
                 let sig = gen_new(
@@ -317,72 +263,15 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 }
             }
             Role::Slot(slot, kind, span) => {
-                if slot.is_empty() {
-                    // reflected operator: generated with its forward method
-                    let fwd = DUNDERS
-                        .iter()
-                        .find(|(_, _, _, r)| *r == Some(&*rust_name.unraw().to_string()));
-                    if let Some((fwd_name, slot, kind, _)) = fwd {
-                        if find(fwd_name).is_none() {
-                            gen_slot(
-                                &mut out,
-                                None,
-                                Some(f),
-                                slot,
-                                *kind,
-                                &entry,
-                                &self_ty,
-                                *span,
-                                &mut errors,
-                            );
-                        }
-                    }
-                    continue;
-                }
-                if *kind == SlotKind::AssSubscript {
-                    if ass_subscript_done {
-                        continue;
-                    }
-                    ass_subscript_done = true;
-                    gen_ass_subscript(
-                        &mut out,
-                        find("__setitem__"),
-                        find("__delitem__"),
-                        &entry,
-                        &self_ty,
-                        &mut errors,
-                    );
-                    continue;
-                }
-                let reflected = DUNDERS
-                    .iter()
-                    .find(|(n, _, _, _)| rust_name.unraw() == *n)
-                    .and_then(|(_, _, _, r)| r.and_then(find));
-                gen_slot(
+                gen_slot_role(
                     &mut out,
-                    Some(f),
-                    reflected,
-                    slot,
-                    *kind,
+                    &roles,
+                    f,
+                    (slot, *kind, *span),
                     &entry,
                     &self_ty,
-                    *span,
                     &mut errors,
                 );
-                if slot == "HPy_mp_length" {
-                    let entry2 = format_ident!("{}_sq", entry);
-                    gen_slot(
-                        &mut out,
-                        Some(f),
-                        None,
-                        "HPy_sq_length",
-                        *kind,
-                        &entry2,
-                        &self_ty,
-                        *span,
-                        &mut errors,
-                    );
-                }
             }
         }
     }
@@ -410,13 +299,37 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let defines_hash = roles
         .iter()
         .any(|(_, r)| matches!(r, Role::Slot(slot, _, _) if slot == "HPy_tp_hash"));
+    let expansion = methods_impl(
+        &imp,
+        &self_ty,
+        out,
+        class_level,
+        text_sig,
+        no_new,
+        defines_hash,
+    );
+    Ok(with_crate_path(expansion, krate.as_ref()))
+}
+
+/// The class's `Methods` impl: the definitions, properties and class
+/// attributes collected in `out`, after the impl block itself.
+fn methods_impl(
+    imp: &ItemImpl,
+    self_ty: &Type,
+    out: Generated,
+    class_level: ClassLevel,
+    text_sig: Option<String>,
+    no_new: TokenStream,
+    defines_hash: bool,
+) -> TokenStream {
     let Generated {
         mut items,
         defs,
         properties,
         class_attrs,
+        ass_subscript_done: _,
     } = out;
-    let (level_items, install) = class_level.finish(&self_ty);
+    let (level_items, install) = class_level.finish(self_ty);
     items.extend(level_items);
     let class_attrs = quote!(#install #class_attrs);
     let n = defs.len();
@@ -429,7 +342,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             }
         }
     });
-    let expansion = quote! {
+    quote! {
         #imp
 
         #[allow(non_camel_case_types, dead_code, unused_variables, clippy::all)]
@@ -466,8 +379,158 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
                 #doc_fn
             }
         };
+    }
+}
+
+/// The method of `roles` named `name` (its Rust name, raw prefix dropped).
+fn find_method<'a>(roles: &'a [(ImplItemFn, Role)], name: &str) -> Option<&'a ImplItemFn> {
+    roles
+        .iter()
+        .find(|(f, _)| f.sig.ident.unraw() == name)
+        .map(|(f, _)| f)
+}
+
+/// A special method that fills a slot (`slot` empty for a reflected
+/// operator, generated with its forward method).
+fn gen_slot_role(
+    out: &mut Generated,
+    roles: &[(ImplItemFn, Role)],
+    f: &ImplItemFn,
+    (slot, kind, span): (&str, SlotKind, Span),
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let rust_name = f.sig.ident.clone();
+    if slot.is_empty() {
+        // reflected operator: generated with its forward method
+        let fwd = DUNDERS
+            .iter()
+            .find(|(_, _, _, r)| *r == Some(&*rust_name.unraw().to_string()));
+        if let Some((fwd_name, slot, kind, _)) = fwd {
+            if find_method(roles, fwd_name).is_none() {
+                gen_slot(
+                    out,
+                    None,
+                    Some(f),
+                    slot,
+                    *kind,
+                    entry,
+                    self_ty,
+                    span,
+                    errors,
+                );
+            }
+        }
+        return;
+    }
+    if kind == SlotKind::AssSubscript {
+        if out.ass_subscript_done {
+            return;
+        }
+        out.ass_subscript_done = true;
+        gen_ass_subscript(
+            out,
+            find_method(roles, "__setitem__"),
+            find_method(roles, "__delitem__"),
+            entry,
+            self_ty,
+            errors,
+        );
+        return;
+    }
+    let reflected = DUNDERS
+        .iter()
+        .find(|(n, _, _, _)| rust_name.unraw() == *n)
+        .and_then(|(_, _, _, r)| r.and_then(|name| find_method(roles, name)));
+    gen_slot(
+        out,
+        Some(f),
+        reflected,
+        slot,
+        kind,
+        entry,
+        self_ty,
+        span,
+        errors,
+    );
+    if slot == "HPy_mp_length" {
+        let entry2 = format_ident!("{}_sq", entry);
+        gen_slot(
+            out,
+            Some(f),
+            None,
+            "HPy_sq_length",
+            kind,
+            &entry2,
+            self_ty,
+            span,
+            errors,
+        );
+    }
+}
+
+/// An ordinary method (`&self`, `&mut self` or `slf` first).
+fn gen_method(
+    out: &mut Generated,
+    f: &ImplItemFn,
+    options: &MethodOptions,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let rust_name = f.sig.ident.clone();
+    let mut params = classify_params_with(&f.sig, true, options.signature.as_ref(), errors);
+    if !params
+        .iter()
+        .any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg))
+    {
+        errors.push(syn::Error::new(
+            rust_name.span(),
+            "a Python method takes `&self`, `&mut self` or `slf` first; mark a function \
+             without them #[staticmethod], or #[classmethod] if it takes the class",
+        ));
+        return;
+    }
+    let convention = choose_convention(options, &mut params, errors);
+    let py_name = options
+        .name
+        .as_ref()
+        .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
+    let name_span = options.name.as_ref().map_or(rust_name.span(), LitStr::span);
+    let Some(c_name) = c_string_literal(&py_name, name_span) else {
+        errors.push(syn::Error::new(
+            name_span,
+            "the Python name cannot contain a NUL character",
+        ));
+        return;
     };
-    Ok(with_crate_path(expansion, krate.as_ref()))
+    let doc = doc_with_signature(
+        &py_name,
+        &text_signature(&params, Some("$self")),
+        docstring(&f.attrs),
+    );
+    let doc = doc_option(doc, rust_name.span(), errors);
+    let callable = Callable {
+        entry: quote!(#entry),
+        py_name,
+        convention,
+        params: &params,
+        callee: quote!(<#self_ty>::#rust_name),
+        self_ty: Some(self_ty),
+        output: &f.sig.output,
+        iterator_next: rust_name == "__next__",
+        preamble: TokenStream::new(),
+    };
+    if PUBLISHED.contains(&callable.py_name.as_str()) {
+        let name = &callable.py_name;
+        out.class_attrs.extend(quote! {
+            ::__hpy::impl_::dunders::publish(__hpy_ty, #name)?;
+        });
+    }
+    let (imp_tokens, def) = callable_entry(&callable, &c_name, &doc);
+    out.items.extend(quote! { struct #entry; #imp_tokens });
+    out.defs.push(def);
 }
 
 /// Returns the constructor's text signature.

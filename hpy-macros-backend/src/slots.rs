@@ -403,14 +403,8 @@ pub(crate) fn gen_slot(
     };
     let call_with =
         |f: &ImplItemFn, errors: &mut Errors, source: &mut dyn FnMut(usize) -> Source| {
-            let params = classify_params(&f.sig, true, errors);
-            let ident = &f.sig.ident;
-            let desc = description(&ident.unraw().to_string(), &params);
-            let (prelude, call) =
-                call_user(&params, &quote!(<#self_ty>::#ident), Some(self_ty), source);
-            (desc, prelude, at_return(call, &f.sig.output))
+            call_method(f, self_ty, errors, source)
         };
-    let arg = |e: TokenStream| Source::Extract(quote!(::core::option::Option::Some(&#e)));
     // Definitions that go after the slot's own.
     let mut after = Vec::new();
     let (trait_name, sig, body, def_fn) = match kind {
@@ -521,104 +515,9 @@ pub(crate) fn gen_slot(
                 quote!(slot_ssizeobjargproc),
             )
         }
-        SlotKind::Number | SlotKind::Power => {
-            let is_pow = kind == SlotKind::Power;
-            let branch = |f: Option<&ImplItemFn>,
-                          me: TokenStream,
-                          other: TokenStream,
-                          errors: &mut Errors| match f {
-                None => quote!(),
-                Some(f) => {
-                    let (_, prelude, call) = call_with(f, errors, &mut |i| {
-                        if i == 0 {
-                            Source::Raw(quote!(__hpy_other))
-                        } else {
-                            arg(quote!(arg2))
-                        }
-                    });
-                    let desc = description(
-                        &f.sig.ident.unraw().to_string(),
-                        &classify_params(&f.sig, true, errors),
-                    );
-                    // The slot reports a panic under the forward method's
-                    // name; the reflected one runs under its own.
-                    let fname = f.sig.ident.unraw().to_string();
-                    let run = if Some(fname.as_str())
-                        == forward.map(|f| f.sig.ident.unraw().to_string()).as_deref()
-                    {
-                        quote!(return ::__hpy::impl_::return_object(__hpy_ctx, #call);)
-                    } else {
-                        quote!(return ::__hpy::impl_::panics_as(__hpy_ctx, #fname, || ::__hpy::impl_::return_object(__hpy_ctx, #call));)
-                    };
-                    quote! {
-                        if ::__hpy::impl_::class::is_instance::<#self_ty>(&#me)? {
-                            if let ::core::option::Option::Some(__hpy_other) = ::__hpy::impl_::class::try_extract(&#other)? {
-                                let __hpy_self = #me;
-                                #desc
-                                #prelude
-                                #run
-                            }
-                        }
-                    }
-                }
-            };
-            let fwd = branch(forward, quote!(arg0), quote!(arg1), errors);
-            let rev = branch(reflected, quote!(arg1), quote!(arg0), errors);
-            // PyPy dispatches an operator through the `__X__`/`__rX__`
-            // methods of the type dict: it makes `__X__` from the slot (a
-            // wrapper that checks the operand order the slot function checks
-            // again, at a cost of three HPy calls per operation) and makes
-            // no `__rX__`. So both directions are also published as
-            // ordinary methods, after the slot so that PyPy's dict keeps
-            // them. CPython keeps its slot wrappers in the dict (methods do
-            // not replace them) and the slot keeps handling the operator.
-            if !is_pow {
-                for (which, suffix) in [(forward, "fwd"), (reflected, "rev")] {
-                    let Some(m) = which else { continue };
-                    let mname = m.sig.ident.unraw().to_string();
-                    let method_entry = format_ident!("{}_{}", entry, suffix);
-                    let (_, prelude, call) =
-                        call_with(m, errors, &mut |_| Source::Raw(quote!(__hpy_other)));
-                    let c_name = c_string_literal(&mname, span).expect("identifiers have no NUL");
-                    // The user's location for errors, the macro's hygiene so
-                    // that `unsafe impl` is not the user's `unsafe` code.
-                    let span = span.resolved_at(proc_macro2::Span::call_site());
-                    out.items.extend(quote_spanned! {span=>
-                        struct #method_entry;
-                        unsafe impl ::__hpy::impl_::MethO for #method_entry {
-                            const NAME: &'static str = #mname;
-                            fn call<'ctx>(
-                                __hpy_ctx: ::__hpy::Context<'ctx>,
-                                __hpy_self: ::__hpy::Borrowed<'_, 'ctx>,
-                                __hpy_arg: ::__hpy::Borrowed<'_, 'ctx>,
-                            ) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
-                                let ::core::option::Option::Some(__hpy_other) = ::__hpy::impl_::class::try_extract(&__hpy_arg)? else {
-                                    return ::__hpy::impl_::class::not_implemented(__hpy_ctx);
-                                };
-                                #prelude
-                                ::__hpy::impl_::return_object(__hpy_ctx, #call)
-                            }
-                        }
-                    });
-                    after.push(quote!(::__hpy::impl_::meth_o::<#method_entry>(#c_name, ::core::option::Option::None)));
-                }
-            }
-            if is_pow {
-                (
-                    quote!(TernaryFunc),
-                    quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>, arg2: ::__hpy::Borrowed<'a, 'ctx>),
-                    quote! { #fwd #rev ::__hpy::impl_::class::not_implemented(__hpy_ctx) },
-                    quote!(slot_ternaryfunc),
-                )
-            } else {
-                (
-                    quote!(BinaryFunc),
-                    quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>),
-                    quote! { #fwd #rev ::__hpy::impl_::class::not_implemented(__hpy_ctx) },
-                    quote!(slot_binaryfunc),
-                )
-            }
-        }
+        SlotKind::Number | SlotKind::Power => number_slot(
+            out, &mut after, forward, reflected, kind, entry, self_ty, span, errors,
+        ),
         SlotKind::InPlace | SlotKind::InPlacePower => {
             let (_, prelude, call) = call_with(f, errors, &mut |i| {
                 if i == 0 {
@@ -753,6 +652,142 @@ pub(crate) fn gen_slot(
     out.defs
         .push(quote!(::__hpy::impl_::slots::#def_fn::<#entry>(::__hpy::impl_::class::#slot_ident)));
     out.defs.extend(after);
+}
+
+/// A user method's call: its description (for argument errors), the
+/// prelude converting its arguments (each from `source(i)`) and the call,
+/// spanned on the return type.
+fn call_method(
+    f: &ImplItemFn,
+    self_ty: &Type,
+    errors: &mut Errors,
+    source: &mut dyn FnMut(usize) -> Source,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let params = classify_params(&f.sig, true, errors);
+    let ident = &f.sig.ident;
+    let desc = description(&ident.unraw().to_string(), &params);
+    let (prelude, call) = call_user(&params, &quote!(<#self_ty>::#ident), Some(self_ty), source);
+    (desc, prelude, at_return(call, &f.sig.output))
+}
+
+/// An argument converted with `FromHPy` from the slot's parameter `e`.
+fn arg(e: TokenStream) -> Source {
+    Source::Extract(quote!(::core::option::Option::Some(&#e)))
+}
+
+/// The binary number operators (`nb_add`, …, `nb_power`): the forward
+/// method, else the reflected one with the operands swapped, else
+/// `NotImplemented`. Returns the slot's trait, parameters, body and
+/// definition function, as [`gen_slot`]'s other kinds.
+#[allow(clippy::too_many_arguments)]
+fn number_slot(
+    out: &mut Generated,
+    after: &mut Vec<TokenStream>,
+    forward: Option<&ImplItemFn>,
+    reflected: Option<&ImplItemFn>,
+    kind: SlotKind,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    span: Span,
+    errors: &mut Errors,
+) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+    let is_pow = kind == SlotKind::Power;
+    let branch = |f: Option<&ImplItemFn>,
+                  me: TokenStream,
+                  other: TokenStream,
+                  errors: &mut Errors| match f {
+        None => quote!(),
+        Some(f) => {
+            let (_, prelude, call) = call_method(f, self_ty, errors, &mut |i| {
+                if i == 0 {
+                    Source::Raw(quote!(__hpy_other))
+                } else {
+                    arg(quote!(arg2))
+                }
+            });
+            let desc = description(
+                &f.sig.ident.unraw().to_string(),
+                &classify_params(&f.sig, true, errors),
+            );
+            // The slot reports a panic under the forward method's
+            // name; the reflected one runs under its own.
+            let fname = f.sig.ident.unraw().to_string();
+            let run = if Some(fname.as_str())
+                == forward.map(|f| f.sig.ident.unraw().to_string()).as_deref()
+            {
+                quote!(return ::__hpy::impl_::return_object(__hpy_ctx, #call);)
+            } else {
+                quote!(return ::__hpy::impl_::panics_as(__hpy_ctx, #fname, || ::__hpy::impl_::return_object(__hpy_ctx, #call));)
+            };
+            quote! {
+                if ::__hpy::impl_::class::is_instance::<#self_ty>(&#me)? {
+                    if let ::core::option::Option::Some(__hpy_other) = ::__hpy::impl_::class::try_extract(&#other)? {
+                        let __hpy_self = #me;
+                        #desc
+                        #prelude
+                        #run
+                    }
+                }
+            }
+        }
+    };
+    let fwd = branch(forward, quote!(arg0), quote!(arg1), errors);
+    let rev = branch(reflected, quote!(arg1), quote!(arg0), errors);
+    // PyPy dispatches an operator through the `__X__`/`__rX__`
+    // methods of the type dict: it makes `__X__` from the slot (a
+    // wrapper that checks the operand order the slot function checks
+    // again, at a cost of three HPy calls per operation) and makes
+    // no `__rX__`. So both directions are also published as
+    // ordinary methods, after the slot so that PyPy's dict keeps
+    // them. CPython keeps its slot wrappers in the dict (methods do
+    // not replace them) and the slot keeps handling the operator.
+    if !is_pow {
+        for (which, suffix) in [(forward, "fwd"), (reflected, "rev")] {
+            let Some(m) = which else { continue };
+            let mname = m.sig.ident.unraw().to_string();
+            let method_entry = format_ident!("{}_{}", entry, suffix);
+            let (_, prelude, call) = call_method(m, self_ty, errors, &mut |_| {
+                Source::Raw(quote!(__hpy_other))
+            });
+            let c_name = c_string_literal(&mname, span).expect("identifiers have no NUL");
+            // The user's location for errors, the macro's hygiene so
+            // that `unsafe impl` is not the user's `unsafe` code.
+            let span = span.resolved_at(proc_macro2::Span::call_site());
+            out.items.extend(quote_spanned! {span=>
+                struct #method_entry;
+                unsafe impl ::__hpy::impl_::MethO for #method_entry {
+                    const NAME: &'static str = #mname;
+                    fn call<'ctx>(
+                        __hpy_ctx: ::__hpy::Context<'ctx>,
+                        __hpy_self: ::__hpy::Borrowed<'_, 'ctx>,
+                        __hpy_arg: ::__hpy::Borrowed<'_, 'ctx>,
+                    ) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
+                        let ::core::option::Option::Some(__hpy_other) = ::__hpy::impl_::class::try_extract(&__hpy_arg)? else {
+                            return ::__hpy::impl_::class::not_implemented(__hpy_ctx);
+                        };
+                        #prelude
+                        ::__hpy::impl_::return_object(__hpy_ctx, #call)
+                    }
+                }
+            });
+            after.push(quote!(::__hpy::impl_::meth_o::<#method_entry>(#c_name, ::core::option::Option::None)));
+        }
+    }
+    if is_pow {
+        (
+            quote!(TernaryFunc),
+            quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>, arg2: ::__hpy::Borrowed<'a, 'ctx>),
+            quote! { #fwd #rev ::__hpy::impl_::class::not_implemented(__hpy_ctx) },
+            quote!(slot_ternaryfunc),
+        )
+    } else {
+        (
+            quote!(BinaryFunc),
+            quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>),
+            quote! { #fwd #rev ::__hpy::impl_::class::not_implemented(__hpy_ctx) },
+            quote!(slot_binaryfunc),
+        )
+    }
 }
 
 /// `fn __buffer__(&self) -> &[T]`: the buffer protocol (read-only views).
