@@ -213,7 +213,7 @@ pub fn compile(
         manifest_path: args.manifest_path.clone(),
         target_dir: args.target_dir.clone(),
         features: match abi {
-            Abi::Universal => vec!["hpy/universal".into()],
+            Abi::Universal => vec![format!("{}/universal", hpy_dependency(args, metadata))],
             Abi::CPython => vec![],
         },
         cargo: args.cargo.clone(),
@@ -440,6 +440,35 @@ fn check_selection_has_cdylib(args: &BuildArgs, metadata: &Metadata) -> Result<(
         Some(package) if !package.has_cdylib => Err(no_cdylib(&package.name)),
         _ => Ok(()),
     }
+}
+
+/// The name under which the package being built depends on hpy, for the
+/// `NAME/universal` feature: `hpy` unless the one selected package renames
+/// the dependency (`my_hpy = { package = "hpy", ... }`).
+fn hpy_dependency(args: &BuildArgs, metadata: &Metadata) -> String {
+    let selected = match args.packages.as_slice() {
+        [spec] => metadata.packages.iter().find(|p| &p.name == spec),
+        [] => {
+            let manifest = match &args.manifest_path {
+                Some(path) => Some(path.clone()),
+                None => std::env::current_dir()
+                    .ok()
+                    .and_then(|d| nearest_manifest(&d)),
+            };
+            manifest
+                .and_then(|m| fs::canonicalize(m).ok())
+                .and_then(|manifest| {
+                    metadata
+                        .packages
+                        .iter()
+                        .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
+                })
+        }
+        _ => None,
+    };
+    selected
+        .and_then(|p| p.hpy_dependency.clone())
+        .unwrap_or_else(|| "hpy".to_owned())
 }
 
 /// The `Cargo.toml` cargo would pick when run in `dir`.

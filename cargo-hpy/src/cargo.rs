@@ -250,6 +250,9 @@ pub struct Package {
     /// `[package.metadata.hpy] python-source`: the directory of the package's
     /// own Python files, relative to the manifest's directory.
     pub hpy_python_source: Option<String>,
+    /// The name under which the package depends on `hpy` (`hpy`, or the
+    /// new name of a renamed dependency), if it does.
+    pub hpy_dependency: Option<String>,
 }
 
 /// Runs `cargo metadata --no-deps` for the workspace `manifest_path` belongs to
@@ -284,6 +287,11 @@ pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
                     .any(|t| t.kind.contains(&TargetKind::CDyLib)),
                 hpy_module: hpy("module"),
                 hpy_python_source: hpy("python-source"),
+                hpy_dependency: package
+                    .dependencies
+                    .iter()
+                    .find(|d| d.name == "hpy")
+                    .map(|d| d.rename.clone().unwrap_or_else(|| d.name.clone())),
                 id: package.id.repr,
                 name: package.name.to_string(),
                 manifest_path: package.manifest_path.into(),
@@ -443,7 +451,8 @@ mod tests {
         let text = r#"{"packages":[
             {"name":"pof","version":"0.1.0","id":"path+file:///w/examples/pof#0.1.0",
              "description":"An example","authors":["A <a@x.org>"],"license":null,"license_file":null,
-             "source":null,"dependencies":[],"features":{},"edition":"2021","keywords":[],"categories":[],
+             "source":null,"dependencies":[{"name":"hpy","source":null,"req":"*","kind":null,"rename":"my_hpy",
+               "optional":false,"uses_default_features":true,"features":[],"target":null,"registry":null,"path":"/w/hpy"}],"features":{},"edition":"2021","keywords":[],"categories":[],
              "readme":null,"repository":null,"homepage":null,"documentation":null,"links":null,"publish":null,
              "metadata":{"hpy":{"module":"pkg.pof","python-source":"py"}},
              "targets":[{"kind":["cdylib","rlib"],"crate_types":["cdylib","rlib"],"name":"pof","src_path":"/w/examples/pof/src/lib.rs","edition":"2021","doc":true,"doctest":true,"test":true}],
@@ -466,6 +475,12 @@ mod tests {
         );
         assert_eq!(metadata.packages[0].authors, ["A <a@x.org>"]);
         assert_eq!(metadata.packages[0].hpy_module.as_deref(), Some("pkg.pof"));
+        // A renamed dependency: `cargo hpy build --universal` enables `my_hpy/universal`.
+        assert_eq!(
+            metadata.packages[0].hpy_dependency.as_deref(),
+            Some("my_hpy")
+        );
+        assert_eq!(metadata.packages[1].hpy_dependency, None);
         assert_eq!(
             metadata.packages[0].hpy_python_source.as_deref(),
             Some("py")

@@ -414,6 +414,7 @@ mod tests {
             repository: None,
             hpy_module: None,
             hpy_python_source: None,
+            hpy_dependency: Some("hpy".into()),
         }
     }
 

@@ -10,12 +10,12 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{FnArg, ImplItemFn, LitStr, Type};
 
-use crate::doc::{c_string_literal, docstring};
+use crate::attributes::{Convention, MethodOptions};
 use crate::method::{
     callable_entry, choose_convention, classify_classmethod_params, classify_params_with,
-    doc_option, doc_with_signature, last_segment_is, text_signature, Callable, Convention, Errors,
-    MethodOptions,
+    doc_with_signature, last_segment_is, text_signature, Callable,
 };
+use crate::utils::{c_string_literal, doc_option, docstring, Errors};
 
 // ------------------------------------------------------------ #[hpy_class]
 
@@ -86,9 +86,9 @@ impl Derives {
             let derived = syn::Ident::new(derived, span);
             let slot = syn::Ident::new(slot, span);
             quote_spanned! {span=>
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::slots::#maker::<
-                    ::hpy::impl_::class_level::#derived<#ident>,
-                >(::hpy::impl_::class::#slot))
+                ::__hpy::impl_::StaticDef::new(::__hpy::impl_::slots::#maker::<
+                    ::__hpy::impl_::class_level::#derived<#ident>,
+                >(::__hpy::impl_::class::#slot))
             }
         };
         match (self.eq, self.ord) {
@@ -124,7 +124,7 @@ impl Derives {
         let hash = self.hash.is_some();
         let str = self.str.is_some();
         quote! {
-            ::hpy::impl_::class_level::class_impls!(#ident {
+            ::__hpy::impl_::class_level::class_impls!(#ident {
                 frozen: #frozen,
                 richcmp: #richcmp,
                 hash: #hash,
@@ -227,7 +227,7 @@ impl ClassLevel {
                 } else {
                     quote! {
                         let (__hpy_cls, __hpy_args) =
-                            ::hpy::impl_::class_level::split_class(__hpy_args, #py_name)?;
+                            ::__hpy::impl_::class_level::split_class(__hpy_args, #py_name)?;
                     }
                 }
             }
@@ -264,7 +264,7 @@ impl ClassLevel {
             Level::Class => quote!(Class),
         };
         self.names
-            .push(quote!((#py_name, ::hpy::impl_::class_level::Kind::#kind)));
+            .push(quote!((#py_name, ::__hpy::impl_::class_level::Kind::#kind)));
     }
 
     /// The statics holding the definitions, and the statement setting them
@@ -279,13 +279,13 @@ impl ClassLevel {
         (
             quote! {
                 #items
-                static __HPY_CLASS_LEVEL_DEFS: [::hpy::impl_::StaticDef; #n] =
-                    [#(::hpy::impl_::StaticDef::new(#defs)),*];
-                static __HPY_CLASS_LEVEL: ::hpy::impl_::class_level::ClassLevel =
-                    ::hpy::impl_::class_level::ClassLevel::new(&__HPY_CLASS_LEVEL_DEFS, &[#(#names),*]);
+                static __HPY_CLASS_LEVEL_DEFS: [::__hpy::impl_::StaticDef; #n] =
+                    [#(::__hpy::impl_::StaticDef::new(#defs)),*];
+                static __HPY_CLASS_LEVEL: ::__hpy::impl_::class_level::ClassLevel =
+                    ::__hpy::impl_::class_level::ClassLevel::new(&__HPY_CLASS_LEVEL_DEFS, &[#(#names),*]);
             },
             quote! {
-                ::hpy::impl_::class_level::install::<#self_ty>(__hpy_ty, &__HPY_CLASS_LEVEL)?;
+                ::__hpy::impl_::class_level::install::<#self_ty>(__hpy_ty, &__HPY_CLASS_LEVEL)?;
             },
         )
     }
@@ -302,7 +302,7 @@ pub(crate) fn option_checks(
     self_ty: &Type,
 ) -> TokenStream {
     let mut out = TokenStream::new();
-    let options = quote!(<#self_ty as ::hpy::impl_::class_level::ClassOptions>);
+    let options = quote!(<#self_ty as ::__hpy::impl_::class_level::ClassOptions>);
     for input in &f.sig.inputs {
         match input {
             FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some() => {
@@ -366,7 +366,8 @@ pub(crate) fn option_checks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::class::{expand_hpy_class, expand_hpy_methods};
+    use crate::class::expand_hpy_class;
+    use crate::methods::expand_hpy_methods;
 
     fn methods(item: TokenStream) -> String {
         expand_hpy_methods(TokenStream::new(), item)

@@ -2,18 +2,23 @@
 //!
 //! This is an ordinary library, so the expansion logic can be unit-tested;
 //! `hpy-macros` is the thin proc-macro shell around it. Generated code refers
-//! only to `::hpy::impl_` (hidden, outside semver) and `::core`, and contains
-//! no `unsafe` of its own for methods: all unsafe glue lives in `hpy::impl_`.
+//! only to `::hpy::impl_` (hidden, outside semver; another path with the
+//! macros' `crate = "..."` option) and `::core`, and contains no `unsafe` of
+//! its own for methods: all unsafe glue lives in `hpy::impl_`.
 
+mod attributes;
 mod class;
 mod class_level;
 mod diag;
-mod doc;
 mod method;
+mod methods;
 mod module;
+mod slots;
+mod utils;
 
-pub use class::{expand_hpy_class, expand_hpy_methods};
+pub use class::expand_hpy_class;
 pub use method::expand_hpy_method;
+pub use methods::expand_hpy_methods;
 pub use module::expand_hpy_module;
 
 /// The error type of the expansion functions (a `syn::Error`, possibly

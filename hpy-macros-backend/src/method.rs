@@ -1,7 +1,7 @@
 //! `#[hpy_method]`: a Rust function exposed as a Python function; and the
 //! pieces shared with class methods (`#[hpy_methods]`).
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -9,155 +9,8 @@ use syn::{
     FnArg, GenericArgument, GenericParam, ItemFn, LitStr, Pat, PathArguments, Signature, Type,
 };
 
-use crate::doc::{c_string_literal, docstring};
-
-/// HPy calling conventions of functions and methods.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Convention {
-    NoArgs,
-    O,
-    VarArgs,
-    Keywords,
-}
-
-#[derive(Default)]
-pub(crate) struct MethodOptions {
-    pub(crate) convention: Option<(Convention, Span)>,
-    pub(crate) name: Option<LitStr>,
-    pub(crate) signature: Option<SigSpec>,
-}
-
-/// A `signature = (a, b = 2, /, c, *args, d, e = None, **kwargs)` option.
-pub(crate) struct SigSpec {
-    pub(crate) items: Vec<SigItem>,
-}
-
-/// One entry of a [`SigSpec`].
-pub(crate) enum SigItem {
-    /// `/`: the parameters before it are positional-only.
-    Slash(Span),
-    /// `*`: the parameters after it are keyword-only.
-    Star(Span),
-    /// `*name`: the extra positional arguments (a `VarArgs` parameter).
-    VarArgs(syn::Ident),
-    /// `**name`: the extra keyword arguments.
-    KwArgs(syn::Ident),
-    /// `name` or `name = default`.
-    Param(syn::Ident, Option<syn::Expr>),
-}
-
-impl syn::parse::Parse for SigItem {
-    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
-        if input.peek(syn::Token![/]) {
-            let t: syn::Token![/] = input.parse()?;
-            return Ok(SigItem::Slash(t.span));
-        }
-        if input.peek(syn::Token![*]) && input.peek2(syn::Token![*]) {
-            let _: syn::Token![*] = input.parse()?;
-            let _: syn::Token![*] = input.parse()?;
-            return Ok(SigItem::KwArgs(input.call(syn::Ident::parse_any)?));
-        }
-        if input.peek(syn::Token![*]) {
-            let t: syn::Token![*] = input.parse()?;
-            if input.peek(syn::Ident::peek_any) {
-                return Ok(SigItem::VarArgs(input.call(syn::Ident::parse_any)?));
-            }
-            return Ok(SigItem::Star(t.span));
-        }
-        let name = input.call(syn::Ident::parse_any)?;
-        let default = if input.peek(syn::Token![=]) {
-            let _: syn::Token![=] = input.parse()?;
-            Some(input.parse()?)
-        } else {
-            None
-        };
-        Ok(SigItem::Param(name, default))
-    }
-}
-
-/// Parses the value of a `signature` option: a parenthesized list.
-pub(crate) fn parse_signature(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<SigSpec> {
-    let value = meta.value()?;
-    let content;
-    syn::parenthesized!(content in value);
-    let items = syn::punctuated::Punctuated::<SigItem, syn::Token![,]>::parse_terminated(&content)?;
-    Ok(SigSpec {
-        items: items.into_iter().collect(),
-    })
-}
-
-/// Parses a convention keyword (`noargs`, `o`, `varargs`, `keywords`).
-pub(crate) fn convention_from(path: &syn::Path) -> Option<Convention> {
-    if path.is_ident("noargs") {
-        Some(Convention::NoArgs)
-    } else if path.is_ident("o") {
-        Some(Convention::O)
-    } else if path.is_ident("varargs") {
-        Some(Convention::VarArgs)
-    } else if path.is_ident("keywords") {
-        Some(Convention::Keywords)
-    } else {
-        None
-    }
-}
-
-impl MethodOptions {
-    fn parse(attr: TokenStream, errors: &mut Errors) -> Self {
-        let mut options = MethodOptions::default();
-        let parser = syn::meta::parser(|meta| {
-            if let Some(convention) = convention_from(&meta.path) {
-                if options.convention.is_some() {
-                    errors.push(syn::Error::new(
-                        meta.path.span(),
-                        "only one calling convention may be given",
-                    ));
-                }
-                options.convention = Some((convention, meta.path.span()));
-                Ok(())
-            } else if meta.path.is_ident("name") {
-                options.name = Some(meta.value()?.parse()?);
-                Ok(())
-            } else if meta.path.is_ident("signature") {
-                options.signature = Some(parse_signature(&meta)?);
-                Ok(())
-            } else {
-                errors.push(meta.error(format!(
-                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...)",
-                    crate::diag::did_you_mean(
-                        &meta.path,
-                        &["noargs", "o", "varargs", "keywords", "name", "signature"],
-                    ),
-                )));
-                // Consume a value, if any, so the options after it are checked too.
-                if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            }
-        });
-        if let Err(e) = syn::parse::Parser::parse2(parser, attr) {
-            errors.push(e);
-        }
-        options
-    }
-}
-
-/// Collects every error of one expansion so they are reported together.
-#[derive(Default)]
-pub(crate) struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub(crate) fn push(&mut self, e: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(e),
-            None => self.0 = Some(e),
-        }
-    }
-
-    pub(crate) fn finish(self) -> syn::Result<()> {
-        self.0.map_or(Ok(()), Err)
-    }
-}
+use crate::attributes::{Convention, MethodOptions, SigItem, SigSpec};
+use crate::utils::{c_string_literal, doc_option, docstring, respan, with_crate_path, Errors};
 
 /// How one Rust parameter is filled.
 pub(crate) enum Param {
@@ -707,16 +560,16 @@ pub(crate) fn call_user(
                 };
                 prelude.extend(quote! {
                     #[allow(unused_mut)]
-                    let mut __hpy_recv = unsafe { ::hpy::impl_::class::#helper::<#self_ty>(__hpy_self) }?;
+                    let mut __hpy_recv = unsafe { ::__hpy::impl_::class::#helper::<#self_ty>(__hpy_self) }?;
                 });
                 deref
             }
-            Param::SelfArg => quote!(::hpy::impl_::extract_self(&__hpy_self)?),
-            Param::Cls => quote!(::hpy::impl_::extract_self(&__hpy_cls)?),
+            Param::SelfArg => quote!(::__hpy::impl_::extract_self(&__hpy_self)?),
+            Param::Cls => quote!(::__hpy::impl_::extract_self(&__hpy_cls)?),
             Param::VarArgs { .. } if general => quote!(__hpy_varargs),
             Param::VarArgs { .. } => quote!(__hpy_args.var_args()),
             Param::KwArgs { span, .. } => quote_spanned! {*span=>
-                ::hpy::impl_::FromKwargs::from_kwargs(__hpy_ctx, __hpy_kwargs)?
+                ::__hpy::impl_::FromKwargs::from_kwargs(__hpy_ctx, __hpy_kwargs)?
             },
             Param::Python {
                 optional,
@@ -737,13 +590,13 @@ pub(crate) fn call_user(
                     Source::Raw(expr) => respan(expr, Span::call_site().located_at(*ty_span)),
                     Source::Extract(slot) => match default.as_ref().map(default_value) {
                         Some(expr) => quote_spanned! {*ty_span=>
-                            ::hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
+                            ::__hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
                         },
                         None => {
                             let extract = if *optional {
-                                quote_spanned!(*ty_span=> ::hpy::impl_::extract_optional)
+                                quote_spanned!(*ty_span=> ::__hpy::impl_::extract_optional)
                             } else {
-                                quote_spanned!(*ty_span=> ::hpy::impl_::extract_required)
+                                quote_spanned!(*ty_span=> ::__hpy::impl_::extract_required)
                             };
                             quote_spanned!(*ty_span=> #extract(#slot, &__HPY_DESC, #i)?)
                         }
@@ -761,23 +614,6 @@ pub(crate) fn call_user(
             __hpy_result
         }),
     )
-}
-
-/// `tokens` with every span set to `span` (for generated tokens only).
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tt| {
-            if let TokenTree::Group(g) = &tt {
-                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
-                group.set_span(span);
-                tt = TokenTree::Group(group);
-            } else {
-                tt.set_span(span);
-            }
-            tt
-        })
-        .collect()
 }
 
 /// `call` (a block) as an expression spanned on the function's return
@@ -832,7 +668,7 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
         let required = python.iter().map(|(_, optional, _)| !optional);
         let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
         let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
-        quote!(::core::option::Option::Some(&::hpy::impl_::SignatureInfo {
+        quote!(::core::option::Option::Some(&::__hpy::impl_::SignatureInfo {
             positional_only: #positional_only,
             positional: #positional,
             required: &[#(#required),*],
@@ -843,7 +679,7 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
         quote!(::core::option::Option::None)
     };
     quote! {
-        const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
+        const __HPY_DESC: ::__hpy::impl_::FunctionDescription = ::__hpy::impl_::FunctionDescription {
             name: #py_name,
             params: &[#(#names),*],
             required: #required,
@@ -974,23 +810,6 @@ pub(crate) fn doc_with_signature(
     ))
 }
 
-/// A C string literal expression `Option<&CStr>` for a docstring.
-pub(crate) fn doc_option(doc: Option<String>, span: Span, errors: &mut Errors) -> TokenStream {
-    match doc {
-        Some(text) => match c_string_literal(&text, span) {
-            Some(lit) => quote!(::core::option::Option::Some(#lit)),
-            None => {
-                errors.push(syn::Error::new(
-                    span,
-                    "the doc comment cannot contain a NUL character",
-                ));
-                quote!(::core::option::Option::None)
-            }
-        },
-        None => quote!(::core::option::Option::None),
-    }
-}
-
 /// A function or method exposed with one of the four calling conventions.
 pub(crate) struct Callable<'a> {
     /// The type the trait impl is written for.
@@ -1018,7 +837,7 @@ pub(crate) fn callable_entry(
     let n_python = c.params.iter().filter(|p| p.is_python()).count();
     let mut source = |i: usize| match c.convention {
         Convention::O => Source::Extract(quote!(::core::option::Option::Some(&__hpy_arg))),
-        _ => Source::Extract(quote!(::hpy::impl_::present(&__hpy_slots[#i]))),
+        _ => Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i]))),
     };
     let (prelude, call) = call_user(c.params, &c.callee, c.self_ty, &mut source);
     let call = at_return(call, c.output);
@@ -1031,24 +850,24 @@ pub(crate) fn callable_entry(
         syn::ReturnType::Default => Span::call_site(),
     };
     let ret = if c.iterator_next {
-        let conv = quote_spanned!(ret_span=> ::hpy::impl_::dunders::return_next(#ctx, #call));
+        let conv = quote_spanned!(ret_span=> ::__hpy::impl_::dunders::return_next(#ctx, #call));
         quote! { #prelude #conv }
     } else {
-        let conv = quote_spanned!(ret_span=> ::hpy::impl_::return_object(#ctx, #call));
+        let conv = quote_spanned!(ret_span=> ::__hpy::impl_::return_object(#ctx, #call));
         quote! { #prelude #conv }
     };
     let desc = description(&c.py_name, c.params);
-    let self_param = quote!(__hpy_self: ::hpy::Borrowed<'_, 'ctx>);
+    let self_param = quote!(__hpy_self: ::__hpy::Borrowed<'_, 'ctx>);
     let (trait_name, signature, body, builder) = match c.convention {
         Convention::NoArgs => (
             quote!(MethNoArgs),
-            quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param),
+            quote!(__hpy_ctx: ::__hpy::Context<'ctx>, #self_param),
             ret,
             quote!(meth_noargs),
         ),
         Convention::O => (
             quote!(MethO),
-            quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_arg: ::hpy::Borrowed<'_, 'ctx>),
+            quote!(__hpy_ctx: ::__hpy::Context<'ctx>, #self_param, __hpy_arg: ::__hpy::Borrowed<'_, 'ctx>),
             quote!(#desc #ret),
             quote!(meth_o),
         ),
@@ -1060,7 +879,7 @@ pub(crate) fn callable_entry(
             };
             (
                 quote!(MethArgs),
-                quote!(__hpy_ctx: ::hpy::Context<'ctx>, #self_param, __hpy_args: ::hpy::impl_::Args<'_, 'ctx>),
+                quote!(__hpy_ctx: ::__hpy::Context<'ctx>, #self_param, __hpy_args: ::__hpy::impl_::Args<'_, 'ctx>),
                 if needs_general(c.params) {
                     quote! {
                         #desc
@@ -1088,11 +907,11 @@ pub(crate) fn callable_entry(
     let entry = &c.entry;
     let imp = quote! {
         #[allow(clippy::all, unused_variables)]
-        unsafe impl ::hpy::impl_::#trait_name for #entry {
+        unsafe impl ::__hpy::impl_::#trait_name for #entry {
             const NAME: &'static str = #py_name;
 
             #[inline(always)]
-            fn call<'ctx>(#signature) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            fn call<'ctx>(#signature) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
                 #preamble
                 #body
             }
@@ -1100,7 +919,7 @@ pub(crate) fn callable_entry(
     };
     (
         imp,
-        quote!(::hpy::impl_::#builder::<#entry>(#c_name, #doc_expr)),
+        quote!(::__hpy::impl_::#builder::<#entry>(#c_name, #doc_expr)),
     )
 }
 
@@ -1165,7 +984,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
     // function's name: `hpy_module!` names it by the function's path, and
     // inside the impls the name still resolves to the function — at module
     // level or inside a function body alike.
-    Ok(quote! {
+    let expansion = quote! {
         #func
 
         #[doc(hidden)]
@@ -1175,11 +994,12 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         const _: () = {
             #imp
 
-            unsafe impl ::hpy::impl_::PyMethod for #rust_name {
-                const DEF: ::hpy::impl_::HPyDef = #def;
+            unsafe impl ::__hpy::impl_::PyMethod for #rust_name {
+                const DEF: ::__hpy::impl_::HPyDef = #def;
             }
         };
-    })
+    };
+    Ok(with_crate_path(expansion, options.krate.as_ref()))
 }
 
 #[cfg(test)]

@@ -9,18 +9,19 @@
 //!     methods: [do_nothing, path::to::add],
 //!     exceptions: [MyError],         // create_exception! types
 //!     exec: init,                    // fn(Context, &Handle) -> HPyResult<()>
+//!     crate: my_sdk::hpy,            // where hpy is (default: ::hpy)
 //! }
 //! ```
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitStr, Path, Token};
 
-use crate::doc::{c_string_literal, docstring};
-use crate::method::Errors;
+use crate::utils::{c_string_literal, docstring, with_crate_path, Errors};
 
 struct ModuleInput {
     attrs: Vec<Attribute>,
@@ -31,6 +32,8 @@ struct ModuleInput {
     globals: Vec<Path>,
     exceptions: Vec<Path>,
     exec: Option<Path>,
+    /// `crate: path`: where the generated code finds hpy.
+    krate: Option<Path>,
     errors: Errors,
 }
 
@@ -45,12 +48,13 @@ impl Parse for ModuleInput {
             globals: Vec::new(),
             exceptions: Vec::new(),
             exec: None,
+            krate: None,
             errors: Errors::default(),
         };
         module.attrs.extend(input.call(Attribute::parse_outer)?);
         let mut seen: Vec<String> = Vec::new();
         while !input.is_empty() {
-            let key: Ident = input.parse()?;
+            let key = input.call(Ident::parse_any)?;
             input.parse::<Token![:]>()?;
             let key_name = key.to_string();
             if seen.contains(&key_name) {
@@ -64,6 +68,7 @@ impl Parse for ModuleInput {
                 "name" => module.name = Some(input.parse()?),
                 "doc" => module.doc = Some(input.parse()?),
                 "exec" => module.exec = Some(input.parse()?),
+                "crate" => module.krate = Some(input.parse()?),
                 "methods" | "types" | "globals" | "exceptions" => {
                     let content;
                     syn::bracketed!(content in input);
@@ -79,10 +84,10 @@ impl Parse for ModuleInput {
                     module.errors.push(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, exec",
+                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, exec, crate",
                             crate::diag::did_you_mean(
                                 &Path::from(key.clone()),
-                                &["name", "doc", "methods", "types", "globals", "exceptions", "exec"],
+                                &["name", "doc", "methods", "types", "globals", "exceptions", "exec", "crate"],
                             ),
                         ),
                     ));
@@ -162,8 +167,8 @@ pub fn expand_hpy_module(
     for (i, method) in module.methods.iter().enumerate() {
         let stat = format_ident!("__HPY_DEF_{}", i);
         items.extend(quote::quote_spanned! {method.span()=>
-            static #stat: ::hpy::impl_::StaticDef =
-                ::hpy::impl_::StaticDef::new(<#method as ::hpy::impl_::PyMethod>::DEF);
+            static #stat: ::__hpy::impl_::StaticDef =
+                ::__hpy::impl_::StaticDef::new(<#method as ::__hpy::impl_::PyMethod>::DEF);
         });
         defines.push(quote!(#stat));
     }
@@ -172,7 +177,7 @@ pub fn expand_hpy_module(
     let module_name_str = name.to_string();
     let user_exec = match &module.exec {
         Some(exec) => quote::quote_spanned! {exec.span()=>
-            ::hpy::impl_::return_status(#exec(__hpy_ctx, &__hpy_module))?;
+            ::__hpy::impl_::return_status(#exec(__hpy_ctx, &__hpy_module))?;
         },
         None => quote!(),
     };
@@ -180,36 +185,36 @@ pub fn expand_hpy_module(
     let types = &module.types;
     let exceptions = &module.exceptions;
     let type_entries = types.iter().map(|t| {
-        quote::quote_spanned! {t.span()=> ::hpy::impl_::class_level::TypeEntry::of::<#t>() }
+        quote::quote_spanned! {t.span()=> ::__hpy::impl_::class_level::TypeEntry::of::<#t>() }
     });
     let exception_entries = exceptions.iter().map(|e| {
-        quote::quote_spanned! {e.span()=> ::hpy::impl_::ExceptionEntry::of::<#e>() }
+        quote::quote_spanned! {e.span()=> ::__hpy::impl_::ExceptionEntry::of::<#e>() }
     });
     items.extend(quote! {
-        const __HPY_EXCEPTIONS: &[::hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
+        const __HPY_EXCEPTIONS: &[::__hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
         struct __HpyExec;
-        unsafe impl ::hpy::impl_::ModExec for __HpyExec {
+        unsafe impl ::__hpy::impl_::ModExec for __HpyExec {
             const NAME: &'static str = "<module exec>";
             fn call<'ctx>(
-                __hpy_ctx: ::hpy::Context<'ctx>,
-                __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
-            ) -> ::hpy::HPyResult<::core::ffi::c_int> {
+                __hpy_ctx: ::__hpy::Context<'ctx>,
+                __hpy_module: ::__hpy::Borrowed<'_, 'ctx>,
+            ) -> ::__hpy::HPyResult<::core::ffi::c_int> {
                 #( #globals.mark_registered(); )*
-                ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
-                ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-                ::hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
+                ::__hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
+                ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
+                ::__hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
                 #user_exec
                 ::core::result::Result::Ok(0)
             }
         }
-        static __HPY_EXEC_DEF: ::hpy::impl_::StaticDef =
-            ::hpy::impl_::StaticDef::new(::hpy::impl_::slot_mod_exec::<__HpyExec>());
+        static __HPY_EXEC_DEF: ::__hpy::impl_::StaticDef =
+            ::__hpy::impl_::StaticDef::new(::__hpy::impl_::slot_mod_exec::<__HpyExec>());
     });
     defines.push(quote!(__HPY_EXEC_DEF));
     let global_ptrs: Vec<TokenStream> = [
-        quote!(::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()),
-        quote!(::hpy::impl_::signal_check_global()),
-        quote!(::hpy::impl_::catch_state_global()),
+        quote!(::__hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()),
+        quote!(::__hpy::impl_::signal_check_global()),
+        quote!(::__hpy::impl_::catch_state_global()),
     ]
     .into_iter()
     .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
@@ -217,7 +222,7 @@ pub fn expand_hpy_module(
     .chain(
         types
             .iter()
-            .map(|t| quote::quote_spanned!(t.span()=> <#t as ::hpy::HPyClass>::TYPE_GLOBAL)),
+            .map(|t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::TYPE_GLOBAL)),
     )
     .collect();
     let n_globals = global_ptrs.len() + 1;
@@ -230,20 +235,20 @@ pub fn expand_hpy_module(
     let major = format_ident!("get_required_hpy_major_version_{}", name);
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
 
-    Ok(quote! {
+    let expansion = quote! {
         const _: () = {
             #items
 
-            static __HPY_DEFINES: ::hpy::impl_::DefineList<#count> =
-                ::hpy::impl_::DefineList::new([#(#defines.as_ptr(),)* ::core::ptr::null_mut()]);
+            static __HPY_DEFINES: ::__hpy::impl_::DefineList<#count> =
+                ::__hpy::impl_::DefineList::new([#(#defines.as_ptr(),)* ::core::ptr::null_mut()]);
 
-            static __HPY_GLOBALS: ::hpy::impl_::GlobalList<#n_globals> =
-                ::hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()]);
+            static __HPY_GLOBALS: ::__hpy::impl_::GlobalList<#n_globals> =
+                ::__hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()]);
 
-            static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef =
-                ::hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS);
+            static __HPY_MODULE_DEF: ::__hpy::impl_::StaticModuleDef =
+                ::__hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS);
 
-            ::hpy::impl_::export_module! {
+            ::__hpy::impl_::export_module! {
                 name: #module_name,
                 def: __HPY_MODULE_DEF,
                 cpython_init: #py_init,
@@ -253,7 +258,8 @@ pub fn expand_hpy_module(
                 universal_minor: #minor,
             }
         };
-    })
+    };
+    Ok(with_crate_path(expansion, module.krate.as_ref()))
 }
 
 #[cfg(test)]

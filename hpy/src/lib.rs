@@ -161,6 +161,12 @@ pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple
 /// The macro keeps the function as it is and adds a hidden type with the
 /// same name (types and functions live in different namespaces) that carries
 /// its `HPyDef`; [`hpy_module!`] refers to it through the function's path.
+///
+/// `crate = "my_sdk::hpy"`, on this macro as on [`hpy_class`],
+/// [`hpy_methods`] and (as `crate: my_sdk::hpy`) [`hpy_module!`], makes the
+/// generated code name hpy by that path instead of `::hpy`, for crates that
+/// reach hpy through a re-export or a renamed dependency (see the
+/// [class guide](crate::class_guide)).
 pub use hpy_macros::hpy_method;
 
 /// Makes a struct a Python class (see the [class guide](crate::class_guide)).
@@ -172,7 +178,8 @@ pub use hpy_macros::hpy_method;
 /// `base = FloatType` (a context constant), `extends = Parent` (a Rust
 /// subclass of a `subclass` Rust class; its `#[new]` returns `(Self,
 /// Parent)`, or `Self` with the parent part as `Parent::default()`) and
-/// `metaclass = ...`. Fields
+/// `metaclass = ...`, and `crate = "path"` (where the generated code finds
+/// hpy, see [`hpy_method`]). Fields
 /// marked `#[member]` / `#[member(readonly)]` become attributes read and
 /// written by the interpreter directly (`HPyMember`); fields of type
 /// [`Field`] are visited by the garbage collector.
@@ -185,7 +192,8 @@ pub use hpy_macros::hpy_class;
 /// (`__init__`), `#[getter]`/`#[setter]`, `#[classattr]` (a class
 /// attribute), `#[slot(...)]` (an HPy slot by name) and `#[method(...)]`
 /// (calling convention or Python name); special methods are recognised by
-/// their Python names (`__repr__`, `__add__`, …).
+/// their Python names (`__repr__`, `__add__`, …). Its one option is
+/// `crate = "path"` (see [`hpy_method`]).
 pub use hpy_macros::hpy_methods;
 
 /// Defines the Python module: its `HPyModuleDef` and the init symbols of the
@@ -207,6 +215,7 @@ pub use hpy_macros::hpy_methods;
 ///     methods: [ping],
 ///     exceptions: [PingError], // optional: create_exception! classes
 ///     exec: init,           // optional
+///     crate: hpy,           // optional: the path of hpy (see `hpy_method`)
 /// }
 /// # fn main() {}
 /// ```

@@ -239,9 +239,9 @@ macro_rules! __hpy_export_module_for_abi {
         /// # Safety
         /// Called by CPython's import machinery only.
         #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $py_init() -> *mut ::hpy::impl_::cpy_PyObject {
+        pub unsafe extern "C" fn $py_init() -> *mut $crate::impl_::cpy_PyObject {
             // SAFETY: the definition is a static built by hpy_module!.
-            unsafe { ::hpy::impl_::abi::cpython_module_init($def.as_ptr()) }
+            unsafe { $crate::impl_::abi::cpython_module_init($def.as_ptr()) }
         }
     };
 }

@@ -170,13 +170,13 @@ macro_rules! __hpy_export_module_for_abi {
         /// The HPy ABI major version the module needs.
         #[unsafe(no_mangle)]
         pub extern "C" fn $major() -> u32 {
-            ::hpy::impl_::HPY_ABI_VERSION as u32
+            $crate::impl_::HPY_ABI_VERSION as u32
         }
 
         /// The HPy ABI minor version the module needs.
         #[unsafe(no_mangle)]
         pub extern "C" fn $minor() -> u32 {
-            ::hpy::impl_::HPY_ABI_VERSION_MINOR as u32
+            $crate::impl_::HPY_ABI_VERSION_MINOR as u32
         }
 
         /// Receives the context CPython-convention trampolines use.
@@ -184,14 +184,14 @@ macro_rules! __hpy_export_module_for_abi {
         /// # Safety
         /// Called by the HPy host only, with its global context.
         #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $global_ctx(ctx: *mut ::hpy::impl_::HPyContext) {
+        pub unsafe extern "C" fn $global_ctx(ctx: *mut $crate::impl_::HPyContext) {
             // SAFETY: forwarded.
-            unsafe { ::hpy::impl_::set_trampoline_context(ctx) }
+            unsafe { $crate::impl_::set_trampoline_context(ctx) }
         }
 
         /// Universal ABI entry point: the module definition.
         #[unsafe(no_mangle)]
-        pub extern "C" fn $hpy_init() -> *mut ::hpy::impl_::HPyModuleDef {
+        pub extern "C" fn $hpy_init() -> *mut $crate::impl_::HPyModuleDef {
             $def.as_ptr()
         }
     };

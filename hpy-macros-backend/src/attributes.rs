@@ -1,0 +1,390 @@
+//! The options of every attribute the macros read: `#[hpy_class(...)]`,
+//! `#[member(...)]`, `#[hpy_method(...)]` / `#[method(...)]` (calling
+//! convention, name, `signature = (...)`) and the `#[new]`, `#[init]`,
+//! `#[getter]`, `#[setter]` and `#[slot]` markers of an `#[hpy_methods]` block.
+
+use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{Attribute, LitStr};
+
+use crate::class_level::Derives;
+use crate::slots::{SlotKind, EXPLICIT};
+use crate::utils::Errors;
+
+pub(crate) struct ClassOptions {
+    pub(crate) name: Option<LitStr>,
+    pub(crate) module: Option<LitStr>,
+    pub(crate) subclass: bool,
+    pub(crate) shape: Option<(String, Span)>,
+    pub(crate) base: Option<syn::Path>,
+    pub(crate) extends: Option<syn::Path>,
+    pub(crate) metaclass: Option<syn::Path>,
+    pub(crate) derives: Derives,
+    /// `crate = "path"`: where the generated code finds hpy.
+    pub(crate) krate: Option<syn::Path>,
+}
+
+/// The options of `#[hpy_class]`, for "did you mean".
+pub(crate) const CLASS_OPTIONS: &[&str] = &[
+    "name",
+    "module",
+    "subclass",
+    "shape",
+    "base",
+    "extends",
+    "metaclass",
+    "eq",
+    "ord",
+    "hash",
+    "frozen",
+    "str",
+    "crate",
+];
+
+pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
+    let mut o = ClassOptions {
+        name: None,
+        module: None,
+        subclass: false,
+        shape: None,
+        base: None,
+        extends: None,
+        metaclass: None,
+        derives: Derives::default(),
+        krate: None,
+    };
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("crate") {
+            o.krate = Some(crate_path(&meta)?);
+        } else if meta.path.is_ident("name") {
+            o.name = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("module") {
+            o.module = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("subclass") {
+            o.subclass = true;
+        } else if meta.path.is_ident("shape") {
+            let lit: LitStr = meta.value()?.parse()?;
+            o.shape = Some((lit.value(), lit.span()));
+        } else if meta.path.is_ident("base") {
+            o.base = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("extends") {
+            o.extends = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("metaclass") {
+            o.metaclass = Some(meta.value()?.parse()?);
+        } else if o.derives.parse(&meta.path) {
+        } else {
+            errors.push(meta.error(format!(
+                "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, \
+                 extends, metaclass, eq, ord, hash, frozen, str, crate",
+                crate::diag::did_you_mean(&meta.path, CLASS_OPTIONS),
+            )));
+            if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = syn::parse::Parser::parse2(parser, attr) {
+        errors.push(e);
+    }
+    o
+}
+
+pub(crate) fn take_member_attr(
+    attrs: &mut Vec<Attribute>,
+    errors: &mut Errors,
+) -> Option<(bool, Option<LitStr>)> {
+    let pos = attrs.iter().position(|a| a.path().is_ident("member"))?;
+    let attr = attrs.remove(pos);
+    let mut readonly = false;
+    let mut name = None;
+    if let syn::Meta::List(_) = &attr.meta {
+        let res = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("readonly") {
+                readonly = true;
+            } else if meta.path.is_ident("name") {
+                name = Some(meta.value()?.parse()?);
+            } else {
+                return Err(meta.error(format!(
+                    "unknown #[member] option{}; expected `readonly` or `name = \"...\"`",
+                    crate::diag::did_you_mean(&meta.path, &["readonly", "name"]),
+                )));
+            }
+            Ok(())
+        });
+        if let Err(e) = res {
+            errors.push(e);
+        }
+    }
+    Some((readonly, name))
+}
+
+/// HPy calling conventions of functions and methods.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Convention {
+    NoArgs,
+    O,
+    VarArgs,
+    Keywords,
+}
+
+#[derive(Default)]
+pub(crate) struct MethodOptions {
+    pub(crate) convention: Option<(Convention, Span)>,
+    pub(crate) name: Option<LitStr>,
+    pub(crate) signature: Option<SigSpec>,
+    /// `crate = "path"` (`#[hpy_method]` only): where the generated code
+    /// finds hpy.
+    pub(crate) krate: Option<syn::Path>,
+}
+
+/// A `signature = (a, b = 2, /, c, *args, d, e = None, **kwargs)` option.
+pub(crate) struct SigSpec {
+    pub(crate) items: Vec<SigItem>,
+}
+
+/// One entry of a [`SigSpec`].
+pub(crate) enum SigItem {
+    /// `/`: the parameters before it are positional-only.
+    Slash(Span),
+    /// `*`: the parameters after it are keyword-only.
+    Star(Span),
+    /// `*name`: the extra positional arguments (a `VarArgs` parameter).
+    VarArgs(syn::Ident),
+    /// `**name`: the extra keyword arguments.
+    KwArgs(syn::Ident),
+    /// `name` or `name = default`.
+    Param(syn::Ident, Option<syn::Expr>),
+}
+
+impl syn::parse::Parse for SigItem {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(syn::Token![/]) {
+            let t: syn::Token![/] = input.parse()?;
+            return Ok(SigItem::Slash(t.span));
+        }
+        if input.peek(syn::Token![*]) && input.peek2(syn::Token![*]) {
+            let _: syn::Token![*] = input.parse()?;
+            let _: syn::Token![*] = input.parse()?;
+            return Ok(SigItem::KwArgs(input.call(syn::Ident::parse_any)?));
+        }
+        if input.peek(syn::Token![*]) {
+            let t: syn::Token![*] = input.parse()?;
+            if input.peek(syn::Ident::peek_any) {
+                return Ok(SigItem::VarArgs(input.call(syn::Ident::parse_any)?));
+            }
+            return Ok(SigItem::Star(t.span));
+        }
+        let name = input.call(syn::Ident::parse_any)?;
+        let default = if input.peek(syn::Token![=]) {
+            let _: syn::Token![=] = input.parse()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(SigItem::Param(name, default))
+    }
+}
+
+/// Parses the value of a `signature` option: a parenthesized list.
+pub(crate) fn parse_signature(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<SigSpec> {
+    let value = meta.value()?;
+    let content;
+    syn::parenthesized!(content in value);
+    let items = syn::punctuated::Punctuated::<SigItem, syn::Token![,]>::parse_terminated(&content)?;
+    Ok(SigSpec {
+        items: items.into_iter().collect(),
+    })
+}
+
+/// Parses a convention keyword (`noargs`, `o`, `varargs`, `keywords`).
+pub(crate) fn convention_from(path: &syn::Path) -> Option<Convention> {
+    if path.is_ident("noargs") {
+        Some(Convention::NoArgs)
+    } else if path.is_ident("o") {
+        Some(Convention::O)
+    } else if path.is_ident("varargs") {
+        Some(Convention::VarArgs)
+    } else if path.is_ident("keywords") {
+        Some(Convention::Keywords)
+    } else {
+        None
+    }
+}
+
+impl MethodOptions {
+    pub(crate) fn parse(attr: TokenStream, errors: &mut Errors) -> Self {
+        let mut options = MethodOptions::default();
+        let parser = syn::meta::parser(|meta| {
+            if let Some(convention) = convention_from(&meta.path) {
+                if options.convention.is_some() {
+                    errors.push(syn::Error::new(
+                        meta.path.span(),
+                        "only one calling convention may be given",
+                    ));
+                }
+                options.convention = Some((convention, meta.path.span()));
+                Ok(())
+            } else if meta.path.is_ident("name") {
+                options.name = Some(meta.value()?.parse()?);
+                Ok(())
+            } else if meta.path.is_ident("signature") {
+                options.signature = Some(parse_signature(&meta)?);
+                Ok(())
+            } else if meta.path.is_ident("crate") {
+                options.krate = Some(crate_path(&meta)?);
+                Ok(())
+            } else {
+                errors.push(meta.error(format!(
+                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...), crate = \"...\"",
+                    crate::diag::did_you_mean(
+                        &meta.path,
+                        &["noargs", "o", "varargs", "keywords", "name", "signature", "crate"],
+                    ),
+                )));
+                // Consume a value, if any, so the options after it are checked too.
+                if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            }
+        });
+        if let Err(e) = syn::parse::Parser::parse2(parser, attr) {
+            errors.push(e);
+        }
+        options
+    }
+}
+
+/// The value of a `crate = "path"` option: the path under which the
+/// generated code finds hpy (e.g. `"my_sdk::hpy"` for a crate that
+/// re-exports it), instead of `::hpy`.
+pub(crate) fn crate_path(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<syn::Path> {
+    let lit: LitStr = meta.value()?.parse()?;
+    lit.parse()
+}
+
+/// The options of `#[hpy_methods]`: only `crate = "path"`.
+pub(crate) fn parse_methods_options(attr: TokenStream, errors: &mut Errors) -> Option<syn::Path> {
+    if attr.is_empty() {
+        return None;
+    }
+    let span = attr.span();
+    let mut krate = None;
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("crate") {
+            krate = Some(crate_path(&meta)?);
+            Ok(())
+        } else {
+            Err(syn::Error::new(
+                span,
+                "#[hpy_methods] takes no options (other than `crate = \"...\"`): the class's \
+                 options go in #[hpy_class], a method's in #[method(...)]",
+            ))
+        }
+    });
+    if let Err(e) = syn::parse::Parser::parse2(parser, attr) {
+        errors.push(e);
+    }
+    krate
+}
+
+// --------------------------------------------- the markers of #[hpy_methods]
+
+/// `#[new]` or `#[init]`, with an optional `(signature = (...))`.
+pub(crate) fn constructor_signature(attr: &Attribute, errors: &mut Errors) -> Option<SigSpec> {
+    let mut spec = None;
+    if let syn::Meta::List(_) = &attr.meta {
+        let res = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("signature") {
+                spec = Some(parse_signature(&meta)?);
+                Ok(())
+            } else {
+                Err(meta.error("unknown option; expected `signature = (...)`"))
+            }
+        });
+        if let Err(e) = res {
+            errors.push(e);
+        }
+    }
+    spec
+}
+
+/// `#[getter(name)]` / `#[setter(name)]`: the Python name, if given.
+pub(crate) fn property_name(attr: &Attribute, errors: &mut Errors) -> Option<String> {
+    let syn::Meta::List(list) = &attr.meta else {
+        return None;
+    };
+    match syn::parse2::<syn::Ident>(list.tokens.clone()) {
+        Ok(i) => Some(i.unraw().to_string()),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+/// `#[slot(name)]`: the HPy slot (`HPy_name`), its kind and the name's span.
+pub(crate) fn explicit_slot(
+    attr: &Attribute,
+    errors: &mut Errors,
+) -> Option<(String, SlotKind, Span)> {
+    let slot = match attr.parse_args::<syn::Ident>() {
+        Ok(slot) => slot,
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
+    let s = slot.to_string();
+    match EXPLICIT.iter().find(|(n, _)| *n == s) {
+        Some((_, kind)) => Some((format!("HPy_{s}"), *kind, slot.span())),
+        None => {
+            errors.push(syn::Error::new(
+                slot.span(),
+                format!(
+                    "unknown or unsupported slot `{s}`; supported: {}",
+                    EXPLICIT
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// The options of `#[method]`, `#[staticmethod]` and `#[classmethod]`
+/// (each also without parentheses).
+pub(crate) fn method_attr_options(attr: &Attribute, errors: &mut Errors) -> MethodOptions {
+    let mut options = MethodOptions::default();
+    let res = match &attr.meta {
+        syn::Meta::Path(_) => Ok(()),
+        _ => attr.parse_nested_meta(|meta| {
+            if let Some(c) = convention_from(&meta.path) {
+                options.convention = Some((c, meta.path.span()));
+            } else if meta.path.is_ident("name") {
+                options.name = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("signature") {
+                options.signature = Some(parse_signature(&meta)?);
+            } else {
+                return Err(meta.error(format!(
+                    "unknown #[method] option{}; expected a convention, `name = \"...\"` \
+                     or `signature = (...)`",
+                    crate::diag::did_you_mean(
+                        &meta.path,
+                        &["noargs", "o", "varargs", "keywords", "name", "signature"],
+                    ),
+                )));
+            }
+            Ok(())
+        }),
+    };
+    if let Err(e) = res {
+        errors.push(e);
+    }
+    options
+}

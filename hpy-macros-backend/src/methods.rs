@@ -1,0 +1,829 @@
+//! `#[hpy_methods]`: an impl block becomes the class's methods. The role of
+//! each item (method, `#[new]`/`#[init]`, `#[classattr]`, getter/setter,
+//! slot, buffer) and the code for the roles that are not slots.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{ImplItem, ImplItemFn, ItemImpl, LitStr, Type};
+
+use crate::attributes::{
+    constructor_signature, explicit_slot, method_attr_options, parse_methods_options,
+    property_name, MethodOptions, SigSpec,
+};
+use crate::class_level::{option_checks, ClassLevel, Level};
+use crate::method::{
+    at_return, call_user, callable_entry, check_signature, choose_convention, classify_params,
+    classify_params_with, description, doc_with_signature, needs_general, text_signature, Callable,
+    Param, Source,
+};
+use crate::slots::{
+    gen_ass_subscript, gen_buffer, gen_slot, SlotKind, DUNDERS, PUBLISHED, UNSUPPORTED,
+};
+use crate::utils::{c_string_literal, doc_option, docstring, with_crate_path, Errors};
+
+pub(crate) enum Role {
+    Buffer,
+    Method(MethodOptions),
+    /// `#[staticmethod]` or `#[classmethod]`.
+    ClassLevel(Level, MethodOptions),
+    New(Option<SigSpec>),
+    Init(Option<SigSpec>),
+    ClassAttr,
+    Getter(String),
+    Setter(String),
+    Slot(String, SlotKind, Span),
+}
+
+/// Removes our attributes from a method and says what it is.
+pub(crate) fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
+    let rust_name = method.sig.ident.unraw().to_string();
+    let mut role = None;
+    let mut kept = Vec::new();
+    for attr in method.attrs.drain(..) {
+        let path = attr.path();
+        if path.is_ident("pyo3") {
+            errors.push(syn::Error::new_spanned(
+                &attr,
+                "in an #[hpy_methods] block, PyO3's `#[pyo3(...)]` is written \
+                 `#[method(signature = (...), name = \"...\")]`",
+            ));
+            continue;
+        }
+        if path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "hpy_method")
+        {
+            errors.push(syn::Error::new_spanned(
+                &attr,
+                "#[hpy_methods] exposes every method of the block: remove `#[hpy_method]` \
+                 (its options go in `#[method(...)]`)",
+            ));
+            continue;
+        }
+        let found = if path.is_ident("new") {
+            Some(Role::New(constructor_signature(&attr, errors)))
+        } else if path.is_ident("init") {
+            Some(Role::Init(constructor_signature(&attr, errors)))
+        } else if path.is_ident("classattr") {
+            Some(Role::ClassAttr)
+        } else if path.is_ident("getter") {
+            let name = property_name(&attr, errors);
+            Some(Role::Getter(name.unwrap_or_else(|| {
+                rust_name
+                    .strip_prefix("get_")
+                    .unwrap_or(&rust_name)
+                    .to_owned()
+            })))
+        } else if path.is_ident("setter") {
+            let name = property_name(&attr, errors);
+            Some(Role::Setter(name.unwrap_or_else(|| {
+                rust_name
+                    .strip_prefix("set_")
+                    .unwrap_or(&rust_name)
+                    .to_owned()
+            })))
+        } else if path.is_ident("slot") {
+            explicit_slot(&attr, errors).map(|(slot, kind, span)| Role::Slot(slot, kind, span))
+        } else if path.is_ident("method") {
+            Some(Role::Method(method_attr_options(&attr, errors)))
+        } else if path.is_ident("staticmethod") {
+            Some(Role::ClassLevel(
+                Level::Static,
+                method_attr_options(&attr, errors),
+            ))
+        } else if path.is_ident("classmethod") {
+            Some(Role::ClassLevel(
+                Level::Class,
+                method_attr_options(&attr, errors),
+            ))
+        } else {
+            kept.push(attr);
+            None
+        };
+        if let Some(r) = found {
+            if role.is_some() {
+                errors.push(syn::Error::new(
+                    method.sig.ident.span(),
+                    "a method can have only one hpy role attribute",
+                ));
+            }
+            role = Some(r);
+        }
+    }
+    method.attrs = kept;
+    if let Some(role) = role {
+        return role;
+    }
+    if rust_name == "__buffer__" {
+        return Role::Buffer;
+    }
+    if let Some((_, why)) = UNSUPPORTED.iter().find(|(n, _)| *n == rust_name) {
+        errors.push(syn::Error::new(
+            method.sig.ident.span(),
+            format!("`{rust_name}` cannot be a Python slot: {why}"),
+        ));
+    }
+    if let Some((_, slot, kind, _)) = DUNDERS.iter().find(|(n, _, _, _)| *n == rust_name) {
+        return Role::Slot((*slot).to_owned(), *kind, method.sig.ident.span());
+    }
+    if DUNDERS
+        .iter()
+        .any(|(_, _, _, r)| *r == Some(rust_name.as_str()))
+    {
+        // A reflected operator: handled together with its forward method.
+        return Role::Slot(String::new(), SlotKind::Number, method.sig.ident.span());
+    }
+    Role::Method(MethodOptions::default())
+}
+
+pub(crate) struct Generated {
+    pub(crate) items: TokenStream,
+    pub(crate) defs: Vec<TokenStream>,
+    /// The properties' hidden methods (`PropertyMethods`), used where
+    /// getset descriptors are broken.
+    pub(crate) properties: Vec<TokenStream>,
+    /// Statements setting the `#[classattr]` attributes on `__hpy_ty`.
+    pub(crate) class_attrs: TokenStream,
+    /// Whether `__setitem__`/`__delitem__` (one slot for both) were done.
+    pub(crate) ass_subscript_done: bool,
+}
+
+/// Expands `#[hpy_methods] impl T { ... }`.
+pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let mut imp: ItemImpl = syn::parse2(item)?;
+    let mut errors = Errors::default();
+    let krate = parse_methods_options(attr, &mut errors);
+    if imp.trait_.is_some() {
+        errors.push(syn::Error::new(
+            imp.span(),
+            "#[hpy_methods] goes on an inherent impl block, not a trait impl",
+        ));
+    }
+    let self_ty = (*imp.self_ty).clone();
+
+    // First pass: roles (and strip our attributes).
+    let mut roles: Vec<(ImplItemFn, Role)> = Vec::new();
+    for it in imp.items.iter_mut() {
+        if let ImplItem::Fn(f) = it {
+            let role = role_of(f, &mut errors);
+            roles.push((f.clone(), role));
+        }
+    }
+
+    let mut out = Generated {
+        items: TokenStream::new(),
+        defs: Vec::new(),
+        properties: Vec::new(),
+        class_attrs: TokenStream::new(),
+        ass_subscript_done: false,
+    };
+    let find = |name: &str| find_method(&roles, name);
+    let has_init = roles.iter().any(|(_, r)| matches!(r, Role::Init(_)));
+    if has_init && !roles.iter().any(|(_, r)| matches!(r, Role::New(_))) {
+        let (f, _) = roles
+            .iter()
+            .find(|(_, r)| matches!(r, Role::Init(_)))
+            .expect("has_init");
+        errors.push(syn::Error::new(
+            f.sig.ident.span(),
+            "an #[init] needs a #[new] without parameters that makes the value it then \
+             initialises, e.g. `#[new] fn new() -> Self { Self::default() }`",
+        ));
+    }
+    // The constructor's `__text_signature__` (from `#[init]` if there is
+    // one, else `#[new]`).
+    let mut text_sig: Option<String> = None;
+    let mut class_level = ClassLevel::default();
+    for (index, (f, role)) in roles.iter().enumerate() {
+        check_signature(&f.sig, &mut errors);
+        let rust_name = f.sig.ident.clone();
+        let entry = format_ident!("__HpyEntry{}_{}", index, rust_name.unraw());
+        let slot = match role {
+            Role::Slot(slot, _, _) if !slot.is_empty() => Some(slot.as_str()),
+            _ => None,
+        };
+        out.items.extend(option_checks(
+            f,
+            slot,
+            matches!(role, Role::Setter(_)),
+            &self_ty,
+        ));
+        match role {
+            Role::ClassLevel(level, options) => {
+                class_level.add(f, *level, options, &entry, &self_ty, &mut errors);
+            }
+            Role::Method(options) => {
+                gen_method(&mut out, f, options, &entry, &self_ty, &mut errors);
+            }
+            Role::New(spec) => {
+                let sig = gen_new(
+                    &mut out,
+                    f,
+                    spec.as_ref(),
+                    &entry,
+                    &self_ty,
+                    has_init,
+                    &mut errors,
+                );
+                if !has_init {
+                    text_sig = Some(sig);
+                }
+            }
+            Role::Init(spec) => {
+                text_sig = Some(gen_init(
+                    &mut out,
+                    f,
+                    spec.as_ref(),
+                    &entry,
+                    &self_ty,
+                    &mut errors,
+                ));
+            }
+            Role::ClassAttr => gen_class_attr(&mut out, f, &self_ty, &mut errors),
+            Role::Buffer => gen_buffer(&mut out, f, &self_ty, &mut errors),
+            Role::Getter(name) => {
+                let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
+                    Role::Setter(n) if n == name => Some((i, g)),
+                    _ => None,
+                });
+                gen_getset(&mut out, f, setter, name, &entry, &self_ty, &mut errors);
+            }
+            Role::Setter(name) => {
+                if !roles
+                    .iter()
+                    .any(|(_, r)| matches!(r, Role::Getter(n) if n == name))
+                {
+                    errors.push(syn::Error::new(
+                        rust_name.span(),
+                        format!("setter `{name}` has no #[getter]"),
+                    ));
+                }
+            }
+            Role::Slot(slot, kind, span) => {
+                gen_slot_role(
+                    &mut out,
+                    &roles,
+                    f,
+                    (slot, *kind, *span),
+                    &entry,
+                    &self_ty,
+                    &mut errors,
+                );
+            }
+        }
+    }
+    // A class that compares but has no __hash__ is unhashable, as in
+    // Python: CPython leaves tp_hash empty then, PyPy needs the `None`.
+    if find("__richcmp__").is_some() && find("__hash__").is_none() {
+        out.class_attrs.extend(quote! {
+            ::__hpy::impl_::dunders::unhashable(__hpy_ty)?;
+        });
+    }
+    // Without a constructor, Python must not make instances without data
+    // (except for metaclasses, which CPython does not let have a tp_new).
+    let no_new = if roles.iter().any(|(_, r)| matches!(r, Role::New(_))) {
+        quote!(::core::option::Option::None)
+    } else {
+        quote! {{
+            static NO_NEW: ::__hpy::impl_::StaticDef = ::__hpy::impl_::StaticDef::new(
+                ::__hpy::impl_::class::slot_new::<::__hpy::impl_::class::NoConstructor<#self_ty>>(),
+            );
+            ::__hpy::impl_::class::no_constructor_def::<#self_ty>(&NO_NEW)
+        }}
+    };
+    errors.finish()?;
+
+    let defines_hash = roles
+        .iter()
+        .any(|(_, r)| matches!(r, Role::Slot(slot, _, _) if slot == "HPy_tp_hash"));
+    let expansion = methods_impl(
+        &imp,
+        &self_ty,
+        out,
+        class_level,
+        text_sig,
+        no_new,
+        defines_hash,
+    );
+    Ok(with_crate_path(expansion, krate.as_ref()))
+}
+
+/// The class's `Methods` impl: the definitions, properties and class
+/// attributes collected in `out`, after the impl block itself.
+fn methods_impl(
+    imp: &ItemImpl,
+    self_ty: &Type,
+    out: Generated,
+    class_level: ClassLevel,
+    text_sig: Option<String>,
+    no_new: TokenStream,
+    defines_hash: bool,
+) -> TokenStream {
+    let Generated {
+        mut items,
+        defs,
+        properties,
+        class_attrs,
+        ass_subscript_done: _,
+    } = out;
+    let (level_items, install) = class_level.finish(self_ty);
+    items.extend(level_items);
+    let class_attrs = quote!(#install #class_attrs);
+    let n = defs.len();
+    let n_properties = properties.len();
+    let doc_fn = text_sig.map(|sig| {
+        quote! {
+            fn doc(__hpy_ctx: ::__hpy::Context<'_>) -> ::core::option::Option<&'static ::core::ffi::CStr> {
+                static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
+                ::__hpy::impl_::class::class_doc::<#self_ty>(__hpy_ctx, &DOC, #sig)
+            }
+        }
+    });
+    quote! {
+        #imp
+
+        #[allow(non_camel_case_types, dead_code, unused_variables, clippy::all)]
+        const _: () = {
+            #items
+
+            static __HPY_METHOD_DEFS: [::__hpy::impl_::StaticDef; #n] = [#(::__hpy::impl_::StaticDef::new(#defs)),*];
+            static __HPY_PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n_properties] = [#(#properties),*];
+
+            // SAFETY: the definitions above are the ones `#[hpy_methods]`
+            // wrote for this class.
+            unsafe impl ::__hpy::impl_::class_level::Methods for #self_ty {
+                const DEFINES_HASH: bool = #defines_hash;
+
+                fn defines(__hpy_property_methods: bool) -> *mut *mut ::__hpy::impl_::HPyDef {
+                    static LIST: ::__hpy::impl_::class::DefineCache = ::__hpy::impl_::class::DefineCache::new();
+                    LIST.get::<#self_ty>(
+                        &__HPY_METHOD_DEFS,
+                        #no_new,
+                        &__HPY_PROPERTIES,
+                        __hpy_property_methods,
+                    )
+                }
+
+                fn properties() -> &'static [::__hpy::impl_::class::PropertyMethods] {
+                    &__HPY_PROPERTIES
+                }
+
+                fn class_attributes<'ctx>(__hpy_ty: &::__hpy::Handle<'ctx>) -> ::__hpy::HPyResult<()> {
+                    #class_attrs
+                    ::core::result::Result::Ok(())
+                }
+
+                #doc_fn
+            }
+        };
+    }
+}
+
+/// The method of `roles` named `name` (its Rust name, raw prefix dropped).
+fn find_method<'a>(roles: &'a [(ImplItemFn, Role)], name: &str) -> Option<&'a ImplItemFn> {
+    roles
+        .iter()
+        .find(|(f, _)| f.sig.ident.unraw() == name)
+        .map(|(f, _)| f)
+}
+
+/// A special method that fills a slot (`slot` empty for a reflected
+/// operator, generated with its forward method).
+fn gen_slot_role(
+    out: &mut Generated,
+    roles: &[(ImplItemFn, Role)],
+    f: &ImplItemFn,
+    (slot, kind, span): (&str, SlotKind, Span),
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let rust_name = f.sig.ident.clone();
+    if slot.is_empty() {
+        // reflected operator: generated with its forward method
+        let fwd = DUNDERS
+            .iter()
+            .find(|(_, _, _, r)| *r == Some(&*rust_name.unraw().to_string()));
+        if let Some((fwd_name, slot, kind, _)) = fwd {
+            if find_method(roles, fwd_name).is_none() {
+                gen_slot(
+                    out,
+                    None,
+                    Some(f),
+                    slot,
+                    *kind,
+                    entry,
+                    self_ty,
+                    span,
+                    errors,
+                );
+            }
+        }
+        return;
+    }
+    if kind == SlotKind::AssSubscript {
+        if out.ass_subscript_done {
+            return;
+        }
+        out.ass_subscript_done = true;
+        gen_ass_subscript(
+            out,
+            find_method(roles, "__setitem__"),
+            find_method(roles, "__delitem__"),
+            entry,
+            self_ty,
+            errors,
+        );
+        return;
+    }
+    let reflected = DUNDERS
+        .iter()
+        .find(|(n, _, _, _)| rust_name.unraw() == *n)
+        .and_then(|(_, _, _, r)| r.and_then(|name| find_method(roles, name)));
+    gen_slot(
+        out,
+        Some(f),
+        reflected,
+        slot,
+        kind,
+        entry,
+        self_ty,
+        span,
+        errors,
+    );
+    if slot == "HPy_mp_length" {
+        let entry2 = format_ident!("{}_sq", entry);
+        gen_slot(
+            out,
+            Some(f),
+            None,
+            "HPy_sq_length",
+            kind,
+            &entry2,
+            self_ty,
+            span,
+            errors,
+        );
+    }
+}
+
+/// An ordinary method (`&self`, `&mut self` or `slf` first).
+fn gen_method(
+    out: &mut Generated,
+    f: &ImplItemFn,
+    options: &MethodOptions,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let rust_name = f.sig.ident.clone();
+    let mut params = classify_params_with(&f.sig, true, options.signature.as_ref(), errors);
+    if !params
+        .iter()
+        .any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg))
+    {
+        errors.push(syn::Error::new(
+            rust_name.span(),
+            "a Python method takes `&self`, `&mut self` or `slf` first; mark a function \
+             without them #[staticmethod], or #[classmethod] if it takes the class",
+        ));
+        return;
+    }
+    let convention = choose_convention(options, &mut params, errors);
+    let py_name = options
+        .name
+        .as_ref()
+        .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
+    let name_span = options.name.as_ref().map_or(rust_name.span(), LitStr::span);
+    let Some(c_name) = c_string_literal(&py_name, name_span) else {
+        errors.push(syn::Error::new(
+            name_span,
+            "the Python name cannot contain a NUL character",
+        ));
+        return;
+    };
+    let doc = doc_with_signature(
+        &py_name,
+        &text_signature(&params, Some("$self")),
+        docstring(&f.attrs),
+    );
+    let doc = doc_option(doc, rust_name.span(), errors);
+    let callable = Callable {
+        entry: quote!(#entry),
+        py_name,
+        convention,
+        params: &params,
+        callee: quote!(<#self_ty>::#rust_name),
+        self_ty: Some(self_ty),
+        output: &f.sig.output,
+        iterator_next: rust_name == "__next__",
+        preamble: TokenStream::new(),
+    };
+    if PUBLISHED.contains(&callable.py_name.as_str()) {
+        let name = &callable.py_name;
+        out.class_attrs.extend(quote! {
+            ::__hpy::impl_::dunders::publish(__hpy_ty, #name)?;
+        });
+    }
+    let (imp_tokens, def) = callable_entry(&callable, &c_name, &doc);
+    out.items.extend(quote! { struct #entry; #imp_tokens });
+    out.defs.push(def);
+}
+
+/// Returns the constructor's text signature.
+pub(crate) fn gen_new(
+    out: &mut Generated,
+    f: &ImplItemFn,
+    spec: Option<&SigSpec>,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    has_init: bool,
+    errors: &mut Errors,
+) -> String {
+    let mut sig = f.sig.clone();
+    if let Some(syn::FnArg::Receiver(r)) = sig.inputs.first() {
+        errors.push(syn::Error::new(
+            r.span(),
+            "#[new] makes the value, so it takes no `self`: write `fn new(x: T, ...) -> Self`",
+        ));
+        sig.inputs = sig.inputs.into_iter().skip(1).collect();
+    }
+    let params = classify_params_with(&sig, false, spec, errors);
+    let rust_name = &f.sig.ident;
+    let py_name = self_ty_name(self_ty);
+    let n_python = params.iter().filter(|p| p.is_python()).count();
+    if has_init && n_python > 0 {
+        errors.push(syn::Error::new(
+            rust_name.span(),
+            "with an #[init], the #[new] takes no Python parameters: the call's arguments \
+             all go to the #[init] (as `object.__new__` leaves them to `__init__`)",
+        ));
+    }
+    let desc = description(&py_name, &params);
+    let callee = quote!(<#self_ty>::#rust_name);
+    let (prelude, call) = call_user(&params, &callee, None, &mut |i| {
+        Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i])))
+    });
+    let parse = if has_init {
+        // The arguments are the initialiser's to check.
+        quote!()
+    } else {
+        parse_new_args(&params)
+    };
+    // Spanned on the return type, where a wrong one is reported.
+    let ret_span = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
+        syn::ReturnType::Default => f.sig.ident.span(),
+    };
+    let call = at_return(call, &f.sig.output);
+    let into_new =
+        quote_spanned!(ret_span=> ::__hpy::impl_::class::IntoNew::<#self_ty>::into_new(#call));
+    out.items.extend(quote! {
+        const _: () = ::core::assert!(
+            <#self_ty as ::__hpy::HPyClass>::INFO.shape == ::__hpy::impl_::class::HPyType_BuiltinShape_Object,
+            "#[new] is for plain classes: a class extending a builtin type is created by the builtin's \
+             constructor and its Rust data starts as Default::default()",
+        );
+        struct #entry;
+        #[allow(clippy::all, unused_variables)]
+        unsafe impl ::__hpy::impl_::class::NewFunc for #entry {
+            const NAME: &'static str = #py_name;
+            #[inline]
+            fn call<'ctx>(
+                __hpy_ctx: ::__hpy::Context<'ctx>,
+                __hpy_cls: ::__hpy::Borrowed<'_, 'ctx>,
+                __hpy_args: ::__hpy::impl_::class::NewArgs<'_, 'ctx>,
+            ) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
+                #desc
+                #parse
+                #prelude
+                let __hpy_value = #into_new?;
+                ::__hpy::impl_::class::construct::<#self_ty, _>(&__hpy_cls, &__hpy_args, __hpy_value).map(::__hpy::Handle::into_raw)
+            }
+        }
+    });
+    out.defs
+        .push(quote!(::__hpy::impl_::class::slot_new::<#entry>()));
+    text_signature(&params, None)
+}
+
+/// `#[classattr] fn NAME() -> T` (or `fn NAME(ctx: Context) -> T`): the
+/// value is set on the type object when the module creates it.
+pub(crate) fn gen_class_attr(
+    out: &mut Generated,
+    f: &ImplItemFn,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let params = classify_params(&f.sig, false, errors);
+    if params.iter().any(|p| !matches!(p, Param::Context)) {
+        errors.push(syn::Error::new(
+            f.sig.ident.span(),
+            "a #[classattr] takes no parameters, or only the `Context`",
+        ));
+        return;
+    }
+    let rust_name = &f.sig.ident;
+    let py_name = rust_name.unraw().to_string();
+    let callee = quote!(<#self_ty>::#rust_name);
+    let (prelude, call) = call_user(&params, &callee, None, &mut |_| unreachable!());
+    out.class_attrs.extend(quote! {
+        {
+            let __hpy_ctx = __hpy_ty.context();
+            #prelude
+            let __hpy_value = ::__hpy::impl_::IntoReturn::into_return(#call, __hpy_ctx)?;
+            __hpy_ty.set_attr_s(#py_name, &__hpy_value)?;
+        }
+    });
+}
+
+/// Parses the `NewArgs` of a `tp_new`/`tp_init` entry into `__hpy_slots`.
+/// Without parameters the common no-argument call costs one emptiness
+/// check; any argument goes through the parser only for its error message.
+pub(crate) fn parse_new_args(params: &[Param]) -> TokenStream {
+    let n_python = params.iter().filter(|p| p.is_python()).count();
+    if needs_general(params) {
+        quote! {
+            let mut __hpy_keep = ::std::vec::Vec::new();
+            let __hpy_parsed = __HPY_DESC.parse_new_signature::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+            let __hpy_slots = __hpy_parsed.slots;
+            let __hpy_varargs = __hpy_parsed.varargs;
+            let __hpy_kwargs = __hpy_parsed.kwargs;
+        }
+    } else if n_python == 0 {
+        quote! {
+            if !__hpy_args.is_empty() {
+                __HPY_DESC.check_no_new_args(&__hpy_args)?;
+            }
+        }
+    } else {
+        quote! {
+            let mut __hpy_keep = ::std::vec::Vec::new();
+            let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+        }
+    }
+}
+
+/// Returns the initialiser's text signature.
+pub(crate) fn gen_init(
+    out: &mut Generated,
+    f: &ImplItemFn,
+    spec: Option<&SigSpec>,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) -> String {
+    let params = classify_params_with(&f.sig, true, spec, errors);
+    if !matches!(params.first(), Some(Param::Receiver { mutable: true })) {
+        errors.push(syn::Error::new(
+            f.sig.ident.span(),
+            "an #[init] takes `&mut self` first",
+        ));
+        return String::from("()");
+    }
+    let rust_name = &f.sig.ident;
+    let py_name = format!("{}.__init__", self_ty_name(self_ty));
+    let desc = description(&py_name, &params);
+    let callee = quote!(<#self_ty>::#rust_name);
+    let (prelude, call) = call_user(&params, &callee, Some(self_ty), &mut |i| {
+        Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i])))
+    });
+    let parse = parse_new_args(&params);
+    let ret_span = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
+        syn::ReturnType::Default => Span::call_site(),
+    };
+    let call = at_return(call, &f.sig.output);
+    let into_init = quote_spanned!(ret_span=> ::__hpy::impl_::class::IntoInit::into_init(#call));
+    out.items.extend(quote! {
+        struct #entry;
+        #[allow(clippy::all, unused_variables)]
+        unsafe impl ::__hpy::impl_::class::InitFunc for #entry {
+            const NAME: &'static str = #py_name;
+            fn call<'ctx>(
+                __hpy_ctx: ::__hpy::Context<'ctx>,
+                __hpy_self: ::__hpy::Borrowed<'_, 'ctx>,
+                __hpy_args: ::__hpy::impl_::class::NewArgs<'_, 'ctx>,
+            ) -> ::__hpy::HPyResult<()> {
+                #desc
+                #parse
+                #prelude
+                #into_init
+            }
+        }
+    });
+    out.defs
+        .push(quote!(::__hpy::impl_::class::slot_init::<#entry>()));
+    text_signature(&params, None)
+}
+
+pub(crate) fn self_ty_name(ty: &Type) -> String {
+    match ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(|| "?".into(), |s| s.ident.to_string()),
+        _ => "?".into(),
+    }
+}
+
+pub(crate) fn gen_getset(
+    out: &mut Generated,
+    getter: &ImplItemFn,
+    setter: Option<(usize, &ImplItemFn)>,
+    name: &str,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    let gparams = classify_params(&getter.sig, true, errors);
+    if gparams.iter().any(Param::is_python) {
+        errors.push(syn::Error::new(
+            getter.sig.ident.span(),
+            "a #[getter] takes only `&self` (and optionally a Context)",
+        ));
+        return;
+    }
+    let gname = &getter.sig.ident;
+    let (gprelude, gcall) = call_user(
+        &gparams,
+        &quote!(<#self_ty>::#gname),
+        Some(self_ty),
+        &mut |_| unreachable!(),
+    );
+    let getter_entry = format_ident!("{}_get", entry);
+    let setter_entry = format_ident!("{}_set", entry);
+    out.items.extend(quote! {
+        struct #getter_entry;
+        #[allow(clippy::all, unused_variables)]
+        unsafe impl ::__hpy::impl_::class::Getter for #getter_entry {
+            type Class = #self_ty;
+            const NAME: &'static str = #name;
+            fn call<'ctx>(__hpy_ctx: ::__hpy::Context<'ctx>, __hpy_self: ::__hpy::Borrowed<'_, 'ctx>) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
+                #gprelude
+                ::__hpy::impl_::return_object(__hpy_ctx, #gcall)
+            }
+        }
+    });
+    let setter_ty = if let Some((_, s)) = setter {
+        let sparams = classify_params(&s.sig, true, errors);
+        if sparams.iter().filter(|p| p.is_python()).count() != 1 {
+            errors.push(syn::Error::new(
+                s.sig.ident.span(),
+                "a #[setter] takes `&mut self` (or `&self`) and the new value",
+            ));
+            return;
+        }
+        let sname = &s.sig.ident;
+        let desc = description(name, &sparams);
+        let (sprelude, scall) = call_user(
+            &sparams,
+            &quote!(<#self_ty>::#sname),
+            Some(self_ty),
+            &mut |_| Source::Extract(quote!(::core::option::Option::Some(&__hpy_value))),
+        );
+        out.items.extend(quote! {
+            struct #setter_entry;
+            #[allow(clippy::all, unused_variables)]
+            unsafe impl ::__hpy::impl_::class::Setter for #setter_entry {
+                type Class = #self_ty;
+                const NAME: &'static str = #name;
+                fn call<'ctx>(
+                    __hpy_ctx: ::__hpy::Context<'ctx>,
+                    __hpy_self: ::__hpy::Borrowed<'_, 'ctx>,
+                    __hpy_value: ::core::option::Option<::__hpy::Borrowed<'_, 'ctx>>,
+                ) -> ::__hpy::HPyResult<()> {
+                    #desc
+                    let ::core::option::Option::Some(__hpy_value) = __hpy_value else {
+                        return ::core::result::Result::Err(::__hpy::HPyErr::attribute_error(
+                            ::std::format!("cannot delete attribute '{}'", #name),
+                        ));
+                    };
+                    #sprelude
+                    ::__hpy::impl_::return_status(#scall).map(|_| ())
+                }
+            }
+        });
+        quote!(#setter_entry)
+    } else {
+        quote!(::__hpy::impl_::class::NoSetter<#getter_entry>)
+    };
+    let c_name = c_string_literal(name, getter.sig.ident.span()).expect("identifiers have no NUL");
+    let doc = doc_option(docstring(&getter.attrs), getter.sig.ident.span(), errors);
+    let has_setter = true; // read-only properties get a refusing setter (see NoSetter)
+    out.defs.push(quote!(::__hpy::impl_::class::getset::<#getter_entry, #setter_ty>(#c_name, #doc, #has_setter)));
+    // Dotted, so that no Python identifier collides with them; they show
+    // in the interpreter's receiver errors ("descriptor 'x.__set__'
+    // requires a 'T' object").
+    let hidden = ["__get__", "__set__", "__delete__"].map(|what| {
+        c_string_literal(&format!("{name}.{what}"), getter.sig.ident.span())
+            .expect("identifiers have no NUL")
+    });
+    out.properties.push(quote! {
+        ::__hpy::impl_::class::PropertyMethods::new::<#getter_entry, #setter_ty>(#c_name, #doc, [#(#hidden),*])
+    });
+}
