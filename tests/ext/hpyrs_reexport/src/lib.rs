@@ -5,7 +5,7 @@
 //! name (`hpy_reexport`) and a path through a module of this crate
 //! (`crate::sdk::hpy`). See `tests/python/test_crate_path.py`.
 
-use hpy_reexport::{hpy_class, hpy_method, hpy_methods, hpy_module, Context, HPyResult, Handle};
+use hpy_reexport::{hpy_class, hpy_method, hpy_methods, hpy_module, Context, HPyResult, Str};
 
 /// What an SDK re-exporting hpy looks like from the inside.
 mod sdk {
@@ -59,7 +59,7 @@ impl Greeter {
     }
 
     #[staticmethod]
-    fn default_name(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
+    fn default_name(ctx: Context<'_>) -> HPyResult<Str<'_>> {
         ctx.unicode_from_fmt(format_args!("world"))
     }
 }
