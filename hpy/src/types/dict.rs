@@ -66,18 +66,6 @@ impl<'ctx> Dict<'ctx> {
             Err(e) => Err(e),
         }
     }
-
-    /// `len(self)` (`HPy_Length`).
-    #[inline]
-    pub fn len(&self) -> HPyResult<usize> {
-        self.0.len()
-    }
-
-    /// `len(self) == 0`.
-    #[inline]
-    pub fn is_empty(&self) -> HPyResult<bool> {
-        self.0.is_empty()
-    }
 }
 
 /// Builds a `dict` from `key => value` pairs of any [`IntoHPy`](crate::IntoHPy)

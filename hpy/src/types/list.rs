@@ -70,18 +70,6 @@ impl<'ctx> List<'ctx> {
         self.0.set_item_i(index, item)
     }
 
-    /// `len(self)` (`HPy_Length`).
-    #[inline]
-    pub fn len(&self) -> HPyResult<usize> {
-        self.0.len()
-    }
-
-    /// `len(self) == 0`.
-    #[inline]
-    pub fn is_empty(&self) -> HPyResult<bool> {
-        self.0.is_empty()
-    }
-
     /// `tuple(self)`: a new tuple of the list's current items
     /// (`HPyTuple_FromArray`).
     pub fn to_tuple(&self) -> HPyResult<Tuple<'ctx>> {

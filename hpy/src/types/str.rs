@@ -212,18 +212,6 @@ impl<'ctx> Str<'ctx> {
         }
     }
 
-    /// `len(self)` in code points (`HPy_Length`).
-    #[inline]
-    pub fn len(&self) -> HPyResult<usize> {
-        self.0.len()
-    }
-
-    /// `len(self) == 0`.
-    #[inline]
-    pub fn is_empty(&self) -> HPyResult<bool> {
-        self.0.is_empty()
-    }
-
     /// `self.encode("utf-8")` (`HPyUnicode_AsUTF8String`).
     #[inline]
     pub fn as_utf8_string(&self) -> HPyResult<Bytes<'ctx>> {

@@ -49,18 +49,6 @@ impl<'ctx> Tuple<'ctx> {
         self.0.get_item_i(index)
     }
 
-    /// `len(self)` (`HPy_Length`).
-    #[inline]
-    pub fn len(&self) -> HPyResult<usize> {
-        self.0.len()
-    }
-
-    /// `len(self) == 0`.
-    #[inline]
-    pub fn is_empty(&self) -> HPyResult<bool> {
-        self.0.is_empty()
-    }
-
     /// The items, as new handles.
     pub fn items(&self) -> HPyResult<Vec<Handle<'ctx>>> {
         (0..self.len()?).map(|i| self.get(i as isize)).collect()
