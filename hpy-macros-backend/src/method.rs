@@ -656,7 +656,8 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
         .iter()
         .take_while(|(_, optional, _)| !optional)
         .count();
-    let signature = if needs_general(params) {
+    let general = needs_general(params);
+    let signature = if general {
         let positional_only = python
             .iter()
             .filter(|(_, _, k)| *k == Kind::PositionalOnly)
@@ -674,11 +675,22 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
             required: &[#(#required),*],
             varargs: #varargs,
             kwargs: #kwargs,
+            names: &__HPY_NAMES,
         }))
     } else {
         quote!(::core::option::Option::None)
     };
+    // The general parser's interned parameter names, made at the first
+    // call (a static: the description is a constant).
+    let n = python.len();
+    let interned = general.then(|| {
+        quote! {
+            static __HPY_NAMES: [::__hpy::impl_::InternedName; #n] =
+                [const { ::__hpy::impl_::InternedName::new() }; #n];
+        }
+    });
     quote! {
+        #interned
         const __HPY_DESC: ::__hpy::impl_::FunctionDescription = ::__hpy::impl_::FunctionDescription {
             name: #py_name,
             params: &[#(#names),*],

@@ -36,6 +36,38 @@ def test_signature_errors(hpyrs_test, call, message):
     assert str(info.value) == message
 
 
+class Name(str):
+    """A `str` subclass: never the interned name CPython passes for `f(c=3)`."""
+
+
+def runtime(text):
+    """`text` as a `str` made at run time, not interned (names of two or more
+    characters: CPython shares every one-character `str`)."""
+    return "".join(list(text))
+
+
+def test_keyword_names_match_by_value(hpyrs_test):
+    # The CPython ABI finds keywords by pointer among the interned parameter
+    # names, then by value: names made at run time and `str` subclasses work
+    # as literal keywords do, before and after the names are interned.
+    f, k = hpyrs_test.sig_all, hpyrs_test.sig_keyword_only
+    for _ in range(2):
+        assert k(**{runtime("key"): "k"}) == ("k", False)
+        assert k(**{Name("key"): "k", runtime("flag"): True}) == ("k", True)
+        assert f(1, **{Name("c"): 3, Name("d"): 4}) == (1, 2, [], 3, 4, None)
+        assert f(1, **{runtime("zz"): 1}, c=3)[5] == {"zz": 1}
+        with pytest.raises(TypeError) as info:
+            f(1, **{Name("a"): 2}, c=3)
+        assert str(info.value) == "sig_all() got multiple values for argument 'a'"
+        with pytest.raises(TypeError) as info:
+            k(key="k", **{runtime("kez"): 1})
+        assert str(info.value) == "sig_keyword_only() got an unexpected keyword argument 'kez'"
+        with pytest.raises(TypeError) as info:
+            hpyrs_test.sig_positional_only(1, **{Name("y"): 2})
+        assert str(info.value) == ("sig_positional_only() got some positional-only arguments "
+                                   "passed as keyword arguments: 'y'")
+
+
 def test_positional_only(hpyrs_test):
     f = hpyrs_test.sig_positional_only
     assert f(1, 2) == (1, 2, 3.5)

@@ -28,6 +28,9 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 5usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 5usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "everything",
                 params: &["a", "b", "c", "d", "e"],
@@ -39,6 +42,7 @@ const _: () = {
                         required: &[true, false, false, true, false],
                         varargs: true,
                         kwargs: true,
+                        names: &__HPY_NAMES,
                     },
                 ),
             };
@@ -242,6 +246,9 @@ const _: () = {
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Point",
                 params: &["x", "check"],
@@ -253,6 +260,7 @@ const _: () = {
                         required: &[false, false],
                         varargs: false,
                         kwargs: false,
+                        names: &__HPY_NAMES,
                     },
                 ),
             };
@@ -298,6 +306,9 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "scaled",
                 params: &["factor"],
@@ -309,6 +320,7 @@ const _: () = {
                         required: &[true],
                         varargs: false,
                         kwargs: true,
+                        names: &__HPY_NAMES,
                     },
                 ),
             };

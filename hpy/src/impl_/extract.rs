@@ -7,6 +7,7 @@ use hpy_sys::HPy;
 
 use core::marker::PhantomData;
 
+use super::abi::{self, InternedName};
 use super::class::NewArgs;
 use super::def::Args;
 use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle};
@@ -39,6 +40,9 @@ pub struct SignatureInfo {
     pub varargs: bool,
     /// Unknown keyword arguments go to `**kwargs` instead of being an error.
     pub kwargs: bool,
+    /// One per parameter: its name interned, to find keywords by pointer
+    /// (CPython ABI; see [`InternedName`]). A static of the generated code.
+    pub names: &'static [InternedName],
 }
 
 /// The arguments of a call parsed against a `signature`.
@@ -314,6 +318,7 @@ impl FunctionDescription {
         Ok(slots)
     }
 
+    #[inline(always)]
     fn info(&self) -> &'static SignatureInfo {
         self.signature
             .expect("generated code parses with a signature only when it has one")
@@ -322,6 +327,9 @@ impl FunctionDescription {
     /// Parses the arguments of a call against a `signature`: positional
     /// handles followed by one value per name in the `kwnames` tuple (NULL
     /// for none).
+    ///
+    /// Inlined, so that the constant description folds into the loops.
+    #[inline(always)]
     pub fn parse_signature<'a, 'ctx, const N: usize>(
         &self,
         args: &Args<'a, 'ctx>,
@@ -345,14 +353,42 @@ impl FunctionDescription {
         if args.kwnames._i != 0 {
             // SAFETY: for a KEYWORDS call HPy passes the keyword values right
             // after the positional ones, one per name in the `kwnames` tuple.
-            unsafe {
-                for_each_keyword(
-                    ctx,
-                    args.kwnames,
-                    args.args.add(args.nargs),
-                    |name, value| self.assign_keyword(info, &mut slots, name, value, &mut kwargs),
-                )?
-            };
+            let values = unsafe { args.args.add(args.nargs) };
+            // SAFETY: the tuple HPy passed.
+            if let Some((names, count)) = unsafe { abi::keyword_names(args.kwnames) } {
+                // CPython ABI: the names themselves, compared by pointer
+                // with the interned parameter names first.
+                abi::intern_names(info.names, self.params);
+                let keyword = &info.names[info.positional_only.min(info.names.len())..];
+                for k in 0..count {
+                    // SAFETY: `count` names, each with its value, valid for
+                    // the call.
+                    let (name, value) =
+                        unsafe { (*names.add(k), Borrowed::from_raw(ctx, *values.add(k))) };
+                    match keyword.iter().position(|n| n.is(name)) {
+                        Some(i) => {
+                            let index = info.positional_only + i;
+                            if !is_missing(&slots[index]) {
+                                return Err(self.multiple_values(index));
+                            }
+                            slots[index] = value;
+                        }
+                        None => {
+                            // SAFETY: a name from the tuple, valid for the
+                            // call.
+                            let name = unsafe { Borrowed::from_raw(ctx, name) };
+                            self.assign_keyword(info, &mut slots, &name, value, &mut kwargs)?;
+                        }
+                    }
+                }
+            } else {
+                // SAFETY: as above.
+                unsafe {
+                    for_each_keyword(ctx, args.kwnames, values, |name, value| {
+                        self.assign_keyword(info, &mut slots, name, value, &mut kwargs)
+                    })?
+                };
+            }
         }
         self.check_required_for(info, &slots)?;
         Ok(Parsed {

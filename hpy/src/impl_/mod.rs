@@ -15,6 +15,7 @@ mod result;
 pub mod slots;
 mod trampoline;
 
+pub use abi::InternedName;
 pub use def::{
     meth_keywords, meth_noargs, meth_o, meth_varargs, slot_call, slot_mod_exec, Args, DefineList,
     GlobalList, MethArgs, MethNoArgs, MethO, ModExec, PyMethod, StaticDef, StaticModuleDef,

@@ -320,6 +320,39 @@ pub fn report_panic(
     );
 }
 
+// ---- keyword names ----
+
+/// Nothing in this ABI: a keyword name's handle differs from call to call,
+/// so names are always compared by value (see the CPython ABI's).
+pub struct InternedName;
+
+impl InternedName {
+    /// The only value.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        InternedName
+    }
+
+    /// Always `false`: names are compared by value in this ABI.
+    #[inline(always)]
+    pub fn is(&self, _: HPy) -> bool {
+        false
+    }
+}
+
+/// Nothing to do in this ABI.
+#[inline(always)]
+pub fn intern_names(_: &[InternedName], _: &[&str]) {}
+
+/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn keyword_names(_: HPy) -> Option<(*const HPy, usize)> {
+    None
+}
+
 // ---- sequences ----
 
 /// Always `None`: a handle is no object in this ABI.
