@@ -285,7 +285,10 @@ impl ClassLevel {
                     ::__hpy::impl_::class_level::ClassLevel::new(&__HPY_CLASS_LEVEL_DEFS, &[#(#names),*]);
             },
             quote! {
-                ::__hpy::impl_::class_level::install::<#self_ty>(__hpy_ty, &__HPY_CLASS_LEVEL)?;
+                // SAFETY: the definitions were generated above, by this macro.
+                unsafe {
+                    ::__hpy::impl_::class_level::install::<#self_ty>(__hpy_ty, &__HPY_CLASS_LEVEL)
+                }?;
             },
         )
     }

@@ -378,7 +378,11 @@ const _: () = {
         fn class_attributes<'ctx>(
             __hpy_ty: &::hpy::Handle<'ctx>,
         ) -> ::hpy::HPyResult<()> {
-            ::hpy::impl_::class_level::install::<Version>(__hpy_ty, &__HPY_CLASS_LEVEL)?;
+            unsafe {
+                ::hpy::impl_::class_level::install::<
+                    Version,
+                >(__hpy_ty, &__HPY_CLASS_LEVEL)
+            }?;
             ::core::result::Result::Ok(())
         }
         fn doc(

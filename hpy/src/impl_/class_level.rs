@@ -322,7 +322,12 @@ impl ClassLevel {
 /// Sets the static and class methods of `T` on its new type object `ty`
 /// (called from the class's `class_attributes`, while the module creates
 /// it).
-pub fn install<T: HPyClass>(ty: &Handle<'_>, methods: &'static ClassLevel) -> HPyResult<()> {
+///
+/// # Safety
+/// `methods` holds valid HPy method definitions (names, docs and entry
+/// points HPy can call): the ones `#[hpy_methods]` generates. HPy reads and
+/// calls them without any check.
+pub unsafe fn install<T: HPyClass>(ty: &Handle<'_>, methods: &'static ClassLevel) -> HPyResult<()> {
     let ctx = ty.context();
     // Where method descriptors show a docstring's signature header as it
     // is (PyPy), the companion's docs go without it, as the class's do.
