@@ -122,7 +122,14 @@ EXTENSIONS = {
                        debug_probe=_closed_handles_probe(lambda m: m.mean([1.0]))),
     "hpyrs_debugcheck": Extension("tests/ext/hpyrs_debugcheck/Cargo.toml",
                                   debug_probe=_closed_handles_probe(lambda m: m.correct(1, "probe"))),
+    "kiwisolver": Extension("examples/kiwisolver/Cargo.toml",
+                            debug_probe=_closed_handles_probe(lambda m: m.Variable("probe") + 1)),
 }
+
+# Upstream test suites, copied unchanged into upstream/<module>/: they import
+# the module at the top of each file, so the harness builds and imports OUR
+# module (for this run's mode) before such a file is collected.
+UPSTREAM = ROOT / "tests" / "python" / "upstream"
 
 
 # ---------------------------------------------------------------- options
@@ -434,6 +441,17 @@ def _build(st, name):
     result = BuildResult(name, expected, time.monotonic() - start, error)
     st.builds[name] = result
     return result
+
+
+def pytest_collect_file(file_path, parent):
+    """Before a file of an upstream suite is imported, import the extension
+    it tests from our build (a failure is reported as that file's
+    collection error)."""
+    if file_path.suffix == ".py" and file_path.is_relative_to(UPSTREAM):
+        name = file_path.relative_to(UPSTREAM).parts[0]
+        if name in EXTENSIONS:
+            _load(_state(parent.config), name)
+    return None
 
 
 def _requested_extensions(items):

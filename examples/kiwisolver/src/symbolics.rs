@@ -1,0 +1,638 @@
+//! `Variable`, `Term` and `Expression`, and the operators between them and
+//! numbers.
+//!
+//! Every operator follows kiwisolver's `symbolics.h`: a term or variable
+//! combined with an expression puts the expression's terms first, anything
+//! else keeps the left operand's terms first; `a - b` is `a + (-b)`;
+//! multiplication and division take a number on one side only. An
+//! unsupported operand gives `NotImplemented`, so Python raises the usual
+//! `TypeError`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use hpy::{
+    hpy_class, hpy_methods, Constant, Context, Field, HPyErr, HPyResult, Handle, IntoHPy, Ref,
+    RichCompareOp, TupleBuilder, WithFields,
+};
+
+use crate::constraint::{Constraint, Op};
+use crate::format::push_g;
+
+/// What a `Variable` shares with the solvers that use it: its identity
+/// for kasuari, its value (written by `Solver.updateVariables`) and its
+/// name (read by `Solver.dumps`).
+pub struct VarData {
+    pub id: kasuari::Variable,
+    value: AtomicU64,
+    name: Mutex<String>,
+}
+
+impl VarData {
+    pub fn value(&self) -> f64 {
+        f64::from_bits(self.value.load(Ordering::Relaxed))
+    }
+
+    pub fn set_value(&self, value: f64) {
+        self.value.store(value.to_bits(), Ordering::Relaxed);
+    }
+
+    pub fn name(&self) -> String {
+        self.name
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_name(&self, name: String) {
+        *self.name.lock().unwrap_or_else(PoisonError::into_inner) = name;
+    }
+}
+
+/// Variable to express a constraint in a solver.
+#[hpy_class(module = "kiwisolver", frozen)]
+pub struct Variable {
+    pub(crate) data: Arc<VarData>,
+    context: Field,
+}
+
+#[hpy_methods]
+impl Variable {
+    #[new]
+    fn new<'ctx>(
+        name: Option<String>,
+        context: Option<&Handle<'ctx>>,
+    ) -> WithFields<'ctx, Variable> {
+        let var = WithFields::new(Variable {
+            data: Arc::new(VarData {
+                id: kasuari::Variable::new(),
+                value: AtomicU64::new(0f64.to_bits()),
+                name: Mutex::new(name.unwrap_or_default()),
+            }),
+            context: Field::new(),
+        });
+        match context {
+            Some(context) if !context.is_none() => var.set(|v| &v.context, context.dup()),
+            _ => var,
+        }
+    }
+
+    /// Get the name of the variable.
+    fn name(&self) -> String {
+        self.data.name()
+    }
+
+    /// Set the name of the variable.
+    #[method(name = "setName")]
+    fn set_name(&self, name: String) {
+        self.data.set_name(name);
+    }
+
+    /// Get the current value of the variable.
+    fn value(&self) -> f64 {
+        self.data.value()
+    }
+
+    /// Get the context object associated with the variable.
+    fn context<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Handle<'ctx> {
+        slf.load(&slf.context)
+            .unwrap_or_else(|| slf.handle().context().none())
+    }
+
+    /// Set the context object associated with the variable.
+    #[method(name = "setContext")]
+    fn set_context<'ctx>(slf: Ref<'_, 'ctx, Self>, context: &Handle<'ctx>) {
+        slf.store(&slf.context, (!context.is_none()).then_some(context));
+    }
+
+    fn __str__(&self) -> String {
+        self.data.name()
+    }
+
+    fn __repr__(&self) -> String {
+        self.data.name()
+    }
+
+    fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        neg(slf)
+    }
+
+    fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        add(slf, other)
+    }
+
+    fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        add(other, slf)
+    }
+
+    fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        sub(slf, other)
+    }
+
+    fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        sub(other, slf)
+    }
+
+    fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        mul(slf, other)
+    }
+
+    fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        mul(slf, other)
+    }
+
+    fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        div(slf, other)
+    }
+
+    fn __richcmp__<'ctx>(
+        slf: &Handle<'ctx>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        compare(slf, other, op)
+    }
+}
+
+/// Product of a variable by a constant pre-factor.
+#[hpy_class(module = "kiwisolver", frozen)]
+pub struct Term {
+    variable: Field,
+    pub(crate) data: Arc<VarData>,
+    pub(crate) coefficient: f64,
+}
+
+impl Term {
+    /// A new `Term` of the Python `Variable` `variable`.
+    pub(crate) fn make<'ctx>(
+        variable: &Handle<'ctx>,
+        data: Arc<VarData>,
+        coefficient: f64,
+    ) -> HPyResult<Handle<'ctx>> {
+        Term::built(variable, data, coefficient).into_hpy(variable.context())
+    }
+
+    fn built<'ctx>(
+        variable: &Handle<'ctx>,
+        data: Arc<VarData>,
+        coefficient: f64,
+    ) -> WithFields<'ctx, Term> {
+        WithFields::new(Term {
+            variable: Field::new(),
+            data,
+            coefficient,
+        })
+        .set(|t| &t.variable, variable.dup())
+    }
+
+    /// The Python `Variable` of a term.
+    pub(crate) fn variable_of<'ctx>(slf: &Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        slf.load(&slf.variable)
+            .ok_or_else(|| HPyErr::system_error("Term without a variable"))
+    }
+}
+
+#[hpy_methods]
+impl Term {
+    #[new]
+    fn new<'ctx>(
+        variable: Ref<'_, 'ctx, Variable>,
+        coefficient: Option<f64>,
+    ) -> WithFields<'ctx, Term> {
+        Term::built(
+            variable.handle(),
+            variable.data.clone(),
+            coefficient.unwrap_or(1.0),
+        )
+    }
+
+    /// Get the coefficient for the term.
+    fn coefficient(&self) -> f64 {
+        self.coefficient
+    }
+
+    /// Get the variable for the term.
+    fn variable<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        Term::variable_of(&slf)
+    }
+
+    /// Get the value for the term.
+    fn value(&self) -> f64 {
+        self.coefficient * self.data.value()
+    }
+
+    fn __str__(&self) -> String {
+        let mut s = String::new();
+        push_term(&mut s, self.coefficient, &self.data);
+        s
+    }
+
+    fn __repr__(&self) -> String {
+        self.__str__()
+    }
+
+    fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        neg(slf)
+    }
+
+    fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        add(slf, other)
+    }
+
+    fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        add(other, slf)
+    }
+
+    fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        sub(slf, other)
+    }
+
+    fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        sub(other, slf)
+    }
+
+    fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        mul(slf, other)
+    }
+
+    fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        mul(slf, other)
+    }
+
+    fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        div(slf, other)
+    }
+
+    fn __richcmp__<'ctx>(
+        slf: &Handle<'ctx>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        compare(slf, other, op)
+    }
+}
+
+/// Sum of terms and an additional constant.
+#[hpy_class(module = "kiwisolver", frozen)]
+pub struct Expression {
+    /// A tuple of `Term`s.
+    terms: Field,
+    pub(crate) constant: f64,
+}
+
+impl Expression {
+    /// A new `Expression` of a tuple of `Term`s.
+    pub(crate) fn make<'ctx>(terms: Handle<'ctx>, constant: f64) -> HPyResult<Handle<'ctx>> {
+        let ctx = terms.context();
+        Expression::built(terms, constant).into_hpy(ctx)
+    }
+
+    fn built<'ctx>(terms: Handle<'ctx>, constant: f64) -> WithFields<'ctx, Expression> {
+        WithFields::new(Expression {
+            terms: Field::new(),
+            constant,
+        })
+        .set(|e| &e.terms, terms)
+    }
+
+    /// The tuple of `Term`s of an expression.
+    pub(crate) fn terms_of<'ctx>(slf: &Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        slf.load(&slf.terms)
+            .ok_or_else(|| HPyErr::system_error("Expression without terms"))
+    }
+}
+
+#[hpy_methods]
+impl Expression {
+    #[new]
+    fn new<'ctx>(
+        ctx: Context<'ctx>,
+        terms: &Handle<'ctx>,
+        constant: Option<f64>,
+    ) -> HPyResult<WithFields<'ctx, Expression>> {
+        let items: Vec<Handle<'ctx>> = terms.extract()?;
+        let mut tuple = TupleBuilder::new(ctx, items.len())?;
+        for (i, item) in items.iter().enumerate() {
+            if !item.is_instance_of::<Term>()? {
+                return Err(HPyErr::type_error(format!(
+                    "Expected object of type `Term`. Got object of type `{}` instead.",
+                    item.type_name()
+                )));
+            }
+            tuple.set(i, item)?;
+        }
+        Ok(Expression::built(
+            tuple.build()?.into_handle(),
+            constant.unwrap_or(0.0),
+        ))
+    }
+
+    /// Get the constant for the expression.
+    fn constant(&self) -> f64 {
+        self.constant
+    }
+
+    /// Get the tuple of terms for the expression.
+    fn terms<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        Expression::terms_of(&slf)
+    }
+
+    /// Get the value for the expression.
+    fn value<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<f64> {
+        let mut value = slf.constant;
+        for_each_term(&Expression::terms_of(&slf)?, |term| {
+            value += term.coefficient * term.data.value();
+            Ok(())
+        })?;
+        Ok(value)
+    }
+
+    fn __str__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
+        let mut s = String::new();
+        for_each_term(&Expression::terms_of(&slf)?, |term| {
+            push_term(&mut s, term.coefficient, &term.data);
+            s.push_str(" + ");
+            Ok(())
+        })?;
+        push_g(&mut s, slf.constant);
+        Ok(s)
+    }
+
+    fn __repr__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
+        Expression::__str__(slf)
+    }
+
+    fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        neg(slf)
+    }
+
+    fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        add(slf, other)
+    }
+
+    fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        add(other, slf)
+    }
+
+    fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        sub(slf, other)
+    }
+
+    fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        sub(other, slf)
+    }
+
+    fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        mul(slf, other)
+    }
+
+    fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        mul(slf, other)
+    }
+
+    fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        div(slf, other)
+    }
+
+    fn __richcmp__<'ctx>(
+        slf: &Handle<'ctx>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        compare(slf, other, op)
+    }
+}
+
+/// `coefficient * name`, as kiwisolver prints a term.
+pub(crate) fn push_term(s: &mut String, coefficient: f64, data: &VarData) {
+    push_g(s, coefficient);
+    s.push_str(" * ");
+    s.push_str(&data.name.lock().unwrap_or_else(PoisonError::into_inner));
+}
+
+/// Calls `f` with each `Term` of a tuple of terms.
+pub(crate) fn for_each_term<'ctx>(
+    terms: &Handle<'ctx>,
+    mut f: impl FnMut(&Ref<'_, 'ctx, Term>) -> HPyResult<()>,
+) -> HPyResult<()> {
+    for i in 0..terms.len()? {
+        let item = terms.get_item_i(i as isize)?;
+        f(&item.extract::<Ref<'_, 'ctx, Term>>()?)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- operators
+
+/// An operand of the symbolic operators.
+enum Operand<'h, 'ctx> {
+    Number(f64),
+    Variable(&'h Handle<'ctx>),
+    Term(&'h Handle<'ctx>),
+    Expression(&'h Handle<'ctx>),
+}
+
+/// What `obj` is as an operand; `None` for an unsupported type (only a
+/// `TypeError` from the number conversion counts as that).
+fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx>>> {
+    if obj.is_instance_of::<Expression>()? {
+        return Ok(Some(Operand::Expression(obj)));
+    }
+    if obj.is_instance_of::<Term>()? {
+        return Ok(Some(Operand::Term(obj)));
+    }
+    if obj.is_instance_of::<Variable>()? {
+        return Ok(Some(Operand::Variable(obj)));
+    }
+    match obj.extract::<f64>() {
+        Ok(x) => Ok(Some(Operand::Number(x))),
+        Err(e) if matches!(e.describe(), Some((Constant::TypeError, _))) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// An operand as a sum: its terms (negated when asked) and constant.
+struct Sum<'ctx> {
+    terms: Vec<Handle<'ctx>>,
+    constant: f64,
+    is_expression: bool,
+}
+
+impl<'ctx> Sum<'ctx> {
+    fn of(op: &Operand<'_, 'ctx>, sign: f64) -> HPyResult<Sum<'ctx>> {
+        let one = |term| Sum {
+            terms: vec![term],
+            constant: 0.0,
+            is_expression: false,
+        };
+        Ok(match *op {
+            Operand::Number(x) => Sum {
+                terms: Vec::new(),
+                constant: sign * x,
+                is_expression: false,
+            },
+            Operand::Variable(v) => one(scaled(v, sign)?),
+            Operand::Term(t) if sign == 1.0 => one(t.dup()),
+            Operand::Term(t) => one(scaled(t, sign)?),
+            Operand::Expression(e) => {
+                let expr = e.extract::<Ref<'_, 'ctx, Expression>>()?;
+                let tuple = Expression::terms_of(&expr)?;
+                let n = tuple.len()?;
+                let mut terms = Vec::with_capacity(n);
+                for i in 0..n {
+                    let term = tuple.get_item_i(i as isize)?;
+                    terms.push(if sign == 1.0 {
+                        term
+                    } else {
+                        scaled(&term, sign)?
+                    });
+                }
+                Sum {
+                    terms,
+                    constant: sign * expr.constant,
+                    is_expression: true,
+                }
+            }
+        })
+    }
+}
+
+/// `v * k` for a Variable or Term `v`: a new Term.
+fn scaled<'ctx>(obj: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
+    if obj.is_instance_of::<Term>()? {
+        let term = obj.extract::<Ref<'_, 'ctx, Term>>()?;
+        Term::make(
+            &Term::variable_of(&term)?,
+            term.data.clone(),
+            term.coefficient * k,
+        )
+    } else {
+        let var = obj.extract::<Ref<'_, 'ctx, Variable>>()?;
+        Term::make(obj, var.data.clone(), k)
+    }
+}
+
+/// `a + sign * b` as a new Expression, with kiwisolver's order of terms.
+fn combine<'ctx>(
+    ctx: Context<'ctx>,
+    a: &Operand<'_, 'ctx>,
+    b: &Operand<'_, 'ctx>,
+    sign: f64,
+) -> HPyResult<Handle<'ctx>> {
+    let left = Sum::of(a, 1.0)?;
+    let right = Sum::of(b, sign)?;
+    let constant = left.constant + right.constant;
+    let (first, second) = if right.is_expression && !left.is_expression {
+        (right.terms, left.terms)
+    } else {
+        (left.terms, right.terms)
+    };
+    let mut tuple = TupleBuilder::new(ctx, first.len() + second.len())?;
+    for (i, term) in first.iter().chain(&second).enumerate() {
+        tuple.set(i, term)?;
+    }
+    Expression::make(tuple.build()?.into_handle(), constant)
+}
+
+fn binary<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>, sign: f64) -> HPyResult<Handle<'ctx>> {
+    let ctx = a.context();
+    match (operand(a)?, operand(b)?) {
+        (Some(Operand::Number(_)), Some(Operand::Number(_))) | (None, _) | (_, None) => {
+            Ok(ctx.constant(Constant::NotImplemented))
+        }
+        (Some(x), Some(y)) => combine(ctx, &x, &y, sign),
+    }
+}
+
+fn add<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    binary(a, b, 1.0)
+}
+
+fn sub<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    binary(a, b, -1.0)
+}
+
+/// `obj * k` for a Variable, Term or Expression `obj`.
+fn times<'ctx>(obj: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
+    if obj.is_instance_of::<Expression>()? {
+        let sum = Sum::of(&Operand::Expression(obj), k)?;
+        let ctx = obj.context();
+        let mut tuple = TupleBuilder::new(ctx, sum.terms.len())?;
+        for (i, term) in sum.terms.iter().enumerate() {
+            tuple.set(i, term)?;
+        }
+        Expression::make(tuple.build()?.into_handle(), sum.constant)
+    } else {
+        scaled(obj, k)
+    }
+}
+
+/// The number `obj` stands for, or `None` (then the operator gives
+/// `NotImplemented`).
+fn number(obj: &Handle<'_>) -> HPyResult<Option<f64>> {
+    Ok(match operand(obj)? {
+        Some(Operand::Number(x)) => Some(x),
+        _ => None,
+    })
+}
+
+fn neg<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    times(obj, -1.0)
+}
+
+fn mul<'ctx>(obj: &Handle<'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    match number(k)? {
+        Some(k) => times(obj, k),
+        None => Ok(obj.context().constant(Constant::NotImplemented)),
+    }
+}
+
+fn div<'ctx>(obj: &Handle<'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    match number(k)? {
+        Some(k) if k == 0.0 => Err(HPyErr::zero_division_error("float division by zero")),
+        Some(k) => times(obj, 1.0 / k),
+        None => Ok(obj.context().constant(Constant::NotImplemented)),
+    }
+}
+
+/// `a == b`, `a <= b`, `a >= b`: the Constraint `a - b op 0`. The other
+/// comparisons raise `TypeError`.
+fn compare<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>, op: RichCompareOp) -> HPyResult<Handle<'ctx>> {
+    let op = match op {
+        RichCompareOp::Eq => Op::Eq,
+        RichCompareOp::Le => Op::Le,
+        RichCompareOp::Ge => Op::Ge,
+        RichCompareOp::Lt | RichCompareOp::Ne | RichCompareOp::Gt => {
+            let symbol = match op {
+                RichCompareOp::Lt => "<",
+                RichCompareOp::Ne => "!=",
+                _ => ">",
+            };
+            return Err(HPyErr::type_error(format!(
+                "unsupported operand type(s) for {symbol}: '{}' and '{}'",
+                full_type_name(a),
+                full_type_name(b)
+            )));
+        }
+    };
+    let expr = sub(a, b)?;
+    if expr.is_constant(Constant::NotImplemented) {
+        return Ok(expr);
+    }
+    Constraint::reduced(&expr, op, kasuari::Strength::REQUIRED)?.into_hpy(a.context())
+}
+
+/// The name of `obj`'s type as CPython's `tp_name` spells it for classes
+/// made from a spec (`kiwisolver.Expression`; builtins without a module).
+fn full_type_name(obj: &Handle<'_>) -> String {
+    let ty = obj.get_type();
+    let attr = |name| ty.get_attr_s(name).and_then(|v| v.extract::<String>());
+    match (attr("__module__"), attr("__qualname__")) {
+        (Ok(module), Ok(name)) if module != "builtins" => format!("{module}.{name}"),
+        (_, Ok(name)) => name,
+        _ => {
+            obj.context().err_clear();
+            obj.type_name()
+        }
+    }
+}
