@@ -71,6 +71,9 @@ pub fn strength_of(obj: &Handle<'_>) -> HPyResult<kasuari::Strength> {
     Ok(kasuari::Strength::new(obj.extract::<f64>()?))
 }
 
+/// The variables of a constraint's terms, in order.
+pub type VarList = Arc<[Arc<VarData>]>;
+
 /// A relation between an expression and zero, with a strength.
 #[hpy_class(module = "kiwisolver", frozen)]
 pub struct Constraint {
@@ -78,7 +81,7 @@ pub struct Constraint {
     expression: Field,
     pub(crate) cn: kasuari::Constraint,
     /// The variables of `cn`'s terms, in the same order.
-    pub(crate) vars: Arc<[Arc<VarData>]>,
+    pub(crate) vars: VarList,
 }
 
 impl Constraint {

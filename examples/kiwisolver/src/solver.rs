@@ -13,7 +13,7 @@ use kasuari::{
     SuggestValueError,
 };
 
-use crate::constraint::{strength_of, Constraint};
+use crate::constraint::{strength_of, Constraint, VarList};
 use crate::format::push_g;
 use crate::symbolics::{VarData, Variable};
 use crate::{
@@ -45,7 +45,7 @@ pub struct Solver {
     /// reset: `updateVariables` writes their values.
     vars: HashMap<kasuari::Variable, Arc<VarData>>,
     /// The constraints in the solver, numbered in the order they came.
-    constraints: HashMap<kasuari::Constraint, (u64, Arc<[Arc<VarData>]>)>,
+    constraints: HashMap<kasuari::Constraint, (u64, VarList)>,
     /// The edit variables and their strengths.
     edits: HashMap<kasuari::Variable, f64>,
     added: u64,

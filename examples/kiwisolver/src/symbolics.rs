@@ -451,49 +451,61 @@ fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx
     }
 }
 
-/// An operand as a sum: its terms (negated when asked) and constant.
-struct Sum<'ctx> {
-    terms: Vec<Handle<'ctx>>,
-    constant: f64,
-    is_expression: bool,
+/// The terms an operand contributes to a sum, scaled by a sign.
+enum Part<'h, 'ctx> {
+    /// A number: no terms.
+    Nothing,
+    /// One term: an existing `Term` (sign 1) or a new one.
+    Borrowed(&'h Handle<'ctx>),
+    Owned(Handle<'ctx>),
+    /// An expression's tuple of terms, each to be multiplied by the sign.
+    Terms(Handle<'ctx>, f64),
 }
 
-impl<'ctx> Sum<'ctx> {
-    fn of(op: &Operand<'_, 'ctx>, sign: f64) -> HPyResult<Sum<'ctx>> {
-        let one = |term| Sum {
-            terms: vec![term],
-            constant: 0.0,
-            is_expression: false,
-        };
+impl<'h, 'ctx> Part<'h, 'ctx> {
+    /// The part of `op` scaled by `sign`, and its constant so scaled.
+    fn of(op: &Operand<'h, 'ctx>, sign: f64) -> HPyResult<(Part<'h, 'ctx>, f64)> {
         Ok(match *op {
-            Operand::Number(x) => Sum {
-                terms: Vec::new(),
-                constant: sign * x,
-                is_expression: false,
-            },
-            Operand::Variable(v) => one(scaled(v, sign)?),
-            Operand::Term(t) if sign == 1.0 => one(t.dup()),
-            Operand::Term(t) => one(scaled(t, sign)?),
+            Operand::Number(x) => (Part::Nothing, sign * x),
+            Operand::Variable(v) => (Part::Owned(scaled(v, sign)?), 0.0),
+            Operand::Term(t) if sign == 1.0 => (Part::Borrowed(t), 0.0),
+            Operand::Term(t) => (Part::Owned(scaled(t, sign)?), 0.0),
             Operand::Expression(e) => {
                 let expr = e.extract::<Ref<'_, 'ctx, Expression>>()?;
-                let tuple = Expression::terms_of(&expr)?;
-                let n = tuple.len()?;
-                let mut terms = Vec::with_capacity(n);
-                for i in 0..n {
-                    let term = tuple.get_item_i(i as isize)?;
-                    terms.push(if sign == 1.0 {
-                        term
-                    } else {
-                        scaled(&term, sign)?
-                    });
-                }
-                Sum {
-                    terms,
-                    constant: sign * expr.constant,
-                    is_expression: true,
-                }
+                (
+                    Part::Terms(Expression::terms_of(&expr)?, sign),
+                    sign * expr.constant,
+                )
             }
         })
+    }
+
+    fn len(&self) -> HPyResult<usize> {
+        Ok(match self {
+            Part::Nothing => 0,
+            Part::Borrowed(_) | Part::Owned(_) => 1,
+            Part::Terms(tuple, _) => tuple.len()?,
+        })
+    }
+
+    /// Puts the part's terms into `tuple` from index `at`.
+    fn fill(&self, tuple: &mut TupleBuilder<'ctx>, at: usize) -> HPyResult<()> {
+        match self {
+            Part::Nothing => Ok(()),
+            Part::Borrowed(term) => tuple.set(at, term),
+            Part::Owned(term) => tuple.set(at, term),
+            Part::Terms(terms, sign) => {
+                for i in 0..terms.len()? {
+                    let term = terms.get_item_i(i as isize)?;
+                    if *sign == 1.0 {
+                        tuple.set(at + i, &term)?;
+                    } else {
+                        tuple.set(at + i, &scaled(&term, *sign)?)?;
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -512,26 +524,47 @@ fn scaled<'ctx>(obj: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
     }
 }
 
-/// `a + sign * b` as a new Expression, with kiwisolver's order of terms.
+/// A new Expression of two parts' terms, in that order, and a constant.
+/// An expression's unchanged tuple is shared, not copied.
+fn expression_of<'ctx>(
+    ctx: Context<'ctx>,
+    first: &Part<'_, 'ctx>,
+    second: &Part<'_, 'ctx>,
+    constant: f64,
+) -> HPyResult<Handle<'ctx>> {
+    match (first, second) {
+        (Part::Terms(tuple, sign), Part::Nothing) | (Part::Nothing, Part::Terms(tuple, sign))
+            if *sign == 1.0 =>
+        {
+            return Expression::make(tuple.dup(), constant);
+        }
+        _ => {}
+    }
+    let n = first.len()?;
+    let mut tuple = TupleBuilder::new(ctx, n + second.len()?)?;
+    first.fill(&mut tuple, 0)?;
+    second.fill(&mut tuple, n)?;
+    Expression::make(tuple.build()?.into_handle(), constant)
+}
+
+/// `a + sign * b` as a new Expression, with kiwisolver's order of terms:
+/// a term or variable combined with an expression comes after its terms.
 fn combine<'ctx>(
     ctx: Context<'ctx>,
     a: &Operand<'_, 'ctx>,
     b: &Operand<'_, 'ctx>,
     sign: f64,
 ) -> HPyResult<Handle<'ctx>> {
-    let left = Sum::of(a, 1.0)?;
-    let right = Sum::of(b, sign)?;
-    let constant = left.constant + right.constant;
-    let (first, second) = if right.is_expression && !left.is_expression {
-        (right.terms, left.terms)
+    let (left, left_constant) = Part::of(a, 1.0)?;
+    let (right, right_constant) = Part::of(b, sign)?;
+    let constant = left_constant + right_constant;
+    let right_first = matches!(b, Operand::Expression(_))
+        && !matches!(a, Operand::Expression(_) | Operand::Number(_));
+    if right_first {
+        expression_of(ctx, &right, &left, constant)
     } else {
-        (left.terms, right.terms)
-    };
-    let mut tuple = TupleBuilder::new(ctx, first.len() + second.len())?;
-    for (i, term) in first.iter().chain(&second).enumerate() {
-        tuple.set(i, term)?;
+        expression_of(ctx, &left, &right, constant)
     }
-    Expression::make(tuple.build()?.into_handle(), constant)
 }
 
 fn binary<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>, sign: f64) -> HPyResult<Handle<'ctx>> {
@@ -555,13 +588,10 @@ fn sub<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
 /// `obj * k` for a Variable, Term or Expression `obj`.
 fn times<'ctx>(obj: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
     if obj.is_instance_of::<Expression>()? {
-        let sum = Sum::of(&Operand::Expression(obj), k)?;
-        let ctx = obj.context();
-        let mut tuple = TupleBuilder::new(ctx, sum.terms.len())?;
-        for (i, term) in sum.terms.iter().enumerate() {
-            tuple.set(i, term)?;
-        }
-        Expression::make(tuple.build()?.into_handle(), sum.constant)
+        let (part, constant) = Part::of(&Operand::Expression(obj), k)?;
+        let mut tuple = TupleBuilder::new(obj.context(), part.len()?)?;
+        part.fill(&mut tuple, 0)?;
+        Expression::make(tuple.build()?.into_handle(), constant)
     } else {
         scaled(obj, k)
     }
@@ -589,7 +619,7 @@ fn mul<'ctx>(obj: &Handle<'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
 
 fn div<'ctx>(obj: &Handle<'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
     match number(k)? {
-        Some(k) if k == 0.0 => Err(HPyErr::zero_division_error("float division by zero")),
+        Some(0.0) => Err(HPyErr::zero_division_error("float division by zero")),
         Some(k) => times(obj, 1.0 / k),
         None => Ok(obj.context().constant(Constant::NotImplemented)),
     }
