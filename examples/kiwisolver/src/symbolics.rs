@@ -114,35 +114,35 @@ impl Variable {
     }
 
     fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        neg(slf)
+        times(&Operand::Variable(slf), -1.0)
     }
 
     fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(slf, other)
+        add(&Operand::Variable(slf), other, false)
     }
 
     fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(other, slf)
+        add(&Operand::Variable(slf), other, true)
     }
 
     fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(slf, other)
+        sub(&Operand::Variable(slf), other, false)
     }
 
     fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(other, slf)
+        sub(&Operand::Variable(slf), other, true)
     }
 
     fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(slf, other)
+        mul(&Operand::Variable(slf), other)
     }
 
     fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(slf, other)
+        mul(&Operand::Variable(slf), other)
     }
 
     fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        div(slf, other)
+        div(&Operand::Variable(slf), other)
     }
 
     fn __richcmp__<'ctx>(
@@ -150,7 +150,7 @@ impl Variable {
         other: &Handle<'ctx>,
         op: RichCompareOp,
     ) -> HPyResult<Handle<'ctx>> {
-        compare(slf, other, op)
+        compare(&Operand::Variable(slf), other, op)
     }
 }
 
@@ -232,35 +232,35 @@ impl Term {
     }
 
     fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        neg(slf)
+        times(&Operand::Term(slf), -1.0)
     }
 
     fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(slf, other)
+        add(&Operand::Term(slf), other, false)
     }
 
     fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(other, slf)
+        add(&Operand::Term(slf), other, true)
     }
 
     fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(slf, other)
+        sub(&Operand::Term(slf), other, false)
     }
 
     fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(other, slf)
+        sub(&Operand::Term(slf), other, true)
     }
 
     fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(slf, other)
+        mul(&Operand::Term(slf), other)
     }
 
     fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(slf, other)
+        mul(&Operand::Term(slf), other)
     }
 
     fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        div(slf, other)
+        div(&Operand::Term(slf), other)
     }
 
     fn __richcmp__<'ctx>(
@@ -268,7 +268,7 @@ impl Term {
         other: &Handle<'ctx>,
         op: RichCompareOp,
     ) -> HPyResult<Handle<'ctx>> {
-        compare(slf, other, op)
+        compare(&Operand::Term(slf), other, op)
     }
 }
 
@@ -363,35 +363,35 @@ impl Expression {
     }
 
     fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        neg(slf)
+        times(&Operand::Expression(slf), -1.0)
     }
 
     fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(slf, other)
+        add(&Operand::Expression(slf), other, false)
     }
 
     fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(other, slf)
+        add(&Operand::Expression(slf), other, true)
     }
 
     fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(slf, other)
+        sub(&Operand::Expression(slf), other, false)
     }
 
     fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(other, slf)
+        sub(&Operand::Expression(slf), other, true)
     }
 
     fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(slf, other)
+        mul(&Operand::Expression(slf), other)
     }
 
     fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(slf, other)
+        mul(&Operand::Expression(slf), other)
     }
 
     fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        div(slf, other)
+        div(&Operand::Expression(slf), other)
     }
 
     fn __richcmp__<'ctx>(
@@ -399,7 +399,7 @@ impl Expression {
         other: &Handle<'ctx>,
         op: RichCompareOp,
     ) -> HPyResult<Handle<'ctx>> {
-        compare(slf, other, op)
+        compare(&Operand::Expression(slf), other, op)
     }
 }
 
@@ -432,9 +432,12 @@ enum Operand<'h, 'ctx> {
     Expression(&'h Handle<'ctx>),
 }
 
-/// What `obj` is as an operand; `None` for an unsupported type (only a
-/// `TypeError` from the number conversion counts as that).
+/// What `obj` is as an operand; `None` for an unsupported type. As in
+/// kiwisolver, the numbers are `float` and `int` (and their subclasses).
 fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx>>> {
+    if obj.type_check_constant(Constant::FloatType)? {
+        return Ok(Some(Operand::Number(obj.extract::<f64>()?)));
+    }
     if obj.is_instance_of::<Expression>()? {
         return Ok(Some(Operand::Expression(obj)));
     }
@@ -444,11 +447,10 @@ fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx
     if obj.is_instance_of::<Variable>()? {
         return Ok(Some(Operand::Variable(obj)));
     }
-    match obj.extract::<f64>() {
-        Ok(x) => Ok(Some(Operand::Number(x))),
-        Err(e) if matches!(e.describe(), Some((Constant::TypeError, _))) => Ok(None),
-        Err(e) => Err(e),
+    if obj.type_check_constant(Constant::LongType)? {
+        return Ok(Some(Operand::Number(obj.extract::<f64>()?)));
     }
+    Ok(None)
 }
 
 /// The terms an operand contributes to a sum, scaled by a sign.
@@ -467,9 +469,9 @@ impl<'h, 'ctx> Part<'h, 'ctx> {
     fn of(op: &Operand<'h, 'ctx>, sign: f64) -> HPyResult<(Part<'h, 'ctx>, f64)> {
         Ok(match *op {
             Operand::Number(x) => (Part::Nothing, sign * x),
-            Operand::Variable(v) => (Part::Owned(scaled(v, sign)?), 0.0),
+            Operand::Variable(v) => (Part::Owned(scaled_variable(v, sign)?), 0.0),
             Operand::Term(t) if sign == 1.0 => (Part::Borrowed(t), 0.0),
-            Operand::Term(t) => (Part::Owned(scaled(t, sign)?), 0.0),
+            Operand::Term(t) => (Part::Owned(scaled_term(t, sign)?), 0.0),
             Operand::Expression(e) => {
                 let expr = e.extract::<Ref<'_, 'ctx, Expression>>()?;
                 (
@@ -500,7 +502,7 @@ impl<'h, 'ctx> Part<'h, 'ctx> {
                     if *sign == 1.0 {
                         tuple.set(at + i, &term)?;
                     } else {
-                        tuple.set(at + i, &scaled(&term, *sign)?)?;
+                        tuple.set(at + i, &scaled_term(&term, *sign)?)?;
                     }
                 }
                 Ok(())
@@ -509,19 +511,20 @@ impl<'h, 'ctx> Part<'h, 'ctx> {
     }
 }
 
-/// `v * k` for a Variable or Term `v`: a new Term.
-fn scaled<'ctx>(obj: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
-    if obj.is_instance_of::<Term>()? {
-        let term = obj.extract::<Ref<'_, 'ctx, Term>>()?;
-        Term::make(
-            &Term::variable_of(&term)?,
-            term.data.clone(),
-            term.coefficient * k,
-        )
-    } else {
-        let var = obj.extract::<Ref<'_, 'ctx, Variable>>()?;
-        Term::make(obj, var.data.clone(), k)
-    }
+/// `term * k`: a new Term.
+fn scaled_term<'ctx>(term: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
+    let term = term.extract::<Ref<'_, 'ctx, Term>>()?;
+    Term::make(
+        &Term::variable_of(&term)?,
+        term.data.clone(),
+        term.coefficient * k,
+    )
+}
+
+/// `variable * k`: a new Term.
+fn scaled_variable<'ctx>(variable: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
+    let data = variable.extract::<Ref<'_, 'ctx, Variable>>()?.data.clone();
+    Term::make(variable, data, k)
 }
 
 /// A new Expression of two parts' terms, in that order, and a constant.
@@ -567,33 +570,49 @@ fn combine<'ctx>(
     }
 }
 
-fn binary<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>, sign: f64) -> HPyResult<Handle<'ctx>> {
-    let ctx = a.context();
-    match (operand(a)?, operand(b)?) {
-        (Some(Operand::Number(_)), Some(Operand::Number(_))) | (None, _) | (_, None) => {
-            Ok(ctx.constant(Constant::NotImplemented))
-        }
-        (Some(x), Some(y)) => combine(ctx, &x, &y, sign),
+/// `me + sign * other`, or `other + sign * me` when `reflected`.
+fn binary<'ctx>(
+    me: &Operand<'_, 'ctx>,
+    other: &Handle<'ctx>,
+    reflected: bool,
+    sign: f64,
+) -> HPyResult<Handle<'ctx>> {
+    let ctx = other.context();
+    match operand(other)? {
+        None => Ok(ctx.constant(Constant::NotImplemented)),
+        Some(other) if reflected => combine(ctx, &other, me, sign),
+        Some(other) => combine(ctx, me, &other, sign),
     }
 }
 
-fn add<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    binary(a, b, 1.0)
+fn add<'ctx>(
+    me: &Operand<'_, 'ctx>,
+    other: &Handle<'ctx>,
+    reflected: bool,
+) -> HPyResult<Handle<'ctx>> {
+    binary(me, other, reflected, 1.0)
 }
 
-fn sub<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    binary(a, b, -1.0)
+fn sub<'ctx>(
+    me: &Operand<'_, 'ctx>,
+    other: &Handle<'ctx>,
+    reflected: bool,
+) -> HPyResult<Handle<'ctx>> {
+    binary(me, other, reflected, -1.0)
 }
 
-/// `obj * k` for a Variable, Term or Expression `obj`.
-fn times<'ctx>(obj: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
-    if obj.is_instance_of::<Expression>()? {
-        let (part, constant) = Part::of(&Operand::Expression(obj), k)?;
-        let mut tuple = TupleBuilder::new(obj.context(), part.len()?)?;
-        part.fill(&mut tuple, 0)?;
-        Expression::make(tuple.build()?.into_handle(), constant)
-    } else {
-        scaled(obj, k)
+/// `me * k` for a Variable, Term or Expression `me`.
+fn times<'ctx>(me: &Operand<'_, 'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
+    match *me {
+        Operand::Expression(e) => {
+            let (part, constant) = Part::of(me, k)?;
+            let mut tuple = TupleBuilder::new(e.context(), part.len()?)?;
+            part.fill(&mut tuple, 0)?;
+            Expression::make(tuple.build()?.into_handle(), constant)
+        }
+        Operand::Term(t) => scaled_term(t, k),
+        Operand::Variable(v) => scaled_variable(v, k),
+        Operand::Number(_) => Err(HPyErr::system_error("kiwisolver: a number as a symbol")),
     }
 }
 
@@ -606,28 +625,37 @@ fn number(obj: &Handle<'_>) -> HPyResult<Option<f64>> {
     })
 }
 
-fn neg<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    times(obj, -1.0)
-}
-
-fn mul<'ctx>(obj: &Handle<'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn mul<'ctx>(me: &Operand<'_, 'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
     match number(k)? {
-        Some(k) => times(obj, k),
-        None => Ok(obj.context().constant(Constant::NotImplemented)),
+        Some(k) => times(me, k),
+        None => Ok(k.context().constant(Constant::NotImplemented)),
     }
 }
 
-fn div<'ctx>(obj: &Handle<'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+fn div<'ctx>(me: &Operand<'_, 'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
     match number(k)? {
         Some(0.0) => Err(HPyErr::zero_division_error("float division by zero")),
-        Some(k) => times(obj, 1.0 / k),
-        None => Ok(obj.context().constant(Constant::NotImplemented)),
+        Some(k) => times(me, 1.0 / k),
+        None => Ok(k.context().constant(Constant::NotImplemented)),
     }
 }
 
-/// `a == b`, `a <= b`, `a >= b`: the Constraint `a - b op 0`. The other
-/// comparisons raise `TypeError`.
-fn compare<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>, op: RichCompareOp) -> HPyResult<Handle<'ctx>> {
+/// The object behind a symbolic operand.
+fn handle_of<'h, 'ctx>(op: &Operand<'h, 'ctx>) -> Option<&'h Handle<'ctx>> {
+    match *op {
+        Operand::Variable(h) | Operand::Term(h) | Operand::Expression(h) => Some(h),
+        Operand::Number(_) => None,
+    }
+}
+
+/// `me == other`, `me <= other`, `me >= other`: the Constraint
+/// `me - other op 0`. The other comparisons raise `TypeError`.
+fn compare<'ctx>(
+    me: &Operand<'_, 'ctx>,
+    other: &Handle<'ctx>,
+    op: RichCompareOp,
+) -> HPyResult<Handle<'ctx>> {
+    let ctx = other.context();
     let op = match op {
         RichCompareOp::Eq => Op::Eq,
         RichCompareOp::Le => Op::Le,
@@ -638,18 +666,18 @@ fn compare<'ctx>(a: &Handle<'ctx>, b: &Handle<'ctx>, op: RichCompareOp) -> HPyRe
                 RichCompareOp::Ne => "!=",
                 _ => ">",
             };
+            let me = handle_of(me).map_or_else(String::new, full_type_name);
             return Err(HPyErr::type_error(format!(
-                "unsupported operand type(s) for {symbol}: '{}' and '{}'",
-                full_type_name(a),
-                full_type_name(b)
+                "unsupported operand type(s) for {symbol}: '{me}' and '{}'",
+                full_type_name(other)
             )));
         }
     };
-    let expr = sub(a, b)?;
-    if expr.is_constant(Constant::NotImplemented) {
-        return Ok(expr);
-    }
-    Constraint::reduced(&expr, op, kasuari::Strength::REQUIRED)?.into_hpy(a.context())
+    let Some(other) = operand(other)? else {
+        return Ok(ctx.constant(Constant::NotImplemented));
+    };
+    let expr = combine(ctx, me, &other, -1.0)?;
+    Constraint::reduced(&expr, op, kasuari::Strength::REQUIRED)?.into_hpy(ctx)
 }
 
 /// The name of `obj`'s type as CPython's `tp_name` spells it for classes
