@@ -3,7 +3,8 @@
 
     python bench/kiwi_workloads.py [--repeat N] [--quick]
 
-Prints one JSON object: workload name -> list of seconds per repeat.
+Prints one JSON object: per workload, the seconds of each repeat and the
+workload's answer (the driver checks that both implementations agree).
 bench/kiwi-run drives it for every interpreter and implementation.
 """
 
@@ -79,9 +80,9 @@ def main():
     }
     if quick:
         repeat = 3
-    results = {}
+    results, answers = {}, {}
     for name, case in cases.items():
-        case()  # warm-up (and the JIT's first traces on PyPy)
+        answers[name] = case()  # warm-up (and the JIT's first traces on PyPy)
         case()
         times = []
         for _ in range(repeat):
@@ -89,7 +90,7 @@ def main():
             case()
             times.append(time.perf_counter() - t0)
         results[name] = times
-    json.dump({"module": kiwi.__file__, "results": results}, sys.stdout)
+    json.dump({"module": kiwi.__file__, "results": results, "answers": answers}, sys.stdout)
 
 
 if __name__ == "__main__":
