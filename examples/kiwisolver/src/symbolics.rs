@@ -49,6 +49,58 @@ impl VarData {
     }
 }
 
+/// The `#[hpy_methods]` block of a symbolic class (`Variable`, `Term`,
+/// `Expression`): the methods given, plus the operators, which all three
+/// share (kiwisolver's C++ shares them through templates).
+macro_rules! symbolic_class {
+    ($class:ident, $($methods:tt)*) => {
+        #[hpy_methods]
+        impl $class {
+            $($methods)*
+
+            fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                times(&Operand::$class(slf), -1.0)
+            }
+
+            fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                add(&Operand::$class(slf), other, false)
+            }
+
+            fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                add(&Operand::$class(slf), other, true)
+            }
+
+            fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                sub(&Operand::$class(slf), other, false)
+            }
+
+            fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                sub(&Operand::$class(slf), other, true)
+            }
+
+            fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                mul(&Operand::$class(slf), other)
+            }
+
+            fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                mul(&Operand::$class(slf), other)
+            }
+
+            fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                div(&Operand::$class(slf), other)
+            }
+
+            fn __richcmp__<'ctx>(
+                slf: &Handle<'ctx>,
+                other: &Handle<'ctx>,
+                op: RichCompareOp,
+            ) -> HPyResult<Handle<'ctx>> {
+                compare(&Operand::$class(slf), other, op)
+            }
+        }
+    };
+}
+
 /// Variable to express a constraint in a solver.
 #[hpy_class(module = "kiwisolver", frozen)]
 pub struct Variable {
@@ -56,8 +108,8 @@ pub struct Variable {
     context: Field,
 }
 
-#[hpy_methods]
-impl Variable {
+symbolic_class! {
+    Variable,
     #[new]
     fn new<'ctx>(
         name: Option<String>,
@@ -112,46 +164,6 @@ impl Variable {
     fn __repr__(&self) -> String {
         self.data.name()
     }
-
-    fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        times(&Operand::Variable(slf), -1.0)
-    }
-
-    fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(&Operand::Variable(slf), other, false)
-    }
-
-    fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(&Operand::Variable(slf), other, true)
-    }
-
-    fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(&Operand::Variable(slf), other, false)
-    }
-
-    fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(&Operand::Variable(slf), other, true)
-    }
-
-    fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(&Operand::Variable(slf), other)
-    }
-
-    fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(&Operand::Variable(slf), other)
-    }
-
-    fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        div(&Operand::Variable(slf), other)
-    }
-
-    fn __richcmp__<'ctx>(
-        slf: &Handle<'ctx>,
-        other: &Handle<'ctx>,
-        op: RichCompareOp,
-    ) -> HPyResult<Handle<'ctx>> {
-        compare(&Operand::Variable(slf), other, op)
-    }
 }
 
 /// Product of a variable by a constant pre-factor.
@@ -192,8 +204,8 @@ impl Term {
     }
 }
 
-#[hpy_methods]
-impl Term {
+symbolic_class! {
+    Term,
     #[new]
     fn new<'ctx>(
         variable: Ref<'_, 'ctx, Variable>,
@@ -230,46 +242,6 @@ impl Term {
     fn __repr__(&self) -> String {
         self.__str__()
     }
-
-    fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        times(&Operand::Term(slf), -1.0)
-    }
-
-    fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(&Operand::Term(slf), other, false)
-    }
-
-    fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(&Operand::Term(slf), other, true)
-    }
-
-    fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(&Operand::Term(slf), other, false)
-    }
-
-    fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(&Operand::Term(slf), other, true)
-    }
-
-    fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(&Operand::Term(slf), other)
-    }
-
-    fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(&Operand::Term(slf), other)
-    }
-
-    fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        div(&Operand::Term(slf), other)
-    }
-
-    fn __richcmp__<'ctx>(
-        slf: &Handle<'ctx>,
-        other: &Handle<'ctx>,
-        op: RichCompareOp,
-    ) -> HPyResult<Handle<'ctx>> {
-        compare(&Operand::Term(slf), other, op)
-    }
 }
 
 /// Sum of terms and an additional constant.
@@ -302,8 +274,8 @@ impl Expression {
     }
 }
 
-#[hpy_methods]
-impl Expression {
+symbolic_class! {
+    Expression,
     #[new]
     fn new<'ctx>(
         ctx: Context<'ctx>,
@@ -360,46 +332,6 @@ impl Expression {
 
     fn __repr__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
         Expression::__str__(slf)
-    }
-
-    fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        times(&Operand::Expression(slf), -1.0)
-    }
-
-    fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(&Operand::Expression(slf), other, false)
-    }
-
-    fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        add(&Operand::Expression(slf), other, true)
-    }
-
-    fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(&Operand::Expression(slf), other, false)
-    }
-
-    fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        sub(&Operand::Expression(slf), other, true)
-    }
-
-    fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(&Operand::Expression(slf), other)
-    }
-
-    fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        mul(&Operand::Expression(slf), other)
-    }
-
-    fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        div(&Operand::Expression(slf), other)
-    }
-
-    fn __richcmp__<'ctx>(
-        slf: &Handle<'ctx>,
-        other: &Handle<'ctx>,
-        op: RichCompareOp,
-    ) -> HPyResult<Handle<'ctx>> {
-        compare(&Operand::Expression(slf), other, op)
     }
 }
 
