@@ -19,7 +19,12 @@ def layout(n_side, n_steps):
     """A grid of n_side x n_side boxes in a window of editable width and
     height: each box has x, y, w, h; neighbours are separated by a gap;
     boxes prefer a size (weak) and a minimum (required); the window's size
-    is suggested n_steps times and the solution read back each time."""
+    is suggested n_steps times and the solution read back each time.
+
+    Weak and medium constraints leave ties (several optimal layouts), and
+    two Cassowary implementations may pick different ones; the answer sums
+    what any solution must give: the last box's right and bottom edges,
+    pushed against the window by the boxes' preferred sizes."""
     solver = kiwi.Solver()
     width, height = kiwi.Variable("width"), kiwi.Variable("height")
     solver.addEditVariable(width, "strong")
@@ -53,7 +58,8 @@ def layout(n_side, n_steps):
         solver.suggestValue(width, 400 + 7 * step)
         solver.suggestValue(height, 300 + 3 * step)
         solver.updateVariables()
-        total += boxes[-1][-1][0].value() + boxes[-1][-1][3].value()
+        x, y, w, h = (v.value() for v in boxes[-1][-1])
+        total += x + w + y + h
     return total
 
 
