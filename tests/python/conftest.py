@@ -513,7 +513,7 @@ def pytest_collection_finish(session):
             if error:
                 tr.write_line(f"hpy-rs: {error}", red=True, bold=True)
             elif st.host.build:
-                tr.write_line(f"hpy-rs: {_built(st.host.build)} the host hpy_rs_universal: "
+                tr.write_line(f"hpy-rs: {_built('the host hpy_rs_universal', st.host.build)}: "
                               f"{st.host.file}")
     for name in names:
         r = _build(st, name)
@@ -524,13 +524,13 @@ def pytest_collection_finish(session):
         else:
             files = ", ".join(str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f)
                               for f in r.files)
-            tr.write_line(f"hpy-rs: {_built(r)} {name} ({st.abi} ABI): {files}")
+            tr.write_line(f"hpy-rs: {_built(f'{name} ({st.abi} ABI)', r)}: {files}")
 
 
-def _built(result):
+def _built(what, result):
     if result.reused_from is None:
-        return f"built in {result.seconds:.1f}s"
-    return f"reused the build made earlier in this run of run-tests (in {result.reused_from})"
+        return f"built {what} in {result.seconds:.1f}s"
+    return f"reused {what}, built earlier in this run-tests run (in {result.reused_from})"
 
 
 # ---------------------------------------------------------------- imports

@@ -200,6 +200,8 @@ def _env_int(name, default):
     return int(value) if value else default
 
 
+# Random calls per target after the sweep; 0: the sweep only (scripts/run-tests
+# sets that where another mode fuzzes the same binary at random).
 EXAMPLES = _env_int("HPY_RS_FUZZ_EXAMPLES", 12)
 
 
@@ -526,6 +528,8 @@ def test_fuzz(module, fuzz_session, hpy_ext, hpy_mode, hpy_host, capsys):
                 break
             if not bounded or _small_sizes(call):
                 session.pool.submit(call, record)
+        if not EXAMPLES:  # the sweep only (see EXAMPLES)
+            continue
         strategy = target.strategy(session.universe)
         if bounded:
             strategy = strategy.filter(_small_sizes)
@@ -536,6 +540,9 @@ def test_fuzz(module, fuzz_session, hpy_ext, hpy_mode, hpy_host, capsys):
     with capsys.disabled():
         print("\n" + run.summary(len(module_targets), seconds,
                                  session.pool.started - workers_before))
+        if not EXAMPLES:
+            print("    no random calls in this mode: HPY_RS_FUZZ_EXAMPLES=0 (scripts/run-tests "
+                  "draws them in one mode of each ABI and interpreter only)")
         for key in session.excluded:
             print(f"    left out: Python subclasses of the extension classes (KNOWN[{key!r}])")
     if run.failures:
