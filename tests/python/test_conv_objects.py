@@ -107,6 +107,8 @@ def test_allow_threads_lets_other_threads_run(hpyrs_conv):
     # A sleep of 2**63 ms inside allow_threads: other threads must get the
     # GIL back repeatedly meanwhile (no clock involved; see the helper).
     assert_releases_the_gil(hpyrs_conv, "sleep_released(2**63)")
+    # Here too (in debug mode: through the debug context) a short one returns.
+    assert hpyrs_conv.sleep_released(1) is None
 
 
 def test_panic_inside_allow_threads(hpyrs_conv):
