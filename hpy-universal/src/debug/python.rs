@@ -303,7 +303,11 @@ fn raise_leak_error<'ctx>(ctx: Context<'ctx>, leaks: Vec<DebugHandle>) -> HPyRes
 }
 
 /// A new module object named `name`, registered in `sys.modules`.
-fn new_submodule<'ctx>(ctx: Context<'ctx>, name: &str, doc: &str) -> HPyResult<Handle<'ctx>> {
+pub(crate) fn new_submodule<'ctx>(
+    ctx: Context<'ctx>,
+    name: &str,
+    doc: &str,
+) -> HPyResult<Handle<'ctx>> {
     let module_type = ctx.import_module("types")?.get_attr_s("ModuleType")?;
     let module = module_type.call(&[&name.into_hpy(ctx)?, &doc.into_hpy(ctx)?])?;
     ctx.import_module("sys")?
@@ -313,7 +317,7 @@ fn new_submodule<'ctx>(ctx: Context<'ctx>, name: &str, doc: &str) -> HPyResult<H
 }
 
 /// Moves attribute `name` of `from` to `to`.
-fn move_attr<'ctx>(from: &Handle<'ctx>, to: &Handle<'ctx>, name: &str) -> HPyResult<()> {
+pub(crate) fn move_attr<'ctx>(from: &Handle<'ctx>, to: &Handle<'ctx>, name: &str) -> HPyResult<()> {
     to.set_attr_s(name, &from.get_attr_s(name)?)?;
     from.del_attr_s(name)
 }

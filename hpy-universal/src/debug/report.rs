@@ -8,21 +8,9 @@ use core::ffi::c_char;
 use std::ffi::CString;
 
 use hpy_sys::cpython::PyObject;
-use hpy_sys::HPy;
 
 use super::handles::Kind;
 use super::DebugInfo;
-
-extern "C" {
-    fn PyErr_Fetch(
-        ptype: *mut *mut PyObject,
-        pvalue: *mut *mut PyObject,
-        ptraceback: *mut *mut PyObject,
-    );
-    fn PyErr_Restore(ptype: *mut PyObject, pvalue: *mut PyObject, ptraceback: *mut PyObject);
-    fn PyObject_CallNoArgs(callable: *mut PyObject) -> *mut PyObject;
-    fn PyErr_WriteUnraisable(obj: *mut PyObject);
-}
 
 /// A misuse the debug context detected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,30 +155,14 @@ pub(crate) fn report(info: &DebugInfo, problem: Problem) {
     }
     // SAFETY: the GIL is held (we are inside an HPy call); the callback is a
     // live object (the state owns a reference, and a new one is taken for
-    // the call, so the callback may replace itself). A pending exception
-    // is set aside during the call and put back afterwards, and an error
-    // from the callback is reported as unraisable rather than left set.
+    // the call, so the callback may replace itself).
     unsafe {
         let cb = ((*u).ctx_Dup)(u, callback);
-        let (mut t, mut v, mut tb) = (
+        crate::pycall::call_aside(
+            cb._i as *mut PyObject,
             core::ptr::null_mut(),
-            core::ptr::null_mut(),
-            core::ptr::null_mut(),
+            "HPy debug mode: error when executing the on_invalid_handle callback",
         );
-        PyErr_Fetch(&mut t, &mut v, &mut tb);
-        let result = PyObject_CallNoArgs(cb._i as *mut PyObject);
-        if result.is_null() {
-            eprintln!("HPy debug mode: error when executing the on_invalid_handle callback");
-            PyErr_WriteUnraisable(cb._i as *mut PyObject);
-        } else {
-            ((*u).ctx_Close)(
-                u,
-                HPy {
-                    _i: result as isize,
-                },
-            );
-        }
-        PyErr_Restore(t, v, tb);
         ((*u).ctx_Close)(u, cb);
     }
 }
