@@ -26,8 +26,9 @@ mod trace;
 
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use hpy::{hpy_method, hpy_module, Context, HPyErr, HPyResult, Handle, IntoHPy};
+use hpy::{hpy_method, hpy_module, Context, Global, HPyErr, HPyResult, Handle, IntoHPy};
 use hpy_sys::host::UniversalContext;
+use hpy_sys::HPyConstant;
 
 /// `hpy.universal.MODE_UNIVERSAL`.
 pub const MODE_UNIVERSAL: i32 = 0;
@@ -35,6 +36,11 @@ pub const MODE_UNIVERSAL: i32 = 0;
 pub const MODE_DEBUG: i32 = 1;
 /// `hpy.universal.MODE_TRACE`.
 pub const MODE_TRACE: i32 = 2;
+
+/// `hpy_rs_universal.HPyLoadError`: what `load` raises when a binary cannot
+/// be loaded; a subclass of `RuntimeError` (as `hpy.universal`'s errors)
+/// and of `ImportError`.
+pub(crate) static LOAD_ERROR: Global = Global::new();
 
 /// The plain universal context, made once and never freed (every loaded
 /// module keeps a pointer to it).
@@ -112,6 +118,20 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
     ] {
         module.set_attr_s(name, &value.into_hpy(ctx)?)?;
     }
+    let bases = ctx
+        .new_tuple(&[
+            &ctx.constant(HPyConstant::RuntimeError),
+            &ctx.constant(HPyConstant::ImportError),
+        ])?
+        .into_handle();
+    let load_error = ctx.new_exception_type(
+        "hpy_rs_universal.HPyLoadError",
+        Some("An HPy universal binary could not be loaded (a RuntimeError, as in hpy.universal, and an ImportError)."),
+        Some(&bases),
+        None,
+    )?;
+    LOAD_ERROR.store(&load_error)?;
+    module.set_attr_s("HPyLoadError", &load_error)?;
     debug::python::register(ctx, module)?;
     trace::register(ctx, module)
 }
@@ -139,6 +159,6 @@ hpy_module! {
         trace::set_trace_functions,
     ],
     types: [debug::python::DebugHandle, debug::python::LeakDetector],
-    globals: [debug::python::LEAK_ERROR],
+    globals: [LOAD_ERROR, debug::python::LEAK_ERROR],
     exec: init,
 }
