@@ -36,15 +36,17 @@ fn check_abi_tag(name: &str, path: &str, major: u32, minor: u32) -> HPyResult<()
     });
     match tag {
         Some(tag) if tag == major => Ok(()),
+        // HPy's wording (code written for hpy.universal may match it).
         Some(tag) => Err(import_error(format!(
             "HPy extension module '{name}' at path '{path}': mismatch between the HPy ABI tag \
-             encoded in the filename (.hpy{tag}) and the major version requested by the HPy \
-             extension itself ({major}.{minor})"
+             encoded in the filename and the major version requested by the HPy extension \
+             itself. Major version tag parsed from filename: {tag}. Requested version: \
+             {major}.{minor}."
         ))),
         None => Err(import_error(format!(
             "HPy extension module '{name}' at path '{path}': could not find HPy ABI tag encoded \
-             in the filename (expected '.hpy{major}', as in '{name}.hpy{major}.so'); the \
-             extension claims to be compiled with HPy ABI version: {major}.{minor}"
+             in the filename. The extension claims to be compiled with HPy ABI version: \
+             {major}.{minor}."
         ))),
     }
 }
@@ -133,11 +135,11 @@ pub unsafe fn load<'ctx>(
         (major(), minor())
     };
     if major != HPY_ABI_VERSION || minor > HPY_ABI_VERSION_MINOR {
+        // HPy's wording; the loader stub adds the advice to rebuild.
         return Err(import_error(format!(
-            "HPy extension module '{name}' at path '{path}': mismatch between the HPy ABI \
-             version of the module ({major}.{minor}) and of hpy_rs_universal \
-             ({HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}): rebuild the module for HPy \
-             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}"
+            "HPy extension module '{name}' requires unsupported version of the HPy runtime. \
+             Requested version: {major}.{minor}. Current HPy version: \
+             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}."
         )));
     }
     check_abi_tag(name, path, major, minor)?;

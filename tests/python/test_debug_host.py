@@ -213,7 +213,7 @@ def test_misuse_without_callback_is_fatal(host_dir, binary, function, callback, 
     """)
     assert proc.returncode == -signal.SIGABRT, (proc.returncode, proc.stdout, proc.stderr)
     assert "survived" not in proc.stdout
-    assert "Fatal Python error: HPy debug mode: " in proc.stderr, proc.stderr
+    assert "Fatal Python error: Invalid usage of already closed " in proc.stderr, proc.stderr
     assert message in proc.stderr, proc.stderr
 
 

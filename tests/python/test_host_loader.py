@@ -81,11 +81,11 @@ def test_load_errors_are_runtime_errors_as_in_hpy_universal(host, tmp_path):
 def test_abi_tag_in_the_file_name(host, pof_binary, tmp_path):
     untagged = tmp_path / "pof.so"
     shutil.copy(pof_binary, untagged)
-    with pytest.raises(host.HPyLoadError, match=r"could not find HPy ABI tag .*'\.hpy0'"):
+    with pytest.raises(host.HPyLoadError, match=r"could not find HPy ABI tag encoded in the filename"):
         host.load("pof", str(untagged), spec_for("pof", untagged))
     wrong = tmp_path / "pof.hpy1.so"
     shutil.copy(pof_binary, wrong)
-    with pytest.raises(host.HPyLoadError, match=r"mismatch between the HPy ABI tag .*\(\.hpy1\)"):
+    with pytest.raises(host.HPyLoadError, match=r"mismatch between the HPy ABI tag .*parsed from filename: 1\."):
         host.load("pof", str(wrong), spec_for("pof", wrong))
 
 
@@ -186,7 +186,7 @@ def build_fake(tmp_path, major, minor):
 @pytest.mark.parametrize("major,minor", [(1, 0), (0, 5)])
 def test_abi_version_mismatch(host, tmp_path, major, minor):
     fake = build_fake(tmp_path, major, minor)
-    with pytest.raises(ImportError, match=rf"mismatch between the HPy ABI version of the module \({major}\.{minor}\)"):
+    with pytest.raises(ImportError, match=rf"'fake' requires unsupported version of the HPy runtime\. Requested version: {major}\.{minor}\."):
         host.load("fake", str(fake), spec_for("fake", fake))
 
 

@@ -83,6 +83,17 @@ impl Problem {
         )
     }
 
+    /// HPy's own one-line summary of this kind of problem, which the fatal
+    /// error starts with (tools and tests written for HPy's debug mode look
+    /// for it).
+    pub(crate) fn headline(self) -> &'static str {
+        if self.is_about_helper() {
+            "Invalid usage of already closed builder"
+        } else {
+            "Invalid usage of already closed handle"
+        }
+    }
+
     /// The message of the report.
     pub(crate) fn message(self) -> String {
         let text = match self {
@@ -150,7 +161,8 @@ pub(crate) fn report(info: &DebugInfo, problem: Problem) {
     let u = info.universal();
     let callback = info.with(|s| s.callback(problem.is_about_helper()));
     if callback._i == 0 {
-        let message = CString::new(problem.message()).unwrap_or_default();
+        let message = format!("{}: {}", problem.headline(), problem.message());
+        let message = CString::new(message).unwrap_or_default();
         fatal(u, message.as_ptr());
     }
     // SAFETY: the GIL is held (we are inside an HPy call); the callback is a
@@ -165,6 +177,20 @@ pub(crate) fn report(info: &DebugInfo, problem: Problem) {
         );
         ((*u).ctx_Close)(u, cb);
     }
+}
+
+/// A context function was called with a debug context other than the
+/// current call's: a fatal error (HPy's wording first), since nothing can
+/// be said about the handles it was given.
+#[cold]
+pub(crate) fn wrong_context(info: &DebugInfo) -> ! {
+    fatal(
+        info.universal(),
+        c"Error: Wrong HPy Context! (HPy debug mode: a context function was called with the \
+          context of another call, e.g. one kept in a global variable; use the context each \
+          function receives)"
+            .as_ptr(),
+    )
 }
 
 /// Stops the process with `message` (`Py_FatalError`: message, Python

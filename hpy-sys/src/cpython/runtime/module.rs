@@ -20,7 +20,10 @@ unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyM
     // C-API calls with the GIL held.
     unsafe {
         if def.size < 0 {
-            set_error(PyExc_SystemError, c"HPyModuleDef.size must not be negative");
+            set_error(
+                PyExc_SystemError,
+                c"HPy does not permit HPyModuleDef.size < 0",
+            );
             return None;
         }
         if def.size > 0 {
@@ -80,9 +83,9 @@ unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyM
         {
             set_error(
                 PyExc_SystemError,
-                c"an HPyModuleDef with HPy_mod_create may define nothing else (no methods, \
-                  exec slots, doc, globals or legacy methods): the module object it creates \
-                  cannot carry them",
+                c"HPyModuleDef defines a HPy_mod_create slot and some other slots, methods or \
+                  non-default fields (doc, globals, legacy methods): the object HPy_mod_create \
+                  makes cannot carry them",
             );
             return None;
         }
