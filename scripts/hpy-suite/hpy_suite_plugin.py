@@ -30,11 +30,14 @@ DESELECTED = {
 }
 
 
-def pytest_configure(config):
-    # HPy's support.py does `import distutils` before anything imports
-    # setuptools; on 3.12+ distutils only exists as setuptools' copy.
-    import setuptools  # noqa: F401
+# HPy's support.py (imported by its conftest, before any plugin hook runs)
+# does `import distutils` before anything imports setuptools; on 3.12+
+# distutils only exists as setuptools' copy, which importing setuptools
+# installs.
+import setuptools  # noqa: E402,F401
 
+
+def pytest_configure(config):
     import hpy.universal
     import hpy_rs_universal
 

@@ -95,6 +95,41 @@ impl DebugHandle {
         debug_info().with(|s| s.describe(self.snapshot()).closed)
     }
 
+    /// Bytes of data handed out through the handle (text of
+    /// `HPyUnicode_AsUTF8AndSize` and the like, with its NUL) that are kept,
+    /// unreadable, since it was closed; -1 when none is kept.
+    #[getter]
+    fn raw_data_size(&self) -> i64 {
+        match debug_info().with(|s| s.describe(self.snapshot()).raw_data_size) {
+            0 => -1,
+            n => n as i64,
+        }
+    }
+
+    /// Closes the handle as `HPy_Close` would (for tests that clean up the
+    /// handles a module leaked); a closed handle is left as it is.
+    fn _force_close<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<()> {
+        let info = debug_info();
+        let description = info.with(|s| s.describe(self.snapshot()));
+        if description.closed {
+            return Ok(());
+        }
+        match info.with(|s| s.close(description.handle)) {
+            Ok(Some(object)) => {
+                // SAFETY: the record owned this reference to its object; the
+                // host's handles are `PyObject*`s, so it is an owned handle
+                // of `ctx`, dropped here.
+                drop(unsafe { Handle::from_raw(ctx, object) });
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(problem) => Err(HPyErr::value_error(format!(
+                "cannot force-close this handle: {}",
+                problem.message()
+            ))),
+        }
+    }
+
     fn __repr__<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<String> {
         let description = debug_info().with(|s| s.describe(self.snapshot()));
         let mut text = match self.obj(ctx) {
