@@ -33,7 +33,7 @@
 //! mode; both runtimes' `_load_bootstrap` raise there instead, which would
 //! make `HPY=one:debug` break every other HPy module. An unknown mode raises
 //! `ValueError`, as in hpy; an empty `HPY` means universal. A mode the host
-//! does not implement (`hpy_rs_universal` has no trace mode) is an
+//! does not implement (older `hpy_rs_universal` builds had no trace mode) is an
 //! `ImportError` naming the host and the `HPY` setting, and so is a loader
 //! error of `hpy.universal` (a `RuntimeError` about the binary); an exception
 //! raised by the module's own initialisation propagates unchanged, as for any
@@ -170,7 +170,7 @@ def _cargo_hpy_bootstrap():
     try:
         module = universal.load(module_name, path, spec, mode=mode)
     except ValueError as exc:
-        # A host without trace mode (hpy_rs_universal) refuses it; any other
+        # A host without trace mode (an older hpy_rs_universal) refuses it; any other
         # ValueError is the module's own and propagates as it is.
         if mode != universal.MODE_TRACE or "trace" not in str(exc):
             raise

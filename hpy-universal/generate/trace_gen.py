@@ -41,6 +41,14 @@ def wrapper(fl, index):
         name = G.param_ident(p.name)
         sig.append('%s: %s' % (name, G.rust_type(p.ctype)))
         args.append(name)
+    call = '((*u).%s)(%s)' % (fl.name, ', '.join(args))
+    if ret:
+        body = ('        let result = %s;\n'
+                '        super::exit(call);\n'
+                '        result\n' % call)
+    else:
+        body = ('        %s;\n'
+                '        super::exit(call);\n' % call)
     return ('\n/// Trace `%s`: counted, timed, then the universal one.\n'
             'unsafe extern "C" fn %s(%s)%s {\n'
             '    // SAFETY: `tctx` is the trace context (extensions call with the context\n'
@@ -49,12 +57,10 @@ def wrapper(fl, index):
             '    unsafe {\n'
             '        let call = super::enter(tctx, %d);\n'
             '        let u = call.universal;\n'
-            '        let result = ((*u).%s)(%s);\n'
-            '        super::exit(call);\n'
-            '        result\n'
+            '%s'
             '    }\n'
             '}\n' % (fl.name, fl.name, ', '.join(sig), ' -> %s' % ret if ret else '',
-                     index, fl.name, ', '.join(args)))
+                     index, body))
 
 
 def emit(M):
@@ -65,7 +71,6 @@ def emit(M):
 //! of the %d traced context functions, their names, and [`table`].
 
 #![allow(non_snake_case)] // named after the context fields
-#![allow(clippy::unused_unit)] // a wrapper returns what it called, `()` too
 
 use core::ffi::{c_char, c_int, c_void};
 

@@ -845,14 +845,23 @@ mod tests {
             s.check(handles[0]),
             Err((Problem::Released { .. }, _))
         ));
+        // As in HPy, while the closed queue is full a new handle takes the
+        // oldest closed record.
         let again = s.open(obj(9), Kind::Owned, None);
-        assert!(again._i == handles[1]._i || again._i == handles[0]._i);
+        assert_eq!(again._i, handles[2]._i);
         assert!(s.id_of(again) > ids[4]);
-        let old = Snapshot {
+        let released = Snapshot {
             record: handles[1]._i as usize,
             id: ids[1],
         };
-        assert!(s.describe(old).closed);
+        assert!(s.describe(released).closed);
+        // A DebugHandle follows its record: the reused one shows the new
+        // handle.
+        let reused = Snapshot {
+            record: handles[2]._i as usize,
+            id: ids[2],
+        };
+        assert!(!s.describe(reused).closed);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! of the 179 traced context functions, their names, and [`table`].
 
 #![allow(non_snake_case)] // named after the context fields
-#![allow(clippy::unused_unit)] // a wrapper returns what it called, `()` too
 
 use core::ffi::{c_char, c_int, c_void};
 
@@ -217,9 +216,8 @@ unsafe extern "C" fn ctx_Close(tctx: *mut Ctx, h: HPy) {
     unsafe {
         let call = super::enter(tctx, 1);
         let u = call.universal;
-        let result = ((*u).ctx_Close)(u, h);
+        ((*u).ctx_Close)(u, h);
         super::exit(call);
-        result
     }
 }
 
@@ -1029,9 +1027,8 @@ unsafe extern "C" fn ctx_FatalError(tctx: *mut Ctx, message: *const c_char) {
     unsafe {
         let call = super::enter(tctx, 59);
         let u = call.universal;
-        let result = ((*u).ctx_FatalError)(u, message);
+        ((*u).ctx_FatalError)(u, message);
         super::exit(call);
-        result
     }
 }
 
@@ -1043,9 +1040,8 @@ unsafe extern "C" fn ctx_Err_SetString(tctx: *mut Ctx, h_type: HPy, utf8_message
     unsafe {
         let call = super::enter(tctx, 60);
         let u = call.universal;
-        let result = ((*u).ctx_Err_SetString)(u, h_type, utf8_message);
+        ((*u).ctx_Err_SetString)(u, h_type, utf8_message);
         super::exit(call);
-        result
     }
 }
 
@@ -1057,9 +1053,8 @@ unsafe extern "C" fn ctx_Err_SetObject(tctx: *mut Ctx, h_type: HPy, h_value: HPy
     unsafe {
         let call = super::enter(tctx, 61);
         let u = call.universal;
-        let result = ((*u).ctx_Err_SetObject)(u, h_type, h_value);
+        ((*u).ctx_Err_SetObject)(u, h_type, h_value);
         super::exit(call);
-        result
     }
 }
 
@@ -1085,9 +1080,8 @@ unsafe extern "C" fn ctx_Err_SetFromErrnoWithFilenameObjects(tctx: *mut Ctx, h_t
     unsafe {
         let call = super::enter(tctx, 63);
         let u = call.universal;
-        let result = ((*u).ctx_Err_SetFromErrnoWithFilenameObjects)(u, h_type, filename1, filename2);
+        ((*u).ctx_Err_SetFromErrnoWithFilenameObjects)(u, h_type, filename1, filename2);
         super::exit(call);
-        result
     }
 }
 
@@ -1127,9 +1121,8 @@ unsafe extern "C" fn ctx_Err_NoMemory(tctx: *mut Ctx) {
     unsafe {
         let call = super::enter(tctx, 66);
         let u = call.universal;
-        let result = ((*u).ctx_Err_NoMemory)(u);
+        ((*u).ctx_Err_NoMemory)(u);
         super::exit(call);
-        result
     }
 }
 
@@ -1141,9 +1134,8 @@ unsafe extern "C" fn ctx_Err_Clear(tctx: *mut Ctx) {
     unsafe {
         let call = super::enter(tctx, 67);
         let u = call.universal;
-        let result = ((*u).ctx_Err_Clear)(u);
+        ((*u).ctx_Err_Clear)(u);
         super::exit(call);
-        result
     }
 }
 
@@ -1197,9 +1189,8 @@ unsafe extern "C" fn ctx_Err_WriteUnraisable(tctx: *mut Ctx, obj: HPy) {
     unsafe {
         let call = super::enter(tctx, 71);
         let u = call.universal;
-        let result = ((*u).ctx_Err_WriteUnraisable)(u, obj);
+        ((*u).ctx_Err_WriteUnraisable)(u, obj);
         super::exit(call);
-        result
     }
 }
 
@@ -2051,9 +2042,8 @@ unsafe extern "C" fn ctx_ListBuilder_Set(tctx: *mut Ctx, builder: HPyListBuilder
     unsafe {
         let call = super::enter(tctx, 132);
         let u = call.universal;
-        let result = ((*u).ctx_ListBuilder_Set)(u, builder, index, h_item);
+        ((*u).ctx_ListBuilder_Set)(u, builder, index, h_item);
         super::exit(call);
-        result
     }
 }
 
@@ -2079,9 +2069,8 @@ unsafe extern "C" fn ctx_ListBuilder_Cancel(tctx: *mut Ctx, builder: HPyListBuil
     unsafe {
         let call = super::enter(tctx, 134);
         let u = call.universal;
-        let result = ((*u).ctx_ListBuilder_Cancel)(u, builder);
+        ((*u).ctx_ListBuilder_Cancel)(u, builder);
         super::exit(call);
-        result
     }
 }
 
@@ -2107,9 +2096,8 @@ unsafe extern "C" fn ctx_TupleBuilder_Set(tctx: *mut Ctx, builder: HPyTupleBuild
     unsafe {
         let call = super::enter(tctx, 136);
         let u = call.universal;
-        let result = ((*u).ctx_TupleBuilder_Set)(u, builder, index, h_item);
+        ((*u).ctx_TupleBuilder_Set)(u, builder, index, h_item);
         super::exit(call);
-        result
     }
 }
 
@@ -2135,9 +2123,8 @@ unsafe extern "C" fn ctx_TupleBuilder_Cancel(tctx: *mut Ctx, builder: HPyTupleBu
     unsafe {
         let call = super::enter(tctx, 138);
         let u = call.universal;
-        let result = ((*u).ctx_TupleBuilder_Cancel)(u, builder);
+        ((*u).ctx_TupleBuilder_Cancel)(u, builder);
         super::exit(call);
-        result
     }
 }
 
@@ -2177,9 +2164,8 @@ unsafe extern "C" fn ctx_Tracker_ForgetAll(tctx: *mut Ctx, ht: HPyTracker) {
     unsafe {
         let call = super::enter(tctx, 141);
         let u = call.universal;
-        let result = ((*u).ctx_Tracker_ForgetAll)(u, ht);
+        ((*u).ctx_Tracker_ForgetAll)(u, ht);
         super::exit(call);
-        result
     }
 }
 
@@ -2191,9 +2177,8 @@ unsafe extern "C" fn ctx_Tracker_Close(tctx: *mut Ctx, ht: HPyTracker) {
     unsafe {
         let call = super::enter(tctx, 142);
         let u = call.universal;
-        let result = ((*u).ctx_Tracker_Close)(u, ht);
+        ((*u).ctx_Tracker_Close)(u, ht);
         super::exit(call);
-        result
     }
 }
 
@@ -2205,9 +2190,8 @@ unsafe extern "C" fn ctx_Field_Store(tctx: *mut Ctx, target_object: HPy, target_
     unsafe {
         let call = super::enter(tctx, 143);
         let u = call.universal;
-        let result = ((*u).ctx_Field_Store)(u, target_object, target_field, h);
+        ((*u).ctx_Field_Store)(u, target_object, target_field, h);
         super::exit(call);
-        result
     }
 }
 
@@ -2233,9 +2217,8 @@ unsafe extern "C" fn ctx_ReenterPythonExecution(tctx: *mut Ctx, state: HPyThread
     unsafe {
         let call = super::enter(tctx, 145);
         let u = call.universal;
-        let result = ((*u).ctx_ReenterPythonExecution)(u, state);
+        ((*u).ctx_ReenterPythonExecution)(u, state);
         super::exit(call);
-        result
     }
 }
 
@@ -2261,9 +2244,8 @@ unsafe extern "C" fn ctx_Global_Store(tctx: *mut Ctx, global: *mut HPyGlobal, h:
     unsafe {
         let call = super::enter(tctx, 147);
         let u = call.universal;
-        let result = ((*u).ctx_Global_Store)(u, global, h);
+        ((*u).ctx_Global_Store)(u, global, h);
         super::exit(call);
-        result
     }
 }
 
@@ -2289,9 +2271,8 @@ unsafe extern "C" fn ctx_Dump(tctx: *mut Ctx, h: HPy) {
     unsafe {
         let call = super::enter(tctx, 149);
         let u = call.universal;
-        let result = ((*u).ctx_Dump)(u, h);
+        ((*u).ctx_Dump)(u, h);
         super::exit(call);
-        result
     }
 }
 
