@@ -105,14 +105,7 @@ pub(super) fn table(name: *const c_char, private: *mut c_void, u: &Ctx) -> Ctx {
 
 
 def generate():
-    try:
-        include_dir, version = G.find_hpy()
-    except SystemExit as e:
-        print('hpy is not available, nothing generated: %s' % e, file=sys.stderr)
-        sys.exit(3)
-    G.VERSION[0] = version
-    M = G.build_model(G.Headers(include_dir), version)
-    return {OUTPUT: emit(M)}
+    return {OUTPUT: emit(D.model())}
 
 
 if __name__ == '__main__':
