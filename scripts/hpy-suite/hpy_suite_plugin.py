@@ -91,8 +91,16 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    dropped = getattr(config, "_hpy_rs_deselected", {})
     terminalreporter.section("hpy-rs: deselected from HPy's suite")
+    if config.pluginmanager.hasplugin("dsession"):
+        # With pytest-xdist the workers collect (and deselect); the rules
+        # they applied are these.
+        for abi, reason in OUT_OF_SCOPE_ABIS.items():
+            terminalreporter.write_line(f"hpy_abi={abi}: {reason}")
+        for prefix, reason in DESELECTED.items():
+            terminalreporter.write_line(f"{prefix}: {reason}")
+        return
+    dropped = getattr(config, "_hpy_rs_deselected", {})
     if not dropped:
         terminalreporter.write_line("nothing")
     for reason, items in dropped.items():
