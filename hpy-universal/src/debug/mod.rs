@@ -19,9 +19,11 @@
 //! Python, by asking for the handles still open ([`python`]).
 //!
 //! Each call of an extension function gets the next of 16 copies of the
-//! context, and a context function called with any other copy than the
-//! current call's is a fatal error ("Wrong HPy Context!"): an extension that
-//! keeps its context in a global between calls is caught, as in HPy.
+//! context, and a context function called with another call's copy is a
+//! fatal error ("Wrong HPy Context!"): an extension that keeps its context
+//! in a global between calls is caught, as in HPy. The global context (the
+//! one the module got at load) stays valid in every call, which hpy-rs's
+//! runtime relies on.
 
 use core::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -47,16 +49,24 @@ use report::report;
 pub(crate) struct DebugInfo {
     universal: *mut UniversalContext,
     state: RefCell<State>,
-    /// The context of the innermost call of an extension function (the
-    /// global debug context outside any call): the only one a context
-    /// function accepts.
-    current: Cell<*mut UniversalContext>,
     /// Copies of the debug context handed to calls in turn, so that a
     /// context kept from an earlier call (in a C global, say) is a
     /// different pointer from the current one and is caught.
     rotation: Vec<*mut UniversalContext>,
     /// Index in `rotation` of the context the next call gets.
     next: Cell<usize>,
+    /// The global debug context (the one modules get at load and their
+    /// trampolines carry): valid at any time, as hpy-rs's runtime relies on
+    /// (`hpy_rs_global_context_serves_every_call`).
+    global: Cell<*mut UniversalContext>,
+}
+
+thread_local! {
+    /// The debug context of this thread's innermost call of an extension
+    /// function (NULL outside any call). Per thread: a call that released
+    /// the GIL (`allow_threads`) goes on with its own context while other
+    /// threads make calls.
+    static CURRENT: Cell<*mut UniversalContext> = const { Cell::new(core::ptr::null_mut()) };
 }
 
 /// How many copies of the debug context calls rotate through (as HPy's
@@ -80,9 +90,9 @@ pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut Universal
     let info: &'static mut DebugInfo = Box::leak(Box::new(DebugInfo {
         universal,
         state: RefCell::new(State::new()),
-        current: Cell::new(core::ptr::null_mut()),
         rotation: Vec::with_capacity(ROTATION),
         next: Cell::new(0),
+        global: Cell::new(core::ptr::null_mut()),
     }));
     let private = info as *const DebugInfo as *mut core::ffi::c_void;
     // SAFETY: `universal` is live (caller); the constants are opened as
@@ -103,7 +113,7 @@ pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut Universal
         info.rotation.push(Box::into_raw(Box::new(copy)));
     }
     let table = Box::into_raw(Box::new(table));
-    info.current.set(table);
+    info.global.set(table);
     // The GIL makes the check-then-store race free.
     DEBUG.store(table, Ordering::Release);
     table
@@ -130,8 +140,9 @@ unsafe fn info_of<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
 }
 
 /// The state of debug context `dctx`, as a context function receives it:
-/// a context other than the current one (kept from an earlier call, or
-/// an outer call's during a nested one) is a fatal error, as in HPy.
+/// a context other than the current call's (kept from an earlier call, or
+/// an outer call's during a nested one) is a fatal error, as in HPy, except
+/// the global one, which stays valid.
 ///
 /// # Safety
 /// `dctx` is a debug context (as every debug context function receives).
@@ -139,7 +150,7 @@ unsafe fn info_of<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
 pub(crate) unsafe fn info<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
     // SAFETY: as documented.
     let d = unsafe { info_of(dctx) };
-    if d.current.get() != dctx {
+    if d.global.get() != dctx && CURRENT.with(Cell::get) != dctx {
         report::wrong_context(d);
     }
     d
@@ -154,9 +165,9 @@ impl DebugInfo {
         let i = self.next.get();
         self.next.set((i + 1) % ROTATION);
         let ctx = self.rotation[i];
-        let outer = self.current.replace(ctx);
+        let outer = CURRENT.with(|c| c.replace(ctx));
         let r = f(ctx);
-        self.current.set(outer);
+        CURRENT.with(|c| c.set(outer));
         r
     }
 
