@@ -98,23 +98,46 @@ pub(crate) fn take_member_attr(
     let pos = attrs.iter().position(|a| a.path().is_ident("member"))?;
     let attr = attrs.remove(pos);
     let mut readonly = false;
+    let (mut get, mut set) = (None, None);
     let mut name = None;
     if let syn::Meta::List(_) = &attr.meta {
         let res = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("readonly") {
                 readonly = true;
+            } else if meta.path.is_ident("get") {
+                get = Some(meta.path.span());
+            } else if meta.path.is_ident("set") {
+                set = Some(meta.path.span());
             } else if meta.path.is_ident("name") {
                 name = Some(meta.value()?.parse()?);
             } else {
                 return Err(meta.error(format!(
-                    "unknown #[member] option{}; expected `readonly` or `name = \"...\"`",
-                    crate::diag::did_you_mean(&meta.path, &["readonly", "name"]),
+                    "unknown #[member] option{}; expected `get`, `set`, `readonly` or `name = \"...\"`",
+                    crate::diag::did_you_mean(&meta.path, &["get", "set", "readonly", "name"]),
                 )));
             }
             Ok(())
         });
         if let Err(e) = res {
             errors.push(e);
+        }
+    }
+    // `get` alone is `readonly`; `get, set` (or nothing) is writable.
+    match (get, set) {
+        (Some(_), None) => readonly = true,
+        (None, Some(span)) => errors.push(syn::Error::new(
+            span,
+            "a #[member] is always readable: write `#[member(get, set)]` (or `#[member]`); for \
+             a write-only attribute write a `#[setter]` in the `#[hpy_methods]` block",
+        )),
+        _ => {}
+    }
+    if readonly {
+        if let Some(span) = set {
+            errors.push(syn::Error::new(
+                span,
+                "`readonly` and `set` contradict each other: keep one",
+            ));
         }
     }
     Some((readonly, name))

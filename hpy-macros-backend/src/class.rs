@@ -129,7 +129,12 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         0
     }));
 
-    let member_defs = member_defs(&members, &ident)?;
+    let MemberItems {
+        items: member_items,
+        defs: member_defs,
+        properties: member_properties,
+    } = member_items(&members, &ident)?;
+    let n_member_properties = member_properties.len();
     let mut class_defs = member_defs;
     class_defs.extend(options.derives.slot_defs(&ident));
     class_defs.push(
@@ -217,7 +222,15 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     static DEFS: [::__hpy::impl_::StaticDef; #n_defs] = [#(#class_defs),*];
                     &DEFS
                 }
+
+                fn member_properties() -> &'static [::__hpy::impl_::class::PropertyMethods] {
+                    static PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n_member_properties] =
+                        [#(#member_properties),*];
+                    &PROPERTIES
+                }
             }
+
+            #member_items
 
             impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
                 fn into_hpy(self, ctx: ::__hpy::Context<'ctx>) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
@@ -329,43 +342,83 @@ fn take_members(item: &mut ItemStruct, frozen: bool, errors: &mut Errors) -> Vec
     members
 }
 
-/// The `HPyMember` definitions of the members.
-fn member_defs(members: &[Member], ident: &Ident) -> syn::Result<Vec<TokenStream>> {
+/// What `#[hpy_class]` writes for its members: per member a marker type
+/// (`MemberField`: which field), its getset definition and its hidden
+/// property methods (for PyPy, see `PropertyMethods`).
+#[derive(Default)]
+struct MemberItems {
+    items: TokenStream,
+    defs: Vec<TokenStream>,
+    properties: Vec<TokenStream>,
+}
+
+/// The members as properties whose getter and setter go through the
+/// instance's borrow flag (`MemberGet`/`MemberSet`).
+fn member_items(members: &[Member], ident: &Ident) -> syn::Result<MemberItems> {
     let mut member_errors = Errors::default();
-    let member_defs: Vec<TokenStream> = members
-        .iter()
-        .map(|m| {
-            let Member {
-                field,
-                ty,
-                py_name,
-                readonly,
-                doc,
-                span,
-            } = m;
-            let Some(c_name) = c_string_literal(py_name, *span) else {
-                member_errors.push(syn::Error::new(
-                    *span,
-                    "the Python name cannot contain a NUL character",
-                ));
-                return TokenStream::new();
-            };
-            let doc = doc_option(doc.clone(), *span, &mut member_errors);
-            quote_spanned! {*span=>
-                ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::member(
-                    #c_name,
-                    <#ty as ::__hpy::impl_::class::MemberType>::CODE,
-                    <#ident as ::__hpy::HPyClass>::INFO.data_offset
-                        + ::__hpy::impl_::class::value_offset::<#ident>()
-                        + ::core::mem::offset_of!(#ident, #field),
-                    #readonly,
-                    #doc,
-                ))
+    let mut out = MemberItems::default();
+    for m in members {
+        let Member {
+            field,
+            ty,
+            py_name,
+            readonly,
+            doc,
+            span,
+        } = m;
+        let Some(c_name) = c_string_literal(py_name, *span) else {
+            member_errors.push(syn::Error::new(
+                *span,
+                "the Python name cannot contain a NUL character",
+            ));
+            continue;
+        };
+        let doc = doc_option(doc.clone(), *span, &mut member_errors);
+        let marker = format_ident!("__HpyMember_{}", field.unraw());
+        let check = if *readonly {
+            quote_spanned!(ty.span()=> ::__hpy::impl_::class::member_type::<#ty>())
+        } else {
+            quote_spanned!(ty.span()=> ::__hpy::impl_::class::writable_member_type::<#ty>())
+        };
+        out.items.extend(quote! {
+            #[allow(non_camel_case_types)]
+            struct #marker;
+            const _: () = #check;
+            impl ::__hpy::impl_::class::MemberField for #marker {
+                type Class = #ident;
+                type Value = #ty;
+                const NAME: &'static str = #py_name;
+                #[inline]
+                fn field(value: &#ident) -> &#ty {
+                    &value.#field
+                }
+                #[inline]
+                fn field_mut(value: &mut #ident) -> &mut #ty {
+                    &mut value.#field
+                }
             }
-        })
-        .collect();
+        });
+        let getter = quote!(::__hpy::impl_::class::MemberGet<#marker>);
+        let setter = if *readonly {
+            quote!(::__hpy::impl_::class::NoSetter<#getter>)
+        } else {
+            quote!(::__hpy::impl_::class::MemberSet<#marker>)
+        };
+        out.defs.push(quote! {
+            ::__hpy::impl_::StaticDef::new(
+                ::__hpy::impl_::class::getset::<#getter, #setter>(#c_name, #doc, true)
+            )
+        });
+        // Dotted hidden names, as `#[getter]`s get (see `gen_getset`).
+        let hidden = ["__get__", "__set__", "__delete__"].map(|what| {
+            c_string_literal(&format!("{py_name}.{what}"), *span).expect("checked above")
+        });
+        out.properties.push(quote! {
+            ::__hpy::impl_::class::PropertyMethods::new::<#getter, #setter>(#c_name, #doc, [#(#hidden),*])
+        });
+    }
     member_errors.finish()?;
-    Ok(member_defs)
+    Ok(out)
 }
 
 /// The object size, the offset of the class's data and the `HPyClass`

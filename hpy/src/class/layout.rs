@@ -62,6 +62,13 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     fn class_defs() -> &'static [crate::impl_::StaticDef];
 
+    /// The `#[member]` fields as hidden methods (for interpreters whose
+    /// getset descriptors are broken, see `hpy_rs_supports_getsets`).
+    #[doc(hidden)]
+    fn member_properties() -> &'static [crate::impl_::class::PropertyMethods] {
+        &[]
+    }
+
     /// For classes extending a builtin type, whose instances are made by the
     /// builtin's constructor: the value their data starts with
     /// (`Default::default()`), set on first access. `None` for other classes.

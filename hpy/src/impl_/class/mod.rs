@@ -8,7 +8,7 @@
 //! - `chain`: the Rust ancestors' blocks (`extends`): written on creation,
 //!   dropped by `tp_destroy`, visited by `tp_traverse`;
 //! - `getset`: properties;
-//! - `member`: members;
+//! - `member`: members (properties through the borrow flag);
 //! - `slots`: helpers for the generated slot bodies.
 //!
 //! The macros name everything by its path in this module
@@ -36,7 +36,9 @@ pub use layout::{
     as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue, FieldProbe,
     NoFieldSlots,
 };
-pub use member::{member, value_offset, MemberType};
+pub use member::{
+    member_type, writable_member_type, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite,
+};
 pub use new::{
     construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
     no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,

@@ -250,6 +250,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     };
     drop(keep);
     if !getsets_work {
+        properties::publish(&ty, T::member_properties())?;
         properties::publish(&ty, T::properties())?;
     }
     // SAFETY: `ty` was just created and has no instances yet; the defines
@@ -322,6 +323,7 @@ impl DefineCache {
             self.with_property_methods.get_or_init(|| {
                 let mut list: Vec<*mut HPyDef> = properties
                     .iter()
+                    .chain(T::member_properties())
                     .flat_map(PropertyMethods::hidden_defs)
                     .map(StaticDef::as_ptr)
                     .collect();
