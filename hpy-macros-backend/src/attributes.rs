@@ -21,8 +21,14 @@ pub(crate) struct ClassOptions {
     pub(crate) extends: Option<syn::Path>,
     pub(crate) metaclass: Option<syn::Path>,
     pub(crate) derives: Derives,
+    /// `weakref`: instances can be weakly referenced.
+    pub(crate) weakref: Option<Span>,
+    /// `dict`: instances have a `__dict__` for arbitrary attributes.
+    pub(crate) dict: Option<Span>,
     /// `crate = "path"`: where the generated code finds hpy.
     pub(crate) krate: Option<syn::Path>,
+    /// Every option given, with its span (for the options an enum refuses).
+    pub(crate) given: Vec<(String, Span)>,
 }
 
 /// The options of `#[hpy_class]`, for "did you mean".
@@ -39,6 +45,8 @@ pub(crate) const CLASS_OPTIONS: &[&str] = &[
     "hash",
     "frozen",
     "str",
+    "weakref",
+    "dict",
     "crate",
 ];
 
@@ -52,9 +60,15 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
         extends: None,
         metaclass: None,
         derives: Derives::default(),
+        weakref: None,
+        dict: None,
         krate: None,
+        given: Vec::new(),
     };
     let parser = syn::meta::parser(|meta| {
+        if let Some(ident) = meta.path.get_ident() {
+            o.given.push((ident.to_string(), ident.span()));
+        }
         if meta.path.is_ident("crate") {
             o.krate = Some(crate_path(&meta)?);
         } else if meta.path.is_ident("name") {
@@ -72,11 +86,15 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
             o.extends = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("metaclass") {
             o.metaclass = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("weakref") {
+            o.weakref = Some(meta.path.span());
+        } else if meta.path.is_ident("dict") {
+            o.dict = Some(meta.path.span());
         } else if o.derives.parse(&meta.path) {
         } else {
             errors.push(meta.error(format!(
                 "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, \
-                 extends, metaclass, eq, ord, hash, frozen, str, crate",
+                 extends, metaclass, eq, ord, hash, frozen, str, weakref, dict, crate",
                 crate::diag::did_you_mean(&meta.path, CLASS_OPTIONS),
             )));
             if meta.input.peek(syn::Token![=]) {

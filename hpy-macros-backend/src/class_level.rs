@@ -118,10 +118,12 @@ impl Derives {
     /// The `ClassOptions` impl (what `#[hpy_methods]` checks against) and
     /// the `ClassMethods` impl, which forwards to the class's
     /// `#[hpy_methods]` block if it has one (`class_impls!`).
-    pub(crate) fn class_impls(&self, ident: &syn::Ident) -> TokenStream {
-        let frozen = self.frozen.is_some();
-        let richcmp = self.eq.is_some();
-        let hash = self.hash.is_some();
+    pub(crate) fn class_impls(&self, ident: &syn::Ident, unit_enum: bool) -> TokenStream {
+        // An enum derives its comparison and hash, and is never borrowed
+        // mutably.
+        let frozen = self.frozen.is_some() || unit_enum;
+        let richcmp = self.eq.is_some() || unit_enum;
+        let hash = self.hash.is_some() || unit_enum;
         let str = self.str.is_some();
         quote! {
             ::__hpy::impl_::class_level::class_impls!(#ident {

@@ -4,6 +4,7 @@ convertible type, and members under a method's borrow."""
 
 import gc
 import sys
+import weakref
 
 import pytest
 from hpyrs_helpers import raises_exactly
@@ -100,3 +101,86 @@ def test_len_and_getitem_make_an_iterable(parity):
     assert next(it) == 1
     with pytest.raises(TypeError):
         bag["x"]
+
+
+# ------------------------------------------------------------------ enums
+
+
+def test_unit_enum(parity):
+    Color = parity.Color
+    assert Color.Green == Color.Green
+    assert Color.Green != Color.Red
+    assert not (Color.Green != Color.Green)
+    assert Color.Red is Color.Red
+    assert type(Color.Red) is Color
+    assert [int(c) for c in (Color.Red, Color.Green, Color.Blue)] == [0, 1, 2]
+    assert repr(Color.Green) == "Color.Green"
+    # Ints compare equal to their variant, and hash alike.
+    assert Color.Blue == 2 and 2 == Color.Blue and Color.Blue != 1
+    assert Color.Blue != "Blue" and Color.Blue != 2.5
+    assert hash(Color.Blue) == hash(2)
+    assert {Color.Red: "r", Color.Green: "g"}[Color.Green] == "g"
+    assert len({Color.Red, Color.Red, Color.Blue}) == 2
+    # Methods return variants (new objects that compare equal).
+    assert Color.Red.next() == Color.Green
+    assert Color.Blue.next() == Color.Red
+    with pytest.raises(TypeError):
+        Color()
+    with pytest.raises(TypeError):
+        Color.Red < Color.Blue
+
+
+# ---------------------------------------------------- weakref and __dict__
+
+
+def collect():
+    for _ in range(3):
+        gc.collect()
+
+
+def _object_slots_supported(hpy_mode, hpy_host):
+    return hpy_mode == "cpython" or getattr(hpy_host, "__name__", "") == "hpy_rs_universal"
+
+
+UNSUPPORTED = ("`dict`/`weakref` classes are plain classes on this host: stock hpy.universal "
+               "would leave weak references to dead objects, PyPy 7.3.19 ignores "
+               "__dictoffset__/__weaklistoffset__")
+
+
+def test_weakref_and_dict(parity, hpy_mode, hpy_host):
+    Node = parity.Node
+    node = Node(1)
+    if not _object_slots_supported(hpy_mode, hpy_host):
+        print(UNSUPPORTED)
+        with pytest.raises(TypeError):
+            weakref.ref(node)
+        with pytest.raises(AttributeError):
+            node.extra = 5
+        assert node.value == 1
+        return
+    ref = weakref.ref(node)
+    assert ref() is node
+    node.extra = 5
+    assert node.extra == 5
+    assert node.__dict__ == {"extra": 5}
+    node.__dict__ = {"other": 1}
+    assert node.other == 1 and not hasattr(node, "extra")
+    with raises_exactly(TypeError, "__dict__ must be set to a dictionary, not a 'list'"):
+        node.__dict__ = [1]
+    assert node.value == 1
+    del node
+    collect()
+    assert ref() is None
+
+
+def test_cycle_through_dict_is_collected(parity, hpy_mode, hpy_host):
+    if not _object_slots_supported(hpy_mode, hpy_host):
+        pytest.skip(UNSUPPORTED)
+    Node = parity.Node
+    a, b = Node(1), Node(2)
+    a.peer, b.peer = b, a
+    a.me = a
+    refs = [weakref.ref(a), weakref.ref(b)]
+    del a, b
+    collect()
+    assert [r() for r in refs] == [None, None]

@@ -81,3 +81,40 @@ impl Bag {
             .ok_or_else(|| HPyErr::index_error("Bag index out of range"))
     }
 }
+
+/// A colour: an enum of unit variants, one instance per variant
+/// (`Color.Red`), comparable with each other and with ints.
+#[hpy_class(module = "parity")]
+pub enum Color {
+    Red,
+    Green,
+    Blue,
+}
+
+#[hpy_methods]
+impl Color {
+    /// The next colour in the cycle.
+    fn next(&self) -> Color {
+        match self {
+            Color::Red => Color::Green,
+            Color::Green => Color::Blue,
+            Color::Blue => Color::Red,
+        }
+    }
+}
+
+/// A graph node that can be weakly referenced and carries a `__dict__`.
+#[hpy_class(module = "parity", weakref, dict)]
+pub struct Node {
+    /// The node's value.
+    #[member]
+    value: i64,
+}
+
+#[hpy_methods]
+impl Node {
+    #[new]
+    fn new(value: i64) -> Self {
+        Node { value }
+    }
+}

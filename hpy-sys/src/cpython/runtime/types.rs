@@ -251,6 +251,12 @@ unsafe extern "C" fn hpy_type_dealloc(obj: *mut PyObject) {
         if (*tp).tp_flags & Py_TPFLAGS_HAVE_GC != 0 {
             PyObject_GC_UnTrack(obj.cast());
         }
+        // A type with `__weaklistoffset__` (hpy-rs's `weakref` classes):
+        // its weak references die with it (the `__dict__` slot, an
+        // `HPyField` to the traverse function, is cleared just below).
+        if (*tp).tp_weaklistoffset > 0 {
+            PyObject_ClearWeakRefs(obj);
+        }
         hpy_type_clear(obj);
         let mut base = tp;
         while !base.is_null() {

@@ -9,6 +9,8 @@
 //!   dropped by `tp_destroy`, visited by `tp_traverse`;
 //! - `getset`: properties;
 //! - `member`: members (properties through the borrow flag);
+//! - `enums`: enums of unit variants;
+//! - `object_slots`: `__dict__` and weak references (`dict`, `weakref`);
 //! - `slots`: helpers for the generated slot bodies.
 //!
 //! The macros name everything by its path in this module
@@ -17,11 +19,13 @@
 
 mod chain;
 mod check;
+mod enums;
 mod getset;
 mod init;
 mod layout;
 mod member;
 mod new;
+mod object_slots;
 mod slots;
 mod spec;
 
@@ -29,6 +33,7 @@ pub use chain::{
     destroy_chain, impl_destroy, impl_traverse, init_ancestor, slot_destroy, slot_traverse,
     visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
 };
+pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
 pub use init::{impl_init, slot_init, InitFunc, IntoInit};
@@ -39,6 +44,7 @@ pub use layout::{
 pub use member::{
     member_type, writable_member_type, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite,
 };
+pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use new::{
     construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
     no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
