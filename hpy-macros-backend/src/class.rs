@@ -124,9 +124,10 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         ClassItem::Enum(e) => check_unit_enum(e, &mut errors),
     }
     let options = parse_class_options(attr, &mut errors);
-    options.derives.check(&mut errors);
     if let ClassItem::Enum(_) = &item {
         check_enum_options(&options, &mut errors);
+    } else {
+        options.derives.check(&mut errors);
     }
     if !item.generics().params.is_empty() {
         errors.push(syn::Error::new(
@@ -178,8 +179,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             return Err(syn::Error::new(
                 span,
                 "`dict` and `weakref` are for classes based on `object`: remove `extends`, \
-                 `base` or `shape`, or give the class `dict`/`weakref` where the base is a plain \
-                 class",
+                 `base` or `shape`, or remove `dict`/`weakref`",
             ));
         }
     }
@@ -595,15 +595,21 @@ fn member_items(members: &[Member], ident: &Ident) -> syn::Result<MemberItems> {
         };
         let doc = doc_option(doc.clone(), *span, &mut member_errors);
         let marker = format_ident!("__HpyMember_{}", field.unraw());
-        let check = if *readonly {
-            quote_spanned!(ty.span()=> ::__hpy::impl_::class::member_type::<#ty>())
+        // The conversions, spanned on the field's type: a type without
+        // them is reported there.
+        let to_python = quote_spanned! {ty.span()=>
+            ::__hpy::impl_::class::MemberRead::member_get(value, ctx)
+        };
+        let from_python = if *readonly {
+            quote!(::core::result::Result::Err(::__hpy::impl_::class::readonly_member(#py_name)))
         } else {
-            quote_spanned!(ty.span()=> ::__hpy::impl_::class::writable_member_type::<#ty>())
+            quote_spanned! {ty.span()=>
+                <#ty as ::__hpy::impl_::class::MemberWrite>::member_extract(obj)
+            }
         };
         out.items.extend(quote! {
             #[allow(non_camel_case_types)]
             struct #marker;
-            const _: () = #check;
             impl ::__hpy::impl_::class::MemberField for #marker {
                 type Class = #ident;
                 type Value = #ty;
@@ -615,6 +621,17 @@ fn member_items(members: &[Member], ident: &Ident) -> syn::Result<MemberItems> {
                 #[inline]
                 fn field_mut(value: &mut #ident) -> &mut #ty {
                     &mut value.#field
+                }
+                #[inline]
+                fn to_python<'ctx>(
+                    value: &#ty,
+                    ctx: ::__hpy::Context<'ctx>,
+                ) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
+                    #to_python
+                }
+                #[inline]
+                fn from_python(obj: &::__hpy::Handle<'_>) -> ::__hpy::HPyResult<#ty> {
+                    #from_python
                 }
             }
         });

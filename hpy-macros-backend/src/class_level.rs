@@ -314,8 +314,8 @@ pub(crate) fn option_checks(
                 out.extend(quote_spanned! {r.span()=>
                     const _: () = ::core::assert!(
                         !#options::FROZEN,
-                        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+                        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
                     );
                 });
             }

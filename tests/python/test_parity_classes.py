@@ -54,10 +54,14 @@ def test_member_descriptors_check_the_receiver(parity):
         prop.__set__(Other(), "x")
 
 
-def test_member_write_during_a_borrow_is_refused(parity):
+def test_member_write_during_a_borrow_is_refused(parity, hpy_mode):
     """S4: a method holds `&self` across a callback that assigns the member.
     The write raises RuntimeError inside the callback; the method's two reads
     agree (they differed between dev and release builds before: UB)."""
+    if IS_PYPY and hpy_mode == "debug":
+        pytest.skip("PyPy 7.3.19's HPy debug runtime aborts ('Wrong HPy Context!') when Python code "
+                    "called from an HPy method re-enters the module (docs/design-notes.md); the "
+                    "test runs in PyPy's plain mode")
     p = parity.Probe(1)
     seen = []
 
@@ -139,12 +143,13 @@ def collect():
 
 
 def _object_slots_supported(hpy_mode, hpy_host):
-    return hpy_mode == "cpython" or getattr(hpy_host, "__name__", "") == "hpy_rs_universal"
+    # PyPy gives every HPy object a __dict__ and weak references natively.
+    return (hpy_mode == "cpython" or IS_PYPY
+            or getattr(hpy_host, "__name__", "") == "hpy_rs_universal")
 
 
-UNSUPPORTED = ("`dict`/`weakref` classes are plain classes on this host: stock hpy.universal "
-               "would leave weak references to dead objects, PyPy 7.3.19 ignores "
-               "__dictoffset__/__weaklistoffset__")
+UNSUPPORTED = ("`dict`/`weakref` classes are plain classes on stock hpy.universal: its "
+               "deallocator would leave weak references to dead objects")
 
 
 def test_weakref_and_dict(parity, hpy_mode, hpy_host):
@@ -165,7 +170,7 @@ def test_weakref_and_dict(parity, hpy_mode, hpy_host):
     assert node.__dict__ == {"extra": 5}
     node.__dict__ = {"other": 1}
     assert node.other == 1 and not hasattr(node, "extra")
-    with raises_exactly(TypeError, "__dict__ must be set to a dictionary, not a 'list'"):
+    with pytest.raises(TypeError):  # PyPy's native __dict__ words it its own way
         node.__dict__ = [1]
     assert node.value == 1
     del node

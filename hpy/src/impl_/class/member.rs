@@ -18,8 +18,10 @@ use crate::class::HPyClass;
 use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// One `#[member]` field of a class: which class, which field, its Python
-/// name. Written by `#[hpy_class]`; a hand-written impl can only hand out
-/// references into the value it is given, so the trait is safe.
+/// name, and its conversions. Written by `#[hpy_class]`, which spans the
+/// conversions on the field's type (so that a type without them is
+/// reported there, once); a hand-written impl can only hand out references
+/// into the value it is given, so the trait is safe.
 pub trait MemberField: 'static {
     /// The class the field belongs to.
     type Class: HPyClass;
@@ -31,6 +33,11 @@ pub trait MemberField: 'static {
     fn field(value: &Self::Class) -> &Self::Value;
     /// The field in `value`, for writing.
     fn field_mut(value: &mut Self::Class) -> &mut Self::Value;
+    /// The Python object for the field's value ([`MemberRead`]).
+    fn to_python<'ctx>(value: &Self::Value, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
+    /// A new value for the field from a Python object ([`MemberWrite`]);
+    /// an `AttributeError` for a read-only member.
+    fn from_python(obj: &Handle<'_>) -> HPyResult<Self::Value>;
 }
 
 /// A type a `#[member]` can read: `Clone` (the getter hands Python a new
@@ -74,21 +81,18 @@ impl<T: for<'a, 'ctx> FromHPy<'a, 'ctx>> MemberWrite for T {
     }
 }
 
-/// Checks, on the member's own field type, that it can be read (and, for
-/// `WRITABLE`, assigned): the error of a wrong field type points there.
-pub const fn member_type<T: MemberRead + ?Sized>() {}
-
-/// As [`member_type`], for a writable member.
-pub const fn writable_member_type<T: MemberRead + MemberWrite>() {}
+/// The `from_python` of a read-only member (never called: its setter
+/// refuses first).
+#[cold]
+pub fn readonly_member(name: &str) -> HPyErr {
+    HPyErr::attribute_error(format!("cannot set read-only attribute '{name}'"))
+}
 
 /// The getter of a member.
 pub struct MemberGet<M>(PhantomData<M>);
 
 // SAFETY: returns a new handle made by `IntoHPy`, or an error.
-unsafe impl<M: MemberField> Getter for MemberGet<M>
-where
-    M::Value: MemberRead,
-{
+unsafe impl<M: MemberField> Getter for MemberGet<M> {
     type Class = M::Class;
     const NAME: &'static str = M::NAME;
     #[inline]
@@ -96,7 +100,7 @@ where
         // SAFETY: a getter's `obj` has been checked to be an instance of
         // the class (`Getter::call`).
         let this = unsafe { self_ref::<M::Class>(obj)? };
-        M::field(&this).member_get(ctx).map(Handle::into_raw)
+        M::to_python(M::field(&this), ctx).map(Handle::into_raw)
     }
 }
 
@@ -105,10 +109,7 @@ where
 pub struct MemberSet<M>(PhantomData<M>);
 
 // SAFETY: returns no handle.
-unsafe impl<M: MemberField> Setter for MemberSet<M>
-where
-    M::Value: MemberWrite,
-{
+unsafe impl<M: MemberField> Setter for MemberSet<M> {
     type Class = M::Class;
     const NAME: &'static str = M::NAME;
     #[inline]
@@ -126,7 +127,7 @@ where
         };
         // Converted before the borrow: the conversion may run Python code
         // (`__index__`, iteration), which may read this member.
-        let new = M::Value::member_extract(&value)?;
+        let new = M::from_python(&value)?;
         // SAFETY: as in `MemberGet`.
         let mut this = unsafe { self_mut::<M::Class>(obj)? };
         // The old value is dropped after the borrow ends: its `Drop` may

@@ -42,7 +42,7 @@ pub use layout::{
     NoFieldSlots,
 };
 pub use member::{
-    member_type, writable_member_type, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite,
+    readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite,
 };
 pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use new::{
