@@ -98,17 +98,16 @@ impl quote::ToTokens for ClassItem {
 
 /// Expands `#[hpy_class(attr)] struct ...` (or `enum ...`).
 pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let mut item = match syn::parse2::<syn::Item>(item)? {
-        syn::Item::Struct(s) => ClassItem::Struct(s),
-        syn::Item::Enum(e) => ClassItem::Enum(e),
-        other => {
-            return Err(syn::Error::new(
+    let mut item =
+        match syn::parse2::<syn::Item>(item)? {
+            syn::Item::Struct(s) => ClassItem::Struct(s),
+            syn::Item::Enum(e) => ClassItem::Enum(e),
+            other => return Err(syn::Error::new(
                 item_keyword_span(&other),
                 "#[hpy_class] goes on a struct (its fields are the object's Rust data) or on an \
                  enum of unit variants",
-            ))
-        }
-    };
+            )),
+        };
     let mut errors = Errors::default();
     match &item {
         ClassItem::Struct(s) => {
@@ -207,7 +206,20 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         defs: member_defs,
         properties: member_properties,
     } = member_items(&members, &ident)?;
-    let n_member_properties = member_properties.len();
+    // Left to the trait's defaults where there is nothing to say, so that
+    // plain classes expand as before.
+    let member_properties_fn = if member_properties.is_empty() {
+        TokenStream::new()
+    } else {
+        let n = member_properties.len();
+        quote! {
+            fn member_properties() -> &'static [::__hpy::impl_::class::PropertyMethods] {
+                static PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n] =
+                    [#(#member_properties),*];
+                &PROPERTIES
+            }
+        }
+    };
     let mut class_defs = member_defs;
     // `dict`/`weakref`: where the interpreter's slots are, and `__dict__`.
     if options.dict.is_some() {
@@ -223,7 +235,13 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             ::__hpy::impl_::class::weaklist_offset_def::<#ident>()
         )));
     }
-    let (dict, weakref) = (options.dict.is_some(), options.weakref.is_some());
+    let mut object_slot_consts = TokenStream::new();
+    if options.dict.is_some() {
+        object_slot_consts.extend(quote!(const DICT: bool = true;));
+    }
+    if options.weakref.is_some() {
+        object_slot_consts.extend(quote!(const WEAKREF: bool = true;));
+    }
     class_defs.extend(options.derives.slot_defs(&ident));
     if unit_enum.is_some() {
         class_defs.extend(enum_slot_defs(&ident));
@@ -298,9 +316,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
                 const FROZEN: bool = #frozen;
 
-                const DICT: bool = #dict;
-
-                const WEAKREF: bool = #weakref;
+                #object_slot_consts
 
                 const INFO: ::__hpy::impl_::class::ClassInfo = ::__hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,
@@ -330,11 +346,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     &DEFS
                 }
 
-                fn member_properties() -> &'static [::__hpy::impl_::class::PropertyMethods] {
-                    static PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n_member_properties] =
-                        [#(#member_properties),*];
-                    &PROPERTIES
-                }
+                #member_properties_fn
 
                 #class_values
             }
@@ -469,7 +481,11 @@ fn check_enum_options(options: &ClassOptions, errors: &mut Errors) {
 /// The `UnitEnum` impl of a `#[hpy_class]` enum.
 fn unit_enum(e: &ItemEnum) -> TokenStream {
     let ident = &e.ident;
-    let names: Vec<String> = e.variants.iter().map(|v| v.ident.unraw().to_string()).collect();
+    let names: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| v.ident.unraw().to_string())
+        .collect();
     let variants: Vec<&Ident> = e.variants.iter().map(|v| &v.ident).collect();
     let indices = 0..variants.len();
     let indices2 = 0..variants.len();

@@ -33,22 +33,20 @@ pub use chain::{
     destroy_chain, impl_destroy, impl_traverse, init_ancestor, slot_destroy, slot_traverse,
     visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
 };
-pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
+pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
 pub use init::{impl_init, slot_init, InitFunc, IntoInit};
 pub use layout::{
     as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue, FieldProbe,
     NoFieldSlots,
 };
-pub use member::{
-    readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite,
-};
-pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
+pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
 pub use new::{
     construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
     no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
 };
+pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use slots::*;
 pub(crate) use spec::without_signature_header;
 pub use spec::{
