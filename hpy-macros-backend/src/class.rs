@@ -237,10 +237,14 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     }
     let mut object_slot_consts = TokenStream::new();
     if options.dict.is_some() {
-        object_slot_consts.extend(quote!(const DICT: bool = true;));
+        object_slot_consts.extend(quote!(
+            const DICT: bool = true;
+        ));
     }
     if options.weakref.is_some() {
-        object_slot_consts.extend(quote!(const WEAKREF: bool = true;));
+        object_slot_consts.extend(quote!(
+            const WEAKREF: bool = true;
+        ));
     }
     class_defs.extend(options.derives.slot_defs(&ident));
     if unit_enum.is_some() {
