@@ -189,3 +189,24 @@ def test_cycle_through_dict_is_collected(parity, hpy_mode, hpy_host):
     del a, b
     collect()
     assert [r() for r in refs] == [None, None]
+
+
+def test_weakref_without_dict(parity, hpy_mode, hpy_host):
+    leaf = parity.Leaf(3)
+    if not _object_slots_supported(hpy_mode, hpy_host):
+        print(UNSUPPORTED)
+        with pytest.raises(TypeError):
+            weakref.ref(leaf)
+        return
+    ref = weakref.ref(leaf)
+    assert ref() is leaf and ref().value == 3
+    if not IS_PYPY:  # PyPy gives every object a __dict__
+        with pytest.raises(AttributeError):
+            leaf.extra = 1
+    del leaf
+    collect()
+    assert ref() is None
+    # Many short-lived referents: each weak reference is cleared on time.
+    refs = [weakref.ref(parity.Leaf(i)) for i in range(100)]
+    collect()
+    assert all(r() is None for r in refs)

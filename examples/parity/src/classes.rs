@@ -118,3 +118,18 @@ impl Node {
         Node { value }
     }
 }
+
+/// Weak references only: no `__dict__`, no garbage-collector tracking.
+#[hpy_class(module = "parity", weakref)]
+pub struct Leaf {
+    #[member(get)]
+    value: i64,
+}
+
+#[hpy_methods]
+impl Leaf {
+    #[new]
+    fn new(value: i64) -> Self {
+        Leaf { value }
+    }
+}

@@ -7,10 +7,10 @@ use hpy::hpy_module;
 
 mod classes;
 
-use classes::{Bag, Color, Named, Node, Probe};
+use classes::{Bag, Color, Leaf, Named, Node, Probe};
 
 hpy_module! {
     /// PyO3 features, the way hpy-rs spells them.
     name: parity,
-    types: [Named, Probe, Bag, Color, Node],
+    types: [Named, Probe, Bag, Color, Node, Leaf],
 }
