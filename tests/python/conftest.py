@@ -122,6 +122,8 @@ EXTENSIONS = {
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),
     "stats": Extension("examples/stats/Cargo.toml",
                        debug_probe=_closed_handles_probe(lambda m: m.mean([1.0]))),
+    "parity": Extension("examples/parity/Cargo.toml",
+                        debug_probe=_closed_handles_probe(lambda m: m.Bag([1])[0])),
     "hpyrs_debugcheck": Extension("tests/ext/hpyrs_debugcheck/Cargo.toml",
                                   debug_probe=_closed_handles_probe(lambda m: m.correct(1, "probe"))),
     "kiwisolver": Extension("examples/kiwisolver/Cargo.toml",

@@ -50,26 +50,22 @@ const _: () = {
         fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
             static DEFS: [::hpy::impl_::StaticDef; 4usize] = [
                 ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::member(
+                    ::hpy::impl_::class::getset::<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_value>,
+                        ::hpy::impl_::class::MemberSet<__HpyMember_value>,
+                    >(
                         c"value",
-                        <i64 as ::hpy::impl_::class::MemberType>::CODE,
-                        <Counter as ::hpy::HPyClass>::INFO.data_offset
-                            + ::hpy::impl_::class::value_offset::<Counter>()
-                            + ::core::mem::offset_of!(Counter, value),
-                        false,
                         ::core::option::Option::Some(c"The current value."),
+                        true,
                     ),
                 ),
                 ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::member(
-                        c"increment",
-                        <i64 as ::hpy::impl_::class::MemberType>::CODE,
-                        <Counter as ::hpy::HPyClass>::INFO.data_offset
-                            + ::hpy::impl_::class::value_offset::<Counter>()
-                            + ::core::mem::offset_of!(Counter, step),
-                        true,
-                        ::core::option::Option::None,
-                    ),
+                    ::hpy::impl_::class::getset::<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                        ::hpy::impl_::class::NoSetter<
+                            ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                        >,
+                    >(c"increment", ::core::option::Option::None, true),
                 ),
                 ::hpy::impl_::StaticDef::new(
                     ::hpy::impl_::class::slot_destroy::<Counter>(),
@@ -79,6 +75,83 @@ const _: () = {
                 ),
             ];
             &DEFS
+        }
+        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
+            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
+                ::hpy::impl_::class::PropertyMethods::new::<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_value>,
+                    ::hpy::impl_::class::MemberSet<__HpyMember_value>,
+                >(
+                    c"value",
+                    ::core::option::Option::Some(c"The current value."),
+                    [c"value.__get__", c"value.__set__", c"value.__delete__"],
+                ),
+                ::hpy::impl_::class::PropertyMethods::new::<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                    ::hpy::impl_::class::NoSetter<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                    >,
+                >(
+                    c"increment",
+                    ::core::option::Option::None,
+                    [c"increment.__get__", c"increment.__set__", c"increment.__delete__"],
+                ),
+            ];
+            &PROPERTIES
+        }
+    }
+    #[allow(non_camel_case_types)]
+    struct __HpyMember_value;
+    impl ::hpy::impl_::class::MemberField for __HpyMember_value {
+        type Class = Counter;
+        type Value = i64;
+        const NAME: &'static str = "value";
+        #[inline]
+        fn field(value: &Counter) -> &i64 {
+            &value.value
+        }
+        #[inline]
+        fn field_mut(value: &mut Counter) -> &mut i64 {
+            &mut value.value
+        }
+        #[inline]
+        fn to_python<'ctx>(
+            value: &i64,
+            ctx: ::hpy::Context<'ctx>,
+        ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+            ::hpy::impl_::class::MemberRead::member_get(value, ctx)
+        }
+        #[inline]
+        fn from_python(obj: &::hpy::Handle<'_>) -> ::hpy::HPyResult<i64> {
+            <i64 as ::hpy::impl_::class::MemberWrite>::member_extract(obj)
+        }
+    }
+    #[allow(non_camel_case_types)]
+    struct __HpyMember_step;
+    impl ::hpy::impl_::class::MemberField for __HpyMember_step {
+        type Class = Counter;
+        type Value = i64;
+        const NAME: &'static str = "increment";
+        #[inline]
+        fn field(value: &Counter) -> &i64 {
+            &value.step
+        }
+        #[inline]
+        fn field_mut(value: &mut Counter) -> &mut i64 {
+            &mut value.step
+        }
+        #[inline]
+        fn to_python<'ctx>(
+            value: &i64,
+            ctx: ::hpy::Context<'ctx>,
+        ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+            ::hpy::impl_::class::MemberRead::member_get(value, ctx)
+        }
+        #[inline]
+        fn from_python(obj: &::hpy::Handle<'_>) -> ::hpy::HPyResult<i64> {
+            ::core::result::Result::Err(
+                ::hpy::impl_::class::readonly_member("increment"),
+            )
         }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Counter {
@@ -169,8 +242,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry1_init;
     #[allow(clippy::all, unused_variables)]
@@ -277,8 +350,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
@@ -309,8 +382,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry6_tick;
     #[allow(clippy::all, unused_variables)]
@@ -648,8 +721,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Resettable as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry1_reset;
     #[allow(clippy::all, unused_variables)]

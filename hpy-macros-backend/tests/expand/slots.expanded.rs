@@ -384,8 +384,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry5___iadd__;
     #[allow(clippy::all, unused_variables)]
@@ -605,8 +605,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry13___del__;
     #[allow(clippy::all, unused_variables)]
@@ -907,8 +907,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Seq as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry3_assign;
     #[allow(clippy::all, unused_variables)]
@@ -1251,8 +1251,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry3___setitem__;
     #[allow(clippy::all, unused_variables)]
@@ -1322,8 +1322,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry5___contains__;
     #[allow(clippy::all, unused_variables)]
@@ -1358,7 +1358,7 @@ const _: () = {
             })
         }
     }
-    static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 6usize] = [
+    static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 7usize] = [
         ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_new::<__HpyEntry0_new>()),
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::slots::slot_lenfunc::<
@@ -1374,6 +1374,11 @@ const _: () = {
             ::hpy::impl_::slots::slot_binaryfunc::<
                 __HpyEntry2___getitem__,
             >(::hpy::impl_::class::HPy_mp_subscript),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_ssizeargfunc::<
+                ::hpy::impl_::slots::ItemFromSubscript<__HpyEntry2___getitem__>,
+            >(::hpy::impl_::class::HPy_sq_item),
         ),
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::slots::slot_objobjargproc::<

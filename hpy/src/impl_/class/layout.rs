@@ -77,12 +77,35 @@ unsafe fn python_subclass_data(ctx: Context<'_>, h: HPy) -> Option<*mut u8> {
 /// drop glue or `Field` slots (it is never read, see `Ref`), else its
 /// `ClassData<T>` followed by its `Field` slots.
 pub const fn data_size<T: HPyClass>() -> usize {
-    if core::mem::size_of::<T>() == 0 && !core::mem::needs_drop::<T>() && T::FIELD_SLOTS == 0 {
+    if core::mem::size_of::<T>() == 0
+        && !core::mem::needs_drop::<T>()
+        && T::FIELD_SLOTS == 0
+        && object_slots::<T>() == 0
+    {
         0
     } else {
         core::mem::size_of::<ClassData<T>>()
-            + T::FIELD_SLOTS * core::mem::size_of::<hpy_sys::HPyField>()
+            + (T::FIELD_SLOTS + object_slots::<T>()) * core::mem::size_of::<hpy_sys::HPyField>()
     }
+}
+
+/// How many words after the `Field` slots the interpreter's own slots
+/// take: the `__dict__` (`dict`), then the weak reference list
+/// (`weakref`).
+const fn object_slots<T: HPyClass>() -> usize {
+    T::DICT as usize + T::WEAKREF as usize
+}
+
+/// The offset of the `__dict__` slot in the instance data.
+pub(super) const fn dict_offset<T: HPyClass>() -> usize {
+    T::INFO.data_offset
+        + core::mem::size_of::<ClassData<T>>()
+        + T::FIELD_SLOTS * core::mem::size_of::<hpy_sys::HPyField>()
+}
+
+/// The offset of the weak reference list in the instance data.
+pub(super) const fn weaklist_offset<T: HPyClass>() -> usize {
+    dict_offset::<T>() + T::DICT as usize * core::mem::size_of::<hpy_sys::HPyField>()
 }
 
 /// Where the block of a class that `extends` `B` starts: after `B`'s data,
