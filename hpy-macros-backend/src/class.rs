@@ -180,6 +180,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             // The fallback of the `Field` slot probe (0 for other types).
             #[allow(unused_imports)]
             use ::__hpy::impl_::class::NoFieldSlots as _;
+            // The fallback of the value visitor probe (`None`).
+            #[allow(unused_imports)]
+            use ::__hpy::impl_::class::NoValueVisit as _;
 
             #parent_check
 
@@ -189,6 +192,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 const FIELD_SLOTS: usize = 0 #(+ ::__hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
 
                 const FROZEN: bool = #frozen;
+
+                const VISIT_VALUE: ::core::option::Option<::__hpy::impl_::class::VisitValueFn> =
+                    ::__hpy::impl_::class::ValueProbe::<#ident>::VISIT;
 
                 const INFO: ::__hpy::impl_::class::ClassInfo = ::__hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,
@@ -385,6 +391,7 @@ fn layout(extends: Option<&syn::Path>, ident: &Ident) -> (TokenStream, TokenStre
                     || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
 
                 const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
+                    || <Self as ::__hpy::HPyClass>::VISIT_VALUE.is_some()
                     || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
 
                 unsafe fn init_ancestors(start: *mut u8) {
