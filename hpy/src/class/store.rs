@@ -252,6 +252,105 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     }
 }
 
+impl<'a, 'ctx> Ref<'a, 'ctx, ObjectStore> {
+    /// Runs `f` with this store as the thread's current one, so that code
+    /// that gets no context — `PartialEq` or `Hash` impls called by a
+    /// collection, like the keys of an `rpds` map — can compare stored
+    /// objects with [`Stored::eq_in_scope`]. The first Python exception
+    /// raised by such a comparison is kept, later comparisons of the scope
+    /// answer `false` without calling Python, and `scope` returns the
+    /// exception once `f` is done.
+    pub fn scope<R>(&self, f: impl FnOnce() -> R) -> HPyResult<R> {
+        let scope = Scope {
+            store: self,
+            error: core::cell::RefCell::new(None),
+        };
+        let erased: *const (dyn ScopeOps + '_) = &scope;
+        // SAFETY: only the lifetime is erased; the pointer is taken out of
+        // the thread-local again by `Restore` before `scope` ends (also on
+        // a panic), so it is never used after `scope` is gone.
+        let erased: *const (dyn ScopeOps + 'static) = unsafe { core::mem::transmute(erased) };
+        let previous = CURRENT_SCOPE.with(|current| current.replace(Some(erased)));
+        let restore = Restore(previous);
+        let result = f();
+        drop(restore);
+        match scope.error.into_inner() {
+            Some(caught) => Err(caught.raise()),
+            None => Ok(result),
+        }
+    }
+}
+
+std::thread_local! {
+    /// The innermost `Ref<ObjectStore>::scope` of this thread, if any.
+    static CURRENT_SCOPE: core::cell::Cell<Option<*const (dyn ScopeOps + 'static)>> =
+        const { core::cell::Cell::new(None) };
+}
+
+/// Puts back the scope that was current before (on every exit).
+struct Restore(Option<*const (dyn ScopeOps + 'static)>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        CURRENT_SCOPE.with(|current| current.set(self.0));
+    }
+}
+
+/// A scope's store and the first exception raised in it.
+struct Scope<'s, 'a, 'ctx> {
+    store: &'s Ref<'a, 'ctx, ObjectStore>,
+    error: core::cell::RefCell<Option<crate::Caught<'ctx>>>,
+}
+
+/// What `Stored` asks of the current scope (object safe, so that the
+/// thread-local can hold any scope's lifetimes erased).
+trait ScopeOps {
+    fn eq(&self, a: &Stored, b: &Stored) -> bool;
+}
+
+impl ScopeOps for Scope<'_, '_, '_> {
+    fn eq(&self, a: &Stored, b: &Stored) -> bool {
+        if self.error.borrow().is_some() {
+            return false;
+        }
+        let compared = (|| {
+            let a = self.store.get(a)?;
+            let b = self.store.get(b)?;
+            a.rich_compare_bool(&b, crate::RichCompareOp::Eq)
+        })();
+        compared.unwrap_or_else(|err| {
+            let ctx = self.store.handle().context();
+            *self.error.borrow_mut() = err.catch(ctx).ok();
+            false
+        })
+    }
+}
+
+impl Stored {
+    /// Python `a == b` of the two objects (the same reference is equal
+    /// without a call), read through the store of the current
+    /// [`Ref<ObjectStore>::scope`]. For `PartialEq` impls of keys that a
+    /// Rust collection compares without a context.
+    ///
+    /// # Panics
+    /// Outside a `scope`: a comparison of Python objects needs the
+    /// interpreter, which only a scope lends here.
+    pub fn eq_in_scope(&self, other: &Stored) -> bool {
+        if self.same_reference(other) {
+            return true;
+        }
+        let current = CURRENT_SCOPE.with(|current| current.get());
+        let scope = current.expect(
+            "hpy::Stored::eq_in_scope outside Ref<ObjectStore>::scope: run the collection \
+             operation inside store.scope(|| ...)",
+        );
+        // SAFETY: a current scope is alive (its `Restore` takes it out of
+        // the thread-local before it ends), and it is used on its own
+        // thread only.
+        unsafe { (*scope).eq(self, other) }
+    }
+}
+
 // SAFETY: the registry's cells are read through `UnsafeCell` pointers only
 // (never through a reference another method holds across an allocation,
 // see `Registry::cells`); each cell is registered in one store, which
