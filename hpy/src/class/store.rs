@@ -127,7 +127,9 @@ impl Stored {
 
 impl core::fmt::Debug for Stored {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Stored").field("store", &self.cell.store).finish()
+        f.debug_struct("Stored")
+            .field("store", &self.cell.store)
+            .finish()
     }
 }
 
@@ -192,7 +194,12 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
         // SAFETY: the cell's field is empty and belongs to this live store,
         // which `tp_traverse` reports it from; `obj` is a live handle.
         unsafe {
-            hpy_sys::HPyField_Store(ctx.as_raw(), self.handle().as_raw(), cell.field.get(), obj.as_raw())
+            hpy_sys::HPyField_Store(
+                ctx.as_raw(),
+                self.handle().as_raw(),
+                cell.field.get(),
+                obj.as_raw(),
+            )
         };
         Stored { cell }
     }
@@ -247,22 +254,40 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
             // SAFETY: a field of this store that nothing else names; the
             // release may run a finalizer, which may use this store again:
             // the registry is not borrowed any more.
-            unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner, cell.field.get(), hpy_sys::HPy_NULL) };
+            unsafe {
+                hpy_sys::HPyField_Store(ctx.as_raw(), owner, cell.field.get(), hpy_sys::HPy_NULL)
+            };
         }
     }
 }
 
 impl<'a, 'ctx> Ref<'a, 'ctx, ObjectStore> {
     /// Runs `f` with this store as the thread's current one, so that code
-    /// that gets no context — `PartialEq` or `Hash` impls called by a
-    /// collection, like the keys of an `rpds` map — can compare stored
-    /// objects with [`Stored::eq_in_scope`]. The first Python exception
-    /// raised by such a comparison is kept, later comparisons of the scope
-    /// answer `false` without calling Python, and `scope` returns the
-    /// exception once `f` is done.
+    /// that gets no context — `PartialEq` impls called by a collection,
+    /// like the keys of an `rpds` map — can compare stored objects with
+    /// [`Stored::eq_in_scope`]. The first Python exception raised by such a
+    /// comparison is kept, later comparisons of the scope answer `false`
+    /// without calling Python, and `scope` returns the exception once `f`
+    /// is done.
     pub fn scope<R>(&self, f: impl FnOnce() -> R) -> HPyResult<R> {
+        ObjectStore::scope(&[self], f)
+    }
+}
+
+impl ObjectStore {
+    /// [`Ref::scope`] for values that hold references of several stores
+    /// (comparing two maps made separately): each `Stored` is read through
+    /// the store of `stores` that keeps it.
+    ///
+    /// # Panics
+    /// If `stores` is empty.
+    pub fn scope<'ctx, R>(
+        stores: &[&Ref<'_, 'ctx, ObjectStore>],
+        f: impl FnOnce() -> R,
+    ) -> HPyResult<R> {
+        assert!(!stores.is_empty(), "ObjectStore::scope needs at least one store");
         let scope = Scope {
-            store: self,
+            stores,
             error: core::cell::RefCell::new(None),
         };
         let erased: *const (dyn ScopeOps + '_) = &scope;
@@ -296,9 +321,9 @@ impl Drop for Restore {
     }
 }
 
-/// A scope's store and the first exception raised in it.
+/// A scope's stores and the first exception raised in it.
 struct Scope<'s, 'a, 'ctx> {
-    store: &'s Ref<'a, 'ctx, ObjectStore>,
+    stores: &'s [&'s Ref<'a, 'ctx, ObjectStore>],
     error: core::cell::RefCell<Option<crate::Caught<'ctx>>>,
 }
 
@@ -313,13 +338,20 @@ impl ScopeOps for Scope<'_, '_, '_> {
         if self.error.borrow().is_some() {
             return false;
         }
-        let compared = (|| {
-            let a = self.store.get(a)?;
-            let b = self.store.get(b)?;
-            a.rich_compare_bool(&b, crate::RichCompareOp::Eq)
-        })();
+        let load = |s: &Stored| {
+            let store = self.stores.iter().find(|store| store.registry.id == s.cell.store);
+            store.map_or_else(
+                || {
+                    Err(HPyErr::value_error(
+                        "hpy::Stored compared in a scope without the ObjectStore that keeps it",
+                    ))
+                },
+                |store| store.get(s),
+            )
+        };
+        let compared = load(a).and_then(|a| a.rich_compare_bool(&load(b)?, crate::RichCompareOp::Eq));
         compared.unwrap_or_else(|err| {
-            let ctx = self.store.handle().context();
+            let ctx = self.stores[0].handle().context();
             *self.error.borrow_mut() = err.catch(ctx).ok();
             false
         })

@@ -123,8 +123,10 @@ impl<T: crate::FieldSlots> FieldProbe<T> {
 /// outside its `Field` slots (the registry of an
 /// [`ObjectStore`](crate::ObjectStore)): the value's pointer and the
 /// visitor.
-pub type VisitValueFn =
-    unsafe fn(*const u8, &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int) -> core::ffi::c_int;
+pub type VisitValueFn = unsafe fn(
+    *const u8,
+    &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+) -> core::ffi::c_int;
 
 /// A class value that holds `HPyField`s of its own, which `tp_traverse`
 /// must report besides the instance's `Field` slots.

@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use hpy::{
-    hpy_class, hpy_methods, hpy_module, Field, HPyErr, HPyResult, Handle, ObjectStore, Ref,
-    Stored, WithFields,
+    hpy_class, hpy_methods, hpy_module, Field, HPyErr, HPyResult, Handle, ObjectStore, Ref, Stored,
+    WithFields,
 };
 
 /// One item of a chain and the rest of it, shared by every chain that
@@ -35,7 +35,11 @@ impl Chain {
             .ok_or_else(|| HPyErr::runtime_error("chain without a store"))
     }
 
-    fn with_top<'ctx>(store: Handle<'ctx>, top: Option<Arc<Node>>, len: usize) -> WithFields<'ctx, Chain> {
+    fn with_top<'ctx>(
+        store: Handle<'ctx>,
+        top: Option<Arc<Node>>,
+        len: usize,
+    ) -> WithFields<'ctx, Chain> {
         WithFields::new(Chain {
             store: Field::new(),
             top,
@@ -59,7 +63,10 @@ impl Chain {
     }
 
     /// A new chain: `item` on top of slf one (whose nodes it shares).
-    fn push<'ctx>(slf: Ref<'_, 'ctx, Self>, item: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Chain>> {
+    fn push<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        item: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, Chain>> {
         let store = Chain::store_handle(&slf)?;
         let stored = Ref::<ObjectStore>::borrow(store.borrow())?.stash(item);
         let top = Arc::new(Node {
@@ -72,7 +79,10 @@ impl Chain {
     /// The chain without its top item (sharing the rest).
     fn pop<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Chain>> {
         let store = Chain::store_handle(&slf)?;
-        let top = slf.top.as_ref().ok_or_else(|| HPyErr::index_error("pop from an empty chain"))?;
+        let top = slf
+            .top
+            .as_ref()
+            .ok_or_else(|| HPyErr::index_error("pop from an empty chain"))?;
         Ok(Chain::with_top(store, top.rest.clone(), slf.len - 1))
     }
 
@@ -85,10 +95,16 @@ impl Chain {
 
     /// The top item, read through `other`'s store (a misuse when the two
     /// chains do not share one: `ValueError`).
-    fn top_through<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Chain>) -> HPyResult<Handle<'ctx>> {
+    fn top_through<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Chain>,
+    ) -> HPyResult<Handle<'ctx>> {
         let store = Chain::store_handle(&other)?;
         let store = Ref::<ObjectStore>::borrow(store.borrow())?;
-        let top = slf.top.as_ref().ok_or_else(|| HPyErr::index_error("empty chain"))?;
+        let top = slf
+            .top
+            .as_ref()
+            .ok_or_else(|| HPyErr::index_error("empty chain"))?;
         store.get(&top.item)
     }
 
