@@ -436,6 +436,57 @@ impl KeysView {
         store.scope(|| slf.inner.contains_key(&k))
     }
 
+    fn __richcmp__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        let ctx = other.context();
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let (size, direction, negate) = compare_rule(op);
+        let contains = |k: &Key| slf.inner.contains_key(k);
+        let answer = set_compare(&store, slf.inner.keys(), slf.inner.size(), &contains, other, size, direction)?;
+        Ok(ctx.bool(answer != negate))
+    }
+
+    fn __and__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+        KeysView::intersection(slf, other)
+    }
+
+    fn __or__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, KeysView>> {
+        KeysView::union(slf, other)
+    }
+
+    fn intersection<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let mut inner = HashTrieSetSync::new_sync();
+        for each in other.iter()? {
+            let k = key(&store, &each?)?;
+            store.scope(|| {
+                if slf.inner.contains_key(&k) {
+                    inner.insert_mut(k);
+                }
+            })?;
+        }
+        drop(store);
+        Ok(HashTrieSetPy::with(&sh, inner))
+    }
+
+    fn union<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, KeysView>> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let mut inner = slf.inner.clone();
+        let none = store.stash(&other.context().none());
+        for each in other.iter()? {
+            let k = key(&store, &each?)?;
+            store.scope(|| inner.insert_mut(k, none.clone()))?;
+        }
+        drop(store);
+        Ok(KeysView::with(&sh, inner))
+    }
+
     fn __len__(&self) -> usize {
         self.inner.size()
     }
@@ -508,8 +559,127 @@ impl Inner for ItemsView {
 
 collection!(ItemsView);
 
+/// The value of `key_obj` in `map`, if any.
+fn lookup<'ctx>(
+    store: &Ref<'_, 'ctx, ObjectStore>,
+    map: &HashTrieMapSync<Key, Stored>,
+    key_obj: &Handle<'ctx>,
+) -> HPyResult<Option<Handle<'ctx>>> {
+    let k = key(store, key_obj)?;
+    match store.scope(|| map.get(&k).cloned())? {
+        Some(v) => Ok(Some(store.get(&v)?)),
+        None => Ok(None),
+    }
+}
+
+/// Whether the pair `kv` (any object) is an item of `map`: its `kv[0]`
+/// is a key whose `(key, value)` tuple equals `kv`.
+fn has_item<'ctx>(
+    store: &Ref<'_, 'ctx, ObjectStore>,
+    map: &HashTrieMapSync<Key, Stored>,
+    kv: &Handle<'ctx>,
+) -> HPyResult<Option<Handle<'ctx>>> {
+    let k = kv.get_item_i(0)?;
+    let Some(value) = lookup(store, map, &k)? else {
+        return Ok(None);
+    };
+    let pair = (k, value).into_hpy(kv.context())?;
+    Ok(pair.rich_compare_bool(kv, RichCompareOp::Eq)?.then_some(pair))
+}
+
 #[hpy_methods]
 impl ItemsView {
+    fn __contains__<'ctx>(slf: Ref<'_, 'ctx, Self>, item: &Handle<'ctx>) -> HPyResult<bool> {
+        let (k, v): (Handle<'ctx>, Handle<'ctx>) = item.extract()?;
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        match lookup(&store, &slf.inner, &k)? {
+            Some(value) => v.rich_compare_bool(&value, RichCompareOp::Eq),
+            None => Ok(false),
+        }
+    }
+
+    fn __richcmp__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        let ctx = other.context();
+        let (size, direction, negate) = compare_rule(op);
+        if !is_abc_set(other)? {
+            return Ok(ctx.bool(negate));
+        }
+        let (ours, theirs) = (slf.inner.size(), other.len()?);
+        let fits = match size {
+            Size::Equal => theirs == ours,
+            Size::Smaller => theirs > ours,
+            Size::SmallerOrEqual => theirs >= ours,
+            Size::Larger => theirs < ours,
+            Size::LargerOrEqual => theirs <= ours,
+        };
+        if !fits {
+            return Ok(ctx.bool(negate));
+        }
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let self_in_other = matches!(direction, Direction::SelfInOther) || matches!(size, Size::Equal);
+        let mut answer = true;
+        if self_in_other {
+            for (k, v) in slf.inner.iter() {
+                let pair = (store.get(&k.inner)?, store.get(v)?).into_hpy(ctx)?;
+                if !other.contains(&pair)? {
+                    answer = false;
+                    break;
+                }
+            }
+        } else {
+            for kv in other.iter()? {
+                if has_item(&store, &slf.inner, &kv?)?.is_none() {
+                    answer = false;
+                    break;
+                }
+            }
+        }
+        Ok(ctx.bool(answer != negate))
+    }
+
+    fn __and__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+        ItemsView::intersection(slf, other)
+    }
+
+    fn __or__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+        ItemsView::union(slf, other)
+    }
+
+    fn intersection<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let mut inner = HashTrieSetSync::new_sync();
+        for kv in other.iter()? {
+            if let Some(pair) = has_item(&store, &slf.inner, &kv?)? {
+                let k = key(&store, &pair)?;
+                store.scope(|| inner.insert_mut(k))?;
+            }
+        }
+        drop(store);
+        Ok(HashTrieSetPy::with(&sh, inner))
+    }
+
+    fn union<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+        let ctx = other.context();
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let mut inner = HashTrieSetSync::new_sync();
+        for (k, v) in slf.inner.iter() {
+            let pair = (store.get(&k.inner)?, store.get(v)?).into_hpy(ctx)?;
+            let k = key(&store, &pair)?;
+            store.scope(|| inner.insert_mut(k))?;
+        }
+        extend_set(&store, &mut inner, other)?;
+        drop(store);
+        Ok(HashTrieSetPy::with(&sh, inner))
+    }
+
     fn __len__(&self) -> usize {
         self.inner.size()
     }
@@ -780,13 +950,410 @@ fn sequences_equal<'a, 'ctx, A: Collection, B: Collection>(
     Ok(true)
 }
 
+// ------------------------------------------------------------------ HashTrieSet
+
+/// A persistent hash set (`rpds::HashTrieSet`).
+#[hpy_class(name = "HashTrieSet", module = "rpds", frozen)]
+struct HashTrieSetPy {
+    store: Field,
+    inner: HashTrieSetSync<Key>,
+}
+
+impl Inner for HashTrieSetPy {
+    type T = HashTrieSetSync<Key>;
+}
+
+collection!(HashTrieSetPy);
+
+/// `key` as a key of `to` (the same reference if `from` is `to`, else
+/// the object stashed again in `to`).
+fn restash<'ctx>(
+    from: &Ref<'_, 'ctx, ObjectStore>,
+    to: &Ref<'_, 'ctx, ObjectStore>,
+    key: &Key,
+) -> HPyResult<Key> {
+    if from.handle().is(to.handle()) {
+        return Ok(key.clone());
+    }
+    Ok(Key {
+        hash: key.hash,
+        inner: to.stash(&from.get(&key.inner)?),
+    })
+}
+
+/// Inserts every item of the iterable `value` into `set`.
+fn extend_set<'ctx>(
+    store: &Ref<'_, 'ctx, ObjectStore>,
+    set: &mut HashTrieSetSync<Key>,
+    value: &Handle<'ctx>,
+) -> HPyResult<()> {
+    for each in value.iter()? {
+        let k = key(store, &each?)?;
+        store.scope(|| set.insert_mut(k))?;
+    }
+    Ok(())
+}
+
+/// Whether `other` is a `collections.abc.Set`.
+fn is_abc_set(other: &Handle<'_>) -> HPyResult<bool> {
+    let ctx = other.context();
+    let abc = ctx.builtin("__import__")?.call(&[&"collections.abc".into_hpy(ctx)?])?;
+    let set = abc.get_attr_s("abc")?.get_attr_s("Set")?;
+    ctx.builtin("isinstance")?.call(&[other, &set])?.is_true()
+}
+
+/// The two sets' stores, borrowed together.
+struct Pair2<'h, 'ctx> {
+    a: Ref<'h, 'ctx, ObjectStore>,
+    b: Ref<'h, 'ctx, ObjectStore>,
+}
+
+/// Which set operation `set_op` makes.
+#[derive(Clone, Copy)]
+enum SetOp {
+    Union,
+    Intersection,
+    Difference,
+    SymmetricDifference,
+}
+
+/// `a op b` for two sets of any stores: the result shares the nodes of
+/// the operand it starts from (and its store).
+fn set_op<'ctx>(
+    a: &Ref<'_, 'ctx, HashTrieSetPy>,
+    b: &Ref<'_, 'ctx, HashTrieSetPy>,
+    op: SetOp,
+) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+    let ash = store_of(a)?;
+    let bsh = store_of(b)?;
+    let stores = Pair2 {
+        a: borrow_store(&ash)?,
+        b: borrow_store(&bsh)?,
+    };
+    let both = [&stores.a, &stores.b];
+    // (base set, its store handle, its store, the other set, its store)
+    let a_larger = a.inner.size() > b.inner.size();
+    let (big, big_sh, big_store, small, small_store) = if a_larger {
+        (&a.inner, &ash, &stores.a, &b.inner, &stores.b)
+    } else {
+        (&b.inner, &bsh, &stores.b, &a.inner, &stores.a)
+    };
+    let result = match op {
+        SetOp::Union => {
+            let mut inner = big.clone();
+            for value in small.iter() {
+                let k = restash(small_store, big_store, value)?;
+                ObjectStore::scope(&both, || inner.insert_mut(k))?;
+            }
+            (big_sh, inner)
+        }
+        SetOp::Intersection => {
+            let mut inner = HashTrieSetSync::new_sync();
+            for value in small.iter() {
+                if ObjectStore::scope(&both, || big.contains(value))? {
+                    let k = restash(small_store, big_store, value)?;
+                    ObjectStore::scope(&both, || inner.insert_mut(k))?;
+                }
+            }
+            (big_sh, inner)
+        }
+        SetOp::SymmetricDifference => {
+            let mut inner = big.clone();
+            for value in small.iter() {
+                if ObjectStore::scope(&both, || inner.contains(value))? {
+                    ObjectStore::scope(&both, || inner.remove_mut(value))?;
+                } else {
+                    let k = restash(small_store, big_store, value)?;
+                    ObjectStore::scope(&both, || inner.insert_mut(k))?;
+                }
+            }
+            (big_sh, inner)
+        }
+        SetOp::Difference => {
+            let mut inner = a.inner.clone();
+            for value in b.inner.iter() {
+                ObjectStore::scope(&both, || inner.remove_mut(value))?;
+            }
+            (&ash, inner)
+        }
+    };
+    let (sh, inner) = result;
+    let sh = sh.dup();
+    drop(stores);
+    Ok(HashTrieSetPy::with(&sh, inner))
+}
+
+#[hpy_methods]
+impl HashTrieSetPy {
+    #[new(signature = (value = None))]
+    fn init<'ctx>(ctx: Context<'ctx>, value: Option<Handle<'ctx>>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+        let sh = new_store(ctx)?;
+        let store = borrow_store(&sh)?;
+        let mut inner = HashTrieSetSync::new_sync();
+        if let Some(value) = value {
+            extend_set(&store, &mut inner, &value)?;
+        }
+        drop(store);
+        Ok(HashTrieSetPy::with(&sh, inner))
+    }
+
+    fn __contains__<'ctx>(slf: Ref<'_, 'ctx, Self>, key_obj: &Handle<'ctx>) -> HPyResult<bool> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let k = key(&store, key_obj)?;
+        store.scope(|| slf.inner.contains(&k))
+    }
+
+    fn __and__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+        set_op(&slf, &other, SetOp::Intersection)
+    }
+
+    fn __or__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+        set_op(&slf, &other, SetOp::Union)
+    }
+
+    fn __sub__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+        set_op(&slf, &other, SetOp::Difference)
+    }
+
+    fn __xor__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+        set_op(&slf, &other, SetOp::SymmetricDifference)
+    }
+
+    fn intersection<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+        set_op(&slf, &other, SetOp::Intersection)
+    }
+
+    fn union<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+        set_op(&slf, &other, SetOp::Union)
+    }
+
+    fn difference<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+        set_op(&slf, &other, SetOp::Difference)
+    }
+
+    fn symmetric_difference<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
+        set_op(&slf, &other, SetOp::SymmetricDifference)
+    }
+
+    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, KeysIterator>> {
+        let sh = store_of(&slf)?;
+        let keys: Vec<Stored> = slf.inner.iter().map(|k| k.inner.clone()).collect();
+        Ok(KeysIterator::with(&sh, keys.into_iter()))
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.size()
+    }
+
+    fn __repr__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let contents: Vec<String> = slf
+            .inner
+            .iter()
+            .map(|k| repr_or(store.get(&k.inner), "<repr failed>"))
+            .collect();
+        Ok(format!("HashTrieSet({{{}}})", contents.join(", ")))
+    }
+
+    fn __richcmp__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        let ctx = other.context();
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let (size, direction, negate) = compare_rule(op);
+        let contains = |k: &Key| slf.inner.contains(k);
+        let answer = set_compare(&store, slf.inner.iter(), slf.inner.size(), &contains, other, size, direction)?;
+        Ok(ctx.bool(answer != negate))
+    }
+
+    fn __hash__(&self) -> isize {
+        let mut hash_val = self
+            .inner
+            .iter()
+            .map(|k| k.hash as usize)
+            .fold(0, |acc: usize, x: usize| acc ^ hash_shuffle_bits(x));
+        hash_val ^= self.inner.size().wrapping_add(1).wrapping_mul(1927868237);
+        hash_val ^= (hash_val >> 11) ^ (hash_val >> 25);
+        hash_val = hash_val.wrapping_mul(69069).wrapping_add(907133923);
+        hash_val as isize
+    }
+
+    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<(Handle<'ctx>, (Vec<Handle<'ctx>>,))> {
+        let ctx = slf.handle().context();
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let items = slf.inner.iter().map(|k| store.get(&k.inner)).collect::<HPyResult<Vec<_>>>()?;
+        Ok((hpy::type_object::<HashTrieSetPy>(ctx)?, (items,)))
+    }
+
+    fn insert<'ctx>(slf: Ref<'_, 'ctx, Self>, value: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let k = key(&store, value)?;
+        let inner = store.scope(|| slf.inner.insert(k))?;
+        drop(store);
+        Ok(HashTrieSetPy::with(&sh, inner))
+    }
+
+    fn discard<'ctx>(slf: Ref<'_, 'ctx, Self>, value: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let k = key(&store, value)?;
+        let inner = store.scope(|| slf.inner.remove(&k))?;
+        drop(store);
+        Ok(HashTrieSetPy::with(&sh, inner))
+    }
+
+    fn remove<'ctx>(slf: Ref<'_, 'ctx, Self>, value: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let k = key(&store, value)?;
+        let removed = store.scope(|| slf.inner.contains(&k).then(|| slf.inner.remove(&k)))?;
+        drop(store);
+        match removed {
+            Some(inner) => Ok(HashTrieSetPy::with(&sh, inner)),
+            None => Err(HPyErr::from_type_value(
+                &value.context().constant(hpy::Constant::KeyError),
+                value,
+            )),
+        }
+    }
+
+    #[method(signature = (*iterables))]
+    fn update<'ctx>(slf: Ref<'_, 'ctx, Self>, iterables: VarArgs<'_, 'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+        let sh = store_of(&slf)?;
+        let store = borrow_store(&sh)?;
+        let mut inner = slf.inner.clone();
+        for each in iterables.iter() {
+            extend_set(&store, &mut inner, &each)?;
+        }
+        drop(store);
+        Ok(HashTrieSetPy::with(&sh, inner))
+    }
+}
+
+/// How the sizes of the two sets must compare.
+#[derive(Clone, Copy)]
+enum Size {
+    Equal,
+    Smaller,
+    SmallerOrEqual,
+    Larger,
+    LargerOrEqual,
+}
+
+/// Which set's members must all be in the other one.
+#[derive(Clone, Copy)]
+enum Direction {
+    SelfInOther,
+    OtherInSelf,
+}
+
+/// The original's set comparisons: `other` must be a
+/// `collections.abc.Set` of a fitting size whose members (or ours) are all
+/// in the other. `ours` are our keys, `contains` looks a key up in ours.
+fn set_compare<'a, 'ctx>(
+    store: &Ref<'_, 'ctx, ObjectStore>,
+    ours: impl Iterator<Item = &'a Key>,
+    our_size: usize,
+    contains: &dyn Fn(&Key) -> bool,
+    other: &Handle<'ctx>,
+    size: Size,
+    direction: Direction,
+) -> HPyResult<bool> {
+    if !is_abc_set(other)? {
+        return Ok(false);
+    }
+    let theirs = other.len()?;
+    let fits = match size {
+        Size::Equal => theirs == our_size,
+        Size::Smaller => theirs > our_size,
+        Size::SmallerOrEqual => theirs >= our_size,
+        Size::Larger => theirs < our_size,
+        Size::LargerOrEqual => theirs <= our_size,
+    };
+    if !fits {
+        return Ok(false);
+    }
+    match direction {
+        Direction::SelfInOther => {
+            for each in ours {
+                if !other.contains(&store.get(&each.inner)?)? {
+                    return Ok(false);
+                }
+            }
+        }
+        Direction::OtherInSelf => {
+            for each in other.iter()? {
+                let k = key(store, &each?)?;
+                if !store.scope(|| contains(&k))? {
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// `op` as the size rule and direction of [`set_compare`] (`!=` is the
+/// negation of `==`).
+fn compare_rule(op: RichCompareOp) -> (Size, Direction, bool) {
+    match op {
+        RichCompareOp::Eq => (Size::Equal, Direction::OtherInSelf, false),
+        RichCompareOp::Ne => (Size::Equal, Direction::OtherInSelf, true),
+        RichCompareOp::Lt => (Size::Smaller, Direction::SelfInOther, false),
+        RichCompareOp::Le => (Size::SmallerOrEqual, Direction::SelfInOther, false),
+        RichCompareOp::Gt => (Size::Larger, Direction::OtherInSelf, false),
+        RichCompareOp::Ge => (Size::LargerOrEqual, Direction::OtherInSelf, false),
+    }
+}
+
+/// Registers the classes with the `collections.abc` interfaces they
+/// implement (as the original does).
+fn init<'ctx>(ctx: Context<'ctx>, _module: &Handle<'ctx>) -> HPyResult<()> {
+    let abc = ctx.builtin("__import__")?.call(&[&"collections.abc".into_hpy(ctx)?])?;
+    let abc = abc.get_attr_s("abc")?;
+    let register = |interface: &str, ty: Handle<'ctx>| -> HPyResult<()> {
+        abc.get_attr_s(interface)?.call_method_s("register", &[&ty])?;
+        Ok(())
+    };
+    register("Mapping", hpy::type_object::<HashTrieMapPy>(ctx)?)?;
+    register("Set", hpy::type_object::<HashTrieSetPy>(ctx)?)?;
+    register("MappingView", hpy::type_object::<KeysView>(ctx)?)?;
+    register("MappingView", hpy::type_object::<ValuesView>(ctx)?)?;
+    register("MappingView", hpy::type_object::<ItemsView>(ctx)?)?;
+    register("KeysView", hpy::type_object::<KeysView>(ctx)?)?;
+    register("ValuesView", hpy::type_object::<ValuesView>(ctx)?)?;
+    register("ItemsView", hpy::type_object::<ItemsView>(ctx)?)?;
+    Ok(())
+}
+
 hpy_module! {
     /// Python bindings to Rust's persistent data structures (rpds), on hpy-rs.
     name: rpds,
-    types: [HashTrieMapPy, KeysView, ValuesView, ItemsView, KeysIterator, ItemsIterator, ListPy, hpy::ObjectStore],
+    types: [
+        HashTrieMapPy,
+        HashTrieSetPy,
+        KeysView,
+        ValuesView,
+        ItemsView,
+        KeysIterator,
+        ItemsIterator,
+        ListPy,
+        hpy::ObjectStore,
+    ],
+    exec: init,
 }
 
-// Keep the names the original uses for the sets, stacks and queues in
-// scope until they are ported (see docs/porting-rpds.md).
+// Keep the names the original uses for stacks and queues in scope until
+// they are ported (see docs/porting-rpds.md).
 #[allow(dead_code)]
-type PendingPort = (HashTrieSetSync<Key>, StackSync<Stored>, QueueSync<Stored>);
+type PendingPort = (StackSync<Stored>, QueueSync<Stored>);
