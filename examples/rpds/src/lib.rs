@@ -853,21 +853,7 @@ impl ListPy {
     }
 
     fn __hash__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<u64> {
-        let sh = store_of(&slf)?;
-        let store = borrow_store(&sh)?;
-        let mut hasher = DefaultHasher::new();
-        for (index, each) in slf.inner.iter().enumerate() {
-            let each = store.get(each)?;
-            let h = each.hash().map_err(|_| {
-                HPyErr::type_error(format!(
-                    "Unhashable type at {} element in List: {}",
-                    index,
-                    each.repr().unwrap_or_else(|_| "<repr> error".to_owned())
-                ))
-            })?;
-            hasher.write_isize(h);
-        }
-        Ok(hasher.finish())
+        sequence_hash(&slf, slf.inner.iter(), "List")
     }
 
     fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, KeysIterator>> {
@@ -924,6 +910,63 @@ impl ListPy {
     }
 }
 
+/// The original's hash of a sequence: its items' hashes through
+/// `DefaultHasher`; `what` names the class in the error.
+fn sequence_hash<'a, 'ctx, C: Collection>(
+    slf: &Ref<'_, 'ctx, C>,
+    items: impl Iterator<Item = &'a Stored>,
+    what: &str,
+) -> HPyResult<u64> {
+    let sh = store_of(slf)?;
+    let store = borrow_store(&sh)?;
+    let mut hasher = DefaultHasher::new();
+    for (index, each) in items.enumerate() {
+        let each = store.get(each)?;
+        let h = each.hash().map_err(|_| {
+            HPyErr::type_error(format!(
+                "Unhashable type at {} element in {}: {}",
+                index,
+                what,
+                each.repr().unwrap_or_else(|_| "<repr> error".to_owned())
+            ))
+        })?;
+        hasher.write_isize(h);
+    }
+    Ok(hasher.finish())
+}
+
+/// `repr` of every item, in order.
+fn item_reprs<'a, 'ctx, C: Collection>(
+    slf: &Ref<'_, 'ctx, C>,
+    items: impl Iterator<Item = &'a Stored>,
+) -> HPyResult<Vec<String>> {
+    let sh = store_of(slf)?;
+    let store = borrow_store(&sh)?;
+    Ok(items.map(|k| repr_or(store.get(k), "<repr failed>")).collect())
+}
+
+/// `==`/`!=` of two sequences of the same class (`NotImplemented` for
+/// other classes and operators).
+fn sequence_richcmp<'ctx, C: Collection, I: Fn(&C) -> Vec<&Stored>>(
+    slf: &Ref<'_, 'ctx, C>,
+    other: &Handle<'ctx>,
+    op: RichCompareOp,
+    items: I,
+) -> HPyResult<Handle<'ctx>> {
+    let ctx = other.context();
+    let Ok(other) = other.extract::<Ref<'_, 'ctx, C>>() else {
+        return Ok(ctx.constant(hpy::Constant::NotImplemented));
+    };
+    let eq = match op {
+        RichCompareOp::Eq => true,
+        RichCompareOp::Ne => false,
+        _ => return Ok(ctx.constant(hpy::Constant::NotImplemented)),
+    };
+    let (a, b) = (items(slf), items(&other));
+    let same = sequences_equal(slf, a.iter().copied(), &other, b.iter().copied(), a.len() == b.len())?;
+    Ok(ctx.bool(same == eq))
+}
+
 /// Whether two sequences of stored objects (of any stores) are equal
 /// item by item; `same_len` is their lengths' equality.
 fn sequences_equal<'a, 'ctx, A: Collection, B: Collection>(
@@ -948,6 +991,189 @@ fn sequences_equal<'a, 'ctx, A: Collection, B: Collection>(
         }
     }
     Ok(true)
+}
+
+// ------------------------------------------------------------------ Stack
+
+/// A persistent stack (`rpds::Stack`).
+#[hpy_class(name = "Stack", module = "rpds", frozen)]
+struct StackPy {
+    store: Field,
+    inner: StackSync<Stored>,
+}
+
+impl Inner for StackPy {
+    type T = StackSync<Stored>;
+}
+
+collection!(StackPy);
+
+#[hpy_methods]
+impl StackPy {
+    #[new(signature = (*args))]
+    fn init<'ctx>(ctx: Context<'ctx>, args: VarArgs<'_, 'ctx>) -> HPyResult<WithFields<'ctx, StackPy>> {
+        let sh = new_store(ctx)?;
+        let store = borrow_store(&sh)?;
+        let mut inner = StackSync::new_sync();
+        if args.len() == 1 {
+            let one = args.iter().next().expect("one argument");
+            for each in one.iter()? {
+                inner.push_mut(store.stash(&each?));
+            }
+        } else {
+            for each in args.iter() {
+                inner.push_mut(store.stash(&each));
+            }
+        }
+        drop(store);
+        Ok(StackPy::with(&sh, inner))
+    }
+
+    fn __hash__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<u64> {
+        sequence_hash(&slf, slf.inner.iter(), "Stack")
+    }
+
+    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, KeysIterator>> {
+        let sh = store_of(&slf)?;
+        let items: Vec<Stored> = slf.inner.iter().cloned().collect();
+        Ok(KeysIterator::with(&sh, items.into_iter()))
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.size()
+    }
+
+    fn __richcmp__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        sequence_richcmp(&slf, other, op, |s: &StackPy| s.inner.iter().collect())
+    }
+
+    fn __repr__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
+        let mut contents = item_reprs(&slf, slf.inner.iter())?;
+        contents.reverse();
+        Ok(format!("Stack([{}])", contents.join(", ")))
+    }
+
+    fn peek<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        let sh = store_of(&slf)?;
+        let top = slf
+            .inner
+            .peek()
+            .ok_or_else(|| HPyErr::index_error("peeked an empty stack"))?;
+        let store = borrow_store(&sh)?;
+        store.get(top)
+    }
+
+    fn pop<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, StackPy>> {
+        let sh = store_of(&slf)?;
+        let inner = slf
+            .inner
+            .pop()
+            .ok_or_else(|| HPyErr::index_error("popped an empty stack"))?;
+        Ok(StackPy::with(&sh, inner))
+    }
+
+    fn push<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, StackPy>> {
+        let sh = store_of(&slf)?;
+        let stored = borrow_store(&sh)?.stash(other);
+        Ok(StackPy::with(&sh, slf.inner.push(stored)))
+    }
+}
+
+// ------------------------------------------------------------------ Queue
+
+/// A persistent queue (`rpds::Queue`).
+#[hpy_class(name = "Queue", module = "rpds", frozen)]
+struct QueuePy {
+    store: Field,
+    inner: QueueSync<Stored>,
+}
+
+impl Inner for QueuePy {
+    type T = QueueSync<Stored>;
+}
+
+collection!(QueuePy);
+
+#[hpy_methods]
+impl QueuePy {
+    #[new(signature = (*elements))]
+    fn init<'ctx>(ctx: Context<'ctx>, elements: VarArgs<'_, 'ctx>) -> HPyResult<WithFields<'ctx, QueuePy>> {
+        let sh = new_store(ctx)?;
+        let store = borrow_store(&sh)?;
+        let mut inner = QueueSync::new_sync();
+        if elements.len() == 1 {
+            let one = elements.iter().next().expect("one element");
+            for each in one.iter()? {
+                inner.enqueue_mut(store.stash(&each?));
+            }
+        } else {
+            for each in elements.iter() {
+                inner.enqueue_mut(store.stash(&each));
+            }
+        }
+        drop(store);
+        Ok(QueuePy::with(&sh, inner))
+    }
+
+    fn __richcmp__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+        op: RichCompareOp,
+    ) -> HPyResult<Handle<'ctx>> {
+        sequence_richcmp(&slf, other, op, |q: &QueuePy| q.inner.iter().collect())
+    }
+
+    fn __hash__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<u64> {
+        sequence_hash(&slf, slf.inner.iter(), "Queue")
+    }
+
+    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, KeysIterator>> {
+        let sh = store_of(&slf)?;
+        let items: Vec<Stored> = slf.inner.iter().cloned().collect();
+        Ok(KeysIterator::with(&sh, items.into_iter()))
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
+        let contents = item_reprs(&slf, slf.inner.iter())?;
+        Ok(format!("Queue([{}])", contents.join(", ")))
+    }
+
+    fn peek<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        let sh = store_of(&slf)?;
+        let first = slf
+            .inner
+            .peek()
+            .ok_or_else(|| HPyErr::index_error("peeked an empty queue"))?;
+        let store = borrow_store(&sh)?;
+        store.get(first)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+
+    fn enqueue<'ctx>(slf: Ref<'_, 'ctx, Self>, value: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, QueuePy>> {
+        let sh = store_of(&slf)?;
+        let stored = borrow_store(&sh)?.stash(value);
+        Ok(QueuePy::with(&sh, slf.inner.enqueue(stored)))
+    }
+
+    fn dequeue<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, QueuePy>> {
+        let sh = store_of(&slf)?;
+        let inner = slf
+            .inner
+            .dequeue()
+            .ok_or_else(|| HPyErr::index_error("dequeued an empty queue"))?;
+        Ok(QueuePy::with(&sh, inner))
+    }
 }
 
 // ------------------------------------------------------------------ HashTrieSet
@@ -1348,12 +1574,9 @@ hpy_module! {
         KeysIterator,
         ItemsIterator,
         ListPy,
+        StackPy,
+        QueuePy,
         hpy::ObjectStore,
     ],
     exec: init,
 }
-
-// Keep the names the original uses for stacks and queues in scope until
-// they are ported (see docs/porting-rpds.md).
-#[allow(dead_code)]
-type PendingPort = (StackSync<Stored>, QueueSync<Stored>);
