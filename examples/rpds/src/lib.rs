@@ -73,7 +73,8 @@ fn key<'ctx>(store: &Ref<'_, 'ctx, ObjectStore>, obj: &Handle<'ctx>) -> HPyResul
 
 /// `repr(obj)`, or the original's placeholder when it fails.
 fn repr_or(obj: HPyResult<Handle<'_>>, fallback: &str) -> String {
-    obj.and_then(|o| o.repr()).unwrap_or_else(|_| fallback.to_owned())
+    obj.and_then(|o| o.repr())
+        .unwrap_or_else(|_| fallback.to_owned())
 }
 
 macro_rules! collection {
@@ -86,7 +87,10 @@ macro_rules! collection {
 
         impl $name {
             /// A new instance holding `inner`, whose references `store` keeps.
-            fn with<'ctx>(store: &Handle<'ctx>, inner: <$name as Inner>::T) -> WithFields<'ctx, $name> {
+            fn with<'ctx>(
+                store: &Handle<'ctx>,
+                inner: <$name as Inner>::T,
+            ) -> WithFields<'ctx, $name> {
                 WithFields::new($name {
                     store: Field::new(),
                     inner,
@@ -101,6 +105,10 @@ macro_rules! collection {
 trait Inner {
     type T;
 }
+
+/// What `__reduce__` returns: the class and the arguments that rebuild
+/// the collection (one list of items).
+type Pickled<'ctx, T> = (Handle<'ctx>, (Vec<T>,));
 
 // ------------------------------------------------------------------ HashTrieMap
 
@@ -125,9 +133,14 @@ fn extend_map<'ctx>(
     value: &Handle<'ctx>,
 ) -> HPyResult<()> {
     let ctx = value.context();
-    let mapping = ctx.builtin("__import__")?.call(&[&"collections.abc".into_hpy(ctx)?])?;
+    let mapping = ctx
+        .builtin("__import__")?
+        .call(&[&"collections.abc".into_hpy(ctx)?])?;
     let mapping = mapping.get_attr_s("abc")?.get_attr_s("Mapping")?;
-    let is_mapping = ctx.builtin("isinstance")?.call(&[value, &mapping])?.is_true()?;
+    let is_mapping = ctx
+        .builtin("isinstance")?
+        .call(&[value, &mapping])?
+        .is_true()?;
     let pairs = if is_mapping {
         value.call_method_s("items", &[])?
     } else {
@@ -171,7 +184,10 @@ impl HashTrieMapPy {
         store.scope(|| slf.inner.contains_key(&k))
     }
 
-    fn __getitem__<'ctx>(slf: Ref<'_, 'ctx, Self>, key_obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    fn __getitem__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        key_obj: &Handle<'ctx>,
+    ) -> HPyResult<Handle<'ctx>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let k = key(&store, key_obj)?;
@@ -268,14 +284,18 @@ impl HashTrieMapPy {
                 hasher.write_isize(val_hash);
                 Ok(hasher.finish() as usize)
             })
-            .try_fold(0, |acc: usize, x: HPyResult<usize>| HPyResult::Ok(acc ^ hash_shuffle_bits(x?)))?;
+            .try_fold(0, |acc: usize, x: HPyResult<usize>| {
+                HPyResult::Ok(acc ^ hash_shuffle_bits(x?))
+            })?;
         hash_val ^= slf.inner.size().wrapping_add(1).wrapping_mul(1927868237);
         hash_val ^= (hash_val >> 11) ^ (hash_val >> 25);
         hash_val = hash_val.wrapping_mul(69069).wrapping_add(907133923);
         Ok(hash_val as isize)
     }
 
-    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<(Handle<'ctx>, (Vec<(Handle<'ctx>, Handle<'ctx>)>,))> {
+    fn __reduce__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<Pickled<'ctx, (Handle<'ctx>, Handle<'ctx>)>> {
         let ctx = slf.handle().context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
@@ -331,7 +351,10 @@ impl HashTrieMapPy {
         Ok(ItemsView::with(&sh, slf.inner.clone()))
     }
 
-    fn discard<'ctx>(slf: Ref<'_, 'ctx, Self>, key: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn discard<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        key: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let k = self::key(&store, key)?;
@@ -354,7 +377,10 @@ impl HashTrieMapPy {
         Ok(HashTrieMapPy::with(&sh, inner))
     }
 
-    fn remove<'ctx>(slf: Ref<'_, 'ctx, Self>, key: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn remove<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        key: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let k = self::key(&store, key)?;
@@ -405,7 +431,10 @@ fn maps_equal<'ctx>(
         };
         let v1 = store.get(v1)?;
         let v2 = ostore.get(&v2)?;
-        if !v1.rich_compare_bool(&v2, RichCompareOp::Eq).unwrap_or(false) {
+        if !v1
+            .rich_compare_bool(&v2, RichCompareOp::Eq)
+            .unwrap_or(false)
+        {
             return Ok(false);
         }
     }
@@ -446,19 +475,36 @@ impl KeysView {
         let store = borrow_store(&sh)?;
         let (size, direction, negate) = compare_rule(op);
         let contains = |k: &Key| slf.inner.contains_key(k);
-        let answer = set_compare(&store, slf.inner.keys(), slf.inner.size(), &contains, other, size, direction)?;
+        let answer = set_compare(
+            &store,
+            slf.inner.keys(),
+            slf.inner.size(),
+            &contains,
+            other,
+            size,
+            direction,
+        )?;
         Ok(ctx.bool(answer != negate))
     }
 
-    fn __and__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+    fn __and__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
         KeysView::intersection(slf, other)
     }
 
-    fn __or__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, KeysView>> {
+    fn __or__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, KeysView>> {
         KeysView::union(slf, other)
     }
 
-    fn intersection<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+    fn intersection<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let mut inner = HashTrieSetSync::new_sync();
@@ -474,7 +520,10 @@ impl KeysView {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
-    fn union<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, KeysView>> {
+    fn union<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, KeysView>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let mut inner = slf.inner.clone();
@@ -584,7 +633,9 @@ fn has_item<'ctx>(
         return Ok(None);
     };
     let pair = (k, value).into_hpy(kv.context())?;
-    Ok(pair.rich_compare_bool(kv, RichCompareOp::Eq)?.then_some(pair))
+    Ok(pair
+        .rich_compare_bool(kv, RichCompareOp::Eq)?
+        .then_some(pair))
 }
 
 #[hpy_methods]
@@ -622,7 +673,8 @@ impl ItemsView {
         }
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
-        let self_in_other = matches!(direction, Direction::SelfInOther) || matches!(size, Size::Equal);
+        let self_in_other =
+            matches!(direction, Direction::SelfInOther) || matches!(size, Size::Equal);
         let mut answer = true;
         if self_in_other {
             for (k, v) in slf.inner.iter() {
@@ -643,15 +695,24 @@ impl ItemsView {
         Ok(ctx.bool(answer != negate))
     }
 
-    fn __and__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+    fn __and__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
         ItemsView::intersection(slf, other)
     }
 
-    fn __or__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+    fn __or__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
         ItemsView::union(slf, other)
     }
 
-    fn intersection<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+    fn intersection<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let mut inner = HashTrieSetSync::new_sync();
@@ -665,7 +726,10 @@ impl ItemsView {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
-    fn union<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+    fn union<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
         let ctx = other.context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
@@ -799,7 +863,10 @@ collection!(ListPy);
 #[hpy_methods]
 impl ListPy {
     #[new(signature = (*elements))]
-    fn init<'ctx>(ctx: Context<'ctx>, elements: VarArgs<'_, 'ctx>) -> HPyResult<WithFields<'ctx, ListPy>> {
+    fn init<'ctx>(
+        ctx: Context<'ctx>,
+        elements: VarArgs<'_, 'ctx>,
+    ) -> HPyResult<WithFields<'ctx, ListPy>> {
         let sh = new_store(ctx)?;
         let store = borrow_store(&sh)?;
         let mut inner = ListSync::new_sync();
@@ -848,7 +915,13 @@ impl ListPy {
             RichCompareOp::Ne => false,
             _ => return Ok(ctx.constant(hpy::Constant::NotImplemented)),
         };
-        let same = sequences_equal(&slf, slf.inner.iter(), &other, other.inner.iter(), slf.inner.len() == other.inner.len())?;
+        let same = sequences_equal(
+            &slf,
+            slf.inner.iter(),
+            &other,
+            other.inner.iter(),
+            slf.inner.len() == other.inner.len(),
+        )?;
         Ok(ctx.bool(same == eq))
     }
 
@@ -867,11 +940,15 @@ impl ListPy {
         Ok(ListPy::with(&sh, slf.inner.reverse()))
     }
 
-    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<(Handle<'ctx>, (Vec<Handle<'ctx>>,))> {
+    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Pickled<'ctx, Handle<'ctx>>> {
         let ctx = slf.handle().context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
-        let items = slf.inner.iter().map(|e| store.get(e)).collect::<HPyResult<Vec<_>>>()?;
+        let items = slf
+            .inner
+            .iter()
+            .map(|e| store.get(e))
+            .collect::<HPyResult<Vec<_>>>()?;
         Ok((hpy::type_object::<ListPy>(ctx)?, (items,)))
     }
 
@@ -894,7 +971,10 @@ impl ListPy {
         Ok(ListPy::with(&sh, inner))
     }
 
-    fn push_front<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, ListPy>> {
+    fn push_front<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, ListPy>> {
         let sh = store_of(&slf)?;
         let stored = borrow_store(&sh)?.stash(other);
         Ok(ListPy::with(&sh, slf.inner.push_front(stored)))
@@ -942,7 +1022,9 @@ fn item_reprs<'a, 'ctx, C: Collection>(
 ) -> HPyResult<Vec<String>> {
     let sh = store_of(slf)?;
     let store = borrow_store(&sh)?;
-    Ok(items.map(|k| repr_or(store.get(k), "<repr failed>")).collect())
+    Ok(items
+        .map(|k| repr_or(store.get(k), "<repr failed>"))
+        .collect())
 }
 
 /// `==`/`!=` of two sequences of the same class (`NotImplemented` for
@@ -963,7 +1045,13 @@ fn sequence_richcmp<'ctx, C: Collection, I: Fn(&C) -> Vec<&Stored>>(
         _ => return Ok(ctx.constant(hpy::Constant::NotImplemented)),
     };
     let (a, b) = (items(slf), items(&other));
-    let same = sequences_equal(slf, a.iter().copied(), &other, b.iter().copied(), a.len() == b.len())?;
+    let same = sequences_equal(
+        slf,
+        a.iter().copied(),
+        &other,
+        b.iter().copied(),
+        a.len() == b.len(),
+    )?;
     Ok(ctx.bool(same == eq))
 }
 
@@ -1011,7 +1099,10 @@ collection!(StackPy);
 #[hpy_methods]
 impl StackPy {
     #[new(signature = (*args))]
-    fn init<'ctx>(ctx: Context<'ctx>, args: VarArgs<'_, 'ctx>) -> HPyResult<WithFields<'ctx, StackPy>> {
+    fn init<'ctx>(
+        ctx: Context<'ctx>,
+        args: VarArgs<'_, 'ctx>,
+    ) -> HPyResult<WithFields<'ctx, StackPy>> {
         let sh = new_store(ctx)?;
         let store = borrow_store(&sh)?;
         let mut inner = StackSync::new_sync();
@@ -1076,7 +1167,10 @@ impl StackPy {
         Ok(StackPy::with(&sh, inner))
     }
 
-    fn push<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, StackPy>> {
+    fn push<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, StackPy>> {
         let sh = store_of(&slf)?;
         let stored = borrow_store(&sh)?.stash(other);
         Ok(StackPy::with(&sh, slf.inner.push(stored)))
@@ -1101,7 +1195,10 @@ collection!(QueuePy);
 #[hpy_methods]
 impl QueuePy {
     #[new(signature = (*elements))]
-    fn init<'ctx>(ctx: Context<'ctx>, elements: VarArgs<'_, 'ctx>) -> HPyResult<WithFields<'ctx, QueuePy>> {
+    fn init<'ctx>(
+        ctx: Context<'ctx>,
+        elements: VarArgs<'_, 'ctx>,
+    ) -> HPyResult<WithFields<'ctx, QueuePy>> {
         let sh = new_store(ctx)?;
         let store = borrow_store(&sh)?;
         let mut inner = QueueSync::new_sync();
@@ -1160,7 +1257,10 @@ impl QueuePy {
         self.inner.is_empty()
     }
 
-    fn enqueue<'ctx>(slf: Ref<'_, 'ctx, Self>, value: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, QueuePy>> {
+    fn enqueue<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        value: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, QueuePy>> {
         let sh = store_of(&slf)?;
         let stored = borrow_store(&sh)?.stash(value);
         Ok(QueuePy::with(&sh, slf.inner.enqueue(stored)))
@@ -1223,7 +1323,9 @@ fn extend_set<'ctx>(
 /// Whether `other` is a `collections.abc.Set`.
 fn is_abc_set(other: &Handle<'_>) -> HPyResult<bool> {
     let ctx = other.context();
-    let abc = ctx.builtin("__import__")?.call(&[&"collections.abc".into_hpy(ctx)?])?;
+    let abc = ctx
+        .builtin("__import__")?
+        .call(&[&"collections.abc".into_hpy(ctx)?])?;
     let set = abc.get_attr_s("abc")?.get_attr_s("Set")?;
     ctx.builtin("isinstance")?.call(&[other, &set])?.is_true()
 }
@@ -1312,7 +1414,10 @@ fn set_op<'ctx>(
 #[hpy_methods]
 impl HashTrieSetPy {
     #[new(signature = (value = None))]
-    fn init<'ctx>(ctx: Context<'ctx>, value: Option<Handle<'ctx>>) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
+    fn init<'ctx>(
+        ctx: Context<'ctx>,
+        value: Option<Handle<'ctx>>,
+    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
         let sh = new_store(ctx)?;
         let store = borrow_store(&sh)?;
         let mut inner = HashTrieSetSync::new_sync();
@@ -1330,31 +1435,52 @@ impl HashTrieSetPy {
         store.scope(|| slf.inner.contains(&k))
     }
 
-    fn __and__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn __and__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         set_op(&slf, &other, SetOp::Intersection)
     }
 
-    fn __or__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn __or__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         set_op(&slf, &other, SetOp::Union)
     }
 
-    fn __sub__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn __sub__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         set_op(&slf, &other, SetOp::Difference)
     }
 
-    fn __xor__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn __xor__<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         set_op(&slf, &other, SetOp::SymmetricDifference)
     }
 
-    fn intersection<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn intersection<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         set_op(&slf, &other, SetOp::Intersection)
     }
 
-    fn union<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn union<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         set_op(&slf, &other, SetOp::Union)
     }
 
-    fn difference<'ctx>(slf: Ref<'_, 'ctx, Self>, other: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn difference<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        other: Ref<'_, 'ctx, Self>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         set_op(&slf, &other, SetOp::Difference)
     }
 
@@ -1396,7 +1522,15 @@ impl HashTrieSetPy {
         let store = borrow_store(&sh)?;
         let (size, direction, negate) = compare_rule(op);
         let contains = |k: &Key| slf.inner.contains(k);
-        let answer = set_compare(&store, slf.inner.iter(), slf.inner.size(), &contains, other, size, direction)?;
+        let answer = set_compare(
+            &store,
+            slf.inner.iter(),
+            slf.inner.size(),
+            &contains,
+            other,
+            size,
+            direction,
+        )?;
         Ok(ctx.bool(answer != negate))
     }
 
@@ -1412,15 +1546,22 @@ impl HashTrieSetPy {
         hash_val as isize
     }
 
-    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<(Handle<'ctx>, (Vec<Handle<'ctx>>,))> {
+    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Pickled<'ctx, Handle<'ctx>>> {
         let ctx = slf.handle().context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
-        let items = slf.inner.iter().map(|k| store.get(&k.inner)).collect::<HPyResult<Vec<_>>>()?;
+        let items = slf
+            .inner
+            .iter()
+            .map(|k| store.get(&k.inner))
+            .collect::<HPyResult<Vec<_>>>()?;
         Ok((hpy::type_object::<HashTrieSetPy>(ctx)?, (items,)))
     }
 
-    fn insert<'ctx>(slf: Ref<'_, 'ctx, Self>, value: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn insert<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        value: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let k = key(&store, value)?;
@@ -1429,7 +1570,10 @@ impl HashTrieSetPy {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
-    fn discard<'ctx>(slf: Ref<'_, 'ctx, Self>, value: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn discard<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        value: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let k = key(&store, value)?;
@@ -1438,7 +1582,10 @@ impl HashTrieSetPy {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
-    fn remove<'ctx>(slf: Ref<'_, 'ctx, Self>, value: &Handle<'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn remove<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        value: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let k = key(&store, value)?;
@@ -1454,7 +1601,10 @@ impl HashTrieSetPy {
     }
 
     #[method(signature = (*iterables))]
-    fn update<'ctx>(slf: Ref<'_, 'ctx, Self>, iterables: VarArgs<'_, 'ctx>) -> HPyResult<WithFields<'ctx, Self>> {
+    fn update<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+        iterables: VarArgs<'_, 'ctx>,
+    ) -> HPyResult<WithFields<'ctx, Self>> {
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
         let mut inner = slf.inner.clone();
@@ -1545,10 +1695,13 @@ fn compare_rule(op: RichCompareOp) -> (Size, Direction, bool) {
 /// Registers the classes with the `collections.abc` interfaces they
 /// implement (as the original does).
 fn init<'ctx>(ctx: Context<'ctx>, _module: &Handle<'ctx>) -> HPyResult<()> {
-    let abc = ctx.builtin("__import__")?.call(&[&"collections.abc".into_hpy(ctx)?])?;
+    let abc = ctx
+        .builtin("__import__")?
+        .call(&[&"collections.abc".into_hpy(ctx)?])?;
     let abc = abc.get_attr_s("abc")?;
     let register = |interface: &str, ty: Handle<'ctx>| -> HPyResult<()> {
-        abc.get_attr_s(interface)?.call_method_s("register", &[&ty])?;
+        abc.get_attr_s(interface)?
+            .call_method_s("register", &[&ty])?;
         Ok(())
     };
     register("Mapping", hpy::type_object::<HashTrieMapPy>(ctx)?)?;

@@ -285,7 +285,10 @@ impl ObjectStore {
         stores: &[&Ref<'_, 'ctx, ObjectStore>],
         f: impl FnOnce() -> R,
     ) -> HPyResult<R> {
-        assert!(!stores.is_empty(), "ObjectStore::scope needs at least one store");
+        assert!(
+            !stores.is_empty(),
+            "ObjectStore::scope needs at least one store"
+        );
         let scope = Scope {
             stores,
             error: core::cell::RefCell::new(None),
@@ -339,7 +342,10 @@ impl ScopeOps for Scope<'_, '_, '_> {
             return false;
         }
         let load = |s: &Stored| {
-            let store = self.stores.iter().find(|store| store.registry.id == s.cell.store);
+            let store = self
+                .stores
+                .iter()
+                .find(|store| store.registry.id == s.cell.store);
             store.map_or_else(
                 || {
                     Err(HPyErr::value_error(
@@ -349,7 +355,8 @@ impl ScopeOps for Scope<'_, '_, '_> {
                 |store| store.get(s),
             )
         };
-        let compared = load(a).and_then(|a| a.rich_compare_bool(&load(b)?, crate::RichCompareOp::Eq));
+        let compared =
+            load(a).and_then(|a| a.rich_compare_bool(&load(b)?, crate::RichCompareOp::Eq));
         compared.unwrap_or_else(|err| {
             let ctx = self.stores[0].handle().context();
             *self.error.borrow_mut() = err.catch(ctx).ok();

@@ -231,7 +231,8 @@ impl FunctionDescription {
         if args.kw._i == 0 {
             return Ok(());
         }
-        self.parse_new::<0>(&args.keywords_only(), &mut Vec::new()).map(|_| ())
+        self.parse_new::<0>(&args.keywords_only(), &mut Vec::new())
+            .map(|_| ())
     }
 
     /// Parses the arguments of a `tp_new` call: positional handles and a

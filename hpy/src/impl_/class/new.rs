@@ -63,10 +63,7 @@ impl<'ctx> NewArgs<'_, 'ctx> {
     /// The same call without its positional arguments (to check the
     /// keywords alone).
     pub(crate) fn keywords_only(&self) -> Self {
-        NewArgs {
-            nargs: 0,
-            ..*self
-        }
+        NewArgs { nargs: 0, ..*self }
     }
 
     /// Whether the call passed no argument at all.
