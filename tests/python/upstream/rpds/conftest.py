@@ -1,8 +1,9 @@
-"""Runs rpds-py 2026.9.1's own tests (copied unchanged, see SHA256SUMS)
-against the hpy-rs port `examples/rpds`, built and imported by the test
-harness (tests/python/conftest.py) for the run's mode: `import rpds` in
-these files finds the harness's build, and every test goes through the
-harness's per-test checks (the debug mode's leak check among them)."""
+"""rpds-py 2026.9.1's own tests (copied unchanged, see SHA256SUMS) run
+against the hpy-rs port `examples/rpds`: the harness (tests/python/conftest.py,
+`pytest_collect_file`) imports its build for the run's mode before a file
+here is collected. This file adds what is particular to rpds: every test
+counts as using the module, and the tests that PyPy's debug mode cannot run
+are skipped there with the reason."""
 
 import sys
 from pathlib import Path
@@ -47,14 +48,6 @@ def _harness():
         if getattr(module, "__file__", None) and Path(module.__file__).resolve() == HARNESS:
             return module
     raise RuntimeError(f"the test harness {HARNESS} is not loaded")
-
-
-def pytest_collectstart(collector):
-    # Before a test file is imported (its `from rpds import ...`), load
-    # the port the way the harness loads every extension.
-    if isinstance(collector, pytest.Module) and "rpds" not in sys.modules:
-        harness = _harness()
-        harness._load(harness._state(collector.config), "rpds")
 
 
 def pytest_collection_modifyitems(config, items):
