@@ -310,6 +310,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             // The fallback of the `Field` slot probe (0 for other types).
             #[allow(unused_imports)]
             use ::__hpy::impl_::class::NoFieldSlots as _;
+            // The fallback of the value visitor probe (`None`).
+            #[allow(unused_imports)]
+            use ::__hpy::impl_::class::NoValueVisit as _;
 
             #parent_check
 
@@ -321,6 +324,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 const FROZEN: bool = #frozen;
 
                 #object_slot_consts
+
+                const VISIT_VALUE: ::core::option::Option<::__hpy::impl_::class::VisitValueFn> =
+                    ::__hpy::impl_::class::ValueProbe::<#ident>::VISIT;
 
                 const INFO: ::__hpy::impl_::class::ClassInfo = ::__hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,
@@ -695,6 +701,7 @@ fn layout(extends: Option<&syn::Path>, ident: &Ident) -> (TokenStream, TokenStre
                     || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
 
                 const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
+                    || <Self as ::__hpy::HPyClass>::VISIT_VALUE.is_some()
                     || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
 
                 unsafe fn init_ancestors(start: *mut u8) {

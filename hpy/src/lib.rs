@@ -74,7 +74,9 @@ use types::dict as containers;
 
 pub use args::VarArgs;
 pub use builder::{ListBuilder, TupleBuilder};
-pub use class::{type_object, Field, FieldSlots, HPyClass, Ref, RefMut, WithFields};
+pub use class::{
+    type_object, Field, FieldSlots, HPyClass, ObjectStore, Ref, RefMut, Stored, WithFields,
+};
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};

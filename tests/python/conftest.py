@@ -118,6 +118,8 @@ EXTENSIONS = {
     "hpyrs_classes": Extension("tests/ext/hpyrs_classes/Cargo.toml"),
     "hpyrs_conveniences": Extension("tests/ext/hpyrs_conveniences/Cargo.toml"),
     "hpyrs_reexport": Extension("tests/ext/hpyrs_reexport/Cargo.toml"),
+    "hpyrs_shared": Extension("tests/ext/hpyrs_shared/Cargo.toml"),
+    "rpds": Extension("examples/rpds/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),
     "stats": Extension("examples/stats/Cargo.toml",

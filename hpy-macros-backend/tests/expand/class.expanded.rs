@@ -20,11 +20,16 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Counter>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<String>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Counter,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Counter",
             doc: ::core::option::Option::Some(c"A counter."),
@@ -584,6 +589,8 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Resettable>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     const _: () = ::core::assert!(
         < Counter as ::hpy::HPyClass > ::INFO.flags &
         ::hpy::impl_::class::TPFLAGS_BASETYPE != 0,
@@ -596,6 +603,9 @@ const _: () = {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<u32>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<Field>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Resettable,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Resettable",
             doc: ::core::option::Option::Some(
@@ -618,6 +628,7 @@ const _: () = {
         const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
             || <Counter as ::hpy::HPyClass>::NEEDS_DESTROY;
         const HAS_FIELDS: bool = <Self as ::hpy::HPyClass>::FIELD_SLOTS != 0
+            || <Self as ::hpy::HPyClass>::VISIT_VALUE.is_some()
             || <Counter as ::hpy::HPyClass>::HAS_FIELDS;
         unsafe fn init_ancestors(start: *mut u8) {
             unsafe { ::hpy::impl_::class::init_ancestor::<Counter>(start) }
@@ -797,9 +808,14 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Tagged>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Tagged {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Tagged,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Tagged",
             doc: ::core::option::Option::Some(c"A float carrying a tag."),

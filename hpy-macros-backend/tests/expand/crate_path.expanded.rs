@@ -62,10 +62,15 @@ const _: () = crate::sdk::hpy::impl_::class::assert_class_value::<Counter>();
 const _: () = {
     #[allow(unused_imports)]
     use crate::sdk::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use crate::sdk::hpy::impl_::class::NoValueVisit as _;
     unsafe impl crate::sdk::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<
+            crate::sdk::hpy::impl_::class::VisitValueFn,
+        > = crate::sdk::hpy::impl_::class::ValueProbe::<Counter>::VISIT;
         const INFO: crate::sdk::hpy::impl_::class::ClassInfo = crate::sdk::hpy::impl_::class::ClassInfo {
             qualname: c"Counter",
             doc: ::core::option::Option::Some(c"A counter."),

@@ -42,10 +42,15 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     const FIELD_SLOTS: usize;
 
-    /// Whether an instance has `Field` slots to traverse: this class's or a
-    /// Rust ancestor's (`extends`).
+    /// How `tp_traverse` reaches fields the value holds outside the slots
+    /// (see `impl_::class::VisitValue`); `None` for most classes.
     #[doc(hidden)]
-    const HAS_FIELDS: bool = Self::FIELD_SLOTS > 0 || Self::DICT;
+    const VISIT_VALUE: Option<crate::impl_::class::VisitValueFn> = None;
+
+    /// Whether an instance has `Field` slots (or value fields, or a
+    /// `__dict__`) to traverse: this class's or a Rust ancestor's (`extends`).
+    #[doc(hidden)]
+    const HAS_FIELDS: bool = Self::FIELD_SLOTS > 0 || Self::DICT || Self::VISIT_VALUE.is_some();
 
     /// `#[hpy_class(dict)]`: instances have a `__dict__`, kept in a slot
     /// after the `Field` slots (an `HPyField` to the traverse function).
@@ -247,6 +252,15 @@ impl<T: HPyClass> ClassData<T> {
                 (*(*data).value.get()).assume_init_drop();
             }
         }
+    }
+
+    /// Whether the value was written and not yet dropped.
+    ///
+    /// # Safety
+    /// `data` must point to a block of a live instance.
+    pub(crate) unsafe fn is_initialized(data: *const ClassData<T>) -> bool {
+        // SAFETY: forwarded; only the header flag is read.
+        unsafe { (*data).initialized.get() != 0 }
     }
 
     /// Checks that the value was written; for a class extending a builtin

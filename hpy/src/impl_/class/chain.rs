@@ -178,6 +178,19 @@ pub unsafe fn visit_chain<T: HPyClass>(
             }
         }
     }
+    if let Some(visit_value) = T::VISIT_VALUE {
+        // SAFETY: forwarded: T's block is at `data_offset`.
+        let block = unsafe { start.add(T::INFO.data_offset).cast::<ClassData<T>>() };
+        // SAFETY: the block of a live instance; its value is read only once
+        // written, as `VisitValue` allows.
+        if unsafe { ClassData::is_initialized(block) } {
+            // SAFETY: as above.
+            let r = unsafe { visit_value(ClassData::value_ptr(block).cast(), visit) };
+            if r != 0 {
+                return r;
+            }
+        }
+    }
     // SAFETY: forwarded.
     unsafe { T::visit_ancestors(start, visit) }
 }

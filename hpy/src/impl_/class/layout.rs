@@ -142,6 +142,65 @@ impl<T: crate::FieldSlots> FieldProbe<T> {
     pub const SLOTS: usize = T::COUNT;
 }
 
+/// How `tp_traverse` reaches object references that a class value keeps
+/// outside its `Field` slots (the registry of an
+/// [`ObjectStore`](crate::ObjectStore)): the value's pointer and the
+/// visitor.
+pub type VisitValueFn = unsafe fn(
+    *const u8,
+    &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+) -> core::ffi::c_int;
+
+/// A class value that holds `HPyField`s of its own, which `tp_traverse`
+/// must report besides the instance's `Field` slots.
+///
+/// # Safety
+/// `visit_value` is called by the garbage collector at any allocation,
+/// also while a method borrows the value: it may only read memory that no
+/// `&mut` reaches at such a point, and must report only fields stored with
+/// this instance as their owner, each of them once, at an address that does
+/// not change while the field holds an object.
+pub unsafe trait VisitValue {
+    /// Reports every non-empty field the value at `value` holds.
+    ///
+    /// # Safety
+    /// `value` is the initialised value of a live instance.
+    unsafe fn visit_value(
+        value: *const Self,
+        visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+    ) -> core::ffi::c_int;
+}
+
+/// `VisitValueFn` of `T`.
+///
+/// # Safety
+/// As for [`VisitValue::visit_value`].
+unsafe fn visit_value_erased<T: VisitValue>(
+    value: *const u8,
+    visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+) -> core::ffi::c_int {
+    // SAFETY: forwarded.
+    unsafe { T::visit_value(value.cast(), visit) }
+}
+
+/// `ValueProbe::<T>::VISIT`: `Some` for a [`VisitValue`] class, `None`
+/// (the trait's fallback) for every other one; `#[hpy_class]` reads it
+/// into `HPyClass::VISIT_VALUE`.
+pub struct ValueProbe<T>(core::marker::PhantomData<T>);
+
+/// The fallback of [`ValueProbe`]: nothing to visit in the value.
+pub trait NoValueVisit {
+    /// No fields in the value.
+    const VISIT: Option<VisitValueFn> = None;
+}
+
+impl<T> NoValueVisit for ValueProbe<T> {}
+
+impl<T: VisitValue> ValueProbe<T> {
+    /// The value's visitor.
+    pub const VISIT: Option<VisitValueFn> = Some(visit_value_erased::<T>);
+}
+
 /// Holds for a type that may be a class's value: one that can be sent
 /// between threads (the interpreter may free an object on any thread that
 /// holds it). `#[hpy_class]` checks it on the struct's name. (The compiler
