@@ -67,10 +67,13 @@ impl Global {
         self.raw.get()
     }
 
-    /// Records that the module definition lists this global. Not public
-    /// API: called by `hpy_module!` when the module is executed.
-    #[doc(hidden)]
-    pub fn mark_registered(&self) {
+    /// Records that the module definition lists this global (through
+    /// `impl_::register_global`, called by `hpy_module!`'s exec).
+    ///
+    /// # Safety
+    /// The module definition being executed must list this global, so that
+    /// HPy knows it before `store`/`load` hand it to HPy.
+    pub(crate) unsafe fn mark_registered(&self) {
         self.registered.store(true, Ordering::Release);
     }
 

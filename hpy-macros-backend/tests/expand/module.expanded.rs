@@ -193,7 +193,7 @@ const _: () = {
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
-            CACHE.mark_registered();
+            unsafe { ::hpy::impl_::register_global(&CACHE) };
             ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, "snapshot")?;
             ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
             ::hpy::impl_::class_level::add_types(
@@ -218,7 +218,7 @@ const _: () = {
         ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
         ::hpy::impl_::signal_check_global(),
         ::hpy::impl_::catch_state_global(),
-        CACHE.as_raw_ptr(),
+        ::hpy::impl_::global_ptr(&CACHE),
         <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);

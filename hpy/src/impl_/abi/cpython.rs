@@ -211,8 +211,11 @@ pub unsafe fn capsule_destructor(
 // ---- module init ----
 
 /// Nothing to save: the trampolines need no context in this ABI.
+///
+/// # Safety
+/// None here; `unsafe` to match the universal ABI's.
 #[inline(always)]
-pub fn save_trampoline_context(ctx: *mut HPyContext) {
+pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     let _ = ctx;
 }
 

@@ -70,8 +70,12 @@ static TRAMPOLINE_CONTEXT: AtomicPtr<HPyContext> = AtomicPtr::new(core::ptr::nul
 /// `ctx_CallRealFunctionFromTrampoline` (`HPyInitGlobalContext_<name>`).
 /// One extension binary holds one module, so one slot is enough; a
 /// debug-mode load passes the debug context here.
+///
+/// # Safety
+/// `ctx` must be the context the host gave `HPyInitGlobalContext_<name>`,
+/// valid as long as the module is loaded: every trampoline calls through it.
 #[inline(always)]
-pub fn save_trampoline_context(ctx: *mut HPyContext) {
+pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     TRAMPOLINE_CONTEXT.store(ctx, Ordering::Release);
 }
 
