@@ -262,7 +262,9 @@ pub fn expand_hpy_module(
                 ::__hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()]);
 
             static __HPY_MODULE_DEF: ::__hpy::impl_::StaticModuleDef =
-                ::__hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS);
+                // SAFETY: the defines are the methods' (`PyMethod`) and the
+                // exec slot's (`ModExec`) definitions, the globals live statics.
+                unsafe { ::__hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS) };
 
             ::__hpy::impl_::export_module! {
                 name: #module_name,

@@ -36,6 +36,7 @@ pub use layout::{
     as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue, FieldProbe,
     NoFieldSlots,
 };
+pub(crate) use layout::checked_block;
 pub use member::{member, value_offset, MemberType};
 pub use new::{
     construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
