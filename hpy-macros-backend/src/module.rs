@@ -226,14 +226,10 @@ pub fn expand_hpy_module(
         quote!(::__hpy::impl_::catch_state_global()),
     ]
     .into_iter()
-    .chain(
-        globals
-            .iter()
-            .map(|g| {
-                let global = quote::quote_spanned!(g.span()=> &#g);
-                quote!(::__hpy::impl_::global_ptr(#global))
-            }),
-    )
+    .chain(globals.iter().map(|g| {
+        let global = quote::quote_spanned!(g.span()=> &#g);
+        quote!(::__hpy::impl_::global_ptr(#global))
+    }))
     .chain((0..exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
     .chain(
         types

@@ -120,9 +120,7 @@ impl Global {
                 let the_box = ctx.new_list()?;
                 the_box.append(value)?;
                 // SAFETY: as in `store`; stored once per module load.
-                unsafe {
-                    hpy_sys::HPyGlobal_Store(ctx.as_raw(), self.raw.get(), the_box.as_raw())
-                };
+                unsafe { hpy_sys::HPyGlobal_Store(ctx.as_raw(), self.raw.get(), the_box.as_raw()) };
                 Ok(())
             }
         }

@@ -78,6 +78,8 @@ pub use class::{type_object, Field, FieldSlots, HPyClass, Ref, RefMut, WithField
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
+#[doc(hidden)]
+pub use err::ErrorsStayInTheirCall;
 pub use eval::SourceKind;
 pub use exception::builtin as exceptions;
 pub use exception::{Caught, ExceptionClass};

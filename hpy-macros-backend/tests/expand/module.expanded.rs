@@ -222,11 +222,13 @@ const _: () = {
         <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = ::hpy::impl_::StaticModuleDef::new(
-        ::core::option::Option::Some(c"The module's docstring."),
-        &__HPY_DEFINES,
-        &__HPY_GLOBALS,
-    );
+    static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {
+        ::hpy::impl_::StaticModuleDef::new(
+            ::core::option::Option::Some(c"The module's docstring."),
+            &__HPY_DEFINES,
+            &__HPY_GLOBALS,
+        )
+    };
     ::hpy::impl_::export_module! {
         name : "snapshot", def : __HPY_MODULE_DEF, cpython_init : PyInit_snapshot,
         universal_init : HPyInit_snapshot, universal_context :

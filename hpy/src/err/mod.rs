@@ -75,7 +75,14 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 pub struct HPyErr(Option<Box<Lazy>>, NotSend);
 
 /// Makes [`HPyErr`] neither `Send` nor `Sync`, at no size.
-type NotSend = core::marker::PhantomData<*const ()>;
+type NotSend = core::marker::PhantomData<*const ErrorsStayInTheirCall>;
+
+/// The type a `Send`/`Sync` error about an [`HPyErr`] names: its name is
+/// the fix. An error is returned (or handled) in the call that raised it;
+/// what may cross threads or go into a static is its text
+/// (`err.to_string()`), or a Rust error type converted with `?` later.
+#[doc(hidden)]
+pub enum ErrorsStayInTheirCall {}
 
 /// `None` in an `HPyErr` is an exception that an HPy function has set (it
 /// promises one with every failure it reports): restoring it is a no-op, so

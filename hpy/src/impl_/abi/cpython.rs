@@ -291,7 +291,11 @@ macro_rules! __hpy_export_module_for_abi {
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $py_init() -> *mut $crate::impl_::cpy_PyObject {
             // SAFETY: the definition is a static built by hpy_module!.
-            unsafe { $crate::impl_::abi::cpython_module_init($crate::impl_::StaticModuleDef::as_ptr(&$def)) }
+            unsafe {
+                $crate::impl_::abi::cpython_module_init($crate::impl_::StaticModuleDef::as_ptr(
+                    &$def,
+                ))
+            }
         }
     };
 }

@@ -32,11 +32,11 @@ pub use chain::{
 pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
 pub use init::{impl_init, slot_init, InitFunc, IntoInit};
+pub(crate) use layout::checked_block;
 pub use layout::{
     as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue, FieldProbe,
     NoFieldSlots,
 };
-pub(crate) use layout::checked_block;
 pub use member::{member, value_offset, MemberType};
 pub use new::{
     construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,

@@ -1146,18 +1146,23 @@ static PHOENIX_NEST: Global = Global::new();
 /// A callable a dying `Phoenix` passes itself to, if set.
 static PHOENIX_CALLBACK: Global = Global::new();
 
-/// An object whose `__del__` brings it back: it stores itself in a `Global`
-/// and hands itself to the callback `phoenix_callback` set (issue 25, N2).
+/// An object whose `__del__` brings it back, once: it stores itself in a
+/// `Global` and hands itself to the callback `phoenix_callback` set (issue
+/// 25, N2).
 #[hpy_class(module = "hpyrs_classes")]
 struct Phoenix {
     name: String,
+    reborn: bool,
 }
 
 #[hpy_methods]
 impl Phoenix {
     #[new]
     fn new(name: String) -> Phoenix {
-        Phoenix { name }
+        Phoenix {
+            name,
+            reborn: false,
+        }
     }
 
     fn name(&self) -> String {
@@ -1168,7 +1173,11 @@ impl Phoenix {
         self.name = name;
     }
 
-    fn __del__<'ctx>(slf: RefMut<'_, 'ctx, Self>) -> HPyResult<()> {
+    fn __del__<'ctx>(mut slf: RefMut<'_, 'ctx, Self>) -> HPyResult<()> {
+        if slf.reborn {
+            return Ok(());
+        }
+        slf.reborn = true;
         let ctx = slf.handle().context();
         PHOENIX_NEST.store(slf.handle())?;
         if let Some(callback) = PHOENIX_CALLBACK.load(ctx)? {

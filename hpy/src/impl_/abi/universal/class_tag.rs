@@ -136,8 +136,11 @@ unsafe fn check_block_slow<T: HPyClass>(
     // SAFETY: the data holds `made_by`'s blocks, so it is at least
     // `data_size` long, and `T`'s header lies within it (checked first).
     let owns = end <= made_by.data_size()
-        && unsafe { (*start.add(T::INFO.data_offset).cast::<ClassData<()>>()).tag.own }
-            == class_id::<T>();
+        && unsafe {
+            (*start.add(T::INFO.data_offset).cast::<ClassData<()>>())
+                .tag
+                .own
+        } == class_id::<T>();
     if owns {
         Ok(())
     } else {
