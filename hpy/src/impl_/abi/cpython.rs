@@ -219,8 +219,9 @@ pub unsafe fn capsule_destructor(
 pub(crate) struct BlockTag;
 
 impl BlockTag {
-    /// Nothing to record.
+    /// Nothing to record (generic like the universal ABI's).
     #[inline(always)]
+    #[allow(clippy::extra_unused_type_parameters)]
     pub(crate) fn of<T: crate::HPyClass>() -> Self {
         BlockTag
     }
@@ -238,6 +239,7 @@ pub(crate) unsafe fn tag_instance<T: crate::HPyClass>(_start: *mut u8) {}
 /// # Safety
 /// None here; as in the universal ABI.
 #[inline(always)]
+#[allow(clippy::extra_unused_type_parameters)] // generic like the universal ABI's
 pub(crate) unsafe fn check_block<T: crate::HPyClass>(
     _obj: &crate::Borrowed<'_, '_>,
     _start: *mut u8,
