@@ -385,7 +385,7 @@ pub(crate) unsafe fn method_defs(
             HPyFunc_O => METH_O,
             _ => {
                 // SAFETY: plain C-API call with the GIL held.
-                unsafe { set_error(PyExc_ValueError, c"unsupported HPyMeth signature") };
+                unsafe { set_error(PyExc_ValueError, c"Unsupported HPyMeth signature") };
                 return Err(());
             }
         };
@@ -617,7 +617,7 @@ unsafe fn type_from_spec(
         if !spec.legacy_slots.is_null() && spec.builtin_shape != HPyType_BuiltinShape_Legacy {
             set_error(
                 PyExc_TypeError,
-                c"legacy_slots need builtin_shape = HPyType_BuiltinShape_Legacy",
+                c"cannot specify .legacy_slots without setting .builtin_shape=HPyType_BuiltinShape_Legacy",
             );
             return Err(());
         }
@@ -928,7 +928,7 @@ unsafe fn build_type(
             Py_DECREF(result);
             set_error(
                 PyExc_TypeError,
-                c"a legacy type cannot inherit the memory layout of a pure HPy type",
+                c"A legacy type should not inherit its memory layout from a pure type",
             );
             return Err(false);
         }
