@@ -77,9 +77,9 @@ pub use builder::{ListBuilder, TupleBuilder};
 pub use class::{type_object, Field, FieldSlots, HPyClass, Ref, RefMut, WithFields};
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
-pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 #[doc(hidden)]
 pub use err::ErrorsStayInTheirCall;
+pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use eval::SourceKind;
 pub use exception::builtin as exceptions;
 pub use exception::{Caught, ExceptionClass};
