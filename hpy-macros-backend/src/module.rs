@@ -182,6 +182,15 @@ pub fn expand_hpy_module(
         None => quote!(),
     };
     let globals = &module.globals;
+    // Through functions taking `&'static Global`, so that an entry of any
+    // other type is an error at its span.
+    let register_globals = globals.iter().map(|g| {
+        let global = quote::quote_spanned!(g.span()=> &#g);
+        quote! {
+            // SAFETY: `__HPY_GLOBALS` below lists this global.
+            unsafe { ::__hpy::impl_::register_global(#global) };
+        }
+    });
     let types = &module.types;
     let exceptions = &module.exceptions;
     let type_entries = types.iter().map(|t| {
@@ -199,7 +208,7 @@ pub fn expand_hpy_module(
                 __hpy_ctx: ::__hpy::Context<'ctx>,
                 __hpy_module: ::__hpy::Borrowed<'_, 'ctx>,
             ) -> ::__hpy::HPyResult<::core::ffi::c_int> {
-                #( #globals.mark_registered(); )*
+                #( #register_globals )*
                 ::__hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
                 ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
                 ::__hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
@@ -217,7 +226,10 @@ pub fn expand_hpy_module(
         quote!(::__hpy::impl_::catch_state_global()),
     ]
     .into_iter()
-    .chain(globals.iter().map(|g| quote!(#g.as_raw_ptr())))
+    .chain(globals.iter().map(|g| {
+        let global = quote::quote_spanned!(g.span()=> &#g);
+        quote!(::__hpy::impl_::global_ptr(#global))
+    }))
     .chain((0..exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
     .chain(
         types
@@ -246,7 +258,9 @@ pub fn expand_hpy_module(
                 ::__hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()]);
 
             static __HPY_MODULE_DEF: ::__hpy::impl_::StaticModuleDef =
-                ::__hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS);
+                // SAFETY: the defines are the methods' (`PyMethod`) and the
+                // exec slot's (`ModExec`) definitions, the globals live statics.
+                unsafe { ::__hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS) };
 
             ::__hpy::impl_::export_module! {
                 name: #module_name,

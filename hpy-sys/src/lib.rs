@@ -374,6 +374,16 @@ pub unsafe fn hpy_rs_builders_are_leak_free(_ctx: *mut HPyContext) -> bool {
     true
 }
 
+/// CPython ABI: `HPyGlobal_Store` releases the object it replaces.
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_global_store_releases(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 /// CPython ABI: CPython reads the signature header of a type's doc.
 ///
 /// # Safety

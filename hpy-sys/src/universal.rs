@@ -382,6 +382,20 @@ pub unsafe fn hpy_rs_builders_are_leak_free(ctx: *mut HPyContext) -> bool {
     !unsafe { has_dict_type_handle(ctx) }
 }
 
+/// Whether `HPyGlobal_Store` releases the object a global held before.
+/// PyPy 7.3.19 (the development layout above) makes a new handle for every
+/// store and never closes the one it replaces, so each store keeps the old
+/// object alive for good (issue 25's N3); there `Global` stores once and
+/// changes what it stored instead.
+///
+/// # Safety
+/// `ctx` is the live context of the current call.
+#[inline(always)]
+pub unsafe fn hpy_rs_global_store_releases(ctx: *mut HPyContext) -> bool {
+    // SAFETY: forwarded.
+    !unsafe { has_dict_type_handle(ctx) }
+}
+
 /// Whether the interpreter reads a `Name(signature)\n--\n\n` header at the
 /// start of a type's doc as CPython does (`__text_signature__`, and
 /// `__doc__` without it). PyPy 7.3.19 (the development layout above) keeps

@@ -67,10 +67,13 @@ impl Global {
         self.raw.get()
     }
 
-    /// Records that the module definition lists this global. Not public
-    /// API: called by `hpy_module!` when the module is executed.
-    #[doc(hidden)]
-    pub fn mark_registered(&self) {
+    /// Records that the module definition lists this global (through
+    /// `impl_::register_global`, called by `hpy_module!`'s exec).
+    ///
+    /// # Safety
+    /// The module definition being executed must list this global, so that
+    /// HPy knows it before `store`/`load` hand it to HPy.
+    pub(crate) unsafe fn mark_registered(&self) {
         self.registered.store(true, Ordering::Release);
     }
 
@@ -93,6 +96,10 @@ impl Global {
     pub fn store(&self, value: &Handle<'_>) -> HPyResult<()> {
         self.check_registered()?;
         let ctx = value.context();
+        // SAFETY: the live context of the call.
+        if !unsafe { hpy_sys::hpy_rs_global_store_releases(ctx.as_raw()) } {
+            return self.store_in_box(value);
+        }
         // SAFETY: the global is registered with the module, `value` is a
         // valid handle of the live context, and the GIL serialises access
         // to the cell (see the `Sync` impl).
@@ -100,13 +107,29 @@ impl Global {
         Ok(())
     }
 
-    /// A new handle to the stored object, or `None` if nothing was stored
-    /// yet (`HPyGlobal_Load`).
-    ///
-    /// Fails with `SystemError` if the module does not list this global.
+    /// Where `HPyGlobal_Store` keeps every object it replaces alive (PyPy
+    /// 7.3.19, see `hpy_rs_global_store_releases`), the global is stored
+    /// once, with a one-item list (the box), and later stores replace the
+    /// list's item: the object replaced is released like any list item.
+    #[cold]
+    fn store_in_box(&self, value: &Handle<'_>) -> HPyResult<()> {
+        let ctx = value.context();
+        match self.load_raw(ctx)? {
+            Some(the_box) => the_box.set_item_i(0, value),
+            None => {
+                let the_box = ctx.new_list()?;
+                the_box.append(value)?;
+                // SAFETY: as in `store`; stored once per module load.
+                unsafe { hpy_sys::HPyGlobal_Store(ctx.as_raw(), self.raw.get(), the_box.as_raw()) };
+                Ok(())
+            }
+        }
+    }
+
+    /// The object `HPyGlobal_Load` gives for this global (the box, where
+    /// stores keep one), or `None` if nothing was stored yet.
     #[inline]
-    pub fn load<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
-        self.check_registered()?;
+    fn load_raw<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
         // SAFETY: reading the cell under the GIL (see the `Sync` impl).
         let raw = unsafe { *self.raw.get() };
         if raw._i == 0 {
@@ -125,6 +148,23 @@ impl Global {
         }
         // SAFETY: non-null and owned by us.
         Ok(Some(unsafe { Handle::from_raw(ctx, h) }))
+    }
+
+    /// A new handle to the stored object, or `None` if nothing was stored
+    /// yet (`HPyGlobal_Load`).
+    ///
+    /// Fails with `SystemError` if the module does not list this global.
+    #[inline]
+    pub fn load<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+        self.check_registered()?;
+        // SAFETY: the live context of the call.
+        if !unsafe { hpy_sys::hpy_rs_global_store_releases(ctx.as_raw()) } {
+            return match self.load_raw(ctx)? {
+                Some(the_box) => the_box.get_item_i(0).map(Some),
+                None => Ok(None),
+            };
+        }
+        self.load_raw(ctx)
     }
 
     /// Like [`load`](Global::load), but an empty global is an error:

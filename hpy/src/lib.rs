@@ -79,6 +79,8 @@ pub use class::{
 };
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
+#[doc(hidden)]
+pub use err::ErrorsStayInTheirCall;
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use eval::SourceKind;
 pub use exception::builtin as exceptions;

@@ -96,6 +96,51 @@ def test_d4_a_handled_error_leaves_no_exception(hpyrs_test, hpy_mode, hpy_host):
     assert hpyrs_test.int_or_minus_one(5) == 5
 
 
+D4B_CHILD = """
+import sys
+sys.path.insert(0, %r)
+import hpyrs_test
+
+class RaisingIndex:
+    def __index__(self):
+        raise ValueError("no index here")
+
+print("left", hpyrs_test.exception_left_after_handling(RaisingIndex()))
+"""
+
+
+def test_d4b_a_dropped_error_clears_its_exception(hpyrs_test, hpy_mode, hpy_host):
+    # Dropping an HPyErr that stands for a set exception clears it, in the
+    # call that dropped it. On PyPy it did not (issue 25's D4b): the
+    # exception stayed set and surfaced at some later call. Where the host
+    # gives each call a context of its own (the debug modes of the `hpy`
+    # package and of PyPy), the context hpy-rs keeps for dropped errors is
+    # not the call's, so there the exception stays set (documented).
+    if hpy_mode == "debug" and getattr(hpy_host, "__name__", "") == "hpy.universal":
+        if sys.implementation.name != "pypy":
+            pytest.skip("the hpy package's debug mode gives every call a context of its own, "
+                        "so a dropped error cannot clear its exception there (it stays set, "
+                        "and CPython raises SystemError; hpy_rs_universal's debug mode clears it)")
+        # PyPy's debug mode checks contexts per call too: the context hpy-rs
+        # keeps for dropped errors is not used there, and the exception
+        # stays set (documented). Shown in a child, so that it cannot
+        # surface in a later test.
+        import os
+        import subprocess
+
+        folder = os.path.dirname(os.path.abspath(hpyrs_test.__file__))
+        code = D4B_CHILD % folder
+        child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=300)
+        assert child.returncode == 0, child.stderr
+        assert child.stdout.split() == ["left", "True"], child.stdout
+        return
+    assert hpyrs_test.exception_left_after_handling(RaisingIndex()) is False
+    assert hpyrs_test.exception_left_after_handling(2**70) is False
+    assert hpyrs_test.exception_left_after_handling(7) is False
+    assert hpyrs_test.int_or_minus_one(5) == 5
+
+
 def test_panic_in_reflected_operator_names_it(hpyrs_classes):
     # A panic in __rmul__ was reported as one in __mul__ (the slot's name).
     # Vector's arithmetic overflows (and panics) in debug builds only.
@@ -329,6 +374,45 @@ def test_d8_building_lists_and_tuples_does_not_grow_memory(piconumpy, hpyrs_conv
     assert growth < 4, f"RSS grew by {growth:.1f} MiB over 60k calls (rounds: {rounds})"
 
 
+def test_n3_global_store_releases_what_it_replaces(hpyrs_conv):
+    # PyPy 7.3.19's HPyGlobal_Store keeps every object it replaces alive (a
+    # new handle per store, never closed): a capsule replaced in a Global
+    # was never dropped. hpy-rs stores each Global once there (a one-item
+    # list) and replaces the item.
+    m = hpyrs_conv
+    before = m.capsule_drops()
+    for i in range(200):
+        m.cache_store(m.capsule_new(i))
+    assert m.capsule_value(m.cache_load(), None) == 199
+    m.cache_store(None)
+    for _ in range(3):
+        gc.collect()
+    assert m.cache_load() is None
+    assert m.capsule_drops() - before == 200
+
+
+def test_n3_global_store_does_not_grow_memory(hpyrs_conv, hpy_mode):
+    # The same leak as memory: +150 MiB over 1.2 million stores on PyPy.
+    import ast
+    import os
+    import subprocess
+
+    if hpy_mode == "debug":
+        pytest.skip("the universal-mode run covers the same binary; in debug mode the 180k "
+                    "calls take minutes on PyPy")
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("no /proc/self/status to read the resident memory from")
+    folder = os.path.dirname(os.path.abspath(hpyrs_conv.__file__))
+    code = (D8_CHILD.replace("import piconumpy, hpyrs_conv", "import hpyrs_conv")
+            .replace("range(60000)", "range(200000)")) % (
+        folder, "lambda: hpyrs_conv.cache_store(bytes(1000))")
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert child.returncode == 0, child.stderr
+    rounds = ast.literal_eval(child.stdout.strip().splitlines()[-1])
+    growth = rounds[2] - rounds[1]
+    assert growth < 4, f"RSS grew by {growth:.1f} MiB over 200k stores (rounds: {rounds})"
+
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -402,3 +486,106 @@ def test_d9_debug_mode_survives_collections_and_threads(hpyrs_classes, hpyrs_con
     child = subprocess.run([sys.executable, "-c", D9_CHILD % folder], capture_output=True,
                            text=True, timeout=300)
     assert child.returncode == 0 and child.stdout.split() == ["ok"], child.stderr[-2000:]
+
+
+# ---- issue 25: PyPy's holes, closed from hpy-rs's side ----
+
+CLASS_SWAPS = [
+    # (make an instance, the class it is given, a call that reads Rust data)
+    ("Vector-as-Animal", lambda m: m.Vector(3, 4), "Animal", lambda o: o.describe()),
+    ("Animal-as-Vector", lambda m: m.Animal("rex", 4), "Vector", lambda o: o.norm2()),
+    ("Vector-as-Phoenix", lambda m: m.Vector(3, 4), "Phoenix", lambda o: o.rename("x")),
+    ("Cat-as-Dog", lambda m: m.Cat("tom"), "Dog", lambda o: o.tricks()),
+    ("Animal-as-Dog", lambda m: m.Animal("rex", 4), "Dog", lambda o: o.learn("sit")),
+]
+
+
+@pytest.mark.parametrize("make,other,use", [c[1:] for c in CLASS_SWAPS], ids=[c[0] for c in CLASS_SWAPS])
+def test_n1_class_assignment_between_hpy_classes(hpyrs_classes, make, other, use):
+    # PyPy lets `obj.__class__ = OtherHpyClass` between unrelated HPy types
+    # (CPython refuses): the other class's methods then ran on this
+    # object's data, and its tp_destroy dropped it as the wrong type:
+    # SIGSEGV. Now each receiver is checked against the class that made the
+    # object: a TypeError at the call, and the object still dies as what it
+    # is.
+    m = hpyrs_classes
+    obj = make(m)
+    original = type(obj)
+    try:
+        obj.__class__ = getattr(m, other)
+    except TypeError as e:
+        # CPython's own check (and ours would never be reached).
+        assert sys.implementation.name != "pypy", f"PyPy refused: {e}"
+        return
+    with pytest.raises(TypeError, match=rf"{other} method was given a {other} object whose data is not a {other}'s"):
+        use(obj)
+    assert type(obj) is getattr(m, other)
+    # Dropped while it has the other class: its own value is dropped.
+    del obj
+    gc.collect()
+    gc.collect()
+    assert make(m) is not None
+
+
+def test_n1_class_assignment_back_and_forth(hpyrs_classes):
+    # After a round trip the object is its own class again and works.
+    m = hpyrs_classes
+    v = m.Vector(3, 4)
+    try:
+        v.__class__ = m.Animal
+    except TypeError:
+        assert sys.implementation.name != "pypy"
+        return
+    with pytest.raises(TypeError):
+        v.describe()
+    v.__class__ = m.Vector
+    assert v.norm2() == 25
+
+
+def _phoenix_cycle(m, keep):
+    """Creates a Phoenix, lets it die and come back; returns the bird."""
+    m.phoenix_nest()  # empty
+    bird = m.Phoenix("fawkes")
+    del bird
+    for _ in range(3):
+        gc.collect()
+    back = m.phoenix_nest()
+    assert back is not None, "__del__ did not run"
+    if keep is not None:
+        assert keep and keep[0] is back
+    return back
+
+
+@pytest.mark.parametrize("via", ["global", "callback"])
+def test_n2_resurrected_by_del(hpyrs_classes, via):
+    # PyPy runs tp_destroy right after __del__ even when __del__ stored the
+    # object somewhere (a Global, a list a callback keeps): the next method
+    # call used the dropped value. CPython keeps such an object alive and
+    # valid; on PyPy hpy-rs now refuses to use it (a clean exception).
+    m = hpyrs_classes
+    kept = []
+    if via == "callback":
+        m.phoenix_callback(kept.append)
+    try:
+        back = _phoenix_cycle(m, kept if via == "callback" else None)
+        for _ in range(3):
+            gc.collect()
+        try:
+            name = back.name()
+        except RuntimeError as e:
+            assert sys.implementation.name == "pypy", f"refused on CPython: {e}"
+            assert "was destroyed" in str(e)
+            with pytest.raises(RuntimeError, match="was destroyed"):
+                back.rename("again")
+        else:
+            assert name == "fawkes"
+            back.rename("again")
+            assert back.name() == "again"
+    finally:
+        m.phoenix_callback(None)
+        kept.clear()
+    del back
+    for _ in range(3):
+        gc.collect()
+    # A bird that died twice may have stored itself again.
+    m.phoenix_nest()

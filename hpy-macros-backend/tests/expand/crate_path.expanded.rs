@@ -423,11 +423,13 @@ const _: () = {
         <Counter as crate::sdk::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_MODULE_DEF: crate::sdk::hpy::impl_::StaticModuleDef = crate::sdk::hpy::impl_::StaticModuleDef::new(
-        ::core::option::Option::None,
-        &__HPY_DEFINES,
-        &__HPY_GLOBALS,
-    );
+    static __HPY_MODULE_DEF: crate::sdk::hpy::impl_::StaticModuleDef = unsafe {
+        crate::sdk::hpy::impl_::StaticModuleDef::new(
+            ::core::option::Option::None,
+            &__HPY_DEFINES,
+            &__HPY_GLOBALS,
+        )
+    };
     crate::sdk::hpy::impl_::export_module! {
         name : "crate_path", def : __HPY_MODULE_DEF, cpython_init : PyInit_crate_path,
         universal_init : HPyInit_crate_path, universal_context :

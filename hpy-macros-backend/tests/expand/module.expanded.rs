@@ -198,7 +198,7 @@ const _: () = {
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
-            CACHE.mark_registered();
+            unsafe { ::hpy::impl_::register_global(&CACHE) };
             ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, "snapshot")?;
             ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
             ::hpy::impl_::class_level::add_types(
@@ -223,15 +223,17 @@ const _: () = {
         ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
         ::hpy::impl_::signal_check_global(),
         ::hpy::impl_::catch_state_global(),
-        CACHE.as_raw_ptr(),
+        ::hpy::impl_::global_ptr(&CACHE),
         <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = ::hpy::impl_::StaticModuleDef::new(
-        ::core::option::Option::Some(c"The module's docstring."),
-        &__HPY_DEFINES,
-        &__HPY_GLOBALS,
-    );
+    static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {
+        ::hpy::impl_::StaticModuleDef::new(
+            ::core::option::Option::Some(c"The module's docstring."),
+            &__HPY_DEFINES,
+            &__HPY_GLOBALS,
+        )
+    };
     ::hpy::impl_::export_module! {
         name : "snapshot", def : __HPY_MODULE_DEF, cpython_init : PyInit_snapshot,
         universal_init : HPyInit_snapshot, universal_context :

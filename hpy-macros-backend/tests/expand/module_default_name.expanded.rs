@@ -67,11 +67,13 @@ const _: () = {
         ::hpy::impl_::catch_state_global(),
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = ::hpy::impl_::StaticModuleDef::new(
-        ::core::option::Option::Some(c"Docstring as an entry."),
-        &__HPY_DEFINES,
-        &__HPY_GLOBALS,
-    );
+    static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {
+        ::hpy::impl_::StaticModuleDef::new(
+            ::core::option::Option::Some(c"Docstring as an entry."),
+            &__HPY_DEFINES,
+            &__HPY_GLOBALS,
+        )
+    };
     ::hpy::impl_::export_module! {
         name : "default_name", def : __HPY_MODULE_DEF, cpython_init :
         PyInit_default_name, universal_init : HPyInit_default_name, universal_context :

@@ -132,10 +132,15 @@ pub unsafe fn HPyField_Load(
 pub unsafe fn HPyGlobal_Store(_ctx: *mut HPyContext, global: *mut HPyGlobal, h: HPy) {
     let obj = _h2py(h);
     // SAFETY: `global` points to a global that owns its (possibly NULL) value.
+    // The old value is released last: its finalizer may run Python code
+    // that loads or stores this global, which must find the new value, not
+    // a freed one (issue 25: a `__del__` storing itself in the global it
+    // was replaced in crashed).
     unsafe {
-        Py_XDECREF(_hg2py(*global));
+        let old = _hg2py(*global);
         Py_XINCREF(obj);
         *global = _py2hg(obj);
+        Py_XDECREF(old);
     }
 }
 

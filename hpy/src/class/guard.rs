@@ -114,8 +114,10 @@ unsafe fn data_of<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<NonNull<Clas
         )));
     }
     // SAFETY: forwarded: an instance of T's type carries a ClassData<T> block
-    // (and its slots) that lives as long as the object.
-    let data = unsafe { crate::impl_::class::as_struct::<T>(ctx, obj.as_raw()) };
+    // (and its slots) that lives as long as the object; where the
+    // interpreter lets its class change or destroys it early (PyPy),
+    // `checked_block` verifies that first.
+    let data = unsafe { crate::impl_::class::checked_block::<T>(obj)? };
     Ok(NonNull::new(data).expect("HPy returned no instance data"))
 }
 

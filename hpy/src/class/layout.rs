@@ -148,11 +148,21 @@ pub struct ClassData<T> {
     /// 0: free; n > 0: n shared borrows; -1: borrowed mutably (the guards'
     /// flag, see `guard`).
     pub(super) borrow: Cell<isize>,
-    /// 1 while the value is alive. A whole word, so that the header has no
-    /// padding (`locate_start` reads its words).
+    /// 1 while the value is alive, [`DESTROYED`] once it was dropped (0:
+    /// never written). A whole word, so that the header has no padding
+    /// (`locate_start` reads its words).
     initialized: Cell<usize>,
+    /// Which class wrote the block and, in the first block, which class
+    /// made the instance: where the interpreter lets an object change its
+    /// class (PyPy), receivers are checked against it (`impl_::abi`;
+    /// zero-sized where no check is needed).
+    pub(crate) tag: crate::impl_::abi::BlockTag,
     value: UnsafeCell<MaybeUninit<T>>,
 }
+
+/// `initialized` of a block whose value was dropped (`tp_destroy`): an
+/// object PyPy destroyed although its `__del__` kept it (issue 25, N2).
+const DESTROYED: usize = 2;
 
 /// Finds the start of an instance's data from the pointer HPy's runtime
 /// passes to `tp_destroy`/`tp_traverse`.
@@ -189,11 +199,18 @@ pub(crate) unsafe fn locate_start(raw: *mut core::ffi::c_void) -> Option<*mut u8
 }
 
 /// Marks a live `ClassData` ("hpy-rs d").
-const CANARY: usize = 0x6870_792d_7273_2064;
+pub(crate) const CANARY: usize = 0x6870_792d_7273_2064;
 
 impl<T> ClassData<T> {
     /// Where the Rust value starts inside the block (for member offsets).
     pub const VALUE_OFFSET: usize = core::mem::offset_of!(ClassData<T>, value);
+
+    /// Whether hpy-rs wrote this header: the value is alive (canary) or
+    /// was dropped by `destroy`.
+    #[cfg_attr(not(feature = "universal"), allow(dead_code))]
+    pub(crate) fn written_by_hpy_rs(&self) -> bool {
+        self.canary.get() == CANARY || self.initialized.get() == DESTROYED
+    }
 }
 
 impl<T: HPyClass> ClassData<T> {
@@ -234,6 +251,7 @@ impl<T: HPyClass> ClassData<T> {
                 canary: Cell::new(CANARY),
                 borrow: Cell::new(0),
                 initialized: Cell::new(1),
+                tag: crate::impl_::abi::BlockTag::of::<T>(),
                 value: UnsafeCell::new(MaybeUninit::new(value)),
             });
         }
@@ -247,27 +265,41 @@ impl<T: HPyClass> ClassData<T> {
     pub(crate) unsafe fn destroy(data: *mut ClassData<T>) {
         // SAFETY: per the contract nothing else can reach the block anymore.
         unsafe {
-            if (*data).initialized.replace(0) != 0 {
+            if (*data).initialized.get() == 1 {
+                (*data).initialized.set(DESTROYED);
                 (*data).canary.set(0);
                 (*(*data).value.get()).assume_init_drop();
             }
         }
     }
 
-    /// Whether the value was written and not yet dropped.
+    /// Whether the value was written and not yet dropped (neither 0, never
+    /// written, nor [`DESTROYED`]).
     ///
     /// # Safety
     /// `data` must point to a block of a live instance.
     pub(crate) unsafe fn is_initialized(data: *const ClassData<T>) -> bool {
         // SAFETY: forwarded; only the header flag is read.
-        unsafe { (*data).initialized.get() != 0 }
+        unsafe { (*data).initialized.get() == 1 }
+    }
+
+    /// Using an object whose value was dropped (see [`DESTROYED`]).
+    #[cold]
+    pub(crate) fn destroyed_error() -> HPyErr {
+        HPyErr::runtime_error(format!(
+            "{} object was destroyed (the interpreter finalised it although its __del__ kept it)",
+            T::INFO.python_name()
+        ))
     }
 
     /// Checks that the value was written; for a class extending a builtin
     /// type, writes the default value on first access.
     pub(super) fn check_initialized(&self) -> HPyResult<()> {
-        if self.initialized.get() != 0 {
+        let state = self.initialized.get();
+        if state == 1 {
             Ok(())
+        } else if state == DESTROYED {
+            Err(Self::destroyed_error())
         } else if let Some(value) = T::default_value() {
             // Never initialised means never borrowed: nothing observes the
             // value while it is written.

@@ -420,7 +420,9 @@ pub fn add_exceptions<'ctx>(
     // Empty first (None marks "not created in this exec"), so that a base
     // created on demand for an earlier entry is the one later published.
     for entry in entries {
-        entry.global.mark_registered();
+        // SAFETY: `hpy_module!` lists every entry's global in the module
+        // definition whose exec is running (`__HPY_EXCEPTIONS`).
+        unsafe { entry.global.mark_registered() };
         entry.global.store(&ctx.none())?;
     }
     for entry in entries {
@@ -441,7 +443,8 @@ fn add_exception<'ctx, E: ExceptionDef>(
 
 /// Prepares [`HPyErr::catch`] (called from every module's exec slot).
 pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
-    CATCH_STATE.mark_registered();
+    // SAFETY: every module definition lists `catch_state_global()`.
+    unsafe { CATCH_STATE.mark_registered() };
     let sys_dict = ctx.import_module("sys")?.get_attr_s("__dict__")?;
     let sink = ctx.new_list()?;
     let append = sink.get_attr_s("append")?;

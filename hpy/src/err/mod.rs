@@ -57,9 +57,32 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 /// call its own context, the exception stays set: call
 /// [`Context::err_clear`] after handling such an error there.)
 ///
+/// An `HPyErr` is neither `Send` nor `Sync`: one that stands for a set
+/// exception belongs to the call (and thread) that raised it, so it cannot
+/// be sent to another thread, kept in a `static` or in an object's value
+/// (class values are `Send`), where dropping it later would clear some
+/// unrelated exception. An [`allow_threads`](Context::allow_threads)
+/// closure returns its own error type and converts it after (`?` does,
+/// for any `std::error::Error`).
+///
+/// ```compile_fail
+/// let err = hpy::HPyErr::value_error("raised in one call");
+/// std::thread::spawn(move || drop(err));
+/// ```
+///
 /// `HPyErr` deliberately does not implement `std::error::Error`: that is what
 /// lets every other error type convert into it.
-pub struct HPyErr(Option<Box<Lazy>>);
+pub struct HPyErr(Option<Box<Lazy>>, NotSend);
+
+/// Makes [`HPyErr`] neither `Send` nor `Sync`, at no size.
+type NotSend = core::marker::PhantomData<*const ErrorsStayInTheirCall>;
+
+/// The type a `Send`/`Sync` error about an [`HPyErr`] names: its name is
+/// the fix. An error is returned (or handled) in the call that raised it;
+/// what may cross threads or go into a static is its text
+/// (`err.to_string()`), or a Rust error type converted with `?` later.
+#[doc(hidden)]
+pub enum ErrorsStayInTheirCall {}
 
 /// `None` in an `HPyErr` is an exception that an HPy function has set (it
 /// promises one with every failure it reports): restoring it is a no-op, so
@@ -97,10 +120,15 @@ enum Lazy {
 }
 
 impl HPyErr {
+    #[inline(always)]
+    const fn from_lazy(lazy: Option<Box<Lazy>>) -> Self {
+        HPyErr(lazy, core::marker::PhantomData)
+    }
+
     /// An exception of the builtin class `ty` (for example
     /// `HPyConstant::KeyError`) with a message.
     pub fn new(ty: HPyConstant, msg: impl Into<Cow<'static, str>>) -> Self {
-        HPyErr(Some(Box::new(Lazy::Message {
+        HPyErr::from_lazy(Some(Box::new(Lazy::Message {
             ty,
             msg: msg.into(),
         })))
@@ -111,7 +139,7 @@ impl HPyErr {
     /// error reaches Python. If the global is empty or not listed in the
     /// module's `globals`, a `SystemError` is raised instead.
     pub fn new_in(ty: &'static Global, msg: impl Into<Cow<'static, str>>) -> Self {
-        HPyErr(Some(Box::new(Lazy::InGlobal {
+        HPyErr::from_lazy(Some(Box::new(Lazy::InGlobal {
             ty,
             msg: msg.into(),
         })))
@@ -177,7 +205,7 @@ impl HPyErr {
             Some(cut) => msg[..cut].to_owned(),
             None => msg,
         };
-        HPyErr(Some(Box::new(Lazy::Os { errno, msg })))
+        HPyErr::from_lazy(Some(Box::new(Lazy::Os { errno, msg })))
     }
 
     /// The interpreter already has an exception set — for example because an
@@ -189,7 +217,7 @@ impl HPyErr {
     /// call skip that check: HPy sets an exception with every failure.)
     #[cold]
     pub fn pending() -> Self {
-        HPyErr(Some(Box::new(Lazy::Claimed)))
+        HPyErr::from_lazy(Some(Box::new(Lazy::Claimed)))
     }
 
     /// An exception an HPy function has just set (with the failure it
@@ -197,7 +225,7 @@ impl HPyErr {
     #[inline(always)]
     pub(crate) fn raised(ctx: Context<'_>) -> Self {
         let _ = ctx;
-        HPyErr(None)
+        HPyErr::from_lazy(None)
     }
 
     /// The class a not-yet-raised error will raise, or `None` for an
@@ -277,7 +305,7 @@ impl HPyErr {
     /// A conversion found an object of type `got` where `expected` was
     /// needed: `TypeError`, worded like CPython's argument errors.
     pub fn wrong_type(expected: &'static str, got: String) -> Self {
-        HPyErr(Some(Box::new(Lazy::WrongType {
+        HPyErr::from_lazy(Some(Box::new(Lazy::WrongType {
             expected,
             got,
             at: String::new(),
@@ -287,7 +315,7 @@ impl HPyErr {
     /// A Python int did not fit the Rust integer type `target`:
     /// `OverflowError`.
     pub fn out_of_range(target: &'static str) -> Self {
-        HPyErr(Some(Box::new(Lazy::OutOfRange {
+        HPyErr::from_lazy(Some(Box::new(Lazy::OutOfRange {
             target,
             at: String::new(),
         })))

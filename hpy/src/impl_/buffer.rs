@@ -18,14 +18,30 @@ use super::trampoline::trampoline;
 use crate::class::{HPyClass, Ref};
 use crate::{Borrowed, HPyErr, HPyResult};
 
+mod sealed {
+    /// Only this module's element types: their format codes are right.
+    pub trait Sealed {}
+}
+
 /// Element types a buffer can expose, with their `struct` format code.
-pub trait BufferElement: Copy + 'static {
+///
+/// Sealed: the interpreter trusts `FORMAT` to describe the element's size
+/// (a 1-byte type declaring `"d"` would make `memoryview(obj).tolist()`
+/// read past the data), so only the primitive numbers listed here
+/// implement it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be exposed as a buffer element",
+    label = "a buffer holds `u8`, `i8`, `u16`, `i16`, `u32`, `i32`, `u64`, `i64`, `f32` or `f64`",
+    note = "`BufferElement` is sealed: return a slice of one of those types from `__buffer__`"
+)]
+pub trait BufferElement: sealed::Sealed + Copy + 'static {
     /// The format string (`"d"` for `f64`, …).
     const FORMAT: &'static CStr;
 }
 
 macro_rules! buffer_elements {
     ($($t:ty => $f:literal,)*) => {$(
+        impl sealed::Sealed for $t {}
         impl BufferElement for $t {
             const FORMAT: &'static CStr = $f;
         }

@@ -505,7 +505,13 @@ unsafe impl Sync for StaticModuleDef {}
 impl StaticModuleDef {
     /// A module definition with a docstring, definitions and globals, no
     /// module state (HPy 0.9 rejects `size > 0`) and no legacy methods.
-    pub const fn new<const N: usize, const G: usize>(
+    ///
+    /// # Safety
+    /// HPy calls what the definitions name with the arguments their kind
+    /// says: each must come from the macros' `unsafe` traits (`PyMethod`,
+    /// `ModExec`); each global must be a `static` `HPyGlobal` (the module's
+    /// exported init hands this definition to the interpreter).
+    pub const unsafe fn new<const N: usize, const G: usize>(
         doc: Option<&'static CStr>,
         defines: &'static DefineList<N>,
         globals: &'static GlobalList<G>,

@@ -1,7 +1,9 @@
 //! Module initialisation: the exported symbols (each ABI's
 //! `__hpy_export_module_for_abi` is in its file of `abi/`).
 
-use hpy_sys::HPyContext;
+use hpy_sys::{HPyContext, HPyGlobal};
+
+use crate::Global;
 
 /// Saves the context that CPython-convention trampolines hand to
 /// `ctx_CallRealFunctionFromTrampoline` (`HPyInitGlobalContext_<name>`).
@@ -14,7 +16,27 @@ use hpy_sys::HPyContext;
 /// `HPyInitGlobalContext_<name>`, valid as long as the module is loaded.
 pub unsafe fn set_trampoline_context(ctx: *mut HPyContext) {
     super::trampoline::install_panic_hook();
-    super::abi::save_trampoline_context(ctx);
+    // SAFETY: forwarded from this function's contract.
+    unsafe { super::abi::save_trampoline_context(ctx) };
+}
+
+/// The pointer `hpy_module!` lists in `HPyModuleDef.globals` for an entry
+/// of its `globals:`. Takes a `&'static Global` so that anything else there
+/// is a type error at the entry.
+#[inline(always)]
+pub const fn global_ptr(global: &'static Global) -> *mut HPyGlobal {
+    global.as_raw_ptr()
+}
+
+/// Marks an entry of `globals:` as known to HPy (from the module's exec).
+///
+/// # Safety
+/// The module definition being executed must list `global` (through
+/// [`global_ptr`]); `store`/`load` then hand it to HPy.
+#[inline(always)]
+pub unsafe fn register_global(global: &'static Global) {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { global.mark_registered() }
 }
 
 /// Emits the module's exported init symbols for the ABI `hpy` was built

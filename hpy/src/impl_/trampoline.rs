@@ -129,8 +129,12 @@ pub fn init_panic_exception<'ctx>(
     module: &Handle<'ctx>,
     module_name: &str,
 ) -> HPyResult<()> {
-    PANIC_EXCEPTION.mark_registered();
-    crate::threads::SIGNAL_CHECK.mark_registered();
+    // SAFETY: every module definition `hpy_module!` writes lists these two
+    // (`PANIC_EXCEPTION.as_raw_ptr()`, `signal_check_global()`).
+    unsafe {
+        PANIC_EXCEPTION.mark_registered();
+        crate::threads::SIGNAL_CHECK.mark_registered();
+    }
     crate::exception::init(ctx)?;
     let base = ctx.constant(hpy_sys::HPyConstant::BaseException);
     let exc = ctx.new_exception_type(

@@ -9,7 +9,9 @@ Everything here is made by a call that reads as its own description, e.g.
 """
 
 __all__ = ["FuzzError", "FuzzBaseError", "EXCEPTIONS", "hostile", "subclass",
-           "returns_args", "raises_error", "raises_base_error"]
+           "returns_args", "raises_error", "raises_base_error", "reclassed", "resurrected"]
+
+import gc
 
 
 class FuzzError(Exception):
@@ -177,3 +179,38 @@ def raises_error(*args, **kwargs):
 def raises_base_error(*args, **kwargs):
     """A Python callable that always raises FuzzBaseError (not an Exception)."""
     raise FuzzBaseError("raises_base_error() raises on purpose")
+
+
+def _has_members(cls):
+    """Whether `cls` has `#[member]` fields (member descriptors)."""
+    return any(type(v).__name__ in ("member_descriptor", "hpy_member_descriptor")
+               for k in cls.__mro__ for v in vars(k).values())
+
+
+def reclassed(obj, cls):
+    """`obj` after ``obj.__class__ = cls``, where the interpreter allows it
+    (PyPy does between any two HPy classes; CPython refuses): an instance
+    of `cls` whose data another class wrote (issue 25, N1). hpy-rs checks
+    every receiver against the data; `#[member]` fields, which the
+    interpreter reads and writes at their offsets itself, are not covered
+    yet (the `#[member]` rework of issue 25, S4/S5, owns them), so the
+    class is left as it is where either class has members."""
+    if _has_members(type(obj)) or _has_members(cls):
+        return obj
+    try:
+        obj.__class__ = cls
+    except TypeError:
+        pass
+    return obj
+
+
+def resurrected(cls, nest, *args):
+    """An instance of `cls` that its `__del__` kept (in a global `nest()`
+    hands back) after the interpreter finalised it (issue 25, N2): PyPy
+    destroys its data anyway. A new instance if `__del__` kept nothing."""
+    obj = cls(*args)
+    del obj
+    for _ in range(3):
+        gc.collect()
+    back = nest()
+    return back if back is not None else cls(*args)

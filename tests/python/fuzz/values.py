@@ -241,6 +241,16 @@ class Universe:
                     self.seeds[qual] += [("call", subclass(N(qual)), s[2], s[3])
                                          for s in c["seeds"][:1]
                                          if s[0] == "call" and s[1] == N(qual)]
+        # The shapes of issue 25: each class's instances include one of
+        # another class given this class (`obj.__class__ = C`, N1), and
+        # hpyrs_classes.Phoenix one its __del__ brought back (N2).
+        owners = [(q, seeds[0]) for q, seeds in self.seeds.items() if seeds]
+        for (qual, _), (_, other) in zip(owners, owners[1:] + owners[:1]):
+            self.seeds[qual].append(CALL(N("reclassed"), other, N(qual)))
+        if "hpyrs_classes.Phoenix" in self.seeds:
+            self.seeds["hpyrs_classes.Phoenix"].append(CALL(
+                N("resurrected"), N("hpyrs_classes.Phoenix"), N("hpyrs_classes.phoenix_nest"),
+                V("fuzz")))
         self.class_by_name = {}
         for qual in self.seeds:
             self.class_by_name.setdefault(qual.rpartition(".")[2], qual)

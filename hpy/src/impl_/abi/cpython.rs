@@ -208,11 +208,63 @@ pub unsafe fn capsule_destructor(
     }
 }
 
+// ---- receivers (issue 25, N1/N2) ----
+
+/// CPython refuses `obj.__class__ = Other` between hpy-rs classes (their
+/// types are immutable, and Python subclasses' layouts differ) and never
+/// destroys an object its `__del__` kept: blocks record nothing here, and
+/// receivers need no check beyond the interpreter's (see the universal
+/// ABI's `class_tag`).
+#[derive(Clone, Copy)]
+pub(crate) struct BlockTag;
+
+impl BlockTag {
+    /// Nothing to record (generic like the universal ABI's).
+    #[inline(always)]
+    #[allow(clippy::extra_unused_type_parameters)]
+    pub(crate) fn of<T: crate::HPyClass>() -> Self {
+        BlockTag
+    }
+}
+
+/// Nothing to record.
+///
+/// # Safety
+/// None here; as in the universal ABI.
+#[inline(always)]
+pub(crate) unsafe fn tag_instance<T: crate::HPyClass>(_start: *mut u8) {}
+
+/// Nothing to check: the interpreter does.
+///
+/// # Safety
+/// None here; as in the universal ABI.
+#[inline(always)]
+#[allow(clippy::extra_unused_type_parameters)] // generic like the universal ABI's
+pub(crate) unsafe fn check_block<T: crate::HPyClass>(
+    _obj: &crate::Borrowed<'_, '_>,
+    _start: *mut u8,
+) -> HPyResult<()> {
+    Ok(())
+}
+
+/// Drops the instance's values as `T`'s: the object never changed class.
+///
+/// # Safety
+/// `start` is the data of a dying instance of `T` (or of a subclass).
+#[inline(always)]
+pub(crate) unsafe fn destroy_instance<T: crate::HPyClass>(start: *mut u8) {
+    // SAFETY: forwarded.
+    unsafe { crate::impl_::class::destroy_chain::<T>(start) }
+}
+
 // ---- module init ----
 
 /// Nothing to save: the trampolines need no context in this ABI.
+///
+/// # Safety
+/// None here; `unsafe` to match the universal ABI's.
 #[inline(always)]
-pub fn save_trampoline_context(ctx: *mut HPyContext) {
+pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     let _ = ctx;
 }
 
@@ -241,7 +293,11 @@ macro_rules! __hpy_export_module_for_abi {
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $py_init() -> *mut $crate::impl_::cpy_PyObject {
             // SAFETY: the definition is a static built by hpy_module!.
-            unsafe { $crate::impl_::abi::cpython_module_init($def.as_ptr()) }
+            unsafe {
+                $crate::impl_::abi::cpython_module_init($crate::impl_::StaticModuleDef::as_ptr(
+                    &$def,
+                ))
+            }
         }
     };
 }

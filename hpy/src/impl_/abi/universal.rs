@@ -12,7 +12,10 @@ use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyGlobal};
 
 use crate::{Context, HPyResult};
 
+mod class_tag;
 pub mod properties;
+
+pub(crate) use class_tag::{check_block, destroy_instance, tag_instance, BlockTag};
 
 /// `true`: this build targets the HPy Universal ABI.
 pub const UNIVERSAL: bool = true;
@@ -70,8 +73,12 @@ static TRAMPOLINE_CONTEXT: AtomicPtr<HPyContext> = AtomicPtr::new(core::ptr::nul
 /// `ctx_CallRealFunctionFromTrampoline` (`HPyInitGlobalContext_<name>`).
 /// One extension binary holds one module, so one slot is enough; a
 /// debug-mode load passes the debug context here.
+///
+/// # Safety
+/// `ctx` must be the context the host gave `HPyInitGlobalContext_<name>`,
+/// valid as long as the module is loaded: every trampoline calls through it.
 #[inline(always)]
-pub fn save_trampoline_context(ctx: *mut HPyContext) {
+pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     TRAMPOLINE_CONTEXT.store(ctx, Ordering::Release);
 }
 
@@ -192,7 +199,7 @@ macro_rules! __hpy_export_module_for_abi {
         /// Universal ABI entry point: the module definition.
         #[unsafe(no_mangle)]
         pub extern "C" fn $hpy_init() -> *mut $crate::impl_::HPyModuleDef {
-            $def.as_ptr()
+            $crate::impl_::StaticModuleDef::as_ptr(&$def)
         }
     };
 }
@@ -206,13 +213,14 @@ pub const DROPPED_ERRORS_CLEAR: bool = true;
 /// Clears the interpreter's current exception for a dropped `HPyErr` that
 /// stood for it (issue 14's D4), where that is needed and safe, at no cost
 /// to any call that drops no such error:
-/// - on a CPython host (hpy_rs_universal, `hpy.universal`), which turns a
-///   result returned with an exception still set into a `SystemError`;
-///   PyPy's HPy does not, and there nothing is done;
-/// - from a thread that holds the GIL, asked through CPython's own
-///   `PyGILState_Check`, looked up in the process (a universal binary links
-///   no Python); an error dropped elsewhere (an `allow_threads` closure, a
-///   thread-local at thread exit) leaves the exception alone;
+/// - on every host: CPython turns a result returned with an exception
+///   still set into a `SystemError`, PyPy raises the stale exception at
+///   some later call (issue 25);
+/// - from a thread that holds the GIL, asked through the interpreter's
+///   `PyGILState_Check` (PyPy's is `PyPyGILState_Check`), looked up in the
+///   process (a universal binary links no Python); an error dropped
+///   elsewhere (an `allow_threads` closure, a thread-local at thread exit)
+///   leaves the exception alone;
 /// - with the context the host gave the module (`HPyInitGlobalContext_`),
 ///   where that is the one of every call: hpy_rs_universal (plain and
 ///   debug) and `hpy.universal`'s plain mode. `hpy.universal`'s debug mode
@@ -226,10 +234,7 @@ pub fn discard_interpreter_error() {
         return;
     }
     // SAFETY: the host's context, valid as long as the module is loaded.
-    let usable = unsafe {
-        hpy_sys::hpy_rs_host_reports_results_with_errors(ctx)
-            && hpy_sys::hpy_rs_global_context_serves_every_call(ctx)
-    };
+    let usable = unsafe { hpy_sys::hpy_rs_global_context_serves_every_call(ctx) };
     if !usable {
         return;
     }
@@ -241,8 +246,9 @@ pub fn discard_interpreter_error() {
     unsafe { hpy_sys::HPyErr_Clear(ctx) }
 }
 
-/// Whether this thread holds CPython's GIL (`PyGILState_Check`, found in
-/// the process once); `false` where no such function is found.
+/// Whether this thread holds the interpreter's GIL (`PyGILState_Check`, or
+/// PyPy's `PyPyGILState_Check`, found in the process once); `false` where
+/// no such function is found.
 fn gil_held() -> bool {
     use core::ffi::{c_char, c_int, c_void};
     extern "C" {
@@ -255,17 +261,20 @@ fn gil_held() -> bool {
     static CHECK: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
     let mut f = CHECK.load(Ordering::Acquire);
     if f.is_null() {
-        // SAFETY: a NUL-terminated symbol name; dlsym has no other
-        // precondition.
-        let found = unsafe { dlsym(RTLD_DEFAULT, c"PyGILState_Check".as_ptr()) };
-        f = if found.is_null() { MISSING } else { found };
+        let found = [c"PyGILState_Check", c"PyPyGILState_Check"]
+            .into_iter()
+            // SAFETY: NUL-terminated symbol names; dlsym has no other
+            // precondition.
+            .map(|name| unsafe { dlsym(RTLD_DEFAULT, name.as_ptr()) })
+            .find(|f| !f.is_null());
+        f = found.unwrap_or(MISSING);
         CHECK.store(f, Ordering::Release);
     }
     if f == MISSING {
         return false;
     }
-    // SAFETY: CPython's `int PyGILState_Check(void)`, callable from any
-    // thread, with or without the GIL.
+    // SAFETY: the interpreter's `int PyGILState_Check(void)`, callable from
+    // any thread, with or without the GIL.
     let check: unsafe extern "C" fn() -> c_int = unsafe { core::mem::transmute(f) };
     // SAFETY: as above.
     unsafe { check() != 0 }

@@ -207,8 +207,9 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
         // the data of this instance, whose blocks are all live.
         if let Some(start) = unsafe { crate::class::locate_start(data) } {
             // SAFETY: as above; each block is dropped once (`destroy` clears
-            // its "initialised" flag).
-            unsafe { destroy_chain::<T>(start) }
+            // its "initialised" flag), as the class that made the object
+            // (which PyPy lets Python change).
+            unsafe { crate::impl_::abi::destroy_instance::<T>(start) }
         }
     });
     if let Err(payload) = result {

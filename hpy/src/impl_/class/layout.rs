@@ -17,6 +17,23 @@ pub unsafe fn as_struct<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut ClassData
     unsafe { data_start::<T>(ctx, h).add(T::INFO.data_offset).cast() }
 }
 
+/// `T`'s block in the data of `obj`, after checking that it is there
+/// where the interpreter does not guarantee it (`abi::check_block`).
+///
+/// # Safety
+/// `obj` must be an instance of `T`'s type.
+#[inline(always)]
+pub(crate) unsafe fn checked_block<T: HPyClass>(
+    obj: &crate::Borrowed<'_, '_>,
+) -> crate::HPyResult<*mut ClassData<T>> {
+    // SAFETY: forwarded.
+    unsafe {
+        let start = data_start::<T>(obj.context(), obj.as_raw());
+        crate::impl_::abi::check_block::<T>(obj, start)?;
+        Ok(start.add(T::INFO.data_offset).cast())
+    }
+}
+
 /// The start of the instance data of `h` (the first ancestor's block).
 ///
 /// # Safety

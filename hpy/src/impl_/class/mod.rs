@@ -37,6 +37,7 @@ pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
 pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
 pub use init::{impl_init, slot_init, InitFunc, IntoInit};
+pub(crate) use layout::checked_block;
 pub use layout::{
     as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue, FieldProbe,
     NoFieldSlots, NoValueVisit, ValueProbe, VisitValue, VisitValueFn,

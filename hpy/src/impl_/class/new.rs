@@ -283,6 +283,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     unsafe {
         let after = ancestors.write(start);
         init_block::<T>(start, value);
+        crate::impl_::abi::tag_instance::<T>(start);
         if data_size::<T>() != 0 {
             after.finish(&obj, start.add(T::INFO.data_offset).cast());
         }

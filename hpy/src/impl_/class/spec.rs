@@ -6,7 +6,7 @@
 use core::cell::UnsafeCell;
 use core::ffi::{c_int, c_ulong, CStr};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 use hpy_sys::{
     HPyConstant, HPyDef, HPyGlobal, HPyType_BuiltinShape, HPyType_Spec, HPyType_SpecParam, HPy_NULL,
@@ -72,6 +72,12 @@ impl ClassInfo {
 pub struct TypeSlot {
     pub(super) global: UnsafeCell<HPyGlobal>,
     pub(super) ready: AtomicBool,
+    /// The class's instance data size (`ClassInfo::basicsize`), once its
+    /// type exists.
+    data_size: AtomicUsize,
+    /// `destroy_chain` of the class, once its type exists (null: the class
+    /// has nothing to drop).
+    destroy: AtomicPtr<()>,
 }
 
 // SAFETY: the global is written by HPy during module exec and read under
@@ -84,6 +90,8 @@ impl TypeSlot {
         TypeSlot {
             global: UnsafeCell::new(HPyGlobal { _i: 0 }),
             ready: AtomicBool::new(false),
+            data_size: AtomicUsize::new(0),
+            destroy: AtomicPtr::new(ptr::null_mut()),
         }
     }
 
@@ -103,6 +111,31 @@ impl TypeSlot {
         // SAFETY: the global was stored by `store` below; the result is a new
         // owned handle.
         unsafe { ctx.wrap_result(hpy_sys::HPyGlobal_Load(ctx.as_raw(), *self.global.get())) }
+    }
+
+    /// Records what the receiver checks need to know of `T`, the class of
+    /// this slot (see `impl_::abi`'s `class_tag`).
+    fn remember_layout<T: HPyClass>(&self) {
+        self.data_size.store(T::INFO.basicsize, Ordering::Relaxed);
+        if T::NEEDS_DESTROY {
+            let destroy: unsafe fn(*mut u8) = super::destroy_chain::<T>;
+            self.destroy.store(destroy as *mut (), Ordering::Release);
+        }
+    }
+
+    /// The instance data size of the class (0 before its type exists).
+    #[cfg_attr(not(feature = "universal"), allow(dead_code))]
+    pub(crate) fn data_size(&self) -> usize {
+        self.data_size.load(Ordering::Relaxed)
+    }
+
+    /// How to drop an instance's values as this class's, if it has any.
+    #[cfg_attr(not(feature = "universal"), allow(dead_code))]
+    pub(crate) fn destroy(&self) -> Option<unsafe fn(*mut u8)> {
+        let f = self.destroy.load(Ordering::Acquire);
+        // SAFETY: only `remember_layout` stores here, a `destroy_chain`
+        // instance cast to a data pointer (same size).
+        (!f.is_null()).then(|| unsafe { core::mem::transmute::<*mut (), unsafe fn(*mut u8)>(f) })
     }
 
     fn store(&self, ty: &Handle<'_>) {
@@ -257,6 +290,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     // SAFETY: `ty` was just created and has no instances yet; the defines
     // are the class's static, null-terminated array.
     unsafe { crate::impl_::abi::type_created(ctx.as_raw(), ty.as_raw(), T::defines(false)) };
+    T::type_slot().remember_layout::<T>();
     T::type_slot().store(&ty);
     // After `store`, so that a class attribute can be an instance.
     T::class_values(&ty)?;

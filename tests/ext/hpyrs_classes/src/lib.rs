@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Constant, Context, Field, FieldSlots,
-    HPyErr, HPyResult, Handle, IntoHPy, List, Ref, RefMut, RichCompareOp, VarArgs, WithFields,
+    Global, HPyErr, HPyResult, Handle, IntoHPy, List, Ref, RefMut, RichCompareOp, VarArgs,
+    WithFields,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -1140,15 +1141,79 @@ impl Bomb {
     }
 }
 
+/// Where a dying `Phoenix` puts itself (issue 25, N2).
+static PHOENIX_NEST: Global = Global::new();
+/// A callable a dying `Phoenix` passes itself to, if set.
+static PHOENIX_CALLBACK: Global = Global::new();
+
+/// An object whose `__del__` brings it back, once: it stores itself in a
+/// `Global` and hands itself to the callback `phoenix_callback` set (issue
+/// 25, N2).
+#[hpy_class(module = "hpyrs_classes")]
+struct Phoenix {
+    name: String,
+    reborn: bool,
+}
+
+#[hpy_methods]
+impl Phoenix {
+    #[new]
+    fn new(name: String) -> Phoenix {
+        Phoenix {
+            name,
+            reborn: false,
+        }
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn rename(&mut self, name: String) {
+        self.name = name;
+    }
+
+    fn __del__<'ctx>(mut slf: RefMut<'_, 'ctx, Self>) -> HPyResult<()> {
+        if slf.reborn {
+            return Ok(());
+        }
+        slf.reborn = true;
+        let ctx = slf.handle().context();
+        PHOENIX_NEST.store(slf.handle())?;
+        if let Some(callback) = PHOENIX_CALLBACK.load(ctx)? {
+            if !callback.is_none() {
+                callback.call(&[slf.handle()])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Takes the `Phoenix` its `__del__` stored (None if there is none).
+#[hpy_method]
+fn phoenix_nest<'ctx>(ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+    let bird = PHOENIX_NEST.load(ctx)?;
+    PHOENIX_NEST.store(&ctx.none())?;
+    Ok(bird.filter(|b| !b.is_none()))
+}
+
+/// Sets the callable a dying `Phoenix` is passed to (None: no callback).
+#[hpy_method]
+fn phoenix_callback<'ctx>(callback: &Handle<'ctx>) -> HPyResult<()> {
+    PHOENIX_CALLBACK.store(callback)
+}
+
 hpy_module! {
     /// Classes for the hpy-rs test suite.
     methods: [
         make_token, live_vectors, node_counts, read_then_call, is_vector, sum_x, dropped_animals,
-        dropped_shapes,
+        dropped_shapes, phoenix_nest, phoenix_callback,
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
         Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
+        Phoenix,
     ],
+    globals: [PHOENIX_NEST, PHOENIX_CALLBACK],
     exec: init,
 }

@@ -140,6 +140,15 @@ fn int_or_minus_one(x: &Handle<'_>) -> i64 {
     x.extract::<i64>().unwrap_or(-1)
 }
 
+/// Converts `x` to an int and drops the error if that fails, then says
+/// whether an exception is still set in this call (a dropped error clears
+/// its exception: issue 14's D4, on PyPy issue 25's D4b).
+#[hpy_method]
+fn exception_left_after_handling(ctx: Context<'_>, x: &Handle<'_>) -> bool {
+    drop(x.extract::<i64>());
+    ctx.err_occurred()
+}
+
 /// Spins for up to `seconds`, checking for signals every millisecond;
 /// returns how many checks it made (a signal handler's exception ends it).
 #[hpy_method]
@@ -180,6 +189,7 @@ hpy_module! {
         utf8_len, repeat_x, with_nul, sum_defaults, sum_positional, maybe, unit,
         raise_value_error, error_without_exception, panic_with, panic_with_number,
         identity_checks, type_name_of, constant, same, repr_and_str, int_or_minus_one,
+        exception_left_after_handling,
         exec_calls, call1, spin_checking_signals, sig_all, sig_positional_only, sig_keyword_only,
         sig_default_str, sig_kwargs_dict, sig_star_args, sig_rest,
     ],

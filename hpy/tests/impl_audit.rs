@@ -1,0 +1,184 @@
+//! Every safe `pub fn` and safe `pub trait` under `src/impl_/` (the hidden
+//! API that macro expansions name) is on the reviewed list
+//! `tests/impl_audit.txt`, each with the reason it cannot be misused from
+//! safe code: it checks what it is given, it only builds data that an
+//! `unsafe` trait or function must accept before anything trusts it, or it
+//! touches no memory. A new safe item fails this test until it is made
+//! `unsafe`, sealed, or reviewed and listed; a listed item that is gone
+//! fails it too, so the list stays the truth.
+//!
+//! The scan reads the source text: a line `pub [const] [extern "C"] fn NAME`
+//! or `pub trait NAME` (not `pub(crate)`, not `unsafe`), named
+//! `FILE:NAME` for free items and traits and `FILE:TYPE::NAME` for methods
+//! of an inherent `impl TYPE` block.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn identifier(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// The type an `impl` line opens, or `None` for a trait impl.
+fn impl_type(rest: &str) -> Option<String> {
+    if rest.contains(" for ") {
+        return None;
+    }
+    let mut rest = rest.trim_start();
+    if rest.starts_with('<') {
+        let mut depth = 0;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '<' => depth += 1,
+                '>' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        rest = rest[i + 1..].trim_start();
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(identifier(rest).to_owned())
+}
+
+/// `(key, kind)` of every safe public fn and trait in `impl_`.
+fn safe_public_items() -> BTreeMap<String, &'static str> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/impl_");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut items = BTreeMap::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(&root)
+            .expect("under impl_")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        let mut current_impl: Option<String> = None;
+        for line in text.lines() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            let unsafe_impl = trimmed.strip_prefix("unsafe ").unwrap_or(trimmed);
+            if let Some(rest) = unsafe_impl.strip_prefix("impl") {
+                if rest.starts_with([' ', '<']) {
+                    current_impl = impl_type(rest);
+                    continue;
+                }
+            }
+            let Some(mut rest) = trimmed.strip_prefix("pub ") else {
+                continue;
+            };
+            let mut is_unsafe = false;
+            loop {
+                rest = rest.trim_start();
+                if let Some(r) = rest.strip_prefix("const ") {
+                    rest = r;
+                } else if let Some(r) = rest.strip_prefix("unsafe ") {
+                    is_unsafe = true;
+                    rest = r;
+                } else if let Some(r) = rest.strip_prefix("extern \"C\" ") {
+                    rest = r;
+                } else {
+                    break;
+                }
+            }
+            let (kind, name) = if let Some(r) = rest.strip_prefix("fn ") {
+                ("fn", identifier(r))
+            } else if let Some(r) = rest.strip_prefix("trait ") {
+                ("trait", identifier(r))
+            } else {
+                continue;
+            };
+            if is_unsafe {
+                continue;
+            }
+            let key = match (&current_impl, indent, kind) {
+                (Some(ty), 1.., "fn") => format!("{rel}:{ty}::{name}"),
+                _ => format!("{rel}:{name}"),
+            };
+            items.insert(key, kind);
+        }
+    }
+    items
+}
+
+/// The reviewed list: `KEY | reason` lines (`#` starts a comment).
+fn reviewed() -> BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/impl_audit.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut list = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, reason) = line
+            .split_once(" | ")
+            .unwrap_or_else(|| panic!("impl_audit.txt:{}: expected `KEY | reason`", n + 1));
+        assert!(
+            !reason.trim().is_empty(),
+            "impl_audit.txt:{}: {key} has no reason",
+            n + 1
+        );
+        list.insert(key.trim().to_owned(), reason.trim().to_owned());
+    }
+    list
+}
+
+#[test]
+fn every_safe_item_of_impl_is_reviewed() {
+    let found = safe_public_items();
+    let listed = reviewed();
+    let new: Vec<_> = found
+        .iter()
+        .filter(|(k, _)| !listed.contains_key(*k))
+        .map(|(k, kind)| format!("  {k} ({kind})"))
+        .collect();
+    let gone: Vec<_> = listed
+        .keys()
+        .filter(|k| !found.contains_key(*k))
+        .map(|k| format!("  {k}"))
+        .collect();
+    assert!(
+        new.is_empty() && gone.is_empty(),
+        "hpy::impl_ changed its safe public items.\n\
+         New (make each `unsafe`, sealed, or taking proof only the macros can produce; \
+         or add it to tests/impl_audit.txt with the reason safe code cannot misuse it):\n{}\n\
+         Listed but gone (remove them from tests/impl_audit.txt):\n{}",
+        new.join("\n"),
+        gone.join("\n"),
+    );
+}
+
+#[test]
+fn the_scan_sees_safe_and_unsafe_items() {
+    // The scan itself: known items on both sides of the line.
+    let found = safe_public_items();
+    assert!(found.contains_key("trampoline.rs:panic_text"));
+    assert!(found.contains_key("def.rs:StaticDef::new"));
+    assert!(!found.contains_key("module.rs:set_trampoline_context"));
+    assert!(!found.contains_key("module.rs:register_global"));
+    assert!(!found.contains_key("class/check.rs:self_ref"));
+}
