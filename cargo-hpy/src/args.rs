@@ -113,8 +113,9 @@ pub struct CargoOptions {
     /// Use verbose output (-vv very verbose).
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Further arguments for `cargo build`, after `--`.
-    #[arg(last = true, value_name = "CARGO-ARGS")]
+    /// Flags for rustc, after `--` (`-- -C target-cpu=native`): given to the
+    /// extension crate only, through `cargo rustc` (as maturin does).
+    #[arg(last = true, value_name = "RUSTC-FLAGS")]
     pub extra: Vec<OsString>,
 }
 
@@ -335,7 +336,8 @@ mod tests {
             "-j4",
             "-vv",
             "--",
-            "--timings",
+            "-C",
+            "target-cpu=native",
         ]);
         assert_eq!(
             b,
@@ -359,7 +361,7 @@ mod tests {
                     offline: true,
                     jobs: Some("4".into()),
                     verbose: 2,
-                    extra: vec!["--timings".into()],
+                    extra: vec!["-C".into(), "target-cpu=native".into()],
                 },
             }
         );

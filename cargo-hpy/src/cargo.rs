@@ -37,10 +37,17 @@ pub struct BuildInvocation {
 impl BuildInvocation {
     /// The arguments after `cargo`: a library-only build whose messages come
     /// as JSON on stdout while diagnostics are rendered for humans on stderr,
-    /// then the user's options and, after everything, the `--` extras.
+    /// then the user's options. The `--` extras are rustc's, as with
+    /// maturin: with any, the command is `cargo rustc … -- EXTRAS`, which
+    /// gives them to the extension crate only (not its dependencies).
     pub fn args(&self) -> Vec<OsString> {
+        let command = if self.cargo.extra.is_empty() {
+            "build"
+        } else {
+            "rustc"
+        };
         let mut args: Vec<OsString> = vec![
-            "build".into(),
+            command.into(),
             "--lib".into(),
             "--message-format=json-render-diagnostics".into(),
         ];
@@ -92,7 +99,10 @@ impl BuildInvocation {
         for _ in 0..c.verbose {
             push(&[&"--verbose"]);
         }
-        args.extend(c.extra.iter().cloned());
+        if !c.extra.is_empty() {
+            args.push("--".into());
+            args.extend(c.extra.iter().cloned());
+        }
         args
     }
 }
@@ -406,14 +416,14 @@ mod tests {
                 offline: true,
                 jobs: Some("3".into()),
                 verbose: 2,
-                extra: vec!["--timings".into(), "-Zunstable-options".into()],
+                extra: vec!["-C".into(), "target-cpu=native".into()],
             },
             ..BuildInvocation::default()
         };
         assert_eq!(
             strings(invocation.args()),
             [
-                "build",
+                "rustc",
                 "--lib",
                 "--message-format=json-render-diagnostics",
                 "--features",
@@ -431,8 +441,9 @@ mod tests {
                 "3",
                 "--verbose",
                 "--verbose",
-                "--timings",
-                "-Zunstable-options",
+                "--",
+                "-C",
+                "target-cpu=native",
             ]
         );
         // The user's features alone.

@@ -7,7 +7,7 @@
 //!                 [--out DIR] [--python PATH] [--target-dir DIR]
 //!                 [CARGO OPTIONS: -F FEATURES, --all-features, --no-default-features,
 //!                  --target, --profile, --locked, --frozen, --offline, -j N, -v]
-//!                 [-- CARGO ARGS]
+//!                 [-- RUSTC FLAGS]
 //! cargo hpy wheel   (the same options; -i/--python may be repeated)
 //! cargo hpy develop (the same options but --out)
 //! cargo hpy sdist [--manifest-path PATH] [--out DIR]

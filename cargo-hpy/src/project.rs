@@ -29,7 +29,7 @@ use serde::Deserialize;
 
 use crate::cargo::Package;
 use crate::error::Error;
-use crate::stub::is_python_identifier;
+use crate::python::module_name_problem;
 
 /// The package metadata written to a wheel's `METADATA`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -342,10 +342,10 @@ pub fn requirement_name(requirement: &str) -> Result<String, String> {
 
 /// A dotted module name must be identifiers, and end in the library's name.
 pub fn check_module_name(module: &str, lib_name: &str, crate_name: &str) -> Result<(), Error> {
-    if let Some(bad) = module.split('.').find(|part| !is_python_identifier(part)) {
+    if let Some(problem) = module.split('.').find_map(module_name_problem) {
         return Err(Error::failed(format!(
             "module name `{module}` of crate {crate_name} is not a dotted Python name \
-             (`{bad}` is not an ASCII identifier)"
+             ({problem})"
         )));
     }
     let last = module.rsplit('.').next().unwrap_or(module);

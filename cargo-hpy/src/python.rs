@@ -5,6 +5,20 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::error::Error;
+use crate::stub::is_python_identifier;
+
+/// Why `name` cannot be one component of a Python module name, or `None`
+/// when it can: `class` is an identifier but a keyword, `1x` no identifier.
+pub fn module_name_problem(name: &str) -> Option<String> {
+    if is_python_identifier(name) {
+        None
+    } else if is_python_identifier(&format!("{name}_")) {
+        // Only a keyword stops being one with a `_` appended.
+        Some(format!("`{name}` is a Python keyword"))
+    } else {
+        Some(format!("`{name}` is not an ASCII identifier"))
+    }
+}
 
 /// Environment variable naming the interpreter when `--python` is not given.
 /// The same variable is passed on to the cargo build, where the hpy-sys build
@@ -98,8 +112,15 @@ pub fn query(interpreter: &OsStr) -> Result<PythonInfo, Error> {
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     parse_query_output(&stdout, interpreter).ok_or_else(|| {
+        let answer = if stdout.trim().is_empty() {
+            "it printed nothing".to_owned()
+        } else {
+            format!("it printed:\n{}", stdout.trim_end())
+        };
         Error::failed(format!(
-            "unexpected answer from the Python interpreter `{shown}`:\n{stdout}"
+            "`{shown}` does not behave like a Python interpreter: asked for its version \
+             and EXT_SUFFIX with `-c`, {answer}\n\
+             (choose one with --python PATH or the {PYTHON_ENV} environment variable)"
         ))
     })
 }
@@ -134,6 +155,19 @@ fn parse_query_output(stdout: &str, interpreter: &OsStr) -> Option<PythonInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_names() {
+        assert_eq!(module_name_problem("my_ext"), None);
+        assert_eq!(
+            module_name_problem("class").as_deref(),
+            Some("`class` is a Python keyword")
+        );
+        assert_eq!(
+            module_name_problem("1x").as_deref(),
+            Some("`1x` is not an ASCII identifier")
+        );
+    }
 
     #[test]
     fn interpreter_precedence() {
@@ -180,5 +214,17 @@ mod tests {
         assert_eq!(bare.executable, PathBuf::from("pypy3"));
         assert_eq!(bare.ext_suffix, None);
         assert_eq!(parse_query_output("only one line\n", OsStr::new("p")), None);
+    }
+
+    #[test]
+    fn names_an_interpreter_that_is_none() {
+        let e = query(OsStr::new("true")).unwrap_err().to_string();
+        assert!(
+            e.contains("`true` does not behave like a Python interpreter")
+                && e.contains("it printed nothing"),
+            "{e}"
+        );
+        let e = query(OsStr::new("/nonexistent/python")).unwrap_err();
+        assert!(e.to_string().contains("could not run"), "{e}");
     }
 }
