@@ -128,8 +128,10 @@ pub struct BuildCommand {
     /// `<target-dir>/hpy/<profile>/<abi>`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Python interpreter to build for [default: $HPY_PYTHON, else python3].
-    #[arg(long, value_name = "PATH")]
+    /// Python interpreter to build for: a path, a command, or a version
+    /// (`3.12` is `python3.12` on PATH) [default: $HPY_PYTHON, else
+    /// python3]. Not with --universal, which is built without Python.
+    #[arg(long, value_name = "PATH|VERSION")]
     python: Option<OsString>,
 }
 
@@ -141,11 +143,18 @@ pub struct WheelCommand {
     /// Directory for the wheel (default: `<target-dir>/wheels`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// CPython to build for (CPython ABI; tagged `cpXY-cpXY-<platform>`);
+    /// CPython to build for (CPython ABI; tagged `cpXY-cpXY-<platform>`):
+    /// a path, a command, or a version (`3.12` is `python3.12` on PATH);
     /// repeat it for one wheel per interpreter [default: $HPY_PYTHON, else
-    /// python3].
-    #[arg(short = 'i', long = "python", value_name = "PATH")]
+    /// python3]. Every one is checked before anything is built. Not with
+    /// --universal, whose one wheel is built without Python and serves
+    /// them all.
+    #[arg(short = 'i', long = "python", value_name = "PATH|VERSION")]
     pythons: Vec<OsString>,
+    /// One wheel for each supported CPython (3.11-3.15) found on PATH as
+    /// `python3.X`.
+    #[arg(long, conflicts_with = "pythons")]
+    find_interpreter: bool,
 }
 
 /// `cargo hpy develop`.
@@ -204,6 +213,8 @@ pub struct BuildArgs {
     /// `cargo hpy wheel` only: every `--python`/`-i`, in order (one
     /// wheel each).
     pub pythons: Vec<OsString>,
+    /// `cargo hpy wheel --find-interpreter`.
+    pub find_interpreter: bool,
     /// `--target-dir`: forwarded to cargo.
     pub target_dir: Option<PathBuf>,
     /// Passed on to cargo.
@@ -252,6 +263,7 @@ impl From<WheelCommand> for BuildArgs {
             out: c.out,
             python: c.pythons.first().cloned(),
             pythons: c.pythons,
+            find_interpreter: c.find_interpreter,
             ..BuildArgs::from_common(c.common)
         }
     }
@@ -349,6 +361,7 @@ mod tests {
                 out: Some("dist".into()),
                 python: Some("/usr/bin/python3.11".into()),
                 pythons: vec![],
+                find_interpreter: false,
                 target_dir: Some("tgt".into()),
                 cargo: CargoOptions {
                     features: vec!["simd".into(), "a,b".into()],
@@ -396,6 +409,13 @@ mod tests {
         let w = BuildArgs::from(w);
         assert_eq!(w.pythons, ["py313", "py314", "py315"].map(OsString::from));
         assert_eq!(w.python, Some("py313".into()));
+        let Ok(Command::Wheel(w)) =
+            parse_strs(&["cargo-hpy", "wheel", "--find-interpreter"]).map(|c| c.command)
+        else {
+            panic!("not a wheel command");
+        };
+        assert!(BuildArgs::from(w).find_interpreter);
+        assert!(parse_strs(&["cargo-hpy", "wheel", "--find-interpreter", "-i", "3.11"]).is_err());
         // build and develop build for one interpreter
         assert!(parse_strs(&["cargo-hpy", "build", "--python", "a", "--python", "b"]).is_err());
         assert!(parse_strs(&["cargo-hpy", "build", "-i", "a"]).is_err());

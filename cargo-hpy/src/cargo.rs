@@ -283,6 +283,26 @@ pub fn metadata(manifest_path: Option<&Path>) -> Result<Metadata, Error> {
     Ok(from_cargo_metadata(metadata))
 }
 
+/// Runs `cargo metadata` (dependencies resolved) for `manifest_path`:
+/// checks that its crates resolve, and writes their `Cargo.lock`. The
+/// error holds cargo's message.
+pub fn resolve(manifest_path: &Path) -> Result<(), Error> {
+    let output = Command::new(cargo_program())
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(manifest_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| Error::failed(format!("could not run cargo: {e}")))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(Error::failed(
+            String::from_utf8_lossy(&output.stderr).trim_end().to_owned(),
+        ))
+    }
+}
+
 /// Keeps what a build needs of `cargo metadata`'s answer.
 pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
     let packages = metadata

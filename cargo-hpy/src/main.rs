@@ -55,6 +55,7 @@ mod project;
 mod python;
 mod sdist;
 mod stub;
+mod vendor;
 mod wheel;
 
 use std::process::ExitCode;
@@ -83,24 +84,17 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
-        Command::Build(build_args) => build::build(&build_args.into()).map(|_| ()),
+        Command::Build(build_args) => {
+            let build_args = args::BuildArgs::from(build_args);
+            refuse_python_with_universal(&build_args)?;
+            build::build(&build_args).map(|_| ())
+        }
         Command::Wheel(wheel_args) => {
             let build_args = args::BuildArgs::from(wheel_args);
-            if build_args.pythons.len() > 1 {
-                // One wheel per interpreter, each built for it in turn.
-                for python in &build_args.pythons {
-                    let one = args::BuildArgs {
-                        python: Some(python.clone()),
-                        pythons: vec![python.clone()],
-                        ..build_args.clone()
-                    };
-                    let path = wheel::wheel(&one)?;
-                    println!("{}", path.display());
-                }
-                return Ok(());
+            refuse_python_with_universal(&build_args)?;
+            for path in wheels(&build_args)? {
+                println!("{}", path.display());
             }
-            let path = wheel::wheel(&build_args)?;
-            println!("{}", path.display());
             Ok(())
         }
         Command::Develop(develop_args) => develop::develop(&develop_args.into()),
@@ -119,4 +113,59 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// `--python` picks the interpreter of a CPython-ABI module; a universal
+/// one is built without Python, so the option would be silently ignored.
+fn refuse_python_with_universal(build_args: &args::BuildArgs) -> Result<(), Error> {
+    if build_args.universal && (build_args.python.is_some() || build_args.find_interpreter) {
+        return Err(Error::failed(
+            "--python/--find-interpreter choose the CPython of a CPython-ABI module, but \
+             --universal builds one binary without Python that loads on CPython 3.11-3.15 \
+             (through hpy-rs-universal) and PyPy alike: drop --python, or drop --universal \
+             for one CPython-ABI wheel per interpreter",
+        ));
+    }
+    Ok(())
+}
+
+/// `cargo hpy wheel`: one wheel, or one per interpreter (`--python`
+/// repeated, `--find-interpreter`), every interpreter checked before the
+/// first build starts.
+fn wheels(build_args: &args::BuildArgs) -> Result<Vec<std::path::PathBuf>, Error> {
+    let pythons: Vec<std::ffi::OsString> = if build_args.find_interpreter {
+        let found = python::find_interpreters();
+        if found.is_empty() {
+            return Err(Error::failed(format!(
+                "--find-interpreter found no CPython {} on PATH (as python3.X)",
+                python::SUPPORTED_VERSIONS.join(", ")
+            )));
+        }
+        found
+            .into_iter()
+            .map(|info| info.executable.into_os_string())
+            .collect()
+    } else {
+        build_args.pythons.clone()
+    };
+    if pythons.is_empty() {
+        return Ok(vec![wheel::wheel(build_args)?]);
+    }
+    for python in &pythons {
+        let one = args::BuildArgs {
+            python: Some(python.clone()),
+            ..build_args.clone()
+        };
+        build::target_python(&one, build::Abi::CPython)?;
+    }
+    pythons
+        .iter()
+        .map(|python| {
+            wheel::wheel(&args::BuildArgs {
+                python: Some(python.clone()),
+                pythons: vec![python.clone()],
+                ..build_args.clone()
+            })
+        })
+        .collect()
 }
