@@ -64,6 +64,10 @@ pub struct CommonOptions {
     /// GraalPy; enables `hpy/universal`).
     #[arg(long)]
     pub universal: bool,
+    /// Build for the CPython ABI even when pyproject.toml's `[tool.hpy-rs]`
+    /// says `abi = "universal"`.
+    #[arg(long, conflicts_with = "universal")]
+    pub cpython: bool,
     /// Package to build.
     #[arg(short = 'p', long = "package", value_name = "SPEC")]
     pub packages: Vec<String>,
@@ -202,6 +206,8 @@ pub struct BuildArgs {
     pub release: bool,
     /// `--universal`: build for the HPy universal ABI instead of the CPython ABI.
     pub universal: bool,
+    /// `--cpython`: the CPython ABI whatever pyproject.toml says.
+    pub cpython: bool,
     /// `-p/--package`, in the order given.
     pub packages: Vec<String>,
     /// `--manifest-path`.
@@ -226,6 +232,7 @@ impl BuildArgs {
         BuildArgs {
             release: common.release,
             universal: common.universal,
+            cpython: common.cpython,
             packages: common.packages,
             manifest_path: common.manifest_path,
             target_dir: common.target_dir,
@@ -356,6 +363,7 @@ mod tests {
             BuildArgs {
                 release: true,
                 universal: true,
+                cpython: false,
                 packages: vec!["pof".into(), "hello".into(), "third".into()],
                 manifest_path: Some("x/Cargo.toml".into()),
                 out: Some("dist".into()),

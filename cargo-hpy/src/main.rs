@@ -85,19 +85,25 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), Error> {
     match command {
         Command::Build(build_args) => {
-            let build_args = args::BuildArgs::from(build_args);
+            let mut build_args = args::BuildArgs::from(build_args);
+            project::apply_build_options(&mut build_args)?;
             refuse_python_with_universal(&build_args)?;
             build::build(&build_args).map(|_| ())
         }
         Command::Wheel(wheel_args) => {
-            let build_args = args::BuildArgs::from(wheel_args);
+            let mut build_args = args::BuildArgs::from(wheel_args);
+            project::apply_build_options(&mut build_args)?;
             refuse_python_with_universal(&build_args)?;
             for path in wheels(&build_args)? {
                 println!("{}", path.display());
             }
             Ok(())
         }
-        Command::Develop(develop_args) => develop::develop(&develop_args.into()),
+        Command::Develop(develop_args) => {
+            let mut build_args = args::BuildArgs::from(develop_args);
+            project::apply_build_options(&mut build_args)?;
+            develop::develop(&build_args)
+        }
         Command::Sdist(sdist_args) => {
             let path = sdist::sdist(&sdist_args)?;
             println!("{}", path.display());
@@ -121,9 +127,9 @@ fn refuse_python_with_universal(build_args: &args::BuildArgs) -> Result<(), Erro
     if build_args.universal && (build_args.python.is_some() || build_args.find_interpreter) {
         return Err(Error::failed(
             "--python/--find-interpreter choose the CPython of a CPython-ABI module, but \
-             --universal builds one binary without Python that loads on CPython 3.11-3.15 \
-             (through hpy-rs-universal) and PyPy alike: drop --python, or drop --universal \
-             for one CPython-ABI wheel per interpreter",
+             --universal (or `abi = \"universal\"` in [tool.hpy-rs]) builds one binary without Python that loads on CPython 3.11-3.15 \
+             (through hpy-rs-universal) and PyPy alike: drop --python, or build CPython-ABI \
+             modules (without --universal, or with --cpython)",
         ));
     }
     Ok(())

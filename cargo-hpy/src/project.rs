@@ -11,7 +11,17 @@
 //!    [tool.hpy-rs]
 //!    module = "pofpackage.foo"   # dotted module name; default: the lib name
 //!    python-source = "python"    # directory holding the package's .py files
+//!    features = ["simd"]         # cargo features of every build
+//!    profile = "release"         # cargo profile unless the command line names one
+//!    abi = "universal"           # or "cpython": unless the command line names one
+//!    include = ["generated/*.rs"]  # sdist: packed even if .gitignore'd
+//!    exclude = ["benches/data/"]   # sdist: left out (gitignore syntax)
+//!    data = "data"               # wheel: installed under the environment's prefix
 //!    ```
+//!
+//!    `features`, `profile` and `abi` are applied by [`apply_build_options`]
+//!    for the project named by `--manifest-path` (or in the current
+//!    directory).
 //!
 //! 2. `Cargo.toml`: `[package]` name, version, description, license, authors,
 //!    homepage, repository, and `[package.metadata.hpy]` with the same two keys
@@ -62,6 +72,8 @@ pub struct PythonProject {
     /// Absolute directory whose contents (packages and modules) are shipped
     /// next to the extension, if any.
     pub python_source: Option<PathBuf>,
+    /// Absolute directory of data files (`[tool.hpy-rs] data`), if any.
+    pub data: Option<PathBuf>,
     /// Wheel metadata.
     pub metadata: CoreMetadata,
 }
@@ -152,14 +164,84 @@ pub struct ToolTable {
     pub hpy_rs: Option<HpyRsTable>,
 }
 
-/// `[tool.hpy-rs]`.
-#[derive(Debug, Default, Deserialize)]
+/// `[tool.hpy-rs]`. A key cargo-hpy does not know is an error that names
+/// it (a misspelt `feature` would otherwise be silently ignored).
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct HpyRsTable {
     /// The dotted module name.
     pub module: Option<String>,
     /// The directory of the package's Python files.
     pub python_source: Option<String>,
+    /// Cargo features every build enables (besides `-F`).
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// The cargo profile when the command line names none: `release`,
+    /// `dev`, or a custom profile.
+    pub profile: Option<String>,
+    /// The ABI when the command line names none (`--universal`,
+    /// `--cpython`).
+    pub abi: Option<AbiSetting>,
+    /// gitignore-style patterns of files the sdist packs even when a
+    /// `.gitignore` leaves them out.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// gitignore-style patterns of files the sdist leaves out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// A directory whose files the wheel installs under the environment's
+    /// prefix (the wheel's `NAME-VERSION.data/data/`).
+    pub data: Option<String>,
+}
+
+/// `[tool.hpy-rs] abi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AbiSetting {
+    /// The CPython ABI.
+    Cpython,
+    /// The HPy universal ABI.
+    Universal,
+}
+
+/// The `[tool.hpy-rs]` table of the pyproject.toml in `dir`, if any.
+pub fn tool_table(dir: &Path) -> Result<Option<HpyRsTable>, Error> {
+    Ok(read_pyproject(dir)?.and_then(|p| p.tool).and_then(|t| t.hpy_rs))
+}
+
+/// Applies `[tool.hpy-rs]` `features`, `profile` and `abi` of the project
+/// the command line selects (`--manifest-path`, else the current directory
+/// when no `-p` is given) to `args`; the command line's own choices win.
+pub fn apply_build_options(args: &mut crate::args::BuildArgs) -> Result<(), Error> {
+    let dir = match (&args.manifest_path, args.packages.is_empty()) {
+        (Some(manifest), _) => manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        (None, true) => PathBuf::from("."),
+        (None, false) => return Ok(()),
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    let Some(tool) = tool_table(&dir)? else {
+        return Ok(());
+    };
+    apply_tool_table(args, &tool);
+    Ok(())
+}
+
+fn apply_tool_table(args: &mut crate::args::BuildArgs, tool: &HpyRsTable) {
+    args.cargo.features.extend(tool.features.iter().cloned());
+    if !args.release && args.cargo.profile.is_none() {
+        match tool.profile.as_deref() {
+            Some("release") => args.release = true,
+            Some("dev" | "debug") | None => {}
+            Some(other) => args.cargo.profile = Some(other.to_owned()),
+        }
+    }
+    if !args.universal && !args.cpython && tool.abi == Some(AbiSetting::Universal) {
+        args.universal = true;
+    }
 }
 
 /// Parses pyproject.toml text; `path` names it in the error.
@@ -325,9 +407,23 @@ fn from_sources(
             }
         }
     }
+    let data = match tool.and_then(|t| t.data.as_deref()) {
+        Some(rel) => {
+            let path = dir.join(rel);
+            if !path.is_dir() {
+                return Err(invalid(format!(
+                    "[tool.hpy-rs] data `{rel}` is not a directory ({})",
+                    path.display()
+                )));
+            }
+            Some(path)
+        }
+        None => None,
+    };
     Ok(PythonProject {
         module,
         python_source,
+        data,
         metadata,
     })
 }
@@ -472,6 +568,40 @@ module = "pofpackage.foo"
     }
 
     #[test]
+    fn build_options_from_the_tool_table() {
+        let doc = parse_pyproject(
+            "[tool.hpy-rs]\nfeatures = [\"simd\"]\nprofile = \"fast\"\nabi = \"universal\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        let tool = doc.tool.unwrap().hpy_rs.unwrap();
+        let mut args = crate::args::BuildArgs::default();
+        args.cargo.features = vec!["cli".into()];
+        apply_tool_table(&mut args, &tool);
+        assert_eq!(args.cargo.features, ["cli", "simd"]);
+        assert_eq!(args.cargo.profile.as_deref(), Some("fast"));
+        assert!(args.universal);
+        // The command line wins.
+        let mut args = crate::args::BuildArgs {
+            release: true,
+            cpython: true,
+            ..Default::default()
+        };
+        apply_tool_table(&mut args, &tool);
+        assert_eq!(args.cargo.profile, None);
+        assert!(!args.universal);
+        let mut args = crate::args::BuildArgs::default();
+        apply_tool_table(
+            &mut args,
+            &HpyRsTable {
+                profile: Some("release".into()),
+                ..Default::default()
+            },
+        );
+        assert!(args.release && args.cargo.profile.is_none());
+    }
+
+    #[test]
     fn module_name_must_end_in_the_lib_name() {
         let e = load_from("[tool.hpy-rs]\nmodule = \"pkg.bar\"\n", "foo").unwrap_err();
         assert!(e.to_string().contains("set `[lib] name = \"bar\"`"), "{e}");
@@ -522,6 +652,12 @@ module = "pofpackage.foo"
         assert!(e.to_string().contains("missing field `name`"), "{e}");
         let e = load_from("[tool.hpy-rs]\nmodul = \"x\"\n", "foo").unwrap_err();
         assert!(e.to_string().contains("unknown field `modul`"), "{e}");
+        let e = load_from("[tool.hpy-rs]\nfeature = [\"x\"]\n", "foo").unwrap_err();
+        assert!(e.to_string().contains("unknown field `feature`"), "{e}");
+        let e = load_from("[tool.hpy-rs]\nabi = \"abi3\"\n", "foo").unwrap_err();
+        assert!(e.to_string().contains("unknown variant `abi3`"), "{e}");
+        let e = load_from("[tool.hpy-rs]\ndata = \"nowhere\"\n", "foo").unwrap_err();
+        assert!(e.to_string().contains("data `nowhere` is not a directory"), "{e}");
         assert_eq!(
             requirement_name(" HPy_RS.universal >= 1; python_version > '3'").unwrap(),
             "hpy-rs-universal"

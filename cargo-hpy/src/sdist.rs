@@ -23,7 +23,7 @@ use crate::args::SdistCommand;
 use crate::cargo;
 use crate::error::Error;
 use crate::vendor;
-use crate::project::{self, PyProject};
+use crate::project::{self, HpyRsTable, PyProject};
 use crate::wheel::distribution_name;
 
 /// Directories never packed.
@@ -123,9 +123,11 @@ fn stage(
     let failed = |path: &Path, e: std::io::Error| {
         Error::failed(format!("could not write {}: {e}", path.display()))
     };
+    let tool = project::tool_table(project_dir)?.unwrap_or_default();
     for krate in crates {
         let dest_dir = staging.join(&krate.dest);
-        for rel in crate_files(&krate.source, out_dir, krate.vendored)? {
+        let patterns = krate.dest.as_os_str().is_empty().then_some(&tool);
+        for rel in crate_files(&krate.source, out_dir, krate.vendored, patterns)? {
             let target = dest_dir.join(&rel);
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
@@ -162,8 +164,51 @@ fn stage(
 /// `.gitignore` files are honoured (as git would, also outside a
 /// repository); build output, virtualenvs, hidden directories, byte code and
 /// `out_dir` are left out, and for a copied crate its tests, benchmarks
-/// and examples too.
-fn crate_files(dir: &Path, out_dir: &Path, vendored: bool) -> Result<Vec<PathBuf>, Error> {
+/// and examples too. For the project, `[tool.hpy-rs]` `exclude` leaves
+/// out more and `include` brings back what a `.gitignore` left out.
+fn crate_files(
+    dir: &Path,
+    out_dir: &Path,
+    vendored: bool,
+    patterns: Option<&HpyRsTable>,
+) -> Result<Vec<PathBuf>, Error> {
+    let exclude = matcher(dir, patterns.map_or(&[][..], |t| &t.exclude))?;
+    let include = matcher(dir, patterns.map_or(&[][..], |t| &t.include))?;
+    let mut files = walk(dir, out_dir, vendored, true, &exclude)?;
+    if !include.is_empty() {
+        for rel in walk(dir, out_dir, vendored, false, &exclude)? {
+            if include.matched_path_or_any_parents(&rel, false).is_ignore() {
+                files.push(rel);
+            }
+        }
+        files.sort();
+        files.dedup();
+    }
+    Ok(files)
+}
+
+/// A gitignore-syntax matcher of `patterns`, relative to `dir`.
+fn matcher(dir: &Path, patterns: &[String]) -> Result<ignore::gitignore::Gitignore, Error> {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+    for pattern in patterns {
+        builder.add_line(None, pattern).map_err(|e| {
+            Error::failed(format!(
+                "[tool.hpy-rs] include/exclude pattern `{pattern}`: {e}"
+            ))
+        })?;
+    }
+    builder
+        .build()
+        .map_err(|e| Error::failed(format!("[tool.hpy-rs] include/exclude: {e}")))
+}
+
+fn walk(
+    dir: &Path,
+    out_dir: &Path,
+    vendored: bool,
+    honour_gitignore: bool,
+    exclude: &ignore::gitignore::Gitignore,
+) -> Result<Vec<PathBuf>, Error> {
     let top_skipped: &[&str] = if vendored {
         vendor::VENDORED_SKIPPED_DIRS
     } else {
@@ -171,19 +216,20 @@ fn crate_files(dir: &Path, out_dir: &Path, vendored: bool) -> Result<Vec<PathBuf
     };
     let root = dir.to_path_buf();
     let out_dir = out_dir.to_path_buf();
+    let exclude = exclude.clone();
     let walker = ignore::WalkBuilder::new(dir)
         .standard_filters(false)
-        .hidden(false)
-        .git_ignore(true)
-        .parents(true)
+        .git_ignore(honour_gitignore)
+        .parents(honour_gitignore)
         .require_git(false)
         .follow_links(true)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
             let name = entry.file_name().to_string_lossy();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let top_level = entry.depth() == 1;
+            let rel = entry.path().strip_prefix(&root).unwrap_or(entry.path());
             !(entry.path().starts_with(&out_dir)
+                || (entry.depth() > 0 && exclude.matched(rel, is_dir).is_ignore())
                 || (is_dir && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())))
                 || (is_dir && top_level && top_skipped.contains(&name.as_ref()))
                 || (is_dir && top_level && name == vendor::VENDOR_DIR)
@@ -192,10 +238,10 @@ fn crate_files(dir: &Path, out_dir: &Path, vendored: bool) -> Result<Vec<PathBuf
         .build();
     let mut files = Vec::new();
     for entry in walker {
-        let entry = entry
-            .map_err(|e| Error::failed(format!("could not read {}: {e}", root.display())))?;
+        let entry =
+            entry.map_err(|e| Error::failed(format!("could not read {}: {e}", dir.display())))?;
         if entry.file_type().is_some_and(|t| t.is_file()) {
-            let rel = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             files.push(rel.to_path_buf());
         }
     }
@@ -303,13 +349,16 @@ mod tests {
             (
                 "pyproject.toml",
                 "[build-system]\nrequires = [\"hpy-rs-build\"]\nbuild-backend = \"hpy_rs_build\"\n\
-                 [project]\nname = \"Demo-Ext\"\ndependencies = [\"six\"]\n",
+                 [project]\nname = \"Demo-Ext\"\ndependencies = [\"six\"]\n\
+                 [tool.hpy-rs]\ninclude = [\"/notes/\"]\nexclude = [\"gen/drop.rs\"]\n",
             ),
             ("src/lib.rs", "// code\n"),
             (".gitignore", "/secret.txt\nnotes/\n"),
             ("secret.txt", "x"),
             ("notes/n.md", "x"),
             ("src/notes/n.md", "x"),
+            ("gen/keep.rs", "x"),
+            ("gen/drop.rs", "x"),
             ("target/debug/junk", "x"),
             (".git/HEAD", "x"),
             ("python/__pycache__/a.pyc", "x"),
@@ -344,6 +393,8 @@ mod tests {
                 "demo_ext-1.0.0rc1/.gitignore",
                 "demo_ext-1.0.0rc1/Cargo.lock",
                 "demo_ext-1.0.0rc1/Cargo.toml",
+                "demo_ext-1.0.0rc1/gen/keep.rs",
+                "demo_ext-1.0.0rc1/notes/n.md",
                 "demo_ext-1.0.0rc1/pyproject.toml",
                 "demo_ext-1.0.0rc1/src/lib.rs",
             ]

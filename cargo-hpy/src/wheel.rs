@@ -146,6 +146,11 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let dist = distribution_name(&meta.name);
     let version = meta.version.replace('-', "_");
     let file_name = format!("{dist}-{version}-{tag}.whl");
+    if let Some(data) = &project.data {
+        for (rel, bytes, mode) in data_files(data)? {
+            files.push((format!("{dist}-{version}.data/data/{rel}"), bytes, mode));
+        }
+    }
 
     let out_dir = match &args.out {
         Some(dir) => dir.clone(),
@@ -286,6 +291,39 @@ pub fn python_files(dir: &Path, library: &CompiledLibrary) -> Result<Vec<Archive
             }
             let mode = if name.ends_with(".so") { 0o755 } else { 0o644 };
             out.push((child_rel, data, mode));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// The files of the `[tool.hpy-rs] data` directory, relative to it with
+/// `/`, sorted; executables keep their mode.
+fn data_files(dir: &Path) -> Result<Vec<ArchiveFile>, Error> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        let entries = fs::read_dir(&path)
+            .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?;
+        for entry in entries {
+            let child = entry
+                .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?
+                .path();
+            if child.is_dir() {
+                pending.push(child);
+                continue;
+            }
+            let executable = child
+                .metadata()
+                .is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+            let rel = child.strip_prefix(dir).unwrap_or(&child);
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let mode = if executable { 0o755 } else { 0o644 };
+            out.push((rel.join("/"), read(&child)?, mode));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));

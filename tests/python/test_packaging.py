@@ -471,6 +471,44 @@ def test_backend_rejects_unknown_abi():
     assert "config setting hpy-abi='abi3' is not one of auto, universal, cpython" in proc.stderr
 
 
+BACKEND_ARGUMENTS = """
+import json, sys, hpy_rs_build
+settings = json.loads(sys.argv[1])
+try:
+    print(json.dumps(hpy_rs_build._wheel_arguments(settings)[3:]))
+except hpy_rs_build.BuildError as e:
+    print("error:", e)
+"""
+
+
+@pytest.mark.parametrize("tool, settings, expected", [
+    ("", {}, ["--cpython", "--python", "PY", "--profile", "release"]),
+    ('abi = "universal"\nprofile = "fast"\n', {},
+     ["--universal"]),  # cargo-hpy applies the profile itself
+    ('abi = "universal"\n', {"hpy-abi": "cpython", "hpy-profile": "debug"},
+     ["--cpython", "--python", "PY", "--profile", "dev"]),
+    ("", {"hpy-features": ["a,b", "c"], "build-args": "--locked -F 'x y'"},
+     ["--cpython", "--python", "PY", "--profile", "release", "--features", "a,b",
+      "--features", "c", "--locked", "-F", "x y"]),
+    ("", {"hpy-featurs": "a", "zz": "1"},
+     "error: hpy_rs_build: unknown config settings 'hpy-featurs', 'zz' (known: hpy-abi, "
+     "hpy-profile, hpy-features, build-args)"),
+])
+def test_backend_settings(tmp_path, tool, settings, expected):
+    # pip's -C settings and [tool.hpy-rs] become cargo hpy wheel's options;
+    # an unknown setting is refused by name.
+    import json
+    (tmp_path / "Cargo.toml").write_text("[package]\nname = 'x'\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.hpy-rs]\n" + tool)
+    env = clean_env(PYTHONPATH=str(ROOT / "pep517"))
+    out = run([sys.executable, "-c", BACKEND_ARGUMENTS, json.dumps(settings)], cwd=tmp_path,
+              env=env).stdout.strip()
+    if isinstance(expected, str):
+        assert out == expected
+    else:
+        assert json.loads(out) == [sys.executable if a == "PY" else a for a in expected]
+
+
 # ------------------------------------------------------ develop, pip install .
 
 
@@ -616,8 +654,10 @@ def new_project(cargo_hpy, tmp_path_factory):
     names = sorted(str(p.relative_to(where)) for p in where.rglob("*") if p.is_file())
     assert names == [".gitignore", "Cargo.toml", "README.md", "pyproject.toml",
                      "src/lib.rs", "tests/test_module.py"]
-    with open(where / "Cargo.toml", "a") as f:
-        f.write('\n[features]\nshout = []\n')
+    manifest = where / "Cargo.toml"
+    text = manifest.read_text()
+    assert '\n[features]\n' in text and 'universal = ["hpy/universal"]' in text
+    manifest.write_text(text.replace('\n[features]\n', '\n[features]\nshout = []\n'))
     lib = where / "src" / "lib.rs"
     text = lib.read_text()
     assert 'format!("Hello, {name}!")' in text
@@ -779,10 +819,24 @@ def test_sdist_contents(new_project_sdist):
     import tarfile
     with tarfile.open(new_project_sdist) as tar:
         names = sorted(tar.getnames())
-        pkg_info = tar.extractfile("demo_ext-0.1.0/PKG-INFO").read().decode()
-    assert names == sorted("demo_ext-0.1.0/" + n for n in [
-        "PKG-INFO", ".gitignore", "Cargo.lock", "Cargo.toml", "README.md", "pyproject.toml", "src/lib.rs",
-        "tests/test_module.py"])
+        read = lambda name: tar.extractfile("demo_ext-0.1.0/" + name).read().decode()
+        pkg_info = read("PKG-INFO")
+        manifests = {n: read(n) for n in ("Cargo.toml", "hpy-rs-vendor/hpy/Cargo.toml")}
+    own = sorted("demo_ext-0.1.0/" + n for n in [
+        "PKG-INFO", ".gitignore", "Cargo.lock", "Cargo.toml", "README.md", "pyproject.toml",
+        "src/lib.rs", "tests/test_module.py"])
+    assert [n for n in names if "/hpy-rs-vendor/" not in n] == own
+    # hpy and the crates it needs are copied in, without their tests.
+    vendored = {n.split("/")[2] for n in names if "/hpy-rs-vendor/" in n}
+    assert vendored == {"hpy", "hpy-sys", "hpy-macros", "hpy-macros-backend",
+                        "hpy-build-config"}, vendored
+    assert not [n for n in names if "/hpy-rs-vendor/hpy/tests/" in n]
+    # No path of this machine is left: the copy is found relatively, and
+    # the workspace's inherited version is written out.
+    assert 'path = "hpy-rs-vendor/hpy"' in manifests["Cargo.toml"], manifests["Cargo.toml"]
+    for text in manifests.values():
+        assert str(ROOT) not in text and "workspace = true" not in text, text
+    assert 'version = "0.1.0"' in manifests["hpy-rs-vendor/hpy/Cargo.toml"]
     assert pkg_info.startswith("Metadata-Version: 2.1\nName: demo-ext\nVersion: 0.1.0\n")
 
 
@@ -799,8 +853,14 @@ def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, cpy
         venv = make_venv(pypy_path(), tmp_path_factory.mktemp("sdist-pypy") / "venv")
     else:
         venv = cpython_venv   # the one `pip install .` used: no new build of hpy-sys
-    run([venv, "-m", "pip", "install", "--no-index", "--find-links", backend_wheel_dir,
-         "-C", "hpy-profile=debug", new_project_sdist], env=backend_env())
+    # Only the .tar.gz and the backend wheel, in a directory of their own:
+    # the sdist must build with no hpy-rs checkout (its crates are inside).
+    fresh = tmp_path_factory.mktemp(f"sdist-only-{interpreter}")
+    shutil.copy(new_project_sdist, fresh)
+    for wheel in Path(backend_wheel_dir).glob("*.whl"):
+        shutil.copy(wheel, fresh)
+    run([venv, "-m", "pip", "install", "--no-index", "--find-links", ".",
+         "-C", "hpy-profile=debug", new_project_sdist.name], cwd=fresh, env=backend_env())
     try:
         script = ("import demo_ext; assert demo_ext.add(2, 3) == 5; "
                   "assert demo_ext.Counter(1).increment() == 2; print(demo_ext.__file__)")
