@@ -578,6 +578,7 @@ mod tests {
             name: "plain".into(),
             manifest_path: "/nonexistent/Cargo.toml".into(),
             has_cdylib: true,
+            lib_name: None,
             version: "1.0.0".into(),
             description: None,
             license: None,

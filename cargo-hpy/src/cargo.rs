@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::Error;
-use cargo_metadata::{Artifact, TargetKind};
+use cargo_metadata::Artifact;
 
 use crate::args::CargoOptions;
 
@@ -243,6 +243,8 @@ pub struct Package {
     pub manifest_path: PathBuf,
     /// Whether one of its targets is a `cdylib`.
     pub has_cdylib: bool,
+    /// The name of its library target (`-` as `_`), if it has one.
+    pub lib_name: Option<String>,
     /// `version` from Cargo.toml.
     pub version: String,
     /// `description`, if set.
@@ -314,7 +316,12 @@ pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
                 has_cdylib: package
                     .targets
                     .iter()
-                    .any(|t| t.kind.contains(&TargetKind::CDyLib)),
+                    .any(|t| t.kind.iter().any(|k| k == "cdylib")),
+                lib_name: package
+                    .targets
+                    .iter()
+                    .find(|t| t.kind.iter().any(|k| k == "cdylib"))
+                    .map(|t| t.name.replace('-', "_")),
                 hpy_module: hpy("module"),
                 hpy_python_source: hpy("python-source"),
                 hpy_dependency: package

@@ -56,12 +56,35 @@ pub struct CoreMetadata {
     pub requires_dist: Vec<String>,
     /// License expression or text.
     pub license: Option<String>,
+    /// `license` is an SPDX expression (`License-Expression`), not free
+    /// text (`License`).
+    pub license_is_expression: bool,
     /// `Author` (names) and `Author-email` (emails) values.
     pub authors: Vec<String>,
     /// `Author-email` values.
     pub author_emails: Vec<String>,
     /// `Project-URL` entries as `label, url`.
     pub urls: Vec<String>,
+    /// `Maintainer` (names) values.
+    pub maintainers: Vec<String>,
+    /// `Maintainer-email` values.
+    pub maintainer_emails: Vec<String>,
+    /// `Keywords`, joined with commas.
+    pub keywords: Vec<String>,
+    /// `Classifier` entries.
+    pub classifiers: Vec<String>,
+    /// `Provides-Extra` names (their requirements are in `requires_dist`
+    /// with an `extra == "NAME"` marker).
+    pub provides_extra: Vec<String>,
+    /// The long description (the readme) and its content type.
+    pub description: Option<(String, String)>,
+    /// License files: their path relative to the project (`License-File`,
+    /// and the wheel's `.dist-info/licenses/PATH`) and contents.
+    pub license_files: Vec<(String, Vec<u8>)>,
+    /// `[project.scripts]`, `[project.gui-scripts]` and
+    /// `[project.entry-points]`: group → name → object reference, for the
+    /// wheel's `entry_points.txt`.
+    pub entry_points: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// The Python side of one extension crate.
@@ -129,6 +152,51 @@ pub struct ProjectTable {
     /// `urls`.
     #[serde(default)]
     pub urls: BTreeMap<String, String>,
+    /// `maintainers`.
+    #[serde(default)]
+    pub maintainers: Vec<Person>,
+    /// `readme`: a file name, or `{file = ..., content-type = ...}` or
+    /// `{text = ..., content-type = ...}`.
+    pub readme: Option<Readme>,
+    /// `keywords`.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// `classifiers`.
+    #[serde(default)]
+    pub classifiers: Vec<String>,
+    /// `optional-dependencies`: extra → requirements.
+    #[serde(default)]
+    pub optional_dependencies: BTreeMap<String, Vec<String>>,
+    /// `scripts`: console scripts.
+    #[serde(default)]
+    pub scripts: BTreeMap<String, String>,
+    /// `gui-scripts`.
+    #[serde(default)]
+    pub gui_scripts: BTreeMap<String, String>,
+    /// `entry-points`: group → name → object reference.
+    #[serde(default)]
+    pub entry_points: BTreeMap<String, BTreeMap<String, String>>,
+    /// `license-files` (PEP 639): glob patterns relative to the project.
+    #[serde(default)]
+    pub license_files: Vec<String>,
+}
+
+/// `[project] readme`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Readme {
+    /// A file name; the content type follows from its extension.
+    File(String),
+    /// A table.
+    Table {
+        /// The file holding it.
+        file: Option<String>,
+        /// The text itself.
+        text: Option<String>,
+        /// Its content type (`text/markdown`, `text/x-rst`, `text/plain`).
+        #[serde(rename = "content-type")]
+        content_type: Option<String>,
+    },
 }
 
 /// `[project] license`.
@@ -363,22 +431,19 @@ fn from_sources(
             Some(License::Table { text, file }) => {
                 text.clone().or(file.as_ref().map(|f| format!("see {f}")))
             }
-            None => package.license.clone(),
+            // Cargo's deprecated `MIT/Apache-2.0` is SPDX's `OR`.
+            None => package.license.as_ref().map(|l| l.replace('/', " OR ")),
+        },
+        license_is_expression: match project.and_then(|p| p.license.as_ref()) {
+            Some(License::Expression(_)) => true,
+            Some(License::Table { .. }) => false,
+            None => package.license.is_some(),
         },
         ..CoreMetadata::default()
     };
     match project.map(|p| &p.authors) {
         Some(authors) if !authors.is_empty() => {
-            for author in authors {
-                match (&author.name, &author.email) {
-                    (Some(name), Some(email)) => {
-                        metadata.author_emails.push(format!("{name} <{email}>"))
-                    }
-                    (None, Some(email)) => metadata.author_emails.push(email.clone()),
-                    (Some(name), None) => metadata.authors.push(name.clone()),
-                    (None, None) => {}
-                }
-            }
+            split_people(authors, &mut metadata.authors, &mut metadata.author_emails);
         }
         _ => {
             for author in &package.authors {
@@ -420,12 +485,185 @@ fn from_sources(
         }
         None => None,
     };
+    if let Some(project) = project {
+        add_pep621_extras(project, dir, &mut metadata).map_err(invalid)?;
+    }
     Ok(PythonProject {
         module,
         python_source,
         data,
         metadata,
     })
+}
+
+/// Names to `Author`/`Maintainer`, `name <email>` and bare emails to the
+/// `-email` field (PEP 621's rule).
+fn split_people(people: &[Person], names: &mut Vec<String>, emails: &mut Vec<String>) {
+    for person in people {
+        match (&person.name, &person.email) {
+            (Some(name), Some(email)) => emails.push(format!("{name} <{email}>")),
+            (None, Some(email)) => emails.push(email.clone()),
+            (Some(name), None) => names.push(name.clone()),
+            (None, None) => {}
+        }
+    }
+}
+
+/// The `[project]` keys beyond the basic ones: readme, keywords,
+/// classifiers, maintainers, extras, entry points and license files
+/// (read from `dir`).
+fn add_pep621_extras(
+    project: &ProjectTable,
+    dir: &Path,
+    metadata: &mut CoreMetadata,
+) -> Result<(), String> {
+    split_people(
+        &project.maintainers,
+        &mut metadata.maintainers,
+        &mut metadata.maintainer_emails,
+    );
+    metadata.keywords = project.keywords.clone();
+    metadata.classifiers = project.classifiers.clone();
+    for (extra, requirements) in &project.optional_dependencies {
+        let extra_name = normalize_extra(extra);
+        metadata.provides_extra.push(extra_name.clone());
+        for requirement in requirements {
+            requirement_name(requirement).map_err(|e| format!("optional dependency {e}"))?;
+            let (req, marker) = match requirement.split_once(';') {
+                Some((req, marker)) => (req.trim(), Some(marker.trim())),
+                None => (requirement.trim(), None),
+            };
+            metadata.requires_dist.push(match marker {
+                Some(marker) => format!("{req}; ({marker}) and extra == \"{extra_name}\""),
+                None => format!("{req}; extra == \"{extra_name}\""),
+            });
+        }
+    }
+    metadata.description = match &project.readme {
+        None => None,
+        Some(Readme::File(file)) => {
+            let content_type = content_type_of(file)?;
+            Some((read_text(dir, file)?, content_type))
+        }
+        Some(Readme::Table {
+            file,
+            text,
+            content_type,
+        }) => {
+            let body = match (file, text) {
+                (Some(file), None) => read_text(dir, file)?,
+                (None, Some(text)) => text.clone(),
+                _ => return Err("`readme` needs exactly one of `file` and `text`".into()),
+            };
+            let content_type = match (content_type, file) {
+                (Some(t), _) => t.clone(),
+                (None, Some(file)) => content_type_of(file)?,
+                (None, None) => return Err("`readme` with `text` needs `content-type`".into()),
+            };
+            Some((body, content_type))
+        }
+    };
+    for (group, entries) in [
+        ("console_scripts", &project.scripts),
+        ("gui_scripts", &project.gui_scripts),
+    ] {
+        if !entries.is_empty() {
+            metadata
+                .entry_points
+                .insert(group.to_owned(), entries.clone());
+        }
+    }
+    for (group, entries) in &project.entry_points {
+        if matches!(group.as_str(), "console_scripts" | "gui_scripts") {
+            return Err(format!(
+                "[project.entry-points.{group}] is not allowed: use [project.{}]",
+                if group == "console_scripts" { "scripts" } else { "gui-scripts" }
+            ));
+        }
+        metadata.entry_points.insert(group.clone(), entries.clone());
+    }
+    metadata.license_files = license_files(dir, &project.license_files)?;
+    Ok(())
+}
+
+/// PEP 685: extras compare lower-case with runs of `-_.` as `-`.
+fn normalize_extra(extra: &str) -> String {
+    let mut out = String::new();
+    for c in extra.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+fn read_text(dir: &Path, file: &str) -> Result<String, String> {
+    let path = dir.join(file);
+    fs::read_to_string(&path).map_err(|e| format!("could not read {}: {e}", path.display()))
+}
+
+/// A readme's content type from its file name, as PEP 621 asks.
+fn content_type_of(file: &str) -> Result<String, String> {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".md") {
+        Ok("text/markdown".into())
+    } else if lower.ends_with(".rst") {
+        Ok("text/x-rst".into())
+    } else if lower.ends_with(".txt") {
+        Ok("text/plain".into())
+    } else {
+        Err(format!(
+            "readme `{file}`: no content type for its extension; use \
+             `readme = {{file = \"{file}\", content-type = \"text/plain\"}}`"
+        ))
+    }
+}
+
+/// The files matching `patterns` (PEP 639 globs, relative to `dir`), with
+/// their contents, sorted; a pattern that matches nothing is an error.
+fn license_files(dir: &Path, patterns: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for pattern in patterns {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+        builder
+            .add_line(None, &format!("/{}", pattern.trim_start_matches('/')))
+            .map_err(|e| format!("license-files pattern `{pattern}`: {e}"))?;
+        let matcher = builder
+            .build()
+            .map_err(|e| format!("license-files pattern `{pattern}`: {e}"))?;
+        let mut matched = false;
+        let walker = ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                e.depth() == 0 || !(name.starts_with('.') || name == "target")
+            })
+            .build();
+        for entry in walker.flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            if matcher.matched(rel, false).is_ignore() {
+                matched = true;
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if !out.iter().any(|(r, _)| *r == rel) {
+                    let data = fs::read(entry.path())
+                        .map_err(|e| format!("could not read {}: {e}", entry.path().display()))?;
+                    out.push((rel, data));
+                }
+            }
+        }
+        if !matched {
+            return Err(format!("license-files pattern `{pattern}` matches no file"));
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// The normalised distribution name a PEP 508 requirement names
@@ -502,6 +740,7 @@ mod tests {
             name: "pof-package".into(),
             manifest_path: "/nonexistent/Cargo.toml".into(),
             has_cdylib: true,
+            lib_name: None,
             version: "1.2.0-beta.3".into(),
             description: Some("From  Cargo\n".into()),
             license: Some("MIT".into()),
@@ -565,6 +804,80 @@ module = "pofpackage.foo"
         assert_eq!(p.metadata.license.as_deref(), Some("Apache-2.0"));
         assert_eq!(p.metadata.author_emails, ["Cy <cy@x.org>"]);
         assert_eq!(p.metadata.authors, ["Di"]);
+    }
+
+    #[test]
+    fn pep621_extras() {
+        let dir = std::env::temp_dir().join(format!("cargo-hpy-pep621-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("licenses")).unwrap();
+        fs::write(dir.join("README.rst"), "Title\n=====\n").unwrap();
+        fs::write(dir.join("LICENSE"), "MIT").unwrap();
+        fs::write(dir.join("licenses/extra.txt"), "x").unwrap();
+        let doc = parse_pyproject(
+            r#"
+[project]
+name = "x"
+version = "1"
+readme = "README.rst"
+keywords = ["rust", "hpy"]
+classifiers = ["Programming Language :: Rust"]
+maintainers = [{name = "Mo", email = "mo@x.org"}]
+license = "MIT"
+license-files = ["LICENSE", "licenses/*.txt"]
+[project.optional-dependencies]
+Fast_Math = ["numpy>=2", "scipy; python_version < '3.14'"]
+[project.scripts]
+x-cli = "x.cli:main"
+[project.entry-points."x.plugins"]
+one = "x.one"
+"#,
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        let p = from_sources(&package(), "foo", &doc, &dir, Path::new("p.toml")).unwrap();
+        let m = &p.metadata;
+        assert_eq!(
+            m.description,
+            Some(("Title\n=====\n".into(), "text/x-rst".into()))
+        );
+        assert_eq!(m.keywords, ["rust", "hpy"]);
+        assert_eq!(m.maintainer_emails, ["Mo <mo@x.org>"]);
+        assert!(m.license_is_expression);
+        assert_eq!(
+            m.license_files,
+            [
+                ("LICENSE".to_owned(), b"MIT".to_vec()),
+                ("licenses/extra.txt".to_owned(), b"x".to_vec())
+            ]
+        );
+        assert_eq!(m.provides_extra, ["fast-math"]);
+        assert_eq!(
+            m.requires_dist,
+            [
+                "numpy>=2; extra == \"fast-math\"",
+                "scipy; (python_version < '3.14') and extra == \"fast-math\""
+            ]
+        );
+        assert_eq!(m.entry_points["console_scripts"]["x-cli"], "x.cli:main");
+        assert_eq!(m.entry_points["x.plugins"]["one"], "x.one");
+        for (bad, message) in [
+            ("readme = \"README\"", "no content type for its extension"),
+            ("license-files = [\"COPYING\"]", "`COPYING` matches no file"),
+            (
+                "[project.entry-points.console_scripts]\na = \"b\"",
+                "use [project.scripts]",
+            ),
+        ] {
+            let doc = parse_pyproject(
+                &format!("[project]\nname = \"x\"\n{bad}\n"),
+                Path::new("p.toml"),
+            )
+            .unwrap();
+            let e = from_sources(&package(), "foo", &doc, &dir, Path::new("p.toml")).unwrap_err();
+            assert!(e.to_string().contains(message), "{e}");
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

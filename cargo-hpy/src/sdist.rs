@@ -23,8 +23,8 @@ use crate::args::SdistCommand;
 use crate::cargo;
 use crate::error::Error;
 use crate::vendor;
-use crate::project::{self, HpyRsTable, PyProject};
-use crate::wheel::distribution_name;
+use crate::project::{self, CoreMetadata, HpyRsTable};
+use crate::wheel::{self, distribution_name};
 
 /// Directories never packed.
 const SKIPPED_DIRS: &[&str] = &["target", "dist", "__pycache__", "venv", "node_modules"];
@@ -68,7 +68,8 @@ pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
         )));
     }
     let crates = vendor::sdist_crates(&dir)?;
-    let (name, version) = name_and_version(&pyproject, &crates[0].manifest, &manifest)?;
+    let metadata = core_metadata(&manifest)?;
+    let (name, version) = (metadata.name.clone(), metadata.version.clone());
 
     let base = format!("{}-{version}", distribution_name(&name));
     let out_dir = args
@@ -87,7 +88,7 @@ pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
                 &temp,
                 &staging,
                 &base,
-                &pkg_info(&pyproject, &name, &version),
+                &wheel::metadata_file(&metadata),
             )
         })
         .and_then(|()| {
@@ -249,50 +250,23 @@ fn walk(
     Ok(files)
 }
 
-/// `[project]` name and version, else Cargo.toml's (the version as PEP 440).
-fn name_and_version(
-    pyproject: &PyProject,
-    cargo: &toml::Table,
-    manifest: &Path,
-) -> Result<(String, String), Error> {
-    let package = cargo.get("package");
-    let cargo_str = |key: &str| package.and_then(|p| p.get(key)).and_then(|v| v.as_str());
-    let project = pyproject.project.as_ref();
-    let name = project
-        .map(|p| p.name.clone())
-        .or(cargo_str("name").map(str::to_owned))
-        .ok_or_else(|| Error::failed(format!("{} has no package name", manifest.display())))?;
-    let version = match project.and_then(|p| p.version.clone()) {
-        Some(v) => v,
-        None => {
-            let semver = cargo_str("version").ok_or_else(|| {
-                Error::failed(format!(
-                    "no version: set [project] version, or [package] version in {}",
-                    manifest.display()
-                ))
-            })?;
-            project::pep440_from_semver(semver).map_err(Error::failed)?
-        }
-    };
-    Ok((name, version))
-}
-
-/// `PKG-INFO`: core metadata 2.1 from `[project]`.
-fn pkg_info(pyproject: &PyProject, name: &str, version: &str) -> String {
-    let mut text = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
-    if let Some(project) = &pyproject.project {
-        if let Some(summary) = &project.description {
-            let summary = summary.split_whitespace().collect::<Vec<_>>().join(" ");
-            text.push_str(&format!("Summary: {summary}\n"));
-        }
-        if let Some(requires) = &project.requires_python {
-            text.push_str(&format!("Requires-Python: {requires}\n"));
-        }
-        for requirement in &project.dependencies {
-            text.push_str(&format!("Requires-Dist: {requirement}\n"));
-        }
-    }
-    text
+/// The project's core metadata, as its wheel has it (without the host
+/// requirement a universal wheel adds): PKG-INFO.
+fn core_metadata(manifest: &Path) -> Result<CoreMetadata, Error> {
+    let metadata = cargo::metadata(Some(manifest))?;
+    let package = metadata
+        .packages
+        .iter()
+        .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
+        .ok_or_else(|| {
+            Error::failed(format!(
+                "{} is not a package (a virtual workspace manifest?): cargo hpy sdist packs \
+                 one extension crate",
+                manifest.display()
+            ))
+        })?;
+    let lib_name = package.lib_name.clone().unwrap_or_else(|| package.name.replace('-', "_"));
+    Ok(project::load(package, &lib_name)?.metadata)
 }
 
 /// Writes the `.tar.gz`: PKG-INFO, then every file of `staging` (sorted),
@@ -401,7 +375,7 @@ mod tests {
         );
         assert_eq!(
             pkg_info,
-            "Metadata-Version: 2.1\nName: Demo-Ext\nVersion: 1.0.0rc1\nRequires-Dist: six\n"
+            "Metadata-Version: 2.4\nName: Demo-Ext\nVersion: 1.0.0rc1\nRequires-Dist: six\n"
         );
         fs::remove_dir_all(&dir).unwrap();
     }

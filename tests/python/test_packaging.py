@@ -203,17 +203,18 @@ def test_universal_wheel_is_valid(wheels):
             "pofpackage/__init__.py", "pofpackage/greeting.py",
             "pofpackage/foo.hpy0.so", "pofpackage/foo.py",
             "pofpackage-0.1.0.dist-info/METADATA", "pofpackage-0.1.0.dist-info/WHEEL",
-            "pofpackage-0.1.0.dist-info/RECORD",
+            "pofpackage-0.1.0.dist-info/RECORD", "pofpackage-0.1.0.dist-info/entry_points.txt",
         ])
         info = "pofpackage-0.1.0.dist-info/"
         wheel_file = z.read(info + "WHEEL").decode()
         assert "Root-Is-Purelib: false\n" in wheel_file
         assert f"Tag: py3-none-{tag}\n" in wheel_file
         metadata = z.read(info + "METADATA").decode()
-        assert metadata.startswith("Metadata-Version: 2.1\nName: pofpackage\nVersion: 0.1.0\n")
+        assert metadata.startswith("Metadata-Version: 2.4\nName: pofpackage\nVersion: 0.1.0\n")
         assert ('Requires-Dist: hpy-rs-universal>=0.1; '
                 'platform_python_implementation == "CPython"\n' in metadata)
-        assert metadata.count("Requires-Dist") == 1
+        # The host, and the extra's pytest.
+        assert metadata.count("Requires-Dist") == 2
         record = z.read(info + "RECORD").decode().splitlines()
         assert len(record) == len(names)
         for line in record:
@@ -241,7 +242,7 @@ def test_host_wheel_is_a_cpython_extension_wheel(host_wheel):
         assert sorted(z.namelist()) == sorted(
             [extension, info + "METADATA", info + "WHEEL", info + "RECORD"])
         metadata = z.read(info + "METADATA").decode()
-    assert metadata.startswith("Metadata-Version: 2.1\nName: hpy-rs-universal\nVersion: 0.1.0\n")
+    assert metadata.startswith("Metadata-Version: 2.4\nName: hpy-rs-universal\nVersion: 0.1.0\n")
     assert "Requires-Python: >=3.11\n" in metadata
     assert "Requires-Dist" not in metadata
 
@@ -256,7 +257,9 @@ def test_cpython_wheel_is_tagged_for_this_python(wheels):
         assert extension in z.namelist()
         assert "pofpackage/foo.py" not in z.namelist()
         metadata = z.read("pofpackage-0.1.0.dist-info/METADATA").decode()
-        assert "Requires-Dist" not in metadata
+        # No host: only the `test` extra's requirement.
+        assert [line for line in metadata.splitlines() if line.startswith("Requires-Dist")] \
+            == ['Requires-Dist: pytest; extra == "test"']
 
 
 @pytest.fixture(scope="module")
@@ -775,7 +778,23 @@ def backend_wheel_dir(cargo_hpy, tmp_path_factory):
         mode = z.getinfo("hpy_rs_build/bin/cargo-hpy").external_attr >> 16
     assert "hpy_rs_build/__init__.py" in names
     assert mode & 0o111, "cargo-hpy is not executable in the wheel"
+    assert "hpy_rs_build-0.1.0.data/scripts/cargo-hpy" in names
     return out
+
+
+def test_installing_the_backend_wheel_gives_cargo_hpy(backend_wheel_dir, tmp_path):
+    version_independent()
+    # `pip install hpy-rs-build` (here from a wheelhouse) puts cargo-hpy on
+    # the environment's PATH: `cargo hpy` works with nothing built.
+    venv = make_venv(sys.executable, tmp_path / "venv")
+    run([venv, "-m", "pip", "install", "-q", "--no-index", "--find-links", backend_wheel_dir,
+         "hpy-rs-build"])
+    script = venv.parent / "cargo-hpy"
+    assert os.access(script, os.X_OK), script
+    env = clean_env(PATH=f"{venv.parent}{os.pathsep}{os.environ['PATH']}")
+    env.pop("CARGO_HPY", None)
+    proc = run(["cargo", "hpy", "--version"], env=env)
+    assert proc.stdout.startswith("cargo-hpy 0.1.0"), proc.stdout
 
 
 def backend_env():
@@ -837,7 +856,7 @@ def test_sdist_contents(new_project_sdist):
     for text in manifests.values():
         assert str(ROOT) not in text and "workspace = true" not in text, text
     assert 'version = "0.1.0"' in manifests["hpy-rs-vendor/hpy/Cargo.toml"]
-    assert pkg_info.startswith("Metadata-Version: 2.1\nName: demo-ext\nVersion: 0.1.0\n")
+    assert pkg_info.startswith("Metadata-Version: 2.4\nName: demo-ext\nVersion: 0.1.0\n")
 
 
 @pytest.mark.parametrize("interpreter", ["cpython", "pypy"])
@@ -869,6 +888,50 @@ def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, cpy
                             "demo_ext" + sysconfig.get_config_var("EXT_SUFFIX")), out
     finally:
         run([venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
+
+
+@pytest.fixture(scope="module")
+def twine(tmp_path_factory):
+    """twine from PyPI, in a venv of its own."""
+    venv = make_venv(sys.executable, tmp_path_factory.mktemp("twine") / "venv")
+    proc = run([venv, "-m", "pip", "install", "-q", "twine"], ok=False)
+    if proc.returncode != 0:
+        pytest.skip(f"twine could not be installed from PyPI (no network?): "
+                    f"{proc.stderr.strip()[-300:]}")
+    return venv.parent / "twine"
+
+
+def test_wheel_and_sdist_metadata_agree(cargo_hpy, wheels, twine, tmp_path):
+    version_independent()
+    # pofpackage fills in every PEP 621 field; it is a workspace member, so
+    # its sdist also resolves inherited fields and copies hpy in.
+    sdist = Path(run([cargo_hpy, "hpy", "sdist", "--manifest-path", POFPACKAGE / "Cargo.toml",
+                      "--out", tmp_path], cwd=ROOT).stdout.strip())
+    import tarfile
+    with tarfile.open(sdist) as tar:
+        pkg_info = tar.extractfile("pofpackage-0.1.0/PKG-INFO").read().decode()
+        names = tar.getnames()
+    wheel = wheels["pofpackage", "cpython"]
+    with zipfile.ZipFile(wheel) as z:
+        metadata = z.read("pofpackage-0.1.0.dist-info/METADATA").decode()
+        entry_points = z.read("pofpackage-0.1.0.dist-info/entry_points.txt").decode()
+    assert metadata == pkg_info
+    for line in ["Summary: hpy-rs example: an extension module inside a Python package",
+                 "Keywords: hpy,rust,example",
+                 "Author-email: hpy-rs developers <hpy-rs@example.invalid>",
+                 "License-Expression: MIT",
+                 "Classifier: Programming Language :: Rust",
+                 "Project-URL: Repository, https://example.invalid/hpy-rs",
+                 "Requires-Python: >=3.11",
+                 'Requires-Dist: pytest; extra == "test"',
+                 "Provides-Extra: test",
+                 "Description-Content-Type: text/markdown"]:
+        assert line + "\n" in metadata, line
+    assert metadata.endswith("\n\n" + (POFPACKAGE / "README.md").read_text())
+    assert entry_points == "[console_scripts]\npofpackage-shout = pofpackage:shout\n\n"
+    assert "pofpackage-0.1.0/hpy-rs-vendor/hpy/Cargo.toml" in names
+    proc = run([twine, "check", "--strict", wheel, sdist])
+    assert proc.stdout.count("PASSED") == 2, proc.stdout
 
 
 def test_develop_honours_hpy_python(cargo_hpy, cpython_venv):
