@@ -52,8 +52,10 @@ import sys
 __all__ = [
     "build_wheel",
     "build_sdist",
+    "build_editable",
     "get_requires_for_build_wheel",
     "get_requires_for_build_sdist",
+    "get_requires_for_build_editable",
 ]
 
 ABIS = ("auto", "universal", "cpython")
@@ -213,6 +215,20 @@ def get_requires_for_build_sdist(config_settings=None):
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     arguments = _wheel_arguments(config_settings)
+    arguments += ["--out", os.path.abspath(wheel_directory)]
+    return os.path.basename(_run_cargo_hpy(arguments))
+
+
+def get_requires_for_build_editable(config_settings=None):
+    return get_requires_for_build_wheel(config_settings)
+
+
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    """PEP 660 (``pip install -e DIR``): the module is built into the
+    project's cargo target directory (``hpy/editable/NAME-TAG/``) and the
+    wheel installs only a ``.pth`` naming it. After a change, ``cargo hpy
+    develop`` (with this environment's python) rebuilds it in place."""
+    arguments = _wheel_arguments(config_settings) + ["--editable"]
     arguments += ["--out", os.path.abspath(wheel_directory)]
     return os.path.basename(_run_cargo_hpy(arguments))
 

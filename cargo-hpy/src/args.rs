@@ -159,6 +159,13 @@ pub struct WheelCommand {
     /// `python3.X`.
     #[arg(long, conflicts_with = "pythons")]
     find_interpreter: bool,
+    /// An editable wheel (PEP 660, what `pip install -e` asks the backend
+    /// for): the module and the package's Python files are written to
+    /// `<target-dir>/hpy/editable/<name>-<tag>/`, and the wheel holds only
+    /// a `.pth` file naming that directory. `cargo hpy develop` rebuilds
+    /// into it.
+    #[arg(long, conflicts_with_all = ["pythons", "find_interpreter"])]
+    editable: bool,
 }
 
 /// `cargo hpy develop`.
@@ -221,6 +228,8 @@ pub struct BuildArgs {
     pub pythons: Vec<OsString>,
     /// `cargo hpy wheel --find-interpreter`.
     pub find_interpreter: bool,
+    /// `cargo hpy wheel --editable`.
+    pub editable: bool,
     /// `--target-dir`: forwarded to cargo.
     pub target_dir: Option<PathBuf>,
     /// Passed on to cargo.
@@ -271,6 +280,7 @@ impl From<WheelCommand> for BuildArgs {
             python: c.pythons.first().cloned(),
             pythons: c.pythons,
             find_interpreter: c.find_interpreter,
+            editable: c.editable,
             ..BuildArgs::from_common(c.common)
         }
     }
@@ -370,6 +380,7 @@ mod tests {
                 python: Some("/usr/bin/python3.11".into()),
                 pythons: vec![],
                 find_interpreter: false,
+                editable: false,
                 target_dir: Some("tgt".into()),
                 cargo: CargoOptions {
                     features: vec!["simd".into(), "a,b".into()],

@@ -590,7 +590,10 @@ mod tests {
             hpy_dependency: None,
         };
         let warning = no_hpy_warning(&package).unwrap();
-        assert!(warning.contains("crate plain does not depend on hpy"), "{warning}");
+        assert!(
+            warning.contains("crate plain does not depend on hpy"),
+            "{warning}"
+        );
         package.hpy_dependency = Some("my_hpy".into());
         assert_eq!(no_hpy_warning(&package), None);
     }

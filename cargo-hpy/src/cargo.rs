@@ -300,7 +300,9 @@ pub fn resolve(manifest_path: &Path) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::failed(
-            String::from_utf8_lossy(&output.stderr).trim_end().to_owned(),
+            String::from_utf8_lossy(&output.stderr)
+                .trim_end()
+                .to_owned(),
         ))
     }
 }

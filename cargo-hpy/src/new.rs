@@ -345,6 +345,10 @@ mod tests {
             );
             seen += 1;
         }
-        assert!(seen >= 6, "only {seen} examples found in {}", examples.display());
+        assert!(
+            seen >= 6,
+            "only {seen} examples found in {}",
+            examples.display()
+        );
     }
 }

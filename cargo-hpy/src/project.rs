@@ -274,7 +274,9 @@ pub enum AbiSetting {
 
 /// The `[tool.hpy-rs]` table of the pyproject.toml in `dir`, if any.
 pub fn tool_table(dir: &Path) -> Result<Option<HpyRsTable>, Error> {
-    Ok(read_pyproject(dir)?.and_then(|p| p.tool).and_then(|t| t.hpy_rs))
+    Ok(read_pyproject(dir)?
+        .and_then(|p| p.tool)
+        .and_then(|t| t.hpy_rs))
 }
 
 /// Applies `[tool.hpy-rs]` `features`, `profile` and `abi` of the project
@@ -577,7 +579,11 @@ fn add_pep621_extras(
         if matches!(group.as_str(), "console_scripts" | "gui_scripts") {
             return Err(format!(
                 "[project.entry-points.{group}] is not allowed: use [project.{}]",
-                if group == "console_scripts" { "scripts" } else { "gui-scripts" }
+                if group == "console_scripts" {
+                    "scripts"
+                } else {
+                    "gui-scripts"
+                }
             ));
         }
         metadata.entry_points.insert(group.clone(), entries.clone());
@@ -664,6 +670,29 @@ fn license_files(dir: &Path, patterns: &[String]) -> Result<Vec<(String, Vec<u8>
     }
     out.sort();
     Ok(out)
+}
+
+/// The project's core metadata, as its wheel has it (without the host
+/// requirement a universal wheel adds): an sdist's PKG-INFO. `manifest`
+/// is canonical.
+pub fn core_metadata(manifest: &Path) -> Result<CoreMetadata, Error> {
+    let metadata = crate::cargo::metadata(Some(manifest))?;
+    let package = metadata
+        .packages
+        .iter()
+        .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
+        .ok_or_else(|| {
+            Error::failed(format!(
+                "{} is not a package (a virtual workspace manifest?): cargo hpy sdist packs \
+                 one extension crate",
+                manifest.display()
+            ))
+        })?;
+    let lib_name = package
+        .lib_name
+        .clone()
+        .unwrap_or_else(|| package.name.replace('-', "_"));
+    Ok(load(package, &lib_name)?.metadata)
 }
 
 /// The normalised distribution name a PEP 508 requirement names
@@ -970,7 +999,10 @@ one = "x.one"
         let e = load_from("[tool.hpy-rs]\nabi = \"abi3\"\n", "foo").unwrap_err();
         assert!(e.to_string().contains("unknown variant `abi3`"), "{e}");
         let e = load_from("[tool.hpy-rs]\ndata = \"nowhere\"\n", "foo").unwrap_err();
-        assert!(e.to_string().contains("data `nowhere` is not a directory"), "{e}");
+        assert!(
+            e.to_string().contains("data `nowhere` is not a directory"),
+            "{e}"
+        );
         assert_eq!(
             requirement_name(" HPy_RS.universal >= 1; python_version > '3'").unwrap(),
             "hpy-rs-universal"

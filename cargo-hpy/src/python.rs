@@ -309,7 +309,10 @@ mod tests {
         for version in SUPPORTED_VERSIONS {
             if let Ok(info) = query(OsStr::new(version)) {
                 assert_eq!(info.version, *version);
-                assert!(found.iter().any(|f| f.executable == info.executable), "{version}");
+                assert!(
+                    found.iter().any(|f| f.executable == info.executable),
+                    "{version}"
+                );
             }
         }
         assert!(

@@ -22,8 +22,8 @@ use flate2::Compression;
 use crate::args::SdistCommand;
 use crate::cargo;
 use crate::error::Error;
+use crate::project::{self, HpyRsTable};
 use crate::vendor;
-use crate::project::{self, CoreMetadata, HpyRsTable};
 use crate::wheel::{self, distribution_name};
 
 /// Directories never packed.
@@ -68,7 +68,7 @@ pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
         )));
     }
     let crates = vendor::sdist_crates(&dir)?;
-    let metadata = core_metadata(&manifest)?;
+    let metadata = project::core_metadata(&manifest)?;
     let (name, version) = (metadata.name.clone(), metadata.version.clone());
 
     let base = format!("{}-{version}", distribution_name(&name));
@@ -83,14 +83,7 @@ pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
     let staging = out_dir.join(format!(".{base}.cargo-hpy-staging"));
     let temp = out_dir.join(format!(".{base}.tar.gz.cargo-hpy-tmp"));
     let result = stage(&staging, &dir, &out_dir, &crates)
-        .and_then(|()| {
-            write_archive(
-                &temp,
-                &staging,
-                &base,
-                &wheel::metadata_file(&metadata),
-            )
-        })
+        .and_then(|()| write_archive(&temp, &staging, &base, &wheel::metadata_file(&metadata)))
         .and_then(|()| {
             fs::rename(&temp, &path)
                 .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))
@@ -106,7 +99,10 @@ pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
         .map(|c| c.dest.display().to_string())
         .collect();
     if !vendored.is_empty() {
-        eprintln!("cargo-hpy: copied path dependencies: {}", vendored.join(", "));
+        eprintln!(
+            "cargo-hpy: copied path dependencies: {}",
+            vendored.join(", ")
+        );
     }
     eprintln!("cargo-hpy: wrote {}", path.display());
     Ok(path)
@@ -137,9 +133,8 @@ fn stage(
         }
         let manifest = dest_dir.join("Cargo.toml");
         fs::create_dir_all(&dest_dir).map_err(|e| failed(&dest_dir, e))?;
-        let text = toml::to_string(&krate.manifest).map_err(|e| {
-            Error::failed(format!("could not write {}: {e}", manifest.display()))
-        })?;
+        let text = toml::to_string(&krate.manifest)
+            .map_err(|e| Error::failed(format!("could not write {}: {e}", manifest.display())))?;
         fs::write(&manifest, text).map_err(|e| failed(&manifest, e))?;
     }
     // The project's lock file, else its workspace's: the versions it was
@@ -248,25 +243,6 @@ fn walk(
     }
     files.sort();
     Ok(files)
-}
-
-/// The project's core metadata, as its wheel has it (without the host
-/// requirement a universal wheel adds): PKG-INFO.
-fn core_metadata(manifest: &Path) -> Result<CoreMetadata, Error> {
-    let metadata = cargo::metadata(Some(manifest))?;
-    let package = metadata
-        .packages
-        .iter()
-        .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
-        .ok_or_else(|| {
-            Error::failed(format!(
-                "{} is not a package (a virtual workspace manifest?): cargo hpy sdist packs \
-                 one extension crate",
-                manifest.display()
-            ))
-        })?;
-    let lib_name = package.lib_name.clone().unwrap_or_else(|| package.name.replace('-', "_"));
-    Ok(project::load(package, &lib_name)?.metadata)
 }
 
 /// Writes the `.tar.gz`: PKG-INFO, then every file of `staging` (sorted),

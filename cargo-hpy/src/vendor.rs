@@ -67,7 +67,12 @@ pub fn sdist_crates(project_dir: &Path) -> Result<Vec<SdistCrate>, Error> {
         let workspace = find_workspace(&source, &manifest)?;
         if let Some((ws_dir, ws_manifest)) = &workspace {
             let ws = ws_manifest.get("workspace").and_then(|w| w.as_table());
-            resolve_inheritance(&mut manifest, ws.unwrap_or(&toml::Table::new()), ws_dir, &source)?;
+            resolve_inheritance(
+                &mut manifest,
+                ws.unwrap_or(&toml::Table::new()),
+                ws_dir,
+                &source,
+            )?;
         }
         if vendored {
             strip_development_parts(&mut manifest);
@@ -370,7 +375,9 @@ fn path_dependencies(manifest: &toml::Table, is_root: bool) -> Vec<(TablePath, S
 fn set_dependency_path(manifest: &mut toml::Table, table_path: &[String], name: &str, path: &str) {
     let mut table = Some(manifest);
     for key in table_path {
-        table = table.and_then(|t| t.get_mut(key)).and_then(|v| v.as_table_mut());
+        table = table
+            .and_then(|t| t.get_mut(key))
+            .and_then(|v| v.as_table_mut());
     }
     if let Some(spec) = table
         .and_then(|t| t.get_mut(name))
@@ -442,7 +449,10 @@ mod tests {
             "hpy-rs-vendor/hpy"
         );
         assert_eq!(
-            relative_path(Path::new("hpy-rs-vendor/hpy"), Path::new("hpy-rs-vendor/hpy-sys")),
+            relative_path(
+                Path::new("hpy-rs-vendor/hpy"),
+                Path::new("hpy-rs-vendor/hpy-sys")
+            ),
             "../hpy-sys"
         );
         assert_eq!(
@@ -482,7 +492,10 @@ mod tests {
                      [dev-dependencies]\nlib-a.workspace = true\n\
                      [lints]\nworkspace = true\n",
                 ),
-                ("ws/proj/inner/Cargo.toml", "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n"),
+                (
+                    "ws/proj/inner/Cargo.toml",
+                    "[package]\nname = \"inner\"\nversion = \"0.1.0\"\n",
+                ),
                 (
                     "ws/lib-a/Cargo.toml",
                     "[package]\nname = \"lib-a\"\nversion.workspace = true\n\
@@ -499,10 +512,9 @@ mod tests {
         );
         // An absolute path, as `cargo hpy new` writes for hpy.
         let lib_a = root.join("ws/lib-a/Cargo.toml");
-        let text = fs::read_to_string(&lib_a).unwrap().replace(
-            "PLACEHOLDER",
-            &elsewhere.join("lib-b").to_string_lossy(),
-        );
+        let text = fs::read_to_string(&lib_a)
+            .unwrap()
+            .replace("PLACEHOLDER", &elsewhere.join("lib-b").to_string_lossy());
         fs::write(&lib_a, text).unwrap();
 
         let crates = sdist_crates(&root.join("ws/proj")).unwrap();
@@ -527,8 +539,14 @@ mod tests {
             .to_string()
         );
         assert_eq!(proj["dependencies"]["serde"]["version"].as_str(), Some("1"));
-        assert_eq!(proj["dependencies"]["serde"]["optional"].as_bool(), Some(true));
-        assert_eq!(proj["dependencies"]["inner"]["path"].as_str(), Some("inner"));
+        assert_eq!(
+            proj["dependencies"]["serde"]["optional"].as_bool(),
+            Some(true)
+        );
+        assert_eq!(
+            proj["dependencies"]["inner"]["path"].as_str(),
+            Some("inner")
+        );
         assert_eq!(
             proj["dev-dependencies"]["lib-a"]["path"].as_str(),
             Some("hpy-rs-vendor/lib-a")
@@ -583,7 +601,10 @@ mod tests {
             )],
         );
         let e = sdist_crates(&root.join("p")).unwrap_err().to_string();
-        assert!(e.contains("`package.version` is inherited from the workspace"), "{e}");
+        assert!(
+            e.contains("`package.version` is inherited from the workspace"),
+            "{e}"
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -147,6 +147,22 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let version = meta.version.replace('-', "_");
     let file_name = format!("{dist}-{version}-{tag}.whl");
     let dist_info = format!("{dist}-{version}.dist-info");
+    if args.editable {
+        let dir = editable_dir(
+            args.target_dir
+                .as_deref()
+                .unwrap_or(&metadata.target_directory),
+            &dist,
+            &tag,
+        );
+        write_editable_tree(&dir, &files)?;
+        eprintln!("cargo-hpy: editable build in {}", dir.display());
+        files = vec![(
+            editable_pth_name(&dist),
+            format!("{}\n", dir.display()).into_bytes(),
+            0o644,
+        )];
+    }
     if let Some(entry_points) = entry_points_file(&meta) {
         files.push((
             format!("{dist_info}/entry_points.txt"),
@@ -300,6 +316,41 @@ pub fn python_files(dir: &Path, library: &CompiledLibrary) -> Result<Vec<Archive
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// Where an editable install of `dist` with wheel tag `tag` keeps its
+/// module and Python files: `<target-dir>/hpy/editable/<dist>-<tag>`.
+pub fn editable_dir(target_dir: &Path, dist: &str, tag: &str) -> PathBuf {
+    target_dir
+        .join("hpy")
+        .join("editable")
+        .join(format!("{dist}-{tag}"))
+}
+
+/// The `.pth` file of an editable wheel of `dist` (what `develop` looks
+/// for in site-packages).
+pub fn editable_pth_name(dist: &str) -> String {
+    format!("_hpy_rs_editable_{dist}.pth")
+}
+
+/// Replaces the editable directory's contents with `files`.
+fn write_editable_tree(dir: &Path, files: &[ArchiveFile]) -> Result<(), Error> {
+    let _ = fs::remove_dir_all(dir);
+    for (rel, data, _) in files {
+        let path = rel.split('/').fold(dir.to_path_buf(), |d, p| d.join(p));
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| {
+                Error::failed(format!("could not create {}: {e}", parent.display()))
+            })?;
+        }
+        // A new file (never rewritten in place): a process that has the
+        // old module loaded keeps its mapping.
+        let temp = path.with_extension("cargo-hpy-tmp");
+        fs::write(&temp, data)
+            .and_then(|()| fs::rename(&temp, &path))
+            .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))?;
+    }
+    Ok(())
 }
 
 /// The files of the `[tool.hpy-rs] data` directory, relative to it with

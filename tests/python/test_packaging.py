@@ -822,6 +822,30 @@ def test_pip_install_of_a_new_project_with_only_the_backend_wheel(
         run([cpython_venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
 
 
+def test_editable_install_rebuilt_by_develop(cargo_hpy, new_project, backend_wheel_dir,
+                                             cpython_venv):
+    # PEP 660: `pip install -e` builds into the cargo target directory and
+    # installs a .pth naming it; `cargo hpy develop` rebuilds there (here
+    # with the feature that changes greet()), and the next import sees it.
+    env = backend_env()
+    run([cpython_venv, "-m", "pip", "install", "--no-index", "--find-links",
+         backend_wheel_dir, "-C", "hpy-profile=debug", "-e", "."], cwd=new_project, env=env)
+    check = "import demo_ext; print(demo_ext.greet('you'), demo_ext.__file__)"
+    try:
+        pth = site_packages(cpython_venv) / "_hpy_rs_editable_demo_ext.pth"
+        editable_dir = Path(pth.read_text().strip())
+        assert editable_dir.parent == shared_target_dir() / "hpy" / "editable"
+        out = run([cpython_venv, "-c", check]).stdout.split()
+        assert out[:2] == ["Hello,", "you!"] and Path(out[2]).parent == editable_dir, out
+        proc = run([cargo_hpy, "hpy", "develop", "--python", cpython_venv, "-F", "shout"],
+                   cwd=new_project, env=env)
+        assert "rebuilt the editable install" in proc.stderr, proc.stderr[-2000:]
+        assert run([cpython_venv, "-c", check]).stdout.split()[:2] == ["HELLO,", "you!"]
+    finally:
+        run([cpython_venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
+    assert not pth.exists()
+
+
 @pytest.fixture(scope="module")
 def new_project_sdist(cargo_hpy, new_project, new_project_build, tmp_path_factory):
     # After a build: the project has a Cargo.lock, which the sdist keeps.
