@@ -166,6 +166,13 @@ pub struct WheelCommand {
     /// into it.
     #[arg(long, conflicts_with_all = ["pythons", "find_interpreter"])]
     editable: bool,
+    /// With --universal: also write the wheels of the host
+    /// `hpy-rs-universal` (the crate `hpy-universal` of the hpy-rs checkout
+    /// cargo-hpy was built from), one per CPython, into the same directory,
+    /// so that `pip install --find-links DIR NAME` works on CPython as on
+    /// PyPy. The CPythons are those of --python, else --find-interpreter's.
+    #[arg(long, requires = "universal", conflicts_with = "editable")]
+    with_host: bool,
 }
 
 /// `cargo hpy develop`.
@@ -230,6 +237,8 @@ pub struct BuildArgs {
     pub find_interpreter: bool,
     /// `cargo hpy wheel --editable`.
     pub editable: bool,
+    /// `cargo hpy wheel --universal --with-host`.
+    pub with_host: bool,
     /// `--target-dir`: forwarded to cargo.
     pub target_dir: Option<PathBuf>,
     /// Passed on to cargo.
@@ -281,6 +290,7 @@ impl From<WheelCommand> for BuildArgs {
             pythons: c.pythons,
             find_interpreter: c.find_interpreter,
             editable: c.editable,
+            with_host: c.with_host,
             ..BuildArgs::from_common(c.common)
         }
     }
@@ -381,6 +391,7 @@ mod tests {
                 pythons: vec![],
                 find_interpreter: false,
                 editable: false,
+                with_host: false,
                 target_dir: Some("tgt".into()),
                 cargo: CargoOptions {
                     features: vec!["simd".into(), "a,b".into()],
@@ -435,6 +446,23 @@ mod tests {
         };
         assert!(BuildArgs::from(w).find_interpreter);
         assert!(parse_strs(&["cargo-hpy", "wheel", "--find-interpreter", "-i", "3.11"]).is_err());
+        let Ok(Command::Wheel(w)) = parse_strs(&[
+            "cargo-hpy",
+            "wheel",
+            "--universal",
+            "--with-host",
+            "-i",
+            "3.12",
+        ])
+        .map(|c| c.command) else {
+            panic!("not a wheel command");
+        };
+        let w = BuildArgs::from(w);
+        assert!(w.with_host && w.universal && w.pythons == ["3.12"]);
+        let e = parse_strs(&["cargo-hpy", "wheel", "--with-host"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MissingRequiredArgument);
+        let e = parse_strs(&["cargo-hpy", "wheel", "--universal", "--cpython"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ArgumentConflict);
         // build and develop build for one interpreter
         assert!(parse_strs(&["cargo-hpy", "build", "--python", "a", "--python", "b"]).is_err());
         assert!(parse_strs(&["cargo-hpy", "build", "-i", "a"]).is_err());

@@ -124,7 +124,8 @@ fn run(command: Command) -> Result<(), Error> {
 /// `--python` picks the interpreter of a CPython-ABI module; a universal
 /// one is built without Python, so the option would be silently ignored.
 fn refuse_python_with_universal(build_args: &args::BuildArgs) -> Result<(), Error> {
-    if build_args.universal && (build_args.python.is_some() || build_args.find_interpreter) {
+    let names_python = build_args.python.is_some() || build_args.find_interpreter;
+    if build_args.universal && names_python && !build_args.with_host {
         return Err(Error::failed(
             "--python/--find-interpreter choose the CPython of a CPython-ABI module, but \
              --universal (or `abi = \"universal\"` in [tool.hpy-rs]) builds one binary without Python that loads on CPython 3.11-3.15 \
@@ -137,8 +138,12 @@ fn refuse_python_with_universal(build_args: &args::BuildArgs) -> Result<(), Erro
 
 /// `cargo hpy wheel`: one wheel, or one per interpreter (`--python`
 /// repeated, `--find-interpreter`), every interpreter checked before the
-/// first build starts.
+/// first build starts; with `--universal --with-host`, the universal wheel
+/// and the host's wheel for each CPython.
 fn wheels(build_args: &args::BuildArgs) -> Result<Vec<std::path::PathBuf>, Error> {
+    if build_args.with_host {
+        return wheelhouse(build_args);
+    }
     let pythons: Vec<std::ffi::OsString> = if build_args.find_interpreter {
         let found = python::find_interpreters();
         if found.is_empty() {
@@ -174,4 +179,93 @@ fn wheels(build_args: &args::BuildArgs) -> Result<Vec<std::path::PathBuf>, Error
             })
         })
         .collect()
+}
+
+/// `cargo hpy wheel --universal --with-host`: the universal wheel, then
+/// `hpy-rs-universal`'s wheel for every CPython (`--python`, else
+/// `--find-interpreter`'s), all checked first, into the same directory.
+fn wheelhouse(build_args: &args::BuildArgs) -> Result<Vec<std::path::PathBuf>, Error> {
+    let host = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("hpy-universal")
+        .join("Cargo.toml");
+    if !host.is_file() {
+        return Err(Error::failed(format!(
+            "--with-host builds hpy-rs-universal from the hpy-rs checkout cargo-hpy was \
+             built from, but {} is gone; build the host wheels there with \
+             `cargo hpy wheel -p hpy-universal -i PYTHON`",
+            host.display()
+        )));
+    }
+    let pythons: Vec<std::ffi::OsString> = if build_args.pythons.is_empty() {
+        python::find_interpreters()
+            .into_iter()
+            .map(|info| info.executable.into_os_string())
+            .collect()
+    } else {
+        build_args.pythons.clone()
+    };
+    if pythons.is_empty() {
+        return Err(Error::failed(
+            "--with-host found no CPython 3.11-3.15 on PATH; name them with --python",
+        ));
+    }
+    let host_args = |python: &std::ffi::OsString| args::BuildArgs {
+        manifest_path: Some(host.clone()),
+        python: Some(python.clone()),
+        pythons: vec![python.clone()],
+        release: build_args.release,
+        out: build_args.out.clone(),
+        target_dir: build_args.target_dir.clone(),
+        cargo: args::CargoOptions {
+            locked: build_args.cargo.locked,
+            offline: build_args.cargo.offline,
+            frozen: build_args.cargo.frozen,
+            jobs: build_args.cargo.jobs.clone(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    for python in &pythons {
+        build::target_python(&host_args(python), build::Abi::CPython)?;
+    }
+    let own = args::BuildArgs {
+        python: None,
+        pythons: vec![],
+        find_interpreter: false,
+        with_host: false,
+        ..build_args.clone()
+    };
+    let mut written = vec![wheel::wheel(&own)?];
+    for python in &pythons {
+        written.push(wheel::wheel(&host_args(python))?);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_with_universal_is_explained() {
+        let universal = args::BuildArgs {
+            universal: true,
+            python: Some("3.11".into()),
+            ..Default::default()
+        };
+        let e = refuse_python_with_universal(&universal).unwrap_err().to_string();
+        assert!(e.contains("builds one binary without Python"), "{e}");
+        // With --with-host, --python names the hosts' interpreters.
+        let host = args::BuildArgs {
+            with_host: true,
+            ..universal.clone()
+        };
+        assert!(refuse_python_with_universal(&host).is_ok());
+        let cpython = args::BuildArgs {
+            universal: false,
+            ..universal
+        };
+        assert!(refuse_python_with_universal(&cpython).is_ok());
+    }
 }

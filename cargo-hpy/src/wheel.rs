@@ -215,11 +215,21 @@ pub fn wheel_platform_tag(platform: Platform, plain: String, library: &[u8]) -> 
     match verdict {
         Ok(tag) => tag,
         Err(why) => {
-            eprintln!("cargo-hpy: tagged {plain}, not manylinux: {why}");
+            eprintln!(
+                "cargo-hpy: tagged {plain}, not manylinux: {why}\n\
+                 cargo-hpy: {}",
+                BUNDLING_STEP
+            );
             plain
         }
     }
 }
+
+/// What to do when an extension needs a shared library outside the
+/// manylinux policy: cargo-hpy does not copy libraries into wheels itself.
+pub const BUNDLING_STEP: &str = "to ship the libraries it needs inside the wheel (and get a \
+    manylinux tag), run `auditwheel repair WHEEL` (pip install auditwheel): it copies them \
+    into the wheel and points the extension at the copies";
 
 /// The platform tag of this machine, without asking a Python and without
 /// looking at the extension: `linux_x86_64`, `linux_aarch64`,

@@ -289,6 +289,22 @@ def test_universal_wheels_on_fresh_cpython(wheels, host_wheel, cpython_venv):
     assert not list(site_packages(cpython_venv).glob("hpy")), "the hpy package got installed"
 
 
+def test_universal_wheelhouse_with_the_host(cargo_hpy, host_wheel, wheels, tmp_path):
+    # `--universal --with-host`: the universal wheel and hpy-rs-universal's
+    # wheel for this CPython in one directory, so that pip finds both.
+    out = tmp_path / "wheelhouse"
+    run([cargo_hpy, "hpy", "wheel", "--universal", "--with-host", "-i", sys.executable,
+         "--manifest-path", POF / "Cargo.toml", "--out", out], cwd=ROOT)
+    names = sorted(p.name for p in out.iterdir())
+    assert [n.split("-")[0] for n in names] == ["hpy_rs_universal", "pof"], names
+    assert f"-{CP_TAG}-{CP_TAG}-" in names[0] and "-py3-none-" in names[1], names
+    venv = make_venv(sys.executable, tmp_path / "venv")
+    run([venv, "-m", "pip", "install", "--no-index", "--find-links", out, "pof"])
+    proc = run([venv, "-c", RUN_POF + "print(sorted(m for m in sys.modules if 'hpy' in m))"])
+    assert "pof ok" in proc.stdout and "hpy_rs_universal" in proc.stdout, proc.stdout
+    assert proc.stdout.split("pof ok ")[1].split()[0].endswith("pof.hpy0.so"), proc.stdout
+
+
 def test_universal_wheels_on_fresh_pypy(wheels, pypy_venv):
     out = install_run_uninstall(
         pypy_venv, [wheels["pof", "universal"], wheels["pofpackage", "universal"]],
@@ -610,6 +626,20 @@ def test_pip_install_through_the_backend(cargo_hpy, cpython_venv, host_venv, abi
                                     else "foo%s none" % sysconfig.get_config_var("EXT_SUFFIX"))
     finally:
         run([venv, "-m", "pip", "uninstall", "-y", "pofpackage"])
+
+
+def test_every_interpreter_is_checked_before_building(cargo_hpy, tmp_path):
+    # The second interpreter does not exist: nothing is built, and the
+    # message names it. A version finds python3.X on PATH.
+    proc = run([cargo_hpy, "hpy", "wheel", "--manifest-path", POF / "Cargo.toml", "--out",
+                tmp_path, "-i", "%d.%d" % sys.version_info[:2], "-i", "/nonexistent/python3"],
+               ok=False, cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr
+    assert "could not run the Python interpreter `/nonexistent/python3`" in proc.stderr
+    assert "Compiling" not in proc.stderr and not list(tmp_path.iterdir())
+    proc = run([cargo_hpy, "hpy", "build", "--universal", "--python", sys.executable,
+                "--manifest-path", POF / "Cargo.toml"], ok=False, cwd=ROOT)
+    assert "builds one binary without Python" in proc.stderr, proc.stderr
 
 
 def test_one_wheel_per_interpreter(cargo_hpy, tmp_path):
