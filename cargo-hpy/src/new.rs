@@ -12,9 +12,10 @@
 //!
 //! hpy-rs is not on crates.io, so the `hpy` dependency is a path: `--hpy-path
 //! DIR`, else the `hpy/` directory of the hpy-rs checkout cargo-hpy was
-//! built from. The path is absolute, so an sdist of the project builds on
-//! the machine that has that checkout; to publish the project, point the
-//! dependency at a git repository of hpy-rs instead.
+//! built from. The path is absolute; `cargo hpy sdist` copies the crates
+//! it names into the sdist ([`crate::vendor`]), so the sdist builds
+//! anywhere. `[features] universal = ["hpy/universal"]` makes `cargo build
+//! --features universal` build the universal binary.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -251,7 +252,8 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          (`-C hpy-abi=universal|cpython` chooses).\n\
          \n\
          Cargo.toml points at the `hpy` crate by path, because hpy-rs is not on\n\
-         crates.io; to share the project, make it a `git` dependency.\n"
+         crates.io; `cargo hpy sdist` copies it into the sdist, which then builds\n\
+         anywhere. `cargo build --features universal` builds the universal binary.\n"
     );
     vec![
         ("Cargo.toml", cargo_toml),
