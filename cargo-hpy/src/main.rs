@@ -144,21 +144,7 @@ fn wheels(build_args: &args::BuildArgs) -> Result<Vec<std::path::PathBuf>, Error
     if build_args.with_host {
         return wheelhouse(build_args);
     }
-    let pythons: Vec<std::ffi::OsString> = if build_args.find_interpreter {
-        let found = python::find_interpreters();
-        if found.is_empty() {
-            return Err(Error::failed(format!(
-                "--find-interpreter found no CPython {} on PATH (as python3.X)",
-                python::SUPPORTED_VERSIONS.join(", ")
-            )));
-        }
-        found
-            .into_iter()
-            .map(|info| info.executable.into_os_string())
-            .collect()
-    } else {
-        build_args.pythons.clone()
-    };
+    let pythons = interpreters(build_args, build_args.find_interpreter)?;
     if pythons.is_empty() {
         return Ok(vec![wheel::wheel(build_args)?]);
     }
@@ -181,6 +167,28 @@ fn wheels(build_args: &args::BuildArgs) -> Result<Vec<std::path::PathBuf>, Error
         .collect()
 }
 
+/// The interpreters to build for: `--find-interpreter`'s when `find`
+/// (an error if there are none), else the `--python` given.
+fn interpreters(
+    build_args: &args::BuildArgs,
+    find: bool,
+) -> Result<Vec<std::ffi::OsString>, Error> {
+    if !find {
+        return Ok(build_args.pythons.clone());
+    }
+    let found: Vec<std::ffi::OsString> = python::find_interpreters()
+        .into_iter()
+        .map(|info| info.executable.into_os_string())
+        .collect();
+    if found.is_empty() {
+        return Err(Error::failed(format!(
+            "found no CPython {} on PATH (as python3.X); name the interpreters with --python",
+            python::SUPPORTED_VERSIONS.join(", ")
+        )));
+    }
+    Ok(found)
+}
+
 /// `cargo hpy wheel --universal --with-host`: the universal wheel, then
 /// `hpy-rs-universal`'s wheel for every CPython (`--python`, else
 /// `--find-interpreter`'s), all checked first, into the same directory.
@@ -197,19 +205,7 @@ fn wheelhouse(build_args: &args::BuildArgs) -> Result<Vec<std::path::PathBuf>, E
             host.display()
         )));
     }
-    let pythons: Vec<std::ffi::OsString> = if build_args.pythons.is_empty() {
-        python::find_interpreters()
-            .into_iter()
-            .map(|info| info.executable.into_os_string())
-            .collect()
-    } else {
-        build_args.pythons.clone()
-    };
-    if pythons.is_empty() {
-        return Err(Error::failed(
-            "--with-host found no CPython 3.11-3.15 on PATH; name them with --python",
-        ));
-    }
+    let pythons = interpreters(build_args, build_args.pythons.is_empty())?;
     let host_args = |python: &std::ffi::OsString| args::BuildArgs {
         manifest_path: Some(host.clone()),
         python: Some(python.clone()),
@@ -254,7 +250,9 @@ mod tests {
             python: Some("3.11".into()),
             ..Default::default()
         };
-        let e = refuse_python_with_universal(&universal).unwrap_err().to_string();
+        let e = refuse_python_with_universal(&universal)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("builds one binary without Python"), "{e}");
         // With --with-host, --python names the hosts' interpreters.
         let host = args::BuildArgs {
