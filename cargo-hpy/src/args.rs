@@ -164,7 +164,7 @@ pub struct WheelCommand {
     /// `<target-dir>/hpy/editable/<name>-<tag>/`, and the wheel holds only
     /// a `.pth` file naming that directory. `cargo hpy develop` rebuilds
     /// into it.
-    #[arg(long, conflicts_with_all = ["pythons", "find_interpreter"])]
+    #[arg(long, conflicts_with = "find_interpreter")]
     editable: bool,
     /// With --universal: also write the wheels of the host
     /// `hpy-rs-universal` (the crate `hpy-universal` of the hpy-rs checkout
