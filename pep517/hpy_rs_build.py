@@ -17,17 +17,26 @@ cargo-hpy, so a project's pyproject.toml needs only::
 Inside the hpy-rs repository, an example may instead use this file in place
 (``requires = []``, ``backend-path = ["build-backend"]`` with a link to it).
 
-Config settings (``pip install DIR -C KEY=VALUE``):
+Config settings (``pip install DIR -C KEY=VALUE``); any other key is an error
+that names it:
 
 ``hpy-abi``
-    ``auto`` (default): the CPython ABI when pip runs on CPython (a module for
-    that CPython, which needs nothing at run time), the HPy universal ABI
-    elsewhere (PyPy, GraalPy).
+    ``auto`` (default): ``abi`` of ``[tool.hpy-rs]`` in pyproject.toml if set,
+    else the CPython ABI when pip runs on CPython (a module for that CPython,
+    which needs nothing at run time), the HPy universal ABI elsewhere (PyPy).
     ``universal``: one ``NAME.hpy0.so`` for CPython (through the host
-    ``hpy-rs-universal``, which the wheel requires there), PyPy and GraalPy.
+    ``hpy-rs-universal``, which the wheel requires there) and PyPy.
     ``cpython``: a module for the CPython running pip only (3.11-3.15).
 ``hpy-profile``
-    ``release`` (default) or ``debug``: cargo's profile.
+    ``release`` or ``debug``: cargo's profile. Default: ``profile`` of
+    ``[tool.hpy-rs]`` if set, else ``release``.
+``hpy-features``
+    Cargo features to enable, separated by commas or spaces (added to
+    ``features`` of ``[tool.hpy-rs]``).
+``build-args``
+    Further ``cargo hpy wheel`` arguments, split like a shell would
+    (``-C build-args="--features extra --locked"``), as maturin's backend
+    takes them.
 
 cargo-hpy is ``$CARGO_HPY`` if set, else the one inside this package (the
 ``hpy-rs-build`` wheel), else ``cargo-hpy`` on PATH, else (when this file lives
@@ -35,6 +44,7 @@ in an hpy-rs checkout) run from that checkout's source with ``cargo run``.
 """
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -42,22 +52,42 @@ import sys
 __all__ = [
     "build_wheel",
     "build_sdist",
+    "build_editable",
     "get_requires_for_build_wheel",
     "get_requires_for_build_sdist",
+    "get_requires_for_build_editable",
 ]
 
 ABIS = ("auto", "universal", "cpython")
 PROFILES = ("release", "debug")
+SETTINGS = ("hpy-abi", "hpy-profile", "hpy-features", "build-args")
 
 
 class BuildError(RuntimeError):
     """A problem the user must fix; the message says how."""
 
 
+def _check_settings(config_settings):
+    unknown = sorted(set(config_settings or {}) - set(SETTINGS))
+    if unknown:
+        raise BuildError(
+            "hpy_rs_build: unknown config setting%s %s (known: %s)"
+            % ("s" if len(unknown) > 1 else "", ", ".join(map(repr, unknown)),
+               ", ".join(SETTINGS))
+        )
+
+
+def _values(config_settings, key):
+    """Every value given for key (pip passes a repeated -C key as a list)."""
+    value = (config_settings or {}).get(key)
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _setting(config_settings, key, choices):
-    value = (config_settings or {}).get(key, choices[0])
-    if isinstance(value, list):  # pip passes repeated keys as a list
-        value = value[-1]
+    values = _values(config_settings, key)
+    value = values[-1] if values else choices[0]
     if value not in choices:
         raise BuildError(
             "hpy_rs_build: config setting %s=%r is not one of %s"
@@ -133,29 +163,73 @@ def _manifest():
     return manifest
 
 
+def _tool_table():
+    """[tool.hpy-rs] of ./pyproject.toml ({} without one, or without tomllib
+    before Python 3.11: cargo-hpy reads the table itself too)."""
+    try:
+        import tomllib
+    except ImportError:
+        return {}
+    try:
+        with open("pyproject.toml", "rb") as f:
+            return tomllib.load(f).get("tool", {}).get("hpy-rs", {})
+    except (OSError, ValueError):
+        return {}  # cargo-hpy reports a broken file with its own message
+
+
+def _wheel_arguments(config_settings):
+    """The ``cargo hpy wheel`` options for these settings (no --out)."""
+    _check_settings(config_settings)
+    tool = _tool_table()
+    abi = _setting(config_settings, "hpy-abi", ABIS)
+    if abi == "auto":
+        abi = tool.get("abi") if tool.get("abi") in ("cpython", "universal") else (
+            "cpython" if sys.implementation.name == "cpython" else "universal")
+    arguments = ["wheel", "--manifest-path", _manifest()]
+    if abi == "universal":
+        arguments.append("--universal")
+    else:
+        arguments += ["--cpython", "--python", sys.executable]
+    if _values(config_settings, "hpy-profile"):
+        profile = _setting(config_settings, "hpy-profile", PROFILES)
+    else:  # cargo-hpy applies [tool.hpy-rs] profile itself
+        profile = None if "profile" in tool else "release"
+    if profile is not None:
+        arguments += ["--profile", "release" if profile == "release" else "dev"]
+    for features in _values(config_settings, "hpy-features"):
+        arguments += ["--features", features]
+    for extra in _values(config_settings, "build-args"):
+        arguments += shlex.split(extra)
+    return arguments
+
+
 def get_requires_for_build_wheel(config_settings=None):
-    _setting(config_settings, "hpy-abi", ABIS)  # refuse a bad value early
-    _setting(config_settings, "hpy-profile", PROFILES)
+    _wheel_arguments(config_settings)  # refuse a bad setting early
     return []
 
 
 def get_requires_for_build_sdist(config_settings=None):
+    _check_settings(config_settings)
     return []
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    abi = _setting(config_settings, "hpy-abi", ABIS)
-    profile = _setting(config_settings, "hpy-profile", PROFILES)
-    if abi == "auto":
-        abi = "cpython" if sys.implementation.name == "cpython" else "universal"
-    arguments = ["wheel", "--manifest-path", _manifest(),
-                 "--out", os.path.abspath(wheel_directory)]
-    if abi == "universal":
-        arguments.append("--universal")
-    else:
-        arguments += ["--python", sys.executable]
-    if profile == "release":
-        arguments.append("--release")
+    arguments = _wheel_arguments(config_settings)
+    arguments += ["--out", os.path.abspath(wheel_directory)]
+    return os.path.basename(_run_cargo_hpy(arguments))
+
+
+def get_requires_for_build_editable(config_settings=None):
+    return get_requires_for_build_wheel(config_settings)
+
+
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    """PEP 660 (``pip install -e DIR``): the module is built into the
+    project's cargo target directory (``hpy/editable/NAME-TAG/``) and the
+    wheel installs only a ``.pth`` naming it. After a change, ``cargo hpy
+    develop`` (with this environment's python) rebuilds it in place."""
+    arguments = _wheel_arguments(config_settings) + ["--editable"]
+    arguments += ["--out", os.path.abspath(wheel_directory)]
     return os.path.basename(_run_cargo_hpy(arguments))
 
 

@@ -64,6 +64,10 @@ pub struct CommonOptions {
     /// GraalPy; enables `hpy/universal`).
     #[arg(long)]
     pub universal: bool,
+    /// Build for the CPython ABI even when pyproject.toml's `[tool.hpy-rs]`
+    /// says `abi = "universal"`.
+    #[arg(long, conflicts_with = "universal")]
+    pub cpython: bool,
     /// Package to build.
     #[arg(short = 'p', long = "package", value_name = "SPEC")]
     pub packages: Vec<String>,
@@ -113,8 +117,9 @@ pub struct CargoOptions {
     /// Use verbose output (-vv very verbose).
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Further arguments for `cargo build`, after `--`.
-    #[arg(last = true, value_name = "CARGO-ARGS")]
+    /// Flags for rustc, after `--` (`-- -C target-cpu=native`): given to the
+    /// extension crate only, through `cargo rustc` (as maturin does).
+    #[arg(last = true, value_name = "RUSTC-FLAGS")]
     pub extra: Vec<OsString>,
 }
 
@@ -127,8 +132,10 @@ pub struct BuildCommand {
     /// `<target-dir>/hpy/<profile>/<abi>`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Python interpreter to build for [default: $HPY_PYTHON, else python3].
-    #[arg(long, value_name = "PATH")]
+    /// Python interpreter to build for: a path, a command, or a version
+    /// (`3.12` is `python3.12` on PATH) [default: $HPY_PYTHON, else
+    /// python3]. Not with --universal, which is built without Python.
+    #[arg(long, value_name = "PATH|VERSION")]
     python: Option<OsString>,
 }
 
@@ -140,11 +147,32 @@ pub struct WheelCommand {
     /// Directory for the wheel (default: `<target-dir>/wheels`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// CPython to build for (CPython ABI; tagged `cpXY-cpXY-<platform>`);
+    /// CPython to build for (CPython ABI; tagged `cpXY-cpXY-<platform>`):
+    /// a path, a command, or a version (`3.12` is `python3.12` on PATH);
     /// repeat it for one wheel per interpreter [default: $HPY_PYTHON, else
-    /// python3].
-    #[arg(short = 'i', long = "python", value_name = "PATH")]
+    /// python3]. Every one is checked before anything is built. Not with
+    /// --universal, whose one wheel is built without Python and serves
+    /// them all.
+    #[arg(short = 'i', long = "python", value_name = "PATH|VERSION")]
     pythons: Vec<OsString>,
+    /// One wheel for each supported CPython (3.11-3.15) found on PATH as
+    /// `python3.X`.
+    #[arg(long, conflicts_with = "pythons")]
+    find_interpreter: bool,
+    /// An editable wheel (PEP 660, what `pip install -e` asks the backend
+    /// for): the module and the package's Python files are written to
+    /// `<target-dir>/hpy/editable/<name>-<tag>/`, and the wheel holds only
+    /// a `.pth` file naming that directory. `cargo hpy develop` rebuilds
+    /// into it.
+    #[arg(long, conflicts_with = "find_interpreter")]
+    editable: bool,
+    /// With --universal: also write the wheels of the host
+    /// `hpy-rs-universal` (the crate `hpy-universal` of the hpy-rs checkout
+    /// cargo-hpy was built from), one per CPython, into the same directory,
+    /// so that `pip install --find-links DIR NAME` works on CPython as on
+    /// PyPy. The CPythons are those of --python, else --find-interpreter's.
+    #[arg(long, requires = "universal", conflicts_with = "editable")]
+    with_host: bool,
 }
 
 /// `cargo hpy develop`.
@@ -192,6 +220,8 @@ pub struct BuildArgs {
     pub release: bool,
     /// `--universal`: build for the HPy universal ABI instead of the CPython ABI.
     pub universal: bool,
+    /// `--cpython`: the CPython ABI whatever pyproject.toml says.
+    pub cpython: bool,
     /// `-p/--package`, in the order given.
     pub packages: Vec<String>,
     /// `--manifest-path`.
@@ -203,6 +233,12 @@ pub struct BuildArgs {
     /// `cargo hpy wheel` only: every `--python`/`-i`, in order (one
     /// wheel each).
     pub pythons: Vec<OsString>,
+    /// `cargo hpy wheel --find-interpreter`.
+    pub find_interpreter: bool,
+    /// `cargo hpy wheel --editable`.
+    pub editable: bool,
+    /// `cargo hpy wheel --universal --with-host`.
+    pub with_host: bool,
     /// `--target-dir`: forwarded to cargo.
     pub target_dir: Option<PathBuf>,
     /// Passed on to cargo.
@@ -214,6 +250,7 @@ impl BuildArgs {
         BuildArgs {
             release: common.release,
             universal: common.universal,
+            cpython: common.cpython,
             packages: common.packages,
             manifest_path: common.manifest_path,
             target_dir: common.target_dir,
@@ -251,6 +288,9 @@ impl From<WheelCommand> for BuildArgs {
             out: c.out,
             python: c.pythons.first().cloned(),
             pythons: c.pythons,
+            find_interpreter: c.find_interpreter,
+            editable: c.editable,
+            with_host: c.with_host,
             ..BuildArgs::from_common(c.common)
         }
     }
@@ -335,18 +375,23 @@ mod tests {
             "-j4",
             "-vv",
             "--",
-            "--timings",
+            "-C",
+            "target-cpu=native",
         ]);
         assert_eq!(
             b,
             BuildArgs {
                 release: true,
                 universal: true,
+                cpython: false,
                 packages: vec!["pof".into(), "hello".into(), "third".into()],
                 manifest_path: Some("x/Cargo.toml".into()),
                 out: Some("dist".into()),
                 python: Some("/usr/bin/python3.11".into()),
                 pythons: vec![],
+                find_interpreter: false,
+                editable: false,
+                with_host: false,
                 target_dir: Some("tgt".into()),
                 cargo: CargoOptions {
                     features: vec!["simd".into(), "a,b".into()],
@@ -359,7 +404,7 @@ mod tests {
                     offline: true,
                     jobs: Some("4".into()),
                     verbose: 2,
-                    extra: vec!["--timings".into()],
+                    extra: vec!["-C".into(), "target-cpu=native".into()],
                 },
             }
         );
@@ -394,6 +439,30 @@ mod tests {
         let w = BuildArgs::from(w);
         assert_eq!(w.pythons, ["py313", "py314", "py315"].map(OsString::from));
         assert_eq!(w.python, Some("py313".into()));
+        let Ok(Command::Wheel(w)) =
+            parse_strs(&["cargo-hpy", "wheel", "--find-interpreter"]).map(|c| c.command)
+        else {
+            panic!("not a wheel command");
+        };
+        assert!(BuildArgs::from(w).find_interpreter);
+        assert!(parse_strs(&["cargo-hpy", "wheel", "--find-interpreter", "-i", "3.11"]).is_err());
+        let Ok(Command::Wheel(w)) = parse_strs(&[
+            "cargo-hpy",
+            "wheel",
+            "--universal",
+            "--with-host",
+            "-i",
+            "3.12",
+        ])
+        .map(|c| c.command) else {
+            panic!("not a wheel command");
+        };
+        let w = BuildArgs::from(w);
+        assert!(w.with_host && w.universal && w.pythons == ["3.12"]);
+        let e = parse_strs(&["cargo-hpy", "wheel", "--with-host"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MissingRequiredArgument);
+        let e = parse_strs(&["cargo-hpy", "wheel", "--universal", "--cpython"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ArgumentConflict);
         // build and develop build for one interpreter
         assert!(parse_strs(&["cargo-hpy", "build", "--python", "a", "--python", "b"]).is_err());
         assert!(parse_strs(&["cargo-hpy", "build", "-i", "a"]).is_err());

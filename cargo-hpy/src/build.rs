@@ -237,10 +237,10 @@ pub fn compile(
         .filter(|a| a.is_cdylib() && metadata.workspace_members.contains(&a.package_id))
     {
         let module_name = artifact.target_name.replace('-', "_");
-        if !stub::is_python_identifier(&module_name) {
+        if let Some(problem) = python::module_name_problem(&module_name) {
             return Err(Error::failed(format!(
-                "library `{}` cannot be a Python module: `{module_name}` is not an \
-                 ASCII Python identifier; set `[lib] name = \"...\"` in its Cargo.toml",
+                "library `{}` cannot be a Python module: {problem}; set \
+                 `[lib] name = \"...\"` in its Cargo.toml",
                 artifact.target_name
             )));
         }
@@ -262,6 +262,9 @@ pub fn compile(
                     artifact.package_id
                 ))
             })?;
+        if let Some(warning) = no_hpy_warning(package) {
+            eprintln!("cargo-hpy: warning: {warning}");
+        }
         let project = project::load(package, &module_name)?;
         let full_name = project.module;
         let compiled = CompiledLibrary {
@@ -288,6 +291,19 @@ pub fn compile(
         ));
     }
     Ok(by_module.into_values().collect())
+}
+
+/// A warning for a cdylib crate that does not depend on hpy: it has no
+/// `HPyInit_…`/`PyInit_…` made by hpy-rs, so Python will likely refuse it.
+fn no_hpy_warning(package: &cargo::Package) -> Option<String> {
+    package.hpy_dependency.is_none().then(|| {
+        format!(
+            "crate {} does not depend on hpy, so its cdylib has no module init function \
+             from hpy-rs and Python will likely not import it; add \
+             `hpy = {{ path = \".../hpy\" }}` to its [dependencies]",
+            package.name
+        )
+    })
 }
 
 /// `<target-dir>/hpy/<profile>/<cpython|universal>`: one directory per
@@ -553,6 +569,33 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn a_cdylib_without_hpy_is_warned_about() {
+        let mut package = cargo::Package {
+            id: "id".into(),
+            name: "plain".into(),
+            manifest_path: "/nonexistent/Cargo.toml".into(),
+            has_cdylib: true,
+            lib_name: None,
+            version: "1.0.0".into(),
+            description: None,
+            license: None,
+            authors: vec![],
+            homepage: None,
+            repository: None,
+            hpy_module: None,
+            hpy_python_source: None,
+            hpy_dependency: None,
+        };
+        let warning = no_hpy_warning(&package).unwrap();
+        assert!(
+            warning.contains("crate plain does not depend on hpy"),
+            "{warning}"
+        );
+        package.hpy_dependency = Some("my_hpy".into());
+        assert_eq!(no_hpy_warning(&package), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::Error;
-use cargo_metadata::{Artifact, TargetKind};
+use cargo_metadata::Artifact;
 
 use crate::args::CargoOptions;
 
@@ -37,10 +37,17 @@ pub struct BuildInvocation {
 impl BuildInvocation {
     /// The arguments after `cargo`: a library-only build whose messages come
     /// as JSON on stdout while diagnostics are rendered for humans on stderr,
-    /// then the user's options and, after everything, the `--` extras.
+    /// then the user's options. The `--` extras are rustc's, as with
+    /// maturin: with any, the command is `cargo rustc … -- EXTRAS`, which
+    /// gives them to the extension crate only (not its dependencies).
     pub fn args(&self) -> Vec<OsString> {
+        let command = if self.cargo.extra.is_empty() {
+            "build"
+        } else {
+            "rustc"
+        };
         let mut args: Vec<OsString> = vec![
-            "build".into(),
+            command.into(),
             "--lib".into(),
             "--message-format=json-render-diagnostics".into(),
         ];
@@ -92,7 +99,10 @@ impl BuildInvocation {
         for _ in 0..c.verbose {
             push(&[&"--verbose"]);
         }
-        args.extend(c.extra.iter().cloned());
+        if !c.extra.is_empty() {
+            args.push("--".into());
+            args.extend(c.extra.iter().cloned());
+        }
         args
     }
 }
@@ -233,6 +243,8 @@ pub struct Package {
     pub manifest_path: PathBuf,
     /// Whether one of its targets is a `cdylib`.
     pub has_cdylib: bool,
+    /// The name of its library target (`-` as `_`), if it has one.
+    pub lib_name: Option<String>,
     /// `version` from Cargo.toml.
     pub version: String,
     /// `description`, if set.
@@ -273,6 +285,28 @@ pub fn metadata(manifest_path: Option<&Path>) -> Result<Metadata, Error> {
     Ok(from_cargo_metadata(metadata))
 }
 
+/// Runs `cargo metadata` (dependencies resolved) for `manifest_path`:
+/// checks that its crates resolve, and writes their `Cargo.lock`. The
+/// error holds cargo's message.
+pub fn resolve(manifest_path: &Path) -> Result<(), Error> {
+    let output = Command::new(cargo_program())
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(manifest_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| Error::failed(format!("could not run cargo: {e}")))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(Error::failed(
+            String::from_utf8_lossy(&output.stderr)
+                .trim_end()
+                .to_owned(),
+        ))
+    }
+}
+
 /// Keeps what a build needs of `cargo metadata`'s answer.
 pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
     let packages = metadata
@@ -284,7 +318,12 @@ pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
                 has_cdylib: package
                     .targets
                     .iter()
-                    .any(|t| t.kind.contains(&TargetKind::CDyLib)),
+                    .any(|t| t.kind.iter().any(|k| k == "cdylib")),
+                lib_name: package
+                    .targets
+                    .iter()
+                    .find(|t| t.kind.iter().any(|k| k == "cdylib"))
+                    .map(|t| t.name.replace('-', "_")),
                 hpy_module: hpy("module"),
                 hpy_python_source: hpy("python-source"),
                 hpy_dependency: package
@@ -406,14 +445,14 @@ mod tests {
                 offline: true,
                 jobs: Some("3".into()),
                 verbose: 2,
-                extra: vec!["--timings".into(), "-Zunstable-options".into()],
+                extra: vec!["-C".into(), "target-cpu=native".into()],
             },
             ..BuildInvocation::default()
         };
         assert_eq!(
             strings(invocation.args()),
             [
-                "build",
+                "rustc",
                 "--lib",
                 "--message-format=json-render-diagnostics",
                 "--features",
@@ -431,8 +470,9 @@ mod tests {
                 "3",
                 "--verbose",
                 "--verbose",
-                "--timings",
-                "-Zunstable-options",
+                "--",
+                "-C",
+                "target-cpu=native",
             ]
         );
         // The user's features alone.

@@ -9,11 +9,12 @@
 //! later `develop` replaces every file of the previous one.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::args::BuildArgs;
 use crate::error::Error;
+use crate::project;
 use crate::python;
 use crate::wheel;
 
@@ -38,6 +39,20 @@ pub fn develop(args: &BuildArgs) -> Result<(), Error> {
             info.executable.display()
         )
     });
+    if let Some(pth) = editable_install(&info.executable, args)? {
+        // `pip install -e` installed a .pth naming the editable directory:
+        // rebuilding into it is all that is needed.
+        wheel_args.editable = true;
+        let result = wheel::wheel(&wheel_args);
+        let _ = std::fs::remove_dir_all(&scratch);
+        result?;
+        eprintln!(
+            "cargo-hpy: rebuilt the editable install ({}) of {}",
+            pth.display(),
+            info.executable.display()
+        );
+        return Ok(());
+    }
     let result = (|| {
         let wheel_path = wheel::wheel(&wheel_args)?;
         install(
@@ -48,6 +63,35 @@ pub fn develop(args: &BuildArgs) -> Result<(), Error> {
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// The `.pth` file of an editable install (`pip install -e`) of the
+/// project in the environment of `python`, if there is one. Only for a
+/// project named by `--manifest-path` or in the current directory.
+fn editable_install(python: &Path, args: &BuildArgs) -> Result<Option<PathBuf>, Error> {
+    if !args.packages.is_empty() && args.manifest_path.is_none() {
+        return Ok(None);
+    }
+    let manifest = args
+        .manifest_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
+    let Ok(manifest) = std::fs::canonicalize(manifest) else {
+        return Ok(None);
+    };
+    let metadata = project::core_metadata(&manifest)?;
+    let output = Command::new(python)
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ])
+        .output()
+        .map_err(|e| Error::failed(format!("could not run {}: {e}", python.display())))?;
+    let purelib = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    let pth = purelib.join(wheel::editable_pth_name(&wheel::distribution_name(
+        &metadata.name,
+    )));
+    Ok(pth.is_file().then_some(pth))
 }
 
 fn active_environment_python() -> Result<OsString, Error> {

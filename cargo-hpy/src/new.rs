@@ -12,16 +12,17 @@
 //!
 //! hpy-rs is not on crates.io, so the `hpy` dependency is a path: `--hpy-path
 //! DIR`, else the `hpy/` directory of the hpy-rs checkout cargo-hpy was
-//! built from. The path is absolute, so an sdist of the project builds on
-//! the machine that has that checkout; to publish the project, point the
-//! dependency at a git repository of hpy-rs instead.
+//! built from. The path is absolute; `cargo hpy sdist` copies the crates
+//! it names into the sdist ([`crate::vendor`]), so the sdist builds
+//! anywhere. `[features] universal = ["hpy/universal"]` makes `cargo build
+//! --features universal` build the universal binary.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::args::NewCommand;
 use crate::error::Error;
-use crate::stub::is_python_identifier;
+use crate::python::module_name_problem;
 
 /// The `hpy/` crate of the checkout this cargo-hpy was built from.
 fn built_in_hpy_path() -> PathBuf {
@@ -37,10 +38,10 @@ pub fn new(args: &NewCommand) -> Result<(), Error> {
         .ok_or_else(|| Error::failed(format!("`{}` has no usable last component", dir.display())))?
         .to_owned();
     let module = name.replace('-', "_");
-    if !is_python_identifier(&module) {
+    if let Some(problem) = module_name_problem(&module) {
         return Err(Error::failed(format!(
-            "`{name}` cannot name a Python module (`{module}` is not an ASCII identifier): \
-             choose a name of letters, digits, `_` and `-` that starts with a letter"
+            "`{name}` cannot name a Python module ({problem}): choose a name of \
+             letters, digits, `_` and `-` that starts with a letter and is no keyword"
         )));
     }
     if dir.exists() {
@@ -120,8 +121,15 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          \n\
          [dependencies]\n\
          # hpy-rs is not on crates.io: a path to the hpy/ directory of an hpy-rs\n\
-         # checkout (or `git = \"...\"` to a repository of it).\n\
+         # checkout (or `git = \"...\"` to a repository of it). `cargo hpy sdist`\n\
+         # copies it (and the crates it needs) into the sdist, which then builds\n\
+         # anywhere.\n\
          hpy = {{ path = {hpy} }}\n\
+         \n\
+         [features]\n\
+         # `cargo build --features universal` builds the HPy universal binary, as\n\
+         # `cargo hpy build --universal` does.\n\
+         universal = [\"hpy/universal\"]\n\
          \n\
          # A project of its own, even when created inside another workspace.\n\
          [workspace]\n"
@@ -215,7 +223,7 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          name = \"{name}\"\n\
          version = \"0.1.0\"\n\
          description = \"The {module} extension module, written in Rust with hpy-rs\"\n\
-         requires-python = \">=3.8\"\n\
+         requires-python = \">=3.11\"\n\
          \n\
          [tool.hpy-rs]\n\
          module = \"{module}\"\n"
@@ -244,7 +252,8 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          (`-C hpy-abi=universal|cpython` chooses).\n\
          \n\
          Cargo.toml points at the `hpy` crate by path, because hpy-rs is not on\n\
-         crates.io; to share the project, make it a `git` dependency.\n"
+         crates.io; `cargo hpy sdist` copies it into the sdist, which then builds\n\
+         anywhere. `cargo build --features universal` builds the universal binary.\n"
     );
     vec![
         ("Cargo.toml", cargo_toml),
@@ -277,7 +286,13 @@ mod tests {
             );
             let pyproject =
                 crate::project::parse_pyproject(get("pyproject.toml"), Path::new("p")).unwrap();
-            assert_eq!(pyproject.project.unwrap().name, "my-ext");
+            assert_eq!(
+                cargo["features"]["universal"].as_array().unwrap()[0].as_str(),
+                Some("hpy/universal")
+            );
+            let project = pyproject.project.unwrap();
+            assert_eq!(project.name, "my-ext");
+            assert_eq!(project.requires_python.as_deref(), Some(">=3.11"));
             assert_eq!(pyproject.build_system.unwrap().requires, ["hpy-rs-build"]);
             assert_eq!(get("src/lib.rs").contains("struct Counter"), class);
             assert_eq!(
@@ -296,8 +311,46 @@ mod tests {
         })
         .unwrap_err();
         assert!(e.to_string().contains("cannot name a Python module"), "{e}");
+        let e = new(&NewCommand {
+            path: "/nonexistent/class".into(),
+            class: false,
+            hpy_path: None,
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("`class` is a Python keyword"), "{e}");
         let e = hpy_path(Some(Path::new("/nonexistent"))).unwrap_err();
         assert!(e.to_string().contains("--hpy-path"), "{e}");
         assert!(hpy_path(None).is_ok(), "this checkout's hpy/ is found");
+    }
+
+    /// The design card's `cargo build --features universal` works in every
+    /// example, as in every project `new` makes.
+    #[test]
+    fn every_example_has_the_universal_feature() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut seen = 0;
+        for entry in fs::read_dir(&examples).unwrap() {
+            let manifest = entry.unwrap().path().join("Cargo.toml");
+            let Ok(text) = fs::read_to_string(&manifest) else {
+                continue;
+            };
+            let cargo: toml::Table = toml::from_str(&text).unwrap();
+            let feature = cargo
+                .get("features")
+                .and_then(|f| f.get("universal"))
+                .and_then(|u| u.as_array());
+            assert_eq!(
+                feature.map(|f| f.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()),
+                Some(vec!["hpy/universal"]),
+                "{} needs `universal = [\"hpy/universal\"]` in [features]",
+                manifest.display()
+            );
+            seen += 1;
+        }
+        assert!(
+            seen >= 6,
+            "only {seen} examples found in {}",
+            examples.display()
+        );
     }
 }

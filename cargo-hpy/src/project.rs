@@ -11,7 +11,17 @@
 //!    [tool.hpy-rs]
 //!    module = "pofpackage.foo"   # dotted module name; default: the lib name
 //!    python-source = "python"    # directory holding the package's .py files
+//!    features = ["simd"]         # cargo features of every build
+//!    profile = "release"         # cargo profile unless the command line names one
+//!    abi = "universal"           # or "cpython": unless the command line names one
+//!    include = ["generated/*.rs"]  # sdist: packed even if .gitignore'd
+//!    exclude = ["benches/data/"]   # sdist: left out (gitignore syntax)
+//!    data = "data"               # wheel: installed under the environment's prefix
 //!    ```
+//!
+//!    `features`, `profile` and `abi` are applied by [`apply_build_options`]
+//!    for the project named by `--manifest-path` (or in the current
+//!    directory).
 //!
 //! 2. `Cargo.toml`: `[package]` name, version, description, license, authors,
 //!    homepage, repository, and `[package.metadata.hpy]` with the same two keys
@@ -29,7 +39,7 @@ use serde::Deserialize;
 
 use crate::cargo::Package;
 use crate::error::Error;
-use crate::stub::is_python_identifier;
+use crate::python::module_name_problem;
 
 /// The package metadata written to a wheel's `METADATA`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,12 +56,35 @@ pub struct CoreMetadata {
     pub requires_dist: Vec<String>,
     /// License expression or text.
     pub license: Option<String>,
+    /// `license` is an SPDX expression (`License-Expression`), not free
+    /// text (`License`).
+    pub license_is_expression: bool,
     /// `Author` (names) and `Author-email` (emails) values.
     pub authors: Vec<String>,
     /// `Author-email` values.
     pub author_emails: Vec<String>,
     /// `Project-URL` entries as `label, url`.
     pub urls: Vec<String>,
+    /// `Maintainer` (names) values.
+    pub maintainers: Vec<String>,
+    /// `Maintainer-email` values.
+    pub maintainer_emails: Vec<String>,
+    /// `Keywords`, joined with commas.
+    pub keywords: Vec<String>,
+    /// `Classifier` entries.
+    pub classifiers: Vec<String>,
+    /// `Provides-Extra` names (their requirements are in `requires_dist`
+    /// with an `extra == "NAME"` marker).
+    pub provides_extra: Vec<String>,
+    /// The long description (the readme) and its content type.
+    pub description: Option<(String, String)>,
+    /// License files: their path relative to the project (`License-File`,
+    /// and the wheel's `.dist-info/licenses/PATH`) and contents.
+    pub license_files: Vec<(String, Vec<u8>)>,
+    /// `[project.scripts]`, `[project.gui-scripts]` and
+    /// `[project.entry-points]`: group → name → object reference, for the
+    /// wheel's `entry_points.txt`.
+    pub entry_points: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// The Python side of one extension crate.
@@ -62,6 +95,8 @@ pub struct PythonProject {
     /// Absolute directory whose contents (packages and modules) are shipped
     /// next to the extension, if any.
     pub python_source: Option<PathBuf>,
+    /// Absolute directory of data files (`[tool.hpy-rs] data`), if any.
+    pub data: Option<PathBuf>,
     /// Wheel metadata.
     pub metadata: CoreMetadata,
 }
@@ -117,6 +152,51 @@ pub struct ProjectTable {
     /// `urls`.
     #[serde(default)]
     pub urls: BTreeMap<String, String>,
+    /// `maintainers`.
+    #[serde(default)]
+    pub maintainers: Vec<Person>,
+    /// `readme`: a file name, or `{file = ..., content-type = ...}` or
+    /// `{text = ..., content-type = ...}`.
+    pub readme: Option<Readme>,
+    /// `keywords`.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// `classifiers`.
+    #[serde(default)]
+    pub classifiers: Vec<String>,
+    /// `optional-dependencies`: extra → requirements.
+    #[serde(default)]
+    pub optional_dependencies: BTreeMap<String, Vec<String>>,
+    /// `scripts`: console scripts.
+    #[serde(default)]
+    pub scripts: BTreeMap<String, String>,
+    /// `gui-scripts`.
+    #[serde(default)]
+    pub gui_scripts: BTreeMap<String, String>,
+    /// `entry-points`: group → name → object reference.
+    #[serde(default)]
+    pub entry_points: BTreeMap<String, BTreeMap<String, String>>,
+    /// `license-files` (PEP 639): glob patterns relative to the project.
+    #[serde(default)]
+    pub license_files: Vec<String>,
+}
+
+/// `[project] readme`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Readme {
+    /// A file name; the content type follows from its extension.
+    File(String),
+    /// A table.
+    Table {
+        /// The file holding it.
+        file: Option<String>,
+        /// The text itself.
+        text: Option<String>,
+        /// Its content type (`text/markdown`, `text/x-rst`, `text/plain`).
+        #[serde(rename = "content-type")]
+        content_type: Option<String>,
+    },
 }
 
 /// `[project] license`.
@@ -152,14 +232,86 @@ pub struct ToolTable {
     pub hpy_rs: Option<HpyRsTable>,
 }
 
-/// `[tool.hpy-rs]`.
-#[derive(Debug, Default, Deserialize)]
+/// `[tool.hpy-rs]`. A key cargo-hpy does not know is an error that names
+/// it (a misspelt `feature` would otherwise be silently ignored).
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct HpyRsTable {
     /// The dotted module name.
     pub module: Option<String>,
     /// The directory of the package's Python files.
     pub python_source: Option<String>,
+    /// Cargo features every build enables (besides `-F`).
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// The cargo profile when the command line names none: `release`,
+    /// `dev`, or a custom profile.
+    pub profile: Option<String>,
+    /// The ABI when the command line names none (`--universal`,
+    /// `--cpython`).
+    pub abi: Option<AbiSetting>,
+    /// gitignore-style patterns of files the sdist packs even when a
+    /// `.gitignore` leaves them out.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// gitignore-style patterns of files the sdist leaves out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// A directory whose files the wheel installs under the environment's
+    /// prefix (the wheel's `NAME-VERSION.data/data/`).
+    pub data: Option<String>,
+}
+
+/// `[tool.hpy-rs] abi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AbiSetting {
+    /// The CPython ABI.
+    Cpython,
+    /// The HPy universal ABI.
+    Universal,
+}
+
+/// The `[tool.hpy-rs]` table of the pyproject.toml in `dir`, if any.
+pub fn tool_table(dir: &Path) -> Result<Option<HpyRsTable>, Error> {
+    Ok(read_pyproject(dir)?
+        .and_then(|p| p.tool)
+        .and_then(|t| t.hpy_rs))
+}
+
+/// Applies `[tool.hpy-rs]` `features`, `profile` and `abi` of the project
+/// the command line selects (`--manifest-path`, else the current directory
+/// when no `-p` is given) to `args`; the command line's own choices win.
+pub fn apply_build_options(args: &mut crate::args::BuildArgs) -> Result<(), Error> {
+    let dir = match (&args.manifest_path, args.packages.is_empty()) {
+        (Some(manifest), _) => manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        (None, true) => PathBuf::from("."),
+        (None, false) => return Ok(()),
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    let Some(tool) = tool_table(&dir)? else {
+        return Ok(());
+    };
+    apply_tool_table(args, &tool);
+    Ok(())
+}
+
+fn apply_tool_table(args: &mut crate::args::BuildArgs, tool: &HpyRsTable) {
+    args.cargo.features.extend(tool.features.iter().cloned());
+    if !args.release && args.cargo.profile.is_none() {
+        match tool.profile.as_deref() {
+            Some("release") => args.release = true,
+            Some("dev" | "debug") | None => {}
+            Some(other) => args.cargo.profile = Some(other.to_owned()),
+        }
+    }
+    if !args.universal && !args.cpython && tool.abi == Some(AbiSetting::Universal) {
+        args.universal = true;
+    }
 }
 
 /// Parses pyproject.toml text; `path` names it in the error.
@@ -281,22 +433,19 @@ fn from_sources(
             Some(License::Table { text, file }) => {
                 text.clone().or(file.as_ref().map(|f| format!("see {f}")))
             }
-            None => package.license.clone(),
+            // Cargo's deprecated `MIT/Apache-2.0` is SPDX's `OR`.
+            None => package.license.as_ref().map(|l| l.replace('/', " OR ")),
+        },
+        license_is_expression: match project.and_then(|p| p.license.as_ref()) {
+            Some(License::Expression(_)) => true,
+            Some(License::Table { .. }) => false,
+            None => package.license.is_some(),
         },
         ..CoreMetadata::default()
     };
     match project.map(|p| &p.authors) {
         Some(authors) if !authors.is_empty() => {
-            for author in authors {
-                match (&author.name, &author.email) {
-                    (Some(name), Some(email)) => {
-                        metadata.author_emails.push(format!("{name} <{email}>"))
-                    }
-                    (None, Some(email)) => metadata.author_emails.push(email.clone()),
-                    (Some(name), None) => metadata.authors.push(name.clone()),
-                    (None, None) => {}
-                }
-            }
+            split_people(authors, &mut metadata.authors, &mut metadata.author_emails);
         }
         _ => {
             for author in &package.authors {
@@ -325,11 +474,225 @@ fn from_sources(
             }
         }
     }
+    let data = match tool.and_then(|t| t.data.as_deref()) {
+        Some(rel) => {
+            let path = dir.join(rel);
+            if !path.is_dir() {
+                return Err(invalid(format!(
+                    "[tool.hpy-rs] data `{rel}` is not a directory ({})",
+                    path.display()
+                )));
+            }
+            Some(path)
+        }
+        None => None,
+    };
+    if let Some(project) = project {
+        add_pep621_extras(project, dir, &mut metadata).map_err(invalid)?;
+    }
     Ok(PythonProject {
         module,
         python_source,
+        data,
         metadata,
     })
+}
+
+/// Names to `Author`/`Maintainer`, `name <email>` and bare emails to the
+/// `-email` field (PEP 621's rule).
+fn split_people(people: &[Person], names: &mut Vec<String>, emails: &mut Vec<String>) {
+    for person in people {
+        match (&person.name, &person.email) {
+            (Some(name), Some(email)) => emails.push(format!("{name} <{email}>")),
+            (None, Some(email)) => emails.push(email.clone()),
+            (Some(name), None) => names.push(name.clone()),
+            (None, None) => {}
+        }
+    }
+}
+
+/// The `[project]` keys beyond the basic ones: readme, keywords,
+/// classifiers, maintainers, extras, entry points and license files
+/// (read from `dir`).
+fn add_pep621_extras(
+    project: &ProjectTable,
+    dir: &Path,
+    metadata: &mut CoreMetadata,
+) -> Result<(), String> {
+    split_people(
+        &project.maintainers,
+        &mut metadata.maintainers,
+        &mut metadata.maintainer_emails,
+    );
+    metadata.keywords = project.keywords.clone();
+    metadata.classifiers = project.classifiers.clone();
+    for (extra, requirements) in &project.optional_dependencies {
+        let extra_name = normalize_extra(extra);
+        metadata.provides_extra.push(extra_name.clone());
+        for requirement in requirements {
+            requirement_name(requirement).map_err(|e| format!("optional dependency {e}"))?;
+            let (req, marker) = match requirement.split_once(';') {
+                Some((req, marker)) => (req.trim(), Some(marker.trim())),
+                None => (requirement.trim(), None),
+            };
+            metadata.requires_dist.push(match marker {
+                Some(marker) => format!("{req}; ({marker}) and extra == \"{extra_name}\""),
+                None => format!("{req}; extra == \"{extra_name}\""),
+            });
+        }
+    }
+    metadata.description = match &project.readme {
+        None => None,
+        Some(Readme::File(file)) => {
+            let content_type = content_type_of(file)?;
+            Some((read_text(dir, file)?, content_type))
+        }
+        Some(Readme::Table {
+            file,
+            text,
+            content_type,
+        }) => {
+            let body = match (file, text) {
+                (Some(file), None) => read_text(dir, file)?,
+                (None, Some(text)) => text.clone(),
+                _ => return Err("`readme` needs exactly one of `file` and `text`".into()),
+            };
+            let content_type = match (content_type, file) {
+                (Some(t), _) => t.clone(),
+                (None, Some(file)) => content_type_of(file)?,
+                (None, None) => return Err("`readme` with `text` needs `content-type`".into()),
+            };
+            Some((body, content_type))
+        }
+    };
+    for (group, entries) in [
+        ("console_scripts", &project.scripts),
+        ("gui_scripts", &project.gui_scripts),
+    ] {
+        if !entries.is_empty() {
+            metadata
+                .entry_points
+                .insert(group.to_owned(), entries.clone());
+        }
+    }
+    for (group, entries) in &project.entry_points {
+        if matches!(group.as_str(), "console_scripts" | "gui_scripts") {
+            return Err(format!(
+                "[project.entry-points.{group}] is not allowed: use [project.{}]",
+                if group == "console_scripts" {
+                    "scripts"
+                } else {
+                    "gui-scripts"
+                }
+            ));
+        }
+        metadata.entry_points.insert(group.clone(), entries.clone());
+    }
+    metadata.license_files = license_files(dir, &project.license_files)?;
+    Ok(())
+}
+
+/// PEP 685: extras compare lower-case with runs of `-_.` as `-`.
+fn normalize_extra(extra: &str) -> String {
+    let mut out = String::new();
+    for c in extra.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+fn read_text(dir: &Path, file: &str) -> Result<String, String> {
+    let path = dir.join(file);
+    fs::read_to_string(&path).map_err(|e| format!("could not read {}: {e}", path.display()))
+}
+
+/// A readme's content type from its file name, as PEP 621 asks.
+fn content_type_of(file: &str) -> Result<String, String> {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".md") {
+        Ok("text/markdown".into())
+    } else if lower.ends_with(".rst") {
+        Ok("text/x-rst".into())
+    } else if lower.ends_with(".txt") {
+        Ok("text/plain".into())
+    } else {
+        Err(format!(
+            "readme `{file}`: no content type for its extension; use \
+             `readme = {{file = \"{file}\", content-type = \"text/plain\"}}`"
+        ))
+    }
+}
+
+/// The files matching `patterns` (PEP 639 globs, relative to `dir`), with
+/// their contents, sorted; a pattern that matches nothing is an error.
+fn license_files(dir: &Path, patterns: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for pattern in patterns {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+        builder
+            .add_line(None, &format!("/{}", pattern.trim_start_matches('/')))
+            .map_err(|e| format!("license-files pattern `{pattern}`: {e}"))?;
+        let matcher = builder
+            .build()
+            .map_err(|e| format!("license-files pattern `{pattern}`: {e}"))?;
+        let mut matched = false;
+        let walker = ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                e.depth() == 0 || !(name.starts_with('.') || name == "target")
+            })
+            .build();
+        for entry in walker.flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            if matcher.matched(rel, false).is_ignore() {
+                matched = true;
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if !out.iter().any(|(r, _)| *r == rel) {
+                    let data = fs::read(entry.path())
+                        .map_err(|e| format!("could not read {}: {e}", entry.path().display()))?;
+                    out.push((rel, data));
+                }
+            }
+        }
+        if !matched {
+            return Err(format!("license-files pattern `{pattern}` matches no file"));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The project's core metadata, as its wheel has it (without the host
+/// requirement a universal wheel adds): an sdist's PKG-INFO. `manifest`
+/// is canonical.
+pub fn core_metadata(manifest: &Path) -> Result<CoreMetadata, Error> {
+    let metadata = crate::cargo::metadata(Some(manifest))?;
+    let package = metadata
+        .packages
+        .iter()
+        .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
+        .ok_or_else(|| {
+            Error::failed(format!(
+                "{} is not a package (a virtual workspace manifest?): cargo hpy sdist packs \
+                 one extension crate",
+                manifest.display()
+            ))
+        })?;
+    let lib_name = package
+        .lib_name
+        .clone()
+        .unwrap_or_else(|| package.name.replace('-', "_"));
+    Ok(load(package, &lib_name)?.metadata)
 }
 
 /// The normalised distribution name a PEP 508 requirement names
@@ -342,10 +705,10 @@ pub fn requirement_name(requirement: &str) -> Result<String, String> {
 
 /// A dotted module name must be identifiers, and end in the library's name.
 pub fn check_module_name(module: &str, lib_name: &str, crate_name: &str) -> Result<(), Error> {
-    if let Some(bad) = module.split('.').find(|part| !is_python_identifier(part)) {
+    if let Some(problem) = module.split('.').find_map(module_name_problem) {
         return Err(Error::failed(format!(
             "module name `{module}` of crate {crate_name} is not a dotted Python name \
-             (`{bad}` is not an ASCII identifier)"
+             ({problem})"
         )));
     }
     let last = module.rsplit('.').next().unwrap_or(module);
@@ -406,6 +769,7 @@ mod tests {
             name: "pof-package".into(),
             manifest_path: "/nonexistent/Cargo.toml".into(),
             has_cdylib: true,
+            lib_name: None,
             version: "1.2.0-beta.3".into(),
             description: Some("From  Cargo\n".into()),
             license: Some("MIT".into()),
@@ -472,6 +836,114 @@ module = "pofpackage.foo"
     }
 
     #[test]
+    fn pep621_extras() {
+        let dir = std::env::temp_dir().join(format!("cargo-hpy-pep621-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("licenses")).unwrap();
+        fs::write(dir.join("README.rst"), "Title\n=====\n").unwrap();
+        fs::write(dir.join("LICENSE"), "MIT").unwrap();
+        fs::write(dir.join("licenses/extra.txt"), "x").unwrap();
+        let doc = parse_pyproject(
+            r#"
+[project]
+name = "x"
+version = "1"
+readme = "README.rst"
+keywords = ["rust", "hpy"]
+classifiers = ["Programming Language :: Rust"]
+maintainers = [{name = "Mo", email = "mo@x.org"}]
+license = "MIT"
+license-files = ["LICENSE", "licenses/*.txt"]
+[project.optional-dependencies]
+Fast_Math = ["numpy>=2", "scipy; python_version < '3.14'"]
+[project.scripts]
+x-cli = "x.cli:main"
+[project.entry-points."x.plugins"]
+one = "x.one"
+"#,
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        let p = from_sources(&package(), "foo", &doc, &dir, Path::new("p.toml")).unwrap();
+        let m = &p.metadata;
+        assert_eq!(
+            m.description,
+            Some(("Title\n=====\n".into(), "text/x-rst".into()))
+        );
+        assert_eq!(m.keywords, ["rust", "hpy"]);
+        assert_eq!(m.maintainer_emails, ["Mo <mo@x.org>"]);
+        assert!(m.license_is_expression);
+        assert_eq!(
+            m.license_files,
+            [
+                ("LICENSE".to_owned(), b"MIT".to_vec()),
+                ("licenses/extra.txt".to_owned(), b"x".to_vec())
+            ]
+        );
+        assert_eq!(m.provides_extra, ["fast-math"]);
+        assert_eq!(
+            m.requires_dist,
+            [
+                "numpy>=2; extra == \"fast-math\"",
+                "scipy; (python_version < '3.14') and extra == \"fast-math\""
+            ]
+        );
+        assert_eq!(m.entry_points["console_scripts"]["x-cli"], "x.cli:main");
+        assert_eq!(m.entry_points["x.plugins"]["one"], "x.one");
+        for (bad, message) in [
+            ("readme = \"README\"", "no content type for its extension"),
+            ("license-files = [\"COPYING\"]", "`COPYING` matches no file"),
+            (
+                "[project.entry-points.console_scripts]\na = \"b\"",
+                "use [project.scripts]",
+            ),
+        ] {
+            let doc = parse_pyproject(
+                &format!("[project]\nname = \"x\"\n{bad}\n"),
+                Path::new("p.toml"),
+            )
+            .unwrap();
+            let e = from_sources(&package(), "foo", &doc, &dir, Path::new("p.toml")).unwrap_err();
+            assert!(e.to_string().contains(message), "{e}");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn build_options_from_the_tool_table() {
+        let doc = parse_pyproject(
+            "[tool.hpy-rs]\nfeatures = [\"simd\"]\nprofile = \"fast\"\nabi = \"universal\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        let tool = doc.tool.unwrap().hpy_rs.unwrap();
+        let mut args = crate::args::BuildArgs::default();
+        args.cargo.features = vec!["cli".into()];
+        apply_tool_table(&mut args, &tool);
+        assert_eq!(args.cargo.features, ["cli", "simd"]);
+        assert_eq!(args.cargo.profile.as_deref(), Some("fast"));
+        assert!(args.universal);
+        // The command line wins.
+        let mut args = crate::args::BuildArgs {
+            release: true,
+            cpython: true,
+            ..Default::default()
+        };
+        apply_tool_table(&mut args, &tool);
+        assert_eq!(args.cargo.profile, None);
+        assert!(!args.universal);
+        let mut args = crate::args::BuildArgs::default();
+        apply_tool_table(
+            &mut args,
+            &HpyRsTable {
+                profile: Some("release".into()),
+                ..Default::default()
+            },
+        );
+        assert!(args.release && args.cargo.profile.is_none());
+    }
+
+    #[test]
     fn module_name_must_end_in_the_lib_name() {
         let e = load_from("[tool.hpy-rs]\nmodule = \"pkg.bar\"\n", "foo").unwrap_err();
         assert!(e.to_string().contains("set `[lib] name = \"bar\"`"), "{e}");
@@ -522,6 +994,15 @@ module = "pofpackage.foo"
         assert!(e.to_string().contains("missing field `name`"), "{e}");
         let e = load_from("[tool.hpy-rs]\nmodul = \"x\"\n", "foo").unwrap_err();
         assert!(e.to_string().contains("unknown field `modul`"), "{e}");
+        let e = load_from("[tool.hpy-rs]\nfeature = [\"x\"]\n", "foo").unwrap_err();
+        assert!(e.to_string().contains("unknown field `feature`"), "{e}");
+        let e = load_from("[tool.hpy-rs]\nabi = \"abi3\"\n", "foo").unwrap_err();
+        assert!(e.to_string().contains("unknown variant `abi3`"), "{e}");
+        let e = load_from("[tool.hpy-rs]\ndata = \"nowhere\"\n", "foo").unwrap_err();
+        assert!(
+            e.to_string().contains("data `nowhere` is not a directory"),
+            "{e}"
+        );
         assert_eq!(
             requirement_name(" HPy_RS.universal >= 1; python_version > '3'").unwrap(),
             "hpy-rs-universal"

@@ -5,6 +5,20 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::error::Error;
+use crate::stub::is_python_identifier;
+
+/// Why `name` cannot be one component of a Python module name, or `None`
+/// when it can: `class` is an identifier but a keyword, `1x` no identifier.
+pub fn module_name_problem(name: &str) -> Option<String> {
+    if is_python_identifier(name) {
+        None
+    } else if is_python_identifier(&format!("{name}_")) {
+        // Only a keyword stops being one with a `_` appended.
+        Some(format!("`{name}` is a Python keyword"))
+    } else {
+        Some(format!("`{name}` is not an ASCII identifier"))
+    }
+}
 
 /// Environment variable naming the interpreter when `--python` is not given.
 /// The same variable is passed on to the cargo build, where the hpy-sys build
@@ -77,8 +91,80 @@ print(getattr(sys, 'abiflags', ''))
 print(sysconfig.get_platform())
 ";
 
+/// The CPython versions hpy-rs supports: what `--find-interpreter` looks for.
+pub const SUPPORTED_VERSIONS: &[&str] = &["3.11", "3.12", "3.13", "3.14", "3.15"];
+
+/// A `--python` value that is a version (`3.11`) means `python3.11` on PATH;
+/// anything else is a path or command, unchanged.
+pub fn resolve_spec(spec: &OsStr) -> Result<OsString, Error> {
+    let Some(version) = spec.to_str().filter(|s| is_version(s)) else {
+        return Ok(spec.to_os_string());
+    };
+    let command = format!("python{version}");
+    find_on_path(&command)
+        .map(PathBuf::into_os_string)
+        .ok_or_else(|| {
+            Error::failed(format!(
+                "--python {version}: no `{command}` on PATH; give the interpreter's path instead"
+            ))
+        })
+}
+
+/// `3.11`: digits, one dot, digits.
+fn is_version(text: &str) -> bool {
+    text.split_once('.').is_some_and(|(major, minor)| {
+        [major, minor]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
+/// The first executable file `name` in the directories of `$PATH`.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| {
+            candidate
+                .metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// `--find-interpreter`: every supported CPython on PATH (`python3.11` …
+/// `python3.15`) that runs, one per `sys.executable`. One that is on PATH
+/// but does not run (a pyenv shim of a version not installed) is reported
+/// on stderr and left out.
+pub fn find_interpreters() -> Vec<PythonInfo> {
+    let mut found: Vec<PythonInfo> = Vec::new();
+    for version in SUPPORTED_VERSIONS {
+        let Some(path) = find_on_path(&format!("python{version}")) else {
+            continue;
+        };
+        match query(path.as_os_str()) {
+            Ok(info) if info.implementation == "cpython" && info.version == *version => {
+                if !found.iter().any(|f| f.executable == info.executable) {
+                    found.push(info);
+                }
+            }
+            Ok(info) => eprintln!(
+                "cargo-hpy: skipped {}: it is {} {}",
+                path.display(),
+                info.implementation,
+                info.version
+            ),
+            Err(e) => eprintln!("cargo-hpy: skipped {}: {e}", path.display()),
+        }
+    }
+    found
+}
+
 /// Runs `interpreter` once to learn its executable path and extension suffix.
+/// A version (`3.11`) is looked up on PATH as `python3.11`.
 pub fn query(interpreter: &OsStr) -> Result<PythonInfo, Error> {
+    let resolved = resolve_spec(interpreter)?;
+    let interpreter = resolved.as_os_str();
     let shown = interpreter.to_string_lossy();
     let output = Command::new(interpreter)
         .args(["-c", QUERY])
@@ -98,8 +184,15 @@ pub fn query(interpreter: &OsStr) -> Result<PythonInfo, Error> {
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     parse_query_output(&stdout, interpreter).ok_or_else(|| {
+        let answer = if stdout.trim().is_empty() {
+            "it printed nothing".to_owned()
+        } else {
+            format!("it printed:\n{}", stdout.trim_end())
+        };
         Error::failed(format!(
-            "unexpected answer from the Python interpreter `{shown}`:\n{stdout}"
+            "`{shown}` does not behave like a Python interpreter: asked for its version \
+             and EXT_SUFFIX with `-c`, {answer}\n\
+             (choose one with --python PATH or the {PYTHON_ENV} environment variable)"
         ))
     })
 }
@@ -134,6 +227,19 @@ fn parse_query_output(stdout: &str, interpreter: &OsStr) -> Option<PythonInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_names() {
+        assert_eq!(module_name_problem("my_ext"), None);
+        assert_eq!(
+            module_name_problem("class").as_deref(),
+            Some("`class` is a Python keyword")
+        );
+        assert_eq!(
+            module_name_problem("1x").as_deref(),
+            Some("`1x` is not an ASCII identifier")
+        );
+    }
 
     #[test]
     fn interpreter_precedence() {
@@ -180,5 +286,50 @@ mod tests {
         assert_eq!(bare.executable, PathBuf::from("pypy3"));
         assert_eq!(bare.ext_suffix, None);
         assert_eq!(parse_query_output("only one line\n", OsStr::new("p")), None);
+    }
+
+    #[test]
+    fn a_version_finds_the_interpreter() {
+        assert!(is_version("3.11") && is_version("3.9") && is_version("10.0"));
+        assert!(!is_version("3") && !is_version("3.x") && !is_version("python3.11"));
+        assert!(!is_version("3.11.2") && !is_version(".11"));
+        // Paths and commands are kept.
+        assert_eq!(
+            resolve_spec(OsStr::new("/usr/bin/python3")).unwrap(),
+            OsString::from("/usr/bin/python3")
+        );
+        let e = resolve_spec(OsStr::new("2.1")).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--python 2.1: no `python2.1` on PATH; give the interpreter's path instead"
+        );
+        // This machine's interpreters: each supported version on PATH is
+        // found by its number, and --find-interpreter finds it too.
+        let found = find_interpreters();
+        for version in SUPPORTED_VERSIONS {
+            if let Ok(info) = query(OsStr::new(version)) {
+                assert_eq!(info.version, *version);
+                assert!(
+                    found.iter().any(|f| f.executable == info.executable),
+                    "{version}"
+                );
+            }
+        }
+        assert!(
+            found.iter().all(|f| f.implementation == "cpython"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn names_an_interpreter_that_is_none() {
+        let e = query(OsStr::new("true")).unwrap_err().to_string();
+        assert!(
+            e.contains("`true` does not behave like a Python interpreter")
+                && e.contains("it printed nothing"),
+            "{e}"
+        );
+        let e = query(OsStr::new("/nonexistent/python")).unwrap_err();
+        assert!(e.to_string().contains("could not run"), "{e}");
     }
 }

@@ -1,14 +1,17 @@
 //! `cargo hpy sdist`: a source distribution (PEP 517/625 `.tar.gz`) of one
 //! extension project, which `pip install` builds through the project's
-//! build backend (hpy-rs-build).
+//! build backend (hpy-rs-build) on any machine with Rust.
 //!
 //! The archive is `NAME-VERSION.tar.gz` holding `NAME-VERSION/` with
-//! `PKG-INFO` (core metadata 2.1), `pyproject.toml`, `Cargo.toml`,
-//! `Cargo.lock` if there is one, and every other file of the project's
-//! directory except build output (`target/`, `dist/`), virtualenvs, VCS and
-//! hidden directories and byte code. Path dependencies are not copied: a
-//! relative one that leaves the directory is reported, because the sdist
-//! would not build anywhere else.
+//! `PKG-INFO` (core metadata), `pyproject.toml`, `Cargo.toml`, `Cargo.lock`
+//! and every other file of the project's directory except what
+//! `.gitignore` files ignore, build output (`target/`, `dist/`),
+//! virtualenvs, hidden directories and byte code. Path dependencies outside the
+//! project (hpy-rs's own crates among them) are copied in and the
+//! manifests rewritten ([`crate::vendor`]); the tree is put together in a
+//! staging directory, where `cargo metadata` checks that it resolves on its
+//! own and writes its `Cargo.lock` (from the project's or its workspace's
+//! lock file when there is one, so versions stay as they were built).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,9 +20,11 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 
 use crate::args::SdistCommand;
+use crate::cargo;
 use crate::error::Error;
-use crate::project::{self, PyProject};
-use crate::wheel::distribution_name;
+use crate::project::{self, HpyRsTable};
+use crate::vendor;
+use crate::wheel::{self, distribution_name};
 
 /// Directories never packed.
 const SKIPPED_DIRS: &[&str] = &["target", "dist", "__pycache__", "venv", "node_modules"];
@@ -62,9 +67,9 @@ pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
             dir.join("pyproject.toml").display()
         )));
     }
-    let cargo = read_cargo_toml(&manifest)?;
-    let (name, version) = name_and_version(&pyproject, &cargo, &manifest)?;
-    warn_about_path_dependencies(&cargo, &dir);
+    let crates = vendor::sdist_crates(&dir)?;
+    let metadata = project::core_metadata(&manifest)?;
+    let (name, version) = (metadata.name.clone(), metadata.version.clone());
 
     let base = format!("{}-{version}", distribution_name(&name));
     let out_dir = args
@@ -73,159 +78,203 @@ pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
         .unwrap_or_else(|| dir.join("target").join("sdist"));
     fs::create_dir_all(&out_dir)
         .map_err(|e| Error::failed(format!("could not create {}: {e}", out_dir.display())))?;
+    let out_dir = fs::canonicalize(&out_dir).unwrap_or(out_dir);
     let path = out_dir.join(format!("{base}.tar.gz"));
+    let staging = out_dir.join(format!(".{base}.cargo-hpy-staging"));
     let temp = out_dir.join(format!(".{base}.tar.gz.cargo-hpy-tmp"));
-    let result = write_archive(
-        &temp,
-        &dir,
-        &out_dir,
-        &base,
-        &pkg_info(&pyproject, &name, &version),
-    )
-    .and_then(|()| {
-        fs::rename(&temp, &path)
-            .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))
-    });
+    let result = stage(&staging, &dir, &out_dir, &crates)
+        .and_then(|()| write_archive(&temp, &staging, &base, &wheel::metadata_file(&metadata)))
+        .and_then(|()| {
+            fs::rename(&temp, &path)
+                .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))
+        });
+    let _ = fs::remove_dir_all(&staging);
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
     result?;
+    let vendored: Vec<String> = crates
+        .iter()
+        .filter(|c| c.vendored)
+        .map(|c| c.dest.display().to_string())
+        .collect();
+    if !vendored.is_empty() {
+        eprintln!(
+            "cargo-hpy: copied path dependencies: {}",
+            vendored.join(", ")
+        );
+    }
     eprintln!("cargo-hpy: wrote {}", path.display());
     Ok(path)
 }
 
-fn read_cargo_toml(manifest: &Path) -> Result<toml::Table, Error> {
-    let text = fs::read_to_string(manifest)
-        .map_err(|e| Error::failed(format!("could not read {}: {e}", manifest.display())))?;
-    toml::from_str(&text)
-        .map_err(|e| Error::failed(format!("could not read {}: {e}", manifest.display())))
-}
-
-/// `[project]` name and version, else Cargo.toml's (the version as PEP 440).
-fn name_and_version(
-    pyproject: &PyProject,
-    cargo: &toml::Table,
-    manifest: &Path,
-) -> Result<(String, String), Error> {
-    let package = cargo.get("package");
-    let cargo_str = |key: &str| package.and_then(|p| p.get(key)).and_then(|v| v.as_str());
-    let project = pyproject.project.as_ref();
-    let name = project
-        .map(|p| p.name.clone())
-        .or(cargo_str("name").map(str::to_owned))
-        .ok_or_else(|| Error::failed(format!("{} has no package name", manifest.display())))?;
-    let version = match project.and_then(|p| p.version.clone()) {
-        Some(v) => v,
-        None => {
-            let semver = cargo_str("version").ok_or_else(|| {
-                Error::failed(format!(
-                    "no version: set [project] version, or [package] version in {} \
-                     (workspace-inherited versions are not read)",
-                    manifest.display()
-                ))
-            })?;
-            project::pep440_from_semver(semver).map_err(Error::failed)?
-        }
+/// Puts the sdist's tree together in `staging`: each crate's files, its
+/// rewritten manifest, and a `Cargo.lock` that `cargo metadata` checked.
+fn stage(
+    staging: &Path,
+    project_dir: &Path,
+    out_dir: &Path,
+    crates: &[vendor::SdistCrate],
+) -> Result<(), Error> {
+    let _ = fs::remove_dir_all(staging);
+    let failed = |path: &Path, e: std::io::Error| {
+        Error::failed(format!("could not write {}: {e}", path.display()))
     };
-    Ok((name, version))
-}
-
-fn warn_about_path_dependencies(cargo: &toml::Table, dir: &Path) {
-    for table in ["dependencies", "build-dependencies"] {
-        let Some(deps) = cargo.get(table).and_then(|d| d.as_table()) else {
-            continue;
-        };
-        for (dep, spec) in deps {
-            let Some(path) = spec.get("path").and_then(|p| p.as_str()) else {
-                continue;
-            };
-            let leaves = Path::new(path).is_relative()
-                && !fs::canonicalize(dir.join(path)).is_ok_and(|p| p.starts_with(dir));
-            if leaves {
-                eprintln!(
-                    "cargo-hpy: warning: the path dependency `{dep}` ({path}) lies outside \
-                     the project and is not in the sdist, which will not build elsewhere; \
-                     use an absolute path, a git or a registry dependency"
-                );
+    let tool = project::tool_table(project_dir)?.unwrap_or_default();
+    for krate in crates {
+        let dest_dir = staging.join(&krate.dest);
+        let patterns = krate.dest.as_os_str().is_empty().then_some(&tool);
+        for rel in crate_files(&krate.source, out_dir, krate.vendored, patterns)? {
+            let target = dest_dir.join(&rel);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
             }
+            fs::copy(krate.source.join(&rel), &target).map_err(|e| failed(&target, e))?;
         }
+        let manifest = dest_dir.join("Cargo.toml");
+        fs::create_dir_all(&dest_dir).map_err(|e| failed(&dest_dir, e))?;
+        let text = toml::to_string(&krate.manifest)
+            .map_err(|e| Error::failed(format!("could not write {}: {e}", manifest.display())))?;
+        fs::write(&manifest, text).map_err(|e| failed(&manifest, e))?;
     }
+    // The project's lock file, else its workspace's: the versions it was
+    // built with. `cargo metadata` drops what the sdist does not use and
+    // adds what is missing (generating the file when there is none).
+    let lock = project_dir
+        .ancestors()
+        .map(|d| d.join("Cargo.lock"))
+        .find(|l| l.is_file());
+    if let Some(lock) = lock {
+        let target = staging.join("Cargo.lock");
+        fs::copy(&lock, &target).map_err(|e| failed(&target, e))?;
+    }
+    cargo::resolve(&staging.join("Cargo.toml")).map_err(|e| {
+        Error::failed(format!(
+            "the sdist's Rust sources do not resolve on their own, so pip could not \
+             build them: {e}"
+        ))
+    })
 }
 
-/// `PKG-INFO`: core metadata 2.1 from `[project]`.
-fn pkg_info(pyproject: &PyProject, name: &str, version: &str) -> String {
-    let mut text = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
-    if let Some(project) = &pyproject.project {
-        if let Some(summary) = &project.description {
-            let summary = summary.split_whitespace().collect::<Vec<_>>().join(" ");
-            text.push_str(&format!("Summary: {summary}\n"));
-        }
-        if let Some(requires) = &project.requires_python {
-            text.push_str(&format!("Requires-Python: {requires}\n"));
-        }
-        for requirement in &project.dependencies {
-            text.push_str(&format!("Requires-Dist: {requirement}\n"));
-        }
-    }
-    text
-}
-
-/// The project's files to pack, relative to `dir`, sorted.
-fn project_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut out = Vec::new();
-    let mut pending = vec![PathBuf::new()];
-    while let Some(rel) = pending.pop() {
-        let full = dir.join(&rel);
-        let entries = fs::read_dir(&full)
-            .map_err(|e| Error::failed(format!("could not read {}: {e}", full.display())))?;
-        for entry in entries {
-            let entry = entry
-                .map_err(|e| Error::failed(format!("could not read {}: {e}", full.display())))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let child = rel.join(&name);
-            let kind = entry
-                .file_type()
-                .map_err(|e| Error::failed(format!("could not read {}: {e}", full.display())))?;
-            if kind.is_dir() || (kind.is_symlink() && dir.join(&child).is_dir()) {
-                let skipped = name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_str());
-                if !skipped {
-                    pending.push(child);
-                }
-            } else if !name.ends_with(".pyc") && name != "PKG-INFO" && name != ".DS_Store" {
-                out.push(child);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn write_archive(
-    path: &Path,
+/// The files of the crate in `dir` to pack, relative to it, sorted:
+/// `.gitignore` files are honoured (as git would, also outside a
+/// repository); build output, virtualenvs, hidden directories, byte code and
+/// `out_dir` are left out, and for a copied crate its tests, benchmarks
+/// and examples too. For the project, `[tool.hpy-rs]` `exclude` leaves
+/// out more and `include` brings back what a `.gitignore` left out.
+fn crate_files(
     dir: &Path,
     out_dir: &Path,
-    base: &str,
-    pkg_info: &str,
-) -> Result<(), Error> {
+    vendored: bool,
+    patterns: Option<&HpyRsTable>,
+) -> Result<Vec<PathBuf>, Error> {
+    let exclude = matcher(dir, patterns.map_or(&[][..], |t| &t.exclude))?;
+    let include = matcher(dir, patterns.map_or(&[][..], |t| &t.include))?;
+    let mut files = walk(dir, out_dir, vendored, true, &exclude)?;
+    if !include.is_empty() {
+        for rel in walk(dir, out_dir, vendored, false, &exclude)? {
+            if include.matched_path_or_any_parents(&rel, false).is_ignore() {
+                files.push(rel);
+            }
+        }
+        files.sort();
+        files.dedup();
+    }
+    Ok(files)
+}
+
+/// A gitignore-syntax matcher of `patterns`, relative to `dir`.
+fn matcher(dir: &Path, patterns: &[String]) -> Result<ignore::gitignore::Gitignore, Error> {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+    for pattern in patterns {
+        builder.add_line(None, pattern).map_err(|e| {
+            Error::failed(format!(
+                "[tool.hpy-rs] include/exclude pattern `{pattern}`: {e}"
+            ))
+        })?;
+    }
+    builder
+        .build()
+        .map_err(|e| Error::failed(format!("[tool.hpy-rs] include/exclude: {e}")))
+}
+
+fn walk(
+    dir: &Path,
+    out_dir: &Path,
+    vendored: bool,
+    honour_gitignore: bool,
+    exclude: &ignore::gitignore::Gitignore,
+) -> Result<Vec<PathBuf>, Error> {
+    let top_skipped: &[&str] = if vendored {
+        vendor::VENDORED_SKIPPED_DIRS
+    } else {
+        &[]
+    };
+    let root = dir.to_path_buf();
+    let out_dir = out_dir.to_path_buf();
+    let exclude = exclude.clone();
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .git_ignore(honour_gitignore)
+        .parents(honour_gitignore)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(move |entry| {
+            let name = entry.file_name().to_string_lossy();
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let top_level = entry.depth() == 1;
+            let rel = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+            !(entry.path().starts_with(&out_dir)
+                || (entry.depth() > 0 && exclude.matched(rel, is_dir).is_ignore())
+                || (is_dir && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())))
+                || (is_dir && top_level && top_skipped.contains(&name.as_ref()))
+                || (is_dir && top_level && name == vendor::VENDOR_DIR)
+                || (!is_dir && (name.ends_with(".pyc") || name == "PKG-INFO")))
+        })
+        .build();
+    let mut files = Vec::new();
+    for entry in walker {
+        let entry =
+            entry.map_err(|e| Error::failed(format!("could not read {}: {e}", dir.display())))?;
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            files.push(rel.to_path_buf());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Writes the `.tar.gz`: PKG-INFO, then every file of `staging` (sorted),
+/// under `base/`, with fixed times and modes.
+fn write_archive(path: &Path, staging: &Path, base: &str, pkg_info: &str) -> Result<(), Error> {
     let failed =
         |e: std::io::Error| Error::failed(format!("could not write {}: {e}", path.display()));
     let file = fs::File::create(path).map_err(failed)?;
     let mut tar = tar::Builder::new(GzEncoder::new(file, Compression::default()));
     tar.mode(tar::HeaderMode::Deterministic);
-    tar.follow_symlinks(true);
     let mut header = tar::Header::new_gnu();
     header.set_size(pkg_info.len() as u64);
     header.set_mode(0o644);
     header.set_mtime(0);
     tar.append_data(&mut header, format!("{base}/PKG-INFO"), pkg_info.as_bytes())
         .map_err(failed)?;
-    let out_dir = fs::canonicalize(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
-    for rel in project_files(dir)? {
-        if dir.join(&rel).starts_with(&out_dir) {
-            continue; // earlier sdists, and this one
+    let mut files = Vec::new();
+    let mut pending = vec![staging.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).map_err(failed)? {
+            let entry = entry.map_err(failed)?;
+            if entry.file_type().map_err(failed)?.is_dir() {
+                pending.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
         }
-        let inside = Path::new(base).join(&rel);
-        tar.append_path_with_name(dir.join(&rel), inside)
+    }
+    files.sort();
+    for file in files {
+        let rel = file.strip_prefix(staging).unwrap_or(&file);
+        tar.append_path_with_name(&file, Path::new(base).join(rel))
             .map_err(failed)?;
     }
     tar.into_inner()
@@ -250,9 +299,16 @@ mod tests {
             (
                 "pyproject.toml",
                 "[build-system]\nrequires = [\"hpy-rs-build\"]\nbuild-backend = \"hpy_rs_build\"\n\
-                 [project]\nname = \"Demo-Ext\"\ndependencies = [\"six\"]\n",
+                 [project]\nname = \"Demo-Ext\"\ndependencies = [\"six\"]\n\
+                 [tool.hpy-rs]\ninclude = [\"/notes/\"]\nexclude = [\"gen/drop.rs\"]\n",
             ),
             ("src/lib.rs", "// code\n"),
+            (".gitignore", "/secret.txt\nnotes/\n"),
+            ("secret.txt", "x"),
+            ("notes/n.md", "x"),
+            ("src/notes/n.md", "x"),
+            ("gen/keep.rs", "x"),
+            ("gen/drop.rs", "x"),
             ("target/debug/junk", "x"),
             (".git/HEAD", "x"),
             ("python/__pycache__/a.pyc", "x"),
@@ -284,14 +340,18 @@ mod tests {
             names,
             [
                 "demo_ext-1.0.0rc1/PKG-INFO",
+                "demo_ext-1.0.0rc1/.gitignore",
+                "demo_ext-1.0.0rc1/Cargo.lock",
                 "demo_ext-1.0.0rc1/Cargo.toml",
+                "demo_ext-1.0.0rc1/gen/keep.rs",
+                "demo_ext-1.0.0rc1/notes/n.md",
                 "demo_ext-1.0.0rc1/pyproject.toml",
                 "demo_ext-1.0.0rc1/src/lib.rs",
             ]
         );
         assert_eq!(
             pkg_info,
-            "Metadata-Version: 2.1\nName: Demo-Ext\nVersion: 1.0.0rc1\nRequires-Dist: six\n"
+            "Metadata-Version: 2.4\nName: Demo-Ext\nVersion: 1.0.0rc1\nRequires-Dist: six\n"
         );
         fs::remove_dir_all(&dir).unwrap();
     }

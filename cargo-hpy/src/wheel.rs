@@ -146,6 +146,38 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let dist = distribution_name(&meta.name);
     let version = meta.version.replace('-', "_");
     let file_name = format!("{dist}-{version}-{tag}.whl");
+    let dist_info = format!("{dist}-{version}.dist-info");
+    if args.editable {
+        let dir = editable_dir(
+            args.target_dir
+                .as_deref()
+                .unwrap_or(&metadata.target_directory),
+            &dist,
+            &tag,
+        );
+        write_editable_tree(&dir, &files)?;
+        eprintln!("cargo-hpy: editable build in {}", dir.display());
+        files = vec![(
+            editable_pth_name(&dist),
+            format!("{}\n", dir.display()).into_bytes(),
+            0o644,
+        )];
+    }
+    if let Some(entry_points) = entry_points_file(&meta) {
+        files.push((
+            format!("{dist_info}/entry_points.txt"),
+            entry_points.into_bytes(),
+            0o644,
+        ));
+    }
+    for (rel, bytes) in &meta.license_files {
+        files.push((format!("{dist_info}/licenses/{rel}"), bytes.clone(), 0o644));
+    }
+    if let Some(data) = &project.data {
+        for (rel, bytes, mode) in data_files(data)? {
+            files.push((format!("{dist}-{version}.data/data/{rel}"), bytes, mode));
+        }
+    }
 
     let out_dir = match &args.out {
         Some(dir) => dir.clone(),
@@ -158,13 +190,7 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     fs::create_dir_all(&out_dir)
         .map_err(|e| Error::failed(format!("could not create {}: {e}", out_dir.display())))?;
     let path = out_dir.join(file_name);
-    write_wheel(
-        &path,
-        &files,
-        &format!("{dist}-{version}.dist-info"),
-        &meta,
-        &tag,
-    )?;
+    write_wheel(&path, &files, &dist_info, &meta, &tag)?;
     eprintln!(
         "cargo-hpy: wrote {} ({} ABI, module {})",
         path.display(),
@@ -189,11 +215,21 @@ pub fn wheel_platform_tag(platform: Platform, plain: String, library: &[u8]) -> 
     match verdict {
         Ok(tag) => tag,
         Err(why) => {
-            eprintln!("cargo-hpy: tagged {plain}, not manylinux: {why}");
+            eprintln!(
+                "cargo-hpy: tagged {plain}, not manylinux: {why}\n\
+                 cargo-hpy: {}",
+                BUNDLING_STEP
+            );
             plain
         }
     }
 }
+
+/// What to do when an extension needs a shared library outside the
+/// manylinux policy: cargo-hpy does not copy libraries into wheels itself.
+pub const BUNDLING_STEP: &str = "to ship the libraries it needs inside the wheel (and get a \
+    manylinux tag), run `auditwheel repair WHEEL` (pip install auditwheel): it copies them \
+    into the wheel and points the extension at the copies";
 
 /// The platform tag of this machine, without asking a Python and without
 /// looking at the extension: `linux_x86_64`, `linux_aarch64`,
@@ -292,27 +328,118 @@ pub fn python_files(dir: &Path, library: &CompiledLibrary) -> Result<Vec<Archive
     Ok(out)
 }
 
-/// The `METADATA` file (core metadata 2.1).
+/// Where an editable install of `dist` with wheel tag `tag` keeps its
+/// module and Python files: `<target-dir>/hpy/editable/<dist>-<tag>`.
+pub fn editable_dir(target_dir: &Path, dist: &str, tag: &str) -> PathBuf {
+    target_dir
+        .join("hpy")
+        .join("editable")
+        .join(format!("{dist}-{tag}"))
+}
+
+/// The `.pth` file of an editable wheel of `dist` (what `develop` looks
+/// for in site-packages).
+pub fn editable_pth_name(dist: &str) -> String {
+    format!("_hpy_rs_editable_{dist}.pth")
+}
+
+/// Replaces the editable directory's contents with `files`.
+fn write_editable_tree(dir: &Path, files: &[ArchiveFile]) -> Result<(), Error> {
+    let _ = fs::remove_dir_all(dir);
+    for (rel, data, _) in files {
+        let path = rel.split('/').fold(dir.to_path_buf(), |d, p| d.join(p));
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| {
+                Error::failed(format!("could not create {}: {e}", parent.display()))
+            })?;
+        }
+        // A new file (never rewritten in place): a process that has the
+        // old module loaded keeps its mapping.
+        let temp = path.with_extension("cargo-hpy-tmp");
+        fs::write(&temp, data)
+            .and_then(|()| fs::rename(&temp, &path))
+            .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// The files of the `[tool.hpy-rs] data` directory, relative to it with
+/// `/`, sorted; executables keep their mode.
+fn data_files(dir: &Path) -> Result<Vec<ArchiveFile>, Error> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        let entries = fs::read_dir(&path)
+            .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?;
+        for entry in entries {
+            let child = entry
+                .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?
+                .path();
+            if child.is_dir() {
+                pending.push(child);
+                continue;
+            }
+            let executable = child
+                .metadata()
+                .is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+            let rel = child.strip_prefix(dir).unwrap_or(&child);
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let mode = if executable { 0o755 } else { 0o644 };
+            out.push((rel.join("/"), read(&child)?, mode));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// The `METADATA` file of a wheel, and the `PKG-INFO` of an sdist (core
+/// metadata 2.4: `License-Expression` and `License-File` are PEP 639's).
+/// Fields are written in the order of the specification; the long
+/// description is the body.
 pub fn metadata_file(meta: &CoreMetadata) -> String {
     let mut text = format!(
-        "Metadata-Version: 2.1\nName: {}\nVersion: {}\n",
+        "Metadata-Version: 2.4\nName: {}\nVersion: {}\n",
         meta.name, meta.version
     );
     let mut field = |key: &str, value: &str| {
         // A value never spans lines in these fields; fold stray newlines.
         text.push_str(&format!("{key}: {}\n", value.replace('\n', " ")));
     };
+    let mut list = |key: &str, values: &[String]| {
+        if !values.is_empty() {
+            field(key, &values.join(", "));
+        }
+    };
     if let Some(summary) = &meta.summary {
-        field("Summary", summary);
+        list("Summary", std::slice::from_ref(summary));
     }
-    for author in &meta.authors {
-        field("Author", author);
+    if !meta.keywords.is_empty() {
+        list("Keywords", &[meta.keywords.join(",")]);
     }
-    for author in &meta.author_emails {
-        field("Author-email", author);
-    }
+    list("Author", &meta.authors);
+    list("Author-email", &meta.author_emails);
+    list("Maintainer", &meta.maintainers);
+    list("Maintainer-email", &meta.maintainer_emails);
+    let mut field = |key: &str, value: &str| {
+        text.push_str(&format!("{key}: {}\n", value.replace('\n', " ")));
+    };
     if let Some(license) = &meta.license {
-        field("License", license);
+        let key = if meta.license_is_expression {
+            "License-Expression"
+        } else {
+            "License"
+        };
+        field(key, license);
+    }
+    for (path, _) in &meta.license_files {
+        field("License-File", path);
+    }
+    for classifier in &meta.classifiers {
+        field("Classifier", classifier);
     }
     for url in &meta.urls {
         field("Project-URL", url);
@@ -323,7 +450,34 @@ pub fn metadata_file(meta: &CoreMetadata) -> String {
     for requirement in &meta.requires_dist {
         field("Requires-Dist", requirement);
     }
+    for extra in &meta.provides_extra {
+        field("Provides-Extra", extra);
+    }
+    if let Some((body, content_type)) = &meta.description {
+        field("Description-Content-Type", content_type);
+        text.push('\n');
+        text.push_str(body);
+        if !body.ends_with('\n') {
+            text.push('\n');
+        }
+    }
     text
+}
+
+/// The `entry_points.txt` of a wheel, if the project has entry points.
+pub fn entry_points_file(meta: &CoreMetadata) -> Option<String> {
+    if meta.entry_points.is_empty() {
+        return None;
+    }
+    let mut text = String::new();
+    for (group, entries) in &meta.entry_points {
+        text.push_str(&format!("[{group}]\n"));
+        for (name, reference) in entries {
+            text.push_str(&format!("{name} = {reference}\n"));
+        }
+        text.push('\n');
+    }
+    Some(text)
 }
 
 /// The `WHEEL` file.
@@ -446,8 +600,38 @@ mod tests {
         };
         assert_eq!(
             metadata_file(&meta),
-            "Metadata-Version: 2.1\nName: pofpackage\nVersion: 0.1.0\nSummary: Pof\n\
+            "Metadata-Version: 2.4\nName: pofpackage\nVersion: 0.1.0\nSummary: Pof\n\
              Requires-Dist: hpy-rs-universal>=0.1; platform_python_implementation == \"CPython\"\n"
+        );
+        let mut entry_points = std::collections::BTreeMap::new();
+        entry_points.insert(
+            "console_scripts".to_owned(),
+            [("pof".to_owned(), "pofpackage:main".to_owned())].into(),
+        );
+        let full = CoreMetadata {
+            name: "p".into(),
+            version: "1".into(),
+            keywords: vec!["a".into(), "b".into()],
+            authors: vec!["Ann".into(), "Bob".into()],
+            license: Some("MIT OR Apache-2.0".into()),
+            license_is_expression: true,
+            license_files: vec![("LICENSE".into(), b"x".to_vec())],
+            classifiers: vec!["Programming Language :: Rust".into()],
+            provides_extra: vec!["fast".into()],
+            description: Some(("# P\n\nText".into(), "text/markdown".into())),
+            entry_points,
+            ..CoreMetadata::default()
+        };
+        assert_eq!(
+            metadata_file(&full),
+            "Metadata-Version: 2.4\nName: p\nVersion: 1\nKeywords: a,b\nAuthor: Ann, Bob\n\
+             License-Expression: MIT OR Apache-2.0\nLicense-File: LICENSE\n\
+             Classifier: Programming Language :: Rust\nProvides-Extra: fast\n\
+             Description-Content-Type: text/markdown\n\n# P\n\nText\n"
+        );
+        assert_eq!(
+            entry_points_file(&full).unwrap(),
+            "[console_scripts]\npof = pofpackage:main\n\n"
         );
     }
 

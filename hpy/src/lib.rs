@@ -255,33 +255,37 @@ pub use hpy_macros::hpy_methods;
 pub use hpy_macros::hpy_module;
 
 /// The code blocks of the README, compiled and run as doctests.
-#[doc = include_str!("../../README.md")]
+///
+/// The guides below are read only when documenting or testing, so the
+/// crate compiles from its own directory alone (as `cargo hpy sdist`
+/// copies it).
 #[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
 /// A guide to Python classes written in Rust (`docs/classes.md`, compiled as
 /// a doctest).
-#[doc = include_str!("../../docs/classes.md")]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/classes.md"))]
 pub mod class_guide {}
 
 /// Guide: Python signatures for functions, methods and constructors.
-#[doc = include_str!("../../docs/signatures.md")]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/signatures.md"))]
 pub mod signature_guide {}
 
 /// A guide to exceptions: raising, declaring classes with
 /// [`create_exception!`], catching, chaining and matching
 /// (`docs/exceptions.md`, compiled as a doctest).
-#[doc = include_str!("../../docs/exceptions.md")]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/exceptions.md"))]
 pub mod exception_guide {}
 
 /// A guide to typed handles (`List`, `Dict`, `Str`, …): where they come
 /// from, typed parameters and downcasting (`docs/types.md`, compiled as a
 /// doctest).
-#[doc = include_str!("../../docs/types.md")]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/types.md"))]
 pub mod types_guide {}
 
 /// A guide to conversions: collections from any iterable, iteration,
 /// paths, bytes, tuples and [`dict!`] (`docs/conversions.md`, compiled as a
 /// doctest).
-#[doc = include_str!("../../docs/conversions.md")]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/conversions.md"))]
 pub mod conversion_guide {}

@@ -203,17 +203,18 @@ def test_universal_wheel_is_valid(wheels):
             "pofpackage/__init__.py", "pofpackage/greeting.py",
             "pofpackage/foo.hpy0.so", "pofpackage/foo.py",
             "pofpackage-0.1.0.dist-info/METADATA", "pofpackage-0.1.0.dist-info/WHEEL",
-            "pofpackage-0.1.0.dist-info/RECORD",
+            "pofpackage-0.1.0.dist-info/RECORD", "pofpackage-0.1.0.dist-info/entry_points.txt",
         ])
         info = "pofpackage-0.1.0.dist-info/"
         wheel_file = z.read(info + "WHEEL").decode()
         assert "Root-Is-Purelib: false\n" in wheel_file
         assert f"Tag: py3-none-{tag}\n" in wheel_file
         metadata = z.read(info + "METADATA").decode()
-        assert metadata.startswith("Metadata-Version: 2.1\nName: pofpackage\nVersion: 0.1.0\n")
+        assert metadata.startswith("Metadata-Version: 2.4\nName: pofpackage\nVersion: 0.1.0\n")
         assert ('Requires-Dist: hpy-rs-universal>=0.1; '
                 'platform_python_implementation == "CPython"\n' in metadata)
-        assert metadata.count("Requires-Dist") == 1
+        # The host, and the extra's pytest.
+        assert metadata.count("Requires-Dist") == 2
         record = z.read(info + "RECORD").decode().splitlines()
         assert len(record) == len(names)
         for line in record:
@@ -241,7 +242,7 @@ def test_host_wheel_is_a_cpython_extension_wheel(host_wheel):
         assert sorted(z.namelist()) == sorted(
             [extension, info + "METADATA", info + "WHEEL", info + "RECORD"])
         metadata = z.read(info + "METADATA").decode()
-    assert metadata.startswith("Metadata-Version: 2.1\nName: hpy-rs-universal\nVersion: 0.1.0\n")
+    assert metadata.startswith("Metadata-Version: 2.4\nName: hpy-rs-universal\nVersion: 0.1.0\n")
     assert "Requires-Python: >=3.11\n" in metadata
     assert "Requires-Dist" not in metadata
 
@@ -256,7 +257,9 @@ def test_cpython_wheel_is_tagged_for_this_python(wheels):
         assert extension in z.namelist()
         assert "pofpackage/foo.py" not in z.namelist()
         metadata = z.read("pofpackage-0.1.0.dist-info/METADATA").decode()
-        assert "Requires-Dist" not in metadata
+        # No host: only the `test` extra's requirement.
+        assert [line for line in metadata.splitlines() if line.startswith("Requires-Dist")] \
+            == ['Requires-Dist: pytest; extra == "test"']
 
 
 @pytest.fixture(scope="module")
@@ -284,6 +287,22 @@ def test_universal_wheels_on_fresh_cpython(wheels, host_wheel, cpython_venv):
     assert out[1].strip().endswith("foo.hpy0.so hpy_rs_universal")
     assert Path(out[2].strip()).parent == site_packages(cpython_venv)
     assert not list(site_packages(cpython_venv).glob("hpy")), "the hpy package got installed"
+
+
+def test_universal_wheelhouse_with_the_host(cargo_hpy, host_wheel, wheels, tmp_path):
+    # `--universal --with-host`: the universal wheel and hpy-rs-universal's
+    # wheel for this CPython in one directory, so that pip finds both.
+    out = tmp_path / "wheelhouse"
+    run([cargo_hpy, "hpy", "wheel", "--universal", "--with-host", "-i", sys.executable,
+         "--manifest-path", POF / "Cargo.toml", "--out", out], cwd=ROOT)
+    names = sorted(p.name for p in out.iterdir())
+    assert [n.split("-")[0] for n in names] == ["hpy_rs_universal", "pof"], names
+    assert f"-{CP_TAG}-{CP_TAG}-" in names[0] and "-py3-none-" in names[1], names
+    venv = make_venv(sys.executable, tmp_path / "venv")
+    run([venv, "-m", "pip", "install", "--no-index", "--find-links", out, "pof"])
+    proc = run([venv, "-c", RUN_POF + "print(sorted(m for m in sys.modules if 'hpy' in m))"])
+    assert "pof ok" in proc.stdout and "hpy_rs_universal" in proc.stdout, proc.stdout
+    assert proc.stdout.split("pof ok ")[1].split()[0].endswith("pof.hpy0.so"), proc.stdout
 
 
 def test_universal_wheels_on_fresh_pypy(wheels, pypy_venv):
@@ -475,6 +494,44 @@ def test_backend_rejects_unknown_abi():
     assert "config setting hpy-abi='abi3' is not one of auto, universal, cpython" in proc.stderr
 
 
+BACKEND_ARGUMENTS = """
+import json, sys, hpy_rs_build
+settings = json.loads(sys.argv[1])
+try:
+    print(json.dumps(hpy_rs_build._wheel_arguments(settings)[3:]))
+except hpy_rs_build.BuildError as e:
+    print("error:", e)
+"""
+
+
+@pytest.mark.parametrize("tool, settings, expected", [
+    ("", {}, ["--cpython", "--python", "PY", "--profile", "release"]),
+    ('abi = "universal"\nprofile = "fast"\n', {},
+     ["--universal"]),  # cargo-hpy applies the profile itself
+    ('abi = "universal"\n', {"hpy-abi": "cpython", "hpy-profile": "debug"},
+     ["--cpython", "--python", "PY", "--profile", "dev"]),
+    ("", {"hpy-features": ["a,b", "c"], "build-args": "--locked -F 'x y'"},
+     ["--cpython", "--python", "PY", "--profile", "release", "--features", "a,b",
+      "--features", "c", "--locked", "-F", "x y"]),
+    ("", {"hpy-featurs": "a", "zz": "1"},
+     "error: hpy_rs_build: unknown config settings 'hpy-featurs', 'zz' (known: hpy-abi, "
+     "hpy-profile, hpy-features, build-args)"),
+])
+def test_backend_settings(tmp_path, tool, settings, expected):
+    # pip's -C settings and [tool.hpy-rs] become cargo hpy wheel's options;
+    # an unknown setting is refused by name.
+    import json
+    (tmp_path / "Cargo.toml").write_text("[package]\nname = 'x'\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.hpy-rs]\n" + tool)
+    env = clean_env(PYTHONPATH=str(ROOT / "pep517"))
+    out = run([sys.executable, "-c", BACKEND_ARGUMENTS, json.dumps(settings)], cwd=tmp_path,
+              env=env).stdout.strip()
+    if isinstance(expected, str):
+        assert out == expected
+    else:
+        assert json.loads(out) == [sys.executable if a == "PY" else a for a in expected]
+
+
 # ------------------------------------------------------ develop, pip install .
 
 
@@ -575,6 +632,20 @@ def test_pip_install_through_the_backend(cargo_hpy, cpython_venv, host_venv, abi
         run([venv, "-m", "pip", "uninstall", "-y", "pofpackage"])
 
 
+def test_every_interpreter_is_checked_before_building(cargo_hpy, tmp_path):
+    # The second interpreter does not exist: nothing is built, and the
+    # message names it. A version finds python3.X on PATH.
+    proc = run([cargo_hpy, "hpy", "wheel", "--manifest-path", POF / "Cargo.toml", "--out",
+                tmp_path, "-i", "%d.%d" % sys.version_info[:2], "-i", "/nonexistent/python3"],
+               ok=False, cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr
+    assert "could not run the Python interpreter `/nonexistent/python3`" in proc.stderr
+    assert "Compiling" not in proc.stderr and not list(tmp_path.iterdir())
+    proc = run([cargo_hpy, "hpy", "build", "--universal", "--python", sys.executable,
+                "--manifest-path", POF / "Cargo.toml"], ok=False, cwd=ROOT)
+    assert "builds one binary without Python" in proc.stderr, proc.stderr
+
+
 def test_one_wheel_per_interpreter(cargo_hpy, tmp_path):
     # `cargo hpy wheel -i A -i B`: one CPython-ABI wheel for each, tagged
     # for it, in one command.
@@ -620,8 +691,10 @@ def new_project(cargo_hpy, tmp_path_factory):
     names = sorted(str(p.relative_to(where)) for p in where.rglob("*") if p.is_file())
     assert names == [".gitignore", "Cargo.toml", "README.md", "pyproject.toml",
                      "src/lib.rs", "tests/test_module.py"]
-    with open(where / "Cargo.toml", "a") as f:
-        f.write('\n[features]\nshout = []\n')
+    manifest = where / "Cargo.toml"
+    text = manifest.read_text()
+    assert '\n[features]\n' in text and 'universal = ["hpy/universal"]' in text
+    manifest.write_text(text.replace('\n[features]\n', '\n[features]\nshout = []\n'))
     lib = where / "src" / "lib.rs"
     text = lib.read_text()
     assert 'format!("Hello, {name}!")' in text
@@ -739,7 +812,23 @@ def backend_wheel_dir(cargo_hpy, tmp_path_factory):
         mode = z.getinfo("hpy_rs_build/bin/cargo-hpy").external_attr >> 16
     assert "hpy_rs_build/__init__.py" in names
     assert mode & 0o111, "cargo-hpy is not executable in the wheel"
+    assert "hpy_rs_build-0.1.0.data/scripts/cargo-hpy" in names
     return out
+
+
+def test_installing_the_backend_wheel_gives_cargo_hpy(backend_wheel_dir, tmp_path):
+    version_independent()
+    # `pip install hpy-rs-build` (here from a wheelhouse) puts cargo-hpy on
+    # the environment's PATH: `cargo hpy` works with nothing built.
+    venv = make_venv(sys.executable, tmp_path / "venv")
+    run([venv, "-m", "pip", "install", "-q", "--no-index", "--find-links", backend_wheel_dir,
+         "hpy-rs-build"])
+    script = venv.parent / "cargo-hpy"
+    assert os.access(script, os.X_OK), script
+    env = clean_env(PATH=f"{venv.parent}{os.pathsep}{os.environ['PATH']}")
+    env.pop("CARGO_HPY", None)
+    proc = run(["cargo", "hpy", "--version"], env=env)
+    assert proc.stdout.startswith("cargo-hpy 0.1.0"), proc.stdout
 
 
 def backend_env():
@@ -767,6 +856,30 @@ def test_pip_install_of_a_new_project_with_only_the_backend_wheel(
         run([cpython_venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
 
 
+def test_editable_install_rebuilt_by_develop(cargo_hpy, new_project, backend_wheel_dir,
+                                             cpython_venv):
+    # PEP 660: `pip install -e` builds into the cargo target directory and
+    # installs a .pth naming it; `cargo hpy develop` rebuilds there (here
+    # with the feature that changes greet()), and the next import sees it.
+    env = backend_env()
+    run([cpython_venv, "-m", "pip", "install", "--no-index", "--find-links",
+         backend_wheel_dir, "-C", "hpy-profile=debug", "-e", "."], cwd=new_project, env=env)
+    check = "import demo_ext; print(demo_ext.greet('you'), demo_ext.__file__)"
+    try:
+        pth = site_packages(cpython_venv) / "_hpy_rs_editable_demo_ext.pth"
+        editable_dir = Path(pth.read_text().strip())
+        assert editable_dir.parent == shared_target_dir() / "hpy" / "editable"
+        out = run([cpython_venv, "-c", check]).stdout.split()
+        assert out[:2] == ["Hello,", "you!"] and Path(out[2]).parent == editable_dir, out
+        proc = run([cargo_hpy, "hpy", "develop", "--python", cpython_venv, "-F", "shout"],
+                   cwd=new_project, env=env)
+        assert "rebuilt the editable install" in proc.stderr, proc.stderr[-2000:]
+        assert run([cpython_venv, "-c", check]).stdout.split()[:2] == ["HELLO,", "you!"]
+    finally:
+        run([cpython_venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
+    assert not pth.exists()
+
+
 @pytest.fixture(scope="module")
 def new_project_sdist(cargo_hpy, new_project, new_project_build, tmp_path_factory):
     # After a build: the project has a Cargo.lock, which the sdist keeps.
@@ -783,11 +896,25 @@ def test_sdist_contents(new_project_sdist):
     import tarfile
     with tarfile.open(new_project_sdist) as tar:
         names = sorted(tar.getnames())
-        pkg_info = tar.extractfile("demo_ext-0.1.0/PKG-INFO").read().decode()
-    assert names == sorted("demo_ext-0.1.0/" + n for n in [
-        "PKG-INFO", ".gitignore", "Cargo.lock", "Cargo.toml", "README.md", "pyproject.toml", "src/lib.rs",
-        "tests/test_module.py"])
-    assert pkg_info.startswith("Metadata-Version: 2.1\nName: demo-ext\nVersion: 0.1.0\n")
+        read = lambda name: tar.extractfile("demo_ext-0.1.0/" + name).read().decode()
+        pkg_info = read("PKG-INFO")
+        manifests = {n: read(n) for n in ("Cargo.toml", "hpy-rs-vendor/hpy/Cargo.toml")}
+    own = sorted("demo_ext-0.1.0/" + n for n in [
+        "PKG-INFO", ".gitignore", "Cargo.lock", "Cargo.toml", "README.md", "pyproject.toml",
+        "src/lib.rs", "tests/test_module.py"])
+    assert [n for n in names if "/hpy-rs-vendor/" not in n] == own
+    # hpy and the crates it needs are copied in, without their tests.
+    vendored = {n.split("/")[2] for n in names if "/hpy-rs-vendor/" in n}
+    assert vendored == {"hpy", "hpy-sys", "hpy-macros", "hpy-macros-backend",
+                        "hpy-build-config"}, vendored
+    assert not [n for n in names if "/hpy-rs-vendor/hpy/tests/" in n]
+    # No path of this machine is left: the copy is found relatively, and
+    # the workspace's inherited version is written out.
+    assert 'path = "hpy-rs-vendor/hpy"' in manifests["Cargo.toml"], manifests["Cargo.toml"]
+    for text in manifests.values():
+        assert str(ROOT) not in text and "workspace = true" not in text, text
+    assert 'version = "0.1.0"' in manifests["hpy-rs-vendor/hpy/Cargo.toml"]
+    assert pkg_info.startswith("Metadata-Version: 2.4\nName: demo-ext\nVersion: 0.1.0\n")
 
 
 @pytest.mark.parametrize("interpreter", ["cpython", "pypy"])
@@ -803,8 +930,14 @@ def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, cpy
         venv = make_venv(pypy_path(), tmp_path_factory.mktemp("sdist-pypy") / "venv")
     else:
         venv = cpython_venv   # the one `pip install .` used: no new build of hpy-sys
-    run([venv, "-m", "pip", "install", "--no-index", "--find-links", backend_wheel_dir,
-         "-C", "hpy-profile=debug", new_project_sdist], env=backend_env())
+    # Only the .tar.gz and the backend wheel, in a directory of their own:
+    # the sdist must build with no hpy-rs checkout (its crates are inside).
+    fresh = tmp_path_factory.mktemp(f"sdist-only-{interpreter}")
+    shutil.copy(new_project_sdist, fresh)
+    for wheel in Path(backend_wheel_dir).glob("*.whl"):
+        shutil.copy(wheel, fresh)
+    run([venv, "-m", "pip", "install", "--no-index", "--find-links", ".",
+         "-C", "hpy-profile=debug", new_project_sdist.name], cwd=fresh, env=backend_env())
     try:
         script = ("import demo_ext; assert demo_ext.add(2, 3) == 5; "
                   "assert demo_ext.Counter(1).increment() == 2; print(demo_ext.__file__)")
@@ -813,6 +946,50 @@ def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, cpy
                             "demo_ext" + sysconfig.get_config_var("EXT_SUFFIX")), out
     finally:
         run([venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
+
+
+@pytest.fixture(scope="module")
+def twine(tmp_path_factory):
+    """twine from PyPI, in a venv of its own."""
+    venv = make_venv(sys.executable, tmp_path_factory.mktemp("twine") / "venv")
+    proc = run([venv, "-m", "pip", "install", "-q", "twine"], ok=False)
+    if proc.returncode != 0:
+        pytest.skip(f"twine could not be installed from PyPI (no network?): "
+                    f"{proc.stderr.strip()[-300:]}")
+    return venv.parent / "twine"
+
+
+def test_wheel_and_sdist_metadata_agree(cargo_hpy, wheels, twine, tmp_path):
+    version_independent()
+    # pofpackage fills in every PEP 621 field; it is a workspace member, so
+    # its sdist also resolves inherited fields and copies hpy in.
+    sdist = Path(run([cargo_hpy, "hpy", "sdist", "--manifest-path", POFPACKAGE / "Cargo.toml",
+                      "--out", tmp_path], cwd=ROOT).stdout.strip())
+    import tarfile
+    with tarfile.open(sdist) as tar:
+        pkg_info = tar.extractfile("pofpackage-0.1.0/PKG-INFO").read().decode()
+        names = tar.getnames()
+    wheel = wheels["pofpackage", "cpython"]
+    with zipfile.ZipFile(wheel) as z:
+        metadata = z.read("pofpackage-0.1.0.dist-info/METADATA").decode()
+        entry_points = z.read("pofpackage-0.1.0.dist-info/entry_points.txt").decode()
+    assert metadata == pkg_info
+    for line in ["Summary: hpy-rs example: an extension module inside a Python package",
+                 "Keywords: hpy,rust,example",
+                 "Author-email: hpy-rs developers <hpy-rs@example.invalid>",
+                 "License-Expression: MIT",
+                 "Classifier: Programming Language :: Rust",
+                 "Project-URL: Repository, https://example.invalid/hpy-rs",
+                 "Requires-Python: >=3.11",
+                 'Requires-Dist: pytest; extra == "test"',
+                 "Provides-Extra: test",
+                 "Description-Content-Type: text/markdown"]:
+        assert line + "\n" in metadata, line
+    assert metadata.endswith("\n\n" + (POFPACKAGE / "README.md").read_text())
+    assert entry_points == "[console_scripts]\npofpackage-shout = pofpackage:shout\n\n"
+    assert "pofpackage-0.1.0/hpy-rs-vendor/hpy/Cargo.toml" in names
+    proc = run([twine, "check", "--strict", wheel, sdist])
+    assert proc.stdout.count("PASSED") == 2, proc.stdout
 
 
 def test_develop_honours_hpy_python(cargo_hpy, cpython_venv):
