@@ -12,8 +12,8 @@ use syn::{FnArg, ImplItemFn, LitStr, Type};
 
 use crate::attributes::{Convention, MethodOptions};
 use crate::method::{
-    callable_entry, choose_convention, classify_classmethod_params, classify_params_with,
-    doc_with_signature, last_segment_is, text_signature, Callable,
+    callable_entry, choose_convention, chosen_text_signature, classify_classmethod_params,
+    classify_params_with, doc_with_signature, last_segment_is, Callable,
 };
 use crate::utils::{c_string_literal, doc_option, docstring, Errors};
 
@@ -241,7 +241,7 @@ impl ClassLevel {
         };
         let doc = doc_with_signature(
             &py_name,
-            &text_signature(&params, Some(&first)),
+            &chosen_text_signature(options, &params, Some(&first)),
             docstring(&f.attrs),
         );
         let doc = doc_option(doc, rust_name.span(), errors);

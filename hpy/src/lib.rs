@@ -85,6 +85,7 @@ pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::Iter;
 pub use tracker::Tracker;
+pub use types::any::call::{CallArgs, CallKwargs};
 pub use types::any::object::RichCompareOp;
 pub use types::any::{Borrowed, Handle};
 pub use types::capsule::Capsule;
@@ -168,6 +169,79 @@ pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple
 /// reach hpy through a re-export or a renamed dependency (see the
 /// [class guide](crate::class_guide)).
 pub use hpy_macros::hpy_method;
+
+/// Derives [`FromHPy`](trait@FromHPy) for a struct or an enum without
+/// generic parameters, field by field (each field's type converts with
+/// `FromHPy` into an owned value).
+///
+/// - A struct with named fields reads each field from the **attribute** of
+///   the same name (`obj.x`), as PyO3's derive does; `#[hpy(item)]` on a
+///   field reads `obj["x"]` instead, `#[hpy(item = "key")]` /
+///   `#[hpy(attribute = "name")]` another key or attribute, and
+///   `#[hpy(from_item_all)]` on the type makes every field an item. A
+///   missing attribute or key raises the interpreter's `AttributeError` /
+///   `KeyError` naming the type and field (`Point.y: ...`); a value of the
+///   wrong type names the field (`argument 'p.y' must be float, not str`).
+/// - A tuple struct reads a tuple or list of as many items; a newtype
+///   (one unnamed field) is its field's conversion.
+/// - An enum tries its variants in order and takes the first that
+///   converts; if none does, `TypeError` lists each variant's reason.
+///
+/// ```
+/// use hpy::{hpy_method, FromHPy};
+///
+/// #[derive(FromHPy)]
+/// struct Point {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// #[derive(FromHPy)]
+/// #[hpy(from_item_all)]
+/// struct PointDict {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// #[derive(FromHPy)]
+/// enum Number {
+///     Int(i64),
+///     Float(f64),
+///     Text(String),
+/// }
+///
+/// /// `norm(SimpleNamespace(x=3.0, y=4.0)) == 5.0`
+/// #[hpy_method]
+/// fn norm(p: Point) -> f64 {
+///     p.x.hypot(p.y)
+/// }
+/// # fn main() {}
+/// ```
+pub use hpy_macros::FromHPy;
+
+/// Derives [`IntoHPy`](trait@IntoHPy) for a struct or an enum without
+/// generic parameters: a struct with named fields becomes a `dict` of its
+/// fields (keys renamed with `#[hpy(item = "key")]`), a tuple struct a
+/// `tuple`, a newtype its field's value; an enum converts as its variant
+/// does. Each field's type converts with `IntoHPy`.
+///
+/// ```
+/// use hpy::{hpy_method, IntoHPy};
+///
+/// #[derive(IntoHPy)]
+/// struct Point {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// /// `make_point(1.0, 2.0) == {"x": 1.0, "y": 2.0}`
+/// #[hpy_method]
+/// fn make_point(x: f64, y: f64) -> Point {
+///     Point { x, y }
+/// }
+/// # fn main() {}
+/// ```
+pub use hpy_macros::IntoHPy;
 
 /// Makes a struct a Python class (see the [class guide](crate::class_guide)).
 ///

@@ -118,6 +118,7 @@ EXTENSIONS = {
     "hpyrs_reexport": Extension("tests/ext/hpyrs_reexport/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),
+    "parity": Extension("examples/parity/Cargo.toml"),
     "stats": Extension("examples/stats/Cargo.toml",
                        debug_probe=_closed_handles_probe(lambda m: m.mean([1.0]))),
     "hpyrs_debugcheck": Extension("tests/ext/hpyrs_debugcheck/Cargo.toml",
