@@ -231,4 +231,9 @@ macro_rules! intern {
         static INTERNED: $crate::impl_::InternedName = $crate::impl_::InternedName::new();
         INTERNED.get($ctx, $text)
     }};
+    ($ctx:expr, $text:expr) => {
+        ::core::compile_error!(
+            "intern! takes a string literal (`intern!(ctx, \"name\")`): a name made at run time cannot be interned once; convert it with `IntoHPy` instead"
+        )
+    };
 }

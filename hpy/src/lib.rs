@@ -102,7 +102,8 @@ pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple
 ///     format!("Hello, {name}!")
 /// }
 ///
-/// #[hpy_method(keywords)]
+/// /// `scale(value, factor=None)`: by position or by keyword.
+/// #[hpy_method]
 /// fn scale(value: f64, factor: Option<f64>) -> f64 {
 ///     value * factor.unwrap_or(2.0)
 /// }
@@ -120,11 +121,27 @@ pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple
 /// where `Option<T>` parameters (at the end) may be omitted by the caller.
 /// The return type is any [`IntoHPy`] value or an [`HPyResult`] of one.
 ///
-/// The HPy calling convention is chosen from the parameters — `noargs` for
-/// none, `o` for one required parameter, otherwise `varargs` (positional
-/// only) — or given explicitly: `#[hpy_method(keywords)]` also accepts
-/// arguments by keyword. A [`VarArgs`] parameter after the others takes the
-/// remaining positional arguments.
+/// Named parameters may be passed by position or by keyword, as in Python
+/// and PyO3 (`scale(3.0)`, `scale(value=3.0, factor=3.0)`): the HPy
+/// convention is `noargs` without parameters, otherwise `keywords`, whose
+/// calls without keywords are parsed exactly as positional ones (no extra
+/// cost). A [`VarArgs`] parameter after the others takes the remaining
+/// positional arguments (then the named ones are positional-only, unless a
+/// `signature` says otherwise). Positional-only parameters are written
+/// with `/` in a `signature`, or with a convention option.
+///
+/// Options, all optional, in any order:
+///
+/// | option | meaning |
+/// |---|---|
+/// | `signature = (...)` | the Python signature, as in a `def` line (below) |
+/// | `text_signature = "(x, y=None)"` | the `__text_signature__` shown by `inspect.signature()` and `help()`, as written, instead of the one made from the parameters |
+/// | `name = "pyname"` | the Python name (default: the Rust name, without `r#`) |
+/// | `keywords` | the HPy `KEYWORDS` convention (the default for named parameters) |
+/// | `varargs` | `VARARGS`: every parameter positional-only |
+/// | `o` | `O`: exactly one required parameter, positional-only (the cheapest call) |
+/// | `noargs` | `NOARGS`: no Python parameters |
+/// | `crate = "path"` | where the generated code finds hpy |
 ///
 /// `#[hpy_method(signature = (...))]` gives the Python signature instead,
 /// as in Python: defaults as Rust expressions, `/` after positional-only
@@ -277,6 +294,8 @@ pub use hpy_macros::hpy_methods;
 /// # use hpy::{hpy_method, hpy_module, Context, Handle, HPyResult};
 /// # #[hpy_method] fn ping() {}
 /// # hpy::create_exception!(mymod, PingError, RuntimeError);
+/// const VERSION: &str = "1.0";
+///
 /// fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 ///     // runs once per module object (HPy_mod_exec)
 ///     let _ = (ctx, module);
@@ -288,11 +307,18 @@ pub use hpy_macros::hpy_methods;
 ///     name: mymod,          // optional: defaults to the crate name
 ///     methods: [ping],
 ///     exceptions: [PingError], // optional: create_exception! classes
+///     types: [],            // optional: #[hpy_class] types
+///     globals: [],          // optional: the `Global`s the module uses
+///     constants: [VERSION, NAME = "mymod"], // optional: module attributes
 ///     exec: init,           // optional
 ///     crate: hpy,           // optional: the path of hpy (see `hpy_method`)
 /// }
 /// # fn main() {}
 /// ```
+///
+/// A `constants:` entry is a Rust constant, set under its last path
+/// segment's name, or `NAME = expression`; each value converts with
+/// [`IntoHPy`] when the module is executed.
 ///
 /// One extension binary defines one module; its name must match the
 /// library's file name (cargo-hpy takes both from the crate's `[lib] name`).
@@ -325,7 +351,12 @@ pub mod exception_guide {}
 pub mod types_guide {}
 
 /// A guide to conversions: collections from any iterable, iteration,
-/// paths, bytes, tuples and [`dict!`] (`docs/conversions.md`, compiled as a
-/// doctest).
+/// paths, bytes, tuples, [`dict!`], derived conversions, calls with Rust
+/// values, [`intern!`], module constants, cached imports and threads
+/// (`docs/conversions.md`, compiled as a doctest).
 #[doc = include_str!("../../docs/conversions.md")]
 pub mod conversion_guide {}
+
+/// PyO3's names mapped to hpy-rs's (`docs/coming-from-pyo3.md`).
+#[doc = include_str!("../../docs/coming-from-pyo3.md")]
+pub mod coming_from_pyo3 {}

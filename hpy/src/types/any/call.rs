@@ -244,6 +244,11 @@ fn check_kwnames(kwnames: &Handle<'_>, n_args: usize) -> HPyResult<usize> {
 ///
 /// Implemented for tuples only (the trait is sealed): a single
 /// [`Handle`] is passed as `(&h,)`.
+#[diagnostic::on_unimplemented(
+    message = "the arguments of `call1`/`call_with`/`call_method1` are a tuple, not `{Self}`",
+    label = "write the arguments as a tuple: `(x,)` for one, `()` for none",
+    note = "each element converts with `IntoHPy`; up to 12 elements"
+)]
 pub trait CallArgs<'ctx>: sealed::Sealed {
     /// The converted arguments (an array of owned handles).
     #[doc(hidden)]
@@ -257,6 +262,11 @@ pub trait CallArgs<'ctx>: sealed::Sealed {
 /// [`Handle::call_method_with`]: `()` or a tuple of up to 12
 /// `(name, value)` pairs, each name a `&str` and each value anything that
 /// converts with [`IntoHPy`].
+#[diagnostic::on_unimplemented(
+    message = "keyword arguments are a tuple of `(name, value)` pairs, not `{Self}`",
+    label = "write them as `((\"name\", value),)`, or `()` for none",
+    note = "each name is a `&str`, each value converts with `IntoHPy`; up to 12 pairs"
+)]
 pub trait CallKwargs<'ctx>: sealed::Sealed {
     /// The converted values (an array of owned handles).
     #[doc(hidden)]
