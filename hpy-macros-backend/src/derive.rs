@@ -116,6 +116,7 @@ fn extract_fields(
     type_name: &str,
     fields: &Fields,
     from_item_all: bool,
+    unit_span: proc_macro2::Span,
     errors: &mut Errors,
 ) -> TokenStream {
     match fields {
@@ -154,7 +155,7 @@ fn extract_fields(
         }
         Fields::Unit => {
             errors.push(syn::Error::new(
-                fields.span(),
+                unit_span,
                 "#[derive(FromHPy)] cannot read a unit struct or variant: it has no fields \
                  to convert (give it fields, or implement `FromHPy` by hand)",
             ));
@@ -178,6 +179,7 @@ pub fn expand_derive_from_hpy(input: TokenStream) -> syn::Result<TokenStream> {
                 &type_name,
                 &s.fields,
                 options.from_item_all,
+                ident.span(),
                 &mut errors,
             );
             quote!(::core::result::Result::Ok(#build))
@@ -199,6 +201,7 @@ pub fn expand_derive_from_hpy(input: TokenStream) -> syn::Result<TokenStream> {
                     &vname,
                     &v.fields,
                     options.from_item_all,
+                    vident.span(),
                     &mut errors,
                 );
                 quote! {
@@ -245,14 +248,19 @@ pub fn expand_derive_from_hpy(input: TokenStream) -> syn::Result<TokenStream> {
 
 /// The statements converting the bindings of `fields` (named `__hpy_f{i}`)
 /// into one Python object.
-fn into_object(fields: &Fields, from_item_all: bool, errors: &mut Errors) -> TokenStream {
+fn into_object(
+    fields: &Fields,
+    from_item_all: bool,
+    unit_span: proc_macro2::Span,
+    errors: &mut Errors,
+) -> TokenStream {
     match fields {
         Fields::Named(named) => {
             let sets = named.named.iter().enumerate().map(|(i, f)| {
                 let key = match field_source(f, from_item_all, errors) {
                     Source::Attribute(k) | Source::Item(k) => k,
                 };
-                let binding = quote::format_ident!("__hpy_f{}", i);
+                let binding = binding(i, f);
                 quote_spanned! {f.ty.span()=>
                     ::__hpy::impl_::derive::set_key(__hpy_ctx, &__hpy_dict, #key, #binding)?;
                 }
@@ -272,7 +280,7 @@ fn into_object(fields: &Fields, from_item_all: bool, errors: &mut Errors) -> Tok
         }
         Fields::Unit => {
             errors.push(syn::Error::new(
-                fields.span(),
+                unit_span,
                 "#[derive(IntoHPy)] cannot convert a unit struct or variant: it has no fields \
                  (give it fields, or implement `IntoHPy` by hand)",
             ));
@@ -281,19 +289,25 @@ fn into_object(fields: &Fields, from_item_all: bool, errors: &mut Errors) -> Tok
     }
 }
 
+/// The binding of field `i`, spanned on its type so that a missing
+/// conversion is reported there.
+fn binding(i: usize, field: &syn::Field) -> syn::Ident {
+    quote::format_ident!("__hpy_f{}", i, span = field.ty.span())
+}
+
 /// The pattern binding every field of `fields` as `__hpy_f{i}`.
 fn bind_fields(path: TokenStream, fields: &Fields) -> TokenStream {
     match fields {
         Fields::Named(named) => {
             let binds = named.named.iter().enumerate().map(|(i, f)| {
                 let ident = f.ident.as_ref().expect("named field");
-                let binding = quote::format_ident!("__hpy_f{}", i);
+                let binding = binding(i, f);
                 quote!(#ident: #binding)
             });
             quote!(#path { #(#binds),* })
         }
         Fields::Unnamed(unnamed) => {
-            let binds = (0..unnamed.unnamed.len()).map(|i| quote::format_ident!("__hpy_f{}", i));
+            let binds = unnamed.unnamed.iter().enumerate().map(|(i, f)| binding(i, f));
             quote!(#path(#(#binds),*))
         }
         Fields::Unit => quote!(#path),
@@ -310,7 +324,7 @@ pub fn expand_derive_into_hpy(input: TokenStream) -> syn::Result<TokenStream> {
     let body = match &input.data {
         Data::Struct(s) => {
             let pattern = bind_fields(quote!(#ident), &s.fields);
-            let convert = into_object(&s.fields, options.from_item_all, &mut errors);
+            let convert = into_object(&s.fields, options.from_item_all, ident.span(), &mut errors);
             quote! {
                 let #pattern = self;
                 #convert
@@ -320,7 +334,7 @@ pub fn expand_derive_into_hpy(input: TokenStream) -> syn::Result<TokenStream> {
             let arms = e.variants.iter().map(|v| {
                 let vident = &v.ident;
                 let pattern = bind_fields(quote!(#ident::#vident), &v.fields);
-                let convert = into_object(&v.fields, options.from_item_all, &mut errors);
+                let convert = into_object(&v.fields, options.from_item_all, vident.span(), &mut errors);
                 quote!(#pattern => #convert,)
             });
             quote! {

@@ -1075,19 +1075,40 @@ mod tests {
                 quote!(
                     fn f(x: i64) {}
                 ),
-                "meth_o",
+                "meth_keywords",
             ),
             (
                 quote!(),
                 quote!(
                     fn f(x: Option<i64>) {}
                 ),
-                "meth_varargs",
+                "meth_keywords",
             ),
             (
                 quote!(),
                 quote!(
                     fn f(a: i64, b: i64) {}
+                ),
+                "meth_keywords",
+            ),
+            (
+                quote!(o),
+                quote!(
+                    fn f(x: i64) {}
+                ),
+                "meth_o",
+            ),
+            (
+                quote!(varargs),
+                quote!(
+                    fn f(a: i64, b: i64) {}
+                ),
+                "meth_varargs",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(a: i64, rest: VarArgs<'_, '_>) {}
                 ),
                 "meth_varargs",
             ),

@@ -274,6 +274,13 @@ pub use hpy_macros::IntoHPy;
 /// marked `#[member]` / `#[member(readonly)]` become attributes read and
 /// written by the interpreter directly (`HPyMember`); fields of type
 /// [`Field`] are visited by the garbage collector.
+///
+/// Derived Python behaviour, from the struct's Rust traits: `eq`
+/// (`__eq__`/`__ne__` from `PartialEq`), `ord` (`<`, `<=`, `>`, `>=` from
+/// `PartialOrd`; needs `eq`), `hash` (`__hash__` from `Hash`; needs `eq`
+/// and `frozen`), `frozen` (no `&mut self` method, setter or writable
+/// member: instances are immutable after construction) and `str`
+/// (`__str__` from `Display`).
 pub use hpy_macros::hpy_class;
 
 /// Makes an inherent impl block the methods, slots and properties of an
@@ -281,10 +288,14 @@ pub use hpy_macros::hpy_class;
 ///
 /// Method attributes: `#[new]` (the constructor, `tp_new`), `#[init]`
 /// (`__init__`), `#[getter]`/`#[setter]`, `#[classattr]` (a class
-/// attribute), `#[slot(...)]` (an HPy slot by name) and `#[method(...)]`
-/// (calling convention or Python name); special methods are recognised by
-/// their Python names (`__repr__`, `__add__`, …). Its one option is
-/// `crate = "path"` (see [`hpy_method`]).
+/// attribute), `#[staticmethod]` (no receiver), `#[classmethod]` (the
+/// class first, e.g. `cls: &Handle<'ctx>`), `#[slot(...)]` (an HPy slot by
+/// name) and `#[method(...)]`; special methods are recognised by their
+/// Python names (`__repr__`, `__add__`, …). `#[method]`,
+/// `#[staticmethod]` and `#[classmethod]` take [`hpy_method`]'s options
+/// (`signature = (...)`, `text_signature = "..."`, `name = "..."`, a
+/// calling convention); `#[new]` and `#[init]` take `signature = (...)`.
+/// Its one option is `crate = "path"` (see [`hpy_method`]).
 pub use hpy_macros::hpy_methods;
 
 /// Defines the Python module: its `HPyModuleDef` and the init symbols of the
