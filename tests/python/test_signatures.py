@@ -142,7 +142,7 @@ SIGNATURES = [
     # CPython shows `self` of a method as positional-only.
     ("hpyrs_classes", "Labelled.extras", "(self, /, **extra)"),
     ("hpyrs_classes", "Vector", "(x, y=None)"),
-    ("hpyrs_classes", "Node.set_next", "(self, obj)"),
+    ("hpyrs_classes", "Node.set_next", "(self, /, obj)"),
 ]
 
 
