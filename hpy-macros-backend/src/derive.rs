@@ -307,7 +307,11 @@ fn bind_fields(path: TokenStream, fields: &Fields) -> TokenStream {
             quote!(#path { #(#binds),* })
         }
         Fields::Unnamed(unnamed) => {
-            let binds = unnamed.unnamed.iter().enumerate().map(|(i, f)| binding(i, f));
+            let binds = unnamed
+                .unnamed
+                .iter()
+                .enumerate()
+                .map(|(i, f)| binding(i, f));
             quote!(#path(#(#binds),*))
         }
         Fields::Unit => quote!(#path),
@@ -334,7 +338,8 @@ pub fn expand_derive_into_hpy(input: TokenStream) -> syn::Result<TokenStream> {
             let arms = e.variants.iter().map(|v| {
                 let vident = &v.ident;
                 let pattern = bind_fields(quote!(#ident::#vident), &v.fields);
-                let convert = into_object(&v.fields, options.from_item_all, vident.span(), &mut errors);
+                let convert =
+                    into_object(&v.fields, options.from_item_all, vident.span(), &mut errors);
                 quote!(#pattern => #convert,)
             });
             quote! {
