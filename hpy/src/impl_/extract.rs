@@ -200,33 +200,18 @@ impl FunctionDescription {
         &self,
         args: &Args<'a, 'ctx>,
     ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        // A call without keywords is parsed exactly as a VARARGS one: the
-        // default convention costs positional calls nothing.
+        // A call without keywords is parsed exactly as a VARARGS one (one
+        // test more); keyword calls take the out-of-line path.
         if args.kwnames._i == 0 {
             return self.parse_positional(args);
         }
         self.parse_with_keywords(args)
     }
 
-    /// [`Self::parse_keywords`] for a call that names some arguments. As in
-    /// `parse_positional`, an error is raised in the interpreter before
-    /// returning, so that the entry point needs no code for other kinds of
-    /// error on its fast path.
+    /// [`Self::parse_keywords`] for a call that names some arguments.
     #[cold]
     #[inline(never)]
     fn parse_with_keywords<'a, 'ctx, const N: usize>(
-        &self,
-        args: &Args<'a, 'ctx>,
-    ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        self.assign_all_keywords(args).map_err(|err| {
-            err.restore(args.ctx);
-            HPyErr::raised(args.ctx)
-        })
-    }
-
-    /// The slots of a call with keywords.
-    #[inline(always)]
-    fn assign_all_keywords<'a, 'ctx, const N: usize>(
         &self,
         args: &Args<'a, 'ctx>,
     ) -> HPyResult<Slots<'a, 'ctx, N>> {
