@@ -34,7 +34,7 @@ pub fn develop(args: &BuildArgs) -> Result<(), Error> {
     let missing_dependency_hint = (args.universal && info.implementation == "cpython").then(|| {
         format!(
             "a universal module on CPython needs hpy-rs-universal: build and install it \
-             from hpy-rs with `cargo hpy develop -p hpy-universal --python {}`",
+             from hpy-rs with `cargo hpy develop --release -p hpy-universal --python {}`",
             info.executable.display()
         )
     });

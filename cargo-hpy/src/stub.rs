@@ -33,7 +33,7 @@
 //! mode; both runtimes' `_load_bootstrap` raise there instead, which would
 //! make `HPY=one:debug` break every other HPy module. An unknown mode raises
 //! `ValueError`, as in hpy; an empty `HPY` means universal. A mode the host
-//! does not implement (`hpy_rs_universal` has no trace mode) is an
+//! does not implement (older `hpy_rs_universal` builds had no trace mode) is an
 //! `ImportError` naming the host and the `HPY` setting, and so is a loader
 //! error of `hpy.universal` (a `RuntimeError` about the binary); an exception
 //! raised by the module's own initialisation propagates unchanged, as for any
@@ -53,8 +53,9 @@ const TEMPLATE: &str = r#"@MARKER@
 #
 # Importing this module loads @MODULE@.hpy0.so from the same directory with
 # an HPy host's load() and puts the extension module in its place in
-# sys.modules. The host is hpy_rs_universal (pip install hpy-rs-universal)
-# when this CPython has it, else hpy.universal (the hpy package on CPython;
+# sys.modules. The host is hpy_rs_universal (hpy-rs's host wheel, built
+# from hpy-rs with `cargo hpy develop --release -p hpy-universal`) when this
+# CPython has it, else hpy.universal (the hpy package on CPython;
 # built into PyPy and GraalPy). The HPY environment variable selects the
 # HPy mode:
 #   HPY=universal | HPY=debug | HPY=trace     every HPy module
@@ -88,8 +89,9 @@ def _cargo_hpy_bootstrap():
             if exc.name not in ("hpy", "hpy.universal"):
                 raise
             if on_cpython:
-                needs = ("on CPython it needs an HPy host: pip install hpy-rs-universal "
-                         "(or, on CPython 3.11, pip install hpy==0.9.0)")
+                needs = ("on CPython it needs an HPy host: hpy-rs's host wheel, built and "
+                         "installed from an hpy-rs checkout with `cargo hpy develop --release "
+                         "-p hpy-universal` (or, on CPython 3.11, pip install hpy==0.9.0)")
             else:
                 needs = ("this %s has no hpy.universal: use one with HPy 0.9 "
                          "(PyPy 7.3.19 or newer)" % sys.implementation.name)
@@ -112,7 +114,8 @@ def _cargo_hpy_bootstrap():
         too_old = False
     if too_old:
         if on_cpython:
-            fix = "pip install hpy-rs-universal (or 'hpy>=0.9')"
+            fix = ("install hpy-rs's host wheel (from an hpy-rs checkout: cargo hpy develop "
+                   "--release -p hpy-universal) or pip install 'hpy>=0.9'")
         else:
             fix = "use PyPy 7.3.19 or newer"
         raise ImportError(
@@ -167,7 +170,7 @@ def _cargo_hpy_bootstrap():
     try:
         module = universal.load(module_name, path, spec, mode=mode)
     except ValueError as exc:
-        # A host without trace mode (hpy_rs_universal) refuses it; any other
+        # A host without trace mode (an older hpy_rs_universal) refuses it; any other
         # ValueError is the module's own and propagates as it is.
         if mode != universal.MODE_TRACE or "trace" not in str(exc):
             raise

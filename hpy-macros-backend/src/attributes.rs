@@ -21,8 +21,14 @@ pub(crate) struct ClassOptions {
     pub(crate) extends: Option<syn::Path>,
     pub(crate) metaclass: Option<syn::Path>,
     pub(crate) derives: Derives,
+    /// `weakref`: instances can be weakly referenced.
+    pub(crate) weakref: Option<Span>,
+    /// `dict`: instances have a `__dict__` for arbitrary attributes.
+    pub(crate) dict: Option<Span>,
     /// `crate = "path"`: where the generated code finds hpy.
     pub(crate) krate: Option<syn::Path>,
+    /// Every option given, with its span (for the options an enum refuses).
+    pub(crate) given: Vec<(String, Span)>,
 }
 
 /// The options of `#[hpy_class]`, for "did you mean".
@@ -39,6 +45,8 @@ pub(crate) const CLASS_OPTIONS: &[&str] = &[
     "hash",
     "frozen",
     "str",
+    "weakref",
+    "dict",
     "crate",
 ];
 
@@ -52,9 +60,15 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
         extends: None,
         metaclass: None,
         derives: Derives::default(),
+        weakref: None,
+        dict: None,
         krate: None,
+        given: Vec::new(),
     };
     let parser = syn::meta::parser(|meta| {
+        if let Some(ident) = meta.path.get_ident() {
+            o.given.push((ident.to_string(), ident.span()));
+        }
         if meta.path.is_ident("crate") {
             o.krate = Some(crate_path(&meta)?);
         } else if meta.path.is_ident("name") {
@@ -72,11 +86,15 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
             o.extends = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("metaclass") {
             o.metaclass = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("weakref") {
+            o.weakref = Some(meta.path.span());
+        } else if meta.path.is_ident("dict") {
+            o.dict = Some(meta.path.span());
         } else if o.derives.parse(&meta.path) {
         } else {
             errors.push(meta.error(format!(
                 "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, \
-                 extends, metaclass, eq, ord, hash, frozen, str, crate",
+                 extends, metaclass, eq, ord, hash, frozen, str, weakref, dict, crate",
                 crate::diag::did_you_mean(&meta.path, CLASS_OPTIONS),
             )));
             if meta.input.peek(syn::Token![=]) {
@@ -98,23 +116,46 @@ pub(crate) fn take_member_attr(
     let pos = attrs.iter().position(|a| a.path().is_ident("member"))?;
     let attr = attrs.remove(pos);
     let mut readonly = false;
+    let (mut get, mut set) = (None, None);
     let mut name = None;
     if let syn::Meta::List(_) = &attr.meta {
         let res = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("readonly") {
                 readonly = true;
+            } else if meta.path.is_ident("get") {
+                get = Some(meta.path.span());
+            } else if meta.path.is_ident("set") {
+                set = Some(meta.path.span());
             } else if meta.path.is_ident("name") {
                 name = Some(meta.value()?.parse()?);
             } else {
                 return Err(meta.error(format!(
-                    "unknown #[member] option{}; expected `readonly` or `name = \"...\"`",
-                    crate::diag::did_you_mean(&meta.path, &["readonly", "name"]),
+                    "unknown #[member] option{}; expected `get`, `set`, `readonly` or `name = \"...\"`",
+                    crate::diag::did_you_mean(&meta.path, &["get", "set", "readonly", "name"]),
                 )));
             }
             Ok(())
         });
         if let Err(e) = res {
             errors.push(e);
+        }
+    }
+    // `get` alone is `readonly`; `get, set` (or nothing) is writable.
+    match (get, set) {
+        (Some(_), None) => readonly = true,
+        (None, Some(span)) => errors.push(syn::Error::new(
+            span,
+            "a #[member] is always readable: write `#[member(get, set)]` (or `#[member]`); for \
+             a write-only attribute write a `#[setter]` in the `#[hpy_methods]` block",
+        )),
+        _ => {}
+    }
+    if readonly {
+        if let Some(span) = set {
+            errors.push(syn::Error::new(
+                span,
+                "`readonly` and `set` contradict each other: keep one",
+            ));
         }
     }
     Some((readonly, name))

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Fields, ItemStruct, LitStr, Type};
+use syn::{Fields, ItemEnum, ItemStruct, LitStr, Type};
 
 use crate::attributes::{parse_class_options, take_member_attr, ClassOptions};
 use crate::utils::{
@@ -53,36 +53,89 @@ pub(crate) struct Member {
     span: Span,
 }
 
-/// Expands `#[hpy_class(attr)] struct ...`.
-pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let mut item: ItemStruct = match syn::parse2::<syn::Item>(item)? {
-        syn::Item::Struct(s) => s,
-        other => {
-            return Err(syn::Error::new(
-                item_keyword_span(&other),
-                "#[hpy_class] goes on a struct (its fields are the object's Rust data)",
-            ))
-        }
-    };
-    let mut errors = Errors::default();
-    for field in &item.fields {
-        if let Some(e) = crate::diag::pyo3_field_attr(&field.attrs) {
-            errors.push(e);
-        }
-        if let Some(e) = crate::diag::class_field_error(&field.ty) {
-            errors.push(e);
+/// What `#[hpy_class]` is written on: a struct (its fields are the
+/// object's data) or an enum of unit variants (one instance per variant).
+enum ClassItem {
+    Struct(ItemStruct),
+    Enum(ItemEnum),
+}
+
+impl ClassItem {
+    fn ident(&self) -> &Ident {
+        match self {
+            ClassItem::Struct(s) => &s.ident,
+            ClassItem::Enum(e) => &e.ident,
         }
     }
+    fn attrs(&self) -> &[syn::Attribute] {
+        match self {
+            ClassItem::Struct(s) => &s.attrs,
+            ClassItem::Enum(e) => &e.attrs,
+        }
+    }
+    fn generics(&self) -> &syn::Generics {
+        match self {
+            ClassItem::Struct(s) => &s.generics,
+            ClassItem::Enum(e) => &e.generics,
+        }
+    }
+    fn vis(&self) -> &syn::Visibility {
+        match self {
+            ClassItem::Struct(s) => &s.vis,
+            ClassItem::Enum(e) => &e.vis,
+        }
+    }
+}
+
+impl quote::ToTokens for ClassItem {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            ClassItem::Struct(s) => s.to_tokens(tokens),
+            ClassItem::Enum(e) => e.to_tokens(tokens),
+        }
+    }
+}
+
+/// Expands `#[hpy_class(attr)] struct ...` (or `enum ...`).
+pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let mut item =
+        match syn::parse2::<syn::Item>(item)? {
+            syn::Item::Struct(s) => ClassItem::Struct(s),
+            syn::Item::Enum(e) => ClassItem::Enum(e),
+            other => return Err(syn::Error::new(
+                item_keyword_span(&other),
+                "#[hpy_class] goes on a struct (its fields are the object's Rust data) or on an \
+                 enum of unit variants",
+            )),
+        };
+    let mut errors = Errors::default();
+    match &item {
+        ClassItem::Struct(s) => {
+            for field in &s.fields {
+                if let Some(e) = crate::diag::pyo3_field_attr(&field.attrs) {
+                    errors.push(e);
+                }
+                if let Some(e) = crate::diag::class_field_error(&field.ty) {
+                    errors.push(e);
+                }
+            }
+        }
+        ClassItem::Enum(e) => check_unit_enum(e, &mut errors),
+    }
     let options = parse_class_options(attr, &mut errors);
-    options.derives.check(&mut errors);
-    if !item.generics.params.is_empty() {
+    if let ClassItem::Enum(_) = &item {
+        check_enum_options(&options, &mut errors);
+    } else {
+        options.derives.check(&mut errors);
+    }
+    if !item.generics().params.is_empty() {
         errors.push(syn::Error::new(
-            item.generics.span(),
+            item.generics().span(),
             "#[hpy_class] structs cannot be generic: Python needs one concrete type",
         ));
     }
 
-    let ident = item.ident.clone();
+    let ident = item.ident().clone();
     let py_name = options
         .name
         .as_ref()
@@ -98,18 +151,37 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             "the class name cannot contain a NUL character",
         ));
     }
-    let doc_expr = doc_option(docstring(&item.attrs), ident.span(), &mut errors);
+    let doc_expr = doc_option(docstring(item.attrs()), ident.span(), &mut errors);
 
     let (shape_ident, base, metaclass) = class_bases(&options, &mut errors);
 
     // Every field's type, for counting the `Field` slots by type (so
     // aliases, `Option<Field>` and arrays count, and a foreign type that
     // happens to be called `Field` does not).
-    let field_types: Vec<Type> = item.fields.iter().map(|f| f.ty.clone()).collect();
-    let members = take_members(&mut item, options.derives.frozen.is_some(), &mut errors);
+    let (field_types, members): (Vec<Type>, _) = match &mut item {
+        ClassItem::Struct(s) => (
+            s.fields.iter().map(|f| f.ty.clone()).collect(),
+            take_members(s, options.derives.frozen.is_some(), &mut errors),
+        ),
+        ClassItem::Enum(_) => (Vec::new(), Vec::new()),
+    };
+    let unit_enum = match &item {
+        ClassItem::Enum(e) => Some(unit_enum(e)),
+        ClassItem::Struct(_) => None,
+    };
     errors.finish()?;
     let c_qualname = c_qualname.expect("checked above");
 
+    for span in [options.dict, options.weakref].into_iter().flatten() {
+        let builtin_shape = options.shape.as_ref().is_some_and(|(s, _)| s != "object");
+        if options.extends.is_some() || options.base.is_some() || builtin_shape {
+            return Err(syn::Error::new(
+                span,
+                "`dict` and `weakref` are for classes based on `object`: remove `extends`, \
+                 `base` or `shape`, or remove `dict`/`weakref`",
+            ));
+        }
+    }
     if options.subclass && options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
         return Err(syn::Error::new(
             ident.span(),
@@ -129,9 +201,55 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         0
     }));
 
-    let member_defs = member_defs(&members, &ident)?;
+    let MemberItems {
+        items: member_items,
+        defs: member_defs,
+        properties: member_properties,
+    } = member_items(&members, &ident)?;
+    // Left to the trait's defaults where there is nothing to say, so that
+    // plain classes expand as before.
+    let member_properties_fn = if member_properties.is_empty() {
+        TokenStream::new()
+    } else {
+        let n = member_properties.len();
+        quote! {
+            fn member_properties() -> &'static [::__hpy::impl_::class::PropertyMethods] {
+                static PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n] =
+                    [#(#member_properties),*];
+                &PROPERTIES
+            }
+        }
+    };
     let mut class_defs = member_defs;
+    // `dict`/`weakref`: where the interpreter's slots are, and `__dict__`.
+    if options.dict.is_some() {
+        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
+            ::__hpy::impl_::class::dict_offset_def::<#ident>()
+        )));
+        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
+            ::__hpy::impl_::class::dict_getset_def::<#ident>()
+        )));
+    }
+    if options.weakref.is_some() {
+        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
+            ::__hpy::impl_::class::weaklist_offset_def::<#ident>()
+        )));
+    }
+    let mut object_slot_consts = TokenStream::new();
+    if options.dict.is_some() {
+        object_slot_consts.extend(quote!(
+            const DICT: bool = true;
+        ));
+    }
+    if options.weakref.is_some() {
+        object_slot_consts.extend(quote!(
+            const WEAKREF: bool = true;
+        ));
+    }
     class_defs.extend(options.derives.slot_defs(&ident));
+    if unit_enum.is_some() {
+        class_defs.extend(enum_slot_defs(&ident));
+    }
     class_defs.push(
         quote!(::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_destroy::<#ident>())),
     );
@@ -161,10 +279,22 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     } else {
         quote!(::core::option::Option::None)
     };
-    let vis = &item.vis;
+    let vis = item.vis();
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
-    let class_impls = options.derives.class_impls(&ident);
-    let frozen = options.derives.frozen.is_some();
+    let class_impls = options.derives.class_impls(&ident, unit_enum.is_some());
+    // An enum's instances are its variants: never borrowed mutably.
+    let frozen = options.derives.frozen.is_some() || unit_enum.is_some();
+    let (enum_impl, class_values) = match unit_enum {
+        Some(imp) => (
+            imp,
+            quote! {
+                fn class_values(ty: &::__hpy::Handle<'_>) -> ::__hpy::HPyResult<()> {
+                    ::__hpy::impl_::class::add_variants::<Self>(ty)
+                }
+            },
+        ),
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     let expansion = quote! {
         #item
 
@@ -180,6 +310,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             // The fallback of the `Field` slot probe (0 for other types).
             #[allow(unused_imports)]
             use ::__hpy::impl_::class::NoFieldSlots as _;
+            // The fallback of the value visitor probe (`None`).
+            #[allow(unused_imports)]
+            use ::__hpy::impl_::class::NoValueVisit as _;
 
             #parent_check
 
@@ -189,6 +322,11 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 const FIELD_SLOTS: usize = 0 #(+ ::__hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
 
                 const FROZEN: bool = #frozen;
+
+                #object_slot_consts
+
+                const VISIT_VALUE: ::core::option::Option<::__hpy::impl_::class::VisitValueFn> =
+                    ::__hpy::impl_::class::ValueProbe::<#ident>::VISIT;
 
                 const INFO: ::__hpy::impl_::class::ClassInfo = ::__hpy::impl_::class::ClassInfo {
                     qualname: #c_qualname,
@@ -217,7 +355,15 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                     static DEFS: [::__hpy::impl_::StaticDef; #n_defs] = [#(#class_defs),*];
                     &DEFS
                 }
+
+                #member_properties_fn
+
+                #class_values
             }
+
+            #enum_impl
+
+            #member_items
 
             impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
                 fn into_hpy(self, ctx: ::__hpy::Context<'ctx>) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
@@ -288,6 +434,119 @@ fn class_bases(options: &ClassOptions, errors: &mut Errors) -> (Ident, TokenStre
     (shape_ident, base, metaclass)
 }
 
+/// Reports the variants of a `#[hpy_class]` enum that are not unit
+/// variants.
+fn check_unit_enum(e: &ItemEnum, errors: &mut Errors) {
+    if e.variants.is_empty() {
+        errors.push(syn::Error::new(
+            e.ident.span(),
+            "a #[hpy_class] enum needs at least one variant: its instances are its variants",
+        ));
+    }
+    for v in &e.variants {
+        if !matches!(v.fields, Fields::Unit) {
+            errors.push(syn::Error::new(
+                v.fields.span(),
+                "a #[hpy_class] enum has unit variants only (`Red`, `Green = 5`): for variants \
+                 with data, make a #[hpy_class] struct per variant (or one struct holding the \
+                 enum) and expose its data with #[getter]s",
+            ));
+        }
+        for attr in &v.attrs {
+            if attr.path().is_ident("member") {
+                errors.push(syn::Error::new(
+                    attr.span(),
+                    "#[member] goes on a struct's fields, not on an enum's variants",
+                ));
+            }
+        }
+    }
+}
+
+/// Reports the `#[hpy_class]` options an enum cannot have.
+fn check_enum_options(options: &ClassOptions, errors: &mut Errors) {
+    for (name, span) in &options.given {
+        let why = match name.as_str() {
+            "name" | "module" | "crate" | "str" | "frozen" => continue,
+            "eq" | "hash" | "ord" => {
+                "an enum class compares its variants (and ints) and hashes them already: remove it"
+            }
+            "subclass" | "extends" | "base" | "shape" | "metaclass" => {
+                "an enum class has exactly its variants as instances, so it cannot be \
+                 subclassed or extend another type: remove it"
+            }
+            "weakref" | "dict" => {
+                "an enum's variants are shared class attributes and cannot carry \
+                 per-instance attributes: remove it"
+            }
+            _ => continue,
+        };
+        errors.push(syn::Error::new(
+            *span,
+            format!("`{name}` is not an option of a #[hpy_class] enum: {why}"),
+        ));
+    }
+}
+
+/// The `UnitEnum` impl of a `#[hpy_class]` enum.
+fn unit_enum(e: &ItemEnum) -> TokenStream {
+    let ident = &e.ident;
+    let names: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| v.ident.unraw().to_string())
+        .collect();
+    let variants: Vec<&Ident> = e.variants.iter().map(|v| &v.ident).collect();
+    let indices = 0..variants.len();
+    let indices2 = 0..variants.len();
+    quote! {
+        impl ::__hpy::impl_::class::UnitEnum for #ident {
+            const VARIANTS: &'static [&'static str] = &[#(#names),*];
+            fn variant(index: usize) -> Self {
+                match index {
+                    #(#indices => #ident::#variants,)*
+                    _ => ::core::panic!("no such variant"),
+                }
+            }
+            fn index(&self) -> usize {
+                match self {
+                    #(#ident::#variants => #indices2,)*
+                }
+            }
+            fn discriminant(&self) -> isize {
+                match self {
+                    #(#ident::#variants => #ident::#variants as isize,)*
+                }
+            }
+        }
+    }
+}
+
+/// The slots of an enum class: `__repr__`, `__int__`, `__eq__`/`__ne__`,
+/// `__hash__`.
+fn enum_slot_defs(ident: &Ident) -> Vec<TokenStream> {
+    [
+        ("slot_unaryfunc", "EnumRepr", "HPy_tp_repr"),
+        ("slot_unaryfunc", "EnumInt", "HPy_nb_int"),
+        ("slot_richcmpfunc", "EnumRichCmp", "HPy_tp_richcompare"),
+        ("slot_hashfunc", "EnumHash", "HPy_tp_hash"),
+    ]
+    .into_iter()
+    .map(|(maker, body, slot)| {
+        let (maker, body, slot) = (
+            format_ident!("{}", maker),
+            format_ident!("{}", body),
+            format_ident!("{}", slot),
+        );
+        quote! {
+            ::__hpy::impl_::StaticDef::new(::__hpy::impl_::slots::#maker::<
+                ::__hpy::impl_::class::#body<#ident>,
+            >(::__hpy::impl_::class::#slot))
+        }
+    })
+    .collect()
+}
+
 /// The `#[member]` fields (their attributes removed from the struct).
 fn take_members(item: &mut ItemStruct, frozen: bool, errors: &mut Errors) -> Vec<Member> {
     let mut members = Vec::new();
@@ -329,43 +588,100 @@ fn take_members(item: &mut ItemStruct, frozen: bool, errors: &mut Errors) -> Vec
     members
 }
 
-/// The `HPyMember` definitions of the members.
-fn member_defs(members: &[Member], ident: &Ident) -> syn::Result<Vec<TokenStream>> {
+/// What `#[hpy_class]` writes for its members: per member a marker type
+/// (`MemberField`: which field), its getset definition and its hidden
+/// property methods (for PyPy, see `PropertyMethods`).
+#[derive(Default)]
+struct MemberItems {
+    items: TokenStream,
+    defs: Vec<TokenStream>,
+    properties: Vec<TokenStream>,
+}
+
+/// The members as properties whose getter and setter go through the
+/// instance's borrow flag (`MemberGet`/`MemberSet`).
+fn member_items(members: &[Member], ident: &Ident) -> syn::Result<MemberItems> {
     let mut member_errors = Errors::default();
-    let member_defs: Vec<TokenStream> = members
-        .iter()
-        .map(|m| {
-            let Member {
-                field,
-                ty,
-                py_name,
-                readonly,
-                doc,
-                span,
-            } = m;
-            let Some(c_name) = c_string_literal(py_name, *span) else {
-                member_errors.push(syn::Error::new(
-                    *span,
-                    "the Python name cannot contain a NUL character",
-                ));
-                return TokenStream::new();
-            };
-            let doc = doc_option(doc.clone(), *span, &mut member_errors);
-            quote_spanned! {*span=>
-                ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::member(
-                    #c_name,
-                    <#ty as ::__hpy::impl_::class::MemberType>::CODE,
-                    <#ident as ::__hpy::HPyClass>::INFO.data_offset
-                        + ::__hpy::impl_::class::value_offset::<#ident>()
-                        + ::core::mem::offset_of!(#ident, #field),
-                    #readonly,
-                    #doc,
-                ))
+    let mut out = MemberItems::default();
+    for m in members {
+        let Member {
+            field,
+            ty,
+            py_name,
+            readonly,
+            doc,
+            span,
+        } = m;
+        let Some(c_name) = c_string_literal(py_name, *span) else {
+            member_errors.push(syn::Error::new(
+                *span,
+                "the Python name cannot contain a NUL character",
+            ));
+            continue;
+        };
+        let doc = doc_option(doc.clone(), *span, &mut member_errors);
+        let marker = format_ident!("__HpyMember_{}", field.unraw());
+        // The conversions, spanned on the field's type: a type without
+        // them is reported there.
+        let to_python = quote_spanned! {ty.span()=>
+            ::__hpy::impl_::class::MemberRead::member_get(value, ctx)
+        };
+        let from_python = if *readonly {
+            quote!(::core::result::Result::Err(::__hpy::impl_::class::readonly_member(#py_name)))
+        } else {
+            quote_spanned! {ty.span()=>
+                <#ty as ::__hpy::impl_::class::MemberWrite>::member_extract(obj)
             }
-        })
-        .collect();
+        };
+        out.items.extend(quote! {
+            #[allow(non_camel_case_types)]
+            struct #marker;
+            impl ::__hpy::impl_::class::MemberField for #marker {
+                type Class = #ident;
+                type Value = #ty;
+                const NAME: &'static str = #py_name;
+                #[inline]
+                fn field(value: &#ident) -> &#ty {
+                    &value.#field
+                }
+                #[inline]
+                fn field_mut(value: &mut #ident) -> &mut #ty {
+                    &mut value.#field
+                }
+                #[inline]
+                fn to_python<'ctx>(
+                    value: &#ty,
+                    ctx: ::__hpy::Context<'ctx>,
+                ) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
+                    #to_python
+                }
+                #[inline]
+                fn from_python(obj: &::__hpy::Handle<'_>) -> ::__hpy::HPyResult<#ty> {
+                    #from_python
+                }
+            }
+        });
+        let getter = quote!(::__hpy::impl_::class::MemberGet<#marker>);
+        let setter = if *readonly {
+            quote!(::__hpy::impl_::class::NoSetter<#getter>)
+        } else {
+            quote!(::__hpy::impl_::class::MemberSet<#marker>)
+        };
+        out.defs.push(quote! {
+            ::__hpy::impl_::StaticDef::new(
+                ::__hpy::impl_::class::getset::<#getter, #setter>(#c_name, #doc, true)
+            )
+        });
+        // Dotted hidden names, as `#[getter]`s get (see `gen_getset`).
+        let hidden = ["__get__", "__set__", "__delete__"].map(|what| {
+            c_string_literal(&format!("{py_name}.{what}"), *span).expect("checked above")
+        });
+        out.properties.push(quote! {
+            ::__hpy::impl_::class::PropertyMethods::new::<#getter, #setter>(#c_name, #doc, [#(#hidden),*])
+        });
+    }
     member_errors.finish()?;
-    Ok(member_defs)
+    Ok(out)
 }
 
 /// The object size, the offset of the class's data and the `HPyClass`
@@ -385,6 +701,7 @@ fn layout(extends: Option<&syn::Path>, ident: &Ident) -> (TokenStream, TokenStre
                     || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
 
                 const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
+                    || <Self as ::__hpy::HPyClass>::VISIT_VALUE.is_some()
                     || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
 
                 unsafe fn init_ancestors(start: *mut u8) {

@@ -118,10 +118,12 @@ impl Derives {
     /// The `ClassOptions` impl (what `#[hpy_methods]` checks against) and
     /// the `ClassMethods` impl, which forwards to the class's
     /// `#[hpy_methods]` block if it has one (`class_impls!`).
-    pub(crate) fn class_impls(&self, ident: &syn::Ident) -> TokenStream {
-        let frozen = self.frozen.is_some();
-        let richcmp = self.eq.is_some();
-        let hash = self.hash.is_some();
+    pub(crate) fn class_impls(&self, ident: &syn::Ident, unit_enum: bool) -> TokenStream {
+        // An enum derives its comparison and hash, and is never borrowed
+        // mutably.
+        let frozen = self.frozen.is_some() || unit_enum;
+        let richcmp = self.eq.is_some() || unit_enum;
+        let hash = self.hash.is_some() || unit_enum;
         let str = self.str.is_some();
         quote! {
             ::__hpy::impl_::class_level::class_impls!(#ident {
@@ -312,8 +314,8 @@ pub(crate) fn option_checks(
                 out.extend(quote_spanned! {r.span()=>
                     const _: () = ::core::assert!(
                         !#options::FROZEN,
-                        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+                        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
                     );
                 });
             }

@@ -160,8 +160,8 @@ pub(crate) fn pyo3_field_attr(attrs: &[syn::Attribute]) -> Option<syn::Error> {
     let attr = attrs.iter().find(|a| a.path().is_ident("pyo3"))?;
     Some(syn::Error::new_spanned(
         attr,
-        "hpy-rs exposes a field with `#[member]` (read-write) or `#[member(readonly)]`, \
-         not `#[pyo3(get, set)]`",
+        "hpy-rs exposes a field with `#[member(get, set)]` (or `#[member]`) or read-only \
+         `#[member(get)]`, not `#[pyo3(get, set)]`",
     ))
 }
 

@@ -653,6 +653,11 @@ pub(crate) fn parse_new_args(params: &[Param]) -> TokenStream {
             let __hpy_varargs = __hpy_parsed.varargs;
             let __hpy_kwargs = __hpy_parsed.kwargs;
         }
+    } else if n_python == 0 && params.iter().any(|p| matches!(p, Param::VarArgs { .. })) {
+        // `*args` alone: any positional arguments, no keywords.
+        quote! {
+            __HPY_DESC.check_no_new_kwargs(&__hpy_args)?;
+        }
     } else if n_python == 0 {
         quote! {
             if !__hpy_args.is_empty() {

@@ -447,6 +447,13 @@ pub(crate) fn gen_slot(
                 return;
             }
             let (desc, prelude, call) = call_with(f, errors, &mut |_| arg(quote!(arg1)));
+            if name == "__getitem__" {
+                // Also `sq_item`, so that CPython iterates the object by
+                // index (`PySequence_Check`), as Python classes and PyO3's.
+                after.push(quote!(::__hpy::impl_::slots::slot_ssizeargfunc::<
+                    ::__hpy::impl_::slots::ItemFromSubscript<#entry>,
+                >(::__hpy::impl_::class::HPy_sq_item)));
+            }
             (
                 quote!(BinaryFunc),
                 quote!(arg0: ::__hpy::Borrowed<'a, 'ctx>, arg1: ::__hpy::Borrowed<'a, 'ctx>),

@@ -421,6 +421,18 @@ pub unsafe fn hpy_rs_supports_getsets(_ctx: *mut HPyContext) -> bool {
     true
 }
 
+/// Whether types can have a `__dict__` and weak references through
+/// `__dictoffset__`/`__weaklistoffset__` members: always, in this ABI
+/// (hpy-rs's runtime clears the weak references on deallocation).
+///
+/// # Safety
+/// None; `unsafe` only to match the universal ABI's signature.
+#[cfg(not(feature = "universal"))]
+#[inline(always)]
+pub unsafe fn hpy_rs_supports_object_slots(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 mod inline_helpers;
 pub use inline_helpers::*;
 

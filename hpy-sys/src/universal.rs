@@ -349,6 +349,26 @@ pub unsafe fn hpy_rs_supports_getsets(ctx: *mut HPyContext) -> bool {
     !unsafe { has_dict_type_handle(ctx) }
 }
 
+/// Whether the host gives an HPy type a `__dict__` and weak references
+/// through `__dictoffset__`/`__weaklistoffset__` members (hpy-rs's `dict`
+/// and `weakref` classes): hpy_rs_universal does, its deallocator clearing
+/// the weak references. HPy's own `hpy.universal` does not clear them (a
+/// dead object's weak reference would still point at it) and PyPy 7.3.19
+/// ignores the members.
+///
+/// # Safety
+/// `ctx` is the live context of the current call.
+pub unsafe fn hpy_rs_supports_object_slots(ctx: *mut HPyContext) -> bool {
+    // SAFETY: a live context; its name is NULL or a C string.
+    unsafe {
+        let c = &*ctx;
+        !c.name.is_null()
+            && core::ffi::CStr::from_ptr(c.name)
+                .to_bytes()
+                .ends_with(HPY_RS_HOST_SUFFIX)
+    }
+}
+
 /// Whether the interpreter's list and tuple builders (`HPyListBuilder_*`,
 /// `HPyTupleBuilder_*`) release everything they allocate. PyPy 7.3.19 (the
 /// development layout above) leaks per builder (issue 14's D8, reproduced

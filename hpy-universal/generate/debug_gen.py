@@ -235,15 +235,20 @@ pub(super) fn table(
     return ''.join(out)
 
 
-def generate():
+def model():
+    """The context description from the installed hpy's headers (exit 3
+    when there is no hpy package)."""
     try:
         include_dir, version = G.find_hpy()
     except SystemExit as e:
         print('hpy is not available, nothing generated: %s' % e, file=sys.stderr)
         sys.exit(3)
     G.VERSION[0] = version
-    M = G.build_model(G.Headers(include_dir), version)
-    return {OUTPUT: emit(M)}
+    return G.build_model(G.Headers(include_dir), version)
+
+
+def generate():
+    return {OUTPUT: emit(model())}
 
 
 def main():

@@ -192,13 +192,21 @@ pub unsafe fn call_real<H: Handles>(
                 h.finish();
                 a.result = h.result(r);
             }
-            HPyFunc_UNARYFUNC | HPyFunc_REPRFUNC | HPyFunc_GETITERFUNC | HPyFunc_ITERNEXTFUNC
-            | HPyFunc_MOD_CREATE => {
+            HPyFunc_UNARYFUNC | HPyFunc_REPRFUNC | HPyFunc_GETITERFUNC | HPyFunc_ITERNEXTFUNC => {
                 let (a, f) = block!(_HPyFunc_args_UNARYFUNC, fn_type!(HPy => HPy));
                 let x = h.arg(a.arg0);
                 let r = f(ctx, x);
                 h.finish();
                 a.result = h.result(r);
+            }
+            HPyFunc_MOD_CREATE => {
+                let (a, f) = block!(_HPyFunc_args_UNARYFUNC, fn_type!(HPy => HPy));
+                let x = h.arg(a.arg0);
+                let r = f(ctx, x);
+                h.finish();
+                a.result = h.result(r);
+                // HPy forbids returning a module object (SystemError).
+                hpy_sys::cpython::runtime::_HPyModule_CheckCreateSlotResult(&mut a.result);
             }
             HPyFunc_BINARYFUNC | HPyFunc_GETATTROFUNC => {
                 let (a, f) = block!(_HPyFunc_args_BINARYFUNC, fn_type!(HPy, HPy => HPy));

@@ -6,10 +6,12 @@
 //! Python API (as `hpy.universal`'s):
 //! * `load(name, path, spec, debug=False, mode=-1)`: loads the universal
 //!   binary at `path` (init symbols `HPyInit_<name>` etc.) and returns the
-//!   module made for `spec`; `mode` is `MODE_UNIVERSAL` or `MODE_DEBUG`
+//!   module made for `spec`; `mode` is `MODE_UNIVERSAL`, `MODE_DEBUG` or
+//!   `MODE_TRACE`
 //!   (`-1`: as `debug` says);
 //! * `get_version()`: `(version, git revision)`;
-//! * `MODE_UNIVERSAL`, `MODE_DEBUG`, `MODE_TRACE`.
+//! * `MODE_UNIVERSAL`, `MODE_DEBUG`, `MODE_TRACE`;
+//! * the submodules `_debug`, `debug` (debug mode) and `_trace` (trace mode).
 //!
 //! The universal context is hpy-sys's CPython ABI as a function table
 //! ([`hpy_sys::host::new_context`]): a universal handle on CPython is the
@@ -19,18 +21,26 @@
 pub mod call_real;
 mod debug;
 mod loader;
+mod pycall;
+mod trace;
 
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use hpy::{hpy_method, hpy_module, Context, HPyErr, HPyResult, Handle, IntoHPy};
+use hpy::{hpy_method, hpy_module, Context, Global, HPyErr, HPyResult, Handle, IntoHPy};
 use hpy_sys::host::UniversalContext;
+use hpy_sys::HPyConstant;
 
 /// `hpy.universal.MODE_UNIVERSAL`.
 pub const MODE_UNIVERSAL: i32 = 0;
 /// `hpy.universal.MODE_DEBUG`.
 pub const MODE_DEBUG: i32 = 1;
-/// `hpy.universal.MODE_TRACE` (not supported by this host).
+/// `hpy.universal.MODE_TRACE`.
 pub const MODE_TRACE: i32 = 2;
+
+/// `hpy_rs_universal.HPyLoadError`: what `load` raises when a binary cannot
+/// be loaded; a subclass of `RuntimeError` (as `hpy.universal`'s errors)
+/// and of `ImportError`.
+pub(crate) static LOAD_ERROR: Global = Global::new();
 
 /// The plain universal context, made once and never freed (every loaded
 /// module keeps a pointer to it).
@@ -58,7 +68,8 @@ fn universal_context() -> *mut UniversalContext {
 
 /// Loads the HPy universal binary at `path`, whose init symbols are named
 /// after `name`, and returns the module made for `spec`. `mode` is
-/// `MODE_UNIVERSAL` or `MODE_DEBUG`; -1 (the default) picks by `debug`.
+/// `MODE_UNIVERSAL`, `MODE_DEBUG` or `MODE_TRACE`; -1 (the default) picks
+/// by `debug`.
 #[hpy_method(keywords)]
 fn load<'ctx>(
     ctx: Context<'ctx>,
@@ -77,15 +88,11 @@ fn load<'ctx>(
         MODE_UNIVERSAL => universal_context(),
         // SAFETY: the plain universal context lives forever; the GIL is held.
         MODE_DEBUG => unsafe { debug::context(universal_context()) },
-        MODE_TRACE => {
-            return Err(HPyErr::value_error(
-                "hpy_rs_universal does not support HPy's trace mode: load with \
-                 MODE_UNIVERSAL or MODE_DEBUG",
-            ))
-        }
+        // SAFETY: as for the debug context.
+        MODE_TRACE => unsafe { trace::context(universal_context()) },
         other => {
             return Err(HPyErr::value_error(format!(
-                "invalid HPy mode {other}: expected MODE_UNIVERSAL (0) or MODE_DEBUG (1)"
+                "invalid HPy mode {other}: expected MODE_UNIVERSAL (0), MODE_DEBUG (1) or MODE_TRACE (2)"
             )))
         }
     };
@@ -141,7 +148,22 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
     ] {
         module.set_attr_s(name, &value.into_hpy(ctx)?)?;
     }
-    debug::python::register(ctx, module)
+    let bases = ctx
+        .new_tuple(&[
+            &ctx.constant(HPyConstant::RuntimeError),
+            &ctx.constant(HPyConstant::ImportError),
+        ])?
+        .into_handle();
+    let load_error = ctx.new_exception_type(
+        "hpy_rs_universal.HPyLoadError",
+        Some("An HPy universal binary could not be loaded (a RuntimeError, as in hpy.universal, and an ImportError)."),
+        Some(&bases),
+        None,
+    )?;
+    LOAD_ERROR.store(&load_error)?;
+    module.set_attr_s("HPyLoadError", &load_error)?;
+    debug::python::register(ctx, module)?;
+    trace::register(ctx, module)
 }
 
 hpy_module! {
@@ -161,8 +183,12 @@ hpy_module! {
         debug::python::set_on_invalid_builder_handle,
         debug::python::set_handle_stack_trace_limit,
         debug::python::disable_handle_stack_traces,
+        trace::get_call_counts,
+        trace::get_durations,
+        trace::get_frequency,
+        trace::set_trace_functions,
     ],
     types: [debug::python::DebugHandle, debug::python::LeakDetector],
-    globals: [debug::python::LEAK_ERROR],
+    globals: [LOAD_ERROR, debug::python::LEAK_ERROR],
     exec: init,
 }

@@ -6,7 +6,7 @@ use std::ffi::CString;
 
 use hpy::{Context, HPyErr, HPyResult, Handle};
 use hpy_sys::host::UniversalContext;
-use hpy_sys::{HPyConstant, HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR};
+use hpy_sys::{HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR};
 
 extern "C" {
     fn dlopen(filename: *const c_char, flags: c_int) -> *mut c_void;
@@ -18,8 +18,37 @@ extern "C" {
 /// keep the binary's symbols to itself.
 const DLOPEN_FLAGS: c_int = 2;
 
+/// A loader error: `hpy_rs_universal.HPyLoadError`, a `RuntimeError` (what
+/// `hpy.universal.load` raises, so code written for it keeps working) that
+/// is an `ImportError` too (what an import that cannot load should raise).
 fn import_error(message: String) -> HPyErr {
-    HPyErr::new(HPyConstant::ImportError, message)
+    HPyErr::new_in(&crate::LOAD_ERROR, message)
+}
+
+/// HPy's check of the file name: a universal binary's name carries its ABI
+/// tag, `.hpy<major>` (`pof.hpy0.so`), which must be the major version the
+/// binary asks for.
+fn check_abi_tag(name: &str, path: &str, major: u32, minor: u32) -> HPyResult<()> {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let tag = file.split(".hpy").skip(1).find_map(|rest| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<u32>().ok()
+    });
+    match tag {
+        Some(tag) if tag == major => Ok(()),
+        // HPy's wording (code written for hpy.universal may match it).
+        Some(tag) => Err(import_error(format!(
+            "HPy extension module '{name}' at path '{path}': mismatch between the HPy ABI tag \
+             encoded in the filename and the major version requested by the HPy extension \
+             itself. Major version tag parsed from filename: {tag}. Requested version: \
+             {major}.{minor}."
+        ))),
+        None => Err(import_error(format!(
+            "HPy extension module '{name}' at path '{path}': could not find HPy ABI tag encoded \
+             in the filename. The extension claims to be compiled with HPy ABI version: \
+             {major}.{minor}."
+        ))),
+    }
 }
 
 /// The last `dlerror()` text.
@@ -106,13 +135,14 @@ pub unsafe fn load<'ctx>(
         (major(), minor())
     };
     if major != HPY_ABI_VERSION || minor > HPY_ABI_VERSION_MINOR {
+        // HPy's wording; the loader stub adds the advice to rebuild.
         return Err(import_error(format!(
-            "HPy extension module '{name}' at path '{path}': mismatch between the HPy ABI \
-             version of the module ({major}.{minor}) and of hpy_rs_universal \
-             ({HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}): rebuild the module for HPy \
-             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}"
+            "HPy extension module '{name}' requires unsupported version of the HPy runtime. \
+             Requested version: {major}.{minor}. Current HPy version: \
+             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}."
         )));
     }
+    check_abi_tag(name, path, major, minor)?;
     let init_ctx = library.symbol(&format!("HPyInitGlobalContext_{name}"), "init function")?;
     let init = library.symbol(&format!("HPyInit_{name}"), "init function")?;
     // SAFETY: the init symbols have HPy's types; `uctx` lives forever

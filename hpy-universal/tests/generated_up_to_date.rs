@@ -1,6 +1,7 @@
-//! Re-runs `generate/debug_gen.py --check`: fails (printing the diff) when
-//! the committed `src/debug/generated.rs` differs from what the installed
-//! HPy headers give. The generator needs a Python with `hpy==0.9.0`: the
+//! Re-runs `generate/debug_gen.py --check` and `generate/trace_gen.py
+//! --check`: fails (printing the diff) when the committed
+//! `src/debug/generated.rs` or `src/trace/generated.rs` differs from what the
+//! installed HPy headers give. The generator needs a Python with `hpy==0.9.0`: the
 //! first of `$HPY_PYTHON`, the repository's `.venv/bin/python` and
 //! `python3` that has it is used; with none, the test says so and passes
 //! without checking.
@@ -13,8 +14,17 @@ const NO_HPY: i32 = 3;
 
 #[test]
 fn debug_wrappers_are_up_to_date() {
+    check_generator("debug_gen.py", "src/debug/generated.rs");
+}
+
+#[test]
+fn trace_wrappers_are_up_to_date() {
+    check_generator("trace_gen.py", "src/trace/generated.rs");
+}
+
+fn check_generator(generator: &str, output: &str) {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let script = crate_dir.join("generate/debug_gen.py");
+    let script = crate_dir.join("generate").join(generator);
     let mut candidates: Vec<String> = Vec::new();
     if let Ok(python) = std::env::var("HPY_PYTHON") {
         candidates.push(python);
@@ -43,8 +53,8 @@ fn debug_wrappers_are_up_to_date() {
         println!("{python}: {stderr}");
         assert!(
             out.status.success(),
-            "src/debug/generated.rs is out of date (run `{python} \
-             hpy-universal/generate/debug_gen.py`):\n{stdout}\n{stderr}"
+            "{output} is out of date (run `{python} \
+             hpy-universal/generate/{generator}`):\n{stdout}\n{stderr}"
         );
         return;
     }

@@ -74,7 +74,9 @@ use types::dict as containers;
 
 pub use args::VarArgs;
 pub use builder::{ListBuilder, TupleBuilder};
-pub use class::{type_object, Field, FieldSlots, HPyClass, Ref, RefMut, WithFields};
+pub use class::{
+    type_object, Field, FieldSlots, HPyClass, ObjectStore, Ref, RefMut, Stored, WithFields,
+};
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
@@ -260,27 +262,46 @@ pub use hpy_macros::FromHPy;
 /// ```
 pub use hpy_macros::IntoHPy;
 
-/// Makes a struct a Python class (see the [class guide](crate::class_guide)).
+/// Makes a struct (or an enum of unit variants) a Python class (see the
+/// [class guide](crate::class_guide)).
 ///
-/// Options: `name = "Py"` (default: the struct's name), `module = "pkg.mod"`
-/// (for `__module__` and `tp_name`), `subclass` (Python code may subclass
-/// it), `shape = "float" | "int" | "str" | "tuple" | "list" | "type"` (extend a
-/// builtin type: instances are e.g. real floats carrying extra Rust data),
-/// `base = FloatType` (a context constant), `extends = Parent` (a Rust
-/// subclass of a `subclass` Rust class; its `#[new]` returns `(Self,
-/// Parent)`, or `Self` with the parent part as `Parent::default()`) and
-/// `metaclass = ...`, and `crate = "path"` (where the generated code finds
-/// hpy, see [`hpy_method`]). Fields
-/// marked `#[member]` / `#[member(readonly)]` become attributes read and
-/// written by the interpreter directly (`HPyMember`); fields of type
-/// [`Field`] are visited by the garbage collector.
+/// Options:
+/// - `name = "Py"` (default: the type's name), `module = "pkg.mod"` (for
+///   `__module__` and `tp_name`), `crate = "path"` (where the generated code
+///   finds hpy, see [`hpy_method`]);
+/// - `subclass` (Python code may subclass it), `extends = Parent` (a Rust
+///   subclass of a `subclass` Rust class; its `#[new]` returns `(Self,
+///   Parent)`, or `Self` with the parent part as `Parent::default()`),
+///   `shape = "float" | "int" | "str" | "tuple" | "list" | "type"` (extend a
+///   builtin type: instances are e.g. real floats carrying extra Rust data),
+///   `base = FloatType` (a context constant), `metaclass = ...`;
+/// - `eq`, `ord`, `hash`, `frozen`, `str`: `__eq__`/`__ne__` from
+///   `PartialEq`, the orderings from `PartialOrd`, `__hash__` from `Hash`
+///   (needs `eq` and `frozen`), no mutable borrows (and uncounted shared
+///   ones), `__str__` from `Display`;
+/// - `weakref` (instances can be weakly referenced) and `dict` (instances
+///   have a `__dict__` for arbitrary attributes, traversed by the garbage
+///   collector): classes based on `object`, on CPython (both ABIs,
+///   universal through `hpy_rs_universal`); elsewhere the class is made
+///   without them.
 ///
-/// Derived Python behaviour, from the struct's Rust traits: `eq`
-/// (`__eq__`/`__ne__` from `PartialEq`), `ord` (`<`, `<=`, `>`, `>=` from
-/// `PartialOrd`; needs `eq`), `hash` (`__hash__` from `Hash`; needs `eq`
-/// and `frozen`), `frozen` (no `&mut self` method, setter or writable
-/// member: instances are immutable after construction) and `str`
-/// (`__str__` from `Display`).
+/// Fields marked `#[member]` become attributes readable and writable from
+/// Python; `#[member(get)]` (or `#[member(readonly)]`) read-only,
+/// `#[member(get, set)]` the same as `#[member]`, `name = "py_name"`
+/// another Python name. A member's type is any `Clone` type with
+/// [`IntoHPy`] (and, if writable, an owned [`FromHPy`]): reading hands
+/// Python a new object made from a copy, writing replaces the field. Both
+/// go through the instance's borrow flag, as methods do: assigning a member
+/// while a method holds `&self` (from a callback) raises `RuntimeError`.
+/// Fields of type [`Field`] are visited by the garbage collector.
+///
+/// On an enum of unit variants (`enum Color { Red, Green = 5 }`), each
+/// variant is an instance set on the class (`Color.Red`, `type(Color.Red) is
+/// Color`), with `__repr__` (`Color.Red`), `__int__` (the discriminant),
+/// `__eq__`/`__ne__` with the class's instances and with ints, and a
+/// matching `__hash__`; the class has no constructor and its instances are
+/// never borrowed mutably. Of the options, an enum takes `name`, `module`,
+/// `crate`, `str` (and `frozen`, which it implies).
 pub use hpy_macros::hpy_class;
 
 /// Makes an inherent impl block the methods, slots and properties of an

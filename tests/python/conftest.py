@@ -31,8 +31,10 @@ session fixture named after it (``def test_x(pof): ...``) or through
 """
 
 import dataclasses
+import hashlib
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -116,14 +118,24 @@ EXTENSIONS = {
     "hpyrs_classes": Extension("tests/ext/hpyrs_classes/Cargo.toml"),
     "hpyrs_conveniences": Extension("tests/ext/hpyrs_conveniences/Cargo.toml"),
     "hpyrs_reexport": Extension("tests/ext/hpyrs_reexport/Cargo.toml"),
+    "hpyrs_shared": Extension("tests/ext/hpyrs_shared/Cargo.toml"),
+    "rpds": Extension("examples/rpds/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),
-    "parity": Extension("examples/parity/Cargo.toml"),
     "stats": Extension("examples/stats/Cargo.toml",
                        debug_probe=_closed_handles_probe(lambda m: m.mean([1.0]))),
+    "parity": Extension("examples/parity/Cargo.toml",
+                        debug_probe=_closed_handles_probe(lambda m: m.Bag([1])[0])),
     "hpyrs_debugcheck": Extension("tests/ext/hpyrs_debugcheck/Cargo.toml",
                                   debug_probe=_closed_handles_probe(lambda m: m.correct(1, "probe"))),
+    "kiwisolver": Extension("examples/kiwisolver/Cargo.toml",
+                            debug_probe=_closed_handles_probe(lambda m: m.Variable("probe") + 1)),
 }
+
+# Upstream test suites, copied unchanged into upstream/<module>/: they import
+# the module at the top of each file, so the harness builds and imports OUR
+# module (for this run's mode) before such a file is collected.
+UPSTREAM = ROOT / "tests" / "python" / "upstream"
 
 
 # ---------------------------------------------------------------- options
@@ -305,6 +317,11 @@ class Host:
 
     def _build(self, st):
         start = time.monotonic()
+        record = BuildRecord("host", self.target_dir, sys.executable)
+        if record.reuse([self.file]):
+            self.build = BuildResult("hpy_rs_universal", [self.file], time.monotonic() - start,
+                                     reused_from=record.files[0].parent)
+            return
         cargo_hpy = _ensure_cargo_hpy(st)
         self.dir.mkdir(parents=True, exist_ok=True)
         if self.file.exists():  # a stale host must not pass for a fresh build
@@ -320,6 +337,7 @@ class Host:
                                f"{_tail(proc.stdout)}")
         if not self.file.exists():
             raise RuntimeError(f"`{' '.join(cmd)}` succeeded but did not produce {self.file}")
+        record.write([self.file])
         self.build = BuildResult("hpy_rs_universal", [self.file], time.monotonic() - start)
 
     def import_(self, st):
@@ -374,6 +392,48 @@ class BuildResult:
     files: list
     seconds: float
     error: str = None  # set when the build failed
+    reused_from: Path = None  # set when the files come from an earlier session's build
+
+
+class BuildRecord:
+    """What this run of scripts/run-tests has built already.
+
+    run-tests sets ``HPY_RS_BUILD_RECORD`` to a fresh directory for the
+    whole run, in which it changes no source: a module built once for an
+    ABI in one cargo target directory (for the CPython ABI: also for one
+    Python) is the same file in every later mode and interpreter, so those
+    sessions copy it (or, in the same place, take it as it is) instead of
+    asking cargo again; about a second per module and session, 13 modules in
+    19 sessions. Without the variable (a run by hand) every session builds.
+    """
+
+    def __init__(self, *key):
+        folder = os.environ.get("HPY_RS_BUILD_RECORD")
+        digest = hashlib.sha256(repr(tuple(str(k) for k in key)).encode()).hexdigest()[:24]
+        self.path = Path(folder) / digest if folder else None
+        self.files = []
+
+    def reuse(self, wanted):
+        """Puts the recorded build's files at the ``wanted`` paths; False if
+        there is no record (or its files are gone), so that a build is due."""
+        if self.path is None or not self.path.exists():
+            return False
+        self.files = [Path(line) for line in self.path.read_text().splitlines()]
+        if len(self.files) != len(wanted) or not all(f.exists() for f in self.files):
+            return False
+        for src, dst in zip(self.files, wanted):
+            if src != dst:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                tmp = dst.with_name(dst.name + ".copying")
+                shutil.copy2(src, tmp)
+                os.replace(tmp, dst)
+        return True
+
+    def write(self, files):
+        if self.path is not None:
+            tmp = self.path.with_suffix(".%d" % os.getpid())
+            tmp.write_text("".join(f"{f}\n" for f in files))
+            os.replace(tmp, self.path)
 
 
 def _expected_files(st, name):
@@ -406,6 +466,13 @@ def _build(st, name):
     ext = EXTENSIONS[name]
     expected = _expected_files(st, name)
     start = time.monotonic()
+    # A universal build needs no Python; a CPython-ABI one is for HPY_PYTHON.
+    record = BuildRecord(st.abi, name, st.target_dir, st.hpy_python if st.abi == "cpython" else "")
+    if record.reuse(expected):
+        result = BuildResult(name, expected, time.monotonic() - start,
+                             reused_from=record.files[0].parent)
+        st.builds[name] = result
+        return result
     try:
         cargo_hpy = _ensure_cargo_hpy(st)
         st.out_dir.mkdir(parents=True, exist_ok=True)
@@ -430,11 +497,23 @@ def _build(st, name):
             raise RuntimeError(f"`{' '.join(cmd)}` succeeded but did not produce "
                                f"{', '.join(missing)}\n{_tail(proc.stdout)}")
         error = None
+        record.write(expected)
     except (OSError, RuntimeError) as e:
         error = f"building extension {name!r} ({st.abi} ABI) failed: {e}"
     result = BuildResult(name, expected, time.monotonic() - start, error)
     st.builds[name] = result
     return result
+
+
+def pytest_collect_file(file_path, parent):
+    """Before a file of an upstream suite is imported, import the extension
+    it tests from our build (a failure is reported as that file's
+    collection error)."""
+    if file_path.suffix == ".py" and file_path.is_relative_to(UPSTREAM):
+        name = file_path.relative_to(UPSTREAM).parts[0]
+        if name in EXTENSIONS:
+            _load(_state(parent.config), name)
+    return None
 
 
 def _requested_extensions(items):
@@ -456,8 +535,8 @@ def pytest_collection_finish(session):
             if error:
                 tr.write_line(f"hpy-rs: {error}", red=True, bold=True)
             elif st.host.build:
-                tr.write_line(f"hpy-rs: built the host hpy_rs_universal in "
-                              f"{st.host.build.seconds:.1f}s: {st.host.file}")
+                tr.write_line(f"hpy-rs: {_built('the host hpy_rs_universal', st.host.build)}: "
+                              f"{st.host.file}")
     for name in names:
         r = _build(st, name)
         if tr is None:
@@ -467,7 +546,13 @@ def pytest_collection_finish(session):
         else:
             files = ", ".join(str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f)
                               for f in r.files)
-            tr.write_line(f"hpy-rs: built {name} ({st.abi} ABI) in {r.seconds:.1f}s: {files}")
+            tr.write_line(f"hpy-rs: {_built(f'{name} ({st.abi} ABI)', r)}: {files}")
+
+
+def _built(what, result):
+    if result.reused_from is None:
+        return f"built {what} in {result.seconds:.1f}s"
+    return f"reused {what}, built earlier in this run-tests run (in {result.reused_from})"
 
 
 # ---------------------------------------------------------------- imports

@@ -26,3 +26,55 @@ class Index:
 
     def __index__(self):
         return self.value
+
+
+# The child of assert_releases_the_gil. The call never ends by itself; the
+# main thread waits until the worker is about to make it, then gives the
+# GIL away and takes it back five times. The worker runs no Python code
+# between noting "calling" and entering the call (at most one switch point),
+# so had the call kept the GIL, the main thread could not get it back: it
+# would wait until the parent's timeout killed the process.
+_GIL_CHILD = """
+import os, sys, threading, time
+sys.path[:0] = [{folder!r}]
+import {module} as m
+state = []
+def call():
+    state.append("calling")
+    try:
+        m.{call}
+    except BaseException as e:
+        state.append(e)
+    state.append("returned")
+threading.Thread(target=call, daemon=True).start()
+while not state:
+    time.sleep(0.001)
+for _ in range(5):
+    time.sleep(0.001)
+print("during the call:", state)
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def assert_releases_the_gil(module, call, timeout=120):
+    """Proves that ``module.<call>`` lets the interpreter's other threads run
+    while it is in Rust. ``call`` (source text, e.g. ``"heavy_sum(2**64 - 1)"``)
+    must not end by itself: it runs in a thread of a child interpreter that is
+    killed once the proof is made. No clock is read: a call that keeps the GIL
+    makes the child hang, and the generous ``timeout`` is what fails then."""
+    import os
+    import subprocess
+    import sys
+
+    folder = os.path.dirname(os.path.abspath(module.__file__))
+    code = _GIL_CHILD.format(folder=folder, module=module.__name__, call=call)
+    try:
+        child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{module.__name__}.{call} kept the GIL: while it ran, another thread of the "
+                    f"interpreter could not run at all ({timeout} s)")
+    assert child.returncode == 0, child.stderr
+    # Still in the call: neither returned nor raised.
+    assert child.stdout.strip() == "during the call: ['calling']", (child.stdout, child.stderr)

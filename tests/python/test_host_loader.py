@@ -1,6 +1,7 @@
 """hpy_rs_universal.load() with bad input: every mistake a user or a broken
-binary can make is a clear ImportError (or ValueError for bad arguments),
-never a crash. These tests need hpy_rs_universal itself, so they run in the
+binary can make is a clear ``hpy_rs_universal.HPyLoadError`` (an ImportError
+and, as what ``hpy.universal.load`` raises, a RuntimeError), or ValueError
+for bad arguments, never a crash; and the trace mode's counters. These tests need hpy_rs_universal itself, so they run in the
 universal and debug modes on CPython when it is importable, and say why
 they skip otherwise."""
 
@@ -67,6 +68,56 @@ def test_load_twice_gives_two_working_modules(host, pof_binary, tmp_path):
     assert a.__name__ == "pof" and a.__spec__ is None
 
 
+def test_load_errors_are_runtime_errors_as_in_hpy_universal(host, tmp_path):
+    # hpy.universal.load raises RuntimeError; hpy_rs_universal's error is
+    # one, and an ImportError too.
+    assert issubclass(host.HPyLoadError, RuntimeError)
+    assert issubclass(host.HPyLoadError, ImportError)
+    missing = tmp_path / "nothing.hpy0.so"
+    with pytest.raises(RuntimeError, match="nothing.hpy0.so"):
+        host.load("nothing", str(missing), spec_for("nothing", missing))
+
+
+def test_abi_tag_in_the_file_name(host, pof_binary, tmp_path):
+    untagged = tmp_path / "pof.so"
+    shutil.copy(pof_binary, untagged)
+    with pytest.raises(host.HPyLoadError, match=r"could not find HPy ABI tag encoded in the filename"):
+        host.load("pof", str(untagged), spec_for("pof", untagged))
+    wrong = tmp_path / "pof.hpy1.so"
+    shutil.copy(pof_binary, wrong)
+    with pytest.raises(host.HPyLoadError, match=r"mismatch between the HPy ABI tag .*parsed from filename: 1\."):
+        host.load("pof", str(wrong), spec_for("pof", wrong))
+
+
+def test_trace_mode_counts_calls_and_runs_trace_functions(host, pof_binary, tmp_path):
+    copy = tmp_path / "pof.hpy0.so"
+    shutil.copy(pof_binary, copy)
+    pof = host.load("pof", str(copy), spec_for("pof", copy), mode=host.MODE_TRACE)
+    trace = host._trace
+    before = trace.get_call_counts()
+    assert pof.add_ints(2, 3) == 5
+    after = trace.get_call_counts()
+    assert sum(after.values()) > sum(before.values())
+    assert after.keys() == trace.get_durations().keys()
+    assert trace.get_frequency() == 10**9
+    entered, left = [], []
+    trace.set_trace_functions(entered.append, on_exit=left.append)
+    try:
+        assert pof.add_ints(1, 1) == 2
+        assert entered and entered == left
+        assert all(name.startswith("ctx_") and name in after for name in entered)
+        trace.set_trace_functions(on_enter=None)  # on_exit stays
+        n = len(entered)
+        pof.add_ints(1, 1)
+        assert len(entered) == n and len(left) > n
+        with pytest.raises(TypeError, match="callable"):
+            trace.set_trace_functions(42)
+        with pytest.raises(TypeError):
+            trace.set_trace_functions(nonsense=print)
+    finally:
+        trace.set_trace_functions(None, None)
+
+
 def test_missing_file(host, tmp_path):
     missing = tmp_path / "nothing.hpy0.so"
     with pytest.raises(ImportError, match="cannot load the HPy universal module .*nothing.hpy0.so"):
@@ -95,8 +146,6 @@ def test_not_an_hpy_module(host):
 
 def test_bad_arguments(host, pof_binary):
     spec = spec_for("pof", pof_binary)
-    with pytest.raises(ValueError, match="trace mode"):
-        host.load("pof", str(pof_binary), spec, mode=host.MODE_TRACE)
     with pytest.raises(ValueError, match="invalid HPy mode 7"):
         host.load("pof", str(pof_binary), spec, mode=7)
     with pytest.raises(ValueError, match="NUL"):
@@ -137,7 +186,7 @@ def build_fake(tmp_path, major, minor):
 @pytest.mark.parametrize("major,minor", [(1, 0), (0, 5)])
 def test_abi_version_mismatch(host, tmp_path, major, minor):
     fake = build_fake(tmp_path, major, minor)
-    with pytest.raises(ImportError, match=rf"mismatch between the HPy ABI version of the module \({major}\.{minor}\)"):
+    with pytest.raises(ImportError, match=rf"'fake' requires unsupported version of the HPy runtime\. Requested version: {major}\.{minor}\."):
         host.load("fake", str(fake), spec_for("fake", fake))
 
 

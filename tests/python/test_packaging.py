@@ -340,7 +340,9 @@ def test_universal_module_without_a_host(wheels, tmp_path):
     # One error line, no chained traceback of the failed host imports.
     assert proc.stderr.strip().splitlines()[-1] == (
         "ImportError: module pof is an HPy universal binary; on CPython it needs an HPy "
-        "host: pip install hpy-rs-universal (or, on CPython 3.11, pip install hpy==0.9.0)")
+        "host: hpy-rs's host wheel, built and installed from an hpy-rs checkout with "
+        "`cargo hpy develop --release -p hpy-universal` (or, on CPython 3.11, pip install "
+        "hpy==0.9.0)")
     assert proc.stderr.count("Traceback") == 1, proc.stderr
 
 
@@ -437,7 +439,9 @@ def test_stub_passes_on_the_modules_own_exceptions(pof_site, tmp_path):
 
 @pytest.mark.parametrize("version, message", [
     ("0.8.0", "ImportError: module pof needs HPy 0.9 or newer, but this interpreter's "
-              "hpy.universal is version 0.8.0: pip install hpy-rs-universal (or 'hpy>=0.9')"),
+              "hpy.universal is version 0.8.0: install hpy-rs's host wheel (from an hpy-rs "
+              "checkout: cargo hpy develop --release -p hpy-universal) or pip install "
+              "'hpy>=0.9'"),
     ("0.9.0", "ImportError: could not load the HPy universal module pof from "),
 ])
 def test_hpy_version_mismatch(pof_site, tmp_path, version, message):
@@ -523,11 +527,11 @@ def test_cargo_hpy_develop_universal_without_the_host(cargo_hpy, cpython_venv):
         if imported.returncode == 0:
             pytest.skip("the package index has a hpy-rs-universal, and pip installed it")
         assert ("a universal module on CPython needs hpy-rs-universal: build and install it "
-                "from hpy-rs with `cargo hpy develop -p hpy-universal --python "
+                "from hpy-rs with `cargo hpy develop --release -p hpy-universal --python "
                 f"{cpython_venv}`") in proc.stderr, proc.stderr
         assert imported.stderr.strip().splitlines()[-1].startswith(
             "ImportError: module pof is an HPy universal binary; on CPython it needs an HPy "
-            "host: pip install hpy-rs-universal"), imported.stderr
+            "host: hpy-rs's host wheel"), imported.stderr
     finally:
         run([cpython_venv, "-m", "pip", "uninstall", "-y", "pof"])
 

@@ -12,10 +12,15 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Array>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Array {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<f64>>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Array,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Array",
             doc: ::core::option::Option::None,

@@ -20,11 +20,16 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Counter>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<String>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Counter,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Counter",
             doc: ::core::option::Option::Some(c"A counter."),
@@ -50,26 +55,22 @@ const _: () = {
         fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
             static DEFS: [::hpy::impl_::StaticDef; 4usize] = [
                 ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::member(
+                    ::hpy::impl_::class::getset::<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_value>,
+                        ::hpy::impl_::class::MemberSet<__HpyMember_value>,
+                    >(
                         c"value",
-                        <i64 as ::hpy::impl_::class::MemberType>::CODE,
-                        <Counter as ::hpy::HPyClass>::INFO.data_offset
-                            + ::hpy::impl_::class::value_offset::<Counter>()
-                            + ::core::mem::offset_of!(Counter, value),
-                        false,
                         ::core::option::Option::Some(c"The current value."),
+                        true,
                     ),
                 ),
                 ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::member(
-                        c"increment",
-                        <i64 as ::hpy::impl_::class::MemberType>::CODE,
-                        <Counter as ::hpy::HPyClass>::INFO.data_offset
-                            + ::hpy::impl_::class::value_offset::<Counter>()
-                            + ::core::mem::offset_of!(Counter, step),
-                        true,
-                        ::core::option::Option::None,
-                    ),
+                    ::hpy::impl_::class::getset::<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                        ::hpy::impl_::class::NoSetter<
+                            ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                        >,
+                    >(c"increment", ::core::option::Option::None, true),
                 ),
                 ::hpy::impl_::StaticDef::new(
                     ::hpy::impl_::class::slot_destroy::<Counter>(),
@@ -79,6 +80,83 @@ const _: () = {
                 ),
             ];
             &DEFS
+        }
+        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
+            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
+                ::hpy::impl_::class::PropertyMethods::new::<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_value>,
+                    ::hpy::impl_::class::MemberSet<__HpyMember_value>,
+                >(
+                    c"value",
+                    ::core::option::Option::Some(c"The current value."),
+                    [c"value.__get__", c"value.__set__", c"value.__delete__"],
+                ),
+                ::hpy::impl_::class::PropertyMethods::new::<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                    ::hpy::impl_::class::NoSetter<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                    >,
+                >(
+                    c"increment",
+                    ::core::option::Option::None,
+                    [c"increment.__get__", c"increment.__set__", c"increment.__delete__"],
+                ),
+            ];
+            &PROPERTIES
+        }
+    }
+    #[allow(non_camel_case_types)]
+    struct __HpyMember_value;
+    impl ::hpy::impl_::class::MemberField for __HpyMember_value {
+        type Class = Counter;
+        type Value = i64;
+        const NAME: &'static str = "value";
+        #[inline]
+        fn field(value: &Counter) -> &i64 {
+            &value.value
+        }
+        #[inline]
+        fn field_mut(value: &mut Counter) -> &mut i64 {
+            &mut value.value
+        }
+        #[inline]
+        fn to_python<'ctx>(
+            value: &i64,
+            ctx: ::hpy::Context<'ctx>,
+        ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+            ::hpy::impl_::class::MemberRead::member_get(value, ctx)
+        }
+        #[inline]
+        fn from_python(obj: &::hpy::Handle<'_>) -> ::hpy::HPyResult<i64> {
+            <i64 as ::hpy::impl_::class::MemberWrite>::member_extract(obj)
+        }
+    }
+    #[allow(non_camel_case_types)]
+    struct __HpyMember_step;
+    impl ::hpy::impl_::class::MemberField for __HpyMember_step {
+        type Class = Counter;
+        type Value = i64;
+        const NAME: &'static str = "increment";
+        #[inline]
+        fn field(value: &Counter) -> &i64 {
+            &value.step
+        }
+        #[inline]
+        fn field_mut(value: &mut Counter) -> &mut i64 {
+            &mut value.step
+        }
+        #[inline]
+        fn to_python<'ctx>(
+            value: &i64,
+            ctx: ::hpy::Context<'ctx>,
+        ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+            ::hpy::impl_::class::MemberRead::member_get(value, ctx)
+        }
+        #[inline]
+        fn from_python(obj: &::hpy::Handle<'_>) -> ::hpy::HPyResult<i64> {
+            ::core::result::Result::Err(
+                ::hpy::impl_::class::readonly_member("increment"),
+            )
         }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Counter {
@@ -169,8 +247,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry1_init;
     #[allow(clippy::all, unused_variables)]
@@ -277,8 +355,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
@@ -309,8 +387,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry6_tick;
     #[allow(clippy::all, unused_variables)]
@@ -511,6 +589,8 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Resettable>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     const _: () = ::core::assert!(
         < Counter as ::hpy::HPyClass > ::INFO.flags &
         ::hpy::impl_::class::TPFLAGS_BASETYPE != 0,
@@ -523,6 +603,9 @@ const _: () = {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<u32>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<Field>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Resettable,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Resettable",
             doc: ::core::option::Option::Some(
@@ -545,6 +628,7 @@ const _: () = {
         const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
             || <Counter as ::hpy::HPyClass>::NEEDS_DESTROY;
         const HAS_FIELDS: bool = <Self as ::hpy::HPyClass>::FIELD_SLOTS != 0
+            || <Self as ::hpy::HPyClass>::VISIT_VALUE.is_some()
             || <Counter as ::hpy::HPyClass>::HAS_FIELDS;
         unsafe fn init_ancestors(start: *mut u8) {
             unsafe { ::hpy::impl_::class::init_ancestor::<Counter>(start) }
@@ -648,8 +732,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Resettable as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry1_reset;
     #[allow(clippy::all, unused_variables)]
@@ -724,9 +808,14 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Tagged>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Tagged {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Tagged,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Tagged",
             doc: ::core::option::Option::Some(c"A float carrying a tag."),

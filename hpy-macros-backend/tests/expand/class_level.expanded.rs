@@ -18,10 +18,15 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Version>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Version {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = true;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Version,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Version",
             doc: ::core::option::Option::Some(
@@ -49,26 +54,20 @@ const _: () = {
         fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
             static DEFS: [::hpy::impl_::StaticDef; 7usize] = [
                 ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::member(
-                        c"major",
-                        <i64 as ::hpy::impl_::class::MemberType>::CODE,
-                        <Version as ::hpy::HPyClass>::INFO.data_offset
-                            + ::hpy::impl_::class::value_offset::<Version>()
-                            + ::core::mem::offset_of!(Version, major),
-                        true,
-                        ::core::option::Option::None,
-                    ),
+                    ::hpy::impl_::class::getset::<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+                        ::hpy::impl_::class::NoSetter<
+                            ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+                        >,
+                    >(c"major", ::core::option::Option::None, true),
                 ),
                 ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::member(
-                        c"minor",
-                        <i64 as ::hpy::impl_::class::MemberType>::CODE,
-                        <Version as ::hpy::HPyClass>::INFO.data_offset
-                            + ::hpy::impl_::class::value_offset::<Version>()
-                            + ::core::mem::offset_of!(Version, minor),
-                        true,
-                        ::core::option::Option::None,
-                    ),
+                    ::hpy::impl_::class::getset::<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+                        ::hpy::impl_::class::NoSetter<
+                            ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+                        >,
+                    >(c"minor", ::core::option::Option::None, true),
                 ),
                 ::hpy::impl_::StaticDef::new(
                     ::hpy::impl_::slots::slot_richcmpfunc::<
@@ -93,6 +92,83 @@ const _: () = {
                 ),
             ];
             &DEFS
+        }
+        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
+            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
+                ::hpy::impl_::class::PropertyMethods::new::<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+                    ::hpy::impl_::class::NoSetter<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+                    >,
+                >(
+                    c"major",
+                    ::core::option::Option::None,
+                    [c"major.__get__", c"major.__set__", c"major.__delete__"],
+                ),
+                ::hpy::impl_::class::PropertyMethods::new::<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+                    ::hpy::impl_::class::NoSetter<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+                    >,
+                >(
+                    c"minor",
+                    ::core::option::Option::None,
+                    [c"minor.__get__", c"minor.__set__", c"minor.__delete__"],
+                ),
+            ];
+            &PROPERTIES
+        }
+    }
+    #[allow(non_camel_case_types)]
+    struct __HpyMember_major;
+    impl ::hpy::impl_::class::MemberField for __HpyMember_major {
+        type Class = Version;
+        type Value = i64;
+        const NAME: &'static str = "major";
+        #[inline]
+        fn field(value: &Version) -> &i64 {
+            &value.major
+        }
+        #[inline]
+        fn field_mut(value: &mut Version) -> &mut i64 {
+            &mut value.major
+        }
+        #[inline]
+        fn to_python<'ctx>(
+            value: &i64,
+            ctx: ::hpy::Context<'ctx>,
+        ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+            ::hpy::impl_::class::MemberRead::member_get(value, ctx)
+        }
+        #[inline]
+        fn from_python(obj: &::hpy::Handle<'_>) -> ::hpy::HPyResult<i64> {
+            ::core::result::Result::Err(::hpy::impl_::class::readonly_member("major"))
+        }
+    }
+    #[allow(non_camel_case_types)]
+    struct __HpyMember_minor;
+    impl ::hpy::impl_::class::MemberField for __HpyMember_minor {
+        type Class = Version;
+        type Value = i64;
+        const NAME: &'static str = "minor";
+        #[inline]
+        fn field(value: &Version) -> &i64 {
+            &value.minor
+        }
+        #[inline]
+        fn field_mut(value: &mut Version) -> &mut i64 {
+            &mut value.minor
+        }
+        #[inline]
+        fn to_python<'ctx>(
+            value: &i64,
+            ctx: ::hpy::Context<'ctx>,
+        ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+            ::hpy::impl_::class::MemberRead::member_get(value, ctx)
+        }
+        #[inline]
+        fn from_python(obj: &::hpy::Handle<'_>) -> ::hpy::HPyResult<i64> {
+            ::core::result::Result::Err(::hpy::impl_::class::readonly_member("minor"))
         }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Version {
@@ -406,9 +482,14 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Point>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Point,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Point",
             doc: ::core::option::Option::Some(
@@ -436,15 +517,10 @@ const _: () = {
         fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
             static DEFS: [::hpy::impl_::StaticDef; 4usize] = [
                 ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::member(
-                        c"x",
-                        <i64 as ::hpy::impl_::class::MemberType>::CODE,
-                        <Point as ::hpy::HPyClass>::INFO.data_offset
-                            + ::hpy::impl_::class::value_offset::<Point>()
-                            + ::core::mem::offset_of!(Point, x),
-                        false,
-                        ::core::option::Option::None,
-                    ),
+                    ::hpy::impl_::class::getset::<
+                        ::hpy::impl_::class::MemberGet<__HpyMember_x>,
+                        ::hpy::impl_::class::MemberSet<__HpyMember_x>,
+                    >(c"x", ::core::option::Option::None, true),
                 ),
                 ::hpy::impl_::StaticDef::new(
                     ::hpy::impl_::slots::slot_richcmpfunc::<
@@ -459,6 +535,45 @@ const _: () = {
                 ),
             ];
             &DEFS
+        }
+        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
+            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 1usize] = [
+                ::hpy::impl_::class::PropertyMethods::new::<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_x>,
+                    ::hpy::impl_::class::MemberSet<__HpyMember_x>,
+                >(
+                    c"x",
+                    ::core::option::Option::None,
+                    [c"x.__get__", c"x.__set__", c"x.__delete__"],
+                ),
+            ];
+            &PROPERTIES
+        }
+    }
+    #[allow(non_camel_case_types)]
+    struct __HpyMember_x;
+    impl ::hpy::impl_::class::MemberField for __HpyMember_x {
+        type Class = Point;
+        type Value = i64;
+        const NAME: &'static str = "x";
+        #[inline]
+        fn field(value: &Point) -> &i64 {
+            &value.x
+        }
+        #[inline]
+        fn field_mut(value: &mut Point) -> &mut i64 {
+            &mut value.x
+        }
+        #[inline]
+        fn to_python<'ctx>(
+            value: &i64,
+            ctx: ::hpy::Context<'ctx>,
+        ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+            ::hpy::impl_::class::MemberRead::member_get(value, ctx)
+        }
+        #[inline]
+        fn from_python(obj: &::hpy::Handle<'_>) -> ::hpy::HPyResult<i64> {
+            <i64 as ::hpy::impl_::class::MemberWrite>::member_extract(obj)
         }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Point {

@@ -63,10 +63,15 @@ const _: () = crate::sdk::hpy::impl_::class::assert_class_value::<Counter>();
 const _: () = {
     #[allow(unused_imports)]
     use crate::sdk::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use crate::sdk::hpy::impl_::class::NoValueVisit as _;
     unsafe impl crate::sdk::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<
+            crate::sdk::hpy::impl_::class::VisitValueFn,
+        > = crate::sdk::hpy::impl_::class::ValueProbe::<Counter>::VISIT;
         const INFO: crate::sdk::hpy::impl_::class::ClassInfo = crate::sdk::hpy::impl_::class::ClassInfo {
             qualname: c"Counter",
             doc: ::core::option::Option::Some(c"A counter."),
@@ -93,15 +98,10 @@ const _: () = {
         fn class_defs() -> &'static [crate::sdk::hpy::impl_::StaticDef] {
             static DEFS: [crate::sdk::hpy::impl_::StaticDef; 3usize] = [
                 crate::sdk::hpy::impl_::StaticDef::new(
-                    crate::sdk::hpy::impl_::class::member(
-                        c"count",
-                        <i64 as crate::sdk::hpy::impl_::class::MemberType>::CODE,
-                        <Counter as crate::sdk::hpy::HPyClass>::INFO.data_offset
-                            + crate::sdk::hpy::impl_::class::value_offset::<Counter>()
-                            + ::core::mem::offset_of!(Counter, count),
-                        false,
-                        ::core::option::Option::None,
-                    ),
+                    crate::sdk::hpy::impl_::class::getset::<
+                        crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
+                        crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
+                    >(c"count", ::core::option::Option::None, true),
                 ),
                 crate::sdk::hpy::impl_::StaticDef::new(
                     crate::sdk::hpy::impl_::class::slot_destroy::<Counter>(),
@@ -111,6 +111,47 @@ const _: () = {
                 ),
             ];
             &DEFS
+        }
+        fn member_properties() -> &'static [crate::sdk::hpy::impl_::class::PropertyMethods] {
+            static PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 1usize] = [
+                crate::sdk::hpy::impl_::class::PropertyMethods::new::<
+                    crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
+                    crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
+                >(
+                    c"count",
+                    ::core::option::Option::None,
+                    [c"count.__get__", c"count.__set__", c"count.__delete__"],
+                ),
+            ];
+            &PROPERTIES
+        }
+    }
+    #[allow(non_camel_case_types)]
+    struct __HpyMember_count;
+    impl crate::sdk::hpy::impl_::class::MemberField for __HpyMember_count {
+        type Class = Counter;
+        type Value = i64;
+        const NAME: &'static str = "count";
+        #[inline]
+        fn field(value: &Counter) -> &i64 {
+            &value.count
+        }
+        #[inline]
+        fn field_mut(value: &mut Counter) -> &mut i64 {
+            &mut value.count
+        }
+        #[inline]
+        fn to_python<'ctx>(
+            value: &i64,
+            ctx: crate::sdk::hpy::Context<'ctx>,
+        ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::Handle<'ctx>> {
+            crate::sdk::hpy::impl_::class::MemberRead::member_get(value, ctx)
+        }
+        #[inline]
+        fn from_python(
+            obj: &crate::sdk::hpy::Handle<'_>,
+        ) -> crate::sdk::hpy::HPyResult<i64> {
+            <i64 as crate::sdk::hpy::impl_::class::MemberWrite>::member_extract(obj)
         }
     }
     impl<'ctx> crate::sdk::hpy::IntoHPy<'ctx> for Counter {
@@ -182,8 +223,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Counter as crate ::sdk::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry1_bump;
     #[allow(clippy::all, unused_variables)]

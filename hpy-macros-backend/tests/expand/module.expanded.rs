@@ -89,9 +89,14 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Empty>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Empty {
         const FIELD_SLOTS: usize = 0;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Empty,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"Empty",
             doc: ::core::option::Option::None,

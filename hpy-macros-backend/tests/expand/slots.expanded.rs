@@ -15,9 +15,14 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Num>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Num {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Num,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Num",
             doc: ::core::option::Option::None,
@@ -384,8 +389,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry5___iadd__;
     #[allow(clippy::all, unused_variables)]
@@ -605,8 +610,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry13___del__;
     #[allow(clippy::all, unused_variables)]
@@ -750,10 +755,15 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Seq>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Seq {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<i64>>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Seq,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Seq",
             doc: ::core::option::Option::None,
@@ -907,8 +917,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Seq as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry3_assign;
     #[allow(clippy::all, unused_variables)]
@@ -1069,10 +1079,15 @@ const _: () = ::hpy::impl_::class::assert_class_value::<Map>();
 const _: () = {
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoFieldSlots as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NoValueVisit as _;
     unsafe impl ::hpy::HPyClass for Map {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::SLOTS;
         const FROZEN: bool = false;
+        const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
+            Map,
+        >::VISIT;
         const INFO: ::hpy::impl_::class::ClassInfo = ::hpy::impl_::class::ClassInfo {
             qualname: c"snapshot.Map",
             doc: ::core::option::Option::None,
@@ -1251,8 +1266,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry3___setitem__;
     #[allow(clippy::all, unused_variables)]
@@ -1322,8 +1337,8 @@ const _: () = {
     }
     const _: () = ::core::assert!(
         ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
-        "a method of a `frozen` class cannot take `&mut self`: take `&self`, or \
-                         remove `frozen` from #[hpy_class]",
+        "a method of a `frozen` class (an enum class always is) cannot take \
+                         `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry5___contains__;
     #[allow(clippy::all, unused_variables)]
@@ -1358,7 +1373,7 @@ const _: () = {
             })
         }
     }
-    static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 6usize] = [
+    static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 7usize] = [
         ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_new::<__HpyEntry0_new>()),
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::slots::slot_lenfunc::<
@@ -1374,6 +1389,11 @@ const _: () = {
             ::hpy::impl_::slots::slot_binaryfunc::<
                 __HpyEntry2___getitem__,
             >(::hpy::impl_::class::HPy_mp_subscript),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_ssizeargfunc::<
+                ::hpy::impl_::slots::ItemFromSubscript<__HpyEntry2___getitem__>,
+            >(::hpy::impl_::class::HPy_sq_item),
         ),
         ::hpy::impl_::StaticDef::new(
             ::hpy::impl_::slots::slot_objobjargproc::<

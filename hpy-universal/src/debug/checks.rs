@@ -82,7 +82,7 @@ pub(super) fn require_shape(
         fatal(
             d,
             &format!(
-                "invalid use of {function}: expected shape {} but got {}",
+                "Invalid usage of {function}: expected shape {} but got {}",
                 shape_name(expected),
                 shape_name(actual)
             ),

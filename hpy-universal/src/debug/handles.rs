@@ -234,6 +234,10 @@ pub(crate) struct Description {
     pub(crate) object: Option<isize>,
     /// Where it was opened, if recorded.
     pub(crate) trace: Option<String>,
+    /// Bytes of protected copies the record keeps (0: none).
+    pub(crate) raw_data_size: usize,
+    /// The debug handle of the record (`HPy_NULL` if released).
+    pub(crate) handle: HPy,
 }
 
 /// What the debug context knows about its handles.
@@ -316,7 +320,24 @@ impl State {
 
     /// Opens a record of `kind` for `value`.
     pub(crate) fn open(&mut self, value: isize, kind: Kind, trace: Option<Box<OpenTrace>>) -> HPy {
-        let r = self.alloc();
+        // As HPy: while the closed queue is full, a new handle takes the
+        // oldest closed one's record (so a late use of a recently closed
+        // handle is caught for as long as possible, and memory stays put).
+        let reused = if self.closed.len > 0 && self.closed.len >= self.closed_max {
+            // SAFETY: queue members are live; the record leaves the queue
+            // and is released (its data unmapped) before it is reused.
+            unsafe {
+                let r = self.closed.pop_front();
+                if let Some(r) = r {
+                    self.release(r);
+                    self.free = (*r).next;
+                }
+                r
+            }
+        } else {
+            None
+        };
+        let r = reused.unwrap_or_else(|| self.alloc());
         let id = self.next_id;
         self.next_id += 1;
         // SAFETY: `r` is a live record that nothing else refers to (fresh
@@ -377,7 +398,7 @@ impl State {
             rec.closed = true;
             let mut kept = Vec::new();
             for mut copy in rec.data.drain(..) {
-                let size = copy.mapped_len();
+                let size = copy.len();
                 if self.protected_size + size <= self.protected_max {
                     copy.revoke();
                     self.protected_size += size;
@@ -391,8 +412,11 @@ impl State {
         self.trim_closed();
     }
 
+    /// Releases the oldest closed record if the queue is over its maximum
+    /// (one per close, as HPy: a queue over a newly lowered maximum shrinks
+    /// as new handles take its records).
     fn trim_closed(&mut self) {
-        while self.closed.len > self.closed_max {
+        if self.closed.len > self.closed_max {
             // SAFETY: queue members are live; the oldest leaves the queue.
             unsafe {
                 if let Some(r) = self.closed.pop_front() {
@@ -400,7 +424,7 @@ impl State {
                 }
             }
         }
-        while self.closed_helpers.len > self.closed_max {
+        if self.closed_helpers.len > self.closed_max {
             // SAFETY: as above.
             unsafe {
                 if let Some(r) = self.closed_helpers.pop_front() {
@@ -418,7 +442,7 @@ impl State {
         // SAFETY: live record (caller).
         let rec = unsafe { &mut *r };
         for copy in rec.data.drain(..) {
-            self.protected_size -= copy.mapped_len();
+            self.protected_size -= copy.len();
         }
         rec.tracked = Vec::new();
         rec.trace = None;
@@ -612,13 +636,17 @@ impl State {
             closed: true,
             object: None,
             trace: None,
+            raw_data_size: 0,
+            handle: HPy_NULL,
         };
         let Some(r) = self.lookup(snapshot.record as isize) else {
             return gone;
         };
         // SAFETY: a live record of the arena.
         let rec = unsafe { &*r };
-        if rec.id != snapshot.id || rec.kind == Kind::Free {
+        // A DebugHandle stands for its record, as in HPy: once the record
+        // is reused for a new handle, it shows that handle.
+        if rec.kind == Kind::Free {
             return gone;
         }
         let trace = rec
@@ -629,6 +657,8 @@ impl State {
             closed: rec.closed,
             object: (!rec.closed).then_some(rec.value),
             trace,
+            raw_data_size: rec.data.iter().map(|c| c.len()).sum::<usize>(),
+            handle: HPy { _i: r as isize },
         }
     }
 
@@ -637,10 +667,11 @@ impl State {
         self.closed_max
     }
 
-    /// Sets the maximum length of the closed queue (trimming it now).
+    /// Sets the maximum length of the closed queue. As in HPy, the queue is
+    /// not trimmed now: new handles take the oldest closed records while it
+    /// is full, and the next close trims it.
     pub(crate) fn set_closed_max(&mut self, max: usize) {
         self.closed_max = max;
-        self.trim_closed();
     }
 
     /// The budget for protected copies kept for closed handles.
@@ -814,14 +845,23 @@ mod tests {
             s.check(handles[0]),
             Err((Problem::Released { .. }, _))
         ));
+        // As in HPy, while the closed queue is full a new handle takes the
+        // oldest closed record.
         let again = s.open(obj(9), Kind::Owned, None);
-        assert!(again._i == handles[1]._i || again._i == handles[0]._i);
+        assert_eq!(again._i, handles[2]._i);
         assert!(s.id_of(again) > ids[4]);
-        let old = Snapshot {
+        let released = Snapshot {
             record: handles[1]._i as usize,
             id: ids[1],
         };
-        assert!(s.describe(old).closed);
+        assert!(s.describe(released).closed);
+        // A DebugHandle follows its record: the reused one shows the new
+        // handle.
+        let reused = Snapshot {
+            record: handles[2]._i as usize,
+            id: ids[2],
+        };
+        assert!(!s.describe(reused).closed);
     }
 
     #[test]

@@ -320,17 +320,19 @@ fn open_builder(d: &DebugInfo, value: isize, kind: Kind) -> isize {
     d.with(|s| s.open(value, kind, None))._i
 }
 
-/// The universal builder for `raw`, or the report of a bad one (then
-/// `None`).
-fn builder(d: &DebugInfo, raw: isize, kind: Kind) -> Option<isize> {
+/// The universal builder for `raw`; a bad one is reported and then treated
+/// as a builder whose allocation failed (0), as HPy's debug mode does:
+/// `Set` and `Cancel` do nothing with it and `Build` raises `MemoryError`,
+/// so the extension's failure path runs with an exception set.
+fn builder(d: &DebugInfo, raw: isize, kind: Kind) -> isize {
     if raw == 0 {
-        return Some(0);
+        return 0;
     }
     match d.with(|s| s.check_helper(raw, kind)) {
-        Ok(value) => Some(value),
+        Ok(value) => value,
         Err(problem) => {
             report(d, problem);
-            None
+            0
         }
     }
 }
@@ -362,10 +364,9 @@ pub(super) unsafe extern "C" fn ctx_ListBuilder_Set(
     unsafe {
         let d = info(dctx);
         let u = d.universal();
-        if let Some(b) = builder(d, builder_._lst, Kind::ListBuilder) {
-            let item = d.unwrap(h_item);
-            ((*u).ctx_ListBuilder_Set)(u, HPyListBuilder { _lst: b }, index, item);
-        }
+        let b = builder(d, builder_._lst, Kind::ListBuilder);
+        let item = d.unwrap(h_item);
+        ((*u).ctx_ListBuilder_Set)(u, HPyListBuilder { _lst: b }, index, item);
     }
 }
 
@@ -378,9 +379,7 @@ pub(super) unsafe extern "C" fn ctx_ListBuilder_Build(
     unsafe {
         let d = info(dctx);
         let u = d.universal();
-        let Some(b) = builder(d, builder_._lst, Kind::ListBuilder) else {
-            return HPy_NULL;
-        };
+        let b = builder(d, builder_._lst, Kind::ListBuilder);
         let r = ((*u).ctx_ListBuilder_Build)(u, HPyListBuilder { _lst: b });
         if b != 0 {
             d.with(|s| s.close_helper(builder_._lst));
@@ -395,11 +394,10 @@ pub(super) unsafe extern "C" fn ctx_ListBuilder_Cancel(dctx: *mut Ctx, builder_:
     unsafe {
         let d = info(dctx);
         let u = d.universal();
-        if let Some(b) = builder(d, builder_._lst, Kind::ListBuilder) {
-            ((*u).ctx_ListBuilder_Cancel)(u, HPyListBuilder { _lst: b });
-            if b != 0 {
-                d.with(|s| s.close_helper(builder_._lst));
-            }
+        let b = builder(d, builder_._lst, Kind::ListBuilder);
+        ((*u).ctx_ListBuilder_Cancel)(u, HPyListBuilder { _lst: b });
+        if b != 0 {
+            d.with(|s| s.close_helper(builder_._lst));
         }
     }
 }
@@ -431,10 +429,9 @@ pub(super) unsafe extern "C" fn ctx_TupleBuilder_Set(
     unsafe {
         let d = info(dctx);
         let u = d.universal();
-        if let Some(b) = builder(d, builder_._tup, Kind::TupleBuilder) {
-            let item = d.unwrap(h_item);
-            ((*u).ctx_TupleBuilder_Set)(u, HPyTupleBuilder { _tup: b }, index, item);
-        }
+        let b = builder(d, builder_._tup, Kind::TupleBuilder);
+        let item = d.unwrap(h_item);
+        ((*u).ctx_TupleBuilder_Set)(u, HPyTupleBuilder { _tup: b }, index, item);
     }
 }
 
@@ -447,9 +444,7 @@ pub(super) unsafe extern "C" fn ctx_TupleBuilder_Build(
     unsafe {
         let d = info(dctx);
         let u = d.universal();
-        let Some(b) = builder(d, builder_._tup, Kind::TupleBuilder) else {
-            return HPy_NULL;
-        };
+        let b = builder(d, builder_._tup, Kind::TupleBuilder);
         let r = ((*u).ctx_TupleBuilder_Build)(u, HPyTupleBuilder { _tup: b });
         if b != 0 {
             d.with(|s| s.close_helper(builder_._tup));
@@ -464,11 +459,10 @@ pub(super) unsafe extern "C" fn ctx_TupleBuilder_Cancel(dctx: *mut Ctx, builder_
     unsafe {
         let d = info(dctx);
         let u = d.universal();
-        if let Some(b) = builder(d, builder_._tup, Kind::TupleBuilder) {
-            ((*u).ctx_TupleBuilder_Cancel)(u, HPyTupleBuilder { _tup: b });
-            if b != 0 {
-                d.with(|s| s.close_helper(builder_._tup));
-            }
+        let b = builder(d, builder_._tup, Kind::TupleBuilder);
+        ((*u).ctx_TupleBuilder_Cancel)(u, HPyTupleBuilder { _tup: b });
+        if b != 0 {
+            d.with(|s| s.close_helper(builder_._tup));
         }
     }
 }

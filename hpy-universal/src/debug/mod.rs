@@ -18,11 +18,14 @@
 //! after the handle is closed faults ([`protect`]). Leaks are found from
 //! Python, by asking for the handles still open ([`python`]).
 //!
-//! Not done (HPy does these): rotating between several copies of the
-//! context to catch an extension that keeps its context between calls, and
-//! the shape check of `_HPy_AsStruct_*`. Trace mode is not supported.
+//! Each call of an extension function gets the next of 16 copies of the
+//! context, and a context function called with another call's copy is a
+//! fatal error ("Wrong HPy Context!"): an extension that keeps its context
+//! in a global between calls is caught, as in HPy. The global context (the
+//! one the module got at load) stays valid in every call, which hpy-rs's
+//! runtime relies on.
 
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use hpy_sys::host::UniversalContext;
@@ -46,7 +49,29 @@ use report::report;
 pub(crate) struct DebugInfo {
     universal: *mut UniversalContext,
     state: RefCell<State>,
+    /// Copies of the debug context handed to calls in turn, so that a
+    /// context kept from an earlier call (in a C global, say) is a
+    /// different pointer from the current one and is caught.
+    rotation: Vec<*mut UniversalContext>,
+    /// Index in `rotation` of the context the next call gets.
+    next: Cell<usize>,
+    /// The global debug context (the one modules get at load and their
+    /// trampolines carry): valid at any time, as hpy-rs's runtime relies on
+    /// (`hpy_rs_global_context_serves_every_call`).
+    global: Cell<*mut UniversalContext>,
 }
+
+thread_local! {
+    /// The debug context of this thread's innermost call of an extension
+    /// function (NULL outside any call). Per thread: a call that released
+    /// the GIL (`allow_threads`) goes on with its own context while other
+    /// threads make calls.
+    static CURRENT: Cell<*mut UniversalContext> = const { Cell::new(core::ptr::null_mut()) };
+}
+
+/// How many copies of the debug context calls rotate through (as HPy's
+/// debug mode, which keeps 16).
+const ROTATION: usize = 16;
 
 /// The debug context, made once and never freed.
 static DEBUG: AtomicPtr<UniversalContext> = AtomicPtr::new(core::ptr::null_mut());
@@ -62,21 +87,33 @@ pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut Universal
     if !existing.is_null() {
         return existing;
     }
-    let info: &'static DebugInfo = Box::leak(Box::new(DebugInfo {
+    let info: &'static mut DebugInfo = Box::leak(Box::new(DebugInfo {
         universal,
         state: RefCell::new(State::new()),
+        rotation: Vec::with_capacity(ROTATION),
+        next: Cell::new(0),
+        global: Cell::new(core::ptr::null_mut()),
     }));
+    let private = info as *const DebugInfo as *mut core::ffi::c_void;
     // SAFETY: `universal` is live (caller); the constants are opened as
     // records of `info`, which lives forever like the table.
     let table = unsafe {
         generated::table(
             c"HPy Debug Mode ABI (hpy-rs host on CPython)".as_ptr(),
-            info as *const DebugInfo as *mut core::ffi::c_void,
+            private,
             &*universal,
             |constant| info.with(|s| s.open(constant._i, Kind::Constant, None)),
         )
     };
+    for _ in 0..ROTATION {
+        // SAFETY: the table is plain data (pointers, handles, numbers), so
+        // a bitwise copy is a second context with the same functions,
+        // constants and state.
+        let copy = unsafe { core::ptr::read(&table) };
+        info.rotation.push(Box::into_raw(Box::new(copy)));
+    }
     let table = Box::into_raw(Box::new(table));
+    info.global.set(table);
     // The GIL makes the check-then-store race free.
     DEBUG.store(table, Ordering::Release);
     table
@@ -89,20 +126,51 @@ pub(crate) fn existing_info() -> Option<&'static DebugInfo> {
         return None;
     }
     // SAFETY: the table and its info are never freed.
-    Some(unsafe { info(table) })
+    Some(unsafe { info_of(table) })
 }
 
-/// The state of debug context `dctx`.
+/// The state of a debug context, whichever copy `dctx` is.
 ///
 /// # Safety
-/// `dctx` is the debug context (as every debug context function receives).
+/// `dctx` is a debug context.
 #[inline]
-pub(crate) unsafe fn info<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
-    // SAFETY: `_private` of the debug table points to its leaked info.
+unsafe fn info_of<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
+    // SAFETY: `_private` of every debug table points to the leaked info.
     unsafe { &*((*dctx)._private as *const DebugInfo) }
 }
 
+/// The state of debug context `dctx`, as a context function receives it:
+/// a context other than the current call's (kept from an earlier call, or
+/// an outer call's during a nested one) is a fatal error, as in HPy, except
+/// the global one, which stays valid.
+///
+/// # Safety
+/// `dctx` is a debug context (as every debug context function receives).
+#[inline]
+pub(crate) unsafe fn info<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
+    // SAFETY: as documented.
+    let d = unsafe { info_of(dctx) };
+    if d.global.get() != dctx && CURRENT.with(Cell::get) != dctx {
+        report::wrong_context(d);
+    }
+    d
+}
+
 impl DebugInfo {
+    /// Runs `f` with the next context of the rotation as the current one
+    /// (for one call of an extension function), then restores the current
+    /// context.
+    #[inline]
+    pub(crate) fn in_new_context<R>(&self, f: impl FnOnce(*mut UniversalContext) -> R) -> R {
+        let i = self.next.get();
+        self.next.set((i + 1) % ROTATION);
+        let ctx = self.rotation[i];
+        let outer = CURRENT.with(|c| c.replace(ctx));
+        let r = f(ctx);
+        CURRENT.with(|c| c.set(outer));
+        r
+    }
+
     /// The plain universal context this one wraps.
     #[inline]
     pub(crate) fn universal(&self) -> *mut UniversalContext {

@@ -48,6 +48,8 @@ pub(crate) struct ProtectedCopy {
     pages: *mut u8,
     /// Length of the mapping (whole pages).
     mapped: usize,
+    /// Length of the copied data.
+    len: usize,
     /// Whether the pages have lost all access.
     revoked: bool,
 }
@@ -88,6 +90,7 @@ impl ProtectedCopy {
         Some(ProtectedCopy {
             pages,
             mapped,
+            len,
             revoked: false,
         })
     }
@@ -97,7 +100,14 @@ impl ProtectedCopy {
         self.pages
     }
 
+    /// The number of bytes copied (what the protected-data budget counts,
+    /// as HPy's does).
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// The memory this copy holds (whole pages).
+    #[cfg(test)]
     pub(crate) fn mapped_len(&self) -> usize {
         self.mapped
     }

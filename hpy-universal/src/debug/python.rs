@@ -95,6 +95,41 @@ impl DebugHandle {
         debug_info().with(|s| s.describe(self.snapshot()).closed)
     }
 
+    /// Bytes of data handed out through the handle (text of
+    /// `HPyUnicode_AsUTF8AndSize` and the like, with its NUL) that are kept,
+    /// unreadable, since it was closed; -1 when none is kept.
+    #[getter]
+    fn raw_data_size(&self) -> i64 {
+        match debug_info().with(|s| s.describe(self.snapshot()).raw_data_size) {
+            0 => -1,
+            n => n as i64,
+        }
+    }
+
+    /// Closes the handle as `HPy_Close` would (for tests that clean up the
+    /// handles a module leaked); a closed handle is left as it is.
+    fn _force_close<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<()> {
+        let info = debug_info();
+        let description = info.with(|s| s.describe(self.snapshot()));
+        if description.closed {
+            return Ok(());
+        }
+        match info.with(|s| s.close(description.handle)) {
+            Ok(Some(object)) => {
+                // SAFETY: the record owned this reference to its object; the
+                // host's handles are `PyObject*`s, so it is an owned handle
+                // of `ctx`, dropped here.
+                drop(unsafe { Handle::from_raw(ctx, object) });
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(problem) => Err(HPyErr::value_error(format!(
+                "cannot force-close this handle: {}",
+                problem.message()
+            ))),
+        }
+    }
+
     fn __repr__<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<String> {
         let description = debug_info().with(|s| s.describe(self.snapshot()));
         let mut text = match self.obj(ctx) {
@@ -303,7 +338,11 @@ fn raise_leak_error<'ctx>(ctx: Context<'ctx>, leaks: Vec<DebugHandle>) -> HPyRes
 }
 
 /// A new module object named `name`, registered in `sys.modules`.
-fn new_submodule<'ctx>(ctx: Context<'ctx>, name: &str, doc: &str) -> HPyResult<Handle<'ctx>> {
+pub(crate) fn new_submodule<'ctx>(
+    ctx: Context<'ctx>,
+    name: &str,
+    doc: &str,
+) -> HPyResult<Handle<'ctx>> {
     let module_type = ctx.import_module("types")?.get_attr_s("ModuleType")?;
     let module = module_type.call(&[&name.into_hpy(ctx)?, &doc.into_hpy(ctx)?])?;
     ctx.import_module("sys")?
@@ -313,7 +352,7 @@ fn new_submodule<'ctx>(ctx: Context<'ctx>, name: &str, doc: &str) -> HPyResult<H
 }
 
 /// Moves attribute `name` of `from` to `to`.
-fn move_attr<'ctx>(from: &Handle<'ctx>, to: &Handle<'ctx>, name: &str) -> HPyResult<()> {
+pub(crate) fn move_attr<'ctx>(from: &Handle<'ctx>, to: &Handle<'ctx>, name: &str) -> HPyResult<()> {
     to.set_attr_s(name, &from.get_attr_s(name)?)?;
     from.del_attr_s(name)
 }

@@ -8,21 +8,9 @@ use core::ffi::c_char;
 use std::ffi::CString;
 
 use hpy_sys::cpython::PyObject;
-use hpy_sys::HPy;
 
 use super::handles::Kind;
 use super::DebugInfo;
-
-extern "C" {
-    fn PyErr_Fetch(
-        ptype: *mut *mut PyObject,
-        pvalue: *mut *mut PyObject,
-        ptraceback: *mut *mut PyObject,
-    );
-    fn PyErr_Restore(ptype: *mut PyObject, pvalue: *mut PyObject, ptraceback: *mut PyObject);
-    fn PyObject_CallNoArgs(callable: *mut PyObject) -> *mut PyObject;
-    fn PyErr_WriteUnraisable(obj: *mut PyObject);
-}
 
 /// A misuse the debug context detected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +83,17 @@ impl Problem {
         )
     }
 
+    /// HPy's own one-line summary of this kind of problem, which the fatal
+    /// error starts with (tools and tests written for HPy's debug mode look
+    /// for it).
+    pub(crate) fn headline(self) -> &'static str {
+        if self.is_about_helper() {
+            "Invalid usage of already closed builder"
+        } else {
+            "Invalid usage of already closed handle"
+        }
+    }
+
     /// The message of the report.
     pub(crate) fn message(self) -> String {
         let text = match self {
@@ -162,37 +161,36 @@ pub(crate) fn report(info: &DebugInfo, problem: Problem) {
     let u = info.universal();
     let callback = info.with(|s| s.callback(problem.is_about_helper()));
     if callback._i == 0 {
-        let message = CString::new(problem.message()).unwrap_or_default();
+        let message = format!("{}: {}", problem.headline(), problem.message());
+        let message = CString::new(message).unwrap_or_default();
         fatal(u, message.as_ptr());
     }
     // SAFETY: the GIL is held (we are inside an HPy call); the callback is a
     // live object (the state owns a reference, and a new one is taken for
-    // the call, so the callback may replace itself). A pending exception
-    // is set aside during the call and put back afterwards, and an error
-    // from the callback is reported as unraisable rather than left set.
+    // the call, so the callback may replace itself).
     unsafe {
         let cb = ((*u).ctx_Dup)(u, callback);
-        let (mut t, mut v, mut tb) = (
+        crate::pycall::call_aside(
+            cb._i as *mut PyObject,
             core::ptr::null_mut(),
-            core::ptr::null_mut(),
-            core::ptr::null_mut(),
+            "HPy debug mode: error when executing the on_invalid_handle callback",
         );
-        PyErr_Fetch(&mut t, &mut v, &mut tb);
-        let result = PyObject_CallNoArgs(cb._i as *mut PyObject);
-        if result.is_null() {
-            eprintln!("HPy debug mode: error when executing the on_invalid_handle callback");
-            PyErr_WriteUnraisable(cb._i as *mut PyObject);
-        } else {
-            ((*u).ctx_Close)(
-                u,
-                HPy {
-                    _i: result as isize,
-                },
-            );
-        }
-        PyErr_Restore(t, v, tb);
         ((*u).ctx_Close)(u, cb);
     }
+}
+
+/// A context function was called with a debug context other than the
+/// current call's: a fatal error (HPy's wording first), since nothing can
+/// be said about the handles it was given.
+#[cold]
+pub(crate) fn wrong_context(info: &DebugInfo) -> ! {
+    fatal(
+        info.universal(),
+        c"Error: Wrong HPy Context! (HPy debug mode: a context function was called with the \
+          context of another call, e.g. one kept in a global variable; use the context each \
+          function receives)"
+            .as_ptr(),
+    )
 }
 
 /// Stops the process with `message` (`Py_FatalError`: message, Python

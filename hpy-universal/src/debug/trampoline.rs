@@ -18,7 +18,7 @@ use hpy_sys::{HPy, HPyCFunction, HPyFunc_Signature, HPy_NULL};
 
 use super::handles::Kind;
 use super::report::report;
-use super::{info, DebugInfo};
+use super::{info_of, DebugInfo};
 use crate::call_real::{call_real, Handles};
 
 /// Debug handles for one call of an extension function.
@@ -104,13 +104,16 @@ pub(super) unsafe extern "C" fn ctx_CallRealFunctionFromTrampoline(
     func: HPyCFunction,
     args: *mut c_void,
 ) {
-    // SAFETY: the debug context (caller); the rest is forwarded.
+    // SAFETY: a debug context (caller; trampolines pass the global one,
+    // whichever call is current, so it is not checked); the rest is
+    // forwarded, with the call's own copy of the context.
     unsafe {
+        let info = info_of(dctx);
         let mut handles = DebugHandles {
-            info: info(dctx),
+            info,
             opened: Vec::new(),
             arrays: Vec::new(),
         };
-        call_real(dctx, &mut handles, sig, func, args);
+        info.in_new_context(|ctx| call_real(ctx, &mut handles, sig, func, args));
     }
 }

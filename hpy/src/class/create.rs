@@ -76,3 +76,39 @@ impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
 pub fn type_object<'ctx, T: HPyClass>(ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
     T::type_slot().load(ctx, const { T::INFO.python_name() })
 }
+
+impl<'ctx> Handle<'ctx> {
+    /// Whether this object is an instance of class `T` (or of a subclass),
+    /// without building an error when it is not: the cheap test for code
+    /// that dispatches on several classes (an operator accepting a
+    /// `Variable`, a `Term` or a number). On CPython it is a pointer
+    /// compare once the module has created the class.
+    ///
+    /// ```
+    /// use hpy::{hpy_class, hpy_methods, HPyResult, Handle, Ref};
+    ///
+    /// #[hpy_class(module = "shapes", frozen)]
+    /// struct Square {
+    ///     side: f64,
+    /// }
+    ///
+    /// #[hpy_methods]
+    /// impl Square {
+    ///     /// The area of a `Square`, or `None` for anything else.
+    ///     fn area_of(&self, obj: &Handle<'_>) -> HPyResult<Option<f64>> {
+    ///         if !obj.is_instance_of::<Square>()? {
+    ///             return Ok(None);
+    ///         }
+    ///         let square = obj.extract::<Ref<Square>>()?;
+    ///         Ok(Some(square.side * square.side))
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// Fails only if the class cannot be looked up (used before the module
+    /// that lists it in `types` was executed).
+    #[inline]
+    pub fn is_instance_of<T: HPyClass>(&self) -> HPyResult<bool> {
+        crate::impl_::class::is_instance::<T>(self)
+    }
+}

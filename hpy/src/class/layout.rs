@@ -42,10 +42,25 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     const FIELD_SLOTS: usize;
 
-    /// Whether an instance has `Field` slots to traverse: this class's or a
-    /// Rust ancestor's (`extends`).
+    /// How `tp_traverse` reaches fields the value holds outside the slots
+    /// (see `impl_::class::VisitValue`); `None` for most classes.
     #[doc(hidden)]
-    const HAS_FIELDS: bool = Self::FIELD_SLOTS > 0;
+    const VISIT_VALUE: Option<crate::impl_::class::VisitValueFn> = None;
+
+    /// Whether an instance has `Field` slots (or value fields, or a
+    /// `__dict__`) to traverse: this class's or a Rust ancestor's (`extends`).
+    #[doc(hidden)]
+    const HAS_FIELDS: bool = Self::FIELD_SLOTS > 0 || Self::DICT || Self::VISIT_VALUE.is_some();
+
+    /// `#[hpy_class(dict)]`: instances have a `__dict__`, kept in a slot
+    /// after the `Field` slots (an `HPyField` to the traverse function).
+    #[doc(hidden)]
+    const DICT: bool = false;
+
+    /// `#[hpy_class(weakref)]`: instances can be weakly referenced; the
+    /// list of weak references is kept in the last slot.
+    #[doc(hidden)]
+    const WEAKREF: bool = false;
 
     /// Where the type object of the running module is kept.
     #[doc(hidden)]
@@ -61,6 +76,20 @@ pub unsafe trait HPyClass: Sized + 'static {
     /// `tp_traverse`.
     #[doc(hidden)]
     fn class_defs() -> &'static [crate::impl_::StaticDef];
+
+    /// The `#[member]` fields as hidden methods (for interpreters whose
+    /// getset descriptors are broken, see `hpy_rs_supports_getsets`).
+    #[doc(hidden)]
+    fn member_properties() -> &'static [crate::impl_::class::PropertyMethods] {
+        &[]
+    }
+
+    /// Sets the class's own values on its new type object (an enum's
+    /// variants); nothing for other classes.
+    #[doc(hidden)]
+    fn class_values(_ty: &crate::Handle<'_>) -> crate::HPyResult<()> {
+        Ok(())
+    }
 
     /// For classes extending a builtin type, whose instances are made by the
     /// builtin's constructor: the value their data starts with
@@ -223,6 +252,15 @@ impl<T: HPyClass> ClassData<T> {
                 (*(*data).value.get()).assume_init_drop();
             }
         }
+    }
+
+    /// Whether the value was written and not yet dropped.
+    ///
+    /// # Safety
+    /// `data` must point to a block of a live instance.
+    pub(crate) unsafe fn is_initialized(data: *const ClassData<T>) -> bool {
+        // SAFETY: forwarded; only the header flag is read.
+        unsafe { (*data).initialized.get() != 0 }
     }
 
     /// Checks that the value was written; for a class extending a builtin

@@ -20,15 +20,19 @@
 //!   and `ClassData`, the block the value lives in;
 //! - `guard`: the borrow guards [`Ref`] and [`RefMut`];
 //! - `field`: [`Field`] and [`FieldSlots`];
-//! - `create`: [`WithFields`] and [`type_object`].
+//! - `create`: [`WithFields`] and [`type_object`];
+//! - `store`: [`ObjectStore`] and [`Stored`], object references inside
+//!   Rust values that many instances share.
 
 mod create;
 mod field;
 mod guard;
 mod layout;
+mod store;
 
 pub use create::{type_object, WithFields};
 pub use field::{Field, FieldSlots};
 pub use guard::{Ref, RefMut};
 pub(crate) use layout::locate_start;
 pub use layout::{ClassData, HPyClass};
+pub use store::{ObjectStore, Stored};

@@ -239,6 +239,15 @@ impl FunctionDescription {
         self.parse_new::<0>(args, &mut Vec::new()).map(|_| ())
     }
 
+    /// Checks that a constructor taking only `*args` got no keyword.
+    pub fn check_no_new_kwargs(&self, args: &NewArgs<'_, '_>) -> HPyResult<()> {
+        if args.kw._i == 0 {
+            return Ok(());
+        }
+        self.parse_new::<0>(&args.keywords_only(), &mut Vec::new())
+            .map(|_| ())
+    }
+
     /// Parses the arguments of a `tp_new` call: positional handles and a
     /// keyword dict. The dict's values are fetched as new handles, kept in
     /// `keep` so the returned borrows stay valid.

@@ -204,3 +204,23 @@ slot_kinds! {
     RichCmpFunc, impl_richcmpfunc, cpy_richcmpfunc, slot_richcmpfunc, richcmpfunc,
         (arg0: obj, arg1: obj, arg2: cmpop) -> obj;
 }
+
+/// `sq_item` made from a class's `__getitem__` (its `mp_subscript` body
+/// `M`), given the index as an `int`: CPython iterates an object without
+/// `__iter__` by indexing it from 0 until `IndexError` only when it has
+/// `sq_item` (`PySequence_Check`), and `mp_subscript` alone does not count.
+pub struct ItemFromSubscript<M>(core::marker::PhantomData<M>);
+
+// SAFETY: returns what the (trusted) `mp_subscript` body returns.
+unsafe impl<M: BinaryFunc> SsizeArgFunc for ItemFromSubscript<M> {
+    const NAME: &'static str = M::NAME;
+    #[inline]
+    fn call<'a, 'ctx>(
+        ctx: Context<'ctx>,
+        arg0: Borrowed<'a, 'ctx>,
+        arg1: HPy_ssize_t,
+    ) -> HPyResult<HPy> {
+        let index = crate::IntoHPy::into_hpy(arg1, ctx)?;
+        M::call(ctx, arg0, index.borrow())
+    }
+}

@@ -97,11 +97,29 @@ fn init<'ctx>(_ctx: ::hpy::Context<'ctx>, _m: &::hpy::Handle<'ctx>) -> ::hpy::HP
     ::std::result::Result::Ok(())
 }
 
+/// An enum class.
+#[::hpy::hpy_class(module = "hygiene")]
+enum Mode {
+    Fast,
+    Slow = 5,
+}
+
+/// Members of any convertible type; `__dict__` and weak references.
+#[::hpy::hpy_class(module = "hygiene", weakref, dict)]
+struct Tagged {
+    #[member]
+    name: ::std::string::String,
+    #[member(get, set)]
+    tags: ::std::vec::Vec<::std::string::String>,
+    #[member(get)]
+    mode: i32,
+}
+
 ::hpy::hpy_module! {
     /// Hygiene check.
     name: hygiene,
     methods: [f, g, h, d],
-    types: [Point, Version],
+    types: [Point, Version, Mode, Tagged],
     exceptions: [SubError, HygieneError],
     exec: init,
 }

@@ -1,10 +1,11 @@
-// `#[member]` exposes numbers and `bool`; a `String` needs a `#[getter]`.
+// A `#[member]` converts both ways; a type without conversions needs a
+// `#[getter]` (and `#[setter]`).
 use hpy::hpy_class;
 
 #[hpy_class]
-struct Person {
+struct Timer {
     #[member]
-    name: String,
+    started: std::time::Instant,
 }
 
 fn main() {}

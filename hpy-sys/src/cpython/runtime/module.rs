@@ -20,7 +20,10 @@ unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyM
     // C-API calls with the GIL held.
     unsafe {
         if def.size < 0 {
-            set_error(PyExc_SystemError, c"HPyModuleDef.size must not be negative");
+            set_error(
+                PyExc_SystemError,
+                c"HPy does not permit HPyModuleDef.size < 0",
+            );
             return None;
         }
         if def.size > 0 {
@@ -80,9 +83,9 @@ unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyM
         {
             set_error(
                 PyExc_SystemError,
-                c"an HPyModuleDef with HPy_mod_create may define nothing else (no methods, \
-                  exec slots, doc, globals or legacy methods): the module object it creates \
-                  cannot carry them",
+                c"HPyModuleDef defines a HPy_mod_create slot and some other slots, methods or \
+                  non-default fields (doc, globals, legacy methods): the object HPy_mod_create \
+                  makes cannot carry them",
             );
             return None;
         }
@@ -166,15 +169,28 @@ pub unsafe fn _HPyModule_CheckCreateSlotResult(result: *mut *mut PyObject) {
         if obj.is_null() {
             return;
         }
-        let module_type = ptr::addr_of_mut!(PyModule_Type);
-        if Py_TYPE(obj) == module_type || PyType_IsSubtype(Py_TYPE(obj), module_type) != 0 {
+        if is_module(obj) {
             Py_DECREF(obj);
+            // HPy's own wording (code written for hpy.universal matches it).
             set_error(
                 PyExc_SystemError,
-                c"HPy_mod_create returned a module object, which HPy does not support",
+                c"HPy_mod_create slot returned a builtin module object. This is currently \
+                  not supported.",
             );
             *result = null_mut();
         }
+    }
+}
+
+/// Whether `obj` is a module object (`PyModule_Check`).
+///
+/// # Safety
+/// `obj` is a live object; the GIL is held.
+unsafe fn is_module(obj: *mut PyObject) -> bool {
+    // SAFETY: as documented; PyModule_Type is a static type object.
+    unsafe {
+        let module_type = ptr::addr_of_mut!(PyModule_Type);
+        Py_TYPE(obj) == module_type || PyType_IsSubtype(Py_TYPE(obj), module_type) != 0
     }
 }
 
@@ -215,7 +231,9 @@ pub unsafe fn module_from_spec(
         if module.is_null() {
             return null_mut();
         }
-        if PyModule_ExecDef(module, def) != 0 {
+        // A create slot may return any object but a module (HPy's way of
+        // making a module-like object); there is nothing to execute then.
+        if is_module(module) && PyModule_ExecDef(module, def) != 0 {
             Py_DECREF(module);
             return null_mut();
         }

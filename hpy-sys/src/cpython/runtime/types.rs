@@ -238,9 +238,24 @@ unsafe extern "C" fn hpy_type_clear(obj: *mut PyObject) -> c_int {
     0
 }
 
-/// `tp_dealloc` of HPy types with `HPy_tp_destroy` or `HPy_tp_traverse`:
-/// finalizer, GC untracking, fields cleared, every `tp_destroy` of the
-/// hierarchy, then the memory and the reference to the type.
+/// Whether the definitions announce a weak reference list
+/// (`__weaklistoffset__`, hpy-rs's `weakref` classes).
+///
+/// # Safety
+/// `defs` are valid definitions whose names are C strings.
+unsafe fn has_weaklist_member(defs: &[&HPyDef]) -> bool {
+    defs.iter().any(|d| {
+        // SAFETY: the union member read is the one `kind` selects; member
+        // names are C strings (contract).
+        d.kind == HPyDef_Kind_Member
+            && unsafe { CStr::from_ptr(d.u.member.name) } == c"__weaklistoffset__"
+    })
+}
+
+/// `tp_dealloc` of HPy types with `HPy_tp_destroy`, `HPy_tp_traverse` or
+/// weak references: finalizer, GC untracking, weak references cleared,
+/// fields cleared, every `tp_destroy` of the hierarchy, then the memory and
+/// the reference to the type.
 unsafe extern "C" fn hpy_type_dealloc(obj: *mut PyObject) {
     // SAFETY: CPython passes an instance whose reference count reached 0.
     unsafe {
@@ -250,6 +265,12 @@ unsafe extern "C" fn hpy_type_dealloc(obj: *mut PyObject) {
         }
         if (*tp).tp_flags & Py_TPFLAGS_HAVE_GC != 0 {
             PyObject_GC_UnTrack(obj.cast());
+        }
+        // A type with `__weaklistoffset__` (hpy-rs's `weakref` classes):
+        // its weak references die with it (the `__dict__` slot, an
+        // `HPyField` to the traverse function, is cleared just below).
+        if (*tp).tp_weaklistoffset > 0 {
+            PyObject_ClearWeakRefs(obj);
         }
         hpy_type_clear(obj);
         let mut base = tp;
@@ -385,7 +406,7 @@ pub(crate) unsafe fn method_defs(
             HPyFunc_O => METH_O,
             _ => {
                 // SAFETY: plain C-API call with the GIL held.
-                unsafe { set_error(PyExc_ValueError, c"unsupported HPyMeth signature") };
+                unsafe { set_error(PyExc_ValueError, c"Unsupported HPyMeth signature") };
                 return Err(());
             }
         };
@@ -611,13 +632,15 @@ unsafe fn type_from_spec(
                 .any(|d| slot_of(d).is_some_and(|s| s.slot == id))
         };
         let has_traverse = has_slot(HPy_tp_traverse);
-        let needs_dealloc = has_traverse || has_slot(HPy_tp_destroy);
+        // A type with weak references needs the deallocator that clears
+        // them (`hpy_type_dealloc`).
+        let needs_dealloc = has_traverse || has_slot(HPy_tp_destroy) || has_weaklist_member(defs);
         let legacy = split_legacy(spec.legacy_slots.cast());
 
         if !spec.legacy_slots.is_null() && spec.builtin_shape != HPyType_BuiltinShape_Legacy {
             set_error(
                 PyExc_TypeError,
-                c"legacy_slots need builtin_shape = HPyType_BuiltinShape_Legacy",
+                c"cannot specify .legacy_slots without setting .builtin_shape=HPyType_BuiltinShape_Legacy",
             );
             return Err(());
         }
@@ -687,7 +710,9 @@ unsafe fn build_type(
                 .any(|d| slot_of(d).is_some_and(|s| s.slot == id))
         };
         let has_traverse = has_slot(HPy_tp_traverse);
-        let needs_dealloc = has_traverse || has_slot(HPy_tp_destroy);
+        // A type with weak references needs the deallocator that clears
+        // them (`hpy_type_dealloc`).
+        let needs_dealloc = has_traverse || has_slot(HPy_tp_destroy) || has_weaklist_member(defs);
         let name_ptr = ptr::addr_of_mut!((*extra).name).cast::<c_char>();
 
         let mut basicsize: isize = if spec.basicsize != 0 {
@@ -928,7 +953,7 @@ unsafe fn build_type(
             Py_DECREF(result);
             set_error(
                 PyExc_TypeError,
-                c"a legacy type cannot inherit the memory layout of a pure HPy type",
+                c"A legacy type should not inherit its memory layout from a pure type",
             );
             return Err(false);
         }

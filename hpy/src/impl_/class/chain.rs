@@ -159,12 +159,15 @@ pub unsafe fn visit_chain<T: HPyClass>(
     start: *mut u8,
     visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> c_int,
 ) -> c_int {
-    if T::FIELD_SLOTS != 0 {
+    // The `__dict__` slot (`dict`) follows the `Field` slots and holds a
+    // strong reference as they do: it is visited (and cleared) with them.
+    let visited = T::FIELD_SLOTS + T::DICT as usize;
+    if visited != 0 {
         // SAFETY: forwarded: T's block, with its slots, is at `data_offset`.
         let slots = unsafe { ClassData::<T>::slots(start.add(T::INFO.data_offset).cast()) };
-        for k in 0..T::FIELD_SLOTS {
-            // SAFETY: k < FIELD_SLOTS: a slot of the block, zero or stored
-            // by HPy.
+        for k in 0..visited {
+            // SAFETY: k < visited: a slot of the block, zero or stored by
+            // HPy (or by the interpreter, for the `__dict__`).
             let slot = unsafe { slots.add(k) };
             // SAFETY: as above.
             if unsafe { (*slot)._i } != 0 {
@@ -172,6 +175,19 @@ pub unsafe fn visit_chain<T: HPyClass>(
                 if r != 0 {
                     return r;
                 }
+            }
+        }
+    }
+    if let Some(visit_value) = T::VISIT_VALUE {
+        // SAFETY: forwarded: T's block is at `data_offset`.
+        let block = unsafe { start.add(T::INFO.data_offset).cast::<ClassData<T>>() };
+        // SAFETY: the block of a live instance; its value is read only once
+        // written, as `VisitValue` allows.
+        if unsafe { ClassData::is_initialized(block) } {
+            // SAFETY: as above.
+            let r = unsafe { visit_value(ClassData::value_ptr(block).cast(), visit) };
+            if r != 0 {
+                return r;
             }
         }
     }

@@ -77,12 +77,35 @@ unsafe fn python_subclass_data(ctx: Context<'_>, h: HPy) -> Option<*mut u8> {
 /// drop glue or `Field` slots (it is never read, see `Ref`), else its
 /// `ClassData<T>` followed by its `Field` slots.
 pub const fn data_size<T: HPyClass>() -> usize {
-    if core::mem::size_of::<T>() == 0 && !core::mem::needs_drop::<T>() && T::FIELD_SLOTS == 0 {
+    if core::mem::size_of::<T>() == 0
+        && !core::mem::needs_drop::<T>()
+        && T::FIELD_SLOTS == 0
+        && object_slots::<T>() == 0
+    {
         0
     } else {
         core::mem::size_of::<ClassData<T>>()
-            + T::FIELD_SLOTS * core::mem::size_of::<hpy_sys::HPyField>()
+            + (T::FIELD_SLOTS + object_slots::<T>()) * core::mem::size_of::<hpy_sys::HPyField>()
     }
+}
+
+/// How many words after the `Field` slots the interpreter's own slots
+/// take: the `__dict__` (`dict`), then the weak reference list
+/// (`weakref`).
+const fn object_slots<T: HPyClass>() -> usize {
+    T::DICT as usize + T::WEAKREF as usize
+}
+
+/// The offset of the `__dict__` slot in the instance data.
+pub(super) const fn dict_offset<T: HPyClass>() -> usize {
+    T::INFO.data_offset
+        + core::mem::size_of::<ClassData<T>>()
+        + T::FIELD_SLOTS * core::mem::size_of::<hpy_sys::HPyField>()
+}
+
+/// The offset of the weak reference list in the instance data.
+pub(super) const fn weaklist_offset<T: HPyClass>() -> usize {
+    dict_offset::<T>() + T::DICT as usize * core::mem::size_of::<hpy_sys::HPyField>()
 }
 
 /// Where the block of a class that `extends` `B` starts: after `B`'s data,
@@ -117,6 +140,65 @@ impl<T> NoFieldSlots for FieldProbe<T> {}
 impl<T: crate::FieldSlots> FieldProbe<T> {
     /// The type's `Field` count.
     pub const SLOTS: usize = T::COUNT;
+}
+
+/// How `tp_traverse` reaches object references that a class value keeps
+/// outside its `Field` slots (the registry of an
+/// [`ObjectStore`](crate::ObjectStore)): the value's pointer and the
+/// visitor.
+pub type VisitValueFn = unsafe fn(
+    *const u8,
+    &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+) -> core::ffi::c_int;
+
+/// A class value that holds `HPyField`s of its own, which `tp_traverse`
+/// must report besides the instance's `Field` slots.
+///
+/// # Safety
+/// `visit_value` is called by the garbage collector at any allocation,
+/// also while a method borrows the value: it may only read memory that no
+/// `&mut` reaches at such a point, and must report only fields stored with
+/// this instance as their owner, each of them once, at an address that does
+/// not change while the field holds an object.
+pub unsafe trait VisitValue {
+    /// Reports every non-empty field the value at `value` holds.
+    ///
+    /// # Safety
+    /// `value` is the initialised value of a live instance.
+    unsafe fn visit_value(
+        value: *const Self,
+        visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+    ) -> core::ffi::c_int;
+}
+
+/// `VisitValueFn` of `T`.
+///
+/// # Safety
+/// As for [`VisitValue::visit_value`].
+unsafe fn visit_value_erased<T: VisitValue>(
+    value: *const u8,
+    visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+) -> core::ffi::c_int {
+    // SAFETY: forwarded.
+    unsafe { T::visit_value(value.cast(), visit) }
+}
+
+/// `ValueProbe::<T>::VISIT`: `Some` for a [`VisitValue`] class, `None`
+/// (the trait's fallback) for every other one; `#[hpy_class]` reads it
+/// into `HPyClass::VISIT_VALUE`.
+pub struct ValueProbe<T>(core::marker::PhantomData<T>);
+
+/// The fallback of [`ValueProbe`]: nothing to visit in the value.
+pub trait NoValueVisit {
+    /// No fields in the value.
+    const VISIT: Option<VisitValueFn> = None;
+}
+
+impl<T> NoValueVisit for ValueProbe<T> {}
+
+impl<T: VisitValue> ValueProbe<T> {
+    /// The value's visitor.
+    pub const VISIT: Option<VisitValueFn> = Some(visit_value_erased::<T>);
 }
 
 /// Holds for a type that may be a class's value: one that can be sent

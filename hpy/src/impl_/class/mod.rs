@@ -8,7 +8,9 @@
 //! - `chain`: the Rust ancestors' blocks (`extends`): written on creation,
 //!   dropped by `tp_destroy`, visited by `tp_traverse`;
 //! - `getset`: properties;
-//! - `member`: members;
+//! - `member`: members (properties through the borrow flag);
+//! - `enums`: enums of unit variants;
+//! - `object_slots`: `__dict__` and weak references (`dict`, `weakref`);
 //! - `slots`: helpers for the generated slot bodies.
 //!
 //! The macros name everything by its path in this module
@@ -17,11 +19,13 @@
 
 mod chain;
 mod check;
+mod enums;
 mod getset;
 mod init;
 mod layout;
 mod member;
 mod new;
+mod object_slots;
 mod slots;
 mod spec;
 
@@ -30,17 +34,19 @@ pub use chain::{
     visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
 };
 pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
+pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
 pub use init::{impl_init, slot_init, InitFunc, IntoInit};
 pub use layout::{
     as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue, FieldProbe,
-    NoFieldSlots,
+    NoFieldSlots, NoValueVisit, ValueProbe, VisitValue, VisitValueFn,
 };
-pub use member::{member, value_offset, MemberType};
+pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
 pub use new::{
     construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
     no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
 };
+pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use slots::*;
 pub(crate) use spec::without_signature_header;
 pub use spec::{

@@ -196,6 +196,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         )
     };
     let info = &T::INFO;
+    super::object_slots::note_host(ctx);
     // SAFETY: the live context of this call.
     let getsets_work = unsafe { hpy_sys::hpy_rs_supports_getsets(ctx.as_raw()) };
     let basicsize = c_int::try_from(info.basicsize).map_err(|_| {
@@ -250,6 +251,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     };
     drop(keep);
     if !getsets_work {
+        properties::publish(&ty, T::member_properties())?;
         properties::publish(&ty, T::properties())?;
     }
     // SAFETY: `ty` was just created and has no instances yet; the defines
@@ -257,6 +259,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     unsafe { crate::impl_::abi::type_created(ctx.as_raw(), ty.as_raw(), T::defines(false)) };
     T::type_slot().store(&ty);
     // After `store`, so that a class attribute can be an instance.
+    T::class_values(&ty)?;
     T::class_attributes(&ty)?;
     let name = std::ffi::CString::new(info.python_name())
         .map_err(|_| HPyErr::value_error("class name with NUL"))?;
@@ -316,12 +319,14 @@ impl DefineCache {
         let wanted = move |def: &&StaticDef| {
             (needs_drop || !is_slot(def, hpy_sys::HPy_tp_destroy))
                 && (has_fields || !is_slot(def, hpy_sys::HPy_tp_traverse))
+                && super::object_slots::wanted(def)
         };
         let defs = methods.iter().chain(class).chain(extra).filter(wanted);
         let list = if with_property_methods {
             self.with_property_methods.get_or_init(|| {
                 let mut list: Vec<*mut HPyDef> = properties
                     .iter()
+                    .chain(T::member_properties())
                     .flat_map(PropertyMethods::hidden_defs)
                     .map(StaticDef::as_ptr)
                     .collect();

@@ -1,8 +1,9 @@
-// `#[hpy_class]` goes on a struct.
+// `#[member]` is for a struct's fields.
 use hpy::hpy_class;
 
 #[hpy_class]
 enum Color {
+    #[member]
     Red,
     Green,
 }

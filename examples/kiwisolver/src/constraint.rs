@@ -1,0 +1,248 @@
+//! `Constraint`: a reduced expression, a relational operator and a
+//! strength, with the kasuari constraint the solver works on.
+
+use std::sync::Arc;
+
+use hpy::{
+    hpy_class, hpy_methods, Field, HPyErr, HPyResult, Handle, IntoHPy, Ref, TupleBuilder,
+    WithFields,
+};
+use kasuari::RelationalOperator;
+
+use crate::format::push_g;
+use crate::symbolics::{for_each_term, push_term, Expression, Term, VarData};
+
+/// A relational operator of a constraint (`expression op 0`).
+#[derive(Clone, Copy)]
+pub enum Op {
+    Eq,
+    Le,
+    Ge,
+}
+
+impl Op {
+    fn parse(obj: &Handle<'_>) -> HPyResult<Op> {
+        if !obj.is_str() {
+            return Err(HPyErr::type_error(format!(
+                "Expected object of type `str`. Got object of type `{}` instead.",
+                obj.type_name()
+            )));
+        }
+        match obj.extract::<&str>()? {
+            "==" => Ok(Op::Eq),
+            "<=" => Ok(Op::Le),
+            ">=" => Ok(Op::Ge),
+            other => Err(HPyErr::value_error(format!(
+                "relational operator must be '==', '<=', or '>=', not '{other}'"
+            ))),
+        }
+    }
+
+    fn kasuari(self) -> RelationalOperator {
+        match self {
+            Op::Eq => RelationalOperator::Equal,
+            Op::Le => RelationalOperator::LessOrEqual,
+            Op::Ge => RelationalOperator::GreaterOrEqual,
+        }
+    }
+}
+
+fn symbol(op: RelationalOperator) -> &'static str {
+    match op {
+        RelationalOperator::Equal => "==",
+        RelationalOperator::LessOrEqual => "<=",
+        RelationalOperator::GreaterOrEqual => ">=",
+    }
+}
+
+/// A strength given as a number or as the name of a predefined one.
+pub fn strength_of(obj: &Handle<'_>) -> HPyResult<kasuari::Strength> {
+    if obj.is_str() {
+        return match obj.extract::<&str>()? {
+            "required" => Ok(kasuari::Strength::REQUIRED),
+            "strong" => Ok(kasuari::Strength::STRONG),
+            "medium" => Ok(kasuari::Strength::MEDIUM),
+            "weak" => Ok(kasuari::Strength::WEAK),
+            other => Err(HPyErr::value_error(format!(
+                "string strength must be 'required', 'strong', 'medium', or 'weak', not '{other}'"
+            ))),
+        };
+    }
+    Ok(kasuari::Strength::new(obj.extract::<f64>()?))
+}
+
+/// The variables of a constraint's terms, in order.
+pub type VarList = Arc<[Arc<VarData>]>;
+
+/// A relation between an expression and zero, with a strength.
+#[hpy_class(module = "kiwisolver", frozen)]
+pub struct Constraint {
+    /// The reduced `Expression` (each variable once).
+    expression: Field,
+    pub(crate) cn: kasuari::Constraint,
+    /// The variables of `cn`'s terms, in the same order.
+    pub(crate) vars: VarList,
+}
+
+impl Constraint {
+    /// The constraint `expr op 0` (`expr` an `Expression`), whose
+    /// expression is `expr` with the terms of each variable merged (in the
+    /// order of their first appearance).
+    pub(crate) fn reduced<'ctx>(
+        expr: &Handle<'ctx>,
+        op: Op,
+        strength: kasuari::Strength,
+    ) -> HPyResult<WithFields<'ctx, Constraint>> {
+        let ctx = expr.context();
+        let expr = expr.extract::<Ref<'_, 'ctx, Expression>>()?;
+        let mut merged: Vec<(Handle<'ctx>, Arc<VarData>, f64)> = Vec::new();
+        for_each_term(&Expression::terms_of(&expr)?, |term| {
+            match merged.iter_mut().find(|m| Arc::ptr_eq(&m.1, &term.data)) {
+                Some(m) => m.2 += term.coefficient,
+                None => merged.push((
+                    Term::variable_of(term)?,
+                    term.data.clone(),
+                    term.coefficient,
+                )),
+            }
+            Ok(())
+        })?;
+        let mut tuple = TupleBuilder::new(ctx, merged.len())?;
+        let mut kterms = Vec::with_capacity(merged.len());
+        for (i, (variable, data, coefficient)) in merged.iter().enumerate() {
+            tuple.set(i, &Term::make(variable, data.clone(), *coefficient)?)?;
+            kterms.push(kasuari::Term::new(data.id, *coefficient));
+        }
+        let reduced = Expression::make(tuple.build()?.into_handle(), expr.constant)?;
+        let cn = kasuari::Constraint::new(
+            kasuari::Expression::new(kterms, expr.constant),
+            op.kasuari(),
+            strength,
+        );
+        let vars = merged.into_iter().map(|m| m.1).collect();
+        Ok(WithFields::new(Constraint {
+            expression: Field::new(),
+            cn,
+            vars,
+        })
+        .set(|c| &c.expression, reduced))
+    }
+
+    /// The constraint's expression evaluated at the variables' values.
+    fn current_value(&self) -> f64 {
+        let expr = self.cn.expr();
+        expr.terms
+            .iter()
+            .zip(self.vars.iter())
+            .fold(expr.constant, |acc, (t, v)| acc + t.coefficient * v.value())
+    }
+
+    fn violated(&self) -> bool {
+        let value = self.current_value();
+        match self.cn.op() {
+            RelationalOperator::Equal => value.abs() >= 1.0e-8,
+            RelationalOperator::LessOrEqual => value > 0.0,
+            RelationalOperator::GreaterOrEqual => value < 0.0,
+        }
+    }
+
+    /// This constraint with another strength (same expression object).
+    fn with_strength<'ctx>(
+        slf: &Ref<'_, 'ctx, Self>,
+        strength: &Handle<'ctx>,
+    ) -> HPyResult<Handle<'ctx>> {
+        let strength = strength_of(strength)?;
+        let expression = slf
+            .load(&slf.expression)
+            .ok_or_else(|| HPyErr::system_error("Constraint without an expression"))?;
+        let cn = kasuari::Constraint::new(slf.cn.expr().clone(), slf.cn.op(), strength);
+        WithFields::new(Constraint {
+            expression: Field::new(),
+            cn,
+            vars: slf.vars.clone(),
+        })
+        .set(|c| &c.expression, expression)
+        .into_hpy(slf.handle().context())
+    }
+
+    /// `1 * x + -2 <= 0 | strength = 1`, as kiwisolver prints it.
+    pub(crate) fn describe(cn: &kasuari::Constraint, vars: &[Arc<VarData>]) -> String {
+        let mut s = String::new();
+        for (term, var) in cn.expr().terms.iter().zip(vars) {
+            push_term(&mut s, term.coefficient, var);
+            s.push_str(" + ");
+        }
+        push_g(&mut s, cn.expr().constant);
+        s.push(' ');
+        s.push_str(symbol(cn.op()));
+        s.push_str(" 0 | strength = ");
+        push_g(&mut s, cn.strength().value());
+        s
+    }
+}
+
+#[hpy_methods]
+impl Constraint {
+    #[new]
+    fn new<'ctx>(
+        expression: &Handle<'ctx>,
+        op: &Handle<'ctx>,
+        strength: Option<&Handle<'ctx>>,
+    ) -> HPyResult<WithFields<'ctx, Constraint>> {
+        if !expression.is_instance_of::<Expression>()? {
+            return Err(HPyErr::type_error(format!(
+                "Expected object of type `Expression`. Got object of type `{}` instead.",
+                expression.type_name()
+            )));
+        }
+        let op = Op::parse(op)?;
+        let strength = match strength {
+            Some(s) => strength_of(s)?,
+            None => kasuari::Strength::REQUIRED,
+        };
+        Constraint::reduced(expression, op, strength)
+    }
+
+    /// Get the expression object for the constraint.
+    fn expression<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        slf.load(&slf.expression)
+            .ok_or_else(|| HPyErr::system_error("Constraint without an expression"))
+    }
+
+    /// Get the relational operator for the constraint.
+    fn op(&self) -> &'static str {
+        symbol(self.cn.op())
+    }
+
+    /// Get the strength for the constraint.
+    fn strength(&self) -> f64 {
+        self.cn.strength().value()
+    }
+
+    /// Return whether or not the constraint was violated during the last
+    /// solver pass.
+    #[method(name = "violated")]
+    fn is_violated(&self) -> bool {
+        self.violated()
+    }
+
+    fn __str__(&self) -> String {
+        self.__repr__()
+    }
+
+    fn __repr__(&self) -> String {
+        let mut s = Constraint::describe(&self.cn, &self.vars);
+        if self.violated() {
+            s.push_str(" (VIOLATED)");
+        }
+        s
+    }
+
+    fn __or__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Constraint::with_strength(&slf, other)
+    }
+
+    fn __ror__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Constraint::with_strength(&slf, other)
+    }
+}

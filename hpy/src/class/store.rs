@@ -1,0 +1,417 @@
+//! [`ObjectStore`] and [`Stored`]: Python objects kept anywhere inside Rust
+//! values that many instances share (the persistent maps of a port of
+//! `rpds`), reported to the garbage collector exactly once.
+//!
+//! The design and why it is this one: `docs/shared-objects.md`.
+
+use core::cell::UnsafeCell;
+use core::ffi::c_int;
+use core::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use hpy_sys::HPyField;
+
+use super::Ref;
+use crate::{HPyErr, HPyResult, Handle};
+
+/// A Python object with a home for object references that Rust values
+/// share: every [`Stored`] made by [`Ref::stash`] is kept (and reported to
+/// the garbage collector) by exactly one store, whichever Rust values,
+/// `Arc`s or persistent maps hold it and however many instances share
+/// them.
+///
+/// A class whose value holds `Stored`s keeps its store in a
+/// [`Field`](crate::Field), so that each instance reports the store once
+/// and the store reports each object once: the counts the collector
+/// compares stay exact, and a cycle through shared structures is
+/// collected when nothing outside it reaches the store.
+///
+/// List it in `hpy_module!`'s `types` (as `hpy::ObjectStore`) in every
+/// module that uses it.
+///
+/// ```
+/// use hpy::{hpy_class, hpy_methods, hpy_module, Field, HPyResult, Handle, ObjectStore, Ref, Stored};
+///
+/// #[hpy_class(module = "bag")]
+/// struct Bag {
+///     store: Field,
+///     items: std::sync::Arc<Vec<Stored>>,
+/// }
+///
+/// #[hpy_methods]
+/// impl Bag {
+///     /// The item at `i`.
+///     fn get<'ctx>(slf: Ref<'_, 'ctx, Self>, i: usize) -> HPyResult<Handle<'ctx>> {
+///         let store = slf.load(&slf.store).expect("set by the constructor");
+///         let store = Ref::<ObjectStore>::borrow(store.borrow())?;
+///         let item = slf.items.get(i).ok_or_else(|| hpy::HPyErr::index_error("no such item"))?;
+///         store.get(item)
+///     }
+/// }
+///
+/// hpy_module! {
+///     name: bag,
+///     types: [Bag, hpy::ObjectStore],
+/// }
+/// ```
+#[crate::hpy_class(crate = "crate", module = "hpy", frozen)]
+pub struct ObjectStore {
+    registry: Registry,
+}
+
+/// The references a store keeps: each `Arc` is shared with the `Stored`s
+/// that name it; a cell only the registry holds is dead and released at
+/// the next sweep.
+struct Registry {
+    /// Tells this store's cells from other stores'.
+    id: u64,
+    /// Touched only by this module's methods, which never call into the
+    /// interpreter while they hold a reference to it, and read by
+    /// `tp_traverse` (`VisitValue`), which the interpreter calls only at an
+    /// allocation: never while a reference from here is alive.
+    cells: UnsafeCell<Vec<Arc<Cell>>>,
+    /// How many cells were left after the last sweep: the next one runs
+    /// when the registry has doubled since.
+    kept: core::cell::Cell<usize>,
+}
+
+// SAFETY: the registry is reached only through its store's methods and the
+// store's `tp_traverse`, all of which run while the thread holds the
+// interpreter (they need a context, or are called by the collector); the
+// interpreter drops the value on one thread that holds it.
+unsafe impl Send for Registry {}
+
+/// The home of one object reference: heap memory that never moves while
+/// it holds the reference (PyPy's collector rewrites the field in place
+/// when the object moves).
+struct Cell {
+    /// Written by `HPyField_Store` with the store as owner, cleared by the
+    /// runtime when the store is cleared or dies, updated in place by a
+    /// moving collector; always with the interpreter held.
+    field: UnsafeCell<HPyField>,
+    /// The store that keeps this reference.
+    store: u64,
+}
+
+// SAFETY: `field` is read and written only while the interpreter is held
+// (see the field's comment); from other threads a `Cell` is only dropped,
+// which reads nothing of it (an `HPyField` has no drop glue).
+unsafe impl Sync for Cell {}
+// SAFETY: as for `Sync`.
+unsafe impl Send for Cell {}
+
+/// An owned reference to a Python object that can live anywhere inside a
+/// Rust value: in a `Vec`, an `Arc`, a persistent map shared by many
+/// instances. Cloning it and dropping it are plain Rust (no interpreter
+/// needed, on any thread); the object is kept by the [`ObjectStore`] that
+/// made it and released at that store's next sweep after the last clone
+/// is dropped, or when the store dies.
+///
+/// Reading the object back needs the store ([`Ref::get`] on a
+/// `Ref<ObjectStore>`): only a live store that holds the reference can
+/// vouch for it, which is what keeps a `Stored` from dangling on a moving
+/// collector.
+#[derive(Clone)]
+pub struct Stored {
+    cell: Arc<Cell>,
+}
+
+impl Stored {
+    /// Whether `self` and `other` are the same reference (made by the same
+    /// `stash`, or clones of it). Two stashes of one object are different
+    /// references: compare the objects with [`Handle::is`].
+    pub fn same_reference(&self, other: &Stored) -> bool {
+        Arc::ptr_eq(&self.cell, &other.cell)
+    }
+}
+
+impl core::fmt::Debug for Stored {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Stored")
+            .field("store", &self.cell.store)
+            .finish()
+    }
+}
+
+impl ObjectStore {
+    /// An empty store (make it a Python object with `into_hpy`, and keep it
+    /// in a `Field` of the instances whose values hold its references).
+    pub fn new() -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        ObjectStore {
+            registry: Registry {
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                cells: UnsafeCell::new(Vec::new()),
+                kept: core::cell::Cell::new(0),
+            },
+        }
+    }
+
+    /// How many references the store keeps, dead ones not yet swept
+    /// included.
+    pub fn len(&self) -> usize {
+        // SAFETY: see `Registry::cells`: nothing else borrows it now.
+        unsafe { (*self.registry.cells.get()).len() }
+    }
+
+    /// Whether the store keeps no reference.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for ObjectStore {
+    fn default() -> Self {
+        ObjectStore::new()
+    }
+}
+
+/// The fewest cells a sweep is worth.
+const MIN_SWEEP: usize = 32;
+
+impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
+    /// A new [`Stored`] reference to `obj`, kept by this store
+    /// (`HPyField_Store` with the store as owner). Sweeps first when the
+    /// store has doubled since its last sweep, so dead references cost
+    /// amortised constant time.
+    pub fn stash(&self, obj: &Handle<'ctx>) -> Stored {
+        let registry = &self.registry;
+        // SAFETY: see `Registry::cells`; `len` only reads.
+        let len = unsafe { (*registry.cells.get()).len() };
+        if len >= MIN_SWEEP.max(2 * registry.kept.get()) {
+            self.sweep();
+        }
+        let cell = Arc::new(Cell {
+            field: UnsafeCell::new(hpy_sys::HPyField_NULL),
+            store: registry.id,
+        });
+        // The cell is registered (and so visited) before it holds anything:
+        // the store reports it from the moment it does.
+        // SAFETY: see `Registry::cells`: no other reference to it exists
+        // now, and nothing here calls into the interpreter.
+        unsafe { (*registry.cells.get()).push(Arc::clone(&cell)) };
+        let ctx = self.handle().context();
+        // SAFETY: the cell's field is empty and belongs to this live store,
+        // which `tp_traverse` reports it from; `obj` is a live handle.
+        unsafe {
+            hpy_sys::HPyField_Store(
+                ctx.as_raw(),
+                self.handle().as_raw(),
+                cell.field.get(),
+                obj.as_raw(),
+            )
+        };
+        Stored { cell }
+    }
+
+    /// The object `stored` refers to, as a new handle (`HPyField_Load`).
+    ///
+    /// # Errors
+    /// `ValueError` if `stored` was made by another store; `RuntimeError`
+    /// if the store was cleared by the garbage collector (its cycle is
+    /// being destroyed, and a finalizer runs late).
+    pub fn get(&self, stored: &Stored) -> HPyResult<Handle<'ctx>> {
+        if stored.cell.store != self.registry.id {
+            return Err(HPyErr::value_error(
+                "hpy::Stored loaded through an ObjectStore that does not keep it",
+            ));
+        }
+        // SAFETY: the cell is registered in this live store (the registry
+        // holds an `Arc` to it until a sweep finds no other), which reports
+        // it to the collector: its field is empty or current.
+        let raw = unsafe { *stored.cell.field.get() };
+        if raw._i == 0 {
+            return Err(HPyErr::runtime_error(
+                "hpy::Stored: its ObjectStore was cleared by the garbage collector",
+            ));
+        }
+        let ctx = self.handle().context();
+        // SAFETY: a non-empty field of this store; a new owned handle.
+        unsafe {
+            let h = hpy_sys::HPyField_Load(ctx.as_raw(), self.handle().as_raw(), raw);
+            Ok(Handle::from_raw(ctx, h))
+        }
+    }
+
+    /// Releases every reference no [`Stored`] names any more.
+    pub fn sweep(&self) {
+        let ctx = self.handle().context();
+        let owner = self.handle().as_raw();
+        // SAFETY: see `Registry::cells`: the only reference to it while
+        // this runs; `HPyField_Store` of NULL releases a reference and runs
+        // no Python code before the sweep is over (the released objects are
+        // collected below, after the borrow ends).
+        let dead: Vec<Arc<Cell>> = unsafe {
+            let cells = &mut *self.registry.cells.get();
+            let (live, dead) = core::mem::take(cells)
+                .into_iter()
+                .partition(|cell| Arc::strong_count(cell) > 1);
+            *cells = live;
+            self.registry.kept.set(cells.len());
+            dead
+        };
+        for cell in dead {
+            // SAFETY: a field of this store that nothing else names; the
+            // release may run a finalizer, which may use this store again:
+            // the registry is not borrowed any more.
+            unsafe {
+                hpy_sys::HPyField_Store(ctx.as_raw(), owner, cell.field.get(), hpy_sys::HPy_NULL)
+            };
+        }
+    }
+}
+
+impl<'a, 'ctx> Ref<'a, 'ctx, ObjectStore> {
+    /// Runs `f` with this store as the thread's current one, so that code
+    /// that gets no context — `PartialEq` impls called by a collection,
+    /// like the keys of an `rpds` map — can compare stored objects with
+    /// [`Stored::eq_in_scope`]. The first Python exception raised by such a
+    /// comparison is kept, later comparisons of the scope answer `false`
+    /// without calling Python, and `scope` returns the exception once `f`
+    /// is done.
+    pub fn scope<R>(&self, f: impl FnOnce() -> R) -> HPyResult<R> {
+        ObjectStore::scope(&[self], f)
+    }
+}
+
+impl ObjectStore {
+    /// [`Ref::scope`] for values that hold references of several stores
+    /// (comparing two maps made separately): each `Stored` is read through
+    /// the store of `stores` that keeps it.
+    ///
+    /// # Panics
+    /// If `stores` is empty.
+    pub fn scope<'ctx, R>(
+        stores: &[&Ref<'_, 'ctx, ObjectStore>],
+        f: impl FnOnce() -> R,
+    ) -> HPyResult<R> {
+        assert!(
+            !stores.is_empty(),
+            "ObjectStore::scope needs at least one store"
+        );
+        let scope = Scope {
+            stores,
+            error: core::cell::RefCell::new(None),
+        };
+        let erased: *const (dyn ScopeOps + '_) = &scope;
+        // SAFETY: only the lifetime is erased; the pointer is taken out of
+        // the thread-local again by `Restore` before `scope` ends (also on
+        // a panic), so it is never used after `scope` is gone.
+        let erased: *const (dyn ScopeOps + 'static) = unsafe { core::mem::transmute(erased) };
+        let previous = CURRENT_SCOPE.with(|current| current.replace(Some(erased)));
+        let restore = Restore(previous);
+        let result = f();
+        drop(restore);
+        match scope.error.into_inner() {
+            Some(caught) => Err(caught.raise()),
+            None => Ok(result),
+        }
+    }
+}
+
+std::thread_local! {
+    /// The innermost `Ref<ObjectStore>::scope` of this thread, if any.
+    static CURRENT_SCOPE: core::cell::Cell<Option<*const (dyn ScopeOps + 'static)>> =
+        const { core::cell::Cell::new(None) };
+}
+
+/// Puts back the scope that was current before (on every exit).
+struct Restore(Option<*const (dyn ScopeOps + 'static)>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        CURRENT_SCOPE.with(|current| current.set(self.0));
+    }
+}
+
+/// A scope's stores and the first exception raised in it.
+struct Scope<'s, 'a, 'ctx> {
+    stores: &'s [&'s Ref<'a, 'ctx, ObjectStore>],
+    error: core::cell::RefCell<Option<crate::Caught<'ctx>>>,
+}
+
+/// What `Stored` asks of the current scope (object safe, so that the
+/// thread-local can hold any scope's lifetimes erased).
+trait ScopeOps {
+    fn eq(&self, a: &Stored, b: &Stored) -> bool;
+}
+
+impl ScopeOps for Scope<'_, '_, '_> {
+    fn eq(&self, a: &Stored, b: &Stored) -> bool {
+        if self.error.borrow().is_some() {
+            return false;
+        }
+        let load = |s: &Stored| {
+            let store = self
+                .stores
+                .iter()
+                .find(|store| store.registry.id == s.cell.store);
+            store.map_or_else(
+                || {
+                    Err(HPyErr::value_error(
+                        "hpy::Stored compared in a scope without the ObjectStore that keeps it",
+                    ))
+                },
+                |store| store.get(s),
+            )
+        };
+        let compared =
+            load(a).and_then(|a| a.rich_compare_bool(&load(b)?, crate::RichCompareOp::Eq));
+        compared.unwrap_or_else(|err| {
+            let ctx = self.stores[0].handle().context();
+            *self.error.borrow_mut() = err.catch(ctx).ok();
+            false
+        })
+    }
+}
+
+impl Stored {
+    /// Python `a == b` of the two objects (the same reference is equal
+    /// without a call), read through the store of the current
+    /// [`Ref<ObjectStore>::scope`]. For `PartialEq` impls of keys that a
+    /// Rust collection compares without a context.
+    ///
+    /// # Panics
+    /// Outside a `scope`: a comparison of Python objects needs the
+    /// interpreter, which only a scope lends here.
+    pub fn eq_in_scope(&self, other: &Stored) -> bool {
+        if self.same_reference(other) {
+            return true;
+        }
+        let current = CURRENT_SCOPE.with(|current| current.get());
+        let scope = current.expect(
+            "hpy::Stored::eq_in_scope outside Ref<ObjectStore>::scope: run the collection \
+             operation inside store.scope(|| ...)",
+        );
+        // SAFETY: a current scope is alive (its `Restore` takes it out of
+        // the thread-local before it ends), and it is used on its own
+        // thread only.
+        unsafe { (*scope).eq(self, other) }
+    }
+}
+
+// SAFETY: the registry's cells are read through `UnsafeCell` pointers only
+// (never through a reference another method holds across an allocation,
+// see `Registry::cells`); each cell is registered in one store, which
+// stored it with itself as owner; cells are `Arc`-allocated and never move.
+unsafe impl crate::impl_::class::VisitValue for ObjectStore {
+    unsafe fn visit_value(
+        value: *const Self,
+        visit: &mut dyn FnMut(*mut HPyField) -> c_int,
+    ) -> c_int {
+        // SAFETY: the live value (contract); the vector is read, not
+        // borrowed past this loop.
+        let cells = unsafe { &*(*value).registry.cells.get() };
+        for cell in cells {
+            let field = cell.field.get();
+            // SAFETY: a cell of this store, read with the interpreter held.
+            if unsafe { (*field)._i } != 0 {
+                let r = visit(field);
+                if r != 0 {
+                    return r;
+                }
+            }
+        }
+        0
+    }
+}

@@ -1,0 +1,86 @@
+"""kiwisolver (examples/kiwisolver): the upstream suite's files are unchanged,
+and what that suite does not cover (exception payloads, dumps, cycles)."""
+
+import gc
+import hashlib
+from pathlib import Path
+
+import pytest
+
+UPSTREAM = Path(__file__).parent / "upstream" / "kiwisolver"
+
+# sha256 of py/tests/*.py in kiwisolver-1.5.1.tar.gz (PyPI sdist, sha256
+# 25fa07cc…); the files under upstream/kiwisolver/ must stay byte-identical.
+UPSTREAM_SHA256 = {
+    "test_constraint.py": "3b68f8ba77a6e2f235b063944d4f5f55217bda55f1700098b9779cab36a4a0b1",
+    "test_expression.py": "dbca28873322dd73d7bd9907bc9c75c046017e71d7a46e64748a808e059e3830",
+    "test_solver.py": "fc0dde5b045e8a500f9d0eed3264447fd4c8220fc384eb688a98c8b9e05ef68d",
+    "test_strength.py": "efb1a634470db0b556d4cd225ea06153e65e67367e35708533e41d7a2902cb69",
+    "test_term.py": "24fbe5cba89ba29843a2703f7ceb7b7e9ce1844f76b80a5f37268028e4686098",
+    "test_variable.py": "61b36cefd0199b0fc4567f287611dc244077781e7b9734f2e896563fbda72259",
+}
+
+
+def test_upstream_files_unchanged():
+    found = {p.name for p in UPSTREAM.glob("*.py")}
+    assert found == set(UPSTREAM_SHA256)
+    for name, digest in UPSTREAM_SHA256.items():
+        assert hashlib.sha256((UPSTREAM / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_module_attributes(kiwisolver):
+    assert kiwisolver.__version__ == "1.5.1"
+    assert kiwisolver.__kiwi_version__ == "1.5.1"
+    for name in ("BadRequiredStrength", "DuplicateConstraint", "DuplicateEditVariable",
+                 "UnknownConstraint", "UnknownEditVariable", "UnsatisfiableConstraint"):
+        assert issubclass(getattr(kiwisolver, name), Exception)
+    assert kiwisolver.strength.required == 1001001000.0
+
+
+def test_exception_payloads(kiwisolver):
+    s = kiwisolver.Solver()
+    v = kiwisolver.Variable("v")
+    c = v >= 1
+    with pytest.raises(kiwisolver.UnsatisfiableConstraint) as e:
+        s.addConstraint(c)
+        s.addConstraint(v <= 0)
+    assert e.value.constraint is not c and "<= 0" in str(e.value.constraint)
+    with pytest.raises(kiwisolver.UnknownEditVariable) as e2:
+        s.suggestValue(v, 1.0)
+    assert e2.value.edit_variable is v
+
+
+def test_dumps_lists_state(kiwisolver):
+    s = kiwisolver.Solver()
+    x = kiwisolver.Variable("x")
+    s.addEditVariable(x, "strong")
+    s.addConstraint(x >= 3)
+    s.suggestValue(x, 1)
+    s.updateVariables()
+    assert x.value() == 3
+    text = s.dumps()
+    assert "x = 3" in text
+    assert "1 * x + -3 >= 0 | strength = 1.001e+09" in text
+    assert "x | strength = 1e+06" in text
+
+
+def test_str_and_violated(kiwisolver):
+    v = kiwisolver.Variable("v")
+    c = (2 * v + 1 <= 0) | "weak"
+    assert str(c) == "2 * v + 1 <= 0 | strength = 1 (VIOLATED)"
+    assert c.violated()
+    assert str(3 - v / 2) == "-0.5 * v + 3"
+
+
+def test_context_cycle_is_collected(kiwisolver):
+    """A Variable whose context refers back to it is garbage (its Field is
+    traversed); collecting it must not crash or leak handles."""
+
+    class Box:
+        pass
+
+    box = Box()
+    box.var = kiwisolver.Variable("x", box)
+    assert box.var.context() is box
+    del box
+    gc.collect()

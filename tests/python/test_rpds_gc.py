@@ -1,0 +1,66 @@
+"""Reference cycles through the collections of the rpds port
+(examples/rpds) are collected: each collection reaches its ObjectStore
+through a Field, and the store reports each object once
+(docs/shared-objects.md)."""
+
+import gc
+import weakref
+
+import pytest
+
+
+def collect():
+    for _ in range(3):
+        gc.collect()
+
+
+class Obj:
+    """Joins a cycle; its death is observable."""
+
+
+MAKERS = {
+    "HashTrieMap-value": lambda rpds, o: rpds.HashTrieMap({"me": o}),
+    "HashTrieMap-key": lambda rpds, o: rpds.HashTrieMap().insert(o, 1),
+    "HashTrieSet": lambda rpds, o: rpds.HashTrieSet([o]),
+    "List": lambda rpds, o: rpds.List([1, o, 2]),
+    "Stack": lambda rpds, o: rpds.Stack().push(o),
+    "Queue": lambda rpds, o: rpds.Queue().enqueue(o),
+    "keys-view": lambda rpds, o: rpds.HashTrieMap({o: 1}).keys(),
+    "iterator": lambda rpds, o: iter(rpds.List([o])),
+}
+
+
+@pytest.mark.parametrize("kind", MAKERS)
+def test_cycle_through_a_collection_is_collected(rpds, kind):
+    o = Obj()
+    o.attr = MAKERS[kind](rpds, o)
+    w = weakref.ref(o)
+    del o
+    collect()
+    assert w() is None
+
+
+def test_cycle_through_maps_sharing_nodes_is_collected(rpds):
+    base = rpds.HashTrieMap({i: str(i) for i in range(200)})
+    o = Obj()
+    o.first = base.insert("me", o)
+    o.second = o.first.insert("more", 1)  # shares first's nodes, o among them
+    o.third = o.second.remove(0)
+    w = weakref.ref(o)
+    del o, base
+    collect()
+    assert w() is None
+
+
+def test_map_outside_the_cycle_keeps_the_shared_object(rpds):
+    o = Obj()
+    o.first = rpds.HashTrieMap().insert("me", o)
+    outside = o.first.insert("more", 1)
+    w = weakref.ref(o)
+    del o
+    collect()
+    assert w() is not None
+    assert outside["me"] is w()
+    del outside
+    collect()
+    assert w() is None
