@@ -102,7 +102,7 @@ impl<'ctx> Context<'ctx> {
             + Send,
     {
         let attach = crate::impl_::abi::thread_attach(self)?;
-        let ctx_raw = self.as_raw() as usize;
+        let ctx_raw = attach.thread_context(self.as_raw()) as usize;
         let raws: Vec<isize> = objects.iter().map(|h| h.as_raw()._i).collect();
         let outcome = self.allow_threads(move || {
             std::thread::scope(|scope| {
@@ -111,11 +111,13 @@ impl<'ctx> Context<'ctx> {
                         // SAFETY: the interpreter runs (this module is loaded
                         // in it); released below on this thread.
                         let state = unsafe { attach.ensure() };
-                        // SAFETY: the caller's context, whose functions any
-                        // thread holding the interpreter may call (a handle
-                        // is the object's pointer, or a debug handle of that
-                        // same context), while the caller waits without
-                        // touching it.
+                        // SAFETY: the module's context (the caller's, or the
+                        // global one that stays valid in every call), whose
+                        // functions any thread holding the interpreter may
+                        // call with the caller's handles (the object's
+                        // pointer, or a debug handle of the same debug
+                        // state), while the caller waits without touching
+                        // them.
                         let ctx = unsafe { Context::from_raw(ctx_raw as *mut hpy_sys::HPyContext) };
                         // SAFETY: the caller's handles, open until it returns,
                         // which it does only after this thread ends.

@@ -689,6 +689,12 @@ pub fn thread_attach(_ctx: Context<'_>) -> HPyResult<ThreadAttach> {
 }
 
 impl ThreadAttach {
+    /// The context a thread started during the call with context `caller`
+    /// uses: the same (no object behind it in this ABI).
+    pub fn thread_context(self, caller: *mut HPyContext) -> *mut HPyContext {
+        caller
+    }
+
     /// Attaches the calling thread and takes the GIL.
     ///
     /// # Safety

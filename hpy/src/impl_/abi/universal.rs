@@ -504,6 +504,19 @@ pub fn thread_attach(ctx: Context<'_>) -> HPyResult<ThreadAttach> {
 }
 
 impl ThreadAttach {
+    /// The context a thread started during the call with context `caller`
+    /// uses: the module's global context (the one its load passed to
+    /// `HPyInitGlobalContext_<name>`), valid in every call on every thread;
+    /// a debug host rejects another call's context.
+    pub fn thread_context(self, caller: *mut HPyContext) -> *mut HPyContext {
+        let global = TRAMPOLINE_CONTEXT.load(Ordering::Acquire);
+        if global.is_null() {
+            caller
+        } else {
+            global
+        }
+    }
+
     /// Attaches the calling thread and takes the GIL.
     ///
     /// # Safety
