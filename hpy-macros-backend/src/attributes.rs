@@ -175,6 +175,9 @@ pub(crate) struct MethodOptions {
     pub(crate) convention: Option<(Convention, Span)>,
     pub(crate) name: Option<LitStr>,
     pub(crate) signature: Option<SigSpec>,
+    /// `text_signature = "(...)"`: the `__text_signature__` as written,
+    /// instead of the one made from the parameters.
+    pub(crate) text_signature: Option<LitStr>,
     /// `crate = "path"` (`#[hpy_method]` only): where the generated code
     /// finds hpy.
     pub(crate) krate: Option<syn::Path>,
@@ -273,15 +276,27 @@ impl MethodOptions {
             } else if meta.path.is_ident("signature") {
                 options.signature = Some(parse_signature(&meta)?);
                 Ok(())
+            } else if meta.path.is_ident("text_signature") {
+                let lit: LitStr = meta.value()?.parse()?;
+                let text = lit.value();
+                if !(text.starts_with('(') && text.ends_with(')')) || text.contains('\n') {
+                    errors.push(syn::Error::new(
+                        lit.span(),
+                        "a `text_signature` is one line in parentheses, as Python prints it: \
+                         `text_signature = \"(x, y=None)\"`",
+                    ));
+                }
+                options.text_signature = Some(lit);
+                Ok(())
             } else if meta.path.is_ident("crate") {
                 options.krate = Some(crate_path(&meta)?);
                 Ok(())
             } else {
                 errors.push(meta.error(format!(
-                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...), crate = \"...\"",
+                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...), text_signature = \"...\", crate = \"...\"",
                     crate::diag::did_you_mean(
                         &meta.path,
-                        &["noargs", "o", "varargs", "keywords", "name", "signature", "crate"],
+                        &["noargs", "o", "varargs", "keywords", "name", "signature", "text_signature", "crate"],
                     ),
                 )));
                 // Consume a value, if any, so the options after it are checked too.

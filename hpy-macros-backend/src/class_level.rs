@@ -12,8 +12,8 @@ use syn::{FnArg, ImplItemFn, LitStr, Type};
 
 use crate::attributes::{Convention, MethodOptions};
 use crate::method::{
-    callable_entry, choose_convention, classify_classmethod_params, classify_params_with,
-    doc_with_signature, last_segment_is, text_signature, Callable,
+    callable_entry, choose_convention, chosen_text_signature, classify_classmethod_params,
+    classify_params_with, doc_with_signature, last_segment_is, Callable,
 };
 use crate::utils::{c_string_literal, doc_option, docstring, Errors};
 
@@ -243,7 +243,7 @@ impl ClassLevel {
         };
         let doc = doc_with_signature(
             &py_name,
-            &text_signature(&params, Some(&first)),
+            &chosen_text_signature(options, &params, Some(&first)),
             docstring(&f.attrs),
         );
         let doc = doc_option(doc, rust_name.span(), errors);
@@ -400,21 +400,22 @@ mod tests {
                 fn b(ctx: Context<'_>, cls: &Handle<'_>, x: i64) -> i64 { x }
             }
         });
-        assert!(one_more.contains("meth_varargs"), "{one_more}");
+        // `x` may be passed by keyword (the default for named parameters).
+        assert!(one_more.contains("meth_keywords"), "{one_more}");
         assert!(
             one_more.contains("split_class (__hpy_args , \"b\")"),
             "{one_more}"
         );
-        assert!(one_more.contains("b($self, cls, x, /)"), "{one_more}");
+        assert!(one_more.contains("b($self, cls, x)"), "{one_more}");
     }
 
     #[test]
     fn static_methods_keep_their_convention() {
         let out = methods(quote! {
             impl P {
-                #[staticmethod]
+                #[staticmethod(o)]
                 fn s(x: i64) -> i64 { x }
-                #[staticmethod(keywords)]
+                #[staticmethod]
                 fn k(x: i64) -> i64 { x }
             }
         });

@@ -9,6 +9,7 @@
 mod attributes;
 mod class;
 mod class_level;
+mod derive;
 mod diag;
 mod method;
 mod methods;
@@ -17,6 +18,7 @@ mod slots;
 mod utils;
 
 pub use class::expand_hpy_class;
+pub use derive::{expand_derive_from_hpy, expand_derive_into_hpy};
 pub use method::expand_hpy_method;
 pub use methods::expand_hpy_methods;
 pub use module::expand_hpy_module;

@@ -483,12 +483,13 @@ pub(crate) fn choose_convention(
         }
         convention
     } else {
-        match python.as_slice() {
-            [] => Convention::NoArgs,
-            [Param::Python {
-                optional: false, ..
-            }] => Convention::O,
-            _ => Convention::VarArgs,
+        // Named parameters may be passed by keyword, as in Python and
+        // PyO3; `o`/`varargs` (or a `signature` with `/`) make them
+        // positional-only.
+        if python.is_empty() {
+            Convention::NoArgs
+        } else {
+            Convention::Keywords
         }
     };
     if convention != Convention::Keywords {
@@ -805,6 +806,34 @@ fn python_default(expr: &syn::Expr) -> String {
 /// The docstring with a `name(signature)\n--\n\n` header in front, which
 /// CPython turns into `__text_signature__` (and strips from `__doc__`);
 /// a docstring that already starts with one is kept as it is.
+/// The `__text_signature__` of a callable: a `text_signature = "..."`
+/// option as written (with `first`, e.g. `$self`, put in front unless it
+/// starts with `$`), else the one made from `params`.
+pub(crate) fn chosen_text_signature(
+    options: &MethodOptions,
+    params: &[Param],
+    first: Option<&str>,
+) -> String {
+    let Some(lit) = &options.text_signature else {
+        return text_signature(params, first);
+    };
+    let text = lit.value();
+    let inner = text
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(&text);
+    match first {
+        Some(first) if !inner.starts_with('$') => {
+            if inner.trim().is_empty() {
+                format!("({first})")
+            } else {
+                format!("({first}, {inner})")
+            }
+        }
+        _ => format!("({inner})"),
+    }
+}
+
 pub(crate) fn doc_with_signature(
     name: &str,
     signature: &str,
@@ -969,7 +998,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
     let doc = match c_name {
         Some(_) => doc_with_signature(
             &py_name,
-            &text_signature(&params, None),
+            &chosen_text_signature(&options, &params, None),
             docstring(&func.attrs),
         ),
         None => docstring(&func.attrs),
@@ -1046,19 +1075,40 @@ mod tests {
                 quote!(
                     fn f(x: i64) {}
                 ),
-                "meth_o",
+                "meth_keywords",
             ),
             (
                 quote!(),
                 quote!(
                     fn f(x: Option<i64>) {}
                 ),
-                "meth_varargs",
+                "meth_keywords",
             ),
             (
                 quote!(),
                 quote!(
                     fn f(a: i64, b: i64) {}
+                ),
+                "meth_keywords",
+            ),
+            (
+                quote!(o),
+                quote!(
+                    fn f(x: i64) {}
+                ),
+                "meth_o",
+            ),
+            (
+                quote!(varargs),
+                quote!(
+                    fn f(a: i64, b: i64) {}
+                ),
+                "meth_varargs",
+            ),
+            (
+                quote!(),
+                quote!(
+                    fn f(a: i64, rest: VarArgs<'_, '_>) {}
                 ),
                 "meth_varargs",
             ),

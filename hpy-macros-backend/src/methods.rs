@@ -14,9 +14,9 @@ use crate::attributes::{
 };
 use crate::class_level::{option_checks, ClassLevel, Level};
 use crate::method::{
-    at_return, call_user, callable_entry, check_signature, choose_convention, classify_params,
-    classify_params_with, description, doc_with_signature, needs_general, text_signature, Callable,
-    Param, Source,
+    at_return, call_user, callable_entry, check_signature, choose_convention,
+    chosen_text_signature, classify_params, classify_params_with, description, doc_with_signature,
+    needs_general, text_signature, Callable, Param, Source,
 };
 use crate::slots::{
     gen_ass_subscript, gen_buffer, gen_slot, SlotKind, DUNDERS, PUBLISHED, UNSUPPORTED,
@@ -507,7 +507,7 @@ fn gen_method(
     };
     let doc = doc_with_signature(
         &py_name,
-        &text_signature(&params, Some("$self")),
+        &chosen_text_signature(options, &params, Some("$self")),
         docstring(&f.attrs),
     );
     let doc = doc_option(doc, rust_name.span(), errors);

@@ -8,6 +8,7 @@
 //!     name: pof,                     // default: the crate's name
 //!     methods: [do_nothing, path::to::add],
 //!     exceptions: [MyError],         // create_exception! types
+//!     constants: [ANSWER, NAME = "pof"], // a Rust const, or `NAME = expr`
 //!     exec: init,                    // fn(Context, &Handle) -> HPyResult<()>
 //!     crate: my_sdk::hpy,            // where hpy is (default: ::hpy)
 //! }
@@ -31,6 +32,7 @@ struct ModuleInput {
     types: Vec<Path>,
     globals: Vec<Path>,
     exceptions: Vec<Path>,
+    constants: Vec<Constant>,
     exec: Option<Path>,
     /// `crate: path`: where the generated code finds hpy.
     krate: Option<Path>,
@@ -47,6 +49,7 @@ impl Parse for ModuleInput {
             types: Vec::new(),
             globals: Vec::new(),
             exceptions: Vec::new(),
+            constants: Vec::new(),
             exec: None,
             krate: None,
             errors: Errors::default(),
@@ -69,6 +72,12 @@ impl Parse for ModuleInput {
                 "doc" => module.doc = Some(input.parse()?),
                 "exec" => module.exec = Some(input.parse()?),
                 "crate" => module.krate = Some(input.parse()?),
+                "constants" => {
+                    let content;
+                    syn::bracketed!(content in input);
+                    let list = Punctuated::<Constant, Token![,]>::parse_terminated(&content)?;
+                    module.constants.extend(list);
+                }
                 "methods" | "types" | "globals" | "exceptions" => {
                     let content;
                     syn::bracketed!(content in input);
@@ -84,10 +93,10 @@ impl Parse for ModuleInput {
                     module.errors.push(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, exec, crate",
+                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, constants, exec, crate",
                             crate::diag::did_you_mean(
                                 &Path::from(key.clone()),
-                                &["name", "doc", "methods", "types", "globals", "exceptions", "exec", "crate"],
+                                &["name", "doc", "methods", "types", "globals", "exceptions", "constants", "exec", "crate"],
                             ),
                         ),
                     ));
@@ -112,6 +121,43 @@ impl Parse for ModuleInput {
             input.parse::<Token![,]>()?;
         }
         Ok(module)
+    }
+}
+
+/// One entry of `constants: [...]`: a Rust constant (its last path
+/// segment is the Python name) or `NAME = expr`.
+struct Constant {
+    name: Ident,
+    value: TokenStream,
+}
+
+impl Parse for Constant {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let path: Path = input.parse()?;
+        if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            let value: syn::Expr = input.parse()?;
+            let Some(name) = path.get_ident() else {
+                return Err(syn::Error::new(
+                    path.span(),
+                    "a module constant written `NAME = value` needs a plain name before `=`",
+                ));
+            };
+            Ok(Constant {
+                name: name.clone(),
+                value: quote::quote_spanned!(value.span()=> #value),
+            })
+        } else {
+            let name = path
+                .segments
+                .last()
+                .map(|s| s.ident.clone())
+                .ok_or_else(|| syn::Error::new(path.span(), "expected a constant's path"))?;
+            Ok(Constant {
+                name,
+                value: quote::quote_spanned!(path.span()=> #path),
+            })
+        }
     }
 }
 
@@ -181,6 +227,13 @@ pub fn expand_hpy_module(
         },
         None => quote!(),
     };
+    let constants = module.constants.iter().map(|c| {
+        let name = c.name.unraw().to_string();
+        let value = &c.value;
+        quote::quote_spanned! {c.value.span()=>
+            ::__hpy::impl_::add_constant(__hpy_ctx, &__hpy_module, #name, #value)?;
+        }
+    });
     let globals = &module.globals;
     // Through functions taking `&'static Global`, so that an entry of any
     // other type is an error at its span.
@@ -212,6 +265,7 @@ pub fn expand_hpy_module(
                 ::__hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
                 ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
                 ::__hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
+                #(#constants)*
                 #user_exec
                 ::core::result::Result::Ok(0)
             }

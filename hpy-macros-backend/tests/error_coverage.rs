@@ -136,16 +136,36 @@ const COVERED: &[(&str, &str)] = &[
     ("`&mut self`, an `isize` index and an `Option` value", "methods_slot_arity"),
     ("`&self`, the other object and the `RichCompareOp`", "methods_slot_arity"),
     ("only `&mut self` (or `&self`)", "methods_slot_arity"),
+    // #[derive(FromHPy)] / #[derive(IntoHPy)]
+    ("unknown #[hpy] option on the type{}; expected `from_item_all`", "derive_from_hpy_type_option_on_field"),
+    ("unknown #[hpy] option on a field{}; expected `item`", "derive_from_hpy_field_option_typo"),
+    ("takes types without generic parameters: the fields must be", "derive_from_hpy_generic"),
+    ("#[derive(FromHPy)] cannot read a unit struct or variant", "derive_from_hpy_unit_struct"),
+    ("#[derive(FromHPy)] needs at least one variant to try", "derive_from_hpy_empty_enum"),
+    ("#[derive(FromHPy)] takes a struct or an enum, not a union", "derive_from_hpy_union"),
+    ("#[derive(IntoHPy)] cannot convert a unit struct or variant", "derive_into_hpy_unit_variant"),
+    ("#[derive(IntoHPy)] takes a struct or an enum, not a union", "derive_into_hpy_union"),
+    // text_signature = "..."
+    ("a `text_signature` is one line in parentheses", "method_text_signature_unparenthesized"),
+    // hpy_module! constants
+    ("a module constant written `NAME = value` needs a plain name before `=`", "module_constant_path_with_value"),
 ];
 
 /// (a part of the message; why no user can see it).
 #[rustfmt::skip]
-const UNREACHABLE: &[(&str, &str)] = &[(
-    "CARGO_CRATE_NAME is not set",
-    "cargo sets CARGO_CRATE_NAME for every crate it compiles, so hpy_module! always has a \
-     default name; only a build driving rustc without cargo can hit it \
-     (checked by `module_without_crate_name` below)",
-)];
+const UNREACHABLE: &[(&str, &str)] = &[
+    (
+        "CARGO_CRATE_NAME is not set",
+        "cargo sets CARGO_CRATE_NAME for every crate it compiles, so hpy_module! always has a \
+         default name; only a build driving rustc without cargo can hit it \
+         (checked by `module_without_crate_name` below)",
+    ),
+    (
+        "expected a constant's path",
+        "a `syn::Path` always has at least one segment, so a parsed constant always has a \
+         last segment to name it",
+    ),
+];
 
 fn backend_sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {

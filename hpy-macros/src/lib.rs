@@ -37,6 +37,22 @@ pub fn hpy_module(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Derives `FromHPy` for a struct or enum; see `hpy::FromHPy`.
+#[proc_macro_derive(FromHPy, attributes(hpy))]
+pub fn derive_from_hpy(item: TokenStream) -> TokenStream {
+    hpy_macros_backend::expand_derive_from_hpy(item.into())
+        .unwrap_or_else(syn_error_to_tokens)
+        .into()
+}
+
+/// Derives `IntoHPy` for a struct or enum; see `hpy::IntoHPy`.
+#[proc_macro_derive(IntoHPy, attributes(hpy))]
+pub fn derive_into_hpy(item: TokenStream) -> TokenStream {
+    hpy_macros_backend::expand_derive_into_hpy(item.into())
+        .unwrap_or_else(syn_error_to_tokens)
+        .into()
+}
+
 fn syn_error_to_tokens(e: hpy_macros_backend::Error) -> proc_macro2::TokenStream {
     e.to_compile_error()
 }

@@ -239,6 +239,32 @@ pub struct cpy_Py_buffer {
 }
 
 // ---------------------------------------------------------------------------
+// hpy-rs's host extension: attaching a Rust thread (not part of HPy 0.9)
+// ---------------------------------------------------------------------------
+
+/// What `hpy_rs_universal` offers universal extensions beyond HPy 0.9: a
+/// way for a thread the extension started to attach to the interpreter
+/// (`PyGILState_Ensure`/`PyGILState_Release` on CPython). Published as the
+/// attribute `_thread_api` of the `hpy_rs_universal` module, a capsule
+/// named [`HOST_THREAD_API_NAME`] pointing at a static of this type.
+#[repr(C)]
+pub struct HostThreadApi {
+    /// [`HOST_THREAD_API_VERSION`]; a reader checks it before using the rest.
+    pub version: u32,
+    /// Attaches the calling thread (creating its thread state if needed)
+    /// and takes the GIL; returns what `release` needs.
+    pub ensure: unsafe extern "C" fn() -> core::ffi::c_int,
+    /// Undoes one `ensure`.
+    pub release: unsafe extern "C" fn(core::ffi::c_int),
+}
+
+/// The version of [`HostThreadApi`] this crate describes.
+pub const HOST_THREAD_API_VERSION: u32 = 1;
+
+/// The capsule name of [`HostThreadApi`].
+pub const HOST_THREAD_API_NAME: &core::ffi::CStr = c"hpy_rs_universal._thread_api";
+
+// ---------------------------------------------------------------------------
 // generated code
 // ---------------------------------------------------------------------------
 

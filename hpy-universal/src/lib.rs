@@ -110,7 +110,37 @@ fn get_version() -> (String, String) {
     )
 }
 
+unsafe extern "C" fn thread_ensure() -> core::ffi::c_int {
+    // SAFETY: callable from any thread once the interpreter is initialised
+    // (it is: this module is loaded in it).
+    unsafe { hpy_sys::cpython::ffi::PyGILState_Ensure() }
+}
+
+unsafe extern "C" fn thread_release(state: core::ffi::c_int) {
+    // SAFETY: `state` came from the matching `thread_ensure` on this thread
+    // (the contract of `HostThreadApi`).
+    unsafe { hpy_sys::cpython::ffi::PyGILState_Release(state) }
+}
+
+/// What universal extensions use to call Python from their own threads
+/// (`hpy::Context::call_in_thread`): HPy 0.9 has no such API.
+static THREAD_API: hpy_sys::HostThreadApi = hpy_sys::HostThreadApi {
+    version: hpy_sys::HOST_THREAD_API_VERSION,
+    ensure: thread_ensure,
+    release: thread_release,
+};
+
 fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+    // SAFETY: a pointer to a static that is never written, valid for the
+    // whole process; the name is a static too.
+    let api = unsafe {
+        hpy::Capsule::new_raw(
+            ctx,
+            core::ptr::from_ref(&THREAD_API).cast_mut().cast(),
+            Some(hpy_sys::HOST_THREAD_API_NAME),
+        )?
+    };
+    module.set_attr_s("_thread_api", &api)?;
     for (name, value) in [
         ("MODE_UNIVERSAL", MODE_UNIVERSAL),
         ("MODE_DEBUG", MODE_DEBUG),

@@ -177,6 +177,61 @@ impl Global {
     }
 }
 
+impl Global {
+    /// The stored object, or the one `init` makes — stored first, so that
+    /// later calls get it without running `init` again (a lazily
+    /// initialised module cell, like PyO3's `PyOnceLock`). An error from
+    /// `init` is returned and nothing is stored: the next call tries again.
+    ///
+    /// `init` may run more than once if it lets other Python code run
+    /// (which may call this again before it returns); the last value
+    /// stored wins, as with PyO3's `PyOnceLock` under the GIL.
+    ///
+    /// Fails with `SystemError` if the module does not list this global.
+    #[inline]
+    pub fn get_or_try_init<'ctx>(
+        &self,
+        ctx: Context<'ctx>,
+        init: impl FnOnce() -> HPyResult<Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
+        if let Some(value) = self.load(ctx)? {
+            return Ok(value);
+        }
+        let value = init()?;
+        self.store(&value)?;
+        Ok(value)
+    }
+
+    /// `module.attr`, imported at the first call and cached in this global
+    /// afterwards: the usual way to use a Python class or function from
+    /// Rust code without importing it on every call.
+    ///
+    /// ```no_run
+    /// use hpy::{hpy_method, hpy_module, Context, Global, HPyResult, Handle};
+    ///
+    /// static FRACTION: Global = Global::new();
+    ///
+    /// /// `fractions.Fraction(1, 2)`.
+    /// #[hpy_method]
+    /// fn half(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
+    ///     FRACTION.import(ctx, "fractions", "Fraction")?.call1((1, 2))
+    /// }
+    ///
+    /// hpy_module! {
+    ///     methods: [half],
+    ///     globals: [FRACTION],
+    /// }
+    /// ```
+    pub fn import<'ctx>(
+        &self,
+        ctx: Context<'ctx>,
+        module: &str,
+        attr: &str,
+    ) -> HPyResult<Handle<'ctx>> {
+        self.get_or_try_init(ctx, || ctx.import_module(module)?.get_attr_s(attr))
+    }
+}
+
 impl Default for Global {
     fn default() -> Self {
         Global::new()
@@ -189,4 +244,36 @@ impl core::fmt::Debug for Global {
             .field("registered", &self.registered.load(Ordering::Relaxed))
             .finish_non_exhaustive()
     }
+}
+
+/// A Python `str` for a Rust string literal, made once and reused: for
+/// attribute and method names used on every call.
+///
+/// `intern!(ctx, "name")` is an `HPyResult<Handle>` (an error only when
+/// out of memory): a new [`Handle`] to the same interned `str`
+/// on every call in the CPython ABI (CPython's own interning, as PyO3's
+/// `intern!`), so lookups compare it by pointer. HPy 0.9's universal ABI
+/// has no interning and keeps nothing between calls without a listed
+/// [`Global`], so there it is a new `str` on each call.
+///
+/// ```
+/// use hpy::{hpy_method, intern, Context, HPyResult, Handle};
+///
+/// #[hpy_method]
+/// fn upper<'ctx>(ctx: Context<'ctx>, text: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+///     text.call_method0(intern!(ctx, "upper")?)
+/// }
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! intern {
+    ($ctx:expr, $text:literal) => {{
+        static INTERNED: $crate::impl_::InternedName = $crate::impl_::InternedName::new();
+        INTERNED.get($ctx, $text)
+    }};
+    ($ctx:expr, $text:expr) => {
+        ::core::compile_error!(
+            "intern! takes a string literal (`intern!(ctx, \"name\")`): a name made at run time cannot be interned once; convert it with `IntoHPy` instead"
+        )
+    };
 }

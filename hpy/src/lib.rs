@@ -89,6 +89,7 @@ pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::Iter;
 pub use tracker::Tracker;
+pub use types::any::call::{CallArgs, CallKwargs};
 pub use types::any::object::RichCompareOp;
 pub use types::any::{Borrowed, Handle};
 pub use types::capsule::Capsule;
@@ -105,7 +106,8 @@ pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple
 ///     format!("Hello, {name}!")
 /// }
 ///
-/// #[hpy_method(keywords)]
+/// /// `scale(value, factor=None)`: by position or by keyword.
+/// #[hpy_method]
 /// fn scale(value: f64, factor: Option<f64>) -> f64 {
 ///     value * factor.unwrap_or(2.0)
 /// }
@@ -123,11 +125,27 @@ pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple
 /// where `Option<T>` parameters (at the end) may be omitted by the caller.
 /// The return type is any [`IntoHPy`] value or an [`HPyResult`] of one.
 ///
-/// The HPy calling convention is chosen from the parameters — `noargs` for
-/// none, `o` for one required parameter, otherwise `varargs` (positional
-/// only) — or given explicitly: `#[hpy_method(keywords)]` also accepts
-/// arguments by keyword. A [`VarArgs`] parameter after the others takes the
-/// remaining positional arguments.
+/// Named parameters may be passed by position or by keyword, as in Python
+/// and PyO3 (`scale(3.0)`, `scale(value=3.0, factor=3.0)`): the HPy
+/// convention is `noargs` without parameters, otherwise `keywords`, whose
+/// calls without keywords are parsed exactly as positional ones (no extra
+/// cost). A [`VarArgs`] parameter after the others takes the remaining
+/// positional arguments (then the named ones are positional-only, unless a
+/// `signature` says otherwise). Positional-only parameters are written
+/// with `/` in a `signature`, or with a convention option.
+///
+/// Options, all optional, in any order:
+///
+/// | option | meaning |
+/// |---|---|
+/// | `signature = (...)` | the Python signature, as in a `def` line (below) |
+/// | `text_signature = "(x, y=None)"` | the `__text_signature__` shown by `inspect.signature()` and `help()`, as written, instead of the one made from the parameters |
+/// | `name = "pyname"` | the Python name (default: the Rust name, without `r#`) |
+/// | `keywords` | the HPy `KEYWORDS` convention (the default for named parameters) |
+/// | `varargs` | `VARARGS`: every parameter positional-only |
+/// | `o` | `O`: exactly one required parameter, positional-only (the cheapest call) |
+/// | `noargs` | `NOARGS`: no Python parameters |
+/// | `crate = "path"` | where the generated code finds hpy |
 ///
 /// `#[hpy_method(signature = (...))]` gives the Python signature instead,
 /// as in Python: defaults as Rust expressions, `/` after positional-only
@@ -172,6 +190,79 @@ pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple
 /// reach hpy through a re-export or a renamed dependency (see the
 /// [class guide](crate::class_guide)).
 pub use hpy_macros::hpy_method;
+
+/// Derives [`FromHPy`](trait@FromHPy) for a struct or an enum without
+/// generic parameters, field by field (each field's type converts with
+/// `FromHPy` into an owned value).
+///
+/// - A struct with named fields reads each field from the **attribute** of
+///   the same name (`obj.x`), as PyO3's derive does; `#[hpy(item)]` on a
+///   field reads `obj["x"]` instead, `#[hpy(item = "key")]` /
+///   `#[hpy(attribute = "name")]` another key or attribute, and
+///   `#[hpy(from_item_all)]` on the type makes every field an item. A
+///   missing attribute or key raises the interpreter's `AttributeError` /
+///   `KeyError` naming the type and field (`Point.y: ...`); a value of the
+///   wrong type names the field (`argument 'p.y' must be float, not str`).
+/// - A tuple struct reads a tuple or list of as many items; a newtype
+///   (one unnamed field) is its field's conversion.
+/// - An enum tries its variants in order and takes the first that
+///   converts; if none does, `TypeError` lists each variant's reason.
+///
+/// ```
+/// use hpy::{hpy_method, FromHPy};
+///
+/// #[derive(FromHPy)]
+/// struct Point {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// #[derive(FromHPy)]
+/// #[hpy(from_item_all)]
+/// struct PointDict {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// #[derive(FromHPy)]
+/// enum Number {
+///     Int(i64),
+///     Float(f64),
+///     Text(String),
+/// }
+///
+/// /// `norm(SimpleNamespace(x=3.0, y=4.0)) == 5.0`
+/// #[hpy_method]
+/// fn norm(p: Point) -> f64 {
+///     p.x.hypot(p.y)
+/// }
+/// # fn main() {}
+/// ```
+pub use hpy_macros::FromHPy;
+
+/// Derives [`IntoHPy`](trait@IntoHPy) for a struct or an enum without
+/// generic parameters: a struct with named fields becomes a `dict` of its
+/// fields (keys renamed with `#[hpy(item = "key")]`), a tuple struct a
+/// `tuple`, a newtype its field's value; an enum converts as its variant
+/// does. Each field's type converts with `IntoHPy`.
+///
+/// ```
+/// use hpy::{hpy_method, IntoHPy};
+///
+/// #[derive(IntoHPy)]
+/// struct Point {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// /// `make_point(1.0, 2.0) == {"x": 1.0, "y": 2.0}`
+/// #[hpy_method]
+/// fn make_point(x: f64, y: f64) -> Point {
+///     Point { x, y }
+/// }
+/// # fn main() {}
+/// ```
+pub use hpy_macros::IntoHPy;
 
 /// Makes a struct (or an enum of unit variants) a Python class (see the
 /// [class guide](crate::class_guide)).
@@ -220,10 +311,14 @@ pub use hpy_macros::hpy_class;
 ///
 /// Method attributes: `#[new]` (the constructor, `tp_new`), `#[init]`
 /// (`__init__`), `#[getter]`/`#[setter]`, `#[classattr]` (a class
-/// attribute), `#[slot(...)]` (an HPy slot by name) and `#[method(...)]`
-/// (calling convention or Python name); special methods are recognised by
-/// their Python names (`__repr__`, `__add__`, …). Its one option is
-/// `crate = "path"` (see [`hpy_method`]).
+/// attribute), `#[staticmethod]` (no receiver), `#[classmethod]` (the
+/// class first, e.g. `cls: &Handle<'ctx>`), `#[slot(...)]` (an HPy slot by
+/// name) and `#[method(...)]`; special methods are recognised by their
+/// Python names (`__repr__`, `__add__`, …). `#[method]`,
+/// `#[staticmethod]` and `#[classmethod]` take [`hpy_method`]'s options
+/// (`signature = (...)`, `text_signature = "..."`, `name = "..."`, a
+/// calling convention); `#[new]` and `#[init]` take `signature = (...)`.
+/// Its one option is `crate = "path"` (see [`hpy_method`]).
 pub use hpy_macros::hpy_methods;
 
 /// Defines the Python module: its `HPyModuleDef` and the init symbols of the
@@ -233,6 +328,8 @@ pub use hpy_macros::hpy_methods;
 /// # use hpy::{hpy_method, hpy_module, Context, Handle, HPyResult};
 /// # #[hpy_method] fn ping() {}
 /// # hpy::create_exception!(mymod, PingError, RuntimeError);
+/// const VERSION: &str = "1.0";
+///
 /// fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 ///     // runs once per module object (HPy_mod_exec)
 ///     let _ = (ctx, module);
@@ -244,11 +341,18 @@ pub use hpy_macros::hpy_methods;
 ///     name: mymod,          // optional: defaults to the crate name
 ///     methods: [ping],
 ///     exceptions: [PingError], // optional: create_exception! classes
+///     types: [],            // optional: #[hpy_class] types
+///     globals: [],          // optional: the `Global`s the module uses
+///     constants: [VERSION, NAME = "mymod"], // optional: module attributes
 ///     exec: init,           // optional
 ///     crate: hpy,           // optional: the path of hpy (see `hpy_method`)
 /// }
 /// # fn main() {}
 /// ```
+///
+/// A `constants:` entry is a Rust constant, set under its last path
+/// segment's name, or `NAME = expression`; each value converts with
+/// [`IntoHPy`] when the module is executed.
 ///
 /// One extension binary defines one module; its name must match the
 /// library's file name (cargo-hpy takes both from the crate's `[lib] name`).
@@ -285,7 +389,12 @@ pub mod exception_guide {}
 pub mod types_guide {}
 
 /// A guide to conversions: collections from any iterable, iteration,
-/// paths, bytes, tuples and [`dict!`] (`docs/conversions.md`, compiled as a
-/// doctest).
+/// paths, bytes, tuples, [`dict!`], derived conversions, calls with Rust
+/// values, [`intern!`], module constants, cached imports and threads
+/// (`docs/conversions.md`, compiled as a doctest).
 #[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/conversions.md"))]
 pub mod conversion_guide {}
+
+/// PyO3's names mapped to hpy-rs's (`docs/coming-from-pyo3.md`).
+#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/coming-from-pyo3.md"))]
+pub mod coming_from_pyo3 {}

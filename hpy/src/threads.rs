@@ -49,6 +49,120 @@ impl<'ctx> Context<'ctx> {
     }
 }
 
+// ---- Python called from a thread Rust starts ----
+
+/// What the thread of [`Context::call_in_thread`] hands back: raw handles
+/// (plain integers), owned by whoever receives them.
+enum Outcome {
+    Value(isize),
+    Raised(isize),
+    Lost,
+    Panicked(Box<dyn core::any::Any + Send>),
+}
+
+impl<'ctx> Context<'ctx> {
+    /// Runs `f` on a new Rust thread that attaches to the interpreter (as
+    /// PyO3's `Python::attach` on a spawned thread), and returns what it
+    /// returns. This thread waits without holding the interpreter, so other
+    /// Python threads keep running; `f` gets a [`Context`] of its own and
+    /// `objects` as [`Borrowed`](crate::Borrowed) handles, still owned here.
+    ///
+    /// `f` must be `Send` and gets a fresh lifetime `'t`, so it can neither
+    /// capture handles of this call nor let its own escape except the one
+    /// it returns. An exception it raises is raised here; a panic
+    /// continues here (and becomes a Python exception at the function
+    /// boundary, as usual).
+    ///
+    /// CPython ABI: `PyGILState_Ensure`. Universal ABI: HPy 0.9 has no way
+    /// to attach a thread, so this works only where the host adds one —
+    /// hpy-rs's `hpy_rs_universal` does; on PyPy and the `hpy` package's
+    /// `hpy.universal` it raises `NotImplementedError` saying so, before
+    /// starting any thread.
+    ///
+    /// ```
+    /// use hpy::{hpy_method, Context, HPyResult, Handle};
+    ///
+    /// /// `f()`, called from another thread.
+    /// #[hpy_method]
+    /// fn call_from_thread<'ctx>(ctx: Context<'ctx>, f: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    ///     ctx.call_in_thread(&[f], |_ctx, objects| objects[0].call0())
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn call_in_thread<F>(
+        self,
+        objects: &[&crate::Handle<'ctx>],
+        f: F,
+    ) -> crate::HPyResult<crate::Handle<'ctx>>
+    where
+        F: for<'t> FnOnce(
+                Context<'t>,
+                &[crate::Borrowed<'_, 't>],
+            ) -> crate::HPyResult<crate::Handle<'t>>
+            + Send,
+    {
+        let attach = crate::impl_::abi::thread_attach(self)?;
+        let ctx_raw = attach.thread_context(self.as_raw()) as usize;
+        let raws: Vec<isize> = objects.iter().map(|h| h.as_raw()._i).collect();
+        let outcome = self.allow_threads(move || {
+            std::thread::scope(|scope| {
+                scope
+                    .spawn(move || {
+                        // SAFETY: the interpreter runs (this module is loaded
+                        // in it); released below on this thread.
+                        let state = unsafe { attach.ensure() };
+                        // SAFETY: the module's context (the caller's, or the
+                        // global one that stays valid in every call), whose
+                        // functions any thread holding the interpreter may
+                        // call with the caller's handles (the object's
+                        // pointer, or a debug handle of the same debug
+                        // state), while the caller waits without touching
+                        // them.
+                        let ctx = unsafe { Context::from_raw(ctx_raw as *mut hpy_sys::HPyContext) };
+                        // SAFETY: the caller's handles, open until it returns,
+                        // which it does only after this thread ends.
+                        let borrowed: Vec<crate::Borrowed<'_, '_>> = raws
+                            .iter()
+                            .map(|&raw| unsafe {
+                                crate::Borrowed::from_raw(ctx, hpy_sys::HPy { _i: raw })
+                            })
+                            .collect();
+                        let outcome = match catch_unwind(AssertUnwindSafe(|| f(ctx, &borrowed))) {
+                            Ok(Ok(value)) => Outcome::Value(value.into_raw()._i),
+                            Ok(Err(err)) => match err.catch(ctx) {
+                                Ok(caught) => Outcome::Raised(caught.into_value().into_raw()._i),
+                                Err(_) => Outcome::Lost,
+                            },
+                            Err(payload) => Outcome::Panicked(payload),
+                        };
+                        drop(borrowed);
+                        // SAFETY: the matching `ensure` above, on this thread.
+                        unsafe { attach.release(state) };
+                        outcome
+                    })
+                    .join()
+            })
+        });
+        let wrap = |raw: isize| {
+            // SAFETY: an owned handle of this context made by the thread,
+            // which no longer uses it.
+            unsafe { crate::Handle::from_raw(self, hpy_sys::HPy { _i: raw }) }
+        };
+        match outcome {
+            Ok(Outcome::Value(raw)) => Ok(wrap(raw)),
+            Ok(Outcome::Raised(raw)) => {
+                let value = wrap(raw);
+                let ty = value.get_type();
+                Err(crate::HPyErr::from_type_value(&ty, &value))
+            }
+            Ok(Outcome::Lost) => Err(crate::HPyErr::system_error(
+                "call_in_thread: the thread's exception could not be fetched",
+            )),
+            Ok(Outcome::Panicked(payload)) | Err(payload) => resume_unwind(payload),
+        }
+    }
+}
+
 // ---- signals ----
 
 /// Universal ABI: the code object [`Context::check_signals`] runs (`None`,

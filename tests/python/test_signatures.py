@@ -132,8 +132,8 @@ SIGNATURES = [
     ("hpyrs_test", "sig_kwargs_dict", "(**kw)"),
     ("hpyrs_test", "sig_star_args", "(*args, scale=Ellipsis)"),
     ("hpyrs_test", "sig_rest", "(first, /, *rest)"),
-    # Without a signature: positional-only, as the VARARGS/O conventions are.
-    ("hpyrs_test", "echo_i64", "(x, /)"),
+    # Without a signature: by position or keyword, as in Python and PyO3.
+    ("hpyrs_test", "echo_i64", "(x)"),
     # `keywords`: every parameter may be given by keyword.
     ("hpyrs_test", "sum_defaults", "(a, b=None, c=None)"),
     ("hpyrs_test", "unit", "()"),
@@ -142,7 +142,7 @@ SIGNATURES = [
     # CPython shows `self` of a method as positional-only.
     ("hpyrs_classes", "Labelled.extras", "(self, /, **extra)"),
     ("hpyrs_classes", "Vector", "(x, y=None)"),
-    ("hpyrs_classes", "Node.set_next", "(self, obj, /)"),
+    ("hpyrs_classes", "Node.set_next", "(self, /, obj)"),
 ]
 
 

@@ -188,14 +188,15 @@ impl Array {
 }
 
 /// A new array of `n` elements (zero-initialised, like `zeros`: Rust has no
-/// uninitialised floats to offer).
-#[hpy_method]
+/// uninitialised floats to offer). `o`, as PicoNumpy's C function
+/// (`HPyFunc_O`): positional only.
+#[hpy_method(o)]
 fn empty(ctx: Context<'_>, n: usize) -> NewArray<'_> {
     Array::build(ctx, n, |_| {})
 }
 
-/// A new array of `n` zeros.
-#[hpy_method]
+/// A new array of `n` zeros (`o`, as `empty`).
+#[hpy_method(o)]
 fn zeros(ctx: Context<'_>, n: usize) -> NewArray<'_> {
     Array::build(ctx, n, |_| {})
 }

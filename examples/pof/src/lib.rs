@@ -9,13 +9,14 @@ use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, HPyErr, HPyResult, Han
 fn do_nothing() {}
 
 /// Returns `x + x` for any object `x`.
-#[hpy_method]
+#[hpy_method(o)]
 fn double<'ctx>(x: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
     x.add(x)
 }
 
-/// Adds two C longs given by position.
-#[hpy_method]
+/// Adds two C longs given by position only (`varargs`: HPy's proof of
+/// concept declares it `HPyFunc_VARARGS`).
+#[hpy_method(varargs)]
 fn add_ints(a: i64, b: i64) -> HPyResult<i64> {
     checked_sum(a, b)
 }

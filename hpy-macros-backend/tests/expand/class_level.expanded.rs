@@ -365,7 +365,7 @@ const _: () = {
                 required: 1usize,
                 signature: ::core::option::Option::None,
             };
-            let __hpy_slots = __HPY_DESC.parse_positional::<1usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -412,12 +412,12 @@ const _: () = {
             ),
         ),
         ::hpy::impl_::StaticDef::new(
-            ::hpy::impl_::meth_varargs::<
+            ::hpy::impl_::meth_keywords::<
                 __HpyEntry4_parse,
             >(
                 c"parse",
                 ::core::option::Option::Some(
-                    c"parse($self, cls, text, /)\n--\n\nParses `MAJOR.MINOR`.",
+                    c"parse($self, cls, text)\n--\n\nParses `MAJOR.MINOR`.",
                 ),
             ),
         ),

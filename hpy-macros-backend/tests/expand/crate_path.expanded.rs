@@ -15,13 +15,13 @@ fn double(x: i64) -> i64 {
 struct double {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
-    unsafe impl crate::sdk::hpy::impl_::MethO for double {
+    unsafe impl crate::sdk::hpy::impl_::MethArgs for double {
         const NAME: &'static str = "double";
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,
-            __hpy_arg: crate::sdk::hpy::Borrowed<'_, 'ctx>,
+            __hpy_args: crate::sdk::hpy::impl_::Args<'_, 'ctx>,
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy> {
             const __HPY_DESC: crate::sdk::hpy::impl_::FunctionDescription = crate::sdk::hpy::impl_::FunctionDescription {
                 name: "double",
@@ -29,12 +29,13 @@ const _: () = {
                 required: 1usize,
                 signature: ::core::option::Option::None,
             };
+            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
             crate::sdk::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
                     let __hpy_result = double(
                         crate::sdk::hpy::impl_::extract_required(
-                            ::core::option::Option::Some(&__hpy_arg),
+                            crate::sdk::hpy::impl_::present(&__hpy_slots[0usize]),
                             &__HPY_DESC,
                             0usize,
                         )?,
@@ -45,9 +46,9 @@ const _: () = {
         }
     }
     unsafe impl crate::sdk::hpy::impl_::PyMethod for double {
-        const DEF: crate::sdk::hpy::impl_::HPyDef = crate::sdk::hpy::impl_::meth_o::<
+        const DEF: crate::sdk::hpy::impl_::HPyDef = crate::sdk::hpy::impl_::meth_keywords::<
             double,
-        >(c"double", ::core::option::Option::Some(c"double(x, /)\n--\n\n"));
+        >(c"double", ::core::option::Option::Some(c"double(x)\n--\n\n"));
     }
 };
 /// A counter.
@@ -287,13 +288,13 @@ const _: () = {
     }
     struct __HpyEntry3_same;
     #[allow(clippy::all, unused_variables)]
-    unsafe impl crate::sdk::hpy::impl_::MethO for __HpyEntry3_same {
+    unsafe impl crate::sdk::hpy::impl_::MethArgs for __HpyEntry3_same {
         const NAME: &'static str = "same";
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,
-            __hpy_arg: crate::sdk::hpy::Borrowed<'_, 'ctx>,
+            __hpy_args: crate::sdk::hpy::impl_::Args<'_, 'ctx>,
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy> {
             const __HPY_DESC: crate::sdk::hpy::impl_::FunctionDescription = crate::sdk::hpy::impl_::FunctionDescription {
                 name: "same",
@@ -301,6 +302,7 @@ const _: () = {
                 required: 1usize,
                 signature: ::core::option::Option::None,
             };
+            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
             #[allow(unused_mut)]
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
@@ -311,7 +313,7 @@ const _: () = {
                     let __hpy_result = <Counter>::same(
                         &*__hpy_recv,
                         crate::sdk::hpy::impl_::extract_required(
-                            ::core::option::Option::Some(&__hpy_arg),
+                            crate::sdk::hpy::impl_::present(&__hpy_slots[0usize]),
                             &__HPY_DESC,
                             0usize,
                         )?,
@@ -341,9 +343,9 @@ const _: () = {
             >(crate::sdk::hpy::impl_::class::HPy_sq_length),
         ),
         crate::sdk::hpy::impl_::StaticDef::new(
-            crate::sdk::hpy::impl_::meth_o::<
+            crate::sdk::hpy::impl_::meth_keywords::<
                 __HpyEntry3_same,
-            >(c"same", ::core::option::Option::Some(c"same($self, other, /)\n--\n\n")),
+            >(c"same", ::core::option::Option::Some(c"same($self, other)\n--\n\n")),
         ),
     ];
     static __HPY_PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 0usize] = [];

@@ -85,7 +85,7 @@ const _: () = {
                 required: 0usize,
                 signature: ::core::option::Option::None,
             };
-            let __hpy_slots = __HPY_DESC.parse_positional::<1usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -102,11 +102,11 @@ const _: () = {
         }
     }
     unsafe impl ::hpy::impl_::PyMethod for optional_only {
-        const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
+        const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             optional_only,
         >(
             c"optional_only",
-            ::core::option::Option::Some(c"optional_only(x=None, /)\n--\n\n"),
+            ::core::option::Option::Some(c"optional_only(x=None)\n--\n\n"),
         );
     }
 };

@@ -42,13 +42,13 @@ fn double(x: i64) -> i64 {
 struct double {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
-    unsafe impl ::hpy::impl_::MethO for double {
+    unsafe impl ::hpy::impl_::MethArgs for double {
         const NAME: &'static str = "double";
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
-            __hpy_arg: ::hpy::Borrowed<'_, 'ctx>,
+            __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "double",
@@ -56,12 +56,13 @@ const _: () = {
                 required: 1usize,
                 signature: ::core::option::Option::None,
             };
+            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
                     let __hpy_result = double(
                         ::hpy::impl_::extract_required(
-                            ::core::option::Option::Some(&__hpy_arg),
+                            ::hpy::impl_::present(&__hpy_slots[0usize]),
                             &__HPY_DESC,
                             0usize,
                         )?,
@@ -72,9 +73,9 @@ const _: () = {
         }
     }
     unsafe impl ::hpy::impl_::PyMethod for double {
-        const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
+        const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             double,
-        >(c"double", ::core::option::Option::Some(c"double(x, /)\n--\n\n"));
+        >(c"double", ::core::option::Option::Some(c"double(x)\n--\n\n"));
     }
 };
 fn add(a: f64, b: f64) -> f64 {
@@ -99,7 +100,7 @@ const _: () = {
                 required: 2usize,
                 signature: ::core::option::Option::None,
             };
-            let __hpy_slots = __HPY_DESC.parse_positional::<2usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -121,9 +122,9 @@ const _: () = {
         }
     }
     unsafe impl ::hpy::impl_::PyMethod for add {
-        const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
+        const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             add,
-        >(c"add", ::core::option::Option::Some(c"add(a, b, /)\n--\n\n"));
+        >(c"add", ::core::option::Option::Some(c"add(a, b)\n--\n\n"));
     }
 };
 fn r#type(x: &hpy::Handle<'_>) -> bool {
@@ -134,13 +135,13 @@ fn r#type(x: &hpy::Handle<'_>) -> bool {
 struct r#type {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
-    unsafe impl ::hpy::impl_::MethO for r#type {
+    unsafe impl ::hpy::impl_::MethArgs for r#type {
         const NAME: &'static str = "r#type";
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
-            __hpy_arg: ::hpy::Borrowed<'_, 'ctx>,
+            __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "r#type",
@@ -148,12 +149,13 @@ const _: () = {
                 required: 1usize,
                 signature: ::core::option::Option::None,
             };
+            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
                     let __hpy_result = r#type(
                         ::hpy::impl_::extract_required(
-                            ::core::option::Option::Some(&__hpy_arg),
+                            ::hpy::impl_::present(&__hpy_slots[0usize]),
                             &__HPY_DESC,
                             0usize,
                         )?,
@@ -164,9 +166,9 @@ const _: () = {
         }
     }
     unsafe impl ::hpy::impl_::PyMethod for r#type {
-        const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
+        const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             r#type,
-        >(c"r#type", ::core::option::Option::Some(c"r#type(x, /)\n--\n\n"));
+        >(c"r#type", ::core::option::Option::Some(c"r#type(x)\n--\n\n"));
     }
 };
 fn main() {}

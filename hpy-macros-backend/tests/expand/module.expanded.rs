@@ -43,13 +43,13 @@ mod nested {
     pub struct echo {}
     const _: () = {
         #[allow(clippy::all, unused_variables)]
-        unsafe impl ::hpy::impl_::MethO for echo {
+        unsafe impl ::hpy::impl_::MethArgs for echo {
             const NAME: &'static str = "echo";
             #[inline(always)]
             fn call<'ctx>(
                 __hpy_ctx: ::hpy::Context<'ctx>,
                 __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
-                __hpy_arg: ::hpy::Borrowed<'_, 'ctx>,
+                __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
             ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
                 const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                     name: "echo",
@@ -57,12 +57,13 @@ mod nested {
                     required: 1usize,
                     signature: ::core::option::Option::None,
                 };
+                let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
                 ::hpy::impl_::return_object(
                     __hpy_ctx,
                     {
                         let __hpy_result = echo(
                             ::hpy::impl_::extract_required(
-                                ::core::option::Option::Some(&__hpy_arg),
+                                ::hpy::impl_::present(&__hpy_slots[0usize]),
                                 &__HPY_DESC,
                                 0usize,
                             )?,
@@ -73,9 +74,9 @@ mod nested {
             }
         }
         unsafe impl ::hpy::impl_::PyMethod for echo {
-            const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
+            const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
                 echo,
-            >(c"echo", ::core::option::Option::Some(c"echo(x, /)\n--\n\n"));
+            >(c"echo", ::core::option::Option::Some(c"echo(x)\n--\n\n"));
         }
     };
 }

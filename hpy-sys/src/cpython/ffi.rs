@@ -433,6 +433,9 @@ extern "C" {
     pub fn PyErr_Occurred() -> *mut PyObject;
     pub fn PyErr_Clear();
     pub fn PyGILState_Check() -> c_int;
+    /// (`PyGILState_STATE` is a C enum: an `int`.)
+    pub fn PyGILState_Ensure() -> c_int;
+    pub fn PyGILState_Release(state: c_int);
     pub fn PyErr_CheckSignals() -> c_int;
     /// (Declared without its always-NULL result, as the generated shims do.)
     pub fn PyErr_NoMemory();

@@ -335,6 +335,12 @@ impl HPyErr {
         self.within(|| format!("[{}]", key.repr().unwrap_or_else(|_| "?".into())))
     }
 
+    /// Like [`in_item`](HPyErr::in_item), for field `name` of a struct
+    /// (`argument 'p.x' must be float, not str`).
+    pub fn in_field(self, name: &str) -> Self {
+        self.within(|| format!(".{name}"))
+    }
+
     fn within(mut self, segment: impl FnOnce() -> String) -> Self {
         if let Some(Lazy::WrongType { at, .. } | Lazy::OutOfRange { at, .. }) =
             self.0.as_deref_mut()

@@ -200,19 +200,32 @@ impl FunctionDescription {
         &self,
         args: &Args<'a, 'ctx>,
     ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        let mut slots = self.positional(args)?;
-        if args.kwnames._i != 0 {
-            // SAFETY: for a KEYWORDS call HPy passes the keyword values right
-            // after the positional ones, one per name in the `kwnames` tuple.
-            unsafe {
-                self.assign_keywords(
-                    args.ctx,
-                    &mut slots,
-                    args.args.add(args.nargs),
-                    args.kwnames,
-                )?
-            };
+        // A call without keywords is parsed exactly as a VARARGS one (one
+        // test more); keyword calls take the out-of-line path.
+        if args.kwnames._i == 0 {
+            return self.parse_positional(args);
         }
+        self.parse_with_keywords(args)
+    }
+
+    /// [`Self::parse_keywords`] for a call that names some arguments.
+    #[cold]
+    #[inline(never)]
+    fn parse_with_keywords<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> HPyResult<Slots<'a, 'ctx, N>> {
+        let mut slots = self.positional(args)?;
+        // SAFETY: for a KEYWORDS call HPy passes the keyword values right
+        // after the positional ones, one per name in the `kwnames` tuple.
+        unsafe {
+            self.assign_keywords(
+                args.ctx,
+                &mut slots,
+                args.args.add(args.nargs),
+                args.kwnames,
+            )?
+        };
         self.check_required(&slots)?;
         Ok(slots)
     }

@@ -8,6 +8,7 @@ pub(crate) mod capsule;
 pub mod class;
 pub mod class_level;
 mod def;
+pub mod derive;
 pub mod dunders;
 mod extract;
 mod module;
@@ -24,7 +25,7 @@ pub use extract::{
     extract_optional, extract_or_default, extract_required, extract_self, present, FromKwargs,
     FunctionDescription, Parsed, SignatureInfo, Slots,
 };
-pub use module::{global_ptr, register_global, set_trampoline_context};
+pub use module::{add_constant, global_ptr, register_global, set_trampoline_context};
 pub use result::{return_object, return_status, IntoResult, IntoReturn};
 pub use trampoline::{
     catch_state_global, init_panic_exception, panic_text, panics_as, signal_check_global,

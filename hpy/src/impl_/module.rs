@@ -63,3 +63,14 @@ macro_rules! __hpy_export_module {
         );
     };
 }
+
+/// Sets the module attribute `name` to `value` converted with `IntoHPy`
+/// (a `constants:` entry of `hpy_module!`).
+pub fn add_constant<'ctx, T: crate::IntoHPy<'ctx>>(
+    ctx: crate::Context<'ctx>,
+    module: &crate::Handle<'ctx>,
+    name: &str,
+    value: T,
+) -> crate::HPyResult<()> {
+    module.set_attr_s(name, &value.into_hpy(ctx)?)
+}

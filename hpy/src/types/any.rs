@@ -9,7 +9,7 @@ use hpy_sys::{HPy, HPyConstant};
 
 use crate::{Context, FromHPy, HPyResult};
 
-mod call;
+pub(crate) mod call;
 mod number;
 pub(crate) mod object;
 

@@ -523,6 +523,29 @@ impl InternedName {
     }
 }
 
+impl InternedName {
+    /// A new handle to the interned `str` `text` (made at the first call,
+    /// then kept): what `hpy::intern!` expands to.
+    #[inline]
+    pub fn get<'ctx>(&self, ctx: Context<'ctx>, text: &str) -> HPyResult<crate::Handle<'ctx>> {
+        let mut ptr = self.0.load(Ordering::Relaxed);
+        if ptr.is_null() {
+            intern_names_now(core::slice::from_ref(self), &[text]);
+            ptr = self.0.load(Ordering::Relaxed);
+            if ptr.is_null() {
+                // Interning failed (and was cleared): a plain `str` then.
+                return crate::IntoHPy::into_hpy(text, ctx);
+            }
+        }
+        // SAFETY: the slot keeps its own reference to a live `str` forever,
+        // so a new reference to it is a valid owned handle; GIL held (call).
+        unsafe {
+            hpy_sys::cpython::Py_INCREF(ptr);
+            Ok(crate::Handle::from_raw(ctx, _py2h(ptr)))
+        }
+    }
+}
+
 /// Makes the interned names of `params` (one `InternedName` each) unless
 /// that was done already.
 #[inline(always)]
@@ -706,5 +729,44 @@ pub mod properties {
     /// Never called: `hpy_rs_supports_getsets` is true in this ABI.
     pub(crate) fn publish(_: &Handle<'_>, _: &[PropertyMethods]) -> HPyResult<()> {
         Ok(())
+    }
+}
+
+// ---- threads started by the extension ----
+
+/// How a thread the extension started attaches to the interpreter:
+/// `PyGILState_Ensure`/`PyGILState_Release` in this ABI.
+#[derive(Clone, Copy)]
+pub struct ThreadAttach;
+
+/// Always available in this ABI.
+pub fn thread_attach(_ctx: Context<'_>) -> HPyResult<ThreadAttach> {
+    Ok(ThreadAttach)
+}
+
+impl ThreadAttach {
+    /// The context a thread started during the call with context `caller`
+    /// uses: the same (no object behind it in this ABI).
+    pub fn thread_context(self, caller: *mut HPyContext) -> *mut HPyContext {
+        caller
+    }
+
+    /// Attaches the calling thread and takes the GIL.
+    ///
+    /// # Safety
+    /// The interpreter is initialised; undone by one [`Self::release`] on
+    /// the same thread.
+    pub unsafe fn ensure(self) -> c_int {
+        // SAFETY: per the contract.
+        unsafe { hpy_sys::cpython::ffi::PyGILState_Ensure() }
+    }
+
+    /// Undoes one [`Self::ensure`].
+    ///
+    /// # Safety
+    /// `state` came from `ensure` on this thread.
+    pub unsafe fn release(self, state: c_int) {
+        // SAFETY: per the contract.
+        unsafe { hpy_sys::cpython::ffi::PyGILState_Release(state) }
     }
 }

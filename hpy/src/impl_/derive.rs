@@ -1,0 +1,112 @@
+//! What `#[derive(FromHPy)]` and `#[derive(IntoHPy)]` expand to call.
+
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+
+/// Field `name` of `type_name` from the attribute `name` of `obj`. A
+/// missing attribute is the interpreter's `AttributeError` (naming it); a
+/// value of the wrong type names the field (`'x.name'`).
+pub fn attr_field<'ctx, T>(obj: &Handle<'ctx>, type_name: &str, name: &str) -> HPyResult<T>
+where
+    T: for<'b> FromHPy<'b, 'ctx>,
+{
+    let value = obj
+        .get_attr_s(name)
+        .map_err(|e| missing(obj.context(), e, type_name, "attribute", name))?;
+    value.extract::<T>().map_err(|e| e.in_field(name))
+}
+
+/// Field `name` of `type_name` from the item `name` of `obj` (`obj[name]`).
+pub fn item_field<'ctx, T>(obj: &Handle<'ctx>, type_name: &str, name: &str) -> HPyResult<T>
+where
+    T: for<'b> FromHPy<'b, 'ctx>,
+{
+    let value = obj
+        .get_item_s(name)
+        .map_err(|e| missing(obj.context(), e, type_name, "item", name))?;
+    value.extract::<T>().map_err(|e| e.in_field(name))
+}
+
+/// The error for a field that could not be read: the interpreter's
+/// exception (its class kept: `AttributeError`, `KeyError`, ...) with a
+/// message naming the type and field.
+#[cold]
+fn missing(ctx: Context<'_>, err: HPyErr, type_name: &str, what: &str, name: &str) -> HPyErr {
+    let Ok(caught) = err.catch(ctx) else {
+        return HPyErr::raised(ctx);
+    };
+    let detail = caught.message().unwrap_or_default();
+    let class = caught.get_type();
+    HPyErr::from_type(
+        &class,
+        &format!("{type_name}.{name}: cannot read {what} '{name}' ({detail})"),
+    )
+}
+
+/// Item `index` of a sequence (a tuple struct's field).
+pub fn index_field<'ctx, T>(obj: &Handle<'ctx>, index: usize) -> HPyResult<T>
+where
+    T: for<'b> FromHPy<'b, 'ctx>,
+{
+    let value = obj.get_item_i(index as isize)?;
+    value.extract::<T>().map_err(|e| e.in_item(index))
+}
+
+/// Checks that `obj` is a sequence of `n` items (a tuple struct's fields).
+pub fn check_len(obj: &Handle<'_>, type_name: &str, n: usize) -> HPyResult<()> {
+    let len = if obj.is_tuple() || obj.is_list() {
+        obj.len()?
+    } else {
+        return Err(HPyErr::type_error(format!(
+            "{type_name} is read from a tuple or list of {n} items, not {}",
+            obj.type_name()
+        )));
+    };
+    if len != n {
+        return Err(HPyErr::value_error(format!(
+            "{type_name} is read from {n} items, got {len}"
+        )));
+    }
+    Ok(())
+}
+
+/// Why one variant did not convert, as text; the exception is cleared so
+/// that the next variant can be tried.
+#[cold]
+pub fn failure(obj: &Handle<'_>, err: HPyErr) -> String {
+    let ctx = obj.context();
+    match err.catch(ctx) {
+        Ok(caught) => {
+            let class = caught.get_type().name();
+            format!("{class}: {}", caught.message().unwrap_or_default())
+        }
+        Err(_) => String::from("?"),
+    }
+}
+
+/// The `TypeError` when no variant of `type_name` converts.
+#[cold]
+pub fn no_variant(type_name: &str, failures: &[(&str, String)]) -> HPyErr {
+    let reasons: Vec<String> = failures
+        .iter()
+        .map(|(variant, why)| format!("{variant}: {why}"))
+        .collect();
+    HPyErr::type_error(format!(
+        "no variant of {type_name} matches ({})",
+        reasons.join("; ")
+    ))
+}
+
+/// A new dict (a struct with named fields).
+pub fn new_dict(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
+    Ok(ctx.new_dict()?.into_handle())
+}
+
+/// `dict[key] = value` converted with `IntoHPy`.
+pub fn set_key<'ctx, T: IntoHPy<'ctx>>(
+    ctx: Context<'ctx>,
+    dict: &Handle<'ctx>,
+    key: &str,
+    value: T,
+) -> HPyResult<()> {
+    dict.set_item_s(key, &value.into_hpy(ctx)?)
+}

@@ -1,0 +1,10 @@
+// `text_signature` is a string (`signature = (...)` is the one that is
+// parsed).
+use hpy::hpy_method;
+
+#[hpy_method(text_signature = (x, y = None))]
+fn f(x: i64, y: Option<i64>) -> i64 {
+    x + y.unwrap_or(0)
+}
+
+fn main() {}
