@@ -9,6 +9,42 @@ fn misuse_does_not_compile() {
     cases.compile_fail("tests/ui/*.rs");
 }
 
+/// Misuse whose compiler error names the ABI's own module (the note points
+/// at `impl_::abi`'s re-export of `cpython` or `universal`): one expectation
+/// per ABI, the sources identical.
+#[test]
+fn abi_specific_misuse_does_not_compile() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui-abi");
+    let sources = |abi: &str| -> Vec<(std::ffi::OsString, String)> {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(abi))
+            .unwrap_or_else(|e| panic!("cannot read tests/ui-abi/{abi}: {e}"))
+            .map(|entry| entry.expect("dir entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .map(|p| {
+                (
+                    p.file_name().expect("a file").to_owned(),
+                    std::fs::read_to_string(&p).expect("readable"),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let cpython = sources("cpython");
+    assert!(!cpython.is_empty(), "no cases in tests/ui-abi/cpython");
+    assert_eq!(
+        cpython,
+        sources("universal"),
+        "tests/ui-abi/cpython and universal must hold the same sources"
+    );
+    let cases = trybuild::TestCases::new();
+    if cfg!(feature = "universal") {
+        cases.compile_fail("tests/ui-abi/universal/*.rs");
+    } else {
+        cases.compile_fail("tests/ui-abi/cpython/*.rs");
+    }
+}
+
 #[test]
 fn expansions_are_hygienic() {
     let cases = trybuild::TestCases::new();
