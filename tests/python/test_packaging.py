@@ -184,7 +184,12 @@ def install_run_uninstall(python, wheel_list, script_per_wheel, env=None):
     left = [p for w in wheel_list for p in record_paths(w) if (site / p).exists()]
     assert not left, f"left behind after pip uninstall: {left}"
     for name in names:
-        assert not list(site.glob(f"{name}*")), list(site.glob(f"{name}*"))
+        # pip leaves the empty directory of a namespace package behind (the
+        # host's hpy_rs_universal_compat/, whose hpy/ has no __init__.py):
+        # no file is left, which is what counts.
+        left = [p for p in site.glob(f"{name}*")
+                if not (p.is_dir() and not any(q.is_file() for q in p.rglob("*")))]
+        assert not left, left
     return outputs
 
 
@@ -239,8 +244,15 @@ def test_host_wheel_is_a_cpython_extension_wheel(host_wheel):
         tag = expected_platform_tag(z.read(extension))
         assert host_wheel.name == f"hpy_rs_universal-0.1.0-{CP_TAG}-{CP_TAG}-{tag}.whl"
         info = "hpy_rs_universal-0.1.0.dist-info/"
+        # The extension, the dist-info, and the Python sources of the crate's
+        # python/ directory (the compatibility `hpy` modules, found through
+        # the .pth only when no real `hpy` is installed), each once.
+        python_dir = ROOT / "hpy-universal" / "python"
+        sources = [p.relative_to(python_dir).as_posix() for p in python_dir.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts]
+        assert "hpy_rs_universal_compat/hpy/universal.py" in sources
         assert sorted(z.namelist()) == sorted(
-            [extension, info + "METADATA", info + "WHEEL", info + "RECORD"])
+            [extension, info + "METADATA", info + "WHEEL", info + "RECORD", *sources])
         metadata = z.read(info + "METADATA").decode()
     assert metadata.startswith("Metadata-Version: 2.4\nName: hpy-rs-universal\nVersion: 0.1.0\n")
     assert "Requires-Python: >=3.11\n" in metadata
