@@ -646,10 +646,13 @@ def test_pip_install_through_the_backend(cargo_hpy, cpython_venv, host_venv, abi
 
 def test_every_interpreter_is_checked_before_building(cargo_hpy, tmp_path):
     # The second interpreter does not exist: nothing is built, and the
-    # message names it. A version finds python3.X on PATH.
+    # message names it. A version finds python3.X on PATH (the running
+    # interpreter's directory first: 3.12+ are not on the machine's PATH).
+    env = clean_env()
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     proc = run([cargo_hpy, "hpy", "wheel", "--manifest-path", POF / "Cargo.toml", "--out",
                 tmp_path, "-i", "%d.%d" % sys.version_info[:2], "-i", "/nonexistent/python3"],
-               ok=False, cwd=ROOT)
+               ok=False, cwd=ROOT, env=env)
     assert proc.returncode == 1, proc.stderr
     assert "could not run the Python interpreter `/nonexistent/python3`" in proc.stderr
     assert "Compiling" not in proc.stderr and not list(tmp_path.iterdir())
