@@ -145,14 +145,6 @@ def _call(f, *args):
 
 
 KNOWN = {
-    "D4 under hpy.universal's debug mode": Known(
-        "exception left set",
-        _call(N("hpyrs_test.int_or_minus_one"), CALL(N("hostile"), V("plain"), V("__index__"))),
-        "issue 14 D4 is fixed in every mode but the hpy package's debug mode, which gives "
-        "each call a context of its own: a dropped HPyErr cannot clear its exception "
-        "there, and the next call raises it (SystemError on CPython)",
-        names=("hpyrs_test.int_or_minus_one",),
-        applies=lambda mode, host: mode == "debug" and host == "hpy.universal" and not IS_PYPY),
     "PyPy debug mode: an HPy call inside an HPy call": Known(
         "crash", _call(N("hpyrs_test.call1"), N("pof.double"), V(3)),
         "PyPy 7.3.19's debug mode aborts ('Error: Wrong HPy Context!') when an HPy function "

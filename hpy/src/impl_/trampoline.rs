@@ -22,9 +22,10 @@ pub unsafe fn trampoline<R, F>(ctx: *mut HPyContext, name: &'static str, on_erro
 where
     F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
 {
+    let scope = crate::impl_::abi::enter_call(ctx);
     // SAFETY: forwarded from this function's contract.
     let ctx = unsafe { Context::from_raw(ctx) };
-    match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
+    let result = match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
             err.restore(ctx);
@@ -34,7 +35,9 @@ where
             raise_panic(ctx, name, payload);
             on_error
         }
-    }
+    };
+    crate::impl_::abi::leave_call(scope);
+    result
 }
 
 /// Runs `body`, reporting a panic in it as one in `name` (for a slot that

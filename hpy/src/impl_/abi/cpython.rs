@@ -268,6 +268,23 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     let _ = ctx;
 }
 
+/// Nothing to record in this ABI (see the universal ABI's `enter_call`).
+#[derive(Clone, Copy)]
+pub(crate) struct CallScope;
+
+/// No-op: a dropped error clears its exception without a context here.
+#[inline(always)]
+pub(crate) fn enter_call(ctx: *mut HPyContext) -> CallScope {
+    let _ = ctx;
+    CallScope
+}
+
+/// No-op (see [`enter_call`]).
+#[inline(always)]
+pub(crate) fn leave_call(scope: CallScope) {
+    let _ = scope;
+}
+
 /// `PyInit_<name>`: HPy's runtime turns the `HPyModuleDef` into a
 /// multi-phase `PyModuleDef`.
 ///

@@ -80,6 +80,63 @@ static TRAMPOLINE_CONTEXT: AtomicPtr<HPyContext> = AtomicPtr::new(core::ptr::nul
 #[inline(always)]
 pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     TRAMPOLINE_CONTEXT.store(ctx, Ordering::Release);
+    // SAFETY: the host's live context (this function's contract).
+    let serves = unsafe { hpy_sys::hpy_rs_global_context_serves_every_call(ctx) };
+    CALL_CONTEXTS_TRACKED.store(!serves, Ordering::Relaxed);
+}
+
+// ---- the running call's context, where the host's global one is not it ----
+
+/// Set at module init when the host gives each call a context of its own
+/// (`hpy.universal`'s debug mode): then every entry records its call's
+/// context in [`CALL_CONTEXT`], so that a dropped `HPyErr` can clear its
+/// exception through the context of the call it is dropped in.
+static CALL_CONTEXTS_TRACKED: AtomicBool = AtomicBool::new(false);
+
+std::thread_local! {
+    /// The context of the innermost entry running on this thread (only
+    /// kept where [`CALL_CONTEXTS_TRACKED`] is set; null outside calls).
+    static CALL_CONTEXT: core::cell::Cell<*mut HPyContext> =
+        const { core::cell::Cell::new(core::ptr::null_mut()) };
+}
+
+/// What [`enter_call`] hands to [`leave_call`]: the context of the call
+/// this one is nested in, or [`UNTRACKED`].
+#[derive(Clone, Copy)]
+pub(crate) struct CallScope(*mut HPyContext);
+
+/// Nothing recorded (the host's global context serves every call).
+const UNTRACKED: CallScope = CallScope(core::ptr::dangling_mut());
+
+/// Records `ctx` as the running call's where the host needs it (see
+/// [`CALL_CONTEXTS_TRACKED`]); elsewhere one relaxed load.
+#[inline(always)]
+pub(crate) fn enter_call(ctx: *mut HPyContext) -> CallScope {
+    if CALL_CONTEXTS_TRACKED.load(Ordering::Relaxed) {
+        enter_tracked_call(ctx)
+    } else {
+        UNTRACKED
+    }
+}
+
+/// Restores the record [`enter_call`] replaced.
+#[inline(always)]
+pub(crate) fn leave_call(scope: CallScope) {
+    if scope.0 != UNTRACKED.0 {
+        leave_tracked_call(scope);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn enter_tracked_call(ctx: *mut HPyContext) -> CallScope {
+    CallScope(CALL_CONTEXT.with(|c| c.replace(ctx)))
+}
+
+#[cold]
+#[inline(never)]
+fn leave_tracked_call(scope: CallScope) {
+    CALL_CONTEXT.with(|c| c.set(scope.0));
 }
 
 /// HPy's `_HPy_CallRealFunctionFromTrampoline` with the saved context, for
@@ -224,25 +281,29 @@ pub const DROPPED_ERRORS_CLEAR: bool = true;
 /// - with the context the host gave the module (`HPyInitGlobalContext_`),
 ///   where that is the one of every call: hpy_rs_universal (plain and
 ///   debug) and `hpy.universal`'s plain mode. `hpy.universal`'s debug mode
-///   gives each call its own context, so there the exception stays set (as
-///   before; its debug mode is for finding such things).
+///   (and PyPy's) gives each call its own context: there the one of the
+///   innermost call on this thread, recorded by its entry ([`enter_call`]).
 #[cold]
 #[inline(never)]
 pub fn discard_interpreter_error() {
-    let ctx = TRAMPOLINE_CONTEXT.load(Ordering::Acquire);
+    let ctx = if CALL_CONTEXTS_TRACKED.load(Ordering::Relaxed) {
+        // The innermost call running on this thread, if any; `try_with`:
+        // an error kept in another thread-local may drop after this one.
+        CALL_CONTEXT
+            .try_with(|c| c.get())
+            .unwrap_or(core::ptr::null_mut())
+    } else {
+        TRAMPOLINE_CONTEXT.load(Ordering::Acquire)
+    };
     if ctx.is_null() {
-        return;
-    }
-    // SAFETY: the host's context, valid as long as the module is loaded.
-    let usable = unsafe { hpy_sys::hpy_rs_global_context_serves_every_call(ctx) };
-    if !usable {
         return;
     }
     if !gil_held() {
         return;
     }
-    // SAFETY: this thread holds the GIL, so it may clear its exception
-    // through the host's context.
+    // SAFETY: this thread holds the GIL, and `ctx` is valid here: the
+    // host's global context where it serves every call, otherwise the
+    // context of the call running on this thread (recorded by its entry).
     unsafe { hpy_sys::HPyErr_Clear(ctx) }
 }
 
