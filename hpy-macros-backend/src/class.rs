@@ -259,18 +259,24 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     );
     let (basicsize, data_offset, ancestry) = layout(options.extends.as_ref(), &ident);
     let parent_check = options.extends.as_ref().map(|parent| {
+        let extends_safety = crate::utils::safety("`Parent` is the class named by `extends`");
         quote_spanned! {parent.span()=>
             const _: () = ::core::assert!(
                 <#parent as ::__hpy::HPyClass>::INFO.flags & ::__hpy::impl_::class::TPFLAGS_BASETYPE != 0,
                 "the class named by `extends` must be declared with `subclass`",
             );
 
+            #extends_safety
             unsafe impl ::__hpy::impl_::class::Extends for #ident {
                 type Parent = #parent;
             }
         }
     });
     let n_defs = class_defs.len();
+    let class_safety = crate::utils::safety(
+        "the layout facts below are computed from the struct itself; this impl is the only one \
+         the class gets",
+    );
 
     let default_value = if options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
         quote!(::core::option::Option::Some(
@@ -316,8 +322,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
             #parent_check
 
-            // SAFETY: the layout facts below are computed from the struct
-            // itself; this impl is the only one the class gets.
+            #class_safety
             unsafe impl ::__hpy::HPyClass for #ident {
                 const FIELD_SLOTS: usize = 0 #(+ ::__hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
 
@@ -693,35 +698,41 @@ fn layout(extends: Option<&syn::Path>, ident: &Ident) -> (TokenStream, TokenStre
             quote!(0),
             quote!(),
         ),
-        Some(parent) => (
-            quote!(::__hpy::impl_::class::extends_size::<#parent, #ident>()),
-            quote!(::__hpy::impl_::class::extends_offset::<#parent, #ident>()),
-            quote! {
-                const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
-                    || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
+        Some(parent) => {
+            let init_safety = crate::utils::safety(
+                "forwarded: the parent's blocks come first in the data at `start`",
+            );
+            let forward_safety = crate::utils::safety("forwarded from this function's contract");
+            (
+                quote!(::__hpy::impl_::class::extends_size::<#parent, #ident>()),
+                quote!(::__hpy::impl_::class::extends_offset::<#parent, #ident>()),
+                quote! {
+                    const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
+                        || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
 
-                const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
-                    || <Self as ::__hpy::HPyClass>::VISIT_VALUE.is_some()
-                    || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
+                    const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
+                        || <Self as ::__hpy::HPyClass>::VISIT_VALUE.is_some()
+                        || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
 
-                unsafe fn init_ancestors(start: *mut u8) {
-                    // SAFETY: forwarded; the parent's blocks come first.
-                    unsafe { ::__hpy::impl_::class::init_ancestor::<#parent>(start) }
-                }
+                    #init_safety
+                    unsafe fn init_ancestors(start: *mut u8) {
+                        unsafe { ::__hpy::impl_::class::init_ancestor::<#parent>(start) }
+                    }
 
-                unsafe fn destroy_ancestors(start: *mut u8) {
-                    // SAFETY: forwarded.
-                    unsafe { ::__hpy::impl_::class::destroy_chain::<#parent>(start) }
-                }
+                    #forward_safety
+                    unsafe fn destroy_ancestors(start: *mut u8) {
+                        unsafe { ::__hpy::impl_::class::destroy_chain::<#parent>(start) }
+                    }
 
-                unsafe fn visit_ancestors(
-                    start: *mut u8,
-                    visit: &mut dyn ::core::ops::FnMut(*mut ::__hpy::impl_::HPyField) -> ::core::ffi::c_int,
-                ) -> ::core::ffi::c_int {
-                    // SAFETY: forwarded.
-                    unsafe { ::__hpy::impl_::class::visit_chain::<#parent>(start, visit) }
-                }
-            },
-        ),
+                    #forward_safety
+                    unsafe fn visit_ancestors(
+                        start: *mut u8,
+                        visit: &mut dyn ::core::ops::FnMut(*mut ::__hpy::impl_::HPyField) -> ::core::ffi::c_int,
+                    ) -> ::core::ffi::c_int {
+                        unsafe { ::__hpy::impl_::class::visit_chain::<#parent>(start, visit) }
+                    }
+                },
+            )
+        }
     }
 }

@@ -278,6 +278,7 @@ impl ClassLevel {
         }
         let ClassLevel { items, defs, names } = self;
         let n = defs.len();
+        let safety = crate::utils::safety("the definitions were generated above, by this macro");
         (
             quote! {
                 #items
@@ -287,7 +288,7 @@ impl ClassLevel {
                     ::__hpy::impl_::class_level::ClassLevel::new(&__HPY_CLASS_LEVEL_DEFS, &[#(#names),*]);
             },
             quote! {
-                // SAFETY: the definitions were generated above, by this macro.
+                #safety
                 unsafe {
                     ::__hpy::impl_::class_level::install::<#self_ty>(__hpy_ty, &__HPY_CLASS_LEVEL)
                 }?;

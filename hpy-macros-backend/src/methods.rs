@@ -2,6 +2,7 @@
 //! each item (method, `#[new]`/`#[init]`, `#[classattr]`, getter/setter,
 //! slot, buffer) and the code for the roles that are not slots.
 
+use crate::utils::ENTRY_SAFETY;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -334,6 +335,9 @@ fn methods_impl(
     let class_attrs = quote!(#install #class_attrs);
     let n = defs.len();
     let n_properties = properties.len();
+    let methods_safety = crate::utils::safety(
+        "the definitions above are the ones `#[hpy_methods]` wrote for this class",
+    );
     let doc_fn = text_sig.map(|sig| {
         quote! {
             fn doc(__hpy_ctx: ::__hpy::Context<'_>) -> ::core::option::Option<&'static ::core::ffi::CStr> {
@@ -352,8 +356,7 @@ fn methods_impl(
             static __HPY_METHOD_DEFS: [::__hpy::impl_::StaticDef; #n] = [#(::__hpy::impl_::StaticDef::new(#defs)),*];
             static __HPY_PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n_properties] = [#(#properties),*];
 
-            // SAFETY: the definitions above are the ones `#[hpy_methods]`
-            // wrote for this class.
+            #methods_safety
             unsafe impl ::__hpy::impl_::class_level::Methods for #self_ty {
                 const DEFINES_HASH: bool = #defines_hash;
 
@@ -589,6 +592,7 @@ pub(crate) fn gen_new(
         );
         struct #entry;
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::class::NewFunc for #entry {
             const NAME: &'static str = #py_name;
             #[inline]
@@ -706,6 +710,7 @@ pub(crate) fn gen_init(
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::class::InitFunc for #entry {
             const NAME: &'static str = #py_name;
             fn call<'ctx>(
@@ -765,6 +770,7 @@ pub(crate) fn gen_getset(
     out.items.extend(quote! {
         struct #getter_entry;
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::class::Getter for #getter_entry {
             type Class = #self_ty;
             const NAME: &'static str = #name;
@@ -794,6 +800,7 @@ pub(crate) fn gen_getset(
         out.items.extend(quote! {
             struct #setter_entry;
             #[allow(clippy::all, unused_variables)]
+            #ENTRY_SAFETY
             unsafe impl ::__hpy::impl_::class::Setter for #setter_entry {
                 type Class = #self_ty;
                 const NAME: &'static str = #name;

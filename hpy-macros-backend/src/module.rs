@@ -14,6 +14,7 @@
 //! }
 //! ```
 
+use crate::utils::ENTRY_SAFETY;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
@@ -239,8 +240,9 @@ pub fn expand_hpy_module(
     // other type is an error at its span.
     let register_globals = globals.iter().map(|g| {
         let global = quote::quote_spanned!(g.span()=> &#g);
+        let safety = crate::utils::safety("`__HPY_GLOBALS` lists this global");
         quote! {
-            // SAFETY: `__HPY_GLOBALS` below lists this global.
+            #safety
             unsafe { ::__hpy::impl_::register_global(#global) };
         }
     });
@@ -255,6 +257,7 @@ pub fn expand_hpy_module(
     items.extend(quote! {
         const __HPY_EXCEPTIONS: &[::__hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
         struct __HpyExec;
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::ModExec for __HpyExec {
             const NAME: &'static str = "<module exec>";
             fn call<'ctx>(
@@ -301,6 +304,10 @@ pub fn expand_hpy_module(
     let major = format_ident!("get_required_hpy_major_version_{}", name);
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
 
+    let module_def_safety = crate::utils::safety(
+        "the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) \
+         definitions, the globals live statics",
+    );
     let expansion = quote! {
         const _: () = {
             #items
@@ -311,9 +318,8 @@ pub fn expand_hpy_module(
             static __HPY_GLOBALS: ::__hpy::impl_::GlobalList<#n_globals> =
                 ::__hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()]);
 
+            #module_def_safety
             static __HPY_MODULE_DEF: ::__hpy::impl_::StaticModuleDef =
-                // SAFETY: the defines are the methods' (`PyMethod`) and the
-                // exec slot's (`ModExec`) definitions, the globals live statics.
                 unsafe { ::__hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS) };
 
             ::__hpy::impl_::export_module! {

@@ -3,6 +3,7 @@
 //! tables) and the slot functions generated for them, the buffer protocol
 //! included.
 
+use crate::utils::ENTRY_SAFETY;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -343,6 +344,7 @@ pub(crate) fn gen_ass_subscript(
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::slots::ObjObjArgProc for #entry {
             const NAME: &'static str = "__setitem__";
             fn call<'a, 'ctx>(
@@ -649,6 +651,7 @@ pub(crate) fn gen_slot(
     out.items.extend(quote_spanned! {span=>
         struct #entry;
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::slots::#trait_name for #entry {
             const NAME: &'static str = #name;
             fn call<'a, 'ctx>(__hpy_ctx: ::__hpy::Context<'ctx>, #sig) -> ::__hpy::HPyResult<#ret> {
@@ -762,6 +765,7 @@ fn number_slot(
             let span = span.resolved_at(proc_macro2::Span::call_site());
             out.items.extend(quote_spanned! {span=>
                 struct #method_entry;
+                #ENTRY_SAFETY
                 unsafe impl ::__hpy::impl_::MethO for #method_entry {
                     const NAME: &'static str = #mname;
                     fn call<'ctx>(

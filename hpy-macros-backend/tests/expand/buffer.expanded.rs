@@ -14,6 +14,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Array {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<f64>>::SLOTS;
@@ -85,6 +86,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Array";
         #[inline]
@@ -133,6 +135,7 @@ const _: () = {
         ::hpy::impl_::StaticDef::new(::hpy::impl_::buffer::slot_releasebuffer::<Array>()),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Array {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {

@@ -22,6 +22,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
@@ -218,6 +219,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Counter";
         #[inline]
@@ -252,6 +254,7 @@ const _: () = {
     );
     struct __HpyEntry1_init;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::InitFunc for __HpyEntry1_init {
         const NAME: &'static str = "Counter.__init__";
         fn call<'ctx>(
@@ -269,6 +272,7 @@ const _: () = {
             let __hpy_slots = __HPY_DESC
                 .parse_new::<2usize>(&__hpy_args, &mut __hpy_keep)?;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Counter>(__hpy_self)
             }?;
@@ -292,6 +296,7 @@ const _: () = {
     }
     struct __HpyEntry3_get_label_get;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::Getter for __HpyEntry3_get_label_get {
         type Class = Counter;
         const NAME: &'static str = "label";
@@ -300,6 +305,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -314,6 +320,7 @@ const _: () = {
     }
     struct __HpyEntry3_get_label_set;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::Setter for __HpyEntry3_get_label_set {
         type Class = Counter;
         const NAME: &'static str = "label";
@@ -336,6 +343,7 @@ const _: () = {
                 );
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Counter>(__hpy_self)
             }?;
@@ -365,6 +373,7 @@ const _: () = {
     );
     struct __HpyEntry5_twice_get;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::Getter for __HpyEntry5_twice_get {
         type Class = Counter;
         const NAME: &'static str = "doubled";
@@ -373,6 +382,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -392,6 +402,7 @@ const _: () = {
     );
     struct __HpyEntry6_tick;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry6_tick {
         const NAME: &'static str = "tick";
         #[inline(always)]
@@ -400,6 +411,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Counter>(__hpy_self)
             }?;
@@ -414,6 +426,7 @@ const _: () = {
     }
     struct __HpyEntry7_current;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry7_current {
         const NAME: &'static str = "peek";
         #[inline(always)]
@@ -422,6 +435,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -436,6 +450,7 @@ const _: () = {
     }
     struct __HpyEntry8_same;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry8_same {
         const NAME: &'static str = "same";
         #[inline(always)]
@@ -456,6 +471,7 @@ const _: () = {
     }
     struct __HpyEntry9_sum;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry9_sum {
         const NAME: &'static str = "sum";
         #[inline(always)]
@@ -534,6 +550,7 @@ const _: () = {
             [c"doubled.__get__", c"doubled.__set__", c"doubled.__delete__"],
         ),
     ];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Counter {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
@@ -596,9 +613,11 @@ const _: () = {
         ::hpy::impl_::class::TPFLAGS_BASETYPE != 0,
         "the class named by `extends` must be declared with `subclass`",
     );
+    /// SAFETY: `Parent` is the class named by `extends`
     unsafe impl ::hpy::impl_::class::Extends for Resettable {
         type Parent = Counter;
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Resettable {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<u32>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<Field>::SLOTS;
@@ -630,12 +649,15 @@ const _: () = {
         const HAS_FIELDS: bool = <Self as ::hpy::HPyClass>::FIELD_SLOTS != 0
             || <Self as ::hpy::HPyClass>::VISIT_VALUE.is_some()
             || <Counter as ::hpy::HPyClass>::HAS_FIELDS;
+        /// SAFETY: forwarded: the parent's blocks come first in the data at `start`
         unsafe fn init_ancestors(start: *mut u8) {
             unsafe { ::hpy::impl_::class::init_ancestor::<Counter>(start) }
         }
+        /// SAFETY: forwarded from this function's contract
         unsafe fn destroy_ancestors(start: *mut u8) {
             unsafe { ::hpy::impl_::class::destroy_chain::<Counter>(start) }
         }
+        /// SAFETY: forwarded from this function's contract
         unsafe fn visit_ancestors(
             start: *mut u8,
             visit: &mut dyn ::core::ops::FnMut(
@@ -700,6 +722,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Resettable";
         #[inline]
@@ -737,6 +760,7 @@ const _: () = {
     );
     struct __HpyEntry1_reset;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry1_reset {
         const NAME: &'static str = "reset";
         #[inline(always)]
@@ -745,6 +769,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Resettable>(__hpy_self)
             }?;
@@ -766,6 +791,7 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Resettable {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
@@ -810,6 +836,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Tagged {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
@@ -871,6 +898,7 @@ impl Tagged {
 const _: () = {
     struct __HpyEntry0_tag_get;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::Getter for __HpyEntry0_tag_get {
         type Class = Tagged;
         const NAME: &'static str = "tag";
@@ -879,6 +907,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Tagged>(__hpy_self)
             }?;
@@ -909,6 +938,7 @@ const _: () = {
             [c"tag.__get__", c"tag.__set__", c"tag.__delete__"],
         ),
     ];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Tagged {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {

@@ -20,6 +20,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Version {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
@@ -220,6 +221,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Version";
         #[inline]
@@ -263,6 +265,7 @@ const _: () = {
     }
     struct __HpyEntry1_latest;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry1_latest {
         const NAME: &'static str = "latest";
         #[inline(always)]
@@ -281,6 +284,7 @@ const _: () = {
     }
     struct __HpyEntry2_add;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry2_add {
         const NAME: &'static str = "add";
         #[inline(always)]
@@ -319,6 +323,7 @@ const _: () = {
     }
     struct __HpyEntry3_kind;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry3_kind {
         const NAME: &'static str = "kind";
         #[inline(always)]
@@ -347,6 +352,7 @@ const _: () = {
     }
     struct __HpyEntry4_parse;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry4_parse {
         const NAME: &'static str = "parse";
         #[inline(always)]
@@ -435,6 +441,7 @@ const _: () = {
         ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_new::<__HpyEntry0_new>()),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Version {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
@@ -454,6 +461,7 @@ const _: () = {
         fn class_attributes<'ctx>(
             __hpy_ty: &::hpy::Handle<'ctx>,
         ) -> ::hpy::HPyResult<()> {
+            /// SAFETY: the definitions were generated above, by this macro
             unsafe {
                 ::hpy::impl_::class_level::install::<
                     Version,
@@ -484,6 +492,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;

@@ -15,6 +15,7 @@ fn double(x: i64) -> i64 {
 struct double {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethArgs for double {
         const NAME: &'static str = "double";
         #[inline(always)]
@@ -45,6 +46,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::PyMethod for double {
         const DEF: crate::sdk::hpy::impl_::HPyDef = crate::sdk::hpy::impl_::meth_keywords::<
             double,
@@ -65,6 +67,7 @@ const _: () = {
     use crate::sdk::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use crate::sdk::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl crate::sdk::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
@@ -191,6 +194,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Counter";
         #[inline]
@@ -228,6 +232,7 @@ const _: () = {
     );
     struct __HpyEntry1_bump;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethNoArgs for __HpyEntry1_bump {
         const NAME: &'static str = "bump";
         #[inline(always)]
@@ -236,6 +241,7 @@ const _: () = {
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_mut::<Counter>(__hpy_self)
             }?;
@@ -250,6 +256,7 @@ const _: () = {
     }
     struct __HpyEntry2___len__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::slots::LenFunc for __HpyEntry2___len__ {
         const NAME: &'static str = "__len__";
         fn call<'a, 'ctx>(
@@ -258,6 +265,7 @@ const _: () = {
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -269,6 +277,7 @@ const _: () = {
     }
     struct __HpyEntry2___len___sq;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::slots::LenFunc for __HpyEntry2___len___sq {
         const NAME: &'static str = "__len__";
         fn call<'a, 'ctx>(
@@ -277,6 +286,7 @@ const _: () = {
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -288,6 +298,7 @@ const _: () = {
     }
     struct __HpyEntry3_same;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethArgs for __HpyEntry3_same {
         const NAME: &'static str = "same";
         #[inline(always)]
@@ -304,6 +315,7 @@ const _: () = {
             };
             let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -349,6 +361,7 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl crate::sdk::hpy::impl_::class_level::Methods for Counter {
         const DEFINES_HASH: bool = false;
         fn defines(
@@ -386,6 +399,7 @@ const _: () = {
     );
     const __HPY_EXCEPTIONS: &[crate::sdk::hpy::impl_::ExceptionEntry] = &[];
     struct __HpyExec;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::ModExec for __HpyExec {
         const NAME: &'static str = "<module exec>";
         fn call<'ctx>(
@@ -425,6 +439,7 @@ const _: () = {
         <Counter as crate::sdk::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);
+    /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: crate::sdk::hpy::impl_::StaticModuleDef = unsafe {
         crate::sdk::hpy::impl_::StaticModuleDef::new(
             ::core::option::Option::None,

@@ -12,6 +12,7 @@ fn answer() -> i64 {
 struct answer {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for answer {
         const NAME: &'static str = "answer";
         #[inline(always)]
@@ -28,6 +29,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for answer {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             answer,
@@ -43,6 +45,7 @@ mod nested {
     pub struct echo {}
     const _: () = {
         #[allow(clippy::all, unused_variables)]
+        /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
         unsafe impl ::hpy::impl_::MethArgs for echo {
             const NAME: &'static str = "echo";
             #[inline(always)]
@@ -73,6 +76,7 @@ mod nested {
                 )
             }
         }
+        /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
         unsafe impl ::hpy::impl_::PyMethod for echo {
             const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
                 echo,
@@ -91,6 +95,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Empty {
         const FIELD_SLOTS: usize = 0;
         const FROZEN: bool = false;
@@ -148,6 +153,7 @@ impl Empty {}
 const _: () = {
     static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 0usize] = [];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Empty {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
@@ -193,12 +199,14 @@ const _: () = {
     );
     const __HPY_EXCEPTIONS: &[::hpy::impl_::ExceptionEntry] = &[];
     struct __HpyExec;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::ModExec for __HpyExec {
         const NAME: &'static str = "<module exec>";
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
+            /// SAFETY: `__HPY_GLOBALS` lists this global
             unsafe { ::hpy::impl_::register_global(&CACHE) };
             ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, "snapshot")?;
             ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
@@ -228,6 +236,7 @@ const _: () = {
         <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);
+    /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {
         ::hpy::impl_::StaticModuleDef::new(
             ::core::option::Option::Some(c"The module's docstring."),

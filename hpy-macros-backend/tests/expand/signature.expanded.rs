@@ -20,6 +20,7 @@ fn everything<'ctx>(
 struct everything {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for everything {
         const NAME: &'static str = "everything";
         #[inline(always)]
@@ -90,6 +91,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for everything {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             everything,
@@ -110,6 +112,7 @@ fn plain(x: i64, y: i64) -> i64 {
 struct plain {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for plain {
         const NAME: &'static str = "plain";
         #[inline(always)]
@@ -146,6 +149,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for plain {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             plain,
@@ -170,6 +174,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<f64>::SLOTS;
         const FROZEN: bool = false;
@@ -243,6 +248,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Point";
         #[inline]
@@ -303,6 +309,7 @@ const _: () = {
     }
     struct __HpyEntry1_scaled;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry1_scaled {
         const NAME: &'static str = "scaled";
         #[inline(always)]
@@ -334,6 +341,7 @@ const _: () = {
             let __hpy_varargs = __hpy_parsed.varargs;
             let __hpy_kwargs = __hpy_parsed.kwargs;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Point>(__hpy_self)
             }?;
@@ -368,6 +376,7 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Point {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {

@@ -17,6 +17,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Num {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
@@ -118,6 +119,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Num";
         #[inline]
@@ -155,6 +157,7 @@ const _: () = {
         }
     }
     struct __HpyEntry1___add___fwd;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry1___add___fwd {
         const NAME: &'static str = "__add__";
         fn call<'ctx>(
@@ -168,6 +171,7 @@ const _: () = {
                 return ::hpy::impl_::class::not_implemented(__hpy_ctx);
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -181,6 +185,7 @@ const _: () = {
         }
     }
     struct __HpyEntry1___add___rev;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry1___add___rev {
         const NAME: &'static str = "__radd__";
         fn call<'ctx>(
@@ -194,6 +199,7 @@ const _: () = {
                 return ::hpy::impl_::class::not_implemented(__hpy_ctx);
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -208,6 +214,7 @@ const _: () = {
     }
     struct __HpyEntry1___add__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry1___add__ {
         const NAME: &'static str = "__add__";
         fn call<'a, 'ctx>(
@@ -227,6 +234,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
                     }?;
@@ -251,6 +259,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
                     }?;
@@ -274,6 +283,7 @@ const _: () = {
         }
     }
     struct __HpyEntry3___rsub___rev;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry3___rsub___rev {
         const NAME: &'static str = "__rsub__";
         fn call<'ctx>(
@@ -287,6 +297,7 @@ const _: () = {
                 return ::hpy::impl_::class::not_implemented(__hpy_ctx);
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -301,6 +312,7 @@ const _: () = {
     }
     struct __HpyEntry3___rsub__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry3___rsub__ {
         const NAME: &'static str = "__rsub__";
         fn call<'a, 'ctx>(
@@ -320,6 +332,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
                     }?;
@@ -344,6 +357,7 @@ const _: () = {
     }
     struct __HpyEntry4___pow__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::TernaryFunc for __HpyEntry4___pow__ {
         const NAME: &'static str = "__pow__";
         fn call<'a, 'ctx>(
@@ -364,6 +378,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
                     }?;
@@ -394,6 +409,7 @@ const _: () = {
     );
     struct __HpyEntry5___iadd__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry5___iadd__ {
         const NAME: &'static str = "__iadd__";
         fn call<'a, 'ctx>(
@@ -408,6 +424,7 @@ const _: () = {
             };
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Num>(__hpy_self)
             }?;
@@ -420,6 +437,7 @@ const _: () = {
     }
     struct __HpyEntry6___neg__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::UnaryFunc for __HpyEntry6___neg__ {
         const NAME: &'static str = "__neg__";
         fn call<'a, 'ctx>(
@@ -428,6 +446,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -442,6 +461,7 @@ const _: () = {
     }
     struct __HpyEntry7___bool__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::Inquiry for __HpyEntry7___bool__ {
         const NAME: &'static str = "__bool__";
         fn call<'a, 'ctx>(
@@ -450,6 +470,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -461,6 +482,7 @@ const _: () = {
     }
     struct __HpyEntry8___index__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::UnaryFunc for __HpyEntry8___index__ {
         const NAME: &'static str = "__index__";
         fn call<'a, 'ctx>(
@@ -469,6 +491,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -488,6 +511,7 @@ const _: () = {
     );
     struct __HpyEntry9___hash__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::HashFunc for __HpyEntry9___hash__ {
         const NAME: &'static str = "__hash__";
         fn call<'a, 'ctx>(
@@ -496,6 +520,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy_hash_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -512,6 +537,7 @@ const _: () = {
     );
     struct __HpyEntry10___richcmp__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::RichCmpFunc for __HpyEntry10___richcmp__ {
         const NAME: &'static str = "__richcmp__";
         fn call<'a, 'ctx>(
@@ -528,6 +554,7 @@ const _: () = {
             let __hpy_op = ::hpy::impl_::class::compare_op(arg2)?;
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -546,6 +573,7 @@ const _: () = {
     }
     struct __HpyEntry11___repr__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::UnaryFunc for __HpyEntry11___repr__ {
         const NAME: &'static str = "__repr__";
         fn call<'a, 'ctx>(
@@ -554,6 +582,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -568,6 +597,7 @@ const _: () = {
     }
     struct __HpyEntry12___call__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry12___call__ {
         const NAME: &'static str = "__call__";
         #[inline(always)]
@@ -584,6 +614,7 @@ const _: () = {
             };
             let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -615,6 +646,7 @@ const _: () = {
     );
     struct __HpyEntry13___del__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::Destructor for __HpyEntry13___del__ {
         const NAME: &'static str = "__del__";
         fn call<'a, 'ctx>(
@@ -627,6 +659,7 @@ const _: () = {
                 "__del__",
                 || -> ::hpy::HPyResult<()> {
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_mut::<Num>(__hpy_self)
                     }?;
@@ -715,6 +748,7 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Num {
         const DEFINES_HASH: bool = true;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
@@ -757,6 +791,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Seq {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<i64>>::SLOTS;
@@ -843,6 +878,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Seq";
         #[inline]
@@ -875,6 +911,7 @@ const _: () = {
     }
     struct __HpyEntry1_length;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::LenFunc for __HpyEntry1_length {
         const NAME: &'static str = "length";
         fn call<'a, 'ctx>(
@@ -883,6 +920,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Seq>(__hpy_self)
             }?;
@@ -894,6 +932,7 @@ const _: () = {
     }
     struct __HpyEntry2_item;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::SsizeArgFunc for __HpyEntry2_item {
         const NAME: &'static str = "item";
         fn call<'a, 'ctx>(
@@ -903,6 +942,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Seq>(__hpy_self)
             }?;
@@ -922,6 +962,7 @@ const _: () = {
     );
     struct __HpyEntry3_assign;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::SsizeObjArgProc for __HpyEntry3_assign {
         const NAME: &'static str = "assign";
         fn call<'a, 'ctx>(
@@ -938,6 +979,7 @@ const _: () = {
                 signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Seq>(__hpy_self)
             }?;
@@ -953,6 +995,7 @@ const _: () = {
     }
     struct __HpyEntry4_concat;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry4_concat {
         const NAME: &'static str = "concat";
         fn call<'a, 'ctx>(
@@ -968,6 +1011,7 @@ const _: () = {
                 signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Seq>(__hpy_self)
             }?;
@@ -989,6 +1033,7 @@ const _: () = {
     }
     struct __HpyEntry5_repeat;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::SsizeArgFunc for __HpyEntry5_repeat {
         const NAME: &'static str = "repeat";
         fn call<'a, 'ctx>(
@@ -998,6 +1043,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Seq>(__hpy_self)
             }?;
@@ -1039,6 +1085,7 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Seq {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
@@ -1081,6 +1128,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Map {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::SLOTS;
@@ -1160,6 +1208,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Map";
         #[inline]
@@ -1192,6 +1241,7 @@ const _: () = {
     }
     struct __HpyEntry1___len__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::LenFunc for __HpyEntry1___len__ {
         const NAME: &'static str = "__len__";
         fn call<'a, 'ctx>(
@@ -1200,6 +1250,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Map>(__hpy_self)
             }?;
@@ -1211,6 +1262,7 @@ const _: () = {
     }
     struct __HpyEntry1___len___sq;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::LenFunc for __HpyEntry1___len___sq {
         const NAME: &'static str = "__len__";
         fn call<'a, 'ctx>(
@@ -1219,6 +1271,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Map>(__hpy_self)
             }?;
@@ -1230,6 +1283,7 @@ const _: () = {
     }
     struct __HpyEntry2___getitem__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry2___getitem__ {
         const NAME: &'static str = "__getitem__";
         fn call<'a, 'ctx>(
@@ -1245,6 +1299,7 @@ const _: () = {
                 signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Map>(__hpy_self)
             }?;
@@ -1271,6 +1326,7 @@ const _: () = {
     );
     struct __HpyEntry3___setitem__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::ObjObjArgProc for __HpyEntry3___setitem__ {
         const NAME: &'static str = "__setitem__";
         fn call<'a, 'ctx>(
@@ -1289,6 +1345,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_mut::<Map>(__hpy_self)
                     }?;
@@ -1317,6 +1374,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_mut::<Map>(__hpy_self)
                     }?;
@@ -1342,6 +1400,7 @@ const _: () = {
     );
     struct __HpyEntry5___contains__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::ObjObjProc for __HpyEntry5___contains__ {
         const NAME: &'static str = "__contains__";
         fn call<'a, 'ctx>(
@@ -1357,6 +1416,7 @@ const _: () = {
                 signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Map>(__hpy_self)
             }?;
@@ -1407,6 +1467,7 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class_level::Methods for Map {
         const DEFINES_HASH: bool = false;
         fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {

@@ -1,6 +1,7 @@
 //! Support code for the macros. **Not public API**: everything here may
 //! change in any release. Macro expansions call into this module so they stay
-//! small and contain no `unsafe` of their own.
+//! small; their few `unsafe` blocks only call helpers here on facts the macro
+//! established, each with its `/// SAFETY:` text.
 
 pub mod abi;
 pub mod buffer;
