@@ -7,6 +7,7 @@
 //! its own for methods: all unsafe glue lives in `hpy::impl_`.
 
 mod attributes;
+mod block;
 mod class;
 mod class_level;
 mod derive;
@@ -15,6 +16,7 @@ mod method;
 mod methods;
 mod module;
 mod slots;
+mod tables;
 mod utils;
 
 pub use class::expand_hpy_class;

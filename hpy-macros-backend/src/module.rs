@@ -249,7 +249,7 @@ pub fn expand_hpy_module(
     let types = &module.types;
     let exceptions = &module.exceptions;
     let type_entries = types.iter().map(|t| {
-        quote::quote_spanned! {t.span()=> ::__hpy::impl_::class_level::TypeEntry::of::<#t>() }
+        quote::quote_spanned! {t.span()=> ::__hpy::impl_::class::TypeEntry::of::<#t>() }
     });
     let exception_entries = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> ::__hpy::impl_::ExceptionEntry::of::<#e>() }
@@ -267,7 +267,7 @@ pub fn expand_hpy_module(
                 #( #register_globals )*
                 ::__hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
                 ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-                ::__hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
+                ::__hpy::impl_::class::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
                 #(#constants)*
                 #user_exec
                 ::core::result::Result::Ok(0)

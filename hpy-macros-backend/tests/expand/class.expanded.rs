@@ -53,58 +53,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 4usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_value>,
-                        ::hpy::impl_::class::MemberSet<__HpyMember_value>,
-                    >(
-                        c"value",
-                        ::core::option::Option::Some(c"The current value."),
-                        true,
-                    ),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_step>,
-                        ::hpy::impl_::class::NoSetter<
-                            ::hpy::impl_::class::MemberGet<__HpyMember_step>,
-                        >,
-                    >(c"increment", ::core::option::Option::None, true),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Counter>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Counter>(),
-                ),
-            ];
-            &DEFS
-        }
-        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_value>,
-                    ::hpy::impl_::class::MemberSet<__HpyMember_value>,
-                >(
-                    c"value",
-                    ::core::option::Option::Some(c"The current value."),
-                    [c"value.__get__", c"value.__set__", c"value.__delete__"],
-                ),
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_step>,
-                    ::hpy::impl_::class::NoSetter<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_step>,
-                    >,
-                >(
-                    c"increment",
-                    ::core::option::Option::None,
-                    [c"increment.__get__", c"increment.__set__", c"increment.__delete__"],
-                ),
-            ];
-            &PROPERTIES
-        }
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_value;
@@ -168,8 +116,55 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Counter { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 4usize] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_value>,
+                ::hpy::impl_::class::MemberSet<__HpyMember_value>,
+            >(c"value", ::core::option::Option::Some(c"The current value."), true),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                ::hpy::impl_::class::NoSetter<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                >,
+            >(c"increment", ::core::option::Option::None, true),
+        ),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Counter>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Counter>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_value>,
+            ::hpy::impl_::class::MemberSet<__HpyMember_value>,
+        >(
+            c"value",
+            ::core::option::Option::Some(c"The current value."),
+            [c"value.__get__", c"value.__set__", c"value.__delete__"],
+        ),
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+            ::hpy::impl_::class::NoSetter<
+                ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+            >,
+        >(
+            c"increment",
+            ::core::option::Option::None,
+            [c"increment.__get__", c"increment.__set__", c"increment.__delete__"],
+        ),
+    ];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Counter { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash :
+        false, str : false, }
     );
 };
 impl Counter {
@@ -248,7 +243,7 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
@@ -362,12 +357,12 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     const _: () = ::core::assert!(
-        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a `frozen` class cannot have a #[setter]: remove the setter, or remove `frozen` \
                  from #[hpy_class]",
     );
@@ -396,7 +391,7 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
@@ -491,6 +486,20 @@ const _: () = {
             )
         }
     }
+    fn __hpy_class_attributes(__hpy_ty: &::hpy::Handle<'_>) -> ::hpy::HPyResult<()> {
+        {
+            let __hpy_ctx = __hpy_ty.context();
+            let __hpy_value = ::hpy::impl_::IntoReturn::into_return(
+                {
+                    let __hpy_result = <Counter>::limit();
+                    __hpy_result
+                },
+                __hpy_ctx,
+            )?;
+            __hpy_ty.set_attr_s("limit", &__hpy_value)?;
+        }
+        ::core::result::Result::Ok(())
+    }
     static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 8usize] = [
         ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_new::<__HpyEntry0_new>()),
         ::hpy::impl_::StaticDef::new(
@@ -550,46 +559,20 @@ const _: () = {
             [c"doubled.__get__", c"doubled.__set__", c"doubled.__delete__"],
         ),
     ];
-    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
-    unsafe impl ::hpy::impl_::class_level::Methods for Counter {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Counter,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            {
-                let __hpy_ctx = __hpy_ty.context();
-                let __hpy_value = ::hpy::impl_::IntoReturn::into_return(
-                    {
-                        let __hpy_result = <Counter>::limit();
-                        __hpy_result
-                    },
-                    __hpy_ctx,
-                )?;
-                __hpy_ty.set_attr_s("limit", &__hpy_value)?;
-            }
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<
-                Counter,
-            >(__hpy_ctx, &DOC, "(start, step=None)")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::Some(__hpy_class_attributes),
+        new_signature: ::core::option::Option::Some("(start, step=None)"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Counter {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -673,17 +656,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Resettable>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Resettable>(),
-                ),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Resettable {
         fn into_hpy(
@@ -693,8 +665,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Resettable { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Resettable>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Resettable>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Resettable { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash :
+        false, str : false, }
     );
 };
 impl Resettable {
@@ -754,7 +740,7 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Resettable as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Resettable as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
@@ -791,33 +777,20 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
-    unsafe impl ::hpy::impl_::class_level::Methods for Resettable {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Resettable,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<Resettable>(__hpy_ctx, &DOC, "()")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("()"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Resettable {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -865,17 +838,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::Some(<Self as ::core::default::Default>::default())
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Tagged>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Tagged>(),
-                ),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Tagged {
         fn into_hpy(
@@ -885,8 +847,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Tagged { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Tagged>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Tagged>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Tagged { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash :
+        false, str : false, }
     );
 };
 impl Tagged {
@@ -938,34 +914,20 @@ const _: () = {
             [c"tag.__get__", c"tag.__set__", c"tag.__delete__"],
         ),
     ];
-    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
-    unsafe impl ::hpy::impl_::class_level::Methods for Tagged {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Tagged,
-                >(
-                &__HPY_METHOD_DEFS,
-                {
-                    static NO_NEW: ::hpy::impl_::StaticDef = ::hpy::impl_::StaticDef::new(
-                        ::hpy::impl_::class::slot_new::<
-                            ::hpy::impl_::class::NoConstructor<Tagged>,
-                        >(),
-                    );
-                    ::hpy::impl_::class::no_constructor_def::<Tagged>(&NO_NEW)
-                },
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::None,
+        defines_new: false,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Tagged {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };

@@ -52,73 +52,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 7usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_major>,
-                        ::hpy::impl_::class::NoSetter<
-                            ::hpy::impl_::class::MemberGet<__HpyMember_major>,
-                        >,
-                    >(c"major", ::core::option::Option::None, true),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
-                        ::hpy::impl_::class::NoSetter<
-                            ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
-                        >,
-                    >(c"minor", ::core::option::Option::None, true),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::slots::slot_richcmpfunc::<
-                        ::hpy::impl_::class_level::DerivedOrd<Version>,
-                    >(::hpy::impl_::class::HPy_tp_richcompare),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::slots::slot_hashfunc::<
-                        ::hpy::impl_::class_level::DerivedHash<Version>,
-                    >(::hpy::impl_::class::HPy_tp_hash),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::slots::slot_unaryfunc::<
-                        ::hpy::impl_::class_level::DerivedStr<Version>,
-                    >(::hpy::impl_::class::HPy_tp_str),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Version>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Version>(),
-                ),
-            ];
-            &DEFS
-        }
-        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_major>,
-                    ::hpy::impl_::class::NoSetter<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_major>,
-                    >,
-                >(
-                    c"major",
-                    ::core::option::Option::None,
-                    [c"major.__get__", c"major.__set__", c"major.__delete__"],
-                ),
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
-                    ::hpy::impl_::class::NoSetter<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
-                    >,
-                >(
-                    c"minor",
-                    ::core::option::Option::None,
-                    [c"minor.__get__", c"minor.__set__", c"minor.__delete__"],
-                ),
-            ];
-            &PROPERTIES
-        }
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_major;
@@ -180,8 +113,74 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Version { frozen : true, richcmp : true, hash : true, str : true, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 7usize] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+                ::hpy::impl_::class::NoSetter<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+                >,
+            >(c"major", ::core::option::Option::None, true),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+                ::hpy::impl_::class::NoSetter<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+                >,
+            >(c"minor", ::core::option::Option::None, true),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_richcmpfunc::<
+                ::hpy::impl_::class::DerivedOrd<Version>,
+            >(::hpy::impl_::class::HPy_tp_richcompare),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_hashfunc::<
+                ::hpy::impl_::class::DerivedHash<Version>,
+            >(::hpy::impl_::class::HPy_tp_hash),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_unaryfunc::<
+                ::hpy::impl_::class::DerivedStr<Version>,
+            >(::hpy::impl_::class::HPy_tp_str),
+        ),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Version>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Version>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+            ::hpy::impl_::class::NoSetter<
+                ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+            >,
+        >(
+            c"major",
+            ::core::option::Option::None,
+            [c"major.__get__", c"major.__set__", c"major.__delete__"],
+        ),
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+            ::hpy::impl_::class::NoSetter<
+                ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+            >,
+        >(
+            c"minor",
+            ::core::option::Option::None,
+            [c"minor.__get__", c"minor.__set__", c"minor.__delete__"],
+        ),
+    ];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: true,
+        defines_hash: true,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Version { items : __HPY_CLASS_ITEMS, frozen : true, richcmp : true, hash : true,
+        str : true, }
     );
 };
 impl fmt::Display for Version {
@@ -361,7 +360,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
-            let (__hpy_cls, __hpy_args) = ::hpy::impl_::class_level::split_class(
+            let (__hpy_cls, __hpy_args) = ::hpy::impl_::class::split_class(
                 __hpy_args,
                 "parse",
             )?;
@@ -428,52 +427,33 @@ const _: () = {
             ),
         ),
     ];
-    static __HPY_CLASS_LEVEL: ::hpy::impl_::class_level::ClassLevel = ::hpy::impl_::class_level::ClassLevel::new(
+    static __HPY_CLASS_LEVEL: ::hpy::impl_::class::ClassLevel = ::hpy::impl_::class::ClassLevel::new(
         &__HPY_CLASS_LEVEL_DEFS,
         &[
-            ("latest", ::hpy::impl_::class_level::Kind::Static),
-            ("add", ::hpy::impl_::class_level::Kind::Static),
-            ("kind", ::hpy::impl_::class_level::Kind::Class),
-            ("parse", ::hpy::impl_::class_level::Kind::Class),
+            ("latest", ::hpy::impl_::class::Kind::Static),
+            ("add", ::hpy::impl_::class::Kind::Static),
+            ("kind", ::hpy::impl_::class::Kind::Class),
+            ("parse", ::hpy::impl_::class::Kind::Class),
         ],
     );
     static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 1usize] = [
         ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_new::<__HpyEntry0_new>()),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
-    unsafe impl ::hpy::impl_::class_level::Methods for Version {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Version,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            /// SAFETY: the definitions were generated above, by this macro
-            unsafe {
-                ::hpy::impl_::class_level::install::<
-                    Version,
-                >(__hpy_ty, &__HPY_CLASS_LEVEL)
-            }?;
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<Version>(__hpy_ctx, &DOC, "(major, minor)")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::Some(&__HPY_CLASS_LEVEL),
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("(major, minor)"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Version {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -523,41 +503,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 4usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_x>,
-                        ::hpy::impl_::class::MemberSet<__HpyMember_x>,
-                    >(c"x", ::core::option::Option::None, true),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::slots::slot_richcmpfunc::<
-                        ::hpy::impl_::class_level::DerivedEq<Point>,
-                    >(::hpy::impl_::class::HPy_tp_richcompare),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Point>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Point>(),
-                ),
-            ];
-            &DEFS
-        }
-        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 1usize] = [
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_x>,
-                    ::hpy::impl_::class::MemberSet<__HpyMember_x>,
-                >(
-                    c"x",
-                    ::core::option::Option::None,
-                    [c"x.__get__", c"x.__set__", c"x.__delete__"],
-                ),
-            ];
-            &PROPERTIES
-        }
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_x;
@@ -593,8 +538,42 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Point { frozen : false, richcmp : true, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 4usize] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_x>,
+                ::hpy::impl_::class::MemberSet<__HpyMember_x>,
+            >(c"x", ::core::option::Option::None, true),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_richcmpfunc::<
+                ::hpy::impl_::class::DerivedEq<Point>,
+            >(::hpy::impl_::class::HPy_tp_richcompare),
+        ),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Point>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Point>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 1usize] = [
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_x>,
+            ::hpy::impl_::class::MemberSet<__HpyMember_x>,
+        >(
+            c"x",
+            ::core::option::Option::None,
+            [c"x.__get__", c"x.__set__", c"x.__delete__"],
+        ),
+    ];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: true,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Point { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : true, hash : false,
+        str : false, }
     );
 };
 fn main() {}

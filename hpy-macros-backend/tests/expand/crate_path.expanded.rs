@@ -98,36 +98,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [crate::sdk::hpy::impl_::StaticDef] {
-            static DEFS: [crate::sdk::hpy::impl_::StaticDef; 3usize] = [
-                crate::sdk::hpy::impl_::StaticDef::new(
-                    crate::sdk::hpy::impl_::class::getset::<
-                        crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
-                        crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
-                    >(c"count", ::core::option::Option::None, true),
-                ),
-                crate::sdk::hpy::impl_::StaticDef::new(
-                    crate::sdk::hpy::impl_::class::slot_destroy::<Counter>(),
-                ),
-                crate::sdk::hpy::impl_::StaticDef::new(
-                    crate::sdk::hpy::impl_::class::slot_traverse::<Counter>(),
-                ),
-            ];
-            &DEFS
-        }
-        fn member_properties() -> &'static [crate::sdk::hpy::impl_::class::PropertyMethods] {
-            static PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 1usize] = [
-                crate::sdk::hpy::impl_::class::PropertyMethods::new::<
-                    crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
-                    crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
-                >(
-                    c"count",
-                    ::core::option::Option::None,
-                    [c"count.__get__", c"count.__set__", c"count.__delete__"],
-                ),
-            ];
-            &PROPERTIES
-        }
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_count;
@@ -165,8 +135,41 @@ const _: () = {
             crate::sdk::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    crate::sdk::hpy::impl_::class_level::class_impls!(
-        Counter { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [crate::sdk::hpy::impl_::StaticDef; 3usize] = [
+        crate::sdk::hpy::impl_::StaticDef::new(
+            crate::sdk::hpy::impl_::class::getset::<
+                crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
+                crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
+            >(c"count", ::core::option::Option::None, true),
+        ),
+        crate::sdk::hpy::impl_::StaticDef::new(
+            crate::sdk::hpy::impl_::class::slot_destroy::<Counter>(),
+        ),
+        crate::sdk::hpy::impl_::StaticDef::new(
+            crate::sdk::hpy::impl_::class::slot_traverse::<Counter>(),
+        ),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 1usize] = [
+        crate::sdk::hpy::impl_::class::PropertyMethods::new::<
+            crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
+            crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
+        >(
+            c"count",
+            ::core::option::Option::None,
+            [c"count.__get__", c"count.__set__", c"count.__delete__"],
+        ),
+    ];
+    static __HPY_CLASS_ITEMS: crate::sdk::hpy::impl_::class::ClassItems = crate::sdk::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..crate::sdk::hpy::impl_::class::ClassItems::EMPTY
+    };
+    crate::sdk::hpy::impl_::class::class_impls!(
+        Counter { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash :
+        false, str : false, }
     );
 };
 impl Counter {
@@ -226,7 +229,7 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Counter as crate ::sdk::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as crate ::sdk::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
@@ -361,35 +364,20 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    /// SAFETY: the definitions above are the ones `#[hpy_methods]` wrote for this class
-    unsafe impl crate::sdk::hpy::impl_::class_level::Methods for Counter {
-        const DEFINES_HASH: bool = false;
-        fn defines(
-            __hpy_property_methods: bool,
-        ) -> *mut *mut crate::sdk::hpy::impl_::HPyDef {
-            static LIST: crate::sdk::hpy::impl_::class::DefineCache = crate::sdk::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Counter,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [crate::sdk::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &crate::sdk::hpy::Handle<'ctx>,
-        ) -> crate::sdk::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: crate::sdk::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            crate::sdk::hpy::impl_::class::class_doc::<Counter>(__hpy_ctx, &DOC, "()")
+    static __HPY_METHOD_ITEMS: crate::sdk::hpy::impl_::class::ClassItems = crate::sdk::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("()"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl crate::sdk::hpy::impl_::class::MethodItems for Counter {
+        fn items() -> &'static crate::sdk::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -416,10 +404,10 @@ const _: () = {
                 &__hpy_module,
                 __HPY_EXCEPTIONS,
             )?;
-            crate::sdk::hpy::impl_::class_level::add_types(
+            crate::sdk::hpy::impl_::class::add_types(
                 __hpy_ctx,
                 &__hpy_module,
-                &[crate::sdk::hpy::impl_::class_level::TypeEntry::of::<Counter>()],
+                &[crate::sdk::hpy::impl_::class::TypeEntry::of::<Counter>()],
             )?;
             ::core::result::Result::Ok(0)
         }

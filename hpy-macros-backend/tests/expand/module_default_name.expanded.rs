@@ -52,7 +52,7 @@ const _: () = {
                 "default_name",
             )?;
             ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-            ::hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[])?;
+            ::hpy::impl_::class::add_types(__hpy_ctx, &__hpy_module, &[])?;
             ::core::result::Result::Ok(0)
         }
     }

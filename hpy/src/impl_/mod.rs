@@ -7,7 +7,6 @@ pub mod abi;
 pub mod buffer;
 pub(crate) mod capsule;
 pub mod class;
-pub mod class_level;
 mod def;
 pub mod derive;
 pub mod dunders;
