@@ -4,10 +4,9 @@
 //! and what was built for it for the running module ([`TypeSlot`]), and
 //! creating a module's classes in any order ([`add_types`]).
 
-use core::cell::UnsafeCell;
 use core::ffi::{c_int, c_ulong, CStr};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::ffi::CString;
 use std::sync::OnceLock;
 
@@ -20,7 +19,7 @@ use crate::class::{ClassData, HPyClass};
 use crate::impl_::abi::properties;
 use crate::impl_::abi::properties::PropertyMethods;
 use crate::impl_::StaticDef;
-use crate::{Context, HPyErr, HPyResult, Handle};
+use crate::{Context, Global, HPyErr, HPyResult, Handle};
 
 /// The base class of a Rust class.
 #[derive(Clone, Copy)]
@@ -72,12 +71,11 @@ impl ClassInfo {
 }
 
 /// What the runtime keeps of a class for the running module: its type
-/// object (an `HPyGlobal` listed in the module definition, set when the
+/// object (a [`Global`] listed in the module definition, stored when the
 /// module's exec creates the type), what the receiver checks need of its
 /// layout, and its definition list and docstring, built once.
 pub struct TypeSlot {
-    pub(super) global: UnsafeCell<HPyGlobal>,
-    pub(super) ready: AtomicBool,
+    pub(super) global: Global,
     /// The class's instance data size (`ClassInfo::basicsize`), once its
     /// type exists.
     data_size: AtomicUsize,
@@ -90,16 +88,11 @@ pub struct TypeSlot {
     doc: OnceLock<CString>,
 }
 
-// SAFETY: the global is written by HPy during module exec and read under
-// the interpreter lock; `ready` orders the two.
-unsafe impl Sync for TypeSlot {}
-
 impl TypeSlot {
     /// An empty slot (for a `static`).
     pub const fn new() -> Self {
         TypeSlot {
-            global: UnsafeCell::new(HPyGlobal { _i: 0 }),
-            ready: AtomicBool::new(false),
+            global: Global::new(),
             data_size: AtomicUsize::new(0),
             destroy: AtomicPtr::new(ptr::null_mut()),
             defines: DefineLists::new(),
@@ -109,20 +102,19 @@ impl TypeSlot {
 
     /// The pointer listed in `HPyModuleDef.globals`.
     pub const fn as_ptr(&self) -> *mut HPyGlobal {
-        self.global.get()
+        self.global.as_raw_ptr()
     }
 
     /// The type object, or a `SystemError` if the module that defines the
     /// class was not initialised (the class is not listed in `types:`).
     pub fn load<'ctx>(&self, ctx: Context<'ctx>, name: &str) -> HPyResult<Handle<'ctx>> {
-        if !self.ready.load(Ordering::Acquire) {
-            return Err(HPyErr::system_error(format!(
+        match self.global.registered().then(|| self.global.load(ctx)) {
+            Some(Ok(Some(ty))) => Ok(ty),
+            Some(Err(e)) => Err(e),
+            _ => Err(HPyErr::system_error(format!(
                 "class {name} is used before its module created it (is it listed in hpy_module!'s `types`?)"
-            )));
+            ))),
         }
-        // SAFETY: the global was stored by `store` below; the result is a new
-        // owned handle.
-        unsafe { ctx.wrap_result(hpy_sys::HPyGlobal_Load(ctx.as_raw(), *self.global.get())) }
     }
 
     /// Records what the receiver checks need to know of `T`, the class of
@@ -150,11 +142,11 @@ impl TypeSlot {
         (!f.is_null()).then(|| unsafe { core::mem::transmute::<*mut (), unsafe fn(*mut u8)>(f) })
     }
 
-    fn store(&self, ty: &Handle<'_>) {
-        // SAFETY: the global is registered in the module definition (hpy_module!
-        // lists every class's slot) and written under the interpreter lock.
-        unsafe { hpy_sys::HPyGlobal_Store(ty.context().as_raw(), self.global.get(), ty.as_raw()) };
-        self.ready.store(true, Ordering::Release);
+    fn store(&self, ty: &Handle<'_>) -> HPyResult<()> {
+        // SAFETY: hpy_module! lists every class's slot in the module
+        // definition (`HPyClass::TYPE_GLOBAL`).
+        unsafe { self.global.mark_registered() };
+        self.global.store(ty)
     }
 }
 
@@ -277,7 +269,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         crate::impl_::abi::type_created(ctx.as_raw(), ty.as_raw(), slot.defines::<T>(&items, false))
     };
     slot.remember_layout::<T>();
-    slot.store(&ty);
+    slot.store(&ty)?;
     // After `store`, so that a class attribute can be an instance.
     add_class_attributes::<T>(&ty, &items)?;
     let name = std::ffi::CString::new(info.python_name())
