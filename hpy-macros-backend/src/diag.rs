@@ -320,13 +320,15 @@ mod tests {
         assert!(class_field_error(&t("::hpy::Handle<'static>")).is_some());
     }
 
+    /// The signature of `fn ... {}` written as `s`.
+    fn sig(s: &str) -> syn::Signature {
+        syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}"))
+            .unwrap()
+            .sig
+    }
+
     #[test]
     fn returned_handles() {
-        let sig = |s: &str| {
-            syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}"))
-                .unwrap()
-                .sig
-        };
         let errs = |s: &str| -> Vec<String> {
             handle_lifetimes(&sig(s))
                 .iter()
@@ -350,11 +352,6 @@ mod tests {
 
     #[test]
     fn mut_parameters() {
-        let sig = |s: &str| {
-            syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}"))
-                .unwrap()
-                .sig
-        };
         assert_eq!(
             mut_ref_parameter(&sig("fn f(&mut self, x: &mut Vec<f64>, y: &str)")).len(),
             1
