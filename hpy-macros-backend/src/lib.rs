@@ -15,6 +15,7 @@ mod diag;
 mod method;
 mod methods;
 mod module;
+pub mod options;
 mod slots;
 mod tables;
 mod utils;

@@ -52,8 +52,9 @@ pub use items::{
     class_impls, ClassItems, ClassMethods, ClassOptions, MethodItems, MethodsProbe, NoMethodItems,
 };
 pub use layout::{
-    as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue, FieldProbe,
-    NoFieldSlots, NoValueVisit, ValueProbe, VisitValue, VisitValueFn,
+    as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue,
+    FieldCollectionProbe, FieldProbe, FieldSlotsCannotGrow, NoFieldSlots, NoValueVisit,
+    NotAFieldCollection, ValueProbe, VisitValue, VisitValueFn,
 };
 pub(crate) use layout::{checked_block, locate_start};
 pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
