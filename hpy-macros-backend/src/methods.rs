@@ -140,6 +140,23 @@ pub(crate) fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
     Role::Method(MethodOptions::default())
 }
 
+/// A generic block: an error unless its class is generic (which
+/// `#[hpy_class]` reports, once), and the block as written.
+fn generic_block(imp: ItemImpl, mut errors: Errors) -> syn::Result<TokenStream> {
+    let generic_class = matches!(&*imp.self_ty, Type::Path(p)
+        if p.path.segments.iter().any(|s| !s.arguments.is_empty()));
+    if !generic_class {
+        errors.push(syn::Error::new(
+            imp.generics.span(),
+            "#[hpy_methods] blocks cannot be generic: the class is one concrete type",
+        ));
+    }
+    errors.finish()?;
+    // Generating entry points for the methods of a generic class would
+    // only add errors about the parameters they cannot name.
+    Ok(quote!(#imp))
+}
+
 /// The role of every method of the block (its attributes removed).
 fn roles_of(imp: &mut ItemImpl, errors: &mut Errors) -> Vec<(ImplItemFn, Role)> {
     let mut roles = Vec::new();
@@ -184,19 +201,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let roles = roles_of(&mut imp, &mut errors);
 
     if !imp.generics.params.is_empty() {
-        let generic_class = matches!(&*imp.self_ty, Type::Path(p)
-            if p.path.segments.iter().any(|s| !s.arguments.is_empty()));
-        if !generic_class {
-            errors.push(syn::Error::new(
-                imp.generics.span(),
-                "#[hpy_methods] blocks cannot be generic: the class is one concrete type",
-            ));
-        }
-        errors.finish()?;
-        // The methods of a generic class: `#[hpy_class]` already says that
-        // a class cannot be generic, once; generating entry points here
-        // would only add errors about the parameters they cannot name.
-        return Ok(quote!(#imp));
+        return generic_block(imp, errors);
     }
 
     let mut out = Generated {
