@@ -111,5 +111,51 @@ RK4 = [
     ),
 ]
 
+# rpds-py against its hpy-rs port (bench/rpds-run): the module is `rpds`,
+# either build. Maps and sets hold 100 ints unless the row says otherwise;
+# the lookup's map holds 1000. Callgrind's divisors keep every row near the
+# same total instruction count.
+_MAP100 = "h = m.HashTrieMap((i, i) for i in range(100))"
+RPDS = [
+    Row(
+        "HashTrieMap: insert 100 keys one by one",
+        "M = m.HashTrieMap; ks = list(range(100))",
+        "h = M()\nfor k in ks:\n    h = h.insert(k, k)",
+        "HashTrieMap",
+        divisor=100,
+    ),
+    Row("HashTrieMap: h[k], 1000 keys",
+        "h = m.HashTrieMap((i, i) for i in range(1000)); k = 567", "h[k]", "HashTrieMap"),
+    Row("HashTrieMap: k in h, 1000 keys",
+        "h = m.HashTrieMap((i, i) for i in range(1000)); k = 567", "k in h", "HashTrieMap"),
+    Row("HashTrieMap: iterate keys", _MAP100, "for _ in h:\n    pass", "HashTrieMap",
+        divisor=20),
+    Row("HashTrieMap: iterate items()", _MAP100, "for _ in h.items():\n    pass",
+        "HashTrieMap", divisor=20),
+    Row("HashTrieMap: h == h2", _MAP100 + "; h2 = m.HashTrieMap((i, i) for i in range(100))",
+        "h == h2", "HashTrieMap", divisor=20),
+    Row("HashTrieMap: hash(h)", _MAP100, "hash(h)", "HashTrieMap", divisor=20),
+    Row("HashTrieMap: pickle round trip",
+        _MAP100 + "; import pickle; dumps, loads = pickle.dumps, pickle.loads",
+        "loads(dumps(h))", "HashTrieMap", divisor=50),
+    Row("HashTrieMap.convert(dict)",
+        "conv = m.HashTrieMap.convert; d = {i: i for i in range(100)}", "conv(d)",
+        "HashTrieMap", divisor=50),
+    Row("HashTrieMap.convert(dict), str keys",
+        "conv = m.HashTrieMap.convert; d = {str(i): i for i in range(100)}", "conv(d)",
+        "HashTrieMap", divisor=50),
+    Row("HashTrieSet(range(100))", "S = m.HashTrieSet; r = range(100)", "S(r)",
+        "HashTrieSet", divisor=50),
+    Row("HashTrieSet: k in s", "s = m.HashTrieSet(range(100)); k = 57", "k in s",
+        "HashTrieSet"),
+    Row("List(range(100))", "L = m.List; r = range(100)", "L(r)", "List", divisor=20),
+    Row("List: push_front", "xs = m.List(range(100))", "xs.push_front(1)", "List"),
+    Row("List: iterate", "xs = m.List(range(100))", "for _ in xs:\n    pass", "List",
+        divisor=20),
+    Row("Queue: enqueue", "q = m.Queue(range(100))", "q.enqueue(1)", "Queue"),
+    Row("Queue: dequeue", "q = m.Queue(range(100))", "q.dequeue()", "Queue"),
+    Row("Stack: push", "s = m.Stack(range(100))", "s.push(1)", "Stack"),
+]
+
 # The conversion rows run with the call-overhead rows: the same modules.
-SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4}
+SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4, "rpds": RPDS}
