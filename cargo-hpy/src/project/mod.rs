@@ -30,6 +30,10 @@
 //! Without `python-source`, a `python/` directory next to `Cargo.toml` is used
 //! when it exists.
 
+pub mod cargo;
+pub mod compile;
+pub mod vendor;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,8 +41,8 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
-use crate::cargo::Package;
 use crate::error::Error;
+use crate::project::cargo::Package;
 use crate::python::module_name_problem;
 
 /// The package metadata written to a wheel's `METADATA`.
@@ -282,7 +286,7 @@ pub fn tool_table(dir: &Path) -> Result<Option<HpyRsTable>, Error> {
 /// Applies `[tool.hpy-rs]` `features`, `profile` and `abi` of the project
 /// the command line selects (`--manifest-path`, else the current directory
 /// when no `-p` is given) to `args`; the command line's own choices win.
-pub fn apply_build_options(args: &mut crate::args::BuildArgs) -> Result<(), Error> {
+pub fn apply_build_options(args: &mut crate::options::BuildArgs) -> Result<(), Error> {
     let dir = match (&args.manifest_path, args.packages.is_empty()) {
         (Some(manifest), _) => manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
         (None, true) => PathBuf::from("."),
@@ -300,7 +304,7 @@ pub fn apply_build_options(args: &mut crate::args::BuildArgs) -> Result<(), Erro
     Ok(())
 }
 
-fn apply_tool_table(args: &mut crate::args::BuildArgs, tool: &HpyRsTable) {
+fn apply_tool_table(args: &mut crate::options::BuildArgs, tool: &HpyRsTable) {
     args.cargo.features.extend(tool.features.iter().cloned());
     if !args.release && args.cargo.profile.is_none() {
         match tool.profile.as_deref() {
@@ -320,8 +324,7 @@ pub fn parse_pyproject(text: &str, path: &Path) -> Result<PyProject, Error> {
     // metadata wants `\n` whatever the file's line ends. A raw CR is valid
     // TOML only before an LF, so this changes nothing else.
     let text = text.replace("\r\n", "\n");
-    toml::from_str(&text)
-        .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))
+    toml::from_str(&text).map_err(|e| Error::config(path, e.to_string()))
 }
 
 /// Reads `pyproject.toml` in `dir`, if there is one.
@@ -330,10 +333,7 @@ pub fn read_pyproject(dir: &Path) -> Result<Option<PyProject>, Error> {
     match fs::read_to_string(&path) {
         Ok(text) => parse_pyproject(&text, &path).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::failed(format!(
-            "could not read {}: {e}",
-            path.display()
-        ))),
+        Err(e) => Err(Error::io("read", &path, e)),
     }
 }
 
@@ -365,7 +365,7 @@ fn from_sources(
 ) -> Result<PythonProject, Error> {
     let project = doc.project.as_ref();
     let tool = doc.tool.as_ref().and_then(|t| t.hpy_rs.as_ref());
-    let invalid = |what: String| Error::failed(format!("{}: {what}", pyproject_path.display()));
+    let invalid = |what: String| Error::config(pyproject_path, what);
 
     let module = tool
         .and_then(|t| t.module.clone())
@@ -380,7 +380,7 @@ fn from_sources(
         Some(rel) => {
             let path = dir.join(&rel);
             if !path.is_dir() {
-                return Err(Error::failed(format!(
+                return Err(invalid(format!(
                     "python-source `{rel}` of crate {} is not a directory ({})",
                     package.name,
                     path.display()
@@ -401,10 +401,9 @@ fn from_sources(
             v
         }
         None => pep440_from_semver(&package.version).map_err(|e| {
-            Error::failed(format!(
-                "crate {}: {e}; set `version` in [project] of {}",
-                package.name,
-                pyproject_path.display()
+            invalid(format!(
+                "crate {}: {e}; set `version` in [project]",
+                package.name
             ))
         })?,
     };
@@ -676,13 +675,13 @@ fn license_files(dir: &Path, patterns: &[String]) -> Result<Vec<(String, Vec<u8>
 /// requirement a universal wheel adds): an sdist's PKG-INFO. `manifest`
 /// is canonical.
 pub fn core_metadata(manifest: &Path) -> Result<CoreMetadata, Error> {
-    let metadata = crate::cargo::metadata(Some(manifest))?;
+    let metadata = crate::project::cargo::metadata(Some(manifest))?;
     let package = metadata
         .packages
         .iter()
         .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
         .ok_or_else(|| {
-            Error::failed(format!(
+            Error::Selection(format!(
                 "{} is not a package (a virtual workspace manifest?): cargo hpy sdist packs \
                  one extension crate",
                 manifest.display()
@@ -706,14 +705,14 @@ pub fn requirement_name(requirement: &str) -> Result<String, String> {
 /// A dotted module name must be identifiers, and end in the library's name.
 pub fn check_module_name(module: &str, lib_name: &str, crate_name: &str) -> Result<(), Error> {
     if let Some(problem) = module.split('.').find_map(module_name_problem) {
-        return Err(Error::failed(format!(
+        return Err(Error::ModuleName(format!(
             "module name `{module}` of crate {crate_name} is not a dotted Python name \
              ({problem})"
         )));
     }
     let last = module.rsplit('.').next().unwrap_or(module);
     if last != lib_name {
-        return Err(Error::failed(format!(
+        return Err(Error::ModuleName(format!(
             "module name `{module}` of crate {crate_name} ends in `{last}`, but its library \
              is named `{lib_name}`: the module's init function is named after the library \
              (HPyInit_{lib_name}), so set `[lib] name = \"{last}\"` in Cargo.toml"
@@ -917,14 +916,14 @@ one = "x.one"
         )
         .unwrap();
         let tool = doc.tool.unwrap().hpy_rs.unwrap();
-        let mut args = crate::args::BuildArgs::default();
+        let mut args = crate::options::BuildArgs::default();
         args.cargo.features = vec!["cli".into()];
         apply_tool_table(&mut args, &tool);
         assert_eq!(args.cargo.features, ["cli", "simd"]);
         assert_eq!(args.cargo.profile.as_deref(), Some("fast"));
         assert!(args.universal);
         // The command line wins.
-        let mut args = crate::args::BuildArgs {
+        let mut args = crate::options::BuildArgs {
             release: true,
             cpython: true,
             ..Default::default()
@@ -932,7 +931,7 @@ one = "x.one"
         apply_tool_table(&mut args, &tool);
         assert_eq!(args.cargo.profile, None);
         assert!(!args.universal);
-        let mut args = crate::args::BuildArgs::default();
+        let mut args = crate::options::BuildArgs::default();
         apply_tool_table(
             &mut args,
             &HpyRsTable {
@@ -1037,7 +1036,10 @@ one = "x.one"
             "[project]\nname = \"a\"\n[project]\nversion = \"1\"\n",
         ] {
             let e = load_from(text, "foo").unwrap_err();
-            assert!(e.to_string().starts_with("could not read p.toml: "), "{e}");
+            assert!(
+                matches!(e, Error::Config { .. }) && e.to_string().starts_with("p.toml: "),
+                "{e}"
+            );
         }
     }
 }
