@@ -50,6 +50,10 @@ pub enum Command {
     /// (`manylinux_2_X_<arch>` when it qualifies): for packaging tools such
     /// as scripts/build-backend-wheel.
     #[command(hide = true)]
+    Pep517(Pep517Command),
+    /// Print the wheel platform tag of a native file built here
+    /// (`manylinux_2_X_<arch>` when it qualifies).
+    #[command(hide = true)]
     PlatformTag {
         /// The ELF file (executable or shared library).
         file: PathBuf,
@@ -156,6 +160,59 @@ pub struct SdistCommand {
     /// Directory for the sdist (default: `target/sdist` next to Cargo.toml).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+/// `cargo hpy pep517 HOOK`: the engine of the hpy-rs-build PEP 517
+/// backend, run by its Python shim (see [`crate::command::pep517`]).
+#[derive(Debug, Clone, Args)]
+pub struct Pep517Command {
+    /// The hook.
+    #[arg(value_enum)]
+    pub hook: Pep517Hook,
+    /// The directory the hook writes its file to.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The interpreter pip runs the hook with (`sys.executable`).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<OsString>,
+    /// The hook's `config_settings`, as a JSON object.
+    #[arg(long, value_name = "JSON", default_value = "{}")]
+    pub config_settings: String,
+    /// `backend-wheel`: the cargo-hpy binary to pack [default: this one].
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<PathBuf>,
+}
+
+/// The hooks `cargo hpy pep517` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Pep517Hook {
+    /// `get_requires_for_build_*`: check the settings only.
+    CheckSettings,
+    /// Print the `cargo hpy wheel` arguments `build-wheel` would run, as a
+    /// JSON list (nothing is built).
+    WheelArguments,
+    /// `build_wheel`.
+    BuildWheel,
+    /// `build_editable` (PEP 660).
+    BuildEditable,
+    /// `build_sdist`.
+    BuildSdist,
+    /// Write the `hpy-rs-build` wheel (the backend with this cargo-hpy).
+    BackendWheel,
+}
+
+impl Pep517Hook {
+    /// The hook's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pep517Hook::CheckSettings => "check-settings",
+            Pep517Hook::WheelArguments => "wheel-arguments",
+            Pep517Hook::BuildWheel => "build-wheel",
+            Pep517Hook::BuildEditable => "build-editable",
+            Pep517Hook::BuildSdist => "build-sdist",
+            Pep517Hook::BackendWheel => "backend-wheel",
+        }
+    }
 }
 
 /// `cargo hpy new`.

@@ -48,6 +48,7 @@ pub fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::New(new_args) => new::new(&new_args),
+        Command::Pep517(hook) => pep517::pep517(&hook),
         Command::PlatformTag { file } => {
             let platform = Platform::host()?;
             let data = std::fs::read(&file).map_err(|e| Error::io("read", &file, e))?;

@@ -452,6 +452,59 @@ pub fn record_hash(data: &[u8]) -> String {
     )
 }
 
+/// The `hpy_rs_build` PEP 517 backend: a shim that runs `cargo hpy pep517`
+/// (see [`crate::command::pep517`]).
+pub const BACKEND_SHIM: &str = include_str!("../../python/hpy_rs_build.py");
+
+/// Writes the `hpy-rs-build` wheel into `out_dir` and returns its path:
+/// the PEP 517 backend's shim as the package `hpy_rs_build`, the cargo-hpy
+/// `binary` inside it (where the shim looks first) and as the script
+/// `cargo-hpy` (pip puts it on the environment's PATH). Tagged
+/// `py3-none-<platform>`: the binary runs under any Python 3 here.
+pub fn backend_wheel(out_dir: &Path, binary: &[u8], platform: Platform) -> Result<PathBuf, Error> {
+    let version = env!("CARGO_PKG_VERSION");
+    let meta = CoreMetadata {
+        name: "hpy-rs-build".to_owned(),
+        version: version.to_owned(),
+        summary: Some(
+            "PEP 517 build backend for hpy-rs extension modules, with cargo-hpy".to_owned(),
+        ),
+        requires_python: Some(">=3.8".to_owned()),
+        license: Some("MIT".to_owned()),
+        license_is_expression: true,
+        ..CoreMetadata::default()
+    };
+    let plain = host_platform_tag(platform);
+    let tag = format!("py3-none-{}", wheel_platform_tag(platform, plain, binary));
+    let files: Vec<ArchiveFile> = vec![
+        (
+            "hpy_rs_build/__init__.py".to_owned(),
+            BACKEND_SHIM.as_bytes().to_vec(),
+            0o644,
+        ),
+        (
+            "hpy_rs_build/bin/cargo-hpy".to_owned(),
+            binary.to_vec(),
+            0o755,
+        ),
+        (
+            format!("hpy_rs_build-{version}.data/scripts/cargo-hpy"),
+            binary.to_vec(),
+            0o755,
+        ),
+    ];
+    fs::create_dir_all(out_dir).map_err(|e| Error::io("create", out_dir, e))?;
+    let path = out_dir.join(format!("hpy_rs_build-{version}-{tag}.whl"));
+    write_wheel(
+        &path,
+        &files,
+        &format!("hpy_rs_build-{version}.dist-info"),
+        &meta,
+        &tag,
+    )?;
+    Ok(path)
+}
+
 /// Writes `files` plus the dist-info files (METADATA, WHEEL, RECORD) as a
 /// deflate-compressed ZIP archive straight into the file `path` (through a
 /// temporary file next to it, renamed when complete).
