@@ -284,13 +284,32 @@ pub fn tool_table(dir: &Path) -> Result<Option<HpyRsTable>, Error> {
 }
 
 /// Applies `[tool.hpy-rs]` `features`, `profile` and `abi` of the project
-/// the command line selects (`--manifest-path`, else the current directory
-/// when no `-p` is given) to `args`; the command line's own choices win.
+/// the command line selects (the package of `-p`, else `--manifest-path`,
+/// else the current directory) to `args`; the command line's own choices
+/// win. With several `-p`, each project's table would apply to all of
+/// them: that is refused when any of them has one.
 pub fn apply_build_options(args: &mut crate::options::BuildArgs) -> Result<(), Error> {
-    let dir = match (&args.manifest_path, args.packages.is_empty()) {
-        (Some(manifest), _) => manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
-        (None, true) => PathBuf::from("."),
-        (None, false) => return Ok(()),
+    let dir = match (&args.manifest_path, args.packages.as_slice()) {
+        (manifest, [_, ..]) => match selected_package_dirs(manifest.as_deref(), &args.packages)? {
+            dirs if dirs.len() == 1 => dirs.into_iter().next().expect("one"),
+            dirs => {
+                let with_table: Vec<String> = dirs
+                    .iter()
+                    .filter(|d| matches!(tool_table(d), Ok(Some(_))))
+                    .map(|d| d.join("pyproject.toml").display().to_string())
+                    .collect();
+                if !with_table.is_empty() {
+                    return Err(Error::Selection(format!(
+                        "[tool.hpy-rs] of {} would apply to every package selected with -p; \
+                         build the packages one at a time",
+                        with_table.join(", ")
+                    )));
+                }
+                return Ok(());
+            }
+        },
+        (Some(manifest), []) => manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        (None, []) => PathBuf::from("."),
     };
     let dir = if dir.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -302,6 +321,23 @@ pub fn apply_build_options(args: &mut crate::options::BuildArgs) -> Result<(), E
     };
     apply_tool_table(args, &tool);
     Ok(())
+}
+
+/// The directories of the workspace packages that `-p` specs (`name` or
+/// `name@version`) select; cargo reports a spec that matches none.
+fn selected_package_dirs(manifest: Option<&Path>, specs: &[String]) -> Result<Vec<PathBuf>, Error> {
+    let metadata = cargo::metadata(manifest)?;
+    let mut dirs = Vec::new();
+    for spec in specs {
+        let name = spec.split('@').next().unwrap_or(spec);
+        for package in metadata.packages.iter().filter(|p| p.name == name) {
+            let dir = package.manifest_path.parent().unwrap_or(Path::new("."));
+            if !dirs.iter().any(|d| d == dir) {
+                dirs.push(dir.to_path_buf());
+            }
+        }
+    }
+    Ok(dirs)
 }
 
 fn apply_tool_table(args: &mut crate::options::BuildArgs, tool: &HpyRsTable) {
@@ -940,6 +976,51 @@ one = "x.one"
             },
         );
         assert!(args.release && args.cargo.profile.is_none());
+    }
+
+    #[test]
+    fn a_package_chosen_with_p_brings_its_tool_table() {
+        let dir = std::env::temp_dir().join(format!("cargo-hpy-dash-p-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for (rel, text) in [
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+            ),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
+            ),
+            ("a/src/lib.rs", ""),
+            (
+                "a/pyproject.toml",
+                "[tool.hpy-rs]\nfeatures = [\"simd\"]\nabi = \"universal\"\n",
+            ),
+            (
+                "b/Cargo.toml",
+                "[package]\nname = \"b\"\nversion = \"0.1.0\"\n",
+            ),
+            ("b/src/lib.rs", ""),
+        ] {
+            fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+            fs::write(dir.join(rel), text).unwrap();
+        }
+        let selecting = |packages: &[&str]| crate::options::BuildArgs {
+            manifest_path: Some(dir.join("Cargo.toml")),
+            packages: packages.iter().map(|p| p.to_string()).collect(),
+            ..Default::default()
+        };
+        let mut args = selecting(&["a"]);
+        apply_build_options(&mut args).unwrap();
+        assert_eq!(args.cargo.features, ["simd"]);
+        assert!(args.universal);
+        let mut args = selecting(&["b@0.1.0"]);
+        apply_build_options(&mut args).unwrap();
+        assert!(args.cargo.features.is_empty() && !args.universal);
+        // Two packages, one with a table: refused rather than applied to both.
+        let e = apply_build_options(&mut selecting(&["a", "b"])).unwrap_err();
+        assert!(e.to_string().contains("one at a time"), "{e}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
