@@ -52,13 +52,14 @@
 //! - [`wheel`]: wheels, sdists, and the ELF checks behind the platform tag;
 //! - [`python`]: interpreters ([`hpy_build_config`]'s query) and the
 //!   universal loader stub;
-//! - [`options`] and [`Error`]: the build options and the error type all of
-//!   them share.
+//! - [`options`], [`files`] and [`Error`]: the build options, the one way
+//!   files are replaced, and the error type, which all of them share.
 
 #![forbid(unsafe_code)]
 
 pub mod command;
 pub mod error;
+pub mod files;
 pub mod options;
 pub mod project;
 pub mod python;

@@ -1,11 +1,11 @@
 //! `cargo hpy build`: compiles the extension crate(s) ([`crate::project::compile`])
 //! and lays the results out under the names Python imports.
 
-use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::files::replace_file;
 use crate::options::BuildArgs;
 use crate::project::cargo;
 use crate::project::compile::{self, Abi, CompiledLibrary, Platform};
@@ -207,31 +207,20 @@ fn remove_stale_cpython_modules(out_dir: &Path, name: &str) -> Result<(), Error>
     Ok(())
 }
 
-/// Copies via a temporary file and a rename, so that a process which already
-/// has the old library mapped keeps a consistent file.
+/// Copies `from` to `to` through [`replace_file`], so that a process which
+/// already has the old library mapped keeps a consistent file.
 fn copy_atomically(from: &Path, to: &Path) -> Result<(), Error> {
-    let temp = temp_path(to);
-    fs::copy(from, &temp).map_err(|e| Error::io("copy", from, e))?;
-    fs::rename(&temp, to).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        Error::io("write", to, e)
+    replace_file(to, |temp| {
+        fs::copy(from, temp)
+            .map(drop)
+            .map_err(|e| Error::io("copy", from, e))
     })
 }
 
 fn write_atomically(to: &Path, contents: &[u8]) -> Result<(), Error> {
-    let temp = temp_path(to);
-    fs::write(&temp, contents).map_err(|e| Error::io("write", &temp, e))?;
-    fs::rename(&temp, to).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        Error::io("write", to, e)
+    replace_file(to, |temp| {
+        fs::write(temp, contents).map_err(|e| Error::io("write", temp, e))
     })
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let mut name = OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(format!(".cargo-hpy-{}.tmp", std::process::id()));
-    path.with_file_name(name)
 }
 
 #[cfg(test)]

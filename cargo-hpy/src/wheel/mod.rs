@@ -515,61 +515,48 @@ pub fn write_wheel(
     meta: &CoreMetadata,
     tag: &str,
 ) -> Result<(), Error> {
-    let temp = path.with_extension("whl.cargo-hpy-tmp");
-    let result = write_archive(&temp, files, dist_info, meta, tag)
-        .and_then(|()| fs::rename(&temp, path).map_err(|e| Error::io("write", path, e)));
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
-}
-
-fn write_archive(
-    path: &Path,
-    files: &[ArchiveFile],
-    dist_info: &str,
-    meta: &CoreMetadata,
-    tag: &str,
-) -> Result<(), Error> {
-    let failed =
-        |e: &dyn std::fmt::Display| Error::io("write", path, std::io::Error::other(e.to_string()));
-    let file = fs::File::create(path).map_err(|e| failed(&e))?;
-    let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
-    let mut record = String::new();
-    let add = |zip: &mut ZipWriter<_>, name: &str, data: &[u8], mode: u32| {
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .unix_permissions(mode)
-            .large_file(data.len() > u32::MAX as usize);
-        zip.start_file(name, options).map_err(|e| failed(&e))?;
-        zip.write_all(data).map_err(|e| failed(&e))?;
-        Ok::<(), Error>(())
-    };
-    let metadata = metadata_file(meta);
-    let wheel = wheel_file(tag);
-    let dist_files = [
-        (format!("{dist_info}/METADATA"), metadata.as_bytes()),
-        (format!("{dist_info}/WHEEL"), wheel.as_bytes()),
-    ];
-    let all = files
-        .iter()
-        .map(|(name, data, mode)| (name.as_str(), data.as_slice(), *mode))
-        .chain(dist_files.iter().map(|(n, d)| (n.as_str(), *d, 0o644)));
-    for (name, data, mode) in all {
-        add(&mut zip, name, data, mode)?;
-        record.push_str(&format!(
-            "{},{},{}\n",
-            csv_field(name),
-            record_hash(data),
-            data.len()
-        ));
-    }
-    let record_path = format!("{dist_info}/RECORD");
-    record.push_str(&format!("{},,\n", csv_field(&record_path)));
-    add(&mut zip, &record_path, record.as_bytes(), 0o644)?;
-    let mut out = zip.finish().map_err(|e| failed(&e))?;
-    out.flush().map_err(|e| failed(&e))?;
-    Ok(())
+    crate::files::replace_file(path, |temp| {
+        let failed = |e: &dyn std::fmt::Display| {
+            Error::io("write", temp, std::io::Error::other(e.to_string()))
+        };
+        let file = fs::File::create(temp).map_err(|e| failed(&e))?;
+        let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
+        let mut record = String::new();
+        let add = |zip: &mut ZipWriter<_>, name: &str, data: &[u8], mode: u32| {
+            let options = SimpleFileOptions::default()
+                .compression_method(CompressionMethod::Deflated)
+                .unix_permissions(mode)
+                .large_file(data.len() > u32::MAX as usize);
+            zip.start_file(name, options).map_err(|e| failed(&e))?;
+            zip.write_all(data).map_err(|e| failed(&e))?;
+            Ok::<(), Error>(())
+        };
+        let metadata = metadata_file(meta);
+        let wheel = wheel_file(tag);
+        let dist_files = [
+            (format!("{dist_info}/METADATA"), metadata.as_bytes()),
+            (format!("{dist_info}/WHEEL"), wheel.as_bytes()),
+        ];
+        let all = files
+            .iter()
+            .map(|(name, data, mode)| (name.as_str(), data.as_slice(), *mode))
+            .chain(dist_files.iter().map(|(n, d)| (n.as_str(), *d, 0o644)));
+        for (name, data, mode) in all {
+            add(&mut zip, name, data, mode)?;
+            record.push_str(&format!(
+                "{},{},{}\n",
+                csv_field(name),
+                record_hash(data),
+                data.len()
+            ));
+        }
+        let record_path = format!("{dist_info}/RECORD");
+        record.push_str(&format!("{},,\n", csv_field(&record_path)));
+        add(&mut zip, &record_path, record.as_bytes(), 0o644)?;
+        let mut out = zip.finish().map_err(|e| failed(&e))?;
+        out.flush().map_err(|e| failed(&e))?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]

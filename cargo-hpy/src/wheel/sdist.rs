@@ -74,14 +74,12 @@ pub fn sdist(manifest_path: Option<&Path>, out: Option<&Path>) -> Result<PathBuf
     let out_dir = fs::canonicalize(&out_dir).unwrap_or(out_dir);
     let path = out_dir.join(format!("{base}.tar.gz"));
     let staging = out_dir.join(format!(".{base}.cargo-hpy-staging"));
-    let temp = out_dir.join(format!(".{base}.tar.gz.cargo-hpy-tmp"));
-    let result = stage(&staging, &dir, &out_dir, &crates)
-        .and_then(|()| write_archive(&temp, &staging, &base, &wheel::metadata_file(&metadata)))
-        .and_then(|()| fs::rename(&temp, &path).map_err(|e| Error::io("write", &path, e)));
+    let result = stage(&staging, &dir, &out_dir, &crates).and_then(|()| {
+        crate::files::replace_file(&path, |temp| {
+            write_archive(temp, &staging, &base, &wheel::metadata_file(&metadata))
+        })
+    });
     let _ = fs::remove_dir_all(&staging);
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
     result?;
     let vendored: Vec<String> = crates
         .iter()
