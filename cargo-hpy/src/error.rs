@@ -1,6 +1,6 @@
 //! The error type of cargo-hpy: one variant per kind a caller can act on
-//! (the backend shim, `--find-interpreter`, tests), each with the exit
-//! status the binary maps it to.
+//! (the pep517 engine, `--find-interpreter`, tests), and the exit status
+//! the binary maps it to.
 
 use std::fmt;
 use std::io;
@@ -94,14 +94,11 @@ impl Error {
     }
 
     /// The process exit status for this error: cargo's own status when
-    /// cargo failed, 2 for a usage or configuration mistake, else 1.
+    /// cargo failed (101 when it had none), else 1 (2 stays clap's, for a
+    /// command line it cannot parse).
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Cargo { code } => code.filter(|&c| c != 0).unwrap_or(101),
-            Error::Config { .. }
-            | Error::ModuleName(_)
-            | Error::Unsupported(_)
-            | Error::Setting(_) => 2,
             _ => 1,
         }
     }
@@ -160,5 +157,34 @@ impl std::error::Error for Error {
 impl From<hpy_build_config::QueryError> for Error {
     fn from(e: hpy_build_config::QueryError) -> Error {
         Error::Interpreter(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_and_exit_codes() {
+        let e = Error::io(
+            "read",
+            Path::new("/x/pyproject.toml"),
+            io::Error::from(io::ErrorKind::NotFound),
+        );
+        assert!(e
+            .to_string()
+            .starts_with("could not read /x/pyproject.toml: "));
+        assert_eq!(e.exit_code(), 1);
+        let e = Error::config(Path::new("p.toml"), "bad");
+        assert_eq!((e.to_string().as_str(), e.exit_code()), ("p.toml: bad", 1));
+        assert_eq!(Error::Cargo { code: Some(7) }.exit_code(), 7);
+        assert_eq!(Error::Cargo { code: None }.exit_code(), 101);
+        let e = Error::NotCPython {
+            python: "/pypy/bin/pypy3".into(),
+            implementation: "pypy".into(),
+        };
+        assert!(e
+            .to_string()
+            .contains("`/pypy/bin/pypy3` is pypy, not CPython"));
     }
 }
