@@ -25,10 +25,11 @@
 //!
 //! `wheel` packs one crate's module, its package's own Python files and
 //! metadata into a wheel ([`wheel`], tagged manylinux from auditwheel's
-//! policy data, [`elf`]); `develop` builds that wheel and installs it with
+//! policy data, [`wheel::elf`]); `develop` builds that wheel and installs it with
 //! pip into `--python`, `$HPY_PYTHON` or the active virtualenv
-//! ([`develop`]); `sdist` packs the project's sources for pip and the
-//! hpy-rs-build backend ([`sdist`]); `new` creates a project ([`new`]).
+//! ([`command::develop`]); `sdist` packs the project's sources for pip and the
+//! hpy-rs-build backend ([`wheel::sdist`]); `new` creates a project
+//! ([`command::new`]).
 //!
 //! The output goes to `--out DIR`, by default
 //! `<target-dir>/hpy/<debug|release>/<cpython|universal>` (one directory per

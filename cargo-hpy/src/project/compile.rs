@@ -1,9 +1,9 @@
-//! `cargo hpy build`: compile the extension crate(s) and lay the results out
-//! under the names Python imports.
-//!
-//! The steps are separate functions so that later commands (`develop`,
-//! `wheel`) can reuse them: [`build`] runs everything and returns what it
-//! wrote; [`compile`] stops after cargo and returns the raw libraries.
+//! Compiling an extension crate with cargo: the interpreter it is for
+//! ([`target_python`]), the `cargo build` run and the cdylibs it produced
+//! ([`compile`]), each with its module name and the package's own Python
+//! files ([`python_files`]). `cargo hpy build`
+//! ([`crate::command::build`]) lays them out for import, `cargo hpy wheel`
+//! ([`crate::wheel`]) packs them.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
