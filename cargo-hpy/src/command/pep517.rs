@@ -162,6 +162,35 @@ pub fn wheel_arguments(
     Ok(arguments)
 }
 
+/// In an unpacked sdist, gives the vendored crates' files (`hpy-rs-vendor/`)
+/// the current time. An sdist's files carry one fixed time (it is
+/// reproducible), and cargo names a path dependency's build by its path
+/// relative to the workspace: with a shared `CARGO_TARGET_DIR`, a build of
+/// another version of the same crates, made earlier, would look up to date
+/// and be linked in. Newer sources make cargo rebuild them.
+pub fn freshen_vendored_sources(dir: &Path) -> Result<(), Error> {
+    let vendor = dir.join(crate::project::vendor::VENDOR_DIR);
+    if !dir.join("PKG-INFO").is_file() || !vendor.is_dir() {
+        return Ok(());
+    }
+    let now = std::time::SystemTime::now();
+    let mut pending = vec![vendor];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io("read", &dir, e))? {
+            let path = entry.map_err(|e| Error::io("read", &dir, e))?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                // The owner may set the time through a read-only handle.
+                std::fs::File::open(&path)
+                    .and_then(|f| f.set_modified(now))
+                    .map_err(|e| Error::io("write", &path, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// [`wheel_arguments`] for a hook's settings and interpreter, for the
 /// project in the current directory.
 fn hook_wheel_arguments(command: &Pep517Command) -> Result<Vec<OsString>, Error> {
@@ -199,6 +228,7 @@ pub fn pep517(command: &Pep517Command) -> Result<(), Error> {
         }
         Pep517Hook::BuildWheel | Pep517Hook::BuildEditable => {
             let mut arguments = hook_wheel_arguments(command)?;
+            freshen_vendored_sources(Path::new("."))?;
             if command.hook == Pep517Hook::BuildEditable {
                 arguments.push("--editable".into());
             }
@@ -274,6 +304,33 @@ mod tests {
         );
         assert!(parse_settings(r#"{"build-args": "'open"}"#).is_err());
         assert!(parse_settings("[1]").is_err());
+    }
+
+    #[test]
+    fn an_unpacked_sdists_vendored_files_are_made_newer() {
+        let dir = std::env::temp_dir().join(format!("cargo-hpy-fresh-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let file = dir.join("hpy-rs-vendor").join("hpy").join("lib.rs");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "").unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1153704088);
+        let set_old = || {
+            std::fs::File::options()
+                .write(true)
+                .open(&file)
+                .unwrap()
+                .set_modified(old)
+                .unwrap()
+        };
+        let mtime = || std::fs::metadata(&file).unwrap().modified().unwrap();
+        set_old();
+        // Not an sdist (no PKG-INFO): left alone.
+        freshen_vendored_sources(&dir).unwrap();
+        assert_eq!(mtime(), old);
+        std::fs::write(dir.join("PKG-INFO"), "").unwrap();
+        freshen_vendored_sources(&dir).unwrap();
+        assert!(mtime() > old + std::time::Duration::from_secs(86400));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
