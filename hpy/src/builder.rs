@@ -185,7 +185,7 @@ macro_rules! builder {
                             // SAFETY: the builder is live, `index < len` and
                             // not yet written; the item's reference goes to it.
                             unsafe {
-                                crate::impl_::abi::$put(ctx.as_raw(), raw, index, item.into_raw())
+                                crate::abi::$put(ctx.as_raw(), raw, index, item.into_raw())
                             };
                             index += 1;
                         }

@@ -51,6 +51,7 @@
 //! # fn main() {}
 //! ```
 
+mod abi;
 mod args;
 mod builder;
 mod class;

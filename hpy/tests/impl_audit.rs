@@ -1,5 +1,5 @@
 //! Every safe `pub fn` and safe `pub trait` under `src/impl_/` (the hidden
-//! API that macro expansions name) is on the reviewed list
+//! API that macro expansions name) and `src/abi/` (the ABI layer) is on the reviewed list
 //! `tests/impl_audit.txt`, each with the reason it cannot be misused from
 //! safe code: it checks what it is given, it only builds data that an
 //! `unsafe` trait or function must accept before anything trusts it, or it
@@ -62,16 +62,24 @@ fn impl_type(rest: &str) -> Option<String> {
     Some(identifier(rest).to_owned())
 }
 
-/// `(key, kind)` of every safe public fn and trait in `impl_`.
+/// `(key, kind)` of every safe public fn and trait in `impl_` and in the
+/// ABI layer `abi/` that `impl_` re-exports from (keys relative to
+/// `src/impl_/`, and to `src/` for the ABI layer: `abi/cpython.rs:…`).
 fn safe_public_items() -> BTreeMap<String, &'static str> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/impl_");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&root, &mut files);
+    rust_files(&src.join("impl_"), &mut files);
+    rust_files(&src.join("abi"), &mut files);
     let mut items = BTreeMap::new();
     for file in files {
+        let root = if file.starts_with(src.join("impl_")) {
+            src.join("impl_")
+        } else {
+            src.clone()
+        };
         let rel = file
             .strip_prefix(&root)
-            .expect("under impl_")
+            .expect("under src")
             .to_string_lossy()
             .replace('\\', "/");
         let text = std::fs::read_to_string(&file).expect("readable source");

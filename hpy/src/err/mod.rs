@@ -416,11 +416,11 @@ impl HPyErr {
 ///
 /// Only a thread holding the interpreter clears anything; in the universal
 /// ABI also only through a context that serves every call (see
-/// `impl_::abi::discard_interpreter_error`).
+/// `abi::discard_interpreter_error`).
 impl Drop for HPyErr {
     #[inline]
     fn drop(&mut self) {
-        if crate::impl_::abi::DROPPED_ERRORS_CLEAR && self.is_pending() {
+        if crate::abi::DROPPED_ERRORS_CLEAR && self.is_pending() {
             discard_interpreter_exception();
         }
     }
@@ -431,7 +431,7 @@ impl Drop for HPyErr {
 #[cold]
 #[inline(never)]
 fn discard_interpreter_exception() {
-    crate::impl_::abi::discard_interpreter_error();
+    crate::abi::discard_interpreter_error();
 }
 
 /// What [`HPyErr::describe`] says of a lazy error.

@@ -2,7 +2,6 @@
 //! change in any release. Macro expansions call into this module so they stay
 //! small and contain no `unsafe` of their own.
 
-pub mod abi;
 pub mod buffer;
 pub(crate) mod capsule;
 pub mod class;
@@ -14,8 +13,11 @@ mod extract;
 mod module;
 mod result;
 pub mod slots;
-mod trampoline;
+pub(crate) mod trampoline;
 
+use crate::abi;
+#[allow(unused_imports)] // nothing in the universal ABI
+pub use abi::expansion::*;
 pub use abi::InternedName;
 pub use def::{
     meth_keywords, meth_noargs, meth_o, meth_varargs, slot_call, slot_mod_exec, Args, DefineList,

@@ -22,7 +22,7 @@ pub unsafe fn trampoline<R, F>(ctx: *mut HPyContext, name: &'static str, on_erro
 where
     F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
 {
-    let scope = crate::impl_::abi::enter_call(ctx);
+    let scope = crate::abi::enter_call(ctx);
     // SAFETY: forwarded from this function's contract.
     let ctx = unsafe { Context::from_raw(ctx) };
     let result = match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
@@ -36,7 +36,7 @@ where
             on_error
         }
     };
-    crate::impl_::abi::leave_call(scope);
+    crate::abi::leave_call(scope);
     result
 }
 

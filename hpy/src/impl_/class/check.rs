@@ -19,9 +19,8 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     let slot = T::type_slot();
     // SAFETY: the slot's global holds the type once `ready` is set, never
     // cleared while the module lives; `obj` is valid.
-    let fast = unsafe {
-        crate::impl_::abi::is_instance_fast(&slot.ready, slot.global.get(), obj.as_raw())
-    };
+    let fast =
+        unsafe { crate::abi::is_instance_fast(&slot.ready, slot.global.get(), obj.as_raw()) };
     if let Some(is) = fast {
         return Ok(is);
     }
@@ -36,8 +35,7 @@ pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
     let ctx = cls.context();
     let slot = T::type_slot();
     // SAFETY: as in `is_instance`.
-    let fast =
-        unsafe { crate::impl_::abi::is_type_fast(&slot.ready, slot.global.get(), cls.as_raw()) };
+    let fast = unsafe { crate::abi::is_type_fast(&slot.ready, slot.global.get(), cls.as_raw()) };
     if let Some(is) = fast {
         return Ok(is);
     }

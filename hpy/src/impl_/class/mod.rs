@@ -55,5 +55,5 @@ pub use spec::{
     TPFLAGS_HAVE_GC,
 };
 
+pub use crate::abi::properties::PropertyMethods;
 pub use crate::class::ClassData;
-pub use crate::impl_::abi::properties::PropertyMethods;

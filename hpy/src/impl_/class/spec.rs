@@ -12,9 +12,9 @@ use hpy_sys::{
     HPyConstant, HPyDef, HPyGlobal, HPyType_BuiltinShape, HPyType_Spec, HPyType_SpecParam, HPy_NULL,
 };
 
+use crate::abi::properties;
+use crate::abi::properties::PropertyMethods;
 use crate::class::{ClassData, HPyClass};
-use crate::impl_::abi::properties;
-use crate::impl_::abi::properties::PropertyMethods;
 use crate::impl_::StaticDef;
 use crate::{Context, HPyErr, HPyResult, Handle};
 
@@ -114,7 +114,7 @@ impl TypeSlot {
     }
 
     /// Records what the receiver checks need to know of `T`, the class of
-    /// this slot (see `impl_::abi`'s `class_tag`).
+    /// this slot (see `abi`'s `class_tag`).
     fn remember_layout<T: HPyClass>(&self) {
         self.data_size.store(T::INFO.basicsize, Ordering::Relaxed);
         if T::NEEDS_DESTROY {
@@ -289,7 +289,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     }
     // SAFETY: `ty` was just created and has no instances yet; the defines
     // are the class's static, null-terminated array.
-    unsafe { crate::impl_::abi::type_created(ctx.as_raw(), ty.as_raw(), T::defines(false)) };
+    unsafe { crate::abi::type_created(ctx.as_raw(), ty.as_raw(), T::defines(false)) };
     T::type_slot().remember_layout::<T>();
     T::type_slot().store(&ty);
     // After `store`, so that a class attribute can be an instance.

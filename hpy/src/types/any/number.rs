@@ -224,7 +224,7 @@ impl<'ctx> Handle<'ctx> {
     #[inline]
     pub fn long_as_f64(&self) -> HPyResult<f64> {
         let ctx = self.context();
-        if crate::impl_::abi::UNIVERSAL && !self.is_int() {
+        if crate::abi::UNIVERSAL && !self.is_int() {
             return Err(HPyErr::type_error("an integer is required"));
         }
         // SAFETY: valid handle; -1.0 plus a set exception signals failure.
@@ -232,7 +232,7 @@ impl<'ctx> Handle<'ctx> {
         if v == -1.0 && ctx.err_occurred() {
             return Err(HPyErr::raised(ctx));
         }
-        if crate::impl_::abi::UNIVERSAL && v.is_infinite() {
+        if crate::abi::UNIVERSAL && v.is_infinite() {
             return Err(HPyErr::overflow_error("int too large to convert to float"));
         }
         Ok(v)
@@ -257,7 +257,7 @@ impl<'ctx> Handle<'ctx> {
     /// 7.3.19's `HPyLong_AsVoidPtr` refuses addresses above `isize::MAX`.
     #[inline]
     pub fn as_void_ptr(&self) -> HPyResult<*mut c_void> {
-        if crate::impl_::abi::UNIVERSAL {
+        if crate::abi::UNIVERSAL {
             return self.as_void_ptr_portable();
         }
         let ctx = self.context();

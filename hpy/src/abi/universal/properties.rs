@@ -11,7 +11,7 @@ use core::marker::PhantomData;
 use hpy_sys::HPy;
 
 use crate::impl_::class::{Getter, Setter};
-use crate::impl_::def::{meth_noargs, meth_o, MethNoArgs, MethO, StaticDef};
+use crate::impl_::{meth_noargs, meth_o, MethNoArgs, MethO, StaticDef};
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// One property (`#[getter]` and its setter) as three hidden methods:

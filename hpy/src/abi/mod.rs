@@ -73,6 +73,13 @@ mod universal;
 #[cfg(feature = "universal")]
 pub use universal::*;
 
+/// The items of this ABI that macro expansions name (`impl_` re-exports
+/// them).
+pub mod expansion {
+    #[cfg(not(feature = "universal"))]
+    pub use super::cpython::cpython_module_init;
+}
+
 #[cfg(test)]
 mod tests {
     use hpy_sys::HPyFunc_Signature;

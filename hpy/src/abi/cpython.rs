@@ -103,6 +103,9 @@ macro_rules! cpython_trampolines {
         /// # Safety
         /// The arguments are those CPython passes to a function of this
         /// signature, valid for the call; `f` is a function of it.
+        // One per row of the table; the slots HPy 0.9 cannot fill have none
+        // that uses them.
+        #[allow(dead_code)]
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
             // SAFETY: the caller's contract; in this ABI the handles are
@@ -292,7 +295,7 @@ pub(crate) fn leave_call(scope: CallScope) {
 /// `def` must point to a valid, static `HPyModuleDef`.
 pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut cpy_PyObject {
     install_error_discarding();
-    super::super::trampoline::install_panic_hook();
+    crate::impl_::trampoline::install_panic_hook();
     // SAFETY: forwarded from this function's contract; called by CPython
     // with the GIL held during import.
     unsafe { hpy_sys::cpython::runtime::_HPyModuleDef_AsPyInit(def) }
@@ -311,9 +314,7 @@ macro_rules! __hpy_export_module_for_abi {
         pub unsafe extern "C" fn $py_init() -> *mut $crate::impl_::cpy_PyObject {
             // SAFETY: the definition is a static built by hpy_module!.
             unsafe {
-                $crate::impl_::abi::cpython_module_init($crate::impl_::StaticModuleDef::as_ptr(
-                    &$def,
-                ))
+                $crate::impl_::cpython_module_init($crate::impl_::StaticModuleDef::as_ptr(&$def))
             }
         }
     };
@@ -721,7 +722,7 @@ pub mod properties {
     use core::ffi::CStr;
 
     use crate::impl_::class::{Getter, Setter};
-    use crate::impl_::def::StaticDef;
+    use crate::impl_::StaticDef;
     use crate::{HPyResult, Handle};
 
     /// Nothing, in this ABI.
