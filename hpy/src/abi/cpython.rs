@@ -10,10 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use hpy_sys::cpython::{_h2py, _hg2py, _py2h};
 use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyDef, HPyGlobal};
 
+use super::HostProfile;
 use crate::{Context, HPyErr, HPyResult};
-
-/// `false`: this build targets the CPython ABI.
-pub const UNIVERSAL: bool = false;
 
 /// The raw context as stored inside [`Context`](crate::Context): nothing,
 /// since no HPy function of this ABI reads its context (a `Context` is
@@ -322,9 +320,14 @@ macro_rules! __hpy_export_module_for_abi {
 
 // ---- errors, signals, panics ----
 
-/// Whether dropping an `HPyErr` that stands for a set exception clears it
-/// (see `err.rs`): yes in this ABI.
-pub const DROPPED_ERRORS_CLEAR: bool = true;
+/// The host's quirks: none (hpy-rs's own runtime on CPython).
+pub(crate) const ASSUMED_PROFILE: HostProfile = HostProfile::CPYTHON_ABI;
+
+/// The host's profile: a constant in this ABI.
+#[inline(always)]
+pub(crate) const fn host_profile() -> HostProfile {
+    HostProfile::CPYTHON_ABI
+}
 
 // Dropping an `HPyErr` that stands for a set exception clears it (see
 // `err.rs`), which only a thread holding the interpreter may do. An
@@ -744,7 +747,7 @@ pub mod properties {
         }
     }
 
-    /// Never called: `hpy_rs_supports_getsets` is true in this ABI.
+    /// Never called: no host of this ABI has `Quirk::BrokenGetsets`.
     pub(crate) fn publish(_: &Handle<'_>, _: &[PropertyMethods]) -> HPyResult<()> {
         Ok(())
     }

@@ -78,7 +78,7 @@ pub unsafe trait HPyClass: Sized + 'static {
     fn class_defs() -> &'static [crate::impl_::StaticDef];
 
     /// The `#[member]` fields as hidden methods (for interpreters whose
-    /// getset descriptors are broken, see `hpy_rs_supports_getsets`).
+    /// getset descriptors are broken, `Quirk::BrokenGetsets`).
     #[doc(hidden)]
     fn member_properties() -> &'static [crate::impl_::class::PropertyMethods] {
         &[]

@@ -241,8 +241,7 @@ where
     T: IntoHPy<'ctx>,
     I: ExactSizeIterator<Item = T>,
 {
-    // SAFETY: the live context of the call.
-    if !unsafe { hpy_sys::hpy_rs_builders_are_leak_free(ctx.as_raw()) } {
+    if crate::abi::host_has(crate::abi::Quirk::LeakyBuilders) {
         return list_by_appending(ctx, items);
     }
     // An iterator that yields more than it announced cannot write out of

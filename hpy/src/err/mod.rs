@@ -9,7 +9,7 @@ use std::fmt::Display;
 
 use hpy_sys::HPyConstant;
 
-use crate::{Context, Global, HPyResult as Result_, Handle};
+use crate::{Context, Global, Handle};
 
 pub(crate) mod exception;
 mod raise;
@@ -231,7 +231,7 @@ impl HPyErr {
     /// The class a not-yet-raised error will raise, or `None` for an
     /// exception already set in the interpreter. An `OSError` is
     /// instantiated to find its errno subclass.
-    pub(crate) fn lazy_class<'ctx>(&self, ctx: Context<'ctx>) -> Option<Result_<Handle<'ctx>>> {
+    pub(crate) fn lazy_class<'ctx>(&self, ctx: Context<'ctx>) -> Option<HPyResult<Handle<'ctx>>> {
         let lazy = self.0.as_deref()?;
         Some(match lazy {
             Lazy::Claimed => return None,
@@ -420,7 +420,7 @@ impl HPyErr {
 impl Drop for HPyErr {
     #[inline]
     fn drop(&mut self) {
-        if crate::abi::DROPPED_ERRORS_CLEAR && self.is_pending() {
+        if self.is_pending() {
             discard_interpreter_exception();
         }
     }
@@ -667,11 +667,11 @@ impl ExceptionType for &'static Global {
 /// ```
 pub trait ResultExt<T> {
     /// On error, raises `ty` with the error's message (`Display`).
-    fn or_raise(self, ty: impl ExceptionType) -> Result_<T>;
+    fn or_raise(self, ty: impl ExceptionType) -> HPyResult<T>;
 }
 
 impl<T, E: Display> ResultExt<T> for Result<T, E> {
-    fn or_raise(self, ty: impl ExceptionType) -> Result_<T> {
+    fn or_raise(self, ty: impl ExceptionType) -> HPyResult<T> {
         self.map_err(|e| ty.with_message(e.to_string()))
     }
 }

@@ -250,11 +250,11 @@ fn check_new_class<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<()> {
 
 /// Whether the interpreter itself checks that `T.__new__(cls)` gets `T` or
 /// a subclass: CPython does (`tp_new_wrapper`), in either ABI; PyPy 7.3.19
-/// does not, so there `construct` checks (`hpy_rs_checks_new_class`).
+/// does not, so there `construct` checks (`Quirk::NewClassUnchecked`).
 #[inline(always)]
 fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
-    // SAFETY: the live context of the running call.
-    unsafe { hpy_sys::hpy_rs_checks_new_class(ctx.as_raw()) }
+    let _ = ctx;
+    !crate::abi::host_has(crate::abi::Quirk::NewClassUnchecked)
 }
 
 /// Creates an instance of `cls` holding `value`, with the Rust ancestors'

@@ -167,7 +167,7 @@ pub unsafe trait ClassMethods: HPyClass {
     /// The NULL-terminated definitions (methods, slots, getsets, members);
     /// `with_property_methods` adds the hidden methods of
     /// [`properties`](Self::properties) (for interpreters whose getset
-    /// descriptors are broken, see `hpy_rs_supports_getsets`).
+    /// descriptors are broken, `Quirk::BrokenGetsets`).
     fn defines(with_property_methods: bool) -> *mut *mut HPyDef;
 
     /// The class's `#[getter]` properties as hidden methods.
@@ -196,14 +196,14 @@ pub const TPFLAGS_HAVE_GC: c_ulong = hpy_sys::HPy_TPFLAGS_HAVE_GC;
 
 /// [`ClassMethods::doc`] of a class with a constructor: `Name(signature)`,
 /// the `--` line, then the doc comment; made once into `cache`. Just the
-/// doc comment where the interpreter would show the header as it is.
+/// doc comment where the interpreter would show the header as it is
+/// (`Quirk::DocSignaturesUnread`). `_ctx`: the module exec's context.
 pub fn class_doc<T: HPyClass>(
-    ctx: Context<'_>,
+    _ctx: Context<'_>,
     cache: &'static std::sync::OnceLock<std::ffi::CString>,
     signature: &str,
 ) -> Option<&'static CStr> {
-    // SAFETY: the live context of the module's exec.
-    if !unsafe { hpy_sys::hpy_rs_type_doc_has_signatures(ctx.as_raw()) } {
+    if crate::abi::host_has(crate::abi::Quirk::DocSignaturesUnread) {
         return T::INFO.doc;
     }
     let doc = cache.get_or_init(|| {
@@ -229,9 +229,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         )
     };
     let info = &T::INFO;
-    super::object_slots::note_host(ctx);
-    // SAFETY: the live context of this call.
-    let getsets_work = unsafe { hpy_sys::hpy_rs_supports_getsets(ctx.as_raw()) };
+    let getsets_work = !crate::abi::host_has(crate::abi::Quirk::BrokenGetsets);
     let basicsize = c_int::try_from(info.basicsize).map_err(|_| {
         HPyErr::overflow_error(format!("class {} is too large", info.python_name()))
     })?;
