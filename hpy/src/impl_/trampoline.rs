@@ -122,7 +122,7 @@ pub const fn signal_check_global() -> *mut hpy_sys::HPyGlobal {
 /// The global that keeps the state of `HPyErr::catch`, for `hpy_module!`'s
 /// globals list.
 pub const fn catch_state_global() -> *mut hpy_sys::HPyGlobal {
-    crate::exception::CATCH_STATE.as_raw_ptr()
+    crate::err::exception::CATCH_STATE.as_raw_ptr()
 }
 
 /// Creates the module's `PanicException` (`<module>.PanicException`) and
@@ -138,7 +138,7 @@ pub fn init_panic_exception<'ctx>(
         PANIC_EXCEPTION.mark_registered();
         crate::threads::SIGNAL_CHECK.mark_registered();
     }
-    crate::exception::init(ctx)?;
+    crate::err::exception::init(ctx)?;
     let base = ctx.constant(hpy_sys::HPyConstant::BaseException);
     let exc = ctx.new_exception_type(
         &format!("{module_name}.PanicException"),
