@@ -408,7 +408,7 @@ pub fn report_panic(
         "hpy-rs: Rust panic{location}: {} (raised in Python as PanicException \
          when it happens in a call from Python; HPY_RS_PANIC_TRACE=1 shows Rust's \
          full report)",
-        crate::impl_::panic_text(info.payload())
+        crate::err::panic_text(info.payload())
     );
 }
 

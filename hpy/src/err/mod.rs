@@ -434,6 +434,18 @@ fn discard_interpreter_exception() {
     crate::abi::discard_interpreter_error();
 }
 
+/// The message carried by a panic payload (`panic!("...")` gives `&str` or
+/// `String`).
+pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        String::from("(panic payload is not a string)")
+    }
+}
+
 /// What [`HPyErr::describe`] says of a lazy error.
 fn describe_lazy(lazy: &Lazy) -> Option<(HPyConstant, Cow<'_, str>)> {
     Some(match lazy {

@@ -3,7 +3,6 @@
 //! small and contain no `unsafe` of their own.
 
 pub mod buffer;
-pub(crate) mod capsule;
 pub mod class;
 pub mod class_level;
 mod def;
@@ -30,8 +29,8 @@ pub use extract::{
 pub use module::{add_constant, global_ptr, register_global, set_trampoline_context};
 pub use result::{return_object, return_status, IntoResult, IntoReturn};
 pub use trampoline::{
-    catch_state_global, init_panic_exception, panic_text, panics_as, signal_check_global,
-    trampoline, PANIC_EXCEPTION,
+    catch_state_global, init_panic_exception, panics_as, signal_check_global, trampoline,
+    PANIC_EXCEPTION,
 };
 
 pub use crate::__hpy_export_module as export_module;

@@ -88,7 +88,7 @@ pub(crate) fn install_panic_hook() {
 #[cold]
 #[inline(never)]
 pub(crate) fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + Send>) {
-    let text = panic_text(&*payload);
+    let text = crate::err::panic_text(&*payload);
     // Dropping the payload runs foreign Drop code that could panic again;
     // contain that too rather than unwinding into C.
     if catch_unwind(AssertUnwindSafe(move || drop(payload))).is_err() {
@@ -148,16 +148,4 @@ pub fn init_panic_exception<'ctx>(
     )?;
     PANIC_EXCEPTION.store(&exc)?;
     module.set_attr_s("PanicException", &exc)
-}
-
-/// The message carried by a panic payload (`panic!("...")` gives `&str` or
-/// `String`).
-pub fn panic_text(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        String::from("(panic payload is not a string)")
-    }
 }

@@ -216,7 +216,7 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
         eprintln!(
             "hpy: panic while dropping a {} object: {}",
             T::INFO.python_name(),
-            crate::impl_::trampoline::panic_text(&*payload)
+            crate::err::panic_text(&*payload)
         );
     }
 }
