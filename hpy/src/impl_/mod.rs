@@ -34,7 +34,9 @@ pub use trampoline::{
 };
 
 pub use crate::__hpy_export_module as export_module;
-pub use crate::err::exception::{add_exceptions, exception_type, ExceptionDef, ExceptionEntry};
+pub use crate::err::exception::{
+    add_exceptions, exception_type, ExceptionDef, ExceptionEntry, ListedInModule,
+};
 pub use crate::types::dict::dict_set_item;
 pub use hpy_sys::{
     cpy_PyObject, HPy, HPyContext, HPyDef, HPyField, HPyGlobal, HPyModuleDef, HPy_RichCmpOp,
