@@ -21,6 +21,14 @@
 //!   runtime call each other and must agree on `PyObject`'s layout per
 //!   version (`cpython::ffi`, checked by `tests/layout.rs`).
 //!   `hpy-universal` reuses it to serve universal binaries on CPython.
+//! * **The universal ABI's context-layout detection**: PyPy 7.3.19's
+//!   context has one more handle than HPy 0.9.0's (`h_DictType`), which
+//!   moves the last 19 functions of the table; the functions after it are
+//!   read from the slot the running interpreter has them in (see
+//!   `universal.rs`; identified once, by `hpy_rs_prepare_context`), and the
+//!   ABI of what `hpy_rs_universal` offers beyond HPy 0.9 (`HostThreadApi`).
+//!   What a host gets wrong (PyPy's quirks, the debug modes' contexts) is
+//!   not decided here: the `hpy` crate keeps one host profile for that.
 //!
 //! Two ABIs, selected by the cargo feature `universal`, export the **same names
 //! and signatures** at the crate root, so code above this crate needs no `cfg`:
@@ -359,16 +367,6 @@ pub use cpython::{
 #[inline(always)]
 pub unsafe fn hpy_rs_prepare_context(_ctx: *mut HPyContext) {}
 
-/// CPython ABI: every builtin shape is supported.
-///
-/// # Safety
-/// None; `unsafe` only to match the universal ABI's signature.
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-pub unsafe fn hpy_rs_supports_builtin_shapes(_ctx: *mut HPyContext) -> bool {
-    true
-}
-
 /// A new handle to a context constant: `HPy_Dup(HPy_GetConstant(ctx, c))`.
 /// CPython ABI on 3.12+: the same handle without touching the reference
 /// count, because every constant but `Builtins` is an immortal object there
@@ -389,80 +387,6 @@ pub unsafe fn hpy_rs_dup_constant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
             HPy_Dup(ctx, h)
         }
     }
-}
-
-/// CPython ABI: buffers are released once per view.
-///
-/// # Safety
-/// None; `unsafe` only to match the universal ABI's signature.
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-pub unsafe fn hpy_rs_supports_buffers(_ctx: *mut HPyContext) -> bool {
-    true
-}
-
-/// CPython ABI: CPython checks the class given to `T.__new__(cls)`.
-///
-/// # Safety
-/// None; `unsafe` only to match the universal ABI's signature.
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-pub unsafe fn hpy_rs_checks_new_class(_ctx: *mut HPyContext) -> bool {
-    true
-}
-
-/// CPython ABI: hpy-sys's own list and tuple builders free what they
-/// allocate.
-///
-/// # Safety
-/// None; `unsafe` only to match the universal ABI's signature.
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-pub unsafe fn hpy_rs_builders_are_leak_free(_ctx: *mut HPyContext) -> bool {
-    true
-}
-
-/// CPython ABI: `HPyGlobal_Store` releases the object it replaces.
-///
-/// # Safety
-/// None; `unsafe` only to match the universal ABI's signature.
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-pub unsafe fn hpy_rs_global_store_releases(_ctx: *mut HPyContext) -> bool {
-    true
-}
-
-/// CPython ABI: CPython reads the signature header of a type's doc.
-///
-/// # Safety
-/// None; `unsafe` only to match the universal ABI's signature.
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-pub unsafe fn hpy_rs_type_doc_has_signatures(_ctx: *mut HPyContext) -> bool {
-    true
-}
-
-/// CPython ABI: CPython's getset descriptors check their receiver and pass
-/// on a getter's or setter's exception.
-///
-/// # Safety
-/// None; `unsafe` only to match the universal ABI's signature.
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-pub unsafe fn hpy_rs_supports_getsets(_ctx: *mut HPyContext) -> bool {
-    true
-}
-
-/// Whether types can have a `__dict__` and weak references through
-/// `__dictoffset__`/`__weaklistoffset__` members: always, in this ABI
-/// (hpy-rs's runtime clears the weak references on deallocation).
-///
-/// # Safety
-/// None; `unsafe` only to match the universal ABI's signature.
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-pub unsafe fn hpy_rs_supports_object_slots(_ctx: *mut HPyContext) -> bool {
-    true
 }
 
 mod inline_helpers;

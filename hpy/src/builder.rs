@@ -185,7 +185,7 @@ macro_rules! builder {
                             // SAFETY: the builder is live, `index < len` and
                             // not yet written; the item's reference goes to it.
                             unsafe {
-                                crate::impl_::abi::$put(ctx.as_raw(), raw, index, item.into_raw())
+                                crate::abi::$put(ctx.as_raw(), raw, index, item.into_raw())
                             };
                             index += 1;
                         }
@@ -209,8 +209,7 @@ macro_rules! builder {
 
             fn with_slots(ctx: Context<'ctx>, slots: Slots) -> HPyResult<Self> {
                 let len = slots.len;
-                // SAFETY: the live context of the call.
-                let storage = if unsafe { hpy_sys::hpy_rs_builders_are_leak_free(ctx.as_raw()) } {
+                let storage = if !crate::abi::host_has(crate::abi::Quirk::LeakyBuilders) {
                     // SAFETY: valid context and a length that fits
                     // HPy_ssize_t. An allocation failure is reported by the
                     // build call.

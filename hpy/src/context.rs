@@ -4,7 +4,7 @@ use core::marker::PhantomData;
 
 use hpy_sys::{HPyConstant, HPyContext};
 
-use crate::impl_::abi::RawContext;
+use crate::abi::RawContext;
 use crate::{HPyErr, HPyResult, Handle};
 
 /// The HPy context of the call currently executing.

@@ -6,6 +6,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 use hpy_sys::HPyGlobal;
 
+use crate::abi::Quirk;
 use crate::{Context, HPyErr, HPyResult, Handle};
 
 /// A Python object kept at module level, between calls (`HPyGlobal`) — the
@@ -110,8 +111,7 @@ impl Global {
     pub fn store(&self, value: &Handle<'_>) -> HPyResult<()> {
         self.check_registered()?;
         let ctx = value.context();
-        // SAFETY: the live context of the call.
-        if !unsafe { hpy_sys::hpy_rs_global_store_releases(ctx.as_raw()) } {
+        if crate::abi::host_has(Quirk::GlobalStoreLeaks) {
             return self.store_in_box(value);
         }
         // SAFETY: the global is registered with the module, `value` is a
@@ -122,7 +122,7 @@ impl Global {
     }
 
     /// Where `HPyGlobal_Store` keeps every object it replaces alive (PyPy
-    /// 7.3.19, see `hpy_rs_global_store_releases`), the global is stored
+    /// 7.3.19, `Quirk::GlobalStoreLeaks`), the global is stored
     /// once, with a one-item list (the box), and later stores replace the
     /// list's item: the object replaced is released like any list item.
     #[cold]
@@ -171,8 +171,7 @@ impl Global {
     #[inline]
     pub fn load<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
         self.check_registered()?;
-        // SAFETY: the live context of the call.
-        if !unsafe { hpy_sys::hpy_rs_global_store_releases(ctx.as_raw()) } {
+        if crate::abi::host_has(Quirk::GlobalStoreLeaks) {
             return match self.load_raw(ctx)? {
                 Some(the_box) => the_box.get_item_i(0).map(Some),
                 None => Ok(None),

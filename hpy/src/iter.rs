@@ -79,7 +79,7 @@ impl<'ctx> Iterator for Iter<'ctx> {
         let ctx = self.iterator.context();
         // SAFETY: `iterator` is a live handle of this context, returned by
         // `iter()`.
-        if let Some(raw) = unsafe { crate::impl_::abi::iter_next(self.iterator.as_raw()) } {
+        if let Some(raw) = unsafe { crate::abi::iter_next(self.iterator.as_raw()) } {
             if raw._i != 0 {
                 // SAFETY: an owned handle of this context.
                 return Some(Ok(unsafe { Handle::from_raw(ctx, raw) }));

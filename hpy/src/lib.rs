@@ -51,6 +51,7 @@
 //! # fn main() {}
 //! ```
 
+mod abi;
 mod args;
 mod builder;
 mod class;
@@ -67,11 +68,6 @@ mod threads;
 mod tracker;
 mod types;
 
-// Short paths to modules that moved under `err/` and `types/`, for the
-// runtime in `impl_`.
-use err::exception;
-use types::dict as containers;
-
 pub use args::VarArgs;
 pub use builder::{ListBuilder, TupleBuilder};
 pub use class::{
@@ -79,12 +75,12 @@ pub use class::{
 };
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
+pub use err::exception::builtin as exceptions;
+pub use err::exception::{Caught, ExceptionClass};
 #[doc(hidden)]
 pub use err::ErrorsStayInTheirCall;
 pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use eval::SourceKind;
-pub use exception::builtin as exceptions;
-pub use exception::{Caught, ExceptionClass};
 pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::Iter;

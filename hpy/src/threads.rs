@@ -101,7 +101,7 @@ impl<'ctx> Context<'ctx> {
             ) -> crate::HPyResult<crate::Handle<'t>>
             + Send,
     {
-        let attach = crate::impl_::abi::thread_attach(self)?;
+        let attach = crate::abi::thread_attach(self)?;
         let ctx_raw = attach.thread_context(self.as_raw()) as usize;
         let raws: Vec<isize> = objects.iter().map(|h| h.as_raw()._i).collect();
         let outcome = self.allow_threads(move || {
@@ -197,6 +197,6 @@ impl<'ctx> Context<'ctx> {
     /// # fn main() {}
     /// ```
     pub fn check_signals(self) -> crate::HPyResult<()> {
-        crate::impl_::abi::check_signals(self)
+        crate::abi::check_signals(self)
     }
 }

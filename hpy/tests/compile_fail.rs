@@ -9,9 +9,9 @@ fn misuse_does_not_compile() {
     cases.compile_fail("tests/ui/*.rs");
 }
 
-/// Misuse whose compiler error names the ABI's own module (the note points
-/// at `impl_::abi`'s re-export of `cpython` or `universal`): one expectation
-/// per ABI, the sources identical.
+/// Misuse whose compiler error may differ between the ABIs (a note naming
+/// the ABI layer's `cpython` or `universal` module): one expectation per
+/// ABI, the sources identical.
 #[test]
 fn abi_specific_misuse_does_not_compile() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui-abi");

@@ -1137,7 +1137,7 @@ pub struct _HPyFunc_args_VARARGS {
 /// `view` (`cpy_Py_buffer *`) and `visit` (`cpy_visitproc`); the result
 /// is `obj`, `int`, `ssize`, `hash` or `void`. First with `plain:`, the rows
 /// whose arguments each map to one of HPy's, then with `custom:`, those
-/// with a `tuple` or `visit`. Used by `hpy::impl_::abi`.
+/// with a `tuple` or `visit`. Used by `hpy`'s ABI layer (`hpy/src/abi`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! hpyfunc_signatures {

@@ -57,7 +57,7 @@ pub(crate) struct DebugInfo {
     next: Cell<usize>,
     /// The global debug context (the one modules get at load and their
     /// trampolines carry): valid at any time, as hpy-rs's runtime relies on
-    /// (`hpy_rs_global_context_serves_every_call`).
+    /// (its host profile has no `ContextPerCall` quirk).
     global: Cell<*mut UniversalContext>,
 }
 

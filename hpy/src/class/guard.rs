@@ -104,10 +104,8 @@ impl<T: HPyClass> Deref for Block<T> {
 /// # Safety
 /// `obj` must be an instance of `T`'s Python type (or of a subclass).
 unsafe fn data_of<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<NonNull<ClassData<T>>> {
-    let ctx = obj.context();
     let plain = T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object;
-    // SAFETY: the live context of the call.
-    if !plain && !unsafe { hpy_sys::hpy_rs_supports_builtin_shapes(ctx.as_raw()) } {
+    if !plain && crate::abi::host_has(crate::abi::Quirk::NoBuiltinShapes) {
         return Err(HPyErr::type_error(format!(
             "{}: this interpreter's HPy cannot reach the Rust data of classes that extend builtin types",
             T::INFO.python_name()

@@ -135,9 +135,9 @@ pub struct ClassData<T> {
     initialized: Cell<usize>,
     /// Which class wrote the block and, in the first block, which class
     /// made the instance: where the interpreter lets an object change its
-    /// class (PyPy), receivers are checked against it (`impl_::abi`;
+    /// class (PyPy), receivers are checked against it (`abi`;
     /// zero-sized where no check is needed).
-    pub(crate) tag: crate::impl_::abi::BlockTag,
+    pub(crate) tag: crate::abi::BlockTag,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
@@ -198,7 +198,7 @@ impl<T: HPyClass> ClassData<T> {
                 canary: Cell::new(CANARY),
                 borrow: Cell::new(0),
                 initialized: Cell::new(1),
-                tag: crate::impl_::abi::BlockTag::of::<T>(),
+                tag: crate::abi::BlockTag::of::<T>(),
                 value: UnsafeCell::new(MaybeUninit::new(value)),
             });
         }

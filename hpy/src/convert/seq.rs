@@ -72,7 +72,7 @@ fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
 pub(super) fn floats_fast(obj: &Handle<'_>) -> Option<HPyResult<Vec<f64>>> {
     let ctx = obj.context();
     // SAFETY: valid handle.
-    let (items, n) = unsafe { crate::impl_::abi::list_or_tuple_items(obj.as_raw()) }?;
+    let (items, n) = unsafe { crate::abi::list_or_tuple_items(obj.as_raw()) }?;
     let mut out = Vec::new();
     if out.try_reserve_exact(n).is_err() {
         return Some(Err(no_room_for::<f64>(n)));
@@ -82,7 +82,7 @@ pub(super) fn floats_fast(obj: &Handle<'_>) -> Option<HPyResult<Vec<f64>>> {
         // exact float runs none), so the array is as it was.
         let item = unsafe { *items.add(i) };
         // SAFETY: a valid handle, borrowed from the sequence.
-        if !unsafe { crate::impl_::abi::is_exact_float(item) } {
+        if !unsafe { crate::abi::is_exact_float(item) } {
             return None;
         }
         // SAFETY: an exact float: no Python code runs and no error is
@@ -241,8 +241,7 @@ where
     T: IntoHPy<'ctx>,
     I: ExactSizeIterator<Item = T>,
 {
-    // SAFETY: the live context of the call.
-    if !unsafe { hpy_sys::hpy_rs_builders_are_leak_free(ctx.as_raw()) } {
+    if crate::abi::host_has(crate::abi::Quirk::LeakyBuilders) {
         return list_by_appending(ctx, items);
     }
     // An iterator that yields more than it announced cannot write out of

@@ -570,8 +570,8 @@ mod tests {
     crate::create_exception!(stats, StatsError, ValueError, "Raised by stats.");
     crate::create_exception!(stats, EmptyError, StatsError);
     // (What `hpy_module!`'s `exceptions: [StatsError, EmptyError]` writes.)
-    impl crate::impl_::ListedInModule for StatsError {}
-    impl crate::impl_::ListedInModule for EmptyError {}
+    impl ListedInModule for StatsError {}
+    impl ListedInModule for EmptyError {}
 
     #[test]
     fn declared_classes_know_their_name_doc_and_base() {

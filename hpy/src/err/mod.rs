@@ -9,7 +9,7 @@ use std::fmt::Display;
 
 use hpy_sys::HPyConstant;
 
-use crate::{Context, Global, HPyResult as Result_, Handle};
+use crate::{Context, Global, Handle};
 
 pub(crate) mod exception;
 mod raise;
@@ -231,7 +231,7 @@ impl HPyErr {
     /// The class a not-yet-raised error will raise, or `None` for an
     /// exception already set in the interpreter. An `OSError` is
     /// instantiated to find its errno subclass.
-    pub(crate) fn lazy_class<'ctx>(&self, ctx: Context<'ctx>) -> Option<Result_<Handle<'ctx>>> {
+    pub(crate) fn lazy_class<'ctx>(&self, ctx: Context<'ctx>) -> Option<HPyResult<Handle<'ctx>>> {
         let lazy = self.0.as_deref()?;
         Some(match lazy {
             Lazy::Claimed => return None,
@@ -416,11 +416,11 @@ impl HPyErr {
 ///
 /// Only a thread holding the interpreter clears anything; in the universal
 /// ABI also only through a context that serves every call (see
-/// `impl_::abi::discard_interpreter_error`).
+/// `abi::discard_interpreter_error`).
 impl Drop for HPyErr {
     #[inline]
     fn drop(&mut self) {
-        if crate::impl_::abi::DROPPED_ERRORS_CLEAR && self.is_pending() {
+        if self.is_pending() {
             discard_interpreter_exception();
         }
     }
@@ -431,7 +431,19 @@ impl Drop for HPyErr {
 #[cold]
 #[inline(never)]
 fn discard_interpreter_exception() {
-    crate::impl_::abi::discard_interpreter_error();
+    crate::abi::discard_interpreter_error();
+}
+
+/// The message carried by a panic payload (`panic!("...")` gives `&str` or
+/// `String`).
+pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        String::from("(panic payload is not a string)")
+    }
 }
 
 /// What [`HPyErr::describe`] says of a lazy error.
@@ -667,11 +679,11 @@ impl ExceptionType for &'static Global {
 /// ```
 pub trait ResultExt<T> {
     /// On error, raises `ty` with the error's message (`Display`).
-    fn or_raise(self, ty: impl ExceptionType) -> Result_<T>;
+    fn or_raise(self, ty: impl ExceptionType) -> HPyResult<T>;
 }
 
 impl<T, E: Display> ResultExt<T> for Result<T, E> {
-    fn or_raise(self, ty: impl ExceptionType) -> Result_<T> {
+    fn or_raise(self, ty: impl ExceptionType) -> HPyResult<T> {
         self.map_err(|e| ty.with_message(e.to_string()))
     }
 }

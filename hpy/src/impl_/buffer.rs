@@ -95,8 +95,7 @@ fn get_buffer<T: BufferExport>(
             format!("{} objects export read-only buffers", T::INFO.python_name()),
         ));
     }
-    // SAFETY: the live context of the call.
-    if !unsafe { hpy_sys::hpy_rs_supports_buffers(obj.context().as_raw()) } {
+    if crate::abi::host_has(crate::abi::Quirk::SharedBuffers) {
         return Err(HPyErr::new(
             hpy_sys::HPyConstant::BufferError,
             "this interpreter's HPy does not release buffers reliably; buffer export is disabled",
@@ -197,7 +196,7 @@ super::abi::entry_point! {
 /// One body for both ABIs: the difference is the seam's (`abi`).
 mod cpy {
     use super::*;
-    use crate::impl_::abi;
+    use crate::abi;
 
     /// # Safety
     /// Called by CPython as `bf_getbuffer`.

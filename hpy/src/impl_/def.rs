@@ -234,7 +234,7 @@ super::abi::entry_point! {
 /// One body for both ABIs: the difference is the seam's (`abi`).
 mod cpy {
     use super::*;
-    use crate::impl_::abi;
+    use crate::abi;
 
     /// # Safety
     /// Called by CPython as a `METH_NOARGS` function.

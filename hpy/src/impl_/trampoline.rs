@@ -22,7 +22,7 @@ pub unsafe fn trampoline<R, F>(ctx: *mut HPyContext, name: &'static str, on_erro
 where
     F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
 {
-    let scope = crate::impl_::abi::enter_call(ctx);
+    let scope = crate::abi::enter_call(ctx);
     // SAFETY: forwarded from this function's contract.
     let ctx = unsafe { Context::from_raw(ctx) };
     let result = match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
@@ -36,7 +36,7 @@ where
             on_error
         }
     };
-    crate::impl_::abi::leave_call(scope);
+    crate::abi::leave_call(scope);
     result
 }
 
@@ -88,7 +88,7 @@ pub(crate) fn install_panic_hook() {
 #[cold]
 #[inline(never)]
 pub(crate) fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + Send>) {
-    let text = panic_text(&*payload);
+    let text = crate::err::panic_text(&*payload);
     // Dropping the payload runs foreign Drop code that could panic again;
     // contain that too rather than unwinding into C.
     if catch_unwind(AssertUnwindSafe(move || drop(payload))).is_err() {
@@ -122,7 +122,7 @@ pub const fn signal_check_global() -> *mut hpy_sys::HPyGlobal {
 /// The global that keeps the state of `HPyErr::catch`, for `hpy_module!`'s
 /// globals list.
 pub const fn catch_state_global() -> *mut hpy_sys::HPyGlobal {
-    crate::exception::CATCH_STATE.as_raw_ptr()
+    crate::err::exception::CATCH_STATE.as_raw_ptr()
 }
 
 /// Creates the module's `PanicException` (`<module>.PanicException`) and
@@ -138,7 +138,7 @@ pub fn init_panic_exception<'ctx>(
         PANIC_EXCEPTION.mark_registered();
         crate::threads::SIGNAL_CHECK.mark_registered();
     }
-    crate::exception::init(ctx)?;
+    crate::err::exception::init(ctx)?;
     let base = ctx.constant(hpy_sys::HPyConstant::BaseException);
     let exc = ctx.new_exception_type(
         &format!("{module_name}.PanicException"),
@@ -148,16 +148,4 @@ pub fn init_panic_exception<'ctx>(
     )?;
     PANIC_EXCEPTION.store(&exc)?;
     module.set_attr_s("PanicException", &exc)
-}
-
-/// The message carried by a panic payload (`panic!("...")` gives `&str` or
-/// `String`).
-pub fn panic_text(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        String::from("(panic payload is not a string)")
-    }
 }

@@ -4,6 +4,7 @@ use core::ffi::CStr;
 
 use hpy_sys::{HPyConstant, HPy_ssize_t};
 
+use crate::abi::Quirk;
 use crate::{Context, FromHPy, HPyErr, HPyResult};
 
 super::typed_handle! {
@@ -67,7 +68,10 @@ impl Bytes<'_> {
     /// [`to_vec`](Bytes::to_vec) copies any `bytes`.
     #[inline]
     pub fn as_bytes(&self) -> HPyResult<&[u8]> {
-        if crate::impl_::abi::UNIVERSAL && !self.is_exact() && self.overrides_len()? {
+        if crate::abi::host_has(Quirk::BytesSizeCallsLen)
+            && !self.is_exact()
+            && self.overrides_len()?
+        {
             return Err(HPyErr::type_error(
                 "a bytes subclass with its own __len__ cannot be borrowed in the universal ABI \
                  (PyPy sizes its buffer with len()); pass bytes(obj)",
@@ -109,7 +113,7 @@ impl Bytes<'_> {
     #[inline]
     pub fn len(&self) -> HPyResult<usize> {
         let ctx = self.context();
-        if crate::impl_::abi::UNIVERSAL && !self.is_exact() {
+        if crate::abi::host_has(Quirk::BytesSizeCallsLen) && !self.is_exact() {
             return self.stored_len();
         }
         // SAFETY: `self` is a bytes object; -1 with an exception set on

@@ -4,8 +4,10 @@
 use core::ffi::{c_void, CStr};
 use std::any::TypeId;
 
-use crate::impl_::capsule::{capsule_destructor, capsule_marker, CapsuleHeader};
+mod destructor;
+
 use crate::{Context, HPyErr, HPyResult, Handle};
+use destructor::{capsule_destructor, capsule_marker, CapsuleHeader};
 
 super::typed_handle! {
     /// Capsules: Python objects that carry a pointer for C (or Rust) code,

@@ -202,9 +202,7 @@ impl<'ctx> Str<'ctx> {
                 return Err(HPyErr::raised(ctx));
             }
             let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
-            if crate::impl_::abi::UNIVERSAL {
-                // Not every implementation refuses lone surrogates here (PyPy
-                // hands out WTF-8), so the universal ABI checks.
+            if crate::abi::host_has(crate::abi::Quirk::Utf8MayHoldSurrogates) {
                 return core::str::from_utf8(bytes).map_err(|_| raise_surrogate_error(obj));
             }
             // CPython's UTF-8 cache is valid UTF-8: it refuses surrogates.

@@ -209,19 +209,19 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
             // SAFETY: as above; each block is dropped once (`destroy` clears
             // its "initialised" flag), as the class that made the object
             // (which PyPy lets Python change).
-            unsafe { crate::impl_::abi::destroy_instance::<T>(start) }
+            unsafe { crate::abi::destroy_instance::<T>(start) }
         }
     });
     if let Err(payload) = result {
         eprintln!(
             "hpy: panic while dropping a {} object: {}",
             T::INFO.python_name(),
-            crate::impl_::trampoline::panic_text(&*payload)
+            crate::err::panic_text(&*payload)
         );
     }
 }
 
-crate::impl_::abi::entry_point! {
+crate::abi::entry_point! {
     /// `tp_traverse`: reports every object the instance keeps in its `Field`
     /// slots to the garbage collector. Only the slots are read, never the Rust
     /// value (which a method may be borrowing mutably right now).
@@ -257,7 +257,7 @@ unsafe extern "C" fn cpy_traverse<T: HPyClass>(
     arg: *mut c_void,
 ) -> c_int {
     // SAFETY: CPython's `tp_traverse` arguments, for `impl_traverse`.
-    unsafe { crate::impl_::abi::traverseproc(impl_traverse::<T>, obj, visit, arg) }
+    unsafe { crate::abi::traverseproc(impl_traverse::<T>, obj, visit, arg) }
 }
 
 /// `tp_destroy` definition for `T`.

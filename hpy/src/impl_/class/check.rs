@@ -20,7 +20,7 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     // SAFETY: the slot's global holds the type once it is registered, never
     // cleared while the module lives; `obj` is valid.
     let fast = unsafe {
-        crate::impl_::abi::is_instance_fast(
+        crate::abi::is_instance_fast(
             slot.global.registered_flag(),
             slot.global.as_raw_ptr(),
             obj.as_raw(),
@@ -41,7 +41,7 @@ pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
     let slot = T::type_slot();
     // SAFETY: as in `is_instance`.
     let fast = unsafe {
-        crate::impl_::abi::is_type_fast(
+        crate::abi::is_type_fast(
             slot.global.registered_flag(),
             slot.global.as_raw_ptr(),
             cls.as_raw(),

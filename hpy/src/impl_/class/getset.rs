@@ -63,7 +63,7 @@ pub fn check_receiver<T: HPyClass>(obj: &Borrowed<'_, '_>, name: &str) -> HPyRes
     )))
 }
 
-crate::impl_::abi::entry_point! {
+crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, as a getter.
     pub unsafe extern "C" fn impl_get<M: Getter>(
@@ -82,7 +82,7 @@ crate::impl_::abi::entry_point! {
     }
 }
 
-crate::impl_::abi::entry_point! {
+crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, as a setter.
     pub unsafe extern "C" fn impl_set<M: Setter>(
@@ -117,7 +117,7 @@ unsafe extern "C" fn cpy_get<M: Getter>(
     closure: *mut c_void,
 ) -> *mut cpy_PyObject {
     // SAFETY: a getter's arguments, for `impl_get`.
-    unsafe { crate::impl_::abi::getter(impl_get::<M>, obj, closure) }
+    unsafe { crate::abi::getter(impl_get::<M>, obj, closure) }
 }
 
 /// The CPython-convention trampoline of a setter: one body for
@@ -131,7 +131,7 @@ unsafe extern "C" fn cpy_set<M: Setter>(
     closure: *mut c_void,
 ) -> c_int {
     // SAFETY: a setter's arguments (the value or NULL), for `impl_set`.
-    unsafe { crate::impl_::abi::setter(impl_set::<M>, obj, value, closure) }
+    unsafe { crate::abi::setter(impl_set::<M>, obj, value, closure) }
 }
 
 /// A property with a getter and optionally a setter.

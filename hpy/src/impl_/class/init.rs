@@ -26,7 +26,7 @@ pub unsafe trait InitFunc {
     ) -> HPyResult<()>;
 }
 
-crate::impl_::abi::entry_point! {
+crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.
     pub unsafe extern "C" fn impl_init<M: InitFunc>(
@@ -58,7 +58,7 @@ unsafe extern "C" fn cpy_init<M: InitFunc>(
     kw: *mut cpy_PyObject,
 ) -> c_int {
     // SAFETY: CPython's `tp_init` arguments, for `impl_init`.
-    unsafe { crate::impl_::abi::initproc(impl_init::<M>, slf, args, kw) }
+    unsafe { crate::abi::initproc(impl_init::<M>, slf, args, kw) }
 }
 
 /// `tp_init` definition.

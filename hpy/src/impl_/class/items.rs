@@ -13,8 +13,8 @@
 use core::marker::PhantomData;
 
 use super::static_methods::ClassLevel;
+use crate::abi::properties::PropertyMethods;
 use crate::class::HPyClass;
-use crate::impl_::abi::properties::PropertyMethods;
 use crate::impl_::StaticDef;
 use crate::{HPyResult, Handle};
 
@@ -26,7 +26,7 @@ pub struct ClassItems {
     /// Methods, slots, getsets and members (`HPyDef`s).
     pub defs: &'static [StaticDef],
     /// The getsets again, as hidden methods, for interpreters whose getset
-    /// descriptors are broken (see `hpy_rs_supports_getsets`).
+    /// descriptors are broken (see `Quirk::BrokenGetsets`).
     pub properties: &'static [PropertyMethods],
     /// Static and class methods, set on the type through a companion type
     /// (see `static_methods`).

@@ -69,5 +69,5 @@ pub use spec::{
 };
 pub use static_methods::{missing_class, split_class, ClassLevel, Kind};
 
+pub use crate::abi::properties::PropertyMethods;
 pub use crate::class::ClassData;
-pub use crate::impl_::abi::properties::PropertyMethods;

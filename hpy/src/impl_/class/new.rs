@@ -88,7 +88,7 @@ pub unsafe trait NewFunc {
     ) -> HPyResult<HPy>;
 }
 
-crate::impl_::abi::entry_point! {
+crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_NEWFUNC`.
     pub unsafe extern "C" fn impl_new<M: NewFunc>(
@@ -120,7 +120,7 @@ unsafe extern "C" fn cpy_new<M: NewFunc>(
     kw: *mut cpy_PyObject,
 ) -> *mut cpy_PyObject {
     // SAFETY: CPython's `tp_new` arguments, for `impl_new`.
-    unsafe { crate::impl_::abi::newfunc(impl_new::<M>, cls, args, kw) }
+    unsafe { crate::abi::newfunc(impl_new::<M>, cls, args, kw) }
 }
 
 /// `tp_new` definition.
@@ -241,11 +241,11 @@ fn check_new_class<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<()> {
 
 /// Whether the interpreter itself checks that `T.__new__(cls)` gets `T` or
 /// a subclass: CPython does (`tp_new_wrapper`), in either ABI; PyPy 7.3.19
-/// does not, so there `construct` checks (`hpy_rs_checks_new_class`).
+/// does not, so there `construct` checks (`Quirk::NewClassUnchecked`).
 #[inline(always)]
 fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
-    // SAFETY: the live context of the running call.
-    unsafe { hpy_sys::hpy_rs_checks_new_class(ctx.as_raw()) }
+    let _ = ctx;
+    !crate::abi::host_has(crate::abi::Quirk::NewClassUnchecked)
 }
 
 /// Creates an instance of `cls` holding `value`, with the Rust ancestors'
@@ -274,7 +274,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     unsafe {
         let after = ancestors.write(start);
         init_block::<T>(start, value);
-        crate::impl_::abi::tag_instance::<T>(start);
+        crate::abi::tag_instance::<T>(start);
         if data_size::<T>() != 0 {
             after.finish(&obj, start.add(T::INFO.data_offset).cast());
         }
@@ -292,7 +292,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
 #[inline(always)]
 unsafe fn raw_new(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
     // SAFETY: forwarded.
-    unsafe { crate::impl_::abi::new_instance_raw(ctx, ty, data) }
+    unsafe { crate::abi::new_instance_raw(ctx, ty, data) }
 }
 
 /// Creates an instance of `T` holding `value`.

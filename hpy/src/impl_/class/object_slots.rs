@@ -10,7 +10,6 @@
 //! so a cycle through the `__dict__` is collected.
 
 use core::ffi::c_void;
-use core::sync::atomic::{AtomicU8, Ordering};
 
 use hpy_sys::{HPy, HPyDef, HPyField};
 
@@ -50,30 +49,15 @@ pub const fn dict_getset_def<T: HPyClass>() -> HPyDef {
     getset::<DictGet<T>, DictSet<T>>(c"__dict__", None, true)
 }
 
-/// Whether this process's host supports `dict`/`weakref` classes: unknown
-/// (0), yes (1), no (2). One host loads a module's classes, so the answer
-/// is the same for every class; it is noted before the first class's
-/// definition list is built (`note_host`), which reads it (`wanted`).
-static HOST_SUPPORT: AtomicU8 = AtomicU8::new(0);
-
-/// Notes whether the host supports `dict`/`weakref` classes (called when a
-/// type is created, before its definitions are read).
-pub(super) fn note_host(ctx: Context<'_>) {
-    if HOST_SUPPORT.load(Ordering::Relaxed) == 0 {
-        // SAFETY: the live context of the module's exec.
-        let yes = unsafe { hpy_sys::hpy_rs_supports_object_slots(ctx.as_raw()) };
-        HOST_SUPPORT.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
-    }
-}
-
 /// Whether a class definition goes into the type: the definitions of
-/// `dict`/`weakref` only where the host supports them. Elsewhere (HPy's
+/// `dict`/`weakref` only where the host supports them
+/// (`Quirk::NoObjectSlots`). Elsewhere (HPy's
 /// own `hpy.universal`, whose deallocator would leave weak references to a
 /// dead object; PyPy 7.3.19, which ignores the offset members) the class
 /// is made without them: `weakref.ref(obj)` and new attributes raise
 /// `TypeError`/`AttributeError` as for any class without them.
 pub(super) fn wanted(def: &StaticDef) -> bool {
-    if HOST_SUPPORT.load(Ordering::Relaxed) == 1 {
+    if !crate::abi::host_has(crate::abi::Quirk::NoObjectSlots) {
         return true;
     }
     // SAFETY: the definitions are statics, only read here; the union

@@ -15,9 +15,9 @@ use hpy_sys::{
 };
 
 use super::items::{ClassItems, ClassMethods};
+use crate::abi::properties;
+use crate::abi::properties::PropertyMethods;
 use crate::class::{ClassData, HPyClass};
-use crate::impl_::abi::properties;
-use crate::impl_::abi::properties::PropertyMethods;
 use crate::impl_::StaticDef;
 use crate::{Context, Global, HPyErr, HPyResult, Handle};
 
@@ -118,7 +118,7 @@ impl TypeSlot {
     }
 
     /// Records what the receiver checks need to know of `T`, the class of
-    /// this slot (see `impl_::abi`'s `class_tag`).
+    /// this slot (see `abi`'s `class_tag`).
     fn remember_layout<T: HPyClass>(&self) {
         self.data_size.store(T::INFO.basicsize, Ordering::Relaxed);
         if T::NEEDS_DESTROY {
@@ -166,16 +166,11 @@ pub const TPFLAGS_HAVE_GC: c_ulong = hpy_sys::HPy_TPFLAGS_HAVE_GC;
 /// line, then the doc comment (CPython's `__text_signature__`), made once
 /// into `slot`; just the doc comment without one, or where the interpreter
 /// would show the header as it is.
-fn class_doc<T: HPyClass>(
-    ctx: Context<'_>,
-    slot: &'static TypeSlot,
-    items: &[&ClassItems],
-) -> Option<&'static CStr> {
+fn class_doc<T: HPyClass>(slot: &'static TypeSlot, items: &[&ClassItems]) -> Option<&'static CStr> {
     let Some(signature) = items.iter().find_map(|it| it.new_signature) else {
         return T::INFO.doc;
     };
-    // SAFETY: the live context of the module's exec.
-    if !unsafe { hpy_sys::hpy_rs_type_doc_has_signatures(ctx.as_raw()) } {
+    if crate::abi::host_has(crate::abi::Quirk::DocSignaturesUnread) {
         return T::INFO.doc;
     }
     let doc = slot.doc.get_or_init(|| {
@@ -204,9 +199,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     let info = &T::INFO;
     let slot = T::type_slot();
     let items = T::items();
-    super::object_slots::note_host(ctx);
-    // SAFETY: the live context of this call.
-    let getsets_work = unsafe { hpy_sys::hpy_rs_supports_getsets(ctx.as_raw()) };
+    let getsets_work = !crate::abi::host_has(crate::abi::Quirk::BrokenGetsets);
     let basicsize = c_int::try_from(info.basicsize).map_err(|_| {
         HPyErr::overflow_error(format!("class {} is too large", info.python_name()))
     })?;
@@ -218,7 +211,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         builtin_shape: info.shape,
         legacy_slots: ptr::null_mut(),
         defines: slot.defines::<T>(&items, !getsets_work),
-        doc: class_doc::<T>(ctx, slot, &items).map_or(ptr::null(), CStr::as_ptr),
+        doc: class_doc::<T>(slot, &items).map_or(ptr::null(), CStr::as_ptr),
     };
     let mut keep = Vec::new();
     let mut params = Vec::new();
@@ -266,7 +259,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     // SAFETY: `ty` was just created and has no instances yet; the defines
     // are the class's null-terminated list, kept for the process.
     unsafe {
-        crate::impl_::abi::type_created(ctx.as_raw(), ty.as_raw(), slot.defines::<T>(&items, false))
+        crate::abi::type_created(ctx.as_raw(), ty.as_raw(), slot.defines::<T>(&items, false))
     };
     slot.remember_layout::<T>();
     slot.store(&ty)?;

@@ -20,7 +20,7 @@ use hpy_sys::HPyType_Spec;
 use super::spec::{without_signature_header, DefineLists};
 use crate::class::HPyClass;
 use crate::impl_::{Args, StaticDef};
-use crate::{Borrowed, Context, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Borrowed, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// Whether a companion method is set on the class as a `staticmethod` or a
 /// `classmethod`.
@@ -80,8 +80,7 @@ pub(super) fn install<T: HPyClass>(ty: &Handle<'_>, methods: &ClassLevel) -> HPy
     let ctx = ty.context();
     // Where method descriptors show a docstring's signature header as it
     // is (PyPy), the companion's docs go without it, as the class's do.
-    // SAFETY: the live context of the module's exec.
-    let strip = !unsafe { hpy_sys::hpy_rs_supports_getsets(ctx.as_raw()) };
+    let strip = crate::abi::host_has(crate::abi::Quirk::DocSignaturesUnread);
     let mut spec = HPyType_Spec {
         name: T::INFO.qualname.as_ptr(),
         basicsize: 0,
@@ -95,7 +94,7 @@ pub(super) fn install<T: HPyClass>(ty: &Handle<'_>, methods: &ClassLevel) -> HPy
     // On CPython the companion is a module type: `pydoc` and `inspect`
     // then treat the bound methods as plain functions (as they do a
     // module's), not as methods of some instance.
-    let module_type = if pydoc_reads_self(ctx) {
+    let module_type = if pydoc_reads_self() {
         Some(
             ctx.builtin("__import__")?
                 .call(&[&"types".into_hpy(ctx)?])?
@@ -144,9 +143,8 @@ pub(super) fn install<T: HPyClass>(ty: &Handle<'_>, methods: &ClassLevel) -> HPy
 /// Whether the interpreter shows text signatures (CPython), where `help()`
 /// describes a builtin bound to an object other than a module as a method
 /// of that object.
-fn pydoc_reads_self(ctx: Context<'_>) -> bool {
-    // SAFETY: the live context of the module's exec.
-    unsafe { hpy_sys::hpy_rs_type_doc_has_signatures(ctx.as_raw()) }
+fn pydoc_reads_self() -> bool {
+    !crate::abi::host_has(crate::abi::Quirk::DocSignaturesUnread)
 }
 
 /// Takes the class off the arguments of a class method (the first

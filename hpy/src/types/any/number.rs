@@ -5,6 +5,7 @@ use core::ffi::c_void;
 
 use hpy_sys::{HPy, HPyConstant};
 
+use crate::abi::Quirk;
 use crate::{HPyErr, HPyResult, Handle, IntoHPy};
 
 macro_rules! binary_ops {
@@ -224,7 +225,7 @@ impl<'ctx> Handle<'ctx> {
     #[inline]
     pub fn long_as_f64(&self) -> HPyResult<f64> {
         let ctx = self.context();
-        if crate::impl_::abi::UNIVERSAL && !self.is_int() {
+        if crate::abi::host_has(Quirk::LaxLongAsDouble) && !self.is_int() {
             return Err(HPyErr::type_error("an integer is required"));
         }
         // SAFETY: valid handle; -1.0 plus a set exception signals failure.
@@ -232,7 +233,7 @@ impl<'ctx> Handle<'ctx> {
         if v == -1.0 && ctx.err_occurred() {
             return Err(HPyErr::raised(ctx));
         }
-        if crate::impl_::abi::UNIVERSAL && v.is_infinite() {
+        if crate::abi::host_has(Quirk::LaxLongAsDouble) && v.is_infinite() {
             return Err(HPyErr::overflow_error("int too large to convert to float"));
         }
         Ok(v)
@@ -257,7 +258,7 @@ impl<'ctx> Handle<'ctx> {
     /// 7.3.19's `HPyLong_AsVoidPtr` refuses addresses above `isize::MAX`.
     #[inline]
     pub fn as_void_ptr(&self) -> HPyResult<*mut c_void> {
-        if crate::impl_::abi::UNIVERSAL {
+        if crate::abi::host_has(Quirk::SignedLongAsVoidPtr) {
             return self.as_void_ptr_portable();
         }
         let ctx = self.context();

@@ -152,7 +152,7 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.context();
         if let Ok(i) = usize::try_from(index) {
             // SAFETY: valid handle; a new reference comes back.
-            if let Some(raw) = unsafe { crate::impl_::abi::list_or_tuple_item(self.as_raw(), i) } {
+            if let Some(raw) = unsafe { crate::abi::list_or_tuple_item(self.as_raw(), i) } {
                 // SAFETY: an owned handle of this context.
                 return Ok(unsafe { Handle::from_raw(ctx, raw) });
             }

@@ -2,7 +2,7 @@
 //! interpreters whose getset descriptors are broken (PyPy 7.3.19: no
 //! receiver check, and a getter's or setter's exception is dropped, then
 //! aborts the interpreter at its next HPy call; see
-//! `hpy_rs_supports_getsets` and docs/design-notes.md, D6). Their method
+//! `Quirk::BrokenGetsets` and docs/design-notes.md, D6). Their method
 //! descriptors check the receiver and pass exceptions on.
 
 use core::ffi::CStr;
@@ -11,7 +11,7 @@ use core::marker::PhantomData;
 use hpy_sys::HPy;
 
 use crate::impl_::class::{Getter, Setter};
-use crate::impl_::def::{meth_noargs, meth_o, MethNoArgs, MethO, StaticDef};
+use crate::impl_::{meth_noargs, meth_o, MethNoArgs, MethO, StaticDef};
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// One property (`#[getter]` and its setter) as three hidden methods:

@@ -10,10 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use hpy_sys::cpython::{_h2py, _hg2py, _py2h};
 use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyDef, HPyGlobal};
 
+use super::HostProfile;
 use crate::{Context, HPyErr, HPyResult};
-
-/// `false`: this build targets the CPython ABI.
-pub const UNIVERSAL: bool = false;
 
 /// The raw context as stored inside [`Context`](crate::Context): nothing,
 /// since no HPy function of this ABI reads its context (a `Context` is
@@ -103,6 +101,9 @@ macro_rules! cpython_trampolines {
         /// # Safety
         /// The arguments are those CPython passes to a function of this
         /// signature, valid for the call; `f` is a function of it.
+        // One per row of the table; the slots HPy 0.9 cannot fill have none
+        // that uses them.
+        #[allow(dead_code)]
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
             // SAFETY: the caller's contract; in this ABI the handles are
@@ -292,7 +293,7 @@ pub(crate) fn leave_call(scope: CallScope) {
 /// `def` must point to a valid, static `HPyModuleDef`.
 pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut cpy_PyObject {
     install_error_discarding();
-    super::super::trampoline::install_panic_hook();
+    crate::impl_::trampoline::install_panic_hook();
     // SAFETY: forwarded from this function's contract; called by CPython
     // with the GIL held during import.
     unsafe { hpy_sys::cpython::runtime::_HPyModuleDef_AsPyInit(def) }
@@ -311,9 +312,7 @@ macro_rules! __hpy_export_module_for_abi {
         pub unsafe extern "C" fn $py_init() -> *mut $crate::impl_::cpy_PyObject {
             // SAFETY: the definition is a static built by hpy_module!.
             unsafe {
-                $crate::impl_::abi::cpython_module_init($crate::impl_::StaticModuleDef::as_ptr(
-                    &$def,
-                ))
+                $crate::impl_::cpython_module_init($crate::impl_::StaticModuleDef::as_ptr(&$def))
             }
         }
     };
@@ -321,9 +320,14 @@ macro_rules! __hpy_export_module_for_abi {
 
 // ---- errors, signals, panics ----
 
-/// Whether dropping an `HPyErr` that stands for a set exception clears it
-/// (see `err.rs`): yes in this ABI.
-pub const DROPPED_ERRORS_CLEAR: bool = true;
+/// The host's quirks: none (hpy-rs's own runtime on CPython).
+pub(crate) const ASSUMED_PROFILE: HostProfile = HostProfile::CPYTHON_ABI;
+
+/// The host's profile: a constant in this ABI.
+#[inline(always)]
+pub(crate) const fn host_profile() -> HostProfile {
+    HostProfile::CPYTHON_ABI
+}
 
 // Dropping an `HPyErr` that stands for a set exception clears it (see
 // `err.rs`), which only a thread holding the interpreter may do. An
@@ -735,7 +739,7 @@ pub mod properties {
     use core::ffi::CStr;
 
     use crate::impl_::class::{Getter, Setter};
-    use crate::impl_::def::StaticDef;
+    use crate::impl_::StaticDef;
     use crate::{HPyResult, Handle};
 
     /// Nothing, in this ABI.
@@ -757,7 +761,7 @@ pub mod properties {
         }
     }
 
-    /// Never called: `hpy_rs_supports_getsets` is true in this ABI.
+    /// Never called: no host of this ABI has `Quirk::BrokenGetsets`.
     pub(crate) fn publish(_: &Handle<'_>, _: &[PropertyMethods]) -> HPyResult<()> {
         Ok(())
     }

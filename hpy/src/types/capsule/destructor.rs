@@ -70,7 +70,7 @@ unsafe extern "C" fn destroy(_name: *const c_char, pointer: *mut c_void, context
         unsafe { ((*header).drop)(header) }
     }));
     if let Err(payload) = result {
-        let text = super::panic_text(&*payload);
+        let text = crate::err::panic_text(&*payload);
         core::mem::forget(payload);
         let _ = writeln!(
             std::io::stderr(),
@@ -88,5 +88,5 @@ unsafe extern "C" fn destroy(_name: *const c_char, pointer: *mut c_void, context
 /// Called by CPython as a `PyCapsule_Destructor`.
 unsafe extern "C" fn cpy_destroy(capsule: *mut cpy_PyObject) {
     // SAFETY: `capsule` is a live capsule being destroyed (contract).
-    unsafe { super::abi::capsule_destructor(destroy, capsule) }
+    unsafe { crate::abi::capsule_destructor(destroy, capsule) }
 }

@@ -6,19 +6,17 @@
 
 use core::ffi::{c_char, c_void};
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, Ordering};
 
 use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyGlobal};
 
+use super::{HostProfile, Quirk};
 use crate::{Context, HPyResult};
 
 mod class_tag;
 pub mod properties;
 
 pub(crate) use class_tag::{check_block, destroy_instance, tag_instance, BlockTag};
-
-/// `true`: this build targets the HPy Universal ABI.
-pub const UNIVERSAL: bool = true;
 
 /// The raw context as stored inside [`Context`](crate::Context): the
 /// function table every call goes through, carried along as a non-null
@@ -77,25 +75,50 @@ static TRAMPOLINE_CONTEXT: AtomicPtr<HPyContext> = AtomicPtr::new(core::ptr::nul
 /// # Safety
 /// `ctx` must be the context the host gave `HPyInitGlobalContext_<name>`,
 /// valid as long as the module is loaded: every trampoline calls through it.
+/// Also identifies the host from the context's name (see `host.rs`).
 #[inline(always)]
 pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     TRAMPOLINE_CONTEXT.store(ctx, Ordering::Release);
-    // SAFETY: the host's live context (this function's contract).
-    let serves = unsafe { hpy_sys::hpy_rs_global_context_serves_every_call(ctx) };
-    CALL_CONTEXTS_TRACKED.store(!serves, Ordering::Relaxed);
+    // SAFETY: the host's live context (this function's contract): its
+    // `name` is NULL or a NUL-terminated static string.
+    let name = unsafe { (*ctx).name };
+    let name = if name.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: as above.
+        unsafe { core::ffi::CStr::from_ptr(name) }.to_bytes()
+    };
+    let profile = HostProfile::of_context_name(name);
+    HOST_PROFILE.store(profile.bits(), Ordering::Relaxed);
+}
+
+// ---- the host profile ----
+
+/// The profile of the host that loaded the module, set by
+/// [`save_trampoline_context`] before anything of the module can run.
+static HOST_PROFILE: AtomicU16 = AtomicU16::new(HostProfile::UNIVERSAL_ASSUMED.bits());
+
+/// The quirks every host of a universal binary is taken to have.
+pub(crate) const ASSUMED_PROFILE: HostProfile = HostProfile::UNIVERSAL_ASSUMED;
+
+/// The host's profile, detected when the module was loaded.
+#[inline(always)]
+pub(crate) fn host_profile() -> HostProfile {
+    // Relaxed is enough: stored before the module exists, which is published
+    // to other threads through the interpreter's locks.
+    HostProfile::from_bits(HOST_PROFILE.load(Ordering::Relaxed))
 }
 
 // ---- the running call's context, where the host's global one is not it ----
 
-/// Set at module init when the host gives each call a context of its own
-/// (`hpy.universal`'s debug mode): then every entry records its call's
-/// context in [`CALL_CONTEXT`], so that a dropped `HPyErr` can clear its
-/// exception through the context of the call it is dropped in.
-static CALL_CONTEXTS_TRACKED: AtomicBool = AtomicBool::new(false);
+// Where the host gives each call a context of its own
+// (`Quirk::ContextPerCall`), every entry records its call's context in
+// [`CALL_CONTEXT`], so that a dropped `HPyErr` can clear its exception
+// through the context of the call it is dropped in.
 
 std::thread_local! {
     /// The context of the innermost entry running on this thread (only
-    /// kept where [`CALL_CONTEXTS_TRACKED`] is set; null outside calls).
+    /// kept on a host with `Quirk::ContextPerCall`; null outside calls).
     static CALL_CONTEXT: core::cell::Cell<*mut HPyContext> =
         const { core::cell::Cell::new(core::ptr::null_mut()) };
 }
@@ -108,11 +131,11 @@ pub(crate) struct CallScope(*mut HPyContext);
 /// Nothing recorded (the host's global context serves every call).
 const UNTRACKED: CallScope = CallScope(core::ptr::dangling_mut());
 
-/// Records `ctx` as the running call's where the host needs it (see
-/// [`CALL_CONTEXTS_TRACKED`]); elsewhere one relaxed load.
+/// Records `ctx` as the running call's where the host needs it
+/// (`Quirk::ContextPerCall`); elsewhere one relaxed load.
 #[inline(always)]
 pub(crate) fn enter_call(ctx: *mut HPyContext) -> CallScope {
-    if CALL_CONTEXTS_TRACKED.load(Ordering::Relaxed) {
+    if host_profile().has(Quirk::ContextPerCall) {
         enter_tracked_call(ctx)
     } else {
         UNTRACKED
@@ -188,6 +211,9 @@ macro_rules! universal_trampolines {
         /// # Safety
         /// The arguments are those CPython passes to a function of this
         /// signature, valid for the call; `f` is a function of it.
+        // One per row of the table; the slots HPy 0.9 cannot fill have none
+        // that uses them.
+        #[allow(dead_code)]
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
             // SAFETY: all-zero is a valid value of every argument block
@@ -263,10 +289,6 @@ macro_rules! __hpy_export_module_for_abi {
 
 // ---- errors, signals, panics ----
 
-/// Whether dropping an `HPyErr` that stands for a set exception clears it
-/// (see `err.rs`): yes, where [`discard_interpreter_error`] can.
-pub const DROPPED_ERRORS_CLEAR: bool = true;
-
 /// Clears the interpreter's current exception for a dropped `HPyErr` that
 /// stood for it (issue 14's D4), where that is needed and safe, at no cost
 /// to any call that drops no such error:
@@ -286,7 +308,7 @@ pub const DROPPED_ERRORS_CLEAR: bool = true;
 #[cold]
 #[inline(never)]
 pub fn discard_interpreter_error() {
-    let ctx = if CALL_CONTEXTS_TRACKED.load(Ordering::Relaxed) {
+    let ctx = if host_profile().has(Quirk::ContextPerCall) {
         // The innermost call running on this thread, if any; `try_with`:
         // an error kept in another thread-local may drop after this one.
         CALL_CONTEXT
@@ -386,7 +408,7 @@ pub fn report_panic(
         "hpy-rs: Rust panic{location}: {} (raised in Python as PanicException \
          when it happens in a call from Python; HPY_RS_PANIC_TRACE=1 shows Rust's \
          full report)",
-        crate::impl_::panic_text(info.payload())
+        crate::err::panic_text(info.payload())
     );
 }
 
@@ -553,10 +575,10 @@ pub struct ThreadAttach(&'static hpy_sys::HostThreadApi);
 /// The host's way to attach a thread, or `NotImplementedError` naming why
 /// there is none.
 pub fn thread_attach(ctx: Context<'_>) -> HPyResult<ThreadAttach> {
-    // SAFETY: a live context's `name` is a NUL-terminated static string.
-    let name = unsafe { core::ffi::CStr::from_ptr((*ctx.as_raw()).name) };
-    let name = name.to_string_lossy();
-    if !name.ends_with("(hpy-rs host on CPython)") {
+    if host_profile().has(Quirk::NoThreadAttach) {
+        // SAFETY: a live context's `name` is a NUL-terminated static string.
+        let name = unsafe { core::ffi::CStr::from_ptr((*ctx.as_raw()).name) };
+        let name = name.to_string_lossy();
         return Err(crate::exceptions::NotImplementedError::new_err(format!(
             "calling Python from a thread the extension started needs a way to attach that \
              thread to the interpreter, which HPy 0.9 does not have; the CPython ABI and \

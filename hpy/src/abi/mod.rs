@@ -63,6 +63,21 @@ macro_rules! cpy_ret {
     (void) => { () };
 }
 
+// Each ABI's build uses only its own profiles (and the CPython ABI's no
+// detection).
+#[allow(dead_code)]
+mod host;
+pub(crate) use host::{HostProfile, Quirk};
+
+/// Whether the host running this module has `quirk` (see `host.rs`): a
+/// constant in the CPython ABI and for the quirks the universal ABI
+/// assumes on every host; otherwise one relaxed load of the profile
+/// detected when the module was loaded.
+#[inline(always)]
+pub(crate) fn host_has(quirk: Quirk) -> bool {
+    ASSUMED_PROFILE.has(quirk) || host_profile().has(quirk)
+}
+
 #[cfg(not(feature = "universal"))]
 mod cpython;
 #[cfg(not(feature = "universal"))]
@@ -72,6 +87,13 @@ pub use cpython::*;
 mod universal;
 #[cfg(feature = "universal")]
 pub use universal::*;
+
+/// The items of this ABI that macro expansions name (`impl_` re-exports
+/// them).
+pub mod expansion {
+    #[cfg(not(feature = "universal"))]
+    pub use super::cpython::cpython_module_init;
+}
 
 #[cfg(test)]
 mod tests {
