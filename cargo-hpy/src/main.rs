@@ -201,7 +201,7 @@ fn wheelhouse(build_args: &args::BuildArgs) -> Result<Vec<std::path::PathBuf>, E
         return Err(Error::failed(format!(
             "--with-host builds hpy-rs-universal from the hpy-rs checkout cargo-hpy was \
              built from, but {} is gone; build the host wheels there with \
-             `cargo hpy wheel -p hpy-universal -i PYTHON`",
+             `cargo hpy wheel --release -p hpy-universal -i PYTHON`",
             host.display()
         )));
     }
