@@ -108,6 +108,13 @@ pub(crate) struct CallScope(*mut HPyContext);
 /// Nothing recorded (the host's global context serves every call).
 const UNTRACKED: CallScope = CallScope(core::ptr::dangling_mut());
 
+/// Whether entries record their call's context (see
+/// [`CALL_CONTEXTS_TRACKED`]): one relaxed load.
+#[inline(always)]
+pub(crate) fn calls_tracked() -> bool {
+    CALL_CONTEXTS_TRACKED.load(Ordering::Relaxed)
+}
+
 /// Records `ctx` as the running call's where the host needs it (see
 /// [`CALL_CONTEXTS_TRACKED`]); elsewhere one relaxed load.
 #[inline(always)]
