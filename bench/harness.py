@@ -12,6 +12,10 @@ as LABEL=KIND:MODULE:PATH, where KIND is
 - ``hpy-debug``, ``hpyrs-debug``: the same through each host's debug mode
   (``mode=MODE_DEBUG``, what ``HPY=debug`` selects),
 - ``py``: a pure-Python module file.
+- ``import``: the module imported by name, with PATH first on ``sys.path``
+  (a package, or a module whose loader stub picks the host): it is the
+  module ``sys.modules`` and pickle see, so a process holds one
+  implementation of that name (``bench/rpds-run`` runs one per process).
 
 Loading by path lets two builds of one module name (``simple`` for the
 CPython ABI and for the universal ABI) live in one process under different
@@ -57,6 +61,13 @@ UNIVERSAL_KINDS = ("hpy", "hpyrs", "hpy-debug", "hpyrs-debug")
 def load(kind, name, path):
     """Imports the module ``name`` from the file ``path``."""
     path = os.path.abspath(path)
+    if kind == "import":
+        sys.path.insert(0, path)
+        module = importlib.import_module(name)
+        where = os.path.abspath(module.__file__)
+        if not where.startswith(path + os.sep):
+            raise SystemExit("import %s found %s, not a module under %s" % (name, where, path))
+        return module
     if kind in UNIVERSAL_KINDS:
         host, _, mode = kind.partition("-")
         if host == "hpy":
@@ -130,9 +141,14 @@ def parse_impls(specs):
     """[Impl] from LABEL=KIND:MODULE:PATH strings."""
     impls = []
     universal_files = {}
+    imported = set()
     for spec in specs:
         label, _, rest = spec.partition("=")
         kind, name, path = rest.split(":", 2)
+        if kind == "import":
+            if name in imported:
+                raise SystemExit("two implementations imported as %s: one per process" % name)
+            imported.add(name)
         if kind in UNIVERSAL_KINDS:
             st = os.stat(path)
             other = universal_files.setdefault((st.st_dev, st.st_ino), label)
@@ -262,6 +278,47 @@ def check_simple(impl):
         raise SystemExit("%s: got %r, want %r" % (impl.label, got, want))
 
 
+def check_rpds(impl):
+    """What the rpds rows compute, against Python's own containers."""
+    m = impl.module
+    import pickle
+
+    h = m.HashTrieMap((i, i) for i in range(100))
+    h2 = m.HashTrieMap()
+    for k in range(100):
+        h2 = h2.insert(k, k)
+    converted = m.HashTrieMap.convert({str(i): i for i in range(100)})
+    q = m.Queue(range(100))
+    got = [
+        dict(h.items()),
+        h == h2,
+        hash(h) == hash(h2),
+        pickle.loads(pickle.dumps(h)) == h,
+        sorted(h),
+        567 in m.HashTrieMap((i, i) for i in range(1000)),
+        dict(converted.items()),
+        sorted(m.HashTrieSet(range(100))),
+        list(m.List(range(100)).push_front(-1))[:3],
+        (list(q.enqueue(100))[-1], next(iter(q.dequeue())), len(q.dequeue())),
+        list(m.Stack(range(3)).push(7)),
+    ]
+    want = [
+        {i: i for i in range(100)},
+        True,
+        True,
+        True,
+        list(range(100)),
+        True,
+        {str(i): i for i in range(100)},
+        list(range(100)),
+        [-1, 0, 1],
+        (100, 1, 99),
+        [7, 2, 1, 0],  # the top first
+    ]
+    if got != want:
+        raise SystemExit("%s: got %r, want %r" % (impl.label, got, want))
+
+
 def check_rk4(impls):
     """Every array implementation must integrate to the same state."""
     finals = []
@@ -304,6 +361,9 @@ def main():
                     row.compile(impl.module)(3)
         if args.suite == "rk4":
             check_rk4(impls)
+        elif args.suite == "rpds":
+            for impl in impls:
+                check_rpds(impl)
         else:
             for impl in impls:
                 check_simple(impl)

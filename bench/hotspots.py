@@ -9,7 +9,9 @@ spends more:
     python3 bench/hotspots.py 'Foo()' 'hpy-rs (CPython ABI)' 'C HPy (CPython ABI)'
 
 `--cpython 3.14` reads the CPython 3.14 dumps (callgrind-3.14.*) instead of
-the 3.11 ones; `--results DIR` reads another results directory.
+the 3.11 ones; `--results DIR` reads another results directory and
+`--prefix P` the dumps named P.* there (bench/rpds-run's:
+`--results bench/build/rpds-results --prefix callgrind-rpds`).
 """
 
 import argparse
@@ -72,11 +74,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cpython", default="3.11", help="3.11 (default) or 3.14")
     parser.add_argument("--results", default=RESULTS)
+    parser.add_argument("--prefix", help="the dumps' file prefix (default: from --cpython)")
     parser.add_argument("row")
     parser.add_argument("labels", nargs="+")
     args = parser.parse_args()
     row, labels = args.row, args.labels
-    prefix = "callgrind" if args.cpython == "3.11" else "callgrind-" + args.cpython
+    prefix = args.prefix or ("callgrind" if args.cpython == "3.11" else "callgrind-" + args.cpython)
     measured = [per_iteration(row, label, args.results, prefix) for label in labels]
     costs = [c for _, c in measured]
     names = sorted(set().union(*costs), key=lambda k: -max(abs(c.get(k, 0)) for c in costs))

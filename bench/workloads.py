@@ -22,8 +22,13 @@ class Row:
     that), so that rows costing tens of thousands of instructions do not
     dominate the run."""
 
-    def __init__(self, name, setup, stmt, needs, overhead=True, group="overhead", divisor=1):
+    def __init__(self, name, setup, stmt, needs, overhead=True, group="overhead", divisor=1,
+                 prepare=""):
         self.name = name
+        # Runs once per compiled loop, not per call of it: for objects that
+        # cost more to build than a sample of the row (its names are the
+        # loop's globals; `setup` copies them into locals).
+        self.prepare = prepare
         self.setup = setup
         self.stmt = stmt
         self.needs = needs
@@ -43,6 +48,7 @@ class Row:
             "        %s\n" % (self.setup, self.stmt.replace("\n", "\n        "))
         )
         namespace = {"m": module, "callee": callee, "board": board}
+        exec(self.prepare, namespace)
         exec(compile(source, "<row %s>" % self.name, "exec"), namespace)
         return namespace["run"]
 
@@ -111,5 +117,52 @@ RK4 = [
     ),
 ]
 
+# rpds-py against its hpy-rs port (bench/rpds-run): the module is `rpds`,
+# either build. Maps and sets hold 100 ints unless the row says otherwise;
+# the lookup's map holds 1000. Callgrind's divisors keep every row near the
+# same total instruction count.
+_MAP100 = "H = m.HashTrieMap((i, i) for i in range(100))"
+_MAP1000 = "H = m.HashTrieMap((i, i) for i in range(1000))"
+RPDS = [
+    Row(
+        "HashTrieMap: insert 100 keys one by one",
+        "M = m.HashTrieMap; ks = list(range(100))",
+        "h = M()\nfor k in ks:\n    h = h.insert(k, k)",
+        "HashTrieMap",
+        divisor=100,
+    ),
+    Row("HashTrieMap: h[k], 1000 keys", "h = H; k = 567", "h[k]", "HashTrieMap",
+        prepare=_MAP1000),
+    Row("HashTrieMap: k in h, 1000 keys", "h = H; k = 567", "k in h", "HashTrieMap",
+        prepare=_MAP1000),
+    Row("HashTrieMap: iterate keys", "h = H", "for _ in h:\n    pass", "HashTrieMap",
+        divisor=20, prepare=_MAP100),
+    Row("HashTrieMap: iterate items()", "h = H", "for _ in h.items():\n    pass",
+        "HashTrieMap", divisor=20, prepare=_MAP100),
+    Row("HashTrieMap: h == h2", "h = H; h2 = H2", "h == h2", "HashTrieMap", divisor=20,
+        prepare=_MAP100 + "; H2 = m.HashTrieMap((i, i) for i in range(100))"),
+    Row("HashTrieMap: hash(h)", "h = H", "hash(h)", "HashTrieMap", divisor=20,
+        prepare=_MAP100),
+    Row("HashTrieMap: pickle round trip",
+        "h = H; import pickle; dumps, loads = pickle.dumps, pickle.loads",
+        "loads(dumps(h))", "HashTrieMap", divisor=50, prepare=_MAP100),
+    Row("HashTrieMap.convert(dict)", "conv = m.HashTrieMap.convert; d = D", "conv(d)",
+        "HashTrieMap", divisor=50, prepare="D = {i: i for i in range(100)}"),
+    Row("HashTrieMap.convert(dict), str keys", "conv = m.HashTrieMap.convert; d = D",
+        "conv(d)", "HashTrieMap", divisor=50, prepare="D = {str(i): i for i in range(100)}"),
+    Row("HashTrieSet(range(100))", "S = m.HashTrieSet; r = range(100)", "S(r)",
+        "HashTrieSet", divisor=50),
+    Row("HashTrieSet: k in s", "s = S; k = 57", "k in s", "HashTrieSet",
+        prepare="S = m.HashTrieSet(range(100))"),
+    Row("List(range(100))", "L = m.List; r = range(100)", "L(r)", "List", divisor=20),
+    Row("List: push_front", "xs = XS", "xs.push_front(1)", "List",
+        prepare="XS = m.List(range(100))"),
+    Row("List: iterate", "xs = XS", "for _ in xs:\n    pass", "List", divisor=20,
+        prepare="XS = m.List(range(100))"),
+    Row("Queue: enqueue", "q = Q", "q.enqueue(1)", "Queue", prepare="Q = m.Queue(range(100))"),
+    Row("Queue: dequeue", "q = Q", "q.dequeue()", "Queue", prepare="Q = m.Queue(range(100))"),
+    Row("Stack: push", "s = S", "s.push(1)", "Stack", prepare="S = m.Stack(range(100))"),
+]
+
 # The conversion rows run with the call-overhead rows: the same modules.
-SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4}
+SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4, "rpds": RPDS}

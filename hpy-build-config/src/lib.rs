@@ -36,15 +36,30 @@ pub const HPY_VERSION: &str = "0.9.0";
 /// The oldest and newest CPython minor versions the CPython ABI supports.
 pub const SUPPORTED_MINORS: (u32, u32) = (11, 15);
 
-/// What the chosen Python reports about itself.
-#[derive(Debug, Clone)]
+/// Environment variable naming the interpreter an extension is built for
+/// (read by hpy-sys's build script; cargo-hpy sets it for the builds it runs).
+pub const PYTHON_ENV: &str = "HPY_PYTHON";
+
+/// What an interpreter reports about itself: one run of one script, asked
+/// by [`query_interpreter`] (for hpy-sys's build script and for cargo-hpy).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PythonInfo {
-    /// The interpreter command (`$HPY_PYTHON`, `python3` or `python`).
+    /// The interpreter command as it was named (`$HPY_PYTHON`, `python3`, a path).
     pub python: String,
-    /// `sys.implementation.name`.
+    /// `sys.executable`: an absolute path (the command when it is empty, as
+    /// in embedded interpreters).
+    pub executable: PathBuf,
+    /// `sys.implementation.name`, e.g. `cpython` or `pypy`.
     pub implementation: String,
     /// `(major, minor)`.
     pub version: (u32, u32),
+    /// `sysconfig` `EXT_SUFFIX`, e.g. `.cpython-311-x86_64-linux-gnu.so`;
+    /// `None` if the interpreter has none.
+    pub ext_suffix: Option<String>,
+    /// `sys.abiflags` (empty for a normal CPython 3.8+ build).
+    pub abiflags: String,
+    /// `sysconfig.get_platform()`, e.g. `linux-x86_64`.
+    pub platform: String,
     /// `sysconfig` `INCLUDEPY` (where `Python.h` should be).
     pub include_dir: PathBuf,
     /// `Py_DEBUG` build.
@@ -56,8 +71,16 @@ pub struct PythonInfo {
     /// `sys.maxsize > 2**32`.
     pub is_64bit: bool,
     /// `hpy.devel`'s include directory, if the `hpy==0.9.0` package is
-    /// importable there; `Err` says why not. Only the tests need it.
+    /// importable there; `Err` says why not (or that it was not asked for,
+    /// see [`query_interpreter`]). Only the tests need it.
     pub hpy_include_dir: Result<PathBuf, String>,
+}
+
+impl PythonInfo {
+    /// `major.minor`, e.g. `3.11`.
+    pub fn version_string(&self) -> String {
+        format!("{}.{}", self.version.0, self.version.1)
+    }
 }
 
 /// Why no usable Python was found.
@@ -78,10 +101,73 @@ impl std::fmt::Display for Discovery {
     }
 }
 
+/// Why [`query_interpreter`] got no answer.
+#[derive(Debug)]
+pub enum QueryError {
+    /// The command could not be started (not found, not executable).
+    Spawn {
+        /// The command.
+        python: String,
+        /// What the system said.
+        error: std::io::Error,
+    },
+    /// It ran and failed.
+    Failed {
+        /// The command.
+        python: String,
+        /// Its exit status, as the system words it.
+        status: String,
+        /// What it printed on stderr.
+        stderr: String,
+    },
+    /// It ran but did not answer like a Python (`/bin/true`).
+    NotPython {
+        /// The command.
+        python: String,
+        /// What was missing or malformed in its answer.
+        problem: String,
+    },
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::Spawn { python, error } => {
+                write!(
+                    f,
+                    "could not run the Python interpreter `{python}`: {error}"
+                )
+            }
+            QueryError::Failed {
+                python,
+                status,
+                stderr,
+            } => write!(
+                f,
+                "the Python interpreter `{python}` failed ({status}):\n{stderr}"
+            ),
+            QueryError::NotPython { python, problem } => write!(
+                f,
+                "`{python}` does not behave like a Python interpreter: asked for its \
+                 configuration with `-c`, {problem}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            QueryError::Spawn { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
 /// The interpreters to try, in order: `$HPY_PYTHON` alone if set, else
 /// `python3`, then `python` (as PyO3 does with `PYO3_PYTHON`).
 pub fn python_candidates() -> Vec<String> {
-    match std::env::var("HPY_PYTHON") {
+    match std::env::var(PYTHON_ENV) {
         Ok(p) if !p.is_empty() => vec![p],
         _ => vec!["python3".to_string(), "python".to_string()],
     }
@@ -93,55 +179,86 @@ pub fn python_command() -> String {
     python_candidates().remove(0)
 }
 
+/// Run with `-c`; `hpy` as its argument also asks for `hpy.devel` (which
+/// takes an import that the build tool does not need).
 const QUERY: &str = r#"
-import os, sys, sysconfig
+import sys, sysconfig
 def out(k, v):
     print('@hpy-rs@ %s=%s' % (k, v))
+out('executable', sys.executable or '')
 out('implementation', sys.implementation.name)
 out('version', '%d.%d' % sys.version_info[:2])
+out('ext_suffix', sysconfig.get_config_var('EXT_SUFFIX') or '')
+out('abiflags', getattr(sys, 'abiflags', ''))
+out('platform', sysconfig.get_platform())
 out('include', sysconfig.get_config_var('INCLUDEPY') or sysconfig.get_paths()['include'])
 out('py_debug', int(bool(sysconfig.get_config_var('Py_DEBUG'))))
 out('trace_refs', int(bool(sysconfig.get_config_var('Py_TRACE_REFS'))))
 out('gil_disabled', int(bool(sysconfig.get_config_var('Py_GIL_DISABLED'))))
 out('is_64bit', int(sys.maxsize > 2**32))
-try:
-    from hpy.devel import HPyDevel
-    from hpy.devel.version import __version__
-except Exception as e:
-    out('hpy_error', repr(e))
-else:
-    out('hpy_version', __version__)
-    out('hpy_include', HPyDevel().include_dir)
+if sys.argv[1:] == ['hpy']:
+    try:
+        from hpy.devel import HPyDevel
+        from hpy.devel.version import __version__
+    except Exception as e:
+        out('hpy_error', repr(e))
+    else:
+        out('hpy_version', __version__)
+        out('hpy_include', HPyDevel().include_dir)
 "#;
+
+/// Runs `python` once and reads what it reports about itself; with
+/// `with_hpy`, also where the `hpy==0.9.0` package's headers are.
+pub fn query_interpreter(
+    python: &std::ffi::OsStr,
+    with_hpy: bool,
+) -> Result<PythonInfo, QueryError> {
+    let shown = python.to_string_lossy().into_owned();
+    let mut command = Command::new(python);
+    command.arg("-c").arg(QUERY);
+    if with_hpy {
+        command.arg("hpy");
+    }
+    let output = command.output().map_err(|error| QueryError::Spawn {
+        python: shown.clone(),
+        error,
+    })?;
+    if !output.status.success() {
+        return Err(QueryError::Failed {
+            python: shown,
+            status: output.status.to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr)
+                .trim_end()
+                .to_owned(),
+        });
+    }
+    parse_query(&shown, &String::from_utf8_lossy(&output.stdout), with_hpy).map_err(|problem| {
+        QueryError::NotPython {
+            python: shown,
+            problem,
+        }
+    })
+}
 
 /// Asks the first interpreter of [`python_candidates`] that starts.
 pub fn discover_python() -> Result<PythonInfo, Discovery> {
     let candidates = python_candidates();
-    let explicit = std::env::var_os("HPY_PYTHON").is_some_and(|p| !p.is_empty());
+    let explicit = std::env::var_os(PYTHON_ENV).is_some_and(|p| !p.is_empty());
     let mut tried = Vec::new();
     for python in &candidates {
-        let output = match Command::new(python).arg("-c").arg(QUERY).output() {
-            Ok(o) => o,
+        match query_interpreter(python.as_ref(), true) {
+            Ok(info) => return Ok(info),
+            Err(QueryError::Spawn { error, .. }) => tried.push(format!("`{python}` ({error})")),
             Err(e) => {
-                tried.push(format!("`{python}` ({e})"));
-                continue;
+                return Err(Discovery::Unusable(format!(
+                    "{e}\nset {PYTHON_ENV} to a CPython 3.{}-3.{} interpreter",
+                    SUPPORTED_MINORS.0, SUPPORTED_MINORS.1,
+                )))
             }
-        };
-        if !output.status.success() {
-            return Err(Discovery::Unusable(format!(
-                "`{python}` failed to report its configuration ({}); set HPY_PYTHON to a CPython \
-                 3.{}-3.{} interpreter: {}",
-                output.status,
-                SUPPORTED_MINORS.0,
-                SUPPORTED_MINORS.1,
-                String::from_utf8_lossy(&output.stderr).trim()
-            )));
         }
-        return parse_query(python, &String::from_utf8_lossy(&output.stdout))
-            .map_err(Discovery::Unusable);
     }
     let msg = format!(
-        "no Python interpreter found (tried {}): set HPY_PYTHON to a CPython 3.{}-3.{} \
+        "no Python interpreter found (tried {}): set {PYTHON_ENV} to a CPython 3.{}-3.{} \
          interpreter with its headers",
         tried.join(", "),
         SUPPORTED_MINORS.0,
@@ -154,7 +271,7 @@ pub fn discover_python() -> Result<PythonInfo, Discovery> {
     })
 }
 
-fn parse_query(python: &str, stdout: &str) -> Result<PythonInfo, String> {
+fn parse_query(python: &str, stdout: &str, with_hpy: bool) -> Result<PythonInfo, String> {
     let get = |key: &str| -> Option<String> {
         let prefix = format!("@hpy-rs@ {key}=");
         stdout
@@ -163,27 +280,46 @@ fn parse_query(python: &str, stdout: &str) -> Result<PythonInfo, String> {
     };
     let need = |key: &str| {
         get(key).ok_or_else(|| {
-            format!(
-                "`{python}` did not report `{key}`: set HPY_PYTHON to a CPython 3.x interpreter"
-            )
+            if stdout.trim().is_empty() {
+                "it printed nothing".to_owned()
+            } else {
+                format!(
+                    "it did not report `{key}`; it printed:\n{}",
+                    stdout.trim_end()
+                )
+            }
         })
     };
     let flag = |key: &str| need(key).map(|v| v == "1");
     let version = need("version")?;
-    let bad = || format!("`{python}` reported a malformed version `{version}`");
+    let bad = || format!("it reported a malformed version `{version}`");
     let (major, minor) = version.split_once('.').ok_or_else(bad)?;
     let hpy_include_dir = match (get("hpy_error"), get("hpy_version"), get("hpy_include")) {
+        _ if !with_hpy => Err("hpy.devel was not asked for".to_owned()),
         (Some(err), _, _) => Err(format!("`{python}` cannot import hpy.devel ({err})")),
         (None, Some(v), Some(dir)) if v == HPY_VERSION => Ok(PathBuf::from(dir)),
         (None, Some(v), _) => Err(format!("`{python}` has hpy {v}, not {HPY_VERSION}")),
         _ => Err(format!("`{python}` did not report hpy.devel")),
     };
+    let executable = need("executable")?;
+    let implementation = need("implementation")?;
+    if implementation.is_empty() {
+        return Err("it reported no implementation".to_owned());
+    }
     Ok(PythonInfo {
-        implementation: need("implementation")?,
+        executable: if executable.is_empty() {
+            PathBuf::from(python)
+        } else {
+            PathBuf::from(executable)
+        },
+        implementation,
         version: (
             major.parse().map_err(|_| bad())?,
             minor.parse().map_err(|_| bad())?,
         ),
+        ext_suffix: Some(need("ext_suffix")?).filter(|s| !s.is_empty()),
+        abiflags: need("abiflags")?,
+        platform: need("platform")?,
         include_dir: need("include")?.into(),
         py_debug: flag("py_debug")?,
         trace_refs: flag("trace_refs")?,
@@ -239,7 +375,9 @@ mod tests {
 
     fn report(version: &str, hpy: &str) -> String {
         format!(
-            "noise\n@hpy-rs@ implementation=cpython\n@hpy-rs@ version={version}\n\
+            "noise\n@hpy-rs@ executable=/venv/bin/python\n@hpy-rs@ implementation=cpython\n\
+             @hpy-rs@ version={version}\n@hpy-rs@ ext_suffix=.cpython-311-x86_64-linux-gnu.so\n\
+             @hpy-rs@ abiflags=\n@hpy-rs@ platform=linux-x86_64\n\
              @hpy-rs@ include=/usr/include/python3.11\n@hpy-rs@ py_debug=0\n\
              @hpy-rs@ trace_refs=0\n@hpy-rs@ gil_disabled=0\n@hpy-rs@ is_64bit=1\n{hpy}"
         )
@@ -249,7 +387,7 @@ mod tests {
     fn a_full_report_is_parsed() {
         let hpy =
             format!("@hpy-rs@ hpy_version={HPY_VERSION}\n@hpy-rs@ hpy_include=/hpy/include\n");
-        let info = parse_query("py", &report("3.11", &hpy)).unwrap();
+        let info = parse_query("py", &report("3.11", &hpy), true).unwrap();
         assert_eq!(info.python, "py");
         assert_eq!(info.implementation, "cpython");
         assert_eq!(info.version, (3, 11));
@@ -261,17 +399,37 @@ mod tests {
     #[test]
     fn another_hpy_version_is_not_used() {
         let hpy = "@hpy-rs@ hpy_version=0.0.1\n@hpy-rs@ hpy_include=/hpy/include\n";
-        let info = parse_query("py", &report("3.12", hpy)).unwrap();
+        let info = parse_query("py", &report("3.12", hpy), true).unwrap();
         let err = info.hpy_include_dir.unwrap_err();
         assert!(err.contains("has hpy 0.0.1"), "{err}");
     }
 
     #[test]
     fn a_missing_or_malformed_field_is_an_error() {
-        let err = parse_query("py", "@hpy-rs@ version=3.11\n").unwrap_err();
-        assert!(err.contains("did not report `implementation`"), "{err}");
-        let err = parse_query("py", &report("3", "")).unwrap_err();
+        let err = parse_query("py", "@hpy-rs@ version=3.11\n", false).unwrap_err();
+        assert!(err.contains("did not report `executable`"), "{err}");
+        let err = parse_query("py", &report("3", ""), false).unwrap_err();
         assert!(err.contains("malformed version `3`"), "{err}");
+        assert_eq!(
+            parse_query("true", "", false).unwrap_err(),
+            "it printed nothing"
+        );
+    }
+
+    #[test]
+    fn without_hpy_the_rest_is_read() {
+        let info = parse_query("py", &report("3.13", ""), false).unwrap();
+        assert_eq!(info.executable, PathBuf::from("/venv/bin/python"));
+        assert_eq!(
+            info.ext_suffix.as_deref(),
+            Some(".cpython-311-x86_64-linux-gnu.so")
+        );
+        assert_eq!(
+            (info.abiflags.as_str(), info.platform.as_str()),
+            ("", "linux-x86_64")
+        );
+        assert_eq!(info.version_string(), "3.13");
+        assert!(info.hpy_include_dir.is_err());
     }
 }
 

@@ -31,25 +31,6 @@ pub(crate) struct ClassOptions {
     pub(crate) given: Vec<(String, Span)>,
 }
 
-/// The options of `#[hpy_class]`, for "did you mean".
-pub(crate) const CLASS_OPTIONS: &[&str] = &[
-    "name",
-    "module",
-    "subclass",
-    "shape",
-    "base",
-    "extends",
-    "metaclass",
-    "eq",
-    "ord",
-    "hash",
-    "frozen",
-    "str",
-    "weakref",
-    "dict",
-    "crate",
-];
-
 pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> ClassOptions {
     let mut o = ClassOptions {
         name: None,
@@ -95,7 +76,7 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
             errors.push(meta.error(format!(
                 "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, \
                  extends, metaclass, eq, ord, hash, frozen, str, weakref, dict, crate",
-                crate::diag::did_you_mean(&meta.path, CLASS_OPTIONS),
+                crate::diag::did_you_mean(&meta.path, crate::options::CLASS),
             )));
             if meta.input.peek(syn::Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
@@ -131,7 +112,7 @@ pub(crate) fn take_member_attr(
             } else {
                 return Err(meta.error(format!(
                     "unknown #[member] option{}; expected `get`, `set`, `readonly` or `name = \"...\"`",
-                    crate::diag::did_you_mean(&meta.path, &["get", "set", "readonly", "name"]),
+                    crate::diag::did_you_mean(&meta.path, crate::options::MEMBER),
                 )));
             }
             Ok(())
@@ -296,7 +277,7 @@ impl MethodOptions {
                     "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...), text_signature = \"...\", crate = \"...\"",
                     crate::diag::did_you_mean(
                         &meta.path,
-                        &["noargs", "o", "varargs", "keywords", "name", "signature", "text_signature", "crate"],
+                        crate::options::METHOD,
                     ),
                 )));
                 // Consume a value, if any, so the options after it are checked too.
@@ -430,10 +411,7 @@ pub(crate) fn method_attr_options(attr: &Attribute, errors: &mut Errors) -> Meth
                 return Err(meta.error(format!(
                     "unknown #[method] option{}; expected a convention, `name = \"...\"` \
                      or `signature = (...)`",
-                    crate::diag::did_you_mean(
-                        &meta.path,
-                        &["noargs", "o", "varargs", "keywords", "name", "signature"],
-                    ),
+                    crate::diag::did_you_mean(&meta.path, crate::options::METHODS_METHOD),
                 )));
             }
             Ok(())

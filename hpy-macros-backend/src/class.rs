@@ -128,10 +128,20 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     } else {
         options.derives.check(&mut errors);
     }
-    if !item.generics().params.is_empty() {
+    let generics = item.generics();
+    if generics.lifetimes().next().is_some() && generics.type_params().next().is_none() {
         errors.push(syn::Error::new(
-            item.generics().span(),
-            "#[hpy_class] structs cannot be generic: Python needs one concrete type",
+            generics.span(),
+            "a #[hpy_class] struct cannot borrow (no lifetime parameters): its value lives as \
+             long as the Python object, past every call. Own the data (`String`, not \
+             `&'a str`), and keep Python objects in a `hpy::Field`",
+        ));
+    } else if !generics.params.is_empty() {
+        errors.push(syn::Error::new(
+            generics.span(),
+            "#[hpy_class] structs cannot be generic: Python needs one concrete type per class. \
+             Declare a class for each type you expose, holding the generic value, e.g. \
+             `#[hpy_class] struct FloatBox { inner: Wrapper<f64> }`",
         ));
     }
 
@@ -295,6 +305,23 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         ),
         None => (TokenStream::new(), TokenStream::new()),
     };
+    // `Field`s in a `Vec` (or another growing collection) would get no
+    // slot: an error on the field's type, naming `FieldSlots`.
+    let field_collection_check = (!field_types.is_empty()).then(|| {
+        let checks = field_types.iter().map(|ty| {
+            quote_spanned!(crate::diag::type_span(ty)=>
+                ::__hpy::impl_::class::FieldCollectionProbe::<#ty>::check();
+            )
+        });
+        quote! {
+            #[allow(unused_imports)]
+            use ::__hpy::impl_::class::NotAFieldCollection as _;
+            #[allow(dead_code)]
+            fn field_collections() {
+                #(#checks)*
+            }
+        }
+    });
     let expansion = quote! {
         #item
 
@@ -313,6 +340,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             // The fallback of the value visitor probe (`None`).
             #[allow(unused_imports)]
             use ::__hpy::impl_::class::NoValueVisit as _;
+            #field_collection_check
 
             #parent_check
 

@@ -44,7 +44,7 @@ fn type_options(attrs: &[Attribute], errors: &mut Errors) -> TypeOptions {
                 return Err(meta.error(format!(
                     "unknown #[hpy] option on the type{}; expected `from_item_all` or `crate = \"...\"` \
                      (`item`/`attribute` go on a field)",
-                    crate::diag::did_you_mean(&meta.path, &["from_item_all", "crate"]),
+                    crate::diag::did_you_mean(&meta.path, crate::options::DERIVE_TYPE),
                 )));
             }
             Ok(())
@@ -86,7 +86,7 @@ fn field_source(field: &syn::Field, from_item_all: bool, errors: &mut Errors) ->
                 return Err(meta.error(format!(
                     "unknown #[hpy] option on a field{}; expected `item`, `item = \"key\"`, \
                      `attribute` or `attribute = \"name\"`",
-                    crate::diag::did_you_mean(&meta.path, &["item", "attribute"]),
+                    crate::diag::did_you_mean(&meta.path, crate::options::DERIVE_FIELD),
                 )));
             }
             Ok(())

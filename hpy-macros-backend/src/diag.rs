@@ -165,40 +165,120 @@ pub(crate) fn pyo3_field_attr(attrs: &[syn::Attribute]) -> Option<syn::Error> {
     ))
 }
 
-/// The error for a returned handle type written without a lifetime
-/// (`-> Handle`, `-> HPyResult<Handle>`), which rustc reports as a missing
-/// lifetime specifier.
-pub(crate) fn return_without_lifetime(sig: &syn::Signature) -> Option<syn::Error> {
-    let ReturnType::Type(_, ty) = &sig.output else {
-        return None;
-    };
-    let mut span: Option<Span> = None;
-    each_segment(ty, &mut |first, seg| {
-        let ours = std::ptr::eq(first, seg) || first.ident == "hpy";
-        let handle_like = ours
-            && matches!(
-                seg.ident.to_string().as_str(),
-                "Handle" | "Borrowed" | "Caught"
-            );
-        if handle_like && span.is_none() && !has_lifetime(&seg.arguments) {
-            span = Some(seg.span());
-        }
-    });
+/// The handle types whose lifetime is a call's: `Handle`, `Borrowed`,
+/// `Caught` and `Context` (bare or under `hpy::`).
+fn call_bound(first: &syn::PathSegment, seg: &syn::PathSegment) -> bool {
+    let ours = std::ptr::eq(first, seg) || first.ident == "hpy";
+    ours && matches!(
+        seg.ident.to_string().as_str(),
+        "Handle" | "Borrowed" | "Caught" | "Context"
+    )
+}
+
+/// The errors for the call's lifetime written wrong in a signature, which
+/// rustc would report as lifetime errors about generated code (with
+/// suggestions to change the attribute): a returned handle without a
+/// lifetime (`-> Handle`), with `'_` next to `&self` (that is `self`'s
+/// lifetime, not the call's), or anywhere with `'static`.
+pub(crate) fn handle_lifetimes(sig: &syn::Signature) -> Vec<syn::Error> {
     let fn_name = &sig.ident;
     let receiver = match sig.receiver() {
         Some(r) if r.mutability.is_some() => "&mut self, ",
         Some(_) => "&self, ",
         None => "",
     };
-    span.map(|span| {
-        syn::Error::new(
+    let example =
+        format!("`fn {fn_name}<'ctx>({receiver}ctx: Context<'ctx>, ...) -> Handle<'ctx>`");
+    let mut errors = Vec::new();
+    let statics = |ty: &Type, errors: &mut Vec<syn::Error>| {
+        each_segment(ty, &mut |first, seg| {
+            if let Some(lt) = call_bound(first, seg)
+                .then(|| lifetime_named(&seg.arguments, "static"))
+                .flatten()
+            {
+                errors.push(syn::Error::new(
+                    lt,
+                    format!(
+                        "a `{}` lasts one call, so it is never `'static`: write the call's \
+                         lifetime, e.g. {example}; to keep an object past the call, store it \
+                         in a `hpy::Global` (or a `hpy::Field` of an object)",
+                        seg.ident
+                    ),
+                ));
+            }
+        });
+    };
+    for input in &sig.inputs {
+        if let syn::FnArg::Typed(pt) = input {
+            statics(&pt.ty, &mut errors);
+        }
+    }
+    let ReturnType::Type(_, ty) = &sig.output else {
+        return errors;
+    };
+    statics(ty, &mut errors);
+    let mut missing: Option<Span> = None;
+    let mut elided: Option<Span> = None;
+    each_segment(ty, &mut |first, seg| {
+        if !call_bound(first, seg) || seg.ident == "Context" {
+            return;
+        }
+        if !has_lifetime(&seg.arguments) {
+            missing.get_or_insert(seg.span());
+        } else if let Some(lt) = lifetime_named(&seg.arguments, "_") {
+            elided.get_or_insert(lt);
+        }
+    });
+    if let Some(span) = missing {
+        errors.push(syn::Error::new(
             span,
             format!(
-                "a returned handle lives as long as the call: name its lifetime, e.g. \
-                 `fn {fn_name}<'ctx>({receiver}ctx: Context<'ctx>, ...) -> Handle<'ctx>`"
+                "a returned handle lives as long as the call: name its lifetime, e.g. {example}"
             ),
-        )
+        ));
+    }
+    if let (Some(span), Some(_)) = (elided, sig.receiver()) {
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "next to `self`, `'_` is the lifetime of the borrow of `self`, not the \
+                 call's: name the call's lifetime, e.g. {example}"
+            ),
+        ));
+    }
+    errors
+}
+
+/// The span of the lifetime argument `'name` among `args`, if there is one.
+fn lifetime_named(args: &PathArguments, name: &str) -> Option<Span> {
+    let PathArguments::AngleBracketed(a) = args else {
+        return None;
+    };
+    a.args.iter().find_map(|g| match g {
+        GenericArgument::Lifetime(lt) if lt.ident == name => Some(lt.span()),
+        _ => None,
     })
+}
+
+/// The error for a parameter borrowed `&mut`, which rustc would answer
+/// with a suggestion to borrow it again (`&mut &mut T`).
+pub(crate) fn mut_ref_parameter(sig: &syn::Signature) -> Vec<syn::Error> {
+    sig.inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(pt) => match &*pt.ty {
+                Type::Reference(r) if r.mutability.is_some() => Some(syn::Error::new(
+                    r.mutability.span(),
+                    "a Python argument cannot be borrowed `&mut` (Python shares the object \
+                     with the caller): take `&Handle<'ctx>` for the object, a value \
+                     (`Vec<T>`, `String`, ...) for a converted copy, or `RefMut<'_, 'ctx, C>` \
+                     to change a class's value",
+                )),
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect()
 }
 
 fn has_lifetime(args: &PathArguments) -> bool {
@@ -240,19 +320,42 @@ mod tests {
         assert!(class_field_error(&t("::hpy::Handle<'static>")).is_some());
     }
 
+    /// The signature of `fn ... {}` written as `s`.
+    fn sig(s: &str) -> syn::Signature {
+        syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}"))
+            .unwrap()
+            .sig
+    }
+
     #[test]
     fn returned_handles() {
-        let sig = |s: &str| {
-            syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}"))
-                .unwrap()
-                .sig
+        let errs = |s: &str| -> Vec<String> {
+            handle_lifetimes(&sig(s))
+                .iter()
+                .map(ToString::to_string)
+                .collect()
         };
-        let err = return_without_lifetime(&sig("fn get(&self) -> HPyResult<Handle>"));
-        assert!(err.unwrap().to_string().contains("fn get<'ctx>(&self, ctx"));
-        assert!(
-            return_without_lifetime(&sig("fn get<'ctx>(x: Handle<'ctx>) -> Handle<'ctx>"))
-                .is_none()
+        let err = errs("fn get(&self) -> HPyResult<Handle>");
+        assert!(err[0].contains("fn get<'ctx>(&self, ctx"), "{err:?}");
+        assert!(errs("fn get<'ctx>(x: Handle<'ctx>) -> Handle<'ctx>").is_empty());
+        assert!(errs("fn rt() -> tokio::runtime::Handle").is_empty());
+        // `'static`, in parameters and results, with the type's name.
+        let err = errs("fn keep(x: &Handle<'static>) -> Option<hpy::Handle<'static>>");
+        assert_eq!(err.len(), 2, "{err:?}");
+        assert!(err[0].contains("a `Handle` lasts one call") && err[0].contains("hpy::Global"));
+        assert!(errs("fn f(ctx: Context<'static>)")[0].contains("a `Context` lasts"));
+        assert!(errs("fn name() -> std::borrow::Cow<'static, str>").is_empty());
+        // `'_` is the call's lifetime without `self`, `self`'s with it.
+        assert!(errs("fn f(ctx: Context<'_>) -> Handle<'_>").is_empty());
+        assert!(errs("fn f(&self, ctx: Context<'_>) -> Handle<'_>")[0].contains("next to `self`"));
+    }
+
+    #[test]
+    fn mut_parameters() {
+        assert_eq!(
+            mut_ref_parameter(&sig("fn f(&mut self, x: &mut Vec<f64>, y: &str)")).len(),
+            1
         );
-        assert!(return_without_lifetime(&sig("fn rt() -> tokio::runtime::Handle")).is_none());
+        assert!(mut_ref_parameter(&sig("fn f(&mut self, x: &Handle<'ctx>)")).is_empty());
     }
 }

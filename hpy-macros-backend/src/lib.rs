@@ -14,6 +14,7 @@ mod diag;
 mod method;
 mod methods;
 mod module;
+pub mod options;
 mod slots;
 mod utils;
 

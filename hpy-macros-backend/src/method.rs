@@ -503,7 +503,10 @@ pub(crate) fn choose_convention(
 }
 
 pub(crate) fn check_signature(sig: &Signature, errors: &mut Errors) {
-    if let Some(e) = crate::diag::return_without_lifetime(sig) {
+    for e in crate::diag::handle_lifetimes(sig)
+        .into_iter()
+        .chain(crate::diag::mut_ref_parameter(sig))
+    {
         errors.push(e);
     }
     if let Some(asyncness) = &sig.asyncness {

@@ -173,6 +173,22 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
         }
     }
 
+    if !imp.generics.params.is_empty() {
+        let generic_class = matches!(&*imp.self_ty, Type::Path(p)
+            if p.path.segments.iter().any(|s| !s.arguments.is_empty()));
+        if !generic_class {
+            errors.push(syn::Error::new(
+                imp.generics.span(),
+                "#[hpy_methods] blocks cannot be generic: the class is one concrete type",
+            ));
+        }
+        errors.finish()?;
+        // The methods of a generic class: `#[hpy_class]` already says that
+        // a class cannot be generic, once; generating entry points here
+        // would only add errors about the parameters they cannot name.
+        return Ok(quote!(#imp));
+    }
+
     let mut out = Generated {
         items: TokenStream::new(),
         defs: Vec::new(),

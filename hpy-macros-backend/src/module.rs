@@ -96,7 +96,7 @@ impl Parse for ModuleInput {
                             "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, constants, exec, crate",
                             crate::diag::did_you_mean(
                                 &Path::from(key.clone()),
-                                &["name", "doc", "methods", "types", "globals", "exceptions", "constants", "exec", "crate"],
+                                crate::options::MODULE,
                             ),
                         ),
                     ));
@@ -252,7 +252,12 @@ pub fn expand_hpy_module(
     let exception_entries = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> ::__hpy::impl_::ExceptionEntry::of::<#e>() }
     });
+    // What `create_exception!` requires of a class: that a module lists it.
+    let listed = exceptions.iter().map(|e| {
+        quote::quote_spanned! {e.span()=> impl ::__hpy::impl_::ListedInModule for #e {} }
+    });
     items.extend(quote! {
+        #(#listed)*
         const __HPY_EXCEPTIONS: &[::__hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
         struct __HpyExec;
         unsafe impl ::__hpy::impl_::ModExec for __HpyExec {

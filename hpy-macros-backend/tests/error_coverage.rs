@@ -60,6 +60,11 @@ const COVERED: &[(&str, &str)] = &[
     ("class methods take `&self` or `&mut self`", "methods_self_by_value"),
     ("a returned handle lives as long as the call: name its lifetime", "method_missing_ctx_lifetime"),
     ("`Context` is `Copy`: take it by value", "method_context_by_ref"),
+    // (also `methods_returns_static_handle`, `method_static_handle_param`
+    // and `context_is_fresh_per_call` for a `Context<'static>`)
+    ("lasts one call, so it is never `'static`: write the call's lifetime", "method_returns_static_handle"),
+    ("next to `self`, `'_` is the lifetime of the borrow of `self`, not the", "methods_elided_self_lifetime"),
+    ("a Python argument cannot be borrowed `&mut`", "method_mut_ref_parameter"),
     ("PyO3's `#[pyo3(...)]` options go in the attribute itself", "method_pyo3_attr"),
     // hpy_module!
     ("`{key_name}` is given twice", "module_entry_twice"),
@@ -70,6 +75,8 @@ const COVERED: &[(&str, &str)] = &[
     ("unknown #[hpy_class] option", "class_unknown_option"),
     ("unknown #[member] option", "class_member_unknown_option"),
     ("#[hpy_class] structs cannot be generic", "class_generic"),
+    // (also `class_generic_with_methods`: still one error)
+    ("a #[hpy_class] struct cannot borrow (no lifetime parameters)", "class_generic_lifetime"),
     ("#[hpy_class] goes on a struct", "class_on_union"),
     ("a #[hpy_class] enum needs at least one variant", "enum_empty"),
     ("a #[hpy_class] enum has unit variants only", "enum_data_variant"),
@@ -98,6 +105,7 @@ const COVERED: &[(&str, &str)] = &[
     ("a method can have only one hpy role attribute", "methods_two_roles"),
     ("`{rust_name}` cannot be a Python slot: {why}", "methods_unsupported_dunder"),
     ("#[hpy_methods] takes no options", "methods_with_options"),
+    ("#[hpy_methods] blocks cannot be generic", "methods_generic_impl"),
     ("in an #[hpy_methods] block, PyO3's `#[pyo3(...)]` is written", "methods_pyo3_attr"),
     ("#[hpy_methods] exposes every method of the block: remove `#[hpy_method]`", "methods_hpy_method_inside"),
     ("#[hpy_methods] goes on an inherent impl block", "methods_on_trait_impl"),

@@ -29,16 +29,26 @@ pub struct Context<'ctx> {
 
 /// Makes a type invariant in `'ctx` (so a context lifetime can be neither
 /// shortened nor extended) and neither `Send` nor `Sync`.
-type InvariantNotSend<'ctx> = PhantomData<(
-    fn(&'ctx ()) -> &'ctx (),
-    *mut OnlyGlobalAndPlainDataCrossThreads,
-)>;
+type InvariantNotSend<'ctx> = PhantomData<(fn(&'ctx ()) -> &'ctx (), StaysInItsCall)>;
 
-/// The type a `Send`/`Sync` error about a handle or context names: its name
-/// is the fix. What may go to another thread (or into a static) is an
-/// [`hpy::Global`](crate::Global) or plain Rust data extracted from the
-/// objects; a [`Handle`], [`Context`] or borrow of a class value stays on
-/// the thread of its call.
+/// What makes a handle, context or borrow of a class value neither `Send`
+/// nor `Sync`. A `Send`/`Sync` error about one of them shows the line that
+/// declares this type right after its first line, so that line says the
+/// fix (short enough for the compiler to print it whole): an object kept
+/// past the call goes in an [`hpy::Global`](crate::Global) (or a
+/// [`Field`](crate::Field) of an object); work on another thread goes
+/// through [`Context::allow_threads`] (plain data in and out) or
+/// [`Context::call_in_thread`] (to call Python from a Rust thread).
+#[doc(hidden)]
+#[allow(dead_code)] // never made: only its type is used
+#[rustfmt::skip]
+pub struct StaysInItsCall(NotSend); // keep it: hpy::Global; other thread: Context::allow_threads, Context::call_in_thread
+
+type NotSend = *mut OnlyGlobalAndPlainDataCrossThreads;
+
+/// The type a `Send`/`Sync` error about a handle or context names first:
+/// only an [`hpy::Global`](crate::Global) or plain Rust data extracted from
+/// the objects may go to another thread (or into a static).
 #[doc(hidden)]
 pub enum OnlyGlobalAndPlainDataCrossThreads {}
 

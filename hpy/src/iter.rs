@@ -2,7 +2,8 @@
 //! [`Iter`].
 //!
 //! HPy 0.9 has no iterator API, so this calls the builtins `iter` and
-//! `next` (looked up once per [`Handle::iter`]).
+//! `next` (looked up once per [`Handle::iter`]); the CPython ABI takes
+//! each item with `PyIter_Next` instead of calling `next`.
 
 use core::iter::FusedIterator;
 
@@ -45,10 +46,9 @@ impl<'ctx> Handle<'ctx> {
     pub fn iter(&self) -> HPyResult<Iter<'ctx>> {
         let ctx = self.context();
         let iterator = ctx.builtin("iter")?.call(&[self])?;
-        let next = ctx.builtin("next")?;
         Ok(Iter {
             iterator,
-            next,
+            next: None,
             done: false,
         })
     }
@@ -57,7 +57,8 @@ impl<'ctx> Handle<'ctx> {
 /// The items of a Python iterable ([`Handle::iter`]).
 pub struct Iter<'ctx> {
     iterator: Handle<'ctx>,
-    next: Handle<'ctx>,
+    /// The builtin `next`, looked up at the first item that needs it.
+    next: Option<Handle<'ctx>>,
     done: bool,
 }
 
@@ -75,11 +76,31 @@ impl<'ctx> Iterator for Iter<'ctx> {
         if self.done {
             return None;
         }
-        match self.next.call(&[&self.iterator]) {
+        let ctx = self.iterator.context();
+        // SAFETY: `iterator` is a live handle of this context, returned by
+        // `iter()`.
+        if let Some(raw) = unsafe { crate::impl_::abi::iter_next(self.iterator.as_raw()) } {
+            if raw._i != 0 {
+                // SAFETY: an owned handle of this context.
+                return Some(Ok(unsafe { Handle::from_raw(ctx, raw) }));
+            }
+            self.done = true;
+            return ctx.err_occurred().then(|| Err(HPyErr::pending()));
+        }
+        let next = match &self.next {
+            Some(next) => next,
+            None => match ctx.builtin("next") {
+                Ok(next) => self.next.insert(next),
+                Err(err) => {
+                    self.done = true;
+                    return Some(Err(err));
+                }
+            },
+        };
+        match next.call(&[&self.iterator]) {
             Ok(item) => Some(Ok(item)),
             Err(err) => {
                 self.done = true;
-                let ctx = self.iterator.context();
                 if err.is_pending() && ctx.err_matches(HPyConstant::StopIteration) {
                     ctx.err_clear();
                     err.keep_exception();

@@ -208,6 +208,9 @@ pub use hpy_macros::hpy_method;
 /// - An enum tries its variants in order and takes the first that
 ///   converts; if none does, `TypeError` lists each variant's reason.
 ///
+/// `#[hpy(crate = "path")]` on the type makes the generated code name hpy
+/// by that path (see [`hpy_method`]).
+///
 /// ```
 /// use hpy::{hpy_method, FromHPy};
 ///
@@ -245,6 +248,13 @@ pub use hpy_macros::FromHPy;
 /// fields (keys renamed with `#[hpy(item = "key")]`), a tuple struct a
 /// `tuple`, a newtype its field's value; an enum converts as its variant
 /// does. Each field's type converts with `IntoHPy`.
+///
+/// It takes [`FromHPy`](macro@FromHPy)'s `#[hpy(...)]` options, so that one
+/// type can derive both: on a field, `item = "key"` (or
+/// `attribute = "key"`) names its dict key, and a bare `item` or
+/// `attribute` changes nothing; on the type, `from_item_all` changes
+/// nothing (a struct always becomes a dict) and `crate = "path"` is where
+/// the generated code finds hpy.
 ///
 /// ```
 /// use hpy::{hpy_method, IntoHPy};
@@ -288,9 +298,9 @@ pub use hpy_macros::IntoHPy;
 ///   without them.
 ///
 /// Fields marked `#[member]` become attributes readable and writable from
-/// Python; `#[member(get)]` (or `#[member(readonly)]`) read-only,
-/// `#[member(get, set)]` the same as `#[member]`, `name = "py_name"`
-/// another Python name. A member's type is any `Clone` type with
+/// Python. Its options: `get` alone (or `readonly`) makes it read-only,
+/// `get` and `set` together are the same as none, `name = "py_name"` gives
+/// another Python name (e.g. `#[member(get, name = "size")]`). A member's type is any `Clone` type with
 /// [`IntoHPy`] (and, if writable, an owned [`FromHPy`]): reading hands
 /// Python a new object made from a copy, writing replaces the field. Both
 /// go through the instance's borrow flag, as methods do: assigning a member
@@ -309,16 +319,58 @@ pub use hpy_macros::hpy_class;
 /// Makes an inherent impl block the methods, slots and properties of an
 /// [`hpy_class`]; see the [class guide](crate::class_guide).
 ///
-/// Method attributes: `#[new]` (the constructor, `tp_new`), `#[init]`
-/// (`__init__`), `#[getter]`/`#[setter]`, `#[classattr]` (a class
-/// attribute), `#[staticmethod]` (no receiver), `#[classmethod]` (the
-/// class first, e.g. `cls: &Handle<'ctx>`), `#[slot(...)]` (an HPy slot by
-/// name) and `#[method(...)]`; special methods are recognised by their
-/// Python names (`__repr__`, `__add__`, …). `#[method]`,
-/// `#[staticmethod]` and `#[classmethod]` take [`hpy_method`]'s options
-/// (`signature = (...)`, `text_signature = "..."`, `name = "..."`, a
-/// calling convention); `#[new]` and `#[init]` take `signature = (...)`.
-/// Its one option is `crate = "path"` (see [`hpy_method`]).
+/// Every method of the block is exposed: a plain method (`&self`, `&mut
+/// self` or `slf: Ref<'_, 'ctx, Self>` first) as a Python method, the
+/// others as their attribute says:
+///
+/// | attribute | the method is |
+/// |---|---|
+/// | `#[new]` | the constructor (`tp_new`), returning `Self` (or `HPyResult<Self>`) |
+/// | `#[init]` | `__init__`, on the value `#[new]` made (which then takes no parameters) |
+/// | `#[getter]` / `#[setter]` | a property's read / write (`#[getter(name)]`; default: the method's name without `get_` / `set_`) |
+/// | `#[classattr]` | a class attribute, computed once when the class is made |
+/// | `#[staticmethod]` | a static method: no receiver |
+/// | `#[classmethod]` | a class method: the class first, e.g. `cls: &Handle<'ctx>` |
+/// | `#[slot(NAME)]` | the HPy slot `NAME`, whatever the method's name |
+/// | `#[method(...)]` | a plain method with options |
+///
+/// `#[method]`, `#[staticmethod]` and `#[classmethod]` take
+/// [`hpy_method`]'s options except `text_signature` and `crate`: a calling
+/// convention (`noargs`, `o`, `varargs`, `keywords`), `name = "..."` and
+/// `signature = (...)`; `#[new]` and `#[init]` take `signature = (...)`.
+///
+/// Special methods are recognised by their Python names:
+/// - with an HPy slot: `__repr__`, `__str__`, `__hash__`, `__call__`,
+///   `__richcmp__` (with a [`RichCompareOp`]), `__del__`, `__bool__`,
+///   `__len__`, `__getitem__`, `__setitem__`, `__delitem__`,
+///   `__contains__`, `__buffer__` (`fn __buffer__(&self) -> &[T]`);
+/// - numbers: `__neg__`, `__pos__`, `__abs__`, `__invert__`, `__int__`,
+///   `__float__`, `__index__`, `__add__`, `__sub__`, `__mul__`,
+///   `__matmul__`, `__truediv__`, `__floordiv__`, `__mod__`, `__divmod__`,
+///   `__pow__`, `__lshift__`, `__rshift__`, `__and__`, `__or__`, `__xor__`,
+///   their reflected forms (`__radd__`, `__rsub__`, `__rmul__`,
+///   `__rmatmul__`, `__rtruediv__`, `__rfloordiv__`, `__rmod__`,
+///   `__rdivmod__`, `__rpow__`, `__rlshift__`, `__rrshift__`, `__rand__`,
+///   `__ror__`, `__rxor__`: HPy has one slot for both, hpy-rs calls the
+///   right method) and the in-place ones (`__iadd__`, `__isub__`,
+///   `__imul__`, `__imatmul__`, `__itruediv__`, `__ifloordiv__`,
+///   `__imod__`, `__ipow__`, `__ilshift__`, `__irshift__`, `__iand__`,
+///   `__ior__`, `__ixor__`);
+/// - without an HPy slot, set on the type once it exists (CPython then fills
+///   its slot, PyPy looks them up in the type's dict): `__iter__`,
+///   `__next__` (returning an `Option`, `None` ends the iteration),
+///   `__getattr__`, `__getattribute__`, `__setattr__`, `__delattr__`,
+///   `__get__`, `__set__`, `__delete__`, `__await__`, `__aiter__`,
+///   `__anext__`.
+///
+/// `#[slot(NAME)]` takes `tp_repr`, `tp_str`, `tp_hash`, `tp_call`,
+/// `tp_richcompare`, `tp_finalize`, `nb_bool`, `mp_length`, `sq_length`,
+/// `mp_subscript`, `sq_concat`, `sq_inplace_concat`, `sq_item`,
+/// `sq_repeat`, `sq_inplace_repeat`, `sq_ass_item`, `sq_contains`,
+/// `nb_negative`, `nb_positive`, `nb_absolute`, `nb_invert`, `nb_int`,
+/// `nb_float` and `nb_index`.
+///
+/// The block's one option is `crate = "path"` (see [`hpy_method`]).
 pub use hpy_macros::hpy_methods;
 
 /// Defines the Python module: its `HPyModuleDef` and the init symbols of the
@@ -350,9 +402,21 @@ pub use hpy_macros::hpy_methods;
 /// # fn main() {}
 /// ```
 ///
-/// A `constants:` entry is a Rust constant, set under its last path
-/// segment's name, or `NAME = expression`; each value converts with
-/// [`IntoHPy`] when the module is executed.
+/// | key | what it gives |
+/// |---|---|
+/// | `name:` | the module's name (default: the crate's name) |
+/// | `doc:` | the docstring (or `///` comments before the first key) |
+/// | `methods:` | the [`hpy_method`] functions |
+/// | `types:` | the [`hpy_class`] types, published under their Python names |
+/// | `exceptions:` | the [`create_exception!`] classes (a class no module lists does not compile) |
+/// | `globals:` | the [`Global`]s the module's code uses (HPy must know each) |
+/// | `constants:` | module attributes (below) |
+/// | `exec:` | a function run when the module is executed, after the above |
+/// | `crate:` | the path of hpy (see [`hpy_method`]) |
+///
+/// Every key is optional and given at most once. A `constants:` entry is a Rust constant,
+/// set under its last path segment's name, or `NAME = expression`; each
+/// value converts with [`IntoHPy`] when the module is executed.
 ///
 /// One extension binary defines one module; its name must match the
 /// library's file name (cargo-hpy takes both from the crate's `[lib] name`).

@@ -1,5 +1,6 @@
 """Shipping extensions: `cargo hpy wheel`, `cargo hpy develop`, `pip install DIR`
-through the in-tree PEP 517 backend (pep517/hpy_rs_build.py), on fresh
+through the PEP 517 backend (the shim cargo-hpy/python/hpy_rs_build.py, linked as
+pep517/hpy_rs_build.py, whose engine is `cargo hpy pep517`), on fresh
 CPython and PyPy virtualenvs, and the error messages users meet on the way.
 A new project (`cargo hpy new`) is built and tested in both ABIs, installed
 with `pip install .` from nothing but the hpy-rs-build wheel
@@ -506,16 +507,6 @@ def test_backend_rejects_unknown_abi():
     assert "config setting hpy-abi='abi3' is not one of auto, universal, cpython" in proc.stderr
 
 
-BACKEND_ARGUMENTS = """
-import json, sys, hpy_rs_build
-settings = json.loads(sys.argv[1])
-try:
-    print(json.dumps(hpy_rs_build._wheel_arguments(settings)[3:]))
-except hpy_rs_build.BuildError as e:
-    print("error:", e)
-"""
-
-
 @pytest.mark.parametrize("tool, settings, expected", [
     ("", {}, ["--cpython", "--python", "PY", "--profile", "release"]),
     ('abi = "universal"\nprofile = "fast"\n', {},
@@ -529,19 +520,24 @@ except hpy_rs_build.BuildError as e:
      "error: hpy_rs_build: unknown config settings 'hpy-featurs', 'zz' (known: hpy-abi, "
      "hpy-profile, hpy-features, build-args)"),
 ])
-def test_backend_settings(tmp_path, tool, settings, expected):
-    # pip's -C settings and [tool.hpy-rs] become cargo hpy wheel's options;
-    # an unknown setting is refused by name.
+def test_backend_settings(cargo_hpy, tmp_path, tool, settings, expected):
+    # pip's -C settings and [tool.hpy-rs] become cargo hpy wheel's options
+    # (decided by `cargo hpy pep517`, the backend's engine, which prints
+    # them with its wheel-arguments hook); an unknown setting is refused by
+    # name.
     import json
     (tmp_path / "Cargo.toml").write_text("[package]\nname = 'x'\n")
     (tmp_path / "pyproject.toml").write_text("[tool.hpy-rs]\n" + tool)
-    env = clean_env(PYTHONPATH=str(ROOT / "pep517"))
-    out = run([sys.executable, "-c", BACKEND_ARGUMENTS, json.dumps(settings)], cwd=tmp_path,
-              env=env).stdout.strip()
+    proc = run([cargo_hpy, "hpy", "pep517", "wheel-arguments", "--python", sys.executable,
+                "--config-settings", json.dumps(settings)], cwd=tmp_path, ok=False)
     if isinstance(expected, str):
-        assert out == expected
+        assert proc.returncode == 1
+        assert "cargo-hpy: " + expected in proc.stderr, proc.stderr
     else:
-        assert json.loads(out) == [sys.executable if a == "PY" else a for a in expected]
+        assert proc.returncode == 0, proc.stderr
+        arguments = json.loads(proc.stdout)
+        assert arguments[:3] == ["wheel", "--manifest-path", str(tmp_path / "Cargo.toml")]
+        assert arguments[3:] == [sys.executable if a == "PY" else a for a in expected]
 
 
 # ------------------------------------------------------ develop, pip install .
@@ -860,7 +856,7 @@ def test_pip_install_of_a_new_project_with_only_the_backend_wheel(
                 backend_wheel_dir, "-C", "hpy-profile=debug", "."],
                cwd=new_project, env=backend_env())
     # The backend ran the cargo-hpy of its own wheel, in pip's build environment.
-    assert re.search(r"hpy_rs_build: running \S*/hpy_rs_build/bin/cargo-hpy hpy wheel",
+    assert re.search(r"hpy_rs_build: running \S*/hpy_rs_build/bin/cargo-hpy hpy pep517 build-wheel",
                      proc.stdout + proc.stderr), proc.stdout[-3000:]
     try:
         out = run([cpython_venv, "-c", RUN_TESTS, new_project / "tests" / "test_module.py"])

@@ -14,6 +14,12 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<Vec<f64>>::check();
+    }
     unsafe impl ::hpy::HPyClass for Array {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<f64>>::SLOTS;

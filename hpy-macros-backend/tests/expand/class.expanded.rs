@@ -22,6 +22,14 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
+        ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
+        ::hpy::impl_::class::FieldCollectionProbe::<String>::check();
+    }
     unsafe impl ::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
@@ -591,6 +599,13 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<u32>::check();
+        ::hpy::impl_::class::FieldCollectionProbe::<Field>::check();
+    }
     const _: () = ::core::assert!(
         < Counter as ::hpy::HPyClass > ::INFO.flags &
         ::hpy::impl_::class::TPFLAGS_BASETYPE != 0,
@@ -810,6 +825,12 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
+    }
     unsafe impl ::hpy::HPyClass for Tagged {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;

@@ -20,6 +20,13 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
+        ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
+    }
     unsafe impl ::hpy::HPyClass for Version {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
@@ -484,6 +491,12 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
+    }
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;

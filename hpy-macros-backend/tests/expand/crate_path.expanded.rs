@@ -65,6 +65,12 @@ const _: () = {
     use crate::sdk::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use crate::sdk::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use crate::sdk::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        crate::sdk::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
+    }
     unsafe impl crate::sdk::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;

@@ -170,6 +170,12 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<f64>::check();
+    }
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<f64>::SLOTS;
         const FROZEN: bool = false;

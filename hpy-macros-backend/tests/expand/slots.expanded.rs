@@ -17,6 +17,12 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
+    }
     unsafe impl ::hpy::HPyClass for Num {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
@@ -757,6 +763,12 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<Vec<i64>>::check();
+    }
     unsafe impl ::hpy::HPyClass for Seq {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<i64>>::SLOTS;
@@ -1081,6 +1093,12 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    #[allow(unused_imports)]
+    use ::hpy::impl_::class::NotAFieldCollection as _;
+    #[allow(dead_code)]
+    fn field_collections() {
+        ::hpy::impl_::class::FieldCollectionProbe::<Vec<(String, i64)>>::check();
+    }
     unsafe impl ::hpy::HPyClass for Map {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::SLOTS;

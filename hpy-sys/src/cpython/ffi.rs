@@ -479,6 +479,9 @@ extern "C" {
         args: *mut PyObject,
         kwargs: *mut PyObject,
     ) -> *mut PyObject;
+    /// The next item of an iterator (a new reference), or NULL at its end
+    /// (no exception set) or on an error.
+    pub fn PyIter_Next(iterator: *mut PyObject) -> *mut PyObject;
     pub fn PyObject_Vectorcall(
         callable: *mut PyObject,
         args: *const *mut PyObject,

@@ -25,6 +25,7 @@
 //!   Rust values that many instances share.
 
 mod create;
+pub(crate) use create::PendingFields;
 mod field;
 mod guard;
 mod layout;

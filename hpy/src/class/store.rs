@@ -243,10 +243,17 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
         // collected below, after the borrow ends).
         let dead: Vec<Arc<Cell>> = unsafe {
             let cells = &mut *self.registry.cells.get();
-            let (live, dead) = core::mem::take(cells)
-                .into_iter()
-                .partition(|cell| Arc::strong_count(cell) > 1);
-            *cells = live;
+            // In place (the order of the registry does not matter): the
+            // live cells are not copied into a new vector.
+            let mut dead = Vec::new();
+            let mut i = 0;
+            while i < cells.len() {
+                if Arc::strong_count(&cells[i]) > 1 {
+                    i += 1;
+                } else {
+                    dead.push(cells.swap_remove(i));
+                }
+            }
             self.registry.kept.set(cells.len());
             dead
         };

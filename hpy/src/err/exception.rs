@@ -332,6 +332,19 @@ pub trait ExceptionDef: ExceptionClass {
     type Base: ExceptionClass;
 }
 
+/// Implemented by [`hpy_module!`](crate::hpy_module) for every type in its
+/// `exceptions`, and required by [`create_exception!`]: an exception class
+/// that no module creates is a compile error on its name rather than a
+/// `SystemError` when it is first raised. Not public API; it decides
+/// nothing about memory (an unlisted class is still refused at run time).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the exception `{Self}` is not listed in `hpy_module!`'s `exceptions`",
+    label = "no module creates this class",
+    note = "add it to the module: `hpy_module! {{ ..., exceptions: [{Self}] }}`; the module's exec then creates the class and publishes it as an attribute"
+)]
+pub trait ListedInModule {}
+
 /// A builtin exception class as a Rust type, for
 /// [`create_exception!`](crate::create_exception)'s base and for
 /// [`HPyErr::is_instance_of`].
@@ -503,6 +516,15 @@ macro_rules! create_exception {
         }
 
         const _: () = {
+            // An exception no module lists: an error on this declaration.
+            fn listed<E: $crate::impl_::ListedInModule>() {}
+            #[allow(dead_code)]
+            fn listed_in_a_module() {
+                listed::<$name>();
+            }
+        };
+
+        const _: () = {
             #[allow(unused_imports)]
             use $crate::exceptions::*;
 
@@ -547,6 +569,9 @@ mod tests {
 
     crate::create_exception!(stats, StatsError, ValueError, "Raised by stats.");
     crate::create_exception!(stats, EmptyError, StatsError);
+    // (What `hpy_module!`'s `exceptions: [StatsError, EmptyError]` writes.)
+    impl crate::impl_::ListedInModule for StatsError {}
+    impl crate::impl_::ListedInModule for EmptyError {}
 
     #[test]
     fn declared_classes_know_their_name_doc_and_base() {

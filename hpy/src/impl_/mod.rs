@@ -34,7 +34,9 @@ pub use trampoline::{
 
 pub use crate::__hpy_export_module as export_module;
 pub use crate::containers::dict_set_item;
-pub use crate::exception::{add_exceptions, exception_type, ExceptionDef, ExceptionEntry};
+pub use crate::exception::{
+    add_exceptions, exception_type, ExceptionDef, ExceptionEntry, ListedInModule,
+};
 pub use hpy_sys::{
     cpy_PyObject, HPy, HPyContext, HPyDef, HPyField, HPyGlobal, HPyModuleDef, HPy_RichCmpOp,
     HPy_hash_t, HPy_ssize_t, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR,

@@ -454,6 +454,20 @@ pub unsafe fn list_or_tuple_item(obj: HPy, i: usize) -> Option<HPy> {
     }
 }
 
+/// `next(iterator)` through `PyIter_Next`, without a call of the builtin
+/// `next`: `Some(item)` (owned), or `Some(HPy_NULL)` at the end or on an
+/// error (`HPyErr_Occurred` tells which; a `StopIteration` is not set at
+/// the end). `None`: call the builtin (always in the universal ABI).
+///
+/// # Safety
+/// `iterator` is a valid handle to an iterator (what `iter()` returned).
+#[inline(always)]
+pub unsafe fn iter_next(iterator: HPy) -> Option<HPy> {
+    // SAFETY: a live iterator (contract); the result is a new reference or
+    // NULL, a handle in this ABI.
+    Some(unsafe { _py2h(hpy_sys::cpython::ffi::PyIter_Next(_h2py(iterator))) })
+}
+
 /// Whether `obj` is exactly a `float`, which `HPyFloat_AsDouble` reads
 /// without running Python code. Always `false` in the universal ABI.
 ///

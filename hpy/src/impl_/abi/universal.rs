@@ -467,6 +467,15 @@ pub unsafe fn is_exact_float(_: HPy) -> bool {
     false
 }
 
+/// Always `None` (call the builtin `next`): HPy 0.9 has no iterator API.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn iter_next(_: HPy) -> Option<HPy> {
+    None
+}
+
 /// `HPyListBuilder_Set`, then closes `item`.
 ///
 /// # Safety

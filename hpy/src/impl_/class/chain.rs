@@ -64,7 +64,7 @@ impl<T: HPyClass> Ancestors<T> for DefaultAncestors {
 
 /// The objects a [`WithFields`](crate::WithFields) puts in the new
 /// instance's `Field`s: (offset of the `Field` in the value, object).
-pub struct FieldValues<'ctx>(pub(super) Vec<(usize, Handle<'ctx>)>);
+pub struct FieldValues<'ctx>(pub(super) crate::class::PendingFields<'ctx>);
 
 impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
     type After = Self;

@@ -159,6 +159,79 @@ impl<T: crate::FieldSlots> FieldProbe<T> {
     pub const SLOTS: usize = T::COUNT;
 }
 
+/// Rejects a class field that keeps [`Field`](crate::Field)s (or other
+/// [`FieldSlots`](crate::FieldSlots) values) in a collection that grows: a
+/// class has a fixed number of slots, counted from its fields' types, so
+/// such a field would get none and fail only when a `Field` is stored.
+/// `#[hpy_class]` calls `FieldCollectionProbe::<Ty>::check()` for every
+/// field: the inherent `check` exists for the collections below of
+/// `FieldSlots` types, whose bound fails with the advice; every other type
+/// gets the trait's, which does nothing.
+pub struct FieldCollectionProbe<T>(core::marker::PhantomData<T>);
+
+/// The fallback of [`FieldCollectionProbe`]: not a collection of `Field`s.
+pub trait NotAFieldCollection {
+    /// Nothing to reject.
+    fn check() {}
+}
+
+impl<T> NotAFieldCollection for FieldCollectionProbe<T> {}
+
+/// The bound no `FieldSlots` type meets: its message is the error for a
+/// `Vec<Field>` (or similar) in a class.
+#[diagnostic::on_unimplemented(
+    message = "a class cannot keep `{Self}` in a `Vec` (or another collection that grows): it has a fixed number of `Field` slots",
+    label = "the slots are counted from the field types: a `Vec` would get none",
+    note = "use an array (`[Option<Field>; N]`), a type of your own that implements `hpy::FieldSlots` with the most it can hold, or one `Field` holding a Python list",
+    note = "see the docs of `hpy::FieldSlots`"
+)]
+pub trait FieldSlotsCannotGrow {}
+
+impl<T: crate::FieldSlots> FieldCollectionProbe<std::vec::Vec<T>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+impl<T: crate::FieldSlots> FieldCollectionProbe<std::collections::VecDeque<T>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+impl<T: crate::FieldSlots> FieldCollectionProbe<Box<[T]>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+impl<K, T: crate::FieldSlots> FieldCollectionProbe<std::collections::HashMap<K, T>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+impl<K, T: crate::FieldSlots> FieldCollectionProbe<std::collections::BTreeMap<K, T>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
 /// How `tp_traverse` reaches object references that a class value keeps
 /// outside its `Field` slots (the registry of an
 /// [`ObjectStore`](crate::ObjectStore)): the value's pointer and the

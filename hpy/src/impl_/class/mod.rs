@@ -39,8 +39,9 @@ pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, S
 pub use init::{impl_init, slot_init, InitFunc, IntoInit};
 pub(crate) use layout::checked_block;
 pub use layout::{
-    as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue, FieldProbe,
-    NoFieldSlots, NoValueVisit, ValueProbe, VisitValue, VisitValueFn,
+    as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue,
+    FieldCollectionProbe, FieldProbe, FieldSlotsCannotGrow, NoFieldSlots, NoValueVisit,
+    NotAFieldCollection, ValueProbe, VisitValue, VisitValueFn,
 };
 pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
 pub use new::{

@@ -18,16 +18,21 @@
 //! "CPython"`: PyPy and GraalPy bring their own `hpy.universal`), unless the
 //! project already requires a host (`hpy` or `hpy-rs-universal`). A universal wheel is built without running
 //! Python at all. On Linux the platform tag is `manylinux_2_X_<arch>` when
-//! the extension qualifies (see [`crate::elf`]: only libraries every Linux
+//! the extension qualifies (see [`crate::wheel::elf`]: only libraries every Linux
 //! has, glibc symbols no newer than 2.X), else the plain `linux_<arch>`.
+
+pub mod elf;
+pub mod sdist;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::args::BuildArgs;
-use crate::build::{self, Abi, CompiledLibrary, Platform};
-use crate::cargo;
 use crate::error::Error;
+use crate::options::BuildArgs;
+use crate::project::cargo;
+use crate::project::compile::{
+    self, python_files, read, Abi, ArchiveFile, CompiledLibrary, Platform,
+};
 use crate::project::{self, CoreMetadata};
 use std::io::Write;
 
@@ -36,11 +41,12 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::stub::{self, UNIVERSAL_SUFFIX};
+use crate::python;
+use crate::python::stub::{self, UNIVERSAL_SUFFIX};
 
 /// The requirement a universal wheel adds: the host that loads it on
 /// CPython (the loader stub also takes the `hpy` package's, see
-/// [`crate::stub`]).
+/// [`crate::python::stub`]).
 pub const HOST_REQUIREMENT: &str =
     "hpy-rs-universal>=0.1; platform_python_implementation == \"CPython\"";
 
@@ -52,7 +58,7 @@ const HOST_DISTRIBUTIONS: &[&str] = &["hpy", "hpy-rs-universal"];
 pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let platform = Platform::host()?;
     if let Some(target) = &args.cargo.target {
-        return Err(Error::failed(format!(
+        return Err(Error::Unsupported(format!(
             "cargo hpy wheel does not cross-compile (--target {target}): the wheel's tags \
              would describe this machine; build the wheel on a machine of the target's kind"
         )));
@@ -62,14 +68,14 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     } else {
         Abi::CPython
     };
-    let python = build::target_python(args, abi)?;
+    let python = compile::target_python(args, abi)?;
     let metadata = cargo::metadata(args.manifest_path.as_deref())?;
-    let libraries = build::compile(args, abi, platform, python.as_ref(), &metadata)?;
+    let libraries = compile::compile(args, abi, platform, python.as_ref(), &metadata)?;
     let library = match libraries.as_slice() {
         [one] => one,
         many => {
             let names: Vec<&str> = many.iter().map(|l| l.full_name.as_str()).collect();
-            return Err(Error::failed(format!(
+            return Err(Error::Selection(format!(
                 "a wheel holds one extension crate, but this selection built {}: choose one \
                  with -p or --manifest-path",
                 names.join(", ")
@@ -85,7 +91,7 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
 
     let library_bytes = read(&library.library)?;
     let plain_tag = match &python {
-        Some(python) => python.plain_platform_tag(),
+        Some(python) => python::platform_tag(&python.platform),
         None => host_platform_tag(platform),
     };
     let platform_tag = wheel_platform_tag(platform, plain_tag, &library_bytes);
@@ -96,7 +102,7 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
                 .as_deref()
                 .expect("checked by target_python");
             (
-                python.cpython_wheel_tag_for(&platform_tag),
+                python::cpython_wheel_tag(python, &platform_tag),
                 vec![(
                     archive_path(library, &format!("{}{suffix}", library.module_name)),
                     library_bytes,
@@ -129,7 +135,7 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     };
     for (path, _, _) in &extension_files {
         if files.iter().any(|(p, _, _)| p == path) {
-            return Err(Error::failed(format!(
+            return Err(Error::WouldOverwrite(format!(
                 "the python-source directory has its own `{path}`, which is where the \
                  extension module {} goes; remove or rename it",
                 library.full_name
@@ -187,8 +193,7 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
             .unwrap_or(&metadata.target_directory)
             .join("wheels"),
     };
-    fs::create_dir_all(&out_dir)
-        .map_err(|e| Error::failed(format!("could not create {}: {e}", out_dir.display())))?;
+    fs::create_dir_all(&out_dir).map_err(|e| Error::io("create", &out_dir, e))?;
     let path = out_dir.join(file_name);
     write_wheel(&path, &files, &dist_info, &meta, &tag)?;
     eprintln!(
@@ -209,9 +214,9 @@ pub fn wheel_platform_tag(platform: Platform, plain: String, library: &[u8]) -> 
     else {
         return plain;
     };
-    let verdict = crate::elf::needs(library)
+    let verdict = crate::wheel::elf::needs(library)
         .map_err(|e| e.to_string())
-        .and_then(|needs| crate::elf::manylinux_tag(&needs, arch));
+        .and_then(|needs| crate::wheel::elf::manylinux_tag(&needs, arch));
     match verdict {
         Ok(tag) => tag,
         Err(why) => {
@@ -274,60 +279,6 @@ fn archive_path(library: &CompiledLibrary, file_name: &str) -> String {
     parts.join("/")
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    fs::read(path).map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))
-}
-
-/// A file for an archive: its path inside, its bytes, its Unix mode.
-pub type ArchiveFile = (String, Vec<u8>, u32);
-
-/// Every file under `dir` (recursively, sorted), except byte code, hidden
-/// files and what earlier builds of this very module left there.
-pub fn python_files(dir: &Path, library: &CompiledLibrary) -> Result<Vec<ArchiveFile>, Error> {
-    let own_dir = library.package_path().join("/");
-    let own_prefix = format!("{}.", library.module_name);
-    let mut out = Vec::new();
-    let mut pending = vec![(dir.to_path_buf(), String::new())];
-    while let Some((path, rel)) = pending.pop() {
-        let entries = fs::read_dir(&path)
-            .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?;
-        for entry in entries {
-            let entry = entry
-                .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') || name == "__pycache__" || name.ends_with(".pyc") {
-                continue;
-            }
-            let child = entry.path();
-            let child_rel = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            if child.is_dir() {
-                pending.push((child, child_rel));
-                continue;
-            }
-            let data = read(&child)?;
-            let leftover = rel == own_dir
-                && name.starts_with(&own_prefix)
-                && (name.ends_with(".so")
-                    || (name.ends_with(".py") && data.starts_with(stub::STUB_MARKER.as_bytes())));
-            if leftover {
-                eprintln!(
-                    "cargo-hpy: warning: not packing {} (an earlier build of the module)",
-                    child.display()
-                );
-                continue;
-            }
-            let mode = if name.ends_with(".so") { 0o755 } else { 0o644 };
-            out.push((child_rel, data, mode));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
-}
-
 /// Where an editable install of `dist` with wheel tag `tag` keeps its
 /// module and Python files: `<target-dir>/hpy/editable/<dist>-<tag>`.
 pub fn editable_dir(target_dir: &Path, dist: &str, tag: &str) -> PathBuf {
@@ -349,16 +300,14 @@ fn write_editable_tree(dir: &Path, files: &[ArchiveFile]) -> Result<(), Error> {
     for (rel, data, _) in files {
         let path = rel.split('/').fold(dir.to_path_buf(), |d, p| d.join(p));
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| {
-                Error::failed(format!("could not create {}: {e}", parent.display()))
-            })?;
+            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         }
         // A new file (never rewritten in place): a process that has the
         // old module loaded keeps its mapping.
         let temp = path.with_extension("cargo-hpy-tmp");
         fs::write(&temp, data)
             .and_then(|()| fs::rename(&temp, &path))
-            .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))?;
+            .map_err(|e| Error::io("write", &path, e))?;
     }
     Ok(())
 }
@@ -370,12 +319,9 @@ fn data_files(dir: &Path) -> Result<Vec<ArchiveFile>, Error> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(path) = pending.pop() {
-        let entries = fs::read_dir(&path)
-            .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?;
+        let entries = fs::read_dir(&path).map_err(|e| Error::io("read", &path, e))?;
         for entry in entries {
-            let child = entry
-                .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?
-                .path();
+            let child = entry.map_err(|e| Error::io("read", &path, e))?.path();
             if child.is_dir() {
                 pending.push(child);
                 continue;
@@ -506,6 +452,59 @@ pub fn record_hash(data: &[u8]) -> String {
     )
 }
 
+/// The `hpy_rs_build` PEP 517 backend: a shim that runs `cargo hpy pep517`
+/// (see [`crate::command::pep517`]).
+pub const BACKEND_SHIM: &str = include_str!("../../python/hpy_rs_build.py");
+
+/// Writes the `hpy-rs-build` wheel into `out_dir` and returns its path:
+/// the PEP 517 backend's shim as the package `hpy_rs_build`, the cargo-hpy
+/// `binary` inside it (where the shim looks first) and as the script
+/// `cargo-hpy` (pip puts it on the environment's PATH). Tagged
+/// `py3-none-<platform>`: the binary runs under any Python 3 here.
+pub fn backend_wheel(out_dir: &Path, binary: &[u8], platform: Platform) -> Result<PathBuf, Error> {
+    let version = env!("CARGO_PKG_VERSION");
+    let meta = CoreMetadata {
+        name: "hpy-rs-build".to_owned(),
+        version: version.to_owned(),
+        summary: Some(
+            "PEP 517 build backend for hpy-rs extension modules, with cargo-hpy".to_owned(),
+        ),
+        requires_python: Some(">=3.8".to_owned()),
+        license: Some("MIT".to_owned()),
+        license_is_expression: true,
+        ..CoreMetadata::default()
+    };
+    let plain = host_platform_tag(platform);
+    let tag = format!("py3-none-{}", wheel_platform_tag(platform, plain, binary));
+    let files: Vec<ArchiveFile> = vec![
+        (
+            "hpy_rs_build/__init__.py".to_owned(),
+            BACKEND_SHIM.as_bytes().to_vec(),
+            0o644,
+        ),
+        (
+            "hpy_rs_build/bin/cargo-hpy".to_owned(),
+            binary.to_vec(),
+            0o755,
+        ),
+        (
+            format!("hpy_rs_build-{version}.data/scripts/cargo-hpy"),
+            binary.to_vec(),
+            0o755,
+        ),
+    ];
+    fs::create_dir_all(out_dir).map_err(|e| Error::io("create", out_dir, e))?;
+    let path = out_dir.join(format!("hpy_rs_build-{version}-{tag}.whl"));
+    write_wheel(
+        &path,
+        &files,
+        &format!("hpy_rs_build-{version}.dist-info"),
+        &meta,
+        &tag,
+    )?;
+    Ok(path)
+}
+
 /// Writes `files` plus the dist-info files (METADATA, WHEEL, RECORD) as a
 /// deflate-compressed ZIP archive straight into the file `path` (through a
 /// temporary file next to it, renamed when complete).
@@ -516,64 +515,48 @@ pub fn write_wheel(
     meta: &CoreMetadata,
     tag: &str,
 ) -> Result<(), Error> {
-    let temp = path.with_extension("whl.cargo-hpy-tmp");
-    let result = write_archive(&temp, files, dist_info, meta, tag).and_then(|()| {
-        fs::rename(&temp, path)
-            .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))
-    });
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
-}
-
-fn write_archive(
-    path: &Path,
-    files: &[ArchiveFile],
-    dist_info: &str,
-    meta: &CoreMetadata,
-    tag: &str,
-) -> Result<(), Error> {
-    let failed = |e: &dyn std::fmt::Display| {
-        Error::failed(format!("could not write {}: {e}", path.display()))
-    };
-    let file = fs::File::create(path).map_err(|e| failed(&e))?;
-    let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
-    let mut record = String::new();
-    let add = |zip: &mut ZipWriter<_>, name: &str, data: &[u8], mode: u32| {
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .unix_permissions(mode)
-            .large_file(data.len() > u32::MAX as usize);
-        zip.start_file(name, options).map_err(|e| failed(&e))?;
-        zip.write_all(data).map_err(|e| failed(&e))?;
-        Ok::<(), Error>(())
-    };
-    let metadata = metadata_file(meta);
-    let wheel = wheel_file(tag);
-    let dist_files = [
-        (format!("{dist_info}/METADATA"), metadata.as_bytes()),
-        (format!("{dist_info}/WHEEL"), wheel.as_bytes()),
-    ];
-    let all = files
-        .iter()
-        .map(|(name, data, mode)| (name.as_str(), data.as_slice(), *mode))
-        .chain(dist_files.iter().map(|(n, d)| (n.as_str(), *d, 0o644)));
-    for (name, data, mode) in all {
-        add(&mut zip, name, data, mode)?;
-        record.push_str(&format!(
-            "{},{},{}\n",
-            csv_field(name),
-            record_hash(data),
-            data.len()
-        ));
-    }
-    let record_path = format!("{dist_info}/RECORD");
-    record.push_str(&format!("{},,\n", csv_field(&record_path)));
-    add(&mut zip, &record_path, record.as_bytes(), 0o644)?;
-    let mut out = zip.finish().map_err(|e| failed(&e))?;
-    out.flush().map_err(|e| failed(&e))?;
-    Ok(())
+    crate::files::replace_file(path, |temp| {
+        let failed = |e: &dyn std::fmt::Display| {
+            Error::io("write", temp, std::io::Error::other(e.to_string()))
+        };
+        let file = fs::File::create(temp).map_err(|e| failed(&e))?;
+        let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
+        let mut record = String::new();
+        let add = |zip: &mut ZipWriter<_>, name: &str, data: &[u8], mode: u32| {
+            let options = SimpleFileOptions::default()
+                .compression_method(CompressionMethod::Deflated)
+                .unix_permissions(mode)
+                .large_file(data.len() > u32::MAX as usize);
+            zip.start_file(name, options).map_err(|e| failed(&e))?;
+            zip.write_all(data).map_err(|e| failed(&e))?;
+            Ok::<(), Error>(())
+        };
+        let metadata = metadata_file(meta);
+        let wheel = wheel_file(tag);
+        let dist_files = [
+            (format!("{dist_info}/METADATA"), metadata.as_bytes()),
+            (format!("{dist_info}/WHEEL"), wheel.as_bytes()),
+        ];
+        let all = files
+            .iter()
+            .map(|(name, data, mode)| (name.as_str(), data.as_slice(), *mode))
+            .chain(dist_files.iter().map(|(n, d)| (n.as_str(), *d, 0o644)));
+        for (name, data, mode) in all {
+            add(&mut zip, name, data, mode)?;
+            record.push_str(&format!(
+                "{},{},{}\n",
+                csv_field(name),
+                record_hash(data),
+                data.len()
+            ));
+        }
+        let record_path = format!("{dist_info}/RECORD");
+        record.push_str(&format!("{},,\n", csv_field(&record_path)));
+        add(&mut zip, &record_path, record.as_bytes(), 0o644)?;
+        let mut out = zip.finish().map_err(|e| failed(&e))?;
+        out.flush().map_err(|e| failed(&e))?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::args::BuildArgs;
 use crate::error::Error;
+use crate::options::BuildArgs;
 use crate::project;
 use crate::python;
 use crate::wheel;
@@ -86,7 +86,10 @@ fn editable_install(python: &Path, args: &BuildArgs) -> Result<Option<PathBuf>, 
             "import sysconfig; print(sysconfig.get_paths()['purelib'])",
         ])
         .output()
-        .map_err(|e| Error::failed(format!("could not run {}: {e}", python.display())))?;
+        .map_err(|source| Error::Spawn {
+            program: python.display().to_string(),
+            source,
+        })?;
     let purelib = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
     let pth = purelib.join(wheel::editable_pth_name(&wheel::distribution_name(
         &metadata.name,
@@ -101,15 +104,16 @@ fn active_environment_python() -> Result<OsString, Error> {
             if python.exists() {
                 return Ok(python.into_os_string());
             }
-            return Err(Error::failed(format!(
+            return Err(Error::NoInterpreter(format!(
                 "{var} is set, but {} does not exist",
                 python.display()
             )));
         }
     }
-    Err(Error::failed(
+    Err(Error::NoInterpreter(
         "no virtualenv is active (VIRTUAL_ENV is not set): activate one, or name the \
-         interpreter to install into with --python PATH or HPY_PYTHON",
+         interpreter to install into with --python PATH or HPY_PYTHON"
+            .to_owned(),
     ))
 }
 
@@ -129,16 +133,17 @@ fn install(
             .stdin(Stdio::null())
             .stdout(Stdio::inherit());
         eprintln!("cargo-hpy: running {command:?}");
-        let status = command
-            .status()
-            .map_err(|e| Error::failed(format!("could not run {}: {e}", python.display())))?;
+        let status = command.status().map_err(|source| Error::Spawn {
+            program: python.display().to_string(),
+            source,
+        })?;
         Ok(status.success())
     };
     // First replace the package itself (and nothing else), then let pip add
     // whatever dependencies are missing (hpy-rs-universal on CPython for a
     // universal build).
     if !pip(&["--force-reinstall", "--no-deps"])? {
-        return Err(Error::failed(format!(
+        return Err(Error::Install(format!(
             "pip could not install {} into {} (is pip installed there? \
              `{} -m ensurepip` installs it)",
             wheel_path.display(),

@@ -30,6 +30,10 @@
 //! Without `python-source`, a `python/` directory next to `Cargo.toml` is used
 //! when it exists.
 
+pub mod cargo;
+pub mod compile;
+pub mod vendor;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,8 +41,8 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
-use crate::cargo::Package;
 use crate::error::Error;
+use crate::project::cargo::Package;
 use crate::python::module_name_problem;
 
 /// The package metadata written to a wheel's `METADATA`.
@@ -280,13 +284,32 @@ pub fn tool_table(dir: &Path) -> Result<Option<HpyRsTable>, Error> {
 }
 
 /// Applies `[tool.hpy-rs]` `features`, `profile` and `abi` of the project
-/// the command line selects (`--manifest-path`, else the current directory
-/// when no `-p` is given) to `args`; the command line's own choices win.
-pub fn apply_build_options(args: &mut crate::args::BuildArgs) -> Result<(), Error> {
-    let dir = match (&args.manifest_path, args.packages.is_empty()) {
-        (Some(manifest), _) => manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
-        (None, true) => PathBuf::from("."),
-        (None, false) => return Ok(()),
+/// the command line selects (the package of `-p`, else `--manifest-path`,
+/// else the current directory) to `args`; the command line's own choices
+/// win. With several `-p`, each project's table would apply to all of
+/// them: that is refused when any of them has one.
+pub fn apply_build_options(args: &mut crate::options::BuildArgs) -> Result<(), Error> {
+    let dir = match (&args.manifest_path, args.packages.as_slice()) {
+        (manifest, [_, ..]) => match selected_package_dirs(manifest.as_deref(), &args.packages)? {
+            dirs if dirs.len() == 1 => dirs.into_iter().next().expect("one"),
+            dirs => {
+                let with_table: Vec<String> = dirs
+                    .iter()
+                    .filter(|d| matches!(tool_table(d), Ok(Some(_))))
+                    .map(|d| d.join("pyproject.toml").display().to_string())
+                    .collect();
+                if !with_table.is_empty() {
+                    return Err(Error::Selection(format!(
+                        "[tool.hpy-rs] of {} would apply to every package selected with -p; \
+                         build the packages one at a time",
+                        with_table.join(", ")
+                    )));
+                }
+                return Ok(());
+            }
+        },
+        (Some(manifest), []) => manifest.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        (None, []) => PathBuf::from("."),
     };
     let dir = if dir.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -300,7 +323,24 @@ pub fn apply_build_options(args: &mut crate::args::BuildArgs) -> Result<(), Erro
     Ok(())
 }
 
-fn apply_tool_table(args: &mut crate::args::BuildArgs, tool: &HpyRsTable) {
+/// The directories of the workspace packages that `-p` specs (`name` or
+/// `name@version`) select; cargo reports a spec that matches none.
+fn selected_package_dirs(manifest: Option<&Path>, specs: &[String]) -> Result<Vec<PathBuf>, Error> {
+    let metadata = cargo::metadata(manifest)?;
+    let mut dirs = Vec::new();
+    for spec in specs {
+        let name = spec.split('@').next().unwrap_or(spec);
+        for package in metadata.packages.iter().filter(|p| p.name == name) {
+            let dir = package.manifest_path.parent().unwrap_or(Path::new("."));
+            if !dirs.iter().any(|d| d == dir) {
+                dirs.push(dir.to_path_buf());
+            }
+        }
+    }
+    Ok(dirs)
+}
+
+fn apply_tool_table(args: &mut crate::options::BuildArgs, tool: &HpyRsTable) {
     args.cargo.features.extend(tool.features.iter().cloned());
     if !args.release && args.cargo.profile.is_none() {
         match tool.profile.as_deref() {
@@ -320,8 +360,7 @@ pub fn parse_pyproject(text: &str, path: &Path) -> Result<PyProject, Error> {
     // metadata wants `\n` whatever the file's line ends. A raw CR is valid
     // TOML only before an LF, so this changes nothing else.
     let text = text.replace("\r\n", "\n");
-    toml::from_str(&text)
-        .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))
+    toml::from_str(&text).map_err(|e| Error::config(path, e.to_string()))
 }
 
 /// Reads `pyproject.toml` in `dir`, if there is one.
@@ -330,10 +369,7 @@ pub fn read_pyproject(dir: &Path) -> Result<Option<PyProject>, Error> {
     match fs::read_to_string(&path) {
         Ok(text) => parse_pyproject(&text, &path).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::failed(format!(
-            "could not read {}: {e}",
-            path.display()
-        ))),
+        Err(e) => Err(Error::io("read", &path, e)),
     }
 }
 
@@ -365,7 +401,7 @@ fn from_sources(
 ) -> Result<PythonProject, Error> {
     let project = doc.project.as_ref();
     let tool = doc.tool.as_ref().and_then(|t| t.hpy_rs.as_ref());
-    let invalid = |what: String| Error::failed(format!("{}: {what}", pyproject_path.display()));
+    let invalid = |what: String| Error::config(pyproject_path, what);
 
     let module = tool
         .and_then(|t| t.module.clone())
@@ -380,7 +416,7 @@ fn from_sources(
         Some(rel) => {
             let path = dir.join(&rel);
             if !path.is_dir() {
-                return Err(Error::failed(format!(
+                return Err(invalid(format!(
                     "python-source `{rel}` of crate {} is not a directory ({})",
                     package.name,
                     path.display()
@@ -401,10 +437,9 @@ fn from_sources(
             v
         }
         None => pep440_from_semver(&package.version).map_err(|e| {
-            Error::failed(format!(
-                "crate {}: {e}; set `version` in [project] of {}",
-                package.name,
-                pyproject_path.display()
+            invalid(format!(
+                "crate {}: {e}; set `version` in [project]",
+                package.name
             ))
         })?,
     };
@@ -676,13 +711,13 @@ fn license_files(dir: &Path, patterns: &[String]) -> Result<Vec<(String, Vec<u8>
 /// requirement a universal wheel adds): an sdist's PKG-INFO. `manifest`
 /// is canonical.
 pub fn core_metadata(manifest: &Path) -> Result<CoreMetadata, Error> {
-    let metadata = crate::cargo::metadata(Some(manifest))?;
+    let metadata = crate::project::cargo::metadata(Some(manifest))?;
     let package = metadata
         .packages
         .iter()
         .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
         .ok_or_else(|| {
-            Error::failed(format!(
+            Error::Selection(format!(
                 "{} is not a package (a virtual workspace manifest?): cargo hpy sdist packs \
                  one extension crate",
                 manifest.display()
@@ -706,14 +741,14 @@ pub fn requirement_name(requirement: &str) -> Result<String, String> {
 /// A dotted module name must be identifiers, and end in the library's name.
 pub fn check_module_name(module: &str, lib_name: &str, crate_name: &str) -> Result<(), Error> {
     if let Some(problem) = module.split('.').find_map(module_name_problem) {
-        return Err(Error::failed(format!(
+        return Err(Error::ModuleName(format!(
             "module name `{module}` of crate {crate_name} is not a dotted Python name \
              ({problem})"
         )));
     }
     let last = module.rsplit('.').next().unwrap_or(module);
     if last != lib_name {
-        return Err(Error::failed(format!(
+        return Err(Error::ModuleName(format!(
             "module name `{module}` of crate {crate_name} ends in `{last}`, but its library \
              is named `{lib_name}`: the module's init function is named after the library \
              (HPyInit_{lib_name}), so set `[lib] name = \"{last}\"` in Cargo.toml"
@@ -917,14 +952,14 @@ one = "x.one"
         )
         .unwrap();
         let tool = doc.tool.unwrap().hpy_rs.unwrap();
-        let mut args = crate::args::BuildArgs::default();
+        let mut args = crate::options::BuildArgs::default();
         args.cargo.features = vec!["cli".into()];
         apply_tool_table(&mut args, &tool);
         assert_eq!(args.cargo.features, ["cli", "simd"]);
         assert_eq!(args.cargo.profile.as_deref(), Some("fast"));
         assert!(args.universal);
         // The command line wins.
-        let mut args = crate::args::BuildArgs {
+        let mut args = crate::options::BuildArgs {
             release: true,
             cpython: true,
             ..Default::default()
@@ -932,7 +967,7 @@ one = "x.one"
         apply_tool_table(&mut args, &tool);
         assert_eq!(args.cargo.profile, None);
         assert!(!args.universal);
-        let mut args = crate::args::BuildArgs::default();
+        let mut args = crate::options::BuildArgs::default();
         apply_tool_table(
             &mut args,
             &HpyRsTable {
@@ -941,6 +976,51 @@ one = "x.one"
             },
         );
         assert!(args.release && args.cargo.profile.is_none());
+    }
+
+    #[test]
+    fn a_package_chosen_with_p_brings_its_tool_table() {
+        let dir = std::env::temp_dir().join(format!("cargo-hpy-dash-p-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for (rel, text) in [
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+            ),
+            (
+                "a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
+            ),
+            ("a/src/lib.rs", ""),
+            (
+                "a/pyproject.toml",
+                "[tool.hpy-rs]\nfeatures = [\"simd\"]\nabi = \"universal\"\n",
+            ),
+            (
+                "b/Cargo.toml",
+                "[package]\nname = \"b\"\nversion = \"0.1.0\"\n",
+            ),
+            ("b/src/lib.rs", ""),
+        ] {
+            fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+            fs::write(dir.join(rel), text).unwrap();
+        }
+        let selecting = |packages: &[&str]| crate::options::BuildArgs {
+            manifest_path: Some(dir.join("Cargo.toml")),
+            packages: packages.iter().map(|p| p.to_string()).collect(),
+            ..Default::default()
+        };
+        let mut args = selecting(&["a"]);
+        apply_build_options(&mut args).unwrap();
+        assert_eq!(args.cargo.features, ["simd"]);
+        assert!(args.universal);
+        let mut args = selecting(&["b@0.1.0"]);
+        apply_build_options(&mut args).unwrap();
+        assert!(args.cargo.features.is_empty() && !args.universal);
+        // Two packages, one with a table: refused rather than applied to both.
+        let e = apply_build_options(&mut selecting(&["a", "b"])).unwrap_err();
+        assert!(e.to_string().contains("one at a time"), "{e}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -1037,7 +1117,10 @@ one = "x.one"
             "[project]\nname = \"a\"\n[project]\nversion = \"1\"\n",
         ] {
             let e = load_from(text, "foo").unwrap_err();
-            assert!(e.to_string().starts_with("could not read p.toml: "), "{e}");
+            assert!(
+                matches!(e, Error::Config { .. }) && e.to_string().starts_with("p.toml: "),
+                "{e}"
+            );
         }
     }
 }

@@ -38,7 +38,7 @@ const DYNAMIC_LOADERS: &[&str] = &[
 ];
 
 /// The policy data, compiled in.
-const POLICY_JSON: &str = include_str!("../data/manylinux-policy.json");
+const POLICY_JSON: &str = include_str!("../../data/manylinux-policy.json");
 
 /// What an ELF shared object needs from others.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -86,7 +86,7 @@ pub fn sdist_crates(project_dir: &Path) -> Result<Vec<SdistCrate>, Error> {
         }
         for (table_path, name, path) in path_dependencies(&manifest, is_root) {
             let target = canonical(&source.join(&path)).map_err(|_| {
-                Error::failed(format!(
+                Error::Vendor(format!(
                     "{}: the path dependency `{name}` ({path}) does not exist",
                     source.join("Cargo.toml").display()
                 ))
@@ -143,16 +143,13 @@ fn vendor_dest<'a>(
 }
 
 fn canonical(path: &Path) -> Result<PathBuf, Error> {
-    fs::canonicalize(path)
-        .map_err(|e| Error::failed(format!("could not find {}: {e}", path.display())))
+    fs::canonicalize(path).map_err(|e| Error::io("find", path, e))
 }
 
 /// Reads and parses a Cargo.toml.
 pub fn read_manifest(path: &Path) -> Result<toml::Table, Error> {
-    let text = fs::read_to_string(path)
-        .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))?;
-    toml::from_str(&text)
-        .map_err(|e| Error::failed(format!("could not read {}: {e}", path.display())))
+    let text = fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    toml::from_str(&text).map_err(|e| Error::config(path, e.to_string()))
 }
 
 /// The workspace a crate in `dir` belongs to: `package.workspace` if set,
@@ -200,7 +197,7 @@ fn resolve_inheritance(
     crate_dir: &Path,
 ) -> Result<(), Error> {
     let missing = |what: String| {
-        Error::failed(format!(
+        Error::Vendor(format!(
             "{}: {what} is inherited from the workspace ({}), which does not set it",
             crate_dir.join("Cargo.toml").display(),
             ws_dir.join("Cargo.toml").display()

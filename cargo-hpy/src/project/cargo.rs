@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use crate::error::Error;
 use cargo_metadata::Artifact;
 
-use crate::args::CargoOptions;
+use crate::options::CargoOptions;
 
 /// The cargo to run: `$CARGO` (set by cargo for its subcommands), else `cargo`.
 pub fn cargo_program() -> OsString {
@@ -146,7 +146,7 @@ pub fn parse_artifact_message(line: &str) -> Result<Option<CompilerArtifact>, Er
         return Ok(None);
     }
     let unreadable = |e: serde_json::Error| {
-        Error::failed(format!(
+        Error::CargoOutput(format!(
             "could not read a message of `cargo build` ({e}); is this cargo newer than \
              cargo-hpy understands? The message: {line}"
         ))
@@ -182,11 +182,9 @@ pub fn run_build(
     for (key, value) in envs {
         command.env(key, value);
     }
-    let mut child = command.spawn().map_err(|e| {
-        Error::failed(format!(
-            "could not run `{}`: {e}",
-            program.to_string_lossy()
-        ))
+    let mut child = command.spawn().map_err(|source| Error::Spawn {
+        program: program.to_string_lossy().into_owned(),
+        source,
     })?;
     let stdout = child.stdout.take().expect("stdout was piped");
     let mut artifacts = Vec::new();
@@ -209,14 +207,16 @@ pub fn run_build(
     }
     let status = child
         .wait()
-        .map_err(|e| Error::failed(format!("waiting for cargo failed: {e}")))?;
+        .map_err(|e| Error::CargoOutput(format!("waiting for cargo failed: {e}")))?;
     if !status.success() {
         return Err(Error::Cargo {
             code: status.code(),
         });
     }
     if let Some(e) = read_error {
-        return Err(Error::failed(format!("reading cargo's output failed: {e}")));
+        return Err(Error::CargoOutput(format!(
+            "reading cargo's output failed: {e}"
+        )));
     }
     Ok(artifacts)
 }
@@ -278,9 +278,9 @@ pub fn metadata(manifest_path: Option<&Path>) -> Result<Metadata, Error> {
     }
     let metadata = command.exec().map_err(|e| match e {
         cargo_metadata::Error::CargoMetadata { stderr } => {
-            Error::failed(format!("`cargo metadata` failed:\n{}", stderr.trim_end()))
+            Error::CargoOutput(format!("`cargo metadata` failed:\n{}", stderr.trim_end()))
         }
-        other => Error::failed(format!("`cargo metadata` failed: {other}")),
+        other => Error::CargoOutput(format!("`cargo metadata` failed: {other}")),
     })?;
     Ok(from_cargo_metadata(metadata))
 }
@@ -295,11 +295,14 @@ pub fn resolve(manifest_path: &Path) -> Result<(), Error> {
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()
-        .map_err(|e| Error::failed(format!("could not run cargo: {e}")))?;
+        .map_err(|source| Error::Spawn {
+            program: cargo_program().to_string_lossy().into_owned(),
+            source,
+        })?;
     if output.status.success() {
         Ok(())
     } else {
-        Err(Error::failed(
+        Err(Error::CargoOutput(
             String::from_utf8_lossy(&output.stderr)
                 .trim_end()
                 .to_owned(),

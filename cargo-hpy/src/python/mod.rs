@@ -1,11 +1,12 @@
 //! Finding and querying the Python interpreter a build is for.
 
+pub mod stub;
+
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
-use std::process::Command;
 
 use crate::error::Error;
-use crate::stub::is_python_identifier;
+use crate::python::stub::is_python_identifier;
 
 /// Why `name` cannot be one component of a Python module name, or `None`
 /// when it can: `class` is an identifier but a keyword, `1x` no identifier.
@@ -23,7 +24,11 @@ pub fn module_name_problem(name: &str) -> Option<String> {
 /// Environment variable naming the interpreter when `--python` is not given.
 /// The same variable is passed on to the cargo build, where the hpy-sys build
 /// script reads it.
-pub const PYTHON_ENV: &str = "HPY_PYTHON";
+pub use hpy_build_config::PYTHON_ENV;
+
+/// What an interpreter reports about itself: hpy-build-config's query,
+/// the one hpy-sys's build script makes too.
+pub use hpy_build_config::PythonInfo;
 
 /// The interpreter used when neither `--python` nor `HPY_PYTHON` is set.
 pub const DEFAULT_PYTHON: &str = "python3";
@@ -36,42 +41,14 @@ pub fn choose_interpreter(explicit: Option<&OsStr>, env_value: Option<OsString>)
         .unwrap_or_else(|| DEFAULT_PYTHON.into())
 }
 
-/// What a build needs to know about an interpreter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PythonInfo {
-    /// `sys.executable`: an absolute path, so the build does not depend on `PATH`.
-    pub executable: PathBuf,
-    /// `sys.implementation.name`, e.g. `cpython` or `pypy`.
-    pub implementation: String,
-    /// `sysconfig.get_config_var('EXT_SUFFIX')`, e.g.
-    /// `.cpython-311-x86_64-linux-gnu.so`; `None` if the interpreter has none.
-    pub ext_suffix: Option<String>,
-    /// `major.minor`, e.g. `3.11`.
-    pub version: String,
-    /// `sys.abiflags` (empty for a normal CPython 3.8+ build).
-    pub abiflags: String,
-    /// `sysconfig.get_platform()`, e.g. `linux-x86_64`.
-    pub platform: String,
-}
-
-impl PythonInfo {
-    /// The wheel tag `cp311-cp311-linux_x86_64` of a CPython-ABI module for
-    /// this interpreter.
-    #[cfg(test)]
-    pub fn cpython_wheel_tag(&self) -> String {
-        self.cpython_wheel_tag_for(&self.plain_platform_tag())
-    }
-
-    /// The interpreter's own platform tag (`linux_x86_64`).
-    pub fn plain_platform_tag(&self) -> String {
-        platform_tag(&self.platform)
-    }
-
-    /// The wheel tag with another platform tag (`manylinux_2_34_x86_64`).
-    pub fn cpython_wheel_tag_for(&self, platform: &str) -> String {
-        let nodot = self.version.replace('.', "");
-        format!("cp{nodot}-cp{nodot}{}-{platform}", self.abiflags)
-    }
+/// The wheel tag of a CPython-ABI module for `python` with the platform
+/// tag `platform`: `cp311-cp311-manylinux_2_34_x86_64`.
+pub fn cpython_wheel_tag(python: &PythonInfo, platform: &str) -> String {
+    let (major, minor) = python.version;
+    format!(
+        "cp{major}{minor}-cp{major}{minor}{}-{platform}",
+        python.abiflags
+    )
 }
 
 /// A wheel platform tag from a `sysconfig.get_platform()` value: `-` and `.`
@@ -79,17 +56,6 @@ impl PythonInfo {
 pub fn platform_tag(platform: &str) -> String {
     platform.replace(['-', '.'], "_")
 }
-
-/// Printed line by line so that the answer needs no parsing beyond `lines()`.
-const QUERY: &str = "\
-import sys, sysconfig
-print(sys.executable)
-print(sys.implementation.name)
-print(sysconfig.get_config_var('EXT_SUFFIX') or '')
-print('%d.%d' % sys.version_info[:2])
-print(getattr(sys, 'abiflags', ''))
-print(sysconfig.get_platform())
-";
 
 /// The CPython versions hpy-rs supports: what `--find-interpreter` looks for.
 pub const SUPPORTED_VERSIONS: &[&str] = &["3.11", "3.12", "3.13", "3.14", "3.15"];
@@ -104,7 +70,7 @@ pub fn resolve_spec(spec: &OsStr) -> Result<OsString, Error> {
     find_on_path(&command)
         .map(PathBuf::into_os_string)
         .ok_or_else(|| {
-            Error::failed(format!(
+            Error::NoInterpreter(format!(
                 "--python {version}: no `{command}` on PATH; give the interpreter's path instead"
             ))
         })
@@ -143,7 +109,7 @@ pub fn find_interpreters() -> Vec<PythonInfo> {
             continue;
         };
         match query(path.as_os_str()) {
-            Ok(info) if info.implementation == "cpython" && info.version == *version => {
+            Ok(info) if info.implementation == "cpython" && info.version_string() == *version => {
                 if !found.iter().any(|f| f.executable == info.executable) {
                     found.push(info);
                 }
@@ -152,7 +118,7 @@ pub fn find_interpreters() -> Vec<PythonInfo> {
                 "cargo-hpy: skipped {}: it is {} {}",
                 path.display(),
                 info.implementation,
-                info.version
+                info.version_string()
             ),
             Err(e) => eprintln!("cargo-hpy: skipped {}: {e}", path.display()),
         }
@@ -160,68 +126,12 @@ pub fn find_interpreters() -> Vec<PythonInfo> {
     found
 }
 
-/// Runs `interpreter` once to learn its executable path and extension suffix.
-/// A version (`3.11`) is looked up on PATH as `python3.11`.
+/// Runs `interpreter` once to learn its executable path, extension
+/// suffix and platform. A version (`3.11`) is looked up on PATH as
+/// `python3.11`.
 pub fn query(interpreter: &OsStr) -> Result<PythonInfo, Error> {
     let resolved = resolve_spec(interpreter)?;
-    let interpreter = resolved.as_os_str();
-    let shown = interpreter.to_string_lossy();
-    let output = Command::new(interpreter)
-        .args(["-c", QUERY])
-        .output()
-        .map_err(|e| {
-            Error::failed(format!(
-                "could not run the Python interpreter `{shown}`: {e}\n\
-                 (choose one with --python PATH or the {PYTHON_ENV} environment variable)"
-            ))
-        })?;
-    if !output.status.success() {
-        return Err(Error::failed(format!(
-            "the Python interpreter `{shown}` failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim_end()
-        )));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    parse_query_output(&stdout, interpreter).ok_or_else(|| {
-        let answer = if stdout.trim().is_empty() {
-            "it printed nothing".to_owned()
-        } else {
-            format!("it printed:\n{}", stdout.trim_end())
-        };
-        Error::failed(format!(
-            "`{shown}` does not behave like a Python interpreter: asked for its version \
-             and EXT_SUFFIX with `-c`, {answer}\n\
-             (choose one with --python PATH or the {PYTHON_ENV} environment variable)"
-        ))
-    })
-}
-
-fn parse_query_output(stdout: &str, interpreter: &OsStr) -> Option<PythonInfo> {
-    let mut lines = stdout.lines();
-    let executable = lines.next()?;
-    let implementation = lines.next()?;
-    let ext_suffix = lines.next()?;
-    let version = lines.next()?;
-    let abiflags = lines.next()?;
-    let platform = lines.next()?;
-    if implementation.is_empty() {
-        return None;
-    }
-    Some(PythonInfo {
-        // `sys.executable` may be empty for embedded interpreters; the name we
-        // ran it by is the best fallback.
-        executable: if executable.is_empty() {
-            PathBuf::from(interpreter)
-        } else {
-            PathBuf::from(executable)
-        },
-        implementation: implementation.to_owned(),
-        ext_suffix: Some(ext_suffix.to_owned()).filter(|s| !s.is_empty()),
-        version: version.to_owned(),
-        abiflags: abiflags.to_owned(),
-        platform: platform.to_owned(),
-    })
+    Ok(hpy_build_config::query_interpreter(&resolved, false)?)
 }
 
 #[cfg(test)]
@@ -263,29 +173,18 @@ mod tests {
     }
 
     #[test]
-    fn parses_query_output() {
-        let info = parse_query_output(
-            "/venv/bin/python\ncpython\n.cpython-311-x86_64-linux-gnu.so\n3.11\n\nlinux-x86_64\n",
-            OsStr::new("python3"),
-        )
-        .unwrap();
+    fn cpython_wheel_tags() {
+        let info = query(OsStr::new("python3")).unwrap();
+        let (major, minor) = info.version;
         assert_eq!(
-            info,
-            PythonInfo {
-                executable: "/venv/bin/python".into(),
-                implementation: "cpython".into(),
-                ext_suffix: Some(".cpython-311-x86_64-linux-gnu.so".into()),
-                version: "3.11".into(),
-                abiflags: "".into(),
-                platform: "linux-x86_64".into(),
-            }
+            cpython_wheel_tag(&info, "linux_x86_64"),
+            format!(
+                "cp{major}{minor}-cp{major}{minor}{}-linux_x86_64",
+                info.abiflags
+            )
         );
-        assert_eq!(info.cpython_wheel_tag(), "cp311-cp311-linux_x86_64");
-        let bare =
-            parse_query_output("\npypy\n\n3.11\n\nlinux-x86_64\n", OsStr::new("pypy3")).unwrap();
-        assert_eq!(bare.executable, PathBuf::from("pypy3"));
-        assert_eq!(bare.ext_suffix, None);
-        assert_eq!(parse_query_output("only one line\n", OsStr::new("p")), None);
+        assert_eq!(platform_tag("linux-x86_64"), "linux_x86_64");
+        assert_eq!(platform_tag("macosx-11.0-arm64"), "macosx_11_0_arm64");
     }
 
     #[test]
@@ -308,7 +207,7 @@ mod tests {
         let found = find_interpreters();
         for version in SUPPORTED_VERSIONS {
             if let Ok(info) = query(OsStr::new(version)) {
-                assert_eq!(info.version, *version);
+                assert_eq!(info.version_string(), *version);
                 assert!(
                     found.iter().any(|f| f.executable == info.executable),
                     "{version}"

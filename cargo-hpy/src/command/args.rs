@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::options::{BuildArgs, CargoOptions};
+
 /// Build Python extension modules written with hpy-rs.
 #[derive(Debug, Parser)]
 #[command(name = "cargo-hpy", bin_name = "cargo hpy", version)]
@@ -48,6 +50,10 @@ pub enum Command {
     /// (`manylinux_2_X_<arch>` when it qualifies): for packaging tools such
     /// as scripts/build-backend-wheel.
     #[command(hide = true)]
+    Pep517(Pep517Command),
+    /// Print the wheel platform tag of a native file built here
+    /// (`manylinux_2_X_<arch>` when it qualifies).
+    #[command(hide = true)]
     PlatformTag {
         /// The ELF file (executable or shared library).
         file: PathBuf,
@@ -80,47 +86,6 @@ pub struct CommonOptions {
     /// Options passed on to `cargo build`.
     #[command(flatten)]
     pub cargo: CargoOptions,
-}
-
-/// The options of `cargo build` that cargo-hpy passes on unchanged.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
-#[command(next_help_heading = "Cargo options (passed to cargo build)")]
-pub struct CargoOptions {
-    /// Space or comma separated list of features to activate.
-    #[arg(short = 'F', long = "features", value_name = "FEATURES")]
-    pub features: Vec<String>,
-    /// Activate all available features.
-    #[arg(long)]
-    pub all_features: bool,
-    /// Do not activate the `default` feature.
-    #[arg(long)]
-    pub no_default_features: bool,
-    /// Build for the target triple (a cross build: `build` only, and only
-    /// where the result can be named for the interpreter).
-    #[arg(long, value_name = "TRIPLE")]
-    pub target: Option<String>,
-    /// Build with the given cargo profile.
-    #[arg(long, value_name = "PROFILE-NAME")]
-    pub profile: Option<String>,
-    /// Assert that `Cargo.lock` will remain unchanged.
-    #[arg(long)]
-    pub locked: bool,
-    /// Equivalent to --locked and --offline.
-    #[arg(long)]
-    pub frozen: bool,
-    /// Run without accessing the network.
-    #[arg(long)]
-    pub offline: bool,
-    /// Number of parallel jobs.
-    #[arg(short = 'j', long = "jobs", value_name = "N")]
-    pub jobs: Option<String>,
-    /// Use verbose output (-vv very verbose).
-    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
-    pub verbose: u8,
-    /// Flags for rustc, after `--` (`-- -C target-cpu=native`): given to the
-    /// extension crate only, through `cargo rustc` (as maturin does).
-    #[arg(last = true, value_name = "RUSTC-FLAGS")]
-    pub extra: Vec<OsString>,
 }
 
 /// `cargo hpy build`.
@@ -197,6 +162,59 @@ pub struct SdistCommand {
     pub out: Option<PathBuf>,
 }
 
+/// `cargo hpy pep517 HOOK`: the engine of the hpy-rs-build PEP 517
+/// backend, run by its Python shim (see [`crate::command::pep517`]).
+#[derive(Debug, Clone, Args)]
+pub struct Pep517Command {
+    /// The hook.
+    #[arg(value_enum)]
+    pub hook: Pep517Hook,
+    /// The directory the hook writes its file to.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The interpreter pip runs the hook with (`sys.executable`).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<OsString>,
+    /// The hook's `config_settings`, as a JSON object.
+    #[arg(long, value_name = "JSON", default_value = "{}")]
+    pub config_settings: String,
+    /// `backend-wheel`: the cargo-hpy binary to pack [default: this one].
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<PathBuf>,
+}
+
+/// The hooks `cargo hpy pep517` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Pep517Hook {
+    /// `get_requires_for_build_*`: check the settings only.
+    CheckSettings,
+    /// Print the `cargo hpy wheel` arguments `build-wheel` would run, as a
+    /// JSON list (nothing is built).
+    WheelArguments,
+    /// `build_wheel`.
+    BuildWheel,
+    /// `build_editable` (PEP 660).
+    BuildEditable,
+    /// `build_sdist`.
+    BuildSdist,
+    /// Write the `hpy-rs-build` wheel (the backend with this cargo-hpy).
+    BackendWheel,
+}
+
+impl Pep517Hook {
+    /// The hook's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pep517Hook::CheckSettings => "check-settings",
+            Pep517Hook::WheelArguments => "wheel-arguments",
+            Pep517Hook::BuildWheel => "build-wheel",
+            Pep517Hook::BuildEditable => "build-editable",
+            Pep517Hook::BuildSdist => "build-sdist",
+            Pep517Hook::BackendWheel => "backend-wheel",
+        }
+    }
+}
+
 /// `cargo hpy new`.
 #[derive(Debug, Clone, Args)]
 pub struct NewCommand {
@@ -213,62 +231,17 @@ pub struct NewCommand {
     pub hpy_path: Option<PathBuf>,
 }
 
-/// The options of a build, as the commands share them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BuildArgs {
-    /// `--release`: use cargo's release profile.
-    pub release: bool,
-    /// `--universal`: build for the HPy universal ABI instead of the CPython ABI.
-    pub universal: bool,
-    /// `--cpython`: the CPython ABI whatever pyproject.toml says.
-    pub cpython: bool,
-    /// `-p/--package`, in the order given.
-    pub packages: Vec<String>,
-    /// `--manifest-path`.
-    pub manifest_path: Option<PathBuf>,
-    /// `--out`: where the importable files go.
-    pub out: Option<PathBuf>,
-    /// `--python`: the interpreter to build for (the first one given).
-    pub python: Option<OsString>,
-    /// `cargo hpy wheel` only: every `--python`/`-i`, in order (one
-    /// wheel each).
-    pub pythons: Vec<OsString>,
-    /// `cargo hpy wheel --find-interpreter`.
-    pub find_interpreter: bool,
-    /// `cargo hpy wheel --editable`.
-    pub editable: bool,
-    /// `cargo hpy wheel --universal --with-host`.
-    pub with_host: bool,
-    /// `--target-dir`: forwarded to cargo.
-    pub target_dir: Option<PathBuf>,
-    /// Passed on to cargo.
-    pub cargo: CargoOptions,
-}
-
-impl BuildArgs {
-    fn from_common(common: CommonOptions) -> BuildArgs {
-        BuildArgs {
-            release: common.release,
-            universal: common.universal,
-            cpython: common.cpython,
-            packages: common.packages,
-            manifest_path: common.manifest_path,
-            target_dir: common.target_dir,
-            cargo: common.cargo,
-            ..BuildArgs::default()
-        }
-    }
-
-    /// The cargo profile's output directory name: `--profile`, else
-    /// `release` or `debug` (`dev` builds into `debug`).
-    pub fn profile_dir(&self) -> &str {
-        match self.cargo.profile.as_deref() {
-            Some("dev" | "test") => "debug",
-            Some("bench") => "release",
-            Some(profile) => profile,
-            None if self.release => "release",
-            None => "debug",
-        }
+/// The options every building command shares, as [`BuildArgs`].
+fn from_common(common: CommonOptions) -> BuildArgs {
+    BuildArgs {
+        release: common.release,
+        universal: common.universal,
+        cpython: common.cpython,
+        packages: common.packages,
+        manifest_path: common.manifest_path,
+        target_dir: common.target_dir,
+        cargo: common.cargo,
+        ..BuildArgs::default()
     }
 }
 
@@ -277,7 +250,7 @@ impl From<BuildCommand> for BuildArgs {
         BuildArgs {
             out: c.out,
             python: c.python,
-            ..BuildArgs::from_common(c.common)
+            ..from_common(c.common)
         }
     }
 }
@@ -291,7 +264,7 @@ impl From<WheelCommand> for BuildArgs {
             find_interpreter: c.find_interpreter,
             editable: c.editable,
             with_host: c.with_host,
-            ..BuildArgs::from_common(c.common)
+            ..from_common(c.common)
         }
     }
 }
@@ -300,7 +273,7 @@ impl From<DevelopCommand> for BuildArgs {
     fn from(c: DevelopCommand) -> BuildArgs {
         BuildArgs {
             python: c.python,
-            ..BuildArgs::from_common(c.common)
+            ..from_common(c.common)
         }
     }
 }

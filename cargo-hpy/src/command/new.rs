@@ -13,14 +13,14 @@
 //! hpy-rs is not on crates.io, so the `hpy` dependency is a path: `--hpy-path
 //! DIR`, else the `hpy/` directory of the hpy-rs checkout cargo-hpy was
 //! built from. The path is absolute; `cargo hpy sdist` copies the crates
-//! it names into the sdist ([`crate::vendor`]), so the sdist builds
+//! it names into the sdist ([`crate::project::vendor`]), so the sdist builds
 //! anywhere. `[features] universal = ["hpy/universal"]` makes `cargo build
 //! --features universal` build the universal binary.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::args::NewCommand;
+use crate::command::args::NewCommand;
 use crate::error::Error;
 use crate::python::module_name_problem;
 
@@ -35,17 +35,19 @@ pub fn new(args: &NewCommand) -> Result<(), Error> {
     let name = dir
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::failed(format!("`{}` has no usable last component", dir.display())))?
+        .ok_or_else(|| {
+            Error::Unsupported(format!("`{}` has no usable last component", dir.display()))
+        })?
         .to_owned();
     let module = name.replace('-', "_");
     if let Some(problem) = module_name_problem(&module) {
-        return Err(Error::failed(format!(
+        return Err(Error::ModuleName(format!(
             "`{name}` cannot name a Python module ({problem}): choose a name of \
              letters, digits, `_` and `-` that starts with a letter and is no keyword"
         )));
     }
     if dir.exists() {
-        return Err(Error::failed(format!(
+        return Err(Error::WouldOverwrite(format!(
             "destination `{}` already exists",
             dir.display()
         )));
@@ -54,12 +56,9 @@ pub fn new(args: &NewCommand) -> Result<(), Error> {
     for (rel, text) in files(&name, &module, &hpy, args.class) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| {
-                Error::failed(format!("could not create {}: {e}", parent.display()))
-            })?;
+            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         }
-        fs::write(&path, text)
-            .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))?;
+        fs::write(&path, text).map_err(|e| Error::io("write", &path, e))?;
     }
     eprintln!(
         "cargo-hpy: created `{name}` (module `{module}`{}) in {}\n\
@@ -86,14 +85,13 @@ fn hpy_path(explicit: Option<&Path>) -> Result<PathBuf, Error> {
         })
     });
     if !is_hpy {
-        return Err(Error::failed(format!(
+        return Err(Error::Unsupported(format!(
             "{} is not hpy-rs's `hpy` crate; hpy-rs is not on crates.io, so give the \
              `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
             candidate.display()
         )));
     }
-    fs::canonicalize(&candidate)
-        .map_err(|e| Error::failed(format!("could not resolve {}: {e}", candidate.display())))
+    fs::canonicalize(&candidate).map_err(|e| Error::io("resolve", &candidate, e))
 }
 
 /// TOML's basic string for `text` (paths may hold `"` or `\`).

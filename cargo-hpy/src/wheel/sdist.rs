@@ -8,7 +8,7 @@
 //! `.gitignore` files ignore, build output (`target/`, `dist/`),
 //! virtualenvs, hidden directories and byte code. Path dependencies outside the
 //! project (hpy-rs's own crates among them) are copied in and the
-//! manifests rewritten ([`crate::vendor`]); the tree is put together in a
+//! manifests rewritten ([`crate::project::vendor`]); the tree is put together in a
 //! staging directory, where `cargo metadata` checks that it resolves on its
 //! own and writes its `Cargo.lock` (from the project's or its workspace's
 //! lock file when there is one, so versions stay as they were built).
@@ -19,31 +19,28 @@ use std::path::{Path, PathBuf};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-use crate::args::SdistCommand;
-use crate::cargo;
 use crate::error::Error;
+use crate::project::cargo;
+use crate::project::vendor;
 use crate::project::{self, HpyRsTable};
-use crate::vendor;
 use crate::wheel::{self, distribution_name};
 
 /// Directories never packed.
 const SKIPPED_DIRS: &[&str] = &["target", "dist", "__pycache__", "venv", "node_modules"];
 
-/// Builds the sdist and returns its path.
-pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
-    let manifest = args
-        .manifest_path
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
-    let manifest = fs::canonicalize(&manifest)
-        .map_err(|e| Error::failed(format!("could not find {}: {e}", manifest.display())))?;
+/// Builds the sdist of the project of `manifest_path` (default
+/// `./Cargo.toml`) into `out` (default `target/sdist` next to it) and
+/// returns its path.
+pub fn sdist(manifest_path: Option<&Path>, out: Option<&Path>) -> Result<PathBuf, Error> {
+    let manifest = manifest_path.map_or_else(|| PathBuf::from("Cargo.toml"), Path::to_path_buf);
+    let manifest = fs::canonicalize(&manifest).map_err(|e| Error::io("find", &manifest, e))?;
     let dir = manifest.parent().unwrap_or(Path::new("/")).to_path_buf();
     let pyproject = project::read_pyproject(&dir)?.ok_or_else(|| {
-        Error::failed(format!(
-            "{} has no pyproject.toml: pip needs one (with [build-system] naming \
-             hpy-rs-build) to build an sdist; `cargo hpy new` writes one",
-            dir.display()
-        ))
+        Error::config(
+            &dir.join("pyproject.toml"),
+            "missing: pip needs one (with [build-system] naming hpy-rs-build) to build an \
+             sdist; `cargo hpy new` writes one",
+        )
     })?;
     let build_system = pyproject.build_system.as_ref();
     let backend = build_system.and_then(|b| b.build_backend.as_deref());
@@ -60,38 +57,29 @@ pub fn sdist(args: &SdistCommand) -> Result<PathBuf, Error> {
         }
     }
     if backend.is_none() {
-        return Err(Error::failed(format!(
-            "{}: [build-system] names no build-backend, so pip would not build the sdist \
+        return Err(Error::config(
+            &dir.join("pyproject.toml"),
+            "[build-system] names no build-backend, so pip would not build the sdist \
              with cargo-hpy; add `requires = [\"hpy-rs-build\"]` and \
              `build-backend = \"hpy_rs_build\"`",
-            dir.join("pyproject.toml").display()
-        )));
+        ));
     }
     let crates = vendor::sdist_crates(&dir)?;
     let metadata = project::core_metadata(&manifest)?;
     let (name, version) = (metadata.name.clone(), metadata.version.clone());
 
     let base = format!("{}-{version}", distribution_name(&name));
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| dir.join("target").join("sdist"));
-    fs::create_dir_all(&out_dir)
-        .map_err(|e| Error::failed(format!("could not create {}: {e}", out_dir.display())))?;
+    let out_dir = out.map_or_else(|| dir.join("target").join("sdist"), Path::to_path_buf);
+    fs::create_dir_all(&out_dir).map_err(|e| Error::io("create", &out_dir, e))?;
     let out_dir = fs::canonicalize(&out_dir).unwrap_or(out_dir);
     let path = out_dir.join(format!("{base}.tar.gz"));
     let staging = out_dir.join(format!(".{base}.cargo-hpy-staging"));
-    let temp = out_dir.join(format!(".{base}.tar.gz.cargo-hpy-tmp"));
-    let result = stage(&staging, &dir, &out_dir, &crates)
-        .and_then(|()| write_archive(&temp, &staging, &base, &wheel::metadata_file(&metadata)))
-        .and_then(|()| {
-            fs::rename(&temp, &path)
-                .map_err(|e| Error::failed(format!("could not write {}: {e}", path.display())))
-        });
+    let result = stage(&staging, &dir, &out_dir, &crates).and_then(|()| {
+        crate::files::replace_file(&path, |temp| {
+            write_archive(temp, &staging, &base, &wheel::metadata_file(&metadata))
+        })
+    });
     let _ = fs::remove_dir_all(&staging);
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
     result?;
     let vendored: Vec<String> = crates
         .iter()
@@ -117,9 +105,7 @@ fn stage(
     crates: &[vendor::SdistCrate],
 ) -> Result<(), Error> {
     let _ = fs::remove_dir_all(staging);
-    let failed = |path: &Path, e: std::io::Error| {
-        Error::failed(format!("could not write {}: {e}", path.display()))
-    };
+    let failed = |path: &Path, e: std::io::Error| Error::io("write", path, e);
     let tool = project::tool_table(project_dir)?.unwrap_or_default();
     for krate in crates {
         let dest_dir = staging.join(&krate.dest);
@@ -134,7 +120,7 @@ fn stage(
         let manifest = dest_dir.join("Cargo.toml");
         fs::create_dir_all(&dest_dir).map_err(|e| failed(&dest_dir, e))?;
         let text = toml::to_string(&krate.manifest)
-            .map_err(|e| Error::failed(format!("could not write {}: {e}", manifest.display())))?;
+            .map_err(|e| Error::io("write", &manifest, std::io::Error::other(e)))?;
         fs::write(&manifest, text).map_err(|e| failed(&manifest, e))?;
     }
     // The project's lock file, else its workspace's: the versions it was
@@ -149,7 +135,7 @@ fn stage(
         fs::copy(&lock, &target).map_err(|e| failed(&target, e))?;
     }
     cargo::resolve(&staging.join("Cargo.toml")).map_err(|e| {
-        Error::failed(format!(
+        Error::Vendor(format!(
             "the sdist's Rust sources do not resolve on their own, so pip could not \
              build them: {e}"
         ))
@@ -188,14 +174,18 @@ fn matcher(dir: &Path, patterns: &[String]) -> Result<ignore::gitignore::Gitigno
     let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
     for pattern in patterns {
         builder.add_line(None, pattern).map_err(|e| {
-            Error::failed(format!(
-                "[tool.hpy-rs] include/exclude pattern `{pattern}`: {e}"
-            ))
+            Error::config(
+                &dir.join("pyproject.toml"),
+                format!("[tool.hpy-rs] include/exclude pattern `{pattern}`: {e}"),
+            )
         })?;
     }
-    builder
-        .build()
-        .map_err(|e| Error::failed(format!("[tool.hpy-rs] include/exclude: {e}")))
+    builder.build().map_err(|e| {
+        Error::config(
+            &dir.join("pyproject.toml"),
+            format!("[tool.hpy-rs] include/exclude: {e}"),
+        )
+    })
 }
 
 fn walk(
@@ -234,8 +224,7 @@ fn walk(
         .build();
     let mut files = Vec::new();
     for entry in walker {
-        let entry =
-            entry.map_err(|e| Error::failed(format!("could not read {}: {e}", dir.display())))?;
+        let entry = entry.map_err(|e| Error::io("read", dir, std::io::Error::other(e)))?;
         if entry.file_type().is_some_and(|t| t.is_file()) {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             files.push(rel.to_path_buf());
@@ -248,8 +237,7 @@ fn walk(
 /// Writes the `.tar.gz`: PKG-INFO, then every file of `staging` (sorted),
 /// under `base/`, with fixed times and modes.
 fn write_archive(path: &Path, staging: &Path, base: &str, pkg_info: &str) -> Result<(), Error> {
-    let failed =
-        |e: std::io::Error| Error::failed(format!("could not write {}: {e}", path.display()));
+    let failed = |e: std::io::Error| Error::io("write", path, e);
     let file = fs::File::create(path).map_err(failed)?;
     let mut tar = tar::Builder::new(GzEncoder::new(file, Compression::default()));
     tar.mode(tar::HeaderMode::Deterministic);
@@ -318,11 +306,7 @@ mod tests {
             fs::write(path, text).unwrap();
         }
         let out = dir.join("out");
-        let path = sdist(&SdistCommand {
-            manifest_path: Some(dir.join("Cargo.toml")),
-            out: Some(out.clone()),
-        })
-        .unwrap();
+        let path = sdist(Some(&dir.join("Cargo.toml")), Some(&out)).unwrap();
         assert_eq!(path, out.join("demo_ext-1.0.0rc1.tar.gz"));
         let mut archive =
             tar::Archive::new(flate2::read::GzDecoder::new(fs::File::open(&path).unwrap()));

@@ -1,0 +1,71 @@
+"""What bench/kiwi-run and bench/rpds-run share: a real extension from PyPI
+against its hpy-rs port under examples/. Venvs holding the original's wheel
+and release builds of the port go to bench/build/ (ignored by git); the
+port's Cargo builds to $CARGO_TARGET_DIR/bench-3.14 and bench-universal.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "bench" / "build"
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+PY314 = ROOT / ".venv-3.14" / "bin" / "python"
+PYPY = Path(os.environ.get("HPY_RS_PYPY", Path.home() / ".cache/hpy-pypy/bin/pypy3"))
+
+
+def run(cmd, **kw):
+    print("+", " ".join(map(str, cmd)), file=sys.stderr)
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def venv_with_wheel(python, name, requirement):
+    """bench/build/NAME, a venv of `python` holding the PyPI wheel of
+    `requirement` (``--only-binary``: never built from source here);
+    returns its python."""
+    venv = BUILD / name
+    py = venv / "bin" / "python"
+    if not py.exists():
+        run([python, "-m", "venv", venv])
+    project = requirement.split("==")[0]
+    probe = subprocess.run([py, "-m", "pip", "show", "-q", project], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    if probe.returncode != 0:
+        run([py, "-m", "pip", "install", "-q", "--only-binary", project, requirement])
+    return py
+
+
+def site_packages(python):
+    out = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+              stdout=subprocess.PIPE, universal_newlines=True).stdout
+    return Path(out.strip())
+
+
+def cargo_hpy():
+    run(["cargo", "build", "-q", "-p", "cargo-hpy"], cwd=ROOT)
+    return TARGET / "debug" / "cargo-hpy"
+
+
+def build_port(tool, example, out, universal=False, python=None):
+    """`cargo hpy build --release` of examples/EXAMPLE into `out`: the
+    CPython ABI for `python`, or the universal binary."""
+    env = dict(os.environ)
+    env["CARGO_TARGET_DIR"] = str(TARGET / ("bench-universal" if universal else "bench-3.14"))
+    if python:
+        env["HPY_PYTHON"] = str(python)
+    cmd = [tool, "hpy", "build", "--release", "--manifest-path",
+           ROOT / "examples" / example / "Cargo.toml", "--out", out]
+    if universal:
+        cmd.append("--universal")
+    run(cmd, env=env, cwd=ROOT)
+    return out
+
+
+def clean_env(**extra):
+    """The environment of a measured process: no PYTHONPATH or HPY mode
+    leaking in."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "HPY", "HPY_LOG")}
+    env.update(extra)
+    return env

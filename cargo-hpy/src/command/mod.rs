@@ -1,0 +1,205 @@
+//! The commands of `cargo hpy`: [`run`] dispatches the parsed command line
+//! to them.
+
+pub mod args;
+pub mod build;
+pub mod develop;
+pub mod new;
+pub mod pep517;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::options::BuildArgs;
+use crate::project::compile::{self, Abi, Platform};
+use crate::{project, python, wheel};
+use args::Command;
+
+/// Runs one command of `cargo hpy`.
+pub fn run(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Build(build_args) => {
+            let mut build_args = BuildArgs::from(build_args);
+            project::apply_build_options(&mut build_args)?;
+            refuse_python_with_universal(&build_args)?;
+            build::build(&build_args).map(|_| ())
+        }
+        Command::Wheel(wheel_args) => {
+            let mut build_args = BuildArgs::from(wheel_args);
+            project::apply_build_options(&mut build_args)?;
+            refuse_python_with_universal(&build_args)?;
+            for path in wheels(&build_args)? {
+                println!("{}", path.display());
+            }
+            Ok(())
+        }
+        Command::Develop(develop_args) => {
+            let mut build_args = BuildArgs::from(develop_args);
+            project::apply_build_options(&mut build_args)?;
+            develop::develop(&build_args)
+        }
+        Command::Sdist(sdist_args) => {
+            let path = wheel::sdist::sdist(
+                sdist_args.manifest_path.as_deref(),
+                sdist_args.out.as_deref(),
+            )?;
+            println!("{}", path.display());
+            Ok(())
+        }
+        Command::New(new_args) => new::new(&new_args),
+        Command::Pep517(hook) => pep517::pep517(&hook),
+        Command::PlatformTag { file } => {
+            let platform = Platform::host()?;
+            let data = std::fs::read(&file).map_err(|e| Error::io("read", &file, e))?;
+            let plain = wheel::host_platform_tag(platform);
+            println!("{}", wheel::wheel_platform_tag(platform, plain, &data));
+            Ok(())
+        }
+    }
+}
+
+/// `--python` picks the interpreter of a CPython-ABI module; a universal
+/// one is built without Python, so the option would be silently ignored.
+fn refuse_python_with_universal(build_args: &BuildArgs) -> Result<(), Error> {
+    let names_python = build_args.python.is_some() || build_args.find_interpreter;
+    if build_args.universal && names_python && !build_args.with_host {
+        return Err(Error::Unsupported(
+            "--python/--find-interpreter choose the CPython of a CPython-ABI module, but \
+             --universal (or `abi = \"universal\"` in [tool.hpy-rs]) builds one binary without Python that loads on CPython 3.11-3.15 \
+             (through hpy-rs-universal) and PyPy alike: drop --python, or build CPython-ABI \
+             modules (without --universal, or with --cpython)"
+            .to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// `cargo hpy wheel`: one wheel, or one per interpreter (`--python`
+/// repeated, `--find-interpreter`), every interpreter checked before the
+/// first build starts; with `--universal --with-host`, the universal wheel
+/// and the host's wheel for each CPython.
+fn wheels(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
+    if build_args.with_host {
+        return wheelhouse(build_args);
+    }
+    let pythons = interpreters(build_args, build_args.find_interpreter)?;
+    if pythons.is_empty() {
+        return Ok(vec![wheel::wheel(build_args)?]);
+    }
+    for python in &pythons {
+        let one = BuildArgs {
+            python: Some(python.clone()),
+            ..build_args.clone()
+        };
+        compile::target_python(&one, Abi::CPython)?;
+    }
+    pythons
+        .iter()
+        .map(|python| {
+            wheel::wheel(&BuildArgs {
+                python: Some(python.clone()),
+                pythons: vec![python.clone()],
+                ..build_args.clone()
+            })
+        })
+        .collect()
+}
+
+/// The interpreters to build for: `--find-interpreter`'s when `find`
+/// (an error if there are none), else the `--python` given.
+fn interpreters(build_args: &BuildArgs, find: bool) -> Result<Vec<OsString>, Error> {
+    if !find {
+        return Ok(build_args.pythons.clone());
+    }
+    let found: Vec<OsString> = python::find_interpreters()
+        .into_iter()
+        .map(|info| info.executable.into_os_string())
+        .collect();
+    if found.is_empty() {
+        return Err(Error::NoInterpreter(format!(
+            "found no CPython {} on PATH (as python3.X); name the interpreters with --python",
+            python::SUPPORTED_VERSIONS.join(", ")
+        )));
+    }
+    Ok(found)
+}
+
+/// `cargo hpy wheel --universal --with-host`: the universal wheel, then
+/// `hpy-rs-universal`'s wheel for every CPython (`--python`, else
+/// `--find-interpreter`'s), all checked first, into the same directory.
+fn wheelhouse(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
+    let host = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("hpy-universal")
+        .join("Cargo.toml");
+    if !host.is_file() {
+        return Err(Error::Unsupported(format!(
+            "--with-host builds hpy-rs-universal from the hpy-rs checkout cargo-hpy was \
+             built from, but {} is gone; build the host wheels there with \
+             `cargo hpy wheel --release -p hpy-universal -i PYTHON`",
+            host.display()
+        )));
+    }
+    let pythons = interpreters(build_args, build_args.pythons.is_empty())?;
+    let host_args = |python: &OsString| BuildArgs {
+        manifest_path: Some(host.clone()),
+        python: Some(python.clone()),
+        pythons: vec![python.clone()],
+        release: build_args.release,
+        out: build_args.out.clone(),
+        target_dir: build_args.target_dir.clone(),
+        cargo: args::CargoOptions {
+            locked: build_args.cargo.locked,
+            offline: build_args.cargo.offline,
+            frozen: build_args.cargo.frozen,
+            jobs: build_args.cargo.jobs.clone(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    for python in &pythons {
+        compile::target_python(&host_args(python), Abi::CPython)?;
+    }
+    let own = BuildArgs {
+        python: None,
+        pythons: vec![],
+        find_interpreter: false,
+        with_host: false,
+        ..build_args.clone()
+    };
+    let mut written = vec![wheel::wheel(&own)?];
+    for python in &pythons {
+        written.push(wheel::wheel(&host_args(python))?);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_with_universal_is_explained() {
+        let universal = BuildArgs {
+            universal: true,
+            python: Some("3.11".into()),
+            ..Default::default()
+        };
+        let e = refuse_python_with_universal(&universal)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("builds one binary without Python"), "{e}");
+        // With --with-host, --python names the hosts' interpreters.
+        let host = BuildArgs {
+            with_host: true,
+            ..universal.clone()
+        };
+        assert!(refuse_python_with_universal(&host).is_ok());
+        let cpython = BuildArgs {
+            universal: false,
+            ..universal
+        };
+        assert!(refuse_python_with_universal(&cpython).is_ok());
+    }
+}
