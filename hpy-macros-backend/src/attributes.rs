@@ -8,8 +8,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, LitStr};
 
-use crate::class_level::Derives;
-use crate::slots::{SlotKind, EXPLICIT};
+use crate::tables::{SlotKind, EXPLICIT};
 use crate::utils::Errors;
 
 pub(crate) struct ClassOptions {
@@ -421,4 +420,62 @@ pub(crate) fn method_attr_options(attr: &Attribute, errors: &mut Errors) -> Meth
         errors.push(e);
     }
     options
+}
+
+/// `#[hpy_class(eq, ord, hash, frozen, str)]`: each the span of its word.
+#[derive(Default)]
+pub(crate) struct Derives {
+    pub(crate) eq: Option<Span>,
+    pub(crate) ord: Option<Span>,
+    pub(crate) hash: Option<Span>,
+    pub(crate) frozen: Option<Span>,
+    pub(crate) str: Option<Span>,
+}
+
+impl Derives {
+    /// Takes one of the five words; false for any other option.
+    pub(crate) fn parse(&mut self, path: &syn::Path) -> bool {
+        let slot = if path.is_ident("eq") {
+            &mut self.eq
+        } else if path.is_ident("ord") {
+            &mut self.ord
+        } else if path.is_ident("hash") {
+            &mut self.hash
+        } else if path.is_ident("frozen") {
+            &mut self.frozen
+        } else if path.is_ident("str") {
+            &mut self.str
+        } else {
+            return false;
+        };
+        *slot = Some(path.span());
+        true
+    }
+
+    /// Reports the combinations that do not make sense (as PyO3 does).
+    pub(crate) fn check(&self, errors: &mut Errors) {
+        if let (Some(ord), None) = (self.ord, self.eq) {
+            errors.push(syn::Error::new(
+                ord,
+                "`ord` needs `eq` as well (ordering compares for equality too): write \
+                 #[hpy_class(eq, ord)]",
+            ));
+        }
+        if let Some(hash) = self.hash {
+            if self.eq.is_none() {
+                errors.push(syn::Error::new(
+                    hash,
+                    "`hash` needs `eq` (objects that compare equal must hash alike): write \
+                     #[hpy_class(eq, hash, frozen)]",
+                ));
+            }
+            if self.frozen.is_none() {
+                errors.push(syn::Error::new(
+                    hash,
+                    "`hash` needs `frozen` (a hash must not change while the object is in a \
+                     set or dict): write #[hpy_class(eq, hash, frozen)]",
+                ));
+            }
+        }
+    }
 }

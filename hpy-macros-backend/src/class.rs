@@ -109,72 +109,21 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             )),
         };
     let mut errors = Errors::default();
-    match &item {
-        ClassItem::Struct(s) => {
-            for field in &s.fields {
-                if let Some(e) = crate::diag::pyo3_field_attr(&field.attrs) {
-                    errors.push(e);
-                }
-                if let Some(e) = crate::diag::class_field_error(&field.ty) {
-                    errors.push(e);
-                }
-            }
-        }
-        ClassItem::Enum(e) => check_unit_enum(e, &mut errors),
-    }
+    check_item(&item, &mut errors);
     let options = parse_class_options(attr, &mut errors);
     if let ClassItem::Enum(_) = &item {
         check_enum_options(&options, &mut errors);
     } else {
         options.derives.check(&mut errors);
     }
-    let generics = item.generics();
-    if generics.lifetimes().next().is_some() && generics.type_params().next().is_none() {
-        errors.push(syn::Error::new(
-            generics.span(),
-            "a #[hpy_class] struct cannot borrow (no lifetime parameters): its value lives as \
-             long as the Python object, past every call. Own the data (`String`, not \
-             `&'a str`), and keep Python objects in a `hpy::Field`",
-        ));
-    } else if !generics.params.is_empty() {
-        errors.push(syn::Error::new(
-            generics.span(),
-            "#[hpy_class] structs cannot be generic: Python needs one concrete type per class. \
-             Declare a class for each type you expose, holding the generic value, e.g. \
-             `#[hpy_class] struct FloatBox { inner: Wrapper<f64> }`",
-        ));
-    }
 
     let ident = item.ident().clone();
-    let py_name = options
-        .name
-        .as_ref()
-        .map_or_else(|| ident.unraw().to_string(), LitStr::value);
-    let qualname = match &options.module {
-        Some(m) => format!("{}.{py_name}", m.value()),
-        None => py_name.clone(),
-    };
-    let c_qualname = c_string_literal(&qualname, ident.span());
-    if c_qualname.is_none() {
-        errors.push(syn::Error::new(
-            ident.span(),
-            "the class name cannot contain a NUL character",
-        ));
-    }
+    let c_qualname = c_qualname(&options, &ident, &mut errors);
     let doc_expr = doc_option(docstring(item.attrs()), ident.span(), &mut errors);
 
     let (shape_ident, base, metaclass) = class_bases(&options, &mut errors);
 
-    // Every field's type, for counting the `Field` slots by type (so
-    // aliases, `Option<Field>` and arrays count, and a foreign type that
-    // happens to be called `Field` does not).
-    let (field_types, members): (Vec<Type>, _) = match &mut item {
-        ClassItem::Struct(s) => (
-            s.fields.iter().map(|f| f.ty.clone()).collect(),
-            take_members(s, options.derives.frozen.is_some(), &mut errors),
-        ),
-        ClassItem::Enum(_) => (Vec::new(), Vec::new()),
-    };
+    let (field_types, members) = fields_and_members(&mut item, &options, &mut errors);
     let unit_enum = match &item {
         ClassItem::Enum(e) => Some(unit_enum(e)),
         ClassItem::Struct(_) => None,
@@ -182,146 +131,62 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     errors.finish()?;
     let c_qualname = c_qualname.expect("checked above");
 
-    for span in [options.dict, options.weakref].into_iter().flatten() {
-        let builtin_shape = options.shape.as_ref().is_some_and(|(s, _)| s != "object");
-        if options.extends.is_some() || options.base.is_some() || builtin_shape {
-            return Err(syn::Error::new(
-                span,
-                "`dict` and `weakref` are for classes based on `object`: remove `extends`, \
-                 `base` or `shape`, or remove `dict`/`weakref`",
-            ));
-        }
-    }
-    if options.subclass && options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
-        return Err(syn::Error::new(
-            ident.span(),
-            "`subclass` is only supported for plain classes: HPy 0.9 cannot locate the Rust data of a Python \
-             subclass of a class that extends a builtin type",
-        ));
-    }
-    let mut flags = vec![quote!(0)];
-    if options.subclass {
-        flags.push(quote!(::__hpy::impl_::class::TPFLAGS_BASETYPE));
-    }
-    // Traversed (and tracked by the GC) when this class or a Rust ancestor
-    // has `Field` slots.
-    flags.push(quote!(if <Self as ::__hpy::HPyClass>::HAS_FIELDS {
-        ::__hpy::impl_::class::TPFLAGS_HAVE_GC
-    } else {
-        0
-    }));
+    check_plain_only_options(&options, &ident)?;
+    let flags = class_flags(&options);
 
     let MemberItems {
         items: member_items,
         defs: member_defs,
         properties: member_properties,
     } = member_items(&members, &ident)?;
-    // Left to the trait's defaults where there is nothing to say, so that
-    // plain classes expand as before.
-    let member_properties_fn = if member_properties.is_empty() {
-        TokenStream::new()
-    } else {
-        let n = member_properties.len();
-        quote! {
-            fn member_properties() -> &'static [::__hpy::impl_::class::PropertyMethods] {
-                static PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n] =
-                    [#(#member_properties),*];
-                &PROPERTIES
-            }
-        }
-    };
-    let mut class_defs = member_defs;
-    // `dict`/`weakref`: where the interpreter's slots are, and `__dict__`.
-    if options.dict.is_some() {
-        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
-            ::__hpy::impl_::class::dict_offset_def::<#ident>()
-        )));
-        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
-            ::__hpy::impl_::class::dict_getset_def::<#ident>()
-        )));
-    }
-    if options.weakref.is_some() {
-        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
-            ::__hpy::impl_::class::weaklist_offset_def::<#ident>()
-        )));
-    }
-    let mut object_slot_consts = TokenStream::new();
-    if options.dict.is_some() {
-        object_slot_consts.extend(quote!(
-            const DICT: bool = true;
-        ));
-    }
-    if options.weakref.is_some() {
-        object_slot_consts.extend(quote!(
-            const WEAKREF: bool = true;
-        ));
-    }
-    class_defs.extend(options.derives.slot_defs(&ident));
-    if unit_enum.is_some() {
-        class_defs.extend(enum_slot_defs(&ident));
-    }
-    class_defs.push(
-        quote!(::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_destroy::<#ident>())),
-    );
-    // Left out of the class's list unless it has `Field` slots (`HAS_FIELDS`).
-    class_defs.push(
-        quote!(::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_traverse::<#ident>())),
-    );
+    let object_slot_consts = object_slot_consts(&options);
+    let class_defs = class_defs(&options, &ident, member_defs, unit_enum.is_some());
     let (basicsize, data_offset, ancestry) = layout(options.extends.as_ref(), &ident);
-    let parent_check = options.extends.as_ref().map(|parent| {
-        quote_spanned! {parent.span()=>
-            const _: () = ::core::assert!(
-                <#parent as ::__hpy::HPyClass>::INFO.flags & ::__hpy::impl_::class::TPFLAGS_BASETYPE != 0,
-                "the class named by `extends` must be declared with `subclass`",
-            );
+    let parent_check = parent_check(&options, &ident);
 
-            unsafe impl ::__hpy::impl_::class::Extends for #ident {
-                type Parent = #parent;
-            }
-        }
-    });
-    let n_defs = class_defs.len();
-
-    let default_value = if options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
-        quote!(::core::option::Option::Some(
-            <Self as ::core::default::Default>::default()
-        ))
-    } else {
-        quote!(::core::option::Option::None)
-    };
+    let default_value = default_value(&options);
     let vis = item.vis();
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
     let class_impls = options.derives.class_impls(&ident, unit_enum.is_some());
     // An enum's instances are its variants: never borrowed mutably.
     let frozen = options.derives.frozen.is_some() || unit_enum.is_some();
-    let (enum_impl, class_values) = match unit_enum {
+    let derived_slots = options.derives.derived_slots(unit_enum.is_some());
+    let (enum_impl, class_attributes) = match unit_enum {
         Some(imp) => (
             imp,
-            quote! {
-                fn class_values(ty: &::__hpy::Handle<'_>) -> ::__hpy::HPyResult<()> {
-                    ::__hpy::impl_::class::add_variants::<Self>(ty)
-                }
-            },
+            quote!(::core::option::Option::Some(::__hpy::impl_::class::add_variants::<#ident>)),
         ),
-        None => (TokenStream::new(), TokenStream::new()),
+        None => (TokenStream::new(), quote!(::core::option::Option::None)),
     };
-    // `Field`s in a `Vec` (or another growing collection) would get no
-    // slot: an error on the field's type, naming `FieldSlots`.
-    let field_collection_check = (!field_types.is_empty()).then(|| {
-        let checks = field_types.iter().map(|ty| {
-            quote_spanned!(crate::diag::type_span(ty)=>
-                ::__hpy::impl_::class::FieldCollectionProbe::<#ty>::check();
-            )
-        });
-        quote! {
-            #[allow(unused_imports)]
-            use ::__hpy::impl_::class::NotAFieldCollection as _;
-            #[allow(dead_code)]
-            fn field_collections() {
-                #(#checks)*
+    let class_items = class_table(
+        &class_defs,
+        &member_properties,
+        class_attributes,
+        derived_slots,
+    );
+    let hpy_class_impl = HPyClassImpl {
+        ident: &ident,
+        field_types: &field_types,
+        frozen,
+        object_slot_consts,
+        info: quote! {
+            ::__hpy::impl_::class::ClassInfo {
+                qualname: #c_qualname,
+                doc: #doc_expr,
+                flags: #(#flags)|*,
+                shape: ::__hpy::impl_::class::#shape_ident,
+                base: #base,
+                metaclass: #metaclass,
+                basicsize: #basicsize,
+                data_offset: #data_offset,
             }
-        }
-    });
+        },
+        ancestry,
+        slot_static: &slot_static,
+        default_value,
+    }
+    .to_tokens();
+    let field_collection_check = field_collection_check(&field_types);
     let expansion = quote! {
         #item
 
@@ -344,50 +209,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
             #parent_check
 
-            // SAFETY: the layout facts below are computed from the struct
-            // itself; this impl is the only one the class gets.
-            unsafe impl ::__hpy::HPyClass for #ident {
-                const FIELD_SLOTS: usize = 0 #(+ ::__hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
-
-                const FROZEN: bool = #frozen;
-
-                #object_slot_consts
-
-                const VISIT_VALUE: ::core::option::Option<::__hpy::impl_::class::VisitValueFn> =
-                    ::__hpy::impl_::class::ValueProbe::<#ident>::VISIT;
-
-                const INFO: ::__hpy::impl_::class::ClassInfo = ::__hpy::impl_::class::ClassInfo {
-                    qualname: #c_qualname,
-                    doc: #doc_expr,
-                    flags: #(#flags)|*,
-                    shape: ::__hpy::impl_::class::#shape_ident,
-                    base: #base,
-                    metaclass: #metaclass,
-                    basicsize: #basicsize,
-                    data_offset: #data_offset,
-                };
-
-                #ancestry
-
-                fn type_slot() -> &'static ::__hpy::impl_::class::TypeSlot {
-                    &#slot_static
-                }
-
-                const TYPE_GLOBAL: *mut ::__hpy::impl_::HPyGlobal = #slot_static.as_ptr();
-
-                fn default_value() -> ::core::option::Option<Self> {
-                    #default_value
-                }
-
-                fn class_defs() -> &'static [::__hpy::impl_::StaticDef] {
-                    static DEFS: [::__hpy::impl_::StaticDef; #n_defs] = [#(#class_defs),*];
-                    &DEFS
-                }
-
-                #member_properties_fn
-
-                #class_values
-            }
+            #hpy_class_impl
 
             #enum_impl
 
@@ -399,10 +221,317 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
                 }
             }
 
+            #class_items
+
             #class_impls
         };
     };
     Ok(with_crate_path(expansion, options.krate.as_ref()))
+}
+
+/// The parts of the `HPyClass` impl, whose items fix the layout.
+struct HPyClassImpl<'a> {
+    ident: &'a Ident,
+    field_types: &'a [Type],
+    frozen: bool,
+    object_slot_consts: TokenStream,
+    /// The `ClassInfo` value.
+    info: TokenStream,
+    /// The items chaining to an `extends` parent (`layout`).
+    ancestry: TokenStream,
+    slot_static: &'a Ident,
+    default_value: TokenStream,
+}
+
+impl HPyClassImpl<'_> {
+    fn to_tokens(&self) -> TokenStream {
+        let HPyClassImpl {
+            ident,
+            field_types,
+            frozen,
+            object_slot_consts,
+            info,
+            ancestry,
+            slot_static,
+            default_value,
+        } = self;
+        let class_safety = crate::utils::safety(
+            "the layout facts below are computed from the struct itself; this impl is the only \
+             one the class gets",
+        );
+        quote! {
+        #class_safety
+        unsafe impl ::__hpy::HPyClass for #ident {
+            const FIELD_SLOTS: usize = 0 #(+ ::__hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
+
+            const FROZEN: bool = #frozen;
+
+            #object_slot_consts
+
+            const VISIT_VALUE: ::core::option::Option<::__hpy::impl_::class::VisitValueFn> =
+                ::__hpy::impl_::class::ValueProbe::<#ident>::VISIT;
+
+            const INFO: ::__hpy::impl_::class::ClassInfo = #info;
+
+            #ancestry
+
+            fn type_slot() -> &'static ::__hpy::impl_::class::TypeSlot {
+                &#slot_static
+            }
+
+            const TYPE_GLOBAL: *mut ::__hpy::impl_::HPyGlobal = #slot_static.as_ptr();
+
+            fn default_value() -> ::core::option::Option<Self> {
+                #default_value
+            }
+        }
+            }
+    }
+}
+
+/// `HPy_TPFLAGS_*` of the class: `BASETYPE` for `subclass`, `HAVE_GC`
+/// where it (or a Rust ancestor) has fields to traverse.
+fn class_flags(options: &ClassOptions) -> Vec<TokenStream> {
+    let mut flags = vec![quote!(0)];
+    if options.subclass {
+        flags.push(quote!(::__hpy::impl_::class::TPFLAGS_BASETYPE));
+    }
+    // Traversed (and tracked by the GC) when this class or a Rust ancestor
+    // has `Field` slots.
+    flags.push(quote!(if <Self as ::__hpy::HPyClass>::HAS_FIELDS {
+        ::__hpy::impl_::class::TPFLAGS_HAVE_GC
+    } else {
+        0
+    }));
+    flags
+}
+
+/// For `extends = Parent`: the check that the parent allows subclasses,
+/// and the `Extends` impl.
+fn parent_check(options: &ClassOptions, ident: &Ident) -> Option<TokenStream> {
+    options.extends.as_ref().map(|parent| {
+        let extends_safety = crate::utils::safety("`Parent` is the class named by `extends`");
+        quote_spanned! {parent.span()=>
+            const _: () = ::core::assert!(
+                <#parent as ::__hpy::HPyClass>::INFO.flags & ::__hpy::impl_::class::TPFLAGS_BASETYPE != 0,
+                "the class named by `extends` must be declared with `subclass`",
+            );
+
+            #extends_safety
+            unsafe impl ::__hpy::impl_::class::Extends for #ident {
+                type Parent = #parent;
+            }
+        }
+    })
+}
+
+/// The value the data of an instance made by a builtin's constructor
+/// starts with (`Default::default()`), `None` for plain classes.
+fn default_value(options: &ClassOptions) -> TokenStream {
+    if options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
+        quote!(::core::option::Option::Some(
+            <Self as ::core::default::Default>::default()
+        ))
+    } else {
+        quote!(::core::option::Option::None)
+    }
+}
+
+/// `tp_name` as a C string literal: `"module.Name"` (or just `"Name"`);
+/// `None` (reported) if it holds a NUL.
+fn c_qualname(
+    options: &ClassOptions,
+    ident: &Ident,
+    errors: &mut Errors,
+) -> Option<proc_macro2::Literal> {
+    let py_name = options
+        .name
+        .as_ref()
+        .map_or_else(|| ident.unraw().to_string(), LitStr::value);
+    let qualname = match &options.module {
+        Some(m) => format!("{}.{py_name}", m.value()),
+        None => py_name,
+    };
+    let c_qualname = c_string_literal(&qualname, ident.span());
+    if c_qualname.is_none() {
+        errors.push(syn::Error::new(
+            ident.span(),
+            "the class name cannot contain a NUL character",
+        ));
+    }
+    c_qualname
+}
+
+/// Every field's type, for counting the `Field` slots by type (so aliases,
+/// `Option<Field>` and arrays count, and a foreign type that happens to be
+/// called `Field` does not), and the `#[member]` fields.
+fn fields_and_members(
+    item: &mut ClassItem,
+    options: &ClassOptions,
+    errors: &mut Errors,
+) -> (Vec<Type>, Vec<Member>) {
+    match item {
+        ClassItem::Struct(s) => (
+            s.fields.iter().map(|f| f.ty.clone()).collect(),
+            take_members(s, options.derives.frozen.is_some(), errors),
+        ),
+        ClassItem::Enum(_) => (Vec::new(), Vec::new()),
+    }
+}
+
+/// `Field`s in a `Vec` (or another growing collection) would get no
+/// slot: a check per field type that fails on such a type, naming
+/// `FieldSlots` (`None` without fields).
+fn field_collection_check(field_types: &[Type]) -> Option<TokenStream> {
+    (!field_types.is_empty()).then(|| {
+        let checks = field_types.iter().map(|ty| {
+            quote_spanned!(crate::diag::type_span(ty)=>
+                ::__hpy::impl_::class::FieldCollectionProbe::<#ty>::check();
+            )
+        });
+        quote! {
+            #[allow(unused_imports)]
+            use ::__hpy::impl_::class::NotAFieldCollection as _;
+            #[allow(dead_code)]
+            fn field_collections() {
+                #(#checks)*
+            }
+        }
+    })
+}
+
+/// The checks of the item itself: its fields (or variants) and generics.
+fn check_item(item: &ClassItem, errors: &mut Errors) {
+    match &item {
+        ClassItem::Struct(s) => {
+            for field in &s.fields {
+                if let Some(e) = crate::diag::pyo3_field_attr(&field.attrs) {
+                    errors.push(e);
+                }
+                if let Some(e) = crate::diag::class_field_error(&field.ty) {
+                    errors.push(e);
+                }
+            }
+        }
+        ClassItem::Enum(e) => check_unit_enum(e, errors),
+    }
+    let generics = item.generics();
+    if generics.lifetimes().next().is_some() && generics.type_params().next().is_none() {
+        errors.push(syn::Error::new(
+            generics.span(),
+            "a #[hpy_class] struct cannot borrow (no lifetime parameters): its value lives as \
+             long as the Python object, past every call. Own the data (`String`, not \
+             `&'a str`), and keep Python objects in a `hpy::Field`",
+        ));
+    } else if !generics.params.is_empty() {
+        errors.push(syn::Error::new(
+            generics.span(),
+            "#[hpy_class] structs cannot be generic: Python needs one concrete type per class. \
+             Declare a class for each type you expose, holding the generic value, e.g. \
+             `#[hpy_class] struct FloatBox { inner: Wrapper<f64> }`",
+        ));
+    }
+}
+
+/// The options for plain classes only: `dict`, `weakref` (classes based on
+/// `object`) and `subclass` (not with a builtin shape).
+fn check_plain_only_options(options: &ClassOptions, ident: &Ident) -> syn::Result<()> {
+    for span in [options.dict, options.weakref].into_iter().flatten() {
+        let builtin_shape = options.shape.as_ref().is_some_and(|(s, _)| s != "object");
+        if options.extends.is_some() || options.base.is_some() || builtin_shape {
+            return Err(syn::Error::new(
+                span,
+                "`dict` and `weakref` are for classes based on `object`: remove `extends`, \
+                 `base` or `shape`, or remove `dict`/`weakref`",
+            ));
+        }
+    }
+    if options.subclass && options.shape.as_ref().is_some_and(|(s, _)| s != "object") {
+        return Err(syn::Error::new(
+            ident.span(),
+            "`subclass` is only supported for plain classes: HPy 0.9 cannot locate the Rust data of a Python \
+             subclass of a class that extends a builtin type",
+        ));
+    }
+    Ok(())
+}
+
+/// The `HPyClass` constants of `dict` and `weakref`.
+fn object_slot_consts(options: &ClassOptions) -> TokenStream {
+    let mut consts = TokenStream::new();
+    if options.dict.is_some() {
+        consts.extend(quote!(
+            const DICT: bool = true;
+        ));
+    }
+    if options.weakref.is_some() {
+        consts.extend(quote!(
+            const WEAKREF: bool = true;
+        ));
+    }
+    consts
+}
+
+/// The definitions of the class's own table: its members, `dict`/`weakref`
+/// offsets, derived and enum slots, `tp_destroy` and `tp_traverse`.
+fn class_defs(
+    options: &ClassOptions,
+    ident: &Ident,
+    member_defs: Vec<TokenStream>,
+    unit_enum: bool,
+) -> Vec<TokenStream> {
+    let mut class_defs = member_defs;
+    // `dict`/`weakref`: where the interpreter's slots are, and `__dict__`.
+    if options.dict.is_some() {
+        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
+            ::__hpy::impl_::class::dict_offset_def::<#ident>()
+        )));
+        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
+            ::__hpy::impl_::class::dict_getset_def::<#ident>()
+        )));
+    }
+    if options.weakref.is_some() {
+        class_defs.push(quote!(::__hpy::impl_::StaticDef::new(
+            ::__hpy::impl_::class::weaklist_offset_def::<#ident>()
+        )));
+    }
+    class_defs.extend(options.derives.slot_defs(ident));
+    if unit_enum {
+        class_defs.extend(enum_slot_defs(ident));
+    }
+    class_defs.push(
+        quote!(::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_destroy::<#ident>())),
+    );
+    // Left out of the class's list unless it has `Field` slots (`HAS_FIELDS`).
+    class_defs.push(
+        quote!(::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_traverse::<#ident>())),
+    );
+    class_defs
+}
+
+/// The class's own `ClassItems` table, `__HPY_CLASS_ITEMS`, and the statics
+/// it points to.
+fn class_table(
+    class_defs: &[TokenStream],
+    member_properties: &[TokenStream],
+    class_attributes: TokenStream,
+    (defines_richcmp, defines_hash): (bool, bool),
+) -> TokenStream {
+    let n_defs = class_defs.len();
+    let n_properties = member_properties.len();
+    quote! {
+        static __HPY_CLASS_DEFS: [::__hpy::impl_::StaticDef; #n_defs] = [#(#class_defs),*];
+        static __HPY_MEMBER_PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n_properties] =
+            [#(#member_properties),*];
+        static __HPY_CLASS_ITEMS: ::__hpy::impl_::class::ClassItems = ::__hpy::impl_::class::ClassItems {
+            defs: &__HPY_CLASS_DEFS,
+            properties: &__HPY_MEMBER_PROPERTIES,
+            class_attributes: #class_attributes,
+            defines_richcmp: #defines_richcmp,
+            defines_hash: #defines_hash,
+            ..::__hpy::impl_::class::ClassItems::EMPTY
+        };
+    }
 }
 
 /// The class's shape constant, its base and its metaclass, from the
@@ -721,35 +850,41 @@ fn layout(extends: Option<&syn::Path>, ident: &Ident) -> (TokenStream, TokenStre
             quote!(0),
             quote!(),
         ),
-        Some(parent) => (
-            quote!(::__hpy::impl_::class::extends_size::<#parent, #ident>()),
-            quote!(::__hpy::impl_::class::extends_offset::<#parent, #ident>()),
-            quote! {
-                const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
-                    || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
+        Some(parent) => {
+            let init_safety = crate::utils::safety(
+                "forwarded: the parent's blocks come first in the data at `start`",
+            );
+            let forward_safety = crate::utils::safety("forwarded from this function's contract");
+            (
+                quote!(::__hpy::impl_::class::extends_size::<#parent, #ident>()),
+                quote!(::__hpy::impl_::class::extends_offset::<#parent, #ident>()),
+                quote! {
+                    const NEEDS_DESTROY: bool = ::core::mem::needs_drop::<Self>()
+                        || <#parent as ::__hpy::HPyClass>::NEEDS_DESTROY;
 
-                const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
-                    || <Self as ::__hpy::HPyClass>::VISIT_VALUE.is_some()
-                    || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
+                    const HAS_FIELDS: bool = <Self as ::__hpy::HPyClass>::FIELD_SLOTS != 0
+                        || <Self as ::__hpy::HPyClass>::VISIT_VALUE.is_some()
+                        || <#parent as ::__hpy::HPyClass>::HAS_FIELDS;
 
-                unsafe fn init_ancestors(start: *mut u8) {
-                    // SAFETY: forwarded; the parent's blocks come first.
-                    unsafe { ::__hpy::impl_::class::init_ancestor::<#parent>(start) }
-                }
+                    #init_safety
+                    unsafe fn init_ancestors(start: *mut u8) {
+                        unsafe { ::__hpy::impl_::class::init_ancestor::<#parent>(start) }
+                    }
 
-                unsafe fn destroy_ancestors(start: *mut u8) {
-                    // SAFETY: forwarded.
-                    unsafe { ::__hpy::impl_::class::destroy_chain::<#parent>(start) }
-                }
+                    #forward_safety
+                    unsafe fn destroy_ancestors(start: *mut u8) {
+                        unsafe { ::__hpy::impl_::class::destroy_chain::<#parent>(start) }
+                    }
 
-                unsafe fn visit_ancestors(
-                    start: *mut u8,
-                    visit: &mut dyn ::core::ops::FnMut(*mut ::__hpy::impl_::HPyField) -> ::core::ffi::c_int,
-                ) -> ::core::ffi::c_int {
-                    // SAFETY: forwarded.
-                    unsafe { ::__hpy::impl_::class::visit_chain::<#parent>(start, visit) }
-                }
-            },
-        ),
+                    #forward_safety
+                    unsafe fn visit_ancestors(
+                        start: *mut u8,
+                        visit: &mut dyn ::core::ops::FnMut(*mut ::__hpy::impl_::HPyField) -> ::core::ffi::c_int,
+                    ) -> ::core::ffi::c_int {
+                        unsafe { ::__hpy::impl_::class::visit_chain::<#parent>(start, visit) }
+                    }
+                },
+            )
+        }
     }
 }

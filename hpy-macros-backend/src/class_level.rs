@@ -10,7 +10,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{FnArg, ImplItemFn, LitStr, Type};
 
-use crate::attributes::{Convention, MethodOptions};
+use crate::attributes::{Convention, Derives, MethodOptions};
 use crate::method::{
     callable_entry, choose_convention, chosen_text_signature, classify_classmethod_params,
     classify_params_with, doc_with_signature, last_segment_is, Callable,
@@ -19,65 +19,9 @@ use crate::utils::{c_string_literal, doc_option, docstring, Errors};
 
 // ------------------------------------------------------------ #[hpy_class]
 
-/// `#[hpy_class(eq, ord, hash, frozen, str)]`: each the span of its word.
-#[derive(Default)]
-pub(crate) struct Derives {
-    pub(crate) eq: Option<Span>,
-    pub(crate) ord: Option<Span>,
-    pub(crate) hash: Option<Span>,
-    pub(crate) frozen: Option<Span>,
-    pub(crate) str: Option<Span>,
-}
-
 impl Derives {
-    /// Takes one of the five words; false for any other option.
-    pub(crate) fn parse(&mut self, path: &syn::Path) -> bool {
-        let slot = if path.is_ident("eq") {
-            &mut self.eq
-        } else if path.is_ident("ord") {
-            &mut self.ord
-        } else if path.is_ident("hash") {
-            &mut self.hash
-        } else if path.is_ident("frozen") {
-            &mut self.frozen
-        } else if path.is_ident("str") {
-            &mut self.str
-        } else {
-            return false;
-        };
-        *slot = Some(path.span());
-        true
-    }
-
-    /// Reports the combinations that do not make sense (as PyO3 does).
-    pub(crate) fn check(&self, errors: &mut Errors) {
-        if let (Some(ord), None) = (self.ord, self.eq) {
-            errors.push(syn::Error::new(
-                ord,
-                "`ord` needs `eq` as well (ordering compares for equality too): write \
-                 #[hpy_class(eq, ord)]",
-            ));
-        }
-        if let Some(hash) = self.hash {
-            if self.eq.is_none() {
-                errors.push(syn::Error::new(
-                    hash,
-                    "`hash` needs `eq` (objects that compare equal must hash alike): write \
-                     #[hpy_class(eq, hash, frozen)]",
-                ));
-            }
-            if self.frozen.is_none() {
-                errors.push(syn::Error::new(
-                    hash,
-                    "`hash` needs `frozen` (a hash must not change while the object is in a \
-                     set or dict): write #[hpy_class(eq, hash, frozen)]",
-                ));
-            }
-        }
-    }
-
     /// The slot definitions of the derived methods, for the class's
-    /// `class_defs` (each spanned on its word, so that a missing
+    /// own table (each spanned on its word, so that a missing
     /// `PartialEq`/`Hash`/`Display` is reported there).
     pub(crate) fn slot_defs(&self, ident: &syn::Ident) -> Vec<TokenStream> {
         let mut defs = Vec::new();
@@ -87,7 +31,7 @@ impl Derives {
             let slot = syn::Ident::new(slot, span);
             quote_spanned! {span=>
                 ::__hpy::impl_::StaticDef::new(::__hpy::impl_::slots::#maker::<
-                    ::__hpy::impl_::class_level::#derived<#ident>,
+                    ::__hpy::impl_::class::#derived<#ident>,
                 >(::__hpy::impl_::class::#slot))
             }
         };
@@ -115,18 +59,27 @@ impl Derives {
         defs
     }
 
+    /// Whether the class's own table fills `__richcmp__` and `__hash__`
+    /// (an enum derives both).
+    pub(crate) fn derived_slots(&self, unit_enum: bool) -> (bool, bool) {
+        (
+            self.eq.is_some() || unit_enum,
+            self.hash.is_some() || unit_enum,
+        )
+    }
+
     /// The `ClassOptions` impl (what `#[hpy_methods]` checks against) and
-    /// the `ClassMethods` impl, which forwards to the class's
-    /// `#[hpy_methods]` block if it has one (`class_impls!`).
+    /// the `ClassMethods` impl, which hands the spec builder the class's
+    /// table `__HPY_CLASS_ITEMS` and its `#[hpy_methods]` block's, if it has
+    /// one (`class_impls!`).
     pub(crate) fn class_impls(&self, ident: &syn::Ident, unit_enum: bool) -> TokenStream {
-        // An enum derives its comparison and hash, and is never borrowed
-        // mutably.
+        let (richcmp, hash) = self.derived_slots(unit_enum);
+        // An enum is never borrowed mutably.
         let frozen = self.frozen.is_some() || unit_enum;
-        let richcmp = self.eq.is_some() || unit_enum;
-        let hash = self.hash.is_some() || unit_enum;
         let str = self.str.is_some();
         quote! {
-            ::__hpy::impl_::class_level::class_impls!(#ident {
+            ::__hpy::impl_::class::class_impls!(#ident {
+                items: __HPY_CLASS_ITEMS,
                 frozen: #frozen,
                 richcmp: #richcmp,
                 hash: #hash,
@@ -229,7 +182,7 @@ impl ClassLevel {
                 } else {
                     quote! {
                         let (__hpy_cls, __hpy_args) =
-                            ::__hpy::impl_::class_level::split_class(__hpy_args, #py_name)?;
+                            ::__hpy::impl_::class::split_class(__hpy_args, #py_name)?;
                     }
                 }
             }
@@ -266,15 +219,14 @@ impl ClassLevel {
             Level::Class => quote!(Class),
         };
         self.names
-            .push(quote!((#py_name, ::__hpy::impl_::class_level::Kind::#kind)));
+            .push(quote!((#py_name, ::__hpy::impl_::class::Kind::#kind)));
     }
 
-    /// The statics holding the definitions, and the statement setting them
-    /// on the type (for the block's `class_attributes`); nothing without
-    /// static or class methods.
-    pub(crate) fn finish(self, self_ty: &Type) -> (TokenStream, TokenStream) {
+    /// The statics holding the definitions, and the value of the block
+    /// table's `class_level` (`None` without static or class methods).
+    pub(crate) fn finish(self) -> (TokenStream, TokenStream) {
         if self.defs.is_empty() {
-            return (TokenStream::new(), TokenStream::new());
+            return (TokenStream::new(), quote!(::core::option::Option::None));
         }
         let ClassLevel { items, defs, names } = self;
         let n = defs.len();
@@ -283,15 +235,10 @@ impl ClassLevel {
                 #items
                 static __HPY_CLASS_LEVEL_DEFS: [::__hpy::impl_::StaticDef; #n] =
                     [#(::__hpy::impl_::StaticDef::new(#defs)),*];
-                static __HPY_CLASS_LEVEL: ::__hpy::impl_::class_level::ClassLevel =
-                    ::__hpy::impl_::class_level::ClassLevel::new(&__HPY_CLASS_LEVEL_DEFS, &[#(#names),*]);
+                static __HPY_CLASS_LEVEL: ::__hpy::impl_::class::ClassLevel =
+                    ::__hpy::impl_::class::ClassLevel::new(&__HPY_CLASS_LEVEL_DEFS, &[#(#names),*]);
             },
-            quote! {
-                // SAFETY: the definitions were generated above, by this macro.
-                unsafe {
-                    ::__hpy::impl_::class_level::install::<#self_ty>(__hpy_ty, &__HPY_CLASS_LEVEL)
-                }?;
-            },
+            quote!(::core::option::Option::Some(&__HPY_CLASS_LEVEL)),
         )
     }
 }
@@ -307,7 +254,7 @@ pub(crate) fn option_checks(
     self_ty: &Type,
 ) -> TokenStream {
     let mut out = TokenStream::new();
-    let options = quote!(<#self_ty as ::__hpy::impl_::class_level::ClassOptions>);
+    let options = quote!(<#self_ty as ::__hpy::impl_::class::ClassOptions>);
     for input in &f.sig.inputs {
         match input {
             FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some() => {
@@ -393,7 +340,7 @@ mod tests {
             only_cls.contains("let __hpy_cls = __hpy_arg ;"),
             "{only_cls}"
         );
-        assert!(only_cls.contains("(\"a\" , :: hpy :: impl_ :: class_level :: Kind :: Class)"));
+        assert!(only_cls.contains("(\"a\" , :: hpy :: impl_ :: class :: Kind :: Class)"));
         let one_more = methods(quote! {
             impl P {
                 #[classmethod]
@@ -421,7 +368,7 @@ mod tests {
         });
         assert!(out.contains("meth_o :: < __HpyEntry0_s >"), "{out}");
         assert!(out.contains("meth_keywords :: < __HpyEntry1_k >"), "{out}");
-        assert!(out.contains("install :: < P >"), "{out}");
+        assert!(out.contains("Some (& __HPY_CLASS_LEVEL)"), "{out}");
         assert!(!out.contains("split_class"), "{out}");
     }
 

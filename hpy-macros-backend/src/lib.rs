@@ -7,6 +7,7 @@
 //! its own for methods: all unsafe glue lives in `hpy::impl_`.
 
 mod attributes;
+mod block;
 mod class;
 mod class_level;
 mod derive;
@@ -16,6 +17,7 @@ mod methods;
 mod module;
 pub mod options;
 mod slots;
+mod tables;
 mod utils;
 
 pub use class::expand_hpy_class;

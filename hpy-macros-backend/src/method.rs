@@ -1,6 +1,7 @@
 //! `#[hpy_method]`: a Rust function exposed as a Python function; and the
 //! pieces shared with class methods (`#[hpy_methods]`).
 
+use crate::utils::ENTRY_SAFETY;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -562,8 +563,13 @@ pub(crate) fn call_user(
                 } else {
                     (quote!(self_ref), quote!(&*__hpy_recv))
                 };
+                let safety = crate::utils::safety(
+                    "this entry is listed in the definitions of `Self`'s type only, so the \
+                     interpreter passes an instance of it as `self`",
+                );
                 prelude.extend(quote! {
                     #[allow(unused_mut)]
+                    #safety
                     let mut __hpy_recv = unsafe { ::__hpy::impl_::class::#helper::<#self_ty>(__hpy_self) }?;
                 });
                 deref
@@ -951,6 +957,7 @@ pub(crate) fn callable_entry(
     let entry = &c.entry;
     let imp = quote! {
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::#trait_name for #entry {
             const NAME: &'static str = #py_name;
 
@@ -1038,6 +1045,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         const _: () = {
             #imp
 
+            #ENTRY_SAFETY
             unsafe impl ::__hpy::impl_::PyMethod for #rust_name {
                 const DEF: ::__hpy::impl_::HPyDef = #def;
             }

@@ -2,6 +2,7 @@
 //! each item (method, `#[new]`/`#[init]`, `#[classattr]`, getter/setter,
 //! slot, buffer) and the code for the roles that are not slots.
 
+use crate::utils::ENTRY_SAFETY;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -12,15 +13,15 @@ use crate::attributes::{
     constructor_signature, explicit_slot, method_attr_options, parse_methods_options,
     property_name, MethodOptions, SigSpec,
 };
+use crate::block::{self_ty_name, Generated};
 use crate::class_level::{option_checks, ClassLevel, Level};
 use crate::method::{
     at_return, call_user, callable_entry, check_signature, choose_convention,
     chosen_text_signature, classify_params, classify_params_with, description, doc_with_signature,
     needs_general, text_signature, Callable, Param, Source,
 };
-use crate::slots::{
-    gen_ass_subscript, gen_buffer, gen_slot, SlotKind, DUNDERS, PUBLISHED, UNSUPPORTED,
-};
+use crate::slots::{gen_ass_subscript, gen_buffer, gen_slot};
+use crate::tables::{SlotKind, DUNDERS, PUBLISHED, UNSUPPORTED};
 use crate::utils::{c_string_literal, doc_option, docstring, with_crate_path, Errors};
 
 pub(crate) enum Role {
@@ -139,16 +140,48 @@ pub(crate) fn role_of(method: &mut ImplItemFn, errors: &mut Errors) -> Role {
     Role::Method(MethodOptions::default())
 }
 
-pub(crate) struct Generated {
-    pub(crate) items: TokenStream,
-    pub(crate) defs: Vec<TokenStream>,
-    /// The properties' hidden methods (`PropertyMethods`), used where
-    /// getset descriptors are broken.
-    pub(crate) properties: Vec<TokenStream>,
-    /// Statements setting the `#[classattr]` attributes on `__hpy_ty`.
-    pub(crate) class_attrs: TokenStream,
-    /// Whether `__setitem__`/`__delitem__` (one slot for both) were done.
-    pub(crate) ass_subscript_done: bool,
+/// A generic block: an error unless its class is generic (which
+/// `#[hpy_class]` reports, once), and the block as written.
+fn generic_block(imp: ItemImpl, mut errors: Errors) -> syn::Result<TokenStream> {
+    let generic_class = matches!(&*imp.self_ty, Type::Path(p)
+        if p.path.segments.iter().any(|s| !s.arguments.is_empty()));
+    if !generic_class {
+        errors.push(syn::Error::new(
+            imp.generics.span(),
+            "#[hpy_methods] blocks cannot be generic: the class is one concrete type",
+        ));
+    }
+    errors.finish()?;
+    // Generating entry points for the methods of a generic class would
+    // only add errors about the parameters they cannot name.
+    Ok(quote!(#imp))
+}
+
+/// The role of every method of the block (its attributes removed).
+fn roles_of(imp: &mut ItemImpl, errors: &mut Errors) -> Vec<(ImplItemFn, Role)> {
+    let mut roles = Vec::new();
+    for it in imp.items.iter_mut() {
+        if let ImplItem::Fn(f) = it {
+            let role = role_of(f, errors);
+            roles.push((f.clone(), role));
+        }
+    }
+    roles
+}
+
+/// Whether the block has an `#[init]`; reports one without a `#[new]`.
+fn check_init_has_new(roles: &[(ImplItemFn, Role)], errors: &mut Errors) -> bool {
+    let Some((f, _)) = roles.iter().find(|(_, r)| matches!(r, Role::Init(_))) else {
+        return false;
+    };
+    if !roles.iter().any(|(_, r)| matches!(r, Role::New(_))) {
+        errors.push(syn::Error::new(
+            f.sig.ident.span(),
+            "an #[init] needs a #[new] without parameters that makes the value it then \
+             initialises, e.g. `#[new] fn new() -> Self { Self::default() }`",
+        ));
+    }
+    true
 }
 
 /// Expands `#[hpy_methods] impl T { ... }`.
@@ -165,28 +198,10 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let self_ty = (*imp.self_ty).clone();
 
     // First pass: roles (and strip our attributes).
-    let mut roles: Vec<(ImplItemFn, Role)> = Vec::new();
-    for it in imp.items.iter_mut() {
-        if let ImplItem::Fn(f) = it {
-            let role = role_of(f, &mut errors);
-            roles.push((f.clone(), role));
-        }
-    }
+    let roles = roles_of(&mut imp, &mut errors);
 
     if !imp.generics.params.is_empty() {
-        let generic_class = matches!(&*imp.self_ty, Type::Path(p)
-            if p.path.segments.iter().any(|s| !s.arguments.is_empty()));
-        if !generic_class {
-            errors.push(syn::Error::new(
-                imp.generics.span(),
-                "#[hpy_methods] blocks cannot be generic: the class is one concrete type",
-            ));
-        }
-        errors.finish()?;
-        // The methods of a generic class: `#[hpy_class]` already says that
-        // a class cannot be generic, once; generating entry points here
-        // would only add errors about the parameters they cannot name.
-        return Ok(quote!(#imp));
+        return generic_block(imp, errors);
     }
 
     let mut out = Generated {
@@ -197,18 +212,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
         ass_subscript_done: false,
     };
     let find = |name: &str| find_method(&roles, name);
-    let has_init = roles.iter().any(|(_, r)| matches!(r, Role::Init(_)));
-    if has_init && !roles.iter().any(|(_, r)| matches!(r, Role::New(_))) {
-        let (f, _) = roles
-            .iter()
-            .find(|(_, r)| matches!(r, Role::Init(_)))
-            .expect("has_init");
-        errors.push(syn::Error::new(
-            f.sig.ident.span(),
-            "an #[init] needs a #[new] without parameters that makes the value it then \
-             initialises, e.g. `#[new] fn new() -> Self { Self::default() }`",
-        ));
-    }
+    let has_init = check_init_has_new(&roles, &mut errors);
     // The constructor's `__text_signature__` (from `#[init]` if there is
     // one, else `#[new]`).
     let mut text_sig: Option<String> = None;
@@ -291,52 +295,36 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             }
         }
     }
-    // A class that compares but has no __hash__ is unhashable, as in
-    // Python: CPython leaves tp_hash empty then, PyPy needs the `None`.
-    if find("__richcmp__").is_some() && find("__hash__").is_none() {
-        out.class_attrs.extend(quote! {
-            ::__hpy::impl_::dunders::unhashable(__hpy_ty)?;
-        });
-    }
-    // Without a constructor, Python must not make instances without data
-    // (except for metaclasses, which CPython does not let have a tp_new).
-    let no_new = if roles.iter().any(|(_, r)| matches!(r, Role::New(_))) {
-        quote!(::core::option::Option::None)
-    } else {
-        quote! {{
-            static NO_NEW: ::__hpy::impl_::StaticDef = ::__hpy::impl_::StaticDef::new(
-                ::__hpy::impl_::class::slot_new::<::__hpy::impl_::class::NoConstructor<#self_ty>>(),
-            );
-            ::__hpy::impl_::class::no_constructor_def::<#self_ty>(&NO_NEW)
-        }}
-    };
     errors.finish()?;
 
-    let defines_hash = roles
-        .iter()
-        .any(|(_, r)| matches!(r, Role::Slot(slot, _, _) if slot == "HPy_tp_hash"));
-    let expansion = methods_impl(
-        &imp,
-        &self_ty,
-        out,
-        class_level,
-        text_sig,
-        no_new,
-        defines_hash,
-    );
+    let flags = TableFlags {
+        defines_new: roles.iter().any(|(_, r)| matches!(r, Role::New(_))),
+        defines_richcmp: find("__richcmp__").is_some(),
+        defines_hash: roles
+            .iter()
+            .any(|(_, r)| matches!(r, Role::Slot(slot, _, _) if slot == "HPy_tp_hash")),
+    };
+    let expansion = methods_impl(&imp, &self_ty, out, class_level, text_sig, flags);
     Ok(with_crate_path(expansion, krate.as_ref()))
 }
 
-/// The class's `Methods` impl: the definitions, properties and class
-/// attributes collected in `out`, after the impl block itself.
+/// What the block's table says about the slots it fills.
+struct TableFlags {
+    defines_new: bool,
+    defines_richcmp: bool,
+    defines_hash: bool,
+}
+
+/// The block's `ClassItems` table and its `MethodItems` impl: the
+/// definitions, properties and class attributes collected in `out`, after
+/// the impl block itself.
 fn methods_impl(
     imp: &ItemImpl,
     self_ty: &Type,
     out: Generated,
     class_level: ClassLevel,
     text_sig: Option<String>,
-    no_new: TokenStream,
-    defines_hash: bool,
+    flags: TableFlags,
 ) -> TokenStream {
     let Generated {
         mut items,
@@ -345,19 +333,32 @@ fn methods_impl(
         class_attrs,
         ass_subscript_done: _,
     } = out;
-    let (level_items, install) = class_level.finish(self_ty);
+    let (level_items, class_level) = class_level.finish();
     items.extend(level_items);
-    let class_attrs = quote!(#install #class_attrs);
     let n = defs.len();
     let n_properties = properties.len();
-    let doc_fn = text_sig.map(|sig| {
-        quote! {
-            fn doc(__hpy_ctx: ::__hpy::Context<'_>) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-                static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-                ::__hpy::impl_::class::class_doc::<#self_ty>(__hpy_ctx, &DOC, #sig)
+    let class_attributes = if class_attrs.is_empty() {
+        quote!(::core::option::Option::None)
+    } else {
+        items.extend(quote! {
+            fn __hpy_class_attributes(__hpy_ty: &::__hpy::Handle<'_>) -> ::__hpy::HPyResult<()> {
+                #class_attrs
+                ::core::result::Result::Ok(())
             }
-        }
-    });
+        });
+        quote!(::core::option::Option::Some(__hpy_class_attributes))
+    };
+    let new_signature = match text_sig {
+        Some(sig) => quote!(::core::option::Option::Some(#sig)),
+        None => quote!(::core::option::Option::None),
+    };
+    let TableFlags {
+        defines_new,
+        defines_richcmp,
+        defines_hash,
+    } = flags;
+    let methods_safety =
+        crate::utils::safety("the table above is the one `#[hpy_methods]` wrote for this class");
     quote! {
         #imp
 
@@ -367,32 +368,22 @@ fn methods_impl(
 
             static __HPY_METHOD_DEFS: [::__hpy::impl_::StaticDef; #n] = [#(::__hpy::impl_::StaticDef::new(#defs)),*];
             static __HPY_PROPERTIES: [::__hpy::impl_::class::PropertyMethods; #n_properties] = [#(#properties),*];
+            static __HPY_METHOD_ITEMS: ::__hpy::impl_::class::ClassItems = ::__hpy::impl_::class::ClassItems {
+                defs: &__HPY_METHOD_DEFS,
+                properties: &__HPY_PROPERTIES,
+                class_level: #class_level,
+                class_attributes: #class_attributes,
+                new_signature: #new_signature,
+                defines_new: #defines_new,
+                defines_richcmp: #defines_richcmp,
+                defines_hash: #defines_hash,
+            };
 
-            // SAFETY: the definitions above are the ones `#[hpy_methods]`
-            // wrote for this class.
-            unsafe impl ::__hpy::impl_::class_level::Methods for #self_ty {
-                const DEFINES_HASH: bool = #defines_hash;
-
-                fn defines(__hpy_property_methods: bool) -> *mut *mut ::__hpy::impl_::HPyDef {
-                    static LIST: ::__hpy::impl_::class::DefineCache = ::__hpy::impl_::class::DefineCache::new();
-                    LIST.get::<#self_ty>(
-                        &__HPY_METHOD_DEFS,
-                        #no_new,
-                        &__HPY_PROPERTIES,
-                        __hpy_property_methods,
-                    )
+            #methods_safety
+            unsafe impl ::__hpy::impl_::class::MethodItems for #self_ty {
+                fn items() -> &'static ::__hpy::impl_::class::ClassItems {
+                    &__HPY_METHOD_ITEMS
                 }
-
-                fn properties() -> &'static [::__hpy::impl_::class::PropertyMethods] {
-                    &__HPY_PROPERTIES
-                }
-
-                fn class_attributes<'ctx>(__hpy_ty: &::__hpy::Handle<'ctx>) -> ::__hpy::HPyResult<()> {
-                    #class_attrs
-                    ::core::result::Result::Ok(())
-                }
-
-                #doc_fn
             }
         };
     }
@@ -605,6 +596,7 @@ pub(crate) fn gen_new(
         );
         struct #entry;
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::class::NewFunc for #entry {
             const NAME: &'static str = #py_name;
             #[inline]
@@ -722,6 +714,7 @@ pub(crate) fn gen_init(
     out.items.extend(quote! {
         struct #entry;
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::class::InitFunc for #entry {
             const NAME: &'static str = #py_name;
             fn call<'ctx>(
@@ -739,17 +732,6 @@ pub(crate) fn gen_init(
     out.defs
         .push(quote!(::__hpy::impl_::class::slot_init::<#entry>()));
     text_signature(&params, None)
-}
-
-pub(crate) fn self_ty_name(ty: &Type) -> String {
-    match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map_or_else(|| "?".into(), |s| s.ident.to_string()),
-        _ => "?".into(),
-    }
 }
 
 pub(crate) fn gen_getset(
@@ -781,6 +763,7 @@ pub(crate) fn gen_getset(
     out.items.extend(quote! {
         struct #getter_entry;
         #[allow(clippy::all, unused_variables)]
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::class::Getter for #getter_entry {
             type Class = #self_ty;
             const NAME: &'static str = #name;
@@ -810,6 +793,7 @@ pub(crate) fn gen_getset(
         out.items.extend(quote! {
             struct #setter_entry;
             #[allow(clippy::all, unused_variables)]
+            #ENTRY_SAFETY
             unsafe impl ::__hpy::impl_::class::Setter for #setter_entry {
                 type Class = #self_ty;
                 const NAME: &'static str = #name;

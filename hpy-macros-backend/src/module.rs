@@ -14,6 +14,7 @@
 //! }
 //! ```
 
+use crate::utils::ENTRY_SAFETY;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
@@ -239,15 +240,16 @@ pub fn expand_hpy_module(
     // other type is an error at its span.
     let register_globals = globals.iter().map(|g| {
         let global = quote::quote_spanned!(g.span()=> &#g);
+        let safety = crate::utils::safety("`__HPY_GLOBALS` lists this global");
         quote! {
-            // SAFETY: `__HPY_GLOBALS` below lists this global.
+            #safety
             unsafe { ::__hpy::impl_::register_global(#global) };
         }
     });
     let types = &module.types;
     let exceptions = &module.exceptions;
     let type_entries = types.iter().map(|t| {
-        quote::quote_spanned! {t.span()=> ::__hpy::impl_::class_level::TypeEntry::of::<#t>() }
+        quote::quote_spanned! {t.span()=> ::__hpy::impl_::class::TypeEntry::of::<#t>() }
     });
     let exception_entries = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> ::__hpy::impl_::ExceptionEntry::of::<#e>() }
@@ -260,6 +262,7 @@ pub fn expand_hpy_module(
         #(#listed)*
         const __HPY_EXCEPTIONS: &[::__hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
         struct __HpyExec;
+        #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::ModExec for __HpyExec {
             const NAME: &'static str = "<module exec>";
             fn call<'ctx>(
@@ -269,7 +272,7 @@ pub fn expand_hpy_module(
                 #( #register_globals )*
                 ::__hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
                 ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-                ::__hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
+                ::__hpy::impl_::class::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
                 #(#constants)*
                 #user_exec
                 ::core::result::Result::Ok(0)
@@ -306,6 +309,10 @@ pub fn expand_hpy_module(
     let major = format_ident!("get_required_hpy_major_version_{}", name);
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
 
+    let module_def_safety = crate::utils::safety(
+        "the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) \
+         definitions, the globals live statics",
+    );
     let expansion = quote! {
         const _: () = {
             #items
@@ -316,9 +323,8 @@ pub fn expand_hpy_module(
             static __HPY_GLOBALS: ::__hpy::impl_::GlobalList<#n_globals> =
                 ::__hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()]);
 
+            #module_def_safety
             static __HPY_MODULE_DEF: ::__hpy::impl_::StaticModuleDef =
-                // SAFETY: the defines are the methods' (`PyMethod`) and the
-                // exec slot's (`ModExec`) definitions, the globals live statics.
                 unsafe { ::__hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS) };
 
             ::__hpy::impl_::export_module! {

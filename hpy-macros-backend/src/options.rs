@@ -79,10 +79,10 @@ pub const DERIVE_FIELD: &[&str] = &["item", "attribute"];
 /// those with an HPy slot (and their reflected forms), those published on
 /// the type, and `__buffer__`.
 pub fn special_methods() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = crate::slots::DUNDERS
+    let mut names: Vec<&'static str> = crate::tables::DUNDERS
         .iter()
         .flat_map(|(name, _, _, reflected)| std::iter::once(*name).chain(*reflected))
-        .chain(crate::slots::PUBLISHED.iter().copied())
+        .chain(crate::tables::PUBLISHED.iter().copied())
         .chain(["__buffer__"])
         .collect();
     names.sort_unstable();
@@ -92,7 +92,7 @@ pub fn special_methods() -> Vec<&'static str> {
 
 /// The slot names `#[slot(...)]` takes (HPy's, without `HPy_`).
 pub fn explicit_slots() -> Vec<&'static str> {
-    crate::slots::EXPLICIT
+    crate::tables::EXPLICIT
         .iter()
         .map(|(name, _)| *name)
         .collect()

@@ -150,6 +150,30 @@ fn contains_marker(tokens: TokenStream) -> bool {
     })
 }
 
+/// `/// SAFETY: why` as an attribute, for the `unsafe` block or impl it
+/// precedes: a `//` comment would not survive into the expansion, so the
+/// reason is written where users (and the expansion snapshots) see it.
+pub(crate) fn safety(why: &str) -> TokenStream {
+    let text = format!(" SAFETY: {why}");
+    quote!(#[doc = #text])
+}
+
+/// [`safety`] of the `unsafe impl` of an entry trait (`MethO`, `NewFunc`,
+/// a slot's trait …), written before each such impl as `#ENTRY_SAFETY`.
+pub(crate) struct EntrySafety;
+
+/// See [`EntrySafety`].
+pub(crate) const ENTRY_SAFETY: EntrySafety = EntrySafety;
+
+impl quote::ToTokens for EntrySafety {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(safety(
+            "the body is this macro's: it returns what the entry point must (a new owned \
+             handle, a status or a plain value) and only borrows its arguments",
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,3 +219,92 @@ fn a_difference_is_reported() {
     let diff = first_difference("a\nb\nc\n", "a\nB\nc\n");
     assert!(diff.contains("    b") && diff.contains("    B"), "{diff}");
 }
+
+/// Lines of `expanded` with an `unsafe` block, impl or fn that no
+/// `/// SAFETY:` line documents: the nearest line above it that is not an
+/// attribute must be one, or, for the body of an `unsafe fn`, the line
+/// above the function's head.
+fn undocumented_unsafe(expanded: &str) -> Vec<String> {
+    let lines: Vec<&str> = expanded.lines().map(str::trim_start).collect();
+    let is_unsafe = |code: &str| {
+        !code.starts_with("//")
+            && code
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == "unsafe")
+    };
+    let mut missing = Vec::new();
+    for (at, code) in lines.iter().enumerate() {
+        if !is_unsafe(code) {
+            continue;
+        }
+        let mut above = lines[..at].iter().rev().filter(|l| !l.starts_with("#["));
+        let mut nearest = above.next().copied().unwrap_or("");
+        if nearest.ends_with('{') && !code.starts_with("unsafe fn") {
+            // The body of a function: if it is an `unsafe fn` (its head
+            // may span lines), the text documents the function.
+            let mut head = above.clone();
+            let start = if nearest.starts_with("unsafe fn") {
+                Some(nearest)
+            } else {
+                head.find(|l| l.starts_with("unsafe fn") || l.ends_with([';', '{', '}']))
+                    .copied()
+            };
+            if start.is_some_and(|l| l.starts_with("unsafe fn")) {
+                if !nearest.starts_with("unsafe fn") {
+                    above = head;
+                }
+                nearest = above.next().copied().unwrap_or("");
+            }
+        }
+        if !nearest.starts_with("/// SAFETY: ") {
+            missing.push(format!("line {}: {code}", at + 1));
+        }
+    }
+    missing
+}
+
+/// Every `unsafe` the macros write says why it holds, where a user reading
+/// the expansion sees it.
+#[test]
+fn every_generated_unsafe_has_safety_text() {
+    let dir = snapshot_dir();
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("read dir") {
+        let path = entry.expect("dir entry").path();
+        if !path.to_string_lossy().ends_with(".expanded.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read snapshot");
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        problems.extend(
+            undocumented_unsafe(&text)
+                .into_iter()
+                .map(|l| format!("{name} {l}")),
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "unsafe without `/// SAFETY:` text:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The check itself finds an undocumented block and accepts a documented one.
+#[test]
+fn undocumented_unsafe_is_found() {
+    let bad = "fn f() {\n    #[allow(unused_mut)]\n    let x = unsafe { g() };\n}\n";
+    assert_eq!(undocumented_unsafe(bad).len(), 1);
+    let good = "fn f() {\n    /// SAFETY: g has no contract\n    #[allow(unused_mut)]\n    let x = unsafe { g() };\n}\n";
+    assert!(undocumented_unsafe(good).is_empty());
+    let forwarded = "/// SAFETY: forwarded\nunsafe fn f() {\n    unsafe { g() }\n}\n";
+    assert!(undocumented_unsafe(forwarded).is_empty());
+    let long_head =
+        "/// SAFETY: forwarded\nunsafe fn f(\n    a: u8,\n) -> u8 {\n    unsafe { g(a) }\n}\n";
+    assert!(undocumented_unsafe(long_head).is_empty());
+    let bare_fn = "fn f(\n    a: u8,\n) -> u8 {\n    unsafe { g(a) }\n}\n";
+    assert_eq!(undocumented_unsafe(bare_fn).len(), 1);
+}

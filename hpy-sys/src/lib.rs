@@ -1,4 +1,26 @@
-//! Raw, `unsafe`, C-shaped bindings to [HPy](https://hpyproject.org) 0.9.0.
+//! Raw, `unsafe`, C-shaped bindings to [HPy](https://hpyproject.org) 0.9.0,
+//! and, for the CPython ABI, the HPy runtime those bindings call.
+//!
+//! # Two parts
+//!
+//! * **The bindings** (both ABIs): the C names, types and constants of HPy's
+//!   headers, mostly generated (below). They hold no logic: a binding is an
+//!   `#[inline]` C-API call (CPython ABI) or a call through the context's
+//!   function table (universal ABI).
+//! * **The CPython runtime** ([`cpython::runtime`], CPython ABI only, about
+//!   2,200 lines): hpy-rs's own implementation of what HPy's CPython-ABI
+//!   shims cannot express as one C-API call: creating types from an
+//!   `HPyType_Spec` (with the instance layout, deallocator and
+//!   `tp_traverse` bridge), `PyInit_<name>` from an `HPyModuleDef`,
+//!   builders, trackers, fields, globals, calls and capsules. It is written
+//!   from HPy 0.9's headers and documented semantics and CPython's
+//!   documented behaviour (none of HPy's C is compiled in), keeps the
+//!   `ctx_*` names and signatures of HPy's runtime (the generated shims call
+//!   it that way), and is version-aware for CPython 3.11-3.15. It lives
+//!   here, not in a crate of its own, because the generated shims and the
+//!   runtime call each other and must agree on `PyObject`'s layout per
+//!   version (`cpython::ffi`, checked by `tests/layout.rs`).
+//!   `hpy-universal` reuses it to serve universal binaries on CPython.
 //!
 //! Two ABIs, selected by the cargo feature `universal`, export the **same names
 //! and signatures** at the crate root, so code above this crate needs no `cfg`:

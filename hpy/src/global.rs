@@ -77,6 +77,20 @@ impl Global {
         self.registered.store(true, Ordering::Release);
     }
 
+    /// Whether the module definition lists this global (a class's type
+    /// slot: whether its type exists; see `impl_::class::TypeSlot`).
+    #[inline]
+    pub(crate) fn registered(&self) -> bool {
+        self.registered.load(Ordering::Acquire)
+    }
+
+    /// The flag behind [`registered`](Global::registered), for the
+    /// CPython ABI's inline type checks.
+    #[inline(always)]
+    pub(crate) fn registered_flag(&self) -> &AtomicBool {
+        &self.registered
+    }
+
     #[inline]
     fn check_registered(&self) -> HPyResult<()> {
         if self.registered.load(Ordering::Acquire) {

@@ -685,4 +685,61 @@ mod tests {
             "sha256=ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
         );
     }
+
+    #[test]
+    fn a_library_outside_the_policy_keeps_the_plain_tag_and_names_the_bundling_step() {
+        // An extension that links a shared library of its own (here
+        // libhpyrsextra.so, built next to it) cannot be manylinux: the wheel
+        // keeps `linux_<arch>`, the reason names the library, and the step
+        // printed with it is auditwheel's repair.
+        if !cfg!(all(target_os = "linux", target_pointer_width = "64")) {
+            eprintln!("skipped: not a 64-bit Linux");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("cargo-hpy-bundle-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("extra.c"), "int extra(void) { return 1; }\n").unwrap();
+        fs::write(
+            dir.join("ext.c"),
+            "int extra(void);\nint uses_extra(void) { return extra(); }\n",
+        )
+        .unwrap();
+        let gcc = |args: &[&str]| {
+            std::process::Command::new("gcc")
+                .current_dir(&dir)
+                .args(args)
+                .status()
+        };
+        let built = gcc(&["-shared", "-fPIC", "-o", "libhpyrsextra.so", "extra.c"]).and_then(|s| {
+            if s.success() {
+                gcc(&[
+                    "-shared",
+                    "-fPIC",
+                    "-o",
+                    "ext.so",
+                    "ext.c",
+                    "-L.",
+                    "-lhpyrsextra",
+                ])
+            } else {
+                Ok(s)
+            }
+        });
+        if !matches!(built, Ok(s) if s.success()) {
+            eprintln!("skipped: no gcc that builds shared libraries here ({built:?})");
+            return;
+        }
+        let library = fs::read(dir.join("ext.so")).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        let arch = std::env::consts::ARCH;
+        let needs = crate::wheel::elf::needs(&library).unwrap();
+        let why = crate::wheel::elf::manylinux_tag(&needs, arch).unwrap_err();
+        assert!(why.contains("libhpyrsextra.so"), "{why}");
+        let plain = format!("linux_{arch}");
+        assert_eq!(
+            wheel_platform_tag(Platform::Linux, plain.clone(), &library),
+            plain
+        );
+        assert!(BUNDLING_STEP.contains("auditwheel repair WHEEL"));
+    }
 }

@@ -30,6 +30,7 @@ const _: () = {
         ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
         ::hpy::impl_::class::FieldCollectionProbe::<String>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
@@ -59,58 +60,6 @@ const _: () = {
         const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Counter.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
-        }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 4usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_value>,
-                        ::hpy::impl_::class::MemberSet<__HpyMember_value>,
-                    >(
-                        c"value",
-                        ::core::option::Option::Some(c"The current value."),
-                        true,
-                    ),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_step>,
-                        ::hpy::impl_::class::NoSetter<
-                            ::hpy::impl_::class::MemberGet<__HpyMember_step>,
-                        >,
-                    >(c"increment", ::core::option::Option::None, true),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Counter>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Counter>(),
-                ),
-            ];
-            &DEFS
-        }
-        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_value>,
-                    ::hpy::impl_::class::MemberSet<__HpyMember_value>,
-                >(
-                    c"value",
-                    ::core::option::Option::Some(c"The current value."),
-                    [c"value.__get__", c"value.__set__", c"value.__delete__"],
-                ),
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_step>,
-                    ::hpy::impl_::class::NoSetter<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_step>,
-                    >,
-                >(
-                    c"increment",
-                    ::core::option::Option::None,
-                    [c"increment.__get__", c"increment.__set__", c"increment.__delete__"],
-                ),
-            ];
-            &PROPERTIES
         }
     }
     #[allow(non_camel_case_types)]
@@ -175,8 +124,55 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Counter { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 4usize] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_value>,
+                ::hpy::impl_::class::MemberSet<__HpyMember_value>,
+            >(c"value", ::core::option::Option::Some(c"The current value."), true),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                ::hpy::impl_::class::NoSetter<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+                >,
+            >(c"increment", ::core::option::Option::None, true),
+        ),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Counter>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Counter>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_value>,
+            ::hpy::impl_::class::MemberSet<__HpyMember_value>,
+        >(
+            c"value",
+            ::core::option::Option::Some(c"The current value."),
+            [c"value.__get__", c"value.__set__", c"value.__delete__"],
+        ),
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+            ::hpy::impl_::class::NoSetter<
+                ::hpy::impl_::class::MemberGet<__HpyMember_step>,
+            >,
+        >(
+            c"increment",
+            ::core::option::Option::None,
+            [c"increment.__get__", c"increment.__set__", c"increment.__delete__"],
+        ),
+    ];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Counter { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash :
+        false, str : false, }
     );
 };
 impl Counter {
@@ -226,6 +222,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Counter";
         #[inline]
@@ -254,12 +251,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry1_init;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::InitFunc for __HpyEntry1_init {
         const NAME: &'static str = "Counter.__init__";
         fn call<'ctx>(
@@ -277,6 +275,7 @@ const _: () = {
             let __hpy_slots = __HPY_DESC
                 .parse_new::<2usize>(&__hpy_args, &mut __hpy_keep)?;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Counter>(__hpy_self)
             }?;
@@ -300,6 +299,7 @@ const _: () = {
     }
     struct __HpyEntry3_get_label_get;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::Getter for __HpyEntry3_get_label_get {
         type Class = Counter;
         const NAME: &'static str = "label";
@@ -308,6 +308,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -322,6 +323,7 @@ const _: () = {
     }
     struct __HpyEntry3_get_label_set;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::Setter for __HpyEntry3_get_label_set {
         type Class = Counter;
         const NAME: &'static str = "label";
@@ -344,6 +346,7 @@ const _: () = {
                 );
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Counter>(__hpy_self)
             }?;
@@ -362,17 +365,18 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     const _: () = ::core::assert!(
-        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a `frozen` class cannot have a #[setter]: remove the setter, or remove `frozen` \
                  from #[hpy_class]",
     );
     struct __HpyEntry5_twice_get;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::Getter for __HpyEntry5_twice_get {
         type Class = Counter;
         const NAME: &'static str = "doubled";
@@ -381,6 +385,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -394,12 +399,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Counter as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry6_tick;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry6_tick {
         const NAME: &'static str = "tick";
         #[inline(always)]
@@ -408,6 +414,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Counter>(__hpy_self)
             }?;
@@ -422,6 +429,7 @@ const _: () = {
     }
     struct __HpyEntry7_current;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry7_current {
         const NAME: &'static str = "peek";
         #[inline(always)]
@@ -430,6 +438,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -444,6 +453,7 @@ const _: () = {
     }
     struct __HpyEntry8_same;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry8_same {
         const NAME: &'static str = "same";
         #[inline(always)]
@@ -464,6 +474,7 @@ const _: () = {
     }
     struct __HpyEntry9_sum;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry9_sum {
         const NAME: &'static str = "sum";
         #[inline(always)]
@@ -482,6 +493,20 @@ const _: () = {
                 },
             )
         }
+    }
+    fn __hpy_class_attributes(__hpy_ty: &::hpy::Handle<'_>) -> ::hpy::HPyResult<()> {
+        {
+            let __hpy_ctx = __hpy_ty.context();
+            let __hpy_value = ::hpy::impl_::IntoReturn::into_return(
+                {
+                    let __hpy_result = <Counter>::limit();
+                    __hpy_result
+                },
+                __hpy_ctx,
+            )?;
+            __hpy_ty.set_attr_s("limit", &__hpy_value)?;
+        }
+        ::core::result::Result::Ok(())
     }
     static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 8usize] = [
         ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_new::<__HpyEntry0_new>()),
@@ -542,45 +567,20 @@ const _: () = {
             [c"doubled.__get__", c"doubled.__set__", c"doubled.__delete__"],
         ),
     ];
-    unsafe impl ::hpy::impl_::class_level::Methods for Counter {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Counter,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            {
-                let __hpy_ctx = __hpy_ty.context();
-                let __hpy_value = ::hpy::impl_::IntoReturn::into_return(
-                    {
-                        let __hpy_result = <Counter>::limit();
-                        __hpy_result
-                    },
-                    __hpy_ctx,
-                )?;
-                __hpy_ty.set_attr_s("limit", &__hpy_value)?;
-            }
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<
-                Counter,
-            >(__hpy_ctx, &DOC, "(start, step=None)")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::Some(__hpy_class_attributes),
+        new_signature: ::core::option::Option::Some("(start, step=None)"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Counter {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -611,9 +611,11 @@ const _: () = {
         ::hpy::impl_::class::TPFLAGS_BASETYPE != 0,
         "the class named by `extends` must be declared with `subclass`",
     );
+    /// SAFETY: `Parent` is the class named by `extends`
     unsafe impl ::hpy::impl_::class::Extends for Resettable {
         type Parent = Counter;
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Resettable {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<u32>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<Field>::SLOTS;
@@ -645,12 +647,15 @@ const _: () = {
         const HAS_FIELDS: bool = <Self as ::hpy::HPyClass>::FIELD_SLOTS != 0
             || <Self as ::hpy::HPyClass>::VISIT_VALUE.is_some()
             || <Counter as ::hpy::HPyClass>::HAS_FIELDS;
+        /// SAFETY: forwarded: the parent's blocks come first in the data at `start`
         unsafe fn init_ancestors(start: *mut u8) {
             unsafe { ::hpy::impl_::class::init_ancestor::<Counter>(start) }
         }
+        /// SAFETY: forwarded from this function's contract
         unsafe fn destroy_ancestors(start: *mut u8) {
             unsafe { ::hpy::impl_::class::destroy_chain::<Counter>(start) }
         }
+        /// SAFETY: forwarded from this function's contract
         unsafe fn visit_ancestors(
             start: *mut u8,
             visit: &mut dyn ::core::ops::FnMut(
@@ -666,17 +671,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Resettable>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Resettable>(),
-                ),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Resettable {
         fn into_hpy(
@@ -686,8 +680,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Resettable { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Resettable>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Resettable>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Resettable { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash :
+        false, str : false, }
     );
 };
 impl Resettable {
@@ -715,6 +723,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Resettable";
         #[inline]
@@ -746,12 +755,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Resettable as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Resettable as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry1_reset;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry1_reset {
         const NAME: &'static str = "reset";
         #[inline(always)]
@@ -760,6 +770,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Resettable>(__hpy_self)
             }?;
@@ -781,32 +792,20 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class_level::Methods for Resettable {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Resettable,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<Resettable>(__hpy_ctx, &DOC, "()")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("()"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Resettable {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -831,6 +830,7 @@ const _: () = {
     fn field_collections() {
         ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Tagged {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
@@ -859,17 +859,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::Some(<Self as ::core::default::Default>::default())
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Tagged>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Tagged>(),
-                ),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Tagged {
         fn into_hpy(
@@ -879,8 +868,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Tagged { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Tagged>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Tagged>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Tagged { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash :
+        false, str : false, }
     );
 };
 impl Tagged {
@@ -892,6 +895,7 @@ impl Tagged {
 const _: () = {
     struct __HpyEntry0_tag_get;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::Getter for __HpyEntry0_tag_get {
         type Class = Tagged;
         const NAME: &'static str = "tag";
@@ -900,6 +904,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Tagged>(__hpy_self)
             }?;
@@ -930,33 +935,20 @@ const _: () = {
             [c"tag.__get__", c"tag.__set__", c"tag.__delete__"],
         ),
     ];
-    unsafe impl ::hpy::impl_::class_level::Methods for Tagged {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Tagged,
-                >(
-                &__HPY_METHOD_DEFS,
-                {
-                    static NO_NEW: ::hpy::impl_::StaticDef = ::hpy::impl_::StaticDef::new(
-                        ::hpy::impl_::class::slot_new::<
-                            ::hpy::impl_::class::NoConstructor<Tagged>,
-                        >(),
-                    );
-                    ::hpy::impl_::class::no_constructor_def::<Tagged>(&NO_NEW)
-                },
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::None,
+        defines_new: false,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Tagged {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };

@@ -27,6 +27,7 @@ const _: () = {
         ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
         ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Version {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
@@ -57,73 +58,6 @@ const _: () = {
         const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Version.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
-        }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 7usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_major>,
-                        ::hpy::impl_::class::NoSetter<
-                            ::hpy::impl_::class::MemberGet<__HpyMember_major>,
-                        >,
-                    >(c"major", ::core::option::Option::None, true),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
-                        ::hpy::impl_::class::NoSetter<
-                            ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
-                        >,
-                    >(c"minor", ::core::option::Option::None, true),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::slots::slot_richcmpfunc::<
-                        ::hpy::impl_::class_level::DerivedOrd<Version>,
-                    >(::hpy::impl_::class::HPy_tp_richcompare),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::slots::slot_hashfunc::<
-                        ::hpy::impl_::class_level::DerivedHash<Version>,
-                    >(::hpy::impl_::class::HPy_tp_hash),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::slots::slot_unaryfunc::<
-                        ::hpy::impl_::class_level::DerivedStr<Version>,
-                    >(::hpy::impl_::class::HPy_tp_str),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Version>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Version>(),
-                ),
-            ];
-            &DEFS
-        }
-        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_major>,
-                    ::hpy::impl_::class::NoSetter<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_major>,
-                    >,
-                >(
-                    c"major",
-                    ::core::option::Option::None,
-                    [c"major.__get__", c"major.__set__", c"major.__delete__"],
-                ),
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
-                    ::hpy::impl_::class::NoSetter<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
-                    >,
-                >(
-                    c"minor",
-                    ::core::option::Option::None,
-                    [c"minor.__get__", c"minor.__set__", c"minor.__delete__"],
-                ),
-            ];
-            &PROPERTIES
         }
     }
     #[allow(non_camel_case_types)]
@@ -186,8 +120,74 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Version { frozen : true, richcmp : true, hash : true, str : true, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 7usize] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+                ::hpy::impl_::class::NoSetter<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+                >,
+            >(c"major", ::core::option::Option::None, true),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+                ::hpy::impl_::class::NoSetter<
+                    ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+                >,
+            >(c"minor", ::core::option::Option::None, true),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_richcmpfunc::<
+                ::hpy::impl_::class::DerivedOrd<Version>,
+            >(::hpy::impl_::class::HPy_tp_richcompare),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_hashfunc::<
+                ::hpy::impl_::class::DerivedHash<Version>,
+            >(::hpy::impl_::class::HPy_tp_hash),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_unaryfunc::<
+                ::hpy::impl_::class::DerivedStr<Version>,
+            >(::hpy::impl_::class::HPy_tp_str),
+        ),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Version>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Version>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 2usize] = [
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+            ::hpy::impl_::class::NoSetter<
+                ::hpy::impl_::class::MemberGet<__HpyMember_major>,
+            >,
+        >(
+            c"major",
+            ::core::option::Option::None,
+            [c"major.__get__", c"major.__set__", c"major.__delete__"],
+        ),
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+            ::hpy::impl_::class::NoSetter<
+                ::hpy::impl_::class::MemberGet<__HpyMember_minor>,
+            >,
+        >(
+            c"minor",
+            ::core::option::Option::None,
+            [c"minor.__get__", c"minor.__set__", c"minor.__delete__"],
+        ),
+    ];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: true,
+        defines_hash: true,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Version { items : __HPY_CLASS_ITEMS, frozen : true, richcmp : true, hash : true,
+        str : true, }
     );
 };
 impl fmt::Display for Version {
@@ -227,6 +227,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Version";
         #[inline]
@@ -270,6 +271,7 @@ const _: () = {
     }
     struct __HpyEntry1_latest;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry1_latest {
         const NAME: &'static str = "latest";
         #[inline(always)]
@@ -288,6 +290,7 @@ const _: () = {
     }
     struct __HpyEntry2_add;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry2_add {
         const NAME: &'static str = "add";
         #[inline(always)]
@@ -326,6 +329,7 @@ const _: () = {
     }
     struct __HpyEntry3_kind;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry3_kind {
         const NAME: &'static str = "kind";
         #[inline(always)]
@@ -354,6 +358,7 @@ const _: () = {
     }
     struct __HpyEntry4_parse;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry4_parse {
         const NAME: &'static str = "parse";
         #[inline(always)]
@@ -362,7 +367,7 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
-            let (__hpy_cls, __hpy_args) = ::hpy::impl_::class_level::split_class(
+            let (__hpy_cls, __hpy_args) = ::hpy::impl_::class::split_class(
                 __hpy_args,
                 "parse",
             )?;
@@ -429,50 +434,33 @@ const _: () = {
             ),
         ),
     ];
-    static __HPY_CLASS_LEVEL: ::hpy::impl_::class_level::ClassLevel = ::hpy::impl_::class_level::ClassLevel::new(
+    static __HPY_CLASS_LEVEL: ::hpy::impl_::class::ClassLevel = ::hpy::impl_::class::ClassLevel::new(
         &__HPY_CLASS_LEVEL_DEFS,
         &[
-            ("latest", ::hpy::impl_::class_level::Kind::Static),
-            ("add", ::hpy::impl_::class_level::Kind::Static),
-            ("kind", ::hpy::impl_::class_level::Kind::Class),
-            ("parse", ::hpy::impl_::class_level::Kind::Class),
+            ("latest", ::hpy::impl_::class::Kind::Static),
+            ("add", ::hpy::impl_::class::Kind::Static),
+            ("kind", ::hpy::impl_::class::Kind::Class),
+            ("parse", ::hpy::impl_::class::Kind::Class),
         ],
     );
     static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 1usize] = [
         ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_new::<__HpyEntry0_new>()),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class_level::Methods for Version {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Version,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            unsafe {
-                ::hpy::impl_::class_level::install::<
-                    Version,
-                >(__hpy_ty, &__HPY_CLASS_LEVEL)
-            }?;
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<Version>(__hpy_ctx, &DOC, "(major, minor)")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::Some(&__HPY_CLASS_LEVEL),
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("(major, minor)"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Version {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -497,6 +485,7 @@ const _: () = {
     fn field_collections() {
         ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
@@ -526,41 +515,6 @@ const _: () = {
         const TYPE_GLOBAL: *mut ::hpy::impl_::HPyGlobal = __HPY_TYPE_Point.as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
-        }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 4usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::getset::<
-                        ::hpy::impl_::class::MemberGet<__HpyMember_x>,
-                        ::hpy::impl_::class::MemberSet<__HpyMember_x>,
-                    >(c"x", ::core::option::Option::None, true),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::slots::slot_richcmpfunc::<
-                        ::hpy::impl_::class_level::DerivedEq<Point>,
-                    >(::hpy::impl_::class::HPy_tp_richcompare),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Point>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Point>(),
-                ),
-            ];
-            &DEFS
-        }
-        fn member_properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            static PROPERTIES: [::hpy::impl_::class::PropertyMethods; 1usize] = [
-                ::hpy::impl_::class::PropertyMethods::new::<
-                    ::hpy::impl_::class::MemberGet<__HpyMember_x>,
-                    ::hpy::impl_::class::MemberSet<__HpyMember_x>,
-                >(
-                    c"x",
-                    ::core::option::Option::None,
-                    [c"x.__get__", c"x.__set__", c"x.__delete__"],
-                ),
-            ];
-            &PROPERTIES
         }
     }
     #[allow(non_camel_case_types)]
@@ -597,8 +551,42 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Point { frozen : false, richcmp : true, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 4usize] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::getset::<
+                ::hpy::impl_::class::MemberGet<__HpyMember_x>,
+                ::hpy::impl_::class::MemberSet<__HpyMember_x>,
+            >(c"x", ::core::option::Option::None, true),
+        ),
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::slots::slot_richcmpfunc::<
+                ::hpy::impl_::class::DerivedEq<Point>,
+            >(::hpy::impl_::class::HPy_tp_richcompare),
+        ),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Point>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Point>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 1usize] = [
+        ::hpy::impl_::class::PropertyMethods::new::<
+            ::hpy::impl_::class::MemberGet<__HpyMember_x>,
+            ::hpy::impl_::class::MemberSet<__HpyMember_x>,
+        >(
+            c"x",
+            ::core::option::Option::None,
+            [c"x.__get__", c"x.__set__", c"x.__delete__"],
+        ),
+    ];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: true,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Point { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : true, hash : false,
+        str : false, }
     );
 };
 fn main() {}

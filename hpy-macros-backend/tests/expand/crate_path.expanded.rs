@@ -15,6 +15,7 @@ fn double(x: i64) -> i64 {
 struct double {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethArgs for double {
         const NAME: &'static str = "double";
         #[inline(always)]
@@ -45,6 +46,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::PyMethod for double {
         const DEF: crate::sdk::hpy::impl_::HPyDef = crate::sdk::hpy::impl_::meth_keywords::<
             double,
@@ -71,6 +73,7 @@ const _: () = {
     fn field_collections() {
         crate::sdk::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl crate::sdk::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
@@ -100,36 +103,6 @@ const _: () = {
             .as_ptr();
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
-        }
-        fn class_defs() -> &'static [crate::sdk::hpy::impl_::StaticDef] {
-            static DEFS: [crate::sdk::hpy::impl_::StaticDef; 3usize] = [
-                crate::sdk::hpy::impl_::StaticDef::new(
-                    crate::sdk::hpy::impl_::class::getset::<
-                        crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
-                        crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
-                    >(c"count", ::core::option::Option::None, true),
-                ),
-                crate::sdk::hpy::impl_::StaticDef::new(
-                    crate::sdk::hpy::impl_::class::slot_destroy::<Counter>(),
-                ),
-                crate::sdk::hpy::impl_::StaticDef::new(
-                    crate::sdk::hpy::impl_::class::slot_traverse::<Counter>(),
-                ),
-            ];
-            &DEFS
-        }
-        fn member_properties() -> &'static [crate::sdk::hpy::impl_::class::PropertyMethods] {
-            static PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 1usize] = [
-                crate::sdk::hpy::impl_::class::PropertyMethods::new::<
-                    crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
-                    crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
-                >(
-                    c"count",
-                    ::core::option::Option::None,
-                    [c"count.__get__", c"count.__set__", c"count.__delete__"],
-                ),
-            ];
-            &PROPERTIES
         }
     }
     #[allow(non_camel_case_types)]
@@ -168,8 +141,41 @@ const _: () = {
             crate::sdk::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    crate::sdk::hpy::impl_::class_level::class_impls!(
-        Counter { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [crate::sdk::hpy::impl_::StaticDef; 3usize] = [
+        crate::sdk::hpy::impl_::StaticDef::new(
+            crate::sdk::hpy::impl_::class::getset::<
+                crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
+                crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
+            >(c"count", ::core::option::Option::None, true),
+        ),
+        crate::sdk::hpy::impl_::StaticDef::new(
+            crate::sdk::hpy::impl_::class::slot_destroy::<Counter>(),
+        ),
+        crate::sdk::hpy::impl_::StaticDef::new(
+            crate::sdk::hpy::impl_::class::slot_traverse::<Counter>(),
+        ),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 1usize] = [
+        crate::sdk::hpy::impl_::class::PropertyMethods::new::<
+            crate::sdk::hpy::impl_::class::MemberGet<__HpyMember_count>,
+            crate::sdk::hpy::impl_::class::MemberSet<__HpyMember_count>,
+        >(
+            c"count",
+            ::core::option::Option::None,
+            [c"count.__get__", c"count.__set__", c"count.__delete__"],
+        ),
+    ];
+    static __HPY_CLASS_ITEMS: crate::sdk::hpy::impl_::class::ClassItems = crate::sdk::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..crate::sdk::hpy::impl_::class::ClassItems::EMPTY
+    };
+    crate::sdk::hpy::impl_::class::class_impls!(
+        Counter { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash :
+        false, str : false, }
     );
 };
 impl Counter {
@@ -197,6 +203,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Counter";
         #[inline]
@@ -228,12 +235,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Counter as crate ::sdk::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Counter as crate ::sdk::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry1_bump;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethNoArgs for __HpyEntry1_bump {
         const NAME: &'static str = "bump";
         #[inline(always)]
@@ -242,6 +250,7 @@ const _: () = {
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy> {
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_mut::<Counter>(__hpy_self)
             }?;
@@ -256,6 +265,7 @@ const _: () = {
     }
     struct __HpyEntry2___len__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::slots::LenFunc for __HpyEntry2___len__ {
         const NAME: &'static str = "__len__";
         fn call<'a, 'ctx>(
@@ -264,6 +274,7 @@ const _: () = {
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -275,6 +286,7 @@ const _: () = {
     }
     struct __HpyEntry2___len___sq;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::slots::LenFunc for __HpyEntry2___len___sq {
         const NAME: &'static str = "__len__";
         fn call<'a, 'ctx>(
@@ -283,6 +295,7 @@ const _: () = {
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -294,6 +307,7 @@ const _: () = {
     }
     struct __HpyEntry3_same;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethArgs for __HpyEntry3_same {
         const NAME: &'static str = "same";
         #[inline(always)]
@@ -310,6 +324,7 @@ const _: () = {
             };
             let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 crate::sdk::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
             }?;
@@ -355,34 +370,20 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [crate::sdk::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl crate::sdk::hpy::impl_::class_level::Methods for Counter {
-        const DEFINES_HASH: bool = false;
-        fn defines(
-            __hpy_property_methods: bool,
-        ) -> *mut *mut crate::sdk::hpy::impl_::HPyDef {
-            static LIST: crate::sdk::hpy::impl_::class::DefineCache = crate::sdk::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Counter,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [crate::sdk::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &crate::sdk::hpy::Handle<'ctx>,
-        ) -> crate::sdk::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: crate::sdk::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            crate::sdk::hpy::impl_::class::class_doc::<Counter>(__hpy_ctx, &DOC, "()")
+    static __HPY_METHOD_ITEMS: crate::sdk::hpy::impl_::class::ClassItems = crate::sdk::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("()"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl crate::sdk::hpy::impl_::class::MethodItems for Counter {
+        fn items() -> &'static crate::sdk::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -392,6 +393,7 @@ const _: () = {
     );
     const __HPY_EXCEPTIONS: &[crate::sdk::hpy::impl_::ExceptionEntry] = &[];
     struct __HpyExec;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::ModExec for __HpyExec {
         const NAME: &'static str = "<module exec>";
         fn call<'ctx>(
@@ -408,10 +410,10 @@ const _: () = {
                 &__hpy_module,
                 __HPY_EXCEPTIONS,
             )?;
-            crate::sdk::hpy::impl_::class_level::add_types(
+            crate::sdk::hpy::impl_::class::add_types(
                 __hpy_ctx,
                 &__hpy_module,
-                &[crate::sdk::hpy::impl_::class_level::TypeEntry::of::<Counter>()],
+                &[crate::sdk::hpy::impl_::class::TypeEntry::of::<Counter>()],
             )?;
             ::core::result::Result::Ok(0)
         }
@@ -431,6 +433,7 @@ const _: () = {
         <Counter as crate::sdk::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);
+    /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: crate::sdk::hpy::impl_::StaticModuleDef = unsafe {
         crate::sdk::hpy::impl_::StaticModuleDef::new(
             ::core::option::Option::None,

@@ -16,6 +16,7 @@ fn with_keywords<'ctx>(
 struct with_keywords {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for with_keywords {
         const NAME: &'static str = "with_keywords";
         #[inline(always)]
@@ -52,6 +53,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for with_keywords {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             with_keywords,
@@ -71,6 +73,7 @@ fn optional_only(x: Option<i64>) -> i64 {
 struct optional_only {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for optional_only {
         const NAME: &'static str = "optional_only";
         #[inline(always)]
@@ -101,6 +104,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for optional_only {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             optional_only,
@@ -118,6 +122,7 @@ fn count_args(args: VarArgs<'_, '_>) -> usize {
 struct count_args {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for count_args {
         const NAME: &'static str = "count_args";
         #[inline(always)]
@@ -135,6 +140,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for count_args {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
             count_args,
@@ -149,6 +155,7 @@ fn context_only(ctx: Context<'_>) -> Handle<'_> {
 struct context_only {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for context_only {
         const NAME: &'static str = "context_only";
         #[inline(always)]
@@ -165,6 +172,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for context_only {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             context_only,
@@ -179,6 +187,7 @@ fn explicit_o(x: &Handle<'_>) -> bool {
 struct explicit_o {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for explicit_o {
         const NAME: &'static str = "explicit_o";
         #[inline(always)]
@@ -208,6 +217,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for explicit_o {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
             explicit_o,
@@ -222,6 +232,7 @@ fn explicit_varargs(x: i64) -> i64 {
 struct explicit_varargs {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for explicit_varargs {
         const NAME: &'static str = "explicit_varargs";
         #[inline(always)]
@@ -252,6 +263,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for explicit_varargs {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
             explicit_varargs,

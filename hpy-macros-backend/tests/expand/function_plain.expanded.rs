@@ -9,6 +9,7 @@ fn do_nothing() {}
 struct do_nothing {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for do_nothing {
         const NAME: &'static str = "do_nothing";
         #[inline(always)]
@@ -25,6 +26,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for do_nothing {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             do_nothing,
@@ -42,6 +44,7 @@ fn double(x: i64) -> i64 {
 struct double {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for double {
         const NAME: &'static str = "double";
         #[inline(always)]
@@ -72,6 +75,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for double {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             double,
@@ -86,6 +90,7 @@ fn add(a: f64, b: f64) -> f64 {
 struct add {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for add {
         const NAME: &'static str = "add";
         #[inline(always)]
@@ -121,6 +126,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for add {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             add,
@@ -135,6 +141,7 @@ fn r#type(x: &hpy::Handle<'_>) -> bool {
 struct r#type {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for r#type {
         const NAME: &'static str = "r#type";
         #[inline(always)]
@@ -165,6 +172,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for r#type {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             r#type,

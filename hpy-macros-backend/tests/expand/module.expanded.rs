@@ -12,6 +12,7 @@ fn answer() -> i64 {
 struct answer {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for answer {
         const NAME: &'static str = "answer";
         #[inline(always)]
@@ -28,6 +29,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for answer {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             answer,
@@ -43,6 +45,7 @@ mod nested {
     pub struct echo {}
     const _: () = {
         #[allow(clippy::all, unused_variables)]
+        /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
         unsafe impl ::hpy::impl_::MethArgs for echo {
             const NAME: &'static str = "echo";
             #[inline(always)]
@@ -73,6 +76,7 @@ mod nested {
                 )
             }
         }
+        /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
         unsafe impl ::hpy::impl_::PyMethod for echo {
             const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
                 echo,
@@ -91,6 +95,7 @@ const _: () = {
     use ::hpy::impl_::class::NoFieldSlots as _;
     #[allow(unused_imports)]
     use ::hpy::impl_::class::NoValueVisit as _;
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Empty {
         const FIELD_SLOTS: usize = 0;
         const FROZEN: bool = false;
@@ -119,17 +124,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Empty>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Empty>(),
-                ),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Empty {
         fn into_hpy(
@@ -139,8 +133,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Empty { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Empty>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Empty>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Empty { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash : false,
+        str : false, }
     );
 };
 impl Empty {}
@@ -148,33 +156,20 @@ impl Empty {}
 const _: () = {
     static __HPY_METHOD_DEFS: [::hpy::impl_::StaticDef; 0usize] = [];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class_level::Methods for Empty {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Empty,
-                >(
-                &__HPY_METHOD_DEFS,
-                {
-                    static NO_NEW: ::hpy::impl_::StaticDef = ::hpy::impl_::StaticDef::new(
-                        ::hpy::impl_::class::slot_new::<
-                            ::hpy::impl_::class::NoConstructor<Empty>,
-                        >(),
-                    );
-                    ::hpy::impl_::class::no_constructor_def::<Empty>(&NO_NEW)
-                },
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::None,
+        defines_new: false,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Empty {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -193,19 +188,21 @@ const _: () = {
     );
     const __HPY_EXCEPTIONS: &[::hpy::impl_::ExceptionEntry] = &[];
     struct __HpyExec;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::ModExec for __HpyExec {
         const NAME: &'static str = "<module exec>";
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_module: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
+            /// SAFETY: `__HPY_GLOBALS` lists this global
             unsafe { ::hpy::impl_::register_global(&CACHE) };
             ::hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, "snapshot")?;
             ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-            ::hpy::impl_::class_level::add_types(
+            ::hpy::impl_::class::add_types(
                 __hpy_ctx,
                 &__hpy_module,
-                &[::hpy::impl_::class_level::TypeEntry::of::<Empty>()],
+                &[::hpy::impl_::class::TypeEntry::of::<Empty>()],
             )?;
             ::hpy::impl_::return_status(init(__hpy_ctx, &__hpy_module))?;
             ::core::result::Result::Ok(0)
@@ -228,6 +225,7 @@ const _: () = {
         <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
         ::core::ptr::null_mut(),
     ]);
+    /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {
         ::hpy::impl_::StaticModuleDef::new(
             ::core::option::Option::Some(c"The module's docstring."),

@@ -9,6 +9,7 @@ fn f() {}
 struct f {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for f {
         const NAME: &'static str = "f";
         #[inline(always)]
@@ -25,6 +26,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for f {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             f,
@@ -37,6 +39,7 @@ const _: () = {
     );
     const __HPY_EXCEPTIONS: &[::hpy::impl_::ExceptionEntry] = &[];
     struct __HpyExec;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::ModExec for __HpyExec {
         const NAME: &'static str = "<module exec>";
         fn call<'ctx>(
@@ -49,7 +52,7 @@ const _: () = {
                 "default_name",
             )?;
             ::hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-            ::hpy::impl_::class_level::add_types(__hpy_ctx, &__hpy_module, &[])?;
+            ::hpy::impl_::class::add_types(__hpy_ctx, &__hpy_module, &[])?;
             ::core::result::Result::Ok(0)
         }
     }
@@ -67,6 +70,7 @@ const _: () = {
         ::hpy::impl_::catch_state_global(),
         ::core::ptr::null_mut(),
     ]);
+    /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {
         ::hpy::impl_::StaticModuleDef::new(
             ::core::option::Option::Some(c"Docstring as an entry."),

@@ -20,6 +20,7 @@ fn everything<'ctx>(
 struct everything {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for everything {
         const NAME: &'static str = "everything";
         #[inline(always)]
@@ -90,6 +91,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for everything {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             everything,
@@ -110,6 +112,7 @@ fn plain(x: i64, y: i64) -> i64 {
 struct plain {}
 const _: () = {
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for plain {
         const NAME: &'static str = "plain";
         #[inline(always)]
@@ -146,6 +149,7 @@ const _: () = {
             )
         }
     }
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::PyMethod for plain {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             plain,
@@ -176,6 +180,7 @@ const _: () = {
     fn field_collections() {
         ::hpy::impl_::class::FieldCollectionProbe::<f64>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<f64>::SLOTS;
         const FROZEN: bool = false;
@@ -204,17 +209,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_destroy::<Point>(),
-                ),
-                ::hpy::impl_::StaticDef::new(
-                    ::hpy::impl_::class::slot_traverse::<Point>(),
-                ),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Point {
         fn into_hpy(
@@ -224,8 +218,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Point { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Point>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Point>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Point { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash : false,
+        str : false, }
     );
 };
 impl Point {
@@ -249,6 +257,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Point";
         #[inline]
@@ -309,6 +318,7 @@ const _: () = {
     }
     struct __HpyEntry1_scaled;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry1_scaled {
         const NAME: &'static str = "scaled";
         #[inline(always)]
@@ -340,6 +350,7 @@ const _: () = {
             let __hpy_varargs = __hpy_parsed.varargs;
             let __hpy_kwargs = __hpy_parsed.kwargs;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Point>(__hpy_self)
             }?;
@@ -374,34 +385,20 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class_level::Methods for Point {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Point,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<
-                Point,
-            >(__hpy_ctx, &DOC, "(x=0.0, *, check=True)")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("(x=0.0, *, check=True)"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Point {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };

@@ -23,6 +23,7 @@ const _: () = {
     fn field_collections() {
         ::hpy::impl_::class::FieldCollectionProbe::<i64>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Num {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const FROZEN: bool = false;
@@ -51,13 +52,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Num>()),
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Num>()),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Num {
         fn into_hpy(
@@ -67,8 +61,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Num { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Num>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Num>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Num { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash : false,
+        str : false, }
     );
 };
 impl Num {
@@ -124,6 +132,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Num";
         #[inline]
@@ -161,6 +170,7 @@ const _: () = {
         }
     }
     struct __HpyEntry1___add___fwd;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry1___add___fwd {
         const NAME: &'static str = "__add__";
         fn call<'ctx>(
@@ -174,6 +184,7 @@ const _: () = {
                 return ::hpy::impl_::class::not_implemented(__hpy_ctx);
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -187,6 +198,7 @@ const _: () = {
         }
     }
     struct __HpyEntry1___add___rev;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry1___add___rev {
         const NAME: &'static str = "__radd__";
         fn call<'ctx>(
@@ -200,6 +212,7 @@ const _: () = {
                 return ::hpy::impl_::class::not_implemented(__hpy_ctx);
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -214,6 +227,7 @@ const _: () = {
     }
     struct __HpyEntry1___add__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry1___add__ {
         const NAME: &'static str = "__add__";
         fn call<'a, 'ctx>(
@@ -233,6 +247,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
                     }?;
@@ -257,6 +272,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
                     }?;
@@ -280,6 +296,7 @@ const _: () = {
         }
     }
     struct __HpyEntry3___rsub___rev;
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry3___rsub___rev {
         const NAME: &'static str = "__rsub__";
         fn call<'ctx>(
@@ -293,6 +310,7 @@ const _: () = {
                 return ::hpy::impl_::class::not_implemented(__hpy_ctx);
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -307,6 +325,7 @@ const _: () = {
     }
     struct __HpyEntry3___rsub__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry3___rsub__ {
         const NAME: &'static str = "__rsub__";
         fn call<'a, 'ctx>(
@@ -326,6 +345,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
                     }?;
@@ -350,6 +370,7 @@ const _: () = {
     }
     struct __HpyEntry4___pow__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::TernaryFunc for __HpyEntry4___pow__ {
         const NAME: &'static str = "__pow__";
         fn call<'a, 'ctx>(
@@ -370,6 +391,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
                     }?;
@@ -394,12 +416,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Num as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry5___iadd__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry5___iadd__ {
         const NAME: &'static str = "__iadd__";
         fn call<'a, 'ctx>(
@@ -414,6 +437,7 @@ const _: () = {
             };
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Num>(__hpy_self)
             }?;
@@ -426,6 +450,7 @@ const _: () = {
     }
     struct __HpyEntry6___neg__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::UnaryFunc for __HpyEntry6___neg__ {
         const NAME: &'static str = "__neg__";
         fn call<'a, 'ctx>(
@@ -434,6 +459,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -448,6 +474,7 @@ const _: () = {
     }
     struct __HpyEntry7___bool__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::Inquiry for __HpyEntry7___bool__ {
         const NAME: &'static str = "__bool__";
         fn call<'a, 'ctx>(
@@ -456,6 +483,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -467,6 +495,7 @@ const _: () = {
     }
     struct __HpyEntry8___index__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::UnaryFunc for __HpyEntry8___index__ {
         const NAME: &'static str = "__index__";
         fn call<'a, 'ctx>(
@@ -475,6 +504,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -488,12 +518,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::DERIVES_HASH,
+        ! < Num as ::hpy::impl_::class::ClassOptions > ::DERIVES_HASH,
         "`__hash__` is derived by #[hpy_class(hash)]: remove this method, or remove \
                  `hash` from #[hpy_class]",
     );
     struct __HpyEntry9___hash__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::HashFunc for __HpyEntry9___hash__ {
         const NAME: &'static str = "__hash__";
         fn call<'a, 'ctx>(
@@ -502,6 +533,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy_hash_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -512,12 +544,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::DERIVES_RICHCMP,
+        ! < Num as ::hpy::impl_::class::ClassOptions > ::DERIVES_RICHCMP,
         "`__richcmp__` is derived by #[hpy_class(eq)]: remove this method, or remove \
                  `eq`/`ord` from #[hpy_class]",
     );
     struct __HpyEntry10___richcmp__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::RichCmpFunc for __HpyEntry10___richcmp__ {
         const NAME: &'static str = "__richcmp__";
         fn call<'a, 'ctx>(
@@ -534,6 +567,7 @@ const _: () = {
             let __hpy_op = ::hpy::impl_::class::compare_op(arg2)?;
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -552,6 +586,7 @@ const _: () = {
     }
     struct __HpyEntry11___repr__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::UnaryFunc for __HpyEntry11___repr__ {
         const NAME: &'static str = "__repr__";
         fn call<'a, 'ctx>(
@@ -560,6 +595,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -574,6 +610,7 @@ const _: () = {
     }
     struct __HpyEntry12___call__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry12___call__ {
         const NAME: &'static str = "__call__";
         #[inline(always)]
@@ -590,6 +627,7 @@ const _: () = {
             };
             let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Num>(__hpy_self)
             }?;
@@ -615,12 +653,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Num as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Num as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry13___del__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::Destructor for __HpyEntry13___del__ {
         const NAME: &'static str = "__del__";
         fn call<'a, 'ctx>(
@@ -633,6 +672,7 @@ const _: () = {
                 "__del__",
                 || -> ::hpy::HPyResult<()> {
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_mut::<Num>(__hpy_self)
                     }?;
@@ -721,32 +761,20 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class_level::Methods for Num {
-        const DEFINES_HASH: bool = true;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Num,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<Num>(__hpy_ctx, &DOC, "(v)")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("(v)"),
+        defines_new: true,
+        defines_richcmp: true,
+        defines_hash: true,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Num {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -769,6 +797,7 @@ const _: () = {
     fn field_collections() {
         ::hpy::impl_::class::FieldCollectionProbe::<Vec<i64>>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Seq {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<i64>>::SLOTS;
@@ -798,13 +827,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Seq>()),
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Seq>()),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Seq {
         fn into_hpy(
@@ -814,8 +836,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Seq { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Seq>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Seq>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Seq { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash : false,
+        str : false, }
     );
 };
 impl Seq {
@@ -855,6 +891,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Seq";
         #[inline]
@@ -887,6 +924,7 @@ const _: () = {
     }
     struct __HpyEntry1_length;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::LenFunc for __HpyEntry1_length {
         const NAME: &'static str = "length";
         fn call<'a, 'ctx>(
@@ -895,6 +933,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Seq>(__hpy_self)
             }?;
@@ -906,6 +945,7 @@ const _: () = {
     }
     struct __HpyEntry2_item;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::SsizeArgFunc for __HpyEntry2_item {
         const NAME: &'static str = "item";
         fn call<'a, 'ctx>(
@@ -915,6 +955,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Seq>(__hpy_self)
             }?;
@@ -928,12 +969,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Seq as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Seq as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry3_assign;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::SsizeObjArgProc for __HpyEntry3_assign {
         const NAME: &'static str = "assign";
         fn call<'a, 'ctx>(
@@ -950,6 +992,7 @@ const _: () = {
                 signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_mut::<Seq>(__hpy_self)
             }?;
@@ -965,6 +1008,7 @@ const _: () = {
     }
     struct __HpyEntry4_concat;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry4_concat {
         const NAME: &'static str = "concat";
         fn call<'a, 'ctx>(
@@ -980,6 +1024,7 @@ const _: () = {
                 signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Seq>(__hpy_self)
             }?;
@@ -1001,6 +1046,7 @@ const _: () = {
     }
     struct __HpyEntry5_repeat;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::SsizeArgFunc for __HpyEntry5_repeat {
         const NAME: &'static str = "repeat";
         fn call<'a, 'ctx>(
@@ -1010,6 +1056,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Seq>(__hpy_self)
             }?;
@@ -1051,32 +1098,20 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class_level::Methods for Seq {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Seq,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<Seq>(__hpy_ctx, &DOC, "()")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("()"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Seq {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };
@@ -1099,6 +1134,7 @@ const _: () = {
     fn field_collections() {
         ::hpy::impl_::class::FieldCollectionProbe::<Vec<(String, i64)>>::check();
     }
+    /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Map {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::SLOTS;
@@ -1128,13 +1164,6 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        fn class_defs() -> &'static [::hpy::impl_::StaticDef] {
-            static DEFS: [::hpy::impl_::StaticDef; 2usize] = [
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Map>()),
-                ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Map>()),
-            ];
-            &DEFS
-        }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Map {
         fn into_hpy(
@@ -1144,8 +1173,22 @@ const _: () = {
             ::hpy::impl_::class::new_instance(ctx, self)
         }
     }
-    ::hpy::impl_::class_level::class_impls!(
-        Map { frozen : false, richcmp : false, hash : false, str : false, }
+    static __HPY_CLASS_DEFS: [::hpy::impl_::StaticDef; 2usize] = [
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_destroy::<Map>()),
+        ::hpy::impl_::StaticDef::new(::hpy::impl_::class::slot_traverse::<Map>()),
+    ];
+    static __HPY_MEMBER_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
+    static __HPY_CLASS_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_CLASS_DEFS,
+        properties: &__HPY_MEMBER_PROPERTIES,
+        class_attributes: ::core::option::Option::None,
+        defines_richcmp: false,
+        defines_hash: false,
+        ..::hpy::impl_::class::ClassItems::EMPTY
+    };
+    ::hpy::impl_::class::class_impls!(
+        Map { items : __HPY_CLASS_ITEMS, frozen : false, richcmp : false, hash : false,
+        str : false, }
     );
 };
 impl Map {
@@ -1178,6 +1221,7 @@ const _: () = {
     );
     struct __HpyEntry0_new;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Map";
         #[inline]
@@ -1210,6 +1254,7 @@ const _: () = {
     }
     struct __HpyEntry1___len__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::LenFunc for __HpyEntry1___len__ {
         const NAME: &'static str = "__len__";
         fn call<'a, 'ctx>(
@@ -1218,6 +1263,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Map>(__hpy_self)
             }?;
@@ -1229,6 +1275,7 @@ const _: () = {
     }
     struct __HpyEntry1___len___sq;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::LenFunc for __HpyEntry1___len___sq {
         const NAME: &'static str = "__len__";
         fn call<'a, 'ctx>(
@@ -1237,6 +1284,7 @@ const _: () = {
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy_ssize_t> {
             let __hpy_self = arg0;
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Map>(__hpy_self)
             }?;
@@ -1248,6 +1296,7 @@ const _: () = {
     }
     struct __HpyEntry2___getitem__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::BinaryFunc for __HpyEntry2___getitem__ {
         const NAME: &'static str = "__getitem__";
         fn call<'a, 'ctx>(
@@ -1263,6 +1312,7 @@ const _: () = {
                 signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Map>(__hpy_self)
             }?;
@@ -1283,12 +1333,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Map as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry3___setitem__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::ObjObjArgProc for __HpyEntry3___setitem__ {
         const NAME: &'static str = "__setitem__";
         fn call<'a, 'ctx>(
@@ -1307,6 +1358,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_mut::<Map>(__hpy_self)
                     }?;
@@ -1335,6 +1387,7 @@ const _: () = {
                         signature: ::core::option::Option::None,
                     };
                     #[allow(unused_mut)]
+                    /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
                     let mut __hpy_recv = unsafe {
                         ::hpy::impl_::class::self_mut::<Map>(__hpy_self)
                     }?;
@@ -1354,12 +1407,13 @@ const _: () = {
         }
     }
     const _: () = ::core::assert!(
-        ! < Map as ::hpy::impl_::class_level::ClassOptions > ::FROZEN,
+        ! < Map as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
                          `&mut self`: take `&self`, or remove `frozen` from #[hpy_class]",
     );
     struct __HpyEntry5___contains__;
     #[allow(clippy::all, unused_variables)]
+    /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::slots::ObjObjProc for __HpyEntry5___contains__ {
         const NAME: &'static str = "__contains__";
         fn call<'a, 'ctx>(
@@ -1375,6 +1429,7 @@ const _: () = {
                 signature: ::core::option::Option::None,
             };
             #[allow(unused_mut)]
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
                 ::hpy::impl_::class::self_ref::<Map>(__hpy_self)
             }?;
@@ -1425,32 +1480,20 @@ const _: () = {
         ),
     ];
     static __HPY_PROPERTIES: [::hpy::impl_::class::PropertyMethods; 0usize] = [];
-    unsafe impl ::hpy::impl_::class_level::Methods for Map {
-        const DEFINES_HASH: bool = false;
-        fn defines(__hpy_property_methods: bool) -> *mut *mut ::hpy::impl_::HPyDef {
-            static LIST: ::hpy::impl_::class::DefineCache = ::hpy::impl_::class::DefineCache::new();
-            LIST.get::<
-                    Map,
-                >(
-                &__HPY_METHOD_DEFS,
-                ::core::option::Option::None,
-                &__HPY_PROPERTIES,
-                __hpy_property_methods,
-            )
-        }
-        fn properties() -> &'static [::hpy::impl_::class::PropertyMethods] {
-            &__HPY_PROPERTIES
-        }
-        fn class_attributes<'ctx>(
-            __hpy_ty: &::hpy::Handle<'ctx>,
-        ) -> ::hpy::HPyResult<()> {
-            ::core::result::Result::Ok(())
-        }
-        fn doc(
-            __hpy_ctx: ::hpy::Context<'_>,
-        ) -> ::core::option::Option<&'static ::core::ffi::CStr> {
-            static DOC: ::std::sync::OnceLock<::std::ffi::CString> = ::std::sync::OnceLock::new();
-            ::hpy::impl_::class::class_doc::<Map>(__hpy_ctx, &DOC, "()")
+    static __HPY_METHOD_ITEMS: ::hpy::impl_::class::ClassItems = ::hpy::impl_::class::ClassItems {
+        defs: &__HPY_METHOD_DEFS,
+        properties: &__HPY_PROPERTIES,
+        class_level: ::core::option::Option::None,
+        class_attributes: ::core::option::Option::None,
+        new_signature: ::core::option::Option::Some("()"),
+        defines_new: true,
+        defines_richcmp: false,
+        defines_hash: false,
+    };
+    /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
+    unsafe impl ::hpy::impl_::class::MethodItems for Map {
+        fn items() -> &'static ::hpy::impl_::class::ClassItems {
+            &__HPY_METHOD_ITEMS
         }
     }
 };

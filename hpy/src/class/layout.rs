@@ -72,25 +72,6 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     const TYPE_GLOBAL: *mut hpy_sys::HPyGlobal;
 
-    /// Definitions made by `#[hpy_class]`: members, `tp_destroy`,
-    /// `tp_traverse`.
-    #[doc(hidden)]
-    fn class_defs() -> &'static [crate::impl_::StaticDef];
-
-    /// The `#[member]` fields as hidden methods (for interpreters whose
-    /// getset descriptors are broken, see `hpy_rs_supports_getsets`).
-    #[doc(hidden)]
-    fn member_properties() -> &'static [crate::impl_::class::PropertyMethods] {
-        &[]
-    }
-
-    /// Sets the class's own values on its new type object (an enum's
-    /// variants); nothing for other classes.
-    #[doc(hidden)]
-    fn class_values(_ty: &crate::Handle<'_>) -> crate::HPyResult<()> {
-        Ok(())
-    }
-
     /// For classes extending a builtin type, whose instances are made by the
     /// builtin's constructor: the value their data starts with
     /// (`Default::default()`), set on first access. `None` for other classes.
@@ -163,40 +144,6 @@ pub struct ClassData<T> {
 /// `initialized` of a block whose value was dropped (`tp_destroy`): an
 /// object PyPy destroyed although its `__del__` kept it (issue 25, N2).
 const DESTROYED: usize = 2;
-
-/// Finds the start of an instance's data from the pointer HPy's runtime
-/// passes to `tp_destroy`/`tp_traverse`.
-///
-/// HPy 0.9's CPython runtime (stock `hpy.universal`) treats a *Python*
-/// subclass of a pure HPy type as a legacy type and passes the object's
-/// start instead of its data; the data then follows the 16-byte object
-/// header. The first data block, whatever its class, starts the data and
-/// carries the canary while its value is alive (blocks of zero size take no
-/// room, and every block of an instance is written when it is created).
-/// Only the first two words at offsets 0 and 16 are read: both lie within
-/// the header of a `ClassData` (data start) or within the object header and
-/// that header (object start), so nothing past the object and none of the
-/// value's bytes are ever read. `None` if no live block is found (then
-/// nothing is touched).
-///
-/// # Safety
-/// `raw` must be what HPy passed for an instance of an hpy-rs class with
-/// data.
-pub(crate) unsafe fn locate_start(raw: *mut core::ffi::c_void) -> Option<*mut u8> {
-    const OBJECT_HEADER: usize = 16;
-    for offset in [0, OBJECT_HEADER] {
-        // SAFETY: the data holds at least one `ClassData` header (24 bytes),
-        // the object a 16-byte header before it: either way the word at
-        // `offset` is inside the object and initialised (a header field, or
-        // the object header).
-        let word = unsafe { core::ptr::read(raw.cast::<u8>().add(offset).cast::<usize>()) };
-        if word == CANARY {
-            // SAFETY: within the object, as above.
-            return Some(unsafe { raw.cast::<u8>().add(offset) });
-        }
-    }
-    None
-}
 
 /// Marks a live `ClassData` ("hpy-rs d").
 pub(crate) const CANARY: usize = 0x6870_792d_7273_2064;

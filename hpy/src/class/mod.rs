@@ -34,6 +34,6 @@ mod store;
 pub use create::{type_object, WithFields};
 pub use field::{Field, FieldSlots};
 pub use guard::{Ref, RefMut};
-pub(crate) use layout::locate_start;
+pub(crate) use layout::CANARY;
 pub use layout::{ClassData, HPyClass};
 pub use store::{ObjectStore, Stored};

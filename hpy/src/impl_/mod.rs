@@ -1,12 +1,12 @@
 //! Support code for the macros. **Not public API**: everything here may
 //! change in any release. Macro expansions call into this module so they stay
-//! small and contain no `unsafe` of their own.
+//! small; their few `unsafe` blocks only call helpers here on facts the macro
+//! established, each with its `/// SAFETY:` text.
 
 pub mod abi;
 pub mod buffer;
 pub(crate) mod capsule;
 pub mod class;
-pub mod class_level;
 mod def;
 pub mod derive;
 pub mod dunders;

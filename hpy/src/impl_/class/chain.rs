@@ -205,7 +205,7 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
     let result = std::panic::catch_unwind(|| {
         // SAFETY: forwarded from the contract; `locate_start` only returns
         // the data of this instance, whose blocks are all live.
-        if let Some(start) = unsafe { crate::class::locate_start(data) } {
+        if let Some(start) = unsafe { super::locate_start(data) } {
             // SAFETY: as above; each block is dropped once (`destroy` clears
             // its "initialised" flag), as the class that made the object
             // (which PyPy lets Python change).
@@ -235,7 +235,7 @@ crate::impl_::abi::entry_point! {
     ) -> c_int {
         // SAFETY: what HPy passes for a live instance of T; `locate_start`
         // finds the data (or gives up).
-        let Some(start) = (unsafe { crate::class::locate_start(data) }) else {
+        let Some(start) = (unsafe { super::locate_start(data) }) else {
             return 0;
         };
         // SAFETY: `visit`/`arg` are the ones HPy passed to this traverse call;

@@ -17,10 +17,14 @@ pub fn check_instance<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<()> {
 pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     let ctx = obj.context();
     let slot = T::type_slot();
-    // SAFETY: the slot's global holds the type once `ready` is set, never
+    // SAFETY: the slot's global holds the type once it is registered, never
     // cleared while the module lives; `obj` is valid.
     let fast = unsafe {
-        crate::impl_::abi::is_instance_fast(&slot.ready, slot.global.get(), obj.as_raw())
+        crate::impl_::abi::is_instance_fast(
+            slot.global.registered_flag(),
+            slot.global.as_raw_ptr(),
+            obj.as_raw(),
+        )
     };
     if let Some(is) = fast {
         return Ok(is);
@@ -36,8 +40,13 @@ pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
     let ctx = cls.context();
     let slot = T::type_slot();
     // SAFETY: as in `is_instance`.
-    let fast =
-        unsafe { crate::impl_::abi::is_type_fast(&slot.ready, slot.global.get(), cls.as_raw()) };
+    let fast = unsafe {
+        crate::impl_::abi::is_type_fast(
+            slot.global.registered_flag(),
+            slot.global.as_raw_ptr(),
+            cls.as_raw(),
+        )
+    };
     if let Some(is) = fast {
         return Ok(is);
     }

@@ -1,5 +1,8 @@
-//! Where an instance's data is: the start of its data, the offset and size
-//! of each Rust class's block, and how many `Field` slots a block has.
+//! Where an instance's data is, the one place that computes it: the start
+//! of its data (from a handle, or from the pointer HPy passes to
+//! `tp_destroy`/`tp_traverse`), the offset and size of each Rust class's
+//! block, the interpreter's slots after it, and how many `Field` slots a
+//! block has. `crate::class::ClassData` is the block itself.
 
 use hpy_sys::HPy;
 
@@ -62,7 +65,8 @@ pub(super) unsafe fn data_start<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut u
     }
 }
 
-/// CPython's size of `PyObject_HEAD`, padded like HPy's runtime pads it.
+/// CPython's size of `PyObject_HEAD`, padded like HPy's runtime pads it:
+/// where the data of a *Python* subclass's instance starts.
 const OBJECT_HEADER: usize = 16;
 
 /// The data start of an instance of a *Python* subclass of an hpy-rs class.
@@ -301,3 +305,36 @@ impl<T: Send> ClassValue for T {}
 
 /// Names `T`, so that `T: ClassValue` is checked where it is written.
 pub const fn assert_class_value<T: ClassValue>() {}
+
+/// Finds the start of an instance's data from the pointer HPy's runtime
+/// passes to `tp_destroy`/`tp_traverse`.
+///
+/// HPy 0.9's CPython runtime (stock `hpy.universal`) treats a *Python*
+/// subclass of a pure HPy type as a legacy type and passes the object's
+/// start instead of its data; the data then follows the 16-byte object
+/// header. The first data block, whatever its class, starts the data and
+/// carries the canary while its value is alive (blocks of zero size take no
+/// room, and every block of an instance is written when it is created).
+/// Only the first two words at offsets 0 and 16 are read: both lie within
+/// the header of a `ClassData` (data start) or within the object header and
+/// that header (object start), so nothing past the object and none of the
+/// value's bytes are ever read. `None` if no live block is found (then
+/// nothing is touched).
+///
+/// # Safety
+/// `raw` must be what HPy passed for an instance of an hpy-rs class with
+/// data.
+pub(crate) unsafe fn locate_start(raw: *mut core::ffi::c_void) -> Option<*mut u8> {
+    for offset in [0, OBJECT_HEADER] {
+        // SAFETY: the data holds at least one `ClassData` header (24 bytes),
+        // the object a 16-byte header before it: either way the word at
+        // `offset` is inside the object and initialised (a header field, or
+        // the object header).
+        let word = unsafe { core::ptr::read(raw.cast::<u8>().add(offset).cast::<usize>()) };
+        if word == crate::class::CANARY {
+            // SAFETY: within the object, as above.
+            return Some(unsafe { raw.cast::<u8>().add(offset) });
+        }
+    }
+    None
+}

@@ -1,6 +1,10 @@
 //! Runtime support for `#[hpy_class]` / `#[hpy_methods]`, by concern:
 //!
-//! - `spec`: the type object (static facts, definitions, creation, storage);
+//! - `items`: what a class is made of, one [`ClassItems`] table per macro,
+//!   collected by [`ClassMethods`];
+//! - `spec`: the type object (static facts, the one spec builder
+//!   [`add_type`], what is kept per class in its [`TypeSlot`], the module's
+//!   classes in any order);
 //! - `layout`: where an instance's data and each block in it are;
 //! - `check`: instance and subclass checks, the `self` of methods;
 //! - `new`: `tp_new` and creating instances;
@@ -10,6 +14,9 @@
 //! - `getset`: properties;
 //! - `member`: members (properties through the borrow flag);
 //! - `enums`: enums of unit variants;
+//! - `derived`: `#[hpy_class(eq, ord, hash, str)]`;
+//! - `static_methods`: `#[staticmethod]`/`#[classmethod]`, through a
+//!   companion type;
 //! - `object_slots`: `__dict__` and weak references (`dict`, `weakref`);
 //! - `slots`: helpers for the generated slot bodies.
 //!
@@ -19,42 +26,48 @@
 
 mod chain;
 mod check;
+mod derived;
 mod enums;
 mod getset;
 mod init;
+mod items;
 mod layout;
 mod member;
 mod new;
 mod object_slots;
 mod slots;
 mod spec;
+mod static_methods;
 
 pub use chain::{
     destroy_chain, impl_destroy, impl_traverse, init_ancestor, slot_destroy, slot_traverse,
     visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
 };
 pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
+pub use derived::{DerivedEq, DerivedHash, DerivedOrd, DerivedStr};
 pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
 pub use init::{impl_init, slot_init, InitFunc, IntoInit};
-pub(crate) use layout::checked_block;
+pub use items::{
+    class_impls, ClassItems, ClassMethods, ClassOptions, MethodItems, MethodsProbe, NoMethodItems,
+};
 pub use layout::{
     as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue,
     FieldCollectionProbe, FieldProbe, FieldSlotsCannotGrow, NoFieldSlots, NoValueVisit,
     NotAFieldCollection, ValueProbe, VisitValue, VisitValueFn,
 };
+pub(crate) use layout::{checked_block, locate_start};
 pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
 pub use new::{
-    construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
-    no_constructor_def, slot_new, IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
+    construct, impl_new, new_instance, new_instance_of, new_instance_with_fields, slot_new,
+    IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
 };
 pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use slots::*;
-pub(crate) use spec::without_signature_header;
 pub use spec::{
-    add_type, class_doc, Base, ClassInfo, ClassMethods, DefineCache, TypeSlot, TPFLAGS_BASETYPE,
-    TPFLAGS_HAVE_GC,
+    add_type, add_types, Base, ClassInfo, TypeEntry, TypeSlot, TPFLAGS_BASETYPE, TPFLAGS_HAVE_GC,
 };
+pub use static_methods::{missing_class, split_class, ClassLevel, Kind};
 
 pub use crate::class::ClassData;
 pub use crate::impl_::abi::properties::PropertyMethods;

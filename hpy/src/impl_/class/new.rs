@@ -17,7 +17,6 @@ use crate::class::{ClassData, HPyClass};
 use crate::impl_::def::slot;
 use crate::impl_::trampoline::trampoline;
 use crate::impl_::IntoResult;
-use crate::impl_::StaticDef;
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// The arguments of a `tp_new` call: positional handles and a keyword dict.
@@ -193,14 +192,6 @@ unsafe impl<T: HPyClass> NewFunc for NoConstructor<T> {
             T::INFO.qualname.to_string_lossy()
         )))
     }
-}
-
-/// The refusing `tp_new` of a class without `#[new]`, for classes of the
-/// plain object shape.
-pub fn no_constructor_def<T: HPyClass>(def: &'static StaticDef) -> Option<&'static StaticDef> {
-    // Builtin shapes inherit the builtin's constructor; metaclasses may not
-    // have their own tp_new.
-    (T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object).then_some(def)
 }
 
 /// Creates an instance of `cls` (the class `T` or a subclass) holding

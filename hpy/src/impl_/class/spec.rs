@@ -1,22 +1,25 @@
 //! The type object of a class: the static facts `#[hpy_class]` writes
-//! ([`ClassInfo`]), the definitions list ([`ClassMethods`],
-//! [`DefineCache`]), creating the type from its spec ([`add_type`]) and
-//! keeping it for the running module ([`TypeSlot`]).
+//! ([`ClassInfo`]), creating the type from its spec and the class's
+//! [`ClassItems`] tables ([`add_type`], the one spec builder), keeping it
+//! and what was built for it for the running module ([`TypeSlot`]), and
+//! creating a module's classes in any order ([`add_types`]).
 
-use core::cell::UnsafeCell;
 use core::ffi::{c_int, c_ulong, CStr};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::ffi::CString;
+use std::sync::OnceLock;
 
 use hpy_sys::{
     HPyConstant, HPyDef, HPyGlobal, HPyType_BuiltinShape, HPyType_Spec, HPyType_SpecParam, HPy_NULL,
 };
 
+use super::items::{ClassItems, ClassMethods};
 use crate::class::{ClassData, HPyClass};
 use crate::impl_::abi::properties;
 use crate::impl_::abi::properties::PropertyMethods;
 use crate::impl_::StaticDef;
-use crate::{Context, HPyErr, HPyResult, Handle};
+use crate::{Context, Global, HPyErr, HPyResult, Handle};
 
 /// The base class of a Rust class.
 #[derive(Clone, Copy)]
@@ -67,50 +70,51 @@ impl ClassInfo {
     }
 }
 
-/// The type object of a class for the running module (an `HPyGlobal` listed
-/// in the module definition, set when the module's exec creates the type).
+/// What the runtime keeps of a class for the running module: its type
+/// object (a [`Global`] listed in the module definition, stored when the
+/// module's exec creates the type), what the receiver checks need of its
+/// layout, and its definition list and docstring, built once.
 pub struct TypeSlot {
-    pub(super) global: UnsafeCell<HPyGlobal>,
-    pub(super) ready: AtomicBool,
+    pub(super) global: Global,
     /// The class's instance data size (`ClassInfo::basicsize`), once its
     /// type exists.
     data_size: AtomicUsize,
     /// `destroy_chain` of the class, once its type exists (null: the class
     /// has nothing to drop).
     destroy: AtomicPtr<()>,
+    /// The definition list of the class (see [`TypeSlot::defines`]).
+    defines: DefineLists,
+    /// The docstring with its signature header (see `class_doc`).
+    doc: OnceLock<CString>,
 }
-
-// SAFETY: the global is written by HPy during module exec and read under
-// the interpreter lock; `ready` orders the two.
-unsafe impl Sync for TypeSlot {}
 
 impl TypeSlot {
     /// An empty slot (for a `static`).
     pub const fn new() -> Self {
         TypeSlot {
-            global: UnsafeCell::new(HPyGlobal { _i: 0 }),
-            ready: AtomicBool::new(false),
+            global: Global::new(),
             data_size: AtomicUsize::new(0),
             destroy: AtomicPtr::new(ptr::null_mut()),
+            defines: DefineLists::new(),
+            doc: OnceLock::new(),
         }
     }
 
     /// The pointer listed in `HPyModuleDef.globals`.
     pub const fn as_ptr(&self) -> *mut HPyGlobal {
-        self.global.get()
+        self.global.as_raw_ptr()
     }
 
     /// The type object, or a `SystemError` if the module that defines the
     /// class was not initialised (the class is not listed in `types:`).
     pub fn load<'ctx>(&self, ctx: Context<'ctx>, name: &str) -> HPyResult<Handle<'ctx>> {
-        if !self.ready.load(Ordering::Acquire) {
-            return Err(HPyErr::system_error(format!(
+        match self.global.registered().then(|| self.global.load(ctx)) {
+            Some(Ok(Some(ty))) => Ok(ty),
+            Some(Err(e)) => Err(e),
+            _ => Err(HPyErr::system_error(format!(
                 "class {name} is used before its module created it (is it listed in hpy_module!'s `types`?)"
-            )));
+            ))),
         }
-        // SAFETY: the global was stored by `store` below; the result is a new
-        // owned handle.
-        unsafe { ctx.wrap_result(hpy_sys::HPyGlobal_Load(ctx.as_raw(), *self.global.get())) }
     }
 
     /// Records what the receiver checks need to know of `T`, the class of
@@ -138,11 +142,11 @@ impl TypeSlot {
         (!f.is_null()).then(|| unsafe { core::mem::transmute::<*mut (), unsafe fn(*mut u8)>(f) })
     }
 
-    fn store(&self, ty: &Handle<'_>) {
-        // SAFETY: the global is registered in the module definition (hpy_module!
-        // lists every class's slot) and written under the interpreter lock.
-        unsafe { hpy_sys::HPyGlobal_Store(ty.context().as_raw(), self.global.get(), ty.as_raw()) };
-        self.ready.store(true, Ordering::Release);
+    fn store(&self, ty: &Handle<'_>) -> HPyResult<()> {
+        // SAFETY: hpy_module! lists every class's slot in the module
+        // definition (`HPyClass::TYPE_GLOBAL`).
+        unsafe { self.global.mark_registered() };
+        self.global.store(ty)
     }
 }
 
@@ -152,61 +156,29 @@ impl Default for TypeSlot {
     }
 }
 
-/// The `HPyDef` list of a class, written by `#[hpy_methods]`.
-///
-/// # Safety
-/// Implemented by hpy-rs's macros only: the runtime trusts what the
-/// implementation returns (raw handles, definitions) without checking it.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an hpy class",
-    label = "not an `#[hpy_class]` struct",
-    note = "declare the struct with `#[hpy::hpy_class]` (an `#[hpy::hpy_methods] impl` block, \
-            optional, adds its methods)"
-)]
-pub unsafe trait ClassMethods: HPyClass {
-    /// The NULL-terminated definitions (methods, slots, getsets, members);
-    /// `with_property_methods` adds the hidden methods of
-    /// [`properties`](Self::properties) (for interpreters whose getset
-    /// descriptors are broken, see `hpy_rs_supports_getsets`).
-    fn defines(with_property_methods: bool) -> *mut *mut HPyDef;
-
-    /// The class's `#[getter]` properties as hidden methods.
-    fn properties() -> &'static [PropertyMethods] {
-        &[]
-    }
-
-    /// Sets the `#[classattr]` attributes on the new type object.
-    fn class_attributes<'ctx>(_ty: &Handle<'ctx>) -> HPyResult<()> {
-        Ok(())
-    }
-
-    /// The type's docstring: the class's doc comment behind a
-    /// `Name(signature)\n--\n\n` header made from the constructor's
-    /// parameters (CPython's `__text_signature__`).
-    fn doc(_ctx: Context<'_>) -> Option<&'static CStr> {
-        Self::INFO.doc
-    }
-}
-
 /// `HPy_TPFLAGS_BASETYPE`: Python code may subclass the class.
 pub const TPFLAGS_BASETYPE: c_ulong = hpy_sys::HPy_TPFLAGS_BASETYPE;
 
 /// `HPy_TPFLAGS_HAVE_GC`: instances hold `Field`s the GC must see.
 pub const TPFLAGS_HAVE_GC: c_ulong = hpy_sys::HPy_TPFLAGS_HAVE_GC;
 
-/// [`ClassMethods::doc`] of a class with a constructor: `Name(signature)`,
-/// the `--` line, then the doc comment; made once into `cache`. Just the
-/// doc comment where the interpreter would show the header as it is.
-pub fn class_doc<T: HPyClass>(
+/// The type's docstring: with a constructor, `Name(signature)`, the `--`
+/// line, then the doc comment (CPython's `__text_signature__`), made once
+/// into `slot`; just the doc comment without one, or where the interpreter
+/// would show the header as it is.
+fn class_doc<T: HPyClass>(
     ctx: Context<'_>,
-    cache: &'static std::sync::OnceLock<std::ffi::CString>,
-    signature: &str,
+    slot: &'static TypeSlot,
+    items: &[&ClassItems],
 ) -> Option<&'static CStr> {
+    let Some(signature) = items.iter().find_map(|it| it.new_signature) else {
+        return T::INFO.doc;
+    };
     // SAFETY: the live context of the module's exec.
     if !unsafe { hpy_sys::hpy_rs_type_doc_has_signatures(ctx.as_raw()) } {
         return T::INFO.doc;
     }
-    let doc = cache.get_or_init(|| {
+    let doc = slot.doc.get_or_init(|| {
         let name = T::INFO.python_name();
         let body = T::INFO
             .doc
@@ -214,13 +186,14 @@ pub fn class_doc<T: HPyClass>(
         let text = format!("{name}{signature}\n--\n\n{body}");
         // Neither part holds a NUL: the doc was a C string, the rest is
         // made of identifiers and literals.
-        std::ffi::CString::new(text).unwrap_or_default()
+        CString::new(text).unwrap_or_default()
     });
     Some(doc.as_c_str())
 }
 
-/// Creates the type object of `T`, keeps it in `T`'s type slot and adds it
-/// to `module` under its name (called from the module's exec).
+/// Creates the type object of `T` from its spec and its [`ClassItems`]
+/// tables, keeps it in `T`'s type slot and adds it to `module` under its
+/// name (called from the module's exec).
 pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
     const {
         assert!(
@@ -229,6 +202,8 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         )
     };
     let info = &T::INFO;
+    let slot = T::type_slot();
+    let items = T::items();
     super::object_slots::note_host(ctx);
     // SAFETY: the live context of this call.
     let getsets_work = unsafe { hpy_sys::hpy_rs_supports_getsets(ctx.as_raw()) };
@@ -242,8 +217,8 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         flags: hpy_sys::HPy_TPFLAGS_DEFAULT | info.flags,
         builtin_shape: info.shape,
         legacy_slots: ptr::null_mut(),
-        defines: T::defines(!getsets_work),
-        doc: T::doc(ctx).map_or(ptr::null(), CStr::as_ptr),
+        defines: slot.defines::<T>(&items, !getsets_work),
+        doc: class_doc::<T>(ctx, slot, &items).map_or(ptr::null(), CStr::as_ptr),
     };
     let mut keep = Vec::new();
     let mut params = Vec::new();
@@ -284,17 +259,19 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     };
     drop(keep);
     if !getsets_work {
-        properties::publish(&ty, T::member_properties())?;
-        properties::publish(&ty, T::properties())?;
+        for table in items {
+            properties::publish(&ty, table.properties)?;
+        }
     }
     // SAFETY: `ty` was just created and has no instances yet; the defines
-    // are the class's static, null-terminated array.
-    unsafe { crate::impl_::abi::type_created(ctx.as_raw(), ty.as_raw(), T::defines(false)) };
-    T::type_slot().remember_layout::<T>();
-    T::type_slot().store(&ty);
+    // are the class's null-terminated list, kept for the process.
+    unsafe {
+        crate::impl_::abi::type_created(ctx.as_raw(), ty.as_raw(), slot.defines::<T>(&items, false))
+    };
+    slot.remember_layout::<T>();
+    slot.store(&ty)?;
     // After `store`, so that a class attribute can be an instance.
-    T::class_values(&ty)?;
-    T::class_attributes(&ty)?;
+    add_class_attributes::<T>(&ty, &items)?;
     let name = std::ffi::CString::new(info.python_name())
         .map_err(|_| HPyErr::value_error("class name with NUL"))?;
     // SAFETY: valid handles and a NUL-terminated name.
@@ -303,18 +280,29 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     })
 }
 
-/// The NULL-terminated definition list of a class: its methods and slots
-/// (from `#[hpy_methods]`) and its members, `tp_destroy` and `tp_traverse`
-/// (from `#[hpy_class]`), built once per kind of interpreter.
-///
-/// Where getset descriptors are broken (PyPy 7.3.19's layout) the list
-/// starts with the hidden methods of the class's properties, and methods
-/// get their docstrings without the `name(signature)\n--\n\n` header,
-/// which PyPy's method descriptors would show as it is.
-pub struct DefineCache {
-    plain: std::sync::OnceLock<DefinePtrs>,
-    with_property_methods: std::sync::OnceLock<DefinePtrs>,
+/// Sets what the tables put on the new type object `ty`: each table's
+/// static and class methods and class attributes, then `__hash__ = None`
+/// where `__richcmp__` is defined without `__hash__` (as Python does for a
+/// class defining `__eq__` only).
+fn add_class_attributes<T: HPyClass>(ty: &Handle<'_>, items: &[&ClassItems]) -> HPyResult<()> {
+    for table in items {
+        if let Some(methods) = table.class_level {
+            super::static_methods::install::<T>(ty, methods)?;
+        }
+        if let Some(set) = table.class_attributes {
+            set(ty)?;
+        }
+    }
+    let richcmp = items.iter().any(|t| t.defines_richcmp);
+    if richcmp && !items.iter().any(|t| t.defines_hash) {
+        crate::impl_::dunders::unhashable(ty)?;
+    }
+    Ok(())
 }
+
+/// A definition list built once per kind of interpreter (`plain` or not,
+/// see [`TypeSlot::defines`]): the null-terminated array HPy reads.
+pub(crate) struct DefineLists([OnceLock<DefinePtrs>; 2]);
 
 struct DefinePtrs(Box<[*mut HPyDef]>);
 
@@ -326,57 +314,89 @@ unsafe impl Send for DefinePtrs {}
 // SAFETY: as above.
 unsafe impl Sync for DefinePtrs {}
 
-impl DefineCache {
-    /// An empty cache (for a `static`).
-    pub const fn new() -> Self {
-        DefineCache {
-            plain: std::sync::OnceLock::new(),
-            with_property_methods: std::sync::OnceLock::new(),
-        }
+impl DefineLists {
+    /// No list built yet (for a `static`).
+    pub(crate) const fn new() -> Self {
+        DefineLists([OnceLock::new(), OnceLock::new()])
     }
 
-    /// The list, built on first use; with `with_property_methods`, also the
-    /// hidden methods of `properties`, and method docs without a signature
-    /// header.
-    pub fn get<T: HPyClass>(
+    /// The list of kind `variant`, built by `build` (without the final
+    /// null) on first use.
+    pub(crate) fn get(
         &self,
-        methods: &'static [StaticDef],
-        extra: Option<&'static StaticDef>,
-        properties: &'static [PropertyMethods],
-        with_property_methods: bool,
+        variant: bool,
+        build: impl FnOnce() -> Vec<*mut HPyDef>,
     ) -> *mut *mut HPyDef {
-        let class = T::class_defs();
-        let (needs_drop, has_fields) = (T::NEEDS_DESTROY, T::HAS_FIELDS);
-        // Without drop glue, `tp_destroy` would have nothing to do: leave
-        // it out and save the call on every deallocation. Without `Field`
-        // slots, `tp_traverse` would have nothing to visit.
-        let wanted = move |def: &&StaticDef| {
-            (needs_drop || !is_slot(def, hpy_sys::HPy_tp_destroy))
-                && (has_fields || !is_slot(def, hpy_sys::HPy_tp_traverse))
-                && super::object_slots::wanted(def)
-        };
-        let defs = methods.iter().chain(class).chain(extra).filter(wanted);
-        let list = if with_property_methods {
-            self.with_property_methods.get_or_init(|| {
-                let mut list: Vec<*mut HPyDef> = properties
-                    .iter()
-                    .chain(T::member_properties())
-                    .flat_map(PropertyMethods::hidden_defs)
-                    .map(StaticDef::as_ptr)
-                    .collect();
-                list.extend(defs.map(|d| without_signature_header(d.as_ptr())));
-                list.push(ptr::null_mut());
-                DefinePtrs(list.into_boxed_slice())
-            })
-        } else {
-            self.plain.get_or_init(|| {
-                let mut list: Vec<*mut HPyDef> = defs.map(StaticDef::as_ptr).collect();
-                list.push(ptr::null_mut());
-                DefinePtrs(list.into_boxed_slice())
-            })
-        };
+        let list = self.0[usize::from(variant)].get_or_init(|| {
+            let mut list = build();
+            list.push(ptr::null_mut());
+            DefinePtrs(list.into_boxed_slice())
+        });
         list.0.as_ptr().cast_mut()
     }
+}
+
+impl TypeSlot {
+    /// The null-terminated definition list of the class: its tables'
+    /// definitions (the `#[hpy_methods]` block's first), a `tp_new`
+    /// refusing to make instances where no table has one, built once per
+    /// kind of interpreter.
+    ///
+    /// Where getset descriptors are broken (PyPy 7.3.19's layout,
+    /// `with_property_methods`) the list starts with the hidden methods of
+    /// the tables' properties, and methods get their docstrings without
+    /// the `name(signature)\n--\n\n` header, which PyPy's method
+    /// descriptors would show as it is.
+    fn defines<T: HPyClass>(
+        &'static self,
+        items: &[&'static ClassItems; 2],
+        with_property_methods: bool,
+    ) -> *mut *mut HPyDef {
+        let [class, methods] = *items;
+        self.defines.get(with_property_methods, || {
+            let (needs_drop, has_fields) = (T::NEEDS_DESTROY, T::HAS_FIELDS);
+            // Without drop glue, `tp_destroy` would have nothing to do:
+            // leave it out and save the call on every deallocation. Without
+            // `Field` slots, `tp_traverse` would have nothing to visit.
+            let wanted = move |def: &&StaticDef| {
+                (needs_drop || !is_slot(def, hpy_sys::HPy_tp_destroy))
+                    && (has_fields || !is_slot(def, hpy_sys::HPy_tp_traverse))
+                    && super::object_slots::wanted(def)
+            };
+            let no_new = no_constructor::<T>(items);
+            let defs = methods
+                .defs
+                .iter()
+                .chain(class.defs)
+                .chain(no_new)
+                .filter(wanted);
+            if !with_property_methods {
+                return defs.map(StaticDef::as_ptr).collect();
+            }
+            let mut list: Vec<*mut HPyDef> = methods
+                .properties
+                .iter()
+                .chain(class.properties)
+                .flat_map(PropertyMethods::hidden_defs)
+                .map(StaticDef::as_ptr)
+                .collect();
+            list.extend(defs.map(|d| without_signature_header(d.as_ptr())));
+            list
+        })
+    }
+}
+
+/// The refusing `tp_new` (`NoConstructor`) of a class of the plain object
+/// shape that no table gives a constructor, made once per list (leaked:
+/// the type may live as long as the process). Builtin shapes inherit the
+/// builtin's constructor; metaclasses may not have their own `tp_new`.
+fn no_constructor<T: HPyClass>(items: &[&ClassItems]) -> Option<&'static StaticDef> {
+    if items.iter().any(|t| t.defines_new) || T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object
+    {
+        return None;
+    }
+    let def = super::slot_new::<super::NoConstructor<T>>();
+    Some(Box::leak(Box::new(StaticDef::new(def))))
 }
 
 /// `def`, or for a method whose doc starts with a `name(...)\n--\n\n`
@@ -404,12 +424,6 @@ pub(crate) fn without_signature_header(def: *mut HPyDef) -> *mut HPyDef {
     }
 }
 
-impl Default for DefineCache {
-    fn default() -> Self {
-        DefineCache::new()
-    }
-}
-
 fn is_slot(def: &StaticDef, slot: hpy_sys::HPySlot_Slot) -> bool {
     // SAFETY: the definitions are statics, only read here (before HPy sees
     // them); the union member read is the one `kind` selects.
@@ -417,4 +431,65 @@ fn is_slot(def: &StaticDef, slot: hpy_sys::HPySlot_Slot) -> bool {
         let def = &*def.as_ptr();
         def.kind == hpy_sys::HPyDef_Kind_Slot && def.u.slot.slot == slot
     }
+}
+
+/// One class of `hpy_module!`'s `types`.
+pub struct TypeEntry {
+    add: for<'ctx> fn(Context<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
+    /// Whether the Rust classes it derives from (`extends`, a Rust
+    /// metaclass) exist yet.
+    bases_ready: for<'ctx> fn(Context<'ctx>) -> bool,
+}
+
+impl TypeEntry {
+    /// The entry of class `T`.
+    pub const fn of<T: ClassMethods>() -> Self {
+        TypeEntry {
+            add: add_type::<T>,
+            bases_ready: bases_ready::<T>,
+        }
+    }
+}
+
+fn bases_ready<T: HPyClass>(ctx: Context<'_>) -> bool {
+    let info = &T::INFO;
+    [Some(info.base), info.metaclass]
+        .into_iter()
+        .flatten()
+        .all(|base| match base {
+            Base::Class(slot) => is_ready(ctx, slot()),
+            _ => true,
+        })
+}
+
+fn is_ready(ctx: Context<'_>, slot: &TypeSlot) -> bool {
+    slot.load(ctx, "").is_ok()
+}
+
+/// Creates the module's classes: each once the Rust classes it derives
+/// from exist, so `types` may list them in any order. A base that is never
+/// created (not listed) gets `add_type`'s error.
+pub fn add_types<'ctx>(
+    ctx: Context<'ctx>,
+    module: &Handle<'ctx>,
+    types: &[TypeEntry],
+) -> HPyResult<()> {
+    let mut pending: Vec<&TypeEntry> = types.iter().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut i = 0;
+        while i < pending.len() {
+            if (pending[i].bases_ready)(ctx) {
+                (pending.remove(i).add)(ctx, module)?;
+            } else {
+                i += 1;
+            }
+        }
+        if pending.len() == before {
+            // No progress: the first one reports its missing base.
+            (pending[0].add)(ctx, module)?;
+            pending.remove(0);
+        }
+    }
+    Ok(())
 }
