@@ -504,23 +504,9 @@ def section_host(rows, per_python, notes314):
                     out.append("- %s, %s: %s." % (title, label, reason.rstrip(".")))
             if any(notes314.get(label) for label in labels):
                 out.append("")
-        if measured and any(HPYC_UNI in per or RS_UNI in per for per in instr.values()):
-            misses, compared = host_misses(instr, rows)
-            out.append(
-                "**%s, instructions per iteration** (N = %s; ratio hpy_rs_universal / "
-                "hpy.universal): %d of %d rows miss." % (title, fmt(n), misses, compared)
-            )
-            out.append("")
-            out.extend(host_table(rows, instr, host_pairs(), (STOCK, HOST), mark=True))
-            out.append("")
-        if any(HPYC_UNI in per or RS_UNI in per for per in ns.values()):
-            out.append(
-                "**%s, median ns/op** (wall-clock, noisy; ratio hpy_rs_universal / "
-                "hpy.universal)." % title
-            )
-            out.append("")
-            out.extend(host_table(rows, ns, host_pairs(), (STOCK, HOST), digits=1))
-            out.append("")
+        stock_measured = any(HPYC_UNI in per or RS_UNI in per for per in instr.values())
+        out.extend(stock_against_host(rows, title, instr if measured and stock_measured else {},
+                                      ns, n, host_pairs()))
         if measured and any(RS_CPY in per for per in instr.values()) and "3.14" in title:
             out.append(
                 "**%s, instructions per iteration**: the universal binaries through "
@@ -548,22 +534,33 @@ def section_debug(rows, title, instr, ns, n):
         "hpy.universal on every row (a miss in bold)."
     )
     out.append("")
-    if any(HPYC_HOST_DEBUG in per or RS_HOST_DEBUG in per for per in instr.values()):
-        misses, compared = host_misses(instr, rows, debug_pairs())
+    measured = any(HPYC_HOST_DEBUG in per or RS_HOST_DEBUG in per for per in instr.values())
+    out.extend(stock_against_host(rows, title, instr if measured else {}, ns, n, debug_pairs()))
+    return out
+
+
+def stock_against_host(rows, title, instr, ns, n, pairs):
+    """The instructions table (with its misses) and the ns/op table of
+    ``pairs`` (hpy.universal's label, hpy_rs_universal's), each where it has
+    values. Markdown lines."""
+    out = []
+    labels = [label for _, stock, host in pairs for label in (stock, host)]
+    if any(label in per for per in instr.values() for label in labels):
+        misses, compared = host_misses(instr, rows, pairs)
         out.append(
             "**%s, instructions per iteration** (N = %s; ratio hpy_rs_universal / "
             "hpy.universal): %d of %d rows miss." % (title, fmt(n), misses, compared)
         )
         out.append("")
-        out.extend(host_table(rows, instr, debug_pairs(), (STOCK, HOST), mark=True))
+        out.extend(host_table(rows, instr, pairs, (STOCK, HOST), mark=True))
         out.append("")
-    if any(HPYC_HOST_DEBUG in per or RS_HOST_DEBUG in per for per in ns.values()):
+    if any(label in per for per in ns.values() for label in labels[::2]):
         out.append(
             "**%s, median ns/op** (wall-clock, noisy; ratio hpy_rs_universal / "
             "hpy.universal)." % title
         )
         out.append("")
-        out.extend(host_table(rows, ns, debug_pairs(), (STOCK, HOST), digits=1))
+        out.extend(host_table(rows, ns, pairs, (STOCK, HOST), digits=1))
         out.append("")
     return out
 
