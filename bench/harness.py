@@ -9,6 +9,8 @@ as LABEL=KIND:MODULE:PATH, where KIND is
   CPython, built in on PyPy),
 - ``hpyrs``: an HPy universal binary loaded with ``hpy_rs_universal.load``
   (hpy-rs's host; ``--host-dir`` names the directory it is imported from),
+- ``hpy-debug``, ``hpyrs-debug``: the same through each host's debug mode
+  (``mode=MODE_DEBUG``, what ``HPY=debug`` selects),
 - ``py``: a pure-Python module file.
 - ``import``: the module imported by name, with PATH first on ``sys.path``
   (a package, or a module whose loader stub picks the host): it is the
@@ -51,6 +53,11 @@ import board
 import workloads
 
 
+# The kinds that load a universal binary through a host (KIND-debug: in its
+# debug mode).
+UNIVERSAL_KINDS = ("hpy", "hpyrs", "hpy-debug", "hpyrs-debug")
+
+
 def load(kind, name, path):
     """Imports the module ``name`` from the file ``path``."""
     path = os.path.abspath(path)
@@ -61,14 +68,16 @@ def load(kind, name, path):
         if not where.startswith(path + os.sep):
             raise SystemExit("import %s found %s, not a module under %s" % (name, where, path))
         return module
-    if kind in ("hpy", "hpyrs"):
-        if kind == "hpy":
+    if kind in UNIVERSAL_KINDS:
+        host, _, mode = kind.partition("-")
+        if host == "hpy":
             from hpy import universal
         else:
             import hpy_rs_universal as universal
 
         spec = importlib.machinery.ModuleSpec(name, None, origin=path)
-        return universal.load(name, path, spec, mode=universal.MODE_UNIVERSAL)
+        mode = universal.MODE_DEBUG if mode == "debug" else universal.MODE_UNIVERSAL
+        return universal.load(name, path, spec, mode=mode)
     if kind == "ext":
         loader = importlib.machinery.ExtensionFileLoader(name, path)
         spec = importlib.util.spec_from_file_location(name, path, loader=loader)
@@ -140,7 +149,7 @@ def parse_impls(specs):
             if name in imported:
                 raise SystemExit("two implementations imported as %s: one per process" % name)
             imported.add(name)
-        if kind in ("hpy", "hpyrs"):
+        if kind in UNIVERSAL_KINDS:
             st = os.stat(path)
             other = universal_files.setdefault((st.st_dev, st.st_ino), label)
             if other != label:
@@ -338,7 +347,7 @@ def main():
     parser.add_argument("--warmup", type=float, default=0.2, help="seconds of warm-up per loop")
     parser.add_argument("-n", type=int, default=20000, help="callgrind iterations")
     parser.add_argument(
-        "--host-dir", help="directory to import hpy_rs_universal from (for KIND hpyrs)"
+        "--host-dir", help="directory to import hpy_rs_universal from (for KIND hpyrs, hpyrs-debug)"
     )
     parser.add_argument("impls", nargs="+", metavar="LABEL=KIND:MODULE:PATH")
     args = parser.parse_args()

@@ -31,6 +31,11 @@ RS_UNI = "hpy-rs (universal)"
 HPYC_HOST = "C HPy (universal, hpy_rs_universal)"
 RS_HOST = "hpy-rs (universal, hpy_rs_universal)"
 HOST = "hpy_rs_universal"
+# The same binaries again through each host's debug mode.
+HPYC_DEBUG = "C HPy (debug)"
+RS_DEBUG = "hpy-rs (debug)"
+HPYC_HOST_DEBUG = "C HPy (debug, hpy_rs_universal)"
+RS_HOST_DEBUG = "hpy-rs (debug, hpy_rs_universal)"
 STOCK = "hpy.universal"
 PYO3 = "PyO3"
 PYO3_PP = "PyO3 (cpyext)"
@@ -226,13 +231,19 @@ def host_pairs():
     return (("C HPy", HPYC_UNI, HPYC_HOST), ("hpy-rs", RS_UNI, RS_HOST))
 
 
-def host_misses(instr, rows):
-    """Rows × binaries where hpy_rs_universal costs more than hpy.universal,
-    and how many pairs were compared."""
+def debug_pairs():
+    """As ``host_pairs``, through each host's debug mode."""
+    return (("C HPy", HPYC_DEBUG, HPYC_HOST_DEBUG), ("hpy-rs", RS_DEBUG, RS_HOST_DEBUG))
+
+
+def host_misses(instr, rows, pairs=None):
+    """Rows × binaries where hpy_rs_universal costs more than hpy.universal
+    (``pairs``: ``host_pairs()`` unless given), and how many pairs were
+    compared."""
     misses = compared = 0
     for row in rows:
         per = instr.get(row, {})
-        for _, stock, host in host_pairs():
+        for _, stock, host in pairs or host_pairs():
             if per.get(stock) and per.get(host) is not None:
                 compared += 1
                 misses += per[host] > per[stock]
@@ -275,6 +286,16 @@ def targets(instr, cp_ns, pp_ns, cp_rk4, pp_rk4, overhead_rows, instr314):
                 "C HPy's and hpy-rs's `simple`)**: %s — %d of %d rows miss; table in "
                 "[Universal binaries through hpy_rs_universal]"
                 "(#universal-binaries-through-hpy_rs_universal)."
+                % (check(misses == 0), misses, compared)
+            )
+            out.append("")
+        misses, compared = host_misses(instr, rows, debug_pairs())
+        if compared:
+            out.append(
+                "**6b. Debug mode: a universal binary through hpy_rs_universal's debug "
+                "mode ≤ 1.00× the instructions of hpy.universal's debug mode (CPython "
+                "3.11)**: %s — %d of %d rows miss; table in "
+                "[Debug mode](#debug-mode-hpy_rs_universal-against-hpyuniversal)."
                 % (check(misses == 0), misses, compared)
             )
             out.append("")
@@ -483,23 +504,9 @@ def section_host(rows, per_python, notes314):
                     out.append("- %s, %s: %s." % (title, label, reason.rstrip(".")))
             if any(notes314.get(label) for label in labels):
                 out.append("")
-        if measured and any(HPYC_UNI in per or RS_UNI in per for per in instr.values()):
-            misses, compared = host_misses(instr, rows)
-            out.append(
-                "**%s, instructions per iteration** (N = %s; ratio hpy_rs_universal / "
-                "hpy.universal): %d of %d rows miss." % (title, fmt(n), misses, compared)
-            )
-            out.append("")
-            out.extend(host_table(rows, instr, host_pairs(), (STOCK, HOST), mark=True))
-            out.append("")
-        if any(HPYC_UNI in per or RS_UNI in per for per in ns.values()):
-            out.append(
-                "**%s, median ns/op** (wall-clock, noisy; ratio hpy_rs_universal / "
-                "hpy.universal)." % title
-            )
-            out.append("")
-            out.extend(host_table(rows, ns, host_pairs(), (STOCK, HOST), digits=1))
-            out.append("")
+        stock_measured = any(HPYC_UNI in per or RS_UNI in per for per in instr.values())
+        out.extend(stock_against_host(rows, title, instr if measured and stock_measured else {},
+                                      ns, n, host_pairs()))
         if measured and any(RS_CPY in per for per in instr.values()) and "3.14" in title:
             out.append(
                 "**%s, instructions per iteration**: the universal binaries through "
@@ -511,6 +518,50 @@ def section_host(rows, per_python, notes314):
             pairs = (("C HPy", HPYC_CPY, HPYC_HOST), ("hpy-rs", RS_CPY, RS_HOST))
             out.extend(host_table(rows, instr, pairs, ("CPython ABI", "universal via " + HOST)))
             out.append("")
+    return out
+
+
+def section_debug(rows, title, instr, ns, n):
+    """Both universal binaries through each host's debug mode (``HPY=debug``).
+    Markdown lines."""
+    rows = [r for r in rows if r != LOOP]
+    out = ["## Debug mode: hpy_rs_universal against hpy.universal", ""]
+    out.append(
+        "The universal binaries of the section above, loaded in debug mode "
+        "(`mode=MODE_DEBUG`, what `HPY=debug` selects) through `hpy.universal` and "
+        "through `hpy_rs_universal` (each its own copy of the file), in one "
+        "interpreter and one run; the target is hpy_rs_universal ≤ 1.00× "
+        "hpy.universal on every row (a miss in bold)."
+    )
+    out.append("")
+    measured = any(HPYC_HOST_DEBUG in per or RS_HOST_DEBUG in per for per in instr.values())
+    out.extend(stock_against_host(rows, title, instr if measured else {}, ns, n, debug_pairs()))
+    return out
+
+
+def stock_against_host(rows, title, instr, ns, n, pairs):
+    """The instructions table (with its misses) and the ns/op table of
+    ``pairs`` (hpy.universal's label, hpy_rs_universal's), each where it has
+    values. Markdown lines."""
+    out = []
+    labels = [label for _, stock, host in pairs for label in (stock, host)]
+    if any(label in per for per in instr.values() for label in labels):
+        misses, compared = host_misses(instr, rows, pairs)
+        out.append(
+            "**%s, instructions per iteration** (N = %s; ratio hpy_rs_universal / "
+            "hpy.universal): %d of %d rows miss." % (title, fmt(n), misses, compared)
+        )
+        out.append("")
+        out.extend(host_table(rows, instr, pairs, (STOCK, HOST), mark=True))
+        out.append("")
+    if any(label in per for per in ns.values() for label in labels[::2]):
+        out.append(
+            "**%s, median ns/op** (wall-clock, noisy; ratio hpy_rs_universal / "
+            "hpy.universal)." % title
+        )
+        out.append("")
+        out.extend(host_table(rows, ns, pairs, (STOCK, HOST), digits=1))
+        out.append("")
     return out
 
 
@@ -680,6 +731,11 @@ def main():
             files = callgrind_files(r, prefix)
             per_python.append((title, i, t, files and load_json(files[0])["n"]))
         md.extend(section_host(rows, per_python, notes314))
+    if any(HPYC_HOST_DEBUG in per or RS_HOST_DEBUG in per
+           for data in (instr, cp_ns) for per in data.values()):
+        files = callgrind_files(r)
+        md.extend(section_debug(rows, "CPython %s" % (cp_version or "3.11"), instr, cp_ns,
+                                files and load_json(files[0])["n"]))
     if cp314_ns or instr314:
         md.extend(section_314(
             rows, cp314_version, args.python314_from, cp314_ns, instr314, notes314, r))

@@ -16,11 +16,13 @@
 //! The universal context is hpy-sys's CPython ABI as a function table
 //! ([`hpy_sys::host::new_context`]): a universal handle on CPython is the
 //! `PyObject*`, so the context functions are the CPython-ABI ones, and only
-//! the trampoline entry ([`call_real`]) is the host's.
+//! the trampoline entry ([`call_real`]) and the allocation of plain classes'
+//! instances (`plain`) are the host's.
 
 pub mod call_real;
 mod debug;
 mod loader;
+mod plain;
 mod pycall;
 mod trace;
 
@@ -55,12 +57,13 @@ fn universal_context() -> *mut UniversalContext {
     // SAFETY: called from Python with the GIL held, so the CPython-ABI
     // context (the source of the handle constants) can be built; the GIL
     // also makes this check-then-store race free.
-    let ctx = unsafe {
+    let mut ctx = unsafe {
         hpy_sys::host::new_context(
             c"HPy Universal ABI (hpy-rs host on CPython)".as_ptr(),
             call_real::plain_call_real,
         )
     };
+    plain::install(&mut ctx);
     let ctx = Box::into_raw(Box::new(ctx));
     UNIVERSAL.store(ctx, Ordering::Release);
     ctx

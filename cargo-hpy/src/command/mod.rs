@@ -137,7 +137,7 @@ fn wheelhouse(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
         return Err(Error::Unsupported(format!(
             "--with-host builds hpy-rs-universal from the hpy-rs checkout cargo-hpy was \
              built from, but {} is gone; build the host wheels there with \
-             `cargo hpy wheel -p hpy-universal -i PYTHON`",
+             `cargo hpy wheel --release -p hpy-universal -i PYTHON`",
             host.display()
         )));
     }

@@ -242,7 +242,7 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          ```\n\
          \n\
          A universal module loads on PyPy as it is, and on CPython through hpy-rs's\n\
-         host, `hpy-rs-universal` (`cargo hpy develop -p hpy-universal` in hpy-rs).\n\
+         host, `hpy-rs-universal` (`cargo hpy develop --release -p hpy-universal` in hpy-rs).\n\
          \n\
          `pip install .` needs the `hpy-rs-build` backend: build its wheel with\n\
          hpy-rs's `scripts/build-backend-wheel DIR` and pass `--find-links DIR`.\n\

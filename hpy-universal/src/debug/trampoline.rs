@@ -21,13 +21,47 @@ use super::report::report;
 use super::{info_of, DebugInfo};
 use crate::call_real::{call_real, Handles};
 
+/// How many argument handles a call keeps without a heap allocation (a
+/// method's `self` and a few arguments: the common calls).
+const INLINE: usize = 8;
+
 /// Debug handles for one call of an extension function.
 struct DebugHandles<'a> {
     info: &'a DebugInfo,
-    /// Every argument handle opened for the call, with its id.
-    opened: Vec<(HPy, u64)>,
-    /// Storage of the argument arrays, alive until the call ends.
+    /// The first argument handles opened for the call, with their ids
+    /// (`opened_len` of them); more go to `more_opened`.
+    opened: [(HPy, u64); INLINE],
+    opened_len: usize,
+    more_opened: Vec<(HPy, u64)>,
+    /// The call's argument array when it fits (`inline_array_used`), else
+    /// in `arrays`; alive until the call ends (the value does not move
+    /// while `call_real` borrows it).
+    inline_array: [HPy; INLINE],
+    inline_array_used: bool,
     arrays: Vec<Vec<HPy>>,
+}
+
+impl<'a> DebugHandles<'a> {
+    fn new(info: &'a DebugInfo) -> Self {
+        DebugHandles {
+            info,
+            opened: [(HPy_NULL, 0); INLINE],
+            opened_len: 0,
+            more_opened: Vec::new(),
+            inline_array: [HPy_NULL; INLINE],
+            inline_array_used: false,
+            arrays: Vec::new(),
+        }
+    }
+
+    fn remember(&mut self, h: HPy, id: u64) {
+        if self.opened_len < INLINE {
+            self.opened[self.opened_len] = (h, id);
+            self.opened_len += 1;
+        } else {
+            self.more_opened.push((h, id));
+        }
+    }
 }
 
 // SAFETY: argument handles are open debug records of the debug context
@@ -44,11 +78,19 @@ unsafe impl Handles for DebugHandles<'_> {
             let h = s.open(o as isize, Kind::Argument, trace);
             (h, s.id_of(h))
         });
-        self.opened.push((h, id));
+        self.remember(h, id);
         h
     }
 
     unsafe fn args(&mut self, items: *const *mut PyObject, n: usize) -> *const HPy {
+        if n <= INLINE && !self.inline_array_used {
+            self.inline_array_used = true;
+            for i in 0..n {
+                // SAFETY: `items` holds `n` objects (caller).
+                self.inline_array[i] = unsafe { self.arg(*items.add(i)) };
+            }
+            return self.inline_array.as_ptr();
+        }
         let mut handles = Vec::with_capacity(n);
         for i in 0..n {
             // SAFETY: `items` holds `n` objects (caller).
@@ -83,9 +125,11 @@ unsafe impl Handles for DebugHandles<'_> {
     }
 
     unsafe fn finish(&mut self) {
-        let opened = core::mem::take(&mut self.opened);
+        let first = &self.opened[..self.opened_len];
+        let more = core::mem::take(&mut self.more_opened);
+        self.opened_len = 0;
         self.info.with(|s| {
-            for (h, id) in opened {
+            for &(h, id) in first.iter().chain(&more) {
                 s.close_argument(h, id);
             }
         });
@@ -109,11 +153,7 @@ pub(super) unsafe extern "C" fn ctx_CallRealFunctionFromTrampoline(
     // forwarded, with the call's own copy of the context.
     unsafe {
         let info = info_of(dctx);
-        let mut handles = DebugHandles {
-            info,
-            opened: Vec::new(),
-            arrays: Vec::new(),
-        };
+        let mut handles = DebugHandles::new(info);
         info.in_new_context(|ctx| call_real(ctx, &mut handles, sig, func, args));
     }
 }

@@ -269,6 +269,12 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     let _ = ctx;
 }
 
+/// Never: nothing to record in this ABI.
+#[inline(always)]
+pub(crate) const fn calls_tracked() -> bool {
+    false
+}
+
 /// Nothing to record in this ABI (see the universal ABI's `enter_call`).
 #[derive(Clone, Copy)]
 pub(crate) struct CallScope;

@@ -131,6 +131,13 @@ pub(crate) struct CallScope(*mut HPyContext);
 /// Nothing recorded (the host's global context serves every call).
 const UNTRACKED: CallScope = CallScope(core::ptr::dangling_mut());
 
+/// Whether entries record their call's context (`Quirk::ContextPerCall`):
+/// one relaxed load.
+#[inline(always)]
+pub(crate) fn calls_tracked() -> bool {
+    host_profile().has(Quirk::ContextPerCall)
+}
+
 /// Records `ctx` as the running call's where the host needs it
 /// (`Quirk::ContextPerCall`); elsewhere one relaxed load.
 #[inline(always)]

@@ -22,10 +22,52 @@ pub unsafe fn trampoline<R, F>(ctx: *mut HPyContext, name: &'static str, on_erro
 where
     F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
 {
+    // Where the host gives each call a context of its own, the call's is
+    // recorded around the body, out of line: everywhere else the entry is
+    // one load and branch more than the body, which stays a tail call.
+    if crate::abi::calls_tracked() {
+        // SAFETY: forwarded.
+        return unsafe { tracked_trampoline(ctx, name, on_error, body) };
+    }
+    // SAFETY: forwarded.
+    unsafe { run(ctx, name, on_error, body) }
+}
+
+/// [`trampoline`] with the call's context recorded (see the universal
+/// ABI's `enter_call`).
+///
+/// # Safety
+/// As [`trampoline`].
+#[cold]
+#[inline(never)]
+unsafe fn tracked_trampoline<R, F>(
+    ctx: *mut HPyContext,
+    name: &'static str,
+    on_error: R,
+    body: F,
+) -> R
+where
+    F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
+{
     let scope = crate::abi::enter_call(ctx);
+    // SAFETY: forwarded.
+    let result = unsafe { run(ctx, name, on_error, body) };
+    crate::abi::leave_call(scope);
+    result
+}
+
+/// The body of [`trampoline`].
+///
+/// # Safety
+/// As [`trampoline`].
+#[inline(always)]
+unsafe fn run<R, F>(ctx: *mut HPyContext, name: &'static str, on_error: R, body: F) -> R
+where
+    F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
+{
     // SAFETY: forwarded from this function's contract.
     let ctx = unsafe { Context::from_raw(ctx) };
-    let result = match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
+    match catch_unwind(AssertUnwindSafe(|| body(ctx))) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {
             err.restore(ctx);
@@ -35,9 +77,7 @@ where
             raise_panic(ctx, name, payload);
             on_error
         }
-    };
-    crate::abi::leave_call(scope);
-    result
+    }
 }
 
 /// Runs `body`, reporting a panic in it as one in `name` (for a slot that

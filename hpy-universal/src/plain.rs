@@ -1,0 +1,103 @@
+//! Plain classes through the host: the CPython ABI's fast instance
+//! allocation and deallocation (hpy-sys's `hpy_rs_cpython_mark_plain`) for
+//! every type a universal binary creates, C HPy's included.
+//!
+//! A type is *plain* when deallocating an instance only has to free its
+//! memory: shape `Object`, based on `object`, no GC, no `tp_destroy`, no
+//! finalizer, no `__call__`, no `__dict__` or weak references (hpy-sys
+//! checks the type object; the spec is checked here for `tp_destroy` and
+//! legacy slots, which may bring a deallocator of their own). Such a type
+//! gets hpy-sys's `hpy_rs_plain_dealloc` in place of CPython's
+//! `subtype_dealloc`, and `HPy_New` allocates its instances inline
+//! (`PyObject_Malloc`, the header, the payload zeroed as HPy specifies)
+//! instead of through the runtime's generic `ctx_New`. Python subclasses of
+//! a plain type keep CPython's deallocator and the generic allocation.
+
+use core::ffi::c_void;
+use core::ptr::null_mut;
+
+use hpy_sys::cpython::ffi::{PyObject, PyTypeObject, Py_TPFLAGS_TYPE_SUBCLASS};
+use hpy_sys::cpython::{hpy_rs_cpython_mark_plain, hpy_rs_new, hpy_rs_plain_dealloc, Py_TYPE};
+use hpy_sys::host::UniversalContext as Ctx;
+use hpy_sys::{HPy, HPyDef, HPyDef_Kind_Slot, HPyType_Spec, HPyType_SpecParam, HPy_tp_destroy};
+
+/// Puts the plain-class functions into the plain universal context `ctx`
+/// (the debug and trace contexts call them through it).
+pub(crate) fn install(ctx: &mut Ctx) {
+    ctx.ctx_Type_FromSpec = ctx_Type_FromSpec;
+    ctx.ctx_New = ctx_New;
+}
+
+/// `ctx_Type_FromSpec`: the runtime's, then the new type marked plain if
+/// it is one.
+///
+/// # Safety
+/// As `HPyType_FromSpec`; the GIL is held.
+#[allow(non_snake_case)] // named after the context field
+unsafe extern "C" fn ctx_Type_FromSpec(
+    _ctx: *mut Ctx,
+    spec: *mut HPyType_Spec,
+    params: *mut HPyType_SpecParam,
+) -> HPy {
+    // SAFETY: the extension passes a valid spec and params (the API's
+    // contract); the CPython ABI never reads its context. A type just made
+    // has no instances, as marking requires; the spec's defines are a
+    // null-terminated array of valid definitions.
+    unsafe {
+        let ty = hpy_sys::HPyType_FromSpec(null_mut(), spec, params);
+        if ty._i != 0 && (*spec).legacy_slots.is_null() && !has_destroy((*spec).defines) {
+            hpy_rs_cpython_mark_plain(null_mut(), ty, 0);
+        }
+        ty
+    }
+}
+
+/// Whether the null-terminated `defines` (or null) hold a `tp_destroy`.
+///
+/// # Safety
+/// `defines` is null or a null-terminated array of valid definitions.
+unsafe fn has_destroy(defines: *mut *mut HPyDef) -> bool {
+    if defines.is_null() {
+        return false;
+    }
+    let mut at = defines;
+    // SAFETY: within the array, up to and including its null entry; a
+    // slot definition's `u.slot` is its valid member.
+    unsafe {
+        while !(*at).is_null() {
+            let def = &**at;
+            if def.kind == HPyDef_Kind_Slot && def.u.slot.slot == HPy_tp_destroy {
+                return true;
+            }
+            at = at.add(1);
+        }
+    }
+    false
+}
+
+/// `ctx_New`: a plain type's instance allocated inline with its payload
+/// zeroed; any other type through the runtime's `ctx_New`.
+///
+/// # Safety
+/// As `HPy_New`; the GIL is held.
+#[allow(non_snake_case)] // named after the context field
+unsafe extern "C" fn ctx_New(_ctx: *mut Ctx, h_type: HPy, data: *mut *mut c_void) -> HPy {
+    let tp = h_type._i as *mut PyTypeObject;
+    // SAFETY: `h_type` is a live object (the API's contract); its type
+    // fields are read once it is known to be a type. `hpy_rs_new` takes its
+    // inline path for exactly the types checked here, whose payload starts
+    // right after the object header (shape `Object`) and ends at
+    // `tp_basicsize`.
+    unsafe {
+        let plain = (*Py_TYPE(tp.cast::<PyObject>())).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS != 0
+            && (*tp).tp_dealloc.map(|f| f as usize)
+                == Some(hpy_rs_plain_dealloc as *const () as usize);
+        let obj = hpy_rs_new(null_mut(), h_type, data);
+        if plain && obj._i != 0 {
+            let header = core::mem::size_of::<PyObject>();
+            let size = ((*tp).tp_basicsize as usize).saturating_sub(header);
+            core::ptr::write_bytes((*data).cast::<u8>(), 0, size);
+        }
+        obj
+    }
+}
