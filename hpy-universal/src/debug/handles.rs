@@ -1,17 +1,22 @@
 //! The records behind debug handles, and the bookkeeping around them.
 //!
-//! Every handle the extension sees in debug mode is the address of a
-//! [`Record`]: the universal handle it stands for (on CPython the
+//! Every handle the extension sees in debug mode names a [`Record`] (by
+//! its index, see [`State::lookup`]): the universal handle it stands for (on CPython the
 //! `PyObject*`), a unique id, the generation it was opened in, whether it is
 //! open, and what kind of handle it is (owned by the extension, a borrowed
 //! argument of the running call, or a context constant). Tuple and list
 //! builders and trackers get records too, so that a use after
 //! `Build`/`Cancel`/`Close` is caught the same way.
 //!
-//! Records live in chunks that are allocated once and never freed, so any
-//! value an extension passes can be checked without dereferencing it: it is
-//! a handle of this context only if it is the address of a record inside one
-//! of the chunks. A closed record waits in the queue of recently closed
+//! Records live in chunks of [`CHUNK`] records that are allocated once and
+//! never freed, so any value an extension passes can be checked without
+//! dereferencing it: it is a handle of this context only if it encodes the
+//! index of a record handed out so far. The encoding puts the index above
+//! every address a `PyObject*` can have on x86_64 and AArch64 (whose user
+//! space ends below 2^57), so a universal handle given to the debug context
+//! is always reported, and finding a record is one shift and one index,
+//! however many handles are open (as cheap as HPy's, whose debug handles
+//! are pointers it dereferences). A closed record waits in the queue of recently closed
 //! handles (so that a late use of it is reported as such); when the queue
 //! is longer than its maximum, the oldest record goes to the free list and
 //! is reused by a later open.
@@ -96,6 +101,8 @@ pub(crate) struct Record {
     /// Neighbours in the queue the record is in (open or closed), if any.
     prev: *mut Record,
     next: *mut Record,
+    /// The debug handle naming this record (see [`State::lookup`]).
+    handle: isize,
     kind: Kind,
     closed: bool,
     id: u64,
@@ -116,6 +123,7 @@ impl Record {
         Record {
             prev: null_mut(),
             next: null_mut(),
+            handle: 0,
             kind: Kind::Free,
             closed: true,
             id: 0,
@@ -210,17 +218,11 @@ impl Queue {
     }
 }
 
-/// A block of records, allocated once and never freed.
-struct Chunk {
-    start: *mut Record,
-    len: usize,
-}
-
 /// A record as the Python API sees it: where it is and which handle it was
 /// when the snapshot was taken (a reused record has another id).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Snapshot {
-    /// The record's address (the debug handle's value).
+    /// The record's debug handle value.
     pub(crate) record: usize,
     /// The handle's id.
     pub(crate) id: u64,
@@ -242,9 +244,10 @@ pub(crate) struct Description {
 
 /// What the debug context knows about its handles.
 pub(crate) struct State {
-    chunks: Vec<Chunk>,
-    /// Records handed out of the last chunk so far.
-    used: usize,
+    /// Blocks of [`CHUNK`] records each, allocated once and never freed.
+    chunks: Vec<*mut Record>,
+    /// Records handed out so far (indices `0..count`).
+    count: usize,
     /// Records ready for reuse, linked through `next`.
     free: *mut Record,
     open: Queue,
@@ -262,14 +265,20 @@ pub(crate) struct State {
     on_invalid_builder: isize,
 }
 
-const FIRST_CHUNK: usize = 256;
-const MAX_CHUNK: usize = 1 << 20;
+/// log2 of the number of records in a chunk.
+const CHUNK_BITS: u32 = 10;
+/// The number of records in a chunk.
+const CHUNK: usize = 1 << CHUNK_BITS;
+/// The debug handle of record `i` is `HANDLE_BASE + 8 * i`: above any
+/// address (x86_64 and AArch64 user space ends below 2^57), positive as an
+/// `isize`, and a multiple of 8 like the pointers C code may expect.
+const HANDLE_BASE: usize = 0x0de0_0000_0000_0000;
 
 impl State {
     pub(crate) fn new() -> State {
         State {
             chunks: Vec::new(),
-            used: 0,
+            count: 0,
             free: null_mut(),
             open: Queue::new(),
             closed: Queue::new(),
@@ -292,29 +301,42 @@ impl State {
             self.free = unsafe { (*r).next };
             return r;
         }
-        let room = self.chunks.last().is_some_and(|c| self.used < c.len);
-        if !room {
-            let len = (FIRST_CHUNK << self.chunks.len()).min(MAX_CHUNK);
-            let block: Box<[Record]> = (0..len).map(|_| Record::vacant()).collect();
-            let start = Box::into_raw(block).cast::<Record>();
-            self.chunks.push(Chunk { start, len });
-            self.used = 0;
+        let i = self.count;
+        if i & (CHUNK - 1) == 0 {
+            self.add_chunk();
         }
-        let chunk = self.chunks.last().expect("a chunk with room");
-        // SAFETY: `used < len`, inside the chunk's allocation.
-        let r = unsafe { chunk.start.add(self.used) };
-        self.used += 1;
+        self.count += 1;
+        // SAFETY: chunk `i >> CHUNK_BITS` exists (pushed above when `i`
+        // starts it) and holds `CHUNK` records.
+        let r = unsafe { self.chunks[i >> CHUNK_BITS].add(i & (CHUNK - 1)) };
+        // SAFETY: `r` is a live record that nothing refers to yet.
+        unsafe { (*r).handle = (HANDLE_BASE + 8 * i) as isize };
         r
     }
 
-    /// The record at address `raw`, if `raw` is one.
+    /// Allocates the next chunk of records (out of line: rare, and the
+    /// common paths stay small).
+    #[cold]
+    #[inline(never)]
+    fn add_chunk(&mut self) {
+        let block: Box<[Record]> = (0..CHUNK).map(|_| Record::vacant()).collect();
+        self.chunks.push(Box::into_raw(block).cast::<Record>());
+    }
+
+    /// The record debug handle `raw` names, if it names one.
+    #[inline]
     fn lookup(&self, raw: isize) -> Option<*mut Record> {
-        let addr = raw as usize;
-        let size = core::mem::size_of::<Record>();
-        self.chunks.iter().find_map(|c| {
-            let start = c.start as usize;
-            let offset = addr.checked_sub(start)?;
-            (offset < c.len * size && offset % size == 0).then_some(addr as *mut Record)
+        let offset = (raw as usize).wrapping_sub(HANDLE_BASE);
+        let i = offset >> 3;
+        if offset & 7 != 0 || i >= self.count {
+            return None;
+        }
+        // SAFETY: record `i` was handed out, so its chunk exists; chunks
+        // are never freed.
+        Some(unsafe {
+            self.chunks
+                .get_unchecked(i >> CHUNK_BITS)
+                .add(i & (CHUNK - 1))
         })
     }
 
@@ -325,12 +347,11 @@ impl State {
         // handle is caught for as long as possible, and memory stays put).
         let reused = if self.closed.len > 0 && self.closed.len >= self.closed_max {
             // SAFETY: queue members are live; the record leaves the queue
-            // and is released (its data unmapped) before it is reused.
+            // and is cleared (its data unmapped) before it is reused.
             unsafe {
                 let r = self.closed.pop_front();
                 if let Some(r) = r {
-                    self.release(r);
-                    self.free = (*r).next;
+                    self.clear(r);
                 }
                 r
             }
@@ -340,8 +361,8 @@ impl State {
         let r = reused.unwrap_or_else(|| self.alloc());
         let id = self.next_id;
         self.next_id += 1;
-        // SAFETY: `r` is a live record that nothing else refers to (fresh
-        // or from the free list).
+        // SAFETY: `r` is a live record that nothing else refers to (fresh,
+        // cleared or from the free list).
         unsafe {
             let rec = &mut *r;
             rec.kind = kind;
@@ -349,18 +370,33 @@ impl State {
             rec.id = id;
             rec.generation = self.generation;
             rec.value = value;
-            rec.trace = trace;
+            if trace.is_some() {
+                rec.trace = trace;
+            }
             if matches!(kind, Kind::Owned | Kind::Argument) {
                 self.open.push_back(r);
             }
+            HPy { _i: rec.handle }
         }
-        HPy { _i: r as isize }
+    }
+
+    /// Opens a handle record of `kind` for `value`, with a stack trace if
+    /// the trace limit is set, and returns it with its id.
+    #[inline]
+    pub(crate) fn open_traced(&mut self, value: isize, kind: Kind) -> (HPy, u64) {
+        let trace = match self.trace_limit {
+            0 => None,
+            limit => Some(OpenTrace::capture(limit)),
+        };
+        let h = self.open(value, kind, trace);
+        (h, self.next_id - 1)
     }
 
     /// The id of the record a handle just opened points to.
+    #[cfg(test)]
     pub(crate) fn id_of(&self, h: HPy) -> u64 {
-        // SAFETY: `h` came from `open` (caller), so it is a live record.
-        unsafe { (*(h._i as *mut Record)).id }
+        // SAFETY: records found are live.
+        self.lookup(h._i).map_or(0, |r| unsafe { (*r).id })
     }
 
     /// The universal handle `h` stands for, or what is wrong with it (and
@@ -390,31 +426,43 @@ impl State {
     ///
     /// # Safety
     /// `r` is an open `Owned` or `Argument` record.
+    #[inline]
     unsafe fn retire(&mut self, r: *mut Record) {
         // SAFETY: `r` is live and in the open queue (caller).
         unsafe {
             self.open.remove(r);
             let rec = &mut *r;
             rec.closed = true;
-            let mut kept = Vec::new();
-            for mut copy in rec.data.drain(..) {
-                let size = copy.len();
-                if self.protected_size + size <= self.protected_max {
-                    copy.revoke();
-                    self.protected_size += size;
-                    kept.push(copy);
-                }
-                // else: over budget, unmapped right away (dropped)
+            if !rec.data.is_empty() {
+                self.revoke_data(rec);
             }
-            rec.data = kept;
             self.closed.push_back(r);
         }
         self.trim_closed();
     }
 
+    /// Makes the protected copies of a record being closed unreadable,
+    /// keeping them while the budget allows (unmapped right away beyond
+    /// it).
+    #[cold]
+    #[inline(never)]
+    fn revoke_data(&mut self, rec: &mut Record) {
+        let mut kept = Vec::new();
+        for mut copy in rec.data.drain(..) {
+            let size = copy.len();
+            if self.protected_size + size <= self.protected_max {
+                copy.revoke();
+                self.protected_size += size;
+                kept.push(copy);
+            }
+        }
+        rec.data = kept;
+    }
+
     /// Releases the oldest closed record if the queue is over its maximum
     /// (one per close, as HPy: a queue over a newly lowered maximum shrinks
     /// as new handles take its records).
+    #[inline]
     fn trim_closed(&mut self) {
         if self.closed.len > self.closed_max {
             // SAFETY: queue members are live; the oldest leaves the queue.
@@ -439,19 +487,43 @@ impl State {
     /// # Safety
     /// `r` is a live record in no queue.
     unsafe fn release(&mut self, r: *mut Record) {
+        // SAFETY: live record in no queue (caller).
+        unsafe {
+            self.clear(r);
+            (*r).next = self.free;
+        }
+        self.free = r;
+    }
+
+    /// Empties a record that is in no queue: what it kept is dropped and it
+    /// reads as released until it is opened again.
+    ///
+    /// # Safety
+    /// `r` is a live record in no queue.
+    #[inline]
+    unsafe fn clear(&mut self, r: *mut Record) {
         // SAFETY: live record (caller).
         let rec = unsafe { &mut *r };
+        if !rec.data.is_empty() || rec.tracked.capacity() != 0 || rec.trace.is_some() {
+            self.drop_kept(rec);
+        }
+        rec.kind = Kind::Free;
+        rec.closed = true;
+        rec.value = 0;
+        rec.prev = null_mut();
+        rec.next = null_mut();
+    }
+
+    /// Drops what a record being cleared keeps (out of line: most records
+    /// keep nothing).
+    #[cold]
+    #[inline(never)]
+    fn drop_kept(&mut self, rec: &mut Record) {
         for copy in rec.data.drain(..) {
             self.protected_size -= copy.len();
         }
         rec.tracked = Vec::new();
         rec.trace = None;
-        rec.kind = Kind::Free;
-        rec.closed = true;
-        rec.value = 0;
-        rec.prev = null_mut();
-        rec.next = self.free;
-        self.free = r;
     }
 
     /// `HPy_Close` by the extension. `Ok(Some(object))`: the record is
@@ -623,7 +695,8 @@ impl State {
             // SAFETY: queue members are live records.
             .filter(|&r| unsafe { (*r).generation } >= generation)
             .map(|r| Snapshot {
-                record: r as usize,
+                // SAFETY: as above.
+                record: unsafe { (*r).handle } as usize,
                 // SAFETY: as above.
                 id: unsafe { (*r).id },
             })
@@ -658,7 +731,7 @@ impl State {
             object: (!rec.closed).then_some(rec.value),
             trace,
             raw_data_size: rec.data.iter().map(|c| c.len()).sum::<usize>(),
-            handle: HPy { _i: r as isize },
+            handle: HPy { _i: rec.handle },
         }
     }
 
@@ -682,11 +755,6 @@ impl State {
     /// Sets the budget for protected copies (applies to later closes).
     pub(crate) fn set_protected_max(&mut self, max: usize) {
         self.protected_max = max;
-    }
-
-    /// How many frames of stack trace an open records (0: none).
-    pub(crate) fn trace_limit(&self) -> usize {
-        self.trace_limit
     }
 
     /// Sets the stack trace limit.

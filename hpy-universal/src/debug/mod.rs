@@ -41,7 +41,7 @@ pub(crate) mod python;
 mod report;
 mod trampoline;
 
-use handles::{Kind, OpenTrace, State};
+use handles::{Kind, State};
 use report::report;
 
 /// What the debug context keeps besides its function table (the table's
@@ -165,10 +165,13 @@ impl DebugInfo {
         let i = self.next.get();
         self.next.set((i + 1) % ROTATION);
         let ctx = self.rotation[i];
-        let outer = CURRENT.with(|c| c.replace(ctx));
-        let r = f(ctx);
-        CURRENT.with(|c| c.set(outer));
-        r
+        // One thread-local lookup for both the switch and the restore.
+        CURRENT.with(|current| {
+            let outer = current.replace(ctx);
+            let r = f(ctx);
+            current.set(outer);
+            r
+        })
     }
 
     /// The plain universal context this one wraps.
@@ -205,15 +208,6 @@ impl DebugInfo {
         if u._i == 0 {
             return u;
         }
-        let trace = self.trace();
-        self.with(|s| s.open(u._i, Kind::Owned, trace))
-    }
-
-    /// A stack trace for a record being opened, if traces are on.
-    pub(crate) fn trace(&self) -> Option<Box<OpenTrace>> {
-        match self.with(|s| s.trace_limit()) {
-            0 => None,
-            limit => Some(OpenTrace::capture(limit)),
-        }
+        self.with(|s| s.open_traced(u._i, Kind::Owned).0)
     }
 }

@@ -73,11 +73,9 @@ unsafe impl Handles for DebugHandles<'_> {
         if o.is_null() {
             return HPy_NULL;
         }
-        let trace = self.info.trace();
-        let (h, id) = self.info.with(|s| {
-            let h = s.open(o as isize, Kind::Argument, trace);
-            (h, s.id_of(h))
-        });
+        let (h, id) = self
+            .info
+            .with(|s| s.open_traced(o as isize, Kind::Argument));
         self.remember(h, id);
         h
     }
