@@ -341,6 +341,7 @@ impl State {
     }
 
     /// Opens a record of `kind` for `value`.
+    #[inline]
     pub(crate) fn open(&mut self, value: isize, kind: Kind, trace: Option<Box<OpenTrace>>) -> HPy {
         // As HPy: while the closed queue is full, a new handle takes the
         // oldest closed one's record (so a late use of a recently closed
@@ -559,6 +560,7 @@ impl State {
 
     /// Closes the argument handle `h` (id `id`) at the end of its call,
     /// unless the extension already closed it (reported then).
+    #[inline]
     pub(crate) fn close_argument(&mut self, h: HPy, id: u64) {
         if let Some(r) = self.lookup(h._i) {
             // SAFETY: a live record of the arena; it is this argument's

@@ -59,6 +59,10 @@ pub(crate) struct DebugInfo {
     /// trampolines carry): valid at any time, as hpy-rs's runtime relies on
     /// (its host profile has no `ContextPerCall` quirk).
     global: Cell<*mut UniversalContext>,
+    /// The context of the call entered last and not yet left, on any
+    /// thread (NULL when none): the context a context function is called
+    /// with almost always, checked before the thread-local [`CURRENT`].
+    innermost: Cell<*mut UniversalContext>,
 }
 
 thread_local! {
@@ -93,6 +97,7 @@ pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut Universal
         rotation: Vec::with_capacity(ROTATION),
         next: Cell::new(0),
         global: Cell::new(core::ptr::null_mut()),
+        innermost: Cell::new(core::ptr::null_mut()),
     }));
     let private = info as *const DebugInfo as *mut core::ffi::c_void;
     // SAFETY: `universal` is live (caller); the constants are opened as
@@ -150,10 +155,23 @@ unsafe fn info_of<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
 pub(crate) unsafe fn info<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
     // SAFETY: as documented.
     let d = unsafe { info_of(dctx) };
-    if d.global.get() != dctx && CURRENT.with(Cell::get) != dctx {
-        report::wrong_context(d);
+    // The innermost call's context is the current one of the thread that
+    // made that call: accepting it without the thread-local lookup misses
+    // only a thread using another thread's running call's context, which
+    // HPy's debug mode (a valid flag per context) does not catch either.
+    if d.global.get() != dctx && d.innermost.get() != dctx {
+        check_current(d, dctx);
     }
     d
+}
+
+/// The rest of [`info`]'s check, out of line (a thread-local lookup).
+#[cold]
+#[inline(never)]
+fn check_current(d: &DebugInfo, dctx: *mut UniversalContext) {
+    if CURRENT.with(Cell::get) != dctx {
+        report::wrong_context(d);
+    }
 }
 
 impl DebugInfo {
@@ -162,16 +180,20 @@ impl DebugInfo {
     /// context.
     #[inline]
     pub(crate) fn in_new_context<R>(&self, f: impl FnOnce(*mut UniversalContext) -> R) -> R {
-        let i = self.next.get();
-        self.next.set((i + 1) % ROTATION);
+        let i = self.next.get() % ROTATION;
+        self.next.set(i + 1);
         let ctx = self.rotation[i];
         // One thread-local lookup for both the switch and the restore.
-        CURRENT.with(|current| {
-            let outer = current.replace(ctx);
-            let r = f(ctx);
-            current.set(outer);
-            r
-        })
+        let current: *const Cell<*mut UniversalContext> = CURRENT.with(|c| c as *const _);
+        // SAFETY: `CURRENT` has no destructor, so it lives as long as this
+        // thread, which runs the whole call.
+        let current = unsafe { &*current };
+        let outer = current.replace(ctx);
+        self.innermost.set(ctx);
+        let r = f(ctx);
+        current.set(outer);
+        self.innermost.set(outer);
+        r
     }
 
     /// The plain universal context this one wraps.

@@ -11,6 +11,7 @@
 #![allow(non_snake_case)] // named after the context field
 
 use core::ffi::c_void;
+use core::mem::MaybeUninit;
 
 use hpy_sys::cpython::PyObject;
 use hpy_sys::host::UniversalContext as Ctx;
@@ -28,16 +29,23 @@ const INLINE: usize = 8;
 /// Debug handles for one call of an extension function.
 struct DebugHandles<'a> {
     info: &'a DebugInfo,
-    /// The first argument handles opened for the call, with their ids
-    /// (`opened_len` of them); more go to `more_opened`.
-    opened: [(HPy, u64); INLINE],
+    /// The first argument handles opened for the call, with their ids:
+    /// `opened_len` of them are initialised; more go to `spill`.
+    opened: [MaybeUninit<(HPy, u64)>; INLINE],
     opened_len: usize,
-    more_opened: Vec<(HPy, u64)>,
     /// The call's argument array when it fits (`inline_array_used`), else
-    /// in `arrays`; alive until the call ends (the value does not move
+    /// in `spill`; alive until the call ends (the value does not move
     /// while `call_real` borrows it).
-    inline_array: [HPy; INLINE],
+    inline_array: [MaybeUninit<HPy>; INLINE],
     inline_array_used: bool,
+    /// What does not fit inline (rare: many arguments).
+    spill: Option<Box<Spill>>,
+}
+
+/// Argument handles of a call beyond the inline ones.
+#[derive(Default)]
+struct Spill {
+    opened: Vec<(HPy, u64)>,
     arrays: Vec<Vec<HPy>>,
 }
 
@@ -45,21 +53,37 @@ impl<'a> DebugHandles<'a> {
     fn new(info: &'a DebugInfo) -> Self {
         DebugHandles {
             info,
-            opened: [(HPy_NULL, 0); INLINE],
+            opened: [MaybeUninit::uninit(); INLINE],
             opened_len: 0,
-            more_opened: Vec::new(),
-            inline_array: [HPy_NULL; INLINE],
+            inline_array: [MaybeUninit::uninit(); INLINE],
             inline_array_used: false,
-            arrays: Vec::new(),
+            spill: None,
         }
     }
 
+    fn spill(&mut self) -> &mut Spill {
+        self.spill.get_or_insert_with(Default::default)
+    }
+
+    /// Closes the argument handles beyond the first [`INLINE`].
+    #[cold]
+    #[inline(never)]
+    fn finish_spilled(&mut self) {
+        let more = self.spill().opened.split_off(0);
+        self.info.with(|s| {
+            for (h, id) in more {
+                s.close_argument(h, id);
+            }
+        });
+    }
+
+    #[inline]
     fn remember(&mut self, h: HPy, id: u64) {
         if self.opened_len < INLINE {
-            self.opened[self.opened_len] = (h, id);
+            self.opened[self.opened_len].write((h, id));
             self.opened_len += 1;
         } else {
-            self.more_opened.push((h, id));
+            self.spill().opened.push((h, id));
         }
     }
 }
@@ -85,9 +109,10 @@ unsafe impl Handles for DebugHandles<'_> {
             self.inline_array_used = true;
             for i in 0..n {
                 // SAFETY: `items` holds `n` objects (caller).
-                self.inline_array[i] = unsafe { self.arg(*items.add(i)) };
+                let h = unsafe { self.arg(*items.add(i)) };
+                self.inline_array[i].write(h);
             }
-            return self.inline_array.as_ptr();
+            return self.inline_array.as_ptr().cast();
         }
         let mut handles = Vec::with_capacity(n);
         for i in 0..n {
@@ -96,7 +121,7 @@ unsafe impl Handles for DebugHandles<'_> {
         }
         // The vector's buffer does not move when the vector does.
         let array = handles.as_ptr();
-        self.arrays.push(handles);
+        self.spill().arrays.push(handles);
         array
     }
 
@@ -123,14 +148,17 @@ unsafe impl Handles for DebugHandles<'_> {
     }
 
     unsafe fn finish(&mut self) {
-        let first = &self.opened[..self.opened_len];
-        let more = core::mem::take(&mut self.more_opened);
-        self.opened_len = 0;
+        let n = core::mem::replace(&mut self.opened_len, 0);
+        // SAFETY: the first `n` entries were written by `remember`.
+        let first = unsafe { &*(&raw const self.opened[..n] as *const [(HPy, u64)]) };
         self.info.with(|s| {
-            for &(h, id) in first.iter().chain(&more) {
+            for &(h, id) in first {
                 s.close_argument(h, id);
             }
         });
+        if self.spill.is_some() {
+            self.finish_spilled();
+        }
     }
 }
 
