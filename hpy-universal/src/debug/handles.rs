@@ -119,6 +119,13 @@ pub(crate) struct Record {
 }
 
 impl Record {
+    /// Whether the record holds protected copies, tracked handles or a
+    /// stack trace (which a reuse drops).
+    #[inline]
+    fn keeps_something(&self) -> bool {
+        !self.data.is_empty() || self.tracked.capacity() != 0 || self.trace.is_some()
+    }
+
     fn vacant() -> Record {
         Record {
             prev: null_mut(),
@@ -352,7 +359,10 @@ impl State {
             unsafe {
                 let r = self.closed.pop_front();
                 if let Some(r) = r {
-                    self.clear(r);
+                    let rec = &mut *r;
+                    if rec.keeps_something() {
+                        self.drop_kept(rec);
+                    }
                 }
                 r
             }
@@ -473,6 +483,11 @@ impl State {
                 }
             }
         }
+    }
+
+    /// [`State::trim_closed`] for the queue of closed builders and
+    /// trackers.
+    fn trim_closed_helpers(&mut self) {
         if self.closed_helpers.len > self.closed_max {
             // SAFETY: as above.
             unsafe {
@@ -505,7 +520,7 @@ impl State {
     unsafe fn clear(&mut self, r: *mut Record) {
         // SAFETY: live record (caller).
         let rec = unsafe { &mut *r };
-        if !rec.data.is_empty() || rec.tracked.capacity() != 0 || rec.trace.is_some() {
+        if rec.keeps_something() {
             self.drop_kept(rec);
         }
         rec.kind = Kind::Free;
@@ -646,7 +661,7 @@ impl State {
                 (*r).tracked = Vec::new();
                 self.closed_helpers.push_back(r);
             }
-            self.trim_closed();
+            self.trim_closed_helpers();
         }
     }
 

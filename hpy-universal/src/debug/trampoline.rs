@@ -11,7 +11,7 @@
 #![allow(non_snake_case)] // named after the context field
 
 use core::ffi::c_void;
-use core::mem::MaybeUninit;
+use core::mem::{ManuallyDrop, MaybeUninit};
 
 use hpy_sys::cpython::PyObject;
 use hpy_sys::host::UniversalContext as Ctx;
@@ -38,8 +38,9 @@ struct DebugHandles<'a> {
     /// while `call_real` borrows it).
     inline_array: [MaybeUninit<HPy>; INLINE],
     inline_array_used: bool,
-    /// What does not fit inline (rare: many arguments).
-    spill: Option<Box<Spill>>,
+    /// What does not fit inline (rare: many arguments); dropped by
+    /// `finish` (so that the common call has no drop code).
+    spill: ManuallyDrop<Option<Box<Spill>>>,
 }
 
 /// Argument handles of a call beyond the inline ones.
@@ -57,7 +58,7 @@ impl<'a> DebugHandles<'a> {
             opened_len: 0,
             inline_array: [MaybeUninit::uninit(); INLINE],
             inline_array_used: false,
-            spill: None,
+            spill: ManuallyDrop::new(None),
         }
     }
 
@@ -69,9 +70,9 @@ impl<'a> DebugHandles<'a> {
     #[cold]
     #[inline(never)]
     fn finish_spilled(&mut self) {
-        let more = self.spill().opened.split_off(0);
+        let spill = self.spill.take();
         self.info.with(|s| {
-            for (h, id) in more {
+            for &(h, id) in spill.iter().flat_map(|spill| &spill.opened) {
                 s.close_argument(h, id);
             }
         });
