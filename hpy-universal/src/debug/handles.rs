@@ -348,8 +348,13 @@ impl State {
     }
 
     /// Opens a record of `kind` for `value`.
-    #[inline]
     pub(crate) fn open(&mut self, value: isize, kind: Kind, trace: Option<Box<OpenTrace>>) -> HPy {
+        self.open_inline(value, kind, trace)
+    }
+
+    /// [`State::open`], inlined into the trampoline's hot path.
+    #[inline(always)]
+    fn open_inline(&mut self, value: isize, kind: Kind, trace: Option<Box<OpenTrace>>) -> HPy {
         // As HPy: while the closed queue is full, a new handle takes the
         // oldest closed one's record (so a late use of a recently closed
         // handle is caught for as long as possible, and memory stays put).
@@ -395,12 +400,27 @@ impl State {
     /// the trace limit is set, and returns it with its id.
     #[inline]
     pub(crate) fn open_traced(&mut self, value: isize, kind: Kind) -> (HPy, u64) {
-        let trace = match self.trace_limit {
-            0 => None,
-            limit => Some(OpenTrace::capture(limit)),
-        };
+        let trace = self.new_trace();
         let h = self.open(value, kind, trace);
         (h, self.next_id - 1)
+    }
+
+    /// [`State::open_traced`] for an argument of a call, inlined into the
+    /// trampoline.
+    #[inline(always)]
+    pub(crate) fn open_argument(&mut self, value: isize) -> (HPy, u64) {
+        let trace = self.new_trace();
+        let h = self.open_inline(value, Kind::Argument, trace);
+        (h, self.next_id - 1)
+    }
+
+    /// A stack trace for a record being opened, if the limit is set.
+    #[inline(always)]
+    fn new_trace(&self) -> Option<Box<OpenTrace>> {
+        match self.trace_limit {
+            0 => None,
+            limit => Some(capture_trace(limit)),
+        }
     }
 
     /// The id of the record a handle just opened points to.
@@ -575,7 +595,7 @@ impl State {
 
     /// Closes the argument handle `h` (id `id`) at the end of its call,
     /// unless the extension already closed it (reported then).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn close_argument(&mut self, h: HPy, id: u64) {
         if let Some(r) = self.lookup(h._i) {
             // SAFETY: a live record of the arena; it is this argument's
@@ -803,6 +823,13 @@ impl State {
             _i: core::mem::replace(slot, callback._i),
         }
     }
+}
+
+/// [`OpenTrace::capture`], out of line (traces are off by default).
+#[cold]
+#[inline(never)]
+fn capture_trace(limit: usize) -> Box<OpenTrace> {
+    OpenTrace::capture(limit)
 }
 
 /// The first `limit` frames of `trace` below the debug context itself

@@ -17,7 +17,6 @@ use hpy_sys::cpython::PyObject;
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{HPy, HPyCFunction, HPyFunc_Signature, HPy_NULL};
 
-use super::handles::Kind;
 use super::report::report;
 use super::{info_of, DebugInfo};
 use crate::call_real::{call_real, Handles};
@@ -27,20 +26,25 @@ use crate::call_real::{call_real, Handles};
 const INLINE: usize = 8;
 
 /// Debug handles for one call of an extension function.
+///
+/// `repr(C)`, the arrays last: in Rust's layout the compiler merged the
+/// uninitialised arrays with the fields around them into one zeroing
+/// `memset` per call.
+#[repr(C)]
 struct DebugHandles<'a> {
     info: &'a DebugInfo,
-    /// The first argument handles opened for the call, with their ids:
-    /// `opened_len` of them are initialised; more go to `spill`.
-    opened: [MaybeUninit<(HPy, u64)>; INLINE],
     opened_len: usize,
-    /// The call's argument array when it fits (`inline_array_used`), else
-    /// in `spill`; alive until the call ends (the value does not move
-    /// while `call_real` borrows it).
-    inline_array: [MaybeUninit<HPy>; INLINE],
     inline_array_used: bool,
     /// What does not fit inline (rare: many arguments); dropped by
     /// `finish` (so that the common call has no drop code).
     spill: ManuallyDrop<Option<Box<Spill>>>,
+    /// The first argument handles opened for the call, with their ids:
+    /// `opened_len` of them are initialised; more go to `spill`.
+    opened: [MaybeUninit<(HPy, u64)>; INLINE],
+    /// The call's argument array when it fits (`inline_array_used`), else
+    /// in `spill`; alive until the call ends (the value does not move
+    /// while `call_real` borrows it).
+    inline_array: [MaybeUninit<HPy>; INLINE],
 }
 
 /// Argument handles of a call beyond the inline ones.
@@ -78,7 +82,7 @@ impl<'a> DebugHandles<'a> {
         });
     }
 
-    #[inline]
+    #[inline(always)]
     fn remember(&mut self, h: HPy, id: u64) {
         if self.opened_len < INLINE {
             self.opened[self.opened_len].write((h, id));
@@ -98,9 +102,7 @@ unsafe impl Handles for DebugHandles<'_> {
         if o.is_null() {
             return HPy_NULL;
         }
-        let (h, id) = self
-            .info
-            .with(|s| s.open_traced(o as isize, Kind::Argument));
+        let (h, id) = self.info.with(|s| s.open_argument(o as isize));
         self.remember(h, id);
         h
     }
