@@ -192,8 +192,8 @@ impl Queue {
             } else {
                 (*next).prev = prev;
             }
-            (*r).prev = null_mut();
-            (*r).next = null_mut();
+            // `r`'s own links are stale now: whatever takes it next
+            // (`push_back`, `release`, `clear`) sets them.
         }
         self.len -= 1;
     }
@@ -233,6 +233,14 @@ pub(crate) struct Snapshot {
     pub(crate) record: usize,
     /// The handle's id.
     pub(crate) id: u64,
+}
+
+/// An argument handle's record and id, as [`State::close_argument`] takes
+/// it at the end of the call.
+#[derive(Clone, Copy)]
+pub(crate) struct ArgumentRecord {
+    record: *mut Record,
+    id: u64,
 }
 
 /// What [`State::describe`] reports about a snapshot's handle now.
@@ -406,12 +414,15 @@ impl State {
     }
 
     /// [`State::open_traced`] for an argument of a call, inlined into the
-    /// trampoline.
+    /// trampoline: the handle, and what [`State::close_argument`] takes.
     #[inline(always)]
-    pub(crate) fn open_argument(&mut self, value: isize) -> (HPy, u64) {
+    pub(crate) fn open_argument(&mut self, value: isize) -> (HPy, ArgumentRecord) {
         let trace = self.new_trace();
         let h = self.open_inline(value, Kind::Argument, trace);
-        (h, self.next_id - 1)
+        // SAFETY: `h` was just opened, so it names a record.
+        let record = unsafe { self.lookup(h._i).unwrap_unchecked() };
+        let id = self.next_id - 1;
+        (h, ArgumentRecord { record, id })
     }
 
     /// A stack trace for a record being opened, if the limit is set.
@@ -593,17 +604,17 @@ impl State {
         }
     }
 
-    /// Closes the argument handle `h` (id `id`) at the end of its call,
-    /// unless the extension already closed it (reported then).
+    /// Closes argument `arg` at the end of its call, unless the extension
+    /// already closed it (reported then).
     #[inline(always)]
-    pub(crate) fn close_argument(&mut self, h: HPy, id: u64) {
-        if let Some(r) = self.lookup(h._i) {
-            // SAFETY: a live record of the arena; it is this argument's
-            // only if the id still matches.
-            unsafe {
-                if (*r).id == id && (*r).kind == Kind::Argument && !(*r).closed {
-                    self.retire(r);
-                }
+    pub(crate) fn close_argument(&mut self, arg: ArgumentRecord) {
+        let r = arg.record;
+        // SAFETY: records are never freed; the record is still this
+        // argument's only if the id matches (ids are never reused), and
+        // then it is open unless the extension closed it.
+        unsafe {
+            if (*r).id == arg.id && !(*r).closed {
+                self.retire(r);
             }
         }
     }
@@ -912,14 +923,21 @@ mod tests {
         let c = s.open(obj(1), Kind::Constant, None);
         assert!(matches!(s.close(c), Err(Problem::CloseConstant)));
         assert!(s.check(c).is_ok());
-        let a = s.open(obj(2), Kind::Argument, None);
-        let id = s.id_of(a);
+        let (a, arg) = s.open_argument(obj(2));
         assert!(matches!(s.close(a), Err(Problem::CloseArgument { .. })));
         // Now closed: a later use is reported, and the end of the call
         // does not close it again.
         assert!(s.check(a).is_err());
-        s.close_argument(a, id);
+        s.close_argument(arg);
         assert_eq!(s.closed_handles(0).len(), 1);
+        // Nor once its record is reused by another handle.
+        s.set_closed_max(0);
+        let b = s.open(obj(3), Kind::Owned, None);
+        s.close(b).unwrap();
+        let reused = s.open(obj(4), Kind::Argument, None);
+        assert_eq!(reused._i, a._i);
+        s.close_argument(arg);
+        assert_eq!(s.check(reused).unwrap()._i, obj(4));
     }
 
     #[test]
@@ -928,9 +946,8 @@ mod tests {
         let h = s.open(obj(1), Kind::Owned, None);
         assert_eq!(s.take_result(h).unwrap()._i, obj(1));
         assert!(s.open_handles(0).is_empty());
-        let a = s.open(obj(2), Kind::Argument, None);
-        let id = s.id_of(a);
-        s.close_argument(a, id);
+        let (a, arg) = s.open_argument(obj(2));
+        s.close_argument(arg);
         match s.take_result(a) {
             Err((Problem::ReturnedArgument { .. }, Some(o))) => assert_eq!(o._i, obj(2)),
             _ => panic!("returning an argument handle must be reported"),

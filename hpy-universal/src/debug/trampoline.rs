@@ -17,6 +17,7 @@ use hpy_sys::cpython::PyObject;
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{HPy, HPyCFunction, HPyFunc_Signature, HPy_NULL};
 
+use super::handles::ArgumentRecord;
 use super::report::report;
 use super::{info_of, DebugInfo};
 use crate::call_real::{call_real, Handles};
@@ -40,7 +41,7 @@ struct DebugHandles<'a> {
     spill: ManuallyDrop<Option<Box<Spill>>>,
     /// The first argument handles opened for the call, with their ids:
     /// `opened_len` of them are initialised; more go to `spill`.
-    opened: [MaybeUninit<(HPy, u64)>; INLINE],
+    opened: [MaybeUninit<ArgumentRecord>; INLINE],
     /// The call's argument array when it fits (`inline_array_used`), else
     /// in `spill`; alive until the call ends (the value does not move
     /// while `call_real` borrows it).
@@ -50,7 +51,7 @@ struct DebugHandles<'a> {
 /// Argument handles of a call beyond the inline ones.
 #[derive(Default)]
 struct Spill {
-    opened: Vec<(HPy, u64)>,
+    opened: Vec<ArgumentRecord>,
     arrays: Vec<Vec<HPy>>,
 }
 
@@ -76,19 +77,19 @@ impl<'a> DebugHandles<'a> {
     fn finish_spilled(&mut self) {
         let spill = self.spill.take();
         self.info.with(|s| {
-            for &(h, id) in spill.iter().flat_map(|spill| &spill.opened) {
-                s.close_argument(h, id);
+            for &arg in spill.iter().flat_map(|spill| &spill.opened) {
+                s.close_argument(arg);
             }
         });
     }
 
     #[inline(always)]
-    fn remember(&mut self, h: HPy, id: u64) {
+    fn remember(&mut self, arg: ArgumentRecord) {
         if self.opened_len < INLINE {
-            self.opened[self.opened_len].write((h, id));
+            self.opened[self.opened_len].write(arg);
             self.opened_len += 1;
         } else {
-            self.spill().opened.push((h, id));
+            self.spill().opened.push(arg);
         }
     }
 }
@@ -102,8 +103,8 @@ unsafe impl Handles for DebugHandles<'_> {
         if o.is_null() {
             return HPy_NULL;
         }
-        let (h, id) = self.info.with(|s| s.open_argument(o as isize));
-        self.remember(h, id);
+        let (h, arg) = self.info.with(|s| s.open_argument(o as isize));
+        self.remember(arg);
         h
     }
 
@@ -153,10 +154,10 @@ unsafe impl Handles for DebugHandles<'_> {
     unsafe fn finish(&mut self) {
         let n = core::mem::replace(&mut self.opened_len, 0);
         // SAFETY: the first `n` entries were written by `remember`.
-        let first = unsafe { &*(&raw const self.opened[..n] as *const [(HPy, u64)]) };
+        let first = unsafe { &*(&raw const self.opened[..n] as *const [ArgumentRecord]) };
         self.info.with(|s| {
-            for &(h, id) in first {
-                s.close_argument(h, id);
+            for &arg in first {
+                s.close_argument(arg);
             }
         });
         if self.spill.is_some() {
