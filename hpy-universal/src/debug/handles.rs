@@ -357,12 +357,21 @@ impl State {
 
     /// Opens a record of `kind` for `value`.
     pub(crate) fn open(&mut self, value: isize, kind: Kind, trace: Option<Box<OpenTrace>>) -> HPy {
-        self.open_inline(value, kind, trace)
+        let r = self.open_inline(value, kind, trace);
+        // SAFETY: a live record.
+        HPy {
+            _i: unsafe { (*r).handle },
+        }
     }
 
     /// [`State::open`], inlined into the trampoline's hot path.
     #[inline(always)]
-    fn open_inline(&mut self, value: isize, kind: Kind, trace: Option<Box<OpenTrace>>) -> HPy {
+    fn open_inline(
+        &mut self,
+        value: isize,
+        kind: Kind,
+        trace: Option<Box<OpenTrace>>,
+    ) -> *mut Record {
         // As HPy: while the closed queue is full, a new handle takes the
         // oldest closed one's record (so a late use of a recently closed
         // handle is caught for as long as possible, and memory stays put).
@@ -400,8 +409,8 @@ impl State {
             if matches!(kind, Kind::Owned | Kind::Argument) {
                 self.open.push_back(r);
             }
-            HPy { _i: rec.handle }
         }
+        r
     }
 
     /// Opens a handle record of `kind` for `value`, with a stack trace if
@@ -418,11 +427,10 @@ impl State {
     #[inline(always)]
     pub(crate) fn open_argument(&mut self, value: isize) -> (HPy, ArgumentRecord) {
         let trace = self.new_trace();
-        let h = self.open_inline(value, Kind::Argument, trace);
-        // SAFETY: `h` was just opened, so it names a record.
-        let record = unsafe { self.lookup(h._i).unwrap_unchecked() };
-        let id = self.next_id - 1;
-        (h, ArgumentRecord { record, id })
+        let record = self.open_inline(value, Kind::Argument, trace);
+        // SAFETY: a live record, just opened.
+        let (h, id) = unsafe { ((*record).handle, (*record).id) };
+        (HPy { _i: h }, ArgumentRecord { record, id })
     }
 
     /// A stack trace for a record being opened, if the limit is set.
