@@ -358,10 +358,9 @@ impl State {
     /// Opens a record of `kind` for `value`.
     pub(crate) fn open(&mut self, value: isize, kind: Kind, trace: Option<Box<OpenTrace>>) -> HPy {
         let r = self.open_inline(value, kind, trace);
-        // SAFETY: a live record.
-        HPy {
-            _i: unsafe { (*r).handle },
-        }
+        // SAFETY: a live record, just opened.
+        let handle = unsafe { (*r).handle };
+        HPy { _i: handle }
     }
 
     /// [`State::open`], inlined into the trampoline's hot path.
