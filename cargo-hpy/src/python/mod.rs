@@ -70,9 +70,10 @@ pub fn resolve_spec(spec: &OsStr) -> Result<OsString, Error> {
     find_on_path(&command)
         .map(PathBuf::into_os_string)
         .ok_or_else(|| {
-            Error::NoInterpreter(format!(
-                "--python {version}: no `{command}` on PATH; give the interpreter's path instead"
-            ))
+            Error::NoPythonOnPath {
+                version: version.to_string(),
+                command: command.to_string(),
+            }
         })
 }
 
