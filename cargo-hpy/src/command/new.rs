@@ -35,9 +35,7 @@ pub fn new(args: &NewCommand) -> Result<(), Error> {
     let name = dir
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| {
-            Error::NoProjectName { path: dir.clone() }
-        })?
+        .ok_or_else(|| Error::NoProjectName { path: dir.clone() })?
         .to_owned();
     let module = name.replace('-', "_");
     if let Some(problem) = module_name_problem(&module) {

@@ -206,10 +206,8 @@ fn hook_wheel_arguments(command: &Pep517Command) -> Result<Vec<OsString>, Error>
 /// Runs one hook.
 pub fn pep517(command: &Pep517Command) -> Result<(), Error> {
     let out = || -> Result<PathBuf, Error> {
-        command.out.clone().ok_or_else(|| {
-            Error::NoOutDir {
-                hook: command.hook.name(),
-            }
+        command.out.clone().ok_or_else(|| Error::NoOutDir {
+            hook: command.hook.name(),
         })
     };
     match command.hook {

@@ -241,10 +241,8 @@ fn macos_rustflags() -> OsString {
 }
 
 fn check_selection_has_cdylib(args: &BuildArgs, metadata: &Metadata) -> Result<(), Error> {
-    let no_cdylib = |name: &str| {
-        Error::CrateNotCdylib {
-            crate_name: name.to_owned(),
-        }
+    let no_cdylib = |name: &str| Error::CrateNotCdylib {
+        crate_name: name.to_owned(),
     };
     if !args.packages.is_empty() {
         for spec in &args.packages {

@@ -724,10 +724,8 @@ pub fn core_metadata(manifest: &Path) -> Result<CoreMetadata, Error> {
         .packages
         .iter()
         .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
-        .ok_or_else(|| {
-            Error::NotAPackage {
-                manifest: manifest.to_path_buf(),
-            }
+        .ok_or_else(|| Error::NotAPackage {
+            manifest: manifest.to_path_buf(),
         })?;
     let lib_name = package
         .lib_name

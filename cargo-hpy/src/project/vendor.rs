@@ -85,13 +85,12 @@ pub fn sdist_crates(project_dir: &Path) -> Result<Vec<SdistCrate>, Error> {
             }
         }
         for (table_path, name, path) in path_dependencies(&manifest, is_root) {
-            let target = canonical(&source.join(&path)).map_err(|_| {
-                Error::MissingPathDependency {
+            let target =
+                canonical(&source.join(&path)).map_err(|_| Error::MissingPathDependency {
                     manifest: source.join("Cargo.toml"),
                     name: name.to_string(),
                     path: path.to_string(),
-                }
-            })?;
+                })?;
             let target_dest = match assigned.get(&target) {
                 Some(dest) => dest.clone(),
                 None => {
@@ -200,12 +199,10 @@ fn resolve_inheritance(
     ws_dir: &Path,
     crate_dir: &Path,
 ) -> Result<(), Error> {
-    let missing = |what: String| {
-        Error::WorkspaceKeyUnset {
-            manifest: crate_dir.join("Cargo.toml"),
-            key: what,
-            workspace: ws_dir.join("Cargo.toml"),
-        }
+    let missing = |what: String| Error::WorkspaceKeyUnset {
+        manifest: crate_dir.join("Cargo.toml"),
+        key: what,
+        workspace: ws_dir.join("Cargo.toml"),
     };
     if let Some(package) = manifest.get_mut("package").and_then(|p| p.as_table_mut()) {
         package.remove("workspace");

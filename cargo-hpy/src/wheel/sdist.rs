@@ -35,10 +35,8 @@ pub fn sdist(manifest_path: Option<&Path>, out: Option<&Path>) -> Result<PathBuf
     let manifest = manifest_path.map_or_else(|| PathBuf::from("Cargo.toml"), Path::to_path_buf);
     let manifest = fs::canonicalize(&manifest).map_err(|e| Error::io("find", &manifest, e))?;
     let dir = manifest.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let pyproject = project::read_pyproject(&dir)?.ok_or_else(|| {
-        Error::NoPyproject {
-            path: dir.join("pyproject.toml"),
-        }
+    let pyproject = project::read_pyproject(&dir)?.ok_or_else(|| Error::NoPyproject {
+        path: dir.join("pyproject.toml"),
     })?;
     let build_system = pyproject.build_system.as_ref();
     let backend = build_system.and_then(|b| b.build_backend.as_deref());
@@ -129,9 +127,7 @@ fn stage(
         let target = staging.join("Cargo.lock");
         fs::copy(&lock, &target).map_err(|e| failed(&target, e))?;
     }
-    cargo::resolve(&staging.join("Cargo.toml")).map_err(|e| {
-Error::SdistUnresolved(Box::new(e))
-    })
+    cargo::resolve(&staging.join("Cargo.toml")).map_err(|e| Error::SdistUnresolved(Box::new(e)))
 }
 
 /// The files of the crate in `dir` to pack, relative to it, sorted:
