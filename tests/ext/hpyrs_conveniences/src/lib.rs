@@ -2,7 +2,8 @@
 //! methods of `#[hpy_class(eq, ord, hash, frozen, str)]`, a class without
 //! `#[hpy_methods]` and `types:` listed child first
 //! (see `tests/python/test_class_conveniences.py`); `collections.abc`
-//! registration and dotted type names (`tests/python/test_abc_and_type_names.py`).
+//! registration and dotted type names (`tests/python/test_abc_and_type_names.py`);
+//! exceptions with attributes (`tests/python/test_exception_attributes.py`).
 
 use std::fmt;
 
@@ -304,6 +305,31 @@ fn version() -> &'static str {
     "module"
 }
 
+hpy::create_exception!(
+    hpyrs_conveniences,
+    OutOfRange,
+    ValueError,
+    "A value outside its range.",
+    attributes = [value, low, high],
+);
+hpy::create_exception!(hpyrs_conveniences, Rejected, Exception, attributes = [item]);
+
+/// `value`, or `OutOfRange(value, low, high)` when it is outside `low..=high`.
+#[hpy_method]
+fn check_range(ctx: Context<'_>, value: i64, low: i64, high: i64) -> HPyResult<i64> {
+    if (low..=high).contains(&value) {
+        Ok(value)
+    } else {
+        Err(OutOfRange::new_err(ctx, value, low, high))
+    }
+}
+
+/// Raises `Rejected(item)`.
+#[hpy_method]
+fn reject(item: &Handle<'_>) -> HPyResult<()> {
+    Err(Rejected::new_err(item.context(), item))
+}
+
 /// The `collections.abc` names hpy-rs knows, in its order.
 #[hpy_method]
 fn abc_names() -> Vec<&'static str> {
@@ -352,7 +378,9 @@ hpy_module! {
     /// Static and class methods and class conveniences for the hpy-rs test suite.
     methods: [
         version, abc_names, abc_class, abc_register, abc_is_instance, type_qualified_name,
+        check_range, reject,
     ],
     types: [Dog, Samples, Bare, Version, Point, Tag, Greeting, Animal],
+    exceptions: [OutOfRange, Rejected],
     exec: init,
 }
