@@ -533,6 +533,12 @@ pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
 /// exception (`ValueError`, `Exception`, … as in [`exceptions`](crate::exceptions)) or
 /// another `create_exception!` type, the docstring optional.
 ///
+/// `create_exception!(module, Name, Base, "doc", attributes = [a, b])`
+/// makes a class whose `__init__(self, a, b)` keeps its arguments as the
+/// attributes `a` and `b` (with `__slots__`); its `new_err(ctx, a, b)` takes
+/// the values (any [`IntoHPy`](crate::IntoHPy)) and makes the instance at
+/// once. See `docs/exceptions.md`.
+///
 /// ```
 /// use hpy::{hpy_method, hpy_module, HPyResult};
 ///
@@ -651,6 +657,18 @@ mod tests {
     // (What `hpy_module!`'s `exceptions: [StatsError, EmptyError]` writes.)
     impl ListedInModule for StatsError {}
     impl ListedInModule for EmptyError {}
+
+    crate::create_exception!(stats, OutOfRange, StatsError, attributes = [value, low, high,]);
+    impl ListedInModule for OutOfRange {}
+
+    #[test]
+    fn declared_attributes() {
+        assert_eq!(<StatsError as ExceptionDef>::ATTRIBUTES, &[] as &[&str]);
+        assert_eq!(
+            <OutOfRange as ExceptionDef>::ATTRIBUTES,
+            &["value", "low", "high"]
+        );
+    }
 
     #[test]
     fn declared_classes_know_their_name_doc_and_base() {
