@@ -658,7 +658,12 @@ mod tests {
     impl ListedInModule for StatsError {}
     impl ListedInModule for EmptyError {}
 
-    crate::create_exception!(stats, OutOfRange, StatsError, attributes = [value, low, high,]);
+    crate::create_exception!(
+        stats,
+        OutOfRange,
+        StatsError,
+        attributes = [value, low, high,]
+    );
     impl ListedInModule for OutOfRange {}
 
     #[test]
