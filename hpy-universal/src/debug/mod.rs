@@ -2,7 +2,7 @@
 //! and checks how the extension uses its handles.
 //!
 //! Every handle the extension receives or creates in debug mode is a debug
-//! handle ([`handles`]): the address of a record of the universal handle it
+//! handle ([`handles`]): it names a record of the universal handle it
 //! stands for. Each context function ([`generated`], with the few that need
 //! more written by hand in [`handwritten`]) checks that the handles it is
 //! given are open, calls the plain universal context's function with the
