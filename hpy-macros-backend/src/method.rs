@@ -279,27 +279,6 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
     }
 }
 
-/// Whether a function's parameters need the general parser
-/// (`parse_signature`): keyword-only or mixed positional-only parameters,
-/// `*args` after named ones, `**kwargs`.
-pub(crate) fn needs_general(params: &[Param]) -> bool {
-    let python = || {
-        params.iter().filter_map(|p| match p {
-            Param::Python { kind, optional, .. } => Some((*kind, *optional)),
-            _ => None,
-        })
-    };
-    let has_varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
-    params.iter().any(|p| matches!(p, Param::KwArgs { .. }))
-        || (has_varargs && python().next().is_some())
-        || python().any(|(k, _)| k == Kind::KeywordOnly)
-        || (python().any(|(k, _)| k == Kind::PositionalOnly)
-            && python().any(|(k, _)| k == Kind::Positional))
-        || python()
-            .skip_while(|(_, optional)| !optional)
-            .any(|(_, optional)| !optional)
-}
-
 /// The Rust parameters of `sig`; `with_signature` leaves the checks a
 /// signature makes to it.
 fn classify_rust_params(
@@ -552,7 +531,6 @@ pub(crate) fn call_user(
 ) -> (TokenStream, TokenStream) {
     let mut prelude = TokenStream::new();
     let mut python_index = 0usize;
-    let general = needs_general(params);
     let args: Vec<TokenStream> = params
         .iter()
         .map(|p| match p {
@@ -576,8 +554,7 @@ pub(crate) fn call_user(
             }
             Param::SelfArg => quote!(::__hpy::impl_::extract_self(&__hpy_self)?),
             Param::Cls => quote!(::__hpy::impl_::extract_self(&__hpy_cls)?),
-            Param::VarArgs { .. } if general => quote!(__hpy_varargs),
-            Param::VarArgs { .. } => quote!(__hpy_args.var_args()),
+            Param::VarArgs { .. } => quote!(__hpy_varargs),
             Param::KwArgs { span, .. } => quote_spanned! {*span=>
                 ::__hpy::impl_::FromKwargs::from_kwargs(__hpy_ctx, __hpy_kwargs)?
             },
@@ -646,8 +623,10 @@ pub(crate) fn at_return(call: TokenStream, output: &syn::ReturnType) -> TokenStr
     }
 }
 
-/// The `FunctionDescription` constant of a generated body (and its
-/// `SignatureInfo` where the general parser is needed).
+/// The `FunctionDescription` constant of a generated body: the one
+/// description every function has, whatever its shape (a plain `fn f(a, b)`
+/// is the case without `/`, `*`, `*args` or `**kwargs`), and the static of
+/// its interned parameter names (made at the first keyword call).
 pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
     let python: Vec<(&str, bool, Kind)> = params
         .iter()
@@ -662,51 +641,67 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
         })
         .collect();
     let names = python.iter().map(|(n, _, _)| *n);
-    let required = python
+    let count = |f: fn(&(&str, bool, Kind)) -> bool| python.iter().filter(|p| f(p)).count();
+    let positional_only = count(|(_, _, k)| *k == Kind::PositionalOnly);
+    let positional = count(|(_, _, k)| *k != Kind::KeywordOnly);
+    let required_positional = python[..positional]
         .iter()
         .take_while(|(_, optional, _)| !optional)
         .count();
-    let general = needs_general(params);
-    let signature = if general {
-        let positional_only = python
-            .iter()
-            .filter(|(_, _, k)| *k == Kind::PositionalOnly)
-            .count();
-        let positional = python
-            .iter()
-            .filter(|(_, _, k)| *k != Kind::KeywordOnly)
-            .count();
-        let required = python.iter().map(|(_, optional, _)| !optional);
-        let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
-        let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
-        quote!(::core::option::Option::Some(&::__hpy::impl_::SignatureInfo {
+    let required = python.iter().map(|(_, optional, _)| !optional);
+    let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
+    let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
+    let n = python.len();
+    quote! {
+        static __HPY_NAMES: [::__hpy::impl_::InternedName; #n] =
+            [const { ::__hpy::impl_::InternedName::new() }; #n];
+        const __HPY_DESC: ::__hpy::impl_::FunctionDescription = ::__hpy::impl_::FunctionDescription {
+            name: #py_name,
+            params: &[#(#names),*],
             positional_only: #positional_only,
             positional: #positional,
+            required_positional: #required_positional,
             required: &[#(#required),*],
             varargs: #varargs,
             kwargs: #kwargs,
             names: &__HPY_NAMES,
-        }))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    // The general parser's interned parameter names, made at the first
-    // call (a static: the description is a constant).
-    let n = python.len();
-    let interned = general.then(|| {
-        quote! {
-            static __HPY_NAMES: [::__hpy::impl_::InternedName; #n] =
-                [const { ::__hpy::impl_::InternedName::new() }; #n];
-        }
-    });
-    quote! {
-        #interned
-        const __HPY_DESC: ::__hpy::impl_::FunctionDescription = ::__hpy::impl_::FunctionDescription {
-            name: #py_name,
-            params: &[#(#names),*],
-            required: #required,
-            signature: #signature,
         };
+    }
+}
+
+/// The statements that parse a call's arguments with the runtime's parser
+/// (`parse` for `Args`, `parse_new` for a constructor's `NewArgs`) into
+/// `__hpy_slots`, `__hpy_varargs` and `__hpy_kwargs`.
+pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
+    let n_python = params.iter().filter(|p| p.is_python()).count();
+    let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
+    let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
+    // Only what the body uses is bound: the rest is dropped at once.
+    let kwargs_field = if kwargs {
+        quote!(kwargs: __hpy_kwargs,)
+    } else {
+        quote!()
+    };
+    let pattern = quote! {
+        ::__hpy::impl_::Parsed { slots: __hpy_slots, varargs: __hpy_varargs, #kwargs_field .. }
+    };
+    if !new {
+        return quote! {
+            let #pattern = __HPY_DESC.parse::<#n_python>(&__hpy_args)?;
+        };
+    }
+    if n_python == 0 && !varargs && !kwargs {
+        // No parameters: the common call without arguments costs one
+        // emptiness check; any argument is parsed for its error.
+        return quote! {
+            if !__hpy_args.is_empty() {
+                __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())?;
+            }
+        };
+    }
+    quote! {
+        let mut __hpy_keep = ::std::vec::Vec::new();
+        let #pattern = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
     }
 }
 
@@ -884,7 +879,6 @@ pub(crate) fn callable_entry(
     c_name: &proc_macro2::Literal,
     doc_expr: &TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let n_python = c.params.iter().filter(|p| p.is_python()).count();
     let mut source = |i: usize| match c.convention {
         Convention::O => Source::Extract(quote!(::core::option::Option::Some(&__hpy_arg))),
         _ => Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i]))),
@@ -922,33 +916,16 @@ pub(crate) fn callable_entry(
             quote!(meth_o),
         ),
         Convention::VarArgs | Convention::Keywords => {
-            let (parse, builder) = if c.convention == Convention::VarArgs {
-                (quote!(parse_positional), quote!(meth_varargs))
-            } else {
-                (quote!(parse_keywords), quote!(meth_keywords))
-            };
+            let parse = parse_args(c.params, false);
             (
                 quote!(MethArgs),
                 quote!(__hpy_ctx: ::__hpy::Context<'ctx>, #self_param, __hpy_args: ::__hpy::impl_::Args<'_, 'ctx>),
-                if needs_general(c.params) {
-                    quote! {
-                        #desc
-                        let __hpy_parsed = __HPY_DESC.parse_signature::<#n_python>(&__hpy_args)?;
-                        let __hpy_slots = __hpy_parsed.slots;
-                        let __hpy_varargs = __hpy_parsed.varargs;
-                        let __hpy_kwargs = __hpy_parsed.kwargs;
-                        #ret
-                    }
-                } else if c.params.iter().any(|p| matches!(p, Param::VarArgs { .. })) {
-                    ret.clone()
+                quote!(#desc #parse #ret),
+                if c.convention == Convention::VarArgs {
+                    quote!(meth_varargs)
                 } else {
-                    quote! {
-                        #desc
-                        let __hpy_slots = __HPY_DESC.#parse::<#n_python>(&__hpy_args)?;
-                        #ret
-                    }
+                    quote!(meth_keywords)
                 },
-                builder,
             )
         }
     };

@@ -18,7 +18,7 @@ use crate::class_level::{option_checks, ClassLevel, Level};
 use crate::method::{
     at_return, call_user, callable_entry, check_signature, choose_convention,
     chosen_text_signature, classify_params, classify_params_with, description, doc_with_signature,
-    needs_general, text_signature, Callable, Param, Source,
+    parse_args, text_signature, Callable, Param, Source,
 };
 use crate::slots::{gen_ass_subscript, gen_buffer, gen_slot};
 use crate::tables::{SlotKind, DUNDERS, PUBLISHED, UNSUPPORTED};
@@ -578,7 +578,7 @@ pub(crate) fn gen_new(
         // The arguments are the initialiser's to check.
         quote!()
     } else {
-        parse_new_args(&params)
+        parse_args(&params, true)
     };
     // Spanned on the return type, where a wrong one is reported.
     let ret_span = match &f.sig.output {
@@ -648,38 +648,6 @@ pub(crate) fn gen_class_attr(
     });
 }
 
-/// Parses the `NewArgs` of a `tp_new`/`tp_init` entry into `__hpy_slots`.
-/// Without parameters the common no-argument call costs one emptiness
-/// check; any argument goes through the parser only for its error message.
-pub(crate) fn parse_new_args(params: &[Param]) -> TokenStream {
-    let n_python = params.iter().filter(|p| p.is_python()).count();
-    if needs_general(params) {
-        quote! {
-            let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_parsed = __HPY_DESC.parse_new_signature::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
-            let __hpy_slots = __hpy_parsed.slots;
-            let __hpy_varargs = __hpy_parsed.varargs;
-            let __hpy_kwargs = __hpy_parsed.kwargs;
-        }
-    } else if n_python == 0 && params.iter().any(|p| matches!(p, Param::VarArgs { .. })) {
-        // `*args` alone: any positional arguments, no keywords.
-        quote! {
-            __HPY_DESC.check_no_new_kwargs(&__hpy_args)?;
-        }
-    } else if n_python == 0 {
-        quote! {
-            if !__hpy_args.is_empty() {
-                __HPY_DESC.check_no_new_args(&__hpy_args)?;
-            }
-        }
-    } else {
-        quote! {
-            let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
-        }
-    }
-}
-
 /// Returns the initialiser's text signature.
 pub(crate) fn gen_init(
     out: &mut Generated,
@@ -704,7 +672,7 @@ pub(crate) fn gen_init(
     let (prelude, call) = call_user(&params, &callee, Some(self_ty), &mut |i| {
         Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i])))
     });
-    let parse = parse_new_args(&params);
+    let parse = parse_args(&params, true);
     let ret_span = match &f.sig.output {
         syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
         syn::ReturnType::Default => Span::call_site(),

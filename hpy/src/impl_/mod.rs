@@ -24,7 +24,7 @@ pub use def::{
 };
 pub use extract::{
     extract_optional, extract_or_default, extract_required, extract_self, present, FromKwargs,
-    FunctionDescription, Parsed, SignatureInfo, Slots,
+    FunctionDescription, Parsed, Slots,
 };
 pub use module::{add_constant, global_ptr, register_global, set_trampoline_context};
 pub use result::{return_object, return_status, IntoResult, IntoReturn};
