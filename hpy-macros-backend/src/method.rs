@@ -651,10 +651,21 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
     let required = python.iter().map(|(_, optional, _)| !optional);
     let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
     let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
+    // Interned names only where a keyword can name a parameter.
     let n = python.len();
+    let (interned, names_ref) = if positional_only < n {
+        (
+            quote! {
+                static __HPY_NAMES: [::__hpy::impl_::InternedName; #n] =
+                    [const { ::__hpy::impl_::InternedName::new() }; #n];
+            },
+            quote!(&__HPY_NAMES),
+        )
+    } else {
+        (quote!(), quote!(&[]))
+    };
     quote! {
-        static __HPY_NAMES: [::__hpy::impl_::InternedName; #n] =
-            [const { ::__hpy::impl_::InternedName::new() }; #n];
+        #interned
         const __HPY_DESC: ::__hpy::impl_::FunctionDescription = ::__hpy::impl_::FunctionDescription {
             name: #py_name,
             params: &[#(#names),*],
@@ -664,7 +675,7 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
             required: &[#(#required),*],
             varargs: #varargs,
             kwargs: #kwargs,
-            names: &__HPY_NAMES,
+            names: #names_ref,
         };
     }
 }
@@ -677,14 +688,12 @@ pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
     let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
     let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
     // Only what the body uses is bound: the rest is dropped at once.
-    let kwargs_field = if kwargs {
-        quote!(kwargs: __hpy_kwargs,)
-    } else {
-        quote!()
-    };
-    let pattern = quote! {
-        ::__hpy::impl_::Parsed { slots: __hpy_slots, varargs: __hpy_varargs, #kwargs_field .. }
-    };
+    let fields = [
+        (n_python > 0).then(|| quote!(slots: __hpy_slots,)),
+        varargs.then(|| quote!(varargs: __hpy_varargs,)),
+        kwargs.then(|| quote!(kwargs: __hpy_kwargs,)),
+    ];
+    let pattern = quote!(::__hpy::impl_::Parsed { #(#fields)* .. });
     if !new {
         return quote! {
             let #pattern = __HPY_DESC.parse::<#n_python>(&__hpy_args)?;
