@@ -134,20 +134,9 @@ pub(crate) fn classify_classmethod_params(
 /// Applies a `signature = (...)` to the Rust parameters: their Python
 /// kinds and defaults, `*args` and `**kwargs`.
 fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
-    let position = |params: &[Param], wanted: &str| {
-        params.iter().position(|p| match p {
-            Param::Python { name, .. } | Param::VarArgs { name, .. } => name == wanted,
-            _ => false,
-        })
-    };
-    let mut seen_slash = false;
-    let mut seen_star = false;
-    let mut seen_kwargs = false;
-    let mut last_index: Option<usize> = None;
-    let mut mentioned = Vec::new();
-    let mut previous_has_default = false;
+    let mut walk = SignatureWalk::default();
     for item in &spec.items {
-        if seen_kwargs {
+        if walk.seen_kwargs {
             let span = match item {
                 SigItem::Slash(s) | SigItem::Star(s) => *s,
                 SigItem::VarArgs(i) | SigItem::KwArgs(i) | SigItem::Param(i, _) => i.span(),
@@ -158,54 +147,74 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
             ));
             return;
         }
-        let (ident, index) = match item {
+        walk.item(params, item, errors);
+    }
+    for (i, p) in params.iter().enumerate() {
+        if let Param::Python { name, span, .. } | Param::VarArgs { name, span } = p {
+            if !walk.mentioned.contains(&i) {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!("parameter `{name}` is missing from the signature"),
+                ));
+            }
+        }
+    }
+}
+
+/// What [`apply_signature`] has seen of a signature so far.
+#[derive(Default)]
+struct SignatureWalk {
+    seen_slash: bool,
+    seen_star: bool,
+    seen_kwargs: bool,
+    /// The parameters named so far (indices into the Rust parameters).
+    mentioned: Vec<usize>,
+    previous_has_default: bool,
+}
+
+impl SignatureWalk {
+    /// One item of the signature: a marker, or a parameter it names.
+    fn item(&mut self, params: &mut [Param], item: &SigItem, errors: &mut Errors) {
+        let ident = match item {
             SigItem::Slash(span) => {
-                if seen_slash || seen_star || mentioned.is_empty() {
+                if self.seen_slash || self.seen_star || self.mentioned.is_empty() {
                     errors.push(syn::Error::new(
                         *span,
                         "`/` must come once, after at least one parameter and before `*`",
                     ));
                 }
-                seen_slash = true;
-                for &i in &mentioned {
+                self.seen_slash = true;
+                for &i in &self.mentioned {
                     if let Param::Python { kind, .. } = &mut params[i] {
                         *kind = Kind::PositionalOnly;
                     }
                 }
-                continue;
+                return;
             }
             SigItem::Star(span) => {
-                if seen_star {
-                    errors.push(syn::Error::new(
-                        *span,
-                        "only one `*` or `*args` may be given",
-                    ));
-                }
-                seen_star = true;
-                continue;
+                self.star(*span, errors);
+                return;
             }
-            SigItem::VarArgs(ident) | SigItem::KwArgs(ident) | SigItem::Param(ident, _) => {
-                let wanted = ident.unraw().to_string();
-                match position(params, &wanted) {
-                    Some(i) => (ident, i),
-                    None => {
-                        errors.push(syn::Error::new(
-                            ident.span(),
-                            format!("the function has no parameter `{wanted}`"),
-                        ));
-                        continue;
-                    }
-                }
-            }
+            SigItem::VarArgs(ident) | SigItem::KwArgs(ident) | SigItem::Param(ident, _) => ident,
         };
-        if last_index.is_some_and(|last| index < last) {
+        let wanted = ident.unraw().to_string();
+        let Some(index) = params.iter().position(|p| match p {
+            Param::Python { name, .. } | Param::VarArgs { name, .. } => *name == wanted,
+            _ => false,
+        }) else {
+            errors.push(syn::Error::new(
+                ident.span(),
+                format!("the function has no parameter `{wanted}`"),
+            ));
+            return;
+        };
+        if self.mentioned.last().is_some_and(|&last| index < last) {
             errors.push(syn::Error::new(
                 ident.span(),
                 "the signature must list the parameters in the order of the function's",
             ));
         }
-        last_index = Some(index);
-        mentioned.push(index);
+        self.mentioned.push(index);
         match item {
             SigItem::VarArgs(_) => {
                 if !matches!(params[index], Param::VarArgs { .. }) {
@@ -214,13 +223,7 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
                         "`*args` needs a `hpy::VarArgs` parameter",
                     ));
                 }
-                if seen_star {
-                    errors.push(syn::Error::new(
-                        ident.span(),
-                        "only one `*` or `*args` may be given",
-                    ));
-                }
-                seen_star = true;
+                self.star(ident.span(), errors);
             }
             SigItem::KwArgs(_) => {
                 match &params[index] {
@@ -235,47 +238,61 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
                         "`**kwargs` needs a parameter of type `Option<Handle>` or `Handle`",
                     )),
                 }
-                seen_kwargs = true;
+                self.seen_kwargs = true;
             }
-            SigItem::Param(_, default) => match &mut params[index] {
-                Param::Python {
-                    optional,
-                    default: slot,
-                    kind,
-                    ..
-                } => {
-                    if seen_star {
-                        *kind = Kind::KeywordOnly;
-                    } else if previous_has_default && default.is_none() && !*optional {
-                        errors.push(syn::Error::new(
-                            ident.span(),
-                            "a parameter without a default cannot follow one with a default \
-                             (make it keyword-only by putting it after `*`)",
-                        ));
-                    }
-                    if !seen_star {
-                        previous_has_default |= default.is_some() || *optional;
-                    }
-                    *optional |= default.is_some();
-                    *slot = default.clone();
-                }
-                _ => errors.push(syn::Error::new(
-                    ident.span(),
-                    "a `VarArgs` parameter is written `*name` in the signature",
-                )),
-            },
-            _ => unreachable!(),
+            SigItem::Param(_, default) => {
+                self.named(&mut params[index], ident, default.as_ref(), errors)
+            }
+            SigItem::Slash(_) | SigItem::Star(_) => unreachable!("markers return above"),
         }
     }
-    for (i, p) in params.iter().enumerate() {
-        if let Param::Python { name, span, .. } | Param::VarArgs { name, span } = p {
-            if !mentioned.contains(&i) {
+
+    /// `*` or `*args`: what follows is keyword-only.
+    fn star(&mut self, span: Span, errors: &mut Errors) {
+        if self.seen_star {
+            errors.push(syn::Error::new(
+                span,
+                "only one `*` or `*args` may be given",
+            ));
+        }
+        self.seen_star = true;
+    }
+
+    /// A named parameter, with its default if it has one.
+    fn named(
+        &mut self,
+        param: &mut Param,
+        ident: &syn::Ident,
+        default: Option<&syn::Expr>,
+        errors: &mut Errors,
+    ) {
+        let Param::Python {
+            optional,
+            default: slot,
+            kind,
+            ..
+        } = param
+        else {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "a `VarArgs` parameter is written `*name` in the signature",
+            ));
+            return;
+        };
+        if self.seen_star {
+            *kind = Kind::KeywordOnly;
+        } else {
+            if self.previous_has_default && default.is_none() && !*optional {
                 errors.push(syn::Error::new(
-                    *span,
-                    format!("parameter `{name}` is missing from the signature"),
+                    ident.span(),
+                    "a parameter without a default cannot follow one with a default \
+                     (make it keyword-only by putting it after `*`)",
                 ));
             }
+            self.previous_has_default |= default.is_some() || *optional;
         }
+        *optional |= default.is_some();
+        *slot = default.cloned();
     }
 }
 

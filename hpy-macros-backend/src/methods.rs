@@ -184,6 +184,40 @@ fn check_init_has_new(roles: &[(ImplItemFn, Role)], errors: &mut Errors) -> bool
     true
 }
 
+/// A `#[getter]` (with its `#[setter]`, if any) becomes one getset; a
+/// `#[setter]` alone is an error.
+fn gen_property_role(
+    out: &mut Generated,
+    roles: &[(ImplItemFn, Role)],
+    f: &ImplItemFn,
+    role: &Role,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    match role {
+        Role::Getter(name) => {
+            let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
+                Role::Setter(n) if n == name => Some((i, g)),
+                _ => None,
+            });
+            gen_getset(out, f, setter, name, entry, self_ty, errors);
+        }
+        Role::Setter(name) => {
+            if !roles
+                .iter()
+                .any(|(_, r)| matches!(r, Role::Getter(n) if n == name))
+            {
+                errors.push(syn::Error::new(
+                    f.sig.ident.span(),
+                    format!("setter `{name}` has no #[getter]"),
+                ));
+            }
+        }
+        _ => unreachable!("called for properties only"),
+    }
+}
+
 /// Expands `#[hpy_methods] impl T { ... }`.
 pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let mut imp: ItemImpl = syn::parse2(item)?;
@@ -219,8 +253,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let mut class_level = ClassLevel::default();
     for (index, (f, role)) in roles.iter().enumerate() {
         check_signature(&f.sig, &mut errors);
-        let rust_name = f.sig.ident.clone();
-        let entry = format_ident!("__HpyEntry{}_{}", index, rust_name.unraw());
+        let entry = format_ident!("__HpyEntry{}_{}", index, f.sig.ident.unraw());
         let slot = match role {
             Role::Slot(slot, _, _) if !slot.is_empty() => Some(slot.as_str()),
             _ => None,
@@ -264,23 +297,8 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             }
             Role::ClassAttr => gen_class_attr(&mut out, f, &self_ty, &mut errors),
             Role::Buffer => gen_buffer(&mut out, f, &self_ty, &mut errors),
-            Role::Getter(name) => {
-                let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
-                    Role::Setter(n) if n == name => Some((i, g)),
-                    _ => None,
-                });
-                gen_getset(&mut out, f, setter, name, &entry, &self_ty, &mut errors);
-            }
-            Role::Setter(name) => {
-                if !roles
-                    .iter()
-                    .any(|(_, r)| matches!(r, Role::Getter(n) if n == name))
-                {
-                    errors.push(syn::Error::new(
-                        rust_name.span(),
-                        format!("setter `{name}` has no #[getter]"),
-                    ));
-                }
+            Role::Getter(_) | Role::Setter(_) => {
+                gen_property_role(&mut out, &roles, f, role, &entry, &self_ty, &mut errors);
             }
             Role::Slot(slot, kind, span) => {
                 gen_slot_role(

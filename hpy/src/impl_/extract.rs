@@ -124,7 +124,10 @@ impl FunctionDescription {
     /// The positional arguments in their slots (at most `positional` of
     /// them; the rest are `*args`), the other slots empty.
     #[inline(always)]
-    fn bind_positional<'a, 'ctx, const N: usize>(&self, args: &Args<'a, 'ctx>) -> Parsed<'a, 'ctx, N> {
+    fn bind_positional<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> Parsed<'a, 'ctx, N> {
         let ctx = args.ctx;
         let named = args.nargs.min(self.positional);
         Parsed {
@@ -269,7 +272,8 @@ impl FunctionDescription {
                 // SAFETY: `count` names, each with its value, valid for 'a.
                 let (name, value) =
                     unsafe { (*names.add(k), Borrowed::from_raw(ctx, *values.add(k))) };
-                let found = (self.positional_only..self.names.len()).find(|&i| self.names[i].is(name));
+                let found =
+                    (self.positional_only..self.names.len()).find(|&i| self.names[i].is(name));
                 // SAFETY: a name from the tuple, valid for the call.
                 let name = unsafe { Borrowed::from_raw(ctx, name) };
                 self.bind_keyword(parsed, found, &name, value)?;
@@ -605,7 +609,14 @@ mod tests {
         let none = desc(&[], 0, 0, &[], false, false);
         let three = desc(&["a", "b", "c"], 0, 3, &[true, true, true], false, false);
         // (a, /, b, *, c, d=1)
-        let mixed = desc(&["a", "b", "c", "d"], 1, 2, &[true, true, true, false], false, false);
+        let mixed = desc(
+            &["a", "b", "c", "d"],
+            1,
+            2,
+            &[true, true, true, false],
+            false,
+            false,
+        );
         // (a, *, b, c)
         let kwonly = desc(&["a", "b", "c"], 0, 1, &[true, true, true], false, false);
         // (a, /, *args, **kwargs)
@@ -613,34 +624,129 @@ mod tests {
         let ok = Ok(());
         let rows: Vec<(&FunctionDescription, usize, &[&str], Result<(), &str>)> = vec![
             // too many positional arguments
-            (&plain2, 3, &[], Err("f() takes 2 positional arguments but 3 were given")),
-            (&optional, 4, &[], Err("f() takes from 1 to 3 positional arguments but 4 were given")),
-            (&one, 2, &[], Err("f() takes 1 positional argument but 2 were given")),
-            (&none, 1, &[], Err("f() takes 0 positional arguments but 1 was given")),
-            (&kwonly, 2, &["b", "c"], Err("f() takes 1 positional argument but 2 were given")),
+            (
+                &plain2,
+                3,
+                &[],
+                Err("f() takes 2 positional arguments but 3 were given"),
+            ),
+            (
+                &optional,
+                4,
+                &[],
+                Err("f() takes from 1 to 3 positional arguments but 4 were given"),
+            ),
+            (
+                &one,
+                2,
+                &[],
+                Err("f() takes 1 positional argument but 2 were given"),
+            ),
+            (
+                &none,
+                1,
+                &[],
+                Err("f() takes 0 positional arguments but 1 was given"),
+            ),
+            (
+                &kwonly,
+                2,
+                &["b", "c"],
+                Err("f() takes 1 positional argument but 2 were given"),
+            ),
             (&star, 5, &[], ok),
             // missing positional arguments
-            (&one, 0, &[], Err("f() missing 1 required positional argument: 'x'")),
-            (&plain2, 0, &[], Err("f() missing 2 required positional arguments: 'a' and 'b'")),
-            (&three, 0, &[], Err("f() missing 3 required positional arguments: 'a', 'b' and 'c'")),
-            (&three, 1, &["c"], Err("f() missing 1 required positional argument: 'b'")),
-            (&kwonly, 0, &[], Err("f() missing 1 required positional argument: 'a'")),
-            (&star, 0, &[], Err("f() missing 1 required positional argument: 'a'")),
+            (
+                &one,
+                0,
+                &[],
+                Err("f() missing 1 required positional argument: 'x'"),
+            ),
+            (
+                &plain2,
+                0,
+                &[],
+                Err("f() missing 2 required positional arguments: 'a' and 'b'"),
+            ),
+            (
+                &three,
+                0,
+                &[],
+                Err("f() missing 3 required positional arguments: 'a', 'b' and 'c'"),
+            ),
+            (
+                &three,
+                1,
+                &["c"],
+                Err("f() missing 1 required positional argument: 'b'"),
+            ),
+            (
+                &kwonly,
+                0,
+                &[],
+                Err("f() missing 1 required positional argument: 'a'"),
+            ),
+            (
+                &star,
+                0,
+                &[],
+                Err("f() missing 1 required positional argument: 'a'"),
+            ),
             (&optional, 1, &[], ok),
             // missing keyword-only arguments
-            (&kwonly, 1, &[], Err("f() missing 2 required keyword-only arguments: 'b' and 'c'")),
-            (&kwonly, 1, &["c"], Err("f() missing 1 required keyword-only argument: 'b'")),
-            (&mixed, 2, &[], Err("f() missing 1 required keyword-only argument: 'c'")),
+            (
+                &kwonly,
+                1,
+                &[],
+                Err("f() missing 2 required keyword-only arguments: 'b' and 'c'"),
+            ),
+            (
+                &kwonly,
+                1,
+                &["c"],
+                Err("f() missing 1 required keyword-only argument: 'b'"),
+            ),
+            (
+                &mixed,
+                2,
+                &[],
+                Err("f() missing 1 required keyword-only argument: 'c'"),
+            ),
             (&mixed, 1, &["b", "c"], ok),
             (&kwonly, 0, &["a", "b", "c"], ok),
             // unexpected keyword
-            (&plain2, 1, &["z"], Err("f() got an unexpected keyword argument 'z'")),
-            (&none, 0, &["a"], Err("f() got an unexpected keyword argument 'a'")),
+            (
+                &plain2,
+                1,
+                &["z"],
+                Err("f() got an unexpected keyword argument 'z'"),
+            ),
+            (
+                &none,
+                0,
+                &["a"],
+                Err("f() got an unexpected keyword argument 'a'"),
+            ),
             (&star, 1, &["z"], ok),
             // a value given twice
-            (&plain2, 1, &["a"], Err("f() got multiple values for argument 'a'")),
-            (&mixed, 2, &["b"], Err("f() got multiple values for argument 'b'")),
-            (&plain2, 0, &["b", "b"], Err("f() got multiple values for argument 'b'")),
+            (
+                &plain2,
+                1,
+                &["a"],
+                Err("f() got multiple values for argument 'a'"),
+            ),
+            (
+                &mixed,
+                2,
+                &["b"],
+                Err("f() got multiple values for argument 'b'"),
+            ),
+            (
+                &plain2,
+                0,
+                &["b", "b"],
+                Err("f() got multiple values for argument 'b'"),
+            ),
             // positional-only parameter passed by keyword
             (
                 &mixed,
@@ -657,7 +763,12 @@ mod tests {
             // ... which `**kwargs` takes instead (the parameter still needs
             // its positional argument)
             (&star, 1, &["a"], ok),
-            (&star, 0, &["a"], Err("f() missing 1 required positional argument: 'a'")),
+            (
+                &star,
+                0,
+                &["a"],
+                Err("f() missing 1 required positional argument: 'a'"),
+            ),
         ];
         for (d, nargs, keywords, expected) in rows {
             let got = call(d, nargs, keywords);
