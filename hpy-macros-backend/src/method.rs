@@ -718,10 +718,13 @@ pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
     }
     if n_python == 0 && !varargs && !kwargs {
         // No parameters: the common call without arguments costs one
-        // emptiness check; any argument is parsed for its error.
+        // emptiness check; any argument is parsed (out of line) for its
+        // error.
         return quote! {
             if !__hpy_args.is_empty() {
-                __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())?;
+                ::__hpy::impl_::cold(|| {
+                    __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new()).map(::core::mem::drop)
+                })?;
             }
         };
     }

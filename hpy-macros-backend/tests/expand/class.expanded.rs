@@ -765,7 +765,11 @@ const _: () = {
                 names: &[],
             };
             if !__hpy_args.is_empty() {
-                __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())?;
+                ::hpy::impl_::cold(|| {
+                    __HPY_DESC
+                        .parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())
+                        .map(::core::mem::drop)
+                })?;
             }
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Resettable,

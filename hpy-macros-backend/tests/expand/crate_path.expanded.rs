@@ -233,7 +233,11 @@ const _: () = {
                 names: &[],
             };
             if !__hpy_args.is_empty() {
-                __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())?;
+                crate::sdk::hpy::impl_::cold(|| {
+                    __HPY_DESC
+                        .parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())
+                        .map(::core::mem::drop)
+                })?;
             }
             let __hpy_value = crate::sdk::hpy::impl_::class::IntoNew::<
                 Counter,

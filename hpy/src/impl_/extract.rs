@@ -97,8 +97,9 @@ impl FunctionDescription {
     /// tuple (`HPy_NULL` for none: always so for `HPyFunc_VARARGS`).
     ///
     /// A call without keywords to a function without keyword-only
-    /// parameters is checked here; anything else takes the out-of-line
-    /// [`parse_keywords`](Self::parse_keywords).
+    /// parameters is checked here; so are keywords for a function with
+    /// keyword-only parameters or `**kwargs`. Keywords to any other
+    /// function take the out-of-line [`parse_keywords`](Self::parse_keywords).
     #[inline(always)]
     pub fn parse<'a, 'ctx, const N: usize>(
         &self,
@@ -117,6 +118,12 @@ impl FunctionDescription {
             if self.positional == self.params.len() {
                 return Ok(self.bind_positional(args));
             }
+        }
+        if self.positional < self.params.len() || self.kwargs {
+            // Keyword-only parameters or `**kwargs`: keywords are this
+            // function's common case, parsed inline, where the description
+            // folds into the loops.
+            return self.bind_all(args);
         }
         self.parse_keywords(args)
     }
@@ -156,10 +163,19 @@ impl FunctionDescription {
         }
     }
 
-    /// [`parse`](Self::parse) for a call that names arguments, or for a
-    /// function with keyword-only parameters.
+    /// [`parse`](Self::parse) for a call that names arguments, out of line.
     #[inline(never)]
     fn parse_keywords<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> HPyResult<Parsed<'a, 'ctx, N>> {
+        self.bind_all(args)
+    }
+
+    /// Every argument of a call in its slot: the positional ones, then the
+    /// keywords; then the check that the required parameters got one.
+    #[inline(always)]
+    fn bind_all<'a, 'ctx, const N: usize>(
         &self,
         args: &Args<'a, 'ctx>,
     ) -> HPyResult<Parsed<'a, 'ctx, N>> {
@@ -413,6 +429,16 @@ impl FunctionDescription {
     }
 }
 
+/// Runs `f` out of line, as a path the caller rarely takes: what generated
+/// code wraps a parse in when the common case was decided before it (a
+/// constructor without parameters, called without arguments), so that the
+/// inlined parser does not weigh on that common case.
+#[cold]
+#[inline(never)]
+pub fn cold<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
 /// Calls `f` with each keyword name of a `HPyFunc_KEYWORDS` call and its
 /// value.
 ///
@@ -622,7 +648,13 @@ mod tests {
         // (a, /, *args, **kwargs)
         let star = desc(&["a"], 1, 1, &[true], true, true);
         let ok = Ok(());
-        let rows: Vec<(&FunctionDescription, usize, &[&str], Result<(), &str>)> = vec![
+        type Row<'d> = (
+            &'d FunctionDescription,
+            usize,
+            &'d [&'d str],
+            Result<(), &'d str>,
+        );
+        let rows: Vec<Row<'_>> = vec![
             // too many positional arguments
             (
                 &plain2,
