@@ -288,44 +288,53 @@ impl FunctionDescription {
                 // SAFETY: `count` names, each with its value, valid for 'a.
                 let (name, value) =
                     unsafe { (*names.add(k), Borrowed::from_raw(ctx, *values.add(k))) };
-                let found =
-                    (self.positional_only..self.names.len()).find(|&i| self.names[i].is(name));
-                // SAFETY: a name from the tuple, valid for the call.
-                let name = unsafe { Borrowed::from_raw(ctx, name) };
-                self.bind_keyword(parsed, found, &name, value)?;
+                match (self.positional_only..self.names.len()).find(|&i| self.names[i].is(name)) {
+                    Some(index) => self.fill(parsed, index, value)?,
+                    None => {
+                        // SAFETY: a name from the tuple, valid for the call.
+                        let name = unsafe { Borrowed::from_raw(ctx, name) };
+                        self.bind_keyword(parsed, &name, value)?;
+                    }
+                }
             }
             return Ok(());
         }
         // SAFETY: forwarded.
         unsafe {
             for_each_keyword(ctx, kwnames, values, |name, value| {
-                self.bind_keyword(parsed, None, name, value)
+                self.bind_keyword(parsed, name, value)
             })
         }
     }
 
     /// Puts one keyword argument where the description says: the slot of
-    /// parameter `found` (if known already), of the parameter it names,
-    /// `**kwargs`, or an error.
+    /// the parameter it names, `**kwargs`, or an error.
     fn bind_keyword<'a, 'ctx, const N: usize>(
         &self,
         parsed: &mut Parsed<'a, 'ctx, N>,
-        found: Option<usize>,
         name: &Handle<'ctx>,
         value: Borrowed<'a, 'ctx>,
     ) -> HPyResult<()> {
-        let target = match found {
-            Some(index) => Some(index),
-            None => self.keyword_target(FromHPy::extract(name)?)?,
-        };
-        match target {
-            Some(index) if !is_missing(&parsed.slots[index]) => Err(self.multiple_values(index)),
-            Some(index) => {
-                parsed.slots[index] = value;
-                Ok(())
-            }
+        match self.keyword_target(FromHPy::extract(name)?)? {
+            Some(index) => self.fill(parsed, index, value),
             None => add_extra_keyword(&mut parsed.kwargs, name, &value),
         }
+    }
+
+    /// Puts a keyword argument in parameter `index`'s slot, or the error
+    /// for a parameter that has a value already.
+    #[inline(always)]
+    fn fill<'a, 'ctx, const N: usize>(
+        &self,
+        parsed: &mut Parsed<'a, 'ctx, N>,
+        index: usize,
+        value: Borrowed<'a, 'ctx>,
+    ) -> HPyResult<()> {
+        if !is_missing(&parsed.slots[index]) {
+            return Err(self.multiple_values(index));
+        }
+        parsed.slots[index] = value;
+        Ok(())
     }
 
     /// The parameter a keyword argument names (`None`: it goes to
