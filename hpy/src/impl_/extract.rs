@@ -272,6 +272,7 @@ impl FunctionDescription {
     /// # Safety
     /// `kwnames` must be a tuple of str, and `values` must point to one
     /// handle per name, all valid for `'a`.
+    #[inline(always)]
     unsafe fn bind_keywords<'a, 'ctx, const N: usize>(
         &self,
         ctx: Context<'ctx>,
