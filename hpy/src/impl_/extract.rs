@@ -289,8 +289,9 @@ impl FunctionDescription {
                 // SAFETY: `count` names, each with its value, valid for 'a.
                 let (name, value) =
                     unsafe { (*names.add(k), Borrowed::from_raw(ctx, *values.add(k))) };
-                match (self.positional_only..self.names.len()).find(|&i| self.names[i].is(name)) {
-                    Some(index) => self.fill(parsed, index, value)?,
+                let keyword = &self.names[self.positional_only.min(self.names.len())..];
+                match keyword.iter().position(|n| n.is(name)) {
+                    Some(i) => self.fill(parsed, self.positional_only + i, value)?,
                     None => {
                         // SAFETY: a name from the tuple, valid for the call.
                         let name = unsafe { Borrowed::from_raw(ctx, name) };
@@ -379,11 +380,12 @@ impl FunctionDescription {
 
     #[inline]
     fn check_required<const N: usize>(&self, slots: &Slots<'_, '_, N>) -> HPyResult<()> {
-        let given = |i: usize| !is_missing(&slots[i]);
-        if (0..N).any(|i| self.required[i] && !given(i)) {
-            return Err(self.missing(given));
+        let complete = (self.required.iter().zip(slots))
+            .all(|(required, slot)| !*required || !is_missing(slot));
+        if complete {
+            return Ok(());
         }
-        Ok(())
+        Err(self.missing(|i| !is_missing(&slots[i])))
     }
 
     #[cold]
