@@ -6,7 +6,7 @@
 
 use core::cell::UnsafeCell;
 use core::ffi::c_int;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use hpy_sys::HPyField;
@@ -59,20 +59,32 @@ pub struct ObjectStore {
     registry: Registry,
 }
 
-/// The references a store keeps: each `Arc` is shared with the `Stored`s
-/// that name it; a cell only the registry holds is dead and released at
-/// the next sweep.
+/// The references a store keeps, in blocks of slots: a slot is the home of
+/// one reference, shared with the `Stored`s that name it (its count), and
+/// goes back to the free list at the sweep after the last of them drops.
 struct Registry {
-    /// Tells this store's cells from other stores'.
+    /// Tells this store's slots from other stores'.
     id: u64,
     /// Touched only by this module's methods, which never call into the
     /// interpreter while they hold a reference to it, and read by
     /// `tp_traverse` (`VisitValue`), which the interpreter calls only at an
     /// allocation: never while a reference from here is alive.
-    cells: UnsafeCell<Vec<Arc<Cell>>>,
-    /// How many cells were left after the last sweep: the next one runs
-    /// when the registry has doubled since.
-    kept: core::cell::Cell<usize>,
+    slots: UnsafeCell<Slots>,
+}
+
+/// The bookkeeping of a registry (see `Registry::slots`).
+struct Slots {
+    /// Never shrinks while the store lives: a `Stored` names its block.
+    blocks: Vec<Arc<Block>>,
+    /// Released slots, as (block, slot) indices, taken before new ones.
+    free: Vec<(u32, u32)>,
+    /// The first slot of the last block not used yet.
+    next: usize,
+    /// Slots that hold a reference or wait for a sweep.
+    used: usize,
+    /// `used` after the last sweep: the next one runs when the registry
+    /// has doubled since, so that a dead reference costs amortised O(1).
+    kept: usize,
 }
 
 // SAFETY: the registry is reached only through its store's methods and the
@@ -81,24 +93,42 @@ struct Registry {
 // interpreter drops the value on one thread that holds it.
 unsafe impl Send for Registry {}
 
-/// The home of one object reference: heap memory that never moves while
-/// it holds the reference (PyPy's collector rewrites the field in place
-/// when the object moves).
-struct Cell {
+/// Slots of one allocation: heap memory that never moves while the store
+/// or a `Stored` names it (PyPy's collector rewrites a field in place when
+/// the object moves). One allocation serves many references, which is
+/// what makes a stash cheap.
+struct Block {
+    /// The store that keeps these references.
+    store: u64,
+    slots: Box<[Slot]>,
+}
+
+/// The home of one object reference.
+struct Slot {
     /// Written by `HPyField_Store` with the store as owner, cleared by the
     /// runtime when the store is cleared or dies, updated in place by a
     /// moving collector; always with the interpreter held.
     field: UnsafeCell<HPyField>,
-    /// The store that keeps this reference.
-    store: u64,
+    /// 0: free (or being released by a sweep); 1: kept by the store only,
+    /// released at the next sweep; 1 + n: named by n `Stored`s. Only the
+    /// store moves it from 0 or to 0, with the interpreter held; a
+    /// `Stored` adds or takes away its own 1 on any thread.
+    refs: AtomicUsize,
 }
 
 // SAFETY: `field` is read and written only while the interpreter is held
-// (see the field's comment); from other threads a `Cell` is only dropped,
-// which reads nothing of it (an `HPyField` has no drop glue).
-unsafe impl Sync for Cell {}
+// (see the field's comment), `refs` is atomic; from other threads a block
+// is only dropped, which reads nothing of it (an `HPyField` has no drop
+// glue).
+unsafe impl Sync for Block {}
 // SAFETY: as for `Sync`.
-unsafe impl Send for Cell {}
+unsafe impl Send for Block {}
+
+/// The fewest slots a block holds (a store's first block: many stores keep
+/// a few objects); each new block doubles up to [`MAX_BLOCK`].
+const FIRST_BLOCK: usize = 8;
+/// The most slots a block holds.
+const MAX_BLOCK: usize = 256;
 
 /// An owned reference to a Python object that can live anywhere inside a
 /// Rust value: in a `Vec`, an `Arc`, a persistent map shared by many
@@ -111,9 +141,9 @@ unsafe impl Send for Cell {}
 /// `Ref<ObjectStore>`): only a live store that holds the reference can
 /// vouch for it, which is what keeps a `Stored` from dangling on a moving
 /// collector.
-#[derive(Clone)]
 pub struct Stored {
-    cell: Arc<Cell>,
+    block: Arc<Block>,
+    slot: u32,
 }
 
 impl Stored {
@@ -121,14 +151,40 @@ impl Stored {
     /// `stash`, or clones of it). Two stashes of one object are different
     /// references: compare the objects with [`Handle::is`].
     pub fn same_reference(&self, other: &Stored) -> bool {
-        Arc::ptr_eq(&self.cell, &other.cell)
+        Arc::ptr_eq(&self.block, &other.block) && self.slot == other.slot
+    }
+
+    fn slot(&self) -> &Slot {
+        &self.block.slots[self.slot as usize]
+    }
+}
+
+impl Clone for Stored {
+    fn clone(&self) -> Self {
+        // Relaxed as `Arc::clone`: a new count is made from one this thread
+        // holds. Overflowing it would let a sweep reuse a named slot.
+        if self.slot().refs.fetch_add(1, Ordering::Relaxed) > isize::MAX as usize {
+            std::process::abort();
+        }
+        Stored {
+            block: Arc::clone(&self.block),
+            slot: self.slot,
+        }
+    }
+}
+
+impl Drop for Stored {
+    fn drop(&mut self) {
+        // Release: the sweep that sees the count at 1 (Acquire) comes after
+        // every use of this `Stored`.
+        self.slot().refs.fetch_sub(1, Ordering::Release);
     }
 }
 
 impl core::fmt::Debug for Stored {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Stored")
-            .field("store", &self.cell.store)
+            .field("store", &self.block.store)
             .finish()
     }
 }
@@ -141,8 +197,13 @@ impl ObjectStore {
         ObjectStore {
             registry: Registry {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-                cells: UnsafeCell::new(Vec::new()),
-                kept: core::cell::Cell::new(0),
+                slots: UnsafeCell::new(Slots {
+                    blocks: Vec::new(),
+                    free: Vec::new(),
+                    next: 0,
+                    used: 0,
+                    kept: 0,
+                }),
             },
         }
     }
@@ -150,8 +211,8 @@ impl ObjectStore {
     /// How many references the store keeps, dead ones not yet swept
     /// included.
     pub fn len(&self) -> usize {
-        // SAFETY: see `Registry::cells`: nothing else borrows it now.
-        unsafe { (*self.registry.cells.get()).len() }
+        // SAFETY: see `Registry::slots`: nothing else borrows it now.
+        unsafe { (*self.registry.slots.get()).used }
     }
 
     /// Whether the store keeps no reference.
@@ -166,42 +227,74 @@ impl Default for ObjectStore {
     }
 }
 
-/// The fewest cells a sweep is worth.
+/// The fewest used slots a sweep is worth.
 const MIN_SWEEP: usize = 32;
+
+impl Slots {
+    /// A slot for a new reference, its count set for the store and one
+    /// `Stored`; `None` when a new block is due and the registry has
+    /// doubled since its last sweep (sweep first, then ask again).
+    fn take(&mut self, id: u64, may_sweep: bool) -> Option<(Arc<Block>, u32)> {
+        let (b, s) = match self.free.pop() {
+            Some(free) => free,
+            None => {
+                let room = self.blocks.last().map_or(0, |b| b.slots.len());
+                if self.next == room {
+                    if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
+                        return None;
+                    }
+                    let size = (2 * room).clamp(FIRST_BLOCK, MAX_BLOCK);
+                    let slots = (0..size)
+                        .map(|_| Slot {
+                            field: UnsafeCell::new(hpy_sys::HPyField_NULL),
+                            refs: AtomicUsize::new(0),
+                        })
+                        .collect();
+                    self.blocks.push(Arc::new(Block { store: id, slots }));
+                    self.next = 0;
+                }
+                self.next += 1;
+                (self.blocks.len() as u32 - 1, self.next as u32 - 1)
+            }
+        };
+        self.used += 1;
+        let block = Arc::clone(&self.blocks[b as usize]);
+        block.slots[s as usize].refs.store(2, Ordering::Relaxed);
+        Some((block, s))
+    }
+}
 
 impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// A new [`Stored`] reference to `obj`, kept by this store
-    /// (`HPyField_Store` with the store as owner). Sweeps first when the
-    /// store has doubled since its last sweep, so dead references cost
-    /// amortised constant time.
+    /// (`HPyField_Store` with the store as owner). Sweeps first when a new
+    /// block of slots is due and the store has doubled since its last
+    /// sweep, so dead references cost amortised constant time.
     pub fn stash(&self, obj: &Handle<'ctx>) -> Stored {
         let registry = &self.registry;
-        // SAFETY: see `Registry::cells`; `len` only reads.
-        let len = unsafe { (*registry.cells.get()).len() };
-        if len >= MIN_SWEEP.max(2 * registry.kept.get()) {
+        // SAFETY (both): see `Registry::slots`: no other reference to it
+        // exists now, and nothing in `take` calls into the interpreter.
+        let taken = unsafe { (*registry.slots.get()).take(registry.id, true) };
+        let (block, slot) = taken.unwrap_or_else(|| {
             self.sweep();
-        }
-        let cell = Arc::new(Cell {
-            field: UnsafeCell::new(hpy_sys::HPyField_NULL),
-            store: registry.id,
+            // SAFETY: as above.
+            unsafe { (*registry.slots.get()).take(registry.id, false) }
+                .expect("a new block is made when sweeping is not allowed")
         });
-        // The cell is registered (and so visited) before it holds anything:
+        // The slot is registered (and so visited) before it holds anything:
         // the store reports it from the moment it does.
-        // SAFETY: see `Registry::cells`: no other reference to it exists
-        // now, and nothing here calls into the interpreter.
-        unsafe { (*registry.cells.get()).push(Arc::clone(&cell)) };
+        let stored = Stored { block, slot };
         let ctx = self.handle().context();
-        // SAFETY: the cell's field is empty and belongs to this live store,
+        // SAFETY: the slot's field is empty and belongs to this live store,
         // which `tp_traverse` reports it from; `obj` is a live handle.
         unsafe {
             hpy_sys::HPyField_Store(
                 ctx.as_raw(),
                 self.handle().as_raw(),
-                cell.field.get(),
+                stored.slot().field.get(),
                 obj.as_raw(),
             )
         };
-        Stored { cell }
+        stored
     }
 
     /// The object `stored` refers to, as a new handle (`HPyField_Load`).
@@ -211,15 +304,15 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// if the store was cleared by the garbage collector (its cycle is
     /// being destroyed, and a finalizer runs late).
     pub fn get(&self, stored: &Stored) -> HPyResult<Handle<'ctx>> {
-        if stored.cell.store != self.registry.id {
+        if stored.block.store != self.registry.id {
             return Err(HPyErr::value_error(
                 "hpy::Stored loaded through an ObjectStore that does not keep it",
             ));
         }
-        // SAFETY: the cell is registered in this live store (the registry
-        // holds an `Arc` to it until a sweep finds no other), which reports
-        // it to the collector: its field is empty or current.
-        let raw = unsafe { *stored.cell.field.get() };
+        // SAFETY: the slot is in a block of this live store (its registry
+        // keeps every block it made), named by `stored` and so not released,
+        // and reported to the collector: its field is empty or current.
+        let raw = unsafe { *stored.slot().field.get() };
         if raw._i == 0 {
             return Err(HPyErr::runtime_error(
                 "hpy::Stored: its ObjectStore was cleared by the garbage collector",
@@ -237,33 +330,41 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     pub fn sweep(&self) {
         let ctx = self.handle().context();
         let owner = self.handle().as_raw();
-        // SAFETY: see `Registry::cells`: the only reference to it while
-        // this runs; `HPyField_Store` of NULL releases a reference and runs
-        // no Python code before the sweep is over (the released objects are
-        // collected below, after the borrow ends).
-        let dead: Vec<Arc<Cell>> = unsafe {
-            let cells = &mut *self.registry.cells.get();
-            // In place (the order of the registry does not matter): the
-            // live cells are not copied into a new vector.
+        let registry = &self.registry;
+        // SAFETY: see `Registry::slots`: the only reference to it while
+        // this runs, and nothing here calls into the interpreter.
+        let dead: Vec<(u32, u32)> = unsafe {
+            let slots = &mut *registry.slots.get();
             let mut dead = Vec::new();
-            let mut i = 0;
-            while i < cells.len() {
-                if Arc::strong_count(&cells[i]) > 1 {
-                    i += 1;
-                } else {
-                    dead.push(cells.swap_remove(i));
+            for (b, block) in slots.blocks.iter().enumerate() {
+                for (s, slot) in block.slots.iter().enumerate() {
+                    // Acquire: pairs with the Release of `Stored::drop`.
+                    if slot.refs.load(Ordering::Acquire) == 1 {
+                        // Taken out of the count now, so that a sweep run by
+                        // a finalizer below does not release it again.
+                        slot.refs.store(0, Ordering::Relaxed);
+                        dead.push((b as u32, s as u32));
+                    }
                 }
             }
-            self.registry.kept.set(cells.len());
+            slots.kept = slots.used - dead.len();
             dead
         };
-        for cell in dead {
+        for (b, s) in dead {
+            // SAFETY: as above; the block's memory stays where it is when
+            // a finalizer below adds blocks.
+            let field = unsafe {
+                let slots = &*registry.slots.get();
+                slots.blocks[b as usize].slots[s as usize].field.get()
+            };
             // SAFETY: a field of this store that nothing else names; the
             // release may run a finalizer, which may use this store again:
-            // the registry is not borrowed any more.
-            unsafe {
-                hpy_sys::HPyField_Store(ctx.as_raw(), owner, cell.field.get(), hpy_sys::HPy_NULL)
-            };
+            // the registry is not borrowed now.
+            unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner, field, hpy_sys::HPy_NULL) };
+            // SAFETY: as above (the release is over).
+            let slots = unsafe { &mut *registry.slots.get() };
+            slots.free.push((b, s));
+            slots.used -= 1;
         }
     }
 }
@@ -352,7 +453,7 @@ impl ScopeOps for Scope<'_, '_, '_> {
             let store = self
                 .stores
                 .iter()
-                .find(|store| store.registry.id == s.cell.store);
+                .find(|store| store.registry.id == s.block.store);
             store.map_or_else(
                 || {
                     Err(HPyErr::value_error(
@@ -397,25 +498,29 @@ impl Stored {
     }
 }
 
-// SAFETY: the registry's cells are read through `UnsafeCell` pointers only
+// SAFETY: the registry's slots are read through `UnsafeCell` pointers only
 // (never through a reference another method holds across an allocation,
-// see `Registry::cells`); each cell is registered in one store, which
-// stored it with itself as owner; cells are `Arc`-allocated and never move.
+// see `Registry::slots`); each slot is in a block of one store, which
+// stored it with itself as owner; blocks are heap-allocated, kept by the
+// registry while the store lives, and never move.
 unsafe impl crate::impl_::class::VisitValue for ObjectStore {
     unsafe fn visit_value(
         value: *const Self,
         visit: &mut dyn FnMut(*mut HPyField) -> c_int,
     ) -> c_int {
-        // SAFETY: the live value (contract); the vector is read, not
+        // SAFETY: the live value (contract); the registry is read, not
         // borrowed past this loop.
-        let cells = unsafe { &*(*value).registry.cells.get() };
-        for cell in cells {
-            let field = cell.field.get();
-            // SAFETY: a cell of this store, read with the interpreter held.
-            if unsafe { (*field)._i } != 0 {
-                let r = visit(field);
-                if r != 0 {
-                    return r;
+        let slots = unsafe { &*(*value).registry.slots.get() };
+        for block in &slots.blocks {
+            for slot in block.slots.iter() {
+                let field = slot.field.get();
+                // SAFETY: a slot of this store, read with the interpreter
+                // held.
+                if unsafe { (*field)._i } != 0 {
+                    let r = visit(field);
+                    if r != 0 {
+                        return r;
+                    }
                 }
             }
         }
