@@ -54,7 +54,15 @@ pub const METHODS_ROLES: &[&str] = &[
 ];
 
 /// `#[method(...)]`, `#[staticmethod(...)]` and `#[classmethod(...)]`.
-pub const METHODS_METHOD: &[&str] = &["noargs", "o", "varargs", "keywords", "name", "signature"];
+pub const METHODS_METHOD: &[&str] = &[
+    "noargs",
+    "o",
+    "varargs",
+    "keywords",
+    "name",
+    "signature",
+    "alias",
+];
 
 /// The keys of `hpy_module! { ... }`.
 pub const MODULE: &[&str] = &[

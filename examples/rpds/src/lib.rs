@@ -487,20 +487,7 @@ impl KeysView {
         Ok(ctx.bool(answer != negate))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        KeysView::intersection(slf, other)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, KeysView>> {
-        KeysView::union(slf, other)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -520,6 +507,7 @@ impl KeysView {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -695,20 +683,7 @@ impl ItemsView {
         Ok(ctx.bool(answer != negate))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        ItemsView::intersection(slf, other)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        ItemsView::union(slf, other)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -726,6 +701,7 @@ impl ItemsView {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -1435,34 +1411,7 @@ impl HashTrieSetPy {
         store.scope(|| slf.inner.contains(&k))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Intersection)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Union)
-    }
-
-    fn __sub__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Difference)
-    }
-
-    fn __xor__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::SymmetricDifference)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1470,6 +1419,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Intersection)
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1477,6 +1427,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Union)
     }
 
+    #[method(alias = "__sub__")]
     fn difference<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1484,6 +1435,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Difference)
     }
 
+    #[method(alias = "__xor__")]
     fn symmetric_difference<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
