@@ -167,8 +167,7 @@ const ALIASED_ROLES: [&str; 3] = ["method", "staticmethod", "classmethod"];
 /// Python `name`.
 pub(crate) fn alias_copies(f: &ImplItemFn, errors: &mut Errors) -> Vec<ImplItemFn> {
     let Some((at, role_attr)) = f.attrs.iter().enumerate().find(|(_, a)| {
-        ALIASED_ROLES.iter().any(|r| a.path().is_ident(r))
-            && matches!(a.meta, syn::Meta::List(_))
+        ALIASED_ROLES.iter().any(|r| a.path().is_ident(r)) && matches!(a.meta, syn::Meta::List(_))
     }) else {
         return Vec::new();
     };
