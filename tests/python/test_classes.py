@@ -154,7 +154,7 @@ def test_method_aliases(hpyrs_classes):
     with pytest.raises(TypeError, match="positional-only arguments passed as keyword"):
         a.repeat(times=2)
     assert L.repeat.__doc__ == L.label.__doc__ == "The label, repeated."
-    assert L.joined.__name__ == "joined" and L.join.__name__ == "join"
+    assert {"join", "joined", "label", "repeat"} <= set(vars(L))
 
 
 def test_operator_methods(hpyrs_classes):
