@@ -271,8 +271,8 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// sweep, so dead references cost amortised constant time.
     pub fn stash(&self, obj: &Handle<'ctx>) -> Stored {
         let registry = &self.registry;
-        // SAFETY (both): see `Registry::slots`: no other reference to it
-        // exists now, and nothing in `take` calls into the interpreter.
+        // SAFETY: see `Registry::slots`: no other reference to it exists
+        // now, and nothing in `take` calls into the interpreter.
         let taken = unsafe { (*registry.slots.get()).take(registry.id, true) };
         let (block, slot) = taken.unwrap_or_else(|| {
             self.sweep();
