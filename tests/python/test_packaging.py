@@ -13,7 +13,12 @@ hosts is tested with fake hosts.
 
 These tests drive other interpreters through subprocesses, so they run once
 per CPython: in its ``--hpy-mode=cpython`` run (the other runs skip them,
-saying so). The PyPy parts use ``$HPY_RS_PYPY``, else the PyPy that
+saying so). scripts/run-tests runs all of them with CPython 3.11; with
+3.12-3.15 (``HPY_RS_SKIP_VERSION_INDEPENDENT=1``) only those whose outcome
+depends on the CPython: its CPython-ABI wheels, `cargo hpy develop` and
+`pip install` in the CPython ABI, the host's wheel and universal wheels
+loaded by it, the loader stub; the rest (PyPy, universal-only commands,
+metadata, new projects) skip, naming the run that had them. The PyPy parts use ``$HPY_RS_PYPY``, else the PyPy that
 scripts/setup-pypy installs; without one they skip with that reason.
 """
 
@@ -78,6 +83,15 @@ def _only_once(hpy_mode):
 # ------------------------------------------------------------------ helpers
 
 
+# A test that does not depend on the CPython running it: scripts/run-tests
+# runs it with CPython 3.11 and skips it (before its fixtures are set up)
+# with the other CPythons.
+version_independent = pytest.mark.skipif(
+    os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1",
+    reason="does not depend on the CPython version: run-tests ran it with CPython 3.11 "
+           "(HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
+
+
 def clean_env(**extra):
     """The environment for a subprocess: no virtualenv, PYTHONPATH or HPY
     leaking in from the test run."""
@@ -135,24 +149,52 @@ def host_wheel(cargo_hpy, tmp_path_factory):
     return path
 
 
+class Wheels:
+    """The example wheels, each built on first use: ``wheels[crate, abi]``.
+    A universal wheel does not depend on the CPython that builds it (it is
+    ``py3-none``), so under scripts/run-tests (``HPY_RS_BUILD_RECORD``) the
+    first session's file is copied by the later ones instead of rebuilt."""
+
+    def __init__(self, cargo_hpy, out):
+        self.cargo_hpy, self.out, self.built = cargo_hpy, out, {}
+
+    def __getitem__(self, key):
+        if key not in self.built:
+            self.built[key] = self._reuse(*key) or self._build(*key)
+        return self.built[key]
+
+    def _record(self, crate):
+        folder = os.environ.get("HPY_RS_BUILD_RECORD")
+        return Path(folder) / "universal-wheels" / crate if folder else None
+
+    def _reuse(self, crate, abi):
+        record = self._record(crate)
+        found = sorted(record.glob("*.whl")) if abi == "universal" and record else []
+        if len(found) != 1:
+            return None
+        (self.out / abi).mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy2(found[0], self.out / abi))
+
+    def _build(self, crate, abi):
+        cmd = [self.cargo_hpy, "hpy", "wheel", "--manifest-path",
+               ROOT / "examples" / crate / "Cargo.toml", "--out", self.out / abi]
+        cmd += ["--universal"] if abi == "universal" else ["--python", sys.executable]
+        proc = run(cmd, cwd=ROOT)
+        path = Path(proc.stdout.strip().splitlines()[-1])
+        assert path.parent == self.out / abi and path.exists(), proc.stdout
+        record = self._record(crate)
+        if abi == "universal" and record:
+            record.mkdir(parents=True, exist_ok=True)
+            tmp = record / (path.name + ".%d" % os.getpid())
+            shutil.copy2(path, tmp)
+            os.replace(tmp, record / path.name)
+        return path
+
+
 @pytest.fixture(scope="module")
 def wheels(cargo_hpy, tmp_path_factory):
-    """The wheels, each built once: {(crate, abi): path}."""
-    out = tmp_path_factory.mktemp("wheels")
-    built = {}
-    for crate in (POF, POFPACKAGE):
-        for abi in ("universal", "cpython"):
-            cmd = [cargo_hpy, "hpy", "wheel", "--manifest-path", crate / "Cargo.toml",
-                   "--out", out / abi]
-            if abi == "universal":
-                cmd.append("--universal")
-            else:
-                cmd += ["--python", sys.executable]
-            proc = run(cmd, cwd=ROOT)
-            path = Path(proc.stdout.strip().splitlines()[-1])
-            assert path.parent == out / abi and path.exists(), proc.stdout
-            built[crate.name, abi] = path
-    return built
+    """The wheels of pof and pofpackage: {(crate, abi): path}, built lazily."""
+    return Wheels(cargo_hpy, tmp_path_factory.mktemp("wheels"))
 
 
 def make_venv(python, where):
@@ -197,6 +239,7 @@ def install_run_uninstall(python, wheel_list, script_per_wheel, env=None):
 # -------------------------------------------------------------- the wheels
 
 
+@version_independent
 def test_universal_wheel_is_valid(wheels):
     wheel = wheels["pofpackage", "universal"]
     with zipfile.ZipFile(wheel) as z:
@@ -302,6 +345,7 @@ def test_universal_wheels_on_fresh_cpython(wheels, host_wheel, cpython_venv):
     assert not list(site_packages(cpython_venv).glob("hpy")), "the hpy package got installed"
 
 
+@version_independent
 def test_universal_wheelhouse_with_the_host(cargo_hpy, host_wheel, wheels, tmp_path):
     # `--universal --with-host`: the universal wheel and hpy-rs-universal's
     # wheel for this CPython in one directory, so that pip finds both.
@@ -318,6 +362,7 @@ def test_universal_wheelhouse_with_the_host(cargo_hpy, host_wheel, wheels, tmp_p
     assert proc.stdout.split("pof ok ")[1].split()[0].endswith("pof.hpy0.so"), proc.stdout
 
 
+@version_independent
 def test_universal_wheels_on_fresh_pypy(wheels, pypy_venv):
     out = install_run_uninstall(
         pypy_venv, [wheels["pof", "universal"], wheels["pofpackage", "universal"]],
@@ -329,6 +374,7 @@ def test_universal_wheels_on_fresh_pypy(wheels, pypy_venv):
     assert not (site / "hpy").exists() and not list(site.glob("hpy_rs_universal*"))
 
 
+@version_independent
 def test_universal_wheel_in_debug_mode(wheels, host_wheel, cpython_venv):
     script = ("from hpy_rs_universal import _debug\n"
               "from hpy_rs_universal.debug import LeakDetector\n"
@@ -356,6 +402,7 @@ def test_cpython_wheel_on_fresh_cpython(wheels, cpython_venv):
 # ----------------------------------------------------------- error messages
 
 
+@version_independent
 def test_cpython_wheel_refused_by_pypy(wheels, pypy_venv):
     proc = run([pypy_venv, "-m", "pip", "install", wheels["pofpackage", "cpython"]], ok=False)
     assert proc.returncode != 0
@@ -563,7 +610,8 @@ def test_cargo_hpy_develop_installs_the_host(host_venv):
     assert (version, hpy_version) == ("0.1.0", "0.9.0")
 
 
-@pytest.mark.parametrize("abi", ["universal", "cpython"])
+@pytest.mark.parametrize("abi", [pytest.param("universal", marks=version_independent),
+                                 "cpython"])
 def test_cargo_hpy_develop(cargo_hpy, cpython_venv, host_venv, abi):
     venv = host_venv if abi == "universal" else cpython_venv
     cmd = [cargo_hpy, "hpy", "develop", "--manifest-path", POFPACKAGE / "Cargo.toml"]
@@ -581,6 +629,7 @@ def test_cargo_hpy_develop(cargo_hpy, cpython_venv, host_venv, abi):
         run([venv, "-m", "pip", "uninstall", "-y", "pofpackage"])
 
 
+@version_independent
 def test_cargo_hpy_develop_universal_without_the_host(cargo_hpy, cpython_venv):
     # The dependency hpy-rs-universal is not on the package index: pip
     # installs the module without it, cargo-hpy says how to get the host, and
@@ -601,6 +650,7 @@ def test_cargo_hpy_develop_universal_without_the_host(cargo_hpy, cpython_venv):
         run([cpython_venv, "-m", "pip", "uninstall", "-y", "pof"])
 
 
+@version_independent
 def test_cargo_hpy_develop_pypy(cargo_hpy, pypy_venv):
     run([cargo_hpy, "hpy", "develop", "--universal", "--python", pypy_venv,
          "--manifest-path", POF / "Cargo.toml"], cwd=ROOT)
@@ -610,6 +660,7 @@ def test_cargo_hpy_develop_pypy(cargo_hpy, pypy_venv):
         run([pypy_venv, "-m", "pip", "uninstall", "-y", "pof"])
 
 
+@version_independent
 def test_cargo_hpy_develop_refuses_cpython_abi_for_pypy(cargo_hpy, pypy_venv):
     proc = run([cargo_hpy, "hpy", "develop", "--python", pypy_venv,
                 "--manifest-path", POF / "Cargo.toml"], cwd=ROOT, ok=False)
@@ -624,7 +675,8 @@ def test_cargo_hpy_develop_needs_an_environment(cargo_hpy):
     assert "no virtualenv is active (VIRTUAL_ENV is not set)" in proc.stderr
 
 
-@pytest.mark.parametrize("abi", ["universal", "cpython"])
+@pytest.mark.parametrize("abi", [pytest.param("universal", marks=version_independent),
+                                 "cpython"])
 def test_pip_install_through_the_backend(cargo_hpy, cpython_venv, host_venv, abi):
     # The universal wheel's dependency on hpy-rs-universal is met by the host
     # installed in host_venv.
@@ -657,18 +709,26 @@ def test_every_interpreter_is_checked_before_building(cargo_hpy, tmp_path):
     assert "builds one binary without Python" in proc.stderr, proc.stderr
 
 
+@version_independent
 def test_one_wheel_per_interpreter(cargo_hpy, tmp_path):
     # `cargo hpy wheel -i A -i B`: one CPython-ABI wheel for each, tagged
-    # for it, in one command.
-    other = ROOT / ".venv" / "bin" / "python"   # CPython 3.11 (scripts/ensure-venv)
-    if sys.version_info[:2] == (3, 11) or not other.exists():
-        pytest.skip("needs a second CPython version: runs on 3.12+ next to the repository's "
-                    "3.11 .venv")
+    # for it, in one command. Run once (with 3.11 and the first other
+    # CPython set up by scripts/ensure-venvs): it tests cargo-hpy's loop
+    # over interpreters, not the second one.
+    versions = ["3.14", "3.13", "3.12", "3.15"] if sys.version_info[:2] == (3, 11) else ["3.11"]
+    candidates = [ROOT / (".venv" if v == "3.11" else ".venv-" + v) / "bin" / "python"
+                  for v in versions]
+    other = next((c for c in candidates if c.exists()), None)
+    if other is None:
+        pytest.skip("needs a second CPython version: none of "
+                    f"{', '.join(str(c) for c in candidates)} exists (scripts/ensure-venvs)")
+    other_tag = run([other, "-c", "import sys; print('cp%d%d' % sys.version_info[:2])"]
+                    ).stdout.strip()
     proc = run([cargo_hpy, "hpy", "wheel", "--manifest-path", POF / "Cargo.toml",
                 "--out", tmp_path, "-i", sys.executable, "--python", other,
                 "--target-dir", tmp_path / "target"], cwd=ROOT)
     paths = [Path(p) for p in proc.stdout.split()]
-    assert [p.name.split("-")[2] for p in paths] == [CP_TAG, "cp311"], proc.stdout
+    assert [p.name.split("-")[2] for p in paths] == [CP_TAG, other_tag], proc.stdout
     assert all(p.exists() and p.parent == tmp_path for p in paths)
 
 
@@ -721,14 +781,6 @@ def test_cargo_hpy_new_refuses_an_existing_directory(cargo_hpy, new_project):
     assert proc.stderr.strip() == f"cargo-hpy: error: destination `{new_project}` already exists"
 
 
-def version_independent():
-    """Skips a test that does not depend on the CPython running it, when
-    run-tests has run it with another CPython already."""
-    if os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1":
-        pytest.skip("does not depend on the CPython version: run-tests ran it with CPython "
-                    "3.11 (HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
-
-
 @pytest.fixture(scope="module")
 def new_project_build(cargo_hpy, new_project, tmp_path_factory):
     """Builds the project with `cargo hpy build` for an ABI (once each);
@@ -754,17 +806,17 @@ def test_new_project_passes_its_test_in_the_cpython_abi(new_project, new_project
     assert "3 passed" in proc.stdout, proc.stdout
 
 
+@version_independent
 def test_new_project_passes_its_test_in_the_universal_abi(new_project, new_project_build,
                                                          host_venv):
-    version_independent()
     # On CPython through hpy-rs's host, installed in host_venv.
     proc = run([host_venv, "-c", RUN_TESTS, new_project / "tests" / "test_module.py"],
                env=clean_env(PYTHONPATH=str(new_project_build("universal"))))
     assert proc.stdout.split() == ["passed", "3"], proc.stdout
 
 
+@version_independent
 def test_new_project_passes_its_test_on_pypy(new_project, new_project_build):
-    version_independent()
     pypy = pypy_path()
     if pypy is None:
         pytest.skip("no PyPy with HPy (or HPY_RS_NO_PYPY=1): set HPY_RS_PYPY or run "
@@ -774,8 +826,8 @@ def test_new_project_passes_its_test_on_pypy(new_project, new_project_build):
     assert proc.stdout.split() == ["passed", "3"], proc.stdout
 
 
+@version_independent
 def test_features_pass_through_to_cargo(cargo_hpy, new_project, new_project_build, tmp_path):
-    version_independent()
     # Without the feature greet() is polite; `-F shout` (cargo's spelling,
     # passed on) changes it, and `-v` reaches cargo too (it lists rustc runs).
     check = "import demo_ext; print(demo_ext.greet('you'))"
@@ -827,8 +879,8 @@ def backend_wheel_dir(cargo_hpy, tmp_path_factory):
     return out
 
 
+@version_independent
 def test_installing_the_backend_wheel_gives_cargo_hpy(backend_wheel_dir, tmp_path):
-    version_independent()
     # `pip install hpy-rs-build` (here from a wheelhouse) puts cargo-hpy on
     # the environment's PATH: `cargo hpy` works with nothing built.
     venv = make_venv(sys.executable, tmp_path / "venv")
@@ -850,6 +902,7 @@ def backend_env():
     return env
 
 
+@version_independent
 def test_pip_install_of_a_new_project_with_only_the_backend_wheel(
         new_project, backend_wheel_dir, cpython_venv):
     proc = run([cpython_venv, "-m", "pip", "install", "-v", "--no-index", "--find-links",
@@ -867,6 +920,7 @@ def test_pip_install_of_a_new_project_with_only_the_backend_wheel(
         run([cpython_venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
 
 
+@version_independent
 def test_editable_install_rebuilt_by_develop(cargo_hpy, new_project, backend_wheel_dir,
                                              cpython_venv):
     # PEP 660: `pip install -e` builds into the cargo target directory and
@@ -928,13 +982,13 @@ def test_sdist_contents(new_project_sdist):
     assert pkg_info.startswith("Metadata-Version: 2.4\nName: demo-ext\nVersion: 0.1.0\n")
 
 
+@version_independent
 @pytest.mark.parametrize("interpreter", ["cpython", "pypy"])
 def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, cpython_venv,
                           tmp_path_factory):
     # pip unpacks the sdist, builds it through hpy-rs-build (the CPython ABI
     # on CPython, universal on PyPy) and installs the wheel.
     if interpreter == "pypy":
-        version_independent()
         if pypy_path() is None:
             pytest.skip("no PyPy with HPy (or HPY_RS_NO_PYPY=1): set HPY_RS_PYPY or run "
                         "scripts/setup-pypy")
@@ -970,8 +1024,8 @@ def twine(tmp_path_factory):
     return venv.parent / "twine"
 
 
+@version_independent
 def test_wheel_and_sdist_metadata_agree(cargo_hpy, wheels, twine, tmp_path):
-    version_independent()
     # pofpackage fills in every PEP 621 field; it is a workspace member, so
     # its sdist also resolves inherited fields and copies hpy in.
     sdist = Path(run([cargo_hpy, "hpy", "sdist", "--manifest-path", POFPACKAGE / "Cargo.toml",
@@ -1003,8 +1057,8 @@ def test_wheel_and_sdist_metadata_agree(cargo_hpy, wheels, twine, tmp_path):
     assert proc.stdout.count("PASSED") == 2, proc.stdout
 
 
+@version_independent
 def test_develop_honours_hpy_python(cargo_hpy, cpython_venv):
-    version_independent()
     # No virtualenv active: HPY_PYTHON names the interpreter to install into.
     run([cargo_hpy, "hpy", "develop", "--manifest-path", POF / "Cargo.toml"], cwd=ROOT,
         env=clean_env(HPY_PYTHON=str(cpython_venv)))
