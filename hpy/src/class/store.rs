@@ -4,10 +4,11 @@
 //!
 //! The design and why it is this one: `docs/shared-objects.md`.
 
+use core::cell::Cell;
 use core::cell::UnsafeCell;
 use core::ffi::c_int;
-use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use core::ptr::NonNull;
+use core::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
 
 use hpy_sys::HPyField;
 
@@ -74,8 +75,9 @@ struct Registry {
 
 /// The bookkeeping of a registry (see `Registry::slots`).
 struct Slots {
-    /// Never shrinks while the store lives: a `Stored` names its block.
-    blocks: Vec<Arc<Block>>,
+    /// Never shrinks while the store lives; each holds one count of its
+    /// block's `live` (given back when the store's value is dropped).
+    blocks: Vec<NonNull<Block>>,
     /// Released slots, as (block, slot) indices, taken before new ones.
     free: Vec<(u32, u32)>,
     /// The first slot of the last block not used yet.
@@ -100,6 +102,12 @@ unsafe impl Send for Registry {}
 struct Block {
     /// The store that keeps these references.
     store: u64,
+    /// Who still needs the memory: 1 while the store's registry holds the
+    /// block, plus 1 for each slot that a `Stored` names. The last to
+    /// give its count back frees the block ([`release_block`]), so that a
+    /// `Stored` clone or drop touches one count, its slot's, except when
+    /// it is a slot's last.
+    live: AtomicUsize,
     slots: Box<[Slot]>,
 }
 
@@ -109,20 +117,52 @@ struct Slot {
     /// runtime when the store is cleared or dies, updated in place by a
     /// moving collector; always with the interpreter held.
     field: UnsafeCell<HPyField>,
-    /// 0: free (or being released by a sweep); 1: kept by the store only,
-    /// released at the next sweep; 1 + n: named by n `Stored`s. Only the
-    /// store moves it from 0 or to 0, with the interpreter held; a
-    /// `Stored` adds or takes away its own 1 on any thread.
+    /// How many `Stored`s name the slot. Only a stash moves it up from 0
+    /// (with the interpreter held); a `Stored` adds or takes away its own
+    /// 1 on any thread. At 0 a taken slot is dead: the next sweep
+    /// releases it.
     refs: AtomicUsize,
+    /// Whether the store gave the slot out and has not released it yet:
+    /// read and written by the store only, with the interpreter held.
+    taken: Cell<bool>,
 }
 
-// SAFETY: `field` is read and written only while the interpreter is held
-// (see the field's comment), `refs` is atomic; from other threads a block
-// is only dropped, which reads nothing of it (an `HPyField` has no drop
-// glue).
+// SAFETY: `field` and `taken` are read and written only while the
+// interpreter is held (see their comments), `refs` and `live` are atomic;
+// from other threads a block is only counted down and freed, which reads
+// neither (an `HPyField` has no drop glue).
 unsafe impl Sync for Block {}
 // SAFETY: as for `Sync`.
 unsafe impl Send for Block {}
+
+/// Gives back one count of `block`'s `live`, freeing it if that was the
+/// last.
+///
+/// # Safety
+/// `block` was made by `Slots::take` and the caller holds one count.
+unsafe fn release_block(block: NonNull<Block>) {
+    // SAFETY: the caller's count keeps the block alive until here.
+    if unsafe { block.as_ref() }
+        .live
+        .fetch_sub(1, Ordering::Release)
+        == 1
+    {
+        // As `Arc`'s drop: every use by the other owners happened before.
+        fence(Ordering::Acquire);
+        // SAFETY: allocated by `Box::into_raw` in `Slots::take`; nobody
+        // holds a count any more, so nobody reaches it.
+        drop(unsafe { Box::from_raw(block.as_ptr()) });
+    }
+}
+
+impl Drop for Slots {
+    fn drop(&mut self) {
+        for &block in &self.blocks {
+            // SAFETY: the registry's own count of each of its blocks.
+            unsafe { release_block(block) };
+        }
+    }
+}
 
 /// The fewest slots a block holds (a store's first block: many stores keep
 /// a few objects); each new block doubles up to [`MAX_BLOCK`].
@@ -142,20 +182,36 @@ const MAX_BLOCK: usize = 256;
 /// vouch for it, which is what keeps a `Stored` from dangling on a moving
 /// collector.
 pub struct Stored {
-    block: Arc<Block>,
-    slot: u32,
+    /// Alive while this `Stored` lives: its slot's count is at least 1,
+    /// and a named slot holds one count of the block's `live`.
+    block: NonNull<Block>,
+    /// A slot of `block`.
+    slot: NonNull<Slot>,
 }
+
+// SAFETY: from any thread a `Stored` only changes the atomic counts of its
+// slot and block (and frees the block as the last owner, as `Arc` does);
+// the field is read only through the store, with the interpreter held.
+unsafe impl Send for Stored {}
+// SAFETY: `&Stored` gives no access but to the atomic counts (`clone`).
+unsafe impl Sync for Stored {}
 
 impl Stored {
     /// Whether `self` and `other` are the same reference (made by the same
     /// `stash`, or clones of it). Two stashes of one object are different
     /// references: compare the objects with [`Handle::is`].
     pub fn same_reference(&self, other: &Stored) -> bool {
-        Arc::ptr_eq(&self.block, &other.block) && self.slot == other.slot
+        self.slot == other.slot
     }
 
     fn slot(&self) -> &Slot {
-        &self.block.slots[self.slot as usize]
+        // SAFETY: alive while `self` is (see the field).
+        unsafe { self.slot.as_ref() }
+    }
+
+    fn block(&self) -> &Block {
+        // SAFETY: as in `slot`.
+        unsafe { self.block.as_ref() }
     }
 }
 
@@ -167,7 +223,7 @@ impl Clone for Stored {
             std::process::abort();
         }
         Stored {
-            block: Arc::clone(&self.block),
+            block: self.block,
             slot: self.slot,
         }
     }
@@ -175,16 +231,20 @@ impl Clone for Stored {
 
 impl Drop for Stored {
     fn drop(&mut self) {
-        // Release: the sweep that sees the count at 1 (Acquire) comes after
+        // Release: the sweep that sees the count at 0 (Acquire) comes after
         // every use of this `Stored`.
-        self.slot().refs.fetch_sub(1, Ordering::Release);
+        if self.slot().refs.fetch_sub(1, Ordering::Release) == 1 {
+            // The slot's last `Stored`: its count of the block goes too.
+            // SAFETY: the slot held one count of its block for it.
+            unsafe { release_block(self.block) };
+        }
     }
 }
 
 impl core::fmt::Debug for Stored {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Stored")
-            .field("store", &self.block.store)
+            .field("store", &self.block().store)
             .finish()
     }
 }
@@ -231,14 +291,17 @@ impl Default for ObjectStore {
 const MIN_SWEEP: usize = 32;
 
 impl Slots {
-    /// A slot for a new reference, its count set for the store and one
-    /// `Stored`; `None` when a new block is due and the registry has
+    /// A slot for a new reference, as its first `Stored`; `None` when a new block is due and the registry has
     /// doubled since its last sweep (sweep first, then ask again).
-    fn take(&mut self, id: u64, may_sweep: bool) -> Option<(Arc<Block>, u32)> {
+    fn take(&mut self, id: u64, may_sweep: bool) -> Option<Stored> {
         let (b, s) = match self.free.pop() {
             Some(free) => free,
             None => {
-                let room = self.blocks.last().map_or(0, |b| b.slots.len());
+                // SAFETY: the registry holds a count of each of its blocks.
+                let room = self
+                    .blocks
+                    .last()
+                    .map_or(0, |b| unsafe { b.as_ref() }.slots.len());
                 if self.next == room {
                     if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
                         return None;
@@ -248,9 +311,15 @@ impl Slots {
                         .map(|_| Slot {
                             field: UnsafeCell::new(hpy_sys::HPyField_NULL),
                             refs: AtomicUsize::new(0),
+                            taken: Cell::new(false),
                         })
                         .collect();
-                    self.blocks.push(Arc::new(Block { store: id, slots }));
+                    let block = Box::new(Block {
+                        store: id,
+                        live: AtomicUsize::new(1),
+                        slots,
+                    });
+                    self.blocks.push(NonNull::from(Box::leak(block)));
                     self.next = 0;
                 }
                 self.next += 1;
@@ -258,9 +327,20 @@ impl Slots {
             }
         };
         self.used += 1;
-        let block = Arc::clone(&self.blocks[b as usize]);
-        block.slots[s as usize].refs.store(2, Ordering::Relaxed);
-        Some((block, s))
+        let block = self.blocks[b as usize];
+        // SAFETY: the registry holds a count of each of its blocks.
+        let block_ref = unsafe { block.as_ref() };
+        let slot = &block_ref.slots[s as usize];
+        slot.taken.set(true);
+        // Free: no `Stored` names it, so its count is 0 and nobody else
+        // changes it now.
+        slot.refs.store(1, Ordering::Relaxed);
+        // Relaxed as `Arc::clone`: the registry's count is held.
+        block_ref.live.fetch_add(1, Ordering::Relaxed);
+        Some(Stored {
+            block,
+            slot: NonNull::from(slot),
+        })
     }
 }
 
@@ -274,15 +354,14 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
         // SAFETY: see `Registry::slots`: no other reference to it exists
         // now, and nothing in `take` calls into the interpreter.
         let taken = unsafe { (*registry.slots.get()).take(registry.id, true) };
-        let (block, slot) = taken.unwrap_or_else(|| {
+        // The slot is registered (and so visited) before it holds anything:
+        // the store reports it from the moment it does.
+        let stored = taken.unwrap_or_else(|| {
             self.sweep();
             // SAFETY: as above.
             unsafe { (*registry.slots.get()).take(registry.id, false) }
                 .expect("a new block is made when sweeping is not allowed")
         });
-        // The slot is registered (and so visited) before it holds anything:
-        // the store reports it from the moment it does.
-        let stored = Stored { block, slot };
         let ctx = self.handle().context();
         // SAFETY: the slot's field is empty and belongs to this live store,
         // which `tp_traverse` reports it from; `obj` is a live handle.
@@ -304,7 +383,7 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// if the store was cleared by the garbage collector (its cycle is
     /// being destroyed, and a finalizer runs late).
     pub fn get(&self, stored: &Stored) -> HPyResult<Handle<'ctx>> {
-        if stored.block.store != self.registry.id {
+        if stored.block().store != self.registry.id {
             return Err(HPyErr::value_error(
                 "hpy::Stored loaded through an ObjectStore that does not keep it",
             ));
@@ -337,12 +416,13 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
             let slots = &mut *registry.slots.get();
             let mut dead = Vec::new();
             for (b, block) in slots.blocks.iter().enumerate() {
-                for (s, slot) in block.slots.iter().enumerate() {
+                for (s, slot) in block.as_ref().slots.iter().enumerate() {
                     // Acquire: pairs with the Release of `Stored::drop`.
-                    if slot.refs.load(Ordering::Acquire) == 1 {
-                        // Taken out of the count now, so that a sweep run by
-                        // a finalizer below does not release it again.
-                        slot.refs.store(0, Ordering::Relaxed);
+                    if slot.taken.get() && slot.refs.load(Ordering::Acquire) == 0 {
+                        // Not taken any more, so that a sweep run by a
+                        // finalizer below does not release it again; free
+                        // once released.
+                        slot.taken.set(false);
                         dead.push((b as u32, s as u32));
                     }
                 }
@@ -355,7 +435,9 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
             // a finalizer below adds blocks.
             let field = unsafe {
                 let slots = &*registry.slots.get();
-                slots.blocks[b as usize].slots[s as usize].field.get()
+                slots.blocks[b as usize].as_ref().slots[s as usize]
+                    .field
+                    .get()
             };
             // SAFETY: a field of this store that nothing else names; the
             // release may run a finalizer, which may use this store again:
@@ -453,7 +535,7 @@ impl ScopeOps for Scope<'_, '_, '_> {
             let store = self
                 .stores
                 .iter()
-                .find(|store| store.registry.id == s.block.store);
+                .find(|store| store.registry.id == s.block().store);
             store.map_or_else(
                 || {
                     Err(HPyErr::value_error(
@@ -512,7 +594,8 @@ unsafe impl crate::impl_::class::VisitValue for ObjectStore {
         // borrowed past this loop.
         let slots = unsafe { &*(*value).registry.slots.get() };
         for block in &slots.blocks {
-            for slot in block.slots.iter() {
+            // SAFETY: the registry holds a count of each of its blocks.
+            for slot in unsafe { block.as_ref() }.slots.iter() {
                 let field = slot.field.get();
                 // SAFETY: a slot of this store, read with the interpreter
                 // held.
