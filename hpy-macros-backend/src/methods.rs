@@ -209,7 +209,7 @@ pub(crate) fn alias_copies(f: &ImplItemFn, errors: &mut Errors) -> Vec<ImplItemF
         .filter(|e| !e.is_empty() && !matches!(key(e).as_str(), "alias" | "name"))
         .collect();
     let role = role_attr.path().clone();
-    let Some(call) = forwarding_call(f, errors) else {
+    let Some(call) = forwarding_call(f) else {
         return Vec::new();
     };
     let special = crate::options::special_methods();
@@ -263,8 +263,9 @@ pub(crate) fn alias_copies(f: &ImplItemFn, errors: &mut Errors) -> Vec<ImplItemF
 }
 
 /// `Self::f(a, b, ...)` with `f`'s parameters, for an alias's body; `None`
-/// (and an error) if a parameter is a pattern rather than a name.
-fn forwarding_call(f: &ImplItemFn, errors: &mut Errors) -> Option<TokenStream> {
+/// if a parameter is a pattern rather than a name (which the method itself
+/// reports: "parameters must be plain identifiers").
+fn forwarding_call(f: &ImplItemFn) -> Option<TokenStream> {
     let mut args = Vec::new();
     for input in &f.sig.inputs {
         match input {
@@ -274,14 +275,7 @@ fn forwarding_call(f: &ImplItemFn, errors: &mut Errors) -> Option<TokenStream> {
                     let name = &p.ident;
                     args.push(quote!(#name));
                 }
-                other => {
-                    errors.push(syn::Error::new_spanned(
-                        other,
-                        "a method with an `alias` names each parameter (no patterns): the \
-                         alias passes them on by name",
-                    ));
-                    return None;
-                }
+                _ => return None,
             },
         }
     }

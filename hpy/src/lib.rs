@@ -339,8 +339,7 @@ pub use hpy_macros::hpy_class;
 /// has the method's parameters, options and doc. A special method's name
 /// makes the method that special method too, e.g.
 /// `#[method(alias = "__and__")] fn intersection(..)` is also `a & b` (only
-/// on a `#[method]`: a slot needs an instance). Each parameter of an aliased
-/// method is a name, not a pattern.
+/// on a `#[method]`: a slot needs an instance).
 ///
 /// Special methods are recognised by their Python names:
 /// - with an HPy slot: `__repr__`, `__str__`, `__hash__`, `__call__`,
