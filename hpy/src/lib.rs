@@ -90,7 +90,7 @@ pub use types::any::object::RichCompareOp;
 pub use types::any::{Borrowed, Handle};
 pub use types::capsule::Capsule;
 pub use types::code::Code;
-pub use types::{Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple, Type};
+pub use types::{Abc, Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple, Type};
 
 /// Exposes a Rust function as a function of a Python module.
 ///
