@@ -1,6 +1,8 @@
 //! The error type of cargo-hpy: one variant per kind a caller can act on
-//! (the pep517 engine, `--find-interpreter`, tests), and the exit status
-//! the binary maps it to.
+//! (the pep517 engine, `--find-interpreter`, tests), with what it is about
+//! as fields, and the exit status the binary maps it to. Only the variants
+//! that relay another tool's text (cargo's output, a parser's message)
+//! carry a free-form string.
 
 use std::fmt;
 use std::io;
@@ -44,35 +46,252 @@ pub enum Error {
         /// Its `sys.implementation.name`.
         implementation: String,
     },
-    /// No interpreter answers to a `--python VERSION` or `--find-interpreter`.
-    NoInterpreter(String),
-    /// pyproject.toml (or the Cargo.toml it completes) is invalid: a bad
-    /// value, an unknown `[tool.hpy-rs]` key, a missing table.
+    /// `--python VERSION` names a version whose `pythonVERSION` is not on PATH.
+    NoPythonOnPath {
+        /// The version given.
+        version: String,
+        /// The command looked for (`python3.12`).
+        command: String,
+    },
+    /// `--find-interpreter` found none of the supported CPythons on PATH.
+    NoSupportedPython,
+    /// `VIRTUAL_ENV` (or `CONDA_PREFIX`) names an environment without a Python.
+    BrokenEnvironment {
+        /// The variable that is set.
+        variable: &'static str,
+        /// The interpreter it should hold.
+        python: PathBuf,
+    },
+    /// `cargo hpy develop` has no environment to install into.
+    NoEnvironment,
+    /// pyproject.toml (or the Cargo.toml it completes) is invalid: TOML
+    /// syntax, a value of the wrong kind, a version that is no PEP 440
+    /// version. The text is the parser's.
     Config {
         /// The file at fault.
         path: PathBuf,
         /// What is wrong and how to fix it.
         problem: String,
     },
-    /// A name that cannot be a Python module (a keyword, not an identifier,
-    /// not matching the library).
-    ModuleName(String),
-    /// The selected crates are not one extension: no cdylib, several, or two
-    /// with one module name.
-    Selection(String),
-    /// A file cargo-hpy would write is someone else's (a user's `m.py`
-    /// where the loader stub goes, python-source's own copy of the module).
-    WouldOverwrite(String),
-    /// Options that contradict each other, or ask for what cargo-hpy does
-    /// not do (a cross-compiled wheel, an untested platform).
-    Unsupported(String),
-    /// The sdist cannot be made portable (a missing path dependency, a
-    /// workspace key that is not set).
-    Vendor(String),
-    /// A PEP 517 hook was given what it cannot use (a config setting).
+    /// A TOML file (pyproject.toml, a Cargo.toml) that does not parse.
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        source: toml::de::Error,
+    },
+    /// A version (`[project] version`) or specifier (`requires-python`)
+    /// that is not PEP 440.
+    NotPep440 {
+        /// The pyproject.toml.
+        path: PathBuf,
+        /// The key, as messages name it.
+        key: &'static str,
+        /// Its value.
+        value: String,
+        /// What the PEP 440 parser said.
+        reason: String,
+    },
+    /// An sdist `include`/`exclude` pattern of `[tool.hpy-rs]` that is no
+    /// gitignore pattern.
+    IncludePattern {
+        /// The pyproject.toml.
+        path: PathBuf,
+        /// The pattern, when one pattern is at fault.
+        pattern: Option<String>,
+        /// What the matcher said.
+        source: ignore::Error,
+    },
+    /// pip cannot build the sdist of a project without a pyproject.toml.
+    NoPyproject {
+        /// The pyproject.toml that is missing.
+        path: PathBuf,
+    },
+    /// pyproject.toml's `[build-system]` names no `build-backend`.
+    NoBuildBackend {
+        /// The pyproject.toml.
+        path: PathBuf,
+    },
+    /// A directory setting of `[tool.hpy-rs]` (or the crate's metadata)
+    /// names no directory.
+    NotADirectory {
+        /// The pyproject.toml.
+        path: PathBuf,
+        /// The setting as messages name it (`python-source`,
+        /// `[tool.hpy-rs] data`).
+        setting: &'static str,
+        /// Its value as written.
+        value: String,
+        /// The crate it belongs to, when the message names it.
+        crate_name: Option<String>,
+        /// The path it resolves to.
+        resolved: PathBuf,
+    },
+    /// A library whose name cannot be a Python module.
+    LibraryName {
+        /// The library (cdylib target) name.
+        library: String,
+        /// Why it cannot (a keyword, not an identifier).
+        problem: String,
+    },
+    /// A configured module name that is no dotted Python name.
+    ModuleName {
+        /// The module name.
+        module: String,
+        /// The crate it is configured for.
+        crate_name: String,
+        /// Why it is no dotted name.
+        problem: String,
+    },
+    /// A module name whose last part is not the library's name, so the
+    /// init function would not be found.
+    ModuleNotLibrary {
+        /// The module name.
+        module: String,
+        /// The crate it is configured for.
+        crate_name: String,
+        /// The library's name.
+        library: String,
+    },
+    /// `cargo hpy new` was given a name that cannot be a module.
+    NewName {
+        /// The name (the destination's last component).
+        name: String,
+        /// Why it cannot.
+        problem: String,
+    },
+    /// No cdylib target was built by the selection.
+    NoCdylib,
+    /// The crate named has no cdylib target.
+    CrateNotCdylib {
+        /// The crate.
+        crate_name: String,
+    },
+    /// A wheel holds one extension, but the selection built several.
+    SeveralExtensions {
+        /// The modules built.
+        modules: Vec<String>,
+    },
+    /// Two selected crates build a module with the same name.
+    DuplicateModule {
+        /// The module name.
+        module: String,
+    },
+    /// Several packages are selected and some have a `[tool.hpy-rs]` table.
+    ToolTableForSeveral {
+        /// The packages with a table.
+        packages: Vec<String>,
+    },
+    /// The manifest is no package (a virtual workspace manifest).
+    NotAPackage {
+        /// The manifest.
+        manifest: PathBuf,
+    },
+    /// The PEP 517 backend runs in a directory without a Cargo.toml.
+    NoManifest {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// The python-source directory has a file where the extension goes.
+    PythonSourceShadows {
+        /// The file, relative to the python-source directory.
+        file: String,
+        /// The extension module's full name.
+        module: String,
+    },
+    /// A file where the loader stub goes was not written by cargo-hpy.
+    ForeignStub {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `cargo hpy new`'s destination exists.
+    DestinationExists {
+        /// The destination.
+        path: PathBuf,
+    },
+    /// `cargo hpy new` was given a path without a usable last component.
+    NoProjectName {
+        /// The path.
+        path: PathBuf,
+    },
+    /// `--hpy-path` (or the checkout found) is not hpy-rs's `hpy` crate.
+    NotHpyCrate {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// `cargo hpy wheel --target`: wheels are not cross-compiled.
+    CrossCompile {
+        /// The target triple.
+        target: String,
+    },
+    /// Building on an operating system cargo-hpy does not know.
+    UntestedPlatform {
+        /// The OS (`std::env::consts::OS` of the target).
+        os: String,
+    },
+    /// The interpreter reports no `EXT_SUFFIX`.
+    NoExtSuffix {
+        /// The interpreter.
+        python: PathBuf,
+    },
+    /// `--python`/`--find-interpreter` with a universal build.
+    PythonWithUniversal,
+    /// `--with-host` without the hpy-rs checkout cargo-hpy was built from.
+    NoHostSource {
+        /// Where the host crate was.
+        path: PathBuf,
+    },
+    /// A `cargo hpy pep517` hook that writes files without `--out`.
+    NoOutDir {
+        /// The hook's name.
+        hook: &'static str,
+    },
+    /// A path dependency of a crate packed into an sdist does not exist.
+    MissingPathDependency {
+        /// The depending crate's Cargo.toml.
+        manifest: PathBuf,
+        /// The dependency.
+        name: String,
+        /// Its path as written.
+        path: String,
+    },
+    /// A crate inherits a key from a workspace that does not set it.
+    WorkspaceKeyUnset {
+        /// The crate's Cargo.toml.
+        manifest: PathBuf,
+        /// The key (`package.version`, `dependencies.foo`).
+        key: String,
+        /// The workspace's Cargo.toml.
+        workspace: PathBuf,
+    },
+    /// The vendored sdist sources do not resolve on their own.
+    SdistUnresolved(Box<Error>),
+    /// Config settings a PEP 517 hook cannot use: unknown keys.
+    UnknownSettings {
+        /// The keys not known.
+        keys: Vec<String>,
+        /// The keys the backend reads.
+        known: &'static [&'static str],
+    },
+    /// A PEP 517 config setting with a value not among its choices.
+    SettingValue {
+        /// The setting.
+        key: String,
+        /// The value given.
+        value: String,
+        /// What it may be.
+        choices: &'static [&'static str],
+    },
+    /// A PEP 517 config setting whose text the backend cannot read (not
+    /// JSON, not shell words, not `cargo hpy` arguments); the text says why.
     Setting(String),
     /// pip could not install the wheel `cargo hpy develop` built.
-    Install(String),
+    Install {
+        /// The wheel.
+        wheel: PathBuf,
+        /// The interpreter it was installed with.
+        python: PathBuf,
+    },
 }
 
 impl Error {
@@ -130,16 +349,267 @@ impl fmt::Display for Error {
                  loads on {implementation} as it is",
                 python.display()
             ),
+            Error::NoPythonOnPath { version, command } => write!(
+                f,
+                "--python {version}: no `{command}` on PATH; give the interpreter's path instead"
+            ),
+            Error::NoSupportedPython => write!(
+                f,
+                "found no CPython {} on PATH (as python3.X); name the interpreters with --python",
+                crate::python::SUPPORTED_VERSIONS.join(", ")
+            ),
+            Error::BrokenEnvironment { variable, python } => write!(
+                f,
+                "{variable} is set, but {} does not exist",
+                python.display()
+            ),
+            Error::NoEnvironment => f.write_str(
+                "no virtualenv is active (VIRTUAL_ENV is not set): activate one, or name the \
+                 interpreter to install into with --python PATH or HPY_PYTHON",
+            ),
             Error::Config { path, problem } => write!(f, "{}: {problem}", path.display()),
-            Error::CargoOutput(m)
-            | Error::NoInterpreter(m)
-            | Error::ModuleName(m)
-            | Error::Selection(m)
-            | Error::WouldOverwrite(m)
-            | Error::Unsupported(m)
-            | Error::Vendor(m)
-            | Error::Setting(m)
-            | Error::Install(m) => f.write_str(m),
+            Error::Toml { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::NotPep440 {
+                path,
+                key,
+                value,
+                reason,
+            } => {
+                let what = if *key == "requires-python" {
+                    "specifier"
+                } else {
+                    "version"
+                };
+                write!(
+                    f,
+                    "{}: `{key} = \"{value}\"` is not a PEP 440 {what}: {reason}",
+                    path.display()
+                )
+            }
+            Error::IncludePattern {
+                path,
+                pattern: Some(pattern),
+                source,
+            } => write!(
+                f,
+                "{}: [tool.hpy-rs] include/exclude pattern `{pattern}`: {source}",
+                path.display()
+            ),
+            Error::IncludePattern {
+                path,
+                pattern: None,
+                source,
+            } => write!(
+                f,
+                "{}: [tool.hpy-rs] include/exclude: {source}",
+                path.display()
+            ),
+            Error::NoPyproject { path } => write!(
+                f,
+                "{}: missing: pip needs one (with [build-system] naming hpy-rs-build) to \
+                 build an sdist; `cargo hpy new` writes one",
+                path.display()
+            ),
+            Error::NoBuildBackend { path } => write!(
+                f,
+                "{}: [build-system] names no build-backend, so pip would not build the sdist \
+                 with cargo-hpy; add `requires = [\"hpy-rs-build\"]` and \
+                 `build-backend = \"hpy_rs_build\"`",
+                path.display()
+            ),
+            Error::NotADirectory {
+                path,
+                setting,
+                value,
+                crate_name,
+                resolved,
+            } => {
+                write!(f, "{}: {setting} `{value}`", path.display())?;
+                if let Some(crate_name) = crate_name {
+                    write!(f, " of crate {crate_name}")?;
+                }
+                write!(f, " is not a directory ({})", resolved.display())
+            }
+            Error::LibraryName { library, problem } => write!(
+                f,
+                "library `{library}` cannot be a Python module: {problem}; set \
+                 `[lib] name = \"...\"` in its Cargo.toml"
+            ),
+            Error::ModuleName {
+                module,
+                crate_name,
+                problem,
+            } => write!(
+                f,
+                "module name `{module}` of crate {crate_name} is not a dotted Python name \
+                 ({problem})"
+            ),
+            Error::ModuleNotLibrary {
+                module,
+                crate_name,
+                library,
+            } => {
+                let last = module.rsplit('.').next().unwrap_or(module);
+                write!(
+                    f,
+                    "module name `{module}` of crate {crate_name} ends in `{last}`, but its \
+                     library is named `{library}`: the module's init function is named after \
+                     the library (HPyInit_{library}), so set `[lib] name = \"{last}\"` in \
+                     Cargo.toml"
+                )
+            }
+            Error::NewName { name, problem } => write!(
+                f,
+                "`{name}` cannot name a Python module ({problem}): choose a name of \
+                 letters, digits, `_` and `-` that starts with a letter and is no keyword"
+            ),
+            Error::NoCdylib => f.write_str(
+                "no cdylib target was built; an extension crate needs \
+                 `[lib] crate-type = [\"cdylib\"]` in its Cargo.toml (select it with -p or \
+                 --manifest-path)",
+            ),
+            Error::CrateNotCdylib { crate_name } => write!(
+                f,
+                "crate {crate_name} has no cdylib target: add `[lib] crate-type = \
+                 [\"cdylib\"]` to its Cargo.toml"
+            ),
+            Error::SeveralExtensions { modules } => write!(
+                f,
+                "a wheel holds one extension crate, but this selection built {}: choose one \
+                 with -p or --manifest-path",
+                modules.join(", ")
+            ),
+            Error::DuplicateModule { module } => write!(
+                f,
+                "two crates build a module named `{module}`; build them one at a time with -p"
+            ),
+            Error::ToolTableForSeveral { packages } => write!(
+                f,
+                "[tool.hpy-rs] of {} would apply to every package selected with -p; build \
+                 the packages one at a time",
+                packages.join(", ")
+            ),
+            Error::NotAPackage { manifest } => write!(
+                f,
+                "{} is not a package (a virtual workspace manifest?): cargo hpy sdist packs \
+                 one extension crate",
+                manifest.display()
+            ),
+            Error::NoManifest { dir } => {
+                write!(f, "hpy_rs_build: no Cargo.toml in {}", dir.display())
+            }
+            Error::PythonSourceShadows { file, module } => write!(
+                f,
+                "the python-source directory has its own `{file}`, which is where the \
+                 extension module {module} goes; remove or rename it"
+            ),
+            Error::ForeignStub { path } => write!(
+                f,
+                "{} exists and was not written by cargo-hpy; refusing to overwrite it with \
+                 the loader stub",
+                path.display()
+            ),
+            Error::DestinationExists { path } => {
+                write!(f, "destination `{}` already exists", path.display())
+            }
+            Error::NoProjectName { path } => {
+                write!(f, "`{}` has no usable last component", path.display())
+            }
+            Error::NotHpyCrate { path } => write!(
+                f,
+                "{} is not hpy-rs's `hpy` crate; hpy-rs is not on crates.io, so give the \
+                 `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
+                path.display()
+            ),
+            Error::CrossCompile { target } => write!(
+                f,
+                "cargo hpy wheel does not cross-compile (--target {target}): the wheel's \
+                 tags would describe this machine; build the wheel on a machine of the \
+                 target's kind"
+            ),
+            Error::UntestedPlatform { os } if os == "windows" => f.write_str(
+                "untested platform: windows. cargo-hpy does not build extensions on \
+                 Windows yet (the CPython ABI needs linking against pythonXY.lib and the \
+                 artifact must be renamed from .dll to .pyd); build on Linux instead",
+            ),
+            Error::UntestedPlatform { os } => write!(
+                f,
+                "untested platform: {os}. cargo-hpy only knows how to build extensions on \
+                 Linux (and, untested, macOS)"
+            ),
+            Error::NoExtSuffix { python } => write!(
+                f,
+                "`{}` reports no EXT_SUFFIX, so cargo-hpy cannot name a CPython-ABI module \
+                 for it",
+                python.display()
+            ),
+            Error::PythonWithUniversal => f.write_str(
+                "--python/--find-interpreter choose the CPython of a CPython-ABI module, but \
+                 --universal (or `abi = \"universal\"` in [tool.hpy-rs]) builds one binary \
+                 without Python that loads on CPython 3.11-3.15 (through hpy-rs-universal) \
+                 and PyPy alike: drop --python, or build CPython-ABI modules (without \
+                 --universal, or with --cpython)",
+            ),
+            Error::NoHostSource { path } => write!(
+                f,
+                "--with-host builds hpy-rs-universal from the hpy-rs checkout cargo-hpy was \
+                 built from, but {} is gone; build the host wheels there with \
+                 `cargo hpy wheel --release -p hpy-universal -i PYTHON`",
+                path.display()
+            ),
+            Error::NoOutDir { hook } => write!(f, "cargo hpy pep517 {hook}: --out DIR is needed"),
+            Error::MissingPathDependency {
+                manifest,
+                name,
+                path,
+            } => write!(
+                f,
+                "{}: the path dependency `{name}` ({path}) does not exist",
+                manifest.display()
+            ),
+            Error::WorkspaceKeyUnset {
+                manifest,
+                key,
+                workspace,
+            } => write!(
+                f,
+                "{}: {key} is inherited from the workspace ({}), which does not set it",
+                manifest.display(),
+                workspace.display()
+            ),
+            Error::SdistUnresolved(e) => write!(
+                f,
+                "the sdist's Rust sources do not resolve on their own, so pip could not \
+                 build them: {e}"
+            ),
+            Error::UnknownSettings { keys, known } => write!(
+                f,
+                "hpy_rs_build: unknown config setting{} {} (known: {})",
+                if keys.len() > 1 { "s" } else { "" },
+                keys.iter()
+                    .map(|k| format!("'{k}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                known.join(", ")
+            ),
+            Error::SettingValue {
+                key,
+                value,
+                choices,
+            } => write!(
+                f,
+                "hpy_rs_build: config setting {key}='{value}' is not one of {}",
+                choices.join(", ")
+            ),
+            Error::Install { wheel, python } => write!(
+                f,
+                "pip could not install {} into {} (is pip installed there? `{} -m ensurepip` \
+                 installs it)",
+                wheel.display(),
+                python.display(),
+                python.display()
+            ),
+            Error::CargoOutput(m) | Error::Setting(m) => f.write_str(m),
         }
     }
 }
@@ -149,6 +619,9 @@ impl std::error::Error for Error {
         match self {
             Error::Io { source, .. } | Error::Spawn { source, .. } => Some(source),
             Error::Interpreter(e) => Some(e),
+            Error::SdistUnresolved(e) => Some(e.as_ref()),
+            Error::Toml { source, .. } => Some(source),
+            Error::IncludePattern { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -157,8 +157,142 @@ fn generic_block(imp: ItemImpl, mut errors: Errors) -> syn::Result<TokenStream> 
     Ok(quote!(#imp))
 }
 
-/// The role of every method of the block (its attributes removed).
+/// The role attributes whose methods may have an `alias`.
+const ALIASED_ROLES: [&str; 3] = ["method", "staticmethod", "classmethod"];
+
+/// The copies of `f` that its `alias = "..."` options ask for: one method
+/// per alias that calls `f`, with `f`'s parameters, docs and options (but
+/// `name`). A special method's name (`alias = "__and__"`) makes the copy
+/// that special method, named so in Rust; any other name becomes the copy's
+/// Python `name`.
+pub(crate) fn alias_copies(f: &ImplItemFn, errors: &mut Errors) -> Vec<ImplItemFn> {
+    let Some((at, role_attr)) = f.attrs.iter().enumerate().find(|(_, a)| {
+        ALIASED_ROLES.iter().any(|r| a.path().is_ident(r)) && matches!(a.meta, syn::Meta::List(_))
+    }) else {
+        return Vec::new();
+    };
+    let syn::Meta::List(list) = &role_attr.meta else {
+        return Vec::new();
+    };
+    // Each `key = value` or word of the attribute, as written (a comma
+    // inside `signature = (...)` is inside a group).
+    let mut entries: Vec<TokenStream> = vec![TokenStream::new()];
+    for tt in list.tokens.clone() {
+        match &tt {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => {
+                entries.push(TokenStream::new())
+            }
+            _ => entries.last_mut().expect("never empty").extend([tt]),
+        }
+    }
+    let key = |e: &TokenStream| match e.clone().into_iter().next() {
+        Some(proc_macro2::TokenTree::Ident(i)) => i.to_string(),
+        _ => String::new(),
+    };
+    let aliases: Vec<LitStr> = entries
+        .iter()
+        .filter(|e| key(e) == "alias")
+        .filter_map(|e| syn::parse2::<syn::MetaNameValue>(e.clone()).ok())
+        .filter_map(|nv| match nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s),
+            _ => None,
+        })
+        .collect();
+    if aliases.is_empty() {
+        return Vec::new();
+    }
+    let kept: Vec<&TokenStream> = entries
+        .iter()
+        .filter(|e| !e.is_empty() && !matches!(key(e).as_str(), "alias" | "name"))
+        .collect();
+    let role = role_attr.path().clone();
+    let Some(call) = forwarding_call(f) else {
+        return Vec::new();
+    };
+    let special = crate::options::special_methods();
+    let mut copies = Vec::new();
+    for alias in aliases {
+        let name = alias.value();
+        let Ok(ident) = syn::parse_str::<syn::Ident>(&name) else {
+            errors.push(syn::Error::new(
+                alias.span(),
+                format!(
+                    "`alias = \"{name}\"` is not a Python identifier; an alias is another \
+                     name for the method, e.g. `alias = \"__and__\"`"
+                ),
+            ));
+            continue;
+        };
+        let is_slot = special.contains(&name.as_str()) && !PUBLISHED.contains(&name.as_str());
+        let mut copy = f.clone();
+        copy.attrs.remove(at);
+        if is_slot {
+            if !role.is_ident("method") {
+                errors.push(syn::Error::new(
+                    alias.span(),
+                    format!(
+                        "`{name}` is a special method: only a `#[method]` can be its alias, \
+                         not a `#[{}]`",
+                        role.get_ident().map_or(String::new(), |i| i.to_string())
+                    ),
+                ));
+                continue;
+            }
+            copy.sig.ident = syn::Ident::new(&name, alias.span());
+        } else {
+            copy.sig.ident = format_ident!("__hpy_alias_{}", ident, span = alias.span());
+            copy.attrs
+                .push(syn::parse_quote!(#[#role(#(#kept,)* name = #alias)]));
+        }
+        // The copy only passes its parameters on.
+        for input in copy.sig.inputs.iter_mut() {
+            if let syn::FnArg::Typed(t) = input {
+                if let syn::Pat::Ident(p) = &mut *t.pat {
+                    p.mutability = None;
+                }
+            }
+        }
+        copy.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+        copy.block = syn::parse_quote!({ #call });
+        copies.push(copy);
+    }
+    copies
+}
+
+/// `Self::f(a, b, ...)` with `f`'s parameters, for an alias's body; `None`
+/// if a parameter is a pattern rather than a name (which the method itself
+/// reports: "parameters must be plain identifiers").
+fn forwarding_call(f: &ImplItemFn) -> Option<TokenStream> {
+    let mut args = Vec::new();
+    for input in &f.sig.inputs {
+        match input {
+            syn::FnArg::Receiver(r) => args.push(quote_spanned!(r.span()=> self)),
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) if p.subpat.is_none() => {
+                    let name = &p.ident;
+                    args.push(quote!(#name));
+                }
+                _ => return None,
+            },
+        }
+    }
+    let name = &f.sig.ident;
+    Some(quote!(Self::#name(#(#args),*)))
+}
+
+/// The role of every method of the block (its attributes removed), and of
+/// the copies its aliases ask for (added to the block).
 fn roles_of(imp: &mut ItemImpl, errors: &mut Errors) -> Vec<(ImplItemFn, Role)> {
+    let mut copies = Vec::new();
+    for it in &imp.items {
+        if let ImplItem::Fn(f) = it {
+            copies.extend(alias_copies(f, errors));
+        }
+    }
+    imp.items.extend(copies.into_iter().map(ImplItem::Fn));
     let mut roles = Vec::new();
     for it in imp.items.iter_mut() {
         if let ImplItem::Fn(f) = it {

@@ -96,11 +96,10 @@ fn copy_python_source(
     for (rel, data, _) in compile::python_files(dir, library)? {
         let target = rel.split('/').fold(out_dir.to_path_buf(), |d, p| d.join(p));
         if written.contains(&target) {
-            return Err(Error::WouldOverwrite(format!(
-                "the python-source directory has its own `{rel}`, which is where the \
-                 extension module {} goes; remove or rename it",
-                library.full_name
-            )));
+            return Err(Error::PythonSourceShadows {
+                file: rel,
+                module: library.full_name.clone(),
+            });
         }
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
@@ -152,11 +151,9 @@ pub fn install_module(
             let binary = out_dir.join(format!("{name}{UNIVERSAL_SUFFIX}"));
             let stub_path = out_dir.join(format!("{name}.py"));
             if stub_path.exists() && !is_our_stub(&stub_path) {
-                return Err(Error::WouldOverwrite(format!(
-                    "{} exists and was not written by cargo-hpy; refusing to overwrite it \
-                     with the loader stub",
-                    stub_path.display()
-                )));
+                return Err(Error::ForeignStub {
+                    path: stub_path.to_path_buf(),
+                });
             }
             copy_atomically(&library.library, &binary)?;
             files.push(binary);

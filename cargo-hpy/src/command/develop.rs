@@ -104,17 +104,13 @@ fn active_environment_python() -> Result<OsString, Error> {
             if python.exists() {
                 return Ok(python.into_os_string());
             }
-            return Err(Error::NoInterpreter(format!(
-                "{var} is set, but {} does not exist",
-                python.display()
-            )));
+            return Err(Error::BrokenEnvironment {
+                variable: var,
+                python,
+            });
         }
     }
-    Err(Error::NoInterpreter(
-        "no virtualenv is active (VIRTUAL_ENV is not set): activate one, or name the \
-         interpreter to install into with --python PATH or HPY_PYTHON"
-            .to_owned(),
-    ))
+    Err(Error::NoEnvironment)
 }
 
 /// Installs the wheel, then its dependencies; `hint` is added to the warning
@@ -143,13 +139,10 @@ fn install(
     // whatever dependencies are missing (hpy-rs-universal on CPython for a
     // universal build).
     if !pip(&["--force-reinstall", "--no-deps"])? {
-        return Err(Error::Install(format!(
-            "pip could not install {} into {} (is pip installed there? \
-             `{} -m ensurepip` installs it)",
-            wheel_path.display(),
-            python.display(),
-            python.display()
-        )));
+        return Err(Error::Install {
+            wheel: wheel_path.to_path_buf(),
+            python: python.into(),
+        });
     }
     if !pip(&[])? {
         eprintln!(

@@ -64,13 +64,7 @@ pub fn run(command: Command) -> Result<(), Error> {
 fn refuse_python_with_universal(build_args: &BuildArgs) -> Result<(), Error> {
     let names_python = build_args.python.is_some() || build_args.find_interpreter;
     if build_args.universal && names_python && !build_args.with_host {
-        return Err(Error::Unsupported(
-            "--python/--find-interpreter choose the CPython of a CPython-ABI module, but \
-             --universal (or `abi = \"universal\"` in [tool.hpy-rs]) builds one binary without Python that loads on CPython 3.11-3.15 \
-             (through hpy-rs-universal) and PyPy alike: drop --python, or build CPython-ABI \
-             modules (without --universal, or with --cpython)"
-            .to_owned(),
-        ));
+        return Err(Error::PythonWithUniversal);
     }
     Ok(())
 }
@@ -117,10 +111,7 @@ fn interpreters(build_args: &BuildArgs, find: bool) -> Result<Vec<OsString>, Err
         .map(|info| info.executable.into_os_string())
         .collect();
     if found.is_empty() {
-        return Err(Error::NoInterpreter(format!(
-            "found no CPython {} on PATH (as python3.X); name the interpreters with --python",
-            python::SUPPORTED_VERSIONS.join(", ")
-        )));
+        return Err(Error::NoSupportedPython);
     }
     Ok(found)
 }
@@ -134,12 +125,7 @@ fn wheelhouse(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
         .join("hpy-universal")
         .join("Cargo.toml");
     if !host.is_file() {
-        return Err(Error::Unsupported(format!(
-            "--with-host builds hpy-rs-universal from the hpy-rs checkout cargo-hpy was \
-             built from, but {} is gone; build the host wheels there with \
-             `cargo hpy wheel --release -p hpy-universal -i PYTHON`",
-            host.display()
-        )));
+        return Err(Error::NoHostSource { path: host });
     }
     let pythons = interpreters(build_args, build_args.pythons.is_empty())?;
     let host_args = |python: &OsString| BuildArgs {

@@ -35,22 +35,14 @@ pub fn new(args: &NewCommand) -> Result<(), Error> {
     let name = dir
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| {
-            Error::Unsupported(format!("`{}` has no usable last component", dir.display()))
-        })?
+        .ok_or_else(|| Error::NoProjectName { path: dir.clone() })?
         .to_owned();
     let module = name.replace('-', "_");
     if let Some(problem) = module_name_problem(&module) {
-        return Err(Error::ModuleName(format!(
-            "`{name}` cannot name a Python module ({problem}): choose a name of \
-             letters, digits, `_` and `-` that starts with a letter and is no keyword"
-        )));
+        return Err(Error::NewName { name, problem });
     }
     if dir.exists() {
-        return Err(Error::WouldOverwrite(format!(
-            "destination `{}` already exists",
-            dir.display()
-        )));
+        return Err(Error::DestinationExists { path: dir.clone() });
     }
     let hpy = hpy_path(args.hpy_path.as_deref())?;
     for (rel, text) in files(&name, &module, &hpy, args.class) {
@@ -85,11 +77,9 @@ fn hpy_path(explicit: Option<&Path>) -> Result<PathBuf, Error> {
         })
     });
     if !is_hpy {
-        return Err(Error::Unsupported(format!(
-            "{} is not hpy-rs's `hpy` crate; hpy-rs is not on crates.io, so give the \
-             `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
-            candidate.display()
-        )));
+        return Err(Error::NotHpyCrate {
+            path: candidate.to_path_buf(),
+        });
     }
     fs::canonicalize(&candidate).map_err(|e| Error::io("resolve", &candidate, e))
 }

@@ -66,15 +66,13 @@ pub fn parse_settings(json: &str) -> Result<Settings, Error> {
     let unknown: Vec<String> = map
         .keys()
         .filter(|k| !SETTINGS.contains(&k.as_str()))
-        .map(|k| format!("'{k}'"))
+        .cloned()
         .collect();
     if !unknown.is_empty() {
-        return Err(bad(format!(
-            "unknown config setting{} {} (known: {})",
-            if unknown.len() > 1 { "s" } else { "" },
-            unknown.join(", "),
-            SETTINGS.join(", ")
-        )));
+        return Err(Error::UnknownSettings {
+            keys: unknown,
+            known: SETTINGS,
+        });
     }
     let values = |key: &str| -> Vec<String> {
         match map.get(key) {
@@ -83,12 +81,13 @@ pub fn parse_settings(json: &str) -> Result<Settings, Error> {
             Some(None) | None => vec![],
         }
     };
-    let choice = |key: &str, choices: &[&str]| -> Result<Option<String>, Error> {
+    let choice = |key: &str, choices: &'static [&'static str]| -> Result<Option<String>, Error> {
         match values(key).pop() {
-            Some(v) if !choices.contains(&v.as_str()) => Err(bad(format!(
-                "config setting {key}='{v}' is not one of {}",
-                choices.join(", ")
-            ))),
+            Some(value) if !choices.contains(&value.as_str()) => Err(Error::SettingValue {
+                key: key.to_owned(),
+                value,
+                choices,
+            }),
             other => Ok(other),
         }
     };
@@ -120,10 +119,9 @@ pub fn wheel_arguments(
 ) -> Result<Vec<OsString>, Error> {
     let manifest = dir.join("Cargo.toml");
     if !manifest.is_file() {
-        return Err(Error::Selection(format!(
-            "hpy_rs_build: no Cargo.toml in {}",
-            dir.display()
-        )));
+        return Err(Error::NoManifest {
+            dir: dir.to_path_buf(),
+        });
     }
     let tool = project::tool_table(dir)?.unwrap_or_default();
     let universal = match settings.abi.as_str() {
@@ -208,11 +206,8 @@ fn hook_wheel_arguments(command: &Pep517Command) -> Result<Vec<OsString>, Error>
 /// Runs one hook.
 pub fn pep517(command: &Pep517Command) -> Result<(), Error> {
     let out = || -> Result<PathBuf, Error> {
-        command.out.clone().ok_or_else(|| {
-            Error::Unsupported(format!(
-                "cargo hpy pep517 {}: --out DIR is needed",
-                command.hook.name()
-            ))
+        command.out.clone().ok_or_else(|| Error::NoOutDir {
+            hook: command.hook.name(),
         })
     };
     match command.hook {
@@ -295,7 +290,7 @@ mod tests {
             e.to_string(),
             "hpy_rs_build: config setting hpy-abi='abi3' is not one of auto, universal, cpython"
         );
-        assert!(matches!(e, Error::Setting(_)));
+        assert!(matches!(e, Error::SettingValue { .. }));
         let e = parse_settings(r#"{"zz": "1", "aa": "2"}"#).unwrap_err();
         assert_eq!(
             e.to_string(),

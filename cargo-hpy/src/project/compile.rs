@@ -55,16 +55,12 @@ impl Platform {
         match std::env::consts::OS {
             "linux" => Ok(Platform::Linux),
             "macos" => Ok(Platform::MacOs),
-            "windows" => Err(Error::Unsupported(
-                "untested platform: windows. cargo-hpy does not build extensions on \
-                 Windows yet (the CPython ABI needs linking against pythonXY.lib and the \
-                 artifact must be renamed from .dll to .pyd); build on Linux instead"
-                    .to_owned(),
-            )),
-            other => Err(Error::Unsupported(format!(
-                "untested platform: {other}. cargo-hpy only knows how to build \
-                 extensions on Linux (and, untested, macOS)"
-            ))),
+            "windows" => Err(Error::UntestedPlatform {
+                os: "windows".to_owned(),
+            }),
+            other => Err(Error::UntestedPlatform {
+                os: other.to_owned(),
+            }),
         }
     }
 
@@ -120,11 +116,9 @@ pub fn target_python(args: &BuildArgs, abi: Abi) -> Result<Option<PythonInfo>, E
         });
     }
     if python.ext_suffix.is_none() {
-        return Err(Error::Unsupported(format!(
-            "`{}` reports no EXT_SUFFIX, so cargo-hpy cannot name a CPython-ABI \
-             module for it",
-            python.executable.display()
-        )));
+        return Err(Error::NoExtSuffix {
+            python: python.executable.clone(),
+        });
     }
     Ok(Some(python))
 }
@@ -171,11 +165,10 @@ pub fn compile(
     {
         let module_name = artifact.target_name.replace('-', "_");
         if let Some(problem) = python::module_name_problem(&module_name) {
-            return Err(Error::ModuleName(format!(
-                "library `{}` cannot be a Python module: {problem}; set \
-                 `[lib] name = \"...\"` in its Cargo.toml",
-                artifact.target_name
-            )));
+            return Err(Error::LibraryName {
+                library: artifact.target_name.clone(),
+                problem,
+            });
         }
         let Some(library) = artifact.shared_library(platform.cdylib_extension()) else {
             return Err(Error::CargoOutput(format!(
@@ -209,20 +202,12 @@ pub fn compile(
         };
         if let Some(previous) = by_module.insert(full_name.clone(), compiled) {
             if previous.library != library {
-                return Err(Error::Selection(format!(
-                    "two crates build a module named `{full_name}`; build them one at a \
-                     time with -p"
-                )));
+                return Err(Error::DuplicateModule { module: full_name });
             }
         }
     }
     if by_module.is_empty() {
-        return Err(Error::Selection(
-            "no cdylib target was built; an extension crate needs \
-             `[lib] crate-type = [\"cdylib\"]` in its Cargo.toml (select it with -p or \
-             --manifest-path)"
-                .to_owned(),
-        ));
+        return Err(Error::NoCdylib);
     }
     Ok(by_module.into_values().collect())
 }
@@ -256,11 +241,8 @@ fn macos_rustflags() -> OsString {
 }
 
 fn check_selection_has_cdylib(args: &BuildArgs, metadata: &Metadata) -> Result<(), Error> {
-    let no_cdylib = |name: &str| {
-        Error::Selection(format!(
-            "crate {name} has no cdylib target: add `[lib] crate-type = [\"cdylib\"]` to \
-             its Cargo.toml"
-        ))
+    let no_cdylib = |name: &str| Error::CrateNotCdylib {
+        crate_name: name.to_owned(),
     };
     if !args.packages.is_empty() {
         for spec in &args.packages {

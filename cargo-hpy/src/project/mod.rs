@@ -299,11 +299,9 @@ pub fn apply_build_options(args: &mut crate::options::BuildArgs) -> Result<(), E
                     .map(|d| d.join("pyproject.toml").display().to_string())
                     .collect();
                 if !with_table.is_empty() {
-                    return Err(Error::Selection(format!(
-                        "[tool.hpy-rs] of {} would apply to every package selected with -p; \
-                         build the packages one at a time",
-                        with_table.join(", ")
-                    )));
+                    return Err(Error::ToolTableForSeveral {
+                        packages: with_table,
+                    });
                 }
                 return Ok(());
             }
@@ -360,7 +358,10 @@ pub fn parse_pyproject(text: &str, path: &Path) -> Result<PyProject, Error> {
     // metadata wants `\n` whatever the file's line ends. A raw CR is valid
     // TOML only before an LF, so this changes nothing else.
     let text = text.replace("\r\n", "\n");
-    toml::from_str(&text).map_err(|e| Error::config(path, e.to_string()))
+    toml::from_str(&text).map_err(|source| Error::Toml {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Reads `pyproject.toml` in `dir`, if there is one.
@@ -416,11 +417,13 @@ fn from_sources(
         Some(rel) => {
             let path = dir.join(&rel);
             if !path.is_dir() {
-                return Err(invalid(format!(
-                    "python-source `{rel}` of crate {} is not a directory ({})",
-                    package.name,
-                    path.display()
-                )));
+                return Err(Error::NotADirectory {
+                    path: pyproject_path.to_path_buf(),
+                    setting: "python-source",
+                    value: rel,
+                    crate_name: Some(package.name.clone()),
+                    resolved: path,
+                });
             }
             Some(path)
         }
@@ -429,10 +432,11 @@ fn from_sources(
 
     let version = match project.and_then(|p| p.version.clone()) {
         Some(v) => {
-            pep440_rs::Version::from_str(&v).map_err(|e| {
-                invalid(format!(
-                    "`[project] version = \"{v}\"` is not a PEP 440 version: {e}"
-                ))
+            pep440_rs::Version::from_str(&v).map_err(|e| Error::NotPep440 {
+                path: pyproject_path.to_path_buf(),
+                key: "[project] version",
+                value: v.clone(),
+                reason: e.to_string(),
             })?;
             v
         }
@@ -444,10 +448,11 @@ fn from_sources(
         })?,
     };
     if let Some(spec) = project.and_then(|p| p.requires_python.as_deref()) {
-        pep440_rs::VersionSpecifiers::from_str(spec).map_err(|e| {
-            invalid(format!(
-                "`requires-python = \"{spec}\"` is not a PEP 440 specifier: {e}"
-            ))
+        pep440_rs::VersionSpecifiers::from_str(spec).map_err(|e| Error::NotPep440 {
+            path: pyproject_path.to_path_buf(),
+            key: "requires-python",
+            value: spec.to_owned(),
+            reason: e.to_string(),
         })?;
     }
     let dependencies = project.map(|p| p.dependencies.clone()).unwrap_or_default();
@@ -513,10 +518,13 @@ fn from_sources(
         Some(rel) => {
             let path = dir.join(rel);
             if !path.is_dir() {
-                return Err(invalid(format!(
-                    "[tool.hpy-rs] data `{rel}` is not a directory ({})",
-                    path.display()
-                )));
+                return Err(Error::NotADirectory {
+                    path: pyproject_path.to_path_buf(),
+                    setting: "[tool.hpy-rs] data",
+                    value: rel.to_owned(),
+                    crate_name: None,
+                    resolved: path,
+                });
             }
             Some(path)
         }
@@ -716,12 +724,8 @@ pub fn core_metadata(manifest: &Path) -> Result<CoreMetadata, Error> {
         .packages
         .iter()
         .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
-        .ok_or_else(|| {
-            Error::Selection(format!(
-                "{} is not a package (a virtual workspace manifest?): cargo hpy sdist packs \
-                 one extension crate",
-                manifest.display()
-            ))
+        .ok_or_else(|| Error::NotAPackage {
+            manifest: manifest.to_path_buf(),
         })?;
     let lib_name = package
         .lib_name
@@ -741,18 +745,19 @@ pub fn requirement_name(requirement: &str) -> Result<String, String> {
 /// A dotted module name must be identifiers, and end in the library's name.
 pub fn check_module_name(module: &str, lib_name: &str, crate_name: &str) -> Result<(), Error> {
     if let Some(problem) = module.split('.').find_map(module_name_problem) {
-        return Err(Error::ModuleName(format!(
-            "module name `{module}` of crate {crate_name} is not a dotted Python name \
-             ({problem})"
-        )));
+        return Err(Error::ModuleName {
+            module: module.to_owned(),
+            crate_name: crate_name.to_owned(),
+            problem,
+        });
     }
     let last = module.rsplit('.').next().unwrap_or(module);
     if last != lib_name {
-        return Err(Error::ModuleName(format!(
-            "module name `{module}` of crate {crate_name} ends in `{last}`, but its library \
-             is named `{lib_name}`: the module's init function is named after the library \
-             (HPyInit_{lib_name}), so set `[lib] name = \"{last}\"` in Cargo.toml"
-        )));
+        return Err(Error::ModuleNotLibrary {
+            module: module.to_owned(),
+            crate_name: crate_name.to_owned(),
+            library: lib_name.to_owned(),
+        });
     }
     Ok(())
 }
@@ -1118,7 +1123,7 @@ one = "x.one"
         ] {
             let e = load_from(text, "foo").unwrap_err();
             assert!(
-                matches!(e, Error::Config { .. }) && e.to_string().starts_with("p.toml: "),
+                matches!(e, Error::Toml { .. }) && e.to_string().starts_with("p.toml: "),
                 "{e}"
             );
         }

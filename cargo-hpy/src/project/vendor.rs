@@ -85,12 +85,12 @@ pub fn sdist_crates(project_dir: &Path) -> Result<Vec<SdistCrate>, Error> {
             }
         }
         for (table_path, name, path) in path_dependencies(&manifest, is_root) {
-            let target = canonical(&source.join(&path)).map_err(|_| {
-                Error::Vendor(format!(
-                    "{}: the path dependency `{name}` ({path}) does not exist",
-                    source.join("Cargo.toml").display()
-                ))
-            })?;
+            let target =
+                canonical(&source.join(&path)).map_err(|_| Error::MissingPathDependency {
+                    manifest: source.join("Cargo.toml"),
+                    name: name.to_string(),
+                    path: path.to_string(),
+                })?;
             let target_dest = match assigned.get(&target) {
                 Some(dest) => dest.clone(),
                 None => {
@@ -149,7 +149,10 @@ fn canonical(path: &Path) -> Result<PathBuf, Error> {
 /// Reads and parses a Cargo.toml.
 pub fn read_manifest(path: &Path) -> Result<toml::Table, Error> {
     let text = fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    toml::from_str(&text).map_err(|e| Error::config(path, e.to_string()))
+    toml::from_str(&text).map_err(|source| Error::Toml {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The workspace a crate in `dir` belongs to: `package.workspace` if set,
@@ -196,12 +199,10 @@ fn resolve_inheritance(
     ws_dir: &Path,
     crate_dir: &Path,
 ) -> Result<(), Error> {
-    let missing = |what: String| {
-        Error::Vendor(format!(
-            "{}: {what} is inherited from the workspace ({}), which does not set it",
-            crate_dir.join("Cargo.toml").display(),
-            ws_dir.join("Cargo.toml").display()
-        ))
+    let missing = |what: String| Error::WorkspaceKeyUnset {
+        manifest: crate_dir.join("Cargo.toml"),
+        key: what,
+        workspace: ws_dir.join("Cargo.toml"),
     };
     if let Some(package) = manifest.get_mut("package").and_then(|p| p.as_table_mut()) {
         package.remove("workspace");

@@ -69,10 +69,9 @@ pub fn resolve_spec(spec: &OsStr) -> Result<OsString, Error> {
     let command = format!("python{version}");
     find_on_path(&command)
         .map(PathBuf::into_os_string)
-        .ok_or_else(|| {
-            Error::NoInterpreter(format!(
-                "--python {version}: no `{command}` on PATH; give the interpreter's path instead"
-            ))
+        .ok_or_else(|| Error::NoPythonOnPath {
+            version: version.to_string(),
+            command: command.to_string(),
         })
 }
 

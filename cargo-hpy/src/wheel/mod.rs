@@ -58,10 +58,9 @@ const HOST_DISTRIBUTIONS: &[&str] = &["hpy", "hpy-rs-universal"];
 pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let platform = Platform::host()?;
     if let Some(target) = &args.cargo.target {
-        return Err(Error::Unsupported(format!(
-            "cargo hpy wheel does not cross-compile (--target {target}): the wheel's tags \
-             would describe this machine; build the wheel on a machine of the target's kind"
-        )));
+        return Err(Error::CrossCompile {
+            target: target.to_string(),
+        });
     }
     let abi = if args.universal {
         Abi::Universal
@@ -74,12 +73,9 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let library = match libraries.as_slice() {
         [one] => one,
         many => {
-            let names: Vec<&str> = many.iter().map(|l| l.full_name.as_str()).collect();
-            return Err(Error::Selection(format!(
-                "a wheel holds one extension crate, but this selection built {}: choose one \
-                 with -p or --manifest-path",
-                names.join(", ")
-            )));
+            return Err(Error::SeveralExtensions {
+                modules: many.iter().map(|l| l.full_name.clone()).collect(),
+            });
         }
     };
     let package = metadata
@@ -135,11 +131,10 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     };
     for (path, _, _) in &extension_files {
         if files.iter().any(|(p, _, _)| p == path) {
-            return Err(Error::WouldOverwrite(format!(
-                "the python-source directory has its own `{path}`, which is where the \
-                 extension module {} goes; remove or rename it",
-                library.full_name
-            )));
+            return Err(Error::PythonSourceShadows {
+                file: path.clone(),
+                module: library.full_name.clone(),
+            });
         }
     }
     files.extend(extension_files);

@@ -35,12 +35,8 @@ pub fn sdist(manifest_path: Option<&Path>, out: Option<&Path>) -> Result<PathBuf
     let manifest = manifest_path.map_or_else(|| PathBuf::from("Cargo.toml"), Path::to_path_buf);
     let manifest = fs::canonicalize(&manifest).map_err(|e| Error::io("find", &manifest, e))?;
     let dir = manifest.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let pyproject = project::read_pyproject(&dir)?.ok_or_else(|| {
-        Error::config(
-            &dir.join("pyproject.toml"),
-            "missing: pip needs one (with [build-system] naming hpy-rs-build) to build an \
-             sdist; `cargo hpy new` writes one",
-        )
+    let pyproject = project::read_pyproject(&dir)?.ok_or_else(|| Error::NoPyproject {
+        path: dir.join("pyproject.toml"),
     })?;
     let build_system = pyproject.build_system.as_ref();
     let backend = build_system.and_then(|b| b.build_backend.as_deref());
@@ -57,12 +53,9 @@ pub fn sdist(manifest_path: Option<&Path>, out: Option<&Path>) -> Result<PathBuf
         }
     }
     if backend.is_none() {
-        return Err(Error::config(
-            &dir.join("pyproject.toml"),
-            "[build-system] names no build-backend, so pip would not build the sdist \
-             with cargo-hpy; add `requires = [\"hpy-rs-build\"]` and \
-             `build-backend = \"hpy_rs_build\"`",
-        ));
+        return Err(Error::NoBuildBackend {
+            path: dir.join("pyproject.toml"),
+        });
     }
     let crates = vendor::sdist_crates(&dir)?;
     let metadata = project::core_metadata(&manifest)?;
@@ -134,12 +127,7 @@ fn stage(
         let target = staging.join("Cargo.lock");
         fs::copy(&lock, &target).map_err(|e| failed(&target, e))?;
     }
-    cargo::resolve(&staging.join("Cargo.toml")).map_err(|e| {
-        Error::Vendor(format!(
-            "the sdist's Rust sources do not resolve on their own, so pip could not \
-             build them: {e}"
-        ))
-    })
+    cargo::resolve(&staging.join("Cargo.toml")).map_err(|e| Error::SdistUnresolved(Box::new(e)))
 }
 
 /// The files of the crate in `dir` to pack, relative to it, sorted:
@@ -173,18 +161,18 @@ fn crate_files(
 fn matcher(dir: &Path, patterns: &[String]) -> Result<ignore::gitignore::Gitignore, Error> {
     let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
     for pattern in patterns {
-        builder.add_line(None, pattern).map_err(|e| {
-            Error::config(
-                &dir.join("pyproject.toml"),
-                format!("[tool.hpy-rs] include/exclude pattern `{pattern}`: {e}"),
-            )
-        })?;
+        builder
+            .add_line(None, pattern)
+            .map_err(|source| Error::IncludePattern {
+                path: dir.join("pyproject.toml"),
+                pattern: Some(pattern.clone()),
+                source,
+            })?;
     }
-    builder.build().map_err(|e| {
-        Error::config(
-            &dir.join("pyproject.toml"),
-            format!("[tool.hpy-rs] include/exclude: {e}"),
-        )
+    builder.build().map_err(|source| Error::IncludePattern {
+        path: dir.join("pyproject.toml"),
+        pattern: None,
+        source,
     })
 }
 

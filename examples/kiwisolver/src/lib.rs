@@ -20,11 +20,36 @@ pub use solver::Solver;
 pub use symbolics::{Expression, Term, Variable};
 
 hpy::create_exception!(kiwisolver, BadRequiredStrength, Exception);
-hpy::create_exception!(kiwisolver, DuplicateConstraint, Exception);
-hpy::create_exception!(kiwisolver, DuplicateEditVariable, Exception);
-hpy::create_exception!(kiwisolver, UnknownConstraint, Exception);
-hpy::create_exception!(kiwisolver, UnknownEditVariable, Exception);
-hpy::create_exception!(kiwisolver, UnsatisfiableConstraint, Exception);
+hpy::create_exception!(
+    kiwisolver,
+    DuplicateConstraint,
+    Exception,
+    attributes = [constraint]
+);
+hpy::create_exception!(
+    kiwisolver,
+    DuplicateEditVariable,
+    Exception,
+    attributes = [edit_variable]
+);
+hpy::create_exception!(
+    kiwisolver,
+    UnknownConstraint,
+    Exception,
+    attributes = [constraint]
+);
+hpy::create_exception!(
+    kiwisolver,
+    UnknownEditVariable,
+    Exception,
+    attributes = [edit_variable]
+);
+hpy::create_exception!(
+    kiwisolver,
+    UnsatisfiableConstraint,
+    Exception,
+    attributes = [constraint]
+);
 
 /// The version of the Python package this port follows.
 const VERSION: &str = "1.5.1";

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
 
-use hpy::{
-    hpy_class, hpy_methods, Context, ExceptionClass, HPyErr, HPyResult, Handle, IntoHPy, Ref,
-};
+use hpy::{hpy_class, hpy_methods, Context, HPyErr, HPyResult, Handle, IntoHPy, Ref};
 use kasuari::{
     AddConstraintError, AddEditVariableError, RemoveConstraintError, RemoveEditVariableError,
     SuggestValueError,
@@ -20,18 +18,6 @@ use crate::{
     BadRequiredStrength, DuplicateConstraint, DuplicateEditVariable, UnknownConstraint,
     UnknownEditVariable, UnsatisfiableConstraint,
 };
-
-/// Raises `E(obj)` with `obj` also as the attribute `attr` (kiwisolver's
-/// exceptions carry the constraint or variable they are about).
-fn raise_about<E: ExceptionClass>(obj: &Handle<'_>, attr: &str) -> HPyErr {
-    let raise = || -> HPyResult<HPyErr> {
-        let ty = E::type_object(obj.context())?;
-        let exc = ty.call(&[obj])?;
-        exc.set_attr_s(attr, obj)?;
-        Ok(HPyErr::from_type_value(&ty, &exc))
-    };
-    raise().unwrap_or_else(|e| e)
-}
 
 fn internal(e: kasuari::InternalSolverError) -> HPyErr {
     HPyErr::runtime_error(e.to_string())
@@ -77,13 +63,14 @@ impl Solver {
                     .insert(constraint.cn.clone(), (self.added, constraint.vars.clone()));
                 Ok(())
             }
-            Err(AddConstraintError::DuplicateConstraint) => Err(
-                raise_about::<DuplicateConstraint>(constraint.handle(), "constraint"),
-            ),
+            Err(AddConstraintError::DuplicateConstraint) => Err(DuplicateConstraint::new_err(
+                constraint.handle().context(),
+                constraint.handle(),
+            )),
             Err(AddConstraintError::UnsatisfiableConstraint) => {
-                Err(raise_about::<UnsatisfiableConstraint>(
+                Err(UnsatisfiableConstraint::new_err(
+                    constraint.handle().context(),
                     constraint.handle(),
-                    "constraint",
                 ))
             }
             Err(AddConstraintError::InternalSolverError(e)) => Err(internal(e)),
@@ -98,9 +85,9 @@ impl Solver {
                 self.constraints.remove(&constraint.cn);
                 Ok(())
             }
-            Err(RemoveConstraintError::UnknownConstraint) => Err(raise_about::<UnknownConstraint>(
+            Err(RemoveConstraintError::UnknownConstraint) => Err(UnknownConstraint::new_err(
+                constraint.handle().context(),
                 constraint.handle(),
-                "constraint",
             )),
             Err(RemoveConstraintError::InternalSolverError(e)) => Err(internal(e)),
         }
@@ -127,12 +114,9 @@ impl Solver {
                 self.edits.insert(data.id, strength.value());
                 Ok(())
             }
-            Err(AddEditVariableError::DuplicateEditVariable) => {
-                Err(raise_about::<DuplicateEditVariable>(
-                    variable.handle(),
-                    "edit_variable",
-                ))
-            }
+            Err(AddEditVariableError::DuplicateEditVariable) => Err(
+                DuplicateEditVariable::new_err(variable.handle().context(), variable.handle()),
+            ),
             Err(AddEditVariableError::BadRequiredStrength) => Err(BadRequiredStrength::new_err(
                 "A required strength cannot be used by an edit variable",
             )),
@@ -147,12 +131,10 @@ impl Solver {
                 self.edits.remove(&variable.data.id);
                 Ok(())
             }
-            Err(RemoveEditVariableError::UnknownEditVariable) => {
-                Err(raise_about::<UnknownEditVariable>(
-                    variable.handle(),
-                    "edit_variable",
-                ))
-            }
+            Err(RemoveEditVariableError::UnknownEditVariable) => Err(UnknownEditVariable::new_err(
+                variable.handle().context(),
+                variable.handle(),
+            )),
             Err(RemoveEditVariableError::InternalSolverError(e)) => Err(internal(e)),
         }
     }
@@ -168,9 +150,9 @@ impl Solver {
     fn suggest_value(&mut self, variable: Ref<'_, '_, Variable>, value: f64) -> HPyResult<()> {
         match self.solver.suggest_value(variable.data.id, value) {
             Ok(()) => Ok(()),
-            Err(SuggestValueError::UnknownEditVariable) => Err(raise_about::<UnknownEditVariable>(
+            Err(SuggestValueError::UnknownEditVariable) => Err(UnknownEditVariable::new_err(
+                variable.handle().context(),
                 variable.handle(),
-                "edit_variable",
             )),
             Err(SuggestValueError::InternalSolverError(e)) => Err(internal(e)),
         }

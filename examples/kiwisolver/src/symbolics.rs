@@ -598,10 +598,10 @@ fn compare<'ctx>(
                 RichCompareOp::Ne => "!=",
                 _ => ">",
             };
-            let me = handle_of(me).map_or_else(String::new, full_type_name);
+            let me = handle_of(me).map_or_else(String::new, |me| me.type_qualified_name());
             return Err(HPyErr::type_error(format!(
                 "unsupported operand type(s) for {symbol}: '{me}' and '{}'",
-                full_type_name(other)
+                other.type_qualified_name()
             )));
         }
     };
@@ -610,19 +610,4 @@ fn compare<'ctx>(
     };
     let expr = combine(ctx, me, &other, -1.0)?;
     Constraint::reduced(&expr, op, kasuari::Strength::REQUIRED)?.into_hpy(ctx)
-}
-
-/// The name of `obj`'s type as CPython's `tp_name` spells it for classes
-/// made from a spec (`kiwisolver.Expression`; builtins without a module).
-fn full_type_name(obj: &Handle<'_>) -> String {
-    let ty = obj.get_type();
-    let attr = |name| ty.get_attr_s(name).and_then(|v| v.extract::<String>());
-    match (attr("__module__"), attr("__qualname__")) {
-        (Ok(module), Ok(name)) if module != "builtins" => format!("{module}.{name}"),
-        (_, Ok(name)) => name,
-        _ => {
-            obj.context().err_clear();
-            obj.type_name()
-        }
-    }
 }

@@ -11,7 +11,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use hpy::{
-    hpy_class, hpy_methods, hpy_module, Context, Field, HPyClass, HPyErr, HPyResult, Handle,
+    hpy_class, hpy_methods, hpy_module, Abc, Context, Field, HPyClass, HPyErr, HPyResult, Handle,
     IntoHPy, ObjectStore, Ref, RichCompareOp, Stored, VarArgs, WithFields,
 };
 use rpds::{HashTrieMapSync, HashTrieSetSync, ListSync, QueueSync, StackSync};
@@ -132,16 +132,7 @@ fn extend_map<'ctx>(
     map: &mut HashTrieMapSync<Key, Stored>,
     value: &Handle<'ctx>,
 ) -> HPyResult<()> {
-    let ctx = value.context();
-    let mapping = ctx
-        .builtin("__import__")?
-        .call(&[&"collections.abc".into_hpy(ctx)?])?;
-    let mapping = mapping.get_attr_s("abc")?.get_attr_s("Mapping")?;
-    let is_mapping = ctx
-        .builtin("isinstance")?
-        .call(&[value, &mapping])?
-        .is_true()?;
-    let pairs = if is_mapping {
+    let pairs = if Abc::Mapping.is_instance(value)? {
         value.call_method_s("items", &[])?
     } else {
         value.dup()
@@ -487,20 +478,7 @@ impl KeysView {
         Ok(ctx.bool(answer != negate))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        KeysView::intersection(slf, other)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, KeysView>> {
-        KeysView::union(slf, other)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -520,6 +498,7 @@ impl KeysView {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -657,7 +636,7 @@ impl ItemsView {
     ) -> HPyResult<Handle<'ctx>> {
         let ctx = other.context();
         let (size, direction, negate) = compare_rule(op);
-        if !is_abc_set(other)? {
+        if !Abc::Set.is_instance(other)? {
             return Ok(ctx.bool(negate));
         }
         let (ours, theirs) = (slf.inner.size(), other.len()?);
@@ -695,20 +674,7 @@ impl ItemsView {
         Ok(ctx.bool(answer != negate))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        ItemsView::intersection(slf, other)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        ItemsView::union(slf, other)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -726,6 +692,7 @@ impl ItemsView {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -1320,16 +1287,6 @@ fn extend_set<'ctx>(
     Ok(())
 }
 
-/// Whether `other` is a `collections.abc.Set`.
-fn is_abc_set(other: &Handle<'_>) -> HPyResult<bool> {
-    let ctx = other.context();
-    let abc = ctx
-        .builtin("__import__")?
-        .call(&[&"collections.abc".into_hpy(ctx)?])?;
-    let set = abc.get_attr_s("abc")?.get_attr_s("Set")?;
-    ctx.builtin("isinstance")?.call(&[other, &set])?.is_true()
-}
-
 /// The two sets' stores, borrowed together.
 struct Pair2<'h, 'ctx> {
     a: Ref<'h, 'ctx, ObjectStore>,
@@ -1435,34 +1392,7 @@ impl HashTrieSetPy {
         store.scope(|| slf.inner.contains(&k))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Intersection)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Union)
-    }
-
-    fn __sub__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Difference)
-    }
-
-    fn __xor__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::SymmetricDifference)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1470,6 +1400,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Intersection)
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1477,6 +1408,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Union)
     }
 
+    #[method(alias = "__sub__")]
     fn difference<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1484,6 +1416,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Difference)
     }
 
+    #[method(alias = "__xor__")]
     fn symmetric_difference<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1645,7 +1578,7 @@ fn set_compare<'a, 'ctx>(
     size: Size,
     direction: Direction,
 ) -> HPyResult<bool> {
-    if !is_abc_set(other)? {
+    if !Abc::Set.is_instance(other)? {
         return Ok(false);
     }
     let theirs = other.len()?;
@@ -1695,24 +1628,14 @@ fn compare_rule(op: RichCompareOp) -> (Size, Direction, bool) {
 /// Registers the classes with the `collections.abc` interfaces they
 /// implement (as the original does).
 fn init<'ctx>(ctx: Context<'ctx>, _module: &Handle<'ctx>) -> HPyResult<()> {
-    let abc = ctx
-        .builtin("__import__")?
-        .call(&[&"collections.abc".into_hpy(ctx)?])?;
-    let abc = abc.get_attr_s("abc")?;
-    let register = |interface: &str, ty: Handle<'ctx>| -> HPyResult<()> {
-        abc.get_attr_s(interface)?
-            .call_method_s("register", &[&ty])?;
-        Ok(())
-    };
-    register("Mapping", hpy::type_object::<HashTrieMapPy>(ctx)?)?;
-    register("Set", hpy::type_object::<HashTrieSetPy>(ctx)?)?;
-    register("MappingView", hpy::type_object::<KeysView>(ctx)?)?;
-    register("MappingView", hpy::type_object::<ValuesView>(ctx)?)?;
-    register("MappingView", hpy::type_object::<ItemsView>(ctx)?)?;
-    register("KeysView", hpy::type_object::<KeysView>(ctx)?)?;
-    register("ValuesView", hpy::type_object::<ValuesView>(ctx)?)?;
-    register("ItemsView", hpy::type_object::<ItemsView>(ctx)?)?;
-    Ok(())
+    Abc::Mapping.register::<HashTrieMapPy>(ctx)?;
+    Abc::Set.register::<HashTrieSetPy>(ctx)?;
+    Abc::MappingView.register::<KeysView>(ctx)?;
+    Abc::MappingView.register::<ValuesView>(ctx)?;
+    Abc::MappingView.register::<ItemsView>(ctx)?;
+    Abc::KeysView.register::<KeysView>(ctx)?;
+    Abc::ValuesView.register::<ValuesView>(ctx)?;
+    Abc::ItemsView.register::<ItemsView>(ctx)
 }
 
 hpy_module! {

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use hpy_sys::HPyConstant;
 
-use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoHPy, Tuple, Type};
+use crate::{Context, Dict, Global, HPyErr, HPyResult, Handle, IntoHPy, SourceKind, Tuple, Type};
 
 /// `(sys.__dict__, sink, sink.append, "unraisablehook")`, stored by every
 /// module's exec slot: [`HPyErr::catch`] needs them while an exception is
@@ -328,6 +328,9 @@ pub trait ExceptionDef: ExceptionClass {
     const QUALNAME: &'static str;
     /// The docstring.
     const DOC: Option<&'static str>;
+    /// The attributes `__init__` takes and keeps (`attributes = [...]`),
+    /// empty for a plain class.
+    const ATTRIBUTES: &'static [&'static str];
     /// The base class.
     type Base: ExceptionClass;
 }
@@ -396,9 +399,62 @@ pub fn exception_type<'ctx, E: ExceptionDef>(ctx: Context<'ctx>) -> HPyResult<Ha
         }
     }
     let base = E::Base::type_object(ctx)?;
-    let ty = ctx.new_exception_type(E::QUALNAME, E::DOC, Some(&base), None)?;
+    let dict = match E::ATTRIBUTES {
+        [] => None,
+        attributes => Some(attribute_namespace(ctx, &base, attributes)?),
+    };
+    let ty = ctx.new_exception_type(E::QUALNAME, E::DOC, Some(&base), dict.as_ref())?;
     E::GLOBAL.store(&ty)?;
     Ok(ty)
+}
+
+/// The class namespace of an exception with attributes: `__slots__` naming
+/// them and an `__init__` taking exactly them (by position or keyword),
+/// passing them on to the base's `__init__` (so `args` holds them, as for
+/// `BaseException(*args)`) and keeping each as its attribute. HPy 0.9 can
+/// make a Python function only from source, so `__init__` is compiled.
+fn attribute_namespace<'ctx>(
+    ctx: Context<'ctx>,
+    base: &Handle<'ctx>,
+    attributes: &[&str],
+) -> HPyResult<Dict<'ctx>> {
+    let parameters = attributes.join(", ");
+    let mut source =
+        format!("def __init__(self, {parameters}):\n    __base_init__(self, {parameters})\n");
+    for attribute in attributes {
+        source.push_str(&format!("    self.{attribute} = {attribute}\n"));
+    }
+    let globals = ctx.new_dict()?;
+    globals.set_item_s("__base_init__", &base.get_attr_s("__init__")?)?;
+    ctx.compile(&source, "<hpy-rs exception>", SourceKind::File)?
+        .eval(&globals, None)?;
+    let namespace = ctx.new_dict()?;
+    namespace.set_item_s("__init__", &globals.get_item_s("__init__")?)?;
+    let names = attributes
+        .iter()
+        .map(|a| a.into_hpy(ctx))
+        .collect::<HPyResult<Vec<_>>>()?;
+    let names: Vec<&Handle<'ctx>> = names.iter().collect();
+    namespace.set_item_s("__slots__", &ctx.new_tuple(&names)?.into_handle())?;
+    Ok(namespace)
+}
+
+/// `E(*values)` as the error to return, or the error making `values` or
+/// the instance gave. Not public API: called by `create_exception!`'s
+/// `new_err` for a class with attributes.
+#[doc(hidden)]
+pub fn exception_with_attributes<'ctx, E: ExceptionDef, V: AsRef<[Handle<'ctx>]>>(
+    ctx: Context<'ctx>,
+    values: HPyResult<V>,
+) -> HPyErr {
+    let make = || -> HPyResult<HPyErr> {
+        let values = values?;
+        let values: Vec<&Handle<'ctx>> = values.as_ref().iter().collect();
+        let ty = exception_type::<E>(ctx)?;
+        let instance = ty.call(&values)?;
+        Ok(HPyErr::from_type_value(&ty, &instance))
+    };
+    make().unwrap_or_else(|e| e)
 }
 
 /// One entry of `hpy_module!`'s `exceptions`. Not public API.
@@ -477,6 +533,12 @@ pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
 /// exception (`ValueError`, `Exception`, … as in [`exceptions`](crate::exceptions)) or
 /// another `create_exception!` type, the docstring optional.
 ///
+/// `create_exception!(module, Name, Base, "doc", attributes = [a, b])`
+/// makes a class whose `__init__(self, a, b)` keeps its arguments as the
+/// attributes `a` and `b` (with `__slots__`); its `new_err(ctx, a, b)` takes
+/// the values (any [`IntoHPy`](crate::IntoHPy)) and makes the instance at
+/// once. See `docs/exceptions.md`.
+///
 /// ```
 /// use hpy::{hpy_method, hpy_module, HPyResult};
 ///
@@ -499,11 +561,27 @@ pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
 /// ```
 #[macro_export]
 macro_rules! create_exception {
-    ($module:ident, $name:ident, $base:ident $(, $doc:literal)? $(,)?) => {
-        $(#[doc = $doc])?
-        pub struct $name {
-            _private: (),
+    ($module:ident, $name:ident, $base:ident $(, $doc:literal)?, attributes = [$($attr:ident),+ $(,)?] $(,)?) => {
+        $crate::create_exception!(@class $module, $name, $base, [$($doc)?], [$($attr),+]);
+
+        impl $name {
+            /// This exception made now (`Name(attribute, ...)`, each value
+            /// also kept as its attribute), raised when it reaches Python;
+            /// an error converting a value is returned in its place.
+            #[allow(dead_code, clippy::too_many_arguments)]
+            pub fn new_err<'ctx>(
+                ctx: $crate::Context<'ctx>,
+                $($attr: impl $crate::IntoHPy<'ctx>),+
+            ) -> $crate::HPyErr {
+                let values = (|| -> $crate::HPyResult<_> {
+                    ::core::result::Result::Ok([$($crate::IntoHPy::into_hpy($attr, ctx)?),+])
+                })();
+                $crate::impl_::exception_with_attributes::<$name, _>(ctx, values)
+            }
         }
+    };
+    ($module:ident, $name:ident, $base:ident $(, $doc:literal)? $(,)?) => {
+        $crate::create_exception!(@class $module, $name, $base, [$($doc)?], []);
 
         impl $name {
             /// This exception with a message, raised when it reaches Python.
@@ -513,6 +591,12 @@ macro_rules! create_exception {
             ) -> $crate::HPyErr {
                 $crate::HPyErr::new_in(<$name as $crate::impl_::ExceptionDef>::GLOBAL, msg)
             }
+        }
+    };
+    (@class $module:ident, $name:ident, $base:ident, [$($doc:literal)?], [$($attr:ident),*]) => {
+        $(#[doc = $doc])?
+        pub struct $name {
+            _private: (),
         }
 
         const _: () = {
@@ -537,6 +621,7 @@ macro_rules! create_exception {
                     ::core::concat!(::core::stringify!($module), ".", ::core::stringify!($name));
                 const DOC: ::core::option::Option<&'static str> =
                     $crate::__hpy_optional_doc!($($doc)?);
+                const ATTRIBUTES: &'static [&'static str] = &[$(::core::stringify!($attr)),*];
                 type Base = $base;
             }
 
@@ -572,6 +657,23 @@ mod tests {
     // (What `hpy_module!`'s `exceptions: [StatsError, EmptyError]` writes.)
     impl ListedInModule for StatsError {}
     impl ListedInModule for EmptyError {}
+
+    crate::create_exception!(
+        stats,
+        OutOfRange,
+        StatsError,
+        attributes = [value, low, high,]
+    );
+    impl ListedInModule for OutOfRange {}
+
+    #[test]
+    fn declared_attributes() {
+        assert_eq!(<StatsError as ExceptionDef>::ATTRIBUTES, &[] as &[&str]);
+        assert_eq!(
+            <OutOfRange as ExceptionDef>::ATTRIBUTES,
+            &["value", "low", "high"]
+        );
+    }
 
     #[test]
     fn declared_classes_know_their_name_doc_and_base() {

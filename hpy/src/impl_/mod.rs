@@ -35,7 +35,8 @@ pub use trampoline::{
 
 pub use crate::__hpy_export_module as export_module;
 pub use crate::err::exception::{
-    add_exceptions, exception_type, ExceptionDef, ExceptionEntry, ListedInModule,
+    add_exceptions, exception_type, exception_with_attributes, ExceptionDef, ExceptionEntry,
+    ListedInModule,
 };
 pub use crate::types::dict::dict_set_item;
 pub use hpy_sys::{

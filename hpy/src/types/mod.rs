@@ -15,6 +15,7 @@
 //! [`Capsule`]: crate::Capsule
 //! [`Code`]: crate::Code
 
+pub(crate) mod abc;
 pub(crate) mod any;
 pub(crate) mod bytes;
 pub(crate) mod capsule;
@@ -28,6 +29,7 @@ pub(crate) mod type_;
 
 use crate::{HPyErr, HPyResult, Handle};
 
+pub use abc::Abc;
 pub use bytes::Bytes;
 pub use dict::Dict;
 pub use list::List;

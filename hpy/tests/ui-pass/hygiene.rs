@@ -26,6 +26,13 @@ fn h() {}
 
 ::hpy::create_exception!(hygiene, HygieneError, ValueError, "A declared exception.");
 ::hpy::create_exception!(hygiene, SubError, HygieneError);
+::hpy::create_exception!(hygiene, Carrying, Exception, attributes = [item, count]);
+
+/// An exception with attributes.
+#[::hpy::hpy_method]
+fn c<'ctx>(item: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<()> {
+    ::std::result::Result::Err(Carrying::new_err(item.context(), item, 2))
+}
 
 /// `dict!` and a declared exception.
 #[::hpy::hpy_method]
@@ -118,9 +125,9 @@ struct Tagged {
 ::hpy::hpy_module! {
     /// Hygiene check.
     name: hygiene,
-    methods: [f, g, h, d],
+    methods: [f, g, h, d, c],
     types: [Point, Version, Mode, Tagged],
-    exceptions: [SubError, HygieneError],
+    exceptions: [SubError, HygieneError, Carrying],
     exec: init,
 }
 

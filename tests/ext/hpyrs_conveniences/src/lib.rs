@@ -1,13 +1,15 @@
 //! `hpyrs_conveniences`: static and class methods, the derived special
 //! methods of `#[hpy_class(eq, ord, hash, frozen, str)]`, a class without
 //! `#[hpy_methods]` and `types:` listed child first
-//! (see `tests/python/test_class_conveniences.py`).
+//! (see `tests/python/test_class_conveniences.py`); `collections.abc`
+//! registration and dotted type names (`tests/python/test_abc_and_type_names.py`);
+//! exceptions with attributes (`tests/python/test_exception_attributes.py`).
 
 use std::fmt;
 
 use hpy::{
-    hpy_class, hpy_method, hpy_methods, hpy_module, Context, HPyErr, HPyResult, Handle, IntoHPy,
-    Ref, RefMut, VarArgs,
+    hpy_class, hpy_method, hpy_methods, hpy_module, Abc, Context, HPyErr, HPyResult, Handle,
+    IntoHPy, Ref, RefMut, VarArgs,
 };
 
 /// Numbers with a mean; made directly or through its class methods.
@@ -303,8 +305,82 @@ fn version() -> &'static str {
     "module"
 }
 
+hpy::create_exception!(
+    hpyrs_conveniences,
+    OutOfRange,
+    ValueError,
+    "A value outside its range.",
+    attributes = [value, low, high],
+);
+hpy::create_exception!(hpyrs_conveniences, Rejected, Exception, attributes = [item]);
+
+/// `value`, or `OutOfRange(value, low, high)` when it is outside `low..=high`.
+#[hpy_method]
+fn check_range(ctx: Context<'_>, value: i64, low: i64, high: i64) -> HPyResult<i64> {
+    if (low..=high).contains(&value) {
+        Ok(value)
+    } else {
+        Err(OutOfRange::new_err(ctx, value, low, high))
+    }
+}
+
+/// Raises `Rejected(item)`.
+#[hpy_method]
+fn reject(item: &Handle<'_>) -> HPyResult<()> {
+    Err(Rejected::new_err(item.context(), item))
+}
+
+/// The `collections.abc` names hpy-rs knows, in its order.
+#[hpy_method]
+fn abc_names() -> Vec<&'static str> {
+    Abc::ALL.iter().map(|abc| abc.name()).collect()
+}
+
+fn abc_named(name: &str) -> HPyResult<Abc> {
+    Abc::ALL
+        .iter()
+        .copied()
+        .find(|abc| abc.name() == name)
+        .ok_or_else(|| HPyErr::value_error(format!("no collections.abc.{name} in hpy::Abc")))
+}
+
+/// `Abc::<name>.class(ctx)`: the class object.
+#[hpy_method]
+fn abc_class<'ctx>(ctx: Context<'ctx>, name: &str) -> HPyResult<Handle<'ctx>> {
+    Ok(abc_named(name)?.class(ctx)?.into_handle())
+}
+
+/// `Abc::<name>.register_type(cls)`.
+#[hpy_method]
+fn abc_register(name: &str, cls: &Handle<'_>) -> HPyResult<()> {
+    abc_named(name)?.register_type(cls)
+}
+
+/// `Abc::<name>.is_instance(obj)`.
+#[hpy_method]
+fn abc_is_instance(name: &str, obj: &Handle<'_>) -> HPyResult<bool> {
+    abc_named(name)?.is_instance(obj)
+}
+
+/// `obj.type_qualified_name()`.
+#[hpy_method]
+fn type_qualified_name(obj: &Handle<'_>) -> String {
+    obj.type_qualified_name()
+}
+
+/// Registers `Tag` as a `collections.abc.Sequence` (nothing else makes
+/// it one: `Sequence` has no `__subclasshook__`).
+fn init<'ctx>(ctx: Context<'ctx>, _module: &Handle<'ctx>) -> HPyResult<()> {
+    Abc::Sequence.register::<Tag>(ctx)
+}
+
 hpy_module! {
     /// Static and class methods and class conveniences for the hpy-rs test suite.
-    methods: [version],
+    methods: [
+        version, abc_names, abc_class, abc_register, abc_is_instance, type_qualified_name,
+        check_range, reject,
+    ],
     types: [Dog, Samples, Bare, Version, Point, Tag, Greeting, Animal],
+    exceptions: [OutOfRange, Rejected],
+    exec: init,
 }
