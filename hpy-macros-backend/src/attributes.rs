@@ -406,10 +406,14 @@ pub(crate) fn method_attr_options(attr: &Attribute, errors: &mut Errors) -> Meth
                 options.name = Some(meta.value()?.parse()?);
             } else if meta.path.is_ident("signature") {
                 options.signature = Some(parse_signature(&meta)?);
+            } else if meta.path.is_ident("alias") {
+                // The copies under these names are made by
+                // `methods::alias_copies`, before roles are read.
+                let _: LitStr = meta.value()?.parse()?;
             } else {
                 return Err(meta.error(format!(
-                    "unknown #[method] option{}; expected a convention, `name = \"...\"` \
-                     or `signature = (...)`",
+                    "unknown #[method] option{}; expected a convention, `name = \"...\"`, \
+                     `signature = (...)` or `alias = \"...\"`",
                     crate::diag::did_you_mean(&meta.path, crate::options::METHODS_METHOD),
                 )));
             }

@@ -96,18 +96,34 @@ impl quote::ToTokens for ClassItem {
     }
 }
 
+/// The struct or enum `#[hpy_class]` is on.
+fn parse_class_item(item: TokenStream) -> syn::Result<ClassItem> {
+    match syn::parse2::<syn::Item>(item)? {
+        syn::Item::Struct(s) => Ok(ClassItem::Struct(s)),
+        syn::Item::Enum(e) => Ok(ClassItem::Enum(e)),
+        other => Err(syn::Error::new(
+            item_keyword_span(&other),
+            "#[hpy_class] goes on a struct (its fields are the object's Rust data) or on an \
+             enum of unit variants",
+        )),
+    }
+}
+
+/// An enum's impl (`unit_enum`) and the class-attributes hook that adds
+/// its variants; nothing for a struct.
+fn enum_parts(unit_enum: Option<TokenStream>, ident: &Ident) -> (TokenStream, TokenStream) {
+    match unit_enum {
+        Some(imp) => (
+            imp,
+            quote!(::core::option::Option::Some(::__hpy::impl_::class::add_variants::<#ident>)),
+        ),
+        None => (TokenStream::new(), quote!(::core::option::Option::None)),
+    }
+}
+
 /// Expands `#[hpy_class(attr)] struct ...` (or `enum ...`).
 pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let mut item =
-        match syn::parse2::<syn::Item>(item)? {
-            syn::Item::Struct(s) => ClassItem::Struct(s),
-            syn::Item::Enum(e) => ClassItem::Enum(e),
-            other => return Err(syn::Error::new(
-                item_keyword_span(&other),
-                "#[hpy_class] goes on a struct (its fields are the object's Rust data) or on an \
-                 enum of unit variants",
-            )),
-        };
+    let mut item = parse_class_item(item)?;
     let mut errors = Errors::default();
     check_item(&item, &mut errors);
     let options = parse_class_options(attr, &mut errors);
@@ -151,13 +167,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     // An enum's instances are its variants: never borrowed mutably.
     let frozen = options.derives.frozen.is_some() || unit_enum.is_some();
     let derived_slots = options.derives.derived_slots(unit_enum.is_some());
-    let (enum_impl, class_attributes) = match unit_enum {
-        Some(imp) => (
-            imp,
-            quote!(::core::option::Option::Some(::__hpy::impl_::class::add_variants::<#ident>)),
-        ),
-        None => (TokenStream::new(), quote!(::core::option::Option::None)),
-    };
+    let (enum_impl, class_attributes) = enum_parts(unit_enum, &ident);
     let class_items = class_table(
         &class_defs,
         &member_properties,

@@ -134,20 +134,9 @@ pub(crate) fn classify_classmethod_params(
 /// Applies a `signature = (...)` to the Rust parameters: their Python
 /// kinds and defaults, `*args` and `**kwargs`.
 fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
-    let position = |params: &[Param], wanted: &str| {
-        params.iter().position(|p| match p {
-            Param::Python { name, .. } | Param::VarArgs { name, .. } => name == wanted,
-            _ => false,
-        })
-    };
-    let mut seen_slash = false;
-    let mut seen_star = false;
-    let mut seen_kwargs = false;
-    let mut last_index: Option<usize> = None;
-    let mut mentioned = Vec::new();
-    let mut previous_has_default = false;
+    let mut walk = SignatureWalk::default();
     for item in &spec.items {
-        if seen_kwargs {
+        if walk.seen_kwargs {
             let span = match item {
                 SigItem::Slash(s) | SigItem::Star(s) => *s,
                 SigItem::VarArgs(i) | SigItem::KwArgs(i) | SigItem::Param(i, _) => i.span(),
@@ -158,54 +147,74 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
             ));
             return;
         }
-        let (ident, index) = match item {
+        walk.item(params, item, errors);
+    }
+    for (i, p) in params.iter().enumerate() {
+        if let Param::Python { name, span, .. } | Param::VarArgs { name, span } = p {
+            if !walk.mentioned.contains(&i) {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!("parameter `{name}` is missing from the signature"),
+                ));
+            }
+        }
+    }
+}
+
+/// What [`apply_signature`] has seen of a signature so far.
+#[derive(Default)]
+struct SignatureWalk {
+    seen_slash: bool,
+    seen_star: bool,
+    seen_kwargs: bool,
+    /// The parameters named so far (indices into the Rust parameters).
+    mentioned: Vec<usize>,
+    previous_has_default: bool,
+}
+
+impl SignatureWalk {
+    /// One item of the signature: a marker, or a parameter it names.
+    fn item(&mut self, params: &mut [Param], item: &SigItem, errors: &mut Errors) {
+        let ident = match item {
             SigItem::Slash(span) => {
-                if seen_slash || seen_star || mentioned.is_empty() {
+                if self.seen_slash || self.seen_star || self.mentioned.is_empty() {
                     errors.push(syn::Error::new(
                         *span,
                         "`/` must come once, after at least one parameter and before `*`",
                     ));
                 }
-                seen_slash = true;
-                for &i in &mentioned {
+                self.seen_slash = true;
+                for &i in &self.mentioned {
                     if let Param::Python { kind, .. } = &mut params[i] {
                         *kind = Kind::PositionalOnly;
                     }
                 }
-                continue;
+                return;
             }
             SigItem::Star(span) => {
-                if seen_star {
-                    errors.push(syn::Error::new(
-                        *span,
-                        "only one `*` or `*args` may be given",
-                    ));
-                }
-                seen_star = true;
-                continue;
+                self.star(*span, errors);
+                return;
             }
-            SigItem::VarArgs(ident) | SigItem::KwArgs(ident) | SigItem::Param(ident, _) => {
-                let wanted = ident.unraw().to_string();
-                match position(params, &wanted) {
-                    Some(i) => (ident, i),
-                    None => {
-                        errors.push(syn::Error::new(
-                            ident.span(),
-                            format!("the function has no parameter `{wanted}`"),
-                        ));
-                        continue;
-                    }
-                }
-            }
+            SigItem::VarArgs(ident) | SigItem::KwArgs(ident) | SigItem::Param(ident, _) => ident,
         };
-        if last_index.is_some_and(|last| index < last) {
+        let wanted = ident.unraw().to_string();
+        let Some(index) = params.iter().position(|p| match p {
+            Param::Python { name, .. } | Param::VarArgs { name, .. } => *name == wanted,
+            _ => false,
+        }) else {
+            errors.push(syn::Error::new(
+                ident.span(),
+                format!("the function has no parameter `{wanted}`"),
+            ));
+            return;
+        };
+        if self.mentioned.last().is_some_and(|&last| index < last) {
             errors.push(syn::Error::new(
                 ident.span(),
                 "the signature must list the parameters in the order of the function's",
             ));
         }
-        last_index = Some(index);
-        mentioned.push(index);
+        self.mentioned.push(index);
         match item {
             SigItem::VarArgs(_) => {
                 if !matches!(params[index], Param::VarArgs { .. }) {
@@ -214,13 +223,7 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
                         "`*args` needs a `hpy::VarArgs` parameter",
                     ));
                 }
-                if seen_star {
-                    errors.push(syn::Error::new(
-                        ident.span(),
-                        "only one `*` or `*args` may be given",
-                    ));
-                }
-                seen_star = true;
+                self.star(ident.span(), errors);
             }
             SigItem::KwArgs(_) => {
                 match &params[index] {
@@ -235,69 +238,62 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
                         "`**kwargs` needs a parameter of type `Option<Handle>` or `Handle`",
                     )),
                 }
-                seen_kwargs = true;
+                self.seen_kwargs = true;
             }
-            SigItem::Param(_, default) => match &mut params[index] {
-                Param::Python {
-                    optional,
-                    default: slot,
-                    kind,
-                    ..
-                } => {
-                    if seen_star {
-                        *kind = Kind::KeywordOnly;
-                    } else if previous_has_default && default.is_none() && !*optional {
-                        errors.push(syn::Error::new(
-                            ident.span(),
-                            "a parameter without a default cannot follow one with a default \
-                             (make it keyword-only by putting it after `*`)",
-                        ));
-                    }
-                    if !seen_star {
-                        previous_has_default |= default.is_some() || *optional;
-                    }
-                    *optional |= default.is_some();
-                    *slot = default.clone();
-                }
-                _ => errors.push(syn::Error::new(
-                    ident.span(),
-                    "a `VarArgs` parameter is written `*name` in the signature",
-                )),
-            },
-            _ => unreachable!(),
+            SigItem::Param(_, default) => {
+                self.named(&mut params[index], ident, default.as_ref(), errors)
+            }
+            SigItem::Slash(_) | SigItem::Star(_) => unreachable!("markers return above"),
         }
     }
-    for (i, p) in params.iter().enumerate() {
-        if let Param::Python { name, span, .. } | Param::VarArgs { name, span } = p {
-            if !mentioned.contains(&i) {
+
+    /// `*` or `*args`: what follows is keyword-only.
+    fn star(&mut self, span: Span, errors: &mut Errors) {
+        if self.seen_star {
+            errors.push(syn::Error::new(
+                span,
+                "only one `*` or `*args` may be given",
+            ));
+        }
+        self.seen_star = true;
+    }
+
+    /// A named parameter, with its default if it has one.
+    fn named(
+        &mut self,
+        param: &mut Param,
+        ident: &syn::Ident,
+        default: Option<&syn::Expr>,
+        errors: &mut Errors,
+    ) {
+        let Param::Python {
+            optional,
+            default: slot,
+            kind,
+            ..
+        } = param
+        else {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "a `VarArgs` parameter is written `*name` in the signature",
+            ));
+            return;
+        };
+        if self.seen_star {
+            *kind = Kind::KeywordOnly;
+        } else {
+            if self.previous_has_default && default.is_none() && !*optional {
                 errors.push(syn::Error::new(
-                    *span,
-                    format!("parameter `{name}` is missing from the signature"),
+                    ident.span(),
+                    "a parameter without a default cannot follow one with a default \
+                     (make it keyword-only by putting it after `*`)",
                 ));
             }
+            self.previous_has_default |= default.is_some() || *optional;
         }
+        *optional |= default.is_some();
+        *slot = default.cloned();
     }
-}
-
-/// Whether a function's parameters need the general parser
-/// (`parse_signature`): keyword-only or mixed positional-only parameters,
-/// `*args` after named ones, `**kwargs`.
-pub(crate) fn needs_general(params: &[Param]) -> bool {
-    let python = || {
-        params.iter().filter_map(|p| match p {
-            Param::Python { kind, optional, .. } => Some((*kind, *optional)),
-            _ => None,
-        })
-    };
-    let has_varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
-    params.iter().any(|p| matches!(p, Param::KwArgs { .. }))
-        || (has_varargs && python().next().is_some())
-        || python().any(|(k, _)| k == Kind::KeywordOnly)
-        || (python().any(|(k, _)| k == Kind::PositionalOnly)
-            && python().any(|(k, _)| k == Kind::Positional))
-        || python()
-            .skip_while(|(_, optional)| !optional)
-            .any(|(_, optional)| !optional)
 }
 
 /// The Rust parameters of `sig`; `with_signature` leaves the checks a
@@ -552,7 +548,6 @@ pub(crate) fn call_user(
 ) -> (TokenStream, TokenStream) {
     let mut prelude = TokenStream::new();
     let mut python_index = 0usize;
-    let general = needs_general(params);
     let args: Vec<TokenStream> = params
         .iter()
         .map(|p| match p {
@@ -576,8 +571,7 @@ pub(crate) fn call_user(
             }
             Param::SelfArg => quote!(::__hpy::impl_::extract_self(&__hpy_self)?),
             Param::Cls => quote!(::__hpy::impl_::extract_self(&__hpy_cls)?),
-            Param::VarArgs { .. } if general => quote!(__hpy_varargs),
-            Param::VarArgs { .. } => quote!(__hpy_args.var_args()),
+            Param::VarArgs { .. } => quote!(__hpy_varargs),
             Param::KwArgs { span, .. } => quote_spanned! {*span=>
                 ::__hpy::impl_::FromKwargs::from_kwargs(__hpy_ctx, __hpy_kwargs)?
             },
@@ -646,8 +640,10 @@ pub(crate) fn at_return(call: TokenStream, output: &syn::ReturnType) -> TokenStr
     }
 }
 
-/// The `FunctionDescription` constant of a generated body (and its
-/// `SignatureInfo` where the general parser is needed).
+/// The `FunctionDescription` constant of a generated body: the one
+/// description every function has, whatever its shape (a plain `fn f(a, b)`
+/// is the case without `/`, `*`, `*args` or `**kwargs`), and the static of
+/// its interned parameter names (made at the first keyword call).
 pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
     let python: Vec<(&str, bool, Kind)> = params
         .iter()
@@ -662,51 +658,79 @@ pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
         })
         .collect();
     let names = python.iter().map(|(n, _, _)| *n);
-    let required = python
+    let count = |f: fn(&(&str, bool, Kind)) -> bool| python.iter().filter(|p| f(p)).count();
+    let positional_only = count(|(_, _, k)| *k == Kind::PositionalOnly);
+    let positional = count(|(_, _, k)| *k != Kind::KeywordOnly);
+    let required_positional = python[..positional]
         .iter()
         .take_while(|(_, optional, _)| !optional)
         .count();
-    let general = needs_general(params);
-    let signature = if general {
-        let positional_only = python
-            .iter()
-            .filter(|(_, _, k)| *k == Kind::PositionalOnly)
-            .count();
-        let positional = python
-            .iter()
-            .filter(|(_, _, k)| *k != Kind::KeywordOnly)
-            .count();
-        let required = python.iter().map(|(_, optional, _)| !optional);
-        let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
-        let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
-        quote!(::core::option::Option::Some(&::__hpy::impl_::SignatureInfo {
-            positional_only: #positional_only,
-            positional: #positional,
-            required: &[#(#required),*],
-            varargs: #varargs,
-            kwargs: #kwargs,
-            names: &__HPY_NAMES,
-        }))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    // The general parser's interned parameter names, made at the first
-    // call (a static: the description is a constant).
+    let required = python.iter().map(|(_, optional, _)| !optional);
+    let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
+    let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
+    // Interned names only where a keyword can name a parameter.
     let n = python.len();
-    let interned = general.then(|| {
-        quote! {
-            static __HPY_NAMES: [::__hpy::impl_::InternedName; #n] =
-                [const { ::__hpy::impl_::InternedName::new() }; #n];
-        }
-    });
+    let (interned, names_ref) = if positional_only < n {
+        (
+            quote! {
+                static __HPY_NAMES: [::__hpy::impl_::InternedName; #n] =
+                    [const { ::__hpy::impl_::InternedName::new() }; #n];
+            },
+            quote!(&__HPY_NAMES),
+        )
+    } else {
+        (quote!(), quote!(&[]))
+    };
     quote! {
         #interned
         const __HPY_DESC: ::__hpy::impl_::FunctionDescription = ::__hpy::impl_::FunctionDescription {
             name: #py_name,
             params: &[#(#names),*],
-            required: #required,
-            signature: #signature,
+            positional_only: #positional_only,
+            positional: #positional,
+            required_positional: #required_positional,
+            required: &[#(#required),*],
+            varargs: #varargs,
+            kwargs: #kwargs,
+            names: #names_ref,
         };
+    }
+}
+
+/// The statements that parse a call's arguments with the runtime's parser
+/// (`parse` for `Args`, `parse_new` for a constructor's `NewArgs`) into
+/// `__hpy_slots`, `__hpy_varargs` and `__hpy_kwargs`.
+pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
+    let n_python = params.iter().filter(|p| p.is_python()).count();
+    let varargs = params.iter().any(|p| matches!(p, Param::VarArgs { .. }));
+    let kwargs = params.iter().any(|p| matches!(p, Param::KwArgs { .. }));
+    // Only what the body uses is bound: the rest is dropped at once.
+    let fields = [
+        (n_python > 0).then(|| quote!(slots: __hpy_slots,)),
+        varargs.then(|| quote!(varargs: __hpy_varargs,)),
+        kwargs.then(|| quote!(kwargs: __hpy_kwargs,)),
+    ];
+    let pattern = quote!(::__hpy::impl_::Parsed { #(#fields)* .. });
+    if !new {
+        return quote! {
+            let #pattern = __HPY_DESC.parse::<#n_python>(&__hpy_args)?;
+        };
+    }
+    if n_python == 0 && !varargs && !kwargs {
+        // No parameters: the common call without arguments costs one
+        // emptiness check; any argument is parsed (out of line) for its
+        // error.
+        return quote! {
+            if !__hpy_args.is_empty() {
+                ::__hpy::impl_::cold(|| {
+                    __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new()).map(::core::mem::drop)
+                })?;
+            }
+        };
+    }
+    quote! {
+        let mut __hpy_keep = ::std::vec::Vec::new();
+        let #pattern = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
     }
 }
 
@@ -884,7 +908,6 @@ pub(crate) fn callable_entry(
     c_name: &proc_macro2::Literal,
     doc_expr: &TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let n_python = c.params.iter().filter(|p| p.is_python()).count();
     let mut source = |i: usize| match c.convention {
         Convention::O => Source::Extract(quote!(::core::option::Option::Some(&__hpy_arg))),
         _ => Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i]))),
@@ -922,33 +945,16 @@ pub(crate) fn callable_entry(
             quote!(meth_o),
         ),
         Convention::VarArgs | Convention::Keywords => {
-            let (parse, builder) = if c.convention == Convention::VarArgs {
-                (quote!(parse_positional), quote!(meth_varargs))
-            } else {
-                (quote!(parse_keywords), quote!(meth_keywords))
-            };
+            let parse = parse_args(c.params, false);
             (
                 quote!(MethArgs),
                 quote!(__hpy_ctx: ::__hpy::Context<'ctx>, #self_param, __hpy_args: ::__hpy::impl_::Args<'_, 'ctx>),
-                if needs_general(c.params) {
-                    quote! {
-                        #desc
-                        let __hpy_parsed = __HPY_DESC.parse_signature::<#n_python>(&__hpy_args)?;
-                        let __hpy_slots = __hpy_parsed.slots;
-                        let __hpy_varargs = __hpy_parsed.varargs;
-                        let __hpy_kwargs = __hpy_parsed.kwargs;
-                        #ret
-                    }
-                } else if c.params.iter().any(|p| matches!(p, Param::VarArgs { .. })) {
-                    ret.clone()
+                quote!(#desc #parse #ret),
+                if c.convention == Convention::VarArgs {
+                    quote!(meth_varargs)
                 } else {
-                    quote! {
-                        #desc
-                        let __hpy_slots = __HPY_DESC.#parse::<#n_python>(&__hpy_args)?;
-                        #ret
-                    }
+                    quote!(meth_keywords)
                 },
-                builder,
             )
         }
     };

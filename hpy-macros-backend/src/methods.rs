@@ -18,7 +18,7 @@ use crate::class_level::{option_checks, ClassLevel, Level};
 use crate::method::{
     at_return, call_user, callable_entry, check_signature, choose_convention,
     chosen_text_signature, classify_params, classify_params_with, description, doc_with_signature,
-    needs_general, text_signature, Callable, Param, Source,
+    parse_args, text_signature, Callable, Param, Source,
 };
 use crate::slots::{gen_ass_subscript, gen_buffer, gen_slot};
 use crate::tables::{SlotKind, DUNDERS, PUBLISHED, UNSUPPORTED};
@@ -157,8 +157,142 @@ fn generic_block(imp: ItemImpl, mut errors: Errors) -> syn::Result<TokenStream> 
     Ok(quote!(#imp))
 }
 
-/// The role of every method of the block (its attributes removed).
+/// The role attributes whose methods may have an `alias`.
+const ALIASED_ROLES: [&str; 3] = ["method", "staticmethod", "classmethod"];
+
+/// The copies of `f` that its `alias = "..."` options ask for: one method
+/// per alias that calls `f`, with `f`'s parameters, docs and options (but
+/// `name`). A special method's name (`alias = "__and__"`) makes the copy
+/// that special method, named so in Rust; any other name becomes the copy's
+/// Python `name`.
+pub(crate) fn alias_copies(f: &ImplItemFn, errors: &mut Errors) -> Vec<ImplItemFn> {
+    let Some((at, role_attr)) = f.attrs.iter().enumerate().find(|(_, a)| {
+        ALIASED_ROLES.iter().any(|r| a.path().is_ident(r)) && matches!(a.meta, syn::Meta::List(_))
+    }) else {
+        return Vec::new();
+    };
+    let syn::Meta::List(list) = &role_attr.meta else {
+        return Vec::new();
+    };
+    // Each `key = value` or word of the attribute, as written (a comma
+    // inside `signature = (...)` is inside a group).
+    let mut entries: Vec<TokenStream> = vec![TokenStream::new()];
+    for tt in list.tokens.clone() {
+        match &tt {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => {
+                entries.push(TokenStream::new())
+            }
+            _ => entries.last_mut().expect("never empty").extend([tt]),
+        }
+    }
+    let key = |e: &TokenStream| match e.clone().into_iter().next() {
+        Some(proc_macro2::TokenTree::Ident(i)) => i.to_string(),
+        _ => String::new(),
+    };
+    let aliases: Vec<LitStr> = entries
+        .iter()
+        .filter(|e| key(e) == "alias")
+        .filter_map(|e| syn::parse2::<syn::MetaNameValue>(e.clone()).ok())
+        .filter_map(|nv| match nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s),
+            _ => None,
+        })
+        .collect();
+    if aliases.is_empty() {
+        return Vec::new();
+    }
+    let kept: Vec<&TokenStream> = entries
+        .iter()
+        .filter(|e| !e.is_empty() && !matches!(key(e).as_str(), "alias" | "name"))
+        .collect();
+    let role = role_attr.path().clone();
+    let Some(call) = forwarding_call(f) else {
+        return Vec::new();
+    };
+    let special = crate::options::special_methods();
+    let mut copies = Vec::new();
+    for alias in aliases {
+        let name = alias.value();
+        let Ok(ident) = syn::parse_str::<syn::Ident>(&name) else {
+            errors.push(syn::Error::new(
+                alias.span(),
+                format!(
+                    "`alias = \"{name}\"` is not a Python identifier; an alias is another \
+                     name for the method, e.g. `alias = \"__and__\"`"
+                ),
+            ));
+            continue;
+        };
+        let is_slot = special.contains(&name.as_str()) && !PUBLISHED.contains(&name.as_str());
+        let mut copy = f.clone();
+        copy.attrs.remove(at);
+        if is_slot {
+            if !role.is_ident("method") {
+                errors.push(syn::Error::new(
+                    alias.span(),
+                    format!(
+                        "`{name}` is a special method: only a `#[method]` can be its alias, \
+                         not a `#[{}]`",
+                        role.get_ident().map_or(String::new(), |i| i.to_string())
+                    ),
+                ));
+                continue;
+            }
+            copy.sig.ident = syn::Ident::new(&name, alias.span());
+        } else {
+            copy.sig.ident = format_ident!("__hpy_alias_{}", ident, span = alias.span());
+            copy.attrs
+                .push(syn::parse_quote!(#[#role(#(#kept,)* name = #alias)]));
+        }
+        // The copy only passes its parameters on.
+        for input in copy.sig.inputs.iter_mut() {
+            if let syn::FnArg::Typed(t) = input {
+                if let syn::Pat::Ident(p) = &mut *t.pat {
+                    p.mutability = None;
+                }
+            }
+        }
+        copy.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+        copy.block = syn::parse_quote!({ #call });
+        copies.push(copy);
+    }
+    copies
+}
+
+/// `Self::f(a, b, ...)` with `f`'s parameters, for an alias's body; `None`
+/// if a parameter is a pattern rather than a name (which the method itself
+/// reports: "parameters must be plain identifiers").
+fn forwarding_call(f: &ImplItemFn) -> Option<TokenStream> {
+    let mut args = Vec::new();
+    for input in &f.sig.inputs {
+        match input {
+            syn::FnArg::Receiver(r) => args.push(quote_spanned!(r.span()=> self)),
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) if p.subpat.is_none() => {
+                    let name = &p.ident;
+                    args.push(quote!(#name));
+                }
+                _ => return None,
+            },
+        }
+    }
+    let name = &f.sig.ident;
+    Some(quote!(Self::#name(#(#args),*)))
+}
+
+/// The role of every method of the block (its attributes removed), and of
+/// the copies its aliases ask for (added to the block).
 fn roles_of(imp: &mut ItemImpl, errors: &mut Errors) -> Vec<(ImplItemFn, Role)> {
+    let mut copies = Vec::new();
+    for it in &imp.items {
+        if let ImplItem::Fn(f) = it {
+            copies.extend(alias_copies(f, errors));
+        }
+    }
+    imp.items.extend(copies.into_iter().map(ImplItem::Fn));
     let mut roles = Vec::new();
     for it in imp.items.iter_mut() {
         if let ImplItem::Fn(f) = it {
@@ -182,6 +316,40 @@ fn check_init_has_new(roles: &[(ImplItemFn, Role)], errors: &mut Errors) -> bool
         ));
     }
     true
+}
+
+/// A `#[getter]` (with its `#[setter]`, if any) becomes one getset; a
+/// `#[setter]` alone is an error.
+fn gen_property_role(
+    out: &mut Generated,
+    roles: &[(ImplItemFn, Role)],
+    f: &ImplItemFn,
+    role: &Role,
+    entry: &syn::Ident,
+    self_ty: &Type,
+    errors: &mut Errors,
+) {
+    match role {
+        Role::Getter(name) => {
+            let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
+                Role::Setter(n) if n == name => Some((i, g)),
+                _ => None,
+            });
+            gen_getset(out, f, setter, name, entry, self_ty, errors);
+        }
+        Role::Setter(name) => {
+            if !roles
+                .iter()
+                .any(|(_, r)| matches!(r, Role::Getter(n) if n == name))
+            {
+                errors.push(syn::Error::new(
+                    f.sig.ident.span(),
+                    format!("setter `{name}` has no #[getter]"),
+                ));
+            }
+        }
+        _ => unreachable!("called for properties only"),
+    }
 }
 
 /// Expands `#[hpy_methods] impl T { ... }`.
@@ -219,8 +387,7 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let mut class_level = ClassLevel::default();
     for (index, (f, role)) in roles.iter().enumerate() {
         check_signature(&f.sig, &mut errors);
-        let rust_name = f.sig.ident.clone();
-        let entry = format_ident!("__HpyEntry{}_{}", index, rust_name.unraw());
+        let entry = format_ident!("__HpyEntry{}_{}", index, f.sig.ident.unraw());
         let slot = match role {
             Role::Slot(slot, _, _) if !slot.is_empty() => Some(slot.as_str()),
             _ => None,
@@ -264,23 +431,8 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             }
             Role::ClassAttr => gen_class_attr(&mut out, f, &self_ty, &mut errors),
             Role::Buffer => gen_buffer(&mut out, f, &self_ty, &mut errors),
-            Role::Getter(name) => {
-                let setter = roles.iter().enumerate().find_map(|(i, (g, r))| match r {
-                    Role::Setter(n) if n == name => Some((i, g)),
-                    _ => None,
-                });
-                gen_getset(&mut out, f, setter, name, &entry, &self_ty, &mut errors);
-            }
-            Role::Setter(name) => {
-                if !roles
-                    .iter()
-                    .any(|(_, r)| matches!(r, Role::Getter(n) if n == name))
-                {
-                    errors.push(syn::Error::new(
-                        rust_name.span(),
-                        format!("setter `{name}` has no #[getter]"),
-                    ));
-                }
+            Role::Getter(_) | Role::Setter(_) => {
+                gen_property_role(&mut out, &roles, f, role, &entry, &self_ty, &mut errors);
             }
             Role::Slot(slot, kind, span) => {
                 gen_slot_role(
@@ -578,7 +730,7 @@ pub(crate) fn gen_new(
         // The arguments are the initialiser's to check.
         quote!()
     } else {
-        parse_new_args(&params)
+        parse_args(&params, true)
     };
     // Spanned on the return type, where a wrong one is reported.
     let ret_span = match &f.sig.output {
@@ -648,38 +800,6 @@ pub(crate) fn gen_class_attr(
     });
 }
 
-/// Parses the `NewArgs` of a `tp_new`/`tp_init` entry into `__hpy_slots`.
-/// Without parameters the common no-argument call costs one emptiness
-/// check; any argument goes through the parser only for its error message.
-pub(crate) fn parse_new_args(params: &[Param]) -> TokenStream {
-    let n_python = params.iter().filter(|p| p.is_python()).count();
-    if needs_general(params) {
-        quote! {
-            let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_parsed = __HPY_DESC.parse_new_signature::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
-            let __hpy_slots = __hpy_parsed.slots;
-            let __hpy_varargs = __hpy_parsed.varargs;
-            let __hpy_kwargs = __hpy_parsed.kwargs;
-        }
-    } else if n_python == 0 && params.iter().any(|p| matches!(p, Param::VarArgs { .. })) {
-        // `*args` alone: any positional arguments, no keywords.
-        quote! {
-            __HPY_DESC.check_no_new_kwargs(&__hpy_args)?;
-        }
-    } else if n_python == 0 {
-        quote! {
-            if !__hpy_args.is_empty() {
-                __HPY_DESC.check_no_new_args(&__hpy_args)?;
-            }
-        }
-    } else {
-        quote! {
-            let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_slots = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
-        }
-    }
-}
-
 /// Returns the initialiser's text signature.
 pub(crate) fn gen_init(
     out: &mut Generated,
@@ -704,7 +824,7 @@ pub(crate) fn gen_init(
     let (prelude, call) = call_user(&params, &callee, Some(self_ty), &mut |i| {
         Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i])))
     });
-    let parse = parse_new_args(&params);
+    let parse = parse_args(&params, true);
     let ret_span = match &f.sig.output {
         syn::ReturnType::Type(_, ty) => crate::diag::type_span(ty),
         syn::ReturnType::Default => Span::call_site(),

@@ -162,15 +162,13 @@ impl Parse for Constant {
     }
 }
 
-/// Expands `hpy_module! { ... }`. `crate_name` is the default module name
-/// (the compiling crate's name, from `CARGO_CRATE_NAME`).
-pub fn expand_hpy_module(
-    input: TokenStream,
+/// The module's name (`name:`, else the crate's) and its docstring
+/// expression (`doc:` or `///`).
+fn name_and_doc(
+    module: &ModuleInput,
     crate_name: Option<String>,
-) -> syn::Result<TokenStream> {
-    let module: ModuleInput = syn::parse2(input)?;
-    let mut errors = module.errors;
-
+    errors: &mut Errors,
+) -> (Ident, TokenStream) {
     let name = match (&module.name, crate_name) {
         (Some(n), _) => n.clone(),
         (None, Some(c)) => Ident::new(&c, Span::call_site()),
@@ -207,21 +205,15 @@ pub fn expand_hpy_module(
         },
         None => quote!(::core::option::Option::None),
     };
-    errors.finish()?;
+    (name, doc_expr)
+}
 
-    let mut defines: Vec<TokenStream> = Vec::new();
-    let mut items = TokenStream::new();
-    for (i, method) in module.methods.iter().enumerate() {
-        let stat = format_ident!("__HPY_DEF_{}", i);
-        items.extend(quote::quote_spanned! {method.span()=>
-            static #stat: ::__hpy::impl_::StaticDef =
-                ::__hpy::impl_::StaticDef::new(<#method as ::__hpy::impl_::PyMethod>::DEF);
-        });
-        defines.push(quote!(#stat));
-    }
+/// The exec slot (`__HPY_EXEC_DEF`), which always runs: it registers the
+/// globals, creates the exceptions and classes, adds the constants, then
+/// runs the user's hook.
+fn exec_items(module: &ModuleInput, module_name: &str) -> TokenStream {
     // The exec slot always runs: it marks the globals as registered, creates
     // the classes, then runs the user's hook.
-    let module_name_str = name.to_string();
     let user_exec = match &module.exec {
         Some(exec) => quote::quote_spanned! {exec.span()=>
             ::__hpy::impl_::return_status(#exec(__hpy_ctx, &__hpy_module))?;
@@ -258,7 +250,7 @@ pub fn expand_hpy_module(
     let listed = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> impl ::__hpy::impl_::ListedInModule for #e {} }
     });
-    items.extend(quote! {
+    quote! {
         #(#listed)*
         const __HPY_EXCEPTIONS: &[::__hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
         struct __HpyExec;
@@ -270,7 +262,7 @@ pub fn expand_hpy_module(
                 __hpy_module: ::__hpy::Borrowed<'_, 'ctx>,
             ) -> ::__hpy::HPyResult<::core::ffi::c_int> {
                 #( #register_globals )*
-                ::__hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name_str)?;
+                ::__hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name)?;
                 ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
                 ::__hpy::impl_::class::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
                 #(#constants)*
@@ -280,9 +272,14 @@ pub fn expand_hpy_module(
         }
         static __HPY_EXEC_DEF: ::__hpy::impl_::StaticDef =
             ::__hpy::impl_::StaticDef::new(::__hpy::impl_::slot_mod_exec::<__HpyExec>());
-    });
-    defines.push(quote!(__HPY_EXEC_DEF));
-    let global_ptrs: Vec<TokenStream> = [
+    }
+}
+
+/// The module's `HPyGlobal`s: hpy-rs's own three, the user's, one per
+/// exception, one per class.
+fn global_ptrs(module: &ModuleInput) -> Vec<TokenStream> {
+    let (globals, types) = (&module.globals, &module.types);
+    [
         quote!(::__hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()),
         quote!(::__hpy::impl_::signal_check_global()),
         quote!(::__hpy::impl_::catch_state_global()),
@@ -292,13 +289,40 @@ pub fn expand_hpy_module(
         let global = quote::quote_spanned!(g.span()=> &#g);
         quote!(::__hpy::impl_::global_ptr(#global))
     }))
-    .chain((0..exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
+    .chain((0..module.exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
     .chain(
         types
             .iter()
             .map(|t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::TYPE_GLOBAL)),
     )
-    .collect();
+    .collect()
+}
+
+/// Expands `hpy_module! { ... }`. `crate_name` is the default module name
+/// (the compiling crate's name, from `CARGO_CRATE_NAME`).
+pub fn expand_hpy_module(
+    input: TokenStream,
+    crate_name: Option<String>,
+) -> syn::Result<TokenStream> {
+    let mut module: ModuleInput = syn::parse2(input)?;
+    let mut errors = std::mem::take(&mut module.errors);
+
+    let (name, doc_expr) = name_and_doc(&module, crate_name, &mut errors);
+    errors.finish()?;
+
+    let mut defines: Vec<TokenStream> = Vec::new();
+    let mut items = TokenStream::new();
+    for (i, method) in module.methods.iter().enumerate() {
+        let stat = format_ident!("__HPY_DEF_{}", i);
+        items.extend(quote::quote_spanned! {method.span()=>
+            static #stat: ::__hpy::impl_::StaticDef =
+                ::__hpy::impl_::StaticDef::new(<#method as ::__hpy::impl_::PyMethod>::DEF);
+        });
+        defines.push(quote!(#stat));
+    }
+    items.extend(exec_items(&module, &name.to_string()));
+    defines.push(quote!(__HPY_EXEC_DEF));
+    let global_ptrs = global_ptrs(&module);
     let n_globals = global_ptrs.len() + 1;
     let count = defines.len() + 1;
 

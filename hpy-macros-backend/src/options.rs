@@ -25,17 +25,16 @@ pub const CLASS: &[&str] = &[
 /// `#[member(...)]` on a field of an `#[hpy_class]` struct.
 pub const MEMBER: &[&str] = &["get", "set", "readonly", "name"];
 
+/// The options every method attribute takes (a calling convention, the
+/// Python name, the signature), then those of one attribute.
+macro_rules! callable_options {
+    ($($more:literal),*) => {
+        &["noargs", "o", "varargs", "keywords", "name", "signature", $($more),*]
+    };
+}
+
 /// `#[hpy_method(...)]`.
-pub const METHOD: &[&str] = &[
-    "noargs",
-    "o",
-    "varargs",
-    "keywords",
-    "name",
-    "signature",
-    "text_signature",
-    "crate",
-];
+pub const METHOD: &[&str] = callable_options!("text_signature", "crate");
 
 /// `#[hpy_methods(...)]`.
 pub const METHODS: &[&str] = &["crate"];
@@ -54,7 +53,7 @@ pub const METHODS_ROLES: &[&str] = &[
 ];
 
 /// `#[method(...)]`, `#[staticmethod(...)]` and `#[classmethod(...)]`.
-pub const METHODS_METHOD: &[&str] = &["noargs", "o", "varargs", "keywords", "name", "signature"];
+pub const METHODS_METHOD: &[&str] = callable_options!("alias");
 
 /// The keys of `hpy_module! { ... }`.
 pub const MODULE: &[&str] = &[

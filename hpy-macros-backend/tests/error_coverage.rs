@@ -101,6 +101,8 @@ const COVERED: &[(&str, &str)] = &[
     ("the class named by `extends` must be declared with `subclass`", "extends_final_class"),
     // #[hpy_methods]
     ("unknown or unsupported slot `{s}`; supported: {}", "methods_unknown_slot"),
+    ("is not a Python identifier; an alias is another name for the method", "methods_alias_not_identifier"),
+    ("`{name}` is a special method: only a `#[method]` can be its alias, not a `#[{}]`", "methods_alias_special_on_staticmethod"),
     ("unknown #[method] option", "methods_method_unknown_option"),
     ("a method can have only one hpy role attribute", "methods_two_roles"),
     ("`{rust_name}` cannot be a Python slot: {why}", "methods_unsupported_dunder"),

@@ -334,6 +334,12 @@ pub use hpy_macros::hpy_class;
 /// [`hpy_method`]'s options except `text_signature` and `crate`: a calling
 /// convention (`noargs`, `o`, `varargs`, `keywords`), `name = "..."` and
 /// `signature = (...)`; `#[new]` and `#[init]` take `signature = (...)`.
+/// They also take `alias = "..."`, once per further Python name of the same
+/// method (PyO3 users write a second method that calls the first): the alias
+/// has the method's parameters, options and doc. A special method's name
+/// makes the method that special method too, e.g.
+/// `#[method(alias = "__and__")] fn intersection(..)` is also `a & b` (only
+/// on a `#[method]`: a slot needs an instance).
 ///
 /// Special methods are recognised by their Python names:
 /// - with an HPy slot: `__repr__`, `__str__`, `__hash__`, `__call__`,

@@ -137,6 +137,26 @@ def test_number_protocol(hpyrs_classes):
     assert c is before and repr(c) == "Vector(3, 4)"
 
 
+def test_method_aliases(hpyrs_classes):
+    # `#[method(alias = "...")]`: one Rust method under several Python
+    # names; a special method's name fills that slot.
+    L = hpyrs_classes.Labelled
+    a, b = L(1, label="a"), L(2, label="b")
+    assert a.join(b) == a.joined(b) == a + b == "a+b"
+    assert b + a == "b+a"
+    assert a.__add__(3) is NotImplemented
+    with pytest.raises(TypeError, match="unsupported operand"):
+        a + 3
+    with pytest.raises(TypeError, match="Labelled"):
+        a.joined(3)
+    # The alias keeps the method's signature, its checks and its doc.
+    assert a.repeat(2, sep="/") == a.label(2, sep="/") == "a/a"
+    with pytest.raises(TypeError, match="positional-only arguments passed as keyword"):
+        a.repeat(times=2)
+    assert L.repeat.__doc__ == L.label.__doc__ == "The label, repeated."
+    assert {"join", "joined", "label", "repeat"} <= set(vars(L))
+
+
 def test_operator_methods(hpyrs_classes):
     # The operator methods themselves (on PyPy the type dict's `__mul__`
     # and `__rmul__` are what the operators call): results, NotImplemented

@@ -478,20 +478,7 @@ impl KeysView {
         Ok(ctx.bool(answer != negate))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        KeysView::intersection(slf, other)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, KeysView>> {
-        KeysView::union(slf, other)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -511,6 +498,7 @@ impl KeysView {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -686,20 +674,7 @@ impl ItemsView {
         Ok(ctx.bool(answer != negate))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        ItemsView::intersection(slf, other)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<WithFields<'ctx, HashTrieSetPy>> {
-        ItemsView::union(slf, other)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -717,6 +692,7 @@ impl ItemsView {
         Ok(HashTrieSetPy::with(&sh, inner))
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: &Handle<'ctx>,
@@ -1416,34 +1392,7 @@ impl HashTrieSetPy {
         store.scope(|| slf.inner.contains(&k))
     }
 
-    fn __and__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Intersection)
-    }
-
-    fn __or__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Union)
-    }
-
-    fn __sub__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::Difference)
-    }
-
-    fn __xor__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-        other: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<WithFields<'ctx, Self>> {
-        set_op(&slf, &other, SetOp::SymmetricDifference)
-    }
-
+    #[method(alias = "__and__")]
     fn intersection<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1451,6 +1400,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Intersection)
     }
 
+    #[method(alias = "__or__")]
     fn union<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1458,6 +1408,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Union)
     }
 
+    #[method(alias = "__sub__")]
     fn difference<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,
@@ -1465,6 +1416,7 @@ impl HashTrieSetPy {
         set_op(&slf, &other, SetOp::Difference)
     }
 
+    #[method(alias = "__xor__")]
     fn symmetric_difference<'ctx>(
         slf: Ref<'_, 'ctx, Self>,
         other: Ref<'_, 'ctx, Self>,

@@ -104,14 +104,22 @@ const _: () = {
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Array",
                 params: &["n"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_slots = __HPY_DESC
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
                 .parse_new::<1usize>(&__hpy_args, &mut __hpy_keep)?;
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Array,

@@ -234,8 +234,13 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Counter",
                 params: &[],
-                required: 0usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 0usize,
+                required_positional: 0usize,
+                required: &[],
+                varargs: false,
+                kwargs: false,
+                names: &[],
             };
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Counter,
@@ -265,14 +270,22 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<()> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Counter.__init__",
                 params: &["start", "step"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 2usize,
+                required_positional: 1usize,
+                required: &[true, false],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_slots = __HPY_DESC
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
                 .parse_new::<2usize>(&__hpy_args, &mut __hpy_keep)?;
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -332,11 +345,19 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_value: ::core::option::Option<::hpy::Borrowed<'_, 'ctx>>,
         ) -> ::hpy::HPyResult<()> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "label",
                 params: &["value"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             let ::core::option::Option::Some(__hpy_value) = __hpy_value else {
                 return ::core::result::Result::Err(
@@ -735,11 +756,20 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Resettable",
                 params: &[],
-                required: 0usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 0usize,
+                required_positional: 0usize,
+                required: &[],
+                varargs: false,
+                kwargs: false,
+                names: &[],
             };
             if !__hpy_args.is_empty() {
-                __HPY_DESC.check_no_new_args(&__hpy_args)?;
+                ::hpy::impl_::cold(|| {
+                    __HPY_DESC
+                        .parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())
+                        .map(::core::mem::drop)
+                })?;
             }
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Resettable,

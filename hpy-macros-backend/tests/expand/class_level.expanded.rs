@@ -236,14 +236,22 @@ const _: () = {
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Version",
                 params: &["major", "minor"],
-                required: 2usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 2usize,
+                required_positional: 2usize,
+                required: &[true, true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_slots = __HPY_DESC
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
                 .parse_new::<2usize>(&__hpy_args, &mut __hpy_keep)?;
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Version,
@@ -299,13 +307,22 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "add",
                 params: &["a", "b"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 2usize,
+                required_positional: 1usize,
+                required: &[true, false],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
-            let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -342,8 +359,13 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "kind",
                 params: &[],
-                required: 0usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 0usize,
+                required_positional: 0usize,
+                required: &[],
+                varargs: false,
+                kwargs: false,
+                names: &[],
             };
             ::hpy::impl_::return_object(
                 __hpy_ctx,
@@ -371,13 +393,22 @@ const _: () = {
                 __hpy_args,
                 "parse",
             )?;
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "parse",
                 params: &["text"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
-            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {

@@ -24,13 +24,22 @@ const _: () = {
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: crate::sdk::hpy::impl_::Args<'_, 'ctx>,
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy> {
+            static __HPY_NAMES: [crate::sdk::hpy::impl_::InternedName; 1usize] = [const {
+                crate::sdk::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: crate::sdk::hpy::impl_::FunctionDescription = crate::sdk::hpy::impl_::FunctionDescription {
                 name: "double",
                 params: &["x"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
-            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
+            let crate::sdk::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<1usize>(&__hpy_args)?;
             crate::sdk::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -215,11 +224,20 @@ const _: () = {
             const __HPY_DESC: crate::sdk::hpy::impl_::FunctionDescription = crate::sdk::hpy::impl_::FunctionDescription {
                 name: "Counter",
                 params: &[],
-                required: 0usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 0usize,
+                required_positional: 0usize,
+                required: &[],
+                varargs: false,
+                kwargs: false,
+                names: &[],
             };
             if !__hpy_args.is_empty() {
-                __HPY_DESC.check_no_new_args(&__hpy_args)?;
+                crate::sdk::hpy::impl_::cold(|| {
+                    __HPY_DESC
+                        .parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())
+                        .map(::core::mem::drop)
+                })?;
             }
             let __hpy_value = crate::sdk::hpy::impl_::class::IntoNew::<
                 Counter,
@@ -316,13 +334,22 @@ const _: () = {
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: crate::sdk::hpy::impl_::Args<'_, 'ctx>,
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy> {
+            static __HPY_NAMES: [crate::sdk::hpy::impl_::InternedName; 1usize] = [const {
+                crate::sdk::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: crate::sdk::hpy::impl_::FunctionDescription = crate::sdk::hpy::impl_::FunctionDescription {
                 name: "same",
                 params: &["other"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
-            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
+            let crate::sdk::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<1usize>(&__hpy_args)?;
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {

@@ -25,13 +25,22 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "with_keywords",
                 params: &["a", "b"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 2usize,
+                required_positional: 1usize,
+                required: &[true, false],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
-            let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -82,13 +91,22 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "optional_only",
                 params: &["x"],
-                required: 0usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 0usize,
+                required: &[false],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
-            let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -131,10 +149,23 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
+                name: "count_args",
+                params: &[],
+                positional_only: 0usize,
+                positional: 0usize,
+                required_positional: 0usize,
+                required: &[],
+                varargs: true,
+                kwargs: false,
+                names: &[],
+            };
+            let ::hpy::impl_::Parsed { varargs: __hpy_varargs, .. } = __HPY_DESC
+                .parse::<0usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
-                    let __hpy_result = count_args(__hpy_args.var_args());
+                    let __hpy_result = count_args(__hpy_varargs);
                     __hpy_result
                 },
             )
@@ -199,8 +230,13 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "explicit_o",
                 params: &["x"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 1usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &[],
             };
             ::hpy::impl_::return_object(
                 __hpy_ctx,
@@ -244,10 +280,16 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "explicit_varargs",
                 params: &["x"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 1usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &[],
             };
-            let __hpy_slots = __HPY_DESC.parse_positional::<1usize>(&__hpy_args)?;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {

@@ -54,13 +54,22 @@ mod nested {
                 __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
                 __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
             ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+                static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                    ::hpy::impl_::InternedName::new()
+                }; 1usize];
                 const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                     name: "echo",
                     params: &["x"],
-                    required: 1usize,
-                    signature: ::core::option::Option::None,
+                    positional_only: 0usize,
+                    positional: 1usize,
+                    required_positional: 1usize,
+                    required: &[true],
+                    varargs: false,
+                    kwargs: false,
+                    names: &__HPY_NAMES,
                 };
-                let __hpy_slots = __HPY_DESC.parse_keywords::<1usize>(&__hpy_args)?;
+                let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                    .parse::<1usize>(&__hpy_args)?;
                 ::hpy::impl_::return_object(
                     __hpy_ctx,
                     {

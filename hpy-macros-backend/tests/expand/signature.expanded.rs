@@ -35,22 +35,20 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "everything",
                 params: &["a", "b", "c", "d", "e"],
-                required: 1usize,
-                signature: ::core::option::Option::Some(
-                    &::hpy::impl_::SignatureInfo {
-                        positional_only: 2usize,
-                        positional: 3usize,
-                        required: &[true, false, false, true, false],
-                        varargs: true,
-                        kwargs: true,
-                        names: &__HPY_NAMES,
-                    },
-                ),
+                positional_only: 2usize,
+                positional: 3usize,
+                required_positional: 1usize,
+                required: &[true, false, false, true, false],
+                varargs: true,
+                kwargs: true,
+                names: &__HPY_NAMES,
             };
-            let __hpy_parsed = __HPY_DESC.parse_signature::<5usize>(&__hpy_args)?;
-            let __hpy_slots = __hpy_parsed.slots;
-            let __hpy_varargs = __hpy_parsed.varargs;
-            let __hpy_kwargs = __hpy_parsed.kwargs;
+            let ::hpy::impl_::Parsed {
+                slots: __hpy_slots,
+                varargs: __hpy_varargs,
+                kwargs: __hpy_kwargs,
+                ..
+            } = __HPY_DESC.parse::<5usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -121,13 +119,22 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "plain",
                 params: &["x", "y"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 2usize,
+                required_positional: 1usize,
+                required: &[true, false],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
-            let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -272,24 +279,17 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Point",
                 params: &["x", "check"],
-                required: 0usize,
-                signature: ::core::option::Option::Some(
-                    &::hpy::impl_::SignatureInfo {
-                        positional_only: 0usize,
-                        positional: 1usize,
-                        required: &[false, false],
-                        varargs: false,
-                        kwargs: false,
-                        names: &__HPY_NAMES,
-                    },
-                ),
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 0usize,
+                required: &[false, false],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_parsed = __HPY_DESC
-                .parse_new_signature::<2usize>(&__hpy_args, &mut __hpy_keep)?;
-            let __hpy_slots = __hpy_parsed.slots;
-            let __hpy_varargs = __hpy_parsed.varargs;
-            let __hpy_kwargs = __hpy_parsed.kwargs;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse_new::<2usize>(&__hpy_args, &mut __hpy_keep)?;
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Point,
             >::into_new({
@@ -327,28 +327,19 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
-            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
-                ::hpy::impl_::InternedName::new()
-            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "scaled",
                 params: &["factor"],
-                required: 1usize,
-                signature: ::core::option::Option::Some(
-                    &::hpy::impl_::SignatureInfo {
-                        positional_only: 1usize,
-                        positional: 1usize,
-                        required: &[true],
-                        varargs: false,
-                        kwargs: true,
-                        names: &__HPY_NAMES,
-                    },
-                ),
+                positional_only: 1usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: true,
+                names: &[],
             };
-            let __hpy_parsed = __HPY_DESC.parse_signature::<1usize>(&__hpy_args)?;
-            let __hpy_slots = __hpy_parsed.slots;
-            let __hpy_varargs = __hpy_parsed.varargs;
-            let __hpy_kwargs = __hpy_parsed.kwargs;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, kwargs: __hpy_kwargs, .. } = __HPY_DESC
+                .parse::<1usize>(&__hpy_args)?;
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {

@@ -141,14 +141,22 @@ const _: () = {
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Num",
                 params: &["v"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let __hpy_slots = __HPY_DESC
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
                 .parse_new::<1usize>(&__hpy_args, &mut __hpy_keep)?;
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Num,
@@ -240,11 +248,19 @@ const _: () = {
                     &arg1,
                 )? {
                     let __hpy_self = arg0;
+                    static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                        ::hpy::impl_::InternedName::new()
+                    }; 1usize];
                     const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                         name: "__add__",
                         params: &["other"],
-                        required: 1usize,
-                        signature: ::core::option::Option::None,
+                        positional_only: 0usize,
+                        positional: 1usize,
+                        required_positional: 1usize,
+                        required: &[true],
+                        varargs: false,
+                        kwargs: false,
+                        names: &__HPY_NAMES,
                     };
                     #[allow(unused_mut)]
                     /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -265,11 +281,19 @@ const _: () = {
                     &arg0,
                 )? {
                     let __hpy_self = arg1;
+                    static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                        ::hpy::impl_::InternedName::new()
+                    }; 1usize];
                     const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                         name: "__radd__",
                         params: &["other"],
-                        required: 1usize,
-                        signature: ::core::option::Option::None,
+                        positional_only: 0usize,
+                        positional: 1usize,
+                        required_positional: 1usize,
+                        required: &[true],
+                        varargs: false,
+                        kwargs: false,
+                        names: &__HPY_NAMES,
                     };
                     #[allow(unused_mut)]
                     /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -338,11 +362,19 @@ const _: () = {
                     &arg0,
                 )? {
                     let __hpy_self = arg1;
+                    static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                        ::hpy::impl_::InternedName::new()
+                    }; 1usize];
                     const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                         name: "__rsub__",
                         params: &["other"],
-                        required: 1usize,
-                        signature: ::core::option::Option::None,
+                        positional_only: 0usize,
+                        positional: 1usize,
+                        required_positional: 1usize,
+                        required: &[true],
+                        varargs: false,
+                        kwargs: false,
+                        names: &__HPY_NAMES,
                     };
                     #[allow(unused_mut)]
                     /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -384,11 +416,19 @@ const _: () = {
                     &arg1,
                 )? {
                     let __hpy_self = arg0;
+                    static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                        ::hpy::impl_::InternedName::new()
+                    }; 2usize];
                     const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                         name: "__pow__",
                         params: &["exp", "modulo"],
-                        required: 1usize,
-                        signature: ::core::option::Option::None,
+                        positional_only: 0usize,
+                        positional: 2usize,
+                        required_positional: 1usize,
+                        required: &[true, false],
+                        varargs: false,
+                        kwargs: false,
+                        names: &__HPY_NAMES,
                     };
                     #[allow(unused_mut)]
                     /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -619,13 +659,22 @@ const _: () = {
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
             __hpy_args: ::hpy::impl_::Args<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "__call__",
                 params: &["k", "offset"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 2usize,
+                required_positional: 1usize,
+                required: &[true, false],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
-            let __hpy_slots = __HPY_DESC.parse_keywords::<2usize>(&__hpy_args)?;
+            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
+                .parse::<2usize>(&__hpy_args)?;
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
@@ -903,11 +952,20 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Seq",
                 params: &[],
-                required: 0usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 0usize,
+                required_positional: 0usize,
+                required: &[],
+                varargs: false,
+                kwargs: false,
+                names: &[],
             };
             if !__hpy_args.is_empty() {
-                __HPY_DESC.check_no_new_args(&__hpy_args)?;
+                ::hpy::impl_::cold(|| {
+                    __HPY_DESC
+                        .parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())
+                        .map(::core::mem::drop)
+                })?;
             }
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Seq,
@@ -985,11 +1043,19 @@ const _: () = {
             arg2: ::core::option::Option<::hpy::Borrowed<'a, 'ctx>>,
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
             let __hpy_self = arg0;
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "assign",
                 params: &["i", "value"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 2usize,
+                required_positional: 1usize,
+                required: &[true, false],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -1017,11 +1083,19 @@ const _: () = {
             arg1: ::hpy::Borrowed<'a, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "concat",
                 params: &["other"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -1233,11 +1307,20 @@ const _: () = {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "Map",
                 params: &[],
-                required: 0usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 0usize,
+                required_positional: 0usize,
+                required: &[],
+                varargs: false,
+                kwargs: false,
+                names: &[],
             };
             if !__hpy_args.is_empty() {
-                __HPY_DESC.check_no_new_args(&__hpy_args)?;
+                ::hpy::impl_::cold(|| {
+                    __HPY_DESC
+                        .parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())
+                        .map(::core::mem::drop)
+                })?;
             }
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Map,
@@ -1305,11 +1388,19 @@ const _: () = {
             arg1: ::hpy::Borrowed<'a, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             let __hpy_self = arg0;
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "__getitem__",
                 params: &["key"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -1351,11 +1442,19 @@ const _: () = {
             let __hpy_self = arg0;
             match arg2 {
                 ::core::option::Option::Some(__hpy_value) => {
+                    static __HPY_NAMES: [::hpy::impl_::InternedName; 2usize] = [const {
+                        ::hpy::impl_::InternedName::new()
+                    }; 2usize];
                     const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                         name: "__setitem__",
                         params: &["key", "value"],
-                        required: 2usize,
-                        signature: ::core::option::Option::None,
+                        positional_only: 0usize,
+                        positional: 2usize,
+                        required_positional: 2usize,
+                        required: &[true, true],
+                        varargs: false,
+                        kwargs: false,
+                        names: &__HPY_NAMES,
                     };
                     #[allow(unused_mut)]
                     /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -1380,11 +1479,19 @@ const _: () = {
                     })
                 }
                 ::core::option::Option::None => {
+                    static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                        ::hpy::impl_::InternedName::new()
+                    }; 1usize];
                     const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                         name: "__delitem__",
                         params: &["key"],
-                        required: 1usize,
-                        signature: ::core::option::Option::None,
+                        positional_only: 0usize,
+                        positional: 1usize,
+                        required_positional: 1usize,
+                        required: &[true],
+                        varargs: false,
+                        kwargs: false,
+                        names: &__HPY_NAMES,
                     };
                     #[allow(unused_mut)]
                     /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
@@ -1422,11 +1529,19 @@ const _: () = {
             arg1: ::hpy::Borrowed<'a, 'ctx>,
         ) -> ::hpy::HPyResult<::core::ffi::c_int> {
             let __hpy_self = arg0;
+            static __HPY_NAMES: [::hpy::impl_::InternedName; 1usize] = [const {
+                ::hpy::impl_::InternedName::new()
+            }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
                 name: "__contains__",
                 params: &["key"],
-                required: 1usize,
-                signature: ::core::option::Option::None,
+                positional_only: 0usize,
+                positional: 1usize,
+                required_positional: 1usize,
+                required: &[true],
+                varargs: false,
+                kwargs: false,
+                names: &__HPY_NAMES,
             };
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`

@@ -4,10 +4,11 @@
 //!
 //! The design and why it is this one: `docs/shared-objects.md`.
 
+use core::cell::Cell;
 use core::cell::UnsafeCell;
 use core::ffi::c_int;
-use core::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use core::ptr::NonNull;
+use core::sync::atomic::{fence, AtomicU64, AtomicUsize, Ordering};
 
 use hpy_sys::HPyField;
 
@@ -59,20 +60,33 @@ pub struct ObjectStore {
     registry: Registry,
 }
 
-/// The references a store keeps: each `Arc` is shared with the `Stored`s
-/// that name it; a cell only the registry holds is dead and released at
-/// the next sweep.
+/// The references a store keeps, in blocks of slots: a slot is the home of
+/// one reference, shared with the `Stored`s that name it (its count), and
+/// goes back to the free list at the sweep after the last of them drops.
 struct Registry {
-    /// Tells this store's cells from other stores'.
+    /// Tells this store's slots from other stores'.
     id: u64,
     /// Touched only by this module's methods, which never call into the
     /// interpreter while they hold a reference to it, and read by
     /// `tp_traverse` (`VisitValue`), which the interpreter calls only at an
     /// allocation: never while a reference from here is alive.
-    cells: UnsafeCell<Vec<Arc<Cell>>>,
-    /// How many cells were left after the last sweep: the next one runs
-    /// when the registry has doubled since.
-    kept: core::cell::Cell<usize>,
+    slots: UnsafeCell<Slots>,
+}
+
+/// The bookkeeping of a registry (see `Registry::slots`).
+struct Slots {
+    /// Never shrinks while the store lives; each holds one count of its
+    /// block's `live` (given back when the store's value is dropped).
+    blocks: Vec<NonNull<Block>>,
+    /// Released slots, as (block, slot) indices, taken before new ones.
+    free: Vec<(u32, u32)>,
+    /// The first slot of the last block not used yet.
+    next: usize,
+    /// Slots that hold a reference or wait for a sweep.
+    used: usize,
+    /// `used` after the last sweep: the next one runs when the registry
+    /// has doubled since, so that a dead reference costs amortised O(1).
+    kept: usize,
 }
 
 // SAFETY: the registry is reached only through its store's methods and the
@@ -81,24 +95,80 @@ struct Registry {
 // interpreter drops the value on one thread that holds it.
 unsafe impl Send for Registry {}
 
-/// The home of one object reference: heap memory that never moves while
-/// it holds the reference (PyPy's collector rewrites the field in place
-/// when the object moves).
-struct Cell {
+/// Slots of one allocation: heap memory that never moves while the store
+/// or a `Stored` names it (PyPy's collector rewrites a field in place when
+/// the object moves). One allocation serves many references, which is
+/// what makes a stash cheap.
+struct Block {
+    /// The store that keeps these references.
+    store: u64,
+    /// Who still needs the memory: 1 while the store's registry holds the
+    /// block, plus 1 for each slot that a `Stored` names. The last to
+    /// give its count back frees the block ([`release_block`]), so that a
+    /// `Stored` clone or drop touches one count, its slot's, except when
+    /// it is a slot's last.
+    live: AtomicUsize,
+    slots: Box<[Slot]>,
+}
+
+/// The home of one object reference.
+struct Slot {
     /// Written by `HPyField_Store` with the store as owner, cleared by the
     /// runtime when the store is cleared or dies, updated in place by a
     /// moving collector; always with the interpreter held.
     field: UnsafeCell<HPyField>,
-    /// The store that keeps this reference.
-    store: u64,
+    /// How many `Stored`s name the slot. Only a stash moves it up from 0
+    /// (with the interpreter held); a `Stored` adds or takes away its own
+    /// 1 on any thread. At 0 a taken slot is dead: the next sweep
+    /// releases it.
+    refs: AtomicUsize,
+    /// Whether the store gave the slot out and has not released it yet:
+    /// read and written by the store only, with the interpreter held.
+    taken: Cell<bool>,
 }
 
-// SAFETY: `field` is read and written only while the interpreter is held
-// (see the field's comment); from other threads a `Cell` is only dropped,
-// which reads nothing of it (an `HPyField` has no drop glue).
-unsafe impl Sync for Cell {}
+// SAFETY: `field` and `taken` are read and written only while the
+// interpreter is held (see their comments), `refs` and `live` are atomic;
+// from other threads a block is only counted down and freed, which reads
+// neither (an `HPyField` has no drop glue).
+unsafe impl Sync for Block {}
 // SAFETY: as for `Sync`.
-unsafe impl Send for Cell {}
+unsafe impl Send for Block {}
+
+/// Gives back one count of `block`'s `live`, freeing it if that was the
+/// last.
+///
+/// # Safety
+/// `block` was made by `Slots::take` and the caller holds one count.
+unsafe fn release_block(block: NonNull<Block>) {
+    // SAFETY: the caller's count keeps the block alive until here.
+    if unsafe { block.as_ref() }
+        .live
+        .fetch_sub(1, Ordering::Release)
+        == 1
+    {
+        // As `Arc`'s drop: every use by the other owners happened before.
+        fence(Ordering::Acquire);
+        // SAFETY: allocated by `Box::into_raw` in `Slots::take`; nobody
+        // holds a count any more, so nobody reaches it.
+        drop(unsafe { Box::from_raw(block.as_ptr()) });
+    }
+}
+
+impl Drop for Slots {
+    fn drop(&mut self) {
+        for &block in &self.blocks {
+            // SAFETY: the registry's own count of each of its blocks.
+            unsafe { release_block(block) };
+        }
+    }
+}
+
+/// The fewest slots a block holds (a store's first block: many stores keep
+/// a few objects); each new block doubles up to [`MAX_BLOCK`].
+const FIRST_BLOCK: usize = 8;
+/// The most slots a block holds.
+const MAX_BLOCK: usize = 256;
 
 /// An owned reference to a Python object that can live anywhere inside a
 /// Rust value: in a `Vec`, an `Arc`, a persistent map shared by many
@@ -111,24 +181,70 @@ unsafe impl Send for Cell {}
 /// `Ref<ObjectStore>`): only a live store that holds the reference can
 /// vouch for it, which is what keeps a `Stored` from dangling on a moving
 /// collector.
-#[derive(Clone)]
 pub struct Stored {
-    cell: Arc<Cell>,
+    /// Alive while this `Stored` lives: its slot's count is at least 1,
+    /// and a named slot holds one count of the block's `live`.
+    block: NonNull<Block>,
+    /// A slot of `block`.
+    slot: NonNull<Slot>,
 }
+
+// SAFETY: from any thread a `Stored` only changes the atomic counts of its
+// slot and block (and frees the block as the last owner, as `Arc` does);
+// the field is read only through the store, with the interpreter held.
+unsafe impl Send for Stored {}
+// SAFETY: `&Stored` gives no access but to the atomic counts (`clone`).
+unsafe impl Sync for Stored {}
 
 impl Stored {
     /// Whether `self` and `other` are the same reference (made by the same
     /// `stash`, or clones of it). Two stashes of one object are different
     /// references: compare the objects with [`Handle::is`].
     pub fn same_reference(&self, other: &Stored) -> bool {
-        Arc::ptr_eq(&self.cell, &other.cell)
+        self.slot == other.slot
+    }
+
+    fn slot(&self) -> &Slot {
+        // SAFETY: alive while `self` is (see the field).
+        unsafe { self.slot.as_ref() }
+    }
+
+    fn block(&self) -> &Block {
+        // SAFETY: as in `slot`.
+        unsafe { self.block.as_ref() }
+    }
+}
+
+impl Clone for Stored {
+    fn clone(&self) -> Self {
+        // Relaxed as `Arc::clone`: a new count is made from one this thread
+        // holds. Overflowing it would let a sweep reuse a named slot.
+        if self.slot().refs.fetch_add(1, Ordering::Relaxed) > isize::MAX as usize {
+            std::process::abort();
+        }
+        Stored {
+            block: self.block,
+            slot: self.slot,
+        }
+    }
+}
+
+impl Drop for Stored {
+    fn drop(&mut self) {
+        // Release: the sweep that sees the count at 0 (Acquire) comes after
+        // every use of this `Stored`.
+        if self.slot().refs.fetch_sub(1, Ordering::Release) == 1 {
+            // The slot's last `Stored`: its count of the block goes too.
+            // SAFETY: the slot held one count of its block for it.
+            unsafe { release_block(self.block) };
+        }
     }
 }
 
 impl core::fmt::Debug for Stored {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Stored")
-            .field("store", &self.cell.store)
+            .field("store", &self.block().store)
             .finish()
     }
 }
@@ -141,8 +257,13 @@ impl ObjectStore {
         ObjectStore {
             registry: Registry {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-                cells: UnsafeCell::new(Vec::new()),
-                kept: core::cell::Cell::new(0),
+                slots: UnsafeCell::new(Slots {
+                    blocks: Vec::new(),
+                    free: Vec::new(),
+                    next: 0,
+                    used: 0,
+                    kept: 0,
+                }),
             },
         }
     }
@@ -150,8 +271,8 @@ impl ObjectStore {
     /// How many references the store keeps, dead ones not yet swept
     /// included.
     pub fn len(&self) -> usize {
-        // SAFETY: see `Registry::cells`: nothing else borrows it now.
-        unsafe { (*self.registry.cells.get()).len() }
+        // SAFETY: see `Registry::slots`: nothing else borrows it now.
+        unsafe { (*self.registry.slots.get()).used }
     }
 
     /// Whether the store keeps no reference.
@@ -166,42 +287,93 @@ impl Default for ObjectStore {
     }
 }
 
-/// The fewest cells a sweep is worth.
+/// The fewest used slots a sweep is worth.
 const MIN_SWEEP: usize = 32;
+
+impl Slots {
+    /// A slot for a new reference, as its first `Stored`; `None` when a new block is due and the registry has
+    /// doubled since its last sweep (sweep first, then ask again).
+    fn take(&mut self, id: u64, may_sweep: bool) -> Option<Stored> {
+        let (b, s) = match self.free.pop() {
+            Some(free) => free,
+            None => {
+                // SAFETY: the registry holds a count of each of its blocks.
+                let room = self
+                    .blocks
+                    .last()
+                    .map_or(0, |b| unsafe { b.as_ref() }.slots.len());
+                if self.next == room {
+                    if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
+                        return None;
+                    }
+                    let size = (2 * room).clamp(FIRST_BLOCK, MAX_BLOCK);
+                    let slots = (0..size)
+                        .map(|_| Slot {
+                            field: UnsafeCell::new(hpy_sys::HPyField_NULL),
+                            refs: AtomicUsize::new(0),
+                            taken: Cell::new(false),
+                        })
+                        .collect();
+                    let block = Box::new(Block {
+                        store: id,
+                        live: AtomicUsize::new(1),
+                        slots,
+                    });
+                    self.blocks.push(NonNull::from(Box::leak(block)));
+                    self.next = 0;
+                }
+                self.next += 1;
+                (self.blocks.len() as u32 - 1, self.next as u32 - 1)
+            }
+        };
+        self.used += 1;
+        let block = self.blocks[b as usize];
+        // SAFETY: the registry holds a count of each of its blocks.
+        let block_ref = unsafe { block.as_ref() };
+        let slot = &block_ref.slots[s as usize];
+        slot.taken.set(true);
+        // Free: no `Stored` names it, so its count is 0 and nobody else
+        // changes it now.
+        slot.refs.store(1, Ordering::Relaxed);
+        // Relaxed as `Arc::clone`: the registry's count is held.
+        block_ref.live.fetch_add(1, Ordering::Relaxed);
+        Some(Stored {
+            block,
+            slot: NonNull::from(slot),
+        })
+    }
+}
 
 impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// A new [`Stored`] reference to `obj`, kept by this store
-    /// (`HPyField_Store` with the store as owner). Sweeps first when the
-    /// store has doubled since its last sweep, so dead references cost
-    /// amortised constant time.
+    /// (`HPyField_Store` with the store as owner). Sweeps first when a new
+    /// block of slots is due and the store has doubled since its last
+    /// sweep, so dead references cost amortised constant time.
     pub fn stash(&self, obj: &Handle<'ctx>) -> Stored {
         let registry = &self.registry;
-        // SAFETY: see `Registry::cells`; `len` only reads.
-        let len = unsafe { (*registry.cells.get()).len() };
-        if len >= MIN_SWEEP.max(2 * registry.kept.get()) {
-            self.sweep();
-        }
-        let cell = Arc::new(Cell {
-            field: UnsafeCell::new(hpy_sys::HPyField_NULL),
-            store: registry.id,
-        });
-        // The cell is registered (and so visited) before it holds anything:
+        // SAFETY: see `Registry::slots`: no other reference to it exists
+        // now, and nothing in `take` calls into the interpreter.
+        let taken = unsafe { (*registry.slots.get()).take(registry.id, true) };
+        // The slot is registered (and so visited) before it holds anything:
         // the store reports it from the moment it does.
-        // SAFETY: see `Registry::cells`: no other reference to it exists
-        // now, and nothing here calls into the interpreter.
-        unsafe { (*registry.cells.get()).push(Arc::clone(&cell)) };
+        let stored = taken.unwrap_or_else(|| {
+            self.sweep();
+            // SAFETY: as above.
+            unsafe { (*registry.slots.get()).take(registry.id, false) }
+                .expect("a new block is made when sweeping is not allowed")
+        });
         let ctx = self.handle().context();
-        // SAFETY: the cell's field is empty and belongs to this live store,
+        // SAFETY: the slot's field is empty and belongs to this live store,
         // which `tp_traverse` reports it from; `obj` is a live handle.
         unsafe {
             hpy_sys::HPyField_Store(
                 ctx.as_raw(),
                 self.handle().as_raw(),
-                cell.field.get(),
+                stored.slot().field.get(),
                 obj.as_raw(),
             )
         };
-        Stored { cell }
+        stored
     }
 
     /// The object `stored` refers to, as a new handle (`HPyField_Load`).
@@ -211,15 +383,15 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// if the store was cleared by the garbage collector (its cycle is
     /// being destroyed, and a finalizer runs late).
     pub fn get(&self, stored: &Stored) -> HPyResult<Handle<'ctx>> {
-        if stored.cell.store != self.registry.id {
+        if stored.block().store != self.registry.id {
             return Err(HPyErr::value_error(
                 "hpy::Stored loaded through an ObjectStore that does not keep it",
             ));
         }
-        // SAFETY: the cell is registered in this live store (the registry
-        // holds an `Arc` to it until a sweep finds no other), which reports
-        // it to the collector: its field is empty or current.
-        let raw = unsafe { *stored.cell.field.get() };
+        // SAFETY: the slot is in a block of this live store (its registry
+        // keeps every block it made), named by `stored` and so not released,
+        // and reported to the collector: its field is empty or current.
+        let raw = unsafe { *stored.slot().field.get() };
         if raw._i == 0 {
             return Err(HPyErr::runtime_error(
                 "hpy::Stored: its ObjectStore was cleared by the garbage collector",
@@ -237,33 +409,44 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     pub fn sweep(&self) {
         let ctx = self.handle().context();
         let owner = self.handle().as_raw();
-        // SAFETY: see `Registry::cells`: the only reference to it while
-        // this runs; `HPyField_Store` of NULL releases a reference and runs
-        // no Python code before the sweep is over (the released objects are
-        // collected below, after the borrow ends).
-        let dead: Vec<Arc<Cell>> = unsafe {
-            let cells = &mut *self.registry.cells.get();
-            // In place (the order of the registry does not matter): the
-            // live cells are not copied into a new vector.
+        let registry = &self.registry;
+        // SAFETY: see `Registry::slots`: the only reference to it while
+        // this runs, and nothing here calls into the interpreter.
+        let dead: Vec<(u32, u32)> = unsafe {
+            let slots = &mut *registry.slots.get();
             let mut dead = Vec::new();
-            let mut i = 0;
-            while i < cells.len() {
-                if Arc::strong_count(&cells[i]) > 1 {
-                    i += 1;
-                } else {
-                    dead.push(cells.swap_remove(i));
+            for (b, block) in slots.blocks.iter().enumerate() {
+                for (s, slot) in block.as_ref().slots.iter().enumerate() {
+                    // Acquire: pairs with the Release of `Stored::drop`.
+                    if slot.taken.get() && slot.refs.load(Ordering::Acquire) == 0 {
+                        // Not taken any more, so that a sweep run by a
+                        // finalizer below does not release it again; free
+                        // once released.
+                        slot.taken.set(false);
+                        dead.push((b as u32, s as u32));
+                    }
                 }
             }
-            self.registry.kept.set(cells.len());
+            slots.kept = slots.used - dead.len();
             dead
         };
-        for cell in dead {
+        for (b, s) in dead {
+            // SAFETY: as above; the block's memory stays where it is when
+            // a finalizer below adds blocks.
+            let field = unsafe {
+                let slots = &*registry.slots.get();
+                slots.blocks[b as usize].as_ref().slots[s as usize]
+                    .field
+                    .get()
+            };
             // SAFETY: a field of this store that nothing else names; the
             // release may run a finalizer, which may use this store again:
-            // the registry is not borrowed any more.
-            unsafe {
-                hpy_sys::HPyField_Store(ctx.as_raw(), owner, cell.field.get(), hpy_sys::HPy_NULL)
-            };
+            // the registry is not borrowed now.
+            unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner, field, hpy_sys::HPy_NULL) };
+            // SAFETY: as above (the release is over).
+            let slots = unsafe { &mut *registry.slots.get() };
+            slots.free.push((b, s));
+            slots.used -= 1;
         }
     }
 }
@@ -352,7 +535,7 @@ impl ScopeOps for Scope<'_, '_, '_> {
             let store = self
                 .stores
                 .iter()
-                .find(|store| store.registry.id == s.cell.store);
+                .find(|store| store.registry.id == s.block().store);
             store.map_or_else(
                 || {
                     Err(HPyErr::value_error(
@@ -397,25 +580,30 @@ impl Stored {
     }
 }
 
-// SAFETY: the registry's cells are read through `UnsafeCell` pointers only
+// SAFETY: the registry's slots are read through `UnsafeCell` pointers only
 // (never through a reference another method holds across an allocation,
-// see `Registry::cells`); each cell is registered in one store, which
-// stored it with itself as owner; cells are `Arc`-allocated and never move.
+// see `Registry::slots`); each slot is in a block of one store, which
+// stored it with itself as owner; blocks are heap-allocated, kept by the
+// registry while the store lives, and never move.
 unsafe impl crate::impl_::class::VisitValue for ObjectStore {
     unsafe fn visit_value(
         value: *const Self,
         visit: &mut dyn FnMut(*mut HPyField) -> c_int,
     ) -> c_int {
-        // SAFETY: the live value (contract); the vector is read, not
+        // SAFETY: the live value (contract); the registry is read, not
         // borrowed past this loop.
-        let cells = unsafe { &*(*value).registry.cells.get() };
-        for cell in cells {
-            let field = cell.field.get();
-            // SAFETY: a cell of this store, read with the interpreter held.
-            if unsafe { (*field)._i } != 0 {
-                let r = visit(field);
-                if r != 0 {
-                    return r;
+        let slots = unsafe { &*(*value).registry.slots.get() };
+        for block in &slots.blocks {
+            // SAFETY: the registry holds a count of each of its blocks.
+            for slot in unsafe { block.as_ref() }.slots.iter() {
+                let field = slot.field.get();
+                // SAFETY: a slot of this store, read with the interpreter
+                // held.
+                if unsafe { (*field)._i } != 0 {
+                    let r = visit(field);
+                    if r != 0 {
+                        return r;
+                    }
                 }
             }
         }

@@ -69,13 +69,6 @@ impl<'a, 'ctx: 'a> Args<'a, 'ctx> {
             _borrow: core::marker::PhantomData,
         }
     }
-
-    /// The positional arguments, unconverted (for `VarArgs` parameters).
-    pub fn var_args(&self) -> crate::VarArgs<'a, 'ctx> {
-        // SAFETY: `Args` is only built from the argument array HPy passed,
-        // valid for 'a.
-        unsafe { crate::VarArgs::new(self.ctx, self.args, self.nargs) }
-    }
 }
 
 /// A module-level function with `HPyFunc_NOARGS`.

@@ -1,4 +1,12 @@
-//! Argument parsing for typed `#[hpy_method]` parameters.
+//! Argument parsing for `#[hpy_method]` parameters: one description of a
+//! function's Python signature, one parser over it.
+//!
+//! Every generated function has a [`FunctionDescription`]. A plain
+//! `fn f(a: i64, b: Option<i64>)` is the description without markers (no
+//! `/`, `*`, `*args` or `**kwargs`); a `signature = (...)` fills the same
+//! fields. The parser is inlined into each entry, so that the description,
+//! a constant, folds into it: a call with positional arguments only costs
+//! two count checks before the handles are used as they are.
 //!
 //! Error messages follow CPython's for Python functions, so users see the
 //! same wording whichever language the function is written in.
@@ -16,25 +24,18 @@ use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle};
 pub struct FunctionDescription {
     /// The function's Python name.
     pub name: &'static str,
-    /// Parameter names, in order.
+    /// Parameter names, in order (not `*args` and `**kwargs`).
     pub params: &'static [&'static str],
-    /// How many leading parameters are required (the rest are `Option`s);
-    /// for a `signature`, how many leading positional ones are.
-    pub required: usize,
-    /// The rest of a `signature = (...)` (keyword-only and positional-only
-    /// parameters, required ones anywhere, `*args`, `**kwargs`); `None` for
-    /// the plain shape above, whose parsers stay as they are.
-    pub signature: Option<&'static SignatureInfo>,
-}
-
-/// What a `signature = (...)` adds to a [`FunctionDescription`].
-pub struct SignatureInfo {
-    /// Leading parameters that cannot be passed by keyword (before `/`).
+    /// Leading parameters that cannot be passed by keyword (before `/`;
+    /// every one of an `o` or `varargs` function).
     pub positional_only: usize,
     /// Leading parameters that can be passed by position; the others are
     /// keyword-only.
     pub positional: usize,
-    /// Which parameters must be given (no default).
+    /// How many leading parameters must be given: the positional
+    /// parameters without a default come first.
+    pub required_positional: usize,
+    /// One per parameter: whether it must be given (no default).
     pub required: &'static [bool],
     /// Extra positional arguments go to `*args` instead of being an error.
     pub varargs: bool,
@@ -45,9 +46,9 @@ pub struct SignatureInfo {
     pub names: &'static [InternedName],
 }
 
-/// The arguments of a call parsed against a `signature`.
+/// The arguments of a call, parsed against a [`FunctionDescription`].
 pub struct Parsed<'a, 'ctx, const N: usize> {
-    /// One per named parameter, as for the plain parsers.
+    /// One per parameter.
     pub slots: Slots<'a, 'ctx, N>,
     /// The positional arguments past the named ones (`*args`).
     pub varargs: crate::VarArgs<'a, 'ctx>,
@@ -55,8 +56,7 @@ pub struct Parsed<'a, 'ctx, const N: usize> {
     pub kwargs: Option<Handle<'ctx>>,
 }
 
-/// The parsed arguments of one call: one slot per parameter, `None` where an
-/// optional parameter was not given.
+/// The parsed arguments of one call: one slot per parameter.
 ///
 /// A slot holding a null handle is an argument that was not given; such a
 /// slot never reaches user code ([`present`] filters it out). Slots are one
@@ -82,379 +82,163 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     }
 }
 
+/// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`.
+fn quoted_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.as_slice() {
+        [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
 impl FunctionDescription {
-    #[cold]
-    fn too_many_positional(&self, given: usize) -> HPyErr {
-        let n = self.params.len();
-        let takes = if self.required == n {
-            format!("{n} positional {}", plural(n, "argument", "arguments"))
-        } else {
-            format!("from {} to {n} positional arguments", self.required)
-        };
-        HPyErr::type_error(format!(
-            "{}() takes {takes} but {given} {} given",
-            self.name,
-            plural(given, "was", "were")
-        ))
-    }
-
-    #[cold]
-    fn missing<const N: usize>(&self, slots: &Slots<'_, '_, N>) -> HPyErr {
-        let missing: Vec<String> = (0..self.required)
-            .filter(|&i| is_missing(&slots[i]))
-            .map(|i| format!("'{}'", self.params[i]))
-            .collect();
-        let list = match missing.as_slice() {
-            [one] => one.clone(),
-            [init @ .., last] => format!("{} and {last}", init.join(", ")),
-            [] => String::new(),
-        };
-        HPyErr::type_error(format!(
-            "{}() missing {} required positional {}: {list}",
-            self.name,
-            missing.len(),
-            plural(missing.len(), "argument", "arguments"),
-        ))
-    }
-
-    #[inline]
-    fn check_required<const N: usize>(&self, slots: &Slots<'_, '_, N>) -> HPyResult<()> {
-        if slots[..self.required].iter().any(is_missing) {
-            return Err(self.missing(slots));
-        }
-        Ok(())
-    }
-
-    /// The positional arguments, checked against the parameter count.
-    #[inline]
-    fn positional<'a, 'ctx, const N: usize>(
+    /// Parses the arguments of an `HPyFunc_VARARGS` or `HPyFunc_KEYWORDS`
+    /// call: positional handles, then one value per name in the `kwnames`
+    /// tuple (`HPy_NULL` for none: always so for `HPyFunc_VARARGS`).
+    ///
+    /// A call without keywords to a function without keyword-only
+    /// parameters is checked here; so are keywords for a function with
+    /// keyword-only parameters or `**kwargs`. Keywords to any other
+    /// function take the out-of-line [`parse_keywords`](Self::parse_keywords).
+    #[inline(always)]
+    pub fn parse<'a, 'ctx, const N: usize>(
         &self,
         args: &Args<'a, 'ctx>,
-    ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        if args.nargs > N {
-            return Err(self.too_many_positional(args.nargs));
-        }
-        // Built element by element (N is a small constant): no memcpy call.
-        Ok(core::array::from_fn(|i| {
-            if i < args.nargs {
-                // SAFETY: `i < nargs`, and `Args` is only built from the
-                // argument array HPy passed, valid for `'a`. Every entry of
-                // that array is a live handle, never HPy_NULL (CPython and
-                // PyPy pass objects), which lets the compiler drop the
-                // "is it missing" tests of the positional fast path.
-                unsafe {
-                    let h = *args.args.add(i);
-                    core::hint::assert_unchecked(h._i != 0);
-                    Borrowed::from_raw(args.ctx, h)
-                }
-            } else {
-                Borrowed::missing(args.ctx)
-            }
-        }))
-    }
-
-    /// Parses the arguments of an `HPyFunc_VARARGS` call (positional only).
-    #[inline]
-    pub fn parse_positional<'a, 'ctx, const N: usize>(
-        &self,
-        args: &Args<'a, 'ctx>,
-    ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        // Positional slots are filled in order from non-NULL handles, so the
-        // required ones are all present exactly when enough were passed.
-        // Both count checks come first, with the slow path out of line:
-        // the slots of the fast path are then plainly the argument handles.
-        // The slow path gets the arguments as scalars (registers), so the
-        // fast path builds nothing in memory for it.
-        if args.nargs > N || args.nargs < self.required {
-            self.raise_bad_positional_count::<N>(args.ctx, args.args, args.nargs);
-            return Err(HPyErr::raised(args.ctx));
-        }
-        self.positional(args)
-    }
-
-    /// Raises the error for a wrong argument count. The caller returns
-    /// `HPyErr::raised(ctx)`, so every error of a VARARGS entry whose parameters
-    /// need no conversion is one the interpreter holds, and the entry can
-    /// return the result of its last call as is instead of testing it.
-    #[cold]
-    #[inline(never)]
-    fn raise_bad_positional_count<const N: usize>(
-        &self,
-        ctx: Context<'_>,
-        args: *const HPy,
-        nargs: usize,
-    ) {
-        // SAFETY: the caller's `Args` held exactly these.
-        let args = unsafe { Args::positional_only(ctx, args, nargs) };
-        let err = match self.positional::<N>(&args) {
-            Ok(slots) => self.missing(&slots),
-            Err(e) => e,
-        };
-        err.restore(ctx);
-    }
-
-    /// Parses the arguments of an `HPyFunc_KEYWORDS` call: positional
-    /// handles followed by one value per name in the `kwnames` tuple.
-    #[inline]
-    pub fn parse_keywords<'a, 'ctx, const N: usize>(
-        &self,
-        args: &Args<'a, 'ctx>,
-    ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        // A call without keywords is parsed exactly as a VARARGS one (one
-        // test more); keyword calls take the out-of-line path.
+    ) -> HPyResult<Parsed<'a, 'ctx, N>> {
         if args.kwnames._i == 0 {
-            return self.parse_positional(args);
+            let nargs = args.nargs;
+            if (nargs > self.positional && !self.varargs) || nargs < self.required_positional {
+                // The error path gets scalars (registers) and leaves the
+                // error with the interpreter, so the fast path builds
+                // nothing in memory for it and the entry can return the
+                // result of its last call without testing it.
+                self.raise_bad_positional_count(args.ctx, nargs);
+                return Err(HPyErr::raised(args.ctx));
+            }
+            if self.positional == self.params.len() {
+                return Ok(self.bind_positional(args));
+            }
         }
-        self.parse_with_keywords(args)
+        if self.positional < self.params.len() || self.kwargs {
+            // Keyword-only parameters or `**kwargs`: keywords are this
+            // function's common case, parsed inline, where the description
+            // folds into the loops.
+            return self.bind_all(args);
+        }
+        self.parse_keywords(args)
     }
 
-    /// [`Self::parse_keywords`] for a call that names some arguments.
-    #[cold]
-    #[inline(never)]
-    fn parse_with_keywords<'a, 'ctx, const N: usize>(
+    /// The positional arguments in their slots (at most `positional` of
+    /// them; the rest are `*args`), the other slots empty.
+    #[inline(always)]
+    fn bind_positional<'a, 'ctx, const N: usize>(
         &self,
         args: &Args<'a, 'ctx>,
-    ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        let mut slots = self.positional(args)?;
-        // SAFETY: for a KEYWORDS call HPy passes the keyword values right
-        // after the positional ones, one per name in the `kwnames` tuple.
-        unsafe {
-            self.assign_keywords(
-                args.ctx,
-                &mut slots,
-                args.args.add(args.nargs),
-                args.kwnames,
-            )?
-        };
-        self.check_required(&slots)?;
-        Ok(slots)
-    }
-
-    /// Checks the arguments of a `tp_new` call to a constructor without
-    /// parameters, called only when some were passed: an error with the
-    /// general parser's message, or `Ok` for an empty keyword dict.
-    #[cold]
-    #[inline(never)]
-    pub fn check_no_new_args(&self, args: &NewArgs<'_, '_>) -> HPyResult<()> {
-        self.parse_new::<0>(args, &mut Vec::new()).map(|_| ())
-    }
-
-    /// Checks that a constructor taking only `*args` got no keyword.
-    pub fn check_no_new_kwargs(&self, args: &NewArgs<'_, '_>) -> HPyResult<()> {
-        if args.kw._i == 0 {
-            return Ok(());
+    ) -> Parsed<'a, 'ctx, N> {
+        let ctx = args.ctx;
+        let named = args.nargs.min(self.positional);
+        Parsed {
+            // Built element by element (N is a small constant): no memcpy.
+            slots: core::array::from_fn(|i| {
+                if i < named {
+                    // SAFETY: `i < nargs`, and `Args` is only built from the
+                    // argument array HPy passed, valid for `'a`. Every entry
+                    // of that array is a live handle, never HPy_NULL
+                    // (CPython and PyPy pass objects), which lets the
+                    // compiler drop the "is it missing" tests of the fast
+                    // path.
+                    unsafe {
+                        let h = *args.args.add(i);
+                        core::hint::assert_unchecked(h._i != 0);
+                        Borrowed::from_raw(ctx, h)
+                    }
+                } else {
+                    Borrowed::missing(ctx)
+                }
+            }),
+            // SAFETY: the positional arguments past the named ones, in the
+            // same array.
+            varargs: unsafe { crate::VarArgs::new(ctx, args.args.add(named), args.nargs - named) },
+            kwargs: None,
         }
-        self.parse_new::<0>(&args.keywords_only(), &mut Vec::new())
-            .map(|_| ())
     }
 
-    /// Parses the arguments of a `tp_new` call: positional handles and a
-    /// keyword dict. The dict's values are fetched as new handles, kept in
-    /// `keep` so the returned borrows stay valid.
+    /// [`parse`](Self::parse) for a call that names arguments, out of line.
+    #[inline(never)]
+    fn parse_keywords<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> HPyResult<Parsed<'a, 'ctx, N>> {
+        self.bind_all(args)
+    }
+
+    /// Every argument of a call in its slot: the positional ones, then the
+    /// keywords; then the check that the required parameters got one.
+    #[inline(always)]
+    fn bind_all<'a, 'ctx, const N: usize>(
+        &self,
+        args: &Args<'a, 'ctx>,
+    ) -> HPyResult<Parsed<'a, 'ctx, N>> {
+        self.check_positional_count(args.nargs)?;
+        let mut parsed = self.bind_positional(args);
+        if args.kwnames._i != 0 {
+            // SAFETY: for a KEYWORDS call HPy passes the keyword values
+            // right after the positional ones, one per name in the tuple.
+            unsafe {
+                let values = args.args.add(args.nargs);
+                self.bind_keywords(args.ctx, &mut parsed, args.kwnames, values)?;
+            }
+        }
+        self.check_required(&parsed.slots)?;
+        Ok(parsed)
+    }
+
+    /// Parses the arguments of a `tp_new`/`tp_init` call: positional
+    /// handles and a keyword dict (or, on PyPy, a tuple of keyword names
+    /// as for `HPyFunc_KEYWORDS`). The dict's values are fetched as new
+    /// handles, kept in `keep` so that the returned borrows stay valid.
+    #[inline(always)]
     pub fn parse_new<'a, 'ctx, const N: usize>(
         &self,
         args: &NewArgs<'_, 'ctx>,
         keep: &'a mut Vec<(usize, Handle<'ctx>)>,
-    ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        if args.nargs > N {
-            return Err(self.too_many_positional(args.nargs));
-        }
+    ) -> HPyResult<Parsed<'a, 'ctx, N>> {
         let ctx = args.ctx;
+        // The argument array (and the keyword values after it) are the
+        // interpreter's, valid for the whole call like `keep`'s handles.
+        let call = |kwnames| Args {
+            ctx,
+            args: args.args,
+            nargs: args.nargs,
+            kwnames,
+            _borrow: PhantomData,
+        };
         if args.kw._i == 0 {
-            // The common case: positional arguments only.
-            let call = Args {
-                ctx,
-                args: args.args,
-                nargs: args.nargs,
-                kwnames: hpy_sys::HPy_NULL,
-                _borrow: PhantomData,
-            };
-            let slots = self.positional::<N>(&call)?;
-            self.check_required(&slots)?;
-            // SAFETY: the handles (or nulls) come from the argument array,
-            // valid for the whole call.
-            return Ok(slots.map(|b| unsafe { Borrowed::from_raw(ctx, b.as_raw()) }));
+            return self.parse(&call(hpy_sys::HPy_NULL));
         }
-        // SAFETY: a valid handle or NULL (checked first).
-        if args.kw._i != 0 && unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), args.kw) } != 0 {
+        // SAFETY: a valid handle (non-NULL, checked above).
+        if unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), args.kw) } != 0 {
             // PyPy 7.3.19 passes keyword *names* with the values after the
             // positional arguments (vectorcall style) instead of a dict.
-            let call = Args {
-                ctx,
-                args: args.args,
-                nargs: args.nargs,
-                kwnames: args.kw,
-                _borrow: PhantomData,
-            };
-            let slots = self.parse_keywords::<N>(&call)?;
-            // The borrows point into the interpreter's argument array, valid
-            // for the whole call like `keep`'s handles.
-            return Ok(slots.map(|b| {
-                // SAFETY: as above: the handle (or null, for a missing
-                // argument) outlives this call's borrows.
-                unsafe { Borrowed::from_raw(ctx, b.as_raw()) }
-            }));
+            return self.parse_keywords(&call(args.kw));
         }
-        let mut filled = [false; N];
-        filled[..args.nargs].fill(true);
-        if args.kw._i != 0 {
-            // SAFETY: a dict handle, valid for the call; results are owned or NULL.
-            let keys = unsafe { ctx.wrap_result(hpy_sys::HPyDict_Keys(ctx.as_raw(), args.kw))? };
-            // SAFETY: valid handle.
-            let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), keys.as_raw()) };
-            for k in 0..count.max(0) {
-                // SAFETY: in range; owned result or NULL.
-                let key = unsafe {
-                    ctx.wrap_result(hpy_sys::HPy_GetItem_i(ctx.as_raw(), keys.as_raw(), k))?
-                };
-                let name: &str = FromHPy::extract(&key)?;
-                let Some(index) = self.params.iter().position(|p| *p == name) else {
-                    return Err(HPyErr::type_error(format!(
-                        "{}() got an unexpected keyword argument '{name}'",
-                        self.name
-                    )));
-                };
-                if filled[index] {
-                    return Err(HPyErr::type_error(format!(
-                        "{}() got multiple values for argument '{name}'",
-                        self.name
-                    )));
-                }
-                filled[index] = true;
-                // SAFETY: valid dict and key; owned result or NULL.
-                let value = unsafe {
-                    ctx.wrap_result(hpy_sys::HPy_GetItem(ctx.as_raw(), args.kw, key.as_raw()))?
-                };
-                keep.push((index, value));
-            }
-        }
-        let mut slots: Slots<'a, 'ctx, N> = [Borrowed::missing(args.ctx); N];
-        for (i, slot) in slots.iter_mut().enumerate().take(args.nargs) {
-            // SAFETY: `i < nargs`; the array HPy passed is valid for the call.
-            *slot = unsafe { Borrowed::from_raw(ctx, *args.args.add(i)) };
-        }
-        for (index, value) in keep.iter() {
-            slots[*index] = value.borrow();
-        }
-        self.check_required(&slots)?;
-        Ok(slots)
+        self.parse_dict(args, keep)
     }
 
-    #[inline(always)]
-    fn info(&self) -> &'static SignatureInfo {
-        self.signature
-            .expect("generated code parses with a signature only when it has one")
-    }
-
-    /// Parses the arguments of a call against a `signature`: positional
-    /// handles followed by one value per name in the `kwnames` tuple (NULL
-    /// for none).
-    ///
-    /// Inlined, so that the constant description folds into the loops.
-    #[inline(always)]
-    pub fn parse_signature<'a, 'ctx, const N: usize>(
-        &self,
-        args: &Args<'a, 'ctx>,
-    ) -> HPyResult<Parsed<'a, 'ctx, N>> {
-        let info = self.info();
-        let ctx = args.ctx;
-        if args.nargs > info.positional && !info.varargs {
-            return Err(self.too_many_positional_for(info, args.nargs));
-        }
-        let named = args.nargs.min(info.positional);
-        let mut slots: Slots<'a, 'ctx, N> = [Borrowed::missing(ctx); N];
-        for (i, slot) in slots.iter_mut().enumerate().take(named) {
-            // SAFETY: `i < nargs`; `Args` is only built from the argument
-            // array HPy passed, valid for 'a.
-            *slot = unsafe { Borrowed::from_raw(ctx, *args.args.add(i)) };
-        }
-        // SAFETY: the positional arguments past the named ones, in the same
-        // array.
-        let varargs = unsafe { crate::VarArgs::new(ctx, args.args.add(named), args.nargs - named) };
-        let mut kwargs = None;
-        if args.kwnames._i != 0 {
-            // SAFETY: for a KEYWORDS call HPy passes the keyword values right
-            // after the positional ones, one per name in the `kwnames` tuple.
-            let values = unsafe { args.args.add(args.nargs) };
-            // SAFETY: the tuple HPy passed.
-            if let Some((names, count)) = unsafe { abi::keyword_names(args.kwnames) } {
-                // CPython ABI: the names themselves, compared by pointer
-                // with the interned parameter names first.
-                abi::intern_names(info.names, self.params);
-                let keyword = &info.names[info.positional_only.min(info.names.len())..];
-                for k in 0..count {
-                    // SAFETY: `count` names, each with its value, valid for
-                    // the call.
-                    let (name, value) =
-                        unsafe { (*names.add(k), Borrowed::from_raw(ctx, *values.add(k))) };
-                    match keyword.iter().position(|n| n.is(name)) {
-                        Some(i) => {
-                            let index = info.positional_only + i;
-                            if !is_missing(&slots[index]) {
-                                return Err(self.multiple_values(index));
-                            }
-                            slots[index] = value;
-                        }
-                        None => {
-                            // SAFETY: a name from the tuple, valid for the
-                            // call.
-                            let name = unsafe { Borrowed::from_raw(ctx, name) };
-                            self.assign_keyword(info, &mut slots, &name, value, &mut kwargs)?;
-                        }
-                    }
-                }
-            } else {
-                // SAFETY: as above.
-                unsafe {
-                    for_each_keyword(ctx, args.kwnames, values, |name, value| {
-                        self.assign_keyword(info, &mut slots, name, value, &mut kwargs)
-                    })?
-                };
-            }
-        }
-        self.check_required_for(info, &slots)?;
-        Ok(Parsed {
-            slots,
-            varargs,
-            kwargs,
-        })
-    }
-
-    /// [`parse_signature`](Self::parse_signature) for a `tp_new`/`tp_init`
-    /// call: positional handles and a keyword dict (or, on PyPy, a tuple of
-    /// keyword names as for `HPyFunc_KEYWORDS`). The dict's values are
-    /// fetched as new handles, kept in `keep` so the borrows stay valid.
-    pub fn parse_new_signature<'a, 'ctx, const N: usize>(
+    /// [`parse_new`](Self::parse_new) for a call with a keyword dict.
+    #[inline(never)]
+    fn parse_dict<'a, 'ctx, const N: usize>(
         &self,
         args: &NewArgs<'_, 'ctx>,
         keep: &'a mut Vec<(usize, Handle<'ctx>)>,
     ) -> HPyResult<Parsed<'a, 'ctx, N>> {
         let ctx = args.ctx;
-        // SAFETY: a valid handle (checked first to be non-NULL).
-        let kwnames =
-            args.kw._i != 0 && unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), args.kw) } != 0;
-        if args.kw._i == 0 || kwnames {
-            // The argument array (and the keyword values after it) are the
-            // interpreter's, valid for the whole call.
-            let call: Args<'a, 'ctx> = Args {
-                ctx,
-                args: args.args,
-                nargs: args.nargs,
-                kwnames: if kwnames { args.kw } else { hpy_sys::HPy_NULL },
-                _borrow: PhantomData,
-            };
-            return self.parse_signature::<N>(&call);
-        }
-        let info = self.info();
-        if args.nargs > info.positional && !info.varargs {
-            return Err(self.too_many_positional_for(info, args.nargs));
-        }
-        let named = args.nargs.min(info.positional);
+        let named = self.check_positional_count(args.nargs)?;
+        let mut kwargs = None;
         // SAFETY: a dict handle, valid for the call; results are owned or NULL.
         let keys = unsafe { ctx.wrap_result(hpy_sys::HPyDict_Keys(ctx.as_raw(), args.kw))? };
         // SAFETY: valid handle.
         let count = unsafe { hpy_sys::HPy_Length(ctx.as_raw(), keys.as_raw()) };
-        let mut kwargs = None;
         for k in 0..count.max(0) {
             // SAFETY: in range; owned result or NULL.
             let key =
@@ -463,86 +247,150 @@ impl FunctionDescription {
             let value = unsafe {
                 ctx.wrap_result(hpy_sys::HPy_GetItem(ctx.as_raw(), args.kw, key.as_raw()))?
             };
-            match self.keyword_target(info, &key)? {
-                Some(index) => {
-                    if index < named || keep.iter().any(|(i, _)| *i == index) {
-                        return Err(self.multiple_values(index));
-                    }
-                    keep.push((index, value));
+            match self.keyword_target(FromHPy::extract(&key)?)? {
+                Some(index) if index < named || keep.iter().any(|(i, _)| *i == index) => {
+                    return Err(self.multiple_values(index));
                 }
+                Some(index) => keep.push((index, value)),
                 None => add_extra_keyword(&mut kwargs, &key, &value)?,
             }
         }
-        let mut slots: Slots<'a, 'ctx, N> = [Borrowed::missing(ctx); N];
-        for (i, slot) in slots.iter_mut().enumerate().take(named) {
-            // SAFETY: `i < nargs`; the array HPy passed is valid for the call.
-            *slot = unsafe { Borrowed::from_raw(ctx, *args.args.add(i)) };
-        }
+        // SAFETY: the array HPy passed, valid for the call.
+        let positional = unsafe { Args::positional_only(ctx, args.args, args.nargs) };
+        let mut parsed = self.bind_positional(&positional);
+        parsed.kwargs = kwargs;
         for (index, value) in keep.iter() {
-            slots[*index] = value.borrow();
+            parsed.slots[*index] = value.borrow();
         }
-        self.check_required_for(info, &slots)?;
-        Ok(Parsed {
-            slots,
-            // SAFETY: the positional arguments past the named ones, in the
-            // array HPy passed, valid for the call.
-            varargs: unsafe { crate::VarArgs::new(ctx, args.args.add(named), args.nargs - named) },
-            kwargs,
-        })
+        self.check_required(&parsed.slots)?;
+        Ok(parsed)
     }
 
-    /// Puts one keyword argument where the signature says: its parameter,
-    /// `**kwargs`, or an error.
-    fn assign_keyword<'a, 'ctx, const N: usize>(
+    /// Puts the keyword arguments of a KEYWORDS call in their slots (or
+    /// `**kwargs`).
+    ///
+    /// # Safety
+    /// `kwnames` must be a tuple of str, and `values` must point to one
+    /// handle per name, all valid for `'a`.
+    #[inline(always)]
+    unsafe fn bind_keywords<'a, 'ctx, const N: usize>(
         &self,
-        info: &SignatureInfo,
-        slots: &mut Slots<'a, 'ctx, N>,
+        ctx: Context<'ctx>,
+        parsed: &mut Parsed<'a, 'ctx, N>,
+        kwnames: HPy,
+        values: *const HPy,
+    ) -> HPyResult<()> {
+        // SAFETY: the tuple HPy passed (contract).
+        if let Some((names, count)) = unsafe { abi::keyword_names(kwnames) } {
+            // CPython ABI: the names themselves, compared by pointer with
+            // the interned parameter names first (then by value).
+            abi::intern_names(self.names, self.params);
+            for k in 0..count {
+                // SAFETY: `count` names, each with its value, valid for 'a.
+                let (name, value) =
+                    unsafe { (*names.add(k), Borrowed::from_raw(ctx, *values.add(k))) };
+                let keyword = &self.names[self.positional_only.min(self.names.len())..];
+                match keyword.iter().position(|n| n.is(name)) {
+                    Some(i) => self.fill(parsed, self.positional_only + i, value)?,
+                    None => {
+                        // SAFETY: a name from the tuple, valid for the call.
+                        let name = unsafe { Borrowed::from_raw(ctx, name) };
+                        self.bind_keyword(parsed, &name, value)?;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        // SAFETY: forwarded.
+        unsafe {
+            for_each_keyword(ctx, kwnames, values, |name, value| {
+                self.bind_keyword(parsed, name, value)
+            })
+        }
+    }
+
+    /// Puts one keyword argument where the description says: the slot of
+    /// the parameter it names, `**kwargs`, or an error.
+    fn bind_keyword<'a, 'ctx, const N: usize>(
+        &self,
+        parsed: &mut Parsed<'a, 'ctx, N>,
         name: &Handle<'ctx>,
         value: Borrowed<'a, 'ctx>,
-        kwargs: &mut Option<Handle<'ctx>>,
     ) -> HPyResult<()> {
-        match self.keyword_target(info, name)? {
-            Some(index) => {
-                if !is_missing(&slots[index]) {
-                    return Err(self.multiple_values(index));
-                }
-                slots[index] = value;
-                Ok(())
-            }
-            None => add_extra_keyword(kwargs, name, &value),
+        match self.keyword_target(FromHPy::extract(name)?)? {
+            Some(index) => self.fill(parsed, index, value),
+            None => add_extra_keyword(&mut parsed.kwargs, name, &value),
         }
+    }
+
+    /// Puts a keyword argument in parameter `index`'s slot, or the error
+    /// for a parameter that has a value already.
+    #[inline(always)]
+    fn fill<'a, 'ctx, const N: usize>(
+        &self,
+        parsed: &mut Parsed<'a, 'ctx, N>,
+        index: usize,
+        value: Borrowed<'a, 'ctx>,
+    ) -> HPyResult<()> {
+        if !is_missing(&parsed.slots[index]) {
+            return Err(self.multiple_values(index));
+        }
+        parsed.slots[index] = value;
+        Ok(())
     }
 
     /// The parameter a keyword argument names (`None`: it goes to
     /// `**kwargs`), or the error for a keyword no parameter takes.
-    fn keyword_target(&self, info: &SignatureInfo, name: &Handle<'_>) -> HPyResult<Option<usize>> {
-        let text: &str = FromHPy::extract(name)?;
-        match self.params.iter().position(|p| *p == text) {
-            Some(index) if index >= info.positional_only => Ok(Some(index)),
-            _ if info.kwargs => Ok(None),
+    fn keyword_target(&self, name: &str) -> HPyResult<Option<usize>> {
+        match self.params.iter().position(|p| *p == name) {
+            Some(index) if index >= self.positional_only => Ok(Some(index)),
+            _ if self.kwargs => Ok(None),
             Some(_) => Err(HPyErr::type_error(format!(
-                "{}() got some positional-only arguments passed as keyword arguments: '{text}'",
+                "{}() got some positional-only arguments passed as keyword arguments: '{name}'",
                 self.name
             ))),
             None => Err(HPyErr::type_error(format!(
-                "{}() got an unexpected keyword argument '{text}'",
+                "{}() got an unexpected keyword argument '{name}'",
                 self.name
             ))),
         }
     }
 
+    /// How many positional arguments go to named parameters, or the error
+    /// for too many.
+    #[inline]
+    fn check_positional_count(&self, given: usize) -> HPyResult<usize> {
+        if given > self.positional && !self.varargs {
+            return Err(self.too_many_positional(given));
+        }
+        Ok(given.min(self.positional))
+    }
+
+    /// Raises the error for a wrong count of positional arguments in a
+    /// call without keywords.
     #[cold]
-    fn multiple_values(&self, index: usize) -> HPyErr {
-        HPyErr::type_error(format!(
-            "{}() got multiple values for argument '{}'",
-            self.name, self.params[index]
-        ))
+    #[inline(never)]
+    fn raise_bad_positional_count(&self, ctx: Context<'_>, given: usize) {
+        let err = match self.check_positional_count(given) {
+            Ok(_) => self.missing(|i| i < given),
+            Err(e) => e,
+        };
+        err.restore(ctx);
+    }
+
+    #[inline]
+    fn check_required<const N: usize>(&self, slots: &Slots<'_, '_, N>) -> HPyResult<()> {
+        let complete = (self.required.iter().zip(slots))
+            .all(|(required, slot)| !*required || !is_missing(slot));
+        if complete {
+            return Ok(());
+        }
+        Err(self.missing(|i| !is_missing(&slots[i])))
     }
 
     #[cold]
-    fn too_many_positional_for(&self, info: &SignatureInfo, given: usize) -> HPyErr {
-        let n = info.positional;
-        let required = info.required[..n].iter().filter(|r| **r).count();
+    fn too_many_positional(&self, given: usize) -> HPyErr {
+        let (n, required) = (self.positional, self.required_positional);
         let takes = if required == n {
             format!("{n} positional {}", plural(n, "argument", "arguments"))
         } else {
@@ -555,87 +403,52 @@ impl FunctionDescription {
         ))
     }
 
-    #[inline]
-    fn check_required_for<const N: usize>(
-        &self,
-        info: &SignatureInfo,
-        slots: &Slots<'_, '_, N>,
-    ) -> HPyResult<()> {
-        let given = info
-            .required
-            .iter()
-            .zip(slots.iter())
-            .all(|(required, slot)| !*required || !is_missing(slot));
-        if given {
-            return Ok(());
-        }
-        Err(self.missing_for(info, slots))
-    }
-
-    /// The error for required parameters without an argument.
+    /// The error for required parameters without an argument (`given`
+    /// tells which have one): the positional ones if any, else the
+    /// keyword-only ones.
     #[cold]
     #[inline(never)]
-    fn missing_for<const N: usize>(
-        &self,
-        info: &SignatureInfo,
-        slots: &Slots<'_, '_, N>,
-    ) -> HPyErr {
-        let missing = |range: core::ops::Range<usize>| -> Vec<String> {
+    fn missing(&self, given: impl Fn(usize) -> bool) -> HPyErr {
+        let missing = |range: core::ops::Range<usize>| -> Vec<&str> {
             range
-                .filter(|&i| info.required[i] && is_missing(&slots[i]))
-                .map(|i| format!("'{}'", self.params[i]))
+                .filter(|&i| self.required[i] && !given(i))
+                .map(|i| self.params[i])
                 .collect()
         };
         for (names, kind) in [
-            (missing(0..info.positional), "positional"),
-            (missing(info.positional..self.params.len()), "keyword-only"),
+            (missing(0..self.positional), "positional"),
+            (missing(self.positional..self.params.len()), "keyword-only"),
         ] {
-            if names.is_empty() {
-                continue;
+            if !names.is_empty() {
+                return HPyErr::type_error(format!(
+                    "{}() missing {} required {kind} {}: {}",
+                    self.name,
+                    names.len(),
+                    plural(names.len(), "argument", "arguments"),
+                    quoted_list(&names),
+                ));
             }
-            let list = match names.as_slice() {
-                [one] => one.clone(),
-                [init @ .., last] => format!("{} and {last}", init.join(", ")),
-                [] => String::new(),
-            };
-            return HPyErr::type_error(format!(
-                "{}() missing {} required {kind} {}: {list}",
-                self.name,
-                names.len(),
-                plural(names.len(), "argument", "arguments"),
-            ));
         }
         HPyErr::system_error("missing arguments reported for a complete call")
     }
 
-    /// # Safety
-    /// `kwnames` must be a tuple of str, and `values` must point to one
-    /// handle per name, all valid for `'a`.
-    unsafe fn assign_keywords<'a, 'ctx, const N: usize>(
-        &self,
-        ctx: Context<'ctx>,
-        slots: &mut Slots<'a, 'ctx, N>,
-        values: *const HPy,
-        kwnames: HPy,
-    ) -> HPyResult<()> {
-        // SAFETY: forwarded.
-        unsafe {
-            for_each_keyword(ctx, kwnames, values, |name, value| {
-                let name: &str = FromHPy::extract(name)?;
-                let Some(index) = self.params.iter().position(|p| *p == name) else {
-                    return Err(HPyErr::type_error(format!(
-                        "{}() got an unexpected keyword argument '{name}'",
-                        self.name
-                    )));
-                };
-                if !is_missing(&slots[index]) {
-                    return Err(self.multiple_values(index));
-                }
-                slots[index] = value;
-                Ok(())
-            })
-        }
+    #[cold]
+    fn multiple_values(&self, index: usize) -> HPyErr {
+        HPyErr::type_error(format!(
+            "{}() got multiple values for argument '{}'",
+            self.name, self.params[index]
+        ))
     }
+}
+
+/// Runs `f` out of line, as a path the caller rarely takes: what generated
+/// code wraps a parse in when the common case was decided before it (a
+/// constructor without parameters, called without arguments), so that the
+/// inlined parser does not weigh on that common case.
+#[cold]
+#[inline(never)]
+pub fn cold<T>(f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 /// Calls `f` with each keyword name of a `HPyFunc_KEYWORDS` call and its
@@ -770,75 +583,260 @@ pub fn extract_self<'a, 'ctx, T: FromHPy<'a, 'ctx>>(slf: &'a Borrowed<'_, 'ctx>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hpy_sys::HPyConstant;
 
-    const ADD: FunctionDescription = FunctionDescription {
-        name: "add",
-        params: &["a", "b"],
-        required: 2,
-        signature: None,
-    };
-    const OPT: FunctionDescription = FunctionDescription {
-        name: "opt",
-        params: &["a", "b", "c"],
-        required: 1,
-        signature: None,
-    };
-
-    fn message(e: HPyErr) -> String {
-        e.describe().unwrap().1.into_owned()
-    }
-
-    #[test]
-    fn too_many_messages() {
-        assert_eq!(
-            message(ADD.too_many_positional(3)),
-            "add() takes 2 positional arguments but 3 were given"
-        );
-        assert_eq!(
-            message(OPT.too_many_positional(4)),
-            "opt() takes from 1 to 3 positional arguments but 4 were given"
-        );
-        let one = FunctionDescription {
+    /// A description as the macro backend makes it: `positional_only`
+    /// and `positional` count leading parameters, `required` has one entry
+    /// per parameter.
+    fn desc(
+        params: &'static [&'static str],
+        positional_only: usize,
+        positional: usize,
+        required: &'static [bool],
+        varargs: bool,
+        kwargs: bool,
+    ) -> FunctionDescription {
+        assert_eq!(params.len(), required.len());
+        FunctionDescription {
             name: "f",
-            params: &["x"],
-            required: 1,
-            signature: None,
-        };
-        assert_eq!(
-            message(one.too_many_positional(2)),
-            "f() takes 1 positional argument but 2 were given"
-        );
-        let none = FunctionDescription {
-            name: "g",
-            params: &[],
-            required: 0,
-            signature: None,
-        };
-        assert_eq!(
-            message(none.too_many_positional(1)),
-            "g() takes 0 positional arguments but 1 was given"
-        );
+            params,
+            positional_only,
+            positional,
+            required_positional: required[..positional].iter().take_while(|r| **r).count(),
+            required,
+            varargs,
+            kwargs,
+            names: &[],
+        }
     }
 
-    #[test]
-    fn missing_messages() {
-        // SAFETY: never dereferenced; only the (null) handles are read.
-        let ctx = unsafe { Context::from_raw(core::ptr::NonNull::dangling().as_ptr()) };
-        let empty: Slots<'_, '_, 2> = [Borrowed::missing(ctx); 2];
-        assert_eq!(
-            message(ADD.missing(&empty)),
-            "add() missing 2 required positional arguments: 'a' and 'b'"
-        );
-        let three = FunctionDescription {
-            name: "h",
-            params: &["a", "b", "c"],
-            required: 3,
-            signature: None,
+    /// What the parser decides for a call with `nargs` positional
+    /// arguments and these keywords, through the same steps as
+    /// `parse_keywords`/`parse_dict` (count, keywords in order, required
+    /// parameters) on a record of which parameters got a value; the
+    /// message of the `TypeError` it raises.
+    fn call(d: &FunctionDescription, nargs: usize, keywords: &[&str]) -> Result<(), String> {
+        let message = |e: HPyErr| {
+            let (ty, text) = e.describe().expect("a described error");
+            assert!(ty == HPyConstant::TypeError, "not a TypeError: {text}");
+            text.into_owned()
         };
-        let empty: Slots<'_, '_, 3> = [Borrowed::missing(ctx); 3];
-        assert_eq!(
-            message(three.missing(&empty)),
-            "h() missing 3 required positional arguments: 'a', 'b' and 'c'"
+        let named = d.check_positional_count(nargs).map_err(message)?;
+        let mut given = vec![false; d.params.len()];
+        given[..named].fill(true);
+        for keyword in keywords {
+            match d.keyword_target(keyword).map_err(message)? {
+                Some(i) if given[i] => return Err(message(d.multiple_values(i))),
+                Some(i) => given[i] = true,
+                None => {}
+            }
+        }
+        if (0..d.params.len()).any(|i| d.required[i] && !given[i]) {
+            return Err(message(d.missing(|i| given[i])));
+        }
+        Ok(())
+    }
+
+    /// Every message the parser produces, one row per case:
+    /// (description, positional count, keywords, expected outcome).
+    #[test]
+    fn every_error_message() {
+        let plain2 = desc(&["a", "b"], 0, 2, &[true, true], false, false);
+        let optional = desc(&["a", "b", "c"], 0, 3, &[true, false, false], false, false);
+        let one = desc(&["x"], 1, 1, &[true], false, false);
+        let none = desc(&[], 0, 0, &[], false, false);
+        let three = desc(&["a", "b", "c"], 0, 3, &[true, true, true], false, false);
+        // (a, /, b, *, c, d=1)
+        let mixed = desc(
+            &["a", "b", "c", "d"],
+            1,
+            2,
+            &[true, true, true, false],
+            false,
+            false,
         );
+        // (a, *, b, c)
+        let kwonly = desc(&["a", "b", "c"], 0, 1, &[true, true, true], false, false);
+        // (a, /, *args, **kwargs)
+        let star = desc(&["a"], 1, 1, &[true], true, true);
+        let ok = Ok(());
+        type Row<'d> = (
+            &'d FunctionDescription,
+            usize,
+            &'d [&'d str],
+            Result<(), &'d str>,
+        );
+        let rows: Vec<Row<'_>> = vec![
+            // too many positional arguments
+            (
+                &plain2,
+                3,
+                &[],
+                Err("f() takes 2 positional arguments but 3 were given"),
+            ),
+            (
+                &optional,
+                4,
+                &[],
+                Err("f() takes from 1 to 3 positional arguments but 4 were given"),
+            ),
+            (
+                &one,
+                2,
+                &[],
+                Err("f() takes 1 positional argument but 2 were given"),
+            ),
+            (
+                &none,
+                1,
+                &[],
+                Err("f() takes 0 positional arguments but 1 was given"),
+            ),
+            (
+                &kwonly,
+                2,
+                &["b", "c"],
+                Err("f() takes 1 positional argument but 2 were given"),
+            ),
+            (&star, 5, &[], ok),
+            // missing positional arguments
+            (
+                &one,
+                0,
+                &[],
+                Err("f() missing 1 required positional argument: 'x'"),
+            ),
+            (
+                &plain2,
+                0,
+                &[],
+                Err("f() missing 2 required positional arguments: 'a' and 'b'"),
+            ),
+            (
+                &three,
+                0,
+                &[],
+                Err("f() missing 3 required positional arguments: 'a', 'b' and 'c'"),
+            ),
+            (
+                &three,
+                1,
+                &["c"],
+                Err("f() missing 1 required positional argument: 'b'"),
+            ),
+            (
+                &kwonly,
+                0,
+                &[],
+                Err("f() missing 1 required positional argument: 'a'"),
+            ),
+            (
+                &star,
+                0,
+                &[],
+                Err("f() missing 1 required positional argument: 'a'"),
+            ),
+            (&optional, 1, &[], ok),
+            // missing keyword-only arguments
+            (
+                &kwonly,
+                1,
+                &[],
+                Err("f() missing 2 required keyword-only arguments: 'b' and 'c'"),
+            ),
+            (
+                &kwonly,
+                1,
+                &["c"],
+                Err("f() missing 1 required keyword-only argument: 'b'"),
+            ),
+            (
+                &mixed,
+                2,
+                &[],
+                Err("f() missing 1 required keyword-only argument: 'c'"),
+            ),
+            (&mixed, 1, &["b", "c"], ok),
+            (&kwonly, 0, &["a", "b", "c"], ok),
+            // unexpected keyword
+            (
+                &plain2,
+                1,
+                &["z"],
+                Err("f() got an unexpected keyword argument 'z'"),
+            ),
+            (
+                &none,
+                0,
+                &["a"],
+                Err("f() got an unexpected keyword argument 'a'"),
+            ),
+            (&star, 1, &["z"], ok),
+            // a value given twice
+            (
+                &plain2,
+                1,
+                &["a"],
+                Err("f() got multiple values for argument 'a'"),
+            ),
+            (
+                &mixed,
+                2,
+                &["b"],
+                Err("f() got multiple values for argument 'b'"),
+            ),
+            (
+                &plain2,
+                0,
+                &["b", "b"],
+                Err("f() got multiple values for argument 'b'"),
+            ),
+            // positional-only parameter passed by keyword
+            (
+                &mixed,
+                0,
+                &["a"],
+                Err("f() got some positional-only arguments passed as keyword arguments: 'a'"),
+            ),
+            (
+                &one,
+                0,
+                &["x"],
+                Err("f() got some positional-only arguments passed as keyword arguments: 'x'"),
+            ),
+            // ... which `**kwargs` takes instead (the parameter still needs
+            // its positional argument)
+            (&star, 1, &["a"], ok),
+            (
+                &star,
+                0,
+                &["a"],
+                Err("f() missing 1 required positional argument: 'a'"),
+            ),
+        ];
+        for (d, nargs, keywords, expected) in rows {
+            let got = call(d, nargs, keywords);
+            assert_eq!(
+                got.as_ref().map_err(String::as_str).copied(),
+                expected,
+                "{:?} with {nargs} positional and keywords {keywords:?}",
+                d.params
+            );
+        }
+    }
+
+    /// A call without keywords reports its count through the inlined
+    /// path's error (`raise_bad_positional_count`), the same messages.
+    #[test]
+    fn positional_count_errors_match() {
+        let kwonly = desc(&["a", "b"], 0, 1, &[true, true], false, false);
+        for (d, given) in [(&kwonly, 0), (&kwonly, 2)] {
+            let err = match d.check_positional_count(given) {
+                Ok(_) => d.missing(|i| i < given),
+                Err(e) => e,
+            };
+            let text = err.describe().unwrap().1.into_owned();
+            assert_eq!(Err(text), call(d, given, &[]));
+        }
     }
 }

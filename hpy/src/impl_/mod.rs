@@ -23,8 +23,8 @@ pub use def::{
     GlobalList, MethArgs, MethNoArgs, MethO, ModExec, PyMethod, StaticDef, StaticModuleDef,
 };
 pub use extract::{
-    extract_optional, extract_or_default, extract_required, extract_self, present, FromKwargs,
-    FunctionDescription, Parsed, SignatureInfo, Slots,
+    cold, extract_optional, extract_or_default, extract_required, extract_self, present,
+    FromKwargs, FunctionDescription, Parsed, Slots,
 };
 pub use module::{add_constant, global_ptr, register_global, set_trampoline_context};
 pub use result::{return_object, return_status, IntoResult, IntoReturn};

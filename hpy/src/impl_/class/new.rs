@@ -51,20 +51,6 @@ impl<'ctx> NewArgs<'_, 'ctx> {
         }
     }
 
-    /// The positional arguments, unconverted (a constructor whose only
-    /// Python parameter is `*args`).
-    pub fn var_args(&self) -> crate::VarArgs<'_, 'ctx> {
-        // SAFETY: `args` holds `nargs` handles valid for this call (see
-        // `from_raw`), which the returned value borrows.
-        unsafe { crate::VarArgs::new(self.ctx, self.args, self.nargs) }
-    }
-
-    /// The same call without its positional arguments (to check the
-    /// keywords alone).
-    pub(crate) fn keywords_only(&self) -> Self {
-        NewArgs { nargs: 0, ..*self }
-    }
-
     /// Whether the call passed no argument at all.
     #[inline(always)]
     pub fn is_empty(&self) -> bool {

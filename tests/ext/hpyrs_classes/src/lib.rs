@@ -776,7 +776,7 @@ impl Labelled {
     }
 
     /// The label, repeated.
-    #[method(signature = (times = 1, /, *, sep = "-"))]
+    #[method(signature = (times = 1, /, *, sep = "-"), alias = "repeat")]
     fn label(&self, times: usize, sep: &str) -> HPyResult<String> {
         let size = (self.label.len() + sep.len()).checked_mul(times);
         let mut out = String::new();
@@ -793,6 +793,12 @@ impl Labelled {
             out.push_str(&self.label);
         }
         Ok(out)
+    }
+
+    /// The two labels joined: also `a + b` and `a.joined(b)`.
+    #[method(alias = "joined", alias = "__add__")]
+    fn join(&self, other: Ref<'_, '_, Labelled>) -> String {
+        format!("{}+{}", self.label, other.label)
     }
 
     /// Extra keyword arguments, sorted by name.
