@@ -58,6 +58,10 @@ fn universal_context() -> *mut UniversalContext {
     // context (the source of the handle constants) can be built; the GIL
     // also makes this check-then-store race free.
     let mut ctx = unsafe {
+        // The name is a contract: hpy-rs's universal binaries call their
+        // functions directly on the context of this name, whose handles
+        // are the objects and whose `plain_call_real` converts nothing
+        // (hpy's `abi/host.rs`): rename it if either changes.
         hpy_sys::host::new_context(
             c"HPy Universal ABI (hpy-rs host on CPython)".as_ptr(),
             call_real::plain_call_real,

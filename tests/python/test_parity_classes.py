@@ -2,12 +2,11 @@
 weakref/__dict__ support, iteration by `__getitem__`, members of any
 convertible type, and members under a method's borrow."""
 
-import gc
 import sys
 import weakref
 
 import pytest
-from hpyrs_helpers import raises_exactly
+from hpyrs_helpers import collect, raises_exactly
 
 IS_PYPY = sys.implementation.name == "pypy"
 
@@ -137,11 +136,6 @@ def test_unit_enum(parity):
 # ---------------------------------------------------- weakref and __dict__
 
 
-def collect():
-    for _ in range(3):
-        gc.collect()
-
-
 def _object_slots_supported(hpy_mode, hpy_host):
     # PyPy gives every HPy object a __dict__ and weak references natively.
     return (hpy_mode == "cpython" or IS_PYPY
@@ -174,7 +168,7 @@ def test_weakref_and_dict(parity, hpy_mode, hpy_host):
         node.__dict__ = [1]
     assert node.value == 1
     del node
-    collect()
+    collect(ref)
     assert ref() is None
 
 
@@ -187,7 +181,7 @@ def test_cycle_through_dict_is_collected(parity, hpy_mode, hpy_host):
     a.me = a
     refs = [weakref.ref(a), weakref.ref(b)]
     del a, b
-    collect()
+    collect(*refs)
     assert [r() for r in refs] == [None, None]
 
 
@@ -204,9 +198,9 @@ def test_weakref_without_dict(parity, hpy_mode, hpy_host):
         with pytest.raises(AttributeError):
             leaf.extra = 1
     del leaf
-    collect()
+    collect(ref)
     assert ref() is None
     # Many short-lived referents: each weak reference is cleared on time.
     refs = [weakref.ref(parity.Leaf(i)) for i in range(100)]
-    collect()
+    collect(*refs)
     assert all(r() is None for r in refs)

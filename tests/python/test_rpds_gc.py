@@ -3,15 +3,12 @@
 through a Field, and the store reports each object once
 (docs/shared-objects.md)."""
 
-import gc
 import weakref
 
 import pytest
+from hpyrs_helpers import collect
 
 
-def collect():
-    for _ in range(3):
-        gc.collect()
 
 
 class Obj:
@@ -36,7 +33,7 @@ def test_cycle_through_a_collection_is_collected(rpds, kind):
     o.attr = MAKERS[kind](rpds, o)
     w = weakref.ref(o)
     del o
-    collect()
+    collect(w)
     assert w() is None
 
 
@@ -48,7 +45,7 @@ def test_cycle_through_maps_sharing_nodes_is_collected(rpds):
     o.third = o.second.remove(0)
     w = weakref.ref(o)
     del o, base
-    collect()
+    collect(w)
     assert w() is None
 
 
@@ -62,5 +59,5 @@ def test_map_outside_the_cycle_keeps_the_shared_object(rpds):
     assert w() is not None
     assert outside["me"] is w()
     del outside
-    collect()
+    collect(w)
     assert w() is None

@@ -2,15 +2,12 @@
 kept inside Rust values that many instances share, through the persistent
 stack `hpyrs_shared.Chain`."""
 
-import gc
 import weakref
 
 import pytest
+from hpyrs_helpers import collect
 
 
-def collect():
-    for _ in range(3):
-        gc.collect()
 
 
 class Obj:
@@ -51,7 +48,7 @@ def test_released_when_the_last_rust_owner_drops(hpyrs_shared):
     collect()
     # The store still keeps the dead reference until it sweeps.
     keeper.sweep()
-    collect()
+    collect(w)
     assert w() is None
     assert keeper.store_len() == 1
     assert keeper.items() == ["kept"]
@@ -71,7 +68,7 @@ def test_cycle_through_one_chain_is_collected(hpyrs_shared):
     o.chain = hpyrs_shared.Chain().push(o)
     w = weakref.ref(o)
     del o
-    collect()
+    collect(w)
     assert w() is None
 
 
@@ -84,7 +81,7 @@ def test_cycle_through_shared_nodes_is_collected(hpyrs_shared):
     o.third = first.push(o)
     w = weakref.ref(o)
     del o, first
-    collect()
+    collect(w)
     assert w() is None
 
 
@@ -101,7 +98,7 @@ def test_shared_node_outside_the_cycle_keeps_the_object(hpyrs_shared):
     assert w() is not None
     assert other.items()[1] is w()
     del other
-    collect()
+    collect(w)
     assert w() is None
 
 

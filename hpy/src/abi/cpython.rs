@@ -56,41 +56,6 @@ pub(crate) use entry_point;
 
 // ---- the CPython-convention trampolines (one per row of the table) ----
 
-/// Converts an argument CPython passed to the HPy-convention one.
-macro_rules! to_hpy {
-    (obj, $v:expr) => {
-        _py2h($v)
-    };
-    // `PyObject*` and `HPy` have one layout here: the array is the handles.
-    (vec, $v:expr) => {
-        $v.cast::<HPy>()
-    };
-    (nargs, $v:expr) => {
-        $v as usize
-    };
-    (nargsf, $v:expr) => {
-        $v & !(1usize << (usize::BITS - 1))
-    };
-    // `Py_buffer` and `HPy_buffer` have one layout in this ABI (checked by
-    // hpy-sys's layout test).
-    (view, $v:expr) => {
-        $v.cast::<hpy_sys::HPy_buffer>()
-    };
-    ($kind:ident, $v:expr) => {
-        $v
-    };
-}
-
-/// Converts the HPy-convention result to what CPython expects.
-macro_rules! from_hpy {
-    (obj, $v:expr) => {
-        _h2py($v)
-    };
-    ($kind:ident, $v:expr) => {
-        $v
-    };
-}
-
 macro_rules! cpython_trampolines {
     (plain: $(
         $name:ident = $sig:ident, $fty:ident, $block:ident,
@@ -108,8 +73,8 @@ macro_rules! cpython_trampolines {
         pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
             // SAFETY: the caller's contract; in this ABI the handles are
             // the objects and no HPy function reads the context.
-            let r = unsafe { f(ptr::null_mut(), $(to_hpy!($kind, $arg)),*) };
-            from_hpy!($ret, r)
+            let r = unsafe { f(ptr::null_mut(), $(object_to_handle!($kind, $arg)),*) };
+            handle_to_object!($ret, r)
         }
     )*};
     // Written out below.

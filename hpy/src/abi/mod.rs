@@ -15,7 +15,9 @@
 //!   universal ABI: the
 //!   arguments are written into the signature's `_HPyFunc_args_*` block and
 //!   handed to `ctx_CallRealFunctionFromTrampoline` with the context saved
-//!   at module init, as C HPy's trampolines do;
+//!   at module init, as C HPy's trampolines do, except on hpy_rs_universal's
+//!   plain context, whose handles are the objects: there `f` is called
+//!   directly with that context, as the host would call it;
 //! - module init, error and signal handling, and a few CPython-ABI fast
 //!   paths (each documented where it is defined).
 
@@ -63,10 +65,55 @@ macro_rules! cpy_ret {
     (void) => { () };
 }
 
+// Where a handle is the object pointer itself (the CPython ABI, and
+// hpy_rs_universal's plain context, see `universal.rs`'s direct calls),
+// CPython's arguments become HPy's and HPy's results CPython's by these
+// two, with no call.
+
+/// Converts an argument CPython passed (of a `plain` row's kind) to the
+/// HPy-convention one, where a handle is the object pointer.
+#[allow(unused_macros)] // the universal ABI uses it for the `plain` rows only
+macro_rules! object_to_handle {
+    (obj, $v:expr) => {
+        hpy_sys::HPy { _i: $v as isize }
+    };
+    // `PyObject*` and `HPy` have one layout here: the array is the handles.
+    (vec, $v:expr) => {
+        $v.cast::<hpy_sys::HPy>()
+    };
+    (nargs, $v:expr) => {
+        $v as usize
+    };
+    (nargsf, $v:expr) => {
+        $v & !(1usize << (usize::BITS - 1))
+    };
+    // `Py_buffer` and `HPy_buffer` have one layout on CPython (checked by
+    // hpy-sys's layout test).
+    (view, $v:expr) => {
+        $v.cast::<hpy_sys::HPy_buffer>()
+    };
+    ($kind:ident, $v:expr) => {
+        $v
+    };
+}
+
+/// Converts the HPy-convention result to what CPython expects, where a
+/// handle is the object pointer.
+macro_rules! handle_to_object {
+    (obj, $v:expr) => {
+        $v._i as *mut hpy_sys::cpy_PyObject
+    };
+    ($kind:ident, $v:expr) => {
+        $v
+    };
+}
+
 // Each ABI's build uses only its own profiles (and the CPython ABI's no
 // detection).
 #[allow(dead_code)]
 mod host;
+#[cfg(feature = "universal")]
+use host::HPY_RS_PLAIN_CONTEXT_NAME;
 pub(crate) use host::{HostProfile, Quirk};
 
 /// Whether the host running this module has `quirk` (see `host.rs`): a

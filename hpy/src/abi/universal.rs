@@ -6,11 +6,11 @@
 
 use core::ffi::{c_char, c_void};
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicUsize, Ordering};
 
 use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyGlobal};
 
-use super::{HostProfile, Quirk};
+use super::{HostProfile, Quirk, HPY_RS_PLAIN_CONTEXT_NAME};
 use crate::{Context, HPyResult};
 
 mod class_tag;
@@ -90,6 +90,75 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     };
     let profile = HostProfile::of_context_name(name);
     HOST_PROFILE.store(profile.bits(), Ordering::Relaxed);
+    if name == HPY_RS_PLAIN_CONTEXT_NAME {
+        // SAFETY: hpy_rs_universal's plain context, at load.
+        unsafe { enable_direct_calls(ctx) };
+    } else {
+        // The same file loaded again by another context (it gives one
+        // library, whose global context is then the last one's).
+        DIRECT_CALLS.store(false, Ordering::Relaxed);
+    }
+}
+
+// ---- direct calls on hpy_rs_universal's plain context ----
+
+/// Whether the trampolines call the function themselves instead of
+/// through `ctx_CallRealFunctionFromTrampoline`: set at load on
+/// hpy_rs_universal's plain context (named [`HPY_RS_PLAIN_CONTEXT_NAME`]),
+/// where a handle is the `PyObject*` and that function only passes the
+/// arguments and the result through (the host's `Plain` handles). Saves the
+/// argument block, two indirect calls and the host's signature dispatch
+/// per call (issue 26's item 6c).
+static DIRECT_CALLS: AtomicBool = AtomicBool::new(false);
+
+/// Where the items of a tuple start in the running CPython (3.14 added a
+/// cached hash before them), measured at load on the plain context; 0
+/// where unknown (`tp_new`/`tp_init` then go through the host).
+static TUPLE_ITEMS_OFFSET: AtomicUsize = AtomicUsize::new(0);
+
+/// The offset of `ob_size` in CPython's variable-size object header
+/// (`PyVarObject`: reference count, type, size) in the builds
+/// hpy_rs_universal runs on (free-threaded builds are refused).
+const VAR_OBJECT_SIZE_OFFSET: usize = 2 * core::mem::size_of::<usize>();
+
+/// Whether trampolines call directly ([`DIRECT_CALLS`]): one relaxed load.
+#[inline(always)]
+fn direct_calls() -> bool {
+    DIRECT_CALLS.load(Ordering::Relaxed)
+}
+
+/// Turns direct calls on for hpy_rs_universal's plain context `ctx`, and
+/// measures where a tuple's items start: a one-item tuple of `None` is
+/// made through the context and the candidate offsets (after the header,
+/// then after 3.14's cached hash) are read in order up to the first that
+/// holds `None`; the first is always inside the object, the second is read
+/// only when the first held the hash.
+///
+/// # Safety
+/// `ctx` is hpy_rs_universal's plain context, during the module's load
+/// (the GIL held).
+unsafe fn enable_direct_calls(ctx: *mut HPyContext) {
+    // SAFETY: the plain context serves calls at load, and a handle there is
+    // the object pointer (this function's contract), so the tuple's memory
+    // can be read at offsets inside its one-item allocation.
+    unsafe {
+        let mut none = (*ctx).h_None;
+        let tuple = hpy_sys::HPyTuple_FromArray(ctx, &mut none, 1);
+        if tuple._i == 0 {
+            hpy_sys::HPyErr_Clear(ctx);
+        } else {
+            let base = tuple._i as *const u8;
+            let header = VAR_OBJECT_SIZE_OFFSET + core::mem::size_of::<usize>();
+            for offset in [header, header + core::mem::size_of::<hpy_sys::HPy_hash_t>()] {
+                if *base.add(offset).cast::<isize>() == none._i {
+                    TUPLE_ITEMS_OFFSET.store(offset, Ordering::Relaxed);
+                    break;
+                }
+            }
+            hpy_sys::HPy_Close(ctx, tuple);
+        }
+    }
+    DIRECT_CALLS.store(true, Ordering::Relaxed);
 }
 
 // ---- the host profile ----
@@ -205,14 +274,46 @@ macro_rules! block_result {
     };
 }
 
+/// Calls `f` through the host: the arguments go into the signature's
+/// block, which `ctx_CallRealFunctionFromTrampoline` reads.
+macro_rules! via_host {
+    ($f:ident, $sig:ident, $block:ident, ($($arg:ident : $kind:ident),*) -> $ret:ident) => {{
+        // SAFETY: all-zero is a valid value of every argument block
+        // (pointers, integers, an optional function pointer); each field
+        // is then set.
+        let mut a: hpy_sys::$block = unsafe { core::mem::zeroed() };
+        $(a.$arg = to_block!($kind, $arg);)*
+        // SAFETY: the block of this signature and a function of it (the
+        // trampoline's contract).
+        unsafe { call_real(hpy_sys::$sig, $f as HPyCFunction, &mut a) };
+        block_result!($ret, a)
+    }};
+}
+
+/// Whether a `plain` row's arguments reach the function unchanged where
+/// handles are objects: all but the buffer signatures, whose `HPy_buffer`
+/// the host fills in a copy of its own (see the host's `call_real`).
+macro_rules! passes_through {
+    ($($kind:ident)*) => {
+        true $(&& passes_through!(@ $kind))*
+    };
+    (@ view) => {
+        false
+    };
+    (@ $kind:ident) => {
+        true
+    };
+}
+
 macro_rules! universal_trampolines {
-    ($section:ident: $(
+    (plain: $(
         $name:ident = $sig:ident, $fty:ident, $block:ident,
             ($($arg:ident : $kind:ident),*) -> $ret:ident;
     )*) => {$(
         #[doc = concat!(
             "`", stringify!($sig), "` called by CPython: the arguments go to `f` ",
-            "through the host, in a `", stringify!($block), "`."
+            "directly on hpy_rs_universal's plain context, else through the host ",
+            "in a `", stringify!($block), "`."
         )]
         ///
         /// # Safety
@@ -223,16 +324,104 @@ macro_rules! universal_trampolines {
         #[allow(dead_code)]
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            // SAFETY: all-zero is a valid value of every argument block
-            // (pointers, integers, an optional function pointer); each
-            // field is then set.
-            let mut a: hpy_sys::$block = unsafe { core::mem::zeroed() };
-            $(a.$arg = to_block!($kind, $arg);)*
-            // SAFETY: the block of this signature and a function of it.
-            unsafe { call_real(hpy_sys::$sig, f as HPyCFunction, &mut a) };
-            block_result!($ret, a)
+            if passes_through!($($kind)*) && direct_calls() {
+                let ctx = TRAMPOLINE_CONTEXT.load(Ordering::Relaxed);
+                // SAFETY: the host's plain context, where a handle is the
+                // object and its `ctx_CallRealFunctionFromTrampoline`
+                // would pass these arguments and the result unchanged
+                // (`direct_calls`); `f` is of this signature (contract).
+                let r = unsafe { f(ctx, $(object_to_handle!($kind, $arg)),*) };
+                return handle_to_object!($ret, r);
+            }
+            via_host!(f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
+    (custom: $(
+        $name:ident = $sig:ident, $fty:ident, $block:ident,
+            ($($arg:ident : $kind:ident),*) -> $ret:ident;
+    )*) => {$(
+        #[doc = concat!(
+            "`", stringify!($sig), "` called by CPython: the arguments go to `f` ",
+            "through the host, in a `", stringify!($block), "` (`tp_new` and ",
+            "`tp_init` directly on hpy_rs_universal's plain context)."
+        )]
+        ///
+        /// # Safety
+        /// The arguments are those CPython passes to a function of this
+        /// signature, valid for the call; `f` is a function of it.
+        #[inline(always)]
+        pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+            if direct_calls() {
+                if let Some(r) = direct_custom!($name, f, $($arg),*) {
+                    return r;
+                }
+            }
+            via_host!(f, $sig, $block, ($($arg: $kind),*) -> $ret)
+        }
+    )*};
+}
+
+/// The direct call of a `custom` row (see [`direct_calls`]), or `None`
+/// where it goes through the host.
+macro_rules! direct_custom {
+    (newfunc, $f:ident, $self_:ident, $args:ident, $kw:ident) => {
+        // SAFETY: with `direct_calls` (checked by the caller): a type, a
+        // tuple and a dict or NULL from CPython (the trampoline's
+        // contract), passed through unchanged as the host would.
+        unsafe {
+            direct_with_tuple($args, |ctx, items, n| {
+                let (s, kw) = (object_to_handle!(obj, $self_), object_to_handle!(obj, $kw));
+                handle_to_object!(obj, $f(ctx, s, items, n, kw))
+            })
+        }
+    };
+    (initproc, $f:ident, $self_:ident, $args:ident, $kw:ident) => {
+        // SAFETY: as for `newfunc`, with the instance for the type.
+        unsafe {
+            direct_with_tuple($args, |ctx, items, n| {
+                let (s, kw) = (object_to_handle!(obj, $self_), object_to_handle!(obj, $kw));
+                $f(ctx, s, items, n, kw)
+            })
+        }
+    };
+    // The collector's visitor is wrapped by the host.
+    (traverseproc, $f:ident, $($arg:ident),*) => {{
+        let _ = ($f, $($arg),*);
+        None::<core::ffi::c_int>
+    }};
+}
+
+/// Calls `call` with the plain context and the items of the argument tuple
+/// `args` as handles, where the tuple's layout is known
+/// ([`TUPLE_ITEMS_OFFSET`]); else `None`.
+///
+/// # Safety
+/// Only with [`direct_calls`]; `args` is a tuple, and `call` calls a
+/// function of the trampoline's signature.
+#[inline(always)]
+unsafe fn direct_with_tuple<R>(
+    args: *mut cpy_PyObject,
+    call: impl FnOnce(*mut HPyContext, *const HPy, hpy_sys::HPy_ssize_t) -> R,
+) -> Option<R> {
+    let offset = TUPLE_ITEMS_OFFSET.load(Ordering::Relaxed);
+    if offset == 0 {
+        return None;
+    }
+    // SAFETY: `args` is a tuple of the running CPython (contract): its
+    // size is `ob_size` of the variable-size object header, at the same
+    // offset in every build hpy_rs_universal runs on; its items start at
+    // `offset`, measured when the module was loaded.
+    let (items, n) = unsafe {
+        (
+            args.cast::<u8>().add(offset).cast::<HPy>(),
+            *args
+                .cast::<u8>()
+                .add(VAR_OBJECT_SIZE_OFFSET)
+                .cast::<hpy_sys::HPy_ssize_t>(),
+        )
+    };
+    let ctx = TRAMPOLINE_CONTEXT.load(Ordering::Relaxed);
+    Some(call(ctx, items, n))
 }
 
 hpy_sys::hpyfunc_signatures!(universal_trampolines);
