@@ -1,5 +1,5 @@
 //! No function of the macro backend, nor of the runtime's argument parser
-//! (`hpy/src/impl_/extract.rs`), is longer than [`LIMIT`] lines: a longer
+//! (`hpy/src/runtime/extract.rs`), is longer than [`LIMIT`] lines: a longer
 //! one is split where it does two things.
 //!
 //! The scan relies on rustfmt's layout (checked by `cargo fmt --check`): a
@@ -61,7 +61,7 @@ fn sources() -> Vec<PathBuf> {
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
         .collect();
-    files.push(root.join("../hpy/src/impl_/extract.rs"));
+    files.push(root.join("../hpy/src/runtime/extract.rs"));
     files.sort();
     files
 }

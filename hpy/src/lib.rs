@@ -64,6 +64,7 @@ mod global;
 #[doc(hidden)]
 pub mod impl_;
 mod iter;
+mod runtime;
 mod threads;
 mod tracker;
 mod types;

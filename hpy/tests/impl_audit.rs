@@ -1,5 +1,6 @@
-//! Every safe `pub fn` and safe `pub trait` under `src/impl_/` (the hidden
-//! API that macro expansions name) and `src/abi/` (the ABI layer) is on the reviewed list
+//! Every safe `pub fn` and safe `pub trait` under `src/runtime/` (what the
+//! hidden API `impl_`, which macro expansions name, re-exports) and
+//! `src/abi/` (the ABI layer) is on the reviewed list
 //! `tests/impl_audit.txt`, each with the reason it cannot be misused from
 //! safe code: it checks what it is given, it only builds data that an
 //! `unsafe` trait or function must accept before anything trusts it, or it
@@ -62,18 +63,18 @@ fn impl_type(rest: &str) -> Option<String> {
     Some(identifier(rest).to_owned())
 }
 
-/// `(key, kind)` of every safe public fn and trait in `impl_` and in the
-/// ABI layer `abi/` that `impl_` re-exports from (keys relative to
-/// `src/impl_/`, and to `src/` for the ABI layer: `abi/cpython.rs:…`).
+/// `(key, kind)` of every safe public fn and trait in the runtime and in
+/// the ABI layer `abi/`, which `impl_` re-exports from (keys relative to
+/// `src/runtime/`, and to `src/` for the ABI layer: `abi/cpython.rs:…`).
 fn safe_public_items() -> BTreeMap<String, &'static str> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&src.join("impl_"), &mut files);
+    rust_files(&src.join("runtime"), &mut files);
     rust_files(&src.join("abi"), &mut files);
     let mut items = BTreeMap::new();
     for file in files {
-        let root = if file.starts_with(src.join("impl_")) {
-            src.join("impl_")
+        let root = if file.starts_with(src.join("runtime")) {
+            src.join("runtime")
         } else {
             src.clone()
         };
@@ -191,40 +192,6 @@ fn the_scan_sees_safe_and_unsafe_items() {
     assert!(!found.contains_key("class/check.rs:self_ref"));
 }
 
-/// The files outside `src/impl_/` that still name `crate::impl_`, each with
-/// the reason. `impl_` is what macro expansions name; the rest of the crate
-/// should not depend on it (the ABI layer is `src/abi/`).
-const NAMING_IMPL: &[(&str, &str)] = &[
-    (
-        "abi/cpython.rs",
-        "the class runtime's destroy_chain, Getter/Setter, StaticDef and the panic hook",
-    ),
-    (
-        "abi/universal/class_tag.rs",
-        "the class runtime's TypeSlot and destroy_chain",
-    ),
-    (
-        "abi/universal/properties.rs",
-        "the class runtime's Getter/Setter and the method definitions",
-    ),
-    (
-        "class/create.rs",
-        "the class runtime (issue 28 item 1: one owner)",
-    ),
-    (
-        "class/guard.rs",
-        "the class runtime (issue 28 item 1: one owner)",
-    ),
-    (
-        "class/layout.rs",
-        "the class runtime (issue 28 item 1: one owner)",
-    ),
-    (
-        "class/store.rs",
-        "the class runtime (issue 28 item 1: one owner)",
-    ),
-];
-
 /// Whether `line` names `crate::impl_` other than as a macro expansion's
 /// `$crate::impl_` (comments are not code).
 fn names_impl(line: &str) -> bool {
@@ -247,12 +214,14 @@ fn names_impl(line: &str) -> bool {
 
 #[test]
 fn only_expansions_name_impl_() {
+    // `impl_` is what macro expansions name; the crate itself uses the
+    // runtime (`src/runtime/`) and the ABI layer (`src/abi/`) directly.
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
-    let mut found: Vec<String> = files
+    let found: Vec<String> = files
         .iter()
-        .filter(|f| !f.starts_with(src.join("impl_")))
+        .filter(|f| **f != src.join("impl_.rs"))
         .filter(|f| {
             std::fs::read_to_string(f)
                 .expect("readable source")
@@ -266,15 +235,89 @@ fn only_expansions_name_impl_() {
                 .replace('\\', "/")
         })
         .collect();
-    found.sort();
-    let mut listed: Vec<String> = NAMING_IMPL.iter().map(|(f, _)| f.to_string()).collect();
-    listed.sort();
-    assert_eq!(
-        found, listed,
-        "files outside src/impl_/ that name crate::impl_ (only macro expansions, \
-         `$crate::impl_`, may): move what they need out of impl_ (the ABI layer is \
-         src/abi/), or list the file in NAMING_IMPL with its reason; a listed file \
-         that no longer names it comes off the list"
+    assert!(
+        found.is_empty(),
+        "files that name crate::impl_ (only macro expansions, `$crate::impl_`, may; \
+         the crate uses crate::runtime and crate::abi): {found:?}"
+    );
+}
+
+/// The code of every `.rs` file under `dir`, comments left out.
+fn code_under(dir: &Path) -> String {
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    let mut code = String::new();
+    for f in files {
+        for line in std::fs::read_to_string(&f)
+            .expect("readable source")
+            .lines()
+        {
+            code.push_str(line.split("//").next().unwrap_or(""));
+            code.push('\n');
+        }
+    }
+    code
+}
+
+/// The names `src/impl_.rs` re-exports (the identifiers of its `pub use`
+/// items, after the last `::` or inside the braces).
+fn facade_names() -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/impl_.rs");
+    let text = std::fs::read_to_string(src).expect("impl_.rs");
+    let mut names = Vec::new();
+    for item in text.split("pub use ").skip(1) {
+        let item = item.split(';').next().unwrap_or("");
+        if item.trim_end().ends_with('*') {
+            continue; // the ABI layer's own list of expansion items
+        }
+        let list = match item.find('{') {
+            Some(at) => &item[at + 1..item.rfind('}').expect("closing brace")],
+            None => item.rsplit("::").next().unwrap_or(""),
+        };
+        for part in list.split(',') {
+            // `path as name`: the name.
+            let name = part.split(" as ").last().unwrap_or("").trim();
+            if !name.is_empty() {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn impl_re_exports_only_what_expansions_name() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut code = code_under(&root.join("hpy-macros-backend/src"));
+    code.push_str(&code_under(&root.join("hpy-macros/src")));
+    code.push_str(&code_under(&root.join("hpy/src")));
+    let mut named = std::collections::BTreeSet::new();
+    // `impl_::name` and `impl_::{a, b}` anywhere (expansions are quoted
+    // or `$crate::impl_` in macro_rules), and the pieces the backend
+    // quotes alone to splice after `impl_::` (`quote!(meth_o)`).
+    for (at, _) in code.match_indices("impl_::") {
+        let rest = &code[at + "impl_::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let group = group.split('}').next().unwrap_or("");
+            named.extend(group.split(',').map(|n| identifier(n.trim()).to_owned()));
+        } else {
+            named.insert(identifier(rest).to_owned());
+        }
+    }
+    for (at, _) in code.match_indices("quote!(") {
+        let rest = code[at + "quote!(".len()..].trim_start();
+        let name = identifier(rest);
+        if rest[name.len()..].trim_start().starts_with(')') {
+            named.insert(name.to_owned());
+        }
+    }
+    let names = facade_names();
+    assert!(names.len() > 40, "the scan of impl_.rs found {names:?}");
+    let unused: Vec<_> = names.iter().filter(|n| !named.contains(*n)).collect();
+    assert!(
+        unused.is_empty(),
+        "impl_.rs re-exports names no macro expansion uses (take them out; \
+         the crate itself uses crate::runtime): {unused:?}"
     );
 }
 

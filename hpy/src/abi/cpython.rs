@@ -220,7 +220,7 @@ pub(crate) unsafe fn check_block<T: crate::HPyClass>(
 #[inline(always)]
 pub(crate) unsafe fn destroy_instance<T: crate::HPyClass>(start: *mut u8) {
     // SAFETY: forwarded.
-    unsafe { crate::impl_::class::destroy_chain::<T>(start) }
+    unsafe { crate::runtime::class::destroy_chain::<T>(start) }
 }
 
 // ---- module init ----
@@ -264,7 +264,7 @@ pub(crate) fn leave_call(scope: CallScope) {
 /// `def` must point to a valid, static `HPyModuleDef`.
 pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut cpy_PyObject {
     install_error_discarding();
-    crate::impl_::trampoline::install_panic_hook();
+    crate::runtime::trampoline::install_panic_hook();
     // SAFETY: forwarded from this function's contract; called by CPython
     // with the GIL held during import.
     unsafe { hpy_sys::cpython::runtime::_HPyModuleDef_AsPyInit(def) }
@@ -709,8 +709,8 @@ unsafe fn defines_slot(defines: *mut *mut HPyDef, slot: hpy_sys::HPySlot_Slot) -
 pub mod properties {
     use core::ffi::CStr;
 
-    use crate::impl_::class::{Getter, Setter};
-    use crate::impl_::StaticDef;
+    use crate::runtime::class::{Getter, Setter};
+    use crate::runtime::StaticDef;
     use crate::{HPyResult, Handle};
 
     /// Nothing, in this ABI.

@@ -112,8 +112,6 @@ macro_rules! handle_to_object {
 // detection).
 #[allow(dead_code)]
 mod host;
-#[cfg(feature = "universal")]
-use host::HPY_RS_PLAIN_CONTEXT_NAME;
 pub(crate) use host::{HostProfile, Quirk};
 
 /// Whether the host running this module has `quirk` (see `host.rs`): a

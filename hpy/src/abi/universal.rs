@@ -10,7 +10,8 @@ use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicUsize, Ordering
 
 use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyGlobal};
 
-use super::{HostProfile, Quirk, HPY_RS_PLAIN_CONTEXT_NAME};
+use super::host::HPY_RS_PLAIN_CONTEXT_NAME;
+use super::{HostProfile, Quirk};
 use crate::{Context, HPyResult};
 
 mod class_tag;

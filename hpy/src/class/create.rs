@@ -99,7 +99,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
 
 impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
     fn into_hpy(self, ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        crate::impl_::class::new_instance_with_fields(ctx, self)
+        crate::runtime::class::new_instance_with_fields(ctx, self)
     }
 }
 
@@ -141,6 +141,6 @@ impl<'ctx> Handle<'ctx> {
     /// that lists it in `types` was executed).
     #[inline]
     pub fn is_instance_of<T: HPyClass>(&self) -> HPyResult<bool> {
-        crate::impl_::class::is_instance::<T>(self)
+        crate::runtime::class::is_instance::<T>(self)
     }
 }

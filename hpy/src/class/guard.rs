@@ -115,7 +115,7 @@ unsafe fn data_of<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<NonNull<Clas
     // (and its slots) that lives as long as the object; where the
     // interpreter lets its class change or destroys it early (PyPy),
     // `checked_block` verifies that first.
-    let data = unsafe { crate::impl_::class::checked_block::<T>(obj)? };
+    let data = unsafe { crate::runtime::class::checked_block::<T>(obj)? };
     Ok(NonNull::new(data).expect("HPy returned no instance data"))
 }
 
@@ -130,7 +130,7 @@ macro_rules! guard_methods {
             /// method).
             #[doc(hidden)]
             pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
-                if crate::impl_::class::data_size::<T>() == 0 {
+                if crate::runtime::class::data_size::<T>() == 0 {
                     // A zero-sized value occupies no memory: no aliasing to
                     // prevent, nothing to read, so the block is not looked up.
                     return Ok($guard {
@@ -151,7 +151,7 @@ macro_rules! guard_methods {
 
             #[doc = concat!("Borrows the value of `obj` ", $what, " if it is an instance of `T`.")]
             pub fn borrow(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
-                crate::impl_::class::check_instance::<T>(&obj)?;
+                crate::runtime::class::check_instance::<T>(&obj)?;
                 // SAFETY: checked just above.
                 unsafe { Self::borrow_unchecked(obj) }
             }

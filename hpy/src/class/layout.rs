@@ -7,7 +7,7 @@ use core::mem::MaybeUninit;
 
 use hpy_sys::HPyField;
 
-use crate::impl_::class::ClassInfo;
+use crate::runtime::class::ClassInfo;
 use crate::{HPyErr, HPyResult};
 
 #[cfg(doc)]
@@ -45,7 +45,7 @@ pub unsafe trait HPyClass: Sized + 'static {
     /// How `tp_traverse` reaches fields the value holds outside the slots
     /// (see `impl_::class::VisitValue`); `None` for most classes.
     #[doc(hidden)]
-    const VISIT_VALUE: Option<crate::impl_::class::VisitValueFn> = None;
+    const VISIT_VALUE: Option<crate::runtime::class::VisitValueFn> = None;
 
     /// Whether an instance has `Field` slots (or value fields, or a
     /// `__dict__`) to traverse: this class's or a Rust ancestor's (`extends`).
@@ -64,7 +64,7 @@ pub unsafe trait HPyClass: Sized + 'static {
 
     /// Where the type object of the running module is kept.
     #[doc(hidden)]
-    fn type_slot() -> &'static crate::impl_::class::TypeSlot;
+    fn type_slot() -> &'static crate::runtime::class::TypeSlot;
 
     /// The `HPyGlobal` of [`type_slot`](Self::type_slot), for the module
     /// definition's `globals` array (reached through the trait, so that

@@ -15,7 +15,7 @@ pub struct Code<'ctx>(pub(crate) Handle<'ctx>);
 impl<'ctx> Code<'ctx> {
     /// Runs the code with the given globals (a dict) and locals (any
     /// mapping; `None` means the globals), like `eval(code, globals,
-    /// locals)` (`HPy_EvalCode`). For [`SourceKind::Expr`] the result is the
+    /// locals)` (`HPy_EvalCode`). For [`SourceKind::Expr`](crate::SourceKind::Expr) the result is the
     /// expression's value, otherwise `None`.
     pub fn eval(
         &self,

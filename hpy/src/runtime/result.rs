@@ -71,7 +71,7 @@ pub fn return_status<R: IntoResult<Value = ()>>(value: R) -> HPyResult<c_int> {
 }
 
 /// The user's return value as a new handle, for generated code that uses
-/// the object itself (a `#[classattr]`): [`IntoResult`], then [`IntoHPy`].
+/// the object itself (a `#[classattr]`): `IntoResult`, then [`IntoHPy`].
 /// (A name the macros use; they may as well call those two.)
 pub trait IntoReturn<'ctx> {
     /// Converts to the new handle that is handed back to Python.

@@ -8,7 +8,7 @@ use hpy_sys::{HPy, HPy_RichCmpOp, HPy_hash_t};
 use super::check::{is_instance, self_ref};
 use super::slots::{compare_op, not_implemented};
 use crate::class::HPyClass;
-use crate::impl_::slots::{HashFunc, RichCmpFunc, UnaryFunc};
+use crate::runtime::slots::{HashFunc, RichCmpFunc, UnaryFunc};
 use crate::{Borrowed, Context, HPyResult, Handle, IntoHPy, RichCompareOp};
 
 /// An enum of unit variants exposed as a class. Written by `#[hpy_class]`;

@@ -11,7 +11,7 @@ use hpy_sys::{
 
 use super::check::is_instance;
 use crate::class::HPyClass;
-use crate::impl_::trampoline::trampoline;
+use crate::runtime::trampoline::trampoline;
 use crate::{Borrowed, Context, HPyErr, HPyResult};
 
 /// A property getter (`HPyFunc_GETTER`).

@@ -19,7 +19,7 @@ use hpy_sys::HPyType_Spec;
 
 use super::spec::{without_signature_header, DefineLists};
 use crate::class::HPyClass;
-use crate::impl_::{Args, StaticDef};
+use crate::runtime::{Args, StaticDef};
 use crate::{Borrowed, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// Whether a companion method is set on the class as a `staticmethod` or a

@@ -14,9 +14,9 @@ use super::check::is_subclass;
 use super::layout::{as_struct, data_size, data_start};
 use super::spec::{Base, TPFLAGS_BASETYPE};
 use crate::class::{ClassData, HPyClass};
-use crate::impl_::def::slot;
-use crate::impl_::trampoline::trampoline;
-use crate::impl_::IntoResult;
+use crate::runtime::def::slot;
+use crate::runtime::trampoline::trampoline;
+use crate::runtime::IntoResult;
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// The arguments of a `tp_new` call: positional handles and a keyword dict.
@@ -298,7 +298,7 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
 }
 
 /// What a `#[new]` constructor may return: a [`NewValue`] or an
-/// `HPyResult` of one, that is an [`IntoResult`] whose value is a
+/// `HPyResult` of one, that is an `IntoResult` whose value is a
 /// `NewValue` (a name the macros use).
 #[diagnostic::on_unimplemented(
     message = "a `#[new]` of `{T}` must return `Self` (or `HPyResult<Self>`), not `{Self}`",

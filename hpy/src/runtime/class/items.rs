@@ -15,7 +15,7 @@ use core::marker::PhantomData;
 use super::static_methods::ClassLevel;
 use crate::abi::properties::PropertyMethods;
 use crate::class::HPyClass;
-use crate::impl_::StaticDef;
+use crate::runtime::StaticDef;
 use crate::{HPyResult, Handle};
 
 /// Everything one macro contributes to a class. HPy reads the

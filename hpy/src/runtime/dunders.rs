@@ -9,7 +9,7 @@
 
 use hpy_sys::{HPy, HPyConstant};
 
-use crate::impl_::IntoResult;
+use crate::runtime::IntoResult;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// Sets the type's own method `name` on it again, so that the interpreter

@@ -6,7 +6,7 @@ use core::ffi::c_int;
 
 use hpy_sys::{HPy, HPyConstant, HPy_ssize_t};
 
-use crate::impl_::IntoResult;
+use crate::runtime::IntoResult;
 use crate::{Borrowed, Context, HPyErr, HPyResult};
 
 /// `nb_bool` / `sq_contains`: a `bool` (or `HPyResult<bool>`) as 1/0.
@@ -105,7 +105,7 @@ where
     let result = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(result) => result,
         Err(payload) => {
-            crate::impl_::trampoline::raise_panic(obj.context(), name, payload);
+            crate::runtime::trampoline::raise_panic(obj.context(), name, payload);
             Err(HPyErr::pending())
         }
     };

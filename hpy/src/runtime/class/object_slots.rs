@@ -16,7 +16,7 @@ use hpy_sys::{HPy, HPyDef, HPyField};
 use super::getset::{getset, Getter, Setter};
 use super::layout::{dict_offset, weaklist_offset};
 use crate::class::HPyClass;
-use crate::impl_::StaticDef;
+use crate::runtime::StaticDef;
 use crate::{Borrowed, Context, HPyErr, HPyResult};
 
 /// The member that tells the interpreter where the `__dict__` slot is.

@@ -5,9 +5,9 @@ use core::ffi::c_int;
 use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_ssize_t};
 
 use super::new::NewArgs;
-use crate::impl_::def::slot;
-use crate::impl_::trampoline::trampoline;
-use crate::impl_::IntoResult;
+use crate::runtime::def::slot;
+use crate::runtime::trampoline::trampoline;
+use crate::runtime::IntoResult;
 use crate::{Borrowed, Context, HPyResult};
 
 /// An instance initialiser (`HPy_tp_init`, `HPyFunc_INITPROC`): `__init__`.
@@ -74,7 +74,7 @@ pub const fn slot_init<M: InitFunc>() -> HPyDef {
 }
 
 /// What an `#[init]` method may return: `()` or `HPyResult<()>`, that is
-/// an [`IntoResult`] of `()` (a name the macros use; they may as well call
+/// an `IntoResult` of `()` (a name the macros use; they may as well call
 /// `IntoResult::into_result`).
 #[diagnostic::on_unimplemented(
     message = "an `#[init]` must return `()` or `HPyResult<()>`, not `{Self}`",

@@ -4,7 +4,7 @@
 use core::marker::PhantomData;
 
 use crate::class::HPyClass;
-use crate::impl_::slots::{HashFunc, RichCmpFunc, UnaryFunc};
+use crate::runtime::slots::{HashFunc, RichCmpFunc, UnaryFunc};
 use crate::{Borrowed, Context, HPyResult, Handle, IntoHPy, Ref, RichCompareOp};
 
 /// `#[hpy_class(eq)]`: `__eq__`/`__ne__` from `PartialEq`; other

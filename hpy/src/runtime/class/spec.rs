@@ -18,7 +18,7 @@ use super::items::{ClassItems, ClassMethods};
 use crate::abi::properties;
 use crate::abi::properties::PropertyMethods;
 use crate::class::{ClassData, HPyClass};
-use crate::impl_::StaticDef;
+use crate::runtime::StaticDef;
 use crate::{Context, Global, HPyErr, HPyResult, Handle};
 
 /// The base class of a Rust class.
@@ -288,7 +288,7 @@ fn add_class_attributes<T: HPyClass>(ty: &Handle<'_>, items: &[&ClassItems]) -> 
     }
     let richcmp = items.iter().any(|t| t.defines_richcmp);
     if richcmp && !items.iter().any(|t| t.defines_hash) {
-        crate::impl_::dunders::unhashable(ty)?;
+        crate::runtime::dunders::unhashable(ty)?;
     }
     Ok(())
 }

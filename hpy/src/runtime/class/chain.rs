@@ -9,7 +9,7 @@ use hpy_sys::{cpy_PyObject, HPyCFunction, HPyDef};
 
 use super::layout::data_size;
 use crate::class::{ClassData, HPyClass};
-use crate::impl_::def::slot;
+use crate::runtime::def::slot;
 use crate::{Field, Handle};
 
 /// A class declared with `extends = Parent` (written by `#[hpy_class]`).
