@@ -54,11 +54,15 @@ unsafe impl Sync for RawContext {}
 
 // ---- the HPy-convention entry points ----
 
-/// Wraps each HPy-convention entry point (`impl_noargs` …): unchanged
-/// here, where only the host calls it, through its pointer (an `#[inline]`
-/// hint would only change how its callees are inlined into it).
+/// Wraps each HPy-convention entry point (`impl_noargs` …): never
+/// inlined here. The host calls it through its pointer, and a trampoline
+/// that calls it directly (hpy_rs_universal's plain context) tail-calls
+/// it: inlined, its body would make every trampoline save registers on
+/// the path through the host too (`allocate_tuple` through
+/// `hpy.universal`: 12 instructions more a call).
 macro_rules! entry_point {
     ($item:item) => {
+        #[inline(never)]
         $item
     };
 }
@@ -91,26 +95,47 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     };
     let profile = HostProfile::of_context_name(name);
     HOST_PROFILE.store(profile.bits(), Ordering::Relaxed);
-    if name == HPY_RS_PLAIN_CONTEXT_NAME {
+    // Direct calls or not is decided again on every load: the same file
+    // loaded by another context gives the same library, whose global
+    // context is then the last one's.
+    let direct = name == HPY_RS_PLAIN_CONTEXT_NAME;
+    if direct {
         // SAFETY: hpy_rs_universal's plain context, at load.
-        unsafe { enable_direct_calls(ctx) };
-    } else {
-        // The same file loaded again by another context (it gives one
-        // library, whose global context is then the last one's).
-        DIRECT_CALLS.store(false, Ordering::Relaxed);
+        unsafe { measure_tuple_items(ctx) };
     }
+    TRAMPOLINE_TARGET.store(ctx as usize | usize::from(direct), Ordering::Release);
 }
 
 // ---- direct calls on hpy_rs_universal's plain context ----
 
-/// Whether the trampolines call the function themselves instead of
-/// through `ctx_CallRealFunctionFromTrampoline`: set at load on
-/// hpy_rs_universal's plain context (named [`HPY_RS_PLAIN_CONTEXT_NAME`]),
-/// where a handle is the `PyObject*` and that function only passes the
-/// arguments and the result through (the host's `Plain` handles). Saves the
-/// argument block, two indirect calls and the host's signature dispatch
-/// per call (issue 26's item 6c).
-static DIRECT_CALLS: AtomicBool = AtomicBool::new(false);
+/// The context the trampolines call with, and in its low bit
+/// ([`DIRECT_BIT`]; a context is aligned) whether they call the function
+/// themselves instead of through `ctx_CallRealFunctionFromTrampoline`:
+/// set at load on hpy_rs_universal's plain context (named
+/// [`HPY_RS_PLAIN_CONTEXT_NAME`]), where a handle is the `PyObject*` and
+/// that function only passes the arguments and the result through (the
+/// host's `Plain` handles). Saves the argument block, two indirect calls
+/// and the host's signature dispatch per call (issue 26's item 6c); one
+/// word, so that a call through the host pays a bit test for it and no
+/// load.
+static TRAMPOLINE_TARGET: AtomicUsize = AtomicUsize::new(0);
+
+/// The bit of [`TRAMPOLINE_TARGET`] that says "call directly".
+const DIRECT_BIT: usize = 1;
+
+/// The word of [`TRAMPOLINE_TARGET`]: one relaxed load (stored before the
+/// module exists, which is published to other threads through the
+/// interpreter's locks).
+#[inline(always)]
+fn trampoline_target() -> usize {
+    TRAMPOLINE_TARGET.load(Ordering::Relaxed)
+}
+
+/// The context in a [`TRAMPOLINE_TARGET`] word.
+#[inline(always)]
+fn target_context(target: usize) -> *mut HPyContext {
+    (target & !DIRECT_BIT) as *mut HPyContext
+}
 
 /// Where the items of a tuple start in the running CPython (3.14 added a
 /// cached hash before them), measured at load on the plain context; 0
@@ -122,14 +147,8 @@ static TUPLE_ITEMS_OFFSET: AtomicUsize = AtomicUsize::new(0);
 /// hpy_rs_universal runs on (free-threaded builds are refused).
 const VAR_OBJECT_SIZE_OFFSET: usize = 2 * core::mem::size_of::<usize>();
 
-/// Whether trampolines call directly ([`DIRECT_CALLS`]): one relaxed load.
-#[inline(always)]
-fn direct_calls() -> bool {
-    DIRECT_CALLS.load(Ordering::Relaxed)
-}
-
-/// Turns direct calls on for hpy_rs_universal's plain context `ctx`, and
-/// measures where a tuple's items start: a one-item tuple of `None` is
+/// Measures, on hpy_rs_universal's plain context `ctx`, where a tuple's
+/// items start (for direct `tp_new`/`tp_init`): a one-item tuple of `None` is
 /// made through the context and the candidate offsets (after the header,
 /// then after 3.14's cached hash) are read in order up to the first that
 /// holds `None`; the first is always inside the object, the second is read
@@ -138,7 +157,7 @@ fn direct_calls() -> bool {
 /// # Safety
 /// `ctx` is hpy_rs_universal's plain context, during the module's load
 /// (the GIL held).
-unsafe fn enable_direct_calls(ctx: *mut HPyContext) {
+unsafe fn measure_tuple_items(ctx: *mut HPyContext) {
     // SAFETY: the plain context serves calls at load, and a handle there is
     // the object pointer (this function's contract), so the tuple's memory
     // can be read at offsets inside its one-item allocation.
@@ -159,7 +178,6 @@ unsafe fn enable_direct_calls(ctx: *mut HPyContext) {
             hpy_sys::HPy_Close(ctx, tuple);
         }
     }
-    DIRECT_CALLS.store(true, Ordering::Relaxed);
 }
 
 // ---- the host profile ----
@@ -239,17 +257,19 @@ fn leave_tracked_call(scope: CallScope) {
     CALL_CONTEXT.with(|c| c.set(scope.0));
 }
 
-/// HPy's `_HPy_CallRealFunctionFromTrampoline` with the saved context, for
-/// `func` of signature `sig` and its argument block `args`.
+/// HPy's `_HPy_CallRealFunctionFromTrampoline` with the saved context
+/// `ctx`, for `func` of signature `sig` and its argument block `args`.
 ///
 /// # Safety
-/// `args` must be the argument block of `sig`, and `func` a function of
-/// that signature.
+/// `ctx` is the context of [`TRAMPOLINE_TARGET`]; `args` must be the
+/// argument block of `sig`, and `func` a function of that signature.
 #[inline(always)]
-unsafe fn call_real<A>(sig: hpy_sys::HPyFunc_Signature, func: HPyCFunction, args: *mut A) {
-    // Relaxed is enough: the store happens before the module exists, and the
-    // module is published to other threads through the interpreter's locks.
-    let ctx = TRAMPOLINE_CONTEXT.load(Ordering::Relaxed);
+unsafe fn call_real<A>(
+    ctx: *mut HPyContext,
+    sig: hpy_sys::HPyFunc_Signature,
+    func: HPyCFunction,
+    args: *mut A,
+) {
     // SAFETY: the saved context is set by HPyInitGlobalContext_<name> before
     // any function of the module can be called; the block matches (contract).
     unsafe { hpy_sys::_HPy_CallRealFunctionFromTrampoline(ctx, sig, func, args.cast()) }
@@ -278,7 +298,7 @@ macro_rules! block_result {
 /// Calls `f` through the host: the arguments go into the signature's
 /// block, which `ctx_CallRealFunctionFromTrampoline` reads.
 macro_rules! via_host {
-    ($f:ident, $sig:ident, $block:ident, ($($arg:ident : $kind:ident),*) -> $ret:ident) => {{
+    ($ctx:expr, $f:ident, $sig:ident, $block:ident, ($($arg:ident : $kind:ident),*) -> $ret:ident) => {{
         // SAFETY: all-zero is a valid value of every argument block
         // (pointers, integers, an optional function pointer); each field
         // is then set.
@@ -286,7 +306,7 @@ macro_rules! via_host {
         $(a.$arg = to_block!($kind, $arg);)*
         // SAFETY: the block of this signature and a function of it (the
         // trampoline's contract).
-        unsafe { call_real(hpy_sys::$sig, $f as HPyCFunction, &mut a) };
+        unsafe { call_real($ctx, hpy_sys::$sig, $f as HPyCFunction, &mut a) };
         block_result!($ret, a)
     }};
 }
@@ -325,16 +345,17 @@ macro_rules! universal_trampolines {
         #[allow(dead_code)]
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            if passes_through!($($kind)*) && direct_calls() {
-                let ctx = TRAMPOLINE_CONTEXT.load(Ordering::Relaxed);
+            let target = trampoline_target();
+            if passes_through!($($kind)*) && target & DIRECT_BIT != 0 {
+                let ctx = target_context(target);
                 // SAFETY: the host's plain context, where a handle is the
                 // object and its `ctx_CallRealFunctionFromTrampoline`
                 // would pass these arguments and the result unchanged
-                // (`direct_calls`); `f` is of this signature (contract).
+                // ([`DIRECT_BIT`]); `f` is of this signature (contract).
                 let r = unsafe { f(ctx, $(object_to_handle!($kind, $arg)),*) };
                 return handle_to_object!($ret, r);
             }
-            via_host!(f, $sig, $block, ($($arg: $kind),*) -> $ret)
+            via_host!(target_context(target), f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
     (custom: $(
@@ -352,55 +373,58 @@ macro_rules! universal_trampolines {
         /// signature, valid for the call; `f` is a function of it.
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            if direct_calls() {
-                if let Some(r) = direct_custom!($name, f, $($arg),*) {
+            let target = trampoline_target();
+            if target & DIRECT_BIT != 0 {
+                let ctx = target_context(target);
+                if let Some(r) = direct_custom!($name, ctx, f, $($arg),*) {
                     return r;
                 }
             }
-            via_host!(f, $sig, $block, ($($arg: $kind),*) -> $ret)
+            via_host!(target_context(target), f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
 }
 
-/// The direct call of a `custom` row (see [`direct_calls`]), or `None`
+/// The direct call of a `custom` row (see [`TRAMPOLINE_TARGET`]), or `None`
 /// where it goes through the host.
 macro_rules! direct_custom {
-    (newfunc, $f:ident, $self_:ident, $args:ident, $kw:ident) => {
-        // SAFETY: with `direct_calls` (checked by the caller): a type, a
+    (newfunc, $ctx:ident, $f:ident, $self_:ident, $args:ident, $kw:ident) => {
+        // SAFETY: with `DIRECT_BIT` set (checked by the caller): a type, a
         // tuple and a dict or NULL from CPython (the trampoline's
         // contract), passed through unchanged as the host would.
         unsafe {
-            direct_with_tuple($args, |ctx, items, n| {
+            direct_with_tuple($ctx, $args, |ctx, items, n| {
                 let (s, kw) = (object_to_handle!(obj, $self_), object_to_handle!(obj, $kw));
                 handle_to_object!(obj, $f(ctx, s, items, n, kw))
             })
         }
     };
-    (initproc, $f:ident, $self_:ident, $args:ident, $kw:ident) => {
+    (initproc, $ctx:ident, $f:ident, $self_:ident, $args:ident, $kw:ident) => {
         // SAFETY: as for `newfunc`, with the instance for the type.
         unsafe {
-            direct_with_tuple($args, |ctx, items, n| {
+            direct_with_tuple($ctx, $args, |ctx, items, n| {
                 let (s, kw) = (object_to_handle!(obj, $self_), object_to_handle!(obj, $kw));
                 $f(ctx, s, items, n, kw)
             })
         }
     };
     // The collector's visitor is wrapped by the host.
-    (traverseproc, $f:ident, $($arg:ident),*) => {{
-        let _ = ($f, $($arg),*);
+    (traverseproc, $ctx:ident, $f:ident, $($arg:ident),*) => {{
+        let _ = ($ctx, $f, $($arg),*);
         None::<core::ffi::c_int>
     }};
 }
 
-/// Calls `call` with the plain context and the items of the argument tuple
-/// `args` as handles, where the tuple's layout is known
+/// Calls `call` with the plain context `ctx` and the items of the argument
+/// tuple `args` as handles, where the tuple's layout is known
 /// ([`TUPLE_ITEMS_OFFSET`]); else `None`.
 ///
 /// # Safety
-/// Only with [`direct_calls`]; `args` is a tuple, and `call` calls a
-/// function of the trampoline's signature.
+/// Only with [`DIRECT_BIT`] set, `ctx` its context; `args` is a tuple,
+/// and `call` calls a function of the trampoline's signature.
 #[inline(always)]
 unsafe fn direct_with_tuple<R>(
+    ctx: *mut HPyContext,
     args: *mut cpy_PyObject,
     call: impl FnOnce(*mut HPyContext, *const HPy, hpy_sys::HPy_ssize_t) -> R,
 ) -> Option<R> {
@@ -421,7 +445,6 @@ unsafe fn direct_with_tuple<R>(
                 .cast::<hpy_sys::HPy_ssize_t>(),
         )
     };
-    let ctx = TRAMPOLINE_CONTEXT.load(Ordering::Relaxed);
     Some(call(ctx, items, n))
 }
 
@@ -442,6 +465,7 @@ pub unsafe fn capsule_destructor(
     // the capsule object itself.
     unsafe {
         call_real(
+            target_context(trampoline_target()),
             hpy_sys::HPyFunc_CAPSULE_DESTRUCTOR,
             f as HPyCFunction,
             capsule,
