@@ -105,6 +105,13 @@ impl FunctionDescription {
         &self,
         args: &Args<'a, 'ctx>,
     ) -> HPyResult<Parsed<'a, 'ctx, N>> {
+        if self.positional < self.params.len() || self.kwargs {
+            // Keyword-only parameters or `**kwargs`: keywords are this
+            // function's common case, parsed inline, where the description
+            // folds into the loops (a call without keywords too: its errors
+            // are the same, `bind_all` checks the count and what is missing).
+            return self.bind_all(args);
+        }
         if args.kwnames._i == 0 {
             let nargs = args.nargs;
             if (nargs > self.positional && !self.varargs) || nargs < self.required_positional {
@@ -115,15 +122,8 @@ impl FunctionDescription {
                 self.raise_bad_positional_count(args.ctx, nargs);
                 return Err(HPyErr::raised(args.ctx));
             }
-            if self.positional == self.params.len() {
-                return Ok(self.bind_positional(args));
-            }
-        }
-        if self.positional < self.params.len() || self.kwargs {
-            // Keyword-only parameters or `**kwargs`: keywords are this
-            // function's common case, parsed inline, where the description
-            // folds into the loops.
-            return self.bind_all(args);
+            // Every parameter can be given by position here.
+            return Ok(self.bind_positional(args));
         }
         self.parse_keywords(args)
     }
