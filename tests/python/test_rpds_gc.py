@@ -16,7 +16,7 @@ IS_PYPY = sys.implementation.name == "pypy"
 def assert_collected(w):
     """The object `w` refers to is gone. On PyPy, a known intermittent
     defect is reported as such (XFAIL, with what still refers to the
-    object) instead of failing the run: in two of five fresh-clone runs of
+    object) instead of failing the run: in two of four fresh-clone runs of
     the whole suite one cycle of this file stayed alive through ten full
     collections on PyPy (once in debug mode, `HashTrieSet`; once in plain
     mode, `iterator`), while this file alone passed every time (8 runs of
