@@ -72,7 +72,6 @@ macro_rules! cpy_ret {
 
 /// Converts an argument CPython passed (of a `plain` row's kind) to the
 /// HPy-convention one, where a handle is the object pointer.
-#[allow(unused_macros)] // the universal ABI uses it for the `plain` rows only
 macro_rules! object_to_handle {
     (obj, $v:expr) => {
         hpy_sys::HPy { _i: $v as isize }

@@ -70,8 +70,6 @@ pub(crate) use entry_point;
 
 // ---- the CPython-convention trampolines (one per row of the table) ----
 
-static TRAMPOLINE_CONTEXT: AtomicPtr<HPyContext> = AtomicPtr::new(core::ptr::null_mut());
-
 /// Saves the context the trampolines hand to
 /// `ctx_CallRealFunctionFromTrampoline` (`HPyInitGlobalContext_<name>`).
 /// One extension binary holds one module, so one slot is enough; a
@@ -83,7 +81,6 @@ static TRAMPOLINE_CONTEXT: AtomicPtr<HPyContext> = AtomicPtr::new(core::ptr::nul
 /// Also identifies the host from the context's name (see `host.rs`).
 #[inline(always)]
 pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
-    TRAMPOLINE_CONTEXT.store(ctx, Ordering::Release);
     // SAFETY: the host's live context (this function's contract): its
     // `name` is NULL or a NUL-terminated static string.
     let name = unsafe { (*ctx).name };
@@ -135,6 +132,14 @@ fn trampoline_target() -> usize {
 #[inline(always)]
 fn target_context(target: usize) -> *mut HPyContext {
     (target & !DIRECT_BIT) as *mut HPyContext
+}
+
+/// The context the host passed to `HPyInitGlobalContext_<name>` (null
+/// before the module is loaded), read with `Acquire` for use outside the
+/// trampolines (another thread, a dropped error).
+#[inline(always)]
+fn saved_context() -> *mut HPyContext {
+    target_context(TRAMPOLINE_TARGET.load(Ordering::Acquire))
 }
 
 /// Where the items of a tuple start in the running CPython (3.14 added a
@@ -376,7 +381,7 @@ macro_rules! universal_trampolines {
             let target = trampoline_target();
             if target & DIRECT_BIT != 0 {
                 let ctx = target_context(target);
-                if let Some(r) = direct_custom!($name, ctx, f, $($arg),*) {
+                if let Some(r) = direct_custom!(ctx, f, ($($arg: $kind),*) -> $ret) {
                     return r;
                 }
             }
@@ -388,30 +393,23 @@ macro_rules! universal_trampolines {
 /// The direct call of a `custom` row (see [`TRAMPOLINE_TARGET`]), or `None`
 /// where it goes through the host.
 macro_rules! direct_custom {
-    (newfunc, $ctx:ident, $f:ident, $self_:ident, $args:ident, $kw:ident) => {
-        // SAFETY: with `DIRECT_BIT` set (checked by the caller): a type, a
-        // tuple and a dict or NULL from CPython (the trampoline's
-        // contract), passed through unchanged as the host would.
+    // `tp_new` and `tp_init`: the argument tuple's items are the array.
+    ($ctx:ident, $f:ident, ($s:ident: obj, $args:ident: tuple, $kw:ident: obj) -> $ret:ident) => {
+        // SAFETY: with `DIRECT_BIT` set (checked by the caller): the type
+        // or instance, a tuple and a dict or NULL from CPython (the
+        // trampoline's contract), passed through unchanged as the host
+        // would.
         unsafe {
             direct_with_tuple($ctx, $args, |ctx, items, n| {
-                let (s, kw) = (object_to_handle!(obj, $self_), object_to_handle!(obj, $kw));
-                handle_to_object!(obj, $f(ctx, s, items, n, kw))
+                let (s, kw) = (object_to_handle!(obj, $s), object_to_handle!(obj, $kw));
+                handle_to_object!($ret, $f(ctx, s, items, n, kw))
             })
         }
     };
-    (initproc, $ctx:ident, $f:ident, $self_:ident, $args:ident, $kw:ident) => {
-        // SAFETY: as for `newfunc`, with the instance for the type.
-        unsafe {
-            direct_with_tuple($ctx, $args, |ctx, items, n| {
-                let (s, kw) = (object_to_handle!(obj, $self_), object_to_handle!(obj, $kw));
-                $f(ctx, s, items, n, kw)
-            })
-        }
-    };
-    // The collector's visitor is wrapped by the host.
-    (traverseproc, $ctx:ident, $f:ident, $($arg:ident),*) => {{
+    // `tp_traverse`: the collector's visitor is wrapped by the host.
+    ($ctx:ident, $f:ident, ($($arg:ident: $kind:ident),*) -> $ret:ident) => {{
         let _ = ($ctx, $f, $($arg),*);
-        None::<core::ffi::c_int>
+        None::<cpy_ret!($ret)>
     }};
 }
 
@@ -536,7 +534,7 @@ pub fn discard_interpreter_error() {
             .try_with(|c| c.get())
             .unwrap_or(core::ptr::null_mut())
     } else {
-        TRAMPOLINE_CONTEXT.load(Ordering::Acquire)
+        saved_context()
     };
     if ctx.is_null() {
         return;
@@ -831,7 +829,7 @@ impl ThreadAttach {
     /// `HPyInitGlobalContext_<name>`), valid in every call on every thread;
     /// a debug host rejects another call's context.
     pub fn thread_context(self, caller: *mut HPyContext) -> *mut HPyContext {
-        let global = TRAMPOLINE_CONTEXT.load(Ordering::Acquire);
+        let global = saved_context();
         if global.is_null() {
             caller
         } else {
