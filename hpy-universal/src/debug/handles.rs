@@ -126,6 +126,17 @@ impl Record {
         !self.data.is_empty() || self.tracked.capacity() != 0 || self.trace.is_some()
     }
 
+    /// Marks a record that keeps nothing as released (see
+    /// [`State::clear`]).
+    #[inline(always)]
+    fn vacate(&mut self) {
+        self.kind = Kind::Free;
+        self.closed = true;
+        self.value = 0;
+        self.prev = null_mut();
+        self.next = null_mut();
+    }
+
     fn vacant() -> Record {
         Record {
             prev: null_mut(),
@@ -391,10 +402,28 @@ impl State {
             None
         };
         let r = reused.unwrap_or_else(|| self.alloc());
-        let id = self.next_id;
-        self.next_id += 1;
         // SAFETY: `r` is a live record that nothing else refers to (fresh,
         // cleared or from the free list).
+        unsafe { self.fill(r, value, kind, trace) };
+        r
+    }
+
+    /// Gives the unused record `r` a new id and opens it as `kind` for
+    /// `value`.
+    ///
+    /// # Safety
+    /// `r` is a live record in no queue, that nothing else refers to.
+    #[inline(always)]
+    unsafe fn fill(
+        &mut self,
+        r: *mut Record,
+        value: isize,
+        kind: Kind,
+        trace: Option<Box<OpenTrace>>,
+    ) {
+        let id = self.next_id;
+        self.next_id += 1;
+        // SAFETY: per the contract.
         unsafe {
             let rec = &mut *r;
             rec.kind = kind;
@@ -409,7 +438,42 @@ impl State {
                 self.open.push_back(r);
             }
         }
-        r
+    }
+
+    /// [`State::open_argument`] where it calls nothing, the common case of
+    /// a running program: no stack trace wanted, and a record to reuse as
+    /// it is (the closed queue's oldest when the queue is full and that
+    /// record keeps nothing, else one of the free list), as
+    /// [`State::open_inline`] would. `None`, with nothing done, otherwise.
+    /// (A trampoline's hot path without calls saves no registers.)
+    #[inline(always)]
+    pub(crate) fn open_argument_fast(&mut self, value: isize) -> Option<(HPy, ArgumentRecord)> {
+        if self.trace_limit != 0 {
+            return None;
+        }
+        let head = self.closed.head;
+        // SAFETY: the head of the closed queue and the free list's first
+        // record are live records; taken out of their queue or list,
+        // nothing else refers to them, and the one reused from the queue
+        // keeps nothing a reuse would have to drop (checked).
+        unsafe {
+            let r = if !head.is_null() && self.closed.len >= self.closed_max {
+                if (*head).keeps_something() {
+                    return None;
+                }
+                self.closed.remove(head);
+                head
+            } else if !self.free.is_null() {
+                let r = self.free;
+                self.free = (*r).next;
+                r
+            } else {
+                return None;
+            };
+            self.fill(r, value, Kind::Argument, None);
+            let (h, id) = ((*r).handle, (*r).id);
+            Some((HPy { _i: h }, ArgumentRecord { record: r, id }))
+        }
     }
 
     /// Opens a handle record of `kind` for `value`, with a stack trace if
@@ -561,11 +625,7 @@ impl State {
         if rec.keeps_something() {
             self.drop_kept(rec);
         }
-        rec.kind = Kind::Free;
-        rec.closed = true;
-        rec.value = 0;
-        rec.prev = null_mut();
-        rec.next = null_mut();
+        rec.vacate();
     }
 
     /// Drops what a record being cleared keeps (out of line: most records
@@ -609,6 +669,41 @@ impl State {
                 Ok(Some(HPy { _i: value }))
             }
         }
+    }
+
+    /// [`State::close_argument`] where it calls nothing: the record holds
+    /// no protected copies, and the closed record that leaves the full
+    /// closed queue for the free list, if any, keeps nothing. `false`,
+    /// with nothing done, otherwise.
+    #[inline(always)]
+    pub(crate) fn close_argument_fast(&mut self, arg: ArgumentRecord) -> bool {
+        let r = arg.record;
+        // SAFETY: records are never freed; the record is still this
+        // argument's only if the id matches (ids are never reused), and
+        // then it is open (so in the open queue) unless the extension
+        // closed it. The closed queue's head is live.
+        unsafe {
+            if (*r).id != arg.id || (*r).closed {
+                return true;
+            }
+            let full = self.closed.len >= self.closed_max;
+            let oldest = self.closed.head;
+            if !(*r).data.is_empty() || (full && (oldest.is_null() || (*oldest).keeps_something()))
+            {
+                return false;
+            }
+            // `retire` and `trim_closed`, without the calls not needed here.
+            self.open.remove(r);
+            (*r).closed = true;
+            self.closed.push_back(r);
+            if full {
+                self.closed.remove(oldest);
+                (*oldest).vacate();
+                (*oldest).next = self.free;
+                self.free = oldest;
+            }
+        }
+        true
     }
 
     /// Closes argument `arg` at the end of its call, unless the extension
@@ -998,6 +1093,53 @@ mod tests {
             id: ids[2],
         };
         assert!(!s.describe(reused).closed);
+    }
+
+    /// Argument handles opened and closed through the trampoline's fast
+    /// paths (falling back as it does) give the same handles, ids and
+    /// queues as through the general functions, whichever path each step
+    /// takes: a closed queue filling up, full, over a lowered maximum, and
+    /// records taken from the free list.
+    #[test]
+    fn argument_fast_paths_match_the_general_ones() {
+        fn run(fast: bool) -> Vec<(isize, u64, Vec<u64>, Vec<u64>)> {
+            let mut s = State::new();
+            s.set_closed_max(4);
+            let mut seen = Vec::new();
+            for round in 0..12isize {
+                if round == 6 {
+                    s.set_closed_max(2);
+                }
+                // Calls of 1 to 3 arguments, and an owned handle now and
+                // then (closed before the arguments, as a result is).
+                let args: Vec<(HPy, ArgumentRecord)> = (0..1 + round % 3)
+                    .map(|i| {
+                        let fast_open = if fast {
+                            s.open_argument_fast(obj(i))
+                        } else {
+                            None
+                        };
+                        fast_open.unwrap_or_else(|| s.open_argument(obj(i)))
+                    })
+                    .collect();
+                if round % 4 == 1 {
+                    let h = s.open(obj(99), Kind::Owned, None);
+                    s.take_result(h).unwrap();
+                }
+                for &(h, arg) in &args {
+                    seen.push((h._i, arg.id, Vec::new(), Vec::new()));
+                    if !(fast && s.close_argument_fast(arg)) {
+                        s.close_argument(arg);
+                    }
+                }
+                let ids = |v: Vec<Snapshot>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+                let open = ids(s.open_handles(0));
+                let closed = ids(s.closed_handles(0));
+                seen.push((0, round as u64, open, closed));
+            }
+            seen
+        }
+        assert_eq!(run(true), run(false));
     }
 
     #[test]

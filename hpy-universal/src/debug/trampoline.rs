@@ -83,6 +83,34 @@ impl<'a> DebugHandles<'a> {
         });
     }
 
+    /// [`Handles::arg`] beyond its common case: a stack trace, a record
+    /// to make or clear, or more than [`INLINE`] arguments.
+    #[cold]
+    #[inline(never)]
+    fn open_slow(&mut self, o: *mut PyObject) -> HPy {
+        let (h, arg) = self.info.with(|s| s.open_argument(o as isize));
+        self.remember(arg);
+        h
+    }
+
+    /// [`Handles::finish`] from the first `done` inline argument handles
+    /// on (those are closed).
+    #[cold]
+    #[inline(never)]
+    fn finish_slow(&mut self, done: usize) {
+        let n = core::mem::replace(&mut self.opened_len, 0);
+        // SAFETY: the first `n` entries were written by `arg`.
+        let rest = unsafe { &*(&raw const self.opened[done..n] as *const [ArgumentRecord]) };
+        self.info.with(|s| {
+            for &arg in rest {
+                s.close_argument(arg);
+            }
+        });
+        if self.spill.is_some() {
+            self.finish_spilled();
+        }
+    }
+
     #[inline(always)]
     fn remember(&mut self, arg: ArgumentRecord) {
         if self.opened_len < INLINE {
@@ -103,9 +131,16 @@ unsafe impl Handles for DebugHandles<'_> {
         if o.is_null() {
             return HPy_NULL;
         }
-        let (h, arg) = self.info.with(|s| s.open_argument(o as isize));
-        self.remember(arg);
-        h
+        // The common case calls nothing (so saves no registers); the rest
+        // is a tail call.
+        if self.opened_len < INLINE {
+            if let Some((h, arg)) = self.info.with(|s| s.open_argument_fast(o as isize)) {
+                self.opened[self.opened_len].write(arg);
+                self.opened_len += 1;
+                return h;
+            }
+        }
+        self.open_slow(o)
     }
 
     unsafe fn args(&mut self, items: *const *mut PyObject, n: usize) -> *const HPy {
@@ -152,17 +187,47 @@ unsafe impl Handles for DebugHandles<'_> {
     }
 
     unsafe fn finish(&mut self) {
-        let n = core::mem::replace(&mut self.opened_len, 0);
-        // SAFETY: the first `n` entries were written by `remember`.
-        let first = unsafe { &*(&raw const self.opened[..n] as *const [ArgumentRecord]) };
-        self.info.with(|s| {
-            for &arg in first {
-                s.close_argument(arg);
+        // As `arg`: the common case calls nothing; one argument (a method's
+        // `self`, a module function's module) without a loop, whose state
+        // would make this function save registers.
+        if self.opened_len == 1 && self.spill.is_none() {
+            // SAFETY: the first entry was written by `arg`.
+            let arg = unsafe { self.opened[0].assume_init() };
+            if self.info.with(|s| s.close_argument_fast(arg)) {
+                self.opened_len = 0;
+                return;
             }
-        });
-        if self.spill.is_some() {
-            self.finish_spilled();
         }
+        self.finish_many()
+    }
+}
+
+impl DebugHandles<'_> {
+    /// [`Handles::finish`] beyond one argument handle: as `finish`, the
+    /// common case calls nothing, the rest (from the first argument that
+    /// needs more) is a tail call.
+    #[inline(never)]
+    fn finish_many(&mut self) {
+        let n = self.opened_len;
+        let mut done = 0;
+        if self.spill.is_none() {
+            let opened = &self.opened;
+            self.info.with(|s| {
+                while done < n {
+                    // SAFETY: the first `n` entries were written by `arg`.
+                    let arg = unsafe { opened[done].assume_init() };
+                    if !s.close_argument_fast(arg) {
+                        break;
+                    }
+                    done += 1;
+                }
+            });
+            if done == n {
+                self.opened_len = 0;
+                return;
+            }
+        }
+        self.finish_slow(done)
     }
 }
 
