@@ -136,7 +136,7 @@ super::abi::entry_point! {
     pub unsafe extern "C" fn impl_noargs<M: MethNoArgs>(ctx: *mut HPyContext, module: HPy) -> HPy {
         // SAFETY: HPy passes the live context and a module handle valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            trampoline(ctx, M::NAME, HPy_NULL, move |ctx| {
                 M::call(ctx, Borrowed::from_raw(ctx, module))
             })
         }
@@ -149,7 +149,7 @@ super::abi::entry_point! {
     pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg: HPy) -> HPy {
         // SAFETY: HPy passes the live context and handles valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            trampoline(ctx, M::NAME, HPy_NULL, move |ctx| {
                 M::call(
                     ctx,
                     Borrowed::from_raw(ctx, module),
@@ -172,7 +172,7 @@ super::abi::entry_point! {
         // SAFETY: HPy passes the live context, a module handle and `nargs`
         // argument handles, all valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            trampoline(ctx, M::NAME, HPy_NULL, move |ctx| {
                 let args = Args::positional_only(ctx, args, nargs);
                 M::call(ctx, Borrowed::from_raw(ctx, module), args)
             })
@@ -193,7 +193,7 @@ super::abi::entry_point! {
         // SAFETY: HPy passes the live context, a module handle, the argument
         // array and the keyword names tuple (or HPy_NULL), all valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            trampoline(ctx, M::NAME, HPy_NULL, move |ctx| {
                 let args = Args {
                     ctx,
                     args,
@@ -215,7 +215,7 @@ super::abi::entry_point! {
         // exec is the first call with a context, and no exception is pending.
         unsafe {
             hpy_sys::hpy_rs_prepare_context(ctx);
-            trampoline(ctx, M::NAME, -1, |ctx| {
+            trampoline(ctx, M::NAME, -1, move |ctx| {
                 M::call(ctx, Borrowed::from_raw(ctx, module))
             })
         }

@@ -137,7 +137,7 @@ macro_rules! slot_kinds {
             /// Called by HPy only, with this slot signature's arguments.
             pub unsafe extern "C" fn $impl_fn<M: $trait_name>(ctx: *mut HPyContext, $($arg: hpy_ty!($kind)),*) -> ret_types!($ret) {
                 // SAFETY: HPy passes the live context and arguments valid for the call.
-                unsafe { trampoline(ctx, M::NAME, err_value!($ret), |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
+                unsafe { trampoline(ctx, M::NAME, err_value!($ret), move |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
             }
         }
 
