@@ -96,8 +96,40 @@ unsafe extern "C" fn ctx_New(_ctx: *mut Ctx, h_type: HPy, data: *mut *mut c_void
         if plain && obj._i != 0 {
             let header = core::mem::size_of::<PyObject>();
             let size = ((*tp).tp_basicsize as usize).saturating_sub(header);
-            core::ptr::write_bytes((*data).cast::<u8>(), 0, size);
+            zero_payload((*data).cast::<u8>(), size);
         }
         obj
+    }
+}
+
+/// Zeroes the `size` bytes at `p`, a new instance's payload: up to four
+/// words written one by one (most classes; `write_bytes` calls `memset`,
+/// about 15 instructions more for a small payload), `write_bytes` beyond.
+///
+/// # Safety
+/// `p` is valid for writes of `size` bytes.
+#[inline(always)]
+unsafe fn zero_payload(p: *mut u8, size: usize) {
+    const WORD: usize = core::mem::size_of::<u64>();
+    // SAFETY: every write is inside the `size` bytes at `p` (contract);
+    // unaligned writes need no alignment.
+    unsafe {
+        if size <= 4 * WORD && size % WORD == 0 {
+            let w = p.cast::<u64>();
+            if size >= WORD {
+                w.write_unaligned(0);
+            }
+            if size >= 2 * WORD {
+                w.add(1).write_unaligned(0);
+            }
+            if size >= 3 * WORD {
+                w.add(2).write_unaligned(0);
+            }
+            if size == 4 * WORD {
+                w.add(3).write_unaligned(0);
+            }
+        } else {
+            core::ptr::write_bytes(p, 0, size);
+        }
     }
 }
