@@ -771,7 +771,12 @@ pub unsafe fn is_type_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> Optio
 /// # Safety
 /// As `HPy_New`.
 #[inline(always)]
-pub unsafe fn new_instance_raw(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+#[allow(clippy::extra_unused_type_parameters)] // generic like the CPython ABI's
+pub unsafe fn new_instance_raw<T: crate::HPyClass>(
+    ctx: *mut HPyContext,
+    ty: HPy,
+    data: *mut *mut c_void,
+) -> HPy {
     // SAFETY: forwarded.
     unsafe { hpy_sys::_HPy_New(ctx, ty, data) }
 }
@@ -781,7 +786,8 @@ pub unsafe fn new_instance_raw(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_
 /// # Safety
 /// None; `unsafe` for the CPython ABI's contract.
 #[inline(always)]
-pub unsafe fn type_created(_: *mut HPyContext, _: HPy, _: *mut *mut HPyDef) {}
+#[allow(clippy::extra_unused_type_parameters)] // generic like the CPython ABI's
+pub unsafe fn type_created<T: crate::HPyClass>(_: *mut HPyContext, _: HPy, _: *mut *mut HPyDef) {}
 
 // ---- threads started by the extension ----
 

@@ -245,7 +245,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     let mut data: *mut c_void = ptr::null_mut();
     // SAFETY: `cls` is a type; `raw_new` returns an owned handle (or NULL)
     // and points `data` at the instance data, which is written whole below.
-    let obj = unsafe { ctx.wrap_result(raw_new(ctx.as_raw(), cls.as_raw(), &mut data))? };
+    let obj = unsafe { ctx.wrap_result(raw_new::<T>(ctx.as_raw(), cls.as_raw(), &mut data))? };
     // HPy_New's `data` is wrong for Python subclasses on CPython (see
     // `locate_start`); only classes marked `subclass` can have those.
     let start = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
@@ -276,9 +276,9 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
 /// As `HPy_New`; the caller writes the whole instance data (the ancestors'
 /// blocks and `T`'s) before anything reads it.
 #[inline(always)]
-unsafe fn raw_new(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+unsafe fn raw_new<T: HPyClass>(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
     // SAFETY: forwarded.
-    unsafe { crate::abi::new_instance_raw(ctx, ty, data) }
+    unsafe { crate::abi::new_instance_raw::<T>(ctx, ty, data) }
 }
 
 /// Creates an instance of `T` holding `value`.
