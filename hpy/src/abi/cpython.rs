@@ -638,6 +638,22 @@ pub unsafe fn is_instance_fast(
     }
 }
 
+/// The type the ready `global` holds, as a handle that owns no reference
+/// (the global's keeps the type alive as long as the module); `None`:
+/// load it through the HPy API (not ready yet; always in the universal
+/// ABI).
+///
+/// # Safety
+/// As for [`is_instance_fast`]; the result is never closed.
+#[inline(always)]
+pub unsafe fn type_borrowed(ready: &AtomicBool, global: *const HPyGlobal) -> Option<HPy> {
+    if !ready.load(Ordering::Acquire) {
+        return None;
+    }
+    // SAFETY: the slot is readable (contract).
+    Some(_py2h(unsafe { _hg2py(*global) }))
+}
+
 /// Whether `cls` is the type the ready `global` holds (one compare, as in
 /// [`is_instance_fast`]); `None`: ask the HPy API.
 ///

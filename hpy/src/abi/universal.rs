@@ -757,6 +757,16 @@ pub unsafe fn is_instance_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> O
     None
 }
 
+/// Always `None` (load the global through the HPy API), as
+/// [`is_instance_fast`].
+///
+/// # Safety
+/// None here; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn type_borrowed(_: &AtomicBool, _: *const HPyGlobal) -> Option<HPy> {
+    None
+}
+
 /// Always `None` (ask the HPy API), as [`is_instance_fast`].
 ///
 /// # Safety

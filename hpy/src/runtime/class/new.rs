@@ -283,8 +283,7 @@ unsafe fn raw_new<T: HPyClass>(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_
 
 /// Creates an instance of `T` holding `value`.
 pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
-    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
-    new_instance_of::<T>(&ty, value)
+    with_type::<T, _>(ctx, |ty| new_instance_of::<T>(ty, value))
 }
 
 /// `WithFields` as a return value: the new instance of `T`.
@@ -292,9 +291,32 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     ctx: Context<'ctx>,
     value: crate::WithFields<'ctx, T>,
 ) -> HPyResult<Handle<'ctx>> {
-    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
     let (value, fields) = value.into_parts();
-    new_instance_with(&ty, value, FieldValues(fields))
+    with_type::<T, _>(ctx, |ty| new_instance_with(ty, value, FieldValues(fields)))
+}
+
+/// Runs `f` with `T`'s type object: borrowed from its slot where the ABI
+/// allows (no reference taken and given back), loaded otherwise.
+#[inline(always)]
+fn with_type<'ctx, T: HPyClass, R>(
+    ctx: Context<'ctx>,
+    f: impl FnOnce(&Handle<'ctx>) -> HPyResult<R>,
+) -> HPyResult<R> {
+    let slot = T::type_slot();
+    // SAFETY: the slot's global holds the type once it is registered, never
+    // cleared while the module lives.
+    let borrowed = unsafe {
+        crate::abi::type_borrowed(slot.global.registered_flag(), slot.global.as_raw_ptr())
+    };
+    match borrowed {
+        Some(raw) => {
+            // SAFETY: a live type object, kept by the global during the call;
+            // the handle is never closed (it owns no reference).
+            let ty = core::mem::ManuallyDrop::new(unsafe { Handle::from_raw(ctx, raw) });
+            f(&ty)
+        }
+        None => f(&slot.load(ctx, const { T::INFO.python_name() })?),
+    }
 }
 
 /// What a `#[new]` constructor may return: a [`NewValue`] or an
