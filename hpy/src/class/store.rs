@@ -78,10 +78,12 @@ struct Slots {
     /// Never shrinks while the store lives; each holds one count of its
     /// block's `live` (given back when the store's value is dropped).
     blocks: Vec<NonNull<Block>>,
-    /// Released slots, as (block, slot) indices, taken before new ones.
-    free: Vec<(u32, u32)>,
+    /// Released slots, taken before new ones.
+    free: Vec<SlotRef>,
     /// The first slot of the last block not used yet.
     next: usize,
+    /// How many slots the last block has (0 before the first block).
+    room: usize,
     /// Slots that hold a reference or wait for a sweep.
     used: usize,
     /// `used` after the last sweep: the next one runs when the registry
@@ -94,6 +96,14 @@ struct Slots {
 // interpreter (they need a context, or are called by the collector); the
 // interpreter drops the value on one thread that holds it.
 unsafe impl Send for Registry {}
+
+/// A slot and the block that holds it (a taken slot waiting for its
+/// first `Stored`, a dead one, a free one).
+#[derive(Clone, Copy)]
+struct SlotRef {
+    block: NonNull<Block>,
+    slot: NonNull<Slot>,
+}
 
 /// Slots of one allocation: heap memory that never moves while the store
 /// or a `Stored` names it (PyPy's collector rewrites a field in place when
@@ -261,6 +271,7 @@ impl ObjectStore {
                     blocks: Vec::new(),
                     free: Vec::new(),
                     next: 0,
+                    room: 0,
                     used: 0,
                     kept: 0,
                 }),
@@ -291,56 +302,69 @@ impl Default for ObjectStore {
 const MIN_SWEEP: usize = 32;
 
 impl Slots {
-    /// A slot for a new reference, as its first `Stored`; `None` when a new block is due and the registry has
-    /// doubled since its last sweep (sweep first, then ask again).
+    /// A slot for a new reference, as its first `Stored`; `None` when a
+    /// new block is due and the registry has doubled since its last sweep
+    /// (sweep first, then ask again).
+    #[inline]
     fn take(&mut self, id: u64, may_sweep: bool) -> Option<Stored> {
-        let (b, s) = match self.free.pop() {
+        let at = match self.free.pop() {
             Some(free) => free,
-            None => {
-                // SAFETY: the registry holds a count of each of its blocks.
-                let room = self
-                    .blocks
-                    .last()
-                    .map_or(0, |b| unsafe { b.as_ref() }.slots.len());
-                if self.next == room {
-                    if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
-                        return None;
+            None => match self.blocks.last() {
+                Some(&block) if self.next < self.room => {
+                    // SAFETY: the registry holds a count of each of its
+                    // blocks; `next < room`, the last block's length.
+                    let slot = unsafe { block.as_ref().slots.get_unchecked(self.next) };
+                    self.next += 1;
+                    SlotRef {
+                        block,
+                        slot: NonNull::from(slot),
                     }
-                    let size = (2 * room).clamp(FIRST_BLOCK, MAX_BLOCK);
-                    let slots = (0..size)
-                        .map(|_| Slot {
-                            field: UnsafeCell::new(hpy_sys::HPyField_NULL),
-                            refs: AtomicUsize::new(0),
-                            taken: Cell::new(false),
-                        })
-                        .collect();
-                    let block = Box::new(Block {
-                        store: id,
-                        live: AtomicUsize::new(1),
-                        slots,
-                    });
-                    self.blocks.push(NonNull::from(Box::leak(block)));
-                    self.next = 0;
                 }
-                self.next += 1;
-                (self.blocks.len() as u32 - 1, self.next as u32 - 1)
-            }
+                _ => self.new_block(id, may_sweep)?,
+            },
         };
         self.used += 1;
-        let block = self.blocks[b as usize];
         // SAFETY: the registry holds a count of each of its blocks.
-        let block_ref = unsafe { block.as_ref() };
-        let slot = &block_ref.slots[s as usize];
+        let (block, slot) = unsafe { (at.block.as_ref(), at.slot.as_ref()) };
         slot.taken.set(true);
         // Free: no `Stored` names it, so its count is 0 and nobody else
         // changes it now.
         slot.refs.store(1, Ordering::Relaxed);
         // Relaxed as `Arc::clone`: the registry's count is held.
-        block_ref.live.fetch_add(1, Ordering::Relaxed);
+        block.live.fetch_add(1, Ordering::Relaxed);
         Some(Stored {
-            block,
-            slot: NonNull::from(slot),
+            block: at.block,
+            slot: at.slot,
         })
+    }
+
+    /// The first slot of a new block (twice the last one's size, within
+    /// bounds); `None` when the registry has doubled since its last sweep
+    /// and `may_sweep`.
+    #[inline(never)]
+    fn new_block(&mut self, id: u64, may_sweep: bool) -> Option<SlotRef> {
+        if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
+            return None;
+        }
+        let size = (2 * self.room).clamp(FIRST_BLOCK, MAX_BLOCK);
+        let slots = (0..size)
+            .map(|_| Slot {
+                field: UnsafeCell::new(hpy_sys::HPyField_NULL),
+                refs: AtomicUsize::new(0),
+                taken: Cell::new(false),
+            })
+            .collect();
+        let block = NonNull::from(Box::leak(Box::new(Block {
+            store: id,
+            live: AtomicUsize::new(1),
+            slots,
+        })));
+        self.blocks.push(block);
+        self.room = size;
+        self.next = 1;
+        // SAFETY: just made, kept by the registry; it has `size` >= 1 slots.
+        let slot = unsafe { NonNull::from(&block.as_ref().slots[0]) };
+        Some(SlotRef { block, slot })
     }
 }
 
@@ -349,6 +373,7 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// (`HPyField_Store` with the store as owner). Sweeps first when a new
     /// block of slots is due and the store has doubled since its last
     /// sweep, so dead references cost amortised constant time.
+    #[inline]
     pub fn stash(&self, obj: &Handle<'ctx>) -> Stored {
         let registry = &self.registry;
         // SAFETY: see `Registry::slots`: no other reference to it exists
@@ -412,42 +437,48 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
         let registry = &self.registry;
         // SAFETY: see `Registry::slots`: the only reference to it while
         // this runs, and nothing here calls into the interpreter.
-        let dead: Vec<(u32, u32)> = unsafe {
+        let dead: Vec<SlotRef> = unsafe {
             let slots = &mut *registry.slots.get();
             let mut dead = Vec::new();
-            for (b, block) in slots.blocks.iter().enumerate() {
-                for (s, slot) in block.as_ref().slots.iter().enumerate() {
+            for &block in &slots.blocks {
+                for slot in block.as_ref().slots.iter() {
                     // Acquire: pairs with the Release of `Stored::drop`.
                     if slot.taken.get() && slot.refs.load(Ordering::Acquire) == 0 {
                         // Not taken any more, so that a sweep run by a
                         // finalizer below does not release it again; free
                         // once released.
                         slot.taken.set(false);
-                        dead.push((b as u32, s as u32));
+                        dead.push(SlotRef {
+                            block,
+                            slot: NonNull::from(slot),
+                        });
                     }
                 }
             }
             slots.kept = slots.used - dead.len();
             dead
         };
-        for (b, s) in dead {
-            // SAFETY: as above; the block's memory stays where it is when
-            // a finalizer below adds blocks.
-            let field = unsafe {
-                let slots = &*registry.slots.get();
-                slots.blocks[b as usize].as_ref().slots[s as usize]
-                    .field
-                    .get()
+        for at in &dead {
+            // SAFETY: a field of this store that nothing else names, in a
+            // block the registry keeps (its memory stays where it is when a
+            // finalizer below adds blocks); the release may run a
+            // finalizer, which may use this store again: the registry is
+            // not borrowed now.
+            unsafe {
+                hpy_sys::HPyField_Store(
+                    ctx.as_raw(),
+                    owner,
+                    at.slot.as_ref().field.get(),
+                    hpy_sys::HPy_NULL,
+                )
             };
-            // SAFETY: a field of this store that nothing else names; the
-            // release may run a finalizer, which may use this store again:
-            // the registry is not borrowed now.
-            unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner, field, hpy_sys::HPy_NULL) };
-            // SAFETY: as above (the release is over).
-            let slots = unsafe { &mut *registry.slots.get() };
-            slots.free.push((b, s));
-            slots.used -= 1;
         }
+        // SAFETY: as above (the releases are over). The released slots are
+        // free from now on (a sweep run by a finalizer above did not see
+        // them: they were no longer taken).
+        let slots = unsafe { &mut *registry.slots.get() };
+        slots.used -= dead.len();
+        slots.free.extend_from_slice(&dead);
     }
 }
 
