@@ -214,11 +214,13 @@ impl Stored {
         self.slot == other.slot
     }
 
+    #[inline(always)]
     fn slot(&self) -> &Slot {
         // SAFETY: alive while `self` is (see the field).
         unsafe { self.slot.as_ref() }
     }
 
+    #[inline(always)]
     fn block(&self) -> &Block {
         // SAFETY: as in `slot`.
         unsafe { self.block.as_ref() }
@@ -407,20 +409,17 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// `ValueError` if `stored` was made by another store; `RuntimeError`
     /// if the store was cleared by the garbage collector (its cycle is
     /// being destroyed, and a finalizer runs late).
+    #[inline]
     pub fn get(&self, stored: &Stored) -> HPyResult<Handle<'ctx>> {
         if stored.block().store != self.registry.id {
-            return Err(HPyErr::value_error(
-                "hpy::Stored loaded through an ObjectStore that does not keep it",
-            ));
+            return Err(not_this_store());
         }
         // SAFETY: the slot is in a block of this live store (its registry
         // keeps every block it made), named by `stored` and so not released,
         // and reported to the collector: its field is empty or current.
         let raw = unsafe { *stored.slot().field.get() };
         if raw._i == 0 {
-            return Err(HPyErr::runtime_error(
-                "hpy::Stored: its ObjectStore was cleared by the garbage collector",
-            ));
+            return Err(store_cleared());
         }
         let ctx = self.handle().context();
         // SAFETY: a non-empty field of this store; a new owned handle.
@@ -480,6 +479,20 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
         slots.used -= dead.len();
         slots.free.extend_from_slice(&dead);
     }
+}
+
+/// The error of [`Ref::get`] for a `Stored` of another store.
+#[cold]
+#[inline(never)]
+fn not_this_store() -> HPyErr {
+    HPyErr::value_error("hpy::Stored loaded through an ObjectStore that does not keep it")
+}
+
+/// The error of [`Ref::get`] for a slot the collector cleared.
+#[cold]
+#[inline(never)]
+fn store_cleared() -> HPyErr {
+    HPyErr::runtime_error("hpy::Stored: its ObjectStore was cleared by the garbage collector")
 }
 
 impl<'a, 'ctx> Ref<'a, 'ctx, ObjectStore> {
