@@ -515,6 +515,7 @@ impl ObjectStore {
     ///
     /// # Panics
     /// If `stores` is empty.
+    #[inline]
     pub fn scope<'ctx, R>(
         stores: &[&Ref<'_, 'ctx, ObjectStore>],
         f: impl FnOnce() -> R,
@@ -532,10 +533,14 @@ impl ObjectStore {
         // the thread-local again by `Restore` before `scope` ends (also on
         // a panic), so it is never used after `scope` is gone.
         let erased: *const (dyn ScopeOps + 'static) = unsafe { core::mem::transmute(erased) };
-        let previous = CURRENT_SCOPE.with(|current| current.replace(Some(erased)));
-        let restore = Restore(previous);
-        let result = f();
-        drop(restore);
+        // One look-up of the thread-local for both the set and the restore.
+        let result = CURRENT_SCOPE.with(|current| {
+            let _restore = Restore {
+                current,
+                previous: current.replace(Some(erased)),
+            };
+            f()
+        });
         match scope.error.into_inner() {
             Some(caught) => Err(caught.raise()),
             None => Ok(result),
@@ -550,11 +555,14 @@ std::thread_local! {
 }
 
 /// Puts back the scope that was current before (on every exit).
-struct Restore(Option<*const (dyn ScopeOps + 'static)>);
+struct Restore<'a> {
+    current: &'a core::cell::Cell<Option<*const (dyn ScopeOps + 'static)>>,
+    previous: Option<*const (dyn ScopeOps + 'static)>,
+}
 
-impl Drop for Restore {
+impl Drop for Restore<'_> {
     fn drop(&mut self) {
-        CURRENT_SCOPE.with(|current| current.set(self.0));
+        self.current.set(self.previous);
     }
 }
 
