@@ -99,6 +99,19 @@ unsafe fn tuple_items(args: *mut cpy_PyObject) -> (*const HPy, hpy_sys::HPy_ssiz
     }
 }
 
+/// The items of `tuple` as handles that own no reference (the same
+/// pointers in this ABI), and their count; `None`: read them through the
+/// HPy API (always in the universal ABI).
+///
+/// # Safety
+/// `tuple` must be a tuple (or an instance of a subclass).
+#[inline(always)]
+pub unsafe fn tuple_items_borrowed(tuple: HPy) -> Option<(*const HPy, usize)> {
+    // SAFETY: a tuple (contract).
+    let (items, n) = unsafe { tuple_items(_h2py(tuple).cast()) };
+    Some((items, n as usize))
+}
+
 /// `HPyFunc_NEWFUNC` called by CPython (`tp_new`): the tuple's items are
 /// passed as the argument array.
 ///

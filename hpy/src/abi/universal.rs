@@ -757,6 +757,15 @@ pub unsafe fn is_instance_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> O
     None
 }
 
+/// Always `None`: a tuple's items are read through the HPy API.
+///
+/// # Safety
+/// None here; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn tuple_items_borrowed(_: HPy) -> Option<(*const HPy, usize)> {
+    None
+}
+
 /// Always `None` (load the global through the HPy API), as
 /// [`is_instance_fast`].
 ///
