@@ -340,13 +340,33 @@ impl Slots {
         })
     }
 
+    /// Whether some taken slot may be dead (no `Stored` names it any
+    /// more), read from the blocks' counts without looking at the slots:
+    /// a block's `live` is 1 (the registry's) plus its slots that a
+    /// `Stored` names, so the taken slots beyond those are dead. A count
+    /// given back on another thread meanwhile is seen at a later call.
+    fn any_dead(&self) -> bool {
+        let named: usize = self
+            .blocks
+            .iter()
+            // SAFETY: the registry holds a count of each of its blocks.
+            // Acquire: pairs with the Release of `release_block`.
+            .map(|b| unsafe { b.as_ref() }.live.load(Ordering::Acquire) - 1)
+            .sum();
+        named < self.used
+    }
+
     /// The first slot of a new block (twice the last one's size, within
     /// bounds); `None` when the registry has doubled since its last sweep
     /// and `may_sweep`.
     #[inline(never)]
     fn new_block(&mut self, id: u64, may_sweep: bool) -> Option<SlotRef> {
         if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
-            return None;
+            if self.any_dead() {
+                return None;
+            }
+            // Nothing to release: a sweep would only read every slot.
+            self.kept = self.used;
         }
         let size = (2 * self.room).clamp(FIRST_BLOCK, MAX_BLOCK);
         let slots = (0..size)

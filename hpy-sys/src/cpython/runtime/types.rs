@@ -432,8 +432,13 @@ pub unsafe fn hpy_rs_simple_dealloc(
 /// `field` is a field of a dying or cleared object, owning its reference.
 #[inline(always)]
 pub unsafe fn hpy_rs_clear_field(field: *mut HPyField) {
-    // SAFETY: forwarded.
-    unsafe { clear_field(field, null_mut()) };
+    // SAFETY: `field` owns its reference (contract), given up here once the
+    // field no longer names it.
+    unsafe {
+        let old = (*field)._i as *mut PyObject;
+        *field = HPyField_NULL;
+        Py_XDECREF(old);
+    }
 }
 
 /// `HPy_New` for a *simple* type whose `tp_dealloc` is `dealloc` (see
