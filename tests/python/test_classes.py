@@ -541,6 +541,41 @@ def test_plain_classes_are_marked(hpyrs_classes, hpy_mode):
     assert _tp_dealloc(Sub) != _tp_dealloc(m.Counter)  # CPython's subtype_dealloc
 
 
+def test_simple_classes_are_marked(hpyrs_classes, hpy_mode):
+    """A class Python cannot subclass, with fields or Drop but no finalizer
+    (Shapes), gets a tp_dealloc of its own on the CPython ABI; a
+    subclassable one (Vector) and one with __del__ (Node) keep HPy's."""
+    if IS_PYPY or hpy_mode != "cpython":
+        pytest.skip("simple classes are a CPython-ABI deallocation path")
+    m = hpyrs_classes
+    generic = _tp_dealloc(m.Vector)
+    assert _tp_dealloc(m.Node) == generic
+    assert _tp_dealloc(m.Shapes) not in (generic, _tp_dealloc(m.Counter))
+
+
+def test_simple_instances_release_everything(hpyrs_classes):
+    # Shapes is a simple class on the CPython ABI (its own tp_dealloc):
+    # the value is dropped, the fields and the type are released.
+    m = hpyrs_classes
+    dropped = m.dropped_shapes()
+    held = [object() for _ in range(50)]
+    if not IS_PYPY:
+        ty_before = sys.getrefcount(m.Shapes)
+        held_before = [sys.getrefcount(o) for o in held]
+    shapes = [m.Shapes() for _ in range(50)]
+    for i in range(50):
+        shapes[i].put("pair1", held[i])
+    if not IS_PYPY:
+        assert sys.getrefcount(m.Shapes) == ty_before + 50
+        assert [sys.getrefcount(o) for o in held] == [n + 1 for n in held_before]
+    del shapes
+    collect()
+    assert m.dropped_shapes() - dropped == 50
+    if not IS_PYPY:
+        assert sys.getrefcount(m.Shapes) == ty_before
+        assert [sys.getrefcount(o) for o in held] == held_before
+
+
 def test_plain_instances_hold_their_type_and_data(hpyrs_classes):
     Counter = hpyrs_classes.Counter
     counters = [Counter(i, step=i + 1) for i in range(200)]
