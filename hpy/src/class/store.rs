@@ -135,12 +135,18 @@ struct Slot {
     /// Whether the store gave the slot out and has not released it yet:
     /// read and written by the store only, with the interpreter held.
     taken: Cell<bool>,
+    /// The block that holds the slot (set when the block is made, never
+    /// changed): what lets a `Stored` be one pointer, the size of the
+    /// `Py<PyAny>` it replaces, so that the values holding it keep their
+    /// sizes.
+    block: NonNull<Block>,
 }
 
 // SAFETY: `field` and `taken` are read and written only while the
-// interpreter is held (see their comments), `refs` and `live` are atomic;
-// from other threads a block is only counted down and freed, which reads
-// neither (an `HPyField` has no drop glue).
+// interpreter is held (see their comments), `refs` and `live` are atomic,
+// a slot's `block` is written once, before the block is shared; from other
+// threads a block is only counted down and freed, which reads neither
+// `field` nor `taken` (an `HPyField` has no drop glue).
 unsafe impl Sync for Block {}
 // SAFETY: as for `Sync`.
 unsafe impl Send for Block {}
@@ -193,14 +199,14 @@ const MAX_BLOCK: usize = 256;
 /// collector.
 pub struct Stored {
     /// Alive while this `Stored` lives: its slot's count is at least 1,
-    /// and a named slot holds one count of the block's `live`.
-    block: NonNull<Block>,
-    /// A slot of `block`.
+    /// and a named slot holds one count of its block's `live`, which keeps
+    /// the block (and so the slot) allocated.
     slot: NonNull<Slot>,
 }
 
 // SAFETY: from any thread a `Stored` only changes the atomic counts of its
-// slot and block (and frees the block as the last owner, as `Arc` does);
+// slot and block (and frees the block as the last owner, as `Arc` does),
+// reading the slot's `block`, which never changes;
 // the field is read only through the store, with the interpreter held.
 unsafe impl Send for Stored {}
 // SAFETY: `&Stored` gives no access but to the atomic counts (`clone`).
@@ -210,6 +216,7 @@ impl Stored {
     /// Whether `self` and `other` are the same reference (made by the same
     /// `stash`, or clones of it). Two stashes of one object are different
     /// references: compare the objects with [`Handle::is`].
+    #[inline]
     pub fn same_reference(&self, other: &Stored) -> bool {
         self.slot == other.slot
     }
@@ -222,8 +229,9 @@ impl Stored {
 
     #[inline(always)]
     fn block(&self) -> &Block {
-        // SAFETY: as in `slot`.
-        unsafe { self.block.as_ref() }
+        // SAFETY: as in `slot`: the slot names its block, which its count
+        // keeps alive.
+        unsafe { self.slot().block.as_ref() }
     }
 }
 
@@ -234,21 +242,22 @@ impl Clone for Stored {
         if self.slot().refs.fetch_add(1, Ordering::Relaxed) > isize::MAX as usize {
             std::process::abort();
         }
-        Stored {
-            block: self.block,
-            slot: self.slot,
-        }
+        Stored { slot: self.slot }
     }
 }
 
 impl Drop for Stored {
     fn drop(&mut self) {
+        // Read first: once the count is 0 a sweep may reuse the slot (its
+        // block stays the same, and allocated while the count below is
+        // held).
+        let block = self.slot().block;
         // Release: the sweep that sees the count at 0 (Acquire) comes after
         // every use of this `Stored`.
         if self.slot().refs.fetch_sub(1, Ordering::Release) == 1 {
             // The slot's last `Stored`: its count of the block goes too.
             // SAFETY: the slot held one count of its block for it.
-            unsafe { release_block(self.block) };
+            unsafe { release_block(block) };
         }
     }
 }
@@ -334,10 +343,7 @@ impl Slots {
         slot.refs.store(1, Ordering::Relaxed);
         // Relaxed as `Arc::clone`: the registry's count is held.
         block.live.fetch_add(1, Ordering::Relaxed);
-        Some(Stored {
-            block: at.block,
-            slot: at.slot,
-        })
+        Some(Stored { slot: at.slot })
     }
 
     /// Whether some taken slot may be dead (no `Stored` names it any
@@ -374,6 +380,7 @@ impl Slots {
                 field: UnsafeCell::new(hpy_sys::HPyField_NULL),
                 refs: AtomicUsize::new(0),
                 taken: Cell::new(false),
+                block: NonNull::dangling(),
             })
             .collect();
         let block = NonNull::from(Box::leak(Box::new(Block {
@@ -381,6 +388,10 @@ impl Slots {
             live: AtomicUsize::new(1),
             slots,
         })));
+        // SAFETY: just made: nothing else reaches the block yet.
+        for slot in unsafe { &mut *block.as_ptr() }.slots.iter_mut() {
+            slot.block = block;
+        }
         self.blocks.push(block);
         self.room = size;
         self.next = 1;
