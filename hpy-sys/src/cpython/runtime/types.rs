@@ -346,7 +346,7 @@ pub unsafe fn hpy_rs_cpython_mark_plain(
 }
 
 /// Marks `h_type` *simple* if it is one, giving it `dealloc` as its
-/// `tp_dealloc` in place of the generic [`hpy_type_dealloc`]: an HPy type
+/// `tp_dealloc` in place of the generic `hpy_type_dealloc`: an HPy type
 /// of shape `Object` based on `object` that Python cannot subclass, whose
 /// instances need more than freeing (garbage-collector tracking, fields,
 /// `tp_destroy`) but no finalizer, `__call__`, `__dict__` or weak
@@ -393,7 +393,7 @@ pub unsafe fn hpy_rs_cpython_mark_simple(
 }
 
 /// The body of the `tp_dealloc` of a *simple* type (see
-/// [`hpy_rs_cpython_mark_simple`]): what [`hpy_type_dealloc`] does for it,
+/// [`hpy_rs_cpython_mark_simple`]): what `hpy_type_dealloc` does for it,
 /// with the type chain known: untracked, `clear_and_destroy` given the
 /// payload (it empties every field, then runs the `tp_destroy` part), then
 /// the memory and the reference to the type.
