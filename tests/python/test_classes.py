@@ -541,6 +541,53 @@ def test_plain_classes_are_marked(hpyrs_classes, hpy_mode):
     assert _tp_dealloc(Sub) != _tp_dealloc(m.Counter)  # CPython's subtype_dealloc
 
 
+def test_simple_classes_are_marked(hpyrs_classes, hpy_mode):
+    """A class Python cannot subclass, with fields or Drop but no finalizer
+    (Shapes), gets a tp_dealloc of its own on the CPython ABI; a
+    subclassable one (Vector) and one with __del__ (Node) keep HPy's."""
+    if IS_PYPY or hpy_mode != "cpython":
+        pytest.skip("simple classes are a CPython-ABI deallocation path")
+    m = hpyrs_classes
+    generic = _tp_dealloc(m.Vector)
+    assert _tp_dealloc(m.Node) == generic
+    assert _tp_dealloc(m.Shapes) not in (generic, _tp_dealloc(m.Counter))
+
+
+def test_simple_instances_release_everything(hpyrs_classes):
+    # Shapes is a simple class on the CPython ABI (its own tp_dealloc):
+    # the value is dropped, the fields and the type are released.
+    m = hpyrs_classes
+    held = [object() for _ in range(50)]
+
+    def fill():
+        shapes = [m.Shapes() for _ in range(50)]
+        for i in range(50):
+            shapes[i].put("pair1", held[i])
+        return shapes
+
+    # Once first, so that whatever the interpreter caches on the way is
+    # there before counting.
+    fill()
+    collect()
+    ty_before = None if IS_PYPY else sys.getrefcount(m.Shapes)
+    held_before = None if IS_PYPY else [sys.getrefcount(o) for o in held]
+    dropped = m.dropped_shapes()
+    shapes = fill()
+    # Counted outside the asserts: pytest's rewritten asserts keep their
+    # operands in variables of their own.
+    if not IS_PYPY:
+        ty_now, held_now = sys.getrefcount(m.Shapes), [sys.getrefcount(o) for o in held]
+        assert ty_now == ty_before + 50
+        assert held_now == [n + 1 for n in held_before]
+    del shapes
+    collect()
+    assert m.dropped_shapes() - dropped == 50
+    if not IS_PYPY:
+        ty_now, held_now = sys.getrefcount(m.Shapes), [sys.getrefcount(o) for o in held]
+        assert ty_now == ty_before
+        assert held_now == held_before
+
+
 def test_plain_instances_hold_their_type_and_data(hpyrs_classes):
     Counter = hpyrs_classes.Counter
     counters = [Counter(i, step=i + 1) for i in range(200)]

@@ -461,6 +461,7 @@ extern "C" {
     pub fn _PyObject_GC_New(t: *mut PyTypeObject) -> *mut PyObject;
     pub fn PyObject_GC_Track(o: *mut c_void);
     pub fn PyObject_GC_UnTrack(o: *mut c_void);
+    pub fn PyObject_GC_Del(p: *mut c_void);
     pub fn PyObject_ClearWeakRefs(o: *mut PyObject);
     pub fn PyObject_CallFinalizerFromDealloc(o: *mut PyObject) -> c_int;
     pub fn PyObject_Free(p: *mut c_void);

@@ -99,6 +99,19 @@ unsafe fn tuple_items(args: *mut cpy_PyObject) -> (*const HPy, hpy_sys::HPy_ssiz
     }
 }
 
+/// The items of `tuple` as handles that own no reference (the same
+/// pointers in this ABI), and their count; `None`: read them through the
+/// HPy API (always in the universal ABI).
+///
+/// # Safety
+/// `tuple` must be a tuple (or an instance of a subclass).
+#[inline(always)]
+pub unsafe fn tuple_items_borrowed(tuple: HPy) -> Option<(*const HPy, usize)> {
+    // SAFETY: a tuple (contract).
+    let (items, n) = unsafe { tuple_items(_h2py(tuple).cast()) };
+    Some((items, n as usize))
+}
+
 /// `HPyFunc_NEWFUNC` called by CPython (`tp_new`): the tuple's items are
 /// passed as the argument array.
 ///
@@ -638,6 +651,22 @@ pub unsafe fn is_instance_fast(
     }
 }
 
+/// The type the ready `global` holds, as a handle that owns no reference
+/// (the global's keeps the type alive as long as the module); `None`:
+/// load it through the HPy API (not ready yet; always in the universal
+/// ABI).
+///
+/// # Safety
+/// As for [`is_instance_fast`]; the result is never closed.
+#[inline(always)]
+pub unsafe fn type_borrowed(ready: &AtomicBool, global: *const HPyGlobal) -> Option<HPy> {
+    if !ready.load(Ordering::Acquire) {
+        return None;
+    }
+    // SAFETY: the slot is readable (contract).
+    Some(_py2h(unsafe { _hg2py(*global) }))
+}
+
 /// Whether `cls` is the type the ready `global` holds (one compare, as in
 /// [`is_instance_fast`]); `None`: ask the HPy API.
 ///
@@ -660,24 +689,95 @@ pub unsafe fn is_type_fast(ready: &AtomicBool, global: *const HPyGlobal, cls: HP
 /// # Safety
 /// As `HPy_New`; the caller writes the whole instance data (the ancestors'
 /// blocks and `T`'s) before anything reads it.
+/// For a class marked *simple* (see [`type_created`]) hpy-sys's short
+/// path for it, which knows the type's facts from its `tp_dealloc`.
 #[inline(always)]
-pub unsafe fn new_instance_raw(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+pub unsafe fn new_instance_raw<T: crate::HPyClass>(
+    ctx: *mut HPyContext,
+    ty: HPy,
+    data: *mut *mut c_void,
+) -> HPy {
     // SAFETY: forwarded.
-    unsafe { hpy_sys::cpython::hpy_rs_new(ctx, ty, data) }
+    unsafe {
+        if may_be_simple::<T>() {
+            hpy_sys::cpython::hpy_rs_new_simple(ctx, ty, data, simple_dealloc::<T>)
+        } else {
+            hpy_sys::cpython::hpy_rs_new(ctx, ty, data)
+        }
+    }
+}
+
+/// Whether `T`'s type can be *simple* for hpy-sys
+/// (`hpy_rs_cpython_mark_simple` checks the type object itself): a class
+/// of shape `Object` without Rust ancestors (its block starts the data)
+/// that Python cannot subclass and that has data.
+const fn may_be_simple<T: crate::HPyClass>() -> bool {
+    T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object
+        && T::INFO.data_offset == 0
+        && T::INFO.flags & crate::runtime::class::TPFLAGS_BASETYPE == 0
+        && crate::runtime::class::data_size::<T>() != 0
+}
+
+/// The `tp_dealloc` of a *simple* class `T`: hpy-sys's generic deallocator
+/// with the class known (no walk up the type chain, no search for the
+/// data): every field emptied, as `tp_clear` does (the `Field` slots and
+/// the value's, as `tp_traverse` finds them), then the value dropped (a
+/// panic in `Drop` is reported and the value leaked, as in `tp_destroy`).
+///
+/// # Safety
+/// Called by CPython only, for an instance of `T`'s type (marked simple, so
+/// of exactly that type) whose reference count reached 0.
+unsafe extern "C" fn simple_dealloc<T: crate::HPyClass>(obj: *mut cpy_PyObject) {
+    let clear_and_destroy = |data: *mut c_void| {
+        let start = data.cast::<u8>();
+        let mut clear = |field: *mut hpy_sys::HPyField| {
+            // SAFETY: a field of the dying instance, owning its reference.
+            unsafe { hpy_sys::cpython::hpy_rs_clear_field(field) };
+            0
+        };
+        // SAFETY: the payload of a simple class is `T`'s block
+        // (`may_be_simple`), zeroed at allocation: fields and value are read
+        // only once written.
+        unsafe { crate::runtime::class::visit_chain::<T>(start, &mut clear) };
+        let result = std::panic::catch_unwind(|| {
+            // SAFETY: as above; `destroy` drops a written value once.
+            unsafe { destroy_instance::<T>(start) }
+        });
+        if let Err(payload) = result {
+            eprintln!(
+                "hpy: panic while dropping a {} object: {}",
+                T::INFO.python_name(),
+                crate::err::panic_text(&*payload)
+            );
+        }
+    };
+    // SAFETY: the contract, as `hpy_rs_simple_dealloc` requires it, with
+    // the payload's handling above.
+    unsafe { hpy_sys::cpython::hpy_rs_simple_dealloc(obj, clear_and_destroy) }
 }
 
 /// Called once a class's type object exists: marks it plain for hpy-sys's
 /// runtime (instances allocated by [`new_instance_raw`]), telling it
-/// whether the class has a `tp_destroy`.
+/// whether the class has a `tp_destroy`; a class that is not plain but
+/// may be simple (`may_be_simple`) is offered to hpy-sys as simple, with
+/// [`simple_dealloc`] as its deallocator.
 ///
 /// # Safety
 /// `ty` was just created from a spec with these `defines` (null or a
 /// null-terminated array of valid definitions) and has no instances yet.
-pub unsafe fn type_created(ctx: *mut HPyContext, ty: HPy, defines: *mut *mut HPyDef) {
-    // SAFETY: forwarded.
+pub unsafe fn type_created<T: crate::HPyClass>(
+    ctx: *mut HPyContext,
+    ty: HPy,
+    defines: *mut *mut HPyDef,
+) {
+    // SAFETY: forwarded; `simple_dealloc::<T>` deallocates exactly the
+    // instances of `T`'s type, which this is.
     unsafe {
         let destroy = defines_slot(defines, hpy_sys::HPy_tp_destroy);
-        hpy_sys::cpython::hpy_rs_cpython_mark_plain(ctx, ty, c_int::from(destroy));
+        let plain = hpy_sys::cpython::hpy_rs_cpython_mark_plain(ctx, ty, c_int::from(destroy));
+        if plain == 0 && may_be_simple::<T>() {
+            hpy_sys::cpython::hpy_rs_cpython_mark_simple(ctx, ty, simple_dealloc::<T>);
+        }
     }
 }
 

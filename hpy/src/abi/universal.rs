@@ -757,6 +757,25 @@ pub unsafe fn is_instance_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> O
     None
 }
 
+/// Always `None`: a tuple's items are read through the HPy API.
+///
+/// # Safety
+/// None here; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn tuple_items_borrowed(_: HPy) -> Option<(*const HPy, usize)> {
+    None
+}
+
+/// Always `None` (load the global through the HPy API), as
+/// [`is_instance_fast`].
+///
+/// # Safety
+/// None here; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn type_borrowed(_: &AtomicBool, _: *const HPyGlobal) -> Option<HPy> {
+    None
+}
+
 /// Always `None` (ask the HPy API), as [`is_instance_fast`].
 ///
 /// # Safety
@@ -771,7 +790,12 @@ pub unsafe fn is_type_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> Optio
 /// # Safety
 /// As `HPy_New`.
 #[inline(always)]
-pub unsafe fn new_instance_raw(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+#[allow(clippy::extra_unused_type_parameters)] // generic like the CPython ABI's
+pub unsafe fn new_instance_raw<T: crate::HPyClass>(
+    ctx: *mut HPyContext,
+    ty: HPy,
+    data: *mut *mut c_void,
+) -> HPy {
     // SAFETY: forwarded.
     unsafe { hpy_sys::_HPy_New(ctx, ty, data) }
 }
@@ -781,7 +805,8 @@ pub unsafe fn new_instance_raw(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_
 /// # Safety
 /// None; `unsafe` for the CPython ABI's contract.
 #[inline(always)]
-pub unsafe fn type_created(_: *mut HPyContext, _: HPy, _: *mut *mut HPyDef) {}
+#[allow(clippy::extra_unused_type_parameters)] // generic like the CPython ABI's
+pub unsafe fn type_created<T: crate::HPyClass>(_: *mut HPyContext, _: HPy, _: *mut *mut HPyDef) {}
 
 // ---- threads started by the extension ----
 

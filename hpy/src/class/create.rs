@@ -41,6 +41,7 @@ pub(crate) struct PendingFields<'ctx> {
 }
 
 impl<'ctx> PendingFields<'ctx> {
+    #[inline]
     fn push(&mut self, entry: (usize, Handle<'ctx>)) {
         if self.first.is_none() {
             self.first = Some(entry);
@@ -50,13 +51,12 @@ impl<'ctx> PendingFields<'ctx> {
     }
 }
 
-impl<'ctx> IntoIterator for PendingFields<'ctx> {
-    type Item = (usize, Handle<'ctx>);
-    type IntoIter =
-        core::iter::Chain<core::option::IntoIter<Self::Item>, std::vec::IntoIter<Self::Item>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.first.into_iter().chain(self.rest)
+impl<'ctx> PendingFields<'ctx> {
+    /// The first object to store, and the others.
+    #[inline(always)]
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn into_parts(self) -> (Option<(usize, Handle<'ctx>)>, Vec<(usize, Handle<'ctx>)>) {
+        (self.first, self.rest)
     }
 }
 

@@ -152,6 +152,21 @@ impl Field {
         value: HPy,
     ) {
         self.check_inside(data);
+        // SAFETY: forwarded; checked just above to be inside.
+        unsafe { self.store_inside(owner, data, value) }
+    }
+
+    /// `store_raw` for a field known to be inside `data`'s value.
+    ///
+    /// # Safety
+    /// As `store_raw`, and `self` is a field of `data`'s value.
+    #[inline(always)]
+    pub(crate) unsafe fn store_inside<T: HPyClass>(
+        &self,
+        owner: &Handle<'_>,
+        data: NonNull<ClassData<T>>,
+        value: HPy,
+    ) {
         let clear = value._i == 0;
         // SAFETY: forwarded.
         let slot = match unsafe { self.slot_in(data) } {

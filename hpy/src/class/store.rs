@@ -78,10 +78,12 @@ struct Slots {
     /// Never shrinks while the store lives; each holds one count of its
     /// block's `live` (given back when the store's value is dropped).
     blocks: Vec<NonNull<Block>>,
-    /// Released slots, as (block, slot) indices, taken before new ones.
-    free: Vec<(u32, u32)>,
+    /// Released slots, taken before new ones.
+    free: Vec<SlotRef>,
     /// The first slot of the last block not used yet.
     next: usize,
+    /// How many slots the last block has (0 before the first block).
+    room: usize,
     /// Slots that hold a reference or wait for a sweep.
     used: usize,
     /// `used` after the last sweep: the next one runs when the registry
@@ -94,6 +96,14 @@ struct Slots {
 // interpreter (they need a context, or are called by the collector); the
 // interpreter drops the value on one thread that holds it.
 unsafe impl Send for Registry {}
+
+/// A slot and the block that holds it (a taken slot waiting for its
+/// first `Stored`, a dead one, a free one).
+#[derive(Clone, Copy)]
+struct SlotRef {
+    block: NonNull<Block>,
+    slot: NonNull<Slot>,
+}
 
 /// Slots of one allocation: heap memory that never moves while the store
 /// or a `Stored` names it (PyPy's collector rewrites a field in place when
@@ -125,12 +135,18 @@ struct Slot {
     /// Whether the store gave the slot out and has not released it yet:
     /// read and written by the store only, with the interpreter held.
     taken: Cell<bool>,
+    /// The block that holds the slot (set when the block is made, never
+    /// changed): what lets a `Stored` be one pointer, the size of the
+    /// `Py<PyAny>` it replaces, so that the values holding it keep their
+    /// sizes.
+    block: NonNull<Block>,
 }
 
 // SAFETY: `field` and `taken` are read and written only while the
-// interpreter is held (see their comments), `refs` and `live` are atomic;
-// from other threads a block is only counted down and freed, which reads
-// neither (an `HPyField` has no drop glue).
+// interpreter is held (see their comments), `refs` and `live` are atomic,
+// a slot's `block` is written once, before the block is shared; from other
+// threads a block is only counted down and freed, which reads neither
+// `field` nor `taken` (an `HPyField` has no drop glue).
 unsafe impl Sync for Block {}
 // SAFETY: as for `Sync`.
 unsafe impl Send for Block {}
@@ -183,14 +199,14 @@ const MAX_BLOCK: usize = 256;
 /// collector.
 pub struct Stored {
     /// Alive while this `Stored` lives: its slot's count is at least 1,
-    /// and a named slot holds one count of the block's `live`.
-    block: NonNull<Block>,
-    /// A slot of `block`.
+    /// and a named slot holds one count of its block's `live`, which keeps
+    /// the block (and so the slot) allocated.
     slot: NonNull<Slot>,
 }
 
 // SAFETY: from any thread a `Stored` only changes the atomic counts of its
-// slot and block (and frees the block as the last owner, as `Arc` does);
+// slot and block (and frees the block as the last owner, as `Arc` does),
+// reading the slot's `block`, which never changes;
 // the field is read only through the store, with the interpreter held.
 unsafe impl Send for Stored {}
 // SAFETY: `&Stored` gives no access but to the atomic counts (`clone`).
@@ -200,18 +216,22 @@ impl Stored {
     /// Whether `self` and `other` are the same reference (made by the same
     /// `stash`, or clones of it). Two stashes of one object are different
     /// references: compare the objects with [`Handle::is`].
+    #[inline]
     pub fn same_reference(&self, other: &Stored) -> bool {
         self.slot == other.slot
     }
 
+    #[inline(always)]
     fn slot(&self) -> &Slot {
         // SAFETY: alive while `self` is (see the field).
         unsafe { self.slot.as_ref() }
     }
 
+    #[inline(always)]
     fn block(&self) -> &Block {
-        // SAFETY: as in `slot`.
-        unsafe { self.block.as_ref() }
+        // SAFETY: as in `slot`: the slot names its block, which its count
+        // keeps alive.
+        unsafe { self.slot().block.as_ref() }
     }
 }
 
@@ -222,21 +242,22 @@ impl Clone for Stored {
         if self.slot().refs.fetch_add(1, Ordering::Relaxed) > isize::MAX as usize {
             std::process::abort();
         }
-        Stored {
-            block: self.block,
-            slot: self.slot,
-        }
+        Stored { slot: self.slot }
     }
 }
 
 impl Drop for Stored {
     fn drop(&mut self) {
+        // Read first: once the count is 0 a sweep may reuse the slot (its
+        // block stays the same, and allocated while the count below is
+        // held).
+        let block = self.slot().block;
         // Release: the sweep that sees the count at 0 (Acquire) comes after
         // every use of this `Stored`.
         if self.slot().refs.fetch_sub(1, Ordering::Release) == 1 {
             // The slot's last `Stored`: its count of the block goes too.
             // SAFETY: the slot held one count of its block for it.
-            unsafe { release_block(self.block) };
+            unsafe { release_block(block) };
         }
     }
 }
@@ -261,6 +282,7 @@ impl ObjectStore {
                     blocks: Vec::new(),
                     free: Vec::new(),
                     next: 0,
+                    room: 0,
                     used: 0,
                     kept: 0,
                 }),
@@ -291,56 +313,91 @@ impl Default for ObjectStore {
 const MIN_SWEEP: usize = 32;
 
 impl Slots {
-    /// A slot for a new reference, as its first `Stored`; `None` when a new block is due and the registry has
-    /// doubled since its last sweep (sweep first, then ask again).
+    /// A slot for a new reference, as its first `Stored`; `None` when a
+    /// new block is due and the registry has doubled since its last sweep
+    /// (sweep first, then ask again).
+    #[inline]
     fn take(&mut self, id: u64, may_sweep: bool) -> Option<Stored> {
-        let (b, s) = match self.free.pop() {
+        let at = match self.free.pop() {
             Some(free) => free,
-            None => {
-                // SAFETY: the registry holds a count of each of its blocks.
-                let room = self
-                    .blocks
-                    .last()
-                    .map_or(0, |b| unsafe { b.as_ref() }.slots.len());
-                if self.next == room {
-                    if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
-                        return None;
+            None => match self.blocks.last() {
+                Some(&block) if self.next < self.room => {
+                    // SAFETY: the registry holds a count of each of its
+                    // blocks; `next < room`, the last block's length.
+                    let slot = unsafe { block.as_ref().slots.get_unchecked(self.next) };
+                    self.next += 1;
+                    SlotRef {
+                        block,
+                        slot: NonNull::from(slot),
                     }
-                    let size = (2 * room).clamp(FIRST_BLOCK, MAX_BLOCK);
-                    let slots = (0..size)
-                        .map(|_| Slot {
-                            field: UnsafeCell::new(hpy_sys::HPyField_NULL),
-                            refs: AtomicUsize::new(0),
-                            taken: Cell::new(false),
-                        })
-                        .collect();
-                    let block = Box::new(Block {
-                        store: id,
-                        live: AtomicUsize::new(1),
-                        slots,
-                    });
-                    self.blocks.push(NonNull::from(Box::leak(block)));
-                    self.next = 0;
                 }
-                self.next += 1;
-                (self.blocks.len() as u32 - 1, self.next as u32 - 1)
-            }
+                _ => self.new_block(id, may_sweep)?,
+            },
         };
         self.used += 1;
-        let block = self.blocks[b as usize];
         // SAFETY: the registry holds a count of each of its blocks.
-        let block_ref = unsafe { block.as_ref() };
-        let slot = &block_ref.slots[s as usize];
+        let (block, slot) = unsafe { (at.block.as_ref(), at.slot.as_ref()) };
         slot.taken.set(true);
         // Free: no `Stored` names it, so its count is 0 and nobody else
         // changes it now.
         slot.refs.store(1, Ordering::Relaxed);
         // Relaxed as `Arc::clone`: the registry's count is held.
-        block_ref.live.fetch_add(1, Ordering::Relaxed);
-        Some(Stored {
-            block,
-            slot: NonNull::from(slot),
-        })
+        block.live.fetch_add(1, Ordering::Relaxed);
+        Some(Stored { slot: at.slot })
+    }
+
+    /// Whether some taken slot may be dead (no `Stored` names it any
+    /// more), read from the blocks' counts without looking at the slots:
+    /// a block's `live` is 1 (the registry's) plus its slots that a
+    /// `Stored` names, so the taken slots beyond those are dead. A count
+    /// given back on another thread meanwhile is seen at a later call.
+    fn any_dead(&self) -> bool {
+        let named: usize = self
+            .blocks
+            .iter()
+            // SAFETY: the registry holds a count of each of its blocks.
+            // Acquire: pairs with the Release of `release_block`.
+            .map(|b| unsafe { b.as_ref() }.live.load(Ordering::Acquire) - 1)
+            .sum();
+        named < self.used
+    }
+
+    /// The first slot of a new block (twice the last one's size, within
+    /// bounds); `None` when the registry has doubled since its last sweep
+    /// and `may_sweep`.
+    #[inline(never)]
+    fn new_block(&mut self, id: u64, may_sweep: bool) -> Option<SlotRef> {
+        if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
+            if self.any_dead() {
+                return None;
+            }
+            // Nothing to release: a sweep would only read every slot.
+            self.kept = self.used;
+        }
+        let size = (2 * self.room).clamp(FIRST_BLOCK, MAX_BLOCK);
+        let slots = (0..size)
+            .map(|_| Slot {
+                field: UnsafeCell::new(hpy_sys::HPyField_NULL),
+                refs: AtomicUsize::new(0),
+                taken: Cell::new(false),
+                block: NonNull::dangling(),
+            })
+            .collect();
+        let block = NonNull::from(Box::leak(Box::new(Block {
+            store: id,
+            live: AtomicUsize::new(1),
+            slots,
+        })));
+        // SAFETY: just made: nothing else reaches the block yet.
+        for slot in unsafe { &mut *block.as_ptr() }.slots.iter_mut() {
+            slot.block = block;
+        }
+        self.blocks.push(block);
+        self.room = size;
+        self.next = 1;
+        // SAFETY: just made, kept by the registry; it has `size` >= 1 slots.
+        let slot = unsafe { NonNull::from(&block.as_ref().slots[0]) };
+        Some(SlotRef { block, slot })
     }
 }
 
@@ -349,6 +406,7 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// (`HPyField_Store` with the store as owner). Sweeps first when a new
     /// block of slots is due and the store has doubled since its last
     /// sweep, so dead references cost amortised constant time.
+    #[inline]
     pub fn stash(&self, obj: &Handle<'ctx>) -> Stored {
         let registry = &self.registry;
         // SAFETY: see `Registry::slots`: no other reference to it exists
@@ -382,20 +440,17 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// `ValueError` if `stored` was made by another store; `RuntimeError`
     /// if the store was cleared by the garbage collector (its cycle is
     /// being destroyed, and a finalizer runs late).
+    #[inline]
     pub fn get(&self, stored: &Stored) -> HPyResult<Handle<'ctx>> {
         if stored.block().store != self.registry.id {
-            return Err(HPyErr::value_error(
-                "hpy::Stored loaded through an ObjectStore that does not keep it",
-            ));
+            return Err(not_this_store());
         }
         // SAFETY: the slot is in a block of this live store (its registry
         // keeps every block it made), named by `stored` and so not released,
         // and reported to the collector: its field is empty or current.
         let raw = unsafe { *stored.slot().field.get() };
         if raw._i == 0 {
-            return Err(HPyErr::runtime_error(
-                "hpy::Stored: its ObjectStore was cleared by the garbage collector",
-            ));
+            return Err(store_cleared());
         }
         let ctx = self.handle().context();
         // SAFETY: a non-empty field of this store; a new owned handle.
@@ -412,43 +467,63 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
         let registry = &self.registry;
         // SAFETY: see `Registry::slots`: the only reference to it while
         // this runs, and nothing here calls into the interpreter.
-        let dead: Vec<(u32, u32)> = unsafe {
+        let dead: Vec<SlotRef> = unsafe {
             let slots = &mut *registry.slots.get();
             let mut dead = Vec::new();
-            for (b, block) in slots.blocks.iter().enumerate() {
-                for (s, slot) in block.as_ref().slots.iter().enumerate() {
+            for &block in &slots.blocks {
+                for slot in block.as_ref().slots.iter() {
                     // Acquire: pairs with the Release of `Stored::drop`.
                     if slot.taken.get() && slot.refs.load(Ordering::Acquire) == 0 {
                         // Not taken any more, so that a sweep run by a
                         // finalizer below does not release it again; free
                         // once released.
                         slot.taken.set(false);
-                        dead.push((b as u32, s as u32));
+                        dead.push(SlotRef {
+                            block,
+                            slot: NonNull::from(slot),
+                        });
                     }
                 }
             }
             slots.kept = slots.used - dead.len();
             dead
         };
-        for (b, s) in dead {
-            // SAFETY: as above; the block's memory stays where it is when
-            // a finalizer below adds blocks.
-            let field = unsafe {
-                let slots = &*registry.slots.get();
-                slots.blocks[b as usize].as_ref().slots[s as usize]
-                    .field
-                    .get()
+        for at in &dead {
+            // SAFETY: a field of this store that nothing else names, in a
+            // block the registry keeps (its memory stays where it is when a
+            // finalizer below adds blocks); the release may run a
+            // finalizer, which may use this store again: the registry is
+            // not borrowed now.
+            unsafe {
+                hpy_sys::HPyField_Store(
+                    ctx.as_raw(),
+                    owner,
+                    at.slot.as_ref().field.get(),
+                    hpy_sys::HPy_NULL,
+                )
             };
-            // SAFETY: a field of this store that nothing else names; the
-            // release may run a finalizer, which may use this store again:
-            // the registry is not borrowed now.
-            unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner, field, hpy_sys::HPy_NULL) };
-            // SAFETY: as above (the release is over).
-            let slots = unsafe { &mut *registry.slots.get() };
-            slots.free.push((b, s));
-            slots.used -= 1;
         }
+        // SAFETY: as above (the releases are over). The released slots are
+        // free from now on (a sweep run by a finalizer above did not see
+        // them: they were no longer taken).
+        let slots = unsafe { &mut *registry.slots.get() };
+        slots.used -= dead.len();
+        slots.free.extend_from_slice(&dead);
     }
+}
+
+/// The error of [`Ref::get`] for a `Stored` of another store.
+#[cold]
+#[inline(never)]
+fn not_this_store() -> HPyErr {
+    HPyErr::value_error("hpy::Stored loaded through an ObjectStore that does not keep it")
+}
+
+/// The error of [`Ref::get`] for a slot the collector cleared.
+#[cold]
+#[inline(never)]
+fn store_cleared() -> HPyErr {
+    HPyErr::runtime_error("hpy::Stored: its ObjectStore was cleared by the garbage collector")
 }
 
 impl<'a, 'ctx> Ref<'a, 'ctx, ObjectStore> {
@@ -471,6 +546,7 @@ impl ObjectStore {
     ///
     /// # Panics
     /// If `stores` is empty.
+    #[inline]
     pub fn scope<'ctx, R>(
         stores: &[&Ref<'_, 'ctx, ObjectStore>],
         f: impl FnOnce() -> R,
@@ -488,10 +564,14 @@ impl ObjectStore {
         // the thread-local again by `Restore` before `scope` ends (also on
         // a panic), so it is never used after `scope` is gone.
         let erased: *const (dyn ScopeOps + 'static) = unsafe { core::mem::transmute(erased) };
-        let previous = CURRENT_SCOPE.with(|current| current.replace(Some(erased)));
-        let restore = Restore(previous);
-        let result = f();
-        drop(restore);
+        // One look-up of the thread-local for both the set and the restore.
+        let result = CURRENT_SCOPE.with(|current| {
+            let _restore = Restore {
+                current,
+                previous: current.replace(Some(erased)),
+            };
+            f()
+        });
         match scope.error.into_inner() {
             Some(caught) => Err(caught.raise()),
             None => Ok(result),
@@ -506,11 +586,14 @@ std::thread_local! {
 }
 
 /// Puts back the scope that was current before (on every exit).
-struct Restore(Option<*const (dyn ScopeOps + 'static)>);
+struct Restore<'a> {
+    current: &'a core::cell::Cell<Option<*const (dyn ScopeOps + 'static)>>,
+    previous: Option<*const (dyn ScopeOps + 'static)>,
+}
 
-impl Drop for Restore {
+impl Drop for Restore<'_> {
     fn drop(&mut self) {
-        CURRENT_SCOPE.with(|current| current.set(self.0));
+        self.current.set(self.previous);
     }
 }
 

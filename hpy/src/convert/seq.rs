@@ -333,6 +333,18 @@ macro_rules! tuple_from_hpy {
             /// unpacking).
             fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
                 let tuple = obj.downcast_checked::<Tuple>()?;
+                let ctx = obj.context();
+                // SAFETY: `tuple` is a tuple.
+                if let Some((items, n)) = unsafe { crate::abi::tuple_items_borrowed(tuple.as_raw()) } {
+                    if n != $len {
+                        return Err(wrong_length(ctx, $len, n));
+                    }
+                    // SAFETY: one of the tuple's `n` items: a valid handle
+                    // that the tuple, immutable and kept open by `obj`,
+                    // holds during this call.
+                    let item = |i: usize| unsafe { crate::Borrowed::from_raw(ctx, *items.add(i)) };
+                    return Ok(($($name::extract(&item($idx)).map_err(|e| e.in_item($idx))?,)+));
+                }
                 let n = tuple.len()?;
                 if n != $len {
                     return Err(wrong_length(obj.context(), $len, n));

@@ -345,6 +345,147 @@ pub unsafe fn hpy_rs_cpython_mark_plain(
     1
 }
 
+/// Marks `h_type` *simple* if it is one, giving it `dealloc` as its
+/// `tp_dealloc` in place of the generic `hpy_type_dealloc`: an HPy type
+/// of shape `Object` based on `object` that Python cannot subclass, whose
+/// instances need more than freeing (garbage-collector tracking, fields,
+/// `tp_destroy`) but no finalizer, `__call__`, `__dict__` or weak
+/// references. Its instances then always have this very type, so `dealloc`
+/// knows their layout and what to clear without walking the type chain
+/// (the caller's per-class function, which calls [`hpy_rs_simple_dealloc`]),
+/// and [`hpy_rs_new_simple`] allocates them. Returns 1 if it marked it.
+///
+/// # Safety
+/// `h_type` must be a type just returned by `HPyType_FromSpec`, before any
+/// instance of it exists; `dealloc` must be a deallocator for exactly its
+/// instances, as [`hpy_rs_simple_dealloc`] describes.
+pub unsafe fn hpy_rs_cpython_mark_simple(
+    _ctx: *mut HPyContext,
+    h_type: HPy,
+    dealloc: destructor,
+) -> c_int {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: `h_type` is a live object (contract); its type fields are read
+    // only once it is known to be a type.
+    unsafe {
+        if !is_type_object(tp.cast()) || type_shape(tp) != HPyType_BuiltinShape_Object {
+            return 0;
+        }
+        let gc = (*tp).tp_flags & Py_TPFLAGS_HAVE_GC != 0;
+        let free: freefunc = if gc { PyObject_GC_Del } else { PyObject_Free };
+        // HPy's type flags are CPython's (`HPy_TPFLAGS_BASETYPE` too).
+        if (*tp).tp_flags & (Py_TPFLAGS_HEAPTYPE | HPy_TPFLAGS_BASETYPE) != Py_TPFLAGS_HEAPTYPE
+            || (*tp).tp_dealloc.map(|f| f as usize) != Some(hpy_type_dealloc as destructor as usize)
+            || (*tp).tp_base != ptr::addr_of_mut!(PyBaseObject_Type)
+            || (*tp).tp_itemsize != 0
+            || !(*tp).tp_finalize.is_null()
+            || !(*tp).tp_del.is_null()
+            || !(*tp).tp_call.is_null()
+            || (*tp).tp_dictoffset != 0
+            || (*tp).tp_weaklistoffset != 0
+            || (*tp).tp_free.map(|f| f as usize) != Some(free as usize)
+        {
+            return 0;
+        }
+        (*tp).tp_dealloc = Some(dealloc);
+    }
+    1
+}
+
+/// The body of the `tp_dealloc` of a *simple* type (see
+/// [`hpy_rs_cpython_mark_simple`]): what `hpy_type_dealloc` does for it,
+/// with the type chain known: untracked, `clear_and_destroy` given the
+/// payload (it empties every field, then runs the `tp_destroy` part), then
+/// the memory and the reference to the type.
+///
+/// # Safety
+/// `obj` is an instance of a simple type whose reference count reached 0;
+/// `clear_and_destroy` accepts its payload.
+#[inline(always)]
+pub unsafe fn hpy_rs_simple_dealloc(
+    obj: *mut PyObject,
+    clear_and_destroy: impl FnOnce(*mut c_void),
+) {
+    // SAFETY: `obj` is a dying instance of a simple type (contract): its
+    // type is this HPy type itself, of shape `Object`, with the `tp_free`
+    // checked when it was marked.
+    unsafe {
+        let tp = Py_TYPE(obj);
+        let gc = (*tp).tp_flags & Py_TPFLAGS_HAVE_GC != 0;
+        if gc {
+            PyObject_GC_UnTrack(obj.cast());
+        }
+        clear_and_destroy(payload(obj, HPyType_BuiltinShape_Object));
+        if gc {
+            PyObject_GC_Del(obj.cast());
+        } else {
+            PyObject_Free(obj.cast());
+        }
+        Py_DECREF(tp.cast());
+    }
+}
+
+/// Empties one field as the `tp_clear` of HPy types does: for the
+/// `clear_and_destroy` of [`hpy_rs_simple_dealloc`].
+///
+/// # Safety
+/// `field` is a field of a dying or cleared object, owning its reference.
+#[inline(always)]
+pub unsafe fn hpy_rs_clear_field(field: *mut HPyField) {
+    // SAFETY: `field` owns its reference (contract), given up here once the
+    // field no longer names it.
+    unsafe {
+        let old = (*field)._i as *mut PyObject;
+        *field = HPyField_NULL;
+        Py_XDECREF(old);
+    }
+}
+
+/// `HPy_New` for a *simple* type whose `tp_dealloc` is `dealloc` (see
+/// [`hpy_rs_cpython_mark_simple`]): the object allocated (and, for a
+/// collected type, tracked) with its payload zeroed, as HPy's `ctx_New`
+/// makes it, without looking the type's facts up again. Any other type
+/// goes to [`hpy_rs_new`](crate::cpython::hpy_rs_new).
+///
+/// # Safety
+/// As `HPy_New`.
+#[inline(always)]
+pub unsafe fn hpy_rs_new_simple(
+    ctx: *mut HPyContext,
+    h_type: HPy,
+    data: *mut *mut c_void,
+    dealloc: destructor,
+) -> HPy {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: `h_type` is a live object (contract); its type fields are read
+    // only once it is known to be a type, and a marked type's instances are
+    // `tp_basicsize` bytes of shape `Object`.
+    unsafe {
+        if is_type_object(tp.cast())
+            && (*tp).tp_dealloc.map(|f| f as usize) == Some(dealloc as usize)
+        {
+            let gc = (*tp).tp_flags & Py_TPFLAGS_HAVE_GC != 0;
+            let obj = if gc {
+                _PyObject_GC_New(tp)
+            } else {
+                _PyObject_New(tp)
+            };
+            if obj.is_null() {
+                return HPy_NULL;
+            }
+            let start = header_size(HPyType_BuiltinShape_Object).unwrap_or_default();
+            let p = payload(obj, HPyType_BuiltinShape_Object);
+            ptr::write_bytes(p.cast::<u8>(), 0, (*tp).tp_basicsize as usize - start);
+            if gc {
+                PyObject_GC_Track(obj.cast());
+            }
+            *data = p;
+            return _py2h(obj);
+        }
+        crate::cpython::hpy_rs_new(ctx, h_type, data)
+    }
+}
+
 // ---------------------------------------------------------------------------
 // HPyType_FromSpec
 // ---------------------------------------------------------------------------

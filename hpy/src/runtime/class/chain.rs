@@ -77,20 +77,46 @@ impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
 }
 
 impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
+    #[inline]
     unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
         let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
-        for (offset, h) in self.0 {
-            // SAFETY: `offset` was checked to be that of a `Field` inside a
-            // `T` (`WithFields::set`), so this is a field of `obj`'s value;
-            // `data` is `obj`'s whole block.
-            unsafe {
-                let field = &*ClassData::value_ptr(data.as_ptr())
-                    .cast::<u8>()
-                    .add(offset)
-                    .cast::<Field>();
-                field.store_raw(obj, data, h.as_raw());
+        // The first directly: most classes have one `Field` (no iterator
+        // chain, no `Vec` to walk for it).
+        let (first, rest) = self.0.into_parts();
+        if let Some((offset, h)) = first {
+            // SAFETY: forwarded.
+            unsafe { store_new_field(obj, data, offset, h) };
+        }
+        if !rest.is_empty() {
+            for (offset, h) in rest {
+                // SAFETY: forwarded.
+                unsafe { store_new_field(obj, data, offset, h) };
             }
         }
+    }
+}
+
+/// Stores `h` in the `Field` at `offset` in the value of `obj`, a new
+/// instance, taking the handle.
+///
+/// # Safety
+/// `offset` was checked to be that of a `Field` inside a `T`
+/// (`WithFields::set`); `data` is `obj`'s whole block, written.
+#[inline(always)]
+unsafe fn store_new_field<T: HPyClass>(
+    obj: &Handle<'_>,
+    data: ptr::NonNull<ClassData<T>>,
+    offset: usize,
+    h: Handle<'_>,
+) {
+    // SAFETY: by the contract this is a field of `obj`'s value, inside the
+    // block (no need to check it again, as `store_raw` would).
+    unsafe {
+        let field = &*ClassData::value_ptr(data.as_ptr())
+            .cast::<u8>()
+            .add(offset)
+            .cast::<Field>();
+        field.store_inside(obj, data, h.as_raw());
     }
 }
 

@@ -245,7 +245,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     let mut data: *mut c_void = ptr::null_mut();
     // SAFETY: `cls` is a type; `raw_new` returns an owned handle (or NULL)
     // and points `data` at the instance data, which is written whole below.
-    let obj = unsafe { ctx.wrap_result(raw_new(ctx.as_raw(), cls.as_raw(), &mut data))? };
+    let obj = unsafe { ctx.wrap_result(raw_new::<T>(ctx.as_raw(), cls.as_raw(), &mut data))? };
     // HPy_New's `data` is wrong for Python subclasses on CPython (see
     // `locate_start`); only classes marked `subclass` can have those.
     let start = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
@@ -276,15 +276,14 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
 /// As `HPy_New`; the caller writes the whole instance data (the ancestors'
 /// blocks and `T`'s) before anything reads it.
 #[inline(always)]
-unsafe fn raw_new(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
+unsafe fn raw_new<T: HPyClass>(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
     // SAFETY: forwarded.
-    unsafe { crate::abi::new_instance_raw(ctx, ty, data) }
+    unsafe { crate::abi::new_instance_raw::<T>(ctx, ty, data) }
 }
 
 /// Creates an instance of `T` holding `value`.
 pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
-    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
-    new_instance_of::<T>(&ty, value)
+    with_type::<T, _>(ctx, |ty| new_instance_of::<T>(ty, value))
 }
 
 /// `WithFields` as a return value: the new instance of `T`.
@@ -292,9 +291,32 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     ctx: Context<'ctx>,
     value: crate::WithFields<'ctx, T>,
 ) -> HPyResult<Handle<'ctx>> {
-    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
     let (value, fields) = value.into_parts();
-    new_instance_with(&ty, value, FieldValues(fields))
+    with_type::<T, _>(ctx, |ty| new_instance_with(ty, value, FieldValues(fields)))
+}
+
+/// Runs `f` with `T`'s type object: borrowed from its slot where the ABI
+/// allows (no reference taken and given back), loaded otherwise.
+#[inline(always)]
+fn with_type<'ctx, T: HPyClass, R>(
+    ctx: Context<'ctx>,
+    f: impl FnOnce(&Handle<'ctx>) -> HPyResult<R>,
+) -> HPyResult<R> {
+    let slot = T::type_slot();
+    // SAFETY: the slot's global holds the type once it is registered, never
+    // cleared while the module lives.
+    let borrowed = unsafe {
+        crate::abi::type_borrowed(slot.global.registered_flag(), slot.global.as_raw_ptr())
+    };
+    match borrowed {
+        Some(raw) => {
+            // SAFETY: a live type object, kept by the global during the call;
+            // the handle is never closed (it owns no reference).
+            let ty = core::mem::ManuallyDrop::new(unsafe { Handle::from_raw(ctx, raw) });
+            f(&ty)
+        }
+        None => f(&slot.load(ctx, const { T::INFO.python_name() })?),
+    }
 }
 
 /// What a `#[new]` constructor may return: a [`NewValue`] or an

@@ -259,7 +259,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     // SAFETY: `ty` was just created and has no instances yet; the defines
     // are the class's null-terminated list, kept for the process.
     unsafe {
-        crate::abi::type_created(ctx.as_raw(), ty.as_raw(), slot.defines::<T>(&items, false))
+        crate::abi::type_created::<T>(ctx.as_raw(), ty.as_raw(), slot.defines::<T>(&items, false))
     };
     slot.remember_layout::<T>();
     slot.store(&ty)?;
