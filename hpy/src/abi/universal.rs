@@ -785,6 +785,15 @@ pub unsafe fn is_type_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> Optio
     None
 }
 
+/// The CPython ABI's field clearing for its own deallocator; never called
+/// here: the HPy runtime empties fields through `tp_traverse`.
+///
+/// # Safety
+/// Never to be called in this ABI.
+pub unsafe fn clear_owned_field(_: *mut hpy_sys::HPyField) {
+    unreachable!("fields are cleared by the HPy runtime in the universal ABI")
+}
+
 /// `HPy_New` (HPy's own, through the context).
 ///
 /// # Safety

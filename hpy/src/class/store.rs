@@ -671,7 +671,7 @@ impl Stored {
 unsafe impl crate::runtime::class::VisitValue for ObjectStore {
     unsafe fn visit_value(
         value: *const Self,
-        visit: &mut dyn FnMut(*mut HPyField) -> c_int,
+        mut visit: impl FnMut(*mut HPyField) -> c_int,
     ) -> c_int {
         // SAFETY: the live value (contract); the registry is read, not
         // borrowed past this loop.
