@@ -488,6 +488,29 @@ pub unsafe fn list_builder_put(
     }
 }
 
+/// A new tuple of `items`, taking over their references: on the CPython
+/// ABI they are written into the tuple in place (no new reference per
+/// item, then one closed).
+#[inline(always)]
+pub fn tuple_from_owned<'ctx, const N: usize>(
+    ctx: Context<'ctx>,
+    items: [crate::Handle<'ctx>; N],
+) -> HPyResult<crate::Handle<'ctx>> {
+    // SAFETY: a fresh tuple of N empty items (or NULL with an exception
+    // set); each item's reference moves into its place.
+    unsafe {
+        let tuple = hpy_sys::cpython::ffi::PyTuple_New(N as hpy_sys::HPy_ssize_t);
+        if tuple.is_null() {
+            return Err(HPyErr::raised(ctx));
+        }
+        let dst = hpy_sys::cpython::_PyTuple_ITEMS(tuple).cast_mut();
+        for (i, item) in items.into_iter().enumerate() {
+            *dst.add(i) = _h2py(item.into_raw());
+        }
+        Ok(crate::Handle::from_raw(ctx, _py2h(tuple)))
+    }
+}
+
 /// [`list_builder_put`] for a tuple builder.
 ///
 /// # Safety
