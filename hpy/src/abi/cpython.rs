@@ -488,6 +488,29 @@ pub unsafe fn list_builder_put(
     }
 }
 
+/// A new tuple of `items`, taking over their references: on the CPython
+/// ABI they are written into the tuple in place (no new reference per
+/// item, then one closed).
+#[inline(always)]
+pub fn tuple_from_owned<'ctx, const N: usize>(
+    ctx: Context<'ctx>,
+    items: [crate::Handle<'ctx>; N],
+) -> HPyResult<crate::Handle<'ctx>> {
+    // SAFETY: a fresh tuple of N empty items (or NULL with an exception
+    // set); each item's reference moves into its place.
+    unsafe {
+        let tuple = hpy_sys::cpython::ffi::PyTuple_New(N as hpy_sys::HPy_ssize_t);
+        if tuple.is_null() {
+            return Err(HPyErr::raised(ctx));
+        }
+        let dst = hpy_sys::cpython::_PyTuple_ITEMS(tuple).cast_mut();
+        for (i, item) in items.into_iter().enumerate() {
+            *dst.add(i) = _h2py(item.into_raw());
+        }
+        Ok(crate::Handle::from_raw(ctx, _py2h(tuple)))
+    }
+}
+
 /// [`list_builder_put`] for a tuple builder.
 ///
 /// # Safety
@@ -682,6 +705,16 @@ pub unsafe fn is_type_fast(ready: &AtomicBool, global: *const HPyGlobal, cls: HP
     (_h2py(cls) == ty).then_some(true)
 }
 
+/// Empties a field that owns its reference (a decref).
+///
+/// # Safety
+/// `field` is a field of a dying instance, empty or owning its reference.
+#[inline(always)]
+pub unsafe fn clear_owned_field(field: *mut hpy_sys::HPyField) {
+    // SAFETY: forwarded.
+    unsafe { hpy_sys::cpython::hpy_rs_clear_field(field) }
+}
+
 /// `HPy_New` for hpy-rs's classes: hpy-sys's version, which allocates
 /// instances of plain classes (see [`type_created`]) without HPy's runtime
 /// and leaves their data for the caller to write.
@@ -730,15 +763,10 @@ const fn may_be_simple<T: crate::HPyClass>() -> bool {
 unsafe extern "C" fn simple_dealloc<T: crate::HPyClass>(obj: *mut cpy_PyObject) {
     let clear_and_destroy = |data: *mut c_void| {
         let start = data.cast::<u8>();
-        let mut clear = |field: *mut hpy_sys::HPyField| {
-            // SAFETY: a field of the dying instance, owning its reference.
-            unsafe { hpy_sys::cpython::hpy_rs_clear_field(field) };
-            0
-        };
         // SAFETY: the payload of a simple class is `T`'s block
         // (`may_be_simple`), zeroed at allocation: fields and value are read
-        // only once written.
-        unsafe { crate::runtime::class::visit_chain::<T>(start, &mut clear) };
+        // only once written; this is the CPython ABI.
+        unsafe { crate::runtime::class::clear_fields::<T>(start) };
         let result = std::panic::catch_unwind(|| {
             // SAFETY: as above; `destroy` drops a written value once.
             unsafe { destroy_instance::<T>(start) }

@@ -728,6 +728,24 @@ pub unsafe fn list_builder_put(
     }
 }
 
+/// A new tuple of `items` (`HPyTuple_FromArray`, which takes its own
+/// references; the items are closed after).
+pub fn tuple_from_owned<'ctx, const N: usize>(
+    ctx: Context<'ctx>,
+    items: [crate::Handle<'ctx>; N],
+) -> HPyResult<crate::Handle<'ctx>> {
+    let mut raw = items.each_ref().map(|h| h.as_raw());
+    // SAFETY: `raw` holds N valid handles, kept open by `items`; the tuple
+    // takes its own references.
+    unsafe {
+        ctx.wrap_result(hpy_sys::HPyTuple_FromArray(
+            ctx.as_raw(),
+            raw.as_mut_ptr(),
+            N as hpy_sys::HPy_ssize_t,
+        ))
+    }
+}
+
 /// `HPyTupleBuilder_Set`, then closes `item`.
 ///
 /// # Safety
@@ -783,6 +801,15 @@ pub unsafe fn type_borrowed(_: &AtomicBool, _: *const HPyGlobal) -> Option<HPy> 
 #[inline(always)]
 pub unsafe fn is_type_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> Option<bool> {
     None
+}
+
+/// The CPython ABI's field clearing for its own deallocator; never called
+/// here: the HPy runtime empties fields through `tp_traverse`.
+///
+/// # Safety
+/// Never to be called in this ABI.
+pub unsafe fn clear_owned_field(_: *mut hpy_sys::HPyField) {
+    unreachable!("fields are cleared by the HPy runtime in the universal ABI")
 }
 
 /// `HPy_New` (HPy's own, through the context).

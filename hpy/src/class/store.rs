@@ -108,17 +108,45 @@ struct SlotRef {
 /// Slots of one allocation: heap memory that never moves while the store
 /// or a `Stored` names it (PyPy's collector rewrites a field in place when
 /// the object moves). One allocation serves many references, which is
-/// what makes a stash cheap.
+/// what makes a stash cheap: the block's `len` slots follow it in its
+/// allocation ([`block_layout`]), each written when the store first takes
+/// it (a block is one `malloc` and no loop over its slots).
 struct Block {
     /// The store that keeps these references.
     store: u64,
+    /// How many slots follow the block.
+    len: usize,
     /// Who still needs the memory: 1 while the store's registry holds the
     /// block, plus 1 for each slot that a `Stored` names. The last to
     /// give its count back frees the block ([`release_block`]), so that a
     /// `Stored` clone or drop touches one count, its slot's, except when
     /// it is a slot's last.
     live: AtomicUsize,
-    slots: Box<[Slot]>,
+}
+
+/// The allocation of a block of `len` slots, and where its slots start.
+fn block_layout(len: usize) -> (std::alloc::Layout, usize) {
+    let (layout, offset) = std::alloc::Layout::new::<Block>()
+        .extend(std::alloc::Layout::array::<Slot>(len).expect("a block of slots fits in memory"))
+        .expect("a block of slots fits in memory");
+    (layout.pad_to_align(), offset)
+}
+
+/// Slot `i` of `block`.
+///
+/// # Safety
+/// `block` is allocated (by `Slots::new_block`) and `i < len`.
+#[inline(always)]
+unsafe fn slot_ptr(block: NonNull<Block>, i: usize) -> NonNull<Slot> {
+    // `Block` and `Slot` have the same alignment, so the slots start right
+    // after the block (`block_layout`'s offset, known at compile time).
+    const {
+        assert!(core::mem::align_of::<Slot>() == core::mem::align_of::<Block>());
+        assert!(core::mem::size_of::<Block>() % core::mem::align_of::<Slot>() == 0);
+    }
+    // SAFETY: within the block's allocation (contract), derived from the
+    // allocation's own pointer.
+    unsafe { block.add(1).cast::<Slot>().add(i) }
 }
 
 /// The home of one object reference.
@@ -165,9 +193,13 @@ unsafe fn release_block(block: NonNull<Block>) {
     {
         // As `Arc`'s drop: every use by the other owners happened before.
         fence(Ordering::Acquire);
-        // SAFETY: allocated by `Box::into_raw` in `Slots::take`; nobody
-        // holds a count any more, so nobody reaches it.
-        drop(unsafe { Box::from_raw(block.as_ptr()) });
+        // SAFETY: allocated by `Slots::new_block` with this layout (its
+        // slots have no drop glue); nobody holds a count any more, so
+        // nobody reaches it.
+        unsafe {
+            let (layout, _) = block_layout(block.as_ref().len);
+            std::alloc::dealloc(block.as_ptr().cast(), layout);
+        }
     }
 }
 
@@ -321,17 +353,11 @@ impl Slots {
         let at = match self.free.pop() {
             Some(free) => free,
             None => match self.blocks.last() {
-                Some(&block) if self.next < self.room => {
-                    // SAFETY: the registry holds a count of each of its
-                    // blocks; `next < room`, the last block's length.
-                    let slot = unsafe { block.as_ref().slots.get_unchecked(self.next) };
-                    self.next += 1;
-                    SlotRef {
-                        block,
-                        slot: NonNull::from(slot),
-                    }
+                Some(&block) if self.next < self.room => self.first_use(block),
+                _ => {
+                    let block = self.new_block(id, may_sweep)?;
+                    self.first_use(block)
                 }
-                _ => self.new_block(id, may_sweep)?,
             },
         };
         self.used += 1;
@@ -344,6 +370,42 @@ impl Slots {
         // Relaxed as `Arc::clone`: the registry's count is held.
         block.live.fetch_add(1, Ordering::Relaxed);
         Some(Stored { slot: at.slot })
+    }
+
+    /// The last block's next unused slot, written now (free, empty).
+    #[inline(always)]
+    fn first_use(&mut self, block: NonNull<Block>) -> SlotRef {
+        // SAFETY: `block` is the last block, `next < room` its length; the
+        // slot was never written, so nothing else reaches it.
+        let slot = unsafe {
+            let slot = slot_ptr(block, self.next);
+            slot.as_ptr().write(Slot {
+                field: UnsafeCell::new(hpy_sys::HPyField_NULL),
+                refs: AtomicUsize::new(0),
+                taken: Cell::new(false),
+                block,
+            });
+            slot
+        };
+        self.next += 1;
+        SlotRef { block, slot }
+    }
+
+    /// The slots of block `i` written so far: all of them but in the last
+    /// block, whose first `next` only.
+    #[inline(always)]
+    fn written(&self, i: usize) -> &[Slot] {
+        let block = self.blocks[i];
+        let len = if i + 1 == self.blocks.len() {
+            self.next
+        } else {
+            // SAFETY: the registry holds a count of each of its blocks.
+            unsafe { block.as_ref().len }
+        };
+        // SAFETY: the first `len` slots of an allocated block are written
+        // (a block before the last was filled before the next was made),
+        // and live as long as the registry's count of the block.
+        unsafe { core::slice::from_raw_parts(slot_ptr(block, 0).as_ptr(), len) }
     }
 
     /// Whether some taken slot may be dead (no `Stored` names it any
@@ -362,11 +424,11 @@ impl Slots {
         named < self.used
     }
 
-    /// The first slot of a new block (twice the last one's size, within
-    /// bounds); `None` when the registry has doubled since its last sweep
-    /// and `may_sweep`.
+    /// A new last block (twice the last one's size, within bounds), its
+    /// slots not written yet; `None` when the registry has doubled since
+    /// its last sweep and `may_sweep`.
     #[inline(never)]
-    fn new_block(&mut self, id: u64, may_sweep: bool) -> Option<SlotRef> {
+    fn new_block(&mut self, id: u64, may_sweep: bool) -> Option<NonNull<Block>> {
         if may_sweep && self.used >= MIN_SWEEP.max(2 * self.kept) {
             if self.any_dead() {
                 return None;
@@ -375,29 +437,25 @@ impl Slots {
             self.kept = self.used;
         }
         let size = (2 * self.room).clamp(FIRST_BLOCK, MAX_BLOCK);
-        let slots = (0..size)
-            .map(|_| Slot {
-                field: UnsafeCell::new(hpy_sys::HPyField_NULL),
-                refs: AtomicUsize::new(0),
-                taken: Cell::new(false),
-                block: NonNull::dangling(),
+        let (layout, _) = block_layout(size);
+        // SAFETY: the layout has a non-zero size (a block and its slots).
+        let memory = unsafe { std::alloc::alloc(layout) };
+        let Some(block) = NonNull::new(memory.cast::<Block>()) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        // SAFETY: just allocated for a block: nothing else reaches it; its
+        // slots are written when first taken (`first_use`).
+        unsafe {
+            block.as_ptr().write(Block {
+                store: id,
+                len: size,
+                live: AtomicUsize::new(1),
             })
-            .collect();
-        let block = NonNull::from(Box::leak(Box::new(Block {
-            store: id,
-            live: AtomicUsize::new(1),
-            slots,
-        })));
-        // SAFETY: just made: nothing else reaches the block yet.
-        for slot in unsafe { &mut *block.as_ptr() }.slots.iter_mut() {
-            slot.block = block;
-        }
+        };
         self.blocks.push(block);
         self.room = size;
-        self.next = 1;
-        // SAFETY: just made, kept by the registry; it has `size` >= 1 slots.
-        let slot = unsafe { NonNull::from(&block.as_ref().slots[0]) };
-        Some(SlotRef { block, slot })
+        self.next = 0;
+        Some(block)
     }
 }
 
@@ -470,8 +528,8 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
         let dead: Vec<SlotRef> = unsafe {
             let slots = &mut *registry.slots.get();
             let mut dead = Vec::new();
-            for &block in &slots.blocks {
-                for slot in block.as_ref().slots.iter() {
+            for (i, &block) in slots.blocks.iter().enumerate() {
+                for slot in slots.written(i) {
                     // Acquire: pairs with the Release of `Stored::drop`.
                     if slot.taken.get() && slot.refs.load(Ordering::Acquire) == 0 {
                         // Not taken any more, so that a sweep run by a
@@ -671,14 +729,13 @@ impl Stored {
 unsafe impl crate::runtime::class::VisitValue for ObjectStore {
     unsafe fn visit_value(
         value: *const Self,
-        visit: &mut dyn FnMut(*mut HPyField) -> c_int,
+        mut visit: impl FnMut(*mut HPyField) -> c_int,
     ) -> c_int {
         // SAFETY: the live value (contract); the registry is read, not
         // borrowed past this loop.
         let slots = unsafe { &*(*value).registry.slots.get() };
-        for block in &slots.blocks {
-            // SAFETY: the registry holds a count of each of its blocks.
-            for slot in unsafe { block.as_ref() }.slots.iter() {
+        for i in 0..slots.blocks.len() {
+            for slot in slots.written(i) {
                 let field = slot.field.get();
                 // SAFETY: a slot of this store, read with the interpreter
                 // held.

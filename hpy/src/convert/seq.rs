@@ -290,18 +290,14 @@ impl<'ctx, T: IntoHPy<'ctx>, const N: usize> IntoHPy<'ctx> for [T; N] {
 macro_rules! tuple_into_hpy {
     ($($len:literal => ($($name:ident),+);)*) => {$(
         impl<'ctx, $($name: IntoHPy<'ctx>),+> IntoHPy<'ctx> for ($($name,)+) {
-            /// Builds a Python tuple (`HPyTuple_FromArray`).
+            /// Builds a Python tuple (`HPyTuple_FromArray`; on the CPython
+            /// ABI the converted items move into it).
             #[allow(non_snake_case)]
             #[inline]
             fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
                 let ($($name,)+) = self;
                 let items: [Handle<'ctx>; $len] = [$($name.into_hpy(ctx)?),+];
-                let mut raw = items.each_ref().map(|h| h.as_raw());
-                // SAFETY: `raw` holds $len valid handles, kept open by
-                // `items`; the tuple takes its own references.
-                unsafe {
-                    ctx.wrap_result(hpy_sys::HPyTuple_FromArray(ctx.as_raw(), raw.as_mut_ptr(), $len))
-                }
+                crate::abi::tuple_from_owned(ctx, items)
             }
         }
     )*};

@@ -236,14 +236,21 @@ impl<K, T: crate::FieldSlots> FieldCollectionProbe<std::collections::BTreeMap<K,
     }
 }
 
-/// How `tp_traverse` reaches object references that a class value keeps
-/// outside its `Field` slots (the registry of an
-/// [`ObjectStore`](crate::ObjectStore)): the value's pointer and the
-/// visitor.
-pub type VisitValueFn = unsafe fn(
-    *const u8,
-    &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
-) -> core::ffi::c_int;
+/// What [`VisitValueFn`] does with the fields a class value keeps.
+pub enum ValueFields<'a> {
+    /// Reports each non-empty field to the visitor (`tp_traverse`).
+    Visit(&'a mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int),
+    /// Empties each non-empty field, giving up the reference it owns: the
+    /// CPython ABI's deallocator of a dying instance, which this way pays no
+    /// virtual call per field (a store keeps one per object).
+    Clear,
+}
+
+/// How `tp_traverse` (and the CPython ABI's deallocator) reaches object
+/// references that a class value keeps outside its `Field` slots (the
+/// registry of an [`ObjectStore`](crate::ObjectStore)): the value's
+/// pointer and what to do with each field.
+pub type VisitValueFn = unsafe fn(*const u8, ValueFields<'_>) -> core::ffi::c_int;
 
 /// A class value that holds `HPyField`s of its own, which `tp_traverse`
 /// must report besides the instance's `Field` slots.
@@ -255,26 +262,40 @@ pub type VisitValueFn = unsafe fn(
 /// this instance as their owner, each of them once, at an address that does
 /// not change while the field holds an object.
 pub unsafe trait VisitValue {
-    /// Reports every non-empty field the value at `value` holds.
+    /// Reports every non-empty field the value at `value` holds; stops at
+    /// (and returns) the first result of `visit` that is not 0.
     ///
     /// # Safety
     /// `value` is the initialised value of a live instance.
     unsafe fn visit_value(
         value: *const Self,
-        visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+        visit: impl FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
     ) -> core::ffi::c_int;
 }
 
-/// `VisitValueFn` of `T`.
+/// `VisitValueFn` of `T`: each kind of visit monomorphic, so that clearing
+/// a value's fields calls no closure through a pointer per field.
 ///
 /// # Safety
-/// As for [`VisitValue::visit_value`].
+/// As for [`VisitValue::visit_value`]; with [`ValueFields::Clear`], only
+/// on the CPython ABI, for a dying instance whose fields own their
+/// references (nothing reads them afterwards but its value's `Drop`).
 unsafe fn visit_value_erased<T: VisitValue>(
     value: *const u8,
-    visit: &mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+    fields: ValueFields<'_>,
 ) -> core::ffi::c_int {
-    // SAFETY: forwarded.
-    unsafe { T::visit_value(value.cast(), visit) }
+    match fields {
+        // SAFETY: forwarded.
+        ValueFields::Visit(visit) => unsafe { T::visit_value(value.cast(), visit) },
+        // SAFETY: forwarded; each field visited is one of the dying
+        // instance's, owning its reference (contract).
+        ValueFields::Clear => unsafe {
+            T::visit_value(value.cast(), |field| {
+                crate::abi::clear_owned_field(field);
+                0
+            })
+        },
+    }
 }
 
 /// `ValueProbe::<T>::VISIT`: `Some` for a [`VisitValue`] class, `None`

@@ -40,8 +40,9 @@ mod spec;
 mod static_methods;
 
 pub use chain::{
-    destroy_chain, impl_destroy, impl_traverse, init_ancestor, slot_destroy, slot_traverse,
-    visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
+    clear_fields, destroy_chain, impl_destroy, impl_traverse, init_ancestor, slot_destroy,
+    slot_traverse, visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues,
+    ParentValue,
 };
 pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
 pub use derived::{DerivedEq, DerivedHash, DerivedOrd, DerivedStr};
@@ -54,7 +55,7 @@ pub use items::{
 pub use layout::{
     as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue,
     FieldCollectionProbe, FieldProbe, FieldSlotsCannotGrow, NoFieldSlots, NoValueVisit,
-    NotAFieldCollection, ValueProbe, VisitValue, VisitValueFn,
+    NotAFieldCollection, ValueFields, ValueProbe, VisitValue, VisitValueFn,
 };
 pub(crate) use layout::{checked_block, locate_start};
 pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
