@@ -305,6 +305,27 @@ pub unsafe extern "C" fn hpy_rs_plain_dealloc(obj: *mut PyObject) {
     }
 }
 
+/// Whether the heap type `tp` is based directly on `object`, with no items,
+/// no finalizer, no `__call__`, no `__dict__` or weak references, and frees
+/// its instances with `free`: what both the plain and the simple fast
+/// paths need of a type.
+///
+/// # Safety
+/// `tp` is a live type object.
+unsafe fn is_bare_object_leaf(tp: *mut PyTypeObject, free: freefunc) -> bool {
+    // SAFETY: a live type object (contract).
+    unsafe {
+        (*tp).tp_base == ptr::addr_of_mut!(PyBaseObject_Type)
+            && (*tp).tp_itemsize == 0
+            && (*tp).tp_finalize.is_null()
+            && (*tp).tp_del.is_null()
+            && (*tp).tp_call.is_null()
+            && (*tp).tp_dictoffset == 0
+            && (*tp).tp_weaklistoffset == 0
+            && (*tp).tp_free.map(|f| f as usize) == Some(free as usize)
+    }
+}
+
 /// Marks `h_type` *plain* if it is one: an HPy type of shape `Object` based
 /// on `object` with nothing to do at deallocation but free the memory (no
 /// GC, no `tp_destroy` — `has_destroy` says whether the class has one —, no
@@ -329,14 +350,7 @@ pub unsafe fn hpy_rs_cpython_mark_plain(
             || !is_type
             || type_shape(tp) != HPyType_BuiltinShape_Object
             || (*tp).tp_flags & (Py_TPFLAGS_HEAPTYPE | Py_TPFLAGS_HAVE_GC) != Py_TPFLAGS_HEAPTYPE
-            || (*tp).tp_base != ptr::addr_of_mut!(PyBaseObject_Type)
-            || (*tp).tp_itemsize != 0
-            || !(*tp).tp_finalize.is_null()
-            || !(*tp).tp_del.is_null()
-            || !(*tp).tp_call.is_null()
-            || (*tp).tp_dictoffset != 0
-            || (*tp).tp_weaklistoffset != 0
-            || (*tp).tp_free.map(|f| f as usize) != Some(PyObject_Free as freefunc as usize)
+            || !is_bare_object_leaf(tp, PyObject_Free)
         {
             return 0;
         }
@@ -376,14 +390,7 @@ pub unsafe fn hpy_rs_cpython_mark_simple(
         // HPy's type flags are CPython's (`HPy_TPFLAGS_BASETYPE` too).
         if (*tp).tp_flags & (Py_TPFLAGS_HEAPTYPE | HPy_TPFLAGS_BASETYPE) != Py_TPFLAGS_HEAPTYPE
             || (*tp).tp_dealloc.map(|f| f as usize) != Some(hpy_type_dealloc as destructor as usize)
-            || (*tp).tp_base != ptr::addr_of_mut!(PyBaseObject_Type)
-            || (*tp).tp_itemsize != 0
-            || !(*tp).tp_finalize.is_null()
-            || !(*tp).tp_del.is_null()
-            || !(*tp).tp_call.is_null()
-            || (*tp).tp_dictoffset != 0
-            || (*tp).tp_weaklistoffset != 0
-            || (*tp).tp_free.map(|f| f as usize) != Some(free as usize)
+            || !is_bare_object_leaf(tp, free)
         {
             return 0;
         }
