@@ -45,7 +45,10 @@ impl<'ctx> Handle<'ctx> {
     /// normally and is cleared).
     pub fn iter(&self) -> HPyResult<Iter<'ctx>> {
         let ctx = self.context();
-        let iterator = ctx.builtin("iter")?.call(&[self])?;
+        let iterator = match crate::abi::get_iter(self) {
+            Some(iterator) => iterator?,
+            None => ctx.builtin("iter")?.call(&[self])?,
+        };
         Ok(Iter {
             iterator,
             next: None,

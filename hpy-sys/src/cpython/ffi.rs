@@ -483,6 +483,10 @@ extern "C" {
     /// The next item of an iterator (a new reference), or NULL at its end
     /// (no exception set) or on an error.
     pub fn PyIter_Next(iterator: *mut PyObject) -> *mut PyObject;
+    /// `iter(o)`: a new reference, or NULL with an exception.
+    pub fn PyObject_GetIter(o: *mut PyObject) -> *mut PyObject;
+    /// `isinstance(inst, cls)`: 1, 0, or -1 with an exception.
+    pub fn PyObject_IsInstance(inst: *mut PyObject, cls: *mut PyObject) -> c_int;
     pub fn PyObject_Vectorcall(
         callable: *mut PyObject,
         args: *const *mut PyObject,

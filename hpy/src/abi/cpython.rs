@@ -450,6 +450,91 @@ pub unsafe fn iter_next(iterator: HPy) -> Option<HPy> {
     Some(unsafe { _py2h(hpy_sys::cpython::ffi::PyIter_Next(_h2py(iterator))) })
 }
 
+/// `iter(obj)` (`PyObject_GetIter`, without looking the builtin up);
+/// `None`: call the builtin `iter` (always in the universal ABI).
+#[inline(always)]
+pub fn get_iter<'ctx>(obj: &crate::Handle<'ctx>) -> Option<HPyResult<crate::Handle<'ctx>>> {
+    let ctx = obj.context();
+    // SAFETY: a live object; the result is a new reference or NULL with an
+    // exception, a handle in this ABI.
+    Some(unsafe {
+        ctx.wrap_result(_py2h(hpy_sys::cpython::ffi::PyObject_GetIter(_h2py(
+            obj.as_raw(),
+        ))))
+    })
+}
+
+/// `isinstance(obj, cls)` (`PyObject_IsInstance`, without looking the
+/// builtin up); `None`: call the builtin `isinstance` (always in the
+/// universal ABI).
+#[inline(always)]
+pub fn is_instance(obj: &crate::Handle<'_>, cls: &crate::Handle<'_>) -> Option<HPyResult<bool>> {
+    // SAFETY: two live objects; -1 comes with an exception set.
+    let r = unsafe {
+        hpy_sys::cpython::ffi::PyObject_IsInstance(_h2py(obj.as_raw()), _h2py(cls.as_raw()))
+    };
+    Some(match r {
+        -1 => Err(HPyErr::raised(obj.context())),
+        r => Ok(r != 0),
+    })
+}
+
+/// An object kept after its first lookup, for lookups that HPy 0.9 offers
+/// no cheaper way to repeat (`collections.abc`'s classes): one strong
+/// reference in a static, as an `HPyGlobal` of this ABI is (modules are
+/// loaded into one interpreter only, see `Py_mod_multiple_interpreters`).
+/// Emptied (its reference left to the
+/// interpreter) by each module exec through [`ObjectCache::forget`], so
+/// that an interpreter started again never sees an object of the one
+/// before. The universal ABI keeps nothing (its `get` is always `None`).
+pub struct ObjectCache(AtomicPtr<cpy_PyObject>);
+
+impl ObjectCache {
+    /// An empty cache, for a `static`.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        ObjectCache(AtomicPtr::new(ptr::null_mut()))
+    }
+
+    /// The kept object, as a new handle; `None` before [`set`](Self::set).
+    #[inline(always)]
+    pub fn get<'ctx>(&self, ctx: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
+        let obj = self.0.load(Ordering::Acquire);
+        if obj.is_null() {
+            return None;
+        }
+        // SAFETY: the cache's own reference keeps `obj` alive (the context
+        // shows the interpreter is held, and the cache was emptied when
+        // this module was executed in this interpreter); the new reference
+        // is the handle's.
+        unsafe {
+            hpy_sys::cpython::Py_INCREF(obj);
+            Some(crate::Handle::from_raw(ctx, _py2h(obj)))
+        }
+    }
+
+    /// Keeps `obj` (a new reference) unless an object is kept already.
+    pub fn set(&self, obj: &crate::Handle<'_>) {
+        let raw = _h2py(obj.as_raw());
+        // SAFETY: a live object (a handle); the cache owns the new reference.
+        unsafe { hpy_sys::cpython::Py_INCREF(raw) };
+        if self
+            .0
+            .compare_exchange(ptr::null_mut(), raw, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            // SAFETY: the reference just taken, not kept.
+            unsafe { hpy_sys::cpython::Py_DECREF(raw) };
+        }
+    }
+
+    /// Empties the cache without releasing its reference (at module exec:
+    /// the interpreter that owned it may be gone).
+    pub fn forget(&self) {
+        self.0.store(ptr::null_mut(), Ordering::Release);
+    }
+}
+
 /// Whether `obj` is exactly a `float`, which `HPyFloat_AsDouble` reads
 /// without running Python code. Always `false` in the universal ABI.
 ///

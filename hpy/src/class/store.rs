@@ -617,19 +617,23 @@ impl ObjectStore {
             stores,
             error: core::cell::RefCell::new(None),
         };
-        let erased: *const (dyn ScopeOps + '_) = &scope;
-        // SAFETY: only the lifetime is erased; the pointer is taken out of
-        // the thread-local again by `Restore` before `scope` ends (also on
-        // a panic), so it is never used after `scope` is gone.
-        let erased: *const (dyn ScopeOps + 'static) = unsafe { core::mem::transmute(erased) };
-        // One look-up of the thread-local for both the set and the restore.
-        let result = CURRENT_SCOPE.with(|current| {
-            let _restore = Restore {
-                current,
-                previous: current.replace(Some(erased)),
-            };
-            f()
-        });
+        // Only the lifetimes are erased (a thin pointer): the pointer is
+        // taken out of the thread-local again by `Restore` before `scope`
+        // ends (also on a panic), so it is never used after `scope` is gone.
+        let erased: ScopePtr = (&scope as *const Scope<'_, '_, 'ctx>).cast();
+        // One look-up of the thread-local for both the set and the restore,
+        // and `f` runs outside it (so that nothing of `f` is moved into a
+        // closure of `LocalKey::with`).
+        let current = CURRENT_SCOPE.with(|current| current as *const Cell<Option<ScopePtr>>);
+        // SAFETY: a thread-local of this thread (a `const` one without drop
+        // glue: it lives as long as the thread), used on this thread only.
+        let current = unsafe { &*current };
+        let restore = Restore {
+            current,
+            previous: current.replace(Some(erased)),
+        };
+        let result = f();
+        drop(restore);
         match scope.error.into_inner() {
             Some(caught) => Err(caught.raise()),
             None => Ok(result),
@@ -637,19 +641,22 @@ impl ObjectStore {
     }
 }
 
+/// A scope with its lifetimes erased, as the thread-local keeps it.
+type ScopePtr = *const Scope<'static, 'static, 'static>;
+
 std::thread_local! {
     /// The innermost `Ref<ObjectStore>::scope` of this thread, if any.
-    static CURRENT_SCOPE: core::cell::Cell<Option<*const (dyn ScopeOps + 'static)>> =
-        const { core::cell::Cell::new(None) };
+    static CURRENT_SCOPE: Cell<Option<ScopePtr>> = const { Cell::new(None) };
 }
 
 /// Puts back the scope that was current before (on every exit).
 struct Restore<'a> {
-    current: &'a core::cell::Cell<Option<*const (dyn ScopeOps + 'static)>>,
-    previous: Option<*const (dyn ScopeOps + 'static)>,
+    current: &'a Cell<Option<ScopePtr>>,
+    previous: Option<ScopePtr>,
 }
 
 impl Drop for Restore<'_> {
+    #[inline(always)]
     fn drop(&mut self) {
         self.current.set(self.previous);
     }
@@ -661,13 +668,8 @@ struct Scope<'s, 'a, 'ctx> {
     error: core::cell::RefCell<Option<crate::Caught<'ctx>>>,
 }
 
-/// What `Stored` asks of the current scope (object safe, so that the
-/// thread-local can hold any scope's lifetimes erased).
-trait ScopeOps {
-    fn eq(&self, a: &Stored, b: &Stored) -> bool;
-}
-
-impl ScopeOps for Scope<'_, '_, '_> {
+impl Scope<'_, '_, '_> {
+    /// `a == b` through the scope's stores (see `Stored::eq_in_scope`).
     fn eq(&self, a: &Stored, b: &Stored) -> bool {
         if self.error.borrow().is_some() {
             return false;

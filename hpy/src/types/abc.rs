@@ -145,12 +145,19 @@ impl Abc {
     }
 
     /// The class object (`collections.abc.<name>`, imported through
-    /// `HPyImport_ImportModule`).
+    /// `HPyImport_ImportModule`; the CPython ABI keeps it after the first
+    /// look-up, as PyO3 does).
     pub fn class<'ctx>(self, ctx: Context<'ctx>) -> HPyResult<Type<'ctx>> {
-        Ok(ctx
+        let cache = &CLASSES[self as usize];
+        if let Some(class) = cache.get(ctx) {
+            return Ok(class.downcast::<Type>()?);
+        }
+        let class = ctx
             .import_module("collections.abc")?
             .get_attr_s(self.name())?
-            .downcast::<Type>()?)
+            .downcast::<Type>()?;
+        cache.set(&class);
+        Ok(class)
     }
 
     /// Registers the class `T` as a virtual subclass
@@ -171,7 +178,22 @@ impl Abc {
     pub fn is_instance(self, obj: &Handle<'_>) -> HPyResult<bool> {
         let ctx = obj.context();
         let class = self.class(ctx)?;
+        if let Some(answer) = crate::abi::is_instance(obj, &class) {
+            return answer;
+        }
         ctx.builtin("isinstance")?.call(&[obj, &*class])?.is_true()
+    }
+}
+
+/// The classes [`Abc::class`] looked up, by `Abc` (kept by the CPython ABI
+/// only: `abi::ObjectCache`).
+static CLASSES: [crate::abi::ObjectCache; Abc::ALL.len()] =
+    [const { crate::abi::ObjectCache::new() }; Abc::ALL.len()];
+
+/// Empties the classes' cache (at module exec: see `abi::ObjectCache`).
+pub(crate) fn forget_cached_classes() {
+    for class in &CLASSES {
+        class.forget();
     }
 }
 
