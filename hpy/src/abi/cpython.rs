@@ -453,7 +453,7 @@ pub unsafe fn iter_next(iterator: HPy) -> Option<HPy> {
 /// `iter(obj)` (`PyObject_GetIter`, without looking the builtin up);
 /// `None`: call the builtin `iter` (always in the universal ABI).
 #[inline(always)]
-pub fn get_iter<'ctx>(obj: &crate::Handle<'ctx>) -> Option<HPyResult<crate::Handle<'ctx>>> {
+pub(crate) fn get_iter<'ctx>(obj: &crate::Handle<'ctx>) -> Option<HPyResult<crate::Handle<'ctx>>> {
     let ctx = obj.context();
     // SAFETY: a live object; the result is a new reference or NULL with an
     // exception, a handle in this ABI.
@@ -468,7 +468,10 @@ pub fn get_iter<'ctx>(obj: &crate::Handle<'ctx>) -> Option<HPyResult<crate::Hand
 /// builtin up); `None`: call the builtin `isinstance` (always in the
 /// universal ABI).
 #[inline(always)]
-pub fn is_instance(obj: &crate::Handle<'_>, cls: &crate::Handle<'_>) -> Option<HPyResult<bool>> {
+pub(crate) fn is_instance(
+    obj: &crate::Handle<'_>,
+    cls: &crate::Handle<'_>,
+) -> Option<HPyResult<bool>> {
     // SAFETY: two live objects; -1 comes with an exception set.
     let r = unsafe {
         hpy_sys::cpython::ffi::PyObject_IsInstance(_h2py(obj.as_raw()), _h2py(cls.as_raw()))
@@ -487,18 +490,18 @@ pub fn is_instance(obj: &crate::Handle<'_>, cls: &crate::Handle<'_>) -> Option<H
 /// interpreter) by each module exec through [`ObjectCache::forget`], so
 /// that an interpreter started again never sees an object of the one
 /// before. The universal ABI keeps nothing (its `get` is always `None`).
-pub struct ObjectCache(AtomicPtr<cpy_PyObject>);
+pub(crate) struct ObjectCache(AtomicPtr<cpy_PyObject>);
 
 impl ObjectCache {
     /// An empty cache, for a `static`.
     #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         ObjectCache(AtomicPtr::new(ptr::null_mut()))
     }
 
     /// The kept object, as a new handle; `None` before [`set`](Self::set).
     #[inline(always)]
-    pub fn get<'ctx>(&self, ctx: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
+    pub(crate) fn get<'ctx>(&self, ctx: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
         let obj = self.0.load(Ordering::Acquire);
         if obj.is_null() {
             return None;
@@ -514,7 +517,7 @@ impl ObjectCache {
     }
 
     /// Keeps `obj` (a new reference) unless an object is kept already.
-    pub fn set(&self, obj: &crate::Handle<'_>) {
+    pub(crate) fn set(&self, obj: &crate::Handle<'_>) {
         let raw = _h2py(obj.as_raw());
         // SAFETY: a live object (a handle); the cache owns the new reference.
         unsafe { hpy_sys::cpython::Py_INCREF(raw) };
@@ -530,7 +533,7 @@ impl ObjectCache {
 
     /// Empties the cache without releasing its reference (at module exec:
     /// the interpreter that owned it may be gone).
-    pub fn forget(&self) {
+    pub(crate) fn forget(&self) {
         self.0.store(ptr::null_mut(), Ordering::Release);
     }
 }

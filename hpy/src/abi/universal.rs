@@ -712,39 +712,39 @@ pub unsafe fn iter_next(_: HPy) -> Option<HPy> {
 
 /// Always `None` (call the builtin `iter`): HPy 0.9 has no iterator API.
 #[inline(always)]
-pub fn get_iter<'ctx>(_: &crate::Handle<'ctx>) -> Option<HPyResult<crate::Handle<'ctx>>> {
+pub(crate) fn get_iter<'ctx>(_: &crate::Handle<'ctx>) -> Option<HPyResult<crate::Handle<'ctx>>> {
     None
 }
 
 /// Always `None` (call the builtin `isinstance`): HPy 0.9 has no
 /// `isinstance`.
 #[inline(always)]
-pub fn is_instance(_: &crate::Handle<'_>, _: &crate::Handle<'_>) -> Option<HPyResult<bool>> {
+pub(crate) fn is_instance(_: &crate::Handle<'_>, _: &crate::Handle<'_>) -> Option<HPyResult<bool>> {
     None
 }
 
 /// The CPython ABI's cache of looked-up objects; here it keeps nothing (a
 /// universal module would need an `HPyGlobal` listed in its definition).
-pub struct ObjectCache(());
+pub(crate) struct ObjectCache(());
 
 impl ObjectCache {
     /// An empty cache, for a `static`.
     #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         ObjectCache(())
     }
 
     /// Always `None`.
     #[inline(always)]
-    pub fn get<'ctx>(&self, _: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
+    pub(crate) fn get<'ctx>(&self, _: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
         None
     }
 
     /// Keeps nothing.
-    pub fn set(&self, _: &crate::Handle<'_>) {}
+    pub(crate) fn set(&self, _: &crate::Handle<'_>) {}
 
     /// Nothing to forget.
-    pub fn forget(&self) {}
+    pub(crate) fn forget(&self) {}
 }
 
 /// `HPyListBuilder_Set`, then closes `item`.
