@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 
 use hpy::{
     hpy_class, hpy_methods, hpy_module, Abc, Context, Field, HPyClass, HPyErr, HPyResult, Handle,
-    IntoHPy, ObjectStore, Ref, RichCompareOp, Stored, VarArgs, WithFields,
+    IntoHPy, List, ObjectStore, Ref, RichCompareOp, Stored, VarArgs, WithFields,
 };
 use rpds::{HashTrieMapSync, HashTrieSetSync, ListSync, QueueSync, StackSync};
 
@@ -71,6 +71,14 @@ fn key<'ctx>(store: &Ref<'_, 'ctx, ObjectStore>, obj: &Handle<'ctx>) -> HPyResul
     })
 }
 
+/// A key made from `obj`, whose reference moves into `store`.
+fn key_owned<'ctx>(store: &Ref<'_, 'ctx, ObjectStore>, obj: Handle<'ctx>) -> HPyResult<Key> {
+    Ok(Key {
+        hash: obj.hash()?,
+        inner: store.stash_owned(obj),
+    })
+}
+
 /// `repr(obj)`, or the original's placeholder when it fails.
 fn repr_or(obj: HPyResult<Handle<'_>>, fallback: &str) -> String {
     obj.and_then(|o| o.repr())
@@ -108,7 +116,7 @@ trait Inner {
 
 /// What `__reduce__` returns: the class and the arguments that rebuild
 /// the collection (one list of items).
-type Pickled<'ctx, T> = (Handle<'ctx>, (Vec<T>,));
+type Pickled<'ctx> = (Handle<'ctx>, (List<'ctx>,));
 
 // ------------------------------------------------------------------ HashTrieMap
 
@@ -140,8 +148,8 @@ fn extend_map<'ctx>(
     for pair in pairs.iter()? {
         let pair = pair?;
         let (k, v): (Handle<'ctx>, Handle<'ctx>) = pair.extract()?;
-        let k = key(store, &k)?;
-        let v = store.stash(&v);
+        let k = key_owned(store, k)?;
+        let v = store.stash_owned(v);
         store.scope(|| map.insert_mut(k, v))?;
     }
     Ok(())
@@ -284,17 +292,15 @@ impl HashTrieMapPy {
         Ok(hash_val as isize)
     }
 
-    fn __reduce__<'ctx>(
-        slf: Ref<'_, 'ctx, Self>,
-    ) -> HPyResult<Pickled<'ctx, (Handle<'ctx>, Handle<'ctx>)>> {
+    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Pickled<'ctx>> {
         let ctx = slf.handle().context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
-        let items = slf
-            .inner
-            .iter()
-            .map(|(k, v)| Ok((store.get(&k.inner)?, store.get(v)?)))
-            .collect::<HPyResult<Vec<_>>>()?;
+        let items = ctx.try_list_from_iter(
+            slf.inner
+                .iter()
+                .map(|(k, v)| Ok((store.get(&k.inner)?, store.get(v)?))),
+        )?;
         Ok((hpy::type_object::<HashTrieMapPy>(ctx)?, (items,)))
     }
 
@@ -319,7 +325,7 @@ impl HashTrieMapPy {
         let value = val.unwrap_or_else(|| ctx.none());
         let mut map = HashTrieMapSync::new_sync();
         for each in keys.iter()? {
-            let k = key(&store, &each?)?;
+            let k = key_owned(&store, each?)?;
             let v = store.stash(&value);
             store.scope(|| map.insert_mut(k, v))?;
         }
@@ -487,7 +493,7 @@ impl KeysView {
         let store = borrow_store(&sh)?;
         let mut inner = HashTrieSetSync::new_sync();
         for each in other.iter()? {
-            let k = key(&store, &each?)?;
+            let k = key_owned(&store, each?)?;
             store.scope(|| {
                 if slf.inner.contains_key(&k) {
                     inner.insert_mut(k);
@@ -508,7 +514,7 @@ impl KeysView {
         let mut inner = slf.inner.clone();
         let none = store.stash(&other.context().none());
         for each in other.iter()? {
-            let k = key(&store, &each?)?;
+            let k = key_owned(&store, each?)?;
             store.scope(|| inner.insert_mut(k, none.clone()))?;
         }
         drop(store);
@@ -841,7 +847,7 @@ impl ListPy {
             let one = elements.iter().next().expect("one element");
             let reversed = ctx.builtin("reversed")?.call(&[&one])?;
             for each in reversed.iter()? {
-                inner.push_front_mut(store.stash(&each?));
+                inner.push_front_mut(store.stash_owned(each?));
             }
         } else {
             let all: Vec<hpy::Borrowed<'_, 'ctx>> = elements.iter().collect();
@@ -907,15 +913,11 @@ impl ListPy {
         Ok(ListPy::with(&sh, slf.inner.reverse()))
     }
 
-    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Pickled<'ctx, Handle<'ctx>>> {
+    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Pickled<'ctx>> {
         let ctx = slf.handle().context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
-        let items = slf
-            .inner
-            .iter()
-            .map(|e| store.get(e))
-            .collect::<HPyResult<Vec<_>>>()?;
+        let items = ctx.try_list_from_iter(slf.inner.iter().map(|e| store.get(e)))?;
         Ok((hpy::type_object::<ListPy>(ctx)?, (items,)))
     }
 
@@ -1076,7 +1078,7 @@ impl StackPy {
         if args.len() == 1 {
             let one = args.iter().next().expect("one argument");
             for each in one.iter()? {
-                inner.push_mut(store.stash(&each?));
+                inner.push_mut(store.stash_owned(each?));
             }
         } else {
             for each in args.iter() {
@@ -1172,7 +1174,7 @@ impl QueuePy {
         if elements.len() == 1 {
             let one = elements.iter().next().expect("one element");
             for each in one.iter()? {
-                inner.enqueue_mut(store.stash(&each?));
+                inner.enqueue_mut(store.stash_owned(each?));
             }
         } else {
             for each in elements.iter() {
@@ -1281,7 +1283,7 @@ fn extend_set<'ctx>(
     value: &Handle<'ctx>,
 ) -> HPyResult<()> {
     for each in value.iter()? {
-        let k = key(store, &each?)?;
+        let k = key_owned(store, each?)?;
         store.scope(|| set.insert_mut(k))?;
     }
     Ok(())
@@ -1479,15 +1481,11 @@ impl HashTrieSetPy {
         hash_val as isize
     }
 
-    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Pickled<'ctx, Handle<'ctx>>> {
+    fn __reduce__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Pickled<'ctx>> {
         let ctx = slf.handle().context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
-        let items = slf
-            .inner
-            .iter()
-            .map(|k| store.get(&k.inner))
-            .collect::<HPyResult<Vec<_>>>()?;
+        let items = ctx.try_list_from_iter(slf.inner.iter().map(|k| store.get(&k.inner)))?;
         Ok((hpy::type_object::<HashTrieSetPy>(ctx)?, (items,)))
     }
 
@@ -1602,7 +1600,7 @@ fn set_compare<'a, 'ctx>(
         }
         Direction::OtherInSelf => {
             for each in other.iter()? {
-                let k = key(store, &each?)?;
+                let k = key_owned(store, each?)?;
                 if !store.scope(|| contains(&k))? {
                     return Ok(false);
                 }

@@ -8,7 +8,7 @@ use core::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 use hpy_sys::cpython::{_h2py, _hg2py, _py2h};
-use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyDef, HPyGlobal};
+use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyDef, HPyField, HPyGlobal};
 
 use super::HostProfile;
 use crate::{Context, HPyErr, HPyResult};
@@ -536,6 +536,25 @@ impl ObjectCache {
     pub(crate) fn forget(&self) {
         self.0.store(ptr::null_mut(), Ordering::Release);
     }
+}
+
+/// `HPyField_Store` of an owned handle into an empty field, the handle's
+/// reference moving into it (in this ABI a field is the `PyObject*`: no
+/// new reference and then a close, and no old value to release).
+///
+/// # Safety
+/// As `HPyField_Store`: `field` is a field of the live `owner`; it is
+/// empty; `obj` is an owned handle, consumed.
+#[inline(always)]
+pub unsafe fn field_store_owned(
+    _ctx: *mut HPyContext,
+    _owner: HPy,
+    field: *mut HPyField,
+    obj: HPy,
+) {
+    // SAFETY: an empty field of `owner` (contract), which owns the
+    // reference from now on.
+    unsafe { *field = hpy_sys::cpython::_py2hf(_h2py(obj)) };
 }
 
 /// Whether `obj` is exactly a `float`, which `HPyFloat_AsDouble` reads

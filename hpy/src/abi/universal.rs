@@ -747,6 +747,26 @@ impl ObjectCache {
     pub(crate) fn forget(&self) {}
 }
 
+/// `HPyField_Store` of an owned handle into an empty field, then closes
+/// the handle.
+///
+/// # Safety
+/// As `HPyField_Store`: `field` is a field of the live `owner`; it is
+/// empty; `obj` is an owned handle, consumed.
+#[inline(always)]
+pub unsafe fn field_store_owned(
+    ctx: *mut HPyContext,
+    owner: HPy,
+    field: *mut hpy_sys::HPyField,
+    obj: HPy,
+) {
+    // SAFETY: forwarded (contract); the handle is closed once stored.
+    unsafe {
+        hpy_sys::HPyField_Store(ctx, owner, field, obj);
+        hpy_sys::HPy_Close(ctx, obj);
+    }
+}
+
 /// `HPyListBuilder_Set`, then closes `item`.
 ///
 /// # Safety

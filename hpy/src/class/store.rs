@@ -466,18 +466,7 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// sweep, so dead references cost amortised constant time.
     #[inline]
     pub fn stash(&self, obj: &Handle<'ctx>) -> Stored {
-        let registry = &self.registry;
-        // SAFETY: see `Registry::slots`: no other reference to it exists
-        // now, and nothing in `take` calls into the interpreter.
-        let taken = unsafe { (*registry.slots.get()).take(registry.id, true) };
-        // The slot is registered (and so visited) before it holds anything:
-        // the store reports it from the moment it does.
-        let stored = taken.unwrap_or_else(|| {
-            self.sweep();
-            // SAFETY: as above.
-            unsafe { (*registry.slots.get()).take(registry.id, false) }
-                .expect("a new block is made when sweeping is not allowed")
-        });
+        let stored = self.take_slot();
         let ctx = self.handle().context();
         // SAFETY: the slot's field is empty and belongs to this live store,
         // which `tp_traverse` reports it from; `obj` is a live handle.
@@ -490,6 +479,44 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
             )
         };
         stored
+    }
+
+    /// [`stash`](Self::stash) of a handle the caller is done with: its
+    /// reference moves into the store (on the CPython ABI no new reference
+    /// and then a close; the universal ABI stores and closes), as PyO3's
+    /// `Bound::unbind` makes a `Py<T>` of a `Bound<T>`.
+    #[inline]
+    pub fn stash_owned(&self, obj: Handle<'ctx>) -> Stored {
+        let stored = self.take_slot();
+        let ctx = self.handle().context();
+        // SAFETY: the slot's field is empty and belongs to this live store,
+        // which `tp_traverse` reports it from; `obj` is an owned handle of
+        // this context, consumed here.
+        unsafe {
+            crate::abi::field_store_owned(
+                ctx.as_raw(),
+                self.handle().as_raw(),
+                stored.slot().field.get(),
+                obj.into_raw(),
+            )
+        };
+        stored
+    }
+
+    /// A slot for a new reference, registered (and so visited) before it
+    /// holds anything: the store reports it from the moment it does.
+    #[inline(always)]
+    fn take_slot(&self) -> Stored {
+        let registry = &self.registry;
+        // SAFETY: see `Registry::slots`: no other reference to it exists
+        // now, and nothing in `take` calls into the interpreter.
+        let taken = unsafe { (*registry.slots.get()).take(registry.id, true) };
+        taken.unwrap_or_else(|| {
+            self.sweep();
+            // SAFETY: as above.
+            unsafe { (*registry.slots.get()).take(registry.id, false) }
+                .expect("a new block is made when sweeping is not allowed")
+        })
     }
 
     /// The object `stored` refers to, as a new handle (`HPyField_Load`).

@@ -236,7 +236,7 @@ where
 // ---- building lists ----
 
 /// Builds a list from the converted items (`HPyListBuilder`).
-pub(super) fn list_from_iter<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
+pub(crate) fn list_from_iter<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
 where
     T: IntoHPy<'ctx>,
     I: ExactSizeIterator<Item = T>,
