@@ -84,6 +84,8 @@ struct Slots {
     next: usize,
     /// How many slots the last block has (0 before the first block).
     room: usize,
+    /// The last block (dangling before the first one, when `room` is 0).
+    last: NonNull<Block>,
     /// Slots that hold a reference or wait for a sweep.
     used: usize,
     /// `used` after the last sweep: the next one runs when the registry
@@ -315,6 +317,7 @@ impl ObjectStore {
                     free: Vec::new(),
                     next: 0,
                     room: 0,
+                    last: NonNull::dangling(),
                     used: 0,
                     kept: 0,
                 }),
@@ -348,31 +351,41 @@ impl Slots {
     /// A slot for a new reference, as its first `Stored`; `None` when a
     /// new block is due and the registry has doubled since its last sweep
     /// (sweep first, then ask again).
-    #[inline]
+    #[inline(always)]
     fn take(&mut self, id: u64, may_sweep: bool) -> Option<Stored> {
         let at = match self.free.pop() {
-            Some(free) => free,
-            None => match self.blocks.last() {
-                Some(&block) if self.next < self.room => self.first_use(block),
-                _ => {
-                    let block = self.new_block(id, may_sweep)?;
-                    self.first_use(block)
-                }
-            },
+            Some(free) => {
+                // SAFETY: the registry holds a count of each of its blocks.
+                let slot = unsafe { free.slot.as_ref() };
+                slot.taken.set(true);
+                // Free: no `Stored` names it, so its count is 0 and nobody
+                // else changes it now.
+                slot.refs.store(1, Ordering::Relaxed);
+                free
+            }
+            // `room` is 0 until the first block: `last` is one then.
+            None if self.next < self.room => self.first_use(self.last),
+            None => self.take_in_new_block(id, may_sweep)?,
         };
         self.used += 1;
         // SAFETY: the registry holds a count of each of its blocks.
-        let (block, slot) = unsafe { (at.block.as_ref(), at.slot.as_ref()) };
-        slot.taken.set(true);
-        // Free: no `Stored` names it, so its count is 0 and nobody else
-        // changes it now.
-        slot.refs.store(1, Ordering::Relaxed);
         // Relaxed as `Arc::clone`: the registry's count is held.
-        block.live.fetch_add(1, Ordering::Relaxed);
+        unsafe { at.block.as_ref() }
+            .live
+            .fetch_add(1, Ordering::Relaxed);
         Some(Stored { slot: at.slot })
     }
 
-    /// The last block's next unused slot, written now (free, empty).
+    /// [`take`](Self::take)'s slot when the last block is full.
+    #[cold]
+    #[inline(never)]
+    fn take_in_new_block(&mut self, id: u64, may_sweep: bool) -> Option<SlotRef> {
+        let block = self.new_block(id, may_sweep)?;
+        Some(self.first_use(block))
+    }
+
+    /// The last block's next unused slot, written now as taken (empty,
+    /// named by the `Stored` about to be made).
     #[inline(always)]
     fn first_use(&mut self, block: NonNull<Block>) -> SlotRef {
         // SAFETY: `block` is the last block, `next < room` its length; the
@@ -381,8 +394,8 @@ impl Slots {
             let slot = slot_ptr(block, self.next);
             slot.as_ptr().write(Slot {
                 field: UnsafeCell::new(hpy_sys::HPyField_NULL),
-                refs: AtomicUsize::new(0),
-                taken: Cell::new(false),
+                refs: AtomicUsize::new(1),
+                taken: Cell::new(true),
                 block,
             });
             slot
@@ -453,6 +466,7 @@ impl Slots {
             })
         };
         self.blocks.push(block);
+        self.last = block;
         self.room = size;
         self.next = 0;
         Some(block)
@@ -464,7 +478,7 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// (`HPyField_Store` with the store as owner). Sweeps first when a new
     /// block of slots is due and the store has doubled since its last
     /// sweep, so dead references cost amortised constant time.
-    #[inline]
+    #[inline(always)]
     pub fn stash(&self, obj: &Handle<'ctx>) -> Stored {
         let stored = self.take_slot();
         let ctx = self.handle().context();
@@ -485,7 +499,7 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
     /// reference moves into the store (on the CPython ABI no new reference
     /// and then a close; the universal ABI stores and closes), as PyO3's
     /// `Bound::unbind` makes a `Py<T>` of a `Bound<T>`.
-    #[inline]
+    #[inline(always)]
     pub fn stash_owned(&self, obj: Handle<'ctx>) -> Stored {
         let stored = self.take_slot();
         let ctx = self.handle().context();
@@ -510,13 +524,21 @@ impl<'ctx> Ref<'_, 'ctx, ObjectStore> {
         let registry = &self.registry;
         // SAFETY: see `Registry::slots`: no other reference to it exists
         // now, and nothing in `take` calls into the interpreter.
-        let taken = unsafe { (*registry.slots.get()).take(registry.id, true) };
-        taken.unwrap_or_else(|| {
-            self.sweep();
-            // SAFETY: as above.
-            unsafe { (*registry.slots.get()).take(registry.id, false) }
-                .expect("a new block is made when sweeping is not allowed")
-        })
+        match unsafe { (*registry.slots.get()).take(registry.id, true) } {
+            Some(stored) => stored,
+            None => self.sweep_and_take(),
+        }
+    }
+
+    /// [`take_slot`](Self::take_slot) when a sweep is due first.
+    #[cold]
+    #[inline(never)]
+    fn sweep_and_take(&self) -> Stored {
+        self.sweep();
+        let registry = &self.registry;
+        // SAFETY: as in `take_slot`.
+        unsafe { (*registry.slots.get()).take(registry.id, false) }
+            .expect("a new block is made when sweeping is not allowed")
     }
 
     /// The object `stored` refers to, as a new handle (`HPyField_Load`).
