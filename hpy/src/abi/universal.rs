@@ -331,6 +331,54 @@ macro_rules! passes_through {
     };
 }
 
+/// The type of an HPy-convention argument of each kind (of a `plain` row).
+macro_rules! hpy_arg_ty {
+    (obj) => { HPy };
+    (vec) => { *const HPy };
+    (nargs) => { usize };
+    (nargsf) => { usize };
+    (view) => { *mut hpy_sys::HPy_buffer };
+    ($kind:ident) => { cpy_ty!($kind) };
+}
+
+/// Calls the direct variant `d` of a `plain` row with CPython's arguments
+/// and returns its result as CPython's, in an `unsafe` context where `d`
+/// may be called on `ctx` (see the trampolines).
+///
+/// A handle result is the object pointer. Where the C ABI returns a
+/// one-`intptr_t` struct (`HPy`) exactly as a pointer, in the same
+/// register (x86-64 System V and Windows, AArch64), `d` is called through
+/// a pointer of its type with the result typed as the object pointer:
+/// the call is then the trampoline's tail call (the integer-to-pointer
+/// conversion of the result, in LLVM an `inttoptr` after the call, keeps
+/// LLVM from making it one: 3-4 instructions a call). Elsewhere the
+/// result is converted after the call.
+macro_rules! call_direct {
+    (obj, $d:ident, $ctx:ident, ($($arg:ident : $kind:ident),*)) => {{
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        {
+            type Direct = unsafe extern "C" fn(*mut HPyContext, $(hpy_arg_ty!($kind)),*) -> *mut cpy_PyObject;
+            // The same function (the transmute is in the caller's `unsafe`
+            // block, whose contract covers it): on these targets a function
+            // returning `HPy` (`#[repr(C)]`, one `isize`) and one returning
+            // a pointer return it in the same register (see above), and
+            // the handle is the object pointer (the caller's contract).
+            type Hpy = unsafe extern "C" fn(*mut HPyContext, $(hpy_arg_ty!($kind)),*) -> HPy;
+            let d = core::mem::transmute::<Hpy, Direct>($d);
+            d($ctx, $(object_to_handle!($kind, $arg)),*)
+        }
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        {
+            let r = $d($ctx, $(object_to_handle!($kind, $arg)),*);
+            handle_to_object!(obj, r)
+        }
+    }};
+    ($ret:ident, $d:ident, $ctx:ident, ($($arg:ident : $kind:ident),*)) => {{
+        let r = $d($ctx, $(object_to_handle!($kind, $arg)),*);
+        handle_to_object!($ret, r)
+    }};
+}
+
 macro_rules! universal_trampolines {
     (plain: $(
         $name:ident = $sig:ident, $fty:ident, $block:ident,
@@ -344,21 +392,23 @@ macro_rules! universal_trampolines {
         ///
         /// # Safety
         /// The arguments are those CPython passes to a function of this
-        /// signature, valid for the call; `f` is a function of it.
+        /// signature, valid for the call; `f` (the entry point HPy calls)
+        /// and `d` (its direct variant, for hpy_rs_universal's plain
+        /// context) are functions of it.
         // One per row of the table; the slots HPy 0.9 cannot fill have none
         // that uses them.
         #[allow(dead_code)]
         #[inline(always)]
-        pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+        pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
             let target = trampoline_target();
             if passes_through!($($kind)*) && target & DIRECT_BIT != 0 {
                 let ctx = target_context(target);
                 // SAFETY: the host's plain context, where a handle is the
                 // object and its `ctx_CallRealFunctionFromTrampoline`
                 // would pass these arguments and the result unchanged
-                // ([`DIRECT_BIT`]); `f` is of this signature (contract).
-                let r = unsafe { f(ctx, $(object_to_handle!($kind, $arg)),*) };
-                return handle_to_object!($ret, r);
+                // ([`DIRECT_BIT`]), and whose context serves every call
+                // (as `d` requires); `d` is of this signature (contract).
+                return unsafe { call_direct!($ret, d, ctx, ($($arg: $kind),*)) };
             }
             via_host!(target_context(target), f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
@@ -375,75 +425,50 @@ macro_rules! universal_trampolines {
         ///
         /// # Safety
         /// The arguments are those CPython passes to a function of this
-        /// signature, valid for the call; `f` is a function of it.
+        /// signature, valid for the call; `f` (the entry point HPy calls)
+        /// and `d` (its direct variant, for hpy_rs_universal's plain
+        /// context) are functions of it.
         #[inline(always)]
-        pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+        pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
             let target = trampoline_target();
             if target & DIRECT_BIT != 0 {
                 let ctx = target_context(target);
-                if let Some(r) = direct_custom!(ctx, f, ($($arg: $kind),*) -> $ret) {
-                    return r;
-                }
+                direct_custom!(ctx, d, ($($arg: $kind),*) -> $ret);
             }
             via_host!(target_context(target), f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
 }
 
-/// The direct call of a `custom` row (see [`TRAMPOLINE_TARGET`]), or `None`
-/// where it goes through the host.
+/// Returns the direct call of a `custom` row (see [`TRAMPOLINE_TARGET`])
+/// from the trampoline, where it is made; else goes on (through the host).
 macro_rules! direct_custom {
-    // `tp_new` and `tp_init`: the argument tuple's items are the array.
+    // `tp_new` and `tp_init`: the argument tuple's items are the array,
+    // where the tuple's layout is known ([`TUPLE_ITEMS_OFFSET`]).
     ($ctx:ident, $f:ident, ($s:ident: obj, $args:ident: tuple, $kw:ident: obj) -> $ret:ident) => {
-        // SAFETY: with `DIRECT_BIT` set (checked by the caller): the type
-        // or instance, a tuple and a dict or NULL from CPython (the
-        // trampoline's contract), passed through unchanged as the host
-        // would.
-        unsafe {
-            direct_with_tuple($ctx, $args, |ctx, items, n| {
-                let (s, kw) = (object_to_handle!(obj, $s), object_to_handle!(obj, $kw));
-                handle_to_object!($ret, $f(ctx, s, items, n, kw))
-            })
+        let offset = TUPLE_ITEMS_OFFSET.load(Ordering::Relaxed);
+        if offset != 0 {
+            // SAFETY: with `DIRECT_BIT` set (checked by the caller): the
+            // type or instance, a tuple and a dict or NULL from CPython (the
+            // trampoline's contract), passed through unchanged as the host
+            // would. The tuple's size is `ob_size` of the variable-size
+            // object header, at the same offset in every build
+            // hpy_rs_universal runs on; its items start at `offset`,
+            // measured when the module was loaded.
+            unsafe {
+                let items = $args.cast::<u8>().add(offset).cast::<HPy>();
+                let n = *$args
+                    .cast::<u8>()
+                    .add(VAR_OBJECT_SIZE_OFFSET)
+                    .cast::<hpy_sys::HPy_ssize_t>();
+                return call_direct!($ret, $f, $ctx, ($s: obj, items: vec, n: ssize, $kw: obj));
+            }
         }
     };
     // `tp_traverse`: the collector's visitor is wrapped by the host.
-    ($ctx:ident, $f:ident, ($($arg:ident: $kind:ident),*) -> $ret:ident) => {{
-        let _ = ($ctx, $f, $($arg),*);
-        None::<cpy_ret!($ret)>
-    }};
-}
-
-/// Calls `call` with the plain context `ctx` and the items of the argument
-/// tuple `args` as handles, where the tuple's layout is known
-/// ([`TUPLE_ITEMS_OFFSET`]); else `None`.
-///
-/// # Safety
-/// Only with [`DIRECT_BIT`] set, `ctx` its context; `args` is a tuple,
-/// and `call` calls a function of the trampoline's signature.
-#[inline(always)]
-unsafe fn direct_with_tuple<R>(
-    ctx: *mut HPyContext,
-    args: *mut cpy_PyObject,
-    call: impl FnOnce(*mut HPyContext, *const HPy, hpy_sys::HPy_ssize_t) -> R,
-) -> Option<R> {
-    let offset = TUPLE_ITEMS_OFFSET.load(Ordering::Relaxed);
-    if offset == 0 {
-        return None;
-    }
-    // SAFETY: `args` is a tuple of the running CPython (contract): its
-    // size is `ob_size` of the variable-size object header, at the same
-    // offset in every build hpy_rs_universal runs on; its items start at
-    // `offset`, measured when the module was loaded.
-    let (items, n) = unsafe {
-        (
-            args.cast::<u8>().add(offset).cast::<HPy>(),
-            *args
-                .cast::<u8>()
-                .add(VAR_OBJECT_SIZE_OFFSET)
-                .cast::<hpy_sys::HPy_ssize_t>(),
-        )
+    ($ctx:ident, $f:ident, ($($arg:ident: $kind:ident),*) -> $ret:ident) => {
+        let _ = ($ctx, $f);
     };
-    Some(call(ctx, items, n))
 }
 
 hpy_sys::hpyfunc_signatures!(universal_trampolines);
