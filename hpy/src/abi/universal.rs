@@ -100,38 +100,55 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
         // SAFETY: hpy_rs_universal's plain context, at load.
         unsafe { measure_tuple_items(ctx) };
     }
-    TRAMPOLINE_TARGET.store(ctx as usize | usize::from(direct), Ordering::Release);
+    TRAMPOLINE_TARGET
+        .direct
+        .store(usize::from(direct), Ordering::Relaxed);
+    TRAMPOLINE_TARGET.ctx.store(ctx, Ordering::Release);
 }
 
 // ---- direct calls on hpy_rs_universal's plain context ----
 
-/// The context the trampolines call with, and in its low bit
-/// ([`DIRECT_BIT`]; a context is aligned) whether they call the function
-/// themselves instead of through `ctx_CallRealFunctionFromTrampoline`:
-/// set at load on hpy_rs_universal's plain context (named
-/// [`HPY_RS_PLAIN_CONTEXT_NAME`]), where a handle is the `PyObject*` and
-/// that function only passes the arguments and the result through (the
-/// host's `Plain` handles). Saves the argument block, two indirect calls
-/// and the host's signature dispatch per call (issue 26's item 6c); one
-/// word, so that a call through the host pays a bit test for it and no
-/// load.
-static TRAMPOLINE_TARGET: AtomicUsize = AtomicUsize::new(0);
-
-/// The bit of [`TRAMPOLINE_TARGET`] that says "call directly".
-const DIRECT_BIT: usize = 1;
-
-/// The word of [`TRAMPOLINE_TARGET`]: one relaxed load (stored before the
-/// module exists, which is published to other threads through the
-/// interpreter's locks).
-#[inline(always)]
-fn trampoline_target() -> usize {
-    TRAMPOLINE_TARGET.load(Ordering::Relaxed)
+/// The context the trampolines call with, and whether they call the
+/// function themselves instead of through
+/// `ctx_CallRealFunctionFromTrampoline`: set at load on hpy_rs_universal's
+/// plain context (named [`HPY_RS_PLAIN_CONTEXT_NAME`]), where a handle is
+/// the `PyObject*` and that function only passes the arguments and the
+/// result through (the host's `Plain` handles). Saves the argument block,
+/// two indirect calls and the host's signature dispatch per call (issue
+/// 26's item 6c). The two words are side by side, so that one address
+/// serves both loads: a trampoline tests the flag and then loads the
+/// context for either path, which then passes it as it is (a flag kept in
+/// the context's low bit cost one instruction to mask on one path).
+#[repr(C)]
+struct TrampolineTarget {
+    ctx: AtomicPtr<HPyContext>,
+    /// Non-zero: call directly (a word, compared in memory in one
+    /// instruction).
+    direct: AtomicUsize,
 }
 
-/// The context in a [`TRAMPOLINE_TARGET`] word.
+static TRAMPOLINE_TARGET: TrampolineTarget = TrampolineTarget {
+    ctx: AtomicPtr::new(core::ptr::null_mut()),
+    direct: AtomicUsize::new(0),
+};
+
+/// Whether the trampolines call directly: one plain read, which the
+/// compiler folds into the comparison (an atomic load it keeps apart, one
+/// instruction more on every call).
 #[inline(always)]
-fn target_context(target: usize) -> *mut HPyContext {
-    (target & !DIRECT_BIT) as *mut HPyContext
+fn calls_direct() -> bool {
+    // SAFETY: the flag is written only while a module is loaded and read
+    // only by its trampolines, both with the GIL held (every host of a
+    // universal binary has one; hpy_rs_universal refuses free-threaded
+    // builds), so no read races a write.
+    unsafe { *TRAMPOLINE_TARGET.direct.as_ptr() != 0 }
+}
+
+/// The context the trampolines call with: one relaxed load (as
+/// [`calls_direct`]).
+#[inline(always)]
+fn trampoline_context() -> *mut HPyContext {
+    TRAMPOLINE_TARGET.ctx.load(Ordering::Relaxed)
 }
 
 /// The context the host passed to `HPyInitGlobalContext_<name>` (null
@@ -139,7 +156,7 @@ fn target_context(target: usize) -> *mut HPyContext {
 /// trampolines (another thread, a dropped error).
 #[inline(always)]
 fn saved_context() -> *mut HPyContext {
-    target_context(TRAMPOLINE_TARGET.load(Ordering::Acquire))
+    TRAMPOLINE_TARGET.ctx.load(Ordering::Acquire)
 }
 
 /// Where the items of a tuple start in the running CPython (3.14 added a
@@ -400,17 +417,17 @@ macro_rules! universal_trampolines {
         #[allow(dead_code)]
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            let target = trampoline_target();
-            if passes_through!($($kind)*) && target & DIRECT_BIT != 0 {
-                let ctx = target_context(target);
+            // Both paths pass the context first: loaded once, before the test.
+            let ctx = trampoline_context();
+            if passes_through!($($kind)*) && calls_direct() {
                 // SAFETY: the host's plain context, where a handle is the
                 // object and its `ctx_CallRealFunctionFromTrampoline`
                 // would pass these arguments and the result unchanged
-                // ([`DIRECT_BIT`]), and whose context serves every call
+                // ([`TRAMPOLINE_TARGET`]), and whose context serves every call
                 // (as `d` requires); `d` is of this signature (contract).
                 return unsafe { call_direct!($ret, d, ctx, ($($arg: $kind),*)) };
             }
-            via_host!(target_context(target), f, $sig, $block, ($($arg: $kind),*) -> $ret)
+            via_host!(ctx, f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
     (custom: $(
@@ -430,12 +447,11 @@ macro_rules! universal_trampolines {
         /// context) are functions of it.
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            let target = trampoline_target();
-            if target & DIRECT_BIT != 0 {
-                let ctx = target_context(target);
+            if calls_direct() {
+                let ctx = trampoline_context();
                 direct_custom!(ctx, d, ($($arg: $kind),*) -> $ret);
             }
-            via_host!(target_context(target), f, $sig, $block, ($($arg: $kind),*) -> $ret)
+            via_host!(trampoline_context(), f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
 }
@@ -448,7 +464,7 @@ macro_rules! direct_custom {
     ($ctx:ident, $f:ident, ($s:ident: obj, $args:ident: tuple, $kw:ident: obj) -> $ret:ident) => {
         let offset = TUPLE_ITEMS_OFFSET.load(Ordering::Relaxed);
         if offset != 0 {
-            // SAFETY: with `DIRECT_BIT` set (checked by the caller): the
+            // SAFETY: calling directly (checked by the caller): the
             // type or instance, a tuple and a dict or NULL from CPython (the
             // trampoline's contract), passed through unchanged as the host
             // would. The tuple's size is `ob_size` of the variable-size
@@ -488,7 +504,7 @@ pub unsafe fn capsule_destructor(
     // the capsule object itself.
     unsafe {
         call_real(
-            target_context(trampoline_target()),
+            trampoline_context(),
             hpy_sys::HPyFunc_CAPSULE_DESTRUCTOR,
             f as HPyCFunction,
             capsule,
