@@ -96,10 +96,15 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     // loaded by another context gives the same library, whose global
     // context is then the last one's.
     let direct = name == HPY_RS_PLAIN_CONTEXT_NAME;
-    if direct {
+    let tuple_items = if direct {
         // SAFETY: hpy_rs_universal's plain context, at load.
-        unsafe { measure_tuple_items(ctx) };
-    }
+        unsafe { measure_tuple_items(ctx) }
+    } else {
+        0
+    };
+    TRAMPOLINE_TARGET
+        .tuple_items
+        .store(tuple_items, Ordering::Relaxed);
     TRAMPOLINE_TARGET
         .direct
         .store(usize::from(direct), Ordering::Relaxed);
@@ -125,11 +130,17 @@ struct TrampolineTarget {
     /// Non-zero: call directly (a word, compared in memory in one
     /// instruction).
     direct: AtomicUsize,
+    /// Where the items of a tuple start in the running CPython (3.14 added
+    /// a cached hash before them), measured at load on the plain context;
+    /// 0 where unknown or not calling directly: `tp_new`/`tp_init` call
+    /// directly where it is not 0 (one test for both).
+    tuple_items: AtomicUsize,
 }
 
 static TRAMPOLINE_TARGET: TrampolineTarget = TrampolineTarget {
     ctx: AtomicPtr::new(core::ptr::null_mut()),
     direct: AtomicUsize::new(0),
+    tuple_items: AtomicUsize::new(0),
 };
 
 /// Whether the trampolines call directly: one plain read, which the
@@ -159,10 +170,15 @@ fn saved_context() -> *mut HPyContext {
     TRAMPOLINE_TARGET.ctx.load(Ordering::Acquire)
 }
 
-/// Where the items of a tuple start in the running CPython (3.14 added a
-/// cached hash before them), measured at load on the plain context; 0
-/// where unknown (`tp_new`/`tp_init` then go through the host).
-static TUPLE_ITEMS_OFFSET: AtomicUsize = AtomicUsize::new(0);
+/// Where the items of an argument tuple start where `tp_new`/`tp_init`
+/// call directly, else 0 ([`TrampolineTarget::tuple_items`]): one plain
+/// read, as [`calls_direct`].
+#[inline(always)]
+fn direct_tuple_items() -> usize {
+    // SAFETY: as in `calls_direct`: written at load, read by trampolines,
+    // both with the GIL held.
+    unsafe { *TRAMPOLINE_TARGET.tuple_items.as_ptr() }
+}
 
 /// The offset of `ob_size` in CPython's variable-size object header
 /// (`PyVarObject`: reference count, type, size) in the builds
@@ -170,16 +186,17 @@ static TUPLE_ITEMS_OFFSET: AtomicUsize = AtomicUsize::new(0);
 const VAR_OBJECT_SIZE_OFFSET: usize = 2 * core::mem::size_of::<usize>();
 
 /// Measures, on hpy_rs_universal's plain context `ctx`, where a tuple's
-/// items start (for direct `tp_new`/`tp_init`): a one-item tuple of `None` is
-/// made through the context and the candidate offsets (after the header,
-/// then after 3.14's cached hash) are read in order up to the first that
-/// holds `None`; the first is always inside the object, the second is read
-/// only when the first held the hash.
+/// items start (for direct `tp_new`/`tp_init`; 0 where not found): a
+/// one-item tuple of `None` is made through the context and the candidate
+/// offsets (after the header, then after 3.14's cached hash) are read in
+/// order up to the first that holds `None`; the first is always inside the
+/// object, the second is read only when the first held the hash.
 ///
 /// # Safety
 /// `ctx` is hpy_rs_universal's plain context, during the module's load
 /// (the GIL held).
-unsafe fn measure_tuple_items(ctx: *mut HPyContext) {
+unsafe fn measure_tuple_items(ctx: *mut HPyContext) -> usize {
+    let mut found = 0;
     // SAFETY: the plain context serves calls at load, and a handle there is
     // the object pointer (this function's contract), so the tuple's memory
     // can be read at offsets inside its one-item allocation.
@@ -193,13 +210,14 @@ unsafe fn measure_tuple_items(ctx: *mut HPyContext) {
             let header = VAR_OBJECT_SIZE_OFFSET + core::mem::size_of::<usize>();
             for offset in [header, header + core::mem::size_of::<hpy_sys::HPy_hash_t>()] {
                 if *base.add(offset).cast::<isize>() == none._i {
-                    TUPLE_ITEMS_OFFSET.store(offset, Ordering::Relaxed);
+                    found = offset;
                     break;
                 }
             }
             hpy_sys::HPy_Close(ctx, tuple);
         }
     }
+    found
 }
 
 // ---- the host profile ----
@@ -447,11 +465,9 @@ macro_rules! universal_trampolines {
         /// context) are functions of it.
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            if calls_direct() {
-                let ctx = trampoline_context();
-                direct_custom!(ctx, d, ($($arg: $kind),*) -> $ret);
-            }
-            via_host!(trampoline_context(), f, $sig, $block, ($($arg: $kind),*) -> $ret)
+            let ctx = trampoline_context();
+            direct_custom!(ctx, d, ($($arg: $kind),*) -> $ret);
+            via_host!(ctx, f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
 }
@@ -460,11 +476,12 @@ macro_rules! universal_trampolines {
 /// from the trampoline, where it is made; else goes on (through the host).
 macro_rules! direct_custom {
     // `tp_new` and `tp_init`: the argument tuple's items are the array,
-    // where the tuple's layout is known ([`TUPLE_ITEMS_OFFSET`]).
+    // when calling directly and the tuple's layout is known
+    // ([`TrampolineTarget::tuple_items`]).
     ($ctx:ident, $f:ident, ($s:ident: obj, $args:ident: tuple, $kw:ident: obj) -> $ret:ident) => {
-        let offset = TUPLE_ITEMS_OFFSET.load(Ordering::Relaxed);
+        let offset = direct_tuple_items();
         if offset != 0 {
-            // SAFETY: calling directly (checked by the caller): the
+            // SAFETY: calling directly (a non-zero offset): the
             // type or instance, a tuple and a dict or NULL from CPython (the
             // trampoline's contract), passed through unchanged as the host
             // would. The tuple's size is `ob_size` of the variable-size

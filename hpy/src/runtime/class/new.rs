@@ -20,6 +20,12 @@ use crate::runtime::IntoResult;
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// The arguments of a `tp_new` call: positional handles and a keyword dict.
+///
+/// `Copy` (a view of the call's arguments, owning nothing), so that the
+/// generated check of a constructor without parameters moves a copy into
+/// its out-of-line parse instead of keeping the value in memory on the
+/// common path.
+#[derive(Clone, Copy)]
 pub struct NewArgs<'a, 'ctx> {
     pub(crate) ctx: Context<'ctx>,
     pub(crate) args: *const HPy,
