@@ -719,10 +719,11 @@ pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
     if n_python == 0 && !varargs && !kwargs {
         // No parameters: the common call without arguments costs one
         // emptiness check; any argument is parsed (out of line) for its
-        // error.
+        // error. The closure takes a copy of the arguments, made only on
+        // that path (a reference would keep them in memory on every call).
         return quote! {
             if !__hpy_args.is_empty() {
-                ::__hpy::impl_::cold(|| {
+                ::__hpy::impl_::cold(move || {
                     __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new()).map(::core::mem::drop)
                 })?;
             }

@@ -94,9 +94,13 @@ unsafe extern "C" fn ctx_New(_ctx: *mut Ctx, h_type: HPy, data: *mut *mut c_void
                 == Some(hpy_rs_plain_dealloc as *const () as usize);
         let obj = hpy_rs_new(null_mut(), h_type, data);
         if plain && obj._i != 0 {
-            let header = core::mem::size_of::<PyObject>();
-            let size = ((*tp).tp_basicsize as usize).saturating_sub(header);
-            zero_payload((*data).cast::<u8>(), size);
+            // The payload follows the header (shape `Object`: where `data`
+            // points), recomputed from the result so that neither `data`
+            // nor more than the type is kept across the allocation's calls;
+            // a type's `tp_basicsize` counts the header.
+            let payload = (obj._i as *mut PyObject).add(1).cast::<u8>();
+            let size = ((*tp).tp_basicsize as usize).wrapping_sub(core::mem::size_of::<PyObject>());
+            zero_payload(payload, size);
         }
         obj
     }
@@ -111,25 +115,55 @@ unsafe extern "C" fn ctx_New(_ctx: *mut Ctx, h_type: HPy, data: *mut *mut c_void
 #[inline(always)]
 unsafe fn zero_payload(p: *mut u8, size: usize) {
     const WORD: usize = core::mem::size_of::<u64>();
+    let w = p.cast::<u64>();
     // SAFETY: every write is inside the `size` bytes at `p` (contract);
     // unaligned writes need no alignment.
     unsafe {
-        if size <= 4 * WORD && size % WORD == 0 {
-            let w = p.cast::<u64>();
-            if size >= WORD {
+        // No payload and one word first (a compare each, and a store),
+        // the others out of line (inlined, the compiler makes these tests
+        // part of a jump table over all sizes, 11 instructions): most
+        // classes' payload is empty (a Rust struct without fields) or one
+        // word.
+        if size == 0 {
+        } else if size == WORD {
+            w.write_unaligned(0);
+        } else {
+            zero_other_payload(p, size);
+        }
+    }
+}
+
+/// [`zero_payload`] of any size but none or one word.
+///
+/// # Safety
+/// As [`zero_payload`].
+#[inline(never)]
+unsafe fn zero_other_payload(p: *mut u8, size: usize) {
+    const WORD: usize = core::mem::size_of::<u64>();
+    const WORDS_2: usize = 2 * WORD;
+    const WORDS_3: usize = 3 * WORD;
+    const WORDS_4: usize = 4 * WORD;
+    let w = p.cast::<u64>();
+    // SAFETY: every write is inside the `size` bytes at `p` (contract);
+    // unaligned writes need no alignment.
+    unsafe {
+        match size {
+            WORDS_2 => {
                 w.write_unaligned(0);
-            }
-            if size >= 2 * WORD {
                 w.add(1).write_unaligned(0);
             }
-            if size >= 3 * WORD {
+            WORDS_3 => {
+                w.write_unaligned(0);
+                w.add(1).write_unaligned(0);
                 w.add(2).write_unaligned(0);
             }
-            if size == 4 * WORD {
+            WORDS_4 => {
+                w.write_unaligned(0);
+                w.add(1).write_unaligned(0);
+                w.add(2).write_unaligned(0);
                 w.add(3).write_unaligned(0);
             }
-        } else {
-            core::ptr::write_bytes(p, 0, size);
+            _ => core::ptr::write_bytes(p, 0, size),
         }
     }
 }

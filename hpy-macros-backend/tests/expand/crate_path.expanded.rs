@@ -233,7 +233,7 @@ const _: () = {
                 names: &[],
             };
             if !__hpy_args.is_empty() {
-                crate::sdk::hpy::impl_::cold(|| {
+                crate::sdk::hpy::impl_::cold(move || {
                     __HPY_DESC
                         .parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new())
                         .map(::core::mem::drop)

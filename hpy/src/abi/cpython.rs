@@ -65,15 +65,18 @@ macro_rules! cpython_trampolines {
         ///
         /// # Safety
         /// The arguments are those CPython passes to a function of this
-        /// signature, valid for the call; `f` is a function of it.
+        /// signature, valid for the call; `f` (the entry point HPy calls)
+        /// and `d` (its direct variant, the one called here) are functions
+        /// of it.
         // One per row of the table; the slots HPy 0.9 cannot fill have none
         // that uses them.
         #[allow(dead_code)]
         #[inline(always)]
-        pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+        pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+            let _ = f;
             // SAFETY: the caller's contract; in this ABI the handles are
             // the objects and no HPy function reads the context.
-            let r = unsafe { f(ptr::null_mut(), $(object_to_handle!($kind, $arg)),*) };
+            let r = unsafe { d(ptr::null_mut(), $(object_to_handle!($kind, $arg)),*) };
             handle_to_object!($ret, r)
         }
     )*};
@@ -116,37 +119,42 @@ pub unsafe fn tuple_items_borrowed(tuple: HPy) -> Option<(*const HPy, usize)> {
 /// passed as the argument array.
 ///
 /// # Safety
-/// As CPython calls `tp_new`: a type, a tuple, a dict or NULL; `f` is a
-/// function of this signature.
+/// As CPython calls `tp_new`: a type, a tuple, a dict or NULL; `f` (the
+/// entry point HPy calls) and `d` (its direct variant, called here) are
+/// functions of this signature.
 #[inline(always)]
 pub unsafe fn newfunc(
     f: hpy_sys::HPyFunc_newfunc,
+    d: hpy_sys::HPyFunc_newfunc,
     self_: *mut cpy_PyObject,
     args: *mut cpy_PyObject,
     kw: *mut cpy_PyObject,
 ) -> *mut cpy_PyObject {
+    let _ = f;
     // SAFETY: the caller's contract; `args` is a tuple.
     unsafe {
         let (items, n) = tuple_items(args);
-        _h2py(f(ptr::null_mut(), _py2h(self_), items, n, _py2h(kw)))
+        _h2py(d(ptr::null_mut(), _py2h(self_), items, n, _py2h(kw)))
     }
 }
 
 /// `HPyFunc_INITPROC` called by CPython (`tp_init`), as [`newfunc`].
 ///
 /// # Safety
-/// As CPython calls `tp_init`; `f` is a function of this signature.
+/// As CPython calls `tp_init`; `f` and `d` as for [`newfunc`].
 #[inline(always)]
 pub unsafe fn initproc(
     f: hpy_sys::HPyFunc_initproc,
+    d: hpy_sys::HPyFunc_initproc,
     self_: *mut cpy_PyObject,
     args: *mut cpy_PyObject,
     kw: *mut cpy_PyObject,
 ) -> c_int {
+    let _ = f;
     // SAFETY: the caller's contract; `args` is a tuple.
     unsafe {
         let (items, n) = tuple_items(args);
-        f(ptr::null_mut(), _py2h(self_), items, n, _py2h(kw))
+        d(ptr::null_mut(), _py2h(self_), items, n, _py2h(kw))
     }
 }
 
@@ -154,14 +162,17 @@ pub unsafe fn initproc(
 /// runtime converts the visitor and passes the object's data.
 ///
 /// # Safety
-/// As CPython calls `tp_traverse`; `f` is a function of this signature.
+/// As CPython calls `tp_traverse`; `f` and `d` (unused) are functions of
+/// this signature.
 #[inline(always)]
 pub unsafe fn traverseproc(
     f: hpy_sys::HPyFunc_traverseproc,
+    d: hpy_sys::HPyFunc_traverseproc,
     self_: *mut cpy_PyObject,
     visit: hpy_sys::cpy_visitproc,
     arg: *mut c_void,
 ) -> c_int {
+    let _ = d;
     // SAFETY: forwarded.
     unsafe { hpy_sys::call_traverseproc_from_trampoline(f, self_, visit, arg) }
 }

@@ -96,42 +96,70 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     // loaded by another context gives the same library, whose global
     // context is then the last one's.
     let direct = name == HPY_RS_PLAIN_CONTEXT_NAME;
-    if direct {
+    let tuple_items = if direct {
         // SAFETY: hpy_rs_universal's plain context, at load.
-        unsafe { measure_tuple_items(ctx) };
-    }
-    TRAMPOLINE_TARGET.store(ctx as usize | usize::from(direct), Ordering::Release);
+        unsafe { measure_tuple_items(ctx) }
+    } else {
+        0
+    };
+    TRAMPOLINE_TARGET
+        .tuple_items
+        .store(tuple_items, Ordering::Relaxed);
+    TRAMPOLINE_TARGET
+        .direct
+        .store(usize::from(direct), Ordering::Relaxed);
+    TRAMPOLINE_TARGET.ctx.store(ctx, Ordering::Release);
 }
 
 // ---- direct calls on hpy_rs_universal's plain context ----
 
-/// The context the trampolines call with, and in its low bit
-/// ([`DIRECT_BIT`]; a context is aligned) whether they call the function
-/// themselves instead of through `ctx_CallRealFunctionFromTrampoline`:
-/// set at load on hpy_rs_universal's plain context (named
-/// [`HPY_RS_PLAIN_CONTEXT_NAME`]), where a handle is the `PyObject*` and
-/// that function only passes the arguments and the result through (the
-/// host's `Plain` handles). Saves the argument block, two indirect calls
-/// and the host's signature dispatch per call (issue 26's item 6c); one
-/// word, so that a call through the host pays a bit test for it and no
-/// load.
-static TRAMPOLINE_TARGET: AtomicUsize = AtomicUsize::new(0);
-
-/// The bit of [`TRAMPOLINE_TARGET`] that says "call directly".
-const DIRECT_BIT: usize = 1;
-
-/// The word of [`TRAMPOLINE_TARGET`]: one relaxed load (stored before the
-/// module exists, which is published to other threads through the
-/// interpreter's locks).
-#[inline(always)]
-fn trampoline_target() -> usize {
-    TRAMPOLINE_TARGET.load(Ordering::Relaxed)
+/// The context the trampolines call with, and whether they call the
+/// function themselves instead of through
+/// `ctx_CallRealFunctionFromTrampoline`: set at load on hpy_rs_universal's
+/// plain context (named [`HPY_RS_PLAIN_CONTEXT_NAME`]), where a handle is
+/// the `PyObject*` and that function only passes the arguments and the
+/// result through (the host's `Plain` handles). Saves the argument block,
+/// two indirect calls and the host's signature dispatch per call (issue
+/// 26's item 6c). The two words are side by side, so that one address
+/// serves both loads: a trampoline tests the flag and then loads the
+/// context for either path, which then passes it as it is (a flag kept in
+/// the context's low bit cost one instruction to mask on one path).
+#[repr(C)]
+struct TrampolineTarget {
+    ctx: AtomicPtr<HPyContext>,
+    /// Non-zero: call directly (a word, compared in memory in one
+    /// instruction).
+    direct: AtomicUsize,
+    /// Where the items of a tuple start in the running CPython (3.14 added
+    /// a cached hash before them), measured at load on the plain context;
+    /// 0 where unknown or not calling directly: `tp_new`/`tp_init` call
+    /// directly where it is not 0 (one test for both).
+    tuple_items: AtomicUsize,
 }
 
-/// The context in a [`TRAMPOLINE_TARGET`] word.
+static TRAMPOLINE_TARGET: TrampolineTarget = TrampolineTarget {
+    ctx: AtomicPtr::new(core::ptr::null_mut()),
+    direct: AtomicUsize::new(0),
+    tuple_items: AtomicUsize::new(0),
+};
+
+/// Whether the trampolines call directly: one plain read, which the
+/// compiler folds into the comparison (an atomic load it keeps apart, one
+/// instruction more on every call).
 #[inline(always)]
-fn target_context(target: usize) -> *mut HPyContext {
-    (target & !DIRECT_BIT) as *mut HPyContext
+fn calls_direct() -> bool {
+    // SAFETY: the flag is written only while a module is loaded and read
+    // only by its trampolines, both with the GIL held (every host of a
+    // universal binary has one; hpy_rs_universal refuses free-threaded
+    // builds), so no read races a write.
+    unsafe { *TRAMPOLINE_TARGET.direct.as_ptr() != 0 }
+}
+
+/// The context the trampolines call with: one relaxed load (as
+/// [`calls_direct`]).
+#[inline(always)]
+fn trampoline_context() -> *mut HPyContext {
+    TRAMPOLINE_TARGET.ctx.load(Ordering::Relaxed)
 }
 
 /// The context the host passed to `HPyInitGlobalContext_<name>` (null
@@ -139,13 +167,18 @@ fn target_context(target: usize) -> *mut HPyContext {
 /// trampolines (another thread, a dropped error).
 #[inline(always)]
 fn saved_context() -> *mut HPyContext {
-    target_context(TRAMPOLINE_TARGET.load(Ordering::Acquire))
+    TRAMPOLINE_TARGET.ctx.load(Ordering::Acquire)
 }
 
-/// Where the items of a tuple start in the running CPython (3.14 added a
-/// cached hash before them), measured at load on the plain context; 0
-/// where unknown (`tp_new`/`tp_init` then go through the host).
-static TUPLE_ITEMS_OFFSET: AtomicUsize = AtomicUsize::new(0);
+/// Where the items of an argument tuple start where `tp_new`/`tp_init`
+/// call directly, else 0 ([`TrampolineTarget::tuple_items`]): one plain
+/// read, as [`calls_direct`].
+#[inline(always)]
+fn direct_tuple_items() -> usize {
+    // SAFETY: as in `calls_direct`: written at load, read by trampolines,
+    // both with the GIL held.
+    unsafe { *TRAMPOLINE_TARGET.tuple_items.as_ptr() }
+}
 
 /// The offset of `ob_size` in CPython's variable-size object header
 /// (`PyVarObject`: reference count, type, size) in the builds
@@ -153,16 +186,17 @@ static TUPLE_ITEMS_OFFSET: AtomicUsize = AtomicUsize::new(0);
 const VAR_OBJECT_SIZE_OFFSET: usize = 2 * core::mem::size_of::<usize>();
 
 /// Measures, on hpy_rs_universal's plain context `ctx`, where a tuple's
-/// items start (for direct `tp_new`/`tp_init`): a one-item tuple of `None` is
-/// made through the context and the candidate offsets (after the header,
-/// then after 3.14's cached hash) are read in order up to the first that
-/// holds `None`; the first is always inside the object, the second is read
-/// only when the first held the hash.
+/// items start (for direct `tp_new`/`tp_init`; 0 where not found): a
+/// one-item tuple of `None` is made through the context and the candidate
+/// offsets (after the header, then after 3.14's cached hash) are read in
+/// order up to the first that holds `None`; the first is always inside the
+/// object, the second is read only when the first held the hash.
 ///
 /// # Safety
 /// `ctx` is hpy_rs_universal's plain context, during the module's load
 /// (the GIL held).
-unsafe fn measure_tuple_items(ctx: *mut HPyContext) {
+unsafe fn measure_tuple_items(ctx: *mut HPyContext) -> usize {
+    let mut found = 0;
     // SAFETY: the plain context serves calls at load, and a handle there is
     // the object pointer (this function's contract), so the tuple's memory
     // can be read at offsets inside its one-item allocation.
@@ -176,13 +210,14 @@ unsafe fn measure_tuple_items(ctx: *mut HPyContext) {
             let header = VAR_OBJECT_SIZE_OFFSET + core::mem::size_of::<usize>();
             for offset in [header, header + core::mem::size_of::<hpy_sys::HPy_hash_t>()] {
                 if *base.add(offset).cast::<isize>() == none._i {
-                    TUPLE_ITEMS_OFFSET.store(offset, Ordering::Relaxed);
+                    found = offset;
                     break;
                 }
             }
             hpy_sys::HPy_Close(ctx, tuple);
         }
     }
+    found
 }
 
 // ---- the host profile ----
@@ -331,6 +366,54 @@ macro_rules! passes_through {
     };
 }
 
+/// The type of an HPy-convention argument of each kind (of a `plain` row).
+macro_rules! hpy_arg_ty {
+    (obj) => { HPy };
+    (vec) => { *const HPy };
+    (nargs) => { usize };
+    (nargsf) => { usize };
+    (view) => { *mut hpy_sys::HPy_buffer };
+    ($kind:ident) => { cpy_ty!($kind) };
+}
+
+/// Calls the direct variant `d` of a `plain` row with CPython's arguments
+/// and returns its result as CPython's, in an `unsafe` context where `d`
+/// may be called on `ctx` (see the trampolines).
+///
+/// A handle result is the object pointer. Where the C ABI returns a
+/// one-`intptr_t` struct (`HPy`) exactly as a pointer, in the same
+/// register (x86-64 System V and Windows, AArch64), `d` is called through
+/// a pointer of its type with the result typed as the object pointer:
+/// the call is then the trampoline's tail call (the integer-to-pointer
+/// conversion of the result, in LLVM an `inttoptr` after the call, keeps
+/// LLVM from making it one: 3-4 instructions a call). Elsewhere the
+/// result is converted after the call.
+macro_rules! call_direct {
+    (obj, $d:ident, $ctx:ident, ($($arg:ident : $kind:ident),*)) => {{
+        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+        {
+            type Direct = unsafe extern "C" fn(*mut HPyContext, $(hpy_arg_ty!($kind)),*) -> *mut cpy_PyObject;
+            // The same function (the transmute is in the caller's `unsafe`
+            // block, whose contract covers it): on these targets a function
+            // returning `HPy` (`#[repr(C)]`, one `isize`) and one returning
+            // a pointer return it in the same register (see above), and
+            // the handle is the object pointer (the caller's contract).
+            type Hpy = unsafe extern "C" fn(*mut HPyContext, $(hpy_arg_ty!($kind)),*) -> HPy;
+            let d = core::mem::transmute::<Hpy, Direct>($d);
+            d($ctx, $(object_to_handle!($kind, $arg)),*)
+        }
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        {
+            let r = $d($ctx, $(object_to_handle!($kind, $arg)),*);
+            handle_to_object!(obj, r)
+        }
+    }};
+    ($ret:ident, $d:ident, $ctx:ident, ($($arg:ident : $kind:ident),*)) => {{
+        let r = $d($ctx, $(object_to_handle!($kind, $arg)),*);
+        handle_to_object!($ret, r)
+    }};
+}
+
 macro_rules! universal_trampolines {
     (plain: $(
         $name:ident = $sig:ident, $fty:ident, $block:ident,
@@ -344,23 +427,25 @@ macro_rules! universal_trampolines {
         ///
         /// # Safety
         /// The arguments are those CPython passes to a function of this
-        /// signature, valid for the call; `f` is a function of it.
+        /// signature, valid for the call; `f` (the entry point HPy calls)
+        /// and `d` (its direct variant, for hpy_rs_universal's plain
+        /// context) are functions of it.
         // One per row of the table; the slots HPy 0.9 cannot fill have none
         // that uses them.
         #[allow(dead_code)]
         #[inline(always)]
-        pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            let target = trampoline_target();
-            if passes_through!($($kind)*) && target & DIRECT_BIT != 0 {
-                let ctx = target_context(target);
+        pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+            // Both paths pass the context first: loaded once, before the test.
+            let ctx = trampoline_context();
+            if passes_through!($($kind)*) && calls_direct() {
                 // SAFETY: the host's plain context, where a handle is the
                 // object and its `ctx_CallRealFunctionFromTrampoline`
                 // would pass these arguments and the result unchanged
-                // ([`DIRECT_BIT`]); `f` is of this signature (contract).
-                let r = unsafe { f(ctx, $(object_to_handle!($kind, $arg)),*) };
-                return handle_to_object!($ret, r);
+                // ([`TRAMPOLINE_TARGET`]), and whose context serves every call
+                // (as `d` requires); `d` is of this signature (contract).
+                return unsafe { call_direct!($ret, d, ctx, ($($arg: $kind),*)) };
             }
-            via_host!(target_context(target), f, $sig, $block, ($($arg: $kind),*) -> $ret)
+            via_host!(ctx, f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
     (custom: $(
@@ -375,75 +460,48 @@ macro_rules! universal_trampolines {
         ///
         /// # Safety
         /// The arguments are those CPython passes to a function of this
-        /// signature, valid for the call; `f` is a function of it.
+        /// signature, valid for the call; `f` (the entry point HPy calls)
+        /// and `d` (its direct variant, for hpy_rs_universal's plain
+        /// context) are functions of it.
         #[inline(always)]
-        pub unsafe fn $name(f: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            let target = trampoline_target();
-            if target & DIRECT_BIT != 0 {
-                let ctx = target_context(target);
-                if let Some(r) = direct_custom!(ctx, f, ($($arg: $kind),*) -> $ret) {
-                    return r;
-                }
-            }
-            via_host!(target_context(target), f, $sig, $block, ($($arg: $kind),*) -> $ret)
+        pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
+            let ctx = trampoline_context();
+            direct_custom!(ctx, d, ($($arg: $kind),*) -> $ret);
+            via_host!(ctx, f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};
 }
 
-/// The direct call of a `custom` row (see [`TRAMPOLINE_TARGET`]), or `None`
-/// where it goes through the host.
+/// Returns the direct call of a `custom` row (see [`TRAMPOLINE_TARGET`])
+/// from the trampoline, where it is made; else goes on (through the host).
 macro_rules! direct_custom {
-    // `tp_new` and `tp_init`: the argument tuple's items are the array.
+    // `tp_new` and `tp_init`: the argument tuple's items are the array,
+    // when calling directly and the tuple's layout is known
+    // ([`TrampolineTarget::tuple_items`]).
     ($ctx:ident, $f:ident, ($s:ident: obj, $args:ident: tuple, $kw:ident: obj) -> $ret:ident) => {
-        // SAFETY: with `DIRECT_BIT` set (checked by the caller): the type
-        // or instance, a tuple and a dict or NULL from CPython (the
-        // trampoline's contract), passed through unchanged as the host
-        // would.
-        unsafe {
-            direct_with_tuple($ctx, $args, |ctx, items, n| {
-                let (s, kw) = (object_to_handle!(obj, $s), object_to_handle!(obj, $kw));
-                handle_to_object!($ret, $f(ctx, s, items, n, kw))
-            })
+        let offset = direct_tuple_items();
+        if offset != 0 {
+            // SAFETY: calling directly (a non-zero offset): the
+            // type or instance, a tuple and a dict or NULL from CPython (the
+            // trampoline's contract), passed through unchanged as the host
+            // would. The tuple's size is `ob_size` of the variable-size
+            // object header, at the same offset in every build
+            // hpy_rs_universal runs on; its items start at `offset`,
+            // measured when the module was loaded.
+            unsafe {
+                let items = $args.cast::<u8>().add(offset).cast::<HPy>();
+                let n = *$args
+                    .cast::<u8>()
+                    .add(VAR_OBJECT_SIZE_OFFSET)
+                    .cast::<hpy_sys::HPy_ssize_t>();
+                return call_direct!($ret, $f, $ctx, ($s: obj, items: vec, n: ssize, $kw: obj));
+            }
         }
     };
     // `tp_traverse`: the collector's visitor is wrapped by the host.
-    ($ctx:ident, $f:ident, ($($arg:ident: $kind:ident),*) -> $ret:ident) => {{
-        let _ = ($ctx, $f, $($arg),*);
-        None::<cpy_ret!($ret)>
-    }};
-}
-
-/// Calls `call` with the plain context `ctx` and the items of the argument
-/// tuple `args` as handles, where the tuple's layout is known
-/// ([`TUPLE_ITEMS_OFFSET`]); else `None`.
-///
-/// # Safety
-/// Only with [`DIRECT_BIT`] set, `ctx` its context; `args` is a tuple,
-/// and `call` calls a function of the trampoline's signature.
-#[inline(always)]
-unsafe fn direct_with_tuple<R>(
-    ctx: *mut HPyContext,
-    args: *mut cpy_PyObject,
-    call: impl FnOnce(*mut HPyContext, *const HPy, hpy_sys::HPy_ssize_t) -> R,
-) -> Option<R> {
-    let offset = TUPLE_ITEMS_OFFSET.load(Ordering::Relaxed);
-    if offset == 0 {
-        return None;
-    }
-    // SAFETY: `args` is a tuple of the running CPython (contract): its
-    // size is `ob_size` of the variable-size object header, at the same
-    // offset in every build hpy_rs_universal runs on; its items start at
-    // `offset`, measured when the module was loaded.
-    let (items, n) = unsafe {
-        (
-            args.cast::<u8>().add(offset).cast::<HPy>(),
-            *args
-                .cast::<u8>()
-                .add(VAR_OBJECT_SIZE_OFFSET)
-                .cast::<hpy_sys::HPy_ssize_t>(),
-        )
+    ($ctx:ident, $f:ident, ($($arg:ident: $kind:ident),*) -> $ret:ident) => {
+        let _ = ($ctx, $f);
     };
-    Some(call(ctx, items, n))
 }
 
 hpy_sys::hpyfunc_signatures!(universal_trampolines);
@@ -463,7 +521,7 @@ pub unsafe fn capsule_destructor(
     // the capsule object itself.
     unsafe {
         call_real(
-            target_context(trampoline_target()),
+            trampoline_context(),
             hpy_sys::HPyFunc_CAPSULE_DESTRUCTOR,
             f as HPyCFunction,
             capsule,

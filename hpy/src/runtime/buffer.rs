@@ -206,7 +206,7 @@ mod cpy {
         flags: c_int,
     ) -> c_int {
         // SAFETY: CPython's `bf_getbuffer` arguments, for `impl_getbuffer`.
-        unsafe { abi::getbufferproc(impl_getbuffer::<T>, obj, view, flags) }
+        unsafe { abi::getbufferproc(impl_getbuffer::<T>, impl_getbuffer::<T>, obj, view, flags) }
     }
 
     /// # Safety
@@ -217,7 +217,9 @@ mod cpy {
     ) {
         // SAFETY: CPython's `bf_releasebuffer` arguments, for
         // `impl_releasebuffer`.
-        unsafe { abi::releasebufferproc(impl_releasebuffer::<T>, obj, view) }
+        unsafe {
+            abi::releasebufferproc(impl_releasebuffer::<T>, impl_releasebuffer::<T>, obj, view)
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use hpy_sys::{
     HPy_ssize_t,
 };
 
-use super::trampoline::trampoline;
+use super::trampoline::{entry, trampoline};
 use crate::{Borrowed, Context, HPyResult};
 
 /// The positional (and keyword) arguments of a `VARARGS`/`KEYWORDS` call.
@@ -133,10 +133,10 @@ pub unsafe trait ModExec {
 super::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_NOARGS`.
-    pub unsafe extern "C" fn impl_noargs<M: MethNoArgs>(ctx: *mut HPyContext, module: HPy) -> HPy {
+    pub unsafe extern "C" fn impl_noargs<M: MethNoArgs, const DIRECT: bool>(ctx: *mut HPyContext, module: HPy) -> HPy {
         // SAFETY: HPy passes the live context and a module handle valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, move |ctx| {
+            entry::<DIRECT, _, _>(ctx, M::NAME, HPy_NULL, move |ctx| {
                 M::call(ctx, Borrowed::from_raw(ctx, module))
             })
         }
@@ -146,10 +146,10 @@ super::abi::entry_point! {
 super::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_O`.
-    pub unsafe extern "C" fn impl_o<M: MethO>(ctx: *mut HPyContext, module: HPy, arg: HPy) -> HPy {
+    pub unsafe extern "C" fn impl_o<M: MethO, const DIRECT: bool>(ctx: *mut HPyContext, module: HPy, arg: HPy) -> HPy {
         // SAFETY: HPy passes the live context and handles valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, move |ctx| {
+            entry::<DIRECT, _, _>(ctx, M::NAME, HPy_NULL, move |ctx| {
                 M::call(
                     ctx,
                     Borrowed::from_raw(ctx, module),
@@ -163,7 +163,7 @@ super::abi::entry_point! {
 super::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_VARARGS`.
-    pub unsafe extern "C" fn impl_varargs<M: MethArgs>(
+    pub unsafe extern "C" fn impl_varargs<M: MethArgs, const DIRECT: bool>(
         ctx: *mut HPyContext,
         module: HPy,
         args: *const HPy,
@@ -172,7 +172,7 @@ super::abi::entry_point! {
         // SAFETY: HPy passes the live context, a module handle and `nargs`
         // argument handles, all valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, move |ctx| {
+            entry::<DIRECT, _, _>(ctx, M::NAME, HPy_NULL, move |ctx| {
                 let args = Args::positional_only(ctx, args, nargs);
                 M::call(ctx, Borrowed::from_raw(ctx, module), args)
             })
@@ -183,7 +183,7 @@ super::abi::entry_point! {
 super::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_KEYWORDS`.
-    pub unsafe extern "C" fn impl_keywords<M: MethArgs>(
+    pub unsafe extern "C" fn impl_keywords<M: MethArgs, const DIRECT: bool>(
         ctx: *mut HPyContext,
         module: HPy,
         args: *const HPy,
@@ -193,7 +193,7 @@ super::abi::entry_point! {
         // SAFETY: HPy passes the live context, a module handle, the argument
         // array and the keyword names tuple (or HPy_NULL), all valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, move |ctx| {
+            entry::<DIRECT, _, _>(ctx, M::NAME, HPy_NULL, move |ctx| {
                 let args = Args {
                     ctx,
                     args,
@@ -236,7 +236,7 @@ mod cpy {
         _: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
         // SAFETY: CPython's `METH_NOARGS` arguments, for `impl_noargs`.
-        unsafe { abi::noargs(impl_noargs::<M>, module) }
+        unsafe { abi::noargs(impl_noargs::<M, false>, impl_noargs::<M, true>, module) }
     }
 
     /// # Safety
@@ -246,7 +246,7 @@ mod cpy {
         arg: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
         // SAFETY: CPython's `METH_O` arguments, for `impl_o`.
-        unsafe { abi::o(impl_o::<M>, module, arg) }
+        unsafe { abi::o(impl_o::<M, false>, impl_o::<M, true>, module, arg) }
     }
 
     /// # Safety
@@ -257,7 +257,15 @@ mod cpy {
         nargs: HPy_ssize_t,
     ) -> *mut cpy_PyObject {
         // SAFETY: CPython's `METH_FASTCALL` arguments, for `impl_varargs`.
-        unsafe { abi::varargs(impl_varargs::<M>, module, args, nargs) }
+        unsafe {
+            abi::varargs(
+                impl_varargs::<M, false>,
+                impl_varargs::<M, true>,
+                module,
+                args,
+                nargs,
+            )
+        }
     }
 
     /// # Safety
@@ -269,24 +277,34 @@ mod cpy {
         kwnames: *mut cpy_PyObject,
     ) -> *mut cpy_PyObject {
         // SAFETY: CPython's vectorcall arguments, for `impl_keywords`.
-        unsafe { abi::keywords(impl_keywords::<M>, module, args, nargsf, kwnames) }
+        unsafe {
+            abi::keywords(
+                impl_keywords::<M, false>,
+                impl_keywords::<M, true>,
+                module,
+                args,
+                nargsf,
+                kwnames,
+            )
+        }
     }
 
     /// # Safety
     /// Called by CPython as a `Py_mod_exec` slot.
     pub unsafe extern "C" fn mod_exec<M: ModExec>(module: *mut cpy_PyObject) -> c_int {
         // SAFETY: the new module, for `impl_mod_exec`.
-        unsafe { abi::inquiry(impl_mod_exec::<M>, module) }
+        unsafe { abi::inquiry(impl_mod_exec::<M>, impl_mod_exec::<M>, module) }
     }
 }
 
 // ---- erasing entry points to the C pointer types HPy stores ----
 
 macro_rules! erase {
-    ($($name:ident<$bound:ident> = $func:ident : $fty:ty;)*) => {$(
+    ($($name:ident<$bound:ident> = $func:ident$(<$direct:literal>)? : $fty:ty;)*) => {$(
         #[inline(always)]
         const fn $name<M: $bound>() -> HPyCFunction {
-            let f: $fty = $func::<M>;
+            // The host variant (`DIRECT = false`) is the one HPy calls.
+            let f: $fty = $func::<M $(, $direct)?>;
             // HPy casts this back to the signature named by the definition's
             // `signature`/slot, which is the one of `f`.
             f as HPyCFunction
@@ -295,11 +313,11 @@ macro_rules! erase {
 }
 
 erase! {
-    cfunc_noargs<MethNoArgs> = impl_noargs: unsafe extern "C" fn(*mut HPyContext, HPy) -> HPy;
-    cfunc_o<MethO> = impl_o: unsafe extern "C" fn(*mut HPyContext, HPy, HPy) -> HPy;
-    cfunc_varargs<MethArgs> = impl_varargs: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize) -> HPy;
+    cfunc_noargs<MethNoArgs> = impl_noargs<false>: unsafe extern "C" fn(*mut HPyContext, HPy) -> HPy;
+    cfunc_o<MethO> = impl_o<false>: unsafe extern "C" fn(*mut HPyContext, HPy, HPy) -> HPy;
+    cfunc_varargs<MethArgs> = impl_varargs<false>: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize) -> HPy;
     cfunc_keywords<MethArgs> =
-        impl_keywords: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize, HPy) -> HPy;
+        impl_keywords<false>: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, usize, HPy) -> HPy;
     cfunc_mod_exec<ModExec> = impl_mod_exec: unsafe extern "C" fn(*mut HPyContext, HPy) -> c_int;
 }
 

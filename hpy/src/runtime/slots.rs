@@ -14,7 +14,7 @@ use hpy_sys::{
 };
 
 use super::def::slot;
-use super::trampoline::trampoline;
+use super::trampoline::entry;
 use crate::{Borrowed, Context, HPyResult};
 
 /// Converts a raw argument for the safe `call`.
@@ -135,9 +135,9 @@ macro_rules! slot_kinds {
             ///
             /// # Safety
             /// Called by HPy only, with this slot signature's arguments.
-            pub unsafe extern "C" fn $impl_fn<M: $trait_name>(ctx: *mut HPyContext, $($arg: hpy_ty!($kind)),*) -> ret_types!($ret) {
+            pub unsafe extern "C" fn $impl_fn<M: $trait_name, const DIRECT: bool>(ctx: *mut HPyContext, $($arg: hpy_ty!($kind)),*) -> ret_types!($ret) {
                 // SAFETY: HPy passes the live context and arguments valid for the call.
-                unsafe { trampoline(ctx, M::NAME, err_value!($ret), move |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
+                unsafe { entry::<DIRECT, _, _>(ctx, M::NAME, err_value!($ret), move |ctx| M::call(ctx, $(safe_arg!($kind, ctx, $arg)),*)) }
             }
         }
 
@@ -148,12 +148,12 @@ macro_rules! slot_kinds {
         pub unsafe extern "C" fn $cpy_fn<M: $trait_name>($($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
             // SAFETY: the slot's arguments as CPython passes them, for
             // `$impl_fn` (the seam converts them for this ABI).
-            unsafe { super::abi::$abi_fn($impl_fn::<M>, $($arg),*) }
+            unsafe { super::abi::$abi_fn($impl_fn::<M, false>, $impl_fn::<M, true>, $($arg),*) }
         }
 
         /// The `HPyDef` of slot `which`, implemented by `M`.
         pub const fn $def_fn<M: $trait_name>(which: HPySlot_Slot) -> HPyDef {
-            let f: unsafe extern "C" fn(*mut HPyContext, $(hpy_ty!($kind)),*) -> ret_types!($ret) = $impl_fn::<M>;
+            let f: unsafe extern "C" fn(*mut HPyContext, $(hpy_ty!($kind)),*) -> ret_types!($ret) = $impl_fn::<M, false>;
             let cpy: unsafe extern "C" fn($(cpy_ty!($kind)),*) -> cpy_ret!($ret) = $cpy_fn::<M>;
             // SAFETY: function pointers have one size; CPython calls this one
             // through the signature of the slot it is registered for.

@@ -22,10 +22,33 @@ pub unsafe fn trampoline<R, F>(ctx: *mut HPyContext, name: &'static str, on_erro
 where
     F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
 {
+    // SAFETY: forwarded.
+    unsafe { entry::<false, R, F>(ctx, name, on_error, body) }
+}
+
+/// [`trampoline`] of an entry point's host (`DIRECT = false`) or direct
+/// (`DIRECT = true`) variant. The direct variant is only called by the
+/// universal ABI's CPython-convention trampolines on hpy_rs_universal's
+/// plain context (and inlined by the CPython ABI's), whose context serves
+/// every call: it records no call context and skips the check for it.
+///
+/// # Safety
+/// As [`trampoline`]; with `DIRECT`, the host is one whose context serves
+/// every call (no `Quirk::ContextPerCall`).
+#[inline(always)]
+pub unsafe fn entry<const DIRECT: bool, R, F>(
+    ctx: *mut HPyContext,
+    name: &'static str,
+    on_error: R,
+    body: F,
+) -> R
+where
+    F: for<'ctx> FnOnce(Context<'ctx>) -> HPyResult<R>,
+{
     // Where the host gives each call a context of its own, the call's is
     // recorded around the body, out of line: everywhere else the entry is
     // one load and branch more than the body, which stays a tail call.
-    if crate::abi::calls_tracked() {
+    if !DIRECT && crate::abi::calls_tracked() {
         // SAFETY: forwarded.
         return unsafe { tracked_trampoline(ctx, name, on_error, body) };
     }

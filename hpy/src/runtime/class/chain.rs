@@ -333,7 +333,7 @@ unsafe extern "C" fn cpy_traverse<T: HPyClass>(
     arg: *mut c_void,
 ) -> c_int {
     // SAFETY: CPython's `tp_traverse` arguments, for `impl_traverse`.
-    unsafe { crate::abi::traverseproc(impl_traverse::<T>, obj, visit, arg) }
+    unsafe { crate::abi::traverseproc(impl_traverse::<T>, impl_traverse::<T>, obj, visit, arg) }
 }
 
 /// `tp_destroy` definition for `T`.

@@ -117,7 +117,7 @@ unsafe extern "C" fn cpy_get<M: Getter>(
     closure: *mut c_void,
 ) -> *mut cpy_PyObject {
     // SAFETY: a getter's arguments, for `impl_get`.
-    unsafe { crate::abi::getter(impl_get::<M>, obj, closure) }
+    unsafe { crate::abi::getter(impl_get::<M>, impl_get::<M>, obj, closure) }
 }
 
 /// The CPython-convention trampoline of a setter: one body for
@@ -131,7 +131,7 @@ unsafe extern "C" fn cpy_set<M: Setter>(
     closure: *mut c_void,
 ) -> c_int {
     // SAFETY: a setter's arguments (the value or NULL), for `impl_set`.
-    unsafe { crate::abi::setter(impl_set::<M>, obj, value, closure) }
+    unsafe { crate::abi::setter(impl_set::<M>, impl_set::<M>, obj, value, closure) }
 }
 
 /// A property with a getter and optionally a setter.

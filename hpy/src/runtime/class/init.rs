@@ -6,7 +6,7 @@ use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_ssize_t};
 
 use super::new::NewArgs;
 use crate::runtime::def::slot;
-use crate::runtime::trampoline::trampoline;
+use crate::runtime::trampoline::entry;
 use crate::runtime::IntoResult;
 use crate::{Borrowed, Context, HPyResult};
 
@@ -29,7 +29,7 @@ pub unsafe trait InitFunc {
 crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.
-    pub unsafe extern "C" fn impl_init<M: InitFunc>(
+    pub unsafe extern "C" fn impl_init<M: InitFunc, const DIRECT: bool>(
         ctx: *mut HPyContext,
         slf: HPy,
         args: *const HPy,
@@ -39,7 +39,7 @@ crate::abi::entry_point! {
         // SAFETY: HPy passes the live context, the instance, `nargs` argument
         // handles and a dict or NULL, all valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, -1, |ctx| {
+            entry::<DIRECT, _, _>(ctx, M::NAME, -1, move |ctx| {
                 let args = NewArgs::from_raw(ctx, args, nargs, kw);
                 M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
             })
@@ -58,13 +58,13 @@ unsafe extern "C" fn cpy_init<M: InitFunc>(
     kw: *mut cpy_PyObject,
 ) -> c_int {
     // SAFETY: CPython's `tp_init` arguments, for `impl_init`.
-    unsafe { crate::abi::initproc(impl_init::<M>, slf, args, kw) }
+    unsafe { crate::abi::initproc(impl_init::<M, false>, impl_init::<M, true>, slf, args, kw) }
 }
 
 /// `tp_init` definition.
 pub const fn slot_init<M: InitFunc>() -> HPyDef {
     let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> c_int =
-        impl_init::<M>;
+        impl_init::<M, false>;
     type Init =
         unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject, *mut cpy_PyObject) -> c_int;
     let cpy: Init = cpy_init::<M>;

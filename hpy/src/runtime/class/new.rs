@@ -15,11 +15,17 @@ use super::layout::{as_struct, data_size, data_start};
 use super::spec::{Base, TPFLAGS_BASETYPE};
 use crate::class::{ClassData, HPyClass};
 use crate::runtime::def::slot;
-use crate::runtime::trampoline::trampoline;
+use crate::runtime::trampoline::entry;
 use crate::runtime::IntoResult;
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// The arguments of a `tp_new` call: positional handles and a keyword dict.
+///
+/// `Copy` (a view of the call's arguments, owning nothing), so that the
+/// generated check of a constructor without parameters moves a copy into
+/// its out-of-line parse instead of keeping the value in memory on the
+/// common path.
+#[derive(Clone, Copy)]
 pub struct NewArgs<'a, 'ctx> {
     pub(crate) ctx: Context<'ctx>,
     pub(crate) args: *const HPy,
@@ -77,7 +83,7 @@ pub unsafe trait NewFunc {
 crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_NEWFUNC`.
-    pub unsafe extern "C" fn impl_new<M: NewFunc>(
+    pub unsafe extern "C" fn impl_new<M: NewFunc, const DIRECT: bool>(
         ctx: *mut HPyContext,
         cls: HPy,
         args: *const HPy,
@@ -87,7 +93,7 @@ crate::abi::entry_point! {
         // SAFETY: HPy passes the live context, the type, `nargs` argument handles
         // and a dict or NULL, all valid for the call.
         unsafe {
-            trampoline(ctx, M::NAME, HPy_NULL, |ctx| {
+            entry::<DIRECT, _, _>(ctx, M::NAME, HPy_NULL, move |ctx| {
                 let args = NewArgs::from_raw(ctx, args, nargs, kw);
                 M::call(ctx, Borrowed::from_raw(ctx, cls), args)
             })
@@ -106,13 +112,13 @@ unsafe extern "C" fn cpy_new<M: NewFunc>(
     kw: *mut cpy_PyObject,
 ) -> *mut cpy_PyObject {
     // SAFETY: CPython's `tp_new` arguments, for `impl_new`.
-    unsafe { crate::abi::newfunc(impl_new::<M>, cls, args, kw) }
+    unsafe { crate::abi::newfunc(impl_new::<M, false>, impl_new::<M, true>, cls, args, kw) }
 }
 
 /// `tp_new` definition.
 pub const fn slot_new<M: NewFunc>() -> HPyDef {
     let f: unsafe extern "C" fn(*mut HPyContext, HPy, *const HPy, HPy_ssize_t, HPy) -> HPy =
-        impl_new::<M>;
+        impl_new::<M, false>;
     type New = unsafe extern "C" fn(
         *mut cpy_PyObject,
         *mut cpy_PyObject,
