@@ -1,0 +1,32 @@
+"""Times small operations of the rpds port (or the original) on PyPy:
+`pypy3 bench/pypy-costs/port_probe.py DIR` with DIR holding `rpds`."""
+import statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+import rpds as m
+ROWS = [
+    ("len(xs)", "xs = m.List(range(100))", "len(xs)", 1),
+    ("iter(xs) (make the iterator)", "xs = m.List(range(100))", "iter(xs)", 1),
+    ("for over List(range(100)), per item", "xs = m.List(range(100))", "for _ in xs:\n            pass", 100),
+    ("for over List(range(1000)), per item", "xs = m.List(range(1000))", "for _ in xs:\n            pass", 1000),
+    ("next(it) on a long iterator", "it = iter(m.List(range(3000000)))", "next(it)", 1),
+    ("xs.first", "xs = m.List(range(100))", "xs.first", 1),
+    ("xs.push_front(1)", "xs = m.List(range(100))", "xs.push_front(1)", 1),
+    ("xs.rest", "xs = m.List(range(100))", "xs.rest", 1),
+    ("hash(h) (100 items)", "h = m.HashTrieMap((i, i) for i in range(100))", "hash(h)", 1),
+    ("hash(xs) List (100 items)", "xs = m.List(range(100))", "hash(xs)", 1),
+]
+for name, setup, stmt, per in ROWS:
+    ns = {"m": m}
+    exec("def run(n):\n    %s\n    for _ in range(n):\n        %s\n" % (setup, stmt), ns)
+    run = ns["run"]
+    n = 1
+    deadline = time.perf_counter() + 0.7
+    while time.perf_counter() < deadline:
+        t0 = time.perf_counter(); run(n); dt = time.perf_counter() - t0
+        if dt < 0.03: n *= 2
+    n = max(1, int(n * 0.03 / max(dt, 1e-9)))
+    s = []
+    for _ in range(7):
+        t0 = time.perf_counter_ns(); run(n); s.append((time.perf_counter_ns() - t0) / n / per)
+    q = statistics.quantiles(s, n=4)
+    print("%-42s %9.1f ns (%.1f-%.1f)" % (name, q[1], q[0], q[2]))
