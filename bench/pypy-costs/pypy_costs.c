@@ -6,6 +6,14 @@
 
 #include "hpy.h"
 
+/* PyPy 7.3.19's context has one more handle (h_DictType) after h_Builtins
+ * than hpy 0.9.0's header, so the 19 functions after it (HPy_Call among
+ * them) sit one slot later (hpy-sys/src/universal.rs, "the two context
+ * layouts"): this module runs on PyPy only, and calls HPy_Call there. */
+typedef HPy (*call_fn)(HPyContext *, HPy, const HPy *, size_t, HPy);
+#define PYPY_HPy_Call(ctx, f, args, n, kw) \
+    ((*(call_fn *)((char *)&(ctx)->ctx_Call + sizeof(HPy)))((ctx), (f), (args), (n), (kw)))
+
 /* ---- a class without tp_destroy, and one with a (trivial) tp_destroy ---- */
 
 typedef struct {
@@ -150,6 +158,59 @@ static HPy Plain_new_impl(HPyContext *ctx, HPy self)
     return h;
 }
 
+
+/* next_all(it, next): calls next(it) (the builtin, through HPy_Call) until
+ * StopIteration; returns the number of items: how hpy-rs's Handle::iter
+ * reads an iterable in the universal ABI (HPy 0.9 has no HPyIter_Next). */
+HPyDef_METH(Plain_next_all, "next_all", HPyFunc_VARARGS)
+static HPy Plain_next_all_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    long n = 0;
+    for (;;) {
+        HPy item = PYPY_HPy_Call(ctx, args[1], &args[0], 1, HPy_NULL);
+        if (HPy_IsNull(item)) {
+            if (!HPyErr_ExceptionMatches(ctx, ctx->h_StopIteration))
+                return HPy_NULL;
+            HPyErr_Clear(ctx);
+            break;
+        }
+        HPy_Close(ctx, item);
+        n++;
+    }
+    return HPyLong_FromLong(ctx, n);
+}
+
+/* getitem_all(seq): HPy_Length, then HPy_GetItem_i of every index. */
+HPyDef_METH(Plain_getitem_all, "getitem_all", HPyFunc_O)
+static HPy Plain_getitem_all_impl(HPyContext *ctx, HPy self, HPy seq)
+{
+    HPy_ssize_t n = HPy_Length(ctx, seq);
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy item = HPy_GetItem_i(ctx, seq, i);
+        if (HPy_IsNull(item))
+            return HPy_NULL;
+        HPy_Close(ctx, item);
+    }
+    return HPyLong_FromLong(ctx, (long)n);
+}
+
+/* tuple_items(seq): tuple(seq) through one HPy_Call of the builtin
+ * `tuple`, then HPy_GetItem_i of every index. */
+HPyDef_METH(Plain_tuple_items, "tuple_items", HPyFunc_VARARGS)
+static HPy Plain_tuple_items_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    HPy t = PYPY_HPy_Call(ctx, args[1], &args[0], 1, HPy_NULL);
+    if (HPy_IsNull(t))
+        return HPy_NULL;
+    HPy_ssize_t n = HPy_Length(ctx, t);
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy item = HPy_GetItem_i(ctx, t, i);
+        HPy_Close(ctx, item);
+    }
+    HPy_Close(ctx, t);
+    return HPyLong_FromLong(ctx, (long)n);
+}
+
 HPyDef_SLOT(Plain_tp_new, HPy_tp_new)
 static HPy Plain_tp_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssize_t nargs, HPy kw)
 {
@@ -166,6 +227,7 @@ static HPy Plain_tp_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssiz
 static HPyDef *Plain_defines[] = {
     &Plain_traverse, &Plain_tp_new, &Plain_next, &Plain_next_rich, &Plain_iter, &Plain_noop,
     &Plain_dups, &Plain_loads, &Plain_stores, &Plain_hashes, &Plain_typechecks, &Plain_new,
+    &Plain_next_all, &Plain_getitem_all, &Plain_tuple_items,
     NULL
 };
 

@@ -34,6 +34,12 @@ ROWS = [
      "for _ in P(100):\n            pass", 100),
     ("for-loop item over a list iterator (per item)", "xs = [None] * 100",
      "for _ in iter(xs):\n            pass", 100),
+    ("next_all(iter(range(100)), next): HPy_Call(next) per item", "it = m.Plain(0); r = range(100)",
+     "it.next_all(iter(r), next)", 100),
+    ("getitem_all(list of 100): HPy_GetItem_i per item", "it = m.Plain(0); xs = list(range(100))",
+     "it.getitem_all(xs)", 100),
+    ("tuple_items(range(100), tuple): tuple(), GetItem_i", "it = m.Plain(0); r = range(100)",
+     "it.tuple_items(r, tuple)", 100),
     ("Plain.new() (no tp_destroy)", "it = m.Plain(0)", "it.new()"),
     ("Destroyed.new() (tp_destroy: finalizer)", "it = m.Destroyed(0)", "it.new()"),
 ]

@@ -84,7 +84,7 @@ pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use eval::SourceKind;
 pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
-pub use iter::Iter;
+pub use iter::{Iter, SnapshotIter};
 pub use tracker::Tracker;
 pub use types::any::call::{CallArgs, CallKwargs};
 pub use types::any::object::RichCompareOp;
