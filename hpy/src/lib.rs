@@ -361,7 +361,9 @@ pub use hpy_macros::hpy_class;
 ///   `__ior__`, `__ixor__`);
 /// - without an HPy slot, set on the type once it exists (CPython then fills
 ///   its slot, PyPy looks them up in the type's dict): `__iter__`,
-///   `__next__` (returning an `Option`, `None` ends the iteration),
+///   `__next__` (returning an `Option`, `None` ends the iteration; on
+///   PyPy every `__next__` is a method call, so an `__iter__` whose items
+///   are known up front is cheaper returning a [`SnapshotIter`]),
 ///   `__getattr__`, `__getattribute__`, `__setattr__`, `__delattr__`,
 ///   `__get__`, `__set__`, `__delete__`, `__await__`, `__aiter__`,
 ///   `__anext__`.
