@@ -1,5 +1,8 @@
 """Times small operations of the rpds port (or the original) on PyPy:
-`pypy3 bench/pypy-costs/port_probe.py DIR` with DIR holding `rpds`."""
+`pypy3 bench/pypy-costs/port_probe.py DIR [--long]` with DIR holding
+`rpds`. Default: medians of 7 samples of about 30 ms after a JIT warm-up.
+--long: each row 200,000 times to warm up, then 3 runs of 500,000 (the
+garbage collector's work, finalizers included, inside the time)."""
 import statistics, sys, time
 sys.path.insert(0, sys.argv[1])
 import rpds as m
@@ -20,10 +23,21 @@ ROWS = [
      "import pickle; h = m.HashTrieMap((i, i) for i in range(100)); d, l = pickle.dumps, pickle.loads",
      "l(d(h))", 1),
 ]
+LONG = "--long" in sys.argv[2:]
+ROWS += [
+    ("m.List() (a store and a list)", "L = m.List", "L()", 1),
+]
 for name, setup, stmt, per in ROWS:
     ns = {"m": m}
     exec("def run(n):\n    %s\n    for _ in range(n):\n        %s\n" % (setup, stmt), ns)
     run = ns["run"]
+    if LONG:
+        run(200000)
+        s = []
+        for _ in range(3):
+            t0 = time.perf_counter_ns(); run(500000); s.append((time.perf_counter_ns() - t0) / 500000 / per)
+        print("%-42s %9.1f ns %s" % (name, statistics.median(s), [round(x) for x in s]))
+        continue
     n = 1
     deadline = time.perf_counter() + 0.7
     while time.perf_counter() < deadline:
