@@ -121,6 +121,32 @@ impl Global {
         Ok(())
     }
 
+    /// Stores `value` in a global that holds one object for the module's
+    /// whole life (a class's type object, stored when the module's exec
+    /// creates it): `HPyGlobal_Store` itself on every host, without the
+    /// box of `Quirk::GlobalStoreLeaks`, so that [`load_unboxed`] is one
+    /// HPy call. Where that quirk holds, a second store (the module loaded
+    /// again) keeps the object it replaces alive, as a type lives anyway.
+    /// Only [`load_unboxed`] may read such a global.
+    ///
+    /// [`load_unboxed`]: Global::load_unboxed
+    pub(crate) fn store_unboxed(&self, value: &Handle<'_>) -> HPyResult<()> {
+        self.check_registered()?;
+        // SAFETY: as in `store`.
+        unsafe {
+            hpy_sys::HPyGlobal_Store(value.context().as_raw(), self.raw.get(), value.as_raw())
+        };
+        Ok(())
+    }
+
+    /// A new handle to what [`store_unboxed`](Global::store_unboxed)
+    /// stored (one `HPyGlobal_Load`), or `None` before it did.
+    #[inline]
+    pub(crate) fn load_unboxed<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+        self.check_registered()?;
+        self.load_raw(ctx)
+    }
+
     /// Where `HPyGlobal_Store` keeps every object it replaces alive (PyPy
     /// 7.3.19, `Quirk::GlobalStoreLeaks`), the global is stored
     /// once, with a one-item list (the box), and later stores replace the

@@ -84,7 +84,7 @@ pub use err::{ExceptionType, HPyErr, HPyResult, ResultExt};
 pub use eval::SourceKind;
 pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
-pub use iter::Iter;
+pub use iter::{Iter, SnapshotIter};
 pub use tracker::Tracker;
 pub use types::any::call::{CallArgs, CallKwargs};
 pub use types::any::object::RichCompareOp;
@@ -361,7 +361,9 @@ pub use hpy_macros::hpy_class;
 ///   `__ior__`, `__ixor__`);
 /// - without an HPy slot, set on the type once it exists (CPython then fills
 ///   its slot, PyPy looks them up in the type's dict): `__iter__`,
-///   `__next__` (returning an `Option`, `None` ends the iteration),
+///   `__next__` (returning an `Option`, `None` ends the iteration; on
+///   PyPy every `__next__` is a method call, so an `__iter__` whose items
+///   are known up front is cheaper returning a [`SnapshotIter`]),
 ///   `__getattr__`, `__getattribute__`, `__setattr__`, `__delattr__`,
 ///   `__get__`, `__set__`, `__delete__`, `__await__`, `__aiter__`,
 ///   `__anext__`.

@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 
 use hpy::{
     hpy_class, hpy_methods, hpy_module, Abc, Context, Field, HPyClass, HPyErr, HPyResult, Handle,
-    IntoHPy, List, ObjectStore, Ref, RichCompareOp, Stored, VarArgs, WithFields,
+    IntoHPy, ObjectStore, Ref, RichCompareOp, SnapshotIter, Stored, VarArgs, WithFields,
 };
 use rpds::{HashTrieMapSync, HashTrieSetSync, ListSync, QueueSync, StackSync};
 
@@ -902,10 +902,8 @@ impl ListPy {
         sequence_hash(&slf, slf.inner.iter(), "List")
     }
 
-    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, KeysIterator>> {
-        let sh = store_of(&slf)?;
-        let items: Vec<Stored> = slf.inner.iter().cloned().collect();
-        Ok(KeysIterator::with(&sh, items.into_iter()))
+    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<SnapshotIter<Handle<'ctx>>> {
+        Ok(SnapshotIter(items_of(&slf, slf.inner.iter())?))
     }
 
     fn __reversed__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, ListPy>> {
@@ -982,6 +980,17 @@ fn sequence_hash<'a, 'ctx, C: Collection>(
         hasher.write_isize(h);
     }
     Ok(hasher.finish())
+}
+
+/// Every item, in order, as handles (for `__iter__`: the collection is
+/// persistent, so its items are known when the iterator is made).
+fn items_of<'a, 'ctx, C: Collection>(
+    slf: &Ref<'_, 'ctx, C>,
+    items: impl Iterator<Item = &'a Stored>,
+) -> HPyResult<Vec<Handle<'ctx>>> {
+    let sh = store_of(slf)?;
+    let store = borrow_store(&sh)?;
+    items.map(|k| store.get(k)).collect()
 }
 
 /// `repr` of every item, in order.
@@ -1093,10 +1102,8 @@ impl StackPy {
         sequence_hash(&slf, slf.inner.iter(), "Stack")
     }
 
-    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, KeysIterator>> {
-        let sh = store_of(&slf)?;
-        let items: Vec<Stored> = slf.inner.iter().cloned().collect();
-        Ok(KeysIterator::with(&sh, items.into_iter()))
+    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<SnapshotIter<Handle<'ctx>>> {
+        Ok(SnapshotIter(items_of(&slf, slf.inner.iter())?))
     }
 
     fn __len__(&self) -> usize {
@@ -1197,10 +1204,8 @@ impl QueuePy {
         sequence_hash(&slf, slf.inner.iter(), "Queue")
     }
 
-    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<WithFields<'ctx, KeysIterator>> {
-        let sh = store_of(&slf)?;
-        let items: Vec<Stored> = slf.inner.iter().cloned().collect();
-        Ok(KeysIterator::with(&sh, items.into_iter()))
+    fn __iter__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<SnapshotIter<Handle<'ctx>>> {
+        Ok(SnapshotIter(items_of(&slf, slf.inner.iter())?))
     }
 
     fn __len__(&self) -> usize {

@@ -108,7 +108,7 @@ impl TypeSlot {
     /// The type object, or a `SystemError` if the module that defines the
     /// class was not initialised (the class is not listed in `types:`).
     pub fn load<'ctx>(&self, ctx: Context<'ctx>, name: &str) -> HPyResult<Handle<'ctx>> {
-        match self.global.registered().then(|| self.global.load(ctx)) {
+        match self.global.registered().then(|| self.global.load_unboxed(ctx)) {
             Some(Ok(Some(ty))) => Ok(ty),
             Some(Err(e)) => Err(e),
             _ => Err(HPyErr::system_error(format!(
@@ -146,7 +146,9 @@ impl TypeSlot {
         // SAFETY: hpy_module! lists every class's slot in the module
         // definition (`HPyClass::TYPE_GLOBAL`).
         unsafe { self.global.mark_registered() };
-        self.global.store(ty)
+        // Stored once per module load: a type check or a new instance then
+        // loads the type with one HPy call on every host.
+        self.global.store_unboxed(ty)
     }
 }
 
