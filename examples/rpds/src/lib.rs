@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 
 use hpy::{
     hpy_class, hpy_methods, hpy_module, Abc, Context, Field, HPyClass, HPyErr, HPyResult, Handle,
-    IntoHPy, ObjectStore, Ref, RichCompareOp, SnapshotIter, Stored, VarArgs, WithFields,
+    IntoHPy, List, ObjectStore, Ref, RichCompareOp, SnapshotIter, Stored, VarArgs, WithFields,
 };
 use rpds::{HashTrieMapSync, HashTrieSetSync, ListSync, QueueSync, StackSync};
 
