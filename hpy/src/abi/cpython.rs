@@ -129,7 +129,7 @@ pub unsafe fn newfunc(
     self_: *mut cpy_PyObject,
     args: *mut cpy_PyObject,
     kw: *mut cpy_PyObject,
-) -> *mut cpy_PyObject {
+) -> super::ObjectResult {
     let _ = f;
     // SAFETY: the caller's contract; `args` is a tuple.
     unsafe {

@@ -56,13 +56,108 @@ macro_rules! cpy_ty {
     (visit) => { hpy_sys::cpy_visitproc };
 }
 
-/// The type CPython expects back for a result of each kind.
+/// The type CPython expects back for a result of each kind (an object:
+/// [`ObjectResult`]).
 macro_rules! cpy_ret {
-    (obj) => { *mut hpy_sys::cpy_PyObject };
-    (int) => { core::ffi::c_int };
-    (ssize) => { hpy_sys::HPy_ssize_t };
-    (hash) => { hpy_sys::HPy_hash_t };
-    (void) => { () };
+    (obj) => {
+        $crate::abi::ObjectResult
+    };
+    (int) => {
+        core::ffi::c_int
+    };
+    (ssize) => {
+        hpy_sys::HPy_ssize_t
+    };
+    (hash) => {
+        hpy_sys::HPy_hash_t
+    };
+    (void) => {
+        ()
+    };
+}
+
+pub(crate) use cpy_ret;
+
+/// What a CPython-convention trampoline (an `extern "C"` function that
+/// CPython calls: a method's `ml_meth`, a slot, a getter) declares as its
+/// object result: the `PyObject*` CPython expects, as a pointer in the
+/// CPython ABI and on other targets, as an `HPy` in the universal ABI on
+/// x86-64 and AArch64.
+///
+/// Why an `HPy` there: on hpy_rs_universal's plain context a trampoline
+/// returns the `HPy` its direct call gets, whose handle is the object
+/// pointer. Converting it to a pointer (`inttoptr` after the call) keeps
+/// LLVM from making that call the trampoline's tail call (3-4
+/// instructions a call); declared as an `HPy`, the result is returned
+/// unchanged, and the call is a tail call. The host path makes it from
+/// the block's pointer ([`object_result`]).
+///
+/// Why it is sound: Rust never calls a trampoline through a pointer of
+/// another type; it only erases it to the `cpy_*` pointer type of the
+/// `HPyDef` field, which the host hands to CPython (hpy_rs_universal
+/// stores it in a `PyMethodDef`/slot as a `void*`; C HPy likewise), and
+/// CPython's C code calls it as a function returning `PyObject*`. Calling
+/// a function through a pointer of a different C type is the platform C
+/// ABI's business at that FFI boundary, and these platforms' C ABIs
+/// (x86-64 System V and Windows x64, AAPCS64) return a struct of one
+/// `intptr_t` exactly as a pointer: in `rax`/`x0`, the same bits. On other
+/// targets that is not checked, and the result stays a pointer, converted
+/// after the call.
+#[cfg(all(
+    feature = "universal",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+pub type ObjectResult = hpy_sys::HPy;
+
+/// What a CPython-convention trampoline declares as its object result:
+/// here the `PyObject*` itself (see the universal ABI's x86-64/AArch64
+/// definition for the other case).
+#[cfg(not(all(
+    feature = "universal",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+)))]
+pub type ObjectResult = *mut hpy_sys::cpy_PyObject;
+
+/// The [`ObjectResult`] of the object pointer `p` (null: an exception is
+/// set).
+#[allow(dead_code)] // Used by the universal ABI only.
+#[inline(always)]
+pub(crate) fn object_result(p: *mut hpy_sys::cpy_PyObject) -> ObjectResult {
+    #[cfg(all(
+        feature = "universal",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
+    {
+        hpy_sys::HPy { _i: p as isize }
+    }
+    #[cfg(not(all(
+        feature = "universal",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )))]
+    {
+        p
+    }
+}
+
+/// The [`ObjectResult`] of a handle that is the object pointer (the CPython
+/// ABI, hpy_rs_universal's plain context): the handle itself where the
+/// result is an `HPy`.
+#[inline(always)]
+pub(crate) fn handle_result(h: hpy_sys::HPy) -> ObjectResult {
+    #[cfg(all(
+        feature = "universal",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
+    {
+        h
+    }
+    #[cfg(not(all(
+        feature = "universal",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )))]
+    {
+        h._i as *mut hpy_sys::cpy_PyObject
+    }
 }
 
 // Where a handle is the object pointer itself (the CPython ABI, and
@@ -100,7 +195,7 @@ macro_rules! object_to_handle {
 /// handle is the object pointer.
 macro_rules! handle_to_object {
     (obj, $v:expr) => {
-        $v._i as *mut hpy_sys::cpy_PyObject
+        $crate::abi::handle_result($v)
     };
     ($kind:ident, $v:expr) => {
         $v

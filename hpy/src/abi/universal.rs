@@ -330,6 +330,9 @@ macro_rules! block_result {
     (void, $a:ident) => {
         ()
     };
+    (obj, $a:ident) => {
+        super::object_result($a.result)
+    };
     ($ret:ident, $a:ident) => {
         $a.result
     };
@@ -366,48 +369,15 @@ macro_rules! passes_through {
     };
 }
 
-/// The type of an HPy-convention argument of each kind (of a `plain` row).
-macro_rules! hpy_arg_ty {
-    (obj) => { HPy };
-    (vec) => { *const HPy };
-    (nargs) => { usize };
-    (nargsf) => { usize };
-    (view) => { *mut hpy_sys::HPy_buffer };
-    ($kind:ident) => { cpy_ty!($kind) };
-}
-
 /// Calls the direct variant `d` of a `plain` row with CPython's arguments
 /// and returns its result as CPython's, in an `unsafe` context where `d`
 /// may be called on `ctx` (see the trampolines).
 ///
-/// A handle result is the object pointer. Where the C ABI returns a
-/// one-`intptr_t` struct (`HPy`) exactly as a pointer, in the same
-/// register (x86-64 System V and Windows, AArch64), `d` is called through
-/// a pointer of its type with the result typed as the object pointer:
-/// the call is then the trampoline's tail call (the integer-to-pointer
-/// conversion of the result, in LLVM an `inttoptr` after the call, keeps
-/// LLVM from making it one: 3-4 instructions a call). Elsewhere the
-/// result is converted after the call.
+/// A handle result is the object pointer. Where the trampolines' object
+/// result is an `HPy` ([`ObjectResult`](super::ObjectResult): x86-64,
+/// AArch64), `d`'s result is returned as it is, so that the call is the
+/// trampoline's tail call; elsewhere it is converted after the call.
 macro_rules! call_direct {
-    (obj, $d:ident, $ctx:ident, ($($arg:ident : $kind:ident),*)) => {{
-        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-        {
-            type Direct = unsafe extern "C" fn(*mut HPyContext, $(hpy_arg_ty!($kind)),*) -> *mut cpy_PyObject;
-            // The same function (the transmute is in the caller's `unsafe`
-            // block, whose contract covers it): on these targets a function
-            // returning `HPy` (`#[repr(C)]`, one `isize`) and one returning
-            // a pointer return it in the same register (see above), and
-            // the handle is the object pointer (the caller's contract).
-            type Hpy = unsafe extern "C" fn(*mut HPyContext, $(hpy_arg_ty!($kind)),*) -> HPy;
-            let d = core::mem::transmute::<Hpy, Direct>($d);
-            d($ctx, $(object_to_handle!($kind, $arg)),*)
-        }
-        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-        {
-            let r = $d($ctx, $(object_to_handle!($kind, $arg)),*);
-            handle_to_object!(obj, r)
-        }
-    }};
     ($ret:ident, $d:ident, $ctx:ident, ($($arg:ident : $kind:ident),*)) => {{
         let r = $d($ctx, $(object_to_handle!($kind, $arg)),*);
         handle_to_object!($ret, r)

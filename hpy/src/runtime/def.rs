@@ -24,6 +24,7 @@ use hpy_sys::{
 };
 
 use super::trampoline::{entry, trampoline};
+use crate::abi::ObjectResult;
 use crate::{Borrowed, Context, HPyResult};
 
 /// The positional (and keyword) arguments of a `VARARGS`/`KEYWORDS` call.
@@ -234,7 +235,7 @@ mod cpy {
     pub unsafe extern "C" fn noargs<M: MethNoArgs>(
         module: *mut cpy_PyObject,
         _: *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject {
+    ) -> abi::ObjectResult {
         // SAFETY: CPython's `METH_NOARGS` arguments, for `impl_noargs`.
         unsafe { abi::noargs(impl_noargs::<M, false>, impl_noargs::<M, true>, module) }
     }
@@ -244,7 +245,7 @@ mod cpy {
     pub unsafe extern "C" fn o_<M: MethO>(
         module: *mut cpy_PyObject,
         arg: *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject {
+    ) -> abi::ObjectResult {
         // SAFETY: CPython's `METH_O` arguments, for `impl_o`.
         unsafe { abi::o(impl_o::<M, false>, impl_o::<M, true>, module, arg) }
     }
@@ -255,7 +256,7 @@ mod cpy {
         module: *mut cpy_PyObject,
         args: *const *mut cpy_PyObject,
         nargs: HPy_ssize_t,
-    ) -> *mut cpy_PyObject {
+    ) -> abi::ObjectResult {
         // SAFETY: CPython's `METH_FASTCALL` arguments, for `impl_varargs`.
         unsafe {
             abi::varargs(
@@ -275,7 +276,7 @@ mod cpy {
         args: *const *mut cpy_PyObject,
         nargsf: usize,
         kwnames: *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject {
+    ) -> abi::ObjectResult {
         // SAFETY: CPython's vectorcall arguments, for `impl_keywords`.
         unsafe {
             abi::keywords(
@@ -327,7 +328,8 @@ macro_rules! erase_cpy {
     ($f:expr, $fty:ty) => {{
         let f: $fty = $f;
         // SAFETY: function pointers of any signature have the same size and
-        // CPython calls this one through the signature its flags/slot imply.
+        // CPython calls this one through the signature its flags/slot imply
+        // (whose `PyObject*` result is what `ObjectResult` stands for).
         Some(unsafe { core::mem::transmute::<$fty, hpy_sys::cpy_PyCFunction>(f) })
     }};
 }
@@ -381,7 +383,7 @@ pub(super) const fn slot(
 pub const fn meth_noargs<M: MethNoArgs>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
     let cpy = erase_cpy!(
         cpy::noargs::<M>,
-        unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject
+        unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> ObjectResult
     );
     meth(name, doc, hpy_sys::HPyFunc_NOARGS, cfunc_noargs::<M>(), cpy)
 }
@@ -390,15 +392,24 @@ pub const fn meth_noargs<M: MethNoArgs>(name: &'static CStr, doc: Option<&'stati
 pub const fn meth_o<M: MethO>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
     let cpy = erase_cpy!(
         cpy::o_::<M>,
-        unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> *mut cpy_PyObject
+        unsafe extern "C" fn(*mut cpy_PyObject, *mut cpy_PyObject) -> ObjectResult
     );
     meth(name, doc, hpy_sys::HPyFunc_O, cfunc_o::<M>(), cpy)
 }
 
 /// The `HPyDef` of a `VARARGS` module function.
 pub const fn meth_varargs<M: MethArgs>(name: &'static CStr, doc: Option<&'static CStr>) -> HPyDef {
-    // METH_FASTCALL is exactly the `cpy_PyCFunction` signature.
-    let cpy: Option<hpy_sys::cpy_PyCFunction> = Some(cpy::varargs::<M>);
+    // METH_FASTCALL is the `cpy_PyCFunction` signature (up to the result's
+    // type, see `ObjectResult`).
+    #[allow(clippy::useless_transmute)] // The same type where the result is a pointer.
+    let cpy = erase_cpy!(
+        cpy::varargs::<M>,
+        unsafe extern "C" fn(
+            *mut cpy_PyObject,
+            *const *mut cpy_PyObject,
+            HPy_ssize_t,
+        ) -> ObjectResult
+    );
     meth(
         name,
         doc,
@@ -417,7 +428,7 @@ pub const fn meth_keywords<M: MethArgs>(name: &'static CStr, doc: Option<&'stati
             *const *mut cpy_PyObject,
             usize,
             *mut cpy_PyObject,
-        ) -> *mut cpy_PyObject
+        ) -> ObjectResult
     );
     meth(
         name,
@@ -553,7 +564,7 @@ pub const fn slot_call<M: MethArgs>() -> HPyDef {
             *const *mut cpy_PyObject,
             usize,
             *mut cpy_PyObject,
-        ) -> *mut cpy_PyObject
+        ) -> ObjectResult
     );
     slot(hpy_sys::HPy_tp_call, cfunc_keywords::<M>(), cpy)
 }

@@ -15,6 +15,7 @@ use hpy_sys::{
 
 use super::def::slot;
 use super::trampoline::entry;
+use crate::abi::cpy_ret;
 use crate::{Borrowed, Context, HPyResult};
 
 /// Converts a raw argument for the safe `call`.
@@ -84,14 +85,6 @@ macro_rules! ret_types {
     (void) => {
         ()
     };
-}
-
-macro_rules! cpy_ret {
-    (obj) => { *mut cpy_PyObject };
-    (int) => { c_int };
-    (ssize) => { HPy_ssize_t };
-    (hash) => { HPy_hash_t };
-    (void) => { () };
 }
 
 macro_rules! err_value {

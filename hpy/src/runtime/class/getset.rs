@@ -115,7 +115,7 @@ crate::abi::entry_point! {
 unsafe extern "C" fn cpy_get<M: Getter>(
     obj: *mut cpy_PyObject,
     closure: *mut c_void,
-) -> *mut cpy_PyObject {
+) -> crate::abi::ObjectResult {
     // SAFETY: a getter's arguments, for `impl_get`.
     unsafe { crate::abi::getter(impl_get::<M>, impl_get::<M>, obj, closure) }
 }
@@ -142,7 +142,13 @@ pub const fn getset<G: Getter, S: Setter>(
 ) -> HPyDef {
     let g: unsafe extern "C" fn(*mut HPyContext, HPy, *mut c_void) -> HPy = impl_get::<G>;
     let s: unsafe extern "C" fn(*mut HPyContext, HPy, HPy, *mut c_void) -> c_int = impl_set::<S>;
-    let gc: hpy_sys::cpy_getter = cpy_get::<G>;
+    type Get = unsafe extern "C" fn(*mut cpy_PyObject, *mut c_void) -> crate::abi::ObjectResult;
+    let gc: Get = cpy_get::<G>;
+    // The same type where the result is a pointer.
+    #[allow(clippy::useless_transmute)]
+    // SAFETY: function pointers have one size; CPython calls it as a
+    // getter, which returns what `ObjectResult` stands for.
+    let gc = unsafe { core::mem::transmute::<Get, hpy_sys::cpy_getter>(gc) };
     let sc: hpy_sys::cpy_setter = cpy_set::<S>;
     HPyDef {
         kind: HPyDef_Kind_GetSet,

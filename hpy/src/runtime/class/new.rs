@@ -110,7 +110,7 @@ unsafe extern "C" fn cpy_new<M: NewFunc>(
     cls: *mut cpy_PyObject,
     args: *mut cpy_PyObject,
     kw: *mut cpy_PyObject,
-) -> *mut cpy_PyObject {
+) -> crate::abi::ObjectResult {
     // SAFETY: CPython's `tp_new` arguments, for `impl_new`.
     unsafe { crate::abi::newfunc(impl_new::<M, false>, impl_new::<M, true>, cls, args, kw) }
 }
@@ -123,7 +123,7 @@ pub const fn slot_new<M: NewFunc>() -> HPyDef {
         *mut cpy_PyObject,
         *mut cpy_PyObject,
         *mut cpy_PyObject,
-    ) -> *mut cpy_PyObject;
+    ) -> crate::abi::ObjectResult;
     let cpy: New = cpy_new::<M>;
     // SAFETY: function pointers have one size; CPython calls it as tp_new.
     let cpy = unsafe { core::mem::transmute::<New, hpy_sys::cpy_PyCFunction>(cpy) };
