@@ -67,3 +67,53 @@ pub(crate) fn of(ctx: *mut HPyContext) -> Option<&'static PlainContextExt> {
     // in `record`).
     Some(unsafe { &*PLAIN_EXT.table.load(Ordering::Relaxed) })
 }
+
+#[cfg(test)]
+mod tests {
+    use core::mem::MaybeUninit;
+
+    use hpy_sys::{HPy, HPyContext, HPy_ssize_t, PlainContextExt, PLAIN_CONTEXT_EXT_MAGIC};
+
+    unsafe extern "C" fn no_tuple(_: HPy_ssize_t) -> HPy {
+        hpy_sys::HPy_NULL
+    }
+
+    /// A context whose only initialised field is `_private`, the one
+    /// `record` reads.
+    fn context_with(private: *mut core::ffi::c_void) -> Box<MaybeUninit<HPyContext>> {
+        let mut ctx = Box::new(MaybeUninit::<HPyContext>::uninit());
+        // SAFETY: writes one field of the allocation, by its address.
+        unsafe { core::ptr::addr_of_mut!((*ctx.as_mut_ptr())._private).write(private) };
+        ctx
+    }
+
+    #[test]
+    fn a_table_is_used_only_with_its_context_and_only_if_it_is_one() {
+        static WRONG_MAGIC: PlainContextExt = PlainContextExt {
+            magic: PLAIN_CONTEXT_EXT_MAGIC ^ 1,
+            version: 1,
+            tuple_new: no_tuple,
+            tuple_items_offset: 24,
+        };
+        static TABLE: PlainContextExt = PlainContextExt {
+            magic: PLAIN_CONTEXT_EXT_MAGIC,
+            version: 1,
+            tuple_new: no_tuple,
+            tuple_items_offset: 32,
+        };
+        let mut none = context_with(core::ptr::null_mut());
+        let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());
+        let mut good = context_with(core::ptr::from_ref(&TABLE).cast_mut().cast());
+        for ctx in [&mut none, &mut wrong] {
+            // SAFETY: `_private` is NULL or a static table (the contract).
+            unsafe { super::record(ctx.as_mut_ptr()) };
+            assert!(super::of(ctx.as_mut_ptr()).is_none());
+        }
+        // SAFETY: as above.
+        unsafe { super::record(good.as_mut_ptr()) };
+        let found = super::of(good.as_mut_ptr()).expect("the recorded context");
+        assert_eq!(found.tuple_items_offset, 32);
+        assert!(super::of(none.as_mut_ptr()).is_none());
+        assert!(super::of(wrong.as_mut_ptr()).is_none());
+    }
+}
