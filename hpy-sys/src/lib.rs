@@ -295,6 +295,47 @@ pub const HOST_THREAD_API_VERSION: u32 = 1;
 pub const HOST_THREAD_API_NAME: &core::ffi::CStr = c"hpy_rs_universal._thread_api";
 
 // ---------------------------------------------------------------------------
+// hpy-rs's host extension: functions of the plain context (not part of HPy 0.9)
+// ---------------------------------------------------------------------------
+
+/// What `hpy_rs_universal`'s plain context (the one named
+/// `HPy Universal ABI (hpy-rs host on CPython)`, whose handles are the
+/// `PyObject*`s) offers beyond HPy 0.9: the context's `_private` field
+/// points at a static of this type, valid for the rest of the process.
+///
+/// A reader looks at `_private` only on a context of that name (other
+/// hosts, and this host's debug and trace contexts, use `_private` for
+/// themselves), treats NULL as "no extension" (hosts from before the
+/// table), checks [`magic`](Self::magic), and uses the entries up to its
+/// [`version`](Self::version): a later version only appends entries. Each
+/// entry is valid only with the context whose `_private` published it.
+#[repr(C)]
+pub struct PlainContextExt {
+    /// [`PLAIN_CONTEXT_EXT_MAGIC`].
+    pub magic: u32,
+    /// How many entries follow, in order ([`PLAIN_CONTEXT_EXT_VERSION`]
+    /// for this crate's layout).
+    pub version: u32,
+    /// Version 1: `PyTuple_New(n)`: a new tuple of `n` empty slots, as a
+    /// handle of the plain context (NULL, an exception set, on failure).
+    /// Its caller stores an owned handle of the plain context (the object)
+    /// into each slot, at [`tuple_items_offset`](Self::tuple_items_offset),
+    /// before the tuple is used or closed: the tuple takes over those
+    /// references, as `PyTuple_SET_ITEM` does.
+    pub tuple_new: unsafe extern "C" fn(n: HPy_ssize_t) -> HPy,
+    /// Version 1: how many bytes after a tuple's address (its handle's
+    /// value) its first item slot is, in the running CPython (3.14 put a
+    /// cached hash before the items); the slots follow one word apart.
+    pub tuple_items_offset: usize,
+}
+
+/// [`PlainContextExt::magic`]: `"hpyX"` read as a little-endian word.
+pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
+
+/// The version of [`PlainContextExt`] this crate describes.
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 1;
+
+// ---------------------------------------------------------------------------
 // generated code
 // ---------------------------------------------------------------------------
 

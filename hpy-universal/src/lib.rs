@@ -61,7 +61,9 @@ fn universal_context() -> *mut UniversalContext {
         // The name is a contract: hpy-rs's universal binaries call their
         // functions directly on the context of this name, whose handles
         // are the objects and whose `plain_call_real` converts nothing
-        // (hpy's `abi/host.rs`): rename it if either changes.
+        // (hpy's `abi/host.rs`): rename it if either changes. On this name
+        // they also read `_private` as hpy-sys's `PlainContextExt`
+        // (`plain::install` sets it).
         hpy_sys::host::new_context(
             c"HPy Universal ABI (hpy-rs host on CPython)".as_ptr(),
             call_real::plain_call_real,

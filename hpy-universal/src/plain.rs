@@ -19,13 +19,42 @@ use core::ptr::null_mut;
 use hpy_sys::cpython::ffi::{PyObject, PyTypeObject, Py_TPFLAGS_TYPE_SUBCLASS};
 use hpy_sys::cpython::{hpy_rs_cpython_mark_plain, hpy_rs_new, hpy_rs_plain_dealloc, Py_TYPE};
 use hpy_sys::host::UniversalContext as Ctx;
-use hpy_sys::{HPy, HPyDef, HPyDef_Kind_Slot, HPyType_Spec, HPyType_SpecParam, HPy_tp_destroy};
+use hpy_sys::{
+    HPy, HPyDef, HPyDef_Kind_Slot, HPyType_Spec, HPyType_SpecParam, HPy_ssize_t, HPy_tp_destroy,
+    PlainContextExt, PLAIN_CONTEXT_EXT_MAGIC, PLAIN_CONTEXT_EXT_VERSION,
+};
 
 /// Puts the plain-class functions into the plain universal context `ctx`
 /// (the debug and trace contexts call them through it).
 pub(crate) fn install(ctx: &mut Ctx) {
     ctx.ctx_Type_FromSpec = ctx_Type_FromSpec;
     ctx.ctx_New = ctx_New;
+    // The extension table goes to the plain context alone: the debug and
+    // trace contexts have `_private`s of their own and other names.
+    ctx._private = core::ptr::from_ref(&PLAIN_EXT).cast_mut().cast();
+}
+
+/// The plain context's extension table (hpy-sys's [`PlainContextExt`]):
+/// `_private` of the plain context points here. A static, never written:
+/// valid for the rest of the process, as the context.
+static PLAIN_EXT: PlainContextExt = PlainContextExt {
+    magic: PLAIN_CONTEXT_EXT_MAGIC,
+    version: PLAIN_CONTEXT_EXT_VERSION,
+    tuple_new,
+    tuple_items_offset: hpy_sys::cpython::PyTupleObject_ob_item_OFFSET,
+};
+
+/// [`PlainContextExt::tuple_new`]: `PyTuple_New` (on the plain context a
+/// handle is the object), for a universal binary to move owned items into,
+/// as the CPython ABI's `tuple_from_owned` does: no reference taken and
+/// then one released per item, as `HPyTuple_FromArray` and the `HPy_Close`s
+/// after it cost.
+///
+/// # Safety
+/// The GIL is held; the caller fills every slot before the tuple is used.
+unsafe extern "C" fn tuple_new(n: HPy_ssize_t) -> HPy {
+    // SAFETY: the GIL is held (contract).
+    hpy_sys::cpython::_py2h(unsafe { hpy_sys::cpython::ffi::PyTuple_New(n) })
 }
 
 /// `ctx_Type_FromSpec`: the runtime's, then the new type marked plain if

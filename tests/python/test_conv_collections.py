@@ -291,6 +291,17 @@ def test_mixed_tuple(hpyrs_conv):
                                         "/8", "9", 10, None)
 
 
+@pytest.mark.skipif(sys.implementation.name == "pypy", reason="no reference counts")
+def test_tuple_takes_over_its_items(hpyrs_conv):
+    obj = object()
+    before = sys.getrefcount(obj)
+    pair = hpyrs_conv.pair_of(obj)
+    assert pair == (obj, obj)
+    assert sys.getrefcount(obj) == before + 2
+    del pair
+    assert sys.getrefcount(obj) == before
+
+
 def test_builtins_is_the_dict(hpyrs_conv):
     namespace, length = hpyrs_conv.builtins_probe()
     assert type(namespace) is dict

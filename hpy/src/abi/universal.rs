@@ -15,6 +15,7 @@ use super::{HostProfile, Quirk};
 use crate::{Context, HPyResult};
 
 mod class_tag;
+mod plain_ext;
 pub mod properties;
 
 pub(crate) use class_tag::{check_block, destroy_instance, tag_instance, BlockTag};
@@ -98,6 +99,8 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     let direct = name == HPY_RS_PLAIN_CONTEXT_NAME;
     let tuple_items = if direct {
         // SAFETY: hpy_rs_universal's plain context, at load.
+        unsafe { plain_ext::record(ctx) };
+        // SAFETY: as above.
         unsafe { measure_tuple_items(ctx) }
     } else {
         0
@@ -813,12 +816,35 @@ pub unsafe fn list_builder_put(
     }
 }
 
-/// A new tuple of `items` (`HPyTuple_FromArray`, which takes its own
-/// references; the items are closed after).
+/// A new tuple of `items`: on hpy_rs_universal's plain context the items
+/// move into a fresh tuple from its extension (as on the CPython ABI);
+/// elsewhere `HPyTuple_FromArray`, which takes its own references, and the
+/// items are closed after.
+#[inline(always)]
 pub fn tuple_from_owned<'ctx, const N: usize>(
     ctx: Context<'ctx>,
     items: [crate::Handle<'ctx>; N],
 ) -> HPyResult<crate::Handle<'ctx>> {
+    if let Some(ext) = plain_ext::of(ctx.as_raw()) {
+        // SAFETY: the plain context's `PyTuple_New` (`ext` is its table,
+        // checked by `plain_ext`); the GIL is held in every call.
+        let tuple = unsafe { (ext.tuple_new)(N as hpy_sys::HPy_ssize_t) };
+        if tuple._i == 0 {
+            // `items` are closed as they drop.
+            return Err(crate::HPyErr::raised(ctx));
+        }
+        let slots = (tuple._i as *mut u8).wrapping_add(ext.tuple_items_offset);
+        // The handles are given up: the tuple takes over their references,
+        // as `PyTuple_SET_ITEM` does.
+        let raw = items.map(crate::Handle::into_raw);
+        // SAFETY: on the plain context a handle's value is the object, so
+        // `slots` is the first of the fresh tuple's N empty item slots, one
+        // word apart (the table's offset); each is written once, with an
+        // owned handle.
+        unsafe { slots.cast::<[HPy; N]>().write(raw) };
+        // SAFETY: the fresh tuple, owned, all its items set.
+        return Ok(unsafe { crate::Handle::from_raw(ctx, tuple) });
+    }
     let mut raw = items.each_ref().map(|h| h.as_raw());
     // SAFETY: `raw` holds N valid handles, kept open by `items`; the tuple
     // takes its own references.

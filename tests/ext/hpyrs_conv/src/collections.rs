@@ -157,6 +157,14 @@ type Mixed<'ctx> = (
     Handle<'ctx>,
 );
 
+/// `(obj, obj)`, built from two owned handles: the tuple takes over their
+/// references (on the CPython ABI, and through hpy_rs_universal's plain
+/// context), or takes its own and the handles are closed (elsewhere).
+#[hpy_method]
+pub fn pair_of<'ctx>(obj: &Handle<'ctx>) -> (Handle<'ctx>, Handle<'ctx>) {
+    (obj.dup(), obj.dup())
+}
+
 /// A heterogeneous tuple from Rust.
 #[hpy_method]
 pub fn mixed_tuple<'ctx>(ctx: Context<'ctx>) -> Mixed<'ctx> {

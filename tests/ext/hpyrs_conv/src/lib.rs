@@ -474,7 +474,7 @@ hpy_module! {
         collections::iter_after_error, collections::vec_sum, collections::map_items,
         collections::byte_vec, collections::path_join, collections::path_refs,
         collections::path_bytes, collections::path_from_bytes, collections::dict_mixed,
-        collections::dict_empty, collections::mixed_tuple, collections::builtins_probe,
+        collections::dict_empty, collections::mixed_tuple, collections::pair_of, collections::builtins_probe,
     ],
     globals: [CACHE, CONV_ERROR],
     exceptions: [caught::StatsError, caught::TooEmptyError, caught::EmptyError],
