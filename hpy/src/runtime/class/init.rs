@@ -40,7 +40,7 @@ crate::abi::entry_point! {
         // handles and a dict or NULL, all valid for the call.
         unsafe {
             entry::<DIRECT, _, _>(ctx, M::NAME, -1, move |ctx| {
-                let args = NewArgs::from_raw(ctx, args, nargs, kw);
+                let args = NewArgs::from_raw(ctx, args, nargs, kw, false);
                 M::call(ctx, Borrowed::from_raw(ctx, slf), args).map(|()| 0)
             })
         }

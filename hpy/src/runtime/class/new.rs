@@ -32,27 +32,41 @@ pub struct NewArgs<'a, 'ctx> {
     pub(crate) nargs: usize,
     /// `HPy_NULL` or a dict.
     pub(crate) kw: HPy,
+    /// Whether the call came through the direct variant of the entry
+    /// (`impl_new::<M, true>`), that is from CPython's `tp_new_wrapper` or
+    /// type call on hpy_rs_universal's plain context (or in the CPython
+    /// ABI), where CPython has checked the class given to `__new__`. A
+    /// constant of each entry variant: after inlining, `construct`'s check
+    /// of the interpreter folds away in the direct one.
+    pub(crate) direct: bool,
     pub(crate) _borrow: core::marker::PhantomData<&'a HPy>,
 }
 
 impl<'ctx> NewArgs<'_, 'ctx> {
     /// The arguments HPy passed to a `tp_new`/`tp_init` entry.
     ///
+    /// `direct`: the call came through an entry's direct variant (see
+    /// [`NewArgs::direct`](Self)); `false` where not known.
+    ///
     /// # Safety
     /// `args` holds `nargs` handles and `kw` is a dict or `HPy_NULL`, all
-    /// valid for the call this value is used in.
+    /// valid for the call this value is used in; `direct` only if the call
+    /// came through the direct variant of its entry (CPython checked the
+    /// class).
     #[inline(always)]
     pub(super) unsafe fn from_raw(
         ctx: Context<'ctx>,
         args: *const HPy,
         nargs: HPy_ssize_t,
         kw: HPy,
+        direct: bool,
     ) -> Self {
         NewArgs {
             ctx,
             args,
             nargs: nargs.max(0) as usize,
             kw,
+            direct,
             _borrow: core::marker::PhantomData,
         }
     }
@@ -91,10 +105,11 @@ crate::abi::entry_point! {
         kw: HPy,
     ) -> HPy {
         // SAFETY: HPy passes the live context, the type, `nargs` argument handles
-        // and a dict or NULL, all valid for the call.
+        // and a dict or NULL, all valid for the call; `DIRECT` says which
+        // variant this is.
         unsafe {
             entry::<DIRECT, _, _>(ctx, M::NAME, HPy_NULL, move |ctx| {
-                let args = NewArgs::from_raw(ctx, args, nargs, kw);
+                let args = NewArgs::from_raw(ctx, args, nargs, kw, DIRECT);
                 M::call(ctx, Borrowed::from_raw(ctx, cls), args)
             })
         }
@@ -140,7 +155,7 @@ pub fn construct<'ctx, T: HPyClass, A: Ancestors<T>>(
     args: &NewArgs<'_, 'ctx>,
     (value, ancestors): (T, A),
 ) -> HPyResult<Handle<'ctx>> {
-    if !interpreter_checks_new_class(cls.context()) {
+    if !args.direct && !interpreter_checks_new_class(cls.context()) {
         check_new_class::<T>(cls)?;
     }
     let base = match T::INFO.base {
