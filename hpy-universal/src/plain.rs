@@ -16,8 +16,7 @@
 use core::ffi::c_void;
 use core::ptr::null_mut;
 
-use hpy_sys::cpython::ffi::{PyObject, PyTypeObject, Py_TPFLAGS_TYPE_SUBCLASS};
-use hpy_sys::cpython::{hpy_rs_cpython_mark_plain, hpy_rs_new, hpy_rs_plain_dealloc, Py_TYPE};
+use hpy_sys::cpython::{hpy_rs_cpython_mark_plain, hpy_rs_new_filled};
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{
     HPy, HPyDef, HPyDef_Kind_Slot, HPyType_Spec, HPyType_SpecParam, HPy_ssize_t, HPy_tp_destroy,
@@ -111,27 +110,15 @@ unsafe fn has_destroy(defines: *mut *mut HPyDef) -> bool {
 /// As `HPy_New`; the GIL is held.
 #[allow(non_snake_case)] // named after the context field
 unsafe extern "C" fn ctx_New(_ctx: *mut Ctx, h_type: HPy, data: *mut *mut c_void) -> HPy {
-    let tp = h_type._i as *mut PyTypeObject;
-    // SAFETY: `h_type` is a live object (the API's contract); its type
-    // fields are read once it is known to be a type. `hpy_rs_new` takes its
-    // inline path for exactly the types checked here, whose payload starts
-    // right after the object header (shape `Object`) and ends at
-    // `tp_basicsize`.
+    // SAFETY: `h_type` is a live object (the API's contract).
+    // `hpy_rs_new_filled` calls the closure for exactly the plain types
+    // with their payload (right after the object header, shape `Object`),
+    // which it zeroes before the header is set; every other type goes to
+    // the runtime's `ctx_New`, which zeroes it.
     unsafe {
-        let plain = (*Py_TYPE(tp.cast::<PyObject>())).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS != 0
-            && (*tp).tp_dealloc.map(|f| f as usize)
-                == Some(hpy_rs_plain_dealloc as *const () as usize);
-        let obj = hpy_rs_new(null_mut(), h_type, data);
-        if plain && obj._i != 0 {
-            // The payload follows the header (shape `Object`: where `data`
-            // points), recomputed from the result so that neither `data`
-            // nor more than the type is kept across the allocation's calls;
-            // a type's `tp_basicsize` counts the header.
-            let payload = (obj._i as *mut PyObject).add(1).cast::<u8>();
-            let size = ((*tp).tp_basicsize as usize).wrapping_sub(core::mem::size_of::<PyObject>());
-            zero_payload(payload, size);
-        }
-        obj
+        hpy_rs_new_filled(null_mut(), h_type, data, |payload, size| {
+            zero_payload(payload, size)
+        })
     }
 }
 

@@ -84,6 +84,17 @@ extern "C" {
     fn PyObject_Init(o: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject;
 }
 
+// `PyObject_Init` with its result as the handle it is in the CPython ABI
+// (`HPy` is a `repr(C)` word, returned as the pointer is), so that a
+// function returning that handle can end in a tail call (a pointer to
+// integer cast after the call keeps the compiler from making one).
+#[cfg(any(not(hpy_inline_refcount), Py_3_12))]
+#[allow(clashing_extern_declarations)]
+extern "C" {
+    #[link_name = "PyObject_Init"]
+    fn PyObject_Init_handle(o: *mut PyObject, t: *mut PyTypeObject) -> HPy;
+}
+
 // ---- allocation ----
 
 /// `HPy_New` with hpy-rs's short path for plain types (see
@@ -127,6 +138,65 @@ pub unsafe fn hpy_rs_new(
                 PyObject_Init(op, tp);
                 *data = op.add(1).cast();
                 return _py2h(op);
+            }
+        }
+        runtime::ctx_New(ctx, h_type, data)
+    }
+}
+
+/// [`hpy_rs_new`] for a host's `ctx_New`, which must hand out the payload
+/// zeroed (HPy specifies it): on the plain path `fill` gets the payload's
+/// address and size in bytes (`tp_basicsize` minus the header) after
+/// `*data` is set and before the header is, so that the header's setup
+/// ends the function (a tail call of `PyObject_Init` on 3.12+) instead of
+/// the object being kept across it. Every other type goes to HPy's
+/// `ctx_New`, which zeroes the payload itself; `fill` is not called.
+///
+/// # Safety
+/// As `HPy_New`; for a plain type the payload must be initialised (by
+/// `fill` or the caller) before anything reads it, and `fill` writes only
+/// inside the payload it is given.
+#[inline(always)]
+pub unsafe fn hpy_rs_new_filled(
+    ctx: *mut HPyContext,
+    h_type: HPy,
+    data: *mut *mut core::ffi::c_void,
+    fill: impl FnOnce(*mut u8, usize),
+) -> HPy {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: as in `hpy_rs_new`: `h_type` is a live object (contract);
+    // `tp_dealloc` and `tp_basicsize` are read only once it is known to be
+    // a type, and a plain type's instances are `tp_basicsize` bytes, the
+    // payload right after the header (checked when it was marked). `fill`
+    // gets exactly that payload, inside the new allocation.
+    unsafe {
+        let is_type = tp_flags(Py_TYPE(tp.cast())) & Py_TPFLAGS_TYPE_SUBCLASS != 0;
+        if is_type {
+            let dealloc: usize = type_field(tp, PyTypeObject_tp_dealloc_OFFSET);
+            if dealloc == hpy_rs_plain_dealloc as *const () as usize {
+                let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
+                let op = PyObject_Malloc(size as usize).cast::<PyObject>();
+                if op.is_null() {
+                    return crate::HPyErr_NoMemory(ctx);
+                }
+                let payload = op.add(1);
+                *data = payload.cast();
+                fill(
+                    payload.cast(),
+                    (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
+                );
+                #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
+                {
+                    (*op).ob_type = tp;
+                    // A heap type (checked when it was marked).
+                    Py_INCREF(tp.cast());
+                    _Py_NewReference(op);
+                    return _py2h(op);
+                }
+                // `PyObject_Init` returns its (non-null) object, here as
+                // its handle.
+                #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
+                return PyObject_Init_handle(op, tp);
             }
         }
         runtime::ctx_New(ctx, h_type, data)
