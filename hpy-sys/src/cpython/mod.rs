@@ -147,9 +147,9 @@ pub unsafe fn hpy_rs_new(
 /// [`hpy_rs_new`] for a host's `ctx_New`, which must hand out the payload
 /// zeroed (HPy specifies it): on the plain path `fill` gets the payload's
 /// address and size in bytes (`tp_basicsize` minus the header) after
-/// `*data` is set and before the header is, so that the header's setup
-/// ends the function (a tail call of `PyObject_Init` on 3.12+) instead of
-/// the object being kept across it. Every other type goes to HPy's
+/// `*data` is set; on 3.12+ before the header is, so that the header's
+/// setup ends the function (a tail call of `PyObject_Init`) instead of the
+/// object being kept across it, before 3.12 after it. Every other type goes to HPy's
 /// `ctx_New`, which zeroes the payload itself; `fill` is not called.
 ///
 /// # Safety
@@ -179,19 +179,33 @@ pub unsafe fn hpy_rs_new_filled(
                 if op.is_null() {
                     return crate::HPyErr_NoMemory(ctx);
                 }
-                let payload = op.add(1);
-                *data = payload.cast();
-                fill(
-                    payload.cast(),
-                    (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
-                );
+                // Before 3.12 the header's setup ends in no call whose
+                // result is the object: the payload is filled last, its
+                // size read again (as `hpy_rs_new` and a fill after it:
+                // fewer values kept across the call).
                 #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
                 {
                     (*op).ob_type = tp;
                     // A heap type (checked when it was marked).
                     Py_INCREF(tp.cast());
                     _Py_NewReference(op);
+                    let payload = op.add(1);
+                    *data = payload.cast();
+                    let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
+                    fill(
+                        payload.cast(),
+                        (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
+                    );
                     return _py2h(op);
+                }
+                #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
+                {
+                    let payload = op.add(1);
+                    *data = payload.cast();
+                    fill(
+                        payload.cast(),
+                        (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
+                    );
                 }
                 // `PyObject_Init` returns its (non-null) object, here as
                 // its handle.
