@@ -84,11 +84,18 @@ extern "C" {
     fn PyObject_Init(o: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject;
 }
 
-// `PyObject_Init` with its result as the handle it is in the CPython ABI
-// (`HPy` is a `repr(C)` word, returned as the pointer is), so that a
-// function returning that handle can end in a tail call (a pointer to
-// integer cast after the call keeps the compiler from making one).
-#[cfg(any(not(hpy_inline_refcount), Py_3_12))]
+// `PyObject_Init` with its result as the handle it is in the CPython ABI,
+// so that a function returning that handle can end in a tail call (a
+// pointer to integer cast after the call keeps the compiler from making
+// one). Only where the platform's C ABI returns `HPy` (a `repr(C)` struct
+// of one `intptr_t`) exactly as it returns a pointer, in the same register
+// (x86-64 System V and Windows, AArch64; i386's System V ABI, for one,
+// returns a struct through memory): there the declaration describes the
+// same function as CPython's. Elsewhere the pointer is converted.
+#[cfg(all(
+    any(not(hpy_inline_refcount), Py_3_12),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 #[allow(clashing_extern_declarations)]
 extern "C" {
     #[link_name = "PyObject_Init"]
@@ -209,8 +216,16 @@ pub unsafe fn hpy_rs_new_filled(
                 }
                 // `PyObject_Init` returns its (non-null) object, here as
                 // its handle.
-                #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
+                #[cfg(all(
+                    any(not(hpy_inline_refcount), Py_3_12),
+                    any(target_arch = "x86_64", target_arch = "aarch64")
+                ))]
                 return PyObject_Init_handle(op, tp);
+                #[cfg(all(
+                    any(not(hpy_inline_refcount), Py_3_12),
+                    not(any(target_arch = "x86_64", target_arch = "aarch64"))
+                ))]
+                return _py2h(PyObject_Init(op, tp));
             }
         }
         runtime::ctx_New(ctx, h_type, data)
