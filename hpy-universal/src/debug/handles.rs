@@ -448,6 +448,27 @@ impl State {
     /// (A trampoline's hot path without calls saves no registers.)
     #[inline(always)]
     pub(crate) fn open_argument_fast(&mut self, value: isize) -> Option<(HPy, ArgumentRecord)> {
+        let r = self.open_fast(value, Kind::Argument)?;
+        // SAFETY: a live record, just opened.
+        let (h, id) = unsafe { ((*r).handle, (*r).id) };
+        Some((HPy { _i: h }, ArgumentRecord { record: r, id }))
+    }
+
+    /// [`State::open_traced`] of an owned handle where it calls nothing
+    /// (as [`State::open_argument_fast`]), for the context functions that
+    /// return a new handle: `None`, with nothing done, otherwise.
+    #[inline(always)]
+    pub(crate) fn open_owned_fast(&mut self, value: isize) -> Option<HPy> {
+        let r = self.open_fast(value, Kind::Owned)?;
+        // SAFETY: a live record, just opened.
+        let handle = unsafe { (*r).handle };
+        Some(HPy { _i: handle })
+    }
+
+    /// The record [`State::open_argument_fast`] and
+    /// [`State::open_owned_fast`] open as `kind` (`Owned` or `Argument`).
+    #[inline(always)]
+    fn open_fast(&mut self, value: isize, kind: Kind) -> Option<*mut Record> {
         if self.trace_limit != 0 {
             return None;
         }
@@ -470,9 +491,8 @@ impl State {
             } else {
                 return None;
             };
-            self.fill(r, value, Kind::Argument, None);
-            let (h, id) = ((*r).handle, (*r).id);
-            Some((HPy { _i: h }, ArgumentRecord { record: r, id }))
+            self.fill(r, value, kind, None);
+            Some(r)
         }
     }
 
@@ -510,6 +530,20 @@ impl State {
     pub(crate) fn id_of(&self, h: HPy) -> u64 {
         // SAFETY: records found are live.
         self.lookup(h._i).map_or(0, |r| unsafe { (*r).id })
+    }
+
+    /// The universal handle `h` stands for if it is an open handle (what
+    /// [`State::check`] returns `Ok` for, `HPy_NULL` aside), else `None`.
+    #[inline(always)]
+    pub(crate) fn unwrap_open(&self, h: HPy) -> Option<HPy> {
+        let r = self.lookup(h._i)?;
+        // SAFETY: a live record of the arena.
+        let rec = unsafe { &*r };
+        if rec.kind.is_handle() && !rec.closed {
+            Some(HPy { _i: rec.value })
+        } else {
+            None
+        }
     }
 
     /// The universal handle `h` stands for, or what is wrong with it (and
@@ -560,16 +594,18 @@ impl State {
     #[cold]
     #[inline(never)]
     fn revoke_data(&mut self, rec: &mut Record) {
-        let mut kept = Vec::new();
-        for mut copy in rec.data.drain(..) {
+        // In place, so that the record keeps its vector's memory for the
+        // next handle that reuses it.
+        rec.data.retain_mut(|copy| {
             let size = copy.len();
             if self.protected_size + size <= self.protected_max {
                 copy.revoke();
                 self.protected_size += size;
-                kept.push(copy);
+                true
+            } else {
+                false
             }
-        }
-        rec.data = kept;
+        });
     }
 
     /// Releases the oldest closed record if the queue is over its maximum
@@ -671,6 +707,35 @@ impl State {
         }
     }
 
+    /// [`State::close`] of an open owned handle where it calls nothing:
+    /// the record holds no protected copies, and the closed queue is not
+    /// full (so nothing leaves it). `Some(object)` when closed so (the
+    /// caller drops the object's reference); `None`, with nothing done,
+    /// otherwise (any other case, problems included, is [`State::close`]'s).
+    #[inline(always)]
+    pub(crate) fn close_owned_fast(&mut self, h: HPy) -> Option<HPy> {
+        let r = self.lookup(h._i)?;
+        // SAFETY: a live record of the arena; an open owned record is in
+        // the open queue.
+        unsafe {
+            let rec = &mut *r;
+            if rec.kind != Kind::Owned
+                || rec.closed
+                || !rec.data.is_empty()
+                || self.closed.len >= self.closed_max
+            {
+                return None;
+            }
+            // `retire` without the calls not needed here (the queue stays
+            // within its maximum, so `trim_closed` has nothing to do).
+            self.open.remove(r);
+            rec.closed = true;
+            let value = rec.value;
+            self.closed.push_back(r);
+            Some(HPy { _i: value })
+        }
+    }
+
     /// [`State::close_argument`] where it calls nothing: the record holds
     /// no protected copies, and the closed record that leaves the full
     /// closed queue for the free list, if any, keeps nothing. `false`,
@@ -766,6 +831,16 @@ impl State {
             let rec = unsafe { &*r };
             matches!(rec.kind, Kind::Owned | Kind::Argument) && !rec.closed
         })
+    }
+
+    /// The universal value of helper `raw` if it is an open helper of
+    /// `kind` (what [`State::check_helper`] returns `Ok` for), else `None`.
+    #[inline(always)]
+    pub(crate) fn open_helper(&self, raw: isize, kind: Kind) -> Option<isize> {
+        let r = self.lookup(raw)?;
+        // SAFETY: a live record of the arena.
+        let rec = unsafe { &*r };
+        (rec.kind == kind && !rec.closed).then_some(rec.value)
     }
 
     /// The universal value of helper `raw` (a builder or tracker of

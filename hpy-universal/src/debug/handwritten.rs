@@ -21,6 +21,20 @@ pub(super) unsafe extern "C" fn ctx_Close(dctx: *mut Ctx, h: HPy) {
     // SAFETY: `dctx` is the debug context (every extension call passes the
     // context it was given).
     let d = unsafe { info(dctx) };
+    if let Some(object) = d.with(|s| s.close_owned_fast(h)) {
+        let u = d.universal();
+        // SAFETY: the record owned this reference; dropping it may run
+        // Python code, which is fine now that the state is not borrowed.
+        unsafe { ((*u).ctx_Close)(u, object) };
+        return;
+    }
+    close_slow(d, h);
+}
+
+/// [`ctx_Close`] for what `State::close_owned_fast` leaves (out of line).
+#[cold]
+#[inline(never)]
+fn close_slow(d: &DebugInfo, h: HPy) {
     match d.with(|s| s.close(h)) {
         Ok(Some(object)) => {
             let u = d.universal();
@@ -324,7 +338,20 @@ fn open_builder(d: &DebugInfo, value: isize, kind: Kind) -> isize {
 /// as a builder whose allocation failed (0), as HPy's debug mode does:
 /// `Set` and `Cancel` do nothing with it and `Build` raises `MemoryError`,
 /// so the extension's failure path runs with an exception set.
+#[inline]
 fn builder(d: &DebugInfo, raw: isize, kind: Kind) -> isize {
+    let fast = d.with(|s| s.open_helper(raw, kind));
+    match fast {
+        Some(value) => value,
+        None => builder_slow(d, raw, kind),
+    }
+}
+
+/// [`builder`] of a builder that is not open (0, or a problem to
+/// report): out of line, so the common path saves no registers.
+#[cold]
+#[inline(never)]
+fn builder_slow(d: &DebugInfo, raw: isize, kind: Kind) -> isize {
     if raw == 0 {
         return 0;
     }

@@ -214,6 +214,19 @@ impl DebugInfo {
     /// as HPy does, or `HPy_NULL` when that is unknown).
     #[inline]
     pub(crate) fn unwrap(&self, h: HPy) -> HPy {
+        let fast = self.with(|s| s.unwrap_open(h));
+        match fast {
+            Some(u) => u,
+            None => self.unwrap_slow(h),
+        }
+    }
+
+    /// [`DebugInfo::unwrap`] of a handle that is not open (a problem to
+    /// report, or `HPy_NULL`): out of line, so the common path saves no
+    /// registers.
+    #[cold]
+    #[inline(never)]
+    fn unwrap_slow(&self, h: HPy) -> HPy {
         match self.with(|s| s.check(h)) {
             Ok(u) => u,
             Err((problem, fallback)) => {
@@ -230,6 +243,19 @@ impl DebugInfo {
         if u._i == 0 {
             return u;
         }
+        let fast = self.with(|s| s.open_owned_fast(u._i));
+        match fast {
+            Some(h) => h,
+            None => self.open_slow(u),
+        }
+    }
+
+    /// [`DebugInfo::open`] when it has to call something (a stack trace,
+    /// a fresh record, a reused one that keeps data): out of line, so the
+    /// common path saves no registers.
+    #[cold]
+    #[inline(never)]
+    fn open_slow(&self, u: HPy) -> HPy {
         self.with(|s| s.open_traced(u._i, Kind::Owned).0)
     }
 }

@@ -9,6 +9,7 @@
 //! protected copy never shares a page with anything else.
 
 use core::ffi::{c_int, c_long, c_void};
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 extern "C" {
     fn mmap(
@@ -32,14 +33,20 @@ const MAP_PRIVATE: c_int = 0x02;
 const MAP_ANONYMOUS: c_int = 0x20;
 const SC_PAGESIZE: c_int = 30;
 
+/// The page size, asked of the system once (0 until then).
+static PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
+
 fn page_size() -> usize {
+    let known = PAGE_SIZE.load(Ordering::Relaxed);
+    if known != 0 {
+        return known;
+    }
     // SAFETY: sysconf has no preconditions.
     let size = unsafe { sysconf(SC_PAGESIZE) };
-    if size > 0 {
-        size as usize
-    } else {
-        4096
-    }
+    let size = if size > 0 { size as usize } else { 4096 };
+    // Every thread that asks gets the same answer, so a race is harmless.
+    PAGE_SIZE.store(size, Ordering::Relaxed);
+    size
 }
 
 /// A read-only copy of some bytes in pages of its own.
