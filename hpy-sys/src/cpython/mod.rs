@@ -120,39 +120,13 @@ pub unsafe fn hpy_rs_new(
     h_type: HPy,
     data: *mut *mut core::ffi::c_void,
 ) -> HPy {
-    let tp = _h2py(h_type).cast::<PyTypeObject>();
-    // SAFETY: `h_type` is a live object (contract); `tp_dealloc` and
-    // `tp_basicsize` are read only once it is known to be a type, at their
-    // offsets (layout test).
-    unsafe {
-        let is_type = tp_flags(Py_TYPE(tp.cast())) & Py_TPFLAGS_TYPE_SUBCLASS != 0;
-        if is_type {
-            let dealloc: usize = type_field(tp, PyTypeObject_tp_dealloc_OFFSET);
-            if dealloc == hpy_rs_plain_dealloc as *const () as usize {
-                let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
-                let op = PyObject_Malloc(size as usize).cast::<PyObject>();
-                if op.is_null() {
-                    return crate::HPyErr_NoMemory(ctx);
-                }
-                #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
-                {
-                    (*op).ob_type = tp;
-                    // A heap type (checked when it was marked).
-                    Py_INCREF(tp.cast());
-                    _Py_NewReference(op);
-                }
-                #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
-                PyObject_Init(op, tp);
-                *data = op.add(1).cast();
-                return _py2h(op);
-            }
-        }
-        runtime::ctx_New(ctx, h_type, data)
-    }
+    // SAFETY: the contract of `hpy_rs_new_filled`, with the payload left
+    // for the caller to write (this function's contract).
+    unsafe { hpy_rs_new_filled(ctx, h_type, data, |_, _| {}) }
 }
 
-/// [`hpy_rs_new`] for a host's `ctx_New`, which must hand out the payload
-/// zeroed (HPy specifies it): on the plain path `fill` gets the payload's
+/// [`hpy_rs_new`] with the payload written by `fill` (a host's `ctx_New`,
+/// which must hand it out zeroed, as HPy specifies): on the plain path `fill` gets the payload's
 /// address and size in bytes (`tp_basicsize` minus the header) after
 /// `*data` is set; on 3.12+ before the header is, so that the header's
 /// setup ends the function (a tail call of `PyObject_Init`) instead of the
