@@ -1,8 +1,6 @@
 //! `Constraint`: a reduced expression, a relational operator and a
 //! strength, with the kasuari constraint the solver works on.
 
-use std::sync::Arc;
-
 use hpy::{
     hpy_class, hpy_methods, Field, HPyErr, HPyResult, Handle, IntoHPy, Ref, TupleBuilder,
     WithFields,
@@ -10,7 +8,7 @@ use hpy::{
 use kasuari::RelationalOperator;
 
 use crate::format::push_g;
-use crate::symbolics::{for_each_term, push_term, Expression, Term, VarData};
+use crate::symbolics::{for_each_term, Expression, Term, Variable};
 
 /// A relational operator of a constraint (`expression op 0`).
 #[derive(Clone, Copy)]
@@ -71,17 +69,14 @@ pub fn strength_of(obj: &Handle<'_>) -> HPyResult<kasuari::Strength> {
     Ok(kasuari::Strength::new(obj.extract::<f64>()?))
 }
 
-/// The variables of a constraint's terms, in order.
-pub type VarList = Arc<[Arc<VarData>]>;
-
 /// A relation between an expression and zero, with a strength.
 #[hpy_class(module = "kiwisolver", frozen)]
 pub struct Constraint {
     /// The reduced `Expression` (each variable once).
     expression: Field,
+    /// Its terms' variables are those of the reduced expression's terms,
+    /// in the same order.
     pub(crate) cn: kasuari::Constraint,
-    /// The variables of `cn`'s terms, in the same order.
-    pub(crate) vars: VarList,
 }
 
 impl Constraint {
@@ -95,23 +90,21 @@ impl Constraint {
     ) -> HPyResult<WithFields<'ctx, Constraint>> {
         let ctx = expr.context();
         let expr = expr.extract::<Ref<'_, 'ctx, Expression>>()?;
-        let mut merged: Vec<(Handle<'ctx>, Arc<VarData>, f64)> = Vec::new();
+        let mut merged: Vec<(Handle<'ctx>, kasuari::Variable, f64)> = Vec::new();
         for_each_term(&Expression::terms_of(&expr)?, |term| {
-            match merged.iter_mut().find(|m| Arc::ptr_eq(&m.1, &term.data)) {
+            let variable = Term::variable_of(term)?;
+            let id = variable.extract::<Ref<'_, 'ctx, Variable>>()?.id;
+            match merged.iter_mut().find(|m| m.1 == id) {
                 Some(m) => m.2 += term.coefficient,
-                None => merged.push((
-                    Term::variable_of(term)?,
-                    term.data.clone(),
-                    term.coefficient,
-                )),
+                None => merged.push((variable, id, term.coefficient)),
             }
             Ok(())
         })?;
         let mut tuple = TupleBuilder::new(ctx, merged.len())?;
         let mut kterms = Vec::with_capacity(merged.len());
-        for (i, (variable, data, coefficient)) in merged.iter().enumerate() {
-            tuple.set(i, &Term::make(variable, data.clone(), *coefficient)?)?;
-            kterms.push(kasuari::Term::new(data.id, *coefficient));
+        for (i, (variable, id, coefficient)) in merged.iter().enumerate() {
+            tuple.set(i, &Term::make(variable, *coefficient)?)?;
+            kterms.push(kasuari::Term::new(*id, *coefficient));
         }
         let reduced = Expression::make(tuple.build()?.into_handle(), expr.constant)?;
         let cn = kasuari::Constraint::new(
@@ -119,31 +112,28 @@ impl Constraint {
             op.kasuari(),
             strength,
         );
-        let vars = merged.into_iter().map(|m| m.1).collect();
         Ok(WithFields::new(Constraint {
             expression: Field::new(),
             cn,
-            vars,
         })
         .set(|c| &c.expression, reduced))
     }
 
-    /// The constraint's expression evaluated at the variables' values.
-    fn current_value(&self) -> f64 {
-        let expr = self.cn.expr();
-        expr.terms
-            .iter()
-            .zip(self.vars.iter())
-            .fold(expr.constant, |acc, (t, v)| acc + t.coefficient * v.value())
+    /// The reduced expression.
+    pub(crate) fn expression_of<'ctx>(slf: &Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        slf.load(&slf.expression)
+            .ok_or_else(|| HPyErr::system_error("Constraint without an expression"))
     }
 
-    fn violated(&self) -> bool {
-        let value = self.current_value();
-        match self.cn.op() {
+    /// Whether the variables' current values violate the constraint.
+    fn violated(slf: &Ref<'_, '_, Self>) -> HPyResult<bool> {
+        let expression = Constraint::expression_of(slf)?;
+        let value = Expression::value_of(&expression.extract::<Ref<'_, '_, Expression>>()?)?;
+        Ok(match slf.cn.op() {
             RelationalOperator::Equal => value.abs() >= 1.0e-8,
             RelationalOperator::LessOrEqual => value > 0.0,
             RelationalOperator::GreaterOrEqual => value < 0.0,
-        }
+        })
     }
 
     /// This constraint with another strength (same expression object).
@@ -152,24 +142,39 @@ impl Constraint {
         strength: &Handle<'ctx>,
     ) -> HPyResult<Handle<'ctx>> {
         let strength = strength_of(strength)?;
-        let expression = slf
-            .load(&slf.expression)
-            .ok_or_else(|| HPyErr::system_error("Constraint without an expression"))?;
+        let expression = Constraint::expression_of(slf)?;
         let cn = kasuari::Constraint::new(slf.cn.expr().clone(), slf.cn.op(), strength);
         WithFields::new(Constraint {
             expression: Field::new(),
             cn,
-            vars: slf.vars.clone(),
         })
         .set(|c| &c.expression, expression)
         .into_hpy(slf.handle().context())
     }
 
+    /// The names of the variables of the constraint's terms, in order.
+    pub(crate) fn names(slf: &Ref<'_, '_, Self>) -> HPyResult<Vec<String>> {
+        let mut names = Vec::new();
+        let expression = Constraint::expression_of(slf)?;
+        for_each_term(
+            &Expression::terms_of(&expression.extract::<Ref<'_, '_, Expression>>()?)?,
+            |term| {
+                let mut name = String::new();
+                Term::with_variable(term, |v| Variable::push_name(v, &mut name))?;
+                names.push(name);
+                Ok(())
+            },
+        )?;
+        Ok(names)
+    }
+
     /// `1 * x + -2 <= 0 | strength = 1`, as kiwisolver prints it.
-    pub(crate) fn describe(cn: &kasuari::Constraint, vars: &[Arc<VarData>]) -> String {
+    pub(crate) fn describe(cn: &kasuari::Constraint, names: &[String]) -> String {
         let mut s = String::new();
-        for (term, var) in cn.expr().terms.iter().zip(vars) {
-            push_term(&mut s, term.coefficient, var);
+        for (term, name) in cn.expr().terms.iter().zip(names) {
+            push_g(&mut s, term.coefficient);
+            s.push_str(" * ");
+            s.push_str(name);
             s.push_str(" + ");
         }
         push_g(&mut s, cn.expr().constant);
@@ -205,8 +210,7 @@ impl Constraint {
 
     /// Get the expression object for the constraint.
     fn expression<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
-        slf.load(&slf.expression)
-            .ok_or_else(|| HPyErr::system_error("Constraint without an expression"))
+        Constraint::expression_of(&slf)
     }
 
     /// Get the relational operator for the constraint.
@@ -222,20 +226,20 @@ impl Constraint {
     /// Return whether or not the constraint was violated during the last
     /// solver pass.
     #[method(name = "violated")]
-    fn is_violated(&self) -> bool {
-        self.violated()
+    fn is_violated(slf: Ref<'_, '_, Self>) -> HPyResult<bool> {
+        Constraint::violated(&slf)
     }
 
-    fn __str__(&self) -> String {
-        self.__repr__()
+    fn __str__(slf: Ref<'_, '_, Self>) -> HPyResult<String> {
+        Constraint::__repr__(slf)
     }
 
-    fn __repr__(&self) -> String {
-        let mut s = Constraint::describe(&self.cn, &self.vars);
-        if self.violated() {
+    fn __repr__(slf: Ref<'_, '_, Self>) -> HPyResult<String> {
+        let mut s = Constraint::describe(&slf.cn, &Constraint::names(&slf)?);
+        if Constraint::violated(&slf)? {
             s.push_str(" (VIOLATED)");
         }
-        s
+        Ok(s)
     }
 
     fn __or__<'ctx>(slf: Ref<'_, 'ctx, Self>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {

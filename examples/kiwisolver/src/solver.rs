@@ -1,19 +1,20 @@
 //! `Solver`: kasuari's solver, the variables it has seen (to write their
 //! values back) and what `dumps` lists.
 
-use std::collections::HashMap;
-use std::fmt::Write;
-use std::sync::Arc;
-
-use hpy::{hpy_class, hpy_methods, Context, HPyErr, HPyResult, Handle, IntoHPy, Ref};
+use hpy::{
+    hpy_class, hpy_methods, Context, Field, HPyErr, HPyResult, Handle, IntoHPy, List, Ref, RefMut,
+    WithFields,
+};
 use kasuari::{
     AddConstraintError, AddEditVariableError, RemoveConstraintError, RemoveEditVariableError,
     SuggestValueError,
 };
+use std::collections::HashMap;
+use std::fmt::Write;
 
-use crate::constraint::{strength_of, Constraint, VarList};
+use crate::constraint::{strength_of, Constraint};
 use crate::format::push_g;
-use crate::symbolics::{VarData, Variable};
+use crate::symbolics::{for_each_term, Expression, Term, Variable};
 use crate::{
     BadRequiredStrength, DuplicateConstraint, DuplicateEditVariable, UnknownConstraint,
     UnknownEditVariable, UnsatisfiableConstraint,
@@ -27,11 +28,13 @@ fn internal(e: kasuari::InternalSolverError) -> HPyErr {
 #[hpy_class(module = "kiwisolver")]
 pub struct Solver {
     solver: kasuari::Solver,
-    /// Every variable of the constraints and edits added since the last
-    /// reset: `updateVariables` writes their values.
-    vars: HashMap<kasuari::Variable, Arc<VarData>>,
+    /// A list of every `Variable` of the constraints and edits added since
+    /// the last reset: `updateVariables` writes their values.
+    variables: Field,
+    /// Where each of those variables is in `variables`.
+    vars: HashMap<kasuari::Variable, usize>,
     /// The constraints in the solver, numbered in the order they came.
-    constraints: HashMap<kasuari::Constraint, (u64, VarList)>,
+    constraints: HashMap<kasuari::Constraint, u64>,
     /// The edit variables and their strengths.
     edits: HashMap<kasuari::Variable, f64>,
     added: u64,
@@ -40,27 +43,38 @@ pub struct Solver {
 #[hpy_methods]
 impl Solver {
     #[new]
-    fn new() -> Solver {
-        Solver {
+    fn new(ctx: Context<'_>) -> HPyResult<WithFields<'_, Solver>> {
+        Ok(WithFields::new(Solver {
             solver: kasuari::Solver::new(),
+            variables: Field::new(),
             vars: HashMap::new(),
             constraints: HashMap::new(),
             edits: HashMap::new(),
             added: 0,
-        }
+        })
+        .set(|s| &s.variables, ctx.new_list()?.into_handle()))
     }
 
     /// Add a constraint to the solver.
     #[method(name = "addConstraint")]
-    fn add_constraint(&mut self, constraint: Ref<'_, '_, Constraint>) -> HPyResult<()> {
-        match self.solver.add_constraint(constraint.cn.clone()) {
+    fn add_constraint<'ctx>(
+        mut slf: RefMut<'_, 'ctx, Self>,
+        constraint: Ref<'_, 'ctx, Constraint>,
+    ) -> HPyResult<()> {
+        match slf.solver.add_constraint(constraint.cn.clone()) {
             Ok(()) => {
-                for var in constraint.vars.iter() {
-                    self.vars.entry(var.id).or_insert_with(|| var.clone());
+                let terms = &constraint.cn.expr().terms;
+                if terms.iter().any(|t| !slf.vars.contains_key(&t.variable)) {
+                    // The reduced expression's terms are `cn`'s, in order.
+                    let expression = Constraint::expression_of(&constraint)?;
+                    let expression = expression.extract::<Ref<'_, 'ctx, Expression>>()?;
+                    for_each_term(&Expression::terms_of(&expression)?, |term| {
+                        Term::with_variable(term, |v| Solver::keep(&mut slf, v))
+                    })?;
                 }
-                self.added += 1;
-                self.constraints
-                    .insert(constraint.cn.clone(), (self.added, constraint.vars.clone()));
+                slf.added += 1;
+                let added = slf.added;
+                slf.constraints.insert(constraint.cn.clone(), added);
                 Ok(())
             }
             Err(AddConstraintError::DuplicateConstraint) => Err(DuplicateConstraint::new_err(
@@ -101,17 +115,17 @@ impl Solver {
 
     /// Add an edit variable to the solver.
     #[method(name = "addEditVariable")]
-    fn add_edit_variable(
-        &mut self,
-        variable: Ref<'_, '_, Variable>,
+    fn add_edit_variable<'ctx>(
+        mut slf: RefMut<'_, 'ctx, Self>,
+        variable: Ref<'_, 'ctx, Variable>,
         strength: &Handle<'_>,
     ) -> HPyResult<()> {
         let strength = strength_of(strength)?;
-        let data = &variable.data;
-        match self.solver.add_edit_variable(data.id, strength) {
+        let id = variable.id;
+        match slf.solver.add_edit_variable(id, strength) {
             Ok(()) => {
-                self.vars.entry(data.id).or_insert_with(|| data.clone());
-                self.edits.insert(data.id, strength.value());
+                Solver::keep(&mut slf, &variable)?;
+                slf.edits.insert(id, strength.value());
                 Ok(())
             }
             Err(AddEditVariableError::DuplicateEditVariable) => Err(
@@ -126,9 +140,9 @@ impl Solver {
     /// Remove an edit variable from the solver.
     #[method(name = "removeEditVariable")]
     fn remove_edit_variable(&mut self, variable: Ref<'_, '_, Variable>) -> HPyResult<()> {
-        match self.solver.remove_edit_variable(variable.data.id) {
+        match self.solver.remove_edit_variable(variable.id) {
             Ok(()) => {
-                self.edits.remove(&variable.data.id);
+                self.edits.remove(&variable.id);
                 Ok(())
             }
             Err(RemoveEditVariableError::UnknownEditVariable) => Err(UnknownEditVariable::new_err(
@@ -142,13 +156,13 @@ impl Solver {
     /// Check whether the solver contains an edit variable.
     #[method(name = "hasEditVariable")]
     fn has_edit_variable(&self, variable: Ref<'_, '_, Variable>) -> bool {
-        self.solver.has_edit_variable(&variable.data.id)
+        self.solver.has_edit_variable(&variable.id)
     }
 
     /// Suggest a desired value for an edit variable.
     #[method(name = "suggestValue")]
     fn suggest_value(&mut self, variable: Ref<'_, '_, Variable>, value: f64) -> HPyResult<()> {
-        match self.solver.suggest_value(variable.data.id, value) {
+        match self.solver.suggest_value(variable.id, value) {
             Ok(()) => Ok(()),
             Err(SuggestValueError::UnknownEditVariable) => Err(UnknownEditVariable::new_err(
                 variable.handle().context(),
@@ -160,29 +174,46 @@ impl Solver {
 
     /// Update the values of the solver variables.
     #[method(name = "updateVariables")]
-    fn update_variables(&self) {
-        for (id, data) in &self.vars {
-            data.set_value(self.solver.get_value(*id));
+    fn update_variables(slf: Ref<'_, '_, Self>) -> HPyResult<()> {
+        let variables = Solver::variables(&slf)?;
+        for (id, at) in &slf.vars {
+            let variable = variables.get(*at as isize)?;
+            let variable = variable.extract::<Ref<'_, '_, Variable>>()?;
+            variable.set_value(slf.solver.get_value(*id));
         }
+        Ok(())
     }
 
     /// Reset the solver to the initial empty starting condition.
-    fn reset(&mut self) {
-        self.solver.reset();
-        self.vars.clear();
-        self.constraints.clear();
-        self.edits.clear();
+    fn reset(mut slf: RefMut<'_, '_, Self>) -> HPyResult<()> {
+        let fresh = slf.handle().context().new_list()?;
+        slf.store(&slf.variables, Some(&fresh));
+        slf.solver.reset();
+        slf.vars.clear();
+        slf.constraints.clear();
+        slf.edits.clear();
+        Ok(())
     }
 
     /// Dump a representation of the solver internals to stdout.
-    fn dump(&self, ctx: Context<'_>) -> HPyResult<()> {
+    fn dump(slf: Ref<'_, '_, Self>) -> HPyResult<()> {
+        let ctx = slf.handle().context();
+        let text = Solver::dumps(slf)?.into_hpy(ctx)?;
         let stdout = ctx.import_module("sys")?.get_attr_s("stdout")?;
-        stdout.call_method_s("write", &[&self.dumps().into_hpy(ctx)?])?;
+        stdout.call_method_s("write", &[&text])?;
         Ok(())
     }
 
     /// Dump a representation of the solver internals to a string.
-    fn dumps(&self) -> String {
+    fn dumps(slf: Ref<'_, '_, Self>) -> HPyResult<String> {
+        let variables = Solver::variables(&slf)?;
+        let mut names = HashMap::with_capacity(slf.vars.len());
+        for (id, at) in &slf.vars {
+            let variable = variables.get(*at as isize)?;
+            let mut name = String::new();
+            Variable::push_name(&variable.extract::<Ref<'_, '_, Variable>>()?, &mut name)?;
+            names.insert(*id, name);
+        }
         let mut s = String::new();
         let section = |s: &mut String, title: &str| {
             let _ = writeln!(s, "{title}\n{}", "-".repeat(title.len()));
@@ -194,28 +225,62 @@ impl Solver {
             s.push_str("(kept private by the kasuari solver)\n\n");
         }
         section(&mut s, "Variables");
-        let mut vars: Vec<_> = self.vars.values().collect();
-        vars.sort_by_key(|v| v.id);
-        for var in &vars {
-            let _ = write!(s, "{} = ", var.name());
-            push_g(&mut s, self.solver.get_value(var.id));
+        let mut vars: Vec<_> = slf.vars.keys().copied().collect();
+        vars.sort();
+        for id in &vars {
+            let _ = write!(s, "{} = ", names[id]);
+            push_g(&mut s, slf.solver.get_value(*id));
             s.push('\n');
         }
         s.push('\n');
         section(&mut s, "Edit Variables");
-        for var in vars.iter().filter(|v| self.edits.contains_key(&v.id)) {
-            let _ = write!(s, "{} | strength = ", var.name());
-            push_g(&mut s, self.edits[&var.id]);
+        for id in vars.iter().filter(|id| slf.edits.contains_key(id)) {
+            let _ = write!(s, "{} | strength = ", names[id]);
+            push_g(&mut s, slf.edits[id]);
             s.push('\n');
         }
         s.push('\n');
         section(&mut s, "Constraints");
-        let mut constraints: Vec<_> = self.constraints.iter().collect();
-        constraints.sort_by_key(|(_, (n, _))| *n);
-        for (cn, (_, vars)) in constraints {
-            s.push_str(&Constraint::describe(cn, vars));
+        let mut constraints: Vec<_> = slf.constraints.iter().collect();
+        constraints.sort_by_key(|(_, n)| **n);
+        for (cn, _) in constraints {
+            let cn_names: Vec<String> = cn
+                .expr()
+                .terms
+                .iter()
+                .map(|t| names[&t.variable].clone())
+                .collect();
+            s.push_str(&Constraint::describe(cn, &cn_names));
             s.push('\n');
         }
-        s
+        Ok(s)
+    }
+}
+
+impl Solver {
+    /// The list of the solver's variables.
+    fn variables<'ctx>(slf: &Ref<'_, 'ctx, Self>) -> HPyResult<List<'ctx>> {
+        slf.load(&slf.variables)
+            .ok_or_else(|| HPyErr::system_error("Solver without its variables"))?
+            .downcast::<List>()
+            .map_err(HPyErr::from)
+    }
+
+    /// Remembers `variable`, to write its value in `updateVariables`.
+    fn keep<'ctx>(
+        slf: &mut RefMut<'_, 'ctx, Self>,
+        variable: &Ref<'_, 'ctx, Variable>,
+    ) -> HPyResult<()> {
+        if slf.vars.contains_key(&variable.id) {
+            return Ok(());
+        }
+        let variables = slf
+            .load(&slf.variables)
+            .ok_or_else(|| HPyErr::system_error("Solver without its variables"))?
+            .downcast::<List>()?;
+        variables.append(variable.handle())?;
+        let at = slf.vars.len();
+        slf.vars.insert(variable.id, at);
+        Ok(())
     }
 }

@@ -9,7 +9,6 @@
 //! `TypeError`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use hpy::{
     hpy_class, hpy_methods, Constant, Context, Field, HPyErr, HPyResult, Handle, IntoHPy, Ref,
@@ -18,36 +17,6 @@ use hpy::{
 
 use crate::constraint::{Constraint, Op};
 use crate::format::push_g;
-
-/// What a `Variable` shares with the solvers that use it: its identity
-/// for kasuari, its value (written by `Solver.updateVariables`) and its
-/// name (read by `Solver.dumps`).
-pub struct VarData {
-    pub id: kasuari::Variable,
-    value: AtomicU64,
-    name: Mutex<String>,
-}
-
-impl VarData {
-    pub fn value(&self) -> f64 {
-        f64::from_bits(self.value.load(Ordering::Relaxed))
-    }
-
-    pub fn set_value(&self, value: f64) {
-        self.value.store(value.to_bits(), Ordering::Relaxed);
-    }
-
-    pub fn name(&self) -> String {
-        self.name
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn set_name(&self, name: String) {
-        *self.name.lock().unwrap_or_else(PoisonError::into_inner) = name;
-    }
-}
 
 /// The `#[hpy_methods]` block of a symbolic class (`Variable`, `Term`,
 /// `Expression`): the methods given, plus the operators, which all three
@@ -102,47 +71,98 @@ macro_rules! symbolic_class {
 }
 
 /// Variable to express a constraint in a solver.
+///
+/// Nothing in it needs dropping (its name is a Python `str` held in a
+/// `Field`, its value an atomic word the solver writes through a shared
+/// borrow), so the class has no `tp_destroy`: on PyPy an instance then
+/// costs an allocation and no finalizer.
 #[hpy_class(module = "kiwisolver", frozen)]
 pub struct Variable {
-    pub(crate) data: Arc<VarData>,
+    /// The variable's identity for kasuari.
+    pub(crate) id: kasuari::Variable,
+    /// The value's bits, written by `Solver.updateVariables`.
+    value: AtomicU64,
+    /// The name, a `str` (empty: `""`).
+    name: Field,
     context: Field,
+}
+
+impl Variable {
+    pub(crate) fn value_of(&self) -> f64 {
+        f64::from_bits(self.value.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_value(&self, value: f64) {
+        self.value.store(value.to_bits(), Ordering::Relaxed);
+    }
+
+    /// The name as a `str` object.
+    fn name_of<'ctx>(slf: &Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        match slf.load(&slf.name) {
+            Some(name) => Ok(name),
+            None => "".into_hpy(slf.handle().context()),
+        }
+    }
+
+    /// Appends the name to `s`.
+    pub(crate) fn push_name(slf: &Ref<'_, '_, Self>, s: &mut String) -> HPyResult<()> {
+        if let Some(name) = slf.load(&slf.name) {
+            s.push_str(name.extract::<&str>()?);
+        }
+        Ok(())
+    }
+
+    /// The `str` to keep as a name: `name` itself if it is exactly a
+    /// `str`, else a `str` copy (a subclass's extra behaviour is not kept,
+    /// as kiwisolver copies the text); `TypeError` for anything else.
+    fn name_object<'ctx>(name: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        let text = name.extract::<&str>()?;
+        let ctx = name.context();
+        if name.get_type().is(&ctx.constant(Constant::UnicodeType)) {
+            Ok(name.dup())
+        } else {
+            text.into_hpy(ctx)
+        }
+    }
 }
 
 symbolic_class! {
     Variable,
     #[new]
     fn new<'ctx>(
-        name: Option<String>,
+        name: Option<&Handle<'ctx>>,
         context: Option<&Handle<'ctx>>,
-    ) -> WithFields<'ctx, Variable> {
-        let var = WithFields::new(Variable {
-            data: Arc::new(VarData {
-                id: kasuari::Variable::new(),
-                value: AtomicU64::new(0f64.to_bits()),
-                name: Mutex::new(name.unwrap_or_default()),
-            }),
+    ) -> HPyResult<WithFields<'ctx, Variable>> {
+        let mut var = WithFields::new(Variable {
+            id: kasuari::Variable::new(),
+            value: AtomicU64::new(0f64.to_bits()),
+            name: Field::new(),
             context: Field::new(),
         });
-        match context {
+        if let Some(name) = name {
+            var = var.set(|v| &v.name, Variable::name_object(name)?);
+        }
+        Ok(match context {
             Some(context) if !context.is_none() => var.set(|v| &v.context, context.dup()),
             _ => var,
-        }
+        })
     }
 
     /// Get the name of the variable.
-    fn name(&self) -> String {
-        self.data.name()
+    fn name<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        Variable::name_of(&slf)
     }
 
     /// Set the name of the variable.
     #[method(name = "setName")]
-    fn set_name(&self, name: String) {
-        self.data.set_name(name);
+    fn set_name<'ctx>(slf: Ref<'_, 'ctx, Self>, name: &Handle<'ctx>) -> HPyResult<()> {
+        slf.store(&slf.name, Some(&Variable::name_object(name)?));
+        Ok(())
     }
 
     /// Get the current value of the variable.
     fn value(&self) -> f64 {
-        self.data.value()
+        self.value_of()
     }
 
     /// Get the context object associated with the variable.
@@ -157,41 +177,32 @@ symbolic_class! {
         slf.store(&slf.context, (!context.is_none()).then_some(context));
     }
 
-    fn __str__(&self) -> String {
-        self.data.name()
+    fn __str__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        Variable::name_of(&slf)
     }
 
-    fn __repr__(&self) -> String {
-        self.data.name()
+    fn __repr__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
+        Variable::name_of(&slf)
     }
 }
 
-/// Product of a variable by a constant pre-factor.
+/// Product of a variable by a constant pre-factor. No drop glue: the
+/// variable is the Python object, held in a `Field`.
 #[hpy_class(module = "kiwisolver", frozen)]
 pub struct Term {
     variable: Field,
-    pub(crate) data: Arc<VarData>,
     pub(crate) coefficient: f64,
 }
 
 impl Term {
     /// A new `Term` of the Python `Variable` `variable`.
-    pub(crate) fn make<'ctx>(
-        variable: &Handle<'ctx>,
-        data: Arc<VarData>,
-        coefficient: f64,
-    ) -> HPyResult<Handle<'ctx>> {
-        Term::built(variable, data, coefficient).into_hpy(variable.context())
+    pub(crate) fn make<'ctx>(variable: &Handle<'ctx>, coefficient: f64) -> HPyResult<Handle<'ctx>> {
+        Term::built(variable, coefficient).into_hpy(variable.context())
     }
 
-    fn built<'ctx>(
-        variable: &Handle<'ctx>,
-        data: Arc<VarData>,
-        coefficient: f64,
-    ) -> WithFields<'ctx, Term> {
+    fn built<'ctx>(variable: &Handle<'ctx>, coefficient: f64) -> WithFields<'ctx, Term> {
         WithFields::new(Term {
             variable: Field::new(),
-            data,
             coefficient,
         })
         .set(|t| &t.variable, variable.dup())
@@ -202,6 +213,26 @@ impl Term {
         slf.load(&slf.variable)
             .ok_or_else(|| HPyErr::system_error("Term without a variable"))
     }
+
+    /// Calls `f` with the term's `Variable`.
+    pub(crate) fn with_variable<'ctx, R>(
+        slf: &Ref<'_, 'ctx, Self>,
+        f: impl FnOnce(&Ref<'_, 'ctx, Variable>) -> HPyResult<R>,
+    ) -> HPyResult<R> {
+        let variable = Term::variable_of(slf)?;
+        let variable = variable.extract::<Ref<'_, 'ctx, Variable>>()?;
+        f(&variable)
+    }
+
+    /// The term's value.
+    pub(crate) fn value_of(slf: &Ref<'_, '_, Self>) -> HPyResult<f64> {
+        Term::with_variable(slf, |v| Ok(slf.coefficient * v.value_of()))
+    }
+
+    /// Appends `coefficient * name` to `s`.
+    pub(crate) fn push(slf: &Ref<'_, '_, Self>, s: &mut String) -> HPyResult<()> {
+        Term::with_variable(slf, |v| push_term(s, slf.coefficient, v))
+    }
 }
 
 symbolic_class! {
@@ -211,11 +242,7 @@ symbolic_class! {
         variable: Ref<'_, 'ctx, Variable>,
         coefficient: Option<f64>,
     ) -> WithFields<'ctx, Term> {
-        Term::built(
-            variable.handle(),
-            variable.data.clone(),
-            coefficient.unwrap_or(1.0),
-        )
+        Term::built(variable.handle(), coefficient.unwrap_or(1.0))
     }
 
     /// Get the coefficient for the term.
@@ -229,18 +256,18 @@ symbolic_class! {
     }
 
     /// Get the value for the term.
-    fn value(&self) -> f64 {
-        self.coefficient * self.data.value()
+    fn value<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<f64> {
+        Term::value_of(&slf)
     }
 
-    fn __str__(&self) -> String {
+    fn __str__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
         let mut s = String::new();
-        push_term(&mut s, self.coefficient, &self.data);
-        s
+        Term::push(&slf, &mut s)?;
+        Ok(s)
     }
 
-    fn __repr__(&self) -> String {
-        self.__str__()
+    fn __repr__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
+        Term::__str__(slf)
     }
 }
 
@@ -265,6 +292,16 @@ impl Expression {
             constant,
         })
         .set(|e| &e.terms, terms)
+    }
+
+    /// The expression's value at the variables' current values.
+    pub(crate) fn value_of(slf: &Ref<'_, '_, Self>) -> HPyResult<f64> {
+        let mut value = slf.constant;
+        for_each_term(&Expression::terms_of(slf)?, |term| {
+            value += Term::value_of(term)?;
+            Ok(())
+        })?;
+        Ok(value)
     }
 
     /// The tuple of `Term`s of an expression.
@@ -311,18 +348,13 @@ symbolic_class! {
 
     /// Get the value for the expression.
     fn value<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<f64> {
-        let mut value = slf.constant;
-        for_each_term(&Expression::terms_of(&slf)?, |term| {
-            value += term.coefficient * term.data.value();
-            Ok(())
-        })?;
-        Ok(value)
+        Expression::value_of(&slf)
     }
 
     fn __str__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
         let mut s = String::new();
         for_each_term(&Expression::terms_of(&slf)?, |term| {
-            push_term(&mut s, term.coefficient, &term.data);
+            Term::push(term, &mut s)?;
             s.push_str(" + ");
             Ok(())
         })?;
@@ -336,10 +368,14 @@ symbolic_class! {
 }
 
 /// `coefficient * name`, as kiwisolver prints a term.
-pub(crate) fn push_term(s: &mut String, coefficient: f64, data: &VarData) {
+pub(crate) fn push_term(
+    s: &mut String,
+    coefficient: f64,
+    variable: &Ref<'_, '_, Variable>,
+) -> HPyResult<()> {
     push_g(s, coefficient);
     s.push_str(" * ");
-    s.push_str(&data.name.lock().unwrap_or_else(PoisonError::into_inner));
+    Variable::push_name(variable, s)
 }
 
 /// Calls `f` with each `Term` of a tuple of terms.
@@ -446,17 +482,12 @@ impl<'h, 'ctx> Part<'h, 'ctx> {
 /// `term * k`: a new Term.
 fn scaled_term<'ctx>(term: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
     let term = term.extract::<Ref<'_, 'ctx, Term>>()?;
-    Term::make(
-        &Term::variable_of(&term)?,
-        term.data.clone(),
-        term.coefficient * k,
-    )
+    Term::make(&Term::variable_of(&term)?, term.coefficient * k)
 }
 
 /// `variable * k`: a new Term.
 fn scaled_variable<'ctx>(variable: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
-    let data = variable.extract::<Ref<'_, 'ctx, Variable>>()?.data.clone();
-    Term::make(variable, data, k)
+    Term::make(variable, k)
 }
 
 /// A new Expression of two parts' terms, in that order, and a constant.
