@@ -767,16 +767,19 @@ pub unsafe fn keyword_names(kwnames: HPy) -> Option<(*const HPy, usize)> {
 /// (or of a subclass) once `ready` is set, compared without touching
 /// refcounts: the global is a strong `PyObject*` to the type, alive as long
 /// as the module. `None`: ask the HPy API (not ready yet; always in the
-/// universal ABI, where a global is no object).
+/// universal ABI, where a global is no object). A `final` class (one
+/// nothing can subclass) is compared by type identity alone.
 ///
 /// # Safety
 /// `global` is the class's type slot, which holds the type once `ready`
-/// is set and is never cleared while the module lives; `obj` is valid.
+/// is set and is never cleared while the module lives; `obj` is valid;
+/// `final` only for a type without `Py_TPFLAGS_BASETYPE`.
 #[inline(always)]
 pub unsafe fn is_instance_fast(
     ready: &AtomicBool,
     global: *const HPyGlobal,
     obj: HPy,
+    final_: bool,
 ) -> Option<bool> {
     if !ready.load(Ordering::Acquire) {
         return None;
@@ -787,6 +790,9 @@ pub unsafe fn is_instance_fast(
         let obj_ty = hpy_sys::cpython::Py_TYPE(_h2py(obj)).cast::<cpy_PyObject>();
         if obj_ty == ty {
             return Some(true);
+        }
+        if final_ {
+            return Some(false);
         }
         Some(hpy_sys::HPyType_IsSubtype(ptr::null_mut(), _py2h(obj_ty), _py2h(ty)) != 0)
     }

@@ -882,7 +882,12 @@ pub unsafe fn tuple_builder_put(
 /// # Safety
 /// None; `unsafe` for the CPython ABI's contract.
 #[inline(always)]
-pub unsafe fn is_instance_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> Option<bool> {
+pub unsafe fn is_instance_fast(
+    _: &AtomicBool,
+    _: *const HPyGlobal,
+    _: HPy,
+    _: bool,
+) -> Option<bool> {
     None
 }
 

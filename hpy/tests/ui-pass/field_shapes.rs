@@ -37,6 +37,27 @@ impl Holder {}
 
 const _: () = assert!(<Holder as hpy::HPyClass>::FIELD_SLOTS == 6);
 
+// `Field`s carry no drop glue: a class of `Field`s, numbers and atomics
+// gets no `tp_destroy` (PyPy would send every instance through its
+// finalizer queue); a `String` brings one back.
+#[hpy_class(module = "shapes", frozen)]
+struct Cheap {
+    value: std::sync::atomic::AtomicU64,
+    name: hpy::Field,
+    pairs: [hpy::Field; 4],
+    coefficients: [f64; 4],
+}
+
+#[hpy_class(module = "shapes")]
+struct Named {
+    name: String,
+}
+
+const _: () = assert!(!<Holder as hpy::HPyClass>::NEEDS_DESTROY);
+const _: () = assert!(!<Cheap as hpy::HPyClass>::NEEDS_DESTROY);
+const _: () = assert!(<Named as hpy::HPyClass>::NEEDS_DESTROY);
+
 fn main() {
     let _ = |h: Holder| (h.plain, h.maybe, h.pair, h.alias, h.link.to, h.data.0);
+    let _ = |c: Cheap, n: Named| (c.value, c.name, c.pairs, c.coefficients, n.name);
 }

@@ -28,13 +28,19 @@ fn not_an_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyErr {
 #[inline(always)]
 pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     let slot = T::type_slot();
+    // A class without `TPFLAGS_BASETYPE` has no subclass (Python's or
+    // Rust's: `extends` needs a parent declared `subclass`), so an
+    // instance is an object of exactly that type.
+    let final_ = T::INFO.flags & super::spec::TPFLAGS_BASETYPE == 0;
     // SAFETY: the slot's global holds the type once it is registered, never
-    // cleared while the module lives; `obj` is valid.
+    // cleared while the module lives; `obj` is valid; `final_` only
+    // without `TPFLAGS_BASETYPE`.
     let fast = unsafe {
         crate::abi::is_instance_fast(
             slot.global.registered_flag(),
             slot.global.as_raw_ptr(),
             obj.as_raw(),
+            final_,
         )
     };
     match fast {
