@@ -84,3 +84,32 @@ def test_context_cycle_is_collected(kiwisolver):
     assert box.var.context() is box
     del box
     gc.collect()
+
+
+def test_long_expressions(kiwisolver):
+    # The port keeps an expression's first terms inline and the rest as
+    # `Term`s: both parts in order through operators, terms(), value,
+    # reduction and the solver.
+    k = kiwisolver
+    vs = [k.Variable(f"v{i}") for i in range(7)]
+    e = sum((v * (i + 1) for i, v in enumerate(vs)), 0.5)
+    t = e.terms()
+    assert t is e.terms()
+    assert [(x.variable() is v, x.coefficient()) for x, v in zip(t, vs)] == [
+        (True, i + 1) for i in range(7)]
+    e2 = -e + vs[0]
+    assert [x.coefficient() for x in e2.terms()] == [-1, -2, -3, -4, -5, -6, -7, 1]
+    assert e2.constant() == -0.5
+    c = e + vs[0] * 2 == 100
+    assert [(x.variable() is v, x.coefficient()) for x, v in zip(c.expression().terms(), vs)] == [
+        (True, 3)] + [(True, i + 1) for i in range(1, 7)]
+    s = k.Solver()
+    s.addConstraint(c)
+    for v in vs[1:]:
+        s.addConstraint(v == 1)
+    s.updateVariables()
+    assert abs(vs[0].value() - (100 - 0.5 - sum(range(2, 8))) / 3) < 1e-9
+    assert not c.violated()
+    assert str(e).startswith("1 * v0 + 2 * v1 + 3 * v2 + 4 * v3 + 5 * v4 + 6 * v5 + 7 * v6 + 0.5")
+    term = k.Term(vs[0], 2)
+    assert k.Expression((term,), 1).terms()[0] is term

@@ -1,14 +1,11 @@
 //! `Constraint`: a reduced expression, a relational operator and a
 //! strength, with the kasuari constraint the solver works on.
 
-use hpy::{
-    hpy_class, hpy_methods, Field, HPyErr, HPyResult, Handle, IntoHPy, Ref, TupleBuilder,
-    WithFields,
-};
+use hpy::{hpy_class, hpy_methods, Field, HPyErr, HPyResult, Handle, IntoHPy, Ref, WithFields};
 use kasuari::RelationalOperator;
 
 use crate::format::push_g;
-use crate::symbolics::{for_each_term, Expression, Term, Variable};
+use crate::symbolics::{Expression, Variable};
 
 /// A relational operator of a constraint (`expression op 0`).
 #[derive(Clone, Copy)]
@@ -91,22 +88,20 @@ impl Constraint {
         let ctx = expr.context();
         let expr = expr.extract::<Ref<'_, 'ctx, Expression>>()?;
         let mut merged: Vec<(Handle<'ctx>, kasuari::Variable, f64)> = Vec::new();
-        for_each_term(&Expression::terms_of(&expr)?, |term| {
-            let variable = Term::variable_of(term)?;
+        Expression::for_each_pair(&expr, |variable, coefficient| {
             let id = variable.extract::<Ref<'_, 'ctx, Variable>>()?.id;
             match merged.iter_mut().find(|m| m.1 == id) {
-                Some(m) => m.2 += term.coefficient,
-                None => merged.push((variable, id, term.coefficient)),
+                Some(m) => m.2 += coefficient,
+                None => merged.push((variable, id, coefficient)),
             }
             Ok(())
         })?;
-        let mut tuple = TupleBuilder::new(ctx, merged.len())?;
-        let mut kterms = Vec::with_capacity(merged.len());
-        for (i, (variable, id, coefficient)) in merged.iter().enumerate() {
-            tuple.set(i, &Term::make(variable, *coefficient)?)?;
-            kterms.push(kasuari::Term::new(*id, *coefficient));
-        }
-        let reduced = Expression::make(tuple.build()?.into_handle(), expr.constant)?;
+        let kterms = merged
+            .iter()
+            .map(|(_, id, coefficient)| kasuari::Term::new(*id, *coefficient))
+            .collect();
+        let pairs = merged.into_iter().map(|(v, _, c)| (v, c)).collect();
+        let reduced = Expression::from_pairs(ctx, pairs, expr.constant)?;
         let cn = kasuari::Constraint::new(
             kasuari::Expression::new(kterms, expr.constant),
             op.kasuari(),
@@ -156,11 +151,11 @@ impl Constraint {
     pub(crate) fn names(slf: &Ref<'_, '_, Self>) -> HPyResult<Vec<String>> {
         let mut names = Vec::new();
         let expression = Constraint::expression_of(slf)?;
-        for_each_term(
-            &Expression::terms_of(&expression.extract::<Ref<'_, '_, Expression>>()?)?,
-            |term| {
+        Expression::for_each_pair(
+            &expression.extract::<Ref<'_, '_, Expression>>()?,
+            |variable, _| {
                 let mut name = String::new();
-                Term::with_variable(term, |v| Variable::push_name(v, &mut name))?;
+                Variable::push_name(&variable.extract::<Ref<'_, '_, Variable>>()?, &mut name)?;
                 names.push(name);
                 Ok(())
             },

@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use crate::constraint::{strength_of, Constraint};
 use crate::format::push_g;
-use crate::symbolics::{for_each_term, Expression, Term, Variable};
+use crate::symbolics::{Expression, Variable};
 use crate::{
     BadRequiredStrength, DuplicateConstraint, DuplicateEditVariable, UnknownConstraint,
     UnknownEditVariable, UnsatisfiableConstraint,
@@ -68,8 +68,8 @@ impl Solver {
                     // The reduced expression's terms are `cn`'s, in order.
                     let expression = Constraint::expression_of(&constraint)?;
                     let expression = expression.extract::<Ref<'_, 'ctx, Expression>>()?;
-                    for_each_term(&Expression::terms_of(&expression)?, |term| {
-                        Term::with_variable(term, |v| Solver::keep(&mut slf, v))
+                    Expression::for_each_pair(&expression, |variable, _| {
+                        Solver::keep(&mut slf, &variable.extract::<Ref<'_, 'ctx, Variable>>()?)
                     })?;
                 }
                 slf.added += 1;

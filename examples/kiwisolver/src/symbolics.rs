@@ -271,43 +271,115 @@ symbolic_class! {
     }
 }
 
+/// How many terms an `Expression` keeps inline.
+const INLINE: usize = 4;
+
+/// The terms of an expression being built: (the `Variable`, coefficient).
+pub(crate) type Pairs<'ctx> = Vec<(Handle<'ctx>, f64)>;
+
 /// Sum of terms and an additional constant.
+///
+/// The first `INLINE` terms are kept inline as (variable, coefficient);
+/// `Term` objects for them are made only when Python asks for `terms()`
+/// (and kept). Longer expressions keep the rest as a tuple of `Term`s. No
+/// drop glue: no `tp_destroy`.
 #[hpy_class(module = "kiwisolver", frozen)]
 pub struct Expression {
-    /// A tuple of `Term`s.
+    /// The `Variable`s of the first `len` terms.
+    vars: [Field; INLINE],
+    coefficients: [f64; INLINE],
+    len: usize,
+    /// A tuple of the `Term`s after the inline ones (empty if none).
+    more: Field,
+    /// `terms()`'s tuple, once made.
     terms: Field,
     pub(crate) constant: f64,
 }
 
 impl Expression {
-    /// A new `Expression` of a tuple of `Term`s.
-    pub(crate) fn make<'ctx>(terms: Handle<'ctx>, constant: f64) -> HPyResult<Handle<'ctx>> {
-        let ctx = terms.context();
-        Expression::built(terms, constant).into_hpy(ctx)
+    /// A new `Expression` of (variable, coefficient) pairs.
+    pub(crate) fn from_pairs<'ctx>(
+        ctx: Context<'ctx>,
+        pairs: Pairs<'ctx>,
+        constant: f64,
+    ) -> HPyResult<Handle<'ctx>> {
+        Expression::built(ctx, pairs, constant, None)?.into_hpy(ctx)
     }
 
-    fn built<'ctx>(terms: Handle<'ctx>, constant: f64) -> WithFields<'ctx, Expression> {
-        WithFields::new(Expression {
+    /// The `WithFields` of [`Expression::from_pairs`]; `terms`, if given,
+    /// is the tuple of `Term`s `terms()` returns.
+    fn built<'ctx>(
+        ctx: Context<'ctx>,
+        pairs: Pairs<'ctx>,
+        constant: f64,
+        terms: Option<Handle<'ctx>>,
+    ) -> HPyResult<WithFields<'ctx, Expression>> {
+        let mut coefficients = [0.0; INLINE];
+        let len = pairs.len().min(INLINE);
+        for (c, (_, k)) in coefficients.iter_mut().zip(&pairs) {
+            *c = *k;
+        }
+        let mut expr = WithFields::new(Expression {
+            vars: Default::default(),
+            coefficients,
+            len,
+            more: Field::new(),
             terms: Field::new(),
             constant,
+        });
+        let mut rest = None;
+        if pairs.len() > INLINE {
+            let mut tuple = TupleBuilder::new(ctx, pairs.len() - INLINE)?;
+            for (i, (variable, k)) in pairs[INLINE..].iter().enumerate() {
+                tuple.set(i, &Term::make(variable, *k)?)?;
+            }
+            rest = Some(tuple.build()?.into_handle());
+        }
+        for (i, (variable, _)) in pairs.into_iter().take(INLINE).enumerate() {
+            expr = expr.set(move |e| &e.vars[i], variable);
+        }
+        if let Some(rest) = rest {
+            expr = expr.set(|e| &e.more, rest);
+        }
+        if let Some(terms) = terms {
+            expr = expr.set(|e| &e.terms, terms);
+        }
+        Ok(expr)
+    }
+
+    /// Calls `f` with each term's variable and coefficient, in order.
+    pub(crate) fn for_each_pair<'ctx>(
+        slf: &Ref<'_, 'ctx, Self>,
+        mut f: impl FnMut(Handle<'ctx>, f64) -> HPyResult<()>,
+    ) -> HPyResult<()> {
+        for i in 0..slf.len {
+            let variable = slf
+                .load(&slf.vars[i])
+                .ok_or_else(|| HPyErr::system_error("Expression without a variable"))?;
+            f(variable, slf.coefficients[i])?;
+        }
+        if let Some(more) = slf.load(&slf.more) {
+            for_each_term(&more, |term| f(Term::variable_of(term)?, term.coefficient))?;
+        }
+        Ok(())
+    }
+
+    /// Appends the terms, each coefficient multiplied by `k`, to `out`.
+    fn push_pairs<'ctx>(slf: &Ref<'_, 'ctx, Self>, k: f64, out: &mut Pairs<'ctx>) -> HPyResult<()> {
+        Expression::for_each_pair(slf, |variable, c| {
+            out.push((variable, c * k));
+            Ok(())
         })
-        .set(|e| &e.terms, terms)
     }
 
     /// The expression's value at the variables' current values.
     pub(crate) fn value_of(slf: &Ref<'_, '_, Self>) -> HPyResult<f64> {
         let mut value = slf.constant;
-        for_each_term(&Expression::terms_of(slf)?, |term| {
-            value += Term::value_of(term)?;
+        Expression::for_each_pair(slf, |variable, c| {
+            value += c * variable.extract::<Ref<'_, '_, Variable>>()?.value_of();
             Ok(())
         })?;
         Ok(value)
-    }
-
-    /// The tuple of `Term`s of an expression.
-    pub(crate) fn terms_of<'ctx>(slf: &Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
-        slf.load(&slf.terms)
-            .ok_or_else(|| HPyErr::system_error("Expression without terms"))
     }
 }
 
@@ -321,6 +393,7 @@ symbolic_class! {
     ) -> HPyResult<WithFields<'ctx, Expression>> {
         let items: Vec<Handle<'ctx>> = terms.extract()?;
         let mut tuple = TupleBuilder::new(ctx, items.len())?;
+        let mut pairs = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if !item.is_instance_of::<Term>()? {
                 return Err(HPyErr::type_error(format!(
@@ -328,12 +401,12 @@ symbolic_class! {
                     item.type_name()
                 )));
             }
+            let term = item.extract::<Ref<'_, 'ctx, Term>>()?;
+            pairs.push((Term::variable_of(&term)?, term.coefficient));
             tuple.set(i, item)?;
         }
-        Ok(Expression::built(
-            tuple.build()?.into_handle(),
-            constant.unwrap_or(0.0),
-        ))
+        // `terms()` gives back the caller's `Term`s, as kiwisolver does.
+        Expression::built(ctx, pairs, constant.unwrap_or(0.0), Some(tuple.build()?.into_handle()))
     }
 
     /// Get the constant for the expression.
@@ -343,7 +416,30 @@ symbolic_class! {
 
     /// Get the tuple of terms for the expression.
     fn terms<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<Handle<'ctx>> {
-        Expression::terms_of(&slf)
+        if let Some(terms) = slf.load(&slf.terms) {
+            return Ok(terms);
+        }
+        let ctx = slf.handle().context();
+        let more = slf.load(&slf.more);
+        let extra = match &more {
+            Some(more) => more.len()?,
+            None => 0,
+        };
+        let mut tuple = TupleBuilder::new(ctx, slf.len + extra)?;
+        for i in 0..slf.len {
+            let variable = slf
+                .load(&slf.vars[i])
+                .ok_or_else(|| HPyErr::system_error("Expression without a variable"))?;
+            tuple.set(i, &Term::make(&variable, slf.coefficients[i])?)?;
+        }
+        if let Some(more) = &more {
+            for i in 0..extra {
+                tuple.set(slf.len + i, &more.get_item_i(i as isize)?)?;
+            }
+        }
+        let terms = tuple.build()?.into_handle();
+        slf.store(&slf.terms, Some(&terms));
+        Ok(terms)
     }
 
     /// Get the value for the expression.
@@ -353,8 +449,8 @@ symbolic_class! {
 
     fn __str__<'ctx>(slf: Ref<'_, 'ctx, Self>) -> HPyResult<String> {
         let mut s = String::new();
-        for_each_term(&Expression::terms_of(&slf)?, |term| {
-            Term::push(term, &mut s)?;
+        Expression::for_each_pair(&slf, |variable, c| {
+            push_term(&mut s, c, &variable.extract::<Ref<'_, '_, Variable>>()?)?;
             s.push_str(" + ");
             Ok(())
         })?;
@@ -379,7 +475,7 @@ pub(crate) fn push_term(
 }
 
 /// Calls `f` with each `Term` of a tuple of terms.
-pub(crate) fn for_each_term<'ctx>(
+fn for_each_term<'ctx>(
     terms: &Handle<'ctx>,
     mut f: impl FnMut(&Ref<'_, 'ctx, Term>) -> HPyResult<()>,
 ) -> HPyResult<()> {
@@ -421,96 +517,26 @@ fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx
     Ok(None)
 }
 
-/// The terms an operand contributes to a sum, scaled by a sign.
-enum Part<'h, 'ctx> {
-    /// A number: no terms.
-    Nothing,
-    /// One term: an existing `Term` (sign 1) or a new one.
-    Borrowed(&'h Handle<'ctx>),
-    Owned(Handle<'ctx>),
-    /// An expression's tuple of terms, each to be multiplied by the sign.
-    Terms(Handle<'ctx>, f64),
-}
-
-impl<'h, 'ctx> Part<'h, 'ctx> {
-    /// The part of `op` scaled by `sign`, and its constant so scaled.
-    fn of(op: &Operand<'h, 'ctx>, sign: f64) -> HPyResult<(Part<'h, 'ctx>, f64)> {
-        Ok(match *op {
-            Operand::Number(x) => (Part::Nothing, sign * x),
-            Operand::Variable(v) => (Part::Owned(scaled_variable(v, sign)?), 0.0),
-            Operand::Term(t) if sign == 1.0 => (Part::Borrowed(t), 0.0),
-            Operand::Term(t) => (Part::Owned(scaled_term(t, sign)?), 0.0),
-            Operand::Expression(e) => {
-                let expr = e.extract::<Ref<'_, 'ctx, Expression>>()?;
-                (
-                    Part::Terms(Expression::terms_of(&expr)?, sign),
-                    sign * expr.constant,
-                )
-            }
-        })
-    }
-
-    fn len(&self) -> HPyResult<usize> {
-        Ok(match self {
-            Part::Nothing => 0,
-            Part::Borrowed(_) | Part::Owned(_) => 1,
-            Part::Terms(tuple, _) => tuple.len()?,
-        })
-    }
-
-    /// Puts the part's terms into `tuple` from index `at`.
-    fn fill(&self, tuple: &mut TupleBuilder<'ctx>, at: usize) -> HPyResult<()> {
-        match self {
-            Part::Nothing => Ok(()),
-            Part::Borrowed(term) => tuple.set(at, term),
-            Part::Owned(term) => tuple.set(at, term),
-            Part::Terms(terms, sign) => {
-                for i in 0..terms.len()? {
-                    let term = terms.get_item_i(i as isize)?;
-                    if *sign == 1.0 {
-                        tuple.set(at + i, &term)?;
-                    } else {
-                        tuple.set(at + i, &scaled_term(&term, *sign)?)?;
-                    }
-                }
-                Ok(())
-            }
+/// Appends the terms of `op` scaled by `k` to `out`; returns its constant
+/// so scaled.
+fn push_operand<'ctx>(op: &Operand<'_, 'ctx>, k: f64, out: &mut Pairs<'ctx>) -> HPyResult<f64> {
+    match *op {
+        Operand::Number(x) => Ok(k * x),
+        Operand::Variable(v) => {
+            out.push((v.dup(), k));
+            Ok(0.0)
+        }
+        Operand::Term(t) => {
+            let term = t.extract::<Ref<'_, 'ctx, Term>>()?;
+            out.push((Term::variable_of(&term)?, term.coefficient * k));
+            Ok(0.0)
+        }
+        Operand::Expression(e) => {
+            let expr = e.extract::<Ref<'_, 'ctx, Expression>>()?;
+            Expression::push_pairs(&expr, k, out)?;
+            Ok(k * expr.constant)
         }
     }
-}
-
-/// `term * k`: a new Term.
-fn scaled_term<'ctx>(term: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
-    let term = term.extract::<Ref<'_, 'ctx, Term>>()?;
-    Term::make(&Term::variable_of(&term)?, term.coefficient * k)
-}
-
-/// `variable * k`: a new Term.
-fn scaled_variable<'ctx>(variable: &Handle<'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
-    Term::make(variable, k)
-}
-
-/// A new Expression of two parts' terms, in that order, and a constant.
-/// An expression's unchanged tuple is shared, not copied.
-fn expression_of<'ctx>(
-    ctx: Context<'ctx>,
-    first: &Part<'_, 'ctx>,
-    second: &Part<'_, 'ctx>,
-    constant: f64,
-) -> HPyResult<Handle<'ctx>> {
-    match (first, second) {
-        (Part::Terms(tuple, sign), Part::Nothing) | (Part::Nothing, Part::Terms(tuple, sign))
-            if *sign == 1.0 =>
-        {
-            return Expression::make(tuple.dup(), constant);
-        }
-        _ => {}
-    }
-    let n = first.len()?;
-    let mut tuple = TupleBuilder::new(ctx, n + second.len()?)?;
-    first.fill(&mut tuple, 0)?;
-    second.fill(&mut tuple, n)?;
-    Expression::make(tuple.build()?.into_handle(), constant)
 }
 
 /// `a + sign * b` as a new Expression, with kiwisolver's order of terms:
@@ -521,16 +547,17 @@ fn combine<'ctx>(
     b: &Operand<'_, 'ctx>,
     sign: f64,
 ) -> HPyResult<Handle<'ctx>> {
-    let (left, left_constant) = Part::of(a, 1.0)?;
-    let (right, right_constant) = Part::of(b, sign)?;
-    let constant = left_constant + right_constant;
+    let mut pairs = Vec::with_capacity(INLINE);
     let right_first = matches!(b, Operand::Expression(_))
         && !matches!(a, Operand::Expression(_) | Operand::Number(_));
-    if right_first {
-        expression_of(ctx, &right, &left, constant)
+    let (first, first_k, second, second_k) = if right_first {
+        (b, sign, a, 1.0)
     } else {
-        expression_of(ctx, &left, &right, constant)
-    }
+        (a, 1.0, b, sign)
+    };
+    let constant = push_operand(first, first_k, &mut pairs)?;
+    let constant = constant + push_operand(second, second_k, &mut pairs)?;
+    Expression::from_pairs(ctx, pairs, constant)
 }
 
 /// `me + sign * other`, or `other + sign * me` when `reflected`.
@@ -568,13 +595,15 @@ fn sub<'ctx>(
 fn times<'ctx>(me: &Operand<'_, 'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
     match *me {
         Operand::Expression(e) => {
-            let (part, constant) = Part::of(me, k)?;
-            let mut tuple = TupleBuilder::new(e.context(), part.len()?)?;
-            part.fill(&mut tuple, 0)?;
-            Expression::make(tuple.build()?.into_handle(), constant)
+            let mut pairs = Vec::with_capacity(INLINE);
+            let constant = push_operand(me, k, &mut pairs)?;
+            Expression::from_pairs(e.context(), pairs, constant)
         }
-        Operand::Term(t) => scaled_term(t, k),
-        Operand::Variable(v) => scaled_variable(v, k),
+        Operand::Term(t) => {
+            let term = t.extract::<Ref<'_, 'ctx, Term>>()?;
+            Term::make(&Term::variable_of(&term)?, term.coefficient * k)
+        }
+        Operand::Variable(v) => Term::make(v, k),
         Operand::Number(_) => Err(HPyErr::system_error("kiwisolver: a number as a symbol")),
     }
 }
