@@ -5,7 +5,7 @@ use hpy::{hpy_class, hpy_methods, Field, HPyErr, HPyResult, Handle, IntoHPy, Ref
 use kasuari::RelationalOperator;
 
 use crate::format::push_g;
-use crate::symbolics::{Expression, Variable};
+use crate::symbolics::{Expression, Pairs, Variable};
 
 /// A relational operator of a constraint (`expression op 0`).
 #[derive(Clone, Copy)]
@@ -87,23 +87,42 @@ impl Constraint {
     ) -> HPyResult<WithFields<'ctx, Constraint>> {
         let ctx = expr.context();
         let expr = expr.extract::<Ref<'_, 'ctx, Expression>>()?;
-        let mut merged: Vec<(Handle<'ctx>, kasuari::Variable, f64)> = Vec::new();
+        let mut pairs = Vec::new();
         Expression::for_each_pair(&expr, |variable, coefficient| {
+            pairs.push((variable, coefficient));
+            Ok(())
+        })?;
+        Constraint::of_pairs(ctx, pairs, expr.constant, op, strength)
+    }
+
+    /// The constraint `sum(pairs) + constant op 0`, reduced as by
+    /// [`Constraint::reduced`]: an operator's comparison goes straight
+    /// from its operands' terms to the reduced expression, without the
+    /// unreduced `Expression` object no one could see.
+    pub(crate) fn of_pairs<'ctx>(
+        ctx: hpy::Context<'ctx>,
+        pairs: Pairs<'ctx>,
+        constant: f64,
+        op: Op,
+        strength: kasuari::Strength,
+    ) -> HPyResult<WithFields<'ctx, Constraint>> {
+        let mut merged: Vec<(Handle<'ctx>, kasuari::Variable, f64)> =
+            Vec::with_capacity(pairs.len());
+        for (variable, coefficient) in pairs {
             let id = variable.extract::<Ref<'_, 'ctx, Variable>>()?.id;
             match merged.iter_mut().find(|m| m.1 == id) {
                 Some(m) => m.2 += coefficient,
                 None => merged.push((variable, id, coefficient)),
             }
-            Ok(())
-        })?;
+        }
         let kterms = merged
             .iter()
             .map(|(_, id, coefficient)| kasuari::Term::new(*id, *coefficient))
             .collect();
         let pairs = merged.into_iter().map(|(v, _, c)| (v, c)).collect();
-        let reduced = Expression::from_pairs(ctx, pairs, expr.constant)?;
+        let reduced = Expression::from_pairs(ctx, pairs, constant)?;
         let cn = kasuari::Constraint::new(
-            kasuari::Expression::new(kterms, expr.constant),
+            kasuari::Expression::new(kterms, constant),
             op.kasuari(),
             strength,
         );

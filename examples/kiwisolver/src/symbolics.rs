@@ -539,14 +539,13 @@ fn push_operand<'ctx>(op: &Operand<'_, 'ctx>, k: f64, out: &mut Pairs<'ctx>) -> 
     }
 }
 
-/// `a + sign * b` as a new Expression, with kiwisolver's order of terms:
-/// a term or variable combined with an expression comes after its terms.
-fn combine<'ctx>(
-    ctx: Context<'ctx>,
+/// The terms and constant of `a + sign * b`, in kiwisolver's order: a
+/// term or variable combined with an expression comes after its terms.
+fn combined<'ctx>(
     a: &Operand<'_, 'ctx>,
     b: &Operand<'_, 'ctx>,
     sign: f64,
-) -> HPyResult<Handle<'ctx>> {
+) -> HPyResult<(Pairs<'ctx>, f64)> {
     let mut pairs = Vec::with_capacity(INLINE);
     let right_first = matches!(b, Operand::Expression(_))
         && !matches!(a, Operand::Expression(_) | Operand::Number(_));
@@ -557,6 +556,17 @@ fn combine<'ctx>(
     };
     let constant = push_operand(first, first_k, &mut pairs)?;
     let constant = constant + push_operand(second, second_k, &mut pairs)?;
+    Ok((pairs, constant))
+}
+
+/// `a + sign * b` as a new Expression.
+fn combine<'ctx>(
+    ctx: Context<'ctx>,
+    a: &Operand<'_, 'ctx>,
+    b: &Operand<'_, 'ctx>,
+    sign: f64,
+) -> HPyResult<Handle<'ctx>> {
+    let (pairs, constant) = combined(a, b, sign)?;
     Expression::from_pairs(ctx, pairs, constant)
 }
 
@@ -668,6 +678,6 @@ fn compare<'ctx>(
     let Some(other) = operand(other)? else {
         return Ok(ctx.constant(Constant::NotImplemented));
     };
-    let expr = combine(ctx, me, &other, -1.0)?;
-    Constraint::reduced(&expr, op, kasuari::Strength::REQUIRED)?.into_hpy(ctx)
+    let (pairs, constant) = combined(me, &other, -1.0)?;
+    Constraint::of_pairs(ctx, pairs, constant, op, kasuari::Strength::REQUIRED)?.into_hpy(ctx)
 }
