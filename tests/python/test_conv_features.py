@@ -377,3 +377,47 @@ def test_anyhow_io_error(hpyrs_features, tmp_path):
         hpyrs_features.anyhow_open(str(tmp_path / "missing"))
     (tmp_path / "f").write_bytes(b"abc")
     assert hpyrs_features.anyhow_open(str(tmp_path / "f")) == 3
+
+
+# ---- derive options: transparent, from_py_with, default, generics ----
+
+def test_derive_transparent(hpyrs_features):
+    m = hpyrs_features
+    assert m.double_meters(1.5) == 3.0
+    assert m.shout("abc") == "ABC"
+    with raises_type(TypeError):
+        m.shout(5)
+
+
+def test_derive_from_py_with_and_default(hpyrs_features):
+    m = hpyrs_features
+    assert m.config_parts({"color": "ff8800"}) == (0xFF8800, 0, "anonymous")
+    assert m.config_parts({"color": "1", "retries": 3, "user": "ann"}) == (1, 3, "ann")
+    with raises_type(ValueError, match="not hexadecimal"):
+        m.config_parts({"color": "zz"})
+    with raises_type(KeyError, match="color"):
+        m.config_parts({})
+    with raises_type(TypeError, match="retries"):
+        m.config_parts({"color": "1", "retries": "x"})
+    from types import SimpleNamespace as NS
+    assert m.options_parts(NS()) == (8, None)
+    assert m.options_parts(NS(width=3, label="x")) == (3, "x")
+
+    class Raises:
+        @property
+        def width(self):
+            raise ZeroDivisionError("not a missing attribute")
+
+    with raises_type(ZeroDivisionError):
+        m.options_parts(Raises())
+
+
+def test_derive_generics(hpyrs_features):
+    from types import SimpleNamespace as NS
+    m = hpyrs_features
+    assert m.swap_pair((1, 2)) == (2, 1)
+    with raises_type(ValueError):
+        m.swap_pair((1, 2, 3))
+    assert m.retag(NS(tag="t", value=["a", "b"])) == {"tag": "t!", "value": ["a", "b"]}
+    with raises_type(TypeError):
+        m.retag(NS(tag="t", value=[1]))

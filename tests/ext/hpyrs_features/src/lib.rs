@@ -9,7 +9,7 @@ use std::num::{NonZeroI64, NonZeroU8};
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
-use hpy::{hpy_method, hpy_module, HPyResult};
+use hpy::{hpy_method, hpy_module, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 use num_bigint::{BigInt, BigUint};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -123,6 +123,104 @@ fn eyre_parse(s: &str) -> eyre::Result<i64> {
     Ok(v)
 }
 
+// ---- derive options ----
+
+/// `#[hpy(transparent)]` on a tuple struct: converts as its `f64`.
+#[derive(FromHPy, IntoHPy)]
+#[hpy(transparent)]
+struct Meters(f64);
+
+/// `#[hpy(transparent)]` on a struct with one named field.
+#[derive(FromHPy, IntoHPy)]
+#[hpy(transparent)]
+struct Name {
+    inner: String,
+}
+
+/// A `from_py_with` function: a hexadecimal string.
+fn parse_hex(obj: &Handle<'_>) -> HPyResult<u32> {
+    let text: &str = obj.extract()?;
+    u32::from_str_radix(text, 16)
+        .map_err(|_| HPyErr::value_error(format!("not hexadecimal: {text:?}")))
+}
+
+fn default_user() -> String {
+    String::from("anonymous")
+}
+
+/// Items with a `from_py_with` field and two defaults.
+#[derive(FromHPy)]
+#[hpy(from_item_all)]
+struct Config {
+    #[hpy(from_py_with = parse_hex)]
+    color: u32,
+    #[hpy(default)]
+    retries: u32,
+    #[hpy(default = default_user())]
+    user: String,
+}
+
+/// Attributes, one with a default expression.
+#[derive(FromHPy)]
+struct Options {
+    #[hpy(default = 8)]
+    width: i64,
+    #[hpy(attribute = "label", default)]
+    name: Option<String>,
+}
+
+/// A generic tuple struct.
+#[derive(FromHPy, IntoHPy)]
+struct Pair<T>(T, T);
+
+/// A generic struct with named fields.
+#[derive(FromHPy, IntoHPy)]
+struct Tagged<T> {
+    tag: String,
+    value: T,
+}
+
+/// Doubles a `Meters`.
+#[hpy_method]
+fn double_meters(m: Meters) -> Meters {
+    Meters(m.0 * 2.0)
+}
+
+/// Upper-cases a `Name`.
+#[hpy_method]
+fn shout(n: Name) -> Name {
+    Name {
+        inner: n.inner.to_uppercase(),
+    }
+}
+
+/// `(color, retries, user)` of a `Config` dict.
+#[hpy_method]
+fn config_parts(c: Config) -> (u32, u32, String) {
+    (c.color, c.retries, c.user)
+}
+
+/// `(width, name)` of an object's attributes.
+#[hpy_method]
+fn options_parts(o: Options) -> (i64, Option<String>) {
+    (o.width, o.name)
+}
+
+/// Swaps a `Pair<i64>`.
+#[hpy_method]
+fn swap_pair(p: Pair<i64>) -> Pair<i64> {
+    Pair(p.1, p.0)
+}
+
+/// A `Tagged<Vec<String>>` read from attributes, written as a dict.
+#[hpy_method]
+fn retag(t: Tagged<Vec<String>>) -> Tagged<Vec<String>> {
+    Tagged {
+        tag: format!("{}!", t.tag),
+        value: t.value,
+    }
+}
+
 hpy_module! {
     /// hpy-rs's std and optional-feature conversions.
     methods: [
@@ -131,6 +229,6 @@ hpy_module! {
         echo_datetime_utc, echo_datetime_fixed, echo_timedelta, echo_fixed_offset, echo_decimal,
         echo_uuid, cow_str, cow_bytes, duration_from_parts, time_from_nanos, date_from_ymd,
         timedelta_from_nanos, bigint_to_string, bigint_from_string, anyhow_parse, anyhow_open,
-        eyre_parse,
+        eyre_parse, double_meters, shout, config_parts, options_parts, swap_pair, retag,
     ],
 }
