@@ -65,6 +65,8 @@ mod global;
 pub mod impl_;
 mod iter;
 mod runtime;
+#[cfg(feature = "serde")]
+pub mod serde;
 mod threads;
 mod tracker;
 mod types;

@@ -421,3 +421,73 @@ def test_derive_generics(hpyrs_features):
     assert m.retag(NS(tag="t", value=["a", "b"])) == {"tag": "t!", "value": ["a", "b"]}
     with raises_type(TypeError):
         m.retag(NS(tag="t", value=[1]))
+
+
+# ---- serde ----
+
+def settings(**changes):
+    base = {"name": "n", "sizes": [1, 2, 3], "ratio": 0.5, "tags": None,
+            "shape": "Unit", "pair": (7, "seven"),
+            "nested": {"a": [1, None, -3], "b": []}, "flag": False}
+    base.update(changes)
+    return base
+
+
+def test_serde_round_trip(hpyrs_features):
+    m = hpyrs_features
+    for shape in ("Unit", {"Circle": {"r": 1.5}}, {"Pair": (1, 2)}, {"Named": "x"}):
+        s = settings(shape=shape, tags=["t"])
+        assert m.serde_config(s) == s
+    out = m.serde_config(settings())
+    assert type(out["pair"]) is tuple and type(out["sizes"]) is list
+    no_flag = settings()
+    del no_flag["flag"]
+    assert m.serde_config(no_flag)["flag"] is False
+    assert m.serde_by_hand(settings(shape={"Circle": {"r": 2.0}})) == (6, {"Circle": {"r": 2.0}})
+
+
+def test_serde_error_paths(hpyrs_features):
+    m = hpyrs_features
+    with raises_type(TypeError, match=r"^sizes\[1\]: expected u32, got str$"):
+        m.serde_config(settings(sizes=[1, "x"]))
+    with raises_type(OverflowError, match=r"^sizes\[0\]: int out of range for u32$"):
+        m.serde_config(settings(sizes=[2**32]))
+    with raises_type(TypeError, match=r"^nested\.a\[1\]: expected i64, got float$"):
+        m.serde_config(settings(nested={"a": [1, 2.5]}))
+    with raises_type(TypeError, match=r"^shape\.Circle\.r: expected f64, got str$"):
+        m.serde_config(settings(shape={"Circle": {"r": "big"}}))
+    with raises_type(ValueError, match=r"^shape: unknown variant `Square`"):
+        m.serde_config(settings(shape="Square"))
+    with raises_type(ValueError, match=r"^pair: expected 2 items, got 3$"):
+        m.serde_config(settings(pair=(1, "a", 2)))
+    missing = settings()
+    del missing["ratio"]
+    with raises_type(KeyError, match="missing field 'ratio'"):
+        m.serde_config(missing)
+    with raises_type(TypeError, match="expected dict, got list"):
+        m.serde_config([])
+    with raises_type(TypeError, match=r"^tags: expected a list or tuple, got int$"):
+        m.serde_config(settings(tags=5))
+
+
+def test_serde_json_values(hpyrs_features):
+    m = hpyrs_features
+    v = {"a": [1, 2.5, "x", None, True, {"b": []}], "c": -(2**63), "d": 2**64 - 1}
+    assert m.serde_json_value(v) == v
+    with raises_type(TypeError):
+        m.serde_json_value({1: 2})  # serde_json maps have str keys
+    with raises_type(TypeError):
+        m.serde_json_value(object())
+
+
+json_leaves = (st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+               | st.floats(allow_nan=False, allow_infinity=False) | st.text())
+json_values = st.recursive(json_leaves, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+                           max_leaves=30)
+
+
+@given(json_values)
+@some
+def test_serde_nested_property(hpyrs_features, v):
+    assert hpyrs_features.serde_json_value(v) == v

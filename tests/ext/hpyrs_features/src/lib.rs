@@ -221,6 +221,74 @@ fn retag(t: Tagged<Vec<String>>) -> Tagged<Vec<String>> {
     }
 }
 
+// ---- serde ----
+
+/// Every shape serde has: struct, sequences, options, tuples, maps, enums.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Settings {
+    name: String,
+    sizes: Vec<u32>,
+    ratio: f64,
+    tags: Option<Vec<String>>,
+    shape: Shape,
+    pair: (i64, String),
+    nested: std::collections::BTreeMap<String, Vec<Option<i64>>>,
+    #[serde(default)]
+    flag: bool,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+enum Shape {
+    Unit,
+    Circle { r: f64 },
+    Pair(i64, i64),
+    Named(String),
+}
+
+/// A `Settings` through `Serde<T>` both ways.
+#[hpy_method]
+fn serde_config(c: hpy::serde::Serde<Settings>) -> hpy::serde::Serde<Settings> {
+    c
+}
+
+/// Any JSON-like value through `Serde<serde_json::Value>`.
+#[hpy_method]
+fn serde_json_value(
+    v: hpy::serde::Serde<serde_json::Value>,
+) -> hpy::serde::Serde<serde_json::Value> {
+    v
+}
+
+/// `from_object` then `to_object` by hand: the sum of a Settings' sizes,
+/// and the Settings' shape.
+#[hpy_method]
+fn serde_by_hand<'ctx>(obj: &Handle<'ctx>) -> HPyResult<(u64, Handle<'ctx>)> {
+    let c: Settings = hpy::serde::from_object(obj)?;
+    let total = c.sizes.iter().map(|&s| u64::from(s)).sum();
+    Ok((total, hpy::serde::to_object(obj.context(), &c.shape)?))
+}
+
+/// A struct of ten fields (the benchmark's row).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Ten {
+    a: i64,
+    b: i64,
+    c: f64,
+    d: f64,
+    e: String,
+    f: String,
+    g: bool,
+    h: Option<i64>,
+    i: Vec<i64>,
+    j: u32,
+}
+
+/// Ten fields through serde both ways.
+#[hpy_method]
+fn serde_ten(t: hpy::serde::Serde<Ten>) -> hpy::serde::Serde<Ten> {
+    t
+}
+
 hpy_module! {
     /// hpy-rs's std and optional-feature conversions.
     methods: [
@@ -230,5 +298,6 @@ hpy_module! {
         echo_uuid, cow_str, cow_bytes, duration_from_parts, time_from_nanos, date_from_ymd,
         timedelta_from_nanos, bigint_to_string, bigint_from_string, anyhow_parse, anyhow_open,
         eyre_parse, double_meters, shout, config_parts, options_parts, swap_pair, retag,
+        serde_config, serde_json_value, serde_by_hand, serde_ten,
     ],
 }
