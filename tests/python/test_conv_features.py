@@ -31,6 +31,8 @@ except ImportError:  # .venv-3.12, -3.13, -3.15 have pytest only
         def __call__(self, *args, **kwargs):
             return self
 
+        __or__ = __call__
+
     st = _NoStrategies()
 
     def given(*strategies, **kw):
