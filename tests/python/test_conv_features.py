@@ -209,8 +209,7 @@ def test_chrono_naive(hpyrs_features):
         assert m.echo_naive_datetime(x) == x
     with raises_type(TypeError, match="without tzinfo"):
         m.echo_naive_datetime(dt.datetime(2000, 1, 1, tzinfo=UTC))
-    with raises_type(TypeError, match="without tzinfo"):
-        m.echo_time(dt.time(1, tzinfo=UTC))
+    assert m.echo_time(dt.time(1, tzinfo=UTC)) == dt.time(1)  # tzinfo ignored, as PyO3
     with raises_type(TypeError, match="must be datetime.date, not str"):
         m.echo_date("2024-01-01")
 
@@ -255,6 +254,10 @@ def test_chrono_aware(hpyrs_features):
         m.echo_datetime_fixed(dt.datetime(2024, 1, 1))
     assert m.echo_fixed_offset(tz) == tz
     assert m.echo_fixed_offset(UTC) == dt.timezone(dt.timedelta(0))
+    assert m.echo_fixed_offset(dt.timezone(dt.timedelta(seconds=1, microseconds=5))) == \
+        dt.timezone(dt.timedelta(seconds=1))
+    with raises_type(TypeError, match="datetime.tzinfo"):
+        m.echo_fixed_offset(5)
 
 
 def test_chrono_fold(hpyrs_features):
@@ -368,14 +371,14 @@ def test_uuid_property(hpyrs_features, u):
 def test_error_reports(hpyrs_features, name):
     f = getattr(hpyrs_features, name)
     assert f("42") == 42
-    with raises_type(ValueError, match="while parsing: invalid digit"):
+    with raises_type(RuntimeError, match="^while parsing: invalid digit found in string$"):
         f("x")
     with raises_type(RuntimeError, match="^failed on purpose$"):
         f("fail")
 
 
 def test_anyhow_io_error(hpyrs_features, tmp_path):
-    with raises_type(FileNotFoundError, match="opening .*missing"):
+    with raises_type(RuntimeError, match="opening .*missing: No such file"):
         hpyrs_features.anyhow_open(str(tmp_path / "missing"))
     (tmp_path / "f").write_bytes(b"abc")
     assert hpyrs_features.anyhow_open(str(tmp_path / "f")) == 3

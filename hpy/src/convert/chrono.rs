@@ -3,12 +3,12 @@
 //! | Rust | Python |
 //! |---|---|
 //! | `NaiveDate` | `date` (a `datetime` is accepted too: its date) |
-//! | `NaiveTime` | `time` without `tzinfo` |
+//! | `NaiveTime` | `time` (a `tzinfo` is ignored, as PyO3) |
 //! | `NaiveDateTime` | naive `datetime` (an aware one is a `TypeError`) |
 //! | `DateTime<Utc>` | aware `datetime` whose `tzinfo` is `timezone.utc` |
 //! | `DateTime<FixedOffset>` | aware `datetime` (its `utcoffset()`, `fold` respected) |
 //! | `TimeDelta` (`chrono::Duration`) | `timedelta` |
-//! | `FixedOffset` | `timezone(timedelta(...))` (any `tzinfo` with a fixed `utcoffset(None)`) |
+//! | `FixedOffset` | `timezone(timedelta(...))` (any `tzinfo` with a fixed `utcoffset(None)`; sub-second parts dropped) |
 //! | `Utc` | `timezone.utc` |
 //!
 //! Edges, as PyO3 0.30: chrono keeps nanoseconds, Python microseconds, so
@@ -90,14 +90,11 @@ fn new_datetime<'ctx>(
     }
 }
 
-/// Seconds east of UTC of a `timedelta` that is a UTC offset.
+/// Seconds east of UTC of a `timedelta` that is a UTC offset; its
+/// microseconds (which a `FixedOffset` cannot hold) are dropped, as PyO3
+/// does.
 fn offset_seconds(delta: &Handle<'_>) -> HPyResult<i32> {
-    let (days, seconds, micros) = timedelta_parts(delta)?;
-    if micros != 0 {
-        return Err(HPyErr::value_error(
-            "a UTC offset with microseconds cannot be a chrono FixedOffset",
-        ));
-    }
+    let (days, seconds, _micros) = timedelta_parts(delta)?;
     Ok((days * 86_400 + seconds) as i32)
 }
 
@@ -128,12 +125,9 @@ impl<'ctx> IntoHPy<'ctx> for NaiveDate {
 // ---- NaiveTime ----
 
 impl<'ctx> FromHPy<'_, 'ctx> for NaiveTime {
-    /// A `time` without `tzinfo` (`TypeError` for an aware one).
+    /// A `time`; its `tzinfo`, if any, is ignored (as PyO3 does).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         StdClass::Time.check(obj)?;
-        if tzinfo(obj)?.is_some() {
-            return Err(HPyErr::type_error("expected a time without tzinfo"));
-        }
         time_of(obj)
     }
 }
@@ -227,8 +221,10 @@ impl<'ctx> IntoHPy<'ctx> for DateTime<Utc> {
 
 impl<'ctx> FromHPy<'_, 'ctx> for FixedOffset {
     /// A `tzinfo` with a fixed offset (`utcoffset(None)` is a
-    /// `timedelta`), such as a `datetime.timezone`.
+    /// `timedelta`), such as a `datetime.timezone`; anything else is a
+    /// `TypeError`.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        StdClass::TzInfo.check(obj)?;
         let ctx = obj.context();
         let delta = obj.call_method1("utcoffset", (ctx.none(),))?;
         if delta.is_none() {

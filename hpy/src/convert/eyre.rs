@@ -10,18 +10,17 @@
 //! exception set in this call), so a Python exception is kept by
 //! returning `HPyResult`.
 
-use crate::err::from_error_chain;
 use crate::runtime::result::IntoResult;
 use crate::{HPyResult, IntoHPy};
 
 impl<'ctx, T: IntoHPy<'ctx>> IntoResult for Result<T, eyre::Report> {
     type Value = T;
 
-    /// An error becomes the Python exception of the first error in its
-    /// chain that has one (an `std::io::Error` is an `OSError` …, see
-    /// [`HPyErr`](crate::HPyErr)'s `From`), else a `RuntimeError`; the
-    /// message is the whole chain (`{:#}`: `outer: cause: root`).
+    /// An error becomes a `RuntimeError` (as in PyO3, whatever the errors
+    /// in its chain), its message the whole chain (`{:#}`:
+    /// `outer: cause: root`). To raise another class, return
+    /// `HPyResult<T>` and pick it with `.or_raise(...)`.
     fn into_result(self) -> HPyResult<T> {
-        self.map_err(|e| from_error_chain(e.chain(), format!("{e:#}")))
+        self.map_err(|e| crate::HPyErr::runtime_error(format!("{e:#}")))
     }
 }

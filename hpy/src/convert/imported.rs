@@ -21,6 +21,7 @@ pub(crate) enum StdClass {
     DateTime,
     TimeDelta,
     TimeZone,
+    TzInfo,
     Decimal,
     Uuid,
     Ipv4Address,
@@ -29,7 +30,7 @@ pub(crate) enum StdClass {
 }
 
 impl StdClass {
-    const COUNT: usize = 10;
+    const COUNT: usize = 11;
 
     /// `(module, attribute)`.
     const fn path(self) -> (&'static str, &'static str) {
@@ -39,6 +40,7 @@ impl StdClass {
             StdClass::DateTime => ("datetime", "datetime"),
             StdClass::TimeDelta => ("datetime", "timedelta"),
             StdClass::TimeZone => ("datetime", "timezone"),
+            StdClass::TzInfo => ("datetime", "tzinfo"),
             StdClass::Decimal => ("decimal", "Decimal"),
             StdClass::Uuid => ("uuid", "UUID"),
             StdClass::Ipv4Address => ("ipaddress", "IPv4Address"),
@@ -77,6 +79,7 @@ impl StdClass {
             StdClass::DateTime => "datetime.datetime",
             StdClass::TimeDelta => "datetime.timedelta",
             StdClass::TimeZone => "datetime.timezone",
+            StdClass::TzInfo => "datetime.tzinfo",
             StdClass::Decimal => "decimal.Decimal",
             StdClass::Uuid => "uuid.UUID",
             StdClass::Ipv4Address => "ipaddress.IPv4Address",

@@ -601,66 +601,45 @@ impl<E: std::error::Error + 'static> From<E> for HPyErr {
     }
 }
 
-/// The builtin exception class a std error maps to (see `From<E>`);
-/// `$err` is a `dyn Any` or a `dyn Error` (both have `is` and
-/// `downcast_ref`).
-macro_rules! builtin_class_of {
-    ($err:expr) => {{
-        use std::io::ErrorKind;
-        let err = $err;
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            match io.kind() {
-                ErrorKind::NotFound => HPyConstant::FileNotFoundError,
-                ErrorKind::PermissionDenied => HPyConstant::PermissionError,
-                ErrorKind::AlreadyExists => HPyConstant::FileExistsError,
-                ErrorKind::TimedOut => HPyConstant::TimeoutError,
-                ErrorKind::Interrupted => HPyConstant::InterruptedError,
-                ErrorKind::BrokenPipe => HPyConstant::BrokenPipeError,
-                ErrorKind::ConnectionRefused => HPyConstant::ConnectionRefusedError,
-                ErrorKind::ConnectionReset => HPyConstant::ConnectionResetError,
-                ErrorKind::ConnectionAborted => HPyConstant::ConnectionAbortedError,
-                ErrorKind::WouldBlock => HPyConstant::BlockingIOError,
-                _ => HPyConstant::OSError,
-            }
-        } else if err.is::<std::num::ParseIntError>()
-            || err.is::<std::num::ParseFloatError>()
-            || err.is::<std::str::ParseBoolError>()
-            || err.is::<std::char::ParseCharError>()
-            || err.is::<std::net::AddrParseError>()
-            || err.is::<std::str::Utf8Error>()
-            || err.is::<std::string::FromUtf8Error>()
-            || err.is::<std::string::FromUtf16Error>()
-            || err.is::<std::ffi::NulError>()
-            || err.is::<std::char::CharTryFromError>()
-        {
-            HPyConstant::ValueError
-        } else if err.is::<std::num::TryFromIntError>() {
-            HPyConstant::OverflowError
-        } else {
-            HPyConstant::RuntimeError
-        }
-    }};
-}
-
-/// [`builtin_class_of!`] for a concrete error.
+/// The builtin exception class a std error maps to (see `From<E>`).
 fn builtin_class_of(err: &(dyn Any + 'static)) -> HPyConstant {
-    builtin_class_of!(err)
-}
-
-/// The error for a chain of Rust errors (an `anyhow::Error`, an
-/// `eyre::Report`): the class of the first error in the chain that
-/// [`builtin_class_of!`] maps to something more precise than
-/// `RuntimeError`, else `RuntimeError`; the message is `msg`.
-#[allow(dead_code)] // used by the optional `anyhow` and `eyre` features
-pub(crate) fn from_error_chain<'e>(
-    chain: impl Iterator<Item = &'e (dyn std::error::Error + 'static)>,
-    msg: String,
-) -> HPyErr {
-    let class = chain
-        .map(|err| builtin_class_of!(err))
-        .find(|class| *class != HPyConstant::RuntimeError)
-        .unwrap_or(HPyConstant::RuntimeError);
-    HPyErr::new(class, msg)
+    use std::io::ErrorKind;
+    macro_rules! is {
+        ($($t:ty),*) => { false $(|| err.is::<$t>())* };
+    }
+    if let Some(io) = err.downcast_ref::<std::io::Error>() {
+        return match io.kind() {
+            ErrorKind::NotFound => HPyConstant::FileNotFoundError,
+            ErrorKind::PermissionDenied => HPyConstant::PermissionError,
+            ErrorKind::AlreadyExists => HPyConstant::FileExistsError,
+            ErrorKind::TimedOut => HPyConstant::TimeoutError,
+            ErrorKind::Interrupted => HPyConstant::InterruptedError,
+            ErrorKind::BrokenPipe => HPyConstant::BrokenPipeError,
+            ErrorKind::ConnectionRefused => HPyConstant::ConnectionRefusedError,
+            ErrorKind::ConnectionReset => HPyConstant::ConnectionResetError,
+            ErrorKind::ConnectionAborted => HPyConstant::ConnectionAbortedError,
+            ErrorKind::WouldBlock => HPyConstant::BlockingIOError,
+            _ => HPyConstant::OSError,
+        };
+    }
+    if is!(
+        std::num::ParseIntError,
+        std::num::ParseFloatError,
+        std::str::ParseBoolError,
+        std::char::ParseCharError,
+        std::net::AddrParseError,
+        std::str::Utf8Error,
+        std::string::FromUtf8Error,
+        std::string::FromUtf16Error,
+        std::ffi::NulError,
+        std::char::CharTryFromError
+    ) {
+        HPyConstant::ValueError
+    } else if is!(std::num::TryFromIntError) {
+        HPyConstant::OverflowError
+    } else {
+        HPyConstant::RuntimeError
+    }
 }
 
 /// An exception class an error can be raised as: a builtin one
