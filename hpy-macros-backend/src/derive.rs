@@ -23,27 +23,44 @@ enum Source {
     Item(String),
 }
 
-/// The `#[hpy(...)]` options of the type: `from_item_all`, `crate`.
+/// The `#[hpy(...)]` options of a field.
+struct FieldOptions {
+    source: Source,
+    /// `from_py_with = path`: the function reading the value.
+    from_py_with: Option<syn::ExprPath>,
+    /// `default` (`None` inside: `Default::default()`) or `default = expr`.
+    default: Option<Option<syn::Expr>>,
+    /// Where `default` was written, for errors.
+    default_span: Option<proc_macro2::Span>,
+}
+
+/// The `#[hpy(...)]` options of the type: `from_item_all`, `transparent`,
+/// `crate`.
 struct TypeOptions {
     from_item_all: bool,
+    /// The span of `transparent`, if given.
+    transparent: Option<proc_macro2::Span>,
     krate: Option<syn::Path>,
 }
 
 fn type_options(attrs: &[Attribute], errors: &mut Errors) -> TypeOptions {
     let mut o = TypeOptions {
         from_item_all: false,
+        transparent: None,
         krate: None,
     };
     for attr in attrs.iter().filter(|a| a.path().is_ident("hpy")) {
         let res = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("from_item_all") {
                 o.from_item_all = true;
+            } else if meta.path.is_ident("transparent") {
+                o.transparent = Some(meta.path.span());
             } else if meta.path.is_ident("crate") {
                 o.krate = Some(crate::attributes::crate_path(&meta)?);
             } else {
                 return Err(meta.error(format!(
-                    "unknown #[hpy] option on the type{}; expected `from_item_all` or `crate = \"...\"` \
-                     (`item`/`attribute` go on a field)",
+                    "unknown #[hpy] option on the type{}; expected `from_item_all`, `transparent` or \
+                     `crate = \"...\"` (`item`, `attribute`, `default` and `from_py_with` go on a field)",
                     crate::diag::did_you_mean(&meta.path, crate::options::DERIVE_TYPE),
                 )));
             }
@@ -56,18 +73,25 @@ fn type_options(attrs: &[Attribute], errors: &mut Errors) -> TypeOptions {
     o
 }
 
-/// The source of a named field: `#[hpy(item)]`, `#[hpy(item = "key")]`,
-/// `#[hpy(attribute)]`, `#[hpy(attribute = "name")]`, else the default.
-fn field_source(field: &syn::Field, from_item_all: bool, errors: &mut Errors) -> Source {
+/// The options of a field: its source (`#[hpy(item)]`,
+/// `#[hpy(item = "key")]`, `#[hpy(attribute)]`, `#[hpy(attribute =
+/// "name")]`, else the default), `from_py_with = path` and `default` /
+/// `default = expr`.
+fn field_options(field: &syn::Field, from_item_all: bool, errors: &mut Errors) -> FieldOptions {
     let name = field
         .ident
         .as_ref()
         .map(|i| i.unraw().to_string())
         .unwrap_or_default();
-    let mut source = if from_item_all {
-        Source::Item(name.clone())
-    } else {
-        Source::Attribute(name.clone())
+    let mut o = FieldOptions {
+        source: if from_item_all {
+            Source::Item(name.clone())
+        } else {
+            Source::Attribute(name.clone())
+        },
+        from_py_with: None,
+        default: None,
+        default_span: None,
     };
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("hpy")) {
         let res = attr.parse_nested_meta(|meta| {
@@ -79,13 +103,37 @@ fn field_source(field: &syn::Field, from_item_all: bool, errors: &mut Errors) ->
                 }
             };
             if meta.path.is_ident("item") {
-                source = Source::Item(explicit(&meta)?);
+                o.source = Source::Item(explicit(&meta)?);
             } else if meta.path.is_ident("attribute") {
-                source = Source::Attribute(explicit(&meta)?);
+                o.source = Source::Attribute(explicit(&meta)?);
+            } else if meta.path.is_ident("from_py_with") {
+                if !meta.input.peek(syn::Token![=]) {
+                    return Err(meta.error(
+                        "`from_py_with` needs the function that reads the field: \
+                         `#[hpy(from_py_with = path::to_fn)]`, with \
+                         `fn(&Handle<'_>) -> HPyResult<FieldType>`",
+                    ));
+                }
+                let value = meta.value()?;
+                if value.peek(LitStr) {
+                    return Err(meta.error(
+                        "`from_py_with` takes a path, not a string: write \
+                         `#[hpy(from_py_with = my_fn)]`",
+                    ));
+                }
+                o.from_py_with = Some(value.parse()?);
+            } else if meta.path.is_ident("default") {
+                o.default_span = Some(meta.path.span());
+                o.default = Some(if meta.input.peek(syn::Token![=]) {
+                    Some(meta.value()?.parse()?)
+                } else {
+                    None
+                });
             } else {
                 return Err(meta.error(format!(
                     "unknown #[hpy] option on a field{}; expected `item`, `item = \"key\"`, \
-                     `attribute` or `attribute = \"name\"`",
+                     `attribute`, `attribute = \"name\"`, `default`, `default = expr` or \
+                     `from_py_with = path`",
                     crate::diag::did_you_mean(&meta.path, crate::options::DERIVE_FIELD),
                 )));
             }
@@ -95,19 +143,90 @@ fn field_source(field: &syn::Field, from_item_all: bool, errors: &mut Errors) ->
             errors.push(e);
         }
     }
-    source
+    o
 }
 
-fn reject_generics(input: &DeriveInput, which: &str, errors: &mut Errors) {
-    if let Some(param) = input.generics.params.first() {
+/// The source of a named field (see [`field_options`]).
+fn field_source(field: &syn::Field, from_item_all: bool, errors: &mut Errors) -> Source {
+    field_options(field, from_item_all, errors).source
+}
+
+/// Refuses `default` where there is no attribute or item that can be
+/// missing (a tuple field, a transparent field).
+fn reject_default(options: &FieldOptions, place: &str, errors: &mut Errors) {
+    if let Some(span) = options.default_span {
         errors.push(syn::Error::new(
-            param.span(),
+            span,
             format!(
-                "#[derive({which})] takes types without generic parameters: the fields must be \
-                 owned values (e.g. `String`, not `&str`; `Vec<T>` of a concrete `T`)"
+                "`default` applies to a named field read from an attribute or item, not to {place}: \
+                 remove it, or give the struct named fields"
             ),
         ));
     }
+}
+
+/// The `fn` turning a field's handle into its value: `from_py_with`'s
+/// path, else `FromHPy::extract`.
+fn reader(options: &FieldOptions, ty: &syn::Type) -> TokenStream {
+    match &options.from_py_with {
+        Some(path) => quote_spanned! {path.span()=>
+            ::__hpy::impl_::derive::with::<#ty>(#path)
+        },
+        None => quote_spanned! {ty.span()=>
+            ::__hpy::impl_::derive::extract::<#ty>
+        },
+    }
+}
+
+/// Refuses lifetime parameters (a field cannot borrow from a handle that
+/// is closed before the value is returned); type and const parameters are
+/// kept.
+fn reject_lifetimes(input: &DeriveInput, which: &str, errors: &mut Errors) {
+    if let Some(param) = input.generics.lifetimes().next() {
+        errors.push(syn::Error::new(
+            param.span(),
+            format!(
+                "#[derive({which})] takes no lifetime parameters: the fields must be owned values \
+                 (`String`, not `&str`), since each field's handle is closed before the value is \
+                 returned; type parameters (`struct Pair<T>`) are fine"
+            ),
+        ));
+    }
+}
+
+/// `transparent` is for a struct of exactly one field.
+fn check_transparent(input: &DeriveInput, options: &TypeOptions, errors: &mut Errors) {
+    let Some(span) = options.transparent else {
+        return;
+    };
+    let problem = match &input.data {
+        Data::Struct(s) if s.fields.len() == 1 => return,
+        Data::Struct(s) => format!("this struct has {} fields", s.fields.len()),
+        Data::Enum(_) => String::from(
+            "on an enum, a variant with one unnamed field already converts as that field",
+        ),
+        Data::Union(_) => String::from("this is a union"),
+    };
+    errors.push(syn::Error::new(
+        span,
+        format!(
+            "`#[hpy(transparent)]` is for a struct with exactly one field, which it converts as: \
+             {problem} (remove `transparent`)"
+        ),
+    ));
+}
+
+/// Every field type of `data`.
+fn field_types(data: &Data) -> Vec<&syn::Type> {
+    let fields: Vec<&Fields> = match data {
+        Data::Struct(s) => vec![&s.fields],
+        Data::Enum(e) => e.variants.iter().map(|v| &v.fields).collect(),
+        Data::Union(_) => vec![],
+    };
+    fields
+        .into_iter()
+        .flat_map(|f| f.iter().map(|f| &f.ty))
+        .collect()
 }
 
 /// The expression building `path { fields }` / `path(fields)` from `obj`.
@@ -124,28 +243,48 @@ fn extract_fields(
             let inits = named.named.iter().map(|f| {
                 let ident = f.ident.as_ref().expect("named field");
                 let ty = &f.ty;
-                let (helper, key) = match field_source(f, from_item_all, errors) {
-                    Source::Attribute(k) => (quote!(attr_field), k),
-                    Source::Item(k) => (quote!(item_field), k),
+                let options = field_options(f, from_item_all, errors);
+                let read = reader(&options, ty);
+                let (helper, key) = match &options.source {
+                    Source::Attribute(k) => (quote!(attr_field), k.clone()),
+                    Source::Item(k) => (quote!(item_field), k.clone()),
+                };
+                let default = match &options.default {
+                    None => quote!(::core::option::Option::None::<fn() -> #ty>),
+                    Some(None) => quote_spanned! {ty.span()=>
+                        ::core::option::Option::Some(<#ty as ::core::default::Default>::default)
+                    },
+                    Some(Some(expr)) => quote_spanned! {expr.span()=>
+                        ::core::option::Option::Some(|| -> #ty { #expr })
+                    },
                 };
                 quote_spanned! {ty.span()=>
-                    #ident: ::__hpy::impl_::derive::#helper::<#ty>(__hpy_obj, #type_name, #key)?
+                    #ident: ::__hpy::impl_::derive::#helper::<#ty>(
+                        __hpy_obj, #type_name, #key, #read, #default,
+                    )?
                 }
             });
             quote!(#path { #(#inits),* })
         }
         Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
-            let ty = &unnamed.unnamed[0].ty;
+            let f = &unnamed.unnamed[0];
+            let ty = &f.ty;
+            let options = field_options(f, from_item_all, errors);
+            reject_default(&options, "a tuple field", errors);
+            let read = reader(&options, ty);
             quote_spanned! {ty.span()=>
-                #path(<#ty as ::__hpy::FromHPy<'_, 'ctx>>::extract(__hpy_obj)?)
+                #path((#read)(__hpy_obj)?)
             }
         }
         Fields::Unnamed(unnamed) => {
             let n = unnamed.unnamed.len();
             let inits = unnamed.unnamed.iter().enumerate().map(|(i, f)| {
                 let ty = &f.ty;
+                let options = field_options(f, from_item_all, errors);
+                reject_default(&options, "a tuple field", errors);
+                let read = reader(&options, ty);
                 quote_spanned! {ty.span()=>
-                    ::__hpy::impl_::derive::index_field::<#ty>(__hpy_obj, #i)?
+                    ::__hpy::impl_::derive::index_field::<#ty>(__hpy_obj, #i, #read)?
                 }
             });
             quote! {{
@@ -169,10 +308,27 @@ pub fn expand_derive_from_hpy(input: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(input)?;
     let mut errors = Errors::default();
     let options = type_options(&input.attrs, &mut errors);
-    reject_generics(&input, "FromHPy", &mut errors);
+    reject_lifetimes(&input, "FromHPy", &mut errors);
+    check_transparent(&input, &options, &mut errors);
     let ident = &input.ident;
     let type_name = ident.unraw().to_string();
     let body = match &input.data {
+        Data::Struct(s) if options.transparent.is_some() => {
+            let f = s.fields.iter().next().expect("checked: one field");
+            let ty = &f.ty;
+            let field_opts = field_options(f, false, &mut errors);
+            reject_default(
+                &field_opts,
+                "the field of a transparent struct",
+                &mut errors,
+            );
+            let read = reader(&field_opts, ty);
+            let build = match &f.ident {
+                Some(name) => quote!(#ident { #name: (#read)(__hpy_obj)? }),
+                None => quote!(#ident((#read)(__hpy_obj)?)),
+            };
+            quote!(::core::result::Result::Ok(#build))
+        }
         Data::Struct(s) => {
             let build = extract_fields(
                 quote!(#ident),
@@ -232,10 +388,24 @@ pub fn expand_derive_from_hpy(input: TokenStream) -> syn::Result<TokenStream> {
         }
     };
     errors.finish()?;
+    let (_, ty_generics, where_clause) = input.generics.split_for_impl();
+    let params = &input.generics.params;
+    let mut bounds: Vec<TokenStream> = where_clause
+        .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
+        .unwrap_or_default();
+    if !params.is_empty() {
+        bounds.extend(
+            field_types(&input.data)
+                .into_iter()
+                .map(|ty| quote!(#ty: for<'__hpy_b> ::__hpy::FromHPy<'__hpy_b, 'ctx>)),
+        );
+    }
     let expansion = quote! {
         const _: () = {
             #[automatically_derived]
-            impl<'a, 'ctx> ::__hpy::FromHPy<'a, 'ctx> for #ident {
+            impl<'a, 'ctx, #params> ::__hpy::FromHPy<'a, 'ctx> for #ident #ty_generics
+            where #(#bounds,)*
+            {
                 #[allow(clippy::redundant_closure_call)]
                 fn extract(__hpy_obj: &'a ::__hpy::Handle<'ctx>) -> ::__hpy::HPyResult<Self> {
                     #body
@@ -323,9 +493,17 @@ pub fn expand_derive_into_hpy(input: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(input)?;
     let mut errors = Errors::default();
     let options = type_options(&input.attrs, &mut errors);
-    reject_generics(&input, "IntoHPy", &mut errors);
+    reject_lifetimes(&input, "IntoHPy", &mut errors);
+    check_transparent(&input, &options, &mut errors);
     let ident = &input.ident;
     let body = match &input.data {
+        Data::Struct(s) if options.transparent.is_some() => {
+            let pattern = bind_fields(quote!(#ident), &s.fields);
+            quote! {
+                let #pattern = self;
+                ::__hpy::IntoHPy::into_hpy(__hpy_f0, __hpy_ctx)
+            }
+        }
         Data::Struct(s) => {
             let pattern = bind_fields(quote!(#ident), &s.fields);
             let convert = into_object(&s.fields, options.from_item_all, ident.span(), &mut errors);
@@ -357,10 +535,24 @@ pub fn expand_derive_into_hpy(input: TokenStream) -> syn::Result<TokenStream> {
         }
     };
     errors.finish()?;
+    let (_, ty_generics, where_clause) = input.generics.split_for_impl();
+    let params = &input.generics.params;
+    let mut bounds: Vec<TokenStream> = where_clause
+        .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
+        .unwrap_or_default();
+    if !params.is_empty() {
+        bounds.extend(
+            field_types(&input.data)
+                .into_iter()
+                .map(|ty| quote!(#ty: ::__hpy::IntoHPy<'ctx>)),
+        );
+    }
     let expansion = quote! {
         const _: () = {
             #[automatically_derived]
-            impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
+            impl<'ctx, #params> ::__hpy::IntoHPy<'ctx> for #ident #ty_generics
+            where #(#bounds,)*
+            {
                 fn into_hpy(
                     self,
                     __hpy_ctx: ::__hpy::Context<'ctx>,
@@ -385,22 +577,43 @@ mod tests {
         .unwrap()
         .to_string();
         assert!(
-            out.contains("attr_field :: < f64 > (__hpy_obj , \"P\" , \"x\")"),
+            out.contains("attr_field :: < f64 > (__hpy_obj , \"P\" , \"x\""),
             "{out}"
         );
         assert!(
-            out.contains("item_field :: < f64 > (__hpy_obj , \"P\" , \"why\")"),
+            out.contains("item_field :: < f64 > (__hpy_obj , \"P\" , \"why\""),
             "{out}"
         );
     }
 
     #[test]
-    fn generics_and_unknown_options_are_all_reported() {
+    fn lifetimes_and_unknown_options_are_all_reported() {
         let err = expand_derive_from_hpy(quote! {
             #[hpy(bogus)]
-            struct P<T> { #[hpy(nope)] x: T }
+            struct P<'a> { #[hpy(nope)] x: &'a str }
         })
         .unwrap_err();
         assert_eq!(err.into_iter().count(), 3);
+    }
+
+    #[test]
+    fn type_parameters_get_bounds() {
+        let out = expand_derive_from_hpy(quote! { struct Pair<T> { a: T, b: Vec<T> } })
+            .unwrap()
+            .to_string();
+        assert!(out.contains("T : for < '__hpy_b >"), "{out}");
+        assert!(out.contains("Vec < T > : for < '__hpy_b >"), "{out}");
+    }
+
+    #[test]
+    fn transparent_needs_one_field() {
+        assert!(expand_derive_from_hpy(quote! {
+            #[hpy(transparent)] struct P { a: i64, b: i64 }
+        })
+        .is_err());
+        let out = expand_derive_into_hpy(quote! { #[hpy(transparent)] struct P { a: i64 } })
+            .unwrap()
+            .to_string();
+        assert!(!out.contains("new_dict"), "{out}");
     }
 }

@@ -69,10 +69,10 @@ pub const MODULE: &[&str] = &[
 ];
 
 /// `#[hpy(...)]` on a type deriving `FromHPy` or `IntoHPy`.
-pub const DERIVE_TYPE: &[&str] = &["from_item_all", "crate"];
+pub const DERIVE_TYPE: &[&str] = &["from_item_all", "transparent", "crate"];
 
 /// `#[hpy(...)]` on a field of a type deriving `FromHPy` or `IntoHPy`.
-pub const DERIVE_FIELD: &[&str] = &["item", "attribute"];
+pub const DERIVE_FIELD: &[&str] = &["item", "attribute", "default", "from_py_with"];
 
 /// Every special method an `#[hpy_methods]` block recognises by name:
 /// those with an HPy slot (and their reflected forms), those published on

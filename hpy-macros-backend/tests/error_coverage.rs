@@ -149,7 +149,11 @@ const COVERED: &[(&str, &str)] = &[
     // #[derive(FromHPy)] / #[derive(IntoHPy)]
     ("unknown #[hpy] option on the type{}; expected `from_item_all`", "derive_from_hpy_type_option_on_field"),
     ("unknown #[hpy] option on a field{}; expected `item`", "derive_from_hpy_field_option_typo"),
-    ("takes types without generic parameters: the fields must be", "derive_from_hpy_generic"),
+    ("takes no lifetime parameters: the fields must be owned values", "derive_from_hpy_lifetime"),
+    ("`from_py_with` needs the function that reads the field", "derive_from_py_with_no_path"),
+    ("`from_py_with` takes a path, not a string", "derive_from_py_with_string"),
+    ("`default` applies to a named field read from an attribute or item", "derive_default_on_tuple_field"),
+    ("`#[hpy(transparent)]` is for a struct with exactly one field", "derive_transparent_two_fields"),
     ("#[derive(FromHPy)] cannot read a unit struct or variant", "derive_from_hpy_unit_struct"),
     ("#[derive(FromHPy)] needs at least one variant to try", "derive_from_hpy_empty_enum"),
     ("#[derive(FromHPy)] takes a struct or an enum, not a union", "derive_from_hpy_union"),

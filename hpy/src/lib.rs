@@ -65,6 +65,8 @@ mod global;
 pub mod impl_;
 mod iter;
 mod runtime;
+#[cfg(feature = "serde")]
+pub mod serde;
 mod threads;
 mod tracker;
 mod types;
@@ -188,9 +190,11 @@ pub use types::{Abc, Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, 
 /// [class guide](crate::class_guide)).
 pub use hpy_macros::hpy_method;
 
-/// Derives [`FromHPy`](trait@FromHPy) for a struct or an enum without
-/// generic parameters, field by field (each field's type converts with
-/// `FromHPy` into an owned value).
+/// Derives [`FromHPy`](trait@FromHPy) for a struct or an enum, field by
+/// field (each field's type converts with `FromHPy` into an owned value).
+/// Type and const parameters are fine (`struct Pair<T>(T, T)`: each field
+/// type gets a `FromHPy` bound); lifetime parameters are refused, since a
+/// field cannot borrow from a handle closed before the value is returned.
 ///
 /// - A struct with named fields reads each field from the **attribute** of
 ///   the same name (`obj.x`), as PyO3's derive does; `#[hpy(item)]` on a
@@ -204,12 +208,41 @@ pub use hpy_macros::hpy_method;
 ///   (one unnamed field) is its field's conversion.
 /// - An enum tries its variants in order and takes the first that
 ///   converts; if none does, `TypeError` lists each variant's reason.
+/// - `#[hpy(transparent)]` on a struct of exactly one field (named or
+///   not) converts it as that field.
+/// - On a field, `#[hpy(from_py_with = path)]` reads it with
+///   `path: fn(&Handle<'_>) -> HPyResult<T>` instead of `FromHPy`;
+///   `#[hpy(default)]` (`Default::default()`) or `#[hpy(default = expr)]`
+///   gives the value of a named field whose attribute (`AttributeError`)
+///   or item (`KeyError`, any `LookupError`) is missing; other exceptions
+///   still propagate.
 ///
 /// `#[hpy(crate = "path")]` on the type makes the generated code name hpy
 /// by that path (see [`hpy_method`]).
 ///
 /// ```
-/// use hpy::{hpy_method, FromHPy};
+/// use hpy::{hpy_method, FromHPy, HPyResult, Handle};
+///
+/// fn parse_hex(obj: &Handle<'_>) -> HPyResult<u32> {
+///     let text: &str = obj.extract()?;
+///     u32::from_str_radix(text, 16).map_err(|_| hpy::HPyErr::value_error("not hex"))
+/// }
+///
+/// #[derive(FromHPy)]
+/// #[hpy(from_item_all)]
+/// struct Style {
+///     #[hpy(from_py_with = parse_hex)]
+///     color: u32,
+///     #[hpy(default = 1.0)]
+///     width: f64,
+/// }
+///
+/// #[derive(FromHPy)]
+/// #[hpy(transparent)]
+/// struct Meters(f64);
+///
+/// #[derive(FromHPy)]
+/// struct Pair<T>(T, T);
 ///
 /// #[derive(FromHPy)]
 /// struct Point {
@@ -240,16 +273,19 @@ pub use hpy_macros::hpy_method;
 /// ```
 pub use hpy_macros::FromHPy;
 
-/// Derives [`IntoHPy`](trait@IntoHPy) for a struct or an enum without
-/// generic parameters: a struct with named fields becomes a `dict` of its
+/// Derives [`IntoHPy`](trait@IntoHPy) for a struct or an enum (type
+/// parameters allowed, each field type bound by `IntoHPy`; no lifetime
+/// parameters): `#[hpy(transparent)]` on a one-field struct makes it its
+/// field's value; otherwise a struct with named fields becomes a `dict` of its
 /// fields (keys renamed with `#[hpy(item = "key")]`), a tuple struct a
 /// `tuple`, a newtype its field's value; an enum converts as its variant
 /// does. Each field's type converts with `IntoHPy`.
 ///
 /// It takes [`FromHPy`](macro@FromHPy)'s `#[hpy(...)]` options, so that one
 /// type can derive both: on a field, `item = "key"` (or
-/// `attribute = "key"`) names its dict key, and a bare `item` or
-/// `attribute` changes nothing; on the type, `from_item_all` changes
+/// `attribute = "key"`) names its dict key, a bare `item` or
+/// `attribute` changes nothing, and `default` / `from_py_with` (read
+/// options) change nothing; on the type, `from_item_all` changes
 /// nothing (a struct always becomes a dict) and `crate = "path"` is where
 /// the generated code finds hpy.
 ///

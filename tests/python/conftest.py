@@ -119,6 +119,7 @@ EXTENSIONS = {
     "hpyrs_conveniences": Extension("tests/ext/hpyrs_conveniences/Cargo.toml"),
     "hpyrs_reexport": Extension("tests/ext/hpyrs_reexport/Cargo.toml"),
     "hpyrs_shared": Extension("tests/ext/hpyrs_shared/Cargo.toml"),
+    "hpyrs_features": Extension("tests/ext/hpyrs_features/Cargo.toml"),
     "rpds": Extension("examples/rpds/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),

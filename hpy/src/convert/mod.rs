@@ -42,12 +42,30 @@
 //! can only hold owned values (`Vec<String>`, not `Vec<&str>`).
 
 mod bytes;
+mod cow;
+pub(crate) mod imported;
 mod map;
+mod net;
+mod nonzero;
 mod path;
 pub(crate) mod seq;
 mod set;
+mod std_time;
 mod str;
 mod wide;
+
+#[cfg(feature = "anyhow")]
+mod anyhow;
+#[cfg(feature = "chrono")]
+mod chrono;
+#[cfg(feature = "eyre")]
+mod eyre;
+#[cfg(feature = "num-bigint")]
+mod num_bigint;
+#[cfg(feature = "rust_decimal")]
+mod rust_decimal;
+#[cfg(feature = "uuid")]
+mod uuid;
 
 use hpy_sys::HPyConstant;
 

@@ -2,28 +2,76 @@
 
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
-/// Field `name` of `type_name` from the attribute `name` of `obj`. A
-/// missing attribute is the interpreter's `AttributeError` (naming it); a
-/// value of the wrong type names the field (`'x.name'`).
-pub fn attr_field<'ctx, T>(obj: &Handle<'ctx>, type_name: &str, name: &str) -> HPyResult<T>
+/// `FromHPy::extract` as a function value: how a field is read unless
+/// it says `from_py_with`.
+#[inline]
+pub fn extract<'ctx, T>(obj: &Handle<'ctx>) -> HPyResult<T>
 where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
-    let value = obj
-        .get_attr_s(name)
-        .map_err(|e| missing(obj.context(), e, type_name, "attribute", name))?;
-    value.extract::<T>().map_err(|e| e.in_field(name))
+    obj.extract::<T>()
 }
 
-/// Field `name` of `type_name` from the item `name` of `obj` (`obj[name]`).
-pub fn item_field<'ctx, T>(obj: &Handle<'ctx>, type_name: &str, name: &str) -> HPyResult<T>
-where
-    T: for<'b> FromHPy<'b, 'ctx>,
-{
-    let value = obj
-        .get_item_s(name)
-        .map_err(|e| missing(obj.context(), e, type_name, "item", name))?;
-    value.extract::<T>().map_err(|e| e.in_field(name))
+/// A `from_py_with` function, checked to read a `T` from a handle (so a
+/// wrong signature is reported at the path the user wrote).
+#[inline(always)]
+pub fn with<'ctx, T>(
+    read: impl Fn(&Handle<'ctx>) -> HPyResult<T>,
+) -> impl Fn(&Handle<'ctx>) -> HPyResult<T> {
+    read
+}
+
+/// Field `name` of `type_name` from the attribute `name` of `obj`, read
+/// with `read`. A missing attribute is `default()` if there is a default,
+/// else the interpreter's `AttributeError` (naming it); a value of the
+/// wrong type names the field (`'x.name'`).
+pub fn attr_field<'ctx, T>(
+    obj: &Handle<'ctx>,
+    type_name: &str,
+    name: &str,
+    read: impl Fn(&Handle<'ctx>) -> HPyResult<T>,
+    default: Option<impl FnOnce() -> T>,
+) -> HPyResult<T> {
+    let ctx = obj.context();
+    let value = match obj.get_attr_s(name) {
+        Ok(value) => value,
+        Err(e) => {
+            if let Some(default) = default {
+                if e.is_instance_of::<crate::exceptions::AttributeError>(ctx) {
+                    drop(e.catch(ctx));
+                    return Ok(default());
+                }
+            }
+            return Err(missing(ctx, e, type_name, "attribute", name));
+        }
+    };
+    read(&value).map_err(|e| e.in_field(name))
+}
+
+/// Field `name` of `type_name` from the item `name` of `obj` (`obj[name]`),
+/// read with `read`; a missing key (`KeyError`, any `LookupError`) is
+/// `default()` if there is a default.
+pub fn item_field<'ctx, T>(
+    obj: &Handle<'ctx>,
+    type_name: &str,
+    name: &str,
+    read: impl Fn(&Handle<'ctx>) -> HPyResult<T>,
+    default: Option<impl FnOnce() -> T>,
+) -> HPyResult<T> {
+    let ctx = obj.context();
+    let value = match obj.get_item_s(name) {
+        Ok(value) => value,
+        Err(e) => {
+            if let Some(default) = default {
+                if e.is_instance_of::<crate::exceptions::LookupError>(ctx) {
+                    drop(e.catch(ctx));
+                    return Ok(default());
+                }
+            }
+            return Err(missing(ctx, e, type_name, "item", name));
+        }
+    };
+    read(&value).map_err(|e| e.in_field(name))
 }
 
 /// The error for a field that could not be read: the interpreter's
@@ -42,13 +90,14 @@ fn missing(ctx: Context<'_>, err: HPyErr, type_name: &str, what: &str, name: &st
     )
 }
 
-/// Item `index` of a sequence (a tuple struct's field).
-pub fn index_field<'ctx, T>(obj: &Handle<'ctx>, index: usize) -> HPyResult<T>
-where
-    T: for<'b> FromHPy<'b, 'ctx>,
-{
+/// Item `index` of a sequence (a tuple struct's field), read with `read`.
+pub fn index_field<'ctx, T>(
+    obj: &Handle<'ctx>,
+    index: usize,
+    read: impl Fn(&Handle<'ctx>) -> HPyResult<T>,
+) -> HPyResult<T> {
     let value = obj.get_item_i(index as isize)?;
-    value.extract::<T>().map_err(|e| e.in_item(index))
+    read(&value).map_err(|e| e.in_item(index))
 }
 
 /// Checks that `obj` is a sequence of `n` items (a tuple struct's fields).

@@ -12,7 +12,7 @@ pub mod derive;
 pub mod dunders;
 mod extract;
 mod module;
-mod result;
+pub(crate) mod result;
 pub mod slots;
 pub(crate) mod trampoline;
 

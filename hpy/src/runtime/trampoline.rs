@@ -209,6 +209,7 @@ pub fn init_panic_exception<'ctx>(
     }
     crate::err::exception::init(ctx)?;
     crate::types::abc::forget_cached_classes();
+    crate::convert::imported::forget_cached_classes();
     let base = ctx.constant(hpy_sys::HPyConstant::BaseException);
     let exc = ctx.new_exception_type(
         &format!("{module_name}.PanicException"),

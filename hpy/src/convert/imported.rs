@@ -1,0 +1,109 @@
+//! The Python classes the conversions of `std` and optional-crate types
+//! build and check (`datetime.datetime`, `decimal.Decimal`, `uuid.UUID` …),
+//! imported at first use.
+//!
+//! The CPython ABI keeps each class once imported (in an
+//! `abi::ObjectCache`, emptied at each module exec like the `collections.abc`
+//! classes); HPy's universal ABI can keep an object between calls only in a
+//! [`Global`](crate::Global) the module lists, which a library conversion
+//! cannot add, so there the class is looked up in `sys.modules` (through
+//! the import machinery) on each call.
+
+use crate::abi::ObjectCache;
+use crate::{Context, HPyResult, Handle};
+
+/// A class from the standard library that a conversion uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code)] // which ones are used depends on the features
+pub(crate) enum StdClass {
+    Date,
+    Time,
+    DateTime,
+    TimeDelta,
+    TimeZone,
+    TzInfo,
+    Decimal,
+    Uuid,
+    Ipv4Address,
+    Ipv6Address,
+    Fraction,
+}
+
+impl StdClass {
+    const COUNT: usize = 11;
+
+    /// `(module, attribute)`.
+    const fn path(self) -> (&'static str, &'static str) {
+        match self {
+            StdClass::Date => ("datetime", "date"),
+            StdClass::Time => ("datetime", "time"),
+            StdClass::DateTime => ("datetime", "datetime"),
+            StdClass::TimeDelta => ("datetime", "timedelta"),
+            StdClass::TimeZone => ("datetime", "timezone"),
+            StdClass::TzInfo => ("datetime", "tzinfo"),
+            StdClass::Decimal => ("decimal", "Decimal"),
+            StdClass::Uuid => ("uuid", "UUID"),
+            StdClass::Ipv4Address => ("ipaddress", "IPv4Address"),
+            StdClass::Ipv6Address => ("ipaddress", "IPv6Address"),
+            StdClass::Fraction => ("fractions", "Fraction"),
+        }
+    }
+
+    /// The class object.
+    pub(crate) fn get(self, ctx: Context<'_>) -> HPyResult<Handle<'_>> {
+        let cache = &CLASSES[self as usize];
+        if let Some(class) = cache.get(ctx) {
+            return Ok(class);
+        }
+        let (module, attr) = self.path();
+        let class = ctx.import_module(module)?.get_attr_s(attr)?;
+        cache.set(&class);
+        Ok(class)
+    }
+
+    /// `isinstance(obj, <class>)`.
+    pub(crate) fn is_instance(self, obj: &Handle<'_>) -> HPyResult<bool> {
+        let ctx = obj.context();
+        let class = self.get(ctx)?;
+        if let Some(answer) = crate::abi::is_instance(obj, &class) {
+            return answer;
+        }
+        ctx.builtin("isinstance")?.call(&[obj, &class])?.is_true()
+    }
+
+    /// The qualified name, for error messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            StdClass::Date => "datetime.date",
+            StdClass::Time => "datetime.time",
+            StdClass::DateTime => "datetime.datetime",
+            StdClass::TimeDelta => "datetime.timedelta",
+            StdClass::TimeZone => "datetime.timezone",
+            StdClass::TzInfo => "datetime.tzinfo",
+            StdClass::Decimal => "decimal.Decimal",
+            StdClass::Uuid => "uuid.UUID",
+            StdClass::Ipv4Address => "ipaddress.IPv4Address",
+            StdClass::Ipv6Address => "ipaddress.IPv6Address",
+            StdClass::Fraction => "fractions.Fraction",
+        }
+    }
+
+    /// Fails with `TypeError` (`expected <class>, got <type>`) unless `obj`
+    /// is an instance.
+    pub(crate) fn check(self, obj: &Handle<'_>) -> HPyResult<()> {
+        if self.is_instance(obj)? {
+            Ok(())
+        } else {
+            Err(crate::HPyErr::wrong_type(self.name(), obj.type_name()))
+        }
+    }
+}
+
+static CLASSES: [ObjectCache; StdClass::COUNT] = [const { ObjectCache::new() }; StdClass::COUNT];
+
+/// Empties the cache (at module exec: see `abi::ObjectCache`).
+pub(crate) fn forget_cached_classes() {
+    for class in &CLASSES {
+        class.forget();
+    }
+}

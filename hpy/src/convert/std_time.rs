@@ -1,0 +1,125 @@
+//! `std::time`: `Duration` ↔ `datetime.timedelta`, `SystemTime` ↔
+//! `datetime.datetime` (aware, UTC).
+//!
+//! As in PyO3: a `Duration` has nanoseconds and a `timedelta`
+//! microseconds, so the nanoseconds below a microsecond are dropped
+//! (truncated) on the way to Python; a negative `timedelta` is refused
+//! with `ValueError`; a `SystemTime` before 1970 (or a naive `datetime`)
+//! cannot be converted from Python.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::imported::StdClass;
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+
+const SECONDS_PER_DAY: u64 = 86_400;
+
+/// `(days, seconds, microseconds)` of a `timedelta` (normalised by
+/// Python: `0 <= seconds < 86400`, `0 <= microseconds < 10**6`).
+pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
+    StdClass::TimeDelta.check(obj)?;
+    Ok((
+        obj.get_attr_s("days")?.extract()?,
+        obj.get_attr_s("seconds")?.extract()?,
+        obj.get_attr_s("microseconds")?.extract()?,
+    ))
+}
+
+/// `datetime.timedelta(days, seconds, microseconds)`.
+pub(crate) fn new_timedelta(
+    ctx: Context<'_>,
+    days: i64,
+    seconds: i64,
+    microseconds: i64,
+) -> HPyResult<Handle<'_>> {
+    StdClass::TimeDelta
+        .get(ctx)?
+        .call1((days, seconds, microseconds))
+}
+
+/// `datetime.timezone.utc`.
+pub(crate) fn utc(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
+    StdClass::TimeZone.get(ctx)?.get_attr_s("utc")
+}
+
+/// `datetime(1970, 1, 1, tzinfo=timezone.utc)`.
+fn unix_epoch(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
+    let utc = utc(ctx)?;
+    StdClass::DateTime
+        .get(ctx)?
+        .call_with((1970, 1, 1), (("tzinfo", utc),))
+}
+
+impl<'ctx> FromHPy<'_, 'ctx> for Duration {
+    /// Accepts a `datetime.timedelta` that is not negative (`ValueError`
+    /// otherwise).
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        let (days, seconds, micros) = timedelta_parts(obj)?;
+        if days < 0 {
+            return Err(HPyErr::value_error(
+                "a negative timedelta cannot be converted to a Rust Duration",
+            ));
+        }
+        // days <= 999999999 and the rest normalised: no overflow.
+        Ok(Duration::new(
+            days as u64 * SECONDS_PER_DAY + seconds as u64,
+            micros as u32 * 1000,
+        ))
+    }
+}
+
+impl<'ctx> IntoHPy<'ctx> for Duration {
+    /// A `timedelta`; nanoseconds below a microsecond are dropped, and a
+    /// duration beyond `timedelta.max` raises `OverflowError`.
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        let secs = self.as_secs();
+        let days = i64::try_from(secs / SECONDS_PER_DAY)
+            .map_err(|_| HPyErr::overflow_error("Duration too large for a timedelta"))?;
+        new_timedelta(
+            ctx,
+            days,
+            (secs % SECONDS_PER_DAY) as i64,
+            i64::from(self.subsec_micros()),
+        )
+    }
+}
+
+impl<'ctx> FromHPy<'_, 'ctx> for SystemTime {
+    /// Accepts an aware `datetime.datetime` not before 1970-01-01 UTC (a
+    /// naive one is a `TypeError`, an earlier one a `ValueError`).
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        StdClass::DateTime.check(obj)?;
+        let ctx = obj.context();
+        if obj.get_attr_s("tzinfo")?.is_none() {
+            return Err(HPyErr::type_error(
+                "a naive datetime cannot be converted to a SystemTime (give it a tzinfo)",
+            ));
+        }
+        let since = obj.subtract(&unix_epoch(ctx)?)?;
+        let since = Duration::extract(&since).map_err(|e| {
+            if e.describe()
+                .is_some_and(|(ty, _)| ty == hpy_sys::HPyConstant::ValueError)
+            {
+                HPyErr::value_error("a datetime before 1970 cannot be converted to a SystemTime")
+            } else {
+                e
+            }
+        })?;
+        UNIX_EPOCH
+            .checked_add(since)
+            .ok_or_else(|| HPyErr::overflow_error("datetime out of range for a SystemTime"))
+    }
+}
+
+impl<'ctx> IntoHPy<'ctx> for SystemTime {
+    /// An aware `datetime` in UTC; nanoseconds below a microsecond are
+    /// dropped; a time before 1970 works, one beyond year 9999 raises
+    /// `OverflowError`.
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        let epoch = unix_epoch(ctx)?;
+        match self.duration_since(UNIX_EPOCH) {
+            Ok(after) => epoch.add(&after.into_hpy(ctx)?),
+            Err(before) => epoch.subtract(&before.duration().into_hpy(ctx)?),
+        }
+    }
+}

@@ -1,0 +1,64 @@
+"""examples/parity's functions for hpy's optional conversion features (one
+per feature: num-bigint, chrono, rust_decimal, uuid, serde, anyhow, eyre)
+and std's Duration and IpAddr."""
+
+import datetime as dt
+import decimal
+import ipaddress
+import math
+import uuid
+
+import pytest
+
+
+def test_num_bigint(parity):
+    assert parity.factorial(0) == 1
+    assert parity.factorial(30) == math.factorial(30)
+    assert parity.factorial(500) == math.factorial(500)
+
+
+def test_chrono(parity):
+    assert parity.add_days(dt.date(2024, 2, 28), 1) == dt.date(2024, 2, 29)
+    assert parity.add_days(dt.date(2024, 1, 1), -1) == dt.date(2023, 12, 31)
+    with pytest.raises(ValueError):
+        parity.add_days(dt.date(9999, 12, 31), 1)  # year 10000: Python refuses it
+    t = dt.datetime(2024, 3, 1, 12, tzinfo=dt.timezone.utc)
+    assert parity.epoch_seconds(t) == int(t.timestamp())
+    with pytest.raises(TypeError):
+        parity.epoch_seconds(dt.datetime(2024, 3, 1))
+
+
+def test_rust_decimal(parity):
+    D = decimal.Decimal
+    assert parity.total([D("0.10"), D("0.20")]) == D("0.30")
+    assert str(parity.total([D("0.10"), D("0.20")])) == "0.30"
+    with pytest.raises(ValueError):
+        parity.total([D("NaN")])
+
+
+def test_uuid(parity):
+    assert parity.uuid_version(uuid.uuid4()) == 4
+    assert parity.uuid_version(uuid.uuid1()) == 1
+
+
+def test_serde(parity):
+    order = {"item": "tea", "quantity": 2, "notes": None}
+    assert parity.double_order(order) == {"item": "tea", "quantity": 4, "notes": None}
+    with pytest.raises(TypeError, match=r"^quantity: expected u32, got str$"):
+        parity.double_order({"item": "tea", "quantity": "two", "notes": None})
+
+
+def test_anyhow_eyre(parity):
+    assert parity.parse_port("8080") == 8080
+    with pytest.raises(RuntimeError, match='^bad port "99999": number too large'):
+        parity.parse_port("99999")
+    assert parity.parse_ratio("3 / 4") == 0.75
+    with pytest.raises(RuntimeError, match="expected a/b"):
+        parity.parse_ratio("3")
+
+
+def test_std(parity):
+    assert parity.half_duration(dt.timedelta(seconds=3)) == dt.timedelta(seconds=1.5)
+    assert parity.is_loopback("127.0.0.1") is True
+    assert parity.is_loopback(ipaddress.IPv6Address("::1")) is True
+    assert parity.is_loopback(ipaddress.IPv4Address("10.0.0.1")) is False
