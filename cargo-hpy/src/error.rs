@@ -517,8 +517,10 @@ impl fmt::Display for Error {
             }
             Error::NotHpyCrate { path } => write!(
                 f,
-                "{} is not hpy-rs's `hpy` crate; hpy-rs is not on crates.io, so give the \
-                 `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
+                "{} is not hpy-rs's `hpy` crate (package `hpy-rs`), and this cargo-hpy \
+                 was not installed from the hpy-rs-build wheel that carries the crates: \
+                 install it with `pip install hpy-rs-build` (from hpy-rs's wheelhouse), \
+                 or give the `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
                 path.display()
             ),
             Error::CrossCompile { target } => write!(

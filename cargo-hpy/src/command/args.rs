@@ -181,6 +181,11 @@ pub struct Pep517Command {
     /// `backend-wheel`: the cargo-hpy binary to pack [default: this one].
     #[arg(long, value_name = "PATH")]
     pub binary: Option<PathBuf>,
+    /// `backend-wheel`: a directory of the SDK crates as `cargo package`
+    /// made them (`NAME-VERSION/` each, scripts/package-crates), packed as
+    /// `hpy_rs_build/crates/` for `cargo hpy new` to use.
+    #[arg(long, value_name = "DIR")]
+    pub crates: Option<PathBuf>,
 }
 
 /// The hooks `cargo hpy pep517` runs.
@@ -224,9 +229,10 @@ pub struct NewCommand {
     /// Include an example class (`#[hpy_class]`) besides the functions.
     #[arg(long)]
     pub class: bool,
-    /// The hpy-rs `hpy` crate the project depends on, as a path [default:
-    /// the `hpy/` directory of the hpy-rs checkout cargo-hpy was built from,
-    /// when it still exists].
+    /// The hpy-rs `hpy` crate (package `hpy-rs`) the project depends on, as
+    /// a path, e.g. the `hpy/` directory of a checkout [default: the crates
+    /// the hpy-rs-build wheel carries, else the `hpy/` directory of the
+    /// checkout cargo-hpy was built from, when it still exists].
     #[arg(long, value_name = "DIR")]
     pub hpy_path: Option<PathBuf>,
 }

@@ -276,8 +276,9 @@ fn check_selection_has_cdylib(args: &BuildArgs, metadata: &Metadata) -> Result<(
 }
 
 /// The name under which the package being built depends on hpy, for the
-/// `NAME/universal` feature: `hpy` unless the one selected package renames
-/// the dependency (`my_hpy = { package = "hpy", ... }`).
+/// `NAME/universal` feature: `hpy` unless the one selected package names
+/// the dependency otherwise (`my_hpy = { package = "hpy-rs", ... }`, or
+/// `hpy-rs` itself when it is not renamed).
 fn hpy_dependency(args: &BuildArgs, metadata: &Metadata) -> String {
     let selected = match args.packages.as_slice() {
         [spec] => metadata.packages.iter().find(|p| &p.name == spec),
