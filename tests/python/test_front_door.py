@@ -230,3 +230,82 @@ def test_cargo_add_from_a_local_registry(cargo_hpy, registry, tmp_path):
 
 
 # ------------------------------------------------------------ the wheelhouse
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(cargo_hpy, tmp_path_factory):
+    """The hpy-rs-build wheel (with the SDK crates) and hpy-rs-universal's
+    wheel for this CPython, in a directory outside the checkout."""
+    wh = tmp_path_factory.mktemp("wheelhouse")
+    run([ROOT / "scripts" / "build-backend-wheel", wh, "--binary", cargo_hpy], cwd=ROOT)
+    run([cargo_hpy, "hpy", "wheel", "-p", "hpy-universal", "--python", sys.executable,
+         "--out", wh], cwd=ROOT)
+    names = sorted(p.name.split("-")[0] for p in wh.iterdir())
+    assert names == ["hpy_rs_build", "hpy_rs_universal"], names
+    return wh
+
+
+class Transcript:
+    """Runs a user's commands and keeps them with their output (printed:
+    `pytest -s` shows what a new user sees)."""
+
+    def __init__(self, env, root):
+        self.env, self.root, self.lines = env, root, []
+
+    def __call__(self, cmd, cwd, **env):
+        proc = run(cmd, cwd=cwd, env={**self.env, **env})
+        shown = " ".join(str(c).replace(str(self.root), "$T") for c in cmd)
+        where = str(cwd).replace(str(self.root), "$T")
+        self.lines.append(f"{where}$ {' '.join(f'{k}={v}' for k, v in env.items())}"
+                          f"{' ' if env else ''}{shown}")
+        out = (proc.stdout + proc.stderr).replace(str(self.root), "$T").rstrip()
+        self.lines += ["  " + line for line in out.splitlines() if line.strip()]
+        return proc
+
+
+@version_independent
+def test_new_project_from_the_wheelhouse(wheelhouse, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    tool = make_venv(sys.executable, tmp_path / "tool")
+    cargo_home = os.environ.get("CARGO_HOME") or str(Path.home() / ".cargo")
+    env = clean_env(HOME=str(home), CARGO_HOME=cargo_home,
+                    RUSTUP_HOME=os.environ.get("RUSTUP_HOME", str(Path.home() / ".rustup")),
+                    PATH=f"{tool.parent}{os.pathsep}{os.environ['PATH']}")
+    for var in ("CARGO_HPY", "CARGO_TARGET_DIR"):
+        env.pop(var, None)
+    user = Transcript(env, tmp_path)
+    user([tool, "-m", "pip", "install", "-q", "--no-index", "--find-links", wheelhouse,
+          "hpy-rs-build"], cwd=tmp_path)
+    user(["cargo", "hpy", "new", "demo"], cwd=tmp_path)
+    demo = tmp_path / "demo"
+    # Offline: the SDK crates come from the wheel, the rest from cargo's cache.
+    user(["cargo", "hpy", "build"], cwd=demo, CARGO_NET_OFFLINE="true")
+    user(["cargo", "hpy", "wheel", "--universal", "--out", wheelhouse], cwd=demo,
+         CARGO_NET_OFFLINE="true")
+    # Nothing the build resolved lies in the checkout.
+    metadata = run(["cargo", "metadata", "--format-version", "1", "--offline"], cwd=demo,
+                   env=env).stdout
+    manifests = [p["manifest_path"] for p in json.loads(metadata)["packages"]]
+    assert any("/site-packages/hpy_rs_build/crates/hpy-rs-0.1.0/" in m for m in manifests)
+    for text in [metadata, (demo / "Cargo.toml").read_text(), (demo / "Cargo.lock").read_text()]:
+        assert str(ROOT) not in text
+    # A user of the module: pip takes the universal wheel and, on CPython,
+    # the host from the wheelhouse.
+    check = ("import demo, sys; assert demo.add(1, 2) == 3; "
+             "print(demo.greet('wheelhouse'), demo.__file__.rsplit('/', 1)[1], "
+             "[m for m in sys.modules if m.startswith('hpy')])")
+    users = [("cpython", make_venv(sys.executable, tmp_path / "user-cpython"))]
+    if pypy_path() is not None:
+        users.append(("pypy", make_venv(pypy_path(), tmp_path / "user-pypy")))
+    for name, python in users:
+        user([python, "-m", "pip", "install", "-q", "--no-index", "--find-links", wheelhouse,
+              "demo"], cwd=home)
+        out = user([python, "-c", check], cwd=home).stdout
+        assert out.startswith("Hello, wheelhouse! demo.hpy0.so"), out
+        assert ("hpy_rs_universal" in out) == (name == "cpython"), out
+    print("\n".join(["", "--- what a new user runs ($T: a directory outside the checkout)"]
+                    + user.lines))
+    if len(users) == 1:
+        pytest.skip("built from the wheelhouse and installed on CPython; no PyPy with HPy "
+                    "(set HPY_RS_PYPY or run scripts/setup-pypy)")
