@@ -11,8 +11,8 @@ wheelhouse, with no checkout of hpy-rs in sight.
   offline and sees nothing but what a registry would serve. Then, in a
   crate from `cargo new --lib`: `cargo add hpy-rs --rename hpy --registry`,
   `cargo build --features universal`, `cargo doc` with no Python (what
-  docs.rs does), `cargo hpy build` in both ABIs, imported on this CPython
-  and on PyPy.
+  docs.rs does), `cargo hpy build` in both ABIs, imported on CPython 3.14
+  (.venv-3.14; else the running one) and on PyPy.
 - test_new_project_from_the_wheelhouse: a wheelhouse of the hpy-rs-build
   wheel and this CPython's hpy-rs-universal wheel, copied out of the
   checkout; cargo-hpy from it makes, builds and wheels a project (cwd and
@@ -211,14 +211,17 @@ def test_cargo_add_from_a_local_registry(cargo_hpy, registry, tmp_path):
         env={**env, "DOCS_RS": "1", "HPY_PYTHON": "/nonexistent"})
     assert (tmp_path / "target" / "doc" / "hpy" / "index.html").exists()
     out = tmp_path / "out"
-    run([cargo_hpy, "hpy", "build", "--python", sys.executable, "--out", out / "cpython"],
+    # CPython 3.14 when run-tests set it up (the choice), else this one.
+    cpython = ROOT / ".venv-3.14" / "bin" / "python"
+    cpython = cpython if cpython.exists() else Path(sys.executable)
+    run([cargo_hpy, "hpy", "build", "--python", cpython, "--out", out / "cpython"],
         cwd=project, env=env)
     run([cargo_hpy, "hpy", "build", "--universal", "--out", out / "universal"],
         cwd=project, env=env)
     lock = (project / "Cargo.lock").read_text()
     assert f"sparse+{url}/index/" in lock and "crates.io-index" not in lock, lock
     check = "import fromreg; assert fromreg.add(2, 3) == 5; print(fromreg.__file__)"
-    got = run([sys.executable, "-c", check],
+    got = run([cpython, "-c", check],
               env=clean_env(PYTHONPATH=str(out / "cpython"))).stdout.strip()
     assert got.endswith(".so") and not got.endswith(".hpy0.so"), got
     pypy = pypy_path()
