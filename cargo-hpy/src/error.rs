@@ -45,6 +45,8 @@ pub enum Error {
         python: PathBuf,
         /// Its `sys.implementation.name`.
         implementation: String,
+        /// The package being built is hpy-rs's host (`-p hpy-universal`).
+        host: bool,
     },
     /// `--python VERSION` names a version whose `pythonVERSION` is not on PATH.
     NoPythonOnPath {
@@ -342,6 +344,21 @@ impl fmt::Display for Error {
             Error::NotCPython {
                 python,
                 implementation,
+                host: true,
+            } => write!(
+                f,
+                "`{}` is {implementation}, which needs no host: hpy-universal \
+                 (hpy-rs-universal) loads universal binaries on CPython only, and \
+                 {implementation} has its own `hpy.universal`. Install universal modules \
+                 into it directly (`cargo hpy develop --universal --python {}`), and build \
+                 the host only for a CPython (`--python python3.1X`)",
+                python.display(),
+                python.display()
+            ),
+            Error::NotCPython {
+                python,
+                implementation,
+                host: false,
             } => write!(
                 f,
                 "`{}` is {implementation}, not CPython: a CPython-ABI module only loads into \

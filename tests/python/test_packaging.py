@@ -669,6 +669,15 @@ def test_cargo_hpy_develop_refuses_cpython_abi_for_pypy(cargo_hpy, pypy_venv):
     assert "is pypy, not CPython: a CPython-ABI module only loads into the CPython" in proc.stderr
 
 
+@version_independent
+def test_cargo_hpy_develop_of_the_host_for_pypy_says_none_is_needed(cargo_hpy, pypy_venv):
+    proc = run([cargo_hpy, "hpy", "develop", "-p", "hpy-universal", "--python", pypy_venv],
+               cwd=ROOT, ok=False)
+    assert proc.returncode == 1
+    assert "is pypy, which needs no host" in proc.stderr, proc.stderr
+    assert f"cargo hpy develop --universal --python {pypy_venv}" in proc.stderr, proc.stderr
+
+
 def test_cargo_hpy_develop_needs_an_environment(cargo_hpy):
     proc = run([cargo_hpy, "hpy", "develop", "--manifest-path", POF / "Cargo.toml"],
                cwd=ROOT, ok=False)

@@ -46,9 +46,9 @@ pub enum Command {
     Sdist(SdistCommand),
     /// Create a new extension project, ready to build, import and test.
     New(NewCommand),
-    /// Print the wheel platform tag of a native file built here
-    /// (`manylinux_2_X_<arch>` when it qualifies): for packaging tools such
-    /// as scripts/build-backend-wheel.
+    /// Run one hook of the hpy-rs-build PEP 517 backend (its Python shim
+    /// calls this; pip and build call the shim), or write the backend's own
+    /// wheel (`backend-wheel`, for scripts/build-backend-wheel).
     #[command(hide = true)]
     Pep517(Pep517Command),
     /// Print the wheel platform tag of a native file built here
@@ -487,6 +487,11 @@ mod tests {
             .to_string();
         assert!(help.contains("Usage: cargo hpy build"), "{help}");
         assert!(help.contains("--no-default-features"), "{help}");
+        let help = parse_strs(&["cargo-hpy", "hpy", "pep517", "--help"])
+            .unwrap_err()
+            .to_string();
+        assert!(help.contains("hpy-rs-build PEP 517 backend"), "{help}");
+        assert!(!help.contains("platform tag"), "{help}");
     }
 
     #[test]
