@@ -674,9 +674,16 @@ mod tests {
         let e = Error::NotCPython {
             python: "/pypy/bin/pypy3".into(),
             implementation: "pypy".into(),
+            host: false,
         };
         assert!(e
             .to_string()
             .contains("`/pypy/bin/pypy3` is pypy, not CPython"));
+        let e = Error::NotCPython {
+            python: "/pypy/bin/pypy3".into(),
+            implementation: "pypy".into(),
+            host: true,
+        };
+        assert!(e.to_string().contains("is pypy, which needs no host"), "{e}");
     }
 }
