@@ -684,6 +684,9 @@ mod tests {
             implementation: "pypy".into(),
             host: true,
         };
-        assert!(e.to_string().contains("is pypy, which needs no host"), "{e}");
+        assert!(
+            e.to_string().contains("is pypy, which needs no host"),
+            "{e}"
+        );
     }
 }

@@ -85,6 +85,7 @@ pub use eval::SourceKind;
 pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::{Iter, SnapshotIter};
+pub use threads::AllowThreadsOutput;
 pub use tracker::Tracker;
 pub use types::any::call::{CallArgs, CallKwargs};
 pub use types::any::object::RichCompareOp;
