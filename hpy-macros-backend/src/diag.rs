@@ -266,10 +266,11 @@ fn borrow_with_the_calls_lifetime(ty: &Type, fn_name: &syn::Ident, errors: &mut 
     }
     let mut ties = None;
     each_segment(&reference.elem, &mut |first, seg| {
-        if ties.is_none() && call_bound(first, seg) {
-            if lifetime_named(&seg.arguments, &lt.ident.to_string()).is_some() {
-                ties = Some(seg.ident.to_string());
-            }
+        if ties.is_none()
+            && call_bound(first, seg)
+            && lifetime_named(&seg.arguments, &lt.ident.to_string()).is_some()
+        {
+            ties = Some(seg.ident.to_string());
         }
     });
     if let Some(handle) = ties {
