@@ -45,6 +45,8 @@ pub enum Error {
         python: PathBuf,
         /// Its `sys.implementation.name`.
         implementation: String,
+        /// The package being built is hpy-rs's host (`-p hpy-universal`).
+        host: bool,
     },
     /// `--python VERSION` names a version whose `pythonVERSION` is not on PATH.
     NoPythonOnPath {
@@ -342,6 +344,21 @@ impl fmt::Display for Error {
             Error::NotCPython {
                 python,
                 implementation,
+                host: true,
+            } => write!(
+                f,
+                "`{}` is {implementation}, which needs no host: hpy-universal \
+                 (hpy-rs-universal) loads universal binaries on CPython only, and \
+                 {implementation} has its own `hpy.universal`. Install universal modules \
+                 into it directly (`cargo hpy develop --universal --python {}`), and build \
+                 the host only for a CPython (`--python python3.1X`)",
+                python.display(),
+                python.display()
+            ),
+            Error::NotCPython {
+                python,
+                implementation,
+                host: false,
             } => write!(
                 f,
                 "`{}` is {implementation}, not CPython: a CPython-ABI module only loads into \
@@ -517,8 +534,10 @@ impl fmt::Display for Error {
             }
             Error::NotHpyCrate { path } => write!(
                 f,
-                "{} is not hpy-rs's `hpy` crate; hpy-rs is not on crates.io, so give the \
-                 `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
+                "{} is not hpy-rs's `hpy` crate (package `hpy-rs`), and this cargo-hpy \
+                 was not installed from the hpy-rs-build wheel that carries the crates: \
+                 install it with `pip install hpy-rs-build` (from hpy-rs's wheelhouse), \
+                 or give the `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
                 path.display()
             ),
             Error::CrossCompile { target } => write!(
@@ -655,9 +674,19 @@ mod tests {
         let e = Error::NotCPython {
             python: "/pypy/bin/pypy3".into(),
             implementation: "pypy".into(),
+            host: false,
         };
         assert!(e
             .to_string()
             .contains("`/pypy/bin/pypy3` is pypy, not CPython"));
+        let e = Error::NotCPython {
+            python: "/pypy/bin/pypy3".into(),
+            implementation: "pypy".into(),
+            host: true,
+        };
+        assert!(
+            e.to_string().contains("is pypy, which needs no host"),
+            "{e}"
+        );
     }
 }

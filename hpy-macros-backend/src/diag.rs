@@ -211,6 +211,7 @@ pub(crate) fn handle_lifetimes(sig: &syn::Signature) -> Vec<syn::Error> {
     for input in &sig.inputs {
         if let syn::FnArg::Typed(pt) = input {
             statics(&pt.ty, &mut errors);
+            borrow_with_the_calls_lifetime(&pt.ty, fn_name, &mut errors);
         }
     }
     let ReturnType::Type(_, ty) = &sig.output else {
@@ -247,6 +248,42 @@ pub(crate) fn handle_lifetimes(sig: &syn::Signature) -> Vec<syn::Error> {
         ));
     }
     errors
+}
+
+/// `&'a Handle<'a>` (rustc's own suggestion for a returned handle): the
+/// reference to an argument lasts only while the arguments are converted,
+/// shorter than the call, so giving it the handle's lifetime fails (E0716
+/// at the attribute). The handle keeps the lifetime; the reference drops it.
+fn borrow_with_the_calls_lifetime(ty: &Type, fn_name: &syn::Ident, errors: &mut Vec<syn::Error>) {
+    let Type::Reference(reference) = ty else {
+        return;
+    };
+    let Some(lt) = &reference.lifetime else {
+        return;
+    };
+    if lt.ident == "_" || lt.ident == "static" {
+        return;
+    }
+    let mut ties = None;
+    each_segment(&reference.elem, &mut |first, seg| {
+        if ties.is_none()
+            && call_bound(first, seg)
+            && lifetime_named(&seg.arguments, &lt.ident.to_string()).is_some()
+        {
+            ties = Some(seg.ident.to_string());
+        }
+    });
+    if let Some(handle) = ties {
+        errors.push(syn::Error::new(
+            lt.span(),
+            format!(
+                "a borrowed argument lasts only while the arguments are read, not the whole \
+                 call, so `&{lt} {handle}<{lt}>` cannot be: leave the reference's lifetime out \
+                 and name the call's `'ctx`, e.g. `fn {fn_name}<'ctx>(x: &{handle}<'ctx>) -> \
+                 HPyResult<{handle}<'ctx>>`"
+            ),
+        ));
+    }
 }
 
 /// The span of the lifetime argument `'name` among `args`, if there is one.

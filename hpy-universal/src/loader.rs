@@ -90,20 +90,31 @@ impl Library {
         })
     }
 
-    /// The address of `symbol`, or an ImportError naming it.
-    fn symbol(&self, symbol: &str, what: &str) -> HPyResult<*mut c_void> {
-        let c_symbol = CString::new(symbol)
-            .map_err(|_| HPyErr::value_error("an HPy module name must not contain NUL"))?;
+    /// The address of `symbol`, if the library has it (and its name has
+    /// no NUL).
+    fn find(&self, symbol: &str) -> Option<*mut c_void> {
+        let c_symbol = CString::new(symbol).ok()?;
         // SAFETY: a live handle from dlopen and a NUL-terminated name.
         let address = unsafe { dlsym(self.handle, c_symbol.as_ptr()) };
-        if address.is_null() {
-            return Err(import_error(format!(
-                "{} is not an HPy universal module named as imported: it has no {what} \
-                 `{symbol}` (was it built with --hpy-abi=universal under another name?)",
-                self.path
-            )));
+        (!address.is_null()).then_some(address)
+    }
+
+    /// The address of `symbol`, or an ImportError naming it and the fix.
+    fn symbol(&self, symbol: &str, what: &str) -> HPyResult<*mut c_void> {
+        if symbol.contains('\0') {
+            return Err(HPyErr::value_error(
+                "an HPy module name must not contain NUL",
+            ));
         }
-        Ok(address)
+        self.find(symbol).ok_or_else(|| {
+            import_error(format!(
+                "{} is not an HPy universal module named as imported: it has no {what} \
+                 `{symbol}`. Import it under the name it was built with (its file name \
+                 before `.hpy0.so`, renamed back), or rebuild it with `cargo hpy build \
+                 --universal` (or hpy.devel's --hpy-abi=universal)",
+                self.path
+            ))
+        })
     }
 }
 
@@ -120,10 +131,18 @@ pub unsafe fn load<'ctx>(
     uctx: *mut UniversalContext,
 ) -> HPyResult<Handle<'ctx>> {
     let library = Library::open(path)?;
-    let major = library.symbol(
-        &format!("get_required_hpy_major_version_{name}"),
-        "ABI version function",
-    )?;
+    let major_symbol = format!("get_required_hpy_major_version_{name}");
+    if library.find(&major_symbol).is_none() && library.find(&format!("HPyInit_{name}")).is_some() {
+        // HPy before 0.9 (0.0.x) exported the init function but no ABI
+        // version.
+        return Err(import_error(format!(
+            "{path} is an HPy universal module `{name}` from an HPy older than 0.9 (it has \
+             `HPyInit_{name}` but no ABI version function `{major_symbol}`), which \
+             hpy_rs_universal (HPy 0.9.0) cannot load: rebuild it for HPy 0.9 \
+             (`cargo hpy build --universal`, or hpy 0.9's hpy.devel)"
+        )));
+    }
+    let major = library.symbol(&major_symbol, "ABI version function")?;
     let minor = library.symbol(
         &format!("get_required_hpy_minor_version_{name}"),
         "ABI version function",
@@ -135,11 +154,15 @@ pub unsafe fn load<'ctx>(
         (major(), minor())
     };
     if major != HPY_ABI_VERSION || minor > HPY_ABI_VERSION_MINOR {
-        // HPy's wording; the loader stub adds the advice to rebuild.
+        // HPy's wording, then what the numbers are and what to do.
         return Err(import_error(format!(
             "HPy extension module '{name}' requires unsupported version of the HPy runtime. \
              Requested version: {major}.{minor}. Current HPy version: \
-             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}."
+             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}. (These are HPy ABI versions, not \
+             hpy releases: {path} needs ABI {major}.{minor}, and hpy_rs_universal, which \
+             implements HPy 0.9.0, provides ABI {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}.) \
+             Rebuild the module for HPy 0.9 (`cargo hpy build --universal`, or hpy 0.9's \
+             hpy.devel), or load it with a runtime for ABI {major}.{minor}."
         )));
     }
     check_abi_tag(name, path, major, minor)?;

@@ -87,6 +87,7 @@ pub use eval::SourceKind;
 pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::{Iter, SnapshotIter};
+pub use threads::AllowThreadsOutput;
 pub use tracker::Tracker;
 pub use types::any::call::{CallArgs, CallKwargs};
 pub use types::any::object::RichCompareOp;
@@ -465,41 +466,42 @@ pub use hpy_macros::hpy_module;
 
 /// The code blocks of the README, compiled and run as doctests.
 ///
-/// The guides below are read only when documenting or testing, so the
-/// crate compiles from its own directory alone (as `cargo hpy sdist`
-/// copies it).
+/// The guides below are read only when documenting or testing, from
+/// `hpy/guides/` (links to the repository's README and `docs/`, which
+/// `cargo package` and `cargo hpy sdist` copy as files), so the crate
+/// builds and documents from its own directory alone.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../guides/README.md")]
 pub struct ReadmeDoctests;
 
 /// A guide to Python classes written in Rust (`docs/classes.md`, compiled as
 /// a doctest).
-#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/classes.md"))]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../guides/classes.md"))]
 pub mod class_guide {}
 
 /// Guide: Python signatures for functions, methods and constructors.
-#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/signatures.md"))]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../guides/signatures.md"))]
 pub mod signature_guide {}
 
 /// A guide to exceptions: raising, declaring classes with
 /// [`create_exception!`], catching, chaining and matching
 /// (`docs/exceptions.md`, compiled as a doctest).
-#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/exceptions.md"))]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../guides/exceptions.md"))]
 pub mod exception_guide {}
 
 /// A guide to typed handles (`List`, `Dict`, `Str`, …): where they come
 /// from, typed parameters and downcasting (`docs/types.md`, compiled as a
 /// doctest).
-#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/types.md"))]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../guides/types.md"))]
 pub mod types_guide {}
 
 /// A guide to conversions: collections from any iterable, iteration,
 /// paths, bytes, tuples, [`dict!`], derived conversions, calls with Rust
 /// values, [`intern!`], module constants, cached imports and threads
 /// (`docs/conversions.md`, compiled as a doctest).
-#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/conversions.md"))]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../guides/conversions.md"))]
 pub mod conversion_guide {}
 
 /// PyO3's names mapped to hpy-rs's (`docs/coming-from-pyo3.md`).
-#[cfg_attr(any(doc, doctest), doc = include_str!("../../docs/coming-from-pyo3.md"))]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../guides/coming-from-pyo3.md"))]
 pub mod coming_from_pyo3 {}

@@ -33,7 +33,7 @@ impl<'ctx> Context<'ctx> {
     pub fn allow_threads<F, R>(self, f: F) -> R
     where
         F: FnOnce() -> R + Send,
-        R: Send,
+        R: AllowThreadsOutput,
     {
         // SAFETY: valid context of a call running Python code; the state is
         // handed back below on every path, before anything else touches
@@ -48,6 +48,25 @@ impl<'ctx> Context<'ctx> {
         }
     }
 }
+
+/// What the closure of [`Context::allow_threads`] may return: any `Send`
+/// value, which excludes [`HPyResult`](crate::HPyResult) and
+/// [`HPyErr`](crate::HPyErr) (an error belongs to the call that raised it).
+/// Return a plain value or an error type of your own from the closure, and
+/// convert it once `allow_threads` has returned.
+#[diagnostic::on_unimplemented(
+    message = "the closure given to `allow_threads` cannot return `{Self}`: it runs without \
+               the interpreter, so what it returns must be `Send`, which an `HPyErr` is not",
+    label = "returns `{Self}` from the closure without the interpreter",
+    note = "return a plain value or your own error type (e.g. `Result<T, String>`) from the \
+            closure and raise after it: `ctx.allow_threads(|| work()).map_err(HPyErr::value_error)?`"
+)]
+pub trait AllowThreadsOutput: Send {}
+
+// Not recommended in errors, so that rustc reports the message above rather
+// than which field is not `Send`.
+#[diagnostic::do_not_recommend]
+impl<T: Send> AllowThreadsOutput for T {}
 
 // ---- Python called from a thread Rust starts ----
 

@@ -1,6 +1,6 @@
 //! Misuse of the safe API that must not compile. Each file under `tests/ui/`
 //! is one misuse; its `.stderr` holds the expected compiler error.
-//! Regenerate the expectations with `TRYBUILD=overwrite cargo test -p hpy --test compile_fail`
+//! Regenerate the expectations with `TRYBUILD=overwrite cargo test -p hpy-rs --test compile_fail`
 //! (and review the diff).
 
 #[test]

@@ -194,3 +194,29 @@ def test_init_returns_no_definition(host, tmp_path):
     fake = build_fake(tmp_path, 0, 0)
     with pytest.raises(ImportError, match="HPyInit_fake .* returned no module definition"):
         host.load("fake", str(fake), spec_for("fake", fake))
+
+
+def test_abi_version_mismatch_names_the_versions_and_the_fix(host, tmp_path):
+    fake = build_fake(tmp_path, 1, 0)
+    with pytest.raises(ImportError) as info:
+        host.load("fake", str(fake), spec_for("fake", fake))
+    message = str(info.value)
+    assert "needs ABI 1.0, and hpy_rs_universal, which implements HPy 0.9.0, provides ABI 0.0" \
+        in message, message
+    assert "Rebuild the module for HPy 0.9 (`cargo hpy build --universal`" in message, message
+
+
+def test_binary_from_an_hpy_before_0_9(host, tmp_path):
+    # HPy 0.0.x's universal binaries export HPyInit_NAME and no ABI version.
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler (cc or gcc) on PATH to build the fake binary")
+    src = tmp_path / "old.c"
+    src.write_text("void *HPyInit_old(void *ctx) { (void)ctx; return 0; }\n")
+    old = tmp_path / "old.hpy0.so"
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(old), str(src)], check=True)
+    with pytest.raises(ImportError) as info:
+        host.load("old", str(old), spec_for("old", old))
+    message = str(info.value)
+    assert "from an HPy older than 0.9" in message and "another name" not in message, message
+    assert "rebuild it for HPy 0.9" in message, message

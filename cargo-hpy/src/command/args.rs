@@ -46,9 +46,9 @@ pub enum Command {
     Sdist(SdistCommand),
     /// Create a new extension project, ready to build, import and test.
     New(NewCommand),
-    /// Print the wheel platform tag of a native file built here
-    /// (`manylinux_2_X_<arch>` when it qualifies): for packaging tools such
-    /// as scripts/build-backend-wheel.
+    /// Run one hook of the hpy-rs-build PEP 517 backend (its Python shim
+    /// calls this; pip and build call the shim), or write the backend's own
+    /// wheel (`backend-wheel`, for scripts/build-backend-wheel).
     #[command(hide = true)]
     Pep517(Pep517Command),
     /// Print the wheel platform tag of a native file built here
@@ -181,6 +181,11 @@ pub struct Pep517Command {
     /// `backend-wheel`: the cargo-hpy binary to pack [default: this one].
     #[arg(long, value_name = "PATH")]
     pub binary: Option<PathBuf>,
+    /// `backend-wheel`: a directory of the SDK crates as `cargo package`
+    /// made them (`NAME-VERSION/` each, scripts/package-crates), packed as
+    /// `hpy_rs_build/crates/` for `cargo hpy new` to use.
+    #[arg(long, value_name = "DIR")]
+    pub crates: Option<PathBuf>,
 }
 
 /// The hooks `cargo hpy pep517` runs.
@@ -224,9 +229,10 @@ pub struct NewCommand {
     /// Include an example class (`#[hpy_class]`) besides the functions.
     #[arg(long)]
     pub class: bool,
-    /// The hpy-rs `hpy` crate the project depends on, as a path [default:
-    /// the `hpy/` directory of the hpy-rs checkout cargo-hpy was built from,
-    /// when it still exists].
+    /// The hpy-rs `hpy` crate (package `hpy-rs`) the project depends on, as
+    /// a path, e.g. the `hpy/` directory of a checkout [default: the crates
+    /// the hpy-rs-build wheel carries, else the `hpy/` directory of the
+    /// checkout cargo-hpy was built from, when it still exists].
     #[arg(long, value_name = "DIR")]
     pub hpy_path: Option<PathBuf>,
 }
@@ -481,6 +487,11 @@ mod tests {
             .to_string();
         assert!(help.contains("Usage: cargo hpy build"), "{help}");
         assert!(help.contains("--no-default-features"), "{help}");
+        let help = parse_strs(&["cargo-hpy", "hpy", "pep517", "--help"])
+            .unwrap_err()
+            .to_string();
+        assert!(help.contains("hpy-rs-build PEP 517 backend"), "{help}");
+        assert!(!help.contains("platform tag"), "{help}");
     }
 
     #[test]

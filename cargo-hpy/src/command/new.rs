@@ -29,6 +29,23 @@ fn built_in_hpy_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("hpy")
 }
 
+/// Where the new project gets hpy-rs from.
+#[derive(Debug, Clone, PartialEq)]
+enum HpySource {
+    /// The `hpy/` directory of a checkout (absolute): a path dependency.
+    Path(PathBuf),
+    /// The crates the hpy-rs-build wheel carries (`hpy_rs_build/crates/`,
+    /// each as `cargo package` made it): the dependency is the versioned
+    /// one a release will take from crates.io, and `[patch.crates-io]`
+    /// points each crate at its copy in the wheel.
+    Wheel {
+        /// `hpy-rs`'s version.
+        version: String,
+        /// Package name and absolute directory of every crate.
+        crates: Vec<(String, PathBuf)>,
+    },
+}
+
 /// Runs `cargo hpy new`.
 pub fn new(args: &NewCommand) -> Result<(), Error> {
     let dir = &args.path;
@@ -44,7 +61,7 @@ pub fn new(args: &NewCommand) -> Result<(), Error> {
     if dir.exists() {
         return Err(Error::DestinationExists { path: dir.clone() });
     }
-    let hpy = hpy_path(args.hpy_path.as_deref())?;
+    let hpy = hpy_source(args.hpy_path.as_deref())?;
     for (rel, text) in files(&name, &module, &hpy, args.class) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -54,7 +71,7 @@ pub fn new(args: &NewCommand) -> Result<(), Error> {
     }
     eprintln!(
         "cargo-hpy: created `{name}` (module `{module}`{}) in {}\n\
-         next: cd {} && cargo hpy develop   (see its README.md)",
+         next: cd {} && cargo hpy build   (see its README.md)",
         if args.class { ", with a class" } else { "" },
         dir.display(),
         dir.display()
@@ -62,20 +79,82 @@ pub fn new(args: &NewCommand) -> Result<(), Error> {
     Ok(())
 }
 
+/// The package name and version of the crate in `dir`, if it has a manifest.
+fn package_of(dir: &Path) -> Option<(String, String)> {
+    let text = fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let table = toml::from_str::<toml::Table>(&text).ok()?;
+    let package = table.get("package")?;
+    let name = package.get("name")?.as_str()?.to_owned();
+    let version = package
+        .get("version")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_owned();
+    Some((name, version))
+}
+
+/// The `hpy_rs_build/crates/` directory of the wheel this cargo-hpy was
+/// installed from: next to the binary inside the package
+/// (`hpy_rs_build/bin/cargo-hpy`), or, for the copy pip puts on PATH
+/// (`PREFIX/bin/cargo-hpy`), in `PREFIX/lib/python3.*/site-packages/`.
+fn wheel_crates_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe.parent()?;
+    let prefix = bin.parent()?;
+    let mut candidates = vec![prefix.join("crates")];
+    if let Ok(entries) = fs::read_dir(prefix.join("lib")) {
+        let mut libs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        libs.sort();
+        candidates.extend(
+            libs.iter()
+                .map(|lib| lib.join("site-packages/hpy_rs_build/crates")),
+        );
+    }
+    candidates.into_iter().find(|dir| dir.is_dir())
+}
+
+/// The crates of a wheel's `crates/` directory, if `hpy-rs` is among them.
+fn wheel_source(crates_dir: &Path) -> Option<HpySource> {
+    let mut crates = Vec::new();
+    let mut version = None;
+    let mut entries: Vec<PathBuf> = fs::read_dir(crates_dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for dir in entries {
+        if let Some((name, crate_version)) = package_of(&dir) {
+            if name == crate::project::HPY_PACKAGE {
+                version = Some(crate_version);
+            }
+            crates.push((name, fs::canonicalize(&dir).ok()?));
+        }
+    }
+    Some(HpySource::Wheel {
+        version: version?,
+        crates,
+    })
+}
+
+/// Where hpy-rs comes from: `--hpy-path`, else the wheel's crates, else
+/// the checkout cargo-hpy was built from.
+fn hpy_source(explicit: Option<&Path>) -> Result<HpySource, Error> {
+    if explicit.is_none() {
+        if let Some(source) = wheel_crates_dir().as_deref().and_then(wheel_source) {
+            return Ok(source);
+        }
+    }
+    hpy_path(explicit).map(HpySource::Path)
+}
+
 /// The absolute path of the `hpy` crate, checked to be it.
 fn hpy_path(explicit: Option<&Path>) -> Result<PathBuf, Error> {
     let candidate = explicit
         .map(Path::to_path_buf)
         .unwrap_or_else(built_in_hpy_path);
-    let manifest = candidate.join("Cargo.toml");
-    let is_hpy = fs::read_to_string(&manifest).is_ok_and(|text| {
-        toml::from_str::<toml::Table>(&text).is_ok_and(|t| {
-            t.get("package")
-                .and_then(|p| p.get("name"))
-                .and_then(|n| n.as_str())
-                == Some("hpy")
-        })
-    });
+    let is_hpy =
+        package_of(&candidate).is_some_and(|(name, _)| name == crate::project::HPY_PACKAGE);
     if !is_hpy {
         return Err(Error::NotHpyCrate {
             path: candidate.to_path_buf(),
@@ -90,8 +169,41 @@ fn toml_string(text: &str) -> String {
 }
 
 /// The project's files, relative to its directory.
-fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str, String)> {
-    let hpy = toml_string(&hpy.to_string_lossy());
+fn files(name: &str, module: &str, hpy: &HpySource, class: bool) -> Vec<(&'static str, String)> {
+    let (dependency, patch) = match hpy {
+        HpySource::Path(path) => (
+            format!(
+                "# hpy-rs is not on crates.io yet: a path to the hpy/ directory of an\n\
+                 # hpy-rs checkout (package `hpy-rs`, library `hpy`). `cargo hpy sdist`\n\
+                 # copies it (and the crates it needs) into the sdist, which then builds\n\
+                 # anywhere.\n\
+                 hpy = {{ package = \"hpy-rs\", path = {} }}\n",
+                toml_string(&path.to_string_lossy())
+            ),
+            String::new(),
+        ),
+        HpySource::Wheel { version, crates } => (
+            format!(
+                "# hpy-rs's `hpy` crate, released as `hpy-rs` (`hpy` on crates.io is\n\
+                 # another crate); its library is `hpy`.\n\
+                 hpy = {{ package = \"hpy-rs\", version = \"{version}\" }}\n"
+            ),
+            format!(
+                "\n\
+                 # hpy-rs is not on crates.io yet: its crates come from the\n\
+                 # hpy-rs-build wheel that installed cargo-hpy. Delete this table once\n\
+                 # they are published.\n\
+                 [patch.crates-io]\n{}",
+                crates
+                    .iter()
+                    .map(|(name, dir)| format!(
+                        "{name} = {{ path = {} }}\n",
+                        toml_string(&dir.to_string_lossy())
+                    ))
+                    .collect::<String>()
+            ),
+        ),
+    };
     let lib_name = if module == name {
         String::new()
     } else {
@@ -108,11 +220,7 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          {lib_name}crate-type = [\"cdylib\"]\n\
          \n\
          [dependencies]\n\
-         # hpy-rs is not on crates.io: a path to the hpy/ directory of an hpy-rs\n\
-         # checkout (or `git = \"...\"` to a repository of it). `cargo hpy sdist`\n\
-         # copies it (and the crates it needs) into the sdist, which then builds\n\
-         # anywhere.\n\
-         hpy = {{ path = {hpy} }}\n\
+         {dependency}\
          \n\
          [features]\n\
          # `cargo build --features universal` builds the HPy universal binary, as\n\
@@ -120,7 +228,8 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          universal = [\"hpy/universal\"]\n\
          \n\
          # A project of its own, even when created inside another workspace.\n\
-         [workspace]\n"
+         [workspace]\n\
+         {patch}"
     );
     let (class_use, class_code, class_types, class_test) = if class {
         (
@@ -211,6 +320,9 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          name = \"{name}\"\n\
          version = \"0.1.0\"\n\
          description = \"The {module} extension module, written in Rust with hpy-rs\"\n\
+         readme = \"README.md\"\n\
+         # The project's license, as an SPDX expression: change it to yours.\n\
+         license = \"MIT\"\n\
          requires-python = \">=3.11\"\n\
          \n\
          [tool.hpy-rs]\n\
@@ -221,27 +333,42 @@ fn files(name: &str, module: &str, hpy: &Path, class: bool) -> Vec<(&'static str
          \n\
          A Python extension module, `{module}`, written in Rust with hpy-rs.\n\
          \n\
+         ## Build\n\
+         \n\
          ```sh\n\
          cargo hpy build                      # CPython ABI: target/hpy/debug/cpython/\n\
          cargo hpy build --universal          # HPy universal ABI: target/hpy/debug/universal/\n\
-         PYTHONPATH=target/hpy/debug/cpython python -m pytest tests\n\
+         cargo build --features universal     # the universal binary, with plain cargo\n\
          cargo hpy develop                    # install into the active virtualenv\n\
-         cargo hpy wheel --release            # a wheel in target/wheels/\n\
-         cargo hpy sdist                      # a source distribution in target/sdist/\n\
-         pip install .                        # through the hpy-rs-build backend\n\
          ```\n\
          \n\
-         A universal module loads on PyPy as it is, and on CPython through hpy-rs's\n\
-         host, `hpy-rs-universal` (`cargo hpy develop --release -p hpy-universal` in hpy-rs).\n\
+         ## Test\n\
          \n\
-         `pip install .` needs the `hpy-rs-build` backend: build its wheel with\n\
-         hpy-rs's `scripts/build-backend-wheel DIR` and pass `--find-links DIR`.\n\
-         It builds a CPython-ABI module on CPython and a universal one elsewhere\n\
-         (`-C hpy-abi=universal|cpython` chooses).\n\
+         ```sh\n\
+         PYTHONPATH=target/hpy/debug/cpython python -m pytest tests\n\
+         ```\n\
          \n\
-         Cargo.toml points at the `hpy` crate by path, because hpy-rs is not on\n\
-         crates.io; `cargo hpy sdist` copies it into the sdist, which then builds\n\
-         anywhere. `cargo build --features universal` builds the universal binary.\n"
+         ## Publish\n\
+         \n\
+         ```sh\n\
+         cargo hpy sdist                      # target/sdist/{module}-0.1.0.tar.gz\n\
+         cargo hpy wheel --release            # a CPython-ABI wheel in target/wheels/\n\
+         cargo hpy wheel --release --universal  # one universal wheel for every Python\n\
+         twine check --strict target/sdist/* target/wheels/*\n\
+         twine upload target/sdist/* target/wheels/*\n\
+         ```\n\
+         \n\
+         `pip install .` builds it through the `hpy-rs-build` backend (the wheel\n\
+         that installed cargo-hpy; `--find-links DIR` when it came from a\n\
+         wheelhouse): a CPython-ABI module on CPython and a universal one\n\
+         elsewhere (`-C hpy-abi=universal|cpython` chooses).\n\
+         \n\
+         A universal module loads on PyPy as it is, and on CPython through\n\
+         hpy-rs's host, the `hpy-rs-universal` wheel (`pip install\n\
+         hpy-rs-universal`, from the same wheelhouse).\n\
+         \n\
+         hpy-rs is not on crates.io yet: Cargo.toml takes its crates from the\n\
+         hpy-rs-build wheel (`[patch.crates-io]`) or from a checkout (a path).\n"
     );
     vec![
         ("Cargo.toml", cargo_toml),
@@ -264,13 +391,22 @@ mod tests {
     #[test]
     fn generated_files_are_valid() {
         for class in [false, true] {
-            let files = files("my-ext", "my_ext", Path::new("/x/\"q\"/hpy"), class);
+            let files = files(
+                "my-ext",
+                "my_ext",
+                &HpySource::Path("/x/\"q\"/hpy".into()),
+                class,
+            );
             let get = |name: &str| &files.iter().find(|(n, _)| *n == name).unwrap().1;
             let cargo: toml::Table = toml::from_str(get("Cargo.toml")).unwrap();
             assert_eq!(cargo["lib"]["name"].as_str(), Some("my_ext"));
             assert_eq!(
                 cargo["dependencies"]["hpy"]["path"].as_str(),
                 Some("/x/\"q\"/hpy")
+            );
+            assert_eq!(
+                cargo["dependencies"]["hpy"]["package"].as_str(),
+                Some("hpy-rs")
             );
             let pyproject =
                 crate::project::parse_pyproject(get("pyproject.toml"), Path::new("p")).unwrap();
@@ -287,6 +423,32 @@ mod tests {
                 get("tests/test_module.py").contains("def test_counter"),
                 class
             );
+        }
+    }
+
+    #[test]
+    fn wheel_crates_are_a_versioned_dependency_and_patches() {
+        let source = HpySource::Wheel {
+            version: "0.1.0".into(),
+            crates: vec![
+                ("hpy-rs".into(), "/w/crates/hpy-rs-0.1.0".into()),
+                ("hpy-sys".into(), "/w/crates/hpy-sys-0.1.0".into()),
+            ],
+        };
+        let files = files("demo", "demo", &source, false);
+        let cargo: toml::Table = toml::from_str(&files[0].1).unwrap();
+        let hpy = &cargo["dependencies"]["hpy"];
+        assert_eq!(hpy["version"].as_str(), Some("0.1.0"));
+        assert_eq!(hpy.get("path"), None);
+        let patch = &cargo["patch"]["crates-io"];
+        assert_eq!(
+            patch["hpy-sys"]["path"].as_str(),
+            Some("/w/crates/hpy-sys-0.1.0")
+        );
+        assert_eq!(patch.as_table().unwrap().len(), 2);
+        let readme = &files.iter().find(|(n, _)| *n == "README.md").unwrap().1;
+        for command in ["cargo hpy build", "pytest", "twine upload"] {
+            assert!(readme.contains(command), "{command}");
         }
     }
 

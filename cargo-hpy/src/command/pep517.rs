@@ -256,7 +256,11 @@ pub fn pep517(command: &Pep517Command) -> Result<(), Error> {
                 None => std::env::current_exe()
                     .map_err(|e| Error::io("find", Path::new("cargo-hpy"), e))?,
             };
-            let path = wheel::backend_wheel(&out()?, &read(&binary)?, Platform::host()?)?;
+            let crates = match &command.crates {
+                Some(dir) => wheel::crate_files(dir)?,
+                None => Vec::new(),
+            };
+            let path = wheel::backend_wheel(&out()?, &read(&binary)?, &crates, Platform::host()?)?;
             println!("{}", path.display());
             Ok(())
         }

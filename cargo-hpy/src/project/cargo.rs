@@ -332,7 +332,7 @@ pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
                 hpy_dependency: package
                     .dependencies
                     .iter()
-                    .find(|d| d.name == "hpy")
+                    .find(|d| d.name == crate::project::HPY_PACKAGE)
                     .map(|d| d.rename.clone().unwrap_or_else(|| d.name.clone())),
                 id: package.id.repr,
                 name: package.name.to_string(),
@@ -494,7 +494,7 @@ mod tests {
         let text = r#"{"packages":[
             {"name":"pof","version":"0.1.0","id":"path+file:///w/examples/pof#0.1.0",
              "description":"An example","authors":["A <a@x.org>"],"license":null,"license_file":null,
-             "source":null,"dependencies":[{"name":"hpy","source":null,"req":"*","kind":null,"rename":"my_hpy",
+             "source":null,"dependencies":[{"name":"hpy-rs","source":null,"req":"*","kind":null,"rename":"my_hpy",
                "optional":false,"uses_default_features":true,"features":[],"target":null,"registry":null,"path":"/w/hpy"}],"features":{},"edition":"2021","keywords":[],"categories":[],
              "readme":null,"repository":null,"homepage":null,"documentation":null,"links":null,"publish":null,
              "metadata":{"hpy":{"module":"pkg.pof","python-source":"py"}},

@@ -110,9 +110,17 @@ pub fn target_python(args: &BuildArgs, abi: Abi) -> Result<Option<PythonInfo>, E
         python::choose_interpreter(args.python.as_deref(), std::env::var_os(python::PYTHON_ENV));
     let python = python::query(&interpreter)?;
     if python.implementation != "cpython" {
+        let host = args.packages.iter().any(|p| p == "hpy-universal")
+            || args
+                .manifest_path
+                .as_deref()
+                .and_then(|m| m.parent())
+                .and_then(|d| d.file_name())
+                .is_some_and(|d| d == "hpy-universal");
         return Err(Error::NotCPython {
             python: python.executable,
             implementation: python.implementation,
+            host,
         });
     }
     if python.ext_suffix.is_none() {
@@ -276,8 +284,9 @@ fn check_selection_has_cdylib(args: &BuildArgs, metadata: &Metadata) -> Result<(
 }
 
 /// The name under which the package being built depends on hpy, for the
-/// `NAME/universal` feature: `hpy` unless the one selected package renames
-/// the dependency (`my_hpy = { package = "hpy", ... }`).
+/// `NAME/universal` feature: `hpy` unless the one selected package names
+/// the dependency otherwise (`my_hpy = { package = "hpy-rs", ... }`, or
+/// `hpy-rs` itself when it is not renamed).
 fn hpy_dependency(args: &BuildArgs, metadata: &Metadata) -> String {
     let selected = match args.packages.as_slice() {
         [spec] => metadata.packages.iter().find(|p| &p.name == spec),

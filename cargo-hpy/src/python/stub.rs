@@ -59,7 +59,8 @@ const TEMPLATE: &str = r#"@MARKER@
 # built into PyPy and GraalPy). The HPY environment variable selects the
 # HPy mode:
 #   HPY=universal | HPY=debug | HPY=trace     every HPy module
-#   HPY=@MODULE@:debug,other:trace            per module (others: universal)
+#   HPY=@MODULE@:debug,other:trace            per module (a module not named: an error)
+# as stock hpy reads it (HPY= means debug; prefixes such as HPY=deb work).
 # HPY_LOG=1 prints the mode each module is loaded in.
 
 
@@ -125,37 +126,45 @@ def _cargo_hpy_bootstrap():
             path=path,
         )
 
-    modes = {
-        "universal": universal.MODE_UNIVERSAL,
-        "debug": universal.MODE_DEBUG,
-        "trace": universal.MODE_TRACE,
-    }
-
-    def parse_mode(word, setting):
-        mode = modes.get(word.strip().lower())
-        if mode is None:
-            raise ValueError(
-                "invalid HPy mode %r in HPY=%r: expected universal, debug or trace, "
-                "or a list like 'module:debug,other:trace'" % (word, setting)
-            )
-        return mode
+    # HPY as stock hpy.universal reads it: unset is universal; a MODE for
+    # every module, any ASCII-case-insensitive prefix of debug, trace or
+    # universal (so HPY= and HPY=deb are debug); with a ":", NAME:MODE
+    # entries separated by "," where the first NAME that begins this
+    # module's name decides, and a module no entry names is an error.
+    modes = (
+        (b"debug", universal.MODE_DEBUG),
+        (b"trace", universal.MODE_TRACE),
+        (b"universal", universal.MODE_UNIVERSAL),
+    )
 
     def mode_from_environment(setting):
-        if not setting.strip():
+        if setting is None:
             return universal.MODE_UNIVERSAL
-        if ":" not in setting:
-            return parse_mode(setting, setting)
-        chosen = universal.MODE_UNIVERSAL
-        for entry in setting.split(","):
-            name, colon, word = entry.partition(":")
-            if not colon:
-                raise ValueError("invalid HPy mode entry %r in HPY=%r" % (entry, setting))
-            mode = parse_mode(word, setting)
-            if name.strip() in (module_name, full_name):
-                chosen = mode
-        return chosen
+        word = setting
+        if ":" in setting:
+            word, rest = None, setting
+            wanted = module_name.encode("utf-8", "surrogatepass")
+            while True:
+                name, colon, tail = rest.partition(":")
+                if not colon:
+                    break
+                mode_word, comma, rest = tail.partition(",")
+                if wanted.startswith(name.encode("utf-8", "surrogatepass")):
+                    word = mode_word
+                    break
+                if not comma:
+                    break
+        if word is not None:
+            word = word.encode("utf-8", "surrogatepass").lower()
+            for name, mode in modes:
+                if name.startswith(word):
+                    return mode
+        raise ValueError(
+            "invalid HPy mode: %s (HPY is MODE for every module, or NAME:MODE,NAME:MODE "
+            "per module; MODE is universal, debug or trace)" % setting[:50]
+        )
 
-    setting = os.environ.get("HPY", "")
+    setting = os.environ.get("HPY")
     mode = mode_from_environment(setting)
     if "HPY_LOG" in os.environ:
         context = {

@@ -456,7 +456,15 @@ pub const BACKEND_SHIM: &str = include_str!("../../python/hpy_rs_build.py");
 /// `binary` inside it (where the shim looks first) and as the script
 /// `cargo-hpy` (pip puts it on the environment's PATH). Tagged
 /// `py3-none-<platform>`: the binary runs under any Python 3 here.
-pub fn backend_wheel(out_dir: &Path, binary: &[u8], platform: Platform) -> Result<PathBuf, Error> {
+///
+/// `crates` (from [`crate_files`]) go under `hpy_rs_build/crates/`, where
+/// `cargo hpy new` finds them (see `command::new`).
+pub fn backend_wheel(
+    out_dir: &Path,
+    binary: &[u8],
+    crates: &[ArchiveFile],
+    platform: Platform,
+) -> Result<PathBuf, Error> {
     let version = env!("CARGO_PKG_VERSION");
     let meta = CoreMetadata {
         name: "hpy-rs-build".to_owned(),
@@ -471,7 +479,7 @@ pub fn backend_wheel(out_dir: &Path, binary: &[u8], platform: Platform) -> Resul
     };
     let plain = host_platform_tag(platform);
     let tag = format!("py3-none-{}", wheel_platform_tag(platform, plain, binary));
-    let files: Vec<ArchiveFile> = vec![
+    let mut files: Vec<ArchiveFile> = vec![
         (
             "hpy_rs_build/__init__.py".to_owned(),
             BACKEND_SHIM.as_bytes().to_vec(),
@@ -488,6 +496,11 @@ pub fn backend_wheel(out_dir: &Path, binary: &[u8], platform: Platform) -> Resul
             0o755,
         ),
     ];
+    files.extend(
+        crates
+            .iter()
+            .map(|(rel, data, mode)| (format!("hpy_rs_build/crates/{rel}"), data.clone(), *mode)),
+    );
     fs::create_dir_all(out_dir).map_err(|e| Error::io("create", out_dir, e))?;
     let path = out_dir.join(format!("hpy_rs_build-{version}-{tag}.whl"));
     write_wheel(
@@ -498,6 +511,32 @@ pub fn backend_wheel(out_dir: &Path, binary: &[u8], platform: Platform) -> Resul
         &tag,
     )?;
     Ok(path)
+}
+
+/// Every file under `dir` (the unpacked SDK crates), by its path relative
+/// to `dir` with `/` separators, in a stable order.
+pub fn crate_files(dir: &Path) -> Result<Vec<ArchiveFile>, Error> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = fs::read_dir(&current).map_err(|e| Error::io("read", &current, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io("read", &current, e))?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("found under dir");
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                let data = fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+                files.push((rel.join("/"), data, 0o644));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Writes `files` plus the dist-info files (METADATA, WHEEL, RECORD) as a

@@ -79,7 +79,12 @@ extern "C" {
     fn _Py_NewReference(o: *mut PyObject);
 }
 
-#[cfg(any(not(hpy_inline_refcount), Py_3_12))]
+// Declared only where `PyObject_Init_handle` (below) does not stand in for
+// it, so that no build warns about an unused function.
+#[cfg(all(
+    any(not(hpy_inline_refcount), Py_3_12),
+    not(any(target_arch = "x86_64", target_arch = "aarch64"))
+))]
 extern "C" {
     fn PyObject_Init(o: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject;
 }

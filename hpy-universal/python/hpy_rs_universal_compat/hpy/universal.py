@@ -20,29 +20,47 @@ from hpy_rs_universal import (  # noqa: F401  (the API of hpy.universal)
     load,
 )
 
-_MODES = {"universal": MODE_UNIVERSAL, "debug": MODE_DEBUG, "trace": MODE_TRACE}
+# In the order stock hpy tries them: an empty word or a prefix of two
+# names (none today) picks the first.
+_MODES = ((b"debug", MODE_DEBUG), (b"trace", MODE_TRACE), (b"universal", MODE_UNIVERSAL))
+
+
+def _mode_named(word):
+    """The mode ``word`` names: any ASCII-case-insensitive prefix of
+    ``debug``, ``trace`` or ``universal`` (the empty word is ``debug``), as
+    stock ``hpy.universal`` reads it; None for anything else."""
+    word = word.encode("utf-8", "surrogatepass").lower()
+    return next((mode for name, mode in _MODES if name.startswith(word)), None)
 
 
 def _mode_from_env(module_name, env):
-    """The mode the ``HPY`` variable of ``env`` asks for ``module_name``:
-    ``HPY=MODE`` for every module, or ``HPY=NAME:MODE,NAME:MODE`` per module
-    (a module not listed there is an error, as in ``hpy.universal``)."""
+    """The mode the ``HPY`` variable of ``env`` asks for ``module_name``,
+    read exactly as stock ``hpy.universal`` 0.9 reads it: unset is
+    universal; ``HPY=MODE`` sets every module (``HPY=`` and ``HPY=deb`` are
+    debug); with a ``:``, ``NAME:MODE`` entries separated by ``,`` and the
+    first entry whose NAME begins the module's name decides (a module that
+    no entry names is an error)."""
     value = env.get("HPY")
     if value is None:
         return MODE_UNIVERSAL
+    word = value
     if ":" in value:
-        wanted = None
-        for item in value.split(","):
-            name, _, mode = item.partition(":")
-            if name == module_name:
-                wanted = mode
+        word, rest = None, value
+        wanted = module_name.encode("utf-8", "surrogatepass")
+        while True:
+            name, colon, tail = rest.partition(":")
+            if not colon:
                 break
-    else:
-        wanted = value
-    mode = _MODES.get((wanted or "").lower())
+            mode_word, comma, rest = tail.partition(",")
+            if wanted.startswith(name.encode("utf-8", "surrogatepass")):
+                word = mode_word
+                break
+            if not comma:
+                break
+    mode = None if word is None else _mode_named(word)
     if mode is None:
-        raise ValueError(f"invalid HPy mode: {value!r} (HPY is MODE or NAME:MODE,...; "
-                         f"MODE is universal, debug or trace)")
+        raise ValueError(f"invalid HPy mode: {value[:50]} (HPY is MODE for every module, or "
+                         f"NAME:MODE,NAME:MODE per module; MODE is universal, debug or trace)")
     return mode
 
 
