@@ -288,6 +288,16 @@ static int collect(HPyContext *ctx, Collector *c, HPy h, int kind, double num, d
     return 0;
 }
 
+/* Collects `a + sign * b` in kiwisolver's order of terms: a term or
+ * variable combined with an expression comes after its terms. */
+static int collect_pair(HPyContext *ctx, Collector *c, HPy a, int ka, double na, HPy b, int kb,
+                        double nb, double sign)
+{
+    if (kb == K_EXPR && ka != K_EXPR && ka != K_NUM)
+        return (collect(ctx, c, b, kb, nb, sign) < 0 || collect(ctx, c, a, ka, na, 1.0) < 0) ? -1 : 0;
+    return (collect(ctx, c, a, ka, na, 1.0) < 0 || collect(ctx, c, b, kb, nb, sign) < 0) ? -1 : 0;
+}
+
 /* Merges the terms of one variable (kept where it first appears). */
 static void reduce(HPyContext *ctx, Collector *c)
 {
@@ -458,7 +468,7 @@ static HPy compare(HPyContext *ctx, HPy a, HPy b, HPy_RichCmpOp cmp)
     {
         Collector d;
         collector_init(&d);
-        if (collect(ctx, &d, a, ka, na, 1.0) < 0 || collect(ctx, &d, b, kb, nb, -1.0) < 0) {
+        if (collect_pair(ctx, &d, a, ka, na, b, kb, nb, -1.0) < 0) {
             collector_close(ctx, &d);
             return HPy_NULL;
         }
@@ -472,7 +482,7 @@ static HPy compare(HPyContext *ctx, HPy a, HPy b, HPy_RichCmpOp cmp)
             goto done;
     }
 #else
-    if (collect(ctx, &c, a, ka, na, 1.0) < 0 || collect(ctx, &c, b, kb, nb, -1.0) < 0)
+    if (collect_pair(ctx, &c, a, ka, na, b, kb, nb, -1.0) < 0)
         goto done;
 #endif
     reduce(ctx, &c);
@@ -504,11 +514,8 @@ static HPy add_sub(HPyContext *ctx, HPy a, HPy b, double sign)
         return HPy_Dup(ctx, ctx->h_NotImplemented);
     Collector c;
     collector_init(&c);
-    int right_first = kb == K_EXPR && ka != K_EXPR && ka != K_NUM;
-    int r = right_first
-        ? (collect(ctx, &c, b, kb, nb, sign) < 0 || collect(ctx, &c, a, ka, na, 1.0) < 0)
-        : (collect(ctx, &c, a, ka, na, 1.0) < 0 || collect(ctx, &c, b, kb, nb, sign) < 0);
-    HPy result = r ? HPy_NULL : make_expression(ctx, &c);
+    int r = collect_pair(ctx, &c, a, ka, na, b, kb, nb, sign);
+    HPy result = r < 0 ? HPy_NULL : make_expression(ctx, &c);
     collector_close(ctx, &c);
     return result;
 }
