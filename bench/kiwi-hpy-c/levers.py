@@ -8,8 +8,9 @@ of classes with tp_destroy) is charged to the implementation that caused it.
     pypy3 levers.py KIND:MODULE:PATH ROW N
 
 KIND is `hpy` (a universal binary loaded with PyPy's hpy.universal) or
-`import` (PATH first on sys.path); ROW is `full` (a * 2.0 + b - 3 >= b /
-2.0 + 1) or `strength` ((a + b * 0.5 == 10) | "strong"). bench/object-costs
+`import` (PATH first on sys.path); ROW is `variable` (Variable()), `full`
+(a * 2.0 + b - 3 >= b / 2.0 + 1) or `strength` ((a + b * 0.5 == 10) |
+"strong"). bench/object-costs
 runs it.
 """
 
@@ -34,7 +35,13 @@ def main():
     m = load(sys.argv[1])
     row, n = sys.argv[2], int(sys.argv[3])
     a, b = m.Variable("a"), m.Variable("b")
-    if row == "full":
+    if row == "variable":
+        V = m.Variable
+
+        def loop(k):
+            for _ in range(k):
+                V()
+    elif row == "full":
         def loop(k):
             for _ in range(k):
                 a * 2.0 + b - 3 >= b / 2.0 + 1
