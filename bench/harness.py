@@ -319,6 +319,29 @@ def check_rpds(impl):
         raise SystemExit("%s: got %r, want %r" % (impl.label, got, want))
 
 
+def check_kiwi(impl):
+    """The constraints of the kiwi-objects rows, as kiwisolver makes them:
+    reduced terms (variable names and coefficients), constant, operator and
+    strength."""
+    m = impl.module
+    a, b = m.Variable("a"), m.Variable("b")
+
+    def shape(cn):
+        e = cn.expression()
+        # kiwisolver orders reduced terms by the variables' addresses
+        # (a std::map of pointers): compare them sorted.
+        terms = sorted((t.variable().name(), t.coefficient()) for t in e.terms())
+        return terms, e.constant(), cn.op(), cn.strength()
+
+    got = [shape(a * 2.0 + b - 3 >= b / 2.0 + 1), shape((a + b * 0.5 == 10) | "strong"),
+           shape(-(2 * a) <= 3 - b / 4)]
+    want = [([("a", 2.0), ("b", 0.5)], -4.0, ">=", 1001001000.0),
+            ([("a", 1.0), ("b", 0.5)], -10.0, "==", 1000000.0),
+            ([("a", -2.0), ("b", 0.25)], -3.0, "<=", 1001001000.0)]
+    if got != want:
+        raise SystemExit("%s: got %r, want %r" % (impl.label, got, want))
+
+
 def check_rk4(impls):
     """Every array implementation must integrate to the same state."""
     finals = []
@@ -361,9 +384,12 @@ def main():
                     row.compile(impl.module)(3)
         if args.suite == "rk4":
             check_rk4(impls)
-        elif args.suite == "rpds":
+        elif args.suite in ("rpds", "rpds-objects"):
             for impl in impls:
                 check_rpds(impl)
+        elif args.suite == "kiwi-objects":
+            for impl in impls:
+                check_kiwi(impl)
         else:
             for impl in impls:
                 check_simple(impl)

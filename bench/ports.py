@@ -69,3 +69,26 @@ def clean_env(**extra):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "HPY", "HPY_LOG")}
     env.update(extra)
     return env
+
+
+def callgrind(results, prefix, suite, procs, n, host_dir=None):
+    """{row: {label: instructions/op}}: one `valgrind --tool=callgrind`
+    process of `harness.py callgrind --suite SUITE` per (label, python,
+    LABEL=KIND:MODULE:PATH) in `procs` ((I(2N) - I(N)) / N per row). The
+    dumps stay in `results` (emptied first of files of this prefix) for
+    `bench/hotspots.py --results RESULTS --prefix PREFIX ROW LABEL...`."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import report
+
+    results.mkdir(parents=True, exist_ok=True)
+    for old in results.glob(prefix + ".*"):
+        old.unlink()
+    extra = ["--host-dir", str(host_dir)] if host_dir else []
+    for i, (label, python, spec) in enumerate(procs):
+        base = results / ("%s.%d" % (prefix, i))
+        with open("%s.json" % base, "w") as out, open("%s.log" % base, "w") as log:
+            run(["valgrind", "--tool=callgrind", "--dump-before=getppid",
+                 "--callgrind-out-file=%s.out" % base, python, ROOT / "bench" / "harness.py",
+                 "callgrind", "--suite", suite, "-n", str(n), *extra, spec],
+                env=clean_env(), cwd=ROOT, stdout=out, stderr=log)
+    return report.callgrind_counts(str(results), prefix)

@@ -164,5 +164,23 @@ RPDS = [
     Row("Stack: push", "s = S", "s.push(1)", "Stack", prepare="S = m.Stack(range(100))"),
 ]
 
+# Where an object's time goes (bench/object-costs, issue 40): kiwisolver's
+# symbolic operations, on the original (kiwisolver 1.5.1), the hpy-rs port
+# and the C HPy twin (bench/kiwi-hpy-c) alike; `m` is the module.
+_KIWI = 'a = m.Variable("a"); b = m.Variable("b")'
+KIWI_OBJECTS = [
+    Row("Variable()", "V = m.Variable", "V()", "Variable"),
+    Row("x * 2.0", 'x = m.Variable("x")', "x * 2.0", "Variable"),
+    Row("a + b", _KIWI, "a + b", "Variable"),
+    Row("expr >= c", _KIWI + '; e = a * 2.0 + b; c = m.Variable("c")', "e >= c", "Variable"),
+    Row("constraint | 'strong'", _KIWI + "; cn = a + 1 == b", 'cn | "strong"', "Variable"),
+    Row("a * 2.0 + b - 3 >= b / 2.0 + 1", _KIWI, "a * 2.0 + b - 3 >= b / 2.0 + 1", "Variable"),
+    Row("(a + b * 0.5 == 10) | 'strong'", _KIWI, '(a + b * 0.5 == 10) | "strong"', "Variable"),
+]
+# The object-making rows of bench/rpds-run that issue 40 names.
+RPDS_OBJECTS = [row for row in RPDS if row.name in (
+    "HashTrieMap: insert 100 keys one by one", "List: push_front", "HashTrieSet(range(100))")]
+
 # The conversion rows run with the call-overhead rows: the same modules.
-SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4, "rpds": RPDS}
+SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4, "rpds": RPDS, "kiwi-objects": KIWI_OBJECTS,
+          "rpds-objects": RPDS_OBJECTS}
