@@ -51,6 +51,7 @@ const COVERED: &[(&str, &str)] = &[
     ("`noargs` functions take no Python parameters", "method_noargs_with_parameters"),
     ("`o` functions take exactly one required Python parameter", "method_o_two_parameters"),
     ("cannot be async", "method_async"),
+    ("a borrowed argument lasts only while the arguments are read", "method_borrow_with_the_calls_lifetime"),
     ("cannot be C-variadic", "method_c_variadic"),
     ("cannot have type or const parameters", "method_generic"),
     ("the doc comment cannot contain a NUL character", "method_doc_nul"),
