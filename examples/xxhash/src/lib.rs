@@ -80,15 +80,18 @@ fn hash_input<R: Send>(
     hash(data)
 }
 
-/// The lowercase hex of `digest`.
-fn hex(digest: &[u8]) -> String {
+/// The lowercase hex of `digest` as a Python `str`, formatted on the stack
+/// (no Rust `String` per call).
+fn hex<'ctx>(ctx: Context<'ctx>, digest: &[u8]) -> HPyResult<Handle<'ctx>> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(digest.len() * 2);
-    for &b in digest {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    let mut out = [0u8; 32];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
     }
-    out
+    let text = core::str::from_utf8(&out[..digest.len() * 2])
+        .map_err(|_| HPyErr::system_error("hex digits are ASCII"))?;
+    text.into_hpy(ctx)
 }
 
 /// Locks `state`; if another thread holds it, waits with the GIL released
@@ -341,8 +344,8 @@ macro_rules! hasher {
             }
 
             /// The digest as a string of hexadecimal digits.
-            fn hexdigest(&self, ctx: Context<'_>) -> String {
-                hex(<$alg>::canonical(self.0.int(ctx)).as_ref())
+            fn hexdigest<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                hex(ctx, <$alg>::canonical(self.0.int(ctx)).as_ref())
             }
 
             /// The digest as an integer (xxHash's own value).
@@ -413,8 +416,8 @@ macro_rules! hasher {
 
         #[doc = concat!("The ", $display, " digest of `data` as hexadecimal digits.")]
         #[hpy_method(signature = (data, seed = Seed(0)))]
-        fn $hexdigest_fn(ctx: Context<'_>, data: Input<'_>, seed: Seed) -> String {
-            hex(<$alg>::canonical(oneshot::<$alg>(ctx, data, seed)).as_ref())
+        fn $hexdigest_fn<'ctx>(ctx: Context<'ctx>, data: Input<'_>, seed: Seed) -> HPyResult<Handle<'ctx>> {
+            hex(ctx, <$alg>::canonical(oneshot::<$alg>(ctx, data, seed)).as_ref())
         }
     };
 }
