@@ -19,3 +19,22 @@ def pytest_collect_file(file_path, parent):
 def _uses_xxhash(xxhash):
     """Every upstream test uses the port (so the harness counts it)."""
     yield
+
+
+# test_interpreters.py imports xxhash inside subinterpreters, which hpy-rs
+# modules refuse until their state is per interpreter (docs/design-notes.md,
+# "Subinterpreters"; tests/python/test_subinterpreters.py checks the clean
+# ImportError). Its subinterpreters also put tests/python/upstream first on
+# sys.path, where this directory is the one named `xxhash`. Marked as
+# expected failures (not strict: on 3.13+ the `_interpreters` cases pass
+# without proving anything, as `run_string` reports an exception instead of
+# raising it), reported as x/X with this reason by `pytest -rxX`.
+INTERPRETERS_REASON = (
+    "hpy-rs modules refuse isolated subinterpreters until their state is per "
+    "interpreter (issue 38 item 3; docs/design-notes.md 'Subinterpreters')")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "upstream/xxhash/test_interpreters.py" in item.nodeid:
+            item.add_marker(pytest.mark.xfail(reason=INTERPRETERS_REASON, strict=False))
