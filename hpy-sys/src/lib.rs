@@ -327,13 +327,25 @@ pub struct PlainContextExt {
     /// value) its first item slot is, in the running CPython (3.14 put a
     /// cached hash before the items); the slots follow one word apart.
     pub tuple_items_offset: usize,
+    /// Version 2: `PyObject_GetBuffer(obj, view, flags)` (on the plain
+    /// context a handle is the object and an `HPy_buffer` is a
+    /// `Py_buffer`): 0, or -1 with an exception set. A filled `view` is
+    /// given back to [`release_buffer`](Self::release_buffer) exactly once,
+    /// in a call on the same context.
+    pub get_buffer: unsafe extern "C" fn(
+        obj: HPy,
+        view: *mut HPy_buffer,
+        flags: core::ffi::c_int,
+    ) -> core::ffi::c_int,
+    /// Version 2: `PyBuffer_Release(view)`.
+    pub release_buffer: unsafe extern "C" fn(view: *mut HPy_buffer),
 }
 
 /// [`PlainContextExt::magic`]: `"hpyX"` read as a little-endian word.
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 1;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 2;
 
 // ---------------------------------------------------------------------------
 // generated code

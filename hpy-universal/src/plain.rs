@@ -41,7 +41,36 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     version: PLAIN_CONTEXT_EXT_VERSION,
     tuple_new,
     tuple_items_offset: hpy_sys::cpython::PyTupleObject_ob_item_OFFSET,
+    get_buffer,
+    release_buffer,
 };
+
+/// [`PlainContextExt::get_buffer`]: `PyObject_GetBuffer`, which HPy 0.9's
+/// context lacks (it can export buffers, not consume them).
+///
+/// # Safety
+/// The GIL is held; `obj` is a live handle of the plain context (the
+/// object) and `view` points to writable memory for one `HPy_buffer`.
+unsafe extern "C" fn get_buffer(
+    obj: HPy,
+    view: *mut hpy_sys::HPy_buffer,
+    flags: core::ffi::c_int,
+) -> core::ffi::c_int {
+    // SAFETY: the contract; on the plain context a handle is the
+    // `PyObject*` and `HPy_buffer` has `Py_buffer`'s layout (hpy-sys's
+    // layout test), so the view CPython fills holds the object as its
+    // handle.
+    unsafe { hpy_sys::cpython::ffi::PyObject_GetBuffer(obj._i as *mut _, view, flags) }
+}
+
+/// [`PlainContextExt::release_buffer`]: `PyBuffer_Release`.
+///
+/// # Safety
+/// The GIL is held; `view` was filled by [`get_buffer`] and not released.
+unsafe extern "C" fn release_buffer(view: *mut hpy_sys::HPy_buffer) {
+    // SAFETY: the contract.
+    unsafe { hpy_sys::cpython::ffi::PyBuffer_Release(view) }
+}
 
 /// [`PlainContextExt::tuple_new`]: `PyTuple_New` (on the plain context a
 /// handle is the object), for a universal binary to move owned items into,

@@ -53,6 +53,7 @@
 
 mod abi;
 mod args;
+mod buffer;
 mod builder;
 mod class;
 mod context;
@@ -72,6 +73,7 @@ mod tracker;
 mod types;
 
 pub use args::VarArgs;
+pub use buffer::Buffer;
 pub use builder::{ListBuilder, TupleBuilder};
 pub use class::{
     type_object, Field, FieldSlots, HPyClass, ObjectStore, Ref, RefMut, Stored, WithFields,

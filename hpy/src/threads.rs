@@ -15,6 +15,9 @@ impl<'ctx> Context<'ctx> {
     /// `Send` (nor is `&Handle`), so the closure cannot touch the
     /// interpreter: copy what it needs out of Python objects first.
     ///
+    /// On PyPy 7.3.19's HPy debug mode, which aborts when two threads run
+    /// HPy calls at once, `f` runs with the GIL held.
+    ///
     /// A panic in `f` is carried across: Python execution is re-entered
     /// first, then the panic continues (and is turned into a Python
     /// exception at the function boundary, as usual).
@@ -35,6 +38,12 @@ impl<'ctx> Context<'ctx> {
         F: FnOnce() -> R + Send,
         R: AllowThreadsOutput,
     {
+        if crate::abi::host_has(crate::abi::Quirk::OneCallAtATime) {
+            // PyPy's debug mode would abort when another thread's call
+            // starts meanwhile: the GIL stays held (`f` still cannot touch
+            // the interpreter).
+            return f();
+        }
         // SAFETY: valid context of a call running Python code; the state is
         // handed back below on every path, before anything else touches
         // the interpreter.

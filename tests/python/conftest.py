@@ -59,6 +59,10 @@ class Extension:
     # they do not; None if it could not tell. Without a probe (or when it cannot
     # tell) the proof must come from the module's tests: see DebugEvidence.
     debug_probe: object = None
+    # For an extension inside a Python package (cargo-hpy's python-source):
+    # the extension's own name in the package (xxhash's "_xxhash"); the key
+    # in EXTENSIONS is then the package, which the tests import.
+    submodule: str = None
 
 
 class _OpenHandleProbe:
@@ -131,6 +135,8 @@ EXTENSIONS = {
                                   debug_probe=_closed_handles_probe(lambda m: m.correct(1, "probe"))),
     "kiwisolver": Extension("examples/kiwisolver/Cargo.toml",
                             debug_probe=_closed_handles_probe(lambda m: m.Variable("probe") + 1)),
+    "xxhash": Extension("examples/xxhash/Cargo.toml", submodule="_xxhash",
+                        debug_probe=_closed_handles_probe(lambda m: m.xxh32_intdigest(b"probe"))),
 }
 
 # Upstream test suites, copied unchanged into upstream/<module>/: they import
@@ -438,9 +444,12 @@ class BuildRecord:
 
 
 def _expected_files(st, name):
+    sub = EXTENSIONS[name].submodule
+    base, package = (st.out_dir / name / sub, [st.out_dir / name / "__init__.py"]) if sub else (
+        st.out_dir / name, [])
     if st.abi == "cpython":
-        return [st.out_dir / (name + sysconfig.get_config_var("EXT_SUFFIX"))]
-    return [st.out_dir / f"{name}.hpy0.so", st.out_dir / f"{name}.py"]
+        return [base.with_name(base.name + sysconfig.get_config_var("EXT_SUFFIX"))] + package
+    return [base.with_name(base.name + ".hpy0.so"), base.with_name(base.name + ".py")] + package
 
 
 def _tail(text, lines=40):
@@ -571,6 +580,12 @@ def _load(st, name):
         pytest.fail(build.error, pytrace=False)
     if str(st.out_dir) not in sys.path:
         sys.path.insert(0, str(st.out_dir))
+    if EXTENSIONS[name].submodule:
+        # Upstream suites of packages run `python -c "import pkg"` in child
+        # processes (xxhash's thread-safety tests): they find the build too.
+        paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+        if str(st.out_dir) not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join([str(st.out_dir)] + [p for p in paths if p])
     if name in sys.modules:
         raise RuntimeError(f"a module named {name!r} was imported before the test harness "
                            f"loaded it from {st.out_dir}: {sys.modules[name]!r}")
@@ -588,10 +603,21 @@ def _load(st, name):
 
 def _check_loaded_as_expected(st, name, module):
     """The module must come from our build dir, with the ABI of the mode."""
+    sub = EXTENSIONS[name].submodule
+    if sub:  # the package's directory is in the build dir; its extension in it
+        package_dir = Path(module.__file__).parent
+        if package_dir != st.out_dir / name:
+            raise RuntimeError(f"{name} was loaded from {package_dir}, not from {st.out_dir}")
+        module = sys.modules[f"{name}.{sub}"]
+        return _check_extension_file(st, sub, module, st.out_dir / name)
+    return _check_extension_file(st, name, module, st.out_dir)
+
+
+def _check_extension_file(st, name, module, out_dir):
     spec = getattr(module, "__spec__", None)
     origin = Path(getattr(spec, "origin", None) or getattr(module, "__file__", "") or "")
-    if origin.parent != st.out_dir:
-        raise RuntimeError(f"{name} was loaded from {origin}, not from {st.out_dir}")
+    if origin.parent != out_dir:
+        raise RuntimeError(f"{name} was loaded from {origin}, not from {out_dir}")
     if st.abi == "cpython":
         suffix = sysconfig.get_config_var("EXT_SUFFIX")
         if not origin.name.endswith(suffix):

@@ -523,4 +523,13 @@ extern "C" {
     ) -> c_int;
     pub fn PyModuleDef_Init(def: *mut PyModuleDef) -> *mut PyObject;
     pub fn PyEval_GetBuiltins() -> *mut PyObject;
+    /// Fills `view` (a `Py_buffer`, which has `HPy_buffer`'s layout) from
+    /// `obj`'s buffer export: 0, or -1 with an exception set.
+    pub fn PyObject_GetBuffer(
+        obj: *mut PyObject,
+        view: *mut crate::HPy_buffer,
+        flags: c_int,
+    ) -> c_int;
+    /// Releases a view filled by `PyObject_GetBuffer`.
+    pub fn PyBuffer_Release(view: *mut crate::HPy_buffer);
 }

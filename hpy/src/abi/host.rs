@@ -80,6 +80,12 @@ pub(crate) enum Quirk {
     /// `HPyLong_AsVoidPtr` refuses addresses above `isize::MAX` (PyPy
     /// 7.3.19): hpy-rs converts as CPython does.
     SignedLongAsVoidPtr = 1 << 13,
+    /// The debug context serves one HPy call at a time: a call that starts
+    /// while another runs aborts the process ("Error: Wrong HPy Context!",
+    /// PyPy 7.3.19's debug mode), from another thread too:
+    /// `Context::allow_threads` runs its closure keeping the GIL there, so
+    /// no other thread can start a call meanwhile.
+    OneCallAtATime = 1 << 14,
 }
 
 /// The quirks of one host: see [`Quirk`] for each.
@@ -129,7 +135,9 @@ impl HostProfile {
         .with(Quirk::NoThreadAttach);
 
     /// PyPy 7.3.19's debug mode.
-    pub(crate) const PYPY_DEBUG: HostProfile = HostProfile::PYPY.with(Quirk::ContextPerCall);
+    pub(crate) const PYPY_DEBUG: HostProfile = HostProfile::PYPY
+        .with(Quirk::ContextPerCall)
+        .with(Quirk::OneCallAtATime);
 
     /// This profile and `quirk`.
     const fn with(self, quirk: Quirk) -> HostProfile {
@@ -232,6 +240,7 @@ mod tests {
             Quirk::BytesSizeCallsLen,
             Quirk::LaxLongAsDouble,
             Quirk::SignedLongAsVoidPtr,
+            Quirk::OneCallAtATime,
         ];
         let hosts = [
             HostProfile::HPY_RS_UNIVERSAL,

@@ -1024,3 +1024,39 @@ impl ThreadAttach {
         unsafe { (self.0.release)(state) }
     }
 }
+
+// ---- consuming the buffer protocol ----
+
+/// The host's `PyObject_GetBuffer(obj, view, PyBUF_SIMPLE)` where it has
+/// one (hpy_rs_universal's plain context, extension table version 2):
+/// `Some(0)`, or `Some(-1)` with an exception set; `None` where HPy 0.9
+/// is all there is (the caller copies instead).
+///
+/// # Safety
+/// `ctx` is the call's context and `obj` a live handle of it; `view` is
+/// writable memory for one `HPy_buffer`.
+#[inline(always)]
+pub unsafe fn get_buffer(
+    ctx: *mut HPyContext,
+    obj: HPy,
+    view: *mut hpy_sys::HPy_buffer,
+) -> Option<core::ffi::c_int> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 2)?;
+    // SAFETY: the contract; the table's entries of version 2 are present
+    // (checked) and valid with this context, whose handles are the objects.
+    Some(unsafe { (ext.get_buffer)(obj, view, crate::buffer::PYBUF_SIMPLE) })
+}
+
+/// Releases a view filled by [`get_buffer`].
+///
+/// # Safety
+/// `ctx` is the context `get_buffer` filled `view` with (so its table has
+/// `release_buffer`), in a call on it; `view` is released once.
+#[inline(always)]
+pub unsafe fn release_buffer(ctx: *mut HPyContext, view: *mut hpy_sys::HPy_buffer) {
+    if let Some(ext) = plain_ext::of(ctx) {
+        // SAFETY: the contract: the view came from this table's
+        // `get_buffer`.
+        unsafe { (ext.release_buffer)(view) }
+    }
+}

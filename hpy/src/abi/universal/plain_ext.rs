@@ -78,6 +78,16 @@ mod tests {
         hpy_sys::HPy_NULL
     }
 
+    unsafe extern "C" fn no_buffer(
+        _: HPy,
+        _: *mut hpy_sys::HPy_buffer,
+        _: core::ffi::c_int,
+    ) -> core::ffi::c_int {
+        -1
+    }
+
+    unsafe extern "C" fn no_release(_: *mut hpy_sys::HPy_buffer) {}
+
     /// A context whose only initialised field is `_private`, the one
     /// `record` reads.
     fn context_with(private: *mut core::ffi::c_void) -> Box<MaybeUninit<HPyContext>> {
@@ -94,12 +104,16 @@ mod tests {
             version: 1,
             tuple_new: no_tuple,
             tuple_items_offset: 24,
+            get_buffer: no_buffer,
+            release_buffer: no_release,
         };
         static TABLE: PlainContextExt = PlainContextExt {
             magic: PLAIN_CONTEXT_EXT_MAGIC,
             version: 1,
             tuple_new: no_tuple,
             tuple_items_offset: 32,
+            get_buffer: no_buffer,
+            release_buffer: no_release,
         };
         let mut none = context_with(core::ptr::null_mut());
         let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());

@@ -1,0 +1,471 @@
+//! python-xxhash 4.1.0's extension `xxhash._xxhash` on hpy-rs.
+//!
+//! The original is 2,272 lines of C around the xxHash C library; this port
+//! keeps its Python API (four hasher types, twelve one-shot functions,
+//! `XXHASH_VERSION`) and hashes with the `xxhash-rust` crate. One source
+//! builds to the CPython ABI and to HPy's universal ABI. See
+//! `docs/port-xxhash.md`.
+//!
+//! Input is anything with the buffer protocol ([`hpy::Buffer`]); `str` and
+//! `None` are refused with the original's messages. Seeds are reduced
+//! modulo 2**64 (any int, negative ones too) and then cut to the hash's
+//! width, as the original's `PyLong_AsUnsignedLongLongMask` and cast do.
+//!
+//! Threads: a hasher's state sits behind a `Mutex`, so one hasher shared
+//! by threads stays consistent; inputs longer than 64 KiB are hashed with
+//! the GIL released when nobody can write them meanwhile (read-only
+//! exports such as `bytes`), as the original releases it above that size.
+
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+
+use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, Buffer, Context, HPyErr, HPyResult};
+use hpy::{FromHPy, Handle, IntoHPy};
+use xxhash_rust::{xxh3, xxh32, xxh64};
+
+/// Inputs longer than this are hashed with the GIL released (the
+/// original's `XXHASH_GIL_MINSIZE`).
+const GIL_MINSIZE: usize = 65536;
+
+/// The version of the xxHash format the hashes follow: the one the original
+/// 4.1.0 bundles (xxHash 0.8.4; `xxhash-rust` implements the same, frozen,
+/// 0.8 format).
+const XXHASH_VERSION: &str = "0.8.4";
+
+/// The data argument: a bytes-like object, with the original's errors for
+/// `str` and `None`; `Absent` only as a constructor's default.
+enum Input<'a> {
+    Absent,
+    Data(Buffer<'a>),
+}
+
+impl<'a, 'ctx> FromHPy<'a, 'ctx> for Input<'a> {
+    #[inline]
+    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        if obj.is_str() {
+            return Err(HPyErr::type_error("Strings must be encoded before hashing"));
+        }
+        if obj.is_none() {
+            return Err(HPyErr::type_error(
+                "object supporting the buffer API required",
+            ));
+        }
+        Buffer::get(obj).map(Input::Data)
+    }
+}
+
+/// A seed: any int, modulo 2**64.
+#[derive(Clone, Copy)]
+struct Seed(u64);
+
+impl<'a, 'ctx> FromHPy<'a, 'ctx> for Seed {
+    #[inline]
+    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        obj.as_u64_mask().map(Seed)
+    }
+}
+
+/// Runs `hash` over `data`, with the GIL released when the input is long
+/// and nobody can write it meanwhile.
+#[inline]
+fn hash_input<R: Send>(
+    ctx: Context<'_>,
+    data: &Buffer<'_>,
+    hash: impl FnOnce(&[u8]) -> R + Send,
+) -> R {
+    if data.len() > GIL_MINSIZE {
+        if let Some(frozen) = data.frozen() {
+            return ctx.allow_threads(|| hash(frozen));
+        }
+    }
+    hash(data)
+}
+
+/// The lowercase hex of `digest` as a Python `str`, formatted on the stack
+/// (no Rust `String` per call).
+fn hex<'ctx>(ctx: Context<'ctx>, digest: &[u8]) -> HPyResult<Handle<'ctx>> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 32];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
+    }
+    let text = core::str::from_utf8(&out[..digest.len() * 2])
+        .map_err(|_| HPyErr::system_error("hex digits are ASCII"))?;
+    text.into_hpy(ctx)
+}
+
+/// Locks `state`; if another thread holds it, waits with the GIL released
+/// (that thread may be hashing without the GIL and need it back).
+fn lock<'s, S: Send>(ctx: Context<'_>, state: &'s Mutex<S>) -> MutexGuard<'s, S> {
+    loop {
+        match state.try_lock() {
+            Ok(guard) => return guard,
+            Err(TryLockError::Poisoned(e)) => return e.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                ctx.allow_threads(|| drop(state.lock().unwrap_or_else(PoisonError::into_inner)));
+            }
+        }
+    }
+}
+
+/// One hash algorithm: its streaming state and one-shot function.
+trait Algorithm: Clone + Send + 'static {
+    /// The digest's integer type.
+    type Int: for<'ctx> IntoHPy<'ctx> + Copy + Send;
+    /// The canonical (big-endian) digest.
+    type Digest: AsRef<[u8]> + for<'ctx> IntoHPy<'ctx>;
+    /// The seed, cut to the algorithm's width.
+    type SeedInt: Copy + Send + Sync + for<'ctx> IntoHPy<'ctx>;
+
+    fn seed(seed: Seed) -> Self::SeedInt;
+    fn new(seed: Self::SeedInt) -> Self;
+    fn update(&mut self, data: &[u8]);
+    fn reset(&mut self, seed: Self::SeedInt);
+    fn int(&self) -> Self::Int;
+    fn oneshot(data: &[u8], seed: Self::SeedInt) -> Self::Int;
+    fn canonical(int: Self::Int) -> Self::Digest;
+}
+
+#[derive(Clone)]
+struct Xxh32(xxh32::Xxh32);
+
+impl Algorithm for Xxh32 {
+    type Int = u32;
+    type Digest = [u8; 4];
+    type SeedInt = u32;
+
+    fn seed(seed: Seed) -> u32 {
+        seed.0 as u32 // the original's cast: the low 32 bits
+    }
+    fn new(seed: u32) -> Self {
+        Xxh32(xxh32::Xxh32::new(seed))
+    }
+    fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+    fn reset(&mut self, seed: u32) {
+        self.0.reset(seed);
+    }
+    fn int(&self) -> u32 {
+        self.0.digest()
+    }
+    fn oneshot(data: &[u8], seed: u32) -> u32 {
+        xxh32::xxh32(data, seed)
+    }
+    fn canonical(int: u32) -> [u8; 4] {
+        int.to_be_bytes()
+    }
+}
+
+#[derive(Clone)]
+struct Xxh64(xxh64::Xxh64);
+
+impl Algorithm for Xxh64 {
+    type Int = u64;
+    type Digest = [u8; 8];
+    type SeedInt = u64;
+
+    fn seed(seed: Seed) -> u64 {
+        seed.0
+    }
+    fn new(seed: u64) -> Self {
+        Xxh64(xxh64::Xxh64::new(seed))
+    }
+    fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+    fn reset(&mut self, seed: u64) {
+        self.0.reset(seed);
+    }
+    fn int(&self) -> u64 {
+        self.0.digest()
+    }
+    fn oneshot(data: &[u8], seed: u64) -> u64 {
+        xxh64::xxh64(data, seed)
+    }
+    fn canonical(int: u64) -> [u8; 8] {
+        int.to_be_bytes()
+    }
+}
+
+#[derive(Clone)]
+struct Xxh3_64(Box<xxh3::Xxh3>);
+
+impl Algorithm for Xxh3_64 {
+    type Int = u64;
+    type Digest = [u8; 8];
+    type SeedInt = u64;
+
+    fn seed(seed: Seed) -> u64 {
+        seed.0
+    }
+    fn new(seed: u64) -> Self {
+        Xxh3_64(Box::new(xxh3::Xxh3::with_seed(seed)))
+    }
+    fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+    fn reset(&mut self, seed: u64) {
+        *self.0 = xxh3::Xxh3::with_seed(seed);
+    }
+    fn int(&self) -> u64 {
+        self.0.digest()
+    }
+    fn oneshot(data: &[u8], seed: u64) -> u64 {
+        xxh3::xxh3_64_with_seed(data, seed)
+    }
+    fn canonical(int: u64) -> [u8; 8] {
+        int.to_be_bytes()
+    }
+}
+
+#[derive(Clone)]
+struct Xxh3_128(Box<xxh3::Xxh3>);
+
+impl Algorithm for Xxh3_128 {
+    type Int = u128;
+    type Digest = [u8; 16];
+    type SeedInt = u64;
+
+    fn seed(seed: Seed) -> u64 {
+        seed.0
+    }
+    fn new(seed: u64) -> Self {
+        Xxh3_128(Box::new(xxh3::Xxh3::with_seed(seed)))
+    }
+    fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+    fn reset(&mut self, seed: u64) {
+        *self.0 = xxh3::Xxh3::with_seed(seed);
+    }
+    fn int(&self) -> u128 {
+        self.0.digest128()
+    }
+    fn oneshot(data: &[u8], seed: u64) -> u128 {
+        xxh3::xxh3_128_with_seed(data, seed)
+    }
+    fn canonical(int: u128) -> [u8; 16] {
+        int.to_be_bytes() // high 64 bits first, each half big-endian
+    }
+}
+
+/// A hasher's value: the seed and the locked state.
+struct Hasher<A: Algorithm> {
+    seed: A::SeedInt,
+    state: Mutex<A>,
+}
+
+impl<A: Algorithm> Hasher<A> {
+    fn new(ctx: Context<'_>, data: Input<'_>, seed: Seed) -> Self {
+        let seed = A::seed(seed);
+        let mut state = A::new(seed);
+        if let Input::Data(data) = data {
+            // Nobody else can see the new hasher yet: no lock needed.
+            state = hash_input(ctx, &data, move |bytes| {
+                let mut state = state;
+                state.update(bytes);
+                state
+            });
+        }
+        Hasher {
+            seed,
+            state: Mutex::new(state),
+        }
+    }
+
+    fn update(&self, ctx: Context<'_>, data: &Buffer<'_>) {
+        if data.len() > GIL_MINSIZE {
+            if let Some(frozen) = data.frozen() {
+                // Waits for the lock without the GIL, as the original does.
+                ctx.allow_threads(|| {
+                    self.state
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .update(frozen);
+                });
+                return;
+            }
+        }
+        lock(ctx, &self.state).update(data);
+    }
+
+    fn int(&self, ctx: Context<'_>) -> A::Int {
+        lock(ctx, &self.state).int()
+    }
+
+    fn reset(&self, ctx: Context<'_>) {
+        lock(ctx, &self.state).reset(self.seed);
+    }
+
+    fn copy(&self, ctx: Context<'_>) -> Self {
+        Hasher {
+            seed: self.seed,
+            state: Mutex::new(lock(ctx, &self.state).clone()),
+        }
+    }
+}
+
+/// Defines one hasher class (`$ty`, Python name `$name`) and its three
+/// one-shot functions.
+macro_rules! hasher {
+    (
+        $ty:ident, $alg:ty, $name:literal, $display:literal,
+        digest_size: $digest_size:literal, block_size: $block_size:literal,
+        $digest_fn:ident, $intdigest_fn:ident, $hexdigest_fn:ident
+    ) => {
+        #[doc = concat!(
+                    "An ", $name, " represents the object used to calculate the ", $display,
+                    " hash of a bytes-like object: `update(data)` adds data, `digest()`, ",
+                    "`hexdigest()` and `intdigest()` give the hash so far, `copy()` a copy, ",
+                    "`reset()` starts over with the same seed."
+                )]
+        #[hpy_class(module = "xxhash", name = $name, frozen)]
+        struct $ty(Hasher<$alg>);
+
+        #[hpy_methods]
+        impl $ty {
+            #[new(signature = (data = Input::Absent, seed = Seed(0)))]
+            fn new(ctx: Context<'_>, data: Input<'_>, seed: Seed) -> Self {
+                $ty(Hasher::new(ctx, data, seed))
+            }
+
+            /// Adds bytes-like data: repeated calls hash the concatenation
+            /// of their arguments.
+            fn update(&self, ctx: Context<'_>, data: Input<'_>) {
+                if let Input::Data(data) = data {
+                    self.0.update(ctx, &data);
+                }
+            }
+
+            /// The digest of the data so far, as bytes (big-endian).
+            fn digest(&self, ctx: Context<'_>) -> <$alg as Algorithm>::Digest {
+                <$alg>::canonical(self.0.int(ctx))
+            }
+
+            /// The digest as a string of hexadecimal digits.
+            fn hexdigest<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                hex(ctx, <$alg>::canonical(self.0.int(ctx)).as_ref())
+            }
+
+            /// The digest as an integer (xxHash's own value).
+            fn intdigest(&self, ctx: Context<'_>) -> <$alg as Algorithm>::Int {
+                self.0.int(ctx)
+            }
+
+            /// A copy of this hasher, state and seed.
+            fn copy(&self, ctx: Context<'_>) -> Self {
+                $ty(self.0.copy(ctx))
+            }
+
+            /// Starts over, with the same seed.
+            fn reset(&self, ctx: Context<'_>) {
+                self.0.reset(ctx);
+            }
+
+            /// The size of the digest in bytes.
+            #[getter]
+            fn digest_size(&self) -> i64 {
+                $digest_size
+            }
+
+            /// The size of the digest in bytes (`digest_size`).
+            #[getter]
+            fn digestsize(&self) -> i64 {
+                $digest_size
+            }
+
+            /// The algorithm's internal block size in bytes.
+            #[getter]
+            fn block_size(&self) -> i64 {
+                $block_size
+            }
+
+            #[doc = concat!("The algorithm's name: always ", $display, ".")]
+            #[getter]
+            fn name(&self) -> &'static str {
+                $display
+            }
+
+            /// The seed, cut to the algorithm's width.
+            #[getter]
+            fn seed(&self) -> <$alg as Algorithm>::SeedInt {
+                self.0.seed
+            }
+        }
+
+        #[doc = concat!("The ", $display, " digest of `data` as bytes.")]
+        #[hpy_method(signature = (data, seed = Seed(0)))]
+        fn $digest_fn(
+            ctx: Context<'_>,
+            data: Input<'_>,
+            seed: Seed,
+        ) -> <$alg as Algorithm>::Digest {
+            <$alg>::canonical(oneshot::<$alg>(ctx, data, seed))
+        }
+
+        #[doc = concat!("The ", $display, " digest of `data` as an integer.")]
+        #[hpy_method(signature = (data, seed = Seed(0)))]
+        fn $intdigest_fn(
+            ctx: Context<'_>,
+            data: Input<'_>,
+            seed: Seed,
+        ) -> <$alg as Algorithm>::Int {
+            oneshot::<$alg>(ctx, data, seed)
+        }
+
+        #[doc = concat!("The ", $display, " digest of `data` as hexadecimal digits.")]
+        #[hpy_method(signature = (data, seed = Seed(0)))]
+        fn $hexdigest_fn<'ctx>(ctx: Context<'ctx>, data: Input<'_>, seed: Seed) -> HPyResult<Handle<'ctx>> {
+            hex(ctx, <$alg>::canonical(oneshot::<$alg>(ctx, data, seed)).as_ref())
+        }
+    };
+}
+
+/// A one-shot hash (`data` is never `Absent` here: it has no default).
+#[inline(always)]
+fn oneshot<A: Algorithm>(ctx: Context<'_>, data: Input<'_>, seed: Seed) -> A::Int {
+    let seed = A::seed(seed);
+    match data {
+        Input::Data(data) => hash_input(ctx, &data, move |bytes| A::oneshot(bytes, seed)),
+        Input::Absent => A::oneshot(&[], seed),
+    }
+}
+
+hasher!(
+    PyXxh32, Xxh32, "xxh32", "XXH32", digest_size: 4, block_size: 16,
+    xxh32_digest, xxh32_intdigest, xxh32_hexdigest
+);
+hasher!(
+    PyXxh64, Xxh64, "xxh64", "XXH64", digest_size: 8, block_size: 32,
+    xxh64_digest, xxh64_intdigest, xxh64_hexdigest
+);
+hasher!(
+    PyXxh3_64, Xxh3_64, "xxh3_64", "XXH3_64", digest_size: 8, block_size: 32,
+    xxh3_64_digest, xxh3_64_intdigest, xxh3_64_hexdigest
+);
+hasher!(
+    PyXxh3_128, Xxh3_128, "xxh3_128", "XXH3_128", digest_size: 16, block_size: 64,
+    xxh3_128_digest, xxh3_128_intdigest, xxh3_128_hexdigest
+);
+
+fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+    module.set_attr_s("XXHASH_VERSION", &XXHASH_VERSION.into_hpy(ctx)?)?;
+    module.set_attr_s("_GIL_MINSIZE", &(GIL_MINSIZE as i64).into_hpy(ctx)?)?;
+    Ok(())
+}
+
+hpy_module! {
+    /// The extension of the xxhash package: the XXH32, XXH64, XXH3_64 and
+    /// XXH3_128 hasher types and their one-shot digest(), intdigest() and
+    /// hexdigest() functions.
+    name: _xxhash,
+    types: [PyXxh32, PyXxh64, PyXxh3_64, PyXxh3_128],
+    methods: [
+        xxh32_digest, xxh32_intdigest, xxh32_hexdigest,
+        xxh64_digest, xxh64_intdigest, xxh64_hexdigest,
+        xxh3_64_digest, xxh3_64_intdigest, xxh3_64_hexdigest,
+        xxh3_128_digest, xxh3_128_intdigest, xxh3_128_hexdigest,
+    ],
+    exec: init,
+}
