@@ -80,6 +80,11 @@ pub(crate) enum Quirk {
     /// `HPyLong_AsVoidPtr` refuses addresses above `isize::MAX` (PyPy
     /// 7.3.19): hpy-rs converts as CPython does.
     SignedLongAsVoidPtr = 1 << 13,
+    /// A call nested in another call's `HPy_Call` gets the outer call's
+    /// debug context, marked busy (PyPy 7.3.19's debug mode, which would
+    /// abort with "Wrong HPy Context!"): the entry marks it valid for the
+    /// nested call (`revalidate_debug_context` of the universal ABI).
+    NestedCallsGetBusyContext = 1 << 14,
 }
 
 /// The quirks of one host: see [`Quirk`] for each.
@@ -129,7 +134,9 @@ impl HostProfile {
         .with(Quirk::NoThreadAttach);
 
     /// PyPy 7.3.19's debug mode.
-    pub(crate) const PYPY_DEBUG: HostProfile = HostProfile::PYPY.with(Quirk::ContextPerCall);
+    pub(crate) const PYPY_DEBUG: HostProfile = HostProfile::PYPY
+        .with(Quirk::ContextPerCall)
+        .with(Quirk::NestedCallsGetBusyContext);
 
     /// This profile and `quirk`.
     const fn with(self, quirk: Quirk) -> HostProfile {
@@ -228,6 +235,7 @@ mod tests {
             Quirk::DocSignaturesUnread,
             Quirk::ContextPerCall,
             Quirk::NoThreadAttach,
+            Quirk::NestedCallsGetBusyContext,
             Quirk::Utf8MayHoldSurrogates,
             Quirk::BytesSizeCallsLen,
             Quirk::LaxLongAsDouble,
