@@ -73,7 +73,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings  # noqa: E
 
 from fuzz import recipes, targets  # noqa: E402
 from fuzz.pool import Pool  # noqa: E402
-from fuzz.values import CALL, LIST, N, V, Universe, subclass  # noqa: E402
+from fuzz.values import CALL, DICT, LIST, N, V, Universe, subclass  # noqa: E402
 
 # Hypothesis warns when it prints a strategy over the long sampled_from
 # lists of fuzz/values.py; nothing here prints strategies.
@@ -199,6 +199,15 @@ EXTRAS = [
 PRODUCERS = [CALL(N("hpyrs_classes.make_token"), V(7)),
              CALL(N("unsure_trie"), N("rpds.HashTrieSet"), V(36)),
              CALL(N("unsure_trie"), N("rpds.HashTrieMap"), V(36))]
+# The ports' classes that only their functions and operators make.
+_MAP = CALL(N("rpds.HashTrieMap"), DICT((V("a"), V(1)), (V("b"), V(2))))
+_VAR = CALL(N("kiwisolver.Variable"), V("x"))
+PRODUCERS += [
+    CALL(N("iter"), _MAP), CALL(N("iter"), CALL(("attr", _MAP, "items"))),
+    CALL(("attr", _MAP, "items")), CALL(("attr", _MAP, "keys")), CALL(("attr", _MAP, "values")),
+    CALL(N("operator.mul"), _VAR, V(2)), CALL(N("operator.add"), _VAR, V(1)),
+    CALL(N("operator.eq"), _VAR, V(1)), N("kiwisolver.strength"),
+]
 
 # At most this many failing inputs per target; then the target is left
 # alone (one that crashes on every input would spend the run restarting
