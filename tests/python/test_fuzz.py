@@ -606,8 +606,10 @@ def test_known_defect_still_reproduces(key, fuzz_session, hpy_ext, hpy_mode, hpy
         pytest.skip(f"{key}: no input reproduces it alone yet, so a fix cannot be noticed here")
     session = fuzz_session.start(hpy_ext, hpy_mode, hpy_host)
     answer = session.pool.replay_alone(entry.reproducer)
-    kinds = [kind for kind, _ in problems(entry.names[0] if entry.names else "", answer)]
-    assert entry.kind in kinds and (entry.names or entry.covers("", entry.kind, answer, where)), (
+    # A name the entry covers (`names`, or one ending in its `suffix`).
+    name = entry.names[0] if entry.names else (f"reproducer{entry.suffix}" if entry.suffix else "")
+    kinds = [kind for kind, _ in problems(name, answer)]
+    assert entry.kind in kinds and (entry.names or entry.covers(name, entry.kind, answer, where)), (
         f"{call_source(entry.reproducer)} no longer gives a {entry.kind} "
         f"({_answer_text(answer)}): the defect seems fixed, remove KNOWN[{key!r}]")
 
