@@ -169,7 +169,8 @@ KNOWN = {
         "class) with nargs 0, no keywords and a class handle that names no live object (a "
         "handle value that valid calls use for other objects): any use of it crashes, and no "
         "HPy call can tell it from a valid handle, so neither C HPy nor hpy-rs's tp_new can "
-        "check it (issue 36; docs/design-notes.md, 'PyPy's tp_new without a class')",
+        "check it; a C HPy type does the same (bench/pypy-repro/run.py; docs/design-notes.md, "
+        "'PyPy's tp_new without a class')",
         suffix=".__new__", applies=lambda mode, host: IS_PYPY),
 }
 
