@@ -294,9 +294,6 @@ def test_constructor_without_parameters_rejects_arguments(hpyrs_classes):
 
 
 def test_conflicting_borrow_raises(hpyrs_classes, hpy_mode):
-    if IS_PYPY and hpy_mode == "debug":
-        pytest.skip("PyPy 7.3.19's HPy debug runtime aborts ('Wrong HPy Context!') when Python code "
-                    "called from an HPy method re-enters the module; the test runs in PyPy's plain mode")
     v = hpyrs_classes.Vector(1, 1)
     with raises_exactly(RuntimeError, "Vector object is already mutably borrowed"):
         v.mutate_while_calling(lambda: v.norm2())

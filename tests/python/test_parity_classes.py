@@ -57,10 +57,6 @@ def test_member_write_during_a_borrow_is_refused(parity, hpy_mode):
     """S4: a method holds `&self` across a callback that assigns the member.
     The write raises RuntimeError inside the callback; the method's two reads
     agree (they differed between dev and release builds before: UB)."""
-    if IS_PYPY and hpy_mode == "debug":
-        pytest.skip("PyPy 7.3.19's HPy debug runtime aborts ('Wrong HPy Context!') when Python code "
-                    "called from an HPy method re-enters the module (docs/design-notes.md); the "
-                    "test runs in PyPy's plain mode")
     p = parity.Probe(1)
     seen = []
 

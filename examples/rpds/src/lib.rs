@@ -296,11 +296,16 @@ impl HashTrieMapPy {
         let ctx = slf.handle().context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
-        let items = ctx.try_list_from_iter(
-            slf.inner
-                .iter()
-                .map(|(k, v)| Ok((store.get(&k.inner)?, store.get(v)?))),
-        )?;
+        // Collected first: the map's size is not the number of entries its
+        // iterator yields once keys whose `__eq__` changes its answer went
+        // in (rpds counts by the answers), and a list built for `size()`
+        // items would be a SystemError (issue 36).
+        let items = slf
+            .inner
+            .iter()
+            .map(|(k, v)| Ok((store.get(&k.inner)?, store.get(v)?)))
+            .collect::<HPyResult<Vec<_>>>()?;
+        let items = ctx.list_from_iter(items)?;
         Ok((hpy::type_object::<HashTrieMapPy>(ctx)?, (items,)))
     }
 
@@ -1490,7 +1495,14 @@ impl HashTrieSetPy {
         let ctx = slf.handle().context();
         let sh = store_of(&slf)?;
         let store = borrow_store(&sh)?;
-        let items = ctx.try_list_from_iter(slf.inner.iter().map(|k| store.get(&k.inner)))?;
+        // Collected first, as in `HashTrieMap.__reduce__`: the set's size
+        // may differ from what its iterator yields.
+        let items = slf
+            .inner
+            .iter()
+            .map(|k| store.get(&k.inner))
+            .collect::<HPyResult<Vec<_>>>()?;
+        let items = ctx.list_from_iter(items)?;
         Ok((hpy::type_object::<HashTrieSetPy>(ctx)?, (items,)))
     }
 

@@ -86,6 +86,11 @@ pub(crate) enum Quirk {
     /// `Context::allow_threads` runs its closure keeping the GIL there, so
     /// no other thread can start a call meanwhile.
     OneCallAtATime = 1 << 14,
+    /// A call nested in another call's `HPy_Call` gets the outer call's
+    /// debug context, marked busy (PyPy 7.3.19's debug mode, which would
+    /// abort with "Wrong HPy Context!"): the entry marks it valid for the
+    /// nested call (`revalidate_debug_context` of the universal ABI).
+    NestedCallsGetBusyContext = 1 << 15,
 }
 
 /// The quirks of one host: see [`Quirk`] for each.
@@ -137,7 +142,8 @@ impl HostProfile {
     /// PyPy 7.3.19's debug mode.
     pub(crate) const PYPY_DEBUG: HostProfile = HostProfile::PYPY
         .with(Quirk::ContextPerCall)
-        .with(Quirk::OneCallAtATime);
+        .with(Quirk::OneCallAtATime)
+        .with(Quirk::NestedCallsGetBusyContext);
 
     /// This profile and `quirk`.
     const fn with(self, quirk: Quirk) -> HostProfile {
@@ -236,6 +242,7 @@ mod tests {
             Quirk::DocSignaturesUnread,
             Quirk::ContextPerCall,
             Quirk::NoThreadAttach,
+            Quirk::NestedCallsGetBusyContext,
             Quirk::Utf8MayHoldSurrogates,
             Quirk::BytesSizeCallsLen,
             Quirk::LaxLongAsDouble,

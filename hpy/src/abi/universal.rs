@@ -255,12 +255,28 @@ std::thread_local! {
 }
 
 /// What [`enter_call`] hands to [`leave_call`]: the context of the call
-/// this one is nested in, or [`UNTRACKED`].
+/// this one is nested in, or [`UNTRACKED`]; and, where the entry had to
+/// mark its debug context valid (`Quirk::NestedCallsGetBusyContext`), the
+/// flag to clear again on the way out (null otherwise).
 #[derive(Clone, Copy)]
-pub(crate) struct CallScope(*mut HPyContext);
+pub(crate) struct CallScope(*mut HPyContext, *mut bool);
 
 /// Nothing recorded (the host's global context serves every call).
-const UNTRACKED: CallScope = CallScope(core::ptr::dangling_mut());
+const UNTRACKED: CallScope = CallScope(core::ptr::dangling_mut(), core::ptr::null_mut());
+
+/// The head of what HPy's debug mode keeps behind a debug context's
+/// `_private` (`HPyDebugCtxInfo` of HPy 0.9's `debug_internal.h`, the code
+/// PyPy 7.3.19 builds its debug mode from): each debug-context function
+/// aborts with "Wrong HPy Context!" unless `is_valid`, and clears it while
+/// it calls into the interpreter.
+#[repr(C)]
+struct DebugCtxInfo {
+    magic_number: core::ffi::c_long,
+    is_valid: bool,
+}
+
+/// `HPY_DEBUG_CTX_INFO_MAGIC` of HPy 0.9's `debug_internal.h`.
+const DEBUG_CTX_INFO_MAGIC: core::ffi::c_long = 0xDDA003F;
 
 /// Whether entries record their call's context (`Quirk::ContextPerCall`):
 /// one relaxed load.
@@ -291,13 +307,54 @@ pub(crate) fn leave_call(scope: CallScope) {
 #[cold]
 #[inline(never)]
 fn enter_tracked_call(ctx: *mut HPyContext) -> CallScope {
-    CallScope(CALL_CONTEXT.with(|c| c.replace(ctx)))
+    let revalidated = if host_profile().has(Quirk::NestedCallsGetBusyContext) {
+        // SAFETY: the live debug context of this call (the quirk is PyPy's
+        // debug mode's, whose contexts all carry a `DebugCtxInfo`; the
+        // magic number is checked before the flag is touched).
+        unsafe { revalidate_debug_context(ctx) }
+    } else {
+        core::ptr::null_mut()
+    };
+    CallScope(CALL_CONTEXT.with(|c| c.replace(ctx)), revalidated)
 }
 
 #[cold]
 #[inline(never)]
 fn leave_tracked_call(scope: CallScope) {
     CALL_CONTEXT.with(|c| c.set(scope.0));
+    if !scope.1.is_null() {
+        // SAFETY: the flag `enter_tracked_call` set, in the debug context
+        // of a call that is still running (this one's caller).
+        unsafe { *scope.1 = false };
+    }
+}
+
+/// PyPy 7.3.19's debug mode hands an HPy function that Python code calls
+/// from inside another HPy function's `HPy_Call` (HPy -> Python -> HPy) the
+/// one debug context the outer call is using, which that `HPy_Call` has
+/// marked busy (`is_valid` false) until it returns: every use of it in the
+/// nested call would abort with "Wrong HPy Context!" (CPython's
+/// `hpy.universal` gives the nested call another context of its cache
+/// instead). The nested call marks it valid for its own duration, and busy
+/// again before it returns to the outer `HPy_Call`, which marks it valid
+/// when it returns in turn. Returns the flag to clear, or null when the
+/// context was valid already (not nested) or is not a debug context.
+///
+/// # Safety
+/// `ctx` is the live context of the running call.
+#[cold]
+unsafe fn revalidate_debug_context(ctx: *mut HPyContext) -> *mut bool {
+    // SAFETY: a live context (contract); `_private` is the host's.
+    let info = unsafe { (*ctx)._private }.cast::<DebugCtxInfo>();
+    // SAFETY: a debug context's `_private` points at its `DebugCtxInfo`,
+    // recognised by its magic number before its flag is read or written.
+    unsafe {
+        if info.is_null() || (*info).magic_number != DEBUG_CTX_INFO_MAGIC || (*info).is_valid {
+            return core::ptr::null_mut();
+        }
+        (*info).is_valid = true;
+        core::ptr::addr_of_mut!((*info).is_valid)
+    }
 }
 
 /// HPy's `_HPy_CallRealFunctionFromTrampoline` with the saved context

@@ -162,6 +162,11 @@ class Target:
                 args = list(base)
                 args[i] = value
                 calls.append((self.base_callee, tuple(args), ()))
+        if roles and roles[0] in ("class", "receiver"):
+            # No positional argument at all, so no class or receiver: with
+            # and without keywords (`T.__new__(default=1)`, issue 36).
+            calls.append((self.base_callee, (), ()))
+            calls.append((self.base_callee, (), (("default", V(1)),)))
         if self.free:
             # Keyword arguments: an unknown name, and a parameter given both
             # by position and by keyword (or by keyword alone).
