@@ -1,12 +1,15 @@
 """Conversions of std types (Duration, SystemTime, ipaddress, NonZero, Cow)
 and of hpy's optional features (num-bigint, chrono, rust_decimal, uuid,
-anyhow, eyre) through tests/ext/hpyrs_features: round trips, the edges PyO3
-0.30 documents (truncation, refusals, exception types), and property tests
+anyhow, eyre; issue 41's num-complex, num-rational, bigdecimal,
+ordered-float, either, bytes, indexmap, hashbrown, smallvec) through
+tests/ext/hpyrs_features: round trips, the edges PyO3 0.30 documents (truncation, refusals, exception types), and property tests
 over generated values where Hypothesis is installed."""
 
 import datetime as dt
 import decimal
+import fractions
 import ipaddress
+import math
 import sys
 import uuid
 import warnings
@@ -363,6 +366,471 @@ def test_uuid(hpyrs_features):
 @some
 def test_uuid_property(hpyrs_features, u):
     assert hpyrs_features.echo_uuid(u) == u
+
+
+# ---- issue 41: num-complex ----
+
+class _Complexish:
+    """Has __complex__ returning `value`."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __complex__(self):
+        return self.value
+
+
+class _Floatish:
+    def __float__(self):
+        return 2.5
+
+
+class _Indexish:
+    def __index__(self):
+        return 7
+
+
+def _f32(x):
+    """x rounded to the nearest f32, as Rust's `as f32` does."""
+    import struct
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def test_complex_round_trip(hpyrs_features):
+    m = hpyrs_features
+    for z in (0j, 1 + 2j, -1.5 - 0.25j, complex(1e308, -1e-308), complex(math.inf, -math.inf),
+              complex(-0.0, -0.0)):
+        r = m.echo_complex64(z)
+        assert type(r) is complex and r == z
+        assert math.copysign(1, r.real) == math.copysign(1, z.real)
+        assert math.copysign(1, r.imag) == math.copysign(1, z.imag)
+    r = m.echo_complex64(complex(math.nan, 1))
+    assert math.isnan(r.real) and r.imag == 1
+    assert m.complex_from_parts(3.0, -4.0) == 3 - 4j
+
+
+def test_complex_from_numbers(hpyrs_features):
+    m = hpyrs_features
+    assert m.echo_complex64(2) == 2 + 0j and type(m.echo_complex64(2)) is complex
+    assert m.echo_complex64(1.5) == 1.5 + 0j
+    assert m.echo_complex64(True) == 1 + 0j
+    assert m.echo_complex64(decimal.Decimal("0.5")) == 0.5 + 0j
+    assert m.echo_complex64(fractions.Fraction(1, 4)) == 0.25 + 0j
+    assert m.echo_complex64(_Floatish()) == 2.5 + 0j
+    assert m.echo_complex64(_Indexish()) == 7 + 0j
+    assert m.echo_complex64(_Complexish(3 - 1j)) == 3 - 1j
+
+    class Sub(complex):
+        pass
+
+    assert m.echo_complex64(Sub(1, 2)) == 1 + 2j
+    assert type(m.echo_complex64(Sub(1, 2))) is complex
+
+
+def test_complex_refusals(hpyrs_features):
+    m = hpyrs_features
+    for bad in ("1+2j", b"1", None, [1, 2], object()):
+        with raises_type(TypeError, match=f"must be complex, not {type(bad).__name__}"):
+            m.echo_complex64(bad)
+        with raises_type(TypeError):
+            m.echo_complex32(bad)
+    with raises_type(TypeError, match=r"__complex__ returned non-complex \(type float\)"):
+        m.echo_complex64(_Complexish(1.5))
+    with raises_type(OverflowError):
+        m.echo_complex64(10**400)
+
+    class Raises:
+        def __complex__(self):
+            raise ZeroDivisionError("inside __complex__")
+
+    with raises_type(ZeroDivisionError, match="inside __complex__"):
+        m.echo_complex64(Raises())
+
+
+def test_complex32_rounds(hpyrs_features):
+    m = hpyrs_features
+    for z in (0.1 + 0.2j, 1e300 - 1e300j, complex(1e-50, 3)):
+        r = m.echo_complex32(z)
+        assert r == complex(_f32(z.real), _f32(z.imag)), (z, r)
+
+
+@given(st.complex_numbers(allow_nan=False))
+@some
+def test_complex_property(hpyrs_features, z):
+    assert hpyrs_features.echo_complex64(z) == z
+    r = hpyrs_features.echo_complex32(z)
+    assert r == complex(_f32(z.real), _f32(z.imag))
+
+
+# ---- issue 41: num-rational ----
+
+F = fractions.Fraction
+
+
+def test_ratio_round_trip(hpyrs_features):
+    m = hpyrs_features
+    for f in (F(0), F(1, 3), F(-3, 4), F(127, 126), F(-128, 127)):
+        for echo in (m.echo_ratio_i8, m.echo_ratio_i32, m.echo_ratio_i64, m.echo_ratio_isize,
+                     m.echo_ratio_bigint):
+            r = echo(f)
+            assert type(r) is F and r == f
+    for f in (F(2**63 - 1, 2**62 + 1), F(-2**63, 3)):
+        assert m.echo_ratio_i64(f) == f and m.echo_ratio_bigint(f) == f
+    huge = F(3**500, 2**700)
+    assert m.echo_ratio_bigint(huge) == huge
+    assert m.echo_ratio_bigint(-huge) == -huge
+
+
+def test_ratio_from_int_and_rationals(hpyrs_features):
+    from types import SimpleNamespace as NS
+    m = hpyrs_features
+    assert m.echo_ratio_i32(5) == F(5) and type(m.echo_ratio_i32(5)) is F
+    assert m.echo_ratio_bigint(-(10**50)) == F(-(10**50))
+    assert m.echo_ratio_i8(True) == F(1)
+    # Any object with numerator and denominator, reduced, sign moved up.
+    assert m.echo_ratio_i32(NS(numerator=3, denominator=-6)) == F(-1, 2)
+    assert m.echo_ratio_i8(NS(numerator=-4, denominator=-8)) == F(1, 2)
+    assert m.ratio_parts(NS(numerator=2**100, denominator=-(2**101))) == (-1, 2)
+    assert m.ratio_parts(NS(numerator=-6, denominator=-4)) == (3, 2)
+    assert m.ratio_parts(F(-6, 4)) == (-3, 2)
+
+
+def test_ratio_refusals(hpyrs_features):
+    from types import SimpleNamespace as NS
+    m = hpyrs_features
+    for echo in (m.echo_ratio_i8, m.echo_ratio_i64, m.echo_ratio_bigint):
+        for bad in (1.5, decimal.Decimal("0.5"), "1/2", None, [1, 2], 1j):
+            with raises_type(TypeError,
+                             match=f"must be fractions.Fraction or int, not {type(bad).__name__}"):
+                echo(bad)
+        with raises_type(ZeroDivisionError, match=r"denominator is zero: Fraction\(3, 0\)"):
+            echo(NS(numerator=3, denominator=0))
+        with raises_type(TypeError, match="numerator"):
+            echo(NS(numerator=1.5, denominator=2))
+        with raises_type(TypeError, match="denominator"):
+            echo(NS(numerator=1, denominator="2"))
+    with raises_type(OverflowError):
+        m.echo_ratio_i8(F(128))
+    with raises_type(OverflowError):
+        m.echo_ratio_i8(F(1, 128))
+    assert m.echo_ratio_i8(F(-128)) == F(-128)
+    # -128/-1 is 128/1 reduced: does not fit i8 (num-rational would overflow).
+    with raises_type(OverflowError, match=r"128/1 does not fit Ratio<i8>"):
+        m.echo_ratio_i8(NS(numerator=-128, denominator=-1))
+    with raises_type(OverflowError, match="does not fit Ratio<i64>"):
+        m.echo_ratio_i64(NS(numerator=-2**63, denominator=-1))
+    assert m.echo_ratio_bigint(NS(numerator=-2**63, denominator=-1)) == 2**63
+    with raises_type(OverflowError):
+        m.echo_ratio_i64(F(2**64, 3))
+
+
+def test_ratio_to_python_normalised(hpyrs_features):
+    m = hpyrs_features
+    assert m.ratio_raw(2, -4) == F(-1, 2)
+    assert m.ratio_raw(0, -5) == F(0)
+    with raises_type(ZeroDivisionError):
+        m.ratio_raw(1, 0)
+
+
+@given(st.fractions())
+@some
+def test_ratio_property(hpyrs_features, f):
+    m = hpyrs_features
+    assert m.echo_ratio_bigint(f) == f
+    assert m.ratio_parts(f) == (f.numerator, f.denominator)
+    fits = -2**31 <= f.numerator < 2**31 and f.denominator < 2**31
+    if fits:
+        assert m.echo_ratio_i32(f) == f
+    else:
+        with raises_type(OverflowError):
+            m.echo_ratio_i32(f)
+
+
+# ---- issue 41: bigdecimal ----
+
+def test_bigdecimal_round_trip(hpyrs_features):
+    m = hpyrs_features
+    D = decimal.Decimal
+    for v in ("0", "1.50", "-3.14159", "1E+5", "1.5E-3", "0.00", "123456789012345678901234567890.5",
+              "1E+999999", "-1E-999999", "9" * 5000 + ".5", "0E-7"):
+        r = m.echo_bigdecimal(D(v))
+        assert type(r) is D and r == D(v) and r.as_tuple() == D(v).as_tuple(), (v, r)
+    # BigDecimal has no negative zero (as in PyO3).
+    assert str(m.echo_bigdecimal(D("-0.00"))) == "0.00"
+    assert m.bigdecimal_parts(D("1.50")) == (150, 2)
+    assert m.bigdecimal_parts(D("-2E+3")) == (-2, -3)
+
+
+def test_bigdecimal_from_other_types(hpyrs_features):
+    m = hpyrs_features
+    D = decimal.Decimal
+    assert m.echo_bigdecimal(5) == D(5)
+    assert m.echo_bigdecimal(-(2**200)) == D(-(2**200))
+    beyond_str_limit = 10**5000 + 1  # str() of it raises ValueError on 3.11+
+    assert m.echo_bigdecimal(beyond_str_limit) == D(beyond_str_limit)
+    assert m.echo_bigdecimal(True) == D(1)
+    assert m.echo_bigdecimal(0.1) == D("0.1")  # the float's repr, as PyO3
+    assert m.echo_bigdecimal(-2.5e-10) == D("-2.5e-10")
+    assert m.echo_bigdecimal("2.5") == D("2.5")
+    assert m.echo_bigdecimal(" 7 ") == D("7")
+
+
+def test_bigdecimal_refusals(hpyrs_features):
+    m = hpyrs_features
+    D = decimal.Decimal
+    for bad in (D("NaN"), D("-sNaN"), D("Infinity"), D("-Infinity"), math.nan, math.inf,
+                -math.inf):
+        with raises_type(ValueError, match="NaN and infinities have no BigDecimal"):
+            m.echo_bigdecimal(bad)
+    for bad in ("abc", "1.2.3", ""):
+        with raises_type(ValueError, match="cannot convert"):
+            m.echo_bigdecimal(bad)
+    for bad in (None, [1], b"1", 1j, F(1, 2), object()):
+        with raises_type(TypeError, match=("must be decimal.Decimal, int, float or str, not "
+                                           + type(bad).__name__)):
+            m.echo_bigdecimal(bad)
+
+
+def test_bigdecimal_to_python(hpyrs_features):
+    m = hpyrs_features
+    D = decimal.Decimal
+    assert m.bigdecimal_from_parts(-12345, 3).as_tuple() == D("-12.345").as_tuple()
+    assert m.bigdecimal_from_parts(1, -5).as_tuple() == D("1E+5").as_tuple()
+    assert m.bigdecimal_from_parts(10**60, 80) == D(10**60) / D(10**80)
+    # Exponents decimal.Decimal cannot hold are its own error, not a crash.
+    for scale in (2**63 - 1, -2**63):
+        try:
+            r = m.bigdecimal_from_parts(1, scale)
+        except (decimal.InvalidOperation, ValueError, OverflowError):
+            continue
+        assert r.as_tuple().exponent == -scale
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+@some
+def test_bigdecimal_property(hpyrs_features, v):
+    r = hpyrs_features.echo_bigdecimal(v)
+    assert r == v
+    want = v.as_tuple()
+    if v.is_zero():
+        want = want._replace(sign=0)
+    assert r.as_tuple() == want
+
+
+@given(st.decimals(allow_nan=True, allow_infinity=True))
+@some
+def test_bigdecimal_any_property(hpyrs_features, v):
+    """Any Decimal round-trips equal or (NaN, infinities) is a ValueError."""
+    if v.is_finite():
+        assert hpyrs_features.echo_bigdecimal(v) == v
+    else:
+        with raises_type(ValueError):
+            hpyrs_features.echo_bigdecimal(v)
+
+
+# ---- issue 41: ordered-float ----
+
+def test_ordered_float(hpyrs_features):
+    m = hpyrs_features
+    for v in (0.0, -0.0, 1.5, -1e308, 5e-324, math.inf, -math.inf):
+        for echo in (m.echo_ordered_f64, m.echo_notnan_f64):
+            r = echo(v)
+            assert type(r) is float and r == v and math.copysign(1, r) == math.copysign(1, v)
+    assert math.isnan(m.echo_ordered_f64(math.nan))
+    assert math.isnan(m.echo_ordered_f32(math.nan))
+    assert m.echo_ordered_f64(3) == 3.0 and type(m.echo_ordered_f64(3)) is float
+    assert m.echo_notnan_f64(decimal.Decimal("2.5")) == 2.5
+    assert m.echo_notnan_f64(_Indexish()) == 7.0
+    assert m.echo_ordered_f32(0.1) == _f32(0.1)
+    assert m.echo_notnan_f32(1e300) == math.inf
+    for echo in (m.echo_notnan_f64, m.echo_notnan_f32):
+        with raises_type(ValueError, match="NaN cannot be converted to NotNan"):
+            echo(math.nan)
+        with raises_type(ValueError):
+            echo(decimal.Decimal("NaN"))
+    for bad in ("1.5", None, [1.0], 1j):
+        for echo in (m.echo_ordered_f64, m.echo_notnan_f64, m.echo_ordered_f32):
+            with raises_type(TypeError, match=f"must be float, not {type(bad).__name__}"):
+                echo(bad)
+    with raises_type(OverflowError):
+        m.echo_notnan_f64(10**400)
+
+
+@given(st.floats())
+@some
+def test_ordered_float_property(hpyrs_features, v):
+    m = hpyrs_features
+    if math.isnan(v):
+        assert math.isnan(m.echo_ordered_f64(v))
+        with raises_type(ValueError):
+            m.echo_notnan_f64(v)
+    else:
+        assert m.echo_ordered_f64(v) == v and m.echo_notnan_f64(v) == v
+        assert m.echo_notnan_f32(v) == _f32(v)
+
+
+# ---- issue 41: either ----
+
+def test_either(hpyrs_features):
+    m = hpyrs_features
+    assert m.echo_either_int_str(5) == 5 and m.either_side(5) == "left"
+    assert m.echo_either_int_str("x") == "x" and m.either_side("x") == "right"
+    assert m.echo_either_int_str(True) == 1 and type(m.echo_either_int_str(True)) is int
+    assert m.echo_either_int_str(2**63 - 1) == 2**63 - 1
+    assert m.echo_either_list_float([1, 2]) == [1, 2]
+    assert m.echo_either_list_float((3,)) == [3]
+    assert m.echo_either_list_float(2.5) == 2.5
+    assert m.echo_either_list_float(3) == 3.0 and type(m.echo_either_list_float(3)) is float
+
+
+def test_either_refusals(hpyrs_features):
+    m = hpyrs_features
+    with raises_type(TypeError, match=(r"^expected i64 or String, got float \(i64: expected int, "
+                                       r"got float; String: expected str, got float\)$")):
+        m.echo_either_int_str(1.5)
+    with raises_type(TypeError, match=r"expected i64 or String, got int"):
+        m.echo_either_int_str(2**63)  # too big for i64 and not a str
+    with raises_type(TypeError, match=r"^expected Vec<i64> or f64, got list"):
+        m.echo_either_list_float(["a"])
+    with raises_type(TypeError, match=r"expected Vec<i64> or f64, got str"):
+        m.echo_either_list_float("12")
+
+    class BadIndex:
+        def __index__(self):
+            raise KeyError("from __index__")
+
+    # The left side's exception is cleared before the right side is tried.
+    with raises_type(TypeError, match="expected Vec<i64> or f64, got list"):
+        m.echo_either_list_float([BadIndex()])
+    assert m.echo_either_list_float([1]) == [1]
+
+
+# ---- issue 41: bytes ----
+
+def test_bytes_crate(hpyrs_features):
+    m = hpyrs_features
+    for data in (b"", b"ab", bytes(range(256)), b"x" * (1 << 20)):
+        for echo in (m.echo_bytes_buf, m.echo_bytes_mut):
+            r = echo(data)
+            assert type(r) is bytes and r == data
+            r = echo(bytearray(data))
+            assert type(r) is bytes and r == data
+    assert m.bytes_mut_append(b"ab") == b"ab!"
+    assert m.bytes_mut_append(bytearray(b"")) == b"!"
+
+    class Sub(bytes):
+        pass
+
+    assert m.echo_bytes_buf(Sub(b"q")) == b"q"
+    for bad in (memoryview(b"ab"), "ab", [1, 2], None, 3):
+        for echo in (m.echo_bytes_buf, m.echo_bytes_mut):
+            with raises_type(TypeError,
+                             match=f"must be bytes or bytearray, not {type(bad).__name__}"):
+                echo(bad)
+
+
+@given(st.binary())
+@some
+def test_bytes_crate_property(hpyrs_features, data):
+    assert hpyrs_features.echo_bytes_buf(data) == data
+    assert hpyrs_features.echo_bytes_mut(bytearray(data)) == data
+
+
+# ---- issue 41: indexmap, hashbrown ----
+
+def test_indexmap_keeps_order(hpyrs_features):
+    m = hpyrs_features
+    d = {"b": 1, "a": 2, "c": -3, "": 2**63 - 1}
+    r = m.echo_indexmap(d)
+    assert type(r) is dict and r == d and list(r) == list(d)
+    assert m.indexmap_keys(d) == ["b", "a", "c", ""]
+    assert m.indexmap_keys([("z", 1), ("y", 2), ("x", 3)]) == ["z", "y", "x"]
+    # A repeated key keeps its first place and its last value, as dict() does.
+    r = m.echo_indexmap([("a", 1), ("b", 2), ("a", 3)])
+    assert r == {"a": 3, "b": 2} and list(r) == ["a", "b"]
+    assert m.echo_indexmap({}) == {}
+    with raises_type(TypeError, match=r"'x\['b'\]' must be int, not str"):
+        m.echo_indexmap({"a": 1, "b": "x"})
+    with raises_type(TypeError, match="must be str, not int"):
+        m.echo_indexmap({1: 1})
+    for bad in ("ab", 5, None):
+        with raises_type(TypeError, match=f"must be dict, not {type(bad).__name__}"):
+            m.echo_indexmap(bad)
+    with raises_type(OverflowError):
+        m.echo_indexmap({"a": 2**63})
+
+
+@given(st.dictionaries(st.text(), st.integers(min_value=-(2**63), max_value=2**63 - 1)))
+@some
+def test_indexmap_property(hpyrs_features, d):
+    r = hpyrs_features.echo_indexmap(d)
+    assert r == d and list(r) == list(d)
+
+
+def test_hashbrown(hpyrs_features):
+    m = hpyrs_features
+    d = {"a": 1, "b": -2}
+    assert m.echo_hashbrown_map(d) == d and type(m.echo_hashbrown_map(d)) is dict
+    assert m.echo_hashbrown_map([("x", 1)]) == {"x": 1}
+    for s in ({1, 2, 3}, frozenset({-1}), [1, 1, 2], (4,), range(5), set()):
+        r = m.echo_hashbrown_set(s)
+        assert type(r) is set and r == set(s)
+    r = m.hashbrown_frozenset([3, 3, 4])
+    assert type(r) is frozenset and r == {3, 4}
+    with raises_type(TypeError, match="must be set or iterable, not str"):
+        m.echo_hashbrown_set("ab")
+    with raises_type(TypeError, match="must be set or iterable, not dict"):
+        m.echo_hashbrown_set({1: 2})
+    with raises_type(TypeError, match="must be int, not str"):
+        m.echo_hashbrown_set({"a"})
+    with raises_type(TypeError, match="must be dict, not int"):
+        m.echo_hashbrown_map(3)
+
+
+@given(st.sets(st.integers(min_value=-(2**63), max_value=2**63 - 1)),
+       st.dictionaries(st.text(), st.integers(min_value=-(2**63), max_value=2**63 - 1)))
+@some
+def test_hashbrown_property(hpyrs_features, s, d):
+    assert hpyrs_features.echo_hashbrown_set(s) == s
+    assert hpyrs_features.echo_hashbrown_set(frozenset(s)) == s
+    assert hpyrs_features.echo_hashbrown_map(d) == d
+
+
+# ---- issue 41: smallvec ----
+
+def test_smallvec(hpyrs_features):
+    m = hpyrs_features
+    assert m.echo_smallvec([1, 2, 3]) == [1, 2, 3] and type(m.echo_smallvec([1])) is list
+    assert m.echo_smallvec((1, 2)) == [1, 2]
+    assert m.echo_smallvec(x for x in range(6)) == list(range(6))
+    assert m.echo_smallvec([]) == []
+    assert m.smallvec_spilled([1, 2, 3, 4]) == (4, False)
+    assert m.smallvec_spilled(list(range(5))) == (5, True)
+    assert m.echo_smallvec_str(["a", "b", "c"]) == ["a", "b", "c"]
+    r = m.echo_smallvec_bytes(b"abc")
+    assert type(r) is bytes and r == b"abc"
+    assert m.echo_smallvec_bytes([1, 2]) == b"\x01\x02"
+    assert m.echo_smallvec_bytes(bytearray(b"x" * 20)) == b"x" * 20
+    with raises_type(TypeError, match="str"):
+        m.echo_smallvec_str("abc")
+    with raises_type(TypeError):
+        m.echo_smallvec({1: 2})
+    with raises_type(TypeError):
+        m.echo_smallvec(5)
+    with raises_type(TypeError, match=r"\[1\]"):
+        m.echo_smallvec([1, "x"])
+    with raises_type(OverflowError):
+        m.echo_smallvec_bytes([256])
+
+
+@given(st.lists(st.integers(min_value=-(2**63), max_value=2**63 - 1), max_size=12))
+@some
+def test_smallvec_property(hpyrs_features, items):
+    assert hpyrs_features.echo_smallvec(items) == items
+    assert hpyrs_features.smallvec_spilled(items) == (len(items), len(items) > 4)
 
 
 # ---- anyhow, eyre ----

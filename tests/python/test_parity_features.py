@@ -1,9 +1,11 @@
 """examples/parity's functions for hpy's optional conversion features (one
-per feature: num-bigint, chrono, rust_decimal, uuid, serde, anyhow, eyre)
-and std's Duration and IpAddr."""
+per feature: num-bigint, chrono, rust_decimal, uuid, serde, anyhow, eyre;
+issue 41's num-complex, num-rational, bigdecimal, ordered-float, either,
+bytes, indexmap, hashbrown, smallvec) and std's Duration and IpAddr."""
 
 import datetime as dt
 import decimal
+import fractions
 import ipaddress
 import math
 import uuid
@@ -62,3 +64,69 @@ def test_std(parity):
     assert parity.is_loopback("127.0.0.1") is True
     assert parity.is_loopback(ipaddress.IPv6Address("::1")) is True
     assert parity.is_loopback(ipaddress.IPv4Address("10.0.0.1")) is False
+
+
+# ---- issue 41: numbers, collections and byte buffers of other crates ----
+
+def test_num_complex(parity):
+    assert parity.quadratic_roots(1, 0, 1) == [1j, -1j]
+    assert parity.quadratic_roots(1, -3, 2) == [2, 1]
+    assert parity.quadratic_roots(1j, 0, 1j) == [1j, -1j]
+    with pytest.raises(ValueError, match="a is 0"):
+        parity.quadratic_roots(0, 1, 1)
+    with pytest.raises(TypeError, match="must be complex, not str"):
+        parity.quadratic_roots("1", 0, 0)
+
+
+def test_num_rational(parity):
+    F = fractions.Fraction
+    assert parity.mediant(F(1, 2), F(2, 3)) == F(3, 5)
+    assert parity.mediant(1, F(1, 2**100)) == F(2, 1 + 2**100)
+    with pytest.raises(TypeError, match="must be fractions.Fraction or int, not float"):
+        parity.mediant(0.5, 1)
+
+
+def test_bigdecimal(parity):
+    D = decimal.Decimal
+    assert parity.round_places(D("2.675"), 2) == D("2.68")
+    assert str(parity.round_places(D("2.665"), 2)) == "2.66"
+    assert parity.round_places(D("1" * 60 + ".45"), 1) == D("1" * 60 + ".4")
+    with pytest.raises(ValueError, match="NaN"):
+        parity.round_places(D("NaN"), 1)
+
+
+def test_ordered_float(parity):
+    assert parity.median([3.0, 1.0, 2.0]) == 2.0
+    assert parity.median([4, 1, 3, 2]) == 2.5
+    with pytest.raises(ValueError, match="NaN"):
+        parity.median([1.0, float("nan")])
+
+
+def test_either(parity):
+    assert parity.port_number(8080) == 8080
+    assert parity.port_number("https") == 443
+    with pytest.raises(ValueError, match="unknown service"):
+        parity.port_number("gopher")
+    with pytest.raises(TypeError, match="expected u16 or String, got float"):
+        parity.port_number(1.5)
+
+
+def test_bytes(parity):
+    assert parity.frame(b"abc") == b"\x00\x00\x00\x03abc"
+    assert parity.frame(bytearray(b"")) == b"\x00\x00\x00\x00"
+    with pytest.raises(TypeError, match="must be bytes or bytearray, not str"):
+        parity.frame("abc")
+
+
+def test_indexmap_hashbrown(parity):
+    counts = parity.word_counts("b a b c a b")
+    assert counts == {"b": 3, "a": 2, "c": 1} and list(counts) == ["b", "a", "c"]
+    assert parity.common_keys({"a": 1, "b": 2}, {"b": 0, "c": 0}) == {"b"}
+    assert type(parity.common_keys({}, {})) is set
+
+
+def test_smallvec(parity):
+    assert parity.top_n([3, 1, 4, 1, 5, 9, 2, 6], 3) == [9, 6, 5]
+    assert parity.top_n(range(20), 2) == [19, 18]
+    with pytest.raises(TypeError):
+        parity.top_n("321", 1)

@@ -15,6 +15,10 @@ use features::{
     add_days, double_order, epoch_seconds, factorial, half_duration, is_loopback, parse_port,
     parse_ratio, total, uuid_version,
 };
+use features::{
+    common_keys, frame, median, mediant, port_number, quadratic_roots, round_places, top_n,
+    word_counts,
+};
 use functions::{
     apply, call_from_thread, custom_sig, describe, half, make_point, norm_attrs, norm_items, scale,
     sort_desc, upper, ANSWER, FRACTION,
@@ -27,6 +31,9 @@ hpy_module! {
         scale, norm_attrs, norm_items, make_point, describe, apply, upper, sort_desc, half,
         custom_sig, call_from_thread, factorial, add_days, epoch_seconds, total, uuid_version,
         double_order, parse_port, parse_ratio, half_duration, is_loopback,
+        // issue 41
+        quadratic_roots, mediant, round_places, median, port_number, frame, word_counts,
+        common_keys, top_n,
     ],
     types: [Named, Probe, Bag, Color, Node, Leaf],
     globals: [FRACTION],

@@ -67,6 +67,26 @@ mod rust_decimal;
 #[cfg(feature = "uuid")]
 mod uuid;
 
+// Numbers, collections and byte buffers of other crates (issue 41).
+#[cfg(feature = "bigdecimal")]
+mod bigdecimal;
+#[cfg(feature = "bytes")]
+mod bytes_crate;
+#[cfg(feature = "either")]
+mod either;
+#[cfg(feature = "hashbrown")]
+mod hashbrown;
+#[cfg(feature = "indexmap")]
+mod indexmap;
+#[cfg(feature = "num-complex")]
+mod num_complex;
+#[cfg(feature = "num-rational")]
+mod num_rational;
+#[cfg(feature = "ordered-float")]
+mod ordered_float;
+#[cfg(feature = "smallvec")]
+mod smallvec;
+
 use hpy_sys::HPyConstant;
 
 pub use set::FrozenSet;

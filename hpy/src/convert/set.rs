@@ -10,7 +10,7 @@ use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// Adds every item of the iterable `obj` (not a `str` or `dict`), converted,
 /// to `out`.
-fn extract_into<'ctx, T>(obj: &Handle<'ctx>, mut insert: impl FnMut(T)) -> HPyResult<()>
+pub(super) fn extract_into<'ctx, T>(obj: &Handle<'ctx>, mut insert: impl FnMut(T)) -> HPyResult<()>
 where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
@@ -26,7 +26,7 @@ where
 }
 
 /// `builtin(list_of_items)`: a new `set` or `frozenset`.
-fn build<'ctx, T: IntoHPy<'ctx>>(
+pub(super) fn build<'ctx, T: IntoHPy<'ctx>>(
     ctx: Context<'ctx>,
     builtin: &str,
     items: impl ExactSizeIterator<Item = T>,

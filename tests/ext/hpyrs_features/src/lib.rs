@@ -1,6 +1,7 @@
 //! `hpyrs_features`: probes of hpy-rs's conversions of `std` types and of
 //! the types of its optional features (`num-bigint`, `chrono`,
-//! `rust_decimal`, `uuid`, `anyhow`, `eyre`), driven from Python by
+//! `rust_decimal`, `uuid`, `anyhow`, `eyre`, and issue 41's in
+//! `issue41.rs`), driven from Python by
 //! `tests/python/test_conv_features.py`.
 
 use std::borrow::Cow;
@@ -15,6 +16,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 include!("../../shared/echo.rs");
+
+mod issue41;
+use issue41::*;
 
 echo_functions! {
     echo_duration: Duration;
@@ -292,6 +296,14 @@ fn serde_ten(t: hpy::serde::Serde<Ten>) -> hpy::serde::Serde<Ten> {
 hpy_module! {
     /// hpy-rs's std and optional-feature conversions.
     methods: [
+        // issue 41 (src/issue41.rs)
+        echo_complex64, echo_complex32, echo_ratio_i8, echo_ratio_i32, echo_ratio_i64,
+        echo_ratio_isize, echo_ratio_bigint, echo_bigdecimal, echo_ordered_f64, echo_ordered_f32,
+        echo_notnan_f64, echo_notnan_f32, echo_either_int_str, echo_either_list_float,
+        echo_bytes_buf, echo_bytes_mut, echo_indexmap, echo_hashbrown_map, echo_hashbrown_set,
+        echo_smallvec, echo_smallvec_bytes, echo_smallvec_str, complex_from_parts, ratio_parts,
+        ratio_raw, bigdecimal_parts, bigdecimal_from_parts, either_side, indexmap_keys,
+        hashbrown_frozenset, smallvec_spilled, bytes_mut_append,
         echo_duration, echo_system_time, echo_ip, echo_ipv4, echo_ipv6, echo_nonzero_i64,
         echo_nonzero_u8, echo_bigint, echo_biguint, echo_date, echo_time, echo_naive_datetime,
         echo_datetime_utc, echo_datetime_fixed, echo_timedelta, echo_fixed_offset, echo_decimal,
