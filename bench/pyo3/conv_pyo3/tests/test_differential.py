@@ -1,14 +1,17 @@
 """hpy-rs's conversions against PyO3 0.30.1's: every function both
 modules have (the echo_* functions, cow_str, anyhow_parse) gets every value
 of CORPUS; both must return equal objects of the same type (compared by
-type and repr, which shows a datetime's offset and fold) or raise the same
-exception type. Known, deliberate differences are listed in DIFFERENCES
+type and repr, which shows a datetime's offset and fold; a hash map's dict
+sorted) or raise the same exception type (PyO3's PanicException
+included). Known, deliberate differences are listed in DIFFERENCES
 with their reason, and each must still be a difference (so the list cannot
 go stale)."""
 
 import datetime as dt
 import decimal
+import fractions
 import ipaddress
+import math
 import uuid
 
 import pytest
@@ -23,6 +26,20 @@ class Idx:
 
     def __repr__(self):
         return "Idx()"
+
+
+class Rat:
+    """A rational that is not a Fraction: any numerator and denominator,
+    even a negative or zero denominator."""
+
+    def __init__(self, numerator, denominator):
+        self.numerator, self.denominator = numerator, denominator
+
+    def __repr__(self):
+        return f"Rat({self.numerator}, {self.denominator})"
+
+
+F = fractions.Fraction
 
 
 def _corpus():
@@ -49,6 +66,14 @@ def _corpus():
         uuid.UUID("12345678-1234-5678-1234-567812345678"), "12345678-1234-5678-1234-567812345678",
         ipaddress.IPv4Address("192.168.0.1"), ipaddress.IPv6Address("2001:db8::1"),
         object(),
+        # issue 41: complex, fractions, more decimals, floats, byte buffers,
+        # maps and sets
+        1j, -1.5 + 2j, complex(math.inf, -0.0), complex(math.nan, 1), math.inf, -0.0,
+        F(1, 3), F(-3, 4), F(127, 126), F(128), F(3**100, 2**200), F(-(2**63), 3),
+        Rat(3, -6), Rat(-4, -8), Rat(1, 0), Rat(-128, -1), Rat(1.5, 2),
+        D("-0.00"), D("1E+999999"), D("-1E-999999"), D("9" * 60 + ".5"), D("sNaN"),
+        memoryview(b"ab"), {"b": 2, "a": 1}, {"a": "x"}, [("a", 1), ("b", 2)],
+        list(range(6)), ["a", "b", "c"], {1, 2}, frozenset({3}), set(),
     ]
     try:
         import zoneinfo
@@ -78,12 +103,84 @@ DIFFERENCES.update({("echo_datetime_fixed", repr(v)): ZONE for v in CORPUS
                     if isinstance(v, dt.datetime) and v.tzinfo is not None
                     and type(v.tzinfo).__name__ == "ZoneInfo"})
 
+# issue 41's features
+RATIOS = ("echo_ratio_i8", "echo_ratio_i32", "echo_ratio_i64", "echo_ratio_isize",
+          "echo_ratio_bigint")
+RATIO_TYPE = ("a value without numerator/denominator is a TypeError naming the accepted types "
+              "(fractions.Fraction or int), as every other wrong type; PyO3 lets getattr's "
+              "AttributeError through")
+RATIO_ZERO = ("a zero denominator is ZeroDivisionError, as Fraction(1, 0); PyO3 panics in "
+              "Ratio::new (PanicException)")
+RATIO_OVERFLOW = ("-128/-1 reduces to 128/1, beyond i8: OverflowError; PyO3's Ratio::new "
+                  "overflows (a panic in a debug build)")
+RATIO_FLOAT_PART = ("a numerator must be an integer (TypeError); PyO3 truncates it with int()")
+BIGDECIMAL_TYPE = ("only decimal.Decimal, int, float and str are read (TypeError for other "
+                   "types); PyO3 parses any object's str() and raises ValueError (or succeeds: "
+                   "str(Fraction(128)) is '128')")
+BIGDECIMAL_BOOL = ("a bool is an int (Decimal(True) == 1); PyO3 parses str(True) and raises "
+                   "ValueError")
+DICT_INPUT = ("hpy-rs maps accept what dict() accepts, as std's HashMap does in hpy-rs "
+              "(docs/conversions.md): an iterable of pairs too; PyO3 takes only a dict")
+SET_INPUT = ("hpy-rs sets accept any iterable except str and dict, as std's HashSet does in "
+             "hpy-rs; PyO3 takes only set and frozenset")
+SEQ_INPUT = ("hpy-rs reads SmallVec as Vec: any iterable except str and dict (sets too); "
+             "PyO3 requires a Sequence")
 
-def outcome(f, value):
+
+def _is_iterable(v):
+    try:
+        iter(v)
+    except TypeError:
+        return False
+    return True
+
+
+for v in CORPUS:
+    r = repr(v)
+    if isinstance(v, Rat):
+        if v.denominator == 0:
+            DIFFERENCES.update({(f, r): RATIO_ZERO for f in RATIOS})
+        elif isinstance(v.numerator, float):
+            DIFFERENCES.update({(f, r): RATIO_FLOAT_PART for f in RATIOS})
+    elif not hasattr(v, "numerator"):
+        DIFFERENCES.update({(f, r): RATIO_TYPE for f in RATIOS})
+    if isinstance(v, bool):
+        DIFFERENCES[("echo_bigdecimal", r)] = BIGDECIMAL_BOOL
+    elif not isinstance(v, (int, float, str, decimal.Decimal)):
+        DIFFERENCES[("echo_bigdecimal", r)] = BIGDECIMAL_TYPE
+    if (_is_iterable(v) and not isinstance(v, (str, bytes, bytearray, memoryview, dict))
+            and all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
+                    and isinstance(p[1], int) for p in v)):
+        DIFFERENCES[("echo_indexmap", r)] = DICT_INPUT
+        DIFFERENCES[("echo_hashbrown_map", r)] = DICT_INPUT
+    if (_is_iterable(v) and not isinstance(v, (str, dict, set, frozenset))
+            and all(isinstance(x, int) and -2**63 <= x < 2**63 for x in v)):
+        DIFFERENCES[("echo_hashbrown_set", r)] = SET_INPUT
+    if isinstance(v, (set, frozenset)):
+        DIFFERENCES[("echo_smallvec", r)] = SEQ_INPUT
+        DIFFERENCES[("echo_either_list_float", r)] = SEQ_INPUT
+        if all(isinstance(x, int) and 0 <= x < 256 for x in v):
+            DIFFERENCES[("echo_smallvec_bytes", r)] = SEQ_INPUT
+        if all(isinstance(x, str) for x in v):
+            DIFFERENCES[("echo_smallvec_str", r)] = SEQ_INPUT
+DIFFERENCES[("echo_ratio_i8", repr(Rat(-128, -1)))] = RATIO_OVERFLOW
+
+
+# Functions whose result's order is arbitrary (a hash map's): their dicts
+# are compared sorted.
+UNORDERED = {"echo_hashbrown_map"}
+
+
+def outcome(f, value, unordered=False):
     try:
         r = f(value)
-    except Exception as e:  # noqa: BLE001 -- the type is what is compared
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 -- the type is what is compared; PyO3's
+        # PanicException derives from BaseException
         return ("raised", type(e).__name__)
+    if unordered and isinstance(r, dict):
+        return ("ok", type(r).__name__, repr(sorted(r.items())))
     return ("ok", type(r).__name__, repr(r))
 
 
@@ -102,8 +199,9 @@ def test_same_results_or_same_exception_types(pyo3_module, hpy_module):
     for name in names:
         for value in CORPUS:
             key = (name, repr(value))
-            theirs = outcome(getattr(pyo3_module, name), value)
-            ours = outcome(getattr(hpy_module, name), value)
+            unordered = name in UNORDERED
+            theirs = outcome(getattr(pyo3_module, name), value, unordered)
+            ours = outcome(getattr(hpy_module, name), value, unordered)
             checked += 1
             if (theirs == ours) != (key not in DIFFERENCES):
                 mismatches.append(f"{name}({value!r}): PyO3 {theirs}, hpy-rs {ours}"
