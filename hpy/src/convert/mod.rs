@@ -398,7 +398,7 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
         if v == -1.0 && ctx.err_occurred() {
             if ctx.err_matches(HPyConstant::TypeError) {
                 ctx.err_clear();
-                return Err(HPyErr::wrong_type("float", obj.type_name()));
+                return float_from_index(obj);
             }
             return Err(HPyErr::raised(ctx));
         }
@@ -411,6 +411,17 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
     fn __extract_vec_fast(obj: &Handle<'ctx>) -> Option<HPyResult<Vec<f64>>> {
         seq::floats_fast(obj)
     }
+}
+
+/// The `f64` of an object with `__index__` but no `__float__`, which
+/// CPython's `PyFloat_AsDouble` converts and PyPy's (7.3.19) refuses: read
+/// through `HPy_Index` so that both interpreters accept it.
+#[cold]
+fn float_from_index(obj: &Handle<'_>) -> HPyResult<f64> {
+    if !obj.get_type().has_attr_s("__index__")? {
+        return Err(HPyErr::wrong_type("float", obj.type_name()));
+    }
+    f64::extract(&obj.index()?)
 }
 
 impl<'ctx> FromHPy<'_, 'ctx> for f32 {
