@@ -62,3 +62,46 @@ def test_std(parity):
     assert parity.is_loopback("127.0.0.1") is True
     assert parity.is_loopback(ipaddress.IPv6Address("::1")) is True
     assert parity.is_loopback(ipaddress.IPv4Address("10.0.0.1")) is False
+
+
+# ---- chrono-tz, chrono-local, jiff-02, time (examples/parity/src/dates.rs) ----
+
+def named_zone(name):
+    zoneinfo = pytest.importorskip("zoneinfo", reason="zoneinfo is needed for named zones")
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip(f"no time zone database on this machine (no {name})")
+
+
+def test_chrono_tz(parity):
+    tokyo = named_zone("Asia/Tokyo")
+    t = dt.datetime(2024, 3, 1, 20, tzinfo=dt.timezone.utc)
+    r = parity.in_zone(t, tokyo)
+    assert r == t and r.tzinfo is tokyo and (r.day, r.hour) == (2, 5)
+    with pytest.raises(TypeError):
+        parity.in_zone(dt.datetime(2024, 3, 1), tokyo)
+
+
+def test_chrono_local(parity):
+    t = parity.as_local(dt.datetime(2024, 3, 1, 12))  # naive: local time
+    assert t.tzinfo is not None and t.replace(tzinfo=None) == dt.datetime(2024, 3, 1, 12)
+    assert parity.as_local(t) == t
+
+
+def test_jiff(parity):
+    ny = named_zone("America/New_York")
+    # 12:00 EST on Feb 15 -> 12:00 EDT on Mar 15 (23 days and 23 hours later).
+    t = dt.datetime(2024, 2, 15, 12, tzinfo=ny)
+    r = parity.one_month_later(t)
+    assert r == dt.datetime(2024, 3, 15, 12, tzinfo=ny)
+    assert r.utcoffset() == dt.timedelta(hours=-4) and r - t == dt.timedelta(days=28, hours=23)
+    with pytest.raises(ValueError):  # year 10000
+        parity.one_month_later(dt.datetime(9999, 12, 15, tzinfo=dt.timezone.utc))
+
+
+def test_time(parity):
+    assert parity.days_between(dt.date(2024, 1, 1), dt.date(2025, 1, 1)) == 366
+    assert parity.days_between(dt.date.max, dt.date.min) == -(dt.date.max - dt.date.min).days
+    with pytest.raises(TypeError):
+        parity.days_between("2024-01-01", dt.date(2024, 1, 1))

@@ -63,9 +63,12 @@ fn anyhow_parse(s: &str) -> anyhow::Result<i64> {
     Ok(s.parse::<i64>().context("while parsing")?)
 }
 
+mod dates;
+
 #[pymodule]
 fn conv_pyo3(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_echoes(m)?;
+    dates::add_functions(m)?;
     m.add_function(wrap_pyfunction!(cow_str, m)?)?;
     m.add_function(wrap_pyfunction!(anyhow_parse, m)?)?;
     Ok(())
