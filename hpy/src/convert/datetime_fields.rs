@@ -53,8 +53,7 @@ pub(crate) fn tzinfo_of<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Option<Handle<'ct
 /// A `datetime`'s `tzinfo`, which must be there (`TypeError` for a naive
 /// one, in PyO3's words).
 pub(crate) fn required_tzinfo<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    tzinfo_of(obj)?
-        .ok_or_else(|| HPyErr::type_error("expected a datetime with non-None tzinfo"))
+    tzinfo_of(obj)?.ok_or_else(|| HPyErr::type_error("expected a datetime with non-None tzinfo"))
 }
 
 /// Fails with `TypeError` for an aware `datetime` (PyO3's words).
@@ -105,7 +104,12 @@ pub(crate) fn aware_fields<'ctx>(
             "expected a datetime whose tzinfo gives a UTC offset",
         ));
     }
-    Ok((date_fields(obj)?, time_fields(obj)?, offset_seconds(&delta)?, tz))
+    Ok((
+        date_fields(obj)?,
+        time_fields(obj)?,
+        offset_seconds(&delta)?,
+        tz,
+    ))
 }
 
 /// Fails with `ValueError` unless `tz` equals `datetime.timezone.utc`.

@@ -57,7 +57,12 @@ fn date_of(d: Date) -> DateFields {
 
 fn time_of(t: Time) -> TimeFields {
     let micros = t.subsec_nanosecond() / 1000;
-    (t.hour() as u8, t.minute() as u8, t.second() as u8, micros as u32)
+    (
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+        micros as u32,
+    )
 }
 
 // ---- civil ----
@@ -189,10 +194,7 @@ impl<'ctx> FromHPy<'_, 'ctx> for Zoned {
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         StdClass::DateTime.check(obj)?;
         let tz = TimeZone::extract(&required_tzinfo(obj)?)?;
-        let civil = DateTime::from_parts(
-            to_date(date_fields(obj)?)?,
-            to_time(time_fields(obj)?)?,
-        );
+        let civil = DateTime::from_parts(to_date(date_fields(obj)?)?, to_time(time_fields(obj)?)?);
         let ambiguous = tz.into_ambiguous_zoned(civil);
         // In a gap, the time written with the offset before the gap
         // (fold=0) lands after it, so the later instant.
@@ -223,7 +225,13 @@ impl<'ctx> IntoHPy<'ctx> for &Zoned {
             AmbiguousOffset::Fold { after, .. } if after == self.offset()
         );
         let tz = self.time_zone().into_hpy(ctx)?;
-        new_datetime(ctx, date_of(civil.date()), time_of(civil.time()), Some(&tz), fold)
+        new_datetime(
+            ctx,
+            date_of(civil.date()),
+            time_of(civil.time()),
+            Some(&tz),
+            fold,
+        )
     }
 }
 

@@ -21,7 +21,9 @@
 //! `utcoffset()` (as its `chrono` feature does for `DateTime<FixedOffset>`),
 //! so a `datetime` in a `zoneinfo.ZoneInfo` converts too.
 
-use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcDateTime, UtcOffset};
+use time::{
+    Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcDateTime, UtcOffset,
+};
 
 use super::datetime_fields::{
     aware_fields, date_fields, fixed_offset_seconds, fixed_timezone, new_date, new_datetime,
@@ -125,7 +127,10 @@ impl<'ctx> FromHPy<'_, 'ctx> for OffsetDateTime {
     /// `utcoffset()`.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         let (date, time, offset, _tz) = aware_fields(obj)?;
-        Ok(PrimitiveDateTime::new(to_date(date)?, to_time(time)?).assume_offset(to_offset(offset)?))
+        Ok(
+            PrimitiveDateTime::new(to_date(date)?, to_time(time)?)
+                .assume_offset(to_offset(offset)?),
+        )
     }
 }
 
@@ -133,7 +138,13 @@ impl<'ctx> IntoHPy<'ctx> for OffsetDateTime {
     /// An aware `datetime` with a `timezone` of its offset.
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         let tz = self.offset().into_hpy(ctx)?;
-        new_datetime(ctx, date_of(self.date()), time_of(self.time()), Some(&tz), false)
+        new_datetime(
+            ctx,
+            date_of(self.date()),
+            time_of(self.time()),
+            Some(&tz),
+            false,
+        )
     }
 }
 
@@ -144,10 +155,8 @@ impl<'ctx> FromHPy<'_, 'ctx> for UtcDateTime {
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         StdClass::DateTime.check(obj)?;
         require_utc(&required_tzinfo(obj)?)?;
-        let local = PrimitiveDateTime::new(
-            to_date(date_fields(obj)?)?,
-            to_time(time_fields(obj)?)?,
-        );
+        let local =
+            PrimitiveDateTime::new(to_date(date_fields(obj)?)?, to_time(time_fields(obj)?)?);
         Ok(UtcDateTime::from(local.assume_utc()))
     }
 }
@@ -156,7 +165,13 @@ impl<'ctx> IntoHPy<'ctx> for UtcDateTime {
     /// An aware `datetime` with `tzinfo=timezone.utc`.
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         let tz = fixed_timezone(ctx, 0)?;
-        new_datetime(ctx, date_of(self.date()), time_of(self.time()), Some(&tz), false)
+        new_datetime(
+            ctx,
+            date_of(self.date()),
+            time_of(self.time()),
+            Some(&tz),
+            false,
+        )
     }
 }
 

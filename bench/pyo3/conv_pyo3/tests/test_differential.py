@@ -112,6 +112,26 @@ DIFFERENCES = {
 DIFFERENCES.update({("echo_datetime_fixed", repr(v)): ZONE for v in CORPUS
                     if isinstance(v, dt.datetime) and v.tzinfo is not None
                     and type(v.tzinfo).__name__ == "ZoneInfo"})
+# jiff's Zoned to Python: PyO3 0.30.1 decides fold by comparing the offset
+# with the one a transition starts (not the one it ends), so the second of
+# two equal wall-clock times comes back with fold=0: an hour earlier.
+SECOND_FOLD = ("PyO3 0.30.1 drops fold=1 of the second of two equal wall-clock times when a "
+               "jiff Zoned goes to Python (a different instant); hpy-rs keeps it")
+
+
+def _second_of_two(v):
+    """An aware datetime that is the second of two equal wall-clock times."""
+    if not (isinstance(v, dt.datetime) and v.fold == 1 and v.tzinfo is not None):
+        return False
+    first = v.replace(fold=0)
+    # Ambiguous, not a gap: both readings are real times of that zone.
+    return (first.utcoffset() != v.utcoffset()
+            and first.astimezone(UTC).astimezone(v.tzinfo).replace(tzinfo=None)
+            == v.replace(tzinfo=None))
+
+
+DIFFERENCES.update({("echo_jiff_zoned", repr(v)): SECOND_FOLD for v in CORPUS
+                    if _second_of_two(v)})
 # time's OffsetDateTime reads the datetime's utcoffset() as chrono's
 # DateTime<FixedOffset> does (ZONE): any tzinfo that is not fixed.
 DIFFERENCES.update({("echo_time_offset_datetime", repr(v)): ZONE for v in CORPUS

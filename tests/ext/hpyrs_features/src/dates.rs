@@ -60,7 +60,10 @@ pub fn chrono_local_at(t: DateTime<Utc>) -> DateTime<Local> {
 /// Every zone name chrono-tz knows.
 #[hpy_method]
 pub fn chrono_tz_names() -> Vec<String> {
-    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect()
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name().to_owned())
+        .collect()
 }
 
 /// The instant `t` in the zone `tz` (jiff), to Python.
