@@ -742,10 +742,18 @@ def test_jiff_property(hpyrs_features, data):
         y.utcoffset(), y.timestamp()
     except (OverflowError, ValueError):  # Python itself cannot place it
         return
-    r = m.echo_jiff_zoned(y)
+    try:
+        r = m.echo_jiff_zoned(y)
+    except ValueError as e:
+        # jiff's database skips the posix/ and right/ copies of the zones.
+        assert y.tzinfo.key.startswith(("posix/", "right/")), str(e)
+        assert "failed to find time zone" in str(e)
+        return
     # Python and jiff read the same system database: the same instant, in
     # a gap too (fold says which offset the time was written in).
-    assert r.timestamp() == y.timestamp() and r.tzinfo == y.tzinfo
+    assert r.timestamp() == y.timestamp()
+    # jiff gives its own UTC for the zone named "UTC" (as PyO3): timezone.utc.
+    assert r.tzinfo == y.tzinfo or (r.tzinfo is UTC and y.tzinfo.key in ("UTC", "Etc/UTC"))
     try:
         canonical = y.astimezone(UTC).astimezone(y.tzinfo)
     except OverflowError:  # year 0 or 10000 in UTC: Python has no such datetime
