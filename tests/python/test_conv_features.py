@@ -971,3 +971,338 @@ json_values = st.recursive(json_leaves, lambda inner: st.lists(inner, max_size=4
 @some
 def test_serde_nested_property(hpyrs_features, v):
     assert hpyrs_features.serde_json_value(v) == v
+
+
+# ---- chrono-tz, chrono-local, jiff-02, time (tests/ext/hpyrs_features/src/dates.rs) ----
+
+def zoneinfo_or_skip():
+    """The zoneinfo module and a zone from the system's database, or a skip
+    that says why."""
+    zoneinfo = pytest.importorskip("zoneinfo", reason="zoneinfo is needed for named zones")
+    try:
+        zoneinfo.ZoneInfo("America/New_York")
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip("no time zone database on this machine")
+    return zoneinfo
+
+
+def common_zones(m, zoneinfo):
+    """Zone names both Python's database and chrono-tz's know."""
+    return sorted(set(zoneinfo.available_timezones()) & set(m.chrono_tz_names()))
+
+
+# Instants whose offset in every zone both databases agree on: Python's
+# tzdata and chrono-tz's compiled-in copy are separate releases, and each
+# extends the rules past its last transition in its own way.
+AGREED = (dt.datetime(1970, 1, 1, tzinfo=UTC), dt.datetime(2037, 12, 31, tzinfo=UTC))
+
+
+def test_chrono_tz_zone(hpyrs_features):
+    zoneinfo = zoneinfo_or_skip()
+    m = hpyrs_features
+    for name in ("Europe/Paris", "UTC", "Etc/GMT-5", "America/Argentina/Buenos_Aires"):
+        z = zoneinfo.ZoneInfo(name)
+        assert m.echo_tz(z) is z  # ZoneInfo caches one object per key
+    with raises_type(ValueError):
+        m.echo_tz(type("Z", (), {"key": "Not/AZone"})())
+    with raises_type(AttributeError):
+        m.echo_tz(UTC)  # a timezone has no key (as PyO3)
+    with raises_type(TypeError):
+        m.echo_tz(type("Z", (), {"key": 5})())
+
+
+def test_chrono_tz_datetimes(hpyrs_features):
+    zoneinfo = zoneinfo_or_skip()
+    m = hpyrs_features
+    london = zoneinfo.ZoneInfo("Europe/London")
+    # 2020-10-25 01:00-02:00 happens twice in London (BST, then GMT).
+    for utc_hour, wall, fold in ((23, (0, 0), 0), (0, (1, 0), 0), (1, (1, 0), 1)):
+        day = 24 if utc_hour == 23 else 25
+        t = dt.datetime(2020, 10, day, utc_hour, tzinfo=UTC)
+        r = m.chrono_tz_at(t, london)
+        assert (r.hour, r.minute, r.fold) == (*wall, fold) and r.tzinfo is london
+        # PEP 495: an ambiguous time never equals another zone's: compare instants.
+        assert r.timestamp() == t.timestamp()
+        back = m.echo_datetime_tz(r)
+        assert back.fold == fold and back.timestamp() == t.timestamp()
+    # A time London skipped (2021-03-28 01:30): refused, as PyO3 does.
+    with raises_type(ValueError, match="skips"):
+        m.echo_datetime_tz(dt.datetime(2021, 3, 28, 1, 30, tzinfo=london))
+    # Apia skipped all of 2011-12-30.
+    with raises_type(ValueError):
+        m.echo_datetime_tz(dt.datetime(2011, 12, 30, 12, tzinfo=zoneinfo.ZoneInfo("Pacific/Apia")))
+    with raises_type(TypeError, match="non-None tzinfo"):
+        m.echo_datetime_tz(dt.datetime(2020, 1, 1))
+    with raises_type(AttributeError):
+        m.echo_datetime_tz(dt.datetime(2020, 1, 1, tzinfo=UTC))
+    with raises_type(TypeError):
+        m.echo_datetime_tz(dt.date(2020, 1, 1))
+
+
+@given(st.data())
+@some
+def test_chrono_tz_property(hpyrs_features, data):
+    zoneinfo = zoneinfo_or_skip()
+    m = hpyrs_features
+    zone = zoneinfo.ZoneInfo(data.draw(st.sampled_from(common_zones(m, zoneinfo))))
+    # Any wall-clock time in any zone, whole range: kept as it is, or
+    # refused as a skipped time.
+    x = data.draw(st.datetimes()).replace(tzinfo=zone, fold=data.draw(st.integers(0, 1)))
+    try:
+        r = m.echo_datetime_tz(x)
+    except ValueError as e:
+        assert "skips" in str(e)
+    else:
+        assert r.replace(tzinfo=None, fold=0) == x.replace(tzinfo=None, fold=0)
+        assert r.tzinfo is zone and r.fold in (0, x.fold)
+    # An instant where both databases agree: the same offset as Python's.
+    t = data.draw(st.datetimes(min_value=AGREED[0].replace(tzinfo=None),
+                               max_value=AGREED[1].replace(tzinfo=None))).replace(tzinfo=UTC)
+    r = m.chrono_tz_at(t, zone)
+    expected = t.astimezone(zone)
+    assert (r.replace(tzinfo=None), r.fold, r.tzinfo) == (
+        expected.replace(tzinfo=None), expected.fold, zone)
+    assert m.echo_datetime_tz(r).timestamp() == t.timestamp()
+
+
+def test_chrono_local(hpyrs_features):
+    zoneinfo = zoneinfo_or_skip()
+    m = hpyrs_features
+    local = m.echo_local(m.chrono_local_at(dt.datetime(2024, 1, 1, tzinfo=UTC)).tzinfo)
+    assert type(local) is zoneinfo.ZoneInfo
+    t = dt.datetime(2024, 6, 1, 12, 30, 1, 5, tzinfo=UTC)
+    r = m.chrono_local_at(t)
+    assert r.tzinfo is local and r == t and r == t.astimezone(local)
+    assert m.echo_datetime_local(r) == r and m.echo_datetime_local(r).tzinfo is local
+    # A naive datetime is read as local time (as PyO3).
+    naive = dt.datetime(2024, 6, 1, 12, 30)
+    assert m.echo_datetime_local(naive) == naive.replace(tzinfo=local)
+    other = zoneinfo.ZoneInfo("Asia/Tokyo" if local.key != "Asia/Tokyo" else "Europe/Paris")
+    with raises_type(ValueError, match="local time zone"):
+        m.echo_local(other)
+    with raises_type(ValueError, match="local time zone"):
+        m.echo_datetime_local(dt.datetime(2024, 1, 1, tzinfo=other))
+    with raises_type(TypeError):
+        m.echo_datetime_local(dt.date(2024, 1, 1))
+
+
+def test_chrono_local_other_zone_in_subprocess(hpyrs_features, tmp_path):
+    """chrono's Local follows the TZ variable, and so does its ZoneInfo
+    (PyO3 takes the name from /etc/localtime even then, so its datetimes
+    get chrono's offset with another zone's tzinfo)."""
+    import os
+    import subprocess
+    zoneinfo_or_skip()
+    code = ("import datetime as dt, hpyrs_features as m\n"
+            "t = dt.datetime(2024, 7, 1, 12, tzinfo=dt.timezone.utc)\n"
+            "r = m.chrono_local_at(t)\n"
+            "print(r.tzinfo.key, r.utcoffset().total_seconds(), r == t)\n")
+    env = dict(os.environ, TZ="America/New_York")
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    print(out.stdout, out.stderr)
+    assert out.returncode == 0, out.stderr
+    key, offset, same = out.stdout.split()
+    assert (key, float(offset), same) == ("America/New_York", -14400.0, "True")
+
+
+# ---- jiff-02 ----
+
+def test_jiff_civil(hpyrs_features):
+    m = hpyrs_features
+    for d in (dt.date.min, dt.date(2024, 2, 29), dt.date.max):
+        assert m.echo_jiff_date(d) == d and type(m.echo_jiff_date(d)) is dt.date
+        assert m.echo_jiff_iso_week_date(d) == d
+    assert m.echo_jiff_date(dt.datetime(2024, 5, 6, 7)) == dt.date(2024, 5, 6)
+    for t in (dt.time(0), dt.time(23, 59, 59, 999999), dt.time(12, 0, 1, 5)):
+        assert m.echo_jiff_time(t) == t
+    assert m.echo_jiff_time(dt.time(1, tzinfo=UTC)) == dt.time(1)  # tzinfo ignored, as PyO3
+    for x in (dt.datetime.min, dt.datetime.max, dt.datetime(2000, 1, 2, 3, 4, 5, 6)):
+        assert m.echo_jiff_datetime(x) == x and m.echo_jiff_datetime(x).tzinfo is None
+    with raises_type(TypeError, match="without tzinfo"):
+        m.echo_jiff_datetime(dt.datetime(2000, 1, 1, tzinfo=UTC))
+    with raises_type(TypeError, match="must be datetime.date, not str"):
+        m.echo_jiff_date("2024-01-01")
+    assert m.jiff_time_from_nanos(1, 2, 3, 456_789_999) == dt.time(1, 2, 3, 456789)
+    for y in (-9999, -1, 0, 9999):
+        if 1 <= y <= 9999:
+            assert m.jiff_date_from_ymd(y, 12, 31) == dt.date(y, 12, 31)
+        else:
+            with raises_type(ValueError):
+                m.jiff_date_from_ymd(y, 12, 31)
+
+
+def test_jiff_zones(hpyrs_features):
+    zoneinfo = zoneinfo_or_skip()
+    m = hpyrs_features
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    assert m.echo_jiff_timezone(paris) is paris
+    assert m.echo_jiff_timezone(UTC) is UTC
+    plus = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    assert m.echo_jiff_timezone(plus) == plus
+    assert m.echo_jiff_offset(plus) == plus and m.echo_jiff_offset(UTC) is UTC
+    assert m.echo_jiff_offset(dt.timezone(dt.timedelta(seconds=1, microseconds=5))) == \
+        dt.timezone(dt.timedelta(seconds=1))
+    with raises_type(TypeError, match="not a fixed offset timezone"):
+        m.echo_jiff_offset(paris)
+    with raises_type(ValueError):
+        m.echo_jiff_timezone(type("Z", (dt.tzinfo,), {"key": "Not/AZone"})())
+    with raises_type(TypeError):
+        m.echo_jiff_timezone("Europe/Paris")
+    # A zone without an IANA name that jiff does not hold as a fixed
+    # offset (a POSIX rule, even one without DST): ValueError, as PyO3.
+    for rule in ("EST5EDT,M3.2.0,M11.1.0", "XYZ-3"):
+        with raises_type(ValueError, match="POSIX"):
+            m.jiff_posix_zone(rule)
+
+
+def test_jiff_zoned_and_fold(hpyrs_features):
+    zoneinfo = zoneinfo_or_skip()
+    m = hpyrs_features
+    ny = zoneinfo.ZoneInfo("America/New_York")
+    first = dt.datetime(2024, 11, 3, 1, 30, tzinfo=ny)
+    second = first.replace(fold=1)
+    for x in (first, second):
+        r = m.echo_jiff_zoned(x)
+        assert (r.fold, r.tzinfo, r.timestamp()) == (x.fold, ny, x.timestamp())
+        ts = m.echo_jiff_timestamp(x)
+        assert ts.timestamp() == x.timestamp() and ts.tzinfo is UTC
+    # In a gap, fold says which offset the time was written in (PEP 495).
+    gap = dt.datetime(2024, 3, 10, 2, 30, tzinfo=ny)
+    for fold in (0, 1):
+        x = gap.replace(fold=fold)
+        assert m.echo_jiff_zoned(x).timestamp() == x.timestamp()
+    x = dt.datetime(2024, 3, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+    assert m.echo_jiff_zoned(x) == x and m.echo_jiff_zoned(x).tzinfo == x.tzinfo
+    with raises_type(TypeError, match="non-None tzinfo"):
+        m.echo_jiff_zoned(dt.datetime(2024, 1, 1))
+    with raises_type(TypeError, match="non-None tzinfo"):
+        m.echo_jiff_timestamp(dt.datetime(2024, 1, 1))
+    # Year 10000 in UTC cannot be a Python datetime.
+    with raises_type(ValueError):
+        m.echo_jiff_timestamp(dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(
+            dt.timedelta(hours=-5))))
+
+
+def test_jiff_durations(hpyrs_features):
+    m = hpyrs_features
+    for td in (dt.timedelta.min, dt.timedelta.max, dt.timedelta(microseconds=-1),
+               dt.timedelta(days=-1, seconds=5), dt.timedelta(0)):
+        assert m.echo_jiff_signed_duration(td) == td
+    assert m.jiff_duration_from_parts(0, 1999) == dt.timedelta(microseconds=1)
+    assert m.jiff_duration_from_parts(0, -1999) == dt.timedelta(microseconds=-1)
+    assert m.jiff_duration_from_parts(-5, -999_999_999) == dt.timedelta(seconds=-5,
+                                                                         microseconds=-999999)
+    with raises_type(OverflowError):
+        m.jiff_duration_from_parts(2**62, 0)
+    assert m.jiff_span_text(dt.timedelta(days=1, microseconds=5)) == "PT86400.000005S"
+    assert m.jiff_span_text(dt.timedelta(seconds=-90)) == "-PT90S"
+    with raises_type(ValueError):
+        m.jiff_span_text(dt.timedelta.max)  # beyond a span's range of seconds
+
+
+@given(st.data())
+@some
+def test_jiff_property(hpyrs_features, data):
+    zoneinfo = zoneinfo_or_skip()
+    m = hpyrs_features
+    x = data.draw(st.datetimes())
+    assert m.echo_jiff_datetime(x) == x
+    zone = data.draw(st.timezones() | st.builds(
+        dt.timezone, st.timedeltas(min_value=dt.timedelta(hours=-23, minutes=-59),
+                                   max_value=dt.timedelta(hours=23, minutes=59)).map(
+            lambda d: dt.timedelta(seconds=int(d.total_seconds())))))
+    y = data.draw(st.datetimes(timezones=st.just(zone)))
+    try:
+        y.utcoffset(), y.timestamp()
+    except (OverflowError, ValueError):  # Python itself cannot place it
+        return
+    try:
+        r = m.echo_jiff_zoned(y)
+    except ValueError as e:
+        # jiff's database skips the posix/ and right/ copies of the zones.
+        assert y.tzinfo.key.startswith(("posix/", "right/")), str(e)
+        assert "failed to find time zone" in str(e)
+        return
+    # Python and jiff read the same system database: the same instant, in
+    # a gap too (fold says which offset the time was written in).
+    assert r.timestamp() == y.timestamp()
+    # jiff gives its own UTC for the zone named "UTC" (as PyO3): timezone.utc.
+    assert r.tzinfo == y.tzinfo or (r.tzinfo is UTC and y.tzinfo.key in ("UTC", "Etc/UTC"))
+    try:
+        canonical = y.astimezone(UTC).astimezone(y.tzinfo)
+    except OverflowError:  # year 0 or 10000 in UTC: Python has no such datetime
+        canonical = None
+    if canonical is not None and canonical.replace(tzinfo=None) == y.replace(tzinfo=None):
+        # Not in a gap: the same wall-clock time, fold=1 only for a second one.
+        assert (r.replace(tzinfo=None), r.fold) == (y.replace(tzinfo=None), canonical.fold)
+    td = data.draw(st.timedeltas())
+    assert m.echo_jiff_signed_duration(td) == td
+
+
+# ---- time ----
+
+def test_time_crate(hpyrs_features):
+    m = hpyrs_features
+    for d in (dt.date.min, dt.date(2024, 2, 29), dt.date.max):
+        assert m.echo_time_date(d) == d and type(m.echo_time_date(d)) is dt.date
+    for t in (dt.time(0), dt.time(23, 59, 59, 999999)):
+        assert m.echo_time_time(t) == t
+    assert m.echo_time_time(dt.time(1, tzinfo=UTC)) == dt.time(1)
+    for x in (dt.datetime.min, dt.datetime.max, dt.datetime(2000, 1, 2, 3, 4, 5, 6)):
+        assert m.echo_time_primitive(x) == x
+    with raises_type(TypeError, match="without tzinfo"):
+        m.echo_time_primitive(dt.datetime(2000, 1, 1, tzinfo=UTC))
+    assert m.time_time_from_nanos(1, 2, 3, 456_789_999) == dt.time(1, 2, 3, 456789)
+    for y in (-5, 0, 10000):
+        with raises_type(ValueError):
+            m.time_date_from_ymd(y, 1, 1)
+    tz = dt.timezone(dt.timedelta(hours=-5, minutes=-30))
+    x = dt.datetime(2024, 3, 1, 2, 3, 4, 5, tzinfo=tz)
+    r = m.echo_time_offset_datetime(x)
+    assert r == x and r.utcoffset() == x.utcoffset()
+    u = dt.datetime(2024, 3, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert m.echo_time_utc_datetime(u) == u and m.echo_time_utc_datetime(u).tzinfo is UTC
+    with raises_type(ValueError, match="UTC timezone"):
+        m.echo_time_utc_datetime(x)
+    for f in (m.echo_time_utc_datetime, m.echo_time_offset_datetime):
+        with raises_type(TypeError, match="non-None tzinfo"):
+            f(dt.datetime(2024, 1, 1))
+    assert m.echo_time_utc_offset(tz) == tz and m.echo_time_utc_offset(UTC) is UTC
+    with raises_type(TypeError, match="datetime.tzinfo"):
+        m.echo_time_utc_offset(5)
+    for td in (dt.timedelta.min, dt.timedelta.max, dt.timedelta(microseconds=-1)):
+        assert m.echo_time_duration(td) == td
+    assert m.time_duration_from_parts(0, -1999) == dt.timedelta(microseconds=-1)
+    assert m.time_duration_from_parts(-1, -500) == dt.timedelta(seconds=-1)
+    with raises_type(OverflowError):
+        m.time_duration_from_parts(2**62, 0)
+
+
+def test_time_crate_fold(hpyrs_features):
+    zoneinfo = zoneinfo_or_skip()
+    ny = zoneinfo.ZoneInfo("America/New_York")
+    m = hpyrs_features
+    for fold, hours in ((0, -4), (1, -5)):
+        x = dt.datetime(2024, 11, 3, 1, 30, tzinfo=ny, fold=fold)
+        r = m.echo_time_offset_datetime(x)
+        assert r.utcoffset() == dt.timedelta(hours=hours) and r.timestamp() == x.timestamp()
+
+
+@given(st.datetimes(), st.datetimes(timezones=st.timezones(), allow_imaginary=False),
+       st.timedeltas())
+@some
+def test_time_crate_property(hpyrs_features, naive, aware, td):
+    m = hpyrs_features
+    assert m.echo_time_primitive(naive) == naive
+    assert m.echo_time_date(naive.date()) == naive.date()
+    assert m.echo_time_time(naive.time()) == naive.time()
+    assert m.echo_time_duration(td) == td
+    try:
+        aware.utcoffset()
+    except Exception:  # noqa: BLE001 -- a zone Python itself cannot use here
+        return
+    r = m.echo_time_offset_datetime(aware)
+    assert r == aware and r.utcoffset() == aware.utcoffset()
+    u = naive.replace(tzinfo=UTC)
+    assert m.echo_time_utc_datetime(u) == u

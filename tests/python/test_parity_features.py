@@ -134,3 +134,46 @@ def test_smallvec(parity):
     assert parity.top_n(range(20), 2) == [19, 18]
     with pytest.raises(TypeError):
         parity.top_n("321", 1)
+# ---- chrono-tz, chrono-local, jiff-02, time (examples/parity/src/dates.rs) ----
+
+def named_zone(name):
+    zoneinfo = pytest.importorskip("zoneinfo", reason="zoneinfo is needed for named zones")
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip(f"no time zone database on this machine (no {name})")
+
+
+def test_chrono_tz(parity):
+    tokyo = named_zone("Asia/Tokyo")
+    t = dt.datetime(2024, 3, 1, 20, tzinfo=dt.timezone.utc)
+    r = parity.in_zone(t, tokyo)
+    assert r == t and r.tzinfo is tokyo and (r.day, r.hour) == (2, 5)
+    with pytest.raises(TypeError):
+        parity.in_zone(dt.datetime(2024, 3, 1), tokyo)
+
+
+def test_chrono_local(parity):
+    t = parity.as_local(dt.datetime(2024, 3, 1, 12))  # naive: local time
+    assert t.tzinfo is not None and t.replace(tzinfo=None) == dt.datetime(2024, 3, 1, 12)
+    assert parity.as_local(t) == t
+
+
+def test_jiff(parity):
+    ny = named_zone("America/New_York")
+    # 12:00 EST on Feb 15 -> 12:00 EDT on Mar 15 (28 days and 23 hours later).
+    t = dt.datetime(2024, 2, 15, 12, tzinfo=ny)
+    r = parity.one_month_later(t)
+    assert r == dt.datetime(2024, 3, 15, 12, tzinfo=ny)
+    # (Python subtracts two times of one zone by wall clock: compare instants.)
+    assert r.utcoffset() == dt.timedelta(hours=-4)
+    assert r.timestamp() - t.timestamp() == (28 * 24 + 23) * 3600
+    with pytest.raises(ValueError):  # year 10000
+        parity.one_month_later(dt.datetime(9999, 12, 15, tzinfo=dt.timezone.utc))
+
+
+def test_time(parity):
+    assert parity.days_between(dt.date(2024, 1, 1), dt.date(2025, 1, 1)) == 366
+    assert parity.days_between(dt.date.max, dt.date.min) == -(dt.date.max - dt.date.min).days
+    with pytest.raises(TypeError):
+        parity.days_between("2024-01-01", dt.date(2024, 1, 1))

@@ -1,16 +1,19 @@
 //! `parity`: what a PyO3 user reaches for every day, written with hpy-rs
 //! (classes in `classes.rs`, functions in `functions.rs`, one function per
-//! optional conversion feature in `features.rs`).
+//! optional conversion feature in `features.rs`, the date/time ones in
+//! `dates.rs`).
 
 #![forbid(unsafe_code)]
 
 use hpy::hpy_module;
 
 mod classes;
+mod dates;
 mod features;
 mod functions;
 
 use classes::{Bag, Color, Leaf, Named, Node, Probe};
+use dates::{as_local, days_between, in_zone, one_month_later};
 use features::{
     add_days, double_order, epoch_seconds, factorial, half_duration, is_loopback, parse_port,
     parse_ratio, total, uuid_version,
@@ -34,6 +37,7 @@ hpy_module! {
         // issue 41
         quadratic_roots, mediant, round_places, median, port_number, frame, word_counts,
         common_keys, top_n,
+        in_zone, as_local, one_month_later, days_between,
     ],
     types: [Named, Probe, Bag, Color, Node, Leaf],
     globals: [FRACTION],

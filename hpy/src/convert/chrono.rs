@@ -71,12 +71,12 @@ fn tzinfo<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
     Ok(if tz.is_none() { None } else { Some(tz) })
 }
 
-fn naive_datetime_of(obj: &Handle<'_>) -> HPyResult<NaiveDateTime> {
+pub(super) fn naive_datetime_of(obj: &Handle<'_>) -> HPyResult<NaiveDateTime> {
     Ok(NaiveDateTime::new(date_of(obj)?, time_of(obj)?))
 }
 
 /// A `datetime` from a naive one and a `tzinfo` (or none).
-fn new_datetime<'ctx>(
+pub(super) fn new_datetime<'ctx>(
     ctx: Context<'ctx>,
     dt: &NaiveDateTime,
     tz: Option<Handle<'ctx>>,

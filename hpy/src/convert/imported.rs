@@ -22,6 +22,7 @@ pub(crate) enum StdClass {
     TimeDelta,
     TimeZone,
     TzInfo,
+    ZoneInfo,
     Decimal,
     Uuid,
     Ipv4Address,
@@ -30,7 +31,7 @@ pub(crate) enum StdClass {
 }
 
 impl StdClass {
-    const COUNT: usize = 11;
+    const COUNT: usize = 12;
 
     /// `(module, attribute)`.
     const fn path(self) -> (&'static str, &'static str) {
@@ -41,6 +42,7 @@ impl StdClass {
             StdClass::TimeDelta => ("datetime", "timedelta"),
             StdClass::TimeZone => ("datetime", "timezone"),
             StdClass::TzInfo => ("datetime", "tzinfo"),
+            StdClass::ZoneInfo => ("zoneinfo", "ZoneInfo"),
             StdClass::Decimal => ("decimal", "Decimal"),
             StdClass::Uuid => ("uuid", "UUID"),
             StdClass::Ipv4Address => ("ipaddress", "IPv4Address"),
@@ -80,6 +82,7 @@ impl StdClass {
             StdClass::TimeDelta => "datetime.timedelta",
             StdClass::TimeZone => "datetime.timezone",
             StdClass::TzInfo => "datetime.tzinfo",
+            StdClass::ZoneInfo => "zoneinfo.ZoneInfo",
             StdClass::Decimal => "decimal.Decimal",
             StdClass::Uuid => "uuid.UUID",
             StdClass::Ipv4Address => "ipaddress.IPv4Address",

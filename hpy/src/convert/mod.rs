@@ -86,6 +86,24 @@ mod num_rational;
 mod ordered_float;
 #[cfg(feature = "smallvec")]
 mod smallvec;
+// Date/time features beyond `chrono` (issue 41).
+#[cfg(feature = "chrono-local")]
+mod chrono_local;
+#[cfg(feature = "chrono-tz")]
+mod chrono_tz;
+#[cfg(any(feature = "chrono-tz", feature = "chrono-local"))]
+mod chrono_zoned;
+#[cfg(any(
+    feature = "chrono-tz",
+    feature = "chrono-local",
+    feature = "jiff-02",
+    feature = "time"
+))]
+mod datetime_fields;
+#[cfg(feature = "jiff-02")]
+mod jiff;
+#[cfg(feature = "time")]
+mod time;
 
 use hpy_sys::HPyConstant;
 

@@ -103,11 +103,13 @@ mod issue41 {
         add_echoes(m)
     }
 }
+mod dates;
 
 #[pymodule]
 fn conv_pyo3(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_echoes(m)?;
     issue41::add(m)?;
+    dates::add_functions(m)?;
     m.add_function(wrap_pyfunction!(cow_str, m)?)?;
     m.add_function(wrap_pyfunction!(anyhow_parse, m)?)?;
     Ok(())

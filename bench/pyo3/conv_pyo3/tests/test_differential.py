@@ -85,7 +85,42 @@ def _corpus():
     return values
 
 
-CORPUS = _corpus()
+class KeyedZone(dt.tzinfo):
+    """A tzinfo that is not a ZoneInfo but has a key, naming no zone."""
+    key = "Not/AZone"
+
+    def utcoffset(self, d):
+        return dt.timedelta(hours=1)
+
+    def __repr__(self):
+        return "KeyedZone()"
+
+
+def _date_corpus():
+    """Values for chrono-tz, chrono-local, jiff-02 and time: named zones,
+    gaps and folds, the ends of the range, sub-second offsets."""
+    values = [KeyedZone(), dt.datetime(2024, 5, 1, 12, tzinfo=KeyedZone()),
+              dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+              dt.datetime(1, 1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+              dt.datetime(2024, 1, 1, tzinfo=dt.timezone(dt.timedelta(seconds=1, microseconds=5))),
+              dt.timedelta(days=-3, microseconds=1), dt.timedelta(days=7300000),
+              dt.time(12, 30, 15, 123456, fold=1), dt.datetime(2000, 2, 29, 23, 59, 59, 999999)]
+    try:
+        import zoneinfo
+        london, paris = zoneinfo.ZoneInfo("Europe/London"), zoneinfo.ZoneInfo("Europe/Paris")
+        values += [london, paris, zoneinfo.ZoneInfo("UTC"), zoneinfo.ZoneInfo("Etc/UTC"),
+                   zoneinfo.ZoneInfo("Asia/Kolkata"), zoneinfo.ZoneInfo("Etc/GMT-5")]
+        values += [dt.datetime(2020, 10, 25, 1, 30, tzinfo=london, fold=f) for f in (0, 1)]
+        values += [dt.datetime(2021, 3, 28, 1, 30, tzinfo=london, fold=f) for f in (0, 1)]
+        values += [dt.datetime(2011, 12, 30, 12, tzinfo=zoneinfo.ZoneInfo("Pacific/Apia")),
+                   dt.datetime(1, 1, 1, tzinfo=paris), dt.datetime(9999, 12, 31, 23, tzinfo=paris),
+                   dt.datetime(2024, 7, 14, 9, 15, 1, 7, tzinfo=paris)]
+    except Exception:  # noqa: BLE001 -- no time zone database: fewer values
+        pass
+    return values
+
+
+CORPUS = _corpus() + _date_corpus()
 
 # (function, repr of the value): why hpy-rs differs from PyO3 there.
 BIGUINT_NEGATIVE = ("the issue asks for the exception a Python user expects, the same on every "
@@ -100,6 +135,31 @@ DIFFERENCES = {
     for v in (-1, -2**63, -2**64, -10**40, -(2**1000))
 }
 DIFFERENCES.update({("echo_datetime_fixed", repr(v)): ZONE for v in CORPUS
+                    if isinstance(v, dt.datetime) and v.tzinfo is not None
+                    and type(v.tzinfo).__name__ == "ZoneInfo"})
+# jiff's Zoned to Python: PyO3 0.30.1 decides fold by comparing the offset
+# with the one a transition starts (not the one it ends), so the second of
+# two equal wall-clock times comes back with fold=0: an hour earlier.
+SECOND_FOLD = ("PyO3 0.30.1 drops fold=1 of the second of two equal wall-clock times when a "
+               "jiff Zoned goes to Python (a different instant); hpy-rs keeps it")
+
+
+def _second_of_two(v):
+    """An aware datetime that is the second of two equal wall-clock times."""
+    if not (isinstance(v, dt.datetime) and v.fold == 1 and v.tzinfo is not None):
+        return False
+    first = v.replace(fold=0)
+    # Ambiguous, not a gap: both readings are real times of that zone.
+    return (first.utcoffset() != v.utcoffset()
+            and first.astimezone(UTC).astimezone(v.tzinfo).replace(tzinfo=None)
+            == v.replace(tzinfo=None))
+
+
+DIFFERENCES.update({("echo_jiff_zoned", repr(v)): SECOND_FOLD for v in CORPUS
+                    if _second_of_two(v)})
+# time's OffsetDateTime reads the datetime's utcoffset() as chrono's
+# DateTime<FixedOffset> does (ZONE): any tzinfo that is not fixed.
+DIFFERENCES.update({("echo_time_offset_datetime", repr(v)): ZONE for v in CORPUS
                     if isinstance(v, dt.datetime) and v.tzinfo is not None
                     and type(v.tzinfo).__name__ == "ZoneInfo"})
 

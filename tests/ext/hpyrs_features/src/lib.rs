@@ -1,7 +1,8 @@
 //! `hpyrs_features`: probes of hpy-rs's conversions of `std` types and of
 //! the types of its optional features (`num-bigint`, `chrono`,
-//! `rust_decimal`, `uuid`, `anyhow`, `eyre`, and issue 41's in
-//! `issue41.rs`), driven from Python by
+//! `rust_decimal`, `uuid`, `anyhow`, `eyre`; the number, collection and
+//! byte-buffer features in `issue41.rs`; the date/time features in
+//! `dates.rs`), driven from Python by
 //! `tests/python/test_conv_features.py`.
 
 use std::borrow::Cow;
@@ -19,6 +20,17 @@ include!("../../shared/echo.rs");
 
 mod issue41;
 use issue41::*;
+mod dates;
+use dates::{
+    chrono_local_at, chrono_tz_at, chrono_tz_names, echo_datetime_local, echo_datetime_tz,
+    echo_jiff_date, echo_jiff_datetime, echo_jiff_iso_week_date, echo_jiff_offset,
+    echo_jiff_signed_duration, echo_jiff_time, echo_jiff_timestamp, echo_jiff_timezone,
+    echo_jiff_zoned, echo_local, echo_time_date, echo_time_duration, echo_time_offset_datetime,
+    echo_time_primitive, echo_time_time, echo_time_utc_datetime, echo_time_utc_offset, echo_tz,
+    jiff_date_from_ymd, jiff_duration_from_parts, jiff_posix_zone, jiff_span_text,
+    jiff_time_from_nanos, jiff_zoned_at, time_date_from_ymd, time_duration_from_parts,
+    time_time_from_nanos,
+};
 
 echo_functions! {
     echo_duration: Duration;
@@ -311,5 +323,14 @@ hpy_module! {
         timedelta_from_nanos, bigint_to_string, bigint_from_string, anyhow_parse, anyhow_open,
         eyre_parse, double_meters, shout, config_parts, options_parts, swap_pair, retag,
         serde_config, serde_json_value, serde_by_hand, serde_ten,
+        // dates.rs: chrono-tz, chrono-local, jiff-02, time
+        echo_tz, echo_datetime_tz, echo_local, echo_datetime_local, chrono_tz_at, chrono_local_at,
+        chrono_tz_names, echo_jiff_date, echo_jiff_iso_week_date, echo_jiff_time,
+        echo_jiff_datetime, echo_jiff_zoned, echo_jiff_timestamp, echo_jiff_timezone,
+        echo_jiff_offset, echo_jiff_signed_duration, jiff_span_text, jiff_zoned_at,
+        jiff_time_from_nanos, jiff_date_from_ymd, jiff_duration_from_parts, jiff_posix_zone,
+        echo_time_date, echo_time_time, echo_time_primitive, echo_time_offset_datetime,
+        echo_time_utc_datetime, echo_time_utc_offset, echo_time_duration, time_time_from_nanos,
+        time_date_from_ymd, time_duration_from_parts,
     ],
 }
