@@ -321,6 +321,46 @@ fn cpython_rust_entries() -> Vec<(String, i128)> {
         // hpy-sys passes NULL for "not supported".
         v.push(("const:Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED".into(), 0));
     }
+    {
+        use hpy_sys::cpython::stdlib::*;
+        size!(PyDateTime_Date);
+        off!(PyDateTime_Date.hashcode);
+        off!(PyDateTime_Date.hastzinfo);
+        off!(PyDateTime_Date.data);
+        size!(PyDateTime_DateTime);
+        off!(PyDateTime_DateTime.hastzinfo);
+        off!(PyDateTime_DateTime.data);
+        off!(PyDateTime_DateTime.fold);
+        off!(PyDateTime_DateTime.tzinfo);
+        size!(PyDateTime_Time);
+        off!(PyDateTime_Time.hastzinfo);
+        off!(PyDateTime_Time.data);
+        off!(PyDateTime_Time.fold);
+        off!(PyDateTime_Time.tzinfo);
+        size!(PyDateTime_Delta);
+        off!(PyDateTime_Delta.days);
+        off!(PyDateTime_Delta.seconds);
+        off!(PyDateTime_Delta.microseconds);
+        size!(PyDateTime_CAPI);
+        off!(PyDateTime_CAPI.TimeZone_UTC);
+        off!(PyDateTime_CAPI.Date_FromDate);
+        off!(PyDateTime_CAPI.DateTime_FromDateAndTime);
+        off!(PyDateTime_CAPI.Time_FromTime);
+        off!(PyDateTime_CAPI.Delta_FromDelta);
+        off!(PyDateTime_CAPI.TimeZone_FromTimeZone);
+        #[cfg(Py_3_14)]
+        {
+            size!(PyLongLayout);
+            off!(PyLongLayout.digit_size);
+            off!(PyLongLayout.digits_order);
+            off!(PyLongLayout.digit_endianness);
+            size!(PyLongExport);
+            off!(PyLongExport.negative);
+            off!(PyLongExport.ndigits);
+            off!(PyLongExport.digits);
+            off!(PyLongExport._reserved);
+        }
+    }
     v
 }
 

@@ -5,6 +5,7 @@
    Rust side. Hand-written (not generated): it mirrors hand-written Rust. */
 #include <Python.h>
 #include <structmember.h>
+#include <datetime.h>
 #include <stdio.h>
 #include <stddef.h>
 
@@ -149,6 +150,43 @@ int main(void)
 #if PY_VERSION_HEX >= 0x030C0000
     CONST(Py_mod_multiple_interpreters);
     P("const:Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED", (Py_ssize_t)Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED);
+#endif
+    /* src/cpython/stdlib.rs */
+    SIZE(PyDateTime_Date);
+    OFF(PyDateTime_Date, hashcode);
+    OFF(PyDateTime_Date, hastzinfo);
+    OFF(PyDateTime_Date, data);
+    SIZE(PyDateTime_DateTime);
+    OFF(PyDateTime_DateTime, hastzinfo);
+    OFF(PyDateTime_DateTime, data);
+    OFF(PyDateTime_DateTime, fold);
+    OFF(PyDateTime_DateTime, tzinfo);
+    SIZE(PyDateTime_Time);
+    OFF(PyDateTime_Time, hastzinfo);
+    OFF(PyDateTime_Time, data);
+    OFF(PyDateTime_Time, fold);
+    OFF(PyDateTime_Time, tzinfo);
+    SIZE(PyDateTime_Delta);
+    OFF(PyDateTime_Delta, days);
+    OFF(PyDateTime_Delta, seconds);
+    OFF(PyDateTime_Delta, microseconds);
+    SIZE(PyDateTime_CAPI);
+    OFF(PyDateTime_CAPI, TimeZone_UTC);
+    OFF(PyDateTime_CAPI, Date_FromDate);
+    OFF(PyDateTime_CAPI, DateTime_FromDateAndTime);
+    OFF(PyDateTime_CAPI, Time_FromTime);
+    OFF(PyDateTime_CAPI, Delta_FromDelta);
+    OFF(PyDateTime_CAPI, TimeZone_FromTimeZone);
+#if PY_VERSION_HEX >= 0x030E0000
+    SIZE(PyLongLayout);
+    OFF(PyLongLayout, digit_size);
+    OFF(PyLongLayout, digits_order);
+    OFF(PyLongLayout, digit_endianness);
+    SIZE(PyLongExport);
+    OFF(PyLongExport, negative);
+    OFF(PyLongExport, ndigits);
+    OFF(PyLongExport, digits);
+    OFF(PyLongExport, _reserved);
 #endif
     CONST(Py_eval_input);
     CONST(Py_file_input);

@@ -301,7 +301,10 @@ def test_chrono_aware_property(hpyrs_features, x):
     except Exception:  # noqa: BLE001 -- a zone Python itself cannot use here
         return
     r = hpyrs_features.echo_datetime_fixed(x)
-    assert r == x and r.utcoffset() == x.utcoffset()
+    # Not `r == x`: an ambiguous time (a fold) compares unequal to any time
+    # of another zone (PEP 495); compare the wall time, offset and instant.
+    assert r.replace(tzinfo=None) == x.replace(tzinfo=None)
+    assert r.utcoffset() == x.utcoffset() and r.timestamp() == x.timestamp()
 
 
 @given(st.timedeltas())
@@ -838,6 +841,68 @@ def test_smallvec(hpyrs_features):
 def test_smallvec_property(hpyrs_features, items):
     assert hpyrs_features.echo_smallvec(items) == items
     assert hpyrs_features.smallvec_spilled(items) == (len(items), len(items) > 4)
+
+
+# ---- the CPython ABI's fast paths (exact classes) against the attribute
+# paths (subclasses); on the universal ABI both take the attribute path ----
+
+def test_fast_paths_match_subclasses(hpyrs_features):
+    m = hpyrs_features
+
+    class DT(dt.datetime):
+        pass
+
+    class TD(dt.timedelta):
+        pass
+
+    class D(dt.date):
+        pass
+
+    class U(uuid.UUID):
+        pass
+
+    class I(int):
+        pass
+
+    utc = dt.timezone.utc
+    for args in ((1, 1, 1), (9999, 12, 31, 23, 59, 59, 999999), (2024, 2, 29, 12, 0, 0, 1)):
+        for tz in (None, utc):
+            exact, sub = dt.datetime(*args, tzinfo=tz), DT(*args, tzinfo=tz)
+            echo = m.echo_naive_datetime if tz is None else m.echo_datetime_utc
+            assert echo(exact) == echo(sub) == exact
+            assert type(echo(exact)) is dt.datetime
+        assert m.echo_date(dt.date(*args[:3])) == m.echo_date(D(*args[:3])) == dt.date(*args[:3])
+        assert m.echo_date(dt.datetime(*args)) == dt.date(*args[:3])
+    aware = dt.datetime(2024, 3, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
+    assert m.echo_datetime_fixed(aware) == m.echo_datetime_fixed(DT.fromisoformat(aware.isoformat()))
+    with raises_type(ValueError):
+        m.echo_datetime_utc(aware)
+    with raises_type(TypeError):
+        m.echo_naive_datetime(aware)
+    with raises_type(TypeError):
+        m.echo_datetime_utc(dt.datetime(2024, 1, 1))
+    assert m.echo_time(dt.time(23, 59, 59, 999999)) == dt.time(23, 59, 59, 999999)
+    for td in (dt.timedelta.min, dt.timedelta.max, dt.timedelta(microseconds=-1), dt.timedelta(0)):
+        assert m.echo_timedelta(td) == m.echo_timedelta(TD(td.days, td.seconds, td.microseconds)) == td
+        assert type(m.echo_timedelta(td)) is dt.timedelta
+    for u in (uuid.UUID(int=0), uuid.UUID(int=2**128 - 1), uuid.UUID(int=2**127 + 99)):
+        out = m.echo_uuid(u)
+        assert out == m.echo_uuid(U(int=u.int)) == u
+        # Built as UUID(bytes=...) builds one: the same slots, usable everywhere.
+        assert type(out) is uuid.UUID and out.is_safe is uuid.SafeUUID.unknown
+        assert hash(out) == hash(u) and str(out) == str(u) and out.bytes == u.bytes
+        with pytest.raises(TypeError):
+            out.int = 1
+    # Around the digit (30 or 15 bits) and word (32 bits) boundaries.
+    for bits in (29, 30, 31, 32, 33, 59, 60, 61, 62, 63, 64, 65, 90, 96, 120, 128, 150, 1000):
+        for v in (2**bits - 1, 2**bits, 2**bits + 1, -(2**bits) + 1, -(2**bits), -(2**bits) - 1):
+            assert m.echo_bigint(v) == v and m.echo_bigint(I(v)) == v
+            assert type(m.echo_bigint(v)) is int
+            if v >= 0:
+                assert m.echo_biguint(v) == v
+            else:
+                with raises_type(OverflowError, match="negative"):
+                    m.echo_biguint(v)
 
 
 # ---- anyhow, eyre ----

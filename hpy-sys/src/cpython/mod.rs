@@ -27,6 +27,7 @@ pub mod ffi;
 pub mod runtime;
 
 mod misc;
+pub mod stdlib;
 
 pub use ffi::{
     PyMethodDef, PyModuleDef, PyObject, PyThreadState, PyTypeObject, PyVarObject,

@@ -13,6 +13,9 @@ use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyDef, HPyField, HPyGlobal};
 use super::HostProfile;
 use crate::{Context, HPyErr, HPyResult};
 
+mod stdlib;
+pub(crate) use stdlib::*;
+
 /// The raw context as stored inside [`Context`](crate::Context): nothing,
 /// since no HPy function of this ABI reads its context (a `Context` is
 /// zero-sized and a [`Handle`](crate::Handle) is exactly one `PyObject*`).

@@ -17,6 +17,8 @@ use crate::{Context, HPyResult};
 mod class_tag;
 mod plain_ext;
 pub mod properties;
+mod stdlib;
+pub(crate) use stdlib::*;
 
 pub(crate) use class_tag::{check_block, destroy_instance, tag_instance, BlockTag};
 

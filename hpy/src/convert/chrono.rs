@@ -18,12 +18,17 @@
 //! 1–9999 is refused by Python's `datetime` (`ValueError`); a naive
 //! `datetime` is refused where an aware one is needed (`TypeError`), and
 //! the other way round.
+//!
+//! On the CPython ABI the exact `date`, `time`, `datetime` and `timedelta`
+//! classes are read and built through CPython's `datetime` C API (the
+//! same checks and errors as the constructors); subclasses, and the
+//! universal ABI, go through their attributes and constructors.
 
 use chrono::{
     DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc,
 };
 
-use super::imported::StdClass;
+use super::imported::{datetime_api, StdClass};
 use super::std_time::{new_timedelta, timedelta_parts, utc};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
@@ -33,20 +38,36 @@ fn attr<'ctx, T: for<'a> FromHPy<'a, 'ctx>>(obj: &Handle<'ctx>, name: &str) -> H
 }
 
 fn date_of(obj: &Handle<'_>) -> HPyResult<NaiveDate> {
-    let (y, m, d): (i32, u32, u32) = (attr(obj, "year")?, attr(obj, "month")?, attr(obj, "day")?);
+    naive_date((attr(obj, "year")?, attr(obj, "month")?, attr(obj, "day")?))
+}
+
+fn naive_date((y, m, d): (i32, u32, u32)) -> HPyResult<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
         .ok_or_else(|| HPyErr::value_error(format!("invalid date {y}-{m}-{d}")))
 }
 
 fn time_of(obj: &Handle<'_>) -> HPyResult<NaiveTime> {
-    let (h, m, s, us): (u32, u32, u32, u32) = (
+    naive_time((
         attr(obj, "hour")?,
         attr(obj, "minute")?,
         attr(obj, "second")?,
         attr(obj, "microsecond")?,
-    );
+    ))
+}
+
+fn naive_time((h, m, s, us): (u32, u32, u32, u32)) -> HPyResult<NaiveTime> {
     NaiveTime::from_hms_micro_opt(h, m, s, us)
         .ok_or_else(|| HPyErr::value_error(format!("invalid time {h}:{m}:{s}.{us:06}")))
+}
+
+/// The local time and the `tzinfo` of an exact `datetime`, read through
+/// the C API; `None` for another object or without the C API.
+#[allow(clippy::type_complexity)]
+fn fast_datetime<'ctx>(
+    obj: &Handle<'ctx>,
+) -> Option<HPyResult<(NaiveDateTime, Option<Handle<'ctx>>)>> {
+    let (date, time, tz) = datetime_api(obj.context())?.datetime_fields(obj)?;
+    Some(naive_date(date).and_then(|d| Ok((NaiveDateTime::new(d, naive_time(time)?), tz))))
 }
 
 /// `(hour, minute, second, microsecond)` of `t`, the nanoseconds below a
@@ -82,8 +103,11 @@ pub(super) fn new_datetime<'ctx>(
     tz: Option<Handle<'ctx>>,
 ) -> HPyResult<Handle<'ctx>> {
     let (h, mi, s, us) = time_parts(ctx, &dt.time())?;
-    let class = StdClass::DateTime.get(ctx)?;
     let (y, mo, d) = (dt.year(), dt.month(), dt.day());
+    if let Some(api) = datetime_api(ctx) {
+        return api.new_datetime(ctx, (y, mo, d), (h, mi, s, us), tz.as_ref());
+    }
+    let class = StdClass::DateTime.get(ctx)?;
     match tz {
         None => class.call1((y, mo, d, h, mi, s, us)),
         Some(tz) => class.call1((y, mo, d, h, mi, s, us, tz)),
@@ -108,6 +132,9 @@ fn fixed_offset(seconds: i32) -> HPyResult<FixedOffset> {
 impl<'ctx> FromHPy<'_, 'ctx> for NaiveDate {
     /// A `date` (or `datetime`).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        if let Some(date) = datetime_api(obj.context()).and_then(|api| api.date_fields(obj)) {
+            return naive_date(date);
+        }
         StdClass::Date.check(obj)?;
         date_of(obj)
     }
@@ -116,6 +143,9 @@ impl<'ctx> FromHPy<'_, 'ctx> for NaiveDate {
 impl<'ctx> IntoHPy<'ctx> for NaiveDate {
     /// A `date`; `ValueError` for a year outside 1–9999.
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        if let Some(api) = datetime_api(ctx) {
+            return api.new_date(ctx, self.year(), self.month(), self.day());
+        }
         StdClass::Date
             .get(ctx)?
             .call1((self.year(), self.month(), self.day()))
@@ -127,6 +157,9 @@ impl<'ctx> IntoHPy<'ctx> for NaiveDate {
 impl<'ctx> FromHPy<'_, 'ctx> for NaiveTime {
     /// A `time`; its `tzinfo`, if any, is ignored (as PyO3 does).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        if let Some(time) = datetime_api(obj.context()).and_then(|api| api.time_fields(obj)) {
+            return naive_time(time);
+        }
         StdClass::Time.check(obj)?;
         time_of(obj)
     }
@@ -136,6 +169,9 @@ impl<'ctx> IntoHPy<'ctx> for NaiveTime {
     /// A `time`.
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         let (h, m, s, us) = time_parts(ctx, &self)?;
+        if let Some(api) = datetime_api(ctx) {
+            return api.new_time(ctx, (h, m, s, us));
+        }
         StdClass::Time.get(ctx)?.call1((h, m, s, us))
     }
 }
@@ -145,6 +181,13 @@ impl<'ctx> IntoHPy<'ctx> for NaiveTime {
 impl<'ctx> FromHPy<'_, 'ctx> for NaiveDateTime {
     /// A naive `datetime` (`TypeError` for an aware one).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        if let Some(fast) = fast_datetime(obj) {
+            let (local, tz) = fast?;
+            if tz.is_some() {
+                return Err(HPyErr::type_error("expected a datetime without tzinfo"));
+            }
+            return Ok(local);
+        }
         StdClass::DateTime.check(obj)?;
         if tzinfo(obj)?.is_some() {
             return Err(HPyErr::type_error("expected a datetime without tzinfo"));
@@ -164,19 +207,27 @@ impl<'ctx> IntoHPy<'ctx> for NaiveDateTime {
 
 /// The local time and the UTC offset of an aware `datetime`.
 fn aware_parts(obj: &Handle<'_>) -> HPyResult<(NaiveDateTime, i32)> {
-    StdClass::DateTime.check(obj)?;
-    if tzinfo(obj)?.is_none() {
-        return Err(HPyErr::type_error(
-            "expected a datetime with non-None tzinfo",
-        ));
-    }
+    let no_tzinfo = || HPyErr::type_error("expected a datetime with non-None tzinfo");
+    let local = match fast_datetime(obj) {
+        Some(fast) => {
+            let (local, tz) = fast?;
+            tz.ok_or_else(no_tzinfo)?;
+            Some(local)
+        }
+        None => {
+            StdClass::DateTime.check(obj)?;
+            tzinfo(obj)?.ok_or_else(no_tzinfo)?;
+            None
+        }
+    };
     let offset = obj.call_method0("utcoffset")?;
     if offset.is_none() {
         return Err(HPyErr::type_error(
             "expected a datetime whose tzinfo gives a UTC offset",
         ));
     }
-    Ok((naive_datetime_of(obj)?, offset_seconds(&offset)?))
+    let offset = offset_seconds(&offset)?;
+    Ok((local.map_or_else(|| naive_datetime_of(obj), Ok)?, offset))
 }
 
 impl<'ctx> FromHPy<'_, 'ctx> for DateTime<FixedOffset> {
@@ -203,6 +254,14 @@ impl<'ctx> FromHPy<'_, 'ctx> for DateTime<Utc> {
     /// An aware `datetime` whose `tzinfo` is `timezone.utc` (`ValueError`
     /// for another zone, as PyO3; convert with `astimezone` first).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        if let Some(fast) = fast_datetime(obj) {
+            // `timezone.utc` itself: its offset is 0, no need to ask.
+            if let (Ok((local, Some(tz))), Some(api)) = (&fast, datetime_api(obj.context())) {
+                if api.is_utc(tz) {
+                    return Ok(local.and_utc());
+                }
+            }
+        }
         let (local, offset) = aware_parts(obj)?;
         Utc::extract(&obj.get_attr_s("tzinfo")?)?;
         debug_assert_eq!(offset, 0);
@@ -248,6 +307,9 @@ impl<'ctx> IntoHPy<'ctx> for &FixedOffset {
     /// `datetime.timezone(timedelta(seconds=...))`.
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         let delta = new_timedelta(ctx, 0, i64::from(self.local_minus_utc()), 0)?;
+        if let Some(api) = datetime_api(ctx) {
+            return api.new_timezone(ctx, &delta);
+        }
         StdClass::TimeZone.get(ctx)?.call(&[&delta])
     }
 }

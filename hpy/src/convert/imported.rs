@@ -8,6 +8,9 @@
 //! [`Global`](crate::Global) the module lists, which a library conversion
 //! cannot add, so there the class is looked up in `sys.modules` (through
 //! the import machinery) on each call.
+//!
+//! The CPython ABI also keeps the `datetime` C API here
+//! ([`datetime_api`]), for the conversions' fast paths.
 
 use crate::abi::ObjectCache;
 use crate::{Context, HPyResult, Handle};
@@ -28,10 +31,16 @@ pub(crate) enum StdClass {
     Ipv4Address,
     Ipv6Address,
     Fraction,
+    /// `uuid.UUID.int`, the slot's descriptor (not a class).
+    UuidIntSlot,
+    /// `uuid.UUID.is_safe`, the slot's descriptor (not a class).
+    UuidIsSafeSlot,
+    /// `uuid.SafeUUID.unknown` (not a class).
+    SafeUuidUnknown,
 }
 
 impl StdClass {
-    const COUNT: usize = 12;
+    const COUNT: usize = 15;
 
     /// `(module, attribute)`.
     const fn path(self) -> (&'static str, &'static str) {
@@ -48,17 +57,24 @@ impl StdClass {
             StdClass::Ipv4Address => ("ipaddress", "IPv4Address"),
             StdClass::Ipv6Address => ("ipaddress", "IPv6Address"),
             StdClass::Fraction => ("fractions", "Fraction"),
+            StdClass::UuidIntSlot => ("uuid", "UUID.int"),
+            StdClass::UuidIsSafeSlot => ("uuid", "UUID.is_safe"),
+            StdClass::SafeUuidUnknown => ("uuid", "SafeUUID.unknown"),
         }
     }
 
-    /// The class object.
+    /// The class object (the object, for the variants that are not
+    /// classes).
     pub(crate) fn get(self, ctx: Context<'_>) -> HPyResult<Handle<'_>> {
         let cache = &CLASSES[self as usize];
         if let Some(class) = cache.get(ctx) {
             return Ok(class);
         }
         let (module, attr) = self.path();
-        let class = ctx.import_module(module)?.get_attr_s(attr)?;
+        let mut class = ctx.import_module(module)?;
+        for name in attr.split('.') {
+            class = class.get_attr_s(name)?;
+        }
         cache.set(&class);
         Ok(class)
     }
@@ -88,6 +104,9 @@ impl StdClass {
             StdClass::Ipv4Address => "ipaddress.IPv4Address",
             StdClass::Ipv6Address => "ipaddress.IPv6Address",
             StdClass::Fraction => "fractions.Fraction",
+            StdClass::UuidIntSlot => "uuid.UUID.int",
+            StdClass::UuidIsSafeSlot => "uuid.UUID.is_safe",
+            StdClass::SafeUuidUnknown => "uuid.SafeUUID.unknown",
         }
     }
 
@@ -104,9 +123,19 @@ impl StdClass {
 
 static CLASSES: [ObjectCache; StdClass::COUNT] = [const { ObjectCache::new() }; StdClass::COUNT];
 
-/// Empties the cache (at module exec: see `abi::ObjectCache`).
+static DATETIME_API: crate::abi::DateTimeApiCache = crate::abi::DateTimeApiCache::new();
+
+/// The `datetime` C API (CPython ABI, C `datetime` only; else `None`).
+#[allow(dead_code)] // used by the features with dates
+#[inline]
+pub(crate) fn datetime_api(ctx: Context<'_>) -> Option<crate::abi::DateTimeApi> {
+    DATETIME_API.get(ctx)
+}
+
+/// Empties the caches (at module exec: see `abi::ObjectCache`).
 pub(crate) fn forget_cached_classes() {
     for class in &CLASSES {
         class.forget();
     }
+    DATETIME_API.forget();
 }

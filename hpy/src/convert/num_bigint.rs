@@ -1,6 +1,11 @@
 //! Feature `num-bigint`: `BigInt` and `BigUint` ↔ `int` of any size.
 //!
-//! Values that fit 64 bits take HPy's integer functions; larger ones go
+//! On the CPython ABI an `int` is read and built from its sign and
+//! magnitude by CPython's own functions (3.14+: its digits, through
+//! `PyLong_Export`/`PyLongWriter`; before: its bytes, through
+//! `PyLong_AsNativeBytes`/`PyLong_FromNativeBytes` or, up to 3.12,
+//! `_PyLong_AsByteArray`/`_PyLong_FromByteArray`). On the universal ABI,
+//! values that fit 64 bits take HPy's integer functions and larger ones go
 //! through `int.to_bytes` / `int.from_bytes` (little-endian two's
 //! complement), which every interpreter has. Like the built-in integers,
 //! extraction accepts anything with `__index__`. A negative `int` for a
@@ -9,8 +14,9 @@
 //! interpreter.
 
 use hpy_sys::HPyConstant;
-use num_bigint::{BigInt, BigUint};
+use num_bigint::{BigInt, BigUint, Sign};
 
+use crate::abi;
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// `obj` as an exact `int` (`operator.index`), or the conversion's
@@ -38,9 +44,30 @@ fn signed_bytes(int: &Handle<'_>) -> HPyResult<Vec<u8>> {
     Ok(bytes.extract::<&[u8]>()?.to_vec())
 }
 
+/// `obj` as a `BigInt` if it is an `int` and the CPython ABI reads it
+/// directly; `None` otherwise.
+fn fast_extract(obj: &Handle<'_>) -> HPyResult<Option<BigInt>> {
+    if !abi::STDLIB_FAST_PATHS || !obj.type_check_constant(HPyConstant::LongType)? {
+        return Ok(None);
+    }
+    let Some(parts) = abi::int_to_magnitude(obj) else {
+        return Ok(None);
+    };
+    Ok(Some(match parts? {
+        Ok(small) => BigInt::from(small),
+        Err((negative, words)) => {
+            let sign = if negative { Sign::Minus } else { Sign::Plus };
+            BigInt::from_biguint(sign, BigUint::new(words))
+        }
+    }))
+}
+
 impl<'ctx> FromHPy<'_, 'ctx> for BigInt {
     /// Any `int` (or object with `__index__`).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        if let Some(value) = fast_extract(obj)? {
+            return Ok(value);
+        }
         let ctx = obj.context();
         // SAFETY: valid handle; -1 plus a set exception signals failure.
         let small = unsafe { hpy_sys::HPyLong_AsInt64_t(ctx.as_raw(), obj.as_raw()) };
@@ -57,6 +84,11 @@ impl<'ctx> FromHPy<'_, 'ctx> for BigUint {
     /// Any `int` (or object with `__index__`) that is not negative;
     /// `OverflowError` for a negative one.
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        if let Some(value) = fast_extract(obj)? {
+            return value
+                .to_biguint()
+                .ok_or_else(|| HPyErr::overflow_error("can't convert negative int to unsigned"));
+        }
         let ctx = obj.context();
         // SAFETY: valid handle; u64::MAX plus a set exception signals failure.
         let small = unsafe { hpy_sys::HPyLong_AsUInt64_t(ctx.as_raw(), obj.as_raw()) };
@@ -92,6 +124,12 @@ impl<'ctx> IntoHPy<'ctx> for &BigInt {
         if let Ok(small) = i64::try_from(self) {
             return small.into_hpy(ctx);
         }
+        let negative = self.sign() == Sign::Minus;
+        let magnitude = self.magnitude();
+        let words = magnitude.iter_u32_digits();
+        if let Some(int) = abi::int_from_magnitude(ctx, negative, words, magnitude.bits()) {
+            return int;
+        }
         int_from_le_bytes(ctx, &self.to_signed_bytes_le(), true)
     }
 }
@@ -108,6 +146,10 @@ impl<'ctx> IntoHPy<'ctx> for &BigUint {
     fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         if let Ok(small) = u64::try_from(self) {
             return small.into_hpy(ctx);
+        }
+        if let Some(int) = abi::int_from_magnitude(ctx, false, self.iter_u32_digits(), self.bits())
+        {
+            return int;
         }
         int_from_le_bytes(ctx, &self.to_bytes_le(), false)
     }

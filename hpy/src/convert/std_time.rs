@@ -9,7 +9,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::imported::StdClass;
+use super::imported::{datetime_api, StdClass};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 const SECONDS_PER_DAY: u64 = 86_400;
@@ -17,6 +17,9 @@ const SECONDS_PER_DAY: u64 = 86_400;
 /// `(days, seconds, microseconds)` of a `timedelta` (normalised by
 /// Python: `0 <= seconds < 86400`, `0 <= microseconds < 10**6`).
 pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
+    if let Some(parts) = datetime_api(obj.context()).and_then(|api| api.delta_fields(obj)) {
+        return Ok(parts);
+    }
     StdClass::TimeDelta.check(obj)?;
     Ok((
         obj.get_attr_s("days")?.extract()?,
@@ -32,6 +35,11 @@ pub(crate) fn new_timedelta(
     seconds: i64,
     microseconds: i64,
 ) -> HPyResult<Handle<'_>> {
+    if let Some(delta) =
+        datetime_api(ctx).and_then(|api| api.new_delta(ctx, days, seconds, microseconds))
+    {
+        return delta;
+    }
     StdClass::TimeDelta
         .get(ctx)?
         .call1((days, seconds, microseconds))
@@ -39,6 +47,9 @@ pub(crate) fn new_timedelta(
 
 /// `datetime.timezone.utc`.
 pub(crate) fn utc(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
+    if let Some(api) = datetime_api(ctx) {
+        return Ok(api.utc(ctx));
+    }
     StdClass::TimeZone.get(ctx)?.get_attr_s("utc")
 }
 
