@@ -304,7 +304,8 @@ unsafe fn raw_new<T: HPyClass>(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_
 
 /// Creates an instance of `T` holding `value`.
 pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
-    with_type::<T, _>(ctx, |ty| new_instance_of::<T>(ty, value))
+    let slot = T::value_type_slot(&value);
+    with_type::<T, _>(ctx, slot, |ty| new_instance_of::<T>(ty, value))
 }
 
 /// `WithFields` as a return value: the new instance of `T`.
@@ -313,7 +314,10 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     value: crate::WithFields<'ctx, T>,
 ) -> HPyResult<Handle<'ctx>> {
     let (value, fields) = value.into_parts();
-    with_type::<T, _>(ctx, |ty| new_instance_with(ty, value, FieldValues(fields)))
+    let slot = T::value_type_slot(&value);
+    with_type::<T, _>(ctx, slot, |ty| {
+        new_instance_with(ty, value, FieldValues(fields))
+    })
 }
 
 /// Runs `f` with `T`'s type object: borrowed from its slot where the ABI
@@ -321,9 +325,9 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
 #[inline(always)]
 fn with_type<'ctx, T: HPyClass, R>(
     ctx: Context<'ctx>,
+    slot: &'static super::TypeSlot,
     f: impl FnOnce(&Handle<'ctx>) -> HPyResult<R>,
 ) -> HPyResult<R> {
-    let slot = T::type_slot();
     // SAFETY: the slot's global holds the type once it is registered, never
     // cleared while the module lives.
     let borrowed = unsafe {
