@@ -121,51 +121,67 @@ fn enum_parts(unit_enum: Option<TokenStream>, ident: &Ident) -> (TokenStream, To
     }
 }
 
+/// Checks the options against the item (a struct, an enum of unit
+/// variants, an enum with data); whether it is an enum with data.
+fn check_options(item: &ClassItem, options: &ClassOptions, errors: &mut Errors) -> bool {
+    match item {
+        ClassItem::Enum(e) if crate::data_enum::is_data_enum(e) => {
+            crate::data_enum::check_data_enum_options(options, errors);
+            // Its values never change: `hash` needs no `frozen`.
+            options.derives.check(true, errors);
+            true
+        }
+        ClassItem::Enum(_) => {
+            check_enum_options(options, errors);
+            false
+        }
+        ClassItem::Struct(_) => {
+            options.derives.check(false, errors);
+            false
+        }
+    }
+}
+
+/// The expansion's parts for an enum with data (`data_enum`), empty for
+/// other items.
+fn data_enum_parts(
+    item: &ClassItem,
+    data_enum: bool,
+    ident: &Ident,
+    options: &ClassOptions,
+) -> crate::data_enum::DataEnumParts {
+    match item {
+        ClassItem::Enum(e) if data_enum => {
+            crate::data_enum::data_enum_parts(e, ident, &qualname(options, ident))
+        }
+        _ => Default::default(),
+    }
+}
+
 /// Expands `#[hpy_class(attr)] struct ...` (or `enum ...`).
 pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let mut item = parse_class_item(item)?;
     let mut errors = Errors::default();
     check_item(&item, &mut errors);
     let options = parse_class_options(attr, &mut errors);
-    let data_enum = match &item {
-        ClassItem::Enum(e) => crate::data_enum::is_data_enum(e),
-        ClassItem::Struct(_) => false,
-    };
-    if data_enum {
-        crate::data_enum::check_data_enum_options(&options, &mut errors);
-        // Its values never change: `hash` needs no `frozen`.
-        options.derives.check(true, &mut errors);
-    } else if let ClassItem::Enum(_) = &item {
-        check_enum_options(&options, &mut errors);
-    } else {
-        options.derives.check(false, &mut errors);
-    }
-
+    let is_data_enum = check_options(&item, &options, &mut errors);
     let ident = item.ident().clone();
     let c_qualname = c_qualname(&options, &ident, &mut errors);
     let doc_expr = doc_option(docstring(item.attrs()), ident.span(), &mut errors);
 
     let (shape_ident, base, metaclass) = class_bases(&options, &mut errors);
-
     let (field_types, members) = fields_and_members(&mut item, &options, &mut errors);
     let unit_enum = match &item {
-        ClassItem::Enum(e) if !data_enum => Some(unit_enum(e)),
+        ClassItem::Enum(e) if !is_data_enum => Some(unit_enum(e)),
         _ => None,
     };
     errors.finish()?;
     let c_qualname = c_qualname.expect("checked above");
-    let data_enum = match &item {
-        ClassItem::Enum(e) if data_enum => Some(crate::data_enum::data_enum_parts(
-            e,
-            &ident,
-            &qualname(&options, &ident),
-        )?),
-        _ => None,
-    };
+    let data_enum = data_enum_parts(&item, is_data_enum, &ident, &options);
 
     check_plain_only_options(&options, &ident)?;
     // The variants of an enum with data are subclasses of it.
-    let flags = class_flags(&options, data_enum.is_some());
+    let flags = class_flags(&options, is_data_enum);
 
     let MemberItems {
         items: member_items,
@@ -174,22 +190,14 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     } = member_items(&members, &ident)?;
     let object_slot_consts = object_slot_consts(&options);
     let mut class_defs = class_defs(&options, &ident, member_defs, unit_enum.is_some());
-    let (data_enum_items, data_enum_class_items) = match data_enum {
-        Some(parts) => {
-            class_defs.extend(parts.defs);
-            (parts.items, parts.class_items)
-        }
-        None => (TokenStream::new(), TokenStream::new()),
-    };
-    let is_data_enum = !data_enum_items.is_empty();
+    class_defs.extend(data_enum.defs);
     let (basicsize, data_offset, ancestry) = layout(options.extends.as_ref(), &ident);
     let parent_check = parent_check(&options, &ident);
 
     let default_value = default_value(&options);
     let vis = item.vis();
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
-    // An enum's instances are its variants, or values of its variants:
-    // never borrowed mutably.
+    // An enum's instances (its variants, or their values) never change.
     let frozen = options.derives.frozen.is_some() || unit_enum.is_some() || is_data_enum;
     let class_impls = options
         .derives
@@ -223,10 +231,11 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         ancestry,
         slot_static: &slot_static,
         default_value,
-        extra: data_enum_class_items,
+        extra: data_enum.class_items,
     }
     .to_tokens();
     let field_collection_check = field_collection_check(&field_types);
+    let data_enum_items = data_enum.items;
     let expansion = quote! {
         #item
 
@@ -253,9 +262,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
             #enum_impl
 
-            #data_enum_items
-
             #member_items
+
+            #data_enum_items
 
             impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
                 fn into_hpy(self, ctx: ::__hpy::Context<'ctx>) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
@@ -583,11 +592,7 @@ fn class_table(
     (defines_richcmp, defines_hash): (bool, bool),
     data_enum: bool,
 ) -> TokenStream {
-    let variants = if data_enum {
-        quote!(&__HPY_VARIANTS)
-    } else {
-        quote!(&[])
-    };
+    let variants = data_enum.then(|| quote!(variants: &__HPY_VARIANTS,));
     let n_defs = class_defs.len();
     let n_properties = member_properties.len();
     quote! {
@@ -600,7 +605,7 @@ fn class_table(
             class_attributes: #class_attributes,
             defines_richcmp: #defines_richcmp,
             defines_hash: #defines_hash,
-            variants: #variants,
+            #variants
             ..::__hpy::impl_::class::ClassItems::EMPTY
         };
     }

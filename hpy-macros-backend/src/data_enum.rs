@@ -83,6 +83,8 @@ struct VariantSpec<'a> {
     /// The Python names of the fields (`_0`, `_1` … for a tuple variant).
     names: Vec<String>,
     types: Vec<&'a syn::Type>,
+    /// The fields' identifiers (none for a tuple variant).
+    field_idents: Vec<&'a Ident>,
     tuple: bool,
 }
 
@@ -104,13 +106,16 @@ fn variant_specs(e: &ItemEnum) -> Vec<VariantSpec<'_>> {
                 ident: &v.ident,
                 names,
                 types: v.fields.iter().map(|f| &f.ty).collect(),
+                field_idents: v.fields.iter().filter_map(|f| f.ident.as_ref()).collect(),
                 tuple,
             }
         })
         .collect()
 }
 
-/// What the class macro adds for an enum with data.
+/// What the class macro adds for an enum with data (nothing for other
+/// classes: `Default`).
+#[derive(Default)]
 pub(crate) struct DataEnumParts {
     /// The statics (slots, tables, the variant list) and the `DataEnum` impl.
     pub(crate) items: TokenStream,
@@ -122,11 +127,7 @@ pub(crate) struct DataEnumParts {
 
 /// The expansion of an enum with data named `ident`, whose class's
 /// `tp_name` is `qualname`.
-pub(crate) fn data_enum_parts(
-    e: &ItemEnum,
-    ident: &Ident,
-    qualname: &str,
-) -> syn::Result<DataEnumParts> {
+pub(crate) fn data_enum_parts(e: &ItemEnum, ident: &Ident, qualname: &str) -> DataEnumParts {
     let specs = variant_specs(e);
     let mut items = TokenStream::new();
     let mut slot_idents = Vec::new();
@@ -142,9 +143,8 @@ pub(crate) fn data_enum_parts(
         let mut field_props = Vec::new();
         for (f, name) in spec.names.iter().enumerate() {
             let span = spec.ident.span();
-            let c_name = c_string_literal(name, span).ok_or_else(|| {
-                syn::Error::new(span, "a field name cannot contain a NUL character")
-            })?;
+            // A field name is an identifier or `_N`: never a NUL.
+            let c_name = c_string_literal(name, span).expect("no NUL in an identifier");
             let getter = quote!(::__hpy::impl_::class::VariantField<#ident, #index, #f>);
             let setter = quote!(::__hpy::impl_::class::NoSetter<#getter>);
             field_defs.push(quote! {
@@ -164,15 +164,11 @@ pub(crate) fn data_enum_parts(
         let n_props = field_props.len();
         let signature = format!("({})", spec.names.join(", "));
         let py_name = spec.ident.unraw().to_string();
+        // The class's name was checked for NULs (`c_qualname`), the
+        // variant's is an identifier.
         let variant_qualname =
-            c_string_literal(&format!("{qualname}_{py_name}"), spec.ident.span()).ok_or_else(
-                || {
-                    syn::Error::new(
-                        spec.ident.span(),
-                        "a class name cannot contain a NUL character",
-                    )
-                },
-            )?;
+            c_string_literal(&format!("{qualname}_{py_name}"), spec.ident.span())
+                .expect("no NUL in a checked name and an identifier");
         let names = &spec.names;
         let tuple = spec.tuple;
         let n_fields = names.len();
@@ -243,11 +239,11 @@ pub(crate) fn data_enum_parts(
             ::__hpy::impl_::class::DataEnumRepr<#ident>,
         >(::__hpy::impl_::class::HPy_tp_repr))
     }];
-    Ok(DataEnumParts {
+    DataEnumParts {
         items,
         class_items,
         defs,
-    })
+    }
 }
 
 /// The `DataEnum` impl: which variant a value is, its fields as Python
@@ -270,8 +266,8 @@ fn data_enum_impl(ident: &Ident, specs: &[VariantSpec<'_>]) -> TokenStream {
             .zip(&bindings)
             .enumerate()
             .map(|(i, (ty, b))| {
-                let read = quote_spanned! {ty.span()=>
-                    <#ty as ::__hpy::impl_::class::VariantFieldType>::to_python(#b, ctx)
+                let read = quote! {
+                    ::__hpy::impl_::class::VariantFieldProbe::<#ty>::to_python(#b, ctx)
                 };
                 quote!(#i => #read)
             });
@@ -285,13 +281,11 @@ fn data_enum_impl(ident: &Ident, specs: &[VariantSpec<'_>]) -> TokenStream {
         let extracts = spec
             .types
             .iter()
-            .zip(&spec.names)
             .zip(&values)
             .enumerate()
-            .map(|(i, ((ty, name), b))| {
-                let _ = name;
-                let extract = quote_spanned! {ty.span()=>
-                    ::__hpy::impl_::class::variant_field_arg::<#ty>(fields, desc, #i)?
+            .map(|(i, (ty, b))| {
+                let extract = quote! {
+                    ::__hpy::impl_::class::VariantFieldProbe::<#ty>::from_arguments(fields, desc, #i)?
                 };
                 quote!(let #b = #extract;)
             });
@@ -303,7 +297,22 @@ fn data_enum_impl(ident: &Ident, specs: &[VariantSpec<'_>]) -> TokenStream {
             }
         });
     }
+    // One check per field, on its type (the uses above go through the
+    // probe, which reports nothing).
+    let checks = specs.iter().flat_map(|spec| &spec.types).map(|ty| {
+        quote_spanned! {crate::diag::type_span(ty)=>
+            ::__hpy::impl_::class::variant_field_check::<#ty>();
+        }
+    });
     quote! {
+        #[allow(unused_imports)]
+        use ::__hpy::impl_::class::NoVariantField as _;
+
+        #[allow(dead_code)]
+        fn __hpy_variant_field_checks() {
+            #(#checks)*
+        }
+
         impl ::__hpy::impl_::class::DataEnum for #ident {
             fn variants() -> &'static [::__hpy::impl_::class::Variant] {
                 &__HPY_VARIANTS
@@ -343,11 +352,7 @@ fn construct(ident: &Ident, spec: &VariantSpec<'_>, values: &[Ident]) -> TokenSt
     if spec.tuple {
         quote!(#ident::#v(#(#values),*))
     } else {
-        let names = spec.names.iter().map(|n| {
-            // The field's own identifier (raw where it was written so).
-            let raw = syn::parse_str::<Ident>(n).unwrap_or_else(|_| Ident::new_raw(n, v.span()));
-            raw
-        });
+        let names = &spec.field_idents;
         quote!(#ident::#v { #(#names: #values),* })
     }
 }

@@ -10,7 +10,7 @@ mod classes;
 mod features;
 mod functions;
 
-use classes::{Bag, Color, Leaf, Named, Node, Probe};
+use classes::{Bag, Color, Leaf, Named, Node, Probe, Shape};
 use features::{
     add_days, double_order, epoch_seconds, factorial, half_duration, is_loopback, parse_port,
     parse_ratio, total, uuid_version,
@@ -28,7 +28,7 @@ hpy_module! {
         custom_sig, call_from_thread, factorial, add_days, epoch_seconds, total, uuid_version,
         double_order, parse_port, parse_ratio, half_duration, is_loopback,
     ],
-    types: [Named, Probe, Bag, Color, Node, Leaf],
+    types: [Named, Probe, Bag, Color, Shape, Node, Leaf],
     globals: [FRACTION],
     constants: [ANSWER, NAME = "parity"],
 }

@@ -112,21 +112,55 @@ impl<T: Clone + for<'ctx> IntoHPy<'ctx> + for<'a, 'ctx> FromHPy<'a, 'ctx>> Varia
     }
 }
 
-/// The value of field `index` of a variant from its constructor's parsed
-/// arguments `fields` (`desc`, the variant's description, names it in
-/// errors).
-#[inline]
-pub fn variant_field_arg<T: VariantFieldType>(
-    fields: &[Borrowed<'_, '_>],
-    desc: &FunctionDescription,
-    index: usize,
-) -> HPyResult<T> {
-    T::from_python(
-        fields.get(index).and_then(crate::runtime::present),
-        desc,
-        index,
-    )
+/// The one check that a field's type is a [`VariantFieldType`]: the
+/// macro calls it once per field, spanned on the field's type, and reaches
+/// the conversions through [`VariantFieldProbe`], so that a type without
+/// them is reported there once rather than at every use.
+pub const fn variant_field_check<T: VariantFieldType>() {}
+
+/// The conversions of a variant field of type `T`: the inherent functions
+/// where `T: VariantFieldType`, else [`NoVariantField`]'s (never run: the
+/// crate does not compile, [`variant_field_check`] reports the type).
+pub struct VariantFieldProbe<T>(PhantomData<T>);
+
+impl<T: VariantFieldType> VariantFieldProbe<T> {
+    /// [`VariantFieldType::to_python`].
+    #[inline]
+    pub fn to_python<'ctx>(value: &T, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        value.to_python(ctx)
+    }
+
+    /// The value of field `index` of a variant from its constructor's
+    /// parsed arguments `fields` (`desc`, the variant's description, names
+    /// it in errors).
+    #[inline]
+    pub fn from_arguments(
+        fields: &[Borrowed<'_, '_>],
+        desc: &FunctionDescription,
+        index: usize,
+    ) -> HPyResult<T> {
+        T::from_python(
+            fields.get(index).and_then(crate::runtime::present),
+            desc,
+            index,
+        )
+    }
 }
+
+/// The fallback of [`VariantFieldProbe`] for a type without the
+/// conversions (only reached in a crate that does not compile).
+pub trait NoVariantField<T> {
+    /// Unreachable: see [`variant_field_check`].
+    fn to_python<'ctx>(_: &T, _: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Err(HPyErr::system_error("a variant field without conversions"))
+    }
+    /// Unreachable: see [`variant_field_check`].
+    fn from_arguments(_: &[Borrowed<'_, '_>], _: &FunctionDescription, _: usize) -> HPyResult<T> {
+        Err(HPyErr::system_error("a variant field without conversions"))
+    }
+}
+
+impl<T> NoVariantField<T> for VariantFieldProbe<T> {}
 
 /// The error of [`DataEnum::field`] for a field the value's variant lacks
 /// (an instance whose class and value disagree).

@@ -48,8 +48,8 @@ pub use chain::{
 };
 pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
 pub use data_enum::{
-    no_such_field, variant_field_arg, variant_type_slot, DataEnum, DataEnumRepr, Variant,
-    VariantField, VariantFieldType, VariantNew,
+    no_such_field, variant_field_check, variant_type_slot, DataEnum, DataEnumRepr, NoVariantField,
+    Variant, VariantField, VariantFieldProbe, VariantFieldType, VariantNew,
 };
 pub use derived::{DerivedEq, DerivedHash, DerivedOrd, DerivedStr};
 pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};

@@ -73,6 +73,25 @@ pub enum Message {
     Number(f64),
 }
 
+/// A hashable enum with data (`eq, hash`, on the value).
+#[hpy_class(module = "hpyrs_enums", eq, hash, str)]
+#[derive(PartialEq, Eq, Hash)]
+pub enum Key {
+    /// By name.
+    Name(String),
+    /// By number.
+    Id { id: i64 },
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Name(n) => write!(f, "name:{n}"),
+            Key::Id { id } => write!(f, "id:{id}"),
+        }
+    }
+}
+
 /// A unit circle, made in Rust.
 #[hpy_method]
 fn unit_circle() -> Shape {
@@ -112,5 +131,5 @@ fn text_len(message: hpy::Ref<'_, '_, Message>) -> i64 {
 hpy_module! {
     /// Enums whose variants carry data.
     methods: [unit_circle, all_shapes, total_area, text_len],
-    types: [Shape, Message],
+    types: [Shape, Message, Key],
 }
