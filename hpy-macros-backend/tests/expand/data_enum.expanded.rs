@@ -123,3 +123,4 @@ const _: () = {
         get_required_hpy_minor_version_snapshot,
     }
 };
+fn main() {}

@@ -24,3 +24,5 @@ hpy_module! {
     name: snapshot,
     types: [Shape],
 }
+
+fn main() {}
