@@ -63,6 +63,17 @@ def test_wrong_constructor_arguments(hpyrs_enums):
         Shape(1.0)
 
 
+def test_new_of_another_variant(hpyrs_enums):
+    # A variant's __new__ makes only its own class (CPython checks it, PyPy
+    # leaves it to the constructor).
+    Shape = hpyrs_enums.Shape
+    with pytest.raises(TypeError, match="is not a subtype of"):
+        Shape.Circle.__new__(Shape.Rect, 1.0)
+    with pytest.raises(TypeError):
+        Shape.Circle.__new__(int, 1.0)
+    assert type(Shape.Circle.__new__(Shape.Circle, 1.0)) is Shape.Circle
+
+
 def test_fields_are_read_only(hpyrs_enums):
     c = hpyrs_enums.Shape.Circle(1.0)
     with pytest.raises(AttributeError):

@@ -232,11 +232,23 @@ pub struct VariantNew<T, const V: usize, const N: usize>(PhantomData<T>);
 unsafe impl<T: DataEnum, const V: usize, const N: usize> NewFunc for VariantNew<T, V, N> {
     const NAME: &'static str = "__new__";
     fn call<'ctx>(
-        _: Context<'ctx>,
+        ctx: Context<'ctx>,
         cls: Borrowed<'_, 'ctx>,
         args: NewArgs<'_, 'ctx>,
     ) -> HPyResult<HPy> {
         let variant = variant_at::<T>(V)?;
+        if !args.direct && !super::new::interpreter_checks_new_class(ctx) {
+            // `Shape.Circle.__new__(Shape.Rect, ...)` would make a `Rect`
+            // holding a circle; CPython refuses it itself.
+            if !super::check::is_subclass_of(&cls, variant.slot, variant.name)? {
+                return Err(HPyErr::type_error(format!(
+                    "{}.__new__(X): X is not a subtype of {}.{}",
+                    variant.name,
+                    T::INFO.python_name(),
+                    variant.name
+                )));
+            }
+        }
         let mut keep = Vec::new();
         let parsed = variant.arguments.parse_new::<N>(&args, &mut keep)?;
         let value = T::from_fields(V, &parsed.slots, variant.arguments)?;

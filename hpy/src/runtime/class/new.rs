@@ -250,7 +250,7 @@ fn check_new_class<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<()> {
 /// a subclass: CPython does (`tp_new_wrapper`), in either ABI; PyPy 7.3.19
 /// does not, so there `construct` checks (`Quirk::NewClassUnchecked`).
 #[inline(always)]
-fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
+pub(super) fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
     let _ = ctx;
     !crate::abi::host_has(crate::abi::Quirk::NewClassUnchecked)
 }
