@@ -133,3 +133,9 @@ hpy_module! {
     methods: [unit_circle, all_shapes, total_area, text_len],
     types: [Shape, Message, Key],
 }
+
+// Cheap instances: `Shape`'s variants hold only numbers, so its classes get
+// no `tp_destroy` (the spec builder leaves it out without drop glue);
+// `Message` owns heap data and gets one.
+const _: () = assert!(!<Shape as hpy::HPyClass>::NEEDS_DESTROY);
+const _: () = assert!(<Message as hpy::HPyClass>::NEEDS_DESTROY);
