@@ -457,7 +457,9 @@ impl Derives {
     }
 
     /// Reports the combinations that do not make sense (as PyO3 does).
-    pub(crate) fn check(&self, errors: &mut Errors) {
+    /// `implicitly_frozen`: the value never changes (an enum with data),
+    /// so `hash` needs no `frozen`.
+    pub(crate) fn check(&self, implicitly_frozen: bool, errors: &mut Errors) {
         if let (Some(ord), None) = (self.ord, self.eq) {
             errors.push(syn::Error::new(
                 ord,
@@ -473,7 +475,7 @@ impl Derives {
                      #[hpy_class(eq, hash, frozen)]",
                 ));
             }
-            if self.frozen.is_none() {
+            if self.frozen.is_none() && !implicitly_frozen {
                 errors.push(syn::Error::new(
                     hash,
                     "`hash` needs `frozen` (a hash must not change while the object is in a \

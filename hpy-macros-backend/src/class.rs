@@ -104,7 +104,7 @@ fn parse_class_item(item: TokenStream) -> syn::Result<ClassItem> {
         other => Err(syn::Error::new(
             item_keyword_span(&other),
             "#[hpy_class] goes on a struct (its fields are the object's Rust data) or on an \
-             enum of unit variants",
+             enum",
         )),
     }
 }
@@ -121,34 +121,67 @@ fn enum_parts(unit_enum: Option<TokenStream>, ident: &Ident) -> (TokenStream, To
     }
 }
 
+/// Checks the options against the item (a struct, an enum of unit
+/// variants, an enum with data); whether it is an enum with data.
+fn check_options(item: &ClassItem, options: &ClassOptions, errors: &mut Errors) -> bool {
+    match item {
+        ClassItem::Enum(e) if crate::data_enum::is_data_enum(e) => {
+            crate::data_enum::check_data_enum_options(options, errors);
+            // Its values never change: `hash` needs no `frozen`.
+            options.derives.check(true, errors);
+            true
+        }
+        ClassItem::Enum(_) => {
+            check_enum_options(options, errors);
+            false
+        }
+        ClassItem::Struct(_) => {
+            options.derives.check(false, errors);
+            false
+        }
+    }
+}
+
+/// The expansion's parts for an enum with data (`data_enum`), empty for
+/// other items.
+fn data_enum_parts(
+    item: &ClassItem,
+    data_enum: bool,
+    ident: &Ident,
+    options: &ClassOptions,
+) -> crate::data_enum::DataEnumParts {
+    match item {
+        ClassItem::Enum(e) if data_enum => {
+            crate::data_enum::data_enum_parts(e, ident, &qualname(options, ident))
+        }
+        _ => Default::default(),
+    }
+}
+
 /// Expands `#[hpy_class(attr)] struct ...` (or `enum ...`).
 pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let mut item = parse_class_item(item)?;
     let mut errors = Errors::default();
     check_item(&item, &mut errors);
     let options = parse_class_options(attr, &mut errors);
-    if let ClassItem::Enum(_) = &item {
-        check_enum_options(&options, &mut errors);
-    } else {
-        options.derives.check(&mut errors);
-    }
-
+    let is_data_enum = check_options(&item, &options, &mut errors);
     let ident = item.ident().clone();
     let c_qualname = c_qualname(&options, &ident, &mut errors);
     let doc_expr = doc_option(docstring(item.attrs()), ident.span(), &mut errors);
 
     let (shape_ident, base, metaclass) = class_bases(&options, &mut errors);
-
     let (field_types, members) = fields_and_members(&mut item, &options, &mut errors);
     let unit_enum = match &item {
-        ClassItem::Enum(e) => Some(unit_enum(e)),
-        ClassItem::Struct(_) => None,
+        ClassItem::Enum(e) if !is_data_enum => Some(unit_enum(e)),
+        _ => None,
     };
     errors.finish()?;
     let c_qualname = c_qualname.expect("checked above");
+    let data_enum = data_enum_parts(&item, is_data_enum, &ident, &options);
 
     check_plain_only_options(&options, &ident)?;
-    let flags = class_flags(&options);
+    // The variants of an enum with data are subclasses of it.
+    let flags = class_flags(&options, is_data_enum);
 
     let MemberItems {
         items: member_items,
@@ -156,16 +189,19 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         properties: member_properties,
     } = member_items(&members, &ident)?;
     let object_slot_consts = object_slot_consts(&options);
-    let class_defs = class_defs(&options, &ident, member_defs, unit_enum.is_some());
+    let mut class_defs = class_defs(&options, &ident, member_defs, unit_enum.is_some());
+    class_defs.extend(data_enum.defs);
     let (basicsize, data_offset, ancestry) = layout(options.extends.as_ref(), &ident);
     let parent_check = parent_check(&options, &ident);
 
     let default_value = default_value(&options);
     let vis = item.vis();
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
-    let class_impls = options.derives.class_impls(&ident, unit_enum.is_some());
-    // An enum's instances are its variants: never borrowed mutably.
-    let frozen = options.derives.frozen.is_some() || unit_enum.is_some();
+    // An enum's instances (its variants, or their values) never change.
+    let frozen = options.derives.frozen.is_some() || unit_enum.is_some() || is_data_enum;
+    let class_impls = options
+        .derives
+        .class_impls(&ident, unit_enum.is_some(), frozen);
     let derived_slots = options.derives.derived_slots(unit_enum.is_some());
     let (enum_impl, class_attributes) = enum_parts(unit_enum, &ident);
     let class_items = class_table(
@@ -173,6 +209,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         &member_properties,
         class_attributes,
         derived_slots,
+        is_data_enum,
     );
     let hpy_class_impl = HPyClassImpl {
         ident: &ident,
@@ -194,9 +231,11 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         ancestry,
         slot_static: &slot_static,
         default_value,
+        extra: data_enum.class_items,
     }
     .to_tokens();
     let field_collection_check = field_collection_check(&field_types);
+    let data_enum_items = data_enum.items;
     let expansion = quote! {
         #item
 
@@ -225,6 +264,8 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
             #member_items
 
+            #data_enum_items
+
             impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
                 fn into_hpy(self, ctx: ::__hpy::Context<'ctx>) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
                     ::__hpy::impl_::class::new_instance(ctx, self)
@@ -251,6 +292,8 @@ struct HPyClassImpl<'a> {
     ancestry: TokenStream,
     slot_static: &'a Ident,
     default_value: TokenStream,
+    /// More items (an enum with data's variant classes).
+    extra: TokenStream,
 }
 
 impl HPyClassImpl<'_> {
@@ -264,6 +307,7 @@ impl HPyClassImpl<'_> {
             ancestry,
             slot_static,
             default_value,
+            extra,
         } = self;
         let class_safety = crate::utils::safety(
             "the layout facts below are computed from the struct itself; this impl is the only \
@@ -294,6 +338,8 @@ impl HPyClassImpl<'_> {
             fn default_value() -> ::core::option::Option<Self> {
                 #default_value
             }
+
+            #extra
         }
             }
     }
@@ -301,9 +347,9 @@ impl HPyClassImpl<'_> {
 
 /// `HPy_TPFLAGS_*` of the class: `BASETYPE` for `subclass`, `HAVE_GC`
 /// where it (or a Rust ancestor) has fields to traverse.
-fn class_flags(options: &ClassOptions) -> Vec<TokenStream> {
+fn class_flags(options: &ClassOptions, data_enum: bool) -> Vec<TokenStream> {
     let mut flags = vec![quote!(0)];
-    if options.subclass {
+    if options.subclass || data_enum {
         flags.push(quote!(::__hpy::impl_::class::TPFLAGS_BASETYPE));
     }
     // Traversed (and tracked by the GC) when this class or a Rust ancestor
@@ -347,6 +393,18 @@ fn default_value(options: &ClassOptions) -> TokenStream {
     }
 }
 
+/// `tp_name`: `"module.Name"` (or just `"Name"`).
+fn qualname(options: &ClassOptions, ident: &Ident) -> String {
+    let py_name = options
+        .name
+        .as_ref()
+        .map_or_else(|| ident.unraw().to_string(), LitStr::value);
+    match &options.module {
+        Some(m) => format!("{}.{py_name}", m.value()),
+        None => py_name,
+    }
+}
+
 /// `tp_name` as a C string literal: `"module.Name"` (or just `"Name"`);
 /// `None` (reported) if it holds a NUL.
 fn c_qualname(
@@ -354,14 +412,7 @@ fn c_qualname(
     ident: &Ident,
     errors: &mut Errors,
 ) -> Option<proc_macro2::Literal> {
-    let py_name = options
-        .name
-        .as_ref()
-        .map_or_else(|| ident.unraw().to_string(), LitStr::value);
-    let qualname = match &options.module {
-        Some(m) => format!("{}.{py_name}", m.value()),
-        None => py_name,
-    };
+    let qualname = qualname(options, ident);
     let c_qualname = c_string_literal(&qualname, ident.span());
     if c_qualname.is_none() {
         errors.push(syn::Error::new(
@@ -423,7 +474,20 @@ fn check_item(item: &ClassItem, errors: &mut Errors) {
                 }
             }
         }
+        ClassItem::Enum(e) if crate::data_enum::is_data_enum(e) => {
+            crate::data_enum::check_data_enum(e, errors)
+        }
         ClassItem::Enum(e) => check_unit_enum(e, errors),
+    }
+    if let ClassItem::Enum(e) = item {
+        if !e.generics.params.is_empty() {
+            errors.push(syn::Error::new(
+                e.generics.span(),
+                "a #[hpy_class] enum cannot be generic: Python needs one concrete class per \
+                 enum. Declare an enum for each type you expose (`enum ShapeF64 { .. }`)",
+            ));
+            return;
+        }
     }
     let generics = item.generics();
     if generics.lifetimes().next().is_some() && generics.type_params().next().is_none() {
@@ -526,7 +590,9 @@ fn class_table(
     member_properties: &[TokenStream],
     class_attributes: TokenStream,
     (defines_richcmp, defines_hash): (bool, bool),
+    data_enum: bool,
 ) -> TokenStream {
+    let variants = data_enum.then(|| quote!(variants: &__HPY_VARIANTS,));
     let n_defs = class_defs.len();
     let n_properties = member_properties.len();
     quote! {
@@ -539,6 +605,7 @@ fn class_table(
             class_attributes: #class_attributes,
             defines_richcmp: #defines_richcmp,
             defines_hash: #defines_hash,
+            #variants
             ..::__hpy::impl_::class::ClassItems::EMPTY
         };
     }
@@ -601,8 +668,8 @@ fn class_bases(options: &ClassOptions, errors: &mut Errors) -> (Ident, TokenStre
     (shape_ident, base, metaclass)
 }
 
-/// Reports the variants of a `#[hpy_class]` enum that are not unit
-/// variants.
+/// Reports what an enum of unit variants cannot have: no variants, or
+/// `#[member]`s.
 fn check_unit_enum(e: &ItemEnum, errors: &mut Errors) {
     if e.variants.is_empty() {
         errors.push(syn::Error::new(
@@ -611,14 +678,6 @@ fn check_unit_enum(e: &ItemEnum, errors: &mut Errors) {
         ));
     }
     for v in &e.variants {
-        if !matches!(v.fields, Fields::Unit) {
-            errors.push(syn::Error::new(
-                v.fields.span(),
-                "a #[hpy_class] enum has unit variants only (`Red`, `Green = 5`): for variants \
-                 with data, make a #[hpy_class] struct per variant (or one struct holding the \
-                 enum) and expose its data with #[getter]s",
-            ));
-        }
         for attr in &v.attrs {
             if attr.path().is_ident("member") {
                 errors.push(syn::Error::new(

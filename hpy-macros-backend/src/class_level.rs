@@ -72,10 +72,13 @@ impl Derives {
     /// the `ClassMethods` impl, which hands the spec builder the class's
     /// table `__HPY_CLASS_ITEMS` and its `#[hpy_methods]` block's, if it has
     /// one (`class_impls!`).
-    pub(crate) fn class_impls(&self, ident: &syn::Ident, unit_enum: bool) -> TokenStream {
+    pub(crate) fn class_impls(
+        &self,
+        ident: &syn::Ident,
+        unit_enum: bool,
+        frozen: bool,
+    ) -> TokenStream {
         let (richcmp, hash) = self.derived_slots(unit_enum);
-        // An enum is never borrowed mutably.
-        let frozen = self.frozen.is_some() || unit_enum;
         let str = self.str.is_some();
         quote! {
             ::__hpy::impl_::class::class_impls!(#ident {

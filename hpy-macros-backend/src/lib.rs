@@ -10,6 +10,7 @@ mod attributes;
 mod block;
 mod class;
 mod class_level;
+mod data_enum;
 mod derive;
 mod diag;
 mod method;

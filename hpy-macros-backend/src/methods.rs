@@ -529,6 +529,7 @@ fn methods_impl(
                 defines_new: #defines_new,
                 defines_richcmp: #defines_richcmp,
                 defines_hash: #defines_hash,
+                variants: &[],
             };
 
             #methods_safety

@@ -298,6 +298,28 @@ fn global_ptrs(module: &ModuleInput) -> Vec<TokenStream> {
     .collect()
 }
 
+/// The length of the module's global list and its value: the globals of
+/// `global_ptrs`, then (where a class is an enum with data) its variant
+/// classes' globals, then the null entry.
+fn global_list(module: &ModuleInput, global_ptrs: &[TokenStream]) -> (TokenStream, TokenStream) {
+    let n = global_ptrs.len() + 1;
+    if module.types.is_empty() {
+        return (
+            quote!(#n),
+            quote!(::__hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()])),
+        );
+    }
+    let variants: Vec<TokenStream> = module
+        .types
+        .iter()
+        .map(|t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::VARIANT_GLOBALS))
+        .collect();
+    (
+        quote!({ #n #(+ #variants.len())* }),
+        quote!(::__hpy::impl_::GlobalList::concat([#(#global_ptrs,)*], &[#(#variants),*])),
+    )
+}
+
 /// Expands `hpy_module! { ... }`. `crate_name` is the default module name
 /// (the compiling crate's name, from `CARGO_CRATE_NAME`).
 pub fn expand_hpy_module(
@@ -323,7 +345,7 @@ pub fn expand_hpy_module(
     items.extend(exec_items(&module, &name.to_string()));
     defines.push(quote!(__HPY_EXEC_DEF));
     let global_ptrs = global_ptrs(&module);
-    let n_globals = global_ptrs.len() + 1;
+    let (n_globals, global_list) = global_list(&module, &global_ptrs);
     let count = defines.len() + 1;
 
     let module_name = name.to_string();
@@ -345,7 +367,7 @@ pub fn expand_hpy_module(
                 ::__hpy::impl_::DefineList::new([#(#defines.as_ptr(),)* ::core::ptr::null_mut()]);
 
             static __HPY_GLOBALS: ::__hpy::impl_::GlobalList<#n_globals> =
-                ::__hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()]);
+                #global_list;
 
             #module_def_safety
             static __HPY_MODULE_DEF: ::__hpy::impl_::StaticModuleDef =

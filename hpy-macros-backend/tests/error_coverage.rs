@@ -80,7 +80,11 @@ const COVERED: &[(&str, &str)] = &[
     ("a #[hpy_class] struct cannot borrow (no lifetime parameters)", "class_generic_lifetime"),
     ("#[hpy_class] goes on a struct", "class_on_union"),
     ("a #[hpy_class] enum needs at least one variant", "enum_empty"),
-    ("a #[hpy_class] enum has unit variants only", "enum_data_variant"),
+    ("whose variants carry data cannot have unit variants", "enum_data_with_unit_variant"),
+    ("a #[hpy_class] enum with data has no discriminants", "enum_data_discriminant"),
+    ("#[member] goes on a struct's fields: every field of an enum variant", "enum_data_member"),
+    ("a #[hpy_class] enum cannot be generic", "enum_data_generic"),
+    // (also `enum_data_refused_options` for an enum with data)
     ("#[member] goes on a struct's fields, not on an enum's variants", "enum_member_on_variant"),
     ("is not an option of a #[hpy_class] enum: {why}", "enum_refused_options"),
     ("`dict` and `weakref` are for classes based on `object`", "class_dict_with_extends"),

@@ -120,6 +120,7 @@ EXTENSIONS = {
     "hpyrs_conv": Extension("tests/ext/hpyrs_conv/Cargo.toml"),
     "hpyrs_api": Extension("tests/ext/hpyrs_api/Cargo.toml"),
     "hpyrs_classes": Extension("tests/ext/hpyrs_classes/Cargo.toml"),
+    "hpyrs_enums": Extension("tests/ext/hpyrs_enums/Cargo.toml"),
     "hpyrs_conveniences": Extension("tests/ext/hpyrs_conveniences/Cargo.toml"),
     "hpyrs_reexport": Extension("tests/ext/hpyrs_reexport/Cargo.toml"),
     "hpyrs_shared": Extension("tests/ext/hpyrs_shared/Cargo.toml"),

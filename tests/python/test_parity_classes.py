@@ -129,6 +129,41 @@ def test_unit_enum(parity):
         Color.Red < Color.Blue
 
 
+_MATCH_SHAPE = '''
+def kind(s, Shape):
+    match s:
+        case Shape.Circle(r=r):
+            return f"circle {r}"
+        case Shape.Rect(w, h):
+            return f"rect {w}x{h}"
+        case Shape.Cell(x, y):
+            return f"cell {x},{y}"
+    return "?"
+'''
+
+
+def test_data_enum(parity):
+    Shape = parity.Shape
+    c = Shape.Circle(r=1.0)
+    assert isinstance(c, Shape) and type(c) is Shape.Circle
+    assert c.r == 1.0 and repr(c) == "Shape.Circle(r=1.0)"
+    assert Shape.Cell(2, 3)._0 == 2 and repr(Shape.Cell(2, 3)) == "Shape.Cell(2, 3)"
+    assert c.area() == pytest.approx(3.141592653589793)
+    b = c.bounds()
+    assert type(b) is Shape.Rect and (b.w, b.h) == (2.0, 2.0)
+    assert b == Shape.Rect(2.0, 2.0) and b != Shape.Rect(2.0, 1.0) and b != c
+    ns = {}
+    exec(_MATCH_SHAPE, ns)  # 3.10 syntax, compiled here
+    assert [ns["kind"](s, Shape) for s in (c, b, Shape.Cell(4, 5))] == [
+        "circle 1.0", "rect 2.0x2.0", "cell 4,5"]
+    with pytest.raises(TypeError):
+        Shape.Circle()
+    with pytest.raises(TypeError):
+        Shape.Rect(1.0, 2.0, 3.0)
+    with pytest.raises(TypeError):
+        Shape()
+
+
 # ---------------------------------------------------- weakref and __dict__
 
 

@@ -103,6 +103,45 @@ impl Color {
     }
 }
 
+/// A PyO3-style complex enum: a subclass per variant (`Shape.Circle`),
+/// constructors taking the fields, fields as attributes (`_0`, `_1` for a
+/// tuple variant), `__match_args__`, and `eq` comparing the values.
+#[hpy_class(module = "parity", eq)]
+#[derive(Clone, PartialEq)]
+pub enum Shape {
+    /// A circle of radius `r`.
+    Circle { r: f64 },
+    /// A `w` by `h` rectangle.
+    Rect { w: f64, h: f64 },
+    /// A point on a grid.
+    Cell(i64, i64),
+}
+
+#[hpy_methods]
+impl Shape {
+    /// The area (0 for a cell).
+    fn area(&self) -> f64 {
+        match self {
+            Shape::Circle { r } => std::f64::consts::PI * r * r,
+            Shape::Rect { w, h } => w * h,
+            Shape::Cell(..) => 0.0,
+        }
+    }
+
+    /// The smallest rectangle around the shape: a `Shape.Rect` whatever
+    /// the variant.
+    fn bounds(&self) -> Shape {
+        match self {
+            Shape::Circle { r } => Shape::Rect {
+                w: 2.0 * r,
+                h: 2.0 * r,
+            },
+            Shape::Rect { .. } => self.clone(),
+            Shape::Cell(..) => Shape::Rect { w: 1.0, h: 1.0 },
+        }
+    }
+}
+
 /// A graph node that can be weakly referenced and carries a `__dict__`.
 #[hpy_class(module = "parity", weakref, dict)]
 pub struct Node {

@@ -12,7 +12,7 @@ mod dates;
 mod features;
 mod functions;
 
-use classes::{Bag, Color, Leaf, Named, Node, Probe};
+use classes::{Bag, Color, Leaf, Named, Node, Probe, Shape};
 use dates::{as_local, days_between, in_zone, one_month_later};
 use features::{
     add_days, double_order, epoch_seconds, factorial, half_duration, is_loopback, parse_port,
@@ -39,7 +39,7 @@ hpy_module! {
         common_keys, top_n,
         in_zone, as_local, one_month_later, days_between,
     ],
-    types: [Named, Probe, Bag, Color, Node, Leaf],
+    types: [Named, Probe, Bag, Color, Shape, Node, Leaf],
     globals: [FRACTION],
     constants: [ANSWER, NAME = "parity"],
 }

@@ -161,6 +161,7 @@ const _: () = {
         defines_new: true,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class::MethodItems for Array {

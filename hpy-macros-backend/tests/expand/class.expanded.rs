@@ -597,6 +597,7 @@ const _: () = {
         defines_new: true,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class::MethodItems for Counter {
@@ -831,6 +832,7 @@ const _: () = {
         defines_new: true,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class::MethodItems for Resettable {
@@ -974,6 +976,7 @@ const _: () = {
         defines_new: false,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class::MethodItems for Tagged {

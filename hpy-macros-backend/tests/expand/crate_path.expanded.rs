@@ -406,6 +406,7 @@ const _: () = {
         defines_new: true,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl crate::sdk::hpy::impl_::class::MethodItems for Counter {
@@ -453,13 +454,17 @@ const _: () = {
         __HPY_EXEC_DEF.as_ptr(),
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_GLOBALS: crate::sdk::hpy::impl_::GlobalList<5usize> = crate::sdk::hpy::impl_::GlobalList::new([
-        crate::sdk::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
-        crate::sdk::hpy::impl_::signal_check_global(),
-        crate::sdk::hpy::impl_::catch_state_global(),
-        <Counter as crate::sdk::hpy::HPyClass>::TYPE_GLOBAL,
-        ::core::ptr::null_mut(),
-    ]);
+    static __HPY_GLOBALS: crate::sdk::hpy::impl_::GlobalList<
+        { 5usize + <Counter as crate::sdk::hpy::HPyClass>::VARIANT_GLOBALS.len() },
+    > = crate::sdk::hpy::impl_::GlobalList::concat(
+        [
+            crate::sdk::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
+            crate::sdk::hpy::impl_::signal_check_global(),
+            crate::sdk::hpy::impl_::catch_state_global(),
+            <Counter as crate::sdk::hpy::HPyClass>::TYPE_GLOBAL,
+        ],
+        &[<Counter as crate::sdk::hpy::HPyClass>::VARIANT_GLOBALS],
+    );
     /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: crate::sdk::hpy::impl_::StaticModuleDef = unsafe {
         crate::sdk::hpy::impl_::StaticModuleDef::new(

@@ -174,6 +174,7 @@ const _: () = {
         defines_new: false,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class::MethodItems for Empty {
@@ -226,14 +227,18 @@ const _: () = {
         __HPY_EXEC_DEF.as_ptr(),
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_GLOBALS: ::hpy::impl_::GlobalList<6usize> = ::hpy::impl_::GlobalList::new([
-        ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
-        ::hpy::impl_::signal_check_global(),
-        ::hpy::impl_::catch_state_global(),
-        ::hpy::impl_::global_ptr(&CACHE),
-        <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
-        ::core::ptr::null_mut(),
-    ]);
+    static __HPY_GLOBALS: ::hpy::impl_::GlobalList<
+        { 6usize + <Empty as ::hpy::HPyClass>::VARIANT_GLOBALS.len() },
+    > = ::hpy::impl_::GlobalList::concat(
+        [
+            ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
+            ::hpy::impl_::signal_check_global(),
+            ::hpy::impl_::catch_state_global(),
+            ::hpy::impl_::global_ptr(&CACHE),
+            <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
+        ],
+        &[<Empty as ::hpy::HPyClass>::VARIANT_GLOBALS],
+    );
     /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {
         ::hpy::impl_::StaticModuleDef::new(

@@ -819,6 +819,7 @@ const _: () = {
         defines_new: true,
         defines_richcmp: true,
         defines_hash: true,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class::MethodItems for Num {
@@ -1181,6 +1182,7 @@ const _: () = {
         defines_new: true,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class::MethodItems for Seq {
@@ -1604,6 +1606,7 @@ const _: () = {
         defines_new: true,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
     /// SAFETY: the table above is the one `#[hpy_methods]` wrote for this class
     unsafe impl ::hpy::impl_::class::MethodItems for Map {

@@ -72,6 +72,21 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     const TYPE_GLOBAL: *mut hpy_sys::HPyGlobal;
 
+    /// The `HPyGlobal`s of the variant classes of an enum with data (each
+    /// holds one variant's type object), listed in the module definition
+    /// after [`TYPE_GLOBAL`](Self::TYPE_GLOBAL); none for other classes.
+    #[doc(hidden)]
+    const VARIANT_GLOBALS: &'static [*mut hpy_sys::HPyGlobal] = &[];
+
+    /// Where the type object of an instance holding `value` is kept: the
+    /// class's own ([`type_slot`](Self::type_slot)), or for an enum with
+    /// data, its variant class's.
+    #[doc(hidden)]
+    fn value_type_slot(value: &Self) -> &'static crate::runtime::class::TypeSlot {
+        let _ = value;
+        Self::type_slot()
+    }
+
     /// For classes extending a builtin type, whose instances are made by the
     /// builtin's constructor: the value their data starts with
     /// (`Default::default()`), set on first access. `None` for other classes.

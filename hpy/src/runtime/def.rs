@@ -511,6 +511,36 @@ impl<const N: usize> GlobalList<N> {
         GlobalList(UnsafeCell::new(globals))
     }
 
+    /// The array of `fixed` (the module's own globals, one per exception,
+    /// one per class) followed by each class's `VARIANT_GLOBALS` (`more`),
+    /// then the null entry; `N` must be their total count plus one.
+    pub const fn concat<const F: usize>(
+        fixed: [*mut hpy_sys::HPyGlobal; F],
+        more: &[&[*mut hpy_sys::HPyGlobal]],
+    ) -> Self {
+        let mut globals = [core::ptr::null_mut(); N];
+        let mut n = 0;
+        while n < F {
+            globals[n] = fixed[n];
+            n += 1;
+        }
+        let mut i = 0;
+        while i < more.len() {
+            let mut j = 0;
+            while j < more[i].len() {
+                globals[n] = more[i][j];
+                n += 1;
+                j += 1;
+            }
+            i += 1;
+        }
+        assert!(
+            n + 1 == N,
+            "a global list has room for its globals and a null entry"
+        );
+        Self::new(globals)
+    }
+
     /// The pointer to the first entry.
     pub const fn as_ptr(&self) -> *mut *mut hpy_sys::HPyGlobal {
         self.0.get().cast()

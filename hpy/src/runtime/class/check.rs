@@ -62,8 +62,17 @@ fn is_instance_slow<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
 /// Whether `cls` is `T`'s type or a subclass of it (so that its instances
 /// have `T`'s layout).
 pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
+    is_subclass_of(cls, T::type_slot(), const { T::INFO.python_name() })
+}
+
+/// Whether `cls` is the type kept in `slot` (the class `name`) or a
+/// subclass of it.
+pub(super) fn is_subclass_of(
+    cls: &Handle<'_>,
+    slot: &'static super::TypeSlot,
+    name: &str,
+) -> HPyResult<bool> {
     let ctx = cls.context();
-    let slot = T::type_slot();
     // SAFETY: as in `is_instance`.
     let fast = unsafe {
         crate::abi::is_type_fast(
@@ -78,7 +87,7 @@ pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
     if !cls.is_type() {
         return Ok(false);
     }
-    let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
+    let ty = slot.load(ctx, name)?;
     // SAFETY: both handles are valid type objects.
     Ok(unsafe { hpy_sys::HPyType_IsSubtype(ctx.as_raw(), cls.as_raw(), ty.as_raw()) } != 0)
 }

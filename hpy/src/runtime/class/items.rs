@@ -44,6 +44,9 @@ pub struct ClassItems {
     pub defines_richcmp: bool,
     /// Whether `defs` fills `__hash__`.
     pub defines_hash: bool,
+    /// The variant classes of an enum with data, each a subclass made
+    /// from its own table (see `data_enum`); empty for other classes.
+    pub variants: &'static [super::data_enum::Variant],
 }
 
 impl ClassItems {
@@ -58,6 +61,7 @@ impl ClassItems {
         defines_new: false,
         defines_richcmp: false,
         defines_hash: false,
+        variants: &[],
     };
 }
 

@@ -14,6 +14,7 @@
 //! - `getset`: properties;
 //! - `member`: members (properties through the borrow flag);
 //! - `enums`: enums of unit variants;
+//! - `data_enum`: enums with data, a subclass per variant;
 //! - `derived`: `#[hpy_class(eq, ord, hash, str)]`;
 //! - `static_methods`: `#[staticmethod]`/`#[classmethod]`, through a
 //!   companion type;
@@ -26,6 +27,7 @@
 
 mod chain;
 mod check;
+mod data_enum;
 mod derived;
 mod enums;
 mod getset;
@@ -45,6 +47,10 @@ pub use chain::{
     ParentValue,
 };
 pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
+pub use data_enum::{
+    no_such_field, variant_field_check, variant_type_slot, DataEnum, DataEnumRepr, NoVariantField,
+    Variant, VariantField, VariantFieldProbe, VariantFieldType, VariantNew,
+};
 pub use derived::{DerivedEq, DerivedHash, DerivedOrd, DerivedStr};
 pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};

@@ -250,7 +250,7 @@ fn check_new_class<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<()> {
 /// a subclass: CPython does (`tp_new_wrapper`), in either ABI; PyPy 7.3.19
 /// does not, so there `construct` checks (`Quirk::NewClassUnchecked`).
 #[inline(always)]
-fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
+pub(super) fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
     let _ = ctx;
     !crate::abi::host_has(crate::abi::Quirk::NewClassUnchecked)
 }
@@ -304,7 +304,8 @@ unsafe fn raw_new<T: HPyClass>(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_
 
 /// Creates an instance of `T` holding `value`.
 pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
-    with_type::<T, _>(ctx, |ty| new_instance_of::<T>(ty, value))
+    let slot = T::value_type_slot(&value);
+    with_type::<T, _>(ctx, slot, |ty| new_instance_of::<T>(ty, value))
 }
 
 /// `WithFields` as a return value: the new instance of `T`.
@@ -313,7 +314,10 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     value: crate::WithFields<'ctx, T>,
 ) -> HPyResult<Handle<'ctx>> {
     let (value, fields) = value.into_parts();
-    with_type::<T, _>(ctx, |ty| new_instance_with(ty, value, FieldValues(fields)))
+    let slot = T::value_type_slot(&value);
+    with_type::<T, _>(ctx, slot, |ty| {
+        new_instance_with(ty, value, FieldValues(fields))
+    })
 }
 
 /// Runs `f` with `T`'s type object: borrowed from its slot where the ABI
@@ -321,9 +325,9 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
 #[inline(always)]
 fn with_type<'ctx, T: HPyClass, R>(
     ctx: Context<'ctx>,
+    slot: &'static super::TypeSlot,
     f: impl FnOnce(&Handle<'ctx>) -> HPyResult<R>,
 ) -> HPyResult<R> {
-    let slot = T::type_slot();
     // SAFETY: the slot's global holds the type once it is registered, never
     // cleared while the module lives.
     let borrowed = unsafe {

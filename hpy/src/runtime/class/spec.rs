@@ -168,16 +168,20 @@ pub const TPFLAGS_HAVE_GC: c_ulong = hpy_sys::HPy_TPFLAGS_HAVE_GC;
 /// line, then the doc comment (CPython's `__text_signature__`), made once
 /// into `slot`; just the doc comment without one, or where the interpreter
 /// would show the header as it is.
-fn class_doc<T: HPyClass>(slot: &'static TypeSlot, items: &[&ClassItems]) -> Option<&'static CStr> {
+fn class_doc(
+    info: &ClassInfo,
+    slot: &'static TypeSlot,
+    items: &[&ClassItems],
+) -> Option<&'static CStr> {
     let Some(signature) = items.iter().find_map(|it| it.new_signature) else {
-        return T::INFO.doc;
+        return info.doc;
     };
     if crate::abi::host_has(crate::abi::Quirk::DocSignaturesUnread) {
-        return T::INFO.doc;
+        return info.doc;
     }
     let doc = slot.doc.get_or_init(|| {
-        let name = T::INFO.python_name();
-        let body = T::INFO
+        let name = info.python_name();
+        let body = info
             .doc
             .map_or(std::borrow::Cow::Borrowed(""), CStr::to_string_lossy);
         let text = format!("{name}{signature}\n--\n\n{body}");
@@ -199,8 +203,25 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         )
     };
     let info = &T::INFO;
-    let slot = T::type_slot();
-    let items = T::items();
+    let ty = create_type::<T>(ctx, info, T::type_slot(), T::items())?;
+    let name = std::ffi::CString::new(info.python_name())
+        .map_err(|_| HPyErr::value_error("class name with NUL"))?;
+    // SAFETY: valid handles and a NUL-terminated name.
+    ctx.wrap_status(unsafe {
+        hpy_sys::HPy_SetAttr_s(ctx.as_raw(), module.as_raw(), name.as_ptr(), ty.as_raw())
+    })
+}
+
+/// Creates a type object whose instances hold a `T` from `info` and the
+/// tables `items`, and keeps it in `slot`: `T`'s own (`add_type`), or one
+/// of its variant classes (an enum with data: `info` and `slot` are the
+/// variant's, `items` its table), which `items`' `variants` list.
+pub(super) fn create_type<'ctx, T: ClassMethods>(
+    ctx: Context<'ctx>,
+    info: &ClassInfo,
+    slot: &'static TypeSlot,
+    items: [&'static ClassItems; 2],
+) -> HPyResult<Handle<'ctx>> {
     let getsets_work = !crate::abi::host_has(crate::abi::Quirk::BrokenGetsets);
     let basicsize = c_int::try_from(info.basicsize).map_err(|_| {
         HPyErr::overflow_error(format!("class {} is too large", info.python_name()))
@@ -213,7 +234,7 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
         builtin_shape: info.shape,
         legacy_slots: ptr::null_mut(),
         defines: slot.defines::<T>(&items, !getsets_work),
-        doc: class_doc::<T>(slot, &items).map_or(ptr::null(), CStr::as_ptr),
+        doc: class_doc(info, slot, &items).map_or(ptr::null(), CStr::as_ptr),
     };
     let mut keep = Vec::new();
     let mut params = Vec::new();
@@ -267,20 +288,18 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     slot.store(&ty)?;
     // After `store`, so that a class attribute can be an instance.
     add_class_attributes::<T>(&ty, &items)?;
-    let name = std::ffi::CString::new(info.python_name())
-        .map_err(|_| HPyErr::value_error("class name with NUL"))?;
-    // SAFETY: valid handles and a NUL-terminated name.
-    ctx.wrap_status(unsafe {
-        hpy_sys::HPy_SetAttr_s(ctx.as_raw(), module.as_raw(), name.as_ptr(), ty.as_raw())
-    })
+    Ok(ty)
 }
 
 /// Sets what the tables put on the new type object `ty`: each table's
 /// static and class methods and class attributes, then `__hash__ = None`
 /// where `__richcmp__` is defined without `__hash__` (as Python does for a
 /// class defining `__eq__` only).
-fn add_class_attributes<T: HPyClass>(ty: &Handle<'_>, items: &[&ClassItems]) -> HPyResult<()> {
+fn add_class_attributes<T: ClassMethods>(ty: &Handle<'_>, items: &[&ClassItems]) -> HPyResult<()> {
     for table in items {
+        if !table.variants.is_empty() {
+            super::data_enum::add_variant_types::<T>(ty, table.variants)?;
+        }
         if let Some(methods) = table.class_level {
             super::static_methods::install::<T>(ty, methods)?;
         }
