@@ -43,6 +43,7 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     tuple_items_offset: hpy_sys::cpython::PyTupleObject_ob_item_OFFSET,
     get_buffer,
     release_buffer,
+    ob_type_offset: core::mem::offset_of!(hpy_sys::cpython::ffi::PyObject, ob_type),
 };
 
 /// [`PlainContextExt::get_buffer`]: `PyObject_GetBuffer`, which HPy 0.9's

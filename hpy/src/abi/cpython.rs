@@ -776,6 +776,7 @@ pub unsafe fn keyword_names(kwnames: HPy) -> Option<(*const HPy, usize)> {
 /// `final` only for a type without `Py_TPFLAGS_BASETYPE`.
 #[inline(always)]
 pub unsafe fn is_instance_fast(
+    _ctx: *mut HPyContext,
     ready: &AtomicBool,
     global: *const HPyGlobal,
     obj: HPy,
@@ -806,7 +807,11 @@ pub unsafe fn is_instance_fast(
 /// # Safety
 /// As for [`is_instance_fast`]; the result is never closed.
 #[inline(always)]
-pub unsafe fn type_borrowed(ready: &AtomicBool, global: *const HPyGlobal) -> Option<HPy> {
+pub unsafe fn type_borrowed(
+    _ctx: *mut HPyContext,
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+) -> Option<HPy> {
     if !ready.load(Ordering::Acquire) {
         return None;
     }
@@ -820,7 +825,12 @@ pub unsafe fn type_borrowed(ready: &AtomicBool, global: *const HPyGlobal) -> Opt
 /// # Safety
 /// As for [`is_instance_fast`].
 #[inline(always)]
-pub unsafe fn is_type_fast(ready: &AtomicBool, global: *const HPyGlobal, cls: HPy) -> Option<bool> {
+pub unsafe fn is_type_fast(
+    _ctx: *mut HPyContext,
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+    cls: HPy,
+) -> Option<bool> {
     if !ready.load(Ordering::Acquire) {
         return None;
     }

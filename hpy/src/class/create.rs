@@ -31,32 +31,57 @@ pub struct WithFields<'ctx, T> {
     fields: PendingFields<'ctx>,
 }
 
+/// How many of a [`WithFields`]'s objects are kept inline (the rest go to
+/// a `Vec`). Four covers the common shapes (a parent, a name and a context,
+/// a few inline references: kiwisolver's `Expression` keeps up to four
+/// variables): a heap `Vec` for the second object on cost a `malloc` and a
+/// `free` per instance, about a sixth of creating one (callgrind,
+/// `bench/object-costs`), where moving four more words costs a few
+/// instructions.
+const INLINE_FIELDS: usize = 4;
+
 /// The objects a [`WithFields`] will store: (offset of the `Field` in the
-/// value, object). The first is kept inline: most classes have one `Field`
-/// (an `ObjectStore`'s, a parent object), and a heap `Vec` for it cost
-/// about a sixth of creating an instance (callgrind, `bench/rpds-run`).
+/// value, object), the first [`INLINE_FIELDS`] inline, in order.
 pub(crate) struct PendingFields<'ctx> {
-    first: Option<(usize, Handle<'ctx>)>,
+    inline: [Option<(usize, Handle<'ctx>)>; INLINE_FIELDS],
+    len: usize,
     rest: Vec<(usize, Handle<'ctx>)>,
 }
 
 impl<'ctx> PendingFields<'ctx> {
-    #[inline]
-    fn push(&mut self, entry: (usize, Handle<'ctx>)) {
-        if self.first.is_none() {
-            self.first = Some(entry);
-        } else {
-            self.rest.push(entry);
+    #[inline(always)]
+    fn new() -> Self {
+        PendingFields {
+            inline: [None, None, None, None],
+            len: 0,
+            rest: Vec::new(),
         }
     }
-}
 
-impl<'ctx> PendingFields<'ctx> {
-    /// The first object to store, and the others.
+    #[inline]
+    fn push(&mut self, entry: (usize, Handle<'ctx>)) {
+        match self.inline.get_mut(self.len) {
+            Some(free) => *free = Some(entry),
+            None => self.rest.push(entry),
+        }
+        self.len += 1;
+    }
+
+    /// Calls `f` with each (offset, object), in the order they were set.
     #[inline(always)]
-    #[allow(clippy::type_complexity)]
-    pub(crate) fn into_parts(self) -> (Option<(usize, Handle<'ctx>)>, Vec<(usize, Handle<'ctx>)>) {
-        (self.first, self.rest)
+    pub(crate) fn for_each(self, mut f: impl FnMut(usize, Handle<'ctx>)) {
+        let PendingFields { inline, len, rest } = self;
+        if len == 0 {
+            return;
+        }
+        for (offset, h) in inline.into_iter().flatten() {
+            f(offset, h);
+        }
+        if len > INLINE_FIELDS {
+            for (offset, h) in rest {
+                f(offset, h);
+            }
+        }
     }
 }
 
@@ -65,10 +90,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     pub fn new(value: T) -> Self {
         WithFields {
             value,
-            fields: PendingFields {
-                first: None,
-                rest: Vec::new(),
-            },
+            fields: PendingFields::new(),
         }
     }
 

@@ -106,6 +106,7 @@ mod tests {
             tuple_items_offset: 24,
             get_buffer: no_buffer,
             release_buffer: no_release,
+            ob_type_offset: 8,
         };
         static TABLE: PlainContextExt = PlainContextExt {
             magic: PLAIN_CONTEXT_EXT_MAGIC,
@@ -114,6 +115,7 @@ mod tests {
             tuple_items_offset: 32,
             get_buffer: no_buffer,
             release_buffer: no_release,
+            ob_type_offset: 8,
         };
         let mut none = context_with(core::ptr::null_mut());
         let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());
