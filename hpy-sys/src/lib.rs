@@ -347,6 +347,10 @@ pub struct PlainContextExt {
     /// ABI does: two loads and a compare, no `HPyGlobal_Load` and
     /// `HPy_TypeCheck` through the context.
     pub ob_type_offset: usize,
+    /// Version 3: how many bytes after an instance's address the data of a
+    /// type of shape `Object` starts (`_HPy_AsStruct_Object` without the
+    /// call through the context).
+    pub object_payload_offset: usize,
 }
 
 /// [`PlainContextExt::magic`]: `"hpyX"` read as a little-endian word.

@@ -839,6 +839,16 @@ pub unsafe fn is_type_fast(
     (_h2py(cls) == ty).then_some(true)
 }
 
+/// `_HPy_AsStruct_Object` (inline in this ABI).
+///
+/// # Safety
+/// `h` is a live instance of a type of shape `Object`.
+#[inline(always)]
+pub unsafe fn as_struct_object(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
+    // SAFETY: forwarded.
+    unsafe { hpy_sys::_HPy_AsStruct_Object(ctx, h) }
+}
+
 /// Empties a field that owns its reference (a decref).
 ///
 /// # Safety

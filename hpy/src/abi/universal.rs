@@ -983,7 +983,11 @@ pub unsafe fn is_instance_fast(
     // SAFETY: on the plain context a handle's value is the live object's
     // address, and its type pointer is `ob_type_offset` bytes after it
     // (the table, from the running CPython's `PyObject`).
-    let obj_ty = unsafe { *(obj._i as *const u8).add(ext.ob_type_offset).cast::<isize>() };
+    let obj_ty = unsafe {
+        *(obj._i as *const u8)
+            .add(ext.ob_type_offset)
+            .cast::<isize>()
+    };
     if obj_ty == ty._i {
         return Some(true);
     }
@@ -993,6 +997,25 @@ pub unsafe fn is_instance_fast(
     // SAFETY: both are handles of the plain context (the global's object
     // borrowed: the global keeps it alive, and nothing closes it).
     Some(unsafe { hpy_sys::HPy_TypeCheck(ctx, obj, ty) } != 0)
+}
+
+/// `_HPy_AsStruct_Object`: on hpy_rs_universal's plain context the
+/// handle's object plus the table's `object_payload_offset`, without the
+/// call through the context; elsewhere HPy's.
+///
+/// # Safety
+/// `h` is a live instance of a type of shape `Object`, a handle of `ctx`.
+#[inline(always)]
+pub unsafe fn as_struct_object(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
+    match plain_ext::of(ctx).filter(|ext| ext.version >= 3) {
+        // On the plain context a handle's value is the object's address,
+        // and the payload of its shape follows the header.
+        Some(ext) => (h._i as *mut u8)
+            .wrapping_add(ext.object_payload_offset)
+            .cast(),
+        // SAFETY: forwarded.
+        None => unsafe { hpy_sys::_HPy_AsStruct_Object(ctx, h) },
+    }
 }
 
 /// Always `None`: a tuple's items are read through the HPy API.

@@ -1,6 +1,8 @@
 //! Creating instances from Rust: [`WithFields`] (a value with objects for
 //! its `Field`s) and [`type_object`].
 
+use core::mem::{ManuallyDrop, MaybeUninit};
+
 use super::{Field, HPyClass};
 use crate::{HPyResult, Handle};
 
@@ -41,9 +43,14 @@ pub struct WithFields<'ctx, T> {
 const INLINE_FIELDS: usize = 4;
 
 /// The objects a [`WithFields`] will store: (offset of the `Field` in the
-/// value, object), the first [`INLINE_FIELDS`] inline, in order.
+/// value, object), the first [`INLINE_FIELDS`] inline, in order. The
+/// inline entries are kept without an `Option` tag each: `len` says how
+/// many are written, so storing them is a loop the compiler unrolls (or
+/// folds, when the number of `set`s is known), with no tag to test and no
+/// array of options to drop.
 pub(crate) struct PendingFields<'ctx> {
-    inline: [Option<(usize, Handle<'ctx>)>; INLINE_FIELDS],
+    /// Entries `0..min(len, INLINE_FIELDS)` are written.
+    inline: [MaybeUninit<(usize, Handle<'ctx>)>; INLINE_FIELDS],
     len: usize,
     rest: Vec<(usize, Handle<'ctx>)>,
 }
@@ -52,16 +59,18 @@ impl<'ctx> PendingFields<'ctx> {
     #[inline(always)]
     fn new() -> Self {
         PendingFields {
-            inline: [None, None, None, None],
+            inline: [const { MaybeUninit::uninit() }; INLINE_FIELDS],
             len: 0,
             rest: Vec::new(),
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, entry: (usize, Handle<'ctx>)) {
         match self.inline.get_mut(self.len) {
-            Some(free) => *free = Some(entry),
+            Some(free) => {
+                free.write(entry);
+            }
             None => self.rest.push(entry),
         }
         self.len += 1;
@@ -70,23 +79,36 @@ impl<'ctx> PendingFields<'ctx> {
     /// Calls `f` with each (offset, object), in the order they were set.
     #[inline(always)]
     pub(crate) fn for_each(self, mut f: impl FnMut(usize, Handle<'ctx>)) {
-        let PendingFields { inline, len, rest } = self;
-        if len == 0 {
-            return;
-        }
-        for (offset, h) in inline.into_iter().flatten() {
+        let mut this = ManuallyDrop::new(self);
+        let inline = this.len.min(INLINE_FIELDS);
+        for entry in &this.inline[..inline] {
+            // SAFETY: entries below `len` are written, and each is read
+            // once: `this` is never dropped, so its entries are not either.
+            let (offset, h) = unsafe { entry.assume_init_read() };
             f(offset, h);
         }
-        if len > INLINE_FIELDS {
-            for (offset, h) in rest {
+        if this.len > INLINE_FIELDS {
+            for (offset, h) in core::mem::take(&mut this.rest) {
                 f(offset, h);
             }
         }
     }
 }
 
+impl Drop for PendingFields<'_> {
+    /// Closes the objects of a `WithFields` that made no instance.
+    fn drop(&mut self) {
+        let inline = self.len.min(INLINE_FIELDS);
+        for entry in &mut self.inline[..inline] {
+            // SAFETY: entries below `len` are written, dropped once here.
+            unsafe { entry.assume_init_drop() };
+        }
+    }
+}
+
 impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     /// The value, with no field set yet.
+    #[inline(always)]
     pub fn new(value: T) -> Self {
         WithFields {
             value,
@@ -98,6 +120,9 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     ///
     /// # Panics
     /// If `field` returns a `Field` that is not part of the value.
+    // Inline: a builder taken and given back by value is moved whole
+    // (value and pending objects) on every call otherwise.
+    #[inline(always)]
     pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
         let start = &self.value as *const T as usize;
         let at = field(&self.value) as *const Field as usize;
@@ -114,6 +139,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         &self.value
     }
 
+    #[inline(always)]
     pub(crate) fn into_parts(self) -> (T, PendingFields<'ctx>) {
         (self.value, self.fields)
     }

@@ -107,6 +107,7 @@ mod tests {
             get_buffer: no_buffer,
             release_buffer: no_release,
             ob_type_offset: 8,
+            object_payload_offset: 16,
         };
         static TABLE: PlainContextExt = PlainContextExt {
             magic: PLAIN_CONTEXT_EXT_MAGIC,
@@ -116,6 +117,7 @@ mod tests {
             get_buffer: no_buffer,
             release_buffer: no_release,
             ob_type_offset: 8,
+            object_payload_offset: 16,
         };
         let mut none = context_with(core::ptr::null_mut());
         let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());

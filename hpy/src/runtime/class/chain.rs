@@ -80,10 +80,13 @@ impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
     #[inline]
     unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
         let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
-        self.0.for_each(|offset, h| {
-            // SAFETY: forwarded, for each object `WithFields::set` checked.
-            unsafe { store_new_field(obj, data, offset, h) }
-        });
+        self.0.for_each(
+            #[inline(always)]
+            |offset, h| {
+                // SAFETY: forwarded, for each object `WithFields::set` checked.
+                unsafe { store_new_field(obj, data, offset, h) }
+            },
+        );
     }
 }
 
