@@ -124,14 +124,49 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     // (value and pending objects) on every call otherwise.
     #[inline(always)]
     pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
+        self.add(field, obj, "WithFields::set");
+        self
+    }
+
+    /// [`set`](Self::set) in place, for fields filled in a loop or a
+    /// branch: `builder = builder.set(..)` in a loop moves the whole
+    /// builder (value and pending objects, a `memcpy` of a few hundred
+    /// bytes) on every turn, `builder.put(..)` writes one entry.
+    ///
+    /// ```
+    /// use hpy::{hpy_class, Field, Handle, WithFields};
+    ///
+    /// #[hpy_class(module = "shapes", frozen)]
+    /// struct Polygon {
+    ///     corners: [Field; 4],
+    /// }
+    ///
+    /// fn polygon<'ctx>(corners: Vec<Handle<'ctx>>) -> WithFields<'ctx, Polygon> {
+    ///     let mut polygon = WithFields::new(Polygon { corners: Default::default() });
+    ///     for (i, corner) in corners.into_iter().take(4).enumerate() {
+    ///         polygon.put(|p| &p.corners[i], corner);
+    ///     }
+    ///     polygon
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    /// If `field` returns a `Field` that is not part of the value.
+    #[inline(always)]
+    pub fn put(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> &mut Self {
+        self.add(field, obj, "WithFields::put");
+        self
+    }
+
+    #[inline(always)]
+    fn add(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>, what: &str) {
         let start = &self.value as *const T as usize;
         let at = field(&self.value) as *const Field as usize;
         assert!(
             at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
-            "WithFields::set: the Field is not part of the value"
+            "{what}: the Field is not part of the value"
         );
         self.fields.push((at - start, obj));
-        self
     }
 
     /// The value, for reading while the fields are being chosen.
