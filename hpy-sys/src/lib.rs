@@ -345,7 +345,10 @@ pub struct PlainContextExt {
     /// object's address as well, a universal binary compares an object's
     /// type with a class's type object kept in a global as the CPython
     /// ABI does: two loads and a compare, no `HPyGlobal_Load` and
-    /// `HPy_TypeCheck` through the context.
+    /// `HPy_TypeCheck` through the context. A table of version 3 also
+    /// promises that a field of this context, like a global, holds the
+    /// object's address as a strong reference (as in the CPython ABI), so
+    /// an owned handle's reference may move into an empty field.
     pub ob_type_offset: usize,
     /// Version 3: how many bytes after an instance's address the data of a
     /// type of shape `Object` starts (`_HPy_AsStruct_Object` without the

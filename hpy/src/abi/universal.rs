@@ -848,6 +848,17 @@ pub unsafe fn field_store_owned(
     field: *mut hpy_sys::HPyField,
     obj: HPy,
 ) {
+    if plain_ext::of(ctx).is_some_and(|ext| ext.version >= 3) {
+        // On hpy_rs_universal's plain context (a table of version 3 says
+        // so) a field holds the object's address as a strong reference,
+        // as in the CPython ABI, and a handle is that address owning one
+        // reference: the handle's reference moves into the empty field,
+        // no `HPyField_Store` and `HPy_Close` through the context.
+        // SAFETY: an empty field of `owner` (contract), which owns the
+        // reference from now on.
+        unsafe { *field = hpy_sys::HPyField { _i: obj._i } };
+        return;
+    }
     // SAFETY: forwarded (contract); the handle is closed once stored.
     unsafe {
         hpy_sys::HPyField_Store(ctx, owner, field, obj);
