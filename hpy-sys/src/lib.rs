@@ -339,13 +339,28 @@ pub struct PlainContextExt {
     ) -> core::ffi::c_int,
     /// Version 2: `PyBuffer_Release(view)`.
     pub release_buffer: unsafe extern "C" fn(view: *mut HPy_buffer),
+    /// Version 3: how many bytes after an object's address (its handle's
+    /// value) the object's type pointer (`ob_type`) is, in the running
+    /// CPython. With it, and since a global of this host holds the
+    /// object's address as well, a universal binary compares an object's
+    /// type with a class's type object kept in a global as the CPython
+    /// ABI does: two loads and a compare, no `HPyGlobal_Load` and
+    /// `HPy_TypeCheck` through the context. A table of version 3 also
+    /// promises that a field of this context, like a global, holds the
+    /// object's address as a strong reference (as in the CPython ABI), so
+    /// an owned handle's reference may move into an empty field.
+    pub ob_type_offset: usize,
+    /// Version 3: how many bytes after an instance's address the data of a
+    /// type of shape `Object` starts (`_HPy_AsStruct_Object` without the
+    /// call through the context).
+    pub object_payload_offset: usize,
 }
 
 /// [`PlainContextExt::magic`]: `"hpyX"` read as a little-endian word.
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 2;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 3;
 
 // ---------------------------------------------------------------------------
 // generated code

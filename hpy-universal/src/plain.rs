@@ -43,6 +43,13 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     tuple_items_offset: hpy_sys::cpython::PyTupleObject_ob_item_OFFSET,
     get_buffer,
     release_buffer,
+    ob_type_offset: core::mem::offset_of!(hpy_sys::cpython::ffi::PyObject, ob_type),
+    object_payload_offset: match hpy_sys::cpython::runtime::types::header_size(
+        hpy_sys::HPyType_BuiltinShape_Object,
+    ) {
+        Some(size) => size,
+        None => panic!("the Object shape has a header"),
+    },
 };
 
 /// [`PlainContextExt::get_buffer`]: `PyObject_GetBuffer`, which HPy 0.9's

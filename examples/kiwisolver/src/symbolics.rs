@@ -336,13 +336,13 @@ impl Expression {
             rest = Some(tuple.build()?.into_handle());
         }
         for (i, (variable, _)) in pairs.into_iter().take(INLINE).enumerate() {
-            expr = expr.set(move |e| &e.vars[i], variable);
+            expr.put(move |e| &e.vars[i], variable);
         }
         if let Some(rest) = rest {
-            expr = expr.set(|e| &e.more, rest);
+            expr.put(|e| &e.more, rest);
         }
         if let Some(terms) = terms {
-            expr = expr.set(|e| &e.terms, terms);
+            expr.put(|e| &e.terms, terms);
         }
         Ok(expr)
     }

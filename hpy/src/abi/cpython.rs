@@ -779,6 +779,7 @@ pub unsafe fn keyword_names(kwnames: HPy) -> Option<(*const HPy, usize)> {
 /// `final` only for a type without `Py_TPFLAGS_BASETYPE`.
 #[inline(always)]
 pub unsafe fn is_instance_fast(
+    _ctx: *mut HPyContext,
     ready: &AtomicBool,
     global: *const HPyGlobal,
     obj: HPy,
@@ -809,7 +810,11 @@ pub unsafe fn is_instance_fast(
 /// # Safety
 /// As for [`is_instance_fast`]; the result is never closed.
 #[inline(always)]
-pub unsafe fn type_borrowed(ready: &AtomicBool, global: *const HPyGlobal) -> Option<HPy> {
+pub unsafe fn type_borrowed(
+    _ctx: *mut HPyContext,
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+) -> Option<HPy> {
     if !ready.load(Ordering::Acquire) {
         return None;
     }
@@ -823,13 +828,28 @@ pub unsafe fn type_borrowed(ready: &AtomicBool, global: *const HPyGlobal) -> Opt
 /// # Safety
 /// As for [`is_instance_fast`].
 #[inline(always)]
-pub unsafe fn is_type_fast(ready: &AtomicBool, global: *const HPyGlobal, cls: HPy) -> Option<bool> {
+pub unsafe fn is_type_fast(
+    _ctx: *mut HPyContext,
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+    cls: HPy,
+) -> Option<bool> {
     if !ready.load(Ordering::Acquire) {
         return None;
     }
     // SAFETY: the slot is readable (contract).
     let ty = unsafe { _hg2py(*global) };
     (_h2py(cls) == ty).then_some(true)
+}
+
+/// `_HPy_AsStruct_Object` (inline in this ABI).
+///
+/// # Safety
+/// `h` is a live instance of a type of shape `Object`.
+#[inline(always)]
+pub unsafe fn as_struct_object(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
+    // SAFETY: forwarded.
+    unsafe { hpy_sys::_HPy_AsStruct_Object(ctx, h) }
 }
 
 /// Empties a field that owns its reference (a decref).

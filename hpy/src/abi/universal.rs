@@ -850,6 +850,17 @@ pub unsafe fn field_store_owned(
     field: *mut hpy_sys::HPyField,
     obj: HPy,
 ) {
+    if plain_ext::of(ctx).is_some_and(|ext| ext.version >= 3) {
+        // On hpy_rs_universal's plain context (a table of version 3 says
+        // so) a field holds the object's address as a strong reference,
+        // as in the CPython ABI, and a handle is that address owning one
+        // reference: the handle's reference moves into the empty field,
+        // no `HPyField_Store` and `HPy_Close` through the context.
+        // SAFETY: an empty field of `owner` (contract), which owns the
+        // reference from now on.
+        unsafe { *field = hpy_sys::HPyField { _i: obj._i } };
+        return;
+    }
     // SAFETY: forwarded (contract); the handle is closed once stored.
     unsafe {
         hpy_sys::HPyField_Store(ctx, owner, field, obj);
@@ -936,18 +947,88 @@ pub unsafe fn tuple_builder_put(
 
 // ---- classes ----
 
-/// Always `None` (ask the HPy API): a global is no object in this ABI.
+/// The type object a ready class `global` holds, as a handle of the
+/// plain context `ctx` of hpy_rs_universal (whose handles and globals are
+/// the objects' addresses), with that context's extension table; `None`
+/// anywhere else (another host, this host's debug and trace contexts: ask
+/// the HPy API), or before the global holds the type.
 ///
 /// # Safety
-/// None; `unsafe` for the CPython ABI's contract.
+/// `global` is a class's type slot, which holds the type once `ready` is
+/// set and is never cleared while the module lives.
+#[inline(always)]
+unsafe fn plain_type(
+    ctx: *mut HPyContext,
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+) -> Option<(&'static hpy_sys::PlainContextExt, HPy)> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 3)?;
+    if !ready.load(Ordering::Acquire) {
+        return None;
+    }
+    // SAFETY: the slot is readable (contract); every context of
+    // hpy_rs_universal stores a global through the plain context, whose
+    // global is the object's address (a strong reference).
+    let ty = unsafe { *global }._i;
+    (ty != 0).then_some((ext, HPy { _i: ty }))
+}
+
+/// Whether `obj` is an instance of the class whose type `global` holds
+/// (or of a subclass), as the CPython ABI's `is_instance_fast` decides it,
+/// on hpy_rs_universal's plain context: the object's type pointer (at the
+/// table's `ob_type_offset`) compared with the global's object, no
+/// `HPyGlobal_Load`, `HPy_TypeCheck` or `HPy_Close` through the context
+/// for a final class. `None` elsewhere: ask the HPy API.
+///
+/// # Safety
+/// As [`plain_type`]; `obj` is a valid handle of `ctx`; `final_` only for
+/// a type without `Py_TPFLAGS_BASETYPE`.
 #[inline(always)]
 pub unsafe fn is_instance_fast(
-    _: &AtomicBool,
-    _: *const HPyGlobal,
-    _: HPy,
-    _: bool,
+    ctx: *mut HPyContext,
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+    obj: HPy,
+    final_: bool,
 ) -> Option<bool> {
-    None
+    // SAFETY: forwarded.
+    let (ext, ty) = unsafe { plain_type(ctx, ready, global) }?;
+    // SAFETY: on the plain context a handle's value is the live object's
+    // address, and its type pointer is `ob_type_offset` bytes after it
+    // (the table, from the running CPython's `PyObject`).
+    let obj_ty = unsafe {
+        *(obj._i as *const u8)
+            .add(ext.ob_type_offset)
+            .cast::<isize>()
+    };
+    if obj_ty == ty._i {
+        return Some(true);
+    }
+    if final_ {
+        return Some(false);
+    }
+    // SAFETY: both are handles of the plain context (the global's object
+    // borrowed: the global keeps it alive, and nothing closes it).
+    Some(unsafe { hpy_sys::HPy_TypeCheck(ctx, obj, ty) } != 0)
+}
+
+/// `_HPy_AsStruct_Object`: on hpy_rs_universal's plain context the
+/// handle's object plus the table's `object_payload_offset`, without the
+/// call through the context; elsewhere HPy's.
+///
+/// # Safety
+/// `h` is a live instance of a type of shape `Object`, a handle of `ctx`.
+#[inline(always)]
+pub unsafe fn as_struct_object(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
+    match plain_ext::of(ctx).filter(|ext| ext.version >= 3) {
+        // On the plain context a handle's value is the object's address,
+        // and the payload of its shape follows the header.
+        Some(ext) => (h._i as *mut u8)
+            .wrapping_add(ext.object_payload_offset)
+            .cast(),
+        // SAFETY: forwarded.
+        None => unsafe { hpy_sys::_HPy_AsStruct_Object(ctx, h) },
+    }
 }
 
 /// Always `None`: a tuple's items are read through the HPy API.
@@ -959,23 +1040,38 @@ pub unsafe fn tuple_items_borrowed(_: HPy) -> Option<(*const HPy, usize)> {
     None
 }
 
-/// Always `None` (load the global through the HPy API), as
-/// [`is_instance_fast`].
+/// The type the ready `global` holds, as a handle of the plain context
+/// `ctx` that owns no reference (the global keeps the type alive as long
+/// as the module); `None`: load it through the HPy API (another host or
+/// context, or not ready yet).
 ///
 /// # Safety
-/// None here; `unsafe` for the CPython ABI's contract.
+/// As for [`is_instance_fast`]; the result is never closed.
 #[inline(always)]
-pub unsafe fn type_borrowed(_: &AtomicBool, _: *const HPyGlobal) -> Option<HPy> {
-    None
+pub unsafe fn type_borrowed(
+    ctx: *mut HPyContext,
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+) -> Option<HPy> {
+    // SAFETY: forwarded.
+    unsafe { plain_type(ctx, ready, global) }.map(|(_, ty)| ty)
 }
 
-/// Always `None` (ask the HPy API), as [`is_instance_fast`].
+/// Whether `cls` is the type the ready `global` holds (one compare, on
+/// the plain context as in [`is_instance_fast`]); `None`: ask the HPy API.
 ///
 /// # Safety
-/// None; `unsafe` for the CPython ABI's contract.
+/// As for [`is_instance_fast`].
 #[inline(always)]
-pub unsafe fn is_type_fast(_: &AtomicBool, _: *const HPyGlobal, _: HPy) -> Option<bool> {
-    None
+pub unsafe fn is_type_fast(
+    ctx: *mut HPyContext,
+    ready: &AtomicBool,
+    global: *const HPyGlobal,
+    cls: HPy,
+) -> Option<bool> {
+    // SAFETY: forwarded.
+    let (_, ty) = unsafe { plain_type(ctx, ready, global) }?;
+    (cls._i == ty._i).then_some(true)
 }
 
 /// The CPython ABI's field clearing for its own deallocator; never called

@@ -1,6 +1,8 @@
 //! Creating instances from Rust: [`WithFields`] (a value with objects for
 //! its `Field`s) and [`type_object`].
 
+use core::mem::{ManuallyDrop, MaybeUninit};
+
 use super::{Field, HPyClass};
 use crate::{HPyResult, Handle};
 
@@ -31,44 +33,86 @@ pub struct WithFields<'ctx, T> {
     fields: PendingFields<'ctx>,
 }
 
+/// How many of a [`WithFields`]'s objects are kept inline (the rest go to
+/// a `Vec`). Four covers the common shapes (a parent, a name and a context,
+/// a few inline references: kiwisolver's `Expression` keeps up to four
+/// variables): a heap `Vec` for the second object on cost a `malloc` and a
+/// `free` per instance, about a sixth of creating one (callgrind,
+/// `bench/object-costs`), where moving four more words costs a few
+/// instructions.
+const INLINE_FIELDS: usize = 4;
+
 /// The objects a [`WithFields`] will store: (offset of the `Field` in the
-/// value, object). The first is kept inline: most classes have one `Field`
-/// (an `ObjectStore`'s, a parent object), and a heap `Vec` for it cost
-/// about a sixth of creating an instance (callgrind, `bench/rpds-run`).
+/// value, object), the first [`INLINE_FIELDS`] inline, in order. The
+/// inline entries are kept without an `Option` tag each: `len` says how
+/// many are written, so storing them is a loop the compiler unrolls (or
+/// folds, when the number of `set`s is known), with no tag to test and no
+/// array of options to drop.
 pub(crate) struct PendingFields<'ctx> {
-    first: Option<(usize, Handle<'ctx>)>,
+    /// Entries `0..min(len, INLINE_FIELDS)` are written.
+    inline: [MaybeUninit<(usize, Handle<'ctx>)>; INLINE_FIELDS],
+    len: usize,
     rest: Vec<(usize, Handle<'ctx>)>,
 }
 
 impl<'ctx> PendingFields<'ctx> {
-    #[inline]
+    #[inline(always)]
+    fn new() -> Self {
+        PendingFields {
+            inline: [const { MaybeUninit::uninit() }; INLINE_FIELDS],
+            len: 0,
+            rest: Vec::new(),
+        }
+    }
+
+    #[inline(always)]
     fn push(&mut self, entry: (usize, Handle<'ctx>)) {
-        if self.first.is_none() {
-            self.first = Some(entry);
-        } else {
-            self.rest.push(entry);
+        match self.inline.get_mut(self.len) {
+            Some(free) => {
+                free.write(entry);
+            }
+            None => self.rest.push(entry),
+        }
+        self.len += 1;
+    }
+
+    /// Calls `f` with each (offset, object), in the order they were set.
+    #[inline(always)]
+    pub(crate) fn for_each(self, mut f: impl FnMut(usize, Handle<'ctx>)) {
+        let mut this = ManuallyDrop::new(self);
+        let inline = this.len.min(INLINE_FIELDS);
+        for entry in &this.inline[..inline] {
+            // SAFETY: entries below `len` are written, and each is read
+            // once: `this` is never dropped, so its entries are not either.
+            let (offset, h) = unsafe { entry.assume_init_read() };
+            f(offset, h);
+        }
+        if this.len > INLINE_FIELDS {
+            for (offset, h) in core::mem::take(&mut this.rest) {
+                f(offset, h);
+            }
         }
     }
 }
 
-impl<'ctx> PendingFields<'ctx> {
-    /// The first object to store, and the others.
-    #[inline(always)]
-    #[allow(clippy::type_complexity)]
-    pub(crate) fn into_parts(self) -> (Option<(usize, Handle<'ctx>)>, Vec<(usize, Handle<'ctx>)>) {
-        (self.first, self.rest)
+impl Drop for PendingFields<'_> {
+    /// Closes the objects of a `WithFields` that made no instance.
+    fn drop(&mut self) {
+        let inline = self.len.min(INLINE_FIELDS);
+        for entry in &mut self.inline[..inline] {
+            // SAFETY: entries below `len` are written, dropped once here.
+            unsafe { entry.assume_init_drop() };
+        }
     }
 }
 
 impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     /// The value, with no field set yet.
+    #[inline(always)]
     pub fn new(value: T) -> Self {
         WithFields {
             value,
-            fields: PendingFields {
-                first: None,
-                rest: Vec::new(),
-            },
+            fields: PendingFields::new(),
         }
     }
 
@@ -76,15 +120,53 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     ///
     /// # Panics
     /// If `field` returns a `Field` that is not part of the value.
+    // Inline: a builder taken and given back by value is moved whole
+    // (value and pending objects) on every call otherwise.
+    #[inline(always)]
     pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
+        self.add(field, obj, "WithFields::set");
+        self
+    }
+
+    /// [`set`](Self::set) in place, for fields filled in a loop or a
+    /// branch: `builder = builder.set(..)` in a loop moves the whole
+    /// builder (value and pending objects, a `memcpy` of a few hundred
+    /// bytes) on every turn, `builder.put(..)` writes one entry.
+    ///
+    /// ```
+    /// use hpy::{hpy_class, Field, Handle, WithFields};
+    ///
+    /// #[hpy_class(module = "shapes", frozen)]
+    /// struct Polygon {
+    ///     corners: [Field; 4],
+    /// }
+    ///
+    /// fn polygon<'ctx>(corners: Vec<Handle<'ctx>>) -> WithFields<'ctx, Polygon> {
+    ///     let mut polygon = WithFields::new(Polygon { corners: Default::default() });
+    ///     for (i, corner) in corners.into_iter().take(4).enumerate() {
+    ///         polygon.put(|p| &p.corners[i], corner);
+    ///     }
+    ///     polygon
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    /// If `field` returns a `Field` that is not part of the value.
+    #[inline(always)]
+    pub fn put(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> &mut Self {
+        self.add(field, obj, "WithFields::put");
+        self
+    }
+
+    #[inline(always)]
+    fn add(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>, what: &str) {
         let start = &self.value as *const T as usize;
         let at = field(&self.value) as *const Field as usize;
         assert!(
             at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
-            "WithFields::set: the Field is not part of the value"
+            "{what}: the Field is not part of the value"
         );
         self.fields.push((at - start, obj));
-        self
     }
 
     /// The value, for reading while the fields are being chosen.
@@ -92,6 +174,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         &self.value
     }
 
+    #[inline(always)]
     pub(crate) fn into_parts(self) -> (T, PendingFields<'ctx>) {
         (self.value, self.fields)
     }

@@ -188,6 +188,41 @@ impl Field {
         }
     }
 
+    /// Stores `value` in this field of a new instance, handing its
+    /// reference over to the slot where the ABI can (the CPython ABI: no
+    /// incref for the store and decref for the handle's close; the
+    /// universal ABI stores and closes).
+    ///
+    /// # Safety
+    /// As `store_inside`; `owner` is the new instance.
+    #[inline(always)]
+    pub(crate) unsafe fn store_new_owned<T: HPyClass>(
+        &self,
+        owner: &Handle<'_>,
+        data: NonNull<ClassData<T>>,
+        value: Handle<'_>,
+    ) {
+        // SAFETY: forwarded.
+        let slot = match unsafe { self.slot_in(data) } {
+            Some(slot) => slot,
+            // SAFETY: forwarded.
+            None => unsafe { self.claim_slot(data) },
+        };
+        // SAFETY: a slot of `owner`'s block, zero or stored by HPy.
+        if unsafe { (*slot)._i } != 0 {
+            // Only if the value named one slot twice (a `Field` moved in
+            // from another instance): replace, as a store does.
+            // SAFETY: forwarded; `value` closes as it drops.
+            return unsafe { self.store_inside(owner, data, value.as_raw()) };
+        }
+        let ctx = owner.context();
+        // SAFETY: an empty slot of `owner`'s block; `value` is an owned
+        // handle of the call's context, given up here.
+        unsafe {
+            crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw())
+        }
+    }
+
     /// Gives this field a free (empty) slot of `data`'s instance.
     ///
     /// # Safety

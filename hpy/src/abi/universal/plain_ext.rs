@@ -106,6 +106,8 @@ mod tests {
             tuple_items_offset: 24,
             get_buffer: no_buffer,
             release_buffer: no_release,
+            ob_type_offset: 8,
+            object_payload_offset: 16,
         };
         static TABLE: PlainContextExt = PlainContextExt {
             magic: PLAIN_CONTEXT_EXT_MAGIC,
@@ -114,6 +116,8 @@ mod tests {
             tuple_items_offset: 32,
             get_buffer: no_buffer,
             release_buffer: no_release,
+            ob_type_offset: 8,
+            object_payload_offset: 16,
         };
         let mut none = context_with(core::ptr::null_mut());
         let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());

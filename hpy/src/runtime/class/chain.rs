@@ -80,19 +80,13 @@ impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
     #[inline]
     unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
         let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
-        // The first directly: most classes have one `Field` (no iterator
-        // chain, no `Vec` to walk for it).
-        let (first, rest) = self.0.into_parts();
-        if let Some((offset, h)) = first {
-            // SAFETY: forwarded.
-            unsafe { store_new_field(obj, data, offset, h) };
-        }
-        if !rest.is_empty() {
-            for (offset, h) in rest {
-                // SAFETY: forwarded.
-                unsafe { store_new_field(obj, data, offset, h) };
-            }
-        }
+        self.0.for_each(
+            #[inline(always)]
+            |offset, h| {
+                // SAFETY: forwarded, for each object `WithFields::set` checked.
+                unsafe { store_new_field(obj, data, offset, h) }
+            },
+        );
     }
 }
 
@@ -116,7 +110,7 @@ unsafe fn store_new_field<T: HPyClass>(
             .cast::<u8>()
             .add(offset)
             .cast::<Field>();
-        field.store_inside(obj, data, h.as_raw());
+        field.store_new_owned(obj, data, h);
     }
 }
 

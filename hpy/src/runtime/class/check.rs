@@ -37,6 +37,7 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     // without `TPFLAGS_BASETYPE`.
     let fast = unsafe {
         crate::abi::is_instance_fast(
+            obj.context().as_raw(),
             slot.global.registered_flag(),
             slot.global.as_raw_ptr(),
             obj.as_raw(),
@@ -76,6 +77,7 @@ pub(super) fn is_subclass_of(
     // SAFETY: as in `is_instance`.
     let fast = unsafe {
         crate::abi::is_type_fast(
+            ctx.as_raw(),
             slot.global.registered_flag(),
             slot.global.as_raw_ptr(),
             cls.as_raw(),

@@ -59,7 +59,7 @@ pub(super) unsafe fn data_start<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut u
             hpy_sys::HPyType_BuiltinShape_Unicode => hpy_sys::_HPy_AsStruct_Unicode(raw, h),
             hpy_sys::HPyType_BuiltinShape_Tuple => hpy_sys::_HPy_AsStruct_Tuple(raw, h),
             hpy_sys::HPyType_BuiltinShape_List => hpy_sys::_HPy_AsStruct_List(raw, h),
-            _ => hpy_sys::_HPy_AsStruct_Object(raw, h),
+            _ => crate::abi::as_struct_object(raw, h),
         })
         .cast()
     }

@@ -331,7 +331,11 @@ fn with_type<'ctx, T: HPyClass, R>(
     // SAFETY: the slot's global holds the type once it is registered, never
     // cleared while the module lives.
     let borrowed = unsafe {
-        crate::abi::type_borrowed(slot.global.registered_flag(), slot.global.as_raw_ptr())
+        crate::abi::type_borrowed(
+            ctx.as_raw(),
+            slot.global.registered_flag(),
+            slot.global.as_raw_ptr(),
+        )
     };
     match borrowed {
         Some(raw) => {
