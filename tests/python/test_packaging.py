@@ -860,6 +860,32 @@ def test_cargo_errors_are_one_message(cargo_hpy, new_project):
     assert "panicked" not in proc.stderr and "RUST_BACKTRACE" not in proc.stderr
 
 
+@version_independent
+def test_a_handle_kept_in_a_thread_local_gets_advice(cargo_hpy, new_project, tmp_path):
+    # rustc's own error for this mistake (E0521, "must outlive 'static")
+    # cannot be reworded from the library; cargo hpy adds what to write.
+    project = tmp_path / "demo-ext"
+    shutil.copytree(new_project, project, ignore=shutil.ignore_patterns("target"))
+    lib = project / "src" / "lib.rs"
+    lib.write_text(lib.read_text() + """
+thread_local! {
+    static KEPT: std::cell::RefCell<Option<hpy::Handle<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+pub fn keep<'ctx>(x: &hpy::Handle<'ctx>) {
+    KEPT.with(|slot| *slot.borrow_mut() = Some(x.dup()));
+}
+""")
+    proc = run([cargo_hpy, "hpy", "build", "--manifest-path", project / "Cargo.toml",
+                "--target-dir", shared_target_dir(), "--out", tmp_path / "out",
+                "--python", sys.executable], ok=False)
+    assert proc.returncode == 101, proc.stderr[-3000:]
+    assert "error[E0521]" in proc.stderr, proc.stderr[-3000:]
+    advice = proc.stderr[proc.stderr.index("error[E0521]"):]
+    assert "hpy-rs: " in advice and "`hpy::Global`" in advice, proc.stderr[-3000:]
+
+
 def test_build_copies_the_python_source(cargo_hpy, tmp_path):
     run([cargo_hpy, "hpy", "build", "--manifest-path", POFPACKAGE / "Cargo.toml",
          "--python", sys.executable, "--out", tmp_path], cwd=ROOT)

@@ -1,7 +1,7 @@
 //! Running cargo and reading its JSON output.
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -173,12 +173,19 @@ pub fn run_build(
     envs: &[(&str, OsString)],
 ) -> Result<Vec<CompilerArtifact>, Error> {
     let program = cargo_program();
+    let mut args = invocation.args();
+    // Cargo's stderr goes through us (so that a diagnostic hpy-rs can
+    // explain gets its advice); it keeps its colours on a terminal. (Before
+    // any `--`, which would give it to rustc.)
+    if std::io::stderr().is_terminal() {
+        args.insert(1, "--color=always".into());
+    }
     let mut command = Command::new(&program);
     command
-        .args(invocation.args())
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::piped());
     for (key, value) in envs {
         command.env(key, value);
     }
@@ -186,6 +193,8 @@ pub fn run_build(
         program: program.to_string_lossy().into_owned(),
         source,
     })?;
+    let stderr = child.stderr.take().expect("stderr was piped");
+    let relay = std::thread::spawn(move || relay_diagnostics(stderr));
     let stdout = child.stdout.take().expect("stdout was piped");
     let mut artifacts = Vec::new();
     let mut read_error = None;
@@ -208,7 +217,11 @@ pub fn run_build(
     let status = child
         .wait()
         .map_err(|e| Error::CargoOutput(format!("waiting for cargo failed: {e}")))?;
+    let advice = relay.join().unwrap_or_default();
     if !status.success() {
+        for text in advice {
+            eprintln!("{text}");
+        }
         return Err(Error::Cargo {
             code: status.code(),
         });
@@ -219,6 +232,91 @@ pub fn run_build(
         )));
     }
     Ok(artifacts)
+}
+
+/// Copies cargo's stderr to ours as it comes and returns the advice hpy-rs
+/// has for the diagnostics it saw (see [`DiagnosticAdvice`]).
+fn relay_diagnostics(stderr: impl Read) -> Vec<&'static str> {
+    let mut advice = DiagnosticAdvice::default();
+    let mut reader = BufReader::new(stderr);
+    let mut line = Vec::new();
+    let mut out = std::io::stderr();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {
+                let _ = out.write_all(&line);
+                advice.read_line(&String::from_utf8_lossy(&line));
+            }
+        }
+    }
+    advice.finish()
+}
+
+/// Advice for the compiler's diagnostics that hpy-rs can say more about
+/// than rustc does, where no trait or attribute can put it into the error
+/// itself: printed by `cargo hpy` after cargo's own output when a build
+/// fails.
+#[derive(Debug, Default)]
+pub struct DiagnosticAdvice {
+    /// Inside an `error[E0521]` diagnostic (borrowed data escapes).
+    in_escape: bool,
+    /// An escape to `'static` was seen: a handle kept in a static or a
+    /// `thread_local!`.
+    static_escape: bool,
+}
+
+/// What to write instead of a handle kept past its call.
+pub const STATIC_ESCAPE_ADVICE: &str = "\
+hpy-rs: \"borrowed data escapes ... must outlive `'static`\" above: if it is a \
+`Handle` kept in a `static` or a `thread_local!` (`Handle<'static>`), note that a \
+handle lasts only as long as its call. Keep the object in a `hpy::Global` (a \
+`static` listed in `hpy_module!`'s `globals`: `GLOBAL.store(&handle)?`, later \
+`GLOBAL.load(ctx)?`) or in a `hpy::Field` of an instance, and keep plain Rust \
+data (numbers, `String`, `Vec<f64>` extracted from the object) in a \
+`thread_local!` instead.";
+
+impl DiagnosticAdvice {
+    /// Reads one line of cargo's rendered diagnostics (ANSI colours allowed).
+    pub fn read_line(&mut self, line: &str) {
+        let plain = strip_ansi(line);
+        let text = plain.trim_start();
+        if text.starts_with("error") || text.starts_with("warning") {
+            self.in_escape = text.starts_with("error[E0521]");
+        } else if self.in_escape && text.contains("outlive `'static`") {
+            self.static_escape = true;
+        }
+    }
+
+    /// The advice for what was read, each text once.
+    pub fn finish(self) -> Vec<&'static str> {
+        let mut advice = Vec::new();
+        if self.static_escape {
+            advice.push(STATIC_ESCAPE_ADVICE);
+        }
+        advice
+    }
+}
+
+/// `text` without ANSI escape sequences (`ESC [ ... letter`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The parts of `cargo metadata --no-deps` that a build needs.
@@ -359,6 +457,38 @@ pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn advice_for_a_handle_kept_in_a_thread_local() {
+        // rustc 1.95's rendering of tests/ui/handle_in_static.rs, coloured.
+        let rendered = "\x1b[0m\x1b[1m\x1b[38;5;9merror[E0521]\x1b[0m\x1b[0m\x1b[1m: borrowed data escapes outside of function\x1b[0m
+  --> src/lib.rs:13:5
+12 | fn keep<'ctx>(x: &Handle<'ctx>) {
+13 |     KEPT.with(|slot| *slot.borrow_mut() = Some(x.dup()));
+   |     argument requires that `'ctx` must outlive `'static`
+";
+        let mut advice = DiagnosticAdvice::default();
+        for line in rendered.lines() {
+            advice.read_line(line);
+        }
+        assert_eq!(advice.finish(), [STATIC_ESCAPE_ADVICE]);
+    }
+
+    #[test]
+    fn no_advice_for_other_diagnostics() {
+        let mut advice = DiagnosticAdvice::default();
+        // An E0521 that is not about 'static, then a 'static in another error.
+        for line in [
+            "error[E0521]: borrowed data escapes outside of closure",
+            "   |     argument requires that `'a` must outlive `'b`",
+            "error[E0597]: `x` does not live long enough",
+            "   |     argument requires that `x` must outlive `'static`",
+            "warning: unused variable",
+        ] {
+            advice.read_line(line);
+        }
+        assert!(advice.finish().is_empty());
+    }
+
     use super::*;
 
     const CDYLIB_LINE: &str = r#"{"reason":"compiler-artifact","package_id":"path+file:///w/examples/pof#0.1.0","manifest_path":"/w/examples/pof/Cargo.toml","target":{"kind":["cdylib","rlib"],"crate_types":["cdylib","rlib"],"name":"pof","src_path":"/w/examples/pof/src/lib.rs","edition":"2021","doc":true,"doctest":true,"test":true},"profile":{"opt_level":"0","debuginfo":2,"debug_assertions":true,"overflow_checks":true,"test":false},"features":[],"filenames":["/w/target/debug/libpof.so","/w/target/debug/libpof.rlib"],"executable":null,"fresh":false}"#;
