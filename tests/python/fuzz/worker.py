@@ -142,6 +142,12 @@ class Worker:
                 obj = getattr(module, name)
                 if isinstance(obj, type) and id(obj) not in classes:
                     classes[id(obj)] = (modname, name, obj)
+                    # Nested subclasses: a data-carrying enum's variants
+                    # (`Shape.Circle`), reachable only through the class.
+                    for attr, value in vars(obj).items():
+                        if (isinstance(value, type) and value is not obj
+                                and issubclass(value, obj) and id(value) not in classes):
+                            classes[id(value)] = (modname, f"{name}.{attr}", value)
         out = {}
         for modname, module in self.modules.items():
             functions, class_info = [], []
@@ -153,6 +159,12 @@ class Worker:
                     if classes[id(obj)][:2] != (modname, name):
                         continue  # an alias (VectorAlias) or another module's class
                     class_info.append(self._describe_class(modname, name, obj, seeds, classes))
+                    for attr, value in vars(obj).items():
+                        nested = classes.get(id(value))
+                        if isinstance(value, type) and nested and nested[:2] == (
+                                modname, f"{name}.{attr}"):
+                            class_info.append(self._describe_class(
+                                modname, nested[1], value, seeds, classes))
                 elif callable(obj):
                     functions.append(name)
             out[modname] = {"functions": functions, "classes": class_info}
@@ -166,6 +178,14 @@ class Worker:
             entry = classes.get(id(type(obj)))
             if entry:
                 seeds.setdefault(entry[:2], []).append(recipe)
+        # A class with no instance of its own (a data-carrying enum, whose
+        # instances are its variants') takes its subclasses' instances.
+        for (modname, name, cls) in classes.values():
+            if not seeds.get((modname, name)):
+                seeds[(modname, name)] = [
+                    recipe for (m, n, sub) in classes.values()
+                    if sub is not cls and issubclass(sub, cls)
+                    for recipe in seeds.get((m, n), [])[:1]]
         for modname, info in out.items():
             for c in info["classes"]:
                 c["seeds"] = seeds.get((modname, c["name"]), [])[:MAX_SEEDS + 2]
