@@ -326,7 +326,7 @@ class Host:
     def _build(self, st):
         start = time.monotonic()
         record = BuildRecord("host", self.target_dir, sys.executable)
-        if record.reuse([self.file]):
+        if record.reuse(self.dir, [self.file]):
             self.build = BuildResult("hpy_rs_universal", [self.file], time.monotonic() - start,
                                      reused_from=record.files[0].parent)
             return
@@ -345,7 +345,7 @@ class Host:
                                f"{_tail(proc.stdout)}")
         if not self.file.exists():
             raise RuntimeError(f"`{' '.join(cmd)}` succeeded but did not produce {self.file}")
-        record.write([self.file])
+        record.write(self.dir, [self.file])
         self.build = BuildResult("hpy_rs_universal", [self.file], time.monotonic() - start)
 
     def import_(self, st):
@@ -421,15 +421,24 @@ class BuildRecord:
         self.path = Path(folder) / digest if folder else None
         self.files = []
 
-    def reuse(self, wanted):
-        """Puts the recorded build's files at the ``wanted`` paths; False if
-        there is no record (or its files are gone), so that a build is due."""
+    def reuse(self, out_dir, wanted):
+        """Puts the recorded build's files into ``out_dir`` (at the same
+        places relative to it: a package's other files, such as xxhash's
+        version.py, come along); False if there is no record, its files are
+        gone or it lacks one of the ``wanted`` paths, so that a build is due."""
         if self.path is None or not self.path.exists():
             return False
-        self.files = [Path(line) for line in self.path.read_text().splitlines()]
-        if len(self.files) != len(wanted) or not all(f.exists() for f in self.files):
+        lines = self.path.read_text().splitlines()
+        if not lines:
             return False
-        for src, dst in zip(self.files, wanted):
+        src_dir, rels = Path(lines[0]), [Path(line) for line in lines[1:]]
+        self.files = [src_dir / rel for rel in rels]
+        if not all(f.exists() for f in self.files):
+            return False
+        if not {Path(w).relative_to(out_dir) for w in wanted} <= set(rels):
+            return False
+        for src, rel in zip(self.files, rels):
+            dst = out_dir / rel
             if src != dst:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 tmp = dst.with_name(dst.name + ".copying")
@@ -437,11 +446,22 @@ class BuildRecord:
                 os.replace(tmp, dst)
         return True
 
-    def write(self, files):
+    def write(self, out_dir, files):
         if self.path is not None:
             tmp = self.path.with_suffix(".%d" % os.getpid())
-            tmp.write_text("".join(f"{f}\n" for f in files))
+            tmp.write_text("".join(f"{line}\n" for line in
+                                   [out_dir] + [Path(f).relative_to(out_dir) for f in files]))
             os.replace(tmp, self.path)
+
+
+def _built_files(st, name, expected):
+    """Every file a build put into the output directory for ``name``: the
+    expected ones, and for a package all of its directory (not caches)."""
+    if not EXTENSIONS[name].submodule:
+        return expected
+    package = st.out_dir / name
+    return sorted(p for p in package.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".copying"))
 
 
 def _expected_files(st, name):
@@ -479,7 +499,7 @@ def _build(st, name):
     start = time.monotonic()
     # A universal build needs no Python; a CPython-ABI one is for HPY_PYTHON.
     record = BuildRecord(st.abi, name, st.target_dir, st.hpy_python if st.abi == "cpython" else "")
-    if record.reuse(expected):
+    if record.reuse(st.out_dir, expected):
         result = BuildResult(name, expected, time.monotonic() - start,
                              reused_from=record.files[0].parent)
         st.builds[name] = result
@@ -508,7 +528,7 @@ def _build(st, name):
             raise RuntimeError(f"`{' '.join(cmd)}` succeeded but did not produce "
                                f"{', '.join(missing)}\n{_tail(proc.stdout)}")
         error = None
-        record.write(expected)
+        record.write(st.out_dir, _built_files(st, name, expected))
     except (OSError, RuntimeError) as e:
         error = f"building extension {name!r} ({st.abi} ABI) failed: {e}"
     result = BuildResult(name, expected, time.monotonic() - start, error)

@@ -14,11 +14,15 @@ wheelhouse, with no checkout of hpy-rs in sight.
   docs.rs does), `cargo hpy build` in both ABIs, imported on CPython 3.14
   (.venv-3.14; else the running one) and on PyPy.
 - test_new_project_from_the_wheelhouse: a wheelhouse of the hpy-rs-build
-  wheel and this CPython's hpy-rs-universal wheel, copied out of the
-  checkout; cargo-hpy from it makes, builds and wheels a project (cwd and
-  HOME outside the checkout, $CARGO_HPY not used), and nothing the build
-  resolved lies in the checkout; `pip install --find-links WH demo` of its
-  universal wheel then works on this CPython (pulling the host) and PyPy.
+  wheel and hpy-rs-universal's manylinux wheels for this CPython and every
+  other one run-tests set up (3.11-3.15), outside the checkout; every
+  command of the user runs in a mount namespace where the checkout is an
+  empty directory (unshare; the test fails on Linux when that cannot be
+  done). cargo-hpy from the wheel makes, builds and wheels a project (cwd
+  and HOME outside the checkout, $CARGO_HPY not used), and nothing the
+  build resolved lies in the checkout; `pip install --find-links WH demo`
+  of its universal wheel then works on each of those CPythons (pulling
+  the host) and on PyPy.
 
 Both run once, with CPython 3.11 in its --hpy-mode=cpython run (like
 test_packaging's version-independent tests).
@@ -30,6 +34,7 @@ import http.server
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -235,28 +240,77 @@ def test_cargo_add_from_a_local_registry(cargo_hpy, registry, tmp_path):
 # ------------------------------------------------------------ the wheelhouse
 
 
+def other_cpythons():
+    """The CPythons besides this one that run-tests set up (.venv-3.12 ...
+    .venv-3.15), and the versions missing, each with why."""
+    found, missing = [], []
+    for minor in range(12, 16):
+        if (3, minor) == sys.version_info[:2]:
+            continue
+        python = ROOT / f".venv-3.{minor}" / "bin" / "python"
+        if python.exists():
+            found.append(python)
+        else:
+            missing.append(f"3.{minor}: no {python.relative_to(ROOT)} "
+                           "(scripts/ensure-venvs makes it)")
+    return found, missing
+
+
 @pytest.fixture(scope="module")
 def wheelhouse(cargo_hpy, tmp_path_factory):
     """The hpy-rs-build wheel (with the SDK crates) and hpy-rs-universal's
-    wheel for this CPython, in a directory outside the checkout."""
+    manylinux wheel for this CPython and every other one run-tests set up,
+    in a directory outside the checkout."""
     wh = tmp_path_factory.mktemp("wheelhouse")
     run([ROOT / "scripts" / "build-backend-wheel", wh, "--binary", cargo_hpy], cwd=ROOT)
-    run([cargo_hpy, "hpy", "wheel", "-p", "hpy-universal", "--python", sys.executable,
-         "--out", wh], cwd=ROOT)
-    names = sorted(p.name.split("-")[0] for p in wh.iterdir())
-    assert names == ["hpy_rs_build", "hpy_rs_universal"], names
+    others, missing = other_cpythons()
+    for python in [Path(sys.executable)] + others:
+        run([cargo_hpy, "hpy", "wheel", "-p", "hpy-universal", "--python", python,
+             "--out", wh], cwd=ROOT)
+    if missing:
+        print("\nwheelhouse: no host wheel for " + "; ".join(missing))
+    wheels = sorted(p.name for p in wh.iterdir())
+    assert [w.split("-")[0] for w in wheels] == (["hpy_rs_build"]
+                                                 + ["hpy_rs_universal"] * (1 + len(others))), wheels
+    for wheel in wheels[1:]:
+        assert "-manylinux_2_" in wheel, wheel
     return wh
+
+
+HIDE_CHECKOUT = 'mount -t tmpfs -o ro tmpfs "$0" && exec "$@"'
+
+
+def checkout_hider():
+    """A command prefix that runs a command in a mount namespace where the
+    checkout is an empty read-only directory (as root, else in a user
+    namespace), or None and why that cannot be done here."""
+    tries = [["unshare", "--mount", "--propagation", "private"],
+             ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private"]]
+    errors = []
+    for prefix in tries:
+        cmd = prefix + ["sh", "-c", HIDE_CHECKOUT, str(ROOT), "sh", "-c",
+                        f'test -z "$(ls -A {shlex.quote(str(ROOT))})"']
+        try:
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  universal_newlines=True)
+        except OSError as e:
+            errors.append(f"{' '.join(prefix)}: {e}")
+            continue
+        if proc.returncode == 0:
+            return prefix + ["sh", "-c", HIDE_CHECKOUT, str(ROOT)], None
+        errors.append(f"{' '.join(prefix)}: {proc.stdout.strip() or proc.returncode}")
+    return None, "; ".join(errors)
 
 
 class Transcript:
     """Runs a user's commands and keeps them with their output (printed:
     `pytest -s` shows what a new user sees)."""
 
-    def __init__(self, env, root):
-        self.env, self.root, self.lines = env, root, []
+    def __init__(self, env, root, prefix):
+        self.env, self.root, self.prefix, self.lines = env, root, prefix or [], []
 
     def __call__(self, cmd, cwd, **env):
-        proc = run(cmd, cwd=cwd, env={**self.env, **env})
+        proc = run(self.prefix + [str(c) for c in cmd], cwd=cwd, env={**self.env, **env})
         shown = " ".join(str(c).replace(str(self.root), "$T") for c in cmd)
         where = str(cwd).replace(str(self.root), "$T")
         self.lines.append(f"{where}$ {' '.join(f'{k}={v}' for k, v in env.items())}"
@@ -277,7 +331,14 @@ def test_new_project_from_the_wheelhouse(wheelhouse, tmp_path):
                     PATH=f"{tool.parent}{os.pathsep}{os.environ['PATH']}")
     for var in ("CARGO_HPY", "CARGO_TARGET_DIR"):
         env.pop(var, None)
-    user = Transcript(env, tmp_path)
+    # The user's commands run with the checkout hidden (an empty directory
+    # in their mount namespace), so nothing of it can be read by accident.
+    hider, why_not = checkout_hider()
+    assert hider is not None or not sys.platform.startswith("linux"), (
+        f"cannot hide the checkout on Linux: {why_not}")
+    user = Transcript(env, tmp_path, hider)
+    if hider is None:
+        user.lines.append(f"(the checkout stays visible: {why_not})")
     user([tool, "-m", "pip", "install", "-q", "--no-index", "--find-links", wheelhouse,
           "hpy-rs-build"], cwd=tmp_path)
     user(["cargo", "hpy", "new", "demo"], cwd=tmp_path)
@@ -287,8 +348,8 @@ def test_new_project_from_the_wheelhouse(wheelhouse, tmp_path):
     user(["cargo", "hpy", "wheel", "--universal", "--out", wheelhouse], cwd=demo,
          CARGO_NET_OFFLINE="true")
     # Nothing the build resolved lies in the checkout.
-    metadata = run(["cargo", "metadata", "--format-version", "1", "--offline"], cwd=demo,
-                   env=env).stdout
+    metadata = run((hider or []) + ["cargo", "metadata", "--format-version", "1", "--offline"],
+                   cwd=demo, env=env).stdout
     manifests = [p["manifest_path"] for p in json.loads(metadata)["packages"]]
     assert any("/site-packages/hpy_rs_build/crates/hpy-rs-0.1.0/" in m for m in manifests)
     for text in [metadata, (demo / "Cargo.toml").read_text(), (demo / "Cargo.lock").read_text()]:
@@ -298,7 +359,12 @@ def test_new_project_from_the_wheelhouse(wheelhouse, tmp_path):
     check = ("import demo, sys; assert demo.add(1, 2) == 3; "
              "print(demo.greet('wheelhouse'), demo.__file__.rsplit('/', 1)[1], "
              "[m for m in sys.modules if m.startswith('hpy')])")
-    users = [("cpython", make_venv(sys.executable, tmp_path / "user-cpython"))]
+    others, _ = other_cpythons()
+    users = [(f"cpython-{'.'.join(map(str, sys.version_info[:2]))}",
+              make_venv(sys.executable, tmp_path / "user-cpython"))]
+    for python in others:
+        name = python.parent.parent.name.replace(".venv-", "cpython-")
+        users.append((name, make_venv(python, tmp_path / f"user-{name}")))
     if pypy_path() is not None:
         users.append(("pypy", make_venv(pypy_path(), tmp_path / "user-pypy")))
     for name, python in users:
@@ -306,7 +372,7 @@ def test_new_project_from_the_wheelhouse(wheelhouse, tmp_path):
               "demo"], cwd=home)
         out = user([python, "-c", check], cwd=home).stdout
         assert out.startswith("Hello, wheelhouse! demo.hpy0.so"), out
-        assert ("hpy_rs_universal" in out) == (name == "cpython"), out
+        assert ("hpy_rs_universal" in out) == name.startswith("cpython"), out
     print("\n".join(["", "--- what a new user runs ($T: a directory outside the checkout)"]
                     + user.lines))
     if len(users) == 1:
