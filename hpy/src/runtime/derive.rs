@@ -32,20 +32,16 @@ pub fn attr_field<'ctx, T>(
     read: impl Fn(&Handle<'ctx>) -> HPyResult<T>,
     default: Option<impl FnOnce() -> T>,
 ) -> HPyResult<T> {
-    let ctx = obj.context();
-    let value = match obj.get_attr_s(name) {
-        Ok(value) => value,
-        Err(e) => {
-            if let Some(default) = default {
-                if e.is_instance_of::<crate::exceptions::AttributeError>(ctx) {
-                    drop(e.catch(ctx));
-                    return Ok(default());
-                }
-            }
-            return Err(missing(ctx, e, type_name, "attribute", name));
-        }
-    };
-    read(&value).map_err(|e| e.in_field(name))
+    let found = obj.get_attr_s(name);
+    read_field::<crate::exceptions::AttributeError, _>(
+        obj,
+        found,
+        type_name,
+        "attribute",
+        name,
+        read,
+        default,
+    )
 }
 
 /// Field `name` of `type_name` from the item `name` of `obj` (`obj[name]`),
@@ -58,17 +54,34 @@ pub fn item_field<'ctx, T>(
     read: impl Fn(&Handle<'ctx>) -> HPyResult<T>,
     default: Option<impl FnOnce() -> T>,
 ) -> HPyResult<T> {
+    let found = obj.get_item_s(name);
+    read_field::<crate::exceptions::LookupError, _>(
+        obj, found, type_name, "item", name, read, default,
+    )
+}
+
+/// The rest of [`attr_field`] and [`item_field`]: `found` is the looked-up
+/// value; an `Absent` error there is `default()` when there is a default.
+fn read_field<'ctx, Absent: crate::ExceptionClass, T>(
+    obj: &Handle<'ctx>,
+    found: HPyResult<Handle<'ctx>>,
+    type_name: &str,
+    kind: &str,
+    name: &str,
+    read: impl Fn(&Handle<'ctx>) -> HPyResult<T>,
+    default: Option<impl FnOnce() -> T>,
+) -> HPyResult<T> {
     let ctx = obj.context();
-    let value = match obj.get_item_s(name) {
+    let value = match found {
         Ok(value) => value,
         Err(e) => {
             if let Some(default) = default {
-                if e.is_instance_of::<crate::exceptions::LookupError>(ctx) {
+                if e.is_instance_of::<Absent>(ctx) {
                     drop(e.catch(ctx));
                     return Ok(default());
                 }
             }
-            return Err(missing(ctx, e, type_name, "item", name));
+            return Err(missing(ctx, e, type_name, kind, name));
         }
     };
     read(&value).map_err(|e| e.in_field(name))
