@@ -80,33 +80,57 @@ impl StdClass {
         }
     }
 
-    /// The source of a helper function: a lambda evaluated once (with the
-    /// builtins only) and kept like a class. The universal ABI has no C API
-    /// for these types, and on PyPy, whose `datetime` and `uuid` are
-    /// written in Python, each attribute read or constructor call from an
-    /// extension enters the interpreter again (the bulk of a conversion's
-    /// time); a helper reads or builds the whole value in one call, its
-    /// attribute reads inside Python (compiled together by PyPy's JIT).
-    /// Ints are packed into one `int` where they fit 64 bits.
+    /// The source of a helper function: Python code run once (with the
+    /// builtins) that defines `helper`, kept like a class. The universal
+    /// ABI has no C API for these types, and on PyPy, whose `datetime` and
+    /// `uuid` are written in Python, each attribute read or constructor
+    /// call from an extension enters the interpreter again (the bulk of a
+    /// conversion's time); a helper checks, reads or builds the whole value
+    /// in one call, its attribute reads inside Python (compiled together by
+    /// PyPy's JIT). Ints are packed into one `int` where they fit 64 bits.
     const fn helper_source(self) -> Option<&'static str> {
         Some(match self {
-            // 14 + 4 + 5 + 5 + 6 + 6 + 20 + 1 bits (year ... fold).
+            // `None` for another object; else the fields packed, 14 + 4 +
+            // 5 + 5 + 6 + 6 + 20 + 1 bits (year ... fold), with bit 62 set
+            // for `timezone.utc`; an `(int, tzinfo)` pair for another zone.
             StdClass::DateTimeFields => {
-                "lambda d: ((((((((d.year << 4 | d.month) << 5 | d.day) << 5 | d.hour) << 6 \
-                 | d.minute) << 6 | d.second) << 20 | d.microsecond) << 1 | d.fold), d.tzinfo)"
+                "from datetime import datetime as D, timezone\n\
+                 UTC = timezone.utc\n\
+                 def helper(d):\n\
+                 \x20   if not isinstance(d, D):\n\
+                 \x20       return None\n\
+                 \x20   p = (((((((d.year << 4 | d.month) << 5 | d.day) << 5 | d.hour) << 6\n\
+                 \x20        | d.minute) << 6 | d.second) << 20 | d.microsecond) << 1 | d.fold)\n\
+                 \x20   tz = d.tzinfo\n\
+                 \x20   if tz is None:\n\
+                 \x20       return p\n\
+                 \x20   if tz is UTC:\n\
+                 \x20       return p | 1 << 62\n\
+                 \x20   return (p, tz)\n"
             }
-            // days (signed), seconds (17 bits), microseconds (20 bits): 64
-            // bits while |days| < 2**26, else an OverflowError when read.
+            // `None` for another object; else days (signed), seconds (17
+            // bits), microseconds (20 bits): 64 bits while |days| < 2**26,
+            // else an OverflowError when read.
             StdClass::TimeDeltaFields => {
-                "lambda d: d.days << 37 | d.seconds << 20 | d.microseconds"
+                "from datetime import timedelta as T\n\
+                 def helper(d):\n\
+                 \x20   if not isinstance(d, T):\n\
+                 \x20       return None\n\
+                 \x20   return d.days << 37 | d.seconds << 20 | d.microseconds\n"
             }
             StdClass::UuidFromHalves => {
-                "(lambda U: lambda hi, lo: U(int=hi << 64 | lo))(__import__('uuid').UUID)"
+                "from uuid import UUID\n\
+                 def helper(hi, lo):\n\
+                 \x20   return UUID(int=hi << 64 | lo)\n"
             }
             StdClass::IntToBytes => {
-                "lambda x: x.to_bytes((x.bit_length() + 8) >> 3, 'little', signed=True)"
+                "def helper(x):\n\
+                 \x20   return x.to_bytes((x.bit_length() + 8) >> 3, 'little', signed=True)\n"
             }
-            StdClass::IntFromBytes => "lambda b: int.from_bytes(b, 'little', signed=True)",
+            StdClass::IntFromBytes => {
+                "def helper(b):\n\
+                 \x20   return int.from_bytes(b, 'little', signed=True)\n"
+            }
             _ => return None,
         })
     }
@@ -125,9 +149,10 @@ impl StdClass {
                 ctx.compile(
                     source,
                     "<hpy-rs conversion helper>",
-                    crate::SourceKind::Expr,
+                    crate::SourceKind::File,
                 )?
-                .eval(&globals, None)?
+                .eval(&globals, None)?;
+                globals.get_item_s("helper")?
             }
             None => {
                 let (module, attr) = self.path();

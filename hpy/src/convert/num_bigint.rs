@@ -45,6 +45,16 @@ fn signed_bytes(int: &Handle<'_>) -> HPyResult<Vec<u8>> {
     Ok(bytes.extract::<&[u8]>()?.to_vec())
 }
 
+/// The value of the `int` `int` if it fits an `i64`: its low 64 bits
+/// (`HPyLong_AsUInt64_tMask`, which never fails) compared with the whole,
+/// so that a larger one raises no `OverflowError` on the way (which costs
+/// more than the comparison on PyPy).
+fn small_int(int: &Handle<'_>) -> HPyResult<Option<i64>> {
+    let low = int.as_u64_mask()? as i64;
+    let same = int.rich_compare_bool(&low.into_hpy(int.context())?, crate::RichCompareOp::Eq)?;
+    Ok(same.then_some(low))
+}
+
 /// `obj` as a `BigInt` if it is an `int` and the CPython ABI reads it
 /// directly; `None` otherwise.
 fn fast_extract(obj: &Handle<'_>) -> HPyResult<Option<BigInt>> {
@@ -69,14 +79,10 @@ impl<'ctx> FromHPy<'_, 'ctx> for BigInt {
         if let Some(value) = fast_extract(obj)? {
             return Ok(value);
         }
-        let ctx = obj.context();
-        // SAFETY: valid handle; -1 plus a set exception signals failure.
-        let small = unsafe { hpy_sys::HPyLong_AsInt64_t(ctx.as_raw(), obj.as_raw()) };
-        if small != -1 || !ctx.err_occurred() {
+        let int = as_int(obj)?;
+        if let Some(small) = small_int(&int)? {
             return Ok(BigInt::from(small));
         }
-        ctx.err_clear();
-        let int = as_int(obj)?;
         Ok(BigInt::from_signed_bytes_le(&signed_bytes(&int)?))
     }
 }
@@ -90,15 +96,11 @@ impl<'ctx> FromHPy<'_, 'ctx> for BigUint {
                 .to_biguint()
                 .ok_or_else(|| HPyErr::overflow_error("can't convert negative int to unsigned"));
         }
-        let ctx = obj.context();
-        // SAFETY: valid handle; u64::MAX plus a set exception signals failure.
-        let small = unsafe { hpy_sys::HPyLong_AsUInt64_t(ctx.as_raw(), obj.as_raw()) };
-        if small != u64::MAX || !ctx.err_occurred() {
-            return Ok(BigUint::from(small));
-        }
-        ctx.err_clear();
         let int = as_int(obj)?;
-        let value = BigInt::from_signed_bytes_le(&signed_bytes(&int)?);
+        let value = match small_int(&int)? {
+            Some(small) => BigInt::from(small),
+            None => BigInt::from_signed_bytes_le(&signed_bytes(&int)?),
+        };
         value
             .to_biguint()
             .ok_or_else(|| HPyErr::overflow_error("can't convert negative int to unsigned"))

@@ -27,12 +27,14 @@ pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
         if let Some(parts) = api.delta_fields(obj) {
             return Ok(parts);
         }
-    } else if StdClass::TimeDelta.is_instance(obj)? {
+    } else {
         let packed = StdClass::TimeDeltaFields.get(ctx)?.call1((obj,))?;
-        // Beyond 2**26 days the packed int overflows 64 bits: read the
-        // attributes then.
-        if let Ok(packed) = packed.extract::<i64>() {
-            return Ok((packed >> 37, (packed >> 20) & 0x1_ffff, packed & 0xf_ffff));
+        // `None` for another object; beyond 2**26 days the packed int
+        // overflows 64 bits: the attributes are read then.
+        if !packed.is_none() {
+            if let Ok(packed) = packed.extract::<i64>() {
+                return Ok((packed >> 37, (packed >> 20) & 0x1_ffff, packed & 0xf_ffff));
+            }
         }
     }
     StdClass::TimeDelta.check(obj)?;
@@ -49,19 +51,30 @@ pub(crate) type DateTimeState<'ctx> =
     ((i32, u8, u8), (u8, u8, u8, u32), bool, Option<Handle<'ctx>>);
 
 /// The fields of a `datetime` (or subclass) read by one call of a helper
-/// (`StdClass::DateTimeFields`: its public attributes, packed into one
-/// `int`, and its `tzinfo`); `None` for another object. For the universal
-/// ABI, where `datetime` has no C API: one call instead of eight
-/// attribute reads.
+/// (`StdClass::DateTimeFields`: its public attributes packed into one
+/// `int`, with its `tzinfo` where that is not `None` or `timezone.utc`);
+/// `None` for another object. For the universal ABI, where `datetime` has
+/// no C API: one call instead of eight attribute reads.
 pub(crate) fn datetime_state<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Option<DateTimeState<'ctx>>> {
     let ctx = obj.context();
-    if !StdClass::DateTime.is_instance(obj)? {
+    let fields = StdClass::DateTimeFields.get(ctx)?.call1((obj,))?;
+    if fields.is_none() {
         return Ok(None);
     }
-    let fields = StdClass::DateTimeFields.get(ctx)?.call1((obj,))?;
-    let packed: u64 = fields.get_item_i(0)?.extract()?;
-    let tz = fields.get_item_i(1)?;
-    let tz = if tz.is_none() { None } else { Some(tz) };
+    let (packed, tz) = if fields.type_check_constant(hpy_sys::HPyConstant::TupleType)? {
+        (
+            fields.get_item_i(0)?.extract()?,
+            Some(fields.get_item_i(1)?),
+        )
+    } else {
+        let packed: u64 = fields.extract()?;
+        let tz = if packed & 1 << 62 != 0 {
+            Some(utc(ctx)?)
+        } else {
+            None
+        };
+        (packed, tz)
+    };
     let bits = |shift: u32, width: u32| (packed >> shift) & ((1 << width) - 1);
     Ok(Some((
         (bits(47, 14) as i32, bits(43, 4) as u8, bits(38, 5) as u8),
