@@ -268,16 +268,14 @@ impl<'ctx> FromHPy<'_, 'ctx> for DateTime<Utc> {
     /// An aware `datetime` whose `tzinfo` is `timezone.utc` (`ValueError`
     /// for another zone, as PyO3; convert with `astimezone` first).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
-        if let Some(fast) = fast_datetime(obj) {
-            // `timezone.utc` itself: its offset is 0, no need to ask.
-            if let Ok((local, Some(tz))) = &fast {
-                let is_utc = match datetime_api(obj.context()) {
-                    Some(api) => api.is_utc(tz),
-                    None => tz.is(&utc(obj.context())?),
-                };
-                if is_utc {
-                    return Ok(local.and_utc());
-                }
+        // `timezone.utc` itself: its offset is 0, no need to ask.
+        if let Some(Ok((local, Some(tz)))) = fast_datetime(obj) {
+            let is_utc = match datetime_api(obj.context()) {
+                Some(api) => api.is_utc(&tz),
+                None => tz.is(&utc(obj.context())?),
+            };
+            if is_utc {
+                return Ok(local.and_utc());
             }
         }
         let (local, offset) = aware_parts(obj)?;
