@@ -92,7 +92,8 @@ impl StdClass {
         Some(match self {
             // `None` for another object; else the fields packed, 14 + 4 +
             // 5 + 5 + 6 + 6 + 20 + 1 bits (year ... fold), with bit 62 set
-            // for `timezone.utc`; an `(int, tzinfo)` pair for another zone.
+            // for `timezone.utc` and bit 63 for another `tzinfo` (an `int`
+            // in every case: no tuple to make and take apart).
             StdClass::DateTimeFields => {
                 "from datetime import datetime as D, timezone\n\
                  UTC = timezone.utc\n\
@@ -106,7 +107,7 @@ impl StdClass {
                  \x20       return p\n\
                  \x20   if tz is UTC:\n\
                  \x20       return p | 1 << 62\n\
-                 \x20   return (p, tz)\n"
+                 \x20   return p | 1 << 63\n"
             }
             // `None` for another object; else days (signed), seconds (17
             // bits), microseconds (20 bits): 64 bits while |days| < 2**26,

@@ -52,28 +52,23 @@ pub(crate) type DateTimeState<'ctx> =
 
 /// The fields of a `datetime` (or subclass) read by one call of a helper
 /// (`StdClass::DateTimeFields`: its public attributes packed into one
-/// `int`, with its `tzinfo` where that is not `None` or `timezone.utc`);
-/// `None` for another object. For the universal ABI, where `datetime` has
-/// no C API: one call instead of eight attribute reads.
+/// `int`, with a bit for `timezone.utc` and one for another `tzinfo`,
+/// which is then read as an attribute); `None` for another object. For
+/// the universal ABI, where `datetime` has no C API: one call instead of
+/// eight attribute reads.
 pub(crate) fn datetime_state<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Option<DateTimeState<'ctx>>> {
     let ctx = obj.context();
     let fields = StdClass::DateTimeFields.get(ctx)?.call1((obj,))?;
     if fields.is_none() {
         return Ok(None);
     }
-    let (packed, tz) = if fields.type_check_constant(hpy_sys::HPyConstant::TupleType)? {
-        (
-            fields.get_item_i(0)?.extract()?,
-            Some(fields.get_item_i(1)?),
-        )
+    let packed: u64 = fields.extract()?;
+    let tz = if packed & 1 << 62 != 0 {
+        Some(utc(ctx)?)
+    } else if packed & 1 << 63 != 0 {
+        Some(obj.get_attr_s("tzinfo")?)
     } else {
-        let packed: u64 = fields.extract()?;
-        let tz = if packed & 1 << 62 != 0 {
-            Some(utc(ctx)?)
-        } else {
-            None
-        };
-        (packed, tz)
+        None
     };
     let bits = |shift: u32, width: u32| (packed >> shift) & ((1 << width) - 1);
     Ok(Some((
