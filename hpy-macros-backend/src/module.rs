@@ -275,48 +275,41 @@ fn exec_items(module: &ModuleInput, module_name: &str) -> TokenStream {
     }
 }
 
-/// The module's `HPyGlobal`s: hpy-rs's own three, the user's, one per
-/// exception, one per class.
+/// The module's own `HPyGlobal`s: the user's, one per exception, one per
+/// class (hpy-rs's own, `impl_::SDK_GLOBALS`, follow in `global_list`).
 fn global_ptrs(module: &ModuleInput) -> Vec<TokenStream> {
     let (globals, types) = (&module.globals, &module.types);
-    [
-        quote!(::__hpy::impl_::PANIC_EXCEPTION.as_raw_ptr()),
-        quote!(::__hpy::impl_::signal_check_global()),
-        quote!(::__hpy::impl_::catch_state_global()),
-    ]
-    .into_iter()
-    .chain(globals.iter().map(|g| {
-        let global = quote::quote_spanned!(g.span()=> &#g);
-        quote!(::__hpy::impl_::global_ptr(#global))
-    }))
-    .chain((0..module.exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())))
-    .chain(
-        types
-            .iter()
-            .map(|t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::TYPE_GLOBAL)),
-    )
-    .collect()
+    globals
+        .iter()
+        .map(|g| {
+            let global = quote::quote_spanned!(g.span()=> &#g);
+            quote!(::__hpy::impl_::global_ptr(#global))
+        })
+        .chain(
+            (0..module.exceptions.len()).map(|i| quote!(__HPY_EXCEPTIONS[#i].global.as_raw_ptr())),
+        )
+        .chain(
+            types
+                .iter()
+                .map(|t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::TYPE_GLOBAL)),
+        )
+        .collect()
 }
 
 /// The length of the module's global list and its value: the globals of
-/// `global_ptrs`, then (where a class is an enum with data) its variant
-/// classes' globals, then the null entry.
+/// `global_ptrs`, hpy-rs's own (`SDK_GLOBALS`), then (where a class is an
+/// enum with data) its variant classes' globals, then the null entry.
 fn global_list(module: &ModuleInput, global_ptrs: &[TokenStream]) -> (TokenStream, TokenStream) {
     let n = global_ptrs.len() + 1;
-    if module.types.is_empty() {
-        return (
-            quote!(#n),
-            quote!(::__hpy::impl_::GlobalList::new([#(#global_ptrs,)* ::core::ptr::null_mut()])),
-        );
-    }
-    let variants: Vec<TokenStream> = module
-        .types
-        .iter()
-        .map(|t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::VARIANT_GLOBALS))
-        .collect();
+    let more: Vec<TokenStream> =
+        std::iter::once(quote!(::__hpy::impl_::SDK_GLOBALS))
+            .chain(module.types.iter().map(
+                |t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::VARIANT_GLOBALS),
+            ))
+            .collect();
     (
-        quote!({ #n #(+ #variants.len())* }),
-        quote!(::__hpy::impl_::GlobalList::concat([#(#global_ptrs,)*], &[#(#variants),*])),
+        quote!({ #n #(+ #more.len())* }),
+        quote!(::__hpy::impl_::GlobalList::concat([#(#global_ptrs,)*], &[#(#more),*])),
     )
 }
 

@@ -139,6 +139,26 @@ impl Global {
         Ok(())
     }
 
+    /// Whether anything was stored since the global was made or last
+    /// [forgotten](Global::forget).
+    #[inline]
+    #[allow(dead_code)] // used by the universal ABI's `ObjectCache`
+    pub(crate) fn is_stored(&self) -> bool {
+        // SAFETY: reading the cell under the GIL (see the `Sync` impl).
+        unsafe { (*self.raw.get())._i != 0 }
+    }
+
+    /// Empties the global without releasing what it holds (at module
+    /// exec, for a cache: the interpreter that owned the object may be
+    /// gone). The next store starts afresh, as on a global never stored.
+    #[allow(dead_code)] // used by the universal ABI's `ObjectCache`
+    pub(crate) fn forget(&self) {
+        // SAFETY: writing the cell under the GIL (module exec runs with
+        // it held; see the `Sync` impl); a zero global is one never
+        // stored, which `load_raw` never hands to HPy.
+        unsafe { *self.raw.get() = HPyGlobal { _i: 0 } };
+    }
+
     /// A new handle to what [`store_unboxed`](Global::store_unboxed)
     /// stored (one `HPyGlobal_Load`), or `None` before it did.
     #[inline]

@@ -11,12 +11,12 @@
 pub use crate::abi::expansion::*;
 pub use crate::abi::InternedName;
 pub use crate::runtime::{
-    add_constant, catch_state_global, cold, extract_optional, extract_or_default, extract_required,
-    extract_self, global_ptr, init_panic_exception, meth_keywords, meth_noargs, meth_o,
-    meth_varargs, panics_as, present, register_global, return_object, return_status,
-    set_trampoline_context, signal_check_global, slot_call, slot_mod_exec, Args, DefineList,
-    FromKwargs, FunctionDescription, GlobalList, IntoReturn, MethArgs, MethNoArgs, MethO, ModExec,
-    Parsed, PyMethod, StaticDef, StaticModuleDef, PANIC_EXCEPTION,
+    add_constant, cold, extract_optional, extract_or_default, extract_required, extract_self,
+    global_ptr, init_panic_exception, meth_keywords, meth_noargs, meth_o, meth_varargs, panics_as,
+    present, register_global, return_object, return_status, set_trampoline_context, slot_call,
+    slot_mod_exec, Args, DefineList, FromKwargs, FunctionDescription, GlobalList, IntoReturn,
+    MethArgs, MethNoArgs, MethO, ModExec, Parsed, PyMethod, StaticDef, StaticModuleDef,
+    SDK_GLOBALS,
 };
 pub use crate::runtime::{buffer, class, derive, dunders, slots};
 

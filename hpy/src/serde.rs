@@ -272,7 +272,9 @@ impl<'ctx> SerMap<'ctx> {
         let value = v
             .serialize(Ser { ctx: self.ctx })
             .map_err(|e| e.at(Step::Key(key.to_owned())))?;
-        self.dict.set_item_s(key, &value)?;
+        // The key made from its length (no C string, as `set_item_s`
+        // would make and then measure).
+        self.dict.set_item(&key.into_hpy(self.ctx)?, &value)?;
         Ok(())
     }
 
@@ -583,21 +585,17 @@ impl<'ctx> De<'_, 'ctx> {
     }
 
     fn mapping<'de, V: Visitor<'de>>(&self, visitor: V, what: &str) -> Result<V::Value> {
-        if !self.obj.is_dict() {
+        let Some(dict) = self.obj.downcast_ref::<crate::Dict>() else {
             return Err(Error::wrong_type(what, self.obj));
-        }
-        let keys = self.obj.call_method0("keys")?;
-        let keys = crate::convert::seq::list_from_iter(
-            self.obj.context(),
-            keys.iter()?.collect::<HPyResult<Vec<_>>>()?.into_iter(),
-        )?;
+        };
+        let keys = dict.keys()?.into_handle();
         let len = keys.len()?;
         visitor.visit_map(MapDe {
             obj: self.obj,
             keys,
             index: 0,
             len,
-            key_text: String::new(),
+            key: None,
         })
     }
 }
@@ -843,13 +841,25 @@ impl<'de> SeqAccess<'de> for SeqDe<'_, '_> {
     }
 }
 
-/// The items of a dict, in its order.
+/// The items of a dict, in its order (its keys listed by `HPyDict_Keys`).
 struct MapDe<'h, 'ctx> {
     obj: &'h Handle<'ctx>,
     keys: Handle<'ctx>,
     index: usize,
     len: usize,
-    key_text: String,
+    /// The key whose value comes next.
+    key: Option<Handle<'ctx>>,
+}
+
+/// A key as the path of an error shows it: a `str` as it is, anything
+/// else as its `repr` (made only when there is an error to report).
+fn key_text(key: &Handle<'_>) -> String {
+    let text = if key.is_str() {
+        key.extract::<String>()
+    } else {
+        key.repr()
+    };
+    text.unwrap_or_else(|_| String::from("?"))
 }
 
 impl<'de> MapAccess<'de> for MapDe<'_, '_> {
@@ -860,24 +870,20 @@ impl<'de> MapAccess<'de> for MapDe<'_, '_> {
             return Ok(None);
         }
         let key = self.keys.get_item_i(self.index as isize)?;
-        self.key_text = if key.is_str() {
-            key.extract::<String>()?
-        } else {
-            key.repr()?
-        };
-        let text = self.key_text.clone();
-        seed.deserialize(De { obj: &key })
-            .map(Some)
-            .map_err(|e| e.at(Step::Key(text)))
+        let result = seed.deserialize(De { obj: &key });
+        let key = self.key.insert(key);
+        result.map(Some).map_err(|e| e.at(Step::Key(key_text(key))))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        let key = self.keys.get_item_i(self.index as isize)?;
+        let key = match self.key.take() {
+            Some(key) => key,
+            None => self.keys.get_item_i(self.index as isize)?,
+        };
         self.index += 1;
         let value = self.obj.get_item(&key)?;
-        let text = core::mem::take(&mut self.key_text);
         seed.deserialize(De { obj: &value })
-            .map_err(|e| e.at(Step::Key(text)))
+            .map_err(|e| e.at(Step::Key(key_text(&key))))
     }
 
     fn size_hint(&self) -> Option<usize> {

@@ -455,15 +455,16 @@ const _: () = {
         ::core::ptr::null_mut(),
     ]);
     static __HPY_GLOBALS: crate::sdk::hpy::impl_::GlobalList<
-        { 5usize + <Counter as crate::sdk::hpy::HPyClass>::VARIANT_GLOBALS.len() },
+        {
+            2usize + crate::sdk::hpy::impl_::SDK_GLOBALS.len()
+                + <Counter as crate::sdk::hpy::HPyClass>::VARIANT_GLOBALS.len()
+        },
     > = crate::sdk::hpy::impl_::GlobalList::concat(
-        [
-            crate::sdk::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
-            crate::sdk::hpy::impl_::signal_check_global(),
-            crate::sdk::hpy::impl_::catch_state_global(),
-            <Counter as crate::sdk::hpy::HPyClass>::TYPE_GLOBAL,
+        [<Counter as crate::sdk::hpy::HPyClass>::TYPE_GLOBAL],
+        &[
+            crate::sdk::hpy::impl_::SDK_GLOBALS,
+            <Counter as crate::sdk::hpy::HPyClass>::VARIANT_GLOBALS,
         ],
-        &[<Counter as crate::sdk::hpy::HPyClass>::VARIANT_GLOBALS],
     );
     /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: crate::sdk::hpy::impl_::StaticModuleDef = unsafe {

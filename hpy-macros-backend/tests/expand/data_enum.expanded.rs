@@ -97,15 +97,13 @@ const _: () = {
         ::core::ptr::null_mut(),
     ]);
     static __HPY_GLOBALS: ::hpy::impl_::GlobalList<
-        { 5usize + <Shape as ::hpy::HPyClass>::VARIANT_GLOBALS.len() },
+        {
+            2usize + ::hpy::impl_::SDK_GLOBALS.len()
+                + <Shape as ::hpy::HPyClass>::VARIANT_GLOBALS.len()
+        },
     > = ::hpy::impl_::GlobalList::concat(
-        [
-            ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
-            ::hpy::impl_::signal_check_global(),
-            ::hpy::impl_::catch_state_global(),
-            <Shape as ::hpy::HPyClass>::TYPE_GLOBAL,
-        ],
-        &[<Shape as ::hpy::HPyClass>::VARIANT_GLOBALS],
+        [<Shape as ::hpy::HPyClass>::TYPE_GLOBAL],
+        &[::hpy::impl_::SDK_GLOBALS, <Shape as ::hpy::HPyClass>::VARIANT_GLOBALS],
     );
     /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {

@@ -228,16 +228,13 @@ const _: () = {
         ::core::ptr::null_mut(),
     ]);
     static __HPY_GLOBALS: ::hpy::impl_::GlobalList<
-        { 6usize + <Empty as ::hpy::HPyClass>::VARIANT_GLOBALS.len() },
+        {
+            3usize + ::hpy::impl_::SDK_GLOBALS.len()
+                + <Empty as ::hpy::HPyClass>::VARIANT_GLOBALS.len()
+        },
     > = ::hpy::impl_::GlobalList::concat(
-        [
-            ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
-            ::hpy::impl_::signal_check_global(),
-            ::hpy::impl_::catch_state_global(),
-            ::hpy::impl_::global_ptr(&CACHE),
-            <Empty as ::hpy::HPyClass>::TYPE_GLOBAL,
-        ],
-        &[<Empty as ::hpy::HPyClass>::VARIANT_GLOBALS],
+        [::hpy::impl_::global_ptr(&CACHE), <Empty as ::hpy::HPyClass>::TYPE_GLOBAL],
+        &[::hpy::impl_::SDK_GLOBALS, <Empty as ::hpy::HPyClass>::VARIANT_GLOBALS],
     );
     /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {

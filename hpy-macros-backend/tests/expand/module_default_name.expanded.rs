@@ -64,12 +64,9 @@ const _: () = {
         __HPY_EXEC_DEF.as_ptr(),
         ::core::ptr::null_mut(),
     ]);
-    static __HPY_GLOBALS: ::hpy::impl_::GlobalList<4usize> = ::hpy::impl_::GlobalList::new([
-        ::hpy::impl_::PANIC_EXCEPTION.as_raw_ptr(),
-        ::hpy::impl_::signal_check_global(),
-        ::hpy::impl_::catch_state_global(),
-        ::core::ptr::null_mut(),
-    ]);
+    static __HPY_GLOBALS: ::hpy::impl_::GlobalList<
+        { 1usize + ::hpy::impl_::SDK_GLOBALS.len() },
+    > = ::hpy::impl_::GlobalList::concat([], &[::hpy::impl_::SDK_GLOBALS]);
     /// SAFETY: the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) definitions, the globals live statics
     static __HPY_MODULE_DEF: ::hpy::impl_::StaticModuleDef = unsafe {
         ::hpy::impl_::StaticModuleDef::new(

@@ -503,14 +503,33 @@ pub(crate) fn is_instance(
 /// Emptied (its reference left to the
 /// interpreter) by each module exec through [`ObjectCache::forget`], so
 /// that an interpreter started again never sees an object of the one
-/// before. The universal ABI keeps nothing (its `get` is always `None`).
-pub(crate) struct ObjectCache(AtomicPtr<cpy_PyObject>);
+/// before. The universal ABI keeps the object in an `HPyGlobal` the
+/// module lists ([`global_ptr`](Self::global_ptr)); that global is listed
+/// in this ABI too, so that a module's list of globals is the same in both,
+/// but this ABI never stores to it.
+pub(crate) struct ObjectCache(AtomicPtr<cpy_PyObject>, crate::Global);
 
 impl ObjectCache {
     /// An empty cache, for a `static`.
     #[allow(clippy::new_without_default)]
     pub(crate) const fn new() -> Self {
-        ObjectCache(AtomicPtr::new(ptr::null_mut()))
+        ObjectCache(AtomicPtr::new(ptr::null_mut()), crate::Global::new())
+    }
+
+    /// The pointer a module definition lists for this cache (unused in
+    /// this ABI: see the type's doc).
+    pub(crate) const fn global_ptr(&self) -> *mut HPyGlobal {
+        self.1.as_raw_ptr()
+    }
+
+    /// Records that the module definition being executed lists
+    /// [`global_ptr`](Self::global_ptr) (nothing uses it in this ABI).
+    ///
+    /// # Safety
+    /// It must list it.
+    pub(crate) unsafe fn mark_listed(&self) {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { self.1.mark_registered() }
     }
 
     /// The kept object, as a new handle; `None` before [`set`](Self::set).

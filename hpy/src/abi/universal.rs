@@ -813,28 +813,66 @@ pub(crate) fn is_instance(_: &crate::Handle<'_>, _: &crate::Handle<'_>) -> Optio
     None
 }
 
-/// The CPython ABI's cache of looked-up objects; here it keeps nothing (a
-/// universal module would need an `HPyGlobal` listed in its definition).
-pub(crate) struct ObjectCache(());
+/// An object kept after its first lookup (see the CPython ABI's
+/// `ObjectCache`). Here it is kept in an `HPyGlobal`, which HPy's
+/// universal ABI allows only where the module definition lists it: a
+/// cache whose [`global_ptr`](Self::global_ptr) every module lists (the
+/// `StdClass` caches, through `impl_::SDK_GLOBALS`) is marked so by
+/// [`mark_listed`](Self::mark_listed) at module exec and then keeps its
+/// object (one `HPyGlobal_Load` per `get`); an unlisted one keeps nothing.
+pub(crate) struct ObjectCache(crate::Global);
 
 impl ObjectCache {
     /// An empty cache, for a `static`.
     #[allow(clippy::new_without_default)]
     pub(crate) const fn new() -> Self {
-        ObjectCache(())
+        ObjectCache(crate::Global::new())
     }
 
-    /// Always `None`.
-    #[inline(always)]
-    pub(crate) fn get<'ctx>(&self, _: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
-        None
+    /// The pointer a module definition lists for this cache.
+    pub(crate) const fn global_ptr(&self) -> *mut HPyGlobal {
+        self.0.as_raw_ptr()
     }
 
-    /// Keeps nothing.
-    pub(crate) fn set(&self, _: &crate::Handle<'_>) {}
+    /// Records that the module definition being executed lists
+    /// [`global_ptr`](Self::global_ptr).
+    ///
+    /// # Safety
+    /// It must list it.
+    pub(crate) unsafe fn mark_listed(&self) {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { self.0.mark_registered() }
+    }
 
-    /// Nothing to forget.
-    pub(crate) fn forget(&self) {}
+    /// The kept object, as a new handle (one `HPyGlobal_Load`); `None`
+    /// before [`set`](Self::set) or where the module does not list it.
+    #[inline]
+    pub(crate) fn get<'ctx>(&self, ctx: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
+        if !self.0.registered() {
+            return None;
+        }
+        // An error (none is expected from a load) is dropped, which
+        // clears it: the caller looks the object up again.
+        self.0.load_unboxed(ctx).ok().flatten()
+    }
+
+    /// Keeps `obj` unless an object is kept already (or the module does not
+    /// list the cache). Stored once per module exec (`store_unboxed`: on
+    /// PyPy a store keeps what it replaces alive, see
+    /// `Quirk::GlobalStoreLeaks`, and these objects live as long anyway).
+    pub(crate) fn set(&self, obj: &crate::Handle<'_>) {
+        if !self.0.registered() || self.0.is_stored() {
+            return;
+        }
+        // Cannot fail: the global is registered.
+        let _ = self.0.store_unboxed(obj);
+    }
+
+    /// Empties the cache without releasing its object (at module exec:
+    /// the interpreter that owned it may be gone), as the CPython ABI's.
+    pub(crate) fn forget(&self) {
+        self.0.forget();
+    }
 }
 
 /// `HPyField_Store` of an owned handle into an empty field, then closes

@@ -29,7 +29,7 @@ use chrono::{
 };
 
 use super::imported::{datetime_api, StdClass};
-use super::std_time::{new_timedelta, timedelta_parts, utc};
+use super::std_time::{datetime_state, new_timedelta, timedelta_parts, utc};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// An int attribute of a date/time object.
@@ -61,12 +61,26 @@ fn naive_time((h, m, s, us): (u32, u32, u32, u32)) -> HPyResult<NaiveTime> {
 }
 
 /// The local time and the `tzinfo` of an exact `datetime`, read through
-/// the C API; `None` for another object or without the C API.
+/// the C API (CPython ABI) or else from its pickled state
+/// (`datetime_state`); `None` for another object.
 #[allow(clippy::type_complexity)]
 fn fast_datetime<'ctx>(
     obj: &Handle<'ctx>,
 ) -> Option<HPyResult<(NaiveDateTime, Option<Handle<'ctx>>)>> {
-    let (date, time, tz) = datetime_api(obj.context())?.datetime_fields(obj)?;
+    let (date, time, tz) = match datetime_api(obj.context()) {
+        Some(api) => api.datetime_fields(obj)?,
+        None => match datetime_state(obj) {
+            Ok(state) => {
+                let ((y, mo, d), (h, mi, s, us), _fold, tz) = state?;
+                (
+                    (y, u32::from(mo), u32::from(d)),
+                    (u32::from(h), u32::from(mi), u32::from(s), us),
+                    tz,
+                )
+            }
+            Err(e) => return Some(Err(e)),
+        },
+    };
     Some(naive_date(date).and_then(|d| Ok((NaiveDateTime::new(d, naive_time(time)?), tz))))
 }
 
@@ -254,12 +268,14 @@ impl<'ctx> FromHPy<'_, 'ctx> for DateTime<Utc> {
     /// An aware `datetime` whose `tzinfo` is `timezone.utc` (`ValueError`
     /// for another zone, as PyO3; convert with `astimezone` first).
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
-        if let Some(fast) = fast_datetime(obj) {
-            // `timezone.utc` itself: its offset is 0, no need to ask.
-            if let (Ok((local, Some(tz))), Some(api)) = (&fast, datetime_api(obj.context())) {
-                if api.is_utc(tz) {
-                    return Ok(local.and_utc());
-                }
+        // `timezone.utc` itself: its offset is 0, no need to ask.
+        if let Some(Ok((local, Some(tz)))) = fast_datetime(obj) {
+            let is_utc = match datetime_api(obj.context()) {
+                Some(api) => api.is_utc(&tz),
+                None => tz.is(&utc(obj.context())?),
+            };
+            if is_utc {
+                return Ok(local.and_utc());
             }
         }
         let (local, offset) = aware_parts(obj)?;

@@ -1,13 +1,12 @@
 //! The Python classes the conversions of `std` and optional-crate types
 //! build and check (`datetime.datetime`, `decimal.Decimal`, `uuid.UUID` …),
-//! imported at first use.
-//!
-//! The CPython ABI keeps each class once imported (in an
-//! `abi::ObjectCache`, emptied at each module exec like the `collections.abc`
-//! classes); HPy's universal ABI can keep an object between calls only in a
-//! [`Global`](crate::Global) the module lists, which a library conversion
-//! cannot add, so there the class is looked up in `sys.modules` (through
-//! the import machinery) on each call.
+//! imported at first use and kept: in an `abi::ObjectCache` each, emptied
+//! at each module exec like the `collections.abc` classes. The CPython ABI
+//! keeps the object in a static; HPy's universal ABI can keep one between
+//! calls only in an `HPyGlobal` the module definition lists, so every
+//! module `hpy_module!` makes lists one per class (`impl_::SDK_GLOBALS`,
+//! through [`CLASS_GLOBALS`]), and a class is one `HPyGlobal_Load` after
+//! its first import.
 //!
 //! The CPython ABI also keeps the `datetime` C API here
 //! ([`datetime_api`]), for the conversions' fast paths.
@@ -24,6 +23,8 @@ pub(crate) enum StdClass {
     DateTime,
     TimeDelta,
     TimeZone,
+    /// `datetime.timezone.utc` (not a class).
+    Utc,
     TzInfo,
     ZoneInfo,
     Decimal,
@@ -37,10 +38,20 @@ pub(crate) enum StdClass {
     UuidIsSafeSlot,
     /// `uuid.SafeUUID.unknown` (not a class).
     SafeUuidUnknown,
+    /// A helper function ([`helper_source`](StdClass::helper_source)).
+    DateTimeFields,
+    /// A helper function ([`helper_source`](StdClass::helper_source)).
+    TimeDeltaFields,
+    /// A helper function ([`helper_source`](StdClass::helper_source)).
+    UuidFromHalves,
+    /// A helper function ([`helper_source`](StdClass::helper_source)).
+    IntToBytes,
+    /// A helper function ([`helper_source`](StdClass::helper_source)).
+    IntFromBytes,
 }
 
 impl StdClass {
-    const COUNT: usize = 15;
+    pub(crate) const COUNT: usize = StdClass::IntFromBytes as usize + 1;
 
     /// `(module, attribute)`.
     const fn path(self) -> (&'static str, &'static str) {
@@ -50,6 +61,7 @@ impl StdClass {
             StdClass::DateTime => ("datetime", "datetime"),
             StdClass::TimeDelta => ("datetime", "timedelta"),
             StdClass::TimeZone => ("datetime", "timezone"),
+            StdClass::Utc => ("datetime", "timezone.utc"),
             StdClass::TzInfo => ("datetime", "tzinfo"),
             StdClass::ZoneInfo => ("zoneinfo", "ZoneInfo"),
             StdClass::Decimal => ("decimal", "Decimal"),
@@ -60,7 +72,68 @@ impl StdClass {
             StdClass::UuidIntSlot => ("uuid", "UUID.int"),
             StdClass::UuidIsSafeSlot => ("uuid", "UUID.is_safe"),
             StdClass::SafeUuidUnknown => ("uuid", "SafeUUID.unknown"),
+            StdClass::DateTimeFields
+            | StdClass::TimeDeltaFields
+            | StdClass::UuidFromHalves
+            | StdClass::IntToBytes
+            | StdClass::IntFromBytes => ("", ""),
         }
+    }
+
+    /// The source of a helper function: Python code run once (with the
+    /// builtins) that defines `helper`, kept like a class. The universal
+    /// ABI has no C API for these types, and on PyPy, whose `datetime` and
+    /// `uuid` are written in Python, each attribute read or constructor
+    /// call from an extension enters the interpreter again (the bulk of a
+    /// conversion's time); a helper checks, reads or builds the whole value
+    /// in one call, its attribute reads inside Python (compiled together by
+    /// PyPy's JIT). Ints are packed into one `int` where they fit 64 bits.
+    const fn helper_source(self) -> Option<&'static str> {
+        Some(match self {
+            // `None` for another object; else the fields packed, 14 + 4 +
+            // 5 + 5 + 6 + 6 + 20 + 1 bits (year ... fold), with bit 62 set
+            // for `timezone.utc` and bit 63 for another `tzinfo` (an `int`
+            // in every case: no tuple to make and take apart).
+            StdClass::DateTimeFields => {
+                "from datetime import datetime as D, timezone\n\
+                 UTC = timezone.utc\n\
+                 def helper(d):\n\
+                 \x20   if not isinstance(d, D):\n\
+                 \x20       return None\n\
+                 \x20   p = (((((((d.year << 4 | d.month) << 5 | d.day) << 5 | d.hour) << 6\n\
+                 \x20        | d.minute) << 6 | d.second) << 20 | d.microsecond) << 1 | d.fold)\n\
+                 \x20   tz = d.tzinfo\n\
+                 \x20   if tz is None:\n\
+                 \x20       return p\n\
+                 \x20   if tz is UTC:\n\
+                 \x20       return p | 1 << 62\n\
+                 \x20   return p | 1 << 63\n"
+            }
+            // `None` for another object; else days (signed), seconds (17
+            // bits), microseconds (20 bits): 64 bits while |days| < 2**26,
+            // else an OverflowError when read.
+            StdClass::TimeDeltaFields => {
+                "from datetime import timedelta as T\n\
+                 def helper(d):\n\
+                 \x20   if not isinstance(d, T):\n\
+                 \x20       return None\n\
+                 \x20   return d.days << 37 | d.seconds << 20 | d.microseconds\n"
+            }
+            StdClass::UuidFromHalves => {
+                "from uuid import UUID\n\
+                 def helper(hi, lo):\n\
+                 \x20   return UUID(int=hi << 64 | lo)\n"
+            }
+            StdClass::IntToBytes => {
+                "def helper(x):\n\
+                 \x20   return x.to_bytes((x.bit_length() + 8) >> 3, 'little', signed=True)\n"
+            }
+            StdClass::IntFromBytes => {
+                "def helper(b):\n\
+                 \x20   return int.from_bytes(b, 'little', signed=True)\n"
+            }
+            _ => return None,
+        })
     }
 
     /// The class object (the object, for the variants that are not
@@ -70,11 +143,27 @@ impl StdClass {
         if let Some(class) = cache.get(ctx) {
             return Ok(class);
         }
-        let (module, attr) = self.path();
-        let mut class = ctx.import_module(module)?;
-        for name in attr.split('.') {
-            class = class.get_attr_s(name)?;
-        }
+        let class = match self.helper_source() {
+            Some(source) => {
+                let globals = ctx.new_dict()?;
+                globals.set_item_s("__builtins__", &ctx.builtins())?;
+                ctx.compile(
+                    source,
+                    "<hpy-rs conversion helper>",
+                    crate::SourceKind::File,
+                )?
+                .eval(&globals, None)?;
+                globals.get_item_s("helper")?
+            }
+            None => {
+                let (module, attr) = self.path();
+                let mut class = ctx.import_module(module)?;
+                for name in attr.split('.') {
+                    class = class.get_attr_s(name)?;
+                }
+                class
+            }
+        };
         cache.set(&class);
         Ok(class)
     }
@@ -85,6 +174,12 @@ impl StdClass {
         let class = self.get(ctx)?;
         if let Some(answer) = crate::abi::is_instance(obj, &class) {
             return answer;
+        }
+        // These classes have no `__instancecheck__` (their metaclass is
+        // `type`): `HPy_TypeCheck` answers as `isinstance` does, without
+        // looking the builtin up and calling it.
+        if let Some(class) = class.downcast_ref::<crate::types::Type>() {
+            return Ok(obj.type_check(class));
         }
         ctx.builtin("isinstance")?.call(&[obj, &class])?.is_true()
     }
@@ -97,6 +192,7 @@ impl StdClass {
             StdClass::DateTime => "datetime.datetime",
             StdClass::TimeDelta => "datetime.timedelta",
             StdClass::TimeZone => "datetime.timezone",
+            StdClass::Utc => "datetime.timezone.utc",
             StdClass::TzInfo => "datetime.tzinfo",
             StdClass::ZoneInfo => "zoneinfo.ZoneInfo",
             StdClass::Decimal => "decimal.Decimal",
@@ -107,6 +203,11 @@ impl StdClass {
             StdClass::UuidIntSlot => "uuid.UUID.int",
             StdClass::UuidIsSafeSlot => "uuid.UUID.is_safe",
             StdClass::SafeUuidUnknown => "uuid.SafeUUID.unknown",
+            StdClass::DateTimeFields => "<datetime fields helper>",
+            StdClass::TimeDeltaFields => "<timedelta fields helper>",
+            StdClass::UuidFromHalves => "<UUID helper>",
+            StdClass::IntToBytes => "<int.to_bytes helper>",
+            StdClass::IntFromBytes => "<int.from_bytes helper>",
         }
     }
 
@@ -123,6 +224,18 @@ impl StdClass {
 
 static CLASSES: [ObjectCache; StdClass::COUNT] = [const { ObjectCache::new() }; StdClass::COUNT];
 
+/// The `HPyGlobal`s of the class caches, which every module definition
+/// lists (in both ABIs, so that the list does not depend on the ABI).
+pub(crate) const CLASS_GLOBALS: [*mut hpy_sys::HPyGlobal; StdClass::COUNT] = {
+    let mut globals = [core::ptr::null_mut(); StdClass::COUNT];
+    let mut i = 0;
+    while i < StdClass::COUNT {
+        globals[i] = CLASSES[i].global_ptr();
+        i += 1;
+    }
+    globals
+};
+
 static DATETIME_API: crate::abi::DateTimeApiCache = crate::abi::DateTimeApiCache::new();
 
 /// The `datetime` C API (CPython ABI, C `datetime` only; else `None`).
@@ -132,10 +245,18 @@ pub(crate) fn datetime_api(ctx: Context<'_>) -> Option<crate::abi::DateTimeApi> 
     DATETIME_API.get(ctx)
 }
 
-/// Empties the caches (at module exec: see `abi::ObjectCache`).
-pub(crate) fn forget_cached_classes() {
+/// Empties the caches (at module exec: see `abi::ObjectCache`) and marks
+/// their globals as listed.
+///
+/// # Safety
+/// Only from the exec of a module whose definition lists
+/// [`CLASS_GLOBALS`] (every module `hpy_module!` makes).
+pub(crate) unsafe fn forget_cached_classes() {
     for class in &CLASSES {
         class.forget();
+        // SAFETY: the module being executed lists `CLASS_GLOBALS`
+        // (contract).
+        unsafe { class.mark_listed() };
     }
     DATETIME_API.forget();
 }

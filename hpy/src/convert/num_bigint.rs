@@ -7,7 +7,8 @@
 //! `_PyLong_AsByteArray`/`_PyLong_FromByteArray`). On the universal ABI,
 //! values that fit 64 bits take HPy's integer functions and larger ones go
 //! through `int.to_bytes` / `int.from_bytes` (little-endian two's
-//! complement), which every interpreter has. Like the built-in integers,
+//! complement), which every interpreter has, each in one call of a helper
+//! (`StdClass::IntToBytes`, `IntFromBytes`). Like the built-in integers,
 //! extraction accepts anything with `__index__`. A negative `int` for a
 //! `BigUint` is an `OverflowError` ("can't convert negative int to
 //! unsigned"), as CPython's own unsigned conversions say, on every
@@ -16,6 +17,7 @@
 use hpy_sys::HPyConstant;
 use num_bigint::{BigInt, BigUint, Sign};
 
+use super::imported::StdClass;
 use crate::abi;
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
@@ -36,12 +38,21 @@ fn as_int<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
 }
 
 /// The little-endian two's-complement bytes of the int `int`, long enough
-/// for its sign bit.
+/// for its sign bit (`int.to_bytes`, through one call of a helper:
+/// `StdClass::IntToBytes`).
 fn signed_bytes(int: &Handle<'_>) -> HPyResult<Vec<u8>> {
-    let bits: u64 = int.call_method0("bit_length")?.extract()?;
-    let len = bits / 8 + 1;
-    let bytes = int.call_method_with("to_bytes", (len, "little"), (("signed", true),))?;
+    let bytes = StdClass::IntToBytes.get(int.context())?.call1((int,))?;
     Ok(bytes.extract::<&[u8]>()?.to_vec())
+}
+
+/// The value of the `int` `int` if it fits an `i64`: its low 64 bits
+/// (`HPyLong_AsUInt64_tMask`, which never fails) compared with the whole,
+/// so that a larger one raises no `OverflowError` on the way (which costs
+/// more than the comparison on PyPy).
+fn small_int(int: &Handle<'_>) -> HPyResult<Option<i64>> {
+    let low = int.as_u64_mask()? as i64;
+    let same = int.rich_compare_bool(&low.into_hpy(int.context())?, crate::RichCompareOp::Eq)?;
+    Ok(same.then_some(low))
 }
 
 /// `obj` as a `BigInt` if it is an `int` and the CPython ABI reads it
@@ -68,14 +79,10 @@ impl<'ctx> FromHPy<'_, 'ctx> for BigInt {
         if let Some(value) = fast_extract(obj)? {
             return Ok(value);
         }
-        let ctx = obj.context();
-        // SAFETY: valid handle; -1 plus a set exception signals failure.
-        let small = unsafe { hpy_sys::HPyLong_AsInt64_t(ctx.as_raw(), obj.as_raw()) };
-        if small != -1 || !ctx.err_occurred() {
+        let int = as_int(obj)?;
+        if let Some(small) = small_int(&int)? {
             return Ok(BigInt::from(small));
         }
-        ctx.err_clear();
-        let int = as_int(obj)?;
         Ok(BigInt::from_signed_bytes_le(&signed_bytes(&int)?))
     }
 }
@@ -89,33 +96,22 @@ impl<'ctx> FromHPy<'_, 'ctx> for BigUint {
                 .to_biguint()
                 .ok_or_else(|| HPyErr::overflow_error("can't convert negative int to unsigned"));
         }
-        let ctx = obj.context();
-        // SAFETY: valid handle; u64::MAX plus a set exception signals failure.
-        let small = unsafe { hpy_sys::HPyLong_AsUInt64_t(ctx.as_raw(), obj.as_raw()) };
-        if small != u64::MAX || !ctx.err_occurred() {
-            return Ok(BigUint::from(small));
-        }
-        ctx.err_clear();
         let int = as_int(obj)?;
-        let value = BigInt::from_signed_bytes_le(&signed_bytes(&int)?);
+        let value = match small_int(&int)? {
+            Some(small) => BigInt::from(small),
+            None => BigInt::from_signed_bytes_le(&signed_bytes(&int)?),
+        };
         value
             .to_biguint()
             .ok_or_else(|| HPyErr::overflow_error("can't convert negative int to unsigned"))
     }
 }
 
-/// `int.from_bytes(bytes, "little", signed=signed)`.
-fn int_from_le_bytes<'ctx>(
-    ctx: Context<'ctx>,
-    bytes: &[u8],
-    signed: bool,
-) -> HPyResult<Handle<'ctx>> {
+/// `int.from_bytes(bytes, "little", signed=True)`, through one call of a
+/// helper (`StdClass::IntFromBytes`).
+fn int_from_signed_le_bytes<'ctx>(ctx: Context<'ctx>, bytes: &[u8]) -> HPyResult<Handle<'ctx>> {
     let bytes = super::bytes::bytes_from_slice(ctx, bytes)?;
-    ctx.constant(HPyConstant::LongType).call_method_with(
-        "from_bytes",
-        (bytes, "little"),
-        (("signed", signed),),
-    )
+    StdClass::IntFromBytes.get(ctx)?.call1((bytes,))
 }
 
 impl<'ctx> IntoHPy<'ctx> for &BigInt {
@@ -130,7 +126,7 @@ impl<'ctx> IntoHPy<'ctx> for &BigInt {
         if let Some(int) = abi::int_from_magnitude(ctx, negative, words, magnitude.bits()) {
             return int;
         }
-        int_from_le_bytes(ctx, &self.to_signed_bytes_le(), true)
+        int_from_signed_le_bytes(ctx, &self.to_signed_bytes_le())
     }
 }
 
@@ -151,7 +147,10 @@ impl<'ctx> IntoHPy<'ctx> for &BigUint {
         {
             return int;
         }
-        int_from_le_bytes(ctx, &self.to_bytes_le(), false)
+        // A zero byte on top: the magnitude read as two's complement.
+        let mut bytes = self.to_bytes_le();
+        bytes.push(0);
+        int_from_signed_le_bytes(ctx, &bytes)
     }
 }
 

@@ -16,9 +16,26 @@ const SECONDS_PER_DAY: u64 = 86_400;
 
 /// `(days, seconds, microseconds)` of a `timedelta` (normalised by
 /// Python: `0 <= seconds < 86400`, `0 <= microseconds < 10**6`).
+///
+/// Without the CPython ABI's C API, one call of a helper reads the three
+/// (`StdClass::TimeDeltaFields`), where the attributes are three calls (on
+/// PyPy, whose `datetime` is written in Python, each a property's
+/// function).
 pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
-    if let Some(parts) = datetime_api(obj.context()).and_then(|api| api.delta_fields(obj)) {
-        return Ok(parts);
+    let ctx = obj.context();
+    if let Some(api) = datetime_api(ctx) {
+        if let Some(parts) = api.delta_fields(obj) {
+            return Ok(parts);
+        }
+    } else {
+        let packed = StdClass::TimeDeltaFields.get(ctx)?.call1((obj,))?;
+        // `None` for another object; beyond 2**26 days the packed int
+        // overflows 64 bits: the attributes are read then.
+        if !packed.is_none() {
+            if let Ok(packed) = packed.extract::<i64>() {
+                return Ok((packed >> 37, (packed >> 20) & 0x1_ffff, packed & 0xf_ffff));
+            }
+        }
     }
     StdClass::TimeDelta.check(obj)?;
     Ok((
@@ -26,6 +43,45 @@ pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
         obj.get_attr_s("seconds")?.extract()?,
         obj.get_attr_s("microseconds")?.extract()?,
     ))
+}
+
+/// The fields of a `datetime`: `((year, month, day), (hour, minute,
+/// second, microsecond), fold, tzinfo)`.
+pub(crate) type DateTimeState<'ctx> =
+    ((i32, u8, u8), (u8, u8, u8, u32), bool, Option<Handle<'ctx>>);
+
+/// The fields of a `datetime` (or subclass) read by one call of a helper
+/// (`StdClass::DateTimeFields`: its public attributes packed into one
+/// `int`, with a bit for `timezone.utc` and one for another `tzinfo`,
+/// which is then read as an attribute); `None` for another object. For
+/// the universal ABI, where `datetime` has no C API: one call instead of
+/// eight attribute reads.
+pub(crate) fn datetime_state<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Option<DateTimeState<'ctx>>> {
+    let ctx = obj.context();
+    let fields = StdClass::DateTimeFields.get(ctx)?.call1((obj,))?;
+    if fields.is_none() {
+        return Ok(None);
+    }
+    let packed: u64 = fields.extract()?;
+    let tz = if packed & 1 << 62 != 0 {
+        Some(utc(ctx)?)
+    } else if packed & 1 << 63 != 0 {
+        Some(obj.get_attr_s("tzinfo")?)
+    } else {
+        None
+    };
+    let bits = |shift: u32, width: u32| (packed >> shift) & ((1 << width) - 1);
+    Ok(Some((
+        (bits(47, 14) as i32, bits(43, 4) as u8, bits(38, 5) as u8),
+        (
+            bits(33, 5) as u8,
+            bits(27, 6) as u8,
+            bits(21, 6) as u8,
+            bits(1, 20) as u32,
+        ),
+        packed & 1 != 0,
+        tz,
+    )))
 }
 
 /// `datetime.timedelta(days, seconds, microseconds)`.
@@ -50,7 +106,7 @@ pub(crate) fn utc(ctx: Context<'_>) -> HPyResult<Handle<'_>> {
     if let Some(api) = datetime_api(ctx) {
         return Ok(api.utc(ctx));
     }
-    StdClass::TimeZone.get(ctx)?.get_attr_s("utc")
+    StdClass::Utc.get(ctx)
 }
 
 /// `datetime(1970, 1, 1, tzinfo=timezone.utc)`.

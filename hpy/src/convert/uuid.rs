@@ -1,9 +1,9 @@
 //! Feature `uuid`: `uuid::Uuid` ↔ `uuid.UUID`.
 //!
 //! From Python only a `uuid.UUID` (or subclass) is accepted (`TypeError`
-//! otherwise, as PyO3), read through its 16 big-endian `bytes`; to Python,
-//! `uuid.UUID(bytes=...)` (one `bytes` object instead of a 128-bit int,
-//! which HPy can only build in pieces).
+//! otherwise, as PyO3), read through its `int` in two 64-bit halves; to
+//! Python, `uuid.UUID(int=high << 64 | low)`, through one call of a helper
+//! (`StdClass::UuidFromHalves`: HPy builds a 128-bit int only in pieces).
 //!
 //! On the CPython ABI an exact `uuid.UUID` is read from its `int` slot, and
 //! one is built as `uuid.py`'s own unpickling does (`object.__new__`, then
@@ -68,8 +68,14 @@ impl<'ctx> FromHPy<'_, 'ctx> for Uuid {
             return Ok(value);
         }
         StdClass::Uuid.check(obj)?;
-        let bytes: [u8; 16] = obj.get_attr_s("bytes")?.extract()?;
-        Ok(Uuid::from_bytes(bytes))
+        // Its `int` (a slot) in two 64-bit halves: integer functions of
+        // HPy, no Python code (`UUID.bytes` is a property calling
+        // `int.to_bytes`). An `int` beyond 128 bits is an `OverflowError`,
+        // as `UUID.bytes` raises.
+        let int = obj.get_attr_s("int")?;
+        let low = int.as_u64_mask()?;
+        let high = int.rshift(&64u32.into_hpy(obj.context())?)?.as_u64()?;
+        Ok(Uuid::from_u64_pair(high, low))
     }
 }
 
@@ -79,8 +85,7 @@ impl<'ctx> IntoHPy<'ctx> for Uuid {
         if let Some(obj) = fast_new(ctx, self)? {
             return Ok(obj);
         }
-        StdClass::Uuid
-            .get(ctx)?
-            .call_with((), (("bytes", &self.as_bytes()[..]),))
+        let (high, low) = self.as_u64_pair();
+        StdClass::UuidFromHalves.get(ctx)?.call1((high, low))
     }
 }

@@ -512,7 +512,7 @@ fn add_exception<'ctx, E: ExceptionDef>(
 
 /// Prepares [`HPyErr::catch`] (called from every module's exec slot).
 pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
-    // SAFETY: every module definition lists `catch_state_global()`.
+    // SAFETY: every module definition lists `SDK_GLOBALS`, which holds it.
     unsafe { CATCH_STATE.mark_registered() };
     let sys_dict = ctx.import_module("sys")?.get_attr_s("__dict__")?;
     let sink = ctx.new_list()?;

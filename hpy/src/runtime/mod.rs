@@ -29,6 +29,4 @@ pub use extract::{
 };
 pub use module::{add_constant, global_ptr, register_global, set_trampoline_context};
 pub use result::{return_object, return_status, IntoResult, IntoReturn};
-pub use trampoline::{
-    catch_state_global, init_panic_exception, panics_as, signal_check_global, PANIC_EXCEPTION,
-};
+pub use trampoline::{init_panic_exception, panics_as, SDK_GLOBALS};

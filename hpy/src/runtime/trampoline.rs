@@ -182,17 +182,28 @@ pub(crate) fn raise_panic(ctx: Context<'_>, name: &str, payload: Box<dyn Any + S
 /// lists it in its globals and creates it in its exec slot.
 pub static PANIC_EXCEPTION: crate::Global = crate::Global::new();
 
-/// The global behind `Context::check_signals` in the universal ABI, for
-/// `hpy_module!`'s globals list.
-pub const fn signal_check_global() -> *mut hpy_sys::HPyGlobal {
-    crate::threads::SIGNAL_CHECK.as_raw_ptr()
-}
+/// The number of [`SDK_GLOBALS`].
+const N_SDK_GLOBALS: usize = 3 + crate::convert::imported::CLASS_GLOBALS.len();
 
-/// The global that keeps the state of `HPyErr::catch`, for `hpy_module!`'s
-/// globals list.
-pub const fn catch_state_global() -> *mut hpy_sys::HPyGlobal {
-    crate::err::exception::CATCH_STATE.as_raw_ptr()
-}
+/// hpy-rs's own `HPyGlobal`s, which every module `hpy_module!` makes lists
+/// (in both ABIs): the module's `PanicException`, the one behind
+/// `Context::check_signals` in the universal ABI, the state of
+/// `HPyErr::catch`, and one per class the conversions import
+/// (`convert::imported`). The module's exec marks them as registered
+/// ([`init_panic_exception`]).
+pub const SDK_GLOBALS: &[*mut hpy_sys::HPyGlobal] = &{
+    let mut globals = [core::ptr::null_mut(); N_SDK_GLOBALS];
+    globals[0] = PANIC_EXCEPTION.as_raw_ptr();
+    globals[1] = crate::threads::SIGNAL_CHECK.as_raw_ptr();
+    globals[2] = crate::err::exception::CATCH_STATE.as_raw_ptr();
+    let classes = crate::convert::imported::CLASS_GLOBALS;
+    let mut i = 0;
+    while i < classes.len() {
+        globals[3 + i] = classes[i];
+        i += 1;
+    }
+    globals
+};
 
 /// Creates the module's `PanicException` (`<module>.PanicException`) and
 /// publishes it as a module attribute (called from the generated exec slot).
@@ -201,15 +212,15 @@ pub fn init_panic_exception<'ctx>(
     module: &Handle<'ctx>,
     module_name: &str,
 ) -> HPyResult<()> {
-    // SAFETY: every module definition `hpy_module!` writes lists these two
-    // (`PANIC_EXCEPTION.as_raw_ptr()`, `signal_check_global()`).
+    // SAFETY: every module definition `hpy_module!` writes lists
+    // `SDK_GLOBALS`, which holds these two and the class caches' globals.
     unsafe {
         PANIC_EXCEPTION.mark_registered();
         crate::threads::SIGNAL_CHECK.mark_registered();
+        crate::convert::imported::forget_cached_classes();
     }
     crate::err::exception::init(ctx)?;
     crate::types::abc::forget_cached_classes();
-    crate::convert::imported::forget_cached_classes();
     let base = ctx.constant(hpy_sys::HPyConstant::BaseException);
     let exc = ctx.new_exception_type(
         &format!("{module_name}.PanicException"),
