@@ -21,10 +21,12 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def venv_with_wheel(python, name, requirement):
+def venv_with_wheel(python, name, requirement, sdist_if_no_wheel=False):
     """bench/build/NAME, a venv of `python` holding the PyPI wheel of
-    `requirement` (``--only-binary``: never built from source here);
-    returns its python."""
+    `requirement` (``--only-binary``: never built from source here, unless
+    `sdist_if_no_wheel` and PyPI has no wheel for that interpreter: then
+    the pinned release's sdist, built by pip, said so); returns its
+    python."""
     venv = BUILD / name
     py = venv / "bin" / "python"
     if not py.exists():
@@ -33,7 +35,13 @@ def venv_with_wheel(python, name, requirement):
     probe = subprocess.run([py, "-m", "pip", "show", "-q", project], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
     if probe.returncode != 0:
-        run([py, "-m", "pip", "install", "-q", "--only-binary", project, requirement])
+        cmd = [py, "-m", "pip", "install", "-q", "--only-binary", project, requirement]
+        if subprocess.run(cmd).returncode != 0:
+            if not sdist_if_no_wheel:
+                sys.exit(f"no wheel of {requirement} for {python}")
+            print(f"ports: no wheel of {requirement} for {python}: building its sdist",
+                  file=sys.stderr)
+            run([py, "-m", "pip", "install", "-q", "--no-binary", project, requirement])
     return py
 
 
