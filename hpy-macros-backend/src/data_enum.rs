@@ -139,6 +139,8 @@ pub(crate) fn data_enum_parts(e: &ItemEnum, ident: &Ident, qualname: &str) -> Da
         let table = format_ident!("__HPY_VARIANT_ITEMS_{}", index);
         let desc = format_ident!("__HPY_VARIANT_ARGUMENTS_{}", index);
         let interned = format_ident!("__HPY_VARIANT_NAMES_{}", index);
+        let new_def = format_ident!("__HPY_VARIANT_NEW_DEF_{}", index);
+        let new_method = format_ident!("__HPY_VARIANT_NEW_METHOD_{}", index);
         let mut field_defs = Vec::new();
         let mut field_props = Vec::new();
         for (f, name) in spec.names.iter().enumerate() {
@@ -200,11 +202,19 @@ pub(crate) fn data_enum_parts(e: &ItemEnum, ident: &Ident, qualname: &str) -> Da
                 ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_traverse::<#ident>()),
             ];
             static #props: [::__hpy::impl_::class::PropertyMethods; #n_props] = [#(#field_props),*];
+            static #new_def: [::__hpy::impl_::StaticDef; 1] = [::__hpy::impl_::StaticDef::new(
+                ::__hpy::impl_::class::new_method::<
+                    ::__hpy::impl_::class::VariantNew<#ident, #index, #n_fields>,
+                >(),
+            )];
+            static #new_method: ::__hpy::impl_::class::ClassLevel =
+                ::__hpy::impl_::class::ClassLevel::constructor(&#new_def);
             static #table: ::__hpy::impl_::class::ClassItems = ::__hpy::impl_::class::ClassItems {
                 defs: &#defs,
                 properties: &#props,
                 new_signature: ::core::option::Option::Some(#signature),
                 defines_new: true,
+                new_method: ::core::option::Option::Some(&#new_method),
                 ..::__hpy::impl_::class::ClassItems::EMPTY
             };
         });

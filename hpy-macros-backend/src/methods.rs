@@ -509,6 +509,12 @@ fn methods_impl(
         defines_richcmp,
         defines_hash,
     } = flags;
+    // `gen_new` wrote the static.
+    let new_method = if defines_new {
+        quote!(::core::option::Option::Some(&__HPY_NEW_METHOD))
+    } else {
+        quote!(::core::option::Option::None)
+    };
     let methods_safety =
         crate::utils::safety("the table above is the one `#[hpy_methods]` wrote for this class");
     quote! {
@@ -527,6 +533,7 @@ fn methods_impl(
                 class_attributes: #class_attributes,
                 new_signature: #new_signature,
                 defines_new: #defines_new,
+                new_method: #new_method,
                 defines_richcmp: #defines_richcmp,
                 defines_hash: #defines_hash,
                 variants: &[],
@@ -764,7 +771,17 @@ pub(crate) fn gen_new(
                 let __hpy_value = #into_new?;
                 ::__hpy::impl_::class::construct::<#self_ty, _>(&__hpy_cls, &__hpy_args, __hpy_value).map(::__hpy::Handle::into_raw)
             }
+            #[inline]
+            fn check_class(
+                __hpy_cls: ::core::option::Option<&::__hpy::Handle<'_>>,
+            ) -> ::__hpy::HPyResult<()> {
+                ::__hpy::impl_::class::check_class_of::<#self_ty>(__hpy_cls)
+            }
         }
+        static __HPY_NEW_DEF: [::__hpy::impl_::StaticDef; 1] =
+            [::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::new_method::<#entry>())];
+        static __HPY_NEW_METHOD: ::__hpy::impl_::class::ClassLevel =
+            ::__hpy::impl_::class::ClassLevel::constructor(&__HPY_NEW_DEF);
     });
     out.defs
         .push(quote!(::__hpy::impl_::class::slot_new::<#entry>()));
