@@ -163,15 +163,6 @@ KNOWN = {
         "HPy_tp_destroy; a 40-line C HPy module does the same (upstream)",
         signature=r"in W_HPyObject__finalize_", applies=lambda mode, host: IS_PYPY,
         excludes="extension-subclasses"),
-    "PyPy: T.__new__ with only keywords": Known(
-        "crash", (("attr", N("rpds.List"), "__new__"), (), (("default", V(1)),)),
-        "PyPy 7.3.19 calls tp_new for `T.__new__(default=1)` (no positional argument, so no "
-        "class) with nargs 0, no keywords and a class handle that names no live object (a "
-        "handle value that valid calls use for other objects): any use of it crashes, and no "
-        "HPy call can tell it from a valid handle, so neither C HPy nor hpy-rs's tp_new can "
-        "check it; a C HPy type does the same (bench/pypy-repro/run.py; docs/design-notes.md, "
-        "'PyPy's tp_new without a class')",
-        suffix=".__new__", applies=lambda mode, host: IS_PYPY),
 }
 
 
