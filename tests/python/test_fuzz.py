@@ -199,6 +199,10 @@ PRODUCERS += [
     CALL(("attr", _MAP, "items")), CALL(("attr", _MAP, "keys")), CALL(("attr", _MAP, "values")),
     CALL(N("operator.mul"), _VAR, V(2)), CALL(N("operator.add"), _VAR, V(1)),
     CALL(N("operator.eq"), _VAR, V(1)), N("kiwisolver.strength"),
+    # A data enum's instances are its variants' (parity.Shape.Circle ...).
+    CALL(("attr", N("parity.Shape"), "Circle"), V(1.5)),
+    CALL(("attr", N("parity.Shape"), "Rect"), V(2.0), V(3.0)),
+    CALL(("attr", N("parity.Shape"), "Cell"), V(1), V(-2)),
 ]
 
 # At most this many failing inputs per target; then the target is left
