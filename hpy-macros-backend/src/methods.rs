@@ -778,14 +778,27 @@ pub(crate) fn gen_new(
                 ::__hpy::impl_::class::check_class_of::<#self_ty>(__hpy_cls)
             }
         }
-        static __HPY_NEW_DEF: [::__hpy::impl_::StaticDef; 1] =
-            [::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::new_method::<#entry>())];
-        static __HPY_NEW_METHOD: ::__hpy::impl_::class::ClassLevel =
-            ::__hpy::impl_::class::ClassLevel::constructor(&__HPY_NEW_DEF);
     });
+    out.items.extend(new_method_statics(&quote!(#entry), "").0);
     out.defs
         .push(quote!(::__hpy::impl_::class::slot_new::<#entry>()));
     text_signature(&params, None)
+}
+
+/// The statics of the `__new__` of hpy-rs's own that the constructor
+/// `entry` (a `NewFunc`) gets on PyPy: its definition
+/// (`__HPY_NEW_DEF{suffix}`) and the `ClassLevel` a table's `new_method`
+/// names, returned with the tokens (`__HPY_NEW_METHOD{suffix}`).
+pub(crate) fn new_method_statics(entry: &TokenStream, suffix: &str) -> (TokenStream, syn::Ident) {
+    let def = format_ident!("__HPY_NEW_DEF{}", suffix);
+    let method = format_ident!("__HPY_NEW_METHOD{}", suffix);
+    let tokens = quote! {
+        static #def: [::__hpy::impl_::StaticDef; 1] =
+            [::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::new_method::<#entry>())];
+        static #method: ::__hpy::impl_::class::ClassLevel =
+            ::__hpy::impl_::class::ClassLevel::constructor(&#def);
+    };
+    (tokens, method)
 }
 
 /// `#[classattr] fn NAME() -> T` (or `fn NAME(ctx: Context) -> T`): the
