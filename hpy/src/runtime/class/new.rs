@@ -30,7 +30,9 @@ pub struct NewArgs<'a, 'ctx> {
     pub(crate) ctx: Context<'ctx>,
     pub(crate) args: *const HPy,
     pub(crate) nargs: usize,
-    /// `HPy_NULL` or a dict.
+    /// `HPy_NULL`, a dict, or a tuple of keyword names whose values follow
+    /// the positional handles (what PyPy passes to `tp_new`, and what
+    /// hpy-rs's own `__new__`, a `KEYWORDS` function, gets).
     pub(crate) kw: HPy,
     /// Whether the class given to `__new__` has been checked: the call came
     /// through the direct variant of the entry (`impl_new::<M, true>`),
@@ -51,7 +53,8 @@ impl<'ctx> NewArgs<'_, 'ctx> {
     /// [`NewArgs::direct`](Self)); `false` where not known.
     ///
     /// # Safety
-    /// `args` holds `nargs` handles and `kw` is a dict or `HPy_NULL`, all
+    /// `args` holds `nargs` handles and `kw` is a dict, `HPy_NULL` or a
+    /// tuple of keyword names whose values follow the `nargs` handles, all
     /// valid for the call this value is used in; `direct` only if the call
     /// came through the direct variant of its entry (CPython checked the
     /// class).
