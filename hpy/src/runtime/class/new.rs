@@ -269,9 +269,34 @@ unsafe impl<M: NewFunc> crate::runtime::MethArgs for NewAsMethod<M> {
 pub(super) const NEW_METHOD_NAME: &str = "__hpy_new__";
 
 /// The `HPyDef` of [`NewAsMethod`]: a `KEYWORDS` method named
-/// [`NEW_METHOD_NAME`].
+/// [`NEW_METHOD_NAME`]. Where no host of the ABI needs it (the CPython
+/// ABI), one shared definition instead, never installed, so that a
+/// constructor's body is not compiled a second time for nothing.
 pub const fn new_method<M: NewFunc>() -> HPyDef {
-    crate::runtime::meth_keywords::<NewAsMethod<M>>(c"__hpy_new__", None)
+    if crate::abi::quirk_possible(crate::abi::Quirk::NewClassUnchecked) {
+        crate::runtime::meth_keywords::<NewAsMethod<M>>(c"__hpy_new__", None)
+    } else {
+        crate::runtime::meth_keywords::<NewNotNeeded>(c"__hpy_new__", None)
+    }
+}
+
+/// The [`new_method`] of an ABI none of whose hosts needs one: never set
+/// on a type (`add_class_attributes` installs the table's `__new__` only
+/// on a host with `Quirk::NewClassUnchecked`).
+struct NewNotNeeded;
+
+// SAFETY: only raises; it returns no handle.
+unsafe impl crate::runtime::MethArgs for NewNotNeeded {
+    const NAME: &'static str = "__hpy_new__";
+    fn call<'ctx>(
+        _: Context<'ctx>,
+        _: Borrowed<'_, 'ctx>,
+        _: crate::runtime::Args<'_, 'ctx>,
+    ) -> HPyResult<HPy> {
+        Err(HPyErr::type_error(
+            "__hpy_new__: hpy-rs's own __new__ is not used on this interpreter",
+        ))
+    }
 }
 
 /// [`NewFunc::check_class`] of a class `T`: `cls` is `T`'s type or a
