@@ -10,6 +10,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Fields, ItemEnum};
 
+use crate::methods::new_method_statics;
 use crate::utils::{c_string_literal, Errors};
 
 /// Whether `#[hpy_class]`'s enum has a variant with fields (or an empty
@@ -172,6 +173,8 @@ pub(crate) fn data_enum_parts(e: &ItemEnum, ident: &Ident, qualname: &str) -> Da
         let names = &spec.names;
         let tuple = spec.tuple;
         let n_fields = names.len();
+        let variant_new = quote!(::__hpy::impl_::class::VariantNew<#ident, #index, #n_fields>);
+        let (new_statics, new_method) = new_method_statics(&variant_new, &format!("_{index}"));
         let call_name = format!(
             "{}.{py_name}",
             qualname.rsplit('.').next().unwrap_or(qualname)
@@ -192,19 +195,19 @@ pub(crate) fn data_enum_parts(e: &ItemEnum, ident: &Ident, qualname: &str) -> Da
             };
             static #slot: ::__hpy::impl_::class::TypeSlot = ::__hpy::impl_::class::TypeSlot::new();
             static #defs: [::__hpy::impl_::StaticDef; #n_defs] = [
-                ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_new::<
-                    ::__hpy::impl_::class::VariantNew<#ident, #index, #n_fields>,
-                >()),
+                ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_new::<#variant_new>()),
                 #(#field_defs,)*
                 ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_destroy::<#ident>()),
                 ::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::slot_traverse::<#ident>()),
             ];
             static #props: [::__hpy::impl_::class::PropertyMethods; #n_props] = [#(#field_props),*];
+            #new_statics
             static #table: ::__hpy::impl_::class::ClassItems = ::__hpy::impl_::class::ClassItems {
                 defs: &#defs,
                 properties: &#props,
                 new_signature: ::core::option::Option::Some(#signature),
                 defines_new: true,
+                new_method: ::core::option::Option::Some(&#new_method),
                 ..::__hpy::impl_::class::ClassItems::EMPTY
             };
         });

@@ -509,6 +509,12 @@ fn methods_impl(
         defines_richcmp,
         defines_hash,
     } = flags;
+    // `gen_new` wrote the static.
+    let new_method = if defines_new {
+        quote!(::core::option::Option::Some(&__HPY_NEW_METHOD))
+    } else {
+        quote!(::core::option::Option::None)
+    };
     let methods_safety =
         crate::utils::safety("the table above is the one `#[hpy_methods]` wrote for this class");
     quote! {
@@ -527,6 +533,7 @@ fn methods_impl(
                 class_attributes: #class_attributes,
                 new_signature: #new_signature,
                 defines_new: #defines_new,
+                new_method: #new_method,
                 defines_richcmp: #defines_richcmp,
                 defines_hash: #defines_hash,
                 variants: &[],
@@ -764,11 +771,34 @@ pub(crate) fn gen_new(
                 let __hpy_value = #into_new?;
                 ::__hpy::impl_::class::construct::<#self_ty, _>(&__hpy_cls, &__hpy_args, __hpy_value).map(::__hpy::Handle::into_raw)
             }
+            #[inline]
+            fn check_class(
+                __hpy_cls: ::core::option::Option<&::__hpy::Handle<'_>>,
+            ) -> ::__hpy::HPyResult<()> {
+                ::__hpy::impl_::class::check_class_of::<#self_ty>(__hpy_cls)
+            }
         }
     });
+    out.items.extend(new_method_statics(&quote!(#entry), "").0);
     out.defs
         .push(quote!(::__hpy::impl_::class::slot_new::<#entry>()));
     text_signature(&params, None)
+}
+
+/// The statics of the `__new__` of hpy-rs's own that the constructor
+/// `entry` (a `NewFunc`) gets on PyPy: its definition
+/// (`__HPY_NEW_DEF{suffix}`) and the `ClassLevel` a table's `new_method`
+/// names, returned with the tokens (`__HPY_NEW_METHOD{suffix}`).
+pub(crate) fn new_method_statics(entry: &TokenStream, suffix: &str) -> (TokenStream, syn::Ident) {
+    let def = format_ident!("__HPY_NEW_DEF{}", suffix);
+    let method = format_ident!("__HPY_NEW_METHOD{}", suffix);
+    let tokens = quote! {
+        static #def: [::__hpy::impl_::StaticDef; 1] =
+            [::__hpy::impl_::StaticDef::new(::__hpy::impl_::class::new_method::<#entry>())];
+        static #method: ::__hpy::impl_::class::ClassLevel =
+            ::__hpy::impl_::class::ClassLevel::constructor(&#def);
+    };
+    (tokens, method)
 }
 
 /// `#[classattr] fn NAME() -> T` (or `fn NAME(ctx: Context) -> T`): the

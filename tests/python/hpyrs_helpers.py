@@ -98,3 +98,22 @@ def collect(*until_dead):
         gc.collect()
         if i >= 2 and all(w() is None for w in until_dead):
             return
+
+
+def assert_new_checks_its_class(cls, name):
+    """`cls.__new__` refuses a missing class, a non-type and a type that is
+    not `cls` or a subclass with CPython's `TypeError`s (`tp_new_wrapper`'s
+    words; CPython names the class by its `tp_name`, which may carry the
+    module), and with only keywords too: PyPy 7.3.19's own `__new__`
+    handed the constructor a class handle naming no object there (a crash,
+    issue 36), so hpy-rs puts a `__new__` of its own in the type dict on
+    PyPy. Then `cls.__new__(cls)` still works through it."""
+    prefix = rf"^(\w+\.)?{re.escape(name)}\.__new__"
+    for call in (lambda: cls.__new__(default=1), lambda: cls.__new__()):
+        with pytest.raises(TypeError, match=prefix + r"\(\): not enough arguments$"):
+            call()
+    with pytest.raises(TypeError, match=prefix + r"\(X\): X is not a type object \(int\)$"):
+        cls.__new__(1)
+    with pytest.raises(TypeError, match=prefix + rf"\(int\): int is not a subtype of (\w+\.)?"
+                       rf"{re.escape(name)}$"):
+        cls.__new__(int)

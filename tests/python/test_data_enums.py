@@ -74,6 +74,18 @@ def test_new_of_another_variant(hpyrs_enums):
     assert type(Shape.Circle.__new__(Shape.Circle, 1.0)) is Shape.Circle
 
 
+def test_new_of_a_variant_without_a_class(hpyrs_enums):
+    # PyPy 7.3.19's own `__new__` gave the constructor a dangling class
+    # when it got no positional argument (issue 36).
+    Circle = hpyrs_enums.Shape.Circle
+    for call in (lambda: Circle.__new__(r=1.0), lambda: Circle.__new__()):
+        with pytest.raises(TypeError, match=r"__new__\(\): not enough arguments$"):
+            call()
+    with pytest.raises(TypeError):
+        Circle.__new__(1.0)
+    assert Circle.__new__(Circle, r=2.0).r == 2.0
+
+
 def test_fields_are_read_only(hpyrs_enums):
     c = hpyrs_enums.Shape.Circle(1.0)
     with pytest.raises(AttributeError):

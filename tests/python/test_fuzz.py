@@ -163,15 +163,6 @@ KNOWN = {
         "HPy_tp_destroy; a 40-line C HPy module does the same (upstream)",
         signature=r"in W_HPyObject__finalize_", applies=lambda mode, host: IS_PYPY,
         excludes="extension-subclasses"),
-    "PyPy: T.__new__ with only keywords": Known(
-        "crash", (("attr", N("rpds.List"), "__new__"), (), (("default", V(1)),)),
-        "PyPy 7.3.19 calls tp_new for `T.__new__(default=1)` (no positional argument, so no "
-        "class) with nargs 0, no keywords and a class handle that names no live object (a "
-        "handle value that valid calls use for other objects): any use of it crashes, and no "
-        "HPy call can tell it from a valid handle, so neither C HPy nor hpy-rs's tp_new can "
-        "check it; a C HPy type does the same (bench/pypy-repro/run.py; docs/design-notes.md, "
-        "'PyPy's tp_new without a class')",
-        suffix=".__new__", applies=lambda mode, host: IS_PYPY),
 }
 
 
@@ -208,6 +199,10 @@ PRODUCERS += [
     CALL(("attr", _MAP, "items")), CALL(("attr", _MAP, "keys")), CALL(("attr", _MAP, "values")),
     CALL(N("operator.mul"), _VAR, V(2)), CALL(N("operator.add"), _VAR, V(1)),
     CALL(N("operator.eq"), _VAR, V(1)), N("kiwisolver.strength"),
+    # A data enum's instances are its variants' (parity.Shape.Circle ...).
+    CALL(("attr", N("parity.Shape"), "Circle"), V(1.5)),
+    CALL(("attr", N("parity.Shape"), "Rect"), V(2.0), V(3.0)),
+    CALL(("attr", N("parity.Shape"), "Cell"), V(1), V(-2)),
 ]
 
 # At most this many failing inputs per target; then the target is left

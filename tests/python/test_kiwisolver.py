@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hpyrs_helpers import assert_new_checks_its_class
 
 UPSTREAM = Path(__file__).parent / "upstream" / "kiwisolver"
 
@@ -113,3 +114,13 @@ def test_long_expressions(kiwisolver):
     assert str(e).startswith("1 * v0 + 2 * v1 + 3 * v2 + 4 * v3 + 5 * v4 + 6 * v5 + 7 * v6 + 0.5")
     term = k.Term(vs[0], 2)
     assert k.Expression((term,), 1).terms()[0] is term
+
+
+def test_new_checks_its_class(kiwisolver):
+    # `Variable.__new__(default=1)` crashed PyPy 7.3.19 (issue 36): its own
+    # `__new__` gave the constructor a class handle naming no object.
+    for name in ("Variable", "Term", "Expression", "Constraint", "Solver"):
+        assert_new_checks_its_class(getattr(kiwisolver, name), name)
+    v = kiwisolver.Variable.__new__(kiwisolver.Variable, "v")
+    assert type(v) is kiwisolver.Variable and v.name() == "v"
+    assert type(kiwisolver.Variable(name="w")) is kiwisolver.Variable

@@ -6,6 +6,7 @@ import gc
 import sys
 
 import pytest
+from hpyrs_helpers import assert_new_checks_its_class
 
 
 class LyingLength:
@@ -202,6 +203,29 @@ def test_d3_new_with_a_foreign_class(hpyrs_classes, pof):
         m.Vector.__new__(int, 1)
     gc.collect()
     assert pof.Point.__new__(pof.Point, 1.0, 2.0).x == 1.0
+
+
+def test_d3_new_without_a_class(hpyrs_classes, pof):
+    # PyPy 7.3.19 called tp_new with a dangling class for
+    # `Point.__new__(default=1)` and crashed (issue 36).
+    for cls, name in [(pof.Point, "Point"), (hpyrs_classes.Vector, "Vector")]:
+        assert_new_checks_its_class(cls, name)
+    assert pof.Point.__new__(pof.Point, 1.0, 2.0).x == 1.0
+    assert hpyrs_classes.Vector.__new__(hpyrs_classes.Vector, 1).x == 1
+    # A Python subclass (of a class without tp_destroy: PyPy aborts when it
+    # finalizes a subclass instance of one with, KNOWN in test_fuzz.py) is
+    # made through the `__new__` it inherits, then its `__init__` runs.
+    Counter = hpyrs_classes.Counter
+    assert_new_checks_its_class(Counter, "Counter")
+
+    class Sub(Counter):
+        pass
+
+    s = Sub(5, step=2)
+    assert type(s) is Sub and s.tick() == 7
+    assert type(Counter.__new__(Sub)) is Sub
+    with pytest.raises(TypeError, match=r"Counter\.__new__\(\): not enough arguments$"):
+        Sub.__new__(step=1)
 
 
 def _panic_in_subprocess(module, env_extra):

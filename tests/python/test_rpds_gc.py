@@ -4,6 +4,7 @@ through a Field, and the store reports each object once
 (docs/shared-objects.md)."""
 
 import gc
+import os
 import sys
 import weakref
 
@@ -11,6 +12,10 @@ import pytest
 from hpyrs_helpers import collect
 
 IS_PYPY = sys.implementation.name == "pypy"
+# scripts/run-tests runs this file 20 times over in one PyPy process per
+# mode with HPY_RS_RPDS_GC_STRICT=1: there a survivor fails the run (the
+# whole-suite runs, where it was seen, keep the XFAIL below).
+STRICT = os.environ.get("HPY_RS_RPDS_GC_STRICT") == "1"
 
 
 def assert_collected(w):
@@ -25,8 +30,9 @@ def assert_collected(w):
     tp_destroy are finalized in order, one collection per link of a chain
     of them), so the report tells a slow collection (dies late: passes,
     saying after how many) from a kept object (the XFAIL, naming its
-    referrers, whether the collector is enabled and the live threads).
-    CPython asserts it."""
+    referrers, whether the collector is enabled and the live threads), or
+    fails it with HPY_RS_RPDS_GC_STRICT=1 (run-tests' 20 rounds of this
+    file). CPython asserts it."""
     if w() is None:
         return
     if IS_PYPY:
@@ -43,11 +49,14 @@ def assert_collected(w):
         holders = sorted({type(r).__name__ for r in gc.get_referrers(obj)})
         del obj
         threads = [t.name for t in threading.enumerate()]
-        pytest.xfail(
+        report = (
             "known PyPy defect: a cycle through an rpds collection stayed alive "
             f"after sixty full collections (referrers: {holders}; "
             f"gc.isenabled() {gc.isenabled()}; threads {threads})"
         )
+        if STRICT:
+            pytest.fail(report, pytrace=False)
+        pytest.xfail(report)
     assert w() is None
 
 

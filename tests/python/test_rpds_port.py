@@ -1,7 +1,11 @@
 """The parts of the rpds port (examples/rpds) that its upstream tests do
 not reach: what the hpy-rs SDK had to provide for it (docs/porting-rpds.md)."""
 
+import copy
+import pickle
+
 import pytest
+from hpyrs_helpers import assert_new_checks_its_class
 
 
 class BadEq:
@@ -53,3 +57,15 @@ def test_maps_of_different_stores_compare(rpds):
     assert a == b
     assert not a != b
     assert a != b.insert(1, "uno")
+
+
+def test_new_checks_its_class(rpds):
+    # `List.__new__(default=1)` crashed PyPy 7.3.19 (issue 36): its own
+    # `__new__` gave the constructor a class handle naming no object.
+    for name in ("HashTrieMap", "HashTrieSet", "List", "Queue", "Stack"):
+        assert_new_checks_its_class(getattr(rpds, name), name)
+    assert rpds.List.__new__(rpds.List, 1, 2) == rpds.List([1, 2])
+    # Pickling and copying go through the class (`__reduce__` returns it).
+    for obj in (rpds.HashTrieMap({1: 2}), rpds.HashTrieSet([1]), rpds.List([1, 2])):
+        assert pickle.loads(pickle.dumps(obj)) == obj
+        assert copy.copy(obj) == obj and copy.deepcopy(obj) == obj

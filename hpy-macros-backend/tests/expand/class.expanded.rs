@@ -254,7 +254,21 @@ const _: () = {
             >(&__hpy_cls, &__hpy_args, __hpy_value)
                 .map(::hpy::Handle::into_raw)
         }
+        #[inline]
+        fn check_class(
+            __hpy_cls: ::core::option::Option<&::hpy::Handle<'_>>,
+        ) -> ::hpy::HPyResult<()> {
+            ::hpy::impl_::class::check_class_of::<Counter>(__hpy_cls)
+        }
     }
+    static __HPY_NEW_DEF: [::hpy::impl_::StaticDef; 1] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::new_method::<__HpyEntry0_new>(),
+        ),
+    ];
+    static __HPY_NEW_METHOD: ::hpy::impl_::class::ClassLevel = ::hpy::impl_::class::ClassLevel::constructor(
+        &__HPY_NEW_DEF,
+    );
     const _: () = ::core::assert!(
         ! < Counter as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
@@ -595,6 +609,7 @@ const _: () = {
         class_attributes: ::core::option::Option::Some(__hpy_class_attributes),
         new_signature: ::core::option::Option::Some("(start, step=None)"),
         defines_new: true,
+        new_method: ::core::option::Option::Some(&__HPY_NEW_METHOD),
         defines_richcmp: false,
         defines_hash: false,
         variants: &[],
@@ -784,7 +799,21 @@ const _: () = {
             >(&__hpy_cls, &__hpy_args, __hpy_value)
                 .map(::hpy::Handle::into_raw)
         }
+        #[inline]
+        fn check_class(
+            __hpy_cls: ::core::option::Option<&::hpy::Handle<'_>>,
+        ) -> ::hpy::HPyResult<()> {
+            ::hpy::impl_::class::check_class_of::<Resettable>(__hpy_cls)
+        }
     }
+    static __HPY_NEW_DEF: [::hpy::impl_::StaticDef; 1] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::new_method::<__HpyEntry0_new>(),
+        ),
+    ];
+    static __HPY_NEW_METHOD: ::hpy::impl_::class::ClassLevel = ::hpy::impl_::class::ClassLevel::constructor(
+        &__HPY_NEW_DEF,
+    );
     const _: () = ::core::assert!(
         ! < Resettable as ::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
@@ -830,6 +859,7 @@ const _: () = {
         class_attributes: ::core::option::Option::None,
         new_signature: ::core::option::Option::Some("()"),
         defines_new: true,
+        new_method: ::core::option::Option::Some(&__HPY_NEW_METHOD),
         defines_richcmp: false,
         defines_hash: false,
         variants: &[],
@@ -974,6 +1004,7 @@ const _: () = {
         class_attributes: ::core::option::Option::None,
         new_signature: ::core::option::Option::None,
         defines_new: false,
+        new_method: ::core::option::Option::None,
         defines_richcmp: false,
         defines_hash: false,
         variants: &[],

@@ -276,7 +276,21 @@ const _: () = {
             >(&__hpy_cls, &__hpy_args, __hpy_value)
                 .map(::hpy::Handle::into_raw)
         }
+        #[inline]
+        fn check_class(
+            __hpy_cls: ::core::option::Option<&::hpy::Handle<'_>>,
+        ) -> ::hpy::HPyResult<()> {
+            ::hpy::impl_::class::check_class_of::<Version>(__hpy_cls)
+        }
     }
+    static __HPY_NEW_DEF: [::hpy::impl_::StaticDef; 1] = [
+        ::hpy::impl_::StaticDef::new(
+            ::hpy::impl_::class::new_method::<__HpyEntry0_new>(),
+        ),
+    ];
+    static __HPY_NEW_METHOD: ::hpy::impl_::class::ClassLevel = ::hpy::impl_::class::ClassLevel::constructor(
+        &__HPY_NEW_DEF,
+    );
     struct __HpyEntry1_latest;
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
@@ -485,6 +499,7 @@ const _: () = {
         class_attributes: ::core::option::Option::None,
         new_signature: ::core::option::Option::Some("(major, minor)"),
         defines_new: true,
+        new_method: ::core::option::Option::Some(&__HPY_NEW_METHOD),
         defines_richcmp: false,
         defines_hash: false,
         variants: &[],

@@ -251,7 +251,21 @@ const _: () = {
             >(&__hpy_cls, &__hpy_args, __hpy_value)
                 .map(crate::sdk::hpy::Handle::into_raw)
         }
+        #[inline]
+        fn check_class(
+            __hpy_cls: ::core::option::Option<&crate::sdk::hpy::Handle<'_>>,
+        ) -> crate::sdk::hpy::HPyResult<()> {
+            crate::sdk::hpy::impl_::class::check_class_of::<Counter>(__hpy_cls)
+        }
     }
+    static __HPY_NEW_DEF: [crate::sdk::hpy::impl_::StaticDef; 1] = [
+        crate::sdk::hpy::impl_::StaticDef::new(
+            crate::sdk::hpy::impl_::class::new_method::<__HpyEntry0_new>(),
+        ),
+    ];
+    static __HPY_NEW_METHOD: crate::sdk::hpy::impl_::class::ClassLevel = crate::sdk::hpy::impl_::class::ClassLevel::constructor(
+        &__HPY_NEW_DEF,
+    );
     const _: () = ::core::assert!(
         ! < Counter as crate ::sdk::hpy::impl_::class::ClassOptions > ::FROZEN,
         "a method of a `frozen` class (an enum class always is) cannot take \
@@ -404,6 +418,7 @@ const _: () = {
         class_attributes: ::core::option::Option::None,
         new_signature: ::core::option::Option::Some("()"),
         defines_new: true,
+        new_method: ::core::option::Option::Some(&__HPY_NEW_METHOD),
         defines_richcmp: false,
         defines_hash: false,
         variants: &[],

@@ -58,6 +58,7 @@ const _: () = {
         class_attributes: ::core::option::Option::None,
         new_signature: ::core::option::Option::None,
         defines_new: false,
+        new_method: ::core::option::Option::None,
         defines_richcmp: false,
         defines_hash: false,
         variants: &[],

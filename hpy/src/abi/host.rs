@@ -24,7 +24,11 @@
 pub(crate) enum Quirk {
     /// `T.__new__(cls)` is not checked to be given `T` or a subclass
     /// (CPython's `tp_new_wrapper` checks, on either loader; PyPy 7.3.19
-    /// does not): hpy-rs checks before it writes `T`'s data.
+    /// does not), nor to be given a class at all (PyPy 7.3.19 calls
+    /// `tp_new` with a handle naming no object for `T.__new__(default=1)`):
+    /// hpy-rs puts a `__new__` of its own in the type dict, which checks
+    /// the class first (`NewAsMethod`), and `construct` checks before it
+    /// writes `T`'s data.
     NewClassUnchecked = 1 << 0,
     /// `_HPy_AsStruct_<Shape>` is missing for the builtin shapes other than
     /// `Object` (PyPy 7.3.19 prints "calling the slot

@@ -217,6 +217,14 @@ pub(crate) fn host_has(quirk: Quirk) -> bool {
     ASSUMED_PROFILE.has(quirk) || host_profile().has(quirk)
 }
 
+/// Whether some host of this ABI may have `quirk`, known at compile time:
+/// in the CPython ABI only its one profile's quirks (none), in the
+/// universal ABI any. For what need not even be compiled where no host
+/// has the quirk.
+pub(crate) const fn quirk_possible(quirk: Quirk) -> bool {
+    cfg!(feature = "universal") || ASSUMED_PROFILE.has(quirk)
+}
+
 #[cfg(not(feature = "universal"))]
 mod cpython;
 #[cfg(not(feature = "universal"))]

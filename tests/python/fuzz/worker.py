@@ -169,13 +169,15 @@ class Worker:
                     functions.append(name)
             out[modname] = {"functions": functions, "classes": class_info}
         # Objects the producers make (e.g. a Token from make_token) become
-        # seeds of their classes.
+        # seeds of their classes; an instance of a class the module does not
+        # list (a data enum's variant class, `Shape.Circle`) of the nearest
+        # listed one.
         for recipe in producers:
             try:
                 obj = recipes.build(recipe, self.ns)
             except Exception:
                 continue
-            entry = classes.get(id(type(obj)))
+            entry = next((classes[id(c)] for c in type(obj).__mro__ if id(c) in classes), None)
             if entry:
                 seeds.setdefault(entry[:2], []).append(recipe)
         # A class with no instance of its own (a data-carrying enum, whose

@@ -238,16 +238,7 @@ unsafe impl<T: DataEnum, const V: usize, const N: usize> NewFunc for VariantNew<
     ) -> HPyResult<HPy> {
         let variant = variant_at::<T>(V)?;
         if !args.direct && !super::new::interpreter_checks_new_class(ctx) {
-            // `Shape.Circle.__new__(Shape.Rect, ...)` would make a `Rect`
-            // holding a circle; CPython refuses it itself.
-            if !super::check::is_subclass_of(&cls, variant.slot, variant.name)? {
-                return Err(HPyErr::type_error(format!(
-                    "{}.__new__(X): X is not a subtype of {}.{}",
-                    variant.name,
-                    T::INFO.python_name(),
-                    variant.name
-                )));
-            }
+            Self::check_class(Some(&cls))?;
         }
         let mut keep = Vec::new();
         let parsed = variant.arguments.parse_new::<N>(&args, &mut keep)?;
@@ -255,6 +246,26 @@ unsafe impl<T: DataEnum, const V: usize, const N: usize> NewFunc for VariantNew<
         drop(keep);
         construct::<T, super::DefaultAncestors>(&cls, &args, (value, super::DefaultAncestors))
             .map(Handle::into_raw)
+    }
+    fn check_class(cls: Option<&Handle<'_>>) -> HPyResult<()> {
+        let variant = variant_at::<T>(V)?;
+        let Some(cls) = cls else {
+            return Err(HPyErr::type_error(format!(
+                "{}.__new__(): not enough arguments",
+                variant.name
+            )));
+        };
+        // `Shape.Circle.__new__(Shape.Rect, ...)` would make a `Rect`
+        // holding a circle; CPython refuses it itself.
+        if super::check::is_subclass_of(cls, variant.slot, variant.name)? {
+            return Ok(());
+        }
+        Err(HPyErr::type_error(format!(
+            "{}.__new__(X): X is not a subtype of {}.{}",
+            variant.name,
+            T::INFO.python_name(),
+            variant.name
+        )))
     }
 }
 

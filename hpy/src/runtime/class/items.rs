@@ -39,6 +39,11 @@ pub struct ClassItems {
     pub new_signature: Option<&'static str>,
     /// Whether `defs` has the class's `tp_new`.
     pub defines_new: bool,
+    /// The constructor of `defs` again, as hpy-rs's own `__new__` (a
+    /// static method, [`ClassLevel::constructor`]), set on the type where
+    /// the interpreter's `T.__new__` checks nothing
+    /// (`Quirk::NewClassUnchecked`); `None` without a constructor.
+    pub new_method: Option<&'static ClassLevel>,
     /// Whether `defs` fills `__richcmp__` (then a class without a `__hash__`
     /// in any table is unhashable, as in Python).
     pub defines_richcmp: bool,
@@ -59,6 +64,7 @@ impl ClassItems {
         class_attributes: None,
         new_signature: None,
         defines_new: false,
+        new_method: None,
         defines_richcmp: false,
         defines_hash: false,
         variants: &[],

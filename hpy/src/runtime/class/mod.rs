@@ -66,8 +66,8 @@ pub use layout::{
 pub(crate) use layout::{checked_block, locate_start};
 pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
 pub use new::{
-    construct, impl_new, new_instance, new_instance_of, new_instance_with_fields, slot_new,
-    IntoNew, NewArgs, NewFunc, NewValue, NoConstructor,
+    check_class_of, construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
+    new_method, slot_new, IntoNew, NewArgs, NewAsMethod, NewFunc, NewValue, NoConstructor,
 };
 pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use slots::*;

@@ -30,14 +30,18 @@ pub struct NewArgs<'a, 'ctx> {
     pub(crate) ctx: Context<'ctx>,
     pub(crate) args: *const HPy,
     pub(crate) nargs: usize,
-    /// `HPy_NULL` or a dict.
+    /// `HPy_NULL`, a dict, or a tuple of keyword names whose values follow
+    /// the positional handles (what PyPy passes to `tp_new`, and what
+    /// hpy-rs's own `__new__`, a `KEYWORDS` function, gets).
     pub(crate) kw: HPy,
-    /// Whether the call came through the direct variant of the entry
-    /// (`impl_new::<M, true>`), that is from CPython's `tp_new_wrapper` or
-    /// type call on hpy_rs_universal's plain context (or in the CPython
-    /// ABI), where CPython has checked the class given to `__new__`. A
-    /// constant of each entry variant: after inlining, `construct`'s check
-    /// of the interpreter folds away in the direct one.
+    /// Whether the class given to `__new__` has been checked: the call came
+    /// through the direct variant of the entry (`impl_new::<M, true>`),
+    /// that is from CPython's `tp_new_wrapper` or type call on
+    /// hpy_rs_universal's plain context (or in the CPython ABI), where
+    /// CPython has checked it, or through hpy-rs's own `__new__`
+    /// ([`NewAsMethod`]), which checks it first. A constant of each entry:
+    /// after inlining, `construct`'s check of the interpreter folds away
+    /// where it is `true`.
     pub(crate) direct: bool,
     pub(crate) _borrow: core::marker::PhantomData<&'a HPy>,
 }
@@ -49,7 +53,8 @@ impl<'ctx> NewArgs<'_, 'ctx> {
     /// [`NewArgs::direct`](Self)); `false` where not known.
     ///
     /// # Safety
-    /// `args` holds `nargs` handles and `kw` is a dict or `HPy_NULL`, all
+    /// `args` holds `nargs` handles and `kw` is a dict, `HPy_NULL` or a
+    /// tuple of keyword names whose values follow the `nargs` handles, all
     /// valid for the call this value is used in; `direct` only if the call
     /// came through the direct variant of its entry (CPython checked the
     /// class).
@@ -92,6 +97,13 @@ pub unsafe trait NewFunc {
         cls: Borrowed<'_, 'ctx>,
         args: NewArgs<'_, 'ctx>,
     ) -> HPyResult<HPy>;
+    /// Checks the class given to `__new__` as CPython's `tp_new_wrapper`
+    /// does, with its `TypeError`s: that there is one (`None`: the call
+    /// had no positional argument), that it is a type, and that it is the
+    /// class this constructor makes (or a subclass). Called by hpy-rs's
+    /// own `__new__` ([`NewAsMethod`]) before [`call`](Self::call), which
+    /// then gets arguments marked checked.
+    fn check_class(cls: Option<&Handle<'_>>) -> HPyResult<()>;
 }
 
 crate::abi::entry_point! {
@@ -199,6 +211,108 @@ unsafe impl<T: HPyClass> NewFunc for NoConstructor<T> {
             T::INFO.qualname.to_string_lossy()
         )))
     }
+    fn check_class(cls: Option<&Handle<'_>>) -> HPyResult<()> {
+        check_class_of::<T>(cls)
+    }
+}
+
+/// hpy-rs's own `__new__` of a class with the constructor `M`, for hosts
+/// whose `T.__new__` checks nothing (`Quirk::NewClassUnchecked`): a
+/// `KEYWORDS` function, set on the type as a `staticmethod` through the
+/// class-level companion (see `static_methods`), that takes the class off
+/// its positional arguments, checks it ([`NewFunc::check_class`]) and runs
+/// the constructor's body with the rest. On PyPy 7.3.19 the interpreter's
+/// own `__new__` hands `tp_new` a class handle naming no object when it
+/// gets no positional argument (`T.__new__(default=1)`), which no check
+/// inside `tp_new` can tell from a valid one; with this function in the
+/// type dict, `T.__new__` and `T(...)` (whose `__new__` PyPy looks up in
+/// the type dict) never reach it.
+pub struct NewAsMethod<M>(core::marker::PhantomData<M>);
+
+// SAFETY: returns what the constructor's body returns (a new owned handle
+// or an error); the arguments it passes on are the call's own.
+unsafe impl<M: NewFunc> crate::runtime::MethArgs for NewAsMethod<M> {
+    const NAME: &'static str = M::NAME;
+    #[inline]
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        _companion: Borrowed<'_, 'ctx>,
+        args: crate::runtime::Args<'_, 'ctx>,
+    ) -> HPyResult<HPy> {
+        if args.nargs == 0 {
+            // `check_class` refuses a missing class with its class's name.
+            M::check_class(None)?;
+            return Err(not_enough_arguments(M::NAME));
+        }
+        // SAFETY: `Args` holds the argument array HPy passed, valid for the
+        // call: `nargs > 0` positional handles, then one value per keyword
+        // name. Without the first one, the layout is the one `NewArgs`
+        // reads (positional handles, then the values of the names in `kw`).
+        let (cls, new_args) = unsafe {
+            let cls = Borrowed::from_raw(ctx, *args.args);
+            let rest = NewArgs::from_raw(
+                ctx,
+                args.args.add(1),
+                (args.nargs - 1) as HPy_ssize_t,
+                args.kwnames,
+                true,
+            );
+            (cls, rest)
+        };
+        M::check_class(Some(&cls))?;
+        M::call(ctx, cls, new_args)
+    }
+}
+
+/// The name of [`NewAsMethod`]'s definition (its companion's method;
+/// the type gets it as `__new__`).
+pub(super) const NEW_METHOD_NAME: &str = "__hpy_new__";
+
+/// The `HPyDef` of [`NewAsMethod`]: a `KEYWORDS` method named
+/// [`NEW_METHOD_NAME`]. Where no host of the ABI needs it (the CPython
+/// ABI), one shared definition instead, never installed, so that a
+/// constructor's body is not compiled a second time for nothing.
+pub const fn new_method<M: NewFunc>() -> HPyDef {
+    if crate::abi::quirk_possible(crate::abi::Quirk::NewClassUnchecked) {
+        crate::runtime::meth_keywords::<NewAsMethod<M>>(c"__hpy_new__", None)
+    } else {
+        crate::runtime::meth_keywords::<NewNotNeeded>(c"__hpy_new__", None)
+    }
+}
+
+/// The [`new_method`] of an ABI none of whose hosts needs one: never set
+/// on a type (`add_class_attributes` installs the table's `__new__` only
+/// on a host with `Quirk::NewClassUnchecked`).
+struct NewNotNeeded;
+
+// SAFETY: only raises; it returns no handle.
+unsafe impl crate::runtime::MethArgs for NewNotNeeded {
+    const NAME: &'static str = "__hpy_new__";
+    fn call<'ctx>(
+        _: Context<'ctx>,
+        _: Borrowed<'_, 'ctx>,
+        _: crate::runtime::Args<'_, 'ctx>,
+    ) -> HPyResult<HPy> {
+        Err(HPyErr::type_error(
+            "__hpy_new__: hpy-rs's own __new__ is not used on this interpreter",
+        ))
+    }
+}
+
+/// [`NewFunc::check_class`] of a class `T`: `cls` is `T`'s type or a
+/// subclass, or the `TypeError` CPython's `tp_new_wrapper` raises.
+#[inline]
+pub fn check_class_of<T: HPyClass>(cls: Option<&Handle<'_>>) -> HPyResult<()> {
+    match cls {
+        None => Err(not_enough_arguments(T::INFO.python_name())),
+        Some(cls) => check_new_class::<T>(cls),
+    }
+}
+
+/// CPython's `TypeError` for `T.__new__()` (no class given).
+#[cold]
+fn not_enough_arguments(name: &str) -> HPyErr {
+    HPyErr::type_error(format!("{name}.__new__(): not enough arguments"))
 }
 
 /// Creates an instance of `cls` (the class `T` or a subclass) holding

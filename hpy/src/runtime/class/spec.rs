@@ -292,7 +292,8 @@ pub(super) fn create_type<'ctx, T: ClassMethods>(
 }
 
 /// Sets what the tables put on the new type object `ty`: each table's
-/// static and class methods and class attributes, then `__hash__ = None`
+/// static and class methods, hpy-rs's own `__new__` where the
+/// interpreter's checks nothing, and class attributes, then `__hash__ = None`
 /// where `__richcmp__` is defined without `__hash__` (as Python does for a
 /// class defining `__eq__` only).
 fn add_class_attributes<T: ClassMethods>(ty: &Handle<'_>, items: &[&ClassItems]) -> HPyResult<()> {
@@ -302,6 +303,11 @@ fn add_class_attributes<T: ClassMethods>(ty: &Handle<'_>, items: &[&ClassItems])
         }
         if let Some(methods) = table.class_level {
             super::static_methods::install::<T>(ty, methods)?;
+        }
+        if let Some(new) = table.new_method {
+            if !super::new::interpreter_checks_new_class(ty.context()) {
+                super::static_methods::install::<T>(ty, new)?;
+            }
         }
         if let Some(set) = table.class_attributes {
             set(ty)?;

@@ -30,6 +30,11 @@ pub enum Kind {
     Static,
     /// `#[classmethod]`.
     Class,
+    /// hpy-rs's own `__new__` ([`ClassLevel::constructor`]): set as
+    /// `__new__`, a `staticmethod` (as Python makes a class's `__new__`).
+    /// Its definition has another name: a companion method named
+    /// `__new__` would be the companion's own constructor.
+    Constructor,
 }
 
 /// A class's static and class methods: their definitions (methods of the
@@ -55,6 +60,13 @@ impl ClassLevel {
             names,
             lists: DefineLists::new(),
         }
+    }
+
+    /// hpy-rs's own `__new__` (`defs` holds the one definition
+    /// [`new_method`](super::new_method) makes), set on the type as a
+    /// static method, as Python sets a class's `__new__`.
+    pub const fn constructor(defs: &'static [StaticDef; 1]) -> Self {
+        ClassLevel::new(defs, &[(super::new::NEW_METHOD_NAME, Kind::Constructor)])
     }
 
     fn defines(&self, strip_headers: bool) -> *mut *mut hpy_sys::HPyDef {
@@ -135,7 +147,12 @@ pub(super) fn install<T: HPyClass>(ty: &Handle<'_>, methods: &ClassLevel) -> HPy
     for &(name, kind) in methods.names {
         let bound = instance.get_attr_s(name)?;
         let wrapper = &wrappers[usize::from(kind == Kind::Class)];
-        ty.set_attr_s(name, &wrapper.call(&[&bound])?)?;
+        let attribute = if kind == Kind::Constructor {
+            "__new__"
+        } else {
+            name
+        };
+        ty.set_attr_s(attribute, &wrapper.call(&[&bound])?)?;
     }
     Ok(())
 }
