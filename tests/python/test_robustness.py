@@ -228,6 +228,33 @@ def test_d3_new_without_a_class(hpyrs_classes, pof):
         Sub.__new__(step=1)
 
 
+def test_pickling_a_class_without_hooks_is_refused(rpds, kiwisolver, pof):
+    # CPython refuses to pickle an instance whose type is larger than
+    # `object` and has no pickling hook; PyPy 7.3.19 pickled such an HPy
+    # instance as an empty object (`Queue([1, 2])` came back `Queue([])`,
+    # issue 36): hpy-rs refuses there as CPython does, in pickle and copy.
+    import copy
+    import pickle
+
+    cases = [(rpds.Queue([1, 2]), "rpds.Queue"), (rpds.Stack([1, 2]), "rpds.Stack"),
+             (kiwisolver.Variable("x"), "kiwisolver.Variable")]
+    for obj, name in cases:
+        for protocol in (2, pickle.HIGHEST_PROTOCOL):
+            with pytest.raises(TypeError, match=f"^cannot pickle '{name}' object$"):
+                pickle.dumps(obj, protocol)
+        # Protocols 0 and 1 go through copyreg, which names the class
+        # without its module on CPython.
+        short = name.split(".")[-1]
+        with pytest.raises(TypeError, match=f"^cannot pickle '({name}|{short})' object$"):
+            pickle.dumps(obj, 0)
+        with pytest.raises(TypeError, match=f"^cannot pickle '{name}' object$"):
+            copy.copy(obj)
+    # Classes with their own hooks still round-trip.
+    for obj in (rpds.HashTrieMap({1: 2}), rpds.List([1, 2]), rpds.HashTrieSet([3])):
+        assert pickle.loads(pickle.dumps(obj)) == obj
+        assert copy.copy(obj) == obj
+
+
 def _panic_in_subprocess(module, env_extra):
     import os
     import subprocess

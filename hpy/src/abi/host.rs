@@ -20,7 +20,7 @@
 /// One way a host differs from CPython running hpy-rs's own runtime, and
 /// what hpy-rs does about it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(u16)]
+#[repr(u32)]
 pub(crate) enum Quirk {
     /// `T.__new__(cls)` is not checked to be given `T` or a subclass
     /// (CPython's `tp_new_wrapper` checks, on either loader; PyPy 7.3.19
@@ -95,11 +95,17 @@ pub(crate) enum Quirk {
     /// abort with "Wrong HPy Context!"): the entry marks it valid for the
     /// nested call (`revalidate_debug_context` of the universal ABI).
     NestedCallsGetBusyContext = 1 << 15,
+    /// An instance of a type that says nothing of how to pickle it is
+    /// pickled as an empty object (PyPy 7.3.19 does not know what an HPy
+    /// type's instance holds; CPython refuses it: "cannot pickle 'T'
+    /// object"): a class with no pickling hook of its own gets a
+    /// `__getstate__` that refuses as CPython does.
+    PicklesUnknownState = 1 << 16,
 }
 
 /// The quirks of one host: see [`Quirk`] for each.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct HostProfile(u16);
+pub(crate) struct HostProfile(u32);
 
 impl HostProfile {
     /// No quirk.
@@ -141,7 +147,8 @@ impl HostProfile {
         .with(Quirk::LeakyBuilders)
         .with(Quirk::GlobalStoreLeaks)
         .with(Quirk::DocSignaturesUnread)
-        .with(Quirk::NoThreadAttach);
+        .with(Quirk::NoThreadAttach)
+        .with(Quirk::PicklesUnknownState);
 
     /// PyPy 7.3.19's debug mode.
     pub(crate) const PYPY_DEBUG: HostProfile = HostProfile::PYPY
@@ -151,24 +158,24 @@ impl HostProfile {
 
     /// This profile and `quirk`.
     const fn with(self, quirk: Quirk) -> HostProfile {
-        HostProfile(self.0 | quirk as u16)
+        HostProfile(self.0 | quirk as u32)
     }
 
     /// Whether this host has `quirk`.
     #[inline(always)]
     pub(crate) const fn has(self, quirk: Quirk) -> bool {
-        self.0 & quirk as u16 != 0
+        self.0 & quirk as u32 != 0
     }
 
     /// The bits kept in the universal ABI's static.
     #[inline(always)]
-    pub(crate) const fn bits(self) -> u16 {
+    pub(crate) const fn bits(self) -> u32 {
         self.0
     }
 
     /// The profile whose [`bits`](Self::bits) are `bits`.
     #[inline(always)]
-    pub(crate) const fn from_bits(bits: u16) -> HostProfile {
+    pub(crate) const fn from_bits(bits: u32) -> HostProfile {
         HostProfile(bits)
     }
 
@@ -252,6 +259,7 @@ mod tests {
             Quirk::LaxLongAsDouble,
             Quirk::SignedLongAsVoidPtr,
             Quirk::OneCallAtATime,
+            Quirk::PicklesUnknownState,
         ];
         let hosts = [
             HostProfile::HPY_RS_UNIVERSAL,
@@ -260,11 +268,11 @@ mod tests {
             HostProfile::PYPY,
             HostProfile::PYPY_DEBUG,
         ];
-        let mut seen = 0u16;
+        let mut seen = 0u32;
         for q in all {
-            assert_eq!((q as u16).count_ones(), 1, "{q:?}");
-            assert_eq!(seen & q as u16, 0, "{q:?} shares a bit");
-            seen |= q as u16;
+            assert_eq!((q as u32).count_ones(), 1, "{q:?}");
+            assert_eq!(seen & q as u32, 0, "{q:?} shares a bit");
+            seen |= q as u32;
             assert!(!HostProfile::CPYTHON_ABI.has(q), "{q:?}");
             assert!(hosts.iter().any(|h| h.has(q)), "{q:?} is on no host");
         }

@@ -6,7 +6,7 @@
 
 use core::ffi::{c_char, c_void};
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU16, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 
 use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPyGlobal};
 
@@ -229,7 +229,7 @@ unsafe fn measure_tuple_items(ctx: *mut HPyContext) -> usize {
 
 /// The profile of the host that loaded the module, set by
 /// [`save_trampoline_context`] before anything of the module can run.
-static HOST_PROFILE: AtomicU16 = AtomicU16::new(HostProfile::UNIVERSAL_ASSUMED.bits());
+static HOST_PROFILE: AtomicU32 = AtomicU32::new(HostProfile::UNIVERSAL_ASSUMED.bits());
 
 /// The quirks every host of a universal binary is taken to have.
 pub(crate) const ASSUMED_PROFILE: HostProfile = HostProfile::UNIVERSAL_ASSUMED;

@@ -47,6 +47,7 @@ pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
 
 /// The fields of a `datetime`: `((year, month, day), (hour, minute,
 /// second, microsecond), fold, tzinfo)`.
+#[allow(dead_code)] // used by the date/time features
 pub(crate) type DateTimeState<'ctx> =
     ((i32, u8, u8), (u8, u8, u8, u32), bool, Option<Handle<'ctx>>);
 
@@ -56,6 +57,7 @@ pub(crate) type DateTimeState<'ctx> =
 /// which is then read as an attribute); `None` for another object. For
 /// the universal ABI, where `datetime` has no C API: one call instead of
 /// eight attribute reads.
+#[allow(dead_code)] // used by the date/time features
 pub(crate) fn datetime_state<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Option<DateTimeState<'ctx>>> {
     let ctx = obj.context();
     let fields = StdClass::DateTimeFields.get(ctx)?.call1((obj,))?;

@@ -19,7 +19,7 @@ use crate::abi::properties;
 use crate::abi::properties::PropertyMethods;
 use crate::class::{ClassData, HPyClass};
 use crate::runtime::StaticDef;
-use crate::{Context, Global, HPyErr, HPyResult, Handle};
+use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// The base class of a Rust class.
 #[derive(Clone, Copy)]
@@ -317,6 +317,48 @@ fn add_class_attributes<T: ClassMethods>(ty: &Handle<'_>, items: &[&ClassItems])
     if richcmp && !items.iter().any(|t| t.defines_hash) {
         crate::runtime::dunders::unhashable(ty)?;
     }
+    if crate::abi::host_has(crate::abi::Quirk::PicklesUnknownState) {
+        refuse_unknown_pickling(ty, T::INFO.qualname.to_str().unwrap_or("?"))?;
+    }
+    Ok(())
+}
+
+/// Where the interpreter would pickle an instance of `ty` as an empty
+/// object (`Quirk::PicklesUnknownState`) and `ty` has no pickling hook of
+/// its own or inherited (`__reduce__`, `__reduce_ex__`, `__getstate__`,
+/// `__getnewargs__`, `__getnewargs_ex__` from a class other than
+/// `object`): gives it a `__getstate__` that refuses as CPython's default
+/// does for an object larger than `object`, `TypeError("cannot pickle
+/// 'module.Name' object")`, and that returns the instance `__dict__` (or
+/// `None`) where the instance's class defines `__getnewargs__` or
+/// `__getnewargs_ex__`, CPython's exception to the refusal.
+fn refuse_unknown_pickling(ty: &Handle<'_>, tp_name: &str) -> HPyResult<()> {
+    const SOURCE: &str = "\
+def install(cls, tp_name):
+    for hook in ('__reduce__', '__reduce_ex__', '__getstate__', '__getnewargs__',
+                 '__getnewargs_ex__'):
+        for k in cls.__mro__:
+            if hook in k.__dict__:
+                if k is not object:
+                    return
+                break
+
+    def __getstate__(self):
+        kind = type(self)
+        if hasattr(kind, '__getnewargs_ex__') or hasattr(kind, '__getnewargs__'):
+            return getattr(self, '__dict__', None) or None
+        name = tp_name if kind is cls else kind.__name__
+        raise TypeError(f'cannot pickle {name!r} object')
+
+    cls.__getstate__ = __getstate__
+";
+    let ctx = ty.context();
+    let globals = ctx.new_dict()?;
+    globals.set_item_s("__builtins__", &ctx.builtins())?;
+    ctx.compile(SOURCE, "<hpy-rs pickling refusal>", crate::SourceKind::File)?
+        .eval(&globals, None)?;
+    let name = tp_name.into_hpy(ctx)?;
+    globals.get_item_s("install")?.call(&[ty, &name])?;
     Ok(())
 }
 
