@@ -200,6 +200,9 @@ class Worker:
         for attr, value in cls.__dict__.items():
             if attr in ("__doc__", "__module__", "__dict__", "__weakref__", "__qualname__"):
                 continue
+            if getattr(getattr(value, "__code__", None), "co_filename", None) == (
+                    "<hpy-rs pickling refusal>"):
+                continue  # hpy-rs's Python __getstate__ on PyPy, not extension code
             entries[attr] = self._entry_kind(attr, value)
             # Class attributes that are instances of an extension class.
             entry = classes.get(id(type(value)))
