@@ -86,7 +86,8 @@ pub(crate) enum Quirk {
     SignedLongAsVoidPtr = 1 << 13,
     /// The debug context serves one HPy call at a time: a call that starts
     /// while another runs aborts the process ("Error: Wrong HPy Context!",
-    /// PyPy 7.3.19's debug mode), from another thread too:
+    /// PyPy 7.3.19's debug mode and `hpy.universal`'s, both HPy's C debug
+    /// context), from another thread too:
     /// `Context::allow_threads` runs its closure keeping the GIL there, so
     /// no other thread can start a call meanwhile.
     OneCallAtATime = 1 << 14,
@@ -133,9 +134,12 @@ impl HostProfile {
         .with(Quirk::NoObjectSlots)
         .with(Quirk::NoThreadAttach);
 
-    /// `hpy.universal`'s debug mode.
-    pub(crate) const HPY_UNIVERSAL_DEBUG: HostProfile =
-        HostProfile::HPY_UNIVERSAL.with(Quirk::ContextPerCall);
+    /// `hpy.universal`'s debug mode: HPy's C debug context, as PyPy's
+    /// debug mode, so one call at a time there too (xxhash's concurrent
+    /// thread-safety tests aborted in 1 of 20 runs without it).
+    pub(crate) const HPY_UNIVERSAL_DEBUG: HostProfile = HostProfile::HPY_UNIVERSAL
+        .with(Quirk::ContextPerCall)
+        .with(Quirk::OneCallAtATime);
 
     /// PyPy 7.3.19's built-in HPy, plain or trace mode.
     pub(crate) const PYPY: HostProfile = HostProfile::UNIVERSAL_ASSUMED
