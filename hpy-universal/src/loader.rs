@@ -154,16 +154,22 @@ pub unsafe fn load<'ctx>(
         (major(), minor())
     };
     if major != HPY_ABI_VERSION || minor > HPY_ABI_VERSION_MINOR {
-        // HPy's wording, then what the numbers are and what to do.
-        return Err(import_error(format!(
+        // HPy's wording as the message (HPy's own suite compares it), then
+        // what the numbers are and what to do as a note under it.
+        let err = import_error(format!(
             "HPy extension module '{name}' requires unsupported version of the HPy runtime. \
              Requested version: {major}.{minor}. Current HPy version: \
-             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}. (These are HPy ABI versions, not \
-             hpy releases: {path} needs ABI {major}.{minor}, and hpy_rs_universal, which \
-             implements HPy 0.9.0, provides ABI {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}.) \
-             Rebuild the module for HPy 0.9 (`cargo hpy build --universal`, or hpy 0.9's \
-             hpy.devel), or load it with a runtime for ABI {major}.{minor}."
-        )));
+             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}."
+        ));
+        let caught = err.catch(ctx)?;
+        caught.add_note(&format!(
+            "These are HPy ABI versions, not hpy releases: {path} needs ABI {major}.{minor}, \
+             and hpy_rs_universal, which implements HPy 0.9.0, provides ABI \
+             {HPY_ABI_VERSION}.{HPY_ABI_VERSION_MINOR}. Rebuild the module for HPy 0.9 \
+             (`cargo hpy build --universal`, or hpy 0.9's hpy.devel), or load it with a \
+             runtime for ABI {major}.{minor}."
+        ))?;
+        return Err(caught.raise());
     }
     check_abi_tag(name, path, major, minor)?;
     let init_ctx = library.symbol(&format!("HPyInitGlobalContext_{name}"), "init function")?;

@@ -112,6 +112,26 @@ impl<'ctx> Caught<'ctx> {
         }
     }
 
+    /// Adds a note to the exception (`value.add_note(note)`, PEP 678):
+    /// a line printed under the message in a traceback, while `str(value)`
+    /// stays what it was. Where `add_note` is missing (Python 3.10, so
+    /// PyPy 3.10), the note is appended to `value.__notes__` as 3.11 does.
+    pub fn add_note(&self, note: &str) -> HPyResult<()> {
+        let ctx = self.value.context();
+        let note = note.into_hpy(ctx)?;
+        if self.value.has_attr_s("add_note")? {
+            self.value.call_method_s("add_note", &[&note])?;
+            return Ok(());
+        }
+        if !self.value.has_attr_s("__notes__")? {
+            self.value
+                .set_attr_s("__notes__", &ctx.new_list()?.into())?;
+        }
+        let notes = self.value.get_attr_s("__notes__")?;
+        notes.call_method_s("append", &[&note])?;
+        Ok(())
+    }
+
     /// Sets `value.__cause__` (and so `__suppress_context__`), as `raise
     /// value from cause` does.
     pub fn set_cause(&self, cause: &Caught<'ctx>) -> HPyResult<()> {
