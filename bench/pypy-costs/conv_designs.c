@@ -109,6 +109,11 @@ static const char SRC_DT_FROM_STATE[] =
     "def helper(state):\n"
     "    return D(state)\n";
 
+static const char SRC_DT_FROM_STATE_TZ[] =
+    "from datetime import datetime as D\n"
+    "def helper(state, tz):\n"
+    "    return D(state, tz)\n";
+
 /* For the parts: one entry into Python that does nothing. */
 static const char SRC_IDENTITY[] =
     "def helper(x):\n"
@@ -125,7 +130,7 @@ static const char SRC_DT_TUPLE[] =
 static HPyGlobal g_dt_fields, g_td_fields, g_int_to_bytes, g_int_from_bytes;
 static HPyGlobal g_td_tuple, g_td_build, g_dt_tuple;
 static HPyGlobal g_td_build3, g_dt_build, g_dt_build7, g_identity;
-static HPyGlobal g_td_build1, g_dt_from_state;
+static HPyGlobal g_td_build1, g_dt_from_state, g_dt_from_state_tz;
 static HPyGlobal g_datetime, g_timedelta;   /* the classes */
 static HPyGlobal g_dt_reduce, g_td_reduce;  /* datetime.__reduce__, timedelta.__reduce__ */
 static HPyGlobal g_usec;                    /* timedelta(microseconds=1) */
@@ -854,6 +859,28 @@ static HPy dt_helper_state2_impl(HPyContext *ctx, HPy self, HPy d)
     return result;
 }
 
+HPyDef_METH(dt_helper_state_tz, "echo_naive_datetime__helper_state_tz", HPyFunc_O,
+            .doc = "the packed-int helper to read, helper(state, None) = datetime(state, None) "
+                   "to build")
+static HPy dt_helper_state_tz_impl(HPyContext *ctx, HPy self, HPy d)
+{
+    int64_t f[7];
+    if (dt_read_packed(ctx, d, f) < 0)
+        return HPy_NULL;
+    if (f[0] < 1 || f[0] > 9999) {
+        HPyErr_SetString(ctx, ctx->h_ValueError, "year is out of range");
+        return HPy_NULL;
+    }
+    unsigned char s[10];
+    dt_state(f, s);
+    HPy args[2] = {HPyBytes_FromStringAndSize(ctx, (const char *)s, 10), ctx->h_None};
+    HPy helper = HPyGlobal_Load(ctx, g_dt_from_state_tz);
+    HPy result = CALL(ctx, helper, args, 2);
+    HPy_Close(ctx, helper);
+    HPy_Close(ctx, args[0]);
+    return result;
+}
+
 HPyDef_METH(td_read_fd, "td_read_floordiv", HPyFunc_O,
             .doc = "td // timedelta(microseconds=1) alone")
 static HPy td_read_fd_impl(HPyContext *ctx, HPy self, HPy td)
@@ -1078,7 +1105,8 @@ static int designs_exec_impl(HPyContext *ctx, HPy m)
         store_helper(ctx, SRC_DT_BUILD7, &g_dt_build7) < 0 ||
         store_helper(ctx, SRC_IDENTITY, &g_identity) < 0 ||
         store_helper(ctx, SRC_TD_BUILD1, &g_td_build1) < 0 ||
-        store_helper(ctx, SRC_DT_FROM_STATE, &g_dt_from_state) < 0)
+        store_helper(ctx, SRC_DT_FROM_STATE, &g_dt_from_state) < 0 ||
+        store_helper(ctx, SRC_DT_FROM_STATE_TZ, &g_dt_from_state_tz) < 0)
         return -1;
     HPy datetime = HPyImport_ImportModule(ctx, "datetime");
     if (HPy_IsNull(datetime))
@@ -1110,7 +1138,7 @@ static HPyDef *designs_defines[] = {
     &dt_helper, &dt_tuple, &dt_reduce, &dt_helper_state, &dt_reduce_state,
     &bi_helper, &bi_direct, &bi_hex, &bi_hex_read, &bi_hex_build,
     &td_helper_build3, &td_floordiv_build3, &td_floordiv_mul, &td_floordiv_build1,
-    &dt_helper_state2, &td_read_fd, &td_build_h3, &dt_helper_build, &dt_helper_build7,
+    &dt_helper_state2, &dt_helper_state_tz, &td_read_fd, &td_build_h3, &dt_helper_build, &dt_helper_build7,
     &entry1, &entry2, &td_read, &td_build, &td_build_helper, &dt_read, &dt_build,
     &dt_build_helper, &dt_build_state, &bi_small, &bi_bytes, &bi_read, &bi_build,
     &designs_exec, NULL};
@@ -1121,7 +1149,7 @@ static HPyGlobal *designs_globals[] = {
     &g_dt_reduce, &g_td_reduce, &g_usec, &g_hex,
     &g_td_build3, &g_dt_build, &g_dt_build7, &g_identity,
     &g_bit_length, &g_to_bytes, &g_from_bytes, &g_little,
-    &g_td_build1, &g_dt_from_state, NULL};
+    &g_td_build1, &g_dt_from_state, &g_dt_from_state_tz, NULL};
 
 static HPyModuleDef designs_def = {
     .doc = "Issue 41's three slow PyPy rows converted by several C HPy designs.",
