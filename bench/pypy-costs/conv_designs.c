@@ -896,6 +896,16 @@ static HPy td_build_h3_impl(HPyContext *ctx, HPy self, HPy td)
     return call_with_ints(ctx, g_td_build3, last_td, 3);
 }
 
+HPyDef_METH(td_build_h1, "td_build_helper1", HPyFunc_O,
+            .doc = "helper(us) = T(0, 0, us) alone (last fields read)")
+static HPy td_build_h1_impl(HPyContext *ctx, HPy self, HPy td)
+{
+    HPy n = HPyLong_FromInt64_t(ctx, (last_td[0] * 86400 + last_td[1]) * 1000000 + last_td[2]);
+    HPy result = call_global1(ctx, g_td_build1, n);
+    HPy_Close(ctx, n);
+    return result;
+}
+
 HPyDef_METH(td_floordiv_build3, "echo_timedelta__floordiv_build3", HPyFunc_O,
             .doc = "HPy_TypeCheck and td // timedelta(microseconds=1) to read, "
                    "helper(0, 0, us) calling the class to build")
@@ -1138,7 +1148,7 @@ static HPyDef *designs_defines[] = {
     &dt_helper, &dt_tuple, &dt_reduce, &dt_helper_state, &dt_reduce_state,
     &bi_helper, &bi_direct, &bi_hex, &bi_hex_read, &bi_hex_build,
     &td_helper_build3, &td_floordiv_build3, &td_floordiv_mul, &td_floordiv_build1,
-    &dt_helper_state2, &dt_helper_state_tz, &td_read_fd, &td_build_h3, &dt_helper_build, &dt_helper_build7,
+    &dt_helper_state2, &dt_helper_state_tz, &td_read_fd, &td_build_h3, &td_build_h1, &dt_helper_build, &dt_helper_build7,
     &entry1, &entry2, &td_read, &td_build, &td_build_helper, &dt_read, &dt_build,
     &dt_build_helper, &dt_build_state, &bi_small, &bi_bytes, &bi_read, &bi_build,
     &designs_exec, NULL};

@@ -27,6 +27,7 @@ PARTS = [
     ("timedelta: a helper building it from the packed int (build)", m.td_build_helper, TD),
     ("timedelta: td // timedelta(microseconds=1) (read)", m.td_read_floordiv, TD),
     ("timedelta: helper(d, s, us) = timedelta(d, s, us) (build)", m.td_build_helper3, TD),
+    ("timedelta: helper(us) = timedelta(0, 0, us) (build)", m.td_build_helper1, TD),
     ("naive datetime: the packed-int helper (read)", m.dt_read, DT),
     ("naive datetime: datetime(y, ..., us) called from C (build)", m.dt_build, DT),
     ("naive datetime: a helper building it from the packed int (build)", m.dt_build_helper, DT),
