@@ -55,9 +55,9 @@ const MICROS_PER_DAY: i64 = 86_400_000_000;
 /// timedelta(microseconds=1)` (`HPy_FloorDivide`: the class's own
 /// `__floordiv__`; on PyPy faster than the call of a helper: about 1000
 /// against 1150 ns for the echo, conv_designs.c's `floordiv` and `helper`
-/// in bench/conv-counts --pypy). `None` for
-/// another type (a subclass may have its own `__floordiv__`) and beyond
-/// an `i64` of microseconds (about 292,000 years).
+/// in bench/conv-counts --pypy). `None` for another type (a subclass may
+/// have its own `__floordiv__`) and beyond an `i64` of microseconds (about
+/// 292,000 years).
 fn exact_timedelta_parts(obj: &Handle<'_>) -> HPyResult<Option<(i64, i64, i64)>> {
     let ctx = obj.context();
     if !obj.get_type().is(&StdClass::TimeDelta.get(ctx)?) {
@@ -151,11 +151,11 @@ pub(crate) fn new_timedelta(
 /// a helper (`StdClass::DateTimeFromState`). On PyPy that path skips
 /// `datetime.__new__`'s field checks (bench/pypy-costs/conv_parts.py:
 /// 370-440 ns against 850-900 for the class called with the fields; the
-/// echo about 830 against 1270, conv_designs.c), and on every
-/// Python it checks nothing but the month: `None` (the caller calls the
-/// class, which raises its own error) unless the year is within 1-9999
-/// and every field within its range, and the day must be one of its month
-/// (the caller's to ensure: chrono's dates are).
+/// echo about 830 against 1270, conv_designs.c), and on every Python it
+/// checks nothing but the month: `None` (the caller calls the class, which
+/// raises its own error) unless the year is within 1-9999 and every field
+/// within its range, and the day must be one of its month (the caller's
+/// to ensure: chrono's dates are).
 #[allow(dead_code)] // used by the chrono feature
 pub(crate) fn new_datetime_from_state<'ctx>(
     ctx: Context<'ctx>,
