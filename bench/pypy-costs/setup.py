@@ -1,4 +1,5 @@
-"""Builds bench/pypy-costs/pypy_costs.c and conv_floor.c with hpy.devel (see
+"""Builds bench/pypy-costs/pypy_costs.c, conv_floor.c and
+conv_designs.c with hpy.devel (see
 run.py and bench/conv-counts --pypy)."""
 
 from setuptools import Extension, setup
@@ -8,5 +9,6 @@ setup(
     name="pypy-costs",
     version="0",
     hpy_ext_modules=[Extension("pypy_costs", ["pypy_costs.c"], extra_compile_args=["-O2"]),
-                     Extension("conv_floor", ["conv_floor.c"], extra_compile_args=["-O2"])],
+                     Extension("conv_floor", ["conv_floor.c"], extra_compile_args=["-O2"]),
+                     Extension("conv_designs", ["conv_designs.c"], extra_compile_args=["-O2"])],
 )

@@ -224,6 +224,14 @@ def test_chrono_years_outside_python_refused(hpyrs_features):
     for y in (0, -5, 10000, 200000):
         with raises_type(ValueError):
             m.date_from_ymd(y, 1, 1)
+    # A datetime too (the universal ABI builds it from its pickle state
+    # within 1-9999 and calls the class outside).
+    assert m.naive_datetime_from_ymd(1, 1, 1) == dt.datetime(1, 1, 1, 1, 2, 3, 4)
+    assert m.naive_datetime_from_ymd(9999, 12, 31) == dt.datetime(9999, 12, 31, 1, 2, 3, 4)
+    assert m.naive_datetime_from_ymd(2024, 2, 29) == dt.datetime(2024, 2, 29, 1, 2, 3, 4)
+    for y in (0, -5, 10000, 200000):
+        with raises_type(ValueError):
+            m.naive_datetime_from_ymd(y, 1, 1)
 
 
 def test_chrono_nanoseconds_truncated_and_leap_second(hpyrs_features):

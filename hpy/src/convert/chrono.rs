@@ -21,15 +21,18 @@
 //!
 //! On the CPython ABI the exact `date`, `time`, `datetime` and `timedelta`
 //! classes are read and built through CPython's `datetime` C API (the
-//! same checks and errors as the constructors); subclasses, and the
-//! universal ABI, go through their attributes and constructors.
+//! same checks and errors as the constructors); subclasses go through
+//! their attributes and constructors, and the universal ABI through the
+//! Python helpers of `std_time.rs` (one entry into Python each way).
 
 use chrono::{
     DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc,
 };
 
 use super::imported::{datetime_api, StdClass};
-use super::std_time::{datetime_state, new_timedelta, timedelta_parts, utc};
+use super::std_time::{
+    datetime_state, new_datetime_from_state, new_timedelta, timedelta_parts, utc,
+};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// An int attribute of a date/time object.
@@ -120,6 +123,10 @@ pub(super) fn new_datetime<'ctx>(
     let (y, mo, d) = (dt.year(), dt.month(), dt.day());
     if let Some(api) = datetime_api(ctx) {
         return api.new_datetime(ctx, (y, mo, d), (h, mi, s, us), tz.as_ref());
+    }
+    // chrono's dates are valid (but their years reach past 1-9999).
+    if let Some(dt) = new_datetime_from_state(ctx, (y, mo, d), (h, mi, s, us), tz.as_ref()) {
+        return dt;
     }
     let class = StdClass::DateTime.get(ctx)?;
     match tz {

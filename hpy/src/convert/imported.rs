@@ -48,10 +48,17 @@ pub(crate) enum StdClass {
     IntToBytes,
     /// A helper function ([`helper_source`](StdClass::helper_source)).
     IntFromBytes,
+    /// `datetime.timedelta.resolution`, `timedelta(microseconds=1)` (not a
+    /// class).
+    MicroSecond,
+    /// A helper function ([`helper_source`](StdClass::helper_source)).
+    NewTimeDelta,
+    /// A helper function ([`helper_source`](StdClass::helper_source)).
+    DateTimeFromState,
 }
 
 impl StdClass {
-    pub(crate) const COUNT: usize = StdClass::IntFromBytes as usize + 1;
+    pub(crate) const COUNT: usize = StdClass::DateTimeFromState as usize + 1;
 
     /// `(module, attribute)`.
     const fn path(self) -> (&'static str, &'static str) {
@@ -72,11 +79,14 @@ impl StdClass {
             StdClass::UuidIntSlot => ("uuid", "UUID.int"),
             StdClass::UuidIsSafeSlot => ("uuid", "UUID.is_safe"),
             StdClass::SafeUuidUnknown => ("uuid", "SafeUUID.unknown"),
+            StdClass::MicroSecond => ("datetime", "timedelta.resolution"),
             StdClass::DateTimeFields
             | StdClass::TimeDeltaFields
             | StdClass::UuidFromHalves
             | StdClass::IntToBytes
-            | StdClass::IntFromBytes => ("", ""),
+            | StdClass::IntFromBytes
+            | StdClass::NewTimeDelta
+            | StdClass::DateTimeFromState => ("", ""),
         }
     }
 
@@ -131,6 +141,24 @@ impl StdClass {
             StdClass::IntFromBytes => {
                 "def helper(b):\n\
                  \x20   return int.from_bytes(b, 'little', signed=True)\n"
+            }
+            // `timedelta(0, 0, us)`, the whole in microseconds: on PyPy a
+            // class called from an extension costs far more than a helper
+            // that calls it, and this one-argument helper less than one
+            // passing days, seconds and microseconds (bench/conv-counts
+            // --pypy, conv_designs.c: about 700 ns for the echo against 930
+            // with three arguments and 1020 with the class called).
+            StdClass::NewTimeDelta => {
+                "from datetime import timedelta as T\n\
+                 def helper(us):\n\
+                 \x20   return T(0, 0, us)\n"
+            }
+            // `datetime(state, tzinfo)`: the constructor's pickle path (see
+            // `std_time::new_datetime_from_state`).
+            StdClass::DateTimeFromState => {
+                "from datetime import datetime as D\n\
+                 def helper(state, tz):\n\
+                 \x20   return D(state, tz)\n"
             }
             _ => return None,
         })
@@ -208,6 +236,9 @@ impl StdClass {
             StdClass::UuidFromHalves => "<UUID helper>",
             StdClass::IntToBytes => "<int.to_bytes helper>",
             StdClass::IntFromBytes => "<int.from_bytes helper>",
+            StdClass::MicroSecond => "datetime.timedelta.resolution",
+            StdClass::NewTimeDelta => "<timedelta helper>",
+            StdClass::DateTimeFromState => "<datetime helper>",
         }
     }
 

@@ -17,10 +17,11 @@ const SECONDS_PER_DAY: u64 = 86_400;
 /// `(days, seconds, microseconds)` of a `timedelta` (normalised by
 /// Python: `0 <= seconds < 86400`, `0 <= microseconds < 10**6`).
 ///
-/// Without the CPython ABI's C API, one call of a helper reads the three
-/// (`StdClass::TimeDeltaFields`), where the attributes are three calls (on
-/// PyPy, whose `datetime` is written in Python, each a property's
-/// function).
+/// Without the CPython ABI's C API, an exact `timedelta` is read by one
+/// `td // timedelta(microseconds=1)` ([`exact_timedelta_parts`]); a
+/// subclass by one call of a helper (`StdClass::TimeDeltaFields`), where
+/// the attributes are three calls (on PyPy, whose `datetime` is written in
+/// Python, each a property's function).
 pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
     let ctx = obj.context();
     if let Some(api) = datetime_api(ctx) {
@@ -28,6 +29,9 @@ pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
             return Ok(parts);
         }
     } else {
+        if let Some(parts) = exact_timedelta_parts(obj)? {
+            return Ok(parts);
+        }
         let packed = StdClass::TimeDeltaFields.get(ctx)?.call1((obj,))?;
         // `None` for another object; beyond 2**26 days the packed int
         // overflows 64 bits: the attributes are read then.
@@ -43,6 +47,32 @@ pub(crate) fn timedelta_parts(obj: &Handle<'_>) -> HPyResult<(i64, i64, i64)> {
         obj.get_attr_s("seconds")?.extract()?,
         obj.get_attr_s("microseconds")?.extract()?,
     ))
+}
+
+const MICROS_PER_DAY: i64 = 86_400_000_000;
+
+/// The parts of an exact `timedelta` from its whole microseconds, `obj //
+/// timedelta(microseconds=1)` (`HPy_FloorDivide`: the class's own
+/// `__floordiv__`; on PyPy faster than the call of a helper: about 1000
+/// against 1150 ns for the echo, conv_designs.c's `floordiv` and `helper`
+/// in bench/conv-counts --pypy). `None` for another type (a subclass may
+/// have its own `__floordiv__`) and beyond an `i64` of microseconds (about
+/// 292,000 years).
+fn exact_timedelta_parts(obj: &Handle<'_>) -> HPyResult<Option<(i64, i64, i64)>> {
+    let ctx = obj.context();
+    if !obj.get_type().is(&StdClass::TimeDelta.get(ctx)?) {
+        return Ok(None);
+    }
+    let micros = obj.floor_divide(&StdClass::MicroSecond.get(ctx)?)?;
+    let Ok(micros) = micros.extract::<i64>() else {
+        return Ok(None);
+    };
+    let rest = micros.rem_euclid(MICROS_PER_DAY);
+    Ok(Some((
+        micros.div_euclid(MICROS_PER_DAY),
+        rest / 1_000_000,
+        rest % 1_000_000,
+    )))
 }
 
 /// The fields of a `datetime`: `((year, month, day), (hour, minute,
@@ -98,9 +128,71 @@ pub(crate) fn new_timedelta(
     {
         return delta;
     }
-    StdClass::TimeDelta
-        .get(ctx)?
-        .call1((days, seconds, microseconds))
+    // The whole in microseconds to a helper that calls the class
+    // (`StdClass::NewTimeDelta`); the class itself past an `i64` of them,
+    // which normalises the parts to the same days (and the same
+    // `OverflowError` beyond `timedelta.max`).
+    let total = days
+        .checked_mul(MICROS_PER_DAY)
+        .and_then(|us| us.checked_add(seconds.checked_mul(1_000_000)?))
+        .and_then(|us| us.checked_add(microseconds));
+    match total {
+        Some(total) => StdClass::NewTimeDelta.get(ctx)?.call1((total,)),
+        None => StdClass::TimeDelta
+            .get(ctx)?
+            .call1((days, seconds, microseconds)),
+    }
+}
+
+/// A `datetime` from its pickle state, `datetime(state, tzinfo)` with the
+/// ten bytes `datetime.__reduce__` gives (year big-endian in two bytes,
+/// month, day, hour, minute, second, microsecond big-endian in three),
+/// which every Python accepts, pickles being portable; through one call of
+/// a helper (`StdClass::DateTimeFromState`). On PyPy that path skips
+/// `datetime.__new__`'s field checks (bench/pypy-costs/conv_parts.py:
+/// 370-440 ns against 850-900 for the class called with the fields; the
+/// echo about 830 against 1270, conv_designs.c), and on every Python it
+/// checks nothing but the month: `None` (the caller calls the class, which
+/// raises its own error) unless the year is within 1-9999 and every field
+/// within its range, and the day must be one of its month (the caller's
+/// to ensure: chrono's dates are).
+#[allow(dead_code)] // used by the chrono feature
+pub(crate) fn new_datetime_from_state<'ctx>(
+    ctx: Context<'ctx>,
+    (y, mo, d): (i32, u32, u32),
+    (h, mi, s, us): (u32, u32, u32, u32),
+    tz: Option<&Handle<'ctx>>,
+) -> Option<HPyResult<Handle<'ctx>>> {
+    let valid = (1..=9999).contains(&y)
+        && (1..=12).contains(&mo)
+        && (1..=31).contains(&d)
+        && h < 24
+        && mi < 60
+        && s < 60
+        && us < 1_000_000;
+    if !valid {
+        return None;
+    }
+    let state = [
+        (y >> 8) as u8,
+        y as u8,
+        mo as u8,
+        d as u8,
+        h as u8,
+        mi as u8,
+        s as u8,
+        (us >> 16) as u8,
+        (us >> 8) as u8,
+        us as u8,
+    ];
+    let build = || {
+        let state = super::bytes::bytes_from_slice(ctx, &state)?;
+        let none = ctx.none();
+        StdClass::DateTimeFromState
+            .get(ctx)?
+            .call(&[&state, tz.unwrap_or(&none)])
+    };
+    Some(build())
 }
 
 /// `datetime.timezone.utc`.

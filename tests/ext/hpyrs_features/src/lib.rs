@@ -87,6 +87,14 @@ fn date_from_ymd(y: i32, m: u32, d: u32) -> HPyResult<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| hpy::HPyErr::value_error("invalid date"))
 }
 
+/// A `NaiveDateTime` at 01:02:03.000004 of a date (any year chrono has).
+#[hpy_method]
+fn naive_datetime_from_ymd(y: i32, m: u32, d: u32) -> HPyResult<NaiveDateTime> {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|date| date.and_hms_micro_opt(1, 2, 3, 4))
+        .ok_or_else(|| hpy::HPyErr::value_error("invalid date"))
+}
+
 /// A `TimeDelta` of `nanos` nanoseconds.
 #[hpy_method]
 fn timedelta_from_nanos(nanos: i64) -> TimeDelta {
@@ -320,6 +328,7 @@ hpy_module! {
         echo_nonzero_u8, echo_bigint, echo_biguint, echo_date, echo_time, echo_naive_datetime,
         echo_datetime_utc, echo_datetime_fixed, echo_timedelta, echo_fixed_offset, echo_decimal,
         echo_uuid, cow_str, cow_bytes, duration_from_parts, time_from_nanos, date_from_ymd,
+        naive_datetime_from_ymd,
         timedelta_from_nanos, bigint_to_string, bigint_from_string, anyhow_parse, anyhow_open,
         eyre_parse, double_meters, shout, config_parts, options_parts, swap_pair, retag,
         serde_config, serde_json_value, serde_by_hand, serde_ten,
