@@ -247,7 +247,8 @@ MAKERS = {
     "Stack": lambda rpds, o: rpds.Stack().push(o),
     "Queue": lambda rpds, o: rpds.Queue().enqueue(o),
     "keys-view": lambda rpds, o: rpds.HashTrieMap({o: 1}).keys(),
-    "iterator": lambda rpds, o: iter(rpds.List([o])),
+    "iterator": lambda rpds, o: iter(rpds.List([o])),  # a tuple iterator (SnapshotIter)
+    "rpds-iterator": lambda rpds, o: iter(rpds.HashTrieMap({o: 1})),  # KeysIterator
 }
 
 
