@@ -32,10 +32,10 @@ def assert_collected(w, rpds):
     saying after how many) from a kept object (the XFAIL, naming its
     referrers, whether the collector is enabled and the live threads), or
     fails it with HPY_RS_RPDS_GC_STRICT=1 (run-tests' 20 rounds of this
-    file). Either way a survivor's report on stderr names its referrers two
-    levels up and a path to it from a GC root in PyPy's heap dump
-    (`heap_path`), which tells a leaked handle or global from a Python
-    holder. CPython asserts it."""
+    file). Either way the message (which `-ra` prints whole) also names
+    the survivor's referrers two levels up and a path to it from a GC root
+    in PyPy's heap dump (`heap_path`), which tells a leaked handle from a
+    Python holder. CPython asserts it."""
     if w() is None:
         return
     if IS_PYPY:
