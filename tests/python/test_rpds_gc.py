@@ -23,7 +23,7 @@ def assert_collected(w, rpds):
     defect is reported as such (XFAIL) instead of failing the run: in two
     of four fresh-clone runs of the whole suite one cycle of this file
     stayed alive through ten full collections on PyPy (once in debug mode,
-    `HashTrieSet`; once in plain mode, `iterator`), and in none of sixteen
+    `HashTrieSet`; once in plain mode, `iterator`), and in none of seventeen
     whole-suite PyPy runs since (docs/porting-rpds.md, "Interpreter limits
     met", tracks it). Before giving up, PyPy gets fifty more collections
     with time between them for its finalizer queue (HPy objects with
