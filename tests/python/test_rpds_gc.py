@@ -18,12 +18,12 @@ IS_PYPY = sys.implementation.name == "pypy"
 STRICT = os.environ.get("HPY_RS_RPDS_GC_STRICT") == "1"
 
 
-def assert_collected(w):
+def assert_collected(w, rpds):
     """The object `w` refers to is gone. On PyPy, a known intermittent
     defect is reported as such (XFAIL) instead of failing the run: in two
     of four fresh-clone runs of the whole suite one cycle of this file
     stayed alive through ten full collections on PyPy (once in debug mode,
-    `HashTrieSet`; once in plain mode, `iterator`), and in none of twelve
+    `HashTrieSet`; once in plain mode, `iterator`), and in none of seventeen
     whole-suite PyPy runs since (docs/porting-rpds.md, "Interpreter limits
     met", tracks it). Before giving up, PyPy gets fifty more collections
     with time between them for its finalizer queue (HPy objects with
@@ -32,7 +32,10 @@ def assert_collected(w):
     saying after how many) from a kept object (the XFAIL, naming its
     referrers, whether the collector is enabled and the live threads), or
     fails it with HPY_RS_RPDS_GC_STRICT=1 (run-tests' 20 rounds of this
-    file). CPython asserts it."""
+    file). Either way the message (which `-ra` prints whole) also names
+    the survivor's referrers two levels up and a path to it from a GC root
+    in PyPy's heap dump (`heap_path`), which tells a leaked handle from a
+    Python holder. CPython asserts it."""
     if w() is None:
         return
     if IS_PYPY:
@@ -46,18 +49,203 @@ def assert_collected(w):
                 sys.stderr.write(f"rpds cycle collected after {extra} more collections\n")
                 return
         obj = w()
-        holders = sorted({type(r).__name__ for r in gc.get_referrers(obj)})
-        del obj
+        me = sys._getframe()
+        holders = sorted({type(r).__name__ for r in gc.get_referrers(obj) if r is not me})
+        del obj, me
         threads = [t.name for t in threading.enumerate()]
         report = (
             "known PyPy defect: a cycle through an rpds collection stayed alive "
             f"after sixty full collections (referrers: {holders}; "
             f"gc.isenabled() {gc.isenabled()}; threads {threads})"
         )
+        try:
+            chain = referrer_chain(w)
+            path = heap_path(w, rpds)
+        except Exception as e:  # the report must not hide the survivor
+            chain, path = [], [f"diagnostics failed: {e!r}"]
+        report += ("\nreferrers, two levels up (a 1-tuple of the object is get_referrers' own"
+                   " argument):\n  " + "\n  ".join(chain)
+                   + "\npath from a GC root (gc.dump_rpy_heap):\n  " + "\n  ".join(path))
         if STRICT:
             pytest.fail(report, pytrace=False)
         pytest.xfail(report)
     assert w() is None
+
+
+def describe(x):
+    """A short name for an object met while looking for what keeps a
+    survivor: its type, and for frames and functions where they are."""
+    t = type(x).__name__
+    if t == "frame":
+        return f"frame {x.f_code.co_name} ({x.f_code.co_filename}:{x.f_lineno})"
+    if t == "function":
+        return f"function {x.__qualname__} ({x.__code__.co_filename})"
+    if t == "module":
+        return f"module {x.__name__}"
+    if t in ("dict", "list", "tuple", "set"):
+        return f"{t} of {len(x)}"
+    return t
+
+
+def referrer_chain(w, levels=2):
+    """The referrers of the object `w` refers to, and theirs, `levels`
+    deep (types, frames and functions named): CPython's and PyPy's
+    `gc.get_referrers` both see an HPy object's fields (PyPy through its
+    storage's tp_traverse). This function's own lists and frame are left
+    out."""
+    mine = set()
+    lines = []
+    level = [w()]
+    for depth in range(levels):
+        mine.add(id(level))
+        nxt = []
+        for x in level:
+            for r in gc.get_referrers(x):
+                if id(r) in mine or r is sys._getframe() or id(r) == id(nxt):
+                    continue
+                lines.append("  " * depth + f"{describe(r)} -> {describe(x)}")
+                nxt.append(r)
+        level = nxt
+    del level, nxt
+    return lines
+
+
+TAG_LEN = 987_653  # the size that tells the tag from every other object
+
+
+def heap_path(w, rpds):
+    """A shortest path from a GC root to the object `w` refers to, read
+    from PyPy's heap dump (`gc.dump_rpy_heap`: each object's address,
+    RPython type index, size and referents; the roots first). The object
+    cannot be found by address from Python, so it gets an attribute, a
+    bytes object of a size no other object has, and the path leads to
+    that. PyPy's dump lists every object registered for finalization (each
+    HPy object with `tp_destroy`) among the roots, so the search starts
+    from the other roots, and says so if only those reach the object. Type
+    indices are named where a sample object tells them; the others are
+    printed as numbers. Costly, and so only for a survivor: for a heap of
+    about 3.6 million objects, 11 to 16 s and 1.5 GB more at its peak."""
+    from array import array
+    from collections import deque
+    import tempfile
+
+    obj = w()
+    setattr(obj, "_hpyrs_heap_tag", b"\x01" * TAG_LEN)
+    del obj
+    sample = rpds.List([1])
+    samples = {
+        "Obj": Obj(), "dict": {}, "list": [], "tuple": (1, 2), "set": {1},
+        "frame": sys._getframe(), "module": sys, "function": describe,
+        "tuple_iterator": iter((1,)), "bytes": b"x", "type": Obj,
+        "HPy object": sample, "cell": (lambda: sample).__closure__[0],
+        "weakref": weakref.ref(Obj),
+    }
+    labels = {}
+    for name, x in samples.items():
+        labels.setdefault(gc.get_rpy_type_index(x), name)
+    for r in gc.get_rpy_referents([sample]):
+        if isinstance(r, gc.GcRef):
+            labels.setdefault(gc.get_rpy_type_index(r), "RPython list (as a root: a prebuilt"
+                              " one, such as PyPy's HPy handle table: a leaked handle)")
+    hpy_types = {gc.get_rpy_type_index(sample)}
+    # The RPython objects between an HPy object and the objects its
+    # tp_traverse reports (its storage): the path from the sample to its
+    # ObjectStore.
+    trail = []
+
+    def find_store(x, depth):
+        for r in gc.get_rpy_referents(x):
+            if type(r).__name__ == "ObjectStore":
+                return True
+            if isinstance(r, gc.GcRef) and depth < 4:
+                trail.append(gc.get_rpy_type_index(r))
+                if find_store(r, depth + 1):
+                    return True
+                trail.pop()
+        return False
+
+    if find_store(sample, 0):
+        for k, t in enumerate(trail):
+            last = k == len(trail) - 1
+            labels.setdefault(t, "HPy storage (tp_traverse reports its fields)" if last
+                              else f"RPython type {t} (as between an HPy object and its storage)")
+    fd, name = tempfile.mkstemp(prefix="hpyrs-heap-")
+    try:
+        gc.dump_rpy_heap(fd)
+        os.close(fd)
+        words = array("q")
+        with open(name, "rb") as f:
+            words.frombytes(f.read())
+    finally:
+        os.unlink(name)
+        obj = w()
+        if obj is not None:  # the next survivor's report must find its own tag
+            delattr(obj, "_hpyrs_heap_tag")
+        del obj
+    # Each object by its address: where its referents start in `words`
+    # (its type index and size are the two words before).
+    objs = {}
+    roots = []
+    in_roots = True
+    i, n = 0, len(words)
+    while i < n:
+        addr = words[i]
+        j = i + 3
+        while words[j] != -1:
+            j += 1
+        if addr == 0 and words[i + 1] == 0 and words[i + 2] == 0:
+            in_roots = False  # the marker after the roots
+        else:
+            objs.setdefault(addr, i + 3)
+            if in_roots:
+                roots.append(addr)
+        i = j + 1
+
+    def tid(a):
+        return words[objs[a] - 2]
+
+    def size(a):
+        return words[objs[a] - 1]
+
+    target = next((a for a in objs if TAG_LEN <= size(a) < TAG_LEN + 64), None)
+    if target is None:
+        return [f"the tag is not in the heap dump ({len(objs)} objects)"]
+
+    def search(starts):
+        parent = dict.fromkeys(starts, 0)
+        queue = deque(parent)
+        while queue:
+            a = queue.popleft()
+            if a == target:
+                path = []
+                while a:
+                    path.append(a)
+                    a = parent[a]
+                return path[::-1]
+            k = objs.get(a)
+            if k is None:
+                continue
+            while words[k] != -1:
+                b = words[k]
+                k += 1
+                if b not in parent:
+                    parent[b] = a
+                    queue.append(b)
+        return None
+
+    lines = []
+    path = search([a for a in roots if tid(a) not in hpy_types])
+    if path is None:
+        lines.append("not reachable from a root other than an HPy object (PyPy's dump lists "
+                     "objects registered for finalization among the roots); from those:")
+        path = search(roots)
+    if path is None:
+        return lines + [f"the tag is not reachable from the {len(roots)} roots"]
+    return lines + [
+        ("root: " if k == 0 else "") + labels.get(tid(a), f"RPython type {tid(a)}")
+        + f", {size(a)} bytes"
+        for k, a in enumerate(path)
+    ]
 
 
 class Obj:
@@ -72,7 +260,8 @@ MAKERS = {
     "Stack": lambda rpds, o: rpds.Stack().push(o),
     "Queue": lambda rpds, o: rpds.Queue().enqueue(o),
     "keys-view": lambda rpds, o: rpds.HashTrieMap({o: 1}).keys(),
-    "iterator": lambda rpds, o: iter(rpds.List([o])),
+    "iterator": lambda rpds, o: iter(rpds.List([o])),  # a tuple iterator (SnapshotIter)
+    "rpds-iterator": lambda rpds, o: iter(rpds.HashTrieMap({o: 1})),  # KeysIterator
 }
 
 
@@ -83,7 +272,7 @@ def test_cycle_through_a_collection_is_collected(rpds, kind):
     w = weakref.ref(o)
     del o
     collect(w)
-    assert_collected(w)
+    assert_collected(w, rpds)
 
 
 def test_cycle_through_maps_sharing_nodes_is_collected(rpds):
@@ -95,7 +284,7 @@ def test_cycle_through_maps_sharing_nodes_is_collected(rpds):
     w = weakref.ref(o)
     del o, base
     collect(w)
-    assert_collected(w)
+    assert_collected(w, rpds)
 
 
 def test_map_outside_the_cycle_keeps_the_shared_object(rpds):
@@ -109,4 +298,4 @@ def test_map_outside_the_cycle_keeps_the_shared_object(rpds):
     assert outside["me"] is w()
     del outside
     collect(w)
-    assert_collected(w)
+    assert_collected(w, rpds)
