@@ -422,6 +422,7 @@ extern "C" {
     pub static mut PyType_Type: PyTypeObject;
     pub static mut PyBaseObject_Type: PyTypeObject;
     pub static mut PyModule_Type: PyTypeObject;
+    pub static mut PyDict_Type: PyTypeObject;
     pub static mut PyExc_TypeError: *mut PyObject;
     pub static mut PyExc_ValueError: *mut PyObject;
     pub static mut PyExc_SystemError: *mut PyObject;
@@ -506,6 +507,8 @@ extern "C" {
     pub fn PyTuple_New(n: HPy_ssize_t) -> *mut PyObject;
     pub fn PyList_New(n: HPy_ssize_t) -> *mut PyObject;
     pub fn PyDict_SetItemString(d: *mut PyObject, k: *const c_char, v: *mut PyObject) -> c_int;
+    pub fn PyDict_SetItem(d: *mut PyObject, k: *mut PyObject, v: *mut PyObject) -> c_int;
+    pub fn PyDict_GetItemWithError(d: *mut PyObject, k: *mut PyObject) -> *mut PyObject;
     pub fn PyLong_FromSsize_t(v: HPy_ssize_t) -> *mut PyObject;
     pub fn PyUnicode_FromString(s: *const c_char) -> *mut PyObject;
     pub fn PyUnicode_FromStringAndSize(s: *const c_char, n: HPy_ssize_t) -> *mut PyObject;

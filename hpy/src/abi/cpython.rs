@@ -427,6 +427,71 @@ pub unsafe fn list_or_tuple_items(obj: HPy) -> Option<(*const HPy, usize)> {
     }
 }
 
+/// Whether `obj` is exactly a `dict` (no subclass, whose `__getitem__` or
+/// `__setitem__` may differ).
+///
+/// # Safety
+/// `obj` is a valid handle.
+#[inline(always)]
+unsafe fn is_exact_dict(obj: HPy) -> bool {
+    // SAFETY: a live object (contract); `PyDict_Type` is CPython's static.
+    unsafe {
+        hpy_sys::cpython::Py_TYPE(_h2py(obj)).cast_const()
+            == ptr::addr_of!(hpy_sys::cpython::ffi::PyDict_Type)
+    }
+}
+
+/// `dict[key] = value` through `PyDict_SetItem` when `dict` is exactly a
+/// `dict` (what `HPy_SetItem` does there, without `PyObject_SetItem`'s
+/// dispatch): `Some(0)`, or `Some(-1)` with an exception set. `None`: ask
+/// the HPy API (another type; always in the universal ABI).
+///
+/// # Safety
+/// All three are valid handles.
+#[inline(always)]
+pub unsafe fn dict_set_item(dict: HPy, key: HPy, value: HPy) -> Option<c_int> {
+    // SAFETY: live objects (contract); `PyDict_SetItem` takes its own
+    // references.
+    unsafe {
+        if !is_exact_dict(dict) {
+            return None;
+        }
+        Some(hpy_sys::cpython::ffi::PyDict_SetItem(
+            _h2py(dict),
+            _h2py(key),
+            _h2py(value),
+        ))
+    }
+}
+
+/// `dict[key]` through `PyDict_GetItemWithError` when `dict` is exactly a
+/// `dict` and holds `key`: `Some(item)` (a new reference), or
+/// `Some(HPy_NULL)` with the exception of a failing `__hash__`/`__eq__`
+/// set. `None`: ask the HPy API (another type or a missing key, for its
+/// `KeyError`; always in the universal ABI).
+///
+/// # Safety
+/// Both are valid handles.
+#[inline(always)]
+pub unsafe fn dict_get_item(dict: HPy, key: HPy) -> Option<HPy> {
+    // SAFETY: live objects (contract); the item is borrowed from the dict
+    // and given a reference of its own before any Python code runs.
+    unsafe {
+        if !is_exact_dict(dict) {
+            return None;
+        }
+        let item = hpy_sys::cpython::ffi::PyDict_GetItemWithError(_h2py(dict), _h2py(key));
+        if item.is_null() {
+            if hpy_sys::cpython::ffi::PyErr_Occurred().is_null() {
+                return None;
+            }
+            return Some(hpy_sys::HPy_NULL);
+        }
+        hpy_sys::cpython::Py_INCREF(item);
+        Some(_py2h(item))
+    }
+}
+
 /// Item `i` of `obj` if `obj` is exactly a `list` or a `tuple` and `i` is
 /// below its current length: a new reference read from the item array,
 /// which is what `obj[i]` gives, without the int key and the mapping

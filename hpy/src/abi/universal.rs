@@ -778,6 +778,24 @@ pub unsafe fn list_or_tuple_items(_: HPy) -> Option<(*const HPy, usize)> {
 /// # Safety
 /// None; `unsafe` for the CPython ABI's contract.
 #[inline(always)]
+pub unsafe fn dict_set_item(_: HPy, _: HPy, _: HPy) -> Option<core::ffi::c_int> {
+    None
+}
+
+/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn dict_get_item(_: HPy, _: HPy) -> Option<HPy> {
+    None
+}
+
+/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
 pub unsafe fn list_or_tuple_item(_: HPy, _: usize) -> Option<HPy> {
     None
 }

@@ -136,7 +136,12 @@ impl<'ctx> Handle<'ctx> {
     pub fn get_item(&self, key: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
         let ctx = self.context();
         // SAFETY: both handles are valid; the result is owned or HPy_NULL.
+        // An exact dict holding the key is read directly in the CPython ABI
+        // (`abi::dict_get_item`), the same answer without the dispatch.
         unsafe {
+            if let Some(item) = crate::abi::dict_get_item(self.as_raw(), key.as_raw()) {
+                return ctx.wrap_result(item);
+            }
             ctx.wrap_result(hpy_sys::HPy_GetItem(
                 ctx.as_raw(),
                 self.as_raw(),
@@ -177,8 +182,15 @@ impl<'ctx> Handle<'ctx> {
     pub fn set_item(&self, key: &Handle<'ctx>, value: &Handle<'ctx>) -> HPyResult<()> {
         let ctx = self.context();
         // SAFETY: all handles are valid; -1 with an exception set on failure.
+        // An exact dict is written directly in the CPython ABI
+        // (`abi::dict_set_item`), the same effect without the dispatch.
         ctx.wrap_status(unsafe {
-            hpy_sys::HPy_SetItem(ctx.as_raw(), self.as_raw(), key.as_raw(), value.as_raw())
+            match crate::abi::dict_set_item(self.as_raw(), key.as_raw(), value.as_raw()) {
+                Some(status) => status,
+                None => {
+                    hpy_sys::HPy_SetItem(ctx.as_raw(), self.as_raw(), key.as_raw(), value.as_raw())
+                }
+            }
         })
     }
 
