@@ -5,6 +5,14 @@
 //! `bytes`; an enum's unit variant is its name (`"Red"`), any other
 //! variant a one-item dict `{"Circle": {"r": 1.0}}`.
 //!
+//! Reading is as lenient as `pythonize` where Python code would expect it:
+//! a sequence may be any `collections.abc.Sequence` but a `str` (a `set` or
+//! `frozenset` too, where the length is not fixed), a map, struct or enum
+//! any `collections.abc.Mapping` or a dataclass instance (its fields), an
+//! integer anything with `__index__`, a float anything with `__float__`.
+//! It is stricter where `pythonize` surprises: a `bool` is only `True` or
+//! `False` and never a number, and `{"Unit": value}` needs `value` None.
+//!
 //! [`Serde<T>`] is the wrapper for parameters and return values;
 //! [`to_object`] and [`from_object`] are the functions. A value that does
 //! not fit raises `TypeError` (a wrong type) or `ValueError` / `OverflowError`
@@ -36,7 +44,7 @@ use ::serde::ser::{self, Serialize};
 use ::serde::Deserialize;
 use hpy_sys::HPyConstant;
 
-use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Abc, Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Type};
 
 /// A value converted with serde: from Python when `T: Deserialize`, to
 /// Python when `T: Serialize` (see the [module](self) for the shapes).
@@ -543,10 +551,12 @@ impl<'ctx> De<'_, 'ctx> {
     where
         T: for<'b> FromHPy<'b, 'ctx>,
     {
-        if self.obj.is_constant(HPyConstant::True) || self.obj.is_constant(HPyConstant::False) {
+        if self.is_bool() {
             return Err(Error::wrong_type(name, self.obj));
         }
-        if !self.obj.type_check_constant(HPyConstant::LongType)? {
+        if !self.obj.type_check_constant(HPyConstant::LongType)?
+            && !self.obj.has_attr_s("__index__")?
+        {
             return Err(Error::wrong_type(name, self.obj));
         }
         self.obj.extract::<T>().map_err(|e| match e.describe() {
@@ -561,43 +571,133 @@ impl<'ctx> De<'_, 'ctx> {
         })
     }
 
+    fn is_bool(&self) -> bool {
+        self.obj.is_constant(HPyConstant::True) || self.obj.is_constant(HPyConstant::False)
+    }
+
     fn float(&self, name: &'static str) -> Result<f64> {
-        let is_number = self.obj.type_check_constant(HPyConstant::FloatType)?
-            || (self.obj.type_check_constant(HPyConstant::LongType)?
-                && !self.obj.is_constant(HPyConstant::True)
-                && !self.obj.is_constant(HPyConstant::False));
+        let obj = self.obj;
+        let is_number = obj.type_check_constant(HPyConstant::FloatType)?
+            || (obj.type_check_constant(HPyConstant::LongType)? && !self.is_bool())
+            || (!obj.is_str()
+                && !self.is_bool()
+                && (obj.has_attr_s("__float__")? || obj.has_attr_s("__index__")?));
         if !is_number {
-            return Err(Error::wrong_type(name, self.obj));
+            return Err(Error::wrong_type(name, obj));
         }
-        Ok(self.obj.extract::<f64>()?)
+        Ok(obj.extract::<f64>()?)
     }
 
-    fn sequence<'de, V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value> {
-        if !(self.obj.is_list() || self.obj.is_tuple()) {
-            return Err(Error::wrong_type("a list or tuple", self.obj));
+    /// The items of a sequence: `expected` items for a tuple, any number
+    /// (and then a `set` or `frozenset` too) otherwise.
+    fn sequence<'de, V: Visitor<'de>>(
+        &self,
+        visitor: V,
+        expected: Option<usize>,
+    ) -> Result<V::Value> {
+        let obj = self.obj;
+        if obj.is_list() || obj.is_tuple() {
+            return items(obj, visitor, expected);
         }
-        let len = self.obj.len()?;
-        visitor.visit_seq(SeqDe {
-            obj: self.obj,
-            index: 0,
-            len,
-        })
+        if !obj.is_str() && Abc::Sequence.is_instance(obj)? {
+            return items(obj, visitor, expected);
+        }
+        if expected.is_none() && is_set(obj)? {
+            let list = obj.context().builtin("list")?.call(&[obj])?;
+            return items(&list, visitor, None);
+        }
+        Err(Error::wrong_type("a list or tuple", obj))
     }
 
+    /// The items of a dict, of another mapping or of a dataclass instance's
+    /// fields.
     fn mapping<'de, V: Visitor<'de>>(&self, visitor: V, what: &str) -> Result<V::Value> {
-        let Some(dict) = self.obj.downcast_ref::<crate::Dict>() else {
-            return Err(Error::wrong_type(what, self.obj));
-        };
-        let keys = dict.keys()?.into_handle();
-        let len = keys.len()?;
-        visitor.visit_map(MapDe {
-            obj: self.obj,
-            keys,
-            index: 0,
-            len,
-            key: None,
-        })
+        let obj = self.obj;
+        // A dict's keys (a subclass's too) are read from its storage, not
+        // through an overridden `keys()`.
+        if let Some(dict) = obj.downcast_ref::<crate::Dict>() {
+            return visit_map(obj, dict.keys()?.into_handle(), false, visitor);
+        }
+        if Abc::Mapping.is_instance(obj)? {
+            // Its `__len__` is part of the protocol: one that raises is the
+            // error (pythonize's too), even though the keys are counted.
+            obj.len()?;
+            let keys = obj.call_method0("keys")?;
+            let keys = obj.context().builtin("list")?.call(&[&keys])?;
+            return visit_map(obj, keys, false, visitor);
+        }
+        if obj.has_attr_s("__dataclass_fields__")? {
+            let fields = obj.get_attr_s("__dataclass_fields__")?;
+            let keys = obj.context().builtin("list")?.call(&[&fields])?;
+            return visit_map(obj, keys, true, visitor);
+        }
+        Err(Error::wrong_type(what, obj))
     }
+
+    /// Whether `deserialize_any` reads the object as a sequence: one
+    /// neither a `str` nor a bytes-like object.
+    fn any_sequence(&self) -> Result<bool> {
+        let obj = self.obj;
+        if obj.is_str() || obj.is_bytes() {
+            return Ok(false);
+        }
+        let bytearray = obj
+            .context()
+            .builtin("bytearray")?
+            .downcast::<Type>()
+            .map_err(HPyErr::from)?;
+        Ok(!obj.type_check(&bytearray) && Abc::Sequence.is_instance(obj)?)
+    }
+}
+
+/// Whether `obj` is a `set` or `frozenset`.
+fn is_set(obj: &Handle<'_>) -> HPyResult<bool> {
+    let ctx = obj.context();
+    for name in ["set", "frozenset"] {
+        if obj.type_check(&ctx.builtin(name)?.downcast::<Type>()?) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The items of the sequence `seq`, `expected` of them if given.
+fn items<'de, V: Visitor<'de>>(
+    seq: &Handle<'_>,
+    visitor: V,
+    expected: Option<usize>,
+) -> Result<V::Value> {
+    let len = seq.len()?;
+    if let Some(expected) = expected.filter(|&n| n != len) {
+        return Err(Error::message(
+            HPyConstant::ValueError,
+            format!("expected {expected} items, got {len}"),
+        ));
+    }
+    visitor.visit_seq(SeqDe {
+        obj: seq,
+        index: 0,
+        len,
+    })
+}
+
+/// The items of `obj` whose keys are the list `keys`: each value
+/// `obj[key]`, or `obj.key` for a dataclass instance (`attrs`).
+fn visit_map<'de, 'ctx, V: Visitor<'de>>(
+    obj: &Handle<'ctx>,
+    keys: Handle<'ctx>,
+    attrs: bool,
+    visitor: V,
+) -> Result<V::Value> {
+    let len = keys.len()?;
+    visitor.visit_map(MapDe {
+        obj,
+        keys,
+        attrs,
+        index: 0,
+        len,
+        key: None,
+    })
 }
 
 macro_rules! de_int {
@@ -636,12 +736,16 @@ impl<'de, 'ctx> de::Deserializer<'de> for De<'_, 'ctx> {
         } else if obj.is_bytes() {
             visitor.visit_bytes(obj.extract::<&[u8]>()?)
         } else if obj.is_list() || obj.is_tuple() {
-            self.sequence(visitor)
+            self.sequence(visitor, None)
         } else if obj.is_dict() {
+            self.mapping(visitor, "dict")
+        } else if is_set(obj)? || self.any_sequence()? {
+            self.sequence(visitor, None)
+        } else if Abc::Mapping.is_instance(obj)? || obj.has_attr_s("__dataclass_fields__")? {
             self.mapping(visitor, "dict")
         } else {
             Err(Error::wrong_type(
-                "None, bool, int, float, str, bytes, list, tuple or dict",
+                "None, bool, int, float, str, bytes, a sequence or a mapping",
                 obj,
             ))
         }
@@ -700,7 +804,7 @@ impl<'de, 'ctx> de::Deserializer<'de> for De<'_, 'ctx> {
         if self.obj.is_bytes() {
             visitor.visit_bytes(self.obj.extract::<&[u8]>()?)
         } else {
-            self.sequence(visitor)
+            self.sequence(visitor, None)
         }
     }
 
@@ -741,17 +845,11 @@ impl<'de, 'ctx> de::Deserializer<'de> for De<'_, 'ctx> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.sequence(visitor)
+        self.sequence(visitor, None)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
-        if (self.obj.is_list() || self.obj.is_tuple()) && self.obj.len()? != len {
-            return Err(Error::message(
-                HPyConstant::ValueError,
-                format!("expected {len} items, got {}", self.obj.len()?),
-            ));
-        }
-        self.sequence(visitor)
+        self.sequence(visitor, Some(len))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -787,16 +885,21 @@ impl<'de, 'ctx> de::Deserializer<'de> for De<'_, 'ctx> {
             let variant: String = self.obj.extract()?;
             return visitor.visit_enum(variant.into_deserializer());
         }
-        if self.obj.is_dict() && self.obj.len()? == 1 {
+        if self.obj.is_dict() || Abc::Mapping.is_instance(self.obj)? {
+            let len = self.obj.len()?;
+            if len != 1 {
+                return Err(Error::message(
+                    HPyConstant::ValueError,
+                    format!("expected a dict of one variant name to its value, got {len} items"),
+                ));
+            }
             let key = self.obj.call_method0("keys")?.iter()?.next().transpose()?;
-            if let Some(key) = key {
-                if key.is_str() {
-                    let value = self.obj.get_item(&key)?;
-                    return visitor.visit_enum(EnumDe {
-                        variant: key.extract()?,
-                        value: &value,
-                    });
-                }
+            if let Some(key) = key.filter(|key| key.is_str()) {
+                let value = self.obj.get_item(&key)?;
+                return visitor.visit_enum(EnumDe {
+                    variant: key.extract()?,
+                    value: &value,
+                });
             }
         }
         Err(Error::wrong_type(
@@ -841,10 +944,14 @@ impl<'de> SeqAccess<'de> for SeqDe<'_, '_> {
     }
 }
 
-/// The items of a dict, in its order (its keys listed by `HPyDict_Keys`).
+/// The items of a mapping, in the order of its list of keys (`HPyDict_Keys`
+/// for an exact dict, `keys()` for another mapping, the fields of a
+/// dataclass instance).
 struct MapDe<'h, 'ctx> {
     obj: &'h Handle<'ctx>,
     keys: Handle<'ctx>,
+    /// The values are attributes (a dataclass instance's fields).
+    attrs: bool,
     index: usize,
     len: usize,
     /// The key whose value comes next.
@@ -881,7 +988,11 @@ impl<'de> MapAccess<'de> for MapDe<'_, '_> {
             None => self.keys.get_item_i(self.index as isize)?,
         };
         self.index += 1;
-        let value = self.obj.get_item(&key)?;
+        let value = if self.attrs {
+            self.obj.get_attr(&key)?
+        } else {
+            self.obj.get_item(&key)?
+        };
         seed.deserialize(De { obj: &value })
             .map_err(|e| e.at(Step::Key(key_text(&key))))
     }
