@@ -1023,6 +1023,57 @@ def test_serde_error_paths(hpyrs_features):
         m.serde_config(settings(tags=5))
 
 
+def test_serde_reads_other_containers(hpyrs_features):
+    """Reading takes what pythonize takes where Python code expects it: any
+    Sequence but str, sets where the length is free, any Mapping, dataclass
+    instances, __index__ ints and __float__ floats; bools stay bools."""
+    import collections
+    import dataclasses
+    import fractions
+    import types
+
+    m = hpyrs_features
+    expected = settings(sizes=[1, 2, 3], tags=["t"], shape={"Circle": {"r": 0.5}})
+    other = settings(sizes=collections.deque([1, 2, 3]), tags=("t",),
+                     shape=types.MappingProxyType({"Circle": {"r": fractions.Fraction(1, 2)}}))
+    assert m.serde_config(types.MappingProxyType(other)) == expected
+    assert m.serde_config(settings(sizes=range(1, 4), tags=frozenset({"t"}))) == settings(
+        sizes=[1, 2, 3], tags=["t"])
+
+    @dataclasses.dataclass
+    class Circle:
+        r: float
+
+    assert m.serde_config(settings(shape={"Circle": Circle(2.0)}))["shape"] == {"Circle": {"r": 2.0}}
+
+    class Index:
+        def __index__(self):
+            return 7
+
+    assert m.serde_config(settings(sizes=[Index()]))["sizes"] == [7]
+    with raises_type(TypeError, match=r"^sizes\[0\]: expected u32, got bool$"):
+        m.serde_config(settings(sizes=[True]))
+    with raises_type(TypeError, match=r"^name: expected str, got list$"):
+        m.serde_config(settings(name=["a"]))
+    with raises_type(TypeError, match=r"^tags: expected a list or tuple, got str$"):
+        m.serde_config(settings(tags="abc"))
+    with raises_type(TypeError, match=r"^pair: expected a list or tuple, got set$"):
+        m.serde_config(settings(pair={1, "a"}))  # a tuple needs an ordered sequence
+
+    class Raising(collections.abc.Mapping):
+        def __getitem__(self, key):
+            raise LookupError("no")
+
+        def __iter__(self):
+            return iter(["name"])
+
+        def __len__(self):
+            return 1
+
+    with raises_type(LookupError):
+        m.serde_config(Raising())
+
+
 def test_serde_json_values(hpyrs_features):
     m = hpyrs_features
     v = {"a": [1, 2.5, "x", None, True, {"b": []}], "c": -(2**63), "d": 2**64 - 1}

@@ -162,7 +162,7 @@ class Pool:
         """`call` in a fresh worker that runs nothing else."""
         worker = _Worker(self)
         try:
-            worker.send(("call", call, self.gc_after))
+            worker.send(("call", call, "force" if self.gc_after else False))
             return worker._receive(time.monotonic() + self.timeout)
         finally:
             worker.close()

@@ -26,6 +26,9 @@ SEED_ARGS = [
 ]
 MAX_SEEDS = 3
 FULL_GC_EVERY = 32
+# Fewer than HPY_RS_FUZZ_HISTORY's default, so that a crash report lists the
+# call that left an object broken.
+PYPY_GC_EVERY = 4
 CALL_MARKER = b"\n@@ hpy-rs fuzz: next call @@\n"
 IS_PYPY = sys.implementation.name == "pypy"
 
@@ -115,20 +118,27 @@ class Worker:
                                else {"type": _qualname(info.exc_type), "msg": "",
                                      "is_system_error": issubclass(info.exc_type, SystemError)})
 
-    def _collect(self):
+    def _collect(self, force):
         """A collection after each call, so that an object a call left
-        broken crashes at that call: the young generation on CPython (the
-        call's objects are there; a full collection every FULL_GC_EVERY
-        calls), a full one on PyPy (which has no cheaper one)."""
+        broken crashes at that call or soon after it (the pool keeps the
+        calls before a crash): on CPython the young generation (the call's
+        objects are there) and a full collection every FULL_GC_EVERY calls;
+        on PyPy, which has no cheaper collection, a full one every
+        PYPY_GC_EVERY calls (one after every call took two thirds of a PyPy
+        worker's time). `force`: a full collection now (a call replayed
+        alone)."""
         self.calls += 1
-        if IS_PYPY or self.calls % FULL_GC_EVERY == 0:
+        if force or self.calls % (PYPY_GC_EVERY if IS_PYPY else FULL_GC_EVERY) == 0:
             gc.collect()
-        else:
+        elif not IS_PYPY:
             gc.collect(0)
 
-    def _closed_state(self):
-        closed = self._debug.get_closed_handles()
-        return len(closed), (closed[-1].id if closed else None)
+    def _closed_since(self, generation):
+        """Whether a handle of `generation` or later was closed: the queue
+        of recently closed handles, filtered by the host (asking for the
+        whole queue, up to 1024 handle objects, twice a call took a third
+        of a debug-mode worker's time)."""
+        return bool(self._debug.get_closed_handles(generation))
 
     # ------------------------------------------------------------- describe
 
@@ -260,9 +270,10 @@ class Worker:
             return answer
         detector = None
         if self.debug:
-            before = self._closed_state()
             detector = self.LeakDetector()
             detector.start()
+            # A generation of the call's own: what it closed, not older handles.
+            generation = self._debug.new_generation()
         result = exc = None
         try:
             result = callee(*args, **kwargs)
@@ -283,9 +294,9 @@ class Worker:
                 answer["result_type"] = _qualname(type(result))
             result = callee = args = kwargs = None
             if gc_after:
-                self._collect()
+                self._collect(force=gc_after == "force")
             if detector is not None:
-                answer["closed_debug_handles"] = self._closed_state() != before
+                answer["closed_debug_handles"] = self._closed_since(generation)
                 try:
                     detector.stop()
                 except Exception as e:  # HPyLeakError
