@@ -5,51 +5,10 @@
 //! are those of tests/ext/hpyrs_features, so both modules convert the same
 //! shapes.
 
-use std::collections::BTreeMap;
-
 use pyo3::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// A struct of ten fields (the benchmark's row; the same as
-/// tests/ext/hpyrs_features's `Ten`).
-#[derive(Serialize, Deserialize)]
-struct Ten {
-    a: i64,
-    b: i64,
-    c: f64,
-    d: f64,
-    e: String,
-    f: String,
-    g: bool,
-    h: Option<i64>,
-    i: Vec<i64>,
-    j: u32,
-}
-
-/// Every shape serde has: struct, sequences, options, tuples, maps, enums
-/// (tests/ext/hpyrs_features's `Settings`).
-#[derive(Serialize, Deserialize)]
-struct Settings {
-    name: String,
-    sizes: Vec<u32>,
-    ratio: f64,
-    tags: Option<Vec<String>>,
-    shape: Shape,
-    pair: (i64, String),
-    nested: BTreeMap<String, Vec<Option<i64>>>,
-    #[serde(default)]
-    flag: bool,
-}
-
-/// An enum with a variant of each kind (tests/ext/hpyrs_features's
-/// `Shape`).
-#[derive(Serialize, Deserialize)]
-enum Shape {
-    Unit,
-    Circle { r: f64 },
-    Pair(i64, i64),
-    Named(String),
-}
+// Settings, Shape and Ten: the types of tests/ext/hpyrs_features.
+include!("../../../tests/ext/shared/serde_types.rs");
 
 /// Ten fields through serde both ways (pythonize's `depythonize` and
 /// `pythonize`).

@@ -23,6 +23,7 @@ import random
 import sys
 import types
 
+import differential_build as build  # bench/, on sys.path by conftest.py
 import pytest
 
 # ---- the deliberate differences ----
@@ -588,14 +589,7 @@ def describe(obj):
 
 
 def outcome(f, value):
-    try:
-        r = f(value)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as e:  # noqa: BLE001 -- the type is what is compared; PyO3's
-        # PanicException derives from BaseException
-        return ("raised", type(e).__name__)
-    return ("ok", describe(r))
+    return build.outcome(f, value, describe)
 
 
 def test_corpus_is_large_and_labels_unique():

@@ -14,6 +14,7 @@ import ipaddress
 import math
 import uuid
 
+import differential_build as build  # bench/, on sys.path by conftest.py
 import pytest
 
 UTC = dt.timezone.utc
@@ -231,17 +232,14 @@ DIFFERENCES[("echo_ratio_i8", repr(Rat(-128, -1)))] = RATIO_OVERFLOW
 UNORDERED = {"echo_hashbrown_map"}
 
 
+def _sorted_dict(r):
+    if isinstance(r, dict):
+        return (type(r).__name__, repr(sorted(r.items())))
+    return (type(r).__name__, repr(r))
+
+
 def outcome(f, value, unordered=False):
-    try:
-        r = f(value)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as e:  # noqa: BLE001 -- the type is what is compared; PyO3's
-        # PanicException derives from BaseException
-        return ("raised", type(e).__name__)
-    if unordered and isinstance(r, dict):
-        return ("ok", type(r).__name__, repr(sorted(r.items())))
-    return ("ok", type(r).__name__, repr(r))
+    return build.outcome(f, value, _sorted_dict if unordered else None)
 
 
 def functions(pyo3_module, hpy_module):

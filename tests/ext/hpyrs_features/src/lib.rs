@@ -247,27 +247,7 @@ fn retag(t: Tagged<Vec<String>>) -> Tagged<Vec<String>> {
 
 // ---- serde ----
 
-/// Every shape serde has: struct, sequences, options, tuples, maps, enums.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Settings {
-    name: String,
-    sizes: Vec<u32>,
-    ratio: f64,
-    tags: Option<Vec<String>>,
-    shape: Shape,
-    pair: (i64, String),
-    nested: std::collections::BTreeMap<String, Vec<Option<i64>>>,
-    #[serde(default)]
-    flag: bool,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-enum Shape {
-    Unit,
-    Circle { r: f64 },
-    Pair(i64, i64),
-    Named(String),
-}
+include!("../../shared/serde_types.rs");
 
 /// A `Settings` through `Serde<T>` both ways.
 #[hpy_method]
@@ -290,21 +270,6 @@ fn serde_by_hand<'ctx>(obj: &Handle<'ctx>) -> HPyResult<(u64, Handle<'ctx>)> {
     let c: Settings = hpy::serde::from_object(obj)?;
     let total = c.sizes.iter().map(|&s| u64::from(s)).sum();
     Ok((total, hpy::serde::to_object(obj.context(), &c.shape)?))
-}
-
-/// A struct of ten fields (the benchmark's row).
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Ten {
-    a: i64,
-    b: i64,
-    c: f64,
-    d: f64,
-    e: String,
-    f: String,
-    g: bool,
-    h: Option<i64>,
-    i: Vec<i64>,
-    j: u32,
 }
 
 /// Ten fields through serde both ways.
