@@ -946,29 +946,68 @@ pub unsafe fn clear_owned_field(field: *mut hpy_sys::HPyField) {
     unsafe { hpy_sys::cpython::hpy_rs_clear_field(field) }
 }
 
-/// `HPy_New` for hpy-rs's classes: hpy-sys's version, which allocates
-/// instances of plain classes (see [`type_created`]) without HPy's runtime
-/// and leaves their data for the caller to write.
+/// A new instance of `cls`, a class of `T` or a subclass, its data
+/// written by `fill(obj, data)` (`data`: where `HPy_New` puts it).
+///
+/// For a class marked *simple* (see [`type_created`]) hpy-sys allocates the
+/// object without HPy's runtime and without zeroing it: `fill` writes
+/// `T`'s block and everything after it (the `Field` slots, the
+/// interpreter's own slots) starts zeroed here, so each byte is written
+/// once; the collector tracks the object after `fill`. Any other class
+/// goes through hpy-sys's `HPy_New` (zeroed, tracked).
 ///
 /// # Safety
-/// As `HPy_New`; the caller writes the whole instance data (the ancestors'
-/// blocks and `T`'s) before anything reads it.
-/// For a class marked *simple* (see [`type_created`]) hpy-sys's short
-/// path for it, which knows the type's facts from its `tp_dealloc`.
+/// `cls` is a class of `T` or a subclass of one; `fill` writes the whole
+/// instance data (the ancestors' blocks and `T`'s) and runs no Python code
+/// that could see the object.
 #[inline(always)]
-pub unsafe fn new_instance_raw<T: crate::HPyClass>(
-    ctx: *mut HPyContext,
-    ty: HPy,
-    data: *mut *mut c_void,
-) -> HPy {
-    // SAFETY: forwarded.
-    unsafe {
-        if may_be_simple::<T>() {
-            hpy_sys::cpython::hpy_rs_new_simple(ctx, ty, data, simple_dealloc::<T>)
-        } else {
-            hpy_sys::cpython::hpy_rs_new(ctx, ty, data)
+pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
+    cls: &crate::Handle<'ctx>,
+    fill: impl FnOnce(&crate::Handle<'ctx>, *mut c_void),
+) -> HPyResult<crate::Handle<'ctx>> {
+    use hpy_sys::cpython::SimpleAlloc;
+    let ctx = cls.context();
+    if may_be_simple::<T>() {
+        // SAFETY: `cls` is a live object; on `Made` the data is written
+        // whole below (T's block by `fill`, the rest zeroed: a simple class
+        // has no ancestors' blocks) before the object is tracked or seen.
+        match unsafe { hpy_sys::cpython::hpy_rs_alloc_simple(cls.as_raw(), simple_dealloc::<T>) } {
+            // SAFETY: a new object of `size` payload bytes, seen by nothing
+            // else until it is tracked; T's block is `ClassData<T>` at the
+            // start (a simple class), the slots after it are zeroed here.
+            SimpleAlloc::Made { obj, payload, size } => unsafe {
+                // The `Field` slots and the interpreter's slots after T's
+                // block (a size known here, so the zeroing is a few stores),
+                // and any padding the type's size adds after them.
+                let block = core::mem::size_of::<crate::class::ClassData<T>>();
+                let known = crate::runtime::class::data_size::<T>();
+                debug_assert!(size >= known, "the type holds T's data and slots");
+                let p = payload.cast::<u8>();
+                ptr::write_bytes(p.add(block), 0, known - block);
+                if size > known {
+                    ptr::write_bytes(p.add(known), 0, size - known);
+                }
+                let obj = crate::Handle::from_raw(ctx, _py2h(obj));
+                fill(&obj, payload);
+                hpy_sys::cpython::hpy_rs_track_simple(_h2py(obj.as_raw()));
+                return Ok(obj);
+            },
+            SimpleAlloc::Failed => return Err(HPyErr::raised(ctx)),
+            SimpleAlloc::NotSimple => {}
         }
     }
+    let mut data: *mut c_void = ptr::null_mut();
+    // SAFETY: `cls` is a type; the new instance's data (zeroed) is written
+    // by `fill` before anything reads it.
+    let obj = unsafe {
+        ctx.wrap_result(hpy_sys::cpython::hpy_rs_new(
+            ctx.as_raw(),
+            cls.as_raw(),
+            &mut data,
+        ))?
+    };
+    fill(&obj, data);
+    Ok(obj)
 }
 
 /// Whether `T`'s type can be *simple* for hpy-sys

@@ -1139,19 +1139,25 @@ pub unsafe fn clear_owned_field(_: *mut hpy_sys::HPyField) {
     unreachable!("fields are cleared by the HPy runtime in the universal ABI")
 }
 
-/// `HPy_New` (HPy's own, through the context).
+/// A new instance of `cls` (HPy's `HPy_New`, through the context), its
+/// data written by `fill(obj, data)`.
 ///
 /// # Safety
-/// As `HPy_New`.
+/// `cls` is a class of `T` or a subclass of one; `fill` writes the whole
+/// instance data (the ancestors' blocks and `T`'s).
 #[inline(always)]
 #[allow(clippy::extra_unused_type_parameters)] // generic like the CPython ABI's
-pub unsafe fn new_instance_raw<T: crate::HPyClass>(
-    ctx: *mut HPyContext,
-    ty: HPy,
-    data: *mut *mut c_void,
-) -> HPy {
-    // SAFETY: forwarded.
-    unsafe { hpy_sys::_HPy_New(ctx, ty, data) }
+pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
+    cls: &crate::Handle<'ctx>,
+    fill: impl FnOnce(&crate::Handle<'ctx>, *mut c_void),
+) -> HPyResult<crate::Handle<'ctx>> {
+    let ctx = cls.context();
+    let mut data: *mut c_void = core::ptr::null_mut();
+    // SAFETY: `cls` is a type; `HPy_New` returns an owned handle (or NULL)
+    // and points `data` at the zeroed instance data, written by `fill`.
+    let obj = unsafe { ctx.wrap_result(hpy_sys::_HPy_New(ctx.as_raw(), cls.as_raw(), &mut data))? };
+    fill(&obj, data);
+    Ok(obj)
 }
 
 /// Nothing to do once a class's type object exists in this ABI.

@@ -181,6 +181,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
 }
 
 impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
+    #[inline(always)]
     fn into_hpy(self, ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         crate::runtime::class::new_instance_with_fields(ctx, self)
     }

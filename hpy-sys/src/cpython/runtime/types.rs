@@ -367,7 +367,7 @@ pub unsafe fn hpy_rs_cpython_mark_plain(
 /// references. Its instances then always have this very type, so `dealloc`
 /// knows their layout and what to clear without walking the type chain
 /// (the caller's per-class function, which calls [`hpy_rs_simple_dealloc`]),
-/// and [`hpy_rs_new_simple`] allocates them. Returns 1 if it marked it.
+/// and [`hpy_rs_alloc_simple`] allocates them. Returns 1 if it marked it.
 ///
 /// # Safety
 /// `h_type` must be a type just returned by `HPyType_FromSpec`, before any
@@ -448,48 +448,78 @@ pub unsafe fn hpy_rs_clear_field(field: *mut HPyField) {
     }
 }
 
-/// `HPy_New` for a *simple* type whose `tp_dealloc` is `dealloc` (see
-/// [`hpy_rs_cpython_mark_simple`]): the object allocated (and, for a
-/// collected type, tracked) with its payload zeroed, as HPy's `ctx_New`
-/// makes it, without looking the type's facts up again. Any other type
-/// goes to [`hpy_rs_new`](crate::cpython::hpy_rs_new).
+/// What [`hpy_rs_alloc_simple`] made.
+pub enum SimpleAlloc {
+    /// The type is not a *simple* type with that `tp_dealloc`: allocate it
+    /// another way.
+    NotSimple,
+    /// The allocation failed, with the Python exception set.
+    Failed,
+    /// A new object whose payload (`size` bytes at `payload`) is as the
+    /// allocator left it, not yet tracked by the garbage collector.
+    Made {
+        /// The object (one reference, the caller's).
+        obj: *mut PyObject,
+        /// Its payload, after the object header.
+        payload: *mut c_void,
+        /// The payload's size in bytes (`tp_basicsize` less the header).
+        size: usize,
+    },
+}
+
+/// Allocates an instance of a *simple* type whose `tp_dealloc` is
+/// `dealloc` (see [`hpy_rs_cpython_mark_simple`]) without looking the
+/// type's facts up again, and leaves its payload unwritten and the object
+/// untracked, so that the caller writes every byte once; then
+/// [`hpy_rs_track_simple`] hands it to the collector.
 ///
 /// # Safety
-/// As `HPy_New`.
+/// `h_type` is a live object. With [`SimpleAlloc::Made`], the caller writes
+/// the whole payload (every byte the type's `tp_traverse`, `tp_dealloc` or
+/// anything else may read) and then calls [`hpy_rs_track_simple`] before
+/// the object is seen by any other code.
 #[inline(always)]
-pub unsafe fn hpy_rs_new_simple(
-    ctx: *mut HPyContext,
-    h_type: HPy,
-    data: *mut *mut c_void,
-    dealloc: destructor,
-) -> HPy {
+pub unsafe fn hpy_rs_alloc_simple(h_type: HPy, dealloc: destructor) -> SimpleAlloc {
     let tp = _h2py(h_type).cast::<PyTypeObject>();
     // SAFETY: `h_type` is a live object (contract); its type fields are read
     // only once it is known to be a type, and a marked type's instances are
     // `tp_basicsize` bytes of shape `Object`.
     unsafe {
-        if is_type_object(tp.cast())
-            && (*tp).tp_dealloc.map(|f| f as usize) == Some(dealloc as usize)
+        if !(is_type_object(tp.cast())
+            && (*tp).tp_dealloc.map(|f| f as usize) == Some(dealloc as usize))
         {
-            let gc = (*tp).tp_flags & Py_TPFLAGS_HAVE_GC != 0;
-            let obj = if gc {
-                _PyObject_GC_New(tp)
-            } else {
-                _PyObject_New(tp)
-            };
-            if obj.is_null() {
-                return HPy_NULL;
-            }
-            let start = header_size(HPyType_BuiltinShape_Object).unwrap_or_default();
-            let p = payload(obj, HPyType_BuiltinShape_Object);
-            ptr::write_bytes(p.cast::<u8>(), 0, (*tp).tp_basicsize as usize - start);
-            if gc {
-                PyObject_GC_Track(obj.cast());
-            }
-            *data = p;
-            return _py2h(obj);
+            return SimpleAlloc::NotSimple;
         }
-        crate::cpython::hpy_rs_new(ctx, h_type, data)
+        let obj = if (*tp).tp_flags & Py_TPFLAGS_HAVE_GC != 0 {
+            _PyObject_GC_New(tp)
+        } else {
+            _PyObject_New(tp)
+        };
+        if obj.is_null() {
+            return SimpleAlloc::Failed;
+        }
+        let start = header_size(HPyType_BuiltinShape_Object).unwrap_or_default();
+        SimpleAlloc::Made {
+            obj,
+            payload: payload(obj, HPyType_BuiltinShape_Object),
+            size: (*tp).tp_basicsize as usize - start,
+        }
+    }
+}
+
+/// Hands an object made by [`hpy_rs_alloc_simple`], its payload written,
+/// to the garbage collector (if its type is collected).
+///
+/// # Safety
+/// `obj` comes from [`SimpleAlloc::Made`], its payload wholly written, and
+/// is tracked only once.
+#[inline(always)]
+pub unsafe fn hpy_rs_track_simple(obj: *mut PyObject) {
+    // SAFETY: a live object of a live type (contract).
+    unsafe {
+        if (*Py_TYPE(obj)).tp_flags & Py_TPFLAGS_HAVE_GC != 0 {
+            PyObject_GC_Track(obj.cast());
+        }
     }
 }
 

@@ -68,6 +68,7 @@ pub struct FieldValues<'ctx>(pub(super) crate::class::PendingFields<'ctx>);
 
 impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
     type After = Self;
+    #[inline(always)]
     unsafe fn write(self, start: *mut u8) -> Self {
         // SAFETY: forwarded; a class with fields to fill has only default
         // ancestors' parts.
@@ -77,7 +78,7 @@ impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
 }
 
 impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
-    #[inline]
+    #[inline(always)]
     unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
         let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
         self.0.for_each(

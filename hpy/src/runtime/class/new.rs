@@ -3,7 +3,6 @@
 //! new instance's data.
 
 use core::ffi::c_void;
-use core::ptr;
 
 use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_NULL, HPy_ssize_t};
 
@@ -371,49 +370,40 @@ pub(super) fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
 
 /// Creates an instance of `cls` holding `value`, with the Rust ancestors'
 /// parts (`extends`) written by `ancestors`.
+#[inline(always)]
 fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     cls: &Handle<'ctx>,
     value: T,
     ancestors: A,
 ) -> HPyResult<Handle<'ctx>> {
     let ctx = cls.context();
-    let mut data: *mut c_void = ptr::null_mut();
-    // SAFETY: `cls` is a type; `raw_new` returns an owned handle (or NULL)
-    // and points `data` at the instance data, which is written whole below.
-    let obj = unsafe { ctx.wrap_result(raw_new::<T>(ctx.as_raw(), cls.as_raw(), &mut data))? };
-    // HPy_New's `data` is wrong for Python subclasses on CPython (see
-    // `locate_start`); only classes marked `subclass` can have those.
-    let start = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
-        // SAFETY: `obj` is a fresh instance of T's type or a subclass.
-        unsafe { data_start::<T>(ctx, obj.as_raw()) }
-    } else {
-        data.cast()
-    };
-    // SAFETY: `start` is the data of the new instance (zeroed, except for
-    // plain classes, which have no ancestors' blocks): the ancestors' blocks,
-    // then T's at `data_offset`.
+    // SAFETY: `cls` is a class of T or a subclass (the callers'), and the
+    // closure writes the whole instance data, running no Python code: for a
+    // class marked `subclass`, `data_start` finds T's data in the fresh
+    // instance; `start` is then the new instance's data (the ancestors'
+    // blocks, then T's at `data_offset`), all written here.
     unsafe {
-        let after = ancestors.write(start);
-        init_block::<T>(start, value);
-        crate::abi::tag_instance::<T>(start);
-        if data_size::<T>() != 0 {
-            after.finish(&obj, start.add(T::INFO.data_offset).cast());
-        }
+        crate::abi::new_instance_filled::<T>(
+            cls,
+            #[inline(always)]
+            |obj: &Handle<'ctx>, data: *mut c_void| {
+                // HPy_New's `data` is wrong for Python subclasses on CPython
+                // (see `locate_start`); only classes marked `subclass` can
+                // have those.
+                let start = if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
+                    data_start::<T>(ctx, obj.as_raw())
+                } else {
+                    data.cast()
+                };
+                let after = ancestors.write(start);
+                init_block::<T>(start, value);
+                crate::abi::tag_instance::<T>(start);
+                if data_size::<T>() != 0 {
+                    after.finish(obj, start.add(T::INFO.data_offset).cast());
+                }
+            },
+        )
     }
-    Ok(obj)
-}
-
-/// `HPy_New`; in the CPython ABI hpy-sys's version, which allocates
-/// instances of plain classes (see `add_type`) without HPy's runtime and
-/// leaves their data for the caller to write.
-///
-/// # Safety
-/// As `HPy_New`; the caller writes the whole instance data (the ancestors'
-/// blocks and `T`'s) before anything reads it.
-#[inline(always)]
-unsafe fn raw_new<T: HPyClass>(ctx: *mut HPyContext, ty: HPy, data: *mut *mut c_void) -> HPy {
-    // SAFETY: forwarded.
-    unsafe { crate::abi::new_instance_raw::<T>(ctx, ty, data) }
 }
 
 /// Creates an instance of `T` holding `value`.
@@ -423,6 +413,7 @@ pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResul
 }
 
 /// `WithFields` as a return value: the new instance of `T`.
+#[inline(always)]
 pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     ctx: Context<'ctx>,
     value: crate::WithFields<'ctx, T>,
