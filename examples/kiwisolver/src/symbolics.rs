@@ -497,11 +497,11 @@ enum Operand<'h, 'ctx> {
 }
 
 /// What `obj` is as an operand; `None` for an unsupported type. As in
-/// kiwisolver, the numbers are `float` and `int` (and their subclasses).
+/// kiwisolver, the numbers are `float` and `int` (and their subclasses),
+/// and the symbolic classes are tried first, in kiwisolver's order: they
+/// cannot be subclassed, so each test is one comparison of types, where a
+/// `float` test of a symbol walks its class's bases.
 fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx>>> {
-    if obj.type_check_constant(Constant::FloatType)? {
-        return Ok(Some(Operand::Number(obj.extract::<f64>()?)));
-    }
     if obj.is_instance_of::<Expression>()? {
         return Ok(Some(Operand::Expression(obj)));
     }
@@ -511,7 +511,9 @@ fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx
     if obj.is_instance_of::<Variable>()? {
         return Ok(Some(Operand::Variable(obj)));
     }
-    if obj.type_check_constant(Constant::LongType)? {
+    if obj.type_check_constant(Constant::FloatType)?
+        || obj.type_check_constant(Constant::LongType)?
+    {
         return Ok(Some(Operand::Number(obj.extract::<f64>()?)));
     }
     Ok(None)

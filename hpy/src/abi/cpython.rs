@@ -655,6 +655,69 @@ pub unsafe fn field_store_owned(
     unsafe { *field = hpy_sys::cpython::_py2hf(_h2py(obj)) };
 }
 
+/// `HPy_TypeCheck(obj, <the type constant ty>)` as CPython's own
+/// `PyLong_Check` and its siblings do it: the exact type, then the
+/// subclass bit of `tp_flags` for the types that have one (`float` has
+/// none: its bases are walked); `None` for a constant not listed here,
+/// which the caller checks through HPy.
+#[inline(always)]
+pub(crate) fn type_check_constant(
+    obj: &crate::Handle<'_>,
+    ty: hpy_sys::HPyConstant,
+) -> Option<bool> {
+    use hpy_sys::cpython::ffi::{
+        PyTypeObject, PyType_IsSubtype, Py_TPFLAGS_BYTES_SUBCLASS, Py_TPFLAGS_LIST_SUBCLASS,
+        Py_TPFLAGS_LONG_SUBCLASS, Py_TPFLAGS_TUPLE_SUBCLASS, Py_TPFLAGS_TYPE_SUBCLASS,
+        Py_TPFLAGS_UNICODE_SUBCLASS,
+    };
+    use hpy_sys::HPyConstant as C;
+    let flag = match ty {
+        C::LongType => Py_TPFLAGS_LONG_SUBCLASS,
+        C::ListType => Py_TPFLAGS_LIST_SUBCLASS,
+        C::TupleType => Py_TPFLAGS_TUPLE_SUBCLASS,
+        C::BytesType => Py_TPFLAGS_BYTES_SUBCLASS,
+        C::UnicodeType => Py_TPFLAGS_UNICODE_SUBCLASS,
+        C::TypeType => Py_TPFLAGS_TYPE_SUBCLASS,
+        C::FloatType => 0,
+        _ => return None,
+    };
+    // SAFETY: a live object and its live type; the constant is a type
+    // object that lives as long as the interpreter (no context is needed
+    // to read it in this ABI).
+    unsafe {
+        let t = hpy_sys::cpython::Py_TYPE(_h2py(obj.as_raw())).cast::<PyTypeObject>();
+        let c = hpy_sys::HPy_GetConstant(ptr::null_mut(), ty)._i as *mut PyTypeObject;
+        if t == c {
+            return Some(true);
+        }
+        if flag != 0 {
+            return Some((*t).tp_flags & flag != 0);
+        }
+        Some(PyType_IsSubtype(t, c) != 0)
+    }
+}
+
+/// The value of `obj` if it is exactly a `float`: its `ob_fval`, right
+/// after the object header, read as `PyFloat_AS_DOUBLE` does (hpy-sys's
+/// layout test checks `PyFloatObject`'s size against each CPython's
+/// headers); `None` for anything else.
+#[inline(always)]
+pub(crate) fn exact_float_value(obj: &crate::Handle<'_>) -> Option<f64> {
+    // SAFETY: a live object; an exact float is a `PyFloatObject`, whose
+    // `double` follows the `PyObject` header.
+    unsafe {
+        if !is_exact_float(obj.as_raw()) {
+            return None;
+        }
+        let o = _h2py(obj.as_raw()).cast::<u8>();
+        Some(
+            o.add(core::mem::size_of::<cpy_PyObject>())
+                .cast::<f64>()
+                .read(),
+        )
+    }
+}
+
 /// Whether `obj` is exactly a `float`, which `HPyFloat_AsDouble` reads
 /// without running Python code. Always `false` in the universal ABI.
 ///

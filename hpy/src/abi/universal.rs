@@ -800,6 +800,18 @@ pub unsafe fn list_or_tuple_item(_: HPy, _: usize) -> Option<HPy> {
     None
 }
 
+/// No shortcut in this ABI: the caller checks through HPy.
+#[inline(always)]
+pub(crate) fn type_check_constant(_: &crate::Handle<'_>, _: hpy_sys::HPyConstant) -> Option<bool> {
+    None
+}
+
+/// Always `None` in this ABI (the caller reads the float through HPy).
+#[inline(always)]
+pub(crate) fn exact_float_value(_: &crate::Handle<'_>) -> Option<f64> {
+    None
+}
+
 /// Always `false`: a handle is no object in this ABI.
 ///
 /// # Safety

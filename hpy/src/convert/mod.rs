@@ -410,6 +410,9 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
     /// (`HPyFloat_AsDouble`).
     #[inline]
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        if let Some(v) = crate::abi::exact_float_value(obj) {
+            return Ok(v);
+        }
         let ctx = obj.context();
         // SAFETY: valid handle; -1.0 plus a set exception signals failure.
         let v = unsafe { hpy_sys::HPyFloat_AsDouble(ctx.as_raw(), obj.as_raw()) };

@@ -78,6 +78,9 @@ impl<'ctx> Handle<'ctx> {
     /// A constant that is not a type raises `TypeError`.
     #[inline]
     pub fn type_check_constant(&self, ty: HPyConstant) -> HPyResult<bool> {
+        if let Some(is) = crate::abi::type_check_constant(self, ty) {
+            return Ok(is);
+        }
         let ty = self.context().constant(ty).downcast::<Type>()?;
         Ok(self.type_check(&ty))
     }
