@@ -81,6 +81,17 @@ impl<'ctx> Handle<'ctx> {
         if let Some(is) = crate::abi::type_check_constant(self, ty) {
             return Ok(is);
         }
+        if hpy_sys::HPY_CONSTANT_NAMES[ty as usize].ends_with("Type") {
+            // A type constant (`h_LongType`, …): checked against the
+            // context's own handle, neither duplicated nor checked again.
+            let ctx = self.context();
+            // SAFETY: a valid handle; the constant is a type object, valid
+            // for the call and never closed (the context owns it).
+            return Ok(unsafe {
+                let ty = hpy_sys::HPy_GetConstant(ctx.as_raw(), ty);
+                hpy_sys::HPy_TypeCheck(ctx.as_raw(), self.as_raw(), ty) != 0
+            });
+        }
         let ty = self.context().constant(ty).downcast::<Type>()?;
         Ok(self.type_check(&ty))
     }
