@@ -115,52 +115,22 @@ def _boom(*_args):
     raise ZeroDivisionError("boom")
 
 
-class LenRaises(list):
-    __len__ = _boom
+def _raising(name, base, *methods):
+    """A subclass of `base` whose `methods` raise."""
+    return type(name, (base,), dict.fromkeys(methods, _boom))
 
 
-class IterRaises(list):
-    __iter__ = _boom
-
-
-class GetitemRaises(list):
-    __getitem__ = _boom
-
-
-class DictLenRaises(dict):
-    __len__ = _boom
-
-
-class DictIterRaises(dict):
-    __iter__ = _boom
-    keys = _boom
-
-
-class DictGetitemRaises(dict):
-    __getitem__ = _boom
-    values = _boom
-    items = _boom
-
-
-class SeqLenRaises(SeqLike):
-    __len__ = _boom
-
-
-class SeqGetitemRaises(SeqLike):
-    __getitem__ = _boom
-
-
-class MapIterRaises(MapLike):
-    __iter__ = _boom
-    keys = _boom
-
-
-class MapGetitemRaises(MapLike):
-    __getitem__ = _boom
-
-
-class MapLenRaises(MapLike):
-    __len__ = _boom
+LenRaises = _raising("LenRaises", list, "__len__")
+IterRaises = _raising("IterRaises", list, "__iter__")
+GetitemRaises = _raising("GetitemRaises", list, "__getitem__")
+DictLenRaises = _raising("DictLenRaises", dict, "__len__")
+DictIterRaises = _raising("DictIterRaises", dict, "__iter__", "keys")
+DictGetitemRaises = _raising("DictGetitemRaises", dict, "__getitem__", "values", "items")
+SeqLenRaises = _raising("SeqLenRaises", SeqLike, "__len__")
+SeqGetitemRaises = _raising("SeqGetitemRaises", SeqLike, "__getitem__")
+MapIterRaises = _raising("MapIterRaises", MapLike, "__iter__", "keys")
+MapGetitemRaises = _raising("MapGetitemRaises", MapLike, "__getitem__")
+MapLenRaises = _raising("MapLenRaises", MapLike, "__len__")
 
 
 class Idx:
