@@ -65,6 +65,37 @@ def test_dumps_lists_state(kiwisolver):
     assert "x | strength = 1e+06" in text
 
 
+def test_constraints_are_told_apart_by_identity(kiwisolver):
+    """A solver knows a constraint by the object (as kiwisolver's shared
+    data): an equal constraint made again, or the same one with another
+    strength, is another constraint; one constraint may be in two solvers;
+    a solver keeps a constraint whose object is gone."""
+    v = kiwisolver.Variable("v")
+    c, again = v >= 1, v >= 1
+    s1, s2 = kiwisolver.Solver(), kiwisolver.Solver()
+    s1.addConstraint(c)
+    s2.addConstraint(c)
+    assert s1.hasConstraint(c) and s2.hasConstraint(c)
+    assert not s1.hasConstraint(again)
+    assert not s1.hasConstraint(c | "strong")
+    with pytest.raises(kiwisolver.DuplicateConstraint):
+        s1.addConstraint(c)
+    s1.addConstraint(again)
+    s1.removeConstraint(c)
+    assert not s1.hasConstraint(c) and s1.hasConstraint(again) and s2.hasConstraint(c)
+    with pytest.raises(kiwisolver.UnknownConstraint):
+        s1.removeConstraint(c)
+    s2.addConstraint(v <= 5)  # its object is garbage at once
+    gc.collect()
+    s2.addEditVariable(v, "strong")
+    s2.suggestValue(v, 9)
+    s2.updateVariables()
+    assert v.value() == 5
+    # The original kiwisolver 1.5.1 passes all of the above; this line is the
+    # port's own `dumps` format.
+    assert "1 * v + -5 <= 0 | strength = 1.001e+09" in s2.dumps()
+
+
 def test_str_and_violated(kiwisolver):
     v = kiwisolver.Variable("v")
     c = (2 * v + 1 <= 0) | "weak"

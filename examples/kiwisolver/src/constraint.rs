@@ -1,5 +1,8 @@
 //! `Constraint`: a reduced expression, a relational operator and a
-//! strength, with the kasuari constraint the solver works on.
+//! strength. The kasuari constraint a solver works on is built by the
+//! solver when the constraint is added (`Constraint::kasuari`).
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hpy::{hpy_class, hpy_methods, Field, HPyErr, HPyResult, Handle, IntoHPy, Ref, WithFields};
 use kasuari::RelationalOperator;
@@ -66,14 +69,23 @@ pub fn strength_of(obj: &Handle<'_>) -> HPyResult<kasuari::Strength> {
     Ok(kasuari::Strength::new(obj.extract::<f64>()?))
 }
 
+/// The number the next constraint gets.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
 /// A relation between an expression and zero, with a strength.
+///
+/// Nothing in it needs dropping, so the class has no `tp_destroy` (on PyPy
+/// a destructor per constraint cost more than the rest of building one):
+/// the `kasuari::Constraint` (an `Arc`) is built by a `Solver` when the
+/// constraint is added, and the solver finds it again by `id`.
 #[hpy_class(module = "kiwisolver", frozen)]
 pub struct Constraint {
     /// The reduced `Expression` (each variable once).
     expression: Field,
-    /// Its terms' variables are those of the reduced expression's terms,
-    /// in the same order.
-    pub(crate) cn: kasuari::Constraint,
+    op: RelationalOperator,
+    strength: kasuari::Strength,
+    /// This constraint's own number, never given to another one.
+    pub(crate) id: u64,
 }
 
 impl Constraint {
@@ -115,22 +127,46 @@ impl Constraint {
                 None => merged.push((variable, id, coefficient)),
             }
         }
-        let kterms = merged
-            .iter()
-            .map(|(_, id, coefficient)| kasuari::Term::new(*id, *coefficient))
-            .collect();
         let pairs = merged.into_iter().map(|(v, _, c)| (v, c)).collect();
         let reduced = Expression::from_pairs(ctx, pairs, constant)?;
-        let cn = kasuari::Constraint::new(
-            kasuari::Expression::new(kterms, constant),
-            op.kasuari(),
-            strength,
-        );
-        Ok(WithFields::new(Constraint {
+        Ok(Constraint::with_expression(reduced, op.kasuari(), strength))
+    }
+
+    /// A new constraint of `expression` (reduced), `op` and `strength`.
+    fn with_expression<'ctx>(
+        expression: Handle<'ctx>,
+        op: RelationalOperator,
+        strength: kasuari::Strength,
+    ) -> WithFields<'ctx, Constraint> {
+        WithFields::new(Constraint {
             expression: Field::new(),
-            cn,
+            op,
+            strength,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
-        .set(|c| &c.expression, reduced))
+        .set(|c| &c.expression, expression)
+    }
+
+    /// The kasuari constraint of `slf`, for a solver: its terms are the
+    /// reduced expression's, in order, and `each` sees their variables.
+    pub(crate) fn kasuari<'ctx>(
+        slf: &Ref<'_, 'ctx, Self>,
+        mut each: impl FnMut(&Ref<'_, 'ctx, Variable>) -> HPyResult<()>,
+    ) -> HPyResult<kasuari::Constraint> {
+        let expression = Constraint::expression_of(slf)?;
+        let expression = expression.extract::<Ref<'_, 'ctx, Expression>>()?;
+        let mut terms = Vec::new();
+        Expression::for_each_pair(&expression, |variable, coefficient| {
+            let variable = variable.extract::<Ref<'_, 'ctx, Variable>>()?;
+            each(&variable)?;
+            terms.push(kasuari::Term::new(variable.id, coefficient));
+            Ok(())
+        })?;
+        Ok(kasuari::Constraint::new(
+            kasuari::Expression::new(terms, expression.constant),
+            slf.op,
+            slf.strength,
+        ))
     }
 
     /// The reduced expression.
@@ -143,7 +179,7 @@ impl Constraint {
     fn violated(slf: &Ref<'_, '_, Self>) -> HPyResult<bool> {
         let expression = Constraint::expression_of(slf)?;
         let value = Expression::value_of(&expression.extract::<Ref<'_, '_, Expression>>()?)?;
-        Ok(match slf.cn.op() {
+        Ok(match slf.op {
             RelationalOperator::Equal => value.abs() >= 1.0e-8,
             RelationalOperator::LessOrEqual => value > 0.0,
             RelationalOperator::GreaterOrEqual => value < 0.0,
@@ -157,13 +193,7 @@ impl Constraint {
     ) -> HPyResult<Handle<'ctx>> {
         let strength = strength_of(strength)?;
         let expression = Constraint::expression_of(slf)?;
-        let cn = kasuari::Constraint::new(slf.cn.expr().clone(), slf.cn.op(), strength);
-        WithFields::new(Constraint {
-            expression: Field::new(),
-            cn,
-        })
-        .set(|c| &c.expression, expression)
-        .into_hpy(slf.handle().context())
+        Constraint::with_expression(expression, slf.op, strength).into_hpy(slf.handle().context())
     }
 
     /// The names of the variables of the constraint's terms, in order.
@@ -229,12 +259,12 @@ impl Constraint {
 
     /// Get the relational operator for the constraint.
     fn op(&self) -> &'static str {
-        symbol(self.cn.op())
+        symbol(self.op)
     }
 
     /// Get the strength for the constraint.
     fn strength(&self) -> f64 {
-        self.cn.strength().value()
+        self.strength.value()
     }
 
     /// Return whether or not the constraint was violated during the last
@@ -249,7 +279,8 @@ impl Constraint {
     }
 
     fn __repr__(slf: Ref<'_, '_, Self>) -> HPyResult<String> {
-        let mut s = Constraint::describe(&slf.cn, &Constraint::names(&slf)?);
+        let cn = Constraint::kasuari(&slf, |_| Ok(()))?;
+        let mut s = Constraint::describe(&cn, &Constraint::names(&slf)?);
         if Constraint::violated(&slf)? {
             s.push_str(" (VIOLATED)");
         }

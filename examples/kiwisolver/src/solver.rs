@@ -33,8 +33,9 @@ pub struct Solver {
     variables: Field,
     /// Where each of those variables is in `variables`.
     vars: HashMap<kasuari::Variable, usize>,
-    /// The constraints in the solver, numbered in the order they came.
-    constraints: HashMap<kasuari::Constraint, u64>,
+    /// The constraints in the solver by their `Constraint::id`: the kasuari
+    /// constraint built for each and its number in the order they came.
+    constraints: HashMap<u64, (kasuari::Constraint, u64)>,
     /// The edit variables and their strengths.
     edits: HashMap<kasuari::Variable, f64>,
     added: u64,
@@ -61,10 +62,21 @@ impl Solver {
         mut slf: RefMut<'_, 'ctx, Self>,
         constraint: Ref<'_, 'ctx, Constraint>,
     ) -> HPyResult<()> {
-        match slf.solver.add_constraint(constraint.cn.clone()) {
+        if slf.constraints.contains_key(&constraint.id) {
+            return Err(DuplicateConstraint::new_err(
+                constraint.handle().context(),
+                constraint.handle(),
+            ));
+        }
+        let cn = Constraint::kasuari(&constraint, |_| Ok(()))?;
+        match slf.solver.add_constraint(cn.clone()) {
             Ok(()) => {
-                let terms = &constraint.cn.expr().terms;
-                if terms.iter().any(|t| !slf.vars.contains_key(&t.variable)) {
+                if cn
+                    .expr()
+                    .terms
+                    .iter()
+                    .any(|t| !slf.vars.contains_key(&t.variable))
+                {
                     // The reduced expression's terms are `cn`'s, in order.
                     let expression = Constraint::expression_of(&constraint)?;
                     let expression = expression.extract::<Ref<'_, 'ctx, Expression>>()?;
@@ -74,7 +86,7 @@ impl Solver {
                 }
                 slf.added += 1;
                 let added = slf.added;
-                slf.constraints.insert(constraint.cn.clone(), added);
+                slf.constraints.insert(constraint.id, (cn, added));
                 Ok(())
             }
             Err(AddConstraintError::DuplicateConstraint) => Err(DuplicateConstraint::new_err(
@@ -94,15 +106,17 @@ impl Solver {
     /// Remove a constraint from the solver.
     #[method(name = "removeConstraint")]
     fn remove_constraint(&mut self, constraint: Ref<'_, '_, Constraint>) -> HPyResult<()> {
-        match self.solver.remove_constraint(&constraint.cn) {
+        let unknown =
+            || UnknownConstraint::new_err(constraint.handle().context(), constraint.handle());
+        let Some((cn, _)) = self.constraints.get(&constraint.id) else {
+            return Err(unknown());
+        };
+        match self.solver.remove_constraint(cn) {
             Ok(()) => {
-                self.constraints.remove(&constraint.cn);
+                self.constraints.remove(&constraint.id);
                 Ok(())
             }
-            Err(RemoveConstraintError::UnknownConstraint) => Err(UnknownConstraint::new_err(
-                constraint.handle().context(),
-                constraint.handle(),
-            )),
+            Err(RemoveConstraintError::UnknownConstraint) => Err(unknown()),
             Err(RemoveConstraintError::InternalSolverError(e)) => Err(internal(e)),
         }
     }
@@ -110,7 +124,7 @@ impl Solver {
     /// Check whether the solver contains a constraint.
     #[method(name = "hasConstraint")]
     fn has_constraint(&self, constraint: Ref<'_, '_, Constraint>) -> bool {
-        self.solver.has_constraint(&constraint.cn)
+        self.constraints.contains_key(&constraint.id)
     }
 
     /// Add an edit variable to the solver.
@@ -241,8 +255,8 @@ impl Solver {
         }
         s.push('\n');
         section(&mut s, "Constraints");
-        let mut constraints: Vec<_> = slf.constraints.iter().collect();
-        constraints.sort_by_key(|(_, n)| **n);
+        let mut constraints: Vec<_> = slf.constraints.values().collect();
+        constraints.sort_by_key(|(_, n)| *n);
         for (cn, _) in constraints {
             let cn_names: Vec<String> = cn
                 .expr()
