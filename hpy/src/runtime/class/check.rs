@@ -55,6 +55,26 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
 #[inline(never)]
 fn is_instance_slow<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     let ctx = obj.context();
+    let global = &T::type_slot().global;
+    if global.registered() {
+        // SAFETY: reading the global's cell under the GIL; a registered
+        // type global is stored once, when the module makes the type.
+        let raw = unsafe { *global.as_raw_ptr() };
+        if raw._i != 0 {
+            // The common case in three HPy calls and no `Result` to unwrap
+            // (on PyPy a type check runs for every operand of an operator).
+            // SAFETY: a stored global holds the live type; the loaded
+            // handle is owned here and closed after the check.
+            unsafe {
+                let ty = hpy_sys::HPyGlobal_Load(ctx.as_raw(), raw);
+                if ty._i != 0 {
+                    let is = hpy_sys::HPy_TypeCheck(ctx.as_raw(), obj.as_raw(), ty) != 0;
+                    hpy_sys::HPy_Close(ctx.as_raw(), ty);
+                    return Ok(is);
+                }
+            }
+        }
+    }
     let ty = T::type_slot().load(ctx, const { T::INFO.python_name() })?;
     // SAFETY: both handles are valid.
     Ok(unsafe { hpy_sys::HPy_TypeCheck(ctx.as_raw(), obj.as_raw(), ty.as_raw()) } != 0)
