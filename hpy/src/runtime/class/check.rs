@@ -83,6 +83,25 @@ fn is_instance_slow<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
 /// Whether `cls` is `T`'s type or a subclass of it (so that its instances
 /// have `T`'s layout).
 pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
+    if T::INFO.flags & super::spec::TPFLAGS_BASETYPE == 0 {
+        // No subclass can exist: `cls` must be the type itself, one `HPy_Is`
+        // where a subclass test first checks that `cls` is a type.
+        let ctx = cls.context();
+        let slot = T::type_slot();
+        // SAFETY: as in `is_instance`.
+        let fast = unsafe {
+            crate::abi::is_type_fast(
+                ctx.as_raw(),
+                slot.global.registered_flag(),
+                slot.global.as_raw_ptr(),
+                cls.as_raw(),
+            )
+        };
+        return match fast {
+            Some(is) => Ok(is),
+            None => Ok(cls.is(&slot.load(ctx, const { T::INFO.python_name() })?)),
+        };
+    }
     is_subclass_of(cls, T::type_slot(), const { T::INFO.python_name() })
 }
 
