@@ -118,17 +118,16 @@ impl Constraint {
         op: Op,
         strength: kasuari::Strength,
     ) -> HPyResult<WithFields<'ctx, Constraint>> {
-        let mut merged: Vec<(Handle<'ctx>, kasuari::Variable, f64)> =
-            Vec::with_capacity(pairs.len());
+        // Each `Variable` object is one kasuari variable: the terms of one
+        // are merged by identity, with no borrow of the variable.
+        let mut merged: Pairs<'ctx> = Vec::with_capacity(pairs.len());
         for (variable, coefficient) in pairs {
-            let id = variable.extract::<Ref<'_, 'ctx, Variable>>()?.id;
-            match merged.iter_mut().find(|m| m.1 == id) {
-                Some(m) => m.2 += coefficient,
-                None => merged.push((variable, id, coefficient)),
+            match merged.iter_mut().find(|m| m.0.is(&variable)) {
+                Some(m) => m.1 += coefficient,
+                None => merged.push((variable, coefficient)),
             }
         }
-        let pairs = merged.into_iter().map(|(v, _, c)| (v, c)).collect();
-        let reduced = Expression::from_pairs(ctx, pairs, constant)?;
+        let reduced = Expression::from_pairs(ctx, merged, constant)?;
         Ok(Constraint::with_expression(reduced, op.kasuari(), strength))
     }
 
