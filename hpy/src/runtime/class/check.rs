@@ -86,20 +86,10 @@ pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
     if T::INFO.flags & super::spec::TPFLAGS_BASETYPE == 0 {
         // No subclass can exist: `cls` must be the type itself, one `HPy_Is`
         // where a subclass test first checks that `cls` is a type.
-        let ctx = cls.context();
         let slot = T::type_slot();
-        // SAFETY: as in `is_instance`.
-        let fast = unsafe {
-            crate::abi::is_type_fast(
-                ctx.as_raw(),
-                slot.global.registered_flag(),
-                slot.global.as_raw_ptr(),
-                cls.as_raw(),
-            )
-        };
-        return match fast {
+        return match is_type_fast(cls, slot) {
             Some(is) => Ok(is),
-            None => Ok(cls.is(&slot.load(ctx, const { T::INFO.python_name() })?)),
+            None => Ok(cls.is(&slot.load(cls.context(), const { T::INFO.python_name() })?)),
         };
     }
     is_subclass_of(cls, T::type_slot(), const { T::INFO.python_name() })
@@ -112,25 +102,32 @@ pub(super) fn is_subclass_of(
     slot: &'static super::TypeSlot,
     name: &str,
 ) -> HPyResult<bool> {
-    let ctx = cls.context();
-    // SAFETY: as in `is_instance`.
-    let fast = unsafe {
-        crate::abi::is_type_fast(
-            ctx.as_raw(),
-            slot.global.registered_flag(),
-            slot.global.as_raw_ptr(),
-            cls.as_raw(),
-        )
-    };
-    if let Some(is) = fast {
+    if let Some(is) = is_type_fast(cls, slot) {
         return Ok(is);
     }
     if !cls.is_type() {
         return Ok(false);
     }
+    let ctx = cls.context();
     let ty = slot.load(ctx, name)?;
     // SAFETY: both handles are valid type objects.
     Ok(unsafe { hpy_sys::HPyType_IsSubtype(ctx.as_raw(), cls.as_raw(), ty.as_raw()) } != 0)
+}
+
+/// Whether `cls` is the type kept in `slot` or a subclass, where the ABI
+/// answers without HPy calls; `None` where it cannot.
+#[inline(always)]
+fn is_type_fast(cls: &Handle<'_>, slot: &'static super::TypeSlot) -> Option<bool> {
+    // SAFETY: the slot's global holds the type once it is registered, never
+    // cleared while the module lives; `cls` is valid.
+    unsafe {
+        crate::abi::is_type_fast(
+            cls.context().as_raw(),
+            slot.global.registered_flag(),
+            slot.global.as_raw_ptr(),
+            cls.as_raw(),
+        )
+    }
 }
 
 /// Borrows the value of a method's `self` (shared).
