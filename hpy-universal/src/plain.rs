@@ -13,14 +13,19 @@
 //! instead of through the runtime's generic `ctx_New`. Python subclasses of
 //! a plain type keep CPython's deallocator and the generic allocation.
 
-use core::ffi::c_void;
+use core::ffi::{c_int, c_void};
 use core::ptr::null_mut;
 
-use hpy_sys::cpython::{hpy_rs_cpython_mark_plain, hpy_rs_new_filled};
+use hpy_sys::cpython::ffi::destructor;
+use hpy_sys::cpython::{
+    hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple,
+    hpy_rs_new_filled, hpy_rs_simple_dealloc, hpy_rs_track_simple, SimpleAlloc,
+};
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{
-    HPy, HPyDef, HPyDef_Kind_Slot, HPyType_Spec, HPyType_SpecParam, HPy_ssize_t, HPy_tp_destroy,
-    PlainContextExt, PLAIN_CONTEXT_EXT_MAGIC, PLAIN_CONTEXT_EXT_VERSION,
+    HPy, HPyDef, HPyDef_Kind_Slot, HPyField, HPyType_Spec, HPyType_SpecParam, HPy_ssize_t,
+    HPy_tp_destroy, PlainContextExt, SimpleDealloc, PLAIN_CONTEXT_EXT_MAGIC,
+    PLAIN_CONTEXT_EXT_VERSION,
 };
 
 /// Puts the plain-class functions into the plain universal context `ctx`
@@ -50,7 +55,122 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
         Some(size) => size,
         None => panic!("the Object shape has a header"),
     },
+    tp_flags_offset: core::mem::offset_of!(hpy_sys::cpython::PyTypeObject, tp_flags),
+    float_value_offset: core::mem::size_of::<hpy_sys::cpython::PyObject>(),
+    mark_simple,
+    alloc_simple,
+    track_simple,
+    dealloc_simple,
+    clear_field,
 };
+
+/// [`PlainContextExt::mark_simple`]: hpy-sys's `hpy_rs_cpython_mark_simple`
+/// (the CPython ABI's simple classes), with the extension's deallocator.
+///
+/// # Safety
+/// As the table entry: the GIL is held; `h_type` was just made by
+/// `HPyType_FromSpec` on the plain context and has no instances;
+/// `dealloc` deallocates exactly its instances.
+unsafe extern "C" fn mark_simple(h_type: HPy, dealloc: SimpleDealloc) -> c_int {
+    // SAFETY: the contract; a `SimpleDealloc` and a `destructor` are both
+    // C functions of one pointer, and CPython passes the dying object's
+    // address, which is what `dealloc` expects.
+    unsafe { hpy_rs_cpython_mark_simple(null_mut(), h_type, as_destructor(dealloc)) }
+}
+
+/// `dealloc` as CPython's `destructor`.
+///
+/// # Safety
+/// `dealloc` accepts an object's address, as CPython passes it.
+#[inline(always)]
+unsafe fn as_destructor(dealloc: SimpleDealloc) -> destructor {
+    // SAFETY: the same C signature (one pointer argument, no result); the
+    // pointee types differ only in name (contract).
+    unsafe { core::mem::transmute::<SimpleDealloc, destructor>(dealloc) }
+}
+
+/// [`PlainContextExt::alloc_simple`]: hpy-sys's `hpy_rs_alloc_simple`.
+///
+/// # Safety
+/// As the table entry: the GIL is held; `h_type` is a live object;
+/// `payload_size` is writable; a made object's payload is written whole
+/// and the object handed to [`track_simple`] before anything sees it.
+unsafe extern "C" fn alloc_simple(
+    h_type: HPy,
+    dealloc: SimpleDealloc,
+    payload_size: *mut usize,
+) -> HPy {
+    // SAFETY: the contract, as `hpy_rs_alloc_simple` requires it.
+    unsafe {
+        match hpy_rs_alloc_simple(h_type, as_destructor(dealloc)) {
+            SimpleAlloc::Made { obj, size, .. } => {
+                *payload_size = size;
+                hpy_sys::cpython::_py2h(obj)
+            }
+            SimpleAlloc::Failed => {
+                *payload_size = 0;
+                HPy { _i: 0 }
+            }
+            SimpleAlloc::NotSimple => {
+                *payload_size = usize::MAX;
+                HPy { _i: 0 }
+            }
+        }
+    }
+}
+
+/// [`PlainContextExt::track_simple`]: hpy-sys's `hpy_rs_track_simple`.
+///
+/// # Safety
+/// As the table entry: `obj` comes from [`alloc_simple`], its payload
+/// written, and is tracked once.
+unsafe extern "C" fn track_simple(obj: HPy) {
+    // SAFETY: the contract.
+    unsafe { hpy_rs_track_simple(hpy_sys::cpython::_h2py(obj)) }
+}
+
+/// [`PlainContextExt::dealloc_simple`]: hpy-sys's `hpy_rs_simple_dealloc`,
+/// the fields the extension names emptied here (as the CPython ABI's
+/// simple classes empty theirs inline), then the extension's
+/// `clear_and_destroy`, if any.
+///
+/// # Safety
+/// As the table entry: `obj` is a dying instance of a type marked by
+/// [`mark_simple`], its reference count 0; its payload holds `slots`
+/// fields from `slots_offset`; `clear_and_destroy` accepts its payload.
+unsafe extern "C" fn dealloc_simple(
+    obj: *mut c_void,
+    slots_offset: usize,
+    slots: usize,
+    clear_and_destroy: Option<SimpleDealloc>,
+) {
+    // SAFETY: the contract, as `hpy_rs_simple_dealloc` requires it; the
+    // fields are within the payload and own their references (or are
+    // empty, which `hpy_rs_clear_field` leaves so).
+    unsafe {
+        hpy_rs_simple_dealloc(obj.cast(), |payload| {
+            let fields = payload.cast::<u8>().add(slots_offset).cast::<HPyField>();
+            for i in 0..slots {
+                hpy_rs_clear_field(fields.add(i));
+            }
+            if let Some(f) = clear_and_destroy {
+                f(payload);
+            }
+        });
+    }
+}
+
+/// [`PlainContextExt::clear_field`]: hpy-sys's `hpy_rs_clear_field`, for a
+/// field that holds a reference (a plain context's field is the object's
+/// address, owning one reference).
+///
+/// # Safety
+/// As the table entry: `field` is a field of a dying instance, empty or
+/// owning its reference.
+unsafe extern "C" fn clear_field(field: *mut HPyField) {
+    // SAFETY: the contract (an empty field stays empty).
+    unsafe { hpy_rs_clear_field(field) }
+}
 
 /// [`PlainContextExt::get_buffer`]: `PyObject_GetBuffer`, which HPy 0.9's
 /// context lacks (it can export buffers, not consume them).
