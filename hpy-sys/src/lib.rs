@@ -366,54 +366,46 @@ pub struct PlainContextExt {
     pub float_value_offset: usize,
     /// Version 4: offers the type `h_type`, just made by
     /// `HPyType_FromSpec` on this context and without instances yet, as a
-    /// *simple* class with `dealloc` as its deallocator: shape `Object`,
-    /// based on `object`, not subclassable, no finalizer, `__call__`,
-    /// `__dict__` or weak references, and not already given the host's
-    /// own fast path (a type whose instances only need freeing). Returns 1
-    /// if the host took it: from then on CPython calls `dealloc` with each
-    /// dying instance (as its `tp_dealloc`: the object's address, its
-    /// reference count 0), which must hand it to
-    /// [`dealloc_simple`](Self::dealloc_simple), and
-    /// [`alloc_simple`](Self::alloc_simple) allocates its instances.
-    pub mark_simple: unsafe extern "C" fn(h_type: HPy, dealloc: SimpleDealloc) -> core::ffi::c_int,
-    /// Version 4: a new instance of `h_type` if it was marked simple with
-    /// this `dealloc` (else NULL with `*payload_size` set to
-    /// [`usize::MAX`] and no exception: allocate it with `HPy_New`), its
-    /// payload (at [`object_payload_offset`](Self::object_payload_offset),
+    /// *simple* class: shape `Object`, based on `object`, not
+    /// subclassable, no finalizer, `__call__`, `__dict__` or weak
+    /// references, and not already given the host's own fast path (a type
+    /// whose instances only need freeing). Returns 1 if the host took it:
+    /// from then on the host deallocates its instances itself (untracked,
+    /// the `slots` fields from `slots_offset` bytes into the payload
+    /// emptied, each an `HPyField` of this context owning its reference or
+    /// empty, then `finish` given the payload, if any, then the memory and
+    /// the instance's reference to its type freed), and
+    /// [`alloc_simple`](Self::alloc_simple) allocates them.
+    pub mark_simple: unsafe extern "C" fn(
+        h_type: HPy,
+        slots_offset: usize,
+        slots: usize,
+        finish: Option<SimpleFinish>,
+    ) -> core::ffi::c_int,
+    /// Version 4: a new instance of `h_type` if the host took it as simple
+    /// (else NULL with `*payload_size` set to [`usize::MAX`] and no
+    /// exception: allocate it with `HPy_New`), its payload (at
+    /// [`object_payload_offset`](Self::object_payload_offset),
     /// `*payload_size` bytes) not written and the object not tracked by
     /// the garbage collector. NULL with an exception set (and
     /// `*payload_size` not `usize::MAX`) if the allocation failed. The
     /// caller writes every byte of the payload, then hands the object to
     /// [`track_simple`](Self::track_simple) before anything else sees it.
-    pub alloc_simple:
-        unsafe extern "C" fn(h_type: HPy, dealloc: SimpleDealloc, payload_size: *mut usize) -> HPy,
+    pub alloc_simple: unsafe extern "C" fn(h_type: HPy, payload_size: *mut usize) -> HPy,
     /// Version 4: hands an object from [`alloc_simple`](Self::alloc_simple),
     /// its payload written, to the garbage collector (if its type is
     /// collected); once per object.
     pub track_simple: unsafe extern "C" fn(obj: HPy),
-    /// Version 4: the body of a simple class's deallocator: untracks the
-    /// dying `obj`, empties the `slots` fields that start `slots_offset`
-    /// bytes into its payload (each an `HPyField` of this context owning
-    /// its reference, or empty), calls `clear_and_destroy` (if any) with
-    /// the payload (to empty the fields its value holds, through
-    /// [`clear_field`](Self::clear_field), and drop the value), then frees
-    /// the memory and the instance's reference to its type.
-    pub dealloc_simple: unsafe extern "C" fn(
-        obj: *mut core::ffi::c_void,
-        slots_offset: usize,
-        slots: usize,
-        clear_and_destroy: Option<SimpleDealloc>,
-    ),
-    /// Version 4: empties a field of a dying instance of a simple class,
-    /// releasing the reference it owned (a no-op on an empty field).
+    /// Version 4: empties a field of a dying instance of a simple class
+    /// (for a `finish` function), releasing the reference it owned (a
+    /// no-op on an empty field).
     pub clear_field: unsafe extern "C" fn(field: *mut HPyField),
 }
 
-/// A function of one object or payload address, for the simple classes of
-/// [`PlainContextExt`] (version 4): a class's deallocator (given the dying
-/// object, as CPython's `tp_dealloc`) or its `clear_and_destroy` (given
-/// the payload).
-pub type SimpleDealloc = unsafe extern "C" fn(*mut core::ffi::c_void);
+/// What a simple class of [`PlainContextExt`] (version 4) has its host do
+/// with a dying instance's payload once the field slots are empty: empty
+/// the fields its value holds and drop the value.
+pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 
 /// [`PlainContextExt::magic`]: `"hpyX"` read as a little-endian word.
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");

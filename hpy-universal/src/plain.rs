@@ -16,15 +16,18 @@
 use core::ffi::{c_int, c_void};
 use core::ptr::null_mut;
 
-use hpy_sys::cpython::ffi::destructor;
+use hpy_sys::cpython::ffi::{PyTypeObject, Py_TPFLAGS_TYPE_SUBCLASS};
+use hpy_sys::cpython::runtime::types::{
+    hpy_rs_set_simple_plan, is_hpy_type, type_extra, SimplePlan,
+};
 use hpy_sys::cpython::{
     hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple,
-    hpy_rs_new_filled, hpy_rs_simple_dealloc, hpy_rs_track_simple, SimpleAlloc,
+    hpy_rs_new_filled, hpy_rs_simple_dealloc, hpy_rs_track_simple, PyObject, SimpleAlloc,
 };
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{
     HPy, HPyDef, HPyDef_Kind_Slot, HPyField, HPyType_Spec, HPyType_SpecParam, HPy_ssize_t,
-    HPy_tp_destroy, PlainContextExt, SimpleDealloc, PLAIN_CONTEXT_EXT_MAGIC,
+    HPy_tp_destroy, PlainContextExt, SimpleFinish, PLAIN_CONTEXT_EXT_MAGIC,
     PLAIN_CONTEXT_EXT_VERSION,
 };
 
@@ -60,33 +63,119 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     mark_simple,
     alloc_simple,
     track_simple,
-    dealloc_simple,
     clear_field,
 };
 
 /// [`PlainContextExt::mark_simple`]: hpy-sys's `hpy_rs_cpython_mark_simple`
-/// (the CPython ABI's simple classes), with the extension's deallocator.
+/// (the CPython ABI's simple classes) with the host's [`simple_dealloc`],
+/// which follows the plan recorded in the type.
 ///
 /// # Safety
 /// As the table entry: the GIL is held; `h_type` was just made by
-/// `HPyType_FromSpec` on the plain context and has no instances;
-/// `dealloc` deallocates exactly its instances.
-unsafe extern "C" fn mark_simple(h_type: HPy, dealloc: SimpleDealloc) -> c_int {
-    // SAFETY: the contract; a `SimpleDealloc` and a `destructor` are both
-    // C functions of one pointer, and CPython passes the dying object's
-    // address, which is what `dealloc` expects.
-    unsafe { hpy_rs_cpython_mark_simple(null_mut(), h_type, as_destructor(dealloc)) }
+/// `HPyType_FromSpec` on the plain context and has no instances; the plan
+/// describes its instances' payload.
+unsafe extern "C" fn mark_simple(
+    h_type: HPy,
+    slots_offset: usize,
+    slots: usize,
+    finish: Option<SimpleFinish>,
+) -> c_int {
+    // SAFETY: the contract. The plan is written before the type can have
+    // instances, and only to an HPy type (checked first; marking checks
+    // the rest of what a simple type is).
+    unsafe {
+        let tp = hpy_sys::cpython::_h2py(h_type).cast::<PyTypeObject>();
+        if (*hpy_sys::cpython::Py_TYPE(tp.cast())).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS == 0
+            || !is_hpy_type(tp)
+        {
+            return 0;
+        }
+        hpy_rs_set_simple_plan(
+            tp,
+            SimplePlan {
+                slots_offset,
+                slots,
+                finish,
+            },
+        );
+        hpy_rs_cpython_mark_simple(null_mut(), h_type, simple_dealloc)
+    }
 }
 
-/// `dealloc` as CPython's `destructor`.
+/// The `tp_dealloc` of a universal binary's simple classes: hpy-sys's
+/// `hpy_rs_simple_dealloc` following the plan the binary gave for the
+/// type ([`mark_simple`]): its field slots emptied here (as the CPython
+/// ABI's simple classes empty theirs inline), then its `finish`, if any.
 ///
 /// # Safety
-/// `dealloc` accepts an object's address, as CPython passes it.
+/// Called by CPython only, with a dying instance of a type marked by
+/// [`mark_simple`] (of exactly that type: it cannot be subclassed).
+unsafe extern "C" fn simple_dealloc(obj: *mut PyObject) {
+    // SAFETY: a marked type is an HPy type whose plan describes this
+    // instance's payload; its fields own their references or are empty
+    // (skipped); `hpy_rs_simple_dealloc`'s contract is this function's.
+    unsafe {
+        let plan = match type_extra(hpy_sys::cpython::Py_TYPE(obj)) {
+            Some(extra) => extra.simple_plan,
+            None => std::process::abort(),
+        };
+        hpy_rs_simple_dealloc(obj, |payload| {
+            let fields = payload
+                .cast::<u8>()
+                .add(plan.slots_offset)
+                .cast::<HPyField>();
+            clear_fields(fields, plan.slots);
+            if let Some(finish) = plan.finish {
+                finish(payload);
+            }
+        });
+    }
+}
+
+/// Empties the `n` fields at `fields` (each empty or owning its
+/// reference). Up to eight (every class of the ports) by a jump to a
+/// straight run of tests, three instructions an empty field, as the CPython
+/// ABI's deallocator compiled for its class does; a loop beyond.
+///
+/// # Safety
+/// `fields` points to `n` fields of a dying instance, empty or owning
+/// their references.
 #[inline(always)]
-unsafe fn as_destructor(dealloc: SimpleDealloc) -> destructor {
-    // SAFETY: the same C signature (one pointer argument, no result); the
-    // pointee types differ only in name (contract).
-    unsafe { core::mem::transmute::<SimpleDealloc, destructor>(dealloc) }
+unsafe fn clear_fields(fields: *mut HPyField, n: usize) {
+    /// Empties field `i`, if it holds a reference.
+    macro_rules! clear {
+        ($($i:literal)*) => {{$(
+            // SAFETY: `i < n` (the arm's count), a field of the instance.
+            unsafe {
+                let field = fields.add($i);
+                if (*field)._i != 0 {
+                    hpy_rs_clear_field(field);
+                }
+            }
+        )*}};
+    }
+    match n {
+        0 => {}
+        1 => clear!(0),
+        2 => clear!(0 1),
+        3 => clear!(0 1 2),
+        4 => clear!(0 1 2 3),
+        5 => clear!(0 1 2 3 4),
+        6 => clear!(0 1 2 3 4 5),
+        7 => clear!(0 1 2 3 4 5 6),
+        8 => clear!(0 1 2 3 4 5 6 7),
+        _ => {
+            for i in 0..n {
+                // SAFETY: `i < n`, a field of the instance.
+                unsafe {
+                    let field = fields.add(i);
+                    if (*field)._i != 0 {
+                        hpy_rs_clear_field(field);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// [`PlainContextExt::alloc_simple`]: hpy-sys's `hpy_rs_alloc_simple`.
@@ -95,14 +184,10 @@ unsafe fn as_destructor(dealloc: SimpleDealloc) -> destructor {
 /// As the table entry: the GIL is held; `h_type` is a live object;
 /// `payload_size` is writable; a made object's payload is written whole
 /// and the object handed to [`track_simple`] before anything sees it.
-unsafe extern "C" fn alloc_simple(
-    h_type: HPy,
-    dealloc: SimpleDealloc,
-    payload_size: *mut usize,
-) -> HPy {
+unsafe extern "C" fn alloc_simple(h_type: HPy, payload_size: *mut usize) -> HPy {
     // SAFETY: the contract, as `hpy_rs_alloc_simple` requires it.
     unsafe {
-        match hpy_rs_alloc_simple(h_type, as_destructor(dealloc)) {
+        match hpy_rs_alloc_simple(h_type, simple_dealloc) {
             SimpleAlloc::Made { obj, size, .. } => {
                 *payload_size = size;
                 hpy_sys::cpython::_py2h(obj)
@@ -127,37 +212,6 @@ unsafe extern "C" fn alloc_simple(
 unsafe extern "C" fn track_simple(obj: HPy) {
     // SAFETY: the contract.
     unsafe { hpy_rs_track_simple(hpy_sys::cpython::_h2py(obj)) }
-}
-
-/// [`PlainContextExt::dealloc_simple`]: hpy-sys's `hpy_rs_simple_dealloc`,
-/// the fields the extension names emptied here (as the CPython ABI's
-/// simple classes empty theirs inline), then the extension's
-/// `clear_and_destroy`, if any.
-///
-/// # Safety
-/// As the table entry: `obj` is a dying instance of a type marked by
-/// [`mark_simple`], its reference count 0; its payload holds `slots`
-/// fields from `slots_offset`; `clear_and_destroy` accepts its payload.
-unsafe extern "C" fn dealloc_simple(
-    obj: *mut c_void,
-    slots_offset: usize,
-    slots: usize,
-    clear_and_destroy: Option<SimpleDealloc>,
-) {
-    // SAFETY: the contract, as `hpy_rs_simple_dealloc` requires it; the
-    // fields are within the payload and own their references (or are
-    // empty, which `hpy_rs_clear_field` leaves so).
-    unsafe {
-        hpy_rs_simple_dealloc(obj.cast(), |payload| {
-            let fields = payload.cast::<u8>().add(slots_offset).cast::<HPyField>();
-            for i in 0..slots {
-                hpy_rs_clear_field(fields.add(i));
-            }
-            if let Some(f) = clear_and_destroy {
-                f(payload);
-            }
-        });
-    }
 }
 
 /// [`PlainContextExt::clear_field`]: hpy-sys's `hpy_rs_clear_field`, for a

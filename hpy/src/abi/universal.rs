@@ -1223,7 +1223,7 @@ pub unsafe fn is_type_fast(
 }
 
 /// Empties a field that owns its reference, for a simple class's
-/// deallocator ([`simple_dealloc`]), which exists only behind
+/// deallocation ([`simple_clear_and_destroy`]), which exists only behind
 /// hpy_rs_universal's plain context: through its table's `clear_field`.
 /// Anywhere else the HPy runtime empties fields through `tp_traverse`.
 ///
@@ -1266,7 +1266,7 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
             // live type. On success the payload is written whole below
             // (T's block by `fill`, the rest zeroed: a simple class has no
             // ancestors' blocks) before the object is tracked or seen.
-            let raw = unsafe { (ext.alloc_simple)(cls.as_raw(), simple_dealloc::<T>, &mut size) };
+            let raw = unsafe { (ext.alloc_simple)(cls.as_raw(), &mut size) };
             if raw._i != 0 {
                 // SAFETY: a new object of the plain context (its address),
                 // its payload `size` bytes at the table's offset, seen by
@@ -1293,43 +1293,9 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
     Ok(obj)
 }
 
-/// The deallocator of a *simple* class `T` on hpy_rs_universal (CPython's
-/// `tp_dealloc` of its type): the host's `dealloc_simple`, told where
-/// `T`'s `Field` slots are (they follow its block) so that it empties them
-/// itself, and given [`simple_clear_and_destroy`] only if the value holds
-/// fields of its own or needs dropping. No walk up the type chain, no
-/// `tp_traverse`, no `tp_destroy` lookup.
-///
-/// # Safety
-/// Called by CPython only, for an instance of `T`'s type (marked simple
-/// through the table, so of exactly that type) whose reference count
-/// reached 0.
-unsafe extern "C" fn simple_dealloc<T: crate::HPyClass>(obj: *mut c_void) {
-    let Some(ext) = plain_ext::recorded_fast() else {
-        // A type is marked only through the recorded table.
-        std::process::abort()
-    };
-    let finish: Option<hpy_sys::SimpleDealloc> = if T::VISIT_VALUE.is_some() || T::NEEDS_DESTROY {
-        Some(simple_clear_and_destroy::<T>)
-    } else {
-        None
-    };
-    // SAFETY: the contract, as the table's `dealloc_simple` requires it:
-    // a simple class's payload is T's block (at its start: no ancestors)
-    // followed by its `Field` slots and its `__dict__` slot, fields of the
-    // plain context.
-    unsafe {
-        (ext.dealloc_simple)(
-            obj,
-            core::mem::size_of::<crate::class::ClassData<T>>(),
-            T::FIELD_SLOTS + T::DICT as usize,
-            finish,
-        )
-    }
-}
-
-/// [`simple_dealloc`]'s work on the payload once the host emptied the
-/// `Field` slots: the value's own fields emptied, the value dropped.
+/// What the host does with the payload of a dying instance of a *simple*
+/// class `T` once it emptied the `Field` slots (see [`type_created`]): the
+/// value's own fields emptied, the value dropped.
 ///
 /// # Safety
 /// `data` is the payload of a dying instance of `T`'s simple type.
@@ -1342,10 +1308,13 @@ unsafe extern "C" fn simple_clear_and_destroy<T: crate::HPyClass>(data: *mut c_v
 
 /// Called once a class's type object exists: on hpy_rs_universal's plain
 /// context (a table of version 4) a class that may be simple
-/// (`may_be_simple`) is offered to the host as one, with
-/// [`simple_dealloc`] as its deallocator (the host checks the type object
-/// itself, and leaves alone a type it already allocates and frees on its
-/// own fast path). Nothing to do anywhere else.
+/// (`may_be_simple`) is offered to the host as one, with the plan of its
+/// deallocation: its `Field` slots (and `__dict__` slot), which follow
+/// `T`'s block at the payload's start, emptied by the host, then
+/// [`simple_clear_and_destroy`] only if the value holds fields of its own
+/// or needs dropping. The host checks the type object itself, and leaves
+/// alone a type it already allocates and frees on its own fast path.
+/// Nothing to do anywhere else.
 ///
 /// # Safety
 /// `ty` was just created from a spec on `ctx` and has no instances yet.
@@ -1355,10 +1324,24 @@ pub unsafe fn type_created<T: crate::HPyClass>(ctx: *mut HPyContext, ty: HPy, _:
         return;
     }
     if let Some(ext) = plain_ext::fast(ctx) {
-        // SAFETY: the plain context's table; `ty` is a type just made on
-        // it, without instances; `simple_dealloc::<T>` deallocates exactly
-        // the instances of `T`'s type.
-        unsafe { (ext.mark_simple)(ty, simple_dealloc::<T>) };
+        let finish: Option<hpy_sys::SimpleFinish> = if T::VISIT_VALUE.is_some() || T::NEEDS_DESTROY
+        {
+            Some(simple_clear_and_destroy::<T>)
+        } else {
+            None
+        };
+        // SAFETY: the plain context's table; `ty` is `T`'s type, just made
+        // on it, without instances; a simple class's payload is T's block
+        // (no ancestors) followed by its slots, fields of the plain
+        // context, and `finish` handles the rest of T's payload.
+        unsafe {
+            (ext.mark_simple)(
+                ty,
+                core::mem::size_of::<crate::class::ClassData<T>>(),
+                T::FIELD_SLOTS + T::DICT as usize,
+                finish,
+            )
+        };
     }
 }
 

@@ -99,8 +99,10 @@ pub(crate) fn fast(ctx: *mut HPyContext) -> Option<&'static PlainContextExt> {
         return None;
     }
     // SAFETY: `ctx` is the recorded context (never null), so `table` is
-    // its static table, recorded before it.
-    Some(unsafe { &*PLAIN_EXT.table.load(Ordering::Relaxed) })
+    // its static table, recorded before it. A plain read, as above, which
+    // the compiler leaves out where the caller uses no entry (an atomic
+    // load it would keep: one instruction for nothing).
+    Some(unsafe { &**PLAIN_EXT.table.as_ptr() })
 }
 
 /// The extension table of `ctx` if `ctx` is the plain context that
@@ -130,12 +132,16 @@ pub(crate) fn of(ctx: *mut HPyContext) -> Option<&'static PlainContextExt> {
 /// through that table.
 #[inline(always)]
 pub(crate) fn recorded_fast() -> Option<&'static PlainContextExt> {
-    if PLAIN_EXT.fast_ctx.load(Ordering::Relaxed).is_null() {
-        return None;
+    // SAFETY: plain reads, as in `fast` (CPython calls a deallocator with
+    // the GIL held).
+    unsafe {
+        if (*PLAIN_EXT.fast_ctx.as_ptr()).is_null() {
+            return None;
+        }
+        // The host's static table of version 4 or later (checked in
+        // `record`, before `fast_ctx` was set), never written.
+        (*PLAIN_EXT.table.as_ptr()).as_ref()
     }
-    // SAFETY: the host's static table of version 4 or later (checked in
-    // `record`, before `fast_ctx` was set), never written.
-    unsafe { PLAIN_EXT.table.load(Ordering::Relaxed).as_ref() }
 }
 
 #[cfg(test)]
@@ -160,25 +166,22 @@ mod tests {
 
     unsafe extern "C" fn no_release(_: *mut hpy_sys::HPy_buffer) {}
 
-    unsafe extern "C" fn no_mark(_: HPy, _: hpy_sys::SimpleDealloc) -> core::ffi::c_int {
+    unsafe extern "C" fn no_mark(
+        _: HPy,
+        _: usize,
+        _: usize,
+        _: Option<hpy_sys::SimpleFinish>,
+    ) -> core::ffi::c_int {
         0
     }
 
-    unsafe extern "C" fn no_alloc(_: HPy, _: hpy_sys::SimpleDealloc, size: *mut usize) -> HPy {
+    unsafe extern "C" fn no_alloc(_: HPy, size: *mut usize) -> HPy {
         // SAFETY: the caller's out parameter.
         unsafe { *size = usize::MAX };
         hpy_sys::HPy_NULL
     }
 
     unsafe extern "C" fn no_track(_: HPy) {}
-
-    unsafe extern "C" fn no_dealloc(
-        _: *mut core::ffi::c_void,
-        _: usize,
-        _: usize,
-        _: Option<hpy_sys::SimpleDealloc>,
-    ) {
-    }
 
     unsafe extern "C" fn no_clear(_: *mut HPyField) {}
 
@@ -207,7 +210,6 @@ mod tests {
             mark_simple: no_mark,
             alloc_simple: no_alloc,
             track_simple: no_track,
-            dealloc_simple: no_dealloc,
             clear_field: no_clear,
         };
         static TABLE: PlainContextExt = PlainContextExt {
@@ -224,7 +226,6 @@ mod tests {
             mark_simple: no_mark,
             alloc_simple: no_alloc,
             track_simple: no_track,
-            dealloc_simple: no_dealloc,
             clear_field: no_clear,
         };
         let mut none = context_with(core::ptr::null_mut());
@@ -279,7 +280,6 @@ mod tests {
         mark_simple: no_mark,
         alloc_simple: no_alloc,
         track_simple: no_track,
-        dealloc_simple: no_dealloc,
         clear_field: no_clear,
     };
 }
