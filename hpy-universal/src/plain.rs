@@ -117,6 +117,7 @@ unsafe extern "C" fn simple_dealloc(obj: *mut PyObject) {
     unsafe {
         let plan = match type_extra(hpy_sys::cpython::Py_TYPE(obj)) {
             Some(extra) => extra.simple_plan,
+            // A marked type is an HPy type (checked by `mark_simple`).
             None => std::process::abort(),
         };
         hpy_rs_simple_dealloc(obj, |payload| {

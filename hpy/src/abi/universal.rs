@@ -870,27 +870,54 @@ pub(crate) fn type_check_constant(
     }
 }
 
-/// The value of `obj` if it is exactly a `float`, on hpy_rs_universal's
-/// plain context (a table of version 4): read from the object as
-/// `PyFloat_AS_DOUBLE` does; `None` for anything else, or on any other
-/// context (the caller reads the float through HPy).
+/// The value of `obj` as `HPyFloat_AsDouble` gives it, where that is
+/// cheaper to have directly, on hpy_rs_universal's plain context (a table
+/// of version 4): an exact `float`'s read from the object as
+/// `PyFloat_AS_DOUBLE` does; an exact `int`'s from `HPyLong_AsDouble`
+/// (what `int.__float__` returns, without `PyFloat_AsDouble` looking the
+/// method up); `None` for anything else, for an `int` too large (its
+/// `OverflowError` is left to the caller's `HPyFloat_AsDouble`), or on any
+/// other context (the caller reads the float through HPy).
 #[inline(always)]
 pub(crate) fn exact_float_value(obj: &crate::Handle<'_>) -> Option<f64> {
     let ctx = obj.context().as_raw();
     plain_ext::fast(ctx)?;
     // SAFETY: a live handle of the plain context (the object); an exact
-    // `float`'s `double` is at the layout's offset.
+    // `float`'s `double` is at the layout's offset; the constants are the
+    // context's own type objects.
     unsafe {
         let t = plain_type_of(obj.as_raw());
-        if t != hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::FloatType)._i {
+        if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::FloatType)._i {
+            return Some(
+                (obj.as_raw()._i as *const u8)
+                    .add(plain_ext::layout::FLOAT_VALUE)
+                    .cast::<f64>()
+                    .read_unaligned(),
+            );
+        }
+        if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::LongType)._i {
+            return exact_int_value(ctx, obj.as_raw());
+        }
+        None
+    }
+}
+
+/// [`exact_float_value`] of an exact `int`: out of line, as the rarer
+/// case.
+///
+/// # Safety
+/// `obj` is a live exact `int`, a handle of the plain context `ctx`.
+#[inline(never)]
+unsafe fn exact_int_value(ctx: *mut HPyContext, obj: HPy) -> Option<f64> {
+    // SAFETY: the contract; the error, if any, is cleared here and raised
+    // again by the caller's `HPyFloat_AsDouble`.
+    unsafe {
+        let v = hpy_sys::HPyLong_AsDouble(ctx, obj);
+        if v == -1.0 && hpy_sys::HPyErr_Occurred(ctx) != 0 {
+            hpy_sys::HPyErr_Clear(ctx);
             return None;
         }
-        Some(
-            (obj.as_raw()._i as *const u8)
-                .add(plain_ext::layout::FLOAT_VALUE)
-                .cast::<f64>()
-                .read_unaligned(),
-        )
+        Some(v)
     }
 }
 
