@@ -354,13 +354,64 @@ pub struct PlainContextExt {
     /// type of shape `Object` starts (`_HPy_AsStruct_Object` without the
     /// call through the context).
     pub object_payload_offset: usize,
+    /// Version 4: how many bytes after a type object's address its
+    /// `tp_flags` word (a C `unsigned long`) is, in the running CPython: a
+    /// universal binary checks an object against a builtin type as
+    /// CPython's own `PyLong_Check` and its siblings do (the exact type,
+    /// then the type's subclass bit), without `HPy_TypeCheck`. The bits
+    /// are CPython's `Py_TPFLAGS_*_SUBCLASS`, part of its stable ABI.
+    pub tp_flags_offset: usize,
+    /// Version 4: how many bytes after an exact `float`'s address its
+    /// `double` is (`PyFloat_AS_DOUBLE` without `HPyFloat_AsDouble`).
+    pub float_value_offset: usize,
+    /// Version 4: offers the type `h_type`, just made by
+    /// `HPyType_FromSpec` on this context and without instances yet, as a
+    /// *simple* class: shape `Object`, based on `object`, not
+    /// subclassable, no finalizer, `__call__`, `__dict__` or weak
+    /// references, and not already given the host's own fast path (a type
+    /// whose instances only need freeing). Returns 1 if the host took it:
+    /// from then on the host deallocates its instances itself (untracked,
+    /// the `slots` fields from `slots_offset` bytes into the payload
+    /// emptied, each an `HPyField` of this context owning its reference or
+    /// empty, then `finish` given the payload, if any, then the memory and
+    /// the instance's reference to its type freed), and
+    /// [`alloc_simple`](Self::alloc_simple) allocates them.
+    pub mark_simple: unsafe extern "C" fn(
+        h_type: HPy,
+        slots_offset: usize,
+        slots: usize,
+        finish: Option<SimpleFinish>,
+    ) -> core::ffi::c_int,
+    /// Version 4: a new instance of `h_type` if the host took it as simple
+    /// (else NULL with `*payload_size` set to [`usize::MAX`] and no
+    /// exception: allocate it with `HPy_New`), its payload (at
+    /// [`object_payload_offset`](Self::object_payload_offset),
+    /// `*payload_size` bytes) not written and the object not tracked by
+    /// the garbage collector. NULL with an exception set (and
+    /// `*payload_size` not `usize::MAX`) if the allocation failed. The
+    /// caller writes every byte of the payload, then hands the object to
+    /// [`track_simple`](Self::track_simple) before anything else sees it.
+    pub alloc_simple: unsafe extern "C" fn(h_type: HPy, payload_size: *mut usize) -> HPy,
+    /// Version 4: hands an object from [`alloc_simple`](Self::alloc_simple),
+    /// its payload written, to the garbage collector (if its type is
+    /// collected); once per object.
+    pub track_simple: unsafe extern "C" fn(obj: HPy),
+    /// Version 4: empties a field of a dying instance of a simple class
+    /// (for a `finish` function), releasing the reference it owned (a
+    /// no-op on an empty field).
+    pub clear_field: unsafe extern "C" fn(field: *mut HPyField),
 }
+
+/// What a simple class of [`PlainContextExt`] (version 4) has its host do
+/// with a dying instance's payload once the field slots are empty: empty
+/// the fields its value holds and drop the value.
+pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 
 /// [`PlainContextExt::magic`]: `"hpyX"` read as a little-endian word.
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 3;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 4;
 
 // ---------------------------------------------------------------------------
 // generated code

@@ -13,14 +13,22 @@
 //! instead of through the runtime's generic `ctx_New`. Python subclasses of
 //! a plain type keep CPython's deallocator and the generic allocation.
 
-use core::ffi::c_void;
+use core::ffi::{c_int, c_void};
 use core::ptr::null_mut;
 
-use hpy_sys::cpython::{hpy_rs_cpython_mark_plain, hpy_rs_new_filled};
+use hpy_sys::cpython::ffi::{PyTypeObject, Py_TPFLAGS_TYPE_SUBCLASS};
+use hpy_sys::cpython::runtime::types::{
+    hpy_rs_set_simple_plan, is_hpy_type, type_extra, SimplePlan,
+};
+use hpy_sys::cpython::{
+    hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple,
+    hpy_rs_new_filled, hpy_rs_simple_dealloc, hpy_rs_track_simple, PyObject, SimpleAlloc,
+};
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{
-    HPy, HPyDef, HPyDef_Kind_Slot, HPyType_Spec, HPyType_SpecParam, HPy_ssize_t, HPy_tp_destroy,
-    PlainContextExt, PLAIN_CONTEXT_EXT_MAGIC, PLAIN_CONTEXT_EXT_VERSION,
+    HPy, HPyDef, HPyDef_Kind_Slot, HPyField, HPyType_Spec, HPyType_SpecParam, HPy_ssize_t,
+    HPy_tp_destroy, PlainContextExt, SimpleFinish, PLAIN_CONTEXT_EXT_MAGIC,
+    PLAIN_CONTEXT_EXT_VERSION,
 };
 
 /// Puts the plain-class functions into the plain universal context `ctx`
@@ -50,7 +58,174 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
         Some(size) => size,
         None => panic!("the Object shape has a header"),
     },
+    tp_flags_offset: core::mem::offset_of!(hpy_sys::cpython::PyTypeObject, tp_flags),
+    float_value_offset: core::mem::size_of::<hpy_sys::cpython::PyObject>(),
+    mark_simple,
+    alloc_simple,
+    track_simple,
+    clear_field,
 };
+
+/// [`PlainContextExt::mark_simple`]: hpy-sys's `hpy_rs_cpython_mark_simple`
+/// (the CPython ABI's simple classes) with the host's [`simple_dealloc`],
+/// which follows the plan recorded in the type.
+///
+/// # Safety
+/// As the table entry: the GIL is held; `h_type` was just made by
+/// `HPyType_FromSpec` on the plain context and has no instances; the plan
+/// describes its instances' payload.
+unsafe extern "C" fn mark_simple(
+    h_type: HPy,
+    slots_offset: usize,
+    slots: usize,
+    finish: Option<SimpleFinish>,
+) -> c_int {
+    // SAFETY: the contract. The plan is written before the type can have
+    // instances, and only to an HPy type (checked first; marking checks
+    // the rest of what a simple type is).
+    unsafe {
+        let tp = hpy_sys::cpython::_h2py(h_type).cast::<PyTypeObject>();
+        if (*hpy_sys::cpython::Py_TYPE(tp.cast())).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS == 0
+            || !is_hpy_type(tp)
+        {
+            return 0;
+        }
+        hpy_rs_set_simple_plan(
+            tp,
+            SimplePlan {
+                slots_offset,
+                slots,
+                finish,
+            },
+        );
+        hpy_rs_cpython_mark_simple(null_mut(), h_type, simple_dealloc)
+    }
+}
+
+/// The `tp_dealloc` of a universal binary's simple classes: hpy-sys's
+/// `hpy_rs_simple_dealloc` following the plan the binary gave for the
+/// type ([`mark_simple`]): its field slots emptied here (as the CPython
+/// ABI's simple classes empty theirs inline), then its `finish`, if any.
+///
+/// # Safety
+/// Called by CPython only, with a dying instance of a type marked by
+/// [`mark_simple`] (of exactly that type: it cannot be subclassed).
+unsafe extern "C" fn simple_dealloc(obj: *mut PyObject) {
+    // SAFETY: a marked type is an HPy type whose plan describes this
+    // instance's payload; its fields own their references or are empty
+    // (skipped); `hpy_rs_simple_dealloc`'s contract is this function's.
+    unsafe {
+        let plan = match type_extra(hpy_sys::cpython::Py_TYPE(obj)) {
+            Some(extra) => extra.simple_plan,
+            // A marked type is an HPy type (checked by `mark_simple`).
+            None => std::process::abort(),
+        };
+        hpy_rs_simple_dealloc(obj, |payload| {
+            let fields = payload
+                .cast::<u8>()
+                .add(plan.slots_offset)
+                .cast::<HPyField>();
+            clear_fields(fields, plan.slots);
+            if let Some(finish) = plan.finish {
+                finish(payload);
+            }
+        });
+    }
+}
+
+/// Empties the `n` fields at `fields` (each empty or owning its
+/// reference). Up to eight (every class of the ports) by a jump to a
+/// straight run of tests, three instructions an empty field, as the CPython
+/// ABI's deallocator compiled for its class does; a loop beyond.
+///
+/// # Safety
+/// `fields` points to `n` fields of a dying instance, empty or owning
+/// their references.
+#[inline(always)]
+unsafe fn clear_fields(fields: *mut HPyField, n: usize) {
+    /// Empties field `i`, if it holds a reference.
+    macro_rules! clear {
+        ($($i:literal)*) => {{$(
+            // SAFETY: `i < n` (the arm's count), a field of the instance.
+            unsafe {
+                let field = fields.add($i);
+                if (*field)._i != 0 {
+                    hpy_rs_clear_field(field);
+                }
+            }
+        )*}};
+    }
+    match n {
+        0 => {}
+        1 => clear!(0),
+        2 => clear!(0 1),
+        3 => clear!(0 1 2),
+        4 => clear!(0 1 2 3),
+        5 => clear!(0 1 2 3 4),
+        6 => clear!(0 1 2 3 4 5),
+        7 => clear!(0 1 2 3 4 5 6),
+        8 => clear!(0 1 2 3 4 5 6 7),
+        _ => {
+            for i in 0..n {
+                // SAFETY: `i < n`, a field of the instance.
+                unsafe {
+                    let field = fields.add(i);
+                    if (*field)._i != 0 {
+                        hpy_rs_clear_field(field);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// [`PlainContextExt::alloc_simple`]: hpy-sys's `hpy_rs_alloc_simple`.
+///
+/// # Safety
+/// As the table entry: the GIL is held; `h_type` is a live object;
+/// `payload_size` is writable; a made object's payload is written whole
+/// and the object handed to [`track_simple`] before anything sees it.
+unsafe extern "C" fn alloc_simple(h_type: HPy, payload_size: *mut usize) -> HPy {
+    // SAFETY: the contract, as `hpy_rs_alloc_simple` requires it.
+    unsafe {
+        match hpy_rs_alloc_simple(h_type, simple_dealloc) {
+            SimpleAlloc::Made { obj, size, .. } => {
+                *payload_size = size;
+                hpy_sys::cpython::_py2h(obj)
+            }
+            SimpleAlloc::Failed => {
+                *payload_size = 0;
+                HPy { _i: 0 }
+            }
+            SimpleAlloc::NotSimple => {
+                *payload_size = usize::MAX;
+                HPy { _i: 0 }
+            }
+        }
+    }
+}
+
+/// [`PlainContextExt::track_simple`]: hpy-sys's `hpy_rs_track_simple`.
+///
+/// # Safety
+/// As the table entry: `obj` comes from [`alloc_simple`], its payload
+/// written, and is tracked once.
+unsafe extern "C" fn track_simple(obj: HPy) {
+    // SAFETY: the contract.
+    unsafe { hpy_rs_track_simple(hpy_sys::cpython::_h2py(obj)) }
+}
+
+/// [`PlainContextExt::clear_field`]: hpy-sys's `hpy_rs_clear_field`, for a
+/// field that holds a reference (a plain context's field is the object's
+/// address, owning one reference).
+///
+/// # Safety
+/// As the table entry: `field` is a field of a dying instance, empty or
+/// owning its reference.
+unsafe extern "C" fn clear_field(field: *mut HPyField) {
+    // SAFETY: the contract (an empty field stays empty).
+    unsafe { hpy_rs_clear_field(field) }
+}
 
 /// [`PlainContextExt::get_buffer`]: `PyObject_GetBuffer`, which HPy 0.9's
 /// context lacks (it can export buffers, not consume them).

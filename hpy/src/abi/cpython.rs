@@ -1030,7 +1030,7 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
 ) -> HPyResult<crate::Handle<'ctx>> {
     use hpy_sys::cpython::SimpleAlloc;
     let ctx = cls.context();
-    if may_be_simple::<T>() {
+    if super::may_be_simple::<T>() {
         // SAFETY: `cls` is a live object; on `Made` the data is written
         // whole below (T's block by `fill`, the rest zeroed: a simple class
         // has no ancestors' blocks) before the object is tracked or seen.
@@ -1039,17 +1039,7 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
             // else until it is tracked; T's block is `ClassData<T>` at the
             // start (a simple class), the slots after it are zeroed here.
             SimpleAlloc::Made { obj, payload, size } => unsafe {
-                // The `Field` slots and the interpreter's slots after T's
-                // block (a size known here, so the zeroing is a few stores),
-                // and any padding the type's size adds after them.
-                let block = core::mem::size_of::<crate::class::ClassData<T>>();
-                let known = crate::runtime::class::data_size::<T>();
-                debug_assert!(size >= known, "the type holds T's data and slots");
-                let p = payload.cast::<u8>();
-                ptr::write_bytes(p.add(block), 0, known - block);
-                if size > known {
-                    ptr::write_bytes(p.add(known), 0, size - known);
-                }
+                super::zero_after_block::<T>(payload.cast(), size);
                 let obj = crate::Handle::from_raw(ctx, _py2h(obj));
                 fill(&obj, payload);
                 hpy_sys::cpython::hpy_rs_track_simple(_h2py(obj.as_raw()));
@@ -1073,17 +1063,6 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
     Ok(obj)
 }
 
-/// Whether `T`'s type can be *simple* for hpy-sys
-/// (`hpy_rs_cpython_mark_simple` checks the type object itself): a class
-/// of shape `Object` without Rust ancestors (its block starts the data)
-/// that Python cannot subclass and that has data.
-const fn may_be_simple<T: crate::HPyClass>() -> bool {
-    T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object
-        && T::INFO.data_offset == 0
-        && T::INFO.flags & crate::runtime::class::TPFLAGS_BASETYPE == 0
-        && crate::runtime::class::data_size::<T>() != 0
-}
-
 /// The `tp_dealloc` of a *simple* class `T`: hpy-sys's generic deallocator
 /// with the class known (no walk up the type chain, no search for the
 /// data): every field emptied, as `tp_clear` does (the `Field` slots and
@@ -1094,27 +1073,12 @@ const fn may_be_simple<T: crate::HPyClass>() -> bool {
 /// Called by CPython only, for an instance of `T`'s type (marked simple, so
 /// of exactly that type) whose reference count reached 0.
 unsafe extern "C" fn simple_dealloc<T: crate::HPyClass>(obj: *mut cpy_PyObject) {
-    let clear_and_destroy = |data: *mut c_void| {
-        let start = data.cast::<u8>();
-        // SAFETY: the payload of a simple class is `T`'s block
-        // (`may_be_simple`), zeroed at allocation: fields and value are read
-        // only once written; this is the CPython ABI.
-        unsafe { crate::runtime::class::clear_fields::<T>(start) };
-        let result = std::panic::catch_unwind(|| {
-            // SAFETY: as above; `destroy` drops a written value once.
-            unsafe { destroy_instance::<T>(start) }
-        });
-        if let Err(payload) = result {
-            eprintln!(
-                "hpy: panic while dropping a {} object: {}",
-                T::INFO.python_name(),
-                crate::err::panic_text(&*payload)
-            );
-        }
-    };
-    // SAFETY: the contract, as `hpy_rs_simple_dealloc` requires it, with
-    // the payload's handling above.
-    unsafe { hpy_sys::cpython::hpy_rs_simple_dealloc(obj, clear_and_destroy) }
+    // SAFETY: the contract, as `hpy_rs_simple_dealloc` requires it; the
+    // payload of a simple class is `T`'s block and slots (`may_be_simple`),
+    // written at allocation, as `clear_and_destroy` requires.
+    unsafe {
+        hpy_sys::cpython::hpy_rs_simple_dealloc(obj, |data| super::clear_and_destroy::<T>(data))
+    }
 }
 
 /// Called once a class's type object exists: marks it plain for hpy-sys's
@@ -1136,7 +1100,7 @@ pub unsafe fn type_created<T: crate::HPyClass>(
     unsafe {
         let destroy = defines_slot(defines, hpy_sys::HPy_tp_destroy);
         let plain = hpy_sys::cpython::hpy_rs_cpython_mark_plain(ctx, ty, c_int::from(destroy));
-        if plain == 0 && may_be_simple::<T>() {
+        if plain == 0 && super::may_be_simple::<T>() {
             hpy_sys::cpython::hpy_rs_cpython_mark_simple(ctx, ty, simple_dealloc::<T>);
         }
     }

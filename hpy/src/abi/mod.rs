@@ -225,6 +225,69 @@ pub(crate) const fn quirk_possible(quirk: Quirk) -> bool {
     cfg!(feature = "universal") || ASSUMED_PROFILE.has(quirk)
 }
 
+/// Whether `T`'s type can be *simple* for its host (hpy-sys's
+/// `hpy_rs_cpython_mark_simple`, in the CPython ABI or behind
+/// hpy_rs_universal's plain context, checks the type object itself): a
+/// class of shape `Object` without Rust ancestors (its block starts the
+/// data) that Python cannot subclass and that has data.
+pub(crate) const fn may_be_simple<T: crate::HPyClass>() -> bool {
+    T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object
+        && T::INFO.data_offset == 0
+        && T::INFO.flags & crate::runtime::class::TPFLAGS_BASETYPE == 0
+        && crate::runtime::class::data_size::<T>() != 0
+}
+
+/// Zeroes what follows `T`'s block in the `size`-byte payload of a new
+/// instance of a simple class (its `Field` slots and the interpreter's
+/// slots: a size known here, so a few stores, and any padding the type's
+/// size adds after them); `T`'s block itself is written by the caller.
+///
+/// # Safety
+/// `payload` is valid for writes of `size` bytes, the data of a new
+/// instance of `T`'s simple type (`may_be_simple`).
+#[inline(always)]
+pub(crate) unsafe fn zero_after_block<T: crate::HPyClass>(payload: *mut u8, size: usize) {
+    let block = core::mem::size_of::<crate::class::ClassData<T>>();
+    let known = crate::runtime::class::data_size::<T>();
+    debug_assert!(size >= known, "the type holds T's data and slots");
+    // SAFETY: both ranges lie within the payload (contract; the type's
+    // payload holds T's block and slots).
+    unsafe {
+        core::ptr::write_bytes(payload.add(block), 0, known - block);
+        if size > known {
+            core::ptr::write_bytes(payload.add(known), 0, size - known);
+        }
+    }
+}
+
+/// What a simple class's deallocator does with the payload `data` of a
+/// dying instance of `T`: every field emptied, as `tp_clear` does (the
+/// `Field` slots and the value's, as `tp_traverse` finds them), then the
+/// value dropped (a panic in `Drop` is reported and the value leaked, as
+/// in `tp_destroy`).
+///
+/// # Safety
+/// `data` is the payload of an instance of `T`'s simple type
+/// (`may_be_simple`) whose reference count reached 0, zeroed or written
+/// at allocation; its fields own their references.
+#[inline(always)]
+pub(crate) unsafe fn clear_and_destroy<T: crate::HPyClass>(data: *mut core::ffi::c_void) {
+    let start = data.cast::<u8>();
+    // SAFETY: the contract: fields and value are read only once written.
+    unsafe { crate::runtime::class::clear_fields::<T>(start) };
+    let result = std::panic::catch_unwind(|| {
+        // SAFETY: as above; `destroy` drops a written value once.
+        unsafe { destroy_instance::<T>(start) }
+    });
+    if let Err(payload) = result {
+        eprintln!(
+            "hpy: panic while dropping a {} object: {}",
+            T::INFO.python_name(),
+            crate::err::panic_text(&*payload)
+        );
+    }
+}
+
 #[cfg(not(feature = "universal"))]
 mod cpython;
 #[cfg(not(feature = "universal"))]

@@ -800,16 +800,125 @@ pub unsafe fn list_or_tuple_item(_: HPy, _: usize) -> Option<HPy> {
     None
 }
 
-/// No shortcut in this ABI: the caller checks through HPy.
+/// The type pointer of `obj`, a handle of hpy_rs_universal's plain
+/// context (the object's address) served by `plain_ext::fast`.
+///
+/// # Safety
+/// `obj` is a live handle of that context.
 #[inline(always)]
-pub(crate) fn type_check_constant(_: &crate::Handle<'_>, _: hpy_sys::HPyConstant) -> Option<bool> {
-    None
+unsafe fn plain_type_of(obj: HPy) -> isize {
+    // SAFETY: the object's type pointer is `OB_TYPE` bytes after its
+    // address (the layout `plain_ext::fast` checked against the table).
+    unsafe {
+        *(obj._i as *const u8)
+            .add(plain_ext::layout::OB_TYPE)
+            .cast::<isize>()
+    }
 }
 
-/// Always `None` in this ABI (the caller reads the float through HPy).
+/// CPython's `Py_TPFLAGS_{LONG,LIST,TUPLE,BYTES,UNICODE,DICT,
+/// BASE_EXC,TYPE}_SUBCLASS` (bits 24-31, its stable ABI): a type with one
+/// of them derives from that builtin type.
+const BUILTIN_SUBCLASS_BITS: core::ffi::c_ulong = 0xff << 24;
+
+/// `isinstance(obj, ty)` for a builtin type constant, on hpy_rs_universal's
+/// plain context (a table of version 4) as CPython's `PyLong_Check` and
+/// its siblings decide it, as the CPython ABI does: the exact type, then
+/// the type's subclass bit in `tp_flags` (CPython's stable-ABI
+/// `Py_TPFLAGS_*_SUBCLASS` values); `None` (the caller checks through HPy)
+/// for a subclass of `float`, which has no bit, for the constants not
+/// listed here, and on any other context.
 #[inline(always)]
-pub(crate) fn exact_float_value(_: &crate::Handle<'_>) -> Option<f64> {
-    None
+pub(crate) fn type_check_constant(
+    obj: &crate::Handle<'_>,
+    ty: hpy_sys::HPyConstant,
+) -> Option<bool> {
+    use hpy_sys::HPyConstant as C;
+    let flag: core::ffi::c_ulong = match ty {
+        C::LongType => 1 << 24,
+        C::ListType => 1 << 25,
+        C::TupleType => 1 << 26,
+        C::BytesType => 1 << 27,
+        C::UnicodeType => 1 << 28,
+        C::TypeType => 1 << 31,
+        C::FloatType => 0,
+        _ => return None,
+    };
+    let ctx = obj.context().as_raw();
+    plain_ext::fast(ctx)?;
+    // SAFETY: a live handle of the plain context (the object); the
+    // constant is a type object of the context, read from it; the object's
+    // type is live, its `tp_flags` at the layout's offset.
+    unsafe {
+        let t = plain_type_of(obj.as_raw());
+        if t == hpy_sys::HPy_GetConstant(ctx, ty)._i {
+            return Some(true);
+        }
+        let flags = *(t as *const u8)
+            .add(plain_ext::layout::TP_FLAGS)
+            .cast::<core::ffi::c_ulong>();
+        if flag != 0 {
+            return Some(flags & flag != 0);
+        }
+        // `float` has no bit, but its instances' layout conflicts with
+        // those of the types that have one (no class has both as bases):
+        // an `int` is no `float` without walking its bases.
+        if flags & BUILTIN_SUBCLASS_BITS != 0 {
+            return Some(false);
+        }
+        None
+    }
+}
+
+/// The value of `obj` as `HPyFloat_AsDouble` gives it, where that is
+/// cheaper to have directly, on hpy_rs_universal's plain context (a table
+/// of version 4): an exact `float`'s read from the object as
+/// `PyFloat_AS_DOUBLE` does; an exact `int`'s from `HPyLong_AsDouble`
+/// (what `int.__float__` returns, without `PyFloat_AsDouble` looking the
+/// method up); `None` for anything else, for an `int` too large (its
+/// `OverflowError` is left to the caller's `HPyFloat_AsDouble`), or on any
+/// other context (the caller reads the float through HPy).
+#[inline(always)]
+pub(crate) fn exact_float_value(obj: &crate::Handle<'_>) -> Option<f64> {
+    let ctx = obj.context().as_raw();
+    plain_ext::fast(ctx)?;
+    // SAFETY: a live handle of the plain context (the object); an exact
+    // `float`'s `double` is at the layout's offset; the constants are the
+    // context's own type objects.
+    unsafe {
+        let t = plain_type_of(obj.as_raw());
+        if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::FloatType)._i {
+            return Some(
+                (obj.as_raw()._i as *const u8)
+                    .add(plain_ext::layout::FLOAT_VALUE)
+                    .cast::<f64>()
+                    .read_unaligned(),
+            );
+        }
+        if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::LongType)._i {
+            return exact_int_value(ctx, obj.as_raw());
+        }
+        None
+    }
+}
+
+/// [`exact_float_value`] of an exact `int`: out of line, as the rarer
+/// case.
+///
+/// # Safety
+/// `obj` is a live exact `int`, a handle of the plain context `ctx`.
+#[inline(never)]
+unsafe fn exact_int_value(ctx: *mut HPyContext, obj: HPy) -> Option<f64> {
+    // SAFETY: the contract; the error, if any, is cleared here and raised
+    // again by the caller's `HPyFloat_AsDouble`.
+    unsafe {
+        let v = hpy_sys::HPyLong_AsDouble(ctx, obj);
+        if v == -1.0 && hpy_sys::HPyErr_Occurred(ctx) != 0 {
+            hpy_sys::HPyErr_Clear(ctx);
+            return None;
+        }
+        Some(v)
+    }
 }
 
 /// Always `false`: a handle is no object in this ABI.
@@ -918,9 +1027,9 @@ pub unsafe fn field_store_owned(
     field: *mut hpy_sys::HPyField,
     obj: HPy,
 ) {
-    if plain_ext::of(ctx).is_some_and(|ext| ext.version >= 3) {
-        // On hpy_rs_universal's plain context (a table of version 3 says
-        // so) a field holds the object's address as a strong reference,
+    if plain_ext::fast(ctx).is_some() {
+        // On hpy_rs_universal's plain context (a table of version 3 or
+        // later says so) a field holds the object's address as a strong reference,
         // as in the CPython ABI, and a handle is that address owning one
         // reference: the handle's reference moves into the empty field,
         // no `HPyField_Store` and `HPy_Close` through the context.
@@ -1015,11 +1124,18 @@ pub unsafe fn tuple_builder_put(
 
 // ---- classes ----
 
-/// The type object a ready class `global` holds, as a handle of the
-/// plain context `ctx` of hpy_rs_universal (whose handles and globals are
-/// the objects' addresses), with that context's extension table; `None`
-/// anywhere else (another host, this host's debug and trace contexts: ask
-/// the HPy API), or before the global holds the type.
+/// The type object a class `global` holds, as a handle of the plain
+/// context `ctx` of hpy_rs_universal (whose handles and globals are the
+/// objects' addresses) served by `plain_ext::fast`; `None` anywhere else
+/// (another host, this host's debug and trace contexts: ask the HPy API),
+/// or before the global holds the type.
+///
+/// On that context the slot itself says whether the type is there: it is
+/// zero until the host stores the type's address into it (at the module's
+/// exec, with the GIL held, as every use here holds it), and never
+/// cleared while the module lives, so `ready` (whose acquiring load would
+/// keep the compiler from sharing this context check with the next one,
+/// e.g. a borrow's data) is not read.
 ///
 /// # Safety
 /// `global` is a class's type slot, which holds the type once `ready` is
@@ -1027,26 +1143,23 @@ pub unsafe fn tuple_builder_put(
 #[inline(always)]
 unsafe fn plain_type(
     ctx: *mut HPyContext,
-    ready: &AtomicBool,
+    _ready: &AtomicBool,
     global: *const HPyGlobal,
-) -> Option<(&'static hpy_sys::PlainContextExt, HPy)> {
-    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 3)?;
-    if !ready.load(Ordering::Acquire) {
-        return None;
-    }
+) -> Option<HPy> {
+    plain_ext::fast(ctx)?;
     // SAFETY: the slot is readable (contract); every context of
     // hpy_rs_universal stores a global through the plain context, whose
     // global is the object's address (a strong reference).
     let ty = unsafe { *global }._i;
-    (ty != 0).then_some((ext, HPy { _i: ty }))
+    (ty != 0).then_some(HPy { _i: ty })
 }
 
 /// Whether `obj` is an instance of the class whose type `global` holds
 /// (or of a subclass), as the CPython ABI's `is_instance_fast` decides it,
-/// on hpy_rs_universal's plain context: the object's type pointer (at the
-/// table's `ob_type_offset`) compared with the global's object, no
-/// `HPyGlobal_Load`, `HPy_TypeCheck` or `HPy_Close` through the context
-/// for a final class. `None` elsewhere: ask the HPy API.
+/// on hpy_rs_universal's plain context: the object's type pointer
+/// compared with the global's object, no `HPyGlobal_Load`, `HPy_TypeCheck`
+/// or `HPy_Close` through the context for a final class. `None`
+/// elsewhere: ask the HPy API.
 ///
 /// # Safety
 /// As [`plain_type`]; `obj` is a valid handle of `ctx`; `final_` only for
@@ -1060,16 +1173,10 @@ pub unsafe fn is_instance_fast(
     final_: bool,
 ) -> Option<bool> {
     // SAFETY: forwarded.
-    let (ext, ty) = unsafe { plain_type(ctx, ready, global) }?;
+    let ty = unsafe { plain_type(ctx, ready, global) }?;
     // SAFETY: on the plain context a handle's value is the live object's
-    // address, and its type pointer is `ob_type_offset` bytes after it
-    // (the table, from the running CPython's `PyObject`).
-    let obj_ty = unsafe {
-        *(obj._i as *const u8)
-            .add(ext.ob_type_offset)
-            .cast::<isize>()
-    };
-    if obj_ty == ty._i {
+    // address.
+    if unsafe { plain_type_of(obj) } == ty._i {
         return Some(true);
     }
     if final_ {
@@ -1081,18 +1188,18 @@ pub unsafe fn is_instance_fast(
 }
 
 /// `_HPy_AsStruct_Object`: on hpy_rs_universal's plain context the
-/// handle's object plus the table's `object_payload_offset`, without the
-/// call through the context; elsewhere HPy's.
+/// handle's object plus the layout's payload offset, without the call
+/// through the context; elsewhere HPy's.
 ///
 /// # Safety
 /// `h` is a live instance of a type of shape `Object`, a handle of `ctx`.
 #[inline(always)]
 pub unsafe fn as_struct_object(ctx: *mut HPyContext, h: HPy) -> *mut c_void {
-    match plain_ext::of(ctx).filter(|ext| ext.version >= 3) {
+    match plain_ext::fast(ctx) {
         // On the plain context a handle's value is the object's address,
         // and the payload of its shape follows the header.
-        Some(ext) => (h._i as *mut u8)
-            .wrapping_add(ext.object_payload_offset)
+        Some(_) => (h._i as *mut u8)
+            .wrapping_add(plain_ext::layout::OBJECT_PAYLOAD)
             .cast(),
         // SAFETY: forwarded.
         None => unsafe { hpy_sys::_HPy_AsStruct_Object(ctx, h) },
@@ -1122,7 +1229,7 @@ pub unsafe fn type_borrowed(
     global: *const HPyGlobal,
 ) -> Option<HPy> {
     // SAFETY: forwarded.
-    unsafe { plain_type(ctx, ready, global) }.map(|(_, ty)| ty)
+    unsafe { plain_type(ctx, ready, global) }
 }
 
 /// Whether `cls` is the type the ready `global` holds (one compare, on
@@ -1138,32 +1245,73 @@ pub unsafe fn is_type_fast(
     cls: HPy,
 ) -> Option<bool> {
     // SAFETY: forwarded.
-    let (_, ty) = unsafe { plain_type(ctx, ready, global) }?;
+    let ty = unsafe { plain_type(ctx, ready, global) }?;
     (cls._i == ty._i).then_some(true)
 }
 
-/// The CPython ABI's field clearing for its own deallocator; never called
-/// here: the HPy runtime empties fields through `tp_traverse`.
+/// Empties a field that owns its reference, for a simple class's
+/// deallocation ([`simple_clear_and_destroy`]), which exists only behind
+/// hpy_rs_universal's plain context: through its table's `clear_field`.
+/// Anywhere else the HPy runtime empties fields through `tp_traverse`.
 ///
 /// # Safety
-/// Never to be called in this ABI.
-pub unsafe fn clear_owned_field(_: *mut hpy_sys::HPyField) {
-    unreachable!("fields are cleared by the HPy runtime in the universal ABI")
+/// `field` is a field of a dying instance of a simple class, empty or
+/// owning its reference.
+#[inline(always)]
+pub unsafe fn clear_owned_field(field: *mut hpy_sys::HPyField) {
+    match plain_ext::recorded_fast() {
+        // SAFETY: forwarded; a simple class's fields hold the plain
+        // context's references (the objects' addresses).
+        Some(ext) => unsafe { (ext.clear_field)(field) },
+        None => unreachable!("simple classes exist only behind hpy_rs_universal's table"),
+    }
 }
 
-/// A new instance of `cls` (HPy's `HPy_New`, through the context), its
-/// data written by `fill(obj, data)`.
+/// A new instance of `cls`, its data written by `fill(obj, data)`.
+///
+/// On hpy_rs_universal's plain context, for a class it took as *simple*
+/// (see [`type_created`]), the host allocates the object without zeroing
+/// or tracking it (its table's `alloc_simple`, version 4): `fill` writes
+/// `T`'s block, everything after it is zeroed here, and the host tracks
+/// the object after `fill`, as the CPython ABI does. Anywhere else HPy's
+/// `HPy_New` (zeroed, tracked), through the context.
 ///
 /// # Safety
 /// `cls` is a class of `T` or a subclass of one; `fill` writes the whole
-/// instance data (the ancestors' blocks and `T`'s).
+/// instance data (the ancestors' blocks and `T`'s) and runs no Python code
+/// that could see the object.
 #[inline(always)]
-#[allow(clippy::extra_unused_type_parameters)] // generic like the CPython ABI's
 pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
     cls: &crate::Handle<'ctx>,
     fill: impl FnOnce(&crate::Handle<'ctx>, *mut c_void),
 ) -> HPyResult<crate::Handle<'ctx>> {
     let ctx = cls.context();
+    if super::may_be_simple::<T>() {
+        if let Some(ext) = plain_ext::fast(ctx.as_raw()) {
+            let mut size = 0usize;
+            // SAFETY: the plain context's table (`plain_ext`); `cls` is a
+            // live type. On success the payload is written whole below
+            // (T's block by `fill`, the rest zeroed: a simple class has no
+            // ancestors' blocks) before the object is tracked or seen.
+            let raw = unsafe { (ext.alloc_simple)(cls.as_raw(), &mut size) };
+            if raw._i != 0 {
+                // SAFETY: a new object of the plain context (its address),
+                // its payload `size` bytes at the table's offset, seen by
+                // nothing else until tracked; T's block starts it.
+                unsafe {
+                    let payload = (raw._i as *mut u8).add(plain_ext::layout::OBJECT_PAYLOAD);
+                    super::zero_after_block::<T>(payload, size);
+                    let obj = crate::Handle::from_raw(ctx, raw);
+                    fill(&obj, payload.cast());
+                    (ext.track_simple)(raw);
+                    return Ok(obj);
+                }
+            }
+            if size != usize::MAX {
+                return Err(crate::HPyErr::raised(ctx));
+            }
+        }
+    }
     let mut data: *mut c_void = core::ptr::null_mut();
     // SAFETY: `cls` is a type; `HPy_New` returns an owned handle (or NULL)
     // and points `data` at the zeroed instance data, written by `fill`.
@@ -1172,13 +1320,57 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
     Ok(obj)
 }
 
-/// Nothing to do once a class's type object exists in this ABI.
+/// What the host does with the payload of a dying instance of a *simple*
+/// class `T` once it emptied the `Field` slots (see [`type_created`]): the
+/// value's own fields emptied, the value dropped.
 ///
 /// # Safety
-/// None; `unsafe` for the CPython ABI's contract.
+/// `data` is the payload of a dying instance of `T`'s simple type.
+unsafe extern "C" fn simple_clear_and_destroy<T: crate::HPyClass>(data: *mut c_void) {
+    // SAFETY: forwarded; the payload was written at allocation (zeroed by
+    // `HPy_New`, or written whole by `new_instance_filled`); the slots the
+    // host emptied are seen empty.
+    unsafe { super::clear_and_destroy::<T>(data) }
+}
+
+/// Called once a class's type object exists: on hpy_rs_universal's plain
+/// context (a table of version 4) a class that may be simple
+/// (`may_be_simple`) is offered to the host as one, with the plan of its
+/// deallocation: its `Field` slots (and `__dict__` slot), which follow
+/// `T`'s block at the payload's start, emptied by the host, then
+/// [`simple_clear_and_destroy`] only if the value holds fields of its own
+/// or needs dropping. The host checks the type object itself, and leaves
+/// alone a type it already allocates and frees on its own fast path.
+/// Nothing to do anywhere else.
+///
+/// # Safety
+/// `ty` was just created from a spec on `ctx` and has no instances yet.
 #[inline(always)]
-#[allow(clippy::extra_unused_type_parameters)] // generic like the CPython ABI's
-pub unsafe fn type_created<T: crate::HPyClass>(_: *mut HPyContext, _: HPy, _: *mut *mut HPyDef) {}
+pub unsafe fn type_created<T: crate::HPyClass>(ctx: *mut HPyContext, ty: HPy, _: *mut *mut HPyDef) {
+    if !super::may_be_simple::<T>() {
+        return;
+    }
+    if let Some(ext) = plain_ext::fast(ctx) {
+        let finish: Option<hpy_sys::SimpleFinish> = if T::VISIT_VALUE.is_some() || T::NEEDS_DESTROY
+        {
+            Some(simple_clear_and_destroy::<T>)
+        } else {
+            None
+        };
+        // SAFETY: the plain context's table; `ty` is `T`'s type, just made
+        // on it, without instances; a simple class's payload is T's block
+        // (no ancestors) followed by its slots, fields of the plain
+        // context, and `finish` handles the rest of T's payload.
+        unsafe {
+            (ext.mark_simple)(
+                ty,
+                core::mem::size_of::<crate::class::ClassData<T>>(),
+                T::FIELD_SLOTS + T::DICT as usize,
+                finish,
+            )
+        };
+    }
+}
 
 // ---- threads started by the extension ----
 

@@ -49,8 +49,45 @@ pub struct TypeExtra {
     /// `HPy_tp_call`'s CPython trampoline: the call function new
     /// instances start with.
     pub default_call: Option<cpy_vectorcallfunc>,
+    /// For a host of universal binaries: what its deallocator of a
+    /// *simple* type empties in each instance (zeroed, nothing, until the
+    /// host sets it when it marks the type).
+    pub simple_plan: SimplePlan,
     /// The type's name, NUL-terminated (`tp_name` points here).
     name: [c_char; 0],
+}
+
+/// What a deallocator of a *simple* type that is not compiled for the
+/// type (a host's, for a universal binary's class) empties in a dying
+/// instance before freeing it: `slots` fields from `slots_offset` bytes
+/// into its payload, then whatever `finish` does with the payload (the
+/// fields the value holds, the value's drop).
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct SimplePlan {
+    /// Where the first field slot is, in bytes from the payload's start.
+    pub slots_offset: usize,
+    /// How many field slots follow it.
+    pub slots: usize,
+    /// Given the payload once the slots are empty, if anything remains.
+    pub finish: Option<unsafe extern "C" fn(*mut c_void)>,
+}
+
+/// Records `plan` in the [`TypeExtra`] of `tp`, for the host's deallocator
+/// of a simple type.
+///
+/// # Safety
+/// `tp` is an HPy type (made by [`ctx_Type_FromSpec`]) without instances.
+pub unsafe fn hpy_rs_set_simple_plan(tp: *mut PyTypeObject, plan: SimplePlan) {
+    // SAFETY: an HPy type's `_ht_tpname` is its `TypeExtra` (contract),
+    // written here before any instance reads it.
+    unsafe {
+        debug_assert!(is_hpy_type(tp));
+        let extra = (*tp.cast::<PyHeapTypeObject>())
+            ._ht_tpname
+            .cast::<TypeExtra>();
+        (*extra).simple_plan = plan;
+    }
 }
 
 /// `PyType_Check(obj)`.

@@ -89,6 +89,13 @@ pub(crate) unsafe fn check_block<T: HPyClass>(
         // CPython, and PyPy cannot reach their data at all.
         return Ok(());
     }
+    if super::plain_ext::fast(obj.context().as_raw()).is_some() {
+        // hpy_rs_universal's plain context is CPython with hpy-rs's own
+        // runtime, as the CPython ABI (which checks nothing here): its
+        // types are immutable, so `__class__` is never assigned, and an
+        // object is destroyed only once nothing references it.
+        return Ok(());
+    }
     if (start as usize) < NO_DATA_BELOW {
         // PyPy drops the data of an object it destroyed, and then hands
         // out its null storage plus the data's offset in it (0x18).
