@@ -4,6 +4,7 @@ buffers, heterogeneous tuples and `hpy::dict!`, through
 tests/ext/hpyrs_conv."""
 
 import builtins
+import itertools
 import os
 import pathlib
 import sys
@@ -58,6 +59,25 @@ class OldStyle:
 ])
 def test_iter_builtin_iterables(hpyrs_conv, obj, expected):
     assert hpyrs_conv.iter_collect(obj) == expected
+
+
+@pytest.mark.parametrize("r", [
+    range(0), range(5), range(3, 20, 4), range(10, -7, -3), range(-5, -1),
+    range(2**62, 2**62 + 3), range(2**63 - 3, 2**63 - 1),   # items near isize's end
+    range(-2**63, -2**63 + 2), range(5, 2**63 - 1, 2**62),   # next + step overflows
+    range(2**63, 2**63 + 2), range(-2**64, -2**64 + 2),       # start over isize
+    range(0, 3, 2**63),                                         # step over isize
+    range(0, 2**64), range(-2**63, 2**63),                      # longer than sys.maxsize
+])
+def test_iter_range(hpyrs_conv, r):
+    """An exact range, read by arithmetic where the ABI has no iterator
+    call, gives what its iterator gives; one whose numbers do not fit an
+    isize is read through its iterator."""
+    got = hpyrs_conv.iter_collect(r, 4)
+    assert got == list(itertools.islice(r, 4))
+    assert all(type(x) is int for x in got)
+    if r.stop - r.start <= 50:
+        assert hpyrs_conv.iter_collect(r) == list(r)
 
 
 def test_iter_generators_and_protocols(hpyrs_conv):
