@@ -69,3 +69,26 @@ def test_new_checks_its_class(rpds):
     for obj in (rpds.HashTrieMap({1: 2}), rpds.HashTrieSet([1]), rpds.List([1, 2])):
         assert pickle.loads(pickle.dumps(obj)) == obj
         assert copy.copy(obj) == obj and copy.deepcopy(obj) == obj
+
+
+def test_list_of_one_iterable_reads_it_as_reversed_would(rpds):
+    """`List(x)` takes `reversed(x)` as rpds-py does; an exact list, tuple
+    or range is read forwards instead (the same items, fewer calls), and
+    anything `reversed` refuses is still refused with its TypeError."""
+    for items in ([1, "a", None], (3, 2, 1), range(5, -5, -2), range(0), [], ()):
+        assert list(rpds.List(items)) == list(items)
+
+    class Seq:
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            if i >= 3:
+                raise IndexError(i)
+            return i * 10
+
+    assert list(rpds.List(Seq())) == [0, 10, 20]
+    # (the wording is the interpreter's: PyPy says "'generator' has no length")
+    for not_reversible in ((x for x in [1, 2]), {1, 2}):
+        with pytest.raises(TypeError):
+            rpds.List(not_reversible)

@@ -11,8 +11,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use hpy::{
-    hpy_class, hpy_methods, hpy_module, Abc, Context, Field, HPyClass, HPyErr, HPyResult, Handle,
-    IntoHPy, List, ObjectStore, Ref, RichCompareOp, SnapshotIter, Stored, VarArgs, WithFields,
+    hpy_class, hpy_methods, hpy_module, Abc, Constant, Context, Field, HPyClass, HPyErr, HPyResult,
+    Handle, IntoHPy, List, ObjectStore, Ref, RichCompareOp, SnapshotIter, Stored, VarArgs,
+    WithFields,
 };
 use rpds::{HashTrieMapSync, HashTrieSetSync, ListSync, QueueSync, StackSync};
 
@@ -850,9 +851,23 @@ impl ListPy {
         let mut inner = ListSync::new_sync();
         if elements.len() == 1 {
             let one = elements.iter().next().expect("one element");
-            let reversed = ctx.builtin("reversed")?.call(&[&one])?;
-            for each in reversed.iter()? {
-                inner.push_front_mut(store.stash_owned(each?));
+            let ty = one.get_type();
+            if ty.is_constant(Constant::ListType)
+                || ty.is_constant(Constant::TupleType)
+                || ty.is(&ctx.builtin("range")?)
+            {
+                // What `reversed` would give, read forwards: no Python code
+                // runs between the reads of these three, and the SDK reads
+                // them without calling `next` per item.
+                let items = one.iter()?.collect::<HPyResult<Vec<_>>>()?;
+                for each in items.into_iter().rev() {
+                    inner.push_front_mut(store.stash_owned(each));
+                }
+            } else {
+                let reversed = ctx.builtin("reversed")?.call(&[&one])?;
+                for each in reversed.iter()? {
+                    inner.push_front_mut(store.stash_owned(each?));
+                }
             }
         } else {
             let all: Vec<hpy::Borrowed<'_, 'ctx>> = elements.iter().collect();
