@@ -81,7 +81,7 @@ impl<'ctx> Handle<'ctx> {
         if let Some(is) = crate::abi::type_check_constant(self, ty) {
             return Ok(is);
         }
-        if hpy_sys::HPY_CONSTANT_NAMES[ty as usize].ends_with("Type") {
+        if is_type_constant(ty) {
             // A type constant (`h_LongType`, …): checked against the
             // context's own handle, neither duplicated nor checked again.
             let ctx = self.context();
@@ -105,6 +105,40 @@ impl<'ctx> Handle<'ctx> {
         unsafe {
             let type_type = hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::TypeType);
             hpy_sys::HPy_TypeCheck(ctx.as_raw(), self.as_raw(), type_type) != 0
+        }
+    }
+}
+
+/// Whether `c` is one of the context's type objects (`h_BaseObjectType` …
+/// `h_SliceType`: the constants whose name ends in `Type`).
+const fn is_type_constant(c: HPyConstant) -> bool {
+    matches!(
+        c,
+        HPyConstant::BaseObjectType
+            | HPyConstant::TypeType
+            | HPyConstant::BoolType
+            | HPyConstant::LongType
+            | HPyConstant::FloatType
+            | HPyConstant::UnicodeType
+            | HPyConstant::TupleType
+            | HPyConstant::ListType
+            | HPyConstant::ComplexType
+            | HPyConstant::BytesType
+            | HPyConstant::MemoryViewType
+            | HPyConstant::CapsuleType
+            | HPyConstant::SliceType
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn type_constants_are_those_named_type() {
+        for (i, name) in hpy_sys::HPY_CONSTANT_NAMES.iter().enumerate() {
+            // SAFETY: `HPyConstant` is a `repr(u8)` enum numbered 0..83 in
+            // the order of `HPY_CONSTANT_NAMES`.
+            let c: hpy_sys::HPyConstant = unsafe { core::mem::transmute(i as u8) };
+            assert_eq!(super::is_type_constant(c), name.ends_with("Type"), "{name}");
         }
     }
 }
