@@ -39,6 +39,12 @@ Subcommands:
   (N // the row's ``divisor``), then the marker, then twice that. The
   difference between the two segments is the cost of that many iterations,
   with loop set-up and the marker cancelled.
+- ``fresh``: for one implementation (a fresh process: start one per
+  measurement) and every row of the suite (or the rows named by ``--row``),
+  warms the row up, then runs it for about ``--target`` seconds followed by
+  ``gc.collect()`` under ``time.process_time``: CPU ns per iteration with
+  the garbage collector's work for that row's objects (finalizers of
+  classes with ``tp_destroy`` included) charged to it; JSON on stdout.
 """
 
 import argparse
@@ -204,6 +210,36 @@ def time_rows(suite, impls, reps, target_s, warmup_s):
     return results
 
 
+def fresh_rows(suite, impl, seconds, names):
+    """{row: CPU ns per iteration}: the ``fresh`` subcommand."""
+    import gc
+
+    results = {}
+    for row in workloads.SUITES[suite]:
+        if (names and row.name not in names) or not impl.runs(row):
+            continue
+        run = row.compile(impl.module)
+        # Warm-up (PyPy's JIT traces the loop) doubling the count until a
+        # run takes a tenth of the time asked for; then one run of about
+        # that time, so that the closing collection (tens of ms on PyPy)
+        # is a small part of it.
+        k = 1
+        while True:
+            t0 = time.process_time()
+            run(k)
+            dt = time.process_time() - t0
+            if dt > seconds / 10:
+                break
+            k *= 2
+        k = max(1, int(k * seconds / max(dt, 1e-9)))
+        gc.collect()
+        t0 = time.process_time()
+        run(k)
+        gc.collect()
+        results[row.name] = (time.process_time() - t0) * 1e9 / k
+    return results
+
+
 def callgrind_rows(suite, impls, n):
     """The segment sequence documented in the module docstring. Returns
     what each callgrind dump holds, in order: dump i holds what ran before
@@ -363,7 +399,8 @@ def check_rk4(impls):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["time", "callgrind", "check"])
+    parser.add_argument("command", choices=["time", "callgrind", "check", "fresh"])
+    parser.add_argument("--row", action="append", help="fresh: only this row (repeatable)")
     parser.add_argument("--suite", default="simple", choices=sorted(workloads.SUITES))
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--target", type=float, default=0.02, help="seconds per sample")
@@ -396,6 +433,10 @@ def main():
         print("ok: %s" % ", ".join(i.label for i in impls))
         for label, reason in skipped(impls).items():
             print("%s: %s" % (label, reason))
+    elif args.command == "fresh":
+        if len(impls) != 1:
+            raise SystemExit("fresh measures one implementation per process")
+        json.dump(fresh_rows(args.suite, impls[0], args.target, args.row or []), sys.stdout)
     elif args.command == "callgrind":
         dumps = callgrind_rows(args.suite, impls, args.n)
         json.dump({"n": args.n, "dumps": dumps, "skipped": skipped(impls)}, sys.stdout)
