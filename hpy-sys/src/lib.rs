@@ -354,13 +354,25 @@ pub struct PlainContextExt {
     /// type of shape `Object` starts (`_HPy_AsStruct_Object` without the
     /// call through the context).
     pub object_payload_offset: usize,
+    /// Version 4: `PyUnicode_New(len, 127)`: a new `str` of `len` ASCII
+    /// characters not written yet, as a handle of the plain context, with
+    /// the address of its characters in `*data` (NULL, an exception set,
+    /// on failure). The caller writes `len` ASCII bytes there before the
+    /// object is used or closed.
+    pub ascii_str_new: unsafe extern "C" fn(len: HPy_ssize_t, data: *mut *mut u8) -> HPy,
+    /// Version 4: how many bytes after a `bytes` object's address its
+    /// contents (`ob_sval`) start, in the running CPython.
+    pub bytes_data_offset: usize,
+    /// Version 4: how many bytes after a variable-size object's address its
+    /// size (`ob_size`) is, in the running CPython.
+    pub var_size_offset: usize,
 }
 
 /// [`PlainContextExt::magic`]: `"hpyX"` read as a little-endian word.
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 3;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 4;
 
 // ---------------------------------------------------------------------------
 // generated code

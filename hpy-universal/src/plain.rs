@@ -50,7 +50,22 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
         Some(size) => size,
         None => panic!("the Object shape has a header"),
     },
+    ascii_str_new,
+    bytes_data_offset: hpy_sys::cpython::PyBytesObject_ob_sval_OFFSET,
+    var_size_offset: core::mem::offset_of!(hpy_sys::cpython::ffi::PyVarObject, ob_size),
 };
+
+/// [`PlainContextExt::ascii_str_new`]: hpy-sys's `hpy_rs_unicode_new_ascii`
+/// (`PyUnicode_New(len, 127)` and where its characters go), which HPy 0.9's
+/// context lacks (it makes a `str` from finished text only).
+///
+/// # Safety
+/// The GIL is held; `data` is writable; the caller writes the `len`
+/// characters before the object is used.
+unsafe extern "C" fn ascii_str_new(len: HPy_ssize_t, data: *mut *mut u8) -> HPy {
+    // SAFETY: the contract.
+    hpy_sys::cpython::_py2h(unsafe { hpy_sys::cpython::hpy_rs_unicode_new_ascii(len, &mut *data) })
+}
 
 /// [`PlainContextExt::get_buffer`]: `PyObject_GetBuffer`, which HPy 0.9's
 /// context lacks (it can export buffers, not consume them).

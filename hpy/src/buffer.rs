@@ -79,6 +79,17 @@ impl<'a> Buffer<'a> {
     /// the copy where the host allows): `TypeError` for an object without
     /// the buffer protocol, `BufferError` for one that is not C-contiguous.
     pub fn get<'ctx>(obj: &'a Handle<'ctx>) -> HPyResult<Buffer<'a>> {
+        // SAFETY: a live handle of this call's context.
+        if let Some((data, len)) =
+            unsafe { crate::abi::exact_bytes(obj.context().as_raw(), obj.as_raw()) }
+        {
+            // SAFETY: the contents of the `bytes` `obj` refers to, which
+            // stay in place and unchanged while `obj` (borrowed for `'a`)
+            // holds it.
+            return Ok(Buffer::borrowed(unsafe {
+                core::slice::from_raw_parts(data, len)
+            }));
+        }
         if let Some(bytes) = obj.downcast_ref::<Bytes<'ctx>>() {
             if let Ok(data) = bytes.as_bytes() {
                 return Ok(Buffer::borrowed(data));

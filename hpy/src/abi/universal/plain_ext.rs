@@ -88,6 +88,10 @@ mod tests {
 
     unsafe extern "C" fn no_release(_: *mut hpy_sys::HPy_buffer) {}
 
+    unsafe extern "C" fn no_str(_: HPy_ssize_t, _: *mut *mut u8) -> HPy {
+        hpy_sys::HPy_NULL
+    }
+
     /// A context whose only initialised field is `_private`, the one
     /// `record` reads.
     fn context_with(private: *mut core::ffi::c_void) -> Box<MaybeUninit<HPyContext>> {
@@ -108,6 +112,9 @@ mod tests {
             release_buffer: no_release,
             ob_type_offset: 8,
             object_payload_offset: 16,
+            ascii_str_new: no_str,
+            bytes_data_offset: 32,
+            var_size_offset: 16,
         };
         static TABLE: PlainContextExt = PlainContextExt {
             magic: PLAIN_CONTEXT_EXT_MAGIC,
@@ -118,6 +125,9 @@ mod tests {
             release_buffer: no_release,
             ob_type_offset: 8,
             object_payload_offset: 16,
+            ascii_str_new: no_str,
+            bytes_data_offset: 32,
+            var_size_offset: 16,
         };
         let mut none = context_with(core::ptr::null_mut());
         let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());
