@@ -80,18 +80,21 @@ fn hash_input<R: Send>(
     hash(data)
 }
 
-/// The lowercase hex of `digest` as a Python `str`, formatted on the stack
-/// (no Rust `String` per call).
-fn hex<'ctx>(ctx: Context<'ctx>, digest: &[u8]) -> HPyResult<Handle<'ctx>> {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; 32];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
-        pair[0] = DIGITS[usize::from(b >> 4)];
-        pair[1] = DIGITS[usize::from(b & 15)];
+/// The lowercase hex of `digest` as a Python `str`, written straight into
+/// the new string (`Context::new_ascii_str`); the digest's size is a
+/// constant, so the loop unrolls.
+fn hex<'ctx, const N: usize>(ctx: Context<'ctx>, digest: [u8; N]) -> HPyResult<Handle<'ctx>> {
+    // Branch-free, so that the compiler can turn it into vector code.
+    fn digit(nibble: u8) -> u8 {
+        nibble + if nibble < 10 { b'0' } else { b'a' - 10 }
     }
-    let text = core::str::from_utf8(&out[..digest.len() * 2])
-        .map_err(|_| HPyErr::system_error("hex digits are ASCII"))?;
-    text.into_hpy(ctx)
+    let text = ctx.new_ascii_str(2 * N, |out| {
+        for (pair, b) in out.chunks_exact_mut(2).zip(digest) {
+            pair[0] = digit(b >> 4);
+            pair[1] = digit(b & 15);
+        }
+    })?;
+    Ok(text.into_handle())
 }
 
 /// Locks `state`; if another thread holds it, waits with the GIL released
@@ -345,7 +348,7 @@ macro_rules! hasher {
 
             /// The digest as a string of hexadecimal digits.
             fn hexdigest<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-                hex(ctx, <$alg>::canonical(self.0.int(ctx)).as_ref())
+                hex(ctx, <$alg>::canonical(self.0.int(ctx)))
             }
 
             /// The digest as an integer (xxHash's own value).
@@ -417,7 +420,7 @@ macro_rules! hasher {
         #[doc = concat!("The ", $display, " digest of `data` as hexadecimal digits.")]
         #[hpy_method(signature = (data, seed = Seed(0)))]
         fn $hexdigest_fn<'ctx>(ctx: Context<'ctx>, data: Input<'_>, seed: Seed) -> HPyResult<Handle<'ctx>> {
-            hex(ctx, <$alg>::canonical(oneshot::<$alg>(ctx, data, seed)).as_ref())
+            hex(ctx, <$alg>::canonical(oneshot::<$alg>(ctx, data, seed)))
         }
     };
 }
