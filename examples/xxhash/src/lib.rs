@@ -2,7 +2,8 @@
 //!
 //! The original is 2,272 lines of C around the xxHash C library; this port
 //! keeps its Python API (four hasher types, twelve one-shot functions,
-//! `XXHASH_VERSION`) and hashes with the `xxhash-rust` crate. One source
+//! `XXHASH_VERSION`) and hashes with the `xxhash-rust` crate (XXH3 over
+//! 240 bytes with `twox-hash`, which picks AVX2 at run time). One source
 //! builds to the CPython ABI and to HPy's universal ABI. See
 //! `docs/port-xxhash.md`.
 //!
@@ -20,6 +21,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, Buffer, Context, HPyErr, HPyResult};
 use hpy::{FromHPy, Handle, IntoHPy};
+use twox_hash::{XxHash3_128, XxHash3_64};
 use xxhash_rust::{xxh3, xxh32, xxh64};
 
 /// Inputs longer than this are hashed with the GIL released (the
@@ -191,8 +193,21 @@ impl Algorithm for Xxh64 {
     }
 }
 
+/// The longest input XXH3 hashes without its vector loop: below it the
+/// one-shot functions are xxhash-rust's (shorter code), above it
+/// twox-hash's (AVX2 chosen at run time); both compute the same frozen
+/// XXH3 (see Cargo.toml).
+const XXH3_MIDSIZE_MAX: usize = 240;
+
+/// Runs `hash` out of line, so that the short-input path around it stays
+/// small.
+#[inline(never)]
+fn long_input<R>(hash: impl FnOnce() -> R) -> R {
+    hash()
+}
+
 #[derive(Clone)]
-struct Xxh3_64(Box<xxh3::Xxh3>);
+struct Xxh3_64(XxHash3_64);
 
 impl Algorithm for Xxh3_64 {
     type Int = u64;
@@ -203,19 +218,23 @@ impl Algorithm for Xxh3_64 {
         seed.0
     }
     fn new(seed: u64) -> Self {
-        Xxh3_64(Box::new(xxh3::Xxh3::with_seed(seed)))
+        Xxh3_64(XxHash3_64::with_seed(seed))
     }
     fn update(&mut self, data: &[u8]) {
-        self.0.update(data);
+        core::hash::Hasher::write(&mut self.0, data);
     }
     fn reset(&mut self, seed: u64) {
-        *self.0 = xxh3::Xxh3::with_seed(seed);
+        self.0 = XxHash3_64::with_seed(seed);
     }
     fn int(&self) -> u64 {
-        self.0.digest()
+        core::hash::Hasher::finish(&self.0)
     }
     fn oneshot(data: &[u8], seed: u64) -> u64 {
-        xxh3::xxh3_64_with_seed(data, seed)
+        if data.len() <= XXH3_MIDSIZE_MAX {
+            xxh3::xxh3_64_with_seed(data, seed)
+        } else {
+            long_input(|| XxHash3_64::oneshot_with_seed(seed, data))
+        }
     }
     fn canonical(int: u64) -> [u8; 8] {
         int.to_be_bytes()
@@ -223,7 +242,7 @@ impl Algorithm for Xxh3_64 {
 }
 
 #[derive(Clone)]
-struct Xxh3_128(Box<xxh3::Xxh3>);
+struct Xxh3_128(XxHash3_128);
 
 impl Algorithm for Xxh3_128 {
     type Int = u128;
@@ -234,19 +253,23 @@ impl Algorithm for Xxh3_128 {
         seed.0
     }
     fn new(seed: u64) -> Self {
-        Xxh3_128(Box::new(xxh3::Xxh3::with_seed(seed)))
+        Xxh3_128(XxHash3_128::with_seed(seed))
     }
     fn update(&mut self, data: &[u8]) {
-        self.0.update(data);
+        self.0.write(data);
     }
     fn reset(&mut self, seed: u64) {
-        *self.0 = xxh3::Xxh3::with_seed(seed);
+        self.0 = XxHash3_128::with_seed(seed);
     }
     fn int(&self) -> u128 {
-        self.0.digest128()
+        self.0.finish_128()
     }
     fn oneshot(data: &[u8], seed: u64) -> u128 {
-        xxh3::xxh3_128_with_seed(data, seed)
+        if data.len() <= XXH3_MIDSIZE_MAX {
+            xxh3::xxh3_128_with_seed(data, seed)
+        } else {
+            long_input(|| XxHash3_128::oneshot_with_seed(seed, data))
+        }
     }
     fn canonical(int: u128) -> [u8; 16] {
         int.to_be_bytes() // high 64 bits first, each half big-endian
