@@ -79,10 +79,10 @@ impl<'a> Buffer<'a> {
     /// the copy where the host allows): `TypeError` for an object without
     /// the buffer protocol, `BufferError` for one that is not C-contiguous.
     pub fn get<'ctx>(obj: &'a Handle<'ctx>) -> HPyResult<Buffer<'a>> {
+        let ctx = obj.context();
         // SAFETY: a live handle of this call's context.
-        if let Some((data, len)) =
-            unsafe { crate::abi::exact_bytes(obj.context().as_raw(), obj.as_raw()) }
-        {
+        let exact = unsafe { crate::abi::exact_bytes(ctx.as_raw(), obj.as_raw()) };
+        if let Some((data, len)) = exact {
             // SAFETY: the contents of the `bytes` `obj` refers to, which
             // stay in place and unchanged while `obj` (borrowed for `'a`)
             // holds it.
