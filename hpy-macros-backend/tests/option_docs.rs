@@ -131,6 +131,10 @@ const NOT_OPTIONS: &[(&str, &str)] = &[
     ("Some", "a pattern in a default value"),
     ("None", "a pattern in a default value"),
     ("Builtins", "a type name"),
+    (
+        "inline",
+        "Rust's own attribute, looked for on a #[hpy_method] function (not an option)",
+    ),
 ];
 
 /// Every `is_ident("x")` of the backend, and `hpy_module!`'s `"key" =>`

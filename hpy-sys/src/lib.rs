@@ -400,6 +400,18 @@ pub struct PlainContextExt {
     /// (for a `finish` function), releasing the reference it owned (a
     /// no-op on an empty field).
     pub clear_field: unsafe extern "C" fn(field: *mut HPyField),
+    /// Version 5: `PyUnicode_New(len, 127)`: a new `str` of `len` ASCII
+    /// characters not written yet, as a handle of the plain context, with
+    /// the address of its characters in `*data` (NULL, an exception set,
+    /// on failure). The caller writes `len` ASCII bytes there before the
+    /// object is used or closed.
+    pub ascii_str_new: unsafe extern "C" fn(len: HPy_ssize_t, data: *mut *mut u8) -> HPy,
+    /// Version 5: how many bytes after a `bytes` object's address its
+    /// contents (`ob_sval`) start, in the running CPython.
+    pub bytes_data_offset: usize,
+    /// Version 5: how many bytes after a variable-size object's address its
+    /// size (`ob_size`) is, in the running CPython.
+    pub var_size_offset: usize,
 }
 
 /// What a simple class of [`PlainContextExt`] (version 4) has its host do
@@ -411,7 +423,7 @@ pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 4;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 5;
 
 // ---------------------------------------------------------------------------
 // generated code

@@ -64,6 +64,9 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     alloc_simple,
     track_simple,
     clear_field,
+    ascii_str_new,
+    bytes_data_offset: hpy_sys::cpython::PyBytesObject_ob_sval_OFFSET,
+    var_size_offset: core::mem::offset_of!(hpy_sys::cpython::ffi::PyVarObject, ob_size),
 };
 
 /// [`PlainContextExt::mark_simple`]: hpy-sys's `hpy_rs_cpython_mark_simple`
@@ -225,6 +228,18 @@ unsafe extern "C" fn track_simple(obj: HPy) {
 unsafe extern "C" fn clear_field(field: *mut HPyField) {
     // SAFETY: the contract (an empty field stays empty).
     unsafe { hpy_rs_clear_field(field) }
+}
+
+/// [`PlainContextExt::ascii_str_new`]: hpy-sys's `hpy_rs_unicode_new_ascii`
+/// (`PyUnicode_New(len, 127)` and where its characters go), which HPy 0.9's
+/// context lacks (it makes a `str` from finished text only).
+///
+/// # Safety
+/// The GIL is held; `data` is writable; the caller writes the `len`
+/// characters before the object is used.
+unsafe extern "C" fn ascii_str_new(len: HPy_ssize_t, data: *mut *mut u8) -> HPy {
+    // SAFETY: the contract.
+    hpy_sys::cpython::_py2h(unsafe { hpy_sys::cpython::hpy_rs_unicode_new_ascii(len, &mut *data) })
 }
 
 /// [`PlainContextExt::get_buffer`]: `PyObject_GetBuffer`, which HPy 0.9's

@@ -78,7 +78,26 @@ impl<'a> Buffer<'a> {
     /// The buffer of `obj` (the `bytes(memoryview(obj))` bytes, without
     /// the copy where the host allows): `TypeError` for an object without
     /// the buffer protocol, `BufferError` for one that is not C-contiguous.
+    #[inline]
     pub fn get<'ctx>(obj: &'a Handle<'ctx>) -> HPyResult<Buffer<'a>> {
+        let ctx = obj.context();
+        // SAFETY: a live handle of this call's context.
+        let exact = unsafe { crate::abi::exact_bytes(ctx.as_raw(), obj.as_raw()) };
+        if let Some((data, len)) = exact {
+            // SAFETY: the contents of the `bytes` `obj` refers to, which
+            // stay in place and unchanged while `obj` (borrowed for `'a`)
+            // holds it.
+            return Ok(Buffer::borrowed(unsafe {
+                core::slice::from_raw_parts(data, len)
+            }));
+        }
+        Buffer::not_exact_bytes(obj)
+    }
+
+    /// [`get`](Buffer::get) of anything but an exact `bytes` (or of one,
+    /// where the host gives no way to read it in place), out of line.
+    #[inline(never)]
+    fn not_exact_bytes<'ctx>(obj: &'a Handle<'ctx>) -> HPyResult<Buffer<'a>> {
         if let Some(bytes) = obj.downcast_ref::<Bytes<'ctx>>() {
             if let Ok(data) = bytes.as_bytes() {
                 return Ok(Buffer::borrowed(data));

@@ -52,6 +52,17 @@ def test_decode(hpyrs_api, encoding, errors):
         assert got == expected, b
 
 
+def test_new_ascii_str(hpyrs_api):
+    # 200 characters: past the universal ABI's stack buffer.
+    for b in (b"", b"a", b"0123456789abcdef" * 2, b"a\x00b", bytes(range(128)), b"x" * 200):
+        s = hpyrs_api.new_ascii_str(b)
+        assert type(s) is str and s == b.decode("ascii")
+        assert hash(s) == hash(b.decode("ascii")) and s.isascii()
+    for b in (b"\x80", b"abc\xff", b"\xe9" * 200):
+        with raises_exactly(ValueError, "new_ascii_str: the characters written are not all ASCII"):
+            hpyrs_api.new_ascii_str(b)
+
+
 def test_decode_fs(hpyrs_api):
     for b in (b"abc", "héllo".encode(), b"a\xffb"):
         assert hpyrs_api.decode(b, "fs") == os.fsdecode(b)

@@ -2,7 +2,8 @@
 //!
 //! The original is 2,272 lines of C around the xxHash C library; this port
 //! keeps its Python API (four hasher types, twelve one-shot functions,
-//! `XXHASH_VERSION`) and hashes with the `xxhash-rust` crate. One source
+//! `XXHASH_VERSION`) and hashes with the `xxhash-rust` crate (XXH3 over
+//! 240 bytes with `twox-hash`, which picks AVX2 at run time). One source
 //! builds to the CPython ABI and to HPy's universal ABI. See
 //! `docs/port-xxhash.md`.
 //!
@@ -20,6 +21,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, Buffer, Context, HPyErr, HPyResult};
 use hpy::{FromHPy, Handle, IntoHPy};
+use twox_hash::{XxHash3_128, XxHash3_64};
 use xxhash_rust::{xxh3, xxh32, xxh64};
 
 /// Inputs longer than this are hashed with the GIL released (the
@@ -80,18 +82,21 @@ fn hash_input<R: Send>(
     hash(data)
 }
 
-/// The lowercase hex of `digest` as a Python `str`, formatted on the stack
-/// (no Rust `String` per call).
-fn hex<'ctx>(ctx: Context<'ctx>, digest: &[u8]) -> HPyResult<Handle<'ctx>> {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; 32];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
-        pair[0] = DIGITS[usize::from(b >> 4)];
-        pair[1] = DIGITS[usize::from(b & 15)];
+/// The lowercase hex of `digest` as a Python `str`, written straight into
+/// the new string (`Context::new_ascii_str`); the digest's size is a
+/// constant, so the loop unrolls.
+fn hex<'ctx, const N: usize>(ctx: Context<'ctx>, digest: [u8; N]) -> HPyResult<Handle<'ctx>> {
+    // Branch-free, so that the compiler can turn it into vector code.
+    fn digit(nibble: u8) -> u8 {
+        nibble + if nibble < 10 { b'0' } else { b'a' - 10 }
     }
-    let text = core::str::from_utf8(&out[..digest.len() * 2])
-        .map_err(|_| HPyErr::system_error("hex digits are ASCII"))?;
-    text.into_hpy(ctx)
+    let text = ctx.new_ascii_str(2 * N, |out| {
+        for (pair, b) in out.chunks_exact_mut(2).zip(digest) {
+            pair[0] = digit(b >> 4);
+            pair[1] = digit(b & 15);
+        }
+    })?;
+    Ok(text.into_handle())
 }
 
 /// Locks `state`; if another thread holds it, waits with the GIL released
@@ -188,8 +193,21 @@ impl Algorithm for Xxh64 {
     }
 }
 
+/// The longest input XXH3 hashes without its vector loop: below it the
+/// one-shot functions are xxhash-rust's (shorter code), above it
+/// twox-hash's (AVX2 chosen at run time); both compute the same frozen
+/// XXH3 (see Cargo.toml).
+const XXH3_MIDSIZE_MAX: usize = 240;
+
+/// Runs `hash` out of line, so that the short-input path around it stays
+/// small.
+#[inline(never)]
+fn long_input<R>(hash: impl FnOnce() -> R) -> R {
+    hash()
+}
+
 #[derive(Clone)]
-struct Xxh3_64(Box<xxh3::Xxh3>);
+struct Xxh3_64(XxHash3_64);
 
 impl Algorithm for Xxh3_64 {
     type Int = u64;
@@ -200,19 +218,23 @@ impl Algorithm for Xxh3_64 {
         seed.0
     }
     fn new(seed: u64) -> Self {
-        Xxh3_64(Box::new(xxh3::Xxh3::with_seed(seed)))
+        Xxh3_64(XxHash3_64::with_seed(seed))
     }
     fn update(&mut self, data: &[u8]) {
-        self.0.update(data);
+        core::hash::Hasher::write(&mut self.0, data);
     }
     fn reset(&mut self, seed: u64) {
-        *self.0 = xxh3::Xxh3::with_seed(seed);
+        self.0 = XxHash3_64::with_seed(seed);
     }
     fn int(&self) -> u64 {
-        self.0.digest()
+        core::hash::Hasher::finish(&self.0)
     }
     fn oneshot(data: &[u8], seed: u64) -> u64 {
-        xxh3::xxh3_64_with_seed(data, seed)
+        if data.len() <= XXH3_MIDSIZE_MAX {
+            xxh3::xxh3_64_with_seed(data, seed)
+        } else {
+            long_input(|| XxHash3_64::oneshot_with_seed(seed, data))
+        }
     }
     fn canonical(int: u64) -> [u8; 8] {
         int.to_be_bytes()
@@ -220,7 +242,7 @@ impl Algorithm for Xxh3_64 {
 }
 
 #[derive(Clone)]
-struct Xxh3_128(Box<xxh3::Xxh3>);
+struct Xxh3_128(XxHash3_128);
 
 impl Algorithm for Xxh3_128 {
     type Int = u128;
@@ -231,19 +253,23 @@ impl Algorithm for Xxh3_128 {
         seed.0
     }
     fn new(seed: u64) -> Self {
-        Xxh3_128(Box::new(xxh3::Xxh3::with_seed(seed)))
+        Xxh3_128(XxHash3_128::with_seed(seed))
     }
     fn update(&mut self, data: &[u8]) {
-        self.0.update(data);
+        self.0.write(data);
     }
     fn reset(&mut self, seed: u64) {
-        *self.0 = xxh3::Xxh3::with_seed(seed);
+        self.0 = XxHash3_128::with_seed(seed);
     }
     fn int(&self) -> u128 {
-        self.0.digest128()
+        self.0.finish_128()
     }
     fn oneshot(data: &[u8], seed: u64) -> u128 {
-        xxh3::xxh3_128_with_seed(data, seed)
+        if data.len() <= XXH3_MIDSIZE_MAX {
+            xxh3::xxh3_128_with_seed(data, seed)
+        } else {
+            long_input(|| XxHash3_128::oneshot_with_seed(seed, data))
+        }
     }
     fn canonical(int: u128) -> [u8; 16] {
         int.to_be_bytes() // high 64 bits first, each half big-endian
@@ -345,7 +371,7 @@ macro_rules! hasher {
 
             /// The digest as a string of hexadecimal digits.
             fn hexdigest<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-                hex(ctx, <$alg>::canonical(self.0.int(ctx)).as_ref())
+                hex(ctx, <$alg>::canonical(self.0.int(ctx)))
             }
 
             /// The digest as an integer (xxHash's own value).
@@ -417,7 +443,7 @@ macro_rules! hasher {
         #[doc = concat!("The ", $display, " digest of `data` as hexadecimal digits.")]
         #[hpy_method(signature = (data, seed = Seed(0)))]
         fn $hexdigest_fn<'ctx>(ctx: Context<'ctx>, data: Input<'_>, seed: Seed) -> HPyResult<Handle<'ctx>> {
-            hex(ctx, <$alg>::canonical(oneshot::<$alg>(ctx, data, seed)).as_ref())
+            hex(ctx, <$alg>::canonical(oneshot::<$alg>(ctx, data, seed)))
         }
     };
 }

@@ -7,6 +7,7 @@ mod sdk {
     pub use ::hpy;
 }
 use sdk::hpy::{hpy_class, hpy_method, hpy_methods, hpy_module};
+#[inline]
 fn double(x: i64) -> i64 {
     2 * x
 }

@@ -3,6 +3,7 @@
 //! the `Context`, and explicit conventions.
 use hpy::{hpy_method, Context, HPyResult, Handle, VarArgs};
 /// `f(a, b=None)`, keywords allowed.
+#[inline]
 fn with_keywords<'ctx>(
     ctx: Context<'ctx>,
     a: i64,
@@ -74,6 +75,7 @@ const _: () = {
         );
     }
 };
+#[inline]
 fn optional_only(x: Option<i64>) -> i64 {
     x.unwrap_or(0)
 }
@@ -132,6 +134,7 @@ const _: () = {
         );
     }
 };
+#[inline]
 fn count_args(args: VarArgs<'_, '_>) -> usize {
     args.len()
 }
@@ -178,6 +181,7 @@ const _: () = {
         >(c"count_args", ::core::option::Option::Some(c"count_args(*args)\n--\n\n"));
     }
 };
+#[inline]
 fn context_only(ctx: Context<'_>) -> Handle<'_> {
     ctx.none()
 }
@@ -210,6 +214,7 @@ const _: () = {
         >(c"context_only", ::core::option::Option::Some(c"context_only()\n--\n\n"));
     }
 };
+#[inline]
 fn explicit_o(x: &Handle<'_>) -> bool {
     x.is_none()
 }
@@ -260,6 +265,7 @@ const _: () = {
         >(c"explicit_o", ::core::option::Option::Some(c"explicit_o(x, /)\n--\n\n"));
     }
 };
+#[inline]
 fn explicit_varargs(x: i64) -> i64 {
     x
 }

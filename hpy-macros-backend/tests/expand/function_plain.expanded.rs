@@ -3,6 +3,7 @@
 //! arguments (`varargs`), a renamed function.
 use hpy::hpy_method;
 /// Does nothing.
+#[inline]
 fn do_nothing() {}
 #[doc(hidden)]
 #[allow(non_camel_case_types)]
@@ -36,6 +37,7 @@ const _: () = {
         );
     }
 };
+#[inline]
 fn double(x: i64) -> i64 {
     2 * x
 }
@@ -91,6 +93,7 @@ const _: () = {
         >(c"double", ::core::option::Option::Some(c"double(x)\n--\n\n"));
     }
 };
+#[inline]
 fn add(a: f64, b: f64) -> f64 {
     a + b
 }
@@ -151,6 +154,7 @@ const _: () = {
         >(c"add", ::core::option::Option::Some(c"add(a, b)\n--\n\n"));
     }
 };
+#[inline]
 fn r#type(x: &hpy::Handle<'_>) -> bool {
     x.is_none()
 }

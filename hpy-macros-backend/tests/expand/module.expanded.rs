@@ -4,6 +4,7 @@
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Context, Global, HPyResult, Handle,
 };
+#[inline]
 fn answer() -> i64 {
     42
 }
@@ -37,6 +38,7 @@ const _: () = {
     }
 };
 mod nested {
+    #[inline]
     pub fn echo(x: i64) -> i64 {
         x
     }

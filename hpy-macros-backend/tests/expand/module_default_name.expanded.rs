@@ -3,6 +3,7 @@
 //! (the snapshot test passes `crate_name`), no exec hook, `doc:` given as an
 //! entry.
 use hpy::{hpy_method, hpy_module};
+#[inline]
 fn f() {}
 #[doc(hidden)]
 #[allow(non_camel_case_types)]

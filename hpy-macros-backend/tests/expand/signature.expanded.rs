@@ -3,6 +3,7 @@
 //! on a function and on a class's constructor and method.
 use hpy::{hpy_class, hpy_method, hpy_methods, Handle, VarArgs};
 /// Every kind of parameter.
+#[inline]
 fn everything<'ctx>(
     a: i64,
     b: i64,
@@ -102,6 +103,7 @@ const _: () = {
     }
 };
 /// Plain keywords with a default: the simple parser.
+#[inline]
 fn plain(x: i64, y: i64) -> i64 {
     x + y
 }

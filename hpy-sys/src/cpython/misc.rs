@@ -439,18 +439,11 @@ pub unsafe fn HPyLong_FromInt64_t(_ctx: *mut HPyContext, v: i64) -> HPy {
     })
 }
 
-/// HPy API function `HPyLong_FromUInt64_t` (`PyLong_FromUnsignedLong`
-/// where C `long` has 64 bits).
+/// HPy API function `HPyLong_FromUInt64_t` (`PyLong_FromUnsignedLongLong`).
 #[inline]
 pub unsafe fn HPyLong_FromUInt64_t(_ctx: *mut HPyContext, v: u64) -> HPy {
     // SAFETY: as above.
-    _py2h(unsafe {
-        if LONG_IS_32_BITS {
-            PyLong_FromUnsignedLongLong(v as c_ulonglong)
-        } else {
-            PyLong_FromUnsignedLong(v as c_ulong)
-        }
-    })
+    _py2h(unsafe { PyLong_FromUnsignedLongLong(v as c_ulonglong) })
 }
 
 /// HPy API function `HPyLong_AsInt32_t` (range-checked; -1 with an exception set on error).

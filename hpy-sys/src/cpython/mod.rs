@@ -471,6 +471,45 @@ pub unsafe fn PyBytes_AS_STRING(o: *mut PyObject) -> *const core::ffi::c_char {
     unsafe { o.cast::<u8>().add(PyBytesObject_ob_sval_OFFSET).cast() }
 }
 
+/// `PyUnicode_New(len, 127)`: a new compact ASCII `str` of `len`
+/// characters not written yet, with the address of its characters in
+/// `*data` (NULL with an exception set, `*data` untouched, on failure).
+/// The caller writes `len` ASCII bytes there before the object is used.
+///
+/// The characters of a compact ASCII object follow its header, at an
+/// offset that depends on the CPython version only: learnt from the first
+/// object, as the address `PyUnicode_AsUTF8` gives for it (for a compact
+/// ASCII object CPython returns its character data itself, without
+/// reading it, on every version: its UTF-8 *is* its data), and then added
+/// to each new object's address.
+///
+/// # Safety
+/// The GIL is held.
+#[inline]
+pub unsafe fn hpy_rs_unicode_new_ascii(len: HPy_ssize_t, data: &mut *mut u8) -> *mut PyObject {
+    use core::sync::atomic::{AtomicUsize, Ordering};
+    static DATA_OFFSET: AtomicUsize = AtomicUsize::new(0);
+    // SAFETY: the GIL is held (contract); a new reference or NULL.
+    let obj = unsafe { ffi::PyUnicode_New(len, 127) };
+    if obj.is_null() {
+        return obj;
+    }
+    let mut offset = DATA_OFFSET.load(Ordering::Relaxed);
+    if offset == 0 {
+        // SAFETY: a live compact ASCII str (maxchar 127).
+        let chars = unsafe { ffi::PyUnicode_AsUTF8(obj) };
+        if chars.is_null() {
+            // SAFETY: our own new reference, released once.
+            unsafe { Py_DECREF(obj) };
+            return core::ptr::null_mut();
+        }
+        offset = (chars as usize).wrapping_sub(obj as usize);
+        DATA_OFFSET.store(offset, Ordering::Relaxed);
+    }
+    *data = obj.cast::<u8>().wrapping_add(offset);
+    obj
+}
+
 /// `PyTuple_GET_SIZE(o)`.
 ///
 /// # Safety

@@ -949,6 +949,69 @@ pub unsafe fn is_instance_fast(
     }
 }
 
+/// A new `str` of `len` ASCII characters not written yet, and where its
+/// characters go (`hpy_rs_unicode_new_ascii`): always `Some` in this ABI.
+/// The caller writes `len` ASCII bytes there before anything else sees
+/// the object.
+#[inline]
+pub(crate) fn ascii_str_uninit(
+    ctx: Context<'_>,
+    len: usize,
+) -> Option<HPyResult<(crate::Handle<'_>, *mut u8)>> {
+    let Ok(size) = hpy_sys::HPy_ssize_t::try_from(len) else {
+        return Some(Err(HPyErr::overflow_error("str is too long")));
+    };
+    let mut data = ptr::null_mut();
+    // SAFETY: GIL held (a call's context); the result is a new reference
+    // or NULL with an exception set.
+    let obj = unsafe { hpy_sys::cpython::hpy_rs_unicode_new_ascii(size, &mut data) };
+    // SAFETY: owned or HPy_NULL.
+    Some(unsafe { ctx.wrap_result(_py2h(obj)) }.map(|handle| (handle, data)))
+}
+
+/// The contents of `obj` if it is exactly a `bytes`, read in place
+/// (`PyBytes_AS_STRING`, `PyBytes_GET_SIZE`); `None` otherwise.
+///
+/// # Safety
+/// `obj` is a live object; the bytes are borrowed for no longer than a
+/// reference to it is held.
+#[inline(always)]
+pub unsafe fn exact_bytes(_ctx: *mut HPyContext, obj: HPy) -> Option<(*const u8, usize)> {
+    // SAFETY: a live object (contract); a `bytes` (checked) has its size
+    // and its contents, immutable while it lives, at these places.
+    unsafe {
+        let o = _h2py(obj);
+        if hpy_sys::cpython::Py_TYPE(o).cast::<cpy_PyObject>()
+            != _h2py(hpy_sys::HPy_GetConstant(
+                ptr::null_mut(),
+                hpy_sys::HPyConstant::BytesType,
+            ))
+        {
+            return None;
+        }
+        let len = hpy_sys::cpython::PyBytes_GET_SIZE(o) as usize;
+        Some((hpy_sys::cpython::PyBytes_AS_STRING(o).cast::<u8>(), len))
+    }
+}
+
+/// Whether `obj`'s type is exactly the context constant `ty` (a builtin
+/// type): `Py_TYPE(obj) == ty`, always answered in this ABI.
+///
+/// # Safety
+/// `obj` is a live object.
+#[inline(always)]
+pub unsafe fn is_exact_type(
+    ctx: *mut HPyContext,
+    obj: HPy,
+    ty: hpy_sys::HPyConstant,
+) -> Option<bool> {
+    // SAFETY: a live object (contract); constants are immortal objects.
+    unsafe {
+        let obj_ty = hpy_sys::cpython::Py_TYPE(_h2py(obj)).cast::<cpy_PyObject>();
+        Some(obj_ty == _h2py(hpy_sys::HPy_GetConstant(ctx, ty)))
+    }
+}
+
 /// The type the ready `global` holds, as a handle that owns no reference
 /// (the global's keeps the type alive as long as the module); `None`:
 /// load it through the HPy API (not ready yet; always in the universal

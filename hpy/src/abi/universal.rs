@@ -1187,6 +1187,79 @@ pub unsafe fn is_instance_fast(
     Some(unsafe { hpy_sys::HPy_TypeCheck(ctx, obj, ty) } != 0)
 }
 
+/// A new `str` of `len` ASCII characters not written yet, and where its
+/// characters go, on hpy_rs_universal's plain context (its extension
+/// table's `ascii_str_new`); `None` elsewhere: HPy 0.9 makes a `str` from
+/// finished text only, so the caller decodes its bytes. The caller writes
+/// `len` ASCII bytes there before anything else sees the object.
+#[inline(always)]
+pub(crate) fn ascii_str_uninit(
+    ctx: Context<'_>,
+    len: usize,
+) -> Option<HPyResult<(crate::Handle<'_>, *mut u8)>> {
+    let ext = plain_ext::of(ctx.as_raw()).filter(|ext| ext.version >= 5)?;
+    let Ok(size) = hpy_sys::HPy_ssize_t::try_from(len) else {
+        return Some(Err(crate::HPyErr::overflow_error("str is too long")));
+    };
+    let mut data = core::ptr::null_mut();
+    // SAFETY: a call on the plain context, whose table this is (version
+    // 5, checked); the result is an owned handle or HPy_NULL.
+    Some(unsafe { ctx.wrap_result((ext.ascii_str_new)(size, &mut data)) }.map(|h| (h, data)))
+}
+
+/// The contents of `obj` if it is exactly a `bytes`, read in place on
+/// hpy_rs_universal's plain context (its extension table's offsets: no
+/// `HPyBytes_Check`, `HPy_Type`, `HPyBytes_GET_SIZE` and
+/// `HPyBytes_AS_STRING` through the context); `None` otherwise, and on
+/// every other host: ask the HPy API.
+///
+/// # Safety
+/// `obj` is a live handle of `ctx`, the call's context; the bytes are
+/// borrowed for no longer than the handle.
+#[inline(always)]
+pub unsafe fn exact_bytes(ctx: *mut HPyContext, obj: HPy) -> Option<(*const u8, usize)> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 5)?;
+    let o = obj._i as *const u8;
+    // SAFETY: on the plain context a handle's value is the live object's
+    // address, and a constant's handle the constant object's; the table's
+    // offsets are the running CPython's: the type pointer, and for a
+    // `bytes` (checked first) its size and its contents, immutable while
+    // the object lives.
+    unsafe {
+        let ty = *o.add(ext.ob_type_offset).cast::<isize>();
+        if ty != hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::BytesType)._i {
+            return None;
+        }
+        let len = *o.add(ext.var_size_offset).cast::<hpy_sys::HPy_ssize_t>();
+        Some((o.add(ext.bytes_data_offset), len as usize))
+    }
+}
+
+/// Whether `obj`'s type is exactly the context constant `ty` (a builtin
+/// type), on hpy_rs_universal's plain context: the object's type pointer
+/// compared with the constant's object, no `HPy_Type`, `HPy_Is` and
+/// `HPy_Close` through the context. `None` elsewhere: ask the HPy API.
+///
+/// # Safety
+/// `obj` is a live handle of `ctx`, the call's context.
+#[inline(always)]
+pub unsafe fn is_exact_type(
+    ctx: *mut HPyContext,
+    obj: HPy,
+    ty: hpy_sys::HPyConstant,
+) -> Option<bool> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 3)?;
+    // SAFETY: on the plain context a handle's value is the live object's
+    // address, with its type pointer `ob_type_offset` bytes after it, and
+    // a constant's handle is the constant object's address.
+    unsafe {
+        let obj_ty = *(obj._i as *const u8)
+            .add(ext.ob_type_offset)
+            .cast::<isize>();
+        Some(obj_ty == hpy_sys::HPy_GetConstant(ctx, ty)._i)
+    }
+}
+
 /// `_HPy_AsStruct_Object`: on hpy_rs_universal's plain context the
 /// handle's object plus the layout's payload offset, without the call
 /// through the context; elsewhere HPy's.

@@ -129,9 +129,14 @@ impl Bytes<'_> {
     }
 
     /// Whether the object is a `bytes` and not an instance of a subclass.
+    #[inline]
     fn is_exact(&self) -> bool {
         let ctx = self.context();
-        self.get_type().is(&ctx.constant(HPyConstant::BytesType))
+        // SAFETY: a live handle of this call's context.
+        let fast = unsafe {
+            crate::abi::is_exact_type(ctx.as_raw(), self.as_raw(), HPyConstant::BytesType)
+        };
+        fast.unwrap_or_else(|| self.get_type().is(&ctx.constant(HPyConstant::BytesType)))
     }
 
     /// Whether the object's type defines a `__len__` other than `bytes`'s.

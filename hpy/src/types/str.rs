@@ -42,6 +42,12 @@ fn with_opt_cstr<R>(
     }
 }
 
+/// The error of [`Context::new_ascii_str`] for a byte above 127.
+#[cold]
+fn not_ascii() -> HPyErr {
+    HPyErr::value_error("new_ascii_str: the characters written are not all ASCII")
+}
+
 /// The length of a Rust buffer as `HPy_ssize_t`.
 fn ssize(len: usize) -> HPyResult<HPy_ssize_t> {
     HPy_ssize_t::try_from(len).map_err(|_| HPyErr::overflow_error("buffer is too long"))
@@ -84,6 +90,74 @@ impl<'ctx> Context<'ctx> {
             ))
             .map(Str)
         }
+    }
+
+    /// A new `str` of `len` ASCII characters, which `fill` writes: the
+    /// way to build text that is ASCII by construction (hex digits, a
+    /// number, an identifier) without UTF-8 validation or decoding.
+    ///
+    /// `fill` gets `len` zero bytes to overwrite. In the CPython ABI they
+    /// are the new `str`'s own characters (C's `PyUnicode_New(len, 127)`
+    /// and writing its data, one copy less than decoding a buffer);
+    /// elsewhere a scratch buffer that is then decoded
+    /// (`HPyUnicode_DecodeASCII`). A byte above 127 left in them is a
+    /// `ValueError`, on every host, and the `str` is discarded.
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Str};
+    ///
+    /// /// `n` in binary, as `format(n, "b")` writes it.
+    /// fn binary<'ctx>(ctx: Context<'ctx>, n: u32) -> HPyResult<Str<'ctx>> {
+    ///     let digits = (u32::BITS - n.leading_zeros()).max(1) as usize;
+    ///     ctx.new_ascii_str(digits, |out| {
+    ///         for (i, c) in out.iter_mut().rev().enumerate() {
+    ///             *c = b'0' + ((n >> i) & 1) as u8;
+    ///         }
+    ///     })
+    /// }
+    /// ```
+    #[inline]
+    pub fn new_ascii_str(self, len: usize, fill: impl FnOnce(&mut [u8])) -> HPyResult<Str<'ctx>> {
+        if let Some(made) = crate::abi::ascii_str_uninit(self, len) {
+            let (handle, data) = made?;
+            // SAFETY: `data` is the new str's `len` bytes of character data
+            // (`ascii_str_uninit`), which nothing else reads or writes until
+            // it is returned: zeroed first, so that `fill` sees initialised
+            // bytes.
+            let chars = unsafe {
+                core::ptr::write_bytes(data, 0, len);
+                core::slice::from_raw_parts_mut(data, len)
+            };
+            fill(chars);
+            if !chars.is_ascii() {
+                return Err(not_ascii());
+            }
+            return Ok(Str(handle));
+        }
+        self.decode_written_ascii(len, fill)
+    }
+
+    /// [`new_ascii_str`](Context::new_ascii_str) where no host call makes an
+    /// unwritten `str`: written to a scratch buffer, then decoded.
+    fn decode_written_ascii(
+        self,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> HPyResult<Str<'ctx>> {
+        const STACK: usize = 128;
+        let mut stack = [0u8; STACK];
+        let mut heap = Vec::new();
+        let chars = if len <= STACK {
+            &mut stack[..len]
+        } else {
+            heap.resize(len, 0);
+            &mut heap[..]
+        };
+        fill(chars);
+        if !chars.is_ascii() {
+            return Err(not_ascii());
+        }
+        self.decode_ascii(chars, None)
     }
 
     /// Decodes ASCII bytes into a `str` (`HPyUnicode_DecodeASCII`), with an

@@ -185,6 +185,10 @@ mod tests {
 
     unsafe extern "C" fn no_clear(_: *mut HPyField) {}
 
+    unsafe extern "C" fn no_str(_: HPy_ssize_t, _: *mut *mut u8) -> HPy {
+        hpy_sys::HPy_NULL
+    }
+
     /// A context whose only initialised field is `_private`, the one
     /// `record` reads.
     fn context_with(private: *mut core::ffi::c_void) -> Box<MaybeUninit<HPyContext>> {
@@ -211,6 +215,9 @@ mod tests {
             alloc_simple: no_alloc,
             track_simple: no_track,
             clear_field: no_clear,
+            ascii_str_new: no_str,
+            bytes_data_offset: 32,
+            var_size_offset: 16,
         };
         static TABLE: PlainContextExt = PlainContextExt {
             magic: PLAIN_CONTEXT_EXT_MAGIC,
@@ -227,6 +234,9 @@ mod tests {
             alloc_simple: no_alloc,
             track_simple: no_track,
             clear_field: no_clear,
+            ascii_str_new: no_str,
+            bytes_data_offset: 32,
+            var_size_offset: 16,
         };
         let mut none = context_with(core::ptr::null_mut());
         let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());

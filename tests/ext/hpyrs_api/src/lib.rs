@@ -457,6 +457,14 @@ fn decode<'ctx>(
     }
 }
 
+/// `b.decode("ascii")` written by `Context::new_ascii_str` (its closure
+/// copies `b`).
+#[hpy_method]
+fn new_ascii_str<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<Str<'ctx>> {
+    let data = b.as_bytes()?;
+    ctx.new_ascii_str(data.len(), |out| out.copy_from_slice(data))
+}
+
 /// `s[i]` through `HPyUnicode_ReadChar`, as a one-character str.
 #[hpy_method]
 fn read_char(s: &Str<'_>, i: usize) -> HPyResult<String> {
@@ -811,7 +819,7 @@ hpy_module! {
         dump,
         binary, unary, power, inplace_power, long_as,
         call_kwnames, call_kw, call_tuple_dict, call_method, call_method_s, call_method_kw,
-        from_fmt, from_fmt_constant, encode, decode, read_char, substring, from_wide_char,
+        from_fmt, from_fmt_constant, encode, decode, new_ascii_str, read_char, substring, from_wide_char,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
         list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, slice_unpack,
