@@ -291,5 +291,8 @@ mod tests {
         alloc_simple: no_alloc,
         track_simple: no_track,
         clear_field: no_clear,
+        ascii_str_new: no_str,
+        bytes_data_offset: 32,
+        var_size_offset: 16,
     };
 }
