@@ -98,6 +98,9 @@ impl<'a> Buffer<'a> {
     /// where the host gives no way to read it in place), out of line.
     #[inline(never)]
     fn not_exact_bytes<'ctx>(obj: &'a Handle<'ctx>) -> HPyResult<Buffer<'a>> {
+        if let Some(data) = crate::types::bytes::exact_contents(obj) {
+            return data.map(Buffer::borrowed);
+        }
         if let Some(bytes) = obj.downcast_ref::<Bytes<'ctx>>() {
             if let Ok(data) = bytes.as_bytes() {
                 return Ok(Buffer::borrowed(data));

@@ -43,15 +43,17 @@ enum Input<'a> {
 impl<'a, 'ctx> FromHPy<'a, 'ctx> for Input<'a> {
     #[inline]
     fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        if obj.is_str() {
-            return Err(HPyErr::type_error("Strings must be encoded before hashing"));
-        }
-        if obj.is_none() {
-            return Err(HPyErr::type_error(
-                "object supporting the buffer API required",
-            ));
-        }
-        Buffer::get(obj).map(Input::Data)
+        // The buffer first: a `str` or `None` has none, and only then is
+        // asked about (two HPy calls fewer for every input that is data).
+        Buffer::get(obj).map(Input::Data).map_err(|e| {
+            if obj.is_str() {
+                HPyErr::type_error("Strings must be encoded before hashing")
+            } else if obj.is_none() {
+                HPyErr::type_error("object supporting the buffer API required")
+            } else {
+                e
+            }
+        })
     }
 }
 

@@ -5,7 +5,7 @@ use core::ffi::CStr;
 use hpy_sys::{HPyConstant, HPy_ssize_t};
 
 use crate::abi::Quirk;
-use crate::{Context, FromHPy, HPyErr, HPyResult};
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle};
 
 super::typed_handle! {
     /// A handle to a `bytes` object (or an instance of a subclass).
@@ -58,6 +58,45 @@ impl<'ctx> Context<'ctx> {
     }
 }
 
+/// The `len` bytes of the `bytes` object `obj` (`HPyBytes_AS_STRING`),
+/// borrowed for as long as the handle.
+///
+/// # Safety
+/// `obj` is a `bytes` object holding `len` bytes (its own size, not what a
+/// subclass's `__len__` says).
+#[inline]
+unsafe fn contents<'a>(obj: &'a Handle<'_>, len: usize) -> HPyResult<&'a [u8]> {
+    let ctx = obj.context();
+    // SAFETY: the buffer of a bytes object holds its `len` bytes plus a
+    // NUL, and stays valid and unchanged while the handle is open, which
+    // the borrow of `obj` guarantees for the returned slice.
+    unsafe {
+        let data = hpy_sys::HPyBytes_AS_STRING(ctx.as_raw(), obj.as_raw());
+        if data.is_null() {
+            return Err(HPyErr::raised(ctx));
+        }
+        Ok(core::slice::from_raw_parts(data.cast::<u8>(), len))
+    }
+}
+
+/// The contents of `obj` if it is exactly a `bytes` (one exactness check,
+/// `HPyBytes_GET_SIZE`, `HPyBytes_AS_STRING`: no `HPyBytes_Check` first,
+/// and no `__len__` to fear), else `None`.
+#[inline]
+pub(crate) fn exact_contents<'a>(obj: &'a Handle<'_>) -> Option<HPyResult<&'a [u8]>> {
+    if !obj.get_type().is_constant(HPyConstant::BytesType) {
+        return None;
+    }
+    let ctx = obj.context();
+    // SAFETY: `obj` is a bytes object; -1 with an exception set on failure.
+    let n = unsafe { hpy_sys::HPyBytes_GET_SIZE(ctx.as_raw(), obj.as_raw()) };
+    Some(match usize::try_from(n) {
+        // SAFETY: an exact bytes object of `len` bytes.
+        Ok(len) => unsafe { contents(obj, len) },
+        Err(_) => Err(HPyErr::raised(ctx)),
+    })
+}
+
 impl Bytes<'_> {
     /// The contents, borrowed without copying for as long as the handle is
     /// (`HPyBytes_AS_STRING`, with the length of [`len`](Bytes::len)).
@@ -68,29 +107,20 @@ impl Bytes<'_> {
     /// [`to_vec`](Bytes::to_vec) copies any `bytes`.
     #[inline]
     pub fn as_bytes(&self) -> HPyResult<&[u8]> {
-        if crate::abi::host_has(Quirk::BytesSizeCallsLen)
-            && !self.is_exact()
-            && self.overrides_len()?
-        {
+        // Whether the object is exactly a `bytes`, asked once (three HPy
+        // calls off hpy_rs_universal) for both the refusal and the size.
+        let exact = !crate::abi::host_has(Quirk::BytesSizeCallsLen) || self.is_exact();
+        if !exact && self.overrides_len()? {
             return Err(HPyErr::type_error(
                 "a bytes subclass with its own __len__ cannot be borrowed in the universal ABI \
                  (PyPy sizes its buffer with len()); pass bytes(obj)",
             ));
         }
-        let len = self.len()?;
-        let ctx = self.context();
-        // SAFETY: `self` is a bytes object: its buffer holds `len` bytes (the
-        // object's own size, see `len`; no `__len__` of a subclass sizes it,
-        // checked above) plus a NUL, and stays valid and unchanged while the
-        // handle is open, which the borrow of `self` guarantees for the
-        // returned slice.
-        unsafe {
-            let data = hpy_sys::HPyBytes_AS_STRING(ctx.as_raw(), self.as_raw());
-            if data.is_null() {
-                return Err(HPyErr::raised(ctx));
-            }
-            Ok(core::slice::from_raw_parts(data.cast::<u8>(), len))
-        }
+        let len = self.len_known(exact)?;
+        // SAFETY: `self` is a bytes object of `len` bytes (the object's own
+        // size, see `len`; no `__len__` of a subclass sizes it, checked
+        // above).
+        unsafe { contents(self, len) }
     }
 
     /// A copy of the contents: [`as_bytes`](Bytes::as_bytes) copied, or,
@@ -112,8 +142,15 @@ impl Bytes<'_> {
     /// `bytes.__len__` itself.
     #[inline]
     pub fn len(&self) -> HPyResult<usize> {
+        self.len_known(!crate::abi::host_has(Quirk::BytesSizeCallsLen) || self.is_exact())
+    }
+
+    /// [`len`](Bytes::len), told whether the object is exactly a `bytes`
+    /// (or the host's `HPyBytes_GET_SIZE` calls no `__len__`).
+    #[inline]
+    fn len_known(&self, exact: bool) -> HPyResult<usize> {
         let ctx = self.context();
-        if crate::abi::host_has(Quirk::BytesSizeCallsLen) && !self.is_exact() {
+        if !exact {
             return self.stored_len();
         }
         // SAFETY: `self` is a bytes object; -1 with an exception set on
@@ -136,7 +173,7 @@ impl Bytes<'_> {
         let fast = unsafe {
             crate::abi::is_exact_type(ctx.as_raw(), self.as_raw(), HPyConstant::BytesType)
         };
-        fast.unwrap_or_else(|| self.get_type().is(&ctx.constant(HPyConstant::BytesType)))
+        fast.unwrap_or_else(|| self.get_type().is_constant(HPyConstant::BytesType))
     }
 
     /// Whether the object's type defines a `__len__` other than `bytes`'s.
