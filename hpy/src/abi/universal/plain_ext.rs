@@ -202,41 +202,12 @@ mod tests {
     fn a_table_is_used_only_with_its_context_and_only_if_it_is_one() {
         static WRONG_MAGIC: PlainContextExt = PlainContextExt {
             magic: PLAIN_CONTEXT_EXT_MAGIC ^ 1,
-            version: 1,
-            tuple_new: no_tuple,
             tuple_items_offset: 24,
-            get_buffer: no_buffer,
-            release_buffer: no_release,
-            ob_type_offset: 8,
-            object_payload_offset: 16,
-            tp_flags_offset: 168,
-            float_value_offset: 16,
-            mark_simple: no_mark,
-            alloc_simple: no_alloc,
-            track_simple: no_track,
-            clear_field: no_clear,
-            ascii_str_new: no_str,
-            bytes_data_offset: 32,
-            var_size_offset: 16,
+            ..TABLE
         };
         static TABLE: PlainContextExt = PlainContextExt {
-            magic: PLAIN_CONTEXT_EXT_MAGIC,
             version: 1,
-            tuple_new: no_tuple,
-            tuple_items_offset: 32,
-            get_buffer: no_buffer,
-            release_buffer: no_release,
-            ob_type_offset: 8,
-            object_payload_offset: 16,
-            tp_flags_offset: 168,
-            float_value_offset: 16,
-            mark_simple: no_mark,
-            alloc_simple: no_alloc,
-            track_simple: no_track,
-            clear_field: no_clear,
-            ascii_str_new: no_str,
-            bytes_data_offset: 32,
-            var_size_offset: 16,
+            ..TABLE_V4
         };
         let mut none = context_with(core::ptr::null_mut());
         let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());
