@@ -511,6 +511,48 @@ def test_init_of_a_python_subclass(hpyrs_classes):
     assert (t.tick(), t.inits) == (3, 1)
 
 
+def test_class_call_follows_init_and_new_set_from_python(hpyrs_classes):
+    """In the CPython ABI a call of a class with a constructor and no
+    `__init__` runs the constructor directly (the type's vectorcall); one
+    made after `__init__` was set on the class from Python takes
+    `type.__call__`, which runs it, with positional and keyword arguments,
+    and the direct call comes back once it is gone. (`__new__` is not
+    tried: CPython cannot give a class its C constructor back once
+    `__new__` was replaced, and the class is shared by the other tests.)"""
+    V = hpyrs_classes.Vector
+    seen = []
+
+    def init(self, *args, **kwargs):
+        seen.append((args, kwargs))
+
+    V.__init__ = init
+    try:
+        v = V(1, y=2)
+        assert (v.x, v.y) == (1, 2)
+        assert seen == [((1,), {"y": 2})]
+    finally:
+        del V.__init__
+    assert V(3, y=4).y == 4 and len(seen) == 1
+
+    with raises_exactly(TypeError, "Vector() missing 1 required positional argument: 'x'"):
+        V(y=1)
+
+
+def test_class_call_of_a_python_subclass(hpyrs_classes):
+    if IS_PYPY:
+        pytest.skip("PyPy 7.3.19 aborts (RPython AssertionError) when it collects an instance of a "
+                    "Python subclass of an HPy type")
+
+    class Scaled(hpyrs_classes.Vector):
+        def __init__(self, x, y=0):
+            self.sum = x + y
+
+    s = Scaled(1, y=2)
+    assert (s.x, s.y, s.sum) == (1, 2, 3)
+    with pytest.raises(TypeError):
+        Scaled(1, 2, 3)
+
+
 # ------------------------------------------------------------ plain classes
 # In the CPython ABI, a class with nothing to drop, no GC, no __del__ and no
 # __call__ is "plain": hpy-rs allocates its instances itself and gives the

@@ -506,6 +506,7 @@ extern "C" {
 
     pub fn PyTuple_New(n: HPy_ssize_t) -> *mut PyObject;
     pub fn PyList_New(n: HPy_ssize_t) -> *mut PyObject;
+    pub fn PyDict_New() -> *mut PyObject;
     pub fn PyDict_SetItemString(d: *mut PyObject, k: *const c_char, v: *mut PyObject) -> c_int;
     pub fn PyDict_SetItem(d: *mut PyObject, k: *mut PyObject, v: *mut PyObject) -> c_int;
     pub fn PyDict_GetItemWithError(d: *mut PyObject, k: *mut PyObject) -> *mut PyObject;

@@ -37,8 +37,8 @@ pub use ffi::{
 };
 pub use runtime::{
     hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_context, hpy_rs_cpython_mark_plain,
-    hpy_rs_cpython_mark_simple, hpy_rs_plain_dealloc, hpy_rs_simple_dealloc, hpy_rs_track_simple,
-    SimpleAlloc,
+    hpy_rs_cpython_mark_simple, hpy_rs_cpython_set_type_call, hpy_rs_plain_dealloc,
+    hpy_rs_simple_dealloc, hpy_rs_track_simple, SimpleAlloc,
 };
 
 use ffi::PyObject_Malloc;

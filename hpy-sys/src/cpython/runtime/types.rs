@@ -53,6 +53,13 @@ pub struct TypeExtra {
     /// *simple* type empties in each instance (zeroed, nothing, until the
     /// host sets it when it marks the type).
     pub simple_plan: SimplePlan,
+    /// The constructor a call of the type runs directly (set by
+    /// [`hpy_rs_cpython_set_type_call`]): `HPy_tp_new`'s implementation,
+    /// which accepts a tuple of keyword names as its `kw`.
+    type_call_new: Option<HPyFunc_newfunc>,
+    /// The type's `tp_new` when that was set: a call of the type that finds
+    /// another (`__new__` assigned from Python) takes `type.__call__`.
+    type_call_tp_new: Option<newfunc>,
     /// The type's name, NUL-terminated (`tp_name` points here).
     name: [c_char; 0],
 }
@@ -87,6 +94,152 @@ pub unsafe fn hpy_rs_set_simple_plan(tp: *mut PyTypeObject, plan: SimplePlan) {
             ._ht_tpname
             .cast::<TypeExtra>();
         (*extra).simple_plan = plan;
+    }
+}
+
+/// Makes calls of the HPy type `h_type` (`T(...)`) run its constructor
+/// `new` directly through the type's `tp_vectorcall`, as CPython's own
+/// types do, instead of `type.__call__` (the arguments packed into a tuple
+/// and a dict, `tp_new` unpacking them, then the inherited `tp_init`
+/// called). Only for a type whose `tp_init` is `object`'s, where calling
+/// `tp_init` does nothing; while a call finds `tp_new` or `tp_init` changed
+/// (assigned from Python), it goes through `type.__call__` as before.
+/// CPython never copies `tp_vectorcall` to subclasses. Returns 1 if it set
+/// the call.
+///
+/// # Safety
+/// `h_type` must be a type just returned by `HPyType_FromSpec`; `new` must
+/// be its `HPy_tp_new` implementation, callable with a null context (the
+/// CPython ABI's) and a `kw` that is `HPy_NULL` or a tuple of keyword names
+/// whose values follow the positional arguments (a vectorcall's).
+pub unsafe fn hpy_rs_cpython_set_type_call(
+    _ctx: *mut HPyContext,
+    h_type: HPy,
+    new: HPyFunc_newfunc,
+) -> c_int {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: `h_type` is a live type (contract); an HPy type's extra block
+    // is written here before any call of the type reads it.
+    unsafe {
+        if !is_type_object(tp.cast()) || !is_hpy_type(tp) {
+            return 0;
+        }
+        if (*tp).tp_new.is_none() || (*tp).tp_init != object_init() {
+            return 0;
+        }
+        let extra = (*tp.cast::<PyHeapTypeObject>())
+            ._ht_tpname
+            .cast::<TypeExtra>();
+        (*extra).type_call_new = Some(new);
+        (*extra).type_call_tp_new = (*tp).tp_new;
+        let call: cpy_vectorcallfunc = type_call;
+        (*tp).tp_vectorcall = call as *mut c_void;
+    }
+    1
+}
+
+/// `object`'s `tp_init`.
+#[inline(always)]
+fn object_init() -> *mut c_void {
+    // SAFETY: `PyBaseObject_Type` is a static type, ready before any module.
+    unsafe { (*ptr::addr_of!(PyBaseObject_Type)).tp_init }
+}
+
+/// The `tp_vectorcall` of a type set by [`hpy_rs_cpython_set_type_call`].
+///
+/// # Safety
+/// Called by CPython as a vectorcall of the type `callable`.
+unsafe extern "C" fn type_call(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    let tp = callable.cast::<PyTypeObject>();
+    // SAFETY: only types marked by `hpy_rs_cpython_set_type_call` have this
+    // call, and their extra block holds the constructor; the vectorcall's
+    // arguments are what the constructor takes in the CPython ABI (handles
+    // are object pointers, keyword names a tuple).
+    unsafe {
+        let extra = &*(*tp.cast::<PyHeapTypeObject>())
+            ._ht_tpname
+            .cast::<TypeExtra>();
+        let now = (*tp).tp_new.map(|f| f as usize);
+        match extra.type_call_new {
+            Some(new)
+                if now == extra.type_call_tp_new.map(|f| f as usize)
+                    && (*tp).tp_init == object_init() =>
+            {
+                _h2py(new(
+                    null_mut(),
+                    _py2h(callable),
+                    args.cast::<HPy>(),
+                    super::super::PyVectorcall_NARGS(nargsf) as HPy_ssize_t,
+                    _py2h(kwnames),
+                ))
+            }
+            _ => type_call_generic(callable, args, nargsf, kwnames),
+        }
+    }
+}
+
+/// A vectorcall of a type through `type.__call__`: the arguments packed
+/// into the tuple and dict it takes.
+///
+/// # Safety
+/// As [`type_call`].
+#[cold]
+unsafe fn type_call_generic(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the vectorcall's arguments are live for the call; `type`'s
+    // `tp_call` is `type.__call__`, which takes a tuple and a dict or NULL.
+    unsafe {
+        let n = super::super::PyVectorcall_NARGS(nargsf);
+        let names = if kwnames.is_null() {
+            0
+        } else {
+            super::super::PyTuple_GET_SIZE(kwnames) as usize
+        };
+        let tuple = PyTuple_New(n as HPy_ssize_t);
+        if tuple.is_null() {
+            return null_mut();
+        }
+        let items = super::super::_PyTuple_ITEMS(tuple).cast_mut();
+        for i in 0..n {
+            let o = *args.add(i);
+            Py_INCREF(o);
+            *items.add(i) = o;
+        }
+        let mut kw = null_mut();
+        if names > 0 {
+            kw = PyDict_New();
+            if kw.is_null() {
+                Py_DECREF(tuple);
+                return null_mut();
+            }
+            let keys = super::super::_PyTuple_ITEMS(kwnames);
+            for i in 0..names {
+                if PyDict_SetItem(kw, *keys.add(i), *args.add(n + i)) < 0 {
+                    Py_DECREF(kw);
+                    Py_DECREF(tuple);
+                    return null_mut();
+                }
+            }
+        }
+        let call: unsafe extern "C" fn(
+            *mut PyObject,
+            *mut PyObject,
+            *mut PyObject,
+        ) -> *mut PyObject =
+            core::mem::transmute::<*mut c_void, _>((*ptr::addr_of!(PyType_Type)).tp_call);
+        let result = call(callable, tuple, kw);
+        Py_XDECREF(kw);
+        Py_DECREF(tuple);
+        result
     }
 }
 
