@@ -412,6 +412,17 @@ pub struct PlainContextExt {
     /// Version 5: how many bytes after a variable-size object's address its
     /// size (`ob_size`) is, in the running CPython.
     pub var_size_offset: usize,
+    /// Version 6: makes calls of the type `h_type` (just made on the plain
+    /// context `ctx`, without instances) run its constructor `new`
+    /// directly with `ctx` through the type's vectorcall, as the CPython
+    /// ABI does (hpy-sys's `hpy_rs_cpython_set_type_call`, which says when
+    /// it does not); `new` reads keyword names from a tuple too. Returns 1
+    /// if it set the call.
+    pub set_type_call: unsafe extern "C" fn(
+        ctx: *mut HPyContext,
+        h_type: HPy,
+        new: HPyFunc_newfunc,
+    ) -> core::ffi::c_int,
 }
 
 /// What a simple class of [`PlainContextExt`] (version 4) has its host do
@@ -423,7 +434,7 @@ pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 5;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 6;
 
 // ---------------------------------------------------------------------------
 // generated code

@@ -67,7 +67,26 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     ascii_str_new,
     bytes_data_offset: hpy_sys::cpython::PyBytesObject_ob_sval_OFFSET,
     var_size_offset: core::mem::offset_of!(hpy_sys::cpython::ffi::PyVarObject, ob_size),
+    set_type_call,
 };
+
+/// [`PlainContextExt::set_type_call`]: hpy-sys's
+/// `hpy_rs_cpython_set_type_call`, the constructor called with the plain
+/// context (where handles are objects, as that function requires).
+///
+/// # Safety
+/// As the table entry: the GIL is held; `h_type` was just made by
+/// `HPyType_FromSpec` on the plain context `ctx`; `new` is its
+/// constructor and reads keyword names from a tuple.
+unsafe extern "C" fn set_type_call(
+    ctx: *mut hpy_sys::HPyContext,
+    h_type: HPy,
+    new: hpy_sys::HPyFunc_newfunc,
+) -> core::ffi::c_int {
+    // SAFETY: forwarded (contract); the plain context lives as long as the
+    // process, as the type's vectorcall requires of it.
+    unsafe { hpy_sys::cpython::hpy_rs_cpython_set_type_call(ctx, h_type, new) }
+}
 
 /// [`PlainContextExt::mark_simple`]: hpy-sys's `hpy_rs_cpython_mark_simple`
 /// (the CPython ABI's simple classes) with the host's [`simple_dealloc`],

@@ -1161,14 +1161,14 @@ pub unsafe fn type_created<T: crate::HPyClass>(
     // SAFETY: forwarded; `simple_dealloc::<T>` deallocates exactly the
     // instances of `T`'s type, which this is.
     unsafe {
-        let destroy = defines_slot(defines, hpy_sys::HPy_tp_destroy).is_some();
+        let destroy = super::defines_slot(defines, hpy_sys::HPy_tp_destroy).is_some();
         let plain = hpy_sys::cpython::hpy_rs_cpython_mark_plain(ctx, ty, c_int::from(destroy));
         if plain == 0 && super::may_be_simple::<T>() {
             hpy_sys::cpython::hpy_rs_cpython_mark_simple(ctx, ty, simple_dealloc::<T>);
         }
         // A call of the class runs its constructor directly: hpy-rs's
         // constructors (`impl_new`) read keyword names from a tuple too.
-        if let Some(new) = defines_slot(defines, hpy_sys::HPy_tp_new) {
+        if let Some(new) = super::defines_slot(defines, hpy_sys::HPy_tp_new) {
             if !new.r#impl.is_null() {
                 let new = core::mem::transmute::<hpy_sys::HPyCFunction, hpy_sys::HPyFunc_newfunc>(
                     new.r#impl,
@@ -1176,36 +1176,6 @@ pub unsafe fn type_created<T: crate::HPyClass>(
                 hpy_sys::cpython::hpy_rs_cpython_set_type_call(ctx, ty, new);
             }
         }
-    }
-}
-
-/// The slot definition `slot` among the null-terminated `defines` of a
-/// class, if it has one.
-///
-/// # Safety
-/// `defines` must be null or a null-terminated array of valid definitions.
-unsafe fn defines_slot(
-    defines: *mut *mut HPyDef,
-    slot: hpy_sys::HPySlot_Slot,
-) -> Option<&'static hpy_sys::HPySlot> {
-    if defines.is_null() {
-        return None;
-    }
-    let mut i = 0;
-    loop {
-        // SAFETY: within the array, up to and including its null entry.
-        let def = unsafe { *defines.add(i) };
-        if def.is_null() {
-            return None;
-        }
-        // SAFETY: a valid definition, static as a class's are; `u.slot` is
-        // the member for slots.
-        unsafe {
-            if (*def).kind == hpy_sys::HPyDef_Kind_Slot && (*def).u.slot.slot == slot {
-                return Some(&(*def).u.slot);
-            }
-        }
-        i += 1;
     }
 }
 

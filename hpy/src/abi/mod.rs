@@ -225,6 +225,36 @@ pub(crate) const fn quirk_possible(quirk: Quirk) -> bool {
     cfg!(feature = "universal") || ASSUMED_PROFILE.has(quirk)
 }
 
+/// The slot definition `slot` among the null-terminated `defines` of a
+/// class, if it has one.
+///
+/// # Safety
+/// `defines` must be null or a null-terminated array of valid definitions.
+pub(crate) unsafe fn defines_slot(
+    defines: *mut *mut hpy_sys::HPyDef,
+    slot: hpy_sys::HPySlot_Slot,
+) -> Option<&'static hpy_sys::HPySlot> {
+    if defines.is_null() {
+        return None;
+    }
+    let mut i = 0;
+    loop {
+        // SAFETY: within the array, up to and including its null entry.
+        let def = unsafe { *defines.add(i) };
+        if def.is_null() {
+            return None;
+        }
+        // SAFETY: a valid definition, static as a class's are; `u.slot` is
+        // the member for slots.
+        unsafe {
+            if (*def).kind == hpy_sys::HPyDef_Kind_Slot && (*def).u.slot.slot == slot {
+                return Some(&(*def).u.slot);
+            }
+        }
+        i += 1;
+    }
+}
+
 /// Whether `T`'s type can be *simple* for its host (hpy-sys's
 /// `hpy_rs_cpython_mark_simple`, in the CPython ABI or behind
 /// hpy_rs_universal's plain context, checks the type object itself): a

@@ -1419,7 +1419,28 @@ unsafe extern "C" fn simple_clear_and_destroy<T: crate::HPyClass>(data: *mut c_v
 /// # Safety
 /// `ty` was just created from a spec on `ctx` and has no instances yet.
 #[inline(always)]
-pub unsafe fn type_created<T: crate::HPyClass>(ctx: *mut HPyContext, ty: HPy, _: *mut *mut HPyDef) {
+pub unsafe fn type_created<T: crate::HPyClass>(
+    ctx: *mut HPyContext,
+    ty: HPy,
+    defines: *mut *mut HPyDef,
+) {
+    // A call of the class runs its constructor directly on the plain
+    // context (version 6), as in the CPython ABI.
+    if let Some(ext) = plain_ext::fast(ctx).filter(|ext| ext.version >= 6) {
+        // SAFETY: `defines` are the class's (contract); its constructor
+        // (`impl_new`) reads keyword names from a tuple and may be called
+        // with the plain context, where `ty` was just made.
+        unsafe {
+            if let Some(new) = super::defines_slot(defines, hpy_sys::HPy_tp_new) {
+                if !new.r#impl.is_null() {
+                    let new = core::mem::transmute::<hpy_sys::HPyCFunction, hpy_sys::HPyFunc_newfunc>(
+                        new.r#impl,
+                    );
+                    (ext.set_type_call)(ctx, ty, new);
+                }
+            }
+        }
+    }
     if !super::may_be_simple::<T>() {
         return;
     }

@@ -57,6 +57,8 @@ pub struct TypeExtra {
     /// [`hpy_rs_cpython_set_type_call`]): `HPy_tp_new`'s implementation,
     /// which accepts a tuple of keyword names as its `kw`.
     type_call_new: Option<HPyFunc_newfunc>,
+    /// The context `type_call_new` is called with.
+    type_call_ctx: *mut HPyContext,
     /// The type's `tp_new` when that was set: a call of the type that finds
     /// another (`__new__` assigned from Python) takes `type.__call__`.
     type_call_tp_new: Option<newfunc>,
@@ -109,11 +111,13 @@ pub unsafe fn hpy_rs_set_simple_plan(tp: *mut PyTypeObject, plan: SimplePlan) {
 ///
 /// # Safety
 /// `h_type` must be a type just returned by `HPyType_FromSpec`; `new` must
-/// be its `HPy_tp_new` implementation, callable with a null context (the
-/// CPython ABI's) and a `kw` that is `HPy_NULL` or a tuple of keyword names
+/// be its `HPy_tp_new` implementation, callable with `ctx` (kept for the
+/// type's life) from any call of the type, where handles are object
+/// pointers (the CPython ABI, or the plain context of a host of universal
+/// binaries), and a `kw` that is `HPy_NULL` or a tuple of keyword names
 /// whose values follow the positional arguments (a vectorcall's).
 pub unsafe fn hpy_rs_cpython_set_type_call(
-    _ctx: *mut HPyContext,
+    ctx: *mut HPyContext,
     h_type: HPy,
     new: HPyFunc_newfunc,
 ) -> c_int {
@@ -131,6 +135,7 @@ pub unsafe fn hpy_rs_cpython_set_type_call(
             ._ht_tpname
             .cast::<TypeExtra>();
         (*extra).type_call_new = Some(new);
+        (*extra).type_call_ctx = ctx;
         (*extra).type_call_tp_new = (*tp).tp_new;
         let call: cpy_vectorcallfunc = type_call;
         (*tp).tp_vectorcall = call as *mut c_void;
@@ -171,7 +176,7 @@ unsafe extern "C" fn type_call(
                     && (*tp).tp_init == object_init() =>
             {
                 _h2py(new(
-                    null_mut(),
+                    extra.type_call_ctx,
                     _py2h(callable),
                     args.cast::<HPy>(),
                     super::super::PyVectorcall_NARGS(nargsf) as HPy_ssize_t,

@@ -189,6 +189,14 @@ mod tests {
         hpy_sys::HPy_NULL
     }
 
+    unsafe extern "C" fn no_type_call(
+        _: *mut HPyContext,
+        _: HPy,
+        _: hpy_sys::HPyFunc_newfunc,
+    ) -> core::ffi::c_int {
+        0
+    }
+
     /// A context whose only initialised field is `_private`, the one
     /// `record` reads.
     fn context_with(private: *mut core::ffi::c_void) -> Box<MaybeUninit<HPyContext>> {
@@ -265,5 +273,6 @@ mod tests {
         ascii_str_new: no_str,
         bytes_data_offset: 32,
         var_size_offset: 16,
+        set_type_call: no_type_call,
     };
 }
