@@ -108,6 +108,11 @@ def test_strings(hpyrs_test):
     assert hpyrs_test.repeat_x(256) == "x" * 256
     assert hpyrs_test.repeat_x(100_000) == "x" * 100_000
     assert hpyrs_test.with_nul() == "a\0b"
+    # ASCII text around the length a short str is made from a stack buffer
+    # (NUL-terminated where that is cheaper: PyPy), with a NUL too.
+    for n in (62, 63, 64, 65):
+        for s in ("y" * n, "\0" + "y" * n, "y" * n + "\0"):
+            assert hpyrs_test.echo_string(s) == s
     with raises_exactly(TypeError, "echo_string() argument 'x' must be str, not bytes"):
         hpyrs_test.echo_string(b"abc")
     with pytest.raises(UnicodeEncodeError):

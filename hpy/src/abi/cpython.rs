@@ -949,6 +949,14 @@ pub unsafe fn is_instance_fast(
     }
 }
 
+/// Whether a short `str` is made faster from NUL-terminated text than
+/// decoded from a length on this host: never in this ABI
+/// (`PyUnicode_DecodeASCII` is the direct way).
+#[inline(always)]
+pub(crate) fn nul_terminated_text_is_cheaper(_ctx: Context<'_>) -> bool {
+    false
+}
+
 /// A new `str` of `len` ASCII characters not written yet, and where its
 /// characters go (`hpy_rs_unicode_new_ascii`): always `Some` in this ABI.
 /// The caller writes `len` ASCII bytes there before anything else sees

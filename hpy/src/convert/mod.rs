@@ -54,6 +54,8 @@ mod std_time;
 mod str;
 mod wide;
 
+pub(crate) use self::str::ascii_into_str;
+
 #[cfg(feature = "anyhow")]
 mod anyhow;
 #[cfg(feature = "chrono")]

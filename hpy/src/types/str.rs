@@ -138,14 +138,18 @@ impl<'ctx> Context<'ctx> {
     }
 
     /// [`new_ascii_str`](Context::new_ascii_str) where no host call makes an
-    /// unwritten `str`: written to a scratch buffer, then decoded.
+    /// unwritten `str`: written to a scratch buffer, then made into a `str`
+    /// by [`ascii_into_str`](crate::convert::ascii_into_str) (a short one
+    /// from the NUL-terminated buffer where that is cheaper).
     fn decode_written_ascii(
         self,
         len: usize,
         fill: impl FnOnce(&mut [u8]),
     ) -> HPyResult<Str<'ctx>> {
         const STACK: usize = 128;
-        let mut stack = [0u8; STACK];
+        // One byte more than the text: its NUL terminator, never written by
+        // `fill`.
+        let mut stack = [0u8; STACK + 1];
         let mut heap = Vec::new();
         let chars = if len <= STACK {
             &mut stack[..len]
@@ -156,6 +160,9 @@ impl<'ctx> Context<'ctx> {
         fill(chars);
         if !chars.is_ascii() {
             return Err(not_ascii());
+        }
+        if len <= STACK {
+            return crate::convert::ascii_into_str(self, &stack[..=len]).map(Str);
         }
         self.decode_ascii(chars, None)
     }

@@ -1,0 +1,113 @@
+/* xxh_floor: the C HPy floor of python-xxhash's one-shot functions on PyPy
+ * (issue 38, item 6): what an HPy binding of `xxh64_intdigest(data)` and
+ * `xxh3_128_hexdigest(data)` must do for a `bytes` argument, with the
+ * hashing itself left out (a few byte reads stand for it, so that the
+ * data is touched):
+ *   intdigest(data): HPyBytes_Check, HPyBytes_Size, HPyBytes_AsString,
+ *                    HPyLong_FromUInt64_t;
+ *   hexdigest(data): the same reads, then a 32-character str
+ *                    (HPyUnicode_FromString);
+ *   hexdigest_decode(data): the same str through HPyUnicode_DecodeASCII
+ *                    (what hpy-rs used for ASCII text);
+ *   intdigest_kw(data, seed=0): intdigest with the original's signature
+ *                    (HPyFunc_KEYWORDS: `seed` may be given by keyword), an
+ *                    int seed read when given;
+ *   noop(data):      the call alone.
+ * Whatever the hashing adds, a binding cannot be faster than these; the
+ * xxhash rows of BENCHMARKS.md compare them with the original (cpyext) and
+ * the port in one process (bench/xxhash_pypy.py --floor). Built by
+ * setup.py beside the other modules here. */
+#include <stdint.h>
+#include "hpy.h"
+
+static int read_bytes(HPyContext *ctx, HPy arg, const char **data, HPy_ssize_t *len)
+{
+    if (!HPyBytes_Check(ctx, arg)) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "a bytes object is required");
+        return -1;
+    }
+    *len = HPyBytes_Size(ctx, arg);
+    *data = HPyBytes_AsString(ctx, arg);
+    return 0;
+}
+
+/* Stands for the hash: reads the first and last byte. */
+static uint64_t touch(const char *data, HPy_ssize_t len)
+{
+    return len ? (uint64_t)(unsigned char)data[0] * 31u + (unsigned char)data[len - 1] : 0u;
+}
+
+HPyDef_METH(noop, "noop", HPyFunc_O)
+static HPy noop_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(intdigest, "intdigest", HPyFunc_O)
+static HPy intdigest_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    const char *data;
+    HPy_ssize_t len;
+    if (read_bytes(ctx, arg, &data, &len) < 0)
+        return HPy_NULL;
+    return HPyLong_FromUInt64_t(ctx, touch(data, len) ^ 0x9e3779b97f4a7c15u);
+}
+
+HPyDef_METH(intdigest_kw, "intdigest_kw", HPyFunc_KEYWORDS)
+static HPy intdigest_kw_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs,
+                             HPy kwnames)
+{
+    HPy_ssize_t nkw = HPy_IsNull(kwnames) ? 0 : HPy_Length(ctx, kwnames);
+    if (nargs < 1 || nargs + nkw > 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "intdigest_kw(data, seed=0)");
+        return HPy_NULL;
+    }
+    uint64_t seed = 0;
+    if (nargs + nkw == 2) {
+        seed = HPyLong_AsUInt64_tMask(ctx, args[1]);
+        if (seed == (uint64_t)-1 && HPyErr_Occurred(ctx))
+            return HPy_NULL;
+    }
+    const char *data;
+    HPy_ssize_t len;
+    if (read_bytes(ctx, args[0], &data, &len) < 0)
+        return HPy_NULL;
+    return HPyLong_FromUInt64_t(ctx, (touch(data, len) ^ 0x9e3779b97f4a7c15u) + seed);
+}
+
+HPyDef_METH(hexdigest, "hexdigest", HPyFunc_O)
+static HPy hexdigest_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    static const char digits[] = "0123456789abcdef";
+    const char *data;
+    HPy_ssize_t len;
+    char hex[33];
+    if (read_bytes(ctx, arg, &data, &len) < 0)
+        return HPy_NULL;
+    uint64_t h = touch(data, len);
+    for (int i = 0; i < 32; i++)
+        hex[i] = digits[(h >> ((i % 16) * 4)) & 15];
+    hex[32] = 0;
+    return HPyUnicode_FromString(ctx, hex);
+}
+
+HPyDef_METH(hexdigest_decode, "hexdigest_decode", HPyFunc_O)
+static HPy hexdigest_decode_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    static const char digits[] = "0123456789abcdef";
+    const char *data;
+    HPy_ssize_t len;
+    char hex[32];
+    if (read_bytes(ctx, arg, &data, &len) < 0)
+        return HPy_NULL;
+    uint64_t h = touch(data, len);
+    for (int i = 0; i < 32; i++)
+        hex[i] = digits[(h >> ((i % 16) * 4)) & 15];
+    return HPyUnicode_DecodeASCII(ctx, hex, 32, NULL);
+}
+
+static HPyDef *defines[] = {
+    &noop, &intdigest, &intdigest_kw, &hexdigest, &hexdigest_decode, NULL
+};
+static HPyModuleDef moduledef = { .defines = defines };
+HPy_MODINIT(xxh_floor, moduledef)
