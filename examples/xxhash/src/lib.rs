@@ -41,19 +41,32 @@ enum Input<'a> {
 }
 
 impl<'a, 'ctx> FromHPy<'a, 'ctx> for Input<'a> {
-    #[inline]
+    // Always inlined into the argument parsing: out of line, the 120-byte
+    // `Buffer` is returned through memory (27 instructions a call more,
+    // CPython 3.14).
+    #[inline(always)]
     fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
         // The buffer first: a `str` or `None` has none, and only then is
         // asked about (two HPy calls fewer for every input that is data).
-        Buffer::get(obj).map(Input::Data).map_err(|e| {
-            if obj.is_str() {
-                HPyErr::type_error("Strings must be encoded before hashing")
-            } else if obj.is_none() {
-                HPyErr::type_error("object supporting the buffer API required")
-            } else {
-                e
-            }
-        })
+        match Buffer::get(obj) {
+            Ok(data) => Ok(Input::Data(data)),
+            Err(e) => Err(refused(obj, e)),
+        }
+    }
+}
+
+/// The error for an input without a buffer: the original's for `str` and
+/// `None`, else the buffer protocol's. Out of line, so that the common
+/// path keeps the buffer where it is.
+#[cold]
+#[inline(never)]
+fn refused(obj: &Handle<'_>, e: HPyErr) -> HPyErr {
+    if obj.is_str() {
+        HPyErr::type_error("Strings must be encoded before hashing")
+    } else if obj.is_none() {
+        HPyErr::type_error("object supporting the buffer API required")
+    } else {
+        e
     }
 }
 
