@@ -28,6 +28,16 @@
  *                     malloc'd and never freed (what freeing costs, by
  *                     difference); 3 in a bytes object held by a field
  *                     (memory the GC owns: no finalizer)
+ *   TWIN_SAFE_NEW     Variable's constructor is a `__new__` that PyPy
+ *                     cannot crash: a KEYWORDS method of a companion
+ *                     object, set on the class as a staticmethod, which
+ *                     checks the class it is given (`HPy_Is`) before
+ *                     making the instance, as hpy-rs does on PyPy (issue
+ *                     36: PyPy 7.3.19 hands `tp_new` a class handle naming
+ *                     no object for `Variable.__new__(default=1)`, and this
+ *                     twin's `tp_new`, as every C HPy `tp_new`, then
+ *                     crashes); PyPy only (it calls HPy_Call at PyPy's
+ *                     slot, see bench/pypy-costs/pypy_costs.c)
  *
  * `made()` counts the objects the module has made (instances and tuples).
  */
@@ -51,6 +61,9 @@
 #endif
 #ifndef TWIN_PAYLOAD
 #define TWIN_PAYLOAD 0
+#endif
+#ifndef TWIN_SAFE_NEW
+#define TWIN_SAFE_NEW 0
 #endif
 
 #define STR_(x) #x
@@ -643,8 +656,51 @@ static HPy mul_div(HPyContext *ctx, HPy a, HPy b, int divide)
 
 /* ---- Variable ---- */
 
+static HPy Variable_make(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw);
+
+#if TWIN_SAFE_NEW
+/* The companion's `new_variable(cls, name=None)`: bound to the companion's one
+ * instance, set on Variable as a staticmethod by module_exec. */
+HPyDef_METH(Variable_safe_new, "new_variable", HPyFunc_KEYWORDS)
+static HPy Variable_safe_new_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs,
+                                  HPy kwnames)
+{
+    if (nargs < 1) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "Variable.__new__(): not enough arguments");
+        return HPy_NULL;
+    }
+    HPy want = HPyGlobal_Load(ctx, g_Variable);
+    int ok = HPy_Is(ctx, args[0], want);
+    HPy_Close(ctx, want);
+    if (!ok) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "Variable.__new__(X): X is not Variable");
+        return HPy_NULL;
+    }
+    return Variable_make(ctx, args[0], args + 1, (HPy_ssize_t)nargs - 1, kwnames);
+}
+
+static HPyDef *Companion_defines[] = {&Variable_safe_new, NULL};
+
+/* PyPy 7.3.19's context has HPy_Call one slot later than hpy 0.9.0's
+ * header (bench/pypy-costs/pypy_costs.c). */
+typedef HPy (*call_fn)(HPyContext *, HPy, const HPy *, size_t, HPy);
+#define PYPY_HPy_Call(ctx, f, args, n, kw) \
+    ((*(call_fn *)((char *)&(ctx)->ctx_Call + sizeof(HPy)))((ctx), (f), (args), (n), (kw)))
+static HPyType_Spec Companion_spec = {
+    .name = MODNAME ".VariableCompanion",
+    .basicsize = 0,
+    .flags = HPy_TPFLAGS_DEFAULT,
+    .defines = Companion_defines,
+};
+#endif
+
 HPyDef_SLOT(Variable_new, HPy_tp_new)
 static HPy Variable_new_impl(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    return Variable_make(ctx, type, args, nargs, kw);
+}
+
+static HPy Variable_make(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
 {
     if (nargs > 1 || (!HPy_IsNull(kw) && HPy_Length(ctx, kw) != 0)) {
         HPyErr_SetString(ctx, ctx->h_TypeError, "Variable() takes at most one argument, a name");
@@ -941,7 +997,8 @@ HPyDef_METH(levers, "levers", HPyFunc_NOARGS)
 static HPy levers_impl(HPyContext *ctx, HPy self)
 {
     return HPyUnicode_FromString(ctx, "destroy=" STR(TWIN_DESTROY) " gc_variable=" STR(
-        TWIN_GC_VARIABLE) " inline=" STR(TWIN_INLINE) " payload=" STR(TWIN_PAYLOAD));
+        TWIN_GC_VARIABLE) " inline=" STR(TWIN_INLINE) " payload=" STR(TWIN_PAYLOAD)
+        " safe_new=" STR(TWIN_SAFE_NEW));
 }
 
 static int add_type(HPyContext *ctx, HPy module, HPyType_Spec *spec, const char *name,
@@ -964,6 +1021,34 @@ static int module_exec_impl(HPyContext *ctx, HPy m)
         add_type(ctx, m, &Expression_spec, "Expression", &g_Expression) < 0 ||
         add_type(ctx, m, &Constraint_spec, "Constraint", &g_Constraint) < 0)
         return -1;
+#if TWIN_SAFE_NEW
+    /* Variable.__new__ = staticmethod(companion().__new__) */
+    HPy ctype = HPyType_FromSpec(ctx, &Companion_spec, NULL);
+    if (HPy_IsNull(ctype))
+        return -1;
+    HPy companion = PYPY_HPy_Call(ctx, ctype, NULL, 0, HPy_NULL);
+    HPy_Close(ctx, ctype);
+    if (HPy_IsNull(companion))
+        return -1;
+    HPy bound = HPy_GetAttr_s(ctx, companion, "new_variable");
+    HPy_Close(ctx, companion);
+    if (HPy_IsNull(bound))
+        return -1;
+    HPy builtins = HPyImport_ImportModule(ctx, "builtins");
+    HPy sm = HPy_IsNull(builtins) ? HPy_NULL : HPy_GetAttr_s(ctx, builtins, "staticmethod");
+    HPy_Close(ctx, builtins);
+    HPy wrapped = HPy_IsNull(sm) ? HPy_NULL : PYPY_HPy_Call(ctx, sm, &bound, 1, HPy_NULL);
+    HPy_Close(ctx, sm);
+    HPy_Close(ctx, bound);
+    if (HPy_IsNull(wrapped))
+        return -1;
+    HPy var = HPyGlobal_Load(ctx, g_Variable);
+    int r = HPy_SetAttr_s(ctx, var, "__new__", wrapped);
+    HPy_Close(ctx, var);
+    HPy_Close(ctx, wrapped);
+    if (r < 0)
+        return -1;
+#endif
     return 0;
 }
 

@@ -18,6 +18,7 @@ VARIANTS = {
     "kiwi_twin_pay_destroy": {"TWIN_PAYLOAD": 1},
     "kiwi_twin_pay_leak": {"TWIN_PAYLOAD": 2},
     "kiwi_twin_pay_bytes": {"TWIN_PAYLOAD": 3},
+    "kiwi_twin_inline_safe_new": {"TWIN_INLINE": 1, "TWIN_SAFE_NEW": 1},
 }
 
 setup(
