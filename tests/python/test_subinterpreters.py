@@ -300,7 +300,7 @@ def rss_kib():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
-def cycles(n):
+def cycles(n, code):
     for _ in range(n):
         iid = interpreters.create()
         try:
@@ -308,12 +308,16 @@ def cycles(n):
         finally:
             interpreters.destroy(iid)
 
-cycles(10)  # one-off work: allocator arenas, caches, the first imports
-marks = [rss_kib()]
-for _ in range(2):
-    cycles(20)
-    marks.append(rss_kib())
-print(json.dumps(marks))
+def growth(code):
+    cycles(10, code)  # one-off work: allocator arenas, caches, first imports
+    marks = [rss_kib()]
+    for _ in range(2):
+        cycles(20, code)
+        marks.append(rss_kib())
+    return [b - a for a, b in zip(marks, marks[1:])]
+
+control = growth("import json; json.dumps([1, 2])")
+print(json.dumps([control, growth(code)]))
 """
 
 
@@ -324,7 +328,8 @@ def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, tmp, name):
     destroy, 20 more and 20 more again grow the process by less than 4 MiB
     each: each interpreter's module state is freed with it. (Measured on
     3.14: 0-0.8 MiB of noise per 20 cycles; with the states left behind,
-    which keep their interpreters' object arenas, 36-44 MiB.)"""
+    which keep their interpreters' object arenas, 36-44 MiB.) Skipped where
+    interpreters that only import json grow the process that much."""
     interpreters = _interpreters()
     _need_support(hpy_mode)
     hpy_ext(name)
@@ -337,8 +342,11 @@ def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, tmp, name):
     assert proc.returncode == 0, proc.stderr[-3000:]
     with open(out) as f:
         assert f.read() == "ok"  # the workload ran to its end
-    marks = json.loads(proc.stdout.strip().splitlines()[-1])
-    growth = [b - a for a, b in zip(marks, marks[1:])]
-    print(f"{name}: RSS after 10 cycles {marks[0]} KiB; growth over the next "
-          f"20 and 20 cycles: {growth} KiB")
+    control, growth = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"{name}: RSS growth over 20 and 20 cycles after 10: {growth} KiB "
+          f"(`import json` alone: {control} KiB)")
+    if max(control) >= 4096:
+        pytest.skip(f"this CPython grows by {control} KiB per 20 cycles of interpreters that "
+                    "only import json (3.12 keeps each isolated interpreter's object "
+                    "arenas), which would hide a module's state left behind")
     assert max(growth) < 4096, growth
