@@ -22,6 +22,7 @@
 
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
+use core::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{OnceLock, RwLock};
 
@@ -100,6 +101,7 @@ pub(crate) fn in_main() -> bool {
     !SHARED.load(Ordering::Relaxed) || in_main_slow()
 }
 
+#[cold]
 #[inline(never)]
 fn in_main_slow() -> bool {
     // SAFETY: a thread state is attached (contract of `in_main`).
@@ -122,6 +124,7 @@ pub(crate) fn global_cell(home: *mut HPyGlobal) -> Option<*mut HPyGlobal> {
     global_cell_shared(home)
 }
 
+#[cold]
 #[inline(never)]
 fn global_cell_shared(home: *mut HPyGlobal) -> Option<*mut HPyGlobal> {
     // SAFETY: a thread state is attached (contract of `global_cell`).
@@ -152,10 +155,21 @@ pub(crate) unsafe fn global_object(home: *const HPyGlobal) -> Option<*mut PyObje
         // SAFETY: readable (contract).
         return Some(_hg2py(unsafe { *home }));
     }
-    let cell = global_cell_shared(home.cast_mut())?;
-    // SAFETY: a live cell of the running interpreter (see `global_cell`).
-    let obj = _hg2py(unsafe { *cell });
+    let obj = global_object_shared(home);
     (!obj.is_null()).then_some(obj)
+}
+
+/// [`global_object`] once another interpreter has the module: NULL for
+/// none.
+#[cold]
+#[inline(never)]
+fn global_object_shared(home: *const HPyGlobal) -> *mut PyObject {
+    match global_cell_shared(home.cast_mut()) {
+        // SAFETY: a live cell of the running interpreter (see
+        // `global_cell`).
+        Some(cell) => _hg2py(unsafe { *cell }),
+        None => ptr::null_mut(),
+    }
 }
 
 /// The first thing a module's exec does: in an interpreter other than the
