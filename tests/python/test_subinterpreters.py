@@ -101,9 +101,15 @@ def _interpreters():
     pytest.skip("this CPython has no _interpreters/_xxsubinterpreters module")
 
 
-def _supported(hpy_mode):
+# A module built with `hpy_module! { subinterpreters: false }`.
+REFUSING = "hpyrs_reexport"
+
+
+def _supported(hpy_mode, name=None):
     """Whether this run's modules load into isolated subinterpreters, and
     why not if they do not."""
+    if name == REFUSING:
+        return False, f"{REFUSING} says `subinterpreters: false`"
     if hpy_mode == "cpython":
         return True, None
     return False, (
@@ -174,13 +180,14 @@ def tmp():
         yield d
 
 
-@pytest.mark.parametrize("name", MODULES)
+@pytest.mark.parametrize("name", MODULES + [REFUSING])
 def test_import_into_an_isolated_subinterpreter(hpy_ext, hpy_mode, tmp, name):
-    """cpython mode: the module imports; through hpy_rs_universal: a clean
-    ImportError that says why."""
+    """cpython mode: the module imports, unless it says
+    `subinterpreters: false`; through hpy_rs_universal: a clean ImportError
+    that says why."""
     interpreters = _interpreters()
     hpy_ext(name)  # built and importable here, from the paths passed on
-    supported, _ = _supported(hpy_mode)
+    supported, _ = _supported(hpy_mode, name)
     sub = Subinterpreter(interpreters, tmp)
     try:
         if supported:
