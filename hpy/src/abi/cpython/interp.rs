@@ -23,7 +23,7 @@
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
 use core::ptr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::{OnceLock, RwLock};
 
 use hpy_sys::cpython::ffi::PyObject;
@@ -38,6 +38,18 @@ use hpy_sys::{HPy, HPyGlobal, HPyModuleDef};
 /// interpreter runs it). Every thread of such an interpreter sees it set:
 /// its exec set it before any call there, under that interpreter's GIL.
 static SHARED: AtomicBool = AtomicBool::new(false);
+
+/// `PyInterpreterState_Main()`, saved at each `PyInit_<name>` (before any
+/// exec, so before anything reads it; saved again if an embedding program
+/// finalizes Python and starts it again): a load here replaces a call into
+/// CPython on the paths below.
+static MAIN: AtomicPtr<c_void> = AtomicPtr::new(ptr::null_mut());
+
+/// The main interpreter (see [`MAIN`]).
+#[inline(always)]
+fn main_interpreter() -> *mut c_void {
+    MAIN.load(Ordering::Relaxed)
+}
 
 /// The module definition's globals, sorted by address: a block's cell `i`
 /// stands for `GLOBALS[i]`.
@@ -73,6 +85,8 @@ static BLOCKS: RwLock<Vec<Block>> = RwLock::new(Vec::new());
 /// `def` is a valid module definition whose `globals` is NULL or a
 /// NULL-terminated array.
 pub(super) unsafe fn remember_globals(def: *const HPyModuleDef) {
+    // SAFETY: CPython is initialised (an import is running).
+    MAIN.store(unsafe { PyInterpreterState_Main() }, Ordering::Relaxed);
     GLOBALS.get_or_init(|| {
         let mut all = Vec::new();
         // SAFETY: a NULL-terminated array (contract).
@@ -105,7 +119,7 @@ pub(crate) fn in_main() -> bool {
 #[inline(never)]
 fn in_main_slow() -> bool {
     // SAFETY: a thread state is attached (contract of `in_main`).
-    unsafe { PyInterpreterState_Get() == PyInterpreterState_Main() }
+    unsafe { PyInterpreterState_Get() == main_interpreter() }
 }
 
 /// The cell that stands for the static cell `home` in the running
@@ -129,8 +143,7 @@ pub(crate) fn global_cell(home: *mut HPyGlobal) -> Option<*mut HPyGlobal> {
 fn global_cell_shared(home: *mut HPyGlobal) -> Option<*mut HPyGlobal> {
     // SAFETY: a thread state is attached (contract of `global_cell`).
     let interp = unsafe { PyInterpreterState_Get() };
-    // SAFETY: as above.
-    if interp == unsafe { PyInterpreterState_Main() } {
+    if interp == main_interpreter() {
         return Some(home);
     }
     // SAFETY: the running interpreter.
@@ -182,8 +195,7 @@ pub(crate) fn module_exec_begins(module: HPy) {
     let module = hpy_sys::cpython::_h2py(module);
     // SAFETY: a thread state is attached (contract).
     let interp = unsafe { PyInterpreterState_Get() };
-    // SAFETY: as above.
-    if interp == unsafe { PyInterpreterState_Main() } {
+    if interp == main_interpreter() {
         return;
     }
     SHARED.store(true, Ordering::Release);
@@ -223,8 +235,7 @@ pub(crate) unsafe extern "C" fn module_freed(module: *mut c_void) {
     }
     // SAFETY: a thread state is attached (contract).
     let interp = unsafe { PyInterpreterState_Get() };
-    // SAFETY: as above.
-    if interp == unsafe { PyInterpreterState_Main() } {
+    if interp == main_interpreter() {
         return;
     }
     // SAFETY: the running interpreter.
