@@ -10,6 +10,8 @@
 //!     exceptions: [MyError],         // create_exception! types
 //!     constants: [ANSWER, NAME = "pof"], // a Rust const, or `NAME = expr`
 //!     exec: init,                    // fn(Context, &Handle) -> HPyResult<()>
+//!     subinterpreters: false,        // default true: loads into isolated
+//!                                    // subinterpreters (PEP 684)
 //!     crate: my_sdk::hpy,            // where hpy is (default: ::hpy)
 //! }
 //! ```
@@ -35,6 +37,9 @@ struct ModuleInput {
     exceptions: Vec<Path>,
     constants: Vec<Constant>,
     exec: Option<Path>,
+    /// `subinterpreters: bool`: whether the CPython ABI's module declares
+    /// `Py_MOD_PER_INTERPRETER_GIL_SUPPORTED` (default) or "not supported".
+    subinterpreters: Option<syn::LitBool>,
     /// `crate: path`: where the generated code finds hpy.
     krate: Option<Path>,
     errors: Errors,
@@ -52,6 +57,7 @@ impl Parse for ModuleInput {
             exceptions: Vec::new(),
             constants: Vec::new(),
             exec: None,
+            subinterpreters: None,
             krate: None,
             errors: Errors::default(),
         };
@@ -73,6 +79,7 @@ impl Parse for ModuleInput {
                 "doc" => module.doc = Some(input.parse()?),
                 "exec" => module.exec = Some(input.parse()?),
                 "crate" => module.krate = Some(input.parse()?),
+                "subinterpreters" => module.subinterpreters = Some(input.parse()?),
                 "constants" => {
                     let content;
                     syn::bracketed!(content in input);
@@ -94,7 +101,7 @@ impl Parse for ModuleInput {
                     module.errors.push(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, constants, exec, crate",
+                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, constants, exec, subinterpreters, crate",
                             crate::diag::did_you_mean(
                                 &Path::from(key.clone()),
                                 crate::options::MODULE,
@@ -342,6 +349,7 @@ pub fn expand_hpy_module(
     let count = defines.len() + 1;
 
     let module_name = name.to_string();
+    let per_interpreter_gil = module.subinterpreters.as_ref().is_none_or(|b| b.value);
     let py_init = format_ident!("PyInit_{}", name);
     let hpy_init = format_ident!("HPyInit_{}", name);
     let global_ctx = format_ident!("HPyInitGlobalContext_{}", name);
@@ -369,6 +377,7 @@ pub fn expand_hpy_module(
             ::__hpy::impl_::export_module! {
                 name: #module_name,
                 def: __HPY_MODULE_DEF,
+                per_interpreter_gil: #per_interpreter_gil,
                 cpython_init: #py_init,
                 universal_init: #hpy_init,
                 universal_context: #global_ctx,

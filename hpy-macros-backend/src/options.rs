@@ -65,6 +65,7 @@ pub const MODULE: &[&str] = &[
     "exceptions",
     "constants",
     "exec",
+    "subinterpreters",
     "crate",
 ];
 

@@ -1042,7 +1042,9 @@ pub unsafe fn HPy_GetConstant(ctx: *mut HPyContext, c: HPyConstant) -> HPy {
             types.append(t)
             arms.append((h, '_py2h(addr_of!(%s).cast_mut().cast())' % t))
         elif e == 'PyEval_GetBuiltins()':
-            arms.append((h, '(*crate::cpython::hpy_rs_cpython_context()).%s' % h))
+            # The running interpreter's (each subinterpreter has its own),
+            # not the context's, which is the first caller's.
+            arms.append((h, '_py2h(crate::cpython::ffi::PyEval_GetBuiltins())'))
         else:
             raise AssertionError('unknown constant initialiser %r' % e)
     out = [header_line('cpython/misc.h')]

@@ -178,6 +178,9 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 hpy_module! {
     /// hpy-rs's host for HPy 0.9 universal binaries on CPython 3.11-3.15.
     name: hpy_rs_universal,
+    // Its contexts and the modules it loads are process-wide: it refuses
+    // isolated subinterpreters (docs/design-notes.md, "Subinterpreters").
+    subinterpreters: false,
     methods: [
         load,
         get_version,

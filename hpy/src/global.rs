@@ -92,6 +92,18 @@ impl Global {
         &self.registered
     }
 
+    /// The cell that holds this global's object in the running
+    /// interpreter: the static's own in the main interpreter (and in the
+    /// universal ABI, whose host keeps globals per interpreter), else the
+    /// interpreter's block's (see `abi/cpython/interp.rs`).
+    #[inline(always)]
+    fn cell(&self) -> HPyResult<*mut HPyGlobal> {
+        match crate::abi::global_cell(self.raw.get()) {
+            Some(cell) => Ok(cell),
+            None => Err(no_cell()),
+        }
+    }
+
     #[inline]
     fn check_registered(&self) -> HPyResult<()> {
         if self.registered.load(Ordering::Acquire) {
@@ -114,10 +126,11 @@ impl Global {
         if crate::abi::host_has(Quirk::GlobalStoreLeaks) {
             return self.store_in_box(value);
         }
+        let cell = self.cell()?;
         // SAFETY: the global is registered with the module, `value` is a
         // valid handle of the live context, and the GIL serialises access
         // to the cell (see the `Sync` impl).
-        unsafe { hpy_sys::HPyGlobal_Store(ctx.as_raw(), self.raw.get(), value.as_raw()) };
+        unsafe { hpy_sys::HPyGlobal_Store(ctx.as_raw(), cell, value.as_raw()) };
         Ok(())
     }
 
@@ -132,10 +145,9 @@ impl Global {
     /// [`load_unboxed`]: Global::load_unboxed
     pub(crate) fn store_unboxed(&self, value: &Handle<'_>) -> HPyResult<()> {
         self.check_registered()?;
+        let cell = self.cell()?;
         // SAFETY: as in `store`.
-        unsafe {
-            hpy_sys::HPyGlobal_Store(value.context().as_raw(), self.raw.get(), value.as_raw())
-        };
+        unsafe { hpy_sys::HPyGlobal_Store(value.context().as_raw(), cell, value.as_raw()) };
         Ok(())
     }
 
@@ -179,8 +191,9 @@ impl Global {
             None => {
                 let the_box = ctx.new_list()?;
                 the_box.append(value)?;
+                let cell = self.cell()?;
                 // SAFETY: as in `store`; stored once per module load.
-                unsafe { hpy_sys::HPyGlobal_Store(ctx.as_raw(), self.raw.get(), the_box.as_raw()) };
+                unsafe { hpy_sys::HPyGlobal_Store(ctx.as_raw(), cell, the_box.as_raw()) };
                 Ok(())
             }
         }
@@ -190,8 +203,9 @@ impl Global {
     /// stores keep one), or `None` if nothing was stored yet.
     #[inline]
     fn load_raw<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+        let cell = self.cell()?;
         // SAFETY: reading the cell under the GIL (see the `Sync` impl).
-        let raw = unsafe { *self.raw.get() };
+        let raw = unsafe { *cell };
         if raw._i == 0 {
             // Never stored: loading a NULL global is undefined in C.
             return Ok(None);
@@ -289,6 +303,16 @@ impl Global {
     ) -> HPyResult<Handle<'ctx>> {
         self.get_or_try_init(ctx, || ctx.import_module(module)?.get_attr_s(attr))
     }
+}
+
+/// The error of a global used in an interpreter whose module state is gone
+/// (or was never made: the module was not executed there).
+#[cold]
+#[inline(never)]
+fn no_cell() -> HPyErr {
+    HPyErr::system_error(
+        "this module has no state in the running interpreter (its module object is gone)",
+    )
 }
 
 impl Default for Global {

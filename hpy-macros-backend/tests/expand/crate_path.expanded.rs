@@ -491,9 +491,9 @@ const _: () = {
         )
     };
     crate::sdk::hpy::impl_::export_module! {
-        name : "crate_path", def : __HPY_MODULE_DEF, cpython_init : PyInit_crate_path,
-        universal_init : HPyInit_crate_path, universal_context :
-        HPyInitGlobalContext_crate_path, universal_major :
+        name : "crate_path", def : __HPY_MODULE_DEF, per_interpreter_gil : true,
+        cpython_init : PyInit_crate_path, universal_init : HPyInit_crate_path,
+        universal_context : HPyInitGlobalContext_crate_path, universal_major :
         get_required_hpy_major_version_crate_path, universal_minor :
         get_required_hpy_minor_version_crate_path,
     }

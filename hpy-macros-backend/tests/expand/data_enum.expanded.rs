@@ -115,9 +115,9 @@ const _: () = {
         )
     };
     ::hpy::impl_::export_module! {
-        name : "snapshot", def : __HPY_MODULE_DEF, cpython_init : PyInit_snapshot,
-        universal_init : HPyInit_snapshot, universal_context :
-        HPyInitGlobalContext_snapshot, universal_major :
+        name : "snapshot", def : __HPY_MODULE_DEF, per_interpreter_gil : true,
+        cpython_init : PyInit_snapshot, universal_init : HPyInit_snapshot,
+        universal_context : HPyInitGlobalContext_snapshot, universal_major :
         get_required_hpy_major_version_snapshot, universal_minor :
         get_required_hpy_minor_version_snapshot,
     }

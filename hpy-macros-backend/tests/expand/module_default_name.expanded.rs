@@ -77,9 +77,9 @@ const _: () = {
         )
     };
     ::hpy::impl_::export_module! {
-        name : "default_name", def : __HPY_MODULE_DEF, cpython_init :
-        PyInit_default_name, universal_init : HPyInit_default_name, universal_context :
-        HPyInitGlobalContext_default_name, universal_major :
+        name : "default_name", def : __HPY_MODULE_DEF, per_interpreter_gil : true,
+        cpython_init : PyInit_default_name, universal_init : HPyInit_default_name,
+        universal_context : HPyInitGlobalContext_default_name, universal_major :
         get_required_hpy_major_version_default_name, universal_minor :
         get_required_hpy_minor_version_default_name,
     }

@@ -434,6 +434,10 @@ extern "C" {
     pub fn PyErr_Occurred() -> *mut PyObject;
     pub fn PyErr_Clear();
     pub fn PyGILState_Check() -> c_int;
+    /// (`PyInterpreterState` is opaque here: a pointer is an identity.)
+    pub fn PyInterpreterState_Get() -> *mut c_void;
+    pub fn PyInterpreterState_Main() -> *mut c_void;
+    pub fn PyInterpreterState_GetID(interp: *mut c_void) -> i64;
     /// (`PyGILState_STATE` is a C enum: an `int`.)
     pub fn PyGILState_Ensure() -> c_int;
     pub fn PyGILState_Release(state: c_int);

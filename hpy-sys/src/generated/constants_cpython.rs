@@ -191,7 +191,7 @@ pub unsafe fn HPy_GetConstant(_ctx: *mut HPyContext, c: HPyConstant) -> HPy {
             HPyConstant::MemoryViewType => _py2h(addr_of!(PyMemoryView_Type).cast_mut().cast()),
             HPyConstant::CapsuleType => _py2h(addr_of!(PyCapsule_Type).cast_mut().cast()),
             HPyConstant::SliceType => _py2h(addr_of!(PySlice_Type).cast_mut().cast()),
-            HPyConstant::Builtins => (*crate::cpython::hpy_rs_cpython_context()).h_Builtins,
+            HPyConstant::Builtins => _py2h(crate::cpython::ffi::PyEval_GetBuiltins()),
         }
     }
 }

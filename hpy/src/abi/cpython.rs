@@ -7,13 +7,15 @@ use core::ffi::{c_char, c_int, c_void};
 use core::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
-use hpy_sys::cpython::{_h2py, _hg2py, _py2h};
+use hpy_sys::cpython::{_h2py, _py2h};
 use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyDef, HPyField, HPyGlobal};
 
 use super::HostProfile;
 use crate::{Context, HPyErr, HPyResult};
 
+mod interp;
 mod stdlib;
+pub(crate) use interp::{global_cell, in_main, module_exec_begins};
 pub(crate) use stdlib::*;
 
 /// The raw context as stored inside [`Context`](crate::Context): nothing,
@@ -289,19 +291,31 @@ pub(crate) fn leave_call(scope: CallScope) {
 ///
 /// # Safety
 /// `def` must point to a valid, static `HPyModuleDef`.
-pub unsafe fn cpython_module_init(def: *mut hpy_sys::HPyModuleDef) -> *mut cpy_PyObject {
+pub unsafe fn cpython_module_init(
+    def: *mut hpy_sys::HPyModuleDef,
+    per_interpreter_gil: bool,
+) -> *mut cpy_PyObject {
     install_error_discarding();
     crate::runtime::trampoline::install_panic_hook();
     // SAFETY: forwarded from this function's contract; called by CPython
-    // with the GIL held during import.
-    unsafe { hpy_sys::cpython::runtime::_HPyModuleDef_AsPyInit(def) }
+    // with the GIL held during import, before any exec of the module.
+    unsafe {
+        interp::remember_globals(def);
+        hpy_sys::cpython::runtime::hpy_rs_module_def_init(
+            def,
+            hpy_sys::cpython::runtime::ModuleInterpreters {
+                per_interpreter_gil,
+                free: Some(interp::module_freed),
+            },
+        )
+    }
 }
 
 /// The module's exported init symbol: `PyInit_<name>` only.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __hpy_export_module_for_abi {
-    ($def:ident, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
+    ($def:ident, $per_interpreter_gil:literal, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
         /// CPython ABI entry point of the module.
         ///
         /// # Safety
@@ -310,7 +324,10 @@ macro_rules! __hpy_export_module_for_abi {
         pub unsafe extern "C" fn $py_init() -> *mut $crate::impl_::cpy_PyObject {
             // SAFETY: the definition is a static built by hpy_module!.
             unsafe {
-                $crate::impl_::cpython_module_init($crate::impl_::StaticModuleDef::as_ptr(&$def))
+                $crate::impl_::cpython_module_init(
+                    $crate::impl_::StaticModuleDef::as_ptr(&$def),
+                    $per_interpreter_gil,
+                )
             }
         }
     };
@@ -563,8 +580,8 @@ pub(crate) fn is_instance(
 
 /// An object kept after its first lookup, for lookups that HPy 0.9 offers
 /// no cheaper way to repeat (`collections.abc`'s classes): one strong
-/// reference in a static, as an `HPyGlobal` of this ABI is (modules are
-/// loaded into one interpreter only, see `Py_mod_multiple_interpreters`).
+/// reference in a static, kept for the main interpreter only (another
+/// interpreter looks the object up each time: see `interp.rs`).
 /// Emptied (its reference left to the
 /// interpreter) by each module exec through [`ObjectCache::forget`], so
 /// that an interpreter started again never sees an object of the one
@@ -601,7 +618,8 @@ impl ObjectCache {
     #[inline(always)]
     pub(crate) fn get<'ctx>(&self, ctx: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
         let obj = self.0.load(Ordering::Acquire);
-        if obj.is_null() {
+        // The main interpreter's object: any other looks it up each time.
+        if obj.is_null() || !in_main() {
             return None;
         }
         // SAFETY: the cache's own reference keeps `obj` alive (the context
@@ -616,6 +634,9 @@ impl ObjectCache {
 
     /// Keeps `obj` (a new reference) unless an object is kept already.
     pub(crate) fn set(&self, obj: &crate::Handle<'_>) {
+        if !in_main() {
+            return;
+        }
         let raw = _h2py(obj.as_raw());
         // SAFETY: a live object (a handle); the cache owns the new reference.
         unsafe { hpy_sys::cpython::Py_INCREF(raw) };
@@ -629,10 +650,13 @@ impl ObjectCache {
         }
     }
 
-    /// Empties the cache without releasing its reference (at module exec:
-    /// the interpreter that owned it may be gone).
+    /// Empties the cache without releasing its reference (at the module's
+    /// exec in the main interpreter: the main interpreter that owned it
+    /// may be gone, finalized and initialised again).
     pub(crate) fn forget(&self) {
-        self.0.store(ptr::null_mut(), Ordering::Release);
+        if in_main() {
+            self.0.store(ptr::null_mut(), Ordering::Release);
+        }
     }
 }
 
@@ -813,8 +837,10 @@ pub unsafe fn tuple_builder_put(
 ///
 /// The reference is never released: the name lives as long as the
 /// interpreter (interned strings are immortal from 3.12 anyway), so a
-/// pointer equal to it is that very `str`. Modules are loaded into one
-/// interpreter only (see `Py_mod_multiple_interpreters`).
+/// pointer equal to it is that very `str`. The main interpreter's name
+/// only: other interpreters never fill it, and get a new `str` from
+/// [`get`](Self::get) (their keywords are then compared by value, unless
+/// CPython shares the interned `str` itself).
 pub struct InternedName(AtomicPtr<cpy_PyObject>);
 
 impl InternedName {
@@ -839,6 +865,9 @@ impl InternedName {
     #[inline]
     pub fn get<'ctx>(&self, ctx: Context<'ctx>, text: &str) -> HPyResult<crate::Handle<'ctx>> {
         let mut ptr = self.0.load(Ordering::Relaxed);
+        if !in_main() {
+            return crate::IntoHPy::into_hpy(text, ctx);
+        }
         if ptr.is_null() {
             intern_names_now(core::slice::from_ref(self), &[text]);
             ptr = self.0.load(Ordering::Relaxed);
@@ -877,6 +906,9 @@ fn intern_names_now(names: &[InternedName], params: &[&str]) {
     use hpy_sys::cpython::ffi::{
         PyErr_Clear, PyUnicode_FromStringAndSize, PyUnicode_InternInPlace,
     };
+    if !in_main() {
+        return;
+    }
     for (slot, param) in names.iter().zip(params) {
         if !slot.0.load(Ordering::Relaxed).is_null() {
             continue;
@@ -935,9 +967,10 @@ pub unsafe fn is_instance_fast(
     if !ready.load(Ordering::Acquire) {
         return None;
     }
-    // SAFETY: both are valid objects (contract).
+    // SAFETY: both are valid objects (contract); the running interpreter's
+    // cell, if any, holds its type object.
     unsafe {
-        let ty = _hg2py(*global);
+        let ty = interp::global_object(global)?;
         let obj_ty = hpy_sys::cpython::Py_TYPE(_h2py(obj)).cast::<cpy_PyObject>();
         if obj_ty == ty {
             return Some(true);
@@ -1037,7 +1070,7 @@ pub unsafe fn type_borrowed(
         return None;
     }
     // SAFETY: the slot is readable (contract).
-    Some(_py2h(unsafe { _hg2py(*global) }))
+    Some(_py2h(unsafe { interp::global_object(global)? }))
 }
 
 /// Whether `cls` is the type the ready `global` holds (one compare, as in
@@ -1056,7 +1089,7 @@ pub unsafe fn is_type_fast(
         return None;
     }
     // SAFETY: the slot is readable (contract).
-    let ty = unsafe { _hg2py(*global) };
+    let ty = unsafe { interp::global_object(global)? };
     (_h2py(cls) == ty).then_some(true)
 }
 

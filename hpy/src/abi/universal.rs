@@ -561,11 +561,26 @@ pub unsafe fn capsule_destructor(
     }
 }
 
+// ---- interpreters ----
+// The host decides whether a universal module may be loaded into several
+// interpreters, and keeps a module's globals for it (`HPyGlobal`s are the
+// host's): the extension's statics are its cells, in every interpreter.
+
+/// The cell that stands for `home` in the running interpreter: `home`.
+#[inline(always)]
+pub(crate) fn global_cell(home: *mut HPyGlobal) -> Option<*mut HPyGlobal> {
+    Some(home)
+}
+
+/// Nothing to prepare at a module's exec in this ABI.
+#[inline(always)]
+pub(crate) fn module_exec_begins(_module: HPy) {}
+
 /// The module's exported init symbols: `HPyInit_<name>` and its companions.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __hpy_export_module_for_abi {
-    ($def:ident, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
+    ($def:ident, $per_interpreter_gil:literal, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
         /// The HPy ABI major version the module needs.
         #[unsafe(no_mangle)]
         pub extern "C" fn $major() -> u32 {

@@ -129,6 +129,7 @@ macro_rules! guard_methods {
             /// `obj` must be an instance of `T`'s type (e.g. the `self` of a
             /// method).
             #[doc(hidden)]
+            #[inline]
             pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
                 if crate::runtime::class::data_size::<T>() == 0 {
                     // A zero-sized value occupies no memory: no aliasing to

@@ -216,6 +216,7 @@ super::abi::entry_point! {
         // exec is the first call with a context, and no exception is pending.
         unsafe {
             hpy_sys::hpy_rs_prepare_context(ctx);
+            crate::abi::module_exec_begins(module);
             trampoline(ctx, M::NAME, -1, move |ctx| {
                 M::call(ctx, Borrowed::from_raw(ctx, module))
             })

@@ -47,6 +47,7 @@ macro_rules! __hpy_export_module {
     (
         name: $name:literal,
         def: $def:ident,
+        per_interpreter_gil: $per_interpreter_gil:literal,
         cpython_init: $py_init:ident,
         universal_init: $hpy_init:ident,
         universal_context: $global_ctx:ident,
@@ -55,6 +56,7 @@ macro_rules! __hpy_export_module {
     ) => {
         $crate::__hpy_export_module_for_abi!(
             $def,
+            $per_interpreter_gil,
             $py_init,
             $hpy_init,
             $global_ctx,

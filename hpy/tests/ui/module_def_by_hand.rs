@@ -22,6 +22,7 @@ static FAKE: Fake = Fake;
 hpy::impl_::export_module! {
     name: "fake",
     def: FAKE,
+    per_interpreter_gil: true,
     cpython_init: PyInit_fake,
     universal_init: HPyInit_fake,
     universal_context: HPyInitGlobalContext_fake,

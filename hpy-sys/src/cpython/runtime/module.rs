@@ -10,12 +10,39 @@ use super::types::{defines, method_defs};
 use super::{set_error, set_error_fmt};
 use crate::*;
 
+/// What a CPython-ABI module says about interpreters, beyond its
+/// `HPyModuleDef` (which HPy 0.9 gives no way to say it): whether it may be
+/// loaded into several interpreters, each with its own GIL (PEP 684), and
+/// the function CPython calls when one of its module objects is freed
+/// (`m_free`), where per-interpreter state is released.
+#[derive(Clone, Copy, Debug)]
+pub struct ModuleInterpreters {
+    /// `Py_mod_multiple_interpreters` = `Py_MOD_PER_INTERPRETER_GIL_SUPPORTED`
+    /// (3.12+) if set, else `Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED`.
+    pub per_interpreter_gil: bool,
+    /// The `PyModuleDef`'s `m_free`, or `None`.
+    pub free: Option<unsafe extern "C" fn(*mut c_void)>,
+}
+
+impl ModuleInterpreters {
+    /// The main interpreter only (HPy's own runtime says nothing either,
+    /// which CPython 3.12+ reads as "supported": hpy-rs says "not").
+    pub const MAIN_ONLY: Self = ModuleInterpreters {
+        per_interpreter_gil: false,
+        free: None,
+    };
+}
+
 /// Builds the `PyModuleDef` of `def`, named `name` (NULL: CPython takes the
 /// name from the spec), kept for the life of the process: CPython keeps
 /// pointers to it in every module made from it. `None` with an exception set
 /// if `def` is invalid.
 #[cfg_attr(hpy_no_python, allow(dead_code))]
-unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyModuleDef> {
+unsafe fn module_def(
+    def: &HPyModuleDef,
+    name: *const c_char,
+    interpreters: ModuleInterpreters,
+) -> Option<*mut PyModuleDef> {
     // SAFETY: (whole function) `def` is a valid module definition (caller);
     // C-API calls with the GIL held.
     unsafe {
@@ -89,12 +116,18 @@ unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyM
             );
             return None;
         }
-        // hpy-rs keeps module-level state in process-wide HPyGlobals, so a
-        // module must not be loaded into several interpreters.
+        // A module says whether its state is per interpreter (hpy-rs's
+        // `Global`s are, through `hpy`'s CPython-ABI layer); a module that
+        // does not say must not be loaded into a second interpreter.
+        // `Py_MOD_PER_INTERPRETER_GIL_SUPPORTED` is 2, `..._NOT_SUPPORTED` 0.
         #[cfg(Py_3_12)]
         slots.push(PyModuleDef_Slot {
             slot: Py_mod_multiple_interpreters,
-            value: null_mut(),
+            value: if interpreters.per_interpreter_gil {
+                2 as *mut c_void
+            } else {
+                null_mut()
+            },
         });
         slots.push(PyModuleDef_Slot {
             slot: 0,
@@ -118,7 +151,7 @@ unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyM
             m_slots: Box::leak(slots.into_boxed_slice()).as_mut_ptr(),
             m_traverse: null_mut(),
             m_clear: null_mut(),
-            m_free: null_mut(),
+            m_free: interpreters.free.map_or(null_mut(), |f| f as *mut c_void),
         });
         Some(Box::into_raw(out))
     }
@@ -131,9 +164,26 @@ unsafe fn module_def(def: &HPyModuleDef, name: *const c_char) -> Option<*mut PyM
 /// `hpydef` must point to a valid `HPyModuleDef` that lives for the rest of
 /// the process (a `static`); the GIL must be held.
 pub unsafe fn _HPyModuleDef_AsPyInit(hpydef: *mut HPyModuleDef) -> *mut PyObject {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { hpy_rs_module_def_init(hpydef, ModuleInterpreters::MAIN_ONLY) }
+}
+
+/// [`_HPyModuleDef_AsPyInit`], saying what the module supports of
+/// interpreters. The `PyModuleDef` is built at the first call for `hpydef`
+/// and returned again by later ones (`PyInit_<name>` runs once per
+/// interpreter that imports the module): one definition per module for the
+/// life of the process, as a C extension's static `PyModuleDef`. A later
+/// call's `interpreters` must be the first one's.
+///
+/// # Safety
+/// As [`_HPyModuleDef_AsPyInit`].
+pub unsafe fn hpy_rs_module_def_init(
+    hpydef: *mut HPyModuleDef,
+    interpreters: ModuleInterpreters,
+) -> *mut PyObject {
     #[cfg(hpy_no_python)]
     {
-        let _ = hpydef;
+        let _ = (hpydef, interpreters);
         // SAFETY: plain C-API call with the GIL held.
         unsafe {
             set_error(
@@ -145,13 +195,28 @@ pub unsafe fn _HPyModuleDef_AsPyInit(hpydef: *mut HPyModuleDef) -> *mut PyObject
         null_mut()
     }
     #[cfg(not(hpy_no_python))]
-    // SAFETY: valid definition (caller); `module_def` leaves an exception on
-    // failure, and `PyModuleDef_Init` takes a definition that outlives it.
-    unsafe {
-        match module_def(&*hpydef, ptr::null()) {
-            Some(def) => PyModuleDef_Init(def),
-            None => null_mut(),
-        }
+    {
+        use std::sync::Mutex;
+        /// The `PyModuleDef` built for each `HPyModuleDef` (by address).
+        static BUILT: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
+        let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+        let def = match built.iter().find(|(h, _)| *h == hpydef as usize) {
+            Some(&(_, def)) => def as *mut PyModuleDef,
+            // SAFETY: valid definition (caller); `module_def` leaves an
+            // exception on failure.
+            None => match unsafe { module_def(&*hpydef, ptr::null(), interpreters) } {
+                Some(def) => {
+                    built.push((hpydef as usize, def as usize));
+                    def
+                }
+                None => return null_mut(),
+            },
+        };
+        drop(built);
+        // SAFETY: `PyModuleDef_Init` takes a definition that outlives every
+        // module made from it (kept in `BUILT` for the process), and
+        // returns the same definition each time it is given it.
+        unsafe { PyModuleDef_Init(def) }
     }
 }
 
@@ -224,7 +289,7 @@ pub unsafe fn module_from_spec(
     // so it outlives every module made from it; a failed exec drops the one
     // reference to the new module.
     unsafe {
-        let Some(def) = module_def(&*hpydef, name) else {
+        let Some(def) = module_def(&*hpydef, name, ModuleInterpreters::MAIN_ONLY) else {
             return null_mut();
         };
         let module = PyModule_FromDefAndSpec2(def, spec, PYTHON_API_VERSION);

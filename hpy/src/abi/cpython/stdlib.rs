@@ -69,6 +69,19 @@ impl DateTimeApiCache {
     /// The API; `None` if `datetime` has no C implementation here.
     #[inline]
     pub(crate) fn get(&self, ctx: Context<'_>) -> Option<DateTimeApi> {
+        if !super::in_main() {
+            // Another interpreter's `datetime`: its own capsule, each time.
+            // SAFETY: the GIL is held (a context); a NUL-terminated name.
+            let api: *mut PyDateTime_CAPI =
+                unsafe { sys::PyCapsule_Import(sys::PyDateTime_CAPSULE_NAME.as_ptr(), 0) }.cast();
+            if api.is_null() {
+                ctx.err_clear();
+                return None;
+            }
+            // SAFETY: the capsule's struct lives as long as `_datetime` in
+            // this interpreter, longer than the call.
+            return Some(DateTimeApi(unsafe { &*api }));
+        }
         let mut api = self.0.load(Ordering::Acquire);
         if api.is_null() {
             // SAFETY: the GIL is held (a context); a NUL-terminated name.
@@ -85,9 +98,11 @@ impl DateTimeApiCache {
         (api != UNAVAILABLE).then(|| DateTimeApi(unsafe { &*api }))
     }
 
-    /// Empties the cache (at module exec).
+    /// Empties the cache (at module exec, in the main interpreter).
     pub(crate) fn forget(&self) {
-        self.0.store(ptr::null_mut(), Ordering::Release);
+        if super::in_main() {
+            self.0.store(ptr::null_mut(), Ordering::Release);
+        }
     }
 }
 

@@ -57,9 +57,11 @@ fn is_instance_slow<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     let ctx = obj.context();
     let global = &T::type_slot().global;
     if global.registered() {
-        // SAFETY: reading the global's cell under the GIL; a registered
-        // type global is stored once, when the module makes the type.
-        let raw = unsafe { *global.as_raw_ptr() };
+        // SAFETY: reading the running interpreter's cell of the global
+        // under the GIL; a registered type global is stored once, when the
+        // module makes the type (none: the checked load below says why).
+        let raw = crate::abi::global_cell(global.as_raw_ptr())
+            .map_or(hpy_sys::HPyGlobal { _i: 0 }, |cell| unsafe { *cell });
         if raw._i != 0 {
             // The common case in three HPy calls and no `Result` to unwrap
             // (on PyPy a type check runs for every operand of an operator).

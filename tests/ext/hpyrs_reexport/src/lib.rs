@@ -67,6 +67,9 @@ impl Greeter {
 hpy_module! {
     /// Reaches hpy through the `crate` option only.
     crate: hpy_reexport,
+    // The other module option a user sets rarely: this module refuses
+    // isolated subinterpreters (tests/python/test_subinterpreters.py).
+    subinterpreters: false,
     methods: [double],
     types: [Greeter],
 }
