@@ -19,14 +19,20 @@
  * (setup.py):
  *
  *   TWIN_DESTROY 1 (default) collections free their Rust structure in
- *                tp_destroy (correct); 0 no tp_destroy on the collections:
- *                the structure and the slots it names leak (what PyPy's
- *                per-instance finalizer costs, by difference).
- *   TWIN_GC      1 (default) collections are GC-tracked with tp_traverse
- *                reporting their store; 0 not tracked (measurement only:
- *                the store's field is then reported by nobody, which is
- *                wrong on a moving GC; the rows keep the store reachable
- *                through their first collection only while it lives).
+ *                tp_destroy (correct); 2 an empty tp_destroy (the
+ *                structure leaks: what PyPy's per-instance finalizer
+ *                costs without the freeing); 0 no tp_destroy on the
+ *                collections (the structure and the slots it names leak:
+ *                against 2, what the finalizer alone costs).
+ *
+ * GC tracking is no lever here: every class holds an object (a collection
+ * its store, the store the family's objects), and PyPy 7.3.19's
+ * HPyField_Store stops the process (an RPython AssertionError) when the
+ * owner's class has no tp_traverse (TWIN_GC 0 builds that, to show it).
+ *
+ * Methods take their arguments as the original's do, positionally or by
+ * keyword (HPyFunc_KEYWORDS: `push_front(other=x)` works in rpds-py), as
+ * the port's do.
  *
  * Iterables are read as the port's SDK reads them in the universal ABI: an
  * exact list or tuple by index (HPy_GetItem_i), an exact range by computing
@@ -37,6 +43,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hpy.h"
 
@@ -138,6 +145,45 @@ static HPyType_Spec Store_spec = {
 static HPyContext *cur_ctx;
 static HPy cur_store;
 
+/* The arguments of a HPyFunc_KEYWORDS method taking `n` parameters named
+ * `names`, positionally or by keyword, as the original's (PyO3) methods
+ * do: the positional call (no keywords) is checked by count only. Fills
+ * out[0..n] (borrowed); -1 with TypeError. */
+static int params(HPyContext *ctx, const HPy *args, size_t nargs, HPy kwnames,
+                  const char *const *names, size_t n, HPy *out)
+{
+    if (HPy_IsNull(kwnames)) {
+        if (nargs == n) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = args[i];
+            return 0;
+        }
+        HPyErr_SetString(ctx, ctx->h_TypeError, "wrong number of arguments");
+        return -1;
+    }
+    HPy_ssize_t nkw = HPy_Length(ctx, kwnames);
+    if (nargs + nkw != n)
+        goto bad;
+    for (size_t i = 0; i < nargs; i++)
+        out[i] = args[i];
+    for (HPy_ssize_t k = 0; k < nkw; k++) {
+        HPy name = HPy_GetItem_i(ctx, kwnames, k);
+        const char *s = HPyUnicode_AsUTF8AndSize(ctx, name, NULL);
+        size_t i = nargs;
+        while (s && i < n && strcmp(s, names[i]) != 0)
+            i++;
+        HPy_Close(ctx, name);
+        if (!s || i == n)
+            goto bad;
+        out[i] = args[nargs + k];
+    }
+    return 0;
+bad:
+    if (!HPyErr_Occurred(ctx))
+        HPyErr_SetString(ctx, ctx->h_TypeError, "unexpected keyword arguments");
+    return -1;
+}
+
 /* Python `==` of two slots' objects, for the Rust keys. */
 int twin_key_eq(Slot *a, Slot *b)
 {
@@ -230,7 +276,7 @@ static HPy load_store(HPyContext *ctx, HPy self)
     static void P##_destroy_impl(void *self)        \
     {                                               \
         void *inner = ((CollObject *)self)->inner;  \
-        if (inner)                                  \
+        if (inner && TWIN_DESTROY == 1)             \
             FREE(inner);                            \
     }
 #define COLL_DESTROY_DEF(P) &P##_destroy,
@@ -394,13 +440,15 @@ static HPy HashTrieMap_new_impl(HPyContext *ctx, HPy type, const HPy *args, HPy_
     return h;
 }
 
-HPyDef_METH(HashTrieMap_insert, "insert", HPyFunc_VARARGS)
-static HPy HashTrieMap_insert_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+static const char *const insert_names[] = {"key", "value"};
+
+HPyDef_METH(HashTrieMap_insert, "insert", HPyFunc_KEYWORDS)
+static HPy HashTrieMap_insert_impl(HPyContext *ctx, HPy self, const HPy *argv, size_t nargs,
+                                   HPy kwnames)
 {
-    if (nargs != 2) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "insert(key, value)");
+    HPy args[2];
+    if (params(ctx, argv, nargs, kwnames, insert_names, 2, args) < 0)
         return HPy_NULL;
-    }
     HPy_hash_t hash = HPy_Hash(ctx, args[0]);
     if (hash == -1)
         return HPy_NULL;
@@ -418,9 +466,15 @@ static HPy HashTrieMap_insert_impl(HPyContext *ctx, HPy self, const HPy *args, s
 
 /* HashTrieMap.convert: set on the class as a plain function (no binding),
  * calling the class as the port does. */
-HPyDef_METH(map_convert, "_convert", HPyFunc_O)
-static HPy map_convert_impl(HPyContext *ctx, HPy module, HPy value)
+static const char *const convert_names[] = {"value"};
+
+HPyDef_METH(map_convert, "_convert", HPyFunc_KEYWORDS)
+static HPy map_convert_impl(HPyContext *ctx, HPy module, const HPy *args, size_t nargs,
+                            HPy kwnames)
 {
+    HPy value;
+    if (params(ctx, args, nargs, kwnames, convert_names, 1, &value) < 0)
+        return HPy_NULL;
     HPy t = HPyGlobal_Load(ctx, g_HashTrieMap);
     HPy vt = HPy_Type(ctx, value);
     if (HPy_Is(ctx, vt, t)) {
@@ -548,11 +602,17 @@ static Slot **read_all(HPyContext *ctx, HPy sh, Store *s, HPy iterable, HPy_ssiz
         return h;                                                                         \
     }
 
-/* One item in, a new collection of the same family out. */
-#define SEQ_ADD(P, NAME, OP)                                                        \
-    HPyDef_METH(P##_##NAME, #NAME, HPyFunc_O)                                       \
-    static HPy P##_##NAME##_impl(HPyContext *ctx, HPy self, HPy value)              \
+/* One item in (positional or by the keyword the original names it), a
+ * new collection of the same family out. */
+#define SEQ_ADD(P, NAME, OP, KW)                                                    \
+    static const char *const P##_##NAME##_names[] = {KW};                           \
+    HPyDef_METH(P##_##NAME, #NAME, HPyFunc_KEYWORDS)                                \
+    static HPy P##_##NAME##_impl(HPyContext *ctx, HPy self, const HPy *args,       \
+                                 size_t nargs, HPy kwnames)                         \
     {                                                                               \
+        HPy value;                                                                  \
+        if (params(ctx, args, nargs, kwnames, P##_##NAME##_names, 1, &value) < 0)   \
+            return HPy_NULL;                                                        \
         HPy sh = load_store(ctx, self);                                             \
         Slot *slot = stash(ctx, sh, store_of(ctx, sh), value);                      \
         HPy h = new_coll(ctx, g_##P, sh, OP(CollObject_AsStruct(ctx, self)->inner, slot)); \
@@ -580,7 +640,7 @@ COLL_TRAVERSE(List)
 COLL_DESTROY(List, twin_list_free)
 COLL_LEN(List, twin_list_len)
 SEQ_NEW(List, twin_list_new, twin_list_free, twin_list_push_front_mut, 1)
-SEQ_ADD(List, push_front, twin_list_push_front)
+SEQ_ADD(List, push_front, twin_list_push_front, "other")
 SEQ_FIRST(List, first, twin_list_first)
 
 static HPyDef *List_defines[] = {
@@ -592,7 +652,7 @@ COLL_TRAVERSE(Queue)
 COLL_DESTROY(Queue, twin_queue_free)
 COLL_LEN(Queue, twin_queue_len)
 SEQ_NEW(Queue, twin_queue_new, twin_queue_free, twin_queue_enqueue_mut, 0)
-SEQ_ADD(Queue, enqueue, twin_queue_enqueue)
+SEQ_ADD(Queue, enqueue, twin_queue_enqueue, "value")
 SEQ_FIRST(Queue, peek, twin_queue_peek)
 
 HPyDef_METH(Queue_dequeue, "dequeue", HPyFunc_NOARGS)
@@ -618,7 +678,7 @@ COLL_TRAVERSE(Stack)
 COLL_DESTROY(Stack, twin_stack_free)
 COLL_LEN(Stack, twin_stack_len)
 SEQ_NEW(Stack, twin_stack_new, twin_stack_free, twin_stack_push_mut, 0)
-SEQ_ADD(Stack, push, twin_stack_push)
+SEQ_ADD(Stack, push, twin_stack_push, "other")
 SEQ_FIRST(Stack, peek, twin_stack_peek)
 
 static HPyDef *Stack_defines[] = {

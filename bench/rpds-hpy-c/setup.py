@@ -17,8 +17,8 @@ from setuptools import Extension, setup
 # module name -> the switches it sets (the others keep their defaults)
 VARIANTS = {
     "rpds_twin": {},
+    "rpds_twin_emptydestroy": {"TWIN_DESTROY": 2},
     "rpds_twin_nodestroy": {"TWIN_DESTROY": 0},
-    "rpds_twin_untracked": {"TWIN_GC": 0},
 }
 
 LIB = os.environ["RPDS_TWIN_LIB"]
