@@ -14,6 +14,8 @@
  * own tp_traverse) and its Rust structure, freed by its tp_destroy. So a
  * constructor makes two objects (the store and the collection), and
  * insert, push_front, enqueue, dequeue and push make one, as the port.
+ * One operation makes none: HashTrieMap's hash (rpds-py's formula over
+ * every entry's key hash and Python `hash` of its value).
  *
  * Levers (issue 40, item 3), compile-time switches, one module each
  * (setup.py):
@@ -78,6 +80,7 @@ void twin_map_free(void *);
 void twin_map_insert_mut(void *, HPy_ssize_t, Slot *, Slot *);
 void *twin_map_insert(void *, HPy_ssize_t, Slot *, Slot *);
 size_t twin_map_len(void *);
+HPy_ssize_t twin_map_hash(void *, HPy_ssize_t (*)(Slot *));
 void *twin_set_new(void);
 void twin_set_free(void *);
 void twin_set_insert_mut(void *, HPy_ssize_t, Slot *);
@@ -388,12 +391,38 @@ COLL_TRAVERSE(HashTrieMap)
 COLL_DESTROY(HashTrieMap, twin_map_free)
 COLL_LEN(HashTrieMap, twin_map_len)
 
-/* Inserts the items of a dict into `map`. */
+/* Inserts one (key, value) into `map`; the handles stay the caller's. */
+static int map_put(HPyContext *ctx, HPy sh, Store *s, void *map, HPy k, HPy v)
+{
+    HPy_hash_t hash = HPy_Hash(ctx, k);
+    if (hash == -1)
+        return -1;
+    Slot *ks = stash(ctx, sh, s, k);
+    Slot *vs = stash(ctx, sh, s, v);
+    twin_map_insert_mut(map, hash, ks, vs);
+    return 0;
+}
+
+/* Inserts the items of a dict (read as a list of its keys and a look-up
+ * each), or of an iterable of pairs, into `map`. */
 static int map_extend(HPyContext *ctx, HPy sh, Store *s, void *map, HPy value)
 {
     if (!HPyDict_Check(ctx, value)) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "the twin takes a dict");
-        return -1;
+        Reader r;
+        if (reader_open(ctx, &r, value) < 0)
+            return -1;
+        HPy pair;
+        int rc = 0;
+        while (rc == 0 && !HPy_IsNull(pair = reader_next(ctx, &r))) {
+            HPy k = HPy_GetItem_i(ctx, pair, 0);
+            HPy v = HPy_GetItem_i(ctx, pair, 1);
+            rc = (HPy_IsNull(k) || HPy_IsNull(v)) ? -1 : map_put(ctx, sh, s, map, k, v);
+            HPy_Close(ctx, k);
+            HPy_Close(ctx, v);
+            HPy_Close(ctx, pair);
+        }
+        reader_close(ctx, &r);
+        return (rc < 0 || HPyErr_Occurred(ctx)) ? -1 : 0;
     }
     HPy keys = HPyDict_Keys(ctx, value);
     if (HPy_IsNull(keys))
@@ -402,18 +431,13 @@ static int map_extend(HPyContext *ctx, HPy sh, Store *s, void *map, HPy value)
     for (HPy_ssize_t i = 0; i < n; i++) {
         HPy k = HPy_GetItem_i(ctx, keys, i);
         HPy v = HPy_GetItem(ctx, value, k);
-        HPy_hash_t hash = HPy_IsNull(v) ? -1 : HPy_Hash(ctx, k);
-        if (hash == -1) {
-            HPy_Close(ctx, k);
-            HPy_Close(ctx, v);
+        int rc = HPy_IsNull(v) ? -1 : map_put(ctx, sh, s, map, k, v);
+        HPy_Close(ctx, k);
+        HPy_Close(ctx, v);
+        if (rc < 0) {
             HPy_Close(ctx, keys);
             return -1;
         }
-        Slot *ks = stash(ctx, sh, s, k);
-        Slot *vs = stash(ctx, sh, s, v);
-        HPy_Close(ctx, k);
-        HPy_Close(ctx, v);
-        twin_map_insert_mut(map, hash, ks, vs);
     }
     HPy_Close(ctx, keys);
     return 0;
@@ -488,8 +512,29 @@ static HPy map_convert_impl(HPyContext *ctx, HPy module, const HPy *args, size_t
     return h;
 }
 
+/* Python `hash` of a slot's object (of the store in cur_store). */
+static HPy_ssize_t value_hash(Slot *slot)
+{
+    HPyContext *ctx = cur_ctx;
+    HPy v = HPyField_Load(ctx, cur_store, *FIELD(slot));
+    HPy_hash_t h = HPy_Hash(ctx, v);
+    HPy_Close(ctx, v);
+    return h;
+}
+
+HPyDef_SLOT(HashTrieMap_hash, HPy_tp_hash)
+static HPy_hash_t HashTrieMap_hash_impl(HPyContext *ctx, HPy self)
+{
+    HPy sh = load_store(ctx, self);
+    cur_ctx = ctx;
+    cur_store = sh;
+    HPy_hash_t h = twin_map_hash(CollObject_AsStruct(ctx, self)->inner, value_hash);
+    HPy_Close(ctx, sh);
+    return h;
+}
+
 static HPyDef *HashTrieMap_defines[] = {
-    &HashTrieMap_new, &HashTrieMap_insert, &HashTrieMap_len,
+    &HashTrieMap_new, &HashTrieMap_insert, &HashTrieMap_len, &HashTrieMap_hash,
     COLL_TRAVERSE_DEF(HashTrieMap) COLL_DESTROY_DEF(HashTrieMap) NULL,
 };
 

@@ -25,6 +25,10 @@
 //! side calls in from HPy methods and `tp_destroy`), so the store's
 //! bookkeeping is plain `Cell`s.
 
+// `Store` and `Slot` reach C only behind pointers (opaque there, but for
+// a slot's leading `HPyField`).
+#![allow(improper_ctypes)]
+
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::hash::{Hash, Hasher};
@@ -349,6 +353,44 @@ pub unsafe extern "C" fn twin_stack_push_mut(s: *mut Stack, v: *mut Slot) {
 #[no_mangle]
 pub unsafe extern "C" fn twin_stack_push(s: *const Stack, v: *mut Slot) -> *mut Stack {
     boxed((*s).push(Item(v)))
+}
+
+/// `hash(map)` as rpds-py (and the port) compute it: per entry a
+/// `DefaultHasher` over the key's hash and the value's (`value_hash`, the C
+/// side's Python `hash`: -1 with an exception set stops and returns -1),
+/// the entries xor-ed after a bit shuffle, then the size mixed in.
+///
+/// # Safety
+/// `m` alive; the C side runs `value_hash` with the GIL.
+#[no_mangle]
+pub unsafe extern "C" fn twin_map_hash(
+    m: *const Map,
+    value_hash: unsafe extern "C" fn(*mut Slot) -> isize,
+) -> isize {
+    use std::collections::hash_map::DefaultHasher;
+    fn shuffle(h: usize) -> usize {
+        ((h ^ 89869747) ^ (h << 16)).wrapping_mul(3644798167)
+    }
+    let mut acc = 0usize;
+    for (k, v) in (*m).iter() {
+        let vh = value_hash(v.0);
+        if vh == -1 {
+            return -1;
+        }
+        let mut hasher = DefaultHasher::new();
+        hasher.write_isize(k.hash);
+        hasher.write_isize(vh);
+        acc ^= shuffle(hasher.finish() as usize);
+    }
+    acc ^= (*m).size().wrapping_add(1).wrapping_mul(1927868237);
+    acc ^= (acc >> 11) ^ (acc >> 25);
+    acc = acc.wrapping_mul(69069).wrapping_add(907133923);
+    let h = acc as isize;
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
 }
 
 /// Sizes, for the C side's checks.
