@@ -650,7 +650,7 @@ fn gen_method(
     let mut params = classify_params_with(&f.sig, true, options.signature.as_ref(), errors);
     if !params
         .iter()
-        .any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg))
+        .any(|p| matches!(p, Param::Receiver { .. } | Param::SelfArg { .. }))
     {
         errors.push(syn::Error::new(
             rust_name.span(),

@@ -11,9 +11,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use hpy::{
-    hpy_class, hpy_methods, hpy_module, Abc, Constant, Context, Field, HPyClass, HPyErr, HPyResult,
-    Handle, IntoHPy, List, ObjectStore, Ref, RichCompareOp, SnapshotIter, Stored, VarArgs,
-    WithFields,
+    hpy_class, hpy_methods, hpy_module, Abc, Constant, Context, Dict, Field, HPyClass, HPyErr,
+    HPyResult, Handle, IntoHPy, List, ObjectStore, Ref, RichCompareOp, SnapshotIter, Stored,
+    VarArgs, WithFields,
 };
 use rpds::{HashTrieMapSync, HashTrieSetSync, ListSync, QueueSync, StackSync};
 
@@ -141,8 +141,29 @@ fn extend_map<'ctx>(
     map: &mut HashTrieMapSync<Key, Stored>,
     value: &Handle<'ctx>,
 ) -> HPyResult<()> {
+    let ctx = value.context();
+    if value.get_type().is(&ctx.builtin("dict")?) {
+        // An exact dict as a C HPy binding reads one: its keys as one list
+        // (`HPyDict_Keys`), then each value looked up. A key's `__hash__`
+        // and `__eq__` (Python code only for keys of a class of one's own)
+        // run once more than in rpds-py, which copies the items out first.
+        let dict: Dict<'ctx> = value.extract()?;
+        for k in dict.keys()?.iter()? {
+            let k = k?;
+            let v = value.get_item(&k)?;
+            let k = key_owned(store, k)?;
+            let v = store.stash_owned(v);
+            store.scope(|| map.insert_mut(k, v))?;
+        }
+        return Ok(());
+    }
     let pairs = if Abc::Mapping.is_instance(value)? {
-        value.call_method_s("items", &[])?
+        // A mapping's items as one list, as rpds-py reads them (PyO3's
+        // `PyMapping::items` is `PyMapping_Items`, a list): `Handle::iter`
+        // then reads it by index, where an `items()` view would go through
+        // the builtin `next`, one call per item in the universal ABI.
+        let items = value.call_method_s("items", &[])?;
+        ctx.constant(Constant::ListType).call(&[&items])?
     } else {
         value.dup()
     };

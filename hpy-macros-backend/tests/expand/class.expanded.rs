@@ -517,13 +517,14 @@ const _: () = {
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
+            /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so `self` is an instance of it (the interpreter passes one, or an operator slot checked it first)
+            let __hpy_slf = unsafe {
+                ::hpy::impl_::class::self_ref::<Counter>(__hpy_self)
+            }?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
-                    let __hpy_result = <Counter>::sum(
-                        ::hpy::impl_::extract_self(&__hpy_self)?,
-                        __hpy_ctx,
-                    );
+                    let __hpy_result = <Counter>::sum(__hpy_slf, __hpy_ctx);
                     __hpy_result
                 },
             )
