@@ -37,6 +37,14 @@ static uint64_t touch(const char *data, HPy_ssize_t len)
     return len ? (uint64_t)(unsigned char)data[0] * 31u + (unsigned char)data[len - 1] : 0u;
 }
 
+/* Writes h's 16 hex digits twice: a 32-character digest's text. */
+static void write_hex(char *out, uint64_t h)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++)
+        out[i] = digits[(h >> ((i % 16) * 4)) & 15];
+}
+
 HPyDef_METH(noop, "noop", HPyFunc_O)
 static HPy noop_impl(HPyContext *ctx, HPy self, HPy arg)
 {
@@ -78,15 +86,12 @@ static HPy intdigest_kw_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
 HPyDef_METH(hexdigest, "hexdigest", HPyFunc_O)
 static HPy hexdigest_impl(HPyContext *ctx, HPy self, HPy arg)
 {
-    static const char digits[] = "0123456789abcdef";
     const char *data;
     HPy_ssize_t len;
     char hex[33];
     if (read_bytes(ctx, arg, &data, &len) < 0)
         return HPy_NULL;
-    uint64_t h = touch(data, len);
-    for (int i = 0; i < 32; i++)
-        hex[i] = digits[(h >> ((i % 16) * 4)) & 15];
+    write_hex(hex, touch(data, len));
     hex[32] = 0;
     return HPyUnicode_FromString(ctx, hex);
 }
@@ -94,15 +99,12 @@ static HPy hexdigest_impl(HPyContext *ctx, HPy self, HPy arg)
 HPyDef_METH(hexdigest_decode, "hexdigest_decode", HPyFunc_O)
 static HPy hexdigest_decode_impl(HPyContext *ctx, HPy self, HPy arg)
 {
-    static const char digits[] = "0123456789abcdef";
     const char *data;
     HPy_ssize_t len;
     char hex[32];
     if (read_bytes(ctx, arg, &data, &len) < 0)
         return HPy_NULL;
-    uint64_t h = touch(data, len);
-    for (int i = 0; i < 32; i++)
-        hex[i] = digits[(h >> ((i % 16) * 4)) & 15];
+    write_hex(hex, touch(data, len));
     return HPyUnicode_DecodeASCII(ctx, hex, 32, NULL);
 }
 

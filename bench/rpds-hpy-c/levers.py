@@ -15,24 +15,15 @@ ROW is a row name of workloads.RPDS.
 """
 
 import gc
-import importlib
-import importlib.machinery
 import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, BENCH)
+sys.path.insert(0, os.path.join(BENCH, "kiwi-hpy-c"))
 import workloads  # noqa: E402
-
-
-def load(spec):
-    kind, name, path = spec.split(":", 2)
-    if kind == "import":
-        sys.path.insert(0, path)
-        return importlib.import_module(name)
-    from hpy import universal
-
-    return universal.load(name, path, importlib.machinery.ModuleSpec(name, None, origin=path))
+from levers import load  # noqa: E402  (bench/kiwi-hpy-c/levers.py: KIND:MODULE:PATH)
 
 
 def main():
