@@ -131,7 +131,10 @@ const NOT_OPTIONS: &[(&str, &str)] = &[
     ("Some", "a pattern in a default value"),
     ("None", "a pattern in a default value"),
     ("Builtins", "a type name"),
-    ("Self", "a type name: the class in a receiver's type (`Ref<'_, 'ctx, Self>`)"),
+    (
+        "Self",
+        "a type name: the class in a receiver's type (`Ref<'_, 'ctx, Self>`)",
+    ),
     (
         "inline",
         "Rust's own attribute, looked for on a #[hpy_method] function (not an option)",
