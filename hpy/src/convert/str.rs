@@ -65,11 +65,12 @@ const SHORT_TEXT: usize = 64;
 /// text holds no other NUL, through `HPyUnicode_FromString`; else decoded
 /// from its length (`HPyUnicode_DecodeASCII`).
 pub(crate) fn ascii_into_str<'ctx>(ctx: Context<'ctx>, text: &[u8]) -> HPyResult<Handle<'ctx>> {
-    let (nul, chars) = text.split_last().expect("a NUL-terminated text");
-    debug_assert!(*nul == 0 && chars.is_ascii());
-    if crate::abi::nul_terminated_text_is_cheaper(ctx) && !chars.contains(&0) {
-        // SAFETY: `text` is NUL-terminated with no NUL before its end, and
-        // ASCII (so UTF-8); the result is owned or HPy_NULL.
+    let (last, chars) = text.split_last().expect("a NUL-terminated text");
+    debug_assert!(*last == 0 && chars.is_ascii());
+    // Checked, not trusted: `HPyUnicode_FromString` reads up to a NUL.
+    if *last == 0 && crate::abi::nul_terminated_text_is_cheaper(ctx) && !chars.contains(&0) {
+        // SAFETY: `text` ends in a NUL (checked) with none before it, and
+        // is ASCII (so UTF-8); the result is owned or HPy_NULL.
         return unsafe {
             ctx.wrap_result(hpy_sys::HPyUnicode_FromString(
                 ctx.as_raw(),
