@@ -2,12 +2,19 @@
 against whichever `rpds` and `kiwisolver` come first on sys.path (the PyPI
 wheels, or the hpy-rs ports put first by PYTHONPATH).
 
-    python bench/real_workloads.py [--quick] [--only NAME,...]
+    python bench/real_workloads.py [--quick] [--only NAME,...] [--callgrind]
 
 Prints one JSON object: where rpds and kiwisolver were loaded from, per
 workload the seconds of each repeat and its answer (the driver,
 bench/real-workloads, checks that every lane agrees), and the workloads
 skipped with the reason.
+
+With --callgrind (to run under `valgrind --tool=callgrind
+--dump-before=getppid`) each workload, after its warm-up, runs once and
+then twice, `os.getppid()` (callgrind's dump marker) before and after
+each stretch; the JSON's "dumps" says what each dump holds, in order
+("other", or [workload, runs]), so that the driver takes one run's
+instructions as I(2) - I(1).
 """
 
 import json
@@ -170,6 +177,8 @@ def main():
     if "--only" in sys.argv:
         only = sys.argv[sys.argv.index("--only") + 1].split(",")
     repeat = 3 if quick else 5
+    counting = "--callgrind" in sys.argv
+    dumps = ["other"]
     results, answers, skipped = {}, {}, {}
     for name, (fn, n) in WORKLOADS.items():
         if only and not any(o in name for o in only):
@@ -184,6 +193,15 @@ def main():
         warm = 2 if sys.implementation.name == "pypy" else 1
         for _ in range(warm):
             answers[name] = fn(n)
+        if counting:
+            for runs in (1, 2):
+                os.getppid()
+                dumps.append([name, runs])
+                for _ in range(runs):
+                    fn(n)
+            os.getppid()
+            dumps.append("other")
+            continue
         times = []
         for _ in range(repeat):
             t0 = time.perf_counter()
@@ -191,7 +209,7 @@ def main():
             times.append(time.perf_counter() - t0)
         results[name] = times
     json.dump({"rpds": rpds.__file__, "kiwisolver": kiwisolver.__file__, "results": results,
-               "answers": answers, "skipped": skipped}, sys.stdout)
+               "answers": answers, "skipped": skipped, "dumps": dumps}, sys.stdout)
 
 
 if __name__ == "__main__":

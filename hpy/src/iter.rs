@@ -3,9 +3,12 @@
 //!
 //! HPy 0.9 has no iterator API, so this calls the builtins `iter` and
 //! `next` (looked up once per [`Handle::iter`]); the CPython ABI takes
-//! each item with `PyIter_Next` instead of calling `next`, and the
-//! universal ABI reads an exact `list` or `tuple` by index (`by_index`)
-//! and computes the items of an exact `range` (`range_of`).
+//! each item with `PyIter_Next` instead of calling `next`. Both ABIs read
+//! an exact `list` or `tuple` by index (`by_index`), the CPython ABI from
+//! its item array; the universal ABI computes the items of an exact
+//! `range` (`range_of`). Where the number of items is known (those three
+//! shapes), [`Iter`]'s `size_hint` says so, so that `collect` allocates
+//! once.
 
 use core::iter::FusedIterator;
 
@@ -55,6 +58,9 @@ impl<'ctx> Handle<'ctx> {
                 mode: Mode::Index(0),
             });
         }
+        // SAFETY: a live handle; no exception is set (we are not in an
+        // error path).
+        let hint = unsafe { crate::abi::exact_range_len(self.as_raw()) }.unwrap_or(0);
         let iterator = match crate::abi::get_iter(self) {
             Some(iterator) => iterator?,
             None => {
@@ -73,15 +79,17 @@ impl<'ctx> Handle<'ctx> {
             iterator,
             next: None,
             done: false,
-            mode: Mode::Iterator,
+            mode: Mode::Iterator { hint },
         })
     }
 }
 
 /// How an [`Iter`] takes its items.
 enum Mode {
-    /// From the iterator, with `PyIter_Next` or the builtin `next`.
-    Iterator,
+    /// From the iterator, with `PyIter_Next` or the builtin `next`;
+    /// `hint` items at least are left (the rest of an exact `range`'s
+    /// length in the CPython ABI, else 0).
+    Iterator { hint: usize },
     /// A list or tuple read by index (see `by_index`): the next index.
     Index(isize),
     /// The items of a `range` not yet made (see `range_of`).
@@ -147,10 +155,16 @@ fn by_index(obj: &Handle<'_>) -> bool {
     ty.is_constant(HPyConstant::ListType) || ty.is_constant(HPyConstant::TupleType)
 }
 
+/// Whether `obj` is read by index instead of through its iterator: in the
+/// CPython ABI, an object that is exactly a `list` or a `tuple`, read from
+/// its item array (`abi::list_or_tuple_item`, which checks the index
+/// against the current length at every step, as the list's iterator does)
+/// without making an iterator or calling `tp_iternext` per item.
 #[cfg(not(feature = "universal"))]
 #[inline(always)]
-fn by_index(_: &Handle<'_>) -> bool {
-    false
+fn by_index(obj: &Handle<'_>) -> bool {
+    // SAFETY: a live handle.
+    unsafe { crate::abi::list_or_tuple_items(obj.as_raw()) }.is_some()
 }
 
 /// The items of a Python iterable ([`Handle::iter`]).
@@ -196,7 +210,30 @@ impl<'ctx> Iter<'ctx> {
         Some(item)
     }
 
+    /// The next item of a list or tuple read by index from its item array;
+    /// past the current length it ends.
+    #[cfg(not(feature = "universal"))]
+    #[inline(always)]
+    fn next_by_index(&mut self, i: isize) -> Option<HPyResult<Handle<'ctx>>> {
+        // SAFETY: a live exact list or tuple (`by_index`); the item comes
+        // with a reference of its own.
+        match unsafe { crate::abi::list_or_tuple_item(self.iterator.as_raw(), i as usize) } {
+            Some(raw) => {
+                self.mode = Mode::Index(i + 1);
+                // SAFETY: an owned handle of this context.
+                Some(Ok(unsafe {
+                    Handle::from_raw(self.iterator.context(), raw)
+                }))
+            }
+            None => {
+                self.done = true;
+                None
+            }
+        }
+    }
+
     /// The next item of a list or tuple read by index; `IndexError` ends.
+    #[cfg(feature = "universal")]
     fn next_by_index(&mut self, i: isize) -> Option<HPyResult<Handle<'ctx>>> {
         let ctx = self.iterator.context();
         match self.iterator.get_item_i(i) {
@@ -228,7 +265,11 @@ impl<'ctx> Iterator for Iter<'ctx> {
         match self.mode {
             Mode::Index(i) => return self.next_by_index(i),
             Mode::Range { next, step, left } => return self.next_of_range(next, step, left),
-            Mode::Iterator => {}
+            Mode::Iterator { hint } => {
+                self.mode = Mode::Iterator {
+                    hint: hint.saturating_sub(1),
+                }
+            }
         }
         let ctx = self.iterator.context();
         // SAFETY: `iterator` is a live handle of this context, returned by
@@ -264,6 +305,37 @@ impl<'ctx> Iterator for Iter<'ctx> {
                 }
             }
         }
+    }
+
+    /// At least the items known to be left: the rest of an exact `list`,
+    /// `tuple` or `range` (a list's current length: Rust code run between
+    /// two items may still shrink it), else 0; no upper bound is promised.
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        if self.done {
+            return (0, Some(0));
+        }
+        match self.mode {
+            Mode::Index(i) => (self.indexed_len().saturating_sub(i as usize), None),
+            Mode::Range { left, .. } => (left, Some(left)),
+            Mode::Iterator { hint } => (hint, None),
+        }
+    }
+}
+
+impl Iter<'_> {
+    /// The current length of the list or tuple read by index.
+    #[cfg(not(feature = "universal"))]
+    #[inline(always)]
+    fn indexed_len(&self) -> usize {
+        // SAFETY: a live exact list or tuple (`by_index`).
+        unsafe { crate::abi::list_or_tuple_items(self.iterator.as_raw()) }.map_or(0, |(_, n)| n)
+    }
+
+    /// The current length of the list or tuple read by index (one
+    /// `HPy_Length`, which an exact list or tuple answers without error).
+    #[cfg(feature = "universal")]
+    fn indexed_len(&self) -> usize {
+        self.iterator.len().unwrap_or(0)
     }
 }
 

@@ -80,6 +80,50 @@ def test_iter_range(hpyrs_conv, r):
         assert hpyrs_conv.iter_collect(r) == list(r)
 
 
+def test_iter_list_changed_while_read(hpyrs_conv):
+    """A list that grows or shrinks while it is read gives what Python's
+    own `for` over it gives (an exact list is read by index in both ABIs,
+    checking its current length at each step)."""
+    def python_for(lst, f):
+        out = []
+        for x in lst:
+            out.append(x)
+            f(x)
+        return out
+
+    for change in (
+        lambda lst: (lambda x: lst.append(x + 10) if x < 3 else None),
+        lambda lst: (lambda x: lst.pop()),
+        lambda lst: (lambda x: lst.clear() if x == 1 else None),
+        lambda lst: (lambda x: lst.insert(0, 99) if len(lst) < 8 else None),
+    ):
+        mine, theirs = [0, 1, 2, 3, 4], [0, 1, 2, 3, 4]
+        assert hpyrs_conv.iter_calling(mine, change(mine)) == python_for(theirs, change(theirs))
+        assert mine == theirs
+
+
+@pytest.mark.parametrize("obj, hints", [
+    ([7, 8, 9], [3, 2, 1, 0]),
+    ((7, 8), [2, 1, 0]),
+    (range(2, 8, 2), [3, 2, 1, 0]),
+    ({7, 8}, None),          # no length known: a lower bound of 0
+    (iter([7, 8]), None),
+])
+def test_iter_size_hint(hpyrs_conv, obj, hints):
+    """`size_hint` says how many items are left where they are known (an
+    exact list, tuple or range), so that `collect` allocates once; never
+    more than are left."""
+    got = hpyrs_conv.iter_size_hints(obj)
+    lower = [lo for lo, _ in got]
+    if hints is None:
+        assert all(lo == 0 for lo in lower[:-1]), got
+    else:
+        assert lower == hints, got
+    for i, (lo, hi) in enumerate(got):
+        assert lo <= len(got) - 1 - i
+        assert hi is None or hi >= len(got) - 1 - i
+
+
 def test_iter_generators_and_protocols(hpyrs_conv):
     m = hpyrs_conv
     assert m.iter_collect(gen(4)) == [0, 1, 2, 3]

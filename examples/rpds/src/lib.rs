@@ -880,8 +880,12 @@ impl ListPy {
                 // What `reversed` would give, read forwards: no Python code
                 // runs between the reads of these three, and the SDK reads
                 // them without calling `next` per item.
-                let items = one.iter()?.collect::<HPyResult<Vec<_>>>()?;
-                for each in items.into_iter().rev() {
+                let items = one.iter()?;
+                let mut all = Vec::with_capacity(items.size_hint().0);
+                for each in items {
+                    all.push(each?);
+                }
+                for each in all.into_iter().rev() {
                     inner.push_front_mut(store.stash_owned(each));
                 }
             } else {

@@ -423,6 +423,7 @@ extern "C" {
     pub static mut PyBaseObject_Type: PyTypeObject;
     pub static mut PyModule_Type: PyTypeObject;
     pub static mut PyDict_Type: PyTypeObject;
+    pub static mut PyRange_Type: PyTypeObject;
     pub static mut PyExc_TypeError: *mut PyObject;
     pub static mut PyExc_ValueError: *mut PyObject;
     pub static mut PyExc_SystemError: *mut PyObject;

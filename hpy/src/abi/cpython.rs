@@ -532,6 +532,34 @@ pub unsafe fn list_or_tuple_item(obj: HPy, i: usize) -> Option<HPy> {
     }
 }
 
+/// The length of `obj` if it is exactly a `range` (immutable, not
+/// subclassable) and its length fits an `isize`; `None` for anything else
+/// (always in the universal ABI). A length over `sys.maxsize` raises
+/// `OverflowError` in CPython, which is cleared here: the caller only
+/// loses a hint.
+///
+/// # Safety
+/// `obj` is a valid handle; no exception is set.
+#[inline(always)]
+pub unsafe fn exact_range_len(obj: HPy) -> Option<usize> {
+    // SAFETY: a live object (contract); `PyRange_Type` is CPython's static,
+    // and a range's length runs no Python code.
+    unsafe {
+        let o = _h2py(obj);
+        if hpy_sys::cpython::Py_TYPE(o).cast_const()
+            != ptr::addr_of!(hpy_sys::cpython::ffi::PyRange_Type)
+        {
+            return None;
+        }
+        let n = hpy_sys::HPy_Length(ptr::null_mut(), obj);
+        if n < 0 {
+            hpy_sys::cpython::ffi::PyErr_Clear();
+            return None;
+        }
+        Some(n as usize)
+    }
+}
+
 /// `next(iterator)` through `PyIter_Next`, without a call of the builtin
 /// `next`: `Some(item)` (owned), or `Some(HPy_NULL)` at the end or on an
 /// error (`HPyErr_Occurred` tells which; a `StopIteration` is not set at

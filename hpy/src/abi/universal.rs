@@ -806,6 +806,16 @@ pub unsafe fn dict_get_item(_: HPy, _: HPy) -> Option<HPy> {
     None
 }
 
+/// Always `None` (the universal ABI reads a `range` by its numbers: see
+/// `iter::range_of`).
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn exact_range_len(_: HPy) -> Option<usize> {
+    None
+}
+
 /// Always `None` (ask the HPy API): a handle is no object in this ABI.
 ///
 /// # Safety

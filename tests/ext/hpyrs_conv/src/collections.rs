@@ -42,6 +42,36 @@ pub fn iter_collect<'ctx>(
     Ok(list)
 }
 
+/// `Handle::iter`, calling `f(item)` after taking each item (`f` may
+/// change the iterable): the items taken, as a list.
+#[hpy_method]
+pub fn iter_calling<'ctx>(
+    ctx: Context<'ctx>,
+    obj: &Handle<'ctx>,
+    f: &Handle<'ctx>,
+) -> HPyResult<List<'ctx>> {
+    let list = ctx.new_list()?;
+    for item in obj.iter()? {
+        let item = item?;
+        list.append(&item)?;
+        f.call(&[&item])?;
+    }
+    Ok(list)
+}
+
+/// `Iterator::size_hint` of `Handle::iter` before each item and after the
+/// last: `[(lower, upper or None), ...]`.
+#[hpy_method]
+pub fn iter_size_hints(obj: &Handle<'_>) -> HPyResult<Vec<(usize, Option<usize>)>> {
+    let mut it = obj.iter()?;
+    let mut hints = vec![it.size_hint()];
+    while let Some(item) = it.next() {
+        item?;
+        hints.push(it.size_hint());
+    }
+    Ok(hints)
+}
+
 /// The sum of the floats of any iterable (`Handle::iter` + `extract`).
 #[hpy_method]
 pub fn iter_sum(obj: &Handle<'_>) -> HPyResult<f64> {

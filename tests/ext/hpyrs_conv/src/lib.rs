@@ -471,6 +471,7 @@ hpy_module! {
         collections::echo_hashset, collections::echo_btreeset, collections::echo_frozenset,
         collections::echo_pathbuf, collections::echo_osstring, collections::echo_vec_pairs,
         collections::echo_btreemap_si, collections::iter_collect, collections::iter_sum,
+        collections::iter_calling, collections::iter_size_hints,
         collections::iter_after_error, collections::vec_sum, collections::map_items,
         collections::byte_vec, collections::path_join, collections::path_refs,
         collections::path_bytes, collections::path_from_bytes, collections::dict_mixed,
