@@ -111,7 +111,12 @@ enum Mode {
 #[cfg(feature = "universal")]
 fn range_of(obj: &Handle<'_>) -> HPyResult<Option<Mode>> {
     let ctx = obj.context();
-    if !obj.get_type().is(&ctx.builtin("range")?) {
+    // The class is kept after its first look-up (one `HPyGlobal_Load`
+    // then, where the builtins' dict was searched by name at every call).
+    if !obj
+        .get_type()
+        .is(&crate::convert::imported::StdClass::Range.get(ctx)?)
+    {
         return Ok(None);
     }
     // Each error (an `OverflowError`: a number over `isize`, a length over

@@ -32,6 +32,9 @@ pub(crate) enum StdClass {
     Ipv4Address,
     Ipv6Address,
     Fraction,
+    /// The builtin `range` (`Handle::iter` reads an exact range by its
+    /// numbers in the universal ABI).
+    Range,
     /// `uuid.UUID.int`, the slot's descriptor (not a class).
     UuidIntSlot,
     /// `uuid.UUID.is_safe`, the slot's descriptor (not a class).
@@ -76,6 +79,7 @@ impl StdClass {
             StdClass::Ipv4Address => ("ipaddress", "IPv4Address"),
             StdClass::Ipv6Address => ("ipaddress", "IPv6Address"),
             StdClass::Fraction => ("fractions", "Fraction"),
+            StdClass::Range => ("builtins", "range"),
             StdClass::UuidIntSlot => ("uuid", "UUID.int"),
             StdClass::UuidIsSafeSlot => ("uuid", "UUID.is_safe"),
             StdClass::SafeUuidUnknown => ("uuid", "SafeUUID.unknown"),
@@ -228,6 +232,7 @@ impl StdClass {
             StdClass::Ipv4Address => "ipaddress.IPv4Address",
             StdClass::Ipv6Address => "ipaddress.IPv6Address",
             StdClass::Fraction => "fractions.Fraction",
+            StdClass::Range => "range",
             StdClass::UuidIntSlot => "uuid.UUID.int",
             StdClass::UuidIsSafeSlot => "uuid.UUID.is_safe",
             StdClass::SafeUuidUnknown => "uuid.SafeUUID.unknown",
