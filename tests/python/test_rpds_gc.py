@@ -396,6 +396,42 @@ def test_cycle_through_a_collection_is_collected(rpds, kind):
     assert_collected(w, rpds)
 
 
+# What the compiled loop of the next test reads as a constant.
+HELD_BY_A_LOOP = None
+
+
+def hot_loop(n):
+    """On PyPy a loop the JIT compiles, `HELD_BY_A_LOOP` (a global) a
+    constant of its machine code."""
+    s = 0
+    for _ in range(n):
+        if "self" in HELD_BY_A_LOOP.attr:
+            s += 1
+    return s
+
+
+def test_cycle_held_by_compiled_code_dies_when_the_code_is_freed(rpds):
+    """The survivors' mechanism on demand (bench/pypy-repro/jit_constant_cycle.py
+    shows the same with plain Python objects): on PyPy a cycle through a
+    map that a compiled loop holds as a constant outlives its last Python
+    reference and every collection until `pypyjit.releaseall()` frees the
+    loop; then it dies. On CPython, or with PyPy's JIT off, the first
+    collection collects it. It must die in the end either way: a missed
+    reference in the map's `tp_traverse` or a leaked handle keeps it."""
+    global HELD_BY_A_LOOP
+    HELD_BY_A_LOOP = Obj()
+    HELD_BY_A_LOOP.attr = rpds.HashTrieMap({"self": HELD_BY_A_LOOP})
+    w = weakref.ref(HELD_BY_A_LOOP)
+    assert hot_loop(5000) == 5000
+    HELD_BY_A_LOOP = None
+    for _ in range(3):
+        gc.collect()
+    if w() is not None:
+        assert IS_PYPY, "a cycle outlived three collections on CPython"
+        assert jit_release(w), "the cycle outlived pypyjit.releaseall() and ten collections"
+    assert w() is None
+
+
 def test_cycle_through_maps_sharing_nodes_is_collected(rpds):
     base = rpds.HashTrieMap({i: str(i) for i in range(200)})
     o = Obj()
