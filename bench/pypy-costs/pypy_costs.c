@@ -147,6 +147,38 @@ static HPy Plain_typechecks_impl(HPyContext *ctx, HPy self, HPy arg)
     return HPyLong_FromLong(ctx, n);
 }
 
+/* typechecks_miss(obj, k): the same against an object of another class
+ * (an operand tried as a class it is not). */
+HPyDef_METH(Plain_typechecks_miss, "typechecks_miss", HPyFunc_VARARGS)
+static HPy Plain_typechecks_miss_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    long k = HPyLong_AsLong(ctx, args[1]);
+    int n = 0;
+    for (long i = 0; i < k; i++) {
+        HPy ty = HPyGlobal_Load(ctx, g_plain_type);
+        n += HPy_TypeCheck(ctx, args[0], ty);
+        HPy_Close(ctx, ty);
+    }
+    return HPyLong_FromLong(ctx, n);
+}
+
+/* is_checks(obj, k): k exact-class tests of obj the other way: its type
+ * (HPy_Type), HPyGlobal_Load of the class, HPy_Is, two HPy_Close. */
+HPyDef_METH(Plain_is_checks, "is_checks", HPyFunc_VARARGS)
+static HPy Plain_is_checks_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    long k = HPyLong_AsLong(ctx, args[1]);
+    int n = 0;
+    for (long i = 0; i < k; i++) {
+        HPy t = HPy_Type(ctx, args[0]);
+        HPy ty = HPyGlobal_Load(ctx, g_plain_type);
+        n += HPy_Is(ctx, t, ty);
+        HPy_Close(ctx, ty);
+        HPy_Close(ctx, t);
+    }
+    return HPyLong_FromLong(ctx, n);
+}
+
 /* new(): one instance of the same class (no tp_destroy). */
 HPyDef_METH(Plain_new, "new", HPyFunc_NOARGS)
 static HPy Plain_new_impl(HPyContext *ctx, HPy self)
@@ -226,7 +258,7 @@ static HPy Plain_tp_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssiz
 
 static HPyDef *Plain_defines[] = {
     &Plain_traverse, &Plain_tp_new, &Plain_next, &Plain_next_rich, &Plain_iter, &Plain_noop,
-    &Plain_dups, &Plain_loads, &Plain_stores, &Plain_hashes, &Plain_typechecks, &Plain_new,
+    &Plain_dups, &Plain_loads, &Plain_stores, &Plain_hashes, &Plain_typechecks, &Plain_typechecks_miss, &Plain_is_checks, &Plain_new,
     &Plain_next_all, &Plain_getitem_all, &Plain_tuple_items,
     NULL
 };
