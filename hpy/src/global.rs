@@ -156,8 +156,7 @@ impl Global {
     #[inline]
     #[allow(dead_code)] // used by the universal ABI's `ObjectCache`
     pub(crate) fn is_stored(&self) -> bool {
-        // SAFETY: reading the cell under the GIL (see the `Sync` impl).
-        unsafe { (*self.raw.get())._i != 0 }
+        self.cell_word().load(Ordering::Relaxed) != 0
     }
 
     /// Empties the global without releasing what it holds (at module
@@ -165,10 +164,21 @@ impl Global {
     /// gone). The next store starts afresh, as on a global never stored.
     #[allow(dead_code)] // used by the universal ABI's `ObjectCache`
     pub(crate) fn forget(&self) {
-        // SAFETY: writing the cell under the GIL (module exec runs with
-        // it held; see the `Sync` impl); a zero global is one never
-        // stored, which `load_raw` never hands to HPy.
-        unsafe { *self.raw.get() = HPyGlobal { _i: 0 } };
+        // A zero global is one never stored, which `load_raw` never hands
+        // to HPy.
+        self.cell_word().store(0, Ordering::Relaxed);
+    }
+
+    /// The static cell as the word it is: read and written as an atomic,
+    /// since hpy_rs_universal may rewrite a cell (giving it a key of its
+    /// per-interpreter tables) while another interpreter, with a GIL of
+    /// its own, reads it (the same instructions as plain accesses).
+    #[inline(always)]
+    fn cell_word(&self) -> &core::sync::atomic::AtomicIsize {
+        // SAFETY: `HPyGlobal` is one `isize`, aligned as one, in a static
+        // that lives as long as `self`; every access to the word that may
+        // race is atomic.
+        unsafe { core::sync::atomic::AtomicIsize::from_ptr(self.raw.get().cast()) }
     }
 
     /// A new handle to what [`store_unboxed`](Global::store_unboxed)
@@ -204,8 +214,12 @@ impl Global {
     #[inline]
     fn load_raw<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
         let cell = self.cell()?;
-        // SAFETY: reading the cell under the GIL (see the `Sync` impl).
-        let raw = unsafe { *cell };
+        // SAFETY: the running interpreter's cell, aligned and live (see the
+        // `Sync` impl); read as an atomic, see `cell_word`.
+        let raw = HPyGlobal {
+            _i: unsafe { core::sync::atomic::AtomicIsize::from_ptr(cell.cast()) }
+                .load(Ordering::Relaxed),
+        };
         if raw._i == 0 {
             // Never stored: loading a NULL global is undefined in C.
             return Ok(None);
