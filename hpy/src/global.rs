@@ -214,11 +214,12 @@ impl Global {
     #[inline]
     fn load_raw<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
         let cell = self.cell()?;
+        // Read as an atomic, see `cell_word`.
         // SAFETY: the running interpreter's cell, aligned and live (see the
-        // `Sync` impl); read as an atomic, see `cell_word`.
+        // `Sync` impl).
+        let word = unsafe { core::sync::atomic::AtomicIsize::from_ptr(cell.cast()) };
         let raw = HPyGlobal {
-            _i: unsafe { core::sync::atomic::AtomicIsize::from_ptr(cell.cast()) }
-                .load(Ordering::Relaxed),
+            _i: word.load(Ordering::Relaxed),
         };
         if raw._i == 0 {
             // Never stored: loading a NULL global is undefined in C.
