@@ -269,13 +269,22 @@ try:
 except ImportError as e:
     result = [type(e).__name__, str(e), isinstance(e, RuntimeError)]
 """
+    code += """
+try:
+    hpy_rs_universal._trace.set_trace_functions(on_enter=print)
+    result.append('set')
+except RuntimeError as e:
+    result.append(str(e))
+"""
     sub = Subinterpreter(interpreters, tmp)
     try:
-        kind, text, is_runtime_error = sub.run(code)
+        kind, text, is_runtime_error, trace_functions = sub.run(code)
     finally:
         sub.destroy()
     assert kind == "HPyLoadError" and is_runtime_error, (kind, text)
     assert "trace mode" in text and "subinterpreter" in text, text
+    # Its trace functions (the process's) cannot be another interpreter's.
+    assert "main interpreter only" in trace_functions, trace_functions
 
 
 @pytest.mark.parametrize("name", MODULES)
