@@ -26,9 +26,12 @@
 //!
 //! Concurrency: interpreters with their own GIL run at once, so the tables
 //! and the key map are behind one `RwLock` (loads take it shared, stores
-//! and adoption exclusively), and cells are read and written as atomics.
-//! A table's values are objects of its own interpreter, touched (their
-//! reference counts) only by that interpreter's threads.
+//! and keying exclusively). A cell is written only by the main
+//! interpreter's threads, or while keyed, holding the main interpreter's
+//! GIL ([`adopt_module`]); once keyed it is never written again, so the
+//! binaries read it in place without atomics. A table's values are
+//! objects of its own interpreter, touched (their reference counts) only
+//! by that interpreter's threads.
 
 use core::ffi::{c_char, c_void};
 use core::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
@@ -58,6 +61,38 @@ extern "C" {
     ) -> core::ffi::c_int;
     fn Py_DecRef(o: *mut PyObject);
     fn PyDict_GetItemString(d: *mut PyObject, key: *const c_char) -> *mut PyObject;
+    fn PyEval_SaveThread() -> *mut c_void;
+    fn PyEval_RestoreThread(tstate: *mut c_void);
+    fn PyThreadState_New(interp: *mut c_void) -> *mut c_void;
+    fn PyThreadState_Clear(tstate: *mut c_void);
+    fn PyThreadState_DeleteCurrent();
+}
+
+/// Runs `f` on this thread holding the main interpreter's GIL instead of
+/// the running subinterpreter's (a thread state of the main interpreter
+/// made for the purpose), then gives the subinterpreter its thread back.
+///
+/// # Safety
+/// Called in a subinterpreter with its GIL held; `f` calls nothing that
+/// needs the subinterpreter's thread state, and takes no lock that a
+/// thread holding the main interpreter's GIL may wait for while it holds
+/// a lock `f` needs first.
+unsafe fn with_main_gil<R>(f: impl FnOnce() -> R) -> R {
+    // SAFETY: the documented way to run in another interpreter: detach
+    // this one (its GIL released), attach a new thread state of the main
+    // interpreter (its GIL taken), and back. The main interpreter's GIL is
+    // free while its own thread runs code in this subinterpreter (3.12+
+    // releases it when a thread switches interpreters).
+    unsafe {
+        let sub = PyEval_SaveThread();
+        let main = PyThreadState_New(PyInterpreterState_Main());
+        PyEval_RestoreThread(main);
+        let r = f();
+        PyThreadState_Clear(main);
+        PyThreadState_DeleteCurrent();
+        PyEval_RestoreThread(sub);
+        r
+    }
 }
 
 /// Whether a subinterpreter ever loaded a module through this host (never
@@ -187,6 +222,29 @@ pub(crate) unsafe fn adopt_module(def: *const HPyModuleDef) -> Result<(), ()> {
     }
     let id = current_id();
     let main = main_id();
+    // A cell is written in place only here, holding the main interpreter's
+    // GIL: the binaries read cells in place (hpy-rs's class checks) with
+    // no atomics, and until now only the main interpreter may have used
+    // these (another interpreter that had the module keyed them then).
+    // Lock order: the main interpreter's GIL, then `TABLES`, as every
+    // thread of the main interpreter takes them.
+    // SAFETY: the running interpreter's GIL is held (contract); the
+    // closure only takes `TABLES`.
+    unsafe { with_main_gil(|| key_cells(def, main)) };
+    {
+        let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
+        tables.table_of(id);
+    }
+    // SAFETY: the running interpreter's GIL is held (contract).
+    unsafe { keep_until_finalized() }
+}
+
+/// Gives each cell `def` lists a key, if it has none, moving what the main
+/// interpreter (`main`) kept there to its table.
+///
+/// # Safety
+/// As [`adopt_module`]'s `def`; the main interpreter's GIL is held.
+unsafe fn key_cells(def: *const HPyModuleDef, main: i64) {
     {
         let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
         SHARED.store(true, Ordering::Release);
@@ -205,18 +263,14 @@ pub(crate) unsafe fn adopt_module(def: *const HPyModuleDef) -> Result<(), ()> {
                 tables.keys.insert(cell as usize, key);
                 // What the main interpreter kept (it alone used the cell
                 // so far: no other interpreter had the module) moves to
-                // its table; a reader racing with this sees either that
-                // object, still alive, or the key.
+                // its table; none of its threads runs meanwhile.
                 let old = atomic(cell).swap(encode(key), Ordering::AcqRel);
                 if old > 0 {
                     tables.swap(main, key, old as *mut PyObject);
                 }
             }
         }
-        tables.table_of(id);
     }
-    // SAFETY: the running interpreter's GIL is held (contract).
-    unsafe { keep_until_finalized() }
 }
 
 /// Counts `module`, just made through the host, among the running
@@ -366,12 +420,10 @@ pub(crate) unsafe extern "C" fn ctx_Global_Store(_ctx: *mut Ctx, cell: *mut HPyG
     let old = {
         let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
         match tables.keys.get(&(cell as usize)).copied() {
-            Some(key) => {
-                // The cell may have been emptied in place (a cache
-                // forgotten): it gets its key back.
-                a.store(encode(key), Ordering::Release);
-                tables.swap(current_id(), key, obj)
-            }
+            // A keyed cell itself is never written again (other
+            // interpreters read it in place): the running interpreter's
+            // table is.
+            Some(key) => tables.swap(current_id(), key, obj),
             // Not keyed: only the main interpreter uses it.
             None => a.swap(obj as isize, Ordering::AcqRel) as *mut PyObject,
         }

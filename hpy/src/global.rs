@@ -156,7 +156,9 @@ impl Global {
     #[inline]
     #[allow(dead_code)] // used by the universal ABI's `ObjectCache`
     pub(crate) fn is_stored(&self) -> bool {
-        self.cell_word().load(Ordering::Relaxed) != 0
+        // SAFETY: reading the cell under the GIL (see the `Sync` impl, and
+        // `forget`).
+        unsafe { (*self.raw.get())._i > 0 }
     }
 
     /// Empties the global without releasing what it holds (at module
@@ -164,21 +166,18 @@ impl Global {
     /// gone). The next store starts afresh, as on a global never stored.
     #[allow(dead_code)] // used by the universal ABI's `ObjectCache`
     pub(crate) fn forget(&self) {
-        // A zero global is one never stored, which `load_raw` never hands
-        // to HPy.
-        self.cell_word().store(0, Ordering::Relaxed);
-    }
-
-    /// The static cell as the word it is: read and written as an atomic,
-    /// since hpy_rs_universal may rewrite a cell (giving it a key of its
-    /// per-interpreter tables) while another interpreter, with a GIL of
-    /// its own, reads it (the same instructions as plain accesses).
-    #[inline(always)]
-    fn cell_word(&self) -> &core::sync::atomic::AtomicIsize {
-        // SAFETY: `HPyGlobal` is one `isize`, aligned as one, in a static
-        // that lives as long as `self`; every access to the word that may
-        // race is atomic.
-        unsafe { core::sync::atomic::AtomicIsize::from_ptr(self.raw.get().cast()) }
+        // SAFETY: reading and writing the cell under the GIL (see the
+        // `Sync` impl); a zero global is one never stored, which `load_raw`
+        // never hands to HPy. A negative value is a key of hpy_rs_universal's
+        // per-interpreter tables (other interpreters read the cell at any
+        // time): it stays, and the running interpreter's table has nothing
+        // for it until a store (a new interpreter's) or holds an object of
+        // this very interpreter (the module imported again).
+        unsafe {
+            if (*self.raw.get())._i >= 0 {
+                *self.raw.get() = HPyGlobal { _i: 0 };
+            }
+        }
     }
 
     /// A new handle to what [`store_unboxed`](Global::store_unboxed)
@@ -214,13 +213,8 @@ impl Global {
     #[inline]
     fn load_raw<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
         let cell = self.cell()?;
-        // Read as an atomic, see `cell_word`.
-        // SAFETY: the running interpreter's cell, aligned and live (see the
-        // `Sync` impl).
-        let word = unsafe { core::sync::atomic::AtomicIsize::from_ptr(cell.cast()) };
-        let raw = HPyGlobal {
-            _i: word.load(Ordering::Relaxed),
-        };
+        // SAFETY: reading the cell under the GIL (see the `Sync` impl).
+        let raw = unsafe { *cell };
         if raw._i == 0 {
             // Never stored: loading a NULL global is undefined in C.
             return Ok(None);

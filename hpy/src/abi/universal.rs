@@ -1185,16 +1185,17 @@ unsafe fn plain_type(
     global: *const HPyGlobal,
 ) -> Option<HPy> {
     plain_ext::fast(ctx)?;
-    // SAFETY: the slot is readable (contract) and aligned; every context
-    // of hpy_rs_universal stores a global through the plain context, whose
+    // SAFETY: the slot is readable (contract); every context of
+    // hpy_rs_universal stores a global through the plain context, whose
     // global is the object's address (a strong reference), or, once a
     // subinterpreter loaded the module, a negative key of the host's
     // per-interpreter tables (table version 7), which only
-    // `HPyGlobal_Load` reads: `None` then, as for an empty slot. Read as an
-    // atomic: the host may give the slot its key while another
-    // interpreter runs (the same instruction as a plain load).
-    let ty = unsafe { core::sync::atomic::AtomicIsize::from_ptr(global.cast_mut().cast()) }
-        .load(core::sync::atomic::Ordering::Relaxed);
+    // `HPyGlobal_Load` reads: `None` then, as for an empty slot. A plain
+    // read (an atomic one cost kiwisolver's `x + y` 20 instructions: the
+    // compiler no longer shared it between checks): the host writes a
+    // cell that an interpreter may read only holding the main
+    // interpreter's GIL, when no other interpreter has the module yet.
+    let ty = unsafe { *global }._i;
     (ty > 0).then_some(HPy { _i: ty })
 }
 

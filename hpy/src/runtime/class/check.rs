@@ -57,21 +57,11 @@ fn is_instance_slow<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     let ctx = obj.context();
     let global = &T::type_slot().global;
     if global.registered() {
-        // A registered type global is stored once, when the module makes
-        // the type (none: the checked load below says why). Read as an
-        // atomic: hpy_rs_universal may give the cell a key while another
-        // interpreter runs (see `Global`).
-        let raw = crate::abi::global_cell(global.as_raw_ptr()).map_or(
-            hpy_sys::HPyGlobal { _i: 0 },
-            |cell| {
-                // SAFETY: the running interpreter's cell of the global, an
-                // aligned, live word.
-                let word = unsafe { core::sync::atomic::AtomicIsize::from_ptr(cell.cast()) };
-                hpy_sys::HPyGlobal {
-                    _i: word.load(core::sync::atomic::Ordering::Relaxed),
-                }
-            },
-        );
+        // SAFETY: reading the running interpreter's cell of the global
+        // under the GIL; a registered type global is stored once, when the
+        // module makes the type (none: the checked load below says why).
+        let raw = crate::abi::global_cell(global.as_raw_ptr())
+            .map_or(hpy_sys::HPyGlobal { _i: 0 }, |cell| unsafe { *cell });
         if raw._i != 0 {
             // The common case in three HPy calls and no `Result` to unwrap
             // (on PyPy a type check runs for every operand of an operator).
