@@ -134,6 +134,30 @@ fn declares_subinterpreters(library: &Library, name: &str) -> Option<bool> {
     Some(declared == 1)
 }
 
+/// Whether the module definition has an `HPy_mod_create` slot.
+///
+/// # Safety
+/// `def` is a valid module definition: its `defines` is NULL or a
+/// NULL-terminated array of valid definitions.
+unsafe fn has_create_slot(def: *const HPyModuleDef) -> bool {
+    // SAFETY: within the array, up to and including its NULL entry (the
+    // contract); a slot definition's `u.slot` is its valid member.
+    unsafe {
+        let mut at = (*def).defines;
+        if at.is_null() {
+            return false;
+        }
+        while !(*at).is_null() {
+            let d = &**at;
+            if d.kind == hpy_sys::HPyDef_Kind_Slot && d.u.slot.slot == hpy_sys::HPy_mod_create {
+                return true;
+            }
+            at = at.add(1);
+        }
+    }
+    false
+}
+
 /// Loads the universal binary at `path` whose init symbols carry `name`,
 /// with `ctx` as its global context, and returns the module made for `spec`.
 ///
@@ -234,9 +258,16 @@ pub unsafe fn load<'ctx>(
         if crate::interp::adopt_module(def).is_err() {
             return Err(HPyErr::pending());
         }
+        // `m_free` releases a subinterpreter's objects with its modules;
+        // CPython refuses it where a create slot may return another object
+        // than a module (HPy allows that), and a binary that never runs in
+        // a subinterpreter does not need it. Without it, the interpreter's
+        // dict being cleared releases them (`interp`).
+        let free = (per_interpreter_gil && !has_create_slot(def))
+            .then_some(crate::interp::module_freed as unsafe extern "C" fn(*mut c_void));
         let interpreters = hpy_sys::cpython::runtime::ModuleInterpreters {
             per_interpreter_gil,
-            free: Some(crate::interp::module_freed),
+            free,
         };
         let module =
             hpy_sys::cpython::runtime::module_from_spec(def, spec, c_name.into_raw(), interpreters);
