@@ -436,3 +436,48 @@ def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, hpy_host, t
                     "only import json (3.12 and 3.13 keep each isolated interpreter's object "
                     "arenas), which would hide a module's state left behind")
     assert max(growth) < 4096, growth
+
+
+def test_debug_mode_checks_each_interpreter_apart(hpyrs_debugcheck, hpy_mode, hpy_host, tmp):
+    """Debug mode in a subinterpreter has a state of its own: a handle the
+    extension leaks there is reported by that interpreter's LeakDetector
+    and not by the main interpreter's, and a closed handle used there calls
+    that interpreter's invalid-handle callback."""
+    interpreters = _interpreters()
+    if hpy_mode != "debug":
+        pytest.skip("debug mode only")
+    _need_support(hpy_mode, hpy_host)
+    origin = hpyrs_debugcheck.__spec__.origin
+    if origin.endswith(".py"):
+        origin = origin[: -len(".py")] + ".hpy0.so"
+    internals = hpy_host._debug
+    generation = internals.new_generation()
+    code = f"""
+import hpy_rs_universal
+from importlib.machinery import ModuleSpec
+from hpy_rs_universal import _debug
+from hpy_rs_universal.debug import HPyLeakError, LeakDetector
+m = hpy_rs_universal.load("hpyrs_debugcheck", {origin!r},
+                          ModuleSpec("hpyrs_debugcheck", None, origin={origin!r}), debug=True)
+result = []
+try:
+    with LeakDetector():
+        m.leak("leaked in a subinterpreter")
+    result.append("no leak reported")
+except HPyLeakError as e:
+    result.append([h.obj for h in e.leaks])
+invalid = []
+_debug.set_on_invalid_handle(lambda: invalid.append(1))
+m.use_after_close([1, 2])
+_debug.set_on_invalid_handle(None)
+result.append(len(invalid))
+"""
+    sub = Subinterpreter(interpreters, tmp)
+    try:
+        leaks, invalid = sub.run(code)
+    finally:
+        sub.destroy()
+    assert leaks == ["leaked in a subinterpreter"], leaks
+    assert invalid == 1, invalid
+    in_main = [h.obj for h in internals.get_open_handles(generation)]
+    assert "leaked in a subinterpreter" not in in_main, in_main
