@@ -355,6 +355,7 @@ pub fn expand_hpy_module(
     let global_ctx = format_ident!("HPyInitGlobalContext_{}", name);
     let major = format_ident!("get_required_hpy_major_version_{}", name);
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
+    let subinterpreters = format_ident!("HPyRsSubinterpreters_{}", name);
 
     let module_def_safety = crate::utils::safety(
         "the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) \
@@ -383,6 +384,7 @@ pub fn expand_hpy_module(
                 universal_context: #global_ctx,
                 universal_major: #major,
                 universal_minor: #minor,
+                universal_subinterpreters: #subinterpreters,
             }
         };
     };

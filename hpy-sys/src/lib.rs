@@ -423,6 +423,17 @@ pub struct PlainContextExt {
         h_type: HPy,
         new: HPyFunc_newfunc,
     ) -> core::ffi::c_int,
+    /// Version 7: a new reference to the running interpreter's builtins
+    /// dict (`PyEval_GetBuiltins()`), as a handle of the plain context.
+    /// The context's `h_Builtins` is the main interpreter's: a binary that
+    /// declares subinterpreter support (`HPyRsSubinterpreters_<name>`)
+    /// asks here instead. A table of version 7 also changes what a global
+    /// of this context holds: the object's address (positive) as before,
+    /// or, for a global of a module that some subinterpreter loaded, a
+    /// negative key of the host's per-interpreter tables, which only
+    /// `HPyGlobal_Load` reads (a binary that reads globals in place takes
+    /// a value `<= 0` as "load it through the context").
+    pub builtins: unsafe extern "C" fn() -> HPy,
 }
 
 /// What a simple class of [`PlainContextExt`] (version 4) has its host do
@@ -434,7 +445,7 @@ pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 6;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 7;
 
 // ---------------------------------------------------------------------------
 // generated code

@@ -21,6 +21,7 @@
 
 pub mod call_real;
 mod debug;
+mod interp;
 mod loader;
 mod plain;
 mod pycall;
@@ -93,6 +94,16 @@ fn load<'ctx>(
         -1 => MODE_UNIVERSAL,
         m => m,
     };
+    if mode == MODE_TRACE && !interp::in_main() {
+        // The trace context's counters and trace functions are process-wide.
+        return Err(HPyErr::new_in(
+            &LOAD_ERROR,
+            format!(
+                "module {name} cannot be loaded in trace mode (HPY=trace) in a subinterpreter: \
+                 hpy_rs_universal traces the main interpreter only"
+            ),
+        ));
+    }
     let uctx = match mode {
         MODE_UNIVERSAL => universal_context(),
         // SAFETY: the plain universal context lives forever; the GIL is held.
@@ -178,9 +189,9 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 hpy_module! {
     /// hpy-rs's host for HPy 0.9 universal binaries on CPython 3.11-3.15.
     name: hpy_rs_universal,
-    // Its contexts and the modules it loads are process-wide: it refuses
-    // isolated subinterpreters (docs/design-notes.md, "Subinterpreters").
-    subinterpreters: false,
+    // Its globals and the modules it loads are per interpreter (`interp`,
+    // docs/design-notes.md, "Subinterpreters through hpy_rs_universal").
+    subinterpreters: true,
     methods: [
         load,
         get_version,

@@ -118,6 +118,46 @@ impl Library {
     }
 }
 
+/// Whether the binary declares that it works in subinterpreters with their
+/// own GIL through this host: hpy-rs's `hpy_module!` exports
+/// `HPyRsSubinterpreters_<name>`, which returns 1 where the module does
+/// (its globals read in place only as table version 7 allows, its
+/// builtins asked of the table), 0 where it says `subinterpreters: false`.
+/// `None` if it does not say.
+fn declares_subinterpreters(library: &Library, name: &str) -> Option<bool> {
+    let symbol = library.find(&format!("HPyRsSubinterpreters_{name}"))?;
+    // SAFETY: hpy-rs exports it as `uint32_t (*)(void)`.
+    let declared = unsafe {
+        let declared: unsafe extern "C" fn() -> u32 = core::mem::transmute(symbol);
+        declared()
+    };
+    Some(declared == 1)
+}
+
+/// Whether the module definition has an `HPy_mod_create` slot.
+///
+/// # Safety
+/// `def` is a valid module definition: its `defines` is NULL or a
+/// NULL-terminated array of valid definitions.
+unsafe fn has_create_slot(def: *const HPyModuleDef) -> bool {
+    // SAFETY: within the array, up to and including its NULL entry (the
+    // contract); a slot definition's `u.slot` is its valid member.
+    unsafe {
+        let mut at = (*def).defines;
+        if at.is_null() {
+            return false;
+        }
+        while !(*at).is_null() {
+            let d = &**at;
+            if d.kind == hpy_sys::HPyDef_Kind_Slot && d.u.slot.slot == hpy_sys::HPy_mod_create {
+                return true;
+            }
+            at = at.add(1);
+        }
+    }
+    false
+}
+
 /// Loads the universal binary at `path` whose init symbols carry `name`,
 /// with `ctx` as its global context, and returns the module made for `spec`.
 ///
@@ -172,6 +212,23 @@ pub unsafe fn load<'ctx>(
         return Err(caught.raise());
     }
     check_abi_tag(name, path, major, minor)?;
+    let declared = declares_subinterpreters(&library, name);
+    let per_interpreter_gil = declared == Some(true);
+    if !per_interpreter_gil && !crate::interp::in_main() {
+        // CPython's wording for a module that refuses subinterpreters,
+        // then why.
+        let why = match declared {
+            Some(_) => "it says so (`hpy_module! { subinterpreters: false, .. }`)".to_owned(),
+            None => format!(
+                "{path} does not declare that it reads its HPy globals only as this host \
+                 keeps them per interpreter: only hpy-rs binaries built with `hpy_module!` \
+                 since extension table version 7 do"
+            ),
+        };
+        return Err(import_error(format!(
+            "module {name} does not support loading in subinterpreters: {why}"
+        )));
+    }
     let init_ctx = library.symbol(&format!("HPyInitGlobalContext_{name}"), "init function")?;
     let init = library.symbol(&format!("HPyInit_{name}"), "init function")?;
     // SAFETY: the init symbols have HPy's types; `uctx` lives forever
@@ -198,10 +255,26 @@ pub unsafe fn load<'ctx>(
     unsafe {
         // In the CPython ABI a handle is its object, borrowed here.
         let spec = spec.as_raw()._i as *mut hpy_sys::cpython::PyObject;
-        let module = hpy_sys::cpython::runtime::module_from_spec(def, spec, c_name.into_raw());
+        if crate::interp::adopt_module(def).is_err() {
+            return Err(HPyErr::pending());
+        }
+        // `m_free` releases a subinterpreter's objects with its modules;
+        // CPython refuses it where a create slot may return another object
+        // than a module (HPy allows that), and a binary that never runs in
+        // a subinterpreter does not need it. Without it, the interpreter's
+        // dict being cleared releases them (`interp`).
+        let free = (per_interpreter_gil && !has_create_slot(def))
+            .then_some(crate::interp::module_freed as unsafe extern "C" fn(*mut c_void));
+        let interpreters = hpy_sys::cpython::runtime::ModuleInterpreters {
+            per_interpreter_gil,
+            free,
+        };
+        let module =
+            hpy_sys::cpython::runtime::module_from_spec(def, spec, c_name.into_raw(), interpreters);
         if module.is_null() {
             return Err(HPyErr::pending());
         }
+        crate::interp::module_loaded(module);
         Ok(Handle::from_raw(
             ctx,
             hpy_sys::HPy {

@@ -36,6 +36,10 @@ use hpy_sys::{
 pub(crate) fn install(ctx: &mut Ctx) {
     ctx.ctx_Type_FromSpec = ctx_Type_FromSpec;
     ctx.ctx_New = ctx_New;
+    // Globals per interpreter (`interp`): the debug and trace contexts
+    // store and load through these too.
+    ctx.ctx_Global_Store = crate::interp::ctx_Global_Store;
+    ctx.ctx_Global_Load = crate::interp::ctx_Global_Load;
     // The extension table goes to the plain context alone: the debug and
     // trace contexts have `_private`s of their own and other names.
     ctx._private = core::ptr::from_ref(&PLAIN_EXT).cast_mut().cast();
@@ -68,6 +72,7 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     bytes_data_offset: hpy_sys::cpython::PyBytesObject_ob_sval_OFFSET,
     var_size_offset: core::mem::offset_of!(hpy_sys::cpython::ffi::PyVarObject, ob_size),
     set_type_call,
+    builtins: crate::interp::builtins,
 };
 
 /// [`PlainContextExt::set_type_call`]: hpy-sys's

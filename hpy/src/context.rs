@@ -81,6 +81,15 @@ impl<'ctx> Context<'ctx> {
     /// reference count is touched).
     #[inline]
     pub fn constant(self, which: HPyConstant) -> Handle<'ctx> {
+        if which == HPyConstant::Builtins {
+            // The running interpreter's, where the context's constant is
+            // another's (hpy_rs_universal's plain context in a
+            // subinterpreter).
+            if let Some(h) = crate::abi::running_builtins(self.as_raw()) {
+                // SAFETY: a new owned handle of this context (never null).
+                return unsafe { Handle::from_raw(self, h) };
+            }
+        }
         // SAFETY: constants are valid for the whole call, and the result is
         // a new owned handle (never null).
         unsafe { Handle::from_raw(self, hpy_sys::hpy_rs_dup_constant(self.as_raw(), which)) }

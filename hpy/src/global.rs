@@ -156,8 +156,9 @@ impl Global {
     #[inline]
     #[allow(dead_code)] // used by the universal ABI's `ObjectCache`
     pub(crate) fn is_stored(&self) -> bool {
-        // SAFETY: reading the cell under the GIL (see the `Sync` impl).
-        unsafe { (*self.raw.get())._i != 0 }
+        // SAFETY: reading the cell under the GIL (see the `Sync` impl, and
+        // `forget`).
+        unsafe { (*self.raw.get())._i > 0 }
     }
 
     /// Empties the global without releasing what it holds (at module
@@ -165,10 +166,18 @@ impl Global {
     /// gone). The next store starts afresh, as on a global never stored.
     #[allow(dead_code)] // used by the universal ABI's `ObjectCache`
     pub(crate) fn forget(&self) {
-        // SAFETY: writing the cell under the GIL (module exec runs with
-        // it held; see the `Sync` impl); a zero global is one never
-        // stored, which `load_raw` never hands to HPy.
-        unsafe { *self.raw.get() = HPyGlobal { _i: 0 } };
+        // SAFETY: reading and writing the cell under the GIL (see the
+        // `Sync` impl); a zero global is one never stored, which `load_raw`
+        // never hands to HPy. A negative value is a key of hpy_rs_universal's
+        // per-interpreter tables (other interpreters read the cell at any
+        // time): it stays, and the running interpreter's table has nothing
+        // for it until a store (a new interpreter's) or holds an object of
+        // this very interpreter (the module imported again).
+        unsafe {
+            if (*self.raw.get())._i >= 0 {
+                *self.raw.get() = HPyGlobal { _i: 0 };
+            }
+        }
     }
 
     /// A new handle to what [`store_unboxed`](Global::store_unboxed)

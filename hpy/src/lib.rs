@@ -457,7 +457,7 @@ pub use hpy_macros::hpy_methods;
 /// | `globals:` | the [`Global`]s the module's code uses (HPy must know each) |
 /// | `constants:` | module attributes (below) |
 /// | `exec:` | a function run when the module is executed, after the above |
-/// | `subinterpreters:` | `true` (default): the module loads into isolated subinterpreters with their own GIL (PEP 684, CPython 3.12+; its `Global`s, classes and exceptions are per interpreter); `false`: importing it into one is an `ImportError` |
+/// | `subinterpreters:` | `true` (default): the module loads into isolated subinterpreters with their own GIL (PEP 684, CPython 3.12+; its `Global`s, classes and exceptions are per interpreter; built with `--universal`, through hpy_rs_universal too, which keeps them per interpreter); `false`: importing it into one is an `ImportError` |
 /// | `crate:` | the path of hpy (see [`hpy_method`]) |
 ///
 /// Every key is optional and given at most once. A `constants:` entry is a Rust constant,

@@ -7,9 +7,14 @@ are imported into subinterpreters, used there (their classes, created
 exceptions, module globals, the argument parsers' interned names), compared
 with the main interpreter's answers, destroyed and made again, several
 alive at once and in threads at once. Through hpy_rs_universal (universal
-and debug modes) the host's contexts are process-wide, so it refuses such
-interpreters: importing a module through it there is a clean ImportError.
-PyPy and CPython before 3.12 have no such interpreters (skipped, saying so).
+and debug modes) the same: the host keeps the universal binaries' globals
+and its debug state per interpreter ("Subinterpreters through
+hpy_rs_universal"); in debug mode each subinterpreter's workload runs under
+that interpreter's LeakDetector, with invalid handles counted. Trace mode
+stays main-interpreter only there (a clean ImportError), as does a module
+that says `subinterpreters: false`. Stock hpy.universal has no such
+interpreters to offer (it does not build on 3.12+), PyPy and CPython before
+3.12 have none (skipped, saying so).
 """
 
 import json
@@ -105,17 +110,48 @@ def _interpreters():
 REFUSING = "hpyrs_reexport"
 
 
-def _supported(hpy_mode, name=None):
+def _supported(hpy_mode, hpy_host, name=None):
     """Whether this run's modules load into isolated subinterpreters, and
     why not if they do not."""
     if name == REFUSING:
         return False, f"{REFUSING} says `subinterpreters: false`"
     if hpy_mode == "cpython":
         return True, None
-    return False, (
-        "hpy_rs_universal keeps its contexts process-wide and declares "
-        "Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED (docs/design-notes.md, "
-        "'Subinterpreters')")
+    if hpy_host is None or hpy_host.__name__ != "hpy_rs_universal":
+        pytest.skip("stock hpy.universal keeps its contexts and globals process-wide "
+                    "(and exists on CPython 3.11 only, which has no per-interpreter GIL)")
+    return True, None
+
+
+# In debug mode, what a subinterpreter runs around a workload: that
+# interpreter's own LeakDetector (a handle left open fails), a count of
+# invalid handles used (the default would abort the process) and proof that
+# the calls went through the debug context (its closed-handle queue moved).
+DEBUG_PROLOGUE = """
+import hpy_rs_universal, hpy_rs_universal.debug as _hpy_debug
+_invalid = []
+hpy_rs_universal._debug.set_on_invalid_handle(lambda: _invalid.append('handle'))
+hpy_rs_universal._debug.set_on_invalid_builder_handle(lambda: _invalid.append('builder'))
+def _closed_state():
+    closed = hpy_rs_universal._debug.get_closed_handles()
+    return len(closed), (closed[-1].id if closed else None)
+_before = _closed_state()
+with _hpy_debug.LeakDetector():
+"""
+DEBUG_EPILOGUE = """
+assert not _invalid, f"invalid handles used in this interpreter: {_invalid}"
+assert _closed_state() != _before, "no call went through this interpreter's debug context"
+hpy_rs_universal._debug.set_on_invalid_handle(None)
+hpy_rs_universal._debug.set_on_invalid_builder_handle(None)
+"""
+
+
+def _checked(hpy_mode, code):
+    """`code` as a subinterpreter runs it in this mode (see DEBUG_PROLOGUE)."""
+    if hpy_mode != "debug":
+        return code
+    return (DEBUG_PROLOGUE + "".join(f"    {line}\n" for line in code.splitlines())
+            + DEBUG_EPILOGUE)
 
 
 # Run later in the namespace a workload left: its objects, used after other
@@ -181,86 +217,129 @@ def tmp():
 
 
 @pytest.mark.parametrize("name", MODULES + [REFUSING])
-def test_import_into_an_isolated_subinterpreter(hpy_ext, hpy_mode, tmp, name):
-    """cpython mode: the module imports, unless it says
-    `subinterpreters: false`; through hpy_rs_universal: a clean ImportError
-    that says why."""
+def test_import_into_an_isolated_subinterpreter(hpy_ext, hpy_mode, hpy_host, tmp, name):
+    """The module imports (in every mode: through hpy_rs_universal too),
+    unless it says `subinterpreters: false`: then a clean ImportError that
+    says why."""
     interpreters = _interpreters()
     hpy_ext(name)  # built and importable here, from the paths passed on
-    supported, _ = _supported(hpy_mode, name)
+    supported, _ = _supported(hpy_mode, hpy_host, name)
     sub = Subinterpreter(interpreters, tmp)
     try:
         if supported:
-            assert sub.run(f"import {name}\nresult = {name}.__name__") == name
+            code = f"import {name}\nresult = {name}.__name__"
+            assert sub.run(_checked(hpy_mode, code)) == name
         else:
-            with pytest.raises(AssertionError) as info:
-                sub.run(f"import {name}\nresult = None")
-            text = str(info.value)
-            assert "ImportError: " in text, text
+            kind, text = sub.run(
+                f"try:\n    import {name}\n    result = ['imported', '']\n"
+                "except ImportError as e:\n    result = ['ImportError', str(e)]\n")
+            assert kind == "ImportError", text
             assert "subinterpreter" in text, text
     finally:
         sub.destroy()
 
 
-def _need_support(hpy_mode):
-    supported, why = _supported(hpy_mode)
+def _need_support(hpy_mode, hpy_host):
+    supported, why = _supported(hpy_mode, hpy_host)
     if not supported:
         pytest.skip(why)
 
 
+def test_trace_mode_refused_in_subinterpreters(hpy_ext, hpy_mode, hpy_host, tmp):
+    """hpy_rs_universal's trace context (its counters and trace functions)
+    is process-wide: loading a module in trace mode into a subinterpreter
+    is a clean ImportError (HPyLoadError) that says so, and the host itself
+    still works there."""
+    interpreters = _interpreters()
+    if hpy_mode == "cpython":
+        pytest.skip("no HPy host in cpython mode")
+    _need_support(hpy_mode, hpy_host)
+    module = hpy_ext("kiwisolver")
+    directory = os.path.dirname(module.__file__)
+    binaries = [f for f in os.listdir(directory) if f.endswith(".hpy0.so")]
+    assert binaries, os.listdir(directory)
+    path = os.path.join(directory, binaries[0])
+    name = binaries[0][: -len(".hpy0.so")]
+    code = f"""
+import importlib.util, hpy_rs_universal
+spec = importlib.util.spec_from_file_location({name!r}, {path!r})
+try:
+    hpy_rs_universal.load({name!r}, {path!r}, spec, mode=hpy_rs_universal.MODE_TRACE)
+    result = 'loaded'
+except ImportError as e:
+    result = [type(e).__name__, str(e), isinstance(e, RuntimeError)]
+"""
+    code += """
+try:
+    hpy_rs_universal._trace.set_trace_functions(on_enter=print)
+    result.append('set')
+except RuntimeError as e:
+    result.append(str(e))
+"""
+    sub = Subinterpreter(interpreters, tmp)
+    try:
+        kind, text, is_runtime_error, trace_functions = sub.run(code)
+    finally:
+        sub.destroy()
+    assert kind == "HPyLoadError" and is_runtime_error, (kind, text)
+    assert "trace mode" in text and "subinterpreter" in text, text
+    # Its trace functions (the process's) cannot be another interpreter's.
+    assert "main interpreter only" in trace_functions, trace_functions
+
+
 @pytest.mark.parametrize("name", MODULES)
-def test_used_in_subinterpreters_as_in_main(hpy_ext, hpy_mode, tmp, name):
+def test_used_in_subinterpreters_as_in_main(hpy_ext, hpy_mode, hpy_host, tmp, name):
     """Import, use, compare with the main interpreter, destroy; five times
     (each interpreter makes the module's types and globals afresh, and the
     next one must not see the last one's)."""
     interpreters = _interpreters()
-    _need_support(hpy_mode)
+    _need_support(hpy_mode, hpy_host)
     hpy_ext(name)
     expected = _in_main(name)
     for _ in range(5):
         sub = Subinterpreter(interpreters, tmp)
         try:
-            assert sub.run(WORKLOADS[name]) == expected
+            assert sub.run(_checked(hpy_mode, WORKLOADS[name])) == expected
             # Imported again in the same interpreter: a second module
             # object shares the interpreter's state.
             again = (
                 "for m in [m for m in sys.modules if m.split('.')[0] == "
                 f"{name!r}]:\n    del sys.modules[m]\n" + WORKLOADS[name])
-            assert sub.run(again) == expected
+            assert sub.run(_checked(hpy_mode, again)) == expected
         finally:
             sub.destroy()
     assert _in_main(name) == expected
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_two_subinterpreters_alive_at_once(hpy_ext, hpy_mode, tmp, name):
+def test_two_subinterpreters_alive_at_once(hpy_ext, hpy_mode, hpy_host, tmp, name):
     interpreters = _interpreters()
-    _need_support(hpy_mode)
+    _need_support(hpy_mode, hpy_host)
     hpy_ext(name)
     expected = _in_main(name)
     a = Subinterpreter(interpreters, tmp)
     try:
-        assert a.run(WORKLOADS[name]) == expected
+        assert a.run(_checked(hpy_mode, WORKLOADS[name])) == expected
         b = Subinterpreter(interpreters, tmp)
         try:
-            assert b.run(WORKLOADS[name]) == expected
-            assert a.run(WORKLOADS[name]) == expected
+            assert b.run(_checked(hpy_mode, WORKLOADS[name])) == expected
+            assert a.run(_checked(hpy_mode, WORKLOADS[name])) == expected
         finally:
             b.destroy()
         # Objects `a` made before `b` came and went still work.
-        assert a.run(FOLLOW_UPS[name]) == _in_main(name, FOLLOW_UPS[name])
-        assert a.run(WORKLOADS[name]) == expected
+        assert a.run(_checked(hpy_mode, FOLLOW_UPS[name])) == _in_main(name, FOLLOW_UPS[name])
+        assert a.run(_checked(hpy_mode, WORKLOADS[name])) == expected
     finally:
         a.destroy()
     assert _in_main(name) == expected
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_subinterpreters_in_threads_at_once(hpy_ext, hpy_mode, tmp, name):
+def test_subinterpreters_in_threads_at_once(hpy_ext, hpy_mode, hpy_host, tmp, name):
     """Four threads, each with its own interpreter (so its own GIL), run the
     workload 30 times concurrently while the main interpreter does too."""
     interpreters = _interpreters()
-    _need_support(hpy_mode)
+    _need_support(hpy_mode, hpy_host)
     hpy_ext(name)
     expected = _in_main(name)
     loop = (
@@ -278,7 +357,7 @@ def test_subinterpreters_in_threads_at_once(hpy_ext, hpy_mode, tmp, name):
             sub = Subinterpreter(interpreters, tmp)
             try:
                 start.wait()
-                outcomes[i] = sub.run(loop)
+                outcomes[i] = sub.run(_checked(hpy_mode, loop))
             finally:
                 sub.destroy()
         except BaseException as e:  # reported below, on the main thread
@@ -330,7 +409,7 @@ print(json.dumps([control, growth(code)]))
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
 @pytest.mark.parametrize("name", MODULES)
-def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, tmp, name):
+def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, hpy_host, tmp, name):
     """In a fresh process, after 10 cycles of create / import and use /
     destroy, 20 more and 20 more again grow the process by less than 4 MiB
     each: each interpreter's module state is freed with it. (Measured on
@@ -338,10 +417,10 @@ def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, tmp, name):
     which keep their interpreters' object arenas, 36-44 MiB.) Skipped where
     interpreters that only import json grow the process that much."""
     interpreters = _interpreters()
-    _need_support(hpy_mode)
+    _need_support(hpy_mode, hpy_host)
     hpy_ext(name)
     out = os.path.join(tmp, "done")
-    code = (f"import sys\nsys.path[:0] = {sys.path!r}\n" + WORKLOADS[name]
+    code = (f"import sys\nsys.path[:0] = {sys.path!r}\n" + _checked(hpy_mode, WORKLOADS[name])
             + f"\nopen({out!r}, 'w').write('ok')\n")
     script = CYCLES_SCRIPT.format(interpreters=interpreters.__name__, code=code)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -357,3 +436,48 @@ def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, tmp, name):
                     "only import json (3.12 and 3.13 keep each isolated interpreter's object "
                     "arenas), which would hide a module's state left behind")
     assert max(growth) < 4096, growth
+
+
+def test_debug_mode_checks_each_interpreter_apart(hpyrs_debugcheck, hpy_mode, hpy_host, tmp):
+    """Debug mode in a subinterpreter has a state of its own: a handle the
+    extension leaks there is reported by that interpreter's LeakDetector
+    and not by the main interpreter's, and a closed handle used there calls
+    that interpreter's invalid-handle callback."""
+    interpreters = _interpreters()
+    if hpy_mode != "debug":
+        pytest.skip("debug mode only")
+    _need_support(hpy_mode, hpy_host)
+    origin = hpyrs_debugcheck.__spec__.origin
+    if origin.endswith(".py"):
+        origin = origin[: -len(".py")] + ".hpy0.so"
+    internals = hpy_host._debug
+    generation = internals.new_generation()
+    code = f"""
+import hpy_rs_universal
+from importlib.machinery import ModuleSpec
+from hpy_rs_universal import _debug
+from hpy_rs_universal.debug import HPyLeakError, LeakDetector
+m = hpy_rs_universal.load("hpyrs_debugcheck", {origin!r},
+                          ModuleSpec("hpyrs_debugcheck", None, origin={origin!r}), debug=True)
+result = []
+try:
+    with LeakDetector():
+        m.leak("leaked in a subinterpreter")
+    result.append("no leak reported")
+except HPyLeakError as e:
+    result.append([h.obj for h in e.leaks])
+invalid = []
+_debug.set_on_invalid_handle(lambda: invalid.append(1))
+m.use_after_close([1, 2])
+_debug.set_on_invalid_handle(None)
+result.append(len(invalid))
+"""
+    sub = Subinterpreter(interpreters, tmp)
+    try:
+        leaks, invalid = sub.run(code)
+    finally:
+        sub.destroy()
+    assert leaks == ["leaked in a subinterpreter"], leaks
+    assert invalid == 1, invalid
+    in_main = [h.obj for h in internals.get_open_handles(generation)]
+    assert "leaked in a subinterpreter" not in in_main, in_main

@@ -495,7 +495,8 @@ const _: () = {
         cpython_init : PyInit_crate_path, universal_init : HPyInit_crate_path,
         universal_context : HPyInitGlobalContext_crate_path, universal_major :
         get_required_hpy_major_version_crate_path, universal_minor :
-        get_required_hpy_minor_version_crate_path,
+        get_required_hpy_minor_version_crate_path, universal_subinterpreters :
+        HPyRsSubinterpreters_crate_path,
     }
 };
 fn main() {}

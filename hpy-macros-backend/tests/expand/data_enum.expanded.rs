@@ -119,7 +119,8 @@ const _: () = {
         cpython_init : PyInit_snapshot, universal_init : HPyInit_snapshot,
         universal_context : HPyInitGlobalContext_snapshot, universal_major :
         get_required_hpy_major_version_snapshot, universal_minor :
-        get_required_hpy_minor_version_snapshot,
+        get_required_hpy_minor_version_snapshot, universal_subinterpreters :
+        HPyRsSubinterpreters_snapshot,
     }
 };
 fn main() {}

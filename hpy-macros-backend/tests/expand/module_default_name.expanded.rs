@@ -81,7 +81,8 @@ const _: () = {
         cpython_init : PyInit_default_name, universal_init : HPyInit_default_name,
         universal_context : HPyInitGlobalContext_default_name, universal_major :
         get_required_hpy_major_version_default_name, universal_minor :
-        get_required_hpy_minor_version_default_name,
+        get_required_hpy_minor_version_default_name, universal_subinterpreters :
+        HPyRsSubinterpreters_default_name,
     }
 };
 fn main() {}

@@ -27,6 +27,7 @@
 
 use core::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::Mutex;
 
 use hpy_sys::host::UniversalContext;
 use hpy_sys::HPy;
@@ -77,39 +78,70 @@ thread_local! {
 /// debug mode, which keeps 16).
 const ROTATION: usize = 16;
 
-/// The debug context, made once and never freed.
+/// The global debug context, made once and never freed: the one every
+/// module loaded in debug mode gets at load (`HPyInitGlobalContext_`) and
+/// its trampolines carry, in every interpreter. Its `_private` is the main
+/// interpreter's state; in another interpreter it stands for that
+/// interpreter's ([`current_info`]).
 static DEBUG: AtomicPtr<UniversalContext> = AtomicPtr::new(core::ptr::null_mut());
 
-/// The debug context wrapping `universal` (made on first use, with the GIL
-/// held).
+/// Makes the debug context's global table and the main interpreter's state
+/// (once; a lock, since the first debug load may happen in any
+/// interpreter).
 ///
 /// # Safety
 /// `universal` is the plain universal context, which lives for the rest of
-/// the process; the GIL is held.
-pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut UniversalContext {
+/// the process; a GIL is held.
+unsafe fn global_table(universal: *mut UniversalContext) -> *mut UniversalContext {
     let existing = DEBUG.load(Ordering::Acquire);
     if !existing.is_null() {
         return existing;
     }
+    static MAKING: Mutex<()> = Mutex::new(());
+    let _making = MAKING.lock().unwrap_or_else(|e| e.into_inner());
+    let existing = DEBUG.load(Ordering::Acquire);
+    if !existing.is_null() {
+        return existing;
+    }
+    // SAFETY: `universal` is live (contract); the main interpreter's
+    // constants are the plain context's (its `h_Builtins` is the main
+    // interpreter's dict).
+    let (info, table) = new_info(universal, unsafe { &*universal }, core::ptr::null_mut());
+    let table = Box::into_raw(Box::new(table));
+    info.global.set(table);
+    DEBUG.store(table, Ordering::Release);
+    table
+}
+
+/// A new debug state wrapping `universal`, with its 16 copies of the
+/// context, and a table of its own (the constants opened from `constants`)
+/// for a global context. `global` is what the state takes as the global
+/// context (NULL: set later, to that table).
+///
+/// `universal` is the plain universal context; `constants` a context with
+/// the constants the state's handles stand for, live objects.
+fn new_info(
+    universal: *mut UniversalContext,
+    constants: &UniversalContext,
+    global: *mut UniversalContext,
+) -> (&'static DebugInfo, UniversalContext) {
     let info: &'static mut DebugInfo = Box::leak(Box::new(DebugInfo {
         universal,
         state: RefCell::new(State::new()),
         rotation: Vec::with_capacity(ROTATION),
         next: Cell::new(0),
-        global: Cell::new(core::ptr::null_mut()),
+        global: Cell::new(global),
         innermost: Cell::new(core::ptr::null_mut()),
     }));
     let private = info as *const DebugInfo as *mut core::ffi::c_void;
-    // SAFETY: `universal` is live (caller); the constants are opened as
-    // records of `info`, which lives forever like the table.
-    let table = unsafe {
-        generated::table(
-            c"HPy Debug Mode ABI (hpy-rs host on CPython)".as_ptr(),
-            private,
-            &*universal,
-            |constant| info.with(|s| s.open(constant._i, Kind::Constant, None)),
-        )
-    };
+    // The constants are opened as records of `info`, in the order of the
+    // table (so every state gives each constant the same handle).
+    let table = generated::table(
+        c"HPy Debug Mode ABI (hpy-rs host on CPython)".as_ptr(),
+        private,
+        constants,
+        |constant| info.with(|s| s.open(constant._i, Kind::Constant, None)),
+    );
     for _ in 0..ROTATION {
         // SAFETY: the table is plain data (pointers, handles, numbers), so
         // a bitwise copy is a second context with the same functions,
@@ -117,21 +149,116 @@ pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut Universal
         let copy = unsafe { core::ptr::read(&table) };
         info.rotation.push(Box::into_raw(Box::new(copy)));
     }
-    let table = Box::into_raw(Box::new(table));
-    info.global.set(table);
-    // The GIL makes the check-then-store race free.
-    DEBUG.store(table, Ordering::Release);
+    (info, table)
+}
+
+/// The debug states of the interpreters other than the main one, by
+/// interpreter ID (addresses of leaked [`DebugInfo`]s, freed when their
+/// interpreter is finalized: [`interpreter_gone`]).
+static SUB_INFOS: Mutex<Vec<(i64, usize)>> = Mutex::new(Vec::new());
+
+/// The debug context (its global table) wrapping `universal`, made on first
+/// use, and the running interpreter's state.
+///
+/// # Safety
+/// `universal` is the plain universal context, which lives for the rest of
+/// the process; the GIL of the running interpreter is held.
+pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut UniversalContext {
+    // SAFETY: forwarded.
+    let table = unsafe { global_table(universal) };
+    if !crate::interp::in_main() {
+        current_info();
+    }
     table
 }
 
-/// The debug context's state, if the debug context exists.
+/// The debug state of the running interpreter (made if it has none yet),
+/// once the debug context exists.
+///
+/// Only with the running interpreter's GIL held.
+pub(crate) fn current_info() -> &'static DebugInfo {
+    let global = DEBUG.load(Ordering::Acquire);
+    if crate::interp::in_main() {
+        // SAFETY: a debug table's `_private` is its state; this is called
+        // only once the debug context exists (a module was loaded in debug
+        // mode, or `existing_info` made it).
+        return unsafe { info_of(global) };
+    }
+    sub_info(global)
+}
+
+/// [`current_info`] in an interpreter other than the main one.
+#[cold]
+#[inline(never)]
+fn sub_info(global: *mut UniversalContext) -> &'static DebugInfo {
+    // SAFETY: a thread state is attached (contract of `current_info`).
+    let id = unsafe {
+        hpy_sys::cpython::ffi::PyInterpreterState_GetID(
+            hpy_sys::cpython::ffi::PyInterpreterState_Get(),
+        )
+    };
+    let mut infos = SUB_INFOS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, info)) = infos.iter().find(|(i, _)| *i == id) {
+        // SAFETY: a leaked state, freed only with its interpreter.
+        return unsafe { &*(info as *const DebugInfo) };
+    }
+    // SAFETY: the global table exists (contract); its state's plain
+    // context is live. This interpreter's constants are the plain
+    // context's (shared immortal objects on 3.12+), but for its own
+    // builtins dict, which lives as long as the interpreter (and the state
+    // with it).
+    let (universal, constants) = unsafe {
+        let universal = info_of(global).universal;
+        let mut constants = core::ptr::read(universal);
+        constants.h_Builtins = hpy_sys::cpython::_py2h(hpy_sys::cpython::ffi::PyEval_GetBuiltins());
+        (universal, constants)
+    };
+    let info = new_info(universal, &constants, global).0;
+    infos.push((id, info as *const DebugInfo as usize));
+    drop(infos);
+    // SAFETY: this interpreter's GIL is held (contract of `current_info`).
+    if unsafe { crate::interp::keep_until_finalized() }.is_err() {
+        // The state then lives as long as the process: only memory.
+        // SAFETY: the GIL is held; the exception is this call's own.
+        unsafe { hpy_sys::cpython::ffi::PyErr_Clear() };
+    }
+    info
+}
+
+/// Frees the debug state of interpreter `id` (being finalized, its GIL
+/// held: none of its calls runs, and no module keeps its copies of the
+/// context, which are only ever handed to calls).
+pub(crate) fn interpreter_gone(id: i64) {
+    let gone = {
+        let mut infos = SUB_INFOS.lock().unwrap_or_else(|e| e.into_inner());
+        match infos.iter().position(|(i, _)| *i == id) {
+            Some(i) => infos.swap_remove(i).1,
+            None => return,
+        }
+    };
+    // SAFETY: leaked by `sub_info` and now unreachable (removed above;
+    // nothing of a finalized interpreter runs); its copies of the context
+    // were leaked boxes.
+    unsafe {
+        let info = Box::from_raw(gone as *mut DebugInfo);
+        for builders in [false, true] {
+            // The callbacks are owned references of this interpreter,
+            // whose GIL CPython holds while it finalizes it.
+            let old = info.with(|s| s.set_callback(builders, hpy_sys::HPy_NULL));
+            hpy_sys::cpython::Py_XDECREF(hpy_sys::cpython::_h2py(old));
+        }
+        for copy in &info.rotation {
+            drop(Box::from_raw(*copy));
+        }
+    }
+}
+
+/// The running interpreter's debug state, if the debug context exists.
 pub(crate) fn existing_info() -> Option<&'static DebugInfo> {
-    let table = DEBUG.load(Ordering::Acquire);
-    if table.is_null() {
+    if DEBUG.load(Ordering::Acquire).is_null() {
         return None;
     }
-    // SAFETY: the table and its info are never freed.
-    Some(unsafe { info_of(table) })
+    Some(current_info())
 }
 
 /// The state of a debug context, whichever copy `dctx` is.
@@ -159,7 +286,15 @@ pub(crate) unsafe fn info<'a>(dctx: *mut UniversalContext) -> &'a DebugInfo {
     // made that call: accepting it without the thread-local lookup misses
     // only a thread using another thread's running call's context, which
     // HPy's debug mode (a valid flag per context) does not catch either.
-    if d.global.get() != dctx && d.innermost.get() != dctx {
+    if d.global.get() == dctx {
+        // The global context is the main interpreter's state's, and stands
+        // for the running interpreter's once another one has the host.
+        if crate::interp::shared() {
+            return current_info();
+        }
+        return d;
+    }
+    if d.innermost.get() != dctx {
         check_current(d, dctx);
     }
     d

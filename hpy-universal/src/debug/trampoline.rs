@@ -247,7 +247,13 @@ pub(super) unsafe extern "C" fn ctx_CallRealFunctionFromTrampoline(
     // whichever call is current, so it is not checked); the rest is
     // forwarded, with the call's own copy of the context.
     unsafe {
-        let info = info_of(dctx);
+        // The global context carries the main interpreter's state; once
+        // another interpreter has the host, the running one's.
+        let info = if crate::interp::shared() {
+            super::current_info()
+        } else {
+            info_of(dctx)
+        };
         let mut handles = DebugHandles::new(info);
         info.in_new_context(|ctx| call_real(ctx, &mut handles, sig, func, args));
     }

@@ -217,6 +217,7 @@ fn set_trace_function(slot: &AtomicPtr<PyObject>, f: &Handle<'_>) -> HPyResult<(
 /// is entered (`on_enter`) and left (`on_exit`). An argument left out keeps
 /// its function; None clears it. (Written over `*args, **kwargs`, because
 /// leaving an argument out and passing None mean different things here.)
+/// Main interpreter only (`RuntimeError` in another).
 #[hpy_method(signature = (*args, **kwargs))]
 pub(crate) fn set_trace_functions<'ctx>(
     ctx: Context<'ctx>,
@@ -224,6 +225,14 @@ pub(crate) fn set_trace_functions<'ctx>(
     kwargs: Option<Handle<'ctx>>,
 ) -> HPyResult<()> {
     const NAMES: [&str; 2] = ["on_enter", "on_exit"];
+    if !crate::interp::in_main() {
+        // The trace state is the process's, and the functions would be
+        // another interpreter's objects in the main one's calls.
+        return Err(HPyErr::runtime_error(
+            "set_trace_functions() works in the main interpreter only: hpy_rs_universal's \
+             trace mode is not available in subinterpreters",
+        ));
+    }
     if args.len() > 2 {
         return Err(HPyErr::type_error(format!(
             "set_trace_functions() takes at most 2 arguments ({} given)",

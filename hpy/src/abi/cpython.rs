@@ -16,6 +16,13 @@ use crate::{Context, HPyErr, HPyResult};
 mod interp;
 mod stdlib;
 pub(crate) use interp::{global_cell, in_main, module_exec_begins};
+
+/// Always `None`: this ABI's `HPy_GetConstant(Builtins)` is the running
+/// interpreter's builtins dict already.
+#[inline(always)]
+pub(crate) fn running_builtins(_: *mut HPyContext) -> Option<HPy> {
+    None
+}
 pub(crate) use stdlib::*;
 
 /// The raw context as stored inside [`Context`](crate::Context): nothing,
@@ -315,7 +322,7 @@ pub unsafe fn cpython_module_init(
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __hpy_export_module_for_abi {
-    ($def:ident, $per_interpreter_gil:literal, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
+    ($def:ident, $per_interpreter_gil:literal, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident, $subinterpreters:ident) => {
         /// CPython ABI entry point of the module.
         ///
         /// # Safety

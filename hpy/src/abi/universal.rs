@@ -572,6 +572,19 @@ pub(crate) fn global_cell(home: *mut HPyGlobal) -> Option<*mut HPyGlobal> {
     Some(home)
 }
 
+/// A new handle to the running interpreter's builtins dict on
+/// hpy_rs_universal's plain context with an extension table of version 7
+/// (whose `h_Builtins` is the main interpreter's); `None` elsewhere (the
+/// context's `h_Builtins` is right: other hosts have one interpreter, and
+/// this host's debug context gives each interpreter its own constant).
+#[inline]
+pub(crate) fn running_builtins(ctx: *mut HPyContext) -> Option<HPy> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 7)?;
+    // SAFETY: a call on the plain context whose table this is (version 7,
+    // checked), with the GIL held (every call holds it).
+    Some(unsafe { (ext.builtins)() })
+}
+
 /// Nothing to prepare at a module's exec in this ABI.
 #[inline(always)]
 pub(crate) fn module_exec_begins(_module: HPy) {}
@@ -580,7 +593,7 @@ pub(crate) fn module_exec_begins(_module: HPy) {}
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __hpy_export_module_for_abi {
-    ($def:ident, $per_interpreter_gil:literal, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident) => {
+    ($def:ident, $per_interpreter_gil:literal, $py_init:ident, $hpy_init:ident, $global_ctx:ident, $major:ident, $minor:ident, $subinterpreters:ident) => {
         /// The HPy ABI major version the module needs.
         #[unsafe(no_mangle)]
         pub extern "C" fn $major() -> u32 {
@@ -591,6 +604,16 @@ macro_rules! __hpy_export_module_for_abi {
         #[unsafe(no_mangle)]
         pub extern "C" fn $minor() -> u32 {
             $crate::impl_::HPY_ABI_VERSION_MINOR as u32
+        }
+
+        /// hpy_rs_universal's question: 1 if the module works in isolated
+        /// subinterpreters with their own GIL through that host (its
+        /// globals kept per interpreter by the host, read in place only as
+        /// its extension table of version 7 allows), 0 if it says
+        /// `subinterpreters: false`.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $subinterpreters() -> u32 {
+            $per_interpreter_gil as u32
         }
 
         /// Receives the context CPython-convention trampolines use.
@@ -1174,9 +1197,16 @@ unsafe fn plain_type(
     plain_ext::fast(ctx)?;
     // SAFETY: the slot is readable (contract); every context of
     // hpy_rs_universal stores a global through the plain context, whose
-    // global is the object's address (a strong reference).
+    // global is the object's address (a strong reference), or, once a
+    // subinterpreter loaded the module, a negative key of the host's
+    // per-interpreter tables (table version 7), which only
+    // `HPyGlobal_Load` reads: `None` then, as for an empty slot. A plain
+    // read (an atomic one cost kiwisolver's `x + y` 20 instructions: the
+    // compiler no longer shared it between checks): the host writes a
+    // cell that an interpreter may read only holding the main
+    // interpreter's GIL, when no other interpreter has the module yet.
     let ty = unsafe { *global }._i;
-    (ty != 0).then_some(HPy { _i: ty })
+    (ty > 0).then_some(HPy { _i: ty })
 }
 
 /// Whether `obj` is an instance of the class whose type `global` holds

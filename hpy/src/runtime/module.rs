@@ -53,6 +53,7 @@ macro_rules! __hpy_export_module {
         universal_context: $global_ctx:ident,
         universal_major: $major:ident,
         universal_minor: $minor:ident,
+        universal_subinterpreters: $subinterpreters:ident,
     ) => {
         $crate::__hpy_export_module_for_abi!(
             $def,
@@ -61,7 +62,8 @@ macro_rules! __hpy_export_module {
             $hpy_init,
             $global_ctx,
             $major,
-            $minor
+            $minor,
+            $subinterpreters
         );
     };
 }

@@ -28,6 +28,7 @@ hpy::impl_::export_module! {
     universal_context: HPyInitGlobalContext_fake,
     universal_major: get_required_hpy_major_version_fake,
     universal_minor: get_required_hpy_minor_version_fake,
+    universal_subinterpreters: HPyRsSubinterpreters_fake,
 }
 
 fn main() {}

@@ -273,6 +273,8 @@ extern "C" {
 /// universal binaries): NULL with an exception set if the definition is
 /// invalid or creation or an exec slot fails, in which case no module is left
 /// behind. The `PyModuleDef` built for it lives for the rest of the process.
+/// `interpreters` is what the module declares about subinterpreters (the
+/// host knows it from the binary).
 ///
 /// # Safety
 /// `hpydef` must point to a valid `HPyModuleDef` that lives for the rest of
@@ -282,6 +284,7 @@ pub unsafe fn module_from_spec(
     hpydef: *mut HPyModuleDef,
     spec: *mut PyObject,
     name: *const c_char,
+    interpreters: ModuleInterpreters,
 ) -> *mut PyObject {
     /// `PYTHON_API_VERSION`, unchanged since 3.2.
     const PYTHON_API_VERSION: core::ffi::c_int = 1013;
@@ -289,7 +292,7 @@ pub unsafe fn module_from_spec(
     // so it outlives every module made from it; a failed exec drops the one
     // reference to the new module.
     unsafe {
-        let Some(def) = module_def(&*hpydef, name, ModuleInterpreters::MAIN_ONLY) else {
+        let Some(def) = module_def(&*hpydef, name, interpreters) else {
             return null_mut();
         };
         let module = PyModule_FromDefAndSpec2(def, spec, PYTHON_API_VERSION);

@@ -189,6 +189,10 @@ mod tests {
         hpy_sys::HPy_NULL
     }
 
+    unsafe extern "C" fn no_builtins() -> HPy {
+        hpy_sys::HPy_NULL
+    }
+
     unsafe extern "C" fn no_type_call(
         _: *mut HPyContext,
         _: HPy,
@@ -274,5 +278,6 @@ mod tests {
         bytes_data_offset: 32,
         var_size_offset: 16,
         set_type_call: no_type_call,
+        builtins: no_builtins,
     };
 }

@@ -5,7 +5,8 @@ subinterpreter's sys.path and imports `xxhash` there, which finds this
 directory. Imported under that name, this package puts the port built for
 the run in its own place: the module object `import xxhash` returns is the
 one `sys.modules` holds when this file ends. The build's directory comes
-from HPY_RS_XXHASH_BUILD, set by this directory's conftest.py."""
+from HPY_RS_XXHASH_BUILD, set by this directory's conftest.py, and in
+the universal and debug modes hpy_rs_universal's from HPY_RS_XXHASH_HOST."""
 
 if __name__ == "xxhash":
     import os as _os
@@ -16,6 +17,9 @@ if __name__ == "xxhash":
         raise ImportError("tests/python/upstream/xxhash stands in for the port only when "
                           "HPY_RS_XXHASH_BUILD names its build (see its conftest.py)")
     _sys.path.insert(0, _build)
+    _host = _os.environ.get("HPY_RS_XXHASH_HOST")
+    if _host:  # universal and debug modes: the host the loader stub imports
+        _sys.path.insert(1, _host)
     del _sys.modules["xxhash"]
     import xxhash as _port  # the port, found first on sys.path now
 
