@@ -331,7 +331,16 @@ pub use hpy_macros::IntoHPy;
 ///   have a `__dict__` for arbitrary attributes, traversed by the garbage
 ///   collector): classes based on `object`, on CPython (both ABIs,
 ///   universal through `hpy_rs_universal`); elsewhere the class is made
-///   without them.
+///   without them;
+/// - `immutable_type`: the class object itself is immutable once the
+///   module made it (setting or deleting an attribute of the class raises
+///   `TypeError`, as for `int` or a C extension's static type), and
+///   CPython's specializing interpreter calls it the way it calls its own
+///   classes, which is cheaper than the call of a mutable class. Its base
+///   must be immutable too (`object`, a builtin, or a class declared so).
+///   CPython ABI, and universal through `hpy_rs_universal` (its plain
+///   mode); elsewhere (PyPy, other hosts, debug mode) HPy has no such flag
+///   and the class stays mutable.
 ///
 /// Fields marked `#[member]` become attributes readable and writable from
 /// Python. Its options: `get` alone (or `readonly`) makes it read-only,

@@ -361,7 +361,7 @@ macro_rules! hasher {
                     "`hexdigest()` and `intdigest()` give the hash so far, `copy()` a copy, ",
                     "`reset()` starts over with the same seed."
                 )]
-        #[hpy_class(module = "xxhash", name = $name, frozen)]
+        #[hpy_class(module = "xxhash", name = $name, frozen, immutable_type)]
         struct $ty(Hasher<$alg>);
 
         #[hpy_methods]
