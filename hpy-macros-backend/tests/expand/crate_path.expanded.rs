@@ -216,7 +216,7 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Counter";
-        #[inline]
+        #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
             __hpy_cls: crate::sdk::hpy::Borrowed<'_, 'ctx>,
