@@ -65,6 +65,7 @@ mod global;
 #[doc(hidden)]
 pub mod impl_;
 mod iter;
+mod lock;
 mod runtime;
 #[cfg(feature = "serde")]
 pub mod serde;
@@ -89,6 +90,7 @@ pub use eval::SourceKind;
 pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::{Iter, SnapshotIter};
+pub use lock::{Lock, LockGuard};
 pub use threads::AllowThreadsOutput;
 pub use tracker::Tracker;
 pub use types::any::call::{CallArgs, CallKwargs};
