@@ -758,6 +758,12 @@ pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
         kwargs.then(|| quote!(kwargs: __hpy_kwargs,)),
     ];
     let pattern = quote!(::__hpy::impl_::Parsed { #(#fields)* .. });
+    if !new && n_python > 0 && !varargs && !kwargs {
+        // The slots alone: a smaller result, kept out of memory.
+        return quote! {
+            let __hpy_slots = __HPY_DESC.parse_slots::<#n_python>(&__hpy_args)?;
+        };
+    }
     if !new {
         return quote! {
             let #pattern = __HPY_DESC.parse::<#n_python>(&__hpy_args)?;

@@ -687,8 +687,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<2usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<2usize>(&__hpy_args)?;
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
