@@ -42,10 +42,6 @@ enum Input<'a> {
 }
 
 impl<'a, 'ctx> FromHPy<'a, 'ctx> for Input<'a> {
-    // Always inlined into the argument parsing: out of line, the 120-byte
-    // `Buffer` is returned through memory (27 instructions a call more,
-    // CPython 3.14).
-    #[inline(always)]
     fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
         // The buffer first: a `str` or `None` has none, and only then is
         // asked about (two HPy calls fewer for every input that is data).
