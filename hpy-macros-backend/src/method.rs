@@ -782,6 +782,12 @@ pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
             }
         };
     }
+    if n_python > 0 && !varargs && !kwargs {
+        return quote! {
+            let mut __hpy_keep = ::std::vec::Vec::new();
+            let __hpy_slots = __HPY_DESC.parse_new_slots::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
+        };
+    }
     quote! {
         let mut __hpy_keep = ::std::vec::Vec::new();
         let #pattern = __HPY_DESC.parse_new::<#n_python>(&__hpy_args, &mut __hpy_keep)?;

@@ -119,8 +119,8 @@ const _: () = {
                 names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse_new::<1usize>(&__hpy_args, &mut __hpy_keep)?;
+            let __hpy_slots = __HPY_DESC
+                .parse_new_slots::<1usize>(&__hpy_args, &mut __hpy_keep)?;
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Array,
             >::into_new({

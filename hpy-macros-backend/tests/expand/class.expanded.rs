@@ -299,8 +299,8 @@ const _: () = {
                 names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse_new::<2usize>(&__hpy_args, &mut __hpy_keep)?;
+            let __hpy_slots = __HPY_DESC
+                .parse_new_slots::<2usize>(&__hpy_args, &mut __hpy_keep)?;
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {

@@ -261,6 +261,27 @@ impl FunctionDescription {
         self.parse_dict(args, keep)
     }
 
+    /// [`parse_new`](Self::parse_new) of a constructor without `*args` and
+    /// `**kwargs`: the slots alone, as [`parse_slots`](Self::parse_slots).
+    #[inline(always)]
+    pub fn parse_new_slots<'a, 'ctx, const N: usize>(
+        &self,
+        args: &NewArgs<'_, 'ctx>,
+        keep: &'a mut Vec<(usize, Handle<'ctx>)>,
+    ) -> HPyResult<Slots<'a, 'ctx, N>> {
+        if args.kw._i == 0 {
+            let call = Args {
+                ctx: args.ctx,
+                args: args.args,
+                nargs: args.nargs,
+                kwnames: hpy_sys::HPy_NULL,
+                _borrow: PhantomData,
+            };
+            return self.parse_slots(&call);
+        }
+        self.parse_new(args, keep).map(|parsed| parsed.slots)
+    }
+
     /// [`parse_new`](Self::parse_new) for a call with a keyword dict.
     #[inline(never)]
     fn parse_dict<'a, 'ctx, const N: usize>(
