@@ -24,6 +24,8 @@ pub(crate) struct ClassOptions {
     pub(crate) weakref: Option<Span>,
     /// `dict`: instances have a `__dict__` for arbitrary attributes.
     pub(crate) dict: Option<Span>,
+    /// `immutable_type`: the type's own attributes cannot be set.
+    pub(crate) immutable_type: bool,
     /// `crate = "path"`: where the generated code finds hpy.
     pub(crate) krate: Option<syn::Path>,
     /// Every option given, with its span (for the options an enum refuses).
@@ -42,6 +44,7 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
         derives: Derives::default(),
         weakref: None,
         dict: None,
+        immutable_type: false,
         krate: None,
         given: Vec::new(),
     };
@@ -70,11 +73,13 @@ pub(crate) fn parse_class_options(attr: TokenStream, errors: &mut Errors) -> Cla
             o.weakref = Some(meta.path.span());
         } else if meta.path.is_ident("dict") {
             o.dict = Some(meta.path.span());
+        } else if meta.path.is_ident("immutable_type") {
+            o.immutable_type = true;
         } else if o.derives.parse(&meta.path) {
         } else {
             errors.push(meta.error(format!(
                 "unknown #[hpy_class] option{}; expected one of: name, module, subclass, shape, base, \
-                 extends, metaclass, eq, ord, hash, frozen, str, weakref, dict, crate",
+                 extends, metaclass, eq, ord, hash, frozen, str, weakref, dict, immutable_type, crate",
                 crate::diag::did_you_mean(&meta.path, crate::options::CLASS),
             )));
             if meta.input.peek(syn::Token![=]) {

@@ -346,11 +346,15 @@ impl HPyClassImpl<'_> {
 }
 
 /// `HPy_TPFLAGS_*` of the class: `BASETYPE` for `subclass`, `HAVE_GC`
-/// where it (or a Rust ancestor) has fields to traverse.
+/// where it (or a Rust ancestor) has fields to traverse, and hpy-rs's own
+/// `IMMUTABLETYPE` for `immutable_type`.
 fn class_flags(options: &ClassOptions, data_enum: bool) -> Vec<TokenStream> {
     let mut flags = vec![quote!(0)];
     if options.subclass || data_enum {
         flags.push(quote!(::__hpy::impl_::class::TPFLAGS_BASETYPE));
+    }
+    if options.immutable_type {
+        flags.push(quote!(::__hpy::impl_::class::TPFLAGS_IMMUTABLETYPE));
     }
     // Traversed (and tracked by the GC) when this class or a Rust ancestor
     // has `Field` slots.

@@ -758,6 +758,12 @@ pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
         kwargs.then(|| quote!(kwargs: __hpy_kwargs,)),
     ];
     let pattern = quote!(::__hpy::impl_::Parsed { #(#fields)* .. });
+    if !new && n_python > 0 && !varargs && !kwargs {
+        // The slots alone: a smaller result, kept out of memory.
+        return quote! {
+            let __hpy_slots = __HPY_DESC.parse_slots::<#n_python>(&__hpy_args)?;
+        };
+    }
     if !new {
         return quote! {
             let #pattern = __HPY_DESC.parse::<#n_python>(&__hpy_args)?;
@@ -774,6 +780,12 @@ pub(crate) fn parse_args(params: &[Param], new: bool) -> TokenStream {
                     __HPY_DESC.parse_new::<0>(&__hpy_args, &mut ::std::vec::Vec::new()).map(::core::mem::drop)
                 })?;
             }
+        };
+    }
+    if n_python > 0 && !varargs && !kwargs {
+        return quote! {
+            let mut __hpy_keep = ::std::vec::Vec::new();
+            let __hpy_slots = __HPY_DESC.parse_new_slots::<#n_python>(&__hpy_args, &mut __hpy_keep)?;
         };
     }
     quote! {
@@ -1030,8 +1042,9 @@ pub(crate) fn callable_entry(
 
 /// The function with `#[inline]` added unless it says how to inline
 /// already: its one caller is the generated entry, and inlined there its
-/// by-value arguments (a 120-byte `Buffer`) are not copied into its frame
-/// (xxhash's `xxh64_intdigest`: 17 instructions of 1029 a call).
+/// by-value arguments are not copied into its frame (xxhash's
+/// `xxh64_intdigest`: 17 instructions of 1029 a call, when `Buffer` was
+/// 120 bytes).
 fn inline_hint(mut func: ItemFn) -> ItemFn {
     if !func.attrs.iter().any(|a| a.path().is_ident("inline")) {
         func.attrs.push(syn::parse_quote!(#[inline]));

@@ -759,7 +759,12 @@ pub(crate) fn gen_new(
         #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::class::NewFunc for #entry {
             const NAME: &'static str = #py_name;
-            #[inline]
+            // Always inlined into the entry points, as a function's body is:
+            // a universal binary has two (the host's and the CPython
+            // trampoline's), and with only `#[inline]` the compiler kept it
+            // out of line there (21 instructions a call more, xxhash's
+            // `xxh64()` through hpy_rs_universal).
+            #[inline(always)]
             fn call<'ctx>(
                 __hpy_ctx: ::__hpy::Context<'ctx>,
                 __hpy_cls: ::__hpy::Borrowed<'_, 'ctx>,

@@ -19,6 +19,7 @@ pub const CLASS: &[&str] = &[
     "str",
     "weakref",
     "dict",
+    "immutable_type",
     "crate",
 ];
 

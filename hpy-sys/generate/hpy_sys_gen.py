@@ -1118,6 +1118,7 @@ CPY_LAYOUT = [
      'cpython::PyBytesObject_ob_sval_OFFSET'),
     ('offset:PyTupleObject.ob_item', 'offsetof(PyTupleObject, ob_item)',
      'cpython::PyTupleObject_ob_item_OFFSET'),
+    ('size:PyASCIIObject', 'sizeof(PyASCIIObject)', 'cpython::PyASCIIObject_SIZE'),
     ('const:Py_TPFLAGS_HAVE_VECTORCALL', 'Py_TPFLAGS_HAVE_VECTORCALL',
      'cpython::Py_TPFLAGS_HAVE_VECTORCALL'),
     ('const:Py_TPFLAGS_LONG_SUBCLASS', 'Py_TPFLAGS_LONG_SUBCLASS', 'cpython::Py_TPFLAGS_LONG_SUBCLASS'),

@@ -382,8 +382,10 @@ pub struct PlainContextExt {
         slots: usize,
         finish: Option<SimpleFinish>,
     ) -> core::ffi::c_int,
-    /// Version 4: a new instance of `h_type` if the host took it as simple
-    /// (else NULL with `*payload_size` set to [`usize::MAX`] and no
+    /// Version 4: a new instance of `h_type` if the host took it as simple,
+    /// or, since version 8, if it is a type the host deallocates by freeing
+    /// the memory alone (its *plain* types: nothing in the payload is read
+    /// then) (else NULL with `*payload_size` set to [`usize::MAX`] and no
     /// exception: allocate it with `HPy_New`), its payload (at
     /// [`object_payload_offset`](Self::object_payload_offset),
     /// `*payload_size` bytes) not written and the object not tracked by
@@ -434,6 +436,11 @@ pub struct PlainContextExt {
     /// `HPyGlobal_Load` reads (a binary that reads globals in place takes
     /// a value `<= 0` as "load it through the context").
     pub builtins: unsafe extern "C" fn() -> HPy,
+    /// Version 8: makes the type `h_type` (just made on this context)
+    /// immutable, as the CPython ABI does for a class declared
+    /// `immutable_type` (hpy-sys's `hpy_rs_cpython_freeze_type`): 0, or -1
+    /// with `TypeError` set when its base is mutable.
+    pub freeze_type: unsafe extern "C" fn(h_type: HPy) -> core::ffi::c_int,
 }
 
 /// What a simple class of [`PlainContextExt`] (version 4) has its host do
@@ -445,7 +452,7 @@ pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 7;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 8;
 
 // ---------------------------------------------------------------------------
 // generated code

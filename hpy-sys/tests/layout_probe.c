@@ -1363,6 +1363,7 @@ int main(void)
     P("fsize:PyTypeObject.tp_flags", sizeof(((PyTypeObject *)0)->tp_flags));
     P("offset:PyBytesObject.ob_sval", offsetof(PyBytesObject, ob_sval));
     P("offset:PyTupleObject.ob_item", offsetof(PyTupleObject, ob_item));
+    P("size:PyASCIIObject", sizeof(PyASCIIObject));
     P("const:Py_TPFLAGS_HAVE_VECTORCALL", Py_TPFLAGS_HAVE_VECTORCALL);
     P("const:Py_TPFLAGS_LONG_SUBCLASS", Py_TPFLAGS_LONG_SUBCLASS);
     P("const:Py_TPFLAGS_LIST_SUBCLASS", Py_TPFLAGS_LIST_SUBCLASS);

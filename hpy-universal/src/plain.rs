@@ -22,7 +22,8 @@ use hpy_sys::cpython::runtime::types::{
 };
 use hpy_sys::cpython::{
     hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple,
-    hpy_rs_new_filled, hpy_rs_simple_dealloc, hpy_rs_track_simple, PyObject, SimpleAlloc,
+    hpy_rs_new_filled, hpy_rs_plain_dealloc, hpy_rs_simple_dealloc, hpy_rs_track_simple, PyObject,
+    SimpleAlloc,
 };
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{
@@ -73,7 +74,19 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     var_size_offset: core::mem::offset_of!(hpy_sys::cpython::ffi::PyVarObject, ob_size),
     set_type_call,
     builtins: crate::interp::builtins,
+    freeze_type,
 };
+
+/// [`PlainContextExt::freeze_type`]: hpy-sys's `hpy_rs_cpython_freeze_type`
+/// (a handle of the plain context is the object).
+///
+/// # Safety
+/// As the table entry: the GIL is held; `h_type` is a live handle of the
+/// plain context.
+unsafe extern "C" fn freeze_type(h_type: HPy) -> core::ffi::c_int {
+    // SAFETY: forwarded (contract).
+    unsafe { hpy_sys::cpython::hpy_rs_cpython_freeze_type(h_type) }
+}
 
 /// [`PlainContextExt::set_type_call`]: hpy-sys's
 /// `hpy_rs_cpython_set_type_call`, the constructor called with the plain
@@ -206,7 +219,11 @@ unsafe fn clear_fields(fields: *mut HPyField, n: usize) {
     }
 }
 
-/// [`PlainContextExt::alloc_simple`]: hpy-sys's `hpy_rs_alloc_simple`.
+/// [`PlainContextExt::alloc_simple`]: hpy-sys's `hpy_rs_alloc_simple`, for
+/// a simple type or (version 8) a plain one, whose deallocation reads
+/// nothing of the payload: both are written whole by the binary, with no
+/// zeroing first (`ctx_New` zeroes a plain type's payload, which the
+/// binary then writes again).
 ///
 /// # Safety
 /// As the table entry: the GIL is held; `h_type` is a live object;
@@ -215,7 +232,11 @@ unsafe fn clear_fields(fields: *mut HPyField, n: usize) {
 unsafe extern "C" fn alloc_simple(h_type: HPy, payload_size: *mut usize) -> HPy {
     // SAFETY: the contract, as `hpy_rs_alloc_simple` requires it.
     unsafe {
-        match hpy_rs_alloc_simple(h_type, simple_dealloc) {
+        let made = match hpy_rs_alloc_simple(h_type, simple_dealloc) {
+            SimpleAlloc::NotSimple => hpy_rs_alloc_simple(h_type, hpy_rs_plain_dealloc),
+            made => made,
+        };
+        match made {
             SimpleAlloc::Made { obj, size, .. } => {
                 *payload_size = size;
                 hpy_sys::cpython::_py2h(obj)

@@ -65,6 +65,7 @@ mod global;
 #[doc(hidden)]
 pub mod impl_;
 mod iter;
+mod lock;
 mod runtime;
 #[cfg(feature = "serde")]
 pub mod serde;
@@ -89,6 +90,7 @@ pub use eval::SourceKind;
 pub use global::Global;
 pub use hpy_sys::HPyConstant as Constant;
 pub use iter::{Iter, SnapshotIter};
+pub use lock::{Lock, LockGuard};
 pub use threads::AllowThreadsOutput;
 pub use tracker::Tracker;
 pub use types::any::call::{CallArgs, CallKwargs};
@@ -331,7 +333,16 @@ pub use hpy_macros::IntoHPy;
 ///   have a `__dict__` for arbitrary attributes, traversed by the garbage
 ///   collector): classes based on `object`, on CPython (both ABIs,
 ///   universal through `hpy_rs_universal`); elsewhere the class is made
-///   without them.
+///   without them;
+/// - `immutable_type`: the class object itself is immutable once the
+///   module made it (setting or deleting an attribute of the class raises
+///   `TypeError`, as for `int` or a C extension's static type), and
+///   CPython's specializing interpreter calls it the way it calls its own
+///   classes, which is cheaper than the call of a mutable class. Its base
+///   must be immutable too (`object`, a builtin, or a class declared so).
+///   CPython ABI, and universal through `hpy_rs_universal` (its plain
+///   mode); elsewhere (PyPy, other hosts, debug mode) HPy has no such flag
+///   and the class stays mutable.
 ///
 /// Fields marked `#[member]` become attributes readable and writable from
 /// Python. Its options: `get` alone (or `readonly`) makes it read-only,

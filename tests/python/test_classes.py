@@ -553,6 +553,31 @@ def test_class_call_of_a_python_subclass(hpyrs_classes):
         Scaled(1, 2, 3)
 
 
+def test_immutable_type(hpyrs_classes, hpy_mode, hpy_host):
+    """`immutable_type`: the class object refuses new or changed attributes
+    (Py_TPFLAGS_IMMUTABLETYPE) in the CPython ABI and through
+    hpy_rs_universal's plain context; elsewhere HPy has no such flag and the
+    class stays mutable. Either way it works as a class."""
+    S = hpyrs_classes.Sealed
+    assert S(3).doubled() == 6 and S(value=4).value == 4
+    assert type(S.unit) is S and S.unit.value == 1
+    frozen = not IS_PYPY and (
+        hpy_mode == "cpython"
+        or (hpy_mode == "universal" and hpy_host.__name__ == "hpy_rs_universal"))
+    assert bool(S.__flags__ & (1 << 8)) == frozen
+    if frozen:
+        with pytest.raises(TypeError, match="immutable type"):
+            S.extra = 1
+        with pytest.raises(TypeError, match="immutable type"):
+            S.doubled = None
+        with pytest.raises(TypeError, match="immutable type"):
+            del S.unit
+        assert S(5).doubled() == 10
+    else:
+        S.extra = 1
+        del S.extra
+
+
 # ------------------------------------------------------------ plain classes
 # In the CPython ABI, a class with nothing to drop, no GC, no __del__ and no
 # __call__ is "plain": hpy-rs allocates its instances itself and gives the

@@ -12,14 +12,15 @@
 //! modulo 2**64 (any int, negative ones too) and then cut to the hash's
 //! width, as the original's `PyLong_AsUnsignedLongLongMask` and cast do.
 //!
-//! Threads: a hasher's state sits behind a `Mutex`, so one hasher shared
-//! by threads stays consistent; inputs longer than 64 KiB are hashed with
-//! the GIL released when nobody can write them meanwhile (read-only
-//! exports such as `bytes`), as the original releases it above that size.
+//! Threads: a hasher's state sits behind an [`hpy::Lock`] (the original's
+//! `PyMutex`), so one hasher shared by threads stays consistent; inputs
+//! longer than 64 KiB are hashed with the GIL released when nobody can
+//! write them meanwhile (read-only exports such as `bytes`), as the
+//! original releases it above that size.
 
-use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
-
-use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, Buffer, Context, HPyErr, HPyResult};
+use hpy::{
+    hpy_class, hpy_method, hpy_methods, hpy_module, Buffer, Context, HPyErr, HPyResult, Lock,
+};
 use hpy::{FromHPy, Handle, IntoHPy};
 use twox_hash::{XxHash3_128, XxHash3_64};
 use xxhash_rust::{xxh3, xxh32, xxh64};
@@ -41,10 +42,6 @@ enum Input<'a> {
 }
 
 impl<'a, 'ctx> FromHPy<'a, 'ctx> for Input<'a> {
-    // Always inlined into the argument parsing: out of line, the 120-byte
-    // `Buffer` is returned through memory (27 instructions a call more,
-    // CPython 3.14).
-    #[inline(always)]
     fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
         // The buffer first: a `str` or `None` has none, and only then is
         // asked about (two HPy calls fewer for every input that is data).
@@ -112,20 +109,6 @@ fn hex<'ctx, const N: usize>(ctx: Context<'ctx>, digest: [u8; N]) -> HPyResult<H
         }
     })?;
     Ok(text.into_handle())
-}
-
-/// Locks `state`; if another thread holds it, waits with the GIL released
-/// (that thread may be hashing without the GIL and need it back).
-fn lock<'s, S: Send>(ctx: Context<'_>, state: &'s Mutex<S>) -> MutexGuard<'s, S> {
-    loop {
-        match state.try_lock() {
-            Ok(guard) => return guard,
-            Err(TryLockError::Poisoned(e)) => return e.into_inner(),
-            Err(TryLockError::WouldBlock) => {
-                ctx.allow_threads(|| drop(state.lock().unwrap_or_else(PoisonError::into_inner)));
-            }
-        }
-    }
 }
 
 /// One hash algorithm: its streaming state and one-shot function.
@@ -294,7 +277,7 @@ impl Algorithm for Xxh3_128 {
 /// A hasher's value: the seed and the locked state.
 struct Hasher<A: Algorithm> {
     seed: A::SeedInt,
-    state: Mutex<A>,
+    state: Lock<A>,
 }
 
 impl<A: Algorithm> Hasher<A> {
@@ -311,7 +294,7 @@ impl<A: Algorithm> Hasher<A> {
         }
         Hasher {
             seed,
-            state: Mutex::new(state),
+            state: Lock::new(state),
         }
     }
 
@@ -319,30 +302,25 @@ impl<A: Algorithm> Hasher<A> {
         if data.len() > GIL_MINSIZE {
             if let Some(frozen) = data.frozen() {
                 // Waits for the lock without the GIL, as the original does.
-                ctx.allow_threads(|| {
-                    self.state
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .update(frozen);
-                });
+                ctx.allow_threads(|| self.state.lock_detached().update(frozen));
                 return;
             }
         }
-        lock(ctx, &self.state).update(data);
+        self.state.lock(ctx).update(data);
     }
 
     fn int(&self, ctx: Context<'_>) -> A::Int {
-        lock(ctx, &self.state).int()
+        self.state.lock(ctx).int()
     }
 
     fn reset(&self, ctx: Context<'_>) {
-        lock(ctx, &self.state).reset(self.seed);
+        self.state.lock(ctx).reset(self.seed);
     }
 
     fn copy(&self, ctx: Context<'_>) -> Self {
         Hasher {
             seed: self.seed,
-            state: Mutex::new(lock(ctx, &self.state).clone()),
+            state: Lock::new(self.state.lock(ctx).clone()),
         }
     }
 }
@@ -361,7 +339,7 @@ macro_rules! hasher {
                     "`hexdigest()` and `intdigest()` give the hash so far, `copy()` a copy, ",
                     "`reset()` starts over with the same seed."
                 )]
-        #[hpy_class(module = "xxhash", name = $name, frozen)]
+        #[hpy_class(module = "xxhash", name = $name, frozen, immutable_type)]
         struct $ty(Hasher<$alg>);
 
         #[hpy_methods]

@@ -98,7 +98,7 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Array";
-        #[inline]
+        #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
@@ -119,8 +119,8 @@ const _: () = {
                 names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse_new::<1usize>(&__hpy_args, &mut __hpy_keep)?;
+            let __hpy_slots = __HPY_DESC
+                .parse_new_slots::<1usize>(&__hpy_args, &mut __hpy_keep)?;
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Array,
             >::into_new({

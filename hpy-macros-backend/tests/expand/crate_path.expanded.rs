@@ -39,8 +39,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let crate::sdk::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<1usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<1usize>(&__hpy_args)?;
             crate::sdk::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -216,7 +215,7 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Counter";
-        #[inline]
+        #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
             __hpy_cls: crate::sdk::hpy::Borrowed<'_, 'ctx>,
@@ -363,8 +362,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let crate::sdk::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<1usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<1usize>(&__hpy_args)?;
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {

@@ -40,8 +40,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<2usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -107,8 +106,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<1usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -294,8 +292,7 @@ const _: () = {
                 kwargs: false,
                 names: &[],
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<1usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {

@@ -69,8 +69,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<1usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -125,8 +124,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<2usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -186,8 +184,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<1usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<1usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {

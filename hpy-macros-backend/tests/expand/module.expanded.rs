@@ -70,8 +70,7 @@ mod nested {
                     kwargs: false,
                     names: &__HPY_NAMES,
                 };
-                let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                    .parse::<1usize>(&__hpy_args)?;
+                let __hpy_slots = __HPY_DESC.parse_slots::<1usize>(&__hpy_args)?;
                 ::hpy::impl_::return_object(
                     __hpy_ctx,
                     {

@@ -135,8 +135,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<2usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<2usize>(&__hpy_args)?;
             ::hpy::impl_::return_object(
                 __hpy_ctx,
                 {
@@ -269,7 +268,7 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Point";
-        #[inline]
+        #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
@@ -290,8 +289,8 @@ const _: () = {
                 names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse_new::<2usize>(&__hpy_args, &mut __hpy_keep)?;
+            let __hpy_slots = __HPY_DESC
+                .parse_new_slots::<2usize>(&__hpy_args, &mut __hpy_keep)?;
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Point,
             >::into_new({

@@ -135,7 +135,7 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Num";
-        #[inline]
+        #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
@@ -156,8 +156,8 @@ const _: () = {
                 names: &__HPY_NAMES,
             };
             let mut __hpy_keep = ::std::vec::Vec::new();
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse_new::<1usize>(&__hpy_args, &mut __hpy_keep)?;
+            let __hpy_slots = __HPY_DESC
+                .parse_new_slots::<1usize>(&__hpy_args, &mut __hpy_keep)?;
             let __hpy_value = ::hpy::impl_::class::IntoNew::<
                 Num,
             >::into_new({
@@ -687,8 +687,7 @@ const _: () = {
                 kwargs: false,
                 names: &__HPY_NAMES,
             };
-            let ::hpy::impl_::Parsed { slots: __hpy_slots, .. } = __HPY_DESC
-                .parse::<2usize>(&__hpy_args)?;
+            let __hpy_slots = __HPY_DESC.parse_slots::<2usize>(&__hpy_args)?;
             #[allow(unused_mut)]
             /// SAFETY: this entry is listed in the definitions of `Self`'s type only, so the interpreter passes an instance of it as `self`
             let mut __hpy_recv = unsafe {
@@ -959,7 +958,7 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Seq";
-        #[inline]
+        #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
@@ -1330,7 +1329,7 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = "Map";
-        #[inline]
+        #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,

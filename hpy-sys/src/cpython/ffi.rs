@@ -343,6 +343,10 @@ pub const Py_TPFLAGS_BYTES_SUBCLASS: c_ulong = 1 << 27;
 pub const Py_TPFLAGS_UNICODE_SUBCLASS: c_ulong = 1 << 28;
 /// `Py_TPFLAGS_DICT_SUBCLASS`.
 pub const Py_TPFLAGS_DICT_SUBCLASS: c_ulong = 1 << 29;
+/// `Py_TPFLAGS_IMMUTABLETYPE`: the type's attributes cannot be set or
+/// deleted (CPython 3.10+).
+pub const Py_TPFLAGS_IMMUTABLETYPE: c_ulong = 1 << 8;
+
 /// `Py_TPFLAGS_TYPE_SUBCLASS` (the `PyType_Check` bit).
 pub const Py_TPFLAGS_TYPE_SUBCLASS: c_ulong = 1 << 31;
 /// `PY_VECTORCALL_ARGUMENTS_OFFSET`: the flag bit in a vectorcall `nargsf`.
@@ -461,6 +465,7 @@ extern "C" {
         bases: *mut PyObject,
     ) -> *mut PyObject;
     pub fn PyType_Ready(t: *mut PyTypeObject) -> c_int;
+    pub fn PyType_Modified(t: *mut PyTypeObject);
     pub fn PyType_GenericAlloc(t: *mut PyTypeObject, nitems: HPy_ssize_t) -> *mut PyObject;
 
     pub fn _PyObject_New(t: *mut PyTypeObject) -> *mut PyObject;

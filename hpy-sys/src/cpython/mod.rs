@@ -36,9 +36,9 @@ pub use ffi::{
     Py_TPFLAGS_TYPE_SUBCLASS, Py_TPFLAGS_UNICODE_SUBCLASS, PY_VECTORCALL_ARGUMENTS_OFFSET,
 };
 pub use runtime::{
-    hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_context, hpy_rs_cpython_mark_plain,
-    hpy_rs_cpython_mark_simple, hpy_rs_cpython_set_type_call, hpy_rs_plain_dealloc,
-    hpy_rs_simple_dealloc, hpy_rs_track_simple, SimpleAlloc,
+    hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_context, hpy_rs_cpython_freeze_type,
+    hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple, hpy_rs_cpython_set_type_call,
+    hpy_rs_plain_dealloc, hpy_rs_simple_dealloc, hpy_rs_track_simple, SimpleAlloc,
 };
 
 use ffi::PyObject_Malloc;
@@ -62,6 +62,17 @@ pub const PyTypeObject_tp_vectorcall_offset_OFFSET: usize =
 /// `offsetof(PyBytesObject, ob_sval)`: `PyVarObject` + `ob_shash`.
 pub const PyBytesObject_ob_sval_OFFSET: usize =
     core::mem::size_of::<PyVarObject>() + core::mem::size_of::<crate::HPy_hash_t>();
+/// `sizeof(PyASCIIObject)`: where a compact ASCII `str`'s characters
+/// start (`PyUnicode_DATA` of one): after the object header, `length`,
+/// `hash` and `state` (a 32-bit word, padded to the next field's
+/// alignment), and before 3.12 the `wstr` pointer.
+pub const PyASCIIObject_SIZE: usize = core::mem::size_of::<PyObject>()
+    + 3 * core::mem::size_of::<crate::HPy_ssize_t>()
+    + if cfg!(Py_3_12) {
+        0
+    } else {
+        core::mem::size_of::<*mut core::ffi::c_void>()
+    };
 /// `offsetof(PyTupleObject, ob_item)`: after the `PyVarObject` header (and,
 /// since 3.14, the cached hash `ob_hash`).
 pub const PyTupleObject_ob_item_OFFSET: usize = core::mem::size_of::<PyVarObject>()
@@ -476,37 +487,21 @@ pub unsafe fn PyBytes_AS_STRING(o: *mut PyObject) -> *const core::ffi::c_char {
 /// `*data` (NULL with an exception set, `*data` untouched, on failure).
 /// The caller writes `len` ASCII bytes there before the object is used.
 ///
-/// The characters of a compact ASCII object follow its header, at an
-/// offset that depends on the CPython version only: learnt from the first
-/// object, as the address `PyUnicode_AsUTF8` gives for it (for a compact
-/// ASCII object CPython returns its character data itself, without
-/// reading it, on every version: its UTF-8 *is* its data), and then added
-/// to each new object's address.
+/// The characters of a compact ASCII object follow its header, at
+/// [`PyASCIIObject_SIZE`] (checked against the C header by the layout
+/// test).
 ///
 /// # Safety
 /// The GIL is held.
 #[inline]
 pub unsafe fn hpy_rs_unicode_new_ascii(len: HPy_ssize_t, data: &mut *mut u8) -> *mut PyObject {
-    use core::sync::atomic::{AtomicUsize, Ordering};
-    static DATA_OFFSET: AtomicUsize = AtomicUsize::new(0);
     // SAFETY: the GIL is held (contract); a new reference or NULL.
     let obj = unsafe { ffi::PyUnicode_New(len, 127) };
-    if obj.is_null() {
-        return obj;
+    if !obj.is_null() {
+        // A str of maxchar 127 is compact ASCII: its characters follow its
+        // `PyASCIIObject`.
+        *data = obj.cast::<u8>().wrapping_add(PyASCIIObject_SIZE);
     }
-    let mut offset = DATA_OFFSET.load(Ordering::Relaxed);
-    if offset == 0 {
-        // SAFETY: a live compact ASCII str (maxchar 127).
-        let chars = unsafe { ffi::PyUnicode_AsUTF8(obj) };
-        if chars.is_null() {
-            // SAFETY: our own new reference, released once.
-            unsafe { Py_DECREF(obj) };
-            return core::ptr::null_mut();
-        }
-        offset = (chars as usize).wrapping_sub(obj as usize);
-        DATA_OFFSET.store(offset, Ordering::Relaxed);
-    }
-    *data = obj.cast::<u8>().wrapping_add(offset);
     obj
 }
 

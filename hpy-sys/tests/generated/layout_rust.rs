@@ -1363,6 +1363,7 @@ pub fn rust_entries() -> Vec<(&'static str, i128)> {
         v.push(("fsize:PyTypeObject.tp_flags", (size_of::<core::ffi::c_ulong>()) as i128));
         v.push(("offset:PyBytesObject.ob_sval", (cpython::PyBytesObject_ob_sval_OFFSET) as i128));
         v.push(("offset:PyTupleObject.ob_item", (cpython::PyTupleObject_ob_item_OFFSET) as i128));
+        v.push(("size:PyASCIIObject", (cpython::PyASCIIObject_SIZE) as i128));
         v.push(("const:Py_TPFLAGS_HAVE_VECTORCALL", (cpython::Py_TPFLAGS_HAVE_VECTORCALL) as i128));
         v.push(("const:Py_TPFLAGS_LONG_SUBCLASS", (cpython::Py_TPFLAGS_LONG_SUBCLASS) as i128));
         v.push(("const:Py_TPFLAGS_LIST_SUBCLASS", (cpython::Py_TPFLAGS_LIST_SUBCLASS) as i128));

@@ -1328,6 +1328,18 @@ impl ThreadAttach {
     }
 }
 
+/// Makes a class's type immutable (`#[hpy_class(immutable_type)]`):
+/// hpy-sys's `hpy_rs_cpython_freeze_type`. 0, or -1 with `TypeError` set
+/// (a mutable base).
+///
+/// # Safety
+/// The GIL is held; `ty` is a live type object of this call.
+#[inline(always)]
+pub unsafe fn freeze_type(_ctx: *mut HPyContext, ty: HPy) -> c_int {
+    // SAFETY: the contract.
+    unsafe { hpy_sys::cpython::hpy_rs_cpython_freeze_type(ty) }
+}
+
 // ---- consuming the buffer protocol ----
 
 /// `PyObject_GetBuffer(obj, view, PyBUF_SIMPLE)`: `Some(0)`, or `Some(-1)`

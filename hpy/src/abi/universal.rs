@@ -1409,8 +1409,9 @@ pub unsafe fn clear_owned_field(field: *mut hpy_sys::HPyField) {
 /// A new instance of `cls`, its data written by `fill(obj, data)`.
 ///
 /// On hpy_rs_universal's plain context, for a class it took as *simple*
-/// (see [`type_created`]), the host allocates the object without zeroing
-/// or tracking it (its table's `alloc_simple`, version 4): `fill` writes
+/// (see [`type_created`]) or, with a table of version 8, one it made
+/// *plain* (freed without reading the payload), the host allocates the
+/// object without zeroing or tracking it (its table's `alloc_simple`): `fill` writes
 /// `T`'s block, everything after it is zeroed here, and the host tracks
 /// the object after `fill`, as the CPython ABI does. Anywhere else HPy's
 /// `HPy_New` (zeroed, tracked), through the context.
@@ -1626,6 +1627,24 @@ pub unsafe fn get_buffer(
     // SAFETY: the contract; the table's entries of version 2 are present
     // (checked) and valid with this context, whose handles are the objects.
     Some(unsafe { (ext.get_buffer)(obj, view, crate::buffer::PYBUF_SIMPLE) })
+}
+
+/// Makes a class's type immutable (`#[hpy_class(immutable_type)]`) on
+/// hpy_rs_universal's plain context (a table of version 8): 0, or -1 with
+/// `TypeError` set (a mutable base). Elsewhere (other hosts, the debug
+/// and trace contexts) the type stays mutable: HPy 0.9 has no such flag,
+/// and 0 is returned.
+///
+/// # Safety
+/// The GIL is held; `ty` is a live type handle of `ctx`, the call's
+/// context.
+pub unsafe fn freeze_type(ctx: *mut HPyContext, ty: HPy) -> core::ffi::c_int {
+    match plain_ext::of(ctx).filter(|ext| ext.version >= 8) {
+        // SAFETY: the contract; the entry of version 8 is there (checked),
+        // and a handle of the plain context is the object.
+        Some(ext) => unsafe { (ext.freeze_type)(ty) },
+        None => 0,
+    }
 }
 
 /// Releases a view filled by [`get_buffer`].

@@ -256,11 +256,22 @@ impl<T: HPyClass> ClassData<T> {
 
     /// Checks that the value was written; for a class extending a builtin
     /// type, writes the default value on first access.
+    #[inline(always)]
     pub(super) fn check_initialized(&self) -> HPyResult<()> {
-        let state = self.initialized.get();
-        if state == 1 {
+        if self.initialized.get() == 1 {
             Ok(())
-        } else if state == DESTROYED {
+        } else {
+            self.not_initialized()
+        }
+    }
+
+    /// [`check_initialized`](Self::check_initialized) of a value not
+    /// written (yet, or any more), out of line.
+    #[cold]
+    #[inline(never)]
+    fn not_initialized(&self) -> HPyResult<()> {
+        let state = self.initialized.get();
+        if state == DESTROYED {
             Err(Self::destroyed_error())
         } else if let Some(value) = T::default_value() {
             // Never initialised means never borrowed: nothing observes the

@@ -143,6 +143,40 @@ pub unsafe fn hpy_rs_cpython_set_type_call(
     1
 }
 
+/// Makes the type `h_type` immutable, as CPython 3.14's `PyType_Freeze`
+/// does (and every static type is): `Py_TPFLAGS_IMMUTABLETYPE` set, so
+/// that its attributes can no longer be set or deleted, and CPython's
+/// specializing interpreter calls it as it calls its own classes
+/// (`CALL_BUILTIN_CLASS`, straight to the type's vectorcall; a mutable
+/// class takes the generic call). Refused, as `PyType_Freeze` refuses it,
+/// while its base is mutable: -1 with `TypeError` set. 0 on success.
+///
+/// # Safety
+/// The GIL is held; `h_type` is a live object (a handle is the object in
+/// the CPython ABI and on a plain context).
+pub unsafe fn hpy_rs_cpython_freeze_type(h_type: HPy) -> c_int {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: `h_type` is live (contract), and checked to be a type before
+    // it is read as one; its base, if any, is a live type it holds.
+    unsafe {
+        if !is_type_object(tp.cast()) {
+            set_error(PyExc_TypeError, c"only a type can be made immutable");
+            return -1;
+        }
+        let base = (*tp).tp_base;
+        if !base.is_null() && (*base).tp_flags & Py_TPFLAGS_IMMUTABLETYPE == 0 {
+            set_error(
+                PyExc_TypeError,
+                c"a class with a mutable base cannot be made immutable (`immutable_type` on the base too)",
+            );
+            return -1;
+        }
+        (*tp).tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
+        PyType_Modified(tp);
+    }
+    0
+}
+
 /// `object`'s `tp_init`.
 #[inline(always)]
 fn object_init() -> *mut c_void {

@@ -201,6 +201,10 @@ mod tests {
         0
     }
 
+    unsafe extern "C" fn no_freeze(_: HPy) -> core::ffi::c_int {
+        0
+    }
+
     /// A context whose only initialised field is `_private`, the one
     /// `record` reads.
     fn context_with(private: *mut core::ffi::c_void) -> Box<MaybeUninit<HPyContext>> {
@@ -279,5 +283,6 @@ mod tests {
         var_size_offset: 16,
         set_type_call: no_type_call,
         builtins: no_builtins,
+        freeze_type: no_freeze,
     };
 }

@@ -73,6 +73,7 @@ pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use slots::*;
 pub use spec::{
     add_type, add_types, Base, ClassInfo, TypeEntry, TypeSlot, TPFLAGS_BASETYPE, TPFLAGS_HAVE_GC,
+    TPFLAGS_IMMUTABLETYPE,
 };
 pub use static_methods::{missing_class, split_class, ClassLevel, Kind};
 

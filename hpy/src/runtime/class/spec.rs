@@ -164,6 +164,11 @@ pub const TPFLAGS_BASETYPE: c_ulong = hpy_sys::HPy_TPFLAGS_BASETYPE;
 /// `HPy_TPFLAGS_HAVE_GC`: instances hold `Field`s the GC must see.
 pub const TPFLAGS_HAVE_GC: c_ulong = hpy_sys::HPy_TPFLAGS_HAVE_GC;
 
+/// `immutable_type`: hpy-rs's own flag (CPython's bit for the same,
+/// `Py_TPFLAGS_IMMUTABLETYPE`), never given to HPy, which has no such
+/// flag: the type is made immutable once complete (`create_type`).
+pub const TPFLAGS_IMMUTABLETYPE: c_ulong = 1 << 8;
+
 /// The type's docstring: with a constructor, `Name(signature)`, the `--`
 /// line, then the doc comment (CPython's `__text_signature__`), made once
 /// into `slot`; just the doc comment without one, or where the interpreter
@@ -230,7 +235,7 @@ pub(super) fn create_type<'ctx, T: ClassMethods>(
         name: info.qualname.as_ptr(),
         basicsize,
         itemsize: 0,
-        flags: hpy_sys::HPy_TPFLAGS_DEFAULT | info.flags,
+        flags: hpy_sys::HPy_TPFLAGS_DEFAULT | (info.flags & !TPFLAGS_IMMUTABLETYPE),
         builtin_shape: info.shape,
         legacy_slots: ptr::null_mut(),
         defines: slot.defines::<T>(&items, !getsets_work),
@@ -288,6 +293,12 @@ pub(super) fn create_type<'ctx, T: ClassMethods>(
     slot.store(&ty)?;
     // After `store`, so that a class attribute can be an instance.
     add_class_attributes::<T>(&ty, &items)?;
+    if info.flags & TPFLAGS_IMMUTABLETYPE != 0 {
+        // Last: nothing can be set on the type after this.
+        // SAFETY: `ty` is a live type object of this call.
+        let status = unsafe { crate::abi::freeze_type(ctx.as_raw(), ty.as_raw()) };
+        ctx.wrap_status(status)?;
+    }
     Ok(ty)
 }
 

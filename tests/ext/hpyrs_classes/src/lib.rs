@@ -1203,6 +1203,34 @@ fn phoenix_nest<'ctx>(ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
     Ok(bird.filter(|b| !b.is_none()))
 }
 
+/// A class whose type object is immutable once made (`immutable_type`):
+/// `Sealed(3).doubled() == 6`, `Sealed.unit` an instance set before the
+/// type was frozen.
+#[hpy_class(module = "hpyrs_classes", frozen, immutable_type)]
+struct Sealed {
+    #[member(readonly)]
+    value: i64,
+}
+
+#[hpy_methods]
+impl Sealed {
+    #[new]
+    fn new(value: i64) -> Sealed {
+        Sealed { value }
+    }
+
+    /// A class attribute that is an instance, set while the type is made.
+    #[classattr]
+    fn unit() -> Sealed {
+        Sealed { value: 1 }
+    }
+
+    /// Twice the value.
+    fn doubled(&self) -> i64 {
+        2 * self.value
+    }
+}
+
 /// Sets the callable a dying `Phoenix` is passed to (None: no callback).
 #[hpy_method]
 fn phoenix_callback<'ctx>(callback: &Handle<'ctx>) -> HPyResult<()> {
@@ -1218,7 +1246,7 @@ hpy_module! {
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
         Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
-        Phoenix,
+        Phoenix, Sealed,
     ],
     globals: [PHOENIX_NEST, PHOENIX_CALLBACK],
     exec: init,

@@ -52,15 +52,6 @@ INTERPRETERS_REASON = (
     "subinterpreters (docs/design-notes.md 'Subinterpreters')")
 
 
-# The one case that asks more than per-interpreter state: that the hash
-# types carry Py_TPFLAGS_IMMUTABLETYPE. HPy 0.9's type spec has no such
-# flag and hpy-rs classes are mutable types (as every HPy class is), in
-# every interpreter.
-IMMUTABLE_REASON = (
-    "hpy-rs classes are not immutable types (HPy 0.9's HPyType_Spec has no "
-    "Py_TPFLAGS_IMMUTABLETYPE; docs/design-notes.md 'Subinterpreters')")
-
-
 def pytest_collection_modifyitems(config, items):
     mode = config.getoption("--hpy-mode") or (
         "universal" if sys.implementation.name == "pypy" else "cpython")
@@ -71,5 +62,3 @@ def pytest_collection_modifyitems(config, items):
             continue
         if mode != "cpython" and host != "hpy_rs_universal":
             item.add_marker(pytest.mark.skip(reason=INTERPRETERS_REASON))
-        elif item.name == "test_immutable_type":
-            item.add_marker(pytest.mark.skip(reason=IMMUTABLE_REASON))
