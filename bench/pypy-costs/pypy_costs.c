@@ -134,17 +134,21 @@ static HPy Plain_hashes_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
 /* typechecks(k): k HPyGlobal_Load + HPy_TypeCheck + HPy_Close of self
  * against its type (what a type check of a class instance costs in the
  * universal ABI, where the type lives in a global). */
-HPyDef_METH(Plain_typechecks, "typechecks", HPyFunc_O)
-static HPy Plain_typechecks_impl(HPyContext *ctx, HPy self, HPy arg)
+static int typecheck_loop(HPyContext *ctx, HPy obj, long k)
 {
-    long k = HPyLong_AsLong(ctx, arg);
     int n = 0;
     for (long i = 0; i < k; i++) {
         HPy ty = HPyGlobal_Load(ctx, g_plain_type);
-        n += HPy_TypeCheck(ctx, self, ty);
+        n += HPy_TypeCheck(ctx, obj, ty);
         HPy_Close(ctx, ty);
     }
-    return HPyLong_FromLong(ctx, n);
+    return n;
+}
+
+HPyDef_METH(Plain_typechecks, "typechecks", HPyFunc_O)
+static HPy Plain_typechecks_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    return HPyLong_FromLong(ctx, typecheck_loop(ctx, self, HPyLong_AsLong(ctx, arg)));
 }
 
 /* typechecks_miss(obj, k): the same against an object of another class
@@ -152,14 +156,7 @@ static HPy Plain_typechecks_impl(HPyContext *ctx, HPy self, HPy arg)
 HPyDef_METH(Plain_typechecks_miss, "typechecks_miss", HPyFunc_VARARGS)
 static HPy Plain_typechecks_miss_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
-    long k = HPyLong_AsLong(ctx, args[1]);
-    int n = 0;
-    for (long i = 0; i < k; i++) {
-        HPy ty = HPyGlobal_Load(ctx, g_plain_type);
-        n += HPy_TypeCheck(ctx, args[0], ty);
-        HPy_Close(ctx, ty);
-    }
-    return HPyLong_FromLong(ctx, n);
+    return HPyLong_FromLong(ctx, typecheck_loop(ctx, args[0], HPyLong_AsLong(ctx, args[1])));
 }
 
 /* is_checks(obj, k): k exact-class tests of obj the other way: its type
