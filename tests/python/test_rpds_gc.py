@@ -12,36 +12,29 @@ import pytest
 from hpyrs_helpers import collect
 
 IS_PYPY = sys.implementation.name == "pypy"
-# scripts/run-tests runs this file 20 times over in one PyPy process per
-# mode with HPY_RS_RPDS_GC_STRICT=1: there a survivor fails the run (the
-# whole-suite runs, where it was seen, keep the XFAIL below).
-STRICT = os.environ.get("HPY_RS_RPDS_GC_STRICT") == "1"
+# scripts/run-tests also runs this file 20 times over in one PyPy process
+# per mode.
 
 
 def assert_collected(w, rpds):
-    """The object `w` refers to is gone. On PyPy, a known intermittent
-    defect is reported as such (XFAIL) instead of failing the run: in two
-    of four fresh-clone runs of the whole suite one cycle of this file
-    stayed alive through ten full collections on PyPy (once in debug mode,
-    `HashTrieSet`; once in plain mode, `iterator`), and in none of seventeen
-    whole-suite PyPy runs since (docs/porting-rpds.md, "Interpreter limits
-    met", tracks it). Before giving up, PyPy gets fifty more collections
-    with time between them for its finalizer queue (HPy objects with
-    tp_destroy are finalized in order, one collection per link of a chain
-    of them), so the report tells a slow collection (dies late: passes,
-    saying after how many) from a kept object (the XFAIL, naming its
-    referrers, whether the collector is enabled and the live threads), or
-    fails it with HPY_RS_RPDS_GC_STRICT=1 (run-tests' 20 rounds of this
-    file). Before that, PyPy's JIT is asked to release its machine code
-    (`jit_release`), whose constants keep objects alive: the survivors
-    examined since were reached from the roots through small RPython
-    objects of the kind `pypyjit.releaseall()` frees (docs/design-notes.md,
-    issue 36); a survivor that dies then passes with a warning. The
-    message of one that does not (which `-ra` prints whole) names its
+    """The object `w` refers to is gone, on PyPy as on CPython.
+
+    PyPy frees a cycle at the collection that finds it unreachable, with
+    two delays the port cannot remove, which it gets before the test
+    fails: HPy objects with a `tp_destroy` are finalized in order (one
+    collection per link of a chain of them), so it gets fifty more
+    collections with time between them; and a loop compiled by PyPy's JIT
+    holds the objects it read from globals as constants of its machine
+    code (docs/design-notes.md, issue 36, "The mechanism on demand"), so
+    PyPy is then asked to release its machine code (`jit_release`), and a
+    cycle that dies after that passes with a warning. A survivor after
+    both fails with a report (which `-ra` prints whole) naming its
     referrers four levels up, a path to it from a GC root in PyPy's heap
     dump (`heap_path`) and through live objects (`live_path`), and in
     debug mode the open handles to it, which tells a leaked handle from a
-    Python holder. CPython asserts it."""
+    Python holder. (Until 2026-11-26 such a survivor was an expected
+    failure outside `scripts/run-tests`' 20 rounds: two whole-suite runs
+    of four had one on 2026-11-24, none of the fresh-clone runs since.)"""
     if w() is None:
         return
     if IS_PYPY:
@@ -70,7 +63,7 @@ def assert_collected(w, rpds):
         del obj, me
         threads = [t.name for t in threading.enumerate()]
         report = (
-            "known PyPy defect: a cycle through an rpds collection stayed alive "
+            "a cycle through an rpds collection stayed alive "
             f"after sixty full collections (referrers: {holders}; "
             f"gc.isenabled() {gc.isenabled()}; threads {threads})"
         )
@@ -83,9 +76,7 @@ def assert_collected(w, rpds):
                    " argument):\n  " + "\n  ".join(chain)
                    + "\npath from a GC root (gc.dump_rpy_heap):\n  " + "\n  ".join(path))
         report += "\nnot freed after pypyjit.releaseall() either"
-        if STRICT:
-            pytest.fail(report, pytrace=False)
-        pytest.xfail(report)
+        pytest.fail(report, pytrace=False)
     assert w() is None
 
 
