@@ -20,12 +20,13 @@ pub(crate) enum Param {
     /// `&self` / `&mut self` of a class method.
     Receiver { mutable: bool },
     /// A parameter named `slf`: the instance handle, converted with `FromHPy`
-    /// (e.g. `slf: &Handle<'_>`); `receiver` is `Some(mutable)` when its type
-    /// is `Ref<.., Self>` or `RefMut<.., Self>`, which borrow the instance
+    /// (e.g. `slf: &Handle<'_>`); `receiver` is `Some((mutable, class))`
+    /// when its type is `Ref<.., class>` or `RefMut<.., class>`. A guard of
+    /// the class itself (`Self`, or the class's name) borrows the instance
     /// the interpreter passes without checking its type again, as `&self`
     /// does (a checked borrow is three HPy calls in the universal ABI on
     /// PyPy: about 440 of PyPy's instructions per call).
-    SelfArg { receiver: Option<bool> },
+    SelfArg { receiver: Option<(bool, Type)> },
     /// The class a `#[classmethod]` is called on (its first parameter),
     /// converted with `FromHPy` (e.g. `cls: &Handle<'_>`).
     Cls,
@@ -79,23 +80,22 @@ pub(crate) fn last_segment_is(ty: &Type, name: &str) -> Option<PathArguments> {
     }
 }
 
-/// `Some(false)` for `Ref<.., Self>`, `Some(true)` for `RefMut<.., Self>`
-/// (the guards of the instance itself), `None` for any other `slf` type.
-fn self_guard(ty: &Type) -> Option<bool> {
-    let is_self = |args: Option<PathArguments>| match args {
-        Some(PathArguments::AngleBracketed(a)) => matches!(
-            a.args.last(),
-            Some(GenericArgument::Type(Type::Path(p)))
-                if p.qself.is_none() && p.path.is_ident("Self")
-        ),
-        _ => false,
+/// `Some((false, class))` for `Ref<.., class>`, `Some((true, class))` for
+/// `RefMut<.., class>` (borrow guards), `None` for any other `slf` type.
+fn self_guard(ty: &Type) -> Option<(bool, Type)> {
+    let class = |args: Option<PathArguments>| match args {
+        Some(PathArguments::AngleBracketed(a)) => match a.args.last() {
+            Some(GenericArgument::Type(class @ Type::Path(p))) if p.qself.is_none() => {
+                Some(class.clone())
+            }
+            _ => None,
+        },
+        _ => None,
     };
-    if is_self(last_segment_is(ty, "Ref")) {
-        Some(false)
-    } else if is_self(last_segment_is(ty, "RefMut")) {
-        Some(true)
+    if let Some(c) = class(last_segment_is(ty, "Ref")) {
+        Some((false, c))
     } else {
-        None
+        class(last_segment_is(ty, "RefMut")).map(|c| (true, c))
     }
 }
 
@@ -596,12 +596,16 @@ pub(crate) fn call_user(
                 deref
             }
             Param::SelfArg {
-                receiver: Some(mutable),
+                receiver: Some((mutable, class)),
             } => {
-                let helper = if *mutable {
-                    quote!(self_mut)
-                } else {
-                    quote!(self_ref)
+                let is_self = matches!(class, Type::Path(p) if p.path.is_ident("Self"));
+                let (helper, types) = match (*mutable, is_self) {
+                    (false, true) => (quote!(self_ref), quote!(#self_ty)),
+                    (true, true) => (quote!(self_mut), quote!(#self_ty)),
+                    // `Ref<.., Name>`: unchecked when `Name` is the class
+                    // itself (`self_ref_as` compares the types).
+                    (false, false) => (quote!(self_ref_as), quote!(#self_ty, #class)),
+                    (true, false) => (quote!(self_mut_as), quote!(#self_ty, #class)),
                 };
                 let safety = crate::utils::safety(
                     "this entry is listed in the definitions of `Self`'s type only, so `self` \
@@ -610,7 +614,7 @@ pub(crate) fn call_user(
                 );
                 prelude.extend(quote! {
                     #safety
-                    let __hpy_slf = unsafe { ::__hpy::impl_::class::#helper::<#self_ty>(__hpy_self) }?;
+                    let __hpy_slf = unsafe { ::__hpy::impl_::class::#helper::<#types>(__hpy_self) }?;
                 });
                 quote!(__hpy_slf)
             }

@@ -49,6 +49,10 @@ def test_methods_and_receivers(hpyrs_classes):
     assert (v.x, v.y) == (6, 8)
     assert v.same_object() is v
     assert v.coord_sum() == 14
+    assert v.coord_sum_named() == 14
+    v.shift_named(1)
+    assert v.coord_sum_named() == 15
+    v.shift_named(-1)
     with pytest.raises(TypeError):
         hpyrs_classes.Vector.norm2(object())
 
@@ -235,6 +239,36 @@ def test_python_subclass(hpyrs_classes):
     assert isinstance(s, hpyrs_classes.Vector)
     assert hpyrs_classes.is_vector(s) and not hpyrs_classes.is_vector(1)
     assert repr(s + s) == "Vector(6, 8)"
+
+
+def test_as_class_dispatch(hpyrs_classes):
+    """`Handle::as_class` borrows an instance of the class it names and
+    answers None for anything else, without raising."""
+    assert hpyrs_classes.x_or_id(hpyrs_classes.Vector(3, 4)) == ("vector", 3)
+    assert hpyrs_classes.x_or_id(hpyrs_classes.make_token(7)) == ("token", 7)
+    for other in (1, "Vector", None, hpyrs_classes.Vector, [hpyrs_classes.Vector(1, 2)]):
+        assert hpyrs_classes.x_or_id(other) is None
+    if not IS_PYPY:  # see test_python_subclass
+
+        class Sub(hpyrs_classes.Vector):
+            pass
+
+        assert hpyrs_classes.x_or_id(Sub(5, 6)) == ("vector", 5)
+
+
+def test_as_class_refuses_a_value_borrowed_mutably(hpyrs_classes):
+    """A `Vector` whose value is borrowed mutably (its method calls back
+    into Python) is reported as such, not read."""
+    v = hpyrs_classes.Vector(1, 2)
+    seen = []
+
+    def probe():
+        with pytest.raises(RuntimeError, match="already mutably borrowed"):
+            hpyrs_classes.x_or_id(v)
+        seen.append(True)
+
+    v.mutate_while_calling(probe)
+    assert seen == [True]
 
 
 def test_final_class_refuses_subclasses(hpyrs_classes):

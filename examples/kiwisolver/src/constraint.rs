@@ -99,39 +99,35 @@ impl Constraint {
     ) -> HPyResult<WithFields<'ctx, Constraint>> {
         let ctx = expr.context();
         let expr = expr.extract::<Ref<'_, 'ctx, Expression>>()?;
-        let mut pairs = Vec::new();
+        let mut pairs = Pairs::new();
         Expression::for_each_pair(&expr, |variable, coefficient| {
             pairs.push((variable, coefficient));
             Ok(())
         })?;
-        Constraint::of_pairs(ctx, pairs, expr.constant, op, strength)
+        Constraint::of_pairs(ctx, &mut pairs, expr.constant, op, strength)
     }
 
     /// The constraint `sum(pairs) + constant op 0`, reduced as by
     /// [`Constraint::reduced`]: an operator's comparison goes straight
     /// from its operands' terms to the reduced expression, without the
     /// unreduced `Expression` object no one could see.
+    #[inline(always)]
     pub(crate) fn of_pairs<'ctx>(
         ctx: hpy::Context<'ctx>,
-        pairs: Pairs<'ctx>,
+        pairs: &mut Pairs<'ctx>,
         constant: f64,
         op: Op,
         strength: kasuari::Strength,
     ) -> HPyResult<WithFields<'ctx, Constraint>> {
         // Each `Variable` object is one kasuari variable: the terms of one
-        // are merged by identity, with no borrow of the variable.
-        let mut merged: Pairs<'ctx> = Vec::with_capacity(pairs.len());
-        for (variable, coefficient) in pairs {
-            match merged.iter_mut().find(|m| m.0.is(&variable)) {
-                Some(m) => m.1 += coefficient,
-                None => merged.push((variable, coefficient)),
-            }
-        }
-        let reduced = Expression::from_pairs(ctx, merged, constant)?;
+        // are merged by identity.
+        pairs.merge_by_variable();
+        let reduced = Expression::from_pairs(ctx, pairs, constant)?;
         Ok(Constraint::with_expression(reduced, op.kasuari(), strength))
     }
 
     /// A new constraint of `expression` (reduced), `op` and `strength`.
+    #[inline(always)]
     fn with_expression<'ctx>(
         expression: Handle<'ctx>,
         op: RelationalOperator,

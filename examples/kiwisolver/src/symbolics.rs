@@ -22,49 +22,49 @@ use crate::format::push_g;
 /// `Expression`): the methods given, plus the operators, which all three
 /// share (kiwisolver's C++ shares them through templates).
 macro_rules! symbolic_class {
-    ($class:ident, $($methods:tt)*) => {
+    ($class:ident, $slf:ident: $recv:ty => $operand:expr, $($methods:tt)*) => {
         #[hpy_methods]
         impl $class {
             $($methods)*
 
-            fn __neg__<'ctx>(slf: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-                times(&Operand::$class(slf), -1.0)
+            fn __neg__<'ctx>($slf: $recv) -> HPyResult<Handle<'ctx>> {
+                times(&$operand, -1.0)
             }
 
-            fn __add__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-                add(&Operand::$class(slf), other, false)
+            fn __add__<'ctx>($slf: $recv, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                add(&$operand, other, false)
             }
 
-            fn __radd__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-                add(&Operand::$class(slf), other, true)
+            fn __radd__<'ctx>($slf: $recv, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                add(&$operand, other, true)
             }
 
-            fn __sub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-                sub(&Operand::$class(slf), other, false)
+            fn __sub__<'ctx>($slf: $recv, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                sub(&$operand, other, false)
             }
 
-            fn __rsub__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-                sub(&Operand::$class(slf), other, true)
+            fn __rsub__<'ctx>($slf: $recv, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                sub(&$operand, other, true)
             }
 
-            fn __mul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-                mul(&Operand::$class(slf), other)
+            fn __mul__<'ctx>($slf: $recv, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                mul(&$operand, other)
             }
 
-            fn __rmul__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-                mul(&Operand::$class(slf), other)
+            fn __rmul__<'ctx>($slf: $recv, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                mul(&$operand, other)
             }
 
-            fn __truediv__<'ctx>(slf: &Handle<'ctx>, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-                div(&Operand::$class(slf), other)
+            fn __truediv__<'ctx>($slf: $recv, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+                div(&$operand, other)
             }
 
             fn __richcmp__<'ctx>(
-                slf: &Handle<'ctx>,
+                $slf: $recv,
                 other: &Handle<'ctx>,
                 op: RichCompareOp,
             ) -> HPyResult<Handle<'ctx>> {
-                compare(&Operand::$class(slf), other, op)
+                compare(&$operand, other, op)
             }
         }
     };
@@ -128,6 +128,7 @@ impl Variable {
 
 symbolic_class! {
     Variable,
+    slf: &Handle<'ctx> => Operand::Variable(slf),
     #[new]
     fn new<'ctx>(
         name: Option<&Handle<'ctx>>,
@@ -237,6 +238,7 @@ impl Term {
 
 symbolic_class! {
     Term,
+    slf: Ref<'_, 'ctx, Self> => Operand::Term(slf),
     #[new]
     fn new<'ctx>(
         variable: Ref<'_, 'ctx, Variable>,
@@ -274,8 +276,125 @@ symbolic_class! {
 /// How many terms an `Expression` keeps inline.
 const INLINE: usize = 4;
 
-/// The terms of an expression being built: (the `Variable`, coefficient).
-pub(crate) type Pairs<'ctx> = Vec<(Handle<'ctx>, f64)>;
+/// How many terms an expression being built keeps on the stack: two
+/// expressions' inline terms, so that an operator between two of them
+/// allocates nothing.
+const PAIRS_INLINE: usize = 2 * INLINE;
+
+/// The terms of an expression being built: (the `Variable`, coefficient),
+/// in order. The first [`PAIRS_INLINE`] are kept on the stack: a `Vec`
+/// here cost a `malloc` and a `free` per operator, twice for a comparison
+/// (on PyPy about 200 of the 13,000 instructions of `expr >= c`,
+/// `bench/object-costs`). Passed by reference, so that the arrays are not
+/// copied from function to function.
+pub(crate) struct Pairs<'ctx> {
+    /// The variables of the first `min(len, PAIRS_INLINE)` terms (`None`
+    /// once taken).
+    variables: [Option<Handle<'ctx>>; PAIRS_INLINE],
+    coefficients: [f64; PAIRS_INLINE],
+    len: usize,
+    /// The terms after the inline ones.
+    spill: Vec<(Handle<'ctx>, f64)>,
+}
+
+impl<'ctx> Pairs<'ctx> {
+    pub(crate) fn new() -> Self {
+        Pairs {
+            variables: Default::default(),
+            coefficients: [0.0; PAIRS_INLINE],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, (variable, coefficient): (Handle<'ctx>, f64)) {
+        match self.variables.get_mut(self.len) {
+            Some(free) => {
+                *free = Some(variable);
+                self.coefficients[self.len] = coefficient;
+            }
+            None => self.spill.push((variable, coefficient)),
+        }
+        self.len += 1;
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The terms from the `skip`-th on, in order (none taken yet).
+    fn iter_from(&self, skip: usize) -> impl Iterator<Item = (&Handle<'ctx>, f64)> {
+        let inline = self.len.min(PAIRS_INLINE);
+        let start = skip.min(inline);
+        self.variables[start..inline]
+            .iter()
+            .zip(&self.coefficients[start..inline])
+            .filter_map(|(v, k)| Some((v.as_ref()?, *k)))
+            .chain(
+                self.spill
+                    .iter()
+                    .skip(skip.saturating_sub(PAIRS_INLINE))
+                    .map(|(v, k)| (v, *k)),
+            )
+    }
+
+    /// Takes the variable of term `i` (`i < PAIRS_INLINE`).
+    fn take_variable(&mut self, i: usize) -> Option<Handle<'ctx>> {
+        self.variables[i].take()
+    }
+
+    /// Merges the terms of each variable (by object identity, with no
+    /// borrow of the variable) into its first one, keeping the order of
+    /// first appearance.
+    pub(crate) fn merge_by_variable(&mut self) {
+        if !self.spill.is_empty() {
+            return self.merge_long();
+        }
+        let n = self.len.min(PAIRS_INLINE);
+        let mut kept = 0;
+        for i in 0..n {
+            let Some(variable) = &self.variables[i] else {
+                continue;
+            };
+            let same = self.variables[..kept]
+                .iter()
+                .position(|m| m.as_ref().is_some_and(|m| m.is(variable)));
+            match same {
+                Some(j) => {
+                    self.coefficients[j] += self.coefficients[i];
+                    self.variables[i] = None;
+                }
+                None => {
+                    // `kept <= i`, and the entries from `kept` to `i` were
+                    // merged away (`None`): move this one down.
+                    self.variables.swap(kept, i);
+                    self.coefficients[kept] = self.coefficients[i];
+                    kept += 1;
+                }
+            }
+        }
+        self.len = kept;
+    }
+
+    /// [`Pairs::merge_by_variable`] for more terms than the stack keeps.
+    #[cold]
+    fn merge_long(&mut self) {
+        let inline = self.len.min(PAIRS_INLINE);
+        let all = (0..inline)
+            .filter_map(|i| Some((self.variables[i].take()?, self.coefficients[i])))
+            .collect::<Vec<_>>();
+        let mut merged = Pairs::new();
+        for (variable, coefficient) in all.into_iter().chain(self.spill.drain(..)) {
+            let same = merged.iter_from(0).position(|(m, _)| m.is(&variable));
+            match same {
+                Some(j) if j < PAIRS_INLINE => merged.coefficients[j] += coefficient,
+                Some(j) => merged.spill[j - PAIRS_INLINE].1 += coefficient,
+                None => merged.push((variable, coefficient)),
+            }
+        }
+        *self = merged;
+    }
+}
 
 /// Sum of terms and an additional constant.
 ///
@@ -298,9 +417,10 @@ pub struct Expression {
 
 impl Expression {
     /// A new `Expression` of (variable, coefficient) pairs.
+    #[inline(always)]
     pub(crate) fn from_pairs<'ctx>(
         ctx: Context<'ctx>,
-        pairs: Pairs<'ctx>,
+        pairs: &mut Pairs<'ctx>,
         constant: f64,
     ) -> HPyResult<Handle<'ctx>> {
         Expression::built(ctx, pairs, constant, None)?.into_hpy(ctx)
@@ -308,17 +428,16 @@ impl Expression {
 
     /// The `WithFields` of [`Expression::from_pairs`]; `terms`, if given,
     /// is the tuple of `Term`s `terms()` returns.
+    #[inline(always)]
     fn built<'ctx>(
         ctx: Context<'ctx>,
-        pairs: Pairs<'ctx>,
+        pairs: &mut Pairs<'ctx>,
         constant: f64,
         terms: Option<Handle<'ctx>>,
     ) -> HPyResult<WithFields<'ctx, Expression>> {
-        let mut coefficients = [0.0; INLINE];
         let len = pairs.len().min(INLINE);
-        for (c, (_, k)) in coefficients.iter_mut().zip(&pairs) {
-            *c = *k;
-        }
+        let mut coefficients = [0.0; INLINE];
+        coefficients[..len].copy_from_slice(&pairs.coefficients[..len]);
         let mut expr = WithFields::new(Expression {
             vars: Default::default(),
             coefficients,
@@ -330,13 +449,15 @@ impl Expression {
         let mut rest = None;
         if pairs.len() > INLINE {
             let mut tuple = TupleBuilder::new(ctx, pairs.len() - INLINE)?;
-            for (i, (variable, k)) in pairs[INLINE..].iter().enumerate() {
-                tuple.set(i, &Term::make(variable, *k)?)?;
+            for (i, (variable, k)) in pairs.iter_from(INLINE).enumerate() {
+                tuple.set(i, &Term::make(variable, k)?)?;
             }
             rest = Some(tuple.build()?.into_handle());
         }
-        for (i, (variable, _)) in pairs.into_iter().take(INLINE).enumerate() {
-            expr.put(move |e| &e.vars[i], variable);
+        for i in 0..len {
+            if let Some(variable) = pairs.take_variable(i) {
+                expr.put(move |e| &e.vars[i], variable);
+            }
         }
         if let Some(rest) = rest {
             expr.put(|e| &e.more, rest);
@@ -385,6 +506,7 @@ impl Expression {
 
 symbolic_class! {
     Expression,
+    slf: Ref<'_, 'ctx, Self> => Operand::Expression(slf),
     #[new]
     fn new<'ctx>(
         ctx: Context<'ctx>,
@@ -393,7 +515,7 @@ symbolic_class! {
     ) -> HPyResult<WithFields<'ctx, Expression>> {
         let items: Vec<Handle<'ctx>> = terms.extract()?;
         let mut tuple = TupleBuilder::new(ctx, items.len())?;
-        let mut pairs = Vec::with_capacity(items.len());
+        let mut pairs = Pairs::new();
         for (i, item) in items.iter().enumerate() {
             if !item.is_instance_of::<Term>()? {
                 return Err(HPyErr::type_error(format!(
@@ -406,7 +528,8 @@ symbolic_class! {
             tuple.set(i, item)?;
         }
         // `terms()` gives back the caller's `Term`s, as kiwisolver does.
-        Expression::built(ctx, pairs, constant.unwrap_or(0.0), Some(tuple.build()?.into_handle()))
+        let terms = Some(tuple.build()?.into_handle());
+        Expression::built(ctx, &mut pairs, constant.unwrap_or(0.0), terms)
     }
 
     /// Get the constant for the expression.
@@ -488,12 +611,13 @@ fn for_each_term<'ctx>(
 
 // ---------------------------------------------------------------- operators
 
-/// An operand of the symbolic operators.
+/// An operand of the symbolic operators: a `Term` or an `Expression`
+/// already borrowed (its class tested once).
 enum Operand<'h, 'ctx> {
     Number(f64),
     Variable(&'h Handle<'ctx>),
-    Term(&'h Handle<'ctx>),
-    Expression(&'h Handle<'ctx>),
+    Term(Ref<'h, 'ctx, Term>),
+    Expression(Ref<'h, 'ctx, Expression>),
 }
 
 /// What `obj` is as an operand; `None` for an unsupported type. As in
@@ -510,11 +634,11 @@ fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx
     {
         return Ok(Some(Operand::Number(obj.extract::<f64>()?)));
     }
-    if obj.is_instance_of::<Expression>()? {
-        return Ok(Some(Operand::Expression(obj)));
+    if let Some(expression) = obj.as_class::<Expression>()? {
+        return Ok(Some(Operand::Expression(expression)));
     }
-    if obj.is_instance_of::<Term>()? {
-        return Ok(Some(Operand::Term(obj)));
+    if let Some(term) = obj.as_class::<Term>()? {
+        return Ok(Some(Operand::Term(term)));
     }
     if obj.is_instance_of::<Variable>()? {
         return Ok(Some(Operand::Variable(obj)));
@@ -525,33 +649,32 @@ fn operand<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Option<Operand<'h, 'ctx
 /// Appends the terms of `op` scaled by `k` to `out`; returns its constant
 /// so scaled.
 fn push_operand<'ctx>(op: &Operand<'_, 'ctx>, k: f64, out: &mut Pairs<'ctx>) -> HPyResult<f64> {
-    match *op {
+    match op {
         Operand::Number(x) => Ok(k * x),
         Operand::Variable(v) => {
             out.push((v.dup(), k));
             Ok(0.0)
         }
-        Operand::Term(t) => {
-            let term = t.extract::<Ref<'_, 'ctx, Term>>()?;
-            out.push((Term::variable_of(&term)?, term.coefficient * k));
+        Operand::Term(term) => {
+            out.push((Term::variable_of(term)?, term.coefficient * k));
             Ok(0.0)
         }
-        Operand::Expression(e) => {
-            let expr = e.extract::<Ref<'_, 'ctx, Expression>>()?;
-            Expression::push_pairs(&expr, k, out)?;
+        Operand::Expression(expr) => {
+            Expression::push_pairs(expr, k, out)?;
             Ok(k * expr.constant)
         }
     }
 }
 
-/// The terms and constant of `a + sign * b`, in kiwisolver's order: a
-/// term or variable combined with an expression comes after its terms.
+/// Appends the terms of `a + sign * b` to `pairs` and returns its
+/// constant, in kiwisolver's order: a term or variable combined with an
+/// expression comes after its terms.
 fn combined<'ctx>(
     a: &Operand<'_, 'ctx>,
     b: &Operand<'_, 'ctx>,
     sign: f64,
-) -> HPyResult<(Pairs<'ctx>, f64)> {
-    let mut pairs = Vec::with_capacity(INLINE);
+    pairs: &mut Pairs<'ctx>,
+) -> HPyResult<f64> {
     let right_first = matches!(b, Operand::Expression(_))
         && !matches!(a, Operand::Expression(_) | Operand::Number(_));
     let (first, first_k, second, second_k) = if right_first {
@@ -559,9 +682,8 @@ fn combined<'ctx>(
     } else {
         (a, 1.0, b, sign)
     };
-    let constant = push_operand(first, first_k, &mut pairs)?;
-    let constant = constant + push_operand(second, second_k, &mut pairs)?;
-    Ok((pairs, constant))
+    let constant = push_operand(first, first_k, pairs)?;
+    Ok(constant + push_operand(second, second_k, pairs)?)
 }
 
 /// `a + sign * b` as a new Expression.
@@ -571,8 +693,9 @@ fn combine<'ctx>(
     b: &Operand<'_, 'ctx>,
     sign: f64,
 ) -> HPyResult<Handle<'ctx>> {
-    let (pairs, constant) = combined(a, b, sign)?;
-    Expression::from_pairs(ctx, pairs, constant)
+    let mut pairs = Pairs::new();
+    let constant = combined(a, b, sign, &mut pairs)?;
+    Expression::from_pairs(ctx, &mut pairs, constant)
 }
 
 /// `me + sign * other`, or `other + sign * me` when `reflected`.
@@ -608,16 +731,13 @@ fn sub<'ctx>(
 
 /// `me * k` for a Variable, Term or Expression `me`.
 fn times<'ctx>(me: &Operand<'_, 'ctx>, k: f64) -> HPyResult<Handle<'ctx>> {
-    match *me {
+    match me {
         Operand::Expression(e) => {
-            let mut pairs = Vec::with_capacity(INLINE);
+            let mut pairs = Pairs::new();
             let constant = push_operand(me, k, &mut pairs)?;
-            Expression::from_pairs(e.context(), pairs, constant)
+            Expression::from_pairs(e.handle().context(), &mut pairs, constant)
         }
-        Operand::Term(t) => {
-            let term = t.extract::<Ref<'_, 'ctx, Term>>()?;
-            Term::make(&Term::variable_of(&term)?, term.coefficient * k)
-        }
+        Operand::Term(term) => Term::make(&Term::variable_of(term)?, term.coefficient * k),
         Operand::Variable(v) => Term::make(v, k),
         Operand::Number(_) => Err(HPyErr::system_error("kiwisolver: a number as a symbol")),
     }
@@ -648,9 +768,11 @@ fn div<'ctx>(me: &Operand<'_, 'ctx>, k: &Handle<'ctx>) -> HPyResult<Handle<'ctx>
 }
 
 /// The object behind a symbolic operand.
-fn handle_of<'h, 'ctx>(op: &Operand<'h, 'ctx>) -> Option<&'h Handle<'ctx>> {
-    match *op {
-        Operand::Variable(h) | Operand::Term(h) | Operand::Expression(h) => Some(h),
+fn handle_of<'a, 'ctx>(op: &'a Operand<'_, 'ctx>) -> Option<&'a Handle<'ctx>> {
+    match op {
+        Operand::Variable(h) => Some(h),
+        Operand::Term(term) => Some(term.handle()),
+        Operand::Expression(expr) => Some(expr.handle()),
         Operand::Number(_) => None,
     }
 }
@@ -683,6 +805,7 @@ fn compare<'ctx>(
     let Some(other) = operand(other)? else {
         return Ok(ctx.constant(Constant::NotImplemented));
     };
-    let (pairs, constant) = combined(me, &other, -1.0)?;
-    Constraint::of_pairs(ctx, pairs, constant, op, kasuari::Strength::REQUIRED)?.into_hpy(ctx)
+    let mut pairs = Pairs::new();
+    let constant = combined(me, &other, -1.0, &mut pairs)?;
+    Constraint::of_pairs(ctx, &mut pairs, constant, op, kasuari::Strength::REQUIRED)?.into_hpy(ctx)
 }

@@ -3,7 +3,7 @@
 
 use core::mem::{ManuallyDrop, MaybeUninit};
 
-use super::{Field, HPyClass};
+use super::{Field, HPyClass, Ref};
 use crate::{HPyResult, Handle};
 
 /// A value for a new instance of `T` together with objects for its
@@ -201,7 +201,7 @@ impl<'ctx> Handle<'ctx> {
     /// compare once the module has created the class.
     ///
     /// ```
-    /// use hpy::{hpy_class, hpy_methods, HPyResult, Handle, Ref};
+    /// use hpy::{hpy_class, hpy_methods, HPyResult, Handle};
     ///
     /// #[hpy_class(module = "shapes", frozen)]
     /// struct Square {
@@ -210,21 +210,65 @@ impl<'ctx> Handle<'ctx> {
     ///
     /// #[hpy_methods]
     /// impl Square {
-    ///     /// The area of a `Square`, or `None` for anything else.
-    ///     fn area_of(&self, obj: &Handle<'_>) -> HPyResult<Option<f64>> {
-    ///         if !obj.is_instance_of::<Square>()? {
-    ///             return Ok(None);
-    ///         }
-    ///         let square = obj.extract::<Ref<Square>>()?;
-    ///         Ok(Some(square.side * square.side))
+    ///     /// Whether `obj` is a `Square`.
+    ///     fn is_square(&self, obj: &Handle<'_>) -> HPyResult<bool> {
+    ///         obj.is_instance_of::<Square>()
     ///     }
     /// }
     /// ```
+    ///
+    /// To read the instance's value after the test, use
+    /// [`as_class`](Self::as_class), which tests once: `is_instance_of`
+    /// followed by `extract::<Ref<T>>()` tests the class twice.
     ///
     /// Fails only if the class cannot be looked up (used before the module
     /// that lists it in `types` was executed).
     #[inline]
     pub fn is_instance_of<T: HPyClass>(&self) -> HPyResult<bool> {
         crate::runtime::class::is_instance::<T>(self)
+    }
+
+    /// The value of this object borrowed as class `T` ([`Ref`]) if it is an
+    /// instance of `T` (or of a subclass), `None` if it is not: one class
+    /// test (as [`is_instance_of`](Self::is_instance_of)) and no error
+    /// built for an object of another class, where
+    /// `extract::<Ref<T>>()` builds a `TypeError`. For code that dispatches
+    /// on several classes and then reads the one it found.
+    ///
+    /// ```
+    /// use hpy::{hpy_class, hpy_methods, HPyResult, Handle};
+    ///
+    /// #[hpy_class(module = "shapes", frozen)]
+    /// struct Square {
+    ///     side: f64,
+    /// }
+    ///
+    /// #[hpy_class(module = "shapes", frozen)]
+    /// struct Circle {
+    ///     radius: f64,
+    /// }
+    ///
+    /// /// The area of a `Square` or a `Circle`, `None` for anything else.
+    /// fn area_of(obj: &Handle<'_>) -> HPyResult<Option<f64>> {
+    ///     if let Some(square) = obj.as_class::<Square>()? {
+    ///         return Ok(Some(square.side * square.side));
+    ///     }
+    ///     if let Some(circle) = obj.as_class::<Circle>()? {
+    ///         return Ok(Some(std::f64::consts::PI * circle.radius * circle.radius));
+    ///     }
+    ///     Ok(None)
+    /// }
+    /// ```
+    ///
+    /// Fails if the class cannot be looked up (as `is_instance_of`), or if
+    /// the value cannot be borrowed (already borrowed mutably, or never
+    /// initialised), as `extract::<Ref<T>>()` does.
+    #[inline]
+    pub fn as_class<T: HPyClass>(&self) -> HPyResult<Option<Ref<'_, 'ctx, T>>> {
+        if !crate::runtime::class::is_instance::<T>(self)? {
+            return Ok(None);
+        }
+        // SAFETY: `self` is an instance of `T`'s type, tested just above.
+        unsafe { Ref::borrow_unchecked(self.borrow()) }.map(Some)
     }
 }

@@ -145,6 +145,41 @@ pub unsafe fn self_ref<'a, 'ctx, T: HPyClass>(
     unsafe { crate::Ref::borrow_unchecked(slf) }
 }
 
+/// Borrows a method's `self` as class `T` (a `slf: Ref<.., T>` receiver
+/// naming a class): without a type check when `T` is the method's class
+/// `S` (as [`self_ref`]; the compare folds away), with one otherwise.
+///
+/// # Safety
+/// As for [`self_ref`], with `S` the class whose definitions list the
+/// entry.
+#[inline(always)]
+pub unsafe fn self_ref_as<'a, 'ctx, S: HPyClass, T: HPyClass>(
+    slf: Borrowed<'a, 'ctx>,
+) -> HPyResult<crate::Ref<'a, 'ctx, T>> {
+    if core::any::TypeId::of::<S>() == core::any::TypeId::of::<T>() {
+        // SAFETY: forwarded: `self` is an instance of `S`, which is `T`.
+        unsafe { crate::Ref::borrow_unchecked(slf) }
+    } else {
+        crate::Ref::borrow(slf)
+    }
+}
+
+/// [`self_ref_as`] for an exclusive borrow.
+///
+/// # Safety
+/// As for [`self_ref_as`].
+#[inline(always)]
+pub unsafe fn self_mut_as<'a, 'ctx, S: HPyClass, T: HPyClass>(
+    slf: Borrowed<'a, 'ctx>,
+) -> HPyResult<crate::RefMut<'a, 'ctx, T>> {
+    if core::any::TypeId::of::<S>() == core::any::TypeId::of::<T>() {
+        // SAFETY: forwarded: `self` is an instance of `S`, which is `T`.
+        unsafe { crate::RefMut::borrow_unchecked(slf) }
+    } else {
+        crate::RefMut::borrow(slf)
+    }
+}
+
 /// Borrows the value of a method's `self` exclusively; as [`self_ref`].
 ///
 /// # Safety

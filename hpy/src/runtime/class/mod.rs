@@ -46,7 +46,9 @@ pub use chain::{
     slot_traverse, visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues,
     ParentValue,
 };
-pub use check::{check_instance, is_instance, is_subclass, self_mut, self_ref};
+pub use check::{
+    check_instance, is_instance, is_subclass, self_mut, self_mut_as, self_ref, self_ref_as,
+};
 pub use data_enum::{
     no_such_field, variant_field_check, variant_type_slot, DataEnum, DataEnumRepr, NoVariantField,
     Variant, VariantField, VariantFieldProbe, VariantFieldType, VariantNew,

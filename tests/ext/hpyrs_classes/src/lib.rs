@@ -91,6 +91,17 @@ impl Vector {
         slf.x + slf.y
     }
 
+    /// `coord_sum` through a receiver that names the class instead of
+    /// `Self` (the same unchecked borrow).
+    fn coord_sum_named(slf: Ref<'_, '_, Vector>) -> i64 {
+        slf.x + slf.y
+    }
+
+    /// Adds `k` to `x` through a `RefMut` receiver naming the class.
+    fn shift_named(mut slf: RefMut<'_, '_, Vector>, k: i64) {
+        slf.x += k;
+    }
+
     #[getter]
     fn length_sq(&self) -> i64 {
         self.norm2()
@@ -1032,6 +1043,19 @@ fn is_vector(obj: Borrowed<'_, '_>) -> HPyResult<bool> {
     hpy::impl_::class::is_instance::<Vector>(&obj)
 }
 
+/// `("vector", x)` for a `Vector` (or subclass), `("token", id)` for a
+/// `Token`, `None` for anything else: `Handle::as_class` dispatch.
+#[hpy_method]
+fn x_or_id(obj: &Handle<'_>) -> HPyResult<Option<(&'static str, i64)>> {
+    if let Some(v) = obj.as_class::<Vector>()? {
+        return Ok(Some(("vector", v.x)));
+    }
+    if let Some(t) = obj.as_class::<Token>()? {
+        return Ok(Some(("token", i64::from(t.id))));
+    }
+    Ok(None)
+}
+
 /// Sums the x coordinates of any number of vectors.
 #[hpy_method]
 fn sum_x(args: VarArgs<'_, '_>) -> HPyResult<i64> {
@@ -1240,7 +1264,8 @@ fn phoenix_callback<'ctx>(callback: &Handle<'ctx>) -> HPyResult<()> {
 hpy_module! {
     /// Classes for the hpy-rs test suite.
     methods: [
-        make_token, live_vectors, node_counts, read_then_call, is_vector, sum_x, dropped_animals,
+        make_token, live_vectors, node_counts, read_then_call, is_vector, x_or_id, sum_x,
+        dropped_animals,
         dropped_shapes, phoenix_nest, phoenix_callback,
     ],
     types: [
