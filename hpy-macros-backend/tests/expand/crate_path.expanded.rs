@@ -86,6 +86,8 @@ const _: () = {
     unsafe impl crate::sdk::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || crate::sdk::hpy::impl_::class::FieldProbe::<i64>::TYPED;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<
             crate::sdk::hpy::impl_::class::VisitValueFn,

@@ -83,9 +83,9 @@ impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
         let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
         self.0.for_each(
             #[inline(always)]
-            |offset, h| {
+            |offset, h, entry| {
                 // SAFETY: forwarded, for each object `WithFields::set` checked.
-                unsafe { store_new_field(obj, data, offset, h) }
+                unsafe { store_new_field(obj, data, offset, h, entry) }
             },
         );
     }
@@ -96,13 +96,15 @@ impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
 ///
 /// # Safety
 /// `offset` was checked to be that of a `Field` inside a `T`
-/// (`WithFields::set`); `data` is `obj`'s whole block, written.
+/// (`WithFields::set`); `data` is `obj`'s whole block, written; a typed
+/// `entry` is `h`'s (`WithFields::set_typed`).
 #[inline(always)]
 unsafe fn store_new_field<T: HPyClass>(
     obj: &Handle<'_>,
     data: ptr::NonNull<ClassData<T>>,
     offset: usize,
     h: Handle<'_>,
+    entry: crate::class::CacheEntry,
 ) {
     // SAFETY: by the contract this is a field of `obj`'s value, inside the
     // block (no need to check it again, as `store_raw` would).
@@ -111,7 +113,7 @@ unsafe fn store_new_field<T: HPyClass>(
             .cast::<u8>()
             .add(offset)
             .cast::<Field>();
-        field.store_new_owned(obj, data, h);
+        field.store_new_owned(obj, data, h, entry);
     }
 }
 
@@ -245,6 +247,17 @@ pub unsafe fn clear_fields<T: HPyClass>(start: *mut u8) {
             // SAFETY: as above.
             if unsafe { (*slot)._i } != 0 {
                 clear(slot);
+            }
+        }
+        if T::TYPED_FIELDS {
+            // SAFETY: forwarded: the cache follows the object slots; its
+            // entries are plain words, emptied with their slots.
+            unsafe {
+                let block = start.add(T::INFO.data_offset).cast::<ClassData<T>>();
+                let cache = ClassData::typed_cache(block);
+                for k in 0..T::FIELD_SLOTS {
+                    *cache.add(k) = crate::class::CacheEntry::EMPTY;
+                }
             }
         }
     }
