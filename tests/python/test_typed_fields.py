@@ -27,6 +27,7 @@ def test_get_after_construction(hpyrs_classes):
     h = m.Holder(k)
     assert h.value() == 7
     assert h.value_loaded() == 7
+    assert h.value_n(3) == h.value_loaded_n(3) == 21
     assert h.name() == "seven"
     assert h.knot() is k
     assert m.FrozenHolder(k).knot_value() == 7

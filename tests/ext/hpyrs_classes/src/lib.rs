@@ -1336,6 +1336,29 @@ impl Holder {
         Ok(Some(knot.value))
     }
 
+    /// `main`'s value read `n` times, summed (bench/typed-field-costs:
+    /// the read alone).
+    fn value_n(slf: Ref<'_, '_, Self>, n: u32) -> i64 {
+        let mut sum = 0;
+        for _ in 0..n {
+            let field = std::hint::black_box(&slf.main);
+            sum += slf.get_typed(field).map_or(0, |k| k.value);
+        }
+        sum
+    }
+
+    /// The same through `load` and `extract`.
+    fn value_loaded_n(slf: Ref<'_, '_, Self>, n: u32) -> HPyResult<i64> {
+        let mut sum = 0;
+        for _ in 0..n {
+            let field = std::hint::black_box(&slf.main);
+            if let Some(knot) = slf.load_typed(field) {
+                sum += knot.extract::<Ref<'_, '_, Knot>>()?.value;
+            }
+        }
+        Ok(sum)
+    }
+
     /// `main`'s name (None if empty).
     fn name(slf: Ref<'_, '_, Self>) -> Option<String> {
         slf.get_typed(&slf.main).map(|k| k.name.clone())
