@@ -329,6 +329,10 @@ impl HPyClassImpl<'_> {
 
             const TYPED_FIELDS: bool = false #(|| ::__hpy::impl_::class::FieldProbe::<#field_types>::TYPED)*;
 
+            type TypedPending = <::__hpy::impl_::class::PickTyped<
+                { <Self as ::__hpy::HPyClass>::TYPED_FIELDS },
+            > as ::__hpy::impl_::class::PickTypedPending>::Store;
+
             const FROZEN: bool = #frozen;
 
             #object_slot_consts

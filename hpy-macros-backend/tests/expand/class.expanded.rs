@@ -38,6 +38,9 @@ const _: () = {
         const TYPED_FIELDS: bool = false || ::hpy::impl_::class::FieldProbe::<i64>::TYPED
             || ::hpy::impl_::class::FieldProbe::<i64>::TYPED
             || ::hpy::impl_::class::FieldProbe::<String>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Counter,
@@ -662,6 +665,9 @@ const _: () = {
             + ::hpy::impl_::class::FieldProbe::<Field>::SLOTS;
         const TYPED_FIELDS: bool = false || ::hpy::impl_::class::FieldProbe::<u32>::TYPED
             || ::hpy::impl_::class::FieldProbe::<Field>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Resettable,
@@ -903,6 +909,9 @@ const _: () = {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const TYPED_FIELDS: bool = false
             || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Tagged,

@@ -88,6 +88,9 @@ const _: () = {
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const TYPED_FIELDS: bool = false
             || crate::sdk::hpy::impl_::class::FieldProbe::<i64>::TYPED;
+        type TypedPending = <crate::sdk::hpy::impl_::class::PickTyped<
+            { <Self as crate::sdk::hpy::HPyClass>::TYPED_FIELDS },
+        > as crate::sdk::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<
             crate::sdk::hpy::impl_::class::VisitValueFn,

@@ -109,6 +109,9 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Empty {
         const FIELD_SLOTS: usize = 0;
         const TYPED_FIELDS: bool = false;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Empty,

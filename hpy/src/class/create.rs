@@ -3,7 +3,7 @@
 
 use core::mem::{ManuallyDrop, MaybeUninit};
 
-use super::typed::CacheEntry;
+use super::typed::{PendingTypedStore, TYPED_ENTRY};
 use super::{Field, HPyClass, Ref, TypedField};
 use crate::{HPyResult, Handle};
 
@@ -29,9 +29,14 @@ use crate::{HPyResult, Handle};
 ///     }
 /// }
 /// ```
-pub struct WithFields<'ctx, T> {
+pub struct WithFields<'ctx, T: HPyClass> {
     value: T,
     fields: PendingFields<'ctx>,
+    /// The cache entries of the objects set through `TypedField`s, by
+    /// their index in `fields`: nothing at all for a class without
+    /// `TypedField`s, so that their builders stay as small (and as cheap
+    /// to move) as before.
+    typed: T::TypedPending,
 }
 
 /// How many of a [`WithFields`]'s objects are kept inline (the rest go to
@@ -41,16 +46,16 @@ pub struct WithFields<'ctx, T> {
 /// `free` per instance, about a sixth of creating one (callgrind,
 /// `bench/object-costs`), where moving four more words costs a few
 /// instructions.
-const INLINE_FIELDS: usize = 4;
+pub(crate) const INLINE_FIELDS: usize = 4;
 
 /// The objects a [`WithFields`] will store: (offset of the `Field` in the
-/// value, object, its cache entry: empty for a `Field`, the object's block
-/// for a `TypedField`), the first [`INLINE_FIELDS`] inline, in order. The
+/// value, with [`TYPED_ENTRY`] set for a `TypedField`'s, object), the
+/// first [`INLINE_FIELDS`] inline, in order. The
 /// inline entries are kept without an `Option` tag each: `len` says how
 /// many are written, so storing them is a loop the compiler unrolls (or
 /// folds, when the number of `set`s is known), with no tag to test and no
 /// array of options to drop.
-pub(crate) type Pending<'ctx> = (usize, Handle<'ctx>, CacheEntry);
+pub(crate) type Pending<'ctx> = (usize, Handle<'ctx>);
 
 pub(crate) struct PendingFields<'ctx> {
     /// Entries `0..min(len, INLINE_FIELDS)` are written.
@@ -80,21 +85,27 @@ impl<'ctx> PendingFields<'ctx> {
         self.len += 1;
     }
 
-    /// Calls `f` with each (offset, object, cache entry), in the order
-    /// they were set.
+    /// How many objects were set.
     #[inline(always)]
-    pub(crate) fn for_each(self, mut f: impl FnMut(usize, Handle<'ctx>, CacheEntry)) {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Calls `f` with each (index, offset, object), in the order they
+    /// were set.
+    #[inline(always)]
+    pub(crate) fn for_each(self, mut f: impl FnMut(usize, usize, Handle<'ctx>)) {
         let mut this = ManuallyDrop::new(self);
         let inline = this.len.min(INLINE_FIELDS);
-        for entry in &this.inline[..inline] {
+        for (index, entry) in this.inline[..inline].iter().enumerate() {
             // SAFETY: entries below `len` are written, and each is read
             // once: `this` is never dropped, so its entries are not either.
-            let (offset, h, target) = unsafe { entry.assume_init_read() };
-            f(offset, h, target);
+            let (offset, h) = unsafe { entry.assume_init_read() };
+            f(index, offset, h);
         }
         if this.len > INLINE_FIELDS {
-            for (offset, h, target) in core::mem::take(&mut this.rest) {
-                f(offset, h, target);
+            for (i, (offset, h)) in core::mem::take(&mut this.rest).into_iter().enumerate() {
+                f(INLINE_FIELDS + i, offset, h);
             }
         }
     }
@@ -118,6 +129,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         WithFields {
             value,
             fields: PendingFields::new(),
+            typed: Default::default(),
         }
     }
 
@@ -129,7 +141,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     // (value and pending objects) on every call otherwise.
     #[inline(always)]
     pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
-        self.add(field, obj, CacheEntry::EMPTY, "WithFields::set");
+        self.add(field, obj, 0, "WithFields::set");
         self
     }
 
@@ -159,7 +171,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     /// If `field` returns a `Field` that is not part of the value.
     #[inline(always)]
     pub fn put(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> &mut Self {
-        self.add(field, obj, CacheEntry::EMPTY, "WithFields::put");
+        self.add(field, obj, 0, "WithFields::put");
         self
     }
 
@@ -226,25 +238,19 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
              `const TYPED: bool = true`",
             T::INFO.python_name()
         );
-        let entry = obj.cache_entry();
-        self.add(|v| field(v).field(), obj.handle().dup(), entry, what);
+        self.typed.put(self.fields.len(), obj.cache_entry());
+        self.add(|v| field(v).field(), obj.handle().dup(), TYPED_ENTRY, what);
     }
 
     #[inline(always)]
-    fn add(
-        &mut self,
-        field: impl FnOnce(&T) -> &Field,
-        obj: Handle<'ctx>,
-        entry: CacheEntry,
-        what: &str,
-    ) {
+    fn add(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>, tag: usize, what: &str) {
         let start = &self.value as *const T as usize;
         let at = field(&self.value) as *const Field as usize;
         assert!(
             at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
             "{what}: the Field is not part of the value"
         );
-        self.fields.push((at - start, obj, entry));
+        self.fields.push(((at - start) | tag, obj));
     }
 
     /// The value, for reading while the fields are being chosen.
@@ -253,8 +259,8 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     }
 
     #[inline(always)]
-    pub(crate) fn into_parts(self) -> (T, PendingFields<'ctx>) {
-        (self.value, self.fields)
+    pub(crate) fn into_parts(self) -> (T, PendingFields<'ctx>, T::TypedPending) {
+        (self.value, self.fields, self.typed)
     }
 }
 

@@ -48,6 +48,11 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     const TYPED_FIELDS: bool = false;
 
+    /// Where a `WithFields` of the class keeps its `TypedField` objects'
+    /// cache entries: nothing unless `TYPED_FIELDS`.
+    #[doc(hidden)]
+    type TypedPending: super::PendingTypedStore;
+
     /// How `tp_traverse` reaches fields the value holds outside the slots
     /// (see `impl_::class::VisitValue`); `None` for most classes.
     #[doc(hidden)]

@@ -40,5 +40,8 @@ pub use guard::{Ref, RefMut};
 pub(crate) use layout::CANARY;
 pub use layout::{ClassData, FrozenClass, HPyClass};
 pub use store::{ObjectStore, Stored};
-pub(crate) use typed::CacheEntry;
 pub use typed::TypedField;
+pub(crate) use typed::{CacheEntry, TYPED_ENTRY};
+pub use typed::{
+    NoTypedPending, PendingTypedStore, PickTyped, PickTypedPending, TypedPendingEntries,
+};

@@ -129,6 +129,98 @@ pub struct CacheEntry {
     pub(crate) class: usize,
 }
 
+impl Default for CacheEntry {
+    fn default() -> Self {
+        CacheEntry::EMPTY
+    }
+}
+
+/// Marks the offset of a `WithFields` entry stored through a `TypedField`
+/// (its cache entry is in the builder's `TypedPending`). No value is that
+/// large.
+pub(crate) const TYPED_ENTRY: usize = 1 << (usize::BITS - 1);
+
+/// Where a [`WithFields`] keeps the cache entries of the objects it will
+/// store in `TypedField`s, by their index among its objects: nothing for a
+/// class without `TypedField`s (`HPyClass::TypedPending`, chosen by
+/// `#[hpy_class]` through [`PickTypedPending`]).
+pub trait PendingTypedStore: Default {
+    /// Keeps `entry` for the object with index `index`.
+    fn put(&mut self, index: usize, entry: CacheEntry);
+    /// The entry kept for `index` (empty if none).
+    fn get(&self, index: usize) -> CacheEntry;
+}
+
+/// The [`PendingTypedStore`] of a class without `TypedField`s: nothing.
+#[derive(Default)]
+pub struct NoTypedPending;
+
+impl PendingTypedStore for NoTypedPending {
+    #[inline(always)]
+    fn put(&mut self, _: usize, _: CacheEntry) {
+        unreachable!("a class without TypedFields never sets one (`set_typed` checks it first)")
+    }
+
+    #[inline(always)]
+    fn get(&self, _: usize) -> CacheEntry {
+        CacheEntry::EMPTY
+    }
+}
+
+/// The [`PendingTypedStore`] of a class with `TypedField`s: an entry per
+/// inline object of the builder, the rest in a `Vec`.
+#[derive(Default)]
+pub struct TypedPendingEntries {
+    inline: [CacheEntry; super::create::INLINE_FIELDS],
+    rest: Vec<CacheEntry>,
+}
+
+impl PendingTypedStore for TypedPendingEntries {
+    #[inline(always)]
+    fn put(&mut self, index: usize, entry: CacheEntry) {
+        match self.inline.get_mut(index) {
+            Some(slot) => *slot = entry,
+            None => {
+                let i = index - self.inline.len();
+                if self.rest.len() <= i {
+                    self.rest.resize(i + 1, CacheEntry::EMPTY);
+                }
+                self.rest[i] = entry;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn get(&self, index: usize) -> CacheEntry {
+        match self.inline.get(index) {
+            Some(entry) => *entry,
+            None => self
+                .rest
+                .get(index - self.inline.len())
+                .copied()
+                .unwrap_or(CacheEntry::EMPTY),
+        }
+    }
+}
+
+/// Chooses a class's [`PendingTypedStore`] from whether it has
+/// `TypedField`s: `<PickTyped<{ TYPED_FIELDS }> as PickTypedPending>::Store`.
+pub struct PickTyped<const TYPED: bool>;
+
+/// See [`PickTyped`].
+pub trait PickTypedPending {
+    /// The store.
+    type Store: PendingTypedStore;
+}
+
+impl PickTypedPending for PickTyped<false> {
+    type Store = NoTypedPending;
+}
+
+impl PickTypedPending for PickTyped<true> {
+    type Store = TypedPendingEntries;
+}
+
 /// A non-null `block` for a class whose instances have no block (a
 /// zero-sized value without fields): nothing is read through it.
 const NO_BLOCK: *const u8 = core::ptr::NonNull::<u8>::dangling().as_ptr();

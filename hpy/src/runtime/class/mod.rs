@@ -79,3 +79,4 @@ pub use static_methods::{missing_class, split_class, ClassLevel, Kind};
 
 pub use crate::abi::properties::PropertyMethods;
 pub use crate::class::ClassData;
+pub use crate::class::{NoTypedPending, PickTyped, PickTypedPending, TypedPendingEntries};
