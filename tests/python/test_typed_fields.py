@@ -37,6 +37,18 @@ def test_get_after_construction(hpyrs_classes):
     assert empty.knot() is None
 
 
+def test_more_typed_fields_than_the_builder_keeps_inline(hpyrs_classes):
+    # WithFields keeps four objects inline: the fifth and sixth TypedField
+    # objects (after an untyped one) take the builder's spill path.
+    m = hpyrs_classes
+    label = object()
+    knots = [m.Knot(i, str(i)) for i in range(6)]
+    c = m.Chain(label, knots)
+    assert c.values() == [0, 1, 2, 3, 4, 5]
+    assert c.label() is label
+    assert m.Chain(label, knots[:2]).values() == [0, 1, None, None, None, None]
+
+
 def test_set_typed_replaces_and_clears(hpyrs_classes):
     m = hpyrs_classes
     a, b = m.Knot(1, "a"), m.Knot(2, "b")

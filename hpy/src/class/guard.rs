@@ -186,7 +186,9 @@ macro_rules! guard_methods {
             }
 
             /// Reads a [`TypedField`] of this object: its object's value,
-            /// with no HPy call (a few loads and compares); `None` if the
+            /// with no HPy call on CPython (a few loads and compares; on
+            /// PyPy, which can destroy an object that is still referenced,
+            /// it first asks HPy where the object's data is); `None` if the
             /// field holds no object, or one whose value the interpreter
             /// destroyed although it is still referenced (PyPy).
             ///

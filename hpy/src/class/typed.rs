@@ -27,12 +27,16 @@
 //! it (`WithFields::set_typed`), so no `&U` read from it is alive then.
 //!
 //! Where the interpreter may destroy an object another still references
-//! (PyPy runs `tp_destroy` after `__del__` even when `__del__` kept the
-//! object, and then lets the GC free its storage), an owner holding
-//! `TypedField`s gets a `tp_destroy` of its own (`Quirk::DestroysReferenced`):
-//! PyPy finalizes objects in topological order, so a target is finalized
-//! only after every finalizable owner that references it (or with it, in a
-//! cycle), and a destroyed owner refuses every borrow.
+//! (`Quirk::DestroysReferenced`: PyPy runs `tp_destroy` after `__del__`
+//! even when `__del__` brought the object, or one referring to it, back,
+//! and then lets the GC free its storage), a read first asks HPy where the
+//! object's data is and follows the entry only if that is still its block
+//! (`Ref::get_typed`). Elsewhere the slot's reference keeps the block
+//! alive, and the read makes no HPy call.
+//!
+//! At construction, the entries wait in the builder's
+//! [`PendingTypedStore`], which is zero-sized for a class without
+//! `TypedField`s.
 
 use core::marker::PhantomData;
 
@@ -49,7 +53,9 @@ use super::{FrozenClass, Ref, RefMut, WithFields};
 /// garbage collector sees (so cycles are collected); it also remembers
 /// where that object's Rust value is, in the instance beside the slot. A
 /// `Field` read costs a new handle (`HPyField_Load`), a type check and a
-/// close; a `TypedField` read is a few loads and compares.
+/// close; a `TypedField` read is a few loads and compares on CPython (on
+/// PyPy it still asks HPy where the object's data is, see
+/// [`Ref::get_typed`]).
 ///
 /// Written at construction ([`WithFields::set_typed`]) or through an
 /// exclusive borrow of the owner ([`RefMut::set_typed`]); read through any

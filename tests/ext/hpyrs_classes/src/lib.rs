@@ -1555,6 +1555,46 @@ fn knot_nest<'ctx>(ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
     Ok(kept.filter(|k| !k.is_none()))
 }
 
+/// A frozen class with more `TypedField`s than a `WithFields` keeps
+/// inline, set after an untyped `Field` (the builder's indices).
+#[hpy_class(module = "hpyrs_classes", frozen)]
+struct Chain {
+    label: Field,
+    knots: [TypedField<Knot>; 6],
+}
+
+#[hpy_methods]
+impl Chain {
+    #[new]
+    fn new<'ctx>(
+        label: &Handle<'ctx>,
+        knots: Vec<Handle<'ctx>>,
+    ) -> HPyResult<WithFields<'ctx, Chain>> {
+        let chain = Chain {
+            label: Field::new(),
+            knots: Default::default(),
+        };
+        let mut new = WithFields::new(chain);
+        new.put(|c| &c.label, label.dup());
+        for (i, knot) in knots.iter().take(6).enumerate() {
+            new.put_typed(|c| &c.knots[i], &knot.extract::<Ref<'_, '_, Knot>>()?);
+        }
+        Ok(new)
+    }
+
+    /// Each knot's value (None where none was given).
+    fn values(slf: Ref<'_, '_, Self>) -> Vec<Option<i64>> {
+        slf.knots
+            .iter()
+            .map(|f| slf.get_typed(f).map(|k| k.value))
+            .collect()
+    }
+
+    fn label<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load(&slf.label)
+    }
+}
+
 /// (dropped `Knot`s, dropped `Holder`s).
 #[hpy_method]
 fn typed_counts() -> (isize, isize) {
@@ -1575,7 +1615,7 @@ hpy_module! {
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
         Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
         Phoenix, Sealed, Knot, Holder, FrozenHolder,
-        PhoenixKnot, PhoenixHolder,
+        PhoenixKnot, PhoenixHolder, Chain,
     ],
     globals: [PHOENIX_NEST, PHOENIX_CALLBACK, KNOT_NEST],
     exec: init,
