@@ -97,6 +97,18 @@ def test_subclass_instance_stored(hpyrs_classes):
     assert h.knot().twice() == 10
 
 
+def test_rust_subclass_instance_stored(hpyrs_classes):
+    # A Rust subclass (`extends = Knot`): its Knot block is not at the start
+    # of its data, and it is what the cache names.
+    m = hpyrs_classes
+    b = m.BigKnot(11, 4)
+    h = m.Holder(b)
+    assert (h.value(), h.name(), h.knot().extra) == (11, "big 11", 4)
+    h.set(m.BigKnot(12, 5))
+    assert h.value() == 12 and h.value_loaded() == 12
+    assert m.FrozenHolder(b).knot_value() == 11
+
+
 def test_other_class_in_the_same_instance(hpyrs_classes):
     m = hpyrs_classes
     h = m.Holder()

@@ -1251,6 +1251,16 @@ struct Knot {
     back: Field,
 }
 
+impl Default for Knot {
+    fn default() -> Self {
+        Knot {
+            value: 0,
+            name: String::new(),
+            back: Field::new(),
+        }
+    }
+}
+
 impl Drop for Knot {
     fn drop(&mut self) {
         DROPPED_KNOTS.fetch_add(1, Ordering::Relaxed);
@@ -1595,6 +1605,33 @@ impl Chain {
     }
 }
 
+/// A Rust subclass of `Knot`: its instances are stored through
+/// `TypedField<Knot>`s as `Knot`s.
+#[hpy_class(module = "hpyrs_classes", extends = Knot, frozen)]
+struct BigKnot {
+    extra: i64,
+}
+
+#[hpy_methods]
+impl BigKnot {
+    #[new]
+    fn new(value: i64, extra: i64) -> (BigKnot, Knot) {
+        (
+            BigKnot { extra },
+            Knot {
+                value,
+                name: format!("big {value}"),
+                back: Field::new(),
+            },
+        )
+    }
+
+    #[getter]
+    fn extra(&self) -> i64 {
+        self.extra
+    }
+}
+
 /// (dropped `Knot`s, dropped `Holder`s).
 #[hpy_method]
 fn typed_counts() -> (isize, isize) {
@@ -1615,7 +1652,7 @@ hpy_module! {
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
         Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
         Phoenix, Sealed, Knot, Holder, FrozenHolder,
-        PhoenixKnot, PhoenixHolder, Chain,
+        PhoenixKnot, PhoenixHolder, Chain, BigKnot,
     ],
     globals: [PHOENIX_NEST, PHOENIX_CALLBACK, KNOT_NEST],
     exec: init,
