@@ -313,10 +313,25 @@ impl HPyClassImpl<'_> {
             "the layout facts below are computed from the struct itself; this impl is the only \
              one the class gets",
         );
+        let frozen_impl = frozen.then(|| {
+            let frozen_safety = crate::utils::safety(
+                "`frozen`: `FROZEN` is true, so no `RefMut` of the class compiles",
+            );
+            quote! {
+                #frozen_safety
+                unsafe impl ::__hpy::FrozenClass for #ident {}
+            }
+        });
         quote! {
         #class_safety
         unsafe impl ::__hpy::HPyClass for #ident {
             const FIELD_SLOTS: usize = 0 #(+ ::__hpy::impl_::class::FieldProbe::<#field_types>::SLOTS)*;
+
+            const TYPED_FIELDS: bool = false #(|| ::__hpy::impl_::class::FieldProbe::<#field_types>::TYPED)*;
+
+            type TypedPending = <::__hpy::impl_::class::PickTyped<
+                { <Self as ::__hpy::HPyClass>::TYPED_FIELDS },
+            > as ::__hpy::impl_::class::PickTypedPending>::Store;
 
             const FROZEN: bool = #frozen;
 
@@ -341,6 +356,7 @@ impl HPyClassImpl<'_> {
 
             #extra
         }
+        #frozen_impl
             }
     }
 }

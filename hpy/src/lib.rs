@@ -77,7 +77,8 @@ pub use args::VarArgs;
 pub use buffer::Buffer;
 pub use builder::{ListBuilder, TupleBuilder};
 pub use class::{
-    type_object, Field, FieldSlots, HPyClass, ObjectStore, Ref, RefMut, Stored, WithFields,
+    type_object, Field, FieldSlots, FrozenClass, HPyClass, ObjectStore, Ref, RefMut, Stored,
+    TypedField, WithFields,
 };
 pub use context::{constant_by_name, Context};
 pub use convert::{FromHPy, FrozenSet, IntoHPy};

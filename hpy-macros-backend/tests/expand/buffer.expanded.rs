@@ -24,6 +24,11 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Array {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<f64>>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || ::hpy::impl_::class::FieldProbe::<Vec<f64>>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Array,

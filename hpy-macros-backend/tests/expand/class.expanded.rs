@@ -35,6 +35,12 @@ const _: () = {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<String>::SLOTS;
+        const TYPED_FIELDS: bool = false || ::hpy::impl_::class::FieldProbe::<i64>::TYPED
+            || ::hpy::impl_::class::FieldProbe::<i64>::TYPED
+            || ::hpy::impl_::class::FieldProbe::<String>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Counter,
@@ -657,6 +663,11 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Resettable {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<u32>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<Field>::SLOTS;
+        const TYPED_FIELDS: bool = false || ::hpy::impl_::class::FieldProbe::<u32>::TYPED
+            || ::hpy::impl_::class::FieldProbe::<Field>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Resettable,
@@ -896,6 +907,11 @@ const _: () = {
     /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Tagged {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Tagged,

@@ -31,6 +31,11 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Version {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
+        const TYPED_FIELDS: bool = false || ::hpy::impl_::class::FieldProbe::<i64>::TYPED
+            || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = true;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Version,
@@ -60,6 +65,8 @@ const _: () = {
             ::core::option::Option::None
         }
     }
+    /// SAFETY: `frozen`: `FROZEN` is true, so no `RefMut` of the class compiles
+    unsafe impl ::hpy::FrozenClass for Version {}
     #[allow(non_camel_case_types)]
     struct __HpyMember_major;
     impl ::hpy::impl_::class::MemberField for __HpyMember_major {
@@ -533,6 +540,11 @@ const _: () = {
     /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Point,

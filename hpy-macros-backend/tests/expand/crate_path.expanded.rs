@@ -86,6 +86,11 @@ const _: () = {
     unsafe impl crate::sdk::hpy::HPyClass for Counter {
         const FIELD_SLOTS: usize = 0
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || crate::sdk::hpy::impl_::class::FieldProbe::<i64>::TYPED;
+        type TypedPending = <crate::sdk::hpy::impl_::class::PickTyped<
+            { <Self as crate::sdk::hpy::HPyClass>::TYPED_FIELDS },
+        > as crate::sdk::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<
             crate::sdk::hpy::impl_::class::VisitValueFn,

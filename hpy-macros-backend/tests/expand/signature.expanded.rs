@@ -191,6 +191,11 @@ const _: () = {
     /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Point {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<f64>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || ::hpy::impl_::class::FieldProbe::<f64>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Point,

@@ -26,6 +26,11 @@ const _: () = {
     /// SAFETY: the layout facts below are computed from the struct itself; this impl is the only one the class gets
     unsafe impl ::hpy::HPyClass for Num {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Num,
@@ -865,6 +870,11 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Seq {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<i64>>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || ::hpy::impl_::class::FieldProbe::<Vec<i64>>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Seq,
@@ -1243,6 +1253,11 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Map {
         const FIELD_SLOTS: usize = 0
             + ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::SLOTS;
+        const TYPED_FIELDS: bool = false
+            || ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::TYPED;
+        type TypedPending = <::hpy::impl_::class::PickTyped<
+            { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
+        > as ::hpy::impl_::class::PickTypedPending>::Store;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Map,

@@ -102,6 +102,14 @@ pub(crate) enum Quirk {
     /// object"): a class with no pickling hook of its own gets a
     /// `__getstate__` that refuses as CPython does.
     PicklesUnknownState = 1 << 16,
+    /// An object can be destroyed (`tp_destroy`) while another still
+    /// references it, and its storage is then freed although the object
+    /// lives on: PyPy 7.3.19 runs `tp_destroy` right after `__del__` even
+    /// when `__del__` brought the object (or one referring to it) back,
+    /// and detaches the storage (issue 25's N2). A `TypedField` read there
+    /// first asks HPy where the object's data is (`HPyField_Load`,
+    /// `_HPy_AsStruct_Object`, a close) before it touches the cached block.
+    DestroysReferenced = 1 << 17,
 }
 
 /// The quirks of one host: see [`Quirk`] for each.
@@ -152,7 +160,8 @@ impl HostProfile {
         .with(Quirk::GlobalStoreLeaks)
         .with(Quirk::DocSignaturesUnread)
         .with(Quirk::NoThreadAttach)
-        .with(Quirk::PicklesUnknownState);
+        .with(Quirk::PicklesUnknownState)
+        .with(Quirk::DestroysReferenced);
 
     /// PyPy 7.3.19's debug mode.
     pub(crate) const PYPY_DEBUG: HostProfile = HostProfile::PYPY

@@ -3,7 +3,8 @@
 
 use core::mem::{ManuallyDrop, MaybeUninit};
 
-use super::{Field, HPyClass, Ref};
+use super::typed::{PendingTypedStore, TYPED_ENTRY};
+use super::{Field, HPyClass, Ref, TypedField};
 use crate::{HPyResult, Handle};
 
 /// A value for a new instance of `T` together with objects for its
@@ -28,9 +29,14 @@ use crate::{HPyResult, Handle};
 ///     }
 /// }
 /// ```
-pub struct WithFields<'ctx, T> {
+pub struct WithFields<'ctx, T: HPyClass> {
     value: T,
     fields: PendingFields<'ctx>,
+    /// The cache entries of the objects set through `TypedField`s, by
+    /// their index in `fields`: nothing at all for a class without
+    /// `TypedField`s, so that their builders stay as small (and as cheap
+    /// to move) as before.
+    typed: T::TypedPending,
 }
 
 /// How many of a [`WithFields`]'s objects are kept inline (the rest go to
@@ -40,19 +46,22 @@ pub struct WithFields<'ctx, T> {
 /// `free` per instance, about a sixth of creating one (callgrind,
 /// `bench/object-costs`), where moving four more words costs a few
 /// instructions.
-const INLINE_FIELDS: usize = 4;
+pub(crate) const INLINE_FIELDS: usize = 4;
 
 /// The objects a [`WithFields`] will store: (offset of the `Field` in the
-/// value, object), the first [`INLINE_FIELDS`] inline, in order. The
+/// value, with [`TYPED_ENTRY`] set for a `TypedField`'s, object), the
+/// first [`INLINE_FIELDS`] inline, in order. The
 /// inline entries are kept without an `Option` tag each: `len` says how
 /// many are written, so storing them is a loop the compiler unrolls (or
 /// folds, when the number of `set`s is known), with no tag to test and no
 /// array of options to drop.
+pub(crate) type Pending<'ctx> = (usize, Handle<'ctx>);
+
 pub(crate) struct PendingFields<'ctx> {
     /// Entries `0..min(len, INLINE_FIELDS)` are written.
-    inline: [MaybeUninit<(usize, Handle<'ctx>)>; INLINE_FIELDS],
+    inline: [MaybeUninit<Pending<'ctx>>; INLINE_FIELDS],
     len: usize,
-    rest: Vec<(usize, Handle<'ctx>)>,
+    rest: Vec<Pending<'ctx>>,
 }
 
 impl<'ctx> PendingFields<'ctx> {
@@ -66,7 +75,7 @@ impl<'ctx> PendingFields<'ctx> {
     }
 
     #[inline(always)]
-    fn push(&mut self, entry: (usize, Handle<'ctx>)) {
+    fn push(&mut self, entry: Pending<'ctx>) {
         match self.inline.get_mut(self.len) {
             Some(free) => {
                 free.write(entry);
@@ -76,20 +85,27 @@ impl<'ctx> PendingFields<'ctx> {
         self.len += 1;
     }
 
-    /// Calls `f` with each (offset, object), in the order they were set.
+    /// How many objects were set.
     #[inline(always)]
-    pub(crate) fn for_each(self, mut f: impl FnMut(usize, Handle<'ctx>)) {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Calls `f` with each (index, offset, object), in the order they
+    /// were set.
+    #[inline(always)]
+    pub(crate) fn for_each(self, mut f: impl FnMut(usize, usize, Handle<'ctx>)) {
         let mut this = ManuallyDrop::new(self);
         let inline = this.len.min(INLINE_FIELDS);
-        for entry in &this.inline[..inline] {
+        for (index, entry) in this.inline[..inline].iter().enumerate() {
             // SAFETY: entries below `len` are written, and each is read
             // once: `this` is never dropped, so its entries are not either.
             let (offset, h) = unsafe { entry.assume_init_read() };
-            f(offset, h);
+            f(index, offset, h);
         }
         if this.len > INLINE_FIELDS {
-            for (offset, h) in core::mem::take(&mut this.rest) {
-                f(offset, h);
+            for (i, (offset, h)) in core::mem::take(&mut this.rest).into_iter().enumerate() {
+                f(INLINE_FIELDS + i, offset, h);
             }
         }
     }
@@ -113,6 +129,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         WithFields {
             value,
             fields: PendingFields::new(),
+            typed: Default::default(),
         }
     }
 
@@ -124,7 +141,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     // (value and pending objects) on every call otherwise.
     #[inline(always)]
     pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
-        self.add(field, obj, "WithFields::set");
+        self.add(field, obj, 0, "WithFields::set");
         self
     }
 
@@ -154,19 +171,86 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     /// If `field` returns a `Field` that is not part of the value.
     #[inline(always)]
     pub fn put(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> &mut Self {
-        self.add(field, obj, "WithFields::put");
+        self.add(field, obj, 0, "WithFields::put");
+        self
+    }
+
+    /// Stores the object `obj` borrows in the [`TypedField`] `field` picks
+    /// out of the value: [`Ref::get_typed`] then reads it with no HPy call.
+    ///
+    /// ```
+    /// use hpy::{hpy_class, Ref, TypedField, WithFields};
+    ///
+    /// #[hpy_class(module = "tree", frozen)]
+    /// struct Leaf {
+    ///     weight: f64,
+    /// }
+    ///
+    /// #[hpy_class(module = "tree", frozen)]
+    /// struct Branch {
+    ///     left: TypedField<Leaf>,
+    ///     right: Option<TypedField<Leaf>>,
+    /// }
+    ///
+    /// fn branch<'ctx>(left: &Ref<'_, 'ctx, Leaf>) -> WithFields<'ctx, Branch> {
+    ///     let value = Branch { left: TypedField::new(), right: None };
+    ///     WithFields::new(value).set_typed(|b| &b.left, left)
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    /// If `field` returns a `TypedField` that is not part of the value.
+    #[inline(always)]
+    pub fn set_typed<U: HPyClass>(
+        mut self,
+        field: impl FnOnce(&T) -> &TypedField<U>,
+        obj: &Ref<'_, 'ctx, U>,
+    ) -> Self {
+        self.add_typed(field, obj, "WithFields::set_typed");
+        self
+    }
+
+    /// [`set_typed`](Self::set_typed) in place, as [`put`](Self::put) is
+    /// [`set`](Self::set).
+    ///
+    /// # Panics
+    /// If `field` returns a `TypedField` that is not part of the value.
+    #[inline(always)]
+    pub fn put_typed<U: HPyClass>(
+        &mut self,
+        field: impl FnOnce(&T) -> &TypedField<U>,
+        obj: &Ref<'_, 'ctx, U>,
+    ) -> &mut Self {
+        self.add_typed(field, obj, "WithFields::put_typed");
         self
     }
 
     #[inline(always)]
-    fn add(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>, what: &str) {
+    fn add_typed<U: HPyClass>(
+        &mut self,
+        field: impl FnOnce(&T) -> &TypedField<U>,
+        obj: &Ref<'_, 'ctx, U>,
+        what: &str,
+    ) {
+        assert!(
+            T::TYPED_FIELDS,
+            "{what}: {} has no cache for TypedFields: a FieldSlots type holding one must say \
+             `const TYPED: bool = true`",
+            T::INFO.python_name()
+        );
+        self.typed.put(self.fields.len(), obj.cache_entry());
+        self.add(|v| field(v).field(), obj.handle().dup(), TYPED_ENTRY, what);
+    }
+
+    #[inline(always)]
+    fn add(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>, tag: usize, what: &str) {
         let start = &self.value as *const T as usize;
         let at = field(&self.value) as *const Field as usize;
         assert!(
             at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
             "{what}: the Field is not part of the value"
         );
-        self.fields.push((at - start, obj));
+        self.fields.push(((at - start) | tag, obj));
     }
 
     /// The value, for reading while the fields are being chosen.
@@ -175,8 +259,8 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     }
 
     #[inline(always)]
-    pub(crate) fn into_parts(self) -> (T, PendingFields<'ctx>) {
-        (self.value, self.fields)
+    pub(crate) fn into_parts(self) -> (T, PendingFields<'ctx>, T::TypedPending) {
+        (self.value, self.fields, self.typed)
     }
 }
 

@@ -7,6 +7,7 @@ use core::ptr::NonNull;
 
 use hpy_sys::{HPy, HPyField};
 
+use super::typed::CacheEntry;
 use super::{ClassData, HPyClass};
 use crate::Handle;
 
@@ -170,6 +171,18 @@ impl Field {
         let clear = value._i == 0;
         // SAFETY: forwarded.
         let slot = match unsafe { self.slot_in(data) } {
+            // SAFETY: forwarded; a slot of the block.
+            Some(slot) if unsafe { holds_typed(data, slot) } => {
+                // A name moved in from another instance, whose slot here
+                // keeps a `TypedField`'s object: that slot is not this
+                // field's to overwrite (a `&U` read from it may be alive).
+                if clear {
+                    self.slot.set(0);
+                    return;
+                }
+                // SAFETY: forwarded.
+                unsafe { self.claim_slot(data) }
+            }
             Some(slot) => slot,
             None if clear => {
                 self.slot.set(0);
@@ -178,6 +191,9 @@ impl Field {
             // SAFETY: forwarded.
             None => unsafe { self.claim_slot(data) },
         };
+        // SAFETY: forwarded; an untyped store: the slot's entry says so
+        // before the slot changes.
+        unsafe { set_entry(data, slot, CacheEntry::EMPTY) };
         let ctx = owner.context();
         // SAFETY: a slot of `owner`'s block; HPy takes its own reference to
         // `value` and releases the previous one.
@@ -188,19 +204,86 @@ impl Field {
         }
     }
 
+    /// Stores `value` (NULL: clears) through a [`TypedField`](super::TypedField)
+    /// whose name this is, with `entry` naming its block and class (only
+    /// the class when clearing): the slot and its cache entry change
+    /// together.
+    ///
+    /// # Safety
+    /// As `store_inside`; moreover no `&U` read from this instance's cache
+    /// is alive (the owner is borrowed exclusively, or not yet shared).
+    pub(crate) unsafe fn store_typed<T: HPyClass>(
+        &self,
+        owner: &Handle<'_>,
+        data: NonNull<ClassData<T>>,
+        value: HPy,
+        entry: CacheEntry,
+    ) {
+        assert!(
+            T::TYPED_FIELDS,
+            "hpy::TypedField: {} has no cache for TypedFields: a FieldSlots type holding one \
+             must say `const TYPED: bool = true`",
+            T::INFO.python_name()
+        );
+        let clear = value._i == 0;
+        // SAFETY: forwarded.
+        let slot = match unsafe { self.slot_in(data) } {
+            Some(slot)
+                // SAFETY: forwarded; a slot of the block and its entry (the
+                // class has the cache: asserted above).
+                if unsafe { (*slot)._i != 0 && (*entry_of(data, slot)).class != entry.class } =>
+            {
+                // A name moved in from another instance, whose slot here
+                // keeps a `Field`'s object, or another class's: leave it to
+                // the field that stored it.
+                if clear {
+                    self.slot.set(0);
+                    return;
+                }
+                // SAFETY: forwarded.
+                unsafe { self.claim_slot(data) }
+            }
+            Some(slot) => slot,
+            None if clear => {
+                self.slot.set(0);
+                return;
+            }
+            // SAFETY: forwarded.
+            None => unsafe { self.claim_slot(data) },
+        };
+        // SAFETY: forwarded. The entry is emptied before the store, which
+        // may release the previous object and run code, and names the new
+        // object only once the slot holds it.
+        unsafe { set_entry(data, slot, CacheEntry::EMPTY) };
+        let ctx = owner.context();
+        // SAFETY: a slot of `owner`'s block; HPy takes its own reference to
+        // `value` and releases the previous one.
+        unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner.as_raw(), slot, value) }
+        if clear {
+            self.slot.set(0);
+        } else {
+            // SAFETY: forwarded; the slot now holds the object of `entry`.
+            unsafe { set_entry(data, slot, entry) };
+        }
+    }
+
     /// Stores `value` in this field of a new instance, handing its
     /// reference over to the slot where the ABI can (the CPython ABI: no
     /// incref for the store and decref for the handle's close; the
-    /// universal ABI stores and closes).
+    /// universal ABI stores and closes). `entry` names `value`'s block when
+    /// the field is a [`TypedField`](super::TypedField)'s, else it is
+    /// [`CacheEntry::EMPTY`].
     ///
     /// # Safety
-    /// As `store_inside`; `owner` is the new instance.
+    /// As `store_inside`; `owner` is the new instance; a typed `entry` is
+    /// `value`'s.
     #[inline(always)]
     pub(crate) unsafe fn store_new_owned<T: HPyClass>(
         &self,
         owner: &Handle<'_>,
         data: NonNull<ClassData<T>>,
         value: Handle<'_>,
+        entry: CacheEntry,
     ) {
         // SAFETY: forwarded.
         let slot = match unsafe { self.slot_in(data) } {
@@ -211,16 +294,57 @@ impl Field {
         // SAFETY: a slot of `owner`'s block, zero or stored by HPy.
         if unsafe { (*slot)._i } != 0 {
             // Only if the value named one slot twice (a `Field` moved in
-            // from another instance): replace, as a store does.
-            // SAFETY: forwarded; `value` closes as it drops.
-            return unsafe { self.store_inside(owner, data, value.as_raw()) };
+            // from another instance): as a store does.
+            // SAFETY: forwarded; `value` closes as it drops; nobody has
+            // read the new instance yet.
+            return unsafe {
+                if entry.is_typed() {
+                    self.store_typed(owner, data, value.as_raw(), entry)
+                } else {
+                    self.store_inside(owner, data, value.as_raw())
+                }
+            };
         }
         let ctx = owner.context();
         // SAFETY: an empty slot of `owner`'s block; `value` is an owned
-        // handle of the call's context, given up here.
+        // handle of the call's context, given up here; the entry is the
+        // slot's (a typed one only in a class with the cache: `set_typed`
+        // checked it).
         unsafe {
-            crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw())
+            set_entry(data, slot, CacheEntry::EMPTY);
+            crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw());
+            if entry.is_typed() {
+                set_entry(data, slot, entry);
+            }
         }
+    }
+
+    /// The slot number of this field in `data`'s instance and its cache
+    /// entry, if it names a slot and the class has the cache.
+    ///
+    /// # Safety
+    /// `data` is the whole block of a live instance of `T`.
+    #[inline(always)]
+    pub(crate) unsafe fn entry_in<T: HPyClass>(
+        &self,
+        data: NonNull<ClassData<T>>,
+    ) -> Option<CacheEntry> {
+        if !T::TYPED_FIELDS {
+            return None;
+        }
+        // SAFETY: forwarded.
+        let slot = unsafe { self.slot_in(data) }?;
+        // SAFETY: a slot of the block, zero or stored by HPy.
+        if unsafe { (*slot)._i } == 0 {
+            return None;
+        }
+        // SAFETY: forwarded; the slot's own entry.
+        Some(unsafe { *entry_of(data, slot) })
+    }
+
+    /// Panics unless this field lies in `data`'s value.
+    pub(crate) fn check_inside_of<T: HPyClass>(&self, data: NonNull<ClassData<T>>) {
+        self.check_inside(data)
     }
 
     /// Gives this field a free (empty) slot of `data`'s instance.
@@ -253,6 +377,51 @@ impl Default for Field {
     }
 }
 
+/// The cache entry of `slot`, one of `data`'s `Field` slots.
+///
+/// # Safety
+/// `data` is the whole block of a live instance of a class with
+/// `TYPED_FIELDS`; `slot` is one of its `Field` slots.
+#[inline(always)]
+unsafe fn entry_of<T: HPyClass>(
+    data: NonNull<ClassData<T>>,
+    slot: *mut HPyField,
+) -> *mut CacheEntry {
+    // SAFETY: forwarded: both pointers are into the same block.
+    unsafe {
+        let k = slot.offset_from(ClassData::slots(data.as_ptr())) as usize;
+        ClassData::typed_cache(data.as_ptr()).add(k)
+    }
+}
+
+/// Whether `slot` holds an object stored through a `TypedField`.
+///
+/// # Safety
+/// `data` is the whole block of a live instance of `T`; `slot` is one of
+/// its `Field` slots.
+#[inline(always)]
+unsafe fn holds_typed<T: HPyClass>(data: NonNull<ClassData<T>>, slot: *mut HPyField) -> bool {
+    // SAFETY: forwarded.
+    T::TYPED_FIELDS && unsafe { (*slot)._i != 0 && (*entry_of(data, slot)).is_typed() }
+}
+
+/// Sets the cache entry of `slot` (nothing in a class without the cache,
+/// where every entry is empty).
+///
+/// # Safety
+/// As [`holds_typed`]; a typed `entry` only in a class with the cache.
+#[inline(always)]
+unsafe fn set_entry<T: HPyClass>(
+    data: NonNull<ClassData<T>>,
+    slot: *mut HPyField,
+    entry: CacheEntry,
+) {
+    if T::TYPED_FIELDS {
+        // SAFETY: forwarded.
+        unsafe { *entry_of(data, slot) = entry };
+    }
+}
+
 /// Types that hold [`Field`]s, and how many: a class gets one slot per
 /// `Field` its fields' types can hold. Implemented for `Field`,
 /// `Option<T>` and `[T; N]`; implement it for a struct of your own that
@@ -281,6 +450,12 @@ impl Default for Field {
 pub trait FieldSlots {
     /// How many `Field`s a value of this type holds at most.
     const COUNT: usize;
+
+    /// Whether any of them is a [`TypedField`](super::TypedField): the
+    /// class then keeps a cache of their targets beside the slots. A type
+    /// holding `TypedField`s that leaves it `false` makes storing into them
+    /// panic.
+    const TYPED: bool = false;
 }
 
 impl FieldSlots for Field {
@@ -289,8 +464,10 @@ impl FieldSlots for Field {
 
 impl<T: FieldSlots> FieldSlots for Option<T> {
     const COUNT: usize = T::COUNT;
+    const TYPED: bool = T::TYPED;
 }
 
 impl<T: FieldSlots, const N: usize> FieldSlots for [T; N] {
     const COUNT: usize = T::COUNT * N;
+    const TYPED: bool = T::TYPED;
 }

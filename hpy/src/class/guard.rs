@@ -4,7 +4,8 @@
 use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
-use super::{ClassData, Field, HPyClass};
+use super::typed::{cached_value, CacheEntry};
+use super::{ClassData, Field, FrozenClass, HPyClass, TypedField};
 use crate::{Borrowed, FromHPy, HPyErr, HPyResult, Handle};
 
 #[cfg(doc)]
@@ -184,6 +185,103 @@ macro_rules! guard_methods {
                 unsafe { field.store_into(&self.owner, self.block(), value) }
             }
 
+            /// Reads a [`TypedField`] of this object: its object's value,
+            /// with no HPy call on CPython (a few loads and compares; on
+            /// PyPy, which can destroy an object that is still referenced,
+            /// it first asks HPy where the object's data is); `None` if the
+            /// field holds no object, or one whose value the interpreter
+            /// destroyed although it is still referenced (PyPy).
+            ///
+            /// The result lives as long as this borrow of the field, so no
+            /// store through an exclusive borrow of this object
+            /// ([`RefMut::set_typed`]) can drop the object meanwhile.
+            ///
+            /// ```
+            /// use hpy::{hpy_class, hpy_methods, Ref, TypedField};
+            ///
+            /// #[hpy_class(module = "algebra", frozen)]
+            /// struct Variable {
+            ///     value: f64,
+            /// }
+            ///
+            /// #[hpy_class(module = "algebra")]
+            /// struct Term {
+            ///     variable: TypedField<Variable>,
+            ///     coefficient: f64,
+            /// }
+            ///
+            /// #[hpy_methods]
+            /// impl Term {
+            ///     fn value(slf: Ref<'_, '_, Self>) -> Option<f64> {
+            ///         let variable = slf.get_typed(&slf.variable)?;
+            ///         Some(variable.value * slf.coefficient)
+            ///     }
+            /// }
+            /// ```
+            ///
+            /// # Panics
+            /// If `field` is not part of this object's value.
+            #[inline]
+            pub fn get_typed<'s, U: FrozenClass>(&self, field: &'s TypedField<U>) -> Option<&'s U> {
+                let data = self.block();
+                field.field().check_inside_of(data);
+                // SAFETY: the block of this live, borrowed instance.
+                let entry = unsafe { field.field().entry_in(data) }?;
+                if !entry.names::<U>() {
+                    return None;
+                }
+                if crate::abi::quirk_possible(crate::abi::Quirk::DestroysReferenced)
+                    && crate::abi::host_has(crate::abi::Quirk::DestroysReferenced)
+                    && !self.typed_target_alive::<U>(field, entry)
+                {
+                    return None;
+                }
+                // SAFETY: the entry of a non-empty slot of this instance,
+                // kept by the cache invariant; `U` is frozen; `'s` is a
+                // borrow of this object's value, so a guard of it lives as
+                // long: no `RefMut` (the only typed store after creation)
+                // until then, and an untyped store never replaces a typed
+                // slot's object.
+                unsafe { cached_value(entry) }
+            }
+
+            /// Loads the object of a [`TypedField`] as a handle
+            /// (`HPyField_Load`), for code that needs the object itself
+            /// (to return it, or store it in another instance); `None` if
+            /// it holds none.
+            ///
+            /// # Panics
+            /// If `field` is not part of this object's value.
+            pub fn load_typed<U: HPyClass>(&self, field: &TypedField<U>) -> Option<Handle<'ctx>> {
+                self.load(field.field())
+            }
+
+            /// Whether the object in `field`'s slot still has the data
+            /// block `entry` names, asked of HPy: where an object can be
+            /// destroyed while referenced (`Quirk::DestroysReferenced`),
+            /// its storage may have been freed, and the cached block must
+            /// not be read before this says it is still the object's.
+            #[cold]
+            #[inline(never)]
+            fn typed_target_alive<U: HPyClass>(
+                &self,
+                field: &TypedField<U>,
+                entry: CacheEntry,
+            ) -> bool {
+                let Some(target) = self.load(field.field()) else {
+                    return false;
+                };
+                if crate::runtime::class::data_size::<U>() == 0 {
+                    // No block to read, none to lose.
+                    return true;
+                }
+                // SAFETY: by the cache invariant the slot holds an instance
+                // of `U` (or of a subclass); `checked_block` verifies the
+                // rest (a destroyed object, an assigned `__class__`).
+                let block = unsafe { crate::runtime::class::checked_block::<U>(&target.borrow()) };
+                matches!(block, Ok(b) if b.cast_const().cast::<u8>() == entry.block)
+            }
+
             fn block(&self) -> NonNull<ClassData<T>> {
                 // A `Field` is not zero-sized, so a type holding one has a block.
                 self.data.expect("a type with a Field is not zero-sized").0
@@ -195,6 +293,12 @@ macro_rules! guard_methods {
 guard_methods!(Ref, try_borrow, "(shared)");
 
 impl<T: HPyClass> Ref<'_, '_, T> {
+    /// The cache entry naming this object's block, for a `TypedField`
+    /// that stores it.
+    pub(super) fn cache_entry(&self) -> CacheEntry {
+        CacheEntry::of::<T>(self.data.map(|d| d.as_ptr().cast_const()))
+    }
+
     /// Ends this borrow together with one borrow that was leaked earlier
     /// (`mem::forget` of a guard, as an exported buffer does).
     pub(crate) fn end_leaked(self) {
@@ -208,9 +312,63 @@ impl<T: HPyClass> Ref<'_, '_, T> {
 }
 guard_methods!(RefMut, try_borrow_mut, "exclusively");
 
+impl<'ctx, T: HPyClass> RefMut<'_, 'ctx, T> {
+    /// Stores the object `value` borrows in the [`TypedField`] `pick`
+    /// chooses (`HPyField_Store`), or clears it (`None`). Takes this guard
+    /// exclusively: no `&U` read from this object ([`Ref::get_typed`]) is alive,
+    /// so dropping the previous object is safe.
+    ///
+    /// ```
+    /// use hpy::{hpy_class, hpy_methods, Ref, RefMut, TypedField};
+    ///
+    /// #[hpy_class(module = "algebra", frozen)]
+    /// struct Variable {
+    ///     value: f64,
+    /// }
+    ///
+    /// #[hpy_class(module = "algebra")]
+    /// struct Term {
+    ///     variable: TypedField<Variable>,
+    /// }
+    ///
+    /// #[hpy_methods]
+    /// impl Term {
+    ///     fn rebind<'ctx>(mut slf: RefMut<'_, 'ctx, Self>, to: Option<Ref<'_, 'ctx, Variable>>) {
+    ///         slf.set_typed(|t| &mut t.variable, to.as_ref());
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    /// If the field is not part of this object's value, if the object has
+    /// no free `Field` slot (see [`FieldSlots`]), or if the class does not
+    /// know it holds `TypedField`s (a [`FieldSlots`] type of its own
+    /// holding one without `const TYPED: bool = true`).
+    pub fn set_typed<U: HPyClass>(
+        &mut self,
+        pick: impl FnOnce(&mut T) -> &mut TypedField<U>,
+        value: Option<&Ref<'_, 'ctx, U>>,
+    ) {
+        let field: *const TypedField<U> = pick(&mut **self);
+        // SAFETY: a field of this guard's value, which nothing else borrows
+        // (the `&mut` above has ended; this guard is exclusive).
+        let field = unsafe { &*field }.field();
+        let data = self.block();
+        field.check_inside_of(data);
+        let (raw, entry) = match value {
+            Some(v) => (v.handle().as_raw(), v.cache_entry()),
+            None => (hpy_sys::HPy_NULL, CacheEntry::cleared::<U>()),
+        };
+        // SAFETY: the block of this live instance, borrowed exclusively
+        // (no `&U` read through it is alive); `raw` is NULL or a live
+        // handle of this context; `entry` names its block.
+        unsafe { field.store_typed(&self.owner, data, raw, entry) }
+    }
+}
+
 /// A reference to a zero-sized value (valid anywhere, aliasing nothing).
 #[inline(always)]
-fn zst_ref<'a, T>() -> &'a mut T {
+pub(super) fn zst_ref<'a, T>() -> &'a mut T {
     debug_assert!(core::mem::size_of::<T>() == 0);
     // SAFETY: `T` is zero-sized, so a dangling, aligned pointer is a valid
     // reference to it, and distinct `&mut` to it access no memory.

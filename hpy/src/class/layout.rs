@@ -11,7 +11,7 @@ use crate::runtime::class::ClassInfo;
 use crate::{HPyErr, HPyResult};
 
 #[cfg(doc)]
-use super::{Field, FieldSlots};
+use super::{Field, FieldSlots, TypedField};
 
 /// A Rust type exposed as a Python class. Implemented by
 /// [`hpy_class`](crate::hpy_class) only.
@@ -41,6 +41,17 @@ pub unsafe trait HPyClass: Sized + 'static {
     /// the `Field`s its type can hold (see [`FieldSlots`]).
     #[doc(hidden)]
     const FIELD_SLOTS: usize;
+
+    /// Whether the value can hold [`TypedField`]s: the block then ends with
+    /// a cache entry per `Field` slot (see `typed`), after the object
+    /// slots (`__dict__`, weak references).
+    #[doc(hidden)]
+    const TYPED_FIELDS: bool = false;
+
+    /// Where a `WithFields` of the class keeps its `TypedField` objects'
+    /// cache entries: nothing unless `TYPED_FIELDS`.
+    #[doc(hidden)]
+    type TypedPending: super::PendingTypedStore;
 
     /// How `tp_traverse` reaches fields the value holds outside the slots
     /// (see `impl_::class::VisitValue`); `None` for most classes.
@@ -132,6 +143,21 @@ pub unsafe trait HPyClass: Sized + 'static {
     }
 }
 
+/// A class whose instances are never borrowed mutably
+/// (`#[hpy_class(frozen)]`): what [`Ref::get_typed`](super::Ref::get_typed) needs to
+/// hand out a `&U` read through a [`TypedField`] without counting the
+/// borrow. Implemented by [`hpy_class`](crate::hpy_class) only.
+///
+/// # Safety
+/// No [`RefMut`](crate::RefMut) of the class can exist: its `FROZEN` is
+/// `true`. Only `#[hpy_class(frozen)]` implements it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `frozen` class: a `TypedField` can only be read without a borrow from a frozen class",
+    label = "not declared with `#[hpy_class(frozen)]`",
+    note = "declare it with `#[hpy_class(frozen)]` (its value can then never be borrowed mutably), or keep it in a `Field` and read it with `load` and `extract::<Ref<_>>()`"
+)]
+pub unsafe trait FrozenClass: HPyClass {}
+
 /// The memory block HPy allocates for an instance: a canary, a borrow
 /// flag, an "initialised" flag and the Rust value, followed by
 /// `T::FIELD_SLOTS` `HPyField` slots (the storage of the value's
@@ -196,6 +222,24 @@ impl<T: HPyClass> ClassData<T> {
         unsafe {
             data.cast::<u8>()
                 .add(core::mem::size_of::<ClassData<T>>())
+                .cast()
+        }
+    }
+
+    /// The block's cache of [`TypedField`] targets (`T::FIELD_SLOTS`
+    /// entries), after the object slots; only for a class with
+    /// `TYPED_FIELDS`.
+    ///
+    /// # Safety
+    /// `data` must point to a whole block of an instance of a class with
+    /// `TYPED_FIELDS`.
+    pub(crate) unsafe fn typed_cache(data: *mut ClassData<T>) -> *mut super::typed::CacheEntry {
+        debug_assert!(T::TYPED_FIELDS);
+        // SAFETY: forwarded; the cache follows the `Field` slots and the
+        // object slots (`runtime::class::data_size` counts it).
+        unsafe {
+            Self::slots(data)
+                .add(T::FIELD_SLOTS + crate::runtime::class::object_slot_count::<T>())
                 .cast()
         }
     }

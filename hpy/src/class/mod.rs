@@ -20,6 +20,8 @@
 //!   and `ClassData`, the block the value lives in;
 //! - `guard`: the borrow guards [`Ref`] and [`RefMut`];
 //! - `field`: [`Field`] and [`FieldSlots`];
+//! - `typed`: [`TypedField`], read as `&U` through a cache in the owner's
+//!   block;
 //! - `create`: [`WithFields`] and [`type_object`];
 //! - `store`: [`ObjectStore`] and [`Stored`], object references inside
 //!   Rust values that many instances share.
@@ -30,10 +32,16 @@ mod field;
 mod guard;
 mod layout;
 mod store;
+mod typed;
 
 pub use create::{type_object, WithFields};
 pub use field::{Field, FieldSlots};
 pub use guard::{Ref, RefMut};
 pub(crate) use layout::CANARY;
-pub use layout::{ClassData, HPyClass};
+pub use layout::{ClassData, FrozenClass, HPyClass};
 pub use store::{ObjectStore, Stored};
+pub use typed::TypedField;
+pub(crate) use typed::{CacheEntry, TYPED_ENTRY};
+pub use typed::{
+    NoTypedPending, PendingTypedStore, PickTyped, PickTypedPending, TypedPendingEntries,
+};

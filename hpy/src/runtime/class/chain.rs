@@ -8,6 +8,7 @@ use core::ptr;
 use hpy_sys::{cpy_PyObject, HPyCFunction, HPyDef};
 
 use super::layout::data_size;
+use crate::class::TYPED_ENTRY;
 use crate::class::{ClassData, HPyClass};
 use crate::runtime::def::slot;
 use crate::{Field, Handle};
@@ -63,10 +64,14 @@ impl<T: HPyClass> Ancestors<T> for DefaultAncestors {
 }
 
 /// The objects a [`WithFields`](crate::WithFields) puts in the new
-/// instance's `Field`s: (offset of the `Field` in the value, object).
-pub struct FieldValues<'ctx>(pub(super) crate::class::PendingFields<'ctx>);
+/// instance's `Field`s: (offset of the `Field` in the value, object), and
+/// the cache entries of those set through `TypedField`s.
+pub struct FieldValues<'ctx, T: HPyClass>(
+    pub(super) crate::class::PendingFields<'ctx>,
+    pub(super) T::TypedPending,
+);
 
-impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
+impl<T: HPyClass> Ancestors<T> for FieldValues<'_, T> {
     type After = Self;
     #[inline(always)]
     unsafe fn write(self, start: *mut u8) -> Self {
@@ -77,15 +82,23 @@ impl<T: HPyClass> Ancestors<T> for FieldValues<'_> {
     }
 }
 
-impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
+impl<T: HPyClass> AfterNew<T> for FieldValues<'_, T> {
     #[inline(always)]
     unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
+        use crate::class::PendingTypedStore as _;
         let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
-        self.0.for_each(
+        let FieldValues(fields, typed) = self;
+        fields.for_each(
             #[inline(always)]
-            |offset, h| {
+            |index, offset, h| {
+                let typed_entry = T::TYPED_FIELDS && offset & TYPED_ENTRY != 0;
+                let entry = if typed_entry {
+                    typed.get(index)
+                } else {
+                    crate::class::CacheEntry::EMPTY
+                };
                 // SAFETY: forwarded, for each object `WithFields::set` checked.
-                unsafe { store_new_field(obj, data, offset, h) }
+                unsafe { store_new_field(obj, data, offset & !TYPED_ENTRY, h, entry) }
             },
         );
     }
@@ -96,13 +109,15 @@ impl<T: HPyClass> AfterNew<T> for FieldValues<'_> {
 ///
 /// # Safety
 /// `offset` was checked to be that of a `Field` inside a `T`
-/// (`WithFields::set`); `data` is `obj`'s whole block, written.
+/// (`WithFields::set`); `data` is `obj`'s whole block, written; a typed
+/// `entry` is `h`'s (`WithFields::set_typed`).
 #[inline(always)]
 unsafe fn store_new_field<T: HPyClass>(
     obj: &Handle<'_>,
     data: ptr::NonNull<ClassData<T>>,
     offset: usize,
     h: Handle<'_>,
+    entry: crate::class::CacheEntry,
 ) {
     // SAFETY: by the contract this is a field of `obj`'s value, inside the
     // block (no need to check it again, as `store_raw` would).
@@ -111,7 +126,7 @@ unsafe fn store_new_field<T: HPyClass>(
             .cast::<u8>()
             .add(offset)
             .cast::<Field>();
-        field.store_new_owned(obj, data, h);
+        field.store_new_owned(obj, data, h, entry);
     }
 }
 
@@ -245,6 +260,17 @@ pub unsafe fn clear_fields<T: HPyClass>(start: *mut u8) {
             // SAFETY: as above.
             if unsafe { (*slot)._i } != 0 {
                 clear(slot);
+            }
+        }
+        if T::TYPED_FIELDS {
+            // SAFETY: forwarded: the cache follows the object slots; its
+            // entries are plain words, emptied with their slots.
+            unsafe {
+                let block = start.add(T::INFO.data_offset).cast::<ClassData<T>>();
+                let cache = ClassData::typed_cache(block);
+                for k in 0..T::FIELD_SLOTS {
+                    *cache.add(k) = crate::class::CacheEntry::EMPTY;
+                }
             }
         }
     }

@@ -96,7 +96,8 @@ unsafe fn python_subclass_data(ctx: Context<'_>, h: HPy) -> Option<*mut u8> {
 
 /// The instance data size of `T`: none at all for a zero-sized `T` without
 /// drop glue or `Field` slots (it is never read, see `Ref`), else its
-/// `ClassData<T>` followed by its `Field` slots.
+/// `ClassData<T>` followed by its `Field` slots, the object slots and, for
+/// a class holding `TypedField`s, the cache of their targets.
 pub const fn data_size<T: HPyClass>() -> usize {
     if core::mem::size_of::<T>() == 0
         && !core::mem::needs_drop::<T>()
@@ -107,13 +108,24 @@ pub const fn data_size<T: HPyClass>() -> usize {
     } else {
         core::mem::size_of::<ClassData<T>>()
             + (T::FIELD_SLOTS + object_slots::<T>()) * core::mem::size_of::<hpy_sys::HPyField>()
+            + typed_cache_size::<T>()
+    }
+}
+
+/// The size of the cache of `TypedField` targets after the object slots:
+/// one entry per `Field` slot for a class holding `TypedField`s, else none.
+const fn typed_cache_size<T: HPyClass>() -> usize {
+    if T::TYPED_FIELDS {
+        T::FIELD_SLOTS * core::mem::size_of::<crate::class::CacheEntry>()
+    } else {
+        0
     }
 }
 
 /// How many words after the `Field` slots the interpreter's own slots
 /// take: the `__dict__` (`dict`), then the weak reference list
 /// (`weakref`).
-const fn object_slots<T: HPyClass>() -> usize {
+pub(crate) const fn object_slots<T: HPyClass>() -> usize {
     T::DICT as usize + T::WEAKREF as usize
 }
 
@@ -154,6 +166,8 @@ pub struct FieldProbe<T>(core::marker::PhantomData<T>);
 pub trait NoFieldSlots {
     /// No `Field`s in this type.
     const SLOTS: usize = 0;
+    /// No `TypedField`s either.
+    const TYPED: bool = false;
 }
 
 impl<T> NoFieldSlots for FieldProbe<T> {}
@@ -161,6 +175,8 @@ impl<T> NoFieldSlots for FieldProbe<T> {}
 impl<T: crate::FieldSlots> FieldProbe<T> {
     /// The type's `Field` count.
     pub const SLOTS: usize = T::COUNT;
+    /// Whether the type holds `TypedField`s.
+    pub const TYPED: bool = T::TYPED;
 }
 
 /// Rejects a class field that keeps [`Field`](crate::Field)s (or other

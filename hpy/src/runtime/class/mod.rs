@@ -65,7 +65,7 @@ pub use layout::{
     FieldCollectionProbe, FieldProbe, FieldSlotsCannotGrow, NoFieldSlots, NoValueVisit,
     NotAFieldCollection, ValueFields, ValueProbe, VisitValue, VisitValueFn,
 };
-pub(crate) use layout::{checked_block, locate_start};
+pub(crate) use layout::{checked_block, locate_start, object_slots as object_slot_count};
 pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
 pub use new::{
     check_class_of, construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
@@ -81,3 +81,4 @@ pub use static_methods::{missing_class, split_class, ClassLevel, Kind};
 
 pub use crate::abi::properties::PropertyMethods;
 pub use crate::class::ClassData;
+pub use crate::class::{NoTypedPending, PickTyped, PickTypedPending, TypedPendingEntries};

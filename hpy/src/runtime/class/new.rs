@@ -418,10 +418,10 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     ctx: Context<'ctx>,
     value: crate::WithFields<'ctx, T>,
 ) -> HPyResult<Handle<'ctx>> {
-    let (value, fields) = value.into_parts();
+    let (value, fields, typed) = value.into_parts();
     let slot = T::value_type_slot(&value);
     with_type::<T, _>(ctx, slot, |ty| {
-        new_instance_with(ty, value, FieldValues(fields))
+        new_instance_with(ty, value, FieldValues(fields, typed))
     })
 }
 
@@ -508,9 +508,9 @@ impl<T: Extends> NewValue<T> for (T, T::Parent) {
 }
 
 impl<'ctx, T: HPyClass> NewValue<T> for crate::WithFields<'ctx, T> {
-    type Ancestors = FieldValues<'ctx>;
-    fn split(self) -> (T, FieldValues<'ctx>) {
-        let (value, fields) = self.into_parts();
-        (value, FieldValues(fields))
+    type Ancestors = FieldValues<'ctx, T>;
+    fn split(self) -> (T, FieldValues<'ctx, T>) {
+        let (value, fields, typed) = self.into_parts();
+        (value, FieldValues(fields, typed))
     }
 }

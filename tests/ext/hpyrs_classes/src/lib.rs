@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Constant, Context, Field, FieldSlots,
-    Global, HPyErr, HPyResult, Handle, IntoHPy, List, Ref, RefMut, RichCompareOp, VarArgs,
-    WithFields,
+    Global, HPyErr, HPyResult, Handle, IntoHPy, List, Ref, RefMut, RichCompareOp, TypedField,
+    VarArgs, WithFields,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -1261,18 +1261,422 @@ fn phoenix_callback<'ctx>(callback: &Handle<'ctx>) -> HPyResult<()> {
     PHOENIX_CALLBACK.store(callback)
 }
 
+/// Dropped `Knot` values.
+static DROPPED_KNOTS: AtomicIsize = AtomicIsize::new(0);
+/// Dropped `Holder` values.
+static DROPPED_HOLDERS: AtomicIsize = AtomicIsize::new(0);
+
+/// A frozen class that `Holder`s refer to through `TypedField`s: a number,
+/// a name (drop glue) and a `Field` back to anything (`bind`), for cycles.
+#[hpy_class(module = "hpyrs_classes", frozen, subclass)]
+struct Knot {
+    value: i64,
+    name: String,
+    back: Field,
+}
+
+impl Default for Knot {
+    fn default() -> Self {
+        Knot {
+            value: 0,
+            name: String::new(),
+            back: Field::new(),
+        }
+    }
+}
+
+impl Drop for Knot {
+    fn drop(&mut self) {
+        DROPPED_KNOTS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[hpy_methods]
+impl Knot {
+    #[new]
+    fn new(value: i64, name: String) -> Knot {
+        Knot {
+            value,
+            name,
+            back: Field::new(),
+        }
+    }
+
+    #[getter]
+    fn value(&self) -> i64 {
+        self.value
+    }
+
+    /// Keeps `obj` (a shared store: the class is frozen).
+    fn bind<'ctx>(slf: Ref<'_, 'ctx, Self>, obj: &Handle<'ctx>) {
+        slf.store(&slf.back, Some(obj));
+    }
+}
+
+thread_local! {
+    /// `Field`s moved out of `Holder`s (`Holder.take_plain`).
+    static PLAIN_STASH: std::cell::RefCell<Vec<Field>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// `TypedField`s moved out of `Holder`s (`Holder.take_main`).
+    static TYPED_STASH: std::cell::RefCell<Vec<TypedField<Knot>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Refers to `Knot`s through `TypedField`s (`main`, `extra`) and to a
+/// `Sealed` (another frozen class) through `sealed`, beside an untyped
+/// `Field` (`plain`).
+#[hpy_class(module = "hpyrs_classes")]
+struct Holder {
+    main: TypedField<Knot>,
+    extra: Option<TypedField<Knot>>,
+    sealed: TypedField<Sealed>,
+    plain: Field,
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        DROPPED_HOLDERS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[hpy_methods]
+impl Holder {
+    /// `Holder(knot=None)`: `main` set at construction.
+    #[new(signature = (knot = None))]
+    fn new<'ctx>(knot: Option<Ref<'_, 'ctx, Knot>>) -> WithFields<'ctx, Holder> {
+        let holder = Holder {
+            main: TypedField::new(),
+            extra: None,
+            sealed: TypedField::new(),
+            plain: Field::new(),
+        };
+        let mut new = WithFields::new(holder);
+        if let Some(knot) = &knot {
+            new.put_typed(|h| &h.main, knot);
+        }
+        new
+    }
+
+    /// `main`'s value, read with no HPy call (None if empty).
+    fn value(slf: Ref<'_, '_, Self>) -> Option<i64> {
+        slf.get_typed(&slf.main).map(|k| k.value)
+    }
+
+    /// The same through `load` and `extract` (three or four HPy calls).
+    fn value_loaded(slf: Ref<'_, '_, Self>) -> HPyResult<Option<i64>> {
+        let Some(knot) = slf.load_typed(&slf.main) else {
+            return Ok(None);
+        };
+        let knot = knot.extract::<Ref<'_, '_, Knot>>()?;
+        Ok(Some(knot.value))
+    }
+
+    /// `main`'s value read `n` times, summed (bench/typed-field-costs:
+    /// the read alone).
+    fn value_n(slf: Ref<'_, '_, Self>, n: u32) -> i64 {
+        let mut sum = 0;
+        for _ in 0..n {
+            let field = std::hint::black_box(&slf.main);
+            sum += slf.get_typed(field).map_or(0, |k| k.value);
+        }
+        sum
+    }
+
+    /// The same through `load` and `extract`.
+    fn value_loaded_n(slf: Ref<'_, '_, Self>, n: u32) -> HPyResult<i64> {
+        let mut sum = 0;
+        for _ in 0..n {
+            let field = std::hint::black_box(&slf.main);
+            if let Some(knot) = slf.load_typed(field) {
+                sum += knot.extract::<Ref<'_, '_, Knot>>()?.value;
+            }
+        }
+        Ok(sum)
+    }
+
+    /// `main`'s name (None if empty).
+    fn name(slf: Ref<'_, '_, Self>) -> Option<String> {
+        slf.get_typed(&slf.main).map(|k| k.name.clone())
+    }
+
+    /// `main`'s object, as a handle.
+    fn knot<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load_typed(&slf.main)
+    }
+
+    /// Replaces (None: clears) `main`.
+    fn set<'ctx>(mut slf: RefMut<'_, 'ctx, Self>, knot: Option<Ref<'_, 'ctx, Knot>>) {
+        slf.set_typed(|h| &mut h.main, knot.as_ref());
+    }
+
+    /// Replaces (None: clears) `extra`, made `Some` first.
+    fn set_extra<'ctx>(mut slf: RefMut<'_, 'ctx, Self>, knot: Option<Ref<'_, 'ctx, Knot>>) {
+        slf.set_typed(
+            |h| h.extra.get_or_insert_with(TypedField::new),
+            knot.as_ref(),
+        );
+    }
+
+    /// `extra`'s value.
+    fn extra_value(slf: Ref<'_, '_, Self>) -> Option<i64> {
+        let extra = slf.extra.as_ref()?;
+        slf.get_typed(extra).map(|k| k.value)
+    }
+
+    /// Replaces `sealed`.
+    fn set_sealed<'ctx>(mut slf: RefMut<'_, 'ctx, Self>, sealed: Option<Ref<'_, 'ctx, Sealed>>) {
+        slf.set_typed(|h| &mut h.sealed, sealed.as_ref());
+    }
+
+    /// `sealed`'s value.
+    fn sealed_value(slf: Ref<'_, '_, Self>) -> Option<i64> {
+        slf.get_typed(&slf.sealed).map(|s| s.value)
+    }
+
+    /// Stores `obj` (None: clears) in `plain`, through a shared borrow.
+    fn put_plain<'ctx>(slf: Ref<'_, 'ctx, Self>, obj: &Handle<'ctx>) {
+        let value = (!obj.is_none()).then_some(obj);
+        slf.store(&slf.plain, value);
+    }
+
+    /// `plain`'s object.
+    fn plain<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load(&slf.plain)
+    }
+
+    /// Moves `plain` out into a thread-local stash.
+    fn take_plain(&mut self) {
+        let taken = core::mem::take(&mut self.plain);
+        PLAIN_STASH.with(|s| s.borrow_mut().push(taken));
+    }
+
+    /// Moves the last stashed `Field` into `plain` (of any `Holder`).
+    fn put_back_plain(&mut self) -> HPyResult<()> {
+        self.plain = PLAIN_STASH
+            .with(|s| s.borrow_mut().pop())
+            .ok_or_else(|| HPyErr::value_error("nothing stashed"))?;
+        Ok(())
+    }
+
+    /// Moves `main` out into a thread-local stash.
+    fn take_main(&mut self) {
+        let taken = core::mem::take(&mut self.main);
+        TYPED_STASH.with(|s| s.borrow_mut().push(taken));
+    }
+
+    /// Moves the last stashed `TypedField` into `main` (of any `Holder`).
+    fn put_back_main(&mut self) -> HPyResult<()> {
+        self.main = TYPED_STASH
+            .with(|s| s.borrow_mut().pop())
+            .ok_or_else(|| HPyErr::value_error("nothing stashed"))?;
+        Ok(())
+    }
+}
+
+/// A frozen class holding a `TypedField` set at construction only.
+#[hpy_class(module = "hpyrs_classes", frozen)]
+struct FrozenHolder {
+    knot: TypedField<Knot>,
+}
+
+#[hpy_methods]
+impl FrozenHolder {
+    #[new]
+    fn new<'ctx>(knot: Ref<'_, 'ctx, Knot>) -> WithFields<'ctx, FrozenHolder> {
+        let holder = FrozenHolder {
+            knot: TypedField::new(),
+        };
+        WithFields::new(holder).set_typed(|h| &h.knot, &knot)
+    }
+
+    /// The knot's value, read with no HPy call.
+    fn knot_value(slf: Ref<'_, '_, Self>) -> Option<i64> {
+        slf.get_typed(&slf.knot).map(|k| k.value)
+    }
+
+    /// The knot's name, read with no HPy call.
+    fn knot_name(slf: Ref<'_, '_, Self>) -> Option<String> {
+        slf.get_typed(&slf.knot).map(|k| k.name.clone())
+    }
+
+    /// The knot, as a handle.
+    fn knot<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load_typed(&slf.knot)
+    }
+}
+
+/// Where a dying `PhoenixKnot` puts the object it keeps (issue 25, N2).
+static KNOT_NEST: Global = Global::new();
+
+/// A frozen `TypedField` target whose `__del__` brings back the object it
+/// keeps (`bind`), which may be a holder that refers to it: on PyPy the
+/// knot is then destroyed while that holder still references it.
+#[hpy_class(module = "hpyrs_classes", frozen)]
+struct PhoenixKnot {
+    value: i64,
+    /// Drop glue, so that the knot has a `tp_destroy`.
+    name: String,
+    back: Field,
+}
+
+#[hpy_methods]
+impl PhoenixKnot {
+    #[new]
+    fn new(value: i64) -> PhoenixKnot {
+        PhoenixKnot {
+            value,
+            name: format!("knot {value}"),
+            back: Field::new(),
+        }
+    }
+
+    /// Keeps `obj`.
+    fn bind<'ctx>(slf: Ref<'_, 'ctx, Self>, obj: &Handle<'ctx>) {
+        slf.store(&slf.back, Some(obj));
+    }
+
+    #[getter]
+    fn value(&self) -> i64 {
+        self.value
+    }
+
+    fn __del__(slf: Ref<'_, '_, Self>) -> HPyResult<()> {
+        if let Some(back) = slf.load(&slf.back) {
+            KNOT_NEST.store(&back)?;
+        }
+        Ok(())
+    }
+}
+
+/// A frozen class without drop glue holding a `PhoenixKnot` in a
+/// `TypedField` (where objects can be destroyed while referenced, it gets a
+/// `tp_destroy` for that alone).
+#[hpy_class(module = "hpyrs_classes", frozen)]
+struct PhoenixHolder {
+    knot: TypedField<PhoenixKnot>,
+}
+
+#[hpy_methods]
+impl PhoenixHolder {
+    #[new]
+    fn new<'ctx>(knot: Ref<'_, 'ctx, PhoenixKnot>) -> WithFields<'ctx, PhoenixHolder> {
+        let holder = PhoenixHolder {
+            knot: TypedField::new(),
+        };
+        WithFields::new(holder).set_typed(|h| &h.knot, &knot)
+    }
+
+    /// The knot's value, read with no HPy call.
+    fn knot_value(slf: Ref<'_, '_, Self>) -> Option<i64> {
+        slf.get_typed(&slf.knot).map(|k| k.value)
+    }
+
+    /// The knot's name, read with no HPy call.
+    fn knot_name(slf: Ref<'_, '_, Self>) -> Option<String> {
+        slf.get_typed(&slf.knot).map(|k| k.name.clone())
+    }
+
+    /// The knot, as a handle.
+    fn knot<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load_typed(&slf.knot)
+    }
+}
+
+/// Takes what a dying `PhoenixKnot` stored (None if nothing).
+#[hpy_method]
+fn knot_nest<'ctx>(ctx: Context<'ctx>) -> HPyResult<Option<Handle<'ctx>>> {
+    let kept = KNOT_NEST.load(ctx)?;
+    KNOT_NEST.store(&ctx.none())?;
+    Ok(kept.filter(|k| !k.is_none()))
+}
+
+/// A frozen class with more `TypedField`s than a `WithFields` keeps
+/// inline, set after an untyped `Field` (the builder's indices).
+#[hpy_class(module = "hpyrs_classes", frozen)]
+struct Chain {
+    label: Field,
+    knots: [TypedField<Knot>; 6],
+}
+
+#[hpy_methods]
+impl Chain {
+    #[new]
+    fn new<'ctx>(
+        label: &Handle<'ctx>,
+        knots: Vec<Handle<'ctx>>,
+    ) -> HPyResult<WithFields<'ctx, Chain>> {
+        let chain = Chain {
+            label: Field::new(),
+            knots: Default::default(),
+        };
+        let mut new = WithFields::new(chain);
+        new.put(|c| &c.label, label.dup());
+        for (i, knot) in knots.iter().take(6).enumerate() {
+            new.put_typed(|c| &c.knots[i], &knot.extract::<Ref<'_, '_, Knot>>()?);
+        }
+        Ok(new)
+    }
+
+    /// Each knot's value (None where none was given).
+    fn values(slf: Ref<'_, '_, Self>) -> Vec<Option<i64>> {
+        slf.knots
+            .iter()
+            .map(|f| slf.get_typed(f).map(|k| k.value))
+            .collect()
+    }
+
+    fn label<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load(&slf.label)
+    }
+}
+
+/// A Rust subclass of `Knot`: its instances are stored through
+/// `TypedField<Knot>`s as `Knot`s.
+#[hpy_class(module = "hpyrs_classes", extends = Knot, frozen)]
+struct BigKnot {
+    extra: i64,
+}
+
+#[hpy_methods]
+impl BigKnot {
+    #[new]
+    fn new(value: i64, extra: i64) -> (BigKnot, Knot) {
+        (
+            BigKnot { extra },
+            Knot {
+                value,
+                name: format!("big {value}"),
+                back: Field::new(),
+            },
+        )
+    }
+
+    #[getter]
+    fn extra(&self) -> i64 {
+        self.extra
+    }
+}
+
+/// (dropped `Knot`s, dropped `Holder`s).
+#[hpy_method]
+fn typed_counts() -> (isize, isize) {
+    (
+        DROPPED_KNOTS.load(Ordering::Relaxed),
+        DROPPED_HOLDERS.load(Ordering::Relaxed),
+    )
+}
+
 hpy_module! {
     /// Classes for the hpy-rs test suite.
     methods: [
         make_token, live_vectors, node_counts, read_then_call, is_vector, x_or_id, sum_x,
-        dropped_animals,
-        dropped_shapes, phoenix_nest, phoenix_callback,
+        dropped_animals, dropped_shapes, phoenix_nest, phoenix_callback, typed_counts, knot_nest,
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
         Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
-        Phoenix, Sealed,
+        Phoenix, Sealed, Knot, Holder, FrozenHolder,
+        PhoenixKnot, PhoenixHolder, Chain, BigKnot,
     ],
-    globals: [PHOENIX_NEST, PHOENIX_CALLBACK],
+    globals: [PHOENIX_NEST, PHOENIX_CALLBACK, KNOT_NEST],
     exec: init,
 }
