@@ -161,6 +161,24 @@ pub(crate) fn context_once(slot: &AtomicPtr<Ctx>, make: impl FnOnce() -> *mut Ct
     made
 }
 
+/// The constants of a mode's context in the running interpreter (not the
+/// main one): the plain context's (shared immortal objects on 3.12+), but
+/// for `h_Builtins`, this interpreter's builtins dict (borrowed: it lives
+/// as long as the interpreter, and the mode's state with it).
+///
+/// # Safety
+/// `universal` is the plain universal context; the running interpreter's
+/// GIL is held.
+pub(crate) unsafe fn running_constants(universal: *const Ctx) -> Ctx {
+    // SAFETY: the table is plain data (pointers, handles, numbers), so a
+    // bitwise copy is a second table; the GIL is held (contract).
+    unsafe {
+        let mut constants = core::ptr::read(universal);
+        constants.h_Builtins = _py2h(hpy_sys::cpython::ffi::PyEval_GetBuiltins());
+        constants
+    }
+}
+
 /// A mode's state for each interpreter other than the main one (the debug
 /// and trace contexts' `_private`), made on first use in that interpreter
 /// and freed when CPython finalizes it ([`PerInterpreter::take`], from
@@ -181,11 +199,29 @@ impl<T> PerInterpreter<T> {
         }
     }
 
+    /// The running interpreter's state: `main`'s answer in the main
+    /// interpreter, else its own ([`PerInterpreter::get_or_make`]).
+    ///
+    /// Only with the running interpreter's GIL held.
+    #[inline]
+    pub(crate) fn current(
+        &self,
+        main: impl FnOnce() -> &'static T,
+        make: impl FnOnce() -> Box<T>,
+    ) -> &'static T {
+        if in_main() {
+            return main();
+        }
+        self.get_or_make(make)
+    }
+
     /// The running interpreter's state, made by `make` (under this
     /// registry's lock) if it has none yet; its interpreter then gets a
     /// keeper capsule, so that the state is freed with it.
     ///
     /// Only in an interpreter other than the main one, with its GIL held.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn get_or_make(&self, make: impl FnOnce() -> Box<T>) -> &'static T {
         let id = current_id();
         let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());

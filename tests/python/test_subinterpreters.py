@@ -366,6 +366,30 @@ print(json.dumps([control, growth(code)]))
 """
 
 
+
+def _cycles_do_not_grow(interpreters, tmp, code, what):
+    """Runs `code` (which must get to its end) in 10 + 20 + 20 cycles of
+    create / run / destroy in a fresh process, and asserts that each 20
+    grew the process by less than 4 MiB; skips where interpreters that only
+    import json grow it that much."""
+    out = os.path.join(tmp, "done")
+    code = (f"import sys\nsys.path[:0] = {sys.path!r}\n" + code
+            + f"\nopen({out!r}, 'w').write('ok')\n")
+    script = CYCLES_SCRIPT.format(interpreters=interpreters.__name__, code=code)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with open(out) as f:
+        assert f.read() == "ok"  # the code ran to its end
+    control, growth = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"{what}: RSS growth over 20 and 20 cycles after 10: {growth} KiB "
+          f"(`import json` alone: {control} KiB)")
+    if max(control) >= 4096:
+        pytest.skip(f"this CPython grows by {control} KiB per 20 cycles of interpreters that "
+                    "only import json (3.12 and 3.13 keep each isolated interpreter's object "
+                    f"arenas), which would hide {what}'s state left behind")
+    assert max(growth) < 4096, growth
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
 @pytest.mark.parametrize("name", MODULES)
 def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, hpy_host, tmp, name):
@@ -378,23 +402,7 @@ def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, hpy_host, t
     interpreters = _interpreters()
     _need_support(hpy_mode, hpy_host)
     hpy_ext(name)
-    out = os.path.join(tmp, "done")
-    code = (f"import sys\nsys.path[:0] = {sys.path!r}\n" + _checked(hpy_mode, WORKLOADS[name])
-            + f"\nopen({out!r}, 'w').write('ok')\n")
-    script = CYCLES_SCRIPT.format(interpreters=interpreters.__name__, code=code)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    with open(out) as f:
-        assert f.read() == "ok"  # the workload ran to its end
-    control, growth = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"{name}: RSS growth over 20 and 20 cycles after 10: {growth} KiB "
-          f"(`import json` alone: {control} KiB)")
-    if max(control) >= 4096:
-        pytest.skip(f"this CPython grows by {control} KiB per 20 cycles of interpreters that "
-                    "only import json (3.12 and 3.13 keep each isolated interpreter's object "
-                    "arenas), which would hide a module's state left behind")
-    assert max(growth) < 4096, growth
+    _cycles_do_not_grow(interpreters, tmp, _checked(hpy_mode, WORKLOADS[name]), name)
 
 
 def test_debug_mode_checks_each_interpreter_apart(hpyrs_debugcheck, hpy_mode, hpy_host, tmp):
@@ -566,23 +574,7 @@ def test_trace_mode_cycles_do_not_grow(hpy_ext, hpy_mode, hpy_host, tmp):
     interpreters = _interpreters()
     _need_trace_host(hpy_mode, hpy_host)
     load = _traced_copy(hpy_ext, tmp)
-    out = os.path.join(tmp, "done")
-    code = (f"import sys\nsys.path[:0] = {sys.path!r}\n" + load
-            + _traced(WORKLOADS["kiwisolver"])
+    code = (load + _traced(WORKLOADS["kiwisolver"])
             + "_kept = []\n_trace.set_trace_functions(_kept.append, _kept.append)\n"
-            + "kiwisolver.Variable('kept')\n"
-            + f"assert _kept\nopen({out!r}, 'w').write('ok')\n")
-    script = CYCLES_SCRIPT.format(interpreters=interpreters.__name__, code=code)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    with open(out) as f:
-        assert f.read() == "ok"
-    control, growth = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"kiwisolver in trace mode: RSS growth over 20 and 20 cycles after 10: {growth} KiB "
-          f"(`import json` alone: {control} KiB)")
-    if max(control) >= 4096:
-        pytest.skip(f"this CPython grows by {control} KiB per 20 cycles of interpreters that "
-                    "only import json (3.12 and 3.13 keep each isolated interpreter's object "
-                    "arenas), which would hide a trace state left behind")
-    assert max(growth) < 4096, growth
+            + "kiwisolver.Variable('kept')\nassert _kept\n")
+    _cycles_do_not_grow(interpreters, tmp, code, "kiwisolver in trace mode")

@@ -167,34 +167,23 @@ pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut Universal
 /// Only with the running interpreter's GIL held.
 pub(crate) fn current_info() -> &'static DebugInfo {
     let global = DEBUG.load(Ordering::Acquire);
-    if crate::interp::in_main() {
+    SUB_INFOS.current(
         // SAFETY: a debug table's `_private` is its state; this is called
         // only once the debug context exists (a module was loaded in debug
         // mode, or `existing_info` made it).
-        return unsafe { info_of(global) };
-    }
-    sub_info(global)
-}
-
-/// [`current_info`] in an interpreter other than the main one.
-#[cold]
-#[inline(never)]
-fn sub_info(global: *mut UniversalContext) -> &'static DebugInfo {
-    SUB_INFOS.get_or_make(|| {
-        // SAFETY: the global table exists (contract of `current_info`);
-        // its state's plain context is live. This interpreter's constants
-        // are the plain context's (shared immortal objects on 3.12+), but
-        // for its own builtins dict, which lives as long as the
-        // interpreter (and the state with it).
-        let (universal, constants) = unsafe {
+        || unsafe { info_of(global) },
+        // SAFETY: as above; the state's plain context is live, and this
+        // interpreter's GIL is held (contract).
+        || unsafe {
             let universal = info_of(global).universal;
-            let mut constants = core::ptr::read(universal);
-            constants.h_Builtins =
-                hpy_sys::cpython::_py2h(hpy_sys::cpython::ffi::PyEval_GetBuiltins());
-            (universal, constants)
-        };
-        new_info(universal, &constants, global).0
-    })
+            new_info(
+                universal,
+                &crate::interp::running_constants(universal),
+                global,
+            )
+            .0
+        },
+    )
 }
 
 /// Frees the debug state of interpreter `id` (being finalized, its GIL

@@ -122,32 +122,17 @@ fn current_info() -> &'static TraceInfo {
         // lives forever.
         global = unsafe { context(crate::universal_context()) };
     }
-    if crate::interp::in_main() {
+    SUB_INFOS.current(
         // SAFETY: the global table's `_private` is the main interpreter's
         // state, never freed.
-        return unsafe { info_of(global) };
-    }
-    sub_info(global)
-}
-
-/// [`current_info`] in an interpreter other than the main one.
-#[cold]
-#[inline(never)]
-fn sub_info(global: *mut UniversalContext) -> &'static TraceInfo {
-    SUB_INFOS.get_or_make(|| {
-        // SAFETY: the global table and the main interpreter's state exist
-        // and are never freed; this interpreter's constants are the plain
-        // context's (shared immortal objects on 3.12+), but for its own
-        // builtins dict, which lives as long as the interpreter (and the
-        // state with it).
-        unsafe {
+        || unsafe { info_of(global) },
+        // SAFETY: as above; its plain context is live, and this
+        // interpreter's GIL is held (contract).
+        || unsafe {
             let universal = info_of(global).universal;
-            let mut constants = core::ptr::read(universal);
-            constants.h_Builtins =
-                hpy_sys::cpython::_py2h(hpy_sys::cpython::ffi::PyEval_GetBuiltins());
-            new_info(universal, &constants)
-        }
-    })
+            new_info(universal, &crate::interp::running_constants(universal))
+        },
+    )
 }
 
 /// Frees the trace state of interpreter `id` (being finalized, its GIL
