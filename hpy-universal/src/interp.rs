@@ -78,7 +78,7 @@ extern "C" {
 /// needs the subinterpreter's thread state, and takes no lock that a
 /// thread holding the main interpreter's GIL may wait for while it holds
 /// a lock `f` needs first.
-unsafe fn with_main_gil<R>(f: impl FnOnce() -> R) -> R {
+pub(crate) unsafe fn with_main_gil<R>(f: impl FnOnce() -> R) -> R {
     // SAFETY: the documented way to run in another interpreter: detach
     // this one (its GIL released), attach a new thread state of the main
     // interpreter (its GIL taken), and back. The main interpreter's GIL is

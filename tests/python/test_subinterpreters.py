@@ -17,6 +17,7 @@ interpreters to offer (it does not build on 3.12+), PyPy and CPython before
 3.12 have none (skipped, saying so).
 """
 
+import importlib.util
 import json
 import os
 import shutil
@@ -533,6 +534,20 @@ def test_trace_mode_in_a_subinterpreter(hpy_ext, hpy_mode, hpy_host, tmp):
     assert fresh > 0, fresh
     assert main_after == main_before
     assert in_main == []
+    # The main interpreter traces its own calls as before, through the
+    # global table the subinterpreter's calls went through too.
+    copy = os.path.join(tmp, "kiwisolver.hpy0.so")
+    traced = hpy_host.load("kiwisolver", copy,
+                           importlib.util.spec_from_file_location("kiwisolver", copy),
+                           mode=hpy_host.MODE_TRACE)
+    trace.set_trace_functions(in_main.append)
+    try:
+        traced.Variable("x") + 1.0
+    finally:
+        trace.set_trace_functions(None)
+    traced.Variable("y") + 2.0
+    assert sum(trace.get_call_counts().values()) > sum(main_after.values())
+    assert in_main and all(n.startswith("ctx_") for n in in_main), in_main
 
 
 def test_trace_mode_in_two_subinterpreters_at_once(hpy_ext, hpy_mode, hpy_host, tmp):

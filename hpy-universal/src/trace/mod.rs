@@ -19,7 +19,7 @@
 
 use core::ffi::c_void;
 use std::ffi::CString;
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -82,12 +82,11 @@ fn new_info(universal: *mut UniversalContext, constants: &UniversalContext) -> B
     });
     // The box's contents do not move when the box does.
     let private = &*info as *const TraceInfo as *mut c_void;
-    let mut table = generated::table(
+    let table = generated::table(
         c"HPy Trace Mode ABI (hpy-rs host on CPython)".as_ptr(),
         private,
         constants,
     );
-    table.ctx_CallRealFunctionFromTrampoline = ctx_CallRealFunctionFromTrampoline;
     info.table = Box::into_raw(Box::new(table));
     info
 }
@@ -107,8 +106,61 @@ pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut Universal
     });
     if !crate::interp::in_main() {
         current_info();
+        // SAFETY: this subinterpreter's GIL is held (contract).
+        unsafe { arm(table) };
     }
     table
+}
+
+/// Whether the global table serves subinterpreters ([`arm`]).
+static ARMED: AtomicBool = AtomicBool::new(false);
+
+/// What the main interpreter's `on_enter` holds, once the global table
+/// serves subinterpreters, while it has no trace function: not NULL, so
+/// that [`enter`] takes its slow path, which finds the running
+/// interpreter's state. Never called or released.
+fn look_closer() -> *mut PyObject {
+    core::ptr::NonNull::dangling().as_ptr()
+}
+
+/// Makes the global table `global` serve subinterpreters, once, before a
+/// subinterpreter loads its first module in trace mode: its trampoline
+/// entry hands each call the running interpreter's context, and the main
+/// interpreter's `on_enter` is never NULL again (a context function called
+/// with the global table then finds the running interpreter's state).
+/// Until then the main interpreter's calls test nothing of this.
+///
+/// # Safety
+/// `global` is the global table; called in a subinterpreter, its GIL held.
+unsafe fn arm(global: *mut UniversalContext) {
+    if ARMED.load(Ordering::Acquire) {
+        return;
+    }
+    // The trampolines of the main interpreter's modules read the table's
+    // entry without atomics: written holding the main interpreter's GIL,
+    // while none of its calls runs.
+    // SAFETY: a subinterpreter's GIL is held (contract); the closure takes
+    // no lock.
+    unsafe {
+        crate::interp::with_main_gil(|| {
+            if ARMED.load(Ordering::Acquire) {
+                return;
+            }
+            // SAFETY: the global table lives forever; no call reads it
+            // meanwhile (above).
+            core::ptr::write_volatile(
+                &raw mut (*global).ctx_CallRealFunctionFromTrampoline,
+                ctx_CallRealFunctionFromTrampoline,
+            );
+            let _ = info_of(global).on_enter.compare_exchange(
+                core::ptr::null_mut(),
+                look_closer(),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            );
+            ARMED.store(true, Ordering::Release);
+        });
+    }
 }
 
 /// The trace state of the running interpreter (made, with the trace
@@ -145,7 +197,8 @@ pub(crate) fn interpreter_gone(id: i64) {
     };
     for slot in [&info.on_enter, &info.on_exit] {
         let f = slot.swap(core::ptr::null_mut(), Ordering::Relaxed);
-        // SAFETY: an owned reference of this interpreter, whose GIL
+        // SAFETY: an owned reference of this interpreter (a
+        // subinterpreter's slot never holds `look_closer()`), whose GIL
         // CPython holds while it finalizes it.
         unsafe { hpy_sys::cpython::Py_XDECREF(f) };
     }
@@ -165,41 +218,12 @@ unsafe fn info_of<'a>(tctx: *mut UniversalContext) -> &'a TraceInfo {
     unsafe { &*((*tctx)._private as *const TraceInfo) }
 }
 
-/// The state of trace context `tctx` as a context function receives it:
-/// its own, but for the global table once another interpreter has the
-/// host, which stands for the running interpreter's.
-///
-/// # Safety
-/// `tctx` is a trace context; the GIL of the running interpreter is held.
-#[inline]
-unsafe fn info<'a>(tctx: *mut UniversalContext) -> &'a TraceInfo {
-    if crate::interp::shared() {
-        // SAFETY: forwarded.
-        return unsafe { info_shared(tctx) };
-    }
-    // SAFETY: forwarded.
-    unsafe { info_of(tctx) }
-}
-
-/// [`info`] once a subinterpreter has the host, out of line.
-///
-/// # Safety
-/// As [`info`].
-#[cold]
-#[inline(never)]
-unsafe fn info_shared<'a>(tctx: *mut UniversalContext) -> &'a TraceInfo {
-    if tctx == TRACE.load(Ordering::Relaxed) {
-        return current_info();
-    }
-    // SAFETY: forwarded.
-    unsafe { info_of(tctx) }
-}
-
-/// `ctx_CallRealFunctionFromTrampoline` of the trace context: the plain
-/// context's, called with the running interpreter's trace context, so
-/// that the extension's calls in a subinterpreter reach that
-/// interpreter's state and constants (the trampoline carries the global
-/// table, which is the main interpreter's).
+/// `ctx_CallRealFunctionFromTrampoline` of the global trace table once it
+/// serves subinterpreters ([`arm`]; the plain context's before): the plain
+/// one, called with the running interpreter's trace context, so that the
+/// extension's calls in a subinterpreter reach that interpreter's state and
+/// constants (the trampoline carries the global table, which is the main
+/// interpreter's).
 ///
 /// # Safety
 /// As `ctx_CallRealFunctionFromTrampoline`; the GIL is held.
@@ -210,20 +234,14 @@ unsafe extern "C" fn ctx_CallRealFunctionFromTrampoline(
     func: hpy_sys::HPyCFunction,
     args: *mut c_void,
 ) {
-    let tctx = if crate::interp::shared() {
-        running_context(tctx)
-    } else {
-        tctx
-    };
+    let tctx = running_context(tctx);
     // SAFETY: forwarded, with a trace context whose universal context is
     // the plain one (a trace context passes its handles on unchanged).
     unsafe { crate::call_real::plain_call_real(tctx, sig, func, args) }
 }
 
-/// The trace context a call given `tctx` runs with, once a
-/// subinterpreter has the host: the running interpreter's.
-#[cold]
-#[inline(never)]
+/// The trace context a call given `tctx` runs with: the running
+/// interpreter's.
 fn running_context(tctx: *mut UniversalContext) -> *mut UniversalContext {
     if crate::interp::in_main() {
         return tctx;
@@ -246,9 +264,41 @@ pub(crate) struct Call {
 #[inline]
 pub(crate) unsafe fn enter(tctx: *mut UniversalContext, id: usize) -> Call {
     // SAFETY: as the caller promises.
-    let info = unsafe { info(tctx) };
+    let info = unsafe { info_of(tctx) };
+    // One test for "a trace function to run" and "the global table in a
+    // process with subinterpreters" ([`arm`]).
+    if !info.on_enter.load(Ordering::Relaxed).is_null() {
+        // SAFETY: forwarded.
+        return unsafe { enter_slow(tctx, id) };
+    }
     info.calls[id].fetch_add(1, Ordering::Relaxed);
-    run_trace_function(info, &info.on_enter, id, "on-enter");
+    Call {
+        universal: info.universal,
+        info,
+        id,
+        start: Instant::now(),
+    }
+}
+
+/// [`enter`] with an `on_enter` to run, or through the global table once it
+/// serves subinterpreters (the running interpreter's state then).
+///
+/// # Safety
+/// As [`enter`].
+#[cold]
+#[inline(never)]
+unsafe fn enter_slow(tctx: *mut UniversalContext, id: usize) -> Call {
+    let info = if tctx == TRACE.load(Ordering::Relaxed) {
+        current_info()
+    } else {
+        // SAFETY: as the caller promises.
+        unsafe { info_of(tctx) }
+    };
+    info.calls[id].fetch_add(1, Ordering::Relaxed);
+    let f = info.on_enter.load(Ordering::Relaxed);
+    if f != look_closer() {
+        run_trace_function(info, f, id, "on-enter");
+    }
     Call {
         universal: info.universal,
         info,
@@ -262,15 +312,16 @@ pub(crate) unsafe fn enter(tctx: *mut UniversalContext, id: usize) -> Call {
 pub(crate) fn exit(call: Call) {
     let nanos = call.start.elapsed().as_nanos();
     call.info.nanos[call.id].fetch_add(u64::try_from(nanos).unwrap_or(u64::MAX), Ordering::Relaxed);
-    run_trace_function(call.info, &call.info.on_exit, call.id, "on-exit");
+    let f = call.info.on_exit.load(Ordering::Relaxed);
+    run_trace_function(call.info, f, call.id, "on-exit");
 }
 
-/// Calls the trace function in `slot`, if set, with the name of function
-/// `id`. An error it raises is printed (as unraisable) and dropped: the
-/// context function being traced has no way to report it.
+/// Calls trace function `f` of `info` (loaded from its slot), if not NULL,
+/// with the name of function `id`. An error it raises is printed (as
+/// unraisable) and dropped: the context function being traced has no way
+/// to report it.
 #[inline]
-fn run_trace_function(info: &TraceInfo, slot: &AtomicPtr<PyObject>, id: usize, what: &str) {
-    let f = slot.load(Ordering::Relaxed);
+fn run_trace_function(info: &TraceInfo, f: *mut PyObject, id: usize, what: &str) {
     if f.is_null() {
         return;
     }
@@ -336,17 +387,21 @@ pub(crate) fn get_frequency() -> u64 {
 }
 
 /// Replaces the trace function in `slot` by `f` (a callable, or None to
-/// clear it).
-fn set_trace_function(slot: &AtomicPtr<PyObject>, f: &Handle<'_>) -> HPyResult<()> {
+/// clear it: `slot` then holds `none`).
+fn set_trace_function(
+    slot: &AtomicPtr<PyObject>,
+    f: &Handle<'_>,
+    none: *mut PyObject,
+) -> HPyResult<()> {
     let new = if f.is_none() {
-        core::ptr::null_mut()
+        none
     } else if f.is_callable() {
         f.dup().into_raw()._i as *mut PyObject
     } else {
         return Err(HPyErr::type_error("Expected a callable object or None"));
     };
     let old = slot.swap(new, Ordering::Relaxed);
-    if !old.is_null() {
+    if !old.is_null() && old != look_closer() {
         // SAFETY: the slot owned this reference; the host's handles are
         // `PyObject*`s, so it is an owned handle of `f`'s context.
         drop(unsafe { Handle::from_raw(f.context(), hpy_sys::HPy { _i: old as isize }) });
@@ -398,9 +453,21 @@ pub(crate) fn set_trace_functions<'ctx>(
         }
     }
     let info = current_info();
-    for (slot, f) in [&info.on_enter, &info.on_exit].into_iter().zip(&given) {
+    // The main interpreter's `on_enter` is never NULL once the global table
+    // serves subinterpreters (`arm`, which runs holding the main
+    // interpreter's GIL, as this does there).
+    let no_enter = if ARMED.load(Ordering::Acquire) && crate::interp::in_main() {
+        look_closer()
+    } else {
+        core::ptr::null_mut()
+    };
+    let slots = [
+        (&info.on_enter, no_enter),
+        (&info.on_exit, core::ptr::null_mut()),
+    ];
+    for ((slot, none), f) in slots.into_iter().zip(&given) {
         if let Some(f) = f {
-            set_trace_function(slot, f)?;
+            set_trace_function(slot, f, none)?;
         }
     }
     Ok(())
