@@ -15,7 +15,9 @@
 //! durations, trace functions) and its own copy of the context; the
 //! global table (the one modules get at load) is the main interpreter's,
 //! as in debug mode (`crate::debug`), and the Python API answers for the
-//! running interpreter.
+//! running interpreter. Until a subinterpreter traces, the main
+//! interpreter's calls test nothing of this ([`arm`]; docs/design-notes.md,
+//! "Subinterpreters through hpy_rs_universal").
 
 use core::ffi::c_void;
 use std::ffi::CString;
