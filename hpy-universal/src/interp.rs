@@ -34,9 +34,10 @@
 //! by that interpreter's threads.
 
 use core::ffi::{c_char, c_void};
-use core::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use core::marker::PhantomData;
+use core::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, Ordering};
 use std::collections::BTreeMap;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 use hpy_sys::cpython::ffi::{
     PyErr_SetString, PyExc_SystemError, PyInterpreterState_Get, PyInterpreterState_GetID,
@@ -77,7 +78,7 @@ extern "C" {
 /// needs the subinterpreter's thread state, and takes no lock that a
 /// thread holding the main interpreter's GIL may wait for while it holds
 /// a lock `f` needs first.
-unsafe fn with_main_gil<R>(f: impl FnOnce() -> R) -> R {
+pub(crate) unsafe fn with_main_gil<R>(f: impl FnOnce() -> R) -> R {
     // SAFETY: the documented way to run in another interpreter: detach
     // this one (its GIL released), attach a new thread state of the main
     // interpreter (its GIL taken), and back. The main interpreter's GIL is
@@ -140,6 +141,120 @@ static TABLES: RwLock<Tables> = RwLock::new(Tables {
     next_key: 0,
     interps: Vec::new(),
 });
+
+/// The context in `slot`, made by `make` if there is none yet. A context
+/// is made once for the process and never freed; the first use may come
+/// from any interpreter, each with its own GIL, so making it takes a lock.
+pub(crate) fn context_once(slot: &AtomicPtr<Ctx>, make: impl FnOnce() -> *mut Ctx) -> *mut Ctx {
+    let existing = slot.load(Ordering::Acquire);
+    if !existing.is_null() {
+        return existing;
+    }
+    static MAKING: Mutex<()> = Mutex::new(());
+    let _making = MAKING.lock().unwrap_or_else(|e| e.into_inner());
+    let existing = slot.load(Ordering::Acquire);
+    if !existing.is_null() {
+        return existing;
+    }
+    let made = make();
+    slot.store(made, Ordering::Release);
+    made
+}
+
+/// The constants of a mode's context in the running interpreter (not the
+/// main one): the plain context's (shared immortal objects on 3.12+), but
+/// for `h_Builtins`, this interpreter's builtins dict (borrowed: it lives
+/// as long as the interpreter, and the mode's state with it).
+///
+/// # Safety
+/// `universal` is the plain universal context; the running interpreter's
+/// GIL is held.
+pub(crate) unsafe fn running_constants(universal: *const Ctx) -> Ctx {
+    // SAFETY: the table is plain data (pointers, handles, numbers), so a
+    // bitwise copy is a second table; the GIL is held (contract).
+    unsafe {
+        let mut constants = core::ptr::read(universal);
+        constants.h_Builtins = _py2h(hpy_sys::cpython::ffi::PyEval_GetBuiltins());
+        constants
+    }
+}
+
+/// A mode's state for each interpreter other than the main one (the debug
+/// and trace contexts' `_private`), made on first use in that interpreter
+/// and freed when CPython finalizes it ([`PerInterpreter::take`], from
+/// [`interpreter_gone`]). The main interpreter's state is the mode's global
+/// table's and is never here.
+pub(crate) struct PerInterpreter<T> {
+    /// Interpreter ID and the address of its leaked state.
+    states: Mutex<Vec<(i64, usize)>>,
+    _state: PhantomData<fn() -> T>,
+}
+
+impl<T> PerInterpreter<T> {
+    /// No states.
+    pub(crate) const fn new() -> Self {
+        PerInterpreter {
+            states: Mutex::new(Vec::new()),
+            _state: PhantomData,
+        }
+    }
+
+    /// The running interpreter's state: `main`'s answer in the main
+    /// interpreter, else its own ([`PerInterpreter::get_or_make`]).
+    ///
+    /// Only with the running interpreter's GIL held.
+    #[inline]
+    pub(crate) fn current(
+        &self,
+        main: impl FnOnce() -> &'static T,
+        make: impl FnOnce() -> Box<T>,
+    ) -> &'static T {
+        if in_main() {
+            return main();
+        }
+        self.get_or_make(make)
+    }
+
+    /// The running interpreter's state, made by `make` (under this
+    /// registry's lock) if it has none yet; its interpreter then gets a
+    /// keeper capsule, so that the state is freed with it.
+    ///
+    /// Only in an interpreter other than the main one, with its GIL held.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn get_or_make(&self, make: impl FnOnce() -> Box<T>) -> &'static T {
+        let id = current_id();
+        let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&(_, state)) = states.iter().find(|(i, _)| *i == id) {
+            // SAFETY: a leaked state, freed only with its interpreter
+            // (`take`), which is running.
+            return unsafe { &*(state as *const T) };
+        }
+        let state: &'static T = Box::leak(make());
+        states.push((id, state as *const T as usize));
+        drop(states);
+        // SAFETY: this interpreter's GIL is held (contract).
+        if unsafe { keep_until_finalized() }.is_err() {
+            // The state then lives as long as the process: only memory.
+            // SAFETY: the GIL is held; the exception is this call's own.
+            unsafe { hpy_sys::cpython::ffi::PyErr_Clear() };
+        }
+        state
+    }
+
+    /// Removes interpreter `id`'s state, to be freed by the caller.
+    ///
+    /// # Safety
+    /// Interpreter `id` is being finalized (none of its calls runs, so no
+    /// reference [`PerInterpreter::get_or_make`] gave out is used again).
+    pub(crate) unsafe fn take(&self, id: i64) -> Option<Box<T>> {
+        let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
+        let i = states.iter().position(|(i, _)| *i == id)?;
+        let state = states.swap_remove(i).1;
+        // SAFETY: leaked by `get_or_make` and now unreachable (contract).
+        Some(unsafe { Box::from_raw(state as *mut T) })
+    }
+}
 
 /// The capsule name of a subinterpreter's table's keeper.
 const KEEPER_NAME: &core::ffi::CStr = c"hpy_rs_universal.interpreter_state";
@@ -329,12 +444,12 @@ fn release(values: Vec<*mut PyObject>) {
 
 /// Makes sure the running interpreter (not the main one) has a capsule in
 /// its dict whose destructor ([`interpreter_gone`]) releases what the host
-/// keeps for it (its globals' table, its debug state) when CPython
+/// keeps for it (its globals' table, its debug and trace states) when CPython
 /// finalizes it. Err with an exception set if that failed.
 ///
 /// # Safety
 /// The GIL of the running interpreter is held.
-pub(crate) unsafe fn keep_until_finalized() -> Result<(), ()> {
+unsafe fn keep_until_finalized() -> Result<(), ()> {
     let id = current_id();
     // SAFETY: the GIL is held; the capsule's pointer is the ID (plus one,
     // never NULL as a capsule requires), not dereferenced; the dict and
@@ -388,6 +503,7 @@ unsafe extern "C" fn interpreter_gone(capsule: *mut PyObject) {
     };
     release(gone.map(|t| t.values).unwrap_or_default());
     crate::debug::interpreter_gone(id);
+    crate::trace::interpreter_gone(id);
 }
 
 /// `ctx_Global_Store` of the plain context: as the CPython ABI's while the

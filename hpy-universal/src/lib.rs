@@ -27,7 +27,7 @@ mod plain;
 mod pycall;
 mod trace;
 
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::AtomicPtr;
 
 use hpy::{hpy_method, hpy_module, Context, Global, HPyErr, HPyResult, Handle, IntoHPy};
 use hpy_sys::host::UniversalContext;
@@ -51,29 +51,24 @@ static UNIVERSAL: AtomicPtr<UniversalContext> = AtomicPtr::new(core::ptr::null_m
 
 /// The plain universal context (made on first use, with the GIL held).
 fn universal_context() -> *mut UniversalContext {
-    let existing = UNIVERSAL.load(Ordering::Acquire);
-    if !existing.is_null() {
-        return existing;
-    }
-    // SAFETY: called from Python with the GIL held, so the CPython-ABI
-    // context (the source of the handle constants) can be built; the GIL
-    // also makes this check-then-store race free.
-    let mut ctx = unsafe {
-        // The name is a contract: hpy-rs's universal binaries call their
-        // functions directly on the context of this name, whose handles
-        // are the objects and whose `plain_call_real` converts nothing
-        // (hpy's `abi/host.rs`): rename it if either changes. On this name
-        // they also read `_private` as hpy-sys's `PlainContextExt`
-        // (`plain::install` sets it).
-        hpy_sys::host::new_context(
-            c"HPy Universal ABI (hpy-rs host on CPython)".as_ptr(),
-            call_real::plain_call_real,
-        )
-    };
-    plain::install(&mut ctx);
-    let ctx = Box::into_raw(Box::new(ctx));
-    UNIVERSAL.store(ctx, Ordering::Release);
-    ctx
+    interp::context_once(&UNIVERSAL, || {
+        // SAFETY: called from Python with the GIL held, so the CPython-ABI
+        // context (the source of the handle constants) can be built.
+        let mut ctx = unsafe {
+            // The name is a contract: hpy-rs's universal binaries call their
+            // functions directly on the context of this name, whose handles
+            // are the objects and whose `plain_call_real` converts nothing
+            // (hpy's `abi/host.rs`): rename it if either changes. On this name
+            // they also read `_private` as hpy-sys's `PlainContextExt`
+            // (`plain::install` sets it).
+            hpy_sys::host::new_context(
+                c"HPy Universal ABI (hpy-rs host on CPython)".as_ptr(),
+                call_real::plain_call_real,
+            )
+        };
+        plain::install(&mut ctx);
+        Box::into_raw(Box::new(ctx))
+    })
 }
 
 /// Loads the HPy universal binary at `path`, whose init symbols are named
@@ -94,16 +89,6 @@ fn load<'ctx>(
         -1 => MODE_UNIVERSAL,
         m => m,
     };
-    if mode == MODE_TRACE && !interp::in_main() {
-        // The trace context's counters and trace functions are process-wide.
-        return Err(HPyErr::new_in(
-            &LOAD_ERROR,
-            format!(
-                "module {name} cannot be loaded in trace mode (HPY=trace) in a subinterpreter: \
-                 hpy_rs_universal traces the main interpreter only"
-            ),
-        ));
-    }
     let uctx = match mode {
         MODE_UNIVERSAL => universal_context(),
         // SAFETY: the plain universal context lives forever; the GIL is held.

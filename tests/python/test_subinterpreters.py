@@ -11,14 +11,16 @@ and debug modes) the same: the host keeps the universal binaries' globals
 and its debug state per interpreter ("Subinterpreters through
 hpy_rs_universal"); in debug mode each subinterpreter's workload runs under
 that interpreter's LeakDetector, with invalid handles counted. Trace mode
-stays main-interpreter only there (a clean ImportError), as does a module
-that says `subinterpreters: false`. Stock hpy.universal has no such
+works there too, with each interpreter's counts and trace functions its
+own; a module that says `subinterpreters: false` is a clean ImportError. Stock hpy.universal has no such
 interpreters to offer (it does not build on 3.12+), PyPy and CPython before
 3.12 have none (skipped, saying so).
 """
 
+import importlib.util
 import json
 import os
+import shutil
 import sys
 import subprocess
 import tempfile
@@ -245,48 +247,6 @@ def _need_support(hpy_mode, hpy_host):
         pytest.skip(why)
 
 
-def test_trace_mode_refused_in_subinterpreters(hpy_ext, hpy_mode, hpy_host, tmp):
-    """hpy_rs_universal's trace context (its counters and trace functions)
-    is process-wide: loading a module in trace mode into a subinterpreter
-    is a clean ImportError (HPyLoadError) that says so, and the host itself
-    still works there."""
-    interpreters = _interpreters()
-    if hpy_mode == "cpython":
-        pytest.skip("no HPy host in cpython mode")
-    _need_support(hpy_mode, hpy_host)
-    module = hpy_ext("kiwisolver")
-    directory = os.path.dirname(module.__file__)
-    binaries = [f for f in os.listdir(directory) if f.endswith(".hpy0.so")]
-    assert binaries, os.listdir(directory)
-    path = os.path.join(directory, binaries[0])
-    name = binaries[0][: -len(".hpy0.so")]
-    code = f"""
-import importlib.util, hpy_rs_universal
-spec = importlib.util.spec_from_file_location({name!r}, {path!r})
-try:
-    hpy_rs_universal.load({name!r}, {path!r}, spec, mode=hpy_rs_universal.MODE_TRACE)
-    result = 'loaded'
-except ImportError as e:
-    result = [type(e).__name__, str(e), isinstance(e, RuntimeError)]
-"""
-    code += """
-try:
-    hpy_rs_universal._trace.set_trace_functions(on_enter=print)
-    result.append('set')
-except RuntimeError as e:
-    result.append(str(e))
-"""
-    sub = Subinterpreter(interpreters, tmp)
-    try:
-        kind, text, is_runtime_error, trace_functions = sub.run(code)
-    finally:
-        sub.destroy()
-    assert kind == "HPyLoadError" and is_runtime_error, (kind, text)
-    assert "trace mode" in text and "subinterpreter" in text, text
-    # Its trace functions (the process's) cannot be another interpreter's.
-    assert "main interpreter only" in trace_functions, trace_functions
-
-
 @pytest.mark.parametrize("name", MODULES)
 def test_used_in_subinterpreters_as_in_main(hpy_ext, hpy_mode, hpy_host, tmp, name):
     """Import, use, compare with the main interpreter, destroy; five times
@@ -407,6 +367,30 @@ print(json.dumps([control, growth(code)]))
 """
 
 
+
+def _cycles_do_not_grow(interpreters, tmp, code, what):
+    """Runs `code` (which must get to its end) in 10 + 20 + 20 cycles of
+    create / run / destroy in a fresh process, and asserts that each 20
+    grew the process by less than 4 MiB; skips where interpreters that only
+    import json grow it that much."""
+    out = os.path.join(tmp, "done")
+    code = (f"import sys\nsys.path[:0] = {sys.path!r}\n" + code
+            + f"\nopen({out!r}, 'w').write('ok')\n")
+    script = CYCLES_SCRIPT.format(interpreters=interpreters.__name__, code=code)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with open(out) as f:
+        assert f.read() == "ok"  # the code ran to its end
+    control, growth = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"{what}: RSS growth over 20 and 20 cycles after 10: {growth} KiB "
+          f"(`import json` alone: {control} KiB)")
+    if max(control) >= 4096:
+        pytest.skip(f"this CPython grows by {control} KiB per 20 cycles of interpreters that "
+                    "only import json (3.12 and 3.13 keep each isolated interpreter's object "
+                    f"arenas), which would hide {what}'s state left behind")
+    assert max(growth) < 4096, growth
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
 @pytest.mark.parametrize("name", MODULES)
 def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, hpy_host, tmp, name):
@@ -419,23 +403,7 @@ def test_create_import_destroy_cycles_do_not_grow(hpy_ext, hpy_mode, hpy_host, t
     interpreters = _interpreters()
     _need_support(hpy_mode, hpy_host)
     hpy_ext(name)
-    out = os.path.join(tmp, "done")
-    code = (f"import sys\nsys.path[:0] = {sys.path!r}\n" + _checked(hpy_mode, WORKLOADS[name])
-            + f"\nopen({out!r}, 'w').write('ok')\n")
-    script = CYCLES_SCRIPT.format(interpreters=interpreters.__name__, code=code)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    with open(out) as f:
-        assert f.read() == "ok"  # the workload ran to its end
-    control, growth = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"{name}: RSS growth over 20 and 20 cycles after 10: {growth} KiB "
-          f"(`import json` alone: {control} KiB)")
-    if max(control) >= 4096:
-        pytest.skip(f"this CPython grows by {control} KiB per 20 cycles of interpreters that "
-                    "only import json (3.12 and 3.13 keep each isolated interpreter's object "
-                    "arenas), which would hide a module's state left behind")
-    assert max(growth) < 4096, growth
+    _cycles_do_not_grow(interpreters, tmp, _checked(hpy_mode, WORKLOADS[name]), name)
 
 
 def test_debug_mode_checks_each_interpreter_apart(hpyrs_debugcheck, hpy_mode, hpy_host, tmp):
@@ -481,3 +449,147 @@ result.append(len(invalid))
     assert invalid == 1, invalid
     in_main = [h.obj for h in internals.get_open_handles(generation)]
     assert "leaked in a subinterpreter" not in in_main, in_main
+
+
+def _traced_copy(hpy_ext, tmp):
+    """A copy of kiwisolver's universal binary in `tmp` (copies of a binary
+    are independent libraries: loading it in trace mode does not change the
+    context of the kiwisolver the main interpreter imported) and the code
+    that loads it in trace mode as `kiwisolver` in an interpreter."""
+    origin = hpy_ext("kiwisolver").__spec__.origin
+    if origin.endswith(".py"):
+        origin = origin[: -len(".py")] + ".hpy0.so"
+    name = "kiwisolver"
+    assert os.path.basename(origin) == f"{name}.hpy0.so", origin
+    copy = os.path.join(tmp, os.path.basename(origin))
+    shutil.copy(origin, copy)
+    load = f"""
+import importlib.util, sys, hpy_rs_universal
+from hpy_rs_universal import _trace
+_spec = importlib.util.spec_from_file_location({name!r}, {copy!r})
+sys.modules[{name!r}] = hpy_rs_universal.load({name!r}, {copy!r}, _spec,
+                                             mode=hpy_rs_universal.MODE_TRACE)
+"""
+    return load
+
+
+def _need_trace_host(hpy_mode, hpy_host):
+    if hpy_mode == "cpython":
+        pytest.skip("no HPy host in cpython mode")
+    _need_support(hpy_mode, hpy_host)
+
+
+# Run in an interpreter after `_traced_copy`'s code: the workload with this
+# interpreter's trace functions set, and what the interpreter's trace state
+# saw of it.
+TRACED_WORKLOAD = """
+_entered, _left = [], []
+_before = sum(_trace.get_call_counts().values())
+_trace.set_trace_functions(_entered.append, on_exit=_left.append)
+{workload}
+_trace.set_trace_functions(None, None)
+_counts = _trace.get_call_counts()
+result = [result, sum(_counts.values()) - _before, _counts['ctx_Close'] > 0,
+          len(_entered), _entered == _left,
+          all(n.startswith('ctx_') and n in _counts for n in _entered),
+          sum(_trace.get_durations().values()) > 0]
+"""
+
+
+def _traced(workload):
+    return TRACED_WORKLOAD.format(workload=workload)
+
+
+def test_trace_mode_in_a_subinterpreter(hpy_ext, hpy_mode, hpy_host, tmp):
+    """A module loaded in trace mode in an isolated subinterpreter works
+    there, and that interpreter's trace state is its own: its counts start
+    at zero and count its calls, its trace functions are called for them,
+    and the main interpreter's counts and trace functions see none of it."""
+    interpreters = _interpreters()
+    _need_trace_host(hpy_mode, hpy_host)
+    load = _traced_copy(hpy_ext, tmp)
+    expected = _in_main("kiwisolver")
+    trace = hpy_host._trace
+    in_main = []
+    trace.set_trace_functions(in_main.append, in_main.append)
+    try:
+        main_before = trace.get_call_counts()
+        sub = Subinterpreter(interpreters, tmp)
+        try:
+            fresh = sub.run(load + "result = sum(_trace.get_call_counts().values())")
+            outcome = sub.run(_traced(WORKLOADS["kiwisolver"]))
+            # Called again: the same state goes on counting.
+            again = sub.run(_traced(WORKLOADS["kiwisolver"]))
+        finally:
+            sub.destroy()
+        main_after = trace.get_call_counts()
+    finally:
+        trace.set_trace_functions(None, None)
+    result, counted, closed, entered, paired, names_ok, timed = outcome
+    assert result == expected
+    assert counted > 0 and closed and timed, outcome
+    assert entered == counted and paired and names_ok, outcome
+    assert again == outcome, (again, outcome)
+    # The load's own calls (type creation, exec) counted there too.
+    assert fresh > 0, fresh
+    assert main_after == main_before
+    assert in_main == []
+    # The main interpreter traces its own calls as before, through the
+    # global table the subinterpreter's calls went through too.
+    copy = os.path.join(tmp, "kiwisolver.hpy0.so")
+    traced = hpy_host.load("kiwisolver", copy,
+                           importlib.util.spec_from_file_location("kiwisolver", copy),
+                           mode=hpy_host.MODE_TRACE)
+    trace.set_trace_functions(in_main.append)
+    try:
+        traced.Variable("x") + 1.0
+    finally:
+        trace.set_trace_functions(None)
+    traced.Variable("y") + 2.0
+    assert sum(trace.get_call_counts().values()) > sum(main_after.values())
+    assert in_main and all(n.startswith("ctx_") for n in in_main), in_main
+
+
+def test_trace_mode_in_two_subinterpreters_at_once(hpy_ext, hpy_mode, hpy_host, tmp):
+    """Two subinterpreters trace the same binary at once, each with its own
+    counts and trace functions: one's calls change nothing of the other's."""
+    interpreters = _interpreters()
+    _need_trace_host(hpy_mode, hpy_host)
+    load = _traced_copy(hpy_ext, tmp)
+    expected = _in_main("kiwisolver")
+    counts = "result = _trace.get_call_counts()"
+    a = Subinterpreter(interpreters, tmp)
+    try:
+        a.run(load + "result = None")
+        outcome = a.run(_traced(WORKLOADS["kiwisolver"]))
+        assert outcome[0] == expected and outcome[1] > 0, outcome
+        a_counts = a.run(counts)
+        # `a`'s trace functions stay set while `b` works.
+        a.run("_seen = []\n_trace.set_trace_functions(_seen.append)\nresult = None")
+        b = Subinterpreter(interpreters, tmp)
+        try:
+            b.run(load + "result = None")
+            assert b.run(_traced(WORKLOADS["kiwisolver"])) == outcome
+            assert b.run(_traced(WORKLOADS["kiwisolver"])) == outcome
+            assert a.run("result = len(_seen)") == 0
+            assert a.run(counts) == a_counts
+        finally:
+            b.destroy()
+        assert a.run("_trace.set_trace_functions(None)\nresult = None") is None
+        assert a.run(_traced(WORKLOADS["kiwisolver"])) == outcome
+    finally:
+        a.destroy()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
+def test_trace_mode_cycles_do_not_grow(hpy_ext, hpy_mode, hpy_host, tmp):
+    """As test_create_import_destroy_cycles_do_not_grow, in trace mode, with
+    trace functions left set when the interpreter goes (their references
+    and the interpreter's trace state are freed with it)."""
+    interpreters = _interpreters()
+    _need_trace_host(hpy_mode, hpy_host)
+    load = _traced_copy(hpy_ext, tmp)
+    code = (load + _traced(WORKLOADS["kiwisolver"])
+            + "_kept = []\n_trace.set_trace_functions(_kept.append, _kept.append)\n"
+            + "kiwisolver.Variable('kept')\nassert _kept\n")
+    _cycles_do_not_grow(interpreters, tmp, code, "kiwisolver in trace mode")

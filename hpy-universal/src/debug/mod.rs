@@ -27,7 +27,6 @@
 
 use core::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicPtr, Ordering};
-use std::sync::Mutex;
 
 use hpy_sys::host::UniversalContext;
 use hpy_sys::HPy;
@@ -86,31 +85,22 @@ const ROTATION: usize = 16;
 static DEBUG: AtomicPtr<UniversalContext> = AtomicPtr::new(core::ptr::null_mut());
 
 /// Makes the debug context's global table and the main interpreter's state
-/// (once; a lock, since the first debug load may happen in any
-/// interpreter).
+/// (once).
 ///
 /// # Safety
 /// `universal` is the plain universal context, which lives for the rest of
 /// the process; a GIL is held.
 unsafe fn global_table(universal: *mut UniversalContext) -> *mut UniversalContext {
-    let existing = DEBUG.load(Ordering::Acquire);
-    if !existing.is_null() {
-        return existing;
-    }
-    static MAKING: Mutex<()> = Mutex::new(());
-    let _making = MAKING.lock().unwrap_or_else(|e| e.into_inner());
-    let existing = DEBUG.load(Ordering::Acquire);
-    if !existing.is_null() {
-        return existing;
-    }
-    // SAFETY: `universal` is live (contract); the main interpreter's
-    // constants are the plain context's (its `h_Builtins` is the main
-    // interpreter's dict).
-    let (info, table) = new_info(universal, unsafe { &*universal }, core::ptr::null_mut());
-    let table = Box::into_raw(Box::new(table));
-    info.global.set(table);
-    DEBUG.store(table, Ordering::Release);
-    table
+    crate::interp::context_once(&DEBUG, || {
+        // SAFETY: `universal` is live (contract); the main interpreter's
+        // constants are the plain context's (its `h_Builtins` is the main
+        // interpreter's dict).
+        let (info, table) = new_info(universal, unsafe { &*universal }, core::ptr::null_mut());
+        let info = Box::leak(info);
+        let table = Box::into_raw(Box::new(table));
+        info.global.set(table);
+        table
+    })
 }
 
 /// A new debug state wrapping `universal`, with its 16 copies of the
@@ -124,16 +114,17 @@ fn new_info(
     universal: *mut UniversalContext,
     constants: &UniversalContext,
     global: *mut UniversalContext,
-) -> (&'static DebugInfo, UniversalContext) {
-    let info: &'static mut DebugInfo = Box::leak(Box::new(DebugInfo {
+) -> (Box<DebugInfo>, UniversalContext) {
+    let mut info = Box::new(DebugInfo {
         universal,
         state: RefCell::new(State::new()),
         rotation: Vec::with_capacity(ROTATION),
         next: Cell::new(0),
         global: Cell::new(global),
         innermost: Cell::new(core::ptr::null_mut()),
-    }));
-    let private = info as *const DebugInfo as *mut core::ffi::c_void;
+    });
+    // The box's contents do not move when the box does.
+    let private = &*info as *const DebugInfo as *mut core::ffi::c_void;
     // The constants are opened as records of `info`, in the order of the
     // table (so every state gives each constant the same handle).
     let table = generated::table(
@@ -152,10 +143,8 @@ fn new_info(
     (info, table)
 }
 
-/// The debug states of the interpreters other than the main one, by
-/// interpreter ID (addresses of leaked [`DebugInfo`]s, freed when their
-/// interpreter is finalized: [`interpreter_gone`]).
-static SUB_INFOS: Mutex<Vec<(i64, usize)>> = Mutex::new(Vec::new());
+/// The debug states of the interpreters other than the main one.
+static SUB_INFOS: crate::interp::PerInterpreter<DebugInfo> = crate::interp::PerInterpreter::new();
 
 /// The debug context (its global table) wrapping `universal`, made on first
 /// use, and the running interpreter's state.
@@ -178,78 +167,44 @@ pub(crate) unsafe fn context(universal: *mut UniversalContext) -> *mut Universal
 /// Only with the running interpreter's GIL held.
 pub(crate) fn current_info() -> &'static DebugInfo {
     let global = DEBUG.load(Ordering::Acquire);
-    if crate::interp::in_main() {
+    SUB_INFOS.current(
         // SAFETY: a debug table's `_private` is its state; this is called
         // only once the debug context exists (a module was loaded in debug
         // mode, or `existing_info` made it).
-        return unsafe { info_of(global) };
-    }
-    sub_info(global)
-}
-
-/// [`current_info`] in an interpreter other than the main one.
-#[cold]
-#[inline(never)]
-fn sub_info(global: *mut UniversalContext) -> &'static DebugInfo {
-    // SAFETY: a thread state is attached (contract of `current_info`).
-    let id = unsafe {
-        hpy_sys::cpython::ffi::PyInterpreterState_GetID(
-            hpy_sys::cpython::ffi::PyInterpreterState_Get(),
-        )
-    };
-    let mut infos = SUB_INFOS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(&(_, info)) = infos.iter().find(|(i, _)| *i == id) {
-        // SAFETY: a leaked state, freed only with its interpreter.
-        return unsafe { &*(info as *const DebugInfo) };
-    }
-    // SAFETY: the global table exists (contract); its state's plain
-    // context is live. This interpreter's constants are the plain
-    // context's (shared immortal objects on 3.12+), but for its own
-    // builtins dict, which lives as long as the interpreter (and the state
-    // with it).
-    let (universal, constants) = unsafe {
-        let universal = info_of(global).universal;
-        let mut constants = core::ptr::read(universal);
-        constants.h_Builtins = hpy_sys::cpython::_py2h(hpy_sys::cpython::ffi::PyEval_GetBuiltins());
-        (universal, constants)
-    };
-    let info = new_info(universal, &constants, global).0;
-    infos.push((id, info as *const DebugInfo as usize));
-    drop(infos);
-    // SAFETY: this interpreter's GIL is held (contract of `current_info`).
-    if unsafe { crate::interp::keep_until_finalized() }.is_err() {
-        // The state then lives as long as the process: only memory.
-        // SAFETY: the GIL is held; the exception is this call's own.
-        unsafe { hpy_sys::cpython::ffi::PyErr_Clear() };
-    }
-    info
+        || unsafe { info_of(global) },
+        // SAFETY: as above; the state's plain context is live, and this
+        // interpreter's GIL is held (contract).
+        || unsafe {
+            let universal = info_of(global).universal;
+            new_info(
+                universal,
+                &crate::interp::running_constants(universal),
+                global,
+            )
+            .0
+        },
+    )
 }
 
 /// Frees the debug state of interpreter `id` (being finalized, its GIL
 /// held: none of its calls runs, and no module keeps its copies of the
 /// context, which are only ever handed to calls).
 pub(crate) fn interpreter_gone(id: i64) {
-    let gone = {
-        let mut infos = SUB_INFOS.lock().unwrap_or_else(|e| e.into_inner());
-        match infos.iter().position(|(i, _)| *i == id) {
-            Some(i) => infos.swap_remove(i).1,
-            None => return,
-        }
+    // SAFETY: interpreter `id` is being finalized (contract).
+    let Some(info) = (unsafe { SUB_INFOS.take(id) }) else {
+        return;
     };
-    // SAFETY: leaked by `sub_info` and now unreachable (removed above;
-    // nothing of a finalized interpreter runs); its copies of the context
-    // were leaked boxes.
-    unsafe {
-        let info = Box::from_raw(gone as *mut DebugInfo);
-        for builders in [false, true] {
-            // The callbacks are owned references of this interpreter,
-            // whose GIL CPython holds while it finalizes it.
-            let old = info.with(|s| s.set_callback(builders, hpy_sys::HPy_NULL));
-            hpy_sys::cpython::Py_XDECREF(hpy_sys::cpython::_h2py(old));
-        }
-        for copy in &info.rotation {
-            drop(Box::from_raw(*copy));
-        }
+    for builders in [false, true] {
+        // The callbacks are owned references of this interpreter, whose
+        // GIL CPython holds while it finalizes it.
+        let old = info.with(|s| s.set_callback(builders, hpy_sys::HPy_NULL));
+        // SAFETY: as just said.
+        unsafe { hpy_sys::cpython::Py_XDECREF(hpy_sys::cpython::_h2py(old)) };
+    }
+    for copy in &info.rotation {
+        // SAFETY: the copies of the context were leaked boxes, only ever
+        // handed to this interpreter's calls, none of which runs.
+        drop(unsafe { Box::from_raw(*copy) });
     }
 }
 
