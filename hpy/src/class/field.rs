@@ -169,37 +169,42 @@ impl Field {
         value: HPy,
     ) {
         let clear = value._i == 0;
-        // SAFETY: forwarded.
-        let slot = match unsafe { self.slot_in(data) } {
-            // SAFETY: forwarded; a slot of the block.
-            Some(slot) if unsafe { holds_typed(data, slot) } => {
-                // A name moved in from another instance, whose slot here
-                // keeps a `TypedField`'s object: that slot is not this
-                // field's to overwrite (a `&U` read from it may be alive).
-                if clear {
-                    self.slot.set(0);
-                    return;
-                }
-                // SAFETY: forwarded.
-                unsafe { self.claim_slot(data) }
-            }
-            Some(slot) => slot,
-            None if clear => {
-                self.slot.set(0);
-                return;
-            }
-            // SAFETY: forwarded.
-            None => unsafe { self.claim_slot(data) },
+        // A name moved in from another instance may name a slot that keeps
+        // a `TypedField`'s object here: not this field's to overwrite (a
+        // `&U` read from it may be alive).
+        // SAFETY: forwarded; `holds_typed` is given slots of the block.
+        let Some(slot) =
+            (unsafe { self.slot_for_store(data, clear, |slot| holds_typed(data, slot)) })
+        else {
+            return;
         };
-        // SAFETY: forwarded; an untyped store: the slot's entry says so
-        // before the slot changes.
+        // SAFETY: forwarded; a slot of the block, chosen for this name.
+        unsafe { self.write_slot(owner, data, slot, value) };
+    }
+
+    /// Stores `value` (NULL: clears) in `slot`, its cache entry emptied
+    /// first (the store may release the previous object and run code); a
+    /// cleared slot is free again, and this name forgets it.
+    ///
+    /// # Safety
+    /// `data` is the whole block of `owner`, a live instance of `T`; `slot`
+    /// is one of its slots, chosen for this name by `slot_for_store`;
+    /// `value` is NULL or a handle valid in `owner`'s context.
+    #[inline(always)]
+    unsafe fn write_slot<T: HPyClass>(
+        &self,
+        owner: &Handle<'_>,
+        data: NonNull<ClassData<T>>,
+        slot: *mut HPyField,
+        value: HPy,
+    ) {
+        // SAFETY: forwarded.
         unsafe { set_entry(data, slot, CacheEntry::EMPTY) };
         let ctx = owner.context();
         // SAFETY: a slot of `owner`'s block; HPy takes its own reference to
         // `value` and releases the previous one.
         unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner.as_raw(), slot, value) }
-        if clear {
-            // An empty slot is a free slot.
+        if value._i == 0 {
             self.slot.set(0);
         }
     }
@@ -226,42 +231,22 @@ impl Field {
             T::INFO.python_name()
         );
         let clear = value._i == 0;
-        // SAFETY: forwarded.
-        let slot = match unsafe { self.slot_in(data) } {
-            Some(slot)
-                // SAFETY: forwarded; a slot of the block and its entry (the
-                // class has the cache: asserted above).
-                if unsafe { (*slot)._i != 0 && (*entry_of(data, slot)).class != entry.class } =>
-            {
-                // A name moved in from another instance, whose slot here
-                // keeps a `Field`'s object, or another class's: leave it to
-                // the field that stored it.
-                if clear {
-                    self.slot.set(0);
-                    return;
-                }
-                // SAFETY: forwarded.
-                unsafe { self.claim_slot(data) }
-            }
-            Some(slot) => slot,
-            None if clear => {
-                self.slot.set(0);
-                return;
-            }
-            // SAFETY: forwarded.
-            None => unsafe { self.claim_slot(data) },
+        // A name moved in from another instance may name a slot that keeps
+        // a `Field`'s object here, or another class's: left to the field
+        // that stored it.
+        // SAFETY: forwarded; the test reads slots of the block and their
+        // entries (the class has the cache: asserted above).
+        let Some(slot) = (unsafe {
+            self.slot_for_store(data, clear, |slot| {
+                (*slot)._i != 0 && (*entry_of(data, slot)).class != entry.class
+            })
+        }) else {
+            return;
         };
-        // SAFETY: forwarded. The entry is emptied before the store, which
-        // may release the previous object and run code, and names the new
-        // object only once the slot holds it.
-        unsafe { set_entry(data, slot, CacheEntry::EMPTY) };
-        let ctx = owner.context();
-        // SAFETY: a slot of `owner`'s block; HPy takes its own reference to
-        // `value` and releases the previous one.
-        unsafe { hpy_sys::HPyField_Store(ctx.as_raw(), owner.as_raw(), slot, value) }
-        if clear {
-            self.slot.set(0);
-        } else {
+        // SAFETY: forwarded; a slot of the block, chosen for this name. The
+        // entry names the new object only once the slot holds it.
+        unsafe { self.write_slot(owner, data, slot, value) };
+        if !clear {
             // SAFETY: forwarded; the slot now holds the object of `entry`.
             unsafe { set_entry(data, slot, entry) };
         }
@@ -345,6 +330,33 @@ impl Field {
     /// Panics unless this field lies in `data`'s value.
     pub(crate) fn check_inside_of<T: HPyClass>(&self, data: NonNull<ClassData<T>>) {
         self.check_inside(data)
+    }
+
+    /// The slot a store through this name writes: its own, unless
+    /// `taken` says that slot keeps another field's object (the name was
+    /// moved in from another instance), then a free one; `None` for a
+    /// clear that has nothing to store (the name is forgotten).
+    ///
+    /// # Safety
+    /// `data` is the whole block of a live instance of `T`; `taken` is
+    /// called with a slot of that block.
+    #[inline(always)]
+    unsafe fn slot_for_store<T: HPyClass>(
+        &self,
+        data: NonNull<ClassData<T>>,
+        clear: bool,
+        taken: impl FnOnce(*mut HPyField) -> bool,
+    ) -> Option<*mut HPyField> {
+        // SAFETY: forwarded.
+        match unsafe { self.slot_in(data) } {
+            Some(slot) if !taken(slot) => Some(slot),
+            _ if clear => {
+                self.slot.set(0);
+                None
+            }
+            // SAFETY: forwarded.
+            _ => Some(unsafe { self.claim_slot(data) }),
+        }
     }
 
     /// Gives this field a free (empty) slot of `data`'s instance.

@@ -1472,37 +1472,50 @@ impl Holder {
     }
 }
 
-/// A frozen class holding a `TypedField` set at construction only.
-#[hpy_class(module = "hpyrs_classes", frozen)]
-struct FrozenHolder {
-    knot: TypedField<Knot>,
+/// A frozen class `$holder` holding a `TypedField<$knot>` set at
+/// construction only, with the readers the typed-field tests call
+/// (`$knot` has `value: i64` and `name: String`).
+macro_rules! typed_holder {
+    ($(#[$doc:meta])* $holder:ident, $knot:ident) => {
+        $(#[$doc])*
+        #[hpy_class(module = "hpyrs_classes", frozen)]
+        struct $holder {
+            knot: TypedField<$knot>,
+        }
+
+        #[hpy_methods]
+        impl $holder {
+            #[new]
+            fn new<'ctx>(knot: Ref<'_, 'ctx, $knot>) -> WithFields<'ctx, $holder> {
+                let holder = $holder {
+                    knot: TypedField::new(),
+                };
+                WithFields::new(holder).set_typed(|h| &h.knot, &knot)
+            }
+
+            /// The knot's value, read with no HPy call.
+            fn knot_value(slf: Ref<'_, '_, Self>) -> Option<i64> {
+                slf.get_typed(&slf.knot).map(|k| k.value)
+            }
+
+            /// The knot's name, read with no HPy call.
+            fn knot_name(slf: Ref<'_, '_, Self>) -> Option<String> {
+                slf.get_typed(&slf.knot).map(|k| k.name.clone())
+            }
+
+            /// The knot, as a handle.
+            fn knot<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+                slf.load_typed(&slf.knot)
+            }
+        }
+    };
 }
 
-#[hpy_methods]
-impl FrozenHolder {
-    #[new]
-    fn new<'ctx>(knot: Ref<'_, 'ctx, Knot>) -> WithFields<'ctx, FrozenHolder> {
-        let holder = FrozenHolder {
-            knot: TypedField::new(),
-        };
-        WithFields::new(holder).set_typed(|h| &h.knot, &knot)
-    }
-
-    /// The knot's value, read with no HPy call.
-    fn knot_value(slf: Ref<'_, '_, Self>) -> Option<i64> {
-        slf.get_typed(&slf.knot).map(|k| k.value)
-    }
-
-    /// The knot's name, read with no HPy call.
-    fn knot_name(slf: Ref<'_, '_, Self>) -> Option<String> {
-        slf.get_typed(&slf.knot).map(|k| k.name.clone())
-    }
-
-    /// The knot, as a handle.
-    fn knot<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
-        slf.load_typed(&slf.knot)
-    }
-}
+typed_holder!(
+    /// A frozen class holding a `TypedField` set at construction only.
+    FrozenHolder,
+    Knot
+);
 
 /// Where a dying `PhoenixKnot` puts the object it keeps (issue 25, N2).
 static KNOT_NEST: Global = Global::new();
@@ -1547,39 +1560,13 @@ impl PhoenixKnot {
     }
 }
 
-/// A frozen class without drop glue holding a `PhoenixKnot` in a
-/// `TypedField` (where objects can be destroyed while referenced, it gets a
-/// `tp_destroy` for that alone).
-#[hpy_class(module = "hpyrs_classes", frozen)]
-struct PhoenixHolder {
-    knot: TypedField<PhoenixKnot>,
-}
-
-#[hpy_methods]
-impl PhoenixHolder {
-    #[new]
-    fn new<'ctx>(knot: Ref<'_, 'ctx, PhoenixKnot>) -> WithFields<'ctx, PhoenixHolder> {
-        let holder = PhoenixHolder {
-            knot: TypedField::new(),
-        };
-        WithFields::new(holder).set_typed(|h| &h.knot, &knot)
-    }
-
-    /// The knot's value, read with no HPy call.
-    fn knot_value(slf: Ref<'_, '_, Self>) -> Option<i64> {
-        slf.get_typed(&slf.knot).map(|k| k.value)
-    }
-
-    /// The knot's name, read with no HPy call.
-    fn knot_name(slf: Ref<'_, '_, Self>) -> Option<String> {
-        slf.get_typed(&slf.knot).map(|k| k.name.clone())
-    }
-
-    /// The knot, as a handle.
-    fn knot<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
-        slf.load_typed(&slf.knot)
-    }
-}
+typed_holder!(
+    /// A frozen class without drop glue holding a `PhoenixKnot` in a
+    /// `TypedField` (where objects can be destroyed while referenced, it
+    /// gets a `tp_destroy` for that alone).
+    PhoenixHolder,
+    PhoenixKnot
+);
 
 /// Takes what a dying `PhoenixKnot` stored (None if nothing).
 #[hpy_method]
