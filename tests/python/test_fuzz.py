@@ -217,6 +217,13 @@ PRODUCERS += [
     CALL(("attr", N("parity.Shape"), "Rect"), V(2.0), V(3.0)),
     CALL(("attr", N("parity.Shape"), "Cell"), V(1), V(-2)),
 ]
+# The test classes whose constructors take another class's instance.
+_KNOT = CALL(N("hpyrs_classes.Knot"), V(3), V("k"))
+PRODUCERS += [
+    CALL(N("hpyrs_classes.FrozenHolder"), _KNOT),
+    CALL(N("hpyrs_classes.PhoenixHolder"), CALL(N("hpyrs_classes.PhoenixKnot"), V(4))),
+    CALL(N("hpyrs_classes.Chain"), V("c"), LIST(_KNOT, _KNOT)),
+]
 
 # At most this many failing inputs per target; then the target is left
 # alone (one that crashes on every input would spend the run restarting
