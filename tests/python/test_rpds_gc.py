@@ -10,36 +10,47 @@ import weakref
 
 import pytest
 from hpyrs_helpers import collect
+from pypy_jit import IS_PYPY, release_code, trace_in_progress, tracer_types
 
-IS_PYPY = sys.implementation.name == "pypy"
 # scripts/run-tests also runs this file 20 times over in one PyPy process
 # per mode.
+
+
+# Cycles alive at the end of their test while PyPy's JIT was recording a
+# trace: (test, weak reference). The next test of this file checks them
+# again, once that trace has ended (`check_traced_survivors`).
+TRACED_SURVIVORS = []
 
 
 def assert_collected(w, rpds):
     """The object `w` refers to is gone, on PyPy as on CPython.
 
     PyPy frees a cycle at the collection that finds it unreachable, with
-    two delays the port cannot remove, which it gets before the test
-    fails: HPy objects with a `tp_destroy` are finalized in order (one
-    collection per link of a chain of them), so it gets fifty more
-    collections with time between them; and a loop compiled by PyPy's JIT
-    holds the objects it read from globals as constants of its machine
-    code (docs/design-notes.md, issue 36, "The mechanism on demand"), so
-    PyPy is then asked to release its machine code (`jit_release`), and a
-    cycle that dies after that passes with a warning. A survivor after
-    both fails with a report (which `-ra` prints whole) naming its
-    referrers four levels up, a path to it from a GC root in PyPy's heap
-    dump (`heap_path`) and through live objects (`live_path`), and in
-    debug mode the open handles to it, which tells a leaked handle from a
-    Python holder. (Until 2026-11-26 such a survivor was an expected
-    failure outside `scripts/run-tests`' 20 rounds: two whole-suite runs
-    of four had one on 2026-11-24, none of the fresh-clone runs since.)"""
+    three delays the port cannot remove, which it gets before the test
+    fails (docs/design-notes.md, issue 36):
+    - HPy objects with a `tp_destroy` are finalized in order (one
+      collection per link of a chain of them), so it gets fifty more
+      collections with time between them;
+    - a loop compiled by PyPy's JIT holds the objects it read from globals
+      as constants of its machine code, so PyPy is then asked to release
+      its machine code (`pypy_jit.release_code`); a cycle that dies after
+      that passes with a warning;
+    - while the JIT records a trace, its tracer holds the frames it has
+      entered, with their locals, returned or not, until the trace ends,
+      which nothing here can hasten: a cycle still alive then, while a
+      trace is being recorded (`pypy_jit.trace_in_progress`), is checked
+      again by the next test of this file (`check_traced_survivors`),
+      after the trace, and fails there if it is still alive.
+    A survivor after these fails with a report (which `-ra` prints whole)
+    naming its referrers four levels up, a path to it from a GC root in
+    PyPy's heap dump (`heap_path`) and through live objects (`live_path`),
+    and in debug mode the open handles to it, which tells a leaked handle
+    from a Python holder."""
     if w() is None:
         return
     if IS_PYPY:
-        import threading
         import time
+        import warnings
 
         for extra in range(1, 51):
             gc.collect()
@@ -47,37 +58,76 @@ def assert_collected(w, rpds):
             if w() is None:
                 sys.stderr.write(f"rpds cycle collected after {extra} more collections\n")
                 return
-        released = jit_release(w)
+        released = release_code(lambda: w() is not None)
         if released:
             # The cycle was collectable: what kept it was PyPy's compiled
             # code (a loop's constants), which the port cannot reach.
             # Reported as a warning, which pytest's summary prints.
-            import warnings
-
             warnings.warn(f"rpds cycle collected {released} collections after "
                           "pypyjit.releaseall(): PyPy's machine code held it")
             return
-        obj = w()
-        me = sys._getframe()
-        holders = sorted({type(r).__name__ for r in gc.get_referrers(obj) if r is not me})
-        del obj, me
-        threads = [t.name for t in threading.enumerate()]
-        report = (
-            "a cycle through an rpds collection stayed alive "
-            f"after sixty full collections (referrers: {holders}; "
-            f"gc.isenabled() {gc.isenabled()}; threads {threads})"
-        )
-        try:
-            chain = referrer_chain(w, levels=4)
-            path = heap_path(w, rpds) + open_debug_handles(w) + live_path(w)
-        except Exception as e:  # the report must not hide the survivor
-            chain, path = [], [f"diagnostics failed: {e!r}"]
-        report += ("\nreferrers, two levels up (a 1-tuple of the object is get_referrers' own"
-                   " argument):\n  " + "\n  ".join(chain)
-                   + "\npath from a GC root (gc.dump_rpy_heap):\n  " + "\n  ".join(path))
-        report += "\nnot freed after pypyjit.releaseall() either"
-        pytest.fail(report, pytrace=False)
+        if trace_in_progress():
+            test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
+            TRACED_SURVIVORS.append((test, w))
+            warnings.warn(f"rpds cycle alive at the end of {test} while PyPy's JIT records a "
+                          "trace: checked again by the next test")
+            return
+        pytest.fail(survivor_report(w, rpds, "after sixty full collections"), pytrace=False)
     assert w() is None
+
+
+def survivor_report(w, rpds, when):
+    """What keeps the object `w` refers to alive (PyPy): see
+    `assert_collected`."""
+    import threading
+
+    obj = w()
+    me = sys._getframe()
+    holders = sorted({type(r).__name__ for r in gc.get_referrers(obj) if r is not me})
+    del obj, me
+    threads = [t.name for t in threading.enumerate()]
+    report = (
+        f"a cycle through an rpds collection stayed alive {when} (referrers: {holders}; "
+        f"gc.isenabled() {gc.isenabled()}; threads {threads})"
+    )
+    try:
+        chain = referrer_chain(w, levels=4)
+        path = heap_path(w, rpds) + open_debug_handles(w) + live_path(w)
+    except Exception as e:  # the report must not hide the survivor
+        chain, path = [], [f"diagnostics failed: {e!r}"]
+    report += ("\nreferrers, two levels up (a 1-tuple of the object is get_referrers' own"
+               " argument):\n  " + "\n  ".join(chain)
+               + "\npath from a GC root (gc.dump_rpy_heap):\n  " + "\n  ".join(path))
+    return report + "\nnot freed after pypyjit.releaseall() either"
+
+
+def check_traced_survivors(rpds):
+    """The cycles kept alive by a trace PyPy's JIT was recording at the
+    end of their test (`TRACED_SURVIVORS`) have died: called at the start
+    of a later test, when that trace has ended (pytest has gone round its
+    loop over the tests, where a trace that began around the earlier test
+    closes at the latest). One still alive after ten collections fails,
+    with the report `assert_collected` would have given."""
+    import warnings
+
+    while TRACED_SURVIVORS:
+        test, w = TRACED_SURVIVORS.pop()
+        for _ in range(10):
+            gc.collect()
+            if w() is None:
+                warnings.warn(f"rpds cycle of {test}, kept alive by PyPy's tracer, "
+                              "collected once the trace ended")
+                break
+        else:
+            pytest.fail(survivor_report(w, rpds, f"after {test} and after the trace PyPy's JIT "
+                                        "was recording then"), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def traced_survivors_died(request, rpds):
+    """Before each test but the last (which checks them in its body)."""
+    if request.function is not test_cycles_kept_by_a_trace_died_after_it:
+        check_traced_survivors(rpds)
 
 
 def describe(x):
@@ -116,25 +166,6 @@ def referrer_chain(w, levels=2):
         level = nxt
     del level, nxt
     return lines
-
-
-def jit_release(w):
-    """PyPy: the number of collections after `pypyjit.releaseall()` at
-    which the object `w` refers to died, or 0 if it did not. PyPy's JIT
-    keeps the objects a compiled loop uses as constants alive until the loop
-    is freed, which `releaseall` allows at the next collections: a survivor
-    whose only holder is machine code is collectable by the port's doing
-    (docs/design-notes.md, issue 36, "The survivors' holder")."""
-    try:
-        import pypyjit
-    except ImportError:
-        return 0
-    pypyjit.releaseall()
-    for extra in range(1, 11):
-        gc.collect()
-        if w() is None:
-            return extra
-    return 0
 
 
 def live_path(w, depth=12):
@@ -257,8 +288,9 @@ def heap_path(w, rpds):
         labels.setdefault(gc.get_rpy_type_index(x), name)
     for r in gc.get_rpy_referents([sample]):
         if isinstance(r, gc.GcRef):
-            labels.setdefault(gc.get_rpy_type_index(r), "RPython list (as a root: a prebuilt"
-                              " one, such as PyPy's HPy handle table: a leaked handle)")
+            labels.setdefault(gc.get_rpy_type_index(r), "RPython list")
+    for t in tracer_types():
+        labels.setdefault(t, f"RPython type {t} (PyPy's JIT tracer: a trace being recorded)")
     hpy_types = {gc.get_rpy_type_index(sample)}
     # The RPython objects between an HPy object and the objects its
     # tp_traverse reports (its storage): the path from the sample to its
@@ -419,8 +451,60 @@ def test_cycle_held_by_compiled_code_dies_when_the_code_is_freed(rpds):
         gc.collect()
     if w() is not None:
         assert IS_PYPY, "a cycle outlived three collections on CPython"
-        assert jit_release(w), "the cycle outlived pypyjit.releaseall() and ten collections"
+        assert release_code(lambda: w() is not None), "the cycle outlived pypyjit.releaseall() and ten collections"
     assert w() is None
+
+
+# A loop PyPy's JIT traces while it makes cycles through a map's keys
+# view, each checked at once when a trace is being recorded. Compiled
+# anew for each call (`traced_loop`), so that each run of the test gets a
+# loop the JIT has not compiled yet.
+TRACED_LOOP = """
+def one(rpds, Obj):
+    o = Obj()
+    o.attr = rpds.HashTrieMap({o: 1}).keys()
+    w = weakref.ref(o)
+    del o
+    if trace_in_progress():
+        for _ in range(5):
+            gc.collect()
+        if w() is not None and not release_code(lambda: w() is not None):
+            return w
+    return None
+
+def loop(rpds, Obj, n):
+    held = []
+    for i in range(n):
+        w = one(rpds, Obj)
+        if w is not None:
+            held.append(w)
+    return held
+"""
+
+
+def traced_loop(rpds, n):
+    """The weak references to the cycles that were alive, while the JIT
+    recorded a trace, after five collections and `release_code`."""
+    names = {"weakref": weakref, "gc": gc, "trace_in_progress": trace_in_progress,
+             "release_code": release_code}
+    exec(compile(TRACED_LOOP, "<traced loop>", "exec"), names)
+    return names["loop"](rpds, Obj, n)
+
+
+def test_cycle_held_by_a_trace_dies_when_the_trace_ends(rpds):
+    """The third delay of `assert_collected` on demand
+    (bench/pypy-repro/tracer_holds_cycle.py shows it with plain Python
+    objects): on PyPy, when the JIT starts tracing the loop (after about
+    1,000 iterations), the cycle made in that iteration outlives every
+    collection and `pypyjit.releaseall()` while the trace is recorded, and
+    dies once the loop has returned. On CPython no trace holds anything."""
+    held = traced_loop(rpds, 1500)
+    if IS_PYPY and tracer_types():
+        assert held, "no cycle was alive while PyPy's JIT recorded the loop's trace"
+    else:
+        assert held == []
+    collect(*held)
+    assert [w for w in held if w() is not None] == []
 
 
 def test_cycle_through_maps_sharing_nodes_is_collected(rpds):
@@ -447,3 +531,11 @@ def test_map_outside_the_cycle_keeps_the_shared_object(rpds):
     del outside
     collect(w)
     assert_collected(w, rpds)
+
+
+def test_cycles_kept_by_a_trace_died_after_it(rpds):
+    """The last test of the file: the cycles its earlier tests left alive
+    while PyPy's JIT was recording a trace have died since
+    (`check_traced_survivors`, which the autouse fixture runs before each
+    of the other tests; this one covers the file's last cycle test)."""
+    check_traced_survivors(rpds)
