@@ -16,6 +16,10 @@ from pypy_jit import IS_PYPY, release_code, trace_in_progress, tracer_types
 # per mode.
 
 
+# Which roots are PyPy's JIT tracer, found now rather than in a test, where
+# the loop that finds them could end a trace the test is in.
+tracer_types()
+
 # Cycles alive at the end of their test while PyPy's JIT was recording a
 # trace: (test, weak reference). The next test of this file checks them
 # again, once that trace has ended (`check_traced_survivors`).
@@ -66,7 +70,11 @@ def assert_collected(w, rpds):
             warnings.warn(f"rpds cycle collected {released} collections after "
                           "pypyjit.releaseall(): PyPy's machine code held it")
             return
-        if trace_in_progress():
+        tracing = trace_in_progress()
+        gc.collect()  # in case asking ended the trace
+        if w() is None:
+            return
+        if tracing:
             test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
             TRACED_SURVIVORS.append((test, w))
             warnings.warn(f"rpds cycle alive at the end of {test} while PyPy's JIT records a "
