@@ -19,6 +19,7 @@ Environment: `HPY_DEVEL_PYTHON` (a Python with `hpy==0.9.0` and setuptools;
 default `.venv/bin/python`), `CARGO_HPY`, `CARGO_TARGET_DIR`.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -106,3 +107,62 @@ def test_c_hpy_universal_binary_through_hpy_rs_universal(c_hpy_binary, host_dir)
     # One line: every row ran and computed what the C API module computes,
     # and no class row was left out as unusable on this interpreter.
     assert out.splitlines() == [f"ok: {LABEL}"], out
+
+
+# Run in a child process: loads the C HPy binary in an isolated
+# subinterpreter (its own GIL) through hpy_rs_universal and writes what
+# happened to the file named by argv[3], then loads it in the main
+# interpreter, where it must work.
+SUBINTERPRETER_CHILD = r"""
+import importlib.machinery, json, sys
+host, path, out = sys.argv[1:4]
+sys.path.insert(0, host)
+for name in ("_interpreters", "_xxsubinterpreters"):
+    try:
+        interpreters = __import__(name)
+        break
+    except ImportError:
+        interpreters = None
+if interpreters is None:
+    raise SystemExit("this CPython has no _interpreters/_xxsubinterpreters module")
+code = f'''
+import importlib.machinery, json, sys
+sys.path.insert(0, {host!r})
+import hpy_rs_universal
+spec = importlib.machinery.ModuleSpec("simple_hpyc", None, origin={path!r})
+try:
+    hpy_rs_universal.load("simple_hpyc", {path!r}, spec, mode=hpy_rs_universal.MODE_UNIVERSAL)
+    outcome = ["loaded", ""]
+except ImportError as e:
+    outcome = ["ImportError", str(e)]
+except BaseException as e:
+    outcome = [type(e).__name__, str(e)]
+open({out!r}, "w").write(json.dumps(outcome))
+'''
+iid = interpreters.create()
+failure = interpreters.run_string(iid, code)
+interpreters.destroy(iid)
+assert failure is None, failure
+import hpy_rs_universal
+spec = importlib.machinery.ModuleSpec("simple_hpyc", None, origin=path)
+module = hpy_rs_universal.load("simple_hpyc", path, spec, mode=hpy_rs_universal.MODE_UNIVERSAL)
+print("main:", module.__name__)
+"""
+
+
+def test_c_hpy_binary_is_refused_by_a_subinterpreter(c_hpy_binary, host_dir, tmp_path):
+    """A universal binary that does not declare that it works in
+    subinterpreters (C HPy's never do: the declaration is hpy-rs's
+    `HPyRsSubinterpreters_<name>`) is a clean ImportError in an isolated
+    subinterpreter through hpy_rs_universal, as CPython refuses such a
+    module of its own; the main interpreter still loads it afterwards."""
+    if sys.version_info < (3, 12):
+        pytest.skip("per-interpreter GILs (PEP 684) need CPython 3.12+")
+    out = tmp_path / "outcome.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("HPY", "PYTHONPATH")}
+    printed = _run([sys.executable, "-c", SUBINTERPRETER_CHILD, str(host_dir), str(c_hpy_binary),
+                    str(out)], "loading simple_hpyc in a subinterpreter", env=env)
+    kind, text = json.loads(out.read_text())
+    assert kind == "ImportError", (kind, text)
+    assert "does not support loading in subinterpreters" in text, text
+    assert printed.splitlines() == ["main: simple_hpyc"], printed
