@@ -464,7 +464,10 @@ def test_cycle_held_by_compiled_code_dies_when_the_code_is_freed(rpds):
 
 
 # A loop PyPy's JIT traces while it makes cycles through a map's keys
-# view, each checked at once when a trace is being recorded. Compiled
+# view, each checked at once when a trace is being recorded; it stops at
+# the first cycle held, or after three iterations met a trace without one
+# (`releaseall` during a trace may end it, and the JIT may then trace the
+# loop again at each iteration, each paying the collections). Compiled
 # anew for each call (`traced_loop`), so that each run of the test gets a
 # loop the JIT has not compiled yet.
 TRACED_LOOP = """
@@ -473,26 +476,31 @@ def one(rpds, Obj):
     o.attr = rpds.HashTrieMap({o: 1}).keys()
     w = weakref.ref(o)
     del o
-    if trace_in_progress():
-        for _ in range(5):
-            gc.collect()
-        if w() is not None and not release_code(lambda: w() is not None):
-            return w
-    return None
+    if not trace_in_progress():
+        return None, False
+    for _ in range(5):
+        gc.collect()
+    if w() is not None and not release_code(lambda: w() is not None):
+        return w, True
+    return None, True
 
 def loop(rpds, Obj, n):
-    held = []
+    traced = 0
     for i in range(n):
-        w = one(rpds, Obj)
+        w, tracing = one(rpds, Obj)
         if w is not None:
-            held.append(w)
-    return held
+            return [w]
+        traced += tracing
+        if traced == 3:
+            break
+    return []
 """
 
 
 def traced_loop(rpds, n):
-    """The weak references to the cycles that were alive, while the JIT
-    recorded a trace, after five collections and `release_code`."""
+    """A weak reference to the first cycle that was alive, while the JIT
+    recorded a trace, after five collections and `release_code`, in a
+    list; an empty list if there was none."""
     names = {"weakref": weakref, "gc": gc, "trace_in_progress": trace_in_progress,
              "release_code": release_code}
     exec(compile(TRACED_LOOP, "<traced loop>", "exec"), names)
