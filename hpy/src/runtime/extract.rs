@@ -105,27 +105,7 @@ impl FunctionDescription {
         &self,
         args: &Args<'a, 'ctx>,
     ) -> HPyResult<Parsed<'a, 'ctx, N>> {
-        if self.positional < self.params.len() || self.kwargs {
-            // Keyword-only parameters or `**kwargs`: keywords are this
-            // function's common case, parsed inline, where the description
-            // folds into the loops (a call without keywords too: its errors
-            // are the same, `bind_all` checks the count and what is missing).
-            return self.bind_all(args);
-        }
-        if args.kwnames._i == 0 {
-            let nargs = args.nargs;
-            if (nargs > self.positional && !self.varargs) || nargs < self.required_positional {
-                // The error path gets scalars (registers) and leaves the
-                // error with the interpreter, so the fast path builds
-                // nothing in memory for it and the entry can return the
-                // result of its last call without testing it.
-                self.raise_bad_positional_count(args.ctx, nargs);
-                return Err(HPyErr::raised(args.ctx));
-            }
-            // Every parameter can be given by position here.
-            return Ok(self.bind_positional(args));
-        }
-        self.parse_keywords(args)
+        self.parse_into(args, |parsed| parsed)
     }
 
     /// [`parse`](Self::parse) of a function without `*args` and
@@ -139,18 +119,41 @@ impl FunctionDescription {
         &self,
         args: &Args<'a, 'ctx>,
     ) -> HPyResult<Slots<'a, 'ctx, N>> {
+        self.parse_into(args, |parsed| parsed.slots)
+    }
+
+    /// [`parse`](Self::parse), handing the result to `take` on each path
+    /// (inlined: what `take` drops is never built in memory).
+    #[inline(always)]
+    fn parse_into<'a, 'ctx, const N: usize, R>(
+        &self,
+        args: &Args<'a, 'ctx>,
+        take: impl FnOnce(Parsed<'a, 'ctx, N>) -> R,
+    ) -> HPyResult<R>
+    where
+        'ctx: 'a,
+    {
         if self.positional < self.params.len() || self.kwargs {
-            return self.bind_all(args).map(|parsed| parsed.slots);
+            // Keyword-only parameters or `**kwargs`: keywords are this
+            // function's common case, parsed inline, where the description
+            // folds into the loops (a call without keywords too: its errors
+            // are the same, `bind_all` checks the count and what is missing).
+            return self.bind_all(args).map(take);
         }
         if args.kwnames._i == 0 {
             let nargs = args.nargs;
             if (nargs > self.positional && !self.varargs) || nargs < self.required_positional {
+                // The error path gets scalars (registers) and leaves the
+                // error with the interpreter, so the fast path builds
+                // nothing in memory for it and the entry can return the
+                // result of its last call without testing it.
                 self.raise_bad_positional_count(args.ctx, nargs);
                 return Err(HPyErr::raised(args.ctx));
             }
-            return Ok(self.bind_positional(args).slots);
+            // Every parameter can be given by position here.
+            return Ok(take(self.bind_positional(args)));
         }
-        self.parse_keywords(args).map(|parsed| parsed.slots)
+        self.parse_keywords(args).map(take)
     }
 
     /// The positional arguments in their slots (at most `positional` of
@@ -239,6 +242,32 @@ impl FunctionDescription {
         args: &NewArgs<'_, 'ctx>,
         keep: &'a mut Vec<(usize, Handle<'ctx>)>,
     ) -> HPyResult<Parsed<'a, 'ctx, N>> {
+        self.parse_new_into(args, keep, |parsed| parsed)
+    }
+
+    /// [`parse_new`](Self::parse_new) of a constructor without `*args` and
+    /// `**kwargs`: the slots alone, as [`parse_slots`](Self::parse_slots).
+    #[inline(always)]
+    pub fn parse_new_slots<'a, 'ctx, const N: usize>(
+        &self,
+        args: &NewArgs<'_, 'ctx>,
+        keep: &'a mut Vec<(usize, Handle<'ctx>)>,
+    ) -> HPyResult<Slots<'a, 'ctx, N>> {
+        self.parse_new_into(args, keep, |parsed| parsed.slots)
+    }
+
+    /// [`parse_new`](Self::parse_new), handing the result to `take` (see
+    /// [`parse_into`](Self::parse_into)).
+    #[inline(always)]
+    fn parse_new_into<'a, 'ctx, const N: usize, R>(
+        &self,
+        args: &NewArgs<'_, 'ctx>,
+        keep: &'a mut Vec<(usize, Handle<'ctx>)>,
+        take: impl FnOnce(Parsed<'a, 'ctx, N>) -> R,
+    ) -> HPyResult<R>
+    where
+        'ctx: 'a,
+    {
         let ctx = args.ctx;
         // The argument array (and the keyword values after it) are the
         // interpreter's, valid for the whole call like `keep`'s handles.
@@ -250,36 +279,15 @@ impl FunctionDescription {
             _borrow: PhantomData,
         };
         if args.kw._i == 0 {
-            return self.parse(&call(hpy_sys::HPy_NULL));
+            return self.parse_into(&call(hpy_sys::HPy_NULL), take);
         }
         // SAFETY: a valid handle (non-NULL, checked above).
         if unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), args.kw) } != 0 {
             // PyPy 7.3.19 passes keyword *names* with the values after the
             // positional arguments (vectorcall style) instead of a dict.
-            return self.parse_keywords(&call(args.kw));
+            return self.parse_keywords(&call(args.kw)).map(take);
         }
-        self.parse_dict(args, keep)
-    }
-
-    /// [`parse_new`](Self::parse_new) of a constructor without `*args` and
-    /// `**kwargs`: the slots alone, as [`parse_slots`](Self::parse_slots).
-    #[inline(always)]
-    pub fn parse_new_slots<'a, 'ctx, const N: usize>(
-        &self,
-        args: &NewArgs<'_, 'ctx>,
-        keep: &'a mut Vec<(usize, Handle<'ctx>)>,
-    ) -> HPyResult<Slots<'a, 'ctx, N>> {
-        if args.kw._i == 0 {
-            let call = Args {
-                ctx: args.ctx,
-                args: args.args,
-                nargs: args.nargs,
-                kwnames: hpy_sys::HPy_NULL,
-                _borrow: PhantomData,
-            };
-            return self.parse_slots(&call);
-        }
-        self.parse_new(args, keep).map(|parsed| parsed.slots)
+        self.parse_dict(args, keep).map(take)
     }
 
     /// [`parse_new`](Self::parse_new) for a call with a keyword dict.
