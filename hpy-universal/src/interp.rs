@@ -21,15 +21,22 @@
 //! A subinterpreter's table lives until that interpreter is finalized: a
 //! capsule in its interpreter dict (`PyInterpreterState_GetDict`) releases
 //! the table's references, with that interpreter's GIL held, when CPython
-//! clears the dict. Keys and the main interpreter's table live for the
-//! process.
+//! clears the dict. Keys and the main interpreter's table live as long as
+//! some subinterpreter has a table: once none has (every subinterpreter
+//! that loaded a module through the host is finalized), the main
+//! interpreter's next look-up of a keyed cell ([`reclaim_keys`]) gives
+//! every cell its object's address back, and the main interpreter runs
+//! as it did before any subinterpreter came.
 //!
 //! Concurrency: interpreters with their own GIL run at once, so the tables
 //! and the key map are behind one `RwLock` (loads take it shared, stores
 //! and keying exclusively). A cell is written only by the main
 //! interpreter's threads, or while keyed, holding the main interpreter's
-//! GIL ([`adopt_module`]); once keyed it is never written again, so the
-//! binaries read it in place without atomics. A table's values are
+//! GIL ([`adopt_module`]); once keyed it is not written again while any
+//! subinterpreter has a table, so the binaries read it in place without
+//! atomics (the keying makes the subinterpreter's table in the same
+//! critical section, so no interpreter reads a key that can be taken back
+//! under it). A table's values are
 //! objects of its own interpreter, touched (their reference counts) only
 //! by that interpreter's threads.
 
@@ -96,12 +103,13 @@ pub(crate) unsafe fn with_main_gil<R>(f: impl FnOnce() -> R) -> R {
     }
 }
 
-/// Whether a subinterpreter ever loaded a module through this host (never
-/// cleared). While it is false no cell holds a key, and nothing here
-/// takes a lock.
+/// Whether a subinterpreter loaded a module through this host since the
+/// keys were last taken back ([`reclaim_keys`]; never cleared before).
+/// While it is false no cell holds a key, and nothing here takes a lock.
 static SHARED: AtomicBool = AtomicBool::new(false);
 
-/// Whether a subinterpreter ever loaded a module through this host.
+/// Whether a subinterpreter loaded a module through this host (since the
+/// keys were last taken back).
 #[inline(always)]
 pub(crate) fn shared() -> bool {
     SHARED.load(Ordering::Acquire)
@@ -345,24 +353,23 @@ pub(crate) unsafe fn adopt_module(def: *const HPyModuleDef) -> Result<(), ()> {
     // thread of the main interpreter takes them.
     // SAFETY: the running interpreter's GIL is held (contract); the
     // closure only takes `TABLES`.
-    unsafe { with_main_gil(|| key_cells(def, main)) };
-    {
-        let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
-        tables.table_of(id);
-    }
+    unsafe { with_main_gil(|| key_cells(def, main, id)) };
     // SAFETY: the running interpreter's GIL is held (contract).
     unsafe { keep_until_finalized() }
 }
 
 /// Gives each cell `def` lists a key, if it has none, moving what the main
-/// interpreter (`main`) kept there to its table.
+/// interpreter (`main`) kept there to its table, and makes the table of
+/// the subinterpreter `id` that loads it (in the same critical section:
+/// while it has a table, [`reclaim_keys`] leaves the keys alone).
 ///
 /// # Safety
 /// As [`adopt_module`]'s `def`; the main interpreter's GIL is held.
-unsafe fn key_cells(def: *const HPyModuleDef, main: i64) {
+unsafe fn key_cells(def: *const HPyModuleDef, main: i64, id: i64) {
     {
         let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
         SHARED.store(true, Ordering::Release);
+        tables.table_of(id);
         // SAFETY: a NULL-terminated array of live cells (contract).
         unsafe {
             let list = (*def).globals;
@@ -485,23 +492,35 @@ unsafe fn keep_until_finalized() -> Result<(), ()> {
 
 /// The destructor of a subinterpreter's keeper capsule: CPython clears the
 /// interpreter's dict while it finalizes the interpreter, with its GIL
-/// held. The table goes, then its references are released (outside the
-/// lock: a finalizer may load a global, which then finds nothing).
+/// held. The table's references are released (outside the lock: a
+/// finalizer may load a global, which then finds nothing), then the table
+/// goes: only then may the main interpreter take the keys back
+/// ([`reclaim_keys`]), when no finalizer of this interpreter runs any more.
 ///
 /// # Safety
 /// Called by CPython with a keeper capsule.
 unsafe extern "C" fn interpreter_gone(capsule: *mut PyObject) {
     // SAFETY: a keeper capsule, whose pointer is its interpreter's ID + 1.
     let id = unsafe { PyCapsule_GetPointer(capsule, KEEPER_NAME.as_ptr()) } as usize as i64 - 1;
-    let gone = {
+    let values = {
         let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
         tables
             .interps
-            .iter()
-            .position(|t| t.id == id)
-            .map(|i| tables.interps.swap_remove(i))
+            .iter_mut()
+            .find(|t| t.id == id)
+            .map(|t| core::mem::take(&mut t.values))
+            .unwrap_or_default()
     };
-    release(gone.map(|t| t.values).unwrap_or_default());
+    release(values);
+    {
+        let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = tables.interps.iter().position(|t| t.id == id) {
+            // What a finalizer stored meanwhile goes with the table.
+            let late = core::mem::take(&mut tables.interps.swap_remove(i).values);
+            drop(tables);
+            release(late);
+        }
+    }
     crate::debug::interpreter_gone(id);
     crate::trace::interpreter_gone(id);
 }
@@ -532,6 +551,14 @@ pub(crate) unsafe extern "C" fn ctx_Global_Store(_ctx: *mut Ctx, cell: *mut HPyG
             unsafe { Py_XDECREF(old as *mut PyObject) };
             return;
         }
+    }
+    if in_main() && a.load(Ordering::Acquire) < 0 && reclaim_keys(None).is_some() {
+        // The cell holds an address again (or NULL): stored as before any
+        // subinterpreter came.
+        let old = a.swap(obj as isize, Ordering::AcqRel);
+        // SAFETY: the cell's previous reference, of this interpreter.
+        unsafe { Py_XDECREF(old as *mut PyObject) };
+        return;
     }
     let old = {
         let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
@@ -569,6 +596,14 @@ pub(crate) unsafe extern "C" fn ctx_Global_Load(_ctx: *mut Ctx, global: HPyGloba
 #[cold]
 #[inline(never)]
 fn load_keyed(key: usize) -> HPy {
+    if in_main() {
+        if let Some(obj) = reclaim_keys(Some(key)) {
+            // SAFETY: the cell's reference, now the main interpreter's
+            // again; its GIL is held.
+            unsafe { Py_XINCREF(obj) };
+            return null_checked(obj);
+        }
+    }
     let id = current_id();
     let obj = {
         let tables = TABLES.read().unwrap_or_else(|e| e.into_inner());
@@ -584,8 +619,14 @@ fn load_keyed(key: usize) -> HPy {
         unsafe { Py_XINCREF(obj) };
         obj
     };
+    null_checked(obj)
+}
+
+/// `obj` as a handle, with a `SystemError` set if it is NULL (a global
+/// that holds nothing in the running interpreter).
+fn null_checked(obj: *mut PyObject) -> HPy {
     if obj.is_null() {
-        // SAFETY: the GIL is held.
+        // SAFETY: the GIL is held (every caller runs in a call).
         unsafe {
             PyErr_SetString(
                 PyExc_SystemError,
@@ -594,6 +635,57 @@ fn load_keyed(key: usize) -> HPy {
         }
     }
     _py2h(obj)
+}
+
+/// In the main interpreter, once no subinterpreter has a table (each one
+/// that loaded a module through the host has been finalized): writes each
+/// keyed cell's object (the main interpreter's, from its table) back into
+/// the cell as an address, forgets the keys and the main interpreter's
+/// table, and returns what cell `key` now holds (borrowed; NULL if
+/// nothing). `None` if a subinterpreter still has a table (nothing
+/// changed). With no key asked (`None`), returns `Some(NULL)` when the
+/// keys were taken back.
+///
+/// Safe to write the cells: no thread of another interpreter can be
+/// reading them (none has a table, and a new one makes its table and
+/// keys its cells holding the main interpreter's GIL, which the caller
+/// holds, under the write lock taken here), and the main interpreter's
+/// threads wait for its GIL.
+///
+/// Only in the main interpreter, with its GIL held.
+#[cold]
+#[inline(never)]
+fn reclaim_keys(key: Option<usize>) -> Option<*mut PyObject> {
+    let main = main_id();
+    let mut tables = TABLES.write().unwrap_or_else(|e| e.into_inner());
+    if tables.keys.is_empty() || tables.interps.iter().any(|t| t.id != main) {
+        return None;
+    }
+    let mut values = tables.interps.pop().map(|t| t.values).unwrap_or_default();
+    let mut asked = core::ptr::null_mut();
+    for (&cell, &k) in &tables.keys {
+        let value = values.get_mut(k).map_or(core::ptr::null_mut(), |v| {
+            core::mem::replace(v, core::ptr::null_mut())
+        });
+        if Some(k) == key {
+            asked = value;
+        }
+        // The table's reference moves into the cell.
+        // SAFETY: a listed cell of a loaded binary (they live as long as
+        // the process); nobody else reads or writes it now (above).
+        unsafe { atomic(cell as *mut HPyGlobal) }.store(value as isize, Ordering::Release);
+    }
+    tables.keys.clear();
+    tables.next_key = 0;
+    SHARED.store(false, Ordering::Release);
+    Some(asked)
+}
+
+/// How many cells hold a key (`hpy_rs_universal._keyed_globals()`): 0
+/// while no subinterpreter has loaded a module through the host, and
+/// again once the main interpreter has taken the keys back.
+pub(crate) fn keyed_globals() -> usize {
+    TABLES.read().unwrap_or_else(|e| e.into_inner()).keys.len()
 }
 
 /// [`hpy_sys::PlainContextExt::builtins`]: the running interpreter's

@@ -10,6 +10,8 @@
 //!   `MODE_TRACE`
 //!   (`-1`: as `debug` says);
 //! * `get_version()`: `(version, git revision)`;
+//! * `_keyed_globals()`: how many global cells hold a subinterpreter key
+//!   (for tests);
 //! * `MODE_UNIVERSAL`, `MODE_DEBUG`, `MODE_TRACE`;
 //! * the submodules `_debug`, `debug` (debug mode) and `_trace` (trace mode).
 //!
@@ -115,6 +117,16 @@ fn get_version() -> (String, String) {
     )
 }
 
+/// How many `HPyGlobal` cells of the loaded binaries hold a key (docs/
+/// design-notes.md, "Subinterpreters through hpy_rs_universal"): 0 while
+/// no subinterpreter has loaded a module through the host, and again once
+/// the main interpreter has taken the keys back after the last such
+/// subinterpreter was finalized. For tests.
+#[hpy_method]
+fn _keyed_globals() -> usize {
+    interp::keyed_globals()
+}
+
 unsafe extern "C" fn thread_ensure() -> core::ffi::c_int {
     // SAFETY: callable from any thread once the interpreter is initialised
     // (it is: this module is loaded in it).
@@ -180,6 +192,7 @@ hpy_module! {
     methods: [
         load,
         get_version,
+        _keyed_globals,
         debug::python::new_generation,
         debug::python::get_open_handles,
         debug::python::get_closed_handles,

@@ -272,6 +272,36 @@ def test_used_in_subinterpreters_as_in_main(hpy_ext, hpy_mode, hpy_host, tmp, na
 
 
 @pytest.mark.parametrize("name", MODULES)
+def test_main_interpreter_takes_the_keys_back(hpy_ext, hpy_mode, hpy_host, tmp, name):
+    """Through hpy_rs_universal: while a subinterpreter that loaded the
+    module lives, the binaries' global cells hold keys (each interpreter
+    its own object per cell); once it is finalized, the main interpreter's
+    next use of the module gives every cell its object's address back
+    (`_keyed_globals()` counts the keyed cells), so that it reads them in
+    place again as before any subinterpreter came; a new subinterpreter
+    keys them again. The answers stay the main interpreter's throughout."""
+    interpreters = _interpreters()
+    if hpy_mode == "cpython":
+        pytest.skip("keys are hpy_rs_universal's (the CPython ABI keeps module state per "
+                    "interpreter)")
+    _need_support(hpy_mode, hpy_host)
+    hpy_ext(name)
+    expected = _in_main(name)
+    for round in range(2):
+        sub = Subinterpreter(interpreters, tmp)
+        try:
+            assert sub.run(_checked(hpy_mode, WORKLOADS[name])) == expected
+            assert hpy_host._keyed_globals() > 0, "a subinterpreter loaded the module: no key"
+            assert _in_main(name) == expected
+            assert hpy_host._keyed_globals() > 0, "keys taken back while a subinterpreter lives"
+        finally:
+            sub.destroy()
+        assert _in_main(name) == expected
+        assert hpy_host._keyed_globals() == 0, f"round {round}: keys kept after the last " \
+            "subinterpreter was destroyed"
+
+
+@pytest.mark.parametrize("name", MODULES)
 def test_two_subinterpreters_alive_at_once(hpy_ext, hpy_mode, hpy_host, tmp, name):
     interpreters = _interpreters()
     _need_support(hpy_mode, hpy_host)
