@@ -247,15 +247,22 @@ def _need_support(hpy_mode, hpy_host):
         pytest.skip(why)
 
 
+def _ready(hpy_ext, hpy_mode, hpy_host, name):
+    """The interpreters module and the main interpreter's answers to the
+    workload of `name`, built and imported here (skips where this run's
+    modules do not load into subinterpreters)."""
+    interpreters = _interpreters()
+    _need_support(hpy_mode, hpy_host)
+    hpy_ext(name)
+    return interpreters, _in_main(name)
+
+
 @pytest.mark.parametrize("name", MODULES)
 def test_used_in_subinterpreters_as_in_main(hpy_ext, hpy_mode, hpy_host, tmp, name):
     """Import, use, compare with the main interpreter, destroy; five times
     (each interpreter makes the module's types and globals afresh, and the
     next one must not see the last one's)."""
-    interpreters = _interpreters()
-    _need_support(hpy_mode, hpy_host)
-    hpy_ext(name)
-    expected = _in_main(name)
+    interpreters, expected = _ready(hpy_ext, hpy_mode, hpy_host, name)
     for _ in range(5):
         sub = Subinterpreter(interpreters, tmp)
         try:
@@ -280,13 +287,10 @@ def test_main_interpreter_takes_the_keys_back(hpy_ext, hpy_mode, hpy_host, tmp, 
     (`_keyed_globals()` counts the keyed cells), so that it reads them in
     place again as before any subinterpreter came; a new subinterpreter
     keys them again. The answers stay the main interpreter's throughout."""
-    interpreters = _interpreters()
     if hpy_mode == "cpython":
         pytest.skip("keys are hpy_rs_universal's (the CPython ABI keeps module state per "
                     "interpreter)")
-    _need_support(hpy_mode, hpy_host)
-    hpy_ext(name)
-    expected = _in_main(name)
+    interpreters, expected = _ready(hpy_ext, hpy_mode, hpy_host, name)
     for round in range(2):
         sub = Subinterpreter(interpreters, tmp)
         try:
@@ -303,10 +307,7 @@ def test_main_interpreter_takes_the_keys_back(hpy_ext, hpy_mode, hpy_host, tmp, 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_two_subinterpreters_alive_at_once(hpy_ext, hpy_mode, hpy_host, tmp, name):
-    interpreters = _interpreters()
-    _need_support(hpy_mode, hpy_host)
-    hpy_ext(name)
-    expected = _in_main(name)
+    interpreters, expected = _ready(hpy_ext, hpy_mode, hpy_host, name)
     a = Subinterpreter(interpreters, tmp)
     try:
         assert a.run(_checked(hpy_mode, WORKLOADS[name])) == expected
@@ -328,10 +329,7 @@ def test_two_subinterpreters_alive_at_once(hpy_ext, hpy_mode, hpy_host, tmp, nam
 def test_subinterpreters_in_threads_at_once(hpy_ext, hpy_mode, hpy_host, tmp, name):
     """Four threads, each with its own interpreter (so its own GIL), run the
     workload 30 times concurrently while the main interpreter does too."""
-    interpreters = _interpreters()
-    _need_support(hpy_mode, hpy_host)
-    hpy_ext(name)
-    expected = _in_main(name)
+    interpreters, expected = _ready(hpy_ext, hpy_mode, hpy_host, name)
     loop = (
         "for _ in range(30):\n"
         + "".join(f"    {line}\n" for line in WORKLOADS[name].splitlines())
