@@ -40,6 +40,24 @@ def test_empty_and_large_inputs(xxhash):
     assert h.intdigest() == xxhash.xxh3_128_intdigest(big + big)
 
 
+def test_long_one_shot_xxh64_agrees_with_streaming(xxhash):
+    """From 4 KiB the one-shot XXH64 is the xxHash C library's, the
+    hashers' xxhash-rust's: both give the same values on either side of
+    the boundary, and the original's (values from python-xxhash 4.1.0)."""
+    block = bytes(range(256)) * 16  # 4 KiB
+    assert xxhash.xxh64_intdigest(block) == 1111936925623318180
+    assert xxhash.xxh64_intdigest(block, 2**64 - 1) == 9018077015420332339
+    assert xxhash.xxh64_hexdigest(block + b"x", 5) == "f358ac9048d8a9c0"
+    for size in (4064, 4095, 4096, 4097, 4127, 1 << 20):
+        data = (block * 257)[:size]
+        for seed in (0, 1, 2**63 + 11):
+            h = xxhash.xxh64(seed=seed)
+            h.update(data[:size // 3])
+            h.update(data[size // 3:])
+            assert xxhash.xxh64_intdigest(data, seed) == h.intdigest(), (size, seed)
+            assert xxhash.xxh64_digest(data, seed) == h.digest(), (size, seed)
+
+
 def test_non_contiguous_memoryview_is_refused(xxhash):
     strided = memoryview(DATA)[::2]
     with pytest.raises(BufferError, match="not C-contiguous"):

@@ -3,7 +3,8 @@
 //! The original is 2,272 lines of C around the xxHash C library; this port
 //! keeps its Python API (four hasher types, twelve one-shot functions,
 //! `XXHASH_VERSION`) and hashes with the `xxhash-rust` crate (XXH3 over
-//! 240 bytes with `twox-hash`, which picks AVX2 at run time). One source
+//! 240 bytes with `twox-hash`, which picks AVX2 at run time; one-shot
+//! XXH64 from 4 KiB with the xxHash C library, whose loop is shorter). One source
 //! builds to the CPython ABI and to HPy's universal ABI. See
 //! `docs/port-xxhash.md`.
 //!
@@ -184,11 +185,28 @@ impl Algorithm for Xxh64 {
         self.0.digest()
     }
     fn oneshot(data: &[u8], seed: u64) -> u64 {
+        if data.len() >= XXH64_C_MIN {
+            return xxh64_c(data, seed);
+        }
         xxh64::xxh64(data, seed)
     }
     fn canonical(int: u64) -> [u8; 8] {
         int.to_be_bytes()
     }
+}
+
+/// The shortest input the one-shot XXH64 hands to the xxHash C library
+/// (see Cargo.toml): shorter ones stay with xxhash-rust, inlined into the
+/// call, where a call into C would cost more than the loop saves.
+const XXH64_C_MIN: usize = 4096;
+
+/// XXH64 of `data` by the xxHash C library (the same value as
+/// xxhash-rust's: the algorithm is frozen), out of line.
+#[inline(never)]
+fn xxh64_c(data: &[u8], seed: u64) -> u64 {
+    // SAFETY: `XXH64` reads `length` bytes from `input`, which `data`
+    // provides for the call, and keeps nothing.
+    unsafe { xxhash_c_sys::XXH64(data.as_ptr().cast(), data.len(), seed) }
 }
 
 /// The longest input XXH3 hashes without its vector loop: below it the
