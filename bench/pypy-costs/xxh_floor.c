@@ -12,13 +12,36 @@
  *   intdigest_kw(data, seed=0): intdigest with the original's signature
  *                    (HPyFunc_KEYWORDS: `seed` may be given by keyword), an
  *                    int seed read when given;
- *   noop(data):      the call alone.
+ *   noop(data):      the call alone;
+ *   intdigest_exact(data), intdigest_kw_exact(data, seed=0): intdigest and
+ *                    intdigest_kw reading only an exact bytes (what a
+ *                    universal binary must do on PyPy, whose HPyBytes_Size
+ *                    of a subclass calls its __len__): HPy_Type, HPy_Is,
+ *                    HPy_Close, then HPyBytes_Size and HPyBytes_AsString
+ *                    (HPy 0.9 has no call that consumes a buffer).
  * Whatever the hashing adds, a binding cannot be faster than these; the
  * xxhash rows of BENCHMARKS.md compare them with the original (cpyext) and
  * the port in one process (bench/xxhash_pypy.py --floor). Built by
  * setup.py beside the other modules here. */
 #include <stdint.h>
 #include "hpy.h"
+
+/* Reads an exact bytes only (HPy_Type, HPy_Is, HPy_Close): what a
+ * universal binary must do on PyPy, whose HPyBytes_Size of a subclass calls
+ * its __len__. */
+static int read_exact_bytes(HPyContext *ctx, HPy arg, const char **data, HPy_ssize_t *len)
+{
+    HPy type = HPy_Type(ctx, arg);
+    int exact = HPy_Is(ctx, type, ctx->h_BytesType);
+    HPy_Close(ctx, type);
+    if (!exact) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "a bytes object is required");
+        return -1;
+    }
+    *len = HPyBytes_Size(ctx, arg);
+    *data = HPyBytes_AsString(ctx, arg);
+    return 0;
+}
 
 static int read_bytes(HPyContext *ctx, HPy arg, const char **data, HPy_ssize_t *len)
 {
@@ -83,6 +106,28 @@ static HPy intdigest_kw_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
     return HPyLong_FromUInt64_t(ctx, (touch(data, len) ^ 0x9e3779b97f4a7c15u) + seed);
 }
 
+HPyDef_METH(intdigest_kw_exact, "intdigest_kw_exact", HPyFunc_KEYWORDS)
+static HPy intdigest_kw_exact_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs,
+                             HPy kwnames)
+{
+    HPy_ssize_t nkw = HPy_IsNull(kwnames) ? 0 : HPy_Length(ctx, kwnames);
+    if (nargs < 1 || nargs + nkw > 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "intdigest_kw_exact(data, seed=0)");
+        return HPy_NULL;
+    }
+    uint64_t seed = 0;
+    if (nargs + nkw == 2) {
+        seed = HPyLong_AsUInt64_tMask(ctx, args[1]);
+        if (seed == (uint64_t)-1 && HPyErr_Occurred(ctx))
+            return HPy_NULL;
+    }
+    const char *data;
+    HPy_ssize_t len;
+    if (read_exact_bytes(ctx, args[0], &data, &len) < 0)
+        return HPy_NULL;
+    return HPyLong_FromUInt64_t(ctx, (touch(data, len) ^ 0x9e3779b97f4a7c15u) + seed);
+}
+
 HPyDef_METH(hexdigest, "hexdigest", HPyFunc_O)
 static HPy hexdigest_impl(HPyContext *ctx, HPy self, HPy arg)
 {
@@ -108,8 +153,19 @@ static HPy hexdigest_decode_impl(HPyContext *ctx, HPy self, HPy arg)
     return HPyUnicode_DecodeASCII(ctx, hex, 32, NULL);
 }
 
+HPyDef_METH(intdigest_exact, "intdigest_exact", HPyFunc_O)
+static HPy intdigest_exact_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    const char *data;
+    HPy_ssize_t len;
+    if (read_exact_bytes(ctx, arg, &data, &len) < 0)
+        return HPy_NULL;
+    return HPyLong_FromUInt64_t(ctx, touch(data, len) ^ 0x9e3779b97f4a7c15u);
+}
+
 static HPyDef *defines[] = {
-    &noop, &intdigest, &intdigest_kw, &hexdigest, &hexdigest_decode, NULL
+    &noop, &intdigest, &intdigest_kw, &hexdigest, &hexdigest_decode, &intdigest_exact,
+    &intdigest_kw_exact, NULL
 };
 static HPyModuleDef moduledef = { .defines = defines };
 HPy_MODINIT(xxh_floor, moduledef)
