@@ -74,58 +74,61 @@ static HPy noop_impl(HPyContext *ctx, HPy self, HPy arg)
     return HPy_Dup(ctx, ctx->h_None);
 }
 
-HPyDef_METH(intdigest, "intdigest", HPyFunc_O)
-static HPy intdigest_impl(HPyContext *ctx, HPy self, HPy arg)
+typedef int (*bytes_reader)(HPyContext *, HPy, const char **, HPy_ssize_t *);
+
+/* intdigest of `arg`, its bytes read by `read` (inlined into each caller:
+ * the reader is a constant there). */
+static inline HPy intdigest_with(HPyContext *ctx, HPy arg, bytes_reader read)
 {
     const char *data;
     HPy_ssize_t len;
-    if (read_bytes(ctx, arg, &data, &len) < 0)
+    if (read(ctx, arg, &data, &len) < 0)
         return HPy_NULL;
     return HPyLong_FromUInt64_t(ctx, touch(data, len) ^ 0x9e3779b97f4a7c15u);
+}
+
+HPyDef_METH(intdigest, "intdigest", HPyFunc_O)
+static HPy intdigest_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    return intdigest_with(ctx, arg, read_bytes);
+}
+
+/* intdigest with the original's signature, the bytes read by `read`
+ * (inlined into each caller: the reader is a constant there). */
+static inline HPy intdigest_kw_with(HPyContext *ctx, const HPy *args, size_t nargs, HPy kwnames,
+                                    bytes_reader read, const char *usage)
+{
+    HPy_ssize_t nkw = HPy_IsNull(kwnames) ? 0 : HPy_Length(ctx, kwnames);
+    if (nargs < 1 || nargs + nkw > 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, usage);
+        return HPy_NULL;
+    }
+    uint64_t seed = 0;
+    if (nargs + nkw == 2) {
+        seed = HPyLong_AsUInt64_tMask(ctx, args[1]);
+        if (seed == (uint64_t)-1 && HPyErr_Occurred(ctx))
+            return HPy_NULL;
+    }
+    const char *data;
+    HPy_ssize_t len;
+    if (read(ctx, args[0], &data, &len) < 0)
+        return HPy_NULL;
+    return HPyLong_FromUInt64_t(ctx, (touch(data, len) ^ 0x9e3779b97f4a7c15u) + seed);
 }
 
 HPyDef_METH(intdigest_kw, "intdigest_kw", HPyFunc_KEYWORDS)
 static HPy intdigest_kw_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs,
                              HPy kwnames)
 {
-    HPy_ssize_t nkw = HPy_IsNull(kwnames) ? 0 : HPy_Length(ctx, kwnames);
-    if (nargs < 1 || nargs + nkw > 2) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "intdigest_kw(data, seed=0)");
-        return HPy_NULL;
-    }
-    uint64_t seed = 0;
-    if (nargs + nkw == 2) {
-        seed = HPyLong_AsUInt64_tMask(ctx, args[1]);
-        if (seed == (uint64_t)-1 && HPyErr_Occurred(ctx))
-            return HPy_NULL;
-    }
-    const char *data;
-    HPy_ssize_t len;
-    if (read_bytes(ctx, args[0], &data, &len) < 0)
-        return HPy_NULL;
-    return HPyLong_FromUInt64_t(ctx, (touch(data, len) ^ 0x9e3779b97f4a7c15u) + seed);
+    return intdigest_kw_with(ctx, args, nargs, kwnames, read_bytes, "intdigest_kw(data, seed=0)");
 }
 
 HPyDef_METH(intdigest_kw_exact, "intdigest_kw_exact", HPyFunc_KEYWORDS)
 static HPy intdigest_kw_exact_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs,
-                             HPy kwnames)
+                                   HPy kwnames)
 {
-    HPy_ssize_t nkw = HPy_IsNull(kwnames) ? 0 : HPy_Length(ctx, kwnames);
-    if (nargs < 1 || nargs + nkw > 2) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "intdigest_kw_exact(data, seed=0)");
-        return HPy_NULL;
-    }
-    uint64_t seed = 0;
-    if (nargs + nkw == 2) {
-        seed = HPyLong_AsUInt64_tMask(ctx, args[1]);
-        if (seed == (uint64_t)-1 && HPyErr_Occurred(ctx))
-            return HPy_NULL;
-    }
-    const char *data;
-    HPy_ssize_t len;
-    if (read_exact_bytes(ctx, args[0], &data, &len) < 0)
-        return HPy_NULL;
-    return HPyLong_FromUInt64_t(ctx, (touch(data, len) ^ 0x9e3779b97f4a7c15u) + seed);
+    return intdigest_kw_with(ctx, args, nargs, kwnames, read_exact_bytes,
+                             "intdigest_kw_exact(data, seed=0)");
 }
 
 HPyDef_METH(hexdigest, "hexdigest", HPyFunc_O)
@@ -156,11 +159,7 @@ static HPy hexdigest_decode_impl(HPyContext *ctx, HPy self, HPy arg)
 HPyDef_METH(intdigest_exact, "intdigest_exact", HPyFunc_O)
 static HPy intdigest_exact_impl(HPyContext *ctx, HPy self, HPy arg)
 {
-    const char *data;
-    HPy_ssize_t len;
-    if (read_exact_bytes(ctx, arg, &data, &len) < 0)
-        return HPy_NULL;
-    return HPyLong_FromUInt64_t(ctx, touch(data, len) ^ 0x9e3779b97f4a7c15u);
+    return intdigest_with(ctx, arg, read_exact_bytes);
 }
 
 static HPyDef *defines[] = {
