@@ -221,6 +221,12 @@ pub enum Error {
         /// The directory.
         path: PathBuf,
     },
+    /// Per-version wheels that cannot be merged into one (see
+    /// [`crate::wheel::merge`]); the text says why.
+    MergeWheels {
+        /// Why, naming the wheel or file.
+        reason: String,
+    },
     /// `cargo hpy wheel --target`: wheels are not cross-compiled.
     CrossCompile {
         /// The target triple.
@@ -540,6 +546,9 @@ impl fmt::Display for Error {
                  or give the `hpy/` directory of an hpy-rs checkout with --hpy-path DIR",
                 path.display()
             ),
+            Error::MergeWheels { reason } => {
+                write!(f, "cannot merge the wheels into one: {reason}")
+            }
             Error::CrossCompile { target } => write!(
                 f,
                 "cargo hpy wheel does not cross-compile (--target {target}): the wheel's \

@@ -13,18 +13,12 @@ wheelhouse, with no checkout of hpy-rs in sight.
   `cargo build --features universal`, `cargo doc` with no Python (what
   docs.rs does), `cargo hpy build` in both ABIs, imported on CPython 3.14
   (.venv-3.14; else the running one) and on PyPy.
-- test_new_project_from_the_wheelhouse: a wheelhouse of the hpy-rs-build
-  wheel and hpy-rs-universal's manylinux wheels for this CPython and every
-  other one run-tests set up (3.11-3.15), outside the checkout; every
-  command of the user runs in a mount namespace where the checkout is an
-  empty directory (unshare; the test fails on Linux when that cannot be
-  done). cargo-hpy from the wheel makes, builds and wheels a project (cwd
-  and HOME outside the checkout, $CARGO_HPY not used), and nothing the
-  build resolved lies in the checkout; `pip install --find-links WH demo`
-  of its universal wheel then works on each of those CPythons (pulling
-  the host) and on PyPy.
+- A project made from nothing but the tool wheel, published and installed
+  on every interpreter, is tests/ship/test_index.py (through a real
+  package index, with the checkout hidden by `checkout_hider` and the
+  commands kept by `Transcript`, both defined here).
 
-Both run once, with CPython 3.11 in its --hpy-mode=cpython run (like
+It runs once, with CPython 3.11 in its --hpy-mode=cpython run (like
 test_packaging's version-independent tests).
 """
 
@@ -45,8 +39,7 @@ from pathlib import Path
 
 import pytest
 
-from test_packaging import (IS_PYPY, ROOT, clean_env, make_venv, pypy_path, run,
-                            version_independent)
+from test_packaging import IS_PYPY, ROOT, clean_env, pypy_path, run, version_independent
 
 # The crates.io crates hpy-rs's crates need to build (not their tests).
 THIRD_PARTY = ["proc-macro2", "quote", "syn", "unicode-ident"]
@@ -237,44 +230,7 @@ def test_cargo_add_from_a_local_registry(cargo_hpy, registry, tmp_path):
     assert got.stdout.strip().endswith("fromreg.hpy0.so"), got.stdout
 
 
-# ------------------------------------------------------------ the wheelhouse
-
-
-def other_cpythons():
-    """The CPythons besides this one that run-tests set up (.venv-3.12 ...
-    .venv-3.15), and the versions missing, each with why."""
-    found, missing = [], []
-    for minor in range(12, 16):
-        if (3, minor) == sys.version_info[:2]:
-            continue
-        python = ROOT / f".venv-3.{minor}" / "bin" / "python"
-        if python.exists():
-            found.append(python)
-        else:
-            missing.append(f"3.{minor}: no {python.relative_to(ROOT)} "
-                           "(scripts/ensure-venvs makes it)")
-    return found, missing
-
-
-@pytest.fixture(scope="module")
-def wheelhouse(cargo_hpy, tmp_path_factory):
-    """The hpy-rs-build wheel (with the SDK crates) and hpy-rs-universal's
-    manylinux wheel for this CPython and every other one run-tests set up,
-    in a directory outside the checkout."""
-    wh = tmp_path_factory.mktemp("wheelhouse")
-    run([ROOT / "scripts" / "build-backend-wheel", wh, "--binary", cargo_hpy], cwd=ROOT)
-    others, missing = other_cpythons()
-    for python in [Path(sys.executable)] + others:
-        run([cargo_hpy, "hpy", "wheel", "-p", "hpy-universal", "--python", python,
-             "--out", wh], cwd=ROOT)
-    if missing:
-        print("\nwheelhouse: no host wheel for " + "; ".join(missing))
-    wheels = sorted(p.name for p in wh.iterdir())
-    assert [w.split("-")[0] for w in wheels] == (["hpy_rs_build"]
-                                                 + ["hpy_rs_universal"] * (1 + len(others))), wheels
-    for wheel in wheels[1:]:
-        assert "-manylinux_2_" in wheel, wheel
-    return wh
+# ------------------------------------------------------- a hidden checkout
 
 
 HIDE_CHECKOUT = 'mount -t tmpfs -o ro tmpfs "$0" && exec "$@"'
@@ -318,63 +274,3 @@ class Transcript:
         out = (proc.stdout + proc.stderr).replace(str(self.root), "$T").rstrip()
         self.lines += ["  " + line for line in out.splitlines() if line.strip()]
         return proc
-
-
-@version_independent
-def test_new_project_from_the_wheelhouse(wheelhouse, tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    tool = make_venv(sys.executable, tmp_path / "tool")
-    cargo_home = os.environ.get("CARGO_HOME") or str(Path.home() / ".cargo")
-    env = clean_env(HOME=str(home), CARGO_HOME=cargo_home,
-                    RUSTUP_HOME=os.environ.get("RUSTUP_HOME", str(Path.home() / ".rustup")),
-                    PATH=f"{tool.parent}{os.pathsep}{os.environ['PATH']}")
-    for var in ("CARGO_HPY", "CARGO_TARGET_DIR"):
-        env.pop(var, None)
-    # The user's commands run with the checkout hidden (an empty directory
-    # in their mount namespace), so nothing of it can be read by accident.
-    hider, why_not = checkout_hider()
-    assert hider is not None or not sys.platform.startswith("linux"), (
-        f"cannot hide the checkout on Linux: {why_not}")
-    user = Transcript(env, tmp_path, hider)
-    if hider is None:
-        user.lines.append(f"(the checkout stays visible: {why_not})")
-    user([tool, "-m", "pip", "install", "-q", "--no-index", "--find-links", wheelhouse,
-          "hpy-rs-build"], cwd=tmp_path)
-    user(["cargo", "hpy", "new", "demo"], cwd=tmp_path)
-    demo = tmp_path / "demo"
-    # Offline: the SDK crates come from the wheel, the rest from cargo's cache.
-    user(["cargo", "hpy", "build"], cwd=demo, CARGO_NET_OFFLINE="true")
-    user(["cargo", "hpy", "wheel", "--universal", "--out", wheelhouse], cwd=demo,
-         CARGO_NET_OFFLINE="true")
-    # Nothing the build resolved lies in the checkout.
-    metadata = run((hider or []) + ["cargo", "metadata", "--format-version", "1", "--offline"],
-                   cwd=demo, env=env).stdout
-    manifests = [p["manifest_path"] for p in json.loads(metadata)["packages"]]
-    assert any("/site-packages/hpy_rs_build/crates/hpy-rs-0.1.0/" in m for m in manifests)
-    for text in [metadata, (demo / "Cargo.toml").read_text(), (demo / "Cargo.lock").read_text()]:
-        assert str(ROOT) not in text
-    # A user of the module: pip takes the universal wheel and, on CPython,
-    # the host from the wheelhouse.
-    check = ("import demo, sys; assert demo.add(1, 2) == 3; "
-             "print(demo.greet('wheelhouse'), demo.__file__.rsplit('/', 1)[1], "
-             "[m for m in sys.modules if m.startswith('hpy')])")
-    others, _ = other_cpythons()
-    users = [(f"cpython-{'.'.join(map(str, sys.version_info[:2]))}",
-              make_venv(sys.executable, tmp_path / "user-cpython"))]
-    for python in others:
-        name = python.parent.parent.name.replace(".venv-", "cpython-")
-        users.append((name, make_venv(python, tmp_path / f"user-{name}")))
-    if pypy_path() is not None:
-        users.append(("pypy", make_venv(pypy_path(), tmp_path / "user-pypy")))
-    for name, python in users:
-        user([python, "-m", "pip", "install", "-q", "--no-index", "--find-links", wheelhouse,
-              "demo"], cwd=home)
-        out = user([python, "-c", check], cwd=home).stdout
-        assert out.startswith("Hello, wheelhouse! demo.hpy0.so"), out
-        assert ("hpy_rs_universal" in out) == name.startswith("cpython"), out
-    print("\n".join(["", "--- what a new user runs ($T: a directory outside the checkout)"]
-                    + user.lines))
-    if len(users) == 1:
-        pytest.skip("built from the wheelhouse and installed on CPython; no PyPy with HPy "
-                    "(set HPY_RS_PYPY or run scripts/setup-pypy)")

@@ -46,6 +46,25 @@ pub enum Command {
     Sdist(SdistCommand),
     /// Create a new extension project, ready to build, import and test.
     New(NewCommand),
+    /// Merge CPython-ABI wheels of one distribution, built for different
+    /// CPython versions, into one wheel that serves them all.
+    ///
+    /// Each version's extension keeps its own file name
+    /// (`NAME.cpython-3XY-...so`), so Python imports the one that matches;
+    /// the merged wheel's tags list every version
+    /// (`NAME-VER-cp311.cp314-cp311.cp314-PLATFORM.whl`). This is how
+    /// hpy-rs's host, hpy-rs-universal, ships. Prints the merged wheel's path.
+    MergeWheels {
+        /// Where to write the merged wheel.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Remove the input wheels once merged.
+        #[arg(long)]
+        remove_inputs: bool,
+        /// The wheels to merge.
+        #[arg(required = true, value_name = "WHEEL")]
+        wheels: Vec<PathBuf>,
+    },
     /// Run one hook of the hpy-rs-build PEP 517 backend (its Python shim
     /// calls this; pip and build call the shim), or write the backend's own
     /// wheel (`backend-wheel`, for scripts/build-backend-wheel).

@@ -48,6 +48,18 @@ pub fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::New(new_args) => new::new(&new_args),
+        Command::MergeWheels {
+            out,
+            remove_inputs,
+            wheels,
+        } => {
+            let merged = wheel::merge::merge_wheels(&wheels, &out)?;
+            if remove_inputs {
+                remove_merged(&wheels, &merged)?;
+            }
+            println!("{}", merged.display());
+            Ok(())
+        }
         Command::Pep517(hook) => pep517::pep517(&hook),
         Command::PlatformTag { file } => {
             let platform = Platform::host()?;
@@ -88,7 +100,7 @@ fn wheels(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
         };
         compile::target_python(&one, Abi::CPython)?;
     }
-    pythons
+    let written = pythons
         .iter()
         .map(|python| {
             wheel::wheel(&BuildArgs {
@@ -97,7 +109,47 @@ fn wheels(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
                 ..build_args.clone()
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    merge_host_wheels(written)
+}
+
+/// The distribution of hpy-rs's host, as wheel file names spell it.
+const HOST_WHEEL_PREFIX: &str = "hpy_rs_universal-";
+
+/// hpy-rs's host ships as one wheel for every CPython version
+/// ([`wheel::merge`]): its per-version wheels among `written` are merged
+/// into one (when there are several) and removed.
+fn merge_host_wheels(written: Vec<PathBuf>) -> Result<Vec<PathBuf>, Error> {
+    let is_host = |p: &PathBuf| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(HOST_WHEEL_PREFIX))
+    };
+    let (hosts, mut others): (Vec<PathBuf>, Vec<PathBuf>) = written.into_iter().partition(is_host);
+    if hosts.len() < 2 {
+        others.extend(hosts);
+        return Ok(others);
+    }
+    let out = hosts[0].parent().expect("a wheel's path has a directory");
+    let merged = wheel::merge::merge_wheels(&hosts, out)?;
+    remove_merged(&hosts, &merged)?;
+    eprintln!(
+        "cargo-hpy: merged {} host wheels into {}",
+        hosts.len(),
+        merged.display()
+    );
+    others.push(merged);
+    Ok(others)
+}
+
+/// Removes the merged `inputs`, never the `merged` wheel itself.
+fn remove_merged(inputs: &[PathBuf], merged: &std::path::Path) -> Result<(), Error> {
+    for input in inputs {
+        if input != merged {
+            std::fs::remove_file(input).map_err(|e| Error::io("remove", input, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// The interpreters to build for: `--find-interpreter`'s when `find`
@@ -158,7 +210,7 @@ fn wheelhouse(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
     for python in &pythons {
         written.push(wheel::wheel(&host_args(python))?);
     }
-    Ok(written)
+    merge_host_wheels(written)
 }
 
 #[cfg(test)]

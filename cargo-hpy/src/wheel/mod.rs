@@ -22,6 +22,7 @@
 //! has, glibc symbols no newer than 2.X), else the plain `linux_<arch>`.
 
 pub mod elf;
+pub mod merge;
 pub mod sdist;
 
 use std::fs;
@@ -423,10 +424,19 @@ pub fn entry_points_file(meta: &CoreMetadata) -> Option<String> {
 
 /// The `WHEEL` file.
 pub fn wheel_file(tag: &str) -> String {
-    format!(
-        "Wheel-Version: 1.0\nGenerator: cargo-hpy {}\nRoot-Is-Purelib: false\nTag: {tag}\n",
+    wheel_file_tags(&[tag.to_owned()])
+}
+
+/// The `WHEEL` file of a wheel with several tags, one `Tag` line each.
+pub fn wheel_file_tags(tags: &[String]) -> String {
+    let mut text = format!(
+        "Wheel-Version: 1.0\nGenerator: cargo-hpy {}\nRoot-Is-Purelib: false\n",
         env!("CARGO_PKG_VERSION")
-    )
+    );
+    for tag in tags {
+        text.push_str(&format!("Tag: {tag}\n"));
+    }
+    text
 }
 
 /// A RECORD line field, quoted the way Python's `csv` module writes it.
@@ -549,6 +559,25 @@ pub fn write_wheel(
     meta: &CoreMetadata,
     tag: &str,
 ) -> Result<(), Error> {
+    let mut all = files.to_vec();
+    all.push((
+        format!("{dist_info}/METADATA"),
+        metadata_file(meta).into_bytes(),
+        0o644,
+    ));
+    all.push((
+        format!("{dist_info}/WHEEL"),
+        wheel_file(tag).into_bytes(),
+        0o644,
+    ));
+    write_archive(path, &all, dist_info)
+}
+
+/// Writes `files` (the dist-info's METADATA and WHEEL among them) and a
+/// RECORD listing them as a deflate-compressed ZIP archive straight into
+/// the file `path` (through a temporary file next to it, renamed when
+/// complete).
+pub fn write_archive(path: &Path, files: &[ArchiveFile], dist_info: &str) -> Result<(), Error> {
     crate::files::replace_file(path, |temp| {
         let failed = |e: &dyn std::fmt::Display| {
             Error::io("write", temp, std::io::Error::other(e.to_string()))
@@ -565,18 +594,8 @@ pub fn write_wheel(
             zip.write_all(data).map_err(|e| failed(&e))?;
             Ok::<(), Error>(())
         };
-        let metadata = metadata_file(meta);
-        let wheel = wheel_file(tag);
-        let dist_files = [
-            (format!("{dist_info}/METADATA"), metadata.as_bytes()),
-            (format!("{dist_info}/WHEEL"), wheel.as_bytes()),
-        ];
-        let all = files
-            .iter()
-            .map(|(name, data, mode)| (name.as_str(), data.as_slice(), *mode))
-            .chain(dist_files.iter().map(|(n, d)| (n.as_str(), *d, 0o644)));
-        for (name, data, mode) in all {
-            add(&mut zip, name, data, mode)?;
+        for (name, data, mode) in files {
+            add(&mut zip, name, data, *mode)?;
             record.push_str(&format!(
                 "{},{},{}\n",
                 csv_field(name),
