@@ -419,9 +419,8 @@ def test_universal_module_without_a_host(wheels, tmp_path):
     # One error line, no chained traceback of the failed host imports.
     assert proc.stderr.strip().splitlines()[-1] == (
         "ImportError: module pof is an HPy universal binary; on CPython it needs an HPy "
-        "host: hpy-rs's host wheel, built and installed from an hpy-rs checkout with "
-        "`cargo hpy develop --release -p hpy-universal` (or, on CPython 3.11, pip install "
-        "hpy==0.9.0)")
+        "host: pip install hpy-rs-universal (hpy-rs's host, one wheel for CPython "
+        "3.11-3.15; from a checkout: cargo hpy develop --release -p hpy-universal)")
     assert proc.stderr.count("Traceback") == 1, proc.stderr
 
 
@@ -646,7 +645,7 @@ def test_cargo_hpy_develop_universal_without_the_host(cargo_hpy, cpython_venv):
                 f"{cpython_venv}`") in proc.stderr, proc.stderr
         assert imported.stderr.strip().splitlines()[-1].startswith(
             "ImportError: module pof is an HPy universal binary; on CPython it needs an HPy "
-            "host: hpy-rs's host wheel"), imported.stderr
+            "host: pip install hpy-rs-universal"), imported.stderr
     finally:
         run([cpython_venv, "-m", "pip", "uninstall", "-y", "pof"])
 

@@ -90,9 +90,9 @@ def _cargo_hpy_bootstrap():
             if exc.name not in ("hpy", "hpy.universal"):
                 raise
             if on_cpython:
-                needs = ("on CPython it needs an HPy host: hpy-rs's host wheel, built and "
-                         "installed from an hpy-rs checkout with `cargo hpy develop --release "
-                         "-p hpy-universal` (or, on CPython 3.11, pip install hpy==0.9.0)")
+                needs = ("on CPython it needs an HPy host: pip install hpy-rs-universal "
+                         "(hpy-rs's host, one wheel for CPython 3.11-3.15; from a checkout: "
+                         "cargo hpy develop --release -p hpy-universal)")
             else:
                 needs = ("this %s has no hpy.universal: use one with HPy 0.9 "
                          "(PyPy 7.3.19 or newer)" % sys.implementation.name)
@@ -115,8 +115,8 @@ def _cargo_hpy_bootstrap():
         too_old = False
     if too_old:
         if on_cpython:
-            fix = ("install hpy-rs's host wheel (from an hpy-rs checkout: cargo hpy develop "
-                   "--release -p hpy-universal) or pip install 'hpy>=0.9'")
+            fix = ("pip install hpy-rs-universal (hpy-rs's host; from a checkout: cargo hpy "
+                   "develop --release -p hpy-universal) or pip install 'hpy>=0.9'")
         else:
             fix = "use PyPy 7.3.19 or newer"
         raise ImportError(
