@@ -396,24 +396,39 @@ pub fn upload(files: &[PathBuf], target: &Target, skip_existing: bool) -> Result
     Ok(())
 }
 
-/// An index's answer as one short line: HTML tags dropped, white space
-/// collapsed, at most 300 characters.
+/// An index's answer as one short line: for HTML the text of its body,
+/// without style sheets and scripts, the common entities decoded; white
+/// space collapsed; at most 300 characters.
 fn plain_text(text: &str) -> String {
+    let body = text
+        .find("<body")
+        .map_or(text, |start| &text[start..]);
     let mut out = String::new();
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if in_tag => {}
-            _ => out.push(c),
-        }
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        let tag = &rest[open..];
+        let lower = tag.get(..7).unwrap_or(tag).to_ascii_lowercase();
+        let skip_to = ["style", "script"]
+            .into_iter()
+            .find(|name| lower[1..].starts_with(name))
+            .and_then(|name| tag.to_ascii_lowercase().find(&format!("</{name}>")));
+        rest = match (skip_to, tag.find('>')) {
+            (Some(end), _) => tag[end..].split_once('>').map_or("", |(_, r)| r),
+            (None, Some(end)) => &tag[end + 1..],
+            (None, None) => "",
+        };
     }
-    let words: Vec<&str> = out.split_whitespace().collect();
-    let line = words.join(" ");
+    out.push_str(rest);
+    let out = out
+        .replace("&#039;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let line = out.split_whitespace().collect::<Vec<_>>().join(" ");
     match line.char_indices().nth(300) {
         Some((end, _)) => format!("{}...", &line[..end]),
         None => line,
@@ -506,8 +521,12 @@ mod tests {
     #[test]
     fn answers_become_one_line() {
         assert_eq!(
-            plain_text("<html><body><h1>400 File already exists.</h1>\n\n  See <a>help</a></body>"),
-            "400 File already exists. See help"
+            plain_text(
+                "<html><head><style>body {x: y;}</style></head><body><STYLE>p {}</STYLE>\
+                 <h1>400 File already exists.</h1>\n\n  See <a href='h'>&#039;help&#039;</a>\
+                 </body></html>"
+            ),
+            "400 File already exists. See 'help'"
         );
         assert_eq!(plain_text(&"x".repeat(400)).len(), 303);
     }
