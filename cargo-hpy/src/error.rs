@@ -293,12 +293,24 @@ pub enum Error {
     /// A PEP 517 config setting whose text the backend cannot read (not
     /// JSON, not shell words, not `cargo hpy` arguments); the text says why.
     Setting(String),
+    /// An upload to a package index failed (`cargo hpy upload`, `publish`).
+    Upload(crate::upload::UploadError),
     /// pip could not install the wheel `cargo hpy develop` built.
     Install {
         /// The wheel.
         wheel: PathBuf,
         /// The interpreter it was installed with.
         python: PathBuf,
+        /// uv was the installer (else pip).
+        uv: bool,
+    },
+    /// `cargo hpy develop` needs uv (`--uv`, or an environment uv made
+    /// without pip) and found none.
+    NoUv {
+        /// The environment's interpreter.
+        python: PathBuf,
+        /// `--uv` was given (else the environment was detected as uv's).
+        asked: bool,
     },
 }
 
@@ -629,14 +641,48 @@ impl fmt::Display for Error {
                 "hpy_rs_build: config setting {key}='{value}' is not one of {}",
                 choices.join(", ")
             ),
-            Error::Install { wheel, python } => write!(
+            Error::Install {
+                wheel,
+                python,
+                uv: false,
+            } => write!(
                 f,
                 "pip could not install {} into {} (is pip installed there? `{} -m ensurepip` \
-                 installs it)",
+                 installs it, or install with uv: --uv)",
                 wheel.display(),
                 python.display(),
                 python.display()
             ),
+            Error::Install {
+                wheel,
+                python,
+                uv: true,
+            } => write!(
+                f,
+                "uv could not install {} into {} (its output above says why)",
+                wheel.display(),
+                python.display()
+            ),
+            Error::NoUv { python, asked } => write!(
+                f,
+                "{}, but uv was not found (neither $UV, nor `uv` on PATH, nor next to {}): \
+                 install uv (`pip install uv`) or put it on PATH{}",
+                if *asked {
+                    "--uv installs with uv".to_owned()
+                } else {
+                    format!(
+                        "the environment of {} was made by uv and has no pip",
+                        python.display()
+                    )
+                },
+                python.display(),
+                if *asked {
+                    ""
+                } else {
+                    ", or install pip into the environment"
+                }
+            ),
+            Error::Upload(e) => e.fmt(f),
             Error::CargoOutput(m) | Error::Setting(m) => f.write_str(m),
         }
     }
@@ -647,11 +693,18 @@ impl std::error::Error for Error {
         match self {
             Error::Io { source, .. } | Error::Spawn { source, .. } => Some(source),
             Error::Interpreter(e) => Some(e),
+            Error::Upload(e) => std::error::Error::source(e),
             Error::SdistUnresolved(e) => Some(e.as_ref()),
             Error::Toml { source, .. } => Some(source),
             Error::IncludePattern { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+impl From<crate::upload::UploadError> for Error {
+    fn from(e: crate::upload::UploadError) -> Error {
+        Error::Upload(e)
     }
 }
 

@@ -64,6 +64,7 @@ pub mod files;
 pub mod options;
 pub mod project;
 pub mod python;
+pub mod upload;
 pub mod wheel;
 
 pub use error::Error;

@@ -74,6 +74,8 @@ pub struct BuildArgs {
     pub editable: bool,
     /// `cargo hpy wheel --universal --with-host`.
     pub with_host: bool,
+    /// `cargo hpy develop --uv`: install with uv instead of pip.
+    pub uv: bool,
     /// `--target-dir`: forwarded to cargo.
     pub target_dir: Option<PathBuf>,
     /// Passed on to cargo.

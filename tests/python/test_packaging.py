@@ -1048,6 +1048,198 @@ def test_sdist_round_trip(new_project_sdist, backend_wheel_dir, interpreter, cpy
         run([venv, "-m", "pip", "uninstall", "-y", "demo-ext"])
 
 
+# ------------------------------------------ sdists name no path outside them
+
+# Keys of a manifest whose string values are paths (besides every `path`).
+PATH_KEYS = {"readme", "license-file", "build", "workspace"}
+
+
+def paths_outside(root):
+    """Every path named in a Cargo.toml or a cargo config file under `root`
+    (an unpacked sdist) that is absolute or leads outside `root`, as
+    (file, key, value)."""
+    import posixpath
+    import tomllib
+    found = []
+    files = [p for p in root.rglob("*") if p.is_file() and (
+        p.name == "Cargo.toml" or (p.parent.name == ".cargo" and p.suffix in ("", ".toml")))]
+    for file in files:
+        base = file.parent.relative_to(root).as_posix()
+        if file.parent.name == ".cargo":
+            base = posixpath.dirname(base)
+
+        def visit(value, key):
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    visit(v, k)
+            elif isinstance(value, list):
+                for v in value:
+                    visit(v, key)
+            elif isinstance(value, str) and (key == "path" or key in PATH_KEYS
+                                             or key in ("members", "exclude")
+                                             or value.startswith("/")):
+                if key == "workspace" and value in ("true", "false"):
+                    return
+                joined = posixpath.normpath(posixpath.join(base or ".", value))
+                if posixpath.isabs(value) or joined == ".." or joined.startswith("../"):
+                    found.append((str(file.relative_to(root)), key, value))
+        visit(tomllib.loads(file.read_text()), None)
+    assert files, f"no Cargo.toml under {root}"
+    return found
+
+
+def unpack(sdist, where):
+    import tarfile
+    with tarfile.open(sdist) as tar:
+        tar.extractall(where, filter="data")
+    (top,) = Path(where).iterdir()
+    return top
+
+
+@pytest.fixture(scope="module")
+def tool_project_sdist(backend_wheel_dir, tmp_path_factory):
+    """The sdist of a project made by `cargo hpy new` with the cargo-hpy of
+    the hpy-rs-build wheel (`pip install hpy-rs-build`), whose
+    `[patch.crates-io]` names the crates inside the tool's site-packages.
+    Then the tool's virtualenv and the project are moved away: nothing of
+    them is where the sdist was made."""
+    where = tmp_path_factory.mktemp("tool-sdist")
+    venv = make_venv(sys.executable, where / "tool" / "venv")
+    run([venv, "-m", "pip", "install", "-q", "--no-index", "--find-links", backend_wheel_dir,
+         "hpy-rs-build"])
+    tool = venv.parent / "cargo-hpy"
+    env = backend_env()
+    project = where / "src" / "demo-tool"
+    run([tool, "hpy", "new", project, "--class"], env=env)
+    manifest = (project / "Cargo.toml").read_text()
+    assert "[patch.crates-io]" in manifest and "/site-packages/hpy_rs_build/crates/" in manifest
+    out = where / "out"
+    sdist = Path(run([tool, "hpy", "sdist", "--manifest-path", project / "Cargo.toml",
+                      "--out", out], env=env).stdout.strip())
+    (where / "tool").rename(where / "tool-gone")
+    (where / "src").rename(where / "src-gone")
+    return sdist, [str(where / "tool"), str(where / "src")]
+
+
+@version_independent
+def test_sdists_name_no_path_outside_themselves(cargo_hpy, new_project_sdist,
+                                                tool_project_sdist, tmp_path):
+    # A workspace member with inherited package fields (readme among them,
+    # outside the crate), inherited dependencies, a path dependency outside
+    # the workspace, [patch.crates-io] to a crate outside, and [replace].
+    ws = tmp_path / "ws"
+    for rel, text in {
+        "Cargo.toml": (
+            '[workspace]\nmembers = ["proj"]\nresolver = "2"\n'
+            '[workspace.package]\nversion = "0.3.0"\nedition = "2021"\n'
+            'readme = "README.md"\nlicense = "MIT"\n'
+            f'[workspace.dependencies]\nhpy = {{ package = "hpy-rs", path = "{ROOT / "hpy"}" }}\n'
+            '[patch.crates-io]\npatched-helper = { path = "../patched-helper" }\n'),
+        "README.md": "# the workspace's readme\n",
+        "proj/Cargo.toml": (
+            '[package]\nname = "proj"\nversion.workspace = true\nedition.workspace = true\n'
+            'readme.workspace = true\nlicense.workspace = true\n'
+            '[lib]\ncrate-type = ["cdylib"]\n'
+            '[dependencies]\nhpy.workspace = true\npatched-helper = "0.1"\n'
+            'local-helper = { path = "../../local-helper" }\n'),
+        "proj/pyproject.toml": (
+            '[build-system]\nrequires = ["hpy-rs-build"]\nbuild-backend = "hpy_rs_build"\n'
+            '[project]\nname = "proj"\n'),
+        "proj/src/lib.rs": "pub fn f() -> u32 { patched_helper::one() + local_helper::one() }\n",
+        "../patched-helper/Cargo.toml": (
+            '[package]\nname = "patched-helper"\nversion = "0.1.0"\nedition = "2021"\n'),
+        "../patched-helper/src/lib.rs": "pub fn one() -> u32 { 1 }\n",
+        "../local-helper/Cargo.toml": (
+            '[package]\nname = "local-helper"\nversion = "0.1.0"\nedition = "2021"\n'),
+        "../local-helper/src/lib.rs": "pub fn one() -> u32 { 1 }\n",
+    }.items():
+        path = ws / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    sdist = Path(run([cargo_hpy, "hpy", "sdist", "--manifest-path", ws / "proj" / "Cargo.toml",
+                      "--out", tmp_path / "out"]).stdout.strip())
+    tool_sdist, tool_dirs = tool_project_sdist
+    for made, sources in [(new_project_sdist, [str(ROOT)]), (tool_sdist, tool_dirs),
+                          (sdist, [str(tmp_path)])]:
+        top = unpack(made, tmp_path / "unpacked" / made.name)
+        assert paths_outside(top) == [], made
+        for file in top.rglob("Cargo.*"):
+            text = file.read_text()
+            assert not [s for s in sources if s in text], (file, text)
+    # Moved away from where it was made, the last one still resolves and
+    # builds (cargo check: its patched and vendored crates are inside).
+    top = tmp_path / "unpacked" / sdist.name / "proj-0.3.0"
+    assert (top / "README.md").read_text() == "# the workspace's readme\n"
+    ws.rename(tmp_path / "ws-gone")
+    (tmp_path / "patched-helper").rename(tmp_path / "patched-helper-gone")
+    (tmp_path / "local-helper").rename(tmp_path / "local-helper-gone")
+    proc = run(["cargo", "tree", "--manifest-path", top / "Cargo.toml", "-e", "normal",
+                "--depth", "1", "--prefix", "none"])
+    assert "patched-helper v0.1.0 (" + str(top / "hpy-rs-vendor" / "patched-helper") in \
+        proc.stdout, proc.stdout
+
+
+@version_independent
+def test_tool_made_sdist_builds_elsewhere(tool_project_sdist, backend_wheel_dir, cpython_venv,
+                                          tmp_path):
+    # Only the .tar.gz and the backend wheel, in a directory that shares no
+    # path with the project or the tool that made the sdist.
+    sdist, _ = tool_project_sdist
+    shutil.copy(sdist, tmp_path)
+    for wheel in Path(backend_wheel_dir).glob("*.whl"):
+        shutil.copy(wheel, tmp_path)
+    run([cpython_venv, "-m", "pip", "install", "--no-index", "--find-links", ".",
+         "-C", "hpy-profile=debug", sdist.name], cwd=tmp_path, env=backend_env())
+    try:
+        script = ("import demo_tool; assert demo_tool.add(2, 3) == 5; "
+                  "assert demo_tool.Counter(1).increment() == 2; print('ok')")
+        assert run([cpython_venv, "-c", script]).stdout.strip() == "ok"
+    finally:
+        run([cpython_venv, "-m", "pip", "uninstall", "-y", "demo-tool"])
+
+
+# --------------------------------------------------------- develop with uv
+
+
+@pytest.fixture(scope="module")
+def uv(tmp_path_factory):
+    """uv from PyPI (pinned), in a virtualenv of its own."""
+    venv = make_venv(sys.executable, tmp_path_factory.mktemp("uv") / "venv")
+    proc = run([venv, "-m", "pip", "install", "-q", "uv==0.13.8"], ok=False)
+    if proc.returncode != 0:
+        reason = f"uv could not be installed from PyPI (no network?): {proc.stderr[-300:]}"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return venv.parent / "uv"
+
+
+@version_independent
+def test_cargo_hpy_develop_into_a_uv_venv(cargo_hpy, uv, tmp_path):
+    # `uv venv` makes an environment without pip; develop sees that its
+    # pyvenv.cfg is uv's and installs with `uv pip install --python`.
+    env_dir = tmp_path / "uvenv"
+    run([uv, "venv", "--python", sys.executable, env_dir],
+        env=clean_env(UV_NO_CONFIG="1", UV_PYTHON_DOWNLOADS="never"))
+    python = env_dir / "bin" / "python"
+    assert run([python, "-c", "import pip"], ok=False).returncode != 0
+    assert re.search(r"^uv = ", (env_dir / "pyvenv.cfg").read_text(), re.M)
+    cmd = [cargo_hpy, "hpy", "develop", "--manifest-path", POF / "Cargo.toml"]
+    # Without uv anywhere to be found, the message says what to do.
+    cargo_dir = Path(shutil.which("cargo")).parent
+    no_uv = clean_env(VIRTUAL_ENV=str(env_dir), PATH=f"{cargo_dir}{os.pathsep}/usr/bin:/bin")
+    no_uv.pop("UV", None)
+    proc = run(cmd, ok=False, cwd=ROOT, env=no_uv)
+    assert proc.returncode == 1
+    assert (f"the environment of {python} was made by uv and has no pip, but uv was not "
+            "found") in proc.stderr, proc.stderr
+    with_uv = clean_env(VIRTUAL_ENV=str(env_dir), UV_NO_CONFIG="1",
+                        PATH=f"{uv.parent}{os.pathsep}{os.environ['PATH']}")
+    proc = run(cmd, cwd=ROOT, env=with_uv)
+    assert f"{uv}\" \"pip\" \"install\" \"--python\"" in proc.stderr, proc.stderr
+    assert "pof ok" in run([python, "-c", RUN_POF]).stdout
+
+
 @pytest.fixture(scope="module")
 def twine(tmp_path_factory):
     """twine from PyPI (pinned), in a venv of its own."""

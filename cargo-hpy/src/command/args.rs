@@ -65,6 +65,12 @@ pub enum Command {
         #[arg(required = true, value_name = "WHEEL")]
         wheels: Vec<PathBuf>,
     },
+    /// Build the sdist and the wheels (release profile), then upload them
+    /// to a package index (PyPI by default), as `upload` does.
+    Publish(PublishCommand),
+    /// Upload wheels and sdists to a package index (PyPI by default)
+    /// through its upload API (the one twine uses).
+    Upload(UploadCommand),
     /// Run one hook of the hpy-rs-build PEP 517 backend (its Python shim
     /// calls this; pip and build call the shim), or write the backend's own
     /// wheel (`backend-wheel`, for scripts/build-backend-wheel).
@@ -168,6 +174,104 @@ pub struct DevelopCommand {
     /// else the active virtualenv's or conda environment's python].
     #[arg(long, value_name = "PATH")]
     python: Option<OsString>,
+    /// Install with `uv pip install --python PYTHON` instead of the
+    /// environment's pip [default: uv for an environment that uv made
+    /// (its pyvenv.cfg names uv) and that has no pip].
+    #[arg(long)]
+    uv: bool,
+}
+
+/// Where to upload and with which credentials (`upload`, `publish`): see
+/// [`crate::upload`] for the environment variables and `~/.pypirc`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
+#[command(next_help_heading = "Upload options")]
+pub struct UploadOptions {
+    /// The index's upload URL, e.g. `https://test.pypi.org/legacy/`
+    /// [env: HPY_RS_REPOSITORY_URL, TWINE_REPOSITORY_URL].
+    #[arg(long, value_name = "URL", conflicts_with = "repository")]
+    pub repository_url: Option<String>,
+    /// A repository of ~/.pypirc (its `repository`, `username` and
+    /// `password`), or `pypi`/`testpypi` [env: HPY_RS_REPOSITORY,
+    /// TWINE_REPOSITORY] [default: pypi].
+    #[arg(short = 'r', long, value_name = "NAME")]
+    pub repository: Option<String>,
+    /// User name [env: HPY_RS_USERNAME, TWINE_USERNAME] [default:
+    /// __token__ when a password is given].
+    #[arg(short = 'u', long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Password, or an API token (`pypi-...`) [env: HPY_RS_PASSWORD,
+    /// TWINE_PASSWORD].
+    #[arg(short = 'p', long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+    /// A file the index already has is skipped instead of being an error.
+    #[arg(long)]
+    pub skip_existing: bool,
+}
+
+impl From<UploadOptions> for crate::upload::Settings {
+    fn from(o: UploadOptions) -> crate::upload::Settings {
+        crate::upload::Settings {
+            repository_url: o.repository_url,
+            repository: o.repository,
+            username: o.username,
+            password: o.password,
+            skip_existing: o.skip_existing,
+        }
+    }
+}
+
+/// `cargo hpy upload`.
+#[derive(Debug, Clone, Args)]
+pub struct UploadCommand {
+    /// The wheels (`.whl`) and sdists (`.tar.gz`) to upload.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub upload: UploadOptions,
+}
+
+/// `cargo hpy publish`: `sdist`, `wheel`, `upload` in one command. `-p`
+/// is the password here (as for maturin and twine): the package is
+/// `--package`.
+#[derive(Debug, Clone, Args)]
+pub struct PublishCommand {
+    /// Build with the dev profile instead of release.
+    #[arg(long, conflicts_with = "profile")]
+    pub debug: bool,
+    /// Build the universal wheel (one binary for CPython and PyPy).
+    #[arg(long)]
+    pub universal: bool,
+    /// Build CPython-ABI wheels even when `[tool.hpy-rs]` says `abi =
+    /// "universal"`.
+    #[arg(long, conflicts_with = "universal")]
+    pub cpython: bool,
+    /// Package to publish.
+    #[arg(long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+    /// Path to Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Cargo target directory.
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+    /// Directory for the sdist and the wheels (default:
+    /// `<target-dir>/wheels`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// CPython to build a CPython-ABI wheel for; repeat it for several.
+    #[arg(short = 'i', long = "python", value_name = "PATH|VERSION")]
+    pub pythons: Vec<OsString>,
+    /// One CPython-ABI wheel for each supported CPython found on PATH.
+    #[arg(long, conflicts_with = "pythons")]
+    pub find_interpreter: bool,
+    /// Upload the wheels only.
+    #[arg(long)]
+    pub no_sdist: bool,
+    /// Options passed on to `cargo build`.
+    #[command(flatten)]
+    pub cargo: CargoOptions,
+    #[command(flatten)]
+    pub upload: UploadOptions,
 }
 
 /// `cargo hpy sdist`.
@@ -298,7 +402,28 @@ impl From<DevelopCommand> for BuildArgs {
     fn from(c: DevelopCommand) -> BuildArgs {
         BuildArgs {
             python: c.python,
+            uv: c.uv,
             ..from_common(c.common)
+        }
+    }
+}
+
+impl PublishCommand {
+    /// The build options of the wheels.
+    pub fn build_args(&self) -> BuildArgs {
+        BuildArgs {
+            release: !self.debug && self.cargo.profile.is_none(),
+            universal: self.universal,
+            cpython: self.cpython,
+            packages: self.packages.clone(),
+            manifest_path: self.manifest_path.clone(),
+            out: self.out.clone(),
+            python: self.pythons.first().cloned(),
+            pythons: self.pythons.clone(),
+            find_interpreter: self.find_interpreter,
+            target_dir: self.target_dir.clone(),
+            cargo: self.cargo.clone(),
+            ..BuildArgs::default()
         }
     }
 }
@@ -390,6 +515,7 @@ mod tests {
                 find_interpreter: false,
                 editable: false,
                 with_host: false,
+                uv: false,
                 target_dir: Some("tgt".into()),
                 cargo: CargoOptions {
                     features: vec!["simd".into(), "a,b".into()],

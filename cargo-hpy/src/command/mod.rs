@@ -6,6 +6,7 @@ pub mod build;
 pub mod develop;
 pub mod new;
 pub mod pep517;
+pub mod publish;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -60,6 +61,8 @@ pub fn run(command: Command) -> Result<(), Error> {
             println!("{}", merged.display());
             Ok(())
         }
+        Command::Publish(publish_args) => publish::publish(&publish_args),
+        Command::Upload(upload_args) => publish::upload(&upload_args),
         Command::Pep517(hook) => pep517::pep517(&hook),
         Command::PlatformTag { file } => {
             let platform = Platform::host()?;

@@ -329,7 +329,10 @@ pub fn apply_build_options(args: &mut crate::options::BuildArgs) -> Result<(), E
 
 /// The directories of the workspace packages that `-p` specs (`name` or
 /// `name@version`) select; cargo reports a spec that matches none.
-fn selected_package_dirs(manifest: Option<&Path>, specs: &[String]) -> Result<Vec<PathBuf>, Error> {
+pub fn selected_package_dirs(
+    manifest: Option<&Path>,
+    specs: &[String],
+) -> Result<Vec<PathBuf>, Error> {
     let metadata = cargo::metadata(manifest)?;
     let mut dirs = Vec::new();
     for spec in specs {

@@ -17,7 +17,17 @@
 //!   directories, and any `[workspace]` table of its own;
 //! - the project's manifest gets an empty `[workspace]` when it had none
 //!   (so that it is its own workspace wherever pip unpacks it) and its
-//!   former workspace's `[profile]` settings.
+//!   former workspace's `[profile]`, `[patch.*]` and `[replace]` tables;
+//! - a `path` in the project's `[patch.*]` and `[replace]` tables (a
+//!   project made by `cargo hpy new` from the hpy-rs-build wheel patches
+//!   crates.io with the crates inside the tool's own site-packages) is a
+//!   path dependency like the others: copied in when outside, rewritten
+//!   relative; other crates' `[patch]`/`[replace]`, which cargo ignores,
+//!   are dropped;
+//! - a `readme` or `license-file` outside its crate's directory (one
+//!   inherited from the workspace) is copied into it and renamed there.
+//!
+//! So no manifest of the sdist names a path outside the sdist.
 //!
 //! Rewritten manifests are written by the `toml` crate: their comments are
 //! not kept. Files a crate reads from outside its own directory at compile
@@ -49,6 +59,10 @@ pub struct SdistCrate {
     /// Copied from outside the project (so its own development files are
     /// left out).
     pub vendored: bool,
+    /// Files from outside the crate's directory that its manifest names
+    /// (`readme`, `license-file`): the file on this machine, and its
+    /// path relative to `dest`.
+    pub extra_files: Vec<(PathBuf, PathBuf)>,
 }
 
 /// The crates of an sdist of the project in `project_dir`: the project
@@ -77,13 +91,26 @@ pub fn sdist_crates(project_dir: &Path) -> Result<Vec<SdistCrate>, Error> {
         if vendored {
             strip_development_parts(&mut manifest);
         }
+        if !is_root {
+            // Only the root manifest's patches apply; cargo warns about others.
+            manifest.remove("patch");
+            manifest.remove("replace");
+        }
         if is_root && !manifest.contains_key("workspace") {
             manifest.insert("workspace".into(), toml::Table::new().into());
-            let profile = workspace.as_ref().and_then(|(_, ws)| ws.get("profile"));
-            if let (Some(profile), false) = (profile, manifest.contains_key("profile")) {
-                manifest.insert("profile".into(), profile.clone());
+            // The former workspace's settings that only a root manifest has.
+            if let Some((ws_dir, ws)) = &workspace {
+                for key in ["profile", "patch", "replace"] {
+                    let (Some(value), false) = (ws.get(key), manifest.contains_key(key)) else {
+                        continue;
+                    };
+                    let mut value = value.clone();
+                    absolute_override_paths(key, &mut value, ws_dir);
+                    manifest.insert(key.into(), value);
+                }
             }
         }
+        let extra_files = outside_package_files(&mut manifest, &source);
         for (table_path, name, path) in path_dependencies(&manifest, is_root) {
             let target =
                 canonical(&source.join(&path)).map_err(|_| Error::MissingPathDependency {
@@ -116,6 +143,7 @@ pub fn sdist_crates(project_dir: &Path) -> Result<Vec<SdistCrate>, Error> {
             dest,
             manifest,
             vendored,
+            extra_files,
         });
     }
     Ok(crates)
@@ -296,6 +324,58 @@ fn merge_inherited_dependency(
     merged.into()
 }
 
+/// Makes the `path` of every entry of a workspace's `[patch.*]` (`key` is
+/// `patch`) or `[replace]` table absolute, from the workspace's directory.
+fn absolute_override_paths(key: &str, value: &mut toml::Value, ws_dir: &Path) {
+    let mut tables: Vec<&mut toml::Table> = match (key, value.as_table_mut()) {
+        ("patch", Some(registries)) => registries
+            .iter_mut()
+            .filter_map(|(_, t)| t.as_table_mut())
+            .collect(),
+        ("replace", Some(table)) => vec![table],
+        _ => return,
+    };
+    for table in tables.iter_mut() {
+        for (_, spec) in table.iter_mut() {
+            let Some(spec) = spec.as_table_mut() else {
+                continue;
+            };
+            if let Some(path) = spec.get("path").and_then(|p| p.as_str()) {
+                let path = absolute(&ws_dir.join(path));
+                spec.insert("path".into(), path.into());
+            }
+        }
+    }
+}
+
+/// The `readme` and `license-file` of `[package]` that lie outside the
+/// crate's directory `crate_dir`: each is renamed to a file name in the
+/// crate's directory (prefixed `workspace-` if the crate has its own file
+/// of that name) and returned with where it comes from.
+fn outside_package_files(manifest: &mut toml::Table, crate_dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let mut files = Vec::new();
+    let Some(package) = manifest.get_mut("package").and_then(|p| p.as_table_mut()) else {
+        return files;
+    };
+    for key in ["readme", "license-file"] {
+        let Some(path) = package.get(key).and_then(|p| p.as_str()) else {
+            continue;
+        };
+        let file = PathBuf::from(absolute(&crate_dir.join(path)));
+        if file.starts_with(crate_dir) || !file.is_file() {
+            continue;
+        }
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        let mut rel = PathBuf::from(name.as_ref());
+        if crate_dir.join(&rel).exists() || files.iter().any(|(_, r)| *r == rel) {
+            rel = PathBuf::from(format!("workspace-{name}"));
+        }
+        package.insert(key.into(), rel.to_string_lossy().into_owned().into());
+        files.push((file, rel));
+    }
+    files
+}
+
 /// `path` with `.` and `..` folded away (no file system access), as a string.
 fn absolute(path: &Path) -> String {
     let mut out = PathBuf::new();
@@ -355,6 +435,17 @@ fn path_dependencies(manifest: &toml::Table, is_root: bool) -> Vec<(TablePath, S
     };
     for table in &tables {
         visit(vec![(*table).to_owned()], manifest.get(*table));
+    }
+    if is_root {
+        for (registry, patches) in manifest
+            .get("patch")
+            .and_then(|p| p.as_table())
+            .into_iter()
+            .flatten()
+        {
+            visit(vec!["patch".to_owned(), registry.clone()], Some(patches));
+        }
+        visit(vec!["replace".to_owned()], manifest.get("replace"));
     }
     for (cfg, target) in manifest
         .get("target")
@@ -567,6 +658,114 @@ mod tests {
             assert!(!a.manifest.contains_key(gone), "{gone} kept");
         }
         // No absolute path is left in any manifest.
+        for c in &crates {
+            let text = toml::to_string(&c.manifest).unwrap();
+            assert!(!text.contains(&*root.to_string_lossy()), "{text}");
+        }
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// `[patch.*]` and `[replace]`: a workspace member takes its
+    /// workspace's (relative to the workspace), a project of its own keeps
+    /// its own (absolute, as `cargo hpy new` writes them from the tool
+    /// wheel); every patched crate is copied and named relatively, a
+    /// copied crate's own patches are dropped, and an inherited readme
+    /// outside the crate is copied in.
+    #[test]
+    fn vendors_patched_and_replaced_crates() {
+        let root = std::env::temp_dir().join(format!("cargo-hpy-patch-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let tool = root.join("tool-venv/site-packages/crates");
+        write(
+            &root,
+            &[
+                (
+                    "ws/Cargo.toml",
+                    "[workspace]\nmembers = [\"proj\"]\n\
+                     [workspace.package]\nreadme = \"README.md\"\n\
+                     [patch.crates-io]\nfoo = { path = \"../patched/foo\" }\n\
+                     [replace]\n\"bar:1.0.0\" = { path = \"vendor/bar\" }\n",
+                ),
+                ("ws/README.md", "# the workspace\n"),
+                (
+                    "ws/proj/Cargo.toml",
+                    "[package]\nname = \"proj\"\nversion = \"0.1.0\"\n\
+                     readme.workspace = true\n\
+                     [dependencies]\nfoo = \"1\"\nbar = \"1\"\n",
+                ),
+                (
+                    "patched/foo/Cargo.toml",
+                    "[package]\nname = \"foo\"\nversion = \"1.0.1\"\n\
+                     [patch.crates-io]\nbaz = { path = \"/nowhere/baz\" }\n",
+                ),
+                (
+                    "ws/vendor/bar/Cargo.toml",
+                    "[package]\nname = \"bar\"\nversion = \"1.0.0\"\n",
+                ),
+                (
+                    "tool-venv/site-packages/crates/hpy-rs-0.1.0/Cargo.toml",
+                    "[package]\nname = \"hpy-rs\"\nversion = \"0.1.0\"\n",
+                ),
+                (
+                    "tool-venv/site-packages/crates/hpy-rs-0.1.0/Cargo.toml.orig",
+                    "[package]\nname = \"hpy-rs\"\nversion.workspace = true\n",
+                ),
+            ],
+        );
+        let crates = sdist_crates(&root.join("ws/proj")).unwrap();
+        let by_dest: BTreeMap<String, &SdistCrate> = crates
+            .iter()
+            .map(|c| (c.dest.to_string_lossy().into_owned(), c))
+            .collect();
+        assert_eq!(
+            by_dest.keys().collect::<Vec<_>>(),
+            ["", "hpy-rs-vendor/bar", "hpy-rs-vendor/foo"]
+        );
+        let proj = &by_dest[""];
+        assert_eq!(
+            proj.manifest["patch"]["crates-io"]["foo"]["path"].as_str(),
+            Some("hpy-rs-vendor/foo")
+        );
+        assert_eq!(
+            proj.manifest["replace"]["bar:1.0.0"]["path"].as_str(),
+            Some("hpy-rs-vendor/bar")
+        );
+        assert_eq!(
+            proj.manifest["package"]["readme"].as_str(),
+            Some("README.md")
+        );
+        assert_eq!(
+            proj.extra_files,
+            [(
+                fs::canonicalize(root.join("ws")).unwrap().join("README.md"),
+                PathBuf::from("README.md")
+            )]
+        );
+        assert!(!by_dest["hpy-rs-vendor/foo"].manifest.contains_key("patch"));
+
+        // A project of its own, patched into a tool's site-packages.
+        let hpy = fs::canonicalize(tool.join("hpy-rs-0.1.0")).unwrap();
+        write(
+            &root,
+            &[(
+                "hello/Cargo.toml",
+                &format!(
+                    "[package]\nname = \"hello\"\nversion = \"0.1.0\"\n\
+                     [dependencies]\nhpy = {{ package = \"hpy-rs\", version = \"0.1.0\" }}\n\
+                     [workspace]\n[patch.crates-io]\nhpy-rs = {{ path = {:?} }}\n",
+                    hpy.to_string_lossy()
+                ),
+            )],
+        );
+        let crates = sdist_crates(&root.join("hello")).unwrap();
+        assert_eq!(crates.len(), 2);
+        assert_eq!(crates[1].dest, Path::new("hpy-rs-vendor/hpy-rs"));
+        assert_eq!(crates[1].source, hpy);
+        let text = toml::to_string(&crates[0].manifest).unwrap();
+        assert!(
+            text.contains("[patch.crates-io.hpy-rs]\npath = \"hpy-rs-vendor/hpy-rs\"\n"),
+            "{text}"
+        );
         for c in &crates {
             let text = toml::to_string(&c.manifest).unwrap();
             assert!(!text.contains(&*root.to_string_lossy()), "{text}");

@@ -110,6 +110,11 @@ fn stage(
             }
             fs::copy(krate.source.join(&rel), &target).map_err(|e| failed(&target, e))?;
         }
+        for (file, rel) in &krate.extra_files {
+            let target = dest_dir.join(rel);
+            fs::create_dir_all(&dest_dir).map_err(|e| failed(&dest_dir, e))?;
+            fs::copy(file, &target).map_err(|e| failed(&target, e))?;
+        }
         let manifest = dest_dir.join("Cargo.toml");
         fs::create_dir_all(&dest_dir).map_err(|e| failed(&dest_dir, e))?;
         let text = toml::to_string(&krate.manifest)
@@ -207,7 +212,10 @@ fn walk(
                 || (is_dir && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())))
                 || (is_dir && top_level && top_skipped.contains(&name.as_ref()))
                 || (is_dir && top_level && name == vendor::VENDOR_DIR)
-                || (!is_dir && (name.ends_with(".pyc") || name == "PKG-INFO")))
+                || (!is_dir && (name.ends_with(".pyc") || name == "PKG-INFO"))
+                // `cargo package`'s copy of the manifest as written (with
+                // the workspace's relative paths), in crates it packaged.
+                || (!is_dir && vendored && name == "Cargo.toml.orig"))
         })
         .build();
     let mut files = Vec::new();
