@@ -189,7 +189,7 @@ def test_author_publishes_and_users_install_from_the_index(release, index, tmp_p
     builder = make_venv(sys.executable, tmp_path / "sdist-user")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    who([builder, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+    who([builder, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", "demo",
          "--index-url", simple, "-d", elsewhere, "demo"], cwd=elsewhere)
     (sdist,) = elsewhere.glob("demo-*.tar.gz")
     check_sdist_paths(sdist, elsewhere / "unpacked")
