@@ -12,6 +12,10 @@
 //! cargo hpy develop (the same options but --out)
 //! cargo hpy sdist [--manifest-path PATH] [--out DIR]
 //! cargo hpy new PATH [--class] [--hpy-path DIR]
+//! cargo hpy upload FILES... [--repository-url URL | -r NAME] [-u USER] [-p PASSWORD]
+//!                  [--skip-existing]
+//! cargo hpy publish [--universal | -i PYTHON...] [--debug] [--no-sdist]
+//!                   [--package SPEC | --manifest-path PATH] (upload's options)
 //! ```
 //!
 //! The command line is parsed by clap ([`command::args`]); the cargo options are passed
@@ -29,7 +33,9 @@
 //! pip into `--python`, `$HPY_PYTHON` or the active virtualenv
 //! ([`command::develop`]); `sdist` packs the project's sources for pip and the
 //! hpy-rs-build backend ([`wheel::sdist`]); `new` creates a project
-//! ([`command::new`]).
+//! ([`command::new`]); `upload` sends wheels and sdists to a package index,
+//! and `publish` builds the sdist and the wheels first ([`upload`],
+//! [`command::publish`]).
 //!
 //! The output goes to `--out DIR`, by default
 //! `<target-dir>/hpy/<debug|release>/<cpython|universal>` (one directory per
@@ -46,13 +52,15 @@
 //! As a library, the crate is grouped by what it works on, with imports
 //! running one way (`command` → `wheel` → `project` → `python`):
 //! - [`command`]: the command line ([`command::args`]) and one module per
-//!   command (`build`, `develop`, `new`, `pep517`), [`command::run`]
+//!   command (`build`, `develop`, `new`, `pep517`, `publish`), [`command::run`]
 //!   dispatching them;
 //! - [`project`]: a project's Cargo and pyproject metadata, path dependencies
 //!   for sdists, and compiling its crate with cargo ([`project::compile`]);
 //! - [`wheel`]: wheels, sdists, and the ELF checks behind the platform tag;
 //! - [`python`]: interpreters ([`hpy_build_config`]'s query) and the
 //!   universal loader stub;
+//! - [`upload`]: the package index's upload API, `~/.pypirc` and
+//!   credentials (a leaf: it reads the files it sends itself);
 //! - [`options`], [`files`] and [`Error`]: the build options, the one way
 //!   files are replaced, and the error type, which all of them share.
 

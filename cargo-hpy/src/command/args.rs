@@ -547,6 +547,77 @@ mod tests {
     }
 
     #[test]
+    fn upload_and_publish_take_maturins_options() {
+        let Ok(Command::Upload(u)) = parse_strs(&[
+            "cargo-hpy",
+            "hpy",
+            "upload",
+            "a.whl",
+            "b.tar.gz",
+            "-r",
+            "local",
+            "-u",
+            "me",
+            "-p",
+            "pw",
+            "--skip-existing",
+        ])
+        .map(|c| c.command) else {
+            panic!("not an upload command");
+        };
+        assert_eq!(u.files, [PathBuf::from("a.whl"), PathBuf::from("b.tar.gz")]);
+        assert_eq!(
+            crate::upload::Settings::from(u.upload),
+            crate::upload::Settings {
+                repository_url: None,
+                repository: Some("local".into()),
+                username: Some("me".into()),
+                password: Some("pw".into()),
+                skip_existing: true,
+            }
+        );
+        assert!(parse_strs(&["cargo-hpy", "upload"]).is_err());
+        assert!(parse_strs(&[
+            "cargo-hpy",
+            "upload",
+            "a.whl",
+            "-r",
+            "x",
+            "--repository-url",
+            "http://i/"
+        ])
+        .is_err());
+        // `-p` is the password; the package is `--package`.
+        let Ok(Command::Publish(p)) = parse_strs(&[
+            "cargo-hpy",
+            "publish",
+            "--package",
+            "demo",
+            "-p",
+            "pypi-x",
+            "--universal",
+            "-F",
+            "simd",
+        ])
+        .map(|c| c.command) else {
+            panic!("not a publish command");
+        };
+        assert_eq!(p.upload.password.as_deref(), Some("pypi-x"));
+        let b = p.build_args();
+        assert!(b.release && b.universal, "{b:?}");
+        assert_eq!(
+            (b.packages, b.cargo.features),
+            (vec!["demo".into()], vec!["simd".into()])
+        );
+        let Ok(Command::Publish(p)) =
+            parse_strs(&["cargo-hpy", "publish", "--debug"]).map(|c| c.command)
+        else {
+            panic!("not a publish command");
+        };
+        assert!(!p.build_args().release);
+    }
+
+    #[test]
     fn wheel_takes_several_pythons() {
         let Ok(Command::Wheel(w)) = parse_strs(&[
             "cargo-hpy",

@@ -400,9 +400,7 @@ pub fn upload(files: &[PathBuf], target: &Target, skip_existing: bool) -> Result
 /// without style sheets and scripts, the common entities decoded; white
 /// space collapsed; at most 300 characters.
 fn plain_text(text: &str) -> String {
-    let body = text
-        .find("<body")
-        .map_or(text, |start| &text[start..]);
+    let body = text.find("<body").map_or(text, |start| &text[start..]);
     let mut out = String::new();
     let mut rest = body;
     while let Some(open) = rest.find('<') {
