@@ -12,6 +12,9 @@
 //! * `get_version()`: `(version, git revision)`;
 //! * `_keyed_globals()`: how many global cells hold a subinterpreter key
 //!   (for tests);
+//! * `_freeze_type(type)`: makes a class immutable, for a binary's class
+//!   declared `immutable_type` (HPy 0.9 has no such flag): what the plain
+//!   context's table offers, for the debug and trace contexts too;
 //! * `MODE_UNIVERSAL`, `MODE_DEBUG`, `MODE_TRACE`;
 //! * the submodules `_debug`, `debug` (debug mode) and `_trace` (trace mode).
 //!
@@ -127,6 +130,20 @@ fn _keyed_globals() -> usize {
     interp::keyed_globals()
 }
 
+/// Makes the class `ty` immutable (`Py_TPFLAGS_IMMUTABLETYPE`, as 3.14's
+/// `PyType_Freeze`), refusing a class whose base is mutable: how a
+/// universal binary loaded in debug or trace mode makes its class declared
+/// `immutable_type` immutable, as the plain context's table does in the
+/// universal mode, so that no mode changes what the class allows.
+#[hpy_method]
+fn _freeze_type(ctx: Context<'_>, ty: &Handle<'_>) -> HPyResult<()> {
+    // SAFETY: the GIL is held (a call of this CPython-ABI module), and a
+    // handle is the live object here; the function checks that it is a
+    // type.
+    let status = unsafe { hpy_sys::cpython::hpy_rs_cpython_freeze_type(ty.as_raw()) };
+    ctx.wrap_status(status)
+}
+
 unsafe extern "C" fn thread_ensure() -> core::ffi::c_int {
     // SAFETY: callable from any thread once the interpreter is initialised
     // (it is: this module is loaded in it).
@@ -193,6 +210,7 @@ hpy_module! {
         load,
         get_version,
         _keyed_globals,
+        _freeze_type,
         debug::python::new_generation,
         debug::python::get_open_handles,
         debug::python::get_closed_handles,

@@ -6,7 +6,7 @@ import operator
 import sys
 
 import pytest
-from hpyrs_helpers import outcome
+from hpyrs_helpers import Index, outcome
 
 IS_PYPY = sys.implementation.name == "pypy"
 
@@ -120,6 +120,36 @@ def test_double_accessors(hpyrs_api):
     assert hpyrs_api.long_as("f64", F()) == 0.5
     with pytest.raises(TypeError):
         hpyrs_api.long_as("f64", "1.5")
+
+
+def test_accessors_read_index_never_int(hpyrs_api):
+    # The accessors CPython reads through __index__ (since 3.10) never use
+    # __int__ on any host (PyPy's would, truncating Decimal('1.5') to 1);
+    # PyFloat_AsDouble asks __float__, then __index__.
+    from decimal import Decimal
+    from fractions import Fraction
+
+    class OnlyInt:
+        def __int__(self):
+            return 5
+
+    class FloatWithIndex(float):
+        def __index__(self):
+            return 7
+
+    class IntFloat(int):
+        def __float__(self):
+            return 97.5
+
+    for which in ("i32", "i64", "u32_mask", "u64_mask"):
+        for bad in (Decimal("1.5"), Fraction(7, 2), OnlyInt()):
+            with pytest.raises(TypeError):
+                hpyrs_api.long_as(which, bad)
+        assert hpyrs_api.long_as(which, FloatWithIndex(1.5)) == 7
+    assert hpyrs_api.long_as("f64", Index(6)) == 6.0
+    assert hpyrs_api.long_as("f64", IntFloat(3)) == 97.5
+    with pytest.raises(TypeError):
+        hpyrs_api.long_as("f64", OnlyInt())
 
 
 def test_void_ptr(hpyrs_api):

@@ -81,6 +81,65 @@ def test_index_raising_propagates(hpyrs_test):
         hpyrs_test.echo_u128(Bad())
 
 
+class OnlyInt:
+    """Convertible by int(), but not an integer: no __index__."""
+
+    def __int__(self):
+        return 5
+
+
+class FloatWithIndex(float):
+    """A float whose __index__ CPython's integer conversions ask."""
+
+    def __index__(self):
+        return 7
+
+
+@pytest.mark.parametrize("name", [*SIGNED, *UNSIGNED])
+def test_integers_take_index_never_int(hpyrs_test, name):
+    # CPython's integer conversions (PyLong_AsLong and co., 3.10+) read a
+    # non-int through __index__ only; PyPy's HPyLong_AsInt64_t calls
+    # __int__, which truncated Decimal('1.5') to 1.
+    from decimal import Decimal
+    from fractions import Fraction
+
+    echo = getattr(hpyrs_test, "echo_" + name)
+    for bad in (Decimal("1.5"), Decimal(1), Fraction(7, 2), OnlyInt(), 2.0):
+        with raises_exactly(TypeError, f"echo_{name}() argument 'x' must be int, not {type(bad).__name__}"):
+            echo(bad)
+    assert echo(FloatWithIndex(2.5)) == 7
+    with pytest.warns(DeprecationWarning, match="__index__ returned non-int"):
+        assert echo(Index(True)) == 1
+
+
+class IntFloat(int):
+    """An int whose own __float__ CPython's float conversion asks."""
+
+    def __float__(self):
+        return 97.5
+
+
+class FloatRaises:
+    def __float__(self):
+        raise TypeError("from __float__")
+
+    def __index__(self):
+        return 3
+
+
+@pytest.mark.parametrize("name", ["f64", "f32"])
+def test_floats_take_float_then_index(hpyrs_test, name):
+    # PyFloat_AsDouble: a float's value, else __float__, else __index__.
+    echo = getattr(hpyrs_test, "echo_" + name)
+    assert echo(Index(6)) == 6.0
+    assert echo(IntFloat(3)) == 97.5
+    assert echo(True) == 1.0
+    with raises_exactly(TypeError, "from __float__"):
+        echo(FloatRaises())
+    with raises_exactly(TypeError, f"echo_{name}() argument 'x' must be float, not OnlyInt"):
+        echo(OnlyInt())
+
+
 def test_floats(hpyrs_test):
     assert hpyrs_test.echo_f64(1.5) == 1.5
     assert hpyrs_test.echo_f64(3) == 3.0 and type(hpyrs_test.echo_f64(3)) is float

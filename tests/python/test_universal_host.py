@@ -159,6 +159,32 @@ def test_invalid_hpy_setting(host, pof):
         "NAME:MODE,NAME:MODE per module; MODE is universal, debug or trace)"), proc.stderr
 
 
+# A mode must not change what a class allows: a class declared
+# `immutable_type` is immutable in every mode of hpy_rs_universal (the debug
+# and trace contexts have no table of their own for it: the binary asks the
+# host module), and mutable in every mode of hpy.universal (no such flag).
+IMMUTABLE_PROBE = """
+    import hpyrs_classes
+    S = hpyrs_classes.Sealed
+    try:
+        S.extra = 1
+    except TypeError:
+        mutable = False
+    else:
+        mutable = True
+    print(bool(S.__flags__ & (1 << 8)), mutable, S(3).doubled())
+"""
+
+
+@pytest.mark.parametrize("mode", ["universal", "debug", "trace"])
+def test_no_mode_changes_immutable_types(host, hpy_mode, hpyrs_classes, mode):
+    if hpy_mode != "universal":
+        pytest.skip("runs once per host, in the universal mode (it sets HPY itself)")
+    out = run_child(host, IMMUTABLE_PROBE, [folder_of(hpyrs_classes)], env={"HPY": mode}).stdout
+    frozen = host_name(host) == "hpy_rs_universal"
+    assert out.split() == [str(frozen), str(not frozen), "6"]
+
+
 # ------------------------------------------------------ a failed module exec
 
 

@@ -1329,15 +1329,14 @@ impl ThreadAttach {
 }
 
 /// Makes a class's type immutable (`#[hpy_class(immutable_type)]`):
-/// hpy-sys's `hpy_rs_cpython_freeze_type`. 0, or -1 with `TypeError` set
-/// (a mutable base).
-///
-/// # Safety
-/// The GIL is held; `ty` is a live type object of this call.
+/// hpy-sys's `hpy_rs_cpython_freeze_type`; `TypeError` for a class with a
+/// mutable base.
 #[inline(always)]
-pub unsafe fn freeze_type(_ctx: *mut HPyContext, ty: HPy) -> c_int {
-    // SAFETY: the contract.
-    unsafe { hpy_sys::cpython::hpy_rs_cpython_freeze_type(ty) }
+pub(crate) fn freeze_type(ty: &crate::Handle<'_>) -> HPyResult<()> {
+    // SAFETY: the GIL is held (a handle of a call's context); the handle
+    // is the live object.
+    let status = unsafe { hpy_sys::cpython::hpy_rs_cpython_freeze_type(ty.as_raw()) };
+    ty.context().wrap_status(status)
 }
 
 // ---- consuming the buffer protocol ----

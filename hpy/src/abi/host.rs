@@ -110,6 +110,25 @@ pub(crate) enum Quirk {
     /// first asks HPy where the object's data is (`HPyField_Load`,
     /// `_HPy_AsStruct_Object`, a close) before it touches the cached block.
     DestroysReferenced = 1 << 17,
+    /// `HPyLong_AsInt32_t`, `HPyLong_AsInt64_t` and the `*Mask`
+    /// conversions read an object that is not an `int` through its
+    /// `__int__` (PyPy 7.3.19: `Decimal('1.5')` becomes 1, `Fraction(7, 2)`
+    /// 3) and refuse a `float` subclass with an `__index__`; CPython's read
+    /// it through `__index__` alone (since 3.10): hpy-rs passes such an
+    /// object through `HPy_Index` first, so that every host accepts what
+    /// CPython accepts.
+    LongAsCallsInt = 1 << 18,
+    /// `HPyFloat_AsDouble` refuses an object whose only number method is
+    /// `__index__`, and reads an `int` subclass's value without asking its
+    /// own `__float__` (PyPy 7.3.19); CPython's asks `__float__`, then
+    /// `__index__`: hpy-rs reads the first through `HPy_Index` after the
+    /// `TypeError`, and for a whole number asks whether the object is an
+    /// `int` of a subclass, whose `float()` it then reads.
+    FloatAsSkipsDunders = 1 << 19,
+    /// No way to make a type immutable (HPy 0.9 has no such flag;
+    /// hpy_rs_universal offers one, in every mode): a class declared
+    /// `immutable_type` stays mutable there.
+    NoTypeFreeze = 1 << 20,
 }
 
 /// The quirks of one host: see [`Quirk`] for each.
@@ -140,7 +159,8 @@ impl HostProfile {
     /// HPy 0.9's own `hpy.universal` on CPython, plain or trace mode.
     pub(crate) const HPY_UNIVERSAL: HostProfile = HostProfile::UNIVERSAL_ASSUMED
         .with(Quirk::NoObjectSlots)
-        .with(Quirk::NoThreadAttach);
+        .with(Quirk::NoThreadAttach)
+        .with(Quirk::NoTypeFreeze);
 
     /// `hpy.universal`'s debug mode: HPy's C debug context, as PyPy's
     /// debug mode, so one call at a time there too (xxhash's concurrent
@@ -161,7 +181,10 @@ impl HostProfile {
         .with(Quirk::DocSignaturesUnread)
         .with(Quirk::NoThreadAttach)
         .with(Quirk::PicklesUnknownState)
-        .with(Quirk::DestroysReferenced);
+        .with(Quirk::DestroysReferenced)
+        .with(Quirk::LongAsCallsInt)
+        .with(Quirk::FloatAsSkipsDunders)
+        .with(Quirk::NoTypeFreeze);
 
     /// PyPy 7.3.19's debug mode.
     pub(crate) const PYPY_DEBUG: HostProfile = HostProfile::PYPY
@@ -273,6 +296,10 @@ mod tests {
             Quirk::SignedLongAsVoidPtr,
             Quirk::OneCallAtATime,
             Quirk::PicklesUnknownState,
+            Quirk::DestroysReferenced,
+            Quirk::LongAsCallsInt,
+            Quirk::FloatAsSkipsDunders,
+            Quirk::NoTypeFreeze,
         ];
         let hosts = [
             HostProfile::HPY_RS_UNIVERSAL,

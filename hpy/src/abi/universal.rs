@@ -1629,22 +1629,41 @@ pub unsafe fn get_buffer(
     Some(unsafe { (ext.get_buffer)(obj, view, crate::buffer::PYBUF_SIMPLE) })
 }
 
-/// Makes a class's type immutable (`#[hpy_class(immutable_type)]`) on
-/// hpy_rs_universal's plain context (a table of version 8): 0, or -1 with
-/// `TypeError` set (a mutable base). Elsewhere (other hosts, the debug
-/// and trace contexts) the type stays mutable: HPy 0.9 has no such flag,
-/// and 0 is returned.
+/// Makes a class's type immutable (`#[hpy_class(immutable_type)]`), as the
+/// CPython ABI does; `TypeError` for a class with a mutable base.
 ///
-/// # Safety
-/// The GIL is held; `ty` is a live type handle of `ctx`, the call's
-/// context.
-pub unsafe fn freeze_type(ctx: *mut HPyContext, ty: HPy) -> core::ffi::c_int {
-    match plain_ext::of(ctx).filter(|ext| ext.version >= 8) {
-        // SAFETY: the contract; the entry of version 8 is there (checked),
-        // and a handle of the plain context is the object.
-        Some(ext) => unsafe { (ext.freeze_type)(ty) },
-        None => 0,
+/// HPy 0.9 has no such flag: hpy_rs_universal offers it, to its plain
+/// context through its table (version 8), and to every one of its contexts
+/// (debug and trace too, whose types must behave as the plain context's)
+/// as the module function `hpy_rs_universal._freeze_type`. Other hosts
+/// (`Quirk::NoTypeFreeze`), and a host from before that function, keep the
+/// type mutable.
+pub(crate) fn freeze_type(ty: &crate::Handle<'_>) -> HPyResult<()> {
+    let ctx = ty.context();
+    if let Some(ext) = plain_ext::of(ctx.as_raw()).filter(|ext| ext.version >= 8) {
+        // SAFETY: the GIL is held (a call's handle); the entry of version
+        // 8 is there (checked), and a handle of the plain context is the
+        // object.
+        let status = unsafe { (ext.freeze_type)(ty.as_raw()) };
+        return ctx.wrap_status(status);
     }
+    if host_profile().has(Quirk::NoTypeFreeze) {
+        return Ok(());
+    }
+    freeze_through_host_module(ty)
+}
+
+/// [`freeze_type`] on a context of hpy_rs_universal without its table
+/// (debug, trace): `hpy_rs_universal._freeze_type(ty)`, where the host
+/// has it.
+#[cold]
+fn freeze_through_host_module(ty: &crate::Handle<'_>) -> HPyResult<()> {
+    let host = ty.context().import_module("hpy_rs_universal")?;
+    if !host.has_attr_s("_freeze_type")? {
+        return Ok(());
+    }
+    host.call_method_s("_freeze_type", &[ty])?;
+    Ok(())
 }
 
 /// Releases a view filled by [`get_buffer`].

@@ -111,6 +111,7 @@ use hpy_sys::HPyConstant;
 
 pub use set::FrozenSet;
 
+use crate::abi::Quirk;
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// Conversion from a Python object to a Rust value.
@@ -297,9 +298,13 @@ fn int_conversion_error(obj: &Handle<'_>, target: &'static str) -> HPyErr {
     }
 }
 
-/// `HPyLong_AsInt64_t`, with errors reworded for a conversion to `target`.
+/// `HPyLong_AsInt64_t`, with errors reworded for a conversion to `target`:
+/// an `int`, or an object with `__index__` (never `__int__`).
 #[inline]
 fn extract_i64(obj: &Handle<'_>, target: &'static str) -> HPyResult<i64> {
+    if crate::abi::host_has(Quirk::LongAsCallsInt) && !obj.is_int() {
+        return extract_i64_via_index(obj, target);
+    }
     let ctx = obj.context();
     // SAFETY: valid handle; -1 plus a set exception signals failure.
     let v = unsafe { hpy_sys::HPyLong_AsInt64_t(ctx.as_raw(), obj.as_raw()) };
@@ -307,6 +312,19 @@ fn extract_i64(obj: &Handle<'_>, target: &'static str) -> HPyResult<i64> {
         return Err(int_conversion_error(obj, target));
     }
     Ok(v)
+}
+
+/// [`extract_i64`] of an object that is not an `int`, on a host whose
+/// `HPyLong_AsInt64_t` would call its `__int__` (`Quirk::LongAsCallsInt`):
+/// its `__index__`, read as an `int`.
+#[cold]
+fn extract_i64_via_index(obj: &Handle<'_>, target: &'static str) -> HPyResult<i64> {
+    let index = obj.index().map_err(|e| {
+        // The same exception, reworded by int_conversion_error.
+        e.keep_exception();
+        int_conversion_error(obj, target)
+    })?;
+    extract_i64(&index, target)
 }
 
 /// `HPyLong_AsUInt64_t`, with errors reworded for a conversion to `target`.
@@ -409,23 +427,13 @@ int_conversions! {
 
 impl<'ctx> FromHPy<'_, 'ctx> for f64 {
     /// Accepts floats and anything with `__float__` or `__index__`
-    /// (`HPyFloat_AsDouble`).
+    /// ([`Handle::as_f64`]).
     #[inline]
     fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
         if let Some(v) = crate::abi::exact_float_value(obj) {
             return Ok(v);
         }
-        let ctx = obj.context();
-        // SAFETY: valid handle; -1.0 plus a set exception signals failure.
-        let v = unsafe { hpy_sys::HPyFloat_AsDouble(ctx.as_raw(), obj.as_raw()) };
-        if v == -1.0 && ctx.err_occurred() {
-            if ctx.err_matches(HPyConstant::TypeError) {
-                ctx.err_clear();
-                return float_from_index(obj);
-            }
-            return Err(HPyErr::raised(ctx));
-        }
-        Ok(v)
+        obj.as_f64().map_err(|e| float_conversion_error(obj, e))
     }
 
     /// An exact list or tuple of exact floats is read in one pass; other
@@ -436,15 +444,26 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
     }
 }
 
-/// The `f64` of an object with `__index__` but no `__float__`, which
-/// CPython's `PyFloat_AsDouble` converts and PyPy's (7.3.19) refuses: read
-/// through `HPy_Index` so that both interpreters accept it.
+/// After a failed float conversion of `obj`: a `TypeError` for an object
+/// with neither `__float__` nor `__index__` reworded as the conversion's,
+/// any other exception (one a dunder raised) as it is.
 #[cold]
-fn float_from_index(obj: &Handle<'_>) -> HPyResult<f64> {
-    if !obj.get_type().has_attr_s("__index__")? {
-        return Err(HPyErr::wrong_type("float", obj.type_name()));
+fn float_conversion_error(obj: &Handle<'_>, e: HPyErr) -> HPyErr {
+    let ctx = obj.context();
+    if !e.is_instance_of::<crate::exceptions::TypeError>(ctx) {
+        return e;
     }
-    f64::extract(&obj.index()?)
+    let caught = match e.catch(ctx) {
+        Ok(caught) => caught,
+        Err(e) => return e,
+    };
+    let ty = obj.get_type();
+    let has_dunder = |name| ty.has_attr_s(name);
+    match has_dunder("__float__").and_then(|f| Ok(f || has_dunder("__index__")?)) {
+        Ok(false) => HPyErr::wrong_type("float", obj.type_name()),
+        Ok(true) => caught.raise(),
+        Err(e) => e,
+    }
 }
 
 impl<'ctx> FromHPy<'_, 'ctx> for f32 {

@@ -295,9 +295,7 @@ pub(super) fn create_type<'ctx, T: ClassMethods>(
     add_class_attributes::<T>(&ty, &items)?;
     if info.flags & TPFLAGS_IMMUTABLETYPE != 0 {
         // Last: nothing can be set on the type after this.
-        // SAFETY: `ty` is a live type object of this call.
-        let status = unsafe { crate::abi::freeze_type(ctx.as_raw(), ty.as_raw()) };
-        ctx.wrap_status(status)?;
+        crate::abi::freeze_type(&ty)?;
     }
     Ok(ty)
 }

@@ -34,12 +34,22 @@ macro_rules! unary_ops {
     )*};
 }
 
-/// Raw `HPyLong_As*` accessors: `$sentinel` with an exception set means failure.
+/// Raw `HPyLong_As*` accessors: `$sentinel` with an exception set means
+/// failure. Those marked `index` read an object that is not an `int`
+/// through its `__index__`, as CPython's do; where the host's would call
+/// `__int__` instead (`Quirk::LongAsCallsInt`), the object is passed
+/// through `HPy_Index` first.
 macro_rules! long_accessors {
-    ($($(#[$doc:meta])* $name:ident -> $t:ty => $func:ident, $sentinel:expr;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident -> $t:ty => $func:ident, $sentinel:expr $(, $index:ident)?;)*) => {$(
         $(#[$doc])*
         #[inline]
         pub fn $name(&self) -> HPyResult<$t> {
+            if long_accessors!(@reads_index $($index)?)
+                && crate::abi::host_has(Quirk::LongAsCallsInt)
+                && !self.is_int()
+            {
+                return self.index()?.$name();
+            }
             let ctx = self.context();
             // SAFETY: valid handle; the sentinel plus a set exception
             // signals failure.
@@ -50,6 +60,8 @@ macro_rules! long_accessors {
             Ok(v)
         }
     )*};
+    (@reads_index index) => { true };
+    (@reads_index) => { false };
 }
 
 impl<'ctx> Handle<'ctx> {
@@ -166,27 +178,83 @@ impl<'ctx> Handle<'ctx> {
     }
 
     long_accessors! {
-        /// The int modulo 2**32 (`HPyLong_AsUInt32_tMask`): never overflows.
-        as_u32_mask -> u32 => HPyLong_AsUInt32_tMask, u32::MAX;
-        /// The int as `i64` (`HPyLong_AsInt64_t`): `OverflowError` when out
-        /// of range, `TypeError` for non-ints (the interpreter's own
+        /// The int (or an object's `__index__`) modulo 2**32
+        /// (`HPyLong_AsUInt32_tMask`): never overflows.
+        as_u32_mask -> u32 => HPyLong_AsUInt32_tMask, u32::MAX, index;
+        /// The int (or an object's `__index__`) as `i64`
+        /// (`HPyLong_AsInt64_t`): `OverflowError` when out of range,
+        /// `TypeError` for other objects (the interpreter's own
         /// messages; [`extract`](Handle::extract) words them per argument).
-        as_i64 -> i64 => HPyLong_AsInt64_t, -1;
+        as_i64 -> i64 => HPyLong_AsInt64_t, -1, index;
         /// The int as `u64` (`HPyLong_AsUInt64_t`).
         as_u64 -> u64 => HPyLong_AsUInt64_t, u64::MAX;
-        /// The int modulo 2**64 (`HPyLong_AsUInt64_tMask`): never overflows.
-        as_u64_mask -> u64 => HPyLong_AsUInt64_tMask, u64::MAX;
+        /// The int (or an object's `__index__`) modulo 2**64
+        /// (`HPyLong_AsUInt64_tMask`): never overflows.
+        as_u64_mask -> u64 => HPyLong_AsUInt64_tMask, u64::MAX, index;
         /// The int as `usize` (`HPyLong_AsSize_t`): only accepts `int`
         /// (no `__index__`), `OverflowError` for negative values.
         as_usize -> usize => HPyLong_AsSize_t, usize::MAX;
         /// The int as `isize` (`HPyLong_AsSsize_t`): only accepts `int`
         /// (no `__index__`).
         as_isize -> isize => HPyLong_AsSsize_t, -1;
-        /// The float value of the object (`HPyFloat_AsDouble`): floats and
-        /// anything with `__float__` or `__index__`, with the interpreter's
-        /// own error messages ([`extract::<f64>`](Handle::extract) words them
-        /// per argument).
-        as_f64 -> f64 => HPyFloat_AsDouble, -1.0;
+    }
+
+    /// The float value of the object (`HPyFloat_AsDouble`): a float's
+    /// value, else its `__float__`, else its `__index__`, as CPython's
+    /// `PyFloat_AsDouble` asks them, with the interpreter's own error
+    /// messages ([`extract::<f64>`](Handle::extract) words them per
+    /// argument).
+    ///
+    /// The universal ABI asks the last two itself where the host does not
+    /// (`Quirk::FloatAsSkipsDunders`: PyPy 7.3.19 refuses `__index__` and
+    /// reads an `int` subclass without its `__float__`).
+    #[inline]
+    pub fn as_f64(&self) -> HPyResult<f64> {
+        let ctx = self.context();
+        // SAFETY: valid handle; -1.0 plus a set exception signals failure.
+        let v = unsafe { hpy_sys::HPyFloat_AsDouble(ctx.as_raw(), self.as_raw()) };
+        if v == -1.0 && ctx.err_occurred() {
+            if crate::abi::host_has(Quirk::FloatAsSkipsDunders) {
+                return self.f64_from_index();
+            }
+            return Err(HPyErr::raised(ctx));
+        }
+        // An int subclass's value is a whole number; no float subclass is
+        // one.
+        if crate::abi::host_has(Quirk::FloatAsSkipsDunders) && v.trunc() == v && self.is_int() {
+            return self.f64_of_int(v);
+        }
+        Ok(v)
+    }
+
+    /// [`as_f64`](Self::as_f64) after `HPyFloat_AsDouble` failed on a host
+    /// that asks no `__index__`: the object's `__index__` if it has one and
+    /// no `__float__` (CPython's order), else the error as raised.
+    #[cold]
+    fn f64_from_index(&self) -> HPyResult<f64> {
+        let ctx = self.context();
+        if !ctx.err_matches(HPyConstant::TypeError) {
+            return Err(HPyErr::raised(ctx));
+        }
+        // Taken out while the type is asked, raised again if it stands.
+        let refused = HPyErr::raised(ctx).catch(ctx)?;
+        let ty = self.get_type();
+        if ty.has_attr_s("__float__")? || !ty.has_attr_s("__index__")? {
+            return Err(refused.raise());
+        }
+        drop(refused);
+        self.index()?.as_f64()
+    }
+
+    /// [`as_f64`](Self::as_f64) of an `int` whose value `HPyFloat_AsDouble`
+    /// read as `v`, on a host that asks no `__float__` of an `int`
+    /// subclass: `v` for an exact `int`, else `float(self)`.
+    #[cold]
+    fn f64_of_int(&self, v: f64) -> HPyResult<f64> {
+        if self.get_type().is_constant(HPyConstant::LongType) {
+            return Ok(v);
+        }
+        self.float()?.as_f64()
     }
 
     /// The int as `i32` (the role of `HPyLong_AsInt32_t`): `OverflowError`
@@ -241,7 +309,7 @@ impl<'ctx> Handle<'ctx> {
 
     /// `isinstance(self, int)`.
     #[inline]
-    fn is_int(&self) -> bool {
+    pub(crate) fn is_int(&self) -> bool {
         let ctx = self.context();
         // SAFETY: valid handle; `h_LongType` is a type object for the call.
         unsafe {

@@ -52,16 +52,6 @@ INTERPRETERS_REASON = (
     "subinterpreters (docs/design-notes.md 'Subinterpreters')")
 
 
-# The hash types are immutable (`#[hpy_class(immutable_type)]`) in the
-# CPython ABI and through hpy_rs_universal's plain context, which freezes
-# them through its extension table; HPy 0.9 has no such flag, and the debug
-# context has no such entry, so in debug mode they stay mutable.
-IMMUTABLE_REASON = (
-    "debug mode keeps classes mutable: HPy 0.9's type spec has no immutable "
-    "flag, and hpy_rs_universal freezes a type only on its plain context "
-    "(docs/design-notes.md, 'The xxhash call path, third pass')")
-
-
 def pytest_collection_modifyitems(config, items):
     mode = config.getoption("--hpy-mode") or (
         "universal" if sys.implementation.name == "pypy" else "cpython")
@@ -72,5 +62,3 @@ def pytest_collection_modifyitems(config, items):
             continue
         if mode != "cpython" and host != "hpy_rs_universal":
             item.add_marker(pytest.mark.skip(reason=INTERPRETERS_REASON))
-        elif mode == "debug" and item.name == "test_immutable_type":
-            item.add_marker(pytest.mark.skip(reason=IMMUTABLE_REASON))
