@@ -199,7 +199,10 @@ impl Bytes<'_> {
             if class.is(&bytes) {
                 return Ok(false);
             }
-            if dict_of.call_method_s("__get__", &[&class])?.contains(&name)? {
+            if dict_of
+                .call_method_s("__get__", &[&class])?
+                .contains(&name)?
+            {
                 return Ok(true);
             }
         }

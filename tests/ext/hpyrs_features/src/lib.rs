@@ -23,7 +23,6 @@ mod issue41;
 use issue41::*;
 mod dates;
 mod nesting;
-use nesting::{serde_nested, tree_chain, tree_size};
 use dates::{
     chrono_local_at, chrono_tz_at, chrono_tz_names, echo_datetime_local, echo_datetime_tz,
     echo_jiff_date, echo_jiff_datetime, echo_jiff_iso_week_date, echo_jiff_offset,
@@ -34,6 +33,7 @@ use dates::{
     jiff_time_from_nanos, jiff_zoned_at, time_date_from_ymd, time_duration_from_parts,
     time_time_from_nanos,
 };
+use nesting::{serde_nested, tree_chain, tree_size};
 
 echo_functions! {
     echo_duration: Duration;
