@@ -18,9 +18,9 @@
 //! not fit raises `TypeError` (a wrong type) or `ValueError` / `OverflowError`
 //! whose message names the path to it: `sizes[1]: expected u32, got str`.
 //! Nesting is bounded both ways: a container that contains itself, or
-//! values nested more than 1000 containers deep (CPython's default
-//! recursion limit), raise `RecursionError` as CPython's own recursion
-//! limit would, never overflow the stack.
+//! values nested more than 128 containers deep (serde_json's bound), raise
+//! `RecursionError` as CPython's own recursion limit would, never overflow
+//! the stack.
 //!
 //! ```
 //! use std::collections::BTreeMap;

@@ -186,7 +186,8 @@ fn saved_context() -> *mut HPyContext {
 
 /// Where the items of an argument tuple start where `tp_new`/`tp_init`
 /// call directly, else 0 ([`TrampolineTarget::tuple_items`]): one
-/// relaxed load (a number; the context it goes with is loaded after it).
+/// relaxed load (a number, read after the `Acquire` load of the context it
+/// goes with).
 #[inline(always)]
 fn direct_tuple_items() -> usize {
     TRAMPOLINE_TARGET.tuple_items.load(Ordering::Relaxed)
@@ -244,8 +245,8 @@ pub(crate) const ASSUMED_PROFILE: HostProfile = HostProfile::UNIVERSAL_ASSUMED;
 /// The host's profile, detected when the module was loaded.
 #[inline(always)]
 pub(crate) fn host_profile() -> HostProfile {
-    // Relaxed is enough: stored before the module exists, which is published
-    // to other threads through the interpreter's locks.
+    // An atomic load: another interpreter's load of the binary may store it
+    // meanwhile. Relaxed: a number, with no memory behind it to order.
     HostProfile::from_bits(HOST_PROFILE.load(Ordering::Relaxed))
 }
 

@@ -12,19 +12,24 @@ use std::cell::Cell;
 
 use crate::{HPyErr, HPyResult};
 
-/// The most containers a conversion may be inside at once.
+/// The most containers a conversion may be inside at once: serde_json's
+/// bound, the same for both ABIs and every host.
 ///
-/// CPython's own default recursion limit is 1000 Python frames; the C code
-/// of its `json`, `pickle` and `repr` bounds nesting the same way, and a
-/// Python program that nests data 1000 deep fails there. A level of a
-/// conversion costs more stack than a Python frame (measured per level of a
-/// `serde_json::Value` read from nested lists: about 1 KiB in release
-/// builds, 3.5 KiB in debug builds), so 1000 levels take at most 3.5 MiB
-/// of the 8 MiB a Linux thread gets; serde_json's parser stops at 128 for
-/// stacks as small as those of macOS's secondary threads (512 KiB). Both
-/// bounds are far from what real data nests, so hpy-rs takes CPython's
-/// number: whatever Python code itself can build and print converts.
-pub const MAX_DEPTH: u32 = 1000;
+/// The stack is what runs out, not a count: a level of a conversion costs
+/// far more than a Python frame (measured in debug builds on CPython 3.11,
+/// from the depth at which an unbounded conversion overflowed an 8 MiB
+/// stack: 2.9 KiB a level reading nested lists into a `serde_json::Value`,
+/// 2.1 KiB writing one, 1.7 KiB reading a derived tree, 3.2 KiB writing
+/// one). CPython's default recursion limit (1000) would fit a Linux
+/// thread's 8 MiB, but PyPy bounds the C stack itself, at about 768 KiB:
+/// under pytest, lists nested 250 deep converted there and 300 raised
+/// PyPy's own `RecursionError`, which aborts the process where it fires
+/// inside `HPy_Length` ("Fatal RPython error: AssertionError", PyPy
+/// 7.3.19). 128 levels take at most about 400 KiB of that, leaving the
+/// rest to the Python code around the call and to release builds' margins,
+/// and fit macOS's 512 KiB secondary threads too; real data nests far
+/// less.
+pub const MAX_DEPTH: u32 = 128;
 
 std::thread_local! {
     /// How many [`Level`]s are alive on this thread.
@@ -45,7 +50,7 @@ impl Drop for Level {
 
 /// Enters one more level of nesting, or raises `RecursionError` where
 /// [`MAX_DEPTH`] levels are taken already (a cycle, or data nested deeper
-/// than Python code itself could print).
+/// than that).
 #[inline]
 pub fn enter() -> HPyResult<Level> {
     DEPTH.with(|d| {
