@@ -367,7 +367,7 @@ pub fn expand_derive_from_hpy(input: TokenStream) -> syn::Result<TokenStream> {
                     match __hpy_try {
                         ::core::result::Result::Ok(v) => return ::core::result::Result::Ok(v),
                         ::core::result::Result::Err(e) => {
-                            __hpy_failures[#i] = (#short, ::__hpy::impl_::derive::failure(__hpy_obj, e));
+                            __hpy_failures[#i] = (#short, ::__hpy::impl_::derive::failure(__hpy_obj, e)?);
                         }
                     }
                 }
@@ -408,6 +408,7 @@ pub fn expand_derive_from_hpy(input: TokenStream) -> syn::Result<TokenStream> {
             {
                 #[allow(clippy::redundant_closure_call)]
                 fn extract(__hpy_obj: &'a ::__hpy::Handle<'ctx>) -> ::__hpy::HPyResult<Self> {
+                    let _level = ::__hpy::impl_::derive::nested()?;
                     #body
                 }
             }
@@ -557,6 +558,7 @@ pub fn expand_derive_into_hpy(input: TokenStream) -> syn::Result<TokenStream> {
                     self,
                     __hpy_ctx: ::__hpy::Context<'ctx>,
                 ) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
+                    let _level = ::__hpy::impl_::derive::nested()?;
                     #body
                 }
             }

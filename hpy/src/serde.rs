@@ -17,6 +17,10 @@
 //! [`to_object`] and [`from_object`] are the functions. A value that does
 //! not fit raises `TypeError` (a wrong type) or `ValueError` / `OverflowError`
 //! whose message names the path to it: `sizes[1]: expected u32, got str`.
+//! Nesting is bounded both ways: a container that contains itself, or
+//! values nested more than 128 containers deep (serde_json's bound), raise
+//! `RecursionError` as CPython's own recursion limit would, never overflow
+//! the stack.
 //!
 //! ```
 //! use std::collections::BTreeMap;
@@ -44,6 +48,7 @@ use ::serde::ser::{self, Serialize};
 use ::serde::Deserialize;
 use hpy_sys::HPyConstant;
 
+use crate::runtime::depth::{self, Level};
 use crate::{Abc, Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Type};
 
 /// A value converted with serde: from Python when `T: Deserialize`, to
@@ -240,6 +245,8 @@ struct SerSeq<'ctx> {
     items: Vec<Handle<'ctx>>,
     tuple: bool,
     variant: Option<&'static str>,
+    /// The level of nesting its items are at.
+    _level: Level,
 }
 
 impl<'ctx> SerSeq<'ctx> {
@@ -273,6 +280,8 @@ struct SerMap<'ctx> {
     dict: Handle<'ctx>,
     key: Option<Handle<'ctx>>,
     variant: Option<&'static str>,
+    /// The level of nesting its values are at.
+    _level: Level,
 }
 
 impl<'ctx> SerMap<'ctx> {
@@ -357,6 +366,7 @@ impl<'ctx> ser::Serializer for Ser<'ctx> {
         Ok(self.ctx.none())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Handle<'ctx>> {
+        let _level = depth::enter()?;
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<Handle<'ctx>> {
@@ -378,6 +388,7 @@ impl<'ctx> ser::Serializer for Ser<'ctx> {
         _name: &'static str,
         value: &T,
     ) -> Result<Handle<'ctx>> {
+        let _level = depth::enter()?;
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -387,6 +398,7 @@ impl<'ctx> ser::Serializer for Ser<'ctx> {
         variant: &'static str,
         value: &T,
     ) -> Result<Handle<'ctx>> {
+        let _level = depth::enter()?;
         let inner = value
             .serialize(Ser { ctx: self.ctx })
             .map_err(|e| e.at(Step::Key(variant.to_owned())))?;
@@ -398,6 +410,7 @@ impl<'ctx> ser::Serializer for Ser<'ctx> {
             items: Vec::with_capacity(len.unwrap_or(0)),
             tuple: false,
             variant: None,
+            _level: depth::enter()?,
         })
     }
     fn serialize_tuple(self, len: usize) -> Result<SerSeq<'ctx>> {
@@ -406,6 +419,7 @@ impl<'ctx> ser::Serializer for Ser<'ctx> {
             items: Vec::with_capacity(len),
             tuple: true,
             variant: None,
+            _level: depth::enter()?,
         })
     }
     fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<SerSeq<'ctx>> {
@@ -423,6 +437,7 @@ impl<'ctx> ser::Serializer for Ser<'ctx> {
             items: Vec::with_capacity(len),
             tuple: true,
             variant: Some(variant),
+            _level: depth::enter()?,
         })
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<SerMap<'ctx>> {
@@ -431,6 +446,7 @@ impl<'ctx> ser::Serializer for Ser<'ctx> {
             dict: self.ctx.new_dict()?.into_handle(),
             key: None,
             variant: None,
+            _level: depth::enter()?,
         })
     }
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<SerMap<'ctx>> {
@@ -595,6 +611,7 @@ impl<'ctx> De<'_, 'ctx> {
         visitor: V,
         expected: Option<usize>,
     ) -> Result<V::Value> {
+        let _level = depth::enter()?;
         let obj = self.obj;
         if obj.is_list() || obj.is_tuple() {
             return items(obj, visitor, expected);
@@ -612,6 +629,7 @@ impl<'ctx> De<'_, 'ctx> {
     /// The items of a dict, of another mapping or of a dataclass instance's
     /// fields.
     fn mapping<'de, V: Visitor<'de>>(&self, visitor: V, what: &str) -> Result<V::Value> {
+        let _level = depth::enter()?;
         let obj = self.obj;
         // A dict's keys (a subclass's too) are read from its storage, not
         // through an overridden `keys()`.
@@ -816,6 +834,8 @@ impl<'de, 'ctx> de::Deserializer<'de> for De<'_, 'ctx> {
         if self.obj.is_none() {
             visitor.visit_none()
         } else {
+            // `Option<Box<T>>` inside `T` reads the same object again.
+            let _level = depth::enter()?;
             visitor.visit_some(self)
         }
     }
@@ -841,6 +861,7 @@ impl<'de, 'ctx> de::Deserializer<'de> for De<'_, 'ctx> {
         _name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
+        let _level = depth::enter()?;
         visitor.visit_newtype_struct(self)
     }
 
@@ -881,6 +902,7 @@ impl<'de, 'ctx> de::Deserializer<'de> for De<'_, 'ctx> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
+        let _level = depth::enter()?;
         if self.obj.is_str() {
             let variant: String = self.obj.extract()?;
             return visitor.visit_enum(variant.into_deserializer());

@@ -48,6 +48,46 @@ def test_subclass_len_is_not_asked(hpyrs_api, hpyrs_conv, stats, hpy_mode, cls):
                 f(b)
 
 
+class _HidingMeta(type):
+    """A metaclass whose attribute lookup hides the class's own __len__:
+    `cls.__len__` (and `cls.__mro__`, `cls.__dict__`) answer as for plain
+    bytes, while len() still calls the class's own __len__."""
+
+    def __getattribute__(cls, name):
+        if name == "__len__":
+            return bytes.__len__
+        if name == "__mro__":
+            return (bytes, object)
+        if name == "__dict__":
+            return bytes.__dict__
+        return super().__getattribute__(name)
+
+
+class _HiddenLenBytes(bytes, metaclass=_HidingMeta):
+    def __len__(self):
+        return 1
+
+
+def test_subclass_len_hidden_by_metaclass(hpyrs_api, hpyrs_conv, stats, hpy_mode):
+    """A bytes subclass whose metaclass hides its own __len__ from attribute
+    lookup is still seen to have one: the check reads the type's MRO
+    dictionaries, as len() does. Universal ABI: refused like any subclass
+    with its own __len__ (PyPy's debug mode would hand out a copy of len()
+    = 1 byte, and reading 3 would run past it); CPython ABI: the stored
+    3 bytes."""
+    b = _HiddenLenBytes(b"a\0b")
+    assert len(b) == 1 and _HiddenLenBytes.__len__ is bytes.__len__
+    assert stats.checksum(b) == zlib.adler32(b"a\0b")  # a Vec<u8> copy
+    if hpy_mode == "cpython":
+        assert hpyrs_conv.bytes_copy(b) == b"a\0b"
+        assert hpyrs_api.bytes_roundtrip(b) == (3, b"a\0b")
+        assert hpyrs_conv.bytes_len(b) == 3
+    else:
+        for f in (hpyrs_api.bytes_roundtrip, hpyrs_conv.bytes_len, hpyrs_conv.bytes_copy):
+            with pytest.raises(TypeError, match=r"its own __len__ .*pass bytes\(obj\)"):
+                f(b)
+
+
 def test_not_bytes(hpyrs_api):
     for x in ("str", bytearray(b"ba"), 1, memoryview(b"m")):
         with raises_exactly(TypeError, "bytes_roundtrip() argument 'b' must be bytes, "

@@ -94,6 +94,9 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
         unsafe { core::ffi::CStr::from_ptr(name) }.to_bytes()
     };
     let profile = HostProfile::of_context_name(name);
+    // Every write here may run while another interpreter, under its own
+    // GIL, runs this binary's module: each is an atomic store, and each
+    // read elsewhere an atomic load (see `TrampolineTarget`).
     HOST_PROFILE.store(profile.bits(), Ordering::Relaxed);
     // Direct calls or not is decided again on every load: the same file
     // loaded by another context gives the same library, whose global
@@ -110,10 +113,11 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
     TRAMPOLINE_TARGET
         .tuple_items
         .store(tuple_items, Ordering::Relaxed);
-    TRAMPOLINE_TARGET
-        .direct
-        .store(usize::from(direct), Ordering::Relaxed);
     TRAMPOLINE_TARGET.ctx.store(ctx, Ordering::Release);
+    let direct_ctx = if direct { ctx } else { core::ptr::null_mut() };
+    TRAMPOLINE_TARGET
+        .direct_ctx
+        .store(direct_ctx, Ordering::Release);
 }
 
 // ---- direct calls on hpy_rs_universal's plain context ----
@@ -125,16 +129,25 @@ pub(crate) unsafe fn save_trampoline_context(ctx: *mut HPyContext) {
 /// the `PyObject*` and that function only passes the arguments and the
 /// result through (the host's `Plain` handles). Saves the argument block,
 /// two indirect calls and the host's signature dispatch per call (issue
-/// 26's item 6c). The two words are side by side, so that one address
-/// serves both loads: a trampoline tests the flag and then loads the
-/// context for either path, which then passes it as it is (a flag kept in
-/// the context's low bit cost one instruction to mask on one path).
+/// 26's item 6c).
+///
+/// Every load of the binary writes these words, and a load may run in one
+/// interpreter while another interpreter, under its own GIL (PEP 684),
+/// runs the module's trampolines: the GIL is not one lock for both, so
+/// every access is atomic. Pointers are stored with `Release` after what
+/// they point to is complete and loaded with `Acquire` (on x86_64 and
+/// AArch64 a plain load); the loads of the same binary by hpy_rs_universal
+/// store the same values, so no reader ever sees a half-made state. The
+/// direct path tests and loads one word, `direct_ctx`, in the instructions
+/// the old flag test took (`mov`, `test`, branch, where a plain flag was
+/// compared in memory and the context then loaded); the host path loads
+/// `ctx` after the test.
 #[repr(C)]
 struct TrampolineTarget {
+    /// The context calls go through the host with.
     ctx: AtomicPtr<HPyContext>,
-    /// Non-zero: call directly (a word, compared in memory in one
-    /// instruction).
-    direct: AtomicUsize,
+    /// The same context where the trampolines call directly, else null.
+    direct_ctx: AtomicPtr<HPyContext>,
     /// Where the items of a tuple start in the running CPython (3.14 added
     /// a cached hash before them), measured at load on the plain context;
     /// 0 where unknown or not calling directly: `tp_new`/`tp_init` call
@@ -144,27 +157,23 @@ struct TrampolineTarget {
 
 static TRAMPOLINE_TARGET: TrampolineTarget = TrampolineTarget {
     ctx: AtomicPtr::new(core::ptr::null_mut()),
-    direct: AtomicUsize::new(0),
+    direct_ctx: AtomicPtr::new(core::ptr::null_mut()),
     tuple_items: AtomicUsize::new(0),
 };
 
-/// Whether the trampolines call directly: one plain read, which the
-/// compiler folds into the comparison (an atomic load it keeps apart, one
-/// instruction more on every call).
+/// The context to call directly with, or null where calls go through the
+/// host: one load, `Acquire` (the context is the host's, complete before
+/// the load that stored it with `Release`).
 #[inline(always)]
-fn calls_direct() -> bool {
-    // SAFETY: the flag is written only while a module is loaded and read
-    // only by its trampolines, both with the GIL held (every host of a
-    // universal binary has one; hpy_rs_universal refuses free-threaded
-    // builds), so no read races a write.
-    unsafe { *TRAMPOLINE_TARGET.direct.as_ptr() != 0 }
+fn direct_context() -> *mut HPyContext {
+    TRAMPOLINE_TARGET.direct_ctx.load(Ordering::Acquire)
 }
 
-/// The context the trampolines call with: one relaxed load (as
-/// [`calls_direct`]).
+/// The context the trampolines call the host with: one load, `Acquire`
+/// as [`direct_context`].
 #[inline(always)]
 fn trampoline_context() -> *mut HPyContext {
-    TRAMPOLINE_TARGET.ctx.load(Ordering::Relaxed)
+    TRAMPOLINE_TARGET.ctx.load(Ordering::Acquire)
 }
 
 /// The context the host passed to `HPyInitGlobalContext_<name>` (null
@@ -176,13 +185,12 @@ fn saved_context() -> *mut HPyContext {
 }
 
 /// Where the items of an argument tuple start where `tp_new`/`tp_init`
-/// call directly, else 0 ([`TrampolineTarget::tuple_items`]): one plain
-/// read, as [`calls_direct`].
+/// call directly, else 0 ([`TrampolineTarget::tuple_items`]): one
+/// relaxed load (a number, read after the `Acquire` load of the context it
+/// goes with).
 #[inline(always)]
 fn direct_tuple_items() -> usize {
-    // SAFETY: as in `calls_direct`: written at load, read by trampolines,
-    // both with the GIL held.
-    unsafe { *TRAMPOLINE_TARGET.tuple_items.as_ptr() }
+    TRAMPOLINE_TARGET.tuple_items.load(Ordering::Relaxed)
 }
 
 /// The offset of `ob_size` in CPython's variable-size object header
@@ -237,8 +245,8 @@ pub(crate) const ASSUMED_PROFILE: HostProfile = HostProfile::UNIVERSAL_ASSUMED;
 /// The host's profile, detected when the module was loaded.
 #[inline(always)]
 pub(crate) fn host_profile() -> HostProfile {
-    // Relaxed is enough: stored before the module exists, which is published
-    // to other threads through the interpreter's locks.
+    // An atomic load: another interpreter's load of the binary may store it
+    // meanwhile. Relaxed: a number, with no memory behind it to order.
     HostProfile::from_bits(HOST_PROFILE.load(Ordering::Relaxed))
 }
 
@@ -467,16 +475,19 @@ macro_rules! universal_trampolines {
         #[allow(dead_code)]
         #[inline(always)]
         pub unsafe fn $name(f: hpy_sys::$fty, d: hpy_sys::$fty, $($arg: cpy_ty!($kind)),*) -> cpy_ret!($ret) {
-            // Both paths pass the context first: loaded once, before the test.
-            let ctx = trampoline_context();
-            if passes_through!($($kind)*) && calls_direct() {
-                // SAFETY: the host's plain context, where a handle is the
-                // object and its `ctx_CallRealFunctionFromTrampoline`
-                // would pass these arguments and the result unchanged
-                // ([`TRAMPOLINE_TARGET`]), and whose context serves every call
-                // (as `d` requires); `d` is of this signature (contract).
-                return unsafe { call_direct!($ret, d, ctx, ($($arg: $kind),*)) };
+            if passes_through!($($kind)*) {
+                let ctx = direct_context();
+                if !ctx.is_null() {
+                    // SAFETY: the host's plain context, where a handle is
+                    // the object and its `ctx_CallRealFunctionFromTrampoline`
+                    // would pass these arguments and the result unchanged
+                    // ([`TRAMPOLINE_TARGET`]), and whose context serves
+                    // every call (as `d` requires); `d` is of this
+                    // signature (contract).
+                    return unsafe { call_direct!($ret, d, ctx, ($($arg: $kind),*)) };
+                }
             }
+            let ctx = trampoline_context();
             via_host!(ctx, f, $sig, $block, ($($arg: $kind),*) -> $ret)
         }
     )*};

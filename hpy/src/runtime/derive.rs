@@ -1,6 +1,16 @@
 //! What `#[derive(FromHPy)]` and `#[derive(IntoHPy)]` expand to call.
 
+use crate::runtime::depth::{self, Level};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+
+/// One level of nesting, taken by every derived conversion before it
+/// reads or writes its fields: a type that contains itself (through a
+/// `Vec`, an `Option<Box<_>>`, ...) given a cycle or very deep data raises
+/// `RecursionError` instead of overflowing the stack.
+#[inline]
+pub fn nested() -> HPyResult<Level> {
+    depth::enter()
+}
 
 /// `FromHPy::extract` as a function value: how a field is read unless
 /// it says `from_py_with`.
@@ -132,17 +142,22 @@ pub fn check_len(obj: &Handle<'_>, type_name: &str, n: usize) -> HPyResult<()> {
 }
 
 /// Why one variant did not convert, as text; the exception is cleared so
-/// that the next variant can be tried.
+/// that the next variant can be tried. A `RecursionError` is not a variant
+/// that does not match: it is returned as it is, and no other variant is
+/// tried (each would nest as deep again).
 #[cold]
-pub fn failure(obj: &Handle<'_>, err: HPyErr) -> String {
+pub fn failure(obj: &Handle<'_>, err: HPyErr) -> HPyResult<String> {
     let ctx = obj.context();
-    match err.catch(ctx) {
+    if err.is_instance_of::<crate::exceptions::RecursionError>(ctx) {
+        return Err(err);
+    }
+    Ok(match err.catch(ctx) {
         Ok(caught) => {
             let class = caught.get_type().name();
             format!("{class}: {}", caught.message().unwrap_or_default())
         }
         Err(_) => String::from("?"),
-    }
+    })
 }
 
 /// The `TypeError` when no variant of `type_name` converts.

@@ -8,6 +8,7 @@
 pub mod buffer;
 pub mod class;
 mod def;
+pub mod depth;
 pub mod derive;
 pub mod dunders;
 mod extract;

@@ -176,12 +176,38 @@ impl Bytes<'_> {
         fast.unwrap_or_else(|| self.get_type().is_constant(HPyConstant::BytesType))
     }
 
-    /// Whether the object's type defines a `__len__` other than `bytes`'s.
+    /// Whether the object's type defines a `__len__` other than `bytes`'s,
+    /// found as `len()` finds it: in the `__dict__` of each class of the
+    /// type's MRO, in order, up to `bytes`.
+    ///
+    /// Not `type(obj).__len__`: that goes through the metaclass, whose
+    /// `__getattribute__` may answer `bytes.__len__` while `len()` still
+    /// calls the class's own. The MRO and each class's namespace are read
+    /// with `type`'s own descriptors (`type.__dict__["__mro__"]` and
+    /// `["__dict__"]`), which no metaclass can replace.
     #[cold]
     fn overrides_len(&self) -> HPyResult<bool> {
         let ctx = self.context();
-        let own = self.get_type().get_attr_s("__len__")?;
-        Ok(!own.is(&ctx.constant(HPyConstant::BytesType).get_attr_s("__len__")?))
+        let type_dict = ctx.constant(HPyConstant::TypeType).get_attr_s("__dict__")?;
+        let mro_of = type_dict.get_item_s("__mro__")?;
+        let dict_of = type_dict.get_item_s("__dict__")?;
+        let bytes = ctx.constant(HPyConstant::BytesType);
+        let name = crate::IntoHPy::into_hpy("__len__", ctx)?;
+        let mro = mro_of.call_method_s("__get__", &[&self.get_type().into_handle()])?;
+        for class in mro.iter()? {
+            let class = class?;
+            if class.is(&bytes) {
+                return Ok(false);
+            }
+            if dict_of
+                .call_method_s("__get__", &[&class])?
+                .contains(&name)?
+            {
+                return Ok(true);
+            }
+        }
+        // No `bytes` in the MRO of a bytes object's type: not one to borrow.
+        Ok(true)
     }
 
     /// `bytes.__len__(self)`: the size the object stores, whatever a

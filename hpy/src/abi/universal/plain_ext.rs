@@ -3,19 +3,28 @@
 //! `_private`), found at load and used only with that context.
 
 use core::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::Once;
 
 use hpy_sys::{HPyContext, PlainContextExt, PLAIN_CONTEXT_EXT_MAGIC};
 
 /// The plain context that published an extension table of version 1 or
 /// later, and that table; both null until a module is loaded through such
-/// a context. Set once and never cleared: the host keeps that context and
-/// its table for the rest of the process, and every use first checks that
-/// the call's context is that one, so a module of the same library loaded
-/// through another context (debug, trace, another host) never reaches the
-/// table.
+/// a context. Written once ([`RECORDED`]) and never again: the host keeps
+/// that context and its table for the rest of the process (one plain
+/// context per process, shared by its interpreters), and every use first
+/// checks that the call's context is that one, so a module of the same
+/// library loaded through another context (debug, trace, another host)
+/// never reaches the table.
+///
+/// A load can run in one interpreter while another interpreter, under its
+/// own GIL, runs the module and reads these words: they are written once
+/// (a rewrite cleared `fast_ctx` for a moment, in which a deallocator of
+/// another interpreter found no table) and every access is atomic (a
+/// module loaded through the debug context reads them too, and may run
+/// while the first plain load writes them).
 struct PlainExt {
+    /// Its table is its `_private`, read from the context where used.
     ctx: AtomicPtr<HPyContext>,
-    table: AtomicPtr<PlainContextExt>,
     /// The same context, if its table is of version 4 or later and
     /// publishes the layout in [`layout`] (else null): what [`fast`]
     /// compares with.
@@ -24,9 +33,15 @@ struct PlainExt {
 
 static PLAIN_EXT: PlainExt = PlainExt {
     ctx: AtomicPtr::new(core::ptr::null_mut()),
-    table: AtomicPtr::new(core::ptr::null_mut()),
     fast_ctx: AtomicPtr::new(core::ptr::null_mut()),
 };
+
+/// Done once [`PLAIN_EXT`] is written: the first load through a plain
+/// context with a usable table writes it; a later load, in any
+/// interpreter, writes nothing and returns from [`Once::call_once`] only
+/// after that write (waiting if it is under way on another thread), so
+/// every module loaded through the plain context finds it complete.
+static RECORDED: Once = Once::new();
 
 /// The object layout this crate's fast paths take as constants behind
 /// [`fast`]: that of every CPython hpy_rs_universal hosts (3.11-3.15,
@@ -55,36 +70,48 @@ pub(crate) mod layout {
 /// before the table) or points to a [`PlainContextExt`] valid for the rest
 /// of the process.
 pub(crate) unsafe fn record(ctx: *mut HPyContext) {
+    // SAFETY: the contract.
+    let Some(fast) = (unsafe { usable(ctx) }) else {
+        return;
+    };
+    RECORDED.call_once(|| {
+        // Release: a reader that sees the context (Acquire) sees its table
+        // as checked by `usable`.
+        if fast {
+            PLAIN_EXT.fast_ctx.store(ctx, Ordering::Release);
+        }
+        PLAIN_EXT.ctx.store(ctx, Ordering::Release);
+    });
+}
+
+/// Whether `ctx` publishes a usable table: `None` if not, else whether
+/// [`fast`] may serve it (version 4 or later, with [`layout`]'s layout).
+///
+/// # Safety
+/// As [`record`].
+unsafe fn usable(ctx: *mut HPyContext) -> Option<bool> {
     // SAFETY: the contract: a live context, whose `_private` is NULL or the
     // host's static table.
     let table = unsafe { (*ctx)._private }.cast::<PlainContextExt>();
     if table.is_null() {
-        return;
+        return None;
     }
     // SAFETY: as above; the magic and the version come first in every
     // version of the table.
     let usable = unsafe { (*table).magic == PLAIN_CONTEXT_EXT_MAGIC && (*table).version >= 1 };
     if !usable {
-        return;
+        return None;
     }
-    PLAIN_EXT
-        .fast_ctx
-        .store(core::ptr::null_mut(), Ordering::Relaxed);
-    PLAIN_EXT.table.store(table, Ordering::Relaxed);
-    PLAIN_EXT.ctx.store(ctx, Ordering::Release);
     // SAFETY: as above; the entries read are those of version 4, which
     // the table has.
-    let fast = unsafe {
+    Some(unsafe {
         let t = &*table;
         t.version >= 4
             && t.ob_type_offset == layout::OB_TYPE
             && t.object_payload_offset == layout::OBJECT_PAYLOAD
             && t.tp_flags_offset == layout::TP_FLAGS
             && t.float_value_offset == layout::FLOAT_VALUE
-    };
-    if fast {
-        PLAIN_EXT.fast_ctx.store(ctx, Ordering::Release);
-    }
+    })
 }
 
 /// The extension table of `ctx` if `ctx` is the plain context that
@@ -93,37 +120,34 @@ pub(crate) unsafe fn record(ctx: *mut HPyContext) {
 /// constants and every entry up to version 4 is there.
 #[inline(always)]
 pub(crate) fn fast(ctx: *mut HPyContext) -> Option<&'static PlainContextExt> {
-    // SAFETY: as in `of`: written only at a module's load, read in its
-    // calls, both with the GIL held.
-    if ctx != unsafe { *PLAIN_EXT.fast_ctx.as_ptr() } {
+    // Acquire: pairs with the Release store of `fast_ctx`, made after
+    // the table was read and checked (see `of`).
+    if ctx != PLAIN_EXT.fast_ctx.load(Ordering::Acquire) {
         return None;
     }
-    // SAFETY: `ctx` is the recorded context (never null), so `table` is
-    // its static table, recorded before it. A plain read, as above, which
-    // the compiler leaves out where the caller uses no entry (an atomic
-    // load it would keep: one instruction for nothing).
-    Some(unsafe { &**PLAIN_EXT.table.as_ptr() })
+    // SAFETY: `ctx` is the recorded context (never null), and its
+    // `_private` is the table recorded with it (`record`), the host's
+    // static, never written. Read from the context, a plain read of
+    // memory no one writes, which the compiler leaves out where the
+    // caller uses no entry (an atomic load of `table` it would keep).
+    Some(unsafe { &*(*ctx)._private.cast::<PlainContextExt>() })
 }
 
 /// The extension table of `ctx` if `ctx` is the plain context that
 /// published a usable one (one load and compare otherwise).
 #[inline(always)]
 pub(crate) fn of(ctx: *mut HPyContext) -> Option<&'static PlainContextExt> {
-    // One plain read, which the compiler folds into the comparison (an
-    // atomic load it keeps apart: one instruction more on every other
-    // host's path).
-    // SAFETY: written only at a module's load and read only in its calls,
-    // both with the GIL held (every host of a universal binary has one;
-    // hpy_rs_universal refuses free-threaded builds), so no read races a
-    // write.
-    if ctx != unsafe { *PLAIN_EXT.ctx.as_ptr() } {
+    // An atomic load: a module loaded through another context (debug, in
+    // another interpreter) may read this while the first plain load
+    // writes it. Acquire pairs with that Release store.
+    if ctx != PLAIN_EXT.ctx.load(Ordering::Acquire) {
         return None;
     }
-    // SAFETY: `ctx` is the plain context recorded with `table` (the call's
-    // context is never null, so an unset record never matches); the table
-    // is the host's static, never written, of version 1 or later (checked
-    // in `record`).
-    Some(unsafe { &*PLAIN_EXT.table.load(Ordering::Relaxed) })
+    // SAFETY: `ctx` is the plain context recorded with its table (the
+    // call's context is never null, so an unset record never matches): its
+    // `_private`, the host's static, never written, of version 1 or later
+    // (checked in `record`).
+    Some(unsafe { &*(*ctx)._private.cast::<PlainContextExt>() })
 }
 
 /// The recorded extension table if [`fast`] serves its context, whatever
@@ -132,16 +156,15 @@ pub(crate) fn of(ctx: *mut HPyContext) -> Option<&'static PlainContextExt> {
 /// through that table.
 #[inline(always)]
 pub(crate) fn recorded_fast() -> Option<&'static PlainContextExt> {
-    // SAFETY: plain reads, as in `fast` (CPython calls a deallocator with
-    // the GIL held).
-    unsafe {
-        if (*PLAIN_EXT.fast_ctx.as_ptr()).is_null() {
-            return None;
-        }
-        // The host's static table of version 4 or later (checked in
-        // `record`, before `fast_ctx` was set), never written.
-        (*PLAIN_EXT.table.as_ptr()).as_ref()
+    // Acquire, as in `fast`.
+    let ctx = PLAIN_EXT.fast_ctx.load(Ordering::Acquire);
+    if ctx.is_null() {
+        return None;
     }
+    // SAFETY: the recorded context's table: the host's static of version
+    // 4 or later (checked in `record`, before `fast_ctx` was stored),
+    // never written.
+    unsafe { (*ctx)._private.cast::<PlainContextExt>().as_ref() }
 }
 
 #[cfg(test)]
@@ -225,42 +248,50 @@ mod tests {
             version: 1,
             ..TABLE_V4
         };
-        let mut none = context_with(core::ptr::null_mut());
-        let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());
-        let mut good = context_with(core::ptr::from_ref(&TABLE).cast_mut().cast());
-        for ctx in [&mut none, &mut wrong] {
-            // SAFETY: `_private` is NULL or a static table (the contract).
-            unsafe { super::record(ctx.as_mut_ptr()) };
-            assert!(super::of(ctx.as_mut_ptr()).is_none());
-        }
-        // SAFETY: as above.
-        unsafe { super::record(good.as_mut_ptr()) };
-        let found = super::of(good.as_mut_ptr()).expect("the recorded context");
-        assert_eq!(found.tuple_items_offset, 32);
-        // Version 1: no fast paths.
-        assert!(super::fast(good.as_mut_ptr()).is_none());
-        assert!(super::recorded_fast().is_none());
-        assert!(super::of(none.as_mut_ptr()).is_none());
-        assert!(super::of(wrong.as_mut_ptr()).is_none());
-
-        // Version 4 with the layout the fast paths assume: served; the
-        // same table with another object layout: not.
+        // Version 4 with another object layout: no fast paths.
         static OTHER_LAYOUT: PlainContextExt = PlainContextExt {
             version: 4,
             ob_type_offset: 16,
             ..TABLE_V4
         };
+        let mut none = context_with(core::ptr::null_mut());
+        let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());
+        let mut v1 = context_with(core::ptr::from_ref(&TABLE).cast_mut().cast());
         let mut other = context_with(core::ptr::from_ref(&OTHER_LAYOUT).cast_mut().cast());
-        // SAFETY: as above.
-        unsafe { super::record(other.as_mut_ptr()) };
-        assert!(super::fast(other.as_mut_ptr()).is_none());
         let mut v4 = context_with(core::ptr::from_ref(&TABLE_V4).cast_mut().cast());
+        // SAFETY: `_private` is NULL or a static table (the contract of
+        // `usable`, and of `record` below).
+        unsafe {
+            assert_eq!(super::usable(none.as_mut_ptr()), None);
+            assert_eq!(super::usable(wrong.as_mut_ptr()), None);
+            assert_eq!(super::usable(v1.as_mut_ptr()), Some(false));
+            assert_eq!(super::usable(other.as_mut_ptr()), Some(false));
+            assert_eq!(super::usable(v4.as_mut_ptr()), Some(true));
+        }
+        // Nothing recorded yet (the unusable ones are not recorded).
+        for ctx in [&mut none, &mut wrong] {
+            // SAFETY: as above.
+            unsafe { super::record(ctx.as_mut_ptr()) };
+        }
+        assert!(super::of(v4.as_mut_ptr()).is_none());
+        assert!(super::recorded_fast().is_none());
         // SAFETY: as above.
         unsafe { super::record(v4.as_mut_ptr()) };
-        let fast = super::fast(v4.as_mut_ptr()).expect("a table of version 4");
-        assert_eq!(fast.version, 4);
-        assert!(super::fast(good.as_mut_ptr()).is_none());
+        let found = super::of(v4.as_mut_ptr()).expect("the recorded context");
+        assert_eq!(found.tuple_items_offset, 32);
+        assert_eq!(super::fast(v4.as_mut_ptr()).expect("version 4").version, 4);
         assert!(super::recorded_fast().is_some());
+        // Written once: a later load through another plain context changes
+        // nothing (the process has one; its modules are served by the API).
+        for ctx in [&mut v1, &mut other] {
+            // SAFETY: as above.
+            unsafe { super::record(ctx.as_mut_ptr()) };
+            assert!(super::of(ctx.as_mut_ptr()).is_none());
+            assert!(super::fast(ctx.as_mut_ptr()).is_none());
+        }
+        assert!(super::fast(v4.as_mut_ptr()).is_some());
+        assert!(super::of(none.as_mut_ptr()).is_none());
+        assert!(super::of(wrong.as_mut_ptr()).is_none());
     }
 
     static TABLE_V4: PlainContextExt = PlainContextExt {

@@ -2,8 +2,9 @@
 //! the types of its optional features (`num-bigint`, `chrono`,
 //! `rust_decimal`, `uuid`, `anyhow`, `eyre`; the number, collection and
 //! byte-buffer features in `issue41.rs`; the date/time features in
-//! `dates.rs`), driven from Python by
-//! `tests/python/test_conv_features.py`.
+//! `dates.rs`; cycles and deep nesting in `nesting.rs`), driven from
+//! Python by `tests/python/test_conv_features.py` and
+//! `tests/python/test_conv_nesting.py`.
 
 use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -21,6 +22,7 @@ include!("../../shared/echo.rs");
 mod issue41;
 use issue41::*;
 mod dates;
+mod nesting;
 use dates::{
     chrono_local_at, chrono_tz_at, chrono_tz_names, echo_datetime_local, echo_datetime_tz,
     echo_jiff_date, echo_jiff_datetime, echo_jiff_iso_week_date, echo_jiff_offset,
@@ -31,6 +33,7 @@ use dates::{
     jiff_time_from_nanos, jiff_zoned_at, time_date_from_ymd, time_duration_from_parts,
     time_time_from_nanos,
 };
+use nesting::{serde_nested, tree_chain, tree_size};
 
 echo_functions! {
     echo_duration: Duration;
@@ -297,6 +300,8 @@ hpy_module! {
         timedelta_from_nanos, bigint_to_string, bigint_from_string, anyhow_parse, anyhow_open,
         eyre_parse, double_meters, shout, config_parts, options_parts, swap_pair, retag,
         serde_config, serde_json_value, serde_by_hand, serde_ten,
+        // nesting.rs: bounded recursion
+        tree_size, tree_chain, serde_nested,
         // dates.rs: chrono-tz, chrono-local, jiff-02, time
         echo_tz, echo_datetime_tz, echo_local, echo_datetime_local, chrono_tz_at, chrono_local_at,
         chrono_tz_names, echo_jiff_date, echo_jiff_iso_week_date, echo_jiff_time,
