@@ -120,3 +120,25 @@ def assert_new_checks_its_class(cls, name):
     with pytest.raises(TypeError, match=prefix + rf"\(int\): int is not a subtype of (\w+\.)?"
                        rf"{re.escape(name)}$"):
         cls.__new__(int)
+
+
+class OnlyInt:
+    """Convertible by int(), but not an integer: no __index__ (CPython's
+    integer conversions refuse it since 3.10)."""
+
+    def __int__(self):
+        return 5
+
+
+class FloatWithIndex(float):
+    """A float whose __index__ CPython's integer conversions ask."""
+
+    def __index__(self):
+        return 7
+
+
+class IntFloat(int):
+    """An int whose own __float__ CPython's float conversion asks."""
+
+    def __float__(self):
+        return 97.5

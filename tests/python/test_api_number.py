@@ -6,7 +6,7 @@ import operator
 import sys
 
 import pytest
-from hpyrs_helpers import Index, outcome
+from hpyrs_helpers import FloatWithIndex, Index, IntFloat, OnlyInt, outcome
 
 IS_PYPY = sys.implementation.name == "pypy"
 
@@ -128,18 +128,6 @@ def test_accessors_read_index_never_int(hpyrs_api):
     # PyFloat_AsDouble asks __float__, then __index__.
     from decimal import Decimal
     from fractions import Fraction
-
-    class OnlyInt:
-        def __int__(self):
-            return 5
-
-    class FloatWithIndex(float):
-        def __index__(self):
-            return 7
-
-    class IntFloat(int):
-        def __float__(self):
-            return 97.5
 
     for which in ("i32", "i64", "u32_mask", "u64_mask"):
         for bad in (Decimal("1.5"), Fraction(7, 2), OnlyInt()):

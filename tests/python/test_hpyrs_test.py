@@ -8,7 +8,7 @@ keyword parameters, errors and panics turned into exceptions, handles.
 import sys
 
 import pytest
-from hpyrs_helpers import Index, raises_exactly
+from hpyrs_helpers import FloatWithIndex, Index, IntFloat, OnlyInt, raises_exactly
 
 IS_PYPY = sys.implementation.name == "pypy"
 
@@ -81,20 +81,6 @@ def test_index_raising_propagates(hpyrs_test):
         hpyrs_test.echo_u128(Bad())
 
 
-class OnlyInt:
-    """Convertible by int(), but not an integer: no __index__."""
-
-    def __int__(self):
-        return 5
-
-
-class FloatWithIndex(float):
-    """A float whose __index__ CPython's integer conversions ask."""
-
-    def __index__(self):
-        return 7
-
-
 @pytest.mark.parametrize("name", [*SIGNED, *UNSIGNED])
 def test_integers_take_index_never_int(hpyrs_test, name):
     # CPython's integer conversions (PyLong_AsLong and co., 3.10+) read a
@@ -110,13 +96,6 @@ def test_integers_take_index_never_int(hpyrs_test, name):
     assert echo(FloatWithIndex(2.5)) == 7
     with pytest.warns(DeprecationWarning, match="__index__ returned non-int"):
         assert echo(Index(True)) == 1
-
-
-class IntFloat(int):
-    """An int whose own __float__ CPython's float conversion asks."""
-
-    def __float__(self):
-        return 97.5
 
 
 class FloatRaises:

@@ -98,7 +98,11 @@ def clean_env(**extra):
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "HPY", "HPY_LOG",
                         "PIP_REQUIRE_VIRTUALENV", "PYTHONSAFEPATH", "HPY_PYTHON",
-                        "PIP_FIND_LINKS", "PIP_NO_INDEX")}
+                        "PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_INDEX_URL",
+                        "PIP_EXTRA_INDEX_URL")
+           # Upload credentials (cargo hpy upload reads them) stay out too.
+           and not k.startswith(("TWINE_", "HPY_RS_USERNAME", "HPY_RS_PASSWORD",
+                                 "HPY_RS_REPOSITORY"))}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env.update(extra)
     return env

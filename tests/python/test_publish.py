@@ -21,7 +21,6 @@ import base64
 import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -32,7 +31,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+# cargo_hpy is a fixture (the checkout's cargo-hpy, built when needed).
+from test_packaging import ROOT, cargo_hpy, clean_env, run  # noqa: F401
 PYPISERVER = "pypiserver==2.4.2"
 PASSLIB = "passlib==1.7.4"
 USER, PASSWORD, TOKEN = "alice", "s3cret", "pypi-test-token"
@@ -49,33 +49,6 @@ def _only_once(hpy_mode):
     if os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1":
         pytest.skip("does not depend on the CPython version: run-tests ran it with CPython "
                     "3.11 (HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
-
-
-def clean_env(**extra):
-    """The environment of a subprocess: nothing of the test run's virtualenv,
-    pip configuration, HPY mode or upload credentials leaks in."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "HPY", "HPY_LOG",
-                        "PIP_REQUIRE_VIRTUALENV", "PYTHONSAFEPATH", "HPY_PYTHON",
-                        "PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_INDEX_URL",
-                        "PIP_EXTRA_INDEX_URL")
-           and not k.startswith(("TWINE_", "HPY_RS_USERNAME", "HPY_RS_PASSWORD",
-                                 "HPY_RS_REPOSITORY"))}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    env.update(extra)
-    return env
-
-
-def run(cmd, ok=True, **kwargs):
-    kwargs.setdefault("env", clean_env())
-    kwargs.setdefault("cwd", "/")
-    proc = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, **kwargs)
-    if ok and proc.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, cmd))} exited with {proc.returncode}:\n"
-                    f"--- stdout\n{proc.stdout[-3000:]}\n--- stderr\n{proc.stderr[-4000:]}",
-                    pytrace=False)
-    return proc
 
 
 def make_venv(where):
@@ -170,15 +143,6 @@ def index(tmp_path_factory):
         server.terminate()
         server.wait(timeout=30)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def cargo_hpy():
-    if os.environ.get("CARGO_HPY"):
-        return os.environ["CARGO_HPY"]
-    run(["cargo", "build", "-q", "-p", "cargo-hpy"], cwd=ROOT)
-    target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
-    return str((ROOT / target) / "debug" / "cargo-hpy")
 
 
 def upload(cargo_hpy, *args, env=None):
