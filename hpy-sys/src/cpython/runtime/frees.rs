@@ -12,7 +12,10 @@
 //! [`release_held`] is what every deallocator of this runtime (and of the
 //! host of universal binaries, which uses it) calls to give up a field's
 //! reference. A reference that is not the object's last is given up at
-//! once (nothing can nest). A last reference is given up at once too while
+//! once (nothing can nest), and so is the last reference to an object the
+//! garbage collector does not track (a number, a string: objects that hold
+//! references are collected, hpy-rs's among them; CPython 3.14's own
+//! bound makes the same exception). A last reference is given up at once too while
 //! fewer than [`MAX_NESTED_FREES`] such releases are under way on this
 //! thread; beyond that it is kept, still counted, on a thread-local list,
 //! and the outermost release gives up the kept references one by one once
@@ -37,9 +40,9 @@
 //! [`release_held`] is a plain decref.
 
 use super::super::ffi::PyObject;
-#[cfg(not(Py_3_14))]
-use super::super::is_last_reference;
 use super::super::Py_DECREF;
+#[cfg(not(Py_3_14))]
+use super::super::{ffi::Py_TPFLAGS_HAVE_GC, is_last_reference, Py_TYPE};
 
 /// How many releases of a last reference may nest on one thread before
 /// further ones are deferred: CPython's own trashcan nests 50 deallocators.
@@ -56,12 +59,13 @@ pub const MAX_NESTED_FREES: usize = 50;
 #[inline(always)]
 pub unsafe fn release_held(o: *mut PyObject) {
     #[cfg(not(Py_3_14))]
-    // SAFETY: a live object and the GIL (contract).
-    if unsafe { is_last_reference(o) } {
+    // SAFETY: a live object, its live type, and the GIL (contract).
+    if unsafe { is_last_reference(o) && (*Py_TYPE(o)).tp_flags & Py_TPFLAGS_HAVE_GC != 0 } {
         // SAFETY: forwarded.
         return unsafe { release_last(o) };
     }
-    // SAFETY: an owned reference that is not the last (nothing nests), or
+    // SAFETY: an owned reference that is not the last, or the last of an
+    // object that is not collected (a number, a string: no container), or
     // 3.14+, where `_Py_Dealloc` bounds the nesting itself.
     unsafe { Py_DECREF(o) }
 }
@@ -107,7 +111,7 @@ mod nesting {
             // SAFETY: an owned reference (contract); a release nested in
             // this deallocation sees the depth one higher.
             unsafe { Py_DECREF(o) };
-            if depth == 0 {
+            if depth == 0 && !self.deferred.get().is_null() {
                 // SAFETY: the outermost release, with the GIL.
                 unsafe { self.give_up_deferred() };
             }
@@ -143,6 +147,8 @@ mod nesting {
         ///
         /// # Safety
         /// Called by the outermost release (depth 1), with the GIL.
+        #[cold]
+        #[inline(never)]
         unsafe fn give_up_deferred(&self) {
             loop {
                 let list = self.deferred.get();
