@@ -241,6 +241,30 @@ unsafe fn refcnt_low(o: *mut PyObject) -> *mut u32 {
     o.cast::<u32>()
 }
 
+/// Whether `o`'s reference count is 1: giving up that reference would
+/// deallocate it (used before 3.14 only, see `runtime::frees`). `true` where the count cannot be read inline (a debug
+/// build of CPython), as the callers only use it to skip work for objects
+/// that survive.
+///
+/// # Safety
+/// `o` must point to a live object, and the GIL must be held.
+#[cfg(not(Py_3_14))]
+#[inline(always)]
+pub(crate) unsafe fn is_last_reference(o: *mut PyObject) -> bool {
+    #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
+    // SAFETY: a live object (caller), 3.11's release layout.
+    return unsafe { (*o).ob_refcnt == 1 };
+    #[cfg(all(hpy_inline_refcount, Py_3_12))]
+    // SAFETY: as for `Py_DECREF`: a mortal count lives in the low half; an
+    // immortal object's has its sign bit set, so is never 1.
+    return unsafe { *refcnt_low(o) == 1 };
+    #[cfg(not(hpy_inline_refcount))]
+    {
+        let _ = o;
+        true
+    }
+}
+
 // ---- handle <-> object casts (hpy/cpython/misc.h) ----
 
 /// `_h2py`: the `PyObject*` behind a CPython-ABI handle.

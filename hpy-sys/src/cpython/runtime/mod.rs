@@ -6,6 +6,8 @@
 //! * [`types`]: `HPyType_FromSpec`, `HPy_New`, `HPy_AsStruct_*`, the
 //!   generic deallocator, the `tp_traverse` bridge, and how HPy types are
 //!   marked;
+//! * [`frees`]: how the deallocators give up their fields' references
+//!   without nesting once per object on the C stack;
 //! * [`module`]: `PyInit_<name>` from an `HPyModuleDef`;
 //! * [`objects`]: builders, trackers, calls, items, capsules and the rest.
 //!
@@ -20,6 +22,7 @@ use super::_py2h;
 use super::ffi::{PyErr_SetString, PyEval_GetBuiltins, PyObject};
 use crate::{HPyConstant, HPyContext, HPY_CONSTANTS};
 
+pub mod frees;
 pub mod module;
 pub mod objects;
 pub mod types;

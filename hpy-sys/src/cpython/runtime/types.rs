@@ -442,11 +442,7 @@ unsafe fn set_call_function(
 
 unsafe extern "C" fn clear_field(field: *mut HPyField, _arg: *mut c_void) -> c_int {
     // SAFETY: `field` is one of the object's fields, owning its reference.
-    unsafe {
-        let old = (*field)._i as *mut PyObject;
-        *field = HPyField_NULL;
-        Py_XDECREF(old);
-    }
+    unsafe { hpy_rs_clear_field(field) };
     0
 }
 
@@ -662,10 +658,13 @@ pub unsafe fn hpy_rs_simple_dealloc(
 }
 
 /// Empties one field as the `tp_clear` of HPy types does: for the
-/// `clear_and_destroy` of [`hpy_rs_simple_dealloc`].
+/// `clear_and_destroy` of [`hpy_rs_simple_dealloc`]. Its object is
+/// released through [`super::frees::release_held`], so that freeing a
+/// long chain of objects does not nest a deallocator per object.
 ///
 /// # Safety
-/// `field` is a field of a dying or cleared object, owning its reference.
+/// `field` is a field of a dying or cleared object, empty or owning its
+/// reference.
 #[inline(always)]
 pub unsafe fn hpy_rs_clear_field(field: *mut HPyField) {
     // SAFETY: `field` owns its reference (contract), given up here once the
@@ -673,7 +672,9 @@ pub unsafe fn hpy_rs_clear_field(field: *mut HPyField) {
     unsafe {
         let old = (*field)._i as *mut PyObject;
         *field = HPyField_NULL;
-        Py_XDECREF(old);
+        if !old.is_null() {
+            super::frees::release_held(old);
+        }
     }
 }
 

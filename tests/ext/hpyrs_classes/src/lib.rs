@@ -1138,6 +1138,71 @@ impl Pair {
     }
 }
 
+/// A frozen cell of a linked list: one object (or None) in a `Field`,
+/// set by the constructor. Freeing a long chain of them must not recurse
+/// once per cell (`tests/python/test_deep_frees.py`).
+#[hpy_class(module = "hpyrs_classes", frozen)]
+struct Cons {
+    next: Field,
+}
+
+#[hpy_methods]
+impl Cons {
+    #[new]
+    fn new<'ctx>(next: &Handle<'ctx>) -> WithFields<'ctx, Cons> {
+        WithFields::new(Cons { next: Field::new() }).set(|c| &c.next, next.dup())
+    }
+
+    /// The object the cell holds.
+    fn next<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load(&slf.next)
+    }
+}
+
+/// A frozen tree node with three children in `Field`s, set by the
+/// constructor (`tests/python/test_deep_frees.py` frees deep trees of them).
+#[hpy_class(module = "hpyrs_classes", frozen)]
+struct Tri {
+    left: Field,
+    middle: Field,
+    right: Field,
+}
+
+#[hpy_methods]
+impl Tri {
+    #[new]
+    fn new<'ctx>(
+        left: &Handle<'ctx>,
+        middle: &Handle<'ctx>,
+        right: &Handle<'ctx>,
+    ) -> WithFields<'ctx, Tri> {
+        let tri = Tri {
+            left: Field::new(),
+            middle: Field::new(),
+            right: Field::new(),
+        };
+        WithFields::new(tri)
+            .set(|t| &t.left, left.dup())
+            .set(|t| &t.middle, middle.dup())
+            .set(|t| &t.right, right.dup())
+    }
+
+    /// The three children, as a tuple.
+    fn children<'ctx>(
+        slf: Ref<'_, 'ctx, Self>,
+    ) -> (
+        Option<Handle<'ctx>>,
+        Option<Handle<'ctx>>,
+        Option<Handle<'ctx>>,
+    ) {
+        (
+            slf.load(&slf.left),
+            slf.load(&slf.middle),
+            slf.load(&slf.right),
+        )
+    }
+}
+
 /// An object whose `__del__` fails as its mode says: `"del"` panics,
 /// `"err"` returns a ValueError, anything else does nothing.
 #[hpy_class(module = "hpyrs_classes")]
@@ -1662,7 +1727,7 @@ hpy_module! {
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
         Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
         Phoenix, Sealed, Knot, Holder, FrozenHolder,
-        PhoenixKnot, PhoenixHolder, Chain, BigKnot,
+        PhoenixKnot, PhoenixHolder, Chain, BigKnot, Cons, Tri,
     ],
     globals: [PHOENIX_NEST, PHOENIX_CALLBACK, KNOT_NEST],
     exec: init,
