@@ -251,6 +251,8 @@ def test_universal_wheel_is_valid(wheels):
         assert sorted(names) == sorted([
             "pofpackage/__init__.py", "pofpackage/greeting.py",
             "pofpackage/foo.hpy0.so", "pofpackage/foo.py",
+            # The type stub, read from the universal binary (no Python).
+            "pofpackage/foo.pyi", "pofpackage/py.typed",
             "pofpackage-0.1.0.dist-info/METADATA", "pofpackage-0.1.0.dist-info/WHEEL",
             "pofpackage-0.1.0.dist-info/RECORD", "pofpackage-0.1.0.dist-info/entry_points.txt",
         ])
@@ -312,6 +314,10 @@ def test_cpython_wheel_is_tagged_for_this_python(wheels):
     with zipfile.ZipFile(wheel) as z:
         assert extension in z.namelist()
         assert "pofpackage/foo.py" not in z.namelist()
+        stub = z.read("pofpackage/foo.pyi").decode()
+        assert stub.startswith("# Written by cargo-hpy"), stub
+        assert "\ndef hello() -> str:" in stub, stub
+        assert z.read("pofpackage/py.typed") == b""
         metadata = z.read("pofpackage-0.1.0.dist-info/METADATA").decode()
         # No host: only the `test` extra's requirement.
         assert [line for line in metadata.splitlines() if line.startswith("Requires-Dist")] \

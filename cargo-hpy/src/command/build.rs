@@ -66,6 +66,9 @@ pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
         module
             .files
             .extend(copy_python_source(library, &out_dir, &module.files)?);
+        module
+            .files
+            .extend(crate::project::stubs::write_stub_files(library, &out_dir)?);
         for file in &module.files {
             eprintln!("cargo-hpy: wrote {}", file.display());
         }

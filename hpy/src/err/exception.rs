@@ -353,6 +353,9 @@ pub trait ExceptionDef: ExceptionClass {
     const ATTRIBUTES: &'static [&'static str];
     /// The base class.
     type Base: ExceptionClass;
+    /// The base class's name as written in `create_exception!` (for the
+    /// module's type stub).
+    const BASE_NAME: &'static str = "Exception";
 }
 
 /// Implemented by [`hpy_module!`](crate::hpy_module) for every type in its
@@ -643,6 +646,7 @@ macro_rules! create_exception {
                     $crate::__hpy_optional_doc!($($doc)?);
                 const ATTRIBUTES: &'static [&'static str] = &[$(::core::stringify!($attr)),*];
                 type Base = $base;
+                const BASE_NAME: &'static str = ::core::stringify!($base);
             }
 
             impl $crate::ExceptionClass for $name {
