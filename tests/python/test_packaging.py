@@ -415,6 +415,19 @@ def test_cpython_wheel_refused_by_pypy(wheels, pypy_venv):
     assert "is not a supported wheel on this platform" in proc.stderr
 
 
+@version_independent
+def test_a_top_level_modules_wheel_carries_its_stub_twice(wheels):
+    # pof.pyi next to the module (editors, pyright), and the stub-only
+    # package pof-stubs (PEP 561), which is where mypy reads an installed
+    # single-file module's stub.
+    with zipfile.ZipFile(wheels["pof", "universal"]) as z:
+        stub = z.read("pof.pyi")
+        assert z.read("pof-stubs/__init__.pyi") == stub
+        assert "py.typed" not in "".join(z.namelist())
+    assert stub.startswith(b"# Written by cargo-hpy"), stub
+    assert b"\nclass Point:" in stub, stub
+
+
 def test_universal_module_without_a_host(wheels, tmp_path):
     with zipfile.ZipFile(wheels["pof", "universal"]) as z:
         z.extractall(tmp_path)

@@ -243,6 +243,19 @@ pub fn stub_for_binary(binary: &[u8], name: &str) -> Result<String, StubError> {
     Ok(parse(&text, name)?.render())
 }
 
+/// Where a library's stub files go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StubLayout {
+    /// An output directory: the `.pyi` next to the module (found by mypy
+    /// on `MYPYPATH` or in the current directory, and by editors).
+    Directory,
+    /// A wheel: also, for a top-level module, a stub-only package
+    /// `NAME-stubs/__init__.pyi` (PEP 561), since mypy reads installed
+    /// stubs only from a package with `py.typed` or from `NAME-stubs`, and
+    /// a single-file module has no package to mark.
+    Wheel,
+}
+
 /// The stub files of a library for its wheel or output directory: its
 /// `.pyi` next to it, and `py.typed` in its package's directory when it
 /// is inside a package. Paths are relative with `/`. Files the package's
@@ -252,6 +265,7 @@ pub fn stub_files(
     library: &CompiledLibrary,
     binary: &[u8],
     existing: &[ArchiveFile],
+    layout: StubLayout,
 ) -> Vec<ArchiveFile> {
     let stub = match stub_for_binary(binary, &library.module_name) {
         Ok(stub) => stub,
@@ -275,6 +289,13 @@ pub fn stub_files(
     let mut files = Vec::new();
     let pyi = in_package(&format!("{}.pyi", library.module_name));
     let has = |path: &str| existing.iter().any(|(p, _, _)| p == path);
+    if package.is_empty() && layout == StubLayout::Wheel {
+        files.push((
+            format!("{}-stubs/__init__.pyi", library.module_name),
+            stub.clone().into_bytes(),
+            0o644,
+        ));
+    }
     if !has(&pyi) {
         files.push((pyi, stub.into_bytes(), 0o644));
     }
@@ -298,7 +319,7 @@ pub fn write_stub_files(
     let binary = std::fs::read(&library.library)
         .map_err(|e| crate::error::Error::io("read", &library.library, e))?;
     let mut written = Vec::new();
-    for (rel, data, _) in stub_files(library, &binary, &[]) {
+    for (rel, data, _) in stub_files(library, &binary, &[], StubLayout::Directory) {
         let target = rel.split('/').fold(out_dir.to_path_buf(), |d, p| d.join(p));
         let ours = |path: &std::path::Path| match std::fs::read(path) {
             Ok(old) if rel.ends_with(".pyi") => old.starts_with(STUB_HEADER.as_bytes()),
@@ -307,6 +328,10 @@ pub fn write_stub_files(
             Err(_) => true,
         };
         if !ours(&target) {
+            continue;
+        }
+        if std::fs::read(&target).is_ok_and(|old| old == data) {
+            written.push(target);
             continue;
         }
         crate::files::replace_file(&target, |temp| {

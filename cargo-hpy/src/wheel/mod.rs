@@ -86,7 +86,12 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let project = project::load(package, &library.module_name)?;
 
     let library_bytes = read(&library.library)?;
-    let stub_files = crate::project::stubs::stub_files(library, &library_bytes, &[]);
+    let stub_files = crate::project::stubs::stub_files(
+        library,
+        &library_bytes,
+        &[],
+        crate::project::stubs::StubLayout::Wheel,
+    );
     let plain_tag = match &python {
         Some(python) => python::platform_tag(&python.platform),
         None => host_platform_tag(platform),
