@@ -355,6 +355,13 @@ fn class_stub<'a>(
         dunders.push("__str__");
     }
     ClassStub {
+        metaclass: options.metaclass.as_ref().and_then(|m| {
+            let last = m.segments.last()?.ident.unraw().to_string();
+            Some(match last.strip_suffix("Type") {
+                Some(_) if is_constant_path(m) => "type".to_owned(),
+                _ => format!("{{{last}}}"),
+            })
+        }),
         rust_name: ident.unraw().to_string(),
         py_name: options
             .name

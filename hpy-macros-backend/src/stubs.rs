@@ -213,6 +213,8 @@ pub(crate) struct ClassStub<'a> {
     pub doc: Option<String>,
     /// The base as an annotation (`float`, `{Parent}`), if not `object`.
     pub base: Option<String>,
+    /// The metaclass (`{Meta}`), if not `type`.
+    pub metaclass: Option<String>,
     pub members: Vec<AttributeStub<'a>>,
     /// The variants of an enum of unit variants.
     pub unit_variants: Vec<String>,
@@ -253,6 +255,7 @@ impl ClassStub<'_> {
             ("name", json_str(&self.py_name)),
             ("doc", json_opt(self.doc.as_deref())),
             ("base", json_opt(self.base.as_deref())),
+            ("metaclass", json_opt(self.metaclass.as_deref())),
             ("members", attributes_json(&self.members)),
             ("unit_variants", list(&self.unit_variants)),
             ("data_variants", format!("[{}]", variants.join(","))),

@@ -108,6 +108,8 @@ struct Class {
     name: String,
     doc: Option<String>,
     base: Option<String>,
+    #[serde(default)]
+    metaclass: Option<String>,
     members: Vec<Attribute>,
     unit_variants: Vec<String>,
     data_variants: Vec<Variant>,
@@ -463,12 +465,23 @@ impl ModuleStubs {
 
     fn render_class(&self, class: &Class, imports: &mut Imports) -> String {
         let mut out = String::new();
-        let base = class
+        let bases: Vec<String> = class
             .base
             .as_deref()
             .map(|b| self.resolve(b, None))
-            .map(|b| format!("({b})"))
-            .unwrap_or_default();
+            .into_iter()
+            .chain(
+                class
+                    .metaclass
+                    .as_deref()
+                    .map(|m| format!("metaclass={}", self.resolve(m, None))),
+            )
+            .collect();
+        let base = if bases.is_empty() {
+            String::new()
+        } else {
+            format!("({})", bases.join(", "))
+        };
         if !class.subclass && class.data_variants.is_empty() {
             out.push_str("@typing.final\n");
         } else if class.disjoint {
@@ -751,10 +764,6 @@ fn slot_dunders(item: &Callable, ret: &str) -> Vec<(String, String)> {
         "mp_subscript" | "sq_item" => Some("__getitem__"),
         "mp_ass_subscript" | "sq_ass_item" => Some("__setitem__"),
         "sq_contains" => Some("__contains__"),
-        "sq_concat" => Some("__add__"),
-        "sq_repeat" => Some("__mul__"),
-        "sq_inplace_concat" => Some("__iadd__"),
-        "sq_inplace_repeat" => Some("__imul__"),
         "nb_negative" => Some("__neg__"),
         "nb_positive" => Some("__pos__"),
         "nb_absolute" => Some("__abs__"),
@@ -764,6 +773,17 @@ fn slot_dunders(item: &Callable, ret: &str) -> Vec<(String, String)> {
         "nb_index" => Some("__index__"),
         _ => None,
     };
+    // A sequence slot makes exactly these, whatever the method's name.
+    let sequence: Option<&[&str]> = match short {
+        "sq_concat" => Some(&["__add__"]),
+        "sq_inplace_concat" => Some(&["__iadd__"]),
+        "sq_repeat" => Some(&["__mul__", "__rmul__"]),
+        "sq_inplace_repeat" => Some(&["__imul__"]),
+        _ => None,
+    };
+    if let Some(names) = sequence {
+        return names.iter().map(|d| binary(d)).collect();
+    }
     let dunder = if name.starts_with("__") {
         name
     } else {
@@ -1005,6 +1025,56 @@ class Circle:
         assert_eq!(
             stubs.render_callable(&f, "", None, &mut imports),
             "def f(x: int, y: typing.Any = ..., /, *rest: typing.Any) -> int: ...\n"
+        );
+    }
+
+    #[test]
+    fn slots_make_the_special_methods_cpython_publishes() {
+        let slot = |name: &str, slot: &str| Callable {
+            k: "slot".into(),
+            name: name.into(),
+            params: Vec::new(),
+            ret: "int".into(),
+            doc: None,
+            text_sig: None,
+            slot: Some(slot.into()),
+        };
+        let names = |c: &Callable| -> Vec<String> {
+            slot_dunders(c, "int").into_iter().map(|(n, _)| n).collect()
+        };
+        assert_eq!(names(&slot("concat", "HPy_sq_concat")), ["__add__"]);
+        assert_eq!(names(&slot("__add__", "HPy_sq_concat")), ["__add__"]);
+        assert_eq!(
+            names(&slot("__add__", "HPy_nb_add")),
+            ["__add__", "__radd__"]
+        );
+        assert_eq!(names(&slot("__rsub__", "")), ["__sub__", "__rsub__"]);
+        assert_eq!(
+            names(&slot("repeat", "HPy_sq_repeat")),
+            ["__mul__", "__rmul__"]
+        );
+        assert_eq!(
+            names(&slot("__delitem__", "HPy_mp_ass_subscript")),
+            ["__setitem__", "__delitem__"]
+        );
+        assert_eq!(names(&slot("__richcmp__", "HPy_tp_richcompare")).len(), 6);
+    }
+
+    #[test]
+    fn a_metaclass_goes_after_the_base() {
+        let text = concat!(
+            r#"{"k":"module","name":"m","doc":null}"#,
+            "\n",
+            r#"{"k":"class","rust":"Meta","name":"Meta","doc":null,"base":"type","members":[],"unit_variants":[],"data_variants":[],"dunders":[],"subclass":true}"#,
+            "\n",
+            r#"{"k":"class","rust":"W","name":"W","doc":null,"base":null,"metaclass":"{Meta}","members":[],"unit_variants":[],"data_variants":[],"dunders":[],"subclass":false}"#,
+            "\n",
+        );
+        let stub = parse(text, "m").unwrap().render();
+        assert!(stub.contains("class Meta(type):\n"), "{stub}");
+        assert!(
+            stub.contains("@typing.final\nclass W(metaclass=Meta):\n    ...\n"),
+            "{stub}"
         );
     }
 

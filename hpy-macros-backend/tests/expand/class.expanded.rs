@@ -67,7 +67,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Counter\",\"name\":\"Counter\",\"doc\":\"A counter.\",\"base\":null,\"members\":[{\"name\":\"value\",\"ty\":\"int\",\"readonly\":false,\"doc\":\"The current value.\"},{\"name\":\"increment\",\"ty\":\"int\",\"readonly\":true,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":true}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Counter\",\"name\":\"Counter\",\"doc\":\"A counter.\",\"base\":null,\"metaclass\":null,\"members\":[{\"name\":\"value\",\"ty\":\"int\",\"readonly\":false,\"doc\":\"The current value.\"},{\"name\":\"increment\",\"ty\":\"int\",\"readonly\":true,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":true}\n";
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_value;
@@ -722,7 +722,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Resettable\",\"name\":\"Resettable\",\"doc\":\"A counter that also counts its resets and holds a `Field`.\",\"base\":\"{Counter}\",\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Resettable\",\"name\":\"Resettable\",\"doc\":\"A counter that also counts its resets and holds a `Field`.\",\"base\":\"{Counter}\",\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Resettable {
         fn into_hpy(
@@ -942,7 +942,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::Some(<Self as ::core::default::Default>::default())
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Tagged\",\"name\":\"Tagged\",\"doc\":\"A float carrying a tag.\",\"base\":\"float\",\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Tagged\",\"name\":\"Tagged\",\"doc\":\"A float carrying a tag.\",\"base\":\"float\",\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Tagged {
         fn into_hpy(

@@ -64,7 +64,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Version\",\"name\":\"Version\",\"doc\":\"A version number, compared, hashed and printed through its traits.\",\"base\":null,\"members\":[{\"name\":\"major\",\"ty\":\"int\",\"readonly\":true,\"doc\":null},{\"name\":\"minor\",\"ty\":\"int\",\"readonly\":true,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[\"__eq__\",\"__ne__\",\"__lt__\",\"__le__\",\"__gt__\",\"__ge__\",\"__hash__\",\"__str__\"],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Version\",\"name\":\"Version\",\"doc\":\"A version number, compared, hashed and printed through its traits.\",\"base\":null,\"metaclass\":null,\"members\":[{\"name\":\"major\",\"ty\":\"int\",\"readonly\":true,\"doc\":null},{\"name\":\"minor\",\"ty\":\"int\",\"readonly\":true,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[\"__eq__\",\"__ne__\",\"__lt__\",\"__le__\",\"__gt__\",\"__ge__\",\"__hash__\",\"__str__\"],\"subclass\":false}\n";
     }
     /// SAFETY: `frozen`: `FROZEN` is true, so no `RefMut` of the class compiles
     unsafe impl ::hpy::FrozenClass for Version {}
@@ -575,7 +575,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Point\",\"name\":\"Point\",\"doc\":\"Equal by value, and no `#[hpy_methods]` block.\",\"base\":null,\"members\":[{\"name\":\"x\",\"ty\":\"int\",\"readonly\":false,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[\"__eq__\",\"__ne__\"],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Point\",\"name\":\"Point\",\"doc\":\"Equal by value, and no `#[hpy_methods]` block.\",\"base\":null,\"metaclass\":null,\"members\":[{\"name\":\"x\",\"ty\":\"int\",\"readonly\":false,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[\"__eq__\",\"__ne__\"],\"subclass\":false}\n";
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_x;

@@ -119,7 +119,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Counter\",\"name\":\"Counter\",\"doc\":\"A counter.\",\"base\":null,\"members\":[{\"name\":\"count\",\"ty\":\"int\",\"readonly\":false,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Counter\",\"name\":\"Counter\",\"doc\":\"A counter.\",\"base\":null,\"metaclass\":null,\"members\":[{\"name\":\"count\",\"ty\":\"int\",\"readonly\":false,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_count;

@@ -140,7 +140,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Empty\",\"name\":\"Empty\",\"doc\":null,\"base\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Empty\",\"name\":\"Empty\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Empty {
         fn into_hpy(

@@ -57,7 +57,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Num\",\"name\":\"Num\",\"doc\":null,\"base\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Num\",\"name\":\"Num\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Num {
         fn into_hpy(
@@ -903,7 +903,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Seq\",\"name\":\"Seq\",\"doc\":null,\"base\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Seq\",\"name\":\"Seq\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Seq {
         fn into_hpy(
@@ -1288,7 +1288,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
-        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Map\",\"name\":\"Map\",\"doc\":null,\"base\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Map\",\"name\":\"Map\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Map {
         fn into_hpy(
