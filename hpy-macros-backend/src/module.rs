@@ -384,17 +384,19 @@ fn stub_parts(module: &ModuleInput, module_name: &str, doc: Option<&str>) -> Vec
             ::__hpy::impl_::class::MethodsProbe::<#ty>::STUB
         })));
     }
-    for e in &module.exceptions {
-        let def = quote!(<#e as ::__hpy::impl_::ExceptionDef>);
+    for i in 0..module.exceptions.len() {
+        // Through the entry (`exec_items`), the one place naming
+        // `ExceptionDef`: a wrong entry gives one error.
+        let e = quote!(__HPY_EXCEPTIONS[#i].stub);
         parts.extend([
             raw("{\"k\":\"exception\",\"qualname\":".into()),
-            quote!(::__hpy::impl_::stubs::StubPart::Str(#def::QUALNAME)),
+            quote!(::__hpy::impl_::stubs::StubPart::Str(#e.0)),
             raw(",\"base\":".into()),
-            quote!(::__hpy::impl_::stubs::StubPart::Str(#def::BASE_NAME)),
+            quote!(::__hpy::impl_::stubs::StubPart::Str(#e.1)),
             raw(",\"doc\":".into()),
-            quote!(::__hpy::impl_::stubs::StubPart::OptStr(#def::DOC)),
+            quote!(::__hpy::impl_::stubs::StubPart::OptStr(#e.2)),
             raw(",\"attrs\":".into()),
-            quote!(::__hpy::impl_::stubs::StubPart::StrList(#def::ATTRIBUTES)),
+            quote!(::__hpy::impl_::stubs::StubPart::StrList(#e.3)),
             raw("}\n".into()),
         ]);
     }

@@ -486,6 +486,15 @@ pub struct ExceptionEntry {
     /// Where the class is kept (listed in the module's globals).
     pub global: &'static Global,
     add: for<'ctx> fn(Context<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
+    /// `E::QUALNAME`, `E::BASE_NAME`, `E::DOC`, `E::ATTRIBUTES`, for the
+    /// module's type stub (through the entry, so that a wrong entry
+    /// still gives one error).
+    pub stub: (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static [&'static str],
+    ),
 }
 
 impl ExceptionEntry {
@@ -495,6 +504,7 @@ impl ExceptionEntry {
         ExceptionEntry {
             global: E::GLOBAL,
             add: add_exception::<E>,
+            stub: (E::QUALNAME, E::BASE_NAME, E::DOC, E::ATTRIBUTES),
         }
     }
 }
