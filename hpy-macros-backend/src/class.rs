@@ -194,7 +194,6 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     let (basicsize, data_offset, ancestry) = layout(options.extends.as_ref(), &ident);
     let parent_check = parent_check(&options, &ident);
 
-    let default_value = default_value(&options);
     let vis = item.vis();
     let slot_static = format_ident!("__HPY_TYPE_{}", ident);
     // An enum's instances (its variants, or their values) never change.
@@ -230,8 +229,9 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         },
         ancestry,
         slot_static: &slot_static,
-        default_value,
+        default_value: default_value(&options),
         extra: data_enum.class_items,
+        stub: class_stub(&item, &options, &members, is_data_enum).to_json(),
     }
     .to_tokens();
     let field_collection_check = field_collection_check(&field_types);
@@ -280,6 +280,111 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     Ok(with_crate_path(expansion, options.krate.as_ref()))
 }
 
+/// What the class's type stub says about it.
+fn class_stub<'a>(
+    item: &'a ClassItem,
+    options: &ClassOptions,
+    members: &'a [Member],
+    data_enum: bool,
+) -> crate::stubs::ClassStub<'a> {
+    use crate::stubs::{AttributeStub, ClassStub, VariantStub};
+    let ident = item.ident();
+    let base = match (&options.extends, &options.base, &options.shape) {
+        (Some(parent), _, _) => parent
+            .segments
+            .last()
+            .map(|s| format!("{{{}}}", s.ident.unraw())),
+        (None, Some(constant), _) => constant.get_ident().and_then(|c| {
+            let name = c.to_string();
+            let builtin = name.strip_suffix("Type")?;
+            Some(match builtin {
+                "Long" => "int".to_owned(),
+                "Unicode" => "str".to_owned(),
+                "BaseObject" => return None,
+                other => other.to_lowercase(),
+            })
+        }),
+        (None, None, Some((shape, _))) if shape != "object" => Some(shape.clone()),
+        _ => None,
+    };
+    let (unit_variants, data_variants) = match item {
+        ClassItem::Enum(e) if data_enum => (
+            Vec::new(),
+            e.variants
+                .iter()
+                .map(|v| VariantStub {
+                    name: v.ident.unraw().to_string(),
+                    fields: v
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| AttributeStub {
+                            name: f
+                                .ident
+                                .as_ref()
+                                .map_or_else(|| format!("_{i}"), |n| n.unraw().to_string()),
+                            ty: &f.ty,
+                            readonly: true,
+                            doc: docstring(&f.attrs),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        ),
+        ClassItem::Enum(e) => (
+            e.variants
+                .iter()
+                .map(|v| v.ident.unraw().to_string())
+                .collect(),
+            Vec::new(),
+        ),
+        ClassItem::Struct(_) => (Vec::new(), Vec::new()),
+    };
+    let unit_enum = !unit_variants.is_empty();
+    let mut dunders = Vec::new();
+    if options.derives.eq.is_some() || options.derives.ord.is_some() || unit_enum {
+        dunders.extend(["__eq__", "__ne__"]);
+    }
+    if options.derives.ord.is_some() {
+        dunders.extend(["__lt__", "__le__", "__gt__", "__ge__"]);
+    }
+    if options.derives.hash.is_some() || unit_enum {
+        dunders.push("__hash__");
+    }
+    if options.derives.str.is_some() {
+        dunders.push("__str__");
+    }
+    ClassStub {
+        metaclass: options.metaclass.as_ref().and_then(|m| {
+            let last = m.segments.last()?.ident.unraw().to_string();
+            Some(match last.strip_suffix("Type") {
+                Some(_) if is_constant_path(m) => "type".to_owned(),
+                _ => format!("{{{last}}}"),
+            })
+        }),
+        rust_name: ident.unraw().to_string(),
+        py_name: options
+            .name
+            .as_ref()
+            .map_or_else(|| ident.unraw().to_string(), LitStr::value),
+        doc: docstring(item.attrs()),
+        base,
+        members: members
+            .iter()
+            .map(|m| AttributeStub {
+                name: m.py_name.clone(),
+                ty: &m.ty,
+                readonly: m.readonly,
+                doc: m.doc.clone(),
+            })
+            .collect(),
+        unit_variants,
+        data_variants,
+        dunders,
+        subclass: options.subclass,
+    }
+}
+
 /// The parts of the `HPyClass` impl, whose items fix the layout.
 struct HPyClassImpl<'a> {
     ident: &'a Ident,
@@ -294,6 +399,8 @@ struct HPyClassImpl<'a> {
     default_value: TokenStream,
     /// More items (an enum with data's variant classes).
     extra: TokenStream,
+    /// The class's type-stub description.
+    stub: String,
 }
 
 impl HPyClassImpl<'_> {
@@ -308,6 +415,7 @@ impl HPyClassImpl<'_> {
             slot_static,
             default_value,
             extra,
+            stub,
         } = self;
         let class_safety = crate::utils::safety(
             "the layout facts below are computed from the struct itself; this impl is the only \
@@ -355,6 +463,8 @@ impl HPyClassImpl<'_> {
             }
 
             #extra
+
+            const STUB: &'static str = #stub;
         }
         #frozen_impl
             }

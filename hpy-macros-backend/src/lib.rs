@@ -18,6 +18,7 @@ mod methods;
 mod module;
 pub mod options;
 mod slots;
+mod stubs;
 mod tables;
 mod utils;
 

@@ -948,6 +948,93 @@ pub(crate) fn doc_with_signature(
     ))
 }
 
+/// The JSON list of a callable's Python parameters: name, kind (`posonly`,
+/// `pos`, `kwonly`, `args`, `kwargs`), annotation and whether it has a
+/// default. `types` are the Rust types of `params`, in order.
+pub(crate) fn params_json(params: &[Param], types: &[&Type]) -> String {
+    let mut out = Vec::new();
+    for (param, ty) in params.iter().zip(types) {
+        let entry = match param {
+            Param::Python {
+                name,
+                optional,
+                kind,
+                ..
+            } => {
+                let kind = match kind {
+                    Kind::PositionalOnly => "posonly",
+                    Kind::Positional => "pos",
+                    Kind::KeywordOnly => "kwonly",
+                };
+                crate::stubs::json_object(&[
+                    ("name", crate::stubs::json_str(name)),
+                    ("kind", crate::stubs::json_str(kind)),
+                    (
+                        "ty",
+                        crate::stubs::json_str(&crate::stubs::py_type(
+                            ty,
+                            crate::stubs::Position::Param,
+                        )),
+                    ),
+                    ("default", optional.to_string()),
+                ])
+            }
+            Param::VarArgs { name, .. } => crate::stubs::json_object(&[
+                ("name", crate::stubs::json_str(name)),
+                ("kind", crate::stubs::json_str("args")),
+                ("ty", crate::stubs::json_str("typing.Any")),
+                ("default", "false".to_owned()),
+            ]),
+            Param::KwArgs { name, .. } => crate::stubs::json_object(&[
+                ("name", crate::stubs::json_str(name)),
+                ("kind", crate::stubs::json_str("kwargs")),
+                ("ty", crate::stubs::json_str("typing.Any")),
+                ("default", "false".to_owned()),
+            ]),
+            _ => continue,
+        };
+        out.push(entry);
+    }
+    format!("[{}]", out.join(","))
+}
+
+/// The Rust types of a signature's inputs, in order (receivers included,
+/// as `Self`), to pair with its classified [`Param`]s.
+pub(crate) fn input_types(sig: &syn::Signature) -> Vec<&Type> {
+    sig.inputs
+        .iter()
+        .map(|input| match input {
+            syn::FnArg::Typed(t) => &*t.ty,
+            syn::FnArg::Receiver(r) => &*r.ty,
+        })
+        .collect()
+}
+
+/// The description of one callable (a function or a method).
+pub(crate) fn callable_json(
+    role: &str,
+    name: &str,
+    sig: &syn::Signature,
+    params: &[Param],
+    doc: Option<&str>,
+    text_signature: Option<String>,
+) -> String {
+    crate::stubs::json_object(&[
+        ("k", crate::stubs::json_str(role)),
+        ("name", crate::stubs::json_str(name)),
+        ("params", params_json(params, &input_types(sig))),
+        (
+            "ret",
+            crate::stubs::json_str(&crate::stubs::return_type(&sig.output)),
+        ),
+        ("doc", crate::stubs::json_opt(doc)),
+        (
+            "text_sig",
+            crate::stubs::json_opt(text_signature.as_deref()),
+        ),
+    ])
+}
+
 /// A function or method exposed with one of the four calling conventions.
 pub(crate) struct Callable<'a> {
     /// The type the trait impl is written for.
@@ -1098,6 +1185,17 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
     let doc_expr = doc_option(doc, rust_name.span(), &mut errors);
     errors.finish()?;
     let c_name = c_name.expect("checked above");
+    let stub = callable_json(
+        "fn",
+        &py_name,
+        &func.sig,
+        &params,
+        docstring(&func.attrs).as_deref(),
+        options
+            .text_signature
+            .as_ref()
+            .map(|_| chosen_text_signature(&options, &params, None)),
+    ) + "\n";
 
     let callable = Callable {
         entry: quote!(#rust_name),
@@ -1131,6 +1229,7 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
             #ENTRY_SAFETY
             unsafe impl ::__hpy::impl_::PyMethod for #rust_name {
                 const DEF: ::__hpy::impl_::HPyDef = #def;
+                const STUB: &'static str = #stub;
             }
         };
     };

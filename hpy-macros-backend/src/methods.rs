@@ -385,6 +385,10 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     // one, else `#[new]`).
     let mut text_sig: Option<String> = None;
     let mut class_level = ClassLevel::default();
+    let stub_items: Vec<String> = roles
+        .iter()
+        .filter_map(|(f, role)| method_item_json(f, role, has_init))
+        .collect();
     for (index, (f, role)) in roles.iter().enumerate() {
         check_signature(&f.sig, &mut errors);
         let entry = format_ident!("__HpyEntry{}_{}", index, f.sig.ident.unraw());
@@ -456,7 +460,8 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
             .iter()
             .any(|(_, r)| matches!(r, Role::Slot(slot, _, _) if slot == "HPy_tp_hash")),
     };
-    let expansion = methods_impl(&imp, &self_ty, out, class_level, text_sig, flags);
+    let stub = methods_json(&self_ty_name(&self_ty), &stub_items);
+    let expansion = methods_impl(&imp, &self_ty, out, class_level, text_sig, flags, &stub);
     Ok(with_crate_path(expansion, krate.as_ref()))
 }
 
@@ -477,6 +482,7 @@ fn methods_impl(
     class_level: ClassLevel,
     text_sig: Option<String>,
     flags: TableFlags,
+    stub: &str,
 ) -> TokenStream {
     let Generated {
         mut items,
@@ -544,9 +550,123 @@ fn methods_impl(
                 fn items() -> &'static ::__hpy::impl_::class::ClassItems {
                     &__HPY_METHOD_ITEMS
                 }
+
+                const STUB: &'static str = #stub;
             }
         };
     }
+}
+
+/// The description of one item of an `#[hpy_methods]` block, or `None`
+/// for items Python sees no name for (`__buffer__`). Classifies the
+/// parameters again with the options of the item's role (errors are the
+/// generators' to report).
+pub(crate) fn method_item_json(
+    f: &syn::ImplItemFn,
+    role: &crate::methods::Role,
+    has_init: bool,
+) -> Option<String> {
+    use crate::class_level::Level;
+    use crate::method::{
+        choose_convention, classify_classmethod_params, classify_params, classify_params_with,
+    };
+    use syn::ext::IdentExt;
+    let mut scratch = crate::utils::Errors::default();
+    let rust_name = f.sig.ident.unraw().to_string();
+    let doc = crate::utils::docstring(&f.attrs);
+    let name_of = |options: &crate::attributes::MethodOptions| {
+        options
+            .name
+            .as_ref()
+            .map_or_else(|| rust_name.clone(), syn::LitStr::value)
+    };
+    let text_sig = |options: &crate::attributes::MethodOptions| {
+        options.text_signature.as_ref().map(syn::LitStr::value)
+    };
+    let line = match role {
+        Role::Method(options) => {
+            let mut params =
+                classify_params_with(&f.sig, true, options.signature.as_ref(), &mut scratch);
+            choose_convention(options, &mut params, &mut scratch);
+            crate::method::callable_json(
+                "method",
+                &name_of(options),
+                &f.sig,
+                &params,
+                doc.as_deref(),
+                text_sig(options),
+            )
+        }
+        Role::ClassLevel(level, options) => {
+            let spec = options.signature.as_ref();
+            let mut params = match level {
+                Level::Static => classify_params_with(&f.sig, false, spec, &mut scratch),
+                Level::Class => classify_classmethod_params(&f.sig, spec, &mut scratch)?,
+            };
+            choose_convention(options, &mut params, &mut scratch);
+            let kind = match level {
+                Level::Static => "staticmethod",
+                Level::Class => "classmethod",
+            };
+            crate::method::callable_json(
+                kind,
+                &name_of(options),
+                &f.sig,
+                &params,
+                doc.as_deref(),
+                text_sig(options),
+            )
+        }
+        Role::New(spec) => {
+            let mut sig = f.sig.clone();
+            if let Some(syn::FnArg::Receiver(_)) = sig.inputs.first() {
+                sig.inputs = sig.inputs.into_iter().skip(1).collect();
+            }
+            let params = classify_params_with(&sig, false, spec.as_ref(), &mut scratch);
+            let kind = if has_init { "new_for_init" } else { "new" };
+            crate::method::callable_json(kind, "__new__", &sig, &params, doc.as_deref(), None)
+        }
+        Role::Init(spec) => {
+            let params = classify_params_with(&f.sig, true, spec.as_ref(), &mut scratch);
+            crate::method::callable_json("init", "__init__", &f.sig, &params, doc.as_deref(), None)
+        }
+        Role::ClassAttr => {
+            crate::method::callable_json("classattr", &rust_name, &f.sig, &[], doc.as_deref(), None)
+        }
+        Role::Getter(name) => {
+            crate::method::callable_json("getter", name, &f.sig, &[], doc.as_deref(), None)
+        }
+        Role::Setter(name) => {
+            let params = classify_params(&f.sig, true, &mut scratch);
+            crate::method::callable_json("setter", name, &f.sig, &params, doc.as_deref(), None)
+        }
+        Role::Slot(slot, _, _) => {
+            let params = classify_params(&f.sig, true, &mut scratch);
+            let mut line = crate::method::callable_json(
+                "slot",
+                &rust_name,
+                &f.sig,
+                &params,
+                doc.as_deref(),
+                None,
+            );
+            line.pop();
+            line.push_str(&format!(",\"slot\":{}}}", crate::stubs::json_str(slot)));
+            line
+        }
+        Role::Buffer => return None,
+    };
+    Some(line)
+}
+
+/// The JSON line of an `#[hpy_methods]` block: the class (its Rust name)
+/// and its items.
+pub(crate) fn methods_json(rust_class: &str, items: &[String]) -> String {
+    crate::stubs::json_object(&[
+        ("k", crate::stubs::json_str("methods")),
+        ("rust", crate::stubs::json_str(rust_class)),
+        ("items", format!("[{}]", items.join(","))),
+    ]) + "\n"
 }
 
 /// The method of `roles` named `name` (its Rust name, raw prefix dropped).

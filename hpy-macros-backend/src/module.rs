@@ -10,6 +10,8 @@
 //!     exceptions: [MyError],         // create_exception! types
 //!     constants: [ANSWER, NAME = "pof"], // a Rust const, or `NAME = expr`
 //!     exec: init,                    // fn(Context, &Handle) -> HPyResult<()>
+//!     attributes: [strength: Strength], // what `exec` adds, with its Rust
+//!                                    // type (for the type stub only)
 //!     subinterpreters: false,        // default true: loads into isolated
 //!                                    // subinterpreters (PEP 684)
 //!     crate: my_sdk::hpy,            // where hpy is (default: ::hpy)
@@ -36,6 +38,9 @@ struct ModuleInput {
     globals: Vec<Path>,
     exceptions: Vec<Path>,
     constants: Vec<Constant>,
+    /// `attributes: [name: Type, ...]`: the attributes the `exec` hook
+    /// sets, declared for the module's type stub.
+    attributes: Vec<(Ident, syn::Type)>,
     exec: Option<Path>,
     /// `subinterpreters: bool`: whether the CPython ABI's module declares
     /// `Py_MOD_PER_INTERPRETER_GIL_SUPPORTED` (default) or "not supported".
@@ -56,6 +61,7 @@ impl Parse for ModuleInput {
             globals: Vec::new(),
             exceptions: Vec::new(),
             constants: Vec::new(),
+            attributes: Vec::new(),
             exec: None,
             subinterpreters: None,
             krate: None,
@@ -86,6 +92,14 @@ impl Parse for ModuleInput {
                     let list = Punctuated::<Constant, Token![,]>::parse_terminated(&content)?;
                     module.constants.extend(list);
                 }
+                "attributes" => {
+                    let content;
+                    syn::bracketed!(content in input);
+                    let list = Punctuated::<AttributeDecl, Token![,]>::parse_terminated(&content)?;
+                    module
+                        .attributes
+                        .extend(list.into_iter().map(|a| (a.name, a.ty)));
+                }
                 "methods" | "types" | "globals" | "exceptions" => {
                     let content;
                     syn::bracketed!(content in input);
@@ -101,7 +115,7 @@ impl Parse for ModuleInput {
                     module.errors.push(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, constants, exec, subinterpreters, crate",
+                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, constants, attributes, exec, subinterpreters, crate",
                             crate::diag::did_you_mean(
                                 &Path::from(key.clone()),
                                 crate::options::MODULE,
@@ -129,6 +143,23 @@ impl Parse for ModuleInput {
             input.parse::<Token![,]>()?;
         }
         Ok(module)
+    }
+}
+
+/// One entry of `attributes: [...]`: `name: Type`.
+struct AttributeDecl {
+    name: Ident,
+    ty: syn::Type,
+}
+
+impl Parse for AttributeDecl {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let name = input.call(Ident::parse_any)?;
+        input.parse::<Token![:]>()?;
+        Ok(AttributeDecl {
+            name,
+            ty: input.parse()?,
+        })
     }
 }
 
@@ -169,13 +200,13 @@ impl Parse for Constant {
     }
 }
 
-/// The module's name (`name:`, else the crate's) and its docstring
-/// expression (`doc:` or `///`).
+/// The module's name (`name:`, else the crate's), its docstring
+/// expression (`doc:` or `///`) and the docstring's text.
 fn name_and_doc(
     module: &ModuleInput,
     crate_name: Option<String>,
     errors: &mut Errors,
-) -> (Ident, TokenStream) {
+) -> (Ident, TokenStream, Option<String>) {
     let name = match (&module.name, crate_name) {
         (Some(n), _) => n.clone(),
         (None, Some(c)) => Ident::new(&c, Span::call_site()),
@@ -199,6 +230,7 @@ fn name_and_doc(
         (None, Some(text)) => Some((text, Span::call_site())),
         (None, None) => None,
     };
+    let doc_string = doc_text.as_ref().map(|(text, _)| text.clone());
     let doc_expr = match doc_text {
         Some((text, span)) => match c_string_literal(&text, span) {
             Some(lit) => quote!(::core::option::Option::Some(#lit)),
@@ -212,7 +244,7 @@ fn name_and_doc(
         },
         None => quote!(::core::option::Option::None),
     };
-    (name, doc_expr)
+    (name, doc_expr, doc_string)
 }
 
 /// The exec slot (`__HPY_EXEC_DEF`), which always runs: it registers the
@@ -320,6 +352,95 @@ fn global_list(module: &ModuleInput, global_ptrs: &[TokenStream]) -> (TokenStrea
     )
 }
 
+/// The pieces of the module's type-stub description: its own line, then
+/// each function's, class's (and its methods block's), exception's and
+/// constant's (`hpy::impl_::stubs`).
+fn stub_parts(module: &ModuleInput, module_name: &str, doc: Option<&str>) -> Vec<TokenStream> {
+    use crate::stubs::{json_object, json_opt, json_str};
+    let raw = |text: String| quote!(::__hpy::impl_::stubs::StubPart::Raw(#text));
+    let mut parts = vec![raw(json_object(&[
+        ("k", json_str("module")),
+        ("name", json_str(module_name)),
+        ("doc", json_opt(doc)),
+    ]) + "\n")];
+    for method in &module.methods {
+        parts.push(quote!(::__hpy::impl_::stubs::StubPart::Raw(
+            <#method as ::__hpy::impl_::PyMethod>::STUB
+        )));
+    }
+    for ty in &module.types {
+        parts.push(quote!(::__hpy::impl_::stubs::StubPart::Raw(
+            <#ty as ::__hpy::HPyClass>::STUB
+        )));
+        // Whether instances are laid out differently from the base's
+        // (PEP 800's disjoint bases).
+        let layout = "{\"k\":\"layout\",\"disjoint\":true}\n";
+        parts.push(quote!(::__hpy::impl_::stubs::StubPart::Raw(
+            if ::__hpy::impl_::class::data_size::<#ty>() != 0 { #layout } else { "" }
+        )));
+        parts.push(quote!(::__hpy::impl_::stubs::StubPart::Raw({
+            #[allow(unused_imports)]
+            use ::__hpy::impl_::class::NoMethodItems as _;
+            ::__hpy::impl_::class::MethodsProbe::<#ty>::STUB
+        })));
+    }
+    for i in 0..module.exceptions.len() {
+        // Through the entry (`exec_items`), the one place naming
+        // `ExceptionDef`: a wrong entry gives one error.
+        let e = quote!(__HPY_EXCEPTIONS[#i].stub);
+        parts.extend([
+            raw("{\"k\":\"exception\",\"qualname\":".into()),
+            quote!(::__hpy::impl_::stubs::StubPart::Str(#e.0)),
+            raw(",\"base\":".into()),
+            quote!(::__hpy::impl_::stubs::StubPart::Str(#e.1)),
+            raw(",\"doc\":".into()),
+            quote!(::__hpy::impl_::stubs::StubPart::OptStr(#e.2)),
+            raw(",\"attrs\":".into()),
+            quote!(::__hpy::impl_::stubs::StubPart::StrList(#e.3)),
+            raw("}\n".into()),
+        ]);
+    }
+    for c in &module.constants {
+        let ty = syn::parse2::<syn::Expr>(c.value.clone())
+            .ok()
+            .and_then(|e| literal_type(&e));
+        parts.push(raw(json_object(&[
+            ("k", json_str("constant")),
+            ("name", json_str(&c.name.unraw().to_string())),
+            ("ty", json_opt(ty)),
+        ]) + "\n"));
+    }
+    for (name, ty) in &module.attributes {
+        parts.push(raw(json_object(&[
+            ("k", json_str("constant")),
+            ("name", json_str(&name.unraw().to_string())),
+            (
+                "ty",
+                json_str(&crate::stubs::py_type(ty, crate::stubs::Position::Return)),
+            ),
+        ]) + "\n"));
+    }
+    parts
+}
+
+/// The Python type of a literal constant's value.
+fn literal_type(expr: &syn::Expr) -> Option<&'static str> {
+    match expr {
+        syn::Expr::Lit(l) => Some(match &l.lit {
+            syn::Lit::Str(_) => "str",
+            syn::Lit::ByteStr(_) => "bytes",
+            syn::Lit::Int(_) => "int",
+            syn::Lit::Float(_) => "float",
+            syn::Lit::Bool(_) => "bool",
+            _ => return None,
+        }),
+        syn::Expr::Unary(u) => literal_type(&u.expr),
+        syn::Expr::Group(g) => literal_type(&g.expr),
+        syn::Expr::Paren(p) => literal_type(&p.expr),
+        _ => None,
+    }
+}
+
 /// Expands `hpy_module! { ... }`. `crate_name` is the default module name
 /// (the compiling crate's name, from `CARGO_CRATE_NAME`).
 pub fn expand_hpy_module(
@@ -329,7 +450,7 @@ pub fn expand_hpy_module(
     let mut module: ModuleInput = syn::parse2(input)?;
     let mut errors = std::mem::take(&mut module.errors);
 
-    let (name, doc_expr) = name_and_doc(&module, crate_name, &mut errors);
+    let (name, doc_expr, doc_text) = name_and_doc(&module, crate_name, &mut errors);
     errors.finish()?;
 
     let mut defines: Vec<TokenStream> = Vec::new();
@@ -357,6 +478,7 @@ pub fn expand_hpy_module(
     let minor = format_ident!("get_required_hpy_minor_version_{}", name);
     let subinterpreters = format_ident!("HPyRsSubinterpreters_{}", name);
 
+    let stub_parts = stub_parts(&module, &module_name, doc_text.as_deref());
     let module_def_safety = crate::utils::safety(
         "the defines are the methods' (`PyMethod`) and the exec slot's (`ModExec`) \
          definitions, the globals live statics",
@@ -374,6 +496,8 @@ pub fn expand_hpy_module(
             #module_def_safety
             static __HPY_MODULE_DEF: ::__hpy::impl_::StaticModuleDef =
                 unsafe { ::__hpy::impl_::StaticModuleDef::new(#doc_expr, &__HPY_DEFINES, &__HPY_GLOBALS) };
+
+            ::__hpy::impl_::export_stubs!(&[#(#stub_parts),*]);
 
             ::__hpy::impl_::export_module! {
                 name: #module_name,

@@ -64,6 +64,7 @@ pub const MODULE: &[&str] = &[
     "types",
     "globals",
     "exceptions",
+    "attributes",
     "constants",
     "exec",
     "subinterpreters",

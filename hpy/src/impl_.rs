@@ -18,9 +18,10 @@ pub use crate::runtime::{
     MethArgs, MethNoArgs, MethO, ModExec, Parsed, PyMethod, StaticDef, StaticModuleDef,
     SDK_GLOBALS,
 };
-pub use crate::runtime::{buffer, class, derive, dunders, slots};
+pub use crate::runtime::{buffer, class, derive, dunders, slots, stubs};
 
 pub use crate::__hpy_export_module as export_module;
+pub use crate::__hpy_export_stubs as export_stubs;
 pub use crate::err::exception::{
     add_exceptions, exception_type, exception_with_attributes, ExceptionDef, ExceptionEntry,
     ListedInModule,

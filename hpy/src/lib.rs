@@ -453,6 +453,7 @@ pub use hpy_macros::hpy_methods;
 ///     globals: [],          // optional: the `Global`s the module uses
 ///     constants: [VERSION, NAME = "mymod"], // optional: module attributes
 ///     exec: init,           // optional
+///     attributes: [],       // optional: what `exec` adds, for the type stub
 ///     subinterpreters: true, // optional: the default
 ///     crate: hpy,           // optional: the path of hpy (see `hpy_method`)
 /// }
@@ -469,6 +470,7 @@ pub use hpy_macros::hpy_methods;
 /// | `globals:` | the [`Global`]s the module's code uses (HPy must know each) |
 /// | `constants:` | module attributes (below) |
 /// | `exec:` | a function run when the module is executed, after the above |
+/// | `attributes:` | the attributes `exec` sets, `name: RustType` (e.g. `[strength: Strength, VERSION: &str]`): only declared for the type stub `cargo hpy` writes; nothing is set |
 /// | `subinterpreters:` | `true` (default): the module loads into isolated subinterpreters with their own GIL (PEP 684, CPython 3.12+; its `Global`s, classes and exceptions are per interpreter; built with `--universal`, through hpy_rs_universal too, which keeps them per interpreter); `false`: importing it into one is an `ImportError` |
 /// | `crate:` | the path of hpy (see [`hpy_method`]) |
 ///
@@ -478,6 +480,11 @@ pub use hpy_macros::hpy_methods;
 ///
 /// One extension binary defines one module; its name must match the
 /// library's file name (cargo-hpy takes both from the crate's `[lib] name`).
+///
+/// The module also describes its functions, classes, exceptions and
+/// constants in the binary (a `hpy_rs_stubs` section, never read at run
+/// time), from which `cargo hpy build`, `wheel` and `develop` write its
+/// type stub (`NAME.pyi`, and `py.typed` in a package).
 pub use hpy_macros::hpy_module;
 
 /// The code blocks of the README, compiled and run as doctests.

@@ -136,6 +136,7 @@ EXTENSIONS = {
                                   debug_probe=_closed_handles_probe(lambda m: m.correct(1, "probe"))),
     "kiwisolver": Extension("examples/kiwisolver/Cargo.toml",
                             debug_probe=_closed_handles_probe(lambda m: m.Variable("probe") + 1)),
+    "pofpackage": Extension("examples/pofpackage/Cargo.toml", submodule="foo"),
     "xxhash": Extension("examples/xxhash/Cargo.toml", submodule="_xxhash",
                         debug_probe=_closed_handles_probe(lambda m: m.xxh32_intdigest(b"probe"))),
 }
@@ -458,7 +459,9 @@ def _built_files(st, name, expected):
     """Every file a build put into the output directory for ``name``: the
     expected ones, and for a package all of its directory (not caches)."""
     if not EXTENSIONS[name].submodule:
-        return expected
+        # With the type stub cargo-hpy wrote next to the module.
+        stub = st.out_dir / f"{name}.pyi"
+        return expected + ([stub] if stub.exists() else [])
     package = st.out_dir / name
     return sorted(p for p in package.rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".copying"))

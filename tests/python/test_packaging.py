@@ -255,6 +255,8 @@ def test_universal_wheel_is_valid(wheels):
         assert sorted(names) == sorted([
             "pofpackage/__init__.py", "pofpackage/greeting.py",
             "pofpackage/foo.hpy0.so", "pofpackage/foo.py",
+            # The type stub, read from the universal binary (no Python).
+            "pofpackage/foo.pyi", "pofpackage/py.typed",
             "pofpackage-0.1.0.dist-info/METADATA", "pofpackage-0.1.0.dist-info/WHEEL",
             "pofpackage-0.1.0.dist-info/RECORD", "pofpackage-0.1.0.dist-info/entry_points.txt",
         ])
@@ -316,6 +318,10 @@ def test_cpython_wheel_is_tagged_for_this_python(wheels):
     with zipfile.ZipFile(wheel) as z:
         assert extension in z.namelist()
         assert "pofpackage/foo.py" not in z.namelist()
+        stub = z.read("pofpackage/foo.pyi").decode()
+        assert stub.startswith("# Written by cargo-hpy"), stub
+        assert "\ndef hello() -> str:" in stub, stub
+        assert z.read("pofpackage/py.typed") == b""
         metadata = z.read("pofpackage-0.1.0.dist-info/METADATA").decode()
         # No host: only the `test` extra's requirement.
         assert [line for line in metadata.splitlines() if line.startswith("Requires-Dist")] \
@@ -411,6 +417,19 @@ def test_cpython_wheel_refused_by_pypy(wheels, pypy_venv):
     proc = run([pypy_venv, "-m", "pip", "install", wheels["pofpackage", "cpython"]], ok=False)
     assert proc.returncode != 0
     assert "is not a supported wheel on this platform" in proc.stderr
+
+
+@version_independent
+def test_a_top_level_modules_wheel_carries_its_stub_twice(wheels):
+    # pof.pyi next to the module (editors, pyright), and the stub-only
+    # package pof-stubs (PEP 561), which is where mypy reads an installed
+    # single-file module's stub.
+    with zipfile.ZipFile(wheels["pof", "universal"]) as z:
+        stub = z.read("pof.pyi")
+        assert z.read("pof-stubs/__init__.pyi") == stub
+        assert "py.typed" not in "".join(z.namelist())
+    assert stub.startswith(b"# Written by cargo-hpy"), stub
+    assert b"\nclass Point:" in stub, stub
 
 
 def test_universal_module_without_a_host(wheels, tmp_path):

@@ -66,6 +66,12 @@ pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
         module
             .files
             .extend(copy_python_source(library, &out_dir, &module.files)?);
+        for stub in crate::project::stubs::write_stub_files(library, &out_dir)? {
+            // (A package's own `py.typed` was copied with its sources.)
+            if !module.files.contains(&stub) {
+                module.files.push(stub);
+            }
+        }
         for file in &module.files {
             eprintln!("cargo-hpy: wrote {}", file.display());
         }

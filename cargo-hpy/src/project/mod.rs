@@ -32,6 +32,7 @@
 
 pub mod cargo;
 pub mod compile;
+pub mod stubs;
 pub mod vendor;
 
 use std::collections::BTreeMap;

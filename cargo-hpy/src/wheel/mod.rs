@@ -87,6 +87,12 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     let project = project::load(package, &library.module_name)?;
 
     let library_bytes = read(&library.library)?;
+    let stub_files = crate::project::stubs::stub_files(
+        library,
+        &library_bytes,
+        &[],
+        crate::project::stubs::StubLayout::Wheel,
+    );
     let plain_tag = match &python {
         Some(python) => python::platform_tag(&python.platform),
         None => host_platform_tag(platform),
@@ -139,6 +145,12 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
         }
     }
     files.extend(extension_files);
+    // The package's own `.pyi`/`py.typed` win over the generated ones.
+    let generated: Vec<_> = stub_files
+        .into_iter()
+        .filter(|(path, _, _)| !files.iter().any(|(p, _, _)| p == path))
+        .collect();
+    files.extend(generated);
 
     let mut meta = project.metadata.clone();
     let names_a_host = |r: &String| HOST_DISTRIBUTIONS.contains(&requirement_name(r).as_str());

@@ -104,4 +104,6 @@ hpy_module! {
         UnknownConstraint, UnknownEditVariable, UnsatisfiableConstraint,
     ],
     exec: init,
+    // What `init` adds (for the type stub).
+    attributes: [__kiwi_version__: &str, strength: Strength],
 }

@@ -162,4 +162,6 @@ hpy_module! {
     ],
     types: [Foo],
     exec: init,
+    // What `init` adds (for the type stub).
+    attributes: [HTFoo: hpy::Type<'_>],
 }

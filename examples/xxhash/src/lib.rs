@@ -505,4 +505,6 @@ hpy_module! {
         xxh3_128_digest, xxh3_128_intdigest, xxh3_128_hexdigest,
     ],
     exec: init,
+    // What `init` adds (for the type stub).
+    attributes: [XXHASH_VERSION: &str],
 }

@@ -55,6 +55,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Array\",\"name\":\"Array\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Array {
         fn into_hpy(
@@ -188,6 +189,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Array\",\"items\":[{\"k\":\"new\",\"name\":\"__new__\",\"params\":[{\"name\":\"n\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"{Array}\",\"doc\":null,\"text_sig\":null}]}\n";
     }
 };
 fn main() {}

@@ -67,6 +67,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Counter\",\"name\":\"Counter\",\"doc\":\"A counter.\",\"base\":null,\"metaclass\":null,\"members\":[{\"name\":\"value\",\"ty\":\"int\",\"readonly\":false,\"doc\":\"The current value.\"},{\"name\":\"increment\",\"ty\":\"int\",\"readonly\":true,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":true}\n";
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_value;
@@ -626,6 +627,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Counter\",\"items\":[{\"k\":\"new_for_init\",\"name\":\"__new__\",\"params\":[],\"ret\":\"{Counter}\",\"doc\":null,\"text_sig\":null},{\"k\":\"init\",\"name\":\"__init__\",\"params\":[{\"name\":\"start\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false},{\"name\":\"step\",\"kind\":\"pos\",\"ty\":\"int | None\",\"default\":true}],\"ret\":\"None\",\"doc\":null,\"text_sig\":null},{\"k\":\"classattr\",\"name\":\"limit\",\"params\":[],\"ret\":\"int\",\"doc\":\"`Counter.limit == 100`.\",\"text_sig\":null},{\"k\":\"getter\",\"name\":\"label\",\"params\":[],\"ret\":\"str\",\"doc\":null,\"text_sig\":null},{\"k\":\"setter\",\"name\":\"label\",\"params\":[{\"name\":\"value\",\"kind\":\"pos\",\"ty\":\"str\",\"default\":false}],\"ret\":\"None\",\"doc\":null,\"text_sig\":null},{\"k\":\"getter\",\"name\":\"doubled\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null},{\"k\":\"method\",\"name\":\"tick\",\"params\":[],\"ret\":\"int\",\"doc\":\"Advances by one step.\",\"text_sig\":null},{\"k\":\"method\",\"name\":\"peek\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null},{\"k\":\"method\",\"name\":\"same\",\"params\":[],\"ret\":\"typing.Any\",\"doc\":null,\"text_sig\":null},{\"k\":\"method\",\"name\":\"sum\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}]}\n";
     }
 };
 /// A counter that also counts its resets and holds a `Field`.
@@ -720,6 +722,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Resettable\",\"name\":\"Resettable\",\"doc\":\"A counter that also counts its resets and holds a `Field`.\",\"base\":\"{Counter}\",\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Resettable {
         fn into_hpy(
@@ -881,6 +884,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Resettable\",\"items\":[{\"k\":\"new\",\"name\":\"__new__\",\"params\":[],\"ret\":\"tuple[{Resettable}, {Counter}]\",\"doc\":null,\"text_sig\":null},{\"k\":\"method\",\"name\":\"reset\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}]}\n";
     }
 };
 /// A float carrying a tag.
@@ -938,6 +942,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::Some(<Self as ::core::default::Default>::default())
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Tagged\",\"name\":\"Tagged\",\"doc\":\"A float carrying a tag.\",\"base\":\"float\",\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Tagged {
         fn into_hpy(
@@ -1031,6 +1036,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Tagged\",\"items\":[{\"k\":\"getter\",\"name\":\"tag\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}]}\n";
     }
 };
 fn main() {}

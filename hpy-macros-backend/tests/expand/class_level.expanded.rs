@@ -64,6 +64,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Version\",\"name\":\"Version\",\"doc\":\"A version number, compared, hashed and printed through its traits.\",\"base\":null,\"metaclass\":null,\"members\":[{\"name\":\"major\",\"ty\":\"int\",\"readonly\":true,\"doc\":null},{\"name\":\"minor\",\"ty\":\"int\",\"readonly\":true,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[\"__eq__\",\"__ne__\",\"__lt__\",\"__le__\",\"__gt__\",\"__ge__\",\"__hash__\",\"__str__\"],\"subclass\":false}\n";
     }
     /// SAFETY: `frozen`: `FROZEN` is true, so no `RefMut` of the class compiles
     unsafe impl ::hpy::FrozenClass for Version {}
@@ -514,6 +515,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Version\",\"items\":[{\"k\":\"new\",\"name\":\"__new__\",\"params\":[{\"name\":\"major\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false},{\"name\":\"minor\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"{Version}\",\"doc\":null,\"text_sig\":null},{\"k\":\"staticmethod\",\"name\":\"latest\",\"params\":[],\"ret\":\"{Version}\",\"doc\":\"The newest format.\",\"text_sig\":null},{\"k\":\"staticmethod\",\"name\":\"add\",\"params\":[{\"name\":\"a\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false},{\"name\":\"b\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":true}],\"ret\":\"int\",\"doc\":\"Adds two numbers.\",\"text_sig\":null},{\"k\":\"classmethod\",\"name\":\"kind\",\"params\":[],\"ret\":\"str\",\"doc\":\"The name of the class it is called on.\",\"text_sig\":null},{\"k\":\"classmethod\",\"name\":\"parse\",\"params\":[{\"name\":\"text\",\"kind\":\"pos\",\"ty\":\"str\",\"default\":false}],\"ret\":\"{Self}\",\"doc\":\"Parses `MAJOR.MINOR`.\",\"text_sig\":null}]}\n";
     }
 };
 /// Equal by value, and no `#[hpy_methods]` block.
@@ -573,6 +575,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Point\",\"name\":\"Point\",\"doc\":\"Equal by value, and no `#[hpy_methods]` block.\",\"base\":null,\"metaclass\":null,\"members\":[{\"name\":\"x\",\"ty\":\"int\",\"readonly\":false,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[\"__eq__\",\"__ne__\"],\"subclass\":false}\n";
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_x;

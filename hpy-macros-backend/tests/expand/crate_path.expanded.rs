@@ -60,6 +60,7 @@ const _: () = {
         const DEF: crate::sdk::hpy::impl_::HPyDef = crate::sdk::hpy::impl_::meth_keywords::<
             double,
         >(c"double", ::core::option::Option::Some(c"double(x)\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"double\",\"params\":[{\"name\":\"x\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 /// A counter.
@@ -118,6 +119,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Counter\",\"name\":\"Counter\",\"doc\":\"A counter.\",\"base\":null,\"metaclass\":null,\"members\":[{\"name\":\"count\",\"ty\":\"int\",\"readonly\":false,\"doc\":null}],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     #[allow(non_camel_case_types)]
     struct __HpyMember_count;
@@ -432,6 +434,7 @@ const _: () = {
         fn items() -> &'static crate::sdk::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Counter\",\"items\":[{\"k\":\"new\",\"name\":\"__new__\",\"params\":[],\"ret\":\"{Self}\",\"doc\":null,\"text_sig\":null},{\"k\":\"method\",\"name\":\"bump\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null},{\"k\":\"slot\",\"name\":\"__len__\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_mp_length\"},{\"k\":\"method\",\"name\":\"same\",\"params\":[{\"name\":\"other\",\"kind\":\"pos\",\"ty\":\"object\",\"default\":false}],\"ret\":\"bool\",\"doc\":null,\"text_sig\":null}]}\n";
     }
 };
 const _: () = {
@@ -493,6 +496,19 @@ const _: () = {
             &__HPY_GLOBALS,
         )
     };
+    crate::sdk::hpy::impl_::export_stubs!(
+        & [crate
+        ::sdk::hpy::impl_::stubs::StubPart::Raw("{\"k\":\"module\",\"name\":\"crate_path\",\"doc\":null}\n"),
+        crate ::sdk::hpy::impl_::stubs::StubPart::Raw(< double as crate
+        ::sdk::hpy::impl_::PyMethod > ::STUB), crate
+        ::sdk::hpy::impl_::stubs::StubPart::Raw(< Counter as crate ::sdk::hpy::HPyClass >
+        ::STUB), crate ::sdk::hpy::impl_::stubs::StubPart::Raw(if crate
+        ::sdk::hpy::impl_::class::data_size:: < Counter > () != 0 {
+        "{\"k\":\"layout\",\"disjoint\":true}\n" } else { "" }), crate
+        ::sdk::hpy::impl_::stubs::StubPart::Raw({ #[allow(unused_imports)] use crate
+        ::sdk::hpy::impl_::class::NoMethodItems as _; crate
+        ::sdk::hpy::impl_::class::MethodsProbe:: < Counter > ::STUB })]
+    );
     crate::sdk::hpy::impl_::export_module! {
         name : "crate_path", def : __HPY_MODULE_DEF, per_interpreter_gil : true,
         cpython_init : PyInit_crate_path, universal_init : HPyInit_crate_path,

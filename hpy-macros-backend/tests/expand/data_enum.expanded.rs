@@ -68,6 +68,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Shape\",\"items\":[{\"k\":\"method\",\"name\":\"area\",\"params\":[],\"ret\":\"float\",\"doc\":null,\"text_sig\":null}]}\n";
     }
 };
 const _: () = {
@@ -114,6 +115,16 @@ const _: () = {
             &__HPY_GLOBALS,
         )
     };
+    ::hpy::impl_::export_stubs!(
+        &
+        [::hpy::impl_::stubs::StubPart::Raw("{\"k\":\"module\",\"name\":\"snapshot\",\"doc\":null}\n"),
+        ::hpy::impl_::stubs::StubPart::Raw(< Shape as ::hpy::HPyClass > ::STUB),
+        ::hpy::impl_::stubs::StubPart::Raw(if ::hpy::impl_::class::data_size:: < Shape >
+        () != 0 { "{\"k\":\"layout\",\"disjoint\":true}\n" } else { "" }),
+        ::hpy::impl_::stubs::StubPart::Raw({ #[allow(unused_imports)] use
+        ::hpy::impl_::class::NoMethodItems as _; ::hpy::impl_::class::MethodsProbe:: <
+        Shape > ::STUB })]
+    );
     ::hpy::impl_::export_module! {
         name : "snapshot", def : __HPY_MODULE_DEF, per_interpreter_gil : true,
         cpython_init : PyInit_snapshot, universal_init : HPyInit_snapshot,

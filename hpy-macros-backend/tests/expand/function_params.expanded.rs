@@ -72,6 +72,7 @@ const _: () = {
                 c"with_keywords(a, b=None)\n--\n\n`f(a, b=None)`, keywords allowed.",
             ),
         );
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"with_keywords\",\"params\":[{\"name\":\"a\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false},{\"name\":\"b\",\"kind\":\"pos\",\"ty\":\"str | None\",\"default\":true}],\"ret\":\"typing.Any\",\"doc\":\"`f(a, b=None)`, keywords allowed.\",\"text_sig\":null}\n";
     }
 };
 #[inline]
@@ -130,6 +131,7 @@ const _: () = {
             c"optional_only",
             ::core::option::Option::Some(c"optional_only(x=None)\n--\n\n"),
         );
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"optional_only\",\"params\":[{\"name\":\"x\",\"kind\":\"pos\",\"ty\":\"int | None\",\"default\":true}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 #[inline]
@@ -177,6 +179,7 @@ const _: () = {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_varargs::<
             count_args,
         >(c"count_args", ::core::option::Option::Some(c"count_args(*args)\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"count_args\",\"params\":[{\"name\":\"args\",\"kind\":\"args\",\"ty\":\"typing.Any\",\"default\":false}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 #[inline]
@@ -210,6 +213,7 @@ const _: () = {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             context_only,
         >(c"context_only", ::core::option::Option::Some(c"context_only()\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"context_only\",\"params\":[],\"ret\":\"typing.Any\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 #[inline]
@@ -261,6 +265,7 @@ const _: () = {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_o::<
             explicit_o,
         >(c"explicit_o", ::core::option::Option::Some(c"explicit_o(x, /)\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"explicit_o\",\"params\":[{\"name\":\"x\",\"kind\":\"posonly\",\"ty\":\"object\",\"default\":false}],\"ret\":\"bool\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 #[inline]
@@ -316,6 +321,7 @@ const _: () = {
             c"explicit_varargs",
             ::core::option::Option::Some(c"explicit_varargs(x, /)\n--\n\n"),
         );
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"explicit_varargs\",\"params\":[{\"name\":\"x\",\"kind\":\"posonly\",\"ty\":\"int\",\"default\":false}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 fn main() {}

@@ -35,6 +35,7 @@ const _: () = {
             c"do_nothing",
             ::core::option::Option::Some(c"do_nothing()\n--\n\nDoes nothing."),
         );
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"do_nothing\",\"params\":[],\"ret\":\"None\",\"doc\":\"Does nothing.\",\"text_sig\":null}\n";
     }
 };
 #[inline]
@@ -90,6 +91,7 @@ const _: () = {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             double,
         >(c"double", ::core::option::Option::Some(c"double(x)\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"double\",\"params\":[{\"name\":\"x\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 #[inline]
@@ -150,6 +152,7 @@ const _: () = {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             add,
         >(c"add", ::core::option::Option::Some(c"add(a, b)\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"add\",\"params\":[{\"name\":\"a\",\"kind\":\"pos\",\"ty\":\"float\",\"default\":false},{\"name\":\"b\",\"kind\":\"pos\",\"ty\":\"float\",\"default\":false}],\"ret\":\"float\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 #[inline]
@@ -205,6 +208,7 @@ const _: () = {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
             r#type,
         >(c"r#type", ::core::option::Option::Some(c"r#type(x)\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"r#type\",\"params\":[{\"name\":\"x\",\"kind\":\"pos\",\"ty\":\"object\",\"default\":false}],\"ret\":\"bool\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 fn main() {}

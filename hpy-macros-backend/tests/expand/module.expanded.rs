@@ -35,6 +35,7 @@ const _: () = {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             answer,
         >(c"answer", ::core::option::Option::Some(c"answer()\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"answer\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 mod nested {
@@ -91,6 +92,7 @@ mod nested {
             const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_keywords::<
                 echo,
             >(c"echo", ::core::option::Option::Some(c"echo(x)\n--\n\n"));
+            const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"echo\",\"params\":[{\"name\":\"x\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null}\n";
         }
     };
 }
@@ -138,6 +140,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Empty\",\"name\":\"Empty\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Empty {
         fn into_hpy(
@@ -187,6 +190,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Empty\",\"items\":[]}\n";
     }
 };
 static CACHE: Global = Global::new();
@@ -250,6 +254,18 @@ const _: () = {
             &__HPY_GLOBALS,
         )
     };
+    ::hpy::impl_::export_stubs!(
+        &
+        [::hpy::impl_::stubs::StubPart::Raw("{\"k\":\"module\",\"name\":\"snapshot\",\"doc\":\"The module's docstring.\"}\n"),
+        ::hpy::impl_::stubs::StubPart::Raw(< answer as ::hpy::impl_::PyMethod > ::STUB),
+        ::hpy::impl_::stubs::StubPart::Raw(< nested::echo as ::hpy::impl_::PyMethod >
+        ::STUB), ::hpy::impl_::stubs::StubPart::Raw(< Empty as ::hpy::HPyClass > ::STUB),
+        ::hpy::impl_::stubs::StubPart::Raw(if ::hpy::impl_::class::data_size:: < Empty >
+        () != 0 { "{\"k\":\"layout\",\"disjoint\":true}\n" } else { "" }),
+        ::hpy::impl_::stubs::StubPart::Raw({ #[allow(unused_imports)] use
+        ::hpy::impl_::class::NoMethodItems as _; ::hpy::impl_::class::MethodsProbe:: <
+        Empty > ::STUB })]
+    );
     ::hpy::impl_::export_module! {
         name : "snapshot", def : __HPY_MODULE_DEF, per_interpreter_gil : true,
         cpython_init : PyInit_snapshot, universal_init : HPyInit_snapshot,

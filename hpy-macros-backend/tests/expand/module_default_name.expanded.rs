@@ -32,6 +32,7 @@ const _: () = {
         const DEF: ::hpy::impl_::HPyDef = ::hpy::impl_::meth_noargs::<
             f,
         >(c"f", ::core::option::Option::Some(c"f()\n--\n\n"));
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"f\",\"params\":[],\"ret\":\"None\",\"doc\":null,\"text_sig\":null}\n";
     }
 };
 const _: () = {
@@ -76,6 +77,11 @@ const _: () = {
             &__HPY_GLOBALS,
         )
     };
+    ::hpy::impl_::export_stubs!(
+        &
+        [::hpy::impl_::stubs::StubPart::Raw("{\"k\":\"module\",\"name\":\"default_name\",\"doc\":\"Docstring as an entry.\"}\n"),
+        ::hpy::impl_::stubs::StubPart::Raw(< f as ::hpy::impl_::PyMethod > ::STUB)]
+    );
     ::hpy::impl_::export_module! {
         name : "default_name", def : __HPY_MODULE_DEF, per_interpreter_gil : true,
         cpython_init : PyInit_default_name, universal_init : HPyInit_default_name,

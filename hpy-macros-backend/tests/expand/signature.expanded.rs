@@ -100,6 +100,7 @@ const _: () = {
                 c"everything(a, b=2, /, c=\"x\", *args, d, e=None, **kw)\n--\n\nEvery kind of parameter.",
             ),
         );
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"everything\",\"params\":[{\"name\":\"a\",\"kind\":\"posonly\",\"ty\":\"int\",\"default\":false},{\"name\":\"b\",\"kind\":\"posonly\",\"ty\":\"int\",\"default\":true},{\"name\":\"c\",\"kind\":\"pos\",\"ty\":\"str\",\"default\":true},{\"name\":\"args\",\"kind\":\"args\",\"ty\":\"typing.Any\",\"default\":false},{\"name\":\"d\",\"kind\":\"kwonly\",\"ty\":\"bool\",\"default\":false},{\"name\":\"e\",\"kind\":\"kwonly\",\"ty\":\"float | None\",\"default\":true},{\"name\":\"kw\",\"kind\":\"kwargs\",\"ty\":\"typing.Any\",\"default\":false}],\"ret\":\"int\",\"doc\":\"Every kind of parameter.\",\"text_sig\":null}\n";
     }
 };
 /// Plain keywords with a default: the simple parser.
@@ -167,6 +168,7 @@ const _: () = {
                 c"plain(x, y=0)\n--\n\nPlain keywords with a default: the simple parser.",
             ),
         );
+        const STUB: &'static str = "{\"k\":\"fn\",\"name\":\"plain\",\"params\":[{\"name\":\"x\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false},{\"name\":\"y\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":true}],\"ret\":\"int\",\"doc\":\"Plain keywords with a default: the simple parser.\",\"text_sig\":null}\n";
     }
 };
 struct Point {
@@ -222,6 +224,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Point\",\"name\":\"Point\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Point {
         fn into_hpy(
@@ -413,6 +416,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Point\",\"items\":[{\"k\":\"new\",\"name\":\"__new__\",\"params\":[{\"name\":\"x\",\"kind\":\"pos\",\"ty\":\"float\",\"default\":true},{\"name\":\"check\",\"kind\":\"kwonly\",\"ty\":\"bool\",\"default\":true}],\"ret\":\"{Point}\",\"doc\":null,\"text_sig\":null},{\"k\":\"method\",\"name\":\"scaled\",\"params\":[{\"name\":\"factor\",\"kind\":\"posonly\",\"ty\":\"float\",\"default\":false},{\"name\":\"options\",\"kind\":\"kwargs\",\"ty\":\"typing.Any\",\"default\":false}],\"ret\":\"float\",\"doc\":\"Scaled.\",\"text_sig\":null}]}\n";
     }
 };
 fn main() {}

@@ -57,6 +57,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Num\",\"name\":\"Num\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Num {
         fn into_hpy(
@@ -845,6 +846,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Num\",\"items\":[{\"k\":\"new\",\"name\":\"__new__\",\"params\":[{\"name\":\"v\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"{Num}\",\"doc\":null,\"text_sig\":null},{\"k\":\"slot\",\"name\":\"__add__\",\"params\":[{\"name\":\"other\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"{Num}\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_nb_add\"},{\"k\":\"slot\",\"name\":\"__radd__\",\"params\":[{\"name\":\"other\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"{Num}\",\"doc\":null,\"text_sig\":null,\"slot\":\"\"},{\"k\":\"slot\",\"name\":\"__rsub__\",\"params\":[{\"name\":\"other\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"\"},{\"k\":\"slot\",\"name\":\"__pow__\",\"params\":[{\"name\":\"exp\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false},{\"name\":\"modulo\",\"kind\":\"pos\",\"ty\":\"int | None\",\"default\":true}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_nb_power\"},{\"k\":\"slot\",\"name\":\"__iadd__\",\"params\":[{\"name\":\"other\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"None\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_nb_inplace_add\"},{\"k\":\"slot\",\"name\":\"__neg__\",\"params\":[],\"ret\":\"{Num}\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_nb_negative\"},{\"k\":\"slot\",\"name\":\"__bool__\",\"params\":[],\"ret\":\"bool\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_nb_bool\"},{\"k\":\"slot\",\"name\":\"__index__\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_nb_index\"},{\"k\":\"slot\",\"name\":\"__hash__\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_tp_hash\"},{\"k\":\"slot\",\"name\":\"__richcmp__\",\"params\":[{\"name\":\"other\",\"kind\":\"pos\",\"ty\":\"{Num}\",\"default\":false},{\"name\":\"op\",\"kind\":\"pos\",\"ty\":\"{RichCompareOp}\",\"default\":false}],\"ret\":\"bool\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_tp_richcompare\"},{\"k\":\"slot\",\"name\":\"__repr__\",\"params\":[],\"ret\":\"str\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_tp_repr\"},{\"k\":\"slot\",\"name\":\"__call__\",\"params\":[{\"name\":\"k\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false},{\"name\":\"offset\",\"kind\":\"pos\",\"ty\":\"int | None\",\"default\":true}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_tp_call\"},{\"k\":\"slot\",\"name\":\"__del__\",\"params\":[],\"ret\":\"None\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_tp_finalize\"}]}\n";
     }
 };
 struct Seq {
@@ -901,6 +903,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Seq\",\"name\":\"Seq\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Seq {
         fn into_hpy(
@@ -1228,6 +1231,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Seq\",\"items\":[{\"k\":\"new\",\"name\":\"__new__\",\"params\":[],\"ret\":\"{Seq}\",\"doc\":null,\"text_sig\":null},{\"k\":\"slot\",\"name\":\"length\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_sq_length\"},{\"k\":\"slot\",\"name\":\"item\",\"params\":[{\"name\":\"i\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_sq_item\"},{\"k\":\"slot\",\"name\":\"assign\",\"params\":[{\"name\":\"i\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false},{\"name\":\"value\",\"kind\":\"pos\",\"ty\":\"int | None\",\"default\":true}],\"ret\":\"None\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_sq_ass_item\"},{\"k\":\"slot\",\"name\":\"concat\",\"params\":[{\"name\":\"other\",\"kind\":\"pos\",\"ty\":\"{Seq}\",\"default\":false}],\"ret\":\"{Seq}\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_sq_concat\"},{\"k\":\"slot\",\"name\":\"repeat\",\"params\":[{\"name\":\"n\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"{Seq}\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_sq_repeat\"}]}\n";
     }
 };
 struct Map {
@@ -1284,6 +1288,7 @@ const _: () = {
         fn default_value() -> ::core::option::Option<Self> {
             ::core::option::Option::None
         }
+        const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Map\",\"name\":\"Map\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Map {
         fn into_hpy(
@@ -1672,6 +1677,7 @@ const _: () = {
         fn items() -> &'static ::hpy::impl_::class::ClassItems {
             &__HPY_METHOD_ITEMS
         }
+        const STUB: &'static str = "{\"k\":\"methods\",\"rust\":\"Map\",\"items\":[{\"k\":\"new\",\"name\":\"__new__\",\"params\":[],\"ret\":\"{Map}\",\"doc\":null,\"text_sig\":null},{\"k\":\"slot\",\"name\":\"__len__\",\"params\":[],\"ret\":\"int\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_mp_length\"},{\"k\":\"slot\",\"name\":\"__getitem__\",\"params\":[{\"name\":\"key\",\"kind\":\"pos\",\"ty\":\"str\",\"default\":false}],\"ret\":\"int | None\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_mp_subscript\"},{\"k\":\"slot\",\"name\":\"__setitem__\",\"params\":[{\"name\":\"key\",\"kind\":\"pos\",\"ty\":\"str\",\"default\":false},{\"name\":\"value\",\"kind\":\"pos\",\"ty\":\"int\",\"default\":false}],\"ret\":\"None\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_mp_ass_subscript\"},{\"k\":\"slot\",\"name\":\"__delitem__\",\"params\":[{\"name\":\"key\",\"kind\":\"pos\",\"ty\":\"str\",\"default\":false}],\"ret\":\"None\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_mp_ass_subscript\"},{\"k\":\"slot\",\"name\":\"__contains__\",\"params\":[{\"name\":\"key\",\"kind\":\"pos\",\"ty\":\"str\",\"default\":false}],\"ret\":\"bool\",\"doc\":null,\"text_sig\":null,\"slot\":\"HPy_sq_contains\"}]}\n";
     }
 };
 fn main() {}

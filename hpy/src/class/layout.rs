@@ -89,6 +89,11 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     const VARIANT_GLOBALS: &'static [*mut hpy_sys::HPyGlobal] = &[];
 
+    /// The class's type-stub description (a JSON line; see
+    /// `impl_::stubs`), which `hpy_module!` puts into the binary.
+    #[doc(hidden)]
+    const STUB: &'static str = "";
+
     /// Where the type object of an instance holding `value` is kept: the
     /// class's own ([`type_slot`](Self::type_slot)), or for an enum with
     /// data, its variant class's.

@@ -353,6 +353,9 @@ pub trait ExceptionDef: ExceptionClass {
     const ATTRIBUTES: &'static [&'static str];
     /// The base class.
     type Base: ExceptionClass;
+    /// The base class's name as written in `create_exception!` (for the
+    /// module's type stub).
+    const BASE_NAME: &'static str = "Exception";
 }
 
 /// Implemented by [`hpy_module!`](crate::hpy_module) for every type in its
@@ -483,6 +486,15 @@ pub struct ExceptionEntry {
     /// Where the class is kept (listed in the module's globals).
     pub global: &'static Global,
     add: for<'ctx> fn(Context<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
+    /// `E::QUALNAME`, `E::BASE_NAME`, `E::DOC`, `E::ATTRIBUTES`, for the
+    /// module's type stub (through the entry, so that a wrong entry
+    /// still gives one error).
+    pub stub: (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static [&'static str],
+    ),
 }
 
 impl ExceptionEntry {
@@ -492,6 +504,7 @@ impl ExceptionEntry {
         ExceptionEntry {
             global: E::GLOBAL,
             add: add_exception::<E>,
+            stub: (E::QUALNAME, E::BASE_NAME, E::DOC, E::ATTRIBUTES),
         }
     }
 }
@@ -643,6 +656,7 @@ macro_rules! create_exception {
                     $crate::__hpy_optional_doc!($($doc)?);
                 const ATTRIBUTES: &'static [&'static str] = &[$(::core::stringify!($attr)),*];
                 type Base = $base;
+                const BASE_NAME: &'static str = ::core::stringify!($base);
             }
 
             impl $crate::ExceptionClass for $name {

@@ -49,6 +49,9 @@ pub struct Args<'a, 'ctx> {
 pub unsafe trait PyMethod {
     /// The definition (a plain value: statics are made by `hpy_module!`).
     const DEF: HPyDef;
+    /// The function's type-stub description (one JSON line, see
+    /// [`stubs`](crate::impl_::stubs)).
+    const STUB: &'static str = "";
 }
 
 impl<'a, 'ctx: 'a> Args<'a, 'ctx> {

@@ -15,6 +15,7 @@ mod extract;
 mod module;
 pub(crate) mod result;
 pub mod slots;
+pub mod stubs;
 pub(crate) mod trampoline;
 
 // What the files here name as `super::abi`.

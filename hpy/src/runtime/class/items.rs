@@ -97,6 +97,9 @@ pub unsafe trait ClassMethods: HPyClass {
 pub unsafe trait MethodItems: HPyClass {
     /// The block's table.
     fn items() -> &'static ClassItems;
+
+    /// The block's type-stub description (a JSON line; see `impl_::stubs`).
+    const STUB: &'static str = "";
 }
 
 /// Finds a class's [`MethodItems`] table, if it has one:
@@ -108,6 +111,8 @@ pub struct MethodsProbe<T>(PhantomData<T>);
 pub trait NoMethodItems {
     /// No `#[hpy_methods]` block.
     const ITEMS: fn() -> &'static ClassItems = empty_items;
+    /// No description.
+    const STUB: &'static str = "";
 }
 
 impl<T> NoMethodItems for MethodsProbe<T> {}
@@ -115,6 +120,8 @@ impl<T> NoMethodItems for MethodsProbe<T> {}
 impl<T: MethodItems> MethodsProbe<T> {
     /// The block's table.
     pub const ITEMS: fn() -> &'static ClassItems = T::items;
+    /// The block's type-stub description.
+    pub const STUB: &'static str = <T as MethodItems>::STUB;
 }
 
 fn empty_items() -> &'static ClassItems {
