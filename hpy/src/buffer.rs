@@ -328,16 +328,20 @@ impl<'a> Buffer<'a> {
     /// ```
     #[inline(always)]
     pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        match self.frozen() {
-            Some(bytes) => f(bytes),
-            None => self.with_copy(f),
+        if self.export.is_none() {
+            // A `bytes`: one test on the inlined path.
+            return f(self.in_place());
         }
+        self.with_export(f)
     }
 
-    /// [`with_bytes`](Buffer::with_bytes) of lent memory: `f` on a copy,
-    /// out of line.
+    /// [`with_bytes`](Buffer::with_bytes) of a copy the host made, or of
+    /// lent memory (then `f` gets a copy), out of line.
     #[inline(never)]
-    fn with_copy<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+    fn with_export<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        if let Some(bytes) = self.frozen() {
+            return f(bytes);
+        }
         if self.len > STACK_COPY {
             return f(&self.to_vec());
         }
@@ -404,9 +408,9 @@ impl<'a> Buffer<'a> {
     fn in_place(&self) -> &[u8] {
         // SAFETY: `data` points to `len` bytes kept alive and in place by
         // the argument's object or by `export` for as long as `self`,
-        // non-null and aligned even when empty; `frozen`, the one caller,
-        // calls this only for a `bytes` (immutable) or the buffer's own
-        // copy, which nothing writes while `self` lives.
+        // non-null and aligned even when empty; `frozen` and `with_bytes`
+        // call this only for a `bytes` (immutable, `export` is `None`) or
+        // the buffer's own copy, which nothing writes while `self` lives.
         unsafe { core::slice::from_raw_parts(self.data.as_ptr(), self.len) }
     }
 }
