@@ -28,7 +28,7 @@
 //! (`memoryview(ba).toreadonly()`) says nothing about who else can write
 //! the memory behind it; and some writers take no lock this thread holds:
 //! another interpreter with its own GIL that was handed a `memoryview` of
-//! it (CPython 3.13+), another process sharing an `mmap` or a
+//! it (seen on CPython 3.14), another process sharing an `mmap` or a
 //! `multiprocessing.shared_memory` block. So [`Buffer::frozen`] gives a
 //! `&[u8]` only for a `bytes` or a copy; lent memory is read as
 //! [`ReadOnlyCell`]s ([`Buffer::as_cells`], each read done once, when
