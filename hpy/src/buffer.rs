@@ -1,6 +1,6 @@
 //! [`Buffer`]: the bytes of any object that exports the buffer protocol
 //! (`bytes`, `bytearray`, `memoryview`, `array.array`, `mmap`, …), borrowed
-//! for the call.
+//! for the call; and [`ReadOnlyCell`], what lent memory is read through.
 //!
 //! HPy 0.9 lets a type *export* a buffer (`bf_getbuffer`, see
 //! `runtime/buffer.rs`) but has no `PyObject_GetBuffer` to *consume* one.
@@ -9,19 +9,36 @@
 //! | object | CPython ABI | universal, hpy_rs_universal | universal, other hosts |
 //! |---|---|---|---|
 //! | `bytes` | borrowed | borrowed | borrowed |
-//! | anything else with a C-contiguous buffer | borrowed (`PyObject_GetBuffer`) | borrowed (the host's `get_buffer`) | copied (`memoryview(obj).tobytes()`) |
+//! | anything else with a C-contiguous buffer | lent (`PyObject_GetBuffer`) | lent (the host's `get_buffer`) | copied (`memoryview(obj).tobytes()`) |
 //!
 //! ("hpy_rs_universal" is its plain mode; its debug and trace modes copy,
 //! as the other hosts do.) A buffer that is not C-contiguous (a strided
 //! `memoryview`, …) is refused with `BufferError`, on every host, as
 //! CPython refuses it to a C extension asking for plain bytes
 //! (`PyBUF_SIMPLE`).
+//!
+//! # Who can write lent memory
+//!
+//! A `&[u8]` promises that nobody writes the bytes while it lives, and the
+//! compiler relies on it (a byte read before a call is reused after it).
+//! Only two kinds of bytes keep that promise whatever Python code does: a
+//! `bytes` object's (immutable) and a copy the buffer owns. Lent memory
+//! does not: Python code the function calls can write a `bytearray`
+//! (`ba[0] = 99`) while its export is held; a read-only *view*
+//! (`memoryview(ba).toreadonly()`) says nothing about who else can write
+//! the memory behind it; and some writers take no lock this thread holds:
+//! another interpreter with its own GIL that was handed a `memoryview` of
+//! it (seen on CPython 3.14), another process sharing an `mmap` or a
+//! `multiprocessing.shared_memory` block. So [`Buffer::frozen`] gives a
+//! `&[u8]` only for a `bytes` or a copy; lent memory is read as
+//! [`ReadOnlyCell`]s ([`Buffer::as_cells`], each read done once, when
+//! asked) or copied out ([`Buffer::with_bytes`], [`Buffer::to_vec`],
+//! [`Buffer::copy_to_slice`]). docs/soundness.md has the reasoning.
 
-use core::cell::Cell;
+use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_int;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
-use core::ops::Deref;
 use core::ptr::NonNull;
 
 use hpy_sys::{HPyContext, HPy_buffer};
@@ -33,11 +50,25 @@ use crate::{Bytes, FromHPy, HPyErr, HPyResult, Handle};
 /// it came from: a parameter type of [`hpy_method`](crate::hpy_method)
 /// functions, or made with [`Buffer::get`].
 ///
-/// It dereferences to `[u8]`: the raw bytes of the export, whatever its item
-/// type (an `array.array('i', …)` gives 4 bytes per item). While it lives
-/// the exporter keeps the memory in place (a `bytearray` refuses to resize
-/// with `BufferError`); dropping it releases the export. It cannot outlive
-/// the call, nor cross threads: it holds the call's context.
+/// The contents are the raw bytes of the export, whatever its item type
+/// (an `array.array('i', …)` gives 4 bytes per item). While the buffer
+/// lives the exporter keeps the memory in place (a `bytearray` refuses to
+/// resize with `BufferError`), but unless it is a `bytes` others may still
+/// *write* it (see the module docs); dropping the buffer releases the
+/// export. It cannot outlive the call, nor cross threads: it holds the
+/// call's context.
+///
+/// Reading it:
+/// - [`with_bytes`](Buffer::with_bytes): a `&[u8]` for a closure, the
+///   bytes in place where nobody can change them (a `bytes`, a copy the
+///   host made), else a copy made for the call. The common case, and free
+///   for a `bytes`.
+/// - [`frozen`](Buffer::frozen): the `&[u8]` in place, only where nobody
+///   can change it.
+/// - [`as_cells`](Buffer::as_cells): any buffer in place, as cells that
+///   each read the memory as it is at that moment.
+/// - [`to_vec`](Buffer::to_vec), [`copy_to_slice`](Buffer::copy_to_slice):
+///   a copy.
 ///
 /// ```
 /// use hpy::{hpy_method, Buffer};
@@ -45,25 +76,18 @@ use crate::{Bytes, FromHPy, HPyErr, HPyResult, Handle};
 /// /// The sum of the bytes of any bytes-like object.
 /// #[hpy_method]
 /// fn byte_sum(data: Buffer<'_>) -> u64 {
-///     data.iter().map(|&b| u64::from(b)).sum()
+///     data.with_bytes(|bytes| bytes.iter().map(|&b| u64::from(b)).sum())
 /// }
 /// ```
-///
-/// Reading with the GIL released: the memory of a *writable* export (a
-/// `bytearray`, a writable `mmap`) may be written by another thread as soon
-/// as the GIL is free, so [`frozen`](Buffer::frozen) gives the bytes for
-/// [`Context::allow_threads`](crate::Context::allow_threads) only when no
-/// one can write them meanwhile (a read-only export, or a copy). The slice
-/// that [`Deref`] gives is for use with the GIL held.
 pub struct Buffer<'a> {
     data: NonNull<u8>,
     len: usize,
-    /// `None`: the argument's object itself holds the bytes (an exact
-    /// `bytes`, immutable). Boxed, so that the common case is three words
-    /// that move in registers: a `Py_buffer` is 80 bytes, and a `Buffer`
-    /// holding one inline was copied whole each time an argument parser
-    /// moved it (CPython 3.14, `xxh64_intdigest` at 16 B: 105 instructions
-    /// in the entry, 64 with the export boxed).
+    /// `None`: the argument's object itself holds the bytes (a `bytes`,
+    /// immutable). Boxed, so that the common case is three words that move
+    /// in registers: a `Py_buffer` is 80 bytes, and a `Buffer` holding one
+    /// inline was copied whole each time an argument parser moved it
+    /// (CPython 3.14, `xxh64_intdigest` at 16 B: 105 instructions in the
+    /// entry, 64 with the export boxed).
     export: Option<Box<Export>>,
     _borrow: PhantomData<&'a [u8]>,
 }
@@ -72,14 +96,65 @@ pub struct Buffer<'a> {
 /// itself does not.
 enum Export {
     /// An export of the host's `PyObject_GetBuffer`, released on drop
-    /// through the context that made it. Moved after the call filled it: no
+    /// through the context that made it: memory the exporter lends, which
+    /// others may write meanwhile. Moved after the call filled it: no
     /// exporter keeps the view's address (CPython's `PyBuffer_Release`
     /// reads the fields and hands the exporter the address it is given
     /// then).
     View(HPy_buffer, *mut HPyContext),
-    /// A copy (hosts that cannot lend the memory).
+    /// A copy (hosts that cannot lend the memory): bytes nobody else sees.
     Copy(#[allow(dead_code)] Vec<u8>), // read through `data`
 }
+
+/// One element of memory that others may write while it is read: what
+/// [`Buffer::as_cells`] is made of.
+///
+/// Where a `&u8` promises that the byte does not change while it lives, a
+/// `&ReadOnlyCell<u8>` promises only that it is there to read: each
+/// [`get`](ReadOnlyCell::get) reads the memory once, at that moment (a
+/// volatile read), so a byte that Python code wrote in between is seen,
+/// and the compiler neither reuses an earlier read nor reads twice for one
+/// `get`. Nothing writes through it, and it is not `Sync`: a slice of cells
+/// cannot go to another thread or into
+/// [`Context::allow_threads`](crate::Context::allow_threads). Code that
+/// wants a `&[u8]` gets a copy ([`Buffer::with_bytes`]).
+///
+/// ```
+/// use hpy::{hpy_method, Buffer, HPyResult, Handle};
+///
+/// /// The first byte, before and after calling `f` (which may change it).
+/// #[hpy_method]
+/// fn first_around(data: Buffer<'_>, f: &Handle<'_>) -> HPyResult<(u8, u8)> {
+///     let cells = data.as_cells();
+///     let before = cells.first().map_or(0, |c| c.get());
+///     f.call0()?;
+///     Ok((before, cells.first().map_or(0, |c| c.get())))
+/// }
+/// ```
+#[repr(transparent)]
+pub struct ReadOnlyCell<T>(UnsafeCell<T>);
+
+impl<T: Copy> ReadOnlyCell<T> {
+    /// The value now: one volatile read of the memory.
+    #[inline(always)]
+    pub fn get(&self) -> T {
+        // SAFETY: the cell is memory that its buffer keeps alive and in
+        // place while this reference lives; the `UnsafeCell` tells the
+        // compiler that it may change behind a shared reference, and the
+        // volatile read happens once, here.
+        unsafe { self.0.get().read_volatile() }
+    }
+}
+
+impl<T: Copy + core::fmt::Debug> core::fmt::Debug for ReadOnlyCell<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("ReadOnlyCell").field(&self.get()).finish()
+    }
+}
+
+/// Up to this many bytes, [`Buffer::with_bytes`] copies lent memory to the
+/// stack rather than to the heap.
+const STACK_COPY: usize = 512;
 
 impl<'a> Buffer<'a> {
     /// The buffer of `obj` (the `bytes(memoryview(obj))` bytes, without
@@ -186,42 +261,157 @@ impl<'a> Buffer<'a> {
         })
     }
 
-    /// The bytes.
+    /// The number of bytes.
     #[inline(always)]
-    pub fn as_bytes(&self) -> &[u8] {
-        // SAFETY: `data` points to `len` bytes kept alive and in place by
-        // the argument's object or by `export` (the view or the copy) for
-        // as long as `self`; `data` is non-null and aligned for `u8` even
-        // when empty.
-        unsafe { core::slice::from_raw_parts(self.data.as_ptr(), self.len) }
+    pub fn len(&self) -> usize {
+        self.len
     }
 
-    /// Whether no one can write the bytes while this buffer lives: the
-    /// exporter said the export is read-only (`bytes`, a read-only
-    /// `memoryview` or `mmap`), or they are a copy.
+    /// Whether there are no bytes.
     #[inline(always)]
-    pub fn is_readonly(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bytes in place, if nobody can change them while this buffer
+    /// lives: a `bytes` object's (immutable), or a copy the host made (see
+    /// the module docs). `None` for memory the exporter lends (a
+    /// `bytearray`, a `memoryview`, an `mmap`, … on hosts that lend it),
+    /// *whatever the export's read-only flag says*: a read-only view of a
+    /// `bytearray` changes with the `bytearray`.
+    ///
+    /// The slice may be read with the GIL released
+    /// ([`Context::allow_threads`](crate::Context::allow_threads)).
+    #[inline(always)]
+    pub fn frozen(&self) -> Option<&[u8]> {
         match self.export.as_deref() {
-            None | Some(Export::Copy(_)) => true,
-            Some(Export::View(view, _)) => view.readonly != 0,
+            None | Some(Export::Copy(_)) => Some(self.in_place()),
+            Some(Export::View(..)) => None,
         }
     }
 
-    /// The bytes, if no one can write them while this buffer lives
-    /// ([`is_readonly`](Buffer::is_readonly)): the slice to read with the
-    /// GIL released (in [`Context::allow_threads`](crate::Context::allow_threads)).
+    /// The bytes in place as cells, for any buffer (see [`ReadOnlyCell`]):
+    /// each read gives what the memory holds at that moment.
     #[inline(always)]
-    pub fn frozen(&self) -> Option<&[u8]> {
-        self.is_readonly().then(|| self.as_bytes())
+    pub fn as_cells(&self) -> &[ReadOnlyCell<u8>] {
+        // SAFETY: `data` points to `len` bytes kept alive and in place by
+        // the argument's object or by `export` for as long as `self`,
+        // non-null and aligned even when empty. `ReadOnlyCell<u8>` is a
+        // `u8` in an `UnsafeCell` (`repr(transparent)`), so the slice
+        // promises nothing about the bytes staying unchanged, and nothing
+        // writes through it.
+        unsafe { core::slice::from_raw_parts(self.data.as_ptr().cast(), self.len) }
     }
-}
 
-impl Deref for Buffer<'_> {
-    type Target = [u8];
-
+    /// Calls `f` with the bytes as a `&[u8]` that holds still whatever
+    /// Python code runs meanwhile: in place where nobody can change them
+    /// ([`frozen`](Buffer::frozen): a `bytes`, a copy the host made), else
+    /// a copy of the memory as it is now (on the stack up to 512 bytes,
+    /// else on the heap).
+    ///
+    /// The fast path for code that consumes a whole input (hashes,
+    /// parsers, codecs): a `bytes` argument costs no copy, another export
+    /// one `memcpy` (and a `malloc` above 512 bytes). `f` may run Python
+    /// code, and may read the slice with the GIL released:
+    ///
+    /// ```
+    /// use hpy::{hpy_method, Buffer, Context};
+    ///
+    /// /// The sum of the bytes, with the GIL released for long inputs.
+    /// #[hpy_method]
+    /// fn byte_sum(ctx: Context<'_>, data: Buffer<'_>) -> u64 {
+    ///     data.with_bytes(|bytes| {
+    ///         let sum = || bytes.iter().map(|&b| u64::from(b)).sum();
+    ///         if bytes.len() > 1 << 16 { ctx.allow_threads(sum) } else { sum() }
+    ///     })
+    /// }
+    /// ```
     #[inline(always)]
-    fn deref(&self) -> &[u8] {
-        self.as_bytes()
+    pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        if self.export.is_none() {
+            // A `bytes`: one test on the inlined path.
+            return f(self.in_place());
+        }
+        self.with_export(f)
+    }
+
+    /// [`with_bytes`](Buffer::with_bytes) of a copy the host made, or of
+    /// lent memory (then `f` gets a copy), out of line.
+    #[inline(never)]
+    fn with_export<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        if let Some(bytes) = self.frozen() {
+            return f(bytes);
+        }
+        if self.len > STACK_COPY {
+            return f(&self.to_vec());
+        }
+        let mut stack = MaybeUninit::<[u8; STACK_COPY]>::uninit();
+        let to = stack.as_mut_ptr().cast::<u8>();
+        // SAFETY: `len` bytes fit in `stack` (checked above), which is
+        // ours and apart from the buffer's memory; the copy initialises
+        // the `len` bytes the slice covers, and `stack` outlives the slice.
+        let copy = unsafe {
+            self.copy_from(to);
+            core::slice::from_raw_parts(to, self.len)
+        };
+        f(copy)
+    }
+
+    /// A copy of the bytes, as they are now.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut copy = Vec::<u8>::with_capacity(self.len);
+        // SAFETY: `copy` has room for `len` bytes, apart from the buffer's
+        // memory; `copy_from` initialises them before the length is set.
+        unsafe {
+            self.copy_from(copy.as_mut_ptr());
+            copy.set_len(self.len);
+        }
+        copy
+    }
+
+    /// Copies the bytes, as they are now, into `dest`.
+    ///
+    /// # Panics
+    /// If `dest` is not [`len`](Buffer::len) bytes long (as
+    /// `<[u8]>::copy_from_slice` panics).
+    pub fn copy_to_slice(&self, dest: &mut [u8]) {
+        assert!(
+            dest.len() == self.len,
+            "Buffer::copy_to_slice: the destination holds {} bytes, the buffer {}",
+            dest.len(),
+            self.len
+        );
+        // SAFETY: `dest` is `len` writable bytes, apart from the buffer's
+        // memory (a `&mut` excludes every other reference to it, and the
+        // buffer hands out no `&mut`).
+        unsafe { self.copy_from(dest.as_mut_ptr()) }
+    }
+
+    /// Copies the `len` bytes at `data` to `to` (a `memcpy`).
+    ///
+    /// # Safety
+    /// `to` is valid for writing `len` bytes and does not overlap the
+    /// buffer's memory.
+    #[inline(always)]
+    unsafe fn copy_from(&self, to: *mut u8) {
+        // SAFETY: `data` is readable for `len` bytes while `self` lives
+        // (see `as_cells`); `to` is writable for as many and apart (the
+        // caller's promise). Lent memory that another interpreter or
+        // process writes at this moment is copied as a C extension copies
+        // it: each byte is read once, and the copy holds still afterwards.
+        unsafe { core::ptr::copy_nonoverlapping(self.data.as_ptr(), to, self.len) }
+    }
+
+    /// The bytes as a slice: handed out only where nobody can write them
+    /// ([`frozen`](Buffer::frozen)).
+    #[inline(always)]
+    fn in_place(&self) -> &[u8] {
+        // SAFETY: `data` points to `len` bytes kept alive and in place by
+        // the argument's object or by `export` for as long as `self`,
+        // non-null and aligned even when empty; `frozen` and `with_bytes`
+        // call this only for a `bytes` (immutable, `export` is `None`) or
+        // the buffer's own copy, which nothing writes while `self` lives.
+        unsafe { core::slice::from_raw_parts(self.data.as_ptr(), self.len) }
     }
 }
 
@@ -279,7 +469,7 @@ impl core::fmt::Debug for Buffer<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Buffer")
             .field("len", &self.len)
-            .field("readonly", &self.is_readonly())
+            .field("frozen", &self.frozen().is_some())
             .finish()
     }
 }

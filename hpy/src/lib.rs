@@ -74,7 +74,7 @@ mod tracker;
 mod types;
 
 pub use args::VarArgs;
-pub use buffer::Buffer;
+pub use buffer::{Buffer, ReadOnlyCell};
 pub use builder::{ListBuilder, TupleBuilder};
 pub use class::{
     type_object, Field, FieldSlots, FrozenClass, HPyClass, ObjectStore, Ref, RefMut, Stored,

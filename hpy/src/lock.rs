@@ -50,14 +50,19 @@ const CONTENDED: u8 = 2;
 ///         Summer { total: Lock::new(0) }
 ///     }
 ///
-///     /// Adds the bytes of `data`, with the GIL released for long inputs
-///     /// that no one can write meanwhile.
+///     /// Adds the bytes of `data`, with the GIL released for long inputs.
+///     /// `with_bytes` hands over bytes that nobody can change meanwhile (a
+///     /// `bytes` in place, a `bytearray` copied), which is what makes
+///     /// reading them without the GIL sound.
 ///     fn update(&self, ctx: Context<'_>, data: Buffer<'_>) {
 ///         let sum = |bytes: &[u8]| bytes.iter().map(|&b| u64::from(b)).sum::<u64>();
-///         match data.frozen().filter(|bytes| bytes.len() > 65536) {
-///             Some(bytes) => ctx.allow_threads(|| *self.total.lock_detached() += sum(bytes)),
-///             None => *self.total.lock(ctx) += sum(&data),
-///         }
+///         data.with_bytes(|bytes| {
+///             if bytes.len() > 65536 {
+///                 ctx.allow_threads(|| *self.total.lock_detached() += sum(bytes));
+///             } else {
+///                 *self.total.lock(ctx) += sum(bytes);
+///             }
+///         });
 ///     }
 ///
 ///     fn total(&self, ctx: Context<'_>) -> u64 {

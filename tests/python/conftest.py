@@ -125,6 +125,7 @@ EXTENSIONS = {
     "hpyrs_reexport": Extension("tests/ext/hpyrs_reexport/Cargo.toml"),
     "hpyrs_shared": Extension("tests/ext/hpyrs_shared/Cargo.toml"),
     "hpyrs_features": Extension("tests/ext/hpyrs_features/Cargo.toml"),
+    "hpyrs_soundness": Extension("tests/ext/hpyrs_soundness/Cargo.toml"),
     "rpds": Extension("examples/rpds/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),

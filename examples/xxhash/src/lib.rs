@@ -15,9 +15,9 @@
 //!
 //! Threads: a hasher's state sits behind an [`hpy::Lock`] (the original's
 //! `PyMutex`), so one hasher shared by threads stays consistent; inputs
-//! longer than 64 KiB are hashed with the GIL released when nobody can
-//! write them meanwhile (read-only exports such as `bytes`), as the
-//! original releases it above that size.
+//! longer than 64 KiB are hashed with the GIL released, as the original
+//! releases it above that size: a `bytes` in place, any other buffer (which
+//! Python code could write meanwhile) from a copy.
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Buffer, Context, HPyErr, HPyResult, Lock,
@@ -79,20 +79,25 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for Seed {
     }
 }
 
-/// Runs `hash` over `data`, with the GIL released when the input is long
-/// and nobody can write it meanwhile.
+/// Runs `hash` over `data`, with the GIL released when the input is long,
+/// as the original does. `Buffer::with_bytes` hands over a slice that
+/// nobody can change meanwhile: a `bytes` in place (no copy: the one-shot
+/// functions cost what the original's do), anything else (a `bytearray`,
+/// a `memoryview`, …, which Python code or another interpreter may write)
+/// copied first.
 #[inline]
 fn hash_input<R: Send>(
     ctx: Context<'_>,
     data: &Buffer<'_>,
     hash: impl FnOnce(&[u8]) -> R + Send,
 ) -> R {
-    if data.len() > GIL_MINSIZE {
-        if let Some(frozen) = data.frozen() {
-            return ctx.allow_threads(|| hash(frozen));
+    data.with_bytes(|bytes| {
+        if bytes.len() > GIL_MINSIZE {
+            ctx.allow_threads(|| hash(bytes))
+        } else {
+            hash(bytes)
         }
-    }
-    hash(data)
+    })
 }
 
 /// The lowercase hex of `digest` as a Python `str`, written straight into
@@ -317,14 +322,14 @@ impl<A: Algorithm> Hasher<A> {
     }
 
     fn update(&self, ctx: Context<'_>, data: &Buffer<'_>) {
-        if data.len() > GIL_MINSIZE {
-            if let Some(frozen) = data.frozen() {
+        data.with_bytes(|bytes| {
+            if bytes.len() > GIL_MINSIZE {
                 // Waits for the lock without the GIL, as the original does.
-                ctx.allow_threads(|| self.state.lock_detached().update(frozen));
-                return;
+                ctx.allow_threads(|| self.state.lock_detached().update(bytes));
+            } else {
+                self.state.lock(ctx).update(bytes);
             }
-        }
-        self.state.lock(ctx).update(data);
+        });
     }
 
     fn int(&self, ctx: Context<'_>) -> A::Int {
