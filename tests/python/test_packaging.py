@@ -301,8 +301,11 @@ def test_host_wheel_is_a_cpython_extension_wheel(host_wheel):
         sources = [p.relative_to(python_dir).as_posix() for p in python_dir.rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts]
         assert "hpy_rs_universal_compat/hpy/universal.py" in sources
+        # Its type stubs (from hpy_module!), beside the module and as the
+        # stub-only package mypy finds for a top-level module.
+        stubs = ["hpy_rs_universal.pyi", "hpy_rs_universal-stubs/__init__.pyi"]
         assert sorted(z.namelist()) == sorted(
-            [extension, info + "METADATA", info + "WHEEL", info + "RECORD", *sources])
+            [extension, info + "METADATA", info + "WHEEL", info + "RECORD", *sources, *stubs])
         metadata = z.read(info + "METADATA").decode()
     assert metadata.startswith("Metadata-Version: 2.4\nName: hpy-rs-universal\nVersion: 0.1.0\n")
     assert "Requires-Python: >=3.11\n" in metadata
@@ -541,8 +544,8 @@ def test_stub_passes_on_the_modules_own_exceptions(pof_site, tmp_path):
 
 @pytest.mark.parametrize("version, message", [
     ("0.8.0", "ImportError: module pof needs HPy 0.9 or newer, but this interpreter's "
-              "hpy.universal is version 0.8.0: install hpy-rs's host wheel (from an hpy-rs "
-              "checkout: cargo hpy develop --release -p hpy-universal) or pip install "
+              "hpy.universal is version 0.8.0: pip install hpy-rs-universal (hpy-rs's host; "
+              "from a checkout: cargo hpy develop --release -p hpy-universal) or pip install "
               "'hpy>=0.9'"),
     ("0.9.0", "ImportError: could not load the HPy universal module pof from "),
 ])
