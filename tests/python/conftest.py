@@ -181,6 +181,15 @@ class State:
         self.abi = "cpython" if mode == "cpython" else "universal"
         target = _absolute(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
         self.target_dir = target
+        # Where cargo builds this session's extensions: CARGO_TARGET_DIR, or
+        # for universal binaries $HPY_RS_UNIVERSAL_TARGET_DIR when set
+        # (scripts/run-tests: one directory that every interpreter's
+        # universal runs share, apart from the CPython-ABI builds, so that
+        # PyPy's runs build there while `cargo test` holds the lock of the
+        # main target directory).
+        universal_dir = os.environ.get("HPY_RS_UNIVERSAL_TARGET_DIR")
+        self.build_dir = _absolute(universal_dir) if universal_dir and self.abi == "universal" \
+            else target
         self.out_dir = target / "hpy-tests" / self.abi
         if self.abi == "universal":
             # One binary for every interpreter, but a copy per interpreter:
@@ -502,7 +511,7 @@ def _build(st, name):
     expected = _expected_files(st, name)
     start = time.monotonic()
     # A universal build needs no Python; a CPython-ABI one is for HPY_PYTHON.
-    record = BuildRecord(st.abi, name, st.target_dir, st.hpy_python if st.abi == "cpython" else "")
+    record = BuildRecord(st.abi, name, st.build_dir, st.hpy_python if st.abi == "cpython" else "")
     if record.reuse(st.out_dir, expected):
         result = BuildResult(name, expected, time.monotonic() - start,
                              reused_from=record.files[0].parent)
@@ -518,7 +527,7 @@ def _build(st, name):
                "--out", str(st.out_dir)]
         if st.abi == "universal":
             cmd.append("--universal")
-        env = dict(os.environ)
+        env = dict(os.environ, CARGO_TARGET_DIR=str(st.build_dir))
         if st.hpy_python:
             env["HPY_PYTHON"] = st.hpy_python
         env.pop("HPY", None)
@@ -538,6 +547,45 @@ def _build(st, name):
     result = BuildResult(name, expected, time.monotonic() - start, error)
     st.builds[name] = result
     return result
+
+
+# ------------------------------------------------------------ light runs
+
+# The tests that cost most of a run's time (minutes in debug mode and on
+# PyPy) and test nothing that differs between hosts or CPython versions
+# beyond what the full runs see: with HPY_RS_LIGHT=1 they are skipped,
+# saying which runs have them. scripts/run-tests runs every test in each
+# CPython's cpython mode, in 3.11's and 3.14's debug mode through
+# hpy_rs_universal (the strictest) and on PyPy; its other runs (the
+# universal modes, hpy.universal's debug mode, 3.12, 3.13 and 3.15's debug
+# modes) are light.
+# Each entry: (file under tests/python, a part of the test's name or "" for
+# the whole file, why it is heavy).
+HEAVY = [
+    ("test_fuzz.py", "", "the fuzzer: thousands of calls in worker processes"),
+    ("upstream/xxhash/test_thread_safety.py", "",
+     "hashes hundreds of MiB from threads in subprocesses (each a copy in debug mode)"),
+    ("test_deep_frees.py", "test_deep_structure_frees", "frees structures 10^5-10^6 deep"),
+    ("test_conv_features.py", "_property", "Hypothesis properties of the optional conversions"),
+]
+LIGHT_REASON = ("heavy ({why}): HPY_RS_LIGHT=1, a light run; scripts/run-tests runs it in "
+                "every CPython's cpython mode, in CPython 3.11's and 3.14's debug mode through "
+                "hpy_rs_universal and in both PyPy runs (the fuzzer: on 3.11, 3.14 and PyPy)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("HPY_RS_LIGHT") != "1":
+        return
+    here = Path(__file__).resolve().parent
+    for item in items:
+        try:
+            rel = Path(item.path).resolve().relative_to(here).as_posix()
+        except ValueError:
+            continue
+        for path, part, why in HEAVY:
+            if rel == path and part in item.name:
+                item.add_marker(pytest.mark.skip(reason=LIGHT_REASON.format(why=why)))
+                break
 
 
 def pytest_collect_file(file_path, parent):
