@@ -556,9 +556,9 @@ def _build(st, name):
 # beyond what the full runs see: with HPY_RS_LIGHT=1 they are skipped,
 # saying which runs have them. scripts/run-tests runs every test in each
 # CPython's cpython mode, in 3.11's and 3.14's debug mode through
-# hpy_rs_universal (the strictest) and on PyPy; its other runs (the
-# universal modes, hpy.universal's debug mode, 3.12, 3.13 and 3.15's debug
-# modes) are light.
+# hpy_rs_universal (the strictest) and in PyPy's universal mode; its other
+# runs (the other universal modes, hpy.universal's debug mode, 3.12, 3.13
+# and 3.15's debug modes, PyPy's debug mode) are light.
 # Each entry: (file under tests/python, a part of the test's name or "" for
 # the whole file, why it is heavy).
 HEAVY = [
@@ -570,7 +570,7 @@ HEAVY = [
 ]
 LIGHT_REASON = ("heavy ({why}): HPY_RS_LIGHT=1, a light run; scripts/run-tests runs it in "
                 "every CPython's cpython mode, in CPython 3.11's and 3.14's debug mode through "
-                "hpy_rs_universal and in both PyPy runs (the fuzzer: on 3.11, 3.14 and PyPy)")
+                "hpy_rs_universal and in PyPy's universal mode (the fuzzer: on 3.11, 3.14 and PyPy)")
 
 
 def pytest_collection_modifyitems(config, items):
