@@ -165,6 +165,7 @@ def test_cpython_abi_and_universal_on_cpython(demo):
     site = next(venv.glob("lib/python3.*/site-packages"))
     # The universal install replaced the CPython-ABI one; the host came first.
     assert (site / "demo.hpy0.so").exists() and (site / "demo.py").exists()
+    assert not list(site.glob("demo.cpython-*.so")), "the CPython-ABI build was not replaced"
     assert list(site.glob("hpy_rs_universal*.so")), sorted(p.name for p in site.iterdir())
 
 
