@@ -45,7 +45,7 @@ def _only_once(hpy_mode):
                     "(HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
 
 
-def tested_blocks():
+def marked_blocks():
     """The marked shell blocks of the README, in order."""
     text = README.read_text()
     blocks = re.findall(re.escape(MARKER) + r"\n```sh\n(.*?)\n```", text, re.S)
@@ -124,7 +124,7 @@ def run_blocks(blocks, cwd, env):
 
 
 def test_the_path_is_there():
-    blocks = tested_blocks()
+    blocks = marked_blocks()
     assert len(blocks) == 3, "the README's path: CPython ABI, universal on CPython, PyPy"
     cpython, universal, pypy = blocks
     assert "cargo hpy new demo" in cpython and "cargo hpy develop" in cpython
@@ -153,7 +153,7 @@ def test_the_rust_version_is_the_workspaces():
 def demo(reader):
     """The CPython blocks, run in the reader's directory: the project."""
     where, env = reader
-    blocks = [b for b in tested_blocks() if "pypy3" not in b]
+    blocks = [b for b in marked_blocks() if "pypy3" not in b]
     output = run_blocks(blocks, where, env)
     return where / "demo", output
 
@@ -175,4 +175,4 @@ def test_pypy(demo, reader):
                     "the README's PyPy block is not run")
     project, _ = demo
     _, env = reader
-    run_blocks([b for b in tested_blocks() if "pypy3" in b], project, env)
+    run_blocks([b for b in marked_blocks() if "pypy3" in b], project, env)
