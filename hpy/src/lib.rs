@@ -2,8 +2,8 @@
 //!
 //! [HPy](https://hpyproject.org) is a C API for Python where objects are
 //! opaque handles, every call takes an explicit context, and one binary (the
-//! *Universal ABI*) loads on CPython, PyPy and GraalPy. This crate is its safe
-//! Rust face:
+//! *Universal ABI*) loads on CPython (through a host such as hpy-rs's
+//! `hpy_rs_universal`) and on PyPy. This crate is its safe Rust face:
 //!
 //! - [`Context<'ctx>`]: the context of the current call. `'ctx` is fresh and
 //!   invariant for every call, so nothing tied to it can outlive the call.

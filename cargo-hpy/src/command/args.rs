@@ -91,8 +91,8 @@ pub struct CommonOptions {
     /// Build with the release profile.
     #[arg(short = 'r', long, conflicts_with = "profile")]
     pub release: bool,
-    /// Build for the HPy universal ABI (one binary for CPython, PyPy and
-    /// GraalPy; enables `hpy/universal`).
+    /// Build for the HPy universal ABI (one binary for CPython and PyPy;
+    /// enables `hpy/universal`).
     #[arg(long)]
     pub universal: bool,
     /// Build for the CPython ABI even when pyproject.toml's `[tool.hpy-rs]`

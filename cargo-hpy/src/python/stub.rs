@@ -8,8 +8,8 @@
 //! The host is, on CPython, `hpy_rs_universal` (hpy-rs's own, the
 //! `hpy-universal` crate, distribution `hpy-rs-universal`, CPython 3.11-3.15)
 //! when it is installed, else `hpy.universal` from the `hpy` package (which
-//! has no wheels past CPython 3.11). Other interpreters (PyPy, GraalPy) have a
-//! built-in `hpy.universal`, which is the only one they can use. Without
+//! has no wheels past CPython 3.11). PyPy has a built-in `hpy.universal`,
+//! which is the only one it can use. Without
 //! either, the import fails with one `ImportError` line saying what to
 //! install.
 //!
@@ -56,7 +56,7 @@ const TEMPLATE: &str = r#"@MARKER@
 # sys.modules. The host is hpy_rs_universal (hpy-rs's host wheel, built
 # from hpy-rs with `cargo hpy develop --release -p hpy-universal`) when this
 # CPython has it, else hpy.universal (the hpy package on CPython;
-# built into PyPy and GraalPy). The HPY environment variable selects the
+# built into PyPy). The HPY environment variable selects the
 # HPy mode:
 #   HPY=universal | HPY=debug | HPY=trace     every HPy module
 #   HPY=@MODULE@:debug,other:trace            per module (a module not named: an error)

@@ -15,7 +15,7 @@
 //! was built with; a universal wheel is `py3-none-<platform>`, installable on
 //! any Python 3 of that platform, and requires hpy-rs's own host
 //! `hpy-rs-universal` on CPython only (`platform_python_implementation ==
-//! "CPython"`: PyPy and GraalPy bring their own `hpy.universal`), unless the
+//! "CPython"`: PyPy brings its own `hpy.universal`), unless the
 //! project already requires a host (`hpy` or `hpy-rs-universal`). A universal wheel is built without running
 //! Python at all. On Linux the platform tag is `manylinux_2_X_<arch>` when
 //! the extension qualifies (see [`crate::wheel::elf`]: only libraries every Linux

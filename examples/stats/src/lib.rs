@@ -19,7 +19,7 @@ hpy::create_exception!(
 );
 
 /// The arithmetic mean of an iterable of numbers.
-#[hpy_method(keywords)]
+#[hpy_method]
 fn mean(xs: Vec<f64>) -> HPyResult<f64> {
     if xs.is_empty() {
         return Err(StatsError::new_err("mean of an empty sequence"));
@@ -87,13 +87,13 @@ fn histogram(xs: Vec<f64>, bins: i64, range: Option<(f64, f64)>) -> HPyResult<Ve
 }
 
 /// The words of `text`: what lies between runs of whitespace.
-#[hpy_method(keywords)]
+#[hpy_method]
 fn tokenize(text: &str) -> Vec<&str> {
     text.split_whitespace().collect()
 }
 
 /// A dict from each word of `text` to how often it occurs, sorted by word.
-#[hpy_method(keywords)]
+#[hpy_method]
 fn count_words(text: &str) -> BTreeMap<&str, u64> {
     let mut counts = BTreeMap::new();
     for word in text.split_whitespace() {
@@ -104,7 +104,7 @@ fn count_words(text: &str) -> BTreeMap<&str, u64> {
 
 /// The Adler-32 checksum (as `zlib.adler32`) of any bytes-like object:
 /// bytes, bytearray, memoryview, array.array('B') …
-#[hpy_method(keywords)]
+#[hpy_method]
 fn checksum(data: Vec<u8>) -> u32 {
     let (mut a, mut b) = (1u32, 0u32);
     for byte in data {
@@ -116,7 +116,7 @@ fn checksum(data: Vec<u8>) -> u32 {
 
 /// `sum(i % 7 for i in range(n))`, computed without holding the GIL, so
 /// that other Python threads run meanwhile.
-#[hpy_method(keywords)]
+#[hpy_method]
 fn heavy_sum(ctx: Context<'_>, n: u64) -> u64 {
     ctx.allow_threads(|| (0..n).map(|i| i % 7).sum())
 }
@@ -160,7 +160,7 @@ impl Running {
     }
 
     /// A `Running` over the values of `xs` (any iterable).
-    #[classmethod(keywords)]
+    #[classmethod]
     fn from_list(_cls: &Handle<'_>, xs: Vec<f64>) -> Running {
         Running::new(Some(xs))
     }
@@ -172,7 +172,6 @@ impl Running {
     }
 
     /// Adds one value.
-    #[method(keywords)]
     fn push(&mut self, x: f64) {
         self.values.push(x);
         let delta = x - self.mean;
@@ -181,7 +180,6 @@ impl Running {
     }
 
     /// Adds every value of an iterable (a list, a generator …).
-    #[method(keywords)]
     fn extend(&mut self, xs: Vec<f64>) {
         xs.into_iter().for_each(|x| self.push(x));
     }

@@ -5,41 +5,8 @@
 //! typed parameters and return values of [`hpy_method`](crate::hpy_method)
 //! functions.
 //!
-//! | Rust | Python → Rust ([`FromHPy`]) | Rust → Python ([`IntoHPy`]) |
-//! |---|---|---|
-//! | `i8` … `i128`, `isize`, `u8` … `u128`, `usize` | `int` or anything with `__index__`; `OverflowError` if out of range | `int` |
-//! | `f32`, `f64` | `float`, or anything with `__float__`/`__index__` | `float` |
-//! | `bool` | exactly `True` or `False` | `bool` |
-//! | `char` | a `str` of length 1 | `str` |
-//! | `&str` (zero-copy), `String` | `str` | `str` |
-//! | `Vec<T>` | any iterable except `str` and `dict` (lists and tuples fastest; generators, sets, dict views … through `iter`/`next`) | `list` |
-//! | `&[T]` | — | `list` |
-//! | `[T; N]` | any sequence of exactly `N` items (`ValueError` otherwise) | `list` |
-//! | `(A, B, …)` up to 12 | a `tuple` of exactly that length | `tuple` |
-//! | `Vec<u8>` | `bytes`, `bytearray`, `memoryview` (copied; a memoryview's raw bytes), or any iterable of ints | `bytes` |
-//! | `[u8; N]` | `bytes` (copied), or any sequence of ints | `bytes` |
-//! | `&[u8]` (zero-copy) | `bytes` | `bytes` |
-//! | `HashMap<K, V>`, `BTreeMap<K, V>` | what `dict()` accepts: a `dict`, another mapping (with `keys()`), an iterable of pairs | `dict` |
-//! | `HashSet<T>`, `BTreeSet<T>` | `set`, `frozenset`, any iterable except `str` and `dict` | `set` |
-//! | [`FrozenSet<C>`] | what `C` accepts | `frozenset` |
-//! | `PathBuf`, `OsString` | `str`, `bytes` or `os.PathLike` (`os.fspath`), encoded as `os.fsencode` does (lone surrogates from `surrogateescape` become the original bytes) | `str`, decoded as `os.fsdecode` does |
-//! | `&Path`, `&OsStr` | — (take `PathBuf`/`OsString`) | `str` |
-//! | `Option<T>` | `None` or `T` | `None` or `T` |
-//! | `()` | — | `None` |
-//! | `Handle`, `&Handle`, `Borrowed` | any object | the object |
-//!
-//! Integer conversions accept any object with `__index__` (like CPython's own
-//! C functions) and raise `OverflowError` when the value does not fit the Rust
-//! type. HPy 0.9 has no 128-bit API: `i128`/`u128` values beyond 64 bits go
-//! through two 64-bit halves and Python's own shift and mask operators.
-//!
-//! Bytes: `Vec<u8>`, `&[u8]` and `[u8; N]` become `bytes`, not a list of ints
-//! (as in PyO3 since 0.23): byte buffers are what Rust code means by them.
-//! A list of small ints is still one `Vec<i64>` (or a
-//! [`ListBuilder`](crate::ListBuilder)) away.
-//!
-//! Items of containers are extracted from temporary handles, so a container
-//! can only hold owned values (`Vec<String>`, not `Vec<&str>`).
+//! Which types convert, and the rules for each, are in the
+//! [conversion guide](crate::conversion_guide) (`docs/conversions.md`).
 
 mod bytes;
 mod cow;
@@ -118,7 +85,8 @@ use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 ///
 /// `'a` is the borrow of the handle, so borrowed data such as `&'a str` can
 /// point into the Python object without copying for as long as the handle is
-/// borrowed.
+/// borrowed. The types that convert are listed in the
+/// [conversion guide](crate::conversion_guide).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no conversion from a Python object",
     label = "cannot be a parameter of a Python function",
@@ -146,7 +114,8 @@ pub trait FromHPy<'a, 'ctx>: Sized {
     }
 }
 
-/// Conversion from a Rust value to a new Python object.
+/// Conversion from a Rust value to a new Python object. The types that
+/// convert are listed in the [conversion guide](crate::conversion_guide).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no conversion to a Python object",
     label = "no `IntoHPy` conversion",

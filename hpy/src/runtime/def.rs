@@ -2,7 +2,7 @@
 //!
 //! Every definition has two entry points, as in C HPy:
 //! - `impl`, with HPy's calling convention (`HPyContext*`, `HPy`…): the one
-//!   PyPy and GraalPy call, and the one `hpy.universal` reaches on CPython;
+//!   PyPy calls, and the one `hpy.universal` reaches on CPython;
 //! - `cpy_trampoline`, with CPython's calling convention (`PyObject*`…),
 //!   which CPython itself calls. It hands `impl` to the ABI seam (`abi`):
 //!   in the CPython ABI that calls `impl` directly (inlined: each `impl` is
