@@ -528,3 +528,39 @@ pub mod conversion_guide {}
 /// PyO3's names mapped to hpy-rs's (`docs/coming-from-pyo3.md`).
 #[cfg_attr(any(doc, doctest), doc = include_str!("../guides/coming-from-pyo3.md"))]
 pub mod coming_from_pyo3 {}
+
+/// The chapters of the user guide (`docs/guide/`, an mdBook), one item per
+/// chapter, so that `cargo test --doc` compiles every Rust block of the
+/// book (and runs those without `no_run`). Linked into `hpy/guides/book/`
+/// like the guides above; tests/python/test_guide.py checks that this list
+/// and the book's `SUMMARY.md` name the same chapters, and runs the book's
+/// Python blocks.
+#[cfg(doctest)]
+pub mod user_guide {
+    macro_rules! chapters {
+        ($($name:ident = $file:literal),* $(,)?) => {
+            $(
+                #[doc = include_str!(concat!("../guides/book/", $file))]
+                pub struct $name;
+            )*
+        };
+    }
+
+    chapters! {
+        Introduction = "introduction.md",
+        GettingStarted = "getting-started.md",
+        Modules = "modules.md",
+        Functions = "functions.md",
+        Classes = "classes.md",
+        Conversions = "conversions.md",
+        Errors = "errors.md",
+        KeepingObjects = "keeping-objects.md",
+        Threads = "threads.md",
+        Debugging = "debugging.md",
+        Performance = "performance.md",
+        BuildingAndShipping = "building-and-shipping.md",
+        Faq = "faq.md",
+        ComingFromPyo3 = "coming-from-pyo3.md",
+        ComingFromCHpy = "coming-from-c-hpy.md",
+    }
+}
