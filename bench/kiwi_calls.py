@@ -1,6 +1,6 @@
 """kiwisolver's calls one at a time, in one process: what matplotlib's
-constrained layout asks of kiwisolver (BENCHMARKS.md, "Matplotlib's
-constrained layout in instructions"), per call.
+constrained layout asks of kiwisolver (docs/perf/real-workloads.md,
+"Matplotlib's constrained layout in instructions"), per call.
 
     PYTHON bench/kiwi_calls.py [N]            # ns per call, min of 5 rounds
     PYTHON bench/kiwi_calls.py --count         # kiwisolver's method calls in one

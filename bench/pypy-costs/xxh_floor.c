@@ -20,7 +20,7 @@
  *                    HPy_Close, then HPyBytes_Size and HPyBytes_AsString
  *                    (HPy 0.9 has no call that consumes a buffer).
  * Whatever the hashing adds, a binding cannot be faster than these; the
- * xxhash rows of BENCHMARKS.md compare them with the original (cpyext) and
+ * xxhash rows of docs/perf/xxhash.md compare them with the original (cpyext) and
  * the port in one process (bench/xxhash_pypy.py --floor). Built by
  * setup.py beside the other modules here. */
 #include <stdint.h>

@@ -4,8 +4,9 @@ exists, every `#anchor` names a heading, the README lists every example and
 CONTRIBUTING.md every script, and each line count written next to its
 `scripts/count-lines` command is what the command prints.
 
-The files: README.md, CONTRIBUTING.md, docs/*.md, examples/*/README.md and
-the README.md of every workspace crate. Pure Python and fast; it does not
+The files: README.md, CONTRIBUTING.md, ARCHITECTURE.md, BENCHMARKS.md,
+docs/*.md, docs/perf/*.md, examples/*/README.md and the README.md and
+DESIGN.md of every workspace crate. Pure Python and fast; it does not
 depend on the interpreter or the mode, so it runs once per CI, in CPython
 3.11's ``--hpy-mode=cpython`` run (the others skip it, saying so).
 """
@@ -37,9 +38,11 @@ def markdown_files():
     members = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
     files = [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
     files += sorted((ROOT / "docs").glob("*.md"))
+    files += sorted((ROOT / "docs" / "perf").glob("*.md"))
+    files += [p for p in (ROOT / "ARCHITECTURE.md", ROOT / "BENCHMARKS.md") if p.exists()]
     files += sorted((ROOT / "examples").glob("*/README.md"))
-    files += [ROOT / m / "README.md" for m in members
-              if not m.startswith("examples/") and (ROOT / m / "README.md").exists()]
+    files += [ROOT / m / name for m in members for name in ("README.md", "DESIGN.md")
+              if not m.startswith("examples/") and (ROOT / m / name).exists()]
     return files
 
 
