@@ -12,7 +12,7 @@ issue 36: `Point.__new__(default=1)` (keywords only, so no class)
 crashes PyPy inside the type's tp_new (HPy_New on the class handle PyPy
 passes); CPython raises "Point.__new__(): not enough arguments". hpy-rs
 classes raise CPython's TypeError there: on PyPy they have a `__new__` of
-hpy-rs's own in the type dict (docs/design-notes.md, "PyPy's tp_new
+hpy-rs's own in the type dict (hpy/DESIGN.md, "PyPy's tp_new
 without a class")."""
 
 import os

@@ -1,5 +1,5 @@
 //! Per-interpreter state of the host (PEP 684: isolated subinterpreters
-//! with their own GIL; docs/design-notes.md, "Subinterpreters through
+//! with their own GIL; hpy-universal/DESIGN.md, "Subinterpreters through
 //! hpy_rs_universal").
 //!
 //! A universal binary is loaded once per process, so its `HPyGlobal` cells

@@ -120,8 +120,8 @@ fn get_version() -> (String, String) {
     )
 }
 
-/// How many `HPyGlobal` cells of the loaded binaries hold a key (docs/
-/// design-notes.md, "Subinterpreters through hpy_rs_universal"): 0 while
+/// How many `HPyGlobal` cells of the loaded binaries hold a key
+/// (hpy-universal/DESIGN.md, "Subinterpreters through hpy_rs_universal"): 0 while
 /// no subinterpreter has loaded a module through the host, and again once
 /// the main interpreter has taken the keys back after the last such
 /// subinterpreter was finalized. For tests.
@@ -204,7 +204,7 @@ hpy_module! {
     /// hpy-rs's host for HPy 0.9 universal binaries on CPython 3.11-3.15.
     name: hpy_rs_universal,
     // Its globals and the modules it loads are per interpreter (`interp`,
-    // docs/design-notes.md, "Subinterpreters through hpy_rs_universal").
+    // hpy-universal/DESIGN.md, "Subinterpreters through hpy_rs_universal").
     subinterpreters: true,
     methods: [
         load,

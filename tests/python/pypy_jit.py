@@ -3,7 +3,7 @@
 the reproduction imports it too.
 
 PyPy's JIT keeps objects alive in two ways that no collection undoes
-(docs/design-notes.md, issue 36):
+(hpy/DESIGN.md, "The ports under hostile input"):
 
 - machine code keeps the objects a compiled loop read as constants until
   the loop is freed, which `pypyjit.releaseall()` allows (`release_code`);

@@ -118,7 +118,7 @@ def test_string_forms(hpyrs_api):
         assert hpyrs_api.string_forms(x) == (repr(x), str(x), ascii(x))
     assert hpyrs_api.to_bytes(memoryview(b"mv")) == b"mv"
     if IS_PYPY:
-        # PyPy's HPy_Bytes only takes __bytes__ and buffers (docs/design-notes.md)
+        # PyPy's HPy_Bytes only takes __bytes__ and buffers (hpy/DESIGN.md)
         with pytest.raises(TypeError):
             hpyrs_api.to_bytes([1, 2])
     else:

@@ -822,7 +822,7 @@ def test_class_attributes(hpyrs_classes):
 # ------------------------------------------------------------ hpy-sys's CPython runtime
 # CPython ABI only: hpy-sys marks the types it creates with bit 21 of
 # tp_flags and keeps their HPy data in a block that replaces the type's own
-# name buffer (see docs/design-notes.md). The universal ABI goes through
+# name buffer (see hpy-sys/DESIGN.md). The universal ABI goes through
 # hpy.universal's runtime instead.
 
 HPY_TYPE_FLAG = 1 << 21

@@ -82,7 +82,7 @@ def test_global_releases_the_replaced_object(hpyrs_conv):
     if IS_PYPY:
         # PyPy 7.3.19 keeps the replaced object alive (its HPyGlobal_Store
         # does not release the old value): a known quirk, see
-        # docs/design-notes.md.
+        # hpy/DESIGN.md (N3).
         assert hpyrs_conv.cache_load() == 0
         return
     assert ref() is None

@@ -494,7 +494,7 @@ def test_d9_debug_mode_survives_collections_and_threads(hpyrs_classes, hpyrs_con
     host = getattr(hpy_host, "__name__", "")
     if hpy_mode == "debug" and host == "hpy.universal":
         pytest.skip("upstream: the hpy package's (and PyPy's) debug mode aborts here with "
-                    "'Wrong HPy Context!' (docs/design-notes.md, D9); hpy_rs_universal's "
+                    "'Wrong HPy Context!' (hpy/DESIGN.md, D9); hpy_rs_universal's "
                     "debug mode is the one that runs it")
     folder = os.path.dirname(os.path.abspath(hpyrs_classes.__file__))
     child = subprocess.run([sys.executable, "-c", D9_CHILD % folder], capture_output=True,

@@ -31,7 +31,7 @@ def assert_collected(w, rpds):
 
     PyPy frees a cycle at the collection that finds it unreachable, with
     three delays the port cannot remove, which it gets before the test
-    fails (docs/design-notes.md, issue 36):
+    fails (hpy/DESIGN.md, "The ports under hostile input"):
     - HPy objects with a `tp_destroy` are finalized in order (one
       collection per link of a chain of them), so it gets fifty more
       collections with time between them;

@@ -1,5 +1,5 @@
 """hpy-rs modules in isolated subinterpreters with their own GIL (PEP 684,
-CPython 3.12+; docs/design-notes.md, "Subinterpreters").
+CPython 3.12+; hpy/DESIGN.md, "Subinterpreters").
 
 In the CPython ABI a module's state is per interpreter and the module
 declares `Py_MOD_PER_INTERPRETER_GIL_SUPPORTED`: xxhash, rpds and kiwisolver

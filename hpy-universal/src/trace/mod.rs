@@ -16,7 +16,7 @@
 //! global table (the one modules get at load) is the main interpreter's,
 //! as in debug mode (`crate::debug`), and the Python API answers for the
 //! running interpreter. Until a subinterpreter traces, the main
-//! interpreter's calls test nothing of this ([`arm`]; docs/design-notes.md,
+//! interpreter's calls test nothing of this ([`arm`]; hpy-universal/DESIGN.md,
 //! "Subinterpreters through hpy_rs_universal").
 
 use core::ffi::c_void;

@@ -1,5 +1,5 @@
 //! Per-interpreter state of a CPython-ABI module (PEP 684: subinterpreters
-//! with their own GIL). See docs/design-notes.md, "Subinterpreters".
+//! with their own GIL). See hpy/DESIGN.md, "Subinterpreters".
 //!
 //! A module's `HPyGlobal` cells are `static`s. The *main* interpreter keeps
 //! its objects in those cells, as before this existed; every other

@@ -2,7 +2,7 @@
 //! interpreters whose getset descriptors are broken (PyPy 7.3.19: no
 //! receiver check, and a getter's or setter's exception is dropped, then
 //! aborts the interpreter at its next HPy call; see
-//! `Quirk::BrokenGetsets` and docs/design-notes.md, D6). Their method
+//! `Quirk::BrokenGetsets` and hpy/DESIGN.md, D6). Their method
 //! descriptors check the receiver and pass exceptions on.
 
 use core::ffi::CStr;

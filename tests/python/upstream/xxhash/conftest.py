@@ -39,7 +39,7 @@ def _uses_xxhash(xxhash):
 # hpy_rs_universal is, which the port's loader stub imports). The port supports such interpreters
 # in the CPython ABI and through hpy_rs_universal (universal and debug
 # modes: the host keeps its globals and debug state per interpreter,
-# docs/design-notes.md "Subinterpreters through hpy_rs_universal"). Stock
+# hpy-universal/DESIGN.md "Subinterpreters through hpy_rs_universal"). Stock
 # hpy.universal (and PyPy's) keeps them process-wide and has no such
 # interpreters to offer, so the file is skipped there, with this reason
 # (printed by `pytest -rs`), rather than marked as expected failures: on
@@ -49,7 +49,7 @@ def _uses_xxhash(xxhash):
 INTERPRETERS_REASON = (
     "stock hpy.universal keeps its contexts and globals process-wide: only "
     "the CPython ABI's modules and hpy_rs_universal's load in isolated "
-    "subinterpreters (docs/design-notes.md 'Subinterpreters')")
+    "subinterpreters (hpy/DESIGN.md 'Subinterpreters')")
 
 
 def pytest_collection_modifyitems(config, items):
