@@ -1,7 +1,13 @@
-"""Turns bench/run's measurements into BENCHMARKS.md and a PNG chart.
+"""Turns the benchmarks' results into BENCHMARKS.md and bench/chart.svg.
 
-The whole file is regenerated; the analysis of the numbers lives in
-docs/perf/, which the file's top links to (POINTERS).
+``report.py record --results DIR`` (bench/run) reads a run's raw results,
+writes every table to DIR/details.md and what BENCHMARKS.md shows to
+bench/results/calls.json; bench/real-workloads records
+bench/results/real-workloads.json. ``report.py render`` (also the last step
+of ``record``) writes BENCHMARKS.md, one screen, and the chart from
+bench/results/ alone, so the page is a function of the committed results
+(tests/python/test_docs_facts.py checks it). The analysis of the numbers
+lives in docs/perf/.
 """
 
 import argparse
@@ -18,17 +24,6 @@ import subprocess
 import workloads
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The top of BENCHMARKS.md: where the explanations of its numbers are.
-POINTERS = """Why the numbers are what they are, measured and explained, lives in
-[docs/perf/](docs/perf/README.md):
-
-- [calls](docs/perf/calls.md): the cost of one call, per ABI and host, and what brought it down
-- [objects](docs/perf/objects.md): making, reading and type-checking instances of Rust classes; typed fields
-- [conversions](docs/perf/conversions.md): the optional-feature conversions against PyO3 and several C HPy designs
-- [PyPy](docs/perf/pypy.md): where a call's time goes on PyPy, against C HPy twins
-- [real workloads](docs/perf/real-workloads.md): whole programs driving the ports
-- ports against their originals: [kiwisolver](docs/perf/kiwisolver.md), [rpds](docs/perf/rpds.md), [xxhash](docs/perf/xxhash.md)
-- [soak](docs/perf/soak.md): memory over millions of iterations"""
 
 CAPI = "C API"
 HPYC_CPY = "C HPy (CPython ABI)"
@@ -574,74 +569,10 @@ def stock_against_host(rows, title, instr, ns, n, pairs):
     return out
 
 
-def chart(path, rows, instr, cp_ns, pp_ns, cp_rk4, pp_rk4):
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("report.py: matplotlib missing, no chart")
-        return False
-    rows = [r for r in rows if r != LOOP]
-    fig, axes = plt.subplots(2, 2, figsize=(16, 13), gridspec_kw={"height_ratios": [3, 1.2]})
-    colors = {
-        CAPI: "#7f7f7f", "C API (cpyext)": "#7f7f7f",
-        HPYC_CPY: "#9ecae1", HPYC_UNI: "#3182bd",
-        RS_CPY: "#fdae6b", RS_UNI: "#e6550d",
-        PYO3: "#31a354", PYO3_PP: "#31a354",
-        "pure Python": "#756bb1",
-    }
-
-    def bars(ax, data, labels, title, xlabel, names):
-        labels = [l for l in labels if any(l in data.get(r, {}) for r in names)]
-        height = 0.8 / max(1, len(labels))
-        for k, label in enumerate(labels):
-            ys = [i + k * height for i in range(len(names))]
-            xs = [data.get(r, {}).get(label, 0) for r in names]
-            ax.barh(ys, xs, height, label=label, color=colors.get(label))
-        ax.set_yticks([i + 0.4 - height / 2 for i in range(len(names))])
-        ax.set_yticklabels([n if len(n) < 26 else n.split("(")[0] + "(…)" for n in names], fontsize=8)
-        ax.invert_yaxis()
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel(xlabel)
-        ax.legend(fontsize=7, loc="lower right")
-        ax.grid(axis="x", alpha=0.3)
-
-    cp_labels = [CAPI, HPYC_CPY, HPYC_UNI, RS_CPY, RS_UNI, PYO3]
-    pp_labels = ["C API (cpyext)", HPYC_UNI, RS_UNI, PYO3_PP]
-    if instr:
-        bars(axes[0][0], instr, cp_labels, "CPython 3.11: callgrind instructions per iteration (lower is better)",
-             "instructions/op (incl. ~%s for the loop)" % fmt(instr.get(LOOP, {}).get(CAPI)), rows)
-    else:
-        bars(axes[0][0], cp_ns, cp_labels, "CPython 3.11: median ns/op", "ns/op", rows)
-    if pp_ns:
-        bars(axes[0][1], pp_ns, pp_labels, "PyPy: median ns/op (lower is better; log scale)", "ns/op", rows)
-        axes[0][1].set_xscale("log")
-    rk_labels = [RS_CPY, RS_UNI, PYO3, PYO3_PP, "pure Python"]
-    rk = {}
-    for name, data in (("CPython 3.11", cp_rk4), ("PyPy", pp_rk4)):
-        for label, v in data.get("RK4 step", {}).items():
-            rk.setdefault(name, {})[label] = v / 1000
-    bars(axes[1][0], rk, rk_labels, "RK4 step (double pendulum, 4-element arrays)", "µs/step",
-         [n for n in ("CPython 3.11", "PyPy") if n in rk])
-    bars(axes[1][1], cp_ns, cp_labels, "CPython 3.11: median ns/op (noisy; see instructions)", "ns/op", rows)
-    fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    return True
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--results", required=True)
-    parser.add_argument("--mode", default="full")
-    parser.add_argument("--command", default="bench/run")
-    parser.add_argument("--pypy", default="")
-    parser.add_argument("--python314-from", default="", help="where bench/run got CPython 3.14")
-    parser.add_argument("--seconds", type=int, default=0)
-    parser.add_argument("--markdown", required=True)
-    parser.add_argument("--chart", required=True)
-    args = parser.parse_args()
+def details(args, when):
+    """Every table of a bench/run from its raw results (``args.results``):
+    the targets row by row, both hosts, debug mode, 3.14, PyPy, RK4.
+    Markdown text; bench/run writes it beside the raw results."""
     r = args.results
 
     cp_simple = load_json(os.path.join(r, "cpython-simple.json"))
@@ -671,26 +602,17 @@ def main():
 
     md = []
     add = md.append
-    add("# Benchmarks")
+    add("# bench/run: every table")
     add("")
-    add(
-        "hpy-rs against the same workload written in C with the C API, in C with "
-        "HPy, and in Rust with PyO3, on CPython and PyPy. Generated by "
-        "[`bench/run`](bench/run) (method and files: [bench/README.md](bench/README.md))."
-    )
+    add("BENCHMARKS.md shows a screen of these; the method is in bench/README.md.")
     add("")
-    add(POINTERS)
-    add("")
-    add("- command: `%s` (%s mode, %d s), %s UTC" % (
-        args.command.strip(), args.mode, args.seconds,
-        datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")))
+    add("- command: `%s` (%s mode, %d s), %s" % (
+        args.command.strip(), args.mode, args.seconds, when))
     add("- machine: %s" % machine())
     cp_version = cp_simple and cp_simple["version"].split()[0]
     pp_version = pp_simple and pp_simple["version"]
     for name, value in versions(cp_version, pp_version, cp314_version):
         add("- %s: %s" % (name, value))
-    add("")
-    add("![chart](bench/chart.png)")
     add("")
     add("## Targets")
     add("")
@@ -765,9 +687,373 @@ def main():
     add("")
     add("Ratios to hpy-rs (universal) in parentheses.")
     add("")
-    with open(args.markdown, "w") as f:
-        f.write("\n".join(md))
-    chart(args.chart, rows, instr, cp_ns, pp_ns, cp_rk4, pp_rk4)
+    return "\n".join(md) + "\n"
+
+
+def summarize(args, when):
+    """What BENCHMARKS.md needs of a bench/run, from its raw results
+    (``args.results``): per interpreter the instructions and median ns per
+    row and label, RK4's median ns per step, and how and where it ran."""
+    r = args.results
+    cp_simple = load_json(os.path.join(r, "cpython-simple.json"))
+    pp_simple = load_json(os.path.join(r, "pypy-simple.json"))
+    cp314_simple = load_json(os.path.join(r, "cpython-3.14-simple.json"))
+    results = {}
+    for key, timing, prefix, rk4 in (
+        ("cpython-3.11", cp_simple, "callgrind", "cpython-rk4.json"),
+        ("cpython-3.14", cp314_simple, "callgrind-3.14", None),
+        ("pypy", pp_simple, None, "pypy-rk4.json"),
+    ):
+        per = {}
+        if prefix and callgrind_files(r, prefix):
+            per["instructions"] = callgrind_counts(r, prefix)
+        if timing:
+            per["ns"] = {row: {label: round(v, 1) for label, v in cells.items()}
+                         for row, cells in medians(timing).items()}
+        if rk4:
+            step = medians(load_json(os.path.join(r, rk4))).get("RK4 step")
+            if step:
+                per["rk4_ns"] = {label: round(v) for label, v in step.items()}
+        if per:
+            results[key] = per
+    cp_version = cp_simple and cp_simple["version"].split()[0]
+    pp_version = pp_simple and pp_simple["version"]
+    cp314_version = cp314_simple and cp314_simple["version"].split()[0]
+    commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    files = callgrind_files(r)
+    return {
+        "recorded_by": "bench/run",
+        "run": {"command": args.command.strip(), "mode": args.mode, "seconds": args.seconds,
+                "date": when, "machine": machine(), "commit": commit},
+        "versions": [[k, v] for k, v in versions(cp_version, pp_version, cp314_version)
+                     if k != "hpy-rs"],
+        "callgrind_n": files and load_json(files[0])["n"],
+        "results": results,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command_name", required=True)
+    rec = sub.add_parser("record", help="bench/run's raw results -> bench/results/calls.json, "
+                         "the details beside the raw results, then render")
+    rec.add_argument("--results", required=True, help="the raw results (bench/build/results)")
+    rec.add_argument("--mode", default="full")
+    rec.add_argument("--command", default="bench/run")
+    rec.add_argument("--pypy", default="")
+    rec.add_argument("--python314-from", default="", help="where bench/run got CPython 3.14")
+    rec.add_argument("--seconds", type=int, default=0)
+    ren = sub.add_parser("render", help="bench/results/*.json -> BENCHMARKS.md, bench/chart.svg")
+    for p in (rec, ren):
+        p.add_argument("--recorded", default=RECORDED)
+        p.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
+        p.add_argument("--chart", default=os.path.join(ROOT, "bench", "chart.svg"))
+    args = parser.parse_args()
+    if args.command_name == "record":
+        when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        with open(os.path.join(args.results, "details.md"), "w") as f:
+            f.write(details(args, when))
+        os.makedirs(args.recorded, exist_ok=True)
+        with open(os.path.join(args.recorded, "calls.json"), "w") as f:
+            json.dump(summarize(args, when), f, indent=1, ensure_ascii=False)
+            f.write("\n")
+    write_rendered(args.recorded, args.markdown, args.chart)
+
+
+# --- BENCHMARKS.md: one screen, rendered from the recorded results ----------
+
+RECORDED = os.path.join(ROOT, "bench", "results")
+# What BENCHMARKS.md shows of the call benchmarks, by kind: a few rows each
+# (the rest are in the details bench/run writes beside its raw results, and
+# in docs/perf/).
+SCREEN_ROWS = (
+    ("calls", ("noargs()", "onearg(None)", "varargs(None, None)",
+               "call_with_tuple(callee, (1, 2))")),
+    ("objects", ("allocate_tuple()", "Foo()", "foo.noargs()", "len(foo)")),
+    ("conversions", ("sum_floats(xs), list of 1000 floats", "float_list(), 1000 floats",
+                     "exclaim(s)", "make_dict(), 100 items", "raise_value_error(), caught",
+                     "keywords(1, b=2, c=3)")),
+)
+# The lanes of bench/real-workloads, in the order of its table.
+REAL_LANES = (
+    ("cp-orig", "CPython 3.14, original"),
+    ("cp-port", "port, CPython ABI"),
+    ("cp-univ", "port, universal"),
+    ("pypy-orig", "PyPy, original"),
+    ("pypy-port", "PyPy, port"),
+)
+
+
+def load_recorded(recorded=RECORDED):
+    """The results bench/run (calls.json) and bench/real-workloads
+    (real-workloads.json) recorded; a file not there is None."""
+    return (load_json(os.path.join(recorded, "calls.json")),
+            load_json(os.path.join(recorded, "real-workloads.json")))
+
+
+def cell(value, base, digits=0):
+    """A value and its ratio to ``base``: ``434 (1.00×)``."""
+    if value is None:
+        return "–"
+    if not base:
+        return fmt(value, digits)
+    return "%s (%.2f×)" % (fmt(value, digits), value / base)
+
+
+def screen_calls(calls):
+    """The call, object and conversion rows on CPython 3.11, 3.14 and PyPy.
+    Markdown lines."""
+    res = calls["results"]
+    cp = res.get("cpython-3.11", {})
+    cp314 = res.get("cpython-3.14", {})
+    pp = res.get("pypy", {})
+    out = ["## Calls, objects, conversions", ""]
+    out.append(
+        "CPython: instructions per iteration of a `for` loop running the row (callgrind, "
+        "`(I(2N) - I(N)) / N`, the loop's own %s and %s included), ratio to the C API. "
+        "PyPy: median ns per iteration, ratio to hpy-rs (universal); the C API and PyO3 "
+        "through cpyext." % (
+            fmt(cp.get("instructions", {}).get(LOOP, {}).get(CAPI)),
+            fmt(cp314.get("instructions", {}).get(LOOP, {}).get(CAPI)))
+    )
+    out.append("")
+    cols = (
+        ("3.11: C API", cp, "instructions", CAPI, CAPI),
+        ("C HPy", cp, "instructions", HPYC_CPY, CAPI),
+        ("hpy-rs", cp, "instructions", RS_CPY, CAPI),
+        ("hpy-rs univ.", cp, "instructions", RS_UNI, CAPI),
+        ("PyO3", cp, "instructions", PYO3, CAPI),
+        ("3.14: C API", cp314, "instructions", CAPI, CAPI),
+        ("hpy-rs", cp314, "instructions", RS_CPY, CAPI),
+        ("PyPy: hpy-rs", pp, "ns", RS_UNI, RS_UNI),
+        ("C HPy", pp, "ns", HPYC_UNI, RS_UNI),
+        ("C API", pp, "ns", CAPI_PP, RS_UNI),
+        ("PyO3", pp, "ns", PYO3_PP, RS_UNI),
+    )
+    out.append("| | row | " + " | ".join(c[0] for c in cols) + " |")
+    out.append("|---|---|" + "---:|" * len(cols))
+    for kind, rows in SCREEN_ROWS:
+        for i, row in enumerate(rows):
+            cells = []
+            for _, data, metric, label, base in cols:
+                per = data.get(metric, {}).get(row, {})
+                v = per.get(label)
+                if label == base:
+                    cells.append(fmt(v, 0 if metric == "instructions" else 1))
+                else:
+                    cells.append(cell(v, per.get(base), 0 if metric == "instructions" else 1))
+            out.append("| %s | `%s` | %s |" % (kind if i == 0 else "", row, " | ".join(cells)))
+    out.append("")
+    rk = [(name, res.get(key, {}).get("rk4_ns", {})) for name, key in
+          (("CPython 3.11", "cpython-3.11"), ("PyPy", "pypy"))]
+    parts = []
+    for name, data in rk:
+        if not data:
+            continue
+        pyo3 = data.get(PYO3) or data.get(PYO3_PP)
+        parts.append("%s hpy-rs %s µs, PyO3 %s µs, pure Python %s µs" % (
+            name, fmt(data.get(RS_UNI, 0) / 1000, 1), fmt((pyo3 or 0) / 1000, 1),
+            fmt(data.get("pure Python", 0) / 1000, 1)))
+    if parts:
+        out.append("A step of RK4 on 4-element piconumpy arrays (hpy-rs universal): %s."
+                   % "; ".join(parts))
+        out.append("")
+    return out
+
+
+def screen_targets(calls):
+    """One line: each call target of bench/README.md, met or missed.
+    Markdown lines."""
+    res = calls["results"]
+    instr = res.get("cpython-3.11", {}).get("instructions", {})
+    instr314 = res.get("cpython-3.14", {}).get("instructions", {})
+    pp_ns = res.get("pypy", {}).get("ns", {})
+    rows = [r for r in in_group(list(instr), "overhead") if r != LOOP]
+    conv = in_group(list(instr), "convert")
+    checks = []
+
+    def per_row(name, num, den, limit, data, names):
+        missed = target_rows("", num, den, limit, data, names)[1]
+        checks.append((name, missed, len(names)))
+
+    if instr:
+        per_row("1", RS_CPY, HPYC_CPY, 1.02, instr, rows)
+        per_row("2", RS_CPY, CAPI, 1.0, instr, rows)
+        per_row("3", RS_UNI, HPYC_UNI, 1.02, instr, rows)
+        per_row("4a", RS_CPY, PYO3, 0.9999, instr, rows)
+        checks.append(("6",) + host_misses(instr, rows))
+        checks.append(("6b",) + host_misses(instr, rows, debug_pairs()))
+        per_row("7a", RS_CPY, PYO3, 0.9999, instr, conv)
+        per_row("7b", RS_CPY, CAPI, 1.10, instr, conv)
+    if instr314:
+        per_row("2 (3.14)", RS_CPY, CAPI, 1.0, instr314, rows)
+    if pp_ns:
+        per_row("5a", RS_UNI, HPYC_UNI, 1.10, pp_ns, rows)
+        per_row("7c", RS_UNI, PYO3_PP, 0.50, pp_ns, conv)
+    parts = ["%s %s" % (name, "met" if not missed else "**missed on %d of %d rows**"
+                        % (missed, total)) for name, missed, total in checks if total]
+    return ["Targets (numbered as in [bench/README.md](bench/README.md#targets)): %s."
+            % "; ".join(parts), ""]
+
+
+def screen_real(real):
+    """The ports against their originals under real programs. Markdown
+    lines."""
+    out = ["## Real workloads: the ports against their originals", ""]
+    out.append(
+        "%s; in parentheses the ratio to CPython with the original, below "
+        "1 is faster. The ports are `examples/rpds` (under jsonschema and referencing) and "
+        "`examples/kiwisolver` (under matplotlib), the originals their PyPI wheels; the "
+        "last column is the one the project is after: PyPy with the port against CPython "
+        "with the original." % real["unit"]
+    )
+    out.append("")
+    heads = [name for _, name in REAL_LANES]
+    out.append("| workload | " + " | ".join(heads) + " | PyPy port / PyPy original |")
+    out.append("|---|" + "---:|" * (len(heads) + 1))
+    for name, per in real["results"].items():
+        base = per.get("cp-orig")
+        cells = [fmt(base, 1)]
+        cells += [cell(per.get(key), base, 1) for key, _ in REAL_LANES[1:]]
+        pp_o, pp_p = per.get("pypy-orig"), per.get("pypy-port")
+        cells.append("%.2f×" % (pp_p / pp_o) if pp_o and pp_p else "–")
+        out.append("| %s | %s |" % (name, " | ".join(cells)))
+    out.append("")
+    return out
+
+
+def short_version(name, text):
+    """``rustc 1.95.0 (59807616e 2026-04-14)`` -> ``1.95.0``, and so on."""
+    found = re.search(r"PyPy (\d+(?:\.\d+)+)" if name == "PyPy" else r"\d+(?:\.\d+)+",
+                      text)
+    return found.group(0).replace("PyPy ", "") if found else text
+
+
+def run_line(what, rec):
+    r = rec["run"]
+    line = "- %s: `%s` (%s mode), %s, commit %s; %s." % (
+        what, r["command"], r["mode"], r["date"], r["commit"], r["machine"])
+    if rec.get("provenance"):
+        line = line[:-1] + "; " + rec["provenance"] + "."
+    return line
+
+
+def render(calls, real):
+    """BENCHMARKS.md's text from the recorded results."""
+    md = ["# Benchmarks", ""]
+    md.append(
+        "hpy-rs against the same code written with CPython's C API, with HPy in C and with "
+        "PyO3, and the ports in `examples/` against the extensions they port, on CPython "
+        "3.11, 3.14 and PyPy. Rendered by `bench/report.py` from the results `bench/run` "
+        "and `bench/real-workloads` record in [bench/results/](bench/results/); nothing "
+        "here is written by hand (method: [bench/README.md](bench/README.md))."
+    )
+    md.append("")
+    if real:
+        md.append("![The real workloads: time relative to CPython with the original]"
+                  "(bench/chart.svg)")
+        md.append("")
+        md.extend(screen_real(real))
+    if calls:
+        md.extend(screen_calls(calls))
+        md.extend(screen_targets(calls))
+    md.append("## Where the numbers come from")
+    md.append("")
+    if calls:
+        md.append(run_line("calls, objects, conversions", calls))
+        md.append("- versions: %s." % "; ".join(
+            "%s %s" % (k, short_version(k, v)) for k, v in calls["versions"]))
+    if real:
+        md.append(run_line("real workloads", real))
+    md.append("- reproduce: `bench/run` (about 15 minutes; `--quick --no-pypy` about 2), "
+              "`bench/real-workloads --rounds 2` (about 10); `python3 bench/report.py "
+              "render` redraws this page and the chart from bench/results/.")
+    md.append("")
+    md.append("Why the numbers are what they are: " + ", ".join(
+        "[%s](docs/perf/%s)" % (title, page) for title, page in PERF_PAGES) + ".")
+    md.append("")
+    return "\n".join(md)
+
+
+PERF_PAGES = (
+    ("calls", "calls.md"), ("objects", "objects.md"), ("conversions", "conversions.md"),
+    ("PyPy", "pypy.md"), ("real workloads", "real-workloads.md"),
+    ("kiwisolver", "kiwisolver.md"), ("rpds", "rpds.md"), ("xxhash", "xxhash.md"),
+    ("soak", "soak.md"),
+)
+
+
+def svg_chart(real):
+    """A horizontal bar chart of the real workloads, each lane's time
+    relative to CPython with the original, on a log scale: SVG text (no
+    plotting library, so the same results give the same file)."""
+    lanes = REAL_LANES[1:]
+    colors = {"cp-port": "#fdae6b", "cp-univ": "#e6550d", "pypy-orig": "#9ecae1",
+              "pypy-port": "#3182bd"}
+    names = list(real["results"])
+    bar, gap, left, width = 11, 14, 330, 420
+    lo, hi = 0.125, 16.0
+    height = 60 + len(names) * (len(lanes) * bar + gap) + 30
+
+    def x(v):
+        v = min(max(v, lo), hi)
+        return left + width * (math.log2(v) - math.log2(lo)) / (math.log2(hi) - math.log2(lo))
+
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="11">' % (left + width + 60, height),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="10" y="18" font-size="13">Real workloads: time relative to CPython 3.14 '
+           'with the original (log scale, lower is better)</text>']
+    top = 40
+    ticks = [lo * 2 ** k for k in range(int(math.log2(hi / lo)) + 1)]
+    bottom = height - 30
+    for t in ticks:
+        out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="%s"/>'
+                   % (x(t), top, x(t), bottom, "#000" if t == 1 else "#ddd"))
+        out.append('<text x="%.1f" y="%d" text-anchor="middle">%g×</text>'
+                   % (x(t), bottom + 14, t))
+    y = top + 6
+    for name in names:
+        per = real["results"][name]
+        base = per.get("cp-orig")
+        out.append('<text x="%d" y="%d" text-anchor="end">%s</text>'
+                   % (left - 8, y + len(lanes) * bar // 2 + 4, html_escape(name.split(" (")[0])))
+        for key, _ in lanes:
+            v = per.get(key)
+            if v and base:
+                r = v / base
+                x0, x1 = sorted((x(1.0), x(r)))
+                out.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"/>'
+                           % (x0, y, max(x1 - x0, 1.0), bar - 2, colors[key]))
+                if r >= 1:
+                    out.append('<text x="%.1f" y="%d" font-size="9">%.2f</text>'
+                               % (x1 + 3, y + bar - 3, r))
+                else:
+                    out.append('<text x="%.1f" y="%d" font-size="9" text-anchor="end">%.2f'
+                               '</text>' % (x0 - 3, y + bar - 3, r))
+            y += bar
+        y += gap
+    lx = 10
+    for key, label in lanes:
+        out.append('<rect x="%d" y="%d" width="10" height="10" fill="%s"/>'
+                   % (lx, height - 14, colors[key]))
+        out.append('<text x="%d" y="%d">%s</text>' % (lx + 14, height - 5, label))
+        lx += 150
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def html_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_rendered(recorded, markdown, chart_path):
+    calls, real = load_recorded(recorded)
+    with open(markdown, "w") as f:
+        f.write(render(calls, real))
+    if real:
+        with open(chart_path, "w") as f:
+            f.write(svg_chart(real))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Facts in the documentation that a test can check: every relative link and
 every backticked repository path in the Markdown files names something that
 exists, every `#anchor` names a heading, the README lists every example and
-CONTRIBUTING.md every script, and each line count written next to its
-`scripts/count-lines` command is what the command prints.
+CONTRIBUTING.md every script, each line count written next to its
+`scripts/count-lines` command is what the command prints, and BENCHMARKS.md
+is what bench/report.py renders from the recorded results.
 
 The files: README.md, CONTRIBUTING.md, ARCHITECTURE.md, BENCHMARKS.md,
 docs/*.md, docs/perf/*.md, examples/*/README.md and the README.md and
@@ -236,3 +237,23 @@ def test_readme_lists_every_guide():
     missing = [p.name for p in sorted((ROOT / "docs").glob("*.md"))
                if f"(docs/{p.name})" not in listed]
     assert not missing, f"README.md's Guides table does not link {missing}"
+
+
+def test_benchmarks_md_is_rendered_from_the_recorded_results(tmp_path):
+    """BENCHMARKS.md and bench/chart.svg are what bench/report.py renders
+    from bench/results/ (no hand edits), and the page fits on a screen."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import report
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    page, chart = tmp_path / "BENCHMARKS.md", tmp_path / "chart.svg"
+    report.write_rendered(str(ROOT / "bench" / "results"), str(page), str(chart))
+    for rendered, committed in ((page, ROOT / "BENCHMARKS.md"),
+                                (chart, ROOT / "bench" / "chart.svg")):
+        assert rendered.read_text() == committed.read_text(), (
+            f"{committed.relative_to(ROOT)} is not what `python3 bench/report.py render` "
+            "writes from bench/results/: run it (and commit both)")
+    lines = page.read_text().count("\n")
+    assert lines <= 100, f"BENCHMARKS.md has {lines} lines; it should fit on one screen"
+
