@@ -166,7 +166,7 @@ RPDS = [
 
 # Where an object's time goes (bench/object-costs, issue 40): kiwisolver's
 # symbolic operations, on the original (kiwisolver 1.5.1), the hpy-rs port
-# and the C HPy twin (bench/kiwi-hpy-c) alike; `m` is the module.
+# and the C HPy twin (bench/c/kiwi) alike; `m` is the module.
 _KIWI = 'a = m.Variable("a"); b = m.Variable("b")'
 KIWI_OBJECTS = [
     Row("Variable()", "V = m.Variable", "V()", "Variable"),

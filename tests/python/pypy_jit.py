@@ -1,5 +1,5 @@
 """What PyPy's JIT holds, for the tests that wait for a cycle to die
-(test_rpds_gc.py) and the reproduction in bench/pypy-repro/. No pytest:
+(test_rpds_gc.py) and the reproduction in tests/python/pypy_repro/. No pytest:
 the reproduction imports it too.
 
 PyPy's JIT keeps objects alive in two ways that no collection undoes

@@ -3,7 +3,7 @@
 HPy's own host (`hpy.universal`) has no build past CPython 3.11 and its
 classes crash on 3.13+; hpy_rs_universal is meant to load *any* HPy 0.9
 universal binary on CPython 3.11-3.15, not only those hpy-rs builds. This
-test takes bench/c/simple_hpyc.c (every function and class operation of the
+test takes bench/c/simple/simple_hpyc.c (every function and class operation of the
 benchmark's `simple` module), builds it once with hpy.devel 0.9.0
 (`--hpy-abi=universal`, with the CPython 3.11 of `.venv`, the one Python
 that has the `hpy` package), builds hpy_rs_universal for the interpreter
@@ -62,7 +62,7 @@ def _hpy_devel_python():
 
 @pytest.fixture(scope="module")
 def c_hpy_binary(hpy_mode, tmp_path_factory):
-    """bench/c's simple_hpyc built as an HPy universal binary."""
+    """bench/c/simple's simple_hpyc built as an HPy universal binary."""
     if sys.implementation.name != "cpython":
         pytest.skip("hpy_rs_universal is a CPython extension (PyPy has its own HPy host)")
     if hpy_mode != "cpython":
@@ -71,9 +71,9 @@ def c_hpy_binary(hpy_mode, tmp_path_factory):
     if python is None:
         pytest.skip(why)
     build = tmp_path_factory.mktemp("c-hpy-universal")
-    # The build directory is outside the source tree, so bench/c stays clean.
+    # The build directory is outside the source tree, so bench/c/simple stays clean.
     _run([python, "setup.py", "-q", "--hpy-abi=universal", "build", "--build-base", str(build)],
-         "building bench/c with hpy.devel (--hpy-abi=universal)", cwd=BENCH / "c")
+         "building bench/c/simple with hpy.devel (--hpy-abi=universal)", cwd=BENCH / "c" / "simple")
     found = sorted(build.glob("lib.*/simple_hpyc.hpy0.so"))
     assert found, f"hpy.devel built no simple_hpyc.hpy0.so under {build}"
     return found[0]

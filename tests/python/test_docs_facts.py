@@ -257,3 +257,17 @@ def test_benchmarks_md_is_rendered_from_the_recorded_results(tmp_path):
     lines = page.read_text().count("\n")
     assert lines <= 100, f"BENCHMARKS.md has {lines} lines; it should fit on one screen"
 
+
+
+def test_bench_readme_lists_every_entry():
+    """bench/README.md names every file and folder at the top of bench/
+    (those git keeps), as `name` or `name/`."""
+    tracked = subprocess.run(["git", "ls-files", "bench"], cwd=ROOT, capture_output=True,
+                             text=True)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout: cannot tell bench/'s tracked entries")
+    entries = sorted({Path(p).parts[1] for p in tracked.stdout.splitlines()})
+    text = (ROOT / "bench" / "README.md").read_text()
+    missing = [e for e in entries if e != "README.md"
+               and f"`{e}`" not in text and f"`{e}/`" not in text]
+    assert not missing, f"bench/README.md does not list {missing}"

@@ -442,7 +442,7 @@ def hot_loop(n):
 
 
 def test_cycle_held_by_compiled_code_dies_when_the_code_is_freed(rpds):
-    """The survivors' mechanism on demand (bench/pypy-repro/jit_constant_cycle.py
+    """The survivors' mechanism on demand (tests/python/pypy_repro/jit_constant_cycle.py
     shows the same with plain Python objects): on PyPy a cycle through a
     map that a compiled loop holds as a constant outlives its last Python
     reference and every collection until `pypyjit.releaseall()` frees the
@@ -509,7 +509,7 @@ def traced_loop(rpds, n):
 
 def test_cycle_held_by_a_trace_dies_when_the_trace_ends(rpds):
     """The third delay of `assert_collected` on demand
-    (bench/pypy-repro/tracer_holds_cycle.py shows it with plain Python
+    (tests/python/pypy_repro/tracer_holds_cycle.py shows it with plain Python
     objects): on PyPy, when the JIT starts tracing the loop (after about
     1,000 iterations), the cycle made in that iteration outlives every
     collection and `pypyjit.releaseall()` while the trace is recorded, and

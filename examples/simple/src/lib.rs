@@ -5,7 +5,7 @@
 //! does it (`bench/README.md` lists both).
 //!
 //! Each function uses the calling convention of its C API twin in
-//! `bench/c/simple_capi.c` (`o` for `METH_O`, `varargs` for
+//! `bench/c/simple/simple_capi.c` (`o` for `METH_O`, `varargs` for
 //! `METH_FASTCALL`), so that every row compares like with like; without an
 //! option, named parameters would take keywords (`METH_FASTCALL |
 //! METH_KEYWORDS`), which costs CPython 3.11 about 23-35 instructions more

@@ -19,11 +19,11 @@ import os
 import sys
 import time
 
-BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, BENCH)
-sys.path.insert(0, os.path.join(BENCH, "kiwi-hpy-c"))
+sys.path.insert(0, os.path.join(BENCH, "c", "kiwi"))
 import workloads  # noqa: E402
-from levers import load  # noqa: E402  (bench/kiwi-hpy-c/levers.py: KIND:MODULE:PATH)
+from levers import load  # noqa: E402  (bench/c/kiwi/levers.py: KIND:MODULE:PATH)
 
 
 def main():

@@ -803,7 +803,7 @@ static HPyGlobal *module_globals[] = {&g_Store, &g_HashTrieMap, &g_HashTrieSet, 
 
 static HPyModuleDef moduledef = {
     .doc = "the rpds port's object-making operations in C HPy over the rpds crate "
-           "(bench/rpds-hpy-c): the floor",
+           "(bench/c/rpds): the floor",
     .size = 0,
     .defines = module_defines,
     .globals = module_globals,

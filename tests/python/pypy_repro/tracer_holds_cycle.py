@@ -13,9 +13,9 @@ an rpds collection, so it is the interpreter's, not the collection's
 `tp_traverse`. The script finds the tracer with tests/python/pypy_jit.py
 (the root types that exist only while a trace is recorded).
 
-    PYPY bench/pypy-repro/tracer_holds_cycle.py            # plain objects
-    PYTHONPATH=DIR PYPY bench/pypy-repro/tracer_holds_cycle.py rpds
-    PYPY --jit off bench/pypy-repro/tracer_holds_cycle.py [rpds]
+    PYPY tests/python/pypy_repro/tracer_holds_cycle.py            # plain objects
+    PYTHONPATH=DIR PYPY tests/python/pypy_repro/tracer_holds_cycle.py rpds
+    PYPY --jit off tests/python/pypy_repro/tracer_holds_cycle.py [rpds]
 
 DIR holds an `rpds` (see jit_constant_cycle.py). Prints, for each cycle
 found alive while a trace was recorded (after five collections, then
@@ -28,8 +28,7 @@ import os
 import sys
 import weakref
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "tests", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from pypy_jit import release_code, trace_in_progress, tracer_types  # noqa: E402
 
 

@@ -8,7 +8,7 @@
  * operator and a strength).
  *
  * One source, several modules: the levers of issue 40's item 3 are
- * compile-time switches (bench/kiwi-hpy-c/setup.py builds one module per
+ * compile-time switches (bench/c/kiwi/setup.py builds one module per
  * combination, named after it):
  *
  *   TWIN_DESTROY      every class has a (trivial) HPy_tp_destroy
@@ -1056,7 +1056,7 @@ static HPyDef *module_defines[] = {&made, &levers, &module_exec, NULL};
 static HPyGlobal *module_globals[] = {&g_Variable, &g_Term, &g_Expression, &g_Constraint, NULL};
 
 static HPyModuleDef moduledef = {
-    .doc = "kiwisolver's symbolic classes in C HPy (bench/kiwi-hpy-c): the floor",
+    .doc = "kiwisolver's symbolic classes in C HPy (bench/c/kiwi): the floor",
     .size = 0,
     .defines = module_defines,
     .globals = module_globals,

@@ -9,9 +9,9 @@ does. The same happens to a cycle of plain Python objects and to one that
 runs through an rpds collection, so it is the interpreter's, not the
 collection's `tp_traverse`.
 
-    PYPY bench/pypy-repro/jit_constant_cycle.py            # plain objects
-    PYTHONPATH=DIR PYPY bench/pypy-repro/jit_constant_cycle.py rpds
-    PYPY --jit off bench/pypy-repro/jit_constant_cycle.py [rpds]
+    PYPY tests/python/pypy_repro/jit_constant_cycle.py            # plain objects
+    PYTHONPATH=DIR PYPY tests/python/pypy_repro/jit_constant_cycle.py rpds
+    PYPY --jit off tests/python/pypy_repro/jit_constant_cycle.py [rpds]
 
 DIR holds an `rpds`: the port's universal build (`cargo hpy build
 --universal`, or `bench/build/rpds-port-universal` after `bench/rpds-run`),

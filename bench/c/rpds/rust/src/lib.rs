@@ -1,6 +1,6 @@
 //! The `rpds` crate (1.2.1, archery 1.2.3: the versions of rpds-py 2026.9.1
 //! and of examples/rpds) behind a small `extern "C"` API, linked into the C
-//! HPy twin `bench/rpds-hpy-c/rpds_twin.c`. A measurement tool, not part of
+//! HPy twin `bench/c/rpds/rpds_twin.c`. A measurement tool, not part of
 //! hpy-rs: its own workspace, never linked into the SDK.
 //!
 //! Python objects are kept the way the port keeps them

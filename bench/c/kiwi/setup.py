@@ -1,4 +1,4 @@
-"""Builds bench/kiwi-hpy-c/kiwi_twin.c with hpy.devel, once per lever
+"""Builds bench/c/kiwi/kiwi_twin.c with hpy.devel, once per lever
 combination (see the file's header), each as its own module:
 
     python setup.py -q --hpy-abi=universal build_ext --inplace

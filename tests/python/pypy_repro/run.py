@@ -3,10 +3,10 @@ this script, each call in a child process (a crash must not end the run),
 and prints what each call did. Build first (hpy.devel, any Python with
 hpy==0.9.0), then run on PyPy 7.3.19 and on CPython with the hpy package:
 
-    .venv/bin/python bench/pypy-repro/setup.py -q --hpy-abi=universal \\
-        build --build-base /tmp/pypy-repro            # from bench/pypy-repro
-    PYPY bench/pypy-repro/run.py /tmp/pypy-repro/lib.*/
-    .venv/bin/python bench/pypy-repro/run.py /tmp/pypy-repro/lib.*/
+    .venv/bin/python tests/python/pypy_repro/setup.py -q --hpy-abi=universal \\
+        build --build-base /tmp/pypy-repro            # from tests/python/pypy_repro
+    PYPY tests/python/pypy_repro/run.py /tmp/pypy-repro/lib.*/
+    .venv/bin/python tests/python/pypy_repro/run.py /tmp/pypy-repro/lib.*/
 
 issue 36: `Point.__new__(default=1)` (keywords only, so no class)
 crashes PyPy inside the type's tp_new (HPy_New on the class handle PyPy

@@ -1,4 +1,4 @@
-"""Builds bench/rpds-hpy-c/rpds_twin.c with hpy.devel, once per lever
+"""Builds bench/c/rpds/rpds_twin.c with hpy.devel, once per lever
 combination (see the file's header), each as its own module, every one
 linked with the Rust staticlib of rust/ (the rpds crate behind an extern
 "C" API), which must be built first:
@@ -7,7 +7,7 @@ linked with the Rust staticlib of rust/ (the rpds crate behind an extern
     RPDS_TWIN_LIB=.../librpds_twin_rs.a python setup.py -q --hpy-abi=universal build
 
 bench/rpds-twin-run does both (with /work/main's .venv hpy 0.9.0; the
-binary runs on PyPy 7.3.19's own HPy, as bench/kiwi-hpy-c's).
+binary runs on PyPy 7.3.19's own HPy, as bench/c/kiwi's).
 """
 
 import os
