@@ -965,9 +965,11 @@ def render(calls, real):
             "%s %s" % (k, short_version(k, v)) for k, v in calls["versions"]))
     if real:
         md.append(run_line("real workloads", real))
-    md.append("- reproduce: `bench/run` (about 15 minutes; `--quick --no-pypy` about 2), "
+    took = " (this one took %d minutes)" % round(calls["run"]["seconds"] / 60) \
+        if calls and calls["run"].get("seconds") else ""
+    md.append("- reproduce: `bench/run`%s, `bench/run --quick --no-pypy` (about 2 minutes), "
               "`bench/real-workloads --rounds 2` (about 10); `python3 bench/report.py "
-              "render` redraws this page and the chart from bench/results/.")
+              "render` redraws this page and the chart from bench/results/." % took)
     md.append("")
     md.append("Why the numbers are what they are: " + ", ".join(
         "[%s](docs/perf/%s)" % (title, page) for title, page in PERF_PAGES) + ".")
