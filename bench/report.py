@@ -784,11 +784,71 @@ REAL_LANES = (
 )
 
 
+# The port benchmarks that record bench/results/port-NAME.json.
+PORTS = (("kiwisolver", "bench/kiwi-run"), ("rpds", "bench/rpds-run"),
+         ("xxhash", "bench/xxhash-run"))
+
+
 def load_recorded(recorded=RECORDED):
-    """The results bench/run (calls.json) and bench/real-workloads
-    (real-workloads.json) recorded; a file not there is None."""
+    """The results bench/run (calls.json), bench/real-workloads
+    (real-workloads.json) and the port benchmarks (port-NAME.json, a dict
+    by port) recorded; a file not there is None (a port left out)."""
+    ports = {name: load_json(os.path.join(recorded, "port-%s.json" % name))
+             for name, _ in PORTS}
     return (load_json(os.path.join(recorded, "calls.json")),
-            load_json(os.path.join(recorded, "real-workloads.json")))
+            load_json(os.path.join(recorded, "real-workloads.json")),
+            {name: data for name, data in ports.items() if data})
+
+
+def record_port(port, lane, unit, command, rows, mode):
+    """Records one lane of a port benchmark (``rows``: {operation:
+    (original, port)}) in bench/results/port-PORT.json, replacing that lane
+    and unit and keeping the others (a ``--no-pypy`` run keeps the recorded
+    PyPy lane), then renders BENCHMARKS.md and the chart again."""
+    path = os.path.join(RECORDED, "port-%s.json" % port)
+    data = load_json(path) or {"recorded_by": dict(PORTS)[port], "lanes": []}
+    data["lanes"] = [entry for entry in data["lanes"]
+                     if (entry["lane"], entry["unit"]) != (lane, unit)]
+    data["lanes"].append({
+        "lane": lane, "unit": unit,
+        "run": {"command": command.strip(), "mode": mode,
+                "date": datetime.datetime.now(datetime.timezone.utc).strftime(
+                    "%Y-%m-%d %H:%M UTC"),
+                "machine": machine(),
+                "commit": run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])},
+        "rows": {name: [o, p] for name, (o, p) in rows.items()},
+    })
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    write_rendered(RECORDED, os.path.join(ROOT, "BENCHMARKS.md"),
+                   os.path.join(ROOT, "bench", "chart.svg"))
+
+
+def screen_ports(ports):
+    """Each port against its original, operation by operation: the
+    geometric mean and the range of port / original per lane. Markdown
+    lines."""
+    out = ["## Each port against its original, per operation", ""]
+    out.append(
+        "port / original over the rows of each port benchmark (below 1: the port is "
+        "cheaper); the rows, tables and targets are in docs/perf/. Instructions are "
+        "callgrind's per operation, time is ns or ms per operation."
+    )
+    out.append("")
+    out.append("| port | lane | unit | rows | geometric mean | best | worst | measured |")
+    out.append("|---|---|---|---:|---:|---:|---:|---|")
+    for name, command in PORTS:
+        for entry in (ports.get(name) or {}).get("lanes", []):
+            ratios = [p / o for o, p in entry["rows"].values() if o and p]
+            if not ratios:
+                continue
+            r = entry["run"]
+            out.append("| %s | %s | %s | %d | %.2f× | %.2f× | %.2f× | `%s`, %s, %s |" % (
+                name, entry["lane"], entry["unit"], len(ratios), geomean(ratios),
+                min(ratios), max(ratios), r["command"], r["date"].split()[0], r["commit"]))
+    out.append("")
+    return out
 
 
 def cell(value, base, digits=0):
@@ -938,7 +998,7 @@ def run_line(what, rec):
     return line
 
 
-def render(calls, real):
+def render(calls, real, ports=None):
     """BENCHMARKS.md's text from the recorded results."""
     md = ["# Benchmarks", ""]
     md.append(
@@ -954,6 +1014,8 @@ def render(calls, real):
                   "(bench/chart.svg)")
         md.append("")
         md.extend(screen_real(real))
+    if ports:
+        md.extend(screen_ports(ports))
     if calls:
         md.extend(screen_calls(calls))
         md.extend(screen_targets(calls))
@@ -965,10 +1027,18 @@ def render(calls, real):
             "%s %s" % (k, short_version(k, v)) for k, v in calls["versions"]))
     if real:
         md.append(run_line("real workloads", real))
+    for name, data in sorted((ports or {}).items()):
+        told = []
+        for entry in data["lanes"]:
+            if entry.get("provenance") and entry["provenance"] not in told:
+                told.append(entry["provenance"])
+        for text in told:
+            md.append("- %s: %s." % (name, text))
     took = " (this one took %d minutes)" % round(calls["run"]["seconds"] / 60) \
         if calls and calls["run"].get("seconds") else ""
     md.append("- reproduce: `bench/run`%s, `bench/run --quick --no-pypy` (about 2 minutes), "
-              "`bench/real-workloads --rounds 2` (about 10); `python3 bench/report.py "
+              "`bench/real-workloads --rounds 2` (about 10), `bench/kiwi-run`, `bench/rpds-run` and "
+              "`bench/xxhash-run` (each records its lanes); `python3 bench/report.py "
               "render` redraws this page and the chart from bench/results/." % took)
     md.append("")
     md.append("Why the numbers are what they are: " + ", ".join(
@@ -1050,9 +1120,9 @@ def html_escape(text):
 
 
 def write_rendered(recorded, markdown, chart_path):
-    calls, real = load_recorded(recorded)
+    calls, real, ports = load_recorded(recorded)
     with open(markdown, "w") as f:
-        f.write(render(calls, real))
+        f.write(render(calls, real, ports))
     if real:
         with open(chart_path, "w") as f:
             f.write(svg_chart(real))
