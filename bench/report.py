@@ -1089,7 +1089,7 @@ def svg_chart(real):
         per = real["results"][name]
         base = per.get("cp-orig")
         out.append('<text x="%d" y="%d" text-anchor="end">%s</text>'
-                   % (left - 8, y + len(lanes) * bar // 2 + 4, html_escape(name.split(" (")[0])))
+                   % (left - 8, y + len(lanes) * bar // 2 + 4, html_escape(re.split(r",| \(", name)[0])))
         for key, _ in lanes:
             v = per.get(key)
             if v and base:
