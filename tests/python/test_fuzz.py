@@ -59,9 +59,10 @@ import pytest
 
 if (sys.implementation.name == "cpython" and sys.version_info[:2] not in ((3, 11), (3, 14))
         and os.environ.get("HPY_RS_FUZZ_ALL") != "1"):
-    pytest.skip("the fuzzer runs once per mode, on CPython 3.11, 3.14 and PyPy "
-                "(scripts/run-tests keeps CI under 40 minutes); set HPY_RS_FUZZ_ALL=1 (and "
-                "install Hypothesis) to fuzz on this CPython too", allow_module_level=True)
+    pytest.skip("the fuzzer runs once per ABI and interpreter: the CPython ABI on CPython "
+                "3.14, the universal binaries on 3.11 (debug mode) and PyPy (universal mode); "
+                "set HPY_RS_FUZZ_ALL=1 (and install Hypothesis) to fuzz on this CPython too",
+                allow_module_level=True)
 
 hypothesis = pytest.importorskip(
     "hypothesis",
@@ -236,8 +237,7 @@ def _env_int(name, default):
     return int(value) if value else default
 
 
-# Random calls per target after the sweep; 0: the sweep only (scripts/run-tests
-# sets that where another mode fuzzes the same binary at random).
+# Random calls per target after the sweep; 0: the sweep only.
 EXAMPLES = _env_int("HPY_RS_FUZZ_EXAMPLES", 12)
 
 
@@ -553,13 +553,39 @@ def _small_sizes(call, limit):
     return small(call)
 
 
+# Where the fuzzer runs: once per ABI and interpreter, sweep and random
+# calls. The CPython ABI on CPython 3.14; the universal binaries on CPython
+# 3.11 in debug mode through hpy_rs_universal (the strictest host: leaks
+# count) and on PyPy in universal mode. The same calls against the same
+# binary in another mode, host or CPython version find what these runs find,
+# at minutes each; HPY_RS_FUZZ_ALL=1 fuzzes in every run.
+FUZZED_RUNS = {
+    ("cpython", (3, 14), "cpython", None): "the CPython ABI",
+    ("cpython", (3, 11), "debug", "hpy_rs_universal"): "the universal binaries on CPython",
+    ("pypy", None, "universal", "hpy.universal"): "the universal binaries on PyPy",
+}
+
+
+def _not_fuzzed_here(hpy_mode, hpy_host):
+    """Why this run does not fuzz (None: it does)."""
+    if os.environ.get("HPY_RS_FUZZ_ALL") == "1":
+        return None
+    name = sys.implementation.name
+    version = sys.version_info[:2] if name == "cpython" else None
+    host = getattr(hpy_host, "__name__", None)
+    if (name, version, hpy_mode, host) in FUZZED_RUNS:
+        return None
+    where = "; ".join(f"{what}: {n} {'.'.join(map(str, v)) if v else ''} {m} mode"
+                      f"{' through ' + h if h else ''}".replace("  ", " ")
+                      for (n, v, m, h), what in FUZZED_RUNS.items())
+    return f"the fuzzer runs once per ABI and interpreter ({where}); set HPY_RS_FUZZ_ALL=1 to fuzz here too"
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_fuzz(module, fuzz_session, hpy_ext, hpy_mode, hpy_host, capsys):
-    if (sys.implementation.name == "cpython" and sys.version_info[:2] == (3, 14)
-            and hpy_mode != "cpython" and os.environ.get("HPY_RS_FUZZ_ALL") != "1"):
-        pytest.skip("on CPython 3.14 the fuzzer runs in the cpython mode only (its own build); "
-                    "the universal binaries are fuzzed on 3.11 and PyPy (set HPY_RS_FUZZ_ALL=1 "
-                    "for every mode)")
+    skip = _not_fuzzed_here(hpy_mode, hpy_host)
+    if skip:
+        pytest.skip(skip)
     session = fuzz_session.start(hpy_ext, hpy_mode, hpy_host)
     run = ModuleRun(module, session.where)
     only = os.environ.get("HPY_RS_FUZZ_ONLY")
@@ -591,8 +617,7 @@ def test_fuzz(module, fuzz_session, hpy_ext, hpy_mode, hpy_host, capsys):
                                  session.pool.started - workers_before))
         if not EXAMPLES:
             # Some targets get inputs that build only from the random calls.
-            print("    no random calls in this mode: HPY_RS_FUZZ_EXAMPLES=0 (scripts/run-tests "
-                  "draws them in one mode of each ABI and interpreter only); "
+            print("    no random calls in this run: HPY_RS_FUZZ_EXAMPLES=0; "
                   f"{len(never)} target(s) left for them: {never}")
         for key in session.excluded:
             print(f"    left out: Python subclasses of the extension classes (KNOWN[{key!r}])")
