@@ -84,8 +84,9 @@ impl Strength {
 
     /// Create a strength from its strong, medium and weak parts (each
     /// clamped to 0..1000 after the weight multiplies it).
-    fn create(&self, a: f64, b: f64, c: f64, weight: Option<f64>) -> f64 {
-        kasuari::Strength::create(a, b, c, weight.unwrap_or(1.0)).value()
+    #[method(signature = (a, b, c, weight = 1.0, /))]
+    fn create(&self, a: f64, b: f64, c: f64, weight: f64) -> f64 {
+        kasuari::Strength::create(a, b, c, weight).value()
     }
 }
 

@@ -155,7 +155,7 @@ symbolic_class! {
     }
 
     /// Set the name of the variable.
-    #[method(name = "setName")]
+    #[method(name = "setName", signature = (name, /))]
     fn set_name<'ctx>(slf: Ref<'_, 'ctx, Self>, name: &Handle<'ctx>) -> HPyResult<()> {
         slf.store(&slf.name, Some(&Variable::name_object(name)?));
         Ok(())
@@ -173,7 +173,7 @@ symbolic_class! {
     }
 
     /// Set the context object associated with the variable.
-    #[method(name = "setContext")]
+    #[method(name = "setContext", signature = (context, /))]
     fn set_context<'ctx>(slf: Ref<'_, 'ctx, Self>, context: &Handle<'ctx>) {
         slf.store(&slf.context, (!context.is_none()).then_some(context));
     }
