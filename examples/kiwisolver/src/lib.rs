@@ -99,7 +99,9 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 hpy_module! {
     /// kiwisolver: a fast implementation of the Cassowary constraint solver.
     name: kiwisolver,
-    types: [Variable, Term, Expression, Constraint, Solver, Strength],
+    // `Strength` only as the type of `strength` (the original's module
+    // does not have it).
+    types: [Variable, Term, Expression, Constraint, Solver, #[unexported] Strength],
     exceptions: [
         BadRequiredStrength, DuplicateConstraint, DuplicateEditVariable,
         UnknownConstraint, UnknownEditVariable, UnsatisfiableConstraint,
