@@ -25,7 +25,7 @@ fn internal(e: kasuari::InternalSolverError) -> HPyErr {
 }
 
 /// Kiwi solver class.
-#[hpy_class(module = "kiwisolver")]
+#[hpy_class(module = "kiwisolver", subclass)]
 pub struct Solver {
     solver: kasuari::Solver,
     /// A list of every `Variable` of the constraints and edits added since
