@@ -155,3 +155,31 @@ def test_new_checks_its_class(kiwisolver):
     v = kiwisolver.Variable.__new__(kiwisolver.Variable, "v")
     assert type(v) is kiwisolver.Variable and v.name() == "v"
     assert type(kiwisolver.Variable(name="w")) is kiwisolver.Variable
+
+
+def test_classes_and_arguments_as_in_the_original(kiwisolver):
+    # kiwisolver 1.5.1: the five classes take subclasses (Py_TPFLAGS_BASETYPE),
+    # its module has no Strength class, and its METH_O/PyArg_ParseTuple
+    # methods refuse keywords.
+    class V(kiwisolver.Variable):
+        pass
+
+    class S(kiwisolver.Solver):
+        pass
+
+    v, s = V("x"), S()
+    c = v + 1 >= 3
+    s.addConstraint(c)
+    s.updateVariables()
+    assert v.value() == 2.0 and c.expression().terms()[0].variable() is v
+    for cls in ("Term", "Expression", "Constraint"):
+        type(f"My{cls}", (getattr(kiwisolver, cls),), {})
+    assert not hasattr(kiwisolver, "Strength")
+    assert type(kiwisolver.strength).__name__ == "Strength"
+    assert kiwisolver.strength.create(1, 2, 3, 2) == 2004006.0
+    with pytest.raises(TypeError, match="keyword"):
+        v.setName(name="y")
+    with pytest.raises(TypeError, match="keyword"):
+        s.addEditVariable(variable=v, strength="strong")
+    with pytest.raises(TypeError, match="keyword"):
+        kiwisolver.strength.create(1, 2, 3, weight=2)
