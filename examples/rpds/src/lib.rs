@@ -1701,16 +1701,11 @@ hpy_module! {
         HashTrieSetPy,
         // Made by the collections' methods; rpds-py's module does not
         // have them either.
-        #[unexported]
-        KeysView,
-        #[unexported]
-        ValuesView,
-        #[unexported]
-        ItemsView,
-        #[unexported]
-        KeysIterator,
-        #[unexported]
-        ItemsIterator,
+        #[unexported] KeysView,
+        #[unexported] ValuesView,
+        #[unexported] ItemsView,
+        #[unexported] KeysIterator,
+        #[unexported] ItemsIterator,
         ListPy,
         StackPy,
         QueuePy,
