@@ -1709,7 +1709,7 @@ hpy_module! {
         ListPy,
         StackPy,
         QueuePy,
-        hpy::ObjectStore,
+        #[unexported] hpy::ObjectStore,
     ],
     exec: init,
 }
