@@ -7,6 +7,9 @@
 //!     /// Docstring of the module.
 //!     name: pof,                     // default: the crate's name
 //!     methods: [do_nothing, path::to::add],
+//!     types: [Point, #[unexported] PointIter], // #[hpy_class] types; an
+//!                                    // #[unexported] one is created but is
+//!                                    // not a module attribute
 //!     exceptions: [MyError],         // create_exception! types
 //!     constants: [ANSWER, NAME = "pof"], // a Rust const, or `NAME = expr`
 //!     exec: init,                    // fn(Context, &Handle) -> HPyResult<()>
@@ -34,7 +37,7 @@ struct ModuleInput {
     name: Option<Ident>,
     doc: Option<LitStr>,
     methods: Vec<Path>,
-    types: Vec<Path>,
+    types: Vec<TypeItem>,
     globals: Vec<Path>,
     exceptions: Vec<Path>,
     constants: Vec<Constant>,
@@ -100,13 +103,23 @@ impl Parse for ModuleInput {
                         .attributes
                         .extend(list.into_iter().map(|a| (a.name, a.ty)));
                 }
-                "methods" | "types" | "globals" | "exceptions" => {
+                "types" => {
+                    let content;
+                    syn::bracketed!(content in input);
+                    let list = Punctuated::<TypeItem, Token![,]>::parse_terminated(&content)?;
+                    for mut item in list {
+                        for e in item.errors.drain(..) {
+                            module.errors.push(e);
+                        }
+                        module.types.push(item);
+                    }
+                }
+                "methods" | "globals" | "exceptions" => {
                     let content;
                     syn::bracketed!(content in input);
                     let list = Punctuated::<Path, Token![,]>::parse_terminated(&content)?;
                     match key_name.as_str() {
                         "methods" => module.methods.extend(list),
-                        "types" => module.types.extend(list),
                         "exceptions" => module.exceptions.extend(list),
                         _ => module.globals.extend(list),
                     }
@@ -143,6 +156,38 @@ impl Parse for ModuleInput {
             input.parse::<Token![,]>()?;
         }
         Ok(module)
+    }
+}
+
+/// One entry of `types: [...]`: a class's path, after `#[unexported]`
+/// when the module creates the class without making it an attribute (its
+/// instances come from the module's functions and methods, as an
+/// iterator's or a view's do).
+struct TypeItem {
+    path: Path,
+    exported: bool,
+    errors: Vec<syn::Error>,
+}
+
+impl Parse for TypeItem {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut item = TypeItem {
+            path: Path::from(Ident::new("_", Span::call_site())),
+            exported: true,
+            errors: Vec::new(),
+        };
+        for attr in input.call(Attribute::parse_outer)? {
+            if attr.path().is_ident("unexported") && matches!(attr.meta, syn::Meta::Path(_)) {
+                item.exported = false;
+            } else {
+                item.errors.push(syn::Error::new_spanned(
+                    &attr,
+                    "the only attribute a `types:` entry takes is `#[unexported]`",
+                ));
+            }
+        }
+        item.path = input.parse()?;
+        Ok(item)
     }
 }
 
@@ -280,7 +325,13 @@ fn exec_items(module: &ModuleInput, module_name: &str) -> TokenStream {
     let types = &module.types;
     let exceptions = &module.exceptions;
     let type_entries = types.iter().map(|t| {
-        quote::quote_spanned! {t.span()=> ::__hpy::impl_::class::TypeEntry::of::<#t>() }
+        let path = &t.path;
+        let make = if t.exported {
+            quote!(of)
+        } else {
+            quote!(unexported)
+        };
+        quote::quote_spanned! {path.span()=> ::__hpy::impl_::class::TypeEntry::#make::<#path>() }
     });
     let exception_entries = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> ::__hpy::impl_::ExceptionEntry::of::<#e>() }
@@ -330,6 +381,7 @@ fn global_ptrs(module: &ModuleInput) -> Vec<TokenStream> {
         .chain(
             types
                 .iter()
+                .map(|t| &t.path)
                 .map(|t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::TYPE_GLOBAL)),
         )
         .collect()
@@ -342,7 +394,7 @@ fn global_list(module: &ModuleInput, global_ptrs: &[TokenStream]) -> (TokenStrea
     let n = global_ptrs.len() + 1;
     let more: Vec<TokenStream> =
         std::iter::once(quote!(::__hpy::impl_::SDK_GLOBALS))
-            .chain(module.types.iter().map(
+            .chain(module.types.iter().map(|t| &t.path).map(
                 |t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::VARIANT_GLOBALS),
             ))
             .collect();
@@ -368,10 +420,18 @@ fn stub_parts(module: &ModuleInput, module_name: &str, doc: Option<&str>) -> Vec
             <#method as ::__hpy::impl_::PyMethod>::STUB
         )));
     }
-    for ty in &module.types {
+    for TypeItem {
+        path: ty, exported, ..
+    } in &module.types
+    {
         parts.push(quote!(::__hpy::impl_::stubs::StubPart::Raw(
             <#ty as ::__hpy::HPyClass>::STUB
         )));
+        if !exported {
+            // The class before it is no module attribute: a stub names it
+            // for typing only.
+            parts.push(raw("{\"k\":\"unexported\"}\n".into()));
+        }
         // Whether instances are laid out differently from the base's
         // (PEP 800's disjoint bases).
         let layout = "{\"k\":\"layout\",\"disjoint\":true}\n";

@@ -71,6 +71,9 @@ pub const MODULE: &[&str] = &[
     "crate",
 ];
 
+/// The attributes of an entry of `hpy_module!`'s `types: [...]`.
+pub const MODULE_TYPE: &[&str] = &["unexported"];
+
 /// `#[hpy(...)]` on a type deriving `FromHPy` or `IntoHPy`.
 pub const DERIVE_TYPE: &[&str] = &["from_item_all", "transparent", "crate"];
 

@@ -69,6 +69,7 @@ const COVERED: &[(&str, &str)] = &[
     ("PyO3's `#[pyo3(...)]` options go in the attribute itself", "method_pyo3_attr"),
     // hpy_module!
     ("`{key_name}` is given twice", "module_entry_twice"),
+    ("the only attribute a `types:` entry takes is `#[unexported]`", "module_type_unknown_attribute"),
     ("unknown hpy_module! entry", "module_unknown_entry"),
     ("either as `doc:` or as `///`, not both", "module_doc_twice"),
     ("the docstring cannot contain a NUL character", "module_doc_nul"),

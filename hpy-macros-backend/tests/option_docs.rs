@@ -94,6 +94,12 @@ fn every_option_is_documented() {
     check(&mut problems, "hpy_module", "the key", options::MODULE);
     check(
         &mut problems,
+        "hpy_module",
+        "the types: attribute",
+        options::MODULE_TYPE,
+    );
+    check(
+        &mut problems,
         "FromHPy",
         "the #[hpy] option",
         options::DERIVE_TYPE,
@@ -154,6 +160,7 @@ fn the_tables_hold_every_name_the_parsers_accept() {
         options::METHODS_ROLES,
         options::METHODS_METHOD,
         options::MODULE,
+        options::MODULE_TYPE,
         options::DERIVE_TYPE,
         options::DERIVE_FIELD,
     ]

@@ -449,7 +449,7 @@ pub use hpy_macros::hpy_methods;
 ///     name: mymod,          // optional: defaults to the crate name
 ///     methods: [ping],
 ///     exceptions: [PingError], // optional: create_exception! classes
-///     types: [],            // optional: #[hpy_class] types
+///     types: [],            // optional: #[hpy_class] types (`#[unexported] T`: not an attribute)
 ///     globals: [],          // optional: the `Global`s the module uses
 ///     constants: [VERSION, NAME = "mymod"], // optional: module attributes
 ///     exec: init,           // optional
@@ -465,7 +465,7 @@ pub use hpy_macros::hpy_methods;
 /// | `name:` | the module's name (default: the crate's name) |
 /// | `doc:` | the docstring (or `///` comments before the first key) |
 /// | `methods:` | the [`hpy_method`] functions |
-/// | `types:` | the [`hpy_class`] types, published under their Python names |
+/// | `types:` | the [`hpy_class`] types, published under their Python names; `#[unexported] Name` is created but not published (a class whose instances only the module's functions make) |
 /// | `exceptions:` | the [`create_exception!`] classes (a class no module lists does not compile) |
 /// | `globals:` | the [`Global`]s the module's code uses (HPy must know each) |
 /// | `constants:` | module attributes (below) |

@@ -56,6 +56,8 @@ enum Line {
     Layout {
         disjoint: bool,
     },
+    /// The class before it is not a module attribute (`#[unexported]`).
+    Unexported,
 }
 
 /// A function, method, constructor, property accessor or slot.
@@ -122,6 +124,10 @@ struct Class {
     /// Whether its instances' layout differs from its base's.
     #[serde(skip)]
     disjoint: bool,
+    /// Whether the module leaves it out of its attributes: the stub
+    /// declares it for typing only.
+    #[serde(skip)]
+    unexported: bool,
 }
 
 /// A module's description, parsed.
@@ -229,6 +235,11 @@ pub fn parse(text: &str, name: &str) -> Result<ModuleStubs, StubError> {
                     Line::Layout { disjoint } => {
                         if let Some(class) = module.classes.last_mut() {
                             class.disjoint = disjoint;
+                        }
+                    }
+                    Line::Unexported => {
+                        if let Some(class) = module.classes.last_mut() {
+                            class.unexported = true;
                         }
                     }
                 }
@@ -482,6 +493,9 @@ impl ModuleStubs {
         } else {
             format!("({})", bases.join(", "))
         };
+        if class.unexported {
+            out.push_str("@typing.type_check_only\n");
+        }
         if !class.subclass && class.data_variants.is_empty() {
             out.push_str("@typing.final\n");
         } else if class.disjoint {
@@ -1076,6 +1090,26 @@ class Circle:
             stub.contains("@typing.final\nclass W(metaclass=Meta):\n    ...\n"),
             "{stub}"
         );
+    }
+
+    #[test]
+    fn an_unexported_class_is_for_typing_only() {
+        let text = concat!(
+            r#"{"k":"module","name":"m","doc":null}"#,
+            "\n",
+            r#"{"k":"class","rust":"It","name":"It","doc":null,"base":null,"members":[],"unit_variants":[],"data_variants":[],"dunders":[],"subclass":false}"#,
+            "\n",
+            r#"{"k":"unexported"}"#,
+            "\n",
+            r#"{"k":"class","rust":"C","name":"C","doc":null,"base":null,"members":[],"unit_variants":[],"data_variants":[],"dunders":[],"subclass":false}"#,
+            "\n",
+        );
+        let stub = parse(text, "m").unwrap().render();
+        assert!(
+            stub.contains("@typing.type_check_only\n@typing.final\nclass It:\n"),
+            "{stub}"
+        );
+        assert!(stub.contains("\n\n@typing.final\nclass C:\n"), "{stub}");
     }
 
     #[test]

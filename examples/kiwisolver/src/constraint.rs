@@ -78,7 +78,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 /// a destructor per constraint cost more than the rest of building one):
 /// the `kasuari::Constraint` (an `Arc`) is built by a `Solver` when the
 /// constraint is added, and the solver finds it again by `id`.
-#[hpy_class(module = "kiwisolver", frozen)]
+#[hpy_class(module = "kiwisolver", frozen, subclass)]
 pub struct Constraint {
     /// The reduced `Expression` (each variable once).
     expression: Field,

@@ -84,8 +84,9 @@ impl Strength {
 
     /// Create a strength from its strong, medium and weak parts (each
     /// clamped to 0..1000 after the weight multiplies it).
-    fn create(&self, a: f64, b: f64, c: f64, weight: Option<f64>) -> f64 {
-        kasuari::Strength::create(a, b, c, weight.unwrap_or(1.0)).value()
+    #[method(signature = (a, b, c, weight = 1.0, /))]
+    fn create(&self, a: f64, b: f64, c: f64, weight: f64) -> f64 {
+        kasuari::Strength::create(a, b, c, weight).value()
     }
 }
 
@@ -98,7 +99,9 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
 hpy_module! {
     /// kiwisolver: a fast implementation of the Cassowary constraint solver.
     name: kiwisolver,
-    types: [Variable, Term, Expression, Constraint, Solver, Strength],
+    // `Strength` only as the type of `strength` (the original's module
+    // does not have it).
+    types: [Variable, Term, Expression, Constraint, Solver, #[unexported] Strength],
     exceptions: [
         BadRequiredStrength, DuplicateConstraint, DuplicateEditVariable,
         UnknownConstraint, UnknownEditVariable, UnsatisfiableConstraint,

@@ -25,7 +25,7 @@ fn internal(e: kasuari::InternalSolverError) -> HPyErr {
 }
 
 /// Kiwi solver class.
-#[hpy_class(module = "kiwisolver")]
+#[hpy_class(module = "kiwisolver", subclass)]
 pub struct Solver {
     solver: kasuari::Solver,
     /// A list of every `Variable` of the constraints and edits added since
@@ -57,7 +57,7 @@ impl Solver {
     }
 
     /// Add a constraint to the solver.
-    #[method(name = "addConstraint")]
+    #[method(name = "addConstraint", signature = (constraint, /))]
     fn add_constraint<'ctx>(
         mut slf: RefMut<'_, 'ctx, Self>,
         constraint: Ref<'_, 'ctx, Constraint>,
@@ -104,7 +104,7 @@ impl Solver {
     }
 
     /// Remove a constraint from the solver.
-    #[method(name = "removeConstraint")]
+    #[method(name = "removeConstraint", signature = (constraint, /))]
     fn remove_constraint(&mut self, constraint: Ref<'_, '_, Constraint>) -> HPyResult<()> {
         let unknown =
             || UnknownConstraint::new_err(constraint.handle().context(), constraint.handle());
@@ -122,13 +122,13 @@ impl Solver {
     }
 
     /// Check whether the solver contains a constraint.
-    #[method(name = "hasConstraint")]
+    #[method(name = "hasConstraint", signature = (constraint, /))]
     fn has_constraint(&self, constraint: Ref<'_, '_, Constraint>) -> bool {
         self.constraints.contains_key(&constraint.id)
     }
 
     /// Add an edit variable to the solver.
-    #[method(name = "addEditVariable")]
+    #[method(name = "addEditVariable", signature = (variable, strength, /))]
     fn add_edit_variable<'ctx>(
         mut slf: RefMut<'_, 'ctx, Self>,
         variable: Ref<'_, 'ctx, Variable>,
@@ -152,7 +152,7 @@ impl Solver {
     }
 
     /// Remove an edit variable from the solver.
-    #[method(name = "removeEditVariable")]
+    #[method(name = "removeEditVariable", signature = (variable, /))]
     fn remove_edit_variable(&mut self, variable: Ref<'_, '_, Variable>) -> HPyResult<()> {
         match self.solver.remove_edit_variable(variable.id) {
             Ok(()) => {
@@ -168,13 +168,13 @@ impl Solver {
     }
 
     /// Check whether the solver contains an edit variable.
-    #[method(name = "hasEditVariable")]
+    #[method(name = "hasEditVariable", signature = (variable, /))]
     fn has_edit_variable(&self, variable: Ref<'_, '_, Variable>) -> bool {
         self.solver.has_edit_variable(&variable.id)
     }
 
     /// Suggest a desired value for an edit variable.
-    #[method(name = "suggestValue")]
+    #[method(name = "suggestValue", signature = (variable, value, /))]
     fn suggest_value(&mut self, variable: Ref<'_, '_, Variable>, value: f64) -> HPyResult<()> {
         match self.solver.suggest_value(variable.id, value) {
             Ok(()) => Ok(()),

@@ -76,7 +76,7 @@ macro_rules! symbolic_class {
 /// `Field`, its value an atomic word the solver writes through a shared
 /// borrow), so the class has no `tp_destroy`: on PyPy an instance then
 /// costs an allocation and no finalizer.
-#[hpy_class(module = "kiwisolver", frozen)]
+#[hpy_class(module = "kiwisolver", frozen, subclass)]
 pub struct Variable {
     /// The variable's identity for kasuari.
     pub(crate) id: kasuari::Variable,
@@ -155,7 +155,7 @@ symbolic_class! {
     }
 
     /// Set the name of the variable.
-    #[method(name = "setName")]
+    #[method(name = "setName", signature = (name, /))]
     fn set_name<'ctx>(slf: Ref<'_, 'ctx, Self>, name: &Handle<'ctx>) -> HPyResult<()> {
         slf.store(&slf.name, Some(&Variable::name_object(name)?));
         Ok(())
@@ -173,7 +173,7 @@ symbolic_class! {
     }
 
     /// Set the context object associated with the variable.
-    #[method(name = "setContext")]
+    #[method(name = "setContext", signature = (context, /))]
     fn set_context<'ctx>(slf: Ref<'_, 'ctx, Self>, context: &Handle<'ctx>) {
         slf.store(&slf.context, (!context.is_none()).then_some(context));
     }
@@ -189,7 +189,7 @@ symbolic_class! {
 
 /// Product of a variable by a constant pre-factor. No drop glue: the
 /// variable is the Python object, held in a `Field`.
-#[hpy_class(module = "kiwisolver", frozen)]
+#[hpy_class(module = "kiwisolver", frozen, subclass)]
 pub struct Term {
     variable: Field,
     pub(crate) coefficient: f64,
@@ -402,7 +402,7 @@ impl<'ctx> Pairs<'ctx> {
 /// `Term` objects for them are made only when Python asks for `terms()`
 /// (and kept). Longer expressions keep the rest as a tuple of `Term`s. No
 /// drop glue: no `tp_destroy`.
-#[hpy_class(module = "kiwisolver", frozen)]
+#[hpy_class(module = "kiwisolver", frozen, subclass)]
 pub struct Expression {
     /// The `Variable`s of the first `len` terms.
     vars: [Field; INLINE],

@@ -1699,15 +1699,17 @@ hpy_module! {
     types: [
         HashTrieMapPy,
         HashTrieSetPy,
-        KeysView,
-        ValuesView,
-        ItemsView,
-        KeysIterator,
-        ItemsIterator,
+        // Made by the collections' methods; rpds-py's module does not
+        // have them either.
+        #[unexported] KeysView,
+        #[unexported] ValuesView,
+        #[unexported] ItemsView,
+        #[unexported] KeysIterator,
+        #[unexported] ItemsIterator,
         ListPy,
         StackPy,
         QueuePy,
-        hpy::ObjectStore,
+        #[unexported] hpy::ObjectStore,
     ],
     exec: init,
 }

@@ -1,5 +1,5 @@
-//! `hpy_module!` with a docstring, methods (one by path), types, globals and
-//! an exec hook.
+//! `hpy_module!` with a docstring, methods (one by path), types (one
+//! unexported), globals and an exec hook.
 use hpy::{hpy_class, hpy_method, hpy_methods, hpy_module, Context, Global, HPyResult, Handle};
 
 #[hpy_method]
@@ -20,6 +20,9 @@ struct Empty {}
 #[hpy_methods]
 impl Empty {}
 
+#[hpy_class]
+struct Hidden {}
+
 static CACHE: Global = Global::new();
 
 fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
@@ -32,7 +35,7 @@ hpy_module! {
     /// The module's docstring.
     name: snapshot,
     methods: [answer, nested::echo],
-    types: [Empty],
+    types: [Empty, #[unexported] Hidden],
     globals: [CACHE],
     exec: init,
 }

@@ -27,8 +27,9 @@ use crate::{HPyErr, HPyResult, Handle};
 /// compares stay exact, and a cycle through shared structures is
 /// collected when nothing outside it reaches the store.
 ///
-/// List it in `hpy_module!`'s `types` (as `hpy::ObjectStore`) in every
-/// module that uses it.
+/// List it in `hpy_module!`'s `types` (as `#[unexported] hpy::ObjectStore`:
+/// the module needs the class, its users do not) in every module that
+/// uses it.
 ///
 /// ```
 /// use hpy::{hpy_class, hpy_methods, hpy_module, Field, HPyResult, Handle, ObjectStore, Ref, Stored};
@@ -52,7 +53,7 @@ use crate::{HPyErr, HPyResult, Handle};
 ///
 /// hpy_module! {
 ///     name: bag,
-///     types: [Bag, hpy::ObjectStore],
+///     types: [Bag, #[unexported] hpy::ObjectStore],
 /// }
 /// ```
 #[crate::hpy_class(crate = "crate", module = "hpy", frozen)]

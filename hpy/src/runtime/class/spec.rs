@@ -198,9 +198,13 @@ fn class_doc(
 }
 
 /// Creates the type object of `T` from its spec and its [`ClassItems`]
-/// tables, keeps it in `T`'s type slot and adds it to `module` under its
-/// name (called from the module's exec).
-pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+/// tables, keeps it in `T`'s type slot and, if `exported`, adds it to
+/// `module` under its name (called from the module's exec).
+pub fn add_type<T: ClassMethods>(
+    ctx: Context<'_>,
+    module: &Handle<'_>,
+    exported: bool,
+) -> HPyResult<()> {
     const {
         assert!(
             core::mem::align_of::<ClassData<T>>() <= 8,
@@ -209,6 +213,10 @@ pub fn add_type<T: ClassMethods>(ctx: Context<'_>, module: &Handle<'_>) -> HPyRe
     };
     let info = &T::INFO;
     let ty = create_type::<T>(ctx, info, T::type_slot(), T::items())?;
+    if !exported {
+        // Kept alive by its type slot; its instances are made by Rust code.
+        return Ok(());
+    }
     let name = std::ffi::CString::new(info.python_name())
         .map_err(|_| HPyErr::value_error("class name with NUL"))?;
     // SAFETY: valid handles and a NUL-terminated name.
@@ -506,19 +514,35 @@ fn is_slot(def: &StaticDef, slot: hpy_sys::HPySlot_Slot) -> bool {
 
 /// One class of `hpy_module!`'s `types`.
 pub struct TypeEntry {
-    add: for<'ctx> fn(Context<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
+    add: for<'ctx> fn(Context<'ctx>, &Handle<'ctx>, bool) -> HPyResult<()>,
+    /// Whether the class becomes a module attribute (`#[unexported]`: no).
+    exported: bool,
     /// Whether the Rust classes it derives from (`extends`, a Rust
     /// metaclass) exist yet.
     bases_ready: for<'ctx> fn(Context<'ctx>) -> bool,
 }
 
 impl TypeEntry {
-    /// The entry of class `T`.
+    /// The entry of class `T`, a module attribute.
     pub const fn of<T: ClassMethods>() -> Self {
         TypeEntry {
             add: add_type::<T>,
+            exported: true,
             bases_ready: bases_ready::<T>,
         }
+    }
+
+    /// The entry of class `T`, created but not a module attribute
+    /// (`types: [#[unexported] T]`).
+    pub const fn unexported<T: ClassMethods>() -> Self {
+        TypeEntry {
+            exported: false,
+            ..TypeEntry::of::<T>()
+        }
+    }
+
+    fn add<'ctx>(&self, ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+        (self.add)(ctx, module, self.exported)
     }
 }
 
@@ -551,14 +575,14 @@ pub fn add_types<'ctx>(
         let mut i = 0;
         while i < pending.len() {
             if (pending[i].bases_ready)(ctx) {
-                (pending.remove(i).add)(ctx, module)?;
+                pending.remove(i).add(ctx, module)?;
             } else {
                 i += 1;
             }
         }
         if pending.len() == before {
             // No progress: the first one reports its missing base.
-            (pending[0].add)(ctx, module)?;
+            pending[0].add(ctx, module)?;
             pending.remove(0);
         }
     }
