@@ -64,6 +64,39 @@ KNOWN = [
     ("*", "hpyrs_conv.echo_tuple*", "(1, 2)", "message",
      "the interpreter's own message for too many values to unpack: CPython 3.14 adds "
      "', got 2'"),
+    # The ports' public APIs.
+    ("cpython3.1[12]-*", "xxhash.*.set_new_attr", "-", "message",
+     "the interpreter's own AttributeError: CPython 3.13 added ' and no __dict__ for "
+     "setting new attributes'"),
+    ("pypy*", "xxhash.*.set_new_attr", "-", "any",
+     "PyPy 7.3.19 gives every instance of an HPy class a __dict__ (xxh32().other = 1, "
+     "rpds.List().other = 1 work there); CPython refuses"),
+    ("pypy*", "xxhash.*.set_type_attr", "-", "any",
+     "immutable_type: HPy 0.9's type spec has no such flag, so on PyPy the class stays "
+     "mutable (docs/classes.md)"),
+    ("pypy*", "xxhash.*.subclass", "-", "any",
+     "PyPy 7.3.19 does not enforce HPy_TPFLAGS_BASETYPE: a class without it can be "
+     "subclassed from Python there (docs/classes.md)"),
+    ("pypy*", "xxhash.*seed*", "Decimal('1')", "message",
+     "PyPy names the type without its module: \"'Decimal' object cannot be interpreted as "
+     "an integer\" (CPython 'decimal.Decimal')"),
+    ("pypy*", "rpds.*", "HashLies()", "message",
+     "the interpreter's own message for a __hash__ returning a str: PyPy adds \"not 'str'\""),
+    ("pypy*", "rpds.List.new", "*", "message",
+     "List(v) reads reversed(v), and what reversed() refuses has the interpreter's message: "
+     "PyPy \"'int' has no length\" or 'argument to reversed() must be a sequence', CPython "
+     "\"'int' object is not reversible\""),
+    ("pypy*", "rpds.empty.reversed", "*", "message",
+     "the same reversed() message for a HashTrieSet, Queue or Stack (none is a sequence)"),
+] + [
+    ("pypy*", func, "*", "message",
+     "the interpreter's own message names a type without its module on PyPy ('Variable', "
+     "'Decimal', 'HashTrieMap'; CPython 'kiwisolver.Variable', 'decimal.Decimal', "
+     "'rpds.HashTrieMap'), and PyPy's str * x and str + x ask x first (\"'Variable' object "
+     "cannot be interpreted as an integer\", CPython \"can't multiply sequence by non-int\")")
+    for func in ["kiwisolver.Variable.*", "kiwisolver.Term.mul", "kiwisolver.Expression.mul",
+                 "kiwisolver.Expression.truediv", "rpds.HashTrie*.new", "rpds.HashTrieMap.update",
+                 "rpds.HashTrieSet.or", "rpds.Queue.new", "rpds.empty.*"]
 ]
 
 
@@ -304,12 +337,15 @@ class BytesSub(bytes):
 
 def _shown(r):
     """A port's result, shown without anything that follows hash() or
-    addresses: a hash trie (and its views) as its sorted item labels."""
+    addresses: a set, a hash trie and its views as their sorted item labels
+    (a map's keys and then its items)."""
     name = type(r).__name__
     if isinstance(r, (set, frozenset)) or (
             type(r).__module__ == "rpds" and ("Hash" in name or "View" in name)):
-        return ["ok", name, repr(sorted(label(x) for x in r))
-                + (" " + repr(sorted(label(x) for x in r.items())) if name == "HashTrieMap" else "")]
+        shown = repr(sorted(label(x) for x in r))
+        if name == "HashTrieMap":
+            shown += " " + repr(sorted(label(x) for x in r.items()))
+        return ["ok", name, shown]
     return ["ok", name, label(r)]
 
 
@@ -378,9 +414,9 @@ def rpds_calls(rpds):
         add("List.eq", lab, lambda k=k: L([k()]) == L([k()]))
         add("List.hash_eq", lab, lambda k=k: hash(L([k()])) == hash(L([k()])))
         add("Queue.enqueue", lab, lambda k=k: Q([1]).enqueue(k()))
-        add("Queue.peek_dequeue", lab, lambda k=k: (Q([k(), 1]).peek, Q([k(), 1]).dequeue()))
+        add("Queue.peek_dequeue", lab, lambda k=k: (Q([k(), 1]).peek(), Q([k(), 1]).dequeue()))
         add("Queue.eq", lab, lambda k=k: Q([k()]) == Q([k()]))
-        add("Stack.push_peek", lab, lambda k=k: (St().push(k()), St().push(k()).peek))
+        add("Stack.push_peek", lab, lambda k=k: (St().push(k()), St().push(k()).peek()))
     # Constructors and operations given the shared corpus's values.
     for v in corpus():
         lab = label(v)
@@ -395,7 +431,7 @@ def rpds_calls(rpds):
              ("Queue()", Q()), ("Stack()", St())]
     for lab, e in empty:
         for op, f in [("len", len), ("bool", bool), ("list", list), ("repr", repr),
-                      ("first", lambda e: e.first), ("peek", lambda e: e.peek),
+                      ("first", lambda e: e.first), ("peek", lambda e: e.peek()),
                       ("rest", lambda e: e.rest), ("dequeue", lambda e: e.dequeue()),
                       ("pop", lambda e: e.pop()), ("lt", lambda e: e < e),
                       ("reversed", lambda e: list(reversed(e))),
