@@ -234,7 +234,23 @@ impl<'a> Buffer<'a> {
     #[cold]
     fn copied(obj: &'a Handle<'_>) -> HPyResult<Buffer<'a>> {
         let ctx = obj.context();
-        let view = ctx.builtin("memoryview")?.call(&[obj])?;
+        // Asked first: nothing may run while `memoryview()`'s error is set.
+        let own_buffer = obj.get_type().has_attr_s("__buffer__")?;
+        let view = match ctx.builtin("memoryview")?.call(&[obj]) {
+            Ok(view) => view,
+            // An object without the buffer protocol: `PyObject_GetBuffer`'s
+            // error, not `memoryview()`'s (which starts with "memoryview: "),
+            // so that the message is the same on every host. A type with
+            // its own `__buffer__` keeps the error that method raised.
+            Err(err) if !own_buffer && ctx.err_matches(crate::Constant::TypeError) => {
+                drop(err);
+                return Err(HPyErr::type_error(format!(
+                    "a bytes-like object is required, not '{}'",
+                    obj.type_name()
+                )));
+            }
+            Err(err) => return Err(err),
+        };
         let copy = (|| {
             if !view.get_attr_s("c_contiguous")?.is_true()? {
                 return Err(crate::exceptions::BufferError::new_err(

@@ -1,7 +1,8 @@
 """The cross-configuration corpus (tests/python/cross_config.py) in this
 run's configuration: every one-argument `echo_*` function of hpyrs_test,
 hpyrs_conv and hpyrs_features called with every value of the corpus
-(about 9,800 calls).
+(about 9,800 calls), and the ports' public APIs (rpds, kiwisolver,
+xxhash) with valid, edge and hostile arguments.
 
 Integer and float parameters are checked here against CPython's own rules
 (an int or __index__, never __int__, OverflowError out of range; a float,
@@ -46,9 +47,13 @@ def _write(config, results):
 _RESULTS = {}
 
 
-def test_corpus(hpyrs_test, hpyrs_conv, hpyrs_features, hpy_mode, hpy_host):
+def test_corpus(hpyrs_test, hpyrs_conv, hpyrs_features, rpds, kiwisolver, xxhash, hpy_mode,
+                hpy_host):
     results, wrong = cc.run_corpus({"hpyrs_test": hpyrs_test, "hpyrs_conv": hpyrs_conv,
                                     "hpyrs_features": hpyrs_features})
+    ports = cc.run_ports(rpds, kiwisolver, xxhash)
+    assert len(ports) > 2000, len(ports)
+    results.update(ports)
     _RESULTS["plain"] = results
     _write(configuration(hpy_mode, hpy_host), results)
     assert len(results) > 5000, len(results)
@@ -60,16 +65,18 @@ import json, sys
 sys.modules["hpy"] = None
 sys.path[:0] = {paths!r}
 import cross_config as cc
-import hpyrs_conv, hpyrs_features, hpyrs_test
+import hpyrs_conv, hpyrs_features, hpyrs_test, kiwisolver, rpds, xxhash
 results, wrong = cc.run_corpus({{"hpyrs_test": hpyrs_test, "hpyrs_conv": hpyrs_conv,
                                 "hpyrs_features": hpyrs_features}})
+results.update(cc.run_ports(rpds, kiwisolver, xxhash))
 from hpy_rs_universal import _trace
 assert sum(_trace.get_call_counts().values()) > 0, "not in trace mode"
 json.dump({{"results": results, "wrong": wrong}}, sys.stdout)
 """
 
 
-def test_corpus_in_trace_mode(hpyrs_test, hpyrs_conv, hpyrs_features, hpy_mode, hpy_host):
+def test_corpus_in_trace_mode(hpyrs_test, hpyrs_conv, hpyrs_features, rpds, kiwisolver, xxhash,
+                              hpy_mode, hpy_host):
     if hpy_mode != "universal" or hpy_host is None or hpy_host.__name__ != "hpy_rs_universal":
         pytest.skip("trace mode is run from the universal run through hpy_rs_universal")
     if "plain" not in _RESULTS:

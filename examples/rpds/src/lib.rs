@@ -294,7 +294,11 @@ impl HashTrieMapPy {
             .map(|(key, val)| {
                 let mut hasher = DefaultHasher::new();
                 let val = store.get(val)?;
-                let val_hash = val.hash().map_err(|_| {
+                let val_hash = val.hash().map_err(|err| {
+                    // The hash's exception is cleared before repr runs
+                    // Python code (a `|_|` argument would live until the
+                    // closure returns, and repr would run with it set).
+                    drop(err);
                     HPyErr::type_error(format!(
                         "Unhashable type in HashTrieMap of key {}: {}",
                         repr_or(store.get(&key.inner), "<repr> error"),
@@ -1014,7 +1018,8 @@ fn sequence_hash<'a, 'ctx, C: Collection>(
     let mut hasher = DefaultHasher::new();
     for (index, each) in items.enumerate() {
         let each = store.get(each)?;
-        let h = each.hash().map_err(|_| {
+        let h = each.hash().map_err(|err| {
+            drop(err); // cleared before repr runs Python code, as above
             HPyErr::type_error(format!(
                 "Unhashable type at {} element in {}: {}",
                 index,
