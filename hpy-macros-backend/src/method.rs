@@ -3,7 +3,7 @@
 
 use crate::utils::ENTRY_SAFETY;
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{
@@ -695,7 +695,10 @@ pub(crate) fn at_return(call: TokenStream, output: &syn::ReturnType) -> TokenStr
 /// description every function has, whatever its shape (a plain `fn f(a, b)`
 /// is the case without `/`, `*`, `*args` or `**kwargs`), and the static of
 /// its interned parameter names (made at the first keyword call).
-pub(crate) fn description(py_name: &str, params: &[Param]) -> TokenStream {
+/// `py_name` is the name its errors give: a string, or a constant
+/// expression (a class's constructor names the class, which only the
+/// `#[class]` expansion knows).
+pub(crate) fn description(py_name: impl ToTokens, params: &[Param]) -> TokenStream {
     let python: Vec<(&str, bool, Kind)> = params
         .iter()
         .filter_map(|p| match p {

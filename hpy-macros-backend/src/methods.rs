@@ -840,7 +840,9 @@ pub(crate) fn gen_new(
     }
     let params = classify_params_with(&sig, false, spec, errors);
     let rust_name = &f.sig.ident;
-    let py_name = self_ty_name(self_ty);
+    // The Python class's name, as CPython's constructors give it
+    // (`int() got an unexpected keyword argument 'x'`).
+    let py_name = quote!(<#self_ty as ::__hpy::HPyClass>::INFO.python_name());
     let n_python = params.iter().filter(|p| p.is_python()).count();
     if has_init && n_python > 0 {
         errors.push(syn::Error::new(
@@ -849,7 +851,10 @@ pub(crate) fn gen_new(
              all go to the #[init] (as `object.__new__` leaves them to `__init__`)",
         ));
     }
-    let desc = description(&py_name, &params);
+    let desc = description(
+        quote!(<#entry as ::__hpy::impl_::class::NewFunc>::NAME),
+        &params,
+    );
     let callee = quote!(<#self_ty>::#rust_name);
     let (prelude, call) = call_user(&params, &callee, None, &mut |i| {
         Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i])))
@@ -974,8 +979,17 @@ pub(crate) fn gen_init(
         return String::from("()");
     }
     let rust_name = &f.sig.ident;
-    let py_name = format!("{}.__init__", self_ty_name(self_ty));
-    let desc = description(&py_name, &params);
+    // `Name.__init__`, as CPython names a Python class's initialiser.
+    let py_name = quote! {{
+        const CLASS: &str = <#self_ty as ::__hpy::HPyClass>::INFO.python_name();
+        const BYTES: [u8; CLASS.len() + ::__hpy::impl_::class::INIT_SUFFIX.len()] =
+            ::__hpy::impl_::class::init_name(CLASS);
+        ::__hpy::impl_::class::name_str(&BYTES)
+    }};
+    let desc = description(
+        quote!(<#entry as ::__hpy::impl_::class::InitFunc>::NAME),
+        &params,
+    );
     let callee = quote!(<#self_ty>::#rust_name);
     let (prelude, call) = call_user(&params, &callee, Some(self_ty), &mut |i| {
         Source::Extract(quote!(::__hpy::impl_::present(&__hpy_slots[#i])))

@@ -9,7 +9,7 @@ use syn::ext::IdentExt;
 use syn::{ImplItemFn, Type};
 
 use crate::attributes::Convention;
-use crate::block::{self_ty_name, Generated};
+use crate::block::Generated;
 use crate::method::{
     at_return, call_user, callable_entry, classify_params, description, Callable, Source,
 };
@@ -24,7 +24,8 @@ pub(crate) fn gen_ass_subscript(
     self_ty: &Type,
     errors: &mut Errors,
 ) {
-    let type_name = self_ty_name(self_ty);
+    // `tp_name`, as CPython's message gives it (`'module.Name' object ...`).
+    let type_name = quote!(<#self_ty as ::__hpy::HPyClass>::INFO.qualname.to_string_lossy());
     let set_branch = match set {
         Some(f) => {
             let params = classify_params(&f.sig, true, errors);
@@ -450,7 +451,7 @@ fn call_method(
 ) -> (TokenStream, TokenStream, TokenStream) {
     let params = classify_params(&f.sig, true, errors);
     let ident = &f.sig.ident;
-    let desc = description(&ident.unraw().to_string(), &params);
+    let desc = description(ident.unraw().to_string(), &params);
     let (prelude, call) = call_user(&params, &quote!(<#self_ty>::#ident), Some(self_ty), source);
     (desc, prelude, at_return(call, &f.sig.output))
 }
@@ -491,7 +492,7 @@ fn number_slot(
                 }
             });
             let desc = description(
-                &f.sig.ident.unraw().to_string(),
+                f.sig.ident.unraw().to_string(),
                 &classify_params(&f.sig, true, errors),
             );
             // The slot reports a panic under the forward method's

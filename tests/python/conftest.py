@@ -43,6 +43,8 @@ from pathlib import Path
 
 import pytest
 
+from hpyrs_helpers import VERSION_INDEPENDENT_REASON
+
 ROOT = Path(__file__).resolve().parents[2]
 IS_PYPY = sys.implementation.name == "pypy"
 MODES = ("cpython", "universal", "debug")
@@ -807,6 +809,23 @@ def _describe_handle(handle):
     if len(text) > 60:
         text = text[:57] + "..."
     return f"handle 0x{handle.id:x} for {type(obj).__name__} {text}"
+
+
+@pytest.fixture(scope="module")
+def only_once(request, hpy_mode):
+    """Skips a module's tests but in the CPython --hpy-mode=cpython run: for
+    tests of the checkout itself, or of interpreters driven through
+    subprocesses, where one run tests everything. The module (which lists
+    this fixture in ``pytestmark = pytest.mark.usefixtures("only_once")``)
+    says what runs once and why in ``RUNS_ONCE = (what, why)``, and sets
+    ``VERSION_INDEPENDENT = True`` when none of its tests depends on the
+    CPython version (run-tests then skips it with the other CPythons)."""
+    what, why = request.module.RUNS_ONCE
+    if sys.implementation.name != "cpython" or hpy_mode != "cpython":
+        pytest.skip(f"{what} once, in the CPython --hpy-mode=cpython run ({why})")
+    if (getattr(request.module, "VERSION_INDEPENDENT", False)
+            and os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1"):
+        pytest.skip(VERSION_INDEPENDENT_REASON)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,30 @@
 """Helpers shared by the test modules."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
+
+# Why a test that does not depend on the CPython running it is skipped:
+# scripts/run-tests runs it with CPython 3.11 and sets this variable for the
+# other CPythons.
+VERSION_INDEPENDENT_REASON = ("does not depend on the CPython version: run-tests ran it with "
+                              "CPython 3.11 (HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
+
+
+def pypy_path():
+    """The PyPy with HPy that tests drive through subprocesses: HPY_RS_PYPY,
+    else scripts/setup-pypy's (under HPY_PYPY_HOME or ~/.cache/hpy-pypy);
+    None if there is none or HPY_RS_NO_PYPY=1."""
+    if os.environ.get("HPY_RS_NO_PYPY") == "1":
+        return None
+    explicit = os.environ.get("HPY_RS_PYPY")
+    if explicit:
+        return Path(explicit)
+    home = os.environ.get("HPY_PYPY_HOME") or Path.home() / ".cache" / "hpy-pypy"
+    candidate = Path(home) / "bin" / "pypy3"
+    return candidate if candidate.exists() else None
 
 
 def raises_exactly(exc, message):

@@ -534,6 +534,25 @@ def test_init_argument_errors(hpyrs_classes):
         Counter(1, 0)
 
 
+def test_argument_errors_name_the_python_class(hpyrs_classes):
+    # Rust `RustCell` and `RustTally` are `cell` and `tally` in Python: as
+    # CPython's `int(foo=1)` says `int()`, the errors give the Python name.
+    cell, tally = hpyrs_classes.cell, hpyrs_classes.tally
+    assert cell(3).value == 3 and tally(4).count == 4
+    with raises_exactly(TypeError, "cell() got an unexpected keyword argument 'foo'"):
+        cell(foo=1)
+    with raises_exactly(TypeError, "cell() missing 1 required positional argument: 'value'"):
+        cell()
+    with raises_exactly(TypeError, "cell() argument 'value' must be int, not str"):
+        cell("x")
+    with raises_exactly(TypeError, "tally.__init__() got an unexpected keyword argument 'foo'"):
+        tally(foo=1)
+    with raises_exactly(TypeError, "tally.__init__() argument 'count' must be int, not str"):
+        tally("x")
+    with raises_exactly(TypeError, "'hpyrs_classes.cell' object does not support item deletion"):
+        del cell(1)[0]
+
+
 def test_init_of_a_python_subclass(hpyrs_classes):
     if IS_PYPY:
         pytest.skip("PyPy 7.3.19 aborts (RPython AssertionError) when it collects an instance of a "

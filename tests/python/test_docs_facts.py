@@ -13,7 +13,6 @@ depend on the interpreter or the mode, so it runs once per CI, in CPython
 """
 
 import functools
-import os
 import re
 import subprocess
 import sys
@@ -25,14 +24,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _only_once(hpy_mode):
-    if sys.implementation.name != "cpython" or hpy_mode != "cpython":
-        pytest.skip("the documentation is checked once, in the CPython --hpy-mode=cpython run "
-                    "(it does not depend on the interpreter)")
-    if os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1":
-        pytest.skip("does not depend on the CPython version: run-tests ran it with CPython 3.11 "
-                    "(HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
+RUNS_ONCE = ("the documentation is checked", "it does not depend on the interpreter")
+VERSION_INDEPENDENT = True
+pytestmark = pytest.mark.usefixtures("only_once")
 
 
 def markdown_files():

@@ -35,8 +35,9 @@ from pathlib import Path
 
 import pytest
 
+from hpyrs_helpers import VERSION_INDEPENDENT_REASON, pypy_path
+
 ROOT = Path(__file__).resolve().parents[2]
-IS_PYPY = sys.implementation.name == "pypy"
 POF = ROOT / "examples" / "pof"
 POFPACKAGE = ROOT / "examples" / "pofpackage"
 PLATFORM_TAG = sysconfig.get_platform().replace("-", "_").replace(".", "_")
@@ -73,11 +74,8 @@ print("pofpackage ok", pofpackage.foo.__file__, "+".join(hosts) or "none")
 """
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _only_once(hpy_mode):
-    if IS_PYPY or hpy_mode != "cpython":
-        pytest.skip("packaging tests run once, in the CPython --hpy-mode=cpython run "
-                    "(they test CPython and PyPy through subprocesses)")
+RUNS_ONCE = ("packaging tests run", "they test CPython and PyPy through subprocesses")
+pytestmark = pytest.mark.usefixtures("only_once")
 
 
 # ------------------------------------------------------------------ helpers
@@ -87,9 +85,7 @@ def _only_once(hpy_mode):
 # runs it with CPython 3.11 and skips it (before its fixtures are set up)
 # with the other CPythons.
 version_independent = pytest.mark.skipif(
-    os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1",
-    reason="does not depend on the CPython version: run-tests ran it with CPython 3.11 "
-           "(HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
+    os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1", reason=VERSION_INDEPENDENT_REASON)
 
 
 def clean_env(**extra):
@@ -118,17 +114,6 @@ def run(cmd, ok=True, **kwargs):
                     f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr[-4000:]}",
                     pytrace=False)
     return proc
-
-
-def pypy_path():
-    if os.environ.get("HPY_RS_NO_PYPY") == "1":
-        return None
-    explicit = os.environ.get("HPY_RS_PYPY")
-    if explicit:
-        return Path(explicit)
-    home = os.environ.get("HPY_PYPY_HOME") or Path.home() / ".cache" / "hpy-pypy"
-    candidate = Path(home) / "bin" / "pypy3"
-    return candidate if candidate.exists() else None
 
 
 @pytest.fixture(scope="module")

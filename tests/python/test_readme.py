@@ -30,19 +30,16 @@ from pathlib import Path
 
 import pytest
 
+from hpyrs_helpers import pypy_path
+
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 MARKER = "<!-- tested: tests/python/test_readme.py -->"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _only_once(hpy_mode):
-    if sys.implementation.name != "cpython" or hpy_mode != "cpython":
-        pytest.skip("the README's commands run once, in the CPython --hpy-mode=cpython run "
-                    "(they drive CPython and PyPy through subprocesses)")
-    if os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1":
-        pytest.skip("does not depend on the CPython version: run-tests ran it with CPython 3.11 "
-                    "(HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
+RUNS_ONCE = ("the README's commands run", "they drive CPython and PyPy through subprocesses")
+VERSION_INDEPENDENT = True
+pytestmark = pytest.mark.usefixtures("only_once")
 
 
 def marked_blocks():
@@ -61,16 +58,6 @@ def expected_lines(block):
 
 def target_dir():
     return Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target").resolve()
-
-
-def pypy_path():
-    if os.environ.get("HPY_RS_NO_PYPY") == "1":
-        return None
-    if os.environ.get("HPY_RS_PYPY"):
-        return Path(os.environ["HPY_RS_PYPY"])
-    home = os.environ.get("HPY_PYPY_HOME") or Path.home() / ".cache" / "hpy-pypy"
-    candidate = Path(home) / "bin" / "pypy3"
-    return candidate if candidate.exists() else None
 
 
 @pytest.fixture(scope="module")

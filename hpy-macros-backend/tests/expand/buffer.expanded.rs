@@ -103,7 +103,7 @@ const _: () = {
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
-        const NAME: &'static str = "Array";
+        const NAME: &'static str = <Array as ::hpy::HPyClass>::INFO.python_name();
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
@@ -114,7 +114,7 @@ const _: () = {
                 ::hpy::impl_::InternedName::new()
             }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
-                name: "Array",
+                name: <__HpyEntry0_new as ::hpy::impl_::class::NewFunc>::NAME,
                 params: &["n"],
                 positional_only: 0usize,
                 positional: 1usize,

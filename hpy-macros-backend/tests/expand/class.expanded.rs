@@ -231,7 +231,7 @@ const _: () = {
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
-        const NAME: &'static str = "Counter";
+        const NAME: &'static str = <Counter as ::hpy::HPyClass>::INFO.python_name();
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
@@ -239,7 +239,7 @@ const _: () = {
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
-                name: "Counter",
+                name: <__HpyEntry0_new as ::hpy::impl_::class::NewFunc>::NAME,
                 params: &[],
                 positional_only: 0usize,
                 positional: 0usize,
@@ -285,7 +285,13 @@ const _: () = {
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::InitFunc for __HpyEntry1_init {
-        const NAME: &'static str = "Counter.__init__";
+        const NAME: &'static str = {
+            const CLASS: &str = <Counter as ::hpy::HPyClass>::INFO.python_name();
+            const BYTES: [u8; CLASS.len() + ::hpy::impl_::class::INIT_SUFFIX.len()] = ::hpy::impl_::class::init_name(
+                CLASS,
+            );
+            ::hpy::impl_::class::name_str(&BYTES)
+        };
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -295,7 +301,7 @@ const _: () = {
                 ::hpy::impl_::InternedName::new()
             }; 2usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
-                name: "Counter.__init__",
+                name: <__HpyEntry1_init as ::hpy::impl_::class::InitFunc>::NAME,
                 params: &["start", "step"],
                 positional_only: 0usize,
                 positional: 2usize,
@@ -777,7 +783,7 @@ const _: () = {
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
-        const NAME: &'static str = "Resettable";
+        const NAME: &'static str = <Resettable as ::hpy::HPyClass>::INFO.python_name();
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
@@ -785,7 +791,7 @@ const _: () = {
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
-                name: "Resettable",
+                name: <__HpyEntry0_new as ::hpy::impl_::class::NewFunc>::NAME,
                 params: &[],
                 positional_only: 0usize,
                 positional: 0usize,

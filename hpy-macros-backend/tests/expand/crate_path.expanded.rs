@@ -221,7 +221,8 @@ const _: () = {
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::class::NewFunc for __HpyEntry0_new {
-        const NAME: &'static str = "Counter";
+        const NAME: &'static str = <Counter as crate::sdk::hpy::HPyClass>::INFO
+            .python_name();
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
@@ -229,7 +230,7 @@ const _: () = {
             __hpy_args: crate::sdk::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> crate::sdk::hpy::HPyResult<crate::sdk::hpy::impl_::HPy> {
             const __HPY_DESC: crate::sdk::hpy::impl_::FunctionDescription = crate::sdk::hpy::impl_::FunctionDescription {
-                name: "Counter",
+                name: <__HpyEntry0_new as crate::sdk::hpy::impl_::class::NewFunc>::NAME,
                 params: &[],
                 positional_only: 0usize,
                 positional: 0usize,

@@ -140,7 +140,7 @@ const _: () = {
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
-        const NAME: &'static str = "Num";
+        const NAME: &'static str = <Num as ::hpy::HPyClass>::INFO.python_name();
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
@@ -151,7 +151,7 @@ const _: () = {
                 ::hpy::impl_::InternedName::new()
             }; 1usize];
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
-                name: "Num",
+                name: <__HpyEntry0_new as ::hpy::impl_::class::NewFunc>::NAME,
                 params: &["v"],
                 positional_only: 0usize,
                 positional: 1usize,
@@ -970,7 +970,7 @@ const _: () = {
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
-        const NAME: &'static str = "Seq";
+        const NAME: &'static str = <Seq as ::hpy::HPyClass>::INFO.python_name();
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
@@ -978,7 +978,7 @@ const _: () = {
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
-                name: "Seq",
+                name: <__HpyEntry0_new as ::hpy::impl_::class::NewFunc>::NAME,
                 params: &[],
                 positional_only: 0usize,
                 positional: 0usize,
@@ -1348,7 +1348,7 @@ const _: () = {
     #[allow(clippy::all, unused_variables)]
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
-        const NAME: &'static str = "Map";
+        const NAME: &'static str = <Map as ::hpy::HPyClass>::INFO.python_name();
         #[inline(always)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
@@ -1356,7 +1356,7 @@ const _: () = {
             __hpy_args: ::hpy::impl_::class::NewArgs<'_, 'ctx>,
         ) -> ::hpy::HPyResult<::hpy::impl_::HPy> {
             const __HPY_DESC: ::hpy::impl_::FunctionDescription = ::hpy::impl_::FunctionDescription {
-                name: "Map",
+                name: <__HpyEntry0_new as ::hpy::impl_::class::NewFunc>::NAME,
                 params: &[],
                 positional_only: 0usize,
                 positional: 0usize,

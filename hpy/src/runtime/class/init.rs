@@ -26,6 +26,38 @@ pub unsafe trait InitFunc {
     ) -> HPyResult<()>;
 }
 
+/// What follows the class's name in an `#[init]`'s name:
+/// `"Name.__init__()"` is how CPython names a Python class's initialiser in
+/// argument errors.
+pub const INIT_SUFFIX: &str = ".__init__";
+
+/// `"{class}.__init__"` as bytes, made at compile time (the macros know
+/// the Rust type, not the Python name): `N` is the length of both.
+pub const fn init_name<const N: usize>(class: &str) -> [u8; N] {
+    let (class, suffix) = (class.as_bytes(), INIT_SUFFIX.as_bytes());
+    assert!(class.len() + suffix.len() == N, "N is the name's length");
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < class.len() {
+        out[i] = class[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < suffix.len() {
+        out[i + j] = suffix[j];
+        j += 1;
+    }
+    out
+}
+
+/// The name [`init_name`] made, as text.
+pub const fn name_str(bytes: &'static [u8]) -> &'static str {
+    match core::str::from_utf8(bytes) {
+        Ok(name) => name,
+        Err(_) => panic!("a class name and `.__init__` are UTF-8"),
+    }
+}
+
 crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, with the arguments of `HPyFunc_INITPROC`.

@@ -56,7 +56,7 @@ pub use data_enum::{
 pub use derived::{DerivedEq, DerivedHash, DerivedOrd, DerivedStr};
 pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
-pub use init::{impl_init, slot_init, InitFunc, IntoInit};
+pub use init::{impl_init, init_name, name_str, slot_init, InitFunc, IntoInit, INIT_SUFFIX};
 pub use items::{
     class_impls, ClassItems, ClassMethods, ClassOptions, MethodItems, MethodsProbe, NoMethodItems,
 };

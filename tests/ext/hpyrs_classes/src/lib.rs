@@ -519,6 +519,57 @@ impl Counter {
     }
 }
 
+/// A class whose Python name (`cell`) is not its Rust name: a constructor's
+/// argument errors, and a slot's, name the Python class.
+#[hpy_class(module = "hpyrs_classes", name = "cell")]
+struct RustCell {
+    value: i64,
+}
+
+#[hpy_methods]
+impl RustCell {
+    #[new]
+    fn new(value: i64) -> RustCell {
+        RustCell { value }
+    }
+
+    fn __setitem__(&mut self, _key: usize, value: i64) {
+        self.value = value;
+    }
+
+    /// The value.
+    #[getter]
+    fn value(&self) -> i64 {
+        self.value
+    }
+}
+
+/// `cell` with an `__init__`: its argument errors name `tally.__init__`.
+#[hpy_class(module = "hpyrs_classes", name = "tally")]
+#[derive(Default)]
+struct RustTally {
+    count: i64,
+}
+
+#[hpy_methods]
+impl RustTally {
+    #[new]
+    fn new() -> RustTally {
+        RustTally::default()
+    }
+
+    #[init]
+    fn init(&mut self, count: i64) {
+        self.count = count;
+    }
+
+    /// The count.
+    #[getter]
+    fn count(&self) -> i64 {
+        self.count
+    }
+}
+
 static DROPPED_ANIMALS: AtomicIsize = AtomicIsize::new(0);
 
 /// A base class for Rust subclasses: a name (drop glue), a `Field` (GC
@@ -1724,7 +1775,7 @@ hpy_module! {
         dropped_animals, dropped_shapes, phoenix_nest, phoenix_callback, typed_counts, knot_nest,
     ],
     types: [
-        Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, Animal, Dog,
+        Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, RustCell, RustTally, Animal, Dog,
         Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
         Phoenix, Sealed, Knot, Holder, FrozenHolder,
         PhoenixKnot, PhoenixHolder, Chain, BigKnot, Cons, Tri,
