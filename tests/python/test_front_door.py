@@ -39,7 +39,9 @@ from pathlib import Path
 
 import pytest
 
-from test_packaging import IS_PYPY, ROOT, clean_env, pypy_path, run, version_independent
+from test_packaging import ROOT, clean_env, pypy_path, run, version_independent
+
+IS_PYPY = sys.implementation.name == "pypy"
 
 # The crates.io crates hpy-rs's crates need to build (not their tests).
 THIRD_PARTY = ["proc-macro2", "quote", "syn", "unicode-ident"]
