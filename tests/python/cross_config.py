@@ -74,6 +74,9 @@ KNOWN = [
     ("pypy*", "xxhash.*.set_type_attr", "-", "any",
      "immutable_type: HPy 0.9's type spec has no such flag, so on PyPy the class stays "
      "mutable (docs/classes.md)"),
+    ("cpython*-hpy_universal", "xxhash.*.set_type_attr", "-", "any",
+     "immutable_type through HPy's own hpy.universal: it knows no such flag either, so the "
+     "class stays mutable there (docs/classes.md); hpy_rs_universal freezes it"),
     ("pypy*", "xxhash.*.subclass", "-", "any",
      "PyPy 7.3.19 does not enforce HPy_TPFLAGS_BASETYPE: a class without it can be "
      "subclassed from Python there (docs/classes.md)"),
