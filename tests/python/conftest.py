@@ -556,26 +556,26 @@ def _build(st, name):
 # The tests that cost most of a run's time (minutes in debug mode and on
 # PyPy) and test nothing that differs between hosts or CPython versions
 # beyond what the full runs see: with HPY_RS_LIGHT=1 they are skipped,
-# saying which runs have them. scripts/run-tests runs every test in each
-# CPython's cpython mode, in 3.11's and 3.14's debug mode through
-# hpy_rs_universal (the strictest) and in PyPy's universal mode; its other
-# runs (the other universal modes, hpy.universal's debug mode, 3.12, 3.13
-# and 3.15's debug modes, PyPy's debug mode) are light.
+# saying which runs have them. scripts/run-tests's full runs are CPython
+# 3.11's and 3.14's cpython mode, their debug mode through
+# hpy_rs_universal (the strictest) and PyPy's universal mode; its other
+# runs (3.12, 3.13 and 3.15 in every mode, the other universal modes,
+# hpy.universal's debug mode, PyPy's debug mode) are light.
 # Each entry: (file under tests/python, a part of the test's name or "" for
 # the whole file, the modes in which it is heavy, why it is heavy).
 HEAVY = [
-    ("upstream/xxhash/test_thread_safety.py", "", ("universal", "debug"),
-     "hashes hundreds of MiB from threads in subprocesses (each a copy in debug mode)"),
-    # In universal mode the deep frees stay (a few seconds): every CPython
-    # frees them in both ABIs.
+    ("upstream/xxhash/test_thread_safety.py", "", ("cpython", "universal", "debug"),
+     "hashes hundreds of MiB from threads (in debug mode each buffer is a copy)"),
+    # In the cpython and universal modes the deep frees stay (a few
+    # seconds): every CPython frees them in both ABIs.
     ("test_deep_frees.py", "test_deep_structure_frees", ("debug",),
      "frees structures 10^5 deep, each handle tracked"),
-    ("test_conv_features.py", "_property", ("universal", "debug"),
+    ("test_conv_features.py", "_property", ("cpython", "universal", "debug"),
      "Hypothesis properties of the optional conversions"),
 ]
 LIGHT_REASON = ("heavy in {mode} mode ({why}): HPY_RS_LIGHT=1, a light run; scripts/run-tests "
-                "runs it in every CPython's cpython mode, in CPython 3.11's and 3.14's debug "
-                "mode through hpy_rs_universal and in PyPy's universal mode")
+                "runs it in CPython 3.11's and 3.14's cpython mode and debug mode through "
+                "hpy_rs_universal, and in PyPy's universal mode")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -26,9 +26,10 @@ SEED_ARGS = [
 ]
 MAX_SEEDS = 3
 FULL_GC_EVERY = 32
-# Fewer than HPY_RS_FUZZ_HISTORY's default, so that a crash report lists the
-# call that left an object broken.
-PYPY_GC_EVERY = 4
+# No more than HPY_RS_FUZZ_HISTORY's default, so that a crash report lists
+# the call that left an object broken. (Every 4 calls, PyPy's collections
+# took about a third of a worker's processor time.)
+PYPY_GC_EVERY = 8
 CALL_MARKER = b"\n@@ hpy-rs fuzz: next call @@\n"
 IS_PYPY = sys.implementation.name == "pypy"
 
