@@ -22,6 +22,7 @@ metadata, new projects) skip, naming the run that had them. The PyPy parts use `
 scripts/setup-pypy installs; without one they skip with that reason.
 """
 
+import atexit
 import base64
 import hashlib
 import os
@@ -30,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -186,8 +188,33 @@ def wheels(cargo_hpy, tmp_path_factory):
     return Wheels(cargo_hpy, tmp_path_factory.mktemp("wheels"))
 
 
+# One virtualenv per interpreter, made by `python -m venv` the first time
+# make_venv is asked for that interpreter in a test process (see make_venv).
+_VENV_TEMPLATES = {}
+
+
+def _remove_venv_templates():
+    for template in _VENV_TEMPLATES.values():
+        shutil.rmtree(template.parent, ignore_errors=True)
+
+
+atexit.register(_remove_venv_templates)
+
+
 def make_venv(python, where):
-    run([python, "-m", "venv", where])
+    """A new virtualenv of `python` at `where`, with pip, as `python -m venv`
+    makes it. The first of each interpreter is made by `python -m venv`
+    (about 5 s of processor time, nearly all of it ensurepip installing
+    pip); the later ones are copies of that one, symbolic links kept (its
+    `python` still links to the same interpreter, and a virtualenv is found
+    from its pyvenv.cfg, wherever it is). A copy's own scripts (bin/pip,
+    bin/activate) name the first one's path: the tests run `python -m pip`."""
+    key = str(python)
+    if key not in _VENV_TEMPLATES:
+        template = Path(tempfile.mkdtemp(prefix="hpyrs-venv-")) / "venv"
+        run([python, "-m", "venv", template])
+        _VENV_TEMPLATES[key] = template
+    shutil.copytree(_VENV_TEMPLATES[key], where, symlinks=True)
     exe = Path(where) / "bin" / "python"
     assert exe.exists()
     return exe

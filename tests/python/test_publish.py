@@ -33,6 +33,7 @@ import pytest
 
 # cargo_hpy is a fixture (the checkout's cargo-hpy, built when needed).
 from test_packaging import ROOT, cargo_hpy, clean_env, run  # noqa: F401
+from test_packaging import make_venv as packaging_make_venv
 PYPISERVER = "pypiserver==2.4.2"
 PASSLIB = "passlib==1.7.4"
 USER, PASSWORD, TOKEN = "alice", "s3cret", "pypi-test-token"
@@ -52,8 +53,7 @@ def _only_once(hpy_mode):
 
 
 def make_venv(where):
-    run([sys.executable, "-m", "venv", where])
-    return Path(where) / "bin" / "python"
+    return packaging_make_venv(sys.executable, where)
 
 
 def from_pypi(venv, *requirements):
