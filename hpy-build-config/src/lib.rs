@@ -49,6 +49,14 @@ pub struct PythonInfo {
     /// `sys.executable`: an absolute path (the command when it is empty, as
     /// in embedded interpreters).
     pub executable: PathBuf,
+    /// The interpreter a virtualenv was made from (`sys._base_executable`,
+    /// symbolic links resolved), else [`executable`](Self::executable)
+    /// resolved: one name for every virtualenv of one installed Python.
+    /// cargo-hpy gives it to hpy-sys's build script, which reads nothing a
+    /// virtualenv changes, so that building for two virtualenvs of one
+    /// Python in one target directory does not compile hpy-sys and all that
+    /// depends on it again each time the interpreter's path changes.
+    pub base_executable: PathBuf,
     /// `sys.implementation.name`, e.g. `cpython` or `pypy`.
     pub implementation: String,
     /// `(major, minor)`.
@@ -186,6 +194,9 @@ import sys, sysconfig
 def out(k, v):
     print('@hpy-rs@ %s=%s' % (k, v))
 out('executable', sys.executable or '')
+import os
+base = getattr(sys, '_base_executable', None) or sys.executable
+out('base_executable', os.path.realpath(base) if base else '')
 out('implementation', sys.implementation.name)
 out('version', '%d.%d' % sys.version_info[:2])
 out('ext_suffix', sysconfig.get_config_var('EXT_SUFFIX') or '')
@@ -302,16 +313,23 @@ fn parse_query(python: &str, stdout: &str, with_hpy: bool) -> Result<PythonInfo,
         _ => Err(format!("`{python}` did not report hpy.devel")),
     };
     let executable = need("executable")?;
+    let base_executable = need("base_executable")?;
     let implementation = need("implementation")?;
     if implementation.is_empty() {
         return Err("it reported no implementation".to_owned());
     }
+    let executable = if executable.is_empty() {
+        PathBuf::from(python)
+    } else {
+        PathBuf::from(executable)
+    };
     Ok(PythonInfo {
-        executable: if executable.is_empty() {
-            PathBuf::from(python)
+        base_executable: if base_executable.is_empty() {
+            executable.clone()
         } else {
-            PathBuf::from(executable)
+            PathBuf::from(base_executable)
         },
+        executable,
         implementation,
         version: (
             major.parse().map_err(|_| bad())?,
@@ -375,7 +393,8 @@ mod tests {
 
     fn report(version: &str, hpy: &str) -> String {
         format!(
-            "noise\n@hpy-rs@ executable=/venv/bin/python\n@hpy-rs@ implementation=cpython\n\
+            "noise\n@hpy-rs@ executable=/venv/bin/python\n\
+             @hpy-rs@ base_executable=/usr/bin/python3.11\n@hpy-rs@ implementation=cpython\n\
              @hpy-rs@ version={version}\n@hpy-rs@ ext_suffix=.cpython-311-x86_64-linux-gnu.so\n\
              @hpy-rs@ abiflags=\n@hpy-rs@ platform=linux-x86_64\n\
              @hpy-rs@ include=/usr/include/python3.11\n@hpy-rs@ py_debug=0\n\
@@ -420,6 +439,7 @@ mod tests {
     fn without_hpy_the_rest_is_read() {
         let info = parse_query("py", &report("3.13", ""), false).unwrap();
         assert_eq!(info.executable, PathBuf::from("/venv/bin/python"));
+        assert_eq!(info.base_executable, PathBuf::from("/usr/bin/python3.11"));
         assert_eq!(
             info.ext_suffix.as_deref(),
             Some(".cpython-311-x86_64-linux-gnu.so")

@@ -76,7 +76,94 @@ def _reason(item):
     return None
 
 
+class _CompileCache:
+    """Builds each test module once per Python and per kind of binary.
+
+    HPy's harness compiles a test's C source again for every
+    parametrisation, but its universal, debug and trace modules are one
+    binary (the harness itself builds debug and trace as ``universal``;
+    the mode is chosen when the module is loaded), and so are hybrid and
+    hybrid+debug. The harness's ``c_compile(tmpdir, ext, hpy_devel,
+    hpy_abi)`` is wrapped: its inputs (the sources' text, the extension's
+    settings and the ABI it builds for) name an entry of a directory
+    (``HPY_RS_SUITE_CACHE``, one per Python); the first build's files are
+    kept there and later calls with the same inputs get copies of them in
+    their own ``tmpdir``. Entries are written to a temporary name and
+    renamed, so pytest-xdist's workers can share the directory.
+    """
+
+    def __init__(self, support, root):
+        self.support = support
+        self.compile = support.c_compile
+        self.root = root
+        self.hits = self.misses = 0
+        os.makedirs(root, exist_ok=True)
+
+    def key(self, tmpdir, ext, hpy_abi, extra):
+        import hashlib
+
+        digest = hashlib.sha256()
+        settings = (ext.name, hpy_abi, sorted(extra.items()), ext.include_dirs,
+                    ext.extra_compile_args, ext.extra_link_args, ext.define_macros,
+                    ext.libraries, sys.version)
+        digest.update(repr(settings).encode())
+        for source in ext.sources:
+            with open(os.path.join(str(tmpdir), source), "rb") as f:
+                data = f.read()
+            digest.update(f"{source} {len(data)}\n".encode())
+            digest.update(data)
+        return digest.hexdigest()
+
+    def __call__(self, tmpdir, ext, hpy_devel, hpy_abi, **extra):
+        import shutil
+        import tempfile
+
+        tmp = str(tmpdir)
+        entry = os.path.join(self.root, self.key(tmp, ext, hpy_abi, extra))
+        if os.path.isdir(entry):
+            self.hits += 1
+            with open(os.path.join(entry, ".output")) as f:
+                output = f.read()
+            for name in os.listdir(entry):
+                if name != ".output":
+                    shutil.copy2(os.path.join(entry, name), os.path.join(tmp, name))
+            return os.path.join(tmp, output)
+        self.misses += 1
+        before = set(os.listdir(tmp))
+        output = self.compile(tmpdir, ext, hpy_devel, hpy_abi, **extra)
+        new = [n for n in set(os.listdir(tmp)) - before
+               if not n.endswith(".o") and os.path.isfile(os.path.join(tmp, n))]
+        if os.path.dirname(output) != os.path.abspath(tmp) or os.path.basename(output) not in new:
+            return output  # not a file of tmpdir's own: left uncached
+        staging = tempfile.mkdtemp(dir=self.root, prefix=".new-")
+        for name in new:
+            shutil.copy2(os.path.join(tmp, name), os.path.join(staging, name))
+        with open(os.path.join(staging, ".output"), "w") as f:
+            f.write(os.path.basename(output))
+        try:
+            os.rename(staging, entry)
+        except OSError:  # another worker got there first
+            shutil.rmtree(staging, ignore_errors=True)
+        return output
+
+
+def _install_compile_cache(config):
+    root = os.environ.get("HPY_RS_SUITE_CACHE")
+    if not root or hasattr(config, "_hpy_rs_compile_cache"):
+        return
+    support = next((m for m in list(sys.modules.values())
+                    if getattr(m, "ExtensionCompiler", None) is not None
+                    and callable(getattr(m, "c_compile", None))), None)
+    if support is None:
+        raise SystemExit("run-hpy-suite: HPy's test/support.py (ExtensionCompiler, "
+                         "c_compile) was not imported: the compile cache has nothing to wrap")
+    cache = _CompileCache(support, root)
+    support.c_compile = cache
+    config._hpy_rs_compile_cache = cache
+
+
 def pytest_collection_modifyitems(session, config, items):
+    _install_compile_cache(config)
     kept, dropped = [], {}
     for item in items:
         reason = _reason(item)
@@ -90,7 +177,25 @@ def pytest_collection_modifyitems(session, config, items):
     config._hpy_rs_deselected = dropped
 
 
+def pytest_sessionfinish(session):
+    cache = getattr(session.config, "_hpy_rs_compile_cache", None)
+    if cache is not None:
+        with open(os.path.join(cache.root, f".stats-{os.getpid()}"), "w") as f:
+            f.write(f"{cache.hits} {cache.misses}\n")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    root = os.environ.get("HPY_RS_SUITE_CACHE")
+    if root and os.path.isdir(root):
+        hits = misses = 0
+        for name in os.listdir(root):
+            if name.startswith(".stats-"):
+                with open(os.path.join(root, name)) as f:
+                    h, m = f.read().split()
+                hits, misses = hits + int(h), misses + int(m)
+        terminalreporter.write_line(
+            f"hpy-rs: {misses} test modules compiled, {hits} copied from an earlier "
+            "mode's build of the same source (HPY_RS_SUITE_CACHE)")
     terminalreporter.section("hpy-rs: deselected from HPy's suite")
     if config.pluginmanager.hasplugin("dsession"):
         # With pytest-xdist the workers collect (and deselect); the rules

@@ -153,8 +153,11 @@ pub fn compile(
         },
         cargo: args.cargo.clone(),
     };
+    // The build script sees the installed Python, not the virtualenv's
+    // path to it (`PythonInfo::base_executable`): hpy-sys stays built
+    // when the next build is for another virtualenv of the same Python.
     let mut envs: Vec<(&str, OsString)> = python
-        .map(|p| (python::PYTHON_ENV, p.executable.clone().into_os_string()))
+        .map(|p| (python::PYTHON_ENV, p.base_executable.as_os_str().to_owned()))
         .into_iter()
         .collect();
     if platform == Platform::MacOs && abi == Abi::CPython {
