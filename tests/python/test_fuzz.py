@@ -41,9 +41,9 @@ per call, default 30), HPY_RS_FUZZ_MEM_MB (address-space limit of a worker,
 default 4096; 0 for none), HPY_RS_FUZZ_ONLY (a substring of target ids),
 HPY_RS_FUZZ_HISTORY (calls a worker remembers for a crash report, default
 10), HPY_RS_FUZZ_RECYCLE (calls a worker serves before a fresh one replaces
-it, default 1000, on PyPy 5000) and HPY_RS_FUZZ_DUMP (a file to which each crash appends, pickled, the
-list of calls its worker made, the crashing one last: for crashes that need
-the calls before them).
+it, default 1000, on PyPy 5000) and HPY_RS_FUZZ_DUMP (a file to which each
+crash appends, pickled, the list of calls its worker made, the crashing one
+last: for crashes that need the calls before them).
 """
 
 import collections

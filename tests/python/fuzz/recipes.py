@@ -1,8 +1,8 @@
 """Recipes: the fuzzer's inputs as small trees of tuples.
 
-A recipe is picklable (it crosses from the test process to a worker) and is
-turned into an object by `build` (in the worker) or into Python source by
-`source` (for the report). The forms:
+A recipe holds builtin values only, so that marshal can carry it from the
+test process to a worker. It is turned into an object by `build` (in the
+worker) or into Python source by `source` (for the report). The forms:
 
     ("v", value)                    a literal: int, float, complex, str, bytes,
                                     bool, None

@@ -2,15 +2,15 @@
 at a time, until told to quit or until a call kills it.
 
 Started by ``pool.py`` as ``python -m fuzz.worker`` with tests/python on
-``sys.path`` and HPY set for the mode. Requests and answers are pickled
-frames (4-byte length, then the pickle) on the original stdin/stdout; fd 1
+``sys.path`` and HPY set for the mode. Requests and answers are marshalled
+frames (4-byte length, then the data) on the original stdin/stdout; fd 1
 is pointed at stderr once the frames have their own descriptors, so nothing
 an extension or Python prints can corrupt them.
 """
 
 import gc
 import os
-import pickle
+import marshal
 import struct
 import sys
 import time
@@ -361,11 +361,11 @@ def _read_frame(stream):
     if len(header) < 4:
         return None
     (n,) = struct.unpack("<I", header)
-    return pickle.loads(stream.read(n))
+    return marshal.loads(stream.read(n))
 
 
 def _write_frame(stream, obj):
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    data = marshal.dumps(obj)
     stream.write(struct.pack("<I", len(data)) + data)
     stream.flush()
 
