@@ -41,8 +41,6 @@ import pytest
 
 from test_packaging import ROOT, clean_env, pypy_path, run, version_independent
 
-IS_PYPY = sys.implementation.name == "pypy"
-
 # The crates.io crates hpy-rs's crates need to build (not their tests).
 THIRD_PARTY = ["proc-macro2", "quote", "syn", "unicode-ident"]
 
@@ -62,11 +60,9 @@ hpy_module! {
 """
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _only_once(hpy_mode):
-    if IS_PYPY or hpy_mode != "cpython":
-        pytest.skip("front-door tests run once, in the CPython --hpy-mode=cpython run "
-                    "(they drive CPython and PyPy through subprocesses)")
+RUNS_ONCE = ("front-door tests run",
+             "they drive CPython and PyPy through subprocesses")
+pytestmark = pytest.mark.usefixtures("only_once")
 
 
 @pytest.fixture(scope="module")

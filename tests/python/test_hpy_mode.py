@@ -15,14 +15,12 @@ with the ``hpy`` package; the others skip, saying so. Also: the host's
 import json
 import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from test_packaging import ROOT, clean_env, run
-from hpyrs_helpers import VERSION_INDEPENDENT_REASON
 
 COMPAT = ROOT / "hpy-universal" / "python" / "hpy_rs_universal_compat"
 
@@ -75,13 +73,15 @@ def chosen(line):
             "trace" if line.endswith("with a trace context") else "universal")
 
 
+RUNS_ONCE = ("the loaders are compared", "the comparison drives .venv's CPython 3.11, with "
+             "the hpy package, through subprocesses")
+# Whichever CPython runs the tests, the comparison runs .venv's 3.11.
+VERSION_INDEPENDENT = True
+pytestmark = pytest.mark.usefixtures("only_once")
+
+
 @pytest.fixture(scope="module")
-def stock_python(hpy_mode):
-    if sys.implementation.name != "cpython" or hpy_mode != "cpython":
-        pytest.skip("compared once, in the CPython --hpy-mode=cpython run")
-    # Whichever CPython runs the tests, the comparison runs .venv's 3.11.
-    if os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1":
-        pytest.skip(VERSION_INDEPENDENT_REASON)
+def stock_python():
     python = ROOT / ".venv" / "bin" / "python"
     if not python.exists() or run([python, "-c", "import hpy.universal"], ok=False).returncode:
         pytest.skip("stock hpy 0.9.0 is in .venv only (scripts/run-tests env): nothing "

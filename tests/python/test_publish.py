@@ -39,17 +39,10 @@ PASSLIB = "passlib==1.7.4"
 USER, PASSWORD, TOKEN = "alice", "s3cret", "pypi-test-token"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _only_once(hpy_mode):
-    if sys.implementation.name != "cpython" or hpy_mode != "cpython":
-        pytest.skip("upload tests run once, in the CPython --hpy-mode=cpython run "
-                    "(they drive cargo-hpy, pip and an index through subprocesses)")
-    if sys.version_info[:2] != (3, 11):
-        pytest.skip("upload tests run once, with CPython 3.11 (they do not depend on the "
-                    "CPython version)")
-    if os.environ.get("HPY_RS_SKIP_VERSION_INDEPENDENT") == "1":
-        pytest.skip("does not depend on the CPython version: run-tests ran it with CPython "
-                    "3.11 (HPY_RS_SKIP_VERSION_INDEPENDENT=1)")
+RUNS_ONCE = ("upload tests run", "they drive cargo-hpy, pip and an index through subprocesses")
+# None of them depends on the CPython version.
+VERSION_INDEPENDENT = True
+pytestmark = pytest.mark.usefixtures("only_once")
 
 
 def make_venv(where):
