@@ -556,11 +556,10 @@ def _build(st, name):
 # The tests that cost most of a run's time (minutes in debug mode and on
 # PyPy) and test nothing that differs between hosts or CPython versions
 # beyond what the full runs see: with HPY_RS_LIGHT=1 they are skipped,
-# saying which runs have them. scripts/run-tests's full runs are CPython
-# 3.11's and 3.14's cpython mode, their debug mode through
-# hpy_rs_universal (the strictest) and PyPy's universal mode; its other
-# runs (3.12, 3.13 and 3.15 in every mode, the other universal modes,
-# hpy.universal's debug mode, PyPy's debug mode) are light.
+# saying which runs have them. scripts/run-tests runs them once per ABI
+# and interpreter, where the fuzzer runs: CPython 3.14's cpython mode,
+# 3.11's debug mode through hpy_rs_universal (the strictest) and PyPy's
+# universal mode; its other runs are light.
 # Each entry: (file under tests/python, a part of the test's name or "" for
 # the whole file, the modes in which it is heavy, why it is heavy).
 HEAVY = [
@@ -574,8 +573,8 @@ HEAVY = [
      "Hypothesis properties of the optional conversions"),
 ]
 LIGHT_REASON = ("heavy in {mode} mode ({why}): HPY_RS_LIGHT=1, a light run; scripts/run-tests "
-                "runs it in CPython 3.11's and 3.14's cpython mode and debug mode through "
-                "hpy_rs_universal, and in PyPy's universal mode")
+                "runs it in CPython 3.14's cpython mode, 3.11's debug mode through "
+                "hpy_rs_universal and PyPy's universal mode")
 
 
 def pytest_collection_modifyitems(config, items):
