@@ -117,6 +117,8 @@ SIZE_BOUNDED = {
     "hpyrs_classes.Holder.value_n": "reads its field n times (bench/typed-field-costs's loop): "
                                     "value_n(2**31) ran past the 30 s timeout in debug mode",
     "hpyrs_classes.Holder.value_loaded_n": "loads its field n times (the same loop)",
+    "hpyrs_classes.Labelled.label": "repeats the label n times: label(209966947), a 400 MB "
+                                    "string, ran past the 30 s timeout on PyPy",
 }
 # PyPy 7.3.19's debug mode spends time that grows faster than the number of
 # handles open at once (a C HPy module opening n handles, then closing them:
