@@ -119,6 +119,7 @@ SIZE_BOUNDED = {
     "hpyrs_classes.Holder.value_loaded_n": "loads its field n times (the same loop)",
     "hpyrs_classes.Labelled.label": "repeats the label n times: label(209966947), a 400 MB "
                                     "string, ran past the 30 s timeout on PyPy",
+    "hpyrs_classes.Labelled.repeat": "label's alias",
 }
 # PyPy 7.3.19's debug mode spends time that grows faster than the number of
 # handles open at once (a C HPy module opening n handles, then closing them:
