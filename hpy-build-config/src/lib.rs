@@ -190,11 +190,10 @@ pub fn python_command() -> String {
 /// Run with `-c`; `hpy` as its argument also asks for `hpy.devel` (which
 /// takes an import that the build tool does not need).
 const QUERY: &str = r#"
-import sys, sysconfig
+import os, sys, sysconfig
 def out(k, v):
     print('@hpy-rs@ %s=%s' % (k, v))
 out('executable', sys.executable or '')
-import os
 base = getattr(sys, '_base_executable', None) or sys.executable
 out('base_executable', os.path.realpath(base) if base else '')
 out('implementation', sys.implementation.name)

@@ -9,8 +9,11 @@
   that list; nothing else is left out.
 """
 
+import hashlib
 import os
+import shutil
 import sys
+import tempfile
 
 # HPy's parametrisations of the host: universal, debug, trace, hybrid,
 # hybrid+debug. The `cpython` parametrisation builds the test modules for the
@@ -92,16 +95,13 @@ class _CompileCache:
     renamed, so pytest-xdist's workers can share the directory.
     """
 
-    def __init__(self, support, root):
-        self.support = support
-        self.compile = support.c_compile
+    def __init__(self, c_compile, root):
+        self.compile = c_compile
         self.root = root
         self.hits = self.misses = 0
         os.makedirs(root, exist_ok=True)
 
     def key(self, tmpdir, ext, hpy_abi, extra):
-        import hashlib
-
         digest = hashlib.sha256()
         settings = (ext.name, hpy_abi, sorted(extra.items()), ext.include_dirs,
                     ext.extra_compile_args, ext.extra_link_args, ext.define_macros,
@@ -115,9 +115,6 @@ class _CompileCache:
         return digest.hexdigest()
 
     def __call__(self, tmpdir, ext, hpy_devel, hpy_abi, **extra):
-        import shutil
-        import tempfile
-
         tmp = str(tmpdir)
         entry = os.path.join(self.root, self.key(tmp, ext, hpy_abi, extra))
         if os.path.isdir(entry):
@@ -157,7 +154,7 @@ def _install_compile_cache(config):
     if support is None:
         raise SystemExit("run-hpy-suite: HPy's test/support.py (ExtensionCompiler, "
                          "c_compile) was not imported: the compile cache has nothing to wrap")
-    cache = _CompileCache(support, root)
+    cache = _CompileCache(support.c_compile, root)
     support.c_compile = cache
     config._hpy_rs_compile_cache = cache
 
