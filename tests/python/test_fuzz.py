@@ -40,7 +40,7 @@ Other knobs: HPY_RS_FUZZ_WORKERS (default 2), HPY_RS_FUZZ_TIMEOUT (seconds
 per call, default 30), HPY_RS_FUZZ_MEM_MB (address-space limit of a worker,
 default 4096; 0 for none), HPY_RS_FUZZ_ONLY (a substring of target ids),
 HPY_RS_FUZZ_HISTORY (calls a worker remembers for a crash report, default
-10), HPY_RS_FUZZ_RECYCLE (calls a worker serves before a fresh one replaces
+40), HPY_RS_FUZZ_RECYCLE (calls a worker serves before a fresh one replaces
 it, default 1000, on PyPy 5000) and HPY_RS_FUZZ_DUMP (a file to which each
 crash appends, pickled, the list of calls its worker made, the crashing one
 last: for crashes that need the calls before them).
@@ -250,8 +250,8 @@ EXAMPLES = _env_int("HPY_RS_FUZZ_EXAMPLES", 12)
 # leave behind does not pile up): on PyPy more, since each new worker pays
 # PyPy's start and its JIT's warm-up again. Fuzzing rpds and kiwisolver on
 # PyPy took 172 s of processor time with 1000 (49 workers) and a collection
-# every 4 calls, 116 s with 5000 (11 workers) and one every 8
-# (fuzz/worker.py's PYPY_GC_EVERY).
+# every 4 calls, 116 s with 5000 (11 workers) and one every 8 (now 32:
+# fuzz/worker.py's PYPY_GC_EVERY).
 RECYCLE = 5000 if sys.implementation.name == "pypy" else 1000
 
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-HISTORY = int(os.environ.get("HPY_RS_FUZZ_HISTORY", "10"))  # calls before a crash, shown when it needs them
+HISTORY = int(os.environ.get("HPY_RS_FUZZ_HISTORY", "40"))  # calls before a crash, shown when it needs them
 CALL_MARKER = b"\n@@ hpy-rs fuzz: next call @@\n"  # as in worker.py
 
 
