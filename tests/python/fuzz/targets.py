@@ -112,6 +112,12 @@ class Target:
     prefix: tuple = ()  # strategies, one per prefix position
     base_prefix: tuple = ()  # a value for each that passes
     roles: tuple = ()  # the role of each prefix position ("fixed": not swept)
+    # The sweep tries the free arguments' values too; False where another
+    # target sweeps them on the same function, through the same argument
+    # parsing (a method through the instance, `T.__new__(cls, ...)`): the
+    # sweep then tries the prefix's roles only, and the random calls still
+    # come. (The bound methods' sweeps were a third of a class module's calls.)
+    sweep_free: bool = True
     free: bool = True  # the callee takes parameters of its own
     extra: int = 0  # without them: how many surplus arguments to try
     probe: bool = True
@@ -156,7 +162,7 @@ class Target:
         roles = list(self.roles) + [w if w != "?" else "object" for w in self.hints.types]
         calls = []
         for i, role in enumerate(roles):
-            if role == "fixed":
+            if role == "fixed" or (i >= len(self.roles) and not self.sweep_free):
                 continue
             for value in universe.dictionary(role, self.qual):
                 args = list(base)
@@ -167,7 +173,7 @@ class Target:
             # and without keywords (`T.__new__(default=1)`, issue 36).
             calls.append((self.base_callee, (), ()))
             calls.append((self.base_callee, (), (("default", V(1)),)))
-        if self.free:
+        if self.free and self.sweep_free:
             # Keyword arguments: an unknown name, and a parameter given both
             # by position and by keyword (or by keyword alone).
             prefix, free = tuple(self.base_prefix), tuple(self.hints.base)
@@ -231,7 +237,7 @@ def _class_targets(modname, c, universe):
         Target(f"{qual}(...)", qual, qual, st.just(cls), cls),
         Target(f"{qual}.__new__(some_class, ...)", f"{qual}.__new__", qual, st.just(new), new,
                prefix=(st.one_of(st.just(cls), st.sampled_from(universe.class_values)),),
-               base_prefix=(cls,), roles=("class",)),
+               base_prefix=(cls,), roles=("class",), sweep_free=False),
     ]
     if qual in universe.subclassable:
         variants = [subclass(cls, d) for d in (None, "__init__", "__eq__", "__hash__", "__repr__")]
@@ -250,7 +256,8 @@ def _class_targets(modname, c, universe):
             if own is not None and attr != "__del__":
                 found.append(Target(
                     f"{qual}().{attr}(...)", name, qual,
-                    own.map(lambda r, a=attr: ("attr", r, a)), ("attr", seed, attr)))
+                    own.map(lambda r, a=attr: ("attr", r, a)), ("attr", seed, attr),
+                    sweep_free=False))
             if own is not None and kind == "slot":
                 found += _protocol_targets(qual, name, attr, own, seed, anything)
         elif kind == "static":
