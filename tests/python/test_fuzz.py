@@ -21,10 +21,12 @@ How (see fuzz/__init__.py for the parts):
 * A sweep tries each value of a dictionary in each argument position (the
   other positions keep values that pass): lying lengths, raising
   conversions, huge and negative sizes, NaN, lone surrogates, foreign
-  receivers and classes...
+  receivers (a few of the module's other classes for each method) and
+  classes...
 * Then Hypothesis draws HPY_RS_FUZZ_EXAMPLES random calls per target
   (default 12), derandomized: mostly of the learned types, sometimes of any
-  type, number or keyword.
+  type, number or keyword; the values come from pools drawn once per
+  session (fuzz/values.py, POOL_SIZE).
 
 A crash is replayed alone in a fresh worker, its input made smaller, and
 reported with what the worker printed and a command line to reproduce it.

@@ -164,7 +164,7 @@ class Target:
         for i, role in enumerate(roles):
             if role == "fixed" or (i >= len(self.roles) and not self.sweep_free):
                 continue
-            for value in universe.dictionary(role, self.qual):
+            for value in universe.dictionary(role, self.qual, self.id):
                 args = list(base)
                 args[i] = value
                 calls.append((self.base_callee, tuple(args), ()))

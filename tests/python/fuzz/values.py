@@ -10,7 +10,9 @@ argument, "instance" for an instance of the class under test.
 """
 
 import math
+import zlib
 
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 
@@ -117,6 +119,10 @@ ALL_BUILTIN_SUBCLASS_INSTANCES = [
 # usual suspects call for: lying lengths, raising conversions, overflowing
 # and huge sizes, NaN, surrogates, foreign objects.
 
+# Instances of the module's other classes a method's receiver is swept with
+# (Universe.dictionary).
+RECEIVERS_SWEPT = 6
+
 DICTIONARY = {
     "int": [
         V(2**64), V(-2**64 - 1), V(2**63), V(-2**63 - 1), V(2**1000), V(-1), V(2**40), V(True),
@@ -216,6 +222,24 @@ def _text():
         st.text(st.characters(codec=None, exclude_categories=()), max_size=12),
         st.sampled_from(SPECIAL_STRS),
     )
+
+
+# Values drawn for each of the universe's strategies (Universe.__init__).
+POOL_SIZE = 128
+
+
+def _draw_pool(strategy):
+    """POOL_SIZE values of `strategy`, the same ones every run."""
+    values = []
+
+    @settings(max_examples=POOL_SIZE, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck), phases=(Phase.generate,))
+    @given(strategy)
+    def draw(value):
+        values.append(value)
+
+    draw()
+    return values
 
 
 class Universe:
@@ -327,6 +351,19 @@ class Universe:
         self._typed["str, bytes or os.PathLike"] = st.one_of(
             strs, st.sampled_from(DICTIONARY["str, bytes or os.PathLike"]))
         self._typed["integer"] = self._typed["int"]
+        # Drawing from these strategies is most of what a random call costs
+        # (CPython 3.14, the ports and hpyrs_classes: the test process took
+        # 36 s of processor time with 6 random calls per target, 4 s with
+        # none): each is drawn POOL_SIZE times, once, and the random calls
+        # pick from those values.
+        pooled = {}
+        for key, strategy in [("any", self.any)] + sorted(self._typed.items()):
+            if id(strategy) not in pooled:
+                pooled[id(strategy)] = st.sampled_from(_draw_pool(strategy))
+            if key == "any":
+                self.any = pooled[id(strategy)]
+            else:
+                self._typed[key] = pooled[id(strategy)]
 
     def typed(self, word):
         """Random values for a parameter of type `word`: mostly of that type,
@@ -352,10 +389,21 @@ class Universe:
             return self.any
         return st.one_of(own, st.sampled_from(self.one_of_each), self.any)
 
-    def dictionary(self, role, qual=None):
-        """The values swept through a position of `role`."""
+    def dictionary(self, role, qual=None, salt=""):
+        """The values swept through a position of `role`; `salt` (the
+        target's id) picks which instances of the module's other classes
+        a receiver gets."""
         if role == "receiver":
             others = [s for s in self.one_of_each if s not in self.seeds.get(qual, [])]
+            if len(others) > RECEIVERS_SWEPT:
+                # Every method of a class checks its receiver with the same
+                # code (the interpreter's descriptor, then the class's own
+                # check), so a method gets a few of the other classes'
+                # instances, a different few for each (crc32, stable from
+                # run to run): a module of 36 classes swept 40 receivers
+                # through each of its 400 methods.
+                start = zlib.crc32(salt.encode()) % len(others)
+                others = (others + others)[start:start + RECEIVERS_SWEPT]
             return others + [RANGES[0], CALL(N("object")), V(None), V(1), V("a")]
         if role == "class":
             return self.class_values
