@@ -116,7 +116,8 @@ class Target:
     # target sweeps them on the same function, through the same argument
     # parsing (a method through the instance, `T.__new__(cls, ...)`): the
     # sweep then tries the prefix's roles only, and the random calls still
-    # come. (The bound methods' sweeps were a third of a class module's calls.)
+    # come. (On CPython 3.14 the ports' and hpyrs_classes's calls: 104,384 ->
+    # 93,411.)
     sweep_free: bool = True
     free: bool = True  # the callee takes parameters of its own
     extra: int = 0  # without them: how many surplus arguments to try
