@@ -4,7 +4,8 @@
                  builds into objects and that print as Python source;
 * ``objects``  - the hostile objects recipes can name (special methods that
                  raise or lie, subclasses of builtins and of extension classes);
-* ``values``   - the arguments: Hypothesis strategies and sweep dictionaries,
+* ``draw``     - the combinators random calls are picked with, seeded per target;
+* ``values``   - the arguments: pools of random values and sweep dictionaries,
                  by the role of a parameter (its type, a receiver, a class...);
 * ``targets``  - what to call: targets from the modules' description, the
                  probes that learn their parameters, their calls;

@@ -17,8 +17,7 @@ import dataclasses
 import re
 import typing
 
-from hypothesis import strategies as st
-
+from . import draw
 from .values import CALL, CANONICAL, GENERIC_KW_NAMES, N, V, subclass
 
 PROBE_EXTRA = 12  # arguments of the "too many" probe
@@ -107,9 +106,9 @@ class Target:
     id: str  # what the report calls it
     name: str  # the Python callable it exercises ("pof.add_ints"); the skip lists use it
     qual: str  # the class under test, or the module
-    callee: typing.Any  # a strategy of recipes
+    callee: typing.Any  # a generator of recipes (fuzz/draw.py)
     base_callee: tuple  # one of them, for the probes and sweeps
-    prefix: tuple = ()  # strategies, one per prefix position
+    prefix: tuple = ()  # generators, one per prefix position
     base_prefix: tuple = ()  # a value for each that passes
     roles: tuple = ()  # the role of each prefix position ("fixed": not swept)
     # The sweep tries the free arguments' values too; False where another
@@ -124,36 +123,36 @@ class Target:
     probe: bool = True
     hints: Hints = dataclasses.field(default_factory=Hints)
 
-    def strategy(self, universe):
-        """Random calls: the prefix from its strategies, free arguments
+    def random_calls(self, universe):
+        """Random calls: the prefix from its generators, free arguments
         mostly of the learned types, sometimes of any type or number, and
         sometimes keyword arguments, with right or wrong names."""
-        prefix = st.tuples(*self.prefix)
+        prefix = draw.tuples(*self.prefix)
         h = self.hints
         if self.free:
             if h.high is not None:
-                count = st.integers(0, h.high + 2)
-                in_range = st.lists(universe.any, min_size=h.low, max_size=h.high)
+                count = draw.integers(0, h.high + 2)
+                in_range = draw.lists(universe.any, min_size=h.low, max_size=h.high)
             else:
-                count = st.integers(0, 5)
-                in_range = st.lists(universe.any, min_size=h.low, max_size=h.low + 3)
-            anything = st.one_of(in_range, count.flatmap(lambda n: st.lists(
+                count = draw.integers(0, 5)
+                in_range = draw.lists(universe.any, min_size=h.low, max_size=h.low + 3)
+            anything = draw.one_of(in_range, count.flatmap(lambda n: draw.lists(
                 universe.any, min_size=n, max_size=n)))
             if h.types:
-                typed = st.tuples(*[universe.typed(w if w != "?" else "object") for w in h.types])
-                free = st.one_of(typed, typed, typed, anything)
+                typed = draw.tuples(*[universe.typed(w if w != "?" else "object") for w in h.types])
+                free = draw.one_of(typed, typed, typed, anything)
             else:
                 free = anything
-            names = st.one_of(st.sampled_from(list(h.names) + GENERIC_KW_NAMES), universe.kw_names)
-            kwargs = st.one_of(
-                st.just(()), st.just(()), st.just(()),
-                st.lists(st.tuples(names, universe.any), min_size=1, max_size=3,
+            names = draw.one_of(draw.sampled_from(list(h.names) + GENERIC_KW_NAMES), universe.kw_names)
+            kwargs = draw.one_of(
+                draw.just(()), draw.just(()), draw.just(()),
+                draw.lists(draw.tuples(names, universe.any), min_size=1, max_size=3,
                          unique_by=lambda kv: kv[0]).map(tuple))
         else:
-            free = st.one_of(st.just(()), st.just(()), st.just(()),
-                             st.lists(universe.any, max_size=self.extra))
-            kwargs = st.just(())
-        return st.tuples(self.callee, prefix, free, kwargs).map(
+            free = draw.one_of(draw.just(()), draw.just(()), draw.just(()),
+                             draw.lists(universe.any, max_size=self.extra))
+            kwargs = draw.just(())
+        return draw.tuples(self.callee, prefix, free, kwargs).map(
             lambda t: (t[0], tuple(t[1]) + tuple(t[2]), t[3]))
 
     def sweep(self, universe):
@@ -220,7 +219,7 @@ def build_targets(description, universe, skip):
         found = []
         for f in info["functions"]:
             name = f"{modname}.{f}"
-            found.append(Target(f"{name}(...)", name, modname, st.just(N(name)), N(name)))
+            found.append(Target(f"{name}(...)", name, modname, draw.just(N(name)), N(name)))
         for c in info["classes"]:
             found += _class_targets(modname, c, universe)
         out[modname] = [t for t in found if t.name not in skip]
@@ -235,14 +234,14 @@ def _class_targets(modname, c, universe):
     anything = universe.any
     new = ("attr", cls, "__new__")
     found = [
-        Target(f"{qual}(...)", qual, qual, st.just(cls), cls),
-        Target(f"{qual}.__new__(some_class, ...)", f"{qual}.__new__", qual, st.just(new), new,
-               prefix=(st.one_of(st.just(cls), st.sampled_from(universe.class_values)),),
+        Target(f"{qual}(...)", qual, qual, draw.just(cls), cls),
+        Target(f"{qual}.__new__(some_class, ...)", f"{qual}.__new__", qual, draw.just(new), new,
+               prefix=(draw.one_of(draw.just(cls), draw.sampled_from(universe.class_values)),),
                base_prefix=(cls,), roles=("class",), sweep_free=False),
     ]
     if qual in universe.subclassable:
         variants = [subclass(cls, d) for d in (None, "__init__", "__eq__", "__hash__", "__repr__")]
-        found.append(Target(f"subclass({qual})(...)", qual, qual, st.sampled_from(variants),
+        found.append(Target(f"subclass({qual})(...)", qual, qual, draw.sampled_from(variants),
                             variants[0]))
     for attr, kind in sorted(c["entries"].items()):
         name = f"{qual}.{attr}"
@@ -251,7 +250,7 @@ def _class_targets(modname, c, universe):
             found += _property_targets(qual, name, attr, raw, own, seed, universe)
         elif kind in ("method", "slot"):
             found.append(Target(
-                f"{qual}.__dict__[{attr!r}](receiver, ...)", name, qual, st.just(raw), raw,
+                f"{qual}.__dict__[{attr!r}](receiver, ...)", name, qual, draw.just(raw), raw,
                 prefix=(universe.receiver(qual),), base_prefix=(seed or V(None),),
                 roles=("receiver",), probe=seed is not None))
             if own is not None and attr != "__del__":
@@ -263,7 +262,7 @@ def _class_targets(modname, c, universe):
                 found += _protocol_targets(qual, name, attr, own, seed, anything)
         elif kind == "static":
             callee = ("attr", cls, attr)
-            found.append(Target(f"{qual}.{attr}(...)", name, qual, st.just(callee), callee))
+            found.append(Target(f"{qual}.{attr}(...)", name, qual, draw.just(callee), callee))
     return found
 
 
@@ -273,31 +272,31 @@ def _property_targets(qual, name, attr, raw, own, seed, universe):
     base_recv = seed or V(None)
     get, set_, delete = (("attr", raw, m) for m in ("__get__", "__set__", "__delete__"))
     found = [
-        Target(f"{qual}.__dict__[{attr!r}].__get__(receiver)", name, qual, st.just(get), get,
+        Target(f"{qual}.__dict__[{attr!r}].__get__(receiver)", name, qual, draw.just(get), get,
                prefix=(recv,), base_prefix=(base_recv,), roles=("receiver",),
                free=False, extra=2, probe=False),
-        Target(f"{qual}.__dict__[{attr!r}].__get__(None, some_class)", name, qual, st.just(get),
-               get, prefix=(st.just(V(None)), st.sampled_from(universe.class_values)),
+        Target(f"{qual}.__dict__[{attr!r}].__get__(None, some_class)", name, qual, draw.just(get),
+               get, prefix=(draw.just(V(None)), draw.sampled_from(universe.class_values)),
                base_prefix=(V(None), N(qual)), roles=("fixed", "class"),
                free=False, extra=1, probe=False),
-        Target(f"{qual}.__dict__[{attr!r}].__set__(receiver, value)", name, qual, st.just(set_),
+        Target(f"{qual}.__dict__[{attr!r}].__set__(receiver, value)", name, qual, draw.just(set_),
                set_, prefix=(recv, anything), base_prefix=(base_recv, V(1)),
                roles=("receiver", "object"), free=False, extra=1, probe=False),
-        Target(f"{qual}.__dict__[{attr!r}].__delete__(receiver)", name, qual, st.just(delete),
+        Target(f"{qual}.__dict__[{attr!r}].__delete__(receiver)", name, qual, draw.just(delete),
                delete, prefix=(recv,), base_prefix=(base_recv,), roles=("receiver",),
                free=False, extra=1, probe=False),
     ]
     if own is not None:
         found += [
-            Target(f"getattr({qual}(), {attr!r})", name, qual, st.just(N("getattr")),
-                   N("getattr"), prefix=(own, st.just(V(attr))), base_prefix=(seed, V(attr)),
+            Target(f"getattr({qual}(), {attr!r})", name, qual, draw.just(N("getattr")),
+                   N("getattr"), prefix=(own, draw.just(V(attr))), base_prefix=(seed, V(attr)),
                    roles=("instance", "fixed"), free=False, probe=False),
-            Target(f"setattr({qual}(), {attr!r}, value)", name, qual, st.just(N("setattr")),
-                   N("setattr"), prefix=(own, st.just(V(attr)), anything),
+            Target(f"setattr({qual}(), {attr!r}, value)", name, qual, draw.just(N("setattr")),
+                   N("setattr"), prefix=(own, draw.just(V(attr)), anything),
                    base_prefix=(seed, V(attr), V(1)), roles=("instance", "fixed", "object"),
                    free=False, probe=False),
-            Target(f"delattr({qual}(), {attr!r})", name, qual, st.just(N("delattr")),
-                   N("delattr"), prefix=(own, st.just(V(attr))), base_prefix=(seed, V(attr)),
+            Target(f"delattr({qual}(), {attr!r})", name, qual, draw.just(N("delattr")),
+                   N("delattr"), prefix=(own, draw.just(V(attr))), base_prefix=(seed, V(attr)),
                    roles=("instance", "fixed"), free=False, probe=False),
         ]
     return found
@@ -316,7 +315,7 @@ def _protocol_targets(qual, name, attr, own, seed, anything):
         else:
             prefix, base, roles, shape = (anything, own), (V(1), seed), ("object", "instance"), \
                 "x, instance"
-        found.append(Target(f"{callee}({shape}) [{qual}.{attr}]", name, qual, st.just(N(callee)),
+        found.append(Target(f"{callee}({shape}) [{qual}.{attr}]", name, qual, draw.just(N(callee)),
                             N(callee), prefix=prefix, base_prefix=base, roles=roles, free=False,
                             probe=False))
     return found

@@ -1,5 +1,5 @@
-"""The arguments: recipes for values of every kind, as Hypothesis strategies
-(drawn at random) and as dictionaries (tried one by one in each argument
+"""The arguments: recipes for values of every kind, drawn at random (from
+pools of values Hypothesis draws once, fuzz/draw.py) and as dictionaries (tried one by one in each argument
 position, the way a fuzzer's dictionary is).
 
 A parameter's *role* chooses its values: a type word that hpy-rs named in
@@ -14,6 +14,8 @@ import zlib
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+
+from . import draw
 
 
 def V(x):
@@ -244,7 +246,7 @@ def _draw_pool(strategy):
 
 class Universe:
     """Every value the fuzzer can pass, for the modules the worker described:
-    Hypothesis strategies for random draws, dictionaries for sweeps."""
+    generators for random calls (fuzz/draw.py), dictionaries for sweeps."""
 
     def __init__(self, description, skip, vocabulary, extras=(), ext_subclasses=True):
         self.seeds = {}  # "mod.Cls" -> [recipe of an instance]
@@ -356,14 +358,17 @@ class Universe:
         # 36 s of processor time with 6 random calls per target, 4 s with
         # none): each is drawn POOL_SIZE times, once, and the random calls
         # pick from those values.
+        # From here on a value is a pick (fuzz/draw.py), not a Hypothesis draw.
         pooled = {}
-        for key, strategy in [("any", self.any)] + sorted(self._typed.items()):
+
+        def pool(strategy):
             if id(strategy) not in pooled:
-                pooled[id(strategy)] = st.sampled_from(_draw_pool(strategy))
-            if key == "any":
-                self.any = pooled[id(strategy)]
-            else:
-                self._typed[key] = pooled[id(strategy)]
+                pooled[id(strategy)] = draw.sampled_from(_draw_pool(strategy))
+            return pooled[id(strategy)]
+
+        self.any = pool(self.any)
+        self.kw_names = pool(self.kw_names)
+        self._typed = {key: pool(strategy) for key, strategy in self._typed.items()}
 
     def typed(self, word):
         """Random values for a parameter of type `word`: mostly of that type,
@@ -373,13 +378,13 @@ class Universe:
             own = self.own(self.class_by_name.get(word))
             if own is None:
                 return self.any
-            strategy = self._typed[word] = st.one_of(own, st.sampled_from(self.one_of_each))
-        return st.one_of(strategy, strategy, strategy, self.any)
+            strategy = self._typed[word] = draw.one_of(own, draw.sampled_from(self.one_of_each))
+        return draw.one_of(strategy, strategy, strategy, self.any)
 
     def own(self, qual):
         """Instances of the class `qual` (and of its Python subclass)."""
         seeds = self.seeds.get(qual)
-        return st.sampled_from(seeds) if seeds else None
+        return draw.sampled_from(seeds) if seeds else None
 
     def receiver(self, qual):
         """A receiver for a raw descriptor: the class's own instances half
@@ -387,7 +392,7 @@ class Universe:
         own = self.own(qual)
         if own is None:
             return self.any
-        return st.one_of(own, st.sampled_from(self.one_of_each), self.any)
+        return draw.one_of(own, draw.sampled_from(self.one_of_each), self.any)
 
     def dictionary(self, role, qual=None, salt=""):
         """The values swept through a position of `role`; `salt` (the
