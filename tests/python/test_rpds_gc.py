@@ -12,8 +12,8 @@ import pytest
 from hpyrs_helpers import collect
 from pypy_jit import IS_PYPY, release_code, trace_in_progress, tracer_types
 
-# scripts/run-tests also runs this file 20 times over in one PyPy process
-# per mode.
+# scripts/run-tests also runs this file 10 times over in one PyPy process
+# per mode (RPDS_GC_REPEATS).
 
 
 # Which roots are PyPy's JIT tracer, found now rather than in a test, where
