@@ -52,12 +52,10 @@ import collections
 import dataclasses
 import os
 import pickle
-import random
 import re
 import sys
 import time
 import typing
-import zlib
 from pathlib import Path
 
 import pytest
@@ -464,7 +462,7 @@ def _learn(session, target, run):
 def _fuzz_randomly(target, calls, examples, submit, run):
     """`examples` calls drawn from `calls`, with a generator seeded by the
     target's id: the same calls every run, whatever other targets there are."""
-    rng = random.Random(zlib.crc32(target.id.encode()))
+    rng = draw.rng_for(target.id)
     for _ in range(examples):
         if run.disabled(target):
             return

@@ -4,14 +4,28 @@
 Hypothesis draws the values themselves, once per session (the pools of
 ``values.Universe``); putting them together into calls is a pick among
 ready values, and a Hypothesis run per target cost more than the picks
-(its setup: about 22 s of the test process's processor time per
-configuration, for about 1400 targets). A target's calls come from a
-generator seeded with its id, so they are the same from run to run
-whatever targets come before or after it.
+(CPython 3.14, rpds + parity + hpyrs_classes: the test process took 20.3 s
+of processor time with a run per target, 6.1 s with these). A target's
+calls come from a generator seeded with its id (`rng_for`), so they are the
+same from run to run whatever targets come before or after it.
 """
+
+import random
+import zlib
 
 REJECTED = object()  # what `Gen.filter` draws when no try passes (the outermost one)
 FILTER_TRIES = 4
+
+
+def stable_seed(text):
+    """A number from `text` that is the same in every run and process
+    (crc32; Python's own hash of a str is salted per process)."""
+    return zlib.crc32(text.encode())
+
+
+def rng_for(text):
+    """A random generator seeded by `text` (a target's id)."""
+    return random.Random(stable_seed(text))
 
 
 class Gen:

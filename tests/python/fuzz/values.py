@@ -1,6 +1,7 @@
-"""The arguments: recipes for values of every kind, drawn at random (from
-pools of values Hypothesis draws once, fuzz/draw.py) and as dictionaries (tried one by one in each argument
-position, the way a fuzzer's dictionary is).
+"""The arguments: recipes for values of every kind, drawn at random (picked
+from pools of values Hypothesis draws once, fuzz/draw.py) and as dictionaries
+(tried one by one in each argument position, the way a fuzzer's dictionary
+is).
 
 A parameter's *role* chooses its values: a type word that hpy-rs named in
 "argument 'x' must be WORD, not ..." ("int", "str", "sequence", a class
@@ -10,7 +11,6 @@ argument, "instance" for an instance of the class under test.
 """
 
 import math
-import zlib
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -407,7 +407,7 @@ class Universe:
                 # instances, a different few for each (crc32, stable from
                 # run to run): a module of 36 classes swept 40 receivers
                 # through each of its 400 methods.
-                start = zlib.crc32(salt.encode()) % len(others)
+                start = draw.stable_seed(salt) % len(others)
                 others = (others + others)[start:start + RECEIVERS_SWEPT]
             return others + [RANGES[0], CALL(N("object")), V(None), V(1), V("a")]
         if role == "class":
