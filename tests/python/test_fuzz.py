@@ -647,10 +647,19 @@ def test_fuzz(module, fuzz_session, hpy_ext, hpy_mode, hpy_host, capsys):
                                   "did not run in debug mode")
 
 
+def _skip_where_not_fuzzed(hpy_mode, hpy_host):
+    """The fuzzer's checks of itself run where it fuzzes (a worker pool
+    costs 3 to 11 s to start, in each of the other runs)."""
+    skip = _not_fuzzed_here(hpy_mode, hpy_host)
+    if skip:
+        pytest.skip(skip)
+
+
 def test_every_class_has_instances(fuzz_session, hpy_ext, hpy_mode, hpy_host):
     """Methods and slots are fuzzed on instances made with the worker's seed
     arguments or by PRODUCERS; a class with neither would be fuzzed only
     through foreign receivers."""
+    _skip_where_not_fuzzed(hpy_mode, hpy_host)
     session = fuzz_session.start(hpy_ext, hpy_mode, hpy_host)
     missing = [f"{m}.{c['name']}" for m, info in session.description.items()
                for c in info["classes"] if not c["seeds"] and set(c["entries"]) - {"__new__"}]
@@ -683,6 +692,7 @@ def test_the_fuzzer_sees_defects(fuzz_session, hpy_ext, hpy_mode, hpy_host):
     """The fuzzer's own check, on callables that misbehave on purpose: a
     process abort is a crash, an undocumented SystemError is a defect, a
     call that does not return in time is a hang."""
+    _skip_where_not_fuzzed(hpy_mode, hpy_host)
     session = fuzz_session.start(hpy_ext, hpy_mode, hpy_host)
     crash = session.pool.replay_alone(_call(N("hpyrs_api.fatal_error"), V("fuzz self-test")))
     assert [k for k, _ in problems("hpyrs_api.fatal_error", crash)] == ["crash"], crash
@@ -700,6 +710,7 @@ def test_the_fuzzer_sees_leaks(fuzz_session, hpy_ext, hpy_mode, hpy_host):
     run each call inside hpy.debug's LeakDetector)."""
     if hpy_mode != "debug":
         pytest.skip(f"handles are tracked in debug mode only, not in {hpy_mode} mode")
+    _skip_where_not_fuzzed(hpy_mode, hpy_host)
     session = fuzz_session.start(hpy_ext, hpy_mode, hpy_host)
     try:
         hpy_ext("hpyrs_debugcheck")  # an extension that misuses handles on purpose
