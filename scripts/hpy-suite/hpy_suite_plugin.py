@@ -79,20 +79,30 @@ def _reason(item):
     return None
 
 
+# This Python's version, in the names of the compile cache's statistics.
+_PY = "%d.%d" % sys.version_info[:2]
+
+
 class _CompileCache:
-    """Builds each test module once per Python and per kind of binary.
+    """Builds each test module once per kind of binary (and per Python, for
+    the hybrid ones).
 
     HPy's harness compiles a test's C source again for every
     parametrisation, but its universal, debug and trace modules are one
     binary (the harness itself builds debug and trace as ``universal``;
     the mode is chosen when the module is loaded), and so are hybrid and
-    hybrid+debug. The harness's ``c_compile(tmpdir, ext, hpy_devel,
-    hpy_abi)`` is wrapped: its inputs (the sources' text, the extension's
-    settings and the ABI it builds for) name an entry of a directory
-    (``HPY_RS_SUITE_CACHE``, one per Python); the first build's files are
-    kept there and later calls with the same inputs get copies of them in
-    their own ``tmpdir``. Entries are written to a temporary name and
-    renamed, so pytest-xdist's workers can share the directory.
+    hybrid+debug. A universal binary is also the same on every Python (it
+    includes no Python header and is built to load anywhere: that is what
+    the host is tested on), so the second Python of a run loads the
+    first one's; a hybrid binary includes Python.h and is built per Python.
+    The harness's ``c_compile(tmpdir, ext, hpy_devel, hpy_abi)`` is
+    wrapped: its inputs (the sources' text, the extension's settings, the
+    ABI it builds for and, for the hybrid ABI, the Python) name an entry of
+    a directory (``HPY_RS_SUITE_CACHE``, one per run of run-hpy-suite); the
+    first build's files are kept there and later calls with the same
+    inputs get copies of them in their own ``tmpdir``. Entries are written
+    to a temporary name and renamed, so pytest-xdist's workers can share
+    the directory.
     """
 
     def __init__(self, c_compile, root):
@@ -105,7 +115,7 @@ class _CompileCache:
         digest = hashlib.sha256()
         settings = (ext.name, hpy_abi, sorted(extra.items()), ext.include_dirs,
                     ext.extra_compile_args, ext.extra_link_args, ext.define_macros,
-                    ext.libraries, sys.version)
+                    ext.libraries, None if hpy_abi == "universal" else sys.version)
         digest.update(repr(settings).encode())
         for source in ext.sources:
             with open(os.path.join(str(tmpdir), source), "rb") as f:
@@ -177,7 +187,7 @@ def pytest_collection_modifyitems(session, config, items):
 def pytest_sessionfinish(session):
     cache = getattr(session.config, "_hpy_rs_compile_cache", None)
     if cache is not None:
-        with open(os.path.join(cache.root, f".stats-{os.getpid()}"), "w") as f:
+        with open(os.path.join(cache.root, f".stats-{_PY}-{os.getpid()}"), "w") as f:
             f.write(f"{cache.hits} {cache.misses}\n")
 
 
@@ -186,13 +196,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if root and os.path.isdir(root):
         hits = misses = 0
         for name in os.listdir(root):
-            if name.startswith(".stats-"):
+            if name.startswith(f".stats-{_PY}-"):
                 with open(os.path.join(root, name)) as f:
                     h, m = f.read().split()
                 hits, misses = hits + int(h), misses + int(m)
         terminalreporter.write_line(
             f"hpy-rs: {misses} test modules compiled, {hits} copied from an earlier "
-            "mode's build of the same source (HPY_RS_SUITE_CACHE)")
+            "build of the same source, in another mode or (universal binaries) on "
+            "another Python (HPY_RS_SUITE_CACHE)")
     terminalreporter.section("hpy-rs: deselected from HPy's suite")
     if config.pluginmanager.hasplugin("dsession"):
         # With pytest-xdist the workers collect (and deselect); the rules
