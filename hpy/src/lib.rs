@@ -67,8 +67,6 @@ pub mod impl_;
 mod iter;
 mod lock;
 mod runtime;
-#[cfg(feature = "serde")]
-pub mod serde;
 mod threads;
 mod tracker;
 mod types;
@@ -81,6 +79,8 @@ pub use class::{
     TypedField, WithFields,
 };
 pub use context::{constant_by_name, Context};
+#[cfg(feature = "serde")]
+pub use convert::serde;
 pub use convert::{FromHPy, FrozenSet, IntoHPy};
 pub use err::exception::builtin as exceptions;
 pub use err::exception::{Caught, ExceptionClass};

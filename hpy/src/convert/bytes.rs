@@ -1,48 +1,53 @@
-//! `bytes`: zero-copy `&[u8]`, and the `u8` hooks that make `Vec<u8>`,
-//! `&[u8]` and `[u8; N]` convert to `bytes`.
+//! Feature `bytes`: `bytes::Bytes`, `bytes::BytesMut` ↔ `bytes`.
+//!
+//! From Python, as PyO3: a `bytes` or a `bytearray` (other buffers, such as
+//! `memoryview`, are a `TypeError`; take `Vec<u8>` or
+//! [`Buffer`](crate::Buffer) for those). The contents are copied: an HPy
+//! handle cannot outlive the call, so a `Bytes` cannot keep the Python
+//! object alive as PyO3's does. To Python: a new `bytes` (copied, as
+//! PyO3 does).
 
-use crate::{Bytes, Context, FromHPy, HPyResult, Handle, Type};
+use ::bytes::{Bytes, BytesMut};
 
-impl<'a, 'ctx> FromHPy<'a, 'ctx> for &'a [u8] {
-    /// Borrows the contents of a `bytes` object without copying. Only
-    /// `bytes` is accepted (a `bytearray` can change under the borrow).
-    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        obj.downcast_checked::<Bytes>()?.as_bytes()
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Type};
+
+/// Calls `f` with the contents of a `bytes` or `bytearray`.
+fn with_contents<'ctx, T>(obj: &Handle<'ctx>, f: impl FnOnce(&[u8]) -> T) -> HPyResult<T> {
+    if let Some(b) = obj.downcast_ref::<crate::Bytes>() {
+        return Ok(f(b.as_bytes()?));
+    }
+    let bytearray = obj.context().builtin("bytearray")?.downcast::<Type>()?;
+    if obj.type_check(&bytearray) {
+        // bytes(obj): one copy through the buffer protocol.
+        return Ok(f(obj.bytes()?.as_bytes()?));
+    }
+    Err(HPyErr::wrong_type("bytes or bytearray", obj.type_name()))
+}
+
+impl<'ctx> FromHPy<'_, 'ctx> for Bytes {
+    /// A copy of a `bytes` or `bytearray`.
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        with_contents(obj, Bytes::copy_from_slice)
     }
 }
 
-/// The fast path of `Vec<u8>` extraction: `bytes` is copied in one go, as
-/// are `bytearray` and `memoryview` (through `bytes(obj)`, the buffer
-/// protocol: a memoryview gives its raw bytes whatever its format); `None`
-/// for anything else, which is then read as a sequence of ints.
-pub(super) fn extract_byte_vec(obj: &Handle<'_>) -> Option<HPyResult<Vec<u8>>> {
-    match obj.downcast_ref::<Bytes>() {
-        Some(b) => Some(b.to_vec()),
-        None => extract_buffer_vec(obj),
+impl<'ctx> FromHPy<'_, 'ctx> for BytesMut {
+    /// A copy of a `bytes` or `bytearray`.
+    fn extract(obj: &Handle<'ctx>) -> HPyResult<Self> {
+        with_contents(obj, |data| BytesMut::from(data))
     }
 }
 
-/// `bytearray` and `memoryview` (and their subclasses) copied through
-/// `bytes(obj)`; `None` for other types.
-#[cold]
-fn extract_buffer_vec(obj: &Handle<'_>) -> Option<HPyResult<Vec<u8>>> {
-    if obj.is_list() || obj.is_tuple() {
-        // A list of ints: no builtin lookups on its way to the sequence path.
-        return None;
-    }
-    let ctx = obj.context();
-    let is_buffer = |name: &str| -> HPyResult<bool> {
-        Ok(obj.type_check(&ctx.builtin(name)?.downcast::<Type>()?))
-    };
-    match is_buffer("bytearray").and_then(|b| Ok(b || is_buffer("memoryview")?)) {
-        Ok(false) => None,
-        Ok(true) => Some(obj.bytes().and_then(|copy| copy.to_vec())),
-        Err(e) => Some(Err(e)),
+impl<'ctx> IntoHPy<'ctx> for Bytes {
+    /// A new `bytes`.
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        super::std::bytes::bytes_from_slice(ctx, &self)
     }
 }
 
-/// A new `bytes` object ([`Context::new_bytes`]).
-#[inline]
-pub(super) fn bytes_from_slice<'ctx>(ctx: Context<'ctx>, data: &[u8]) -> HPyResult<Handle<'ctx>> {
-    Ok(ctx.new_bytes(data)?.into_handle())
+impl<'ctx> IntoHPy<'ctx> for BytesMut {
+    /// A new `bytes`.
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        super::std::bytes::bytes_from_slice(ctx, &self)
+    }
 }

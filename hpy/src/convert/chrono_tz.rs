@@ -8,7 +8,7 @@
 //!
 //! Edges, as PyO3 0.30: a `key` chrono-tz does not know is a `ValueError`,
 //! an object without `key` (a `datetime.timezone`) an `AttributeError`,
-//! a naive `datetime` a `TypeError`; see `chrono_zoned.rs` for `fold` and
+//! a naive `datetime` a `TypeError`; see `chrono/zoned.rs` for `fold` and
 //! gaps, and the `chrono` feature for nanoseconds, leap seconds and years.
 //! The zone's rules are chrono-tz's own database (compiled in), those of
 //! the `ZoneInfo` are Python's (the system's or the `tzdata` package): two
@@ -19,7 +19,7 @@ use std::str::FromStr;
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-use super::chrono_zoned::{datetime_in_zone, zoned_into_hpy};
+use super::chrono::zoned::{datetime_in_zone, zoned_into_hpy};
 use super::datetime_fields::{required_tzinfo, zone_info};
 use super::imported::StdClass;
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};

@@ -10,7 +10,7 @@
 #![allow(dead_code)] // which helpers are used depends on the features
 
 use super::imported::StdClass;
-use super::std_time::{new_timedelta, timedelta_parts, utc};
+use super::std::time::{new_timedelta, timedelta_parts, utc};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle};
 
 /// `(year, month, day)`.

@@ -10,9 +10,9 @@ use std::hash::{BuildHasher, Hash};
 
 use hashbrown::{HashMap, HashSet};
 
-use super::map::{dict_from_iter, for_each_item};
-use super::seq::{length_hint, no_room_for};
-use super::set::{build, extract_into};
+use super::std::map::{dict_from_iter, for_each_item};
+use super::std::seq::{length_hint, no_room_for};
+use super::std::set::{build, extract_into};
 use crate::{Context, FromHPy, HPyResult, Handle, IntoHPy};
 
 impl<'ctx, K, V, S> FromHPy<'_, 'ctx> for HashMap<K, V, S>

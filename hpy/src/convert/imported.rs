@@ -158,7 +158,7 @@ impl StdClass {
                  \x20   return T(0, 0, us)\n"
             }
             // `datetime(state, tzinfo)`: the constructor's pickle path (see
-            // `std_time::new_datetime_from_state`).
+            // `std::time::new_datetime_from_state`).
             StdClass::DateTimeFromState => {
                 "from datetime import datetime as D\n\
                  def helper(state, tz):\n\

@@ -10,7 +10,7 @@ use std::hash::{BuildHasher, Hash};
 
 use indexmap::IndexMap;
 
-use super::map::{dict_from_iter, for_each_item};
+use super::std::map::{dict_from_iter, for_each_item};
 use crate::{Context, FromHPy, HPyResult, Handle, IntoHPy};
 
 impl<'ctx, K, V, S> FromHPy<'_, 'ctx> for IndexMap<K, V, S>

@@ -8,60 +8,27 @@
 //! Which types convert, and the rules for each, are in the
 //! [conversion guide](crate::conversion_guide) (`docs/conversions.md`).
 
-mod bytes;
-mod cow;
+// The layout follows PyO3's: the standard library's types in `std/`, one
+// file (or folder) per optional crate, named after it, and `serde/` (its
+// serializer and deserializer apart). `imported` (Python classes the
+// conversions build: datetime, Decimal, UUID...) and `datetime_fields`
+// (what the date/time crates share) serve several of them.
 pub(crate) mod imported;
-mod map;
-mod net;
-mod nonzero;
-mod path;
-pub(crate) mod seq;
-mod set;
-mod std_time;
-mod str;
-mod wide;
+pub(crate) mod std;
 
-pub(crate) use self::str::ascii_into_str;
+pub use self::std::set::FrozenSet;
+pub(crate) use self::std::str::ascii_into_str;
 
 #[cfg(feature = "anyhow")]
 mod anyhow;
-#[cfg(feature = "chrono")]
-mod chrono;
-#[cfg(feature = "eyre")]
-mod eyre;
-#[cfg(feature = "num-bigint")]
-mod num_bigint;
-#[cfg(feature = "rust_decimal")]
-mod rust_decimal;
-#[cfg(feature = "uuid")]
-mod uuid;
-
-// Numbers, collections and byte buffers of other crates (issue 41).
 #[cfg(feature = "bigdecimal")]
 mod bigdecimal;
 #[cfg(feature = "bytes")]
-mod bytes_crate;
-#[cfg(feature = "either")]
-mod either;
-#[cfg(feature = "hashbrown")]
-mod hashbrown;
-#[cfg(feature = "indexmap")]
-mod indexmap;
-#[cfg(feature = "num-complex")]
-mod num_complex;
-#[cfg(feature = "num-rational")]
-mod num_rational;
-#[cfg(feature = "ordered-float")]
-mod ordered_float;
-#[cfg(feature = "smallvec")]
-mod smallvec;
-// Date/time features beyond `chrono` (issue 41).
-#[cfg(feature = "chrono-local")]
-mod chrono_local;
+mod bytes;
+#[cfg(feature = "chrono")]
+mod chrono;
 #[cfg(feature = "chrono-tz")]
 mod chrono_tz;
-#[cfg(any(feature = "chrono-tz", feature = "chrono-local"))]
-mod chrono_zoned;
 #[cfg(any(
     feature = "chrono-tz",
     feature = "chrono-local",
@@ -69,14 +36,36 @@ mod chrono_zoned;
     feature = "time"
 ))]
 mod datetime_fields;
+#[cfg(feature = "either")]
+mod either;
+#[cfg(feature = "eyre")]
+mod eyre;
+#[cfg(feature = "hashbrown")]
+mod hashbrown;
+#[cfg(feature = "indexmap")]
+mod indexmap;
 #[cfg(feature = "jiff-02")]
 mod jiff;
+#[cfg(feature = "num-bigint")]
+mod num_bigint;
+#[cfg(feature = "num-complex")]
+mod num_complex;
+#[cfg(feature = "num-rational")]
+mod num_rational;
+#[cfg(feature = "ordered-float")]
+mod ordered_float;
+#[cfg(feature = "rust_decimal")]
+mod rust_decimal;
+#[cfg(feature = "serde")]
+pub mod serde;
+#[cfg(feature = "smallvec")]
+mod smallvec;
 #[cfg(feature = "time")]
 mod time;
+#[cfg(feature = "uuid")]
+mod uuid;
 
 use hpy_sys::HPyConstant;
-
-pub use set::FrozenSet;
 
 use crate::abi::Quirk;
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
@@ -140,7 +129,7 @@ pub trait IntoHPy<'ctx> {
         Self: Sized,
         I: ExactSizeIterator<Item = Self>,
     {
-        seq::list_from_iter(ctx, items)
+        self::std::seq::list_from_iter(ctx, items)
     }
 
     /// Converts a slice of values (`&[Self]`). Not public API; see
@@ -150,7 +139,7 @@ pub trait IntoHPy<'ctx> {
     where
         Self: Sized + Clone,
     {
-        seq::list_from_iter(ctx, items.iter().cloned())
+        self::std::seq::list_from_iter(ctx, items.iter().cloned())
     }
 }
 
@@ -368,7 +357,7 @@ int_conversions! {
             /// `bytes` is copied in one go; other sequences of ints are read
             /// item by item.
             fn __extract_vec_fast(obj: &Handle<'ctx>) -> Option<HPyResult<Vec<u8>>> {
-                bytes::extract_byte_vec(obj)
+                self::std::bytes::extract_byte_vec(obj)
             }
         }
         into: {
@@ -377,12 +366,12 @@ int_conversions! {
             where
                 I: ExactSizeIterator<Item = u8>,
             {
-                bytes::bytes_from_slice(ctx, &items.collect::<Vec<u8>>())
+                self::std::bytes::bytes_from_slice(ctx, &items.collect::<Vec<u8>>())
             }
 
             /// Bytes become `bytes`.
             fn __slice_into_hpy(items: &[u8], ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-                bytes::bytes_from_slice(ctx, items)
+                self::std::bytes::bytes_from_slice(ctx, items)
             }
         }
     };
@@ -409,7 +398,7 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
     /// sequences item by item.
     #[inline]
     fn __extract_vec_fast(obj: &Handle<'ctx>) -> Option<HPyResult<Vec<f64>>> {
-        seq::floats_fast(obj)
+        self::std::seq::floats_fast(obj)
     }
 }
 

@@ -157,7 +157,7 @@ impl<'ctx> FromHPy<'_, 'ctx> for BigUint {
 /// `int.from_bytes(bytes, "little", signed=True)`, through one call of a
 /// helper (`StdClass::IntFromBytes`).
 fn int_from_signed_le_bytes<'ctx>(ctx: Context<'ctx>, bytes: &[u8]) -> HPyResult<Handle<'ctx>> {
-    let bytes = super::bytes::bytes_from_slice(ctx, bytes)?;
+    let bytes = super::std::bytes::bytes_from_slice(ctx, bytes)?;
     StdClass::IntFromBytes.get(ctx)?.call1((bytes,))
 }
 

@@ -65,7 +65,7 @@ impl<'ctx> Context<'ctx> {
         I: IntoIterator<Item = T>,
         I::IntoIter: ExactSizeIterator,
     {
-        let list = crate::convert::seq::list_from_iter(self, items.into_iter())?;
+        let list = crate::convert::std::seq::list_from_iter(self, items.into_iter())?;
         // A list, just made: no type check needed.
         Ok(List(list))
     }
@@ -140,7 +140,7 @@ impl<'ctx> List<'ctx> {
         let mut items = Vec::new();
         items
             .try_reserve_exact(n)
-            .map_err(|_| crate::convert::seq::no_room_for::<Handle<'ctx>>(n))?;
+            .map_err(|_| crate::convert::std::seq::no_room_for::<Handle<'ctx>>(n))?;
         for i in 0..n {
             items.push(self.get(i as isize)?);
         }

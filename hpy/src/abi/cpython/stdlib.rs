@@ -1,5 +1,5 @@
 //! CPython-ABI fast paths of the conversions to and from standard-library
-//! objects (`convert/chrono.rs`, `num_bigint.rs`, `uuid.rs` …): the
+//! objects (`convert/chrono/`, `num_bigint.rs`, `uuid.rs` …): the
 //! `datetime` C API, `int` ↔ bytes without `int.to_bytes`, and building
 //! an object without running its `__init__`. The universal ABI has the
 //! same names (`universal/stdlib.rs`), each reporting "not available" so

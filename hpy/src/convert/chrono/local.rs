@@ -12,16 +12,16 @@
 //! a `TZ` variable naming a zone wins, because chrono's `Local` takes its
 //! offsets from it: the `tzinfo` then agrees with them. Another `tzinfo`
 //! is a `ValueError` (convert with `astimezone()` first); see
-//! `chrono_zoned.rs` for `fold` and gaps.
+//! `zoned.rs` for `fold` and gaps.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Local};
 
-use super::chrono_zoned::{datetime_in_zone, zoned_into_hpy};
-use super::datetime_fields::{tzinfo_of, zone_info};
-use super::imported::StdClass;
+use super::zoned::{datetime_in_zone, zoned_into_hpy};
+use crate::convert::datetime_fields::{tzinfo_of, zone_info};
+use crate::convert::imported::StdClass;
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, RichCompareOp};
 
 /// The name of the zone chrono's `Local` uses: the `TZ` variable's when

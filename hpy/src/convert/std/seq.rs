@@ -39,7 +39,7 @@ fn shape_of(obj: &Handle<'_>) -> HPyResult<Shape> {
 
 /// `TypeError` for a `str` or a `dict` where a collection of items is
 /// extracted.
-pub(super) fn refuse_str_and_dict(obj: &Handle<'_>) -> HPyResult<()> {
+pub(in crate::convert) fn refuse_str_and_dict(obj: &Handle<'_>) -> HPyResult<()> {
     if obj.is_str() || obj.is_dict() {
         return Err(HPyErr::wrong_type("sequence", obj.type_name()));
     }
@@ -48,7 +48,7 @@ pub(super) fn refuse_str_and_dict(obj: &Handle<'_>) -> HPyResult<()> {
 
 /// Whether instances of `ty` can be iterated (`__iter__`, or the old
 /// `__getitem__` protocol).
-pub(super) fn is_iterable_type(ty: &Handle<'_>) -> bool {
+pub(in crate::convert) fn is_iterable_type(ty: &Handle<'_>) -> bool {
     let ctx = ty.context();
     // SAFETY: valid type handle and static NUL-terminated names.
     unsafe {
@@ -69,7 +69,7 @@ fn check_sequence(obj: &Handle<'_>) -> HPyResult<()> {
 /// pass without touching reference counts (CPython ABI); `None` for
 /// anything else (read item by item then, from the start).
 #[inline]
-pub(super) fn floats_fast(obj: &Handle<'_>) -> Option<HPyResult<Vec<f64>>> {
+pub(in crate::convert) fn floats_fast(obj: &Handle<'_>) -> Option<HPyResult<Vec<f64>>> {
     let ctx = obj.context();
     // SAFETY: valid handle.
     let (items, n) = unsafe { crate::abi::list_or_tuple_items(obj.as_raw()) }?;
@@ -94,7 +94,7 @@ pub(super) fn floats_fast(obj: &Handle<'_>) -> Option<HPyResult<Vec<f64>>> {
 
 /// Reads every item of a sequence or other iterable (the default `Vec<T>`
 /// extraction).
-pub(super) fn extract_sequence<'ctx, T>(obj: &Handle<'ctx>) -> HPyResult<Vec<T>>
+pub(in crate::convert) fn extract_sequence<'ctx, T>(obj: &Handle<'ctx>) -> HPyResult<Vec<T>>
 where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
@@ -155,7 +155,7 @@ pub(crate) fn no_room_for<T>(n: usize) -> HPyErr {
 /// `len(obj)` if its type has `__len__` (the size an iteration announces;
 /// `list()` preallocates it too), else `None`. A raising `__len__`
 /// propagates.
-pub(super) fn length_hint(obj: &Handle<'_>) -> HPyResult<Option<usize>> {
+pub(in crate::convert) fn length_hint(obj: &Handle<'_>) -> HPyResult<Option<usize>> {
     let ty = obj.get_type();
     // SAFETY: valid type handle and a static NUL-terminated name.
     let has_len =
@@ -169,7 +169,7 @@ pub(super) fn length_hint(obj: &Handle<'_>) -> HPyResult<Option<usize>> {
 /// The `ValueError` of Python's unpacking, for a sequence of `got` items
 /// where exactly `expected` are needed, in the running Python's words
 /// (3.14 added the count to "too many values").
-pub(super) fn wrong_length(ctx: Context<'_>, expected: usize, got: usize) -> HPyErr {
+pub(in crate::convert) fn wrong_length(ctx: Context<'_>, expected: usize, got: usize) -> HPyErr {
     if got > expected {
         match ctx.python_version() {
             Ok(v) if v >= (3, 14) => HPyErr::value_error(format!(

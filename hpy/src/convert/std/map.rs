@@ -10,7 +10,7 @@ use crate::{Context, Dict, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 /// reads it: a dict directly (keys from `HPyDict_Keys`, values from
 /// `HPy_GetItem`), another mapping (an object with `keys`) through
 /// `keys()` and `obj[key]`, anything else as an iterable of pairs.
-pub(super) fn for_each_item<'ctx>(
+pub(in crate::convert) fn for_each_item<'ctx>(
     obj: &Handle<'ctx>,
     mut f: impl FnMut(&Handle<'ctx>, &Handle<'ctx>) -> HPyResult<()>,
 ) -> HPyResult<()> {
@@ -82,7 +82,7 @@ fn pair_of<'ctx>(pair: &Handle<'ctx>) -> HPyResult<(Handle<'ctx>, Handle<'ctx>)>
 }
 
 /// A new dict filled from `(key, value)` pairs (`HPyDict_New` + `HPy_SetItem`).
-pub(super) fn dict_from_iter<'ctx, K, V>(
+pub(in crate::convert) fn dict_from_iter<'ctx, K, V>(
     ctx: Context<'ctx>,
     items: impl IntoIterator<Item = (K, V)>,
 ) -> HPyResult<Handle<'ctx>>

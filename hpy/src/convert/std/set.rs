@@ -10,7 +10,10 @@ use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// Adds every item of the iterable `obj` (not a `str` or `dict`), converted,
 /// to `out`.
-pub(super) fn extract_into<'ctx, T>(obj: &Handle<'ctx>, mut insert: impl FnMut(T)) -> HPyResult<()>
+pub(in crate::convert) fn extract_into<'ctx, T>(
+    obj: &Handle<'ctx>,
+    mut insert: impl FnMut(T),
+) -> HPyResult<()>
 where
     T: for<'b> FromHPy<'b, 'ctx>,
 {
@@ -26,7 +29,7 @@ where
 }
 
 /// `builtin(list_of_items)`: a new `set` or `frozenset`.
-pub(super) fn build<'ctx, T: IntoHPy<'ctx>>(
+pub(in crate::convert) fn build<'ctx, T: IntoHPy<'ctx>>(
     ctx: Context<'ctx>,
     builtin: &str,
     items: impl ExactSizeIterator<Item = T>,

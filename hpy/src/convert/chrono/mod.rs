@@ -23,14 +23,22 @@
 //! classes are read and built through CPython's `datetime` C API (the
 //! same checks and errors as the constructors); subclasses go through
 //! their attributes and constructors, and the universal ABI through the
-//! Python helpers of `std_time.rs` (one entry into Python each way).
+//! Python helpers of `std/time.rs` (one entry into Python each way).
+//!
+//! `local.rs` is feature `chrono-local` (`DateTime<Local>`), `zoned.rs`
+//! what it shares with `chrono-tz` (../chrono_tz.rs).
+
+#[cfg(feature = "chrono-local")]
+mod local;
+#[cfg(any(feature = "chrono-tz", feature = "chrono-local"))]
+pub(super) mod zoned;
 
 use chrono::{
     DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc,
 };
 
-use super::imported::{datetime_api, StdClass};
-use super::std_time::{
+use crate::convert::imported::{datetime_api, StdClass};
+use crate::convert::std::time::{
     datetime_state, new_datetime_from_state, new_timedelta, timedelta_parts, utc,
 };
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};

@@ -10,12 +10,15 @@
 
 use chrono::{DateTime, LocalResult, Offset, TimeZone};
 
-use super::chrono::{naive_datetime_of, new_datetime};
-use super::datetime_fields::fold_of;
+use super::{naive_datetime_of, new_datetime};
+use crate::convert::datetime_fields::fold_of;
 use crate::{Context, HPyErr, HPyResult, Handle};
 
 /// The `datetime` `obj`'s wall-clock time in `tz`.
-pub(super) fn datetime_in_zone<Tz: TimeZone>(obj: &Handle<'_>, tz: Tz) -> HPyResult<DateTime<Tz>> {
+pub(in crate::convert) fn datetime_in_zone<Tz: TimeZone>(
+    obj: &Handle<'_>,
+    tz: Tz,
+) -> HPyResult<DateTime<Tz>> {
     let local = naive_datetime_of(obj)?;
     match local.and_local_timezone(tz) {
         LocalResult::Single(dt) => Ok(dt),
@@ -28,7 +31,7 @@ pub(super) fn datetime_in_zone<Tz: TimeZone>(obj: &Handle<'_>, tz: Tz) -> HPyRes
 }
 
 /// An aware `datetime` of `dt`'s wall-clock time with the `tzinfo` `tz`.
-pub(super) fn zoned_into_hpy<'ctx, Tz: TimeZone>(
+pub(in crate::convert) fn zoned_into_hpy<'ctx, Tz: TimeZone>(
     ctx: Context<'ctx>,
     dt: &DateTime<Tz>,
     tz: Handle<'ctx>,

@@ -7,7 +7,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::imported::StdClass;
+use crate::convert::imported::StdClass;
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// The address `obj` stands for.

@@ -9,7 +9,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::imported::{datetime_api, StdClass};
+use crate::convert::imported::{datetime_api, StdClass};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 const SECONDS_PER_DAY: u64 = 86_400;
