@@ -243,7 +243,7 @@ pub(crate) const HPY_RS_HOST_SUFFIX: &[u8] = b"(hpy-rs host on CPython)";
 /// The name of hpy_rs_universal's plain context, whose handles are the
 /// `PyObject*`s themselves and whose `ctx_CallRealFunctionFromTrampoline`
 /// passes arguments and results through unchanged: a universal binary's
-/// trampolines call its functions directly there (`universal.rs`). The
+/// trampolines call its functions directly there (`universal/entry.rs`). The
 /// host must rename this context if that ever stops being true.
 pub(crate) const HPY_RS_PLAIN_CONTEXT_NAME: &[u8] = b"HPy Universal ABI (hpy-rs host on CPython)";
 

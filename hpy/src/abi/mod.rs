@@ -1,11 +1,29 @@
 //! The seam between the two HPy ABIs: the one place in `hpy` that says
-//! which ABI this build is for (`cpython.rs` or `universal.rs`, chosen
-//! here), and the one table of the HPy function signatures that both
-//! files turn into entry points.
+//! which ABI this build is for (the `cpython` or the `universal` half,
+//! chosen here), and the one table of the HPy function signatures that
+//! both halves turn into entry points.
 //!
-//! Everything that differs between the ABIs is a function (or constant) of
-//! the chosen file with the same name and signature in both, so that the
-//! rest of the crate has no `cfg`:
+//! Each half is a folder with one file per concern, named alike on both
+//! sides, each file providing the same names with the same signatures:
+//!
+//! | file | what both halves provide |
+//! |---|---|
+//! | `cpython.rs`, `universal.rs` | [`RawContext`], and the files below |
+//! | `entry.rs` | `entry_point!`, the CPython-convention trampolines, module init (`save_trampoline_context`, the exported init symbol `__hpy_export_module_for_abi`) and the host profile this build assumes or detects (`ASSUMED_PROFILE`, `host_profile`) |
+//! | `interp.rs` | which interpreter runs, per-interpreter module state (`module_exec_begins`, `global_cell`) |
+//! | `errors.rs` | the panic hook's report, dropped-error clearing, `check_signals` |
+//! | `sequences.rs` | tuple and list items read in place, building them |
+//! | `keywords.rs` | interned keyword names (`InternedName`, `intern_names`, `keyword_names`) |
+//! | `class_tag.rs` | receivers: the tag a class's block records, and its check (`BlockTag`, `tag_instance`, `check_block`, `destroy_instance`) |
+//! | `classes.rs` | types from specs, instances (`new_instance_filled`, `is_instance_fast`, `type_created`) |
+//! | `threads.rs` | threads the extension starts, attached and detached |
+//! | `buffer.rs` | consuming the buffer protocol |
+//! | `stdlib.rs` | the standard library's types and constants the conversions use |
+//!
+//! The universal half also has `plain_ext.rs` (the table of
+//! hpy_rs_universal's plain context) and `properties.rs` (the
+//! universal-only property accessors). That is what differs between the
+//! ABIs, so that the rest of the crate has no `cfg`:
 //! - how the context and a handle are represented ([`RawContext`]);
 //! - the **CPython-convention trampolines** of every `HPyFunc` signature
 //!   in the generated table `hpy_sys::hpyfunc_signatures!`: given the
@@ -31,7 +49,7 @@
 // result's kind (`cpy_ret!`). It invokes its argument twice: with the rows
 // both ABIs derive mechanically (`plain`), and with those whose CPython-ABI
 // form reads the arguments differently (`custom`: `tp_new`/`tp_init`'s
-// argument tuple and `tp_traverse`'s visitor, which `cpython.rs` writes
+// argument tuple and `tp_traverse`'s visitor, which `cpython/entry.rs` writes
 // out). The three signatures without a block have no trampoline of this
 // shape: `DESTROYFUNC` (called by HPy's `tp_dealloc`, never by CPython),
 // `VECTORCALLFUNC` and `CAPSULE_DESTRUCTOR` (whose block is the capsule
@@ -161,7 +179,7 @@ pub(crate) fn handle_result(h: hpy_sys::HPy) -> ObjectResult {
 }
 
 // Where a handle is the object pointer itself (the CPython ABI, and
-// hpy_rs_universal's plain context, see `universal.rs`'s direct calls),
+// hpy_rs_universal's plain context, see `universal/entry.rs`'s direct calls),
 // CPython's arguments become HPy's and HPy's results CPython's by these
 // two, with no call.
 

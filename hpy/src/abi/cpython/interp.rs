@@ -259,3 +259,10 @@ pub(crate) unsafe extern "C" fn module_freed(module: *mut c_void) {
         unsafe { Py_XDECREF(_hg2py(cell.into_inner())) };
     }
 }
+
+/// Always `None`: this ABI's `HPy_GetConstant(Builtins)` is the running
+/// interpreter's builtins dict already.
+#[inline(always)]
+pub(crate) fn running_builtins(_: *mut hpy_sys::HPyContext) -> Option<HPy> {
+    None
+}

@@ -1,0 +1,372 @@
+//! Sequences in the universal ABI: tuples, lists and their items, through
+//! the context or, on hpy_rs_universal's plain context, read in place.
+
+use super::*;
+
+/// Always `None`: a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn list_or_tuple_items(_: HPy) -> Option<(*const HPy, usize)> {
+    None
+}
+
+/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn dict_set_item(_: HPy, _: HPy, _: HPy) -> Option<core::ffi::c_int> {
+    None
+}
+
+/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn dict_get_item(_: HPy, _: HPy) -> Option<HPy> {
+    None
+}
+
+/// Always `None` (the universal ABI reads a `range` by its numbers: see
+/// `iter::range_of`).
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn exact_range_len(_: HPy) -> Option<usize> {
+    None
+}
+
+/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn list_or_tuple_item(_: HPy, _: usize) -> Option<HPy> {
+    None
+}
+
+/// The type pointer of `obj`, a handle of hpy_rs_universal's plain
+/// context (the object's address) served by `plain_ext::fast`.
+///
+/// # Safety
+/// `obj` is a live handle of that context.
+#[inline(always)]
+pub(super) unsafe fn plain_type_of(obj: HPy) -> isize {
+    // SAFETY: the object's type pointer is `OB_TYPE` bytes after its
+    // address (the layout `plain_ext::fast` checked against the table).
+    unsafe {
+        *(obj._i as *const u8)
+            .add(plain_ext::layout::OB_TYPE)
+            .cast::<isize>()
+    }
+}
+
+/// CPython's `Py_TPFLAGS_{LONG,LIST,TUPLE,BYTES,UNICODE,DICT,
+/// BASE_EXC,TYPE}_SUBCLASS` (bits 24-31, its stable ABI): a type with one
+/// of them derives from that builtin type.
+pub(super) const BUILTIN_SUBCLASS_BITS: core::ffi::c_ulong = 0xff << 24;
+
+/// `isinstance(obj, ty)` for a builtin type constant, on hpy_rs_universal's
+/// plain context (a table of version 4) as CPython's `PyLong_Check` and
+/// its siblings decide it, as the CPython ABI does: the exact type, then
+/// the type's subclass bit in `tp_flags` (CPython's stable-ABI
+/// `Py_TPFLAGS_*_SUBCLASS` values); `None` (the caller checks through HPy)
+/// for a subclass of `float`, which has no bit, for the constants not
+/// listed here, and on any other context.
+#[inline(always)]
+pub(crate) fn type_check_constant(
+    obj: &crate::Handle<'_>,
+    ty: hpy_sys::HPyConstant,
+) -> Option<bool> {
+    use hpy_sys::HPyConstant as C;
+    let flag: core::ffi::c_ulong = match ty {
+        C::LongType => 1 << 24,
+        C::ListType => 1 << 25,
+        C::TupleType => 1 << 26,
+        C::BytesType => 1 << 27,
+        C::UnicodeType => 1 << 28,
+        C::TypeType => 1 << 31,
+        C::FloatType => 0,
+        _ => return None,
+    };
+    let ctx = obj.context().as_raw();
+    plain_ext::fast(ctx)?;
+    // SAFETY: a live handle of the plain context (the object); the
+    // constant is a type object of the context, read from it; the object's
+    // type is live, its `tp_flags` at the layout's offset.
+    unsafe {
+        let t = plain_type_of(obj.as_raw());
+        if t == hpy_sys::HPy_GetConstant(ctx, ty)._i {
+            return Some(true);
+        }
+        let flags = *(t as *const u8)
+            .add(plain_ext::layout::TP_FLAGS)
+            .cast::<core::ffi::c_ulong>();
+        if flag != 0 {
+            return Some(flags & flag != 0);
+        }
+        // `float` has no bit, but its instances' layout conflicts with
+        // those of the types that have one (no class has both as bases):
+        // an `int` is no `float` without walking its bases.
+        if flags & BUILTIN_SUBCLASS_BITS != 0 {
+            return Some(false);
+        }
+        None
+    }
+}
+
+/// The value of `obj` as `HPyFloat_AsDouble` gives it, where that is
+/// cheaper to have directly, on hpy_rs_universal's plain context (a table
+/// of version 4): an exact `float`'s read from the object as
+/// `PyFloat_AS_DOUBLE` does; an exact `int`'s from `HPyLong_AsDouble`
+/// (what `int.__float__` returns, without `PyFloat_AsDouble` looking the
+/// method up); `None` for anything else, for an `int` too large (its
+/// `OverflowError` is left to the caller's `HPyFloat_AsDouble`), or on any
+/// other context (the caller reads the float through HPy).
+#[inline(always)]
+pub(crate) fn exact_float_value(obj: &crate::Handle<'_>) -> Option<f64> {
+    let ctx = obj.context().as_raw();
+    plain_ext::fast(ctx)?;
+    // SAFETY: a live handle of the plain context (the object); an exact
+    // `float`'s `double` is at the layout's offset; the constants are the
+    // context's own type objects.
+    unsafe {
+        let t = plain_type_of(obj.as_raw());
+        if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::FloatType)._i {
+            return Some(
+                (obj.as_raw()._i as *const u8)
+                    .add(plain_ext::layout::FLOAT_VALUE)
+                    .cast::<f64>()
+                    .read_unaligned(),
+            );
+        }
+        if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::LongType)._i {
+            return exact_int_value(ctx, obj.as_raw());
+        }
+        None
+    }
+}
+
+/// [`exact_float_value`] of an exact `int`: out of line, as the rarer
+/// case.
+///
+/// # Safety
+/// `obj` is a live exact `int`, a handle of the plain context `ctx`.
+#[inline(never)]
+pub(super) unsafe fn exact_int_value(ctx: *mut HPyContext, obj: HPy) -> Option<f64> {
+    // SAFETY: the contract; the error, if any, is cleared here and raised
+    // again by the caller's `HPyFloat_AsDouble`.
+    unsafe {
+        let v = hpy_sys::HPyLong_AsDouble(ctx, obj);
+        if v == -1.0 && hpy_sys::HPyErr_Occurred(ctx) != 0 {
+            hpy_sys::HPyErr_Clear(ctx);
+            return None;
+        }
+        Some(v)
+    }
+}
+
+/// Always `false`: a handle is no object in this ABI.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn is_exact_float(_: HPy) -> bool {
+    false
+}
+
+/// Always `None` (call the builtin `next`): HPy 0.9 has no iterator API.
+///
+/// # Safety
+/// None; `unsafe` for the CPython ABI's contract.
+#[inline(always)]
+pub unsafe fn iter_next(_: HPy) -> Option<HPy> {
+    None
+}
+
+/// Always `None` (call the builtin `iter`): HPy 0.9 has no iterator API.
+#[inline(always)]
+pub(crate) fn get_iter<'ctx>(_: &crate::Handle<'ctx>) -> Option<HPyResult<crate::Handle<'ctx>>> {
+    None
+}
+
+/// Always `None` (call the builtin `isinstance`): HPy 0.9 has no
+/// `isinstance`.
+#[inline(always)]
+pub(crate) fn is_instance(_: &crate::Handle<'_>, _: &crate::Handle<'_>) -> Option<HPyResult<bool>> {
+    None
+}
+
+/// An object kept after its first lookup (see the CPython ABI's
+/// `ObjectCache`). Here it is kept in an `HPyGlobal`, which HPy's
+/// universal ABI allows only where the module definition lists it: a
+/// cache whose [`global_ptr`](Self::global_ptr) every module lists (the
+/// `StdClass` caches, through `impl_::SDK_GLOBALS`) is marked so by
+/// [`mark_listed`](Self::mark_listed) at module exec and then keeps its
+/// object (one `HPyGlobal_Load` per `get`); an unlisted one keeps nothing.
+pub(crate) struct ObjectCache(crate::Global);
+
+impl ObjectCache {
+    /// An empty cache, for a `static`.
+    #[allow(clippy::new_without_default)]
+    pub(crate) const fn new() -> Self {
+        ObjectCache(crate::Global::new())
+    }
+
+    /// The pointer a module definition lists for this cache.
+    pub(crate) const fn global_ptr(&self) -> *mut HPyGlobal {
+        self.0.as_raw_ptr()
+    }
+
+    /// Records that the module definition being executed lists
+    /// [`global_ptr`](Self::global_ptr).
+    ///
+    /// # Safety
+    /// It must list it.
+    pub(crate) unsafe fn mark_listed(&self) {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { self.0.mark_registered() }
+    }
+
+    /// The kept object, as a new handle (one `HPyGlobal_Load`); `None`
+    /// before [`set`](Self::set) or where the module does not list it.
+    #[inline]
+    pub(crate) fn get<'ctx>(&self, ctx: Context<'ctx>) -> Option<crate::Handle<'ctx>> {
+        if !self.0.registered() {
+            return None;
+        }
+        // An error (none is expected from a load) is dropped, which
+        // clears it: the caller looks the object up again.
+        self.0.load_unboxed(ctx).ok().flatten()
+    }
+
+    /// Keeps `obj` unless an object is kept already (or the module does not
+    /// list the cache). Stored once per module exec (`store_unboxed`: on
+    /// PyPy a store keeps what it replaces alive, see
+    /// `Quirk::GlobalStoreLeaks`, and these objects live as long anyway).
+    pub(crate) fn set(&self, obj: &crate::Handle<'_>) {
+        if !self.0.registered() || self.0.is_stored() {
+            return;
+        }
+        // Cannot fail: the global is registered.
+        let _ = self.0.store_unboxed(obj);
+    }
+
+    /// Empties the cache without releasing its object (at module exec:
+    /// the interpreter that owned it may be gone), as the CPython ABI's.
+    pub(crate) fn forget(&self) {
+        self.0.forget();
+    }
+}
+
+/// `HPyField_Store` of an owned handle into an empty field, then closes
+/// the handle.
+///
+/// # Safety
+/// As `HPyField_Store`: `field` is a field of the live `owner`; it is
+/// empty; `obj` is an owned handle, consumed.
+#[inline(always)]
+pub unsafe fn field_store_owned(
+    ctx: *mut HPyContext,
+    owner: HPy,
+    field: *mut hpy_sys::HPyField,
+    obj: HPy,
+) {
+    if plain_ext::fast(ctx).is_some() {
+        // On hpy_rs_universal's plain context (a table of version 3 or
+        // later says so) a field holds the object's address as a strong reference,
+        // as in the CPython ABI, and a handle is that address owning one
+        // reference: the handle's reference moves into the empty field,
+        // no `HPyField_Store` and `HPy_Close` through the context.
+        // SAFETY: an empty field of `owner` (contract), which owns the
+        // reference from now on.
+        unsafe { *field = hpy_sys::HPyField { _i: obj._i } };
+        return;
+    }
+    // SAFETY: forwarded (contract); the handle is closed once stored.
+    unsafe {
+        hpy_sys::HPyField_Store(ctx, owner, field, obj);
+        hpy_sys::HPy_Close(ctx, obj);
+    }
+}
+
+/// `HPyListBuilder_Set`, then closes `item`.
+///
+/// # Safety
+/// As `HPyListBuilder_Set`; `item` is an owned handle, consumed.
+#[inline(always)]
+pub unsafe fn list_builder_put(
+    ctx: *mut HPyContext,
+    builder: hpy_sys::HPyListBuilder,
+    index: usize,
+    item: HPy,
+) {
+    // SAFETY: per the contract.
+    unsafe {
+        hpy_sys::HPyListBuilder_Set(ctx, builder, index as hpy_sys::HPy_ssize_t, item);
+        hpy_sys::HPy_Close(ctx, item);
+    }
+}
+
+/// A new tuple of `items`: on hpy_rs_universal's plain context the items
+/// move into a fresh tuple from its extension (as on the CPython ABI);
+/// elsewhere `HPyTuple_FromArray`, which takes its own references, and the
+/// items are closed after.
+#[inline(always)]
+pub fn tuple_from_owned<'ctx, const N: usize>(
+    ctx: Context<'ctx>,
+    items: [crate::Handle<'ctx>; N],
+) -> HPyResult<crate::Handle<'ctx>> {
+    if let Some(ext) = plain_ext::of(ctx.as_raw()) {
+        // SAFETY: the plain context's `PyTuple_New` (`ext` is its table,
+        // checked by `plain_ext`); the GIL is held in every call.
+        let tuple = unsafe { (ext.tuple_new)(N as hpy_sys::HPy_ssize_t) };
+        if tuple._i == 0 {
+            // `items` are closed as they drop.
+            return Err(crate::HPyErr::raised(ctx));
+        }
+        let slots = (tuple._i as *mut u8).wrapping_add(ext.tuple_items_offset);
+        // The handles are given up: the tuple takes over their references,
+        // as `PyTuple_SET_ITEM` does.
+        let raw = items.map(crate::Handle::into_raw);
+        // SAFETY: on the plain context a handle's value is the object, so
+        // `slots` is the first of the fresh tuple's N empty item slots, one
+        // word apart (the table's offset); each is written once, with an
+        // owned handle.
+        unsafe { slots.cast::<[HPy; N]>().write(raw) };
+        // SAFETY: the fresh tuple, owned, all its items set.
+        return Ok(unsafe { crate::Handle::from_raw(ctx, tuple) });
+    }
+    let mut raw = items.each_ref().map(|h| h.as_raw());
+    // SAFETY: `raw` holds N valid handles, kept open by `items`; the tuple
+    // takes its own references.
+    unsafe {
+        ctx.wrap_result(hpy_sys::HPyTuple_FromArray(
+            ctx.as_raw(),
+            raw.as_mut_ptr(),
+            N as hpy_sys::HPy_ssize_t,
+        ))
+    }
+}
+
+/// `HPyTupleBuilder_Set`, then closes `item`.
+///
+/// # Safety
+/// As `HPyTupleBuilder_Set`; `item` is an owned handle, consumed.
+#[inline(always)]
+pub unsafe fn tuple_builder_put(
+    ctx: *mut HPyContext,
+    builder: hpy_sys::HPyTupleBuilder,
+    index: usize,
+    item: HPy,
+) {
+    // SAFETY: per the contract.
+    unsafe {
+        hpy_sys::HPyTupleBuilder_Set(ctx, builder, index as hpy_sys::HPy_ssize_t, item);
+        hpy_sys::HPy_Close(ctx, item);
+    }
+}
