@@ -48,6 +48,7 @@ mod classes;
 mod errors;
 mod interp;
 mod keywords;
+pub mod properties;
 mod sequences;
 mod stdlib;
 mod threads;

@@ -20,9 +20,10 @@
 //! | `buffer.rs` | consuming the buffer protocol |
 //! | `stdlib.rs` | the standard library's types and constants the conversions use |
 //!
-//! The universal half also has `plain_ext.rs` (the table of
-//! hpy_rs_universal's plain context) and `properties.rs` (the
-//! universal-only property accessors). That is what differs between the
+//! Both halves also have `properties.rs` (nothing in the CPython ABI; in
+//! the universal ABI the hidden methods that stand in for getsets on hosts
+//! whose getsets are broken), and the universal half `plain_ext.rs` (the
+//! table of hpy_rs_universal's plain context). That is what differs between the
 //! ABIs, so that the rest of the crate has no `cfg`:
 //! - how the context and a handle are represented ([`RawContext`]);
 //! - the **CPython-convention trampolines** of every `HPyFunc` signature

@@ -48,7 +48,7 @@ unsafe impl Send for RawContext {}
 unsafe impl Sync for RawContext {}
 
 // One file per concern, named as in the CPython half (see `mod.rs`), and
-// the plain context's table (`plain_ext`) and properties, universal-only.
+// the plain context's table (`plain_ext`), universal-only.
 #[macro_use]
 mod entry;
 mod buffer;
