@@ -101,75 +101,18 @@ enum Mode {
 }
 
 /// The items of `obj` as numbers, if it is exactly a `range` whose start,
-/// step and length fit an `isize` (`None` otherwise: it is then read
-/// through its iterator). Where the ABI has no iterator call (the
-/// universal ABI off hpy_rs_universal's plain context), each item is then
-/// one `HPyLong_FromSsize_t` instead of a call of the builtin `next`
-/// (76 ns an item on PyPy 7.3.19). A `range` is immutable and cannot be
-/// subclassed, and its iterator yields exactly `start + i * step` for `i`
-/// below its length, so the items are the same `int`s.
-#[cfg(feature = "universal")]
+/// step and length fit an `isize` and the ABI reads ranges so (see
+/// `abi::range_parts`); `None`: it is read through its iterator.
+#[inline(always)]
 fn range_of(obj: &Handle<'_>) -> HPyResult<Option<Mode>> {
-    let ctx = obj.context();
-    // The class is kept after its first look-up (one `HPyGlobal_Load`
-    // then, where the builtins' dict was searched by name at every call).
-    if !obj
-        .get_type()
-        .is(&crate::convert::imported::StdClass::Range.get(ctx)?)
-    {
-        return Ok(None);
-    }
-    // Each error (an `OverflowError`: a number over `isize`, a length over
-    // `sys.maxsize`) is dropped, clearing its exception, before the next
-    // call; the range is then read through its iterator.
-    let number = |name: &str| obj.get_attr_s(name)?.extract::<isize>();
-    let Ok(start) = number("start") else {
-        return Ok(None);
-    };
-    let Ok(step) = number("step") else {
-        return Ok(None);
-    };
-    let Ok(left) = obj.len() else {
-        return Ok(None);
-    };
-    Ok(Some(Mode::Range {
-        next: start,
-        step,
-        left,
-    }))
+    Ok(crate::abi::range_parts(obj)?.map(|(next, step, left)| Mode::Range { next, step, left }))
 }
 
-#[cfg(not(feature = "universal"))]
-#[inline(always)]
-fn range_of(_: &Handle<'_>) -> HPyResult<Option<Mode>> {
-    Ok(None)
-}
-
-/// Whether `obj` is read by index instead of through its iterator: in the
-/// universal ABI, an object that is exactly a `list` or a `tuple`. There
-/// HPy 0.9 offers no iterator call, and calling the builtin `next` per item
-/// (`HPy_Call`) costs 76 ns an item on PyPy 7.3.19 against 21 ns for
-/// `HPy_GetItem_i` (`bench/pypy-costs`). Reading `obj[0]`, `obj[1]` … until
-/// `IndexError` gives what their iterators give, also for a list that
-/// changes while it is read (a list's iterator compares its index with
-/// the list's length at each step, as the index reads do). The CPython
-/// ABI takes items with `PyIter_Next` and keeps the iterator.
-#[cfg(feature = "universal")]
-fn by_index(obj: &Handle<'_>) -> bool {
-    let ty = obj.get_type();
-    ty.is_constant(HPyConstant::ListType) || ty.is_constant(HPyConstant::TupleType)
-}
-
-/// Whether `obj` is read by index instead of through its iterator: in the
-/// CPython ABI, an object that is exactly a `list` or a `tuple`, read from
-/// its item array (`abi::list_or_tuple_item`, which checks the index
-/// against the current length at every step, as the list's iterator does)
-/// without making an iterator or calling `tp_iternext` per item.
-#[cfg(not(feature = "universal"))]
+/// Whether `obj` is read by index instead of through its iterator (an
+/// exact `list` or `tuple`, see `abi::reads_by_index`).
 #[inline(always)]
 fn by_index(obj: &Handle<'_>) -> bool {
-    // SAFETY: a live handle.
-    unsafe { crate::abi::list_or_tuple_items(obj.as_raw()) }.is_some()
+    crate::abi::reads_by_index(obj)
 }
 
 /// The items of a Python iterable ([`Handle::iter`]).
@@ -215,46 +158,18 @@ impl<'ctx> Iter<'ctx> {
         Some(item)
     }
 
-    /// The next item of a list or tuple read by index from its item array;
-    /// past the current length it ends.
-    #[cfg(not(feature = "universal"))]
+    /// The next item of a list or tuple read by index
+    /// (`abi::indexed_item`); its end or an error ends the iteration.
     #[inline(always)]
     fn next_by_index(&mut self, i: isize) -> Option<HPyResult<Handle<'ctx>>> {
-        // SAFETY: a live exact list or tuple (`by_index`); the item comes
-        // with a reference of its own.
-        match unsafe { crate::abi::list_or_tuple_item(self.iterator.as_raw(), i as usize) } {
-            Some(raw) => {
-                self.mode = Mode::Index(i + 1);
-                // SAFETY: an owned handle of this context.
-                Some(Ok(unsafe {
-                    Handle::from_raw(self.iterator.context(), raw)
-                }))
-            }
-            None => {
-                self.done = true;
-                None
-            }
-        }
-    }
-
-    /// The next item of a list or tuple read by index; `IndexError` ends.
-    #[cfg(feature = "universal")]
-    fn next_by_index(&mut self, i: isize) -> Option<HPyResult<Handle<'ctx>>> {
-        let ctx = self.iterator.context();
-        match self.iterator.get_item_i(i) {
-            Ok(item) => {
+        match crate::abi::indexed_item(&self.iterator, i) {
+            Some(Ok(item)) => {
                 self.mode = Mode::Index(i + 1);
                 Some(Ok(item))
             }
-            Err(err) => {
+            other => {
                 self.done = true;
-                if err.is_pending() && ctx.err_matches(HPyConstant::IndexError) {
-                    ctx.err_clear();
-                    err.keep_exception();
-                    None
-                } else {
-                    Some(Err(err))
-                }
+                other
             }
         }
     }
@@ -328,19 +243,11 @@ impl<'ctx> Iterator for Iter<'ctx> {
 }
 
 impl Iter<'_> {
-    /// The current length of the list or tuple read by index.
-    #[cfg(not(feature = "universal"))]
+    /// The current length of the list or tuple read by index
+    /// (`abi::indexed_len`).
     #[inline(always)]
     fn indexed_len(&self) -> usize {
-        // SAFETY: a live exact list or tuple (`by_index`).
-        unsafe { crate::abi::list_or_tuple_items(self.iterator.as_raw()) }.map_or(0, |(_, n)| n)
-    }
-
-    /// The current length of the list or tuple read by index (one
-    /// `HPy_Length`, which an exact list or tuple answers without error).
-    #[cfg(feature = "universal")]
-    fn indexed_len(&self) -> usize {
-        self.iterator.len().unwrap_or(0)
+        crate::abi::indexed_len(&self.iterator)
     }
 }
 

@@ -448,3 +448,44 @@ pub unsafe fn tuple_builder_put(
         *items.add(index) = _h2py(item);
     }
 }
+
+// ---- what `Handle::iter` reads (iter.rs) ----
+
+/// `None`: a `range` is read through its iterator in this ABI
+/// (`PyIter_Next` needs no call of the builtin `next`). The universal
+/// ABI's computes its items instead.
+#[inline(always)]
+pub(crate) fn range_parts(_: &crate::Handle<'_>) -> HPyResult<Option<(isize, isize, usize)>> {
+    Ok(None)
+}
+
+/// Whether `obj` is exactly a `list` or a `tuple`, read from its item array
+/// (`list_or_tuple_item`, which checks the index against the current length
+/// at every step, as the list's iterator does) without making an iterator
+/// or calling `tp_iternext` per item.
+#[inline(always)]
+pub(crate) fn reads_by_index(obj: &crate::Handle<'_>) -> bool {
+    // SAFETY: a live handle.
+    unsafe { list_or_tuple_items(obj.as_raw()) }.is_some()
+}
+
+/// The item `i` of the exact list or tuple `seq` (`reads_by_index`), read
+/// from its item array; `None` past its current length.
+#[inline(always)]
+pub(crate) fn indexed_item<'ctx>(
+    seq: &crate::Handle<'ctx>,
+    i: isize,
+) -> Option<HPyResult<crate::Handle<'ctx>>> {
+    // SAFETY: a live exact list or tuple (`reads_by_index`); the item comes
+    // with a reference of its own.
+    let raw = unsafe { list_or_tuple_item(seq.as_raw(), i as usize) }?;
+    // SAFETY: an owned handle of this context.
+    Some(Ok(unsafe { crate::Handle::from_raw(seq.context(), raw) }))
+}
+
+/// The current length of the exact list or tuple `seq` (`reads_by_index`).
+#[inline(always)]
+pub(crate) fn indexed_len(seq: &crate::Handle<'_>) -> usize {
+    // SAFETY: a live exact list or tuple (`reads_by_index`).
+    unsafe { list_or_tuple_items(seq.as_raw()) }.map_or(0, |(_, n)| n)
+}
