@@ -18,7 +18,12 @@ pub use crate::runtime::{
     MethArgs, MethNoArgs, MethO, ModExec, Parsed, PyMethod, StaticDef, StaticModuleDef,
     SDK_GLOBALS,
 };
-pub use crate::runtime::{buffer, class, derive, dunders, slots, stubs};
+/// What `#[hpy_class]` and `#[hpy_methods]` expansions call, with the public
+/// class items they also name.
+pub mod class {
+    pub use crate::class::*;
+}
+pub use crate::runtime::{buffer, derive, dunders, slots, stubs};
 
 pub use crate::__hpy_export_module as export_module;
 pub use crate::__hpy_export_stubs as export_stubs;

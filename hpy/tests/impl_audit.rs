@@ -1,6 +1,6 @@
-//! Every safe `pub fn` and safe `pub trait` under `src/runtime/` (what the
-//! hidden API `impl_`, which macro expansions name, re-exports) and
-//! `src/abi/` (the ABI layer) is on the reviewed list
+//! Every safe `pub fn` and safe `pub trait` under `src/runtime/` and
+//! `src/class/` (what the hidden API `impl_`, which macro expansions name,
+//! re-exports) and `src/abi/` (the ABI layer) is on the reviewed list
 //! `tests/impl_audit.txt`, each with the reason it cannot be misused from
 //! safe code: it checks what it is given, it only builds data that an
 //! `unsafe` trait or function must accept before anything trusts it, or it
@@ -64,22 +64,18 @@ fn impl_type(rest: &str) -> Option<String> {
 }
 
 /// `(key, kind)` of every safe public fn and trait in the runtime and in
-/// the ABI layer `abi/`, which `impl_` re-exports from (keys relative to
-/// `src/runtime/`, and to `src/` for the ABI layer: `abi/cpython.rs:…`).
+/// the class folder and the ABI layer `abi/`, which `impl_` re-exports
+/// from (keys relative to `src/`: `runtime/def.rs:…`, `abi/cpython.rs:…`).
 fn safe_public_items() -> BTreeMap<String, &'static str> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src.join("runtime"), &mut files);
+    rust_files(&src.join("class"), &mut files);
     rust_files(&src.join("abi"), &mut files);
     let mut items = BTreeMap::new();
     for file in files {
-        let root = if file.starts_with(src.join("runtime")) {
-            src.join("runtime")
-        } else {
-            src.clone()
-        };
         let rel = file
-            .strip_prefix(&root)
+            .strip_prefix(&src)
             .expect("under src")
             .to_string_lossy()
             .replace('\\', "/");
@@ -185,10 +181,10 @@ fn every_safe_item_of_impl_is_reviewed() {
 fn the_scan_sees_safe_and_unsafe_items() {
     // The scan itself: known items on both sides of the line.
     let found = safe_public_items();
-    assert!(found.contains_key("trampoline.rs:panics_as"));
-    assert!(found.contains_key("def.rs:StaticDef::new"));
-    assert!(!found.contains_key("module.rs:set_trampoline_context"));
-    assert!(!found.contains_key("module.rs:register_global"));
+    assert!(found.contains_key("runtime/trampoline.rs:panics_as"));
+    assert!(found.contains_key("runtime/def.rs:StaticDef::new"));
+    assert!(!found.contains_key("runtime/module.rs:set_trampoline_context"));
+    assert!(!found.contains_key("runtime/module.rs:register_global"));
     assert!(!found.contains_key("class/check.rs:self_ref"));
 }
 

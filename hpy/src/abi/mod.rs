@@ -282,8 +282,8 @@ pub(crate) unsafe fn defines_slot(
 pub(crate) const fn may_be_simple<T: crate::HPyClass>() -> bool {
     T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object
         && T::INFO.data_offset == 0
-        && T::INFO.flags & crate::runtime::class::TPFLAGS_BASETYPE == 0
-        && crate::runtime::class::data_size::<T>() != 0
+        && T::INFO.flags & crate::class::TPFLAGS_BASETYPE == 0
+        && crate::class::data_size::<T>() != 0
 }
 
 /// Zeroes what follows `T`'s block in the `size`-byte payload of a new
@@ -297,7 +297,7 @@ pub(crate) const fn may_be_simple<T: crate::HPyClass>() -> bool {
 #[inline(always)]
 pub(crate) unsafe fn zero_after_block<T: crate::HPyClass>(payload: *mut u8, size: usize) {
     let block = core::mem::size_of::<crate::class::ClassData<T>>();
-    let known = crate::runtime::class::data_size::<T>();
+    let known = crate::class::data_size::<T>();
     debug_assert!(size >= known, "the type holds T's data and slots");
     // SAFETY: both ranges lie within the payload (contract; the type's
     // payload holds T's block and slots).
@@ -323,7 +323,7 @@ pub(crate) unsafe fn zero_after_block<T: crate::HPyClass>(payload: *mut u8, size
 pub(crate) unsafe fn clear_and_destroy<T: crate::HPyClass>(data: *mut core::ffi::c_void) {
     let start = data.cast::<u8>();
     // SAFETY: the contract: fields and value are read only once written.
-    unsafe { crate::runtime::class::clear_fields::<T>(start) };
+    unsafe { crate::class::clear_fields::<T>(start) };
     let result = std::panic::catch_unwind(|| {
         // SAFETY: as above; `destroy` drops a written value once.
         unsafe { destroy_instance::<T>(start) }

@@ -267,7 +267,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
 impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
     #[inline(always)]
     fn into_hpy(self, ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        crate::runtime::class::new_instance_with_fields(ctx, self)
+        crate::class::new_instance_with_fields(ctx, self)
     }
 }
 
@@ -309,7 +309,7 @@ impl<'ctx> Handle<'ctx> {
     /// that lists it in `types` was executed).
     #[inline]
     pub fn is_instance_of<T: HPyClass>(&self) -> HPyResult<bool> {
-        crate::runtime::class::is_instance::<T>(self)
+        crate::class::is_instance::<T>(self)
     }
 
     /// The value of this object borrowed as class `T` ([`Ref`]) if it is an
@@ -349,7 +349,7 @@ impl<'ctx> Handle<'ctx> {
     /// initialised), as `extract::<Ref<T>>()` does.
     #[inline]
     pub fn as_class<T: HPyClass>(&self) -> HPyResult<Option<Ref<'_, 'ctx, T>>> {
-        if !crate::runtime::class::is_instance::<T>(self)? {
+        if !crate::class::is_instance::<T>(self)? {
             return Ok(None);
         }
         // SAFETY: `self` is an instance of `T`'s type, tested just above.

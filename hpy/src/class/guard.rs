@@ -120,7 +120,7 @@ unsafe fn data_of<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyResult<NonNull<Clas
     // (and its slots) that lives as long as the object; where the
     // interpreter lets its class change or destroys it early (PyPy),
     // `checked_block` verifies that first.
-    let data = unsafe { crate::runtime::class::checked_block::<T>(obj)? };
+    let data = unsafe { crate::class::checked_block::<T>(obj)? };
     Ok(NonNull::new(data).expect("HPy returned no instance data"))
 }
 
@@ -136,7 +136,7 @@ macro_rules! guard_methods {
             #[doc(hidden)]
             #[inline]
             pub unsafe fn borrow_unchecked(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
-                if crate::runtime::class::data_size::<T>() == 0 {
+                if crate::class::data_size::<T>() == 0 {
                     // A zero-sized value occupies no memory: no aliasing to
                     // prevent, nothing to read, so the block is not looked up.
                     return Ok($guard {
@@ -157,7 +157,7 @@ macro_rules! guard_methods {
 
             #[doc = concat!("Borrows the value of `obj` ", $what, " if it is an instance of `T`.")]
             pub fn borrow(obj: Borrowed<'a, 'ctx>) -> HPyResult<Self> {
-                crate::runtime::class::check_instance::<T>(&obj)?;
+                crate::class::check_instance::<T>(&obj)?;
                 // SAFETY: checked just above.
                 unsafe { Self::borrow_unchecked(obj) }
             }
@@ -271,14 +271,14 @@ macro_rules! guard_methods {
                 let Some(target) = self.load(field.field()) else {
                     return false;
                 };
-                if crate::runtime::class::data_size::<U>() == 0 {
+                if crate::class::data_size::<U>() == 0 {
                     // No block to read, none to lose.
                     return true;
                 }
                 // SAFETY: by the cache invariant the slot holds an instance
                 // of `U` (or of a subclass); `checked_block` verifies the
                 // rest (a destroyed object, an assigned `__class__`).
-                let block = unsafe { crate::runtime::class::checked_block::<U>(&target.borrow()) };
+                let block = unsafe { crate::class::checked_block::<U>(&target.borrow()) };
                 matches!(block, Ok(b) if b.cast_const().cast::<u8>() == entry.block)
             }
 

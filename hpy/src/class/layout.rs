@@ -1,341 +1,377 @@
-//! The memory of an instance: [`HPyClass`], whose items fix it, and
-//! [`ClassData`], the block that holds the Rust value.
+//! Where an instance's data is, the one place that computes it: the start
+//! of its data (from a handle, or from the pointer HPy passes to
+//! `tp_destroy`/`tp_traverse`), the offset and size of each Rust class's
+//! block, the interpreter's slots after it, and how many `Field` slots a
+//! block has. `crate::class::ClassData` is the block itself.
 
-use core::cell::{Cell, UnsafeCell};
-use core::ffi::c_int;
-use core::mem::MaybeUninit;
+use hpy_sys::HPy;
 
-use hpy_sys::HPyField;
+use super::spec::TPFLAGS_BASETYPE;
+use crate::class::{ClassData, HPyClass};
+use crate::Context;
 
-use crate::runtime::class::ClassInfo;
-use crate::{HPyErr, HPyResult};
-
-#[cfg(doc)]
-use super::{Field, FieldSlots, TypedField};
-
-/// A Rust type exposed as a Python class. Implemented by
-/// [`hpy_class`](crate::hpy_class) only.
+/// The instance data of `h`.
 ///
 /// # Safety
-/// The items of this trait decide the memory layout of the class's
-/// instances (sizes, offsets, the slots of its `Field`s) and which type
-/// object they belong to; the runtime reads and writes instance memory on
-/// the strength of them. Only the code `#[hpy_class]` generates upholds
-/// that: never implement this trait by hand.
+/// `h` must be an instance of `T`'s type.
+#[inline]
+pub unsafe fn as_struct<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut ClassData<T> {
+    // SAFETY: forwarded; the class's block is `data_offset` into the data.
+    unsafe { data_start::<T>(ctx, h).add(T::INFO.data_offset).cast() }
+}
+
+/// `T`'s block in the data of `obj`, after checking that it is there
+/// where the interpreter does not guarantee it (`abi::check_block`).
 ///
-/// Class values must be `Send`: the interpreter may drop an object on any
-/// thread that holds the interpreter lock. `#[hpy_class]` checks it once,
-/// on the struct's name (a supertrait bound would report it again on every
-/// impl the macros write).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an hpy class",
-    label = "not declared with `#[hpy_class]`",
-    note = "declare the struct with `#[hpy::hpy_class]` (and list it in `hpy_module!`'s `types:`)"
-)]
-pub unsafe trait HPyClass: Sized + 'static {
-    /// Static facts about the class (name, flags, shape, …).
-    #[doc(hidden)]
-    const INFO: ClassInfo;
-
-    /// How many [`Field`] slots an instance's block has after the value:
-    /// the `Field`s its type can hold (see [`FieldSlots`]).
-    #[doc(hidden)]
-    const FIELD_SLOTS: usize;
-
-    /// Whether the value can hold [`TypedField`]s: the block then ends with
-    /// a cache entry per `Field` slot (see `typed`), after the object
-    /// slots (`__dict__`, weak references).
-    #[doc(hidden)]
-    const TYPED_FIELDS: bool = false;
-
-    /// Where a `WithFields` of the class keeps its `TypedField` objects'
-    /// cache entries: nothing unless `TYPED_FIELDS`.
-    #[doc(hidden)]
-    type TypedPending: super::PendingTypedStore;
-
-    /// How `tp_traverse` reaches fields the value holds outside the slots
-    /// (see `impl_::class::VisitValue`); `None` for most classes.
-    #[doc(hidden)]
-    const VISIT_VALUE: Option<crate::runtime::class::VisitValueFn> = None;
-
-    /// Whether an instance has `Field` slots (or value fields, or a
-    /// `__dict__`) to traverse: this class's or a Rust ancestor's (`extends`).
-    #[doc(hidden)]
-    const HAS_FIELDS: bool = Self::FIELD_SLOTS > 0 || Self::DICT || Self::VISIT_VALUE.is_some();
-
-    /// `#[hpy_class(dict)]`: instances have a `__dict__`, kept in a slot
-    /// after the `Field` slots (an `HPyField` to the traverse function).
-    #[doc(hidden)]
-    const DICT: bool = false;
-
-    /// `#[hpy_class(weakref)]`: instances can be weakly referenced; the
-    /// list of weak references is kept in the last slot.
-    #[doc(hidden)]
-    const WEAKREF: bool = false;
-
-    /// Where the type object of the running module is kept.
-    #[doc(hidden)]
-    fn type_slot() -> &'static crate::runtime::class::TypeSlot;
-
-    /// The `HPyGlobal` of [`type_slot`](Self::type_slot), for the module
-    /// definition's `globals` array (reached through the trait, so that
-    /// listing a type that is not a class in `hpy_module!` says so).
-    #[doc(hidden)]
-    const TYPE_GLOBAL: *mut hpy_sys::HPyGlobal;
-
-    /// The `HPyGlobal`s of the variant classes of an enum with data (each
-    /// holds one variant's type object), listed in the module definition
-    /// after [`TYPE_GLOBAL`](Self::TYPE_GLOBAL); none for other classes.
-    #[doc(hidden)]
-    const VARIANT_GLOBALS: &'static [*mut hpy_sys::HPyGlobal] = &[];
-
-    /// The class's type-stub description (a JSON line; see
-    /// `impl_::stubs`), which `hpy_module!` puts into the binary.
-    #[doc(hidden)]
-    const STUB: &'static str = "";
-
-    /// Where the type object of an instance holding `value` is kept: the
-    /// class's own ([`type_slot`](Self::type_slot)), or for an enum with
-    /// data, its variant class's.
-    #[doc(hidden)]
-    fn value_type_slot(value: &Self) -> &'static crate::runtime::class::TypeSlot {
-        let _ = value;
-        Self::type_slot()
+/// # Safety
+/// `obj` must be an instance of `T`'s type.
+#[inline(always)]
+pub(crate) unsafe fn checked_block<T: HPyClass>(
+    obj: &crate::Borrowed<'_, '_>,
+) -> crate::HPyResult<*mut ClassData<T>> {
+    // SAFETY: forwarded.
+    unsafe {
+        let start = data_start::<T>(obj.context(), obj.as_raw());
+        crate::abi::check_block::<T>(obj, start)?;
+        Ok(start.add(T::INFO.data_offset).cast())
     }
+}
 
-    /// For classes extending a builtin type, whose instances are made by the
-    /// builtin's constructor: the value their data starts with
-    /// (`Default::default()`), set on first access. `None` for other classes.
-    #[doc(hidden)]
-    fn default_value() -> Option<Self>;
+/// The start of the instance data of `h` (the first ancestor's block).
+///
+/// # Safety
+/// `h` must be an instance of `T`'s type.
+#[inline]
+pub(super) unsafe fn data_start<T: HPyClass>(ctx: Context<'_>, h: HPy) -> *mut u8 {
+    let raw = ctx.as_raw();
+    if T::INFO.flags & TPFLAGS_BASETYPE != 0 {
+        // SAFETY: forwarded.
+        if let Some(p) = unsafe { python_subclass_data(ctx, h) } {
+            return p;
+        }
+    }
+    // SAFETY: forwarded; the shape picks the matching accessor.
+    unsafe {
+        (match T::INFO.shape {
+            hpy_sys::HPyType_BuiltinShape_Type => hpy_sys::_HPy_AsStruct_Type(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Long => hpy_sys::_HPy_AsStruct_Long(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Float => hpy_sys::_HPy_AsStruct_Float(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Unicode => hpy_sys::_HPy_AsStruct_Unicode(raw, h),
+            hpy_sys::HPyType_BuiltinShape_Tuple => hpy_sys::_HPy_AsStruct_Tuple(raw, h),
+            hpy_sys::HPyType_BuiltinShape_List => hpy_sys::_HPy_AsStruct_List(raw, h),
+            _ => crate::abi::as_struct_object(raw, h),
+        })
+        .cast()
+    }
+}
 
-    /// Whether an instance needs `tp_destroy`: this class's value or an
-    /// ancestor's (`extends`) has drop glue.
-    #[doc(hidden)]
-    const NEEDS_DESTROY: bool = core::mem::needs_drop::<Self>();
+/// CPython's size of `PyObject_HEAD`, padded like HPy's runtime pads it:
+/// where the data of a *Python* subclass's instance starts.
+const OBJECT_HEADER: usize = 16;
 
-    /// `#[hpy_class(frozen)]`: no [`RefMut`](crate::RefMut) of the class
-    /// compiles, so shared borrows need not be counted.
-    #[doc(hidden)]
-    const FROZEN: bool = false;
+/// The data start of an instance of a *Python* subclass of an hpy-rs class.
+///
+/// HPy 0.9's CPython runtime reports such subclasses as legacy types (its
+/// own `HPy_New` then hands out the object's start, and debug mode refuses
+/// `_HPy_AsStruct_Object` on them). Their layout is still the pure one: the
+/// data follows the object header. `None` for instances of HPy types.
+///
+/// # Safety
+/// `h` must be an instance of an hpy-rs class or of a subclass.
+#[cold]
+unsafe fn python_subclass_data(ctx: Context<'_>, h: HPy) -> Option<*mut u8> {
+    let raw = ctx.as_raw();
+    // SAFETY: valid handles; the type handle is closed before returning.
+    unsafe {
+        let ty = hpy_sys::HPy_Type(raw, h);
+        let shape = hpy_sys::_HPyType_GetBuiltinShape(raw, ty);
+        hpy_sys::HPy_Close(raw, ty);
+        if shape != hpy_sys::HPyType_BuiltinShape_Legacy {
+            return None;
+        }
+        let start = hpy_sys::_HPy_AsStruct_Legacy(raw, h);
+        Some(start.cast::<u8>().add(OBJECT_HEADER))
+    }
+}
 
-    /// Writes the data blocks of the Rust ancestors (`extends`) of a new
-    /// instance whose data starts at `start`; nothing for other classes.
-    ///
-    /// # Safety
-    /// `start` is the zeroed data of a new instance of this class.
-    #[doc(hidden)]
-    unsafe fn init_ancestors(_start: *mut u8) {}
+/// The instance data size of `T`: none at all for a zero-sized `T` without
+/// drop glue or `Field` slots (it is never read, see `Ref`), else its
+/// `ClassData<T>` followed by its `Field` slots, the object slots and, for
+/// a class holding `TypedField`s, the cache of their targets.
+pub const fn data_size<T: HPyClass>() -> usize {
+    if core::mem::size_of::<T>() == 0
+        && !core::mem::needs_drop::<T>()
+        && T::FIELD_SLOTS == 0
+        && object_slots::<T>() == 0
+    {
+        0
+    } else {
+        core::mem::size_of::<ClassData<T>>()
+            + (T::FIELD_SLOTS + object_slots::<T>()) * core::mem::size_of::<hpy_sys::HPyField>()
+            + typed_cache_size::<T>()
+    }
+}
 
-    /// Drops the values of the Rust ancestors; nothing for other classes.
-    ///
-    /// # Safety
-    /// `start` is the data of a dying instance of this class.
-    #[doc(hidden)]
-    unsafe fn destroy_ancestors(_start: *mut u8) {}
-
-    /// Visits the non-empty `Field` slots of the Rust ancestors; nothing
-    /// for other classes.
-    ///
-    /// # Safety
-    /// `start` is the data of a live instance of this class.
-    #[doc(hidden)]
-    unsafe fn visit_ancestors(
-        _start: *mut u8,
-        _visit: &mut dyn FnMut(*mut HPyField) -> c_int,
-    ) -> c_int {
+/// The size of the cache of `TypedField` targets after the object slots:
+/// one entry per `Field` slot for a class holding `TypedField`s, else none.
+const fn typed_cache_size<T: HPyClass>() -> usize {
+    if T::TYPED_FIELDS {
+        T::FIELD_SLOTS * core::mem::size_of::<crate::class::CacheEntry>()
+    } else {
         0
     }
 }
 
-/// A class whose instances are never borrowed mutably
-/// (`#[hpy_class(frozen)]`): what [`Ref::get_typed`](super::Ref::get_typed) needs to
-/// hand out a `&U` read through a [`TypedField`] without counting the
-/// borrow. Implemented by [`hpy_class`](crate::hpy_class) only.
+/// How many words after the `Field` slots the interpreter's own slots
+/// take: the `__dict__` (`dict`), then the weak reference list
+/// (`weakref`).
+pub(crate) const fn object_slots<T: HPyClass>() -> usize {
+    T::DICT as usize + T::WEAKREF as usize
+}
+
+/// The offset of the `__dict__` slot in the instance data.
+pub(super) const fn dict_offset<T: HPyClass>() -> usize {
+    T::INFO.data_offset
+        + core::mem::size_of::<ClassData<T>>()
+        + T::FIELD_SLOTS * core::mem::size_of::<hpy_sys::HPyField>()
+}
+
+/// The offset of the weak reference list in the instance data.
+pub(super) const fn weaklist_offset<T: HPyClass>() -> usize {
+    dict_offset::<T>() + T::DICT as usize * core::mem::size_of::<hpy_sys::HPyField>()
+}
+
+/// Where the block of a class that `extends` `B` starts: after `B`'s data,
+/// aligned for its own block.
+pub const fn extends_offset<B: HPyClass, T: HPyClass>() -> usize {
+    B::INFO
+        .basicsize
+        .next_multiple_of(core::mem::align_of::<ClassData<T>>())
+}
+
+/// The instance data size of `T` when it `extends` `B` (its block starts
+/// at or after the end of `B`'s data).
+pub const fn extends_size<B: HPyClass, T: HPyClass>() -> usize {
+    extends_offset::<B, T>() + data_size::<T>()
+}
+
+/// How many `Field` slots a field of type `T` needs: `T::COUNT` for
+/// [`FieldSlots`](crate::FieldSlots) types (`Field`, `Option<Field>`,
+/// arrays, users' own), 0 for every other type. `#[hpy_class]` sums
+/// `FieldProbe::<Ty>::SLOTS` over the struct's fields: the inherent constant
+/// exists only where the bound holds, and otherwise the trait's applies.
+pub struct FieldProbe<T>(core::marker::PhantomData<T>);
+
+/// The fallback of [`FieldProbe`]: no slots.
+pub trait NoFieldSlots {
+    /// No `Field`s in this type.
+    const SLOTS: usize = 0;
+    /// No `TypedField`s either.
+    const TYPED: bool = false;
+}
+
+impl<T> NoFieldSlots for FieldProbe<T> {}
+
+impl<T: crate::FieldSlots> FieldProbe<T> {
+    /// The type's `Field` count.
+    pub const SLOTS: usize = T::COUNT;
+    /// Whether the type holds `TypedField`s.
+    pub const TYPED: bool = T::TYPED;
+}
+
+/// Rejects a class field that keeps [`Field`](crate::Field)s (or other
+/// [`FieldSlots`](crate::FieldSlots) values) in a collection that grows: a
+/// class has a fixed number of slots, counted from its fields' types, so
+/// such a field would get none and fail only when a `Field` is stored.
+/// `#[hpy_class]` calls `FieldCollectionProbe::<Ty>::check()` for every
+/// field: the inherent `check` exists for the collections below of
+/// `FieldSlots` types, whose bound fails with the advice; every other type
+/// gets the trait's, which does nothing.
+pub struct FieldCollectionProbe<T>(core::marker::PhantomData<T>);
+
+/// The fallback of [`FieldCollectionProbe`]: not a collection of `Field`s.
+pub trait NotAFieldCollection {
+    /// Nothing to reject.
+    fn check() {}
+}
+
+impl<T> NotAFieldCollection for FieldCollectionProbe<T> {}
+
+/// The bound no `FieldSlots` type meets: its message is the error for a
+/// `Vec<Field>` (or similar) in a class.
+#[diagnostic::on_unimplemented(
+    message = "a class cannot keep `{Self}` in a `Vec` (or another collection that grows): it has a fixed number of `Field` slots",
+    label = "the slots are counted from the field types: a `Vec` would get none",
+    note = "use an array (`[Option<Field>; N]`), a type of your own that implements `hpy::FieldSlots` with the most it can hold, or one `Field` holding a Python list",
+    note = "see the docs of `hpy::FieldSlots`"
+)]
+pub trait FieldSlotsCannotGrow {}
+
+impl<T: crate::FieldSlots> FieldCollectionProbe<std::vec::Vec<T>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+impl<T: crate::FieldSlots> FieldCollectionProbe<std::collections::VecDeque<T>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+impl<T: crate::FieldSlots> FieldCollectionProbe<Box<[T]>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+impl<K, T: crate::FieldSlots> FieldCollectionProbe<std::collections::HashMap<K, T>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+impl<K, T: crate::FieldSlots> FieldCollectionProbe<std::collections::BTreeMap<K, T>> {
+    /// Fails to compile: see [`FieldSlotsCannotGrow`].
+    pub fn check()
+    where
+        T: FieldSlotsCannotGrow,
+    {
+    }
+}
+
+/// What [`VisitValueFn`] does with the fields a class value keeps.
+pub enum ValueFields<'a> {
+    /// Reports each non-empty field to the visitor (`tp_traverse`).
+    Visit(&'a mut dyn FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int),
+    /// Empties each non-empty field, giving up the reference it owns: the
+    /// CPython ABI's deallocator of a dying instance, which this way pays no
+    /// virtual call per field (a store keeps one per object).
+    Clear,
+}
+
+/// How `tp_traverse` (and the CPython ABI's deallocator) reaches object
+/// references that a class value keeps outside its `Field` slots (the
+/// registry of an [`ObjectStore`](crate::ObjectStore)): the value's
+/// pointer and what to do with each field.
+pub type VisitValueFn = unsafe fn(*const u8, ValueFields<'_>) -> core::ffi::c_int;
+
+/// A class value that holds `HPyField`s of its own, which `tp_traverse`
+/// must report besides the instance's `Field` slots.
 ///
 /// # Safety
-/// No [`RefMut`](crate::RefMut) of the class can exist: its `FROZEN` is
-/// `true`. Only `#[hpy_class(frozen)]` implements it.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a `frozen` class: a `TypedField` can only be read without a borrow from a frozen class",
-    label = "not declared with `#[hpy_class(frozen)]`",
-    note = "declare it with `#[hpy_class(frozen)]` (its value can then never be borrowed mutably), or keep it in a `Field` and read it with `load` and `extract::<Ref<_>>()`"
-)]
-pub unsafe trait FrozenClass: HPyClass {}
-
-/// The memory block HPy allocates for an instance: a canary, a borrow
-/// flag, an "initialised" flag and the Rust value, followed by
-/// `T::FIELD_SLOTS` `HPyField` slots (the storage of the value's
-/// [`Field`]s, out of reach of `&mut T`). HPy zeroes it, and all-zero means
-/// "not borrowed, not initialised, every slot empty".
-#[repr(C)]
-pub struct ClassData<T> {
-    /// `CANARY` while the value is alive (see `locate_start`).
-    canary: Cell<usize>,
-    /// 0: free; n > 0: n shared borrows; -1: borrowed mutably (the guards'
-    /// flag, see `guard`).
-    pub(super) borrow: Cell<isize>,
-    /// 1 while the value is alive, [`DESTROYED`] once it was dropped (0:
-    /// never written). A whole word, so that the header has no padding
-    /// (`locate_start` reads its words).
-    initialized: Cell<usize>,
-    /// Which class wrote the block and, in the first block, which class
-    /// made the instance: where the interpreter lets an object change its
-    /// class (PyPy), receivers are checked against it (`abi`;
-    /// zero-sized where no check is needed).
-    pub(crate) tag: crate::abi::BlockTag,
-    value: UnsafeCell<MaybeUninit<T>>,
+/// `visit_value` is called by the garbage collector at any allocation,
+/// also while a method borrows the value: it may only read memory that no
+/// `&mut` reaches at such a point, and must report only fields stored with
+/// this instance as their owner, each of them once, at an address that does
+/// not change while the field holds an object.
+pub unsafe trait VisitValue {
+    /// Reports every non-empty field the value at `value` holds; stops at
+    /// (and returns) the first result of `visit` that is not 0.
+    ///
+    /// # Safety
+    /// `value` is the initialised value of a live instance.
+    unsafe fn visit_value(
+        value: *const Self,
+        visit: impl FnMut(*mut hpy_sys::HPyField) -> core::ffi::c_int,
+    ) -> core::ffi::c_int;
 }
 
-/// `initialized` of a block whose value was dropped (`tp_destroy`): an
-/// object PyPy destroyed although its `__del__` kept it (issue 25, N2).
-const DESTROYED: usize = 2;
-
-/// Marks a live `ClassData` ("hpy-rs d").
-pub(crate) const CANARY: usize = 0x6870_792d_7273_2064;
-
-impl<T> ClassData<T> {
-    /// Where the Rust value starts inside the block (for member offsets).
-    pub const VALUE_OFFSET: usize = core::mem::offset_of!(ClassData<T>, value);
-
-    /// Whether hpy-rs wrote this header: the value is alive (canary) or
-    /// was dropped by `destroy`.
-    #[cfg_attr(not(feature = "universal"), allow(dead_code))]
-    pub(crate) fn written_by_hpy_rs(&self) -> bool {
-        self.canary.get() == CANARY || self.initialized.get() == DESTROYED
+/// `VisitValueFn` of `T`: each kind of visit monomorphic, so that clearing
+/// a value's fields calls no closure through a pointer per field.
+///
+/// # Safety
+/// As for [`VisitValue::visit_value`]; with [`ValueFields::Clear`], only
+/// on the CPython ABI, for a dying instance whose fields own their
+/// references (nothing reads them afterwards but its value's `Drop`).
+unsafe fn visit_value_erased<T: VisitValue>(
+    value: *const u8,
+    fields: ValueFields<'_>,
+) -> core::ffi::c_int {
+    match fields {
+        // SAFETY: forwarded.
+        ValueFields::Visit(visit) => unsafe { T::visit_value(value.cast(), visit) },
+        // SAFETY: forwarded; each field visited is one of the dying
+        // instance's, owning its reference (contract).
+        ValueFields::Clear => unsafe {
+            T::visit_value(value.cast(), |field| {
+                crate::abi::clear_owned_field(field);
+                0
+            })
+        },
     }
 }
 
-impl<T: HPyClass> ClassData<T> {
-    /// Where the value sits in a block.
-    ///
-    /// # Safety
-    /// `data` must point to a block (initialised or not).
-    pub(crate) unsafe fn value_ptr(data: *mut ClassData<T>) -> *mut T {
-        // SAFETY: forwarded; a field projection, nothing is read.
-        unsafe { UnsafeCell::raw_get(&raw const (*data).value).cast() }
-    }
+/// `ValueProbe::<T>::VISIT`: `Some` for a [`VisitValue`] class, `None`
+/// (the trait's fallback) for every other one; `#[hpy_class]` reads it
+/// into `HPyClass::VISIT_VALUE`.
+pub struct ValueProbe<T>(core::marker::PhantomData<T>);
 
-    /// The block's `Field` slots (`T::FIELD_SLOTS` of them), after the
-    /// value.
-    ///
-    /// # Safety
-    /// `data` must point to a whole block of an instance.
-    pub(crate) unsafe fn slots(data: *mut ClassData<T>) -> *mut HPyField {
-        // SAFETY: forwarded; the slots follow the block, and `ClassData`'s
-        // size is a multiple of its alignment, which is at least a word's.
-        unsafe {
-            data.cast::<u8>()
-                .add(core::mem::size_of::<ClassData<T>>())
-                .cast()
+/// The fallback of [`ValueProbe`]: nothing to visit in the value.
+pub trait NoValueVisit {
+    /// No fields in the value.
+    const VISIT: Option<VisitValueFn> = None;
+}
+
+impl<T> NoValueVisit for ValueProbe<T> {}
+
+impl<T: VisitValue> ValueProbe<T> {
+    /// The value's visitor.
+    pub const VISIT: Option<VisitValueFn> = Some(visit_value_erased::<T>);
+}
+
+/// Holds for a type that may be a class's value: one that can be sent
+/// between threads (the interpreter may free an object on any thread that
+/// holds it). `#[hpy_class]` checks it on the struct's name. (The compiler
+/// reports the missing `Send` itself, so no `on_unimplemented` here.)
+pub trait ClassValue: Send {}
+
+impl<T: Send> ClassValue for T {}
+
+/// Names `T`, so that `T: ClassValue` is checked where it is written.
+pub const fn assert_class_value<T: ClassValue>() {}
+
+/// Finds the start of an instance's data from the pointer HPy's runtime
+/// passes to `tp_destroy`/`tp_traverse`.
+///
+/// HPy 0.9's CPython runtime (stock `hpy.universal`) treats a *Python*
+/// subclass of a pure HPy type as a legacy type and passes the object's
+/// start instead of its data; the data then follows the 16-byte object
+/// header. The first data block, whatever its class, starts the data and
+/// carries the canary while its value is alive (blocks of zero size take no
+/// room, and every block of an instance is written when it is created).
+/// Only the first two words at offsets 0 and 16 are read: both lie within
+/// the header of a `ClassData` (data start) or within the object header and
+/// that header (object start), so nothing past the object and none of the
+/// value's bytes are ever read. `None` if no live block is found (then
+/// nothing is touched).
+///
+/// # Safety
+/// `raw` must be what HPy passed for an instance of an hpy-rs class with
+/// data.
+pub(crate) unsafe fn locate_start(raw: *mut core::ffi::c_void) -> Option<*mut u8> {
+    for offset in [0, OBJECT_HEADER] {
+        // SAFETY: the data holds at least one `ClassData` header (24 bytes),
+        // the object a 16-byte header before it: either way the word at
+        // `offset` is inside the object and initialised (a header field, or
+        // the object header).
+        let word = unsafe { core::ptr::read(raw.cast::<u8>().add(offset).cast::<usize>()) };
+        if word == crate::class::CANARY {
+            // SAFETY: within the object, as above.
+            return Some(unsafe { raw.cast::<u8>().add(offset) });
         }
     }
-
-    /// The block's cache of [`TypedField`] targets (`T::FIELD_SLOTS`
-    /// entries), after the object slots; only for a class with
-    /// `TYPED_FIELDS`.
-    ///
-    /// # Safety
-    /// `data` must point to a whole block of an instance of a class with
-    /// `TYPED_FIELDS`.
-    pub(crate) unsafe fn typed_cache(data: *mut ClassData<T>) -> *mut super::typed::CacheEntry {
-        debug_assert!(T::TYPED_FIELDS);
-        // SAFETY: forwarded; the cache follows the `Field` slots and the
-        // object slots (`runtime::class::data_size` counts it).
-        unsafe {
-            Self::slots(data)
-                .add(T::FIELD_SLOTS + crate::runtime::class::object_slot_count::<T>())
-                .cast()
-        }
-    }
-
-    /// Writes the value into freshly allocated (zeroed) object memory.
-    ///
-    /// # Safety
-    /// `data` must be the data block of a new instance of `T`'s type (or of
-    /// a subclass), not yet initialised.
-    pub(crate) unsafe fn init(data: *mut ClassData<T>, value: T) {
-        // SAFETY: per the contract the block is valid, exclusively ours and
-        // not yet initialised; the slots after it stay as allocated (empty).
-        unsafe {
-            data.write(ClassData {
-                canary: Cell::new(CANARY),
-                borrow: Cell::new(0),
-                initialized: Cell::new(1),
-                tag: crate::abi::BlockTag::of::<T>(),
-                value: UnsafeCell::new(MaybeUninit::new(value)),
-            });
-        }
-    }
-
-    /// Drops the value, if it was ever written (`tp_destroy`). The `Field`
-    /// slots are the runtime's: it clears them through `tp_traverse`.
-    ///
-    /// # Safety
-    /// `data` must be the data block of a dying instance, never used again.
-    pub(crate) unsafe fn destroy(data: *mut ClassData<T>) {
-        // SAFETY: per the contract nothing else can reach the block anymore.
-        unsafe {
-            if (*data).initialized.get() == 1 {
-                (*data).initialized.set(DESTROYED);
-                (*data).canary.set(0);
-                (*(*data).value.get()).assume_init_drop();
-            }
-        }
-    }
-
-    /// Whether the value was written and not yet dropped (neither 0, never
-    /// written, nor [`DESTROYED`]).
-    ///
-    /// # Safety
-    /// `data` must point to a block of a live instance.
-    pub(crate) unsafe fn is_initialized(data: *const ClassData<T>) -> bool {
-        // SAFETY: forwarded; only the header flag is read.
-        unsafe { (*data).initialized.get() == 1 }
-    }
-
-    /// Using an object whose value was dropped (see [`DESTROYED`]).
-    #[cold]
-    pub(crate) fn destroyed_error() -> HPyErr {
-        HPyErr::runtime_error(format!(
-            "{} object was destroyed (the interpreter finalised it although its __del__ kept it)",
-            T::INFO.python_name()
-        ))
-    }
-
-    /// Checks that the value was written; for a class extending a builtin
-    /// type, writes the default value on first access.
-    #[inline(always)]
-    pub(super) fn check_initialized(&self) -> HPyResult<()> {
-        if self.initialized.get() == 1 {
-            Ok(())
-        } else {
-            self.not_initialized()
-        }
-    }
-
-    /// [`check_initialized`](Self::check_initialized) of a value not
-    /// written (yet, or any more), out of line.
-    #[cold]
-    #[inline(never)]
-    fn not_initialized(&self) -> HPyResult<()> {
-        let state = self.initialized.get();
-        if state == DESTROYED {
-            Err(Self::destroyed_error())
-        } else if let Some(value) = T::default_value() {
-            // Never initialised means never borrowed: nothing observes the
-            // value while it is written.
-            self.canary.set(CANARY);
-            self.borrow.set(0);
-            // SAFETY: see above; the block belongs to a live instance.
-            unsafe { (*self.value.get()).write(value) };
-            self.initialized.set(1);
-            Ok(())
-        } else {
-            Err(HPyErr::type_error(format!(
-                "{} object is not initialized (its constructor did not run)",
-                T::INFO.python_name()
-            )))
-        }
-    }
+    None
 }

@@ -778,7 +778,7 @@ impl Stored {
 // see `Registry::slots`); each slot is in a block of one store, which
 // stored it with itself as owner; blocks are heap-allocated, kept by the
 // registry while the store lives, and never move.
-unsafe impl crate::runtime::class::VisitValue for ObjectStore {
+unsafe impl crate::class::VisitValue for ObjectStore {
     unsafe fn visit_value(
         value: *const Self,
         mut visit: impl FnMut(*mut HPyField) -> c_int,

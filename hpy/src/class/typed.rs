@@ -8,7 +8,7 @@
 //! has, after its `Field` slots and object slots, one [`CacheEntry`] per
 //! `Field` slot. The invariant, kept by every write to a slot (see
 //! `Field::store_inside`, `store_new_owned`, `store_typed` and
-//! `runtime::class::clear_fields`):
+//! `class::chain::clear_fields`):
 //!
 //! > entry k has a block ⇒ slot k is empty or holds the object whose
 //! > `ClassData` block (of the class `entry.class`) that is.
@@ -273,7 +273,7 @@ impl CacheEntry {
 /// `static` of its own.
 #[inline(always)]
 fn class_key<U: HPyClass>() -> usize {
-    U::type_slot() as *const crate::runtime::class::TypeSlot as usize
+    U::type_slot() as *const crate::class::TypeSlot as usize
 }
 
 /// The value of `U` that `entry` names, if it names one of `U`'s blocks
@@ -289,7 +289,7 @@ pub(crate) unsafe fn cached_value<'s, U: HPyClass>(entry: CacheEntry) -> Option<
     if !entry.names::<U>() {
         return None;
     }
-    if crate::runtime::class::data_size::<U>() == 0 {
+    if crate::class::data_size::<U>() == 0 {
         // No block: a zero-sized value, valid anywhere.
         return Some(super::guard::zst_ref());
     }

@@ -103,7 +103,7 @@ fn get_buffer<T: BufferExport>(
     }
     // SAFETY: `obj` is the object whose `bf_getbuffer` slot of `T`'s type is
     // running, so the interpreter made sure it is an instance of `T`.
-    let guard = unsafe { super::class::self_ref::<T>(obj) }?;
+    let guard = unsafe { crate::class::self_ref::<T>(obj) }?;
     let data = guard.buffer_data();
     let itemsize = core::mem::size_of::<T::Item>() as HPy_ssize_t;
     let internal = Box::into_raw(Box::new(ViewInternal {
@@ -152,7 +152,7 @@ fn release_shared_borrow<T: HPyClass>(obj: Borrowed<'_, '_>) {
     // the new guard adds one, and `end_leaked` removes it and the leaked one.
     // SAFETY: as in `get_buffer`: the `bf_releasebuffer` slot of `T`'s type
     // is running for `obj`.
-    if let Ok(guard) = unsafe { super::class::self_ref::<T>(obj) } {
+    if let Ok(guard) = unsafe { crate::class::self_ref::<T>(obj) } {
         Ref::end_leaked(guard);
     }
 }

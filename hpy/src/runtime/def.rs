@@ -366,7 +366,7 @@ const fn meth(
     }
 }
 
-pub(super) const fn slot(
+pub(crate) const fn slot(
     which: HPySlot_Slot,
     f: HPyCFunction,
     cpy: Option<hpy_sys::cpy_PyCFunction>,

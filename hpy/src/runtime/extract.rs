@@ -16,7 +16,7 @@ use hpy_sys::HPy;
 use core::marker::PhantomData;
 
 use super::abi::{self, InternedName};
-use super::class::NewArgs;
+use crate::class::NewArgs;
 use super::def::Args;
 use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle};
 

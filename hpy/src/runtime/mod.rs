@@ -6,8 +6,8 @@
 //! hidden facade `hpy::impl_` (`src/impl_.rs`), which re-exports it.
 
 pub mod buffer;
-pub mod class;
-mod def;
+
+pub(crate) mod def;
 pub mod depth;
 pub mod derive;
 pub mod dunders;

@@ -49,5 +49,5 @@ pub(crate) unsafe fn check_block<T: crate::HPyClass>(
 #[inline(always)]
 pub(crate) unsafe fn destroy_instance<T: crate::HPyClass>(start: *mut u8) {
     // SAFETY: forwarded.
-    unsafe { crate::runtime::class::destroy_chain::<T>(start) }
+    unsafe { crate::class::destroy_chain::<T>(start) }
 }

@@ -5,7 +5,7 @@
 
 use core::ffi::CStr;
 
-use crate::runtime::class::{Getter, Setter};
+use crate::class::{Getter, Setter};
 use crate::runtime::StaticDef;
 use crate::{HPyResult, Handle};
 

@@ -16,7 +16,7 @@
 use core::mem::size_of;
 
 use crate::class::{ClassData, HPyClass};
-use crate::runtime::class::TypeSlot;
+use crate::class::TypeSlot;
 use crate::{Borrowed, HPyErr, HPyResult};
 
 /// Data "addresses" below this are a null pointer plus an offset: no data
@@ -170,7 +170,7 @@ pub(crate) unsafe fn destroy_instance<T: HPyClass>(start: *mut u8) {
     };
     if creator == 0 || creator == class_id::<T>() {
         // SAFETY: forwarded.
-        unsafe { crate::runtime::class::destroy_chain::<T>(start) };
+        unsafe { crate::class::destroy_chain::<T>(start) };
         return;
     }
     // SAFETY: as in `check_block_slow` (`locate_start` saw the canary).

@@ -10,7 +10,7 @@ use core::marker::PhantomData;
 
 use hpy_sys::HPy;
 
-use crate::runtime::class::{Getter, Setter};
+use crate::class::{Getter, Setter};
 use crate::runtime::{meth_noargs, meth_o, MethNoArgs, MethO, StaticDef};
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 

@@ -268,7 +268,7 @@ unsafe impl<M: NewFunc> crate::runtime::MethArgs for NewAsMethod<M> {
 pub(super) const NEW_METHOD_NAME: &str = "__hpy_new__";
 
 /// The `HPyDef` of [`NewAsMethod`]: a `KEYWORDS` method named
-/// [`NEW_METHOD_NAME`]. Where no host of the ABI needs it (the CPython
+/// `NEW_METHOD_NAME` (`__hpy_new__`). Where no host of the ABI needs it (the CPython
 /// ABI), one shared definition instead, never installed, so that a
 /// constructor's body is not compiled a second time for nothing.
 pub const fn new_method<M: NewFunc>() -> HPyDef {
