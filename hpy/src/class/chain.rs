@@ -267,7 +267,7 @@ pub unsafe fn clear_fields<T: HPyClass>(start: *mut u8) {
             // entries are plain words, emptied with their slots.
             unsafe {
                 let block = start.add(T::INFO.data_offset).cast::<ClassData<T>>();
-                let cache = ClassData::typed_cache(block);
+                let cache = super::layout::typed_cache(block);
                 for k in 0..T::FIELD_SLOTS {
                     *cache.add(k) = crate::class::CacheEntry::EMPTY;
                 }

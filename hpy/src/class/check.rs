@@ -31,7 +31,7 @@ pub fn is_instance<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
     // A class without `TPFLAGS_BASETYPE` has no subclass (Python's or
     // Rust's: `extends` needs a parent declared `subclass`), so an
     // instance is an object of exactly that type.
-    let final_ = T::INFO.flags & super::spec::TPFLAGS_BASETYPE == 0;
+    let final_ = T::INFO.flags & super::info::TPFLAGS_BASETYPE == 0;
     // SAFETY: the slot's global holds the type once it is registered, never
     // cleared while the module lives; `obj` is valid; `final_` only
     // without `TPFLAGS_BASETYPE`.
@@ -85,7 +85,7 @@ fn is_instance_slow<T: HPyClass>(obj: &Handle<'_>) -> HPyResult<bool> {
 /// Whether `cls` is `T`'s type or a subclass of it (so that its instances
 /// have `T`'s layout).
 pub fn is_subclass<T: HPyClass>(cls: &Handle<'_>) -> HPyResult<bool> {
-    if T::INFO.flags & super::spec::TPFLAGS_BASETYPE == 0 {
+    if T::INFO.flags & super::info::TPFLAGS_BASETYPE == 0 {
         // No subclass can exist: `cls` must be the type itself, one `HPy_Is`
         // where a subclass test first checks that `cls` is a type.
         let slot = T::type_slot();

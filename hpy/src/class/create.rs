@@ -1,9 +1,7 @@
 //! Creating instances from Rust: [`WithFields`] (a value with objects for
 //! its `Field`s) and [`type_object`].
 
-use core::mem::{ManuallyDrop, MaybeUninit};
-
-use super::typed::{PendingTypedStore, TYPED_ENTRY};
+use super::pending::{PendingFields, PendingTypedStore, TYPED_ENTRY};
 use super::{Field, HPyClass, Ref, TypedField};
 use crate::{HPyResult, Handle};
 
@@ -37,89 +35,6 @@ pub struct WithFields<'ctx, T: HPyClass> {
     /// `TypedField`s, so that their builders stay as small (and as cheap
     /// to move) as before.
     typed: T::TypedPending,
-}
-
-/// How many of a [`WithFields`]'s objects are kept inline (the rest go to
-/// a `Vec`). Four covers the common shapes (a parent, a name and a context,
-/// a few inline references: kiwisolver's `Expression` keeps up to four
-/// variables): a heap `Vec` for the second object on cost a `malloc` and a
-/// `free` per instance, about a sixth of creating one (callgrind,
-/// `bench/object-costs`), where moving four more words costs a few
-/// instructions.
-pub(crate) const INLINE_FIELDS: usize = 4;
-
-/// The objects a [`WithFields`] will store: (offset of the `Field` in the
-/// value, with [`TYPED_ENTRY`] set for a `TypedField`'s, object), the
-/// first [`INLINE_FIELDS`] inline, in order. The
-/// inline entries are kept without an `Option` tag each: `len` says how
-/// many are written, so storing them is a loop the compiler unrolls (or
-/// folds, when the number of `set`s is known), with no tag to test and no
-/// array of options to drop.
-pub(crate) type Pending<'ctx> = (usize, Handle<'ctx>);
-
-pub(crate) struct PendingFields<'ctx> {
-    /// Entries `0..min(len, INLINE_FIELDS)` are written.
-    inline: [MaybeUninit<Pending<'ctx>>; INLINE_FIELDS],
-    len: usize,
-    rest: Vec<Pending<'ctx>>,
-}
-
-impl<'ctx> PendingFields<'ctx> {
-    #[inline(always)]
-    fn new() -> Self {
-        PendingFields {
-            inline: [const { MaybeUninit::uninit() }; INLINE_FIELDS],
-            len: 0,
-            rest: Vec::new(),
-        }
-    }
-
-    #[inline(always)]
-    fn push(&mut self, entry: Pending<'ctx>) {
-        match self.inline.get_mut(self.len) {
-            Some(free) => {
-                free.write(entry);
-            }
-            None => self.rest.push(entry),
-        }
-        self.len += 1;
-    }
-
-    /// How many objects were set.
-    #[inline(always)]
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Calls `f` with each (index, offset, object), in the order they
-    /// were set.
-    #[inline(always)]
-    pub(crate) fn for_each(self, mut f: impl FnMut(usize, usize, Handle<'ctx>)) {
-        let mut this = ManuallyDrop::new(self);
-        let inline = this.len.min(INLINE_FIELDS);
-        for (index, entry) in this.inline[..inline].iter().enumerate() {
-            // SAFETY: entries below `len` are written, and each is read
-            // once: `this` is never dropped, so its entries are not either.
-            let (offset, h) = unsafe { entry.assume_init_read() };
-            f(index, offset, h);
-        }
-        if this.len > INLINE_FIELDS {
-            for (i, (offset, h)) in core::mem::take(&mut this.rest).into_iter().enumerate() {
-                f(INLINE_FIELDS + i, offset, h);
-            }
-        }
-    }
-}
-
-impl Drop for PendingFields<'_> {
-    /// Closes the objects of a `WithFields` that made no instance.
-    fn drop(&mut self) {
-        let inline = self.len.min(INLINE_FIELDS);
-        for entry in &mut self.inline[..inline] {
-            // SAFETY: entries below `len` are written, dropped once here.
-            unsafe { entry.assume_init_drop() };
-        }
-    }
 }
 
 impl<'ctx, T: HPyClass> WithFields<'ctx, T> {

@@ -231,24 +231,6 @@ impl<T: HPyClass> ClassData<T> {
         }
     }
 
-    /// The block's cache of [`TypedField`] targets (`T::FIELD_SLOTS`
-    /// entries), after the object slots; only for a class with
-    /// `TYPED_FIELDS`.
-    ///
-    /// # Safety
-    /// `data` must point to a whole block of an instance of a class with
-    /// `TYPED_FIELDS`.
-    pub(crate) unsafe fn typed_cache(data: *mut ClassData<T>) -> *mut super::typed::CacheEntry {
-        debug_assert!(T::TYPED_FIELDS);
-        // SAFETY: forwarded; the cache follows the `Field` slots and the
-        // object slots (`class::layout::data_size` counts it).
-        unsafe {
-            Self::slots(data)
-                .add(T::FIELD_SLOTS + crate::class::object_slot_count::<T>())
-                .cast()
-        }
-    }
-
     /// Writes the value into freshly allocated (zeroed) object memory.
     ///
     /// # Safety

@@ -13,45 +13,19 @@
 //! `DataEnumRepr`) and no constructor. An instance made from Rust gets the
 //! class of its variant ([`HPyClass::value_type_slot`]).
 
-use core::ffi::CStr;
 use core::marker::PhantomData;
 
 use hpy_sys::HPy;
 
 use super::check::self_ref;
 use super::getset::Getter;
-use super::items::ClassItems;
+use super::info::TypeSlot;
+use super::items::Variant;
 use super::new::{construct, NewArgs, NewFunc};
-use super::spec::TypeSlot;
 use crate::class::HPyClass;
 use crate::runtime::slots::UnaryFunc;
 use crate::runtime::FunctionDescription;
 use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
-
-/// One variant of an enum with data, as its subclass: written by
-/// `#[hpy_class]` in a static of the enum's table ([`ClassItems::variants`]).
-pub struct Variant {
-    /// The variant's name, also the class attribute it is set as
-    /// (`Shape.Circle`).
-    pub name: &'static str,
-    /// `tp_name` of the variant class: the enum's with `_Variant` appended
-    /// (`module.Shape_Circle`); `__qualname__` is then set to
-    /// `Shape.Circle`.
-    pub qualname: &'static CStr,
-    /// The Python names of the fields, in order (`_0`, `_1` … for a tuple
-    /// variant): the constructor's parameters and `__match_args__`.
-    pub fields: &'static [&'static str],
-    /// The constructor's parameters (the fields, positional or keyword).
-    pub arguments: &'static FunctionDescription,
-    /// Whether the variant is a tuple variant (its repr shows the values
-    /// only).
-    pub tuple: bool,
-    /// Where the variant class's type object is kept (listed in the module
-    /// definition through [`HPyClass::VARIANT_GLOBALS`]).
-    pub slot: &'static TypeSlot,
-    /// The variant class's own table: its constructor and properties.
-    pub items: &'static ClassItems,
-}
 
 /// An enum with data exposed as a class with a subclass per variant.
 /// Written by `#[hpy_class]`; safe: the runtime checks every index it is
@@ -182,45 +156,6 @@ fn variant_at<T: DataEnum>(index: usize) -> HPyResult<&'static Variant> {
     T::variants()
         .get(index)
         .ok_or_else(|| HPyErr::system_error("no such enum variant"))
-}
-
-/// Creates the variant classes of `T` below `ty`, its new type object:
-/// each from its table by the spec builder, kept in its slot, given
-/// `__qualname__` (`Shape.Circle`) and `__match_args__`, and set on `ty`
-/// under the variant's name.
-pub(super) fn add_variant_types<T: super::ClassMethods>(
-    ty: &Handle<'_>,
-    variants: &'static [Variant],
-) -> HPyResult<()> {
-    let ctx = ty.context();
-    let enum_name = T::INFO.python_name();
-    for v in variants {
-        let info = super::ClassInfo {
-            qualname: v.qualname,
-            doc: None,
-            flags: T::INFO.flags & !super::TPFLAGS_BASETYPE,
-            shape: hpy_sys::HPyType_BuiltinShape_Object,
-            base: super::Base::Class(T::type_slot),
-            metaclass: None,
-            basicsize: T::INFO.basicsize,
-            data_offset: T::INFO.data_offset,
-        };
-        let variant_ty =
-            super::spec::create_type::<T>(ctx, &info, v.slot, [v.items, &ClassItems::EMPTY])?;
-        variant_ty.set_attr_s(
-            "__qualname__",
-            &format!("{enum_name}.{}", v.name).into_hpy(ctx)?,
-        )?;
-        let names = v
-            .fields
-            .iter()
-            .map(|f| f.into_hpy(ctx))
-            .collect::<HPyResult<Vec<_>>>()?;
-        let names: Vec<&Handle<'_>> = names.iter().collect();
-        variant_ty.set_attr_s("__match_args__", &ctx.new_tuple(&names)?.into())?;
-        ty.set_attr_s(v.name, &variant_ty)?;
-    }
-    Ok(())
 }
 
 /// `tp_new` of variant `V` of `T`, which has `N` fields: its fields,

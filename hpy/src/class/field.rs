@@ -7,7 +7,7 @@ use core::ptr::NonNull;
 
 use hpy_sys::{HPy, HPyField};
 
-use super::typed::CacheEntry;
+use super::cache::CacheEntry;
 use super::{ClassData, HPyClass};
 use crate::Handle;
 
@@ -33,7 +33,7 @@ use super::Ref;
 ///
 /// A class has one slot per `Field` its type can hold: a `Field` field, an
 /// `Option<Field>`, an array of them, or a type implementing
-/// [`FieldSlots`].
+/// [`FieldSlots`](super::FieldSlots).
 pub struct Field {
     /// 0: no slot (empty); k: the instance's slot k - 1.
     slot: SlotCell,
@@ -402,7 +402,7 @@ unsafe fn entry_of<T: HPyClass>(
     // SAFETY: forwarded: both pointers are into the same block.
     unsafe {
         let k = slot.offset_from(ClassData::slots(data.as_ptr())) as usize;
-        ClassData::typed_cache(data.as_ptr()).add(k)
+        super::layout::typed_cache(data.as_ptr()).add(k)
     }
 }
 
@@ -434,52 +434,6 @@ unsafe fn set_entry<T: HPyClass>(
     }
 }
 
-/// Types that hold [`Field`]s, and how many: a class gets one slot per
-/// `Field` its fields' types can hold. Implemented for `Field`,
-/// `Option<T>` and `[T; N]`; implement it for a struct of your own that
-/// holds `Field`s and is used inside a class.
-///
-/// Safe to implement: a count that is too small only makes
-/// [`Ref::store`] panic when the slots run out.
-///
-/// ```
-/// use hpy::{hpy_class, Field, FieldSlots};
-///
-/// struct Edge {
-///     from: Field,
-///     to: Field,
-/// }
-///
-/// impl FieldSlots for Edge {
-///     const COUNT: usize = 2;
-/// }
-///
-/// #[hpy_class(module = "graph")]
-/// struct Graph {
-///     edges: [Edge; 4],
-/// }
-/// ```
-pub trait FieldSlots {
-    /// How many `Field`s a value of this type holds at most.
-    const COUNT: usize;
-
-    /// Whether any of them is a [`TypedField`](super::TypedField): the
-    /// class then keeps a cache of their targets beside the slots. A type
-    /// holding `TypedField`s that leaves it `false` makes storing into them
-    /// panic.
-    const TYPED: bool = false;
-}
-
-impl FieldSlots for Field {
+impl super::FieldSlots for Field {
     const COUNT: usize = 1;
-}
-
-impl<T: FieldSlots> FieldSlots for Option<T> {
-    const COUNT: usize = T::COUNT;
-    const TYPED: bool = T::TYPED;
-}
-
-impl<T: FieldSlots, const N: usize> FieldSlots for [T; N] {
-    const COUNT: usize = T::COUNT * N;
-    const TYPED: bool = T::TYPED;
 }

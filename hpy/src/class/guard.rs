@@ -4,7 +4,8 @@
 use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
-use super::typed::{cached_value, CacheEntry};
+use super::cache::CacheEntry;
+use super::typed::cached_value;
 use super::{ClassData, Field, FrozenClass, HPyClass, TypedField};
 use crate::{Borrowed, FromHPy, HPyErr, HPyResult, Handle};
 
@@ -366,15 +367,6 @@ impl<'ctx, T: HPyClass> RefMut<'_, 'ctx, T> {
     }
 }
 
-/// A reference to a zero-sized value (valid anywhere, aliasing nothing).
-#[inline(always)]
-pub(super) fn zst_ref<'a, T>() -> &'a mut T {
-    debug_assert!(core::mem::size_of::<T>() == 0);
-    // SAFETY: `T` is zero-sized, so a dangling, aligned pointer is a valid
-    // reference to it, and distinct `&mut` to it access no memory.
-    unsafe { NonNull::<T>::dangling().as_mut() }
-}
-
 impl<T: HPyClass> Deref for Ref<'_, '_, T> {
     type Target = T;
     #[inline]
@@ -399,7 +391,7 @@ fn shared_value<'a, T: HPyClass>(data: Option<Block<T>>) -> &'a T {
         // flag (so no other `&mut` exists) after checking that the value is
         // initialised; the guard's lifetime bounds the result's.
         Some(data) => unsafe { &*ClassData::value_ptr(data.as_ptr()) },
-        None => zst_ref(),
+        None => super::layout::zst_ref(),
     }
 }
 
@@ -410,7 +402,7 @@ impl<T: HPyClass> DerefMut for RefMut<'_, '_, T> {
             // SAFETY: the exclusive borrow is registered in the flag, and this
             // guard is its only holder.
             Some(data) => unsafe { &mut *ClassData::value_ptr(data.as_ptr()) },
-            None => zst_ref(),
+            None => super::layout::zst_ref(),
         }
     }
 }

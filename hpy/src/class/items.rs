@@ -10,12 +10,14 @@
 //!
 //! [`FieldProbe`]: super::FieldProbe
 
+use core::ffi::CStr;
 use core::marker::PhantomData;
 
+use super::info::TypeSlot;
 use super::static_methods::ClassLevel;
 use crate::abi::properties::PropertyMethods;
 use crate::class::HPyClass;
-use crate::runtime::StaticDef;
+use crate::runtime::{FunctionDescription, StaticDef};
 use crate::{HPyResult, Handle};
 
 /// Everything one macro contributes to a class. HPy reads the
@@ -51,7 +53,7 @@ pub struct ClassItems {
     pub defines_hash: bool,
     /// The variant classes of an enum with data, each a subclass made
     /// from its own table (see `data_enum`); empty for other classes.
-    pub variants: &'static [super::data_enum::Variant],
+    pub variants: &'static [Variant],
 }
 
 impl ClassItems {
@@ -184,3 +186,28 @@ macro_rules! __hpy_class_impls {
 }
 
 pub use crate::__hpy_class_impls as class_impls;
+
+/// One variant of an enum with data, as its subclass: written by
+/// `#[hpy_class]` in a static of the enum's table ([`ClassItems::variants`]).
+pub struct Variant {
+    /// The variant's name, also the class attribute it is set as
+    /// (`Shape.Circle`).
+    pub name: &'static str,
+    /// `tp_name` of the variant class: the enum's with `_Variant` appended
+    /// (`module.Shape_Circle`); `__qualname__` is then set to
+    /// `Shape.Circle`.
+    pub qualname: &'static CStr,
+    /// The Python names of the fields, in order (`_0`, `_1` … for a tuple
+    /// variant): the constructor's parameters and `__match_args__`.
+    pub fields: &'static [&'static str],
+    /// The constructor's parameters (the fields, positional or keyword).
+    pub arguments: &'static FunctionDescription,
+    /// Whether the variant is a tuple variant (its repr shows the values
+    /// only).
+    pub tuple: bool,
+    /// Where the variant class's type object is kept (listed in the module
+    /// definition through [`HPyClass::VARIANT_GLOBALS`]).
+    pub slot: &'static TypeSlot,
+    /// The variant class's own table: its constructor and properties.
+    pub items: &'static ClassItems,
+}

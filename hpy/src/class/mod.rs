@@ -15,60 +15,63 @@
 //! A `frozen` class has no `RefMut` at all (using one does not compile), so
 //! its shared borrows are not counted.
 //!
-//! The pieces, by concern. What a user names:
-//! - `data`: [`HPyClass`], whose items fix the memory of an instance,
-//!   and `ClassData`, the block the value lives in;
-//! - `guard`: the borrow guards [`Ref`] and [`RefMut`];
-//! - `field`: [`Field`] and [`FieldSlots`];
-//! - `typed`: [`TypedField`], read as `&U` through a cache in the owner's
-//!   block;
-//! - `create`: [`WithFields`] and [`type_object`];
-//! - `store`: [`ObjectStore`] and [`Stored`], object references inside
-//!   Rust values that many instances share.
+//! ## The files, bottom to top
 //!
-//! What `#[hpy_class]` / `#[hpy_methods]` expansions call
-//! (`::hpy::impl_::class::X`, kept stable by the re-exports below whatever
-//! file an item lives in):
-//! - `items`: what a class is made of, one [`ClassItems`] table per macro,
-//!   collected by [`ClassMethods`];
-//! - `spec`: the type object (static facts, the one spec builder
-//!   [`add_type`], what is kept per class in its [`TypeSlot`], the module's
-//!   classes in any order);
-//! - `layout`: where an instance's data and each block in it are;
-//! - `check`: instance and subclass checks, the `self` of methods;
-//! - `new`: `tp_new` and creating instances;
-//! - `init`: `tp_init`;
-//! - `chain`: the Rust ancestors' blocks (`extends`): written on creation,
-//!   dropped by `tp_destroy`, visited by `tp_traverse`;
-//! - `getset`: properties;
-//! - `member`: members (properties through the borrow flag);
-//! - `enums`: enums of unit variants;
-//! - `data_enum`: enums with data, a subclass per variant;
-//! - `derived`: `#[hpy_class(eq, ord, hash, str)]`;
-//! - `static_methods`: `#[staticmethod]`/`#[classmethod]`, through a
-//!   companion type;
-//! - `object_slots`: `__dict__` and weak references (`dict`, `weakref`);
-//! - `slots`: helpers for the generated slot bodies.
+//! Each file uses only files listed above it (no import cycle in the
+//! folder; `hpy-macros-backend/tests/module_graph.rs` fails the build on
+//! one), so the folder reads top to bottom:
+//!
+//! 1. The facts, as data: `info` (what `#[hpy_class]` writes,
+//!    [`ClassInfo`], and the per-class static [`TypeSlot`]), `value` (what
+//!    a value may hold: [`FieldSlots`], the probes, [`VisitValue`]), `cache`
+//!    (the `TypedField` cache entry) and `slots` (helpers for the generated
+//!    slot bodies).
+//! 2. `pending`: what a [`WithFields`] keeps until its instance exists.
+//! 3. `data`: [`HPyClass`], whose items fix an instance's memory, and
+//!    `ClassData`, the block the value lives in.
+//! 4. `layout` (where each block, slot and cache is) and `check`
+//!    (instance and subclass checks, the `self` of methods).
+//! 5. `field` ([`Field`]), `typed` ([`TypedField`]), `chain` (the blocks
+//!    of an instance along its `extends` chain: written on creation, dropped
+//!    by `tp_destroy`, visited by `tp_traverse`), `getset` (properties),
+//!    `derived` (`#[hpy_class(eq, ord, hash, str)]`).
+//! 6. `guard` (the borrow guards [`Ref`] and [`RefMut`]), `new` (`tp_new`
+//!    and making an instance: allocation, value, fields, tag), `member`,
+//!    `object_slots` (`__dict__`, weak references).
+//! 7. `create` ([`WithFields`], [`type_object`]), `init` (`tp_init`),
+//!    `enums` (enums of unit variants), `static_methods` (through a
+//!    companion type), `store` ([`ObjectStore`], [`Stored`]).
+//! 8. `items`: what a class is made of, one [`ClassItems`] table per macro
+//!    (a data enum's variants among them), collected by [`ClassMethods`].
+//! 9. `spec` (the one spec builder, [`add_type`]: the type, its variant
+//!    subclasses and companion, from the tables) and `data_enum` (enums
+//!    with data: each variant's constructor and fields).
+//!
+//! Expansions name everything as `::hpy::impl_::class::X`, which the
+//! re-exports below keep stable whatever file an item lives in.
 
+mod cache;
 mod create;
-pub(crate) use create::PendingFields;
+mod data;
 mod field;
 mod guard;
-mod data;
 mod store;
 mod typed;
+mod value;
 
+pub(crate) use cache::CacheEntry;
 pub use create::{type_object, WithFields};
-pub use field::{Field, FieldSlots};
-pub use guard::{Ref, RefMut};
 pub(crate) use data::CANARY;
 pub use data::{ClassData, FrozenClass, HPyClass};
-pub use store::{ObjectStore, Stored};
-pub use typed::TypedField;
-pub(crate) use typed::{CacheEntry, TYPED_ENTRY};
-pub use typed::{
+pub use field::Field;
+pub use guard::{Ref, RefMut};
+pub use pending::{
     NoTypedPending, PendingTypedStore, PickTyped, PickTypedPending, TypedPendingEntries,
 };
+pub(crate) use pending::{PendingFields, TYPED_ENTRY};
+pub use store::{ObjectStore, Stored};
+pub use typed::TypedField;
+pub use value::FieldSlots;
 
 // What expansions call (`::hpy::impl_::class::X`).
 
@@ -78,12 +81,14 @@ mod data_enum;
 mod derived;
 mod enums;
 mod getset;
+mod info;
 mod init;
 mod items;
 mod layout;
 mod member;
 mod new;
 mod object_slots;
+mod pending;
 mod slots;
 mod spec;
 mod static_methods;
@@ -98,21 +103,21 @@ pub use check::{
 };
 pub use data_enum::{
     no_such_field, variant_field_check, variant_type_slot, DataEnum, DataEnumRepr, NoVariantField,
-    Variant, VariantField, VariantFieldProbe, VariantFieldType, VariantNew,
+    VariantField, VariantFieldProbe, VariantFieldType, VariantNew,
 };
 pub use derived::{DerivedEq, DerivedHash, DerivedOrd, DerivedStr};
 pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
+pub use info::{
+    Base, ClassInfo, TypeSlot, TPFLAGS_BASETYPE, TPFLAGS_HAVE_GC, TPFLAGS_IMMUTABLETYPE,
+};
 pub use init::{impl_init, init_name, name_str, slot_init, InitFunc, IntoInit, INIT_SUFFIX};
 pub use items::{
     class_impls, ClassItems, ClassMethods, ClassOptions, MethodItems, MethodsProbe, NoMethodItems,
+    Variant,
 };
-pub use layout::{
-    as_struct, assert_class_value, data_size, extends_offset, extends_size, ClassValue,
-    FieldCollectionProbe, FieldProbe, FieldSlotsCannotGrow, NoFieldSlots, NoValueVisit,
-    NotAFieldCollection, ValueFields, ValueProbe, VisitValue, VisitValueFn,
-};
-pub(crate) use layout::{checked_block, locate_start, object_slots as object_slot_count};
+pub use layout::{as_struct, data_size, extends_offset, extends_size};
+pub(crate) use layout::{checked_block, locate_start};
 pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
 pub use new::{
     check_class_of, construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
@@ -120,10 +125,12 @@ pub use new::{
 };
 pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use slots::*;
-pub use spec::{
-    add_type, add_types, Base, ClassInfo, TypeEntry, TypeSlot, TPFLAGS_BASETYPE, TPFLAGS_HAVE_GC,
-    TPFLAGS_IMMUTABLETYPE,
-};
+pub use spec::{add_type, add_types, TypeEntry};
 pub use static_methods::{missing_class, split_class, ClassLevel, Kind};
+pub use value::{
+    assert_class_value, ClassValue, FieldCollectionProbe, FieldProbe, FieldSlotsCannotGrow,
+    NoFieldSlots, NoValueVisit, NotAFieldCollection, ValueFields, ValueProbe, VisitValue,
+    VisitValueFn,
+};
 
 pub use crate::abi::properties::PropertyMethods;

@@ -10,8 +10,8 @@ use super::chain::{
     init_block, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
 };
 use super::check::is_subclass;
+use super::info::{Base, TPFLAGS_BASETYPE};
 use super::layout::{as_struct, data_size, data_start};
-use super::spec::{Base, TPFLAGS_BASETYPE};
 use crate::class::{ClassData, HPyClass};
 use crate::runtime::def::slot;
 use crate::runtime::trampoline::entry;

@@ -12,12 +12,13 @@
 //! argument; the generated body takes it off ([`split_class`]) before
 //! parsing the others.
 
+use core::ffi::CStr;
 use core::marker::PhantomData;
 use core::ptr;
 
-use hpy_sys::HPyType_Spec;
+use hpy_sys::{HPyDef, HPyType_Spec};
 
-use super::spec::{without_signature_header, DefineLists};
+use super::info::DefineLists;
 use crate::class::HPyClass;
 use crate::runtime::{Args, StaticDef};
 use crate::{Borrowed, HPyErr, HPyResult, Handle, IntoHPy};
@@ -197,4 +198,29 @@ pub fn missing_class(name: &str) -> HPyErr {
     HPyErr::type_error(format!(
         "{name}() is a class method: it takes the class as its first argument"
     ))
+}
+
+/// `def`, or for a method whose doc starts with a `name(...)\n--\n\n`
+/// signature header, a copy (leaked: it lives as long as the type may) whose
+/// doc starts after it.
+pub(super) fn without_signature_header(def: *mut HPyDef) -> *mut HPyDef {
+    // SAFETY: a valid static definition; the union member read is the one
+    // `kind` selects, and a method's doc is NULL or a C string.
+    unsafe {
+        if (*def).kind != hpy_sys::HPyDef_Kind_Meth || (*def).u.meth.doc.is_null() {
+            return def;
+        }
+        let doc = CStr::from_ptr((*def).u.meth.doc).to_bytes();
+        let name = CStr::from_ptr((*def).u.meth.name).to_bytes();
+        const END: &[u8] = b"\n--\n\n";
+        if !doc.starts_with(name) || doc.get(name.len()) != Some(&b'(') {
+            return def;
+        }
+        let Some(at) = doc.windows(END.len()).position(|w| w == END) else {
+            return def;
+        };
+        let mut copy = *def;
+        copy.u.meth.doc = (*def).u.meth.doc.add(at + END.len());
+        Box::into_raw(Box::new(copy))
+    }
 }

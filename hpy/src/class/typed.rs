@@ -40,6 +40,7 @@
 
 use core::marker::PhantomData;
 
+use super::cache::CacheEntry;
 use super::{ClassData, Field, FieldSlots, HPyClass};
 
 #[cfg(doc)]
@@ -124,120 +125,11 @@ impl<U: HPyClass> FieldSlots for TypedField<U> {
     const TYPED: bool = true;
 }
 
-/// One entry of an instance's cache of `TypedField` targets: the
-/// `ClassData` block of the object in the slot of the same number, and its
-/// class (the address of the class's `TypeSlot` static); an all-zero entry
-/// says "not stored through a `TypedField`".
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct CacheEntry {
-    pub(crate) block: *const u8,
-    pub(crate) class: usize,
-}
-
-impl Default for CacheEntry {
-    fn default() -> Self {
-        CacheEntry::EMPTY
-    }
-}
-
-/// Marks the offset of a `WithFields` entry stored through a `TypedField`
-/// (its cache entry is in the builder's `TypedPending`). No value is that
-/// large.
-pub(crate) const TYPED_ENTRY: usize = 1 << (usize::BITS - 1);
-
-/// Where a [`WithFields`] keeps the cache entries of the objects it will
-/// store in `TypedField`s, by their index among its objects: nothing for a
-/// class without `TypedField`s (`HPyClass::TypedPending`, chosen by
-/// `#[hpy_class]` through [`PickTypedPending`]).
-pub trait PendingTypedStore: Default {
-    /// Keeps `entry` for the object with index `index`.
-    fn put(&mut self, index: usize, entry: CacheEntry);
-    /// The entry kept for `index` (empty if none).
-    fn get(&self, index: usize) -> CacheEntry;
-}
-
-/// The [`PendingTypedStore`] of a class without `TypedField`s: nothing.
-#[derive(Default)]
-pub struct NoTypedPending;
-
-impl PendingTypedStore for NoTypedPending {
-    #[inline(always)]
-    fn put(&mut self, _: usize, _: CacheEntry) {
-        unreachable!("a class without TypedFields never sets one (`set_typed` checks it first)")
-    }
-
-    #[inline(always)]
-    fn get(&self, _: usize) -> CacheEntry {
-        CacheEntry::EMPTY
-    }
-}
-
-/// The [`PendingTypedStore`] of a class with `TypedField`s: an entry per
-/// inline object of the builder, the rest in a `Vec`.
-#[derive(Default)]
-pub struct TypedPendingEntries {
-    inline: [CacheEntry; super::create::INLINE_FIELDS],
-    rest: Vec<CacheEntry>,
-}
-
-impl PendingTypedStore for TypedPendingEntries {
-    #[inline(always)]
-    fn put(&mut self, index: usize, entry: CacheEntry) {
-        match self.inline.get_mut(index) {
-            Some(slot) => *slot = entry,
-            None => {
-                let i = index - self.inline.len();
-                if self.rest.len() <= i {
-                    self.rest.resize(i + 1, CacheEntry::EMPTY);
-                }
-                self.rest[i] = entry;
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn get(&self, index: usize) -> CacheEntry {
-        match self.inline.get(index) {
-            Some(entry) => *entry,
-            None => self
-                .rest
-                .get(index - self.inline.len())
-                .copied()
-                .unwrap_or(CacheEntry::EMPTY),
-        }
-    }
-}
-
-/// Chooses a class's [`PendingTypedStore`] from whether it has
-/// `TypedField`s: `<PickTyped<{ TYPED_FIELDS }> as PickTypedPending>::Store`.
-pub struct PickTyped<const TYPED: bool>;
-
-/// See [`PickTyped`].
-pub trait PickTypedPending {
-    /// The store.
-    type Store: PendingTypedStore;
-}
-
-impl PickTypedPending for PickTyped<false> {
-    type Store = NoTypedPending;
-}
-
-impl PickTypedPending for PickTyped<true> {
-    type Store = TypedPendingEntries;
-}
-
 /// A non-null `block` for a class whose instances have no block (a
 /// zero-sized value without fields): nothing is read through it.
 const NO_BLOCK: *const u8 = core::ptr::NonNull::<u8>::dangling().as_ptr();
 
 impl CacheEntry {
-    /// The entry of an untyped slot.
-    pub(crate) const EMPTY: CacheEntry = CacheEntry {
-        block: core::ptr::null(),
-        class: 0,
-    };
-
     /// The entry for an instance of `U` (or a subclass) whose block is
     /// `block` (`None`: it has none).
     pub(crate) fn of<U: HPyClass>(block: Option<*const ClassData<U>>) -> CacheEntry {
@@ -260,12 +152,6 @@ impl CacheEntry {
     #[inline(always)]
     pub(crate) fn names<U: HPyClass>(&self) -> bool {
         !self.block.is_null() && self.class == class_key::<U>()
-    }
-
-    /// Whether the slot was stored through a `TypedField`.
-    #[inline(always)]
-    pub(crate) fn is_typed(&self) -> bool {
-        !self.block.is_null()
     }
 }
 
@@ -291,7 +177,7 @@ pub(crate) unsafe fn cached_value<'s, U: HPyClass>(entry: CacheEntry) -> Option<
     }
     if crate::class::data_size::<U>() == 0 {
         // No block: a zero-sized value, valid anywhere.
-        return Some(super::guard::zst_ref());
+        return Some(super::layout::zst_ref());
     }
     let block = entry.block.cast::<ClassData<U>>().cast_mut();
     // SAFETY: by the invariant, the block of the object the slot holds

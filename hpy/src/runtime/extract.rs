@@ -16,8 +16,8 @@ use hpy_sys::HPy;
 use core::marker::PhantomData;
 
 use super::abi::{self, InternedName};
-use crate::class::NewArgs;
 use super::def::Args;
+use crate::class::NewArgs;
 use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle};
 
 /// The Python-visible shape of a generated function.

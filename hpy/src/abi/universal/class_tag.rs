@@ -15,8 +15,8 @@
 
 use core::mem::size_of;
 
-use crate::class::{ClassData, HPyClass};
 use crate::class::TypeSlot;
+use crate::class::{ClassData, HPyClass};
 use crate::{Borrowed, HPyErr, HPyResult};
 
 /// Data "addresses" below this are a null pointer plus an offset: no data
