@@ -36,7 +36,6 @@
 //! [`Buffer::copy_to_slice`]). docs/soundness.md has the reasoning.
 
 use core::cell::{Cell, UnsafeCell};
-use core::ffi::c_int;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
@@ -497,6 +496,3 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for Buffer<'a> {
         Buffer::get(obj)
     }
 }
-
-/// `PyBUF_SIMPLE`: plain contiguous bytes, no format, no shape.
-pub(crate) const PYBUF_SIMPLE: c_int = 0;

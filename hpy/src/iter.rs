@@ -105,7 +105,14 @@ enum Mode {
 /// `abi::range_parts`); `None`: it is read through its iterator.
 #[inline(always)]
 fn range_of(obj: &Handle<'_>) -> HPyResult<Option<Mode>> {
-    Ok(crate::abi::range_parts(obj)?.map(|(next, step, left)| Mode::Range { next, step, left }))
+    let range_type = |ctx| crate::convert::imported::StdClass::Range.get(ctx);
+    Ok(
+        crate::abi::range_parts(obj, range_type)?.map(|(next, step, left)| Mode::Range {
+            next,
+            step,
+            left,
+        }),
+    )
 }
 
 /// Whether `obj` is read by index instead of through its iterator (an

@@ -193,10 +193,6 @@ impl<'ctx> Context<'ctx> {
 
 // ---- signals ----
 
-/// Universal ABI: the code object [`Context::check_signals`] runs (`None`,
-/// compiled once per module). Every `hpy_module!` lists it in its globals.
-pub(crate) static SIGNAL_CHECK: crate::Global = crate::Global::new();
-
 impl<'ctx> Context<'ctx> {
     /// Runs the Python signal handlers of signals that arrived while Rust
     /// code was running, so that a long loop can be interrupted (Ctrl-C

@@ -11,20 +11,25 @@
 //! | `cpython.rs`, `universal.rs` | [`RawContext`], and the files below |
 //! | `entry.rs` | `entry_point!`, the CPython-convention trampolines, module init (`save_trampoline_context`, the exported init symbol `__hpy_export_module_for_abi`) and the host profile this build assumes or detects (`ASSUMED_PROFILE`, `host_profile`) |
 //! | `interp.rs` | which interpreter runs, per-interpreter module state (`module_exec_begins`, `global_cell`) |
-//! | `errors.rs` | the panic hook's report, dropped-error clearing, `check_signals` |
+//! | `errors.rs` | the panic hook's report (`report_panic`, handed to `err::panic::install_panic_hook` at module init), dropped-error clearing, `check_signals` and the code object it runs (`SIGNAL_CHECK`, read only by the universal half; both define it so that the module's globals are the same) |
 //! | `sequences.rs` | tuple and list items read in place, building them |
 //! | `keywords.rs` | interned keyword names (`InternedName`, `intern_names`, `keyword_names`) |
-//! | `class_tag.rs` | receivers: the tag a class's block records, and its check (`BlockTag`, `tag_instance`, `check_block`, `destroy_instance`) |
-//! | `classes.rs` | types from specs, instances (`new_instance_filled`, `is_instance_fast`, `type_created`) |
+//! | `class_tag.rs` | receivers: the room a block's tag takes (`TagWord`), whether blocks record their classes at all (`BLOCKS_RECORD_CLASSES`) and whether a host keeps every object's class (`classes_are_fixed`); the tag itself and its checks are the class runtime's (`class/tag.rs`, `class/creator.rs`) |
+//! | `classes.rs` | types from specs, instances (`new_instance_filled`, `is_instance_fast`, `type_created`), for any class described by [`SimpleClass`] |
 //! | `threads.rs` | threads the extension starts, attached and detached |
-//! | `buffer.rs` | consuming the buffer protocol |
+//! | `buffer.rs` | consuming the buffer protocol (`get_buffer`, `release_buffer`) |
 //! | `stdlib.rs` | the standard library's types and constants the conversions use |
 //!
 //! Both halves also have `properties.rs` (nothing in the CPython ABI; in
 //! the universal ABI the hidden methods that stand in for getsets on hosts
 //! whose getsets are broken), and the universal half `plain_ext.rs` (the
 //! table of hpy_rs_universal's plain context). That is what differs between the
-//! ABIs, so that the rest of the crate has no `cfg`:
+//! ABIs, so that the rest of the crate has no `cfg`. The ABI layer reads
+//! no class: what it needs of one is passed in ([`SimpleClass`], which
+//! `class/simple.rs` implements for every class) or asked of the class
+//! runtime's own files, which use the per-ABI primitives above.
+//!
+//! What differs:
 //! - how the context and a handle are represented ([`RawContext`]);
 //! - the **CPython-convention trampolines** of every `HPyFunc` signature
 //!   in the generated table `hpy_sys::hpyfunc_signatures!`: given the
@@ -274,16 +279,51 @@ pub(crate) unsafe fn defines_slot(
     }
 }
 
-/// Whether `T`'s type can be *simple* for its host (hpy-sys's
-/// `hpy_rs_cpython_mark_simple`, in the CPython ABI or behind
-/// hpy_rs_universal's plain context, checks the type object itself): a
-/// class of shape `Object` without Rust ancestors (its block starts the
-/// data) that Python cannot subclass and that has data.
-pub(crate) const fn may_be_simple<T: crate::HPyClass>() -> bool {
-    T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object
-        && T::INFO.data_offset == 0
-        && T::INFO.flags & crate::class::TPFLAGS_BASETYPE == 0
-        && crate::class::data_size::<T>() != 0
+/// What the instance fast paths of both halves (`new_instance_filled`,
+/// `type_created`, a simple class's deallocator) need to know about a
+/// class, as the class runtime states it (`class/simple.rs` implements it
+/// for every class): the ABI layer reads no class itself.
+///
+/// A class is *simple* for its host (hpy-sys's
+/// `hpy_rs_cpython_mark_simple` in the CPython ABI, hpy_rs_universal's plain
+/// context, each checking the type object itself) when it has shape
+/// `Object`, no Rust ancestors (its block starts the data), data, and no
+/// Python subclasses: the host then allocates and frees its instances
+/// itself.
+///
+/// # Safety
+/// The constants describe the class's real instance layout, and
+/// `clear_and_destroy` does what its doc says for an instance of it.
+pub(crate) unsafe trait SimpleClass {
+    /// Whether the class's type may be simple (see the trait's doc).
+    const MAY_BE_SIMPLE: bool;
+    /// The size of the class's own block, which starts the payload of a
+    /// simple instance.
+    const BLOCK_SIZE: usize;
+    /// The size of the block and everything after it that the class
+    /// knows of (its `Field` slots, the interpreter's slots, the cache).
+    const DATA_SIZE: usize;
+    /// How many `HPyField` slots follow the block that a host may empty
+    /// itself (the `Field` slots and the `__dict__` slot). Read only by
+    /// the universal half's host.
+    #[cfg_attr(not(feature = "universal"), allow(dead_code))]
+    const HOST_CLEARED_SLOTS: usize;
+    /// Whether anything is left for the class to do for a dying instance
+    /// once those slots are empty (fields inside the value, or a value
+    /// that needs dropping). Read only by the universal half's host.
+    #[cfg_attr(not(feature = "universal"), allow(dead_code))]
+    const NEEDS_FINISH: bool;
+
+    /// What a simple class's deallocator does with the payload `data` of
+    /// a dying instance: every field emptied, as `tp_clear` does, then the
+    /// value dropped (a panic in `Drop` is reported and the value leaked,
+    /// as in `tp_destroy`).
+    ///
+    /// # Safety
+    /// `data` is the payload of an instance of the class's simple type
+    /// (`MAY_BE_SIMPLE`) whose reference count reached 0, zeroed or
+    /// written at allocation; its fields own their references.
+    unsafe fn clear_and_destroy(data: *mut core::ffi::c_void);
 }
 
 /// Zeroes what follows `T`'s block in the `size`-byte payload of a new
@@ -293,11 +333,11 @@ pub(crate) const fn may_be_simple<T: crate::HPyClass>() -> bool {
 ///
 /// # Safety
 /// `payload` is valid for writes of `size` bytes, the data of a new
-/// instance of `T`'s simple type (`may_be_simple`).
+/// instance of `T`'s simple type (`SimpleClass::MAY_BE_SIMPLE`).
 #[inline(always)]
-pub(crate) unsafe fn zero_after_block<T: crate::HPyClass>(payload: *mut u8, size: usize) {
-    let block = core::mem::size_of::<crate::class::ClassData<T>>();
-    let known = crate::class::data_size::<T>();
+pub(crate) unsafe fn zero_after_block<T: SimpleClass>(payload: *mut u8, size: usize) {
+    let block = T::BLOCK_SIZE;
+    let known = T::DATA_SIZE;
     debug_assert!(size >= known, "the type holds T's data and slots");
     // SAFETY: both ranges lie within the payload (contract; the type's
     // payload holds T's block and slots).
@@ -306,34 +346,6 @@ pub(crate) unsafe fn zero_after_block<T: crate::HPyClass>(payload: *mut u8, size
         if size > known {
             core::ptr::write_bytes(payload.add(known), 0, size - known);
         }
-    }
-}
-
-/// What a simple class's deallocator does with the payload `data` of a
-/// dying instance of `T`: every field emptied, as `tp_clear` does (the
-/// `Field` slots and the value's, as `tp_traverse` finds them), then the
-/// value dropped (a panic in `Drop` is reported and the value leaked, as
-/// in `tp_destroy`).
-///
-/// # Safety
-/// `data` is the payload of an instance of `T`'s simple type
-/// (`may_be_simple`) whose reference count reached 0, zeroed or written
-/// at allocation; its fields own their references.
-#[inline(always)]
-pub(crate) unsafe fn clear_and_destroy<T: crate::HPyClass>(data: *mut core::ffi::c_void) {
-    let start = data.cast::<u8>();
-    // SAFETY: the contract: fields and value are read only once written.
-    unsafe { crate::class::clear_fields::<T>(start) };
-    let result = std::panic::catch_unwind(|| {
-        // SAFETY: as above; `destroy` drops a written value once.
-        unsafe { destroy_instance::<T>(start) }
-    });
-    if let Err(payload) = result {
-        eprintln!(
-            "hpy: panic while dropping a {} object: {}",
-            T::INFO.python_name(),
-            crate::err::panic_text(&*payload)
-        );
     }
 }
 

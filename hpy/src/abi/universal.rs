@@ -64,7 +64,7 @@ mod stdlib;
 mod threads;
 
 pub use buffer::*;
-pub(crate) use class_tag::{check_block, destroy_instance, tag_instance, BlockTag};
+pub(crate) use class_tag::{classes_are_fixed, TagWord, BLOCKS_RECORD_CLASSES};
 pub use classes::*;
 pub use entry::*;
 pub use errors::*;

@@ -7,7 +7,10 @@ use core::ptr;
 
 use hpy_sys::{cpy_PyObject, HPyCFunction, HPyDef};
 
+use super::data::class_id;
+use super::info::TypeSlot;
 use super::layout::data_size;
+use crate::abi::BLOCKS_RECORD_CLASSES;
 use crate::class::TYPED_ENTRY;
 use crate::class::{ClassData, HPyClass};
 use crate::runtime::def::slot;
@@ -185,6 +188,34 @@ pub unsafe fn destroy_chain<T: HPyClass>(start: *mut u8) {
     }
 }
 
+/// Drops the values of the instance whose data starts at `start` as the
+/// class that made it (`tp_destroy` of `T`, the class the object has now).
+///
+/// # Safety
+/// `start` is the data of a dying instance of `T`'s type (or a subclass),
+/// found by `locate_start`. Where blocks record no class
+/// (`abi::BLOCKS_RECORD_CLASSES`), simply the chain's destroy.
+pub(super) unsafe fn destroy_instance<T: HPyClass>(start: *mut u8) {
+    let creator = if BLOCKS_RECORD_CLASSES && T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object
+    {
+        // SAFETY: `locate_start` found a live block header here.
+        unsafe { (*start.cast::<ClassData<()>>()).tag.creator.get() }
+    } else {
+        0
+    };
+    if creator == 0 || creator == class_id::<T>() {
+        // SAFETY: forwarded.
+        unsafe { destroy_chain::<T>(start) };
+        return;
+    }
+    // SAFETY: as in `check_block_slow` (`locate_start` saw the canary).
+    let made_by = unsafe { &*(creator as *const TypeSlot) };
+    if let Some(destroy) = made_by.destroy() {
+        // SAFETY: the data of a dying instance of the class that made it.
+        unsafe { destroy(start) };
+    }
+}
+
 /// Visits the non-empty `Field` slots of `T`'s block and of its ancestors'
 /// in the instance data at `start` (also `visit_ancestors` of a class that
 /// `extends` `T`).
@@ -306,7 +337,7 @@ pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
             // SAFETY: as above; each block is dropped once (`destroy` clears
             // its "initialised" flag), as the class that made the object
             // (which PyPy lets Python change).
-            unsafe { crate::abi::destroy_instance::<T>(start) }
+            unsafe { destroy_instance::<T>(start) }
         }
     });
     if let Err(payload) = result {

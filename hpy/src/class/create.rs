@@ -1,9 +1,11 @@
 //! Creating instances from Rust: [`WithFields`] (a value with objects for
 //! its `Field`s) and [`type_object`].
 
+use super::chain::FieldValues;
+use super::new::{new_instance_with, with_type, NewValue};
 use super::pending::{PendingFields, PendingTypedStore, TYPED_ENTRY};
 use super::{Field, HPyClass, Ref, TypedField};
-use crate::{HPyResult, Handle};
+use crate::{Abc, Context, HPyResult, Handle};
 
 /// A value for a new instance of `T` together with objects for its
 /// [`Field`]s, which are stored once the instance exists (a `Field` can
@@ -182,7 +184,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
 impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
     #[inline(always)]
     fn into_hpy(self, ctx: crate::Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        crate::class::new_instance_with_fields(ctx, self)
+        new_instance_with_fields(ctx, self)
     }
 }
 
@@ -269,5 +271,36 @@ impl<'ctx> Handle<'ctx> {
         }
         // SAFETY: `self` is an instance of `T`'s type, tested just above.
         unsafe { Ref::borrow_unchecked(self.borrow()) }.map(Some)
+    }
+}
+
+/// `WithFields` as a return value: the new instance of `T`.
+#[inline(always)]
+pub fn new_instance_with_fields<'ctx, T: HPyClass>(
+    ctx: Context<'ctx>,
+    value: WithFields<'ctx, T>,
+) -> HPyResult<Handle<'ctx>> {
+    let (value, fields, typed) = value.into_parts();
+    let slot = T::value_type_slot(&value);
+    with_type::<T, _>(ctx, slot, |ty| {
+        new_instance_with(ty, value, FieldValues(fields, typed))
+    })
+}
+
+impl<'ctx, T: HPyClass> NewValue<T> for WithFields<'ctx, T> {
+    type Ancestors = FieldValues<'ctx, T>;
+    fn split(self) -> (T, FieldValues<'ctx, T>) {
+        let (value, fields, typed) = self.into_parts();
+        (value, FieldValues(fields, typed))
+    }
+}
+
+/// Registering an hpy-rs class with an abstract base class (the method
+/// lives with the class runtime, which knows the class's type object).
+impl Abc {
+    /// Registers the class `T` as a virtual subclass
+    /// (`collections.abc.<name>.register(T)`).
+    pub fn register<T: HPyClass>(self, ctx: Context<'_>) -> HPyResult<()> {
+        self.register_type(&type_object::<T>(ctx)?)
     }
 }

@@ -181,10 +181,17 @@ pub struct ClassData<T> {
     initialized: Cell<usize>,
     /// Which class wrote the block and, in the first block, which class
     /// made the instance: where the interpreter lets an object change its
-    /// class (PyPy), receivers are checked against it (`abi`;
-    /// zero-sized where no check is needed).
-    pub(crate) tag: crate::abi::BlockTag,
+    /// class (PyPy), receivers are checked against it (`creator.rs`;
+    /// zero-sized where the ABI needs no check).
+    pub(crate) tag: super::tag::BlockTag,
     value: UnsafeCell<MaybeUninit<T>>,
+}
+
+/// A class's identity: the address of its type slot, a `static` of its
+/// own (what a block's tag and a `TypedField`'s cache entry record).
+#[inline(always)]
+pub(crate) fn class_id<T: HPyClass>() -> usize {
+    core::ptr::from_ref::<super::info::TypeSlot>(T::type_slot()) as usize
 }
 
 /// `initialized` of a block whose value was dropped (`tp_destroy`): an
@@ -244,7 +251,7 @@ impl<T: HPyClass> ClassData<T> {
                 canary: Cell::new(CANARY),
                 borrow: Cell::new(0),
                 initialized: Cell::new(1),
-                tag: crate::abi::BlockTag::of::<T>(),
+                tag: super::tag::BlockTag::new(class_id::<T>()),
                 value: UnsafeCell::new(MaybeUninit::new(value)),
             });
         }

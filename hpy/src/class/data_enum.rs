@@ -17,8 +17,8 @@ use core::marker::PhantomData;
 
 use hpy_sys::HPy;
 
-use super::check::self_ref;
 use super::getset::Getter;
+use super::guard::self_ref;
 use super::info::TypeSlot;
 use super::items::Variant;
 use super::new::{construct, NewArgs, NewFunc};

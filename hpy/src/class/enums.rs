@@ -5,7 +5,8 @@
 
 use hpy_sys::{HPy, HPy_RichCmpOp, HPy_hash_t};
 
-use super::check::{is_instance, self_ref};
+use super::check::is_instance;
+use super::guard::self_ref;
 use super::slots::{compare_op, not_implemented};
 use crate::class::HPyClass;
 use crate::runtime::slots::{HashFunc, RichCmpFunc, UnaryFunc};

@@ -439,3 +439,63 @@ impl<'a, 'ctx, T: HPyClass> FromHPy<'a, 'ctx> for RefMut<'a, 'ctx, T> {
         RefMut::borrow(obj.borrow())
     }
 }
+
+/// Borrows the value of a method's `self` (shared).
+///
+/// # Safety
+/// `slf` must be the `self` HPy passes to a method or slot of `T`'s type,
+/// which the interpreter guarantees is an instance of `T`.
+#[inline(always)]
+pub unsafe fn self_ref<'a, 'ctx, T: HPyClass>(
+    slf: Borrowed<'a, 'ctx>,
+) -> HPyResult<Ref<'a, 'ctx, T>> {
+    // SAFETY: forwarded.
+    unsafe { Ref::borrow_unchecked(slf) }
+}
+
+/// Borrows a method's `self` as class `T` (a `slf: Ref<.., T>` receiver
+/// naming a class): without a type check when `T` is the method's class
+/// `S` (as [`self_ref`]; the compare folds away), with one otherwise.
+///
+/// # Safety
+/// As for [`self_ref`], with `S` the class whose definitions list the
+/// entry.
+#[inline(always)]
+pub unsafe fn self_ref_as<'a, 'ctx, S: HPyClass, T: HPyClass>(
+    slf: Borrowed<'a, 'ctx>,
+) -> HPyResult<Ref<'a, 'ctx, T>> {
+    if core::any::TypeId::of::<S>() == core::any::TypeId::of::<T>() {
+        // SAFETY: forwarded: `self` is an instance of `S`, which is `T`.
+        unsafe { Ref::borrow_unchecked(slf) }
+    } else {
+        Ref::borrow(slf)
+    }
+}
+
+/// [`self_ref_as`] for an exclusive borrow.
+///
+/// # Safety
+/// As for [`self_ref_as`].
+#[inline(always)]
+pub unsafe fn self_mut_as<'a, 'ctx, S: HPyClass, T: HPyClass>(
+    slf: Borrowed<'a, 'ctx>,
+) -> HPyResult<RefMut<'a, 'ctx, T>> {
+    if core::any::TypeId::of::<S>() == core::any::TypeId::of::<T>() {
+        // SAFETY: forwarded: `self` is an instance of `S`, which is `T`.
+        unsafe { RefMut::borrow_unchecked(slf) }
+    } else {
+        RefMut::borrow(slf)
+    }
+}
+
+/// Borrows the value of a method's `self` exclusively; as [`self_ref`].
+///
+/// # Safety
+/// As for [`self_ref`].
+#[inline(always)]
+pub unsafe fn self_mut<'a, 'ctx, T: HPyClass>(
+    slf: Borrowed<'a, 'ctx>,
+) -> HPyResult<RefMut<'a, 'ctx, T>> {
+    // SAFETY: forwarded.
+    unsafe { RefMut::borrow_unchecked(slf) }
+}

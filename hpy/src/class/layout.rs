@@ -33,7 +33,7 @@ pub(crate) unsafe fn checked_block<T: HPyClass>(
     // SAFETY: forwarded.
     unsafe {
         let start = data_start::<T>(obj.context(), obj.as_raw());
-        crate::abi::check_block::<T>(obj, start)?;
+        super::creator::check_block::<T>(obj, start)?;
         Ok(start.add(T::INFO.data_offset).cast())
     }
 }

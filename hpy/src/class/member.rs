@@ -12,8 +12,8 @@ use core::marker::PhantomData;
 
 use hpy_sys::HPy;
 
-use super::check::{self_mut, self_ref};
 use super::getset::{Getter, Setter};
+use super::guard::{self_mut, self_ref};
 use crate::class::HPyClass;
 use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 

@@ -52,15 +52,17 @@
 
 mod cache;
 mod create;
+mod creator;
 mod data;
 mod field;
 mod guard;
 mod store;
+mod tag;
 mod typed;
 mod value;
 
 pub(crate) use cache::CacheEntry;
-pub use create::{type_object, WithFields};
+pub use create::{new_instance_with_fields, type_object, WithFields};
 pub(crate) use data::CANARY;
 pub use data::{ClassData, FrozenClass, HPyClass};
 pub use field::Field;
@@ -89,6 +91,7 @@ mod member;
 mod new;
 mod object_slots;
 mod pending;
+mod simple;
 mod slots;
 mod spec;
 mod static_methods;
@@ -98,9 +101,7 @@ pub use chain::{
     slot_traverse, visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues,
     ParentValue,
 };
-pub use check::{
-    check_instance, is_instance, is_subclass, self_mut, self_mut_as, self_ref, self_ref_as,
-};
+pub use check::{check_instance, is_instance, is_subclass};
 pub use data_enum::{
     no_such_field, variant_field_check, variant_type_slot, DataEnum, DataEnumRepr, NoVariantField,
     VariantField, VariantFieldProbe, VariantFieldType, VariantNew,
@@ -108,6 +109,7 @@ pub use data_enum::{
 pub use derived::{DerivedEq, DerivedHash, DerivedOrd, DerivedStr};
 pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
 pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
+pub use guard::{self_mut, self_mut_as, self_ref, self_ref_as};
 pub use info::{
     Base, ClassInfo, TypeSlot, TPFLAGS_BASETYPE, TPFLAGS_HAVE_GC, TPFLAGS_IMMUTABLETYPE,
 };
@@ -120,8 +122,8 @@ pub use layout::{as_struct, data_size, extends_offset, extends_size};
 pub(crate) use layout::{checked_block, locate_start};
 pub use member::{readonly_member, MemberField, MemberGet, MemberRead, MemberSet, MemberWrite};
 pub use new::{
-    check_class_of, construct, impl_new, new_instance, new_instance_of, new_instance_with_fields,
-    new_method, slot_new, IntoNew, NewArgs, NewAsMethod, NewFunc, NewValue, NoConstructor,
+    check_class_of, construct, impl_new, new_instance, new_instance_of, new_method, slot_new,
+    IntoNew, NewArgs, NewAsMethod, NewFunc, NewValue, NoConstructor,
 };
 pub use object_slots::{dict_getset_def, dict_offset_def, weaklist_offset_def};
 pub use slots::*;

@@ -6,9 +6,7 @@ use core::ffi::c_void;
 
 use hpy_sys::{cpy_PyObject, HPy, HPyCFunction, HPyContext, HPyDef, HPy_NULL, HPy_ssize_t};
 
-use super::chain::{
-    init_block, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues, ParentValue,
-};
+use super::chain::{init_block, AfterNew, Ancestors, DefaultAncestors, Extends, ParentValue};
 use super::check::is_subclass;
 use super::info::{Base, TPFLAGS_BASETYPE};
 use super::layout::{as_struct, data_size, data_start};
@@ -371,7 +369,7 @@ pub(super) fn interpreter_checks_new_class(ctx: Context<'_>) -> bool {
 /// Creates an instance of `cls` holding `value`, with the Rust ancestors'
 /// parts (`extends`) written by `ancestors`.
 #[inline(always)]
-fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
+pub(super) fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
     cls: &Handle<'ctx>,
     value: T,
     ancestors: A,
@@ -397,7 +395,7 @@ fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
                 };
                 let after = ancestors.write(start);
                 init_block::<T>(start, value);
-                crate::abi::tag_instance::<T>(start);
+                super::creator::tag_instance::<T>(start);
                 if data_size::<T>() != 0 {
                     after.finish(obj, start.add(T::INFO.data_offset).cast());
                 }
@@ -412,23 +410,10 @@ pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResul
     with_type::<T, _>(ctx, slot, |ty| new_instance_of::<T>(ty, value))
 }
 
-/// `WithFields` as a return value: the new instance of `T`.
-#[inline(always)]
-pub fn new_instance_with_fields<'ctx, T: HPyClass>(
-    ctx: Context<'ctx>,
-    value: crate::WithFields<'ctx, T>,
-) -> HPyResult<Handle<'ctx>> {
-    let (value, fields, typed) = value.into_parts();
-    let slot = T::value_type_slot(&value);
-    with_type::<T, _>(ctx, slot, |ty| {
-        new_instance_with(ty, value, FieldValues(fields, typed))
-    })
-}
-
 /// Runs `f` with `T`'s type object: borrowed from its slot where the ABI
 /// allows (no reference taken and given back), loaded otherwise.
 #[inline(always)]
-fn with_type<'ctx, T: HPyClass, R>(
+pub(super) fn with_type<'ctx, T: HPyClass, R>(
     ctx: Context<'ctx>,
     slot: &'static super::TypeSlot,
     f: impl FnOnce(&Handle<'ctx>) -> HPyResult<R>,
@@ -504,13 +489,5 @@ impl<T: Extends> NewValue<T> for (T, T::Parent) {
     #[inline(always)]
     fn split(self) -> (T, ParentValue<T::Parent>) {
         (self.0, ParentValue(self.1))
-    }
-}
-
-impl<'ctx, T: HPyClass> NewValue<T> for crate::WithFields<'ctx, T> {
-    type Ancestors = FieldValues<'ctx, T>;
-    fn split(self) -> (T, FieldValues<'ctx, T>) {
-        let (value, fields, typed) = self.into_parts();
-        (value, FieldValues(fields, typed))
     }
 }

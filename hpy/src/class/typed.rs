@@ -41,6 +41,7 @@
 use core::marker::PhantomData;
 
 use super::cache::CacheEntry;
+use super::data::class_id;
 use super::{ClassData, Field, FieldSlots, HPyClass};
 
 #[cfg(doc)]
@@ -135,7 +136,7 @@ impl CacheEntry {
     pub(crate) fn of<U: HPyClass>(block: Option<*const ClassData<U>>) -> CacheEntry {
         CacheEntry {
             block: block.map_or(NO_BLOCK, |b| b.cast()),
-            class: class_key::<U>(),
+            class: class_id::<U>(),
         }
     }
 
@@ -144,22 +145,15 @@ impl CacheEntry {
     pub(crate) fn cleared<U: HPyClass>() -> CacheEntry {
         CacheEntry {
             block: core::ptr::null(),
-            class: class_key::<U>(),
+            class: class_id::<U>(),
         }
     }
 
     /// Whether the slot was stored through a `TypedField<U>`.
     #[inline(always)]
     pub(crate) fn names<U: HPyClass>(&self) -> bool {
-        !self.block.is_null() && self.class == class_key::<U>()
+        !self.block.is_null() && self.class == class_id::<U>()
     }
-}
-
-/// What identifies `U` in a cache entry: the address of its type slot, a
-/// `static` of its own.
-#[inline(always)]
-fn class_key<U: HPyClass>() -> usize {
-    U::type_slot() as *const crate::class::TypeSlot as usize
 }
 
 /// The value of `U` that `entry` names, if it names one of `U`'s blocks

@@ -1,6 +1,7 @@
 //! Python exceptions as Rust errors: [`HPyErr`] and [`HPyResult`] (this
-//! file), raising on a [`Context`] (`raise.rs`), and catching, matching and
-//! declaring exception classes (`exception.rs`).
+//! file), raising on a [`Context`] (`raise.rs`), catching, matching and
+//! declaring exception classes (`exception.rs`), and the text of a Rust
+//! panic and the panic hook (`panic.rs`, a leaf the ABI layer uses).
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -12,7 +13,12 @@ use hpy_sys::HPyConstant;
 use crate::{Context, Global, Handle};
 
 pub(crate) mod exception;
+pub(crate) mod panic;
 mod raise;
+
+/// [`panic::panic_text`] at the path its callers across the crate name
+/// (`crate::err::panic_text`), now that it lives in the leaf.
+pub(crate) use panic::panic_text;
 
 /// The result of anything that can raise a Python exception.
 pub type HPyResult<T> = Result<T, HPyErr>;
@@ -432,18 +438,6 @@ impl Drop for HPyErr {
 #[inline(never)]
 fn discard_interpreter_exception() {
     crate::abi::discard_interpreter_error();
-}
-
-/// The message carried by a panic payload (`panic!("...")` gives `&str` or
-/// `String`).
-pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        String::from("(panic payload is not a string)")
-    }
 }
 
 /// What [`HPyErr::describe`] says of a lazy error.

@@ -15,7 +15,7 @@ use crate::Global;
 /// `ctx` must be the context the host passed to
 /// `HPyInitGlobalContext_<name>`, valid as long as the module is loaded.
 pub unsafe fn set_trampoline_context(ctx: *mut HPyContext) {
-    super::trampoline::install_panic_hook();
+    crate::err::panic::install_panic_hook(super::abi::report_panic);
     // SAFETY: forwarded from this function's contract.
     unsafe { super::abi::save_trampoline_context(ctx) };
 }

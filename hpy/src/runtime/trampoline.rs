@@ -126,33 +126,6 @@ pub fn panics_as<R>(
     }
 }
 
-/// Installs, once per extension, a panic hook that keeps quiet about the
-/// panics hpy-rs catches and reports as `PanicException` (Rust's default
-/// hook prints each one, with a backtrace under `RUST_BACKTRACE=1`, which
-/// made 20 caught panics take seconds). Other panics go to the hook that
-/// was installed before. `HPY_RS_PANIC_TRACE=1` (any value but empty or
-/// `0`) leaves the hook alone, for Rust's full report of every panic.
-///
-/// Which panics are caught: in the CPython ABI, those on a thread holding
-/// the GIL (`PyGILState_Check`): Rust code there runs inside a call from
-/// Python, whose entry point catches it. The universal ABI cannot ask the
-/// interpreter, so there every panic gets one line (location and message,
-/// no backtrace) instead of the default report.
-pub(crate) fn install_panic_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let traced =
-            std::env::var_os("HPY_RS_PANIC_TRACE").is_some_and(|v| !v.is_empty() && v != "0");
-        if traced {
-            return;
-        }
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            super::abi::report_panic(info, &*previous);
-        }));
-    });
-}
-
 /// Raises the Python exception that reports a Rust panic in `name`.
 #[cold]
 #[inline(never)]
@@ -194,7 +167,7 @@ const N_SDK_GLOBALS: usize = 3 + crate::convert::imported::CLASS_GLOBALS.len();
 pub const SDK_GLOBALS: &[*mut hpy_sys::HPyGlobal] = &{
     let mut globals = [core::ptr::null_mut(); N_SDK_GLOBALS];
     globals[0] = PANIC_EXCEPTION.as_raw_ptr();
-    globals[1] = crate::threads::SIGNAL_CHECK.as_raw_ptr();
+    globals[1] = super::abi::SIGNAL_CHECK.as_raw_ptr();
     globals[2] = crate::err::exception::CATCH_STATE.as_raw_ptr();
     let classes = crate::convert::imported::CLASS_GLOBALS;
     let mut i = 0;
@@ -216,7 +189,7 @@ pub fn init_panic_exception<'ctx>(
     // `SDK_GLOBALS`, which holds these two and the class caches' globals.
     unsafe {
         PANIC_EXCEPTION.mark_registered();
-        crate::threads::SIGNAL_CHECK.mark_registered();
+        super::abi::SIGNAL_CHECK.mark_registered();
         crate::convert::imported::forget_cached_classes();
     }
     crate::err::exception::init(ctx)?;

@@ -2,7 +2,7 @@
 //! ([`Abc`]), and the dotted type names CPython's messages use
 //! ([`Type::qualified_name`]).
 
-use crate::{type_object, Context, HPyClass, HPyResult, Handle, Type};
+use crate::{Context, HPyResult, Handle, Type};
 
 /// An abstract base class of `collections.abc`, to register a class with
 /// (what PyO3's `PyMapping::register`/`PySequence::register` do) or to
@@ -158,12 +158,6 @@ impl Abc {
             .downcast::<Type>()?;
         cache.set(&class);
         Ok(class)
-    }
-
-    /// Registers the class `T` as a virtual subclass
-    /// (`collections.abc.<name>.register(T)`).
-    pub fn register<T: HPyClass>(self, ctx: Context<'_>) -> HPyResult<()> {
-        self.register_type(&type_object::<T>(ctx)?)
     }
 
     /// Registers any class as a virtual subclass; something that is not a

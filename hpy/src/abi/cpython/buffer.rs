@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// `PyBUF_SIMPLE`: plain contiguous bytes, no format, no shape. The flags
+/// [`get_buffer`] asks for; kept here, with the one call that passes it,
+/// since hpy-sys's bindings have no such constant.
+const PYBUF_SIMPLE: c_int = 0;
+
 /// `PyObject_GetBuffer(obj, view, PyBUF_SIMPLE)`: `Some(0)`, or `Some(-1)`
 /// with an exception set (never `None`: the CPython ABI always can).
 ///
@@ -15,9 +20,7 @@ pub unsafe fn get_buffer(
     view: *mut hpy_sys::HPy_buffer,
 ) -> Option<c_int> {
     // SAFETY: the contract; a handle is the object here.
-    Some(unsafe {
-        hpy_sys::cpython::ffi::PyObject_GetBuffer(_h2py(obj), view, crate::buffer::PYBUF_SIMPLE)
-    })
+    Some(unsafe { hpy_sys::cpython::ffi::PyObject_GetBuffer(_h2py(obj), view, PYBUF_SIMPLE) })
 }
 
 /// `PyBuffer_Release(view)`.

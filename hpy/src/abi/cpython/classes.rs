@@ -186,13 +186,13 @@ pub unsafe fn clear_owned_field(field: *mut hpy_sys::HPyField) {
 /// instance data (the ancestors' blocks and `T`'s) and runs no Python code
 /// that could see the object.
 #[inline(always)]
-pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
+pub unsafe fn new_instance_filled<'ctx, T: crate::abi::SimpleClass>(
     cls: &crate::Handle<'ctx>,
     fill: impl FnOnce(&crate::Handle<'ctx>, *mut c_void),
 ) -> HPyResult<crate::Handle<'ctx>> {
     use hpy_sys::cpython::SimpleAlloc;
     let ctx = cls.context();
-    if crate::abi::may_be_simple::<T>() {
+    if T::MAY_BE_SIMPLE {
         // SAFETY: `cls` is a live object; on `Made` the data is written
         // whole below (T's block by `fill`, the rest zeroed: a simple class
         // has no ancestors' blocks) before the object is tracked or seen.
@@ -234,27 +234,23 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
 /// # Safety
 /// Called by CPython only, for an instance of `T`'s type (marked simple, so
 /// of exactly that type) whose reference count reached 0.
-pub(super) unsafe extern "C" fn simple_dealloc<T: crate::HPyClass>(obj: *mut cpy_PyObject) {
+pub(super) unsafe extern "C" fn simple_dealloc<T: crate::abi::SimpleClass>(obj: *mut cpy_PyObject) {
     // SAFETY: the contract, as `hpy_rs_simple_dealloc` requires it; the
-    // payload of a simple class is `T`'s block and slots (`may_be_simple`),
-    // written at allocation, as `clear_and_destroy` requires.
-    unsafe {
-        hpy_sys::cpython::hpy_rs_simple_dealloc(obj, |data| {
-            crate::abi::clear_and_destroy::<T>(data)
-        })
-    }
+    // payload of a simple class is `T`'s block and slots (`SimpleClass::MAY_BE_SIMPLE`),
+    // written at allocation, as `SimpleClass::clear_and_destroy` requires.
+    unsafe { hpy_sys::cpython::hpy_rs_simple_dealloc(obj, |data| T::clear_and_destroy(data)) }
 }
 
 /// Called once a class's type object exists: marks it plain for hpy-sys's
 /// runtime (instances allocated by [`new_instance_raw`]), telling it
 /// whether the class has a `tp_destroy`; a class that is not plain but
-/// may be simple (`may_be_simple`) is offered to hpy-sys as simple, with
+/// may be simple (`SimpleClass::MAY_BE_SIMPLE`) is offered to hpy-sys as simple, with
 /// [`simple_dealloc`] as its deallocator.
 ///
 /// # Safety
 /// `ty` was just created from a spec with these `defines` (null or a
 /// null-terminated array of valid definitions) and has no instances yet.
-pub unsafe fn type_created<T: crate::HPyClass>(
+pub unsafe fn type_created<T: crate::abi::SimpleClass>(
     ctx: *mut HPyContext,
     ty: HPy,
     defines: *mut *mut HPyDef,
@@ -264,7 +260,7 @@ pub unsafe fn type_created<T: crate::HPyClass>(
     unsafe {
         let destroy = crate::abi::defines_slot(defines, hpy_sys::HPy_tp_destroy).is_some();
         let plain = hpy_sys::cpython::hpy_rs_cpython_mark_plain(ctx, ty, c_int::from(destroy));
-        if plain == 0 && crate::abi::may_be_simple::<T>() {
+        if plain == 0 && T::MAY_BE_SIMPLE {
             hpy_sys::cpython::hpy_rs_cpython_mark_simple(ctx, ty, simple_dealloc::<T>);
         }
         // A call of the class runs its constructor directly: hpy-rs's

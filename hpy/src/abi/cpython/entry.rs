@@ -202,7 +202,7 @@ pub unsafe fn cpython_module_init(
     per_interpreter_gil: bool,
 ) -> *mut cpy_PyObject {
     install_error_discarding();
-    crate::runtime::trampoline::install_panic_hook();
+    crate::err::panic::install_panic_hook(report_panic);
     // SAFETY: forwarded from this function's contract; called by CPython
     // with the GIL held during import, before any exec of the module.
     unsafe {

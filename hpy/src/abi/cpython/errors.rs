@@ -42,6 +42,12 @@ pub fn discard_interpreter_error() {
     }
 }
 
+/// The universal ABI's code object for `check_signals`, never used in this
+/// ABI (`PyErr_CheckSignals` needs none). Defined here all the same, next
+/// to the universal ABI's, so that every module lists the same globals in
+/// both ABIs (the runtime's `SDK_GLOBALS`) without a `cfg`.
+pub(crate) static SIGNAL_CHECK: crate::Global = crate::Global::new();
+
 /// [`Context::check_signals`]: `PyErr_CheckSignals`.
 pub fn check_signals(ctx: Context<'_>) -> HPyResult<()> {
     // SAFETY: called with the GIL held (a live context).

@@ -453,9 +453,12 @@ pub unsafe fn tuple_builder_put(
 
 /// `None`: a `range` is read through its iterator in this ABI
 /// (`PyIter_Next` needs no call of the builtin `next`). The universal
-/// ABI's computes its items instead.
+/// ABI's computes its items instead (`range_type` is not called).
 #[inline(always)]
-pub(crate) fn range_parts(_: &crate::Handle<'_>) -> HPyResult<Option<(isize, isize, usize)>> {
+pub(crate) fn range_parts<'ctx>(
+    _: &crate::Handle<'ctx>,
+    _range_type: impl FnOnce(crate::Context<'ctx>) -> HPyResult<crate::Handle<'ctx>>,
+) -> HPyResult<Option<(isize, isize, usize)>> {
     Ok(None)
 }
 

@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// `PyBUF_SIMPLE`: plain contiguous bytes, no format, no shape. The flags
+/// [`get_buffer`] asks the host's table for; kept here, with the one call
+/// that passes it, since HPy 0.9 (and so hpy-sys) has no such constant.
+const PYBUF_SIMPLE: core::ffi::c_int = 0;
+
 /// The host's `PyObject_GetBuffer(obj, view, PyBUF_SIMPLE)` where it has
 /// one (hpy_rs_universal's plain context, extension table version 2):
 /// `Some(0)`, or `Some(-1)` with an exception set; `None` where HPy 0.9
@@ -19,7 +24,7 @@ pub unsafe fn get_buffer(
     let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 2)?;
     // SAFETY: the contract; the table's entries of version 2 are present
     // (checked) and valid with this context, whose handles are the objects.
-    Some(unsafe { (ext.get_buffer)(obj, view, crate::buffer::PYBUF_SIMPLE) })
+    Some(unsafe { (ext.get_buffer)(obj, view, PYBUF_SIMPLE) })
 }
 
 /// Makes a class's type immutable (`#[hpy_class(immutable_type)]`), as the

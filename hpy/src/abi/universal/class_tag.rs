@@ -6,187 +6,43 @@
 //! slot or `tp_destroy` of `Other` can be handed an object whose data was
 //! written by another class. It also destroys an object that its `__del__`
 //! brought back to life. Each data block therefore records which class
-//! wrote it (`own`), and the first block which class made the instance
-//! (`creator`, the address of its `TypeSlot`, which also knows the size of
-//! its data and how to drop it). Borrowing `T`'s value checks, in one
-//! compare on the common path, that `T` made the object; otherwise that
-//! the object's data is big enough to hold `T`'s block and that the block
-//! there is `T`'s (a Rust subclass's instance, `extends`).
+//! wrote it, and the first block which class made the instance: the words
+//! of `class::tag::BlockTag`, checked by `class/creator.rs`. This file
+//! gives the words their room and says which hosts need no check.
 
-use core::mem::size_of;
+use hpy_sys::HPyContext;
 
-use crate::class::TypeSlot;
-use crate::class::{ClassData, HPyClass};
-use crate::{Borrowed, HPyErr, HPyResult};
-
-/// Data "addresses" below this are a null pointer plus an offset: no data
-/// (the first page is never mapped).
-const NO_DATA_BELOW: usize = 4096;
-
-/// What a data block records about its classes (see the module doc).
+/// One word of a block's tag (`class::tag::BlockTag`): a class's identity
+/// (the address of its `TypeSlot`), or 0.
 #[derive(Clone, Copy)]
-#[repr(C)]
-pub(crate) struct BlockTag {
-    /// The class whose block this is.
-    own: usize,
-    /// In the first block: the class that made the instance (0 until it
-    /// was made by hpy-rs's `__new__`).
-    creator: usize,
-}
+#[repr(transparent)]
+pub(crate) struct TagWord(usize);
 
-impl BlockTag {
-    /// The tag of a block of `T`, written with its value.
+impl TagWord {
+    /// A word holding `value`.
     #[inline(always)]
-    pub(crate) fn of<T: HPyClass>() -> Self {
-        BlockTag {
-            own: class_id::<T>(),
-            creator: 0,
-        }
+    pub(crate) const fn new(value: usize) -> Self {
+        TagWord(value)
+    }
+
+    /// The value kept.
+    #[inline(always)]
+    pub(crate) const fn get(self) -> usize {
+        self.0
     }
 }
 
-/// A class's identity: the address of its type slot (a `static` of its
-/// own).
+/// Whether blocks record their classes and receivers are checked against
+/// them: yes, some hosts of this ABI let an object change class (see the
+/// module doc).
+pub(crate) const BLOCKS_RECORD_CLASSES: bool = true;
+
+/// Whether the host running `ctx` keeps each object's class and destroys
+/// an object once, so that no receiver needs a check: hpy_rs_universal's
+/// plain context, which is CPython with hpy-rs's own runtime as in the
+/// CPython ABI (its types are immutable, so `__class__` is never assigned,
+/// and an object is destroyed only once nothing references it).
 #[inline(always)]
-fn class_id<T: HPyClass>() -> usize {
-    core::ptr::from_ref::<TypeSlot>(T::type_slot()) as usize
-}
-
-/// The header of the first block, at the data start.
-#[inline(always)]
-fn first_block(start: *mut u8) -> *mut ClassData<()> {
-    start.cast()
-}
-
-/// Records that `T` made the instance whose data starts at `start`.
-///
-/// # Safety
-/// `start` is the data of a new instance of `T` (or of a Python subclass),
-/// whose blocks are written.
-#[inline(always)]
-pub(crate) unsafe fn tag_instance<T: HPyClass>(start: *mut u8) {
-    if T::INFO.basicsize != 0 && T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object {
-        // SAFETY: data of a nonzero size starts with a block header.
-        unsafe { (*first_block(start)).tag.creator = class_id::<T>() };
-    }
-}
-
-/// Checks that `T`'s block is where `T`'s code will look for it in the
-/// data of `obj`, which starts at `start`: `obj` was made by `T` (or by a
-/// Rust subclass of `T`) and not destroyed yet; `T` is not zero-sized.
-///
-/// # Safety
-/// `start` is what HPy gives as the data of `obj`, an instance of (what is
-/// now) `T`'s type; a non-null data of an hpy-rs class starts with a block
-/// header.
-#[inline(always)]
-pub(crate) unsafe fn check_block<T: HPyClass>(
-    obj: &Borrowed<'_, '_>,
-    start: *mut u8,
-) -> HPyResult<()> {
-    if T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object {
-        // Builtin shapes: no `__class__` assignment reaches them on
-        // CPython, and PyPy cannot reach their data at all.
-        return Ok(());
-    }
-    if super::plain_ext::fast(obj.context().as_raw()).is_some() {
-        // hpy_rs_universal's plain context is CPython with hpy-rs's own
-        // runtime, as the CPython ABI (which checks nothing here): its
-        // types are immutable, so `__class__` is never assigned, and an
-        // object is destroyed only once nothing references it.
-        return Ok(());
-    }
-    if (start as usize) < NO_DATA_BELOW {
-        // PyPy drops the data of an object it destroyed, and then hands
-        // out its null storage plus the data's offset in it (0x18).
-        return Err(ClassData::<T>::destroyed_error());
-    }
-    // SAFETY: a header is at the start (contract).
-    let creator = unsafe { (*first_block(start)).tag.creator };
-    if creator == class_id::<T>() {
-        return Ok(());
-    }
-    // SAFETY: forwarded.
-    unsafe { check_block_slow::<T>(obj, start, creator) }
-}
-
-/// [`check_block`] for an object `T` did not make.
-///
-/// # Safety
-/// As for [`check_block`].
-#[cold]
-#[inline(never)]
-unsafe fn check_block_slow<T: HPyClass>(
-    obj: &Borrowed<'_, '_>,
-    start: *mut u8,
-    creator: usize,
-) -> HPyResult<()> {
-    let first = first_block(start);
-    if creator == 0 {
-        // Never made by hpy-rs's `__new__`: its first block (zeroed) says
-        // "not initialised" if it is `T`'s; anything further is unknown.
-        return if T::INFO.data_offset == 0 {
-            Ok(())
-        } else {
-            Err(foreign_data::<T>(obj))
-        };
-    }
-    // SAFETY: the header at the start (contract).
-    if !unsafe { (*first).written_by_hpy_rs() } {
-        // Not a block of ours: `creator` cannot be trusted.
-        return Err(foreign_data::<T>(obj));
-    }
-    // SAFETY: `creator` was written by `tag_instance`: the address of the
-    // creating class's type slot, a `static`.
-    let made_by = unsafe { &*(creator as *const TypeSlot) };
-    let end = T::INFO.data_offset + size_of::<ClassData<T>>();
-    // SAFETY: the data holds `made_by`'s blocks, so it is at least
-    // `data_size` long, and `T`'s header lies within it (checked first).
-    let owns = end <= made_by.data_size()
-        && unsafe {
-            (*start.add(T::INFO.data_offset).cast::<ClassData<()>>())
-                .tag
-                .own
-        } == class_id::<T>();
-    if owns {
-        Ok(())
-    } else {
-        Err(foreign_data::<T>(obj))
-    }
-}
-
-/// Drops the values of the instance whose data starts at `start` as the
-/// class that made it (`tp_destroy` of `T`, the class the object has now).
-///
-/// # Safety
-/// `start` is the data of a dying instance of `T`'s type (or a subclass),
-/// found by `locate_start`.
-pub(crate) unsafe fn destroy_instance<T: HPyClass>(start: *mut u8) {
-    let creator = if T::INFO.shape == hpy_sys::HPyType_BuiltinShape_Object {
-        // SAFETY: `locate_start` found a live block header here.
-        unsafe { (*first_block(start)).tag.creator }
-    } else {
-        0
-    };
-    if creator == 0 || creator == class_id::<T>() {
-        // SAFETY: forwarded.
-        unsafe { crate::class::destroy_chain::<T>(start) };
-        return;
-    }
-    // SAFETY: as in `check_block_slow` (`locate_start` saw the canary).
-    let made_by = unsafe { &*(creator as *const TypeSlot) };
-    if let Some(destroy) = made_by.destroy() {
-        // SAFETY: the data of a dying instance of the class that made it.
-        unsafe { destroy(start) };
-    }
-}
-
-/// `T`'s code given an object whose data is not `T`'s.
-#[cold]
-fn foreign_data<T: HPyClass>(obj: &Borrowed<'_, '_>) -> HPyErr {
-    let name = T::INFO.python_name();
-    HPyErr::type_error(format!(
-        "a {name} method was given a {} object whose data is not a {name}'s (its __class__ was assigned)",
-        obj.type_name()
-    ))
+pub(crate) fn classes_are_fixed(ctx: *mut HPyContext) -> bool {
+    super::plain_ext::fast(ctx).is_some()
 }

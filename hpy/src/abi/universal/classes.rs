@@ -252,12 +252,12 @@ pub unsafe fn clear_owned_field(field: *mut hpy_sys::HPyField) {
 /// instance data (the ancestors' blocks and `T`'s) and runs no Python code
 /// that could see the object.
 #[inline(always)]
-pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
+pub unsafe fn new_instance_filled<'ctx, T: crate::abi::SimpleClass>(
     cls: &crate::Handle<'ctx>,
     fill: impl FnOnce(&crate::Handle<'ctx>, *mut c_void),
 ) -> HPyResult<crate::Handle<'ctx>> {
     let ctx = cls.context();
-    if crate::abi::may_be_simple::<T>() {
+    if T::MAY_BE_SIMPLE {
         if let Some(ext) = plain_ext::fast(ctx.as_raw()) {
             let mut size = 0usize;
             // SAFETY: the plain context's table (`plain_ext`); `cls` is a
@@ -297,16 +297,18 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::HPyClass>(
 ///
 /// # Safety
 /// `data` is the payload of a dying instance of `T`'s simple type.
-pub(super) unsafe extern "C" fn simple_clear_and_destroy<T: crate::HPyClass>(data: *mut c_void) {
+pub(super) unsafe extern "C" fn simple_clear_and_destroy<T: crate::abi::SimpleClass>(
+    data: *mut c_void,
+) {
     // SAFETY: forwarded; the payload was written at allocation (zeroed by
     // `HPy_New`, or written whole by `new_instance_filled`); the slots the
     // host emptied are seen empty.
-    unsafe { crate::abi::clear_and_destroy::<T>(data) }
+    unsafe { T::clear_and_destroy(data) }
 }
 
 /// Called once a class's type object exists: on hpy_rs_universal's plain
 /// context (a table of version 4) a class that may be simple
-/// (`may_be_simple`) is offered to the host as one, with the plan of its
+/// (`SimpleClass::MAY_BE_SIMPLE`) is offered to the host as one, with the plan of its
 /// deallocation: its `Field` slots (and `__dict__` slot), which follow
 /// `T`'s block at the payload's start, emptied by the host, then
 /// [`simple_clear_and_destroy`] only if the value holds fields of its own
@@ -317,7 +319,7 @@ pub(super) unsafe extern "C" fn simple_clear_and_destroy<T: crate::HPyClass>(dat
 /// # Safety
 /// `ty` was just created from a spec on `ctx` and has no instances yet.
 #[inline(always)]
-pub unsafe fn type_created<T: crate::HPyClass>(
+pub unsafe fn type_created<T: crate::abi::SimpleClass>(
     ctx: *mut HPyContext,
     ty: HPy,
     defines: *mut *mut HPyDef,
@@ -339,12 +341,11 @@ pub unsafe fn type_created<T: crate::HPyClass>(
             }
         }
     }
-    if !crate::abi::may_be_simple::<T>() {
+    if !T::MAY_BE_SIMPLE {
         return;
     }
     if let Some(ext) = plain_ext::fast(ctx) {
-        let finish: Option<hpy_sys::SimpleFinish> = if T::VISIT_VALUE.is_some() || T::NEEDS_DESTROY
-        {
+        let finish: Option<hpy_sys::SimpleFinish> = if T::NEEDS_FINISH {
             Some(simple_clear_and_destroy::<T>)
         } else {
             None
@@ -353,13 +354,6 @@ pub unsafe fn type_created<T: crate::HPyClass>(
         // on it, without instances; a simple class's payload is T's block
         // (no ancestors) followed by its slots, fields of the plain
         // context, and `finish` handles the rest of T's payload.
-        unsafe {
-            (ext.mark_simple)(
-                ty,
-                core::mem::size_of::<crate::class::ClassData<T>>(),
-                T::FIELD_SLOTS + T::DICT as usize,
-                finish,
-            )
-        };
+        unsafe { (ext.mark_simple)(ty, T::BLOCK_SIZE, T::HOST_CLEARED_SLOTS, finish) };
     }
 }

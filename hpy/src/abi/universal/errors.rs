@@ -76,11 +76,17 @@ pub(super) fn gil_held() -> bool {
     unsafe { check() != 0 }
 }
 
+/// The code object [`check_signals`] runs (`None`, compiled once per
+/// module): kept here, beside the one function that fills and reads it, so
+/// that the ABI layer owns its own state. Every `hpy_module!` lists it in
+/// its globals (the runtime's `SDK_GLOBALS`, which names it in both ABIs).
+pub(crate) static SIGNAL_CHECK: crate::Global = crate::Global::new();
+
 /// [`Context::check_signals`]: HPy 0.9 has no such function, so this
 /// evaluates a tiny precompiled code object: both CPython and PyPy run
 /// pending handlers when they start executing bytecode.
 pub fn check_signals(ctx: Context<'_>) -> HPyResult<()> {
-    let signal_check = &crate::threads::SIGNAL_CHECK;
+    let signal_check = &SIGNAL_CHECK;
     let code = match signal_check.load(ctx)? {
         Some(code) => code,
         None => {
@@ -121,6 +127,6 @@ pub fn report_panic(
         "hpy-rs: Rust panic{location}: {} (raised in Python as PanicException \
          when it happens in a call from Python; HPY_RS_PANIC_TRACE=1 shows Rust's \
          full report)",
-        crate::err::panic_text(info.payload())
+        crate::err::panic::panic_text(info.payload())
     );
 }

@@ -379,15 +379,16 @@ pub unsafe fn tuple_builder_put(
 /// then one `HPyLong_FromSsize_t` instead of a call of the builtin `next`
 /// (76 ns an item on PyPy 7.3.19). A `range` is immutable and cannot be
 /// subclassed, and its iterator yields exactly `start + i * step` for `i`
-/// below its length, so the items are the same `int`s.
-pub(crate) fn range_parts(obj: &crate::Handle<'_>) -> HPyResult<Option<(isize, isize, usize)>> {
+/// below its length, so the items are the same `int`s. `range_type` gives
+/// the class `range` (the caller keeps it after its first look-up: one
+/// `HPyGlobal_Load` then, where the builtins' dict was searched by name at
+/// every call).
+pub(crate) fn range_parts<'ctx>(
+    obj: &crate::Handle<'ctx>,
+    range_type: impl FnOnce(crate::Context<'ctx>) -> HPyResult<crate::Handle<'ctx>>,
+) -> HPyResult<Option<(isize, isize, usize)>> {
     let ctx = obj.context();
-    // The class is kept after its first look-up (one `HPyGlobal_Load`
-    // then, where the builtins' dict was searched by name at every call).
-    if !obj
-        .get_type()
-        .is(&crate::convert::imported::StdClass::Range.get(ctx)?)
-    {
+    if !obj.get_type().is(&range_type(ctx)?) {
         return Ok(None);
     }
     // Each error (an `OverflowError`: a number over `isize`, a length over

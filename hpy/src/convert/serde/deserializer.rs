@@ -3,7 +3,7 @@
 use ::serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use hpy_sys::HPyConstant;
 
-use super::{Error, Result, Step};
+use super::error::{Error, Result, Step};
 use crate::runtime::depth;
 use crate::{Abc, FromHPy, HPyErr, HPyResult, Handle, Type};
 

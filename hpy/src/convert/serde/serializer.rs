@@ -2,7 +2,7 @@
 
 use ::serde::ser::{self, Serialize};
 
-use super::{Error, Result, Step};
+use super::error::{Error, Result, Step};
 use crate::runtime::depth::{self, Level};
 use crate::{Context, Handle, IntoHPy};
 
@@ -50,7 +50,7 @@ impl<'ctx> SerSeq<'ctx> {
             let refs: Vec<&Handle<'ctx>> = self.items.iter().collect();
             self.ctx.new_tuple(&refs)?.into_handle()
         } else {
-            crate::convert::std::seq::list_from_iter(self.ctx, self.items.into_iter())?
+            crate::convert::list_from_iter(self.ctx, self.items.into_iter())?
         };
         match self.variant {
             Some(variant) => ser.tagged(variant, obj),

@@ -1,6 +1,6 @@
 //! Sequences: `Vec<T>`, slices, arrays and tuples.
 
-use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, ListBuilder, Tuple};
+use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Tuple};
 
 // ---- reading sequences ----
 
@@ -235,34 +235,9 @@ where
 
 // ---- building lists ----
 
-/// Builds a list from the converted items (`HPyListBuilder`).
-pub(crate) fn list_from_iter<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
-where
-    T: IntoHPy<'ctx>,
-    I: ExactSizeIterator<Item = T>,
-{
-    if crate::abi::host_has(crate::abi::Quirk::LeakyBuilders) {
-        return list_by_appending(ctx, items);
-    }
-    // An iterator that yields more than it announced cannot write out of
-    // bounds: `build_from` reads only as many items as announced.
-    Ok(ListBuilder::build_from(ctx, items)?.into_handle())
-}
-
-/// Builds a list by appending to an empty one: where the list builder
-/// leaks (PyPy 7.3.19, D8 of issue 14).
-#[cold]
-fn list_by_appending<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
-where
-    T: IntoHPy<'ctx>,
-    I: Iterator<Item = T>,
-{
-    let list = ctx.new_list()?;
-    for item in items {
-        list.append(&item.into_hpy(ctx)?)?;
-    }
-    Ok(list.into_handle())
-}
+// Defined with `IntoHPy`, whose default hooks build lists with it; kept
+// reachable here for `Context::list_from_iter` (types/list.rs).
+pub(crate) use crate::convert::list_from_iter;
 
 impl<'ctx, T: IntoHPy<'ctx>> IntoHPy<'ctx> for Vec<T> {
     /// A `list` (`bytes` for `Vec<u8>`).

@@ -34,7 +34,7 @@ pub(in crate::convert) fn build<'ctx, T: IntoHPy<'ctx>>(
     builtin: &str,
     items: impl ExactSizeIterator<Item = T>,
 ) -> HPyResult<Handle<'ctx>> {
-    let list = super::seq::list_from_iter(ctx, items)?;
+    let list = crate::convert::list_from_iter(ctx, items)?;
     ctx.builtin(builtin)?.call(&[&list])
 }
 

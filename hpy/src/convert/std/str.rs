@@ -2,7 +2,7 @@
 
 use std::ffi::CString;
 
-use crate::types::str::raise_surrogate_error;
+use crate::types::str::{ascii_into_str, raise_surrogate_error};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Str};
 
 // ---- strings ----
@@ -57,38 +57,6 @@ fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
 /// Text shorter than this is terminated in a stack buffer where the host
 /// makes a `str` from NUL-terminated text faster than from a length.
 const SHORT_TEXT: usize = 64;
-
-/// A `str` of the ASCII text in `text`, whose last byte is its NUL
-/// terminator: where the host makes one from NUL-terminated text faster
-/// (PyPy: `HPyUnicode_FromString` 78-81 ns against `HPyUnicode_DecodeASCII`'s
-/// 99-100 ns for 32 characters, `bench/xxhash_pypy.py floor:`) and the
-/// text holds no other NUL, through `HPyUnicode_FromString`; else decoded
-/// from its length (`HPyUnicode_DecodeASCII`).
-pub(crate) fn ascii_into_str<'ctx>(ctx: Context<'ctx>, text: &[u8]) -> HPyResult<Handle<'ctx>> {
-    let (last, chars) = text.split_last().expect("a NUL-terminated text");
-    debug_assert!(*last == 0 && chars.is_ascii());
-    // Checked, not trusted: `HPyUnicode_FromString` reads up to a NUL.
-    if *last == 0 && crate::abi::nul_terminated_text_is_cheaper(ctx) && !chars.contains(&0) {
-        // SAFETY: `text` ends in a NUL (checked) with none before it, and
-        // is ASCII (so UTF-8); the result is owned or HPy_NULL.
-        return unsafe {
-            ctx.wrap_result(hpy_sys::HPyUnicode_FromString(
-                ctx.as_raw(),
-                text.as_ptr().cast(),
-            ))
-        };
-    }
-    // SAFETY: pointer and length describe ASCII bytes; the result is owned
-    // or HPy_NULL.
-    unsafe {
-        ctx.wrap_result(hpy_sys::HPyUnicode_DecodeASCII(
-            ctx.as_raw(),
-            chars.as_ptr().cast(),
-            chars.len() as hpy_sys::HPy_ssize_t,
-            core::ptr::null(),
-        ))
-    }
-}
 
 /// [`str_into_hpy`] for text that is not all ASCII.
 fn non_ascii_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {

@@ -4,7 +4,8 @@
 
 use hpy_sys::HPyConstant;
 
-use crate::convert::{extract_i64, extract_u64, int_conversion_error, FromHPy, IntoHPy};
+use super::num::{extract_i64, extract_u64, int_conversion_error};
+use crate::convert::{FromHPy, IntoHPy};
 use crate::{Context, HPyErr, HPyResult, Handle};
 
 /// The low 64 bits and the rest (`n >> 64`, floored like Python's `>>`) of
