@@ -391,7 +391,7 @@ impl fmt::Display for Error {
             Error::NoSupportedPython => write!(
                 f,
                 "found no CPython {} on PATH (as python3.X); name the interpreters with --python",
-                crate::python::SUPPORTED_VERSIONS.join(", ")
+                crate::python::versions::SUPPORTED_VERSIONS.join(", ")
             ),
             Error::BrokenEnvironment { variable, python } => write!(
                 f,

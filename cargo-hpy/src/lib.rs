@@ -52,8 +52,8 @@
 //! As a library, the crate is grouped by what it works on, with imports
 //! running one way (`command` → `wheel` → `project` → `python`):
 //! - [`command`]: the command line ([`command::args`]) and one module per
-//!   command (`build`, `develop`, `new`, `pep517`, `publish`), [`command::run`]
-//!   dispatching them;
+//!   command (`build`, `wheels` for `wheel`, `develop`, `new`, `pep517`,
+//!   `publish`), [`command::run`] dispatching them;
 //! - [`project`]: a project's Cargo and pyproject metadata, path dependencies
 //!   for sdists, and compiling its crate with cargo ([`project::compile`]);
 //! - [`wheel`]: wheels, sdists, and the ELF checks behind the platform tag;

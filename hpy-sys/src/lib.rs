@@ -237,9 +237,6 @@ pub type HPyCFunction = *const c_void;
 pub struct cpy_PyObject {
     _opaque: [u8; 0],
 }
-/// C `cpy_PyObject`: CPython's `PyObject` in the CPython ABI.
-#[cfg(not(feature = "universal"))]
-pub type cpy_PyObject = cpython::PyObject;
 
 /// C `cpy_PyMethodDef` (opaque here: only passed by pointer).
 #[cfg(feature = "universal")]
@@ -247,9 +244,6 @@ pub type cpy_PyObject = cpython::PyObject;
 pub struct cpy_PyMethodDef {
     _opaque: [u8; 0],
 }
-/// C `cpy_PyMethodDef`: CPython's `PyMethodDef` (opaque here: only passed by pointer).
-#[cfg(not(feature = "universal"))]
-pub type cpy_PyMethodDef = cpython::PyMethodDef;
 
 /// C `cpy_PyModuleDef` (opaque here: only passed by pointer).
 #[cfg(feature = "universal")]
@@ -257,9 +251,11 @@ pub type cpy_PyMethodDef = cpython::PyMethodDef;
 pub struct cpy_PyModuleDef {
     _opaque: [u8; 0],
 }
-/// C `cpy_PyModuleDef`: CPython's `PyModuleDef` (opaque here: only passed by pointer).
+
+// In the CPython ABI the three are CPython's own types, named in `cpython`
+// beside its declarations.
 #[cfg(not(feature = "universal"))]
-pub type cpy_PyModuleDef = cpython::PyModuleDef;
+pub use cpython::{cpy_PyMethodDef, cpy_PyModuleDef, cpy_PyObject};
 
 /// C `cpy_Py_buffer` (opaque here: only passed by pointer; in the CPython ABI
 /// it is layout-compatible with [`HPy_buffer`]).

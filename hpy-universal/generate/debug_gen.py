@@ -202,7 +202,7 @@ use core::ffi::{c_char, c_int, c_void};
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::*;
 
-use super::info;
+use super::info::info;
 ''' % (len(names) - len(HANDWRITTEN), len(HANDWRITTEN)))
     for fl in M.ctx_fns:
         if fl.name in HANDWRITTEN:

@@ -44,7 +44,7 @@ use core::ffi::{c_char, c_void};
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, Ordering};
 use std::collections::BTreeMap;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use hpy_sys::cpython::ffi::{
     PyErr_SetString, PyExc_SystemError, PyInterpreterState_Get, PyInterpreterState_GetID,
@@ -521,8 +521,27 @@ unsafe extern "C" fn interpreter_gone(capsule: *mut PyObject) {
             release(late);
         }
     }
-    crate::debug::interpreter_gone(id);
-    crate::trace::interpreter_gone(id);
+    for release_mode_state in MODE_STATE_RELEASERS.get().copied().unwrap_or_default() {
+        release_mode_state(id);
+    }
+}
+
+/// What each mode (debug, trace) frees of a finalized interpreter's state,
+/// called in this order by [`interpreter_gone`] once the interpreter's
+/// globals' table is released. The modes are built on this module
+/// ([`PerInterpreter`]), so it names none of them: the module's exec
+/// function hands their functions over ([`release_mode_states_with`]).
+static MODE_STATE_RELEASERS: OnceLock<&'static [fn(i64)]> = OnceLock::new();
+
+/// Makes [`interpreter_gone`] call `releasers`, in order, with the ID of
+/// each interpreter it finalizes. Called by every interpreter that executes
+/// `hpy_rs_universal`, as the module's exec function starts, and so before
+/// any mode can have a state to free (a mode makes one only in a call of
+/// the module's functions): the first call sets the list, and the later
+/// ones, which hand over the same list, change nothing.
+pub(crate) fn release_mode_states_with(releasers: &'static [fn(i64)]) {
+    // Err only when the list is already set, to this same list.
+    let _ = MODE_STATE_RELEASERS.set(releasers);
 }
 
 /// `ctx_Global_Store` of the plain context: as the CPython ABI's while the

@@ -18,11 +18,11 @@
 //! * `MODE_UNIVERSAL`, `MODE_DEBUG`, `MODE_TRACE`;
 //! * the submodules `_debug`, `debug` (debug mode) and `_trace` (trace mode).
 //!
-//! The universal context is hpy-sys's CPython ABI as a function table
-//! ([`hpy_sys::host::new_context`]): a universal handle on CPython is the
-//! `PyObject*`, so the context functions are the CPython-ABI ones, and only
-//! the trampoline entry ([`call_real`]) and the allocation of plain classes'
-//! instances (`plain`) are the host's.
+//! The universal context (made once by `universal`) is hpy-sys's CPython
+//! ABI as a function table ([`hpy_sys::host::new_context`]): a universal
+//! handle on CPython is the `PyObject*`, so the context functions are the
+//! CPython-ABI ones, and only the trampoline entry ([`call_real`]) and the
+//! allocation of plain classes' instances (`plain`) are the host's.
 
 pub mod call_real;
 mod debug;
@@ -30,12 +30,11 @@ mod interp;
 mod loader;
 mod plain;
 mod pycall;
+mod submodule;
 mod trace;
+mod universal;
 
-use std::sync::atomic::AtomicPtr;
-
-use hpy::{hpy_method, hpy_module, Context, Global, HPyErr, HPyResult, Handle, IntoHPy};
-use hpy_sys::host::UniversalContext;
+use hpy::{hpy_method, hpy_module, Context, HPyErr, HPyResult, Handle, IntoHPy};
 use hpy_sys::HPyConstant;
 
 /// `hpy.universal.MODE_UNIVERSAL`.
@@ -44,37 +43,6 @@ pub const MODE_UNIVERSAL: i32 = 0;
 pub const MODE_DEBUG: i32 = 1;
 /// `hpy.universal.MODE_TRACE`.
 pub const MODE_TRACE: i32 = 2;
-
-/// `hpy_rs_universal.HPyLoadError`: what `load` raises when a binary cannot
-/// be loaded; a subclass of `RuntimeError` (as `hpy.universal`'s errors)
-/// and of `ImportError`.
-pub(crate) static LOAD_ERROR: Global = Global::new();
-
-/// The plain universal context, made once and never freed (every loaded
-/// module keeps a pointer to it).
-static UNIVERSAL: AtomicPtr<UniversalContext> = AtomicPtr::new(core::ptr::null_mut());
-
-/// The plain universal context (made on first use, with the GIL held).
-fn universal_context() -> *mut UniversalContext {
-    interp::context_once(&UNIVERSAL, || {
-        // SAFETY: called from Python with the GIL held, so the CPython-ABI
-        // context (the source of the handle constants) can be built.
-        let mut ctx = unsafe {
-            // The name is a contract: hpy-rs's universal binaries call their
-            // functions directly on the context of this name, whose handles
-            // are the objects and whose `plain_call_real` converts nothing
-            // (hpy's `abi/host.rs`): rename it if either changes. On this name
-            // they also read `_private` as hpy-sys's `PlainContextExt`
-            // (`plain::install` sets it).
-            hpy_sys::host::new_context(
-                c"HPy Universal ABI (hpy-rs host on CPython)".as_ptr(),
-                call_real::plain_call_real,
-            )
-        };
-        plain::install(&mut ctx);
-        Box::into_raw(Box::new(ctx))
-    })
-}
 
 /// Loads the HPy universal binary at `path`, whose init symbols are named
 /// after `name`, and returns the module made for `spec`. `mode` is
@@ -95,11 +63,11 @@ fn load<'ctx>(
         m => m,
     };
     let uctx = match mode {
-        MODE_UNIVERSAL => universal_context(),
+        MODE_UNIVERSAL => universal::context(),
         // SAFETY: the plain universal context lives forever; the GIL is held.
-        MODE_DEBUG => unsafe { debug::context(universal_context()) },
+        MODE_DEBUG => unsafe { debug::context(universal::context()) },
         // SAFETY: as for the debug context.
-        MODE_TRACE => unsafe { trace::context(universal_context()) },
+        MODE_TRACE => unsafe { trace::context(universal::context()) },
         other => {
             return Err(HPyErr::value_error(format!(
                 "invalid HPy mode {other}: expected MODE_UNIVERSAL (0), MODE_DEBUG (1) or MODE_TRACE (2)"
@@ -164,7 +132,16 @@ static THREAD_API: hpy_sys::HostThreadApi = hpy_sys::HostThreadApi {
     release: thread_release,
 };
 
+/// What each mode frees of a subinterpreter's state when CPython finalizes
+/// it, in this order (after its globals' table): `interp` runs them, and
+/// knows them only from this list, which `init` hands it.
+static MODE_STATE_RELEASERS: [fn(i64); 2] = [debug::interpreter_gone, trace::interpreter_gone];
+
 fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+    // First, before anything here can fail: a mode makes a subinterpreter's
+    // state only in a call of this module's functions, and an import hands
+    // the module out only once this has run.
+    interp::release_mode_states_with(&MODE_STATE_RELEASERS);
     // SAFETY: a pointer to a static that is never written, valid for the
     // whole process; the name is a static too.
     let api = unsafe {
@@ -194,7 +171,7 @@ fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
         Some(&bases),
         None,
     )?;
-    LOAD_ERROR.store(&load_error)?;
+    loader::LOAD_ERROR.store(&load_error)?;
     module.set_attr_s("HPyLoadError", &load_error)?;
     debug::python::register(ctx, module)?;
     trace::register(ctx, module)
@@ -228,6 +205,6 @@ hpy_module! {
         trace::set_trace_functions,
     ],
     types: [debug::python::DebugHandle, debug::python::LeakDetector],
-    globals: [LOAD_ERROR, debug::python::LEAK_ERROR],
+    globals: [loader::LOAD_ERROR, debug::python::LEAK_ERROR],
     exec: init,
 }

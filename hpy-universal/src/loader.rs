@@ -4,7 +4,7 @@
 use core::ffi::{c_char, c_int, c_void, CStr};
 use std::ffi::CString;
 
-use hpy::{Context, HPyErr, HPyResult, Handle};
+use hpy::{Context, Global, HPyErr, HPyResult, Handle};
 use hpy_sys::host::UniversalContext;
 use hpy_sys::{HPyModuleDef, HPY_ABI_VERSION, HPY_ABI_VERSION_MINOR};
 
@@ -14,6 +14,11 @@ extern "C" {
     fn dlerror() -> *mut c_char;
 }
 
+/// `hpy_rs_universal.HPyLoadError`: what `load` raises when a binary cannot
+/// be loaded; a subclass of `RuntimeError` (as `hpy.universal`'s errors)
+/// and of `ImportError`.
+pub(crate) static LOAD_ERROR: Global = Global::new();
+
 /// `RTLD_NOW | RTLD_LOCAL` (Linux values): resolve everything at load, and
 /// keep the binary's symbols to itself.
 const DLOPEN_FLAGS: c_int = 2;
@@ -22,7 +27,7 @@ const DLOPEN_FLAGS: c_int = 2;
 /// `hpy.universal.load` raises, so code written for it keeps working) that
 /// is an `ImportError` too (what an import that cannot load should raise).
 fn import_error(message: String) -> HPyErr {
-    HPyErr::new_in(&crate::LOAD_ERROR, message)
+    HPyErr::new_in(&LOAD_ERROR, message)
 }
 
 /// HPy's check of the file name: a universal binary's name carries its ABI

@@ -11,6 +11,16 @@ use crate::project::cargo;
 use crate::project::compile::{self, Abi, CompiledLibrary, Platform};
 use crate::python::stub::{self, UNIVERSAL_SUFFIX};
 
+/// `--python` picks the interpreter of a CPython-ABI module; a universal
+/// one is built without Python, so the option would be silently ignored.
+pub fn refuse_python_with_universal(build_args: &BuildArgs) -> Result<(), Error> {
+    let names_python = build_args.python.is_some() || build_args.find_interpreter;
+    if build_args.universal && names_python && !build_args.with_host {
+        return Err(Error::PythonWithUniversal);
+    }
+    Ok(())
+}
+
 /// One module laid out for import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuiltModule {
@@ -229,6 +239,30 @@ fn write_atomically(to: &Path, contents: &[u8]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_with_universal_is_explained() {
+        let universal = BuildArgs {
+            universal: true,
+            python: Some("3.11".into()),
+            ..Default::default()
+        };
+        let e = refuse_python_with_universal(&universal)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("builds one binary without Python"), "{e}");
+        // With --with-host, --python names the hosts' interpreters.
+        let host = BuildArgs {
+            with_host: true,
+            ..universal.clone()
+        };
+        assert!(refuse_python_with_universal(&host).is_ok());
+        let cpython = BuildArgs {
+            universal: false,
+            ..universal
+        };
+        assert!(refuse_python_with_universal(&cpython).is_ok());
+    }
 
     fn scratch_dir(name: &str) -> PathBuf {
         let dir =

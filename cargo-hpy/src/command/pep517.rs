@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::command::args::{self, Pep517Command, Pep517Hook};
+use crate::command::args::{self, Command, Pep517Command, Pep517Hook};
 use crate::error::Error;
 use crate::project::compile::{read, Platform};
 use crate::project::{self, AbiSetting};
@@ -242,7 +242,13 @@ pub fn pep517(command: &Pep517Command) -> Result<(), Error> {
                     "hpy_rs_build: the build arguments are not valid: {e}"
                 ))
             })?;
-            super::run(cli.command)
+            // `wheel_arguments` starts the arguments with `wheel`.
+            let Command::Wheel(wheel_args) = cli.command else {
+                return Err(Error::Setting(
+                    "hpy_rs_build: the build arguments are not a wheel command".to_owned(),
+                ));
+            };
+            super::wheels::run(wheel_args)
         }
         Pep517Hook::BuildSdist => {
             parse_settings(&command.config_settings)?;

@@ -33,8 +33,8 @@ pub fn publish(command: &PublishCommand) -> Result<(), Error> {
     let target = target(&settings)?;
     let mut build_args = command.build_args();
     project::apply_build_options(&mut build_args)?;
-    super::refuse_python_with_universal(&build_args)?;
-    let mut files = super::wheels(&build_args)?;
+    super::build::refuse_python_with_universal(&build_args)?;
+    let mut files = super::wheels::wheels(&build_args)?;
     if !command.no_sdist {
         let manifests: Vec<PathBuf> = if build_args.packages.is_empty() {
             vec![build_args

@@ -10,6 +10,13 @@ use cargo_metadata::Artifact;
 
 use crate::options::CargoOptions;
 
+/// The package name of hpy-rs's `hpy` crate (its library is still `hpy`):
+/// the name `hpy` on crates.io belongs to an unrelated crate, so hpy-rs's
+/// releases use this one, and a project depends on it as
+/// `hpy = { package = "hpy-rs", ... }`. A package's dependency on hpy-rs is
+/// found by this name, whatever key the manifest gives it.
+pub const HPY_PACKAGE: &str = "hpy-rs";
+
 /// The cargo to run: `$CARGO` (set by cargo for its subcommands), else `cargo`.
 pub fn cargo_program() -> OsString {
     std::env::var_os("CARGO")
@@ -430,7 +437,7 @@ pub fn from_cargo_metadata(metadata: cargo_metadata::Metadata) -> Metadata {
                 hpy_dependency: package
                     .dependencies
                     .iter()
-                    .find(|d| d.name == crate::project::HPY_PACKAGE)
+                    .find(|d| d.name == HPY_PACKAGE)
                     .map(|d| d.rename.clone().unwrap_or_else(|| d.name.clone())),
                 id: package.id.repr,
                 name: package.name.to_string(),

@@ -44,13 +44,11 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::project::cargo::Package;
-
-/// The package name of hpy-rs's `hpy` crate (its library is still `hpy`):
-/// the name `hpy` on crates.io belongs to an unrelated crate, so hpy-rs's
-/// releases use this one, and a project depends on it as
-/// `hpy = { package = "hpy-rs", ... }`.
-pub const HPY_PACKAGE: &str = "hpy-rs";
 use crate::python::module_name_problem;
+
+// Defined with the reading of `cargo metadata` that looks the dependency up
+// by it; kept at `project::HPY_PACKAGE`, the path `command::new` names.
+pub use cargo::HPY_PACKAGE;
 
 /// The package metadata written to a wheel's `METADATA`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Finding and querying the Python interpreter a build is for.
 
 pub mod stub;
+pub mod versions;
 
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
@@ -57,8 +58,9 @@ pub fn platform_tag(platform: &str) -> String {
     platform.replace(['-', '.'], "_")
 }
 
-/// The CPython versions hpy-rs supports: what `--find-interpreter` looks for.
-pub const SUPPORTED_VERSIONS: &[&str] = &["3.11", "3.12", "3.13", "3.14", "3.15"];
+// Defined in the leaf `versions`, which the error type names too; kept
+// reachable here, where the interpreter search that walks it lives.
+pub use versions::SUPPORTED_VERSIONS;
 
 /// A `--python` value that is a version (`3.11`) means `python3.11` on PATH;
 /// anything else is a path or command, unchanged.

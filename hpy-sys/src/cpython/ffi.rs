@@ -542,9 +542,9 @@ extern "C" {
     /// `obj`'s buffer export: 0, or -1 with an exception set.
     pub fn PyObject_GetBuffer(
         obj: *mut PyObject,
-        view: *mut crate::HPy_buffer,
+        view: *mut crate::types::HPy_buffer,
         flags: c_int,
     ) -> c_int;
     /// Releases a view filled by `PyObject_GetBuffer`.
-    pub fn PyBuffer_Release(view: *mut crate::HPy_buffer);
+    pub fn PyBuffer_Release(view: *mut crate::types::HPy_buffer);
 }

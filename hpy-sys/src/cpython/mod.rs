@@ -10,14 +10,17 @@
 //! * the C macros used by HPy's CPython shims (`PyBytes_Check`,
 //!   `PyBytes_GET_SIZE`, ...);
 //! * [`runtime`]: the HPy runtime (`ctx_Type_FromSpec`,
-//!   `_HPyModuleDef_AsPyInit`, `call_traverseproc_from_trampoline`, ...)
-//!   and [`hpy_rs_cpython_context`], the crate's CPython-ABI context.
+//!   `_HPyModuleDef_AsPyInit`, `call_traverseproc_from_trampoline`,
+//!   `HPy_New`'s short path [`hpy_rs_new`], ...) and
+//!   [`hpy_rs_cpython_context`], the crate's CPython-ABI context;
+//! * HPy's names of CPython's types ([`cpy_PyObject`], ...), re-exported
+//!   at the crate root.
 //!
 //! None of this exists with the `universal` feature.
 
 use core::ffi::{c_int, c_ulong};
 
-use crate::{HPy, HPyContext, HPyField, HPyGlobal, HPyThreadState, HPy_ssize_t};
+use crate::{HPy, HPyField, HPyGlobal, HPyThreadState, HPy_ssize_t};
 
 #[rustfmt::skip]
 #[path = "../generated/cpython_api.rs"]
@@ -29,6 +32,14 @@ pub mod runtime;
 mod misc;
 pub mod stdlib;
 
+/// C `cpy_PyObject` (`hpy/cpy_types.h`): CPython's `PyObject` in the
+/// CPython ABI.
+pub type cpy_PyObject = PyObject;
+/// C `cpy_PyMethodDef`: CPython's `PyMethodDef` (opaque here: only passed by pointer).
+pub type cpy_PyMethodDef = PyMethodDef;
+/// C `cpy_PyModuleDef`: CPython's `PyModuleDef` (opaque here: only passed by pointer).
+pub type cpy_PyModuleDef = PyModuleDef;
+
 pub use ffi::{
     PyMethodDef, PyModuleDef, PyObject, PyThreadState, PyTypeObject, PyVarObject,
     Py_TPFLAGS_BYTES_SUBCLASS, Py_TPFLAGS_DICT_SUBCLASS, Py_TPFLAGS_HAVE_VECTORCALL,
@@ -38,10 +49,9 @@ pub use ffi::{
 pub use runtime::{
     hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_context, hpy_rs_cpython_freeze_type,
     hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple, hpy_rs_cpython_set_type_call,
-    hpy_rs_plain_dealloc, hpy_rs_simple_dealloc, hpy_rs_track_simple, SimpleAlloc,
+    hpy_rs_new, hpy_rs_new_filled, hpy_rs_plain_dealloc, hpy_rs_simple_dealloc,
+    hpy_rs_track_simple, SimpleAlloc,
 };
-
-use ffi::PyObject_Malloc;
 
 /// Everything re-exported at the crate root in the CPython ABI.
 pub(crate) mod api {
@@ -85,143 +95,6 @@ pub const PyTupleObject_ob_item_OFFSET: usize = core::mem::size_of::<PyVarObject
 #[cfg(hpy_inline_refcount)]
 extern "C" {
     fn _Py_Dealloc(o: *mut PyObject);
-}
-
-#[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
-extern "C" {
-    fn _Py_NewReference(o: *mut PyObject);
-}
-
-// Declared only where `PyObject_Init_handle` (below) does not stand in for
-// it, so that no build warns about an unused function.
-#[cfg(all(
-    any(not(hpy_inline_refcount), Py_3_12),
-    not(any(target_arch = "x86_64", target_arch = "aarch64"))
-))]
-extern "C" {
-    fn PyObject_Init(o: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject;
-}
-
-// `PyObject_Init` with its result as the handle it is in the CPython ABI,
-// so that a function returning that handle can end in a tail call (a
-// pointer to integer cast after the call keeps the compiler from making
-// one). Only where the platform's C ABI returns `HPy` (a `repr(C)` struct
-// of one `intptr_t`) exactly as it returns a pointer, in the same register
-// (x86-64 System V and Windows, AArch64; i386's System V ABI, for one,
-// returns a struct through memory): there the declaration describes the
-// same function as CPython's. Elsewhere the pointer is converted.
-#[cfg(all(
-    any(not(hpy_inline_refcount), Py_3_12),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
-#[allow(clashing_extern_declarations)]
-extern "C" {
-    #[link_name = "PyObject_Init"]
-    fn PyObject_Init_handle(o: *mut PyObject, t: *mut PyTypeObject) -> HPy;
-}
-
-// ---- allocation ----
-
-/// `HPy_New` with hpy-rs's short path for plain types (see
-/// [`hpy_rs_cpython_mark_plain`]): `PyObject_Malloc`, the header set, and
-/// `*data` pointed right after it, where HPy's `ctx_New` also checks the
-/// type, looks up its shape, zeroes the payload and prepares vectorcall.
-/// The payload is *not* zeroed on this path: the caller writes it whole
-/// before the object is used. Every other type goes to HPy's `ctx_New`.
-///
-/// # Safety
-/// As `HPy_New`; for a plain type the caller must also initialise the
-/// payload (`tp_basicsize` minus the header) before anything reads it.
-#[inline(always)]
-pub unsafe fn hpy_rs_new(
-    ctx: *mut HPyContext,
-    h_type: HPy,
-    data: *mut *mut core::ffi::c_void,
-) -> HPy {
-    // SAFETY: the contract of `hpy_rs_new_filled`, with the payload left
-    // for the caller to write (this function's contract).
-    unsafe { hpy_rs_new_filled(ctx, h_type, data, |_, _| {}) }
-}
-
-/// [`hpy_rs_new`] with the payload written by `fill` (a host's `ctx_New`,
-/// which must hand it out zeroed, as HPy specifies): on the plain path `fill` gets the payload's
-/// address and size in bytes (`tp_basicsize` minus the header) after
-/// `*data` is set; on 3.12+ before the header is, so that the header's
-/// setup ends the function (a tail call of `PyObject_Init`) instead of the
-/// object being kept across it, before 3.12 after it. Every other type goes to HPy's
-/// `ctx_New`, which zeroes the payload itself; `fill` is not called.
-///
-/// # Safety
-/// As `HPy_New`; for a plain type the payload must be initialised (by
-/// `fill` or the caller) before anything reads it, and `fill` writes only
-/// inside the payload it is given.
-#[inline(always)]
-pub unsafe fn hpy_rs_new_filled(
-    ctx: *mut HPyContext,
-    h_type: HPy,
-    data: *mut *mut core::ffi::c_void,
-    fill: impl FnOnce(*mut u8, usize),
-) -> HPy {
-    let tp = _h2py(h_type).cast::<PyTypeObject>();
-    // SAFETY: as in `hpy_rs_new`: `h_type` is a live object (contract);
-    // `tp_dealloc` and `tp_basicsize` are read only once it is known to be
-    // a type, and a plain type's instances are `tp_basicsize` bytes, the
-    // payload right after the header (checked when it was marked). `fill`
-    // gets exactly that payload, inside the new allocation.
-    unsafe {
-        let is_type = tp_flags(Py_TYPE(tp.cast())) & Py_TPFLAGS_TYPE_SUBCLASS != 0;
-        if is_type {
-            let dealloc: usize = type_field(tp, PyTypeObject_tp_dealloc_OFFSET);
-            if dealloc == hpy_rs_plain_dealloc as *const () as usize {
-                let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
-                let op = PyObject_Malloc(size as usize).cast::<PyObject>();
-                if op.is_null() {
-                    return crate::HPyErr_NoMemory(ctx);
-                }
-                // Before 3.12 the header's setup ends in no call whose
-                // result is the object: the payload is filled last, its
-                // size read again (as `hpy_rs_new` and a fill after it:
-                // fewer values kept across the call).
-                #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
-                {
-                    (*op).ob_type = tp;
-                    // A heap type (checked when it was marked).
-                    Py_INCREF(tp.cast());
-                    _Py_NewReference(op);
-                    let payload = op.add(1);
-                    *data = payload.cast();
-                    let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
-                    fill(
-                        payload.cast(),
-                        (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
-                    );
-                    return _py2h(op);
-                }
-                #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
-                {
-                    let payload = op.add(1);
-                    *data = payload.cast();
-                    fill(
-                        payload.cast(),
-                        (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
-                    );
-                }
-                // `PyObject_Init` returns its (non-null) object, here as
-                // its handle.
-                #[cfg(all(
-                    any(not(hpy_inline_refcount), Py_3_12),
-                    any(target_arch = "x86_64", target_arch = "aarch64")
-                ))]
-                return PyObject_Init_handle(op, tp);
-                #[cfg(all(
-                    any(not(hpy_inline_refcount), Py_3_12),
-                    not(any(target_arch = "x86_64", target_arch = "aarch64"))
-                ))]
-                return _py2h(PyObject_Init(op, tp));
-            }
-        }
-        runtime::ctx_New(ctx, h_type, data)
-    }
 }
 
 #[cfg(not(hpy_inline_refcount))]

@@ -10,7 +10,7 @@ use std::ffi::CString;
 
 use hpy_sys::*;
 
-use super::DebugInfo;
+use super::info::DebugInfo;
 
 /// Stops the process with `message`.
 fn fatal(d: &DebugInfo, message: &str) -> ! {

@@ -11,7 +11,7 @@ use core::ffi::{c_char, c_int, c_void};
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::*;
 
-use super::info;
+use super::info::info;
 
 /// Debug `ctx_Dup`: checks and unwraps `h`, calls the universal `ctx_Dup`, opens a debug handle for the result.
 unsafe extern "C" fn ctx_Dup(dctx: *mut Ctx, h: HPy) -> HPy {

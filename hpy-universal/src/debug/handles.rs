@@ -31,53 +31,13 @@ use std::backtrace::Backtrace;
 
 use hpy_sys::{HPy, HPy_NULL};
 
+use super::problem::{Kind, Problem};
 use super::protect::ProtectedCopy;
-use super::report::Problem;
 
 /// The default maximum length of the queue of closed handles (as HPy's).
 pub(crate) const DEFAULT_CLOSED_QUEUE_MAX: usize = 1024;
 /// The default budget for protected copies of closed handles (as HPy's).
 pub(crate) const DEFAULT_PROTECTED_MAX: usize = 10 * 1024 * 1024;
-
-/// What a record stands for.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Kind {
-    /// Not in use (never handed out, or evicted from the closed queue).
-    Free,
-    /// A handle the extension owns and must close.
-    Owned,
-    /// A handle for an argument of a running call: borrowed, closed by the
-    /// trampoline when the call returns.
-    Argument,
-    /// A handle constant of the context (`ctx->h_None`, ...): never closed.
-    Constant,
-    /// An `HPyListBuilder`.
-    ListBuilder,
-    /// An `HPyTupleBuilder`.
-    TupleBuilder,
-    /// An `HPyTracker`.
-    Tracker,
-}
-
-impl Kind {
-    /// Whether records of this kind are handles (`HPy`), not helpers.
-    pub(crate) fn is_handle(self) -> bool {
-        matches!(self, Kind::Owned | Kind::Argument | Kind::Constant)
-    }
-
-    /// How messages name a record of this kind.
-    pub(crate) fn describe(self) -> &'static str {
-        match self {
-            Kind::Free => "released record",
-            Kind::Owned => "handle",
-            Kind::Argument => "argument handle",
-            Kind::Constant => "context constant",
-            Kind::ListBuilder => "HPyListBuilder",
-            Kind::TupleBuilder => "HPyTupleBuilder",
-            Kind::Tracker => "HPyTracker",
-        }
-    }
-}
 
 /// Where a record was opened: a native stack trace, shown up to the limit
 /// in force when it was taken.

@@ -11,10 +11,9 @@ use core::ffi::{c_char, c_int, CStr};
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::*;
 
-use super::handles::Kind;
+use super::info::{info, DebugInfo};
+use super::problem::Kind;
 use super::protect::ProtectedCopy;
-use super::report::report;
-use super::{info, DebugInfo};
 
 /// `HPy_Close`: closes the debug handle, then releases the object.
 pub(super) unsafe extern "C" fn ctx_Close(dctx: *mut Ctx, h: HPy) {
@@ -43,7 +42,7 @@ fn close_slow(d: &DebugInfo, h: HPy) {
             unsafe { ((*u).ctx_Close)(u, object) }
         }
         Ok(None) => {}
-        Err(problem) => report(d, problem),
+        Err(problem) => d.report(problem),
     }
 }
 
@@ -358,7 +357,7 @@ fn builder_slow(d: &DebugInfo, raw: isize, kind: Kind) -> isize {
     match d.with(|s| s.check_helper(raw, kind)) {
         Ok(value) => value,
         Err(problem) => {
-            report(d, problem);
+            d.report(problem);
             0
         }
     }
@@ -511,14 +510,14 @@ pub(super) unsafe extern "C" fn ctx_Tracker_Add(dctx: *mut Ctx, ht: HPyTracker, 
     // SAFETY: the debug context.
     let d = unsafe { info(dctx) };
     if let Err(problem) = d.with(|s| s.check_helper(ht._i, Kind::Tracker)) {
-        report(d, problem);
+        d.report(problem);
         return -1;
     }
     // A handle that is not open is reported now (and not tracked, so that
     // the tracker's close does not report it again).
     match d.with(|s| s.check(h)) {
         Ok(_) => d.with(|s| s.track(ht._i, h)),
-        Err((problem, _)) => report(d, problem),
+        Err((problem, _)) => d.report(problem),
     }
     0
 }
@@ -531,7 +530,7 @@ pub(super) unsafe extern "C" fn ctx_Tracker_ForgetAll(dctx: *mut Ctx, ht: HPyTra
         Ok(_) => {
             d.with(|s| s.take_tracked(ht._i));
         }
-        Err(problem) => report(d, problem),
+        Err(problem) => d.report(problem),
     }
 }
 
@@ -541,7 +540,7 @@ pub(super) unsafe extern "C" fn ctx_Tracker_Close(dctx: *mut Ctx, ht: HPyTracker
     // SAFETY: the debug context.
     let d = unsafe { info(dctx) };
     if let Err(problem) = d.with(|s| s.check_helper(ht._i, Kind::Tracker)) {
-        report(d, problem);
+        d.report(problem);
         return;
     }
     let tracked = d.with(|s| {

@@ -26,20 +26,21 @@ use hpy::{
 };
 
 use super::handles::Snapshot;
-use super::DebugInfo;
+use super::info::{current_info, existing_info, DebugInfo};
+use crate::submodule::{move_attr, new_submodule};
 
 /// `hpy_rs_universal.debug.HPyLeakError`, kept for `LeakDetector.stop`.
 pub(crate) static LEAK_ERROR: Global = Global::new();
 
 /// The debug context's state (the debug context is made on first use).
 fn debug_info() -> &'static DebugInfo {
-    if let Some(info) = super::existing_info() {
+    if let Some(info) = existing_info() {
         return info;
     }
     // SAFETY: called from Python, so the GIL is held; the plain universal
     // context lives forever.
-    unsafe { super::context(crate::universal_context()) };
-    super::current_info()
+    unsafe { super::context(crate::universal::context()) };
+    current_info()
 }
 
 /// A debug handle as Python sees it: which record, and which handle of
@@ -335,26 +336,6 @@ fn raise_leak_error<'ctx>(ctx: Context<'ctx>, leaks: Vec<DebugHandle>) -> HPyRes
     let error = class.call(&[&message.into_hpy(ctx)?])?;
     error.set_attr_s("leaks", &leaks)?;
     Err(ctx.err_set_object(&class, &error))
-}
-
-/// A new module object named `name`, registered in `sys.modules`.
-pub(crate) fn new_submodule<'ctx>(
-    ctx: Context<'ctx>,
-    name: &str,
-    doc: &str,
-) -> HPyResult<Handle<'ctx>> {
-    let module_type = ctx.import_module("types")?.get_attr_s("ModuleType")?;
-    let module = module_type.call(&[&name.into_hpy(ctx)?, &doc.into_hpy(ctx)?])?;
-    ctx.import_module("sys")?
-        .get_attr_s("modules")?
-        .set_item_s(name, &module)?;
-    Ok(module)
-}
-
-/// Moves attribute `name` of `from` to `to`.
-pub(crate) fn move_attr<'ctx>(from: &Handle<'ctx>, to: &Handle<'ctx>, name: &str) -> HPyResult<()> {
-    to.set_attr_s(name, &from.get_attr_s(name)?)?;
-    from.del_attr_s(name)
 }
 
 /// Makes `hpy_rs_universal._debug` and `hpy_rs_universal.debug` out of the

@@ -18,8 +18,7 @@ use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{HPy, HPyCFunction, HPyFunc_Signature, HPy_NULL};
 
 use super::handles::ArgumentRecord;
-use super::report::report;
-use super::{info_of, DebugInfo};
+use super::info::{current_info, info_of, DebugInfo};
 use crate::call_real::{call_real, Handles};
 
 /// How many argument handles a call keeps without a heap allocation (a
@@ -168,7 +167,7 @@ unsafe impl Handles for DebugHandles<'_> {
         match self.info.with(|s| s.take_result(h)) {
             Ok(object) => object._i as *mut PyObject,
             Err((problem, alive)) => {
-                report(self.info, problem);
+                self.info.report(problem);
                 // Going on (a callback is set): give the caller a correct
                 // new reference when the object is known to be alive, else
                 // NULL (CPython then raises SystemError).
@@ -250,7 +249,7 @@ pub(super) unsafe extern "C" fn ctx_CallRealFunctionFromTrampoline(
         // The global context carries the main interpreter's state; once
         // another interpreter has the host, the running one's.
         let info = if crate::interp::shared() {
-            super::current_info()
+            current_info()
         } else {
             info_of(dctx)
         };

@@ -8,8 +8,10 @@
 //! arguments on unchanged), so a traced module costs one counter increment,
 //! two clock reads and a check for trace functions per context call.
 //! The wrappers are generated ([`generated`], by
-//! `generate/trace_gen.py`); the counters and the Python API
-//! (`hpy_rs_universal._trace`, as `hpy.universal._trace`) are here.
+//! `generate/trace_gen.py`), generic over what a call does around the
+//! plain function ([`TracedCall`]); that ([`Call`]), the counters and the
+//! Python API (`hpy_rs_universal._trace`, as `hpy.universal._trace`) are
+//! here.
 //!
 //! Each interpreter that uses trace mode has its own state (counters,
 //! durations, trace functions) and its own copy of the context; the
@@ -32,7 +34,7 @@ use hpy_sys::host::UniversalContext;
 #[rustfmt::skip]
 mod generated;
 
-use generated::NAMES;
+use generated::{TracedCall, NAMES};
 
 /// Number of traced context functions.
 const N: usize = NAMES.len();
@@ -84,7 +86,7 @@ fn new_info(universal: *mut UniversalContext, constants: &UniversalContext) -> B
     });
     // The box's contents do not move when the box does.
     let private = &*info as *const TraceInfo as *mut c_void;
-    let table = generated::table(
+    let table = generated::table::<Call>(
         c"HPy Trace Mode ABI (hpy-rs host on CPython)".as_ptr(),
         private,
         constants,
@@ -119,7 +121,7 @@ static ARMED: AtomicBool = AtomicBool::new(false);
 
 /// What the main interpreter's `on_enter` holds, once the global table
 /// serves subinterpreters, while it has no trace function: not NULL, so
-/// that [`enter`] takes its slow path, which finds the running
+/// that [`Call::enter`] takes its slow path, which finds the running
 /// interpreter's state. Never called or released.
 fn look_closer() -> *mut PyObject {
     core::ptr::NonNull::dangling().as_ptr()
@@ -174,7 +176,7 @@ fn current_info() -> &'static TraceInfo {
     if global.is_null() {
         // SAFETY: the GIL is held (contract); the plain universal context
         // lives forever.
-        global = unsafe { context(crate::universal_context()) };
+        global = unsafe { context(crate::universal::context()) };
     }
     SUB_INFOS.current(
         // SAFETY: the global table's `_private` is the main interpreter's
@@ -251,42 +253,61 @@ fn running_context(tctx: *mut UniversalContext) -> *mut UniversalContext {
     current_info().table
 }
 
-/// A traced call in progress (from [`enter`] to [`exit`]).
+/// A traced call in progress (from [`Call::enter`] to [`Call::exit`]): the
+/// call of each of the generated wrappers ([`TracedCall`]).
 pub(crate) struct Call {
-    pub(crate) universal: *mut UniversalContext,
+    universal: *mut UniversalContext,
     info: &'static TraceInfo,
     id: usize,
     start: Instant,
 }
 
-/// Starts traced call `id`: counts it, runs `on_enter`, starts the clock.
-///
-/// # Safety
-/// `tctx` is the trace context; the GIL is held.
-#[inline]
-pub(crate) unsafe fn enter(tctx: *mut UniversalContext, id: usize) -> Call {
-    // SAFETY: as the caller promises.
-    let info = unsafe { info_of(tctx) };
-    // One test for "a trace function to run" and "the global table in a
-    // process with subinterpreters" ([`arm`]).
-    if !info.on_enter.load(Ordering::Relaxed).is_null() {
-        // SAFETY: forwarded.
-        return unsafe { enter_slow(tctx, id) };
+impl TracedCall for Call {
+    /// Starts traced call `id`: counts it, runs `on_enter`, starts the clock.
+    ///
+    /// # Safety
+    /// `tctx` is the trace context; the GIL is held.
+    #[inline]
+    unsafe fn enter(tctx: *mut UniversalContext, id: usize) -> Call {
+        // SAFETY: as the caller promises.
+        let info = unsafe { info_of(tctx) };
+        // One test for "a trace function to run" and "the global table in a
+        // process with subinterpreters" ([`arm`]).
+        if !info.on_enter.load(Ordering::Relaxed).is_null() {
+            // SAFETY: forwarded.
+            return unsafe { enter_slow(tctx, id) };
+        }
+        info.calls[id].fetch_add(1, Ordering::Relaxed);
+        Call {
+            universal: info.universal,
+            info,
+            id,
+            start: Instant::now(),
+        }
     }
-    info.calls[id].fetch_add(1, Ordering::Relaxed);
-    Call {
-        universal: info.universal,
-        info,
-        id,
-        start: Instant::now(),
+
+    /// The plain universal context the call is made on.
+    #[inline]
+    fn universal(&self) -> *mut UniversalContext {
+        self.universal
+    }
+
+    /// Ends a traced call: adds its duration, runs `on_exit`.
+    #[inline]
+    fn exit(self) {
+        let nanos = self.start.elapsed().as_nanos();
+        self.info.nanos[self.id]
+            .fetch_add(u64::try_from(nanos).unwrap_or(u64::MAX), Ordering::Relaxed);
+        let f = self.info.on_exit.load(Ordering::Relaxed);
+        run_trace_function(self.info, f, self.id, "on-exit");
     }
 }
 
-/// [`enter`] with an `on_enter` to run, or through the global table once it
-/// serves subinterpreters (the running interpreter's state then).
+/// [`Call::enter`] with an `on_enter` to run, or through the global table
+/// once it serves subinterpreters (the running interpreter's state then).
 ///
 /// # Safety
-/// As [`enter`].
+/// As [`Call::enter`].
 #[cold]
 #[inline(never)]
 unsafe fn enter_slow(tctx: *mut UniversalContext, id: usize) -> Call {
@@ -307,15 +328,6 @@ unsafe fn enter_slow(tctx: *mut UniversalContext, id: usize) -> Call {
         id,
         start: Instant::now(),
     }
-}
-
-/// Ends a traced call: adds its duration, runs `on_exit`.
-#[inline]
-pub(crate) fn exit(call: Call) {
-    let nanos = call.start.elapsed().as_nanos();
-    call.info.nanos[call.id].fetch_add(u64::try_from(nanos).unwrap_or(u64::MAX), Ordering::Relaxed);
-    let f = call.info.on_exit.load(Ordering::Relaxed);
-    run_trace_function(call.info, f, call.id, "on-exit");
 }
 
 /// Calls trace function `f` of `info` (loaded from its slot), if not NULL,
@@ -478,7 +490,7 @@ pub(crate) fn set_trace_functions<'ctx>(
 /// Makes `hpy_rs_universal._trace` out of the functions `hpy_module!` put on
 /// `module`.
 pub(crate) fn register<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
-    let trace = crate::debug::python::new_submodule(
+    let trace = crate::submodule::new_submodule(
         ctx,
         "hpy_rs_universal._trace",
         "HPy trace mode: call counts and durations of the context functions (as \
@@ -490,7 +502,7 @@ pub(crate) fn register<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyRe
         "get_frequency",
         "set_trace_functions",
     ] {
-        crate::debug::python::move_attr(module, &trace, name)?;
+        crate::submodule::move_attr(module, &trace, name)?;
     }
     module.set_attr_s("_trace", &trace)
 }

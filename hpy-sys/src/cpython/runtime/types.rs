@@ -26,7 +26,10 @@ use core::mem::size_of;
 use core::ptr::{self, null_mut};
 
 use super::super::ffi::*;
-use super::super::{_h2py, _py2h, Py_DECREF, Py_INCREF, Py_TYPE, Py_XDECREF};
+use super::super::{
+    _h2py, _py2h, tp_flags, type_field, PyTypeObject_tp_basicsize_OFFSET,
+    PyTypeObject_tp_dealloc_OFFSET, Py_DECREF, Py_INCREF, Py_TYPE, Py_XDECREF,
+};
 use super::{set_error, set_error_fmt};
 use crate::*;
 
@@ -1506,6 +1509,141 @@ unsafe fn create_type(
 // ---------------------------------------------------------------------------
 // instances
 // ---------------------------------------------------------------------------
+
+#[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
+extern "C" {
+    fn _Py_NewReference(o: *mut PyObject);
+}
+
+// Declared only where `PyObject_Init_handle` (below) does not stand in for
+// it, so that no build warns about an unused function.
+#[cfg(all(
+    any(not(hpy_inline_refcount), Py_3_12),
+    not(any(target_arch = "x86_64", target_arch = "aarch64"))
+))]
+extern "C" {
+    fn PyObject_Init(o: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject;
+}
+
+// `PyObject_Init` with its result as the handle it is in the CPython ABI,
+// so that a function returning that handle can end in a tail call (a
+// pointer to integer cast after the call keeps the compiler from making
+// one). Only where the platform's C ABI returns `HPy` (a `repr(C)` struct
+// of one `intptr_t`) exactly as it returns a pointer, in the same register
+// (x86-64 System V and Windows, AArch64; i386's System V ABI, for one,
+// returns a struct through memory): there the declaration describes the
+// same function as CPython's. Elsewhere the pointer is converted.
+#[cfg(all(
+    any(not(hpy_inline_refcount), Py_3_12),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+#[allow(clashing_extern_declarations)]
+extern "C" {
+    #[link_name = "PyObject_Init"]
+    fn PyObject_Init_handle(o: *mut PyObject, t: *mut PyTypeObject) -> HPy;
+}
+
+/// `HPy_New` with hpy-rs's short path for plain types (see
+/// [`hpy_rs_cpython_mark_plain`]): `PyObject_Malloc`, the header set, and
+/// `*data` pointed right after it, where HPy's `ctx_New` also checks the
+/// type, looks up its shape, zeroes the payload and prepares vectorcall.
+/// The payload is *not* zeroed on this path: the caller writes it whole
+/// before the object is used. Every other type goes to HPy's `ctx_New`.
+///
+/// # Safety
+/// As `HPy_New`; for a plain type the caller must also initialise the
+/// payload (`tp_basicsize` minus the header) before anything reads it.
+#[inline(always)]
+pub unsafe fn hpy_rs_new(
+    ctx: *mut HPyContext,
+    h_type: HPy,
+    data: *mut *mut core::ffi::c_void,
+) -> HPy {
+    // SAFETY: the contract of `hpy_rs_new_filled`, with the payload left
+    // for the caller to write (this function's contract).
+    unsafe { hpy_rs_new_filled(ctx, h_type, data, |_, _| {}) }
+}
+
+/// [`hpy_rs_new`] with the payload written by `fill` (a host's `ctx_New`,
+/// which must hand it out zeroed, as HPy specifies): on the plain path `fill` gets the payload's
+/// address and size in bytes (`tp_basicsize` minus the header) after
+/// `*data` is set; on 3.12+ before the header is, so that the header's
+/// setup ends the function (a tail call of `PyObject_Init`) instead of the
+/// object being kept across it, before 3.12 after it. Every other type goes to HPy's
+/// `ctx_New`, which zeroes the payload itself; `fill` is not called.
+///
+/// # Safety
+/// As `HPy_New`; for a plain type the payload must be initialised (by
+/// `fill` or the caller) before anything reads it, and `fill` writes only
+/// inside the payload it is given.
+#[inline(always)]
+pub unsafe fn hpy_rs_new_filled(
+    ctx: *mut HPyContext,
+    h_type: HPy,
+    data: *mut *mut core::ffi::c_void,
+    fill: impl FnOnce(*mut u8, usize),
+) -> HPy {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: as in `hpy_rs_new`: `h_type` is a live object (contract);
+    // `tp_dealloc` and `tp_basicsize` are read only once it is known to be
+    // a type, and a plain type's instances are `tp_basicsize` bytes, the
+    // payload right after the header (checked when it was marked). `fill`
+    // gets exactly that payload, inside the new allocation.
+    unsafe {
+        let is_type = tp_flags(Py_TYPE(tp.cast())) & Py_TPFLAGS_TYPE_SUBCLASS != 0;
+        if is_type {
+            let dealloc: usize = type_field(tp, PyTypeObject_tp_dealloc_OFFSET);
+            if dealloc == hpy_rs_plain_dealloc as *const () as usize {
+                let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
+                let op = PyObject_Malloc(size as usize).cast::<PyObject>();
+                if op.is_null() {
+                    return crate::HPyErr_NoMemory(ctx);
+                }
+                // Before 3.12 the header's setup ends in no call whose
+                // result is the object: the payload is filled last, its
+                // size read again (as `hpy_rs_new` and a fill after it:
+                // fewer values kept across the call).
+                #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
+                {
+                    (*op).ob_type = tp;
+                    // A heap type (checked when it was marked).
+                    Py_INCREF(tp.cast());
+                    _Py_NewReference(op);
+                    let payload = op.add(1);
+                    *data = payload.cast();
+                    let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
+                    fill(
+                        payload.cast(),
+                        (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
+                    );
+                    return _py2h(op);
+                }
+                #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
+                {
+                    let payload = op.add(1);
+                    *data = payload.cast();
+                    fill(
+                        payload.cast(),
+                        (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
+                    );
+                }
+                // `PyObject_Init` returns its (non-null) object, here as
+                // its handle.
+                #[cfg(all(
+                    any(not(hpy_inline_refcount), Py_3_12),
+                    any(target_arch = "x86_64", target_arch = "aarch64")
+                ))]
+                return PyObject_Init_handle(op, tp);
+                #[cfg(all(
+                    any(not(hpy_inline_refcount), Py_3_12),
+                    not(any(target_arch = "x86_64", target_arch = "aarch64"))
+                ))]
+                return _py2h(PyObject_Init(op, tp));
+            }
+        }
+        ctx_New(ctx, h_type, data)
+    }
+}
 
 /// HPy API function `HPy_New` (runtime part): a zeroed instance of
 /// `h_type`, `*data` pointing at its payload.
