@@ -328,17 +328,28 @@ pub unsafe fn clear_fields<T: HPyClass>(start: *mut u8) {
 /// # Safety
 /// Called by HPy only, with the data of a dying instance of `T`.
 pub unsafe extern "C" fn impl_destroy<T: HPyClass>(data: *mut c_void) {
-    // A panic in Drop must not unwind into the interpreter; it is reported
-    // and the value is leaked.
+    // SAFETY: forwarded from the contract; `locate_start` only returns the
+    // data of this instance, whose blocks are all live.
+    if let Some(start) = unsafe { super::locate_start(data) } {
+        // SAFETY: as above.
+        unsafe { destroy_reporting_panics::<T>(start) }
+    }
+}
+
+/// Drops the values of the dying instance whose data starts at `start`
+/// (`destroy_instance`), as `tp_destroy` and a simple class's deallocator
+/// do: a panic in `Drop` must not unwind into the interpreter, so it is
+/// reported and the value leaked.
+///
+/// # Safety
+/// As for `destroy_instance`.
+#[inline(always)]
+pub(super) unsafe fn destroy_reporting_panics<T: HPyClass>(start: *mut u8) {
     let result = std::panic::catch_unwind(|| {
-        // SAFETY: forwarded from the contract; `locate_start` only returns
-        // the data of this instance, whose blocks are all live.
-        if let Some(start) = unsafe { super::locate_start(data) } {
-            // SAFETY: as above; each block is dropped once (`destroy` clears
-            // its "initialised" flag), as the class that made the object
-            // (which PyPy lets Python change).
-            unsafe { destroy_instance::<T>(start) }
-        }
+        // SAFETY: forwarded; each block is dropped once (`destroy` clears
+        // its "initialised" flag), as the class that made the object
+        // (which PyPy lets Python change).
+        unsafe { destroy_instance::<T>(start) }
     });
     if let Err(payload) = result {
         eprintln!(

@@ -17,7 +17,6 @@ use core::marker::PhantomData;
 
 use hpy_sys::HPy;
 
-use super::getset::Getter;
 use super::guard::self_ref;
 use super::info::TypeSlot;
 use super::items::Variant;
@@ -25,6 +24,7 @@ use super::new::{construct, NewArgs, NewFunc};
 use crate::class::HPyClass;
 use crate::runtime::slots::UnaryFunc;
 use crate::runtime::FunctionDescription;
+use crate::runtime::Getter;
 use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// An enum with data exposed as a class with a subclass per variant.

@@ -12,40 +12,8 @@ use hpy_sys::{
 use super::check::is_instance;
 use crate::class::HPyClass;
 use crate::runtime::trampoline::trampoline;
+use crate::runtime::{Getter, Setter};
 use crate::{Borrowed, Context, HPyErr, HPyResult};
-
-/// A property getter (`HPyFunc_GETTER`).
-///
-/// # Safety
-/// Implemented by hpy-rs's macros only: the runtime trusts what the
-/// implementation returns (raw handles, definitions) without checking it.
-pub unsafe trait Getter {
-    /// The class whose property it is.
-    type Class: HPyClass;
-    /// A name for error messages.
-    const NAME: &'static str;
-    /// The body, for an `obj` its caller has checked to be an instance of
-    /// `Class` (`impl_get` does, or the interpreter's method descriptor).
-    fn call<'ctx>(ctx: Context<'ctx>, obj: Borrowed<'_, 'ctx>) -> HPyResult<HPy>;
-}
-
-/// A property setter (`HPyFunc_SETTER`); `value` is `None` for `del`.
-///
-/// # Safety
-/// Implemented by hpy-rs's macros only: the runtime trusts what the
-/// implementation returns (raw handles, definitions) without checking it.
-pub unsafe trait Setter {
-    /// The class whose property it is.
-    type Class: HPyClass;
-    /// A name for error messages.
-    const NAME: &'static str;
-    /// The body, for an `obj` checked as for [`Getter::call`].
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        obj: Borrowed<'_, 'ctx>,
-        value: Option<Borrowed<'_, 'ctx>>,
-    ) -> HPyResult<()>;
-}
 
 /// Checks the receiver of a property of `T` (`name`): CPython's getset
 /// descriptors check it, PyPy's do not (`T.prop.__get__(other_object)`), and
@@ -66,7 +34,7 @@ pub fn check_receiver<T: HPyClass>(obj: &Borrowed<'_, '_>, name: &str) -> HPyRes
 crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, as a getter.
-    pub unsafe extern "C" fn impl_get<M: Getter>(
+    pub unsafe extern "C" fn impl_get<M: Getter<Class: HPyClass>>(
         ctx: *mut HPyContext,
         obj: HPy,
         _closure: *mut c_void,
@@ -85,7 +53,7 @@ crate::abi::entry_point! {
 crate::abi::entry_point! {
     /// # Safety
     /// Called by HPy only, as a setter.
-    pub unsafe extern "C" fn impl_set<M: Setter>(
+    pub unsafe extern "C" fn impl_set<M: Setter<Class: HPyClass>>(
         ctx: *mut HPyContext,
         obj: HPy,
         value: HPy,
@@ -112,7 +80,7 @@ crate::abi::entry_point! {
 ///
 /// # Safety
 /// Called by CPython as a getter.
-unsafe extern "C" fn cpy_get<M: Getter>(
+unsafe extern "C" fn cpy_get<M: Getter<Class: HPyClass>>(
     obj: *mut cpy_PyObject,
     closure: *mut c_void,
 ) -> crate::abi::ObjectResult {
@@ -125,7 +93,7 @@ unsafe extern "C" fn cpy_get<M: Getter>(
 ///
 /// # Safety
 /// Called by CPython as a setter.
-unsafe extern "C" fn cpy_set<M: Setter>(
+unsafe extern "C" fn cpy_set<M: Setter<Class: HPyClass>>(
     obj: *mut cpy_PyObject,
     value: *mut cpy_PyObject,
     closure: *mut c_void,
@@ -135,7 +103,7 @@ unsafe extern "C" fn cpy_set<M: Setter>(
 }
 
 /// A property with a getter and optionally a setter.
-pub const fn getset<G: Getter, S: Setter>(
+pub const fn getset<G: Getter<Class: HPyClass>, S: Setter<Class: HPyClass>>(
     name: &'static CStr,
     doc: Option<&'static CStr>,
     has_setter: bool,

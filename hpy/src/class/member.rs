@@ -12,9 +12,9 @@ use core::marker::PhantomData;
 
 use hpy_sys::HPy;
 
-use super::getset::{Getter, Setter};
 use super::guard::{self_mut, self_ref};
 use crate::class::HPyClass;
+use crate::runtime::{Getter, Setter};
 use crate::{Borrowed, Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// One `#[member]` field of a class: which class, which field, its Python

@@ -96,6 +96,7 @@ mod slots;
 mod spec;
 mod static_methods;
 
+pub use crate::runtime::{Getter, Setter};
 pub use chain::{
     clear_fields, destroy_chain, impl_destroy, impl_traverse, init_ancestor, slot_destroy,
     slot_traverse, visit_chain, AfterNew, Ancestors, DefaultAncestors, Extends, FieldValues,
@@ -108,7 +109,7 @@ pub use data_enum::{
 };
 pub use derived::{DerivedEq, DerivedHash, DerivedOrd, DerivedStr};
 pub use enums::{add_variants, EnumHash, EnumInt, EnumRepr, EnumRichCmp, UnitEnum};
-pub use getset::{check_receiver, getset, impl_get, impl_set, Getter, NoSetter, Setter};
+pub use getset::{check_receiver, getset, impl_get, impl_set, NoSetter};
 pub use guard::{self_mut, self_mut_as, self_ref, self_ref_as};
 pub use info::{
     Base, ClassInfo, TypeSlot, TPFLAGS_BASETYPE, TPFLAGS_HAVE_GC, TPFLAGS_IMMUTABLETYPE,

@@ -13,10 +13,11 @@ use core::ffi::c_void;
 
 use hpy_sys::{HPy, HPyDef, HPyField};
 
-use super::getset::{getset, Getter, Setter};
+use super::getset::getset;
 use super::layout::{dict_offset, weaklist_offset};
 use crate::class::HPyClass;
 use crate::runtime::StaticDef;
+use crate::runtime::{Getter, Setter};
 use crate::{Borrowed, Context, HPyErr, HPyResult};
 
 /// The member that tells the interpreter where the `__dict__` slot is.

@@ -3,7 +3,7 @@
 //! *simple* for its host (allocated and freed by the host itself), its
 //! sizes, and what is left to do for a dying instance.
 
-use super::chain::{clear_fields, destroy_instance};
+use super::chain::{clear_fields, destroy_reporting_panics};
 use super::data::{ClassData, HPyClass};
 use super::info::TPFLAGS_BASETYPE;
 use super::layout::data_size;
@@ -28,16 +28,7 @@ unsafe impl<T: HPyClass> SimpleClass for T {
         // SAFETY: the contract: fields and value are read only once
         // written.
         unsafe { clear_fields::<T>(start) };
-        let result = std::panic::catch_unwind(|| {
-            // SAFETY: as above; `destroy` drops a written value once.
-            unsafe { destroy_instance::<T>(start) }
-        });
-        if let Err(payload) = result {
-            eprintln!(
-                "hpy: panic while dropping a {} object: {}",
-                T::INFO.python_name(),
-                crate::err::panic_text(&*payload)
-            );
-        }
+        // SAFETY: as above.
+        unsafe { destroy_reporting_panics::<T>(start) }
     }
 }

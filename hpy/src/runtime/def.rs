@@ -12,6 +12,10 @@
 //!
 //! The user's code is a safe trait method (`MethO::call` …); the unsafe glue
 //! is written once here, generically, so macro expansions contain none.
+//! The shapes of a property's accessors (`Getter`, `Setter`) are here too,
+//! beside the method shapes: the class runtime (`class/getset.rs`) makes
+//! getsets of them, and the ABI layer's `properties.rs` the hidden methods
+//! that stand in for getsets on hosts whose getsets are broken.
 
 use core::cell::UnsafeCell;
 use core::ffi::{c_int, CStr};
@@ -101,6 +105,41 @@ pub unsafe trait MethO {
         module: Borrowed<'_, 'ctx>,
         arg: Borrowed<'_, 'ctx>,
     ) -> HPyResult<HPy>;
+}
+
+/// A property getter (`HPyFunc_GETTER`).
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait Getter {
+    /// The class whose property it is (an hpy-rs class: the runtime
+    /// asks for `HPyClass` where it reads one).
+    type Class;
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The body, for an `obj` its caller has checked to be an instance of
+    /// `Class` (`impl_get` does, or the interpreter's method descriptor).
+    fn call<'ctx>(ctx: Context<'ctx>, obj: Borrowed<'_, 'ctx>) -> HPyResult<HPy>;
+}
+
+/// A property setter (`HPyFunc_SETTER`); `value` is `None` for `del`.
+///
+/// # Safety
+/// Implemented by hpy-rs's macros only: the runtime trusts what the
+/// implementation returns (raw handles, definitions) without checking it.
+pub unsafe trait Setter {
+    /// The class whose property it is (an hpy-rs class: the runtime
+    /// asks for `HPyClass` where it reads one).
+    type Class;
+    /// A name for error messages.
+    const NAME: &'static str;
+    /// The body, for an `obj` checked as for [`Getter::call`].
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        obj: Borrowed<'_, 'ctx>,
+        value: Option<Borrowed<'_, 'ctx>>,
+    ) -> HPyResult<()>;
 }
 
 /// A module-level function with `HPyFunc_VARARGS` or `HPyFunc_KEYWORDS`

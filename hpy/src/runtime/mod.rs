@@ -23,7 +23,8 @@ use crate::abi;
 
 pub use def::{
     meth_keywords, meth_noargs, meth_o, meth_varargs, slot_call, slot_mod_exec, Args, DefineList,
-    GlobalList, MethArgs, MethNoArgs, MethO, ModExec, PyMethod, StaticDef, StaticModuleDef,
+    Getter, GlobalList, MethArgs, MethNoArgs, MethO, ModExec, PyMethod, Setter, StaticDef,
+    StaticModuleDef,
 };
 pub use extract::{
     cold, extract_optional, extract_or_default, extract_required, extract_self, present,

@@ -5,8 +5,8 @@
 
 use core::ffi::CStr;
 
-use crate::class::{Getter, Setter};
 use crate::runtime::StaticDef;
+use crate::runtime::{Getter, Setter};
 use crate::{HPyResult, Handle};
 
 /// Nothing, in this ABI.

@@ -10,8 +10,8 @@ use core::marker::PhantomData;
 
 use hpy_sys::HPy;
 
-use crate::class::{Getter, Setter};
 use crate::runtime::{meth_noargs, meth_o, MethNoArgs, MethO, StaticDef};
+use crate::runtime::{Getter, Setter};
 use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// One property (`#[getter]` and its setter) as three hidden methods:
