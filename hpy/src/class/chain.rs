@@ -88,23 +88,73 @@ impl<T: HPyClass> Ancestors<T> for FieldValues<'_, T> {
 impl<T: HPyClass> AfterNew<T> for FieldValues<'_, T> {
     #[inline(always)]
     unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
-        use crate::class::PendingTypedStore as _;
-        let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
         let FieldValues(fields, typed) = self;
-        fields.for_each(
-            #[inline(always)]
-            |index, offset, h| {
-                let typed_entry = T::TYPED_FIELDS && offset & TYPED_ENTRY != 0;
-                let entry = if typed_entry {
-                    typed.get(index)
-                } else {
-                    crate::class::CacheEntry::EMPTY
-                };
-                // SAFETY: forwarded, for each object `WithFields::set` checked.
-                unsafe { store_new_field(obj, data, offset & !TYPED_ENTRY, h, entry) }
-            },
-        );
+        // Drained below, so nothing is left to drop (and no drop glue to
+        // run): its `rest` was taken if it was ever used.
+        let mut fields = core::mem::ManuallyDrop::new(fields);
+        // SAFETY: forwarded.
+        unsafe { store_pending::<T>(&mut fields, &typed, obj, data) }
     }
+}
+
+/// [`FieldValues`] borrowed from a [`WithFields`](crate::WithFields) that
+/// stays where it is while its instance is made
+/// (`new_instance_with_fields`): the pending objects are read in place, not
+/// moved (a `memcpy` of the builder's inline arrays) into each closure on
+/// the way.
+pub struct FieldRefs<'a, 'ctx, T: HPyClass>(
+    pub(super) &'a mut crate::class::PendingFields<'ctx>,
+    pub(super) &'a T::TypedPending,
+);
+
+impl<T: HPyClass> Ancestors<T> for FieldRefs<'_, '_, T> {
+    type After = Self;
+    #[inline(always)]
+    unsafe fn write(self, start: *mut u8) -> Self {
+        // SAFETY: forwarded; a class with fields to fill has only default
+        // ancestors' parts.
+        unsafe { <DefaultAncestors as Ancestors<T>>::write(DefaultAncestors, start) };
+        self
+    }
+}
+
+impl<T: HPyClass> AfterNew<T> for FieldRefs<'_, '_, T> {
+    #[inline(always)]
+    unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
+        // SAFETY: forwarded.
+        unsafe { store_pending::<T>(self.0, self.1, obj, data) }
+    }
+}
+
+/// Stores the pending objects of a `WithFields` in the new instance `obj`
+/// (whose whole block is `data`), each `TypedField`'s with its cache entry,
+/// leaving `fields` empty.
+///
+/// # Safety
+/// As for [`AfterNew::finish`]; `fields` and `typed` come from one
+/// `WithFields<T>`, which checked every offset.
+#[inline(always)]
+unsafe fn store_pending<T: HPyClass>(
+    fields: &mut crate::class::PendingFields<'_>,
+    typed: &T::TypedPending,
+    obj: &Handle<'_>,
+    data: *mut ClassData<T>,
+) {
+    use crate::class::PendingTypedStore as _;
+    let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
+    fields.drain(
+        #[inline(always)]
+        |index, offset, h| {
+            let typed_entry = T::TYPED_FIELDS && offset & TYPED_ENTRY != 0;
+            let entry = if typed_entry {
+                typed.get(index)
+            } else {
+                crate::class::CacheEntry::EMPTY
+            };
+            // SAFETY: forwarded, for each object `WithFields::set` checked.
+            unsafe { store_new_field(obj, data, offset & !TYPED_ENTRY, h, entry) }
+        },
+    );
 }
 
 /// Stores `h` in the `Field` at `offset` in the value of `obj`, a new

@@ -1,7 +1,7 @@
 //! Creating instances from Rust: [`WithFields`] (a value with objects for
 //! its `Field`s) and [`type_object`].
 
-use super::chain::FieldValues;
+use super::chain::{FieldRefs, FieldValues};
 use super::new::{new_instance_with, with_type, NewValue};
 use super::pending::{PendingFields, PendingTypedStore, TYPED_ENTRY};
 use super::{Field, HPyClass, Ref, TypedField};
@@ -280,10 +280,17 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     ctx: Context<'ctx>,
     value: WithFields<'ctx, T>,
 ) -> HPyResult<Handle<'ctx>> {
-    let (value, fields, typed) = value.into_parts();
+    // The pending objects stay in this frame and are read in place
+    // (`FieldRefs`); what is not stored (no instance was made) is closed
+    // when `fields` drops here.
+    let WithFields {
+        value,
+        mut fields,
+        typed,
+    } = value;
     let slot = T::value_type_slot(&value);
     with_type::<T, _>(ctx, slot, |ty| {
-        new_instance_with(ty, value, FieldValues(fields, typed))
+        new_instance_with(ty, value, FieldRefs(&mut fields, &typed))
     })
 }
 

@@ -2,7 +2,7 @@
 //! exists: its objects ([`PendingFields`]) and, for a class with
 //! `TypedField`s, their cache entries ([`PendingTypedStore`]).
 
-use core::mem::{ManuallyDrop, MaybeUninit};
+use core::mem::MaybeUninit;
 
 use super::cache::CacheEntry;
 use crate::Handle;
@@ -60,19 +60,24 @@ impl<'ctx> PendingFields<'ctx> {
     }
 
     /// Calls `f` with each (index, offset, object), in the order they
-    /// were set.
+    /// were set, handing over each object, and leaves the list empty.
+    /// Through `&mut`, so that the list is read where it lies (a builder
+    /// moved by value is a `memcpy` of its whole inline array each time).
     #[inline(always)]
-    pub(crate) fn for_each(self, mut f: impl FnMut(usize, usize, Handle<'ctx>)) {
-        let mut this = ManuallyDrop::new(self);
-        let inline = this.len.min(INLINE_FIELDS);
-        for (index, entry) in this.inline[..inline].iter().enumerate() {
-            // SAFETY: entries below `len` are written, and each is read
-            // once: `this` is never dropped, so its entries are not either.
+    pub(crate) fn drain(&mut self, mut f: impl FnMut(usize, usize, Handle<'ctx>)) {
+        let inline = self.len.min(INLINE_FIELDS);
+        let spilled = self.len > INLINE_FIELDS;
+        // Emptied first: each entry is read once below, and a panic in `f`
+        // leaks the entries not read yet instead of dropping them twice.
+        self.len = 0;
+        for (index, entry) in self.inline[..inline].iter().enumerate() {
+            // SAFETY: entries below the old `len` are written, and each is
+            // read once: `len` is 0 now, so `drop` reads none of them.
             let (offset, h) = unsafe { entry.assume_init_read() };
             f(index, offset, h);
         }
-        if this.len > INLINE_FIELDS {
-            for (i, (offset, h)) in core::mem::take(&mut this.rest).into_iter().enumerate() {
+        if spilled {
+            for (i, (offset, h)) in core::mem::take(&mut self.rest).into_iter().enumerate() {
                 f(INLINE_FIELDS + i, offset, h);
             }
         }
