@@ -378,6 +378,78 @@ def check_kiwi(impl):
         raise SystemExit("%s: got %r, want %r" % (impl.label, got, want))
 
 
+def check_object_twins(impl):
+    """What the object-twins rows make (bench/object-twins): the same values,
+    types and errors from every implementation; on CPython also that nothing
+    leaks (the reference counts of the objects and classes involved and
+    CPython's allocated blocks do not grow over a loop of every row) and
+    that a Term is tracked by the garbage collector where a Var is not."""
+    m = impl.module
+    v = m.make_var(1.5)
+    t = m.make_term(v, 1.5)
+    o = m.Op()
+
+    def raises(f):
+        try:
+            f()
+        except Exception as e:  # the type is what is compared
+            return type(e).__name__
+        return None
+
+    def var(x):
+        return (type(x) is m.Var, x.value)
+
+    def term(x):
+        return (type(x) is m.Term, x.coefficient, x.var is v)
+
+    got = [
+        var(v), var(v * 2.0), var(m.Var(1.5)), var(m.Var(x=2.5)), var(m.make_var(2)),
+        term(t), term(t * 2.0), term(m.Term(v, 1.5)), term(m.Term(var=v, coefficient=3.0)),
+        m.nothing(1.5), m.nothing_term(v, 1.5), o * 2.0,
+        raises(lambda: m.make_var("x")), raises(lambda: m.nothing("x")),
+        raises(lambda: m.make_term(1.0, 1.5)), raises(lambda: m.nothing_term(1.0, 1.5)),
+        raises(lambda: m.make_term(v, "x")), raises(lambda: m.Term(1.0, 1.5)),
+        raises(lambda: m.Var("x")), raises(lambda: v * "x"), raises(lambda: t * "x"),
+        raises(lambda: o * "x"), raises(lambda: 2.0 * v), raises(lambda: m.make_var(x=1.0)),
+        raises(lambda: setattr(v, "value", 2.0)), raises(lambda: setattr(t, "coefficient", 2.0)),
+    ]
+    want = [
+        (True, 1.5), (True, 3.0), (True, 1.5), (True, 2.5), (True, 2.0),
+        (True, 1.5, True), (True, 3.0, True), (True, 1.5, True), (True, 3.0, True),
+        None, None, None,
+        "TypeError", "TypeError", "TypeError", "TypeError", "TypeError", "TypeError",
+        "TypeError", "TypeError", "TypeError", "TypeError", "TypeError", "TypeError",
+        "AttributeError", "AttributeError",
+    ]
+    if got != want:
+        raise SystemExit("%s: got %r, want %r" % (impl.label, got, want))
+    if sys.implementation.name != "cpython":
+        return
+    import gc
+
+    def loop(n):
+        for _ in range(n):
+            m.make_var(1.5), v * 2.0, m.Var(1.5), m.make_term(v, 1.5), m.Term(v, 1.5)
+            t * 2.0, m.nothing(1.5), m.nothing_term(v, 1.5), o * 2.0
+
+    watched = (v, t, o, m.Var, m.Term, m.Op)
+    loop(2000)
+    gc.collect()
+    refs, blocks = [sys.getrefcount(x) for x in watched], sys.getallocatedblocks()
+    loop(10000)
+    gc.collect()
+    after = [sys.getrefcount(x) for x in watched]
+    grown = [a - r for a, r in zip(after, refs)]
+    more_blocks = sys.getallocatedblocks() - blocks
+    if any(grown) or more_blocks > 20:
+        raise SystemExit("%s leaks: references of (v, t, Op(), Var, Term, Op) grew by %r, "
+                         "allocated blocks by %d over 10000 loops"
+                         % (impl.label, grown, more_blocks))
+    if (gc.is_tracked(v), gc.is_tracked(t)) != (False, True):
+        raise SystemExit("%s: gc.is_tracked(Var, Term) = %r, want (False, True)"
+                         % (impl.label, (gc.is_tracked(v), gc.is_tracked(t))))
+
+
 def check_rk4(impls):
     """Every array implementation must integrate to the same state."""
     finals = []
@@ -427,6 +499,9 @@ def main():
         elif args.suite == "kiwi-objects":
             for impl in impls:
                 check_kiwi(impl)
+        elif args.suite == "object-twins":
+            for impl in impls:
+                check_object_twins(impl)
         else:
             for impl in impls:
                 check_simple(impl)

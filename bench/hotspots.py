@@ -25,9 +25,12 @@ RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build", "res
 LINE = re.compile(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*)$")
 
 
-def function_costs(path):
+def function_costs(path, inclusive=False):
+    """{function: cost} of one dump, self costs (or, with `inclusive`,
+    each function's cost with its callees')."""
     out = subprocess.run(
-        ["callgrind_annotate", "--threshold=100", "--inclusive=no", "--auto=no", path],
+        ["callgrind_annotate", "--threshold=100", "--inclusive=%s" % ("yes" if inclusive else "no"),
+         "--auto=no", path],
         capture_output=True, text=True, check=True,
     ).stdout
     costs = {}
@@ -36,6 +39,9 @@ def function_costs(path):
         if m and ":" in m.group(2) and "PROGRAM TOTALS" not in line and "=>" not in line:
             # file:function; inlined code is listed under its header file.
             name = m.group(2).split(" [")[0].split(":", 1)[1]
+            if name.startswith("0x") and " [" in m.group(2):
+                # A stripped library's function: say which library.
+                name += " (%s)" % os.path.basename(m.group(2).split(" [", 1)[1].rstrip("]"))
             costs[name] = costs.get(name, 0) + int(m.group(1).replace(",", ""))
     return costs
 
@@ -48,7 +54,7 @@ def totals(path):
     raise SystemExit("no totals in " + path)
 
 
-def per_iteration(row, label, results=RESULTS, prefix="callgrind"):
+def per_iteration(row, label, results=RESULTS, prefix="callgrind", inclusive=False):
     for seg_file in glob.glob(os.path.join(results, prefix + ".[0-9]*.json")):
         info = json.load(open(seg_file))
         dumps = info["dumps"]
@@ -60,7 +66,8 @@ def per_iteration(row, label, results=RESULTS, prefix="callgrind"):
         if files:
             # The row ran N // its divisor times, then twice that.
             n = min(files)
-            short, long = function_costs(files[n]), function_costs(files[2 * n])
+            short = function_costs(files[n], inclusive)
+            long = function_costs(files[2 * n], inclusive)
             total = (totals(files[2 * n]) - totals(files[n])) / n
             names = set(short) | set(long)
             costs = {k: (long.get(k, 0) - short.get(k, 0)) / n for k in names}

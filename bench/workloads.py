@@ -181,6 +181,24 @@ KIWI_OBJECTS = [
 RPDS_OBJECTS = [row for row in RPDS if row.name in (
     "HashTrieMap: insert 100 keys one by one", "List: push_front", "HashTrieSet(range(100))")]
 
+# Making small objects, the same module in three SDKs (bench/object-twins:
+# bench/objects_hpyrs, bench/c/objects): a float holder `Var`, a `Term`
+# holding a float and a `Var`, and the baselines that take the same
+# arguments and make nothing (`nothing`, `nothing_term`, `Op() * k`).
+_VAR = "v = m.Var(1.0)"
+OBJECT_TWINS = [
+    Row("loop only", "f = m.nothing", "pass", "nothing"),
+    Row("nothing(1.5)", "f = m.nothing", "f(1.5)", "nothing"),
+    Row("make_var(1.5)", "f = m.make_var", "f(1.5)", "make_var"),
+    Row("Var(1.5)", "V = m.Var", "V(1.5)", "Var"),
+    Row("Op() * 2.0", "o = m.Op()", "o * 2.0", "Op"),
+    Row("v * 2.0", _VAR, "v * 2.0", "Var"),
+    Row("t * 2.0", "t = m.Term(m.Var(1.0), 1.5)", "t * 2.0", "Term"),
+    Row("nothing_term(v, 1.5)", "f = m.nothing_term; " + _VAR, "f(v, 1.5)", "nothing_term"),
+    Row("make_term(v, 1.5)", "f = m.make_term; " + _VAR, "f(v, 1.5)", "make_term"),
+    Row("Term(v, 1.5)", "T = m.Term; " + _VAR, "T(v, 1.5)", "Term"),
+]
+
 # The conversion rows run with the call-overhead rows: the same modules.
 SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4, "rpds": RPDS, "kiwi-objects": KIWI_OBJECTS,
-          "rpds-objects": RPDS_OBJECTS}
+          "rpds-objects": RPDS_OBJECTS, "object-twins": OBJECT_TWINS}
