@@ -111,7 +111,9 @@ static PyObject *Var_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return new_var(x);
 }
 
-static void Var_dealloc(PyObject *self)
+/* The deallocator of the classes without references (Var, Op): the
+   object is freed and its heap type released. */
+static void plain_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
     tp->tp_free(self);
@@ -141,7 +143,7 @@ static PyMemberDef Var_members[] = {
 static PyType_Slot Var_slots[] = {
     {Py_tp_doc, "A float, frozen."},
     {Py_tp_new, Var_new},
-    {Py_tp_dealloc, Var_dealloc},
+    {Py_tp_dealloc, plain_dealloc},
     {Py_tp_members, Var_members},
     {Py_nb_multiply, Var_mul},
     {0, NULL},
@@ -259,13 +261,6 @@ static PyObject *Op_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return type->tp_alloc(type, 0);
 }
 
-static void Op_dealloc(PyObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    tp->tp_free(self);
-    Py_DECREF(tp);
-}
-
 static PyObject *Op_mul(PyObject *a, PyObject *b)
 {
     double k;
@@ -284,7 +279,7 @@ static PyObject *Op_mul(PyObject *a, PyObject *b)
 static PyType_Slot Op_slots[] = {
     {Py_tp_doc, "The operator baseline: Op() * k converts k and makes nothing."},
     {Py_tp_new, Op_new},
-    {Py_tp_dealloc, Op_dealloc},
+    {Py_tp_dealloc, plain_dealloc},
     {Py_nb_multiply, Op_mul},
     {0, NULL},
 };
