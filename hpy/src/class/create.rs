@@ -289,9 +289,17 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
         typed,
     } = value;
     let slot = T::value_type_slot(&value);
-    with_type::<T, _>(ctx, slot, |ty| {
+    let made = with_type::<T, _>(ctx, slot, |ty| {
         new_instance_with(ty, value, FieldRefs(&mut fields, &typed))
-    })
+    });
+    if made.is_ok() {
+        // The instance took every object (`FieldRefs::finish` drained the
+        // list, and a class with objects to store has a block, so it ran):
+        // nothing is left to close or free, and the drop is skipped.
+        debug_assert_eq!(fields.len(), 0);
+        core::mem::forget(fields);
+    }
+    made
 }
 
 impl<'ctx, T: HPyClass> NewValue<T> for WithFields<'ctx, T> {
