@@ -24,28 +24,34 @@
 //! 1. The facts, as data: `info` (what `#[hpy_class]` writes,
 //!    [`ClassInfo`], and the per-class static [`TypeSlot`]), `value` (what
 //!    a value may hold: [`FieldSlots`], the probes, [`VisitValue`]), `cache`
-//!    (the `TypedField` cache entry) and `slots` (helpers for the generated
-//!    slot bodies).
+//!    (the `TypedField` cache entry), `tag` (what a block records of its
+//!    classes, in words the ABI sizes) and `slots` (helpers for the
+//!    generated slot bodies).
 //! 2. `pending`: what a [`WithFields`] keeps until its instance exists.
 //! 3. `data`: [`HPyClass`], whose items fix an instance's memory, and
 //!    `ClassData`, the block the value lives in.
-//! 4. `layout` (where each block, slot and cache is) and `check`
-//!    (instance and subclass checks, the `self` of methods).
-//! 5. `field` ([`Field`]), `typed` ([`TypedField`]), `chain` (the blocks
-//!    of an instance along its `extends` chain: written on creation, dropped
-//!    by `tp_destroy`, visited by `tp_traverse`), `getset` (properties),
-//!    `derived` (`#[hpy_class(eq, ord, hash, str)]`).
-//! 6. `guard` (the borrow guards [`Ref`] and [`RefMut`]), `new` (`tp_new`
-//!    and making an instance: allocation, value, fields, tag), `member`,
-//!    `object_slots` (`__dict__`, weak references).
-//! 7. `create` ([`WithFields`], [`type_object`]), `init` (`tp_init`),
-//!    `enums` (enums of unit variants), `static_methods` (through a
-//!    companion type), `store` ([`ObjectStore`], [`Stored`]).
-//! 8. `items`: what a class is made of, one [`ClassItems`] table per macro
+//! 4. `check` (instance and subclass checks) and `creator` (which class
+//!    made an instance: recorded, checked on each borrow, obeyed when it
+//!    is destroyed, where the host lets an object change class).
+//! 5. `layout` (where each block, slot and cache is), `getset`
+//!    (properties), `derived` (`#[hpy_class(eq, ord, hash, str)]`).
+//! 6. `chain` (the blocks of an instance along its `extends` chain:
+//!    written on creation, dropped by `tp_destroy`, visited by
+//!    `tp_traverse`; the pending objects stored), `field` ([`Field`]),
+//!    `typed` ([`TypedField`]), `object_slots` (`__dict__`, weak
+//!    references).
+//! 7. `guard` (the borrow guards [`Ref`] and [`RefMut`], and the `self`
+//!    of generated methods), `new` (`tp_new` and making an instance:
+//!    allocation, value, fields, tag), `simple` (what the ABI layer's
+//!    fast paths need to know of a class).
+//! 8. `create` ([`WithFields`], [`type_object`]), `init` (`tp_init`),
+//!    `enums` (enums of unit variants), `member`, `static_methods`
+//!    (through a companion type), `store` ([`ObjectStore`], [`Stored`]).
+//! 9. `items`: what a class is made of, one [`ClassItems`] table per macro
 //!    (a data enum's variants among them), collected by [`ClassMethods`].
-//! 9. `spec` (the one spec builder, [`add_type`]: the type, its variant
-//!    subclasses and companion, from the tables) and `data_enum` (enums
-//!    with data: each variant's constructor and fields).
+//! 10. `spec` (the one spec builder, [`add_type`]: the type, its variant
+//!     subclasses and companion, from the tables) and `data_enum` (enums
+//!     with data: each variant's constructor and fields).
 //!
 //! Expansions name everything as `::hpy::impl_::class::X`, which the
 //! re-exports below keep stable whatever file an item lives in.
