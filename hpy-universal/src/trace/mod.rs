@@ -278,12 +278,7 @@ impl TracedCall for Call {
             return unsafe { enter_slow(tctx, id) };
         }
         info.calls[id].fetch_add(1, Ordering::Relaxed);
-        Call {
-            universal: info.universal,
-            info,
-            id,
-            start: Instant::now(),
-        }
+        Call::started(info, id)
     }
 
     /// The plain universal context the call is made on.
@@ -322,11 +317,20 @@ unsafe fn enter_slow(tctx: *mut UniversalContext, id: usize) -> Call {
     if f != look_closer() {
         run_trace_function(info, f, id, "on-enter");
     }
-    Call {
-        universal: info.universal,
-        info,
-        id,
-        start: Instant::now(),
+    Call::started(info, id)
+}
+
+impl Call {
+    /// A call of function `id` of `info`'s table (already counted), its
+    /// time starting now.
+    #[inline]
+    fn started(info: &'static TraceInfo, id: usize) -> Call {
+        Call {
+            universal: info.universal,
+            info,
+            id,
+            start: Instant::now(),
+        }
     }
 }
 
