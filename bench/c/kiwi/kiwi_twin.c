@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "hpy.h"
+#include "../hpy_twin.h"
 
 #ifndef TWIN_NAME
 #define TWIN_NAME kiwi_twin
@@ -999,18 +1000,6 @@ static HPy levers_impl(HPyContext *ctx, HPy self)
     return HPyUnicode_FromString(ctx, "destroy=" STR(TWIN_DESTROY) " gc_variable=" STR(
         TWIN_GC_VARIABLE) " inline=" STR(TWIN_INLINE) " payload=" STR(TWIN_PAYLOAD)
         " safe_new=" STR(TWIN_SAFE_NEW));
-}
-
-static int add_type(HPyContext *ctx, HPy module, HPyType_Spec *spec, const char *name,
-                    HPyGlobal *global)
-{
-    HPy t = HPyType_FromSpec(ctx, spec, NULL);
-    if (HPy_IsNull(t))
-        return -1;
-    HPyGlobal_Store(ctx, global, t);
-    int r = HPy_SetAttr_s(ctx, module, name, t);
-    HPy_Close(ctx, t);
-    return r;
 }
 
 HPyDef_SLOT(module_exec, HPy_mod_exec)

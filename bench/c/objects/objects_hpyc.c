@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "hpy.h"
+#include "../hpy_twin.h"
 
 typedef struct {
     double value;
@@ -413,18 +414,6 @@ static HPy nothing_term_impl(HPyContext *ctx, HPy self, const HPy *args, size_t 
         float_arg(ctx, args[1], &c, "nothing_term() argument 'c' must be float") < 0)
         return HPy_NULL;
     return HPy_Dup(ctx, ctx->h_None);
-}
-
-static int add_type(HPyContext *ctx, HPy module, HPyType_Spec *spec, const char *name,
-                    HPyGlobal *global)
-{
-    HPy t = HPyType_FromSpec(ctx, spec, NULL);
-    if (HPy_IsNull(t))
-        return -1;
-    HPyGlobal_Store(ctx, global, t);
-    int r = HPy_SetAttr_s(ctx, module, name, t);
-    HPy_Close(ctx, t);
-    return r;
 }
 
 HPyDef_SLOT(module_exec, HPy_mod_exec)

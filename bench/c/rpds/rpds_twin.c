@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "hpy.h"
+#include "../hpy_twin.h"
 
 #ifndef TWIN_NAME
 #define TWIN_NAME rpds_twin
@@ -757,18 +758,6 @@ HPyDef_METH(levers, "levers", HPyFunc_NOARGS)
 static HPy levers_impl(HPyContext *ctx, HPy self)
 {
     return HPyUnicode_FromString(ctx, "destroy=" STR(TWIN_DESTROY) " gc=" STR(TWIN_GC));
-}
-
-static int add_type(HPyContext *ctx, HPy module, HPyType_Spec *spec, const char *name,
-                    HPyGlobal *global)
-{
-    HPy t = HPyType_FromSpec(ctx, spec, NULL);
-    if (HPy_IsNull(t))
-        return -1;
-    HPyGlobal_Store(ctx, global, t);
-    int r = HPy_SetAttr_s(ctx, module, name, t);
-    HPy_Close(ctx, t);
-    return r;
 }
 
 HPyDef_SLOT(module_exec, HPy_mod_exec)
