@@ -45,10 +45,13 @@ static PyTypeObject *Var_Type;
 static PyTypeObject *Term_Type;
 static PyTypeObject *Op_Type;
 
-/* The operand of `*` as a double; 1 with *k set, 0 for NotImplemented (not
+/* The operands of `a * b` for a method of the class `tp`: 1 with *k set
+ * to b as a double, 0 for NotImplemented (`a` is not a `tp`, or `b` is not
  * a number), -1 on another error. */
-static int operand(PyObject *b, double *k)
+static int mul_operands(PyObject *a, PyTypeObject *tp, PyObject *b, double *k)
 {
+    if (!Py_IS_TYPE(a, tp))
+        return 0;
     *k = PyFloat_AsDouble(b);
     if (*k == -1.0 && PyErr_Occurred()) {
         if (!PyErr_ExceptionMatches(PyExc_TypeError))
@@ -57,6 +60,14 @@ static int operand(PyObject *b, double *k)
         return 0;
     }
     return 1;
+}
+
+/* The result of `a * b` when mul_operands did not give 1. */
+static PyObject *not_multiplied(int ok)
+{
+    if (ok < 0)
+        return NULL;
+    Py_RETURN_NOTIMPLEMENTED;
 }
 
 /* Converts the argument `name` of `fname` to a double, with the message
@@ -123,15 +134,9 @@ static void plain_dealloc(PyObject *self)
 static PyObject *Var_mul(PyObject *a, PyObject *b)
 {
     double k;
-    int ok;
-    if (!Py_IS_TYPE(a, Var_Type))
-        Py_RETURN_NOTIMPLEMENTED;
-    ok = operand(b, &k);
-    if (ok <= 0) {
-        if (ok < 0)
-            return NULL;
-        Py_RETURN_NOTIMPLEMENTED;
-    }
+    int ok = mul_operands(a, Var_Type, b, &k);
+    if (ok <= 0)
+        return not_multiplied(ok);
     return new_var(((VarObject *)a)->value * k);
 }
 
@@ -212,15 +217,9 @@ static void Term_dealloc(PyObject *self)
 static PyObject *Term_mul(PyObject *a, PyObject *b)
 {
     double k;
-    int ok;
-    if (!Py_IS_TYPE(a, Term_Type))
-        Py_RETURN_NOTIMPLEMENTED;
-    ok = operand(b, &k);
-    if (ok <= 0) {
-        if (ok < 0)
-            return NULL;
-        Py_RETURN_NOTIMPLEMENTED;
-    }
+    int ok = mul_operands(a, Term_Type, b, &k);
+    if (ok <= 0)
+        return not_multiplied(ok);
     TermObject *t = (TermObject *)a;
     return new_term(t->var, t->coefficient * k);
 }
@@ -264,15 +263,9 @@ static PyObject *Op_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 static PyObject *Op_mul(PyObject *a, PyObject *b)
 {
     double k;
-    int ok;
-    if (!Py_IS_TYPE(a, Op_Type))
-        Py_RETURN_NOTIMPLEMENTED;
-    ok = operand(b, &k);
-    if (ok <= 0) {
-        if (ok < 0)
-            return NULL;
-        Py_RETURN_NOTIMPLEMENTED;
-    }
+    int ok = mul_operands(a, Op_Type, b, &k);
+    if (ok <= 0)
+        return not_multiplied(ok);
     Py_RETURN_NONE;
 }
 

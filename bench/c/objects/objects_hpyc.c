@@ -181,6 +181,31 @@ static HPy Var_new_impl(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t 
     return r < 0 ? HPy_NULL : new_var(ctx, type, x);
 }
 
+/* `a * k` for a receiver of the class `tp` (already checked). */
+typedef HPy (*times_fn)(HPyContext *ctx, HPy tp, HPy a, HPy b);
+
+/* nb_multiply of the class kept in `global`: `times` when `a` is one of
+   its instances, else NotImplemented. */
+static inline HPy mul_slot(HPyContext *ctx, HPyGlobal global, times_fn times, HPy a, HPy b)
+{
+    HPy tp = HPyGlobal_Load(ctx, global);
+    HPy result = HPy_TypeCheck(ctx, a, tp) ? times(ctx, tp, a, b)
+                                           : HPy_Dup(ctx, ctx->h_NotImplemented);
+    HPy_Close(ctx, tp);
+    return result;
+}
+
+/* The `__mul__` method of the class kept in `global` (the method
+   descriptor checked the receiver). */
+static inline HPy mul_method(HPyContext *ctx, HPyGlobal global, times_fn times, HPy self,
+                             HPy other)
+{
+    HPy tp = HPyGlobal_Load(ctx, global);
+    HPy result = times(ctx, tp, self, other);
+    HPy_Close(ctx, tp);
+    return result;
+}
+
 /* v * k, the Var `a` (checked by the caller) and the operand `b`. */
 static HPy var_times(HPyContext *ctx, HPy var_t, HPy a, HPy b)
 {
@@ -194,20 +219,13 @@ static HPy var_times(HPyContext *ctx, HPy var_t, HPy a, HPy b)
 HPyDef_SLOT(Var_mul, HPy_nb_multiply)
 static HPy Var_mul_impl(HPyContext *ctx, HPy a, HPy b)
 {
-    HPy var_t = HPyGlobal_Load(ctx, g_Var);
-    HPy result = HPy_TypeCheck(ctx, a, var_t) ? var_times(ctx, var_t, a, b)
-                                               : HPy_Dup(ctx, ctx->h_NotImplemented);
-    HPy_Close(ctx, var_t);
-    return result;
+    return mul_slot(ctx, g_Var, var_times, a, b);
 }
 
 HPyDef_METH(Var_mul_method, "__mul__", HPyFunc_O)
 static HPy Var_mul_method_impl(HPyContext *ctx, HPy self, HPy other)
 {
-    HPy var_t = HPyGlobal_Load(ctx, g_Var);
-    HPy result = var_times(ctx, var_t, self, other);
-    HPy_Close(ctx, var_t);
-    return result;
+    return mul_method(ctx, g_Var, var_times, self, other);
 }
 
 HPyDef_MEMBER(Var_value, "value", HPyMember_DOUBLE, offsetof(VarObject, value), .readonly = 1,
@@ -274,20 +292,13 @@ static HPy term_times(HPyContext *ctx, HPy term_t, HPy a, HPy b)
 HPyDef_SLOT(Term_mul, HPy_nb_multiply)
 static HPy Term_mul_impl(HPyContext *ctx, HPy a, HPy b)
 {
-    HPy term_t = HPyGlobal_Load(ctx, g_Term);
-    HPy result = HPy_TypeCheck(ctx, a, term_t) ? term_times(ctx, term_t, a, b)
-                                                : HPy_Dup(ctx, ctx->h_NotImplemented);
-    HPy_Close(ctx, term_t);
-    return result;
+    return mul_slot(ctx, g_Term, term_times, a, b);
 }
 
 HPyDef_METH(Term_mul_method, "__mul__", HPyFunc_O)
 static HPy Term_mul_method_impl(HPyContext *ctx, HPy self, HPy other)
 {
-    HPy term_t = HPyGlobal_Load(ctx, g_Term);
-    HPy result = term_times(ctx, term_t, self, other);
-    HPy_Close(ctx, term_t);
-    return result;
+    return mul_method(ctx, g_Term, term_times, self, other);
 }
 
 HPyDef_MEMBER(Term_coefficient, "coefficient", HPyMember_DOUBLE,
