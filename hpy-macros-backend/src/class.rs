@@ -437,9 +437,10 @@ impl HPyClassImpl<'_> {
 
             const TYPED_FIELDS: bool = false #(|| ::__hpy::impl_::class::FieldProbe::<#field_types>::TYPED)*;
 
-            type TypedPending = <::__hpy::impl_::class::PickTyped<
+            type Pending<'ctx> = <::__hpy::impl_::class::PickPending<
+                { <Self as ::__hpy::HPyClass>::FIELD_SLOTS },
                 { <Self as ::__hpy::HPyClass>::TYPED_FIELDS },
-            > as ::__hpy::impl_::class::PickTypedPending>::Store;
+            > as ::__hpy::impl_::class::PickPendingList>::List<'ctx>;
 
             const FROZEN: bool = #frozen;
 

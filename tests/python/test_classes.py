@@ -490,6 +490,22 @@ def test_constructor_fills_fields(hpyrs_classes):
         p.misuse()
 
 
+def test_a_field_set_twice_keeps_the_last_object(hpyrs_classes):
+    """`WithFields` has room for as many objects as the class has `Field`
+    slots: setting one again replaces its object, whether the builder is
+    full (in place: first, second, first) or not (by value: first twice,
+    then second), and the replaced object's handle is closed (debug mode
+    counts it; CPython, its reference count)."""
+    x, y, z = object(), object(), object()
+    counts = [sys.getrefcount(o) for o in (x, y, z)] if hasattr(sys, "getrefcount") else None
+    for in_place in (True, False):
+        p = hpyrs_classes.Pair.set_twice(x, y, z, in_place)
+        assert p.first() is z and p.second() is y, in_place
+        del p
+    if counts is not None and sys.implementation.name == "cpython":
+        assert [sys.getrefcount(o) for o in (x, y, z)] == counts
+
+
 def test_fields_filled_by_the_constructor_are_seen_by_the_gc(hpyrs_classes):
     import weakref
 

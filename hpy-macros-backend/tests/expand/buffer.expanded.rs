@@ -26,9 +26,10 @@ const _: () = {
             + ::hpy::impl_::class::FieldProbe::<Vec<f64>>::SLOTS;
         const TYPED_FIELDS: bool = false
             || ::hpy::impl_::class::FieldProbe::<Vec<f64>>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Array,

@@ -38,9 +38,10 @@ const _: () = {
         const TYPED_FIELDS: bool = false || ::hpy::impl_::class::FieldProbe::<i64>::TYPED
             || ::hpy::impl_::class::FieldProbe::<i64>::TYPED
             || ::hpy::impl_::class::FieldProbe::<String>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Counter,
@@ -673,9 +674,10 @@ const _: () = {
             + ::hpy::impl_::class::FieldProbe::<Field>::SLOTS;
         const TYPED_FIELDS: bool = false || ::hpy::impl_::class::FieldProbe::<u32>::TYPED
             || ::hpy::impl_::class::FieldProbe::<Field>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Resettable,
@@ -919,9 +921,10 @@ const _: () = {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const TYPED_FIELDS: bool = false
             || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Tagged,

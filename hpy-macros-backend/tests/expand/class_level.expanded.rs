@@ -33,9 +33,10 @@ const _: () = {
             + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const TYPED_FIELDS: bool = false || ::hpy::impl_::class::FieldProbe::<i64>::TYPED
             || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = true;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Version,
@@ -544,9 +545,10 @@ const _: () = {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const TYPED_FIELDS: bool = false
             || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Point,

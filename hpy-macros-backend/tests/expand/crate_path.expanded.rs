@@ -89,9 +89,10 @@ const _: () = {
             + crate::sdk::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const TYPED_FIELDS: bool = false
             || crate::sdk::hpy::impl_::class::FieldProbe::<i64>::TYPED;
-        type TypedPending = <crate::sdk::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <crate::sdk::hpy::impl_::class::PickPending<
+            { <Self as crate::sdk::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as crate::sdk::hpy::HPyClass>::TYPED_FIELDS },
-        > as crate::sdk::hpy::impl_::class::PickTypedPending>::Store;
+        > as crate::sdk::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<
             crate::sdk::hpy::impl_::class::VisitValueFn,

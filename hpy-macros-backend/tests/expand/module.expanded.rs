@@ -111,9 +111,10 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Empty {
         const FIELD_SLOTS: usize = 0;
         const TYPED_FIELDS: bool = false;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Empty,
@@ -208,9 +209,10 @@ const _: () = {
     unsafe impl ::hpy::HPyClass for Hidden {
         const FIELD_SLOTS: usize = 0;
         const TYPED_FIELDS: bool = false;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Hidden,

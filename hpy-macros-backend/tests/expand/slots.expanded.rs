@@ -28,9 +28,10 @@ const _: () = {
         const FIELD_SLOTS: usize = 0 + ::hpy::impl_::class::FieldProbe::<i64>::SLOTS;
         const TYPED_FIELDS: bool = false
             || ::hpy::impl_::class::FieldProbe::<i64>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Num,
@@ -874,9 +875,10 @@ const _: () = {
             + ::hpy::impl_::class::FieldProbe::<Vec<i64>>::SLOTS;
         const TYPED_FIELDS: bool = false
             || ::hpy::impl_::class::FieldProbe::<Vec<i64>>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Seq,
@@ -1259,9 +1261,10 @@ const _: () = {
             + ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::SLOTS;
         const TYPED_FIELDS: bool = false
             || ::hpy::impl_::class::FieldProbe::<Vec<(String, i64)>>::TYPED;
-        type TypedPending = <::hpy::impl_::class::PickTyped<
+        type Pending<'ctx> = <::hpy::impl_::class::PickPending<
+            { <Self as ::hpy::HPyClass>::FIELD_SLOTS },
             { <Self as ::hpy::HPyClass>::TYPED_FIELDS },
-        > as ::hpy::impl_::class::PickTypedPending>::Store;
+        > as ::hpy::impl_::class::PickPendingList>::List<'ctx>;
         const FROZEN: bool = false;
         const VISIT_VALUE: ::core::option::Option<::hpy::impl_::class::VisitValueFn> = ::hpy::impl_::class::ValueProbe::<
             Map,

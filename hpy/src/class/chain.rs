@@ -69,10 +69,7 @@ impl<T: HPyClass> Ancestors<T> for DefaultAncestors {
 /// The objects a [`WithFields`](crate::WithFields) puts in the new
 /// instance's `Field`s: (offset of the `Field` in the value, object), and
 /// the cache entries of those set through `TypedField`s.
-pub struct FieldValues<'ctx, T: HPyClass>(
-    pub(super) crate::class::PendingFields<'ctx>,
-    pub(super) T::TypedPending,
-);
+pub struct FieldValues<'ctx, T: HPyClass>(pub(super) T::Pending<'ctx>);
 
 impl<T: HPyClass> Ancestors<T> for FieldValues<'_, T> {
     type After = Self;
@@ -88,12 +85,11 @@ impl<T: HPyClass> Ancestors<T> for FieldValues<'_, T> {
 impl<T: HPyClass> AfterNew<T> for FieldValues<'_, T> {
     #[inline(always)]
     unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
-        let FieldValues(fields, typed) = self;
         // Drained below, so nothing is left to drop (and no drop glue to
-        // run): its `rest` was taken if it was ever used.
-        let mut fields = core::mem::ManuallyDrop::new(fields);
+        // run).
+        let mut fields = core::mem::ManuallyDrop::new(self.0);
         // SAFETY: forwarded.
-        unsafe { store_pending::<T>(&mut fields, &typed, obj, data) }
+        unsafe { store_pending::<T>(&mut fields, obj, data) }
     }
 }
 
@@ -102,10 +98,7 @@ impl<T: HPyClass> AfterNew<T> for FieldValues<'_, T> {
 /// (`new_instance_with_fields`): the pending objects are read in place, not
 /// moved (a `memcpy` of the builder's inline arrays) into each closure on
 /// the way.
-pub struct FieldRefs<'a, 'ctx, T: HPyClass>(
-    pub(super) &'a mut crate::class::PendingFields<'ctx>,
-    pub(super) &'a T::TypedPending,
-);
+pub struct FieldRefs<'a, 'ctx, T: HPyClass>(pub(super) &'a mut T::Pending<'ctx>);
 
 impl<T: HPyClass> Ancestors<T> for FieldRefs<'_, '_, T> {
     type After = Self;
@@ -122,7 +115,7 @@ impl<T: HPyClass> AfterNew<T> for FieldRefs<'_, '_, T> {
     #[inline(always)]
     unsafe fn finish(self, obj: &Handle<'_>, data: *mut ClassData<T>) {
         // SAFETY: forwarded.
-        unsafe { store_pending::<T>(self.0, self.1, obj, data) }
+        unsafe { store_pending::<T>(self.0, obj, data) }
     }
 }
 
@@ -134,23 +127,16 @@ impl<T: HPyClass> AfterNew<T> for FieldRefs<'_, '_, T> {
 /// As for [`AfterNew::finish`]; `fields` and `typed` come from one
 /// `WithFields<T>`, which checked every offset.
 #[inline(always)]
-unsafe fn store_pending<T: HPyClass>(
-    fields: &mut crate::class::PendingFields<'_>,
-    typed: &T::TypedPending,
+unsafe fn store_pending<'ctx, T: HPyClass>(
+    fields: &mut T::Pending<'ctx>,
     obj: &Handle<'_>,
     data: *mut ClassData<T>,
 ) {
-    use crate::class::PendingTypedStore as _;
+    use crate::class::PendingList as _;
     let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
     fields.drain(
         #[inline(always)]
-        |index, offset, h| {
-            let typed_entry = T::TYPED_FIELDS && offset & TYPED_ENTRY != 0;
-            let entry = if typed_entry {
-                typed.get(index)
-            } else {
-                crate::class::CacheEntry::EMPTY
-            };
+        |offset, h, entry| {
             // SAFETY: forwarded, for each object `WithFields::set` checked.
             unsafe { store_new_field(obj, data, offset & !TYPED_ENTRY, h, entry) }
         },

@@ -3,7 +3,7 @@
 
 use super::chain::{FieldRefs, FieldValues};
 use super::new::{new_instance_with, with_type, NewValue};
-use super::pending::{PendingFields, PendingTypedStore, TYPED_ENTRY};
+use super::pending::{PendingList, TYPED_ENTRY};
 use super::{Field, HPyClass, Ref, TypedField};
 use crate::{Abc, Context, HPyResult, Handle};
 
@@ -31,12 +31,11 @@ use crate::{Abc, Context, HPyResult, Handle};
 /// ```
 pub struct WithFields<'ctx, T: HPyClass> {
     value: T,
-    fields: PendingFields<'ctx>,
-    /// The cache entries of the objects set through `TypedField`s, by
-    /// their index in `fields`: nothing at all for a class without
-    /// `TypedField`s, so that their builders stay as small (and as cheap
-    /// to move) as before.
-    typed: T::TypedPending,
+    /// The objects, and the cache entries of those set through
+    /// `TypedField`s: room for as many as the class has `Field` slots, so
+    /// that a builder is as small (and as cheap to move) as its class
+    /// allows.
+    fields: T::Pending<'ctx>,
 }
 
 impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
@@ -45,8 +44,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     pub fn new(value: T) -> Self {
         WithFields {
             value,
-            fields: PendingFields::new(),
-            typed: Default::default(),
+            fields: PendingList::new(),
         }
     }
 
@@ -58,7 +56,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     // (value and pending objects) on every call otherwise.
     #[inline(always)]
     pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
-        self.add(field, obj, 0, "WithFields::set");
+        self.add(field, obj, UNTYPED, "WithFields::set");
         self
     }
 
@@ -88,7 +86,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     /// If `field` returns a `Field` that is not part of the value.
     #[inline(always)]
     pub fn put(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> &mut Self {
-        self.add(field, obj, 0, "WithFields::put");
+        self.add(field, obj, UNTYPED, "WithFields::put");
         self
     }
 
@@ -155,19 +153,30 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
              `const TYPED: bool = true`",
             T::INFO.python_name()
         );
-        self.typed.put(self.fields.len(), obj.cache_entry());
-        self.add(|v| field(v).field(), obj.handle().dup(), TYPED_ENTRY, what);
+        let entry = obj.cache_entry();
+        self.add(
+            |v| field(v).field(),
+            obj.handle().dup(),
+            (TYPED_ENTRY, entry),
+            what,
+        );
     }
 
     #[inline(always)]
-    fn add(&mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>, tag: usize, what: &str) {
+    fn add(
+        &mut self,
+        field: impl FnOnce(&T) -> &Field,
+        obj: Handle<'ctx>,
+        (tag, entry): (usize, crate::class::CacheEntry),
+        what: &str,
+    ) {
         let start = &self.value as *const T as usize;
         let at = field(&self.value) as *const Field as usize;
         assert!(
             at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
             "{what}: the Field is not part of the value"
         );
-        self.fields.push(((at - start) | tag, obj));
+        self.fields.push((at - start) | tag, obj, entry);
     }
 
     /// The value, for reading while the fields are being chosen.
@@ -176,10 +185,13 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
     }
 
     #[inline(always)]
-    pub(crate) fn into_parts(self) -> (T, PendingFields<'ctx>, T::TypedPending) {
-        (self.value, self.fields, self.typed)
+    pub(crate) fn into_parts(self) -> (T, T::Pending<'ctx>) {
+        (self.value, self.fields)
     }
 }
+
+/// The tag and cache entry of an object set through a plain `Field`.
+const UNTYPED: (usize, crate::class::CacheEntry) = (0, crate::class::CacheEntry::EMPTY);
 
 impl<'ctx, T: HPyClass> crate::IntoHPy<'ctx> for WithFields<'ctx, T> {
     #[inline(always)]
@@ -283,14 +295,10 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     // The pending objects stay in this frame and are read in place
     // (`FieldRefs`); what is not stored (no instance was made) is closed
     // when `fields` drops here.
-    let WithFields {
-        value,
-        mut fields,
-        typed,
-    } = value;
+    let WithFields { value, mut fields } = value;
     let slot = T::value_type_slot(&value);
     let made = with_type::<T, _>(ctx, slot, |ty| {
-        new_instance_with(ty, value, FieldRefs(&mut fields, &typed))
+        new_instance_with(ty, value, FieldRefs(&mut fields))
     });
     if made.is_ok() {
         // The instance took every object (`FieldRefs::finish` drained the
@@ -305,8 +313,8 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
 impl<'ctx, T: HPyClass> NewValue<T> for WithFields<'ctx, T> {
     type Ancestors = FieldValues<'ctx, T>;
     fn split(self) -> (T, FieldValues<'ctx, T>) {
-        let (value, fields, typed) = self.into_parts();
-        (value, FieldValues(fields, typed))
+        let (value, fields) = self.into_parts();
+        (value, FieldValues(fields))
     }
 }
 

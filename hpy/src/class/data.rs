@@ -48,10 +48,11 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     const TYPED_FIELDS: bool = false;
 
-    /// Where a `WithFields` of the class keeps its `TypedField` objects'
-    /// cache entries: nothing unless `TYPED_FIELDS`.
+    /// Where a `WithFields` of the class keeps its objects (and their
+    /// cache entries, if `TYPED_FIELDS`) until the instance exists: room
+    /// for `FIELD_SLOTS` of them.
     #[doc(hidden)]
-    type TypedPending: super::PendingTypedStore;
+    type Pending<'ctx>: super::PendingList<'ctx>;
 
     /// How `tp_traverse` reaches fields the value holds outside the slots
     /// (see `impl_::class::VisitValue`); `None` for most classes.

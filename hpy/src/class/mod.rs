@@ -73,10 +73,10 @@ pub(crate) use data::CANARY;
 pub use data::{ClassData, FrozenClass, HPyClass};
 pub use field::Field;
 pub use guard::{Ref, RefMut};
+pub(crate) use pending::TYPED_ENTRY;
 pub use pending::{
-    NoTypedPending, PendingTypedStore, PickTyped, PickTypedPending, TypedPendingEntries,
+    NoTypedPending, PendingFields, PendingList, PendingTypedStore, PickPending, PickPendingList,
 };
-pub(crate) use pending::{PendingFields, TYPED_ENTRY};
 pub use store::{ObjectStore, Stored};
 pub use typed::TypedField;
 pub use value::FieldSlots;

@@ -7,88 +7,125 @@ use core::mem::MaybeUninit;
 use super::cache::CacheEntry;
 use crate::Handle;
 
-/// How many of a [`WithFields`](super::WithFields)'s objects are kept inline (the rest go to
-/// a `Vec`). Four covers the common shapes (a parent, a name and a context,
-/// a few inline references: kiwisolver's `Expression` keeps up to four
-/// variables): a heap `Vec` for the second object on cost a `malloc` and a
-/// `free` per instance, about a sixth of creating one (callgrind,
-/// `bench/object-costs`), where moving four more words costs a few
-/// instructions.
-pub(crate) const INLINE_FIELDS: usize = 4;
-
-/// The objects a [`WithFields`] will store: (offset of the `Field` in the
-/// value, with [`TYPED_ENTRY`] set for a `TypedField`'s, object), the
-/// first [`INLINE_FIELDS`] inline, in order. The
-/// inline entries are kept without an `Option` tag each: `len` says how
-/// many are written, so storing them is a loop the compiler unrolls (or
-/// folds, when the number of `set`s is known), with no tag to test and no
-/// array of options to drop.
+/// An object a [`WithFields`](super::WithFields) will store: the offset of
+/// its `Field` in the value (with [`TYPED_ENTRY`] set for a `TypedField`'s)
+/// and the object.
 pub(crate) type Pending<'ctx> = (usize, Handle<'ctx>);
 
-pub(crate) struct PendingFields<'ctx> {
-    /// Entries `0..min(len, INLINE_FIELDS)` are written.
-    inline: [MaybeUninit<Pending<'ctx>>; INLINE_FIELDS],
+/// What a [`WithFields`](super::WithFields) keeps until its instance
+/// exists: its objects, with room for exactly as many as the class has
+/// `Field` slots (`HPyClass::FIELD_SLOTS`, chosen by `#[hpy_class]`
+/// through [`PickPending`]), and the cache entries of those set through
+/// `TypedField`s (`C`: nothing for a class without `TypedField`s). Sized
+/// to the class, a builder is as small as its value allows: a class with
+/// one `Field` keeps one entry, and returning its builder by value moves a
+/// few words (a fixed inline array of four entries and a spill `Vec`, as
+/// before, was a `memcpy` of some two hundred bytes on every move).
+///
+/// Setting a `Field` that already has an object replaces that object (the
+/// earlier one is closed), so the entries never outnumber the slots.
+pub struct PendingFields<'ctx, const N: usize, C> {
+    /// Entries `0..len` are written.
+    entries: [MaybeUninit<Pending<'ctx>>; N],
     len: usize,
-    rest: Vec<Pending<'ctx>>,
+    typed: C,
 }
 
-impl<'ctx> PendingFields<'ctx> {
+/// The [`PendingFields`] a class's `WithFields` uses, named through
+/// `HPyClass::Pending` (a trait, so that `WithFields<'ctx, T>` can name
+/// the list of any class without its size in its type).
+pub trait PendingList<'ctx> {
+    /// An empty list.
+    #[doc(hidden)]
+    fn new() -> Self;
+    /// Adds the object for the `Field` at `offset` (tagged with
+    /// [`TYPED_ENTRY`] for a `TypedField`, then with its cache entry),
+    /// replacing the one already set for that `Field`.
+    #[doc(hidden)]
+    fn push(&mut self, offset: usize, obj: Handle<'ctx>, entry: CacheEntry);
+    /// How many objects it holds.
+    #[doc(hidden)]
+    fn len(&self) -> usize;
+    /// Whether it holds none.
+    #[doc(hidden)]
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Calls `f` with each (offset, object, cache entry), in the order they
+    /// were set, handing over each object, and leaves the list empty.
+    /// Through `&mut`, so that the list is read where it lies.
+    #[doc(hidden)]
+    fn drain(&mut self, f: impl FnMut(usize, Handle<'ctx>, CacheEntry));
+}
+
+impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFields<'ctx, N, C> {
     #[inline(always)]
-    pub(super) fn new() -> Self {
+    fn new() -> Self {
         PendingFields {
-            inline: [const { MaybeUninit::uninit() }; INLINE_FIELDS],
+            entries: [const { MaybeUninit::uninit() }; N],
             len: 0,
-            rest: Vec::new(),
+            typed: C::EMPTY,
         }
     }
 
     #[inline(always)]
-    pub(super) fn push(&mut self, entry: Pending<'ctx>) {
-        match self.inline.get_mut(self.len) {
-            Some(free) => {
-                free.write(entry);
+    fn push(&mut self, offset: usize, obj: Handle<'ctx>, entry: CacheEntry) {
+        let index = match self.entries[..self.len]
+            .iter()
+            // SAFETY: entries below `len` are written.
+            .position(|e| unsafe { e.assume_init_ref() }.0 & !TYPED_ENTRY == offset & !TYPED_ENTRY)
+        {
+            Some(index) => {
+                // SAFETY: written (found above); replaced by the write
+                // below, so dropped (closed) once, here.
+                unsafe { self.entries[index].assume_init_drop() };
+                index
             }
-            None => self.rest.push(entry),
+            None => {
+                assert!(
+                    self.len < N,
+                    "WithFields: more Fields set than the class has slots for ({N}): a \
+                     FieldSlots type reports fewer Fields than it holds"
+                );
+                self.len += 1;
+                self.len - 1
+            }
+        };
+        self.entries[index].write((offset, obj));
+        if offset & TYPED_ENTRY != 0 {
+            self.typed.put(index, entry);
         }
-        self.len += 1;
     }
 
-    /// How many objects were set.
     #[inline(always)]
-    pub(super) fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.len
     }
 
-    /// Calls `f` with each (index, offset, object), in the order they
-    /// were set, handing over each object, and leaves the list empty.
-    /// Through `&mut`, so that the list is read where it lies (a builder
-    /// moved by value is a `memcpy` of its whole inline array each time).
     #[inline(always)]
-    pub(crate) fn drain(&mut self, mut f: impl FnMut(usize, usize, Handle<'ctx>)) {
-        let inline = self.len.min(INLINE_FIELDS);
-        let spilled = self.len > INLINE_FIELDS;
+    fn drain(&mut self, mut f: impl FnMut(usize, Handle<'ctx>, CacheEntry)) {
+        let len = self.len;
         // Emptied first: each entry is read once below, and a panic in `f`
         // leaks the entries not read yet instead of dropping them twice.
         self.len = 0;
-        for (index, entry) in self.inline[..inline].iter().enumerate() {
+        for (index, entry) in self.entries[..len].iter().enumerate() {
             // SAFETY: entries below the old `len` are written, and each is
             // read once: `len` is 0 now, so `drop` reads none of them.
             let (offset, h) = unsafe { entry.assume_init_read() };
-            f(index, offset, h);
-        }
-        if spilled {
-            for (i, (offset, h)) in core::mem::take(&mut self.rest).into_iter().enumerate() {
-                f(INLINE_FIELDS + i, offset, h);
-            }
+            let cache = if offset & TYPED_ENTRY != 0 {
+                self.typed.get(index)
+            } else {
+                CacheEntry::EMPTY
+            };
+            f(offset, h, cache);
         }
     }
 }
 
-impl Drop for PendingFields<'_> {
+impl<const N: usize, C> Drop for PendingFields<'_, N, C> {
     /// Closes the objects of a `WithFields` that made no instance.
     fn drop(&mut self) {
-        let inline = self.len.min(INLINE_FIELDS);
-        for entry in &mut self.inline[..inline] {
+        for entry in &mut self.entries[..self.len] {
             // SAFETY: entries below `len` are written, dropped once here.
             unsafe { entry.assume_init_drop() };
         }
@@ -96,15 +133,17 @@ impl Drop for PendingFields<'_> {
 }
 
 /// Marks the offset of a `WithFields` entry stored through a `TypedField`
-/// (its cache entry is in the builder's `TypedPending`). No value is that
-/// large.
+/// (its cache entry is in the list's [`PendingTypedStore`]). No value is
+/// that large.
 pub(crate) const TYPED_ENTRY: usize = 1 << (usize::BITS - 1);
 
-/// Where a [`WithFields`](super::WithFields) keeps the cache entries of the objects it will
+/// Where a [`PendingFields`] keeps the cache entries of the objects it will
 /// store in `TypedField`s, by their index among its objects: nothing for a
-/// class without `TypedField`s (`HPyClass::TypedPending`, chosen by
-/// `#[hpy_class]` through [`PickTypedPending`]).
-pub trait PendingTypedStore: Default {
+/// class without `TypedField`s ([`NoTypedPending`]), an entry per slot for
+/// the others.
+pub trait PendingTypedStore {
+    /// The store with no entry.
+    const EMPTY: Self;
     /// Keeps `entry` for the object with index `index`.
     fn put(&mut self, index: usize, entry: CacheEntry);
     /// The entry kept for `index` (empty if none).
@@ -112,10 +151,11 @@ pub trait PendingTypedStore: Default {
 }
 
 /// The [`PendingTypedStore`] of a class without `TypedField`s: nothing.
-#[derive(Default)]
 pub struct NoTypedPending;
 
 impl PendingTypedStore for NoTypedPending {
+    const EMPTY: Self = NoTypedPending;
+
     #[inline(always)]
     fn put(&mut self, _: usize, _: CacheEntry) {
         unreachable!("a class without TypedFields never sets one (`set_typed` checks it first)")
@@ -128,55 +168,36 @@ impl PendingTypedStore for NoTypedPending {
 }
 
 /// The [`PendingTypedStore`] of a class with `TypedField`s: an entry per
-/// inline object of the builder, the rest in a `Vec`.
-#[derive(Default)]
-pub struct TypedPendingEntries {
-    inline: [CacheEntry; INLINE_FIELDS],
-    rest: Vec<CacheEntry>,
-}
+/// `Field` slot.
+impl<const N: usize> PendingTypedStore for [CacheEntry; N] {
+    const EMPTY: Self = [CacheEntry::EMPTY; N];
 
-impl PendingTypedStore for TypedPendingEntries {
     #[inline(always)]
     fn put(&mut self, index: usize, entry: CacheEntry) {
-        match self.inline.get_mut(index) {
-            Some(slot) => *slot = entry,
-            None => {
-                let i = index - self.inline.len();
-                if self.rest.len() <= i {
-                    self.rest.resize(i + 1, CacheEntry::EMPTY);
-                }
-                self.rest[i] = entry;
-            }
-        }
+        self[index] = entry;
     }
 
     #[inline(always)]
     fn get(&self, index: usize) -> CacheEntry {
-        match self.inline.get(index) {
-            Some(entry) => *entry,
-            None => self
-                .rest
-                .get(index - self.inline.len())
-                .copied()
-                .unwrap_or(CacheEntry::EMPTY),
-        }
+        self[index]
     }
 }
 
-/// Chooses a class's [`PendingTypedStore`] from whether it has
-/// `TypedField`s: `<PickTyped<{ TYPED_FIELDS }> as PickTypedPending>::Store`.
-pub struct PickTyped<const TYPED: bool>;
+/// Chooses a class's [`PendingFields`] from its number of `Field` slots
+/// and whether it has `TypedField`s:
+/// `<PickPending<{ FIELD_SLOTS }, { TYPED_FIELDS }> as PickPendingList>::List<'ctx>`.
+pub struct PickPending<const N: usize, const TYPED: bool>;
 
-/// See [`PickTyped`].
-pub trait PickTypedPending {
-    /// The store.
-    type Store: PendingTypedStore;
+/// See [`PickPending`].
+pub trait PickPendingList {
+    /// The list.
+    type List<'ctx>: PendingList<'ctx>;
 }
 
-impl PickTypedPending for PickTyped<false> {
-    type Store = NoTypedPending;
+impl<const N: usize> PickPendingList for PickPending<N, false> {
+    type List<'ctx> = PendingFields<'ctx, N, NoTypedPending>;
 }
 
-impl PickTypedPending for PickTyped<true> {
-    type Store = TypedPendingEntries;
+impl<const N: usize> PickPendingList for PickPending<N, true> {
+    type List<'ctx> = PendingFields<'ctx, N, [CacheEntry; N]>;
 }

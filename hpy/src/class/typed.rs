@@ -35,8 +35,9 @@
 //! alive, and the read makes no HPy call.
 //!
 //! At construction, the entries wait in the builder's
-//! [`PendingTypedStore`], which is zero-sized for a class without
-//! `TypedField`s.
+//! [`PendingFields`](super::PendingFields) (its
+//! [`PendingTypedStore`](super::PendingTypedStore) is zero-sized for a class
+//! without `TypedField`s).
 
 use core::marker::PhantomData;
 

@@ -1175,6 +1175,34 @@ impl Pair {
         })
     }
 
+    /// A new pair whose `first` is set twice, `x` then `z` (the last one
+    /// set wins, and `x`'s handle is closed), its `second` to `y`: with
+    /// `put` in place, and with `set`, taking the builder by value.
+    #[staticmethod]
+    fn set_twice<'ctx>(
+        x: &Handle<'ctx>,
+        y: &Handle<'ctx>,
+        z: &Handle<'ctx>,
+        in_place: bool,
+    ) -> WithFields<'ctx, Pair> {
+        let pair = Pair {
+            first: Field::new(),
+            second: Field::new(),
+            tag: 0,
+        };
+        let mut new = WithFields::new(pair);
+        if in_place {
+            new.put(|p| &p.first, x.dup());
+            new.put(|p| &p.second, y.dup());
+            new.put(|p| &p.first, z.dup());
+            new
+        } else {
+            new.set(|p| &p.first, x.dup())
+                .set(|p| &p.first, z.dup())
+                .set(|p| &p.second, y.dup())
+        }
+    }
+
     /// Names a `Field` that is not part of the value (only a `'static` one
     /// gets past the borrow checker): a panic, which Python sees as an
     /// exception.
