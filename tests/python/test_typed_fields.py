@@ -37,6 +37,29 @@ def test_get_after_construction(hpyrs_classes):
     assert empty.knot() is None
 
 
+def test_a_typed_field_copied_into_a_new_instance(hpyrs_classes):
+    """`WithFields::set_typed_from`: the new holder keeps the same knot,
+    read through its own cache entry, and outlives the first holder; a
+    Rust subclass's knot (its block not at the start) too."""
+    m = hpyrs_classes
+    for knot, value, name in ((m.Knot(7, "seven"), 7, "seven"), (m.BigKnot(11, 4), 11, "big 11")):
+        first = m.FrozenHolder(knot)
+        second = first.copy()
+        assert second is not first
+        assert second.knot() is knot
+        assert second.knot_value() == first.knot_value() == value
+        del first
+        collect()
+        assert second.copy().knot_name() == name
+        refs = sys.getrefcount(knot) if hasattr(sys, "getrefcount") else None
+        copies = [second.copy() for _ in range(10)]
+        if refs is not None and sys.implementation.name == "cpython":
+            assert sys.getrefcount(knot) == refs + 10
+        del copies
+        if refs is not None and sys.implementation.name == "cpython":
+            assert sys.getrefcount(knot) == refs
+
+
 def test_more_typed_fields_than_the_builder_keeps_inline(hpyrs_classes):
     # WithFields keeps four objects inline: the fifth and sixth TypedField
     # objects (after an untyped one) take the builder's spill path.

@@ -74,11 +74,15 @@ impl Term {
         term(&var, coefficient)
     }
 
-    /// A new `Term` of the same `Var`, its coefficient times `k`.
-    fn __mul__<'ctx>(slf: Ref<'_, 'ctx, Self>, k: f64) -> HPyResult<WithFields<'ctx, Term>> {
-        let var = slf.load_typed(&slf.var).ok_or_else(unset)?;
-        let var = var.as_class::<Var>()?.ok_or_else(unset)?;
-        Ok(term(&var, slf.coefficient * k))
+    /// A new `Term` of the same `Var`, its coefficient times `k`
+    /// (`set_typed_from`: the `Var` copied from this instance's field, as
+    /// docs/classes.md teaches, with no class test).
+    fn __mul__<'ctx>(slf: Ref<'_, 'ctx, Self>, k: f64) -> WithFields<'ctx, Term> {
+        let value = Term {
+            var: TypedField::new(),
+            coefficient: slf.coefficient * k,
+        };
+        WithFields::new(value).set_typed_from(|t| &t.var, &slf, &slf.var)
     }
 
     /// The `Var` it refers to.

@@ -140,6 +140,90 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         self
     }
 
+    /// Stores in the [`TypedField`] `field` picks the object that the
+    /// `TypedField` `from` of the instance `source` holds, with no class
+    /// test and no handle made twice: for a new instance sharing a
+    /// reference with an existing one (a `Term` times a number, a new
+    /// `Term` of the same `Variable`). Leaves `field` empty if `from` is.
+    ///
+    /// ```
+    /// use hpy::{hpy_class, hpy_methods, Ref, TypedField, WithFields};
+    ///
+    /// #[hpy_class(module = "algebra", frozen)]
+    /// struct Variable {
+    ///     value: f64,
+    /// }
+    ///
+    /// #[hpy_class(module = "algebra", frozen)]
+    /// struct Term {
+    ///     variable: TypedField<Variable>,
+    ///     coefficient: f64,
+    /// }
+    ///
+    /// #[hpy_methods]
+    /// impl Term {
+    ///     /// The same `Variable`, the coefficient times `k`.
+    ///     fn __mul__<'ctx>(slf: Ref<'_, 'ctx, Self>, k: f64) -> WithFields<'ctx, Term> {
+    ///         let term = Term { variable: TypedField::new(), coefficient: slf.coefficient * k };
+    ///         WithFields::new(term).set_typed_from(|t| &t.variable, &slf, &slf.variable)
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    /// If `field` is not part of the value, or `from` not part of
+    /// `source`'s.
+    #[inline(always)]
+    pub fn set_typed_from<S: HPyClass, U: HPyClass>(
+        mut self,
+        field: impl FnOnce(&T) -> &TypedField<U>,
+        source: &Ref<'_, 'ctx, S>,
+        from: &TypedField<U>,
+    ) -> Self {
+        self.add_typed_from(field, source, from, "WithFields::set_typed_from");
+        self
+    }
+
+    /// [`set_typed_from`](Self::set_typed_from) in place, as
+    /// [`put`](Self::put) is [`set`](Self::set).
+    ///
+    /// # Panics
+    /// As [`set_typed_from`](Self::set_typed_from).
+    #[inline(always)]
+    pub fn put_typed_from<S: HPyClass, U: HPyClass>(
+        &mut self,
+        field: impl FnOnce(&T) -> &TypedField<U>,
+        source: &Ref<'_, 'ctx, S>,
+        from: &TypedField<U>,
+    ) -> &mut Self {
+        self.add_typed_from(field, source, from, "WithFields::put_typed_from");
+        self
+    }
+
+    #[inline(always)]
+    fn add_typed_from<S: HPyClass, U: HPyClass>(
+        &mut self,
+        field: impl FnOnce(&T) -> &TypedField<U>,
+        source: &Ref<'_, 'ctx, S>,
+        from: &TypedField<U>,
+        what: &str,
+    ) {
+        Self::assert_typed(what);
+        if let Some((obj, entry)) = source.typed_parts(from) {
+            self.add(|v| field(v).field(), obj, (TYPED_ENTRY, entry), what);
+        }
+    }
+
+    #[inline(always)]
+    fn assert_typed(what: &str) {
+        assert!(
+            T::TYPED_FIELDS,
+            "{what}: {} has no cache for TypedFields: a FieldSlots type holding one must say \
+             `const TYPED: bool = true`",
+            T::INFO.python_name()
+        );
+    }
+
     #[inline(always)]
     fn add_typed<U: HPyClass>(
         &mut self,
@@ -147,12 +231,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         obj: &Ref<'_, 'ctx, U>,
         what: &str,
     ) {
-        assert!(
-            T::TYPED_FIELDS,
-            "{what}: {} has no cache for TypedFields: a FieldSlots type holding one must say \
-             `const TYPED: bool = true`",
-            T::INFO.python_name()
-        );
+        Self::assert_typed(what);
         let entry = obj.cache_entry();
         self.add(
             |v| field(v).field(),

@@ -299,7 +299,46 @@ impl<T: HPyClass> Ref<'_, '_, T> {
     pub(super) fn cache_entry(&self) -> CacheEntry {
         CacheEntry::of::<T>(self.data.map(|d| d.as_ptr().cast_const()))
     }
+}
 
+impl<'ctx, T: HPyClass> Ref<'_, 'ctx, T> {
+    /// The object of a [`TypedField`] of this instance and its cache
+    /// entry, for storing it in a new instance's `TypedField` with no class
+    /// test (`WithFields::set_typed_from`): `None` if it holds none.
+    ///
+    /// # Panics
+    /// If `field` is not part of this object's value.
+    #[inline(always)]
+    pub(super) fn typed_parts<U: HPyClass>(
+        &self,
+        field: &TypedField<U>,
+    ) -> Option<(Handle<'ctx>, CacheEntry)> {
+        let data = self.block();
+        field.field().check_inside_of(data);
+        let obj = self.load(field.field())?;
+        // SAFETY: the block of this live, borrowed instance.
+        match unsafe { field.field().entry_in(data) } {
+            // The slot's entry names the object's block (the cache
+            // invariant; where an object can be destroyed while referenced,
+            // readers of the new instance check it again, as of this one).
+            Some(entry) if entry.names::<U>() => Some((obj, entry)),
+            _ => typed_parts_slow::<U>(obj),
+        }
+    }
+}
+
+/// [`Ref::typed_parts`] for a slot without a usable entry (not expected:
+/// a `TypedField<U>` stores instances of `U` only): the entry is made
+/// from the object's class, and an object that is not a `U` is not
+/// copied.
+#[cold]
+#[inline(never)]
+fn typed_parts_slow<U: HPyClass>(obj: Handle<'_>) -> Option<(Handle<'_>, CacheEntry)> {
+    let entry = obj.as_class::<U>().ok()??.cache_entry();
+    Some((obj, entry))
+}
+
+impl<T: HPyClass> Ref<'_, '_, T> {
     /// Ends this borrow together with one borrow that was leaked earlier
     /// (`mem::forget` of a guard, as an exported buffer does).
     pub(crate) fn end_leaked(self) {

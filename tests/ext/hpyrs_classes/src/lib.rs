@@ -1651,6 +1651,15 @@ macro_rules! typed_holder {
             fn knot<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
                 slf.load_typed(&slf.knot)
             }
+
+            /// A new holder of the same knot, copied from this one's
+            /// field (`WithFields::set_typed_from`, no class test).
+            fn copy<'ctx>(slf: Ref<'_, 'ctx, Self>) -> WithFields<'ctx, $holder> {
+                let holder = $holder {
+                    knot: TypedField::new(),
+                };
+                WithFields::new(holder).set_typed_from(|h| &h.knot, &slf, &slf.knot)
+            }
         }
     };
 }
