@@ -66,6 +66,8 @@ mod global;
 pub mod impl_;
 mod iter;
 mod lock;
+#[cfg(feature = "numpy")]
+pub mod numpy;
 mod runtime;
 mod threads;
 mod tracker;
