@@ -527,6 +527,12 @@ pub mod types_guide {}
 #[cfg_attr(any(doc, doctest), doc = include_str!("../guides/conversions.md"))]
 pub mod conversion_guide {}
 
+/// A guide to NumPy arrays with `hpy::numpy`, beside rust-numpy
+/// (`docs/numpy.md`, compiled as a doctest).
+#[cfg(feature = "numpy")]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../guides/numpy.md"))]
+pub mod numpy_guide {}
+
 /// PyO3's names mapped to hpy-rs's (`docs/coming-from-pyo3.md`).
 #[cfg_attr(any(doc, doctest), doc = include_str!("../guides/coming-from-pyo3.md"))]
 pub mod coming_from_pyo3 {}
