@@ -12,8 +12,9 @@ use crate::convert::imported::StdClass;
 use crate::{HPyErr, HPyResult, Handle};
 
 /// The fields of NumPy's `PyArrayObject` and `PyArray_Descr` that the
-/// in-place reading uses: their offsets on 64-bit targets, the same in
-/// NumPy 1.x and 2.x. (NumPy 2 moved the descr's `elsize` and `alignment`
+/// in-place reading uses: their offsets on 64-bit targets after CPython's
+/// 16-byte object header (PyPy's is 8 bytes longer, added to each), the
+/// same in NumPy 1.x and 2.x. (NumPy 2 moved the descr's `elsize` and `alignment`
 /// behind a new 64-bit `flags`; those are not read: the item size follows
 /// from `type_num` for every dtype an element can have.)
 mod layout {
@@ -33,6 +34,8 @@ mod layout {
     pub(super) const BYTEORDER: usize = 26;
     /// `PyArray_Descr.type_num` (`int`).
     pub(super) const TYPE_NUM: usize = 28;
+    /// CPython's object header, which the offsets above include.
+    pub(super) const CPYTHON_HEAD: usize = 16;
     /// `NPY_ARRAY_WRITEABLE`.
     pub(super) const WRITEABLE: core::ffi::c_int = 0x0400;
 }
@@ -76,39 +79,42 @@ impl<'a> Header<'a> {
     /// what it keeps before it runs any Python code.
     pub(crate) fn read(obj: &'a Handle<'_>) -> HPyResult<Option<Header<'a>>> {
         let ctx = obj.context();
-        // SAFETY: a live handle of this call's context.
-        if let Some(addr) = unsafe { crate::abi::object_address(ctx.as_raw(), obj.as_raw()) } {
-            let class = StdClass::NumpyNdarray.get(ctx)?;
-            let Some(class) = class.downcast_ref::<crate::Type>() else {
-                return Err(HPyErr::type_error("numpy.ndarray is not a class"));
-            };
-            if !obj.type_check(class) {
-                return Ok(None);
-            }
+        let class = StdClass::NumpyNdarray.get(ctx)?;
+        let Some(class) = class.downcast_ref::<crate::Type>() else {
+            return Err(HPyErr::type_error("numpy.ndarray is not a class"));
+        };
+        if !obj.type_check(class) {
+            return Ok(None);
+        }
+        // SAFETY: a live handle of this call's context, to an instance of
+        // `numpy.ndarray`, a type implemented in C.
+        if let Some((addr, head)) = unsafe { crate::abi::object_address(ctx.as_raw(), obj.as_raw()) } {
             // SAFETY: `obj` is an instance of `numpy.ndarray`, whose
             // instances (subclasses' too) start with a `PyArrayObject`;
             // `addr` is its address, live while `obj` is, and so are the
             // `dimensions` and `strides` arrays of `nd` items and the
             // descr it points to.
-            return Ok(Some(unsafe { Header::in_place(addr) }));
+            return Ok(Some(unsafe { Header::in_place(addr, head) }));
         }
         Header::through_python(obj)
     }
 
     /// # Safety
-    /// `addr` is a live `PyArrayObject`, kept alive for `'a`.
-    unsafe fn in_place(addr: *const u8) -> Header<'a> {
+    /// `addr` is a live `PyArrayObject`, kept alive for `'a`, of an
+    /// interpreter whose object header is `head` bytes.
+    unsafe fn in_place(addr: *const u8, head: usize) -> Header<'a> {
+        let shift = head - layout::CPYTHON_HEAD;
         // SAFETY: the contract; the offsets are NumPy's (see `layout`).
         unsafe {
-            let field = |offset: usize| addr.add(offset);
+            let field = |offset: usize| addr.add(offset + shift);
             let data = *field(layout::DATA).cast::<*mut u8>();
             let nd = *field(layout::ND).cast::<core::ffi::c_int>() as usize;
             let dims = *field(layout::DIMENSIONS).cast::<*const isize>();
             let strides = *field(layout::STRIDES).cast::<*const isize>();
             let descr = *field(layout::DESCR).cast::<*const u8>();
             let flags = *field(layout::FLAGS).cast::<core::ffi::c_int>();
-            let byteorder = *descr.add(layout::BYTEORDER);
-            let type_num = *descr.add(layout::TYPE_NUM).cast::<core::ffi::c_int>();
+            let byteorder = *descr.add(layout::BYTEORDER + shift);
+            let type_num = *descr.add(layout::TYPE_NUM + shift).cast::<core::ffi::c_int>();
             let slice = |p: *const isize| {
                 if nd == 0 {
                     &[][..]
