@@ -191,8 +191,10 @@ pub trait IntoPyArray {
     type Dim: Dimension;
 
     /// The new array.
-    fn into_pyarray<'ctx>(self, ctx: Context<'ctx>)
-        -> HPyResult<PyArray<'ctx, Self::Item, Self::Dim>>;
+    fn into_pyarray<'ctx>(
+        self,
+        ctx: Context<'ctx>,
+    ) -> HPyResult<PyArray<'ctx, Self::Item, Self::Dim>>;
 }
 
 impl<T: Element> IntoPyArray for Vec<T> {
@@ -222,8 +224,10 @@ pub trait ToPyArray {
     type Dim: Dimension;
 
     /// The new array.
-    fn to_pyarray<'ctx>(&self, ctx: Context<'ctx>)
-        -> HPyResult<PyArray<'ctx, Self::Item, Self::Dim>>;
+    fn to_pyarray<'ctx>(
+        &self,
+        ctx: Context<'ctx>,
+    ) -> HPyResult<PyArray<'ctx, Self::Item, Self::Dim>>;
 }
 
 impl<T: Element> ToPyArray for [T] {

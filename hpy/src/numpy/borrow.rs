@@ -142,7 +142,7 @@ fn parts<T: Element, D: Dimension>(obj: &Handle<'_>, mutable: bool) -> HPyResult
     let mut dim = D::zeros(nd);
     let mut strides = D::zeros(nd);
     let mut flipped = Vec::new();
-    let empty = header.shape.iter().any(|&n| n == 0);
+    let empty = header.shape.contains(&0);
     let mut ptr = header.data;
     // The byte offsets of the lowest and highest item, from `data`.
     let (mut low, mut high) = (0isize, 0isize);

@@ -88,7 +88,8 @@ impl<'a> Header<'a> {
         }
         // SAFETY: a live handle of this call's context, to an instance of
         // `numpy.ndarray`, a type implemented in C.
-        if let Some((addr, head)) = unsafe { crate::abi::object_address(ctx.as_raw(), obj.as_raw()) } {
+        let address = unsafe { crate::abi::object_address(ctx.as_raw(), obj.as_raw()) };
+        if let Some((addr, head)) = address {
             // SAFETY: `obj` is an instance of `numpy.ndarray`, whose
             // instances (subclasses' too) start with a `PyArrayObject`;
             // `addr` is its address, live while `obj` is, and so are the
@@ -114,7 +115,9 @@ impl<'a> Header<'a> {
             let descr = *field(layout::DESCR).cast::<*const u8>();
             let flags = *field(layout::FLAGS).cast::<core::ffi::c_int>();
             let byteorder = *descr.add(layout::BYTEORDER + shift);
-            let type_num = *descr.add(layout::TYPE_NUM + shift).cast::<core::ffi::c_int>();
+            let type_num = *descr
+                .add(layout::TYPE_NUM + shift)
+                .cast::<core::ffi::c_int>();
             let slice = |p: *const isize| {
                 if nd == 0 {
                     &[][..]
@@ -158,7 +161,11 @@ impl<'a> Header<'a> {
 /// `=` (native), `|` (not applicable) or the explicit character of this
 /// machine's order.
 fn byteorder_is_native(byteorder: u8) -> bool {
-    let own = if cfg!(target_endian = "little") { b'<' } else { b'>' };
+    let own = if cfg!(target_endian = "little") {
+        b'<'
+    } else {
+        b'>'
+    };
     byteorder == b'=' || byteorder == b'|' || byteorder == own
 }
 

@@ -11,5 +11,8 @@ use super::*;
 /// `obj` is a live handle of the call's context.
 #[inline(always)]
 pub unsafe fn object_address(_ctx: *mut HPyContext, obj: HPy) -> Option<(*const u8, usize)> {
-    Some((_h2py(obj).cast::<u8>().cast_const(), 2 * core::mem::size_of::<usize>()))
+    Some((
+        _h2py(obj).cast::<u8>().cast_const(),
+        2 * core::mem::size_of::<usize>(),
+    ))
 }

@@ -70,15 +70,17 @@ fn py_decref() -> Option<(DecRef, usize)> {
     *FOUND.get_or_init(|| {
         // PyPy's first: only PyPy exports it, while a CPython's
         // `Py_DecRef` could in principle be loaded into a PyPy process.
-        [(c"PyPy_DecRef", 24), (c"Py_DecRef", 16)].iter().find_map(|&(name, head)| {
-            // SAFETY: `dlsym` with the default handle and a NUL-terminated
-            // name; a function of that name in CPython and PyPy has this
-            // signature (`void Py_DecRef(PyObject *)`).
-            unsafe {
-                let f = dl::dlsym(dl::RTLD_DEFAULT, name.as_ptr());
-                (!f.is_null()).then(|| (core::mem::transmute::<*mut c_void, DecRef>(f), head))
-            }
-        })
+        [(c"PyPy_DecRef", 24), (c"Py_DecRef", 16)]
+            .iter()
+            .find_map(|&(name, head)| {
+                // SAFETY: `dlsym` with the default handle and a NUL-terminated
+                // name; a function of that name in CPython and PyPy has this
+                // signature (`void Py_DecRef(PyObject *)`).
+                unsafe {
+                    let f = dl::dlsym(dl::RTLD_DEFAULT, name.as_ptr());
+                    (!f.is_null()).then(|| (core::mem::transmute::<*mut c_void, DecRef>(f), head))
+                }
+            })
     })
 }
 

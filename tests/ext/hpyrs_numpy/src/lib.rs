@@ -97,7 +97,10 @@ fn shape2(a: PyReadonlyArray2<'_, f64>) -> (usize, usize) {
 
 /// Copies `src` into `dst` (same shape): refused where they overlap.
 #[hpy_method]
-fn copy_into(mut dst: PyReadwriteArrayDyn<'_, f64>, src: PyReadonlyArrayDyn<'_, f64>) -> HPyResult<()> {
+fn copy_into(
+    mut dst: PyReadwriteArrayDyn<'_, f64>,
+    src: PyReadonlyArrayDyn<'_, f64>,
+) -> HPyResult<()> {
     if dst.shape() != src.shape() {
         return Err(hpy::HPyErr::value_error("shapes differ"));
     }
@@ -144,12 +147,20 @@ fn square_nogil(ctx: Context<'_>, mut a: PyReadwriteArrayDyn<'_, f64>) {
 /// `[0.0, 1.0, ..., n-1]` from a `Vec`.
 #[hpy_method]
 fn ramp(ctx: Context<'_>, n: usize) -> HPyResult<PyArray1<'_, f64>> {
-    (0..n).map(|i| i as f64).collect::<Vec<_>>().into_pyarray(ctx)
+    (0..n)
+        .map(|i| i as f64)
+        .collect::<Vec<_>>()
+        .into_pyarray(ctx)
 }
 
 /// A zero matrix of int64, in Fortran order if asked.
 #[hpy_method]
-fn zeros_i64(ctx: Context<'_>, rows: usize, cols: usize, fortran: bool) -> HPyResult<PyArray2<'_, i64>> {
+fn zeros_i64(
+    ctx: Context<'_>,
+    rows: usize,
+    cols: usize,
+    fortran: bool,
+) -> HPyResult<PyArray2<'_, i64>> {
     PyArray::zeros(ctx, (rows, cols), fortran)
 }
 
@@ -167,19 +178,28 @@ fn outer<'ctx>(
 
 /// A reversed copy of a vector (a view with a negative stride copied).
 #[hpy_method]
-fn reversed<'ctx>(ctx: Context<'ctx>, a: PyReadonlyArray1<'_, f64>) -> HPyResult<PyArray1<'ctx, f64>> {
+fn reversed<'ctx>(
+    ctx: Context<'ctx>,
+    a: PyReadonlyArray1<'_, f64>,
+) -> HPyResult<PyArray1<'ctx, f64>> {
     a.as_array().slice(s![..;-1]).to_pyarray(ctx)
 }
 
 /// The transpose of a matrix, copied to a new C-ordered array.
 #[hpy_method]
-fn transposed<'ctx>(ctx: Context<'ctx>, a: PyReadonlyArray2<'_, f64>) -> HPyResult<PyArray2<'ctx, f64>> {
+fn transposed<'ctx>(
+    ctx: Context<'ctx>,
+    a: PyReadonlyArray2<'_, f64>,
+) -> HPyResult<PyArray2<'ctx, f64>> {
     a.as_array().t().to_pyarray(ctx)
 }
 
 /// A copy of any array of complex128 (any dimensions).
 #[hpy_method]
-fn copy_c128<'ctx>(ctx: Context<'ctx>, a: PyReadonlyArrayDyn<'_, Complex64>) -> HPyResult<PyArrayDyn<'ctx, Complex64>> {
+fn copy_c128<'ctx>(
+    ctx: Context<'ctx>,
+    a: PyReadonlyArrayDyn<'_, Complex64>,
+) -> HPyResult<PyArrayDyn<'ctx, Complex64>> {
     a.as_array().to_pyarray(ctx)
 }
 
