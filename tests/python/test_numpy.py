@@ -255,6 +255,15 @@ def test_borrow_held_across_calls(hpyrs_numpy):
     assert a.tolist() == [14.0] * 4
 
 
+def test_registry_published_for_other_extensions(hpyrs_numpy):
+    """The first borrow publishes the registry every hpy-rs extension in
+    the process uses, as a capsule on numpy."""
+    hpyrs_numpy.items_f64(np.arange(2.0))
+    registry = np._hpy_rs_borrow_registry
+    assert type(registry).__name__ == "PyCapsule"
+    assert "hpy_rs.numpy.borrow_registry.v1" in repr(registry)
+
+
 def test_pyarray_parameter(hpyrs_numpy):
     a = np.arange(4.0)
     assert hpyrs_numpy.pyarray_sum(a) == 6.0

@@ -17,13 +17,16 @@
 //! item, still conflict when one is read-write. Empty arrays hold no
 //! memory and register nothing.
 //!
-//! The registry is this extension's (one per loaded hpy-rs extension
-//! module, shared by its calls on every thread and interpreter); views held
-//! by another extension, or by C code, are not seen, and neither are
-//! writes from Python code (`a[0] = 1` while Rust holds a view). Those are
-//! the same limits rust-numpy documents for its checking.
+//! The registry is shared by every hpy-rs extension in the process (a
+//! capsule on the `numpy` module, [`SharedRegistry`]), on every thread;
+//! views held by rust-numpy extensions or C code are not seen, and neither
+//! are writes from Python code (`a[0] = 1` while Rust holds a view): the
+//! limits rust-numpy documents for its own checking, which its extensions
+//! share among themselves the same way.
 
+use core::ffi::{c_int, CStr};
 use core::marker::PhantomData;
+use core::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::Mutex;
 
 use ndarray::{ArrayView, ArrayViewMut, Dimension, ShapeBuilder};
@@ -31,7 +34,7 @@ use ndarray::{ArrayView, ArrayViewMut, Dimension, ShapeBuilder};
 use super::element::Element;
 use super::header::{dtype_name_of, Header};
 use super::PyArray;
-use crate::{FromHPy, HPyErr, HPyResult, Handle};
+use crate::{Capsule, Context, FromHPy, HPyErr, HPyResult, Handle};
 
 /// One registered view: the byte range it spans and whether it writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,22 +50,129 @@ impl Span {
     }
 }
 
-/// The views alive in this extension (few at a time: a linear search).
+/// The views alive in the process (few at a time: a linear search), in
+/// the registry of the first hpy-rs extension that needed one; see
+/// [`SharedRegistry`].
 static BORROWS: Mutex<Vec<Span>> = Mutex::new(Vec::new());
 
+/// The borrow registry every hpy-rs extension in the process shares: the
+/// first one to borrow an array publishes its own registry's entry points
+/// as a capsule on the `numpy` module (attribute [`REGISTRY_ATTR`]); every
+/// later one, whatever hpy-rs version built it, finds and uses that one.
+/// A C struct of C functions, so that extensions built by different
+/// compilers agree on it; versioned, for a later layout to be told apart.
+#[repr(C)]
+struct SharedRegistry {
+    /// [`REGISTRY_VERSION`].
+    version: usize,
+    /// Registers the span `[start, end)` (read-write if `mutable` is not
+    /// 0): 0 if done, 1 if it conflicts with a registered span.
+    acquire: unsafe extern "C" fn(start: usize, end: usize, mutable: c_int) -> c_int,
+    /// Unregisters a span `acquire` registered.
+    release: unsafe extern "C" fn(start: usize, end: usize, mutable: c_int),
+}
+
+/// The layout of [`SharedRegistry`] this build reads and publishes.
+const REGISTRY_VERSION: usize = 1;
+
+/// The `numpy` module attribute holding the capsule.
+const REGISTRY_ATTR: &str = "_hpy_rs_borrow_registry";
+
+/// The capsule's name.
+const REGISTRY_CAPSULE: &CStr = c"hpy_rs.numpy.borrow_registry.v1";
+
+/// This extension's registry, as published when it is the first.
+static OWN_REGISTRY: SharedRegistry = SharedRegistry {
+    version: REGISTRY_VERSION,
+    acquire: own_acquire,
+    release: own_release,
+};
+
+/// The registry in use, found once ([`registry`]).
+static REGISTRY: AtomicPtr<SharedRegistry> = AtomicPtr::new(core::ptr::null_mut());
+
+unsafe extern "C" fn own_acquire(start: usize, end: usize, mutable: c_int) -> c_int {
+    let span = Span {
+        start,
+        end,
+        mutable: mutable != 0,
+    };
+    let mut borrows = BORROWS.lock().unwrap_or_else(|e| e.into_inner());
+    let conflict = borrows
+        .iter()
+        .any(|held| held.overlaps(&span) && (held.mutable || span.mutable));
+    if conflict {
+        return 1;
+    }
+    borrows.push(span);
+    0
+}
+
+unsafe extern "C" fn own_release(start: usize, end: usize, mutable: c_int) {
+    let span = Span {
+        start,
+        end,
+        mutable: mutable != 0,
+    };
+    let mut borrows = BORROWS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = borrows.iter().position(|held| *held == span) {
+        borrows.swap_remove(i);
+    }
+}
+
+/// The process's shared registry: the one a capsule on `numpy` publishes
+/// (if of this layout version), else this extension's, published there.
+fn registry(ctx: Context<'_>) -> HPyResult<&'static SharedRegistry> {
+    let found = REGISTRY.load(Ordering::Acquire);
+    if !found.is_null() {
+        // SAFETY: a registry stored below: a static of an extension that
+        // stays loaded for the rest of the process.
+        return Ok(unsafe { &*found });
+    }
+    let numpy = ctx.import_module("numpy")?;
+    let mut chosen: *const SharedRegistry = &OWN_REGISTRY;
+    if numpy.has_attr_s(REGISTRY_ATTR)? {
+        let published = numpy.get_attr_s(REGISTRY_ATTR)?;
+        if Capsule::is_valid(&published, REGISTRY_CAPSULE) {
+            if let Some(capsule) = published.downcast_ref::<Capsule>() {
+                let p = capsule.pointer(REGISTRY_CAPSULE)?.cast::<SharedRegistry>();
+                // SAFETY: a capsule of this name is only made below, around
+                // a `SharedRegistry` static of a loaded extension; its
+                // version comes first in every layout.
+                if unsafe { (*p).version } == REGISTRY_VERSION {
+                    chosen = p;
+                }
+            }
+        }
+    } else {
+        // SAFETY: a static, valid for the rest of the process (extension
+        // modules are never unloaded), never written; the name is static.
+        let capsule = unsafe {
+            Capsule::new_raw(
+                ctx,
+                (&OWN_REGISTRY as *const SharedRegistry).cast_mut().cast(),
+                Some(REGISTRY_CAPSULE),
+            )?
+        };
+        numpy.set_attr_s(REGISTRY_ATTR, &capsule)?;
+    }
+    REGISTRY.store(chosen.cast_mut(), Ordering::Release);
+    // SAFETY: as above.
+    Ok(unsafe { &*chosen })
+}
+
 /// A registered span, released on drop; `None` for an empty array.
-#[derive(Debug)]
-struct BorrowToken(Option<Span>);
+struct BorrowToken(Option<(Span, &'static SharedRegistry)>);
 
 impl BorrowToken {
-    fn acquire(span: Option<Span>) -> HPyResult<BorrowToken> {
+    fn acquire(ctx: Context<'_>, span: Option<Span>) -> HPyResult<BorrowToken> {
         let Some(span) = span else {
             return Ok(BorrowToken(None));
         };
-        let mut borrows = BORROWS.lock().unwrap_or_else(|e| e.into_inner());
-        let conflict = borrows
-            .iter()
-            .any(|held| held.overlaps(&span) && (held.mutable || span.mutable));
+        let registry = registry(ctx)?;
+        // SAFETY: the registry's own entry point, valid for the process.
+        let conflict =
+            unsafe { (registry.acquire)(span.start, span.end, c_int::from(span.mutable)) } != 0;
         if conflict {
             return Err(HPyErr::type_error(if span.mutable {
                 "the array is already borrowed: a read-write view needs the only \
@@ -72,18 +182,15 @@ impl BorrowToken {
                  memory can be made while that one lives"
             }));
         }
-        borrows.push(span);
-        Ok(BorrowToken(Some(span)))
+        Ok(BorrowToken(Some((span, registry))))
     }
 }
 
 impl Drop for BorrowToken {
     fn drop(&mut self) {
-        if let Some(span) = self.0 {
-            let mut borrows = BORROWS.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(i) = borrows.iter().position(|held| *held == span) {
-                borrows.swap_remove(i);
-            }
+        if let Some((span, registry)) = self.0 {
+            // SAFETY: releases the span this token registered there.
+            unsafe { (registry.release)(span.start, span.end, c_int::from(span.mutable)) }
         }
     }
 }
@@ -198,7 +305,7 @@ fn parts<T: Element, D: Dimension>(obj: &Handle<'_>, mutable: bool) -> HPyResult
         dim,
         strides,
         flipped,
-        token: BorrowToken::acquire(Some(span))?,
+        token: BorrowToken::acquire(obj.context(), Some(span))?,
     })
 }
 
