@@ -60,7 +60,8 @@ pub(crate) enum StdClass {
     DateTimeFromState,
     /// `numpy.ndarray` (feature `numpy`).
     NumpyNdarray,
-    /// `numpy.empty` (feature `numpy`).
+    /// A helper function ([`helper_source`](StdClass::helper_source)):
+    /// `numpy.empty` for `hpy::numpy`'s new arrays.
     NumpyEmpty,
     /// A helper function ([`helper_source`](StdClass::helper_source)):
     /// what `hpy::numpy` reads of an array where a handle is not the
@@ -93,7 +94,6 @@ impl StdClass {
             StdClass::SafeUuidUnknown => ("uuid", "SafeUUID.unknown"),
             StdClass::MicroSecond => ("datetime", "timedelta.resolution"),
             StdClass::NumpyNdarray => ("numpy", "ndarray"),
-            StdClass::NumpyEmpty => ("numpy", "empty"),
             StdClass::DateTimeFields
             | StdClass::TimeDeltaFields
             | StdClass::UuidFromHalves
@@ -101,6 +101,7 @@ impl StdClass {
             | StdClass::IntFromBytes
             | StdClass::NewTimeDelta
             | StdClass::DateTimeFromState
+            | StdClass::NumpyEmpty
             | StdClass::NumpyArrayFields => ("", ""),
         }
     }
@@ -174,6 +175,16 @@ impl StdClass {
                 "from datetime import datetime as D\n\
                  def helper(state, tz):\n\
                  \x20   return D(state, tz)\n"
+            }
+            // `numpy.empty(shape, dtype, order)`, called from Python: on
+            // PyPy, NumPy's C function called from an extension converts
+            // each argument to a C-API object (the shape list, the dtype's
+            // name), several microseconds a call; called from a Python
+            // function, the JIT does that once.
+            StdClass::NumpyEmpty => {
+                "from numpy import empty\n\
+                 def helper(shape, dtype, fortran):\n\
+                 \x20   return empty(shape, dtype, 'F' if fortran else 'C')\n"
             }
             // `None` for an object that is not an ndarray; else its data
             // pointer, whether it is read-only, its dtype's number and
@@ -268,7 +279,7 @@ impl StdClass {
             StdClass::NewTimeDelta => "<timedelta helper>",
             StdClass::DateTimeFromState => "<datetime helper>",
             StdClass::NumpyNdarray => "numpy.ndarray",
-            StdClass::NumpyEmpty => "numpy.empty",
+            StdClass::NumpyEmpty => "<numpy.empty helper>",
             StdClass::NumpyArrayFields => "<numpy array helper>",
         }
     }

@@ -58,10 +58,10 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
     fn empty_with(ctx: Context<'ctx>, shape: &[usize], fortran: bool) -> HPyResult<Self> {
         let shape = shape.to_vec().into_hpy(ctx)?;
         let dtype = T::NAME.into_hpy(ctx)?;
-        let order = (if fortran { "F" } else { "C" }).into_hpy(ctx)?;
+        let fortran = ctx.bool(fortran);
         let handle = StdClass::NumpyEmpty
             .get(ctx)?
-            .call(&[&shape, &dtype, &order])?;
+            .call(&[&shape, &dtype, &fortran])?;
         Ok(PyArray {
             handle,
             _items: PhantomData,
