@@ -205,6 +205,14 @@ def test_non_arrays_refused(hpyrs_numpy, obj):
         hpyrs_numpy.pyarray_sum(obj)
 
 
+def test_bool_view_of_other_bytes_refused(hpyrs_numpy):
+    bad = np.array([0, 1, 2], dtype=np.uint8).view(np.bool_)
+    with pytest.raises(ValueError, match="bytes other than 0 and 1"):
+        hpyrs_numpy.items_bool(bad)
+    assert hpyrs_numpy.items_bool(bad[:2]) == [False, True]
+    assert hpyrs_numpy.items_bool(bad[::-2][1:]) == [False]
+
+
 def test_unaligned_refused(hpyrs_numpy):
     raw = np.zeros(17, dtype=np.uint8)
     a = raw[1:].view(np.float64)

@@ -31,7 +31,7 @@ use std::sync::Mutex;
 
 use ndarray::{ArrayView, ArrayViewMut, Dimension, ShapeBuilder};
 
-use super::element::Element;
+use super::element::{Element, ElementKind};
 use super::header::{dtype_name_of, Header};
 use super::PyArray;
 use crate::{Capsule, Context, FromHPy, HPyErr, HPyResult, Handle};
@@ -300,6 +300,21 @@ fn parts<T: Element, D: Dimension>(obj: &Handle<'_>, mutable: bool) -> HPyResult
         end: start + (high - low) as usize + T::SIZE,
         mutable,
     };
+    if T::KIND == ElementKind::Bool {
+        // SAFETY: the array's items (as above), read as bytes: any byte
+        // is a valid `u8`.
+        let bytes = unsafe {
+            ArrayView::<u8, D>::from_shape_ptr(dim.clone().strides(strides.clone()), ptr)
+        };
+        // A `bool` is 0 or 1: NumPy writes only those, but a bool view of
+        // other bytes (`np.uint8([2]).view(bool)`) holds others, which a
+        // Rust `bool` must never be.
+        if bytes.iter().any(|&b| b > 1) {
+            return Err(HPyErr::value_error(
+                "the bool array holds bytes other than 0 and 1 (a bool view of other data)",
+            ));
+        }
+    }
     Ok(Parts {
         ptr: ptr.cast(),
         dim,
