@@ -6,6 +6,7 @@ mode: views are read in place from the array struct in the CPython ABI and
 on hpy_rs_universal's plain context, through a Python helper elsewhere
 (debug contexts, PyPy)."""
 
+import sys
 import threading
 
 import pytest
@@ -312,6 +313,25 @@ def test_from_vec(hpyrs_numpy):
     assert r.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
     assert r.flags.writeable and r.flags.c_contiguous
     assert hpyrs_numpy.ramp(0).shape == (0,)
+
+
+def test_from_vec_without_copy_where_handles_are_objects(hpyrs_numpy, hpy_mode, hpy_host):
+    """In the CPython ABI and on hpy_rs_universal's plain context the array
+    uses the Vec's allocation, kept by a capsule as its base; elsewhere it
+    is a copy into NumPy's own memory (no base)."""
+    r = hpyrs_numpy.ramp(1000)
+    in_place = hpy_mode == "cpython" or (
+        hpy_mode == "universal" and sys.implementation.name == "cpython"
+        and hpy_host.__name__ == "hpy_rs_universal")
+    if in_place:
+        assert type(r.base).__name__ == "PyCapsule" and "hpy_rs.numpy.vec" in repr(r.base)
+    else:
+        assert r.base is None
+    assert r.flags.writeable and r.flags.c_contiguous and r.flags.aligned
+    r[1:] += 1.0  # writeable memory, freed with the array
+    assert r[:3].tolist() == [0.0, 2.0, 3.0] and r.sum() == sum(range(1000)) + 999
+    del r
+    assert hpyrs_numpy.ramp(0).base is None  # empty: NumPy's own
 
 
 def test_zeros(hpyrs_numpy):

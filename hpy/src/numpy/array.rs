@@ -140,8 +140,19 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
 impl<'ctx, T: Element> PyArray<'ctx, T, ndarray::Ix1> {
     /// A new one-dimensional array holding `vec`'s items (rust-numpy's
     /// `from_vec`).
+    ///
+    /// Without a copy where a handle is the object (the CPython ABI,
+    /// hpy_rs_universal's plain context): NumPy's array uses the `Vec`'s
+    /// allocation, kept alive by a capsule set as its base. Elsewhere, and
+    /// for an empty `Vec`, one copy.
     pub fn from_vec(ctx: Context<'ctx>, vec: Vec<T>) -> HPyResult<Self> {
-        PyArray::from_slice(ctx, &vec)
+        match super::capi::array_owning_vec(ctx, vec)? {
+            Ok(handle) => Ok(PyArray {
+                handle,
+                _items: PhantomData,
+            }),
+            Err(vec) => PyArray::from_slice(ctx, &vec),
+        }
     }
 
     /// A new one-dimensional array holding a copy of `slice` (rust-numpy's

@@ -17,9 +17,11 @@
 //!
 //! Views are NumPy's memory, never a copy, on every host: read in place
 //! from the array's C struct in the CPython ABI and on
-//! hpy_rs_universal's plain context, through one Python helper call
-//! (`__array_interface__`'s data pointer) on the others. New arrays are
-//! made by `numpy.empty` and filled with one copy of the Rust data.
+//! hpy_rs_universal's plain context, through `HPy_AsPyObject` on the
+//! others (one Python helper call where that is not available). A `Vec`
+//! becomes an array without a copy where a handle is the object (NumPy's C
+//! API, the `Vec` kept by a capsule set as the array's base); other new
+//! arrays are made by `numpy.empty` and filled with one copy.
 //!
 //! hpy-rs trusts the `numpy` module it imports, as rust-numpy trusts
 //! NumPy's C API: an object is an array if it is an instance of
@@ -27,6 +29,7 @@
 
 mod array;
 mod borrow;
+mod capi;
 mod element;
 mod header;
 

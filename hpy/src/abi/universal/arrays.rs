@@ -113,3 +113,23 @@ mod dl {
         core::ptr::null_mut()
     }
 }
+
+/// The handle of the object at `addr`, taking over the reference the
+/// caller owns: `Some` on hpy_rs_universal's plain context, whose handles
+/// are the objects (and own a reference each); `None` elsewhere (the
+/// caller makes the object another way).
+///
+/// # Safety
+/// `addr` is a live object the caller owns one reference to, given up
+/// when `Some` is returned.
+#[inline(always)]
+pub unsafe fn owned_object_handle(ctx: *mut HPyContext, addr: *mut u8) -> Option<HPy> {
+    plain_ext::of(ctx).map(|_| HPy { _i: addr as isize })
+}
+
+/// Whether a handle of `ctx` is the object's address (and owns a
+/// reference): on hpy_rs_universal's plain context only.
+#[inline(always)]
+pub fn handles_are_objects(ctx: *mut HPyContext) -> bool {
+    plain_ext::of(ctx).is_some()
+}
