@@ -66,6 +66,8 @@ mod global;
 pub mod impl_;
 mod iter;
 mod lock;
+#[cfg(feature = "numpy")]
+pub mod numpy;
 mod runtime;
 mod threads;
 mod tracker;
@@ -524,6 +526,12 @@ pub mod types_guide {}
 /// (`docs/conversions.md`, compiled as a doctest).
 #[cfg_attr(any(doc, doctest), doc = include_str!("../guides/conversions.md"))]
 pub mod conversion_guide {}
+
+/// A guide to NumPy arrays with `hpy::numpy`, beside rust-numpy
+/// (`docs/numpy.md`, compiled as a doctest).
+#[cfg(feature = "numpy")]
+#[cfg_attr(any(doc, doctest), doc = include_str!("../guides/numpy.md"))]
+pub mod numpy_guide {}
 
 /// PyO3's names mapped to hpy-rs's (`docs/coming-from-pyo3.md`).
 #[cfg_attr(any(doc, doctest), doc = include_str!("../guides/coming-from-pyo3.md"))]

@@ -45,6 +45,15 @@ fn abi_specific_misuse_does_not_compile() {
     }
 }
 
+/// Misuse of `hpy::numpy` (feature `numpy`): `cargo test -p hpy-rs --test
+/// compile_fail --features numpy`.
+#[cfg(feature = "numpy")]
+#[test]
+fn numpy_misuse_does_not_compile() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("tests/ui-numpy/*.rs");
+}
+
 #[test]
 fn expansions_are_hygienic() {
     let cases = trybuild::TestCases::new();

@@ -129,6 +129,8 @@ EXTENSIONS = {
     "hpyrs_shared": Extension("tests/ext/hpyrs_shared/Cargo.toml"),
     "hpyrs_features": Extension("tests/ext/hpyrs_features/Cargo.toml"),
     "hpyrs_soundness": Extension("tests/ext/hpyrs_soundness/Cargo.toml"),
+    "hpyrs_numpy": Extension("tests/ext/hpyrs_numpy/Cargo.toml",
+                             debug_probe=_closed_handles_probe(lambda m: m.ramp(1))),
     "rpds": Extension("examples/rpds/Cargo.toml"),
     "simple": Extension("examples/simple/Cargo.toml"),
     "piconumpy": Extension("examples/piconumpy/Cargo.toml"),

@@ -73,6 +73,7 @@ def repo(tmp_path):
     for name in ("run-tests", "ensure-venvs"):
         _script(repo / "scripts" / name, (ROOT / "scripts" / name).read_text())
     _script(repo / "scripts" / "ensure-venv", "#!/bin/sh\necho 'fake .venv ready'\n")
+    _script(repo / "scripts" / "ensure-numpy", "#!/bin/sh\necho 'fake NumPy ready'\n")
     _script(repo / "scripts" / "setup-cpython", SETUP_CPYTHON)
     _script(repo / "broken-3.14" / "python3.14", BROKEN_BASE)
     bin_dir = tmp_path / "bin"

@@ -42,6 +42,7 @@ impl RawContext {
 // One file per concern, named as in the universal half (see `mod.rs`).
 #[macro_use]
 mod entry;
+mod arrays;
 mod buffer;
 mod class_tag;
 mod classes;
@@ -53,6 +54,7 @@ mod sequences;
 mod stdlib;
 mod threads;
 
+pub use arrays::*;
 pub use buffer::*;
 pub(crate) use class_tag::*;
 pub use classes::*;

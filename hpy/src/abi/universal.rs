@@ -51,6 +51,7 @@ unsafe impl Sync for RawContext {}
 // the plain context's table (`plain_ext`), universal-only.
 #[macro_use]
 mod entry;
+mod arrays;
 mod buffer;
 mod class_tag;
 mod classes;
@@ -63,6 +64,7 @@ mod sequences;
 mod stdlib;
 mod threads;
 
+pub use arrays::*;
 pub use buffer::*;
 pub(crate) use class_tag::{classes_are_fixed, TagWord, BLOCKS_RECORD_CLASSES};
 pub use classes::*;

@@ -58,10 +58,19 @@ pub(crate) enum StdClass {
     NewTimeDelta,
     /// A helper function ([`helper_source`](StdClass::helper_source)).
     DateTimeFromState,
+    /// `numpy.ndarray` (feature `numpy`).
+    NumpyNdarray,
+    /// A helper function ([`helper_source`](StdClass::helper_source)):
+    /// `numpy.empty` for `hpy::numpy`'s new arrays.
+    NumpyEmpty,
+    /// A helper function ([`helper_source`](StdClass::helper_source)):
+    /// what `hpy::numpy` reads of an array where a handle is not the
+    /// object.
+    NumpyArrayFields,
 }
 
 impl StdClass {
-    pub(crate) const COUNT: usize = StdClass::DateTimeFromState as usize + 1;
+    pub(crate) const COUNT: usize = StdClass::NumpyArrayFields as usize + 1;
 
     /// `(module, attribute)`.
     const fn path(self) -> (&'static str, &'static str) {
@@ -84,13 +93,16 @@ impl StdClass {
             StdClass::UuidIsSafeSlot => ("uuid", "UUID.is_safe"),
             StdClass::SafeUuidUnknown => ("uuid", "SafeUUID.unknown"),
             StdClass::MicroSecond => ("datetime", "timedelta.resolution"),
+            StdClass::NumpyNdarray => ("numpy", "ndarray"),
             StdClass::DateTimeFields
             | StdClass::TimeDeltaFields
             | StdClass::UuidFromHalves
             | StdClass::IntToBytes
             | StdClass::IntFromBytes
             | StdClass::NewTimeDelta
-            | StdClass::DateTimeFromState => ("", ""),
+            | StdClass::DateTimeFromState
+            | StdClass::NumpyEmpty
+            | StdClass::NumpyArrayFields => ("", ""),
         }
     }
 
@@ -163,6 +175,28 @@ impl StdClass {
                 "from datetime import datetime as D\n\
                  def helper(state, tz):\n\
                  \x20   return D(state, tz)\n"
+            }
+            // `numpy.empty(shape, dtype, order)`, called from Python: on
+            // PyPy, NumPy's C function called from an extension converts
+            // each argument to a C-API object (the shape list, the dtype's
+            // name), several microseconds a call; called from a Python
+            // function, the JIT does that once.
+            StdClass::NumpyEmpty => {
+                "from numpy import empty\n\
+                 def helper(shape, dtype, fortran):\n\
+                 \x20   return empty(shape, dtype, 'F' if fortran else 'C')\n"
+            }
+            // `None` for an object that is not an ndarray; else its data
+            // pointer, whether it is read-only, its dtype's number and
+            // byte order, its shape and strides (`numpy::header`).
+            StdClass::NumpyArrayFields => {
+                "from numpy import ndarray as A\n\
+                 def helper(a):\n\
+                 \x20   if not isinstance(a, A):\n\
+                 \x20       return None\n\
+                 \x20   d = a.dtype\n\
+                 \x20   p = a.__array_interface__['data']\n\
+                 \x20   return (p[0], p[1], d.num, d.isnative, a.shape, a.strides)\n"
             }
             _ => return None,
         })
@@ -244,6 +278,9 @@ impl StdClass {
             StdClass::MicroSecond => "datetime.timedelta.resolution",
             StdClass::NewTimeDelta => "<timedelta helper>",
             StdClass::DateTimeFromState => "<datetime helper>",
+            StdClass::NumpyNdarray => "numpy.ndarray",
+            StdClass::NumpyEmpty => "<numpy.empty helper>",
+            StdClass::NumpyArrayFields => "<numpy array helper>",
         }
     }
 
