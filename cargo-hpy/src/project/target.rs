@@ -72,7 +72,11 @@ impl Target {
         let parts: Vec<&str> = triple.split('-').collect();
         let (arch, rest) = match parts.as_slice() {
             [arch, rest @ ..] if !arch.is_empty() && !rest.is_empty() => (*arch, rest),
-            _ => return Err(unsupported("it is not a target triple (ARCH-VENDOR-OS[-ENV])")),
+            _ => {
+                return Err(unsupported(
+                    "it is not a target triple (ARCH-VENDOR-OS[-ENV])",
+                ))
+            }
         };
         let platform = if rest.contains(&"linux") {
             match rest.last() {
@@ -83,7 +87,11 @@ impl Target {
                          musllinux tags",
                     ))
                 }
-                _ => return Err(unsupported("cargo-hpy builds for Linux with glibc (...-linux-gnu)")),
+                _ => {
+                    return Err(unsupported(
+                        "cargo-hpy builds for Linux with glibc (...-linux-gnu)",
+                    ))
+                }
             }
         } else if rest.contains(&"darwin") {
             Platform::MacOs
@@ -150,8 +158,9 @@ impl Target {
                     "to cross-build for it, add `--target {}`",
                     linux_triple(&python_arch)
                 ),
-                Some(_) => "name an interpreter of the target with --python (or HPY_PYTHON)"
-                    .to_owned(),
+                Some(_) => {
+                    "name an interpreter of the target with --python (or HPY_PYTHON)".to_owned()
+                }
             },
         })
     }
@@ -302,8 +311,14 @@ mod tests {
 
     #[test]
     fn cross_linkers_are_named_as_debian_names_them() {
-        assert_eq!(cross_gcc("aarch64-unknown-linux-gnu"), "aarch64-linux-gnu-gcc");
-        assert_eq!(cross_gcc("x86_64-unknown-linux-gnu"), "x86_64-linux-gnu-gcc");
+        assert_eq!(
+            cross_gcc("aarch64-unknown-linux-gnu"),
+            "aarch64-linux-gnu-gcc"
+        );
+        assert_eq!(
+            cross_gcc("x86_64-unknown-linux-gnu"),
+            "x86_64-linux-gnu-gcc"
+        );
         assert_eq!(
             cross_gcc("armv7-unknown-linux-gnueabihf"),
             "arm-linux-gnueabihf-gcc"
