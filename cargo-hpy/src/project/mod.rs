@@ -966,6 +966,29 @@ one = "x.one"
     }
 
     #[test]
+    fn a_target_from_the_tool_table_unless_the_command_line_names_one() {
+        let doc = parse_pyproject(
+            "[tool.hpy-rs]\ntarget = \"aarch64-unknown-linux-gnu\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        let tool = doc.tool.unwrap().hpy_rs.unwrap();
+        let mut args = crate::options::BuildArgs::default();
+        apply_tool_table(&mut args, &tool);
+        assert_eq!(
+            args.cargo.target.as_deref(),
+            Some("aarch64-unknown-linux-gnu")
+        );
+        let mut args = crate::options::BuildArgs::default();
+        args.cargo.target = Some("x86_64-unknown-linux-gnu".into());
+        apply_tool_table(&mut args, &tool);
+        assert_eq!(
+            args.cargo.target.as_deref(),
+            Some("x86_64-unknown-linux-gnu")
+        );
+    }
+
+    #[test]
     fn build_options_from_the_tool_table() {
         let doc = parse_pyproject(
             "[tool.hpy-rs]\nfeatures = [\"simd\"]\nprofile = \"fast\"\nabi = \"universal\"\n",
