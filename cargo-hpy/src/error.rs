@@ -227,10 +227,41 @@ pub enum Error {
         /// Why, naming the wheel or file.
         reason: String,
     },
-    /// `cargo hpy wheel --target`: wheels are not cross-compiled.
-    CrossCompile {
+    /// `--target` names a triple cargo-hpy cannot build or tag for.
+    UnsupportedTarget {
         /// The target triple.
         target: String,
+        /// Why.
+        why: String,
+    },
+    /// A cross build, but rustup has not installed the target's standard
+    /// library.
+    TargetStdMissing {
+        /// The target triple.
+        target: String,
+    },
+    /// A cross build without a linker for the target.
+    NoCrossLinker {
+        /// The target triple.
+        target: String,
+        /// The cross gcc looked for on PATH (`aarch64-linux-gnu-gcc`).
+        linker: String,
+        /// The Debian package that has it (`gcc-aarch64-linux-gnu`).
+        package: String,
+        /// The variable that names another linker
+        /// (`CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER`).
+        variable: String,
+    },
+    /// The interpreter runs on another architecture than the build is for.
+    PythonNotForTarget {
+        /// The interpreter.
+        python: PathBuf,
+        /// Its architecture (`aarch64`).
+        python_arch: String,
+        /// The triple built for, or "this machine (x86_64)".
+        target: String,
+        /// What to do.
+        hint: String,
     },
     /// Building on an operating system cargo-hpy does not know.
     UntestedPlatform {
@@ -561,11 +592,33 @@ impl fmt::Display for Error {
             Error::MergeWheels { reason } => {
                 write!(f, "cannot merge the wheels into one: {reason}")
             }
-            Error::CrossCompile { target } => write!(
+            Error::UnsupportedTarget { target, why } => {
+                write!(f, "cannot build for --target {target}: {why}")
+            }
+            Error::TargetStdMissing { target } => write!(
                 f,
-                "cargo hpy wheel does not cross-compile (--target {target}): the wheel's \
-                 tags would describe this machine; build the wheel on a machine of the \
-                 target's kind"
+                "the Rust standard library for {target} is not installed: run `rustup target \
+                 add {target}`"
+            ),
+            Error::NoCrossLinker {
+                target,
+                linker,
+                package,
+                variable,
+            } => write!(
+                f,
+                "no linker for {target}: `{linker}` is not on PATH. Install it (Debian, \
+                 Ubuntu: `apt-get install {package}`), or set {variable} to the linker to use"
+            ),
+            Error::PythonNotForTarget {
+                python,
+                python_arch,
+                target,
+                hint,
+            } => write!(
+                f,
+                "`{}` is a Python for {python_arch}, but the build is for {target}; {hint}",
+                python.display()
             ),
             Error::UntestedPlatform { os } if os == "windows" => f.write_str(
                 "untested platform: windows. cargo-hpy does not build extensions on \

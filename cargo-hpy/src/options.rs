@@ -20,8 +20,9 @@ pub struct CargoOptions {
     /// Do not activate the `default` feature.
     #[arg(long)]
     pub no_default_features: bool,
-    /// Build for the target triple (a cross build: `build` only, and only
-    /// where the result can be named for the interpreter).
+    /// Build for the target triple, e.g. `aarch64-unknown-linux-gnu` (a
+    /// cross build: the universal ABI needs no Python, the CPython ABI an
+    /// interpreter of the target given with --python).
     #[arg(long, value_name = "TRIPLE")]
     pub target: Option<String>,
     /// Build with the given cargo profile.

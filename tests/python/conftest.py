@@ -28,12 +28,19 @@ or ``target/hpy-tests/universal/<interpreter>/`` the first time a test asks
 for them; tests get the imported module through a
 session fixture named after it (``def test_x(pof): ...``) or through
 ``hpy_ext("name")``. See README.md next to this file.
+
+Cross builds: with ``HPY_RS_CARGO_TARGET=<triple>`` the extensions and the
+host are built with ``cargo hpy build --target <triple>`` (cargo-hpy runs
+natively and cross-compiles) into ``target/hpy-tests/<triple>/...``, for a
+run whose interpreter is the target's, e.g. an aarch64 CPython under
+qemu-user (scripts/run-tests' aarch64 step).
 """
 
 import dataclasses
 import hashlib
 import importlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -195,7 +202,13 @@ class State:
         universal_dir = os.environ.get("HPY_RS_UNIVERSAL_TARGET_DIR")
         self.build_dir = _absolute(universal_dir) if universal_dir and self.abi == "universal" \
             else target
+        # A cross build (HPY_RS_CARGO_TARGET): cargo-hpy is given --target,
+        # and the files go apart from this machine's builds of the same
+        # interpreter version.
+        self.cargo_target = os.environ.get("HPY_RS_CARGO_TARGET") or None
         self.out_dir = target / "hpy-tests" / self.abi
+        if self.cargo_target:
+            self.out_dir = target / "hpy-tests" / self.cargo_target / self.abi
         if self.abi == "universal":
             # One binary for every interpreter, but a copy per interpreter:
             # a build replaces the files, and runs on different interpreters
@@ -204,7 +217,7 @@ class State:
                 sys.implementation.name, *sys.version_info[:2])
         self.hpy_python = _pick_hpy_python()
         self.cargo_hpy = os.environ.get("CARGO_HPY") or None
-        self.host = Host(host) if host else None
+        self.host = Host(host, self.cargo_target) if host else None
         self.builds = {}  # name -> BuildResult
         self.modules = {}  # name -> imported module
         self.debug_evidence = DebugEvidence() if mode == "debug" else None
@@ -277,6 +290,9 @@ def pytest_report_header(config):
         + f"), extensions built into {st.out_dir}",
         f"hpy-rs: cargo-hpy {st.cargo_hpy or '(built on first use)'}, HPY_PYTHON={st.hpy_python}",
     ]
+    if st.cargo_target:
+        lines.append(f"hpy-rs: cross-built with --target {st.cargo_target} "
+                     f"(HPY_RS_CARGO_TARGET); this interpreter runs on {platform.machine()}")
     if st.host:
         lines.append(f"hpy-rs: host {st.host.describe()}")
     return lines
@@ -289,8 +305,9 @@ class Host:
     """The HPy host of a universal or debug run: its name, its modules once
     imported, and (for hpy_rs_universal) where it is built."""
 
-    def __init__(self, name):
+    def __init__(self, name, cargo_target=None):
         self.name = name
+        self.cargo_target = cargo_target
         self.other = "hpy_rs_universal" if name == "hpy.universal" else "hpy.universal"
         self.module = None  # the host module (hpy_rs_universal or hpy.universal)
         self.debug = None  # hpy_rs_universal.debug or hpy.debug (LeakDetector, HPyLeakError)
@@ -305,7 +322,8 @@ class Host:
             default = _absolute(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target") / (
                 "py%d.%d" % sys.version_info[:2])
             self.target_dir = _absolute(os.environ.get("HPY_RS_HOST_TARGET_DIR") or default)
-            self.dir = self.target_dir / "hpy-tests" / "host"
+            self.dir = self.target_dir / "hpy-tests" / (
+                "host-" + cargo_target if cargo_target else "host")
             self.file = self.dir / ("hpy_rs_universal" + sysconfig.get_config_var("EXT_SUFFIX"))
 
     def block_the_other(self):
@@ -341,7 +359,7 @@ class Host:
 
     def _build(self, st):
         start = time.monotonic()
-        record = BuildRecord("host", self.target_dir, sys.executable)
+        record = BuildRecord("host", self.target_dir, sys.executable, self.cargo_target or "")
         if record.reuse(self.dir, [self.file]):
             self.build = BuildResult("hpy_rs_universal", [self.file], time.monotonic() - start,
                                      reused_from=record.files[0].parent)
@@ -352,6 +370,8 @@ class Host:
             self.file.unlink()
         cmd = [cargo_hpy, "hpy", "build", "--manifest-path", str(ROOT / "Cargo.toml"),
                "-p", "hpy-universal", "--python", sys.executable, "--out", str(self.dir)]
+        if self.cargo_target:
+            cmd += ["--target", self.cargo_target]
         env = dict(os.environ, HPY_PYTHON=sys.executable, CARGO_TARGET_DIR=str(self.target_dir))
         env.pop("HPY", None)
         proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -516,7 +536,8 @@ def _build(st, name):
     expected = _expected_files(st, name)
     start = time.monotonic()
     # A universal build needs no Python; a CPython-ABI one is for HPY_PYTHON.
-    record = BuildRecord(st.abi, name, st.build_dir, st.hpy_python if st.abi == "cpython" else "")
+    record = BuildRecord(st.abi, name, st.build_dir, st.hpy_python if st.abi == "cpython" else "",
+                         st.cargo_target or "")
     if record.reuse(st.out_dir, expected):
         result = BuildResult(name, expected, time.monotonic() - start,
                              reused_from=record.files[0].parent)
@@ -532,6 +553,8 @@ def _build(st, name):
                "--out", str(st.out_dir)]
         if st.abi == "universal":
             cmd.append("--universal")
+        if st.cargo_target:
+            cmd += ["--target", st.cargo_target]
         env = dict(os.environ, CARGO_TARGET_DIR=str(st.build_dir))
         if st.hpy_python:
             env["HPY_PYTHON"] = st.hpy_python

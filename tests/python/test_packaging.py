@@ -27,6 +27,7 @@ import atexit
 import base64
 import hashlib
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -762,6 +763,25 @@ def test_every_interpreter_is_checked_before_building(cargo_hpy, tmp_path):
     proc = run([cargo_hpy, "hpy", "build", "--universal", "--python", sys.executable,
                 "--manifest-path", POF / "Cargo.toml"], ok=False, cwd=ROOT)
     assert "builds one binary without Python" in proc.stderr, proc.stderr
+
+
+@version_independent
+def test_a_cross_build_is_checked_before_cargo_runs(cargo_hpy, tmp_path):
+    # This machine's Python cannot name a CPython-ABI module for another
+    # architecture, and musl has no manylinux tag: both refused, saying why,
+    # before anything is compiled (no cross tools needed to get there).
+    other = "x86_64" if platform.machine() == "aarch64" else "aarch64"
+    triple = f"{other}-unknown-linux-gnu"
+    proc = run([cargo_hpy, "hpy", "build", "--python", sys.executable, "--target", triple,
+                "--manifest-path", POF / "Cargo.toml", "--out", tmp_path], ok=False, cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr
+    assert f"is a Python for {platform.machine()}, but the build is for {triple}" in proc.stderr
+    assert "Compiling" not in proc.stderr and not list(tmp_path.iterdir())
+    proc = run([cargo_hpy, "hpy", "wheel", "--universal", "--target", "x86_64-unknown-linux-musl",
+                "--manifest-path", POF / "Cargo.toml", "--out", tmp_path], ok=False, cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr
+    assert "has no musllinux tags" in proc.stderr
+    assert "Compiling" not in proc.stderr and not list(tmp_path.iterdir())
 
 
 @version_independent

@@ -9,6 +9,7 @@ use crate::files::replace_file;
 use crate::options::BuildArgs;
 use crate::project::cargo;
 use crate::project::compile::{self, Abi, CompiledLibrary, Platform};
+use crate::project::target::Target;
 use crate::python::stub::{self, UNIVERSAL_SUFFIX};
 
 /// `--python` picks the interpreter of a CPython-ABI module; a universal
@@ -44,8 +45,8 @@ pub struct BuildOutput {
 /// Runs `cargo hpy build`: compiles, then writes each module into the output
 /// directory under its importable name. Progress goes to stderr.
 pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
-    let platform = Platform::host()?;
-    if platform == Platform::MacOs {
+    let target = Target::for_args(args)?;
+    if target.platform == Platform::MacOs {
         eprintln!("cargo-hpy: warning: untested platform macos");
     }
     let abi = if args.universal {
@@ -53,10 +54,10 @@ pub fn build(args: &BuildArgs) -> Result<BuildOutput, Error> {
     } else {
         Abi::CPython
     };
-    let python = compile::target_python(args, abi)?;
+    let python = compile::target_python(args, abi, &target)?;
     let ext_suffix = python.as_ref().and_then(|p| p.ext_suffix.clone());
     let metadata = cargo::metadata(args.manifest_path.as_deref())?;
-    let libraries = compile::compile(args, abi, platform, python.as_ref(), &metadata)?;
+    let libraries = compile::compile(args, abi, &target, python.as_ref(), &metadata)?;
 
     let out_dir = match &args.out {
         Some(dir) => dir.clone(),

@@ -21,6 +21,7 @@ use std::process::{Command, Stdio};
 use crate::error::Error;
 use crate::options::BuildArgs;
 use crate::project;
+use crate::project::target::Target;
 use crate::python;
 use crate::wheel;
 
@@ -32,6 +33,8 @@ pub fn develop(args: &BuildArgs) -> Result<(), Error> {
         None => active_environment_python()?,
     };
     let info = python::query(&interpreter)?;
+    // Whatever the ABI, the module must run on the environment's machine.
+    Target::for_args(args)?.check_python(&info)?;
     let mut wheel_args = args.clone();
     wheel_args.python = Some(info.executable.clone().into_os_string());
     let scratch = std::env::temp_dir().join(format!("cargo-hpy-develop-{}", std::process::id()));

@@ -9,6 +9,7 @@ use crate::command::args::WheelCommand;
 use crate::error::Error;
 use crate::options::{BuildArgs, CargoOptions};
 use crate::project::compile::{self, Abi};
+use crate::project::target::Target;
 use crate::{project, python, wheel};
 
 /// Runs `cargo hpy wheel`: builds the wheels and prints their paths on
@@ -40,7 +41,7 @@ pub fn wheels(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
             python: Some(python.clone()),
             ..build_args.clone()
         };
-        compile::target_python(&one, Abi::CPython)?;
+        compile::target_python(&one, Abi::CPython, &Target::for_args(&one)?)?;
     }
     let written = pythons
         .iter()
@@ -134,12 +135,15 @@ fn wheelhouse(build_args: &BuildArgs) -> Result<Vec<PathBuf>, Error> {
             offline: build_args.cargo.offline,
             frozen: build_args.cargo.frozen,
             jobs: build_args.cargo.jobs.clone(),
+            // The host is cross-built with the extension.
+            target: build_args.cargo.target.clone(),
             ..Default::default()
         },
         ..Default::default()
     };
     for python in &pythons {
-        compile::target_python(&host_args(python), Abi::CPython)?;
+        let args = host_args(python);
+        compile::target_python(&args, Abi::CPython, &Target::for_args(&args)?)?;
     }
     let own = BuildArgs {
         python: None,

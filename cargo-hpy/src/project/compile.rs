@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::options::BuildArgs;
 use crate::project;
 use crate::project::cargo::{self, BuildInvocation, Metadata};
+use crate::project::target::Target;
 use crate::python::stub;
 use crate::python::{self, PythonInfo};
 
@@ -48,9 +49,9 @@ pub enum Platform {
 }
 
 impl Platform {
-    /// The platform cargo-hpy runs on (cross-compiling is not supported), or
-    /// an error for platforms where building would need steps cargo-hpy does
-    /// not implement.
+    /// The platform cargo-hpy runs on, or an error for platforms where
+    /// building would need steps cargo-hpy does not implement (a cross
+    /// build's platform comes from its triple: [`Target`]).
     pub fn host() -> Result<Platform, Error> {
         match std::env::consts::OS {
             "linux" => Ok(Platform::Linux),
@@ -100,9 +101,13 @@ impl CompiledLibrary {
 }
 
 /// The interpreter a CPython-ABI build is for (`--python`, `$HPY_PYTHON`,
-/// `python3`), checked to be a CPython with an `EXT_SUFFIX`. A universal build
-/// needs no Python: `None`.
-pub fn target_python(args: &BuildArgs, abi: Abi) -> Result<Option<PythonInfo>, Error> {
+/// `python3`), checked to be a CPython with an `EXT_SUFFIX` that runs on
+/// `target`. A universal build needs no Python: `None`.
+pub fn target_python(
+    args: &BuildArgs,
+    abi: Abi,
+    target: &Target,
+) -> Result<Option<PythonInfo>, Error> {
     if abi == Abi::Universal {
         return Ok(None);
     }
@@ -128,6 +133,7 @@ pub fn target_python(args: &BuildArgs, abi: Abi) -> Result<Option<PythonInfo>, E
             python: python.executable.clone(),
         });
     }
+    target.check_python(&python)?;
     Ok(Some(python))
 }
 
@@ -137,11 +143,13 @@ pub fn target_python(args: &BuildArgs, abi: Abi) -> Result<Option<PythonInfo>, E
 pub fn compile(
     args: &BuildArgs,
     abi: Abi,
-    platform: Platform,
+    target: &Target,
     python: Option<&PythonInfo>,
     metadata: &Metadata,
 ) -> Result<Vec<CompiledLibrary>, Error> {
     check_selection_has_cdylib(args, metadata)?;
+    let platform = target.platform;
+    let cross_env = target.cargo_env()?;
     let invocation = BuildInvocation {
         release: args.release,
         packages: args.packages.clone(),
@@ -160,6 +168,7 @@ pub fn compile(
         .map(|p| (python::PYTHON_ENV, p.base_executable.as_os_str().to_owned()))
         .into_iter()
         .collect();
+    envs.extend(cross_env.iter().map(|(k, v)| (k.as_str(), v.clone())));
     if platform == Platform::MacOs && abi == Abi::CPython {
         eprintln!(
             "cargo-hpy: warning: linking with `-undefined dynamic_lookup` through \

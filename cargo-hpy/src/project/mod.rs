@@ -14,12 +14,13 @@
 //!    features = ["simd"]         # cargo features of every build
 //!    profile = "release"         # cargo profile unless the command line names one
 //!    abi = "universal"           # or "cpython": unless the command line names one
+//!    target = "aarch64-unknown-linux-gnu"  # cross build, unless --target names one
 //!    include = ["generated/*.rs"]  # sdist: packed even if .gitignore'd
 //!    exclude = ["benches/data/"]   # sdist: left out (gitignore syntax)
 //!    data = "data"               # wheel: installed under the environment's prefix
 //!    ```
 //!
-//!    `features`, `profile` and `abi` are applied by [`apply_build_options`]
+//!    `features`, `profile`, `abi` and `target` are applied by [`apply_build_options`]
 //!    for the project named by `--manifest-path` (or in the current
 //!    directory).
 //!
@@ -33,6 +34,7 @@
 pub mod cargo;
 pub mod compile;
 pub mod stubs;
+pub mod target;
 pub mod vendor;
 
 use std::collections::BTreeMap;
@@ -259,6 +261,9 @@ pub struct HpyRsTable {
     /// The ABI when the command line names none (`--universal`,
     /// `--cpython`).
     pub abi: Option<AbiSetting>,
+    /// The target triple when the command line names none (`--target`):
+    /// a cross build, see [`crate::project::target`].
+    pub target: Option<String>,
     /// gitignore-style patterns of files the sdist packs even when a
     /// `.gitignore` leaves them out.
     #[serde(default)]
@@ -288,7 +293,7 @@ pub fn tool_table(dir: &Path) -> Result<Option<HpyRsTable>, Error> {
         .and_then(|t| t.hpy_rs))
 }
 
-/// Applies `[tool.hpy-rs]` `features`, `profile` and `abi` of the project
+/// Applies `[tool.hpy-rs]` `features`, `profile`, `abi` and `target` of the project
 /// the command line selects (the package of `-p`, else `--manifest-path`,
 /// else the current directory) to `args`; the command line's own choices
 /// win. With several `-p`, each project's table would apply to all of
@@ -357,6 +362,9 @@ fn apply_tool_table(args: &mut crate::options::BuildArgs, tool: &HpyRsTable) {
     }
     if !args.universal && !args.cpython && tool.abi == Some(AbiSetting::Universal) {
         args.universal = true;
+    }
+    if args.cargo.target.is_none() {
+        args.cargo.target.clone_from(&tool.target);
     }
 }
 
@@ -955,6 +963,29 @@ one = "x.one"
             assert!(e.to_string().contains(message), "{e}");
         }
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_target_from_the_tool_table_unless_the_command_line_names_one() {
+        let doc = parse_pyproject(
+            "[tool.hpy-rs]\ntarget = \"aarch64-unknown-linux-gnu\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        let tool = doc.tool.unwrap().hpy_rs.unwrap();
+        let mut args = crate::options::BuildArgs::default();
+        apply_tool_table(&mut args, &tool);
+        assert_eq!(
+            args.cargo.target.as_deref(),
+            Some("aarch64-unknown-linux-gnu")
+        );
+        let mut args = crate::options::BuildArgs::default();
+        args.cargo.target = Some("x86_64-unknown-linux-gnu".into());
+        apply_tool_table(&mut args, &tool);
+        assert_eq!(
+            args.cargo.target.as_deref(),
+            Some("x86_64-unknown-linux-gnu")
+        );
     }
 
     #[test]

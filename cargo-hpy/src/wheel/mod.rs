@@ -34,6 +34,7 @@ use crate::project::cargo;
 use crate::project::compile::{
     self, python_files, read, Abi, ArchiveFile, CompiledLibrary, Platform,
 };
+use crate::project::target::Target;
 use crate::project::{self, CoreMetadata};
 use std::io::Write;
 
@@ -57,20 +58,16 @@ const HOST_DISTRIBUTIONS: &[&str] = &["hpy", "hpy-rs-universal"];
 
 /// Builds the wheel and returns its path. Progress goes to stderr.
 pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
-    let platform = Platform::host()?;
-    if let Some(target) = &args.cargo.target {
-        return Err(Error::CrossCompile {
-            target: target.to_string(),
-        });
-    }
+    let target = Target::for_args(args)?;
+    let platform = target.platform;
     let abi = if args.universal {
         Abi::Universal
     } else {
         Abi::CPython
     };
-    let python = compile::target_python(args, abi)?;
+    let python = compile::target_python(args, abi, &target)?;
     let metadata = cargo::metadata(args.manifest_path.as_deref())?;
-    let libraries = compile::compile(args, abi, platform, python.as_ref(), &metadata)?;
+    let libraries = compile::compile(args, abi, &target, python.as_ref(), &metadata)?;
     let library = match libraries.as_slice() {
         [one] => one,
         many => {
@@ -95,7 +92,7 @@ pub fn wheel(args: &BuildArgs) -> Result<PathBuf, Error> {
     );
     let plain_tag = match &python {
         Some(python) => python::platform_tag(&python.platform),
-        None => host_platform_tag(platform),
+        None => target.plain_platform_tag(),
     };
     let platform_tag = wheel_platform_tag(platform, plain_tag, &library_bytes);
     let (tag, extension_files) = match &python {
@@ -246,16 +243,9 @@ pub const BUNDLING_STEP: &str = "to ship the libraries it needs inside the wheel
 
 /// The platform tag of this machine, without asking a Python and without
 /// looking at the extension: `linux_x86_64`, `linux_aarch64`,
-/// `macosx_11_0_arm64`, ...
+/// `macosx_11_0_arm64`, ... (see [`Target::plain_platform_tag`]).
 pub fn host_platform_tag(platform: Platform) -> String {
-    let arch = std::env::consts::ARCH;
-    match platform {
-        Platform::Linux => format!("linux_{}", if arch == "x86" { "i686" } else { arch }),
-        Platform::MacOs => format!(
-            "macosx_11_0_{}",
-            if arch == "aarch64" { "arm64" } else { arch }
-        ),
-    }
+    Target::native(platform).plain_platform_tag()
 }
 
 /// The name as it appears in wheel and dist-info names: lower case, runs of
