@@ -184,7 +184,8 @@ fn dumps_impl<'ctx>(
 #[allow(clippy::too_many_arguments)]
 #[hpy_method(signature = (obj, ensure_ascii = Truth(true), encode_html_chars = Truth(false),
     escape_forward_slashes = Truth(true), sort_keys = Truth(false), indent = CInt(0),
-    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None))]
+    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None),
+    text_signature = "(obj, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)")]
 fn dumps<'ctx>(
     ctx: Context<'ctx>,
     obj: &Handle<'ctx>,
@@ -208,7 +209,8 @@ fn dumps<'ctx>(
 #[allow(clippy::too_many_arguments)]
 #[hpy_method(signature = (obj, ensure_ascii = Truth(true), encode_html_chars = Truth(false),
     escape_forward_slashes = Truth(true), sort_keys = Truth(false), indent = CInt(0),
-    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None))]
+    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None),
+    text_signature = "(obj, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)")]
 fn encode<'ctx>(
     ctx: Context<'ctx>,
     obj: &Handle<'ctx>,
@@ -233,7 +235,8 @@ fn encode<'ctx>(
 #[allow(clippy::too_many_arguments)]
 #[hpy_method(signature = (obj, fp, /, *, ensure_ascii = Truth(true), encode_html_chars = Truth(false),
     escape_forward_slashes = Truth(true), sort_keys = Truth(false), indent = CInt(0),
-    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None))]
+    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None),
+    text_signature = "(obj, fp, /, *, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)")]
 fn dump<'ctx>(
     ctx: Context<'ctx>,
     obj: &Handle<'ctx>,
