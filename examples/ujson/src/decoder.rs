@@ -41,6 +41,16 @@ impl Error {
 
 type Result<T> = core::result::Result<T, Error>;
 
+/// ujson's message for a bad character after an object's value.
+const OBJECT_VALUE: &str = "Unexpected character in found when decoding object value";
+
+/// An array or object being read, innermost last; an object with the key
+/// whose value comes next.
+enum Open<'ctx> {
+    Array(hpy::List<'ctx>),
+    Object(hpy::Dict<'ctx>, Option<Handle<'ctx>>),
+}
+
 /// One document being read.
 pub(crate) struct Decoder<'a, 'ctx> {
     ctx: Context<'ctx>,
@@ -82,33 +92,136 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
     }
 
     /// The whole document: one value and nothing but whitespace after it.
+    ///
+    /// Arrays and objects being read are kept on `stack`, not on the
+    /// machine's stack: nesting costs no recursion (PyPy bounds the C
+    /// stack at well under a megabyte and aborts when an HPy call finds it
+    /// exhausted), and the depth limit is ujson's 1024.
     pub(crate) fn document(mut self) -> Result<Handle<'ctx>> {
-        let value = self.value()?.0;
-        self.skip_space();
-        if self.pos != self.input.len() {
-            return Err(Error::Json("Trailing data"));
-        }
-        Ok(value)
-    }
-
-    /// One value, and whether it was a string (an object key must be).
-    fn value(&mut self) -> Result<(Handle<'ctx>, bool)> {
-        loop {
-            let c = self.at(self.pos);
-            return Ok(match c {
-                b'"' => (self.string()?, true),
-                b'0'..=b'9' | b'-' | b'I' | b'N' => (self.number()?, false),
-                b'[' => (self.array()?, false),
-                b'{' => (self.object()?, false),
-                b't' => (self.word(b"true", "Unexpected character found when decoding 'true'", true)?, false),
-                b'f' => (self.word(b"false", "Unexpected character found when decoding 'false'", false)?, false),
-                b'n' => (self.null()?, false),
-                b' ' | b'\t' | b'\r' | b'\n' => {
-                    self.pos += 1;
-                    continue;
+        let mut stack: Vec<Open<'ctx>> = Vec::new();
+        'value: loop {
+            // At a value: a scalar is read whole; an array or object is
+            // opened, and its first item (or key) read next.
+            let (mut value, mut is_str) = loop {
+                let c = self.at(self.pos);
+                break match c {
+                    b'"' => (self.string()?, true),
+                    b'0'..=b'9' | b'-' | b'I' | b'N' => (self.number()?, false),
+                    b'[' => {
+                        self.enter()?;
+                        let list = self.ctx.new_list()?;
+                        self.pos += 1;
+                        self.skip_space();
+                        if self.at(self.pos) == b']' {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            (list.into_handle(), false)
+                        } else {
+                            stack.push(Open::Array(list));
+                            continue 'value;
+                        }
+                    }
+                    b'{' => {
+                        self.enter()?;
+                        let dict = self.ctx.new_dict()?;
+                        self.pos += 1;
+                        self.skip_space();
+                        if self.at(self.pos) == b'}' {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            (dict.into_handle(), false)
+                        } else {
+                            stack.push(Open::Object(dict, None));
+                            continue 'value;
+                        }
+                    }
+                    b't' => (self.word(b"true", "Unexpected character found when decoding 'true'", true)?, false),
+                    b'f' => (self.word(b"false", "Unexpected character found when decoding 'false'", false)?, false),
+                    b'n' => (self.null()?, false),
+                    b' ' | b'\t' | b'\r' | b'\n' => {
+                        self.pos += 1;
+                        continue;
+                    }
+                    _ => return Err(Error::Json("Expected object or value")),
+                };
+            };
+            // A value is complete: it goes into the innermost open
+            // container, and containers it completes go into theirs.
+            loop {
+                let Some(open) = stack.last_mut() else {
+                    self.skip_space();
+                    if self.pos != self.input.len() {
+                        return Err(Error::Json("Trailing data"));
+                    }
+                    return Ok(value);
+                };
+                match open {
+                    Open::Array(list) => {
+                        list.append(&value)?;
+                        self.skip_space();
+                        let c = self.at(self.pos);
+                        self.pos += 1;
+                        match c {
+                            b',' => {
+                                self.skip_space();
+                                if self.at(self.pos) == b']' {
+                                    return Err(Error::Json(
+                                        "Unexpected character found when decoding array value (1)",
+                                    ));
+                                }
+                                continue 'value;
+                            }
+                            b']' => {}
+                            _ => {
+                                return Err(Error::Json(
+                                    "Unexpected character found when decoding array value (2)",
+                                ))
+                            }
+                        }
+                    }
+                    Open::Object(dict, key) => {
+                        let Some(k) = key.take() else {
+                            if !is_str {
+                                return Err(Error::Json(
+                                    "Key name of object must be 'string' when decoding 'object'",
+                                ));
+                            }
+                            *key = Some(value);
+                            self.skip_space();
+                            let c = self.at(self.pos);
+                            self.pos += 1;
+                            if c != b':' {
+                                return Err(Error::Json("No ':' found when decoding object value"));
+                            }
+                            self.skip_space();
+                            continue 'value;
+                        };
+                        dict.set_item(&k, &value)?;
+                        self.skip_space();
+                        let c = self.at(self.pos);
+                        self.pos += 1;
+                        match c {
+                            b',' => {
+                                self.skip_space();
+                                if self.at(self.pos) == b'}' {
+                                    return Err(Error::Json(OBJECT_VALUE));
+                                }
+                                continue 'value;
+                            }
+                            b'}' => {}
+                            _ => return Err(Error::Json(OBJECT_VALUE)),
+                        }
+                    }
                 }
-                _ => return Err(Error::Json("Expected object or value")),
-            });
+                // The innermost container is complete.
+                self.depth -= 1;
+                value = match stack.pop() {
+                    Some(Open::Array(list)) => list.into_handle(),
+                    Some(Open::Object(dict, _)) => dict.into_handle(),
+                    None => unreachable!("a container was open"),
+                };
+                is_str = false;
+            }
         }
     }
 
@@ -139,90 +252,6 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             return Err(Error::Json("Reached object decoding depth limit"));
         }
         Ok(())
-    }
-
-    fn array(&mut self) -> Result<Handle<'ctx>> {
-        self.enter()?;
-        let list = self.ctx.new_list()?;
-        self.pos += 1;
-        let mut len = 0usize;
-        loop {
-            self.skip_space();
-            if self.at(self.pos) == b']' {
-                self.depth -= 1;
-                if len == 0 {
-                    self.pos += 1;
-                    return Ok(list.into_handle());
-                }
-                return Err(Error::Json(
-                    "Unexpected character found when decoding array value (1)",
-                ));
-            }
-            let (item, _) = self.value()?;
-            list.append(&item)?;
-            self.skip_space();
-            let c = self.at(self.pos);
-            self.pos += 1;
-            match c {
-                b']' => {
-                    self.depth -= 1;
-                    return Ok(list.into_handle());
-                }
-                b',' => {}
-                _ => {
-                    return Err(Error::Json(
-                        "Unexpected character found when decoding array value (2)",
-                    ))
-                }
-            }
-            len += 1;
-        }
-    }
-
-    fn object(&mut self) -> Result<Handle<'ctx>> {
-        const BAD: &str = "Unexpected character in found when decoding object value";
-        self.enter()?;
-        let dict = self.ctx.new_dict()?;
-        self.pos += 1;
-        let mut len = 0usize;
-        loop {
-            self.skip_space();
-            if self.at(self.pos) == b'}' {
-                self.depth -= 1;
-                if len == 0 {
-                    self.pos += 1;
-                    return Ok(dict.into_handle());
-                }
-                return Err(Error::Json(BAD));
-            }
-            let (key, is_str) = self.value()?;
-            if !is_str {
-                return Err(Error::Json(
-                    "Key name of object must be 'string' when decoding 'object'",
-                ));
-            }
-            self.skip_space();
-            let c = self.at(self.pos);
-            self.pos += 1;
-            if c != b':' {
-                return Err(Error::Json("No ':' found when decoding object value"));
-            }
-            self.skip_space();
-            let (value, _) = self.value()?;
-            dict.set_item(&key, &value)?;
-            self.skip_space();
-            let c = self.at(self.pos);
-            self.pos += 1;
-            match c {
-                b'}' => {
-                    self.depth -= 1;
-                    return Ok(dict.into_handle());
-                }
-                b',' => {}
-                _ => return Err(Error::Json(BAD)),
-            }
-            len += 1;
-        }
     }
 
     fn number(&mut self) -> Result<Handle<'ctx>> {

@@ -7,7 +7,7 @@
 //! else a `TypeError`), and written as ujson writes them. Nesting deeper
 //! than 1024 levels is an `OverflowError`, so the recursion is bounded.
 
-use hpy::{Constant, Context, HPyErr, HPyResult, Handle, IntoHPy, List, Str};
+use hpy::{Constant, Context, Dict, HPyErr, HPyResult, Handle, IntoHPy, List, Str};
 
 use crate::float::{write_f64, write_u64};
 
@@ -46,6 +46,12 @@ pub(crate) struct Encoder<'o, 'ctx> {
     pub out: Vec<u8>,
 }
 
+/// An array or object being written: the next item to write.
+enum Open<'ctx> {
+    Seq { obj: Handle<'ctx>, len: usize, next: usize },
+    Map { dict: Dict<'ctx>, keys: List<'ctx>, len: usize, next: usize },
+}
+
 /// A key's text: borrowed from a `str` or `bytes`, or owned.
 enum KeyText<'h> {
     Borrowed(&'h [u8]),
@@ -70,55 +76,133 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         }
     }
 
-    /// Writes `obj` at nesting `level`.
-    pub(crate) fn value(&mut self, obj: &Handle<'ctx>, level: u32) -> HPyResult<()> {
-        if level > MAX_LEVEL {
-            return Err(overflow("Maximum recursion level reached"));
+    /// Writes `obj`, the whole document, into `out`.
+    ///
+    /// Arrays and objects being written are kept on `stack`, not on the
+    /// machine's stack: nesting costs no recursion (PyPy bounds the C
+    /// stack at well under a megabyte and aborts when an HPy call finds it
+    /// exhausted, which `toDict` or `default` cycles would reach), and the
+    /// depth limit is ujson's 1024.
+    pub(crate) fn document(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
+        let mut stack: Vec<Open<'ctx>> = Vec::new();
+        let mut current = obj.dup();
+        loop {
+            if stack.len() as u32 > MAX_LEVEL {
+                return Err(overflow("Maximum recursion level reached"));
+            }
+            if let Some(open) = self.one(&current)? {
+                self.out.push(match open {
+                    Open::Seq { .. } => b'[',
+                    Open::Map { .. } => b'{',
+                });
+                stack.push(open);
+            }
+            // The next item of the innermost open container, closing the
+            // ones that are done.
+            loop {
+                let level = stack.len() as u32;
+                let Some(open) = stack.last_mut() else {
+                    return Ok(());
+                };
+                match open {
+                    Open::Seq { obj, len, next } if *next < *len => {
+                        let item = obj.get_item_i(*next as isize)?;
+                        if *next > 0 {
+                            self.out.extend_from_slice(&self.opts.item_sep);
+                        }
+                        *next += 1;
+                        self.newline_indent(level);
+                        current = item;
+                        break;
+                    }
+                    Open::Map { dict, keys, len, next } if *next < *len => {
+                        let key = keys.get_item_i(*next as isize)?;
+                        let name = self.key_text(&key)?;
+                        let Some(value) = dict.get(&key)? else {
+                            return Err(HPyErr::runtime_error(
+                                "dictionary changed size during iteration",
+                            ));
+                        };
+                        if *next > 0 {
+                            self.out.extend_from_slice(&self.opts.item_sep);
+                        }
+                        *next += 1;
+                        self.newline_indent(level);
+                        let bytes: &[u8] = match &name {
+                            KeyText::Borrowed(b) => b,
+                            KeyText::Owned(v) => v,
+                            KeyText::Literal(l) => l,
+                        };
+                        self.string(bytes)?;
+                        self.out.extend_from_slice(&self.opts.key_sep);
+                        current = value;
+                        break;
+                    }
+                    _ => {
+                        let (close, len) = match open {
+                            Open::Seq { len, .. } => (b']', *len),
+                            Open::Map { len, .. } => (b'}', *len),
+                        };
+                        if len > 0 {
+                            self.newline_indent(level - 1);
+                        }
+                        self.out.push(close);
+                        stack.pop();
+                    }
+                }
+            }
         }
+    }
+
+    /// Writes `obj` if it is a scalar; returns it opened if it is written
+    /// as an array or object.
+    fn one(&mut self, obj: &Handle<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
         let mut replaced: Option<Handle<'ctx>> = None;
         let mut defaults = 0;
         loop {
             let obj = replaced.as_ref().unwrap_or(obj);
             if obj.is_constant(Constant::True) {
                 self.out.extend_from_slice(b"true");
-                return Ok(());
+                return Ok(None);
             }
             if obj.is_constant(Constant::False) {
                 self.out.extend_from_slice(b"false");
-                return Ok(());
+                return Ok(None);
             }
             if obj.type_check_constant(Constant::LongType)? {
-                return self.int(obj);
+                return self.int(obj).map(|()| None);
             }
             if obj.is_bytes() && !self.opts.reject_bytes {
                 let bytes = crate::bytes_of(&obj)?;
-                return self.string(bytes);
+                return self.string(bytes).map(|()| None);
             }
             if let Some(s) = obj.downcast_ref::<Str>() {
-                return match s.to_str() {
-                    Ok(text) => self.string(text.as_bytes()),
+                match s.to_str() {
+                    Ok(text) => self.string(text.as_bytes())?,
                     Err(e) => {
                         let bytes = self.surrogatepass_bytes(obj, e)?;
-                        self.string(crate::bytes_of(&bytes)?)
+                        self.string(crate::bytes_of(&bytes)?)?
                     }
-                };
+                }
+                return Ok(None);
             }
             if obj.is_none() {
                 self.out.extend_from_slice(b"null");
-                return Ok(());
+                return Ok(None);
             }
             if obj.type_check_constant(Constant::FloatType)? || crate::is_decimal(self.ctx, obj)? {
                 let v = obj.as_f64()?;
                 if !write_f64(&mut self.out, v, self.opts.allow_nan) {
                     return Err(overflow("Invalid value when encoding double"));
                 }
-                return Ok(());
+                return Ok(None);
             }
             if obj.is_dict() {
-                return self.dict(obj, level);
+                return self.open_map(obj).map(Some);
             }
             if obj.is_list() || obj.is_tuple() {
-                return self.sequence(obj, level);
+                let len = obj.len()?;
+                return Ok(Some(Open::Seq { obj: obj.dup(), len, next: 0 }));
             }
             if obj.has_attr_s("toDict")? {
                 let dict = obj.call_method0("toDict")?;
@@ -128,7 +212,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         type_name(&dict)?
                     )));
                 }
-                return self.dict(&dict, level);
+                return self.open_map(&dict).map(Some);
             }
             if obj.has_attr_s("__json__")? {
                 let raw = obj.call_method0("__json__")?;
@@ -148,7 +232,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         type_name(&raw)?
                     )));
                 }
-                return Ok(());
+                return Ok(None);
             }
             if let Some(default) = &self.opts.default {
                 if defaults >= DEFAULT_MAX {
@@ -403,67 +487,16 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         ]);
     }
 
-    fn sequence(&mut self, obj: &Handle<'ctx>, level: u32) -> HPyResult<()> {
-        let len = obj.len()?;
-        self.out.push(b'[');
-        for i in 0..len {
-            if i > 0 {
-                let sep = &self.opts.item_sep;
-                self.out.extend_from_slice(sep);
-            }
-            self.newline_indent(level + 1);
-            let item = obj.get_item_i(i as isize)?;
-            self.value(&item, level + 1)?;
-        }
-        if len > 0 {
-            self.newline_indent(level);
-        }
-        self.out.push(b']');
-        Ok(())
-    }
-
-    fn dict(&mut self, obj: &Handle<'ctx>, level: u32) -> HPyResult<()> {
-        let dict = obj.downcast_ref::<hpy::Dict>().ok_or_else(|| HPyErr::type_error("expected a dict"))?;
+    /// A dict opened for writing: its keys, sorted if asked.
+    fn open_map(&self, obj: &Handle<'ctx>) -> HPyResult<Open<'ctx>> {
+        let dict = obj.downcast_ref::<Dict>().ok_or_else(|| HPyErr::type_error("expected a dict"))?;
         let keys: List<'ctx> = dict.keys()?;
         if self.opts.sort_keys {
             keys.call_method0("sort")?;
         }
         let len = keys.len()?;
-        self.out.push(b'{');
-        for i in 0..len {
-            let key = keys.get_item_i(i as isize)?;
-            let name = self.key_text(&key)?;
-            let value = match dict.get(&key)? {
-                Some(v) => v,
-                None => {
-                    return Err(HPyErr::runtime_error(
-                        "dictionary changed size during iteration",
-                    ))
-                }
-            };
-            if i > 0 {
-                let sep = &self.opts.item_sep;
-                self.out.extend_from_slice(sep);
-            }
-            self.newline_indent(level + 1);
-            if level + 1 > MAX_LEVEL {
-                return Err(overflow("Maximum recursion level reached"));
-            }
-            let bytes: &[u8] = match &name {
-                KeyText::Borrowed(b) => b,
-                KeyText::Owned(v) => v,
-                KeyText::Literal(l) => l,
-            };
-            self.string(bytes)?;
-            let sep = &self.opts.key_sep;
-            self.out.extend_from_slice(sep);
-            self.value(&value, level + 1)?;
-        }
-        if len > 0 {
-            self.newline_indent(level);
-        }
-        self.out.push(b'}');
-        Ok(())
+        let dict = obj.dup().downcast::<Dict>().map_err(HPyErr::from)?;
+        Ok(Open::Map { dict, keys, len, next: 0 })
     }
 
     /// A key's text, as ujson makes it: a str's UTF-8 (lone surrogates

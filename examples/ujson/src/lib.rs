@@ -176,7 +176,7 @@ fn dumps_impl<'ctx>(
         key_sep,
     };
     let mut enc = Encoder::new(ctx, &opts);
-    enc.value(obj, 0)?;
+    enc.document(obj)?;
     into_str(ctx, &enc.out)
 }
 
