@@ -118,19 +118,45 @@ def outcome(call):
 
 
 def _repr(v):
-    # repr() of floats distinguishes -0.0 and shows nan; a dict's order counts.
-    if isinstance(v, float):
-        return "float:" + repr(v)
-    if isinstance(v, list):
-        return "[" + ",".join(_repr(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ",".join(_repr(k) + ":" + _repr(x) for k, x in v.items()) + "}"
-    return type(v).__name__ + ":" + repr(v)
+    """A text that tells results apart: floats by repr (so -0.0 and nan
+    show), containers item by item in their order. Iterative, so that
+    1024-deep documents need no deep recursion (CPython 3.12+ bounds the
+    C stack's separately from sys.setrecursionlimit)."""
+    out = []
+    stack = [("value", v)]
+    while stack:
+        kind, x = stack.pop()
+        if kind == "text":
+            out.append(x)
+        elif isinstance(x, float):
+            out.append("float:" + repr(x))
+        elif isinstance(x, list):
+            parts = [("text", "]")]
+            for i, item in reversed(list(enumerate(x))):
+                parts.append(("value", item))
+                if i:
+                    parts.append(("text", ","))
+            parts.append(("text", "["))
+            stack.extend(parts)
+        elif isinstance(x, dict):
+            parts = [("text", "}")]
+            items = list(x.items())
+            for i in range(len(items) - 1, -1, -1):
+                k, item = items[i]
+                parts.append(("value", item))
+                parts.append(("text", ":"))
+                parts.append(("value", k))
+                if i:
+                    parts.append(("text", ","))
+            parts.append(("text", "{"))
+            stack.extend(parts)
+        else:
+            out.append(type(x).__name__ + ":" + repr(x))
+    return "".join(out)
 
 
 def run_all(ujson):
     """Every case's outcome with module `ujson`."""
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))  # _repr of 1024-deep documents
     enc = [outcome(lambda v=v, kw=kw: ujson.dumps(v, **kw)) for v, kw in encode_cases()]
     dec = [outcome(lambda d=d: ujson.loads(d)) for d in decode_cases()]
     return {"dumps": enc, "loads": dec}
