@@ -135,8 +135,22 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                             continue 'value;
                         }
                     }
-                    b't' => (self.word(b"true", "Unexpected character found when decoding 'true'", true)?, false),
-                    b'f' => (self.word(b"false", "Unexpected character found when decoding 'false'", false)?, false),
+                    b't' => (
+                        self.word(
+                            b"true",
+                            "Unexpected character found when decoding 'true'",
+                            true,
+                        )?,
+                        false,
+                    ),
+                    b'f' => (
+                        self.word(
+                            b"false",
+                            "Unexpected character found when decoding 'false'",
+                            false,
+                        )?,
+                        false,
+                    ),
                     b'n' => (self.null()?, false),
                     b' ' | b'\t' | b'\r' | b'\n' => {
                         self.pos += 1;
@@ -318,7 +332,11 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         };
         self.pos = i;
         self.expect(b"Infinity", msg)?;
-        let v = if negative { f64::NEG_INFINITY } else { f64::INFINITY };
+        let v = if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
         Ok(v.into_hpy(self.ctx)?)
     }
 
@@ -550,7 +568,9 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
 
 /// The code point of the 3-byte UTF-8 sequence at the start of `bytes`.
 fn decode_surrogate(bytes: &[u8]) -> u32 {
-    (u32::from(bytes[0] & 0x0f) << 12) | (u32::from(bytes[1] & 0x3f) << 6) | u32::from(bytes[2] & 0x3f)
+    (u32::from(bytes[0] & 0x0f) << 12)
+        | (u32::from(bytes[1] & 0x3f) << 6)
+        | u32::from(bytes[2] & 0x3f)
 }
 
 /// `ch` as UTF-8 (a surrogate as the 3 bytes UTF-8 would give it).

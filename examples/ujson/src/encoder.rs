@@ -48,8 +48,17 @@ pub(crate) struct Encoder<'o, 'ctx> {
 
 /// An array or object being written: the next item to write.
 enum Open<'ctx> {
-    Seq { obj: Handle<'ctx>, len: usize, next: usize },
-    Map { dict: Dict<'ctx>, keys: List<'ctx>, len: usize, next: usize },
+    Seq {
+        obj: Handle<'ctx>,
+        len: usize,
+        next: usize,
+    },
+    Map {
+        dict: Dict<'ctx>,
+        keys: List<'ctx>,
+        len: usize,
+        next: usize,
+    },
 }
 
 /// A key's text: borrowed from a `str` or `bytes`, or owned.
@@ -115,7 +124,12 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         current = item;
                         break;
                     }
-                    Open::Map { dict, keys, len, next } if *next < *len => {
+                    Open::Map {
+                        dict,
+                        keys,
+                        len,
+                        next,
+                    } if *next < *len => {
                         let key = keys.get_item_i(*next as isize)?;
                         let name = self.key_text(&key)?;
                         let Some(value) = dict.get(&key)? else {
@@ -202,7 +216,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             }
             if obj.is_list() || obj.is_tuple() {
                 let len = obj.len()?;
-                return Ok(Some(Open::Seq { obj: obj.dup(), len, next: 0 }));
+                return Ok(Some(Open::Seq {
+                    obj: obj.dup(),
+                    len,
+                    next: 0,
+                }));
             }
             if obj.has_attr_s("toDict")? {
                 let dict = obj.call_method0("toDict")?;
@@ -244,7 +262,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 continue;
             }
             let repr = obj.repr()?;
-            return Err(HPyErr::type_error(format!("{repr} is not JSON serializable")));
+            return Err(HPyErr::type_error(format!(
+                "{repr} is not JSON serializable"
+            )));
         }
     }
 
@@ -266,7 +286,8 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 if v < 0 {
                     self.out.push(b'-');
                 }
-                self.out.extend_from_slice(write_u64(&mut buf, v.unsigned_abs()));
+                self.out
+                    .extend_from_slice(write_u64(&mut buf, v.unsigned_abs()));
                 return Ok(());
             }
             Err(e) => self.catch_overflow(e)?,
@@ -312,8 +333,14 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     }
 
     fn escape_byte(&mut self, c: u8) {
-        self.out
-            .extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
+        self.out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[(c >> 4) as usize],
+            HEX[(c & 15) as usize],
+        ]);
     }
 
     /// The escape of an ASCII byte, `None` when it is written as it is.
@@ -489,14 +516,21 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A dict opened for writing: its keys, sorted if asked.
     fn open_map(&self, obj: &Handle<'ctx>) -> HPyResult<Open<'ctx>> {
-        let dict = obj.downcast_ref::<Dict>().ok_or_else(|| HPyErr::type_error("expected a dict"))?;
+        let dict = obj
+            .downcast_ref::<Dict>()
+            .ok_or_else(|| HPyErr::type_error("expected a dict"))?;
         let keys: List<'ctx> = dict.keys()?;
         if self.opts.sort_keys {
             keys.call_method0("sort")?;
         }
         let len = keys.len()?;
         let dict = obj.dup().downcast::<Dict>().map_err(HPyErr::from)?;
-        Ok(Open::Map { dict, keys, len, next: 0 })
+        Ok(Open::Map {
+            dict,
+            keys,
+            len,
+            next: 0,
+        })
     }
 
     /// A key's text, as ujson makes it: a str's UTF-8 (lone surrogates

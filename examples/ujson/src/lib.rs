@@ -30,15 +30,16 @@ static DECIMAL: Global = Global::new();
 /// Whether `obj` is a `decimal.Decimal` (which ujson writes as a float).
 pub(crate) fn is_decimal<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<bool> {
     let decimal = DECIMAL.import(ctx, "decimal", "Decimal")?;
-    let ty = decimal
-        .downcast::<hpy::Type>()
-        .map_err(HPyErr::from)?;
+    let ty = decimal.downcast::<hpy::Type>().map_err(HPyErr::from)?;
     Ok(obj.type_check(&ty))
 }
 
 /// A str from UTF-8 that may hold lone surrogates (Python's
 /// `bytes.decode("utf-8", "surrogatepass")`, whose errors are raised).
-pub(crate) fn decode_surrogatepass<'ctx>(ctx: Context<'ctx>, text: &[u8]) -> HPyResult<Handle<'ctx>> {
+pub(crate) fn decode_surrogatepass<'ctx>(
+    ctx: Context<'ctx>,
+    text: &[u8],
+) -> HPyResult<Handle<'ctx>> {
     let bytes = text.into_hpy(ctx)?;
     let encoding = "utf-8".into_hpy(ctx)?;
     let errors = "surrogatepass".into_hpy(ctx)?;
@@ -68,7 +69,9 @@ struct CInt(i32);
 impl<'a, 'ctx> FromHPy<'a, 'ctx> for CInt {
     fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
         if obj.type_check_constant(Constant::FloatType)? {
-            return Err(HPyErr::type_error("'float' object cannot be interpreted as an integer"));
+            return Err(HPyErr::type_error(
+                "'float' object cannot be interpreted as an integer",
+            ));
         }
         let v = obj.as_i64().map_err(|e| {
             let ctx = obj.context();
@@ -80,10 +83,14 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for CInt {
             }
         })?;
         if v > i64::from(i32::MAX) {
-            return Err(HPyErr::overflow_error("signed integer is greater than maximum"));
+            return Err(HPyErr::overflow_error(
+                "signed integer is greater than maximum",
+            ));
         }
         if v < i64::from(i32::MIN) {
-            return Err(HPyErr::overflow_error("signed integer is less than minimum"));
+            return Err(HPyErr::overflow_error(
+                "signed integer is less than minimum",
+            ));
         }
         Ok(CInt(v as i32))
     }
@@ -92,7 +99,9 @@ impl<'a, 'ctx> FromHPy<'a, 'ctx> for CInt {
 /// A str's UTF-8 with lone surrogates kept (`surrogatepass`).
 fn utf8_surrogatepass(obj: &Handle<'_>) -> HPyResult<Vec<u8>> {
     let ctx = obj.context();
-    let s = obj.downcast_ref::<Str>().ok_or_else(|| HPyErr::type_error("expected str"))?;
+    let s = obj
+        .downcast_ref::<Str>()
+        .ok_or_else(|| HPyErr::type_error("expected str"))?;
     match s.to_str() {
         Ok(t) => Ok(t.as_bytes().to_vec()),
         Err(e) => {
@@ -135,7 +144,9 @@ fn separators(obj: Option<&Handle<'_>>, indent: i32) -> HPyResult<(Vec<u8>, Vec<
 /// then refuses with `UnicodeDecodeError`, as the original does).
 fn into_str<'ctx>(ctx: Context<'ctx>, out: &[u8]) -> HPyResult<Handle<'ctx>> {
     if out.is_ascii() {
-        return Ok(ctx.new_ascii_str(out.len(), |dest| dest.copy_from_slice(out))?.into_handle());
+        return Ok(ctx
+            .new_ascii_str(out.len(), |dest| dest.copy_from_slice(out))?
+            .into_handle());
     }
     match core::str::from_utf8(out) {
         Ok(s) => s.into_hpy(ctx),
@@ -200,8 +211,17 @@ fn dumps<'ctx>(
     separators: Option<Handle<'ctx>>,
 ) -> HPyResult<Handle<'ctx>> {
     dumps_impl(
-        ctx, obj, ensure_ascii, encode_html_chars, escape_forward_slashes, sort_keys, indent,
-        allow_nan, reject_bytes, default, separators,
+        ctx,
+        obj,
+        ensure_ascii,
+        encode_html_chars,
+        escape_forward_slashes,
+        sort_keys,
+        indent,
+        allow_nan,
+        reject_bytes,
+        default,
+        separators,
     )
 }
 
@@ -225,8 +245,17 @@ fn encode<'ctx>(
     separators: Option<Handle<'ctx>>,
 ) -> HPyResult<Handle<'ctx>> {
     dumps_impl(
-        ctx, obj, ensure_ascii, encode_html_chars, escape_forward_slashes, sort_keys, indent,
-        allow_nan, reject_bytes, default, separators,
+        ctx,
+        obj,
+        ensure_ascii,
+        encode_html_chars,
+        escape_forward_slashes,
+        sort_keys,
+        indent,
+        allow_nan,
+        reject_bytes,
+        default,
+        separators,
     )
 }
 
@@ -259,8 +288,17 @@ fn dump<'ctx>(
         return Err(HPyErr::type_error("expected file"));
     }
     let text = dumps_impl(
-        ctx, obj, ensure_ascii, encode_html_chars, escape_forward_slashes, sort_keys, indent,
-        allow_nan, reject_bytes, default, separators,
+        ctx,
+        obj,
+        ensure_ascii,
+        encode_html_chars,
+        escape_forward_slashes,
+        sort_keys,
+        indent,
+        allow_nan,
+        reject_bytes,
+        default,
+        separators,
     )?;
     write.call(&[&text])?;
     Ok(ctx.none())
@@ -286,7 +324,10 @@ fn with_document<'ctx, R>(
         return read(b.as_bytes()?);
     }
     let ctx = obj.context();
-    let bytearray = ctx.builtin("bytearray")?.downcast::<hpy::Type>().map_err(HPyErr::from)?;
+    let bytearray = ctx
+        .builtin("bytearray")?
+        .downcast::<hpy::Type>()
+        .map_err(HPyErr::from)?;
     match Buffer::get(obj) {
         Ok(buffer) => {
             if !obj.type_check(&bytearray) {

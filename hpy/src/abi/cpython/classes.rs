@@ -82,7 +82,8 @@ pub(crate) fn str_from_utf8<'ctx>(
     // SAFETY: GIL held (a call's context); pointer and length describe
     // valid UTF-8 (a `&str`); the result is a new reference or NULL with
     // an exception set.
-    let obj = unsafe { hpy_sys::cpython::ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), size) };
+    let obj =
+        unsafe { hpy_sys::cpython::ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), size) };
     // SAFETY: owned or HPy_NULL.
     Some(unsafe { ctx.wrap_result(_py2h(obj)) })
 }
