@@ -187,7 +187,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 return self.int(obj).map(|()| None);
             }
             if obj.is_bytes() && !self.opts.reject_bytes {
-                let bytes = crate::bytes_of(&obj)?;
+                let bytes = crate::bytes_of(obj)?;
                 return self.string(bytes).map(|()| None);
             }
             if let Some(s) = obj.downcast_ref::<Str>() {
@@ -546,7 +546,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             });
         }
         if key.is_bytes() {
-            return Ok(KeyText::Borrowed(crate::bytes_of(&key)?));
+            return Ok(KeyText::Borrowed(crate::bytes_of(key)?));
         }
         if key.is_constant(Constant::True) {
             return Ok(KeyText::Literal(b"true"));
