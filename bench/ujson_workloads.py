@@ -91,25 +91,45 @@ def catalogue(rng, events=600):
             "performances": perf}
 
 
-def rows():
-    """{name: (object, calls per round)}: the objects every implementation
-    encodes; the decoding rows read `json.dumps` of the same objects."""
-    rng = random.Random(61)
-    r = {
-        "256 doubles": ([sys.maxsize * rng.random() for _ in range(256)], 2000),
-        "256 UTF-8 strings": ([ARABIC] * 256, 400),
-        "256 ASCII strings": (["A pretty long string which is in a list"] * 256, 2000),
-        "medium complex object": ([[USER, FRIENDS]] * 6, 1000),
-        "256 True values": ([True] * 256, 10000),
-        "256 dict{str: int}": ([{str(rng.random() * 20): int(rng.random() * 1000000)} for _ in range(256)], 1000),
-        "dict of 256 arrays of 256 dict{str: int}": (
-            {str(rng.random() * 20): [{str(rng.random() * 20): int(rng.random() * 1000000)} for _ in range(256)]
-             for _ in range(256)}, 3),
-        "timeline (twitter-like)": (timeline(rng), 20),
-        "geometry (canada-like)": (geometry(rng), 5),
-        "catalogue (citm-like)": (catalogue(rng), 10),
+def row_makers():
+    """{name: (a function making the object, calls per round)}, each
+    object from its own seeded generator, so that one row can be made
+    alone (bench/ujson-run --callgrind makes one per process)."""
+    def seeded(seed, make):
+        return lambda: make(random.Random(seed))
+
+    return {
+        "256 doubles": (seeded(1, lambda r: [sys.maxsize * r.random() for _ in range(256)]), 2000),
+        "256 UTF-8 strings": (lambda: [ARABIC] * 256, 400),
+        "256 ASCII strings": (lambda: ["A pretty long string which is in a list"] * 256, 2000),
+        "medium complex object": (lambda: [[USER, FRIENDS]] * 6, 1000),
+        "256 True values": (lambda: [True] * 256, 10000),
+        "256 dict{str: int}": (seeded(2, lambda r: [{str(r.random() * 20): int(r.random() * 1000000)}
+                                                   for _ in range(256)]), 1000),
+        "dict of 256 arrays of 256 dict{str: int}": (seeded(3, lambda r: {
+            str(r.random() * 20): [{str(r.random() * 20): int(r.random() * 1000000)} for _ in range(256)]
+            for _ in range(256)}), 3),
+        "timeline (twitter-like)": (seeded(4, timeline), 20),
+        "geometry (canada-like)": (seeded(5, geometry), 5),
+        "catalogue (citm-like)": (seeded(6, catalogue), 10),
     }
-    return r
+
+
+def count(module, row, op, n):
+    """`--count`: N calls of one row's encode or decode and nothing else
+    timed (for callgrind's (I(2N) - I(N)) / N)."""
+    make, _ = row_makers()[row]
+    obj = make()
+    text = json.dumps(obj)
+    if op == "encode":
+        call = lambda: module.dumps(obj)  # noqa: E731
+    elif op == "encode sort_keys":
+        call = lambda: module.dumps(obj, sort_keys=True)  # noqa: E731
+    else:
+        call = lambda: module.loads(text)  # noqa: E731
+    for _ in range(n):
+        call()
+    print(module.__file__)
 
 
 def measure(call, number, rounds, warmup):
@@ -129,12 +149,17 @@ def main():
     name = sys.argv[1]
     quick = "--quick" in sys.argv
     module = __import__(name)
+    if "--count" in sys.argv:
+        i = sys.argv.index("--count")
+        count(module, sys.argv[i + 2], sys.argv[i + 3], int(sys.argv[i + 1]))
+        return
     dumps, loads = module.dumps, module.loads
     rounds, warmup = (3, 1) if quick else (7, 3)
     if sys.implementation.name == "pypy" and not quick:
         warmup = 6
     out = {"module_file": getattr(module, "__file__", "built-in")}
-    for row, (obj, number) in rows().items():
+    for row, (make, number) in row_makers().items():
+        obj = make()
         number = max(1, number // (10 if quick else 1))
         text = json.dumps(obj)
         # Same output as the original ujson, so the same work (orjson and
@@ -144,11 +169,11 @@ def main():
         if name == "ujson":
             assert loads(dumps(obj)) == json.loads(json.dumps(obj))
     if name == "ujson":
-        keyed = rows()["dict of 256 arrays of 256 dict{str: int}"][0]
+        keyed = row_makers()["dict of 256 arrays of 256 dict{str: int}"][0]()
         out["encode sort_keys: dict of 256 arrays of 256 dict{str: int}"] = measure(
             lambda: dumps(keyed, sort_keys=True), 3, rounds, warmup)
     elif name == "json":
-        keyed = rows()["dict of 256 arrays of 256 dict{str: int}"][0]
+        keyed = row_makers()["dict of 256 arrays of 256 dict{str: int}"][0]()
         out["encode sort_keys: dict of 256 arrays of 256 dict{str: int}"] = measure(
             lambda: dumps(keyed, sort_keys=True), 3, rounds, warmup)
     print(json.dumps(out))
