@@ -10,27 +10,8 @@
 //! - `-0.0` for negative zero; `NaN`, `Infinity`, `-Infinity` for the
 //!   non-finite values when they are allowed.
 //!
-//! Rust's `{:e}` formatting gives the same shortest, closest digits, so
-//! they are taken from it and laid out here.
-
-use core::fmt::Write;
-
-/// A fixed buffer that `write!` fills: the longest `{:e}` of an `f64` is
-/// 24 bytes (`1.7976931348623157e308`, 17 digits, point, `e`, exponent).
-struct Scratch {
-    buf: [u8; 32],
-    len: usize,
-}
-
-impl Write for Scratch {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.len + s.len();
-        let dest = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
-        dest.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
+//! The `ryu` crate gives the same shortest, closest digits (Ryū), so they
+//! are taken from it and laid out here.
 
 /// Appends `value` as ujson writes it; `false` for a non-finite value
 /// when `allow_nan` is off (ujson's "Invalid value when encoding double").
@@ -56,28 +37,33 @@ pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64, allow_nan: bool) -> bool 
         out.extend_from_slice(b"0.0");
         return true;
     }
-    let mut s = Scratch {
-        buf: [0; 32],
-        len: 0,
-    };
-    // Cannot fail: 32 bytes hold any f64's `{:e}`.
-    let _ = write!(s, "{value:e}");
-    let text = &s.buf[..s.len];
+    let mut ryu_buf = ryu::Buffer::new();
+    let text = ryu_buf.format_finite(value).as_bytes();
+    // Ryū's text is `int[.frac][e[-]exp]`: the significant digits and the
+    // decimal exponent of the first are read back from it.
     let e_at = text.iter().position(|&c| c == b'e').unwrap_or(text.len());
-    let (mantissa, exp_text) = (&text[..e_at], &text[(e_at + 1).min(text.len())..]);
-    let mut digits = [0u8; 24];
+    let mantissa = &text[..e_at];
+    let exp_text = text.get(e_at + 1..).unwrap_or(&[]);
+    let point = mantissa.iter().position(|&c| c == b'.').unwrap_or(mantissa.len());
+    let mut all = [0u8; 40];
     let mut n = 0;
     for &c in mantissa {
-        if c != b'.' {
-            digits[n] = c;
+        if c != b'.' && n < all.len() {
+            all[n] = c;
             n += 1;
         }
     }
-    let digits = &digits[..n];
-    let exponent: i32 = core::str::from_utf8(exp_text)
+    let leading = all[..n].iter().take_while(|&&c| c == b'0').count();
+    let mut end = n;
+    while end > leading + 1 && all[end - 1] == b'0' {
+        end -= 1;
+    }
+    let digits = &all[leading..end];
+    let exp10: i32 = core::str::from_utf8(exp_text)
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
+    let exponent = point as i32 - 1 - leading as i32 + exp10;
     if (-4..16).contains(&exponent) {
         let point = exponent + 1; // digits before the decimal point
         if point <= 0 {

@@ -6,6 +6,7 @@ outcomes to corpus.json; test_ujson_port.py compares the port's with them."""
 
 import math
 import random
+import struct
 import sys
 
 FLOATS = [
@@ -75,6 +76,11 @@ def encode_cases():
     cases.append(({1: 2, None: 3, True: 4, False: 5, 1.5: 6, b"k": 7}, {}))
     cases.append(({"b": 1, "a": {"d": [], "c": {}}}, {"sort_keys": True, "indent": 2}))
     cases.append(({"a": 1, 2: 3}, {"sort_keys": True}))
+    # Doubles from random bit patterns (every exponent), for the float form.
+    bits = random.Random(754)
+    doubles = [struct.unpack("<d", struct.pack("<Q", bits.getrandbits(64)))[0] for _ in range(3000)]
+    cases.append(([d for d in doubles if d == d and abs(d) != math.inf], {}))
+    cases.append(([10.0 ** k for k in range(-320, 309)], {}))
     rng = random.Random(52)
     for _ in range(400):
         cases.append((_value(rng, 0), rng.choice(KEYWORDS)))
