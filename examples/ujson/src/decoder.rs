@@ -57,9 +57,9 @@ pub(crate) struct Decoder<'a, 'ctx> {
     input: &'a [u8],
     pos: usize,
     depth: u32,
-    /// A string's characters as UTF-8 (lone surrogates encoded as UTF-8
-    /// would encode them), reused from string to string.
-    scratch: Vec<u8>,
+    /// A string's code points (ujson's own buffer is UCS-4 too), reused
+    /// from string to string.
+    scratch: Vec<u32>,
 }
 
 #[inline]
@@ -358,27 +358,40 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
     fn string(&mut self) -> Result<Handle<'ctx>> {
         let start = self.pos + 1;
         let input = self.input;
-        // The common case first: ASCII without escapes up to the quote,
-        // made into a str straight from the input.
+        // The common case first: no escape up to the quote, valid UTF-8
+        // (which ujson's rules accept as they are): the str is made
+        // straight from the input, ASCII without any check. A multi-byte
+        // UTF-8 sequence holds no `"`, `\` or NUL, so the first of those
+        // ends the plain part.
         let mut i = start;
+        let mut high = 0u8;
         while let Some(&c) = input.get(i) {
-            if c == b'"' || c == b'\\' || c == 0 || c >= 0x80 {
+            if c == b'"' || c == b'\\' || c == 0 {
                 break;
             }
+            high |= c;
             i += 1;
         }
         if input.get(i) == Some(&b'"') {
-            self.pos = i + 1;
             let text = &input[start..i];
-            return Ok(self
-                .ctx
-                .new_ascii_str(text.len(), |out| out.copy_from_slice(text))?
-                .into_handle());
+            if high < 0x80 {
+                self.pos = i + 1;
+                return Ok(self
+                    .ctx
+                    .new_ascii_str(text.len(), |out| out.copy_from_slice(text))?
+                    .into_handle());
+            }
+            if let Ok(text) = core::str::from_utf8(text) {
+                self.pos = i + 1;
+                return Ok(text.into_hpy(self.ctx)?);
+            }
         }
+        // Escapes, lone surrogates or bytes ujson refuses: read again from
+        // the start, character by character, with ujson's checks and
+        // messages.
         let mut out = core::mem::take(&mut self.scratch);
         out.clear();
-        out.extend_from_slice(&input[start..i]);
-        let result = self.string_slow(i, &mut out);
+        let result = self.string_slow(start, &mut out);
         let made = result.and_then(|lone_surrogates| self.make_str(&out, lone_surrogates));
         self.scratch = out;
         made
@@ -386,12 +399,12 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
 
     /// The rest of a string from `i`, into `out`; the number of lone
     /// surrogates written (which then need Python's `surrogatepass`).
-    fn string_slow(&mut self, mut i: usize, out: &mut Vec<u8>) -> Result<usize> {
+    fn string_slow(&mut self, mut i: usize, out: &mut Vec<u32>) -> Result<usize> {
         const CONT: &str = "Invalid UTF-8 continuation byte when decoding 'string'";
         let mut lone = 0usize;
-        // Where the last `\uD8xx`-`\uDBxx` escape ended, and where its
-        // UTF-8 starts in `out`: a `\uDCxx`-`\uDFxx` escape right after it
-        // makes one character with it.
+        // Where the last `\uD8xx`-`\uDBxx` escape ended, and its index in
+        // `out`: a `\uDCxx`-`\uDFxx` escape right after it makes one
+        // character with it.
         let mut last_high: Option<(usize, usize)> = None;
         loop {
             let c = self.at(i);
@@ -415,7 +428,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                         _ => None,
                     };
                     if let Some(byte) = simple {
-                        out.push(byte);
+                        out.push(u32::from(byte));
                         i += 2;
                         continue;
                     }
@@ -456,12 +469,10 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                     i += 6;
                     match (unit & 0xfc00, last_high) {
                         (0xdc00, Some((end, at))) if end == escape_start => {
-                            // Replace the high surrogate with the pair's character.
-                            let high = decode_surrogate(&out[at..]);
-                            out.truncate(at);
+                            // The high surrogate becomes the pair's character.
+                            let high = out[at];
                             lone -= 1;
-                            let ch = 0x10000 + ((high - 0xd800) << 10) + (unit - 0xdc00);
-                            push_code_point(out, ch);
+                            out[at] = 0x10000 + ((high - 0xd800) << 10) + (unit - 0xdc00);
                         }
                         _ => {
                             if unit & 0xf800 == 0xd800 {
@@ -470,12 +481,12 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                             if unit & 0xfc00 == 0xd800 {
                                 last_high = Some((i, out.len()));
                             }
-                            push_code_point(out, unit);
+                            out.push(unit);
                         }
                     }
                 }
                 0x01..=0x7f => {
-                    out.push(c);
+                    out.push(u32::from(c));
                     i += 1;
                 }
                 0x80..=0xbf => {
@@ -494,7 +505,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                             "Overlong 2-byte UTF-8 sequence detected when decoding 'string'",
                         ));
                     }
-                    out.extend_from_slice(&[c, c1]);
+                    out.push(ch);
                     i += 2;
                 }
                 0xe0..=0xef => {
@@ -514,7 +525,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                     if (0xd800..0xe000).contains(&ch) {
                         lone += 1;
                     }
-                    out.extend_from_slice(&[c, c1, c2]);
+                    out.push(ch);
                     i += 3;
                 }
                 0xf0..=0xf4 => {
@@ -536,7 +547,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                             "Code point > U+10FFFF encountered whilst decoding 'string'",
                         ));
                     }
-                    out.extend_from_slice(&[c, c1, c2, c3]);
+                    out.push(ch);
                     i += 4;
                 }
                 0xf5..=0xf7 => {
@@ -553,24 +564,20 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         }
     }
 
-    /// A str of `text`: valid UTF-8 when `lone_surrogates` is 0, else
-    /// UTF-8 with surrogates, which Python's `surrogatepass` reads.
-    fn make_str(&self, text: &[u8], lone_surrogates: usize) -> Result<Handle<'ctx>> {
+    /// A str of the code points `chars`: made from them directly when no
+    /// lone surrogate is among them; else from their UTF-8 with the
+    /// surrogates encoded (Python's `surrogatepass`, on every host).
+    fn make_str(&self, chars: &[u32], lone_surrogates: usize) -> Result<Handle<'ctx>> {
         let ctx = self.ctx;
         if lone_surrogates == 0 {
-            if let Ok(s) = core::str::from_utf8(text) {
-                return Ok(s.into_hpy(ctx)?);
-            }
+            return Ok(ctx.new_str_from_code_points(chars)?.into_handle());
         }
-        Ok(crate::decode_surrogatepass(ctx, text)?)
+        let mut text = Vec::with_capacity(chars.len() * 3);
+        for &ch in chars {
+            push_code_point(&mut text, ch);
+        }
+        Ok(crate::decode_surrogatepass(ctx, &text)?)
     }
-}
-
-/// The code point of the 3-byte UTF-8 sequence at the start of `bytes`.
-fn decode_surrogate(bytes: &[u8]) -> u32 {
-    (u32::from(bytes[0] & 0x0f) << 12)
-        | (u32::from(bytes[1] & 0x3f) << 6)
-        | u32::from(bytes[2] & 0x3f)
 }
 
 /// `ch` as UTF-8 (a surrogate as the 3 bytes UTF-8 would give it).

@@ -44,6 +44,10 @@ pub(crate) struct Encoder<'o, 'ctx> {
     ctx: Context<'ctx>,
     opts: &'o Options<'ctx>,
     pub out: Vec<u8>,
+    /// Whether a byte of a string is written as it is (no escape, not the
+    /// start of a character above 127 that `ensure_ascii` escapes), for
+    /// these options.
+    plain: [bool; 256],
 }
 
 /// An array or object being written: the next item to write.
@@ -70,10 +74,25 @@ enum KeyText<'h> {
 
 impl<'o, 'ctx> Encoder<'o, 'ctx> {
     pub(crate) fn new(ctx: Context<'ctx>, opts: &'o Options<'ctx>) -> Self {
+        let mut plain = [false; 256];
+        for (c, p) in plain.iter_mut().enumerate() {
+            let c = c as u8;
+            let escaped = c < 0x20
+                || c == b'"'
+                || c == b'\\'
+                || (c == b'/' && opts.slashes)
+                || (opts.html && (c == b'&' || c == b'<' || c == b'>'));
+            // With ensure_ascii, a lead byte starts a character to escape
+            // (or an error); continuation bytes and 0xfe/0xff are copied
+            // as they are, as ujson's table does.
+            let lead = opts.ensure_ascii && (0xc0..=0xfd).contains(&c);
+            *p = !escaped && !lead;
+        }
         Encoder {
             ctx,
             opts,
             out: Vec::with_capacity(256),
+            plain,
         }
     }
 
@@ -321,7 +340,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A string's UTF-8 (or bytes) as a JSON string.
     fn string(&mut self, text: &[u8]) -> HPyResult<()> {
-        self.out.reserve(text.len() + 2);
+        // The longest escape is 6 bytes a byte (`\u00XX`); reserving it
+        // up front keeps the writes below from growing the buffer.
+        self.out.reserve(text.len() * 6 + 2);
         self.out.push(b'"');
         if self.opts.ensure_ascii {
             self.escape_ascii(text)?;
@@ -359,20 +380,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         }
     }
 
-    #[inline(always)]
-    fn needs_escape(&self, c: u8) -> bool {
-        c < 0x20
-            || c == b'"'
-            || c == b'\\'
-            || (c == b'/' && self.opts.slashes)
-            || (self.opts.html && (c == b'&' || c == b'<' || c == b'>'))
-    }
-
     /// ensure_ascii=False: bytes above 127 are copied as they are.
     fn escape_raw(&mut self, text: &[u8]) {
         let mut run = 0;
         for (i, &c) in text.iter().enumerate() {
-            if !self.needs_escape(c) {
+            if self.plain[c as usize] {
                 continue;
             }
             self.out.extend_from_slice(&text[run..i]);
@@ -393,11 +405,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         while i < n {
             // A run that needs nothing.
             let run = i;
-            while i < n {
-                let c = text[i];
-                if c >= 0xc0 || self.needs_escape(c) {
-                    break;
-                }
+            while i < n && self.plain[text[i] as usize] {
                 i += 1;
             }
             self.out.extend_from_slice(&text[run..i]);

@@ -44,7 +44,10 @@ pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64, allow_nan: bool) -> bool 
     let e_at = text.iter().position(|&c| c == b'e').unwrap_or(text.len());
     let mantissa = &text[..e_at];
     let exp_text = text.get(e_at + 1..).unwrap_or(&[]);
-    let point = mantissa.iter().position(|&c| c == b'.').unwrap_or(mantissa.len());
+    let point = mantissa
+        .iter()
+        .position(|&c| c == b'.')
+        .unwrap_or(mantissa.len());
     let mut all = [0u8; 40];
     let mut n = 0;
     for &c in mantissa {
