@@ -152,6 +152,8 @@ EXTENSIONS = {
     "pofpackage": Extension("examples/pofpackage/Cargo.toml", submodule="foo"),
     "xxhash": Extension("examples/xxhash/Cargo.toml", submodule="_xxhash",
                         debug_probe=_closed_handles_probe(lambda m: m.xxh32_intdigest(b"probe"))),
+    "ujson": Extension("examples/ujson/Cargo.toml",
+                       debug_probe=_closed_handles_probe(lambda m: m.dumps([1, "probe"]))),
 }
 
 # Upstream test suites, copied unchanged into upstream/<module>/: they import

@@ -86,7 +86,7 @@ ROOT = TESTS_DIR.parents[1]
 IS_PYPY = sys.implementation.name == "pypy"
 # The ports in examples/ (issue 36): a port is fuzzed once its module name
 # is here (and in the conftest's EXTENSIONS).
-PORTS = ["rpds", "kiwisolver", "parity"]
+PORTS = ["rpds", "kiwisolver", "parity", "ujson"]
 MODULES = ["pof", "simple", "piconumpy", "hello", "hpyrs_test", "hpyrs_classes", "hpyrs_conv",
            "hpyrs_api"] + PORTS
 

@@ -30,6 +30,7 @@ MODULES = {
     "rpds": "rpds",
     "xxhash": "xxhash._xxhash",
     "parity": "parity",
+    "ujson": "ujson",
 }
 
 
@@ -112,6 +113,7 @@ ORIGINAL_STUBS = {
     "rpds": ("rpds/rpds.pyi", "rpds.pyi"),
     "kiwisolver": ("kiwisolver/_cext.pyi", "kiwisolver.pyi"),
     "xxhash": ("xxhash/__init__.pyi", "xxhash/__init__.pyi"),
+    "ujson": ("ujson/__init__.pyi", "ujson.pyi"),
 }
 
 

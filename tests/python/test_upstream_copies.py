@@ -1,7 +1,8 @@
 """Upstream test files are copied byte for byte: each directory under
 tests/python/upstream lists the sha256 of its copies in SHA256SUMS, as
 computed from the upstream release (for rpds: the rpds-py 2026.9.1 sdist's
-tests/)."""
+tests/). A directory may also list the data files its tests read
+(ujson's JSON fixtures): they are checked the same way."""
 
 import hashlib
 from pathlib import Path
@@ -23,7 +24,7 @@ def test_upstream_copies_are_unchanged(sums):
         digest, name = line.split()
         listed[name] = digest
     copies = {p.name for p in sums.parent.glob("test*.py")}
-    assert copies == set(listed), "every copied test file is listed, and only those"
+    assert copies <= set(listed), "every copied test file is listed"
     for name, digest in listed.items():
         actual = hashlib.sha256((sums.parent / name).read_bytes()).hexdigest()
         assert actual == digest, f"{sums.parent.name}/{name} differs from the upstream file"

@@ -525,6 +525,11 @@ extern "C" {
     pub fn PyUnicode_FromStringAndSize(s: *const c_char, n: HPy_ssize_t) -> *mut PyObject;
     pub fn PyUnicode_AsUTF8(o: *mut PyObject) -> *const c_char;
     pub fn PyUnicode_New(size: HPy_ssize_t, maxchar: u32) -> *mut PyObject;
+    pub fn PyUnicode_FromKindAndData(
+        kind: c_int,
+        buffer: *const c_void,
+        size: HPy_ssize_t,
+    ) -> *mut PyObject;
     pub fn PyUnicode_InternInPlace(p: *mut *mut PyObject);
     pub fn PyBytes_FromStringAndSize(s: *const c_char, n: HPy_ssize_t) -> *mut PyObject;
     pub fn PyCapsule_New(p: *mut c_void, name: *const c_char, d: *mut c_void) -> *mut PyObject;

@@ -92,6 +92,49 @@ impl<'ctx> Context<'ctx> {
         }
     }
 
+    /// A new `str` of the code points `chars`: the way to build text that
+    /// was decoded character by character (a parser's escapes), without
+    /// encoding it to UTF-8 first.
+    ///
+    /// In the CPython ABI it is `PyUnicode_FromKindAndData` (one copy into
+    /// the narrowest storage); elsewhere `HPyUnicode_FromWideChar`, after
+    /// a conversion to the platform's `wchar_t` (UTF-16 on Windows). A
+    /// value above U+10FFFF raises `ValueError`. Lone surrogates are kept
+    /// by CPython; other hosts may refuse them (PyPy's is untested here).
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Str};
+    ///
+    /// fn shout<'ctx>(ctx: Context<'ctx>, text: &str) -> HPyResult<Str<'ctx>> {
+    ///     let upper: Vec<u32> = text.chars().flat_map(char::to_uppercase).map(u32::from).collect();
+    ///     ctx.new_str_from_code_points(&upper)
+    /// }
+    /// ```
+    pub fn new_str_from_code_points(self, chars: &[u32]) -> HPyResult<Str<'ctx>> {
+        if let Some(made) = crate::abi::str_from_ucs4(self, chars) {
+            return made.map(Str);
+        }
+        if chars.iter().any(|&c| c > 0x10ffff) {
+            return Err(HPyErr::value_error("character is not in range(0x110000)"));
+        }
+        let wide: Vec<wchar_t> = if core::mem::size_of::<wchar_t>() == 4 {
+            chars.iter().map(|&c| c as wchar_t).collect()
+        } else {
+            let mut units = Vec::with_capacity(chars.len());
+            for &c in chars {
+                if c >= 0x10000 {
+                    let v = c - 0x10000;
+                    units.push((0xd800 + (v >> 10)) as wchar_t);
+                    units.push((0xdc00 + (v & 0x3ff)) as wchar_t);
+                } else {
+                    units.push(c as wchar_t);
+                }
+            }
+            units
+        };
+        self.unicode_from_wide_char(&wide)
+    }
+
     /// A new `str` of `len` ASCII characters, which `fill` writes: the
     /// way to build text that is ASCII by construction (hex digits, a
     /// number, an identifier) without UTF-8 validation or decoding.

@@ -68,6 +68,50 @@ pub(crate) fn ascii_str_uninit(
     Some(unsafe { ctx.wrap_result(_py2h(obj)) }.map(|handle| (handle, data)))
 }
 
+/// A `str` decoded from the UTF-8 text `s` by its length
+/// (`PyUnicode_FromStringAndSize`): no NUL-terminated copy, and NUL
+/// characters need no detour. `None` where the host has no such call.
+#[inline(always)]
+pub(crate) fn str_from_utf8<'ctx>(
+    ctx: Context<'ctx>,
+    s: &str,
+) -> Option<HPyResult<crate::Handle<'ctx>>> {
+    let Ok(size) = hpy_sys::HPy_ssize_t::try_from(s.len()) else {
+        return Some(Err(HPyErr::overflow_error("str is too long")));
+    };
+    // SAFETY: GIL held (a call's context); pointer and length describe
+    // valid UTF-8 (a `&str`); the result is a new reference or NULL with
+    // an exception set.
+    let obj =
+        unsafe { hpy_sys::cpython::ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), size) };
+    // SAFETY: owned or HPy_NULL.
+    Some(unsafe { ctx.wrap_result(_py2h(obj)) })
+}
+
+/// A `str` of the code points `chars` (`PyUnicode_FromKindAndData` with
+/// `PyUnicode_4BYTE_KIND`, which picks the narrowest storage). `None`
+/// where the host has no such call.
+#[inline(always)]
+pub(crate) fn str_from_ucs4<'ctx>(
+    ctx: Context<'ctx>,
+    chars: &[u32],
+) -> Option<HPyResult<crate::Handle<'ctx>>> {
+    let Ok(size) = hpy_sys::HPy_ssize_t::try_from(chars.len()) else {
+        return Some(Err(HPyErr::overflow_error("str is too long")));
+    };
+    /// CPython's `PyUnicode_4BYTE_KIND`.
+    const UCS4: core::ffi::c_int = 4;
+    // SAFETY: GIL held (a call's context); pointer and length describe
+    // `chars` (non-null even when empty); CPython copies them and raises
+    // ValueError for a value above U+10FFFF; the result is a new reference
+    // or NULL with an exception set.
+    let obj = unsafe {
+        hpy_sys::cpython::ffi::PyUnicode_FromKindAndData(UCS4, chars.as_ptr().cast(), size)
+    };
+    // SAFETY: owned or HPy_NULL.
+    Some(unsafe { ctx.wrap_result(_py2h(obj)) })
+}
+
 /// The contents of `obj` if it is exactly a `bytes`, read in place
 /// (`PyBytes_AS_STRING`, `PyBytes_GET_SIZE`); `None` otherwise.
 ///

@@ -84,6 +84,27 @@ pub(crate) fn nul_terminated_text_is_cheaper(ctx: Context<'_>) -> bool {
     plain_ext::fast(ctx.as_raw()).is_none()
 }
 
+/// A `str` of code points: the universal context has no such call (the
+/// caller goes through `HPyUnicode_FromWideChar`).
+#[inline(always)]
+pub(crate) fn str_from_ucs4<'ctx>(
+    _: Context<'ctx>,
+    _: &[u32],
+) -> Option<HPyResult<crate::Handle<'ctx>>> {
+    None
+}
+
+/// A `str` from UTF-8 text by its length: HPy 0.9's universal context
+/// has no such call (only NUL-terminated `HPyUnicode_FromString`), so
+/// the caller terminates the text.
+#[inline(always)]
+pub(crate) fn str_from_utf8<'ctx>(
+    _: Context<'ctx>,
+    _: &str,
+) -> Option<HPyResult<crate::Handle<'ctx>>> {
+    None
+}
+
 /// A new `str` of `len` ASCII characters not written yet, and where its
 /// characters go, on hpy_rs_universal's plain context (its extension
 /// table's `ascii_str_new`); `None` elsewhere: HPy 0.9 makes a `str` from

@@ -27,8 +27,9 @@ impl<'ctx> FromHPy<'_, 'ctx> for String {
 ///
 /// ASCII text (the common case, NUL included) is decoded from its bytes and
 /// length (`HPyUnicode_DecodeASCII`), as the C API's
-/// `PyUnicode_FromStringAndSize` would. For other text HPy 0.9 only takes
-/// NUL-terminated UTF-8 (`HPyUnicode_FromString`), so short strings are
+/// `PyUnicode_FromStringAndSize` would. Other text is decoded by its length
+/// in the CPython ABI (`PyUnicode_FromStringAndSize`); in the universal ABI
+/// HPy 0.9 only takes NUL-terminated UTF-8 (`HPyUnicode_FromString`), so short strings are
 /// terminated in a stack buffer, longer ones in a heap copy; text
 /// containing NUL goes through `HPyUnicode_FromWideChar`, which takes a
 /// length.
@@ -58,8 +59,13 @@ fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
 /// makes a `str` from NUL-terminated text faster than from a length.
 const SHORT_TEXT: usize = 64;
 
-/// [`str_into_hpy`] for text that is not all ASCII.
+/// [`str_into_hpy`] for text that is not all ASCII: decoded by its length
+/// where the host can (the CPython ABI's `PyUnicode_FromStringAndSize`),
+/// else as NUL-terminated text.
 fn non_ascii_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    if let Some(made) = crate::abi::str_from_utf8(ctx, s) {
+        return made;
+    }
     const STACK: usize = 256;
     let raw = ctx.as_raw();
     if s.len() < STACK && !s.as_bytes().contains(&0) {

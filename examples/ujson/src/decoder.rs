@@ -1,0 +1,603 @@
+//! The decoder: reads JSON text and builds the Python objects as it goes,
+//! with no tree in between.
+//!
+//! It accepts what ujson 6.1.0 accepts and fails where it fails, with its
+//! messages: a NUL byte ends the text (the C original reads a
+//! NUL-terminated buffer), numbers may have leading zeros and a dangling
+//! point (`01`, `1.`), `NaN`, `Infinity` and `-Infinity` are values,
+//! strings are UTF-8 checked by ujson's rules (lone surrogates, written
+//! or escaped, are kept), and nesting deeper than 1024 arrays or objects
+//! is an error, so the recursion is bounded.
+
+use hpy::{Context, HPyErr, Handle, IntoHPy};
+
+use crate::float::parse_f64_prefix;
+use crate::JSONDecodeError;
+
+/// ujson's `JSON_MAX_OBJECT_DEPTH`.
+const MAX_DEPTH: u32 = 1024;
+
+/// Why decoding stopped: a malformed document (raised as
+/// `JSONDecodeError` with ujson's message), or a Python error.
+pub(crate) enum Error {
+    Json(&'static str),
+    Python(HPyErr),
+}
+
+impl From<HPyErr> for Error {
+    fn from(e: HPyErr) -> Self {
+        Error::Python(e)
+    }
+}
+
+impl Error {
+    pub(crate) fn into_hpy_err(self) -> HPyErr {
+        match self {
+            Error::Json(msg) => JSONDecodeError::new_err(msg),
+            Error::Python(e) => e,
+        }
+    }
+}
+
+type Result<T> = core::result::Result<T, Error>;
+
+/// ujson's message for a bad character after an object's value.
+const OBJECT_VALUE: &str = "Unexpected character in found when decoding object value";
+
+/// An array or object being read, innermost last; an object with the key
+/// whose value comes next.
+enum Open<'ctx> {
+    Array(hpy::List<'ctx>),
+    Object(hpy::Dict<'ctx>, Option<Handle<'ctx>>),
+}
+
+/// One document being read.
+pub(crate) struct Decoder<'a, 'ctx> {
+    ctx: Context<'ctx>,
+    input: &'a [u8],
+    pos: usize,
+    depth: u32,
+    /// A string's code points (ujson's own buffer is UCS-4 too), reused
+    /// from string to string.
+    scratch: Vec<u32>,
+}
+
+#[inline]
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+impl<'a, 'ctx> Decoder<'a, 'ctx> {
+    pub(crate) fn new(ctx: Context<'ctx>, input: &'a [u8]) -> Self {
+        Decoder {
+            ctx,
+            input,
+            pos: 0,
+            depth: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The byte at `i`, or NUL past the end (the C original's terminator).
+    #[inline(always)]
+    fn at(&self, i: usize) -> u8 {
+        self.input.get(i).copied().unwrap_or(0)
+    }
+
+    #[inline(always)]
+    fn skip_space(&mut self) {
+        while is_space(self.at(self.pos)) {
+            self.pos += 1;
+        }
+    }
+
+    /// The whole document: one value and nothing but whitespace after it.
+    ///
+    /// Arrays and objects being read are kept on `stack`, not on the
+    /// machine's stack: nesting costs no recursion (PyPy bounds the C
+    /// stack at well under a megabyte and aborts when an HPy call finds it
+    /// exhausted), and the depth limit is ujson's 1024.
+    pub(crate) fn document(mut self) -> Result<Handle<'ctx>> {
+        let mut stack: Vec<Open<'ctx>> = Vec::new();
+        'value: loop {
+            // At a value: a scalar is read whole; an array or object is
+            // opened, and its first item (or key) read next.
+            let (mut value, mut is_str) = loop {
+                let c = self.at(self.pos);
+                break match c {
+                    b'"' => (self.string()?, true),
+                    b'0'..=b'9' | b'-' | b'I' | b'N' => (self.number()?, false),
+                    b'[' => {
+                        self.enter()?;
+                        let list = self.ctx.new_list()?;
+                        self.pos += 1;
+                        self.skip_space();
+                        if self.at(self.pos) == b']' {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            (list.into_handle(), false)
+                        } else {
+                            stack.push(Open::Array(list));
+                            continue 'value;
+                        }
+                    }
+                    b'{' => {
+                        self.enter()?;
+                        let dict = self.ctx.new_dict()?;
+                        self.pos += 1;
+                        self.skip_space();
+                        if self.at(self.pos) == b'}' {
+                            self.pos += 1;
+                            self.depth -= 1;
+                            (dict.into_handle(), false)
+                        } else {
+                            stack.push(Open::Object(dict, None));
+                            continue 'value;
+                        }
+                    }
+                    b't' => (
+                        self.word(
+                            b"true",
+                            "Unexpected character found when decoding 'true'",
+                            true,
+                        )?,
+                        false,
+                    ),
+                    b'f' => (
+                        self.word(
+                            b"false",
+                            "Unexpected character found when decoding 'false'",
+                            false,
+                        )?,
+                        false,
+                    ),
+                    b'n' => (self.null()?, false),
+                    b' ' | b'\t' | b'\r' | b'\n' => {
+                        self.pos += 1;
+                        continue;
+                    }
+                    _ => return Err(Error::Json("Expected object or value")),
+                };
+            };
+            // A value is complete: it goes into the innermost open
+            // container, and containers it completes go into theirs.
+            loop {
+                let Some(open) = stack.last_mut() else {
+                    self.skip_space();
+                    if self.pos != self.input.len() {
+                        return Err(Error::Json("Trailing data"));
+                    }
+                    return Ok(value);
+                };
+                match open {
+                    Open::Array(list) => {
+                        list.append(&value)?;
+                        self.skip_space();
+                        let c = self.at(self.pos);
+                        self.pos += 1;
+                        match c {
+                            b',' => {
+                                self.skip_space();
+                                if self.at(self.pos) == b']' {
+                                    return Err(Error::Json(
+                                        "Unexpected character found when decoding array value (1)",
+                                    ));
+                                }
+                                continue 'value;
+                            }
+                            b']' => {}
+                            _ => {
+                                return Err(Error::Json(
+                                    "Unexpected character found when decoding array value (2)",
+                                ))
+                            }
+                        }
+                    }
+                    Open::Object(dict, key) => {
+                        let Some(k) = key.take() else {
+                            if !is_str {
+                                return Err(Error::Json(
+                                    "Key name of object must be 'string' when decoding 'object'",
+                                ));
+                            }
+                            *key = Some(value);
+                            self.skip_space();
+                            let c = self.at(self.pos);
+                            self.pos += 1;
+                            if c != b':' {
+                                return Err(Error::Json("No ':' found when decoding object value"));
+                            }
+                            self.skip_space();
+                            continue 'value;
+                        };
+                        dict.set_item(&k, &value)?;
+                        self.skip_space();
+                        let c = self.at(self.pos);
+                        self.pos += 1;
+                        match c {
+                            b',' => {
+                                self.skip_space();
+                                if self.at(self.pos) == b'}' {
+                                    return Err(Error::Json(OBJECT_VALUE));
+                                }
+                                continue 'value;
+                            }
+                            b'}' => {}
+                            _ => return Err(Error::Json(OBJECT_VALUE)),
+                        }
+                    }
+                }
+                // The innermost container is complete.
+                self.depth -= 1;
+                value = match stack.pop() {
+                    Some(Open::Array(list)) => list.into_handle(),
+                    Some(Open::Object(dict, _)) => dict.into_handle(),
+                    None => unreachable!("a container was open"),
+                };
+                is_str = false;
+            }
+        }
+    }
+
+    fn expect(&mut self, word: &[u8], msg: &'static str) -> Result<()> {
+        // The first byte was matched by the caller.
+        for (k, &w) in word.iter().enumerate().skip(1) {
+            if self.at(self.pos + k) != w {
+                return Err(Error::Json(msg));
+            }
+        }
+        self.pos += word.len();
+        Ok(())
+    }
+
+    fn word(&mut self, word: &[u8], msg: &'static str, value: bool) -> Result<Handle<'ctx>> {
+        self.expect(word, msg)?;
+        Ok(value.into_hpy(self.ctx)?)
+    }
+
+    fn null(&mut self) -> Result<Handle<'ctx>> {
+        self.expect(b"null", "Unexpected character found when decoding 'null'")?;
+        Ok(self.ctx.none())
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error::Json("Reached object decoding depth limit"));
+        }
+        Ok(())
+    }
+
+    fn number(&mut self) -> Result<Handle<'ctx>> {
+        let start = self.pos;
+        let mut i = start;
+        let mut negative = false;
+        match self.at(i) {
+            b'I' => return self.infinity(i, false),
+            b'N' => {
+                self.expect(b"NaN", "Unexpected character found when decoding 'NaN'")?;
+                return Ok(f64::NAN.into_hpy(self.ctx)?);
+            }
+            b'-' => {
+                i += 1;
+                negative = true;
+                if self.at(i) == b'I' {
+                    return self.infinity(i, true);
+                }
+            }
+            _ => {}
+        }
+        let max: u64 = if negative { 1 << 63 } else { u64::MAX };
+        let mut value: u64 = 0;
+        let mut overflow = false;
+        loop {
+            let c = self.at(i);
+            match c {
+                b'0'..=b'9' => {
+                    let digit = u64::from(c - b'0');
+                    match value.checked_mul(10).and_then(|v| v.checked_add(digit)) {
+                        Some(v) if v <= max => value = v,
+                        _ => {
+                            overflow = true;
+                            value = value.wrapping_mul(10).wrapping_add(digit);
+                        }
+                    }
+                    i += 1;
+                }
+                b'.' | b'e' | b'E' => return self.float(start),
+                _ => break,
+            }
+        }
+        self.pos = i;
+        let ctx = self.ctx;
+        if overflow {
+            return self.big_int(start, i);
+        }
+        Ok(if negative {
+            // `value` is at most 2**63 here.
+            (0i64.wrapping_sub_unsigned(value)).into_hpy(ctx)?
+        } else if value > i64::MAX as u64 {
+            value.into_hpy(ctx)?
+        } else {
+            (value as i64).into_hpy(ctx)?
+        })
+    }
+
+    /// `-?Infinity` from `i`, its `I`.
+    fn infinity(&mut self, i: usize, negative: bool) -> Result<Handle<'ctx>> {
+        let msg = if negative {
+            "Unexpected character found when decoding '-Infinity'"
+        } else {
+            "Unexpected character found when decoding 'Infinity'"
+        };
+        self.pos = i;
+        self.expect(b"Infinity", msg)?;
+        let v = if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+        Ok(v.into_hpy(self.ctx)?)
+    }
+
+    fn float(&mut self, start: usize) -> Result<Handle<'ctx>> {
+        let (value, len) = parse_f64_prefix(&self.input[start..]);
+        self.pos = start + len;
+        Ok(value.into_hpy(self.ctx)?)
+    }
+
+    /// An integer beyond 64 bits, made by Python's `int` from its digits
+    /// (so Python's limit on the digits of an int read from text holds).
+    #[cold]
+    fn big_int(&mut self, start: usize, end: usize) -> Result<Handle<'ctx>> {
+        let digits = core::str::from_utf8(&self.input[start..end]).unwrap_or("0");
+        let text = digits.into_hpy(self.ctx)?;
+        Ok(self.ctx.builtin("int")?.call(&[&text])?)
+    }
+
+    fn string(&mut self) -> Result<Handle<'ctx>> {
+        let start = self.pos + 1;
+        let input = self.input;
+        // The common case first: no escape up to the quote, valid UTF-8
+        // (which ujson's rules accept as they are): the str is made
+        // straight from the input, ASCII without any check. A multi-byte
+        // UTF-8 sequence holds no `"`, `\` or NUL, so the first of those
+        // ends the plain part.
+        let mut i = start;
+        let mut high = 0u8;
+        while let Some(&c) = input.get(i) {
+            if c == b'"' || c == b'\\' || c == 0 {
+                break;
+            }
+            high |= c;
+            i += 1;
+        }
+        if input.get(i) == Some(&b'"') {
+            let text = &input[start..i];
+            if high < 0x80 {
+                self.pos = i + 1;
+                return Ok(self
+                    .ctx
+                    .new_ascii_str(text.len(), |out| out.copy_from_slice(text))?
+                    .into_handle());
+            }
+            if let Ok(text) = core::str::from_utf8(text) {
+                self.pos = i + 1;
+                return Ok(text.into_hpy(self.ctx)?);
+            }
+        }
+        // Escapes, lone surrogates or bytes ujson refuses: read again from
+        // the start, character by character, with ujson's checks and
+        // messages.
+        let mut out = core::mem::take(&mut self.scratch);
+        out.clear();
+        let result = self.string_slow(start, &mut out);
+        let made = result.and_then(|lone_surrogates| self.make_str(&out, lone_surrogates));
+        self.scratch = out;
+        made
+    }
+
+    /// The rest of a string from `i`, into `out`; the number of lone
+    /// surrogates written (which then need Python's `surrogatepass`).
+    fn string_slow(&mut self, mut i: usize, out: &mut Vec<u32>) -> Result<usize> {
+        const CONT: &str = "Invalid UTF-8 continuation byte when decoding 'string'";
+        let mut lone = 0usize;
+        // Where the last `\uD8xx`-`\uDBxx` escape ended, and its index in
+        // `out`: a `\uDCxx`-`\uDFxx` escape right after it makes one
+        // character with it.
+        let mut last_high: Option<(usize, usize)> = None;
+        loop {
+            let c = self.at(i);
+            match c {
+                0 => return Err(Error::Json("Unmatched '\"' when decoding 'string'")),
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(lone);
+                }
+                b'\\' => {
+                    let e = self.at(i + 1);
+                    let simple = match e {
+                        b'\\' => Some(b'\\'),
+                        b'"' => Some(b'"'),
+                        b'/' => Some(b'/'),
+                        b'b' => Some(8),
+                        b'f' => Some(12),
+                        b'n' => Some(b'\n'),
+                        b'r' => Some(b'\r'),
+                        b't' => Some(b'\t'),
+                        _ => None,
+                    };
+                    if let Some(byte) = simple {
+                        out.push(u32::from(byte));
+                        i += 2;
+                        continue;
+                    }
+                    match e {
+                        b'u' => {}
+                        0 => {
+                            return Err(Error::Json(
+                                "Unterminated escape sequence when decoding 'string'",
+                            ))
+                        }
+                        _ => {
+                            return Err(Error::Json(
+                                "Unrecognized escape sequence when decoding 'string'",
+                            ))
+                        }
+                    }
+                    let escape_start = i;
+                    let mut unit: u32 = 0;
+                    for k in 0..4 {
+                        let h = self.at(i + 2 + k);
+                        let v = match h {
+                            b'0'..=b'9' => h - b'0',
+                            b'a'..=b'f' => h - b'a' + 10,
+                            b'A'..=b'F' => h - b'A' + 10,
+                            0 => {
+                                return Err(Error::Json(
+                                "Unterminated unicode escape sequence when decoding 'string'",
+                            ))
+                            }
+                            _ => {
+                                return Err(Error::Json(
+                                "Unexpected character in unicode escape sequence when decoding 'string'",
+                            ))
+                            }
+                        };
+                        unit = (unit << 4) | u32::from(v);
+                    }
+                    i += 6;
+                    match (unit & 0xfc00, last_high) {
+                        (0xdc00, Some((end, at))) if end == escape_start => {
+                            // The high surrogate becomes the pair's character.
+                            let high = out[at];
+                            lone -= 1;
+                            out[at] = 0x10000 + ((high - 0xd800) << 10) + (unit - 0xdc00);
+                        }
+                        _ => {
+                            if unit & 0xf800 == 0xd800 {
+                                lone += 1;
+                            }
+                            if unit & 0xfc00 == 0xd800 {
+                                last_high = Some((i, out.len()));
+                            }
+                            out.push(unit);
+                        }
+                    }
+                }
+                0x01..=0x7f => {
+                    out.push(u32::from(c));
+                    i += 1;
+                }
+                0x80..=0xbf => {
+                    return Err(Error::Json(
+                        "Found UTF-8 continuation byte without corresponding start byte when decoding 'string'",
+                    ))
+                }
+                0xc0..=0xdf => {
+                    let c1 = self.at(i + 1);
+                    if c1 & 0xc0 != 0x80 {
+                        return Err(Error::Json(CONT));
+                    }
+                    let ch = (u32::from(c & 0x1f) << 6) | u32::from(c1 & 0x3f);
+                    if ch < 0x80 {
+                        return Err(Error::Json(
+                            "Overlong 2-byte UTF-8 sequence detected when decoding 'string'",
+                        ));
+                    }
+                    out.push(ch);
+                    i += 2;
+                }
+                0xe0..=0xef => {
+                    let (c1, c2) = (self.at(i + 1), self.at(i + 2));
+                    if c1 & 0xc0 != 0x80 || c2 & 0xc0 != 0x80 {
+                        return Err(Error::Json(CONT));
+                    }
+                    let ch = (u32::from(c & 0x0f) << 12)
+                        | (u32::from(c1 & 0x3f) << 6)
+                        | u32::from(c2 & 0x3f);
+                    if ch < 0x800 {
+                        // ujson's message says "encoding" here.
+                        return Err(Error::Json(
+                            "Overlong 3-byte UTF-8 sequence detected when encoding string",
+                        ));
+                    }
+                    if (0xd800..0xe000).contains(&ch) {
+                        lone += 1;
+                    }
+                    out.push(ch);
+                    i += 3;
+                }
+                0xf0..=0xf4 => {
+                    let (c1, c2, c3) = (self.at(i + 1), self.at(i + 2), self.at(i + 3));
+                    if c1 & 0xc0 != 0x80 || c2 & 0xc0 != 0x80 || c3 & 0xc0 != 0x80 {
+                        return Err(Error::Json(CONT));
+                    }
+                    let ch = (u32::from(c & 0x07) << 18)
+                        | (u32::from(c1 & 0x3f) << 12)
+                        | (u32::from(c2 & 0x3f) << 6)
+                        | u32::from(c3 & 0x3f);
+                    if ch < 0x10000 {
+                        return Err(Error::Json(
+                            "Overlong 4-byte UTF-8 sequence detected when decoding 'string'",
+                        ));
+                    }
+                    if ch > 0x10ffff {
+                        return Err(Error::Json(
+                            "Code point > U+10FFFF encountered whilst decoding 'string'",
+                        ));
+                    }
+                    out.push(ch);
+                    i += 4;
+                }
+                0xf5..=0xf7 => {
+                    return Err(Error::Json(
+                        "Code point > U+10FFFF encountered whilst decoding 'string'",
+                    ))
+                }
+                0xf8..=0xff => {
+                    return Err(Error::Json(
+                        "Invalid UTF-8 sequence length when decoding 'string'",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// A str of the code points `chars`: made from them directly when no
+    /// lone surrogate is among them; else from their UTF-8 with the
+    /// surrogates encoded (Python's `surrogatepass`, on every host).
+    fn make_str(&self, chars: &[u32], lone_surrogates: usize) -> Result<Handle<'ctx>> {
+        let ctx = self.ctx;
+        if lone_surrogates == 0 {
+            return Ok(ctx.new_str_from_code_points(chars)?.into_handle());
+        }
+        let mut text = Vec::with_capacity(chars.len() * 3);
+        for &ch in chars {
+            push_code_point(&mut text, ch);
+        }
+        Ok(crate::decode_surrogatepass(ctx, &text)?)
+    }
+}
+
+/// `ch` as UTF-8 (a surrogate as the 3 bytes UTF-8 would give it).
+fn push_code_point(out: &mut Vec<u8>, ch: u32) {
+    if ch < 0x80 {
+        out.push(ch as u8);
+    } else if ch < 0x800 {
+        out.extend_from_slice(&[0xc0 | (ch >> 6) as u8, 0x80 | (ch & 0x3f) as u8]);
+    } else if ch < 0x10000 {
+        out.extend_from_slice(&[
+            0xe0 | (ch >> 12) as u8,
+            0x80 | ((ch >> 6) & 0x3f) as u8,
+            0x80 | (ch & 0x3f) as u8,
+        ]);
+    } else {
+        out.extend_from_slice(&[
+            0xf0 | (ch >> 18) as u8,
+            0x80 | ((ch >> 12) & 0x3f) as u8,
+            0x80 | ((ch >> 6) & 0x3f) as u8,
+            0x80 | (ch & 0x3f) as u8,
+        ]);
+    }
+}

@@ -1,0 +1,583 @@
+//! The encoder: walks Python objects and writes JSON text into one byte
+//! buffer, which becomes the result `str` at the end.
+//!
+//! The objects are tried in ujson 6.1.0's order (bool, int, bytes when
+//! allowed, str, None, float or `decimal.Decimal`, dict, list, tuple, an
+//! object with `toDict()`, one with `__json__()`, the `default` callable,
+//! else a `TypeError`), and written as ujson writes them. Nesting deeper
+//! than 1024 levels is an `OverflowError`, so the recursion is bounded.
+
+use hpy::{Constant, Context, Dict, HPyErr, HPyResult, Handle, IntoHPy, List, Str};
+
+use crate::float::{write_f64, write_u64};
+
+/// ujson's `JSON_MAX_RECURSION_DEPTH`.
+const MAX_LEVEL: u32 = 1024;
+/// How many times `default` may be applied to one value before ujson
+/// gives up (`DEFAULT_FN_MAX_DEPTH`).
+const DEFAULT_MAX: u32 = 3;
+
+/// The options of one `dumps` call.
+pub(crate) struct Options<'ctx> {
+    pub ensure_ascii: bool,
+    pub html: bool,
+    pub slashes: bool,
+    pub sort_keys: bool,
+    /// ujson's indent: negative (only `-1`) means "no newlines, but `": "`".
+    pub indent: i32,
+    pub allow_nan: bool,
+    pub reject_bytes: bool,
+    pub default: Option<Handle<'ctx>>,
+    pub item_sep: Vec<u8>,
+    pub key_sep: Vec<u8>,
+}
+
+/// ujson's error for an invalid value, raised as `OverflowError`.
+fn overflow(msg: &'static str) -> HPyErr {
+    HPyErr::overflow_error(msg)
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The text of one `dumps` call.
+pub(crate) struct Encoder<'o, 'ctx> {
+    ctx: Context<'ctx>,
+    opts: &'o Options<'ctx>,
+    pub out: Vec<u8>,
+    /// Whether a byte of a string is written as it is (no escape, not the
+    /// start of a character above 127 that `ensure_ascii` escapes), for
+    /// these options.
+    plain: [bool; 256],
+}
+
+/// An array or object being written: the next item to write.
+enum Open<'ctx> {
+    Seq {
+        obj: Handle<'ctx>,
+        len: usize,
+        next: usize,
+    },
+    Map {
+        dict: Dict<'ctx>,
+        keys: List<'ctx>,
+        len: usize,
+        next: usize,
+    },
+}
+
+/// A key's text: borrowed from a `str` or `bytes`, or owned.
+enum KeyText<'h> {
+    Borrowed(&'h [u8]),
+    Owned(Vec<u8>),
+    Literal(&'static [u8]),
+}
+
+impl<'o, 'ctx> Encoder<'o, 'ctx> {
+    pub(crate) fn new(ctx: Context<'ctx>, opts: &'o Options<'ctx>) -> Self {
+        let mut plain = [false; 256];
+        for (c, p) in plain.iter_mut().enumerate() {
+            let c = c as u8;
+            let escaped = c < 0x20
+                || c == b'"'
+                || c == b'\\'
+                || (c == b'/' && opts.slashes)
+                || (opts.html && (c == b'&' || c == b'<' || c == b'>'));
+            // With ensure_ascii, a lead byte starts a character to escape
+            // (or an error); continuation bytes and 0xfe/0xff are copied
+            // as they are, as ujson's table does.
+            let lead = opts.ensure_ascii && (0xc0..=0xfd).contains(&c);
+            *p = !escaped && !lead;
+        }
+        Encoder {
+            ctx,
+            opts,
+            out: Vec::with_capacity(256),
+            plain,
+        }
+    }
+
+    fn newline_indent(&mut self, level: u32) {
+        if self.opts.indent > 0 {
+            self.out.push(b'\n');
+            let n = self.opts.indent as usize * level as usize;
+            self.out.resize(self.out.len() + n, b' ');
+        }
+    }
+
+    /// Writes `obj`, the whole document, into `out`.
+    ///
+    /// Arrays and objects being written are kept on `stack`, not on the
+    /// machine's stack: nesting costs no recursion (PyPy bounds the C
+    /// stack at well under a megabyte and aborts when an HPy call finds it
+    /// exhausted, which `toDict` or `default` cycles would reach), and the
+    /// depth limit is ujson's 1024.
+    pub(crate) fn document(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
+        let mut stack: Vec<Open<'ctx>> = Vec::new();
+        let mut current = obj.dup();
+        loop {
+            if stack.len() as u32 > MAX_LEVEL {
+                return Err(overflow("Maximum recursion level reached"));
+            }
+            if let Some(open) = self.one(&current)? {
+                self.out.push(match open {
+                    Open::Seq { .. } => b'[',
+                    Open::Map { .. } => b'{',
+                });
+                stack.push(open);
+            }
+            // The next item of the innermost open container, closing the
+            // ones that are done.
+            loop {
+                let level = stack.len() as u32;
+                let Some(open) = stack.last_mut() else {
+                    return Ok(());
+                };
+                match open {
+                    Open::Seq { obj, len, next } if *next < *len => {
+                        let item = obj.get_item_i(*next as isize)?;
+                        if *next > 0 {
+                            self.out.extend_from_slice(&self.opts.item_sep);
+                        }
+                        *next += 1;
+                        self.newline_indent(level);
+                        current = item;
+                        break;
+                    }
+                    Open::Map {
+                        dict,
+                        keys,
+                        len,
+                        next,
+                    } if *next < *len => {
+                        let key = keys.get_item_i(*next as isize)?;
+                        let name = self.key_text(&key)?;
+                        let Some(value) = dict.get(&key)? else {
+                            return Err(HPyErr::runtime_error(
+                                "dictionary changed size during iteration",
+                            ));
+                        };
+                        if *next > 0 {
+                            self.out.extend_from_slice(&self.opts.item_sep);
+                        }
+                        *next += 1;
+                        self.newline_indent(level);
+                        let bytes: &[u8] = match &name {
+                            KeyText::Borrowed(b) => b,
+                            KeyText::Owned(v) => v,
+                            KeyText::Literal(l) => l,
+                        };
+                        self.string(bytes)?;
+                        self.out.extend_from_slice(&self.opts.key_sep);
+                        current = value;
+                        break;
+                    }
+                    _ => {
+                        let (close, len) = match open {
+                            Open::Seq { len, .. } => (b']', *len),
+                            Open::Map { len, .. } => (b'}', *len),
+                        };
+                        if len > 0 {
+                            self.newline_indent(level - 1);
+                        }
+                        self.out.push(close);
+                        stack.pop();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes `obj` if it is a scalar; returns it opened if it is written
+    /// as an array or object.
+    fn one(&mut self, obj: &Handle<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
+        let mut replaced: Option<Handle<'ctx>> = None;
+        let mut defaults = 0;
+        loop {
+            let obj = replaced.as_ref().unwrap_or(obj);
+            if obj.is_constant(Constant::True) {
+                self.out.extend_from_slice(b"true");
+                return Ok(None);
+            }
+            if obj.is_constant(Constant::False) {
+                self.out.extend_from_slice(b"false");
+                return Ok(None);
+            }
+            if obj.type_check_constant(Constant::LongType)? {
+                return self.int(obj).map(|()| None);
+            }
+            if obj.is_bytes() && !self.opts.reject_bytes {
+                let bytes = crate::bytes_of(obj)?;
+                return self.string(bytes).map(|()| None);
+            }
+            if let Some(s) = obj.downcast_ref::<Str>() {
+                match s.to_str() {
+                    Ok(text) => self.string(text.as_bytes())?,
+                    Err(e) => {
+                        let bytes = self.surrogatepass_bytes(obj, e)?;
+                        self.string(crate::bytes_of(&bytes)?)?
+                    }
+                }
+                return Ok(None);
+            }
+            if obj.is_none() {
+                self.out.extend_from_slice(b"null");
+                return Ok(None);
+            }
+            if obj.type_check_constant(Constant::FloatType)? || crate::is_decimal(self.ctx, obj)? {
+                let v = obj.as_f64()?;
+                if !write_f64(&mut self.out, v, self.opts.allow_nan) {
+                    return Err(overflow("Invalid value when encoding double"));
+                }
+                return Ok(None);
+            }
+            if obj.is_dict() {
+                return self.open_map(obj).map(Some);
+            }
+            if obj.is_list() || obj.is_tuple() {
+                let len = obj.len()?;
+                return Ok(Some(Open::Seq {
+                    obj: obj.dup(),
+                    len,
+                    next: 0,
+                }));
+            }
+            if obj.has_attr_s("toDict")? {
+                let dict = obj.call_method0("toDict")?;
+                if !dict.is_dict() {
+                    return Err(HPyErr::type_error(format!(
+                        "toDict() should return a dict, got {}",
+                        type_name(&dict)?
+                    )));
+                }
+                return self.open_map(&dict).map(Some);
+            }
+            if obj.has_attr_s("__json__")? {
+                let raw = obj.call_method0("__json__")?;
+                if raw.is_bytes() {
+                    self.out.extend_from_slice(crate::bytes_of(&raw)?);
+                } else if let Some(s) = raw.downcast_ref::<Str>() {
+                    match s.to_str() {
+                        Ok(text) => self.out.extend_from_slice(text.as_bytes()),
+                        Err(e) => {
+                            let bytes = self.surrogatepass_bytes(&raw, e)?;
+                            self.out.extend_from_slice(crate::bytes_of(&bytes)?);
+                        }
+                    }
+                } else {
+                    return Err(HPyErr::type_error(format!(
+                        "__json__() should return str or bytes, got {}",
+                        type_name(&raw)?
+                    )));
+                }
+                return Ok(None);
+            }
+            if let Some(default) = &self.opts.default {
+                if defaults >= DEFAULT_MAX {
+                    return Err(HPyErr::type_error("maximum recursion depth exceeded"));
+                }
+                let next = default.call(&[obj])?;
+                replaced = Some(next);
+                defaults += 1;
+                continue;
+            }
+            let repr = obj.repr()?;
+            return Err(HPyErr::type_error(format!(
+                "{repr} is not JSON serializable"
+            )));
+        }
+    }
+
+    /// `text` encoded with `surrogatepass`, after `to_str` failed with
+    /// `err` (a str with lone surrogates).
+    #[cold]
+    fn surrogatepass_bytes(&self, obj: &Handle<'ctx>, err: HPyErr) -> HPyResult<Handle<'ctx>> {
+        drop(err.catch(self.ctx)?);
+        let ctx = self.ctx;
+        let encoding = "utf-8".into_hpy(ctx)?;
+        let errors = "surrogatepass".into_hpy(ctx)?;
+        obj.get_attr_s("encode")?.call(&[&encoding, &errors])
+    }
+
+    fn int(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
+        let mut buf = [0u8; 24];
+        match obj.as_i64() {
+            Ok(v) => {
+                if v < 0 {
+                    self.out.push(b'-');
+                }
+                self.out
+                    .extend_from_slice(write_u64(&mut buf, v.unsigned_abs()));
+                return Ok(());
+            }
+            Err(e) => self.catch_overflow(e)?,
+        }
+        match obj.as_u64() {
+            Ok(v) => {
+                self.out.extend_from_slice(write_u64(&mut buf, v));
+                return Ok(());
+            }
+            Err(e) => self.catch_overflow(e)?,
+        }
+        // Beyond 64 bits: Python's decimal digits of the int's value (as
+        // ujson's `PyNumber_ToBase(obj, 10)`, bound by Python's limit on
+        // the digits of an int written as text).
+        let exact = self.ctx.builtin("int")?.call(&[obj])?;
+        let text = exact.repr()?;
+        self.out.extend_from_slice(text.as_bytes());
+        Ok(())
+    }
+
+    /// Clears an `OverflowError`; any other error is returned.
+    fn catch_overflow(&self, e: HPyErr) -> HPyResult<()> {
+        let ctx = self.ctx;
+        if e.matches(ctx, &ctx.constant(Constant::OverflowError)) {
+            drop(e.catch(ctx)?);
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+
+    /// A string's UTF-8 (or bytes) as a JSON string.
+    fn string(&mut self, text: &[u8]) -> HPyResult<()> {
+        // The longest escape is 6 bytes a byte (`\u00XX`); reserving it
+        // up front keeps the writes below from growing the buffer.
+        self.out.reserve(text.len() * 6 + 2);
+        self.out.push(b'"');
+        if self.opts.ensure_ascii {
+            self.escape_ascii(text)?;
+        } else {
+            self.escape_raw(text);
+        }
+        self.out.push(b'"');
+        Ok(())
+    }
+
+    fn escape_byte(&mut self, c: u8) {
+        self.out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[(c >> 4) as usize],
+            HEX[(c & 15) as usize],
+        ]);
+    }
+
+    /// The escape of an ASCII byte, `None` when it is written as it is.
+    #[inline(always)]
+    fn ascii_escape(&self, c: u8) -> Option<&'static [u8]> {
+        match c {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            8 => Some(b"\\b"),
+            12 => Some(b"\\f"),
+            b'\n' => Some(b"\\n"),
+            b'\r' => Some(b"\\r"),
+            b'\t' => Some(b"\\t"),
+            b'/' if self.opts.slashes => Some(b"\\/"),
+            _ => None,
+        }
+    }
+
+    /// ensure_ascii=False: bytes above 127 are copied as they are.
+    fn escape_raw(&mut self, text: &[u8]) {
+        let mut run = 0;
+        for (i, &c) in text.iter().enumerate() {
+            if self.plain[c as usize] {
+                continue;
+            }
+            self.out.extend_from_slice(&text[run..i]);
+            run = i + 1;
+            match self.ascii_escape(c) {
+                Some(esc) => self.out.extend_from_slice(esc),
+                None => self.escape_byte(c),
+            }
+        }
+        self.out.extend_from_slice(&text[run..]);
+    }
+
+    /// ensure_ascii=True: every character above 127 as `\uXXXX` (a pair
+    /// of them above U+FFFF), with ujson's checks of the UTF-8.
+    fn escape_ascii(&mut self, text: &[u8]) -> HPyResult<()> {
+        let mut i = 0;
+        let n = text.len();
+        while i < n {
+            // A run that needs nothing.
+            let run = i;
+            while i < n && self.plain[text[i] as usize] {
+                i += 1;
+            }
+            self.out.extend_from_slice(&text[run..i]);
+            if i >= n {
+                break;
+            }
+            let c = text[i];
+            if c < 0x80 {
+                match self.ascii_escape(c) {
+                    Some(esc) => self.out.extend_from_slice(esc),
+                    None => self.escape_byte(c),
+                }
+                i += 1;
+                continue;
+            }
+            let rest = &text[i..];
+            let ch = match c {
+                0xc0..=0xdf => {
+                    if rest.len() < 2 {
+                        return Err(overflow("Unterminated UTF-8 sequence when encoding string"));
+                    }
+                    if rest[1] & 0xc0 != 0x80 {
+                        return Err(overflow(
+                            "Invalid continuation byte in 2-byte UTF-8 sequence detected when encoding string",
+                        ));
+                    }
+                    let ch = (u32::from(c & 0x1f) << 6) | u32::from(rest[1] & 0x3f);
+                    if ch < 0x80 {
+                        return Err(overflow(
+                            "Overlong 2-byte UTF-8 sequence detected when encoding string",
+                        ));
+                    }
+                    i += 2;
+                    ch
+                }
+                0xe0..=0xef => {
+                    if rest.len() < 3 {
+                        return Err(overflow("Unterminated UTF-8 sequence when encoding string"));
+                    }
+                    if rest[1] & 0xc0 != 0x80 || rest[2] & 0xc0 != 0x80 {
+                        return Err(overflow(
+                            "Invalid continuation byte in 3-byte UTF-8 sequence detected when encoding string",
+                        ));
+                    }
+                    let ch = (u32::from(c & 0x0f) << 12)
+                        | (u32::from(rest[1] & 0x3f) << 6)
+                        | u32::from(rest[2] & 0x3f);
+                    if ch < 0x800 {
+                        return Err(overflow(
+                            "Overlong 3-byte UTF-8 sequence detected when encoding string",
+                        ));
+                    }
+                    i += 3;
+                    ch
+                }
+                0xf0..=0xf7 => {
+                    if rest.len() < 4 {
+                        return Err(overflow("Unterminated UTF-8 sequence when encoding string"));
+                    }
+                    if rest[1] & 0xc0 != 0x80 || rest[2] & 0xc0 != 0x80 || rest[3] & 0xc0 != 0x80 {
+                        return Err(overflow(
+                            "Invalid continuation byte in 4-byte UTF-8 sequence detected when encoding string",
+                        ));
+                    }
+                    if (c >= 0xf4 && rest[1] >= 0x90) || c >= 0xf5 {
+                        return Err(overflow(
+                            ">U+10FFFF in 4-byte UTF-8 sequence detected when encoding string",
+                        ));
+                    }
+                    let ch = (u32::from(c & 0x07) << 18)
+                        | (u32::from(rest[1] & 0x3f) << 12)
+                        | (u32::from(rest[2] & 0x3f) << 6)
+                        | u32::from(rest[3] & 0x3f);
+                    if ch < 0x10000 {
+                        return Err(overflow(
+                            "Overlong 4-byte UTF-8 sequence detected when encoding string",
+                        ));
+                    }
+                    i += 4;
+                    ch
+                }
+                0xf8..=0xfd => {
+                    return Err(overflow(
+                        "Unsupported UTF-8 sequence length when encoding string",
+                    ))
+                }
+                // 0x80..=0xbf, 0xfe, 0xff: copied as they are (ujson's
+                // table), which the final UTF-8 decoding then refuses.
+                _ => {
+                    self.out.push(c);
+                    i += 1;
+                    continue;
+                }
+            };
+            if ch >= 0x10000 {
+                let v = ch - 0x10000;
+                self.unit(0xd800 + (v >> 10));
+                self.unit(0xdc00 + (v & 0x3ff));
+            } else {
+                self.unit(ch);
+            }
+        }
+        Ok(())
+    }
+
+    fn unit(&mut self, u: u32) {
+        self.out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            HEX[((u >> 12) & 15) as usize],
+            HEX[((u >> 8) & 15) as usize],
+            HEX[((u >> 4) & 15) as usize],
+            HEX[(u & 15) as usize],
+        ]);
+    }
+
+    /// A dict opened for writing: its keys, sorted if asked.
+    fn open_map(&self, obj: &Handle<'ctx>) -> HPyResult<Open<'ctx>> {
+        let dict = obj
+            .downcast_ref::<Dict>()
+            .ok_or_else(|| HPyErr::type_error("expected a dict"))?;
+        let keys: List<'ctx> = dict.keys()?;
+        if self.opts.sort_keys {
+            keys.call_method0("sort")?;
+        }
+        let len = keys.len()?;
+        let dict = obj.dup().downcast::<Dict>().map_err(HPyErr::from)?;
+        Ok(Open::Map {
+            dict,
+            keys,
+            len,
+            next: 0,
+        })
+    }
+
+    /// A key's text, as ujson makes it: a str's UTF-8 (lone surrogates
+    /// kept), bytes as they are, `true`/`false`/`null`, else `str(key)`.
+    fn key_text<'h>(&self, key: &'h Handle<'ctx>) -> HPyResult<KeyText<'h>> {
+        if let Some(s) = key.downcast_ref::<Str>() {
+            return Ok(match s.to_str() {
+                Ok(text) => KeyText::Borrowed(text.as_bytes()),
+                Err(e) => {
+                    let bytes = self.surrogatepass_bytes(key, e)?;
+                    KeyText::Owned(crate::bytes_of(&bytes)?.to_vec())
+                }
+            });
+        }
+        if key.is_bytes() {
+            return Ok(KeyText::Borrowed(crate::bytes_of(key)?));
+        }
+        if key.is_constant(Constant::True) {
+            return Ok(KeyText::Literal(b"true"));
+        }
+        if key.is_constant(Constant::False) {
+            return Ok(KeyText::Literal(b"false"));
+        }
+        if key.is_none() {
+            return Ok(KeyText::Literal(b"null"));
+        }
+        let text = self.ctx.builtin("str")?.call(&[key])?;
+        match text.downcast_ref::<Str>().map(|s| s.to_str()) {
+            Some(Ok(t)) => Ok(KeyText::Owned(t.as_bytes().to_vec())),
+            Some(Err(e)) => {
+                let bytes = self.surrogatepass_bytes(&text, e)?;
+                Ok(KeyText::Owned(crate::bytes_of(&bytes)?.to_vec()))
+            }
+            None => Err(HPyErr::type_error("__str__ returned non-string")),
+        }
+    }
+}
+
+/// The name of `obj`'s type (`type(obj).__name__`).
+fn type_name(obj: &Handle<'_>) -> HPyResult<String> {
+    obj.get_type().get_attr_s("__name__")?.str()
+}

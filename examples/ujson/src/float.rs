@@ -1,0 +1,176 @@
+//! Floats as text, in the form ujson writes them, and floats read from text.
+//!
+//! ujson formats a double with the shortest digits that read back to the
+//! same value (double-conversion's `ToShortest`), then lays them out as:
+//! - plain decimals when the decimal exponent `e` (of `d.ddd × 10^e`) is in
+//!   `-4 ..= 15`, always with a point and at least one digit after it
+//!   (`1.0`, `0.0001`, `1000000000000000.0`);
+//! - otherwise `d[.ddd]e±x`, the exponent with its sign and no padding
+//!   (`1e+16`, `1.5e-7`);
+//! - `-0.0` for negative zero; `NaN`, `Infinity`, `-Infinity` for the
+//!   non-finite values when they are allowed.
+//!
+//! The `ryu` crate gives the same shortest, closest digits (Ryū), so they
+//! are taken from it and laid out here.
+
+/// Appends `value` as ujson writes it; `false` for a non-finite value
+/// when `allow_nan` is off (ujson's "Invalid value when encoding double").
+pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64, allow_nan: bool) -> bool {
+    if !value.is_finite() {
+        if !allow_nan {
+            return false;
+        }
+        out.extend_from_slice(if value.is_nan() {
+            b"NaN"
+        } else if value > 0.0 {
+            b"Infinity"
+        } else {
+            b"-Infinity"
+        });
+        return true;
+    }
+    if value.is_sign_negative() {
+        out.push(b'-');
+    }
+    let value = value.abs();
+    if value == 0.0 {
+        out.extend_from_slice(b"0.0");
+        return true;
+    }
+    let mut ryu_buf = ryu::Buffer::new();
+    let text = ryu_buf.format_finite(value).as_bytes();
+    // Ryū's text is `int[.frac][e[-]exp]`: the significant digits and the
+    // decimal exponent of the first are read back from it.
+    let e_at = text.iter().position(|&c| c == b'e').unwrap_or(text.len());
+    let mantissa = &text[..e_at];
+    let exp_text = text.get(e_at + 1..).unwrap_or(&[]);
+    let point = mantissa
+        .iter()
+        .position(|&c| c == b'.')
+        .unwrap_or(mantissa.len());
+    let mut all = [0u8; 40];
+    let mut n = 0;
+    for &c in mantissa {
+        if c != b'.' && n < all.len() {
+            all[n] = c;
+            n += 1;
+        }
+    }
+    let leading = all[..n].iter().take_while(|&&c| c == b'0').count();
+    let mut end = n;
+    while end > leading + 1 && all[end - 1] == b'0' {
+        end -= 1;
+    }
+    let digits = &all[leading..end];
+    let exp10: i32 = core::str::from_utf8(exp_text)
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let exponent = point as i32 - 1 - leading as i32 + exp10;
+    if (-4..16).contains(&exponent) {
+        let point = exponent + 1; // digits before the decimal point
+        if point <= 0 {
+            out.extend_from_slice(b"0.");
+            out.resize(out.len() + (-point) as usize, b'0');
+            out.extend_from_slice(digits);
+        } else if point as usize >= digits.len() {
+            out.extend_from_slice(digits);
+            out.resize(out.len() + (point as usize - digits.len()), b'0');
+            out.extend_from_slice(b".0");
+        } else {
+            let (int, frac) = digits.split_at(point as usize);
+            out.extend_from_slice(int);
+            out.push(b'.');
+            out.extend_from_slice(frac);
+        }
+    } else {
+        out.push(digits[0]);
+        if digits.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&digits[1..]);
+        }
+        out.push(b'e');
+        out.push(if exponent < 0 { b'-' } else { b'+' });
+        let mut itoa = [0u8; 8];
+        out.extend_from_slice(write_u64(&mut itoa, u64::from(exponent.unsigned_abs())));
+    }
+    true
+}
+
+/// The decimal digits of `value`, written at the end of `buf`.
+pub(crate) fn write_u64(buf: &mut [u8], mut value: u64) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    &buf[at..]
+}
+
+/// The longest prefix of `text` that reads as a number the way
+/// double-conversion's `StringToDouble` reads it with trailing junk
+/// allowed: `[-+]digits[.digits][(e|E)[-+]digits]`, where either the
+/// integer or the fraction digits may be empty and an exponent without
+/// digits is not part of the number. Returns the value and the length
+/// read; `(0.0, 0)` if no digits start the text.
+pub(crate) fn parse_f64_prefix(text: &[u8]) -> (f64, usize) {
+    let at = |i: usize| text.get(i).copied().unwrap_or(0);
+    let mut i = 0;
+    if at(i) == b'-' || at(i) == b'+' {
+        i += 1;
+    }
+    let int_start = i;
+    while at(i).is_ascii_digit() {
+        i += 1;
+    }
+    let mut seen_digits = i > int_start;
+    if at(i) == b'.' {
+        let frac_start = i + 1;
+        let mut j = frac_start;
+        while at(j).is_ascii_digit() {
+            j += 1;
+        }
+        if j > frac_start {
+            seen_digits = true;
+        }
+        if !seen_digits {
+            return (0.0, 0);
+        }
+        i = j;
+    }
+    if !seen_digits {
+        return (0.0, 0);
+    }
+    if at(i) == b'e' || at(i) == b'E' {
+        let mut j = i + 1;
+        if at(j) == b'-' || at(j) == b'+' {
+            j += 1;
+        }
+        let exp_digits = j;
+        while at(j).is_ascii_digit() {
+            j += 1;
+        }
+        if j > exp_digits {
+            i = j;
+        }
+    }
+    let number = &text[..i];
+    // Rust's parser wants digits on one side of the point at least (which
+    // holds) and no `+` sign before the exponent digits only; both forms
+    // are accepted by `f64::from_str`.
+    let value = core::str::from_utf8(number)
+        .ok()
+        .and_then(|t| t.parse::<f64>().ok())
+        .or_else(|| {
+            // "1." and "-.5": the forms `from_str` refuses, read without
+            // their dangling point.
+            let trimmed: Vec<u8> = number.iter().copied().filter(|&c| c != b'.').collect();
+            core::str::from_utf8(&trimmed).ok()?.parse::<f64>().ok()
+        })
+        .unwrap_or(0.0);
+    (value, i)
+}
