@@ -53,9 +53,16 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
         self.handle
     }
 
-    /// An uninitialized-free new array of `shape` (`numpy.empty`, then
-    /// written whole by the caller before Python sees it).
+    /// A new array of `shape` whose items the caller writes whole before
+    /// Python sees it: made through NumPy's C API where a handle is the
+    /// object, else by `numpy.empty`.
     fn empty_with(ctx: Context<'ctx>, shape: &[usize], fortran: bool) -> HPyResult<Self> {
+        if let Some(handle) = super::capi::new_array::<T>(ctx, shape, fortran)? {
+            return Ok(PyArray {
+                handle,
+                _items: PhantomData,
+            });
+        }
         let shape = shape.to_vec().into_hpy(ctx)?;
         let dtype = T::NAME.into_hpy(ctx)?;
         let fortran = ctx.bool(fortran);
@@ -89,10 +96,11 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
         } else {
             header.data.cast::<T>()
         };
-        // SAFETY: a new array of `T`s (made by `numpy.empty` with `T`'s
+        // SAFETY: a new array of `T`s (made by `empty_with` with `T`'s
         // dtype, aligned, non-negative strides of whole items) that only
         // this value refers to: nothing else reads or writes it while the
-        // view borrows `self`. Its memory is NumPy's `empty` allocation
+        // view borrows `self`. Its memory is NumPy's allocation for an
+        // empty array
         // (every byte a valid `T` only once written, which the callers do
         // before reading or handing the array out; for `bool` NumPy's
         // empty is not read before being written either).

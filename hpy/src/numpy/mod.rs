@@ -21,7 +21,8 @@
 //! others (one Python helper call where that is not available). A `Vec`
 //! becomes an array without a copy where a handle is the object (NumPy's C
 //! API, the `Vec` kept by a capsule set as the array's base); other new
-//! arrays are made by `numpy.empty` and filled with one copy.
+//! arrays are made empty (by NumPy's C API there too, else by
+//! `numpy.empty`) and filled with one copy.
 //!
 //! hpy-rs trusts the `numpy` module it imports, as rust-numpy trusts
 //! NumPy's C API: an object is an array if it is an instance of
