@@ -21,6 +21,9 @@ mod index {
 
 /// `NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_WRITEABLE`.
 const C_WRITEABLE: c_int = 0x0001 | 0x0400;
+/// NumPy 2's `NPY_MAXDIMS` (NumPy 1's is 32, and NumPy checks).
+const MAX_DIMS: usize = 64;
+
 /// `NPY_ARRAY_F_CONTIGUOUS`: with no data, a new array in Fortran order.
 const F_CONTIGUOUS: c_int = 0x0002;
 
@@ -79,14 +82,15 @@ pub(crate) fn new_array<'ctx, T: Element>(
     if !crate::abi::handles_are_objects(ctx.as_raw()) {
         return Ok(None);
     }
-    let Ok(dims) = shape
-        .iter()
-        .map(|&n| isize::try_from(n))
-        .collect::<Result<Vec<isize>, _>>()
-    else {
-        return Err(HPyErr::value_error("array is too big"));
-    };
-    let nd = c_int::try_from(dims.len()).map_err(|_| HPyErr::value_error("too many dimensions"))?;
+    // On the stack: this is on the path of every small array made.
+    let mut dims = [0isize; MAX_DIMS];
+    if shape.len() > MAX_DIMS {
+        return Err(HPyErr::value_error("too many dimensions for a NumPy array"));
+    }
+    for (d, &n) in dims.iter_mut().zip(shape) {
+        *d = isize::try_from(n).map_err(|_| HPyErr::value_error("array is too big"))?;
+    }
+    let nd = shape.len() as c_int;
     let table = api(ctx)?;
     // SAFETY: NumPy's table (indices of `__multiarray_api.h`), called with
     // the GIL held: `DescrFromType` gives a new reference to the builtin
