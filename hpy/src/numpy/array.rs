@@ -54,8 +54,8 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
     }
 
     /// A new array of `shape` whose items the caller writes whole before
-    /// Python sees it: made through NumPy's C API where a handle is the
-    /// object, else by `numpy.empty`.
+    /// Python sees it: made through NumPy's C API where objects can be
+    /// passed to it, else by `numpy.empty`.
     fn empty_with(ctx: Context<'ctx>, shape: &[usize], fortran: bool) -> HPyResult<Self> {
         if let Some(handle) = super::capi::new_array::<T>(ctx, shape, fortran)? {
             return Ok(PyArray {
@@ -149,10 +149,10 @@ impl<'ctx, T: Element> PyArray<'ctx, T, ndarray::Ix1> {
     /// A new one-dimensional array holding `vec`'s items (rust-numpy's
     /// `from_vec`).
     ///
-    /// Without a copy where a handle is the object (the CPython ABI,
-    /// hpy_rs_universal's plain context): NumPy's array uses the `Vec`'s
-    /// allocation, kept alive by a capsule set as its base. Elsewhere, and
-    /// for an empty `Vec`, one copy.
+    /// Without a copy where NumPy's C API can be reached (every context on
+    /// Linux and macOS): NumPy's array uses the `Vec`'s allocation, kept
+    /// alive by a capsule set as its base. Elsewhere, and for an empty
+    /// `Vec`, one copy.
     pub fn from_vec(ctx: Context<'ctx>, vec: Vec<T>) -> HPyResult<Self> {
         match super::capi::array_owning_vec(ctx, vec)? {
             Ok(handle) => Ok(PyArray {

@@ -1,5 +1,6 @@
-//! NumPy's own C API (its `_ARRAY_API` table), used where a handle is the
-//! object (the CPython ABI, hpy_rs_universal's plain context) to hand a
+//! NumPy's own C API (its `_ARRAY_API` table), used wherever objects can
+//! be passed to C code as `PyObject*` (the CPython ABI, every context of
+//! hpy_rs_universal, PyPy's HPy: `abi::objects_reachable`) to hand a
 //! `Vec`'s allocation to NumPy without copying it, and to make the new
 //! arrays that are then filled with one copy. Elsewhere new arrays come
 //! from `numpy.empty` (`array.rs`).
@@ -70,7 +71,7 @@ fn api(ctx: Context<'_>) -> HPyResult<*const *const c_void> {
 
 /// A new array of `T`s of `shape` (C order, or Fortran order if
 /// `fortran`) whose memory NumPy allocates and does not initialize, as
-/// `numpy.empty` makes it: `Ok(None)` where a handle is not the object.
+/// `numpy.empty` makes it: `Ok(None)` where objects cannot be reached.
 pub(crate) fn new_array<'ctx, T: Element>(
     ctx: Context<'ctx>,
     shape: &[usize],
@@ -79,7 +80,7 @@ pub(crate) fn new_array<'ctx, T: Element>(
     let Some(type_num) = type_num::<T>() else {
         return Ok(None);
     };
-    if !crate::abi::handles_are_objects(ctx.as_raw()) {
+    if !crate::abi::objects_reachable(ctx.as_raw()) {
         return Ok(None);
     }
     // On the stack: this is on the path of every small array made.
@@ -137,8 +138,8 @@ fn type_num<T: Element>() -> Option<c_int> {
 }
 
 /// A new one-dimensional array of `vec`'s items that owns `vec`'s
-/// allocation (kept by a capsule set as the array's base): `Ok(None)`
-/// where a handle is not the object, or `vec` is empty.
+/// allocation (kept by a capsule set as the array's base): `Err(vec)`
+/// where objects cannot be reached, or `vec` is empty.
 pub(crate) fn array_owning_vec<'ctx, T: Element>(
     ctx: Context<'ctx>,
     mut vec: Vec<T>,
@@ -149,7 +150,7 @@ pub(crate) fn array_owning_vec<'ctx, T: Element>(
     if vec.is_empty() {
         return Ok(Err(vec));
     }
-    if !crate::abi::handles_are_objects(ctx.as_raw()) {
+    if !crate::abi::objects_reachable(ctx.as_raw()) {
         return Ok(Err(vec));
     }
     let table = api(ctx)?;
@@ -157,15 +158,14 @@ pub(crate) fn array_owning_vec<'ctx, T: Element>(
     let data = vec.as_mut_ptr();
     // The capsule owns the `Vec` (moving it keeps its allocation in place).
     let base = ctx.new_capsule(vec, c"hpy_rs.numpy.vec")?;
-    // A handle is the object here (checked above).
-    let base_addr = base.as_raw()._i as *mut c_void;
     // SAFETY: NumPy's table (indices of `__multiarray_api.h`), called with
     // the GIL held: `DescrFromType` gives a new reference to the builtin
     // descr of `type_num` (or NULL with an exception), which
     // `NewFromDescr` steals; `data` is `len` initialized `T`s, aligned,
     // kept alive by `base`, which `SetBaseObject` steals (our handle's
-    // reference, given up with `into_raw`); the array's reference becomes
-    // the returned handle's.
+    // reference, as an object's address); the array's reference becomes
+    // the returned handle's. If `base` cannot be handed over, the array
+    // (never seen by Python, and not the owner of its data) is dropped.
     unsafe {
         let f = |i: usize| *table.add(i);
         let array_type = f(index::ARRAY_TYPE).cast_mut();
@@ -194,8 +194,14 @@ pub(crate) fn array_owning_vec<'ctx, T: Element>(
             return Err(HPyErr::system_error("hpy::numpy: no handle for the array"));
         };
         let array = Handle::from_raw(ctx, raw);
-        let _ = base.into_handle().into_raw();
-        if set_base(array_addr, base_addr) != 0 {
+        let Some(base_addr) =
+            crate::abi::into_owned_object(ctx.as_raw(), base.into_handle().into_raw())
+        else {
+            return Err(HPyErr::system_error(
+                "hpy::numpy: no object for the array's base",
+            ));
+        };
+        if set_base(array_addr, base_addr.cast()) != 0 {
             return Err(HPyErr::raised(ctx));
         }
         Ok(Ok(array))
