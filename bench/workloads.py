@@ -199,6 +199,32 @@ OBJECT_TWINS = [
     Row("Term(v, 1.5)", "T = m.Term; " + _VAR, "T(v, 1.5)", "Term"),
 ]
 
+# bench/numpy-twins: tests/ext/hpyrs_numpy against its rust-numpy twin
+# (bench/pyo3/numpy_pyo3), the same functions on small arrays (16 and 64
+# items, and an 8 x 8 matrix). The arrays are made once per loop; the
+# functions that write keep the values bounded (scale by 1.0, and an int32
+# counter that a run's few hundred thousand increments cannot overflow).
+_ARRAYS = ("import numpy as np\n"
+           "A16 = np.arange(16.0)\n"
+           "A64 = np.arange(64.0)\n"
+           "M8 = np.arange(64.0).reshape(8, 8)\n"
+           "I64 = np.zeros(64, dtype=np.int32)\n")
+NUMPY_TWINS = [
+    Row("loop only", "f = m.len1; a = A16", "pass", "len1", prepare=_ARRAYS),
+    Row("len1(a16)", "f = m.len1; a = A16", "f(a)", "len1", prepare=_ARRAYS),
+    Row("shape2(m8x8)", "f = m.shape2; a = M8", "f(a)", "shape2", prepare=_ARRAYS),
+    Row("slice_sum_f64(a16)", "f = m.slice_sum_f64; a = A16", "f(a)", "slice_sum_f64",
+        prepare=_ARRAYS),
+    Row("sum_nogil(a64)", "f = m.sum_nogil; a = A64", "f(a)", "sum_nogil", prepare=_ARRAYS),
+    Row("scale_f64(a16, 1.0)", "f = m.scale_f64; a = A16", "f(a, 1.0)", "scale_f64",
+        prepare=_ARRAYS),
+    Row("increment_slice_i32(i64)", "f = m.increment_slice_i32; a = I64", "f(a)",
+        "increment_slice_i32", prepare=_ARRAYS),
+    Row("ramp(16)", "f = m.ramp", "f(16)", "ramp", prepare=_ARRAYS),
+    Row("reversed(a16)", "f = m.reversed; a = A16", "f(a)", "reversed", prepare=_ARRAYS),
+]
+
 # The conversion rows run with the call-overhead rows: the same modules.
 SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4, "rpds": RPDS, "kiwi-objects": KIWI_OBJECTS,
-          "rpds-objects": RPDS_OBJECTS, "object-twins": OBJECT_TWINS}
+          "rpds-objects": RPDS_OBJECTS, "object-twins": OBJECT_TWINS,
+          "numpy-twins": NUMPY_TWINS}

@@ -18,7 +18,7 @@
 //! | `classes.rs` | types from specs, instances (`new_instance_filled`, `is_instance_fast`, `type_created`), for any class described by [`SimpleClass`] |
 //! | `threads.rs` | threads the extension starts, attached and detached |
 //! | `buffer.rs` | consuming the buffer protocol (`get_buffer`, `release_buffer`) |
-//! | `arrays.rs` | an object's address and the interpreter's object header size, for reading a NumPy array's C struct in place (`object_address`) |
+//! | `arrays.rs` | an object's address and the interpreter's object header size, for reading a NumPy array's C struct in place (`object_address`); objects to and from `PyObject*` for NumPy's C API (`objects_reachable`, `owned_object_handle`, `into_owned_object`) |
 //! | `stdlib.rs` | the standard library's types and constants the conversions use |
 //!
 //! Both halves also have `properties.rs` (nothing in the CPython ABI; in

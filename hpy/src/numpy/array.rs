@@ -53,9 +53,16 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
         self.handle
     }
 
-    /// An uninitialized-free new array of `shape` (`numpy.empty`, then
-    /// written whole by the caller before Python sees it).
+    /// A new array of `shape` whose items the caller writes whole before
+    /// Python sees it: made through NumPy's C API where objects can be
+    /// passed to it, else by `numpy.empty`.
     fn empty_with(ctx: Context<'ctx>, shape: &[usize], fortran: bool) -> HPyResult<Self> {
+        if let Some(handle) = super::capi::new_array::<T>(ctx, shape, fortran)? {
+            return Ok(PyArray {
+                handle,
+                _items: PhantomData,
+            });
+        }
         let shape = shape.to_vec().into_hpy(ctx)?;
         let dtype = T::NAME.into_hpy(ctx)?;
         let fortran = ctx.bool(fortran);
@@ -89,10 +96,11 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
         } else {
             header.data.cast::<T>()
         };
-        // SAFETY: a new array of `T`s (made by `numpy.empty` with `T`'s
+        // SAFETY: a new array of `T`s (made by `empty_with` with `T`'s
         // dtype, aligned, non-negative strides of whole items) that only
         // this value refers to: nothing else reads or writes it while the
-        // view borrows `self`. Its memory is NumPy's `empty` allocation
+        // view borrows `self`. Its memory is NumPy's allocation for an
+        // empty array
         // (every byte a valid `T` only once written, which the callers do
         // before reading or handing the array out; for `bool` NumPy's
         // empty is not read before being written either).
@@ -141,10 +149,10 @@ impl<'ctx, T: Element> PyArray<'ctx, T, ndarray::Ix1> {
     /// A new one-dimensional array holding `vec`'s items (rust-numpy's
     /// `from_vec`).
     ///
-    /// Without a copy where a handle is the object (the CPython ABI,
-    /// hpy_rs_universal's plain context): NumPy's array uses the `Vec`'s
-    /// allocation, kept alive by a capsule set as its base. Elsewhere, and
-    /// for an empty `Vec`, one copy.
+    /// Without a copy where NumPy's C API can be reached (every context on
+    /// Linux and macOS): NumPy's array uses the `Vec`'s allocation, kept
+    /// alive by a capsule set as its base. Elsewhere, and for an empty
+    /// `Vec`, one copy.
     pub fn from_vec(ctx: Context<'ctx>, vec: Vec<T>) -> HPyResult<Self> {
         match super::capi::array_owning_vec(ctx, vec)? {
             Ok(handle) => Ok(PyArray {

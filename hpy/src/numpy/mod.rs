@@ -19,9 +19,10 @@
 //! from the array's C struct in the CPython ABI and on
 //! hpy_rs_universal's plain context, through `HPy_AsPyObject` on the
 //! others (one Python helper call where that is not available). A `Vec`
-//! becomes an array without a copy where a handle is the object (NumPy's C
-//! API, the `Vec` kept by a capsule set as the array's base); other new
-//! arrays are made by `numpy.empty` and filled with one copy.
+//! becomes an array without a copy (NumPy's C API, the `Vec` kept by a
+//! capsule set as the array's base); other new arrays are made empty by
+//! NumPy's C API and filled with one copy (`numpy.empty` where the C API
+//! cannot be reached: no `dlsym`).
 //!
 //! hpy-rs trusts the `numpy` module it imports, as rust-numpy trusts
 //! NumPy's C API: an object is an array if it is an instance of

@@ -27,9 +27,20 @@ pub unsafe fn owned_object_handle(_ctx: *mut HPyContext, addr: *mut u8) -> Optio
     Some(_py2h(addr.cast()))
 }
 
-/// Whether a handle of `ctx` is the object's address (and owns a
-/// reference): always here.
+/// The object of the handle `obj` as an address owning one reference,
+/// taking over the handle's: always `Some` here.
+///
+/// # Safety
+/// `obj` is a live handle of the call's context, not used afterwards.
 #[inline(always)]
-pub fn handles_are_objects(_ctx: *mut HPyContext) -> bool {
+pub unsafe fn into_owned_object(_ctx: *mut HPyContext, obj: HPy) -> Option<*mut u8> {
+    Some(_h2py(obj).cast())
+}
+
+/// Whether objects can be passed to and from C code that takes
+/// `PyObject*` ([`owned_object_handle`], [`into_owned_object`]): always
+/// here.
+#[inline(always)]
+pub fn objects_reachable(_ctx: *mut HPyContext) -> bool {
     true
 }

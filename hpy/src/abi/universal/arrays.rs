@@ -115,21 +115,53 @@ mod dl {
 }
 
 /// The handle of the object at `addr`, taking over the reference the
-/// caller owns: `Some` on hpy_rs_universal's plain context, whose handles
-/// are the objects (and own a reference each); `None` elsewhere (the
-/// caller makes the object another way).
+/// caller owns: on hpy_rs_universal's plain context the address itself
+/// (its handles are the objects and own a reference each); elsewhere
+/// `HPy_FromPyObject`'s handle, the caller's reference given back through
+/// the interpreter's `Py_DecRef`. `None` where neither works: the
+/// reference is then given back (or, with no `Py_DecRef` to give it back
+/// with, kept: the object leaks rather than being freed too early).
 ///
 /// # Safety
-/// `addr` is a live object the caller owns one reference to, given up
-/// when `Some` is returned.
+/// `addr` is a live object the caller owns one reference to, given up.
 #[inline(always)]
 pub unsafe fn owned_object_handle(ctx: *mut HPyContext, addr: *mut u8) -> Option<HPy> {
-    plain_ext::of(ctx).map(|_| HPy { _i: addr as isize })
+    if plain_ext::of(ctx).is_some() {
+        return Some(HPy { _i: addr as isize });
+    }
+    let (decref, _) = py_decref()?;
+    // SAFETY: a live object; `HPy_FromPyObject` makes a handle with its
+    // own reference (or fails with an exception and HPy_NULL).
+    let h = unsafe { hpy_sys::HPy_FromPyObject(ctx, addr.cast()) };
+    // SAFETY: the caller's reference, given back once with the GIL held.
+    unsafe { decref(addr.cast()) };
+    (h._i != 0).then_some(h)
 }
 
-/// Whether a handle of `ctx` is the object's address (and owns a
-/// reference): on hpy_rs_universal's plain context only.
+/// The object of the handle `obj` as an address owning one reference,
+/// taking over the handle: on the plain context the handle itself;
+/// elsewhere `HPy_AsPyObject`'s new reference, the handle closed. `None`
+/// (the handle closed) where that fails.
+///
+/// # Safety
+/// `obj` is a live handle of `ctx`, not used afterwards.
 #[inline(always)]
-pub fn handles_are_objects(ctx: *mut HPyContext) -> bool {
-    plain_ext::of(ctx).is_some()
+pub unsafe fn into_owned_object(ctx: *mut HPyContext, obj: HPy) -> Option<*mut u8> {
+    if plain_ext::of(ctx).is_some() {
+        return Some(obj._i as *mut u8);
+    }
+    // SAFETY: a live handle of the call's context, closed once after.
+    let p = unsafe { hpy_sys::HPy_AsPyObject(ctx, obj) };
+    // SAFETY: as above.
+    unsafe { hpy_sys::HPy_Close(ctx, obj) };
+    (!p.is_null()).then_some(p.cast())
+}
+
+/// Whether objects can be passed to and from C code that takes
+/// `PyObject*` ([`owned_object_handle`], [`into_owned_object`]): on the
+/// plain context, and where the interpreter's `Py_DecRef` is found (debug
+/// and trace contexts, PyPy).
+#[inline(always)]
+pub fn objects_reachable(ctx: *mut HPyContext) -> bool {
+    plain_ext::of(ctx).is_some() || py_decref().is_some()
 }
