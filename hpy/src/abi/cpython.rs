@@ -42,6 +42,7 @@ impl RawContext {
 // One file per concern, named as in the universal half (see `mod.rs`).
 #[macro_use]
 mod entry;
+#[cfg(feature = "numpy")]
 mod arrays;
 mod buffer;
 mod class_tag;
@@ -54,6 +55,7 @@ mod sequences;
 mod stdlib;
 mod threads;
 
+#[cfg(feature = "numpy")]
 pub use arrays::*;
 pub use buffer::*;
 pub(crate) use class_tag::*;

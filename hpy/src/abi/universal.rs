@@ -51,6 +51,7 @@ unsafe impl Sync for RawContext {}
 // the plain context's table (`plain_ext`), universal-only.
 #[macro_use]
 mod entry;
+#[cfg(feature = "numpy")]
 mod arrays;
 mod buffer;
 mod class_tag;
@@ -64,6 +65,7 @@ mod sequences;
 mod stdlib;
 mod threads;
 
+#[cfg(feature = "numpy")]
 pub use arrays::*;
 pub use buffer::*;
 pub(crate) use class_tag::{classes_are_fixed, TagWord, BLOCKS_RECORD_CLASSES};
