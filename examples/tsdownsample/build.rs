@@ -40,12 +40,22 @@ const fn family(
     y: &'static [&'static str],
     ratio: bool,
 ) -> Family {
-    Family { prefix, without_x, with_x, y, ratio }
+    Family {
+        prefix,
+        without_x,
+        with_x,
+        y,
+        ratio,
+    }
 }
+
+/// A submodule of an algorithm (`sequential` or `parallel`) and its families.
+type Mode = (&'static str, Vec<Family>);
 
 /// The original's modules: (algorithm, [(mode, [family])]). As in the
 /// original, the parallel NaN variants call the plain parallel functions.
-fn modules() -> Vec<(&'static str, Vec<(&'static str, Vec<Family>)>)> {
+#[rustfmt::skip] // a table: one family a line
+fn modules() -> Vec<(&'static str, Vec<Mode>)> {
     const P: &str = "downsample";
     const N: &str = "downsample_nan";
     vec![
@@ -89,8 +99,9 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let mut functions = String::new();
     let mut names = Vec::new();
-    let mut layout = String::from("/// Where each function goes: (submodule, [(mode, [(name, flat name)])]).\n");
-    layout.push_str("const LAYOUT: &[(&str, &[(&str, &[(&str, &str)])])] = &[\n");
+    let mut layout =
+        String::from("/// Where each function goes: (submodule, [(mode, [(name, flat name)])]).\n");
+    layout.push_str("const LAYOUT: &[(&str, Modes)] = &[\n");
     for (algorithm, modes) in modules() {
         writeln!(layout, "    (\"{algorithm}\", &[").unwrap();
         for (mode, families) in modes {
@@ -112,7 +123,10 @@ fn main() {
                     emit(
                         format!("{}_{ty}", f.prefix),
                         format!("y: PyReadonlyArray1<'_, {ty}>"),
-                        format!("downsample_rs::{}(y.as_slice()?, n_out{ratio_arg})", f.without_x),
+                        format!(
+                            "downsample_rs::{}(y.as_slice()?, n_out{ratio_arg})",
+                            f.without_x
+                        ),
                     );
                 }
                 for tx in X {

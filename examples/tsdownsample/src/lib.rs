@@ -28,6 +28,11 @@ use hpy::{hpy_method, hpy_module, Context, HPyResult, Handle, IntoHPy};
 /// What every function returns: the indices of the selected items.
 type Indices<'ctx> = HPyResult<PyArray1<'ctx, usize>>;
 
+/// A submodule's functions: (name in the submodule, flat name).
+type Functions = &'static [(&'static str, &'static str)];
+/// An algorithm's submodules (`sequential`, `parallel`) and their functions.
+type Modes = &'static [(&'static str, Functions)];
+
 include!(concat!(env!("OUT_DIR"), "/functions.rs"));
 
 /// Makes the original's submodules (`minmax`, and in it `sequential` and
