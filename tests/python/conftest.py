@@ -618,6 +618,30 @@ def pytest_collection_modifyitems(config, items):
                 break
 
 
+# Upstream suites whose build costs minutes for every CPython (a light
+# run would build them once per version): with HPY_RS_LIGHT=1 they are not
+# collected, hence not built, and the run prints a SKIP line saying so; the
+# full runs (3.14's cpython mode, 3.11's debug mode through
+# hpy_rs_universal, PyPy's universal mode) run them whole.
+LIGHT_SKIPPED_SUITES = {
+    "tsdownsample": "its 855 functions over downsample_rs take 1.5-4 minutes to build "
+                    "per CPython (its tests: seconds)",
+}
+
+
+def pytest_ignore_collect(collection_path, config):
+    if os.environ.get("HPY_RS_LIGHT") != "1":
+        return None
+    path = Path(collection_path)
+    if path.parent != UPSTREAM or path.name not in LIGHT_SKIPPED_SUITES:
+        return None
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is not None:
+        tr.write_line(f"hpy-rs: SKIP {path.relative_to(ROOT)}: HPY_RS_LIGHT=1, a light run; "
+                      f"{LIGHT_SKIPPED_SUITES[path.name]}; the full runs have it", yellow=True)
+    return True
+
+
 def pytest_collect_file(file_path, parent):
     """Before a file of an upstream suite is imported, import the extension
     it tests from our build (a failure is reported as that file's
