@@ -70,8 +70,13 @@ class Extension:
     debug_probe: object = None
     # For an extension inside a Python package (cargo-hpy's python-source):
     # the extension's own name in the package (xxhash's "_xxhash"); the key
-    # in EXTENSIONS is then the package, which the tests import.
+    # in EXTENSIONS is then the package, which the tests import. Dotted
+    # for a deeper place (tsdownsample's "_rust._tsdownsample_rs").
     submodule: str = None
+    # Called with the repository root before a build: puts in place what
+    # the build needs that is not in git (tsdownsample's original sources,
+    # fetched and sha256-checked); raises RuntimeError if it cannot.
+    prepare: object = None
 
 
 class _OpenHandleProbe:
@@ -121,6 +126,14 @@ def _closed_handles_probe(call):
     return probe
 
 
+def _fetch_tsdownsample_original(root):
+    script = root / "examples" / "tsdownsample" / "fetch-original"
+    proc = subprocess.run([sys.executable, str(script)], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"`{script}` exited with {proc.returncode}:\n{_tail(proc.stdout)}")
+
+
 EXTENSIONS = {
     "pof": Extension("examples/pof/Cargo.toml", debug_probe=_probe_pof),
     "hello": Extension("examples/hello/Cargo.toml",
@@ -154,6 +167,12 @@ EXTENSIONS = {
                         debug_probe=_closed_handles_probe(lambda m: m.xxh32_intdigest(b"probe"))),
     "ujson": Extension("examples/ujson/Cargo.toml",
                        debug_probe=_closed_handles_probe(lambda m: m.dumps([1, "probe"]))),
+    "tsdownsample": Extension(
+        "examples/tsdownsample/Cargo.toml", submodule="_rust._tsdownsample_rs",
+        prepare=_fetch_tsdownsample_original,
+        debug_probe=_closed_handles_probe(
+            lambda m: m._rust._tsdownsample_rs.minmax.sequential.downsample_f64(
+                __import__("numpy").arange(8.0), 4))),
 }
 
 # Upstream test suites, copied unchanged into upstream/<module>/: they import
@@ -506,7 +525,8 @@ def _built_files(st, name, expected):
 
 def _expected_files(st, name):
     sub = EXTENSIONS[name].submodule
-    base, package = (st.out_dir / name / sub, [st.out_dir / name / "__init__.py"]) if sub else (
+    base, package = (st.out_dir / name / Path(*sub.split(".")),
+                     [st.out_dir / name / "__init__.py"]) if sub else (
         st.out_dir / name, [])
     if st.abi == "cpython":
         return [base.with_name(base.name + sysconfig.get_config_var("EXT_SUFFIX"))] + package
@@ -546,6 +566,8 @@ def _build(st, name):
         st.builds[name] = result
         return result
     try:
+        if ext.prepare is not None:
+            ext.prepare(ROOT)
         cargo_hpy = _ensure_cargo_hpy(st)
         st.out_dir.mkdir(parents=True, exist_ok=True)
         for f in expected:  # a stale file must not pass for a fresh build
@@ -619,6 +641,30 @@ def pytest_collection_modifyitems(config, items):
             if rel == path and part in item.name and mode in modes:
                 item.add_marker(pytest.mark.skip(reason=LIGHT_REASON.format(mode=mode, why=why)))
                 break
+
+
+# Upstream suites whose build costs minutes for every CPython (a light
+# run would build them once per version): with HPY_RS_LIGHT=1 they are not
+# collected, hence not built, and the run prints a SKIP line saying so; the
+# full runs (3.14's cpython mode, 3.11's debug mode through
+# hpy_rs_universal, PyPy's universal mode) run them whole.
+LIGHT_SKIPPED_SUITES = {
+    "tsdownsample": "its 855 functions over downsample_rs take 1.5-4 minutes to build "
+                    "per CPython (its tests: seconds)",
+}
+
+
+def pytest_ignore_collect(collection_path, config):
+    if os.environ.get("HPY_RS_LIGHT") != "1":
+        return None
+    path = Path(collection_path)
+    if path.parent != UPSTREAM or path.name not in LIGHT_SKIPPED_SUITES:
+        return None
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is not None:
+        tr.write_line(f"hpy-rs: SKIP {path.relative_to(ROOT)}: HPY_RS_LIGHT=1, a light run; "
+                      f"{LIGHT_SKIPPED_SUITES[path.name]}; the full runs have it", yellow=True)
+    return True
 
 
 def pytest_collect_file(file_path, parent):
@@ -715,7 +761,8 @@ def _check_loaded_as_expected(st, name, module):
         if package_dir != st.out_dir / name:
             raise RuntimeError(f"{name} was loaded from {package_dir}, not from {st.out_dir}")
         module = sys.modules[f"{name}.{sub}"]
-        return _check_extension_file(st, sub, module, st.out_dir / name)
+        *package, own = sub.split(".")
+        return _check_extension_file(st, own, module, st.out_dir / name / Path(*package))
     return _check_extension_file(st, name, module, st.out_dir)
 
 

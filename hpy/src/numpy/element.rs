@@ -78,6 +78,22 @@ element! {
     num_complex::Complex<f64> => Complex, "complex128";
 }
 
+// `usize` and `isize` are the pointer-sized integers, as rust-numpy
+// maps them: NumPy's `uint64`/`int64` on 64-bit targets (`intp` and
+// `uintp`), `uint32`/`int32` on 32-bit ones. Index arrays come back as
+// these (`Vec<usize>::into_pyarray`).
+#[cfg(target_pointer_width = "64")]
+element! {
+    isize => Int, "int64";
+    usize => UInt, "uint64";
+}
+
+#[cfg(target_pointer_width = "32")]
+element! {
+    isize => Int, "int32";
+    usize => UInt, "uint32";
+}
+
 #[cfg(feature = "half")]
 element! {
     half::f16 => Float, "float16";

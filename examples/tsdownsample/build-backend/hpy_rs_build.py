@@ -1,0 +1,1 @@
+../../../pep517/hpy_rs_build.py

@@ -1,0 +1,160 @@
+//! Writes the extension's functions: one per algorithm, mode, variant and
+//! element type (x and y), each a thin `#[hpy_method]` over the
+//! `downsample_rs` function of the same name, 855 in all, as the original
+//! has them. The original writes them with nested `macro_rules!` and
+//! `paste`; here a table drives the generation, because `hpy_module!`
+//! also needs the whole list of names, and the extension's `init` the
+//! place of each function in the submodules (`minmax.sequential`, ...).
+//!
+//! Output: `$OUT_DIR/functions.rs`, included by `src/lib.rs`, with the
+//! functions, the `hpy_module!` invocation and `LAYOUT`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Element types of `y`, in the original's order.
+const Y: &[&str] = &[
+    "f16", "f32", "f64", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64",
+];
+/// Element types of `y` in the NaN-aware variants.
+const Y_NAN: &[&str] = &["f16", "f32", "f64"];
+/// Element types of `x`.
+const X: &[&str] = &["f32", "f64", "i16", "i32", "i64", "u16", "u32", "u64"];
+
+/// One family of functions in a submodule: the Python name's prefix
+/// (`downsample` or `downsample_nan`), the `downsample_rs` functions
+/// without and with `x`, the `y` types, and whether a `ratio` follows
+/// `n_out`.
+struct Family {
+    prefix: &'static str,
+    without_x: &'static str,
+    with_x: &'static str,
+    y: &'static [&'static str],
+    ratio: bool,
+}
+
+const fn family(
+    prefix: &'static str,
+    without_x: &'static str,
+    with_x: &'static str,
+    y: &'static [&'static str],
+    ratio: bool,
+) -> Family {
+    Family {
+        prefix,
+        without_x,
+        with_x,
+        y,
+        ratio,
+    }
+}
+
+/// A submodule of an algorithm (`sequential` or `parallel`) and its families.
+type Mode = (&'static str, Vec<Family>);
+
+/// The original's modules: (algorithm, [(mode, [family])]). As in the
+/// original, the parallel NaN variants call the plain parallel functions.
+#[rustfmt::skip] // a table: one family a line
+fn modules() -> Vec<(&'static str, Vec<Mode>)> {
+    const P: &str = "downsample";
+    const N: &str = "downsample_nan";
+    vec![
+        ("minmax", vec![
+            ("sequential", vec![
+                family(P, "min_max_without_x", "min_max_with_x", Y, false),
+                family(N, "min_max_without_x_nan", "min_max_with_x_nan", Y_NAN, false),
+            ]),
+            ("parallel", vec![
+                family(P, "min_max_without_x_parallel", "min_max_with_x_parallel", Y, false),
+                family(N, "min_max_without_x_parallel", "min_max_with_x_parallel", Y_NAN, false),
+            ]),
+        ]),
+        ("m4", vec![
+            ("sequential", vec![
+                family(P, "m4_without_x", "m4_with_x", Y, false),
+                family(N, "m4_without_x_nan", "m4_with_x_nan", Y_NAN, false),
+            ]),
+            ("parallel", vec![
+                family(P, "m4_without_x_parallel", "m4_with_x_parallel", Y, false),
+                family(N, "m4_without_x_parallel", "m4_with_x_parallel", Y_NAN, false),
+            ]),
+        ]),
+        ("lttb", vec![
+            ("sequential", vec![family(P, "lttb_without_x", "lttb_with_x", Y, false)]),
+        ]),
+        ("minmaxlttb", vec![
+            ("sequential", vec![
+                family(P, "minmaxlttb_without_x", "minmaxlttb_with_x", Y, true),
+                family(N, "minmaxlttb_without_x_nan", "minmaxlttb_with_x_nan", Y_NAN, true),
+            ]),
+            ("parallel", vec![
+                family(P, "minmaxlttb_without_x_parallel", "minmaxlttb_with_x_parallel", Y, true),
+                family(N, "minmaxlttb_without_x_parallel", "minmaxlttb_with_x_parallel", Y_NAN, true),
+            ]),
+        ]),
+    ]
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let mut functions = String::new();
+    let mut names = Vec::new();
+    let mut layout =
+        String::from("/// Where each function goes: (submodule, [(mode, [(name, flat name)])]).\n");
+    layout.push_str("const LAYOUT: &[(&str, Modes)] = &[\n");
+    for (algorithm, modes) in modules() {
+        writeln!(layout, "    (\"{algorithm}\", &[").unwrap();
+        for (mode, families) in modes {
+            writeln!(layout, "        (\"{mode}\", &[").unwrap();
+            for f in &families {
+                let ratio_param = if f.ratio { ", ratio: usize" } else { "" };
+                let ratio_arg = if f.ratio { ", ratio" } else { "" };
+                let mut emit = |name: String, params: String, call: String| {
+                    let flat = format!("{algorithm}_{mode}_{name}");
+                    writeln!(
+                        functions,
+                        "#[hpy_method]\nfn {flat}<'ctx>(ctx: Context<'ctx>, {params}, n_out: usize{ratio_param}) -> Indices<'ctx> {{\n    {call}.into_pyarray(ctx)\n}}\n"
+                    )
+                    .unwrap();
+                    writeln!(layout, "            (\"{name}\", \"{flat}\"),").unwrap();
+                    names.push(flat);
+                };
+                for ty in f.y {
+                    emit(
+                        format!("{}_{ty}", f.prefix),
+                        format!("y: PyReadonlyArray1<'_, {ty}>"),
+                        format!(
+                            "downsample_rs::{}(y.as_slice()?, n_out{ratio_arg})",
+                            f.without_x
+                        ),
+                    );
+                }
+                for tx in X {
+                    for ty in f.y {
+                        emit(
+                            format!("{}_{tx}_{ty}", f.prefix),
+                            format!("x: PyReadonlyArray1<'_, {tx}>, y: PyReadonlyArray1<'_, {ty}>"),
+                            format!(
+                                "downsample_rs::{}(x.as_slice()?, y.as_slice()?, n_out{ratio_arg})",
+                                f.with_x
+                            ),
+                        );
+                    }
+                }
+            }
+            layout.push_str("        ]),\n");
+        }
+        layout.push_str("    ]),\n");
+    }
+    layout.push_str("];\n");
+
+    let mut out = functions;
+    out.push_str(&layout);
+    out.push_str("\nhpy_module! {\n    /// tsdownsample's extension: the downsampling algorithms, one function per element type, in submodules.\n    name: _tsdownsample_rs,\n    methods: [\n");
+    for name in &names {
+        writeln!(out, "        {name},").unwrap();
+    }
+    out.push_str("    ],\n    exec: init,\n}\n");
+    let path = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join("functions.rs");
+    std::fs::write(path, out).unwrap();
+}
