@@ -191,73 +191,56 @@ fn dumps_impl<'ctx>(
     into_str(ctx, &enc.out)
 }
 
-/// Converts `obj` to a JSON string (ujson's `dumps`).
-#[allow(clippy::too_many_arguments)]
-#[hpy_method(signature = (obj, ensure_ascii = Truth(true), encode_html_chars = Truth(false),
-    escape_forward_slashes = Truth(true), sort_keys = Truth(false), indent = CInt(0),
-    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None),
-    text_signature = "(obj, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)")]
-fn dumps<'ctx>(
-    ctx: Context<'ctx>,
-    obj: &Handle<'ctx>,
-    ensure_ascii: Truth,
-    encode_html_chars: Truth,
-    escape_forward_slashes: Truth,
-    sort_keys: Truth,
-    indent: CInt,
-    allow_nan: Truth,
-    reject_bytes: Truth,
-    default: Option<Handle<'ctx>>,
-    separators: Option<Handle<'ctx>>,
-) -> HPyResult<Handle<'ctx>> {
-    dumps_impl(
-        ctx,
-        obj,
-        ensure_ascii,
-        encode_html_chars,
-        escape_forward_slashes,
-        sort_keys,
-        indent,
-        allow_nan,
-        reject_bytes,
-        default,
-        separators,
-    )
+/// Defines a module function converting `obj` to a JSON string with
+/// every keyword of ujson's `dumps`: ujson has it twice, as `dumps` and
+/// `encode` (two functions of one signature, each with its own name).
+macro_rules! dumps_function {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[allow(clippy::too_many_arguments)]
+        #[hpy_method(signature = (obj, ensure_ascii = Truth(true), encode_html_chars = Truth(false),
+            escape_forward_slashes = Truth(true), sort_keys = Truth(false), indent = CInt(0),
+            allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None),
+            text_signature = "(obj, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)")]
+        fn $name<'ctx>(
+            ctx: Context<'ctx>,
+            obj: &Handle<'ctx>,
+            ensure_ascii: Truth,
+            encode_html_chars: Truth,
+            escape_forward_slashes: Truth,
+            sort_keys: Truth,
+            indent: CInt,
+            allow_nan: Truth,
+            reject_bytes: Truth,
+            default: Option<Handle<'ctx>>,
+            separators: Option<Handle<'ctx>>,
+        ) -> HPyResult<Handle<'ctx>> {
+            dumps_impl(
+                ctx,
+                obj,
+                ensure_ascii,
+                encode_html_chars,
+                escape_forward_slashes,
+                sort_keys,
+                indent,
+                allow_nan,
+                reject_bytes,
+                default,
+                separators,
+            )
+        }
+    };
 }
 
-/// Converts `obj` to a JSON string (ujson's `encode`, the same as `dumps`).
-#[allow(clippy::too_many_arguments)]
-#[hpy_method(signature = (obj, ensure_ascii = Truth(true), encode_html_chars = Truth(false),
-    escape_forward_slashes = Truth(true), sort_keys = Truth(false), indent = CInt(0),
-    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None),
-    text_signature = "(obj, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)")]
-fn encode<'ctx>(
-    ctx: Context<'ctx>,
-    obj: &Handle<'ctx>,
-    ensure_ascii: Truth,
-    encode_html_chars: Truth,
-    escape_forward_slashes: Truth,
-    sort_keys: Truth,
-    indent: CInt,
-    allow_nan: Truth,
-    reject_bytes: Truth,
-    default: Option<Handle<'ctx>>,
-    separators: Option<Handle<'ctx>>,
-) -> HPyResult<Handle<'ctx>> {
-    dumps_impl(
-        ctx,
-        obj,
-        ensure_ascii,
-        encode_html_chars,
-        escape_forward_slashes,
-        sort_keys,
-        indent,
-        allow_nan,
-        reject_bytes,
-        default,
-        separators,
-    )
-}
+dumps_function!(
+    /// Converts `obj` to a JSON string (ujson's `dumps`).
+    dumps
+);
+
+dumps_function!(
+    /// Converts `obj` to a JSON string (ujson's `encode`, the same as `dumps`).
+    encode
+);
 
 /// Converts `obj` to JSON and writes it to the file-like `fp`
 /// (`fp.write(text)`; ujson's `dump`).

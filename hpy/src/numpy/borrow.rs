@@ -332,6 +332,58 @@ fn type_label<T: Element, D: Dimension>() -> String {
     }
 }
 
+/// The accessors [`PyReadonlyArray`] and [`PyReadwriteArray`] share,
+/// over their `view` field (an `ndarray` view of the call's array).
+macro_rules! shared_accessors {
+    () => {
+        /// The items as an `ndarray` view, in NumPy's layout (strides
+        /// included).
+        #[inline]
+        pub fn as_array(&self) -> ArrayView<'_, T, D> {
+            self.view.view()
+        }
+
+        /// The items as a slice, if the array is contiguous in C order (or
+        /// empty); else `TypeError`, as rust-numpy's `NotContiguousError`.
+        pub fn as_slice(&self) -> HPyResult<&[T]> {
+            self.view
+                .as_slice()
+                .ok_or_else(|| HPyErr::type_error("the given array is not contiguous"))
+        }
+
+        /// The array's shape.
+        #[inline]
+        pub fn shape(&self) -> &[usize] {
+            self.view.shape()
+        }
+
+        /// The number of dimensions.
+        #[inline]
+        pub fn ndim(&self) -> usize {
+            self.view.ndim()
+        }
+
+        /// The number of items.
+        #[inline]
+        pub fn len(&self) -> usize {
+            self.view.len()
+        }
+
+        /// Whether the array has no items.
+        #[inline]
+        pub fn is_empty(&self) -> bool {
+            self.view.is_empty()
+        }
+
+        /// The address of the item with the lowest address (for checking
+        /// that nothing was copied).
+        #[inline]
+        pub fn data_ptr(&self) -> *const T {
+            lowest_item(&self.view.view())
+        }
+    };
+}
+
 /// An array's items borrowed read-only for as long as the argument
 /// (rust-numpy's `PyReadonlyArray`): a parameter type of
 /// [`hpy_method`](crate::hpy_method) functions, or made with
@@ -390,51 +442,7 @@ impl<'a, T: Element, D: Dimension> PyReadonlyArray<'a, T, D> {
         })
     }
 
-    /// The items as an `ndarray` view, in NumPy's layout (strides
-    /// included).
-    #[inline]
-    pub fn as_array(&self) -> ArrayView<'_, T, D> {
-        self.view.view()
-    }
-
-    /// The items as a slice, if the array is contiguous in C order (or
-    /// empty); else `TypeError`, as rust-numpy's `NotContiguousError`.
-    pub fn as_slice(&self) -> HPyResult<&[T]> {
-        self.view
-            .as_slice()
-            .ok_or_else(|| HPyErr::type_error("the given array is not contiguous"))
-    }
-
-    /// The array's shape.
-    #[inline]
-    pub fn shape(&self) -> &[usize] {
-        self.view.shape()
-    }
-
-    /// The number of dimensions.
-    #[inline]
-    pub fn ndim(&self) -> usize {
-        self.view.ndim()
-    }
-
-    /// The number of items.
-    #[inline]
-    pub fn len(&self) -> usize {
-        self.view.len()
-    }
-
-    /// Whether the array has no items.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.view.is_empty()
-    }
-
-    /// The address of the first item in memory order (for checking that
-    /// nothing was copied).
-    #[inline]
-    pub fn data_ptr(&self) -> *const T {
-        lowest_item(&self.view)
-    }
+    shared_accessors!();
 }
 
 /// The lowest address a view's items have.
@@ -506,24 +514,12 @@ impl<'a, T: Element, D: Dimension> PyReadwriteArray<'a, T, D> {
         })
     }
 
-    /// The items as a read-only `ndarray` view.
-    #[inline]
-    pub fn as_array(&self) -> ArrayView<'_, T, D> {
-        self.view.view()
-    }
+    shared_accessors!();
 
     /// The items as a mutable `ndarray` view.
     #[inline]
     pub fn as_array_mut(&mut self) -> ArrayViewMut<'_, T, D> {
         self.view.view_mut()
-    }
-
-    /// The items as a slice, if the array is contiguous in C order (or
-    /// empty); else `TypeError`.
-    pub fn as_slice(&self) -> HPyResult<&[T]> {
-        self.view
-            .as_slice()
-            .ok_or_else(|| HPyErr::type_error("the given array is not contiguous"))
     }
 
     /// The items as a mutable slice, if the array is contiguous in C
@@ -532,36 +528,6 @@ impl<'a, T: Element, D: Dimension> PyReadwriteArray<'a, T, D> {
         self.view
             .as_slice_mut()
             .ok_or_else(|| HPyErr::type_error("the given array is not contiguous"))
-    }
-
-    /// The array's shape.
-    #[inline]
-    pub fn shape(&self) -> &[usize] {
-        self.view.shape()
-    }
-
-    /// The number of dimensions.
-    #[inline]
-    pub fn ndim(&self) -> usize {
-        self.view.ndim()
-    }
-
-    /// The number of items.
-    #[inline]
-    pub fn len(&self) -> usize {
-        self.view.len()
-    }
-
-    /// Whether the array has no items.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.view.is_empty()
-    }
-
-    /// The address of the first item in memory order.
-    #[inline]
-    pub fn data_ptr(&self) -> *const T {
-        lowest_item(&self.view.view())
     }
 }
 
