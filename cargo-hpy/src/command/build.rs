@@ -8,7 +8,8 @@ use crate::error::Error;
 use crate::files::replace_file;
 use crate::options::BuildArgs;
 use crate::project::cargo;
-use crate::project::compile::{self, Abi, CompiledLibrary, Platform};
+use crate::project::compile::{self, Abi, CompiledLibrary};
+use crate::project::target::Platform;
 use crate::project::target::Target;
 use crate::python::stub::{self, UNIVERSAL_SUFFIX};
 

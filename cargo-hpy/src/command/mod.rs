@@ -11,7 +11,7 @@ pub mod wheels;
 
 use crate::error::Error;
 use crate::options::BuildArgs;
-use crate::project::compile::Platform;
+use crate::project::target::Platform;
 use crate::{project, wheel};
 use args::Command;
 

@@ -21,7 +21,8 @@ use serde::Deserialize;
 
 use crate::command::args::{self, Command, Pep517Command, Pep517Hook};
 use crate::error::Error;
-use crate::project::compile::{read, Platform};
+use crate::project::compile::read;
+use crate::project::target::Platform;
 use crate::project::{self, AbiSetting};
 use crate::{python, wheel};
 

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::options::BuildArgs;
 use crate::project;
 use crate::project::cargo::{self, BuildInvocation, Metadata};
-use crate::project::target::Target;
+use crate::project::target::{Platform, Target};
 use crate::python::stub;
 use crate::python::{self, PythonInfo};
 
@@ -35,41 +35,6 @@ impl Abi {
         match self {
             Abi::CPython => "cpython",
             Abi::Universal => "universal",
-        }
-    }
-}
-
-/// The operating systems cargo-hpy knows how to name artifacts for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    /// Tested.
-    Linux,
-    /// Implemented from documentation only; never run.
-    MacOs,
-}
-
-impl Platform {
-    /// The platform cargo-hpy runs on, or an error for platforms where
-    /// building would need steps cargo-hpy does not implement (a cross
-    /// build's platform comes from its triple: [`Target`]).
-    pub fn host() -> Result<Platform, Error> {
-        match std::env::consts::OS {
-            "linux" => Ok(Platform::Linux),
-            "macos" => Ok(Platform::MacOs),
-            "windows" => Err(Error::UntestedPlatform {
-                os: "windows".to_owned(),
-            }),
-            other => Err(Error::UntestedPlatform {
-                os: other.to_owned(),
-            }),
-        }
-    }
-
-    /// File extension cargo gives a `cdylib` here.
-    pub fn cdylib_extension(self) -> &'static str {
-        match self {
-            Platform::Linux => "so",
-            Platform::MacOs => "dylib",
         }
     }
 }

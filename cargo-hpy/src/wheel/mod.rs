@@ -31,10 +31,8 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::options::BuildArgs;
 use crate::project::cargo;
-use crate::project::compile::{
-    self, python_files, read, Abi, ArchiveFile, CompiledLibrary, Platform,
-};
-use crate::project::target::Target;
+use crate::project::compile::{self, python_files, read, Abi, ArchiveFile, CompiledLibrary};
+use crate::project::target::{Platform, Target};
 use crate::project::{self, CoreMetadata};
 use std::io::Write;
 

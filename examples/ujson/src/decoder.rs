@@ -12,7 +12,7 @@
 use hpy::{Context, HPyErr, Handle, IntoHPy};
 
 use crate::float::parse_f64_prefix;
-use crate::JSONDecodeError;
+use crate::objects::{decode_surrogatepass, JSONDecodeError};
 
 /// ujson's `JSON_MAX_OBJECT_DEPTH`.
 const MAX_DEPTH: u32 = 1024;
@@ -576,7 +576,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         for &ch in chars {
             push_code_point(&mut text, ch);
         }
-        Ok(crate::decode_surrogatepass(ctx, &text)?)
+        Ok(decode_surrogatepass(ctx, &text)?)
     }
 }
 

@@ -10,6 +10,7 @@
 use hpy::{Constant, Context, Dict, HPyErr, HPyResult, Handle, IntoHPy, List, Str};
 
 use crate::float::{write_f64, write_u64};
+use crate::objects::{bytes_of, is_decimal};
 
 /// ujson's `JSON_MAX_RECURSION_DEPTH`.
 const MAX_LEVEL: u32 = 1024;
@@ -206,7 +207,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 return self.int(obj).map(|()| None);
             }
             if obj.is_bytes() && !self.opts.reject_bytes {
-                let bytes = crate::bytes_of(obj)?;
+                let bytes = bytes_of(obj)?;
                 return self.string(bytes).map(|()| None);
             }
             if let Some(s) = obj.downcast_ref::<Str>() {
@@ -214,7 +215,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     Ok(text) => self.string(text.as_bytes())?,
                     Err(e) => {
                         let bytes = self.surrogatepass_bytes(obj, e)?;
-                        self.string(crate::bytes_of(&bytes)?)?
+                        self.string(bytes_of(&bytes)?)?
                     }
                 }
                 return Ok(None);
@@ -223,7 +224,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 self.out.extend_from_slice(b"null");
                 return Ok(None);
             }
-            if obj.type_check_constant(Constant::FloatType)? || crate::is_decimal(self.ctx, obj)? {
+            if obj.type_check_constant(Constant::FloatType)? || is_decimal(self.ctx, obj)? {
                 let v = obj.as_f64()?;
                 if !write_f64(&mut self.out, v, self.opts.allow_nan) {
                     return Err(overflow("Invalid value when encoding double"));
@@ -254,13 +255,13 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             if obj.has_attr_s("__json__")? {
                 let raw = obj.call_method0("__json__")?;
                 if raw.is_bytes() {
-                    self.out.extend_from_slice(crate::bytes_of(&raw)?);
+                    self.out.extend_from_slice(bytes_of(&raw)?);
                 } else if let Some(s) = raw.downcast_ref::<Str>() {
                     match s.to_str() {
                         Ok(text) => self.out.extend_from_slice(text.as_bytes()),
                         Err(e) => {
                             let bytes = self.surrogatepass_bytes(&raw, e)?;
-                            self.out.extend_from_slice(crate::bytes_of(&bytes)?);
+                            self.out.extend_from_slice(bytes_of(&bytes)?);
                         }
                     }
                 } else {
@@ -549,12 +550,12 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 Ok(text) => KeyText::Borrowed(text.as_bytes()),
                 Err(e) => {
                     let bytes = self.surrogatepass_bytes(key, e)?;
-                    KeyText::Owned(crate::bytes_of(&bytes)?.to_vec())
+                    KeyText::Owned(bytes_of(&bytes)?.to_vec())
                 }
             });
         }
         if key.is_bytes() {
-            return Ok(KeyText::Borrowed(crate::bytes_of(key)?));
+            return Ok(KeyText::Borrowed(bytes_of(key)?));
         }
         if key.is_constant(Constant::True) {
             return Ok(KeyText::Literal(b"true"));
@@ -570,7 +571,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             Some(Ok(t)) => Ok(KeyText::Owned(t.as_bytes().to_vec())),
             Some(Err(e)) => {
                 let bytes = self.surrogatepass_bytes(&text, e)?;
-                Ok(KeyText::Owned(crate::bytes_of(&bytes)?.to_vec()))
+                Ok(KeyText::Owned(bytes_of(&bytes)?.to_vec()))
             }
             None => Err(HPyErr::type_error("__str__ returned non-string")),
         }

@@ -8,7 +8,7 @@ use ndarray::{ArrayBase, ArrayViewMut, Data, Dimension, IntoDimension, ShapeBuil
 use super::element::Element;
 use super::header::Header;
 use crate::convert::imported::StdClass;
-use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy};
+use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy};
 
 /// A `numpy.ndarray` of `T` items in `D` dimensions (rust-numpy's
 /// `PyArray<T, D>`, as a handle of the call): what functions return, made
@@ -41,6 +41,15 @@ pub type PyArray2<'ctx, T> = PyArray<'ctx, T, ndarray::Ix2>;
 pub type PyArrayDyn<'ctx, T> = PyArray<'ctx, T, ndarray::IxDyn>;
 
 impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
+    /// The array `handle` refers to, which the caller checked to be a
+    /// `numpy.ndarray` of `T` in `D` dimensions.
+    pub(super) fn from_checked(handle: Handle<'ctx>) -> Self {
+        PyArray {
+            handle,
+            _items: PhantomData,
+        }
+    }
+
     /// The array's handle.
     #[inline]
     pub fn as_handle(&self) -> &Handle<'ctx> {
@@ -184,20 +193,6 @@ fn zero<T: Element>() -> T {
 impl<'ctx, T: Element, D: Dimension> IntoHPy<'ctx> for PyArray<'ctx, T, D> {
     fn into_hpy(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         Ok(self.handle)
-    }
-}
-
-impl<'a, 'ctx, T: Element, D: Dimension> FromHPy<'a, 'ctx> for PyArray<'ctx, T, D> {
-    /// A `numpy.ndarray` of `T` in `D` dimensions (checked as
-    /// [`PyReadonlyArray`](super::PyReadonlyArray) checks it, without a
-    /// borrow).
-    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        // The checks of a read-only view, dropped at once.
-        drop(super::PyReadonlyArray::<T, D>::get(obj)?);
-        Ok(PyArray {
-            handle: obj.dup(),
-            _items: PhantomData,
-        })
     }
 }
 

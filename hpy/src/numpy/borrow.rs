@@ -564,3 +564,14 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
         PyReadwriteArray::get(self.as_handle())
     }
 }
+
+impl<'a, 'ctx, T: Element, D: Dimension> FromHPy<'a, 'ctx> for PyArray<'ctx, T, D> {
+    /// A `numpy.ndarray` of `T` in `D` dimensions (checked as
+    /// [`PyReadonlyArray`] checks it, without a
+    /// borrow).
+    fn extract(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        // The checks of a read-only view, dropped at once.
+        drop(PyReadonlyArray::<T, D>::get(obj)?);
+        Ok(PyArray::from_checked(obj.dup()))
+    }
+}
