@@ -105,14 +105,20 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
         } else {
             header.data.cast::<T>()
         };
+        if !any_empty {
+            let items: usize = dim.slice().iter().product();
+            // SAFETY: NumPy's new allocation for these `items` items of
+            // `T::SIZE` bytes, contiguous (made in C or Fortran order by
+            // `empty_with`), which nothing else can see yet. Written with
+            // zero bytes, a valid value of every `Element` (`false`, `0`,
+            // `0.0`), so that the view below never refers to
+            // uninitialized memory.
+            unsafe { core::ptr::write_bytes(ptr.cast::<u8>(), 0, items * T::SIZE) };
+        }
         // SAFETY: a new array of `T`s (made by `empty_with` with `T`'s
-        // dtype, aligned, non-negative strides of whole items) that only
-        // this value refers to: nothing else reads or writes it while the
-        // view borrows `self`. Its memory is NumPy's allocation for an
-        // empty array
-        // (every byte a valid `T` only once written, which the callers do
-        // before reading or handing the array out; for `bool` NumPy's
-        // empty is not read before being written either).
+        // dtype, aligned, non-negative strides of whole items), every item
+        // written above, that only this value refers to: nothing else
+        // reads or writes it while the view borrows `self`.
         Ok(unsafe { ArrayViewMut::from_shape_ptr(dim.strides(strides), ptr) })
     }
 
@@ -125,7 +131,8 @@ impl<'ctx, T: Element, D: Dimension> PyArray<'ctx, T, D> {
     ) -> HPyResult<Self> {
         let dim = shape.into_dimension();
         let mut array = PyArray::empty_with(ctx, dim.slice(), is_fortran)?;
-        array.fresh_view()?.fill(zero::<T>());
+        // `fresh_view` zeroes the items.
+        drop(array.fresh_view()?);
         Ok(array)
     }
 
@@ -181,13 +188,6 @@ impl<'ctx, T: Element> PyArray<'ctx, T, ndarray::Ix1> {
         }
         Ok(out)
     }
-}
-
-/// The all-zero `T`, which every element type has.
-fn zero<T: Element>() -> T {
-    // SAFETY: every `Element` is plain numeric data (or `bool`) for which
-    // all-zero bytes are a valid value (`false`, `0`, `0.0`).
-    unsafe { core::mem::zeroed() }
 }
 
 impl<'ctx, T: Element, D: Dimension> IntoHPy<'ctx> for PyArray<'ctx, T, D> {

@@ -38,8 +38,9 @@ impl ElementKind {
 /// dtype `KIND`/`size_of::<Self>()` in native byte order: any item an
 /// array of that dtype holds is a valid `Self` (for `bool`, NumPy keeps
 /// the bytes 0 and 1 only), and a `Self` written into the array is a
-/// valid item. hpy-rs reads and writes array memory as `Self` on that
-/// promise.
+/// valid item; all-zero bytes are a valid `Self` (`false`, `0`, `0.0`:
+/// new arrays are zeroed before they are filled). hpy-rs reads and writes
+/// array memory as `Self` on that promise.
 pub unsafe trait Element: Copy + Send + Sync + 'static {
     /// The dtype's kind.
     const KIND: ElementKind;
