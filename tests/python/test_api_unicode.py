@@ -91,6 +91,15 @@ def test_substring(hpyrs_api):
         hpyrs_api.substring(b"abc", 0, 1)
 
 
+def test_from_code_points(hpyrs_api):
+    """`Context::new_str_from_code_points`: the same str, and the same
+    ValueError for a value above U+10FFFF, in every ABI and mode."""
+    for s in ["", "abc", "h\xe9llo", "\u20ac and \U0001f600", "nul\x00inside"]:
+        assert hpyrs_api.from_code_points([ord(c) for c in s]) == s
+    with raises_exactly(ValueError, "character is not in range(0x110000)"):
+        hpyrs_api.from_code_points([0x41, 0x110000])
+
+
 def test_from_wide_char(hpyrs_api):
     for s in TEXTS[:-1]:
         assert hpyrs_api.from_wide_char(s) == s

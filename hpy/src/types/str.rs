@@ -111,11 +111,13 @@ impl<'ctx> Context<'ctx> {
     /// }
     /// ```
     pub fn new_str_from_code_points(self, chars: &[u32]) -> HPyResult<Str<'ctx>> {
-        if let Some(made) = crate::abi::str_from_ucs4(self, chars) {
-            return made.map(Str);
-        }
+        // Checked here for every host: CPython's own check of the CPython
+        // ABI's call raises `SystemError`, not `ValueError`.
         if chars.iter().any(|&c| c > 0x10ffff) {
             return Err(HPyErr::value_error("character is not in range(0x110000)"));
+        }
+        if let Some(made) = crate::abi::str_from_ucs4(self, chars) {
+            return made.map(Str);
         }
         let wide: Vec<wchar_t> = if core::mem::size_of::<wchar_t>() == 4 {
             chars.iter().map(|&c| c as wchar_t).collect()

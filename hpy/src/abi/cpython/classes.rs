@@ -102,9 +102,10 @@ pub(crate) fn str_from_ucs4<'ctx>(
     /// CPython's `PyUnicode_4BYTE_KIND`.
     const UCS4: core::ffi::c_int = 4;
     // SAFETY: GIL held (a call's context); pointer and length describe
-    // `chars` (non-null even when empty); CPython copies them and raises
-    // ValueError for a value above U+10FFFF; the result is a new reference
-    // or NULL with an exception set.
+    // `chars` (non-null even when empty), which CPython copies (a value
+    // above U+10FFFF would be its `SystemError`: the caller,
+    // `Context::new_str_from_code_points`, refuses those first); the
+    // result is a new reference or NULL with an exception set.
     let obj = unsafe {
         hpy_sys::cpython::ffi::PyUnicode_FromKindAndData(UCS4, chars.as_ptr().cast(), size)
     };

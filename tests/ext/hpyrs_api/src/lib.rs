@@ -484,6 +484,12 @@ fn from_wide_char<'ctx>(ctx: Context<'ctx>, s: &str) -> HPyResult<Str<'ctx>> {
     ctx.unicode_from_wide_char(&wide)
 }
 
+/// The str of the code points `chars` (`Context::new_str_from_code_points`).
+#[hpy_method]
+fn from_code_points<'ctx>(ctx: Context<'ctx>, chars: Vec<u32>) -> HPyResult<Str<'ctx>> {
+    ctx.new_str_from_code_points(&chars)
+}
+
 /// C `wchar_t` on the platforms tested here (32 bits).
 #[allow(non_camel_case_types)]
 type hpy_wchar = i32;
@@ -820,6 +826,7 @@ hpy_module! {
         binary, unary, power, inplace_power, long_as,
         call_kwnames, call_kw, call_tuple_dict, call_method, call_method_s, call_method_kw,
         from_fmt, from_fmt_constant, encode, decode, new_ascii_str, read_char, substring, from_wide_char,
+        from_code_points,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
         list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, slice_unpack,
