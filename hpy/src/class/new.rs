@@ -409,7 +409,7 @@ pub(super) fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
 /// The class comes from `value`'s own type slot (`T`'s, or its variant's,
 /// a subclass of `T`), so it is not checked as [`new_instance_of`] checks
 /// a class given from outside.
-#[inline]
+#[inline(always)]
 pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
     let slot = T::value_type_slot(&value);
     with_type::<T, _>(
