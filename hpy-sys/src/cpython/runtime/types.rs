@@ -27,8 +27,8 @@ use core::ptr::{self, null_mut};
 
 use super::super::ffi::*;
 use super::super::{
-    _h2py, _py2h, tp_flags, type_field, PyTypeObject_tp_basicsize_OFFSET,
-    PyTypeObject_tp_dealloc_OFFSET, Py_DECREF, Py_INCREF, Py_TYPE, Py_XDECREF,
+    _h2py, _py2h, type_field, PyTypeObject_tp_basicsize_OFFSET, PyTypeObject_tp_dealloc_OFFSET,
+    Py_DECREF, Py_INCREF, Py_TYPE, Py_XDECREF,
 };
 use super::{set_error, set_error_fmt};
 use crate::*;
@@ -1620,15 +1620,11 @@ pub unsafe fn hpy_rs_new_filled(
     data: *mut *mut core::ffi::c_void,
     fill: impl FnOnce(*mut u8, usize),
 ) -> HPy {
-    let tp = _h2py(h_type).cast::<PyTypeObject>();
-    // SAFETY: as in `hpy_rs_new`: `h_type` is a live object (contract);
-    // `tp_dealloc` and `tp_basicsize` are read only once it is known to be
-    // a type, and a plain type's instances are `tp_basicsize` bytes, the
-    // payload right after the header (checked when it was marked). `fill`
-    // gets exactly that payload, inside the new allocation.
+    // SAFETY: `h_type` is a live object (contract), whose deallocator is
+    // read only once it is known to be a type; a type marked plain is what
+    // `hpy_rs_new_plain_filled` needs.
     unsafe {
-        let is_type = tp_flags(Py_TYPE(tp.cast())) & Py_TPFLAGS_TYPE_SUBCLASS != 0;
-        if is_type && hpy_rs_is_plain_dealloc(hpy_rs_type_dealloc(h_type)) {
+        if is_type_object(_h2py(h_type)) && hpy_rs_is_plain_dealloc(hpy_rs_type_dealloc(h_type)) {
             return hpy_rs_new_plain_filled(ctx, h_type, data, fill);
         }
         ctx_New(ctx, h_type, data)
@@ -1658,6 +1654,7 @@ pub unsafe fn hpy_rs_new_plain_filled(
         if op.is_null() {
             return crate::HPyErr_NoMemory(ctx);
         }
+        let obj: HPy;
         // Before 3.12 the header's setup ends in no call whose
         // result is the object: the payload is filled last, its
         // size read again (as `hpy_rs_new` and a fill after it:
@@ -1675,7 +1672,7 @@ pub unsafe fn hpy_rs_new_plain_filled(
                 payload.cast(),
                 (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
             );
-            return _py2h(op);
+            obj = _py2h(op);
         }
         #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
         {
@@ -1692,12 +1689,17 @@ pub unsafe fn hpy_rs_new_plain_filled(
             any(not(hpy_inline_refcount), Py_3_12),
             any(target_arch = "x86_64", target_arch = "aarch64")
         ))]
-        return PyObject_Init_handle(op, tp);
+        {
+            obj = PyObject_Init_handle(op, tp);
+        }
         #[cfg(all(
             any(not(hpy_inline_refcount), Py_3_12),
             not(any(target_arch = "x86_64", target_arch = "aarch64"))
         ))]
-        return _py2h(PyObject_Init(op, tp));
+        {
+            obj = _py2h(PyObject_Init(op, tp));
+        }
+        obj
     }
 }
 
