@@ -96,8 +96,6 @@ const KNOWN_CYCLES: &[(&str, &[&str])] = &[
             // `Handle`'s take a `Context` and the conversion traits,
             // which take both; `HPyErr` holds a `Handle` and is raised
             // through the context; a `Global` loads into a `Handle`.
-            "context",
-            "types::any",
             "err",
             "convert",
             "global",
