@@ -91,37 +91,13 @@ const KNOWN_CYCLES: &[(&str, &[&str])] = &[
     (
         "hpy-rs",
         &[
-            // The API core, one layer spread over files by type: a
-            // `Context`'s methods return `Handle`s and `HPyResult`s, a
-            // `Handle`'s take a `Context` and the conversion traits,
-            // which take both; `HPyErr` holds a `Handle` and is raised
-            // through the context; a `Global` loads into a `Handle`.
-            "err",
-            "convert",
-            "global",
-            // The ABI layer speaks the core's types (its functions take a
-            // `Context` or `Handle` and return `HPyResult`s) while the
-            // core calls it: the halves' roots and the files the core
-            // uses. (It reads no class: class/ is outside every cycle.)
-            "abi::cpython",
-            "abi::cpython::entry",
-            "abi::cpython::errors",
-            "abi::cpython::sequences",
-            "abi::cpython::stdlib",
-            "abi::universal",
-            "abi::universal::classes",
-            "abi::universal::errors",
-            "abi::universal::interp",
-            "abi::universal::sequences",
-            "abi::universal::stdlib",
-            // Types and helpers the core's own methods use and that use
-            // the core back (a `Handle`'s `iter`, `ListBuilder` for the
-            // conversions, `raise` for `HPyErr`, the typed handles).
+            // The conversion traits and the typed handles, being split:
+            // `IntoHPy`'s sequence hooks build lists with `ListBuilder`,
+            // which takes `IntoHPy` items; the typed handles convert.
             "builder",
+            "convert",
             "convert::imported",
             "convert::std::seq",
-            "cstr",
-            "err::raise",
             "eval",
             "iter",
             "types",
