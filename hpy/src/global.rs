@@ -19,10 +19,11 @@ mod ops;
 ///
 /// A `Global` lives in a `static` and must be listed in the module's
 /// `globals` (HPy's universal ABI requires every `HPyGlobal` to be known
-/// from the module definition). Storing needs a [`Handle`] — which carries
-/// its context — and loading needs a [`Context`], so neither can happen
-/// outside a call. Using a `Global` that the module does not list raises
-/// `SystemError` instead of corrupting memory.
+/// from the module definition). Storing needs a [`Handle`](crate::Handle)
+/// — which carries its context — and loading needs a
+/// [`Context`](crate::Context), so neither can happen outside a call.
+/// Using a `Global` that the module does not list raises `SystemError`
+/// instead of corrupting memory.
 ///
 /// ```no_run
 /// use hpy::{hpy_method, hpy_module, Context, Global, HPyResult, Handle};
@@ -115,7 +116,7 @@ impl core::fmt::Debug for Global {
 /// attribute and method names used on every call.
 ///
 /// `intern!(ctx, "name")` is an `HPyResult<Handle>` (an error only when
-/// out of memory): a new [`Handle`] to the same interned `str`
+/// out of memory): a new [`Handle`](crate::Handle) to the same interned `str`
 /// on every call in the CPython ABI (CPython's own interning, as PyO3's
 /// `intern!`), so lookups compare it by pointer. HPy 0.9's universal ABI
 /// has no interning and keeps nothing between calls without a listed

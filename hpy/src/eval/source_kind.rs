@@ -1,8 +1,8 @@
 //! [`SourceKind`], a leaf (HPy's constants only): the ABI layer names it
 //! to compile its own code object, below the rest of `eval.rs`.
 
-/// What [`Context::compile`] compiles, as the `mode` argument of Python's
-/// `compile()` (HPy's `HPy_SourceKind`).
+/// What [`Context::compile`](crate::Context::compile) compiles, as the
+/// `mode` argument of Python's `compile()` (HPy's `HPy_SourceKind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum SourceKind {
