@@ -437,6 +437,24 @@ pub struct PlainContextExt {
     /// `immutable_type` (hpy-sys's `hpy_rs_cpython_freeze_type`): 0, or -1
     /// with `TypeError` set when its base is mutable.
     pub freeze_type: unsafe extern "C" fn(h_type: HPy) -> core::ffi::c_int,
+    /// Version 9: the next item of the dict `dict` (a handle of the plain
+    /// context), `PyDict_Next` from `*pos`: 1 with new references to the
+    /// key and the value in `*key` and `*value` (owned handles of the
+    /// plain context) and `*pos` advanced, 0 at the end, -1 with
+    /// `RuntimeError` set if the dict no longer holds `len` items (it
+    /// changed size while it was read), -2 (no exception) if `dict` is a
+    /// subclass of `dict` (its caller reads it through its keys and
+    /// `__getitem__`).
+    pub dict_next: unsafe extern "C" fn(
+        dict: HPy,
+        pos: *mut HPy_ssize_t,
+        len: HPy_ssize_t,
+        key: *mut HPy,
+        value: *mut HPy,
+    ) -> core::ffi::c_int,
+    /// Version 9: `PyList_Sort(list)` of the list `list` (a handle of the
+    /// plain context): 0, or -1 with an exception set.
+    pub list_sort: unsafe extern "C" fn(list: HPy) -> core::ffi::c_int,
 }
 
 /// What a simple class of [`PlainContextExt`] (version 4) has its host do
@@ -448,7 +466,7 @@ pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 8;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 9;
 
 // ---------------------------------------------------------------------------
 // generated code

@@ -13,6 +13,35 @@ pub(crate) mod call;
 mod number;
 pub(crate) mod object;
 
+/// Which of Python's core builtin types an object is an instance of
+/// ([`Handle::builtin_kind`]): what an encoder walking Python data (JSON,
+/// msgpack, …) asks of every value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuiltinKind {
+    /// The `None` object.
+    None,
+    /// The `True` object.
+    True,
+    /// The `False` object.
+    False,
+    /// An `int` that is not a `bool` (a subclass of `int` too).
+    Int,
+    /// A `float` (or an instance of a subclass).
+    Float,
+    /// A `str` (or an instance of a subclass).
+    Str,
+    /// A `bytes` (or an instance of a subclass).
+    Bytes,
+    /// A `list` (or an instance of a subclass).
+    List,
+    /// A `tuple` (or an instance of a subclass).
+    Tuple,
+    /// A `dict` (or an instance of a subclass).
+    Dict,
+    /// Anything else.
+    Other,
+}
+
 /// An owned HPy handle to a Python object, valid for the call `'ctx`.
 ///
 /// A `Handle` is closed (`HPy_Close`) exactly once, when it is dropped. It is
@@ -83,6 +112,79 @@ impl<'ctx> Handle<'ctx> {
         unsafe {
             let c = hpy_sys::HPy_GetConstant(self.ctx.as_raw(), which);
             hpy_sys::HPy_Is(self.ctx.as_raw(), self.raw, c) != 0
+        }
+    }
+
+    /// Which of Python's core builtin types the object is an instance of,
+    /// subclasses included (as `isinstance` tells), in one step: `None`,
+    /// `True` and `False` by identity, then `int`, `float`, `str`,
+    /// `bytes`, `list`, `tuple` and `dict`; [`BuiltinKind::Other`] for
+    /// anything else. No two of these types have a common subclass, so
+    /// the answer does not depend on an order of checks.
+    ///
+    /// Where a handle is the object (the CPython ABI, hpy_rs_universal's
+    /// plain context) this is two loads and a few compares of the type's
+    /// flags, the way CPython's own `PyLong_Check` and its siblings decide;
+    /// on other hosts it is a chain of HPy checks (`HPy_Is`,
+    /// `HPyUnicode_Check`, `HPy_TypeCheck`, `HPyDict_Check`, …) that stops
+    /// at the first match, `str` first.
+    ///
+    /// ```
+    /// use hpy::{hpy_method, BuiltinKind, Handle};
+    ///
+    /// #[hpy_method]
+    /// fn describe(obj: &Handle<'_>) -> &'static str {
+    ///     match obj.builtin_kind() {
+    ///         BuiltinKind::None => "nothing",
+    ///         BuiltinKind::True | BuiltinKind::False => "a bool",
+    ///         BuiltinKind::Int | BuiltinKind::Float => "a number",
+    ///         BuiltinKind::Str | BuiltinKind::Bytes => "text",
+    ///         BuiltinKind::List | BuiltinKind::Tuple => "a sequence",
+    ///         BuiltinKind::Dict => "a mapping",
+    ///         BuiltinKind::Other => "something else",
+    ///     }
+    /// }
+    /// # fn main() {}
+    /// ```
+    #[inline]
+    pub fn builtin_kind(&self) -> BuiltinKind {
+        if let Some(kind) = crate::abi::builtin_kind(self) {
+            return kind;
+        }
+        self.builtin_kind_through_hpy()
+    }
+
+    /// [`builtin_kind`](Self::builtin_kind) by HPy's checks.
+    #[inline(never)]
+    fn builtin_kind_through_hpy(&self) -> BuiltinKind {
+        let ctx = self.ctx.as_raw();
+        let check = |ty| {
+            // SAFETY: a valid handle and a type constant of its context;
+            // the check cannot fail.
+            unsafe { hpy_sys::HPy_TypeCheck(ctx, self.raw, hpy_sys::HPy_GetConstant(ctx, ty)) != 0 }
+        };
+        if self.is_str() {
+            BuiltinKind::Str
+        } else if self.is_constant(HPyConstant::None) {
+            BuiltinKind::None
+        } else if self.is_constant(HPyConstant::True) {
+            BuiltinKind::True
+        } else if self.is_constant(HPyConstant::False) {
+            BuiltinKind::False
+        } else if check(HPyConstant::LongType) {
+            BuiltinKind::Int
+        } else if check(HPyConstant::FloatType) {
+            BuiltinKind::Float
+        } else if self.is_dict() {
+            BuiltinKind::Dict
+        } else if self.is_list() {
+            BuiltinKind::List
+        } else if self.is_tuple() {
+            BuiltinKind::Tuple
+        } else if self.is_bytes() {
+            BuiltinKind::Bytes
+        } else {
+            BuiltinKind::Other
         }
     }
 

@@ -446,3 +446,65 @@ pub(crate) fn indexed_item<'ctx>(
 pub(crate) fn indexed_len(seq: &crate::Handle<'_>) -> usize {
     seq.len().unwrap_or(0)
 }
+
+/// What [`crate::Handle::builtin_kind`] answers, on hpy_rs_universal's
+/// plain context (a table of version 4), from the object's type pointer
+/// and its `tp_flags`, as the CPython ABI decides; `None` (the caller asks
+/// HPy) for what may be a subclass of `float`, which has no bit, and on
+/// any other context.
+#[inline(always)]
+pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind> {
+    let ctx = obj.context().as_raw();
+    plain_ext::fast(ctx)?;
+    // SAFETY: a live handle of the plain context (the object); its type
+    // is live, its `tp_flags` at the layout's offset; the constants are
+    // the context's own objects.
+    unsafe {
+        let t = plain_type_of(obj.as_raw());
+        let flags = *(t as *const u8)
+            .add(plain_ext::layout::TP_FLAGS)
+            .cast::<core::ffi::c_ulong>();
+        let constant = |c| hpy_sys::HPy_GetConstant(ctx, c)._i;
+        super::super::classify_builtin(obj.as_raw()._i, t, flags, constant)
+    }
+}
+
+/// One step of reading a `dict`'s items in place on hpy_rs_universal's
+/// plain context (a table of version 9), as the CPython ABI does:
+/// `Some(1)` with owned handles to the key and the value, `Some(0)` at the
+/// end, `Some(-1)` with `RuntimeError` set if the dict no longer holds
+/// `len` items; `None` on any other context, and for a subclass of `dict`
+/// (read through its keys and `__getitem__`).
+///
+/// # Safety
+/// `dict` is a live handle of `ctx` to a `dict`.
+#[inline(always)]
+pub unsafe fn dict_next(
+    ctx: *mut HPyContext,
+    dict: HPy,
+    pos: &mut isize,
+    len: isize,
+    key: &mut HPy,
+    value: &mut HPy,
+) -> Option<core::ffi::c_int> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 9)?;
+    // SAFETY: the GIL is held (a call's handle); the entry of version 9 is
+    // there (checked); a handle of the plain context is the object.
+    match unsafe { (ext.dict_next)(dict, pos, len, key, value) } {
+        -2 => None,
+        status => Some(status),
+    }
+}
+
+/// `PyList_Sort(list)` on hpy_rs_universal's plain context (a table of
+/// version 9): `Some(0)`, or `Some(-1)` with an exception set; `None` on
+/// any other context (the caller calls `list.sort`).
+///
+/// # Safety
+/// `list` is a live handle of `ctx` to a `list`.
+#[inline(always)]
+pub unsafe fn list_sort(ctx: *mut HPyContext, list: HPy) -> Option<core::ffi::c_int> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 9)?;
+    // SAFETY: as `dict_next`.
+    Some(unsafe { (ext.list_sort)(list) })
+}
