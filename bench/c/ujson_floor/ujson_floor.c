@@ -14,7 +14,7 @@
  *                         returns its number;
  *   build(n)              makes tape n's objects again, as a decoder makes
  *                         them: HPyDict_New and HPy_SetItem, HPyListBuilder,
- *                         HPyUnicode_DecodeASCII (ASCII) or
+ *                         HPyUnicode_DecodeASCII (ASCII, but on PyPy) or
  *                         HPyUnicode_FromString, HPyLong_FromInt64_t,
  *                         HPyFloat_FromDouble, the True/False/None constants.
  *
@@ -315,8 +315,10 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at)
     case T_FLOAT:
         return HPyFloat_FromDouble(ctx, r->d);
     case T_STR:
-        return r->ascii ? HPyUnicode_DecodeASCII(ctx, r->s, r->n, NULL)
-                        : HPyUnicode_FromString(ctx, r->s);
+        /* The cheaper call for ASCII on each host: on PyPy FromString
+           (hpy/DESIGN.md, "Short text on PyPy"). */
+        return r->ascii && !late_slot ? HPyUnicode_DecodeASCII(ctx, r->s, r->n, NULL)
+                                      : HPyUnicode_FromString(ctx, r->s);
     case T_LIST: {
         HPyListBuilder b = HPyListBuilder_New(ctx, r->i);
         for (int64_t k = 0; k < r->i; k++) {
