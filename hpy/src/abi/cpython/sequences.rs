@@ -113,7 +113,7 @@ pub unsafe fn dict_get_item(dict: HPy, key: HPy) -> Option<HPy> {
 /// # Safety
 /// `obj` is a valid handle.
 #[inline(always)]
-pub unsafe fn list_or_tuple_item(obj: HPy, i: usize) -> Option<HPy> {
+pub unsafe fn list_or_tuple_item(_ctx: *mut HPyContext, obj: HPy, i: usize) -> Option<HPy> {
     // SAFETY: `obj` is valid (contract); an index below the current length
     // is a set item, returned with a reference of its own.
     unsafe {
@@ -481,7 +481,7 @@ pub(crate) fn indexed_item<'ctx>(
 ) -> Option<HPyResult<crate::Handle<'ctx>>> {
     // SAFETY: a live exact list or tuple (`reads_by_index`); the item comes
     // with a reference of its own.
-    let raw = unsafe { list_or_tuple_item(seq.as_raw(), i as usize) }?;
+    let raw = unsafe { list_or_tuple_item(ptr::null_mut(), seq.as_raw(), i as usize) }?;
     // SAFETY: an owned handle of this context.
     Some(Ok(unsafe { crate::Handle::from_raw(seq.context(), raw) }))
 }

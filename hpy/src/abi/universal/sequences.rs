@@ -40,13 +40,44 @@ pub unsafe fn exact_range_len(_: HPy) -> Option<usize> {
     None
 }
 
-/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+/// Item `i` of `obj` if `obj` is exactly a `list` or a `tuple` and `i` is
+/// below its current length, on hpy_rs_universal's plain context (a table
+/// of version 5 with the layout `plain_ext::fast` checks): read from the
+/// item array as the CPython ABI reads it, with one `HPy_Dup` for the new
+/// reference instead of `HPy_GetItem_i`'s int key and sequence protocol.
+/// A list's item pointer follows its size (`PyListObject` in every
+/// CPython the host serves, as the CPython ABI's `ListHead`), a tuple's
+/// items start at the table's offset. `None`: ask the HPy API (another
+/// type, an index past the end, any other context).
 ///
 /// # Safety
-/// None; `unsafe` for the CPython ABI's contract.
+/// `obj` is a live handle of `ctx`, the call's context.
 #[inline(always)]
-pub unsafe fn list_or_tuple_item(_: HPy, _: usize) -> Option<HPy> {
-    None
+pub unsafe fn list_or_tuple_item(ctx: *mut HPyContext, obj: HPy, i: usize) -> Option<HPy> {
+    let ext = plain_ext::fast(ctx).filter(|ext| ext.version >= 5)?;
+    // SAFETY: a live handle of the plain context (the object); its type
+    // decides its layout: an exact list's size and item pointer, an exact
+    // tuple's size and items, at the offsets above; an index below the
+    // current size is a set item, which gets a reference of its own
+    // before any Python code runs.
+    unsafe {
+        let t = plain_type_of(obj);
+        let o = obj._i as *const u8;
+        let items: *const isize =
+            if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::ListType)._i {
+                *o.add(ext.var_size_offset + core::mem::size_of::<isize>())
+                    .cast::<*const isize>()
+            } else if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::TupleType)._i {
+                o.add(ext.tuple_items_offset).cast::<isize>()
+            } else {
+                return None;
+            };
+        let len = *o.add(ext.var_size_offset).cast::<isize>();
+        if i >= len as usize {
+            return None;
+        }
+        Some(hpy_sys::HPy_Dup(ctx, HPy { _i: *items.add(i) }))
+    }
 }
 
 /// The type pointer of `obj`, a handle of hpy_rs_universal's plain

@@ -151,13 +151,16 @@ impl<'ctx> Handle<'ctx> {
     }
 
     /// `self[index]` with an integer index (`HPy_GetItem_i`; in the CPython
-    /// ABI an exact list or tuple is read directly, without HPy's int key).
+    /// ABI and on hpy_rs_universal's plain context an exact list or tuple
+    /// is read directly, without HPy's int key).
     #[inline]
     pub fn get_item_i(&self, index: isize) -> HPyResult<Handle<'ctx>> {
         let ctx = self.context();
         if let Ok(i) = usize::try_from(index) {
             // SAFETY: valid handle; a new reference comes back.
-            if let Some(raw) = unsafe { crate::abi::list_or_tuple_item(self.as_raw(), i) } {
+            if let Some(raw) =
+                unsafe { crate::abi::list_or_tuple_item(ctx.as_raw(), self.as_raw(), i) }
+            {
                 // SAFETY: an owned handle of this context.
                 return Ok(unsafe { Handle::from_raw(ctx, raw) });
             }
