@@ -13,7 +13,8 @@
  *   prepare(obj)          copies obj into a C tape (outside any timing),
  *                         returns its number;
  *   build(n)              makes tape n's objects again, as a decoder makes
- *                         them: HPyDict_New and HPy_SetItem, HPyListBuilder,
+ *                         them: HPyDict_New and HPy_SetItem, HPyListBuilder
+ *                         (on PyPy, whose builders leak, HPyList_Append),
  *                         HPyUnicode_DecodeASCII (ASCII, but on PyPy) or
  *                         HPyUnicode_FromString, HPyLong_FromInt64_t,
  *                         HPyFloat_FromDouble, the True/False/None constants.
@@ -320,6 +321,21 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at)
         return r->ascii && !late_slot ? HPyUnicode_DecodeASCII(ctx, r->s, r->n, NULL)
                                       : HPyUnicode_FromString(ctx, r->s);
     case T_LIST: {
+        if (late_slot) {
+            /* PyPy 7.3.19's list builders leak (hpy-rs's
+               Quirk::LeakyBuilders): a list grown by HPyList_Append, as
+               hpy-rs builds one there. */
+            HPy list = HPyList_New(ctx, 0);
+            for (int64_t k = 0; k < r->i && !HPy_IsNull(list); k++) {
+                HPy item = make(ctx, recs, at);
+                if (HPy_IsNull(item) || HPyList_Append(ctx, list, item) < 0) {
+                    HPy_Close(ctx, list);
+                    list = HPy_NULL;
+                }
+                HPy_Close(ctx, item);
+            }
+            return list;
+        }
         HPyListBuilder b = HPyListBuilder_New(ctx, r->i);
         for (int64_t k = 0; k < r->i; k++) {
             HPy item = make(ctx, recs, at);
