@@ -367,39 +367,6 @@ pub mod expansion {
     pub use super::cpython::cpython_module_init;
 }
 
-#[cfg(test)]
-mod tests {
-    use hpy_sys::HPyFunc_Signature;
-
-    macro_rules! signatures_of {
-        ($section:ident: $(
-            $name:ident = $sig:ident, $fty:ident, $block:ident,
-                ($($arg:ident : $kind:ident),*) -> $ret:ident;
-        )*) => {
-            #[allow(non_upper_case_globals)]
-            const $section: &[HPyFunc_Signature] = &[$(hpy_sys::$sig),*];
-        };
-    }
-
-    hpy_sys::hpyfunc_signatures!(signatures_of);
-
-    /// The table has every signature of the headers once, but the three
-    /// its documentation leaves out.
-    #[test]
-    fn table_covers_every_signature() {
-        let mut seen: Vec<HPyFunc_Signature> = plain.iter().chain(custom).copied().collect();
-        seen.extend([
-            hpy_sys::HPyFunc_DESTROYFUNC,
-            hpy_sys::HPyFunc_VECTORCALLFUNC,
-            hpy_sys::HPyFunc_CAPSULE_DESTRUCTOR,
-        ]);
-        seen.sort_unstable();
-        let all: Vec<HPyFunc_Signature> =
-            (hpy_sys::HPyFunc_VARARGS..=hpy_sys::HPyFunc_MOD_CREATE).collect();
-        assert_eq!(seen, all);
-    }
-}
-
 /// [`crate::Handle::builtin_kind`] where a handle is the object (the CPython
 /// ABI, hpy_rs_universal's plain context): from the object's address
 /// `obj`, its type's address `ty` and that type's `tp_flags`, with the
@@ -459,4 +426,37 @@ pub(crate) fn classify_builtin(
         return Some(K::Other);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use hpy_sys::HPyFunc_Signature;
+
+    macro_rules! signatures_of {
+        ($section:ident: $(
+            $name:ident = $sig:ident, $fty:ident, $block:ident,
+                ($($arg:ident : $kind:ident),*) -> $ret:ident;
+        )*) => {
+            #[allow(non_upper_case_globals)]
+            const $section: &[HPyFunc_Signature] = &[$(hpy_sys::$sig),*];
+        };
+    }
+
+    hpy_sys::hpyfunc_signatures!(signatures_of);
+
+    /// The table has every signature of the headers once, but the three
+    /// its documentation leaves out.
+    #[test]
+    fn table_covers_every_signature() {
+        let mut seen: Vec<HPyFunc_Signature> = plain.iter().chain(custom).copied().collect();
+        seen.extend([
+            hpy_sys::HPyFunc_DESTROYFUNC,
+            hpy_sys::HPyFunc_VECTORCALLFUNC,
+            hpy_sys::HPyFunc_CAPSULE_DESTRUCTOR,
+        ]);
+        seen.sort_unstable();
+        let all: Vec<HPyFunc_Signature> =
+            (hpy_sys::HPyFunc_VARARGS..=hpy_sys::HPyFunc_MOD_CREATE).collect();
+        assert_eq!(seen, all);
+    }
 }

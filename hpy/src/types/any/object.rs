@@ -157,10 +157,10 @@ impl<'ctx> Handle<'ctx> {
     pub fn get_item_i(&self, index: isize) -> HPyResult<Handle<'ctx>> {
         let ctx = self.context();
         if let Ok(i) = usize::try_from(index) {
-            // SAFETY: valid handle; a new reference comes back.
-            if let Some(raw) =
-                unsafe { crate::abi::list_or_tuple_item(ctx.as_raw(), self.as_raw(), i) }
-            {
+            // SAFETY: a valid handle of this context; a new reference
+            // comes back.
+            let item = unsafe { crate::abi::list_or_tuple_item(ctx.as_raw(), self.as_raw(), i) };
+            if let Some(raw) = item {
                 // SAFETY: an owned handle of this context.
                 return Ok(unsafe { Handle::from_raw(ctx, raw) });
             }
