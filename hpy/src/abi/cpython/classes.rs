@@ -117,7 +117,7 @@ pub(crate) fn str_from_ucs4<'ctx>(
 /// known to be valid: always in this ABI (CPython's UTF-8 of a str refuses
 /// lone surrogates).
 #[inline(always)]
-pub fn utf8_is_valid(_ctx: *mut HPyContext) -> bool {
+pub(crate) fn utf8_is_valid(_ctx: *mut HPyContext) -> bool {
     true
 }
 

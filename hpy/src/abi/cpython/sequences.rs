@@ -508,7 +508,8 @@ pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind
         let o = _h2py(obj.as_raw());
         let t = hpy_sys::cpython::Py_TYPE(o).cast::<PyTypeObject>();
         let constant = |c| hpy_sys::HPy_GetConstant(ptr::null_mut(), c)._i;
-        let kind = super::super::classify_builtin(o as isize, t as isize, (*t).tp_flags, constant);
+        let kind =
+            crate::types::any::classify_builtin(o as isize, t as isize, (*t).tp_flags, constant);
         Some(kind.unwrap_or_else(|| {
             let float = constant(hpy_sys::HPyConstant::FloatType) as *mut PyTypeObject;
             if PyType_IsSubtype(t, float) != 0 {

@@ -132,7 +132,7 @@ pub(crate) fn ascii_str_uninit(
 /// behaves the same there without checking the text again; not on other
 /// hosts (PyPy hands out WTF-8: `Quirk::Utf8MayHoldSurrogates`).
 #[inline(always)]
-pub fn utf8_is_valid(ctx: *mut HPyContext) -> bool {
+pub(crate) fn utf8_is_valid(ctx: *mut HPyContext) -> bool {
     plain_ext::of(ctx).is_some()
 }
 

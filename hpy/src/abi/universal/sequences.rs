@@ -496,7 +496,7 @@ pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind
             .add(plain_ext::layout::TP_FLAGS)
             .cast::<core::ffi::c_ulong>();
         let constant = |c| hpy_sys::HPy_GetConstant(ctx, c)._i;
-        super::super::classify_builtin(obj.as_raw()._i, t, flags, constant)
+        crate::types::any::classify_builtin(obj.as_raw()._i, t, flags, constant)
     }
 }
 
