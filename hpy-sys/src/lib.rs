@@ -453,7 +453,14 @@ pub struct PlainContextExt {
         value: *mut HPy,
     ) -> core::ffi::c_int,
     /// Version 9: `PyList_Sort(list)` of the list `list` (a handle of the
-    /// plain context): 0, or -1 with an exception set.
+    /// plain context): 0, or -1 with an exception set. A table of version
+    /// 9 also promises that a list builder of this context
+    /// (`HPyListBuilder`'s `_lst`) is the address of the list being built,
+    /// or 0 if it could not be made, its items' slots empty until set: a
+    /// binary may move an owned handle's reference into an unset slot (at
+    /// the list's item pointer, one word after its size at
+    /// [`var_size_offset`](Self::var_size_offset)), as
+    /// `HPyListBuilder_Set` stores a new one.
     pub list_sort: unsafe extern "C" fn(list: HPy) -> core::ffi::c_int,
 }
 

@@ -325,7 +325,9 @@ pub unsafe fn field_store_owned(
     }
 }
 
-/// `HPyListBuilder_Set`, then closes `item`.
+/// `HPyListBuilder_Set`, then closes `item`; on hpy_rs_universal's plain
+/// context (a table of version 9, whose builder is the list) the item's
+/// reference moves into its slot, as in the CPython ABI.
 ///
 /// # Safety
 /// As `HPyListBuilder_Set`; `item` is an owned handle, consumed.
@@ -336,6 +338,20 @@ pub unsafe fn list_builder_put(
     index: usize,
     item: HPy,
 ) {
+    if let Some(ext) = plain_ext::fast(ctx).filter(|ext| ext.version >= 9) {
+        if builder._lst != 0 {
+            // SAFETY: per the contract, and the table's promise (version
+            // 9): the builder is the list being built, whose unset slot
+            // `index` takes the item's reference, as in the CPython ABI.
+            unsafe {
+                let items = *(builder._lst as *const u8)
+                    .add(ext.var_size_offset + core::mem::size_of::<isize>())
+                    .cast::<*mut isize>();
+                *items.add(index) = item._i;
+            }
+            return;
+        }
+    }
     // SAFETY: per the contract.
     unsafe {
         hpy_sys::HPyListBuilder_Set(ctx, builder, index as hpy_sys::HPy_ssize_t, item);
