@@ -42,6 +42,26 @@ fn overflow(msg: &'static str) -> HPyErr {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// `\uXXXX` of every code point below U+0800 (what a 1- or 2-byte UTF-8
+/// sequence encodes), made at compile time: the escape of a 2-byte
+/// character is one lookup.
+static UNIT_ESCAPES: [[u8; 6]; 0x800] = {
+    let mut table = [[0u8; 6]; 0x800];
+    let mut u = 0;
+    while u < 0x800 {
+        table[u] = [
+            b'\\',
+            b'u',
+            b'0',
+            HEX[(u >> 8) & 15],
+            HEX[(u >> 4) & 15],
+            HEX[u & 15],
+        ];
+        u += 1;
+    }
+    table
+};
+
 /// The text of one `dumps` call.
 pub(crate) struct Encoder<'o, 'ctx> {
     ctx: Context<'ctx>,
@@ -489,7 +509,8 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         ));
                     }
                     i += 2;
-                    ch
+                    self.out.extend_from_slice(&UNIT_ESCAPES[ch as usize]);
+                    continue;
                 }
                 0xe0..=0xef => {
                     if rest.len() < 3 {
