@@ -71,6 +71,18 @@ def build_port(tool, example, out, universal=False, python=None):
     return out
 
 
+def build_hpyc(src, module, base, abi="universal", build=True):
+    """A C HPy module of bench/c/SRC (its setup.py) built with .venv's
+    hpy.devel 0.9.0 into BASE: universal, or for the CPython ABI of .venv's
+    CPython 3.11 (HPy 0.9's own CPython-ABI runtime predates 3.12); returns
+    the binary's path. `build=False` finds an earlier build."""
+    if build:
+        run([ROOT / ".venv" / "bin" / "python", "setup.py", "-q", "--hpy-abi=" + abi, "build",
+             "--build-base", base], cwd=ROOT / "bench" / "c" / src, stdout=subprocess.DEVNULL)
+    (so,) = Path(base).glob(f"lib.*/{module}" + (".hpy0.so" if abi == "universal" else ".cpython-*.so"))
+    return so
+
+
 def clean_env(**extra):
     """The environment of a measured process: no PYTHONPATH or HPY mode
     leaking in."""

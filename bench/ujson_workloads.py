@@ -13,6 +13,7 @@ the minimum over rounds of the mean time of a call, after warm-up rounds
 (PyPy's JIT compiles during those)."""
 
 import json
+import os
 import random
 import sys
 import time
@@ -115,18 +116,43 @@ def row_makers():
     }
 
 
-def count(module, row, op, n):
+def load_floor():
+    """bench/c/ujson_floor (C HPy, universal; its path in $UJSON_FLOOR)
+    through hpy_rs_universal where it is importable (CPython), else the
+    interpreter's own hpy.universal (PyPy)."""
+    import importlib.machinery
+    path = os.environ["UJSON_FLOOR"]
+    try:
+        import hpy_rs_universal as universal
+    except ImportError:
+        from hpy import universal
+    spec = importlib.machinery.ModuleSpec("ujson_floor", None, origin=path)
+    module = universal.load("ujson_floor", path, spec, mode=universal.MODE_UNIVERSAL)
+    module.__file__ = path
+    return module
+
+
+def calls(name, module, obj, text):
+    """The row's encode, encode with sort_keys and decode calls. The floor
+    (ujson_floor) walks the object as an encoder must and makes the decoded
+    objects again from a C tape filled before any timing, without JSON text
+    (bench/c/ujson_floor/ujson_floor.c)."""
+    if name == "ujson_floor":
+        walk, build = module.walk, module.build
+        tape = module.prepare(json.loads(text))
+        return (lambda: walk(obj, False)), (lambda: walk(obj, True)), (lambda: build(tape))
+    dumps, loads = module.dumps, module.loads
+    return (lambda: dumps(obj)), (lambda: dumps(obj, sort_keys=True)), (lambda: loads(text))
+
+
+def count(name, module, row, op, n):
     """`--count`: N calls of one row's encode or decode and nothing else
     timed (for callgrind's (I(2N) - I(N)) / N)."""
     make, _ = row_makers()[row]
     obj = make()
     text = json.dumps(obj)
-    if op == "encode":
-        call = lambda: module.dumps(obj)  # noqa: E731
-    elif op == "encode sort_keys":
-        call = lambda: module.dumps(obj, sort_keys=True)  # noqa: E731
-    else:
-        call = lambda: module.loads(text)  # noqa: E731
+    encode, encode_sorted, decode = calls(name, module, obj, text)
+    call = {"encode": encode, "encode sort_keys": encode_sorted}.get(op, decode)
     for _ in range(n):
         call()
     print(module.__file__)
@@ -148,12 +174,11 @@ def measure(call, number, rounds, warmup):
 def main():
     name = sys.argv[1]
     quick = "--quick" in sys.argv
-    module = __import__(name)
+    module = load_floor() if name == "ujson_floor" else __import__(name)
     if "--count" in sys.argv:
         i = sys.argv.index("--count")
-        count(module, sys.argv[i + 2], sys.argv[i + 3], int(sys.argv[i + 1]))
+        count(name, module, sys.argv[i + 2], sys.argv[i + 3], int(sys.argv[i + 1]))
         return
-    dumps, loads = module.dumps, module.loads
     rounds, warmup = (3, 1) if quick else (7, 3)
     if sys.implementation.name == "pypy" and not quick:
         warmup = 6
@@ -162,20 +187,15 @@ def main():
         obj = make()
         number = max(1, number // (10 if quick else 1))
         text = json.dumps(obj)
+        encode, encode_sorted, decode = calls(name, module, obj, text)
         # Same output as the original ujson, so the same work (orjson and
         # json write other forms: their rows are for reference).
-        out[f"encode: {row}"] = measure(lambda: dumps(obj), number, rounds, warmup)
-        out[f"decode: {row}"] = measure(lambda: loads(text), number, rounds, warmup)
+        out[f"encode: {row}"] = measure(encode, number, rounds, warmup)
+        out[f"decode: {row}"] = measure(decode, number, rounds, warmup)
         if name == "ujson":
-            assert loads(dumps(obj)) == json.loads(json.dumps(obj))
-    if name == "ujson":
-        keyed = row_makers()["dict of 256 arrays of 256 dict{str: int}"][0]()
-        out["encode sort_keys: dict of 256 arrays of 256 dict{str: int}"] = measure(
-            lambda: dumps(keyed, sort_keys=True), 3, rounds, warmup)
-    elif name == "json":
-        keyed = row_makers()["dict of 256 arrays of 256 dict{str: int}"][0]()
-        out["encode sort_keys: dict of 256 arrays of 256 dict{str: int}"] = measure(
-            lambda: dumps(keyed, sort_keys=True), 3, rounds, warmup)
+            assert module.loads(module.dumps(obj)) == json.loads(json.dumps(obj))
+        if "256 arrays" in row and name in ("ujson", "json", "ujson_floor"):
+            out[f"encode sort_keys: {row}"] = measure(encode_sorted, 3, rounds, warmup)
     print(json.dumps(out))
 
 

@@ -437,6 +437,31 @@ pub struct PlainContextExt {
     /// `immutable_type` (hpy-sys's `hpy_rs_cpython_freeze_type`): 0, or -1
     /// with `TypeError` set when its base is mutable.
     pub freeze_type: unsafe extern "C" fn(h_type: HPy) -> core::ffi::c_int,
+    /// Version 9: the next item of the dict `dict` (a handle of the plain
+    /// context), `PyDict_Next` from `*pos`: 1 with new references to the
+    /// key and the value in `*key` and `*value` (owned handles of the
+    /// plain context) and `*pos` advanced, 0 at the end, -1 with
+    /// `RuntimeError` set if the dict no longer holds `len` items (it
+    /// changed size while it was read), -2 (no exception) if `dict` is a
+    /// subclass of `dict` (its caller reads it through its keys and
+    /// `__getitem__`).
+    pub dict_next: unsafe extern "C" fn(
+        dict: HPy,
+        pos: *mut HPy_ssize_t,
+        len: HPy_ssize_t,
+        key: *mut HPy,
+        value: *mut HPy,
+    ) -> core::ffi::c_int,
+    /// Version 9: `PyList_Sort(list)` of the list `list` (a handle of the
+    /// plain context): 0, or -1 with an exception set. A table of version
+    /// 9 also promises that a list builder of this context
+    /// (`HPyListBuilder`'s `_lst`) is the address of the list being built,
+    /// or 0 if it could not be made, its items' slots empty until set: a
+    /// binary may move an owned handle's reference into an unset slot (at
+    /// the list's item pointer, one word after its size at
+    /// [`var_size_offset`](Self::var_size_offset)), as
+    /// `HPyListBuilder_Set` stores a new one.
+    pub list_sort: unsafe extern "C" fn(list: HPy) -> core::ffi::c_int,
 }
 
 /// What a simple class of [`PlainContextExt`] (version 4) has its host do
@@ -448,7 +473,7 @@ pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 8;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 9;
 
 // ---------------------------------------------------------------------------
 // generated code

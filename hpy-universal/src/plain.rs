@@ -75,7 +75,64 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     set_type_call,
     builtins: crate::interp::builtins,
     freeze_type,
+    dict_next,
+    list_sort,
 };
+
+/// [`PlainContextExt::dict_next`]: `PyDict_Next` with new references, and
+/// the size check of a dict's iterator; -2 (no exception) for a subclass
+/// of `dict`, which its caller reads through its keys and `__getitem__`.
+///
+/// # Safety
+/// As the table entry: the GIL is held; `dict` is a live handle of the
+/// plain context to a `dict`; the pointers are valid for writes.
+unsafe extern "C" fn dict_next(
+    dict: HPy,
+    pos: *mut HPy_ssize_t,
+    len: HPy_ssize_t,
+    key: *mut HPy,
+    value: *mut HPy,
+) -> c_int {
+    use hpy_sys::cpython::ffi;
+    // SAFETY: the contract; a handle of the plain context is the object.
+    // `PyDict_Next` reads the dict's current entry table, bounded by its
+    // current size, whatever `*pos` a caller kept across Python code; the
+    // borrowed key and value get references of their own before anything
+    // else runs.
+    unsafe {
+        let d = hpy_sys::cpython::_h2py(dict);
+        if hpy_sys::cpython::Py_TYPE(d).cast_const() != core::ptr::addr_of!(ffi::PyDict_Type) {
+            return -2;
+        }
+        if ffi::PyDict_Size(d) != len {
+            ffi::PyErr_SetString(
+                ffi::PyExc_RuntimeError,
+                c"dictionary changed size during iteration".as_ptr(),
+            );
+            return -1;
+        }
+        let mut k: *mut PyObject = null_mut();
+        let mut v: *mut PyObject = null_mut();
+        if ffi::PyDict_Next(d, pos, &mut k, &mut v) == 0 {
+            return 0;
+        }
+        hpy_sys::cpython::Py_INCREF(k);
+        hpy_sys::cpython::Py_INCREF(v);
+        *key = hpy_sys::cpython::_py2h(k);
+        *value = hpy_sys::cpython::_py2h(v);
+        1
+    }
+}
+
+/// [`PlainContextExt::list_sort`]: `PyList_Sort`.
+///
+/// # Safety
+/// As the table entry: the GIL is held; `list` is a live handle of the
+/// plain context to a `list`.
+unsafe extern "C" fn list_sort(list: HPy) -> c_int {
+    // SAFETY: the contract; a handle of the plain context is the object.
+    unsafe { hpy_sys::cpython::ffi::PyList_Sort(hpy_sys::cpython::_h2py(list)) }
+}
 
 /// [`PlainContextExt::freeze_type`]: hpy-sys's `hpy_rs_cpython_freeze_type`
 /// (a handle of the plain context is the object).

@@ -98,9 +98,10 @@ pub use threads::AllowThreadsOutput;
 pub use tracker::Tracker;
 pub use types::any::call::{CallArgs, CallKwargs};
 pub use types::any::object::RichCompareOp;
-pub use types::any::{Borrowed, Handle};
+pub use types::any::{Borrowed, BuiltinKind, Handle};
 pub use types::capsule::Capsule;
 pub use types::code::Code;
+pub use types::dict::DictItems;
 pub use types::{Abc, Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple, Type};
 
 /// Exposes a Rust function as a function of a Python module.

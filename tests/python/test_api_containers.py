@@ -33,6 +33,100 @@ def test_dict(hpyrs_api):
             f([])
 
 
+class SubDict(dict):
+    def __getitem__(self, key):
+        return ("sub", dict.__getitem__(self, key))
+
+
+def test_dict_items_iter(hpyrs_api):
+    d = {"a": 1, 2: [3], None: "x", (1, 2): 2.5}
+    items = hpyrs_api.dict_items_iter(d)
+    assert items == list(d.items())
+    assert all(k is dk and v is dv for (k, v), (dk, dv) in zip(items, d.items()))
+    assert hpyrs_api.dict_items_iter({}) == []
+    big = {f"k{i}": i for i in range(1000)}
+    del big["k500"]  # a hole in the entry table
+    assert hpyrs_api.dict_items_iter(big) == list(big.items())
+    # A subclass is read through its keys and its own __getitem__.
+    assert hpyrs_api.dict_items_iter(SubDict(a=1)) == [("a", ("sub", 1))]
+    with raises_exactly(TypeError, "dict_items_iter() argument 'd' must be dict, not list"):
+        hpyrs_api.dict_items_iter([])
+
+
+@pytest.mark.parametrize("change", ["grow", "shrink", "clear"])
+@pytest.mark.parametrize("cls", [dict, SubDict])
+def test_dict_items_iter_changed(hpyrs_api, change, cls):
+    d = cls(a=1, b=2, c=3)
+
+    def each(k, v):
+        if change == "grow":
+            d[f"new{len(d)}"] = 0
+        elif change == "shrink":
+            d.popitem()
+        else:
+            d.clear()
+
+    with raises_exactly(RuntimeError, "dictionary changed size during iteration"):
+        hpyrs_api.dict_items_iter(d, each)
+
+
+def test_dict_items_iter_raising_callback(hpyrs_api):
+    def each(k, v):
+        raise KeyError(k)
+
+    with raises_exactly(KeyError, "'a'"):
+        hpyrs_api.dict_items_iter({"a": 1}, each)
+
+
+class SortRefusingList(list):
+    def sort(self, *a, **k):
+        raise AssertionError("the list type's sort is called, not the subclass's")
+
+
+def test_list_sort(hpyrs_api):
+    l = [3, 1, 2, 1.5]
+    assert hpyrs_api.list_sort(l) is None and l == [1, 1.5, 2, 3]
+    l = ["b", "a", "c"]
+    hpyrs_api.list_sort(l)
+    assert l == ["a", "b", "c"]
+    s = SortRefusingList([2, 1])
+    hpyrs_api.list_sort(s)
+    assert list(s) == [1, 2]
+    with raises_exactly(TypeError, "'<' not supported between instances of 'str' and 'int'"):
+        hpyrs_api.list_sort([1, "a"])
+    with raises_exactly(TypeError, "list_sort() argument 'l' must be list, not tuple"):
+        hpyrs_api.list_sort((2, 1))
+
+
+class SubInt(int):
+    pass
+
+
+class SubFloat(float):
+    pass
+
+
+class SubStr(str):
+    pass
+
+
+class SubTuple(tuple):
+    pass
+
+
+@pytest.mark.parametrize("obj, kind", [
+    (None, "None"), (True, "True"), (False, "False"), (0, "Int"), (-(2**100), "Int"),
+    (SubInt(3), "Int"), (1.5, "Float"), (float("nan"), "Float"), (SubFloat(2), "Float"),
+    ("", "Str"), ("é", "Str"), (SubStr("x"), "Str"), (b"b", "Bytes"), ([], "List"),
+    (SortRefusingList(), "List"), ((), "Tuple"), (SubTuple(), "Tuple"), ({}, "Dict"), (SubDict(), "Dict"),
+    (bytearray(), "Other"), (1j, "Other"), (object(), "Other"), (int, "Other"),
+    (ValueError(), "Other"), (range(3), "Other"), (set(), "Other"),
+    (__import__("decimal").Decimal(1), "Other"),
+])
+def test_builtin_kind(hpyrs_api, obj, kind):
+    assert hpyrs_api.builtin_kind(obj) == kind
+
+
 SLICES = [slice(None), slice(1, 5), slice(None, None, -1), slice(-3, None, 2),
           slice(10, -10, -3), slice(2**70, -2**70)]
 

@@ -97,6 +97,36 @@ def test_items(hpyrs_api):
     assert m.get_item_s(Seq(), "x") == ("item", "x")
 
 
+def test_get_item_i_of_lists_and_tuples(hpyrs_api):
+    """An exact list or tuple is read in place (the CPython ABI,
+    hpy_rs_universal's plain context): every index, the ends, a list that
+    grew or shrank, and subclasses, which answer through __getitem__."""
+    m = hpyrs_api
+    items = [object(), "s", 2**70, None, 1.5]
+    for seq in (list(items), tuple(items)):
+        for i in range(-len(items), len(items)):
+            assert m.get_item_i(seq, i) is items[i]
+        same_error(lambda: seq[len(items)], lambda: m.get_item_i(seq, len(items)))
+        same_error(lambda: seq[-len(items) - 1], lambda: m.get_item_i(seq, -len(items) - 1))
+    for empty in ([], ()):
+        same_error(lambda: empty[0], lambda: m.get_item_i(empty, 0))
+    grown = [1]
+    grown.extend(range(100))
+    assert m.get_item_i(grown, 100) == 99
+    del grown[1:]
+    same_error(lambda: grown[1], lambda: m.get_item_i(grown, 1))
+
+    class L(list):
+        def __getitem__(self, i):
+            return ("sub", i)
+
+    class T(tuple):
+        def __getitem__(self, i):
+            return ("sub", i)
+
+    assert m.get_item_i(L([1]), 0) == ("sub", 0) and m.get_item_i(T((1,)), 0) == ("sub", 0)
+
+
 def test_contains_and_length(hpyrs_api):
     m = hpyrs_api
     assert m.contains([1, 2], 2) is True and m.contains({"a": 1}, "b") is False

@@ -29,6 +29,21 @@ def test_encode(hpyrs_api, encoding):
         assert got == expected, s
 
 
+def test_to_str(hpyrs_api):
+    """`Str::to_str` borrows the UTF-8 of a str and refuses lone
+    surrogates, on every host (hpy_rs_universal's plain context takes
+    CPython's refusal, others check the text)."""
+    for s in TEXTS + ["x" * 1000 + "é", "\U0010ffff"]:
+        if "\udc80" in s:
+            with pytest.raises(UnicodeEncodeError):
+                hpyrs_api.str_utf8(s)
+        else:
+            assert hpyrs_api.str_utf8(s) == s
+    for s in ("a\ud800", "\udfff" * 3, "é\ud83d"):
+        with pytest.raises(UnicodeEncodeError):
+            hpyrs_api.str_utf8(s)
+
+
 def test_encode_fs(hpyrs_api):
     for s in ("abc", "héllo", "a\udcffb"):
         assert hpyrs_api.encode(s, "fs") == os.fsencode(s)

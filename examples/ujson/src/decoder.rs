@@ -365,6 +365,28 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         // ends the plain part.
         let mut i = start;
         let mut high = 0u8;
+        // Eight bytes at a time while none of them ends the plain part
+        // (the zero-byte test of each word against `"`, `\` and NUL).
+        const ONES: u64 = u64::from_ne_bytes([1; 8]);
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+        let mut seen = 0u64;
+        while let Some(chunk) = input.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let v = u64::from_ne_bytes(word);
+            if has_zero(v)
+                || has_zero(v ^ (ONES * u64::from(b'"')))
+                || has_zero(v ^ (ONES * u64::from(b'\\')))
+            {
+                break;
+            }
+            seen |= v;
+            i += 8;
+        }
+        if seen & HIGHS != 0 {
+            high = 0x80;
+        }
         while let Some(&c) = input.get(i) {
             if c == b'"' || c == b'\\' || c == 0 {
                 break;

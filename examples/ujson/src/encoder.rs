@@ -7,7 +7,9 @@
 //! else a `TypeError`), and written as ujson writes them. Nesting deeper
 //! than 1024 levels is an `OverflowError`, so the recursion is bounded.
 
-use hpy::{Constant, Context, Dict, HPyErr, HPyResult, Handle, IntoHPy, List, Str};
+use hpy::{
+    BuiltinKind, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, IntoHPy, List, Str,
+};
 
 use crate::float::{write_f64, write_u64};
 use crate::objects::{bytes_of, is_decimal};
@@ -40,6 +42,26 @@ fn overflow(msg: &'static str) -> HPyErr {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// `\uXXXX` of every code point below U+0800 (what a 1- or 2-byte UTF-8
+/// sequence encodes), made at compile time: the escape of a 2-byte
+/// character is one lookup.
+static UNIT_ESCAPES: [[u8; 6]; 0x800] = {
+    let mut table = [[0u8; 6]; 0x800];
+    let mut u = 0;
+    while u < 0x800 {
+        table[u] = [
+            b'\\',
+            b'u',
+            b'0',
+            HEX[(u >> 8) & 15],
+            HEX[(u >> 4) & 15],
+            HEX[u & 15],
+        ];
+        u += 1;
+    }
+    table
+};
+
 /// The text of one `dumps` call.
 pub(crate) struct Encoder<'o, 'ctx> {
     ctx: Context<'ctx>,
@@ -58,7 +80,13 @@ enum Open<'ctx> {
         len: usize,
         next: usize,
     },
+    /// A dict written in its own order, from its items.
     Map {
+        items: DictItems<'ctx>,
+        written: usize,
+    },
+    /// A dict written with `sort_keys`: its sorted keys, each looked up.
+    Sorted {
         dict: Dict<'ctx>,
         keys: List<'ctx>,
         len: usize,
@@ -122,7 +150,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             if let Some(open) = self.one(&current)? {
                 self.out.push(match open {
                     Open::Seq { .. } => b'[',
-                    Open::Map { .. } => b'{',
+                    Open::Map { .. } | Open::Sorted { .. } => b'{',
                 });
                 stack.push(open);
             }
@@ -144,38 +172,41 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         current = item;
                         break;
                     }
-                    Open::Map {
+                    Open::Map { items, written } => {
+                        let Some(item) = items.next() else {
+                            let written = *written;
+                            self.close(&mut stack, level, b'}', written);
+                            continue;
+                        };
+                        let (key, value) = item?;
+                        *written += 1;
+                        self.item(&key, *written, level)?;
+                        current = value;
+                        break;
+                    }
+                    Open::Sorted {
                         dict,
                         keys,
                         len,
                         next,
                     } if *next < *len => {
                         let key = keys.get_item_i(*next as isize)?;
-                        let name = self.key_text(&key)?;
                         let Some(value) = dict.get(&key)? else {
                             return Err(HPyErr::runtime_error(
                                 "dictionary changed size during iteration",
                             ));
                         };
-                        if *next > 0 {
-                            self.out.extend_from_slice(&self.opts.item_sep);
-                        }
                         *next += 1;
-                        self.newline_indent(level);
-                        let bytes: &[u8] = match &name {
-                            KeyText::Borrowed(b) => b,
-                            KeyText::Owned(v) => v,
-                            KeyText::Literal(l) => l,
-                        };
-                        self.string(bytes)?;
-                        self.out.extend_from_slice(&self.opts.key_sep);
+                        let written = *next;
+                        self.item(&key, written, level)?;
                         current = value;
                         break;
                     }
                     _ => {
                         let (close, len) = match open {
                             Open::Seq { len, .. } => (b']', *len),
-                            Open::Map { len, .. } => (b'}', *len),
+                            Open::Map { written, .. } => (b'}', *written),
+                            Open::Sorted { len, .. } => (b'}', *len),
                         };
                         if len > 0 {
                             self.newline_indent(level - 1);
@@ -188,6 +219,33 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         }
     }
 
+    /// Closes the innermost open container, which wrote `written` items.
+    fn close(&mut self, stack: &mut Vec<Open<'ctx>>, level: u32, close: u8, written: usize) {
+        if written > 0 {
+            self.newline_indent(level - 1);
+        }
+        self.out.push(close);
+        stack.pop();
+    }
+
+    /// Writes the separator before the `written`-th item of an object
+    /// (counted from 1), and its key.
+    fn item(&mut self, key: &Handle<'ctx>, written: usize, level: u32) -> HPyResult<()> {
+        let name = self.key_text(key)?;
+        if written > 1 {
+            self.out.extend_from_slice(&self.opts.item_sep);
+        }
+        self.newline_indent(level);
+        let bytes: &[u8] = match &name {
+            KeyText::Borrowed(b) => b,
+            KeyText::Owned(v) => v,
+            KeyText::Literal(l) => l,
+        };
+        self.string(bytes)?;
+        self.out.extend_from_slice(&self.opts.key_sep);
+        Ok(())
+    }
+
     /// Writes `obj` if it is a scalar; returns it opened if it is written
     /// as an array or object.
     fn one(&mut self, obj: &Handle<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
@@ -195,52 +253,54 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         let mut defaults = 0;
         loop {
             let obj = replaced.as_ref().unwrap_or(obj);
-            if obj.is_constant(Constant::True) {
-                self.out.extend_from_slice(b"true");
-                return Ok(None);
-            }
-            if obj.is_constant(Constant::False) {
-                self.out.extend_from_slice(b"false");
-                return Ok(None);
-            }
-            if obj.type_check_constant(Constant::LongType)? {
-                return self.int(obj).map(|()| None);
-            }
-            if obj.is_bytes() && !self.opts.reject_bytes {
-                let bytes = bytes_of(obj)?;
-                return self.string(bytes).map(|()| None);
-            }
-            if let Some(s) = obj.downcast_ref::<Str>() {
-                match s.to_str() {
-                    Ok(text) => self.string(text.as_bytes())?,
-                    Err(e) => {
-                        let bytes = self.surrogatepass_bytes(obj, e)?;
-                        self.string(bytes_of(&bytes)?)?
+            // ujson tries bool, int, bytes, str, None, float or Decimal,
+            // dict, list and tuple in turn; no object is two of them.
+            let kind = obj.builtin_kind();
+            match kind {
+                BuiltinKind::True => {
+                    self.out.extend_from_slice(b"true");
+                    return Ok(None);
+                }
+                BuiltinKind::False => {
+                    self.out.extend_from_slice(b"false");
+                    return Ok(None);
+                }
+                BuiltinKind::Int => return self.int(obj).map(|()| None),
+                BuiltinKind::Bytes if !self.opts.reject_bytes => {
+                    let bytes = bytes_of(obj)?;
+                    return self.string(bytes).map(|()| None);
+                }
+                BuiltinKind::Str => {
+                    let s = obj
+                        .downcast_ref::<Str>()
+                        .ok_or_else(|| HPyErr::type_error("expected a str"))?;
+                    match s.to_str() {
+                        Ok(text) => self.string(text.as_bytes())?,
+                        Err(e) => {
+                            let bytes = self.surrogatepass_bytes(obj, e)?;
+                            self.string(bytes_of(&bytes)?)?
+                        }
                     }
+                    return Ok(None);
                 }
-                return Ok(None);
-            }
-            if obj.is_none() {
-                self.out.extend_from_slice(b"null");
-                return Ok(None);
-            }
-            if obj.type_check_constant(Constant::FloatType)? || is_decimal(self.ctx, obj)? {
-                let v = obj.as_f64()?;
-                if !write_f64(&mut self.out, v, self.opts.allow_nan) {
-                    return Err(overflow("Invalid value when encoding double"));
+                BuiltinKind::None => {
+                    self.out.extend_from_slice(b"null");
+                    return Ok(None);
                 }
-                return Ok(None);
+                BuiltinKind::Float => return self.float(obj).map(|()| None),
+                BuiltinKind::Dict => return self.open_map(obj).map(Some),
+                BuiltinKind::List | BuiltinKind::Tuple => {
+                    let len = obj.len()?;
+                    return Ok(Some(Open::Seq {
+                        obj: obj.dup(),
+                        len,
+                        next: 0,
+                    }));
+                }
+                BuiltinKind::Bytes | BuiltinKind::Other => {}
             }
-            if obj.is_dict() {
-                return self.open_map(obj).map(Some);
-            }
-            if obj.is_list() || obj.is_tuple() {
-                let len = obj.len()?;
-                return Ok(Some(Open::Seq {
-                    obj: obj.dup(),
-                    len,
-                    next: 0,
-                }));
+            if kind == BuiltinKind::Other && is_decimal(self.ctx, obj)? {
+                return self.float(obj).map(|()| None);
             }
             if obj.has_attr_s("toDict")? {
                 let dict = obj.call_method0("toDict")?;
@@ -286,6 +346,15 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 "{repr} is not JSON serializable"
             )));
         }
+    }
+
+    /// A `float` or `decimal.Decimal`, written as ujson writes a double.
+    fn float(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
+        let v = obj.as_f64()?;
+        if !write_f64(&mut self.out, v, self.opts.allow_nan) {
+            return Err(overflow("Invalid value when encoding double"));
+        }
+        Ok(())
     }
 
     /// `text` encoded with `surrogatepass`, after `to_str` failed with
@@ -440,7 +509,8 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         ));
                     }
                     i += 2;
-                    ch
+                    self.out.extend_from_slice(&UNIT_ESCAPES[ch as usize]);
+                    continue;
                 }
                 0xe0..=0xef => {
                     if rest.len() < 3 {
@@ -523,18 +593,22 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         ]);
     }
 
-    /// A dict opened for writing: its keys, sorted if asked.
+    /// A dict opened for writing: its items in its order, or its keys
+    /// sorted, as asked.
     fn open_map(&self, obj: &Handle<'ctx>) -> HPyResult<Open<'ctx>> {
-        let dict = obj
-            .downcast_ref::<Dict>()
-            .ok_or_else(|| HPyErr::type_error("expected a dict"))?;
-        let keys: List<'ctx> = dict.keys()?;
-        if self.opts.sort_keys {
-            keys.call_method0("sort")?;
-        }
-        let len = keys.len()?;
         let dict = obj.dup().downcast::<Dict>().map_err(HPyErr::from)?;
-        Ok(Open::Map {
+        if !self.opts.sort_keys {
+            return Ok(Open::Map {
+                items: dict.into_items()?,
+                written: 0,
+            });
+        }
+        let keys: List<'ctx> = dict.keys()?;
+        let len = keys.len()?;
+        if len > 1 {
+            keys.sort()?;
+        }
+        Ok(Open::Sorted {
             dict,
             keys,
             len,

@@ -433,6 +433,7 @@ extern "C" {
     pub static mut PyExc_SystemError: *mut PyObject;
     pub static mut PyExc_OverflowError: *mut PyObject;
     pub static mut PyExc_ImportError: *mut PyObject;
+    pub static mut PyExc_RuntimeError: *mut PyObject;
 
     pub fn PyErr_SetString(exc: *mut PyObject, msg: *const c_char);
     pub fn PyErr_SetObject(exc: *mut PyObject, value: *mut PyObject);
@@ -520,6 +521,18 @@ extern "C" {
     pub fn PyDict_SetItemString(d: *mut PyObject, k: *const c_char, v: *mut PyObject) -> c_int;
     pub fn PyDict_SetItem(d: *mut PyObject, k: *mut PyObject, v: *mut PyObject) -> c_int;
     pub fn PyDict_GetItemWithError(d: *mut PyObject, k: *mut PyObject) -> *mut PyObject;
+    /// The entry at or after `*pos` of a dict's entry table, borrowed
+    /// (`key` and `value`), advancing `*pos`: 1, or 0 at the end. Reads the
+    /// current table whatever happened to the dict before the call.
+    pub fn PyDict_Next(
+        d: *mut PyObject,
+        pos: *mut HPy_ssize_t,
+        key: *mut *mut PyObject,
+        value: *mut *mut PyObject,
+    ) -> c_int;
+    pub fn PyDict_Size(d: *mut PyObject) -> HPy_ssize_t;
+    /// `list.sort()` of a list: 0, or -1 with an exception set.
+    pub fn PyList_Sort(list: *mut PyObject) -> c_int;
     pub fn PyLong_FromSsize_t(v: HPy_ssize_t) -> *mut PyObject;
     pub fn PyUnicode_FromString(s: *const c_char) -> *mut PyObject;
     pub fn PyUnicode_FromStringAndSize(s: *const c_char, n: HPy_ssize_t) -> *mut PyObject;

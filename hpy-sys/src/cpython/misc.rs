@@ -9,6 +9,7 @@
 
 use core::ffi::{c_char, c_int, c_long, c_longlong, c_ulong, c_ulonglong, c_void};
 
+use super::ffi::{PyDict_Next, PyDict_Size};
 use super::runtime;
 use super::{
     _PyTuple_ITEMS, tp_flags, type_field, PyDict_Check, PyTuple_Check, PyTuple_GET_SIZE,
@@ -63,13 +64,6 @@ extern "C" {
     fn PyLong_AsUnsignedLongLong(o: *mut PyObject) -> c_ulonglong;
     fn PyLong_AsUnsignedLongLongMask(o: *mut PyObject) -> c_ulonglong;
     fn PyType_IsSubtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> c_int;
-    fn PyDict_Size(d: *mut PyObject) -> HPy_ssize_t;
-    fn PyDict_Next(
-        d: *mut PyObject,
-        pos: *mut HPy_ssize_t,
-        key: *mut *mut PyObject,
-        value: *mut *mut PyObject,
-    ) -> c_int;
     fn PyTuple_New(n: HPy_ssize_t) -> *mut PyObject;
     static mut PyUnicode_Type: PyTypeObject;
 }

@@ -32,11 +32,17 @@ impl<'ctx> Context<'ctx> {
         self.constant(HPyConstant::None)
     }
 
-    /// A new handle to `True` or `False` (`HPyBool_FromBool`).
+    /// A new handle to `True` or `False`: the context's constant, as
+    /// [`constant`](Self::constant) gives it (what `HPyBool_FromBool`
+    /// returns, without its call: on CPython 3.12+ in the CPython ABI no
+    /// reference count is touched).
     #[inline]
     pub fn bool(self, value: bool) -> Handle<'ctx> {
-        // SAFETY: HPyBool_FromBool cannot fail and returns an owned handle.
-        unsafe { Handle::from_raw(self, hpy_sys::HPyBool_FromBool(self.as_raw(), value)) }
+        self.constant(if value {
+            HPyConstant::True
+        } else {
+            HPyConstant::False
+        })
     }
 
     /// Turns the `int` status of a raw HPy call (`-1` with an exception set

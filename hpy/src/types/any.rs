@@ -13,6 +13,96 @@ pub(crate) mod call;
 mod number;
 pub(crate) mod object;
 
+/// Which of Python's core builtin types an object is an instance of
+/// ([`Handle::builtin_kind`]): what an encoder walking Python data (JSON,
+/// msgpack, …) asks of every value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuiltinKind {
+    /// The `None` object.
+    None,
+    /// The `True` object.
+    True,
+    /// The `False` object.
+    False,
+    /// An `int` that is not a `bool` (a subclass of `int` too).
+    Int,
+    /// A `float` (or an instance of a subclass).
+    Float,
+    /// A `str` (or an instance of a subclass).
+    Str,
+    /// A `bytes` (or an instance of a subclass).
+    Bytes,
+    /// A `list` (or an instance of a subclass).
+    List,
+    /// A `tuple` (or an instance of a subclass).
+    Tuple,
+    /// A `dict` (or an instance of a subclass).
+    Dict,
+    /// Anything else.
+    Other,
+}
+
+/// [`crate::Handle::builtin_kind`] where a handle is the object (the CPython
+/// ABI, hpy_rs_universal's plain context): from the object's address
+/// `obj`, its type's address `ty` and that type's `tp_flags`, with the
+/// constants' addresses from `constant`. CPython's `Py_TPFLAGS_*_SUBCLASS`
+/// bits (its stable ABI) tell `int`, `list`, `tuple`, `bytes`, `str` and
+/// `dict` and their subclasses apart in one read; `None`: the type may be
+/// a subclass of `float`, which has no bit (the caller walks its bases).
+#[inline(always)]
+pub(crate) fn classify_builtin(
+    obj: isize,
+    ty: isize,
+    flags: core::ffi::c_ulong,
+    constant: impl Fn(hpy_sys::HPyConstant) -> isize,
+) -> Option<BuiltinKind> {
+    use hpy_sys::HPyConstant as C;
+    use BuiltinKind as K;
+    const LONG: core::ffi::c_ulong = 1 << 24;
+    const LIST: core::ffi::c_ulong = 1 << 25;
+    const TUPLE: core::ffi::c_ulong = 1 << 26;
+    const BYTES: core::ffi::c_ulong = 1 << 27;
+    const UNICODE: core::ffi::c_ulong = 1 << 28;
+    const DICT: core::ffi::c_ulong = 1 << 29;
+    // `BaseException` and `type`: no instance of theirs is a `float`.
+    const OTHER: core::ffi::c_ulong = 3 << 30;
+    if flags & UNICODE != 0 {
+        return Some(K::Str);
+    }
+    if flags & LONG != 0 {
+        if ty != constant(C::BoolType) {
+            return Some(K::Int);
+        }
+        return Some(if obj == constant(C::True) {
+            K::True
+        } else {
+            K::False
+        });
+    }
+    if flags & DICT != 0 {
+        return Some(K::Dict);
+    }
+    if flags & LIST != 0 {
+        return Some(K::List);
+    }
+    if flags & TUPLE != 0 {
+        return Some(K::Tuple);
+    }
+    if flags & BYTES != 0 {
+        return Some(K::Bytes);
+    }
+    if ty == constant(C::FloatType) {
+        return Some(K::Float);
+    }
+    if obj == constant(C::None) {
+        return Some(K::None);
+    }
+    if flags & OTHER != 0 {
+        return Some(K::Other);
+    }
+    None
+}
+
 /// An owned HPy handle to a Python object, valid for the call `'ctx`.
 ///
 /// A `Handle` is closed (`HPy_Close`) exactly once, when it is dropped. It is

@@ -42,6 +42,51 @@ impl<'ctx> Dict<'ctx> {
         }
     }
 
+    /// The dict's `(key, value)` pairs, in the dict's order, each as
+    /// owned handles: `for item in dict.items_iter()? { let (k, v) = item?; }`.
+    ///
+    /// HPy 0.9 has no `HPyDict_Next`. The CPython ABI and hpy_rs_universal's
+    /// plain context read an exact `dict`'s entries in place, as CPython's
+    /// `PyDict_Next` does: no key list and no lookup per key. Other hosts
+    /// (PyPy, debug mode), and a subclass of `dict` everywhere, read the
+    /// dict's keys (`HPyDict_Keys`) and look each one up (`HPy_GetItem`,
+    /// so a subclass's `__getitem__` answers).
+    ///
+    /// A dict that changes size while it is read ends the iteration with
+    /// `RuntimeError: dictionary changed size during iteration`, as Python's
+    /// own iterator does; so does a key that disappeared.
+    ///
+    /// ```
+    /// use hpy::{hpy_method, Dict, HPyResult};
+    ///
+    /// /// The keys whose value is `None`.
+    /// #[hpy_method]
+    /// fn unset_keys<'ctx>(d: &Dict<'ctx>) -> HPyResult<Vec<String>> {
+    ///     let mut out = Vec::new();
+    ///     for item in d.items_iter()? {
+    ///         let (key, value) = item?;
+    ///         if value.is_none() {
+    ///             out.push(key.str()?);
+    ///         }
+    ///     }
+    ///     Ok(out)
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn items_iter(&self) -> HPyResult<DictItems<'ctx>> {
+        self.dup().into_items()
+    }
+
+    /// [`items_iter`](Self::items_iter), taking the handle.
+    pub fn into_items(self) -> HPyResult<DictItems<'ctx>> {
+        let len = self.len()?;
+        Ok(DictItems {
+            dict: self,
+            len,
+            way: Way::InPlace { pos: 0 },
+        })
+    }
+
     /// A shallow copy (`HPyDict_Copy`).
     #[inline]
     pub fn copy(&self) -> HPyResult<Dict<'ctx>> {
@@ -64,6 +109,102 @@ impl<'ctx> Dict<'ctx> {
                 Ok(None)
             }
             Err(e) => Err(e),
+        }
+    }
+}
+
+/// The items of a dict, as [`Dict::items_iter`] reads them: each a
+/// `(key, value)` pair of owned handles, or the error that ended the
+/// iteration (after which it yields nothing).
+pub struct DictItems<'ctx> {
+    dict: Dict<'ctx>,
+    len: usize,
+    way: Way<'ctx>,
+}
+
+/// How [`DictItems`] reads its dict.
+enum Way<'ctx> {
+    /// The entries in place, from position `pos`.
+    InPlace { pos: isize },
+    /// Through the keys, looked up one by one.
+    Keys { keys: List<'ctx>, next: usize },
+    /// Done, or failed.
+    Done,
+}
+
+impl<'ctx> DictItems<'ctx> {
+    /// The next item read through the keys (making the key list first).
+    #[inline(never)]
+    fn next_by_key(&mut self) -> HPyResult<Option<(Handle<'ctx>, Handle<'ctx>)>> {
+        let (keys, next) = match &mut self.way {
+            Way::Keys { keys, next } => (keys, next),
+            _ => {
+                self.way = Way::Keys {
+                    keys: self.dict.keys()?,
+                    next: 0,
+                };
+                return self.next_by_key();
+            }
+        };
+        let changed = || crate::HPyErr::runtime_error("dictionary changed size during iteration");
+        if *next >= keys.len()? {
+            if self.dict.len()? != self.len {
+                return Err(changed());
+            }
+            return Ok(None);
+        }
+        let key = keys.get_item_i(*next as isize)?;
+        *next += 1;
+        match self.dict.get(&key)? {
+            Some(value) => Ok(Some((key, value))),
+            None => Err(changed()),
+        }
+    }
+}
+
+impl<'ctx> Iterator for DictItems<'ctx> {
+    type Item = HPyResult<(Handle<'ctx>, Handle<'ctx>)>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let step = match &mut self.way {
+            Way::InPlace { pos } => {
+                let ctx = self.dict.context();
+                let (mut key, mut value) = (hpy_sys::HPy_NULL, hpy_sys::HPy_NULL);
+                // SAFETY: a live dict of this context; on 1 both handles
+                // are owned and handed to `Handle`s here.
+                match unsafe {
+                    crate::abi::dict_next(
+                        ctx.as_raw(),
+                        self.dict.as_raw(),
+                        pos,
+                        self.len as isize,
+                        &mut key,
+                        &mut value,
+                    )
+                } {
+                    // SAFETY: owned handles of this context (above).
+                    Some(1) => Ok(Some(unsafe {
+                        (Handle::from_raw(ctx, key), Handle::from_raw(ctx, value))
+                    })),
+                    Some(0) => Ok(None),
+                    Some(_) => Err(crate::HPyErr::raised(ctx)),
+                    None => self.next_by_key(),
+                }
+            }
+            Way::Keys { .. } => self.next_by_key(),
+            Way::Done => return None,
+        };
+        match step {
+            Ok(Some(item)) => Some(Ok(item)),
+            Ok(None) => {
+                self.way = Way::Done;
+                None
+            }
+            Err(e) => {
+                self.way = Way::Done;
+                Some(Err(e))
+            }
         }
     }
 }

@@ -45,6 +45,35 @@ impl<'ctx> Context<'ctx> {
 }
 
 impl<'ctx> List<'ctx> {
+    /// Sorts the list in place by `<`, as `list.sort(self)` does (the
+    /// `list` type's own sort, also for a subclass that overrides `sort`).
+    ///
+    /// HPy 0.9 has no such call: the CPython ABI and hpy_rs_universal's
+    /// plain context call CPython's `PyList_Sort` directly; other hosts
+    /// call `list.sort` through HPy (`HPy_GetAttr_s` on the `list` type,
+    /// then `HPy_Call`).
+    ///
+    /// ```
+    /// use hpy::{hpy_method, HPyResult, List};
+    ///
+    /// #[hpy_method]
+    /// fn sorted_in_place<'ctx>(xs: &List<'ctx>) -> HPyResult<()> {
+    ///     xs.sort()
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn sort(&self) -> HPyResult<()> {
+        let ctx = self.context();
+        // SAFETY: `self` is a live list of this context.
+        if let Some(status) = unsafe { crate::abi::list_sort(ctx.as_raw(), self.as_raw()) } {
+            return ctx.wrap_status(status);
+        }
+        let sort = ctx
+            .constant(hpy_sys::HPyConstant::ListType)
+            .get_attr_s("sort")?;
+        sort.call(&[self]).map(drop)
+    }
+
     /// `self.append(item)` (`HPyList_Append`).
     #[inline]
     pub fn append(&self, item: &Handle<'ctx>) -> HPyResult<()> {

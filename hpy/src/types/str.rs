@@ -328,10 +328,14 @@ impl<'ctx> Str<'ctx> {
                 return Err(HPyErr::raised(ctx));
             }
             let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
-            if crate::abi::host_has(crate::abi::Quirk::Utf8MayHoldSurrogates) {
+            if crate::abi::host_has(crate::abi::Quirk::Utf8MayHoldSurrogates)
+                && !crate::abi::utf8_is_valid(ctx.as_raw())
+            {
                 return core::str::from_utf8(bytes).map_err(|_| raise_surrogate_error(obj));
             }
-            // CPython's UTF-8 cache is valid UTF-8: it refuses surrogates.
+            // CPython's UTF-8 cache (the CPython ABI, hpy_rs_universal's
+            // plain context: `utf8_is_valid`) is valid UTF-8: it refuses
+            // surrogates.
             Ok(core::str::from_utf8_unchecked(bytes))
         }
     }

@@ -113,6 +113,14 @@ pub(crate) fn str_from_ucs4<'ctx>(
     Some(unsafe { ctx.wrap_result(_py2h(obj)) })
 }
 
+/// Whether the UTF-8 `HPyUnicode_AsUTF8AndSize` hands out on `ctx` is
+/// known to be valid: always in this ABI (CPython's UTF-8 of a str refuses
+/// lone surrogates).
+#[inline(always)]
+pub(crate) fn utf8_is_valid(_ctx: *mut HPyContext) -> bool {
+    true
+}
+
 /// The contents of `obj` if it is exactly a `bytes`, read in place
 /// (`PyBytes_AS_STRING`, `PyBytes_GET_SIZE`); `None` otherwise.
 ///

@@ -113,7 +113,7 @@ pub unsafe fn dict_get_item(dict: HPy, key: HPy) -> Option<HPy> {
 /// # Safety
 /// `obj` is a valid handle.
 #[inline(always)]
-pub unsafe fn list_or_tuple_item(obj: HPy, i: usize) -> Option<HPy> {
+pub unsafe fn list_or_tuple_item(_ctx: *mut HPyContext, obj: HPy, i: usize) -> Option<HPy> {
     // SAFETY: `obj` is valid (contract); an index below the current length
     // is a set item, returned with a reference of its own.
     unsafe {
@@ -481,7 +481,7 @@ pub(crate) fn indexed_item<'ctx>(
 ) -> Option<HPyResult<crate::Handle<'ctx>>> {
     // SAFETY: a live exact list or tuple (`reads_by_index`); the item comes
     // with a reference of its own.
-    let raw = unsafe { list_or_tuple_item(seq.as_raw(), i as usize) }?;
+    let raw = unsafe { list_or_tuple_item(ptr::null_mut(), seq.as_raw(), i as usize) }?;
     // SAFETY: an owned handle of this context.
     Some(Ok(unsafe { crate::Handle::from_raw(seq.context(), raw) }))
 }
@@ -491,4 +491,90 @@ pub(crate) fn indexed_item<'ctx>(
 pub(crate) fn indexed_len(seq: &crate::Handle<'_>) -> usize {
     // SAFETY: a live exact list or tuple (`reads_by_index`).
     unsafe { list_or_tuple_items(seq.as_raw()) }.map_or(0, |(_, n)| n)
+}
+
+/// What [`crate::Handle::builtin_kind`] answers, from the object's type
+/// pointer and its `tp_flags` (CPython's `Py_TPFLAGS_*_SUBCLASS` bits),
+/// as CPython's own `PyLong_Check` and its siblings decide; a subclass of
+/// `float`, which has no bit, by walking the type's bases. Always `Some`
+/// in this ABI.
+#[inline(always)]
+pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind> {
+    use hpy_sys::cpython::ffi::{PyTypeObject, PyType_IsSubtype};
+    // SAFETY: a live object and its live type; the constants are objects
+    // that live as long as the interpreter (no context is needed to read
+    // them in this ABI).
+    unsafe {
+        let o = _h2py(obj.as_raw());
+        let t = hpy_sys::cpython::Py_TYPE(o).cast::<PyTypeObject>();
+        let constant = |c| hpy_sys::HPy_GetConstant(ptr::null_mut(), c)._i;
+        let kind =
+            crate::types::any::classify_builtin(o as isize, t as isize, (*t).tp_flags, constant);
+        Some(kind.unwrap_or_else(|| {
+            let float = constant(hpy_sys::HPyConstant::FloatType) as *mut PyTypeObject;
+            if PyType_IsSubtype(t, float) != 0 {
+                crate::BuiltinKind::Float
+            } else {
+                crate::BuiltinKind::Other
+            }
+        }))
+    }
+}
+
+/// One step of reading an exact `dict`'s items in place (`PyDict_Next`
+/// from `*pos`): `Some(1)` with owned handles to the key and the value,
+/// `Some(0)` at the end, `Some(-1)` with `RuntimeError` set if the dict no
+/// longer holds `len` items; `None` for a subclass of `dict`, whose items
+/// are read through its keys and `__getitem__`.
+///
+/// # Safety
+/// `dict` is a live handle to a `dict`.
+#[inline(always)]
+pub unsafe fn dict_next(
+    _ctx: *mut HPyContext,
+    dict: HPy,
+    pos: &mut isize,
+    len: isize,
+    key: &mut HPy,
+    value: &mut HPy,
+) -> Option<c_int> {
+    use hpy_sys::cpython::ffi;
+    // SAFETY: a live dict (contract). `PyDict_Next` reads the dict's
+    // current entry table bounded by its current size, whatever Python
+    // code did to the dict since `*pos` was written; the borrowed key and
+    // value get references of their own before any Python code runs.
+    unsafe {
+        if !is_exact_dict(dict) {
+            return None;
+        }
+        let d = _h2py(dict);
+        if ffi::PyDict_Size(d) != len {
+            ffi::PyErr_SetString(
+                ffi::PyExc_RuntimeError,
+                c"dictionary changed size during iteration".as_ptr(),
+            );
+            return Some(-1);
+        }
+        let mut k = ptr::null_mut();
+        let mut v = ptr::null_mut();
+        if ffi::PyDict_Next(d, pos, &mut k, &mut v) == 0 {
+            return Some(0);
+        }
+        hpy_sys::cpython::Py_INCREF(k);
+        hpy_sys::cpython::Py_INCREF(v);
+        *key = _py2h(k);
+        *value = _py2h(v);
+        Some(1)
+    }
+}
+
+/// `PyList_Sort(list)`: the `list` type's own sort, in place: `Some(0)`,
+/// or `Some(-1)` with an exception set. Always `Some` in this ABI.
+///
+/// # Safety
+/// `list` is a live handle to a `list`.
+#[inline(always)]
+pub unsafe fn list_sort(_ctx: *mut HPyContext, list: HPy) -> Option<c_int> {
+    // SAFETY: a live list (contract).
+    Some(unsafe { hpy_sys::cpython::ffi::PyList_Sort(_h2py(list)) })
 }

@@ -125,6 +125,17 @@ pub(crate) fn ascii_str_uninit(
     Some(unsafe { ctx.wrap_result((ext.ascii_str_new)(size, &mut data)) }.map(|h| (h, data)))
 }
 
+/// Whether the UTF-8 `HPyUnicode_AsUTF8AndSize` hands out on `ctx` is
+/// known to be valid: on hpy_rs_universal's plain context, which is
+/// CPython's `PyUnicode_AsUTF8AndSize` (it refuses lone surrogates with
+/// the `UnicodeEncodeError` the check would raise), so a universal binary
+/// behaves the same there without checking the text again; not on other
+/// hosts (PyPy hands out WTF-8: `Quirk::Utf8MayHoldSurrogates`).
+#[inline(always)]
+pub(crate) fn utf8_is_valid(ctx: *mut HPyContext) -> bool {
+    plain_ext::of(ctx).is_some()
+}
+
 /// The contents of `obj` if it is exactly a `bytes`, read in place on
 /// hpy_rs_universal's plain context (its extension table's offsets: no
 /// `HPyBytes_Check`, `HPy_Type`, `HPyBytes_GET_SIZE` and

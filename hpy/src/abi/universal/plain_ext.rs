@@ -228,6 +228,20 @@ mod tests {
         0
     }
 
+    unsafe extern "C" fn no_dict_next(
+        _: HPy,
+        _: *mut HPy_ssize_t,
+        _: HPy_ssize_t,
+        _: *mut HPy,
+        _: *mut HPy,
+    ) -> core::ffi::c_int {
+        -2
+    }
+
+    unsafe extern "C" fn no_sort(_: HPy) -> core::ffi::c_int {
+        -1
+    }
+
     /// A context whose only initialised field is `_private`, the one
     /// `record` reads.
     fn context_with(private: *mut core::ffi::c_void) -> Box<MaybeUninit<HPyContext>> {
@@ -315,5 +329,7 @@ mod tests {
         set_type_call: no_type_call,
         builtins: no_builtins,
         freeze_type: no_freeze,
+        dict_next: no_dict_next,
+        list_sort: no_sort,
     };
 }

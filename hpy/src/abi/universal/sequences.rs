@@ -40,13 +40,44 @@ pub unsafe fn exact_range_len(_: HPy) -> Option<usize> {
     None
 }
 
-/// Always `None` (ask the HPy API): a handle is no object in this ABI.
+/// Item `i` of `obj` if `obj` is exactly a `list` or a `tuple` and `i` is
+/// below its current length, on hpy_rs_universal's plain context (a table
+/// of version 5 with the layout `plain_ext::fast` checks): read from the
+/// item array as the CPython ABI reads it, with one `HPy_Dup` for the new
+/// reference instead of `HPy_GetItem_i`'s int key and sequence protocol.
+/// A list's item pointer follows its size (`PyListObject` in every
+/// CPython the host serves, as the CPython ABI's `ListHead`), a tuple's
+/// items start at the table's offset. `None`: ask the HPy API (another
+/// type, an index past the end, any other context).
 ///
 /// # Safety
-/// None; `unsafe` for the CPython ABI's contract.
+/// `obj` is a live handle of `ctx`, the call's context.
 #[inline(always)]
-pub unsafe fn list_or_tuple_item(_: HPy, _: usize) -> Option<HPy> {
-    None
+pub unsafe fn list_or_tuple_item(ctx: *mut HPyContext, obj: HPy, i: usize) -> Option<HPy> {
+    let ext = plain_ext::fast(ctx).filter(|ext| ext.version >= 5)?;
+    // SAFETY: a live handle of the plain context (the object); its type
+    // decides its layout: an exact list's size and item pointer, an exact
+    // tuple's size and items, at the offsets above; an index below the
+    // current size is a set item, which gets a reference of its own
+    // before any Python code runs.
+    unsafe {
+        let t = plain_type_of(obj);
+        let o = obj._i as *const u8;
+        let items: *const isize =
+            if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::ListType)._i {
+                *o.add(ext.var_size_offset + core::mem::size_of::<isize>())
+                    .cast::<*const isize>()
+            } else if t == hpy_sys::HPy_GetConstant(ctx, hpy_sys::HPyConstant::TupleType)._i {
+                o.add(ext.tuple_items_offset).cast::<isize>()
+            } else {
+                return None;
+            };
+        let len = *o.add(ext.var_size_offset).cast::<isize>();
+        if i >= len as usize {
+            return None;
+        }
+        Some(hpy_sys::HPy_Dup(ctx, HPy { _i: *items.add(i) }))
+    }
 }
 
 /// The type pointer of `obj`, a handle of hpy_rs_universal's plain
@@ -294,7 +325,9 @@ pub unsafe fn field_store_owned(
     }
 }
 
-/// `HPyListBuilder_Set`, then closes `item`.
+/// `HPyListBuilder_Set`, then closes `item`; on hpy_rs_universal's plain
+/// context (a table of version 9, whose builder is the list) the item's
+/// reference moves into its slot, as in the CPython ABI.
 ///
 /// # Safety
 /// As `HPyListBuilder_Set`; `item` is an owned handle, consumed.
@@ -305,6 +338,20 @@ pub unsafe fn list_builder_put(
     index: usize,
     item: HPy,
 ) {
+    if let Some(ext) = plain_ext::fast(ctx).filter(|ext| ext.version >= 9) {
+        if builder._lst != 0 {
+            // SAFETY: per the contract, and the table's promise (version
+            // 9): the builder is the list being built, whose unset slot
+            // `index` takes the item's reference, as in the CPython ABI.
+            unsafe {
+                let items = *(builder._lst as *const u8)
+                    .add(ext.var_size_offset + core::mem::size_of::<isize>())
+                    .cast::<*mut isize>();
+                *items.add(index) = item._i;
+            }
+            return;
+        }
+    }
     // SAFETY: per the contract.
     unsafe {
         hpy_sys::HPyListBuilder_Set(ctx, builder, index as hpy_sys::HPy_ssize_t, item);
@@ -445,4 +492,66 @@ pub(crate) fn indexed_item<'ctx>(
 /// which an exact list or tuple answers without error).
 pub(crate) fn indexed_len(seq: &crate::Handle<'_>) -> usize {
     seq.len().unwrap_or(0)
+}
+
+/// What [`crate::Handle::builtin_kind`] answers, on hpy_rs_universal's
+/// plain context (a table of version 4), from the object's type pointer
+/// and its `tp_flags`, as the CPython ABI decides; `None` (the caller asks
+/// HPy) for what may be a subclass of `float`, which has no bit, and on
+/// any other context.
+#[inline(always)]
+pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind> {
+    let ctx = obj.context().as_raw();
+    plain_ext::fast(ctx)?;
+    // SAFETY: a live handle of the plain context (the object); its type
+    // is live, its `tp_flags` at the layout's offset; the constants are
+    // the context's own objects.
+    unsafe {
+        let t = plain_type_of(obj.as_raw());
+        let flags = *(t as *const u8)
+            .add(plain_ext::layout::TP_FLAGS)
+            .cast::<core::ffi::c_ulong>();
+        let constant = |c| hpy_sys::HPy_GetConstant(ctx, c)._i;
+        crate::types::any::classify_builtin(obj.as_raw()._i, t, flags, constant)
+    }
+}
+
+/// One step of reading a `dict`'s items in place on hpy_rs_universal's
+/// plain context (a table of version 9), as the CPython ABI does:
+/// `Some(1)` with owned handles to the key and the value, `Some(0)` at the
+/// end, `Some(-1)` with `RuntimeError` set if the dict no longer holds
+/// `len` items; `None` on any other context, and for a subclass of `dict`
+/// (read through its keys and `__getitem__`).
+///
+/// # Safety
+/// `dict` is a live handle of `ctx` to a `dict`.
+#[inline(always)]
+pub unsafe fn dict_next(
+    ctx: *mut HPyContext,
+    dict: HPy,
+    pos: &mut isize,
+    len: isize,
+    key: &mut HPy,
+    value: &mut HPy,
+) -> Option<core::ffi::c_int> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 9)?;
+    // SAFETY: the GIL is held (a call's handle); the entry of version 9 is
+    // there (checked); a handle of the plain context is the object.
+    match unsafe { (ext.dict_next)(dict, pos, len, key, value) } {
+        -2 => None,
+        status => Some(status),
+    }
+}
+
+/// `PyList_Sort(list)` on hpy_rs_universal's plain context (a table of
+/// version 9): `Some(0)`, or `Some(-1)` with an exception set; `None` on
+/// any other context (the caller calls `list.sort`).
+///
+/// # Safety
+/// `list` is a live handle of `ctx` to a `list`.
+#[inline(always)]
+pub unsafe fn list_sort(ctx: *mut HPyContext, list: HPy) -> Option<core::ffi::c_int> {
+    let ext = plain_ext::of(ctx).filter(|ext| ext.version >= 9)?;
+    // SAFETY: as `dict_next`.
+    Some(unsafe { (ext.list_sort)(list) })
 }

@@ -2,7 +2,9 @@
 //! hashing, string forms and type checks.
 
 use crate::cstr::with_cstr;
-use crate::{FromHPy, HPyErr, HPyResult, Handle};
+use hpy_sys::HPyConstant;
+
+use crate::{BuiltinKind, FromHPy, HPyErr, HPyResult, Handle};
 
 /// A rich comparison operator, for [`Handle::rich_compare`] and
 /// [`Handle::rich_compare_bool`] (HPy's `HPy_RichCmpOp`).
@@ -151,13 +153,16 @@ impl<'ctx> Handle<'ctx> {
     }
 
     /// `self[index]` with an integer index (`HPy_GetItem_i`; in the CPython
-    /// ABI an exact list or tuple is read directly, without HPy's int key).
+    /// ABI and on hpy_rs_universal's plain context an exact list or tuple
+    /// is read directly, without HPy's int key).
     #[inline]
     pub fn get_item_i(&self, index: isize) -> HPyResult<Handle<'ctx>> {
         let ctx = self.context();
         if let Ok(i) = usize::try_from(index) {
-            // SAFETY: valid handle; a new reference comes back.
-            if let Some(raw) = unsafe { crate::abi::list_or_tuple_item(self.as_raw(), i) } {
+            // SAFETY: a valid handle of this context; a new reference
+            // comes back.
+            let item = unsafe { crate::abi::list_or_tuple_item(ctx.as_raw(), self.as_raw(), i) };
+            if let Some(raw) = item {
                 // SAFETY: an owned handle of this context.
                 return Ok(unsafe { Handle::from_raw(ctx, raw) });
             }
@@ -435,5 +440,81 @@ impl<'ctx> Handle<'ctx> {
                 .wrap_result(hpy_sys::HPy_Str(self.ctx.as_raw(), self.raw))?
         };
         s.extract::<String>()
+    }
+}
+
+/// Telling the core builtin types apart in one step.
+impl<'ctx> Handle<'ctx> {
+    /// Which of Python's core builtin types the object is an instance of,
+    /// subclasses included (as `isinstance` tells), in one step: `None`,
+    /// `True` and `False` by identity, then `int`, `float`, `str`,
+    /// `bytes`, `list`, `tuple` and `dict`; [`BuiltinKind::Other`] for
+    /// anything else. No two of these types have a common subclass, so
+    /// the answer does not depend on an order of checks.
+    ///
+    /// Where a handle is the object (the CPython ABI, hpy_rs_universal's
+    /// plain context) this is two loads and a few compares of the type's
+    /// flags, the way CPython's own `PyLong_Check` and its siblings decide;
+    /// on other hosts it is a chain of HPy checks (`HPy_Is`,
+    /// `HPyUnicode_Check`, `HPy_TypeCheck`, `HPyDict_Check`, …) that stops
+    /// at the first match, `str` first.
+    ///
+    /// ```
+    /// use hpy::{hpy_method, BuiltinKind, Handle};
+    ///
+    /// #[hpy_method]
+    /// fn describe(obj: &Handle<'_>) -> &'static str {
+    ///     match obj.builtin_kind() {
+    ///         BuiltinKind::None => "nothing",
+    ///         BuiltinKind::True | BuiltinKind::False => "a bool",
+    ///         BuiltinKind::Int | BuiltinKind::Float => "a number",
+    ///         BuiltinKind::Str | BuiltinKind::Bytes => "text",
+    ///         BuiltinKind::List | BuiltinKind::Tuple => "a sequence",
+    ///         BuiltinKind::Dict => "a mapping",
+    ///         BuiltinKind::Other => "something else",
+    ///     }
+    /// }
+    /// # fn main() {}
+    /// ```
+    #[inline]
+    pub fn builtin_kind(&self) -> BuiltinKind {
+        if let Some(kind) = crate::abi::builtin_kind(self) {
+            return kind;
+        }
+        self.builtin_kind_through_hpy()
+    }
+
+    /// [`builtin_kind`](Self::builtin_kind) by HPy's checks.
+    #[inline(never)]
+    fn builtin_kind_through_hpy(&self) -> BuiltinKind {
+        let ctx = self.ctx.as_raw();
+        let check = |ty| {
+            // SAFETY: a valid handle and a type constant of its context;
+            // the check cannot fail.
+            unsafe { hpy_sys::HPy_TypeCheck(ctx, self.raw, hpy_sys::HPy_GetConstant(ctx, ty)) != 0 }
+        };
+        if self.is_str() {
+            BuiltinKind::Str
+        } else if self.is_constant(HPyConstant::None) {
+            BuiltinKind::None
+        } else if self.is_constant(HPyConstant::True) {
+            BuiltinKind::True
+        } else if self.is_constant(HPyConstant::False) {
+            BuiltinKind::False
+        } else if check(HPyConstant::LongType) {
+            BuiltinKind::Int
+        } else if check(HPyConstant::FloatType) {
+            BuiltinKind::Float
+        } else if self.is_dict() {
+            BuiltinKind::Dict
+        } else if self.is_list() {
+            BuiltinKind::List
+        } else if self.is_tuple() {
+            BuiltinKind::Tuple
+        } else if self.is_bytes() {
+            BuiltinKind::Bytes
+        } else {
+            BuiltinKind::Other
+        }
     }
 }

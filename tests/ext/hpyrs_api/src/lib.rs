@@ -567,6 +567,43 @@ fn dict_keys<'ctx>(d: &Dict<'ctx>) -> HPyResult<List<'ctx>> {
     d.keys()
 }
 
+/// `list(d.items())` read by `Dict::items_iter`, calling `each(key,
+/// value)` (when given) before each next item is read.
+#[hpy_method]
+fn dict_items_iter<'ctx>(
+    ctx: Context<'ctx>,
+    d: &Dict<'ctx>,
+    each: Option<&Handle<'ctx>>,
+) -> HPyResult<List<'ctx>> {
+    let out = ctx.new_list()?;
+    for item in d.items_iter()? {
+        let (key, value) = item?;
+        if let Some(each) = each {
+            each.call(&[&key, &value])?;
+        }
+        out.append(&(key, value).into_hpy(ctx)?)?;
+    }
+    Ok(out)
+}
+
+/// `list.sort(l)` (`List::sort`).
+#[hpy_method]
+fn list_sort(l: &List<'_>) -> HPyResult<()> {
+    l.sort()
+}
+
+/// `Str::to_str`, copied out.
+#[hpy_method]
+fn str_utf8(s: &Str<'_>) -> HPyResult<String> {
+    s.to_str().map(str::to_owned)
+}
+
+/// The name of `o`'s `Handle::builtin_kind`.
+#[hpy_method]
+fn builtin_kind(o: &Handle<'_>) -> String {
+    format!("{:?}", o.builtin_kind())
+}
+
 /// `d.copy()` (`HPyDict_Copy`).
 #[hpy_method]
 fn dict_copy<'ctx>(d: &Dict<'ctx>) -> HPyResult<Dict<'ctx>> {
@@ -829,7 +866,7 @@ hpy_module! {
         from_code_points,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
-        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, slice_unpack,
+        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, list_sort, builtin_kind, str_utf8, slice_unpack,
         slice_indices, downcasts, list_len_owned, first_of_tuple, list_ops, dict_get,
         import_module, compile_eval, compile_only, builtins, context_var_new, context_var_get,
         context_var_set,

@@ -1,0 +1,405 @@
+/* ujson_floor: the HPy calls a JSON encoder and decoder cannot avoid, in C
+ * against HPy 0.9, for bench/ujson-run: the floor a row of the ujson port
+ * is compared with on the same host. No JSON text is read or written:
+ *
+ *   walk(obj, sort_keys)  visits obj as an encoder must: tells each value's
+ *                         type by HPy's checks in ujson's order (True,
+ *                         False, int, str, None, float, dict, list, tuple),
+ *                         reads an int's value, a str's UTF-8, a float's
+ *                         double, a dict's keys (HPyDict_Keys, sorted by
+ *                         calling list.sort when asked) and each key's value
+ *                         (HPy_GetItem), a list's or tuple's items
+ *                         (HPy_GetItem_i); returns the count of values.
+ *   prepare(obj)          copies obj into a C tape (outside any timing),
+ *                         returns its number;
+ *   build(n)              makes tape n's objects again, as a decoder makes
+ *                         them: HPyDict_New and HPy_SetItem, HPyListBuilder
+ *                         (on PyPy, whose builders leak, HPyList_Append),
+ *                         HPyUnicode_DecodeASCII (ASCII, but on PyPy) or
+ *                         HPyUnicode_FromString, HPyLong_FromInt64_t,
+ *                         HPyFloat_FromDouble, the True/False/None constants.
+ *
+ * The same binary loads through hpy_rs_universal on CPython and through
+ * PyPy's own HPy. PyPy 7.3.19's context has one more handle after
+ * h_Builtins than HPy 0.9.0's header (hpy-sys's universal.rs says more), so
+ * HPyDict_Keys, the one function used from after it, is read one slot
+ * later on any host but hpy_rs_universal; HPy_CallTupleDict, from before
+ * it, stands for HPy_CallMethod. */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hpy.h"
+
+/* 1 where HPyDict_Keys is one slot later than the header says. */
+static int late_slot;
+
+static HPy dict_keys(HPyContext *ctx, HPy d)
+{
+    /* ctx_Dict_Copy, the field after ctx_Dict_Keys, has its type. */
+    return late_slot ? (&ctx->ctx_Dict_Keys)[1](ctx, d) : ctx->ctx_Dict_Keys(ctx, d);
+}
+
+/* ---- walk ---------------------------------------------------------------- */
+
+static int64_t walk_value(HPyContext *ctx, HPy obj, int sort_keys, int depth);
+
+static int64_t walk_items(HPyContext *ctx, HPy seq, int depth)
+{
+    HPy_ssize_t n = HPy_Length(ctx, seq);
+    if (n < 0)
+        return -1;
+    int64_t count = 0;
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy item = HPy_GetItem_i(ctx, seq, i);
+        if (HPy_IsNull(item))
+            return -1;
+        int64_t c = walk_value(ctx, item, 0, depth + 1);
+        HPy_Close(ctx, item);
+        if (c < 0)
+            return -1;
+        count += c;
+    }
+    return count;
+}
+
+static int64_t walk_dict(HPyContext *ctx, HPy d, int sort_keys, int depth)
+{
+    HPy keys = dict_keys(ctx, d);
+    if (HPy_IsNull(keys))
+        return -1;
+    int64_t count = -1;
+    if (sort_keys) {
+        HPy sort = HPy_GetAttr_s(ctx, keys, "sort");
+        if (HPy_IsNull(sort))
+            goto done;
+        HPy args = HPyTuple_FromArray(ctx, NULL, 0);
+        HPy r = HPy_IsNull(args) ? HPy_NULL : HPy_CallTupleDict(ctx, sort, args, HPy_NULL);
+        HPy_Close(ctx, sort);
+        HPy_Close(ctx, args);
+        if (HPy_IsNull(r))
+            goto done;
+        HPy_Close(ctx, r);
+    }
+    HPy_ssize_t n = HPy_Length(ctx, keys);
+    if (n < 0)
+        goto done;
+    count = 0;
+    for (HPy_ssize_t i = 0; i < n && count >= 0; i++) {
+        HPy key = HPy_GetItem_i(ctx, keys, i);
+        if (HPy_IsNull(key)) {
+            count = -1;
+            break;
+        }
+        HPy_ssize_t size;
+        if (HPyUnicode_Check(ctx, key) && HPyUnicode_AsUTF8AndSize(ctx, key, &size) == NULL) {
+            HPy_Close(ctx, key);
+            count = -1;
+            break;
+        }
+        HPy value = HPy_GetItem(ctx, d, key);
+        HPy_Close(ctx, key);
+        if (HPy_IsNull(value)) {
+            count = -1;
+            break;
+        }
+        int64_t c = walk_value(ctx, value, sort_keys, depth + 1);
+        HPy_Close(ctx, value);
+        count = c < 0 ? -1 : count + c;
+    }
+done:
+    HPy_Close(ctx, keys);
+    return count;
+}
+
+static int64_t walk_value(HPyContext *ctx, HPy obj, int sort_keys, int depth)
+{
+    if (depth > 1024) {
+        HPyErr_SetString(ctx, ctx->h_OverflowError, "too deep");
+        return -1;
+    }
+    if (HPy_Is(ctx, obj, ctx->h_True) || HPy_Is(ctx, obj, ctx->h_False))
+        return 1;
+    if (HPy_TypeCheck(ctx, obj, ctx->h_LongType)) {
+        int64_t v = HPyLong_AsInt64_t(ctx, obj);
+        if (v == -1 && HPyErr_Occurred(ctx))
+            return -1;
+        return 1;
+    }
+    if (HPyUnicode_Check(ctx, obj)) {
+        HPy_ssize_t size;
+        return HPyUnicode_AsUTF8AndSize(ctx, obj, &size) == NULL ? -1 : 1;
+    }
+    if (HPy_Is(ctx, obj, ctx->h_None))
+        return 1;
+    if (HPy_TypeCheck(ctx, obj, ctx->h_FloatType)) {
+        double v = HPyFloat_AsDouble(ctx, obj);
+        return v == -1.0 && HPyErr_Occurred(ctx) ? -1 : 1;
+    }
+    if (HPyDict_Check(ctx, obj)) {
+        int64_t c = walk_dict(ctx, obj, sort_keys, depth);
+        return c < 0 ? -1 : c + 1;
+    }
+    if (HPyList_Check(ctx, obj) || HPyTuple_Check(ctx, obj)) {
+        int64_t c = walk_items(ctx, obj, depth);
+        return c < 0 ? -1 : c + 1;
+    }
+    HPyErr_SetString(ctx, ctx->h_TypeError, "not a JSON value");
+    return -1;
+}
+
+HPyDef_METH(walk, "walk", HPyFunc_VARARGS)
+static HPy walk_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "walk(obj, sort_keys)");
+        return HPy_NULL;
+    }
+    int sort_keys = HPy_IsTrue(ctx, args[1]);
+    if (sort_keys < 0)
+        return HPy_NULL;
+    int64_t c = walk_value(ctx, args[0], sort_keys, 0);
+    return c < 0 ? HPy_NULL : HPyLong_FromInt64_t(ctx, c);
+}
+
+/* ---- the tape, and build ------------------------------------------------ */
+
+enum { T_NONE, T_TRUE, T_FALSE, T_INT, T_FLOAT, T_STR, T_LIST, T_DICT };
+
+typedef struct {
+    int tag;
+    int ascii;     /* T_STR: every byte below 128 */
+    int64_t i;     /* T_INT: the value; T_LIST, T_DICT: the item count */
+    double d;      /* T_FLOAT */
+    char *s;       /* T_STR: NUL-terminated UTF-8 */
+    HPy_ssize_t n; /* T_STR: its length */
+} Rec;
+
+typedef struct {
+    Rec *recs;
+    size_t len, cap;
+} Tape;
+
+#define MAX_TAPES 64
+static Tape tapes[MAX_TAPES];
+static int ntapes;
+
+static Rec *push(HPyContext *ctx, Tape *t)
+{
+    if (t->len == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 1024;
+        Rec *r = realloc(t->recs, cap * sizeof(Rec));
+        if (r == NULL) {
+            HPyErr_NoMemory(ctx);
+            return NULL;
+        }
+        t->recs = r;
+        t->cap = cap;
+    }
+    Rec *r = &t->recs[t->len++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+static int put_str(HPyContext *ctx, Rec *r, HPy obj)
+{
+    HPy_ssize_t n;
+    const char *s = HPyUnicode_AsUTF8AndSize(ctx, obj, &n);
+    if (s == NULL)
+        return -1;
+    r->tag = T_STR;
+    r->s = malloc(n + 1);
+    if (r->s == NULL) {
+        HPyErr_NoMemory(ctx);
+        return -1;
+    }
+    memcpy(r->s, s, n + 1);
+    r->n = n;
+    r->ascii = 1;
+    for (HPy_ssize_t k = 0; k < n; k++)
+        if ((unsigned char)s[k] >= 128)
+            r->ascii = 0;
+    return 0;
+}
+
+static int put(HPyContext *ctx, Tape *t, HPy obj)
+{
+    Rec *r = push(ctx, t);
+    if (r == NULL)
+        return -1;
+    if (HPy_Is(ctx, obj, ctx->h_None)) {
+        r->tag = T_NONE;
+    } else if (HPy_Is(ctx, obj, ctx->h_True)) {
+        r->tag = T_TRUE;
+    } else if (HPy_Is(ctx, obj, ctx->h_False)) {
+        r->tag = T_FALSE;
+    } else if (HPy_TypeCheck(ctx, obj, ctx->h_LongType)) {
+        r->tag = T_INT;
+        r->i = HPyLong_AsInt64_t(ctx, obj);
+        if (r->i == -1 && HPyErr_Occurred(ctx))
+            return -1;
+    } else if (HPy_TypeCheck(ctx, obj, ctx->h_FloatType)) {
+        r->tag = T_FLOAT;
+        r->d = HPyFloat_AsDouble(ctx, obj);
+    } else if (HPyUnicode_Check(ctx, obj)) {
+        return put_str(ctx, r, obj);
+    } else if (HPyList_Check(ctx, obj)) {
+        HPy_ssize_t n = HPy_Length(ctx, obj);
+        r->tag = T_LIST;
+        r->i = n;
+        for (HPy_ssize_t k = 0; k < n; k++) {
+            HPy item = HPy_GetItem_i(ctx, obj, k);
+            if (HPy_IsNull(item))
+                return -1;
+            int e = put(ctx, t, item);
+            HPy_Close(ctx, item);
+            if (e < 0)
+                return -1;
+        }
+    } else if (HPyDict_Check(ctx, obj)) {
+        HPy keys = dict_keys(ctx, obj);
+        if (HPy_IsNull(keys))
+            return -1;
+        HPy_ssize_t n = HPy_Length(ctx, keys);
+        r->tag = T_DICT;
+        r->i = n;
+        for (HPy_ssize_t k = 0; k < n; k++) {
+            HPy key = HPy_GetItem_i(ctx, keys, k);
+            HPy value = HPy_IsNull(key) ? HPy_NULL : HPy_GetItem(ctx, obj, key);
+            int e = HPy_IsNull(value) ? -1 : 0;
+            Rec *kr = e ? NULL : push(ctx, t);
+            e = kr == NULL ? -1 : put_str(ctx, kr, key);
+            if (e == 0)
+                e = put(ctx, t, value);
+            HPy_Close(ctx, key);
+            HPy_Close(ctx, value);
+            if (e < 0) {
+                HPy_Close(ctx, keys);
+                return -1;
+            }
+        }
+        HPy_Close(ctx, keys);
+    } else {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "prepare: not a JSON value");
+        return -1;
+    }
+    return 0;
+}
+
+HPyDef_METH(prepare, "prepare", HPyFunc_O)
+static HPy prepare_impl(HPyContext *ctx, HPy self, HPy obj)
+{
+    if (ntapes == MAX_TAPES) {
+        HPyErr_SetString(ctx, ctx->h_RuntimeError, "too many tapes");
+        return HPy_NULL;
+    }
+    Tape *t = &tapes[ntapes];
+    if (put(ctx, t, obj) < 0)
+        return HPy_NULL;
+    return HPyLong_FromInt64_t(ctx, ntapes++);
+}
+
+/* Makes the value at *at, advancing *at past it. */
+static HPy make(HPyContext *ctx, const Rec *recs, size_t *at)
+{
+    const Rec *r = &recs[(*at)++];
+    switch (r->tag) {
+    case T_NONE:
+        return HPy_Dup(ctx, ctx->h_None);
+    case T_TRUE:
+        return HPy_Dup(ctx, ctx->h_True);
+    case T_FALSE:
+        return HPy_Dup(ctx, ctx->h_False);
+    case T_INT:
+        return HPyLong_FromInt64_t(ctx, r->i);
+    case T_FLOAT:
+        return HPyFloat_FromDouble(ctx, r->d);
+    case T_STR:
+        /* The cheaper call for ASCII on each host: on PyPy FromString
+           (hpy/DESIGN.md, "Short text on PyPy"). */
+        return r->ascii && !late_slot ? HPyUnicode_DecodeASCII(ctx, r->s, r->n, NULL)
+                                      : HPyUnicode_FromString(ctx, r->s);
+    case T_LIST: {
+        if (late_slot) {
+            /* PyPy 7.3.19's list builders leak (hpy-rs's
+               Quirk::LeakyBuilders): a list grown by HPyList_Append, as
+               hpy-rs builds one there. */
+            HPy list = HPyList_New(ctx, 0);
+            for (int64_t k = 0; k < r->i && !HPy_IsNull(list); k++) {
+                HPy item = make(ctx, recs, at);
+                if (HPy_IsNull(item) || HPyList_Append(ctx, list, item) < 0) {
+                    HPy_Close(ctx, list);
+                    list = HPy_NULL;
+                }
+                HPy_Close(ctx, item);
+            }
+            return list;
+        }
+        HPyListBuilder b = HPyListBuilder_New(ctx, r->i);
+        for (int64_t k = 0; k < r->i; k++) {
+            HPy item = make(ctx, recs, at);
+            if (HPy_IsNull(item)) {
+                HPyListBuilder_Cancel(ctx, b);
+                return HPy_NULL;
+            }
+            HPyListBuilder_Set(ctx, b, k, item);
+            HPy_Close(ctx, item);
+        }
+        return HPyListBuilder_Build(ctx, b);
+    }
+    case T_DICT: {
+        HPy d = HPyDict_New(ctx);
+        if (HPy_IsNull(d))
+            return HPy_NULL;
+        for (int64_t k = 0; k < r->i; k++) {
+            HPy key = make(ctx, recs, at);
+            HPy value = HPy_IsNull(key) ? HPy_NULL : make(ctx, recs, at);
+            int e = HPy_IsNull(value) ? -1 : HPy_SetItem(ctx, d, key, value);
+            HPy_Close(ctx, key);
+            HPy_Close(ctx, value);
+            if (e < 0) {
+                HPy_Close(ctx, d);
+                return HPy_NULL;
+            }
+        }
+        return d;
+    }
+    }
+    HPyErr_SetString(ctx, ctx->h_SystemError, "bad tape");
+    return HPy_NULL;
+}
+
+HPyDef_METH(build, "build", HPyFunc_O)
+static HPy build_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    int64_t n = HPyLong_AsInt64_t(ctx, arg);
+    if (n == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    if (n < 0 || n >= ntapes) {
+        HPyErr_SetString(ctx, ctx->h_IndexError, "no such tape");
+        return HPy_NULL;
+    }
+    size_t at = 0;
+    return make(ctx, tapes[n].recs, &at);
+}
+
+/* The host's layout (see the top). */
+HPyDef_SLOT(exec, HPy_mod_exec)
+static int exec_impl(HPyContext *ctx, HPy module)
+{
+    static const char suffix[] = "(hpy-rs host on CPython)";
+    size_t n = strlen(ctx->name), k = sizeof suffix - 1;
+    late_slot = !(n >= k && strcmp(ctx->name + n - k, suffix) == 0);
+    return 0;
+}
+
+static HPyDef *module_defines[] = {&walk, &prepare, &build, &exec, NULL};
+
+static HPyModuleDef moduledef = {
+    .doc = "The HPy calls of a JSON encoder and decoder, for bench/ujson-run.",
+    .size = 0,
+    .defines = module_defines,
+};
+
+HPy_MODINIT(ujson_floor, moduledef)
