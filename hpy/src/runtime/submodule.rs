@@ -148,8 +148,11 @@ impl SubmoduleDef {
             let name = name.to_str().unwrap_or_default();
             let function = module.get_attr_s(name)?;
             // A module's function names its module (`pickle` looks it up
-            // there); a bound method names none.
-            function.set_attr_s("__module__", &module_name)?;
+            // there); a bound method names none. Where a bound method
+            // keeps no `__module__` (PyPy binds a Python method object
+            // over a method descriptor, neither of which takes one), the
+            // function reads its `__self__`'s instead: no error.
+            let _ = function.set_attr_s("__module__", &module_name);
             module.set_attr_s(name, &function)?;
         }
         Ok(module)
