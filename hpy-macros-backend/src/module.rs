@@ -341,6 +341,13 @@ fn fill_items(module: &ModuleInput) -> (TokenStream, TokenStream) {
     let submodule_entries = module.submodules.iter().map(|s| {
         quote::quote_spanned! {s.span()=> ::__hpy::impl_::SubmoduleEntry::of::<#s>() }
     });
+    let submodules = if module.submodules.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            ::__hpy::impl_::add_submodules(__hpy_ctx, &__hpy_module, &[#(#submodule_entries),*])?;
+        }
+    };
     // What `create_exception!` requires of a class: that a module lists it.
     let listed = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> impl ::__hpy::impl_::ListedInModule for #e {} }
@@ -353,7 +360,7 @@ fn fill_items(module: &ModuleInput) -> (TokenStream, TokenStream) {
         ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
         ::__hpy::impl_::class::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
         #(#constants)*
-        ::__hpy::impl_::add_submodules(__hpy_ctx, &__hpy_module, &[#(#submodule_entries),*])?;
+        #submodules
         #user_exec
     };
     (items, statements)
@@ -658,6 +665,7 @@ pub fn expand_hpy_submodule(input: TokenStream) -> syn::Result<TokenStream> {
             Span::call_site(),
             "hpy_submodule! needs `name: <submodule name>`",
         ));
+        return errors.finish().map(|()| TokenStream::new());
     }
     let (name, _, doc_text) = name_and_doc(&module, None, &mut errors);
     errors.finish()?;

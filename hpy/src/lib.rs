@@ -478,6 +478,7 @@ pub use hpy_macros::hpy_methods;
 /// | `attributes:` | the attributes `exec` sets, `name: RustType` (e.g. `[strength: Strength, VERSION: &str]`): only declared for the type stub `cargo hpy` writes; nothing is set |
 /// | `subinterpreters:` | `true` (default): the module loads into isolated subinterpreters with their own GIL (PEP 684, CPython 3.12+; its `Global`s, classes and exceptions are per interpreter; built with `--universal`, through hpy_rs_universal too, which keeps them per interpreter); `false`: importing it into one is an `ImportError` |
 /// | `crate:` | the path of hpy (see [`hpy_method`]) |
+/// | `register:` | not taken here: an [`hpy_submodule!`] key (a top module is in `sys.modules` anyway) |
 ///
 /// Every key is optional and given at most once. A `constants:` entry is a Rust constant,
 /// set under its last path segment's name, or `NAME = expression`; each
