@@ -248,7 +248,7 @@ def _tsdownsample_rows():
     # (lazy imports and type objects, argminmax's CPU feature detection)
     # before the measured rows: in a row's short segment it would make
     # (I(2N) - I(N)) / N too small.
-    warm = "; ".join(f"m.{a}Downsampler().downsample(Y[1000, d], n_out=20, parallel=False)"
+    warm = "; ".join(f"m.{a}Downsampler().downsample(Y[1000, {d!r}], n_out=20, parallel=False)"
                      for a in _TSD_ALGOS for d in ("float64", "int64"))
     rows = [Row("warm-up (not a case)", "pass", warm, "MinMaxDownsampler", prepare=_TSD_ARRAYS)]
     sizes = [(n, n_out, d, x) for n in (100_000, 1_000_000) for n_out in (100, 1_000, 5_000)
