@@ -267,6 +267,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
             #data_enum_items
 
             impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
+                #[inline]
                 fn into_hpy(self, ctx: ::__hpy::Context<'ctx>) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
                     ::__hpy::impl_::class::new_instance(ctx, self)
                 }

@@ -17,7 +17,7 @@
 
 use hpy_sys::{HPy, HPyConstant, HPyContext, HPyListBuilder, HPyTupleBuilder, HPy_ssize_t};
 
-use crate::{Context, HPyErr, HPyResult, Handle, List, Tuple};
+use crate::{Context, HPyErr, HPyResult, Handle, IntoHPy, List, Tuple};
 
 /// Which slots of a builder have been written.
 struct Slots {
@@ -357,6 +357,100 @@ builder! {
     new: HPyTupleBuilder_New, set: HPyTupleBuilder_Set, put: tuple_builder_put,
     build: HPyTupleBuilder_Build,
     cancel: HPyTupleBuilder_Cancel, from_items: tuple_from_items,
+}
+
+// ---- lists from iterators ----
+
+/// Builds a list from the converted items (`HPyListBuilder`): what
+/// [`IntoHPy`]'s sequence hooks make by default, and what
+/// `Context::list_from_iter` makes.
+pub(crate) fn list_from_iter<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
+where
+    T: IntoHPy<'ctx>,
+    I: ExactSizeIterator<Item = T>,
+{
+    if crate::abi::host_has(crate::abi::Quirk::LeakyBuilders) {
+        return list_by_appending(ctx, items);
+    }
+    // An iterator that yields more than it announced cannot write out of
+    // bounds: `build_from` reads only as many items as announced.
+    Ok(ListBuilder::build_from(ctx, items)?.into_handle())
+}
+
+/// Builds a list by appending to an empty one: where the list builder
+/// leaks (PyPy 7.3.19, D8 of issue 14).
+#[cold]
+fn list_by_appending<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
+where
+    T: IntoHPy<'ctx>,
+    I: Iterator<Item = T>,
+{
+    let list = ctx.new_list()?;
+    for item in items {
+        list.append(&item.into_hpy(ctx)?)?;
+    }
+    Ok(list.into_handle())
+}
+
+impl<'ctx> Context<'ctx> {
+    /// A list of the converted items of an iterator that knows its length
+    /// (`ExactSizeIterator`), built in place as PyO3's `PyList::new`: no
+    /// `Vec` in between. An iterator that yields fewer items than it
+    /// announced is a `SystemError`; extra ones are not read.
+    ///
+    /// ```
+    /// use hpy::{hpy_method, Context, HPyResult, List};
+    ///
+    /// #[hpy_method]
+    /// fn squares<'ctx>(ctx: Context<'ctx>, n: u32) -> HPyResult<List<'ctx>> {
+    ///     ctx.list_from_iter((0..n).map(|i| i * i))
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn list_from_iter<T, I>(self, items: I) -> HPyResult<List<'ctx>>
+    where
+        T: IntoHPy<'ctx>,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let list = list_from_iter(self, items.into_iter())?;
+        // A list, just made: no type check needed.
+        Ok(List(list))
+    }
+
+    /// [`list_from_iter`](Self::list_from_iter) of items that may fail to
+    /// be made: the first error is returned, and the items made before it
+    /// are released.
+    ///
+    /// ```
+    /// use hpy::{hpy_method, Context, HPyResult, Handle, List};
+    ///
+    /// /// `[str(x) for x in xs]` of a tuple.
+    /// #[hpy_method]
+    /// fn strs<'ctx>(ctx: Context<'ctx>, xs: Vec<Handle<'ctx>>) -> HPyResult<List<'ctx>> {
+    ///     ctx.try_list_from_iter(xs.iter().map(|x| x.str()))
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn try_list_from_iter<T, I>(self, items: I) -> HPyResult<List<'ctx>>
+    where
+        T: IntoHPy<'ctx>,
+        I: IntoIterator<Item = HPyResult<T>>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        self.list_from_iter(items.into_iter().map(Fallible))
+    }
+}
+
+/// An item of [`Context::try_list_from_iter`]: its error is the
+/// conversion's.
+struct Fallible<T>(HPyResult<T>);
+
+impl<'ctx, T: IntoHPy<'ctx>> IntoHPy<'ctx> for Fallible<T> {
+    #[inline]
+    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        self.0?.into_hpy(ctx)
+    }
 }
 
 #[cfg(test)]

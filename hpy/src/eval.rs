@@ -8,18 +8,8 @@ use hpy_sys::HPyConstant;
 use crate::cstr::with_cstr;
 use crate::{Code, Context, HPyErr, HPyResult, Handle};
 
-/// What [`Context::compile`] compiles, as the `mode` argument of Python's
-/// `compile()` (HPy's `HPy_SourceKind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(i32)]
-pub enum SourceKind {
-    /// One expression (`"eval"`, `HPy_SourceKind_Expr`).
-    Expr = hpy_sys::HPy_SourceKind_Expr,
-    /// A module: a sequence of statements (`"exec"`, `HPy_SourceKind_File`).
-    File = hpy_sys::HPy_SourceKind_File,
-    /// One interactive statement (`"single"`, `HPy_SourceKind_Single`).
-    Single = hpy_sys::HPy_SourceKind_Single,
-}
+mod source_kind;
+pub use source_kind::SourceKind;
 
 impl<'ctx> Context<'ctx> {
     /// The running interpreter's language version, `sys.version_info[:2]`

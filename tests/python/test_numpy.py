@@ -11,6 +11,8 @@ import threading
 
 import pytest
 
+from numpy_layouts import layouts
+
 np = pytest.importorskip(
     "numpy", reason="NumPy is not installed in this interpreter (scripts/run-tests env installs it)")
 
@@ -33,21 +35,7 @@ ELEMENTS = [
 ]
 
 # Layouts of a 6-item array: name -> function of a contiguous 1-d array.
-LAYOUTS = {
-    "contiguous": lambda a: a,
-    "reversed": lambda a: a[::-1],
-    "every other": lambda a: a[::2],
-    "every other reversed": lambda a: a[::-2],
-    "2-d": lambda a: a.reshape(2, 3),
-    "2-d fortran": lambda a: np.asfortranarray(a.reshape(2, 3)),
-    "2-d transposed": lambda a: a.reshape(2, 3).T,
-    "2-d both reversed": lambda a: a.reshape(2, 3)[::-1, ::-1],
-    "2-d column slice": lambda a: a.reshape(3, 2)[:, 1:],
-    "3-d": lambda a: a.reshape(1, 2, 3),
-    "0-d": lambda a: a[2:3].reshape(()),
-    "empty": lambda a: a[:0],
-    "empty 2-d": lambda a: a[:0].reshape(0, 3),
-}
+LAYOUTS = layouts(np)
 
 
 def as_python(values, suffix):

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from numpy_layouts import layouts
+
 if os.environ.get("HPY_RS_NUMPY_TWIN") != "1":
     pytest.skip("the differential check against rust-numpy builds PyO3: run it with "
                 "HPY_RS_NUMPY_TWIN=1 (scripts/run-tests does, on CPython 3.14)",
@@ -62,20 +64,8 @@ ELEMENTS = {
 }
 
 LAYOUTS = {
-    "contiguous": lambda a: a,
-    "reversed": lambda a: a[::-1],
-    "every other": lambda a: a[::2],
-    "every other reversed": lambda a: a[::-2],
-    "2-d": lambda a: a.reshape(2, 3),
-    "2-d fortran": lambda a: np.asfortranarray(a.reshape(2, 3)),
-    "2-d transposed": lambda a: a.reshape(2, 3).T,
-    "2-d both reversed": lambda a: a.reshape(2, 3)[::-1, ::-1],
-    "2-d column slice": lambda a: a.reshape(3, 2)[:, 1:],
-    "3-d": lambda a: a.reshape(1, 2, 3),
+    **layouts(np),
     "3-d strided": lambda a: np.tile(a, 2).reshape(2, 2, 3)[:, ::-1, ::2],
-    "0-d": lambda a: a[2:3].reshape(()),
-    "empty": lambda a: a[:0],
-    "empty 2-d": lambda a: a[:0].reshape(0, 3),
     "read-only": lambda a: _read_only(a),
     "non-native byte order": lambda a: a.astype(a.dtype.newbyteorder("S")),
 }

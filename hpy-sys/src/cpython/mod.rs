@@ -47,10 +47,11 @@ pub use ffi::{
     Py_TPFLAGS_TYPE_SUBCLASS, Py_TPFLAGS_UNICODE_SUBCLASS, PY_VECTORCALL_ARGUMENTS_OFFSET,
 };
 pub use runtime::{
-    hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_context, hpy_rs_cpython_freeze_type,
-    hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple, hpy_rs_cpython_set_type_call,
-    hpy_rs_new, hpy_rs_new_filled, hpy_rs_plain_dealloc, hpy_rs_simple_dealloc,
-    hpy_rs_track_simple, SimpleAlloc,
+    hpy_rs_alloc_simple, hpy_rs_alloc_simple_marked, hpy_rs_clear_field, hpy_rs_cpython_context,
+    hpy_rs_cpython_freeze_type, hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple,
+    hpy_rs_cpython_set_type_call, hpy_rs_is_plain_dealloc, hpy_rs_new, hpy_rs_new_filled,
+    hpy_rs_new_plain_filled, hpy_rs_plain_dealloc, hpy_rs_simple_dealloc, hpy_rs_track_simple,
+    hpy_rs_type_dealloc, SimpleAlloc,
 };
 
 /// Everything re-exported at the crate root in the CPython ABI.

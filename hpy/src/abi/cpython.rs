@@ -13,32 +13,6 @@ use hpy_sys::{cpy_PyObject, HPy, HPyContext, HPyDef, HPyField, HPyGlobal};
 use super::HostProfile;
 use crate::{Context, HPyErr, HPyResult};
 
-/// The raw context as stored inside [`Context`](crate::Context): nothing,
-/// since no HPy function of this ABI reads its context (a `Context` is
-/// zero-sized and a [`Handle`](crate::Handle) is exactly one `PyObject*`).
-#[derive(Clone, Copy)]
-#[repr(transparent)]
-pub struct RawContext(());
-
-impl RawContext {
-    /// Wraps the context pointer an HPy entry point received.
-    ///
-    /// # Safety
-    /// None in this ABI (`ctx` is ignored); `unsafe` for the universal
-    /// ABI's contract: the non-null context passed to the current call.
-    #[inline(always)]
-    pub unsafe fn new(ctx: *mut HPyContext) -> Self {
-        let _ = ctx;
-        RawContext(())
-    }
-
-    /// The pointer to pass as the `ctx` argument of `hpy_sys` functions.
-    #[inline(always)]
-    pub fn as_ptr(self) -> *mut HPyContext {
-        ptr::null_mut()
-    }
-}
-
 // One file per concern, named as in the universal half (see `mod.rs`).
 #[macro_use]
 mod entry;
@@ -51,6 +25,7 @@ mod errors;
 mod interp;
 mod keywords;
 pub mod properties;
+mod raw_context;
 mod sequences;
 mod stdlib;
 mod threads;
@@ -64,6 +39,7 @@ pub use entry::*;
 pub use errors::*;
 pub(crate) use interp::{global_cell, in_main, module_exec_begins, running_builtins};
 pub use keywords::*;
+pub use raw_context::RawContext;
 pub use sequences::*;
 pub(crate) use stdlib::*;
 pub use threads::*;

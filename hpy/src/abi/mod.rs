@@ -8,7 +8,8 @@
 //!
 //! | file | what both halves provide |
 //! |---|---|
-//! | `cpython.rs`, `universal.rs` | [`RawContext`], and the files below |
+//! | `cpython.rs`, `universal.rs` | the list of the files below |
+//! | `raw_context.rs` | [`RawContext`], a leaf that `Context` holds |
 //! | `entry.rs` | `entry_point!`, the CPython-convention trampolines, module init (`save_trampoline_context`, the exported init symbol `__hpy_export_module_for_abi`) and the host profile this build assumes or detects (`ASSUMED_PROFILE`, `host_profile`) |
 //! | `interp.rs` | which interpreter runs, per-interpreter module state (`module_exec_begins`, `global_cell`) |
 //! | `errors.rs` | the panic hook's report (`report_panic`, handed to `err::panic::install_panic_hook` at module init), dropped-error clearing, `check_signals` and the code object it runs (`SIGNAL_CHECK`, read only by the universal half; both define it so that the module's globals are the same) |

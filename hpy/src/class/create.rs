@@ -376,9 +376,12 @@ pub fn new_instance_with_fields<'ctx, T: HPyClass>(
     // when `fields` drops here.
     let WithFields { value, mut fields } = value;
     let slot = T::value_type_slot(&value);
-    let made = with_type::<T, _>(ctx, slot, |ty| {
-        new_instance_with(ty, value, FieldRefs(&mut fields))
-    });
+    let made = with_type::<T, _>(
+        ctx,
+        slot,
+        #[inline(always)]
+        |ty| new_instance_with(ty, value, FieldRefs(&mut fields)),
+    );
     if made.is_ok() {
         // The instance took every object (`FieldRefs::finish` drained the
         // list, and a class with objects to store has a block, so it ran):

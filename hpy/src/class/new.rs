@@ -405,9 +405,19 @@ pub(super) fn new_instance_with<'ctx, T: HPyClass, A: Ancestors<T>>(
 }
 
 /// Creates an instance of `T` holding `value`.
+///
+/// The class comes from `value`'s own type slot (`T`'s, or its variant's,
+/// a subclass of `T`), so it is not checked as [`new_instance_of`] checks
+/// a class given from outside.
+#[inline(always)]
 pub fn new_instance<'ctx, T: HPyClass>(ctx: Context<'ctx>, value: T) -> HPyResult<Handle<'ctx>> {
     let slot = T::value_type_slot(&value);
-    with_type::<T, _>(ctx, slot, |ty| new_instance_of::<T>(ty, value))
+    with_type::<T, _>(
+        ctx,
+        slot,
+        #[inline(always)]
+        |ty| new_instance_with(ty, value, DefaultAncestors),
+    )
 }
 
 /// Runs `f` with `T`'s type object: borrowed from its slot where the ABI
@@ -427,15 +437,22 @@ pub(super) fn with_type<'ctx, T: HPyClass, R>(
             slot.global.as_raw_ptr(),
         )
     };
-    match borrowed {
+    // `f` is called at one place, so that it is inlined here.
+    let loaded;
+    let kept;
+    let ty: &Handle<'ctx> = match borrowed {
         Some(raw) => {
             // SAFETY: a live type object, kept by the global during the call;
             // the handle is never closed (it owns no reference).
-            let ty = core::mem::ManuallyDrop::new(unsafe { Handle::from_raw(ctx, raw) });
-            f(&ty)
+            kept = core::mem::ManuallyDrop::new(unsafe { Handle::from_raw(ctx, raw) });
+            &kept
         }
-        None => f(&slot.load(ctx, const { T::INFO.python_name() })?),
-    }
+        None => {
+            loaded = slot.load(ctx, const { T::INFO.python_name() })?;
+            &loaded
+        }
+    };
+    f(ty)
 }
 
 /// What a `#[new]` constructor may return: a [`NewValue`] or an

@@ -57,22 +57,28 @@ hash_value!(isize, i64, u64, usize, i32, u32);
 
 /// Converts a number slot's operand, or `None` if it has the wrong type (the
 /// slot then returns `NotImplemented`, so Python tries the other operand).
+#[inline]
 pub fn try_extract<'a, 'ctx, X: crate::FromHPy<'a, 'ctx>>(
     obj: &'a Borrowed<'_, 'ctx>,
 ) -> HPyResult<Option<X>> {
     match X::extract(obj) {
         Ok(v) => Ok(Some(v)),
-        Err(e) => {
-            let ctx = obj.context();
-            match e.describe() {
-                Some((HPyConstant::TypeError, _)) => Ok(None),
-                None if ctx.err_matches(HPyConstant::TypeError) => {
-                    ctx.err_clear();
-                    Ok(None)
-                }
-                _ => Err(e),
-            }
+        Err(e) => not_extracted(obj.context(), e).map(|()| None),
+    }
+}
+
+/// The error of an operand [`try_extract`] could not convert: `Ok` (the
+/// slot's `NotImplemented`) for a `TypeError`, cleared if it was raised;
+/// the error itself otherwise.
+#[cold]
+fn not_extracted(ctx: crate::Context<'_>, e: HPyErr) -> HPyResult<()> {
+    match e.describe() {
+        Some((HPyConstant::TypeError, _)) => Ok(()),
+        None if ctx.err_matches(HPyConstant::TypeError) => {
+            ctx.err_clear();
+            Ok(())
         }
+        _ => Err(e),
     }
 }
 

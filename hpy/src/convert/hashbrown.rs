@@ -10,8 +10,9 @@ use std::hash::{BuildHasher, Hash};
 
 use hashbrown::{HashMap, HashSet};
 
+use super::no_room_for;
 use super::std::map::{dict_from_iter, for_each_item};
-use super::std::seq::{length_hint, no_room_for};
+use super::std::seq::length_hint;
 use super::std::set::{build, extract_into};
 use crate::{Context, FromHPy, HPyResult, Handle, IntoHPy};
 

@@ -66,7 +66,7 @@ mod uuid;
 
 use hpy_sys::HPyConstant;
 
-use crate::{Borrowed, Context, HPyErr, HPyResult, Handle, ListBuilder};
+use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 /// Conversion from a Python object to a Rust value.
 ///
@@ -127,7 +127,7 @@ pub trait IntoHPy<'ctx> {
         Self: Sized,
         I: ExactSizeIterator<Item = Self>,
     {
-        list_from_iter(ctx, items)
+        ctx.list_from_iter(items).map(|list| list.into_handle())
     }
 
     /// Converts a slice of values (`&[Self]`). Not public API; see
@@ -137,41 +137,24 @@ pub trait IntoHPy<'ctx> {
     where
         Self: Sized + Clone,
     {
-        list_from_iter(ctx, items.iter().cloned())
+        ctx.list_from_iter(items.iter().cloned())
+            .map(|list| list.into_handle())
     }
 }
 
-// ---- building lists ----
+// ---- room for items ----
 
-/// Builds a list from the converted items (`HPyListBuilder`): what
-/// [`IntoHPy`]'s sequence hooks make by default, and what
-/// `Context::list_from_iter` makes.
-pub(crate) fn list_from_iter<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
-where
-    T: IntoHPy<'ctx>,
-    I: ExactSizeIterator<Item = T>,
-{
-    if crate::abi::host_has(crate::abi::Quirk::LeakyBuilders) {
-        return list_by_appending(ctx, items);
-    }
-    // An iterator that yields more than it announced cannot write out of
-    // bounds: `build_from` reads only as many items as announced.
-    Ok(ListBuilder::build_from(ctx, items)?.into_handle())
-}
-
-/// Builds a list by appending to an empty one: where the list builder
-/// leaks (PyPy 7.3.19, D8 of issue 14).
+/// The `MemoryError` for room for `n` items of `T` that cannot be
+/// allocated.
 #[cold]
-fn list_by_appending<'ctx, T, I>(ctx: Context<'ctx>, items: I) -> HPyResult<Handle<'ctx>>
-where
-    T: IntoHPy<'ctx>,
-    I: Iterator<Item = T>,
-{
-    let list = ctx.new_list()?;
-    for item in items {
-        list.append(&item.into_hpy(ctx)?)?;
-    }
-    Ok(list.into_handle())
+pub(crate) fn no_room_for<T>(n: usize) -> HPyErr {
+    HPyErr::new(
+        hpy_sys::HPyConstant::MemoryError,
+        format!(
+            "cannot allocate room for {n} items of {} bytes each",
+            core::mem::size_of::<T>()
+        ),
+    )
 }
 
 // ---- handles ----

@@ -1,11 +1,12 @@
 //! Python exceptions as Rust errors: [`HPyErr`] and [`HPyResult`] (this
-//! file), raising on a [`Context`] (`raise.rs`), catching, matching and
+//! file, a leaf of the API core: the error as data), raising on a
+//! [`Context`] and an error reaching the interpreter (`raise.rs`: restoring,
+//! raising at once, clearing on drop), catching, matching and
 //! declaring exception classes (`exception.rs`), and the text of a Rust
 //! panic and the panic hook (`panic.rs`, a leaf the ABI layer uses).
 
 use std::any::Any;
 use std::borrow::Cow;
-use std::ffi::CString;
 use std::fmt::Display;
 
 use hpy_sys::HPyConstant;
@@ -151,56 +152,6 @@ impl HPyErr {
         })))
     }
 
-    /// Raises an exception of the class `ty` with the message `msg` right
-    /// away (`HPyErr_SetString`) and returns the [pending](HPyErr::pending)
-    /// error that propagates it.
-    ///
-    /// An `HPyErr` cannot keep a handle (it has no lifetime), so the
-    /// exception is set in the interpreter now: return the error promptly,
-    /// without calling into Python in between (which could replace or clear
-    /// it).
-    ///
-    /// ```
-    /// use hpy::{HPyErr, HPyResult, Handle};
-    ///
-    /// fn fail_with(ty: &Handle<'_>) -> HPyResult<()> {
-    ///     Err(HPyErr::from_type(ty, "it failed"))
-    /// }
-    /// # let _ = fail_with;
-    /// ```
-    ///
-    /// A `ty` that is not an exception class (a subclass of
-    /// `BaseException`) gives `TypeError: exceptions must derive from
-    /// BaseException` instead, as Python's `raise` does.
-    pub fn from_type(ty: &Handle<'_>, msg: &str) -> Self {
-        if let Err(not_an_exception) = raise::require_exception_class(ty) {
-            return not_an_exception;
-        }
-        let ctx = ty.context();
-        let msg = to_c_message(msg.to_owned());
-        // SAFETY: valid context and handle, NUL-terminated UTF-8 message.
-        unsafe { hpy_sys::HPyErr_SetString(ctx.as_raw(), ty.as_raw(), msg.as_ptr()) };
-        HPyErr::raised(ctx)
-    }
-
-    /// Raises `ty(value)` right away (`HPyErr_SetObject`) and returns the
-    /// [pending](HPyErr::pending) error that propagates it. A tuple `value`
-    /// becomes the exception's arguments (`ty(*value)`), an instance of
-    /// `ty` is raised as it is. See [`from_type`](HPyErr::from_type) for
-    /// why this happens at once.
-    ///
-    /// A `ty` that is not an exception class gives `TypeError`, as for
-    /// [`from_type`](HPyErr::from_type).
-    pub fn from_type_value(ty: &Handle<'_>, value: &Handle<'_>) -> Self {
-        if let Err(not_an_exception) = raise::require_exception_class(ty) {
-            return not_an_exception;
-        }
-        let ctx = ty.context();
-        // SAFETY: valid context and handles; HPy takes its own references.
-        unsafe { hpy_sys::HPyErr_SetObject(ctx.as_raw(), ty.as_raw(), value.as_raw()) };
-        HPyErr::raised(ctx)
-    }
-
     /// `OSError(errno, strerror)`, which Python turns into the subclass
     /// that errno maps to (`FileNotFoundError` for `ENOENT` …). The message
     /// is the system's description of `errno`.
@@ -232,29 +183,6 @@ impl HPyErr {
     pub(crate) fn raised(ctx: Context<'_>) -> Self {
         let _ = ctx;
         HPyErr::from_lazy(None)
-    }
-
-    /// The class a not-yet-raised error will raise, or `None` for an
-    /// exception already set in the interpreter. An `OSError` is
-    /// instantiated to find its errno subclass.
-    pub(crate) fn lazy_class<'ctx>(&self, ctx: Context<'ctx>) -> Option<HPyResult<Handle<'ctx>>> {
-        let lazy = self.0.as_deref()?;
-        Some(match lazy {
-            Lazy::Claimed => return None,
-            Lazy::InGlobal { ty, .. } => ty.get(ctx, "the exception type"),
-            Lazy::Os { errno, msg } => {
-                use crate::IntoHPy;
-                let os_error = ctx.constant(HPyConstant::OSError);
-                (|| {
-                    let args = [errno.into_hpy(ctx)?, msg.as_str().into_hpy(ctx)?];
-                    Ok(os_error
-                        .call(&[&args[0], &args[1]])?
-                        .get_type()
-                        .into_handle())
-                })()
-            }
-            other => Ok(ctx.constant(describe_lazy(other)?.0)),
-        })
     }
 
     /// Whether this error refers to an exception already set in the
@@ -379,20 +307,6 @@ impl HPyErr {
         describe_lazy(self.0.as_deref()?)
     }
 
-    /// Sets this exception as the interpreter's current exception
-    /// (`HPyErr_SetString`). The caller must then report failure to Python
-    /// (return `HPy_NULL` or `-1`), which generated code does for you.
-    ///
-    /// A [pending](HPyErr::pending) error with no exception actually set
-    /// becomes a `SystemError`, so Python never sees a failure without an
-    /// exception.
-    #[inline(always)]
-    pub fn restore(self, ctx: Context<'_>) {
-        if let Some(lazy) = self.into_inner() {
-            restore_lazy(ctx, lazy);
-        }
-    }
-
     /// Takes the error apart without running `Drop` (which would clear an
     /// exception set in the interpreter): for code that keeps or replaces
     /// that exception itself.
@@ -411,33 +325,6 @@ impl HPyErr {
     pub(crate) fn keep_exception(self) {
         drop(self.into_inner());
     }
-}
-
-/// Dropping an error that stands for an exception set in the interpreter
-/// (one an HPy call reported, or a [pending](HPyErr::pending) one) clears
-/// that exception: the error was handled (`unwrap_or`, `.ok()`, `let _ =`
-/// …), and a function that then returns normally must not leave it set for
-/// Python to find later (CPython turns that into `SystemError`, PyPy into
-/// an exception at some later call). Errors not yet raised need nothing.
-///
-/// Only a thread holding the interpreter clears anything; in the universal
-/// ABI also only through a context that serves every call (see
-/// `abi::discard_interpreter_error`).
-impl Drop for HPyErr {
-    #[inline]
-    fn drop(&mut self) {
-        if self.is_pending() {
-            discard_interpreter_exception();
-        }
-    }
-}
-
-/// CPython ABI: clears the interpreter's current exception if this thread
-/// holds the GIL; otherwise leaves it alone.
-#[cold]
-#[inline(never)]
-fn discard_interpreter_exception() {
-    crate::abi::discard_interpreter_error();
 }
 
 /// What [`HPyErr::describe`] says of a lazy error.
@@ -464,89 +351,12 @@ fn describe_lazy(lazy: &Lazy) -> Option<(HPyConstant, Cow<'_, str>)> {
     })
 }
 
-/// [`HPyErr::restore`] for the errors not yet raised (and the claimed ones).
-#[inline(never)]
-#[cold]
-fn restore_lazy(ctx: Context<'_>, lazy: Box<Lazy>) {
-    match &*lazy {
-        Lazy::Message { ty, msg } => {
-            set_message(ctx, *ty, msg);
-            return;
-        }
-        Lazy::InGlobal { ty, msg } => {
-            match ty.get(ctx, "the exception type") {
-                Ok(ty) => HPyErr::from_type(&ty, msg).restore(ctx),
-                Err(e) => e.restore(ctx),
-            }
-            return;
-        }
-        Lazy::Os { errno, msg } => {
-            restore_os_error(ctx, *errno, msg);
-            return;
-        }
-        _ => {}
-    }
-    let Some((ty, msg)) = describe_lazy(&lazy) else {
-        if !ctx.err_occurred() {
-            HPyErr::system_error("an HPy function reported an error without setting an exception")
-                .restore(ctx);
-        }
-        return;
-    };
-    set_message(ctx, ty, &msg);
-}
-
-/// Raises `ty(msg)`: the message as a str made from its length (no
-/// NUL-terminated copy), then `HPyErr_SetObject`, which is what
-/// `HPyErr_SetString` does inside.
-#[inline(always)]
-fn set_message(ctx: Context<'_>, ty: HPyConstant, msg: &str) {
-    let msg = match crate::IntoHPy::into_hpy(msg, ctx) {
-        Ok(msg) => msg,
-        // The failure to make it (a MemoryError) is what propagates.
-        Err(e) => return e.restore(ctx),
-    };
-    // SAFETY: the context is the live one of this call, the constant is a
-    // valid exception class, and `msg` a valid str handle.
-    unsafe {
-        let ty = hpy_sys::HPy_GetConstant(ctx.as_raw(), ty);
-        hpy_sys::HPyErr_SetObject(ctx.as_raw(), ty, msg.as_raw());
-    }
-}
-
 /// `"item [1][0]: "` for a conversion error inside a container, else `""`.
 fn item_prefix(at: &str) -> String {
     if at.is_empty() {
         String::new()
     } else {
         format!("item {at}: ")
-    }
-}
-
-/// A message as a C string; an interior NUL (which would cut it short) is
-/// shown escaped.
-fn to_c_message(msg: String) -> CString {
-    CString::new(msg).unwrap_or_else(|e| {
-        let escaped = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\\0");
-        CString::new(escaped).unwrap_or_default()
-    })
-}
-
-/// Raises `OSError(errno, msg)`, instantiated at once so that the class
-/// set is the errno's subclass (`FileNotFoundError` …), which
-/// `HPyErr_ExceptionMatches` then sees; if even building the instance
-/// fails, that failure is what propagates.
-#[cold]
-fn restore_os_error(ctx: Context<'_>, errno: i32, msg: &str) {
-    use crate::IntoHPy;
-    let ty = ctx.constant(HPyConstant::OSError);
-    let instance = errno
-        .into_hpy(ctx)
-        .and_then(|errno| Ok((errno, msg.into_hpy(ctx)?)))
-        .and_then(|(errno, msg)| ty.call(&[&errno, &msg]));
-    match instance {
-        Ok(instance) => HPyErr::from_type_value(&instance.get_type(), &instance).restore(ctx),
-        Err(e) => e.restore(ctx),
     }
 }
 

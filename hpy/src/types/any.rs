@@ -7,7 +7,7 @@ use core::ops::Deref;
 
 use hpy_sys::{HPy, HPyConstant};
 
-use crate::{Context, FromHPy, HPyResult};
+use crate::Context;
 
 pub(crate) mod call;
 mod number;
@@ -86,12 +86,6 @@ impl<'ctx> Handle<'ctx> {
         }
     }
 
-    /// Converts the object to a Rust value (see [`FromHPy`]).
-    #[inline]
-    pub fn extract<'a, T: FromHPy<'a, 'ctx>>(&'a self) -> HPyResult<T> {
-        T::extract(self)
-    }
-
     /// A non-owning view of this handle, e.g. to pass where an argument is
     /// expected.
     #[inline(always)]
@@ -101,63 +95,6 @@ impl<'ctx> Handle<'ctx> {
             ctx: self.ctx,
             _borrow: PhantomData,
         }
-    }
-
-    /// `self + other` (`HPy_Add`).
-    #[inline]
-    pub fn add(&self, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-        // SAFETY: both handles are valid; the result is owned or HPy_NULL.
-        unsafe {
-            self.ctx
-                .wrap_result(hpy_sys::HPy_Add(self.ctx.as_raw(), self.raw, other.raw))
-        }
-    }
-
-    /// `self(*args)` (`HPy_Call`).
-    pub fn call(&self, args: &[&Handle<'ctx>]) -> HPyResult<Handle<'ctx>> {
-        const STACK: usize = 8;
-        let call = |raw: &[HPy]| {
-            // SAFETY: `raw` holds valid handles kept open by `args`; the
-            // result is owned or HPy_NULL.
-            unsafe {
-                self.ctx.wrap_result(hpy_sys::HPy_Call(
-                    self.ctx.as_raw(),
-                    self.raw,
-                    raw.as_ptr(),
-                    raw.len(),
-                    hpy_sys::HPy_NULL,
-                ))
-            }
-        };
-        if args.len() <= STACK {
-            let mut raw = [hpy_sys::HPy_NULL; STACK];
-            for (slot, arg) in raw.iter_mut().zip(args) {
-                *slot = arg.raw;
-            }
-            call(&raw[..args.len()])
-        } else {
-            call(&args.iter().map(|a| a.raw).collect::<Vec<_>>())
-        }
-    }
-
-    /// `repr(self)` as a Rust string (`HPy_Repr`).
-    pub fn repr(&self) -> HPyResult<String> {
-        // SAFETY: valid handle; the result is owned or HPy_NULL.
-        let s = unsafe {
-            self.ctx
-                .wrap_result(hpy_sys::HPy_Repr(self.ctx.as_raw(), self.raw))?
-        };
-        s.extract::<String>()
-    }
-
-    /// `str(self)` as a Rust string (`HPy_Str`).
-    pub fn str(&self) -> HPyResult<String> {
-        // SAFETY: valid handle; the result is owned or HPy_NULL.
-        let s = unsafe {
-            self.ctx
-                .wrap_result(hpy_sys::HPy_Str(self.ctx.as_raw(), self.raw))?
-        };
-        s.extract::<String>()
     }
 }
 

@@ -1,6 +1,6 @@
 //! `list`: the typed handle [`List`].
 
-use crate::{Context, HPyResult, Handle, IntoHPy, Tuple};
+use crate::{Context, HPyResult, Handle, Tuple};
 
 super::typed_handle! {
     /// A handle to a `list` (or an instance of a subclass).
@@ -44,67 +44,6 @@ impl<'ctx> Context<'ctx> {
     }
 }
 
-impl<'ctx> Context<'ctx> {
-    /// A list of the converted items of an iterator that knows its length
-    /// (`ExactSizeIterator`), built in place as PyO3's `PyList::new`: no
-    /// `Vec` in between. An iterator that yields fewer items than it
-    /// announced is a `SystemError`; extra ones are not read.
-    ///
-    /// ```
-    /// use hpy::{hpy_method, Context, HPyResult, List};
-    ///
-    /// #[hpy_method]
-    /// fn squares<'ctx>(ctx: Context<'ctx>, n: u32) -> HPyResult<List<'ctx>> {
-    ///     ctx.list_from_iter((0..n).map(|i| i * i))
-    /// }
-    /// # fn main() {}
-    /// ```
-    pub fn list_from_iter<T, I>(self, items: I) -> HPyResult<List<'ctx>>
-    where
-        T: IntoHPy<'ctx>,
-        I: IntoIterator<Item = T>,
-        I::IntoIter: ExactSizeIterator,
-    {
-        let list = crate::convert::std::seq::list_from_iter(self, items.into_iter())?;
-        // A list, just made: no type check needed.
-        Ok(List(list))
-    }
-
-    /// [`list_from_iter`](Self::list_from_iter) of items that may fail to
-    /// be made: the first error is returned, and the items made before it
-    /// are released.
-    ///
-    /// ```
-    /// use hpy::{hpy_method, Context, HPyResult, Handle, List};
-    ///
-    /// /// `[str(x) for x in xs]` of a tuple.
-    /// #[hpy_method]
-    /// fn strs<'ctx>(ctx: Context<'ctx>, xs: Vec<Handle<'ctx>>) -> HPyResult<List<'ctx>> {
-    ///     ctx.try_list_from_iter(xs.iter().map(|x| x.str()))
-    /// }
-    /// # fn main() {}
-    /// ```
-    pub fn try_list_from_iter<T, I>(self, items: I) -> HPyResult<List<'ctx>>
-    where
-        T: IntoHPy<'ctx>,
-        I: IntoIterator<Item = HPyResult<T>>,
-        I::IntoIter: ExactSizeIterator,
-    {
-        self.list_from_iter(items.into_iter().map(Fallible))
-    }
-}
-
-/// An item of [`Context::try_list_from_iter`]: its error is the
-/// conversion's.
-struct Fallible<T>(HPyResult<T>);
-
-impl<'ctx, T: IntoHPy<'ctx>> IntoHPy<'ctx> for Fallible<T> {
-    #[inline]
-    fn into_hpy(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        self.0?.into_hpy(ctx)
-    }
-}
-
 impl<'ctx> List<'ctx> {
     /// `self.append(item)` (`HPyList_Append`).
     #[inline]
@@ -140,7 +79,7 @@ impl<'ctx> List<'ctx> {
         let mut items = Vec::new();
         items
             .try_reserve_exact(n)
-            .map_err(|_| crate::convert::std::seq::no_room_for::<Handle<'ctx>>(n))?;
+            .map_err(|_| crate::convert::no_room_for::<Handle<'ctx>>(n))?;
         for i in 0..n {
             items.push(self.get(i as isize)?);
         }

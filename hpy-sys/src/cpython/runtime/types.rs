@@ -27,8 +27,8 @@ use core::ptr::{self, null_mut};
 
 use super::super::ffi::*;
 use super::super::{
-    _h2py, _py2h, tp_flags, type_field, PyTypeObject_tp_basicsize_OFFSET,
-    PyTypeObject_tp_dealloc_OFFSET, Py_DECREF, Py_INCREF, Py_TYPE, Py_XDECREF,
+    _h2py, _py2h, type_field, PyTypeObject_tp_basicsize_OFFSET, PyTypeObject_tp_dealloc_OFFSET,
+    Py_DECREF, Py_INCREF, Py_TYPE, Py_XDECREF,
 };
 use super::{set_error, set_error_fmt};
 use crate::*;
@@ -723,6 +723,43 @@ pub unsafe fn hpy_rs_alloc_simple(h_type: HPy, dealloc: destructor) -> SimpleAll
         {
             return SimpleAlloc::NotSimple;
         }
+        hpy_rs_alloc_simple_marked(h_type)
+    }
+}
+
+/// The `tp_dealloc` of `h_type`, a type object, as an address: what
+/// [`hpy_rs_alloc_simple_marked`] and [`hpy_rs_new_plain_filled`] need
+/// known (the caller compares it with its simple deallocator and with
+/// [`hpy_rs_is_plain_dealloc`]), read once.
+///
+/// # Safety
+/// `h_type` is a live type object.
+#[inline(always)]
+pub unsafe fn hpy_rs_type_dealloc(h_type: HPy) -> usize {
+    // SAFETY: a live type object (contract).
+    unsafe { type_field(_h2py(h_type).cast(), PyTypeObject_tp_dealloc_OFFSET) }
+}
+
+/// Whether `dealloc` (from [`hpy_rs_type_dealloc`]) is the deallocator of
+/// a type marked plain by [`hpy_rs_cpython_mark_plain`].
+#[inline(always)]
+pub fn hpy_rs_is_plain_dealloc(dealloc: usize) -> bool {
+    dealloc == hpy_rs_plain_dealloc as *const () as usize
+}
+
+/// [`hpy_rs_alloc_simple`] of a type already known to be simple: never
+/// `NotSimple`.
+///
+/// # Safety
+/// `h_type` is a live type object whose `tp_dealloc` is the deallocator it
+/// was marked simple with ([`hpy_rs_cpython_mark_simple`]); otherwise as
+/// [`hpy_rs_alloc_simple`].
+#[inline(always)]
+pub unsafe fn hpy_rs_alloc_simple_marked(h_type: HPy) -> SimpleAlloc {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: a marked simple type (contract): its instances are
+    // `tp_basicsize` bytes of shape `Object`.
+    unsafe {
         let obj = if (*tp).tp_flags & Py_TPFLAGS_HAVE_GC != 0 {
             _PyObject_GC_New(tp)
         } else {
@@ -1583,65 +1620,86 @@ pub unsafe fn hpy_rs_new_filled(
     data: *mut *mut core::ffi::c_void,
     fill: impl FnOnce(*mut u8, usize),
 ) -> HPy {
-    let tp = _h2py(h_type).cast::<PyTypeObject>();
-    // SAFETY: as in `hpy_rs_new`: `h_type` is a live object (contract);
-    // `tp_dealloc` and `tp_basicsize` are read only once it is known to be
-    // a type, and a plain type's instances are `tp_basicsize` bytes, the
-    // payload right after the header (checked when it was marked). `fill`
-    // gets exactly that payload, inside the new allocation.
+    // SAFETY: `h_type` is a live object (contract), whose deallocator is
+    // read only once it is known to be a type; a type marked plain is what
+    // `hpy_rs_new_plain_filled` needs.
     unsafe {
-        let is_type = tp_flags(Py_TYPE(tp.cast())) & Py_TPFLAGS_TYPE_SUBCLASS != 0;
-        if is_type {
-            let dealloc: usize = type_field(tp, PyTypeObject_tp_dealloc_OFFSET);
-            if dealloc == hpy_rs_plain_dealloc as *const () as usize {
-                let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
-                let op = PyObject_Malloc(size as usize).cast::<PyObject>();
-                if op.is_null() {
-                    return crate::HPyErr_NoMemory(ctx);
-                }
-                // Before 3.12 the header's setup ends in no call whose
-                // result is the object: the payload is filled last, its
-                // size read again (as `hpy_rs_new` and a fill after it:
-                // fewer values kept across the call).
-                #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
-                {
-                    (*op).ob_type = tp;
-                    // A heap type (checked when it was marked).
-                    Py_INCREF(tp.cast());
-                    _Py_NewReference(op);
-                    let payload = op.add(1);
-                    *data = payload.cast();
-                    let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
-                    fill(
-                        payload.cast(),
-                        (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
-                    );
-                    return _py2h(op);
-                }
-                #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
-                {
-                    let payload = op.add(1);
-                    *data = payload.cast();
-                    fill(
-                        payload.cast(),
-                        (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
-                    );
-                }
-                // `PyObject_Init` returns its (non-null) object, here as
-                // its handle.
-                #[cfg(all(
-                    any(not(hpy_inline_refcount), Py_3_12),
-                    any(target_arch = "x86_64", target_arch = "aarch64")
-                ))]
-                return PyObject_Init_handle(op, tp);
-                #[cfg(all(
-                    any(not(hpy_inline_refcount), Py_3_12),
-                    not(any(target_arch = "x86_64", target_arch = "aarch64"))
-                ))]
-                return _py2h(PyObject_Init(op, tp));
-            }
+        if is_type_object(_h2py(h_type)) && hpy_rs_is_plain_dealloc(hpy_rs_type_dealloc(h_type)) {
+            return hpy_rs_new_plain_filled(ctx, h_type, data, fill);
         }
         ctx_New(ctx, h_type, data)
+    }
+}
+
+/// [`hpy_rs_new_filled`] of a type already known to be plain.
+///
+/// # Safety
+/// `h_type` is a live type object marked plain ([`hpy_rs_cpython_mark_plain`]:
+/// [`hpy_rs_is_plain_dealloc`] of its [`hpy_rs_type_dealloc`]); otherwise as
+/// [`hpy_rs_new_filled`].
+#[inline(always)]
+pub unsafe fn hpy_rs_new_plain_filled(
+    ctx: *mut HPyContext,
+    h_type: HPy,
+    data: *mut *mut core::ffi::c_void,
+    fill: impl FnOnce(*mut u8, usize),
+) -> HPy {
+    let tp = _h2py(h_type).cast::<PyTypeObject>();
+    // SAFETY: a plain type (contract): its instances are `tp_basicsize`
+    // bytes, the payload right after the header (checked when it was
+    // marked). `fill` gets exactly that payload, inside the new allocation.
+    unsafe {
+        let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
+        let op = PyObject_Malloc(size as usize).cast::<PyObject>();
+        if op.is_null() {
+            return crate::HPyErr_NoMemory(ctx);
+        }
+        let obj: HPy;
+        // Before 3.12 the header's setup ends in no call whose
+        // result is the object: the payload is filled last, its
+        // size read again (as `hpy_rs_new` and a fill after it:
+        // fewer values kept across the call).
+        #[cfg(all(hpy_inline_refcount, not(Py_3_12)))]
+        {
+            (*op).ob_type = tp;
+            // A heap type (checked when it was marked).
+            Py_INCREF(tp.cast());
+            _Py_NewReference(op);
+            let payload = op.add(1);
+            *data = payload.cast();
+            let size: isize = type_field(tp, PyTypeObject_tp_basicsize_OFFSET);
+            fill(
+                payload.cast(),
+                (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
+            );
+            obj = _py2h(op);
+        }
+        #[cfg(any(not(hpy_inline_refcount), Py_3_12))]
+        {
+            let payload = op.add(1);
+            *data = payload.cast();
+            fill(
+                payload.cast(),
+                (size as usize).wrapping_sub(core::mem::size_of::<PyObject>()),
+            );
+        }
+        // `PyObject_Init` returns its (non-null) object, here as
+        // its handle.
+        #[cfg(all(
+            any(not(hpy_inline_refcount), Py_3_12),
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))]
+        {
+            obj = PyObject_Init_handle(op, tp);
+        }
+        #[cfg(all(
+            any(not(hpy_inline_refcount), Py_3_12),
+            not(any(target_arch = "x86_64", target_arch = "aarch64"))
+        ))]
+        {
+            obj = _py2h(PyObject_Init(op, tp));
+        }
+        obj
     }
 }
 

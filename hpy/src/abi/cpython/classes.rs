@@ -237,11 +237,15 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::abi::SimpleClass>(
 ) -> HPyResult<crate::Handle<'ctx>> {
     use hpy_sys::cpython::SimpleAlloc;
     let ctx = cls.context();
-    if T::MAY_BE_SIMPLE {
-        // SAFETY: `cls` is a live object; on `Made` the data is written
-        // whole below (T's block by `fill`, the rest zeroed: a simple class
-        // has no ancestors' blocks) before the object is tracked or seen.
-        match unsafe { hpy_sys::cpython::hpy_rs_alloc_simple(cls.as_raw(), simple_dealloc::<T>) } {
+    // SAFETY: `cls` is a class (contract), a live type object. Its
+    // deallocator, read once, says how it was marked when it was made.
+    let dealloc = unsafe { hpy_sys::cpython::hpy_rs_type_dealloc(cls.as_raw()) };
+    if T::MAY_BE_SIMPLE && dealloc == simple_dealloc::<T> as *const () as usize {
+        // SAFETY: `cls` was marked simple with `simple_dealloc::<T>`, the
+        // deallocator it has; on `Made` the data is written whole below
+        // (T's block by `fill`, the rest zeroed: a simple class has no
+        // ancestors' blocks) before the object is tracked or seen.
+        match unsafe { hpy_sys::cpython::hpy_rs_alloc_simple_marked(cls.as_raw()) } {
             // SAFETY: a new object of `size` payload bytes, seen by nothing
             // else until it is tracked; T's block is `ClassData<T>` at the
             // start (a simple class), the slots after it are zeroed here.
@@ -257,14 +261,20 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::abi::SimpleClass>(
         }
     }
     let mut data: *mut c_void = ptr::null_mut();
-    // SAFETY: `cls` is a type; the new instance's data (zeroed) is written
-    // by `fill` before anything reads it.
+    // SAFETY: `cls` is a type, marked plain where its deallocator says so;
+    // the new instance's data (zeroed, or on the plain path unwritten) is
+    // written by `fill` before anything reads it.
     let obj = unsafe {
-        ctx.wrap_result(hpy_sys::cpython::hpy_rs_new(
-            ctx.as_raw(),
-            cls.as_raw(),
-            &mut data,
-        ))?
+        ctx.wrap_result(if hpy_sys::cpython::hpy_rs_is_plain_dealloc(dealloc) {
+            hpy_sys::cpython::hpy_rs_new_plain_filled(
+                ctx.as_raw(),
+                cls.as_raw(),
+                &mut data,
+                |_, _| {},
+            )
+        } else {
+            hpy_sys::cpython::hpy_rs_new(ctx.as_raw(), cls.as_raw(), &mut data)
+        })?
     };
     fill(&obj, data);
     Ok(obj)

@@ -16,11 +16,14 @@ pub fn thread_attach(ctx: Context<'_>) -> HPyResult<ThreadAttach> {
         // SAFETY: a live context's `name` is a NUL-terminated static string.
         let name = unsafe { core::ffi::CStr::from_ptr((*ctx.as_raw()).name) };
         let name = name.to_string_lossy();
-        return Err(crate::exceptions::NotImplementedError::new_err(format!(
-            "calling Python from a thread the extension started needs a way to attach that \
+        return Err(crate::HPyErr::new(
+            hpy_sys::HPyConstant::NotImplementedError,
+            format!(
+                "calling Python from a thread the extension started needs a way to attach that \
              thread to the interpreter, which HPy 0.9 does not have; the CPython ABI and \
              hpy-rs's host hpy_rs_universal provide one, this module runs on \"{name}\""
-        )));
+            ),
+        ));
     }
     let capsule = ctx
         .import_module("hpy_rs_universal")?

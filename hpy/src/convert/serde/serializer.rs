@@ -50,7 +50,7 @@ impl<'ctx> SerSeq<'ctx> {
             let refs: Vec<&Handle<'ctx>> = self.items.iter().collect();
             self.ctx.new_tuple(&refs)?.into_handle()
         } else {
-            crate::convert::list_from_iter(self.ctx, self.items.into_iter())?
+            crate::builder::list_from_iter(self.ctx, self.items.into_iter())?
         };
         match self.variant {
             Some(variant) => ser.tagged(variant, obj),

@@ -163,7 +163,7 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
         if let Some(v) = crate::abi::exact_float_value(obj) {
             return Ok(v);
         }
-        obj.as_f64().map_err(|e| float_conversion_error(obj, e))
+        f64_through_api(obj)
     }
 
     /// An exact list or tuple of exact floats is read in one pass; other
@@ -172,6 +172,14 @@ impl<'ctx> FromHPy<'_, 'ctx> for f64 {
     fn __extract_vec_fast(obj: &Handle<'ctx>) -> Option<HPyResult<Vec<f64>>> {
         super::seq::floats_fast(obj)
     }
+}
+
+/// `f64::extract` of anything but an exact float read directly: out of
+/// line, so that the common case stays small enough to inline into the
+/// wrappers that convert arguments and operands.
+#[inline(never)]
+fn f64_through_api(obj: &Handle<'_>) -> HPyResult<f64> {
+    obj.as_f64().map_err(|e| float_conversion_error(obj, e))
 }
 
 /// After a failed float conversion of `obj`: a `TypeError` for an object

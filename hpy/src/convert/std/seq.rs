@@ -1,5 +1,6 @@
 //! Sequences: `Vec<T>`, slices, arrays and tuples.
 
+use crate::convert::no_room_for;
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Tuple};
 
 // ---- reading sequences ----
@@ -139,19 +140,6 @@ where
     Ok(out)
 }
 
-/// The `MemoryError` for room for `n` items of `T` that cannot be
-/// allocated.
-#[cold]
-pub(crate) fn no_room_for<T>(n: usize) -> HPyErr {
-    HPyErr::new(
-        hpy_sys::HPyConstant::MemoryError,
-        format!(
-            "cannot allocate room for {n} items of {} bytes each",
-            core::mem::size_of::<T>()
-        ),
-    )
-}
-
 /// `len(obj)` if its type has `__len__` (the size an iteration announces;
 /// `list()` preallocates it too), else `None`. A raising `__len__`
 /// propagates.
@@ -234,10 +222,6 @@ where
 }
 
 // ---- building lists ----
-
-// Defined with `IntoHPy`, whose default hooks build lists with it; kept
-// reachable here for `Context::list_from_iter` (types/list.rs).
-pub(crate) use crate::convert::list_from_iter;
 
 impl<'ctx, T: IntoHPy<'ctx>> IntoHPy<'ctx> for Vec<T> {
     /// A `list` (`bytes` for `Vec<u8>`).

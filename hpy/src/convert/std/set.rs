@@ -34,7 +34,7 @@ pub(in crate::convert) fn build<'ctx, T: IntoHPy<'ctx>>(
     builtin: &str,
     items: impl ExactSizeIterator<Item = T>,
 ) -> HPyResult<Handle<'ctx>> {
-    let list = crate::convert::list_from_iter(ctx, items)?;
+    let list = crate::builder::list_from_iter(ctx, items)?;
     ctx.builtin(builtin)?.call(&[&list])
 }
 
@@ -50,7 +50,7 @@ where
         // A huge announced size is a MemoryError now, not an abort later.
         if let Some(n) = super::seq::length_hint(obj)? {
             set.try_reserve(n)
-                .map_err(|_| super::seq::no_room_for::<T>(n))?;
+                .map_err(|_| crate::convert::no_room_for::<T>(n))?;
         }
         extract_into(obj, |item| {
             set.insert(item);
@@ -72,7 +72,7 @@ where
         if let Some(n) = super::seq::length_hint(obj)? {
             items
                 .try_reserve(n)
-                .map_err(|_| super::seq::no_room_for::<T>(n))?;
+                .map_err(|_| crate::convert::no_room_for::<T>(n))?;
         }
         extract_into(obj, |item| items.push(item))?;
         Ok(items.into_iter().collect())

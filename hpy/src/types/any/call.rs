@@ -498,3 +498,32 @@ impl<'ctx> Handle<'ctx> {
         })
     }
 }
+
+impl<'ctx> Handle<'ctx> {
+    /// `self(*args)` (`HPy_Call`).
+    pub fn call(&self, args: &[&Handle<'ctx>]) -> HPyResult<Handle<'ctx>> {
+        const STACK: usize = 8;
+        let call = |raw: &[HPy]| {
+            // SAFETY: `raw` holds valid handles kept open by `args`; the
+            // result is owned or HPy_NULL.
+            unsafe {
+                self.ctx.wrap_result(hpy_sys::HPy_Call(
+                    self.ctx.as_raw(),
+                    self.raw,
+                    raw.as_ptr(),
+                    raw.len(),
+                    hpy_sys::HPy_NULL,
+                ))
+            }
+        };
+        if args.len() <= STACK {
+            let mut raw = [hpy_sys::HPy_NULL; STACK];
+            for (slot, arg) in raw.iter_mut().zip(args) {
+                *slot = arg.raw;
+            }
+            call(&raw[..args.len()])
+        } else {
+            call(&args.iter().map(|a| a.raw).collect::<Vec<_>>())
+        }
+    }
+}

@@ -355,3 +355,15 @@ impl<'ctx> Handle<'ctx> {
         Ok(address as *mut c_void)
     }
 }
+
+impl<'ctx> Handle<'ctx> {
+    /// `self + other` (`HPy_Add`).
+    #[inline]
+    pub fn add(&self, other: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: both handles are valid; the result is owned or HPy_NULL.
+        unsafe {
+            self.ctx
+                .wrap_result(hpy_sys::HPy_Add(self.ctx.as_raw(), self.raw, other.raw))
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! hashing, string forms and type checks.
 
 use crate::cstr::with_cstr;
-use crate::{HPyErr, HPyResult, Handle};
+use crate::{FromHPy, HPyErr, HPyResult, Handle};
 
 /// A rich comparison operator, for [`Handle::rich_compare`] and
 /// [`Handle::rich_compare_bool`] (HPy's `HPy_RichCmpOp`).
@@ -407,5 +407,33 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.context();
         // SAFETY: valid handle; the call only prints.
         unsafe { hpy_sys::_HPy_Dump(ctx.as_raw(), self.as_raw()) }
+    }
+}
+
+impl<'ctx> Handle<'ctx> {
+    /// Converts the object to a Rust value (see [`FromHPy`]).
+    #[inline]
+    pub fn extract<'a, T: FromHPy<'a, 'ctx>>(&'a self) -> HPyResult<T> {
+        T::extract(self)
+    }
+
+    /// `repr(self)` as a Rust string (`HPy_Repr`).
+    pub fn repr(&self) -> HPyResult<String> {
+        // SAFETY: valid handle; the result is owned or HPy_NULL.
+        let s = unsafe {
+            self.ctx
+                .wrap_result(hpy_sys::HPy_Repr(self.ctx.as_raw(), self.raw))?
+        };
+        s.extract::<String>()
+    }
+
+    /// `str(self)` as a Rust string (`HPy_Str`).
+    pub fn str(&self) -> HPyResult<String> {
+        // SAFETY: valid handle; the result is owned or HPy_NULL.
+        let s = unsafe {
+            self.ctx
+                .wrap_result(hpy_sys::HPy_Str(self.ctx.as_raw(), self.raw))?
+        };
+        s.extract::<String>()
     }
 }
