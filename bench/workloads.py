@@ -224,7 +224,50 @@ NUMPY_TWINS = [
     Row("reversed(a16)", "f = m.reversed; a = A16", "f(a)", "reversed", prepare=_ARRAYS),
 ]
 
+# bench/tsdownsample-run --callgrind: tsdownsample's downsamplers (the port
+# or the original, one per process: both are the package `tsdownsample`)
+# on the upstream benchmark's sizes, sequential (under valgrind, rayon's
+# threads run one at a time: the parallel cases are timed only), and on
+# small arrays. The names are bench/tsdownsample-run's case names.
+_TSD_ALGOS = ("MinMax", "M4", "LTTB", "MinMaxLTTB")
+_TSD_ARRAYS = ("import numpy as np\n"
+               "_rng = np.random.default_rng(0)\n"
+               "Y = {(n, d): (_rng.standard_normal(n) * 1000).astype(d)\n"
+               "     for n in (64, 1000, 100000, 1000000) for d in ('float64', 'int64')}\n"
+               "X = {n: np.arange(n) for n in (64, 1000, 100000, 1000000)}\n")
+
+
+def tsdownsample_case(algo, n, n_out, dtype, with_x, parallel):
+    """bench/tsdownsample-run's name of a case."""
+    return (f"{algo:<10} n={n:<8} out={n_out:<5} {dtype:<8} {'x' if with_x else '-'} "
+            f"{'par' if parallel else 'seq'}")
+
+
+def _tsdownsample_rows():
+    # First, a row that makes every downsampler's one-off work happen
+    # (lazy imports and type objects, argminmax's CPU feature detection)
+    # before the measured rows: in a row's short segment it would make
+    # (I(2N) - I(N)) / N too small.
+    warm = "; ".join(f"m.{a}Downsampler().downsample(Y[1000, {d!r}], n_out=20, parallel=False)"
+                     for a in _TSD_ALGOS for d in ("float64", "int64"))
+    rows = [Row("warm-up (not a case)", "pass", warm, "MinMaxDownsampler", prepare=_TSD_ARRAYS)]
+    sizes = [(n, n_out, d, x) for n in (100_000, 1_000_000) for n_out in (100, 1_000, 5_000)
+             for d in ("float64", "int64") for x in (False, True)]
+    sizes += [(n, 20, "float64", False) for n in (64, 1_000)]
+    for algo in _TSD_ALGOS:
+        for n, n_out, dtype, with_x in sizes:
+            args = f"X[{n}], Y[{n}, {dtype!r}]" if with_x else f"Y[{n}, {dtype!r}]"
+            rows.append(Row(tsdownsample_case(algo, n, n_out, dtype, with_x, False),
+                            f"ds = m.{algo}Downsampler()",
+                            f"ds.downsample({args}, n_out={n_out}, parallel=False)",
+                            f"{algo}Downsampler", prepare=_TSD_ARRAYS,
+                            divisor=1 if n <= 1_000 else 100))
+    return rows
+
+
+TSDOWNSAMPLE = _tsdownsample_rows()
+
 # The conversion rows run with the call-overhead rows: the same modules.
 SUITES = {"simple": SIMPLE + CONVERT, "rk4": RK4, "rpds": RPDS, "kiwi-objects": KIWI_OBJECTS,
           "rpds-objects": RPDS_OBJECTS, "object-twins": OBJECT_TWINS,
-          "numpy-twins": NUMPY_TWINS}
+          "numpy-twins": NUMPY_TWINS, "tsdownsample": TSDOWNSAMPLE}

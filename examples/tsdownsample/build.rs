@@ -2,12 +2,13 @@
 //! element type (x and y), each a thin `#[hpy_method]` over the
 //! `downsample_rs` function of the same name, 855 in all, as the original
 //! has them. The original writes them with nested `macro_rules!` and
-//! `paste`; here a table drives the generation, because `hpy_module!`
-//! also needs the whole list of names, and the extension's `init` the
-//! place of each function in the submodules (`minmax.sequential`, ...).
+//! `paste`; here a table drives the generation, because each submodule's
+//! `hpy_submodule!` also needs the whole list of its functions' names.
 //!
-//! Output: `$OUT_DIR/functions.rs`, included by `src/lib.rs`, with the
-//! functions, the `hpy_module!` invocation and `LAYOUT`.
+//! Output: `$OUT_DIR/functions.rs`, included by `src/lib.rs`: one Rust
+//! module per Python submodule (`minmax`, and in it `sequential` and
+//! `parallel`, ...) holding its functions and its `hpy_submodule!`, then
+//! the `hpy_module!` that lists the algorithms' submodules.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -97,27 +98,28 @@ fn modules() -> Vec<(&'static str, Vec<Mode>)> {
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    let mut functions = String::new();
-    let mut names = Vec::new();
-    let mut layout =
-        String::from("/// Where each function goes: (submodule, [(mode, [(name, flat name)])]).\n");
-    layout.push_str("const LAYOUT: &[(&str, Modes)] = &[\n");
+    let mut out = String::new();
+    let mut algorithms = Vec::new();
     for (algorithm, modes) in modules() {
-        writeln!(layout, "    (\"{algorithm}\", &[").unwrap();
+        writeln!(out, "/// `_tsdownsample_rs.{algorithm}`.\npub mod {algorithm} {{").unwrap();
+        let mut mode_names = Vec::new();
         for (mode, families) in modes {
-            writeln!(layout, "        (\"{mode}\", &[").unwrap();
+            writeln!(
+                out,
+                "    /// `_tsdownsample_rs.{algorithm}.{mode}`.\n    pub mod {mode} {{\n        use crate::prelude::*;\n"
+            )
+            .unwrap();
+            let mut names = Vec::new();
             for f in &families {
                 let ratio_param = if f.ratio { ", ratio: usize" } else { "" };
                 let ratio_arg = if f.ratio { ", ratio" } else { "" };
                 let mut emit = |name: String, params: String, call: String| {
-                    let flat = format!("{algorithm}_{mode}_{name}");
                     writeln!(
-                        functions,
-                        "#[hpy_method]\nfn {flat}<'ctx>(ctx: Context<'ctx>, {params}, n_out: usize{ratio_param}) -> Indices<'ctx> {{\n    {call}.into_pyarray(ctx)\n}}\n"
+                        out,
+                        "        #[hpy_method]\n        pub fn {name}<'ctx>(ctx: Context<'ctx>, {params}, n_out: usize{ratio_param}) -> Indices<'ctx> {{\n            {call}.into_pyarray(ctx)\n        }}\n"
                     )
                     .unwrap();
-                    writeln!(layout, "            (\"{name}\", \"{flat}\"),").unwrap();
-                    names.push(flat);
+                    names.push(name);
                 };
                 for ty in f.y {
                     emit(
@@ -142,19 +144,23 @@ fn main() {
                     }
                 }
             }
-            layout.push_str("        ]),\n");
+            writeln!(out, "        hpy_submodule! {{\n            name: {mode},\n            methods: [{}],\n        }}\n    }}\n", names.join(", ")).unwrap();
+            mode_names.push(format!("{mode}::{mode}"));
         }
-        layout.push_str("    ]),\n");
+        writeln!(
+            out,
+            "    hpy::hpy_submodule! {{\n        name: {algorithm},\n        submodules: [{}],\n    }}\n}}\n",
+            mode_names.join(", ")
+        )
+        .unwrap();
+        algorithms.push(format!("{algorithm}::{algorithm}"));
     }
-    layout.push_str("];\n");
-
-    let mut out = functions;
-    out.push_str(&layout);
-    out.push_str("\nhpy_module! {\n    /// tsdownsample's extension: the downsampling algorithms, one function per element type, in submodules.\n    name: _tsdownsample_rs,\n    methods: [\n");
-    for name in &names {
-        writeln!(out, "        {name},").unwrap();
-    }
-    out.push_str("    ],\n    exec: init,\n}\n");
+    writeln!(
+        out,
+        "hpy_module! {{\n    /// tsdownsample's extension: the downsampling algorithms, one function per element type, in submodules.\n    name: _tsdownsample_rs,\n    methods: [],\n    submodules: [{}],\n}}",
+        algorithms.join(", ")
+    )
+    .unwrap();
     let path = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join("functions.rs");
     std::fs::write(path, out).unwrap();
 }

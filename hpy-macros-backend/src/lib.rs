@@ -26,7 +26,7 @@ pub use class::expand_hpy_class;
 pub use derive::{expand_derive_from_hpy, expand_derive_into_hpy};
 pub use method::expand_hpy_method;
 pub use methods::expand_hpy_methods;
-pub use module::expand_hpy_module;
+pub use module::{expand_hpy_module, expand_hpy_submodule};
 
 /// The error type of the expansion functions (a `syn::Error`, possibly
 /// holding several errors with their own spans).

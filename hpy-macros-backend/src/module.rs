@@ -40,6 +40,8 @@ struct ModuleInput {
     types: Vec<TypeItem>,
     globals: Vec<Path>,
     exceptions: Vec<Path>,
+    /// `submodules: [...]`: the `hpy_submodule!`s created below this one.
+    submodules: Vec<Path>,
     constants: Vec<Constant>,
     /// `attributes: [name: Type, ...]`: the attributes the `exec` hook
     /// sets, declared for the module's type stub.
@@ -48,6 +50,11 @@ struct ModuleInput {
     /// `subinterpreters: bool`: whether the CPython ABI's module declares
     /// `Py_MOD_PER_INTERPRETER_GIL_SUPPORTED` (default) or "not supported".
     subinterpreters: Option<syn::LitBool>,
+    /// `register: bool` (submodules only): whether the submodule goes into
+    /// `sys.modules` (default) or is only its parent's attribute.
+    register: Option<syn::LitBool>,
+    /// Each key as given, for the keys a submodule does not take.
+    keys: Vec<Ident>,
     /// `crate: path`: where the generated code finds hpy.
     krate: Option<Path>,
     errors: Errors,
@@ -63,10 +70,13 @@ impl Parse for ModuleInput {
             types: Vec::new(),
             globals: Vec::new(),
             exceptions: Vec::new(),
+            submodules: Vec::new(),
             constants: Vec::new(),
             attributes: Vec::new(),
             exec: None,
             subinterpreters: None,
+            register: None,
+            keys: Vec::new(),
             krate: None,
             errors: Errors::default(),
         };
@@ -83,12 +93,14 @@ impl Parse for ModuleInput {
                 ));
             }
             seen.push(key_name.clone());
+            module.keys.push(key.clone());
             match key_name.as_str() {
                 "name" => module.name = Some(input.parse()?),
                 "doc" => module.doc = Some(input.parse()?),
                 "exec" => module.exec = Some(input.parse()?),
                 "crate" => module.krate = Some(input.parse()?),
                 "subinterpreters" => module.subinterpreters = Some(input.parse()?),
+                "register" => module.register = Some(input.parse()?),
                 "constants" => {
                     let content;
                     syn::bracketed!(content in input);
@@ -114,13 +126,14 @@ impl Parse for ModuleInput {
                         module.types.push(item);
                     }
                 }
-                "methods" | "globals" | "exceptions" => {
+                "methods" | "globals" | "exceptions" | "submodules" => {
                     let content;
                     syn::bracketed!(content in input);
                     let list = Punctuated::<Path, Token![,]>::parse_terminated(&content)?;
                     match key_name.as_str() {
                         "methods" => module.methods.extend(list),
                         "exceptions" => module.exceptions.extend(list),
+                        "submodules" => module.submodules.extend(list),
                         _ => module.globals.extend(list),
                     }
                 }
@@ -128,7 +141,7 @@ impl Parse for ModuleInput {
                     module.errors.push(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, constants, attributes, exec, subinterpreters, crate",
+                            "unknown hpy_module! entry{}; expected one of: name, doc, methods, types, globals, exceptions, submodules, constants, attributes, exec, subinterpreters, register, crate",
                             crate::diag::did_you_mean(
                                 &Path::from(key.clone()),
                                 crate::options::MODULE,
@@ -292,12 +305,12 @@ fn name_and_doc(
     (name, doc_expr, doc_string)
 }
 
-/// The exec slot (`__HPY_EXEC_DEF`), which always runs: it registers the
-/// globals, creates the exceptions and classes, adds the constants, then
-/// runs the user's hook.
-fn exec_items(module: &ModuleInput, module_name: &str) -> TokenStream {
-    // The exec slot always runs: it marks the globals as registered, creates
-    // the classes, then runs the user's hook.
+/// What a module's exec and a submodule's fill share: the items they
+/// need (`__HPY_EXCEPTIONS`, the exceptions' `ListedInModule`) and the
+/// statements that create the exceptions, classes, constants and
+/// submodules, then run the user's hook, on `__hpy_module` with
+/// `__hpy_ctx`.
+fn fill_items(module: &ModuleInput) -> (TokenStream, TokenStream) {
     let user_exec = match &module.exec {
         Some(exec) => quote::quote_spanned! {exec.span()=>
             ::__hpy::impl_::return_status(#exec(__hpy_ctx, &__hpy_module))?;
@@ -309,17 +322,6 @@ fn exec_items(module: &ModuleInput, module_name: &str) -> TokenStream {
         let value = &c.value;
         quote::quote_spanned! {c.value.span()=>
             ::__hpy::impl_::add_constant(__hpy_ctx, &__hpy_module, #name, #value)?;
-        }
-    });
-    let globals = &module.globals;
-    // Through functions taking `&'static Global`, so that an entry of any
-    // other type is an error at its span.
-    let register_globals = globals.iter().map(|g| {
-        let global = quote::quote_spanned!(g.span()=> &#g);
-        let safety = crate::utils::safety("`__HPY_GLOBALS` lists this global");
-        quote! {
-            #safety
-            unsafe { ::__hpy::impl_::register_global(#global) };
         }
     });
     let types = &module.types;
@@ -336,13 +338,52 @@ fn exec_items(module: &ModuleInput, module_name: &str) -> TokenStream {
     let exception_entries = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> ::__hpy::impl_::ExceptionEntry::of::<#e>() }
     });
+    let submodule_entries = module.submodules.iter().map(|s| {
+        quote::quote_spanned! {s.span()=> ::__hpy::impl_::SubmoduleEntry::of::<#s>() }
+    });
+    let submodules = if module.submodules.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            ::__hpy::impl_::add_submodules(__hpy_ctx, &__hpy_module, &[#(#submodule_entries),*])?;
+        }
+    };
     // What `create_exception!` requires of a class: that a module lists it.
     let listed = exceptions.iter().map(|e| {
         quote::quote_spanned! {e.span()=> impl ::__hpy::impl_::ListedInModule for #e {} }
     });
-    quote! {
+    let items = quote! {
         #(#listed)*
         const __HPY_EXCEPTIONS: &[::__hpy::impl_::ExceptionEntry] = &[#(#exception_entries,)*];
+    };
+    let statements = quote! {
+        ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
+        ::__hpy::impl_::class::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
+        #(#constants)*
+        #submodules
+        #user_exec
+    };
+    (items, statements)
+}
+
+/// The exec slot (`__HPY_EXEC_DEF`), which always runs: it registers the
+/// globals, creates the exceptions, classes, constants and submodules,
+/// then runs the user's hook.
+fn exec_items(module: &ModuleInput, module_name: &str) -> TokenStream {
+    let globals = &module.globals;
+    // Through functions taking `&'static Global`, so that an entry of any
+    // other type is an error at its span.
+    let register_globals = globals.iter().map(|g| {
+        let global = quote::quote_spanned!(g.span()=> &#g);
+        let safety = crate::utils::safety("`__HPY_GLOBALS` lists this global");
+        quote! {
+            #safety
+            unsafe { ::__hpy::impl_::register_global(#global) };
+        }
+    });
+    let (items, fill) = fill_items(module);
+    quote! {
+        #items
         struct __HpyExec;
         #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::ModExec for __HpyExec {
@@ -353,10 +394,7 @@ fn exec_items(module: &ModuleInput, module_name: &str) -> TokenStream {
             ) -> ::__hpy::HPyResult<::core::ffi::c_int> {
                 #( #register_globals )*
                 ::__hpy::impl_::init_panic_exception(__hpy_ctx, &__hpy_module, #module_name)?;
-                ::__hpy::impl_::add_exceptions(__hpy_ctx, &__hpy_module, __HPY_EXCEPTIONS)?;
-                ::__hpy::impl_::class::add_types(__hpy_ctx, &__hpy_module, &[#(#type_entries),*])?;
-                #(#constants)*
-                #user_exec
+                #fill
                 ::core::result::Result::Ok(0)
             }
         }
@@ -387,17 +425,30 @@ fn global_ptrs(module: &ModuleInput) -> Vec<TokenStream> {
         .collect()
 }
 
+/// The globals a module's classes and submodules bring beyond one per
+/// class: each class's variant classes' (`VARIANT_GLOBALS`), each
+/// submodule's (`HPySubmodule::GLOBALS`).
+fn more_globals(module: &ModuleInput) -> impl Iterator<Item = TokenStream> + '_ {
+    let variants = module
+        .types
+        .iter()
+        .map(|t| &t.path)
+        .map(|t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::VARIANT_GLOBALS));
+    let submodules = module
+        .submodules
+        .iter()
+        .map(|s| quote::quote_spanned!(s.span()=> <#s as ::__hpy::impl_::HPySubmodule>::GLOBALS));
+    variants.chain(submodules)
+}
+
 /// The length of the module's global list and its value: the globals of
 /// `global_ptrs`, hpy-rs's own (`SDK_GLOBALS`), then (where a class is an
 /// enum with data) its variant classes' globals, then the null entry.
 fn global_list(module: &ModuleInput, global_ptrs: &[TokenStream]) -> (TokenStream, TokenStream) {
     let n = global_ptrs.len() + 1;
-    let more: Vec<TokenStream> =
-        std::iter::once(quote!(::__hpy::impl_::SDK_GLOBALS))
-            .chain(module.types.iter().map(|t| &t.path).map(
-                |t| quote::quote_spanned!(t.span()=> <#t as ::__hpy::HPyClass>::VARIANT_GLOBALS),
-            ))
-            .collect();
+    let more: Vec<TokenStream> = std::iter::once(quote!(::__hpy::impl_::SDK_GLOBALS))
+        .chain(more_globals(module))
+        .collect();
     (
         quote!({ #n #(+ #more.len())* }),
         quote!(::__hpy::impl_::GlobalList::concat([#(#global_ptrs,)*], &[#(#more),*])),
@@ -509,6 +560,12 @@ pub fn expand_hpy_module(
 ) -> syn::Result<TokenStream> {
     let mut module: ModuleInput = syn::parse2(input)?;
     let mut errors = std::mem::take(&mut module.errors);
+    refuse_keys(
+        &module,
+        &["register"],
+        "is an `hpy_submodule!` entry: a top module is always in `sys.modules`",
+        &mut errors,
+    );
 
     let (name, doc_expr, doc_text) = name_and_doc(&module, crate_name, &mut errors);
     errors.finish()?;
@@ -569,6 +626,111 @@ pub fn expand_hpy_module(
                 universal_major: #major,
                 universal_minor: #minor,
                 universal_subinterpreters: #subinterpreters,
+            }
+        };
+    };
+    Ok(with_crate_path(expansion, module.krate.as_ref()))
+}
+
+/// Reports each key of `keys` given in `module`, with `why`.
+fn refuse_keys(module: &ModuleInput, keys: &[&str], why: &str, errors: &mut Errors) {
+    for key in &module.keys {
+        let name = key.to_string();
+        if keys.contains(&name.as_str()) {
+            errors.push(syn::Error::new(key.span(), format!("`{name}` {why}")));
+        }
+    }
+}
+
+/// Expands `hpy_submodule! { name: sub, ... }`: the type `sub` (an empty
+/// enum) that a parent's `submodules:` lists, implementing `HPySubmodule`
+/// with the submodule's definition, its globals and its fill.
+pub fn expand_hpy_submodule(input: TokenStream) -> syn::Result<TokenStream> {
+    let mut module: ModuleInput = syn::parse2(input)?;
+    let mut errors = std::mem::take(&mut module.errors);
+    refuse_keys(
+        &module,
+        &["globals", "subinterpreters"],
+        "belongs to the top module (`hpy_module!`), which lists them for the whole binary",
+        &mut errors,
+    );
+    refuse_keys(
+        &module,
+        &["attributes"],
+        "is not taken by a submodule: it has no type stub of its own",
+        &mut errors,
+    );
+    if module.name.is_none() {
+        errors.push(syn::Error::new(
+            Span::call_site(),
+            "hpy_submodule! needs `name: <submodule name>`",
+        ));
+        return errors.finish().map(|()| TokenStream::new());
+    }
+    let (name, _, doc_text) = name_and_doc(&module, None, &mut errors);
+    errors.finish()?;
+
+    let python_name = name.unraw().to_string();
+    // An identifier holds no NUL.
+    let c_name = c_string_literal(&python_name, name.span()).map(|lit| quote!(#lit));
+    let functions = module.methods.iter().map(|method| {
+        quote::quote_spanned! {method.span()=>
+            ::__hpy::impl_::StaticDef::new(<#method as ::__hpy::impl_::PyMethod>::DEF)
+        }
+    });
+    let n_functions = module.methods.len();
+    let doc = match &doc_text {
+        Some(text) => quote!(::core::option::Option::Some(#text)),
+        None => quote!(::core::option::Option::None),
+    };
+    let register = module.register.as_ref().is_none_or(|b| b.value);
+    let doc_attrs: Vec<&Attribute> = module
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let item_doc = if doc_attrs.is_empty() {
+        let text = format!("The Python submodule `{python_name}` (`hpy_submodule!`).");
+        quote!(#[doc = #text])
+    } else {
+        quote!(#(#doc_attrs)*)
+    };
+    let (items, fill) = fill_items(&module);
+    let fixed = global_ptrs(&module);
+    let n_fixed = fixed.len();
+    let more: Vec<TokenStream> = more_globals(&module).collect();
+    let fill_safety = crate::utils::safety(
+        "`GLOBALS` lists the globals of the exceptions and classes `fill` creates \
+         (`__HPY_EXCEPTIONS`, `TYPE_GLOBAL`, `VARIANT_GLOBALS`) and of its submodules",
+    );
+    let expansion = quote! {
+        #item_doc
+        #[allow(non_camel_case_types)]
+        pub(crate) enum #name {}
+
+        const _: () = {
+            static __HPY_FUNCTIONS: [::__hpy::impl_::StaticDef; #n_functions] = [#(#functions),*];
+            static __HPY_SUBMODULE: ::__hpy::impl_::SubmoduleDef =
+                ::__hpy::impl_::SubmoduleDef::new(#c_name, #doc, &__HPY_FUNCTIONS, #register);
+            #items
+
+            #fill_safety
+            unsafe impl ::__hpy::impl_::HPySubmodule for #name {
+                const GLOBALS: &'static [*mut ::__hpy::impl_::HPyGlobal] =
+                    &::__hpy::impl_::concat_globals::<{ #n_fixed #(+ #more.len())* }, #n_fixed>(
+                        [#(#fixed,)*],
+                        &[#(#more),*],
+                    );
+                fn def() -> &'static ::__hpy::impl_::SubmoduleDef {
+                    &__HPY_SUBMODULE
+                }
+                fn fill<'ctx>(
+                    __hpy_ctx: ::__hpy::Context<'ctx>,
+                    __hpy_module: &::__hpy::Handle<'ctx>,
+                ) -> ::__hpy::HPyResult<()> {
+                    #fill
+                    ::core::result::Result::Ok(())
+                }
             }
         };
     };

@@ -64,10 +64,12 @@ pub const MODULE: &[&str] = &[
     "types",
     "globals",
     "exceptions",
+    "submodules",
     "attributes",
     "constants",
     "exec",
     "subinterpreters",
+    "register",
     "crate",
 ];
 

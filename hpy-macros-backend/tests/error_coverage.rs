@@ -69,6 +69,8 @@ const COVERED: &[(&str, &str)] = &[
     ("PyO3's `#[pyo3(...)]` options go in the attribute itself", "method_pyo3_attr"),
     // hpy_module!
     ("`{key_name}` is given twice", "module_entry_twice"),
+    ("`{name}` {why}", "submodule_top_module_keys"),
+    ("hpy_submodule! needs `name: <submodule name>`", "submodule_without_name"),
     ("the only attribute a `types:` entry takes is `#[unexported]`", "module_type_unknown_attribute"),
     ("unknown hpy_module! entry", "module_unknown_entry"),
     ("either as `doc:` or as `///`, not both", "module_doc_twice"),

@@ -37,6 +37,15 @@ pub fn hpy_module(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Declares a submodule for a module's `submodules:`; see
+/// `hpy::hpy_submodule!`.
+#[proc_macro]
+pub fn hpy_submodule(input: TokenStream) -> TokenStream {
+    hpy_macros_backend::expand_hpy_submodule(input.into())
+        .unwrap_or_else(syn_error_to_tokens)
+        .into()
+}
+
 /// Derives `FromHPy` for a struct or enum; see `hpy::FromHPy`.
 #[proc_macro_derive(FromHPy, attributes(hpy))]
 pub fn derive_from_hpy(item: TokenStream) -> TokenStream {

@@ -18,6 +18,9 @@ pub use crate::runtime::{
     MethArgs, MethNoArgs, MethO, ModExec, Parsed, PyMethod, StaticDef, StaticModuleDef,
     SDK_GLOBALS,
 };
+pub use crate::runtime::{
+    add_submodules, concat_globals, HPySubmodule, SubmoduleDef, SubmoduleEntry,
+};
 /// What `#[hpy_class]` and `#[hpy_methods]` expansions call, with the public
 /// class items they also name.
 pub mod class {

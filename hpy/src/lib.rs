@@ -23,7 +23,8 @@
 //! - [`FromHPy`] / [`IntoHPy`]: conversions, used for typed parameters and
 //!   return values; [`Handle::iter`] iterates any iterable (see the
 //!   [conversion guide](crate::conversion_guide)).
-//! - [`hpy_method`] and [`hpy_module!`]: the functions and the module.
+//! - [`hpy_method`] and [`hpy_module!`]: the functions and the module;
+//!   [`hpy_submodule!`] for modules inside it.
 //!
 //! The same source builds for the CPython ABI (default: direct C-API calls,
 //! no HPy at run time) or the Universal ABI (cargo feature `universal`).
@@ -455,6 +456,7 @@ pub use hpy_macros::hpy_methods;
 ///     types: [],            // optional: #[hpy_class] types (`#[unexported] T`: not an attribute)
 ///     globals: [],          // optional: the `Global`s the module uses
 ///     constants: [VERSION, NAME = "mymod"], // optional: module attributes
+///     submodules: [],       // optional: hpy_submodule! modules below this one
 ///     exec: init,           // optional
 ///     attributes: [],       // optional: what `exec` adds, for the type stub
 ///     subinterpreters: true, // optional: the default
@@ -472,10 +474,12 @@ pub use hpy_macros::hpy_methods;
 /// | `exceptions:` | the [`create_exception!`] classes (a class no module lists does not compile) |
 /// | `globals:` | the [`Global`]s the module's code uses (HPy must know each) |
 /// | `constants:` | module attributes (below) |
+/// | `submodules:` | the [`hpy_submodule!`] modules created below this one, as attributes (and in `sys.modules`) |
 /// | `exec:` | a function run when the module is executed, after the above |
 /// | `attributes:` | the attributes `exec` sets, `name: RustType` (e.g. `[strength: Strength, VERSION: &str]`): only declared for the type stub `cargo hpy` writes; nothing is set |
 /// | `subinterpreters:` | `true` (default): the module loads into isolated subinterpreters with their own GIL (PEP 684, CPython 3.12+; its `Global`s, classes and exceptions are per interpreter; built with `--universal`, through hpy_rs_universal too, which keeps them per interpreter); `false`: importing it into one is an `ImportError` |
 /// | `crate:` | the path of hpy (see [`hpy_method`]) |
+/// | `register:` | not taken here: an [`hpy_submodule!`] key (a top module is in `sys.modules` anyway) |
 ///
 /// Every key is optional and given at most once. A `constants:` entry is a Rust constant,
 /// set under its last path segment's name, or `NAME = expression`; each
@@ -489,6 +493,69 @@ pub use hpy_macros::hpy_methods;
 /// time), from which `cargo hpy build`, `wheel` and `develop` write its
 /// type stub (`NAME.pyi`, and `py.typed` in a package).
 pub use hpy_macros::hpy_module;
+
+/// Declares a submodule: a module object made by its parent's exec, an
+/// attribute of the parent, named `parent.name`, with its own functions,
+/// classes, exceptions, constants and submodules. A parent
+/// ([`hpy_module!`] or another `hpy_submodule!`) lists it in
+/// `submodules:`.
+///
+/// ```
+/// # use hpy::{hpy_method, hpy_module, hpy_submodule, Context, Handle, HPyResult};
+/// #[hpy_method]
+/// fn add(a: i64, b: i64) -> i64 {
+///     a + b
+/// }
+///
+/// mod parallel {
+///     #[hpy::hpy_method]
+///     pub fn add(a: i64, b: i64) -> i64 {
+///         a + b
+///     }
+///     hpy::hpy_submodule! {
+///         /// The same, in parallel.
+///         name: parallel,
+///         methods: [add],
+///     }
+/// }
+///
+/// hpy_submodule! {
+///     /// Arithmetic (`mymod.arith`).
+///     name: arith,
+///     methods: [add],
+///     constants: [ZERO = 0],
+///     submodules: [parallel::parallel], // `mymod.arith.parallel`
+///     register: true,       // optional: the default
+/// }
+///
+/// hpy_module! {
+///     name: mymod,
+///     methods: [],
+///     submodules: [arith],
+/// }
+/// # fn main() {}
+/// ```
+///
+/// It takes the keys of [`hpy_module!`] that describe one module (`name:`,
+/// which it needs, `doc:` or `///`, `methods:`, `types:`, `exceptions:`,
+/// `constants:`, `submodules:`, `exec:`, `crate:`) and one more:
+/// `register:`, `true` by default, puts the submodule into `sys.modules`
+/// under its dotted name, so that `import mymod.arith` and
+/// `from mymod.arith import add` work as they do for a package's module
+/// (`false`: it is only the parent's attribute). `globals:` and
+/// `subinterpreters:` belong to the top module, which lists what the
+/// whole binary uses.
+///
+/// The macro defines a type under the submodule's name (an empty enum:
+/// nothing to construct) that the parent's `submodules:` names by its
+/// path; two submodules of the same name live in two Rust modules. A
+/// `submodules:` entry that is not such a type does not compile.
+///
+/// The submodule is a module object (an instance of a subclass of
+/// `module`, made once per import): its functions have it as `__self__`
+/// and its dotted name as `__module__`, so `pickle` finds them where it
+/// is registered. A function receiving the module gets the submodule.
+pub use hpy_macros::hpy_submodule;
 
 /// The code blocks of the README, compiled and run as doctests.
 ///

@@ -12,47 +12,29 @@
 //! function by the arrays' dtypes.
 //!
 //! This port keeps those names and signatures. The functions are written
-//! by `build.rs` from a table (see there); here are their shared pieces
-//! and the module's `init`, which moves each function into its submodule.
-//! One source builds to the CPython ABI and to HPy's universal ABI.
+//! by `build.rs` from a table (see there), each in the Rust module of its
+//! submodule, which `hpy_submodule!` declares (`minmax`, and in it
+//! `sequential` and `parallel`, ...); `hpy_module!` lists the algorithms'
+//! submodules. One source builds to the CPython ABI and to HPy's
+//! universal ABI.
 //!
 //! The arrays are read in place: a [`PyReadonlyArray1`] borrows NumPy's
 //! memory (no copy, on every host), and the indices `Vec` becomes the
 //! result array. A non-contiguous array is refused with a `TypeError`
 //! where the original panics (`as_slice().unwrap()`).
+//!
+//! [`PyReadonlyArray1`]: hpy::numpy::PyReadonlyArray1
 
-use half::f16;
-use hpy::numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
-use hpy::{hpy_method, hpy_module, Context, HPyResult, Handle, IntoHPy};
+use hpy::hpy_module;
 
-/// What every function returns: the indices of the selected items.
-type Indices<'ctx> = HPyResult<PyArray1<'ctx, usize>>;
+/// What every generated function names.
+mod prelude {
+    pub(crate) use half::f16;
+    pub(crate) use hpy::numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+    pub(crate) use hpy::{hpy_method, hpy_submodule, Context, HPyResult};
 
-/// A submodule's functions: (name in the submodule, flat name).
-type Functions = &'static [(&'static str, &'static str)];
-/// An algorithm's submodules (`sequential`, `parallel`) and their functions.
-type Modes = &'static [(&'static str, Functions)];
+    /// What every function returns: the indices of the selected items.
+    pub(crate) type Indices<'ctx> = HPyResult<PyArray1<'ctx, usize>>;
+}
 
 include!(concat!(env!("OUT_DIR"), "/functions.rs"));
-
-/// Makes the original's submodules (`minmax`, and in it `sequential` and
-/// `parallel`, ...) and moves each function from the module, where
-/// `hpy_module!` put it under its unique flat name
-/// (`minmax_sequential_downsample_f32`), into its submodule under the
-/// original's name (`downsample_f32`).
-fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
-    let module_type = ctx.import_module("types")?.get_attr_s("ModuleType")?;
-    for (algorithm, modes) in LAYOUT {
-        let algorithm_module = module_type.call(&[&algorithm.into_hpy(ctx)?])?;
-        for (mode, functions) in *modes {
-            let mode_module = module_type.call(&[&mode.into_hpy(ctx)?])?;
-            for (name, flat) in *functions {
-                mode_module.set_attr_s(name, &module.get_attr_s(flat)?)?;
-                module.del_attr_s(flat)?;
-            }
-            algorithm_module.set_attr_s(mode, &mode_module)?;
-        }
-        module.set_attr_s(algorithm, &algorithm_module)?;
-    }
-    Ok(())
-}

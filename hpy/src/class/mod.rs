@@ -73,10 +73,12 @@ pub(crate) use data::CANARY;
 pub use data::{ClassData, FrozenClass, HPyClass};
 pub use field::Field;
 pub use guard::{Ref, RefMut};
+pub(crate) use info::DefineLists;
 pub(crate) use pending::TYPED_ENTRY;
 pub use pending::{
     NoTypedPending, PendingFields, PendingList, PendingTypedStore, PickPending, PickPendingList,
 };
+pub(crate) use static_methods::without_signature_header;
 pub use store::{ObjectStore, Stored};
 pub use typed::TypedField;
 pub use value::FieldSlots;

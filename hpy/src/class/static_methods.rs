@@ -203,7 +203,7 @@ pub fn missing_class(name: &str) -> HPyErr {
 /// `def`, or for a method whose doc starts with a `name(...)\n--\n\n`
 /// signature header, a copy (leaked: it lives as long as the type may) whose
 /// doc starts after it.
-pub(super) fn without_signature_header(def: *mut HPyDef) -> *mut HPyDef {
+pub(crate) fn without_signature_header(def: *mut HPyDef) -> *mut HPyDef {
     // SAFETY: a valid static definition; the union member read is the one
     // `kind` selects, and a method's doc is NULL or a C string.
     unsafe {

@@ -562,7 +562,8 @@ pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
 /// module is executed and publish it as a module attribute.
 ///
 /// `create_exception!(module, Name, Base, "doc")`: `module` is the module's
-/// name (for `__module__` and the class's `repr`), `Base` a builtin
+/// name (for `__module__` and the class's `repr`; dotted, `pkg.sub`, for
+/// an [`hpy_submodule!`](crate::hpy_submodule)'s exception), `Base` a builtin
 /// exception (`ValueError`, `Exception`, … as in [`exceptions`](crate::exceptions)) or
 /// another `create_exception!` type, the docstring optional.
 ///
@@ -594,8 +595,8 @@ pub(crate) fn init<'ctx>(ctx: Context<'ctx>) -> HPyResult<()> {
 /// ```
 #[macro_export]
 macro_rules! create_exception {
-    ($module:ident, $name:ident, $base:ident $(, $doc:literal)?, attributes = [$($attr:ident),+ $(,)?] $(,)?) => {
-        $crate::create_exception!(@class $module, $name, $base, [$($doc)?], [$($attr),+]);
+    ($module:ident $(. $submodule:ident)*, $name:ident, $base:ident $(, $doc:literal)?, attributes = [$($attr:ident),+ $(,)?] $(,)?) => {
+        $crate::create_exception!(@class [$module $(, $submodule)*], $name, $base, [$($doc)?], [$($attr),+]);
 
         impl $name {
             /// This exception made now (`Name(attribute, ...)`, each value
@@ -613,8 +614,8 @@ macro_rules! create_exception {
             }
         }
     };
-    ($module:ident, $name:ident, $base:ident $(, $doc:literal)? $(,)?) => {
-        $crate::create_exception!(@class $module, $name, $base, [$($doc)?], []);
+    ($module:ident $(. $submodule:ident)*, $name:ident, $base:ident $(, $doc:literal)? $(,)?) => {
+        $crate::create_exception!(@class [$module $(, $submodule)*], $name, $base, [$($doc)?], []);
 
         impl $name {
             /// This exception with a message, raised when it reaches Python.
@@ -626,7 +627,7 @@ macro_rules! create_exception {
             }
         }
     };
-    (@class $module:ident, $name:ident, $base:ident, [$($doc:literal)?], [$($attr:ident),*]) => {
+    (@class [$module:ident $(, $submodule:ident)*], $name:ident, $base:ident, [$($doc:literal)?], [$($attr:ident),*]) => {
         $(#[doc = $doc])?
         pub struct $name {
             _private: (),
@@ -651,7 +652,12 @@ macro_rules! create_exception {
                     &GLOBAL
                 };
                 const QUALNAME: &'static str =
-                    ::core::concat!(::core::stringify!($module), ".", ::core::stringify!($name));
+                    ::core::concat!(
+                        ::core::stringify!($module),
+                        $(".", ::core::stringify!($submodule),)*
+                        ".",
+                        ::core::stringify!($name)
+                    );
                 const DOC: ::core::option::Option<&'static str> =
                     $crate::__hpy_optional_doc!($($doc)?);
                 const ATTRIBUTES: &'static [&'static str] = &[$(::core::stringify!($attr)),*];

@@ -16,6 +16,7 @@ mod module;
 pub(crate) mod result;
 pub mod slots;
 pub mod stubs;
+mod submodule;
 pub(crate) mod trampoline;
 
 // What the files here name as `super::abi`.
@@ -32,4 +33,5 @@ pub use extract::{
 };
 pub use module::{add_constant, global_ptr, register_global, set_trampoline_context};
 pub use result::{return_object, return_status, IntoResult, IntoReturn};
+pub use submodule::{add_submodules, concat_globals, HPySubmodule, SubmoduleDef, SubmoduleEntry};
 pub use trampoline::{init_panic_exception, panics_as, SDK_GLOBALS};

@@ -122,12 +122,44 @@ struct Tagged {
     mode: i32,
 }
 
+::hpy::create_exception!(hygiene.sub, InSub, ValueError);
+
+/// A submodule's function.
+#[::hpy::hpy_method]
+fn in_sub(x: i64) -> i64 {
+    x
+}
+
+/// A submodule's hook.
+fn sub_init<'ctx>(ctx: ::hpy::Context<'ctx>, module: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<()> {
+    let _ = (ctx, module);
+    ::std::result::Result::Ok(())
+}
+
+mod nested {
+    ::hpy::hpy_submodule! {
+        name: nested,
+        register: false,
+    }
+}
+
+::hpy::hpy_submodule! {
+    /// A submodule.
+    name: sub,
+    methods: [in_sub],
+    exceptions: [InSub],
+    constants: [ANSWER = 42],
+    submodules: [nested::nested],
+    exec: sub_init,
+}
+
 ::hpy::hpy_module! {
     /// Hygiene check.
     name: hygiene,
     methods: [f, g, h, d, c],
     types: [Point, Version, Mode, Tagged],
     exceptions: [SubError, HygieneError, Carrying],
+    submodules: [sub],
     exec: init,
 }
 

@@ -2,6 +2,8 @@
 //! fields and the GC, inheritance and the borrow rules
 //! (see `tests/python/test_classes.py`).
 
+mod submodules;
+
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use hpy::{
@@ -1818,5 +1820,6 @@ hpy_module! {
         PhoenixKnot, PhoenixHolder, Chain, BigKnot, Cons, Tri,
     ],
     globals: [PHOENIX_NEST, PHOENIX_CALLBACK, KNOT_NEST],
+    submodules: [submodules::geometry, submodules::hidden],
     exec: init,
 }
