@@ -544,6 +544,33 @@ pub struct GlobalList<const N: usize>(UnsafeCell<[*mut hpy_sys::HPyGlobal; N]>);
 // SAFETY: built at compile time, then only read by HPy.
 unsafe impl<const N: usize> Sync for GlobalList<N> {}
 
+/// `fixed`, then each slice of `more`, at the start of an array of `N`
+/// entries (the rest null), with the number of entries written: the
+/// global lists of a module ([`GlobalList::concat`]) and of a submodule
+/// (`concat_globals`).
+pub(crate) const fn globals_in_order<const N: usize, const F: usize>(
+    fixed: [*mut hpy_sys::HPyGlobal; F],
+    more: &[&[*mut hpy_sys::HPyGlobal]],
+) -> ([*mut hpy_sys::HPyGlobal; N], usize) {
+    let mut globals = [core::ptr::null_mut(); N];
+    let mut n = 0;
+    while n < F {
+        globals[n] = fixed[n];
+        n += 1;
+    }
+    let mut i = 0;
+    while i < more.len() {
+        let mut j = 0;
+        while j < more[i].len() {
+            globals[n] = more[i][j];
+            n += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    (globals, n)
+}
+
 impl<const N: usize> GlobalList<N> {
     /// Wraps the array; its last entry must be null.
     pub const fn new(globals: [*mut hpy_sys::HPyGlobal; N]) -> Self {
@@ -561,22 +588,7 @@ impl<const N: usize> GlobalList<N> {
         fixed: [*mut hpy_sys::HPyGlobal; F],
         more: &[&[*mut hpy_sys::HPyGlobal]],
     ) -> Self {
-        let mut globals = [core::ptr::null_mut(); N];
-        let mut n = 0;
-        while n < F {
-            globals[n] = fixed[n];
-            n += 1;
-        }
-        let mut i = 0;
-        while i < more.len() {
-            let mut j = 0;
-            while j < more[i].len() {
-                globals[n] = more[i][j];
-                n += 1;
-                j += 1;
-            }
-            i += 1;
-        }
+        let (globals, n) = globals_in_order::<N, F>(fixed, more);
         assert!(
             n + 1 == N,
             "a global list has room for its globals and a null entry"

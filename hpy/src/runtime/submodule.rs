@@ -234,22 +234,7 @@ pub const fn concat_globals<const N: usize, const F: usize>(
     fixed: [*mut HPyGlobal; F],
     more: &[&[*mut HPyGlobal]],
 ) -> [*mut HPyGlobal; N] {
-    let mut globals = [ptr::null_mut(); N];
-    let mut n = 0;
-    while n < F {
-        globals[n] = fixed[n];
-        n += 1;
-    }
-    let mut i = 0;
-    while i < more.len() {
-        let mut j = 0;
-        while j < more[i].len() {
-            globals[n] = more[i][j];
-            n += 1;
-            j += 1;
-        }
-        i += 1;
-    }
+    let (globals, n) = super::def::globals_in_order::<N, F>(fixed, more);
     assert!(n == N, "a submodule's global list has room for its globals");
     globals
 }
