@@ -59,6 +59,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Array\",\"name\":\"Array\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Array {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,

@@ -125,6 +125,7 @@ const _: () = {
         }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Counter {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,
@@ -733,6 +734,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Resettable\",\"name\":\"Resettable\",\"doc\":\"A counter that also counts its resets and holds a `Field`.\",\"base\":\"{Counter}\",\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Resettable {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,
@@ -954,6 +956,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Tagged\",\"name\":\"Tagged\",\"doc\":\"A float carrying a tag.\",\"base\":\"float\",\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Tagged {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,

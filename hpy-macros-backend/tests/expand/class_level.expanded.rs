@@ -122,6 +122,7 @@ const _: () = {
         }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Version {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,
@@ -606,6 +607,7 @@ const _: () = {
         }
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Point {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,

@@ -151,6 +151,7 @@ const _: () = {
         }
     }
     impl<'ctx> crate::sdk::hpy::IntoHPy<'ctx> for Counter {
+        #[inline]
         fn into_hpy(
             self,
             ctx: crate::sdk::hpy::Context<'ctx>,

@@ -144,6 +144,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Empty\",\"name\":\"Empty\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Empty {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,
@@ -242,6 +243,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Hidden\",\"name\":\"Hidden\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Hidden {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,

@@ -228,6 +228,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Point\",\"name\":\"Point\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Point {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,

@@ -61,6 +61,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Num\",\"name\":\"Num\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Num {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,
@@ -908,6 +909,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Seq\",\"name\":\"Seq\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Seq {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,
@@ -1294,6 +1296,7 @@ const _: () = {
         const STUB: &'static str = "{\"k\":\"class\",\"rust\":\"Map\",\"name\":\"Map\",\"doc\":null,\"base\":null,\"metaclass\":null,\"members\":[],\"unit_variants\":[],\"data_variants\":[],\"dunders\":[],\"subclass\":false}\n";
     }
     impl<'ctx> ::hpy::IntoHPy<'ctx> for Map {
+        #[inline]
         fn into_hpy(
             self,
             ctx: ::hpy::Context<'ctx>,
