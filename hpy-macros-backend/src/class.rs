@@ -236,6 +236,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
     .to_tokens();
     let field_collection_check = field_collection_check(&field_types);
     let data_enum_items = data_enum.items;
+    let into_hpy = into_hpy_impl(&ident);
     let expansion = quote! {
         #item
 
@@ -266,12 +267,7 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
 
             #data_enum_items
 
-            impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
-                #[inline]
-                fn into_hpy(self, ctx: ::__hpy::Context<'ctx>) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
-                    ::__hpy::impl_::class::new_instance(ctx, self)
-                }
-            }
+            #into_hpy
 
             #class_items
 
@@ -279,6 +275,19 @@ pub fn expand_hpy_class(attr: TokenStream, item: TokenStream) -> syn::Result<Tok
         };
     };
     Ok(with_crate_path(expansion, options.krate.as_ref()))
+}
+
+/// A class's value returned from Rust: a new instance holding it (inlined
+/// into the call wrapper that returns it).
+fn into_hpy_impl(ident: &Ident) -> TokenStream {
+    quote! {
+        impl<'ctx> ::__hpy::IntoHPy<'ctx> for #ident {
+            #[inline]
+            fn into_hpy(self, ctx: ::__hpy::Context<'ctx>) -> ::__hpy::HPyResult<::__hpy::Handle<'ctx>> {
+                ::__hpy::impl_::class::new_instance(ctx, self)
+            }
+        }
+    }
 }
 
 /// What the class's type stub says about it.
