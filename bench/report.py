@@ -786,7 +786,7 @@ REAL_LANES = (
 
 # The port benchmarks that record bench/results/port-NAME.json.
 PORTS = (("kiwisolver", "bench/kiwi-run"), ("rpds", "bench/rpds-run"),
-         ("xxhash", "bench/xxhash-run"))
+         ("xxhash", "bench/xxhash-run"), ("ujson", "bench/ujson-run"))
 
 
 def load_recorded(recorded=RECORDED):
@@ -848,6 +848,84 @@ def screen_ports(ports):
                 name, entry["lane"], entry["unit"], len(ratios), geomean(ratios),
                 min(ratios), max(ratios), r["command"], r["date"].split()[0], r["commit"]))
     out.append("")
+    if ports.get("ujson"):
+        out.extend(ujson_claim(ports["ujson"]))
+    return out
+
+
+def ujson_claim(ujson):
+    """The seeds' claim for their JSON library beside what the ujson port
+    measured (issue 52's targets), from its recorded lanes. Markdown lines."""
+    lanes = {entry["lane"]: [p / o for o, p in entry["rows"].values() if o and p]
+             for entry in ujson["lanes"]}
+    said = []
+    cp = lanes.get("CPython 3.14, CPython ABI")
+    if cp:
+        said.append("in the CPython ABI at or below ujson's instructions on %d of %d rows "
+                    "(geometric mean %.2f×)" % (sum(r <= 1.0 for r in cp), len(cp), geomean(cp)))
+    pypy = lanes.get("PyPy 7.3.19")
+    if pypy:
+        said.append("on PyPy %.1f× faster than ujson through cpyext on the geometric mean, at "
+                    "least 3× faster on %d of %d rows" % (
+                        1 / geomean(pypy), sum(r <= 1 / 3 for r in pypy), len(pypy)))
+    cross = lanes.get("PyPy 7.3.19 port against CPython 3.14 ujson")
+    if cross:
+        said.append("PyPy with the port no slower than CPython 3.14 with ujson on %d of %d rows"
+                    % (sum(r <= 1.0 for r in cross), len(cross)))
+    if not said:
+        return []
+    return ["ujson: the HPy project's claim for its JSON library, ultrajson-hpy, was \"CPython "
+            "ABI: as fast as ultrajson; Universal ABI on PyPy: 3x faster\". The port in "
+            "`examples/ujson`: " + "; ".join(said) + " ([rows, floors and targets]"
+            "(docs/perf/ujson.md)).", ""]
+
+
+def screen_objects(objects):
+    """A frozen class's instances against the C API's (bench/object-twins):
+    net instructions per row and interpreter, the ratios issue 54 targets,
+    PyPy's ratio to C HPy, and where one row's instructions go. Markdown
+    lines."""
+    ins = objects["instructions"]
+    vers = [v for v in ("3.11", "3.14") if v in ins]
+    pypy = objects.get("pypy_ns")
+    out = ["## Objects: a frozen class against the C API", ""]
+    out.append(
+        "`bench/object-twins`: one module written as docs/classes.md teaches "
+        "(`#[hpy_class(frozen)]`; `Var` holds a float, `Term` a float and its `Var` in a "
+        "`TypedField`), with the C API and with C HPy. Net instructions per operation (the "
+        "row minus a call of the same shape that makes nothing); hpy-rs / C API, and "
+        "hpy_rs_universal / the CPython ABI; PyPy: net ns, hpy-rs / C HPy (both universal). "
+        "The target is 1.10× on each ratio; what is missed and why: "
+        "[objects](docs/perf/objects.md).")
+    out.append("")
+    heads = []
+    for v in vers:
+        heads += ["%s: C API" % v, "hpy-rs", "univ. / CPython ABI"]
+    if pypy:
+        heads.append("PyPy: hpy-rs / C HPy")
+    out.append("| row | " + " | ".join(heads) + " |")
+    out.append("|---|" + "---:|" * len(heads))
+    rows = list(ins[vers[0]]["C API"]) if vers else []
+    for row in rows:
+        cells = []
+        for v in vers:
+            capi = ins[v]["C API"].get(row)
+            rs = ins[v]["hpy-rs (CPython ABI)"].get(row)
+            univ = ins[v]["hpy-rs (universal, hpy_rs_universal)"].get(row)
+            cells += [fmt(capi), cell(rs, capi), "%.2f×" % (univ / rs) if univ and rs else "–"]
+        if pypy:
+            a, b = pypy["hpy-rs"].get(row), pypy["C HPy"].get(row)
+            cells.append("%.2f×" % (a / b) if a and b else "–")
+        out.append("| `%s` | %s |" % (row, " | ".join(cells)))
+    out.append("")
+    steps = objects.get("steps", {}).get("3.14", {}).get("make_term(v, 1.5)")
+    if steps:
+        top = sorted(steps["functions"], key=lambda f: -abs(f[2] - f[1]))[:6]
+        out.append("Where `make_term(v, 1.5)` spends its instructions on 3.14 (self instructions "
+                   "per call; the whole row: C API %d, hpy-rs %d): %s." % (
+                       steps["total"][0], steps["total"][1], "; ".join(
+                           "`%s` %d → %d" % (name, c, r) for name, c, r in top)))
+        out.append("")
     return out
 
 
@@ -1001,7 +1079,7 @@ def run_line(what, rec):
     return line
 
 
-def render(calls, real, ports=None):
+def render(calls, real, ports=None, objects=None):
     """BENCHMARKS.md's text from the recorded results."""
     md = ["# Benchmarks", ""]
     md.append(
@@ -1022,6 +1100,8 @@ def render(calls, real, ports=None):
     if calls:
         md.extend(screen_calls(calls))
         md.extend(screen_targets(calls))
+    if objects:
+        md.extend(screen_objects(objects))
     md.append("## Where the numbers come from")
     md.append("")
     if calls:
@@ -1030,6 +1110,14 @@ def render(calls, real, ports=None):
             "%s %s" % (k, short_version(k, v)) for k, v in calls["versions"]))
     if real:
         md.append(run_line("real workloads", real))
+    if objects:
+        r = objects["run"]
+        line = "- objects: `%s`, %s, commit %s; %s" % (r["command"], r["date"], r["commit"],
+                                                       r["machine"])
+        p = (objects.get("pypy_ns") or {}).get("run")
+        if p and p["commit"] != r["commit"]:
+            line += "; PyPy lane: `%s`, %s, commit %s" % (p["command"], p["date"], p["commit"])
+        md.append(line + ".")
     for name, data in sorted((ports or {}).items()):
         told = []
         for entry in data["lanes"]:
@@ -1040,8 +1128,9 @@ def render(calls, real, ports=None):
     took = " (this one took %d minutes)" % round(calls["run"]["seconds"] / 60) \
         if calls and calls["run"].get("seconds") else ""
     md.append("- reproduce: `bench/run`%s, `bench/run --quick --no-pypy` (about 2 minutes), "
-              "`bench/real-workloads --rounds 2` (about 10), `bench/kiwi-run`, `bench/rpds-run` and "
-              "`bench/xxhash-run` (each records its lanes); `python3 bench/report.py "
+              "`bench/real-workloads --rounds 2` (about 10), `bench/kiwi-run`, `bench/rpds-run`, "
+              "`bench/xxhash-run`, `bench/ujson-run --callgrind` and `bench/object-twins` (each "
+              "records its lanes); `python3 bench/report.py "
               "render` redraws this page and the chart from bench/results/." % took)
     md.append("")
     md.append("Why the numbers are what they are: " + ", ".join(
@@ -1054,7 +1143,7 @@ PERF_PAGES = (
     ("calls", "calls.md"), ("objects", "objects.md"), ("conversions", "conversions.md"),
     ("PyPy", "pypy.md"), ("real workloads", "real-workloads.md"),
     ("kiwisolver", "kiwisolver.md"), ("rpds", "rpds.md"), ("xxhash", "xxhash.md"),
-    ("soak", "soak.md"),
+    ("ujson", "ujson.md"), ("NumPy", "numpy.md"), ("soak", "soak.md"),
 )
 
 
@@ -1124,8 +1213,9 @@ def html_escape(text):
 
 def write_rendered(recorded, markdown, chart_path):
     calls, real, ports = load_recorded(recorded)
+    objects = load_json(os.path.join(recorded, "objects.json"))
     with open(markdown, "w") as f:
-        f.write(render(calls, real, ports))
+        f.write(render(calls, real, ports, objects))
     if real:
         with open(chart_path, "w") as f:
             f.write(svg_chart(real))
