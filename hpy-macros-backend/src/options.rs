@@ -35,7 +35,7 @@ macro_rules! callable_options {
 }
 
 /// `#[hpy_method(...)]`.
-pub const METHOD: &[&str] = callable_options!("text_signature", "crate");
+pub const METHOD: &[&str] = callable_options!("alias", "text_signature", "crate");
 
 /// `#[hpy_methods(...)]`.
 pub const METHODS: &[&str] = &["crate"];
