@@ -6,15 +6,15 @@
 //! the struct. The derive therefore defines a `macro_rules!` under the
 //! struct's name (in the macro namespace, where it does not clash with the
 //! type): the function's macro, meeting a keyword set it does not know yet,
-//! expands to `Opts! { [its own path] [its options] the item }`, and that
-//! macro calls the function's macro again with the struct's fields added as
-//! a hidden `__keywords(Opts { ... })` option. The second expansion puts each
+//! expands to `Opts! { [its own attribute] the item }`, and that macro
+//! writes the attribute back on the item with the struct's fields below it,
+//! in a hidden `#[hpy_keywords(Opts { ... })]` attribute. The second expansion puts each
 //! field in the function's parameter list where the struct parameter is:
 //! from there on the fields are ordinary parameters (one parser, one
 //! description, one text signature, one stub), and the call builds the
 //! struct from them with the constructor the derive wrote.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -74,9 +74,8 @@ impl Parse for KeywordSet {
         let name: Ident = input.parse()?;
         let body;
         syn::braced!(body in input);
-        let fields = syn::punctuated::Punctuated::<KeywordField, syn::Token![,]>::parse_terminated(
-            &body,
-        )?;
+        let fields =
+            syn::punctuated::Punctuated::<KeywordField, syn::Token![,]>::parse_terminated(&body)?;
         Ok(KeywordSet {
             name,
             fields: fields.into_iter().collect(),
@@ -139,61 +138,42 @@ pub(crate) fn bare_path(ty: &Type) -> Option<syn::Path> {
     }
 }
 
-/// Splits a macro's options into its own and the `__keywords(...)` sets a
-/// keyword-set macro added.
-fn split_options(attr: TokenStream) -> syn::Result<(TokenStream, Vec<KeywordSet>)> {
-    let mut chunks: Vec<Vec<TokenTree>> = vec![Vec::new()];
-    for tt in attr {
-        match &tt {
-            TokenTree::Punct(p) if p.as_char() == ',' => chunks.push(Vec::new()),
-            _ => chunks.last_mut().expect("never empty").push(tt),
-        }
-    }
-    let mut rest = TokenStream::new();
-    let mut sets = Vec::new();
-    for chunk in chunks.into_iter().filter(|c| !c.is_empty()) {
-        match chunk.as_slice() {
-            [TokenTree::Ident(i), TokenTree::Group(g)] if i == "__keywords" => {
-                sets.push(syn::parse2(g.stream())?);
-            }
-            _ => {
-                if !rest.is_empty() {
-                    rest.extend(quote!(,));
-                }
-                rest.extend(chunk);
-            }
-        }
-    }
-    Ok((rest, sets))
-}
-
-/// A macro's own options: `attr` without the keyword sets.
-pub(crate) fn own_options(attr: TokenStream) -> syn::Result<TokenStream> {
-    split_options(attr).map(|(rest, _)| rest)
-}
-
 /// What a macro does with its item before expanding it.
 pub(crate) enum Prepared {
-    /// Every keyword set is known: expand with these options (the sets
-    /// removed; each `#[hpy(keywords)]` in the signatures now holds its
-    /// set's fields).
-    Ready(TokenStream),
+    /// Every keyword set is known: each `#[hpy(keywords)]` in the
+    /// signatures now holds its set's fields.
+    Ready,
     /// A keyword set is not known yet: this is the whole expansion (the
-    /// set's macro, which calls `macro_path` again).
+    /// set's macro, which puts the macro's attribute back on the item).
     Callback(TokenStream),
 }
 
-/// Fills in the keyword sets of `sigs` from the options, or asks the first
-/// unknown set's macro for its fields. `original` is the item as written,
-/// `macro_path` the macro to call again (e.g. `::__hpy::hpy_method`).
+/// The keyword sets a set's macro put on the item
+/// (`#[hpy_keywords(Set { ... })]`), removed from `attrs`.
+fn take_sets(attrs: &mut Vec<Attribute>) -> syn::Result<Vec<KeywordSet>> {
+    let mut sets = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("hpy_keywords")) {
+        sets.push(attr.parse_args()?);
+    }
+    attrs.retain(|a| !a.path().is_ident("hpy_keywords"));
+    Ok(sets)
+}
+
+/// Fills in the keyword sets of `sigs` from the item's attributes, or asks
+/// the first unknown set's macro for its fields. `original` is the item as
+/// received, `attribute` the macro's attribute as it is to be written again
+/// (e.g. `#[::__hpy::hpy_method(...)]`).
+///
+/// The set's macro writes the attribute back from these tokens, not from
+/// its own: the macro's call site then stays the user's, and the locals the
+/// expansion defines stay visible to the tokens it takes from the user.
 pub(crate) fn prepare<'s>(
-    attr: TokenStream,
+    attrs: &mut Vec<Attribute>,
     sigs: impl Iterator<Item = &'s mut Signature>,
     original: &TokenStream,
-    macro_path: TokenStream,
+    attribute: TokenStream,
 ) -> syn::Result<Prepared> {
-    let full_attr = attr.clone();
-    let (rest, sets) = split_options(attr)?;
+    let sets = take_sets(attrs)?;
     for sig in sigs {
         for input in &mut sig.inputs {
             let FnArg::Typed(pt) = input else { continue };
@@ -209,7 +189,7 @@ pub(crate) fn prepare<'s>(
             let name = &path.segments.last().expect("a path has a segment").ident;
             let Some(set) = sets.iter().find(|s| s.name == *name) else {
                 return Ok(Prepared::Callback(quote! {
-                    #path! { [#macro_path] [#full_attr] #original }
+                    #path! { [#attribute] #original }
                 }));
             };
             let (set_name, fields) = (&set.name, &set.fields);
@@ -218,7 +198,7 @@ pub(crate) fn prepare<'s>(
             pt.attrs.push(attr);
         }
     }
-    Ok(Prepared::Ready(rest))
+    Ok(Prepared::Ready)
 }
 
 /// Removes the `#[hpy(...)]` attributes of `sig`'s parameters (the
@@ -329,8 +309,9 @@ pub fn expand_derive_from_keywords(item: TokenStream) -> syn::Result<TokenStream
 
         #[doc(hidden)]
         macro_rules! #mac {
-            ([$($m:tt)*] [$($a:tt)*] $($i:tt)*) => {
-                #[$($m)*(__keywords(#name { #(#specs),* }), $($a)*)]
+            ([$($a:tt)*] $($i:tt)*) => {
+                $($a)*
+                #[hpy_keywords(#name { #(#specs),* })]
                 $($i)*
             };
         }

@@ -195,9 +195,7 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
     }
     for (i, p) in params.iter().enumerate() {
         let (name, span) = match p {
-            Param::Python {
-                field: Some(f), ..
-            } if f.first => (&f.set, &f.span),
+            Param::Python { field: Some(f), .. } if f.first => (&f.set, &f.span),
             Param::Python { field: Some(_), .. } => continue,
             Param::Python { name, span, .. } | Param::VarArgs { name, span } => (name, span),
             _ => continue,
@@ -863,14 +861,15 @@ fn build_sets(params: &[Param], args: Vec<TokenStream>) -> Vec<TokenStream> {
     };
     for (param, arg) in params.iter().zip(args) {
         match param {
-            Param::Python {
-                field: Some(f), ..
-            } => {
+            Param::Python { field: Some(f), .. } => {
                 if f.first {
                     flush(&mut set, &mut out);
                     set = Some((&f.path, Vec::new()));
                 }
-                set.as_mut().expect("a set starts at its first field").1.push(arg);
+                set.as_mut()
+                    .expect("a set starts at its first field")
+                    .1
+                    .push(arg);
             }
             _ => {
                 flush(&mut set, &mut out);
@@ -1176,18 +1175,11 @@ pub(crate) fn params_json(params: &[Param], types: &[&Type]) -> String {
     for param in params {
         // A keyword set is one Rust parameter for all its fields.
         let rust_ty = match param {
-            Param::Python {
-                field: Some(f), ..
-            } if !f.first => None,
+            Param::Python { field: Some(f), .. } if !f.first => None,
             _ => types.next().copied(),
         };
         let ty: &Type = match (param, rust_ty) {
-            (
-                Param::Python {
-                    field: Some(f), ..
-                },
-                _,
-            ) => &f.ty,
+            (Param::Python { field: Some(f), .. }, _) => &f.ty,
             (_, Some(t)) => t,
             (_, None) => break,
         };
@@ -1383,20 +1375,16 @@ fn inline_hint(mut func: ItemFn) -> ItemFn {
 /// Expands `#[hpy_method(attr)] item`.
 pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let mut func: ItemFn = syn::parse2(item.clone())?;
-    let written = attr.clone();
-    let attr = match crate::keywords::prepare(
-        attr,
+    let attribute = quote!(#[::__hpy::hpy_method(#attr)]);
+    if let crate::keywords::Prepared::Callback(tokens) = crate::keywords::prepare(
+        &mut func.attrs,
         std::iter::once(&mut func.sig),
         &item,
-        quote!(::__hpy::hpy_method),
+        attribute,
     )? {
-        crate::keywords::Prepared::Ready(attr) => attr,
-        crate::keywords::Prepared::Callback(tokens) => {
-            let own = crate::keywords::own_options(written)?;
-            let krate = MethodOptions::parse(own, &mut Errors::default()).krate;
-            return Ok(with_crate_path(tokens, krate.as_ref()));
-        }
-    };
+        let krate = MethodOptions::parse(attr, &mut Errors::default()).krate;
+        return Ok(with_crate_path(tokens, krate.as_ref()));
+    }
     let mut errors = Errors::default();
     if let Some(attr) = func.attrs.iter().find(|a| a.path().is_ident("pyo3")) {
         errors.push(syn::Error::new_spanned(

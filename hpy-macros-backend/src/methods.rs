@@ -354,8 +354,19 @@ fn gen_property_role(
 
 /// Expands `#[hpy_methods] impl T { ... }`.
 pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let mut imp: ItemImpl = syn::parse2(item)?;
+    let mut imp: ItemImpl = syn::parse2(item.clone())?;
     let mut errors = Errors::default();
+    let sigs = imp.items.iter_mut().filter_map(|i| match i {
+        syn::ImplItem::Fn(f) => Some(&mut f.sig),
+        _ => None,
+    });
+    let attribute = quote!(#[::__hpy::hpy_methods(#attr)]);
+    if let crate::keywords::Prepared::Callback(tokens) =
+        crate::keywords::prepare(&mut imp.attrs, sigs, &item, attribute)?
+    {
+        let krate = parse_methods_options(attr, &mut Errors::default());
+        return Ok(with_crate_path(tokens, krate.as_ref()));
+    }
     let krate = parse_methods_options(attr, &mut errors);
     if imp.trait_.is_some() {
         errors.push(syn::Error::new(
@@ -367,6 +378,11 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
 
     // First pass: roles (and strip our attributes).
     let roles = roles_of(&mut imp, &mut errors);
+    for item in &mut imp.items {
+        if let syn::ImplItem::Fn(f) = item {
+            crate::keywords::strip_param_attrs(&mut f.sig);
+        }
+    }
 
     if !imp.generics.params.is_empty() {
         return generic_block(imp, errors);
