@@ -114,7 +114,7 @@ pub fn cost_set(#[hpy(keywords)] k: Three) -> i64 {
 }
 
 /// A class whose constructor and method take keyword sets.
-#[hpy_class]
+#[hpy_class(module = "hpyrs_test")]
 pub struct Canvas {
     start: i64,
     stop: i64,
