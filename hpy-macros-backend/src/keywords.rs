@@ -14,13 +14,13 @@
 //! description, one text signature, one stub), and the call builds the
 //! struct from them with the constructor the derive wrote.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Group, TokenStream, TokenTree};
 use quote::{format_ident, quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, FnArg, Ident, LitStr, Signature, Type};
 
-use crate::utils::Errors;
+use crate::utils::{with_crate_path, Errors};
 
 /// One field of a keyword set, as the function's macro receives it.
 pub(crate) struct KeywordField {
@@ -188,7 +188,9 @@ pub(crate) fn prepare<'s>(
             };
             let name = &path.segments.last().expect("a path has a segment").ident;
             let Some(set) = sets.iter().find(|s| s.name == *name) else {
+                let ty = static_lifetimes(pt.ty.to_token_stream());
                 return Ok(Prepared::Callback(quote! {
+                    const _: () = ::__hpy::impl_::derive::keyword_set::<#ty>();
                     #path! { [#attribute] #original }
                 }));
             };
@@ -199,6 +201,28 @@ pub(crate) fn prepare<'s>(
         }
     }
     Ok(Prepared::Ready)
+}
+
+/// `tokens` (a type) with every lifetime `'static`, for a check in a
+/// constant.
+fn static_lifetimes(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut after_quote = false;
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) if after_quote => {
+                out.push(TokenTree::Ident(Ident::new("static", i.span())));
+            }
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), static_lifetimes(g.stream()));
+                group.set_span(g.span());
+                out.push(TokenTree::Group(group));
+            }
+            other => out.push(other),
+        }
+        after_quote = matches!(out.last(), Some(TokenTree::Punct(p)) if p.as_char() == '\'');
+    }
+    out.into_iter().collect()
 }
 
 /// Removes the `#[hpy(...)]` attributes of `sig`'s parameters (the
@@ -265,6 +289,22 @@ pub fn expand_derive_from_keywords(item: TokenStream) -> syn::Result<TokenStream
             ));
         }
     }
+    let mut krate = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("hpy")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                krate = Some(crate::attributes::crate_path(&meta)?);
+                Ok(())
+            } else {
+                Err(meta.error(
+                    "unknown keyword-set option; expected `crate = \"path\"` (the fields take `default` and `py_default`)",
+                ))
+            }
+        });
+        if let Err(e) = parsed {
+            errors.push(e);
+        }
+    }
     let mut specs = Vec::new();
     let mut defaults = TokenStream::new();
     for field in &fields {
@@ -296,27 +336,32 @@ pub fn expand_derive_from_keywords(item: TokenStream) -> syn::Result<TokenStream
         syn::Visibility::Public(_) => quote!(pub(crate)),
         vis => quote!(#vis),
     };
-    Ok(quote! {
-        #[allow(private_interfaces, clippy::too_many_arguments)]
-        impl #impl_generics #name #ty_generics #where_clause {
-            #[doc(hidden)]
-            #[inline(always)]
-            pub fn __hpy_new(#(#idents: #types),*) -> Self {
-                Self { #(#idents),* }
-            }
-            #defaults
-        }
+    Ok(with_crate_path(
+        quote! {
+            impl #impl_generics ::__hpy::impl_::derive::KeywordSet for #name #ty_generics #where_clause {}
 
-        #[doc(hidden)]
-        macro_rules! #mac {
-            ([$($a:tt)*] $($i:tt)*) => {
-                $($a)*
-                #[hpy_keywords(#name { #(#specs),* })]
-                $($i)*
-            };
-        }
-        #[doc(hidden)]
-        #[allow(unused_imports)]
-        #reexport use #mac as #name;
-    })
+            #[allow(private_interfaces, clippy::too_many_arguments)]
+            impl #impl_generics #name #ty_generics #where_clause {
+                #[doc(hidden)]
+                #[inline(always)]
+                pub fn __hpy_new(#(#idents: #types),*) -> Self {
+                    Self { #(#idents),* }
+                }
+                #defaults
+            }
+
+            #[doc(hidden)]
+            macro_rules! #mac {
+                ([$($a:tt)*] $($i:tt)*) => {
+                    $($a)*
+                    #[hpy_keywords(#name { #(#specs),* })]
+                    $($i)*
+                };
+            }
+            #[doc(hidden)]
+            #[allow(unused_imports)]
+            #reexport use #mac as #name;
+        },
+        krate.as_ref(),
+    ))
 }

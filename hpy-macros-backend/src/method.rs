@@ -327,6 +327,7 @@ impl SignatureWalk {
                 ident.span(),
                 "a keyword set is named alone in the signature (its fields declare their defaults): write it as `opts`",
             ));
+            self.mentioned.extend(group);
             return;
         }
         if self.mentioned.last().is_some_and(|&last| group[0] < last) {
@@ -553,7 +554,7 @@ fn keyword_params(
         params.push(Param::Python {
             name: f.ident.unraw().to_string(),
             optional,
-            span: pt.span(),
+            span: pt.pat.span(),
             ty_span: crate::diag::type_span(&f.ty),
             default: f.default,
             kind: Kind::Positional,
@@ -564,17 +565,14 @@ fn keyword_params(
                 ty: f.ty,
                 py_default: f.py_default.map(|l| l.value()),
                 first: i == 0,
-                span: pt.span(),
+                span: pt.pat.span(),
             })),
         });
     }
 }
 
-pub(crate) fn choose_convention(
-    options: &MethodOptions,
-    params: &mut [Param],
-    errors: &mut Errors,
-) -> Convention {
+/// A keyword set's fields need the `keywords` convention.
+fn check_set_convention(options: &MethodOptions, params: &[Param], errors: &mut Errors) {
     if let Some((c, span)) = options.convention {
         let has_set = params
             .iter()
@@ -586,6 +584,14 @@ pub(crate) fn choose_convention(
             ));
         }
     }
+}
+
+pub(crate) fn choose_convention(
+    options: &MethodOptions,
+    params: &mut [Param],
+    errors: &mut Errors,
+) -> Convention {
+    check_set_convention(options, params, errors);
     let varargs: Vec<usize> = params
         .iter()
         .enumerate()

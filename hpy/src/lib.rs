@@ -215,7 +215,8 @@ pub use hpy_macros::hpy_method;
 /// text signature shows it (a plain literal default shows as written,
 /// anything else as `...`). Fields convert with [`FromHPy`](trait@FromHPy),
 /// so a field may hold a handle (`Option<Handle<'ctx>>`): the struct then
-/// takes lifetime parameters (only those).
+/// takes lifetime parameters (only those). On the struct,
+/// `#[hpy(crate = "path")]` says where the generated code finds hpy.
 ///
 /// Without a `signature`, the fields are positional-or-keyword parameters;
 /// `signature = (obj, fp, /, *, opts)` names the set alone and makes its
