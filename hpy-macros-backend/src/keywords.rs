@@ -340,7 +340,7 @@ pub fn expand_derive_from_keywords(item: TokenStream) -> syn::Result<TokenStream
         quote! {
             impl #impl_generics ::__hpy::impl_::derive::KeywordSet for #name #ty_generics #where_clause {}
 
-            #[allow(private_interfaces, clippy::too_many_arguments)]
+            #[allow(private_interfaces, dead_code, clippy::too_many_arguments)]
             impl #impl_generics #name #ty_generics #where_clause {
                 #[doc(hidden)]
                 #[inline(always)]
