@@ -95,6 +95,13 @@ def test_two_sets_and_a_required_field(hpyrs_test):
     assert m.kw_window(start=4, bold=0) == "4:-1 width=2 bold=false label=None fill=-"
 
 
+def test_set_from_another_module(hpyrs_test):
+    assert hpyrs_test.kw_span(2, 7) == 5
+    assert hpyrs_test.kw_span(stop=3, start=1) == 2
+    with pytest.raises(TypeError, match=r"kw_span\(\) missing 1 required positional argument: 'start'"):
+        hpyrs_test.kw_span()
+
+
 def test_set_beside_kwargs(hpyrs_test):
     m = hpyrs_test
     assert m.kw_rest(1, width=3, zz=1) == "obj=1 width=3 bold=true label=None fill=- rest={'zz': 1}"
@@ -131,6 +138,7 @@ SIGNATURES = {
     "kw_window": "(start, stop=-1, width=2, bold=True, label=None, fill=None)",
     "kw_rest": "(obj, *, width=2, bold=True, label=None, fill=None, **rest)",
     "cost_set": "(a=None, b=None, c=None)",
+    "kw_span": "(start, stop=-1)",
 }
 
 

@@ -40,6 +40,14 @@ pub struct Window {
     stop: i64,
 }
 
+impl Window {
+    /// `stop - start` (the fields stay private to this module: a function
+    /// elsewhere takes the set all the same).
+    pub fn length(&self) -> i64 {
+        self.stop - self.start
+    }
+}
+
 fn describe(style: &Style<'_>) -> String {
     let fill = match &style.fill {
         Some(h) if h.is_none() => "None".to_owned(),
