@@ -8,8 +8,9 @@
 //! type): the function's macro, meeting a keyword set it does not know yet,
 //! expands to `Opts! { [its own attribute] the item }`, and that macro
 //! writes the attribute back on the item with the struct's fields below it,
-//! in a hidden `#[hpy_keywords(Opts { ... })]` attribute. The second expansion puts each
-//! field in the function's parameter list where the struct parameter is:
+//! in a hidden `#[hpy_keywords(Opts { ... })]` attribute. The second
+//! expansion puts each field in the function's parameter list where the
+//! struct parameter is:
 //! from there on the fields are ordinary parameters (one parser, one
 //! description, one text signature, one stub), and the call builds the
 //! struct from them with the constructor the derive wrote.
@@ -364,4 +365,52 @@ pub fn expand_derive_from_keywords(item: TokenStream) -> syn::Result<TokenStream
         },
         krate.as_ref(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_become_static() {
+        let ty = static_lifetimes(quote!(Opts<'ctx, Vec<&'a str>>));
+        assert_eq!(
+            ty.to_string(),
+            quote!(Opts<'static, Vec<&'static str>>).to_string()
+        );
+    }
+
+    #[test]
+    fn an_unknown_set_asks_its_macro() {
+        let out = crate::expand_hpy_method(
+            quote!(),
+            quote!(
+                fn f(#[hpy(keywords)] opts: m::Opts<'ctx>) {}
+            ),
+        )
+        .expect("expands")
+        .to_string();
+        assert!(out.contains("m :: Opts !"), "{out}");
+        assert!(
+            out.contains("keyword_set :: < m :: Opts < 'static > >"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_known_set_becomes_parameters() {
+        let out = crate::expand_hpy_method(
+            quote!(),
+            quote!(
+                #[hpy_keywords(Opts { indent: (i64) = (0), sort: (bool) = (false) as "False" })]
+                fn f(x: i64, #[hpy(keywords)] opts: Opts) {}
+            ),
+        )
+        .expect("expands")
+        .to_string();
+        assert!(out.contains("\"x\" , \"indent\" , \"sort\""), "{out}");
+        assert!(out.contains("f(x, indent=0, sort=False)"), "{out}");
+        assert!(out.contains("Opts :: __hpy_new"), "{out}");
+        assert!(!out.contains("hpy_keywords"), "{out}");
+    }
 }
