@@ -129,6 +129,10 @@ def test_class_constructor_and_method_take_sets(hpyrs_test):
         hpyrs_test.Canvas()
     with pytest.raises(TypeError, match=r"draw\(\) got an unexpected keyword argument 'nope'"):
         c.draw("t", nope=1)
+    assert hpyrs_test.Canvas.span_of(2, stop=9) == 7
+    assert c.span_of(start=5) == -6
+    with pytest.raises(TypeError, match=r"span_of\(\) missing 1 required positional argument: 'start'"):
+        hpyrs_test.Canvas.span_of()
 
 
 SIGNATURES = {
@@ -157,6 +161,7 @@ def test_text_signature_of_methods(hpyrs_test):
     draw = "(self, /, text, width=2, bold=True, label=None, fill=None)"
     assert str(inspect.signature(hpyrs_test.Canvas.draw)) == draw
     assert str(inspect.signature(hpyrs_test.Canvas.paint)) == draw
+    assert str(inspect.signature(hpyrs_test.Canvas.span_of)) == "(start, stop=-1)"
 
 
 def test_stub_lists_the_fields(hpyrs_test, request):

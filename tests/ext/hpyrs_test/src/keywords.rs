@@ -138,6 +138,12 @@ impl Canvas {
         }
     }
 
+    /// `Canvas.span_of(start, stop=-1)`: a static method taking a set.
+    #[staticmethod]
+    fn span_of(#[hpy(keywords)] window: Window) -> i64 {
+        window.length()
+    }
+
     /// `draw(self, text, width=2, bold=True, label=None, fill=None)`.
     #[method(alias = "paint")]
     fn draw<'ctx>(&self, text: String, #[hpy(keywords)] style: Style<'ctx>) -> String {
