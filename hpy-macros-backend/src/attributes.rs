@@ -166,6 +166,9 @@ pub(crate) struct MethodOptions {
     /// `crate = "path"` (`#[hpy_method]` only): where the generated code
     /// finds hpy.
     pub(crate) krate: Option<syn::Path>,
+    /// `alias = "name"` (`#[hpy_method]`; once per name): the function
+    /// again under another Python name.
+    pub(crate) aliases: Vec<LitStr>,
 }
 
 /// A `signature = (a, b = 2, /, c, *args, d, e = None, **kwargs)` option.
@@ -276,9 +279,12 @@ impl MethodOptions {
             } else if meta.path.is_ident("crate") {
                 options.krate = Some(crate_path(&meta)?);
                 Ok(())
+            } else if meta.path.is_ident("alias") {
+                options.aliases.push(meta.value()?.parse()?);
+                Ok(())
             } else {
                 errors.push(meta.error(format!(
-                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", signature = (...), text_signature = \"...\", crate = \"...\"",
+                    "unknown #[hpy_method] option{}; expected one of: noargs, o, varargs, keywords, name = \"...\", alias = \"...\", signature = (...), text_signature = \"...\", crate = \"...\"",
                     crate::diag::did_you_mean(
                         &meta.path,
                         crate::options::METHOD,

@@ -13,6 +13,7 @@ mod class_level;
 mod data_enum;
 mod derive;
 mod diag;
+mod keywords;
 mod method;
 mod methods;
 mod module;
@@ -24,6 +25,7 @@ mod utils;
 
 pub use class::expand_hpy_class;
 pub use derive::{expand_derive_from_hpy, expand_derive_into_hpy};
+pub use keywords::expand_derive_from_keywords;
 pub use method::expand_hpy_method;
 pub use methods::expand_hpy_methods;
 pub use module::{expand_hpy_module, expand_hpy_submodule};

@@ -3,7 +3,7 @@
 
 use crate::utils::ENTRY_SAFETY;
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{
@@ -41,6 +41,9 @@ pub(crate) enum Param {
         /// `name = expr` in a `signature`: the value when omitted.
         default: Option<syn::Expr>,
         kind: Kind,
+        /// Set when the parameter is a field of a keyword set
+        /// (`#[hpy(keywords)] opts: Opts<'ctx>`).
+        field: Option<Box<SetField>>,
     },
     /// `hpy::VarArgs`: every positional argument, unconverted (or, after
     /// named parameters, the rest: `*args`).
@@ -48,6 +51,23 @@ pub(crate) enum Param {
     /// `**kwargs`: the keyword arguments no parameter takes, as a dict
     /// (`Option<Handle>` or `Handle`).
     KwArgs { span: Span, name: String },
+}
+
+/// A Python parameter that is one field of a keyword set.
+pub(crate) struct SetField {
+    /// The Rust parameter holding the set (`opts`).
+    pub(crate) set: String,
+    /// The set's type without generic arguments, whose `__hpy_new` and
+    /// `__hpy_default_<field>` the derive wrote.
+    pub(crate) path: syn::Path,
+    pub(crate) ident: syn::Ident,
+    pub(crate) ty: Type,
+    /// `py_default = "..."`: the default as the text signature shows it.
+    pub(crate) py_default: Option<String>,
+    /// The set's first field (where the struct is built).
+    pub(crate) first: bool,
+    /// The Rust parameter's span.
+    pub(crate) span: Span,
 }
 
 /// How a Python parameter may be passed.
@@ -174,7 +194,13 @@ fn apply_signature(params: &mut [Param], spec: &SigSpec, errors: &mut Errors) {
         walk.item(params, item, errors);
     }
     for (i, p) in params.iter().enumerate() {
-        if let Param::Python { name, span, .. } | Param::VarArgs { name, span } = p {
+        let (name, span) = match p {
+            Param::Python { field: Some(f), .. } if f.first => (&f.set, &f.span),
+            Param::Python { field: Some(_), .. } => continue,
+            Param::Python { name, span, .. } | Param::VarArgs { name, span } => (name, span),
+            _ => continue,
+        };
+        {
             if !walk.mentioned.contains(&i) {
                 errors.push(syn::Error::new(
                     *span,
@@ -209,8 +235,14 @@ impl SignatureWalk {
                 }
                 self.seen_slash = true;
                 for &i in &self.mentioned {
-                    if let Param::Python { kind, .. } = &mut params[i] {
+                    if let Param::Python { kind, field, .. } = &mut params[i] {
                         *kind = Kind::PositionalOnly;
+                        if field.as_ref().is_some_and(|f| f.first) {
+                            errors.push(syn::Error::new(
+                                *span,
+                                "a keyword set's fields are passed by keyword: put the set after `/`",
+                            ));
+                        }
                     }
                 }
                 return;
@@ -222,6 +254,15 @@ impl SignatureWalk {
             SigItem::VarArgs(ident) | SigItem::KwArgs(ident) | SigItem::Param(ident, _) => ident,
         };
         let wanted = ident.unraw().to_string();
+        let group: Vec<usize> = params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p, Param::Python { field: Some(f), .. } if f.set == wanted))
+            .map(|(i, _)| i)
+            .collect();
+        if !group.is_empty() {
+            return self.set(params, &group, item, ident, errors);
+        }
         let Some(index) = params.iter().position(|p| match p {
             Param::Python { name, .. } | Param::VarArgs { name, .. } => *name == wanted,
             _ => false,
@@ -268,6 +309,40 @@ impl SignatureWalk {
                 self.named(&mut params[index], ident, default.as_ref(), errors)
             }
             SigItem::Slash(_) | SigItem::Star(_) => unreachable!("markers return above"),
+        }
+    }
+
+    /// A keyword set named in the signature: each of its fields in turn,
+    /// with the field's own default.
+    fn set(
+        &mut self,
+        params: &mut [Param],
+        group: &[usize],
+        item: &SigItem,
+        ident: &syn::Ident,
+        errors: &mut Errors,
+    ) {
+        if !matches!(item, SigItem::Param(_, None)) {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "a keyword set is named alone in the signature (its fields declare their defaults): write it as `opts`",
+            ));
+            self.mentioned.extend(group);
+            return;
+        }
+        if self.mentioned.last().is_some_and(|&last| group[0] < last) {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "the signature must list the parameters in the order of the function's",
+            ));
+        }
+        for &i in group {
+            self.mentioned.push(i);
+            let default = match &params[i] {
+                Param::Python { default, .. } => default.clone(),
+                _ => None,
+            };
+            self.named(&mut params[i], ident, default.as_ref(), errors);
         }
     }
 
@@ -371,6 +446,10 @@ fn classify_rust_params(
                     });
                     continue;
                 }
+                if let Some(set) = crate::keywords::keywords_attr(&pt.attrs) {
+                    keyword_params(&mut params, pt, set, with_signature, errors);
+                    continue;
+                }
                 let name = match &*pt.pat {
                     Pat::Ident(pi) => pi.ident.unraw().to_string(),
                     other => {
@@ -405,11 +484,106 @@ fn classify_rust_params(
                     ty_span: crate::diag::type_span(&pt.ty),
                     default: None,
                     kind: Kind::Positional,
+                    field: None,
                 });
             }
         }
     }
+    check_unique_names(&params, errors);
     params
+}
+
+/// Each Python name once: a keyword set's field cannot share a name with
+/// another parameter.
+fn check_unique_names(params: &[Param], errors: &mut Errors) {
+    let mut seen = std::collections::HashSet::new();
+    for p in params {
+        if let Param::Python { name, span, .. } = p {
+            if !seen.insert(name.as_str()) {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!("two parameters are named `{name}` in Python: rename one (a keyword set's fields are parameters of the function)"),
+                ));
+            }
+        }
+    }
+}
+
+/// The fields of a `#[hpy(keywords)]` parameter, as Python parameters.
+fn keyword_params(
+    params: &mut Vec<Param>,
+    pt: &syn::PatType,
+    set: syn::Result<Option<crate::keywords::KeywordSet>>,
+    with_signature: bool,
+    errors: &mut Errors,
+) {
+    let set = match set {
+        Ok(Some(set)) => set,
+        Ok(None) => {
+            errors.push(syn::Error::new(
+                pt.span(),
+                "`#[hpy(keywords)]` is read by `#[hpy_method]` and `#[hpy_methods]` only",
+            ));
+            return;
+        }
+        Err(e) => return errors.push(e),
+    };
+    let set_name = match &*pt.pat {
+        Pat::Ident(pi) => pi.ident.unraw().to_string(),
+        other => {
+            errors.push(syn::Error::new(
+                other.span(),
+                "a keyword set is one plain parameter, e.g. `#[hpy(keywords)] opts: Options<'ctx>`",
+            ));
+            return;
+        }
+    };
+    let path = crate::keywords::bare_path(&pt.ty).expect("checked by keywords::prepare");
+    for (i, f) in set.fields.into_iter().enumerate() {
+        let optional = f.default.is_some() || is_option(&f.ty);
+        if !optional && !with_signature {
+            if let Some(Param::Python { optional: true, .. }) =
+                params.iter().rev().find(|p| p.is_python())
+            {
+                errors.push(syn::Error::new(
+                    f.ident.span(),
+                    format!("the keyword set's required field `{}` cannot follow an optional parameter: give it a default, or make the set keyword-only with `signature = (..., *, {set_name})`", f.ident.unraw()),
+                ));
+            }
+        }
+        params.push(Param::Python {
+            name: f.ident.unraw().to_string(),
+            optional,
+            span: pt.pat.span(),
+            ty_span: crate::diag::type_span(&f.ty),
+            default: f.default,
+            kind: Kind::Positional,
+            field: Some(Box::new(SetField {
+                set: set_name.clone(),
+                path: path.clone(),
+                ident: f.ident,
+                ty: f.ty,
+                py_default: f.py_default.map(|l| l.value()),
+                first: i == 0,
+                span: pt.pat.span(),
+            })),
+        });
+    }
+}
+
+/// A keyword set's fields need the `keywords` convention.
+fn check_set_convention(options: &MethodOptions, params: &[Param], errors: &mut Errors) {
+    if let Some((c, span)) = options.convention {
+        let has_set = params
+            .iter()
+            .any(|p| matches!(p, Param::Python { field: Some(_), .. }));
+        if c != Convention::Keywords && has_set {
+            errors.push(syn::Error::new(
+                span,
+                "a keyword set's fields are passed by keyword: leave the calling convention out",
+            ));
+        }
+    }
 }
 
 pub(crate) fn choose_convention(
@@ -417,6 +591,7 @@ pub(crate) fn choose_convention(
     params: &mut [Param],
     errors: &mut Errors,
 ) -> Convention {
+    check_set_convention(options, params, errors);
     let varargs: Vec<usize> = params
         .iter()
         .enumerate()
@@ -630,6 +805,7 @@ pub(crate) fn call_user(
                 optional,
                 ty_span,
                 default,
+                field,
                 ..
             } => {
                 let i = python_index;
@@ -643,7 +819,14 @@ pub(crate) fn call_user(
                     // (Resolved as at the call site: the expression names
                     // generated locals.)
                     Source::Raw(expr) => respan(expr, Span::call_site().located_at(*ty_span)),
-                    Source::Extract(slot) => match default.as_ref().map(default_value) {
+                    Source::Extract(slot) => match default.as_ref().map(|d| match field {
+                        Some(f) => {
+                            let path = &f.path;
+                            let fun = format_ident!("__hpy_default_{}", f.ident.unraw());
+                            quote!(#path::#fun())
+                        }
+                        None => default_value(d),
+                    }) {
                         Some(expr) => quote_spanned! {*ty_span=>
                             ::__hpy::impl_::extract_or_default(#slot, &__HPY_DESC, #i, || #expr)?
                         },
@@ -660,6 +843,7 @@ pub(crate) fn call_user(
             }
         })
         .collect();
+    let args = build_sets(params, args);
     // Bound to a local so that temporaries made while converting arguments
     // (e.g. borrow guards) are dropped before the locals they borrow from.
     (
@@ -669,6 +853,38 @@ pub(crate) fn call_user(
             __hpy_result
         }),
     )
+}
+
+/// The arguments with each keyword set's fields replaced by the set, built
+/// with the constructor its derive wrote.
+fn build_sets(params: &[Param], args: Vec<TokenStream>) -> Vec<TokenStream> {
+    let mut out: Vec<TokenStream> = Vec::new();
+    let mut set: Option<(&syn::Path, Vec<TokenStream>)> = None;
+    let flush = |set: &mut Option<(&syn::Path, Vec<TokenStream>)>, out: &mut Vec<TokenStream>| {
+        if let Some((path, fields)) = set.take() {
+            out.push(quote!(#path::__hpy_new(#(#fields),*)));
+        }
+    };
+    for (param, arg) in params.iter().zip(args) {
+        match param {
+            Param::Python { field: Some(f), .. } => {
+                if f.first {
+                    flush(&mut set, &mut out);
+                    set = Some((&f.path, Vec::new()));
+                }
+                set.as_mut()
+                    .expect("a set starts at its first field")
+                    .1
+                    .push(arg);
+            }
+            _ => {
+                flush(&mut set, &mut out);
+                out.push(arg);
+            }
+        }
+    }
+    flush(&mut set, &mut out);
+    out
 }
 
 /// `call` (a block) as an expression spanned on the function's return
@@ -827,6 +1043,7 @@ pub(crate) fn text_signature(params: &[Param], first: Option<&str>) -> String {
                 optional,
                 default,
                 kind,
+                field,
                 ..
             } => {
                 if *kind != Kind::PositionalOnly && open_positional_only {
@@ -838,7 +1055,11 @@ pub(crate) fn text_signature(params: &[Param], first: Option<&str>) -> String {
                     parts.push("*".into());
                     star = true;
                 }
+                let py_default = field.as_ref().and_then(|f| f.py_default.as_ref());
                 let shown = match default {
+                    Some(_) if py_default.is_some() => {
+                        format!("{name}={}", py_default.expect("checked"))
+                    }
                     Some(expr) => format!("{name}={}", python_default(expr)),
                     None if *optional => format!("{name}=None"),
                     None => name.clone(),
@@ -956,7 +1177,18 @@ pub(crate) fn doc_with_signature(
 /// default. `types` are the Rust types of `params`, in order.
 pub(crate) fn params_json(params: &[Param], types: &[&Type]) -> String {
     let mut out = Vec::new();
-    for (param, ty) in params.iter().zip(types) {
+    let mut types = types.iter();
+    for param in params {
+        // A keyword set is one Rust parameter for all its fields.
+        let rust_ty = match param {
+            Param::Python { field: Some(f), .. } if !f.first => None,
+            _ => types.next().copied(),
+        };
+        let ty: &Type = match (param, rust_ty) {
+            (Param::Python { field: Some(f), .. }, _) => &f.ty,
+            (_, Some(t)) => t,
+            (_, None) => break,
+        };
         let entry = match param {
             Param::Python {
                 name,
@@ -1148,7 +1380,17 @@ fn inline_hint(mut func: ItemFn) -> ItemFn {
 
 /// Expands `#[hpy_method(attr)] item`.
 pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let func: ItemFn = syn::parse2(item)?;
+    let mut func: ItemFn = syn::parse2(item.clone())?;
+    let attribute = quote!(#[::__hpy::hpy_method(#attr)]);
+    if let crate::keywords::Prepared::Callback(tokens) = crate::keywords::prepare(
+        &mut func.attrs,
+        std::iter::once(&mut func.sig),
+        &item,
+        attribute,
+    )? {
+        let krate = MethodOptions::parse(attr, &mut Errors::default()).krate;
+        return Ok(with_crate_path(tokens, krate.as_ref()));
+    }
     let mut errors = Errors::default();
     if let Some(attr) = func.attrs.iter().find(|a| a.path().is_ident("pyo3")) {
         errors.push(syn::Error::new_spanned(
@@ -1169,74 +1411,136 @@ pub fn expand_hpy_method(attr: TokenStream, item: TokenStream) -> syn::Result<To
         .as_ref()
         .map_or_else(|| rust_name.unraw().to_string(), LitStr::value);
     let name_span = options.name.as_ref().map_or(rust_name.span(), LitStr::span);
-    let c_name = c_string_literal(&py_name, name_span);
-    if c_name.is_none() {
-        errors.push(syn::Error::new(
-            name_span,
-            "the Python name cannot contain a NUL character",
-        ));
+    let mut names = vec![(py_name, name_span, rust_name.clone())];
+    for alias in &options.aliases {
+        match syn::parse_str::<syn::Ident>(&alias.value()) {
+            Ok(ident) => names.push((alias.value(), alias.span(), respan_ident(ident, alias.span()))),
+            Err(_) => errors.push(syn::Error::new(
+                alias.span(),
+                "an `alias` is another Python name for the function, a Python identifier: `alias = \"encode\"`",
+            )),
+        }
     }
-    // (A name with a NUL is reported once, not again through the doc.)
-    let doc = match c_name {
-        Some(_) => doc_with_signature(
-            &py_name,
-            &chosen_text_signature(&options, &params, None),
-            docstring(&func.attrs),
-        ),
-        None => docstring(&func.attrs),
-    };
-    let doc_expr = doc_option(doc, rust_name.span(), &mut errors);
+    let mut entries = TokenStream::new();
+    for (py_name, span, entry) in names {
+        let pieces = FunctionEntry {
+            func: &func,
+            options: &options,
+            params: &params,
+            convention,
+            py_name,
+            name_span: span,
+            entry,
+        };
+        if let Some(tokens) = pieces.expand(&mut errors) {
+            entries.extend(tokens);
+        }
+    }
     errors.finish()?;
-    let c_name = c_name.expect("checked above");
-    let stub = callable_json(
-        "fn",
-        &py_name,
-        &func.sig,
-        &params,
-        docstring(&func.attrs).as_deref(),
-        options
-            .text_signature
-            .as_ref()
-            .map(|_| chosen_text_signature(&options, &params, None)),
-    ) + "\n";
-
-    let callable = Callable {
-        entry: quote!(#rust_name),
-        py_name,
-        convention,
-        params: &params,
-        callee: quote!(#rust_name),
-        self_ty: None,
-        output: &func.sig.output,
-        iterator_next: false,
-        preamble: TokenStream::new(),
-    };
-    let (imp, def) = callable_entry(&callable, &c_name, &doc_expr);
-    let vis = &func.vis;
-    let emitted = inline_hint(func.clone());
-
-    // A braced struct lives only in the type namespace, so it can share the
-    // function's name: `hpy_module!` names it by the function's path, and
-    // inside the impls the name still resolves to the function — at module
-    // level or inside a function body alike.
+    let mut emitted = inline_hint(func.clone());
+    crate::keywords::strip_param_attrs(&mut emitted.sig);
     let expansion = quote! {
         #emitted
-
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        #vis struct #rust_name {}
-
-        const _: () = {
-            #imp
-
-            #ENTRY_SAFETY
-            unsafe impl ::__hpy::impl_::PyMethod for #rust_name {
-                const DEF: ::__hpy::impl_::HPyDef = #def;
-                const STUB: &'static str = #stub;
-            }
-        };
+        #entries
     };
     Ok(with_crate_path(expansion, options.krate.as_ref()))
+}
+
+fn respan_ident(mut ident: syn::Ident, span: Span) -> syn::Ident {
+    ident.set_span(span);
+    ident
+}
+
+/// One Python function made from a `#[hpy_method]` function: under its
+/// name, or under an `alias`.
+struct FunctionEntry<'a> {
+    func: &'a ItemFn,
+    options: &'a MethodOptions,
+    params: &'a [Param],
+    convention: Convention,
+    py_name: String,
+    name_span: Span,
+    /// The type the entry's traits are implemented for (the function's
+    /// name, or the alias).
+    entry: syn::Ident,
+}
+
+impl FunctionEntry<'_> {
+    fn expand(self, errors: &mut Errors) -> Option<TokenStream> {
+        let FunctionEntry {
+            func,
+            options,
+            params,
+            convention,
+            py_name,
+            name_span,
+            entry,
+        } = self;
+        let rust_name = &func.sig.ident;
+        let c_name = c_string_literal(&py_name, name_span);
+        if c_name.is_none() {
+            errors.push(syn::Error::new(
+                name_span,
+                "the Python name cannot contain a NUL character",
+            ));
+        }
+        // (A name with a NUL is reported once, not again through the doc.)
+        let doc = match c_name {
+            Some(_) => doc_with_signature(
+                &py_name,
+                &chosen_text_signature(options, params, None),
+                docstring(&func.attrs),
+            ),
+            None => docstring(&func.attrs),
+        };
+        let doc_expr = doc_option(doc, rust_name.span(), errors);
+        let c_name = c_name?;
+        let stub = callable_json(
+            "fn",
+            &py_name,
+            &func.sig,
+            params,
+            docstring(&func.attrs).as_deref(),
+            options
+                .text_signature
+                .as_ref()
+                .map(|_| chosen_text_signature(options, params, None)),
+        ) + "\n";
+
+        let callable = Callable {
+            entry: quote!(#entry),
+            py_name,
+            convention,
+            params,
+            callee: quote!(#rust_name),
+            self_ty: None,
+            output: &func.sig.output,
+            iterator_next: false,
+            preamble: TokenStream::new(),
+        };
+        let (imp, def) = callable_entry(&callable, &c_name, &doc_expr);
+        let vis = &func.vis;
+        // A braced struct lives only in the type namespace, so it can share the
+        // function's name: `hpy_module!` names it by the function's path, and
+        // inside the impls the name still resolves to the function — at module
+        // level or inside a function body alike. An alias's struct has the
+        // alias's name.
+        Some(quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types)]
+            #vis struct #entry {}
+
+            const _: () = {
+                #imp
+
+                #ENTRY_SAFETY
+                unsafe impl ::__hpy::impl_::PyMethod for #entry {
+                    const DEF: ::__hpy::impl_::HPyDef = #def;
+                    const STUB: &'static str = #stub;
+                }
+            };
+        })
+    }
 }
 
 #[cfg(test)]

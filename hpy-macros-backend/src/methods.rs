@@ -354,8 +354,11 @@ fn gen_property_role(
 
 /// Expands `#[hpy_methods] impl T { ... }`.
 pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let mut imp: ItemImpl = syn::parse2(item)?;
+    let mut imp: ItemImpl = syn::parse2(item.clone())?;
     let mut errors = Errors::default();
+    if let Some(callback) = keyword_sets(&mut imp, &attr, &item)? {
+        return Ok(callback);
+    }
     let krate = parse_methods_options(attr, &mut errors);
     if imp.trait_.is_some() {
         errors.push(syn::Error::new(
@@ -367,6 +370,11 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
 
     // First pass: roles (and strip our attributes).
     let roles = roles_of(&mut imp, &mut errors);
+    imp.items.iter_mut().for_each(|item| {
+        if let syn::ImplItem::Fn(f) = item {
+            crate::keywords::strip_param_attrs(&mut f.sig);
+        }
+    });
 
     if !imp.generics.params.is_empty() {
         return generic_block(imp, errors);
@@ -463,6 +471,27 @@ pub fn expand_hpy_methods(attr: TokenStream, item: TokenStream) -> syn::Result<T
     let stub = methods_json(&self_ty_name(&self_ty), &stub_items);
     let expansion = methods_impl(&imp, &self_ty, out, class_level, text_sig, flags, &stub);
     Ok(with_crate_path(expansion, krate.as_ref()))
+}
+
+/// Fills in the keyword sets of the block's methods, or returns the
+/// expansion that asks an unknown set's macro for its fields.
+fn keyword_sets(
+    imp: &mut ItemImpl,
+    attr: &TokenStream,
+    item: &TokenStream,
+) -> syn::Result<Option<TokenStream>> {
+    let sigs = imp.items.iter_mut().filter_map(|i| match i {
+        syn::ImplItem::Fn(f) => Some(&mut f.sig),
+        _ => None,
+    });
+    let attribute = quote!(#[::__hpy::hpy_methods(#attr)]);
+    match crate::keywords::prepare(&mut imp.attrs, sigs, item, attribute)? {
+        crate::keywords::Prepared::Ready => Ok(None),
+        crate::keywords::Prepared::Callback(tokens) => {
+            let krate = parse_methods_options(attr.clone(), &mut Errors::default());
+            Ok(Some(with_crate_path(tokens, krate.as_ref())))
+        }
+    }
 }
 
 /// What the block's table says about the slots it fills.

@@ -35,7 +35,7 @@ macro_rules! callable_options {
 }
 
 /// `#[hpy_method(...)]`.
-pub const METHOD: &[&str] = callable_options!("text_signature", "crate");
+pub const METHOD: &[&str] = callable_options!("alias", "text_signature", "crate");
 
 /// `#[hpy_methods(...)]`.
 pub const METHODS: &[&str] = &["crate"];
@@ -81,6 +81,12 @@ pub const DERIVE_TYPE: &[&str] = &["from_item_all", "transparent", "crate"];
 
 /// `#[hpy(...)]` on a field of a type deriving `FromHPy` or `IntoHPy`.
 pub const DERIVE_FIELD: &[&str] = &["item", "attribute", "default", "from_py_with"];
+
+/// `#[hpy(...)]` on a type deriving `FromKeywords`.
+pub const KEYWORDS_TYPE: &[&str] = &["crate"];
+
+/// `#[hpy(...)]` on a field of a type deriving `FromKeywords`.
+pub const KEYWORDS_FIELD: &[&str] = &["default", "py_default"];
 
 /// Every special method an `#[hpy_methods]` block recognises by name:
 /// those with an HPy slot (and their reflected forms), those published on

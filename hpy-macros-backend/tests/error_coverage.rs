@@ -171,6 +171,21 @@ const COVERED: &[(&str, &str)] = &[
     ("a `text_signature` is one line in parentheses", "method_text_signature_unparenthesized"),
     // hpy_module! constants
     ("a module constant written `NAME = value` needs a plain name before `=`", "module_constant_path_with_value"),
+    // keyword sets (#[derive(FromKeywords)], #[hpy(keywords)]) and aliases
+    ("the only `#[hpy(...)]` option of a parameter is `keywords`", "keywords_param_option_typo"),
+    ("a `#[hpy(keywords)]` parameter's type is a `#[derive(FromKeywords)]` struct", "keywords_type_not_a_path"),
+    ("unknown keyword-set field option", "keywords_field_option_typo"),
+    ("unknown keyword-set option", "keywords_struct_option_typo"),
+    ("`py_default` shows a default: give the value too", "keywords_py_default_alone"),
+    ("#[derive(FromKeywords)] needs a struct with named fields", "keywords_tuple_struct"),
+    ("a keyword set takes lifetime parameters only", "keywords_type_parameter"),
+    ("two parameters are named `{name}` in Python", "keywords_name_clash"),
+    ("a keyword set is one plain parameter", "keywords_pattern_parameter"),
+    ("the keyword set's required field `{}` cannot follow an optional parameter", "keywords_required_after_optional"),
+    ("a keyword set's fields are passed by keyword: put the set after `/`", "keywords_positional_only"),
+    ("a keyword set is named alone in the signature", "keywords_default_in_signature"),
+    ("a keyword set's fields are passed by keyword: leave the calling convention out", "keywords_with_convention"),
+    ("an `alias` is another Python name for the function", "method_alias_not_identifier"),
 ];
 
 /// (a part of the message; why no user can see it).
@@ -181,6 +196,12 @@ const UNREACHABLE: &[(&str, &str)] = &[
         "cargo sets CARGO_CRATE_NAME for every crate it compiles, so hpy_module! always has a \
          default name; only a build driving rustc without cargo can hit it \
          (checked by `module_without_crate_name` below)",
+    ),
+    (
+        "is read by `#[hpy_method]` and `#[hpy_methods]` only",
+        "the only macros that classify parameters (`#[hpy_method]`, `#[hpy_methods]`) fill \
+         every bare `#[hpy(keywords)]` with its set's fields first (keywords::prepare), or \
+         expand to the set's macro instead",
     ),
     (
         "expected a constant's path",

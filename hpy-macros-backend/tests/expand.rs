@@ -6,6 +6,9 @@
 //! expands it to (the same functions `hpy-macros` calls; `hpy_module!`
 //! without `name:` gets the crate name `default_name`), and the file,
 //! pretty-printed by `prettyplease`, must equal `tests/expand/NAME.expanded.rs`.
+//! A `#[derive(FromKeywords)]` struct is followed by its derive's output, and
+//! a function taking a keyword set is shown as the compiler ends up
+//! expanding it: through the set's macro, back into the function's macro.
 //!
 //! After a deliberate change to the generated code, regenerate with
 //!
@@ -69,10 +72,81 @@ fn attrs_mut(item: &mut Item) -> Option<&mut Vec<Attribute>> {
     }
 }
 
+/// `#[derive(FromKeywords)]` (alone in its `derive`), removed from `item`.
+fn take_keywords_derive(item: &mut Item) -> bool {
+    let Item::Struct(s) = item else { return false };
+    let before = s.attrs.len();
+    s.attrs.retain(|a| {
+        !(a.path().is_ident("derive")
+            && a.parse_args::<syn::Path>()
+                .is_ok_and(|p| p.segments.last().is_some_and(|l| l.ident == "FromKeywords")))
+    });
+    s.attrs.len() != before
+}
+
+/// The keyword sets the derives of `items` define: the set's name and the
+/// `#[hpy_keywords(...)]` attribute its macro writes (read from the
+/// derive's expansion, the `macro_rules!` between `$($a)*` and `$($i)*`).
+fn keyword_sets(items: &[Item], file: &Path) -> Vec<(String, TokenStream)> {
+    let mut sets = Vec::new();
+    for item in items {
+        let mut item = item.clone();
+        if !take_keywords_derive(&mut item) {
+            continue;
+        }
+        let Item::Struct(s) = &item else { continue };
+        for out in expand_keywords_derive(&item, file) {
+            let Item::Macro(m) = out else { continue };
+            if m.mac.path.is_ident("macro_rules") {
+                let text = m.mac.tokens.to_string();
+                let start = text.find("# [hpy_keywords").expect("the set's attribute");
+                let end = text.rfind("$ (").expect("the item's tokens");
+                let attr: TokenStream = text[start..end].parse().expect("tokens");
+                sets.push((s.ident.to_string(), attr));
+            }
+        }
+    }
+    sets
+}
+
+fn expand_keywords_derive(item: &Item, file: &Path) -> Vec<Item> {
+    let tokens = hpy_macros_backend::expand_derive_from_keywords(item.to_token_stream())
+        .unwrap_or_else(|e| panic!("{}: #[derive(FromKeywords)] failed: {e}", file.display()));
+    parse_items(tokens, file)
+}
+
+/// `Set! { [#[attribute]] item }` (what a macro expands to before it knows
+/// the set `Set`) as the set's macro gives it back: the attribute, the set's
+/// fields, the item.
+fn keyword_callback(item: &Item, sets: &[(String, TokenStream)]) -> Option<Item> {
+    let Item::Macro(m) = item else { return None };
+    let name = m.mac.path.segments.last()?.ident.to_string();
+    let (_, fields) = sets.iter().find(|(n, _)| *n == name)?;
+    let mut tokens = m.mac.tokens.clone().into_iter();
+    let proc_macro2::TokenTree::Group(attribute) = tokens.next()? else {
+        return None;
+    };
+    let rest: TokenStream = tokens.collect();
+    let attribute = attribute.stream();
+    syn::parse2(quote::quote!(#attribute #fields #rest)).ok()
+}
+
 /// Expands our macros in `items`, recursing into inline modules.
 fn expand_items(items: Vec<Item>, file: &Path) -> Vec<Item> {
+    let sets = keyword_sets(&items, file);
     let mut out = Vec::new();
-    for mut item in items {
+    let mut work: std::collections::VecDeque<Item> = items.into();
+    while let Some(mut item) = work.pop_front() {
+        if take_keywords_derive(&mut item) {
+            let expansion = expand_keywords_derive(&item, file);
+            out.push(item);
+            out.extend(expansion);
+            continue;
+        }
+        if let Some(again) = keyword_callback(&item, &sets) {
+            work.push_front(again);
+            continue;
+        }
         if let Item::Mod(m) = &mut item {
             if let Some((brace, inner)) = m.content.take() {
                 m.content = Some((brace, expand_items(inner, file)));
@@ -109,7 +183,15 @@ fn expand_items(items: Vec<Item>, file: &Path) -> Vec<Item> {
             Some((name, args)) => {
                 let tokens = expand_attribute(name, args, item.to_token_stream())
                     .unwrap_or_else(|e| panic!("{}: #[{name}] failed: {e}", file.display()));
-                out.extend(parse_items(tokens, file));
+                // A keyword set's callback is expanded again (above).
+                let items = parse_items(tokens, file);
+                if items.iter().any(|i| keyword_callback(i, &sets).is_some()) {
+                    for i in items.into_iter().rev() {
+                        work.push_front(i);
+                    }
+                } else {
+                    out.extend(items);
+                }
             }
             None => out.push(item),
         }

@@ -122,6 +122,18 @@ fn every_option_is_documented() {
         "the #[hpy] field option",
         options::DERIVE_FIELD,
     );
+    check(
+        &mut problems,
+        "FromKeywords",
+        "the #[hpy] option",
+        options::KEYWORDS_TYPE,
+    );
+    check(
+        &mut problems,
+        "FromKeywords",
+        "the #[hpy] field option",
+        options::KEYWORDS_FIELD,
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -134,6 +146,10 @@ const NOT_OPTIONS: &[(&str, &str)] = &[
     ),
     ("member", "the field attribute itself (#[member])"),
     ("hpy", "the derive's attribute itself (#[hpy(...)])"),
+    (
+        "hpy_keywords",
+        "the hidden attribute a keyword set's macro writes on the item it gives back",
+    ),
     ("Some", "a pattern in a default value"),
     ("None", "a pattern in a default value"),
     ("Builtins", "a type name"),
@@ -163,6 +179,8 @@ fn the_tables_hold_every_name_the_parsers_accept() {
         options::MODULE_TYPE,
         options::DERIVE_TYPE,
         options::DERIVE_FIELD,
+        options::KEYWORDS_TYPE,
+        options::KEYWORDS_FIELD,
     ]
     .concat();
     let mut problems = Vec::new();

@@ -62,6 +62,15 @@ pub fn derive_into_hpy(item: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Makes a struct a keyword set for `#[hpy(keywords)]` parameters; see
+/// `hpy::FromKeywords`.
+#[proc_macro_derive(FromKeywords, attributes(hpy))]
+pub fn derive_from_keywords(item: TokenStream) -> TokenStream {
+    hpy_macros_backend::expand_derive_from_keywords(item.into())
+        .unwrap_or_else(syn_error_to_tokens)
+        .into()
+}
+
 fn syn_error_to_tokens(e: hpy_macros_backend::Error) -> proc_macro2::TokenStream {
     e.to_compile_error()
 }

@@ -150,6 +150,7 @@ pub use types::{Abc, Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, 
 /// | `signature = (...)` | the Python signature, as in a `def` line (below) |
 /// | `text_signature = "(x, y=None)"` | the `__text_signature__` shown by `inspect.signature()` and `help()`, as written, instead of the one made from the parameters |
 /// | `name = "pyname"` | the Python name (default: the Rust name, without `r#`) |
+/// | `alias = "other"` | the same function again under another Python name (once per name); the alias is listed in [`hpy_module!`]'s `methods` like a function |
 /// | `keywords` | the HPy `KEYWORDS` convention (the default for named parameters) |
 /// | `varargs` | `VARARGS`: every parameter positional-only |
 /// | `o` | `O`: exactly one required parameter, positional-only (the cheapest call) |
@@ -199,6 +200,68 @@ pub use types::{Abc, Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, 
 /// reach hpy through a re-export or a renamed dependency (see the
 /// [class guide](crate::class_guide)).
 pub use hpy_macros::hpy_method;
+
+/// Makes a struct a *keyword set*: keyword parameters declared once, with
+/// their defaults, taken by any number of functions as one parameter
+/// marked `#[hpy(keywords)]`.
+///
+/// Each named field is one Python parameter of the function, in the place
+/// where the struct parameter stands, exactly as if it were written out
+/// there: same argument parsing and error messages, same
+/// `__text_signature__`, same type stub. A field is optional when it has
+/// `#[hpy(default = <Rust expression>)]` (evaluated on each call that
+/// omits it) or is an `Option<_>` (`None` when omitted); any other field is
+/// required. `py_default = "True"` next to a `default` is how the
+/// text signature shows it (a plain literal default shows as written,
+/// anything else as `...`). Fields convert with [`FromHPy`](trait@FromHPy),
+/// so a field may hold a handle (`Option<Handle<'ctx>>`): the struct then
+/// takes lifetime parameters (only those). On the struct,
+/// `#[hpy(crate = "path")]` says where the generated code finds hpy.
+///
+/// Without a `signature`, the fields are positional-or-keyword parameters;
+/// `signature = (obj, fp, /, *, opts)` names the set alone and makes its
+/// fields keyword-only. The set is built for the call (no allocation; the
+/// call costs what the same parameters written one by one cost).
+///
+/// The derive defines a hidden macro under the struct's name, through
+/// which `#[hpy_method]` and `#[hpy_methods]` read the fields: the struct
+/// must therefore be in scope by that name (or a path) where it is used,
+/// inside the same crate; the function must be able to name the struct
+/// (its fields need not be visible).
+///
+/// ```
+/// use hpy::{hpy_method, Context, FromKeywords, Handle, HPyResult};
+///
+/// #[derive(FromKeywords)]
+/// struct Format<'ctx> {
+///     #[hpy(default = 0)]
+///     indent: i64,
+///     #[hpy(default = false)]
+///     sort_keys: bool,
+///     default: Option<Handle<'ctx>>,
+/// }
+///
+/// /// `render(obj, indent=0, sort_keys=False, default=None)`
+/// #[hpy_method]
+/// fn render<'ctx>(obj: &Handle<'ctx>, #[hpy(keywords)] opts: Format<'ctx>) -> i64 {
+///     let _ = (obj, opts.sort_keys, opts.default);
+///     opts.indent
+/// }
+///
+/// /// `save(obj, fp, /, *, indent=0, sort_keys=False, default=None)`
+/// #[hpy_method(signature = (obj, fp, /, *, opts))]
+/// fn save<'ctx>(
+///     ctx: Context<'ctx>,
+///     obj: &Handle<'ctx>,
+///     fp: &Handle<'ctx>,
+///     #[hpy(keywords)] opts: Format<'ctx>,
+/// ) -> HPyResult<Handle<'ctx>> {
+///     let _ = (obj, fp, opts.indent);
+///     Ok(ctx.none())
+/// }
+/// # fn main() {}
+/// ```
+pub use hpy_macros::FromKeywords;
 
 /// Derives [`FromHPy`](trait@FromHPy) for a struct or an enum, field by
 /// field (each field's type converts with `FromHPy` into an owned value).

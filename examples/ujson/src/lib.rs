@@ -10,7 +10,7 @@
 //! double-conversion's shortest form. One source builds to the CPython ABI
 //! and to HPy's universal ABI. See this directory's README.
 
-use hpy::{hpy_method, hpy_module, Buffer, Bytes, Constant, Context, FromHPy};
+use hpy::{hpy_method, hpy_module, Buffer, Bytes, Constant, Context, FromHPy, FromKeywords};
 use hpy::{HPyErr, HPyResult, Handle, IntoHPy, Str, Tuple};
 
 mod decoder;
@@ -124,35 +124,48 @@ fn into_str<'ctx>(ctx: Context<'ctx>, out: &[u8]) -> HPyResult<Handle<'ctx>> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The ten keywords of ujson's `dumps`, `encode` and `dump`, declared once
+/// with their defaults (as ujson 6.1.0's type stub shows them).
+#[derive(FromKeywords)]
+struct DumpsOptions<'ctx> {
+    #[hpy(default = Truth(true), py_default = "True")]
+    ensure_ascii: Truth,
+    #[hpy(default = Truth(false), py_default = "False")]
+    encode_html_chars: Truth,
+    #[hpy(default = Truth(true), py_default = "True")]
+    escape_forward_slashes: Truth,
+    #[hpy(default = Truth(false), py_default = "False")]
+    sort_keys: Truth,
+    #[hpy(default = CInt(0), py_default = "0")]
+    indent: CInt,
+    #[hpy(default = Truth(true), py_default = "True")]
+    allow_nan: Truth,
+    #[hpy(default = Truth(true), py_default = "True")]
+    reject_bytes: Truth,
+    default: Option<Handle<'ctx>>,
+    separators: Option<Handle<'ctx>>,
+}
+
 fn dumps_impl<'ctx>(
     ctx: Context<'ctx>,
     obj: &Handle<'ctx>,
-    ensure_ascii: Truth,
-    encode_html_chars: Truth,
-    escape_forward_slashes: Truth,
-    sort_keys: Truth,
-    indent: CInt,
-    allow_nan: Truth,
-    reject_bytes: Truth,
-    default: Option<Handle<'ctx>>,
-    separators_arg: Option<Handle<'ctx>>,
+    kw: DumpsOptions<'ctx>,
 ) -> HPyResult<Handle<'ctx>> {
-    let indent = match indent.0 {
+    let indent = match kw.indent.0 {
         i if i < -1 => -1,
         i if i > 1000 => return Err(HPyErr::value_error("Maximum allowed indentation is 1000")),
         i => i,
     };
-    let (item_sep, key_sep) = separators(separators_arg.as_ref(), indent)?;
+    let (item_sep, key_sep) = separators(kw.separators.as_ref(), indent)?;
     let opts = Options {
-        ensure_ascii: ensure_ascii.0,
-        html: encode_html_chars.0,
-        slashes: escape_forward_slashes.0,
-        sort_keys: sort_keys.0,
+        ensure_ascii: kw.ensure_ascii.0,
+        html: kw.encode_html_chars.0,
+        slashes: kw.escape_forward_slashes.0,
+        sort_keys: kw.sort_keys.0,
         indent,
-        allow_nan: allow_nan.0,
-        reject_bytes: reject_bytes.0,
-        default: default.filter(|d| !d.is_none()),
+        allow_nan: kw.allow_nan.0,
+        reject_bytes: kw.reject_bytes.0,
+        default: kw.default.filter(|d| !d.is_none()),
         item_sep,
         key_sep,
     };
@@ -161,77 +174,25 @@ fn dumps_impl<'ctx>(
     into_str(ctx, &enc.out)
 }
 
-/// Defines a module function converting `obj` to a JSON string with
-/// every keyword of ujson's `dumps`: ujson has it twice, as `dumps` and
-/// `encode` (two functions of one signature, each with its own name).
-macro_rules! dumps_function {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[allow(clippy::too_many_arguments)]
-        #[hpy_method(signature = (obj, ensure_ascii = Truth(true), encode_html_chars = Truth(false),
-            escape_forward_slashes = Truth(true), sort_keys = Truth(false), indent = CInt(0),
-            allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None),
-            text_signature = "(obj, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)")]
-        fn $name<'ctx>(
-            ctx: Context<'ctx>,
-            obj: &Handle<'ctx>,
-            ensure_ascii: Truth,
-            encode_html_chars: Truth,
-            escape_forward_slashes: Truth,
-            sort_keys: Truth,
-            indent: CInt,
-            allow_nan: Truth,
-            reject_bytes: Truth,
-            default: Option<Handle<'ctx>>,
-            separators: Option<Handle<'ctx>>,
-        ) -> HPyResult<Handle<'ctx>> {
-            dumps_impl(
-                ctx,
-                obj,
-                ensure_ascii,
-                encode_html_chars,
-                escape_forward_slashes,
-                sort_keys,
-                indent,
-                allow_nan,
-                reject_bytes,
-                default,
-                separators,
-            )
-        }
-    };
+/// Converts `obj` to a JSON string (ujson's `dumps`, also registered as
+/// `encode`).
+#[hpy_method(alias = "encode")]
+fn dumps<'ctx>(
+    ctx: Context<'ctx>,
+    obj: &Handle<'ctx>,
+    #[hpy(keywords)] kw: DumpsOptions<'ctx>,
+) -> HPyResult<Handle<'ctx>> {
+    dumps_impl(ctx, obj, kw)
 }
-
-dumps_function!(
-    /// Converts `obj` to a JSON string (ujson's `dumps`).
-    dumps
-);
-
-dumps_function!(
-    /// Converts `obj` to a JSON string (ujson's `encode`, the same as `dumps`).
-    encode
-);
 
 /// Converts `obj` to JSON and writes it to the file-like `fp`
 /// (`fp.write(text)`; ujson's `dump`).
-#[allow(clippy::too_many_arguments)]
-#[hpy_method(signature = (obj, fp, /, *, ensure_ascii = Truth(true), encode_html_chars = Truth(false),
-    escape_forward_slashes = Truth(true), sort_keys = Truth(false), indent = CInt(0),
-    allow_nan = Truth(true), reject_bytes = Truth(true), default = None, separators = None),
-    text_signature = "(obj, fp, /, *, ensure_ascii=True, encode_html_chars=False, escape_forward_slashes=True, sort_keys=False, indent=0, allow_nan=True, reject_bytes=True, default=None, separators=None)")]
+#[hpy_method(signature = (obj, fp, /, *, kw))]
 fn dump<'ctx>(
     ctx: Context<'ctx>,
     obj: &Handle<'ctx>,
     fp: &Handle<'ctx>,
-    ensure_ascii: Truth,
-    encode_html_chars: Truth,
-    escape_forward_slashes: Truth,
-    sort_keys: Truth,
-    indent: CInt,
-    allow_nan: Truth,
-    reject_bytes: Truth,
-    default: Option<Handle<'ctx>>,
-    separators: Option<Handle<'ctx>>,
+    #[hpy(keywords)] kw: DumpsOptions<'ctx>,
 ) -> HPyResult<Handle<'ctx>> {
     if !fp.has_attr_s("write")? {
         return Err(HPyErr::type_error("expected file"));
@@ -240,19 +201,7 @@ fn dump<'ctx>(
     if !write.is_callable() {
         return Err(HPyErr::type_error("expected file"));
     }
-    let text = dumps_impl(
-        ctx,
-        obj,
-        ensure_ascii,
-        encode_html_chars,
-        escape_forward_slashes,
-        sort_keys,
-        indent,
-        allow_nan,
-        reject_bytes,
-        default,
-        separators,
-    )?;
+    let text = dumps_impl(ctx, obj, kw)?;
     write.call(&[&text])?;
     Ok(ctx.none())
 }
@@ -310,16 +259,9 @@ fn loads_impl<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<Handle<
 }
 
 /// Converts a JSON document (str, bytes or bytearray) to Python objects
-/// (ujson's `loads`).
-#[hpy_method]
+/// (ujson's `loads`, also registered as `decode`).
+#[hpy_method(alias = "decode")]
 fn loads<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    loads_impl(ctx, obj)
-}
-
-/// Converts a JSON document to Python objects (ujson's `decode`, the same
-/// as `loads`).
-#[hpy_method]
-fn decode<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
     loads_impl(ctx, obj)
 }
 
@@ -346,6 +288,7 @@ hpy_module! {
     /// Ultra fast JSON encoder and decoder for Python: ujson 6.1.0's API on
     /// hpy-rs.
     name: ujson,
+    // `encode` and `decode`: the aliases of `dumps` and `loads`.
     methods: [dumps, encode, dump, loads, decode, load],
     exceptions: [JSONDecodeError],
     globals: [DECIMAL],

@@ -187,3 +187,16 @@ pub fn set_key<'ctx, T: IntoHPy<'ctx>>(
 ) -> HPyResult<()> {
     dict.set_item_s(key, &value.into_hpy(ctx)?)
 }
+
+/// What `#[derive(FromKeywords)]` implements: the mark of a keyword set,
+/// the type a `#[hpy(keywords)]` parameter must have.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a keyword set",
+    label = "a `#[hpy(keywords)]` parameter takes a `#[derive(FromKeywords)]` struct",
+    note = "add `#[derive(hpy::FromKeywords)]` to the struct (each field is one keyword parameter)"
+)]
+pub trait KeywordSet {}
+
+/// Compiles only for a keyword set: what a `#[hpy(keywords)]` expansion
+/// checks first, so that a type without the derive is reported as such.
+pub const fn keyword_set<T: KeywordSet + ?Sized>() {}

@@ -24,6 +24,20 @@ fn g(x: &::hpy::Handle<'_>) -> bool {
 #[::hpy::hpy_method]
 fn h() {}
 
+/// A keyword set, taken by a function and (under `alias`) its copy.
+#[derive(::hpy::FromKeywords)]
+struct Style<'ctx> {
+    #[hpy(default = 2, py_default = "2")]
+    width: i64,
+    fill: ::std::option::Option<::hpy::Handle<'ctx>>,
+}
+
+#[::hpy::hpy_method(signature = (x, /, *, style), alias = "k2")]
+fn k<'ctx>(x: i64, #[hpy(keywords)] style: Style<'ctx>) -> i64 {
+    let _ = style.fill;
+    x + style.width
+}
+
 ::hpy::create_exception!(hygiene, HygieneError, ValueError, "A declared exception.");
 ::hpy::create_exception!(hygiene, SubError, HygieneError);
 ::hpy::create_exception!(hygiene, Carrying, Exception, attributes = [item, count]);
@@ -156,7 +170,7 @@ mod nested {
 ::hpy::hpy_module! {
     /// Hygiene check.
     name: hygiene,
-    methods: [f, g, h, d, c],
+    methods: [f, g, h, d, c, k, k2],
     types: [Point, Version, Mode, Tagged],
     exceptions: [SubError, HygieneError, Carrying],
     submodules: [sub],

@@ -12,6 +12,16 @@ use hpy::{
 
 include!("../../shared/echo.rs");
 
+mod keywords;
+
+/// A keyword set defined in another module, named by its path.
+#[hpy_method]
+fn kw_span(#[hpy(keywords)] w: keywords::Window) -> i64 {
+    w.length()
+}
+
+use keywords::{cost_plain, cost_set, kw_paint, kw_render, kw_rest, kw_save, kw_window};
+
 echo_functions! {
     echo_i8: i8;
     echo_i16: i16;
@@ -192,7 +202,9 @@ hpy_module! {
         exception_left_after_handling,
         exec_calls, call1, spin_checking_signals, sig_all, sig_positional_only, sig_keyword_only,
         sig_default_str, sig_kwargs_dict, sig_star_args, sig_rest,
+        kw_render, kw_paint, kw_save, kw_window, kw_rest, kw_span, cost_plain, cost_set,
     ],
+    types: [keywords::Canvas],
     exec: init,
 }
 
