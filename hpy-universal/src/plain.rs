@@ -21,9 +21,10 @@ use hpy_sys::cpython::runtime::types::{
     hpy_rs_set_simple_plan, is_hpy_type, type_extra, SimplePlan,
 };
 use hpy_sys::cpython::{
-    hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple,
-    hpy_rs_new_filled, hpy_rs_plain_dealloc, hpy_rs_simple_dealloc, hpy_rs_track_simple, PyObject,
-    SimpleAlloc,
+    hpy_rs_alloc_simple_marked, hpy_rs_clear_field, hpy_rs_cpython_mark_plain,
+    hpy_rs_cpython_mark_simple, hpy_rs_is_plain_dealloc, hpy_rs_new_filled,
+    hpy_rs_new_plain_filled, hpy_rs_simple_dealloc, hpy_rs_track_simple, hpy_rs_type_dealloc,
+    PyObject, SimpleAlloc,
 };
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{
@@ -276,37 +277,57 @@ unsafe fn clear_fields(fields: *mut HPyField, n: usize) {
     }
 }
 
-/// [`PlainContextExt::alloc_simple`]: hpy-sys's `hpy_rs_alloc_simple`, for
-/// a simple type or (version 8) a plain one, whose deallocation reads
-/// nothing of the payload: both are written whole by the binary, with no
-/// zeroing first (`ctx_New` zeroes a plain type's payload, which the
-/// binary then writes again).
+/// [`PlainContextExt::alloc_simple`]: for a simple type hpy-sys's
+/// `hpy_rs_alloc_simple_marked`, for (version 8) a plain one, whose
+/// deallocation reads nothing of the payload, hpy-sys's
+/// `hpy_rs_new_plain_filled` (the allocation inline, as the CPython ABI
+/// makes a plain class's instance, where `_PyObject_New` is a call of its
+/// own): both are written whole by the binary, with no zeroing first
+/// (`ctx_New` zeroes a plain type's payload, which the binary then writes
+/// again). The type's deallocator is read once and says which it is.
 ///
 /// # Safety
 /// As the table entry: the GIL is held; `h_type` is a live object;
 /// `payload_size` is writable; a made object's payload is written whole
 /// and the object handed to [`track_simple`] before anything sees it.
 unsafe extern "C" fn alloc_simple(h_type: HPy, payload_size: *mut usize) -> HPy {
-    // SAFETY: the contract, as `hpy_rs_alloc_simple` requires it.
+    let obj = hpy_sys::cpython::_h2py(h_type);
+    // SAFETY: the contract: `h_type` is a live object, whose type fields
+    // are read only once it is known to be a type; a type marked simple or
+    // plain has the instances each function makes (checked when marked).
     unsafe {
-        let made = match hpy_rs_alloc_simple(h_type, simple_dealloc) {
-            SimpleAlloc::NotSimple => hpy_rs_alloc_simple(h_type, hpy_rs_plain_dealloc),
-            made => made,
-        };
-        match made {
-            SimpleAlloc::Made { obj, size, .. } => {
-                *payload_size = size;
-                hpy_sys::cpython::_py2h(obj)
-            }
-            SimpleAlloc::Failed => {
-                *payload_size = 0;
-                HPy { _i: 0 }
-            }
-            SimpleAlloc::NotSimple => {
-                *payload_size = usize::MAX;
-                HPy { _i: 0 }
-            }
+        if (*hpy_sys::cpython::Py_TYPE(obj)).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS == 0 {
+            *payload_size = usize::MAX;
+            return HPy { _i: 0 };
         }
+        let dealloc = hpy_rs_type_dealloc(h_type);
+        if dealloc == simple_dealloc as *const () as usize {
+            return match hpy_rs_alloc_simple_marked(h_type) {
+                SimpleAlloc::Made { obj, size, .. } => {
+                    *payload_size = size;
+                    hpy_sys::cpython::_py2h(obj)
+                }
+                _ => {
+                    *payload_size = 0;
+                    HPy { _i: 0 }
+                }
+            };
+        }
+        if !hpy_rs_is_plain_dealloc(dealloc) {
+            *payload_size = usize::MAX;
+            return HPy { _i: 0 };
+        }
+        let mut data = null_mut();
+        // The payload follows the header (a plain type's shape is
+        // `Object`); the binary writes it whole.
+        let made = hpy_rs_new_plain_filled(null_mut(), h_type, &mut data, |_, size| {
+            *payload_size = size
+        });
+        if made._i == 0 {
+            // `MemoryError` is set.
+            *payload_size = 0;
+        }
+        made
     }
 }
 
