@@ -196,7 +196,63 @@ unsafe extern "C" fn mark_simple(
                 finish,
             },
         );
-        hpy_rs_cpython_mark_simple(null_mut(), h_type, simple_dealloc)
+        hpy_rs_cpython_mark_simple(null_mut(), h_type, dealloc_for(slots, finish.is_some()))
+    }
+}
+
+/// The deallocators of simple types whose plan has no `finish`, by their
+/// number of field slots: compiled for that number, they empty the slots
+/// without the jump on the count, the test of `finish` and the registers
+/// [`simple_dealloc`] keeps across its calls (on CPython 3.11, a `Term`
+/// holding one field: 59 instructions a deallocation in the generic one).
+/// The generic [`simple_dealloc`] serves every other plan.
+const SLOT_DEALLOCS: [unsafe extern "C" fn(*mut PyObject); 5] = [
+    slots_dealloc::<0>,
+    slots_dealloc::<1>,
+    slots_dealloc::<2>,
+    slots_dealloc::<3>,
+    slots_dealloc::<4>,
+];
+
+/// The deallocator [`mark_simple`] gives a type whose plan empties
+/// `slots` fields and has a `finish` or not.
+fn dealloc_for(slots: usize, finish: bool) -> unsafe extern "C" fn(*mut PyObject) {
+    match SLOT_DEALLOCS.get(slots) {
+        Some(&dealloc) if !finish => dealloc,
+        _ => simple_dealloc,
+    }
+}
+
+/// Whether `dealloc` (a type's `tp_dealloc`, as an address) is one that
+/// [`mark_simple`] gives: the type is simple.
+#[inline(always)]
+fn is_simple_dealloc(dealloc: usize) -> bool {
+    // The common plans first: one field, then two, then none.
+    [1, 2, 0, 3, 4]
+        .iter()
+        .any(|&n| dealloc == SLOT_DEALLOCS[n] as *const () as usize)
+        || dealloc == simple_dealloc as *const () as usize
+}
+
+/// The `tp_dealloc` of a universal binary's simple classes whose plan
+/// has no `finish` and `N` field slots ([`SLOT_DEALLOCS`]): as
+/// [`simple_dealloc`], with the count known.
+///
+/// # Safety
+/// As for [`simple_dealloc`], for a type whose plan has `N` slots and no
+/// `finish` (the types [`mark_simple`] gives this function).
+unsafe extern "C" fn slots_dealloc<const N: usize>(obj: *mut PyObject) {
+    // SAFETY: as in `simple_dealloc`; the plan's count is `N` and it has
+    // no `finish` (the contract).
+    unsafe {
+        let offset = match type_extra(hpy_sys::cpython::Py_TYPE(obj)) {
+            Some(extra) => extra.simple_plan.slots_offset,
+            // A marked type is an HPy type (checked by `mark_simple`).
+            None => std::process::abort(),
+        };
+        hpy_rs_simple_dealloc(obj, |payload| {
+            clear_fields(payload.cast::<u8>().add(offset).cast::<HPyField>(), N);
+        });
     }
 }
 
@@ -301,33 +357,33 @@ unsafe extern "C" fn alloc_simple(h_type: HPy, payload_size: *mut usize) -> HPy 
             return HPy { _i: 0 };
         }
         let dealloc = hpy_rs_type_dealloc(h_type);
-        if dealloc == simple_dealloc as *const () as usize {
-            return match hpy_rs_alloc_simple_marked(h_type) {
-                SimpleAlloc::Made { obj, size, .. } => {
-                    *payload_size = size;
-                    hpy_sys::cpython::_py2h(obj)
-                }
-                _ => {
-                    *payload_size = 0;
-                    HPy { _i: 0 }
-                }
-            };
+        if hpy_rs_is_plain_dealloc(dealloc) {
+            let mut data = null_mut();
+            // The payload follows the header (a plain type's shape is
+            // `Object`); the binary writes it whole.
+            let made = hpy_rs_new_plain_filled(null_mut(), h_type, &mut data, |_, size| {
+                *payload_size = size
+            });
+            if made._i == 0 {
+                // `MemoryError` is set.
+                *payload_size = 0;
+            }
+            return made;
         }
-        if !hpy_rs_is_plain_dealloc(dealloc) {
+        if !is_simple_dealloc(dealloc) {
             *payload_size = usize::MAX;
             return HPy { _i: 0 };
         }
-        let mut data = null_mut();
-        // The payload follows the header (a plain type's shape is
-        // `Object`); the binary writes it whole.
-        let made = hpy_rs_new_plain_filled(null_mut(), h_type, &mut data, |_, size| {
-            *payload_size = size
-        });
-        if made._i == 0 {
-            // `MemoryError` is set.
-            *payload_size = 0;
+        match hpy_rs_alloc_simple_marked(h_type) {
+            SimpleAlloc::Made { obj, size, .. } => {
+                *payload_size = size;
+                hpy_sys::cpython::_py2h(obj)
+            }
+            _ => {
+                *payload_size = 0;
+                HPy { _i: 0 }
+            }
         }
-        made
     }
 }
 
