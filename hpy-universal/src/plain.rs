@@ -223,15 +223,23 @@ fn dealloc_for(slots: usize, finish: bool) -> unsafe extern "C" fn(*mut PyObject
     }
 }
 
-/// Whether `dealloc` (a type's `tp_dealloc`, as an address) is one that
-/// [`mark_simple`] gives: the type is simple.
+/// Whether `dealloc`, the `tp_dealloc` of `tp` (as an address), is the
+/// one [`mark_simple`] gives a type with `tp`'s plan: `tp` is simple. The
+/// plan names the one deallocator to compare with.
+///
+/// # Safety
+/// `tp` is a live type object.
 #[inline(always)]
-fn is_simple_dealloc(dealloc: usize) -> bool {
-    // The common plans first: one field, then two, then none.
-    [1, 2, 0, 3, 4]
-        .iter()
-        .any(|&n| dealloc == SLOT_DEALLOCS[n] as *const () as usize)
-        || dealloc == simple_dealloc as *const () as usize
+unsafe fn is_simple_dealloc(tp: *mut PyTypeObject, dealloc: usize) -> bool {
+    // SAFETY: a live type (contract); `type_extra` reads the plan of an
+    // HPy type only.
+    match unsafe { type_extra(tp) } {
+        Some(extra) => {
+            let plan = &extra.simple_plan;
+            dealloc == dealloc_for(plan.slots, plan.finish.is_some()) as *const () as usize
+        }
+        None => false,
+    }
 }
 
 /// The `tp_dealloc` of a universal binary's simple classes whose plan
@@ -370,7 +378,7 @@ unsafe extern "C" fn alloc_simple(h_type: HPy, payload_size: *mut usize) -> HPy 
             }
             return made;
         }
-        if !is_simple_dealloc(dealloc) {
+        if !is_simple_dealloc(obj.cast(), dealloc) {
             *payload_size = usize::MAX;
             return HPy { _i: 0 };
         }
