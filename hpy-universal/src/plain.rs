@@ -196,7 +196,21 @@ unsafe extern "C" fn mark_simple(
                 finish,
             },
         );
-        hpy_rs_cpython_mark_simple(null_mut(), h_type, dealloc_for(slots, finish.is_some()))
+        let marked =
+            hpy_rs_cpython_mark_simple(null_mut(), h_type, dealloc_for(slots, finish.is_some()));
+        if marked == 0 {
+            // Not simple after all: no plan, so that `alloc_simple`, which
+            // takes a type with a plan for one it marked, leaves it alone.
+            hpy_rs_set_simple_plan(
+                tp,
+                SimplePlan {
+                    slots_offset: 0,
+                    slots: 0,
+                    finish: None,
+                },
+            );
+        }
+        marked
     }
 }
 
@@ -223,23 +237,20 @@ fn dealloc_for(slots: usize, finish: bool) -> unsafe extern "C" fn(*mut PyObject
     }
 }
 
-/// Whether `dealloc`, the `tp_dealloc` of `tp` (as an address), is the
-/// one [`mark_simple`] gives a type with `tp`'s plan: `tp` is simple. The
-/// plan names the one deallocator to compare with.
+/// Whether `tp` is a type [`mark_simple`] marked: an HPy type with a
+/// plan, which only a marked type keeps (a simple class's slots follow its
+/// block, so their offset is never 0; a type the marking refused has its
+/// plan emptied again, and no other code writes one). One load and test,
+/// where comparing `tp_dealloc` with the deallocator the plan names took
+/// several.
 ///
 /// # Safety
 /// `tp` is a live type object.
 #[inline(always)]
-unsafe fn is_simple_dealloc(tp: *mut PyTypeObject, dealloc: usize) -> bool {
+unsafe fn is_marked_simple(tp: *mut PyTypeObject) -> bool {
     // SAFETY: a live type (contract); `type_extra` reads the plan of an
     // HPy type only.
-    match unsafe { type_extra(tp) } {
-        Some(extra) => {
-            let plan = &extra.simple_plan;
-            dealloc == dealloc_for(plan.slots, plan.finish.is_some()) as *const () as usize
-        }
-        None => false,
-    }
+    unsafe { type_extra(tp) }.is_some_and(|extra| extra.simple_plan.slots_offset != 0)
 }
 
 /// The `tp_dealloc` of a universal binary's simple classes whose plan
@@ -378,7 +389,7 @@ unsafe extern "C" fn alloc_simple(h_type: HPy, payload_size: *mut usize) -> HPy 
             }
             return made;
         }
-        if !is_simple_dealloc(obj.cast(), dealloc) {
+        if !is_marked_simple(obj.cast()) {
             *payload_size = usize::MAX;
             return HPy { _i: 0 };
         }
