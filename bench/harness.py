@@ -11,6 +11,8 @@ as LABEL=KIND:MODULE:PATH, where KIND is
   (hpy-rs's host; ``--host-dir`` names the directory it is imported from),
 - ``hpy-debug``, ``hpyrs-debug``: the same through each host's debug mode
   (``mode=MODE_DEBUG``, what ``HPY=debug`` selects),
+- ``hpy-trace``, ``hpyrs-trace``: the same through each host's trace mode
+  (``mode=MODE_TRACE``, what ``HPY=trace`` selects; for ``calls``),
 - ``py``: a pure-Python module file.
 - ``import``: the module imported by name, with PATH first on ``sys.path``
   (a package, or a module whose loader stub picks the host): it is the
@@ -45,6 +47,13 @@ Subcommands:
   ``gc.collect()`` under ``time.process_time``: CPU ns per iteration with
   the garbage collector's work for that row's objects (finalizers of
   classes with ``tp_destroy`` included) charged to it; JSON on stdout.
+- ``calls``: for implementations loaded in trace mode (``hpy-trace``,
+  ``hpyrs-trace``), the HPy context calls per operation of every row: the
+  trace mode's counters read before and after N runs of the row (after a
+  warm-up of N runs), their difference divided by N, by function; JSON on
+  stdout. The counters are the host's, shared by every module it loaded:
+  the rows of one implementation run with no other module's code between
+  the two readings.
 """
 
 import argparse
@@ -61,7 +70,7 @@ import workloads
 
 # The kinds that load a universal binary through a host (KIND-debug: in its
 # debug mode).
-UNIVERSAL_KINDS = ("hpy", "hpyrs", "hpy-debug", "hpyrs-debug")
+UNIVERSAL_KINDS = ("hpy", "hpyrs", "hpy-debug", "hpyrs-debug", "hpy-trace", "hpyrs-trace")
 
 
 def load(kind, name, path):
@@ -82,7 +91,8 @@ def load(kind, name, path):
             import hpy_rs_universal as universal
 
         spec = importlib.machinery.ModuleSpec(name, None, origin=path)
-        mode = universal.MODE_DEBUG if mode == "debug" else universal.MODE_UNIVERSAL
+        mode = {"debug": universal.MODE_DEBUG, "trace": universal.MODE_TRACE}.get(
+            mode, universal.MODE_UNIVERSAL)
         return universal.load(name, path, spec, mode=mode)
     if kind == "ext":
         loader = importlib.machinery.ExtensionFileLoader(name, path)
@@ -128,8 +138,9 @@ class Impl:
     """One implementation: its label, its module, and the attributes of the
     module that rows must not use (``{name: reason}``)."""
 
-    def __init__(self, label, module):
+    def __init__(self, label, module, kind=""):
         self.label = label
+        self.kind = kind
         self.module = module
         self.hidden = {}
         reason = broken_class(module)
@@ -163,7 +174,7 @@ def parse_impls(specs):
                     "%s and %s load the same file %s: give each host its own copy "
                     "(one dlopen handle has one global context)" % (other, label, path)
                 )
-        impls.append(Impl(label, load(kind, name, path)))
+        impls.append(Impl(label, load(kind, name, path), kind))
     return impls
 
 
@@ -264,6 +275,34 @@ def callgrind_rows(suite, impls, n):
             long(2 * k)
             marker("other")
     return dumps
+
+
+def call_counts(suite, impls, n):
+    """{row: {label: {context function: calls per operation}}}: the
+    ``calls`` subcommand."""
+    counters = {}
+    for impl in impls:
+        if impl.kind.startswith("hpyrs"):
+            import hpy_rs_universal
+            counters[impl.label] = hpy_rs_universal._trace.get_call_counts
+        else:
+            from hpy.universal import _trace
+            counters[impl.label] = _trace.get_call_counts
+    results = {}
+    for row in workloads.SUITES[suite]:
+        for impl in impls:
+            if not impl.runs(row):
+                continue
+            run = row.compile(impl.module)
+            run(n)
+            get = counters[impl.label]
+            before = dict(get())
+            run(n)
+            after = get()
+            per = {name: (after[name] - before.get(name, 0)) / n for name in after}
+            results.setdefault(row.name, {})[impl.label] = {
+                name: v for name, v in sorted(per.items()) if v}
+    return results
 
 
 def check_simple(impl):
@@ -471,7 +510,7 @@ def check_rk4(impls):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["time", "callgrind", "check", "fresh"])
+    parser.add_argument("command", choices=["time", "callgrind", "check", "fresh", "calls"])
     parser.add_argument("--row", action="append", help="fresh: only this row (repeatable)")
     parser.add_argument("--suite", default="simple", choices=sorted(workloads.SUITES))
     parser.add_argument("--reps", type=int, default=7)
@@ -512,6 +551,9 @@ def main():
         if len(impls) != 1:
             raise SystemExit("fresh measures one implementation per process")
         json.dump(fresh_rows(args.suite, impls[0], args.target, args.row or []), sys.stdout)
+    elif args.command == "calls":
+        json.dump({"n": args.n, "calls": call_counts(args.suite, impls, args.n),
+                   "skipped": skipped(impls)}, sys.stdout)
     elif args.command == "callgrind":
         dumps = callgrind_rows(args.suite, impls, args.n)
         json.dump({"n": args.n, "dumps": dumps, "skipped": skipped(impls)}, sys.stdout)

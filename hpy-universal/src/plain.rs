@@ -21,9 +21,10 @@ use hpy_sys::cpython::runtime::types::{
     hpy_rs_set_simple_plan, is_hpy_type, type_extra, SimplePlan,
 };
 use hpy_sys::cpython::{
-    hpy_rs_alloc_simple, hpy_rs_clear_field, hpy_rs_cpython_mark_plain, hpy_rs_cpython_mark_simple,
-    hpy_rs_new_filled, hpy_rs_plain_dealloc, hpy_rs_simple_dealloc, hpy_rs_track_simple, PyObject,
-    SimpleAlloc,
+    hpy_rs_alloc_simple_marked, hpy_rs_clear_field, hpy_rs_cpython_mark_plain,
+    hpy_rs_cpython_mark_simple, hpy_rs_is_plain_dealloc, hpy_rs_new_filled,
+    hpy_rs_new_plain_filled, hpy_rs_simple_dealloc, hpy_rs_track_simple, hpy_rs_type_dealloc,
+    PyObject, SimpleAlloc,
 };
 use hpy_sys::host::UniversalContext as Ctx;
 use hpy_sys::{
@@ -195,7 +196,82 @@ unsafe extern "C" fn mark_simple(
                 finish,
             },
         );
-        hpy_rs_cpython_mark_simple(null_mut(), h_type, simple_dealloc)
+        let marked =
+            hpy_rs_cpython_mark_simple(null_mut(), h_type, dealloc_for(slots, finish.is_some()));
+        if marked == 0 {
+            // Not simple after all: no plan, so that `alloc_simple`, which
+            // takes a type with a plan for one it marked, leaves it alone.
+            hpy_rs_set_simple_plan(
+                tp,
+                SimplePlan {
+                    slots_offset: 0,
+                    slots: 0,
+                    finish: None,
+                },
+            );
+        }
+        marked
+    }
+}
+
+/// The deallocators of simple types whose plan has no `finish`, by their
+/// number of field slots: compiled for that number, they empty the slots
+/// without the jump on the count, the test of `finish` and the registers
+/// [`simple_dealloc`] keeps across its calls (on CPython 3.11, a `Term`
+/// holding one field: 59 instructions a deallocation in the generic one).
+/// The generic [`simple_dealloc`] serves every other plan.
+const SLOT_DEALLOCS: [unsafe extern "C" fn(*mut PyObject); 5] = [
+    slots_dealloc::<0>,
+    slots_dealloc::<1>,
+    slots_dealloc::<2>,
+    slots_dealloc::<3>,
+    slots_dealloc::<4>,
+];
+
+/// The deallocator [`mark_simple`] gives a type whose plan empties
+/// `slots` fields and has a `finish` or not.
+fn dealloc_for(slots: usize, finish: bool) -> unsafe extern "C" fn(*mut PyObject) {
+    match SLOT_DEALLOCS.get(slots) {
+        Some(&dealloc) if !finish => dealloc,
+        _ => simple_dealloc,
+    }
+}
+
+/// Whether `tp` is a type [`mark_simple`] marked: an HPy type with a
+/// plan, which only a marked type keeps (a simple class's slots follow its
+/// block, so their offset is never 0; a type the marking refused has its
+/// plan emptied again, and no other code writes one). One load and test,
+/// where comparing `tp_dealloc` with the deallocator the plan names took
+/// several.
+///
+/// # Safety
+/// `tp` is a live type object.
+#[inline(always)]
+unsafe fn is_marked_simple(tp: *mut PyTypeObject) -> bool {
+    // SAFETY: a live type (contract); `type_extra` reads the plan of an
+    // HPy type only.
+    unsafe { type_extra(tp) }.is_some_and(|extra| extra.simple_plan.slots_offset != 0)
+}
+
+/// The `tp_dealloc` of a universal binary's simple classes whose plan
+/// has no `finish` and `N` field slots ([`SLOT_DEALLOCS`]): as
+/// [`simple_dealloc`], with the count known.
+///
+/// # Safety
+/// As for [`simple_dealloc`], for a type whose plan has `N` slots and no
+/// `finish` (the types [`mark_simple`] gives this function).
+unsafe extern "C" fn slots_dealloc<const N: usize>(obj: *mut PyObject) {
+    // SAFETY: as in `simple_dealloc`; the plan's count is `N` and it has
+    // no `finish` (the contract).
+    unsafe {
+        let offset = match type_extra(hpy_sys::cpython::Py_TYPE(obj)) {
+            Some(extra) => extra.simple_plan.slots_offset,
+            // A marked type is an HPy type (checked by `mark_simple`).
+            None => std::process::abort(),
+        };
+        hpy_rs_simple_dealloc(obj, |payload| {
+            clear_fields(payload.cast::<u8>().add(offset).cast::<HPyField>(), N);
+        });
     }
 }
 
@@ -276,34 +352,54 @@ unsafe fn clear_fields(fields: *mut HPyField, n: usize) {
     }
 }
 
-/// [`PlainContextExt::alloc_simple`]: hpy-sys's `hpy_rs_alloc_simple`, for
-/// a simple type or (version 8) a plain one, whose deallocation reads
-/// nothing of the payload: both are written whole by the binary, with no
-/// zeroing first (`ctx_New` zeroes a plain type's payload, which the
-/// binary then writes again).
+/// [`PlainContextExt::alloc_simple`]: for a simple type hpy-sys's
+/// `hpy_rs_alloc_simple_marked`, for (version 8) a plain one, whose
+/// deallocation reads nothing of the payload, hpy-sys's
+/// `hpy_rs_new_plain_filled` (the allocation inline, as the CPython ABI
+/// makes a plain class's instance, where `_PyObject_New` is a call of its
+/// own): both are written whole by the binary, with no zeroing first
+/// (`ctx_New` zeroes a plain type's payload, which the binary then writes
+/// again). The type's deallocator is read once and says which it is.
 ///
 /// # Safety
 /// As the table entry: the GIL is held; `h_type` is a live object;
 /// `payload_size` is writable; a made object's payload is written whole
 /// and the object handed to [`track_simple`] before anything sees it.
 unsafe extern "C" fn alloc_simple(h_type: HPy, payload_size: *mut usize) -> HPy {
-    // SAFETY: the contract, as `hpy_rs_alloc_simple` requires it.
+    let obj = hpy_sys::cpython::_h2py(h_type);
+    // SAFETY: the contract: `h_type` is a live object, whose type fields
+    // are read only once it is known to be a type; a type marked simple or
+    // plain has the instances each function makes (checked when marked).
     unsafe {
-        let made = match hpy_rs_alloc_simple(h_type, simple_dealloc) {
-            SimpleAlloc::NotSimple => hpy_rs_alloc_simple(h_type, hpy_rs_plain_dealloc),
-            made => made,
-        };
-        match made {
+        if (*hpy_sys::cpython::Py_TYPE(obj)).tp_flags & Py_TPFLAGS_TYPE_SUBCLASS == 0 {
+            *payload_size = usize::MAX;
+            return HPy { _i: 0 };
+        }
+        let dealloc = hpy_rs_type_dealloc(h_type);
+        if hpy_rs_is_plain_dealloc(dealloc) {
+            let mut data = null_mut();
+            // The payload follows the header (a plain type's shape is
+            // `Object`); the binary writes it whole.
+            let made = hpy_rs_new_plain_filled(null_mut(), h_type, &mut data, |_, size| {
+                *payload_size = size
+            });
+            if made._i == 0 {
+                // `MemoryError` is set.
+                *payload_size = 0;
+            }
+            return made;
+        }
+        if !is_marked_simple(obj.cast()) {
+            *payload_size = usize::MAX;
+            return HPy { _i: 0 };
+        }
+        match hpy_rs_alloc_simple_marked(h_type) {
             SimpleAlloc::Made { obj, size, .. } => {
                 *payload_size = size;
                 hpy_sys::cpython::_py2h(obj)
             }
-            SimpleAlloc::Failed => {
+            _ => {
                 *payload_size = 0;
-                HPy { _i: 0 }
-            }
-            SimpleAlloc::NotSimple => {
-                *payload_size = usize::MAX;
                 HPy { _i: 0 }
             }
         }

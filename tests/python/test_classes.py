@@ -522,6 +522,33 @@ def test_fields_filled_by_the_constructor_are_seen_by_the_gc(hpyrs_classes):
         assert r() is None
 
 
+@pytest.mark.parametrize("make", [
+    lambda m, o: m.Cons(o),
+    lambda m, o: m.Pair(o, o),
+    lambda m, o: m.Tri(o, o, o),
+    lambda m, o: m.Pair(o, o).swapped(True),
+], ids=["one field", "two fields", "three fields", "a field left empty"])
+def test_field_holders_release_their_objects(hpyrs_classes, make):
+    """An instance holding objects in Fields, with no Drop of its own,
+    releases them when it dies: on CPython at once, by its reference count
+    (through hpy_rs_universal such classes get a deallocator compiled for
+    their number of field slots); on PyPy at the next collection."""
+    import weakref
+
+    class Box:
+        pass
+
+    held = [Box() for _ in range(20)]
+    refs = [weakref.ref(o) for o in held]
+    holders = [make(hpyrs_classes, o) for o in held]
+    del held
+    assert all(r() is not None for r in refs)
+    del holders
+    if IS_PYPY:
+        collect()
+    assert [r() for r in refs] == [None] * len(refs)
+
+
 # ------------------------------------------------------------ __init__
 
 

@@ -315,6 +315,12 @@ pub(crate) unsafe trait SimpleClass {
     /// that needs dropping). Read only by the universal half's host.
     #[cfg_attr(not(feature = "universal"), allow(dead_code))]
     const NEEDS_FINISH: bool;
+    /// Whether the class's type is collected by the garbage collector
+    /// (`HPy_TPFLAGS_HAVE_GC` in its spec): a new simple instance of it is
+    /// handed to the collector once written; one of a type without it is
+    /// not, and the host is not asked to. Read only by the universal half.
+    #[cfg_attr(not(feature = "universal"), allow(dead_code))]
+    const COLLECTED: bool;
 
     /// What a simple class's deallocator does with the payload `data` of
     /// a dying instance: every field emptied, as `tp_clear` does, then the

@@ -5,7 +5,7 @@
 
 use super::chain::{clear_fields, destroy_reporting_panics};
 use super::data::{ClassData, HPyClass};
-use super::info::TPFLAGS_BASETYPE;
+use super::info::{TPFLAGS_BASETYPE, TPFLAGS_HAVE_GC};
 use super::layout::data_size;
 use crate::abi::SimpleClass;
 
@@ -21,6 +21,7 @@ unsafe impl<T: HPyClass> SimpleClass for T {
     const DATA_SIZE: usize = data_size::<T>();
     const HOST_CLEARED_SLOTS: usize = T::FIELD_SLOTS + T::DICT as usize;
     const NEEDS_FINISH: bool = T::VISIT_VALUE.is_some() || T::NEEDS_DESTROY;
+    const COLLECTED: bool = T::INFO.flags & TPFLAGS_HAVE_GC != 0;
 
     #[inline(always)]
     unsafe fn clear_and_destroy(data: *mut core::ffi::c_void) {

@@ -274,10 +274,11 @@ pub unsafe fn clear_owned_field(field: *mut hpy_sys::HPyField) {
 /// On hpy_rs_universal's plain context, for a class it took as *simple*
 /// (see [`type_created`]) or, with a table of version 8, one it made
 /// *plain* (freed without reading the payload), the host allocates the
-/// object without zeroing or tracking it (its table's `alloc_simple`): `fill` writes
-/// `T`'s block, everything after it is zeroed here, and the host tracks
-/// the object after `fill`, as the CPython ABI does. Anywhere else HPy's
-/// `HPy_New` (zeroed, tracked), through the context.
+/// object without zeroing or tracking it (its table's `alloc_simple`):
+/// `fill` writes `T`'s block, everything after it is zeroed here, and the
+/// host tracks the object after `fill` (if its class is collected:
+/// `SimpleClass::COLLECTED`), as the CPython ABI does. Anywhere else
+/// HPy's `HPy_New` (zeroed, tracked), through the context.
 ///
 /// # Safety
 /// `cls` is a class of `T` or a subclass of one; `fill` writes the whole
@@ -306,7 +307,12 @@ pub unsafe fn new_instance_filled<'ctx, T: crate::abi::SimpleClass>(
                     crate::abi::zero_after_block::<T>(payload, size);
                     let obj = crate::Handle::from_raw(ctx, raw);
                     fill(&obj, payload.cast());
-                    (ext.track_simple)(raw);
+                    // A type without `HPy_TPFLAGS_HAVE_GC` is not the
+                    // collector's (the host's `track_simple` would test
+                    // that and do nothing): no call.
+                    if T::COLLECTED {
+                        (ext.track_simple)(raw);
+                    }
                     return Ok(obj);
                 }
             }
