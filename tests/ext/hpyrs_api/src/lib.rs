@@ -465,6 +465,12 @@ fn new_ascii_str<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<Str<'ct
     ctx.new_ascii_str(data.len(), |out| out.copy_from_slice(data))
 }
 
+/// `b.decode("ascii")` made by `Context::new_str_from_ascii`.
+#[hpy_method]
+fn new_str_from_ascii<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<Str<'ctx>> {
+    ctx.new_str_from_ascii(b.as_bytes()?)
+}
+
 /// `s[i]` through `HPyUnicode_ReadChar`, as a one-character str.
 #[hpy_method]
 fn read_char(s: &Str<'_>, i: usize) -> HPyResult<String> {
@@ -862,7 +868,7 @@ hpy_module! {
         dump,
         binary, unary, power, inplace_power, long_as,
         call_kwnames, call_kw, call_tuple_dict, call_method, call_method_s, call_method_kw,
-        from_fmt, from_fmt_constant, encode, decode, new_ascii_str, read_char, substring, from_wide_char,
+        from_fmt, from_fmt_constant, encode, decode, new_ascii_str, new_str_from_ascii, read_char, substring, from_wide_char,
         from_code_points,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
