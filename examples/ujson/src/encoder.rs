@@ -147,7 +147,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             if stack.len() as u32 > MAX_LEVEL {
                 return Err(overflow("Maximum recursion level reached"));
             }
-            if let Some(open) = self.one(&current)? {
+            if let Some(open) = self.one(current)? {
                 self.out.push(match open {
                     Open::Seq { .. } => b'[',
                     Open::Map { .. } | Open::Sorted { .. } => b'{',
@@ -247,12 +247,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     }
 
     /// Writes `obj` if it is a scalar; returns it opened if it is written
-    /// as an array or object.
-    fn one(&mut self, obj: &Handle<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
-        let mut replaced: Option<Handle<'ctx>> = None;
+    /// as an array or object (taking the handle: no second one to close).
+    fn one(&mut self, obj: Handle<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
+        let mut obj = obj;
         let mut defaults = 0;
         loop {
-            let obj = replaced.as_ref().unwrap_or(obj);
             // ujson tries bool, int, bytes, str, None, float or Decimal,
             // dict, list and tuple in turn; no object is two of them.
             let kind = obj.builtin_kind();
@@ -265,9 +264,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     self.out.extend_from_slice(b"false");
                     return Ok(None);
                 }
-                BuiltinKind::Int => return self.int(obj).map(|()| None),
+                BuiltinKind::Int => return self.int(&obj).map(|()| None),
                 BuiltinKind::Bytes if !self.opts.reject_bytes => {
-                    let bytes = bytes_of(obj)?;
+                    let bytes = bytes_of(&obj)?;
                     return self.string(bytes).map(|()| None);
                 }
                 BuiltinKind::Str => {
@@ -277,7 +276,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     match s.to_str() {
                         Ok(text) => self.string(text.as_bytes())?,
                         Err(e) => {
-                            let bytes = self.surrogatepass_bytes(obj, e)?;
+                            let bytes = self.surrogatepass_bytes(&obj, e)?;
                             self.string(bytes_of(&bytes)?)?
                         }
                     }
@@ -287,20 +286,16 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     self.out.extend_from_slice(b"null");
                     return Ok(None);
                 }
-                BuiltinKind::Float => return self.float(obj).map(|()| None),
+                BuiltinKind::Float => return self.float(&obj).map(|()| None),
                 BuiltinKind::Dict => return self.open_map(obj).map(Some),
                 BuiltinKind::List | BuiltinKind::Tuple => {
                     let len = obj.len()?;
-                    return Ok(Some(Open::Seq {
-                        obj: obj.dup(),
-                        len,
-                        next: 0,
-                    }));
+                    return Ok(Some(Open::Seq { obj, len, next: 0 }));
                 }
                 BuiltinKind::Bytes | BuiltinKind::Other => {}
             }
-            if kind == BuiltinKind::Other && is_decimal(self.ctx, obj)? {
-                return self.float(obj).map(|()| None);
+            if kind == BuiltinKind::Other && is_decimal(self.ctx, &obj)? {
+                return self.float(&obj).map(|()| None);
             }
             if obj.has_attr_s("toDict")? {
                 let dict = obj.call_method0("toDict")?;
@@ -310,7 +305,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         type_name(&dict)?
                     )));
                 }
-                return self.open_map(&dict).map(Some);
+                return self.open_map(dict).map(Some);
             }
             if obj.has_attr_s("__json__")? {
                 let raw = obj.call_method0("__json__")?;
@@ -336,8 +331,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 if defaults >= DEFAULT_MAX {
                     return Err(HPyErr::type_error("maximum recursion depth exceeded"));
                 }
-                let next = default.call(&[obj])?;
-                replaced = Some(next);
+                obj = default.call(&[&obj])?;
                 defaults += 1;
                 continue;
             }
@@ -595,8 +589,8 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A dict opened for writing: its items in its order, or its keys
     /// sorted, as asked.
-    fn open_map(&self, obj: &Handle<'ctx>) -> HPyResult<Open<'ctx>> {
-        let dict = obj.dup().downcast::<Dict>().map_err(HPyErr::from)?;
+    fn open_map(&self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
+        let dict = obj.downcast::<Dict>().map_err(HPyErr::from)?;
         if !self.opts.sort_keys {
             return Ok(Open::Map {
                 items: dict.into_items()?,
