@@ -444,8 +444,42 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         }
     }
 
+    /// Where the first byte of `text` that may need an escape is, looked
+    /// for eight bytes at a time (the zero-byte tests of a word against
+    /// the control characters, `"`, the backslash, `/` when it is escaped and,
+    /// with `ensure_ascii`, any byte above 127); the length when there is
+    /// none. Conservative: the byte loops after it decide.
+    #[inline]
+    fn plain_prefix(&self, text: &[u8]) -> usize {
+        if self.opts.html {
+            return 0;
+        }
+        const ONES: u64 = u64::from_ne_bytes([1; 8]);
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        // Some byte of `v` is below `n` (n <= 128), exactly when nonzero.
+        let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGHS;
+        let equal = |v: u64, b: u8| below(v ^ (ONES * u64::from(b)), 1);
+        let high = if self.opts.ensure_ascii { HIGHS } else { 0 };
+        let slash = if self.opts.slashes { b'/' } else { b'"' };
+        let mut i = 0;
+        while let Some(chunk) = text.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let v = u64::from_ne_bytes(word);
+            if below(v, 0x20) | (v & high) | equal(v, b'"') | equal(v, b'\\') | equal(v, slash) != 0
+            {
+                break;
+            }
+            i += 8;
+        }
+        i
+    }
+
     /// ensure_ascii=False: bytes above 127 are copied as they are.
     fn escape_raw(&mut self, text: &[u8]) {
+        let start = self.plain_prefix(text);
+        let (head, text) = text.split_at(start);
+        self.out.extend_from_slice(head);
         let mut run = 0;
         for (i, &c) in text.iter().enumerate() {
             if self.plain[c as usize] {
@@ -464,7 +498,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     /// ensure_ascii=True: every character above 127 as `\uXXXX` (a pair
     /// of them above U+FFFF), with ujson's checks of the UTF-8.
     fn escape_ascii(&mut self, text: &[u8]) -> HPyResult<()> {
-        let mut i = 0;
+        // A string's plain start (often all of it) a word at a time.
+        let mut i = self.plain_prefix(text);
+        self.out.extend_from_slice(&text[..i]);
         let n = text.len();
         while i < n {
             // A run that needs nothing.
