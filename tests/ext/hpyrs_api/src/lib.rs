@@ -592,6 +592,25 @@ fn dict_items_iter<'ctx>(
     Ok(out)
 }
 
+/// `[None, True, False, {"t": True, "f": False, "n": None}, True]` made of
+/// `Context::singleton`s: borrowed into the list and the dict, the last one
+/// duplicated into a handle of its own.
+#[hpy_method]
+fn singletons<'ctx>(ctx: Context<'ctx>) -> HPyResult<List<'ctx>> {
+    let out = ctx.new_list()?;
+    for which in [None, Some(true), Some(false)] {
+        out.append(&ctx.singleton(which))?;
+    }
+    let d = ctx.new_dict()?;
+    for (key, which) in [("t", Some(true)), ("f", Some(false)), ("n", None)] {
+        d.set_item(&key.into_hpy(ctx)?, &ctx.singleton(which))?;
+    }
+    out.append(&d)?;
+    let owned: Handle<'ctx> = ctx.singleton(Some(true)).dup();
+    out.append(&owned)?;
+    Ok(out)
+}
+
 /// `list.sort(l)` (`List::sort`).
 #[hpy_method]
 fn list_sort(l: &List<'_>) -> HPyResult<()> {
@@ -872,7 +891,7 @@ hpy_module! {
         from_code_points,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
-        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, list_sort, builtin_kind, str_utf8, slice_unpack,
+        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, singletons, list_sort, builtin_kind, str_utf8, slice_unpack,
         slice_indices, downcasts, list_len_owned, first_of_tuple, list_ops, dict_get,
         import_module, compile_eval, compile_only, builtins, context_var_new, context_var_get,
         context_var_set,
