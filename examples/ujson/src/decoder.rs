@@ -415,10 +415,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             let text = &input[start..i];
             if high < 0x80 {
                 self.pos = i + 1;
-                return Ok(self
-                    .ctx
-                    .new_ascii_str(text.len(), |out| out.copy_from_slice(text))?
-                    .into_handle());
+                return Ok(self.ctx.new_str_from_ascii(text)?.into_handle());
             }
             if let Ok(text) = core::str::from_utf8(text) {
                 self.pos = i + 1;

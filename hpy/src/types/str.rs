@@ -199,7 +199,7 @@ impl<'ctx> Context<'ctx> {
     /// bytes are copied straight into the new `str`'s characters (C's
     /// `PyUnicode_New(len, 127)` and a `memcpy`); elsewhere the `str` is
     /// decoded from `text` in place (`HPyUnicode_DecodeASCII`, or
-    /// `HPyUnicode_FromString` from a stack copy for short text on the
+    /// `HPyUnicode_FromString` from a stack copy of up to 128 bytes on the
     /// hosts where that is cheaper), with no scratch buffer.
     ///
     /// ```
@@ -223,7 +223,8 @@ impl<'ctx> Context<'ctx> {
             unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), data, len) };
             return Ok(Str(handle));
         }
-        const SHORT: usize = 64;
+        // As `new_ascii_str`'s scratch buffer: up to 128 bytes.
+        const SHORT: usize = 129;
         if len < SHORT && crate::abi::nul_terminated_text_is_cheaper(self) {
             let mut buf = [0u8; SHORT];
             buf[..len].copy_from_slice(text);
