@@ -373,6 +373,9 @@ impl<'ctx> Str<'ctx> {
         let mut len: hpy_sys::HPy_ssize_t = 0;
         // SAFETY: `obj` is a str; on success the buffer holds `len` bytes and
         // lives as long as the object, which `self` keeps alive for the borrow.
+        // They are the UTF-8 HPy's contract for the call promises (trusted as
+        // the buffer's length is), lone surrogates excepted where a host's
+        // quirk lets them through: those are looked for below.
         unsafe {
             let data = hpy_sys::HPyUnicode_AsUTF8AndSize(ctx.as_raw(), obj.as_raw(), &mut len);
             if data.is_null() {
