@@ -70,6 +70,17 @@ def test_dict_items_iter_changed(hpyrs_api, change, cls):
         hpyrs_api.dict_items_iter(d, each)
 
 
+def test_singletons(hpyrs_api):
+    """`Context::singleton` borrows the context's constants: stored in a
+    list and a dict without a handle of their own (debug mode checks that
+    nothing is closed twice or leaked)."""
+    for _ in range(3):
+        got = hpyrs_api.singletons()
+        assert got == [None, True, False, {"t": True, "f": False, "n": None}, True]
+        assert got[0] is None and got[1] is True and got[2] is False and got[4] is True
+        assert got[3]["t"] is True and got[3]["f"] is False and got[3]["n"] is None
+
+
 def test_dict_items_iter_raising_callback(hpyrs_api):
     def each(k, v):
         raise KeyError(k)

@@ -42,6 +42,14 @@ def test_to_str(hpyrs_api):
     for s in ("a\ud800", "\udfff" * 3, "é\ud83d"):
         with pytest.raises(UnicodeEncodeError):
             hpyrs_api.str_utf8(s)
+    # U+D000-U+D7FF share the surrogates' lead byte; a surrogate at every
+    # offset around the 32-byte blocks the text is scanned in.
+    for n in range(0, 70, 3):
+        plain = ("\ud7ffa\ud000" * 30)[:n]
+        assert hpyrs_api.str_utf8(plain) == plain
+        for lone in ("\ud800", "\udbff", "\udc00", "\udfff"):
+            with pytest.raises(UnicodeEncodeError):
+                hpyrs_api.str_utf8(plain + lone + plain)
 
 
 def test_encode_fs(hpyrs_api):
@@ -76,6 +84,17 @@ def test_new_ascii_str(hpyrs_api):
     for b in (b"\x80", b"abc\xff", b"\xe9" * 200):
         with raises_exactly(ValueError, "new_ascii_str: the characters written are not all ASCII"):
             hpyrs_api.new_ascii_str(b)
+
+
+def test_new_str_from_ascii(hpyrs_api):
+    # 128 and 129 bytes: either side of the short text made from a stack copy.
+    for b in (b"", b"a", b"a\x00b", bytes(range(128)), b"x" * 128, b"y" * 129, b"z" * 100_000):
+        s = hpyrs_api.new_str_from_ascii(b)
+        assert type(s) is str and s == b.decode("ascii")
+        assert hash(s) == hash(b.decode("ascii")) and s.isascii()
+    for b in (b"\x80", b"abc\xff", b"\xe9" * 200):
+        with raises_exactly(ValueError, "new_str_from_ascii: the text is not all ASCII"):
+            hpyrs_api.new_str_from_ascii(b)
 
 
 def test_decode_fs(hpyrs_api):

@@ -9,7 +9,7 @@
 //! or escaped, are kept), and nesting deeper than 1024 arrays or objects
 //! is an error, so the recursion is bounded.
 
-use hpy::{Context, HPyErr, Handle, IntoHPy};
+use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy};
 
 use crate::float::parse_f64_prefix;
 use crate::objects::{decode_surrogatepass, JSONDecodeError};
@@ -43,6 +43,31 @@ type Result<T> = core::result::Result<T, Error>;
 
 /// ujson's message for a bad character after an object's value.
 const OBJECT_VALUE: &str = "Unexpected character in found when decoding object value";
+
+/// A value just read: a new object, or `true`, `false` or `null` as the
+/// context's constant (nothing to duplicate for a list or dict to take,
+/// nothing to close after).
+enum Value<'ctx> {
+    New(Handle<'ctx>),
+    Singleton(Borrowed<'ctx, 'ctx>),
+}
+
+impl<'ctx> Value<'ctx> {
+    #[inline(always)]
+    fn get(&self) -> &Handle<'ctx> {
+        match self {
+            Value::New(h) => h,
+            Value::Singleton(b) => b,
+        }
+    }
+
+    fn into_owned(self) -> Handle<'ctx> {
+        match self {
+            Value::New(h) => h,
+            Value::Singleton(b) => b.dup(),
+        }
+    }
+}
 
 /// An array or object being read, innermost last; an object with the key
 /// whose value comes next.
@@ -86,7 +111,17 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
 
     #[inline(always)]
     fn skip_space(&mut self) {
-        while is_space(self.at(self.pos)) {
+        self.skip_space_peek();
+    }
+
+    /// Skips whitespace; the byte after it (NUL at the end).
+    #[inline(always)]
+    fn skip_space_peek(&mut self) -> u8 {
+        loop {
+            let c = self.at(self.pos);
+            if !is_space(c) {
+                return c;
+            }
             self.pos += 1;
         }
     }
@@ -105,8 +140,8 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             let (mut value, mut is_str) = loop {
                 let c = self.at(self.pos);
                 break match c {
-                    b'"' => (self.string()?, true),
-                    b'0'..=b'9' | b'-' | b'I' | b'N' => (self.number()?, false),
+                    b'"' => (Value::New(self.string()?), true),
+                    b'0'..=b'9' | b'-' | b'I' | b'N' => (Value::New(self.number()?), false),
                     b'[' => {
                         self.enter()?;
                         let list = self.ctx.new_list()?;
@@ -115,7 +150,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                         if self.at(self.pos) == b']' {
                             self.pos += 1;
                             self.depth -= 1;
-                            (list.into_handle(), false)
+                            (Value::New(list.into_handle()), false)
                         } else {
                             stack.push(Open::Array(list));
                             continue 'value;
@@ -129,29 +164,24 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                         if self.at(self.pos) == b'}' {
                             self.pos += 1;
                             self.depth -= 1;
-                            (dict.into_handle(), false)
+                            (Value::New(dict.into_handle()), false)
                         } else {
                             stack.push(Open::Object(dict, None));
                             continue 'value;
                         }
                     }
-                    b't' => (
-                        self.word(
-                            b"true",
-                            "Unexpected character found when decoding 'true'",
-                            true,
-                        )?,
-                        false,
-                    ),
-                    b'f' => (
-                        self.word(
-                            b"false",
-                            "Unexpected character found when decoding 'false'",
-                            false,
-                        )?,
-                        false,
-                    ),
-                    b'n' => (self.null()?, false),
+                    b't' => {
+                        self.expect(b"true", "Unexpected character found when decoding 'true'")?;
+                        (Value::Singleton(self.ctx.singleton(Some(true))), false)
+                    }
+                    b'f' => {
+                        self.expect(b"false", "Unexpected character found when decoding 'false'")?;
+                        (Value::Singleton(self.ctx.singleton(Some(false))), false)
+                    }
+                    b'n' => {
+                        self.expect(b"null", "Unexpected character found when decoding 'null'")?;
+                        (Value::Singleton(self.ctx.singleton(None)), false)
+                    }
                     b' ' | b'\t' | b'\r' | b'\n' => {
                         self.pos += 1;
                         continue;
@@ -167,18 +197,16 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                     if self.pos != self.input.len() {
                         return Err(Error::Json("Trailing data"));
                     }
-                    return Ok(value);
+                    return Ok(value.into_owned());
                 };
                 match open {
                     Open::Array(list) => {
-                        list.append(&value)?;
-                        self.skip_space();
-                        let c = self.at(self.pos);
+                        list.append(value.get())?;
+                        let c = self.skip_space_peek();
                         self.pos += 1;
                         match c {
                             b',' => {
-                                self.skip_space();
-                                if self.at(self.pos) == b']' {
+                                if self.skip_space_peek() == b']' {
                                     return Err(Error::Json(
                                         "Unexpected character found when decoding array value (1)",
                                     ));
@@ -200,9 +228,8 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                                     "Key name of object must be 'string' when decoding 'object'",
                                 ));
                             }
-                            *key = Some(value);
-                            self.skip_space();
-                            let c = self.at(self.pos);
+                            *key = Some(value.into_owned());
+                            let c = self.skip_space_peek();
                             self.pos += 1;
                             if c != b':' {
                                 return Err(Error::Json("No ':' found when decoding object value"));
@@ -210,14 +237,12 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                             self.skip_space();
                             continue 'value;
                         };
-                        dict.set_item(&k, &value)?;
-                        self.skip_space();
-                        let c = self.at(self.pos);
+                        dict.set_item(&k, value.get())?;
+                        let c = self.skip_space_peek();
                         self.pos += 1;
                         match c {
                             b',' => {
-                                self.skip_space();
-                                if self.at(self.pos) == b'}' {
+                                if self.skip_space_peek() == b'}' {
                                     return Err(Error::Json(OBJECT_VALUE));
                                 }
                                 continue 'value;
@@ -230,8 +255,8 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                 // The innermost container is complete.
                 self.depth -= 1;
                 value = match stack.pop() {
-                    Some(Open::Array(list)) => list.into_handle(),
-                    Some(Open::Object(dict, _)) => dict.into_handle(),
+                    Some(Open::Array(list)) => Value::New(list.into_handle()),
+                    Some(Open::Object(dict, _)) => Value::New(dict.into_handle()),
                     None => unreachable!("a container was open"),
                 };
                 is_str = false;
@@ -239,25 +264,17 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         }
     }
 
-    fn expect(&mut self, word: &[u8], msg: &'static str) -> Result<()> {
-        // The first byte was matched by the caller.
-        for (k, &w) in word.iter().enumerate().skip(1) {
-            if self.at(self.pos + k) != w {
-                return Err(Error::Json(msg));
+    /// Reads `word` at the current position (a NUL ends the text, so a
+    /// word cut short by the end is as wrong as a misspelt one).
+    #[inline(always)]
+    fn expect<const N: usize>(&mut self, word: &[u8; N], msg: &'static str) -> Result<()> {
+        match self.input.get(self.pos..self.pos + N) {
+            Some(got) if got == word => {
+                self.pos += N;
+                Ok(())
             }
+            _ => Err(Error::Json(msg)),
         }
-        self.pos += word.len();
-        Ok(())
-    }
-
-    fn word(&mut self, word: &[u8], msg: &'static str, value: bool) -> Result<Handle<'ctx>> {
-        self.expect(word, msg)?;
-        Ok(value.into_hpy(self.ctx)?)
-    }
-
-    fn null(&mut self) -> Result<Handle<'ctx>> {
-        self.expect(b"null", "Unexpected character found when decoding 'null'")?;
-        Ok(self.ctx.none())
     }
 
     fn enter(&mut self) -> Result<()> {
@@ -398,10 +415,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             let text = &input[start..i];
             if high < 0x80 {
                 self.pos = i + 1;
-                return Ok(self
-                    .ctx
-                    .new_ascii_str(text.len(), |out| out.copy_from_slice(text))?
-                    .into_handle());
+                return Ok(self.ctx.new_str_from_ascii(text)?.into_handle());
             }
             if let Ok(text) = core::str::from_utf8(text) {
                 self.pos = i + 1;

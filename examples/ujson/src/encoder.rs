@@ -147,7 +147,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             if stack.len() as u32 > MAX_LEVEL {
                 return Err(overflow("Maximum recursion level reached"));
             }
-            if let Some(open) = self.one(&current)? {
+            if let Some(open) = self.one(current)? {
                 self.out.push(match open {
                     Open::Seq { .. } => b'[',
                     Open::Map { .. } | Open::Sorted { .. } => b'{',
@@ -247,12 +247,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     }
 
     /// Writes `obj` if it is a scalar; returns it opened if it is written
-    /// as an array or object.
-    fn one(&mut self, obj: &Handle<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
-        let mut replaced: Option<Handle<'ctx>> = None;
+    /// as an array or object (taking the handle: no second one to close).
+    fn one(&mut self, obj: Handle<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
+        let mut obj = obj;
         let mut defaults = 0;
         loop {
-            let obj = replaced.as_ref().unwrap_or(obj);
             // ujson tries bool, int, bytes, str, None, float or Decimal,
             // dict, list and tuple in turn; no object is two of them.
             let kind = obj.builtin_kind();
@@ -265,9 +264,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     self.out.extend_from_slice(b"false");
                     return Ok(None);
                 }
-                BuiltinKind::Int => return self.int(obj).map(|()| None),
+                BuiltinKind::Int => return self.int(&obj).map(|()| None),
                 BuiltinKind::Bytes if !self.opts.reject_bytes => {
-                    let bytes = bytes_of(obj)?;
+                    let bytes = bytes_of(&obj)?;
                     return self.string(bytes).map(|()| None);
                 }
                 BuiltinKind::Str => {
@@ -277,7 +276,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     match s.to_str() {
                         Ok(text) => self.string(text.as_bytes())?,
                         Err(e) => {
-                            let bytes = self.surrogatepass_bytes(obj, e)?;
+                            let bytes = self.surrogatepass_bytes(&obj, e)?;
                             self.string(bytes_of(&bytes)?)?
                         }
                     }
@@ -287,20 +286,16 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     self.out.extend_from_slice(b"null");
                     return Ok(None);
                 }
-                BuiltinKind::Float => return self.float(obj).map(|()| None),
+                BuiltinKind::Float => return self.float(&obj).map(|()| None),
                 BuiltinKind::Dict => return self.open_map(obj).map(Some),
                 BuiltinKind::List | BuiltinKind::Tuple => {
                     let len = obj.len()?;
-                    return Ok(Some(Open::Seq {
-                        obj: obj.dup(),
-                        len,
-                        next: 0,
-                    }));
+                    return Ok(Some(Open::Seq { obj, len, next: 0 }));
                 }
                 BuiltinKind::Bytes | BuiltinKind::Other => {}
             }
-            if kind == BuiltinKind::Other && is_decimal(self.ctx, obj)? {
-                return self.float(obj).map(|()| None);
+            if kind == BuiltinKind::Other && is_decimal(self.ctx, &obj)? {
+                return self.float(&obj).map(|()| None);
             }
             if obj.has_attr_s("toDict")? {
                 let dict = obj.call_method0("toDict")?;
@@ -310,7 +305,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         type_name(&dict)?
                     )));
                 }
-                return self.open_map(&dict).map(Some);
+                return self.open_map(dict).map(Some);
             }
             if obj.has_attr_s("__json__")? {
                 let raw = obj.call_method0("__json__")?;
@@ -336,8 +331,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 if defaults >= DEFAULT_MAX {
                     return Err(HPyErr::type_error("maximum recursion depth exceeded"));
                 }
-                let next = default.call(&[obj])?;
-                replaced = Some(next);
+                obj = default.call(&[&obj])?;
                 defaults += 1;
                 continue;
             }
@@ -450,8 +444,42 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         }
     }
 
+    /// Where the first byte of `text` that may need an escape is, looked
+    /// for eight bytes at a time (the zero-byte tests of a word against
+    /// the control characters, `"`, the backslash, `/` when it is escaped and,
+    /// with `ensure_ascii`, any byte above 127); the length when there is
+    /// none. Conservative: the byte loops after it decide.
+    #[inline]
+    fn plain_prefix(&self, text: &[u8]) -> usize {
+        if self.opts.html {
+            return 0;
+        }
+        const ONES: u64 = u64::from_ne_bytes([1; 8]);
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        // Some byte of `v` is below `n` (n <= 128), exactly when nonzero.
+        let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGHS;
+        let equal = |v: u64, b: u8| below(v ^ (ONES * u64::from(b)), 1);
+        let high = if self.opts.ensure_ascii { HIGHS } else { 0 };
+        let slash = if self.opts.slashes { b'/' } else { b'"' };
+        let mut i = 0;
+        while let Some(chunk) = text.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let v = u64::from_ne_bytes(word);
+            if below(v, 0x20) | (v & high) | equal(v, b'"') | equal(v, b'\\') | equal(v, slash) != 0
+            {
+                break;
+            }
+            i += 8;
+        }
+        i
+    }
+
     /// ensure_ascii=False: bytes above 127 are copied as they are.
     fn escape_raw(&mut self, text: &[u8]) {
+        let start = self.plain_prefix(text);
+        let (head, text) = text.split_at(start);
+        self.out.extend_from_slice(head);
         let mut run = 0;
         for (i, &c) in text.iter().enumerate() {
             if self.plain[c as usize] {
@@ -470,7 +498,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     /// ensure_ascii=True: every character above 127 as `\uXXXX` (a pair
     /// of them above U+FFFF), with ujson's checks of the UTF-8.
     fn escape_ascii(&mut self, text: &[u8]) -> HPyResult<()> {
-        let mut i = 0;
+        // A string's plain start (often all of it) a word at a time.
+        let mut i = self.plain_prefix(text);
+        self.out.extend_from_slice(&text[..i]);
         let n = text.len();
         while i < n {
             // A run that needs nothing.
@@ -595,8 +625,8 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A dict opened for writing: its items in its order, or its keys
     /// sorted, as asked.
-    fn open_map(&self, obj: &Handle<'ctx>) -> HPyResult<Open<'ctx>> {
-        let dict = obj.dup().downcast::<Dict>().map_err(HPyErr::from)?;
+    fn open_map(&self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
+        let dict = obj.downcast::<Dict>().map_err(HPyErr::from)?;
         if !self.opts.sort_keys {
             return Ok(Open::Map {
                 items: dict.into_items()?,

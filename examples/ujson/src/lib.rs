@@ -114,9 +114,7 @@ fn separators(obj: Option<&Handle<'_>>, indent: i32) -> HPyResult<(Vec<u8>, Vec<
 /// then refuses with `UnicodeDecodeError`, as the original does).
 fn into_str<'ctx>(ctx: Context<'ctx>, out: &[u8]) -> HPyResult<Handle<'ctx>> {
     if out.is_ascii() {
-        return Ok(ctx
-            .new_ascii_str(out.len(), |dest| dest.copy_from_slice(out))?
-            .into_handle());
+        return Ok(ctx.new_str_from_ascii(out)?.into_handle());
     }
     match core::str::from_utf8(out) {
         Ok(s) => s.into_hpy(ctx),

@@ -71,8 +71,9 @@ pub(crate) enum Quirk {
     /// interpreter (HPy 0.9 has none; hpy_rs_universal offers one):
     /// `Context::call_in_thread` raises `NotImplementedError`.
     NoThreadAttach = 1 << 9,
-    /// A `str`'s UTF-8 may hold lone surrogates (PyPy hands out WTF-8):
-    /// the text is checked before it is borrowed as `&str`.
+    /// A `str`'s UTF-8 may hold lone surrogates, each in its 3-byte form
+    /// (PyPy hands out WTF-8; the rest of the text is UTF-8): the text is
+    /// scanned for them before it is borrowed as `&str`.
     Utf8MayHoldSurrogates = 1 << 10,
     /// `HPyBytes_GET_SIZE` (and the debug mode's `HPyBytes_AsString`) ask a
     /// `bytes` subclass's own `__len__` (PyPy): such an object is never

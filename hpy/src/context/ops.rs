@@ -3,7 +3,7 @@
 
 use hpy_sys::HPyConstant;
 
-use crate::{Context, HPyErr, HPyResult, Handle};
+use crate::{Borrowed, Context, HPyErr, HPyResult, Handle};
 
 impl<'ctx> Context<'ctx> {
     /// A new handle to one of the context's constants (`None`, `True`, a
@@ -24,6 +24,39 @@ impl<'ctx> Context<'ctx> {
         // SAFETY: constants are valid for the whole call, and the result is
         // a new owned handle (never null).
         unsafe { Handle::from_raw(self, hpy_sys::hpy_rs_dup_constant(self.as_raw(), which)) }
+    }
+
+    /// `None`, `True` or `False` without a handle of one's own: the
+    /// context's constant itself, valid for the whole call and never
+    /// closed. Passing it where a `&Handle` is read (an item appended to
+    /// a list, a value stored in a dict) costs no `HPy_Dup` and no
+    /// `HPy_Close`, which through a universal host are two calls; a
+    /// [`dup`](Handle::dup) makes an owned handle where one is needed.
+    ///
+    /// `which` is `None` (Python's), `Some(true)` or `Some(false)`.
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, List};
+    ///
+    /// fn flags<'ctx>(ctx: Context<'ctx>, bits: &[bool]) -> HPyResult<List<'ctx>> {
+    ///     let list = ctx.new_list()?;
+    ///     for &bit in bits {
+    ///         list.append(&ctx.singleton(Some(bit)))?;
+    ///     }
+    ///     Ok(list)
+    /// }
+    /// ```
+    #[inline(always)]
+    pub fn singleton(self, which: Option<bool>) -> Borrowed<'ctx, 'ctx> {
+        let constant = match which {
+            None => HPyConstant::None,
+            Some(true) => HPyConstant::True,
+            Some(false) => HPyConstant::False,
+        };
+        // SAFETY: the context's constant handles stay open for the whole
+        // call that gave the context (`'ctx`), and are never closed by
+        // their users; `Borrowed` has no `Drop` and gives no ownership.
+        unsafe { Borrowed::from_raw(self, hpy_sys::HPy_GetConstant(self.as_raw(), constant)) }
     }
 
     /// A new handle to `None`.

@@ -79,6 +79,17 @@ impl<'ctx> Dict<'ctx> {
 
     /// [`items_iter`](Self::items_iter), taking the handle.
     pub fn into_items(self) -> HPyResult<DictItems<'ctx>> {
+        let ctx = self.context();
+        // SAFETY: a live dict of this context.
+        if !unsafe { crate::abi::dict_reads_in_place(ctx.as_raw(), self.as_raw()) } {
+            // Read through the keys, whose count is the size checked at
+            // the end: no length asked here.
+            return Ok(DictItems {
+                dict: self,
+                len: 0,
+                way: Way::KeysLater,
+            });
+        }
         let len = self.len()?;
         Ok(DictItems {
             dict: self,
@@ -118,6 +129,7 @@ impl<'ctx> Dict<'ctx> {
 /// iteration (after which it yields nothing).
 pub struct DictItems<'ctx> {
     dict: Dict<'ctx>,
+    /// The dict's size when read in place (unused through the keys).
     len: usize,
     way: Way<'ctx>,
 }
@@ -126,8 +138,16 @@ pub struct DictItems<'ctx> {
 enum Way<'ctx> {
     /// The entries in place, from position `pos`.
     InPlace { pos: isize },
-    /// Through the keys, looked up one by one.
-    Keys { keys: List<'ctx>, next: usize },
+    /// Through the keys, looked up one by one. The key list is this
+    /// iterator's own (no other reference to it exists), so its length
+    /// `count` is asked once.
+    Keys {
+        keys: List<'ctx>,
+        count: usize,
+        next: usize,
+    },
+    /// Through the keys, not taken yet.
+    KeysLater,
     /// Done, or failed.
     Done,
 }
@@ -136,19 +156,21 @@ impl<'ctx> DictItems<'ctx> {
     /// The next item read through the keys (making the key list first).
     #[inline(never)]
     fn next_by_key(&mut self) -> HPyResult<Option<(Handle<'ctx>, Handle<'ctx>)>> {
-        let (keys, next) = match &mut self.way {
-            Way::Keys { keys, next } => (keys, next),
+        let (keys, count, next) = match &mut self.way {
+            Way::Keys { keys, count, next } => (keys, *count, next),
             _ => {
+                let keys = self.dict.keys()?;
                 self.way = Way::Keys {
-                    keys: self.dict.keys()?,
+                    count: keys.len()?,
+                    keys,
                     next: 0,
                 };
                 return self.next_by_key();
             }
         };
         let changed = || crate::HPyErr::runtime_error("dictionary changed size during iteration");
-        if *next >= keys.len()? {
-            if self.dict.len()? != self.len {
+        if *next >= count {
+            if self.dict.len()? != count {
                 return Err(changed());
             }
             return Ok(None);
@@ -192,7 +214,7 @@ impl<'ctx> Iterator for DictItems<'ctx> {
                     None => self.next_by_key(),
                 }
             }
-            Way::Keys { .. } => self.next_by_key(),
+            Way::Keys { .. } | Way::KeysLater => self.next_by_key(),
             Way::Done => return None,
         };
         match step {

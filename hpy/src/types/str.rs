@@ -48,6 +48,12 @@ fn not_ascii() -> HPyErr {
     HPyErr::value_error("new_ascii_str: the characters written are not all ASCII")
 }
 
+/// The error of [`Context::new_str_from_ascii`] for a byte above 127.
+#[cold]
+fn not_ascii_text() -> HPyErr {
+    HPyErr::value_error("new_str_from_ascii: the text is not all ASCII")
+}
+
 /// The length of a Rust buffer as `HPy_ssize_t`.
 fn ssize(len: usize) -> HPyResult<HPy_ssize_t> {
     HPy_ssize_t::try_from(len).map_err(|_| HPyErr::overflow_error("buffer is too long"))
@@ -113,7 +119,10 @@ impl<'ctx> Context<'ctx> {
     pub fn new_str_from_code_points(self, chars: &[u32]) -> HPyResult<Str<'ctx>> {
         // Checked here for every host: CPython's own check of the CPython
         // ABI's call raises `SystemError`, not `ValueError`.
-        if chars.iter().any(|&c| c > 0x10ffff) {
+        // The largest of them, without a branch per character (the
+        // compiler vectorises it; `any` would stop early, one compare and
+        // branch at a time).
+        if chars.iter().fold(0, |max, &c| max.max(c)) > 0x10ffff {
             return Err(HPyErr::value_error("character is not in range(0x110000)"));
         }
         if let Some(made) = crate::abi::str_from_ucs4(self, chars) {
@@ -180,6 +189,48 @@ impl<'ctx> Context<'ctx> {
             return Ok(Str(handle));
         }
         self.decode_written_ascii(len, fill)
+    }
+
+    /// A new `str` of the ASCII bytes `text`: the way to hand over text a
+    /// Rust buffer already holds (an encoder's output) in the fewest
+    /// passes over it. A byte above 127 is a `ValueError`, on every host.
+    ///
+    /// In the CPython ABI and on hpy_rs_universal's plain context the
+    /// bytes are copied straight into the new `str`'s characters (C's
+    /// `PyUnicode_New(len, 127)` and a `memcpy`); elsewhere the `str` is
+    /// decoded from `text` in place (`HPyUnicode_DecodeASCII`, or
+    /// `HPyUnicode_FromString` from a stack copy of up to 128 bytes on the
+    /// hosts where that is cheaper), with no scratch buffer.
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Str};
+    ///
+    /// fn joined<'ctx>(ctx: Context<'ctx>, words: &[&str]) -> HPyResult<Str<'ctx>> {
+    ///     let text = words.join(",");
+    ///     ctx.new_str_from_ascii(text.as_bytes())
+    /// }
+    /// ```
+    pub fn new_str_from_ascii(self, text: &[u8]) -> HPyResult<Str<'ctx>> {
+        if !text.is_ascii() {
+            return Err(not_ascii_text());
+        }
+        let len = text.len();
+        if let Some(made) = crate::abi::ascii_str_uninit(self, len) {
+            let (handle, data) = made?;
+            // SAFETY: `data` is the new str's `len` bytes of character data
+            // (`ascii_str_uninit`), which nothing else reads or writes until
+            // it is returned; `text` is `len` ASCII bytes elsewhere.
+            unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), data, len) };
+            return Ok(Str(handle));
+        }
+        // As `new_ascii_str`'s scratch buffer: up to 128 bytes.
+        const SHORT: usize = 129;
+        if len < SHORT && crate::abi::nul_terminated_text_is_cheaper(self) {
+            let mut buf = [0u8; SHORT];
+            buf[..len].copy_from_slice(text);
+            return ascii_into_str(self, &buf[..=len]).map(Str);
+        }
+        self.decode_ascii(text, None)
     }
 
     /// [`new_ascii_str`](Context::new_ascii_str) where no host call makes an
@@ -322,6 +373,9 @@ impl<'ctx> Str<'ctx> {
         let mut len: hpy_sys::HPy_ssize_t = 0;
         // SAFETY: `obj` is a str; on success the buffer holds `len` bytes and
         // lives as long as the object, which `self` keeps alive for the borrow.
+        // They are the UTF-8 HPy's contract for the call promises (trusted as
+        // the buffer's length is), lone surrogates excepted where a host's
+        // quirk lets them through: those are looked for below.
         unsafe {
             let data = hpy_sys::HPyUnicode_AsUTF8AndSize(ctx.as_raw(), obj.as_raw(), &mut len);
             if data.is_null() {
@@ -330,12 +384,16 @@ impl<'ctx> Str<'ctx> {
             let bytes = core::slice::from_raw_parts(data.cast::<u8>(), len as usize);
             if crate::abi::host_has(crate::abi::Quirk::Utf8MayHoldSurrogates)
                 && !crate::abi::utf8_is_valid(ctx.as_raw())
+                && holds_surrogate(bytes)
             {
-                return core::str::from_utf8(bytes).map_err(|_| raise_surrogate_error(obj));
+                return Err(raise_surrogate_error(obj));
             }
             // CPython's UTF-8 cache (the CPython ABI, hpy_rs_universal's
             // plain context: `utf8_is_valid`) is valid UTF-8: it refuses
-            // surrogates.
+            // surrogates. Other hosts hand out UTF-8 too, except that a
+            // lone surrogate may be there in its 3-byte form (PyPy's str
+            // is WTF-8: `Quirk::Utf8MayHoldSurrogates`), which
+            // `holds_surrogate` found none of.
             Ok(core::str::from_utf8_unchecked(bytes))
         }
     }
@@ -478,6 +536,41 @@ pub(crate) fn ascii_into_str<'ctx>(ctx: Context<'ctx>, text: &[u8]) -> HPyResult
     }
 }
 
+/// Whether `text`, the UTF-8 of a `str` as a host hands it out (valid
+/// UTF-8 but for lone surrogates in their 3-byte form, `ED A0..BF xx`),
+/// holds a surrogate.
+///
+/// In such text `0xED` is only ever a lead byte, and it starts a surrogate
+/// exactly when the byte after it is `0xA0` or more. The scan for `0xED`
+/// goes 32 bytes at a time without a branch per byte (the compiler
+/// vectorises it): on PyPy this replaced a whole UTF-8 validation of every
+/// borrowed `str`, 9% of the time of encoding 256 non-ASCII strings to
+/// JSON (docs/perf/ujson.md).
+#[inline]
+fn holds_surrogate(text: &[u8]) -> bool {
+    const LEAD: u8 = 0xed;
+    let starts_one = |i: usize| text.get(i + 1).is_some_and(|&next| next >= 0xa0);
+    let mut chunks = text.chunks_exact(32);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |seen, &b| seen | (b == LEAD)) {
+            let hit = chunk
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| b == LEAD && starts_one(base + i));
+            if hit {
+                return true;
+            }
+        }
+        base += 32;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == LEAD && starts_one(base + i))
+}
+
 /// Raises the `UnicodeEncodeError` CPython raises for a str with a lone
 /// surrogate, by letting the interpreter try `obj.encode("utf-8")`.
 #[cold]
@@ -513,5 +606,49 @@ pub(crate) fn raise_surrogate_error(obj: &Handle<'_>) -> HPyErr {
             HPyConstant::UnicodeError,
             "str is not valid UTF-8 (lone surrogate)",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds_surrogate;
+
+    /// `text` as PyPy stores it: UTF-8, lone surrogates in their 3-byte form.
+    fn wtf8(units: &[u32]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for &u in units {
+            match char::from_u32(u) {
+                Some(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                None => out.extend_from_slice(&[
+                    0xe0 | (u >> 12) as u8,
+                    0x80 | ((u >> 6) & 0x3f) as u8,
+                    0x80 | (u & 0x3f) as u8,
+                ]),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn surrogates_are_found_at_every_offset() {
+        for len in [0usize, 1, 31, 32, 33, 64, 100] {
+            let plain: Vec<u32> = (0..len as u32)
+                .map(|i| [0x41, 0x645, 0xd7ff, 0xe000, 0x1f642][i as usize % 5])
+                .collect();
+            assert!(
+                !holds_surrogate(&wtf8(&plain)),
+                "no surrogate in {len} characters"
+            );
+            for at in 0..=len {
+                for lone in [0xd800, 0xdbff, 0xdc00, 0xdfff] {
+                    let mut units = plain.clone();
+                    units.insert(at, lone);
+                    assert!(
+                        holds_surrogate(&wtf8(&units)),
+                        "U+{lone:X} at {at} of {len}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -521,6 +521,16 @@ pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind
     }
 }
 
+/// Whether [`dict_next`] reads `dict` in place: it is an exact `dict`.
+///
+/// # Safety
+/// `dict` is a live handle to a `dict`.
+#[inline(always)]
+pub unsafe fn dict_reads_in_place(_ctx: *mut HPyContext, dict: HPy) -> bool {
+    // SAFETY: a live object (contract).
+    unsafe { is_exact_dict(dict) }
+}
+
 /// One step of reading an exact `dict`'s items in place (`PyDict_Next`
 /// from `*pos`): `Some(1)` with owned handles to the key and the value,
 /// `Some(0)` at the end, `Some(-1)` with `RuntimeError` set if the dict no

@@ -516,6 +516,18 @@ pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind
     }
 }
 
+/// Whether [`dict_next`] may read a dict of `ctx` in place: on
+/// hpy_rs_universal's plain context (a table of version 9); elsewhere the
+/// caller reads through the keys from the start.
+///
+/// # Safety
+/// `dict` is a live handle of `ctx` to a `dict` (unused here; the CPython
+/// ABI reads its type).
+#[inline(always)]
+pub unsafe fn dict_reads_in_place(ctx: *mut HPyContext, _dict: HPy) -> bool {
+    plain_ext::of(ctx).is_some_and(|ext| ext.version >= 9)
+}
+
 /// One step of reading a `dict`'s items in place on hpy_rs_universal's
 /// plain context (a table of version 9), as the CPython ABI does:
 /// `Some(1)` with owned handles to the key and the value, `Some(0)` at the

@@ -465,6 +465,12 @@ fn new_ascii_str<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<Str<'ct
     ctx.new_ascii_str(data.len(), |out| out.copy_from_slice(data))
 }
 
+/// `b.decode("ascii")` made by `Context::new_str_from_ascii`.
+#[hpy_method]
+fn new_str_from_ascii<'ctx>(ctx: Context<'ctx>, b: &Bytes<'ctx>) -> HPyResult<Str<'ctx>> {
+    ctx.new_str_from_ascii(b.as_bytes()?)
+}
+
 /// `s[i]` through `HPyUnicode_ReadChar`, as a one-character str.
 #[hpy_method]
 fn read_char(s: &Str<'_>, i: usize) -> HPyResult<String> {
@@ -583,6 +589,25 @@ fn dict_items_iter<'ctx>(
         }
         out.append(&(key, value).into_hpy(ctx)?)?;
     }
+    Ok(out)
+}
+
+/// `[None, True, False, {"t": True, "f": False, "n": None}, True]` made of
+/// `Context::singleton`s: borrowed into the list and the dict, the last one
+/// duplicated into a handle of its own.
+#[hpy_method]
+fn singletons<'ctx>(ctx: Context<'ctx>) -> HPyResult<List<'ctx>> {
+    let out = ctx.new_list()?;
+    for which in [None, Some(true), Some(false)] {
+        out.append(&ctx.singleton(which))?;
+    }
+    let d = ctx.new_dict()?;
+    for (key, which) in [("t", Some(true)), ("f", Some(false)), ("n", None)] {
+        d.set_item(&key.into_hpy(ctx)?, &ctx.singleton(which))?;
+    }
+    out.append(&d)?;
+    let owned: Handle<'ctx> = ctx.singleton(Some(true)).dup();
+    out.append(&owned)?;
     Ok(out)
 }
 
@@ -862,11 +887,11 @@ hpy_module! {
         dump,
         binary, unary, power, inplace_power, long_as,
         call_kwnames, call_kw, call_tuple_dict, call_method, call_method_s, call_method_kw,
-        from_fmt, from_fmt_constant, encode, decode, new_ascii_str, read_char, substring, from_wide_char,
+        from_fmt, from_fmt_constant, encode, decode, new_ascii_str, new_str_from_ascii, read_char, substring, from_wide_char,
         from_code_points,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
-        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, list_sort, builtin_kind, str_utf8, slice_unpack,
+        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, singletons, list_sort, builtin_kind, str_utf8, slice_unpack,
         slice_indices, downcasts, list_len_owned, first_of_tuple, list_ops, dict_get,
         import_module, compile_eval, compile_only, builtins, context_var_new, context_var_get,
         context_var_set,
