@@ -508,7 +508,12 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             while i < n && self.plain[text[i] as usize] {
                 i += 1;
             }
-            self.out.extend_from_slice(&text[run..i]);
+            // Between two escaped characters the run is empty: no copy
+            // (a call to `memcpy` of an unknown length otherwise, one per
+            // character of non-ASCII text).
+            if i > run {
+                self.out.extend_from_slice(&text[run..i]);
+            }
             if i >= n {
                 break;
             }
@@ -519,6 +524,13 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     None => self.escape_byte(c),
                 }
                 i += 1;
+                continue;
+            }
+            // Non-ASCII text is mostly runs of 2-byte characters (Latin,
+            // Greek, Cyrillic, Arabic, Hebrew ...): a run escaped at once.
+            let after = self.two_byte_run(text, i);
+            if after > i {
+                i = after;
                 continue;
             }
             let rest = &text[i..];
@@ -610,6 +622,35 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             }
         }
         Ok(())
+    }
+
+    /// Escapes the run of well-formed 2-byte characters (lead byte
+    /// `0xc2..=0xdf`, so never overlong) that starts at `text[i]`; returns
+    /// where the run ends (`i`: none there, the checks of `escape_ascii`
+    /// decide). The room for the run's escapes is made once and written
+    /// through a slice: pushed one by one, each escape reloaded the
+    /// buffer's length and capacity after the previous one's bytes.
+    #[inline]
+    fn two_byte_run(&mut self, text: &[u8], i: usize) -> usize {
+        let mut end = i;
+        while let [0xc2..=0xdf, cont, ..] = text[end..] {
+            if cont & 0xc0 != 0x80 {
+                break;
+            }
+            end += 2;
+        }
+        if end > i {
+            let at = self.out.len();
+            self.out.resize(at + (end - i) * 3, 0);
+            for (dest, pair) in self.out[at..]
+                .chunks_exact_mut(6)
+                .zip(text[i..end].chunks_exact(2))
+            {
+                let ch = (usize::from(pair[0] & 0x1f) << 6) | usize::from(pair[1] & 0x3f);
+                dest.copy_from_slice(&UNIT_ESCAPES[ch]);
+            }
+        }
+        end
     }
 
     fn unit(&mut self, u: u32) {
