@@ -169,7 +169,7 @@ fn dumps_impl<'ctx>(
     };
     let mut enc = Encoder::new(ctx, &opts);
     enc.document(obj)?;
-    into_str(ctx, &enc.out)
+    into_str(ctx, enc.text())
 }
 
 /// Converts `obj` to a JSON string (ujson's `dumps`, also registered as
