@@ -75,26 +75,24 @@ def test_decode(hpyrs_api, encoding, errors):
         assert got == expected, b
 
 
-def test_new_ascii_str(hpyrs_api):
+@pytest.mark.parametrize("maker, texts, refused", [
     # 200 characters: past the universal ABI's stack buffer.
-    for b in (b"", b"a", b"0123456789abcdef" * 2, b"a\x00b", bytes(range(128)), b"x" * 200):
-        s = hpyrs_api.new_ascii_str(b)
-        assert type(s) is str and s == b.decode("ascii")
-        assert hash(s) == hash(b.decode("ascii")) and s.isascii()
-    for b in (b"\x80", b"abc\xff", b"\xe9" * 200):
-        with raises_exactly(ValueError, "new_ascii_str: the characters written are not all ASCII"):
-            hpyrs_api.new_ascii_str(b)
-
-
-def test_new_str_from_ascii(hpyrs_api):
+    ("new_ascii_str", (b"", b"a", b"0123456789abcdef" * 2, b"a\x00b", bytes(range(128)), b"x" * 200),
+     "new_ascii_str: the characters written are not all ASCII"),
     # 128 and 129 bytes: either side of the short text made from a stack copy.
-    for b in (b"", b"a", b"a\x00b", bytes(range(128)), b"x" * 128, b"y" * 129, b"z" * 100_000):
-        s = hpyrs_api.new_str_from_ascii(b)
+    ("new_str_from_ascii", (b"", b"a", b"a\x00b", bytes(range(128)), b"x" * 128, b"y" * 129,
+                            b"z" * 100_000),
+     "new_str_from_ascii: the text is not all ASCII"),
+])
+def test_str_made_from_ascii(hpyrs_api, maker, texts, refused):
+    make = getattr(hpyrs_api, maker)
+    for b in texts:
+        s = make(b)
         assert type(s) is str and s == b.decode("ascii")
         assert hash(s) == hash(b.decode("ascii")) and s.isascii()
     for b in (b"\x80", b"abc\xff", b"\xe9" * 200):
-        with raises_exactly(ValueError, "new_str_from_ascii: the text is not all ASCII"):
-            hpyrs_api.new_str_from_ascii(b)
+        with raises_exactly(ValueError, refused):
+            make(b)
 
 
 def test_decode_fs(hpyrs_api):
