@@ -284,7 +284,8 @@ pub unsafe fn visit_chain<T: HPyClass>(
 
 /// Empties every field of a dying instance of `T` (the `Field` slots, the
 /// `__dict__` slot and the fields of its value, as [`visit_chain`] finds
-/// them), the value's without a virtual call per field.
+/// them), the value's without a virtual call per field: for a deallocator
+/// that frees the instance right after.
 ///
 /// # Safety
 /// Only on the CPython ABI: `start` is the data of an instance of `T`
@@ -308,17 +309,10 @@ pub unsafe fn clear_fields<T: HPyClass>(start: *mut u8) {
                 clear(slot);
             }
         }
-        if T::TYPED_FIELDS {
-            // SAFETY: forwarded: the cache follows the object slots; its
-            // entries are plain words, emptied with their slots.
-            unsafe {
-                let block = start.add(T::INFO.data_offset).cast::<ClassData<T>>();
-                let cache = super::layout::typed_cache(block);
-                for k in 0..T::FIELD_SLOTS {
-                    *cache.add(k) = crate::class::CacheEntry::EMPTY;
-                }
-            }
-        }
+        // The `TypedField` cache is left as it is: the instance is freed
+        // once this returns, and nothing reads its block meanwhile (its
+        // reference count is 0, so no `Ref` to it and no `TypedField`
+        // naming its block from another instance is left).
     }
     if let Some(visit_value) = T::VISIT_VALUE {
         // SAFETY: forwarded: T's block is at `data_offset`.

@@ -1215,7 +1215,7 @@ impl Pair {
         y: &Handle<'ctx>,
         z: &Handle<'ctx>,
     ) -> HPyResult<WithFields<'ctx, Pair>> {
-        let mut pop = || {
+        let pop = || {
             STASH
                 .with(|s| s.borrow_mut().pop())
                 .ok_or_else(|| HPyErr::value_error("nothing stashed"))
