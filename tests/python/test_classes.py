@@ -506,6 +506,31 @@ def test_a_field_set_twice_keeps_the_last_object(hpyrs_classes):
         assert [sys.getrefcount(o) for o in (x, y, z)] == counts
 
 
+def test_constructor_fields_named_by_another_instance(hpyrs_classes):
+    """`WithFields` stores its objects slot by slot, each `Field` renamed to
+    its own slot when it is set: `Field`s moved out of another instance
+    (whose names are that instance's slots 1 and 2, taken out in the order
+    that makes `first` name slot 2 and `second` slot 1) neither share a
+    slot nor keep their old names, and setting `first` again replaces its
+    object (released: CPython's reference count; debug mode, the handle)."""
+    m = hpyrs_classes
+    x, y, z = object(), object(), object()
+    counts = [sys.getrefcount(o) for o in (x, y, z)] if hasattr(sys, "getrefcount") else None
+    for _ in range(3):
+        s = m.Shapes()
+        s.put("alias", object())  # slot 1
+        s.put("pair0", object())  # slot 2
+        s.take_out("alias")
+        s.take_out("pair0")  # popped first: `first` names slot 2
+        p = m.Pair.from_stash(x, y, z)
+        assert p.first() is z and p.second() is y and p.tag == 9
+        assert s.get("alias") is None and s.get("pair0") is None
+        del p, s
+        collect()
+    if counts is not None and sys.implementation.name == "cpython":
+        assert [sys.getrefcount(o) for o in (x, y, z)] == counts
+
+
 def test_fields_filled_by_the_constructor_are_seen_by_the_gc(hpyrs_classes):
     import weakref
 

@@ -11,10 +11,9 @@ use super::data::class_id;
 use super::info::TypeSlot;
 use super::layout::data_size;
 use crate::abi::BLOCKS_RECORD_CLASSES;
-use crate::class::TYPED_ENTRY;
 use crate::class::{ClassData, HPyClass};
 use crate::runtime::def::slot;
-use crate::{Field, Handle};
+use crate::Handle;
 
 /// A class declared with `extends = Parent` (written by `#[hpy_class]`).
 ///
@@ -121,11 +120,15 @@ impl<T: HPyClass> AfterNew<T> for FieldRefs<'_, '_, T> {
 
 /// Stores the pending objects of a `WithFields` in the new instance `obj`
 /// (whose whole block is `data`), each `TypedField`'s with its cache entry,
-/// leaving `fields` empty.
+/// leaving `fields` empty. Each object goes to the slot its list entry
+/// stands for, which its `Field` already names (`PendingList::push`): the
+/// instance is filled slot by slot, as C fills a struct, with no search
+/// for a free slot.
 ///
 /// # Safety
-/// As for [`AfterNew::finish`]; `fields` and `typed` come from one
-/// `WithFields<T>`, which checked every offset.
+/// As for [`AfterNew::finish`]; `fields` comes from one `WithFields<T>`
+/// (so its list has room for `T::FIELD_SLOTS` objects at most), and the
+/// block's slots are all empty (a new instance).
 #[inline(always)]
 unsafe fn store_pending<'ctx, T: HPyClass>(
     fields: &mut T::Pending<'ctx>,
@@ -136,37 +139,13 @@ unsafe fn store_pending<'ctx, T: HPyClass>(
     let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
     fields.drain(
         #[inline(always)]
-        |offset, h, entry| {
-            // SAFETY: forwarded, for each object `WithFields::set` checked.
-            unsafe { store_new_field(obj, data, offset & !TYPED_ENTRY, h, entry) }
+        |index, h, entry| {
+            // SAFETY: forwarded: the indices `drain` gives are distinct and
+            // below `T::FIELD_SLOTS`, so each names an empty slot of the
+            // new instance; a typed entry is `h`'s (`WithFields::set_typed`).
+            unsafe { crate::class::field::store_new_slot(obj, data, index, h, entry) }
         },
     );
-}
-
-/// Stores `h` in the `Field` at `offset` in the value of `obj`, a new
-/// instance, taking the handle.
-///
-/// # Safety
-/// `offset` was checked to be that of a `Field` inside a `T`
-/// (`WithFields::set`); `data` is `obj`'s whole block, written; a typed
-/// `entry` is `h`'s (`WithFields::set_typed`).
-#[inline(always)]
-unsafe fn store_new_field<T: HPyClass>(
-    obj: &Handle<'_>,
-    data: ptr::NonNull<ClassData<T>>,
-    offset: usize,
-    h: Handle<'_>,
-    entry: crate::class::CacheEntry,
-) {
-    // SAFETY: by the contract this is a field of `obj`'s value, inside the
-    // block (no need to check it again, as `store_raw` would).
-    unsafe {
-        let field = &*ClassData::value_ptr(data.as_ptr())
-            .cast::<u8>()
-            .add(offset)
-            .cast::<Field>();
-        field.store_new_owned(obj, data, h, entry);
-    }
 }
 
 /// The parent's value given by the constructor; the grandparents' parts
@@ -305,7 +284,8 @@ pub unsafe fn visit_chain<T: HPyClass>(
 
 /// Empties every field of a dying instance of `T` (the `Field` slots, the
 /// `__dict__` slot and the fields of its value, as [`visit_chain`] finds
-/// them), the value's without a virtual call per field.
+/// them), the value's without a virtual call per field: for a deallocator
+/// that frees the instance right after.
 ///
 /// # Safety
 /// Only on the CPython ABI: `start` is the data of an instance of `T`
@@ -329,17 +309,10 @@ pub unsafe fn clear_fields<T: HPyClass>(start: *mut u8) {
                 clear(slot);
             }
         }
-        if T::TYPED_FIELDS {
-            // SAFETY: forwarded: the cache follows the object slots; its
-            // entries are plain words, emptied with their slots.
-            unsafe {
-                let block = start.add(T::INFO.data_offset).cast::<ClassData<T>>();
-                let cache = super::layout::typed_cache(block);
-                for k in 0..T::FIELD_SLOTS {
-                    *cache.add(k) = crate::class::CacheEntry::EMPTY;
-                }
-            }
-        }
+        // The `TypedField` cache is left as it is: the instance is freed
+        // once this returns, and nothing reads its block meanwhile (its
+        // reference count is 0, so no `Ref` to it and no `TypedField`
+        // naming its block from another instance is left).
     }
     if let Some(visit_value) = T::VISIT_VALUE {
         // SAFETY: forwarded: T's block is at `data_offset`.

@@ -250,12 +250,13 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         what: &str,
     ) {
         let start = &self.value as *const T as usize;
-        let at = field(&self.value) as *const Field as usize;
+        let picked = field(&self.value);
+        let at = picked as *const Field as usize;
         assert!(
             at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
             "{what}: the Field is not part of the value"
         );
-        self.fields.push((at - start) | tag, obj, entry);
+        self.fields.push(picked, (at - start) | tag, obj, entry);
     }
 
     /// The value, for reading while the fields are being chosen.

@@ -82,6 +82,18 @@ impl Field {
         }
     }
 
+    /// The number this field names its slot by: k for slot k - 1, 0 for
+    /// none (a number from another instance may name any slot).
+    pub(crate) fn slot_number(&self) -> usize {
+        self.slot.get()
+    }
+
+    /// Names slot `k - 1` (0: none), for a value not in an instance yet
+    /// (`WithFields`, whose objects are stored by slot number).
+    pub(crate) fn name_slot(&self, k: usize) {
+        self.slot.set(k);
+    }
+
     /// Whether the field holds no object.
     pub fn is_empty(&self) -> bool {
         self.slot.get() == 0
@@ -259,58 +271,6 @@ impl Field {
         }
     }
 
-    /// Stores `value` in this field of a new instance, handing its
-    /// reference over to the slot where the ABI can (the CPython ABI: no
-    /// incref for the store and decref for the handle's close; the
-    /// universal ABI stores and closes). `entry` names `value`'s block when
-    /// the field is a [`TypedField`](super::TypedField)'s, else it is
-    /// [`CacheEntry::EMPTY`].
-    ///
-    /// # Safety
-    /// As `store_inside`; `owner` is the new instance; a typed `entry` is
-    /// `value`'s.
-    #[inline(always)]
-    pub(crate) unsafe fn store_new_owned<T: HPyClass>(
-        &self,
-        owner: &Handle<'_>,
-        data: NonNull<ClassData<T>>,
-        value: Handle<'_>,
-        entry: CacheEntry,
-    ) {
-        // SAFETY: forwarded.
-        let slot = match unsafe { self.slot_in(data) } {
-            Some(slot) => slot,
-            // SAFETY: forwarded.
-            None => unsafe { self.claim_slot(data) },
-        };
-        // SAFETY: a slot of `owner`'s block, zero or stored by HPy.
-        if unsafe { (*slot)._i } != 0 {
-            // Only if the value named one slot twice (a `Field` moved in
-            // from another instance): as a store does.
-            // SAFETY: forwarded; `value` closes as it drops; nobody has
-            // read the new instance yet.
-            return unsafe {
-                if entry.is_typed() {
-                    self.store_typed(owner, data, value.as_raw(), entry)
-                } else {
-                    self.store_inside(owner, data, value.as_raw())
-                }
-            };
-        }
-        let ctx = owner.context();
-        // SAFETY: an empty slot of `owner`'s block; `value` is an owned
-        // handle of the call's context, given up here; the entry is the
-        // slot's (a typed one only in a class with the cache: `set_typed`
-        // checked it).
-        unsafe {
-            set_entry(data, slot, CacheEntry::EMPTY);
-            crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw());
-            if entry.is_typed() {
-                set_entry(data, slot, entry);
-            }
-        }
-    }
-
     /// The slot number of this field in `data`'s instance and its cache
     /// entry, if it names a slot and the class has the cache.
     ///
@@ -332,6 +292,34 @@ impl Field {
         }
         // SAFETY: forwarded; the slot's own entry.
         Some(unsafe { *entry_of(data, slot) })
+    }
+
+    /// The object in the slot this field names in `data`'s instance and
+    /// the slot's cache entry ([`CacheEntry::EMPTY`] in a class without the
+    /// cache), read in place: `None` if it names no slot or an empty one.
+    ///
+    /// # Safety
+    /// `data` is the whole block of a live instance of `T`.
+    #[inline(always)]
+    pub(crate) unsafe fn held_in<T: HPyClass>(
+        &self,
+        data: NonNull<ClassData<T>>,
+    ) -> Option<(HPyField, CacheEntry)> {
+        // SAFETY: forwarded.
+        let slot = unsafe { self.slot_in(data) }?;
+        // SAFETY: a slot of the block, zero or stored by HPy.
+        let raw = unsafe { *slot };
+        if raw._i == 0 {
+            return None;
+        }
+        let entry = if T::TYPED_FIELDS {
+            // SAFETY: forwarded; the slot's own entry (the class has the
+            // cache).
+            unsafe { *entry_of(data, slot) }
+        } else {
+            CacheEntry::EMPTY
+        };
+        Some((raw, entry))
     }
 
     /// Panics unless this field lies in `data`'s value.
@@ -387,6 +375,40 @@ impl Field {
             T::INFO.python_name(),
             T::FIELD_SLOTS
         )
+    }
+}
+
+/// Stores `value` in slot `index` of `owner`, a new instance, handing its
+/// reference over to the slot where the ABI can (the CPython ABI: no incref
+/// for the store and decref for the handle's close; the universal ABI
+/// stores and closes), with its cache entry: `entry` names `value`'s block
+/// when it was set through a [`TypedField`](super::TypedField), else it is
+/// [`CacheEntry::EMPTY`] (the cache starts zeroed, so nothing is written).
+///
+/// # Safety
+/// `data` is the whole block of `owner`, a new instance of `T` seen by
+/// nobody else yet; `index < T::FIELD_SLOTS` and the slot is empty; a
+/// typed `entry` is `value`'s, and only in a class with the cache.
+#[inline(always)]
+pub(crate) unsafe fn store_new_slot<T: HPyClass>(
+    owner: &Handle<'_>,
+    data: NonNull<ClassData<T>>,
+    index: usize,
+    value: Handle<'_>,
+    entry: CacheEntry,
+) {
+    debug_assert!(index < T::FIELD_SLOTS);
+    let ctx = owner.context();
+    // SAFETY: an empty slot of `owner`'s block (contract); `value` is an
+    // owned handle of the call's context, given up here; the entry, when
+    // typed, goes to the slot's own place in the cache (the class has one:
+    // `WithFields::set_typed` checked it).
+    unsafe {
+        let slot = ClassData::slots(data.as_ptr()).add(index);
+        crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw());
+        if T::TYPED_FIELDS && entry.is_typed() {
+            *entry_of(data, slot) = entry;
+        }
     }
 }
 

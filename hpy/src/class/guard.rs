@@ -315,14 +315,25 @@ impl<'ctx, T: HPyClass> Ref<'_, 'ctx, T> {
     ) -> Option<(Handle<'ctx>, CacheEntry)> {
         let data = self.block();
         field.field().check_inside_of(data);
-        let obj = self.load(field.field())?;
+        // The slot and its entry, found once and read in place.
         // SAFETY: the block of this live, borrowed instance.
-        match unsafe { field.field().entry_in(data) } {
+        let (raw, entry) = unsafe { field.field().held_in(data) }?;
+        let ctx = self.owner.context();
+        // SAFETY: a non-empty slot of this live instance (the owner HPy
+        // needs); the result is a new owned handle.
+        let obj = unsafe {
+            Handle::from_raw(
+                ctx,
+                hpy_sys::HPyField_Load(ctx.as_raw(), self.owner.as_raw(), raw),
+            )
+        };
+        if entry.names::<U>() {
             // The slot's entry names the object's block (the cache
             // invariant; where an object can be destroyed while referenced,
             // readers of the new instance check it again, as of this one).
-            Some(entry) if entry.names::<U>() => Some((obj, entry)),
-            _ => typed_parts_slow::<U>(obj),
+            Some((obj, entry))
+        } else {
+            typed_parts_slow::<U>(obj)
         }
     }
 }

@@ -74,7 +74,6 @@ pub use data::{ClassData, FrozenClass, HPyClass};
 pub use field::Field;
 pub use guard::{Ref, RefMut};
 pub(crate) use info::DefineLists;
-pub(crate) use pending::TYPED_ENTRY;
 pub use pending::{
     NoTypedPending, PendingFields, PendingList, PendingTypedStore, PickPending, PickPendingList,
 };

@@ -5,6 +5,7 @@
 use core::mem::MaybeUninit;
 
 use super::cache::CacheEntry;
+use super::Field;
 use crate::Handle;
 
 /// An object a [`WithFields`](super::WithFields) will store: the offset of
@@ -38,11 +39,14 @@ pub trait PendingList<'ctx> {
     /// An empty list.
     #[doc(hidden)]
     fn new() -> Self;
-    /// Adds the object for the `Field` at `offset` (tagged with
-    /// [`TYPED_ENTRY`] for a `TypedField`, then with its cache entry),
-    /// replacing the one already set for that `Field`.
+    /// Adds the object for `field`, the `Field` at `offset` in the value
+    /// (tagged with [`TYPED_ENTRY`] for a `TypedField`, then with its
+    /// cache entry), replacing the one already set for that `Field`. The
+    /// entry's index is the slot the object will have in the instance:
+    /// `field` is renamed to it here, so that the instance is filled slot
+    /// by slot with no search (see [`drain`](Self::drain)).
     #[doc(hidden)]
-    fn push(&mut self, offset: usize, obj: Handle<'ctx>, entry: CacheEntry);
+    fn push(&mut self, field: &Field, offset: usize, obj: Handle<'ctx>, entry: CacheEntry);
     /// How many objects it holds.
     #[doc(hidden)]
     fn len(&self) -> usize;
@@ -51,9 +55,11 @@ pub trait PendingList<'ctx> {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Calls `f` with each (offset, object, cache entry), in the order they
-    /// were set, handing over each object, and leaves the list empty.
-    /// Through `&mut`, so that the list is read where it lies.
+    /// Calls `f` with each (slot index, object, cache entry), handing over
+    /// each object, and leaves the list empty. The indices are distinct and
+    /// below the class's `FIELD_SLOTS` (`N`), and the `Field` each object
+    /// was set for names that slot. Through `&mut`, so that the list is
+    /// read where it lies.
     #[doc(hidden)]
     fn drain(&mut self, f: impl FnMut(usize, Handle<'ctx>, CacheEntry));
 }
@@ -69,27 +75,30 @@ impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFi
     }
 
     #[inline(always)]
-    fn push(&mut self, offset: usize, obj: Handle<'ctx>, entry: CacheEntry) {
-        let index = match self.entries[..self.len]
-            .iter()
+    fn push(&mut self, field: &Field, offset: usize, obj: Handle<'ctx>, entry: CacheEntry) {
+        // The field was set before if it names an entry of this list that
+        // is for the same place in the value; any other name (none, or one
+        // moved in from another instance) gets the next free entry.
+        let named = field.slot_number();
+        let index = if named != 0
+            && named <= self.len
             // SAFETY: entries below `len` are written.
-            .position(|e| unsafe { e.assume_init_ref() }.0 & !TYPED_ENTRY == offset & !TYPED_ENTRY)
+            && unsafe { self.entries[named - 1].assume_init_ref() }.0 & !TYPED_ENTRY
+                == offset & !TYPED_ENTRY
         {
-            Some(index) => {
-                // SAFETY: written (found above); replaced by the write
-                // below, so dropped (closed) once, here.
-                unsafe { self.entries[index].assume_init_drop() };
-                index
-            }
-            None => {
-                assert!(
-                    self.len < N,
-                    "WithFields: more Fields set than the class has slots for ({N}): a \
-                     FieldSlots type reports fewer Fields than it holds"
-                );
-                self.len += 1;
-                self.len - 1
-            }
+            // SAFETY: written (tested above); replaced by the write below,
+            // so dropped (closed) once, here.
+            unsafe { self.entries[named - 1].assume_init_drop() };
+            named - 1
+        } else {
+            assert!(
+                self.len < N,
+                "WithFields: more Fields set than the class has slots for ({N}): a \
+                 FieldSlots type reports fewer Fields than it holds"
+            );
+            self.len += 1;
+            field.name_slot(self.len);
+            self.len - 1
         };
         self.entries[index].write((offset, obj));
         if offset & TYPED_ENTRY != 0 {
@@ -117,7 +126,7 @@ impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFi
             } else {
                 CacheEntry::EMPTY
             };
-            f(offset, h, cache);
+            f(index, h, cache);
         }
     }
 }

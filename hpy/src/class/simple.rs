@@ -29,7 +29,14 @@ unsafe impl<T: HPyClass> SimpleClass for T {
         // SAFETY: the contract: fields and value are read only once
         // written.
         unsafe { clear_fields::<T>(start) };
-        // SAFETY: as above.
-        unsafe { destroy_reporting_panics::<T>(start) }
+        // A value without drop glue (nor ancestors' with any) has nothing
+        // to drop, and its header's flags need no update: the payload is
+        // freed as soon as this returns, and nothing reads it meanwhile
+        // (a reference count of 0 leaves no `Ref` to it and no
+        // `TypedField` naming its block).
+        if T::NEEDS_DESTROY {
+            // SAFETY: as above.
+            unsafe { destroy_reporting_panics::<T>(start) }
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! A class whose value can hold `TypedField`s (`HPyClass::TYPED_FIELDS`)
 //! has, after its `Field` slots and object slots, one [`CacheEntry`] per
 //! `Field` slot. The invariant, kept by every write to a slot (see
-//! `Field::store_inside`, `store_new_owned`, `store_typed` and
+//! `Field::store_inside`, `field::store_new_slot`, `store_typed` and
 //! `class::chain::clear_fields`):
 //!
 //! > entry k has a block ⇒ slot k is empty or holds the object whose

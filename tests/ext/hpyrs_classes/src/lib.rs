@@ -1205,6 +1205,32 @@ impl Pair {
         }
     }
 
+    /// A `Pair` whose two `Field`s are the last two stashed
+    /// (`Shapes.take_out`: each still names a slot of the `Shapes` it came
+    /// from), filled as `first = x`, `second = y`, `first = z`: the builder
+    /// gives each its own slot whatever it named before.
+    #[staticmethod]
+    fn from_stash<'ctx>(
+        x: &Handle<'ctx>,
+        y: &Handle<'ctx>,
+        z: &Handle<'ctx>,
+    ) -> HPyResult<WithFields<'ctx, Pair>> {
+        let pop = || {
+            STASH
+                .with(|s| s.borrow_mut().pop())
+                .ok_or_else(|| HPyErr::value_error("nothing stashed"))
+        };
+        let pair = Pair {
+            first: pop()?,
+            second: pop()?,
+            tag: 9,
+        };
+        Ok(WithFields::new(pair)
+            .set(|p| &p.first, x.dup())
+            .set(|p| &p.second, y.dup())
+            .set(|p| &p.first, z.dup()))
+    }
+
     /// Names a `Field` that is not part of the value (only a `'static` one
     /// gets past the borrow checker): a panic, which Python sees as an
     /// exception.
