@@ -256,7 +256,10 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
             at >= start && at + core::mem::size_of::<Field>() <= start + core::mem::size_of::<T>(),
             "{what}: the Field is not part of the value"
         );
-        self.fields.push(picked, (at - start) | tag, obj, entry);
+        let k = self
+            .fields
+            .push(picked.slot_number(), (at - start) | tag, obj, entry);
+        picked.name_slot(k);
     }
 
     /// The value, for reading while the fields are being chosen.

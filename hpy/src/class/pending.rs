@@ -5,7 +5,6 @@
 use core::mem::MaybeUninit;
 
 use super::cache::CacheEntry;
-use super::Field;
 use crate::Handle;
 
 /// An object a [`WithFields`](super::WithFields) will store: the offset of
@@ -39,14 +38,15 @@ pub trait PendingList<'ctx> {
     /// An empty list.
     #[doc(hidden)]
     fn new() -> Self;
-    /// Adds the object for `field`, the `Field` at `offset` in the value
-    /// (tagged with [`TYPED_ENTRY`] for a `TypedField`, then with its
-    /// cache entry), replacing the one already set for that `Field`. The
-    /// entry's index is the slot the object will have in the instance:
-    /// `field` is renamed to it here, so that the instance is filled slot
-    /// by slot with no search (see [`drain`](Self::drain)).
+    /// Adds the object for the `Field` at `offset` in the value (tagged
+    /// with [`TYPED_ENTRY`] for a `TypedField`, then with its cache entry),
+    /// which names slot number `named` (its `Field::slot_number`),
+    /// replacing the one already set for that `Field`. Returns the number
+    /// the `Field` must name from now on: its entry's index + 1, the slot
+    /// the object will have in the instance, so that the instance is
+    /// filled slot by slot with no search (see [`drain`](Self::drain)).
     #[doc(hidden)]
-    fn push(&mut self, field: &Field, offset: usize, obj: Handle<'ctx>, entry: CacheEntry);
+    fn push(&mut self, named: usize, offset: usize, obj: Handle<'ctx>, entry: CacheEntry) -> usize;
     /// How many objects it holds.
     #[doc(hidden)]
     fn len(&self) -> usize;
@@ -75,11 +75,10 @@ impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFi
     }
 
     #[inline(always)]
-    fn push(&mut self, field: &Field, offset: usize, obj: Handle<'ctx>, entry: CacheEntry) {
+    fn push(&mut self, named: usize, offset: usize, obj: Handle<'ctx>, entry: CacheEntry) -> usize {
         // The field was set before if it names an entry of this list that
         // is for the same place in the value; any other name (none, or one
         // moved in from another instance) gets the next free entry.
-        let named = field.slot_number();
         let index = if named != 0
             && named <= self.len
             // SAFETY: entries below `len` are written.
@@ -97,13 +96,13 @@ impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFi
                  FieldSlots type reports fewer Fields than it holds"
             );
             self.len += 1;
-            field.name_slot(self.len);
             self.len - 1
         };
         self.entries[index].write((offset, obj));
         if offset & TYPED_ENTRY != 0 {
             self.typed.put(index, entry);
         }
+        index + 1
     }
 
     #[inline(always)]
