@@ -11,7 +11,7 @@ use super::data::class_id;
 use super::info::TypeSlot;
 use super::layout::data_size;
 use crate::abi::BLOCKS_RECORD_CLASSES;
-use crate::class::TYPED_ENTRY;
+use crate::class::pending::{BORROWED_ENTRY, ENTRY_FLAGS};
 use crate::class::{ClassData, HPyClass};
 use crate::runtime::def::slot;
 use crate::{Field, Handle};
@@ -138,24 +138,38 @@ unsafe fn store_pending<'ctx, T: HPyClass>(
         #[inline(always)]
         |offset, h, entry| {
             // SAFETY: forwarded, for each object `WithFields::set` checked.
-            unsafe { store_new_field(obj, data, offset & !TYPED_ENTRY, h, entry) }
+            // A borrowed entry's handle is stored with a new reference and
+            // left open for its owner.
+            unsafe {
+                store_new_field(
+                    obj,
+                    data,
+                    offset & !ENTRY_FLAGS,
+                    h,
+                    offset & BORROWED_ENTRY == 0,
+                    entry,
+                )
+            }
         },
     );
 }
 
 /// Stores `h` in the `Field` at `offset` in the value of `obj`, a new
-/// instance, taking the handle.
+/// instance, taking the handle if `owned` (else `h` is borrowed: it is
+/// stored with a reference of the field's own and not closed).
 ///
 /// # Safety
 /// `offset` was checked to be that of a `Field` inside a `T`
 /// (`WithFields::set`); `data` is `obj`'s whole block, written; a typed
-/// `entry` is `h`'s (`WithFields::set_typed`).
+/// `entry` is `h`'s (`WithFields::set_typed`); a borrowed `h` is open for
+/// the whole store.
 #[inline(always)]
 unsafe fn store_new_field<T: HPyClass>(
     obj: &Handle<'_>,
     data: ptr::NonNull<ClassData<T>>,
     offset: usize,
     h: Handle<'_>,
+    owned: bool,
     entry: crate::class::CacheEntry,
 ) {
     // SAFETY: by the contract this is a field of `obj`'s value, inside the
@@ -165,7 +179,7 @@ unsafe fn store_new_field<T: HPyClass>(
             .cast::<u8>()
             .add(offset)
             .cast::<Field>();
-        field.store_new_owned(obj, data, h, entry);
+        field.store_new_owned(obj, data, h, owned, entry);
     }
 }
 

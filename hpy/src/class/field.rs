@@ -264,19 +264,24 @@ impl Field {
     /// incref for the store and decref for the handle's close; the
     /// universal ABI stores and closes). `entry` names `value`'s block when
     /// the field is a [`TypedField`](super::TypedField)'s, else it is
-    /// [`CacheEntry::EMPTY`].
+    /// [`CacheEntry::EMPTY`]. With `owned == false`, `value` is a handle
+    /// somebody else owns (a `WithFields` entry that only borrowed it): the
+    /// field takes a reference of its own and `value` stays open.
     ///
     /// # Safety
     /// As `store_inside`; `owner` is the new instance; a typed `entry` is
-    /// `value`'s.
+    /// `value`'s; a borrowed `value` stays open during the call.
     #[inline(always)]
     pub(crate) unsafe fn store_new_owned<T: HPyClass>(
         &self,
         owner: &Handle<'_>,
         data: NonNull<ClassData<T>>,
         value: Handle<'_>,
+        owned: bool,
         entry: CacheEntry,
     ) {
+        // Closed below only if owned.
+        let value = core::mem::ManuallyDrop::new(value);
         // SAFETY: forwarded.
         let slot = match unsafe { self.slot_in(data) } {
             Some(slot) => slot,
@@ -287,15 +292,19 @@ impl Field {
         if unsafe { (*slot)._i } != 0 {
             // Only if the value named one slot twice (a `Field` moved in
             // from another instance): as a store does.
-            // SAFETY: forwarded; `value` closes as it drops; nobody has
-            // read the new instance yet.
-            return unsafe {
+            // SAFETY: forwarded; nobody has read the new instance yet.
+            unsafe {
                 if entry.is_typed() {
                     self.store_typed(owner, data, value.as_raw(), entry)
                 } else {
                     self.store_inside(owner, data, value.as_raw())
                 }
-            };
+            }
+            if owned {
+                // The store took a reference of its own.
+                drop(core::mem::ManuallyDrop::into_inner(value));
+            }
+            return;
         }
         let ctx = owner.context();
         // SAFETY: an empty slot of `owner`'s block; `value` is an owned
@@ -304,7 +313,17 @@ impl Field {
         // checked it).
         unsafe {
             set_entry(data, slot, CacheEntry::EMPTY);
-            crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw());
+            if owned {
+                let value = core::mem::ManuallyDrop::into_inner(value);
+                crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw());
+            } else {
+                crate::abi::field_store_borrowed(
+                    ctx.as_raw(),
+                    owner.as_raw(),
+                    slot,
+                    value.as_raw(),
+                );
+            }
             if entry.is_typed() {
                 set_entry(data, slot, entry);
             }
