@@ -122,7 +122,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         field: impl FnOnce(&T) -> &TypedField<U>,
         obj: &Ref<'_, 'ctx, U>,
     ) -> Self {
-        self.add_typed(field, obj, "WithFields::set_typed");
+        self.add_typed(field, obj, false, "WithFields::set_typed");
         self
     }
 
@@ -184,7 +184,7 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         field: impl FnOnce(&T) -> &TypedField<U>,
         obj: &Ref<'_, 'ctx, U>,
     ) -> &mut Self {
-        self.add_typed(field, obj, "WithFields::put_typed");
+        self.add_typed(field, obj, false, "WithFields::put_typed");
         self
     }
 
@@ -272,14 +272,17 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         );
     }
 
-    /// As [`add_typed`](Self::add_typed), with `obj`'s handle borrowed
-    /// (never closed by the builder): only [`WithBorrowedFields`], which
-    /// keeps the borrow's lifetime, calls it.
+    /// Stores `obj`'s object in the `TypedField` `field` picks: a
+    /// duplicate of its handle, or with `borrowed` the handle itself,
+    /// never closed by the builder (only [`WithBorrowedFields`], whose
+    /// lifetime keeps the handle open until the builder is used up, passes
+    /// `true`).
     #[inline(always)]
-    fn add_typed_borrowed<U: HPyClass>(
+    fn add_typed<U: HPyClass>(
         &mut self,
         field: impl FnOnce(&T) -> &TypedField<U>,
         obj: &Ref<'_, 'ctx, U>,
+        borrowed: bool,
         what: &str,
     ) {
         Self::assert_typed(what);
@@ -287,30 +290,18 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
         // Before the handle below exists: a panic in `field` (user code) or
         // the check drops nothing.
         let at = self.offset_of(|v| field(v).field(), what);
-        // SAFETY: the same handle, not owned: the entry is marked borrowed,
-        // so the list never closes it (`pending::release`, also where
-        // `push` panics) and the store takes a reference of its own; the
-        // caller's lifetime keeps it open until the builder is used up.
-        let h = unsafe { Handle::from_raw(obj.handle().context(), obj.handle().as_raw()) };
-        self.fields
-            .push(at | TYPED_ENTRY | BORROWED_ENTRY, h, entry);
-    }
-
-    #[inline(always)]
-    fn add_typed<U: HPyClass>(
-        &mut self,
-        field: impl FnOnce(&T) -> &TypedField<U>,
-        obj: &Ref<'_, 'ctx, U>,
-        what: &str,
-    ) {
-        Self::assert_typed(what);
-        let entry = obj.cache_entry();
-        self.add(
-            |v| field(v).field(),
-            obj.handle().dup(),
-            (TYPED_ENTRY, entry),
-            what,
-        );
+        let (h, tag) = if borrowed {
+            // SAFETY: the same handle, not owned: the entry is marked
+            // borrowed, so the list never closes it (`pending::release`,
+            // also where `push` panics) and the store takes a reference of
+            // its own; the caller (`WithBorrowedFields`) keeps it open
+            // until the builder is used up.
+            let h = unsafe { Handle::from_raw(obj.handle().context(), obj.handle().as_raw()) };
+            (h, TYPED_ENTRY | BORROWED_ENTRY)
+        } else {
+            (obj.handle().dup(), TYPED_ENTRY)
+        };
+        self.fields.push(at | tag, h, entry);
     }
 
     #[inline(always)]
@@ -355,28 +346,10 @@ impl<'ctx, T: HPyClass> WithFields<'ctx, T> {
 /// (set through [`set_typed_borrowed`](WithFields::set_typed_borrowed)) for
 /// the lifetime `'a`: returned from a function in place of the
 /// `WithFields`, it makes the instance the same way, and cannot outlive
-/// the handles it borrows.
-///
-/// ```compile_fail
-/// use hpy::{hpy_class, Handle, HPyResult, TypedField, WithBorrowedFields, WithFields};
-///
-/// #[hpy_class(module = "tree", frozen)]
-/// struct Leaf {
-///     weight: f64,
-/// }
-///
-/// #[hpy_class(module = "tree", frozen)]
-/// struct Stem {
-///     leaf: TypedField<Leaf>,
-/// }
-///
-/// // The handle `leaf` is closed at the end of the function: the builder
-/// // that borrows it cannot be returned.
-/// fn stem<'ctx>(leaf: Handle<'ctx>) -> HPyResult<WithBorrowedFields<'ctx, 'ctx, Stem>> {
-///     let r = leaf.as_class::<Leaf>()?.unwrap();
-///     Ok(WithFields::new(Stem { leaf: TypedField::new() }).set_typed_borrowed(|s| &s.leaf, &r))
-/// }
-/// ```
+/// the handles it borrows: returning it past a handle the function owns,
+/// or closing that handle before the builder is used, does not compile
+/// (`tests/ui/with_borrowed_fields_*`). It takes more borrowed objects
+/// only: set the owned ones on the `WithFields` first.
 pub struct WithBorrowedFields<'a, 'ctx, T: HPyClass> {
     inner: WithFields<'ctx, T>,
     /// The handles borrowed for `'a` (covariant: a shorter borrow is fine).
@@ -395,31 +368,7 @@ impl<'a, 'ctx, T: HPyClass> WithBorrowedFields<'a, 'ctx, T> {
         obj: &Ref<'a, 'ctx, U>,
     ) -> Self {
         self.inner
-            .add_typed_borrowed(field, obj, "WithFields::set_typed_borrowed");
-        self
-    }
-
-    /// [`WithFields::set`] on this builder.
-    ///
-    /// # Panics
-    /// If `field` returns a `Field` that is not part of the value.
-    #[inline(always)]
-    pub fn set(mut self, field: impl FnOnce(&T) -> &Field, obj: Handle<'ctx>) -> Self {
-        self.inner.add(field, obj, UNTYPED, "WithFields::set");
-        self
-    }
-
-    /// [`WithFields::set_typed`] on this builder.
-    ///
-    /// # Panics
-    /// If `field` returns a `TypedField` that is not part of the value.
-    #[inline(always)]
-    pub fn set_typed<U: HPyClass>(
-        mut self,
-        field: impl FnOnce(&T) -> &TypedField<U>,
-        obj: &Ref<'_, 'ctx, U>,
-    ) -> Self {
-        self.inner.add_typed(field, obj, "WithFields::set_typed");
+            .add_typed(field, obj, true, "WithFields::set_typed_borrowed");
         self
     }
 

@@ -1691,13 +1691,9 @@ impl BorrowingHolder {
         label: &Handle<'ctx>,
         instead: Option<Ref<'a, 'ctx, Knot>>,
     ) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
-        let value = BorrowingHolder {
-            knot: TypedField::new(),
-            label: Field::new(),
-        };
-        let mut new = WithFields::new(value)
-            .set_typed_borrowed(|h| &h.knot, &knot)
-            .set(|h| &h.label, label.dup());
+        let mut new = WithFields::new(BorrowingHolder::empty())
+            .set(|h| &h.label, label.dup())
+            .set_typed_borrowed(|h| &h.knot, &knot);
         if let Some(instead) = &instead {
             new = new.set_typed_borrowed(|h| &h.knot, instead);
         }
@@ -1709,11 +1705,7 @@ impl BorrowingHolder {
         &self,
         knot: Ref<'a, 'ctx, Knot>,
     ) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
-        let value = BorrowingHolder {
-            knot: TypedField::new(),
-            label: Field::new(),
-        };
-        WithFields::new(value).set_typed_borrowed(|h| &h.knot, &knot)
+        WithFields::new(BorrowingHolder::empty()).set_typed_borrowed(|h| &h.knot, &knot)
     }
 
     /// The knot's value, read with no HPy call.
@@ -1732,19 +1724,33 @@ impl BorrowingHolder {
     }
 }
 
+impl BorrowingHolder {
+    /// A holder with neither knot nor label yet.
+    fn empty() -> Self {
+        BorrowingHolder {
+            knot: TypedField::new(),
+            label: Field::new(),
+        }
+    }
+}
+
+/// A `BorrowingHolder` of `knot` (borrowed) and `label`.
+fn holder_of<'a, 'ctx>(
+    knot: &Ref<'a, 'ctx, Knot>,
+    label: &Handle<'ctx>,
+) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
+    WithFields::new(BorrowingHolder::empty())
+        .set(|h| &h.label, label.dup())
+        .set_typed_borrowed(|h| &h.knot, knot)
+}
+
 /// `BorrowingHolder(knot, label)` as a module function.
 #[hpy_method]
 fn borrowing_holder<'a, 'ctx>(
     knot: Ref<'a, 'ctx, Knot>,
     label: &Handle<'ctx>,
 ) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
-    let value = BorrowingHolder {
-        knot: TypedField::new(),
-        label: Field::new(),
-    };
-    WithFields::new(value)
-        .set(|h| &h.label, label.dup())
-        .set_typed_borrowed(|h| &h.knot, &knot)
+    holder_of(&knot, label)
 }
 
 /// Panics while choosing the field of a borrowed entry (after an owned
@@ -1755,14 +1761,7 @@ fn borrowing_panics<'a, 'ctx>(
     knot: Ref<'a, 'ctx, Knot>,
     label: &Handle<'ctx>,
 ) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
-    let value = BorrowingHolder {
-        knot: TypedField::new(),
-        label: Field::new(),
-    };
-    WithFields::new(value)
-        .set_typed_borrowed(|h| &h.knot, &knot)
-        .set(|h| &h.label, label.dup())
-        .set_typed_borrowed(|_| panic!("no field for this knot"), &knot)
+    holder_of(&knot, label).set_typed_borrowed(|_| panic!("no field for this knot"), &knot)
 }
 
 /// Where a dying `PhoenixKnot` puts the object it keeps (issue 25, N2).
