@@ -79,7 +79,7 @@ pub use buffer::{Buffer, ReadOnlyCell};
 pub use builder::{ListBuilder, TupleBuilder};
 pub use class::{
     type_object, Field, FieldSlots, FrozenClass, HPyClass, ObjectStore, Ref, RefMut, Stored,
-    TypedField, WithFields,
+    TypedField, WithBorrowedFields, WithFields,
 };
 pub use context::{constant_by_name, Context};
 #[cfg(feature = "serde")]

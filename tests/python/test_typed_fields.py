@@ -304,3 +304,43 @@ def test_subclass_target_destroyed_while_referenced(hpyrs_classes):
             assert value in (13, 14)
     RESCUED.clear()
     collect()
+
+
+def test_builders_that_borrow_their_knot(hpyrs_classes):
+    """`WithFields::set_typed_borrowed`: the builder borrows the argument's
+    handle (no duplicate, no close) from a constructor, a method and a
+    module function; the instance holds its own reference (the knot
+    outlives the call and the caller's name), a borrowed entry that is
+    replaced or given up is not closed, and under debug mode nothing
+    leaks and no borrowed handle is closed."""
+    m = hpyrs_classes
+    label = object()
+    a, b = m.Knot(1, "a"), m.Knot(2, "b")
+    h = m.BorrowingHolder(a, label)
+    assert (h.knot_value(), h.knot(), h.label()) == (1, a, label)
+    assert h.knot() is a and h.label() is label
+    replaced = m.BorrowingHolder(a, label, b)
+    assert replaced.knot() is b and replaced.knot_value() == 2
+    again = h.rebind(b)
+    assert again.knot() is b and again.label() is None
+    f = m.borrowing_holder(b, label)
+    assert f.knot() is b and f.knot_value() == 2 and f.label() is label
+    with pytest.raises(TypeError):
+        m.BorrowingHolder(m.Sealed(3), label)
+    with pytest.raises(TypeError):
+        m.borrowing_holder(label, label)
+    with pytest.raises(m.PanicException, match="no field for this knot"):
+        m.borrowing_panics(a, label)
+    # The knots and the label are still alive and usable after every path.
+    assert (m.FrozenHolder(a).knot_value(), m.FrozenHolder(b).knot_name()) == (1, "b")
+    refs = sys.getrefcount(a) if sys.implementation.name == "cpython" else None
+    many = [m.BorrowingHolder(a, label) for _ in range(10)]
+    if refs is not None:
+        assert sys.getrefcount(a) == refs + 10
+    del many
+    if refs is not None:
+        assert sys.getrefcount(a) == refs
+    # Each instance keeps its knot without the caller's reference.
+    held = m.BorrowingHolder(m.Knot(5, "five"), label)
+    collect()
+    assert held.knot_value() == 5 and m.FrozenHolder(held.knot()).knot_name() == "five"

@@ -23,7 +23,7 @@
 
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, HPyErr, HPyResult, Handle, Ref, TypedField,
-    WithFields,
+    WithBorrowedFields, WithFields,
 };
 
 /// A float, frozen.
@@ -58,19 +58,27 @@ struct Term {
     coefficient: f64,
 }
 
-/// A `Term` of `var` (borrowed) and `coefficient`.
-fn term<'ctx>(var: &Ref<'_, 'ctx, Var>, coefficient: f64) -> WithFields<'ctx, Term> {
+/// A `Term` of `var` and `coefficient`: the builder borrows the argument's
+/// handle until the instance is made (`set_typed_borrowed`, as
+/// docs/classes.md teaches for an argument), with no handle of its own.
+fn term<'a, 'ctx>(
+    var: &Ref<'a, 'ctx, Var>,
+    coefficient: f64,
+) -> WithBorrowedFields<'a, 'ctx, Term> {
     let value = Term {
         var: TypedField::new(),
         coefficient,
     };
-    WithFields::new(value).set_typed(|t| &t.var, var)
+    WithFields::new(value).set_typed_borrowed(|t| &t.var, var)
 }
 
 #[hpy_methods]
 impl Term {
     #[new]
-    fn new<'ctx>(var: Ref<'_, 'ctx, Var>, coefficient: f64) -> WithFields<'ctx, Term> {
+    fn new<'a, 'ctx>(
+        var: Ref<'a, 'ctx, Var>,
+        coefficient: f64,
+    ) -> WithBorrowedFields<'a, 'ctx, Term> {
         term(&var, coefficient)
     }
 
@@ -122,7 +130,7 @@ fn make_var(x: f64) -> Var {
 
 /// `Term(var, c)`.
 #[hpy_method(varargs)]
-fn make_term<'ctx>(var: Ref<'_, 'ctx, Var>, c: f64) -> WithFields<'ctx, Term> {
+fn make_term<'a, 'ctx>(var: Ref<'a, 'ctx, Var>, c: f64) -> WithBorrowedFields<'a, 'ctx, Term> {
     term(&var, c)
 }
 

@@ -139,11 +139,13 @@ unsafe fn store_pending<'ctx, T: HPyClass>(
     let data = ptr::NonNull::new(data).expect("a class with Fields has a block");
     fields.drain(
         #[inline(always)]
-        |index, h, entry| {
+        |index, h, owned, entry| {
             // SAFETY: forwarded: the indices `drain` gives are distinct and
             // below `T::FIELD_SLOTS`, so each names an empty slot of the
-            // new instance; a typed entry is `h`'s (`WithFields::set_typed`).
-            unsafe { crate::class::field::store_new_slot(obj, data, index, h, entry) }
+            // new instance; a typed entry is `h`'s (`WithFields::set_typed`);
+            // a borrowed `h` is open for the whole store (its builder's
+            // lifetime).
+            unsafe { crate::class::field::store_new_slot(obj, data, index, h, owned, entry) }
         },
     );
 }

@@ -384,28 +384,40 @@ impl Field {
 /// stores and closes), with its cache entry: `entry` names `value`'s block
 /// when it was set through a [`TypedField`](super::TypedField), else it is
 /// [`CacheEntry::EMPTY`] (the cache starts zeroed, so nothing is written).
+/// With `owned == false`, `value` is a handle somebody else owns (a
+/// `WithFields` entry that only borrowed it,
+/// [`WithFields::set_typed_borrowed`](super::WithFields::set_typed_borrowed)):
+/// the slot takes a reference of its own and `value` stays open.
 ///
 /// # Safety
 /// `data` is the whole block of `owner`, a new instance of `T` seen by
 /// nobody else yet; `index < T::FIELD_SLOTS` and the slot is empty; a
-/// typed `entry` is `value`'s, and only in a class with the cache.
+/// typed `entry` is `value`'s, and only in a class with the cache; a
+/// borrowed `value` stays open during the call.
 #[inline(always)]
 pub(crate) unsafe fn store_new_slot<T: HPyClass>(
     owner: &Handle<'_>,
     data: NonNull<ClassData<T>>,
     index: usize,
     value: Handle<'_>,
+    owned: bool,
     entry: CacheEntry,
 ) {
     debug_assert!(index < T::FIELD_SLOTS);
     let ctx = owner.context();
     // SAFETY: an empty slot of `owner`'s block (contract); `value` is an
-    // owned handle of the call's context, given up here; the entry, when
-    // typed, goes to the slot's own place in the cache (the class has one:
+    // owned handle of the call's context, given up here, or a borrowed one
+    // left open (`forget`: its owner closes it); the entry, when typed,
+    // goes to the slot's own place in the cache (the class has one:
     // `WithFields::set_typed` checked it).
     unsafe {
         let slot = ClassData::slots(data.as_ptr()).add(index);
-        crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw());
+        if owned {
+            crate::abi::field_store_owned(ctx.as_raw(), owner.as_raw(), slot, value.into_raw());
+        } else {
+            crate::abi::field_store_borrowed(ctx.as_raw(), owner.as_raw(), slot, value.as_raw());
+            core::mem::forget(value);
+        }
         if T::TYPED_FIELDS && entry.is_typed() {
             *entry_of(data, slot) = entry;
         }

@@ -68,7 +68,7 @@ mod typed;
 mod value;
 
 pub(crate) use cache::CacheEntry;
-pub use create::{new_instance_with_fields, type_object, WithFields};
+pub use create::{new_instance_with_fields, type_object, WithBorrowedFields, WithFields};
 pub(crate) use data::CANARY;
 pub use data::{ClassData, FrozenClass, HPyClass};
 pub use field::Field;

@@ -61,7 +61,7 @@ pub trait PendingList<'ctx> {
     /// was set for names that slot. Through `&mut`, so that the list is
     /// read where it lies.
     #[doc(hidden)]
-    fn drain(&mut self, f: impl FnMut(usize, Handle<'ctx>, CacheEntry));
+    fn drain(&mut self, f: impl FnMut(usize, Handle<'ctx>, bool, CacheEntry));
 }
 
 impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFields<'ctx, N, C> {
@@ -82,19 +82,22 @@ impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFi
         let index = if named != 0
             && named <= self.len
             // SAFETY: entries below `len` are written.
-            && unsafe { self.entries[named - 1].assume_init_ref() }.0 & !TYPED_ENTRY
-                == offset & !TYPED_ENTRY
+            && unsafe { self.entries[named - 1].assume_init_ref() }.0 & !ENTRY_FLAGS
+                == offset & !ENTRY_FLAGS
         {
             // SAFETY: written (tested above); replaced by the write below,
-            // so dropped (closed) once, here.
-            unsafe { self.entries[named - 1].assume_init_drop() };
+            // so released once, here.
+            unsafe { release(self.entries[named - 1].assume_init_read()) };
             named - 1
         } else {
-            assert!(
-                self.len < N,
-                "WithFields: more Fields set than the class has slots for ({N}): a \
-                 FieldSlots type reports fewer Fields than it holds"
-            );
+            if self.len >= N {
+                // A borrowed `obj` must not be closed on the way out.
+                release((offset, obj));
+                panic!(
+                    "WithFields: more Fields set than the class has slots for ({N}): a \
+                     FieldSlots type reports fewer Fields than it holds"
+                );
+            }
             self.len += 1;
             self.len - 1
         };
@@ -111,7 +114,7 @@ impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFi
     }
 
     #[inline(always)]
-    fn drain(&mut self, mut f: impl FnMut(usize, Handle<'ctx>, CacheEntry)) {
+    fn drain(&mut self, mut f: impl FnMut(usize, Handle<'ctx>, bool, CacheEntry)) {
         let len = self.len;
         // Emptied first: each entry is read once below, and a panic in `f`
         // leaks the entries not read yet instead of dropping them twice.
@@ -125,18 +128,29 @@ impl<'ctx, const N: usize, C: PendingTypedStore> PendingList<'ctx> for PendingFi
             } else {
                 CacheEntry::EMPTY
             };
-            f(index, h, cache);
+            f(index, h, offset & BORROWED_ENTRY == 0, cache);
         }
     }
 }
 
 impl<const N: usize, C> Drop for PendingFields<'_, N, C> {
-    /// Closes the objects of a `WithFields` that made no instance.
+    /// Closes the objects of a `WithFields` that made no instance (those
+    /// it only borrowed are left to their owners).
     fn drop(&mut self) {
-        for entry in &mut self.entries[..self.len] {
-            // SAFETY: entries below `len` are written, dropped once here.
-            unsafe { entry.assume_init_drop() };
+        for entry in &self.entries[..self.len] {
+            // SAFETY: entries below `len` are written, read once here.
+            release(unsafe { entry.assume_init_read() });
         }
+    }
+}
+
+/// Gives up an entry that was not stored: closes its object, unless the
+/// entry only borrowed it ([`BORROWED_ENTRY`]).
+#[inline(always)]
+fn release((offset, obj): Pending<'_>) {
+    if offset & BORROWED_ENTRY != 0 {
+        // Borrowed (`WithFields::set_typed_borrowed`): its owner closes it.
+        core::mem::forget(obj);
     }
 }
 
@@ -144,6 +158,15 @@ impl<const N: usize, C> Drop for PendingFields<'_, N, C> {
 /// (its cache entry is in the list's [`PendingTypedStore`]). No value is
 /// that large.
 pub(crate) const TYPED_ENTRY: usize = 1 << (usize::BITS - 1);
+
+/// Marks the offset of a `WithFields` entry whose handle the builder only
+/// borrows (`WithFields::set_typed_borrowed`, whose result carries the
+/// borrow's lifetime): it is never closed through the list; storing it
+/// takes a new reference (`Field::store_new_owned` with `owned == false`).
+pub(crate) const BORROWED_ENTRY: usize = 1 << (usize::BITS - 2);
+
+/// The flag bits of an entry's offset.
+pub(crate) const ENTRY_FLAGS: usize = TYPED_ENTRY | BORROWED_ENTRY;
 
 /// Where a [`PendingFields`] keeps the cache entries of the objects it will
 /// store in `TypedField`s, by their index among its objects: nothing for a

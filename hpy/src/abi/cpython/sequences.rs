@@ -302,6 +302,23 @@ pub unsafe fn field_store_owned(
     unsafe { *field = hpy_sys::cpython::_py2hf(_h2py(obj)) };
 }
 
+/// `HPyField_Store` of a borrowed handle into an empty field: the field
+/// takes a reference of its own (one incref, inline); `obj` stays open.
+///
+/// # Safety
+/// As `HPyField_Store`: `field` is a field of the live `owner`; it is
+/// empty; `obj` is a valid handle.
+#[inline(always)]
+pub unsafe fn field_store_borrowed(
+    ctx: *mut HPyContext,
+    owner: HPy,
+    field: *mut HPyField,
+    obj: HPy,
+) {
+    // SAFETY: forwarded; the new reference moves into the field.
+    unsafe { field_store_owned(ctx, owner, field, hpy_sys::HPy_Dup(ctx, obj)) }
+}
+
 /// `HPy_TypeCheck(obj, <the type constant ty>)` as CPython's own
 /// `PyLong_Check` and its siblings do it: the exact type, then the
 /// subclass bit of `tp_flags` for the types that have one (`float` has

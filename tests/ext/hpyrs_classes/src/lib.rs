@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 use hpy::{
     hpy_class, hpy_method, hpy_methods, hpy_module, Borrowed, Constant, Context, Field, FieldSlots,
     Global, HPyErr, HPyResult, Handle, IntoHPy, List, Ref, RefMut, RichCompareOp, TypedField,
-    VarArgs, WithFields,
+    VarArgs, WithBorrowedFields, WithFields,
 };
 
 /// Live `Vector` values: incremented by the constructor, decremented by Drop.
@@ -1698,6 +1698,98 @@ typed_holder!(
     Knot
 );
 
+/// A frozen class whose builders borrow their knot's handle
+/// (`WithFields::set_typed_borrowed`: no handle of the builder's own),
+/// from a constructor, a method and a module function.
+#[hpy_class(module = "hpyrs_classes", frozen)]
+struct BorrowingHolder {
+    knot: TypedField<Knot>,
+    label: Field,
+}
+
+#[hpy_methods]
+impl BorrowingHolder {
+    /// `knot`, replaced by `instead` when given (the first borrowed entry
+    /// is given up unclosed), and `label` (owned, `set`).
+    #[new(signature = (knot, label, instead = None))]
+    fn new<'a, 'ctx>(
+        knot: Ref<'a, 'ctx, Knot>,
+        label: &Handle<'ctx>,
+        instead: Option<Ref<'a, 'ctx, Knot>>,
+    ) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
+        let mut new = WithFields::new(BorrowingHolder::empty())
+            .set(|h| &h.label, label.dup())
+            .set_typed_borrowed(|h| &h.knot, &knot);
+        if let Some(instead) = &instead {
+            new = new.set_typed_borrowed(|h| &h.knot, instead);
+        }
+        new
+    }
+
+    /// A new holder of `knot`, with no label (a method's argument).
+    fn rebind<'a, 'ctx>(
+        &self,
+        knot: Ref<'a, 'ctx, Knot>,
+    ) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
+        WithFields::new(BorrowingHolder::empty()).set_typed_borrowed(|h| &h.knot, &knot)
+    }
+
+    /// The knot's value, read with no HPy call.
+    fn knot_value(slf: Ref<'_, '_, Self>) -> Option<i64> {
+        slf.get_typed(&slf.knot).map(|k| k.value)
+    }
+
+    /// The knot, as a handle.
+    fn knot<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load_typed(&slf.knot)
+    }
+
+    /// The label (None if unset).
+    fn label<'ctx>(slf: Ref<'_, 'ctx, Self>) -> Option<Handle<'ctx>> {
+        slf.load(&slf.label)
+    }
+}
+
+impl BorrowingHolder {
+    /// A holder with neither knot nor label yet.
+    fn empty() -> Self {
+        BorrowingHolder {
+            knot: TypedField::new(),
+            label: Field::new(),
+        }
+    }
+}
+
+/// A `BorrowingHolder` of `knot` (borrowed) and `label`.
+fn holder_of<'a, 'ctx>(
+    knot: &Ref<'a, 'ctx, Knot>,
+    label: &Handle<'ctx>,
+) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
+    WithFields::new(BorrowingHolder::empty())
+        .set(|h| &h.label, label.dup())
+        .set_typed_borrowed(|h| &h.knot, knot)
+}
+
+/// `BorrowingHolder(knot, label)` as a module function.
+#[hpy_method]
+fn borrowing_holder<'a, 'ctx>(
+    knot: Ref<'a, 'ctx, Knot>,
+    label: &Handle<'ctx>,
+) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
+    holder_of(&knot, label)
+}
+
+/// Panics while choosing the field of a borrowed entry (after an owned
+/// one was set): the panic reaches Python as an exception, the owned
+/// label is closed and the borrowed `knot` is left open for its caller.
+#[hpy_method]
+fn borrowing_panics<'a, 'ctx>(
+    knot: Ref<'a, 'ctx, Knot>,
+    label: &Handle<'ctx>,
+) -> WithBorrowedFields<'a, 'ctx, BorrowingHolder> {
+    holder_of(&knot, label).set_typed_borrowed(|_| panic!("no field for this knot"), &knot)
+}
+
 /// Where a dying `PhoenixKnot` puts the object it keeps (issue 25, N2).
 static KNOT_NEST: Global = Global::new();
 
@@ -1838,11 +1930,12 @@ hpy_module! {
     methods: [
         make_token, live_vectors, node_counts, read_then_call, is_vector, x_or_id, sum_x,
         dropped_animals, dropped_shapes, phoenix_nest, phoenix_callback, typed_counts, knot_nest,
+        borrowing_holder, borrowing_panics,
     ],
     types: [
         Vector, Seq, SqOnly, Node, TaggedFloat, CountingList, Token, Meta, WithMeta, Counter, RustCell, RustTally, Animal, Dog,
         Puppy, Cat, Pair, Bomb, Shapes, Labelled, Countdown, Ready, Ticker, Record, Doubler,
-        Phoenix, Sealed, Knot, Holder, FrozenHolder,
+        Phoenix, Sealed, Knot, Holder, FrozenHolder, BorrowingHolder,
         PhoenixKnot, PhoenixHolder, Chain, BigKnot, Cons, Tri,
     ],
     globals: [PHOENIX_NEST, PHOENIX_CALLBACK, KNOT_NEST],
