@@ -12,6 +12,13 @@
  *                         (HPy_GetItem_i); returns the count of values.
  *   prepare(obj)          copies obj into a C tape (outside any timing),
  *                         returns its number;
+ *   text(n, how)          makes one str (or bytes) of n ASCII bytes from a C
+ *                         buffer, the way an encoder hands over its output,
+ *                         by the call `how` names (see text_impl): what a
+ *                         dumps result costs the host apart from the JSON work;
+ *   utf8(obj, reps)       reads the UTF-8 of obj (a str) reps times
+ *                         (HPyUnicode_AsUTF8AndSize), what an encoder does
+ *                         per string value;
  *   build(n)              makes tape n's objects again, as a decoder makes
  *                         them: HPyDict_New and HPy_SetItem, HPyListBuilder
  *                         (on PyPy, whose builders leak, HPyList_Append),
@@ -39,6 +46,18 @@ static HPy dict_keys(HPyContext *ctx, HPy d)
 {
     /* ctx_Dict_Copy, the field after ctx_Dict_Keys, has its type. */
     return late_slot ? (&ctx->ctx_Dict_Keys)[1](ctx, d) : ctx->ctx_Dict_Keys(ctx, d);
+}
+
+/* HPyUnicode_FromEncodedObject, also after h_Builtins. */
+static HPy from_encoded_object(HPyContext *ctx, HPy obj, const char *encoding, const char *errors)
+{
+    /* ctx_Unicode_Substring, the field after it, has another type: read
+       the slot through the right one. */
+    typedef HPy (*Fn)(HPyContext *, HPy, const char *, const char *);
+    if (!late_slot)
+        return ctx->ctx_Unicode_FromEncodedObject(ctx, obj, encoding, errors);
+    Fn f = (Fn)(void *)(&ctx->ctx_Unicode_Substring)[0];
+    return f(ctx, obj, encoding, errors);
 }
 
 /* ---- walk ---------------------------------------------------------------- */
@@ -161,6 +180,88 @@ static HPy walk_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
         return HPy_NULL;
     int64_t c = walk_value(ctx, args[0], sort_keys, 0);
     return c < 0 ? HPy_NULL : HPyLong_FromInt64_t(ctx, c);
+}
+
+/* ---- text: the result of an encoder, made by one call ------------------- */
+
+static char *text_buf;
+static HPy_ssize_t text_cap;
+
+/* how: 0 HPyUnicode_DecodeASCII, 1 HPyUnicode_FromString (NUL-terminated),
+   2 HPyUnicode_DecodeLatin1, 3 HPyUnicode_FromEncodedObject of a bytes
+   object made first (encoding "ascii"), 4 the bytes object alone
+   (HPyBytes_FromStringAndSize), 5 HPyUnicode_DecodeFSDefaultAndSize. */
+HPyDef_METH(text, "text", HPyFunc_VARARGS)
+static HPy text_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "text(n, how)");
+        return HPy_NULL;
+    }
+    HPy_ssize_t n = HPyLong_AsSsize_t(ctx, args[0]);
+    long how = HPyLong_AsLong(ctx, args[1]);
+    if (HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    if (n < 0) {
+        HPyErr_SetString(ctx, ctx->h_ValueError, "n < 0");
+        return HPy_NULL;
+    }
+    if (n + 1 > text_cap) {
+        char *b = realloc(text_buf, n + 1);
+        if (b == NULL)
+            return HPyErr_NoMemory(ctx);
+        text_buf = b;
+        text_cap = n + 1;
+        /* JSON-like ASCII: an escaped Arabic text's \uXXXX runs. */
+        static const char pattern[] = "\"\\u0646\\u0638\\u0627\\u0645 ";
+        for (HPy_ssize_t k = 0; k < n; k++)
+            text_buf[k] = pattern[k % (sizeof pattern - 1)];
+        text_buf[n] = 0;
+    }
+    switch (how) {
+    case 0:
+        return HPyUnicode_DecodeASCII(ctx, text_buf, n, NULL);
+    case 1:
+        text_buf[n] = 0;
+        return HPyUnicode_FromString(ctx, text_buf);
+    case 2:
+        return HPyUnicode_DecodeLatin1(ctx, text_buf, n, NULL);
+    case 3: {
+        HPy b = HPyBytes_FromStringAndSize(ctx, text_buf, n);
+        if (HPy_IsNull(b))
+            return HPy_NULL;
+        HPy s = from_encoded_object(ctx, b, "ascii", NULL);
+        HPy_Close(ctx, b);
+        return s;
+    }
+    case 4:
+        return HPyBytes_FromStringAndSize(ctx, text_buf, n);
+    case 5:
+        return HPyUnicode_DecodeFSDefaultAndSize(ctx, text_buf, n);
+    }
+    HPyErr_SetString(ctx, ctx->h_ValueError, "no such way");
+    return HPy_NULL;
+}
+
+HPyDef_METH(utf8, "utf8", HPyFunc_VARARGS)
+static HPy utf8_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "utf8(obj, reps)");
+        return HPy_NULL;
+    }
+    long reps = HPyLong_AsLong(ctx, args[1]);
+    if (reps == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    HPy_ssize_t total = 0;
+    for (long k = 0; k < reps; k++) {
+        HPy_ssize_t size;
+        const char *s = HPyUnicode_AsUTF8AndSize(ctx, args[0], &size);
+        if (s == NULL)
+            return HPy_NULL;
+        total += size + (unsigned char)s[0];
+    }
+    return HPyLong_FromSsize_t(ctx, total);
 }
 
 /* ---- the tape, and build ------------------------------------------------ */
@@ -394,7 +495,7 @@ static int exec_impl(HPyContext *ctx, HPy module)
     return 0;
 }
 
-static HPyDef *module_defines[] = {&walk, &prepare, &build, &exec, NULL};
+static HPyDef *module_defines[] = {&walk, &text, &utf8, &prepare, &build, &exec, NULL};
 
 static HPyModuleDef moduledef = {
     .doc = "The HPy calls of a JSON encoder and decoder, for bench/ujson-run.",

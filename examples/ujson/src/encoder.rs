@@ -62,6 +62,26 @@ static UNIT_ESCAPES: [[u8; 6]; 0x800] = {
     table
 };
 
+/// The eight bytes at `text[at..]` as a little-endian word when they are
+/// four well-formed 2-byte characters (lead bytes `0xc2..=0xdf`, each
+/// followed by a continuation byte).
+#[inline(always)]
+fn four_two_byte_chars(text: &[u8], at: usize) -> Option<u64> {
+    let bytes: [u8; 8] = text.get(at..at + 8)?.try_into().ok()?;
+    let word = u64::from_le_bytes(bytes);
+    // Each 16-bit lane: a lead `110xxxxx` (low byte), then `10xxxxxx`.
+    const PATTERN_MASK: u64 = 0xc0e0_c0e0_c0e0_c0e0;
+    const PATTERN: u64 = 0x80c0_80c0_80c0_80c0;
+    // A lead of `0xc0` or `0xc1` (overlong) has bits 1-4 clear: each
+    // lane's `lead & 0x1e` must be nonzero, which adding `0x7fff` carries
+    // into the lane's top bit (no lane overflows into the next).
+    const LEAD_BITS: u64 = 0x001e_001e_001e_001e;
+    const CARRY: u64 = 0x7fff_7fff_7fff_7fff;
+    const TOPS: u64 = 0x8000_8000_8000_8000;
+    let well_formed = word & PATTERN_MASK == PATTERN && ((word & LEAD_BITS) + CARRY) & TOPS == TOPS;
+    well_formed.then_some(word)
+}
+
 thread_local! {
     /// The output buffer of the thread's last `dumps`, emptied, kept for
     /// the next one. A buffer made anew each call is hundreds of kilobytes
@@ -655,32 +675,56 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     }
 
     /// Escapes the run of well-formed 2-byte characters (lead byte
-    /// `0xc2..=0xdf`, so never overlong) that starts at `text[i]`; returns
+    /// `0xc2..=0xdf`, so never overlong) and of bytes written as they are
+    /// (the space between two words) that starts at `text[i]`; returns
     /// where the run ends (`i`: none there, the checks of `escape_ascii`
-    /// decide). The room for the run's escapes is made once and written
-    /// through a slice: pushed one by one, each escape reloaded the
-    /// buffer's length and capacity after the previous one's bytes.
+    /// decide).
+    ///
+    /// Four characters at a time where eight bytes hold four, and into a
+    /// buffer on the stack that goes to the output a few hundred bytes at
+    /// a time: pushed one by one, each escape reloaded the output's length
+    /// and capacity after the previous one's bytes, and each space between
+    /// two words was a copy of its own.
     #[inline]
     fn two_byte_run(&mut self, text: &[u8], i: usize) -> usize {
-        let mut end = i;
-        while let [0xc2..=0xdf, cont, ..] = text[end..] {
-            if cont & 0xc0 != 0x80 {
-                break;
+        const STAGE: usize = 256;
+        let mut stage = [0u8; STAGE];
+        let mut n = 0;
+        let mut at = i;
+        loop {
+            if n > STAGE - 24 {
+                self.out.extend_from_slice(&stage[..n]);
+                n = 0;
             }
-            end += 2;
-        }
-        if end > i {
-            let at = self.out.len();
-            self.out.resize(at + (end - i) * 3, 0);
-            for (dest, pair) in self.out[at..]
-                .chunks_exact_mut(6)
-                .zip(text[i..end].chunks_exact(2))
-            {
-                let ch = (usize::from(pair[0] & 0x1f) << 6) | usize::from(pair[1] & 0x3f);
-                dest.copy_from_slice(&UNIT_ESCAPES[ch]);
+            if let Some(word) = four_two_byte_chars(text, at) {
+                for k in 0..4 {
+                    let pair = (word >> (16 * k)) as usize;
+                    let ch = ((pair & 0x1f) << 6) | ((pair >> 8) & 0x3f);
+                    stage[n..n + 6].copy_from_slice(&UNIT_ESCAPES[ch]);
+                    n += 6;
+                }
+                at += 8;
+                continue;
+            }
+            match text[at..] {
+                [lead @ 0xc2..=0xdf, cont, ..] if cont & 0xc0 == 0x80 => {
+                    let ch = (usize::from(lead & 0x1f) << 6) | usize::from(cont & 0x3f);
+                    stage[n..n + 6].copy_from_slice(&UNIT_ESCAPES[ch]);
+                    n += 6;
+                    at += 2;
+                }
+                // With `ensure_ascii` a lead byte is never plain: this arm
+                // takes single bytes only.
+                [c, ..] if self.plain[c as usize] => {
+                    stage[n] = c;
+                    n += 1;
+                    at += 1;
+                }
+                _ => break,
             }
         }
-        end
+        self.out.extend_from_slice(&stage[..n]);
+        at
     }
 
     fn unit(&mut self, u: u32) {

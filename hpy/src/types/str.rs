@@ -196,11 +196,15 @@ impl<'ctx> Context<'ctx> {
     /// passes over it. A byte above 127 is a `ValueError`, on every host.
     ///
     /// In the CPython ABI and on hpy_rs_universal's plain context the
-    /// bytes are copied straight into the new `str`'s characters (C's
-    /// `PyUnicode_New(len, 127)` and a `memcpy`); elsewhere the `str` is
-    /// decoded from `text` in place (`HPyUnicode_DecodeASCII`, or
-    /// `HPyUnicode_FromString` from a stack copy of up to 128 bytes on the
-    /// hosts where that is cheaper), with no scratch buffer.
+    /// bytes are checked, then copied straight into the new `str`'s
+    /// characters (C's `PyUnicode_New(len, 127)` and a `memcpy`).
+    /// Elsewhere text of up to 128 bytes is checked and made by
+    /// `HPyUnicode_FromString` from a stack copy on the hosts where that
+    /// is cheaper; longer text is decoded in place by the host
+    /// (`HPyUnicode_DecodeASCII`), which checks every byte itself, so it
+    /// is not checked here first: the host's refusal is replaced by the
+    /// same `ValueError`. On PyPy that check, a byte at a time, is most of
+    /// what making a long `str` costs (docs/perf/ujson.md).
     ///
     /// ```
     /// use hpy::{Context, HPyResult, Str};
@@ -211,26 +215,41 @@ impl<'ctx> Context<'ctx> {
     /// }
     /// ```
     pub fn new_str_from_ascii(self, text: &[u8]) -> HPyResult<Str<'ctx>> {
-        if !text.is_ascii() {
+        // As `new_ascii_str`'s scratch buffer: up to 128 bytes.
+        const SHORT: usize = 129;
+        let len = text.len();
+        let host_checks = len >= SHORT && crate::abi::nul_terminated_text_is_cheaper(self);
+        if !host_checks && !text.is_ascii() {
             return Err(not_ascii_text());
         }
-        let len = text.len();
         if let Some(made) = crate::abi::ascii_str_uninit(self, len) {
             let (handle, data) = made?;
+            if host_checks && !text.is_ascii() {
+                // Not written: dropping it reads none of its characters.
+                drop(handle);
+                return Err(not_ascii_text());
+            }
             // SAFETY: `data` is the new str's `len` bytes of character data
             // (`ascii_str_uninit`), which nothing else reads or writes until
-            // it is returned; `text` is `len` ASCII bytes elsewhere.
+            // it is returned; `text` is `len` ASCII bytes elsewhere
+            // (checked above on either branch).
             unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), data, len) };
             return Ok(Str(handle));
         }
-        // As `new_ascii_str`'s scratch buffer: up to 128 bytes.
-        const SHORT: usize = 129;
         if len < SHORT && crate::abi::nul_terminated_text_is_cheaper(self) {
             let mut buf = [0u8; SHORT];
             buf[..len].copy_from_slice(text);
             return ascii_into_str(self, &buf[..=len]).map(Str);
         }
-        self.decode_ascii(text, None)
+        self.decode_ascii(text, None).map_err(|e| {
+            if text.is_ascii() {
+                e
+            } else {
+                // The host's UnicodeDecodeError, cleared by the drop.
+                drop(e);
+                not_ascii_text()
+            }
+        })
     }
 
     /// [`new_ascii_str`](Context::new_ascii_str) where no host call makes an
