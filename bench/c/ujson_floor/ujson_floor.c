@@ -19,6 +19,9 @@
  *   utf8(obj, reps)       reads the UTF-8 of obj (a str) reps times
  *                         (HPyUnicode_AsUTF8AndSize), what an encoder does
  *                         per string value;
+ *   strs(s, how, reps)    makes a str equal to s (a str) reps times from its
+ *                         UTF-8 or its code points, by the call `how` names
+ *                         (see strs_impl): what a decoder's strings cost;
  *   build(n)              makes tape n's objects again, as a decoder makes
  *                         them: HPyDict_New and HPy_SetItem, HPyListBuilder
  *                         (on PyPy, whose builders leak, HPyList_Append),
@@ -36,6 +39,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "hpy.h"
 
@@ -262,6 +266,82 @@ static HPy utf8_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
         total += size + (unsigned char)s[0];
     }
     return HPyLong_FromSsize_t(ctx, total);
+}
+
+/* how: 0 HPyUnicode_FromString (UTF-8, NUL-terminated), 1
+   HPyUnicode_FromWideChar (code points, wchar_t being 32 bits here), 2
+   HPyUnicode_DecodeFSDefaultAndSize (UTF-8 by its length; the file-system
+   encoding is UTF-8 here), 3 HPyUnicode_FromEncodedObject of a bytes
+   object made first (UTF-8). The strs made are closed at once. */
+HPyDef_METH(strs, "strs", HPyFunc_VARARGS)
+static HPy strs_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 3) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "strs(s, how, reps)");
+        return HPy_NULL;
+    }
+    long how = HPyLong_AsLong(ctx, args[1]);
+    long reps = HPyLong_AsLong(ctx, args[2]);
+    if (HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    HPy_ssize_t n;
+    const char *utf8 = HPyUnicode_AsUTF8AndSize(ctx, args[0], &n);
+    if (utf8 == NULL)
+        return HPy_NULL;
+    char *copy = malloc(n + 1);
+    wchar_t *wide = malloc((n + 1) * sizeof(wchar_t));
+    if (copy == NULL || wide == NULL) {
+        free(copy);
+        free(wide);
+        return HPyErr_NoMemory(ctx);
+    }
+    memcpy(copy, utf8, n + 1);
+    /* The code points, from the UTF-8 (well-formed: it came from a str). */
+    HPy_ssize_t w = 0;
+    for (HPy_ssize_t k = 0; k < n;) {
+        unsigned char c = (unsigned char)copy[k];
+        int len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        unsigned int cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+        for (int j = 1; j < len; j++)
+            cp = (cp << 6) | ((unsigned char)copy[k + j] & 0x3f);
+        wide[w++] = (wchar_t)cp;
+        k += len;
+    }
+    HPy result = HPy_NULL;
+    for (long k = 0; k < reps; k++) {
+        HPy made;
+        switch (how) {
+        case 0:
+            made = HPyUnicode_FromString(ctx, copy);
+            break;
+        case 1:
+            made = HPyUnicode_FromWideChar(ctx, wide, w);
+            break;
+        case 2:
+            made = HPyUnicode_DecodeFSDefaultAndSize(ctx, copy, n);
+            break;
+        case 3: {
+            HPy b = HPyBytes_FromStringAndSize(ctx, copy, n);
+            made = HPy_IsNull(b) ? HPy_NULL : from_encoded_object(ctx, b, "utf-8", NULL);
+            HPy_Close(ctx, b);
+            break;
+        }
+        default:
+            HPyErr_SetString(ctx, ctx->h_ValueError, "no such way");
+            made = HPy_NULL;
+        }
+        if (HPy_IsNull(made))
+            break;
+        if (k == reps - 1)
+            result = made;
+        else
+            HPy_Close(ctx, made);
+    }
+    free(copy);
+    free(wide);
+    if (HPy_IsNull(result) && !HPyErr_Occurred(ctx))
+        return HPy_Dup(ctx, ctx->h_None);
+    return result;
 }
 
 /* ---- the tape, and build ------------------------------------------------ */
@@ -495,7 +575,7 @@ static int exec_impl(HPyContext *ctx, HPy module)
     return 0;
 }
 
-static HPyDef *module_defines[] = {&walk, &text, &utf8, &prepare, &build, &exec, NULL};
+static HPyDef *module_defines[] = {&walk, &text, &utf8, &strs, &prepare, &build, &exec, NULL};
 
 static HPyModuleDef moduledef = {
     .doc = "The HPy calls of a JSON encoder and decoder, for bench/ujson-run.",

@@ -8,7 +8,7 @@
 //! than 1024 levels is an `OverflowError`, so the recursion is bounded.
 
 use hpy::{
-    BuiltinKind, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, IntoHPy, List, Str,
+    Builtin, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, Int, IntoHPy, List, Str,
 };
 
 use crate::float::{write_f64, write_u64};
@@ -303,48 +303,53 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         let mut defaults = 0;
         loop {
             // ujson tries bool, int, bytes, str, None, float or Decimal,
-            // dict, list and tuple in turn; no object is two of them.
-            let kind = obj.builtin_kind();
-            match kind {
-                BuiltinKind::True => {
+            // dict, list and tuple in turn; no object is two of them. The
+            // kind is asked once, and the typed handle it gives is read
+            // without a second check.
+            let (rest, other) = match obj.into_builtin() {
+                Builtin::True => {
                     self.out.extend_from_slice(b"true");
                     return Ok(None);
                 }
-                BuiltinKind::False => {
+                Builtin::False => {
                     self.out.extend_from_slice(b"false");
                     return Ok(None);
                 }
-                BuiltinKind::Int => return self.int(&obj).map(|()| None),
-                BuiltinKind::Bytes if !self.opts.reject_bytes => {
-                    let bytes = bytes_of(&obj)?;
-                    return self.string(bytes).map(|()| None);
+                Builtin::Int(int) => return self.int(&int).map(|()| None),
+                Builtin::Bytes(bytes) if !self.opts.reject_bytes => {
+                    return self.string(bytes.as_bytes()?).map(|()| None);
                 }
-                BuiltinKind::Str => {
-                    let s = obj
-                        .downcast_ref::<Str>()
-                        .ok_or_else(|| HPyErr::type_error("expected a str"))?;
+                Builtin::Str(s) => {
                     match s.to_str() {
                         Ok(text) => self.string(text.as_bytes())?,
                         Err(e) => {
-                            let bytes = self.surrogatepass_bytes(&obj, e)?;
+                            let bytes = self.surrogatepass_bytes(&s, e)?;
                             self.string(bytes_of(&bytes)?)?
                         }
                     }
                     return Ok(None);
                 }
-                BuiltinKind::None => {
+                Builtin::None => {
                     self.out.extend_from_slice(b"null");
                     return Ok(None);
                 }
-                BuiltinKind::Float => return self.float(&obj).map(|()| None),
-                BuiltinKind::Dict => return self.open_map(obj).map(Some),
-                BuiltinKind::List | BuiltinKind::Tuple => {
-                    let len = obj.len()?;
+                Builtin::Float(f) => return self.float(&f).map(|()| None),
+                Builtin::Dict(dict) => return self.open_dict(dict).map(Some),
+                Builtin::List(list) => {
+                    let len = list.len()?;
+                    let obj = list.into_handle();
                     return Ok(Some(Open::Seq { obj, len, next: 0 }));
                 }
-                BuiltinKind::Bytes | BuiltinKind::Other => {}
-            }
-            if kind == BuiltinKind::Other && is_decimal(self.ctx, &obj)? {
+                Builtin::Tuple(tuple) => {
+                    let len = tuple.len()?;
+                    let obj = tuple.into_handle();
+                    return Ok(Some(Open::Seq { obj, len, next: 0 }));
+                }
+                Builtin::Bytes(bytes) => (bytes.into_handle(), false),
+                Builtin::Other(other) => (other, true),
+            };
+            obj = rest;
+            if other && is_decimal(self.ctx, &obj)? {
                 return self.float(&obj).map(|()| None);
             }
             if obj.has_attr_s("toDict")? {
@@ -412,9 +417,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         obj.get_attr_s("encode")?.call(&[&encoding, &errors])
     }
 
-    fn int(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
+    fn int(&mut self, obj: &Int<'ctx>) -> HPyResult<()> {
         let mut buf = [0u8; 24];
-        match obj.as_i64() {
+        match obj.to_i64() {
             Ok(v) => {
                 if v < 0 {
                     self.out.push(b'-');
@@ -741,7 +746,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     /// A dict opened for writing: its items in its order, or its keys
     /// sorted, as asked.
     fn open_map(&self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
-        let dict = obj.downcast::<Dict>().map_err(HPyErr::from)?;
+        self.open_dict(obj.downcast::<Dict>().map_err(HPyErr::from)?)
+    }
+
+    /// [`open_map`](Self::open_map) of a handle known to be a dict.
+    fn open_dict(&self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
         if !self.opts.sort_keys {
             return Ok(Open::Map {
                 items: dict.into_items()?,
