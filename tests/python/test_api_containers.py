@@ -148,10 +148,25 @@ def test_builtin_kind(hpyrs_api, obj, kind):
         assert read == obj
     elif kind in ("List", "Tuple", "Dict"):
         assert read == len(obj)
-    elif kind in ("Float", "Other"):
+    elif kind == "Float":
+        assert read == obj or (read != read and obj != obj)
+    elif kind == "Other":
         assert read is obj
     else:
         assert read is None
+
+
+class FloatWithDunder(float):
+    def __float__(self):
+        return 2.5
+
+
+def test_float_to_f64(hpyrs_api):
+    # A float's own value: a subclass's __float__ is not asked.
+    for x in (0.0, -1.5, 2.0**60, float("inf"), SubFloat(3.25), FloatWithDunder(1.0)):
+        assert hpyrs_api.float_to_f64(x) == float.__float__(x)
+    with raises_exactly(TypeError, "float_to_f64() argument 'x' must be float, not int"):
+        hpyrs_api.float_to_f64(1)
 
 
 def test_int_to_i64(hpyrs_api):

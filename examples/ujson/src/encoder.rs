@@ -333,7 +333,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     self.out.extend_from_slice(b"null");
                     return Ok(None);
                 }
-                Builtin::Float(f) => return self.float(&f).map(|()| None),
+                Builtin::Float(f) => return self.float_value(f.to_f64()?).map(|()| None),
                 Builtin::Dict(dict) => return self.open_dict(dict).map(Some),
                 Builtin::List(list) => {
                     let len = list.len()?;
@@ -399,7 +399,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A `float` or `decimal.Decimal`, written as ujson writes a double.
     fn float(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
-        let v = obj.as_f64()?;
+        self.float_value(obj.as_f64()?)
+    }
+
+    /// A double, as ujson writes it.
+    fn float_value(&mut self, v: f64) -> HPyResult<()> {
         if !write_f64(&mut self.out, v, self.opts.allow_nan) {
             return Err(overflow("Invalid value when encoding double"));
         }

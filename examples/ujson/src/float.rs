@@ -62,10 +62,15 @@ pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64, allow_nan: bool) -> bool 
         end -= 1;
     }
     let digits = &all[leading..end];
-    let exp10: i32 = core::str::from_utf8(exp_text)
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(0);
+    // Ryū's exponent: an optional `-` and at most three digits.
+    let (exp_negative, exp_digits) = match exp_text {
+        [b'-', rest @ ..] => (true, rest),
+        rest => (false, rest),
+    };
+    let exp_abs = exp_digits
+        .iter()
+        .fold(0i32, |e, &c| e * 10 + i32::from(c - b'0'));
+    let exp10 = if exp_negative { -exp_abs } else { exp_abs };
     let exponent = point as i32 - 1 - leading as i32 + exp10;
     if (-4..16).contains(&exponent) {
         let point = exponent + 1; // digits before the decimal point

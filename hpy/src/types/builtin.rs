@@ -1,6 +1,6 @@
 //! A value told apart by its builtin type once: [`Builtin`].
 
-use crate::types::{Bytes, Dict, Int, List, Str, Tuple};
+use crate::types::{Bytes, Dict, Float, Int, List, Str, Tuple};
 use crate::{BuiltinKind, Handle};
 
 /// A value sorted by which of Python's core builtin types it is an
@@ -22,7 +22,7 @@ pub enum Builtin<'ctx> {
     /// An `int` that is not a `bool` (a subclass of `int` too).
     Int(Int<'ctx>),
     /// A `float` (or an instance of a subclass).
-    Float(Handle<'ctx>),
+    Float(Float<'ctx>),
     /// A `str` (or an instance of a subclass).
     Str(Str<'ctx>),
     /// A `bytes` (or an instance of a subclass).
@@ -39,7 +39,7 @@ pub enum Builtin<'ctx> {
 
 impl<'ctx> Handle<'ctx> {
     /// The object as a [`Builtin`]: its [`builtin_kind`](Self::builtin_kind)
-    /// with, for a container, a string, bytes or an int, the typed handle
+    /// with, for a container, a string, bytes or a number, the typed handle
     /// made without checking the type again. `None`, `True` and `False`
     /// close the handle.
     ///
@@ -64,7 +64,7 @@ impl<'ctx> Handle<'ctx> {
             BuiltinKind::True => Builtin::True,
             BuiltinKind::False => Builtin::False,
             BuiltinKind::Int => Builtin::Int(Int(self)),
-            BuiltinKind::Float => Builtin::Float(self),
+            BuiltinKind::Float => Builtin::Float(Float(self)),
             BuiltinKind::Str => Builtin::Str(Str(self)),
             BuiltinKind::Bytes => Builtin::Bytes(Bytes(self)),
             BuiltinKind::List => Builtin::List(List(self)),

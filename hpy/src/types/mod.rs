@@ -1,7 +1,7 @@
 //! The Python objects a handle can refer to, one file per type: [`Handle`]
 //! itself (any object: the object, number and call protocols) in `any.rs`,
 //! and beside it the typed handles of builtin types — [`List`], [`Tuple`],
-//! [`Dict`], [`Str`], [`Bytes`], [`Int`], [`Type`], [`Slice`], [`Capsule`],
+//! [`Dict`], [`Str`], [`Bytes`], [`Int`], [`Float`], [`Type`], [`Slice`], [`Capsule`],
 //! [`Code`] — with their methods and the helpers their conversions use.
 //!
 //! A typed handle is a [`Handle`] known to refer to an instance of its
@@ -22,6 +22,7 @@ pub(crate) mod bytes;
 pub(crate) mod capsule;
 pub(crate) mod code;
 pub(crate) mod dict;
+pub(crate) mod float;
 pub(crate) mod int;
 pub(crate) mod list;
 pub(crate) mod slice;
@@ -35,6 +36,7 @@ pub use abc::Abc;
 pub use builtin::Builtin;
 pub use bytes::Bytes;
 pub use dict::Dict;
+pub use float::Float;
 pub use int::Int;
 pub use list::List;
 pub use slice::Slice;
