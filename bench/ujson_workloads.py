@@ -12,6 +12,7 @@ catalogue (citm_catalog.json: many small ints, repeated keys). Each row is
 the minimum over rounds of the mean time of a call, after warm-up rounds
 (PyPy's JIT compiles during those)."""
 
+import gc
 import json
 import os
 import random
@@ -190,6 +191,11 @@ def main():
         warmup = 6
     out = {"module_file": getattr(module, "__file__", "built-in")}
     for row, (make, number) in row_makers().items():
+        # Every row starts from a collected heap, whatever the rows before
+        # it left: on PyPy that decides whether the allocator gives a large
+        # result's freed pages back to the kernel, to be faulted in again
+        # on the next call (docs/perf/ujson.md, "The benchmark's process").
+        gc.collect()
         obj = make()
         number = max(1, number // (10 if quick else 1))
         text = json.dumps(obj)

@@ -103,7 +103,10 @@ pub use types::any::{Borrowed, BuiltinKind, Handle};
 pub use types::capsule::Capsule;
 pub use types::code::Code;
 pub use types::dict::DictItems;
-pub use types::{Abc, Bytes, Dict, DowncastError, List, PyTypeCheck, Slice, Str, Tuple, Type};
+pub use types::{
+    Abc, Builtin, Bytes, Dict, DowncastError, Float, Int, List, PyTypeCheck, Slice, Str, Tuple,
+    Type,
+};
 
 /// Exposes a Rust function as a function of a Python module.
 ///

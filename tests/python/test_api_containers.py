@@ -136,6 +136,46 @@ class SubTuple(tuple):
 ])
 def test_builtin_kind(hpyrs_api, obj, kind):
     assert hpyrs_api.builtin_kind(obj) == kind
+    # `into_builtin` sorts the same way, and its typed handle reads the
+    # object without a second check.
+    name, read = hpyrs_api.into_builtin(obj)
+    assert name == kind
+    if kind == "Int":
+        assert read == (obj if -2**63 <= obj < 2**63 else None)
+    elif kind == "Str":
+        assert read == obj
+    elif kind == "Bytes":
+        assert read == obj
+    elif kind in ("List", "Tuple", "Dict"):
+        assert read == len(obj)
+    elif kind == "Float":
+        assert read == obj or (read != read and obj != obj)
+    elif kind == "Other":
+        assert read is obj
+    else:
+        assert read is None
+
+
+class FloatWithDunder(float):
+    def __float__(self):
+        return 2.5
+
+
+def test_float_to_f64(hpyrs_api):
+    # A float's own value: a subclass's __float__ is not asked.
+    for x in (0.0, -1.5, 2.0**60, float("inf"), SubFloat(3.25), FloatWithDunder(1.0)):
+        assert hpyrs_api.float_to_f64(x) == float.__float__(x)
+    with raises_exactly(TypeError, "float_to_f64() argument 'x' must be float, not int"):
+        hpyrs_api.float_to_f64(1)
+
+
+def test_int_to_i64(hpyrs_api):
+    for n in (0, -1, 2**63 - 1, -2**63, SubInt(7), True):
+        assert hpyrs_api.int_to_i64(n) == int(n)
+    with pytest.raises(OverflowError):
+        hpyrs_api.int_to_i64(2**63)
+    with raises_exactly(TypeError, "int_to_i64() argument 'i' must be int, not float"):
+        hpyrs_api.int_to_i64(1.0)
 
 
 SLICES = [slice(None), slice(1, 5), slice(None, None, -1), slice(-3, None, 2),

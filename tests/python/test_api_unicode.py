@@ -160,3 +160,14 @@ def test_from_encoded_object_refuses_str_and_non_buffers(hpyrs_api):
         hpyrs_api.from_encoded_object(1, None, None)
     with pytest.raises(LookupError):
         hpyrs_api.from_encoded_object(b"x", "no-such-codec", None)
+
+
+@pytest.mark.parametrize("text", [
+    "é" * 127, "é" * 128, "é" * 129, "نظام " * 60, "\U0001f600" * 64, "a\x00é" * 100, "x" * 255 + "é",
+])
+def test_long_text_into_str(hpyrs_api, text):
+    """A Rust `String` back as a `str` either side of the length from which
+    hosts such as PyPy make it through a `bytes` object (256 bytes)."""
+    got = hpyrs_api.str_utf8(text)
+    assert type(got) is str and got == text and got is not text
+    assert hash(got) == hash(text) and len(got) == len(text)

@@ -12,6 +12,16 @@
  *                         (HPy_GetItem_i); returns the count of values.
  *   prepare(obj)          copies obj into a C tape (outside any timing),
  *                         returns its number;
+ *   text(n, how)          makes one str (or bytes) of n ASCII bytes from a C
+ *                         buffer, the way an encoder hands over its output,
+ *                         by the call `how` names (see text_impl): what a
+ *                         dumps result costs the host apart from the JSON work;
+ *   utf8(obj, reps)       reads the UTF-8 of obj (a str) reps times
+ *                         (HPyUnicode_AsUTF8AndSize), what an encoder does
+ *                         per string value;
+ *   strs(s, how, reps)    makes a str equal to s (a str) reps times from its
+ *                         UTF-8 or its code points, by the call `how` names
+ *                         (see strs_impl): what a decoder's strings cost;
  *   build(n)              makes tape n's objects again, as a decoder makes
  *                         them: HPyDict_New and HPy_SetItem, HPyListBuilder
  *                         (on PyPy, whose builders leak, HPyList_Append),
@@ -29,6 +39,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "hpy.h"
 
@@ -39,6 +50,18 @@ static HPy dict_keys(HPyContext *ctx, HPy d)
 {
     /* ctx_Dict_Copy, the field after ctx_Dict_Keys, has its type. */
     return late_slot ? (&ctx->ctx_Dict_Keys)[1](ctx, d) : ctx->ctx_Dict_Keys(ctx, d);
+}
+
+/* HPyUnicode_FromEncodedObject, also after h_Builtins. */
+static HPy from_encoded_object(HPyContext *ctx, HPy obj, const char *encoding, const char *errors)
+{
+    /* ctx_Unicode_Substring, the field after it, has another type: read
+       the slot through the right one. */
+    typedef HPy (*Fn)(HPyContext *, HPy, const char *, const char *);
+    if (!late_slot)
+        return ctx->ctx_Unicode_FromEncodedObject(ctx, obj, encoding, errors);
+    Fn f = (Fn)(void *)(&ctx->ctx_Unicode_Substring)[0];
+    return f(ctx, obj, encoding, errors);
 }
 
 /* ---- walk ---------------------------------------------------------------- */
@@ -161,6 +184,164 @@ static HPy walk_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
         return HPy_NULL;
     int64_t c = walk_value(ctx, args[0], sort_keys, 0);
     return c < 0 ? HPy_NULL : HPyLong_FromInt64_t(ctx, c);
+}
+
+/* ---- text: the result of an encoder, made by one call ------------------- */
+
+static char *text_buf;
+static HPy_ssize_t text_cap;
+
+/* how: 0 HPyUnicode_DecodeASCII, 1 HPyUnicode_FromString (NUL-terminated),
+   2 HPyUnicode_DecodeLatin1, 3 HPyUnicode_FromEncodedObject of a bytes
+   object made first (encoding "ascii"), 4 the bytes object alone
+   (HPyBytes_FromStringAndSize), 5 HPyUnicode_DecodeFSDefaultAndSize. */
+HPyDef_METH(text, "text", HPyFunc_VARARGS)
+static HPy text_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "text(n, how)");
+        return HPy_NULL;
+    }
+    HPy_ssize_t n = HPyLong_AsSsize_t(ctx, args[0]);
+    long how = HPyLong_AsLong(ctx, args[1]);
+    if (HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    if (n < 0) {
+        HPyErr_SetString(ctx, ctx->h_ValueError, "n < 0");
+        return HPy_NULL;
+    }
+    if (n + 1 > text_cap) {
+        char *b = realloc(text_buf, n + 1);
+        if (b == NULL)
+            return HPyErr_NoMemory(ctx);
+        text_buf = b;
+        text_cap = n + 1;
+        /* JSON-like ASCII: an escaped Arabic text's \uXXXX runs. */
+        static const char pattern[] = "\"\\u0646\\u0638\\u0627\\u0645 ";
+        for (HPy_ssize_t k = 0; k < n; k++)
+            text_buf[k] = pattern[k % (sizeof pattern - 1)];
+        text_buf[n] = 0;
+    }
+    switch (how) {
+    case 0:
+        return HPyUnicode_DecodeASCII(ctx, text_buf, n, NULL);
+    case 1:
+        text_buf[n] = 0;
+        return HPyUnicode_FromString(ctx, text_buf);
+    case 2:
+        return HPyUnicode_DecodeLatin1(ctx, text_buf, n, NULL);
+    case 3: {
+        HPy b = HPyBytes_FromStringAndSize(ctx, text_buf, n);
+        if (HPy_IsNull(b))
+            return HPy_NULL;
+        HPy s = from_encoded_object(ctx, b, "ascii", NULL);
+        HPy_Close(ctx, b);
+        return s;
+    }
+    case 4:
+        return HPyBytes_FromStringAndSize(ctx, text_buf, n);
+    case 5:
+        return HPyUnicode_DecodeFSDefaultAndSize(ctx, text_buf, n);
+    }
+    HPyErr_SetString(ctx, ctx->h_ValueError, "no such way");
+    return HPy_NULL;
+}
+
+HPyDef_METH(utf8, "utf8", HPyFunc_VARARGS)
+static HPy utf8_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "utf8(obj, reps)");
+        return HPy_NULL;
+    }
+    long reps = HPyLong_AsLong(ctx, args[1]);
+    if (reps == -1 && HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    HPy_ssize_t total = 0;
+    for (long k = 0; k < reps; k++) {
+        HPy_ssize_t size;
+        const char *s = HPyUnicode_AsUTF8AndSize(ctx, args[0], &size);
+        if (s == NULL)
+            return HPy_NULL;
+        total += size + (unsigned char)s[0];
+    }
+    return HPyLong_FromSsize_t(ctx, total);
+}
+
+/* how: 0 HPyUnicode_FromString (UTF-8, NUL-terminated), 1
+   HPyUnicode_FromWideChar (code points, wchar_t being 32 bits here), 2
+   HPyUnicode_DecodeFSDefaultAndSize (UTF-8 by its length; the file-system
+   encoding is UTF-8 here), 3 HPyUnicode_FromEncodedObject of a bytes
+   object made first (UTF-8). The strs made are closed at once. */
+HPyDef_METH(strs, "strs", HPyFunc_VARARGS)
+static HPy strs_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 3) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "strs(s, how, reps)");
+        return HPy_NULL;
+    }
+    long how = HPyLong_AsLong(ctx, args[1]);
+    long reps = HPyLong_AsLong(ctx, args[2]);
+    if (HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    HPy_ssize_t n;
+    const char *utf8 = HPyUnicode_AsUTF8AndSize(ctx, args[0], &n);
+    if (utf8 == NULL)
+        return HPy_NULL;
+    char *copy = malloc(n + 1);
+    wchar_t *wide = malloc((n + 1) * sizeof(wchar_t));
+    if (copy == NULL || wide == NULL) {
+        free(copy);
+        free(wide);
+        return HPyErr_NoMemory(ctx);
+    }
+    memcpy(copy, utf8, n + 1);
+    /* The code points, from the UTF-8 (well-formed: it came from a str). */
+    HPy_ssize_t w = 0;
+    for (HPy_ssize_t k = 0; k < n;) {
+        unsigned char c = (unsigned char)copy[k];
+        int len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        unsigned int cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+        for (int j = 1; j < len; j++)
+            cp = (cp << 6) | ((unsigned char)copy[k + j] & 0x3f);
+        wide[w++] = (wchar_t)cp;
+        k += len;
+    }
+    HPy result = HPy_NULL;
+    for (long k = 0; k < reps; k++) {
+        HPy made;
+        switch (how) {
+        case 0:
+            made = HPyUnicode_FromString(ctx, copy);
+            break;
+        case 1:
+            made = HPyUnicode_FromWideChar(ctx, wide, w);
+            break;
+        case 2:
+            made = HPyUnicode_DecodeFSDefaultAndSize(ctx, copy, n);
+            break;
+        case 3: {
+            HPy b = HPyBytes_FromStringAndSize(ctx, copy, n);
+            made = HPy_IsNull(b) ? HPy_NULL : from_encoded_object(ctx, b, "utf-8", NULL);
+            HPy_Close(ctx, b);
+            break;
+        }
+        default:
+            HPyErr_SetString(ctx, ctx->h_ValueError, "no such way");
+            made = HPy_NULL;
+        }
+        if (HPy_IsNull(made))
+            break;
+        if (k == reps - 1)
+            result = made;
+        else
+            HPy_Close(ctx, made);
+    }
+    free(copy);
+    free(wide);
+    if (HPy_IsNull(result) && !HPyErr_Occurred(ctx))
+        return HPy_Dup(ctx, ctx->h_None);
+    return result;
 }
 
 /* ---- the tape, and build ------------------------------------------------ */
@@ -394,7 +575,7 @@ static int exec_impl(HPyContext *ctx, HPy module)
     return 0;
 }
 
-static HPyDef *module_defines[] = {&walk, &prepare, &build, &exec, NULL};
+static HPyDef *module_defines[] = {&walk, &text, &utf8, &strs, &prepare, &build, &exec, NULL};
 
 static HPyModuleDef moduledef = {
     .doc = "The HPy calls of a JSON encoder and decoder, for bench/ujson-run.",

@@ -8,7 +8,7 @@
 //! than 1024 levels is an `OverflowError`, so the recursion is bounded.
 
 use hpy::{
-    BuiltinKind, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, IntoHPy, List, Str,
+    Builtin, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, Int, IntoHPy, List, Str,
 };
 
 use crate::float::{write_f64, write_u64};
@@ -61,6 +61,26 @@ static UNIT_ESCAPES: [[u8; 6]; 0x800] = {
     }
     table
 };
+
+/// The eight bytes at `text[at..]` as a little-endian word when they are
+/// four well-formed 2-byte characters (lead bytes `0xc2..=0xdf`, each
+/// followed by a continuation byte).
+#[inline(always)]
+fn four_two_byte_chars(text: &[u8], at: usize) -> Option<u64> {
+    let bytes: [u8; 8] = text.get(at..at + 8)?.try_into().ok()?;
+    let word = u64::from_le_bytes(bytes);
+    // Each 16-bit lane: a lead `110xxxxx` (low byte), then `10xxxxxx`.
+    const PATTERN_MASK: u64 = 0xc0e0_c0e0_c0e0_c0e0;
+    const PATTERN: u64 = 0x80c0_80c0_80c0_80c0;
+    // A lead of `0xc0` or `0xc1` (overlong) has bits 1-4 clear: each
+    // lane's `lead & 0x1e` must be nonzero, which adding `0x7fff` carries
+    // into the lane's top bit (no lane overflows into the next).
+    const LEAD_BITS: u64 = 0x001e_001e_001e_001e;
+    const CARRY: u64 = 0x7fff_7fff_7fff_7fff;
+    const TOPS: u64 = 0x8000_8000_8000_8000;
+    let well_formed = word & PATTERN_MASK == PATTERN && ((word & LEAD_BITS) + CARRY) & TOPS == TOPS;
+    well_formed.then_some(word)
+}
 
 thread_local! {
     /// The output buffer of the thread's last `dumps`, emptied, kept for
@@ -283,48 +303,53 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         let mut defaults = 0;
         loop {
             // ujson tries bool, int, bytes, str, None, float or Decimal,
-            // dict, list and tuple in turn; no object is two of them.
-            let kind = obj.builtin_kind();
-            match kind {
-                BuiltinKind::True => {
+            // dict, list and tuple in turn; no object is two of them. The
+            // kind is asked once, and the typed handle it gives is read
+            // without a second check.
+            let (rest, other) = match obj.into_builtin() {
+                Builtin::True => {
                     self.out.extend_from_slice(b"true");
                     return Ok(None);
                 }
-                BuiltinKind::False => {
+                Builtin::False => {
                     self.out.extend_from_slice(b"false");
                     return Ok(None);
                 }
-                BuiltinKind::Int => return self.int(&obj).map(|()| None),
-                BuiltinKind::Bytes if !self.opts.reject_bytes => {
-                    let bytes = bytes_of(&obj)?;
-                    return self.string(bytes).map(|()| None);
+                Builtin::Int(int) => return self.int(&int).map(|()| None),
+                Builtin::Bytes(bytes) if !self.opts.reject_bytes => {
+                    return self.string(bytes.as_bytes()?).map(|()| None);
                 }
-                BuiltinKind::Str => {
-                    let s = obj
-                        .downcast_ref::<Str>()
-                        .ok_or_else(|| HPyErr::type_error("expected a str"))?;
+                Builtin::Str(s) => {
                     match s.to_str() {
                         Ok(text) => self.string(text.as_bytes())?,
                         Err(e) => {
-                            let bytes = self.surrogatepass_bytes(&obj, e)?;
+                            let bytes = self.surrogatepass_bytes(&s, e)?;
                             self.string(bytes_of(&bytes)?)?
                         }
                     }
                     return Ok(None);
                 }
-                BuiltinKind::None => {
+                Builtin::None => {
                     self.out.extend_from_slice(b"null");
                     return Ok(None);
                 }
-                BuiltinKind::Float => return self.float(&obj).map(|()| None),
-                BuiltinKind::Dict => return self.open_map(obj).map(Some),
-                BuiltinKind::List | BuiltinKind::Tuple => {
-                    let len = obj.len()?;
+                Builtin::Float(f) => return self.float_value(f.to_f64()?).map(|()| None),
+                Builtin::Dict(dict) => return self.open_dict(dict).map(Some),
+                Builtin::List(list) => {
+                    let len = list.len()?;
+                    let obj = list.into_handle();
                     return Ok(Some(Open::Seq { obj, len, next: 0 }));
                 }
-                BuiltinKind::Bytes | BuiltinKind::Other => {}
-            }
-            if kind == BuiltinKind::Other && is_decimal(self.ctx, &obj)? {
+                Builtin::Tuple(tuple) => {
+                    let len = tuple.len()?;
+                    let obj = tuple.into_handle();
+                    return Ok(Some(Open::Seq { obj, len, next: 0 }));
+                }
+                Builtin::Bytes(bytes) => (bytes.into_handle(), false),
+                Builtin::Other(other) => (other, true),
+            };
+            obj = rest;
+            if other && is_decimal(self.ctx, &obj)? {
                 return self.float(&obj).map(|()| None);
             }
             if obj.has_attr_s("toDict")? {
@@ -374,7 +399,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A `float` or `decimal.Decimal`, written as ujson writes a double.
     fn float(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
-        let v = obj.as_f64()?;
+        self.float_value(obj.as_f64()?)
+    }
+
+    /// A double, as ujson writes it.
+    fn float_value(&mut self, v: f64) -> HPyResult<()> {
         if !write_f64(&mut self.out, v, self.opts.allow_nan) {
             return Err(overflow("Invalid value when encoding double"));
         }
@@ -392,9 +421,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         obj.get_attr_s("encode")?.call(&[&encoding, &errors])
     }
 
-    fn int(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
+    fn int(&mut self, obj: &Int<'ctx>) -> HPyResult<()> {
         let mut buf = [0u8; 24];
-        match obj.as_i64() {
+        match obj.to_i64() {
             Ok(v) => {
                 if v < 0 {
                     self.out.push(b'-');
@@ -655,32 +684,56 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     }
 
     /// Escapes the run of well-formed 2-byte characters (lead byte
-    /// `0xc2..=0xdf`, so never overlong) that starts at `text[i]`; returns
+    /// `0xc2..=0xdf`, so never overlong) and of bytes written as they are
+    /// (the space between two words) that starts at `text[i]`; returns
     /// where the run ends (`i`: none there, the checks of `escape_ascii`
-    /// decide). The room for the run's escapes is made once and written
-    /// through a slice: pushed one by one, each escape reloaded the
-    /// buffer's length and capacity after the previous one's bytes.
+    /// decide).
+    ///
+    /// Four characters at a time where eight bytes hold four, and into a
+    /// buffer on the stack that goes to the output a few hundred bytes at
+    /// a time: pushed one by one, each escape reloaded the output's length
+    /// and capacity after the previous one's bytes, and each space between
+    /// two words was a copy of its own.
     #[inline]
     fn two_byte_run(&mut self, text: &[u8], i: usize) -> usize {
-        let mut end = i;
-        while let [0xc2..=0xdf, cont, ..] = text[end..] {
-            if cont & 0xc0 != 0x80 {
-                break;
+        const STAGE: usize = 256;
+        let mut stage = [0u8; STAGE];
+        let mut n = 0;
+        let mut at = i;
+        loop {
+            if n > STAGE - 24 {
+                self.out.extend_from_slice(&stage[..n]);
+                n = 0;
             }
-            end += 2;
-        }
-        if end > i {
-            let at = self.out.len();
-            self.out.resize(at + (end - i) * 3, 0);
-            for (dest, pair) in self.out[at..]
-                .chunks_exact_mut(6)
-                .zip(text[i..end].chunks_exact(2))
-            {
-                let ch = (usize::from(pair[0] & 0x1f) << 6) | usize::from(pair[1] & 0x3f);
-                dest.copy_from_slice(&UNIT_ESCAPES[ch]);
+            if let Some(word) = four_two_byte_chars(text, at) {
+                for k in 0..4 {
+                    let pair = (word >> (16 * k)) as usize;
+                    let ch = ((pair & 0x1f) << 6) | ((pair >> 8) & 0x3f);
+                    stage[n..n + 6].copy_from_slice(&UNIT_ESCAPES[ch]);
+                    n += 6;
+                }
+                at += 8;
+                continue;
+            }
+            match text[at..] {
+                [lead @ 0xc2..=0xdf, cont, ..] if cont & 0xc0 == 0x80 => {
+                    let ch = (usize::from(lead & 0x1f) << 6) | usize::from(cont & 0x3f);
+                    stage[n..n + 6].copy_from_slice(&UNIT_ESCAPES[ch]);
+                    n += 6;
+                    at += 2;
+                }
+                // With `ensure_ascii` a lead byte is never plain: this arm
+                // takes single bytes only.
+                [c, ..] if self.plain[c as usize] => {
+                    stage[n] = c;
+                    n += 1;
+                    at += 1;
+                }
+                _ => break,
             }
         }
-        end
+        self.out.extend_from_slice(&stage[..n]);
+        at
     }
 
     fn unit(&mut self, u: u32) {
@@ -697,7 +750,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     /// A dict opened for writing: its items in its order, or its keys
     /// sorted, as asked.
     fn open_map(&self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
-        let dict = obj.downcast::<Dict>().map_err(HPyErr::from)?;
+        self.open_dict(obj.downcast::<Dict>().map_err(HPyErr::from)?)
+    }
+
+    /// [`open_map`](Self::open_map) of a handle known to be a dict.
+    fn open_dict(&self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
         if !self.opts.sort_keys {
             return Ok(Open::Map {
                 items: dict.into_items()?,

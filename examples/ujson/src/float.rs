@@ -62,10 +62,15 @@ pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64, allow_nan: bool) -> bool 
         end -= 1;
     }
     let digits = &all[leading..end];
-    let exp10: i32 = core::str::from_utf8(exp_text)
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(0);
+    // Ryū's exponent: an optional `-` and at most three digits.
+    let (exp_negative, exp_digits) = match exp_text {
+        [b'-', rest @ ..] => (true, rest),
+        rest => (false, rest),
+    };
+    let exp_abs = exp_digits
+        .iter()
+        .fold(0i32, |e, &c| e * 10 + i32::from(c - b'0'));
+    let exp10 = if exp_negative { -exp_abs } else { exp_abs };
     let exponent = point as i32 - 1 - leading as i32 + exp10;
     if (-4..16).contains(&exponent) {
         let point = exponent + 1; // digits before the decimal point
@@ -111,6 +116,12 @@ pub(crate) fn write_u64(buf: &mut [u8], mut value: u64) -> &[u8] {
     &buf[at..]
 }
 
+/// 10^0 ..= 10^22, each exactly a double.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 /// The longest prefix of `text` that reads as a number the way
 /// double-conversion's `StringToDouble` reads it with trailing junk
 /// allowed: `[-+]digits[.digits][(e|E)[-+]digits]`, where either the
@@ -119,21 +130,36 @@ pub(crate) fn write_u64(buf: &mut [u8], mut value: u64) -> &[u8] {
 /// read; `(0.0, 0)` if no digits start the text.
 pub(crate) fn parse_f64_prefix(text: &[u8]) -> (f64, usize) {
     let at = |i: usize| text.get(i).copied().unwrap_or(0);
+    // The digits as an integer while they fit (`digits` counts them, the
+    // leading zeros too), for the exact path below.
+    let mut mantissa = 0u64;
+    let mut digits = 0u32;
+    let mut take = |c: u8| {
+        digits += 1;
+        if digits <= 19 {
+            mantissa = mantissa * 10 + u64::from(c - b'0');
+        }
+    };
     let mut i = 0;
+    let negative = at(i) == b'-';
     if at(i) == b'-' || at(i) == b'+' {
         i += 1;
     }
     let int_start = i;
     while at(i).is_ascii_digit() {
+        take(at(i));
         i += 1;
     }
     let mut seen_digits = i > int_start;
+    let mut frac_digits = 0i32;
     if at(i) == b'.' {
         let frac_start = i + 1;
         let mut j = frac_start;
         while at(j).is_ascii_digit() {
+            take(at(j));
             j += 1;
         }
+        frac_digits = (j - frac_start).min(400) as i32;
         if j > frac_start {
             seen_digits = true;
         }
@@ -145,18 +171,40 @@ pub(crate) fn parse_f64_prefix(text: &[u8]) -> (f64, usize) {
     if !seen_digits {
         return (0.0, 0);
     }
+    let mut exp = 0i32;
     if at(i) == b'e' || at(i) == b'E' {
         let mut j = i + 1;
+        let exp_negative = at(j) == b'-';
         if at(j) == b'-' || at(j) == b'+' {
             j += 1;
         }
         let exp_digits = j;
         while at(j).is_ascii_digit() {
+            exp = (exp * 10 + i32::from(at(j) - b'0')).min(10_000);
             j += 1;
         }
         if j > exp_digits {
             i = j;
+            if exp_negative {
+                exp = -exp;
+            }
+        } else {
+            exp = 0;
         }
+    }
+    // Clinger's exact case: an integer of at most 53 bits times or divided
+    // by a power of ten up to 10^22 (both exact doubles) is one correctly
+    // rounded operation. Most numbers in documents (coordinates, prices)
+    // are that; the rest go through the standard library's parser.
+    let e10 = exp - frac_digits;
+    if digits <= 19 && mantissa <= 1 << 53 && (-22..=22).contains(&e10) {
+        let m = mantissa as f64;
+        let v = if e10 >= 0 {
+            m * POW10[e10 as usize]
+        } else {
+            m / POW10[(-e10) as usize]
+        };
+        return (if negative { -v } else { v }, i);
     }
     let number = &text[..i];
     // Rust's parser wants digits on one side of the point at least (which

@@ -112,8 +112,19 @@ fn separators(obj: Option<&Handle<'_>>, indent: i32) -> HPyResult<(Vec<u8>, Vec<
 /// through Python's `surrogatepass` decoding when it is not valid UTF-8
 /// (lone surrogates; or bytes ujson copies unchecked, which that decoding
 /// then refuses with `UnicodeDecodeError`, as the original does).
-fn into_str<'ctx>(ctx: Context<'ctx>, out: &[u8]) -> HPyResult<Handle<'ctx>> {
-    if out.is_ascii() {
+///
+/// With `ensure_ascii` the text is ASCII but for such copied bytes, so it
+/// is handed to `new_str_from_ascii` unread: a host that checks the bytes
+/// as it makes the str (PyPy) then reads 214 KB of escaped text once, not
+/// twice; only a refusal looks at the text here.
+fn into_str<'ctx>(ctx: Context<'ctx>, out: &[u8], ensure_ascii: bool) -> HPyResult<Handle<'ctx>> {
+    if ensure_ascii {
+        match ctx.new_str_from_ascii(out) {
+            Ok(s) => return Ok(s.into_handle()),
+            Err(e) if out.is_ascii() => return Err(e),
+            Err(not_ascii) => drop(not_ascii),
+        }
+    } else if out.is_ascii() {
         return Ok(ctx.new_str_from_ascii(out)?.into_handle());
     }
     match core::str::from_utf8(out) {
@@ -169,7 +180,7 @@ fn dumps_impl<'ctx>(
     };
     let mut enc = Encoder::new(ctx, &opts);
     enc.document(obj)?;
-    into_str(ctx, enc.text())
+    into_str(ctx, enc.text(), opts.ensure_ascii)
 }
 
 /// Converts `obj` to a JSON string (ujson's `dumps`, also registered as

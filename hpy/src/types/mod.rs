@@ -1,7 +1,7 @@
 //! The Python objects a handle can refer to, one file per type: [`Handle`]
 //! itself (any object: the object, number and call protocols) in `any.rs`,
 //! and beside it the typed handles of builtin types — [`List`], [`Tuple`],
-//! [`Dict`], [`Str`], [`Bytes`], [`Type`], [`Slice`], [`Capsule`],
+//! [`Dict`], [`Str`], [`Bytes`], [`Int`], [`Float`], [`Type`], [`Slice`], [`Capsule`],
 //! [`Code`] — with their methods and the helpers their conversions use.
 //!
 //! A typed handle is a [`Handle`] known to refer to an instance of its
@@ -17,10 +17,13 @@
 
 pub(crate) mod abc;
 pub(crate) mod any;
+pub(crate) mod builtin;
 pub(crate) mod bytes;
 pub(crate) mod capsule;
 pub(crate) mod code;
 pub(crate) mod dict;
+pub(crate) mod float;
+pub(crate) mod int;
 pub(crate) mod list;
 pub(crate) mod slice;
 pub(crate) mod str;
@@ -30,8 +33,11 @@ pub(crate) mod type_;
 use crate::{HPyErr, HPyResult, Handle};
 
 pub use abc::Abc;
+pub use builtin::Builtin;
 pub use bytes::Bytes;
 pub use dict::Dict;
+pub use float::Float;
+pub use int::Int;
 pub use list::List;
 pub use slice::Slice;
 pub use str::Str;

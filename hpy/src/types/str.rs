@@ -196,11 +196,15 @@ impl<'ctx> Context<'ctx> {
     /// passes over it. A byte above 127 is a `ValueError`, on every host.
     ///
     /// In the CPython ABI and on hpy_rs_universal's plain context the
-    /// bytes are copied straight into the new `str`'s characters (C's
-    /// `PyUnicode_New(len, 127)` and a `memcpy`); elsewhere the `str` is
-    /// decoded from `text` in place (`HPyUnicode_DecodeASCII`, or
-    /// `HPyUnicode_FromString` from a stack copy of up to 128 bytes on the
-    /// hosts where that is cheaper), with no scratch buffer.
+    /// bytes are checked, then copied straight into the new `str`'s
+    /// characters (C's `PyUnicode_New(len, 127)` and a `memcpy`).
+    /// Elsewhere text of up to 128 bytes is checked and made by
+    /// `HPyUnicode_FromString` from a stack copy on the hosts where that
+    /// is cheaper; longer text is decoded in place by the host
+    /// (`HPyUnicode_DecodeASCII`), which checks every byte itself, so it
+    /// is not checked here first: the host's refusal is replaced by the
+    /// same `ValueError`. On PyPy that check, a byte at a time, is most of
+    /// what making a long `str` costs (docs/perf/ujson.md).
     ///
     /// ```
     /// use hpy::{Context, HPyResult, Str};
@@ -211,26 +215,41 @@ impl<'ctx> Context<'ctx> {
     /// }
     /// ```
     pub fn new_str_from_ascii(self, text: &[u8]) -> HPyResult<Str<'ctx>> {
-        if !text.is_ascii() {
+        // As `new_ascii_str`'s scratch buffer: up to 128 bytes.
+        const SHORT: usize = 129;
+        let len = text.len();
+        let host_checks = len >= SHORT && crate::abi::nul_terminated_text_is_cheaper(self);
+        if !host_checks && !text.is_ascii() {
             return Err(not_ascii_text());
         }
-        let len = text.len();
         if let Some(made) = crate::abi::ascii_str_uninit(self, len) {
             let (handle, data) = made?;
+            if host_checks && !text.is_ascii() {
+                // Not written: dropping it reads none of its characters.
+                drop(handle);
+                return Err(not_ascii_text());
+            }
             // SAFETY: `data` is the new str's `len` bytes of character data
             // (`ascii_str_uninit`), which nothing else reads or writes until
-            // it is returned; `text` is `len` ASCII bytes elsewhere.
+            // it is returned; `text` is `len` ASCII bytes elsewhere
+            // (checked above on either branch).
             unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), data, len) };
             return Ok(Str(handle));
         }
-        // As `new_ascii_str`'s scratch buffer: up to 128 bytes.
-        const SHORT: usize = 129;
         if len < SHORT && crate::abi::nul_terminated_text_is_cheaper(self) {
             let mut buf = [0u8; SHORT];
             buf[..len].copy_from_slice(text);
             return ascii_into_str(self, &buf[..=len]).map(Str);
         }
-        self.decode_ascii(text, None)
+        self.decode_ascii(text, None).map_err(|e| {
+            if text.is_ascii() {
+                e
+            } else {
+                // The host's UnicodeDecodeError, cleared by the drop.
+                drop(e);
+                not_ascii_text()
+            }
+        })
     }
 
     /// [`new_ascii_str`](Context::new_ascii_str) where no host call makes an
@@ -569,6 +588,42 @@ fn holds_surrogate(text: &[u8]) -> bool {
         .iter()
         .enumerate()
         .any(|(i, &b)| b == LEAD && starts_one(base + i))
+}
+
+/// Non-ASCII text of this many bytes or more becomes a `str` through a
+/// `bytes` object where NUL-terminated text is otherwise the cheaper way
+/// in (PyPy): `HPyUnicode_FromString` there checks the text a byte at a
+/// time, where decoding a `bytes` object as UTF-8 does not. Per `str`
+/// (bench/c/ujson_floor's `strs`, PyPy 7.3.19): 109 bytes, 65 ns against
+/// 79; 298 bytes, 186 against 131 (`HPyUnicode_FromWideChar`: 270).
+const LONG_TEXT: usize = 256;
+
+/// A `str` of the UTF-8 text `s` made from a `bytes` object of it
+/// (`HPyBytes_FromStringAndSize`, then `HPyUnicode_FromEncodedObject`,
+/// strict UTF-8), where that is the cheaper way (see [`LONG_TEXT`]);
+/// `None` elsewhere.
+#[inline]
+pub(crate) fn long_utf8_into_str<'ctx>(
+    ctx: Context<'ctx>,
+    s: &str,
+) -> Option<HPyResult<Handle<'ctx>>> {
+    if s.len() < LONG_TEXT || !crate::abi::nul_terminated_text_is_cheaper(ctx) {
+        return None;
+    }
+    let made = ctx.new_bytes(s.as_bytes()).and_then(|bytes| {
+        // SAFETY: a valid `bytes` handle and a static NUL-terminated
+        // encoding (no errors argument: strict); the result is owned or
+        // HPy_NULL.
+        unsafe {
+            ctx.wrap_result(hpy_sys::HPyUnicode_FromEncodedObject(
+                ctx.as_raw(),
+                bytes.as_raw(),
+                c"utf-8".as_ptr(),
+                core::ptr::null(),
+            ))
+        }
+    });
+    Some(made)
 }
 
 /// Raises the `UnicodeEncodeError` CPython raises for a str with a lone

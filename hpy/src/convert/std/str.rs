@@ -2,7 +2,7 @@
 
 use std::ffi::CString;
 
-use crate::types::str::{ascii_into_str, raise_surrogate_error};
+use crate::types::str::{ascii_into_str, long_utf8_into_str, raise_surrogate_error};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Str};
 
 // ---- strings ----
@@ -60,10 +60,15 @@ fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
 const SHORT_TEXT: usize = 64;
 
 /// [`str_into_hpy`] for text that is not all ASCII: decoded by its length
-/// where the host can (the CPython ABI's `PyUnicode_FromStringAndSize`),
-/// else as NUL-terminated text.
+/// where the host can (the CPython ABI's `PyUnicode_FromStringAndSize`);
+/// else, for long text on the hosts that make a `str` of
+/// NUL-terminated text cheaper than hpy_rs_universal's (PyPy), a `bytes`
+/// object decoded as UTF-8; else as NUL-terminated text.
 fn non_ascii_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
     if let Some(made) = crate::abi::str_from_utf8(ctx, s) {
+        return made;
+    }
+    if let Some(made) = long_utf8_into_str(ctx, s) {
         return made;
     }
     const STACK: usize = 256;

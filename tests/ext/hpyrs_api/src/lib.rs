@@ -6,8 +6,8 @@
 use std::ffi::CString;
 
 use hpy::{
-    hpy_method, hpy_module, Bytes, Capsule, Context, Dict, HPyErr, HPyResult, Handle, IntoHPy,
-    List, PyTypeCheck, RichCompareOp, Slice, SourceKind, Str, Tuple, Type,
+    hpy_method, hpy_module, Builtin, Bytes, Capsule, Context, Dict, Float, HPyErr, HPyResult,
+    Handle, Int, IntoHPy, List, PyTypeCheck, RichCompareOp, Slice, SourceKind, Str, Tuple, Type,
 };
 
 /// The items of a tuple or list, as owned handles.
@@ -629,6 +629,46 @@ fn builtin_kind(o: &Handle<'_>) -> String {
     format!("{:?}", o.builtin_kind())
 }
 
+/// `Handle::into_builtin`: the variant's name and what its typed handle
+/// reads without a second check (an int's value or `None` past 64 bits, a
+/// str's text, a container's length, a float or other object itself).
+#[hpy_method]
+fn into_builtin<'ctx>(ctx: Context<'ctx>, o: &Handle<'ctx>) -> HPyResult<(String, Handle<'ctx>)> {
+    let named = |name: &str, value: HPyResult<Handle<'ctx>>| Ok((name.to_owned(), value?));
+    match o.dup().into_builtin() {
+        Builtin::None => named("None", Ok(ctx.none())),
+        Builtin::True => named("True", Ok(ctx.none())),
+        Builtin::False => named("False", Ok(ctx.none())),
+        Builtin::Int(i) => match i.to_i64() {
+            Ok(v) => named("Int", v.into_hpy(ctx)),
+            Err(e) => {
+                // Past 64 bits: the OverflowError, taken.
+                drop(e.catch(ctx)?);
+                named("Int", Ok(ctx.none()))
+            }
+        },
+        Builtin::Float(f) => named("Float", f.to_f64()?.into_hpy(ctx)),
+        Builtin::Str(s) => named("Str", s.to_str()?.into_hpy(ctx)),
+        Builtin::Bytes(b) => named("Bytes", b.as_bytes()?.into_hpy(ctx)),
+        Builtin::List(l) => named("List", l.len()?.into_hpy(ctx)),
+        Builtin::Tuple(t) => named("Tuple", t.len()?.into_hpy(ctx)),
+        Builtin::Dict(d) => named("Dict", d.len()?.into_hpy(ctx)),
+        Builtin::Other(h) => named("Other", Ok(h)),
+    }
+}
+
+/// `Float::to_f64` through a typed parameter.
+#[hpy_method]
+fn float_to_f64(x: &Float<'_>) -> HPyResult<f64> {
+    x.to_f64()
+}
+
+/// `Int::to_i64` through a typed parameter.
+#[hpy_method]
+fn int_to_i64(i: &Int<'_>) -> HPyResult<i64> {
+    i.to_i64()
+}
+
 /// `d.copy()` (`HPyDict_Copy`).
 #[hpy_method]
 fn dict_copy<'ctx>(d: &Dict<'ctx>) -> HPyResult<Dict<'ctx>> {
@@ -891,7 +931,7 @@ hpy_module! {
         from_code_points,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
-        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, singletons, list_sort, builtin_kind, str_utf8, slice_unpack,
+        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, singletons, list_sort, builtin_kind, into_builtin, int_to_i64, float_to_f64, str_utf8, slice_unpack,
         slice_indices, downcasts, list_len_owned, first_of_tuple, list_ops, dict_get,
         import_module, compile_eval, compile_only, builtins, context_var_new, context_var_get,
         context_var_set,
