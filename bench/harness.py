@@ -38,9 +38,9 @@ Subcommands:
 - ``callgrind``: meant to run under ``valgrind --tool=callgrind
   --dump-before=getppid``. For every row it calls ``os.getppid()`` (the
   marker that makes callgrind dump its counters), then runs the row N times
-  (N // the row's ``divisor``), then the marker, then (after another
-  marker) twice that; on PyPy a full collection runs before each of the
-  two segments, outside them. The difference between the two segments is
+  (N // the row's ``divisor``), then the marker, then twice that; on PyPy
+  a full collection runs before each of the two segments, outside them
+  (between markers of its own). The difference between the two segments is
   the cost of that many iterations, with loop set-up and the marker
   cancelled. ``--row`` limits the rows measured.
 - ``fresh``: for one implementation (a fresh process: start one per
@@ -264,16 +264,14 @@ def callgrind_rows(suite, impls, n, rows=()):
         os.getppid()
         dumps.append(next_segment)
 
-    def settle():
-        # On PyPy each segment starts after a full collection (outside the
-        # segments): the collections and the frees of raw instance data
-        # that a segment pays for are then those of its own objects, not
-        # of the previous segment's garbage, which otherwise lands in one
-        # segment or the other by chance (seen: C HPy's `t * 2.0` counted
-        # with negative frees, the row at 1.43x where settled it is 1.08x).
-        # CPython frees as it goes.
-        if sys.implementation.name == "pypy":
-            gc.collect()
+    # On PyPy each segment starts after a full collection (outside the
+    # segments): the collections and the frees of raw instance data that a
+    # segment pays for are then those of its own objects, not of the
+    # previous segment's garbage, which otherwise lands in one segment or
+    # the other by chance (seen: C HPy's `t * 2.0` counted with negative
+    # frees, the row at 1.43x of it where settled it is 1.08x). CPython
+    # frees as it goes: its sequence stays as it was.
+    settle = sys.implementation.name == "pypy"
 
     for row in workloads.SUITES[suite]:
         if rows and row.name not in rows:
@@ -285,11 +283,13 @@ def callgrind_rows(suite, impls, n, rows=()):
             # themselves run between markers.
             short, long = row.compile(impl.module), row.compile(impl.module)
             k = max(1, n // row.divisor)
-            settle()
+            if settle:
+                gc.collect()
             marker([row.name, impl.label, k])
             short(k)
-            marker("other")
-            settle()
+            if settle:
+                marker("other")
+                gc.collect()
             marker([row.name, impl.label, 2 * k])
             long(2 * k)
             marker("other")
