@@ -231,6 +231,7 @@ PRODUCERS += [
 _KNOT = CALL(N("hpyrs_classes.Knot"), V(3), V("k"))
 PRODUCERS += [
     CALL(N("hpyrs_classes.FrozenHolder"), _KNOT),
+    CALL(N("hpyrs_classes.BorrowingHolder"), _KNOT, V("l")),
     CALL(N("hpyrs_classes.PhoenixHolder"), CALL(N("hpyrs_classes.PhoenixKnot"), V(4))),
     CALL(N("hpyrs_classes.Chain"), V("c"), LIST(_KNOT, _KNOT)),
 ]
