@@ -81,6 +81,34 @@ impl<'ctx> Context<'ctx> {
         Ok(Str(s))
     }
 
+    /// A new `str` of the text `text`, made the cheapest way the host
+    /// offers for UTF-8 (the same as `text.into_hpy(ctx)`, typed): the
+    /// way to hand over text a parser has decoded into a `String`.
+    ///
+    /// ASCII text is decoded from its length (`HPyUnicode_DecodeASCII`), or
+    /// short text from a NUL-terminated stack copy
+    /// (`HPyUnicode_FromString`) where that is cheaper. Other text: in the
+    /// CPython ABI `PyUnicode_FromStringAndSize`; on PyPy, from 256 bytes
+    /// on, a `bytes` object decoded as UTF-8 (PyPy's
+    /// `HPyUnicode_FromString` checks the text a byte at a time, which
+    /// costs more there); else `HPyUnicode_FromString` from a
+    /// NUL-terminated copy, or `HPyUnicode_FromWideChar` for text holding
+    /// NUL. The host does not check the text again where it can be told
+    /// it is valid; nowhere can invalid UTF-8 reach it (a `&str` is valid).
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Str};
+    ///
+    /// fn reversed<'ctx>(ctx: Context<'ctx>, text: &str) -> HPyResult<Str<'ctx>> {
+    ///     let back: String = text.chars().rev().collect();
+    ///     ctx.new_str(&back)
+    /// }
+    /// ```
+    #[inline]
+    pub fn new_str(self, text: &str) -> HPyResult<Str<'ctx>> {
+        text.into_hpy(self).map(Str)
+    }
+
     /// A new `str` from wide characters (`HPyUnicode_FromWideChar`; UTF-32
     /// on Linux and macOS, UTF-16 on Windows). Unlike
     /// `HPyUnicode_FromString` it takes a length, so it accepts NUL.
