@@ -9,7 +9,7 @@
 //! or escaped, are kept), and nesting deeper than 1024 arrays or objects
 //! is an error, so the recursion is bounded.
 
-use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy};
+use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy, StrBuf, TextSink, WriteText};
 
 use crate::float::parse_f64_prefix;
 use crate::objects::{decode_surrogatepass, JSONDecodeError};
@@ -86,9 +86,10 @@ pub(crate) struct Decoder<'a, 'ctx> {
     /// from string to string: the path for strings with lone surrogates
     /// or errors.
     scratch: Vec<u32>,
-    /// A string's text with its escapes read, reused from string to
-    /// string: the path for every other string with escapes.
-    text: String,
+    /// A string's text with its escapes read, in the form the host makes
+    /// a str of most cheaply, reused from string to string: the path for
+    /// every other string with escapes.
+    text: StrBuf,
 }
 
 #[inline]
@@ -104,7 +105,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             pos: 0,
             depth: 0,
             scratch: Vec::new(),
-            text: String::new(),
+            text: StrBuf::new(ctx),
         }
     }
 
@@ -430,11 +431,12 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         // Escapes: read again from the start into UTF-8, and made into a
         // str the host's cheapest way for UTF-8. A lone surrogate or
         // anything ujson refuses sends the string to the path below.
-        let mut text = core::mem::take(&mut self.text);
-        text.clear();
-        let read = self.string_escaped(start, &mut text);
-        let made = read.map(|()| self.ctx.new_str(&text));
-        self.text = text;
+        self.text.clear();
+        let read = self.text.write(Escaped { input, start });
+        let made = read.map(|end| {
+            self.pos = end;
+            self.ctx.new_str_from_buf(&self.text)
+        });
         if let Some(made) = made {
             return Ok(made?.into_handle());
         }
@@ -449,13 +451,13 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         made
     }
 
-    /// The rest of a string from `i`, its escapes read, appended to `out`;
-    /// `None` (with `self.pos` unchanged) where it has a lone surrogate,
+    /// The rest of the string in `input` from `i`, its escapes read,
+    /// appended to `out`; where the string ends (after its closing quote),
+    /// or `None` where it has a lone surrogate,
     /// written or escaped, or anything ujson refuses: those go through
     /// [`string_slow`](Self::string_slow), which keeps ujson's semantics
     /// and messages.
-    fn string_escaped(&mut self, mut i: usize, out: &mut String) -> Option<()> {
-        let input = self.input;
+    fn string_escaped<S: TextSink>(input: &[u8], mut i: usize, out: &mut S) -> Option<usize> {
         loop {
             // `\uXXXX` first: the escape of every character a JSON
             // encoder with `ensure_ascii` writes beyond ASCII.
@@ -483,10 +485,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             }
             let c = *input.get(i)?;
             match c {
-                b'"' => {
-                    self.pos = i + 1;
-                    return Some(());
-                }
+                b'"' => return Some(i + 1),
                 b'\\' => {
                     let e = *input.get(i + 1)?;
                     out.push(match e {
@@ -706,6 +705,22 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             push_code_point(&mut text, ch);
         }
         Ok(decode_surrogatepass(ctx, &text)?)
+    }
+}
+
+/// [`Decoder::string_escaped`] from `start`, compiled for each form of
+/// the decoder's [`StrBuf`].
+struct Escaped<'a> {
+    input: &'a [u8],
+    start: usize,
+}
+
+impl WriteText for Escaped<'_> {
+    type Output = Option<usize>;
+
+    #[inline]
+    fn write<S: TextSink>(self, out: &mut S) -> Option<usize> {
+        Decoder::string_escaped(self.input, self.start, out)
     }
 }
 

@@ -496,6 +496,17 @@ fn from_code_points<'ctx>(ctx: Context<'ctx>, chars: Vec<u32>) -> HPyResult<Str<
     ctx.new_str_from_code_points(&chars)
 }
 
+/// The str of `s`'s code points, rebuilt in Rust as a `String` and made
+/// by `Context::new_str` (a fresh str, not the argument).
+#[hpy_method]
+fn new_str<'ctx>(ctx: Context<'ctx>, chars: Vec<u32>) -> HPyResult<Str<'ctx>> {
+    let text: String = chars
+        .iter()
+        .map(|&c| char::from_u32(c).ok_or_else(|| HPyErr::value_error("not a char")))
+        .collect::<HPyResult<_>>()?;
+    ctx.new_str(&text)
+}
+
 /// C `wchar_t` on the platforms tested here (32 bits).
 #[allow(non_camel_case_types)]
 type hpy_wchar = i32;
@@ -928,7 +939,7 @@ hpy_module! {
         binary, unary, power, inplace_power, long_as,
         call_kwnames, call_kw, call_tuple_dict, call_method, call_method_s, call_method_kw,
         from_fmt, from_fmt_constant, encode, decode, new_ascii_str, new_str_from_ascii, read_char, substring, from_wide_char,
-        from_code_points,
+        from_code_points, new_str,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
         list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, singletons, list_sort, builtin_kind, into_builtin, int_to_i64, float_to_f64, str_utf8, slice_unpack,
