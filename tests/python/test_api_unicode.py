@@ -147,6 +147,20 @@ def test_new_str(hpyrs_api, text):
         hpyrs_api.new_str([0xD800])
 
 
+@pytest.mark.parametrize("typed", [False, True])
+@pytest.mark.parametrize("text", [
+    "", "abc", "a\x00b", "h\xe9llo", "\u20ac and \U0001f600", "\U0010ffff\ud7ff\ue000",
+    "\u0646\u0638\u0627\u0645 " * 60, "a\x00\xe9" * 100,
+])
+def test_str_buf(hpyrs_api, text, typed):
+    """`StrBuf`: characters pushed one at a time or through `write`, made
+    into an equal str by `Context::new_str_from_buf` (code points on
+    CPython, UTF-8 on PyPy and in debug mode)."""
+    got = hpyrs_api.str_buf([ord(c) for c in text], typed)
+    assert type(got) is str and got == text
+    assert hash(got) == hash(text) and len(got) == len(text)
+
+
 def test_from_wide_char(hpyrs_api):
     for s in TEXTS[:-1]:
         assert hpyrs_api.from_wide_char(s) == s
