@@ -104,8 +104,8 @@ pub use types::capsule::Capsule;
 pub use types::code::Code;
 pub use types::dict::DictItems;
 pub use types::{
-    Abc, Builtin, Bytes, Dict, DowncastError, Float, Int, List, PyTypeCheck, Slice, Str, Tuple,
-    Type,
+    Abc, Builtin, Bytes, Dict, DowncastError, Float, Int, List, PyTypeCheck, Slice, Str, StrBuf,
+    TextSink, Tuple, Type, WriteText,
 };
 
 /// Exposes a Rust function as a function of a Python module.

@@ -132,6 +132,35 @@ def test_from_code_points(hpyrs_api):
         hpyrs_api.from_code_points([0x41, 0x110000])
 
 
+@pytest.mark.parametrize("text", [
+    "", "abc", "a\x00b", "h\xe9llo", "\u20ac and \U0001f600", "nul\x00in\xe9", "x" * 63, "x" * 64,
+    "\xe9" * 127, "\xe9" * 128, "\u0646\u0638\u0627\u0645 " * 60, "\U0001f600" * 64, "a\x00\xe9" * 100,
+])
+def test_new_str(hpyrs_api, text):
+    """`Context::new_str`: UTF-8 text a Rust `String` holds made into an
+    equal, fresh str, either side of the lengths at which a host changes
+    the way it makes it (64 bytes for ASCII, 256 for the rest)."""
+    got = hpyrs_api.new_str([ord(c) for c in text])
+    assert type(got) is str and got == text
+    assert hash(got) == hash(text) and len(got) == len(text)
+    with raises_exactly(ValueError, "not a char"):
+        hpyrs_api.new_str([0xD800])
+
+
+@pytest.mark.parametrize("typed", [False, True])
+@pytest.mark.parametrize("text", [
+    "", "abc", "a\x00b", "h\xe9llo", "\u20ac and \U0001f600", "\U0010ffff\ud7ff\ue000",
+    "\u0646\u0638\u0627\u0645 " * 60, "a\x00\xe9" * 100,
+])
+def test_str_buf(hpyrs_api, text, typed):
+    """`StrBuf`: characters pushed one at a time or through `write`, made
+    into an equal str by `Context::new_str_from_buf` (code points on
+    CPython, UTF-8 on PyPy and in debug mode)."""
+    got = hpyrs_api.str_buf([ord(c) for c in text], typed)
+    assert type(got) is str and got == text
+    assert hash(got) == hash(text) and len(got) == len(text)
+
+
 def test_from_wide_char(hpyrs_api):
     for s in TEXTS[:-1]:
         assert hpyrs_api.from_wide_char(s) == s

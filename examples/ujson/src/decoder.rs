@@ -9,7 +9,7 @@
 //! or escaped, are kept), and nesting deeper than 1024 arrays or objects
 //! is an error, so the recursion is bounded.
 
-use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy};
+use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy, StrBuf, TextSink, WriteText};
 
 use crate::float::parse_f64_prefix;
 use crate::objects::{decode_surrogatepass, JSONDecodeError};
@@ -83,8 +83,13 @@ pub(crate) struct Decoder<'a, 'ctx> {
     pos: usize,
     depth: u32,
     /// A string's code points (ujson's own buffer is UCS-4 too), reused
-    /// from string to string.
+    /// from string to string: the path for strings with lone surrogates
+    /// or errors.
     scratch: Vec<u32>,
+    /// A string's text with its escapes read, in the form the host makes
+    /// a str of most cheaply, reused from string to string: the path for
+    /// every other string with escapes.
+    text: StrBuf,
 }
 
 #[inline]
@@ -100,6 +105,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             pos: 0,
             depth: 0,
             scratch: Vec::new(),
+            text: StrBuf::new(ctx),
         }
     }
 
@@ -422,8 +428,20 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                 return Ok(text.into_hpy(self.ctx)?);
             }
         }
-        // Escapes, lone surrogates or bytes ujson refuses: read again from
-        // the start, character by character, with ujson's checks and
+        // Escapes: read again from the start into UTF-8, and made into a
+        // str the host's cheapest way for UTF-8. A lone surrogate or
+        // anything ujson refuses sends the string to the path below.
+        self.text.clear();
+        let read = self.text.write(Escaped { input, start });
+        let made = read.map(|end| {
+            self.pos = end;
+            self.ctx.new_str_from_buf(&self.text)
+        });
+        if let Some(made) = made {
+            return Ok(made?.into_handle());
+        }
+        // Lone surrogates or bytes ujson refuses: read again from the
+        // start, character by character, with ujson's checks and
         // messages.
         let mut out = core::mem::take(&mut self.scratch);
         out.clear();
@@ -431,6 +449,80 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         let made = result.and_then(|lone_surrogates| self.make_str(&out, lone_surrogates));
         self.scratch = out;
         made
+    }
+
+    /// The rest of the string in `input` from `i`, its escapes read,
+    /// appended to `out`; where the string ends (after its closing quote),
+    /// or `None` where it has a lone surrogate,
+    /// written or escaped, or anything ujson refuses: those go through
+    /// [`string_slow`](Self::string_slow), which keeps ujson's semantics
+    /// and messages.
+    fn string_escaped<S: TextSink>(input: &[u8], mut i: usize, out: &mut S) -> Option<usize> {
+        loop {
+            // `\uXXXX` first: the escape of every character a JSON
+            // encoder with `ensure_ascii` writes beyond ASCII.
+            if let Some([b'\\', b'u', digits @ ..]) = input.get(i..i + 6) {
+                let unit = hex4(digits)?;
+                i += 6;
+                let ch = match unit & 0xfc00 {
+                    0xd800 => {
+                        // Only a pair makes a character here.
+                        let low = match input.get(i..i + 6)? {
+                            [b'\\', b'u', digits @ ..] => hex4(digits)?,
+                            _ => return None,
+                        };
+                        if low & 0xfc00 != 0xdc00 {
+                            return None;
+                        }
+                        i += 6;
+                        0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00)
+                    }
+                    0xdc00 => return None,
+                    _ => unit,
+                };
+                out.push(char::from_u32(ch)?);
+                continue;
+            }
+            let c = *input.get(i)?;
+            match c {
+                b'"' => return Some(i + 1),
+                b'\\' => {
+                    let e = *input.get(i + 1)?;
+                    out.push(match e {
+                        b'\\' => '\\',
+                        b'"' => '"',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        _ => return None,
+                    });
+                    i += 2;
+                }
+                0 => return None,
+                0x01..=0x7f => {
+                    out.push(char::from(c));
+                    i += 1;
+                }
+                _ => {
+                    // A multi-byte character as the input has it, checked
+                    // by Rust's UTF-8 rules (which, as ujson's, refuse
+                    // overlong forms and values above U+10FFFF, and refuse
+                    // the surrogates ujson keeps: those go the other way).
+                    let len = match c {
+                        0xc0..=0xdf => 2,
+                        0xe0..=0xef => 3,
+                        0xf0..=0xf4 => 4,
+                        _ => return None,
+                    };
+                    let ch = core::str::from_utf8(input.get(i..i + len)?).ok()?;
+                    out.push_str(ch);
+                    i += len;
+                }
+            }
+        }
     }
 
     /// The rest of a string from `i`, into `out`; the number of lone
@@ -614,6 +706,55 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         }
         Ok(decode_surrogatepass(ctx, &text)?)
     }
+}
+
+/// [`Decoder::string_escaped`] from `start`, compiled for each form of
+/// the decoder's [`StrBuf`].
+struct Escaped<'a> {
+    input: &'a [u8],
+    start: usize,
+}
+
+impl WriteText for Escaped<'_> {
+    type Output = Option<usize>;
+
+    #[inline]
+    fn write<S: TextSink>(self, out: &mut S) -> Option<usize> {
+        Decoder::string_escaped(self.input, self.start, out)
+    }
+}
+
+/// The values of the hex digits, 0x10 for every other byte.
+const HEX: [u8; 256] = {
+    let mut table = [0x10; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = match c as u8 {
+            d @ b'0'..=b'9' => d - b'0',
+            d @ b'a'..=b'f' => d - b'a' + 10,
+            d @ b'A'..=b'F' => d - b'A' + 10,
+            _ => 0x10,
+        };
+        c += 1;
+    }
+    table
+};
+
+/// The 16-bit value of four hex digits (a `\uXXXX` escape's), `None` if
+/// any of them is not one: four table reads and one test for all of them.
+#[inline(always)]
+fn hex4(digits: &[u8]) -> Option<u32> {
+    let [a, b, c, d] = *digits else { return None };
+    let (a, b, c, d) = (
+        HEX[usize::from(a)],
+        HEX[usize::from(b)],
+        HEX[usize::from(c)],
+        HEX[usize::from(d)],
+    );
+    if (a | b | c | d) & 0x10 != 0 {
+        return None;
+    }
+    Some(u32::from(a) << 12 | u32::from(b) << 8 | u32::from(c) << 4 | u32::from(d))
 }
 
 /// `ch` as UTF-8 (a surrogate as the 3 bytes UTF-8 would give it).

@@ -40,7 +40,7 @@ pub use float::Float;
 pub use int::Int;
 pub use list::List;
 pub use slice::Slice;
-pub use str::Str;
+pub use str::{Str, StrBuf, TextSink, WriteText};
 pub use tuple::Tuple;
 pub use type_::Type;
 

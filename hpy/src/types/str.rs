@@ -59,6 +59,187 @@ fn ssize(len: usize) -> HPyResult<HPy_ssize_t> {
     HPy_ssize_t::try_from(len).map_err(|_| HPyErr::overflow_error("buffer is too long"))
 }
 
+/// Text built a character at a time (a parser's escapes read), kept in
+/// the form the host makes a `str` of most cheaply: code points where
+/// the host is CPython (the CPython ABI, and hpy_rs_universal's plain
+/// context: one copy into the narrowest storage), UTF-8 elsewhere (PyPy,
+/// whose strs are UTF-8, and debug contexts). Made into a `str` by
+/// [`Context::new_str_from_buf`]; reusable after [`clear`](StrBuf::clear).
+///
+/// It holds `char`s only, so the text is valid Unicode by construction
+/// (no lone surrogates) and no host checks it again where it can be told
+/// so.
+///
+/// ```
+/// use hpy::{Context, HPyResult, Str, StrBuf};
+///
+/// /// `text` with every `+` read as a space.
+/// fn unplussed<'ctx>(ctx: Context<'ctx>, text: &str) -> HPyResult<Str<'ctx>> {
+///     let mut buf = StrBuf::new(ctx);
+///     for c in text.chars() {
+///         buf.push(if c == '+' { ' ' } else { c });
+///     }
+///     ctx.new_str_from_buf(&buf)
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct StrBuf(StrUnits);
+
+#[derive(Debug, Clone)]
+enum StrUnits {
+    CodePoints(Vec<u32>),
+    Utf8(String),
+}
+
+impl StrBuf {
+    /// An empty buffer in the form `ctx`'s host prefers.
+    pub fn new(ctx: Context<'_>) -> Self {
+        if crate::abi::nul_terminated_text_is_cheaper(ctx) {
+            StrBuf(StrUnits::Utf8(String::new()))
+        } else {
+            StrBuf(StrUnits::CodePoints(Vec::new()))
+        }
+    }
+
+    /// Appends one character.
+    #[inline(always)]
+    pub fn push(&mut self, c: char) {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => v.push(u32::from(c)),
+            StrUnits::Utf8(s) => s.push(c),
+        }
+    }
+
+    /// Appends text.
+    pub fn push_str(&mut self, text: &str) {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => v.extend(text.chars().map(u32::from)),
+            StrUnits::Utf8(s) => s.push_str(text),
+        }
+    }
+
+    /// Empties the buffer, keeping its memory for the next text.
+    pub fn clear(&mut self) {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => v.clear(),
+            StrUnits::Utf8(s) => s.clear(),
+        }
+    }
+
+    /// Runs `writer` on the buffer's own storage, typed: a loop that
+    /// pushes many characters (a parser's) then does not ask which form
+    /// the buffer has at every character, as [`push`](StrBuf::push) does.
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Str, StrBuf, TextSink, WriteText};
+    ///
+    /// /// The letters of `text`, doubled.
+    /// struct Doubled<'t>(&'t str);
+    ///
+    /// impl WriteText for Doubled<'_> {
+    ///     type Output = ();
+    ///     fn write<S: TextSink>(self, out: &mut S) {
+    ///         for c in self.0.chars() {
+    ///             out.push(c);
+    ///             out.push(c);
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// fn doubled<'ctx>(ctx: Context<'ctx>, text: &str) -> HPyResult<Str<'ctx>> {
+    ///     let mut buf = StrBuf::new(ctx);
+    ///     buf.write(Doubled(text));
+    ///     ctx.new_str_from_buf(&buf)
+    /// }
+    /// ```
+    #[inline]
+    pub fn write<W: WriteText>(&mut self, writer: W) -> W::Output {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => writer.write(v),
+            StrUnits::Utf8(s) => writer.write(s),
+        }
+    }
+
+    /// Whether no character has been pushed since it was made or cleared.
+    pub fn is_empty(&self) -> bool {
+        match &self.0 {
+            StrUnits::CodePoints(v) => v.is_empty(),
+            StrUnits::Utf8(s) => s.is_empty(),
+        }
+    }
+}
+
+/// A [`StrBuf`]'s storage, as [`StrBuf::write`] hands it to a
+/// [`WriteText`]: a `String` (UTF-8) or a `Vec<u32>` (code points).
+pub trait TextSink {
+    /// Appends one character.
+    fn push(&mut self, c: char);
+    /// Appends text.
+    fn push_str(&mut self, text: &str);
+}
+
+impl TextSink for String {
+    #[inline(always)]
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+    #[inline]
+    fn push_str(&mut self, text: &str) {
+        String::push_str(self, text);
+    }
+}
+
+impl TextSink for Vec<u32> {
+    #[inline(always)]
+    fn push(&mut self, c: char) {
+        Vec::push(self, u32::from(c));
+    }
+    #[inline]
+    fn push_str(&mut self, text: &str) {
+        self.extend(text.chars().map(u32::from));
+    }
+}
+
+/// Code that writes text into a [`StrBuf`], compiled once for each of its
+/// forms ([`StrBuf::write`]).
+pub trait WriteText {
+    /// What the writing returns.
+    type Output;
+    /// Writes into `out`, the buffer's storage.
+    fn write<S: TextSink>(self, out: &mut S) -> Self::Output;
+}
+
+impl<'ctx> Context<'ctx> {
+    /// A new `str` of the text in `buf` (see [`StrBuf`] for the way each
+    /// host gets it): the code points through `PyUnicode_FromKindAndData`
+    /// (CPython ABI) or `HPyUnicode_FromWideChar` (universal), the UTF-8
+    /// as [`new_str`](Context::new_str) makes it. A buffer made for
+    /// another host's context works too, only not as cheaply.
+    pub fn new_str_from_buf(self, buf: &StrBuf) -> HPyResult<Str<'ctx>> {
+        match &buf.0 {
+            StrUnits::Utf8(s) => self.new_str(s),
+            StrUnits::CodePoints(v) => {
+                // `char`s: below U+110000 and no surrogates, so the
+                // range check of `new_str_from_code_points` is not needed.
+                if let Some(made) = crate::abi::str_from_ucs4(self, v) {
+                    return made.map(Str);
+                }
+                if core::mem::size_of::<wchar_t>() == 4 {
+                    // SAFETY: `wchar_t` is a 4-byte integer here, of
+                    // `u32`'s size and alignment, and every value of a
+                    // `char` fits its positive range: the same memory
+                    // read as `wchar_t`s, borrowed for the call only.
+                    let wide = unsafe {
+                        core::slice::from_raw_parts(v.as_ptr().cast::<wchar_t>(), v.len())
+                    };
+                    return self.unicode_from_wide_char(wide);
+                }
+                self.new_str_from_code_points(v)
+            }
+        }
+    }
+}
+
 impl<'ctx> Context<'ctx> {
     /// A new `str` from formatted Rust text: the safe stand-in for C's
     /// variadic `HPyUnicode_FromFormat`, using Rust's formatting instead of
@@ -79,6 +260,34 @@ impl<'ctx> Context<'ctx> {
             None => std::fmt::format(args).into_hpy(self)?,
         };
         Ok(Str(s))
+    }
+
+    /// A new `str` of the text `text`, made the cheapest way the host
+    /// offers for UTF-8 (the same as `text.into_hpy(ctx)`, typed): the
+    /// way to hand over text a parser has decoded into a `String`.
+    ///
+    /// ASCII text is decoded from its length (`HPyUnicode_DecodeASCII`), or
+    /// short text from a NUL-terminated stack copy
+    /// (`HPyUnicode_FromString`) where that is cheaper. Other text: in the
+    /// CPython ABI `PyUnicode_FromStringAndSize`; on PyPy, from 256 bytes
+    /// on, a `bytes` object decoded as UTF-8 (PyPy's
+    /// `HPyUnicode_FromString` checks the text a byte at a time, which
+    /// costs more there); else `HPyUnicode_FromString` from a
+    /// NUL-terminated copy, or `HPyUnicode_FromWideChar` for text holding
+    /// NUL. The host does not check the text again where it can be told
+    /// it is valid; nowhere can invalid UTF-8 reach it (a `&str` is valid).
+    ///
+    /// ```
+    /// use hpy::{Context, HPyResult, Str};
+    ///
+    /// fn reversed<'ctx>(ctx: Context<'ctx>, text: &str) -> HPyResult<Str<'ctx>> {
+    ///     let back: String = text.chars().rev().collect();
+    ///     ctx.new_str(&back)
+    /// }
+    /// ```
+    #[inline]
+    pub fn new_str(self, text: &str) -> HPyResult<Str<'ctx>> {
+        text.into_hpy(self).map(Str)
     }
 
     /// A new `str` from wide characters (`HPyUnicode_FromWideChar`; UTF-32
