@@ -172,13 +172,21 @@ static int64_t walk_value(HPyContext *ctx, HPy obj, int sort_keys, int depth)
     return -1;
 }
 
+/* Whether a function was given `want` arguments; if not, a TypeError
+   naming its `usage`. */
+static int args_ok(HPyContext *ctx, size_t nargs, size_t want, const char *usage)
+{
+    if (nargs == want)
+        return 1;
+    HPyErr_SetString(ctx, ctx->h_TypeError, usage);
+    return 0;
+}
+
 HPyDef_METH(walk, "walk", HPyFunc_VARARGS)
 static HPy walk_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
-    if (nargs != 2) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "walk(obj, sort_keys)");
+    if (!args_ok(ctx, nargs, 2, "walk(obj, sort_keys)"))
         return HPy_NULL;
-    }
     int sort_keys = HPy_IsTrue(ctx, args[1]);
     if (sort_keys < 0)
         return HPy_NULL;
@@ -198,10 +206,8 @@ static HPy_ssize_t text_cap;
 HPyDef_METH(text, "text", HPyFunc_VARARGS)
 static HPy text_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
-    if (nargs != 2) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "text(n, how)");
+    if (!args_ok(ctx, nargs, 2, "text(n, how)"))
         return HPy_NULL;
-    }
     HPy_ssize_t n = HPyLong_AsSsize_t(ctx, args[0]);
     long how = HPyLong_AsLong(ctx, args[1]);
     if (HPyErr_Occurred(ctx))
@@ -250,10 +256,8 @@ static HPy text_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 HPyDef_METH(utf8, "utf8", HPyFunc_VARARGS)
 static HPy utf8_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
-    if (nargs != 2) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "utf8(obj, reps)");
+    if (!args_ok(ctx, nargs, 2, "utf8(obj, reps)"))
         return HPy_NULL;
-    }
     long reps = HPyLong_AsLong(ctx, args[1]);
     if (reps == -1 && HPyErr_Occurred(ctx))
         return HPy_NULL;
@@ -276,10 +280,8 @@ static HPy utf8_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 HPyDef_METH(strs, "strs", HPyFunc_VARARGS)
 static HPy strs_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
-    if (nargs != 3) {
-        HPyErr_SetString(ctx, ctx->h_TypeError, "strs(s, how, reps)");
+    if (!args_ok(ctx, nargs, 3, "strs(s, how, reps)"))
         return HPy_NULL;
-    }
     long how = HPyLong_AsLong(ctx, args[1]);
     long reps = HPyLong_AsLong(ctx, args[2]);
     if (HPyErr_Occurred(ctx))
