@@ -15,6 +15,17 @@
 
 /// Appends `value` as ujson writes it; `false` for a non-finite value
 /// when `allow_nan` is off (ujson's "Invalid value when encoding double").
+///
+/// Ryū's own text (`ryu::Buffer::format_finite`) already has ujson's
+/// layout for most values, and is copied as it is:
+/// - plain decimals: Ryū writes them for decimal exponents `-5 ..= 15`,
+///   with the same point, the same `.0` after a whole number and no
+///   trailing zeros; ujson for `-4 ..= 15`;
+/// - `-0.0` for negative zero, as ujson.
+///
+/// Two forms differ: Ryū's `d[.ddd]eX` has no `+` before a positive
+/// exponent (ujson's `e+X`), and a value of exponent `-5` is Ryū's
+/// `0.0000ddd` where ujson writes `d[.ddd]e-5`.
 pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64, allow_nan: bool) -> bool {
     if !value.is_finite() {
         if !allow_nan {
@@ -29,75 +40,36 @@ pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64, allow_nan: bool) -> bool 
         });
         return true;
     }
-    if value.is_sign_negative() {
-        out.push(b'-');
-    }
-    let value = value.abs();
-    if value == 0.0 {
-        out.extend_from_slice(b"0.0");
-        return true;
-    }
     let mut ryu_buf = ryu::Buffer::new();
     let text = ryu_buf.format_finite(value).as_bytes();
-    // Ryū's text is `int[.frac][e[-]exp]`: the significant digits and the
-    // decimal exponent of the first are read back from it.
-    let e_at = text.iter().position(|&c| c == b'e').unwrap_or(text.len());
-    let mantissa = &text[..e_at];
-    let exp_text = text.get(e_at + 1..).unwrap_or(&[]);
-    let point = mantissa
-        .iter()
-        .position(|&c| c == b'.')
-        .unwrap_or(mantissa.len());
-    let mut all = [0u8; 40];
-    let mut n = 0;
-    for &c in mantissa {
-        if c != b'.' && n < all.len() {
-            all[n] = c;
-            n += 1;
+    let n = text.len();
+    // Ryū's exponent is at the end: `e`, an optional `-` and one to three
+    // digits; a plain decimal ends in a digit after its point, never in
+    // an `e` within its last five bytes.
+    let tail = n.saturating_sub(5);
+    if let Some(e) = text[tail..].iter().rposition(|&c| c == b'e') {
+        let e = tail + e;
+        let (mantissa, exponent) = text.split_at(e + 1);
+        out.extend_from_slice(mantissa);
+        if exponent[0] != b'-' {
+            out.push(b'+');
         }
+        out.extend_from_slice(exponent);
+        return true;
     }
-    let leading = all[..n].iter().take_while(|&&c| c == b'0').count();
-    let mut end = n;
-    while end > leading + 1 && all[end - 1] == b'0' {
-        end -= 1;
-    }
-    let digits = &all[leading..end];
-    // Ryū's exponent: an optional `-` and at most three digits.
-    let (exp_negative, exp_digits) = match exp_text {
-        [b'-', rest @ ..] => (true, rest),
-        rest => (false, rest),
-    };
-    let exp_abs = exp_digits
-        .iter()
-        .fold(0i32, |e, &c| e * 10 + i32::from(c - b'0'));
-    let exp10 = if exp_negative { -exp_abs } else { exp_abs };
-    let exponent = point as i32 - 1 - leading as i32 + exp10;
-    if (-4..16).contains(&exponent) {
-        let point = exponent + 1; // digits before the decimal point
-        if point <= 0 {
-            out.extend_from_slice(b"0.");
-            out.resize(out.len() + (-point) as usize, b'0');
-            out.extend_from_slice(digits);
-        } else if point as usize >= digits.len() {
-            out.extend_from_slice(digits);
-            out.resize(out.len() + (point as usize - digits.len()), b'0');
-            out.extend_from_slice(b".0");
-        } else {
-            let (int, frac) = digits.split_at(point as usize);
-            out.extend_from_slice(int);
-            out.push(b'.');
-            out.extend_from_slice(frac);
+    let unsigned = text.strip_prefix(b"-").unwrap_or(text);
+    match unsigned.strip_prefix(b"0.0000") {
+        Some(digits) if digits.first().is_some_and(|&d| d != b'0') => {
+            // `0.0000ddd` (exponent -5): `d[.ddd]e-5`.
+            out.extend_from_slice(&text[..n - unsigned.len()]);
+            out.push(digits[0]);
+            if digits.len() > 1 {
+                out.push(b'.');
+                out.extend_from_slice(&digits[1..]);
+            }
+            out.extend_from_slice(b"e-5");
         }
-    } else {
-        out.push(digits[0]);
-        if digits.len() > 1 {
-            out.push(b'.');
-            out.extend_from_slice(&digits[1..]);
-        }
-        out.push(b'e');
-        out.push(if exponent < 0 { b'-' } else { b'+' });
-        let mut itoa = [0u8; 8];
-        out.extend_from_slice(write_u64(&mut itoa, u64::from(exponent.unsigned_abs())));
+        _ => out.extend_from_slice(text),
     }
     true
 }
