@@ -8,7 +8,8 @@
 //! than 1024 levels is an `OverflowError`, so the recursion is bounded.
 
 use hpy::{
-    Builtin, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, Int, IntoHPy, List, Str,
+    Builtin, BuiltinKind, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, Int,
+    IntoHPy, List, Str,
 };
 
 use crate::float::{write_f64, write_u64};
@@ -124,6 +125,9 @@ enum Open<'ctx> {
         obj: Handle<'ctx>,
         len: usize,
         next: usize,
+        /// The kind of the item written last: lists are mostly of one
+        /// kind, so the next item is asked that first.
+        last: BuiltinKind,
     },
     /// A dict written in its own order, from its items.
     Map {
@@ -193,11 +197,16 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     pub(crate) fn document(&mut self, obj: &Handle<'ctx>) -> HPyResult<()> {
         let mut stack: Vec<Open<'ctx>> = Vec::new();
         let mut current = obj.dup();
+        let mut likely = BuiltinKind::Other;
         loop {
             if stack.len() as u32 > MAX_LEVEL {
                 return Err(overflow("Maximum recursion level reached"));
             }
-            if let Some(open) = self.one(current)? {
+            let (written, opened) = self.one(current, likely)?;
+            if let Some(Open::Seq { last, .. }) = stack.last_mut() {
+                *last = written;
+            }
+            if let Some(open) = opened {
                 self.out.push(match open {
                     Open::Seq { .. } => b'[',
                     Open::Map { .. } | Open::Sorted { .. } => b'{',
@@ -212,8 +221,14 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                     return Ok(());
                 };
                 match open {
-                    Open::Seq { obj, len, next } if *next < *len => {
+                    Open::Seq {
+                        obj,
+                        len,
+                        next,
+                        last,
+                    } if *next < *len => {
                         let item = obj.get_item_i(*next as isize)?;
+                        likely = *last;
                         if *next > 0 {
                             self.out.extend_from_slice(&self.opts.item_sep);
                         }
@@ -230,6 +245,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         };
                         let (key, value) = item?;
                         *written += 1;
+                        likely = BuiltinKind::Other;
                         self.item(&key, *written, level)?;
                         current = value;
                         break;
@@ -248,6 +264,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         };
                         *next += 1;
                         let written = *next;
+                        likely = BuiltinKind::Other;
                         self.item(&key, written, level)?;
                         current = value;
                         break;
@@ -298,15 +315,28 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// Writes `obj` if it is a scalar; returns it opened if it is written
     /// as an array or object (taking the handle: no second one to close).
-    fn one(&mut self, obj: Handle<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
-        let mut obj = obj;
+    /// `likely` is the kind to ask first; returns the kind found too.
+    fn one(
+        &mut self,
+        obj: Handle<'ctx>,
+        likely: BuiltinKind,
+    ) -> HPyResult<(BuiltinKind, Option<Open<'ctx>>)> {
+        // ujson tries bool, int, bytes, str, None, float or Decimal, dict,
+        // list and tuple in turn; no object is two of them, so the order
+        // of the questions does not change the answer. The kind is asked
+        // once, and the typed handle it gives is read without a second
+        // check.
+        let builtin = obj.into_builtin_likely(likely);
+        let kind = builtin.kind();
+        Ok((kind, self.builtin(builtin)?))
+    }
+
+    /// [`one`](Self::one) of a value whose kind is known.
+    fn builtin(&mut self, builtin: Builtin<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
+        let mut builtin = builtin;
         let mut defaults = 0;
         loop {
-            // ujson tries bool, int, bytes, str, None, float or Decimal,
-            // dict, list and tuple in turn; no object is two of them. The
-            // kind is asked once, and the typed handle it gives is read
-            // without a second check.
-            let (rest, other) = match obj.into_builtin() {
+            let (rest, other) = match builtin {
                 Builtin::True => {
                     self.out.extend_from_slice(b"true");
                     return Ok(None);
@@ -338,17 +368,27 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 Builtin::List(list) => {
                     let len = list.len()?;
                     let obj = list.into_handle();
-                    return Ok(Some(Open::Seq { obj, len, next: 0 }));
+                    return Ok(Some(Open::Seq {
+                        obj,
+                        len,
+                        next: 0,
+                        last: BuiltinKind::Other,
+                    }));
                 }
                 Builtin::Tuple(tuple) => {
                     let len = tuple.len()?;
                     let obj = tuple.into_handle();
-                    return Ok(Some(Open::Seq { obj, len, next: 0 }));
+                    return Ok(Some(Open::Seq {
+                        obj,
+                        len,
+                        next: 0,
+                        last: BuiltinKind::Other,
+                    }));
                 }
                 Builtin::Bytes(bytes) => (bytes.into_handle(), false),
                 Builtin::Other(other) => (other, true),
             };
-            obj = rest;
+            let obj = rest;
             if other && is_decimal(self.ctx, &obj)? {
                 return self.float(&obj).map(|()| None);
             }
@@ -386,7 +426,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 if defaults >= DEFAULT_MAX {
                     return Err(HPyErr::type_error("maximum recursion depth exceeded"));
                 }
-                obj = default.call(&[&obj])?;
+                builtin = default.call(&[&obj])?.into_builtin();
                 defaults += 1;
                 continue;
             }

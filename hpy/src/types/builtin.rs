@@ -59,7 +59,17 @@ impl<'ctx> Handle<'ctx> {
     /// ```
     #[inline]
     pub fn into_builtin(self) -> Builtin<'ctx> {
-        match self.builtin_kind() {
+        self.into_builtin_likely(BuiltinKind::Other)
+    }
+
+    /// [`into_builtin`](Self::into_builtin), asking first whether the
+    /// object is of the kind `likely`, as
+    /// [`builtin_kind_likely`](Self::builtin_kind_likely) does: an
+    /// encoder walking a list passes the kind of the list's previous item.
+    /// The answer does not depend on `likely`.
+    #[inline]
+    pub fn into_builtin_likely(self, likely: BuiltinKind) -> Builtin<'ctx> {
+        match self.builtin_kind_likely(likely) {
             BuiltinKind::None => Builtin::None,
             BuiltinKind::True => Builtin::True,
             BuiltinKind::False => Builtin::False,
@@ -71,6 +81,26 @@ impl<'ctx> Handle<'ctx> {
             BuiltinKind::Tuple => Builtin::Tuple(Tuple(self)),
             BuiltinKind::Dict => Builtin::Dict(Dict(self)),
             BuiltinKind::Other => Builtin::Other(self),
+        }
+    }
+}
+
+impl Builtin<'_> {
+    /// The [`BuiltinKind`] this value was sorted as.
+    #[inline]
+    pub fn kind(&self) -> BuiltinKind {
+        match self {
+            Builtin::None => BuiltinKind::None,
+            Builtin::True => BuiltinKind::True,
+            Builtin::False => BuiltinKind::False,
+            Builtin::Int(_) => BuiltinKind::Int,
+            Builtin::Float(_) => BuiltinKind::Float,
+            Builtin::Str(_) => BuiltinKind::Str,
+            Builtin::Bytes(_) => BuiltinKind::Bytes,
+            Builtin::List(_) => BuiltinKind::List,
+            Builtin::Tuple(_) => BuiltinKind::Tuple,
+            Builtin::Dict(_) => BuiltinKind::Dict,
+            Builtin::Other(_) => BuiltinKind::Other,
         }
     }
 }
