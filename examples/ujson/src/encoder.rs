@@ -125,9 +125,9 @@ enum Open<'ctx> {
         obj: Handle<'ctx>,
         len: usize,
         next: usize,
-        /// The kind of the item written last: lists are mostly of one
-        /// kind, so the next item is asked that first.
-        last: BuiltinKind,
+        /// The kind of the first item: a list is mostly of one kind, so
+        /// each item is asked that kind first.
+        likely: BuiltinKind,
     },
     /// A dict written in its own order, from its items.
     Map {
@@ -202,11 +202,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             if stack.len() as u32 > MAX_LEVEL {
                 return Err(overflow("Maximum recursion level reached"));
             }
-            let (written, opened) = self.one(current, likely)?;
-            if let Some(Open::Seq { last, .. }) = stack.last_mut() {
-                *last = written;
-            }
-            if let Some(open) = opened {
+            if let Some(open) = self.one(current, likely)? {
                 self.out.push(match open {
                     Open::Seq { .. } => b'[',
                     Open::Map { .. } | Open::Sorted { .. } => b'{',
@@ -225,10 +221,13 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         obj,
                         len,
                         next,
-                        last,
+                        likely: first,
                     } if *next < *len => {
                         let item = obj.get_item_i(*next as isize)?;
-                        likely = *last;
+                        if *next == 0 {
+                            *first = item.builtin_kind();
+                        }
+                        likely = *first;
                         if *next > 0 {
                             self.out.extend_from_slice(&self.opts.item_sep);
                         }
@@ -315,28 +314,18 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// Writes `obj` if it is a scalar; returns it opened if it is written
     /// as an array or object (taking the handle: no second one to close).
-    /// `likely` is the kind to ask first; returns the kind found too.
-    fn one(
-        &mut self,
-        obj: Handle<'ctx>,
-        likely: BuiltinKind,
-    ) -> HPyResult<(BuiltinKind, Option<Open<'ctx>>)> {
-        // ujson tries bool, int, bytes, str, None, float or Decimal, dict,
-        // list and tuple in turn; no object is two of them, so the order
-        // of the questions does not change the answer. The kind is asked
-        // once, and the typed handle it gives is read without a second
-        // check.
-        let builtin = obj.into_builtin_likely(likely);
-        let kind = builtin.kind();
-        Ok((kind, self.builtin(builtin)?))
-    }
-
-    /// [`one`](Self::one) of a value whose kind is known.
-    fn builtin(&mut self, builtin: Builtin<'ctx>) -> HPyResult<Option<Open<'ctx>>> {
-        let mut builtin = builtin;
+    /// Its kind is asked `likely` first (see `Handle::builtin_kind_likely`).
+    fn one(&mut self, obj: Handle<'ctx>, likely: BuiltinKind) -> HPyResult<Option<Open<'ctx>>> {
+        let mut obj = obj;
         let mut defaults = 0;
+        let mut likely = likely;
         loop {
-            let (rest, other) = match builtin {
+            // ujson tries bool, int, bytes, str, None, float or Decimal,
+            // dict, list and tuple in turn; no object is two of them, so
+            // the order of the questions does not change the answer. The
+            // kind is asked once, and the typed handle it gives is read
+            // without a second check.
+            let (rest, other) = match obj.into_builtin_likely(likely) {
                 Builtin::True => {
                     self.out.extend_from_slice(b"true");
                     return Ok(None);
@@ -372,7 +361,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         obj,
                         len,
                         next: 0,
-                        last: BuiltinKind::Other,
+                        likely: BuiltinKind::Other,
                     }));
                 }
                 Builtin::Tuple(tuple) => {
@@ -382,13 +371,13 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         obj,
                         len,
                         next: 0,
-                        last: BuiltinKind::Other,
+                        likely: BuiltinKind::Other,
                     }));
                 }
                 Builtin::Bytes(bytes) => (bytes.into_handle(), false),
                 Builtin::Other(other) => (other, true),
             };
-            let obj = rest;
+            obj = rest;
             if other && is_decimal(self.ctx, &obj)? {
                 return self.float(&obj).map(|()| None);
             }
@@ -426,7 +415,8 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                 if defaults >= DEFAULT_MAX {
                     return Err(HPyErr::type_error("maximum recursion depth exceeded"));
                 }
-                builtin = default.call(&[&obj])?.into_builtin();
+                obj = default.call(&[&obj])?;
+                likely = BuiltinKind::Other;
                 defaults += 1;
                 continue;
             }
