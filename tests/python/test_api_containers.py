@@ -136,6 +136,10 @@ class SubTuple(tuple):
 ])
 def test_builtin_kind(hpyrs_api, obj, kind):
     assert hpyrs_api.builtin_kind(obj) == kind
+    # A guessed kind asked first, right or wrong, changes no answer.
+    guessed, sorted_as = hpyrs_api.builtin_kind_guessed(obj)
+    assert guessed == [kind] * 11
+    assert sorted_as == [kind] * 11
     # `into_builtin` sorts the same way, and its typed handle reads the
     # object without a second check.
     name, read = hpyrs_api.into_builtin(obj)

@@ -6,8 +6,9 @@
 use std::ffi::CString;
 
 use hpy::{
-    hpy_method, hpy_module, Builtin, Bytes, Capsule, Context, Dict, Float, HPyErr, HPyResult,
-    Handle, Int, IntoHPy, List, PyTypeCheck, RichCompareOp, Slice, SourceKind, Str, Tuple, Type,
+    hpy_method, hpy_module, Builtin, BuiltinKind, Bytes, Capsule, Context, Dict, Float, HPyErr,
+    HPyResult, Handle, Int, IntoHPy, List, PyTypeCheck, RichCompareOp, Slice, SourceKind, Str,
+    Tuple, Type,
 };
 
 /// The items of a tuple or list, as owned handles.
@@ -672,6 +673,35 @@ fn builtin_kind(o: &Handle<'_>) -> String {
     format!("{:?}", o.builtin_kind())
 }
 
+/// `Handle::builtin_kind_likely` under every guess, and the kind of
+/// `into_builtin_likely`'s `Builtin` (`Builtin::kind`) under every guess:
+/// the names of the answers, in `BuiltinKind`'s order of guesses.
+#[hpy_method]
+fn builtin_kind_guessed(o: &Handle<'_>) -> (Vec<String>, Vec<String>) {
+    const GUESSES: [BuiltinKind; 11] = [
+        BuiltinKind::None,
+        BuiltinKind::True,
+        BuiltinKind::False,
+        BuiltinKind::Int,
+        BuiltinKind::Float,
+        BuiltinKind::Str,
+        BuiltinKind::Bytes,
+        BuiltinKind::List,
+        BuiltinKind::Tuple,
+        BuiltinKind::Dict,
+        BuiltinKind::Other,
+    ];
+    let kinds = GUESSES
+        .iter()
+        .map(|&g| format!("{:?}", o.builtin_kind_likely(g)))
+        .collect();
+    let sorted = GUESSES
+        .iter()
+        .map(|&g| format!("{:?}", o.dup().into_builtin_likely(g).kind()))
+        .collect();
+    (kinds, sorted)
+}
+
 /// `Handle::into_builtin`: the variant's name and what its typed handle
 /// reads without a second check (an int's value or `None` past 64 bits, a
 /// str's text, a container's length, a float or other object itself).
@@ -974,7 +1004,7 @@ hpy_module! {
         from_code_points, new_str, str_buf,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
-        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, singletons, list_sort, builtin_kind, into_builtin, int_to_i64, float_to_f64, str_utf8, slice_unpack,
+        list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, singletons, list_sort, builtin_kind, builtin_kind_guessed, into_builtin, int_to_i64, float_to_f64, str_utf8, slice_unpack,
         slice_indices, downcasts, list_len_owned, first_of_tuple, list_ops, dict_get,
         import_module, compile_eval, compile_only, builtins, context_var_new, context_var_get,
         context_var_set,
