@@ -65,7 +65,7 @@ impl<'ctx> Handle<'ctx> {
     /// [`into_builtin`](Self::into_builtin), asking first whether the
     /// object is of the kind `likely`, as
     /// [`builtin_kind_likely`](Self::builtin_kind_likely) does: an
-    /// encoder walking a list passes the kind of the list's previous item.
+    /// encoder walking a list passes the kind of the list's first item.
     /// The answer does not depend on `likely`.
     #[inline]
     pub fn into_builtin_likely(self, likely: BuiltinKind) -> Builtin<'ctx> {

@@ -483,14 +483,16 @@ impl<'ctx> Handle<'ctx> {
     }
 
     /// [`builtin_kind`](Self::builtin_kind), asking first whether the
-    /// object is of the kind `likely` (the kind of the previous item of a
-    /// list, say): the answer is the same whatever `likely` is.
+    /// object is of the kind `likely` (the kind of a list's first item,
+    /// say): the answer is the same whatever `likely` is.
     ///
     /// Where a handle is the object the kind is read from the type's flags
     /// and `likely` is not used. On other hosts each question of the chain
     /// is a call into the interpreter: a right guess takes one (`True` and
-    /// `False` two or three: `int`, then identity), a wrong one one more
-    /// than the chain, which then skips the question already asked.
+    /// `False` two or three: `int`, then identity), a wrong one at most
+    /// one more than the chain, which then skips the question already
+    /// asked (`str` is the chain's first question: that guess changes
+    /// nothing).
     /// [`BuiltinKind::Other`] guesses nothing: the chain as
     /// `builtin_kind` asks it.
     ///
