@@ -206,6 +206,14 @@ pub(crate) fn parse_f64_prefix(text: &[u8]) -> (f64, usize) {
         };
         return (if negative { -v } else { v }, i);
     }
+    // Then the Eisel-Lemire step on the same digits (17-digit mantissas,
+    // beyond 53 bits, are the common case there); what it leaves
+    // undecided goes through the standard library's parser.
+    if digits <= 19 {
+        if let Some(v) = crate::lemire::to_f64(mantissa, e10) {
+            return (if negative { -v } else { v }, i);
+        }
+    }
     let number = &text[..i];
     // Rust's parser wants digits on one side of the point at least (which
     // holds) and no `+` sign before the exponent digits only; both forms
