@@ -458,7 +458,66 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
     /// [`string_slow`](Self::string_slow), which keeps ujson's semantics
     /// and messages.
     fn string_escaped<S: TextSink>(input: &[u8], mut i: usize, out: &mut S) -> Option<usize> {
+        // The first four bytes of the last `\uXXXX` escape read below the
+        // surrogates, and its value's high byte (none yet: no escape
+        // begins with four zero bytes).
+        let mut block = 0u32;
+        let mut block_high = 0u16;
         loop {
+            // A run of `\uXXXX` escapes below the surrogates and of plain
+            // ASCII (the words and the spaces between them of text that an
+            // encoder with `ensure_ascii` wrote) is collected on the stack
+            // and handed to the buffer at once; whatever ends the run is
+            // read by the steps below.
+            let mut units = [0u16; RUN];
+            let mut n = 0;
+            while n < RUN {
+                if let Some((head, &[c, d])) = input
+                    .get(i..i + 6)
+                    .and_then(|six| six.split_first_chunk::<4>())
+                {
+                    if u32::from_le_bytes(*head) == block {
+                        // `\uXY` as the last escape began: only the last
+                        // two digits are new (text in one script keeps to
+                        // one block of 256 characters).
+                        let (c, d) = (HEX[usize::from(c)], HEX[usize::from(d)]);
+                        if (c | d) & 0x10 != 0 {
+                            break;
+                        }
+                        units[n] = block_high | u16::from(c) << 4 | u16::from(d);
+                        i += 6;
+                        n += 1;
+                        continue;
+                    }
+                }
+                if let Some([b'\\', b'u', digits @ ..]) = input.get(i..i + 6) {
+                    match hex4(digits) {
+                        Some(unit) if unit & 0xf800 != 0xd800 => {
+                            units[n] = unit as u16;
+                            // Not a surrogate: neither is any escape that
+                            // begins as this one did.
+                            block = u32::from_le_bytes([b'\\', b'u', digits[0], digits[1]]);
+                            block_high = unit as u16 & 0xff00;
+                            i += 6;
+                        }
+                        _ => break,
+                    }
+                } else {
+                    match input.get(i) {
+                        Some(&c) if c != 0 && c != b'"' && c != b'\\' && c < 0x80 => {
+                            units[n] = u16::from(c);
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                n += 1;
+            }
+            if n > 0 {
+                let pushed = out.push_bmp_units(&units[..n]);
+                debug_assert_eq!(pushed, n);
+                continue;
+            }
             // `\uXXXX` first: the escape of every character a JSON
             // encoder with `ensure_ascii` writes beyond ASCII.
             if let Some([b'\\', b'u', digits @ ..]) = input.get(i..i + 6) {
@@ -723,6 +782,10 @@ impl WriteText for Escaped<'_> {
         Decoder::string_escaped(self.input, self.start, out)
     }
 }
+
+/// The most characters [`Decoder::string_escaped`] collects on its stack
+/// before it hands them to the buffer.
+const RUN: usize = 128;
 
 /// The values of the hex digits, 0x10 for every other byte.
 const HEX: [u8; 256] = {

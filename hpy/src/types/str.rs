@@ -118,6 +118,18 @@ impl StrBuf {
         }
     }
 
+    /// Appends the characters of `units`, UTF-16 code units of the Basic
+    /// Multilingual Plane, up to the first surrogate (`0xD800..=0xDFFF`,
+    /// half of a pair, not a character by itself); returns how many were
+    /// appended (`units.len()` when none is a surrogate). See
+    /// [`TextSink::push_bmp_units`].
+    pub fn push_bmp_units(&mut self, units: &[u16]) -> usize {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => v.push_bmp_units(units),
+            StrUnits::Utf8(s) => s.push_bmp_units(units),
+        }
+    }
+
     /// Empties the buffer, keeping its memory for the next text.
     pub fn clear(&mut self) {
         match &mut self.0 {
@@ -176,6 +188,34 @@ pub trait TextSink {
     fn push(&mut self, c: char);
     /// Appends text.
     fn push_str(&mut self, text: &str);
+    /// Appends the characters of `units`, UTF-16 code units of the Basic
+    /// Multilingual Plane (a parser's `\uXXXX` escapes, say), up to the
+    /// first surrogate (`0xD800..=0xDFFF`: half of a pair, which is not a
+    /// character by itself, so it is left to the caller); returns how many
+    /// were appended, `units.len()` when none is a surrogate.
+    ///
+    /// Where [`push`](TextSink::push) checks the room left and encodes at
+    /// every character, this makes room for the whole run once and writes
+    /// it in one loop: a parser collecting a run of escaped characters
+    /// into a small array on its stack hands them over at once.
+    ///
+    /// ```
+    /// use hpy::TextSink;
+    ///
+    /// let mut text = String::from("<");
+    /// assert_eq!(text.push_bmp_units(&[0x41, 0xe9, 0x20ac, 0xd83d, 0x42]), 3);
+    /// assert_eq!(text, "<A\u{e9}\u{20ac}");
+    /// let mut points: Vec<u32> = Vec::new();
+    /// assert_eq!(points.push_bmp_units(&[0x41, 0x645]), 2);
+    /// assert_eq!(points, [0x41, 0x645]);
+    /// ```
+    fn push_bmp_units(&mut self, units: &[u16]) -> usize;
+}
+
+/// Whether a UTF-16 code unit is half of a surrogate pair.
+#[inline(always)]
+fn is_surrogate(unit: u16) -> bool {
+    unit & 0xf800 == 0xd800
 }
 
 impl TextSink for String {
@@ -187,6 +227,49 @@ impl TextSink for String {
     fn push_str(&mut self, text: &str) {
         String::push_str(self, text);
     }
+    #[inline]
+    fn push_bmp_units(&mut self, units: &[u16]) -> usize {
+        // A code unit below U+10000 is at most three bytes of UTF-8.
+        self.reserve(units.len() * 3);
+        // SAFETY: the bytes below are written past the length only, into
+        // the room reserved; the length then grows over whole characters
+        // (each unit written is a scalar value, not a surrogate, encoded
+        // as UTF-8 in full), so the `String` holds valid UTF-8 whenever
+        // it is seen again, also if a panic left the loop early.
+        let bytes = unsafe { self.as_mut_vec() };
+        let spare = bytes.spare_capacity_mut();
+        let mut at = 0;
+        let mut done = 0;
+        for &unit in units {
+            // Three bytes of room, so one bounds check a unit.
+            let [first, second, third] = &mut spare[at..at + 3] else {
+                unreachable!("three bytes were asked for")
+            };
+            if unit < 0x80 {
+                first.write(unit as u8);
+                at += 1;
+            } else if unit < 0x800 {
+                first.write(0xc0 | (unit >> 6) as u8);
+                second.write(0x80 | (unit & 0x3f) as u8);
+                at += 2;
+            } else {
+                if is_surrogate(unit) {
+                    break;
+                }
+                first.write(0xe0 | (unit >> 12) as u8);
+                second.write(0x80 | ((unit >> 6) & 0x3f) as u8);
+                third.write(0x80 | (unit & 0x3f) as u8);
+                at += 3;
+            }
+            done += 1;
+        }
+        let len = bytes.len() + at;
+        // SAFETY: the `at` bytes after the old length were written above
+        // (within the reserved capacity: at most three a unit), and they
+        // are the UTF-8 of `done` whole characters.
+        unsafe { bytes.set_len(len) };
+        done
+    }
 }
 
 impl TextSink for Vec<u32> {
@@ -197,6 +280,15 @@ impl TextSink for Vec<u32> {
     #[inline]
     fn push_str(&mut self, text: &str) {
         self.extend(text.chars().map(u32::from));
+    }
+    #[inline]
+    fn push_bmp_units(&mut self, units: &[u16]) -> usize {
+        let done = units
+            .iter()
+            .position(|&unit| is_surrogate(unit))
+            .unwrap_or(units.len());
+        self.extend(units[..done].iter().map(|&unit| u32::from(unit)));
+        done
     }
 }
 
