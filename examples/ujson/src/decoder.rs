@@ -466,12 +466,10 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         loop {
             // A run of `\uXXXX` escapes below the surrogates and of plain
             // ASCII (the words and the spaces between them of text that an
-            // encoder with `ensure_ascii` wrote) is collected on the stack
-            // and handed to the buffer at once; whatever ends the run is
+            // encoder with `ensure_ascii` wrote) goes into the buffer in
+            // one loop, room made for it once; whatever ends the run is
             // read by the steps below.
-            let mut units = [0u16; RUN];
-            let mut n = 0;
-            while n < RUN {
+            let next = || {
                 if let Some((head, &[c, d])) = input
                     .get(i..i + 6)
                     .and_then(|six| six.split_first_chunk::<4>())
@@ -482,40 +480,33 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                         // one block of 256 characters).
                         let (c, d) = (HEX[usize::from(c)], HEX[usize::from(d)]);
                         if (c | d) & 0x10 != 0 {
-                            break;
+                            return None;
                         }
-                        units[n] = block_high | u16::from(c) << 4 | u16::from(d);
                         i += 6;
-                        n += 1;
-                        continue;
+                        return Some(block_high | u16::from(c) << 4 | u16::from(d));
                     }
                 }
                 if let Some([b'\\', b'u', digits @ ..]) = input.get(i..i + 6) {
-                    match hex4(digits) {
-                        Some(unit) if unit & 0xf800 != 0xd800 => {
-                            units[n] = unit as u16;
-                            // Not a surrogate: neither is any escape that
-                            // begins as this one did.
-                            block = u32::from_le_bytes([b'\\', b'u', digits[0], digits[1]]);
-                            block_high = unit as u16 & 0xff00;
-                            i += 6;
-                        }
-                        _ => break,
+                    let unit = hex4(digits)?;
+                    if unit & 0xf800 == 0xd800 {
+                        return None;
                     }
-                } else {
-                    match input.get(i) {
-                        Some(&c) if c != 0 && c != b'"' && c != b'\\' && c < 0x80 => {
-                            units[n] = u16::from(c);
-                            i += 1;
-                        }
-                        _ => break,
-                    }
+                    // Not a surrogate: neither is any escape that begins
+                    // as this one did.
+                    block = u32::from_le_bytes([b'\\', b'u', digits[0], digits[1]]);
+                    block_high = unit as u16 & 0xff00;
+                    i += 6;
+                    return Some(unit as u16);
                 }
-                n += 1;
-            }
-            if n > 0 {
-                let pushed = out.push_bmp_units(&units[..n]);
-                debug_assert_eq!(pushed, n);
+                match input.get(i) {
+                    Some(&c) if c != 0 && c != b'"' && c != b'\\' && c < 0x80 => {
+                        i += 1;
+                        Some(u16::from(c))
+                    }
+                    _ => None,
+                }
+            };
+            if out.push_bmp_from(RUN, next) == RUN {
                 continue;
             }
             // `\uXXXX` first: the escape of every character a JSON
@@ -783,8 +774,8 @@ impl WriteText for Escaped<'_> {
     }
 }
 
-/// The most characters [`Decoder::string_escaped`] collects on its stack
-/// before it hands them to the buffer.
+/// The most characters [`Decoder::string_escaped`] reads in one run (the
+/// buffer makes room for them at once).
 const RUN: usize = 128;
 
 /// The values of the hex digits, 0x10 for every other byte.

@@ -130,6 +130,15 @@ impl StrBuf {
         }
     }
 
+    /// Appends the code units `next` gives, at most `max` of them, as
+    /// [`TextSink::push_bmp_from`] does; returns how many were appended.
+    pub fn push_bmp_from(&mut self, max: usize, next: impl FnMut() -> Option<u16>) -> usize {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => v.push_bmp_from(max, next),
+            StrUnits::Utf8(s) => s.push_bmp_from(max, next),
+        }
+    }
+
     /// Empties the buffer, keeping its memory for the next text.
     pub fn clear(&mut self) {
         match &mut self.0 {
@@ -209,7 +218,38 @@ pub trait TextSink {
     /// assert_eq!(points.push_bmp_units(&[0x41, 0x645]), 2);
     /// assert_eq!(points, [0x41, 0x645]);
     /// ```
-    fn push_bmp_units(&mut self, units: &[u16]) -> usize;
+    fn push_bmp_units(&mut self, units: &[u16]) -> usize {
+        let mut units = units.iter();
+        self.push_bmp_from(units.len(), || units.next().copied())
+    }
+
+    /// Appends the code units that `next` gives, as
+    /// [`push_bmp_units`](TextSink::push_bmp_units) appends a slice's: up
+    /// to `max` of them, until `next` gives `None` or a surrogate (which
+    /// is not appended); returns how many were appended.
+    ///
+    /// Room for `max` units is made once, before the first call of
+    /// `next`, and each unit is written as it comes: a parser reading a
+    /// run of escapes (its position in the text kept by the closure) puts
+    /// its characters into the buffer with no copy in between and no
+    /// growth check per character.
+    ///
+    /// ```
+    /// use hpy::TextSink;
+    ///
+    /// // `\uXXXX` escapes read until anything else.
+    /// let escapes = b"\\u0645\\u0631!";
+    /// let mut at = 0;
+    /// let mut text = String::new();
+    /// let read = text.push_bmp_from(8, || {
+    ///     let digits = escapes.get(at..at + 6)?.strip_prefix(b"\\u")?;
+    ///     let unit = u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+    ///     at += 6;
+    ///     Some(unit)
+    /// });
+    /// assert_eq!((read, text.as_str(), at), (2, "\u{645}\u{631}", 12));
+    /// ```
+    fn push_bmp_from(&mut self, max: usize, next: impl FnMut() -> Option<u16>) -> usize;
 }
 
 /// Whether a UTF-16 code unit is half of a surrogate pair.
@@ -228,19 +268,20 @@ impl TextSink for String {
         String::push_str(self, text);
     }
     #[inline]
-    fn push_bmp_units(&mut self, units: &[u16]) -> usize {
+    fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
         // A code unit below U+10000 is at most three bytes of UTF-8.
-        self.reserve(units.len() * 3);
+        self.reserve(max * 3);
         // SAFETY: the bytes below are written past the length only, into
         // the room reserved; the length then grows over whole characters
         // (each unit written is a scalar value, not a surrogate, encoded
         // as UTF-8 in full), so the `String` holds valid UTF-8 whenever
-        // it is seen again, also if a panic left the loop early.
+        // it is seen again, also if `next` or a bounds check panics.
         let bytes = unsafe { self.as_mut_vec() };
         let spare = bytes.spare_capacity_mut();
         let mut at = 0;
         let mut done = 0;
-        for &unit in units {
+        while done < max {
+            let Some(unit) = next() else { break };
             // Three bytes of room, so one bounds check a unit.
             let [first, second, third] = &mut spare[at..at + 3] else {
                 unreachable!("three bytes were asked for")
@@ -282,12 +323,16 @@ impl TextSink for Vec<u32> {
         self.extend(text.chars().map(u32::from));
     }
     #[inline]
-    fn push_bmp_units(&mut self, units: &[u16]) -> usize {
-        let done = units
-            .iter()
-            .position(|&unit| is_surrogate(unit))
-            .unwrap_or(units.len());
-        self.extend(units[..done].iter().map(|&unit| u32::from(unit)));
+    fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
+        self.reserve(max);
+        let mut done = 0;
+        while done < max {
+            match next() {
+                Some(unit) if !is_surrogate(unit) => self.push(u32::from(unit)),
+                _ => break,
+            }
+            done += 1;
+        }
         done
     }
 }
