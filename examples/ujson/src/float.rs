@@ -122,6 +122,56 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// Reads the digits of `text` from `i` on: the first 19 digits of the
+/// number (`digits` counts those before) into `mantissa`, every digit into
+/// `digits`; returns where the digits end. Eight at a time while they fit
+/// the 19: a word is tested for eight digits and converted in three
+/// multiplications.
+#[inline(always)]
+fn take_digits(text: &[u8], mut i: usize, mantissa: &mut u64, digits: &mut u32) -> usize {
+    const ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0xf0; 8]);
+    while *digits + 8 <= 19 {
+        let Some(chunk) = text.get(i..i + 8) else {
+            break;
+        };
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        // Every byte 0x30-0x39: its high half is 3, and still 3 with 6
+        // added (a carry out of a byte comes from a byte that is not a
+        // digit, which fails the first test already).
+        let plus6 = v.wrapping_add(u64::from_le_bytes([6; 8]));
+        if v & HIGH != ZEROS || plus6 & HIGH != ZEROS {
+            break;
+        }
+        // The first digit is the lowest byte. Pairs first (byte 2k holds
+        // 10·d(2k) + d(2k+1), at most 99: no carry), then the four pairs
+        // weighted 10^6, 10^4, 10^2, 1 by two multiplications whose high
+        // halves add them up.
+        let d = v - ZEROS;
+        let pairs = d.wrapping_mul(10).wrapping_add(d >> 8);
+        const LOW_PAIRS: u64 = 0x0000_00ff_0000_00ff;
+        let even = (pairs & LOW_PAIRS).wrapping_mul(100 + (1_000_000 << 32));
+        let odd = ((pairs >> 16) & LOW_PAIRS).wrapping_mul(1 + (10_000 << 32));
+        let eight = (even.wrapping_add(odd)) >> 32;
+        *mantissa = *mantissa * 100_000_000 + eight;
+        *digits += 8;
+        i += 8;
+    }
+    while let Some(&c) = text.get(i) {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        *digits += 1;
+        if *digits <= 19 {
+            *mantissa = *mantissa * 10 + u64::from(c - b'0');
+        }
+        i += 1;
+    }
+    i
+}
+
 /// The longest prefix of `text` that reads as a number the way
 /// double-conversion's `StringToDouble` reads it with trailing junk
 /// allowed: `[-+]digits[.digits][(e|E)[-+]digits]`, where either the
@@ -134,31 +184,18 @@ pub(crate) fn parse_f64_prefix(text: &[u8]) -> (f64, usize) {
     // leading zeros too), for the exact path below.
     let mut mantissa = 0u64;
     let mut digits = 0u32;
-    let mut take = |c: u8| {
-        digits += 1;
-        if digits <= 19 {
-            mantissa = mantissa * 10 + u64::from(c - b'0');
-        }
-    };
     let mut i = 0;
     let negative = at(i) == b'-';
     if at(i) == b'-' || at(i) == b'+' {
         i += 1;
     }
     let int_start = i;
-    while at(i).is_ascii_digit() {
-        take(at(i));
-        i += 1;
-    }
+    i = take_digits(text, i, &mut mantissa, &mut digits);
     let mut seen_digits = i > int_start;
     let mut frac_digits = 0i32;
     if at(i) == b'.' {
         let frac_start = i + 1;
-        let mut j = frac_start;
-        while at(j).is_ascii_digit() {
-            take(at(j));
-            j += 1;
-        }
+        let j = take_digits(text, frac_start, &mut mantissa, &mut digits);
         frac_digits = (j - frac_start).min(400) as i32;
         if j > frac_start {
             seen_digits = true;
