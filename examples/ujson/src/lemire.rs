@@ -118,7 +118,7 @@ const fn normalized(x: &Big) -> u128 {
 /// `[2^127, 2^128)` (truncated for `q >= 0`; for `q < 0` the quotient
 /// `2^b / 5^-q` plus one, truncated to 128 bits, which keeps it within 1
 /// of the true value), and `floor(log2(5^q))`.
-const TABLE: ([u128; ENTRIES], [i16; ENTRIES]) = {
+static TABLE: ([u128; ENTRIES], [i16; ENTRIES]) = {
     let mut pow = [0u128; ENTRIES];
     let mut log2 = [0i16; ENTRIES];
     // q >= 0: 5^q itself.
