@@ -470,41 +470,43 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             // one loop, room made for it once; whatever ends the run is
             // read by the steps below.
             let next = || {
-                if let Some((head, &[c, d])) = input
-                    .get(i..i + 6)
-                    .and_then(|six| six.split_first_chunk::<4>())
-                {
-                    if u32::from_le_bytes(*head) == block {
-                        // `\uXY` as the last escape began: only the last
-                        // two digits are new (text in one script keeps to
-                        // one block of 256 characters).
-                        let (c, d) = (HEX[usize::from(c)], HEX[usize::from(d)]);
-                        if (c | d) & 0x10 != 0 {
-                            return None;
-                        }
-                        i += 6;
-                        return Some(block_high | u16::from(c) << 4 | u16::from(d));
-                    }
-                }
-                if let Some([b'\\', b'u', digits @ ..]) = input.get(i..i + 6) {
-                    let unit = hex4(digits)?;
-                    if unit & 0xf800 == 0xd800 {
+                let c = *input.get(i)?;
+                if c != b'\\' {
+                    // Plain ASCII; a quote, NUL or a multi-byte character
+                    // ends the run.
+                    if c == 0 || c == b'"' || c >= 0x80 {
                         return None;
                     }
-                    // Not a surrogate: neither is any escape that begins
-                    // as this one did.
-                    block = u32::from_le_bytes([b'\\', b'u', digits[0], digits[1]]);
-                    block_high = unit as u16 & 0xff00;
-                    i += 6;
-                    return Some(unit as u16);
+                    i += 1;
+                    return Some(u16::from(c));
                 }
-                match input.get(i) {
-                    Some(&c) if c != 0 && c != b'"' && c != b'\\' && c < 0x80 => {
-                        i += 1;
-                        Some(u16::from(c))
+                let (head, &[c, d]) = input.get(i..i + 6)?.split_first_chunk::<4>()? else {
+                    return None;
+                };
+                if u32::from_le_bytes(*head) == block {
+                    // `\uXY` as the last escape began: only the last two
+                    // digits are new (text in one script keeps to one
+                    // block of 256 characters).
+                    let (c, d) = (HEX[usize::from(c)], HEX[usize::from(d)]);
+                    if (c | d) & 0x10 != 0 {
+                        return None;
                     }
-                    _ => None,
+                    i += 6;
+                    return Some(block_high | u16::from(c) << 4 | u16::from(d));
                 }
+                let [b'\\', b'u', a, b] = *head else {
+                    return None;
+                };
+                let unit = hex4(&[a, b, c, d])?;
+                if unit & 0xf800 == 0xd800 {
+                    return None;
+                }
+                // Not a surrogate: neither is any escape that begins as
+                // this one did.
+                block = u32::from_le_bytes(*head);
+                block_high = unit as u16 & 0xff00;
+                i += 6;
+                Some(unit as u16)
             };
             if out.push_bmp_from(RUN, next) == RUN {
                 continue;

@@ -325,14 +325,20 @@ impl TextSink for Vec<u32> {
     #[inline]
     fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
         self.reserve(max);
+        let spare = self.spare_capacity_mut();
         let mut done = 0;
         while done < max {
             match next() {
-                Some(unit) if !is_surrogate(unit) => self.push(u32::from(unit)),
+                Some(unit) if !is_surrogate(unit) => spare[done].write(u32::from(unit)),
                 _ => break,
-            }
+            };
             done += 1;
         }
+        let len = self.len() + done;
+        // SAFETY: the `done` elements after the old length were written
+        // above, within the room reserved (`done <= max`); a panic before
+        // this leaves the length as it was.
+        unsafe { self.set_len(len) };
         done
     }
 }
