@@ -469,31 +469,44 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             // encoder with `ensure_ascii` wrote) goes into the buffer in
             // one loop, room made for it once; whatever ends the run is
             // read by the steps below.
+            // Plain ASCII first, eight bytes at a time (text with few
+            // escapes spends its time here), handed over at once.
+            let plain = plain_ascii_end(input, i);
+            if plain > i {
+                let mut bytes = input[i..plain].iter();
+                out.push_bmp_from(plain - i, || bytes.next().map(|&c| u16::from(c)));
+                i = plain;
+            }
             let next = || {
+                let six = input
+                    .get(i..i + 6)
+                    .and_then(|six| six.split_first_chunk::<4>());
+                if let Some((head, &[c, d])) = six {
+                    if u32::from_le_bytes(*head) == block {
+                        // `\uXY` as the last escape began: only the last
+                        // two digits are new (text in one script keeps to
+                        // one block of 256 characters).
+                        let (c, d) = (HEX[usize::from(c)], HEX[usize::from(d)]);
+                        if (c | d) & 0x10 != 0 {
+                            return None;
+                        }
+                        i += 6;
+                        return Some(block_high | u16::from(c) << 4 | u16::from(d));
+                    }
+                }
                 let c = *input.get(i)?;
                 if c != b'\\' {
-                    // Plain ASCII; a quote, NUL or a multi-byte character
-                    // ends the run.
+                    // Plain ASCII (the spaces between escaped words); a
+                    // quote, NUL or a multi-byte character ends the run.
                     if c == 0 || c == b'"' || c >= 0x80 {
                         return None;
                     }
                     i += 1;
                     return Some(u16::from(c));
                 }
-                let (head, &[c, d]) = input.get(i..i + 6)?.split_first_chunk::<4>()? else {
+                let (head, &[c, d]) = six? else {
                     return None;
                 };
-                if u32::from_le_bytes(*head) == block {
-                    // `\uXY` as the last escape began: only the last two
-                    // digits are new (text in one script keeps to one
-                    // block of 256 characters).
-                    let (c, d) = (HEX[usize::from(c)], HEX[usize::from(d)]);
-                    if (c | d) & 0x10 != 0 {
-                        return None;
-                    }
-                    i += 6;
-                    return Some(block_high | u16::from(c) << 4 | u16::from(d));
-                }
                 let [b'\\', b'u', a, b] = *head else {
                     return None;
                 };
@@ -774,6 +787,36 @@ impl WriteText for Escaped<'_> {
     fn write<S: TextSink>(self, out: &mut S) -> Option<usize> {
         Decoder::string_escaped(self.input, self.start, out)
     }
+}
+
+/// Where the plain ASCII in `input` from `i` ends: at a quote, a
+/// backslash, NUL, a byte above 127 or the end. Eight bytes at a time (a
+/// word's zero-byte tests) while none of them ends it.
+#[inline(always)]
+fn plain_ascii_end(input: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    while let Some(chunk) = input.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        if v & HIGHS != 0
+            || has_zero(v)
+            || has_zero(v ^ (ONES * u64::from(b'"')))
+            || has_zero(v ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = input.get(i) {
+        if c == 0 || c == b'"' || c == b'\\' || c >= 0x80 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// The most characters [`Decoder::string_escaped`] reads in one run (the
