@@ -203,10 +203,11 @@ pub trait TextSink {
     /// character by itself, so it is left to the caller); returns how many
     /// were appended, `units.len()` when none is a surrogate.
     ///
-    /// Where [`push`](TextSink::push) checks the room left and encodes at
-    /// every character, this makes room for the whole run once and writes
-    /// it in one loop: a parser collecting a run of escaped characters
-    /// into a small array on its stack hands them over at once.
+    /// Where [`push`](TextSink::push) checks the room left at every
+    /// character, this makes room for the whole slice once and writes it
+    /// in one loop. A parser that reads the units one by one goes through
+    /// [`push_bmp_from`](TextSink::push_bmp_from) instead, with no copy
+    /// into a slice first.
     ///
     /// ```
     /// use hpy::TextSink;
@@ -248,8 +249,38 @@ pub trait TextSink {
     ///     Some(unit)
     /// });
     /// assert_eq!((read, text.as_str(), at), (2, "\u{645}\u{631}", 12));
+    ///
+    /// // A sink of one's own gets the default implementation.
+    /// struct Chars(Vec<char>);
+    /// impl TextSink for Chars {
+    ///     fn push(&mut self, c: char) {
+    ///         self.0.push(c);
+    ///     }
+    ///     fn push_str(&mut self, text: &str) {
+    ///         self.0.extend(text.chars());
+    ///     }
+    /// }
+    /// let mut chars = Chars(Vec::new());
+    /// assert_eq!(chars.push_bmp_units(&[0x41, 0xdc00, 0x42]), 1);
+    /// assert_eq!(chars.0, ['A']);
     /// ```
-    fn push_bmp_from(&mut self, max: usize, next: impl FnMut() -> Option<u16>) -> usize;
+    ///
+    /// `max` is both the most units appended and the room made: pass the
+    /// run's real bound, not `usize::MAX`. The storages of [`StrBuf`]
+    /// write into that room; the default implementation, for other
+    /// sinks, pushes each unit as a `char`.
+    fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
+        let mut done = 0;
+        while done < max {
+            // `char::from_u32` refuses exactly the surrogates here.
+            match next().and_then(|unit| char::from_u32(u32::from(unit))) {
+                Some(c) => self.push(c),
+                None => break,
+            }
+            done += 1;
+        }
+        done
+    }
 }
 
 /// Whether a UTF-16 code unit is half of a surrogate pair.
@@ -270,7 +301,7 @@ impl TextSink for String {
     #[inline]
     fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
         // A code unit below U+10000 is at most three bytes of UTF-8.
-        self.reserve(max * 3);
+        self.reserve(max.saturating_mul(3));
         // SAFETY: the bytes below are written past the length only, into
         // the room reserved; the length then grows over whole characters
         // (each unit written is a scalar value, not a surrogate, encoded
