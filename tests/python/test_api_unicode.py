@@ -161,6 +161,29 @@ def test_str_buf(hpyrs_api, text, typed):
     assert hash(got) == hash(text) and len(got) == len(text)
 
 
+@pytest.mark.parametrize("units", [
+    [], [0x41], [0x645, 0x631, 0x20, 0x62d] * 100, [0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xffff],
+    [0x41, 0xD800, 0x42], [0xDFFF], [0xe9] * 5 + [0xDC00] + [0xe9] * 5, [0] * 3,
+])
+def test_str_buf_bmp_units(hpyrs_api, units):
+    """`StrBuf::push_bmp_units` and `TextSink::push_bmp_from` append
+    code units up to the first surrogate, which ends the run and is not
+    appended: the str holds exactly the units before it."""
+    kept = next((i for i, u in enumerate(units) if 0xD800 <= u < 0xE000), len(units))
+    expected = "<" + "".join(map(chr, units[:kept])) + ">"
+    got, counts = hpyrs_api.str_buf_bmp(units, False, 0)
+    assert (got, counts) == (expected, [kept])
+    for run in (1, 3, 64):
+        got, counts = hpyrs_api.str_buf_bmp(units, True, run)
+        assert got == expected and type(got) is str and len(got) == len(expected)
+        # Full runs of `run`, then the run cut short by the end or by the
+        # surrogate (whose call appends what came before it).
+        full, rest = divmod(kept, run)
+        assert counts[:full] == [run] * full and sum(counts) == kept
+    with pytest.raises(ValueError, match="not a code unit"):
+        hpyrs_api.str_buf_bmp([0x10000], False, 0)
+
+
 def test_from_wide_char(hpyrs_api):
     for s in TEXTS[:-1]:
         assert hpyrs_api.from_wide_char(s) == s

@@ -458,7 +458,72 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
     /// [`string_slow`](Self::string_slow), which keeps ujson's semantics
     /// and messages.
     fn string_escaped<S: TextSink>(input: &[u8], mut i: usize, out: &mut S) -> Option<usize> {
+        // The first four bytes of the last `\uXXXX` escape read below the
+        // surrogates, and its value's high byte (none yet: no escape
+        // begins with four zero bytes).
+        let mut block = 0u32;
+        let mut block_high = 0u16;
         loop {
+            // A run of `\uXXXX` escapes below the surrogates and of plain
+            // ASCII (the words and the spaces between them of text that an
+            // encoder with `ensure_ascii` wrote) goes into the buffer in
+            // one loop, room made for it once; whatever ends the run is
+            // read by the steps below.
+            // Plain ASCII first, eight bytes at a time (text with few
+            // escapes spends its time here), handed over at once.
+            let plain = plain_ascii_end(input, i);
+            if plain > i {
+                let mut bytes = input[i..plain].iter();
+                out.push_bmp_from(plain - i, || bytes.next().map(|&c| u16::from(c)));
+                i = plain;
+            }
+            let next = || {
+                let six = input
+                    .get(i..i + 6)
+                    .and_then(|six| six.split_first_chunk::<4>());
+                if let Some((head, &[c, d])) = six {
+                    if u32::from_le_bytes(*head) == block {
+                        // `\uXY` as the last escape began: only the last
+                        // two digits are new (text in one script keeps to
+                        // one block of 256 characters).
+                        let (c, d) = (HEX[usize::from(c)], HEX[usize::from(d)]);
+                        if (c | d) & 0x10 != 0 {
+                            return None;
+                        }
+                        i += 6;
+                        return Some(block_high | u16::from(c) << 4 | u16::from(d));
+                    }
+                }
+                let c = *input.get(i)?;
+                if c != b'\\' {
+                    // Plain ASCII (the spaces between escaped words); a
+                    // quote, NUL or a multi-byte character ends the run.
+                    if c == 0 || c == b'"' || c >= 0x80 {
+                        return None;
+                    }
+                    i += 1;
+                    return Some(u16::from(c));
+                }
+                let (head, &[c, d]) = six? else {
+                    return None;
+                };
+                let [b'\\', b'u', a, b] = *head else {
+                    return None;
+                };
+                let unit = hex4(&[a, b, c, d])?;
+                if unit & 0xf800 == 0xd800 {
+                    return None;
+                }
+                // Not a surrogate: neither is any escape that begins as
+                // this one did.
+                block = u32::from_le_bytes(*head);
+                block_high = unit as u16 & 0xff00;
+                i += 6;
+                Some(unit as u16)
+            };
+            if out.push_bmp_from(RUN, next) == RUN {
+                continue;
+            }
             // `\uXXXX` first: the escape of every character a JSON
             // encoder with `ensure_ascii` writes beyond ASCII.
             if let Some([b'\\', b'u', digits @ ..]) = input.get(i..i + 6) {
@@ -723,6 +788,40 @@ impl WriteText for Escaped<'_> {
         Decoder::string_escaped(self.input, self.start, out)
     }
 }
+
+/// Where the plain ASCII in `input` from `i` ends: at a quote, a
+/// backslash, NUL, a byte above 127 or the end. Eight bytes at a time (a
+/// word's zero-byte tests) while none of them ends it.
+#[inline(always)]
+fn plain_ascii_end(input: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    while let Some(chunk) = input.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_ne_bytes(word);
+        if v & HIGHS != 0
+            || has_zero(v)
+            || has_zero(v ^ (ONES * u64::from(b'"')))
+            || has_zero(v ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = input.get(i) {
+        if c == 0 || c == b'"' || c == b'\\' || c >= 0x80 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The most characters [`Decoder::string_escaped`] reads in one run (the
+/// buffer makes room for them at once).
+const RUN: usize = 128;
 
 /// The values of the hex digits, 0x10 for every other byte.
 const HEX: [u8; 256] = {

@@ -94,6 +94,83 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// Reads the digits of `text` from `i` on: the first 19 digits of the
+/// number (`digits` counts those before) into `mantissa`, every digit into
+/// `digits`; returns where the digits end. A word of eight bytes at a
+/// time while the digits fit the 19: its leading digits found by a test
+/// of every byte at once and converted in three multiplications.
+#[inline(always)]
+fn take_digits(text: &[u8], mut i: usize, mantissa: &mut u64, digits: &mut u32) -> usize {
+    const ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0xf0; 8]);
+    while let Some(chunk) = text.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        // A byte is a digit when its high half is 3, and still 3 with 6
+        // added. A carry out of a byte comes from one that is not a digit
+        // and only reaches the bytes after it: the first byte that is not
+        // a digit is found right.
+        let plus6 = v.wrapping_add(u64::from_le_bytes([6; 8]));
+        let not_digit = ((v & HIGH) ^ ZEROS) | ((plus6 & HIGH) ^ ZEROS);
+        // How many digits lead the word (the text's first byte is the
+        // word's lowest).
+        let n = if not_digit == 0 {
+            8
+        } else {
+            not_digit.trailing_zeros() / 8
+        };
+        if n == 0 {
+            return i;
+        }
+        if *digits + n > 19 {
+            break;
+        }
+        // The `n` digits moved to the top of the word, the bytes below
+        // them zero: leading zeros of the same number.
+        let mask = u64::MAX >> (8 * (8 - n));
+        let d = ((v & mask) - (ZEROS & mask)) << (8 * (8 - n));
+        // Pairs first (byte 2k holds 10·d(2k) + d(2k+1), at most 99:
+        // no carry), then the four pairs weighted 10^6, 10^4, 10^2, 1 by
+        // two multiplications whose high halves add them up.
+        let pairs = d.wrapping_mul(10).wrapping_add(d >> 8);
+        const LOW_PAIRS: u64 = 0x0000_00ff_0000_00ff;
+        let even = (pairs & LOW_PAIRS).wrapping_mul(100 + (1_000_000 << 32));
+        let odd = ((pairs >> 16) & LOW_PAIRS).wrapping_mul(1 + (10_000 << 32));
+        let value = even.wrapping_add(odd) >> 32;
+        *mantissa = *mantissa * POW10_INT[n as usize] + value;
+        *digits += n;
+        i += n as usize;
+        if n < 8 {
+            return i;
+        }
+    }
+    while let Some(&c) = text.get(i) {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        *digits += 1;
+        if *digits <= 19 {
+            *mantissa = *mantissa * 10 + u64::from(c - b'0');
+        }
+        i += 1;
+    }
+    i
+}
+
+/// 10^0 ..= 10^8.
+const POW10_INT: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
 /// The longest prefix of `text` that reads as a number the way
 /// double-conversion's `StringToDouble` reads it with trailing junk
 /// allowed: `[-+]digits[.digits][(e|E)[-+]digits]`, where either the
@@ -106,31 +183,18 @@ pub(crate) fn parse_f64_prefix(text: &[u8]) -> (f64, usize) {
     // leading zeros too), for the exact path below.
     let mut mantissa = 0u64;
     let mut digits = 0u32;
-    let mut take = |c: u8| {
-        digits += 1;
-        if digits <= 19 {
-            mantissa = mantissa * 10 + u64::from(c - b'0');
-        }
-    };
     let mut i = 0;
     let negative = at(i) == b'-';
     if at(i) == b'-' || at(i) == b'+' {
         i += 1;
     }
     let int_start = i;
-    while at(i).is_ascii_digit() {
-        take(at(i));
-        i += 1;
-    }
+    i = take_digits(text, i, &mut mantissa, &mut digits);
     let mut seen_digits = i > int_start;
     let mut frac_digits = 0i32;
     if at(i) == b'.' {
         let frac_start = i + 1;
-        let mut j = frac_start;
-        while at(j).is_ascii_digit() {
-            take(at(j));
-            j += 1;
-        }
+        let j = take_digits(text, frac_start, &mut mantissa, &mut digits);
         frac_digits = (j - frac_start).min(400) as i32;
         if j > frac_start {
             seen_digits = true;
@@ -177,6 +241,14 @@ pub(crate) fn parse_f64_prefix(text: &[u8]) -> (f64, usize) {
             m / POW10[(-e10) as usize]
         };
         return (if negative { -v } else { v }, i);
+    }
+    // Then the Eisel-Lemire step on the same digits (17-digit mantissas,
+    // beyond 53 bits, are the common case there); what it leaves
+    // undecided goes through the standard library's parser.
+    if digits <= 19 {
+        if let Some(v) = crate::lemire::to_f64(mantissa, e10) {
+            return (if negative { -v } else { v }, i);
+        }
     }
     let number = &text[..i];
     // Rust's parser wants digits on one side of the point at least (which

@@ -16,6 +16,7 @@ use hpy::{HPyErr, HPyResult, Handle, IntoHPy, Str, Tuple};
 mod decoder;
 mod encoder;
 mod float;
+mod lemire;
 mod objects;
 
 use encoder::{Encoder, Options};

@@ -118,6 +118,27 @@ impl StrBuf {
         }
     }
 
+    /// Appends the characters of `units`, UTF-16 code units of the Basic
+    /// Multilingual Plane, up to the first surrogate (`0xD800..=0xDFFF`,
+    /// half of a pair, not a character by itself); returns how many were
+    /// appended (`units.len()` when none is a surrogate). See
+    /// [`TextSink::push_bmp_units`].
+    pub fn push_bmp_units(&mut self, units: &[u16]) -> usize {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => v.push_bmp_units(units),
+            StrUnits::Utf8(s) => s.push_bmp_units(units),
+        }
+    }
+
+    /// Appends the code units `next` gives, at most `max` of them, as
+    /// [`TextSink::push_bmp_from`] does; returns how many were appended.
+    pub fn push_bmp_from(&mut self, max: usize, next: impl FnMut() -> Option<u16>) -> usize {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => v.push_bmp_from(max, next),
+            StrUnits::Utf8(s) => s.push_bmp_from(max, next),
+        }
+    }
+
     /// Empties the buffer, keeping its memory for the next text.
     pub fn clear(&mut self) {
         match &mut self.0 {
@@ -176,6 +197,96 @@ pub trait TextSink {
     fn push(&mut self, c: char);
     /// Appends text.
     fn push_str(&mut self, text: &str);
+    /// Appends the characters of `units`, UTF-16 code units of the Basic
+    /// Multilingual Plane (a parser's `\uXXXX` escapes, say), up to the
+    /// first surrogate (`0xD800..=0xDFFF`: half of a pair, which is not a
+    /// character by itself, so it is left to the caller); returns how many
+    /// were appended, `units.len()` when none is a surrogate.
+    ///
+    /// Where [`push`](TextSink::push) checks the room left at every
+    /// character, this makes room for the whole slice once and writes it
+    /// in one loop. A parser that reads the units one by one goes through
+    /// [`push_bmp_from`](TextSink::push_bmp_from) instead, with no copy
+    /// into a slice first.
+    ///
+    /// ```
+    /// use hpy::TextSink;
+    ///
+    /// let mut text = String::from("<");
+    /// assert_eq!(text.push_bmp_units(&[0x41, 0xe9, 0x20ac, 0xd83d, 0x42]), 3);
+    /// assert_eq!(text, "<A\u{e9}\u{20ac}");
+    /// let mut points: Vec<u32> = Vec::new();
+    /// assert_eq!(points.push_bmp_units(&[0x41, 0x645]), 2);
+    /// assert_eq!(points, [0x41, 0x645]);
+    /// ```
+    fn push_bmp_units(&mut self, units: &[u16]) -> usize {
+        let mut units = units.iter();
+        self.push_bmp_from(units.len(), || units.next().copied())
+    }
+
+    /// Appends the code units that `next` gives, as
+    /// [`push_bmp_units`](TextSink::push_bmp_units) appends a slice's: up
+    /// to `max` of them, until `next` gives `None` or a surrogate (which
+    /// is not appended); returns how many were appended.
+    ///
+    /// Room for `max` units is made once, before the first call of
+    /// `next`, and each unit is written as it comes: a parser reading a
+    /// run of escapes (its position in the text kept by the closure) puts
+    /// its characters into the buffer with no copy in between and no
+    /// growth check per character.
+    ///
+    /// ```
+    /// use hpy::TextSink;
+    ///
+    /// // `\uXXXX` escapes read until anything else.
+    /// let escapes = b"\\u0645\\u0631!";
+    /// let mut at = 0;
+    /// let mut text = String::new();
+    /// let read = text.push_bmp_from(8, || {
+    ///     let digits = escapes.get(at..at + 6)?.strip_prefix(b"\\u")?;
+    ///     let unit = u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+    ///     at += 6;
+    ///     Some(unit)
+    /// });
+    /// assert_eq!((read, text.as_str(), at), (2, "\u{645}\u{631}", 12));
+    ///
+    /// // A sink of one's own gets the default implementation.
+    /// struct Chars(Vec<char>);
+    /// impl TextSink for Chars {
+    ///     fn push(&mut self, c: char) {
+    ///         self.0.push(c);
+    ///     }
+    ///     fn push_str(&mut self, text: &str) {
+    ///         self.0.extend(text.chars());
+    ///     }
+    /// }
+    /// let mut chars = Chars(Vec::new());
+    /// assert_eq!(chars.push_bmp_units(&[0x41, 0xdc00, 0x42]), 1);
+    /// assert_eq!(chars.0, ['A']);
+    /// ```
+    ///
+    /// `max` is both the most units appended and the room made: pass the
+    /// run's real bound, not `usize::MAX`. The storages of [`StrBuf`]
+    /// write into that room; the default implementation, for other
+    /// sinks, pushes each unit as a `char`.
+    fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
+        let mut done = 0;
+        while done < max {
+            // `char::from_u32` refuses exactly the surrogates here.
+            match next().and_then(|unit| char::from_u32(u32::from(unit))) {
+                Some(c) => self.push(c),
+                None => break,
+            }
+            done += 1;
+        }
+        done
+    }
+}
+
+/// Whether a UTF-16 code unit is half of a surrogate pair.
+#[inline(always)]
+fn is_surrogate(unit: u16) -> bool {
+    unit & 0xf800 == 0xd800
 }
 
 impl TextSink for String {
@@ -187,6 +298,50 @@ impl TextSink for String {
     fn push_str(&mut self, text: &str) {
         String::push_str(self, text);
     }
+    #[inline]
+    fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
+        // A code unit below U+10000 is at most three bytes of UTF-8.
+        self.reserve(max.saturating_mul(3));
+        // SAFETY: the bytes below are written past the length only, into
+        // the room reserved; the length then grows over whole characters
+        // (each unit written is a scalar value, not a surrogate, encoded
+        // as UTF-8 in full), so the `String` holds valid UTF-8 whenever
+        // it is seen again, also if `next` or a bounds check panics.
+        let bytes = unsafe { self.as_mut_vec() };
+        let spare = bytes.spare_capacity_mut();
+        let mut at = 0;
+        let mut done = 0;
+        while done < max {
+            let Some(unit) = next() else { break };
+            // Three bytes of room, so one bounds check a unit.
+            let [first, second, third] = &mut spare[at..at + 3] else {
+                unreachable!("three bytes were asked for")
+            };
+            if unit < 0x80 {
+                first.write(unit as u8);
+                at += 1;
+            } else if unit < 0x800 {
+                first.write(0xc0 | (unit >> 6) as u8);
+                second.write(0x80 | (unit & 0x3f) as u8);
+                at += 2;
+            } else {
+                if is_surrogate(unit) {
+                    break;
+                }
+                first.write(0xe0 | (unit >> 12) as u8);
+                second.write(0x80 | ((unit >> 6) & 0x3f) as u8);
+                third.write(0x80 | (unit & 0x3f) as u8);
+                at += 3;
+            }
+            done += 1;
+        }
+        let len = bytes.len() + at;
+        // SAFETY: the `at` bytes after the old length were written above
+        // (within the reserved capacity: at most three a unit), and they
+        // are the UTF-8 of `done` whole characters.
+        unsafe { bytes.set_len(len) };
+        done
+    }
 }
 
 impl TextSink for Vec<u32> {
@@ -197,6 +352,25 @@ impl TextSink for Vec<u32> {
     #[inline]
     fn push_str(&mut self, text: &str) {
         self.extend(text.chars().map(u32::from));
+    }
+    #[inline]
+    fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
+        self.reserve(max);
+        let spare = self.spare_capacity_mut();
+        let mut done = 0;
+        while done < max {
+            match next() {
+                Some(unit) if !is_surrogate(unit) => spare[done].write(u32::from(unit)),
+                _ => break,
+            };
+            done += 1;
+        }
+        let len = self.len() + done;
+        // SAFETY: the `done` elements after the old length were written
+        // above, within the room reserved (`done <= max`); a panic before
+        // this leaves the length as it was.
+        unsafe { self.set_len(len) };
+        done
     }
 }
 

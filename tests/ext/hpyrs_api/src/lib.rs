@@ -540,6 +540,49 @@ fn str_buf<'ctx>(ctx: Context<'ctx>, chars: Vec<u32>, typed: bool) -> HPyResult<
     ctx.new_str_from_buf(&buf)
 }
 
+/// `units` (each below 0x10000) appended after `"<"` by
+/// `StrBuf::push_bmp_units`, or, with `typed`, through `StrBuf::write` by
+/// `TextSink::push_bmp_from` in runs of at most `run` units (a closure
+/// handing them out one by one); then `">"`. Returns the str made by
+/// `Context::new_str_from_buf` and how many units each call appended.
+#[hpy_method]
+fn str_buf_bmp<'ctx>(
+    ctx: Context<'ctx>,
+    units: Vec<u32>,
+    typed: bool,
+    run: usize,
+) -> HPyResult<(Str<'ctx>, Vec<usize>)> {
+    struct Runs<'u>(&'u [u16], usize);
+    impl hpy::WriteText for Runs<'_> {
+        type Output = Vec<usize>;
+        fn write<S: hpy::TextSink>(self, out: &mut S) -> Vec<usize> {
+            let mut units = self.0.iter();
+            let mut counts = Vec::new();
+            loop {
+                let appended = out.push_bmp_from(self.1, || units.next().copied());
+                counts.push(appended);
+                // A run cut short: the end, or a surrogate.
+                if appended < self.1 {
+                    return counts;
+                }
+            }
+        }
+    }
+    let units: Vec<u16> = units
+        .iter()
+        .map(|&u| u16::try_from(u).map_err(|_| HPyErr::value_error("not a code unit")))
+        .collect::<HPyResult<_>>()?;
+    let mut buf = hpy::StrBuf::new(ctx);
+    buf.push('<');
+    let counts = if typed {
+        buf.write(Runs(&units, run))
+    } else {
+        vec![buf.push_bmp_units(&units)]
+    };
+    buf.push('>');
+    Ok((ctx.new_str_from_buf(&buf)?, counts))
+}
+
 /// C `wchar_t` on the platforms tested here (32 bits).
 #[allow(non_camel_case_types)]
 type hpy_wchar = i32;
@@ -1001,7 +1044,7 @@ hpy_module! {
         binary, unary, power, inplace_power, long_as,
         call_kwnames, call_kw, call_tuple_dict, call_method, call_method_s, call_method_kw,
         from_fmt, from_fmt_constant, encode, decode, new_ascii_str, new_str_from_ascii, read_char, substring, from_wide_char,
-        from_code_points, new_str, str_buf,
+        from_code_points, new_str, str_buf, str_buf_bmp,
         from_encoded_object,
         bytes_roundtrip, bytes_from_cstr,
         list_of, list_append, tuple_of, dict_of, dict_keys, dict_copy, dict_items_iter, singletons, list_sort, builtin_kind, builtin_kind_guessed, into_builtin, int_to_i64, float_to_f64, str_utf8, slice_unpack,
