@@ -106,6 +106,8 @@ pub(crate) struct Encoder<'o, 'ctx> {
     /// start of a character above 127 that `ensure_ascii` escapes), for
     /// these options.
     plain: [bool; 256],
+    /// The kind the last value written was found to be (see `one`).
+    kind: BuiltinKind,
 }
 
 impl Drop for Encoder<'_, '_> {
@@ -171,6 +173,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             opts,
             out: OUTPUT.with(|spare| spare.take()),
             plain,
+            kind: BuiltinKind::Other,
         }
     }
 
@@ -198,11 +201,20 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         let mut stack: Vec<Open<'ctx>> = Vec::new();
         let mut current = obj.dup();
         let mut likely = BuiltinKind::Other;
+        // An object's values are asked first the kind of the value written
+        // last from an object (a document's objects mostly hold values of
+        // one kind under a key, and a row of small objects repeats them).
+        let mut map_likely = BuiltinKind::Other;
+        let mut from_map = false;
         loop {
             if stack.len() as u32 > MAX_LEVEL {
                 return Err(overflow("Maximum recursion level reached"));
             }
-            if let Some(open) = self.one(current, likely)? {
+            let opened = self.one(current, likely)?;
+            if from_map {
+                map_likely = self.kind;
+            }
+            if let Some(open) = opened {
                 self.out.push(match open {
                     Open::Seq { .. } => b'[',
                     Open::Map { .. } | Open::Sorted { .. } => b'{',
@@ -228,6 +240,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                             *first = item.builtin_kind();
                         }
                         likely = *first;
+                        from_map = false;
                         if *next > 0 {
                             self.out.extend_from_slice(&self.opts.item_sep);
                         }
@@ -244,7 +257,8 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         };
                         let (key, value) = item?;
                         *written += 1;
-                        likely = BuiltinKind::Other;
+                        likely = map_likely;
+                        from_map = true;
                         self.item(&key, *written, level)?;
                         current = value;
                         break;
@@ -263,7 +277,8 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         };
                         *next += 1;
                         let written = *next;
-                        likely = BuiltinKind::Other;
+                        likely = map_likely;
+                        from_map = true;
                         self.item(&key, written, level)?;
                         current = value;
                         break;
@@ -325,7 +340,9 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             // the order of the questions does not change the answer. The
             // kind is asked once, and the typed handle it gives is read
             // without a second check.
-            let (rest, other) = match obj.into_builtin_likely(likely) {
+            let builtin = obj.into_builtin_likely(likely);
+            self.kind = builtin.kind();
+            let (rest, other) = match builtin {
                 Builtin::True => {
                     self.out.extend_from_slice(b"true");
                     return Ok(None);
