@@ -8,8 +8,8 @@
 //! than 1024 levels is an `OverflowError`, so the recursion is bounded.
 
 use hpy::{
-    Builtin, BuiltinKind, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, Int,
-    IntoHPy, List, Str,
+    Builtin, BuiltinKind, Constant, Context, Dict, DictItems, DictType, HPyErr, HPyResult, Handle,
+    Int, IntoHPy, List, Str,
 };
 
 use crate::float::{write_f64, write_u64};
@@ -108,6 +108,8 @@ pub(crate) struct Encoder<'o, 'ctx> {
     plain: [bool; 256],
     /// The kind the last value written was found to be (see `one`).
     kind: BuiltinKind,
+    /// `dict`, found at the first object written (see `open_dict`).
+    dict_type: Option<DictType<'ctx>>,
 }
 
 impl Drop for Encoder<'_, '_> {
@@ -174,6 +176,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             out: OUTPUT.with(|spare| spare.take()),
             plain,
             kind: BuiltinKind::Other,
+            dict_type: None,
         }
     }
 
@@ -796,15 +799,19 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A dict opened for writing: its items in its order, or its keys
     /// sorted, as asked.
-    fn open_map(&self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
+    fn open_map(&mut self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
         self.open_dict(obj.downcast::<Dict>().map_err(HPyErr::from)?)
     }
 
     /// [`open_map`](Self::open_map) of a handle known to be a dict.
-    fn open_dict(&self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
+    fn open_dict(&mut self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
         if !self.opts.sort_keys {
+            let dict_type = match &self.dict_type {
+                Some(t) => t,
+                None => self.dict_type.insert(self.ctx.dict_type()?),
+            };
             return Ok(Open::Map {
-                items: dict.into_items()?,
+                items: dict.into_items_with(dict_type)?,
                 written: 0,
             });
         }
