@@ -155,11 +155,23 @@ impl<'ctx> Dict<'ctx> {
         if !listed {
             return self.keys();
         }
-        let list = self
-            .context()
-            .constant(HPyConstant::ListType)
-            .call(&[self])?;
-        Ok(List(list))
+        let ctx = self.context();
+        let arg = [self.as_raw()];
+        // SAFETY: `list`, the context's constant, valid for the whole call
+        // and not closed here (no handle of its own: no `HPy_Dup` and
+        // `HPy_Close` through the context), called with one live handle;
+        // the result is an owned new list or HPy_NULL.
+        unsafe {
+            let list_type = hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::ListType);
+            ctx.wrap_result(hpy_sys::HPy_Call(
+                ctx.as_raw(),
+                list_type,
+                arg.as_ptr(),
+                1,
+                hpy_sys::HPy_NULL,
+            ))
+            .map(List)
+        }
     }
 
     /// A shallow copy (`HPyDict_Copy`).
