@@ -106,8 +106,6 @@ pub(crate) struct Encoder<'o, 'ctx> {
     /// start of a character above 127 that `ensure_ascii` escapes), for
     /// these options.
     plain: [bool; 256],
-    /// The kind the last value written was found to be (see `one`).
-    kind: BuiltinKind,
     /// `dict`, found at the first object written (see `open_dict`).
     dict_type: Option<DictType<'ctx>>,
 }
@@ -175,7 +173,6 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             opts,
             out: OUTPUT.with(|spare| spare.take()),
             plain,
-            kind: BuiltinKind::Other,
             dict_type: None,
         }
     }
@@ -204,20 +201,11 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         let mut stack: Vec<Open<'ctx>> = Vec::new();
         let mut current = obj.dup();
         let mut likely = BuiltinKind::Other;
-        // An object's values are asked first the kind of the value written
-        // last from an object (a document's objects mostly hold values of
-        // one kind under a key, and a row of small objects repeats them).
-        let mut map_likely = BuiltinKind::Other;
-        let mut from_map = false;
         loop {
             if stack.len() as u32 > MAX_LEVEL {
                 return Err(overflow("Maximum recursion level reached"));
             }
-            let opened = self.one(current, likely)?;
-            if from_map {
-                map_likely = self.kind;
-            }
-            if let Some(open) = opened {
+            if let Some(open) = self.one(current, likely)? {
                 self.out.push(match open {
                     Open::Seq { .. } => b'[',
                     Open::Map { .. } | Open::Sorted { .. } => b'{',
@@ -243,7 +231,6 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                             *first = item.builtin_kind();
                         }
                         likely = *first;
-                        from_map = false;
                         if *next > 0 {
                             self.out.extend_from_slice(&self.opts.item_sep);
                         }
@@ -260,8 +247,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         };
                         let (key, value) = item?;
                         *written += 1;
-                        likely = map_likely;
-                        from_map = true;
+                        likely = BuiltinKind::Other;
                         self.item(&key, *written, level)?;
                         current = value;
                         break;
@@ -280,8 +266,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         };
                         *next += 1;
                         let written = *next;
-                        likely = map_likely;
-                        from_map = true;
+                        likely = BuiltinKind::Other;
                         self.item(&key, written, level)?;
                         current = value;
                         break;
@@ -343,9 +328,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             // the order of the questions does not change the answer. The
             // kind is asked once, and the typed handle it gives is read
             // without a second check.
-            let builtin = obj.into_builtin_likely(likely);
-            self.kind = builtin.kind();
-            let (rest, other) = match builtin {
+            let (rest, other) = match obj.into_builtin_likely(likely) {
                 Builtin::True => {
                     self.out.extend_from_slice(b"true");
                     return Ok(None);
