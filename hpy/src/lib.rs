@@ -102,7 +102,7 @@ pub use types::any::object::RichCompareOp;
 pub use types::any::{Borrowed, BuiltinKind, Handle};
 pub use types::capsule::Capsule;
 pub use types::code::Code;
-pub use types::dict::DictItems;
+pub use types::dict::{DictItems, DictType};
 pub use types::{
     Abc, Builtin, Bytes, Dict, DowncastError, Float, Int, List, PyTypeCheck, Slice, Str, StrBuf,
     TextSink, Tuple, Type, WriteText,

@@ -38,24 +38,39 @@ class SubDict(dict):
         return ("sub", dict.__getitem__(self, key))
 
 
-def test_dict_items_iter(hpyrs_api):
+class OwnKeysDict(dict):
+    """Its `keys` and `__iter__` name keys it does not hold."""
+
+    def keys(self):
+        return ["keys"]
+
+    def __iter__(self):
+        return iter(["iter"])
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_dict_items_iter(hpyrs_api, typed):
     d = {"a": 1, 2: [3], None: "x", (1, 2): 2.5}
-    items = hpyrs_api.dict_items_iter(d)
+    items = hpyrs_api.dict_items_iter(d, None, typed)
     assert items == list(d.items())
     assert all(k is dk and v is dv for (k, v), (dk, dv) in zip(items, d.items()))
-    assert hpyrs_api.dict_items_iter({}) == []
+    assert hpyrs_api.dict_items_iter({}, None, typed) == []
     big = {f"k{i}": i for i in range(1000)}
     del big["k500"]  # a hole in the entry table
-    assert hpyrs_api.dict_items_iter(big) == list(big.items())
+    assert hpyrs_api.dict_items_iter(big, None, typed) == list(big.items())
     # A subclass is read through its keys and its own __getitem__.
-    assert hpyrs_api.dict_items_iter(SubDict(a=1)) == [("a", ("sub", 1))]
+    assert hpyrs_api.dict_items_iter(SubDict(a=1), None, typed) == [("a", ("sub", 1))]
+    # ... its own keys, not those its `keys()` or `__iter__` name.
+    own = OwnKeysDict(a=1, keys=2, iter=3)
+    assert hpyrs_api.dict_items_iter(own, None, typed) == [("a", 1), ("keys", 2), ("iter", 3)]
     with raises_exactly(TypeError, "dict_items_iter() argument 'd' must be dict, not list"):
-        hpyrs_api.dict_items_iter([])
+        hpyrs_api.dict_items_iter([], None, typed)
 
 
+@pytest.mark.parametrize("typed", [False, True])
 @pytest.mark.parametrize("change", ["grow", "shrink", "clear"])
 @pytest.mark.parametrize("cls", [dict, SubDict])
-def test_dict_items_iter_changed(hpyrs_api, change, cls):
+def test_dict_items_iter_changed(hpyrs_api, change, cls, typed):
     d = cls(a=1, b=2, c=3)
 
     def each(k, v):
@@ -67,7 +82,7 @@ def test_dict_items_iter_changed(hpyrs_api, change, cls):
             d.clear()
 
     with raises_exactly(RuntimeError, "dictionary changed size during iteration"):
-        hpyrs_api.dict_items_iter(d, each)
+        hpyrs_api.dict_items_iter(d, each, typed)
 
 
 def test_singletons(hpyrs_api):

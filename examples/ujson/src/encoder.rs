@@ -8,8 +8,8 @@
 //! than 1024 levels is an `OverflowError`, so the recursion is bounded.
 
 use hpy::{
-    Builtin, BuiltinKind, Constant, Context, Dict, DictItems, HPyErr, HPyResult, Handle, Int,
-    IntoHPy, List, Str,
+    Builtin, BuiltinKind, Constant, Context, Dict, DictItems, DictType, HPyErr, HPyResult, Handle,
+    Int, IntoHPy, List, Str,
 };
 
 use crate::float::{write_f64, write_u64};
@@ -106,6 +106,8 @@ pub(crate) struct Encoder<'o, 'ctx> {
     /// start of a character above 127 that `ensure_ascii` escapes), for
     /// these options.
     plain: [bool; 256],
+    /// `dict`, found at the first object written (see `open_dict`).
+    dict_type: Option<DictType<'ctx>>,
 }
 
 impl Drop for Encoder<'_, '_> {
@@ -171,6 +173,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             opts,
             out: OUTPUT.with(|spare| spare.take()),
             plain,
+            dict_type: None,
         }
     }
 
@@ -779,15 +782,19 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A dict opened for writing: its items in its order, or its keys
     /// sorted, as asked.
-    fn open_map(&self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
+    fn open_map(&mut self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
         self.open_dict(obj.downcast::<Dict>().map_err(HPyErr::from)?)
     }
 
     /// [`open_map`](Self::open_map) of a handle known to be a dict.
-    fn open_dict(&self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
+    fn open_dict(&mut self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
         if !self.opts.sort_keys {
+            let dict_type = match &self.dict_type {
+                Some(t) => t,
+                None => self.dict_type.insert(self.ctx.dict_type()?),
+            };
             return Ok(Open::Map {
-                items: dict.into_items()?,
+                items: dict.into_items_with(dict_type)?,
                 written: 0,
             });
         }

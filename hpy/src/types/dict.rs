@@ -18,7 +18,44 @@ super::typed_handle! {
     }
 }
 
+/// The `dict` type itself, found once to read many dicts' items with
+/// [`Dict::into_items_with`]: on hosts where a dict's entries are not
+/// read in place (PyPy, debug mode), an exact dict's keys are then taken
+/// by `list(d)`, which PyPy makes several hundred instructions cheaper
+/// than `HPyDict_Keys`. Made only by [`Context::dict_type`], so it is
+/// always `dict` (HPy 0.9 has no constant for it).
+pub struct DictType<'ctx> {
+    ty: Handle<'ctx>,
+}
+
 impl<'ctx> Context<'ctx> {
+    /// The `dict` type, as the type of a new empty dict (not the name
+    /// `dict`, which a module may rebind).
+    ///
+    /// ```
+    /// use hpy::{hpy_method, Dict, HPyResult};
+    ///
+    /// /// How many items the dicts hold together.
+    /// #[hpy_method]
+    /// fn items_in<'ctx>(a: &Dict<'ctx>, b: &Dict<'ctx>) -> HPyResult<usize> {
+    ///     let dict_type = a.context().dict_type()?;
+    ///     let mut n = 0;
+    ///     for d in [a, b] {
+    ///         for item in d.dup().into_items_with(&dict_type)? {
+    ///             item?;
+    ///             n += 1;
+    ///         }
+    ///     }
+    ///     Ok(n)
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn dict_type(self) -> HPyResult<DictType<'ctx>> {
+        Ok(DictType {
+            ty: self.new_dict()?.get_type().into_handle(),
+        })
+    }
+
     /// A new empty dict (`HPyDict_New`).
     #[inline]
     pub fn new_dict(self) -> HPyResult<Dict<'ctx>> {
@@ -87,7 +124,7 @@ impl<'ctx> Dict<'ctx> {
             return Ok(DictItems {
                 dict: self,
                 len: 0,
-                way: Way::KeysLater,
+                way: Way::KeysLater { listed: false },
             });
         }
         let len = self.len()?;
@@ -96,6 +133,45 @@ impl<'ctx> Dict<'ctx> {
             len,
             way: Way::InPlace { pos: 0 },
         })
+    }
+
+    /// [`into_items`](Self::into_items), reading an exact dict's keys by
+    /// `list(d)` where it is read through its keys (a subclass's keys
+    /// still by `HPyDict_Keys`: `list()` would call its `__iter__`). The
+    /// items are the same; on PyPy each exact dict costs one call that
+    /// makes the key list cheaper, and two small ones to tell its type.
+    pub fn into_items_with(self, dict_type: &DictType<'ctx>) -> HPyResult<DictItems<'ctx>> {
+        let mut items = self.into_items()?;
+        if let Way::KeysLater { listed } = &mut items.way {
+            *listed = items.dict.get_type().is(&dict_type.ty);
+        }
+        Ok(items)
+    }
+
+    /// The keys as a new list: by `list(d)` where `listed` (an exact
+    /// dict: no Python code runs, and the list holds the dict's keys in
+    /// its order), else by `HPyDict_Keys`.
+    fn key_list(&self, listed: bool) -> HPyResult<List<'ctx>> {
+        if !listed {
+            return self.keys();
+        }
+        let ctx = self.context();
+        let arg = [self.as_raw()];
+        // SAFETY: `list`, the context's constant, valid for the whole call
+        // and not closed here (no handle of its own: no `HPy_Dup` and
+        // `HPy_Close` through the context), called with one live handle;
+        // the result is an owned new list or HPy_NULL.
+        unsafe {
+            let list_type = hpy_sys::HPy_GetConstant(ctx.as_raw(), HPyConstant::ListType);
+            ctx.wrap_result(hpy_sys::HPy_Call(
+                ctx.as_raw(),
+                list_type,
+                arg.as_ptr(),
+                1,
+                hpy_sys::HPy_NULL,
+            ))
+            .map(List)
+        }
     }
 
     /// A shallow copy (`HPyDict_Copy`).
@@ -147,7 +223,10 @@ enum Way<'ctx> {
         next: usize,
     },
     /// Through the keys, not taken yet.
-    KeysLater,
+    KeysLater {
+        /// Whether the key list is made by `list(d)` (an exact dict).
+        listed: bool,
+    },
     /// Done, or failed.
     Done,
 }
@@ -158,8 +237,9 @@ impl<'ctx> DictItems<'ctx> {
     fn next_by_key(&mut self) -> HPyResult<Option<(Handle<'ctx>, Handle<'ctx>)>> {
         let (keys, count, next) = match &mut self.way {
             Way::Keys { keys, count, next } => (keys, *count, next),
-            _ => {
-                let keys = self.dict.keys()?;
+            way => {
+                let listed = matches!(way, Way::KeysLater { listed: true });
+                let keys = self.dict.key_list(listed)?;
                 self.way = Way::Keys {
                     count: keys.len()?,
                     keys,
@@ -214,7 +294,7 @@ impl<'ctx> Iterator for DictItems<'ctx> {
                     None => self.next_by_key(),
                 }
             }
-            Way::Keys { .. } | Way::KeysLater => self.next_by_key(),
+            Way::Keys { .. } | Way::KeysLater { .. } => self.next_by_key(),
             Way::Done => return None,
         };
         match step {

@@ -488,8 +488,9 @@ impl<'ctx> Handle<'ctx> {
     ///
     /// Where a handle is the object the kind is read from the type's flags
     /// and `likely` is not used. On other hosts each question of the chain
-    /// is a call into the interpreter: a right guess takes one (`True` and
-    /// `False` two or three: `int`, then identity), a wrong one at most
+    /// is a call into the interpreter: a right guess takes one (an int
+    /// two: `int`, then `bool`; `True` and `False` two or three: `int`,
+    /// then identity), a wrong one at most
     /// one more than the chain, which then skips the question already
     /// asked (`str` is the chain's first question: that guess changes
     /// nothing).
@@ -531,9 +532,18 @@ impl<'ctx> Handle<'ctx> {
             unsafe { hpy_sys::HPy_TypeCheck(ctx, self.raw, hpy_sys::HPy_GetConstant(ctx, ty)) != 0 }
         };
         // `True` and `False`, the only instances of `bool` (which cannot
-        // be subclassed), are told from other ints once an int is found.
+        // be subclassed), are told from other ints once an int is found:
+        // by identity where a bool is the guess (one call for `True`), else
+        // by one `bool` check (one call for any other int, where the two
+        // identity tests took two).
         let int = || {
-            if self.is_constant(HPyConstant::True) {
+            let is_bool = match likely {
+                K::True | K::False => true,
+                _ => check(HPyConstant::BoolType),
+            };
+            if !is_bool {
+                K::Int
+            } else if self.is_constant(HPyConstant::True) {
                 K::True
             } else if self.is_constant(HPyConstant::False) {
                 K::False

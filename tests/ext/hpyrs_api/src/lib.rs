@@ -660,16 +660,23 @@ fn dict_keys<'ctx>(d: &Dict<'ctx>) -> HPyResult<List<'ctx>> {
     d.keys()
 }
 
-/// `list(d.items())` read by `Dict::items_iter`, calling `each(key,
+/// `list(d.items())` read by `Dict::items_iter` (with `typed`, by
+/// `Dict::into_items_with` and `Context::dict_type`), calling `each(key,
 /// value)` (when given) before each next item is read.
 #[hpy_method]
 fn dict_items_iter<'ctx>(
     ctx: Context<'ctx>,
     d: &Dict<'ctx>,
     each: Option<&Handle<'ctx>>,
+    typed: Option<bool>,
 ) -> HPyResult<List<'ctx>> {
     let out = ctx.new_list()?;
-    for item in d.items_iter()? {
+    let items = if typed == Some(true) {
+        d.dup().into_items_with(&ctx.dict_type()?)?
+    } else {
+        d.items_iter()?
+    };
+    for item in items {
         let (key, value) = item?;
         if let Some(each) = each {
             each.call(&[&key, &value])?;
