@@ -107,7 +107,7 @@ pub(crate) struct Encoder<'o, 'ctx> {
     /// these options.
     plain: [bool; 256],
     /// `dict`, found at the first object written (see `open_dict`).
-    dict_type: Option<DictType<'ctx>>,
+    dict_type: core::cell::OnceCell<DictType<'ctx>>,
 }
 
 impl Drop for Encoder<'_, '_> {
@@ -173,7 +173,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             opts,
             out: OUTPUT.with(|spare| spare.take()),
             plain,
-            dict_type: None,
+            dict_type: core::cell::OnceCell::new(),
         }
     }
 
@@ -782,16 +782,23 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
 
     /// A dict opened for writing: its items in its order, or its keys
     /// sorted, as asked.
-    fn open_map(&mut self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
+    fn open_map(&self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
         self.open_dict(obj.downcast::<Dict>().map_err(HPyErr::from)?)
     }
 
+    /// `dict`, found once, at the first dict written.
+    #[cold]
+    fn first_dict_type(&self) -> HPyResult<&DictType<'ctx>> {
+        let found = self.ctx.dict_type()?;
+        Ok(self.dict_type.get_or_init(|| found))
+    }
+
     /// [`open_map`](Self::open_map) of a handle known to be a dict.
-    fn open_dict(&mut self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
+    fn open_dict(&self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
         if !self.opts.sort_keys {
-            let dict_type = match &self.dict_type {
+            let dict_type = match self.dict_type.get() {
                 Some(t) => t,
-                None => self.dict_type.insert(self.ctx.dict_type()?),
+                None => self.first_dict_type()?,
             };
             return Ok(Open::Map {
                 items: dict.into_items_with(dict_type)?,

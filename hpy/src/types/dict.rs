@@ -124,7 +124,7 @@ impl<'ctx> Dict<'ctx> {
             return Ok(DictItems {
                 dict: self,
                 len: 0,
-                way: Way::KeysLater { listed: false },
+                way: Way::KeysLater,
             });
         }
         let len = self.len()?;
@@ -142,8 +142,8 @@ impl<'ctx> Dict<'ctx> {
     /// makes the key list cheaper, and two small ones to tell its type.
     pub fn into_items_with(self, dict_type: &DictType<'ctx>) -> HPyResult<DictItems<'ctx>> {
         let mut items = self.into_items()?;
-        if let Way::KeysLater { listed } = &mut items.way {
-            *listed = items.dict.get_type().is(&dict_type.ty);
+        if matches!(items.way, Way::KeysLater) && items.dict.get_type().is(&dict_type.ty) {
+            items.way = Way::ListLater;
         }
         Ok(items)
     }
@@ -223,10 +223,10 @@ enum Way<'ctx> {
         next: usize,
     },
     /// Through the keys, not taken yet.
-    KeysLater {
-        /// Whether the key list is made by `list(d)` (an exact dict).
-        listed: bool,
-    },
+    KeysLater,
+    /// Through the keys, not taken yet, made by `list(d)` (an exact
+    /// dict).
+    ListLater,
     /// Done, or failed.
     Done,
 }
@@ -238,7 +238,7 @@ impl<'ctx> DictItems<'ctx> {
         let (keys, count, next) = match &mut self.way {
             Way::Keys { keys, count, next } => (keys, *count, next),
             way => {
-                let listed = matches!(way, Way::KeysLater { listed: true });
+                let listed = matches!(way, Way::ListLater);
                 let keys = self.dict.key_list(listed)?;
                 self.way = Way::Keys {
                     count: keys.len()?,
@@ -294,7 +294,7 @@ impl<'ctx> Iterator for DictItems<'ctx> {
                     None => self.next_by_key(),
                 }
             }
-            Way::Keys { .. } | Way::KeysLater { .. } => self.next_by_key(),
+            Way::Keys { .. } | Way::KeysLater | Way::ListLater => self.next_by_key(),
             Way::Done => return None,
         };
         match step {
