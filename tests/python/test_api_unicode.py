@@ -184,6 +184,17 @@ def test_str_buf_bmp_units(hpyrs_api, units):
         hpyrs_api.str_buf_bmp([0x10000], False, 0)
 
 
+def test_str_buf_bmp_bound_is_not_a_size(hpyrs_api):
+    """`push_bmp_from`'s `max` bounds the units appended; room is made
+    in steps, so a bound of 2**40 (found by the fuzzer: it used to ask the
+    allocator for 3 TiB and abort) appends what `next` gives."""
+    units = [0x645, 0x41] * 3000
+    got, counts = hpyrs_api.str_buf_bmp(units, True, 2**40)
+    assert got == "<" + "".join(map(chr, units)) + ">" and counts == [len(units)]
+    with pytest.raises(ValueError, match="a run of no units"):
+        hpyrs_api.str_buf_bmp([1], True, 0)
+
+
 def test_from_wide_char(hpyrs_api):
     for s in TEXTS[:-1]:
         assert hpyrs_api.from_wide_char(s) == s

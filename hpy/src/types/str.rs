@@ -229,8 +229,8 @@ pub trait TextSink {
     /// to `max` of them, until `next` gives `None` or a surrogate (which
     /// is not appended); returns how many were appended.
     ///
-    /// Room for `max` units is made once, before the first call of
-    /// `next`, and each unit is written as it comes: a parser reading a
+    /// Room for `max` units (4096 at most at a time) is made before the
+    /// first call of `next`, and each unit is written as it comes: a parser reading a
     /// run of escapes (its position in the text kept by the closure) puts
     /// its characters into the buffer with no copy in between and no
     /// growth check per character.
@@ -265,10 +265,10 @@ pub trait TextSink {
     /// assert_eq!(chars.0, ['A']);
     /// ```
     ///
-    /// `max` is both the most units appended and the room made: pass the
-    /// run's real bound, not `usize::MAX`. The storages of [`StrBuf`]
-    /// write into that room; the default implementation, for other
-    /// sinks, pushes each unit as a `char`.
+    /// `max` is the most units appended; room is made for at most 4096
+    /// of them at a time, so a large bound costs no large allocation. The
+    /// storages of [`StrBuf`] write into that room; the default
+    /// implementation, for other sinks, pushes each unit as a `char`.
     fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
         let mut done = 0;
         while done < max {
@@ -300,48 +300,67 @@ impl TextSink for String {
     }
     #[inline]
     fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
-        // A code unit below U+10000 is at most three bytes of UTF-8.
-        self.reserve(max.saturating_mul(3));
-        // SAFETY: the bytes below are written past the length only, into
-        // the room reserved; the length then grows over whole characters
-        // (each unit written is a scalar value, not a surrogate, encoded
-        // as UTF-8 in full), so the `String` holds valid UTF-8 whenever
-        // it is seen again, also if `next` or a bounds check panics.
-        let bytes = unsafe { self.as_mut_vec() };
-        let spare = bytes.spare_capacity_mut();
-        let mut at = 0;
-        let mut done = 0;
-        while done < max {
-            let Some(unit) = next() else { break };
-            // Three bytes of room, so one bounds check a unit.
-            let [first, second, third] = &mut spare[at..at + 3] else {
-                unreachable!("three bytes were asked for")
-            };
-            if unit < 0x80 {
-                first.write(unit as u8);
-                at += 1;
-            } else if unit < 0x800 {
-                first.write(0xc0 | (unit >> 6) as u8);
-                second.write(0x80 | (unit & 0x3f) as u8);
-                at += 2;
-            } else {
-                if is_surrogate(unit) {
-                    break;
-                }
-                first.write(0xe0 | (unit >> 12) as u8);
-                second.write(0x80 | ((unit >> 6) & 0x3f) as u8);
-                third.write(0x80 | (unit & 0x3f) as u8);
-                at += 3;
-            }
-            done += 1;
-        }
-        let len = bytes.len() + at;
-        // SAFETY: the `at` bytes after the old length were written above
-        // (within the reserved capacity: at most three a unit), and they
-        // are the UTF-8 of `done` whole characters.
-        unsafe { bytes.set_len(len) };
-        done
+        in_rooms(max, |left| utf8_run(self, left, &mut next))
     }
+}
+
+/// [`TextSink::push_bmp_from`] into a `String`: units from `next`, at
+/// most `max`, written until `next` ends the run or the room made (for
+/// [`BMP_ROOM`] units at most) is full; the units written, and whether the
+/// room filled up before the run ended (the caller then makes more).
+#[inline(always)]
+fn utf8_run(
+    text: &mut String,
+    max: usize,
+    next: &mut impl FnMut() -> Option<u16>,
+) -> (usize, bool) {
+    let room = max.min(BMP_ROOM);
+    // A code unit below U+10000 is at most three bytes of UTF-8.
+    text.reserve(room * 3);
+    // SAFETY: the bytes below are written past the length only, into
+    // the room reserved; the length then grows over whole characters
+    // (each unit written is a scalar value, not a surrogate, encoded
+    // as UTF-8 in full), so the `String` holds valid UTF-8 whenever
+    // it is seen again, also if `next` or a bounds check panics.
+    let bytes = unsafe { text.as_mut_vec() };
+    let spare = bytes.spare_capacity_mut();
+    let mut at = 0;
+    let mut done = 0;
+    let mut ended = false;
+    while done < room {
+        let Some(unit) = next() else {
+            ended = true;
+            break;
+        };
+        // Three bytes of room, so one bounds check a unit.
+        let [first, second, third] = &mut spare[at..at + 3] else {
+            unreachable!("three bytes were asked for")
+        };
+        if unit < 0x80 {
+            first.write(unit as u8);
+            at += 1;
+        } else if unit < 0x800 {
+            first.write(0xc0 | (unit >> 6) as u8);
+            second.write(0x80 | (unit & 0x3f) as u8);
+            at += 2;
+        } else {
+            if is_surrogate(unit) {
+                ended = true;
+                break;
+            }
+            first.write(0xe0 | (unit >> 12) as u8);
+            second.write(0x80 | ((unit >> 6) & 0x3f) as u8);
+            third.write(0x80 | (unit & 0x3f) as u8);
+            at += 3;
+        }
+        done += 1;
+    }
+    let len = bytes.len() + at;
+    // SAFETY: the `at` bytes after the old length were written above
+    // (within the reserved capacity: at most three a unit), and they
+    // are the UTF-8 of `done` whole characters.
+    unsafe { bytes.set_len(len) };
+    (done, !ended && done < max)
 }
 
 impl TextSink for Vec<u32> {
@@ -355,22 +374,58 @@ impl TextSink for Vec<u32> {
     }
     #[inline]
     fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
-        self.reserve(max);
-        let spare = self.spare_capacity_mut();
-        let mut done = 0;
-        while done < max {
-            match next() {
-                Some(unit) if !is_surrogate(unit) => spare[done].write(u32::from(unit)),
-                _ => break,
-            };
-            done += 1;
+        in_rooms(max, |left| points_run(self, left, &mut next))
+    }
+}
+
+/// [`TextSink::push_bmp_from`] into code points, as [`utf8_run`] writes
+/// UTF-8: the units written, and whether the room filled up before the
+/// run ended.
+#[inline(always)]
+fn points_run(
+    points: &mut Vec<u32>,
+    max: usize,
+    next: &mut impl FnMut() -> Option<u16>,
+) -> (usize, bool) {
+    let room = max.min(BMP_ROOM);
+    points.reserve(room);
+    let spare = points.spare_capacity_mut();
+    let mut done = 0;
+    let mut ended = false;
+    while done < room {
+        match next() {
+            Some(unit) if !is_surrogate(unit) => spare[done].write(u32::from(unit)),
+            _ => {
+                ended = true;
+                break;
+            }
+        };
+        done += 1;
+    }
+    let len = points.len() + done;
+    // SAFETY: the `done` elements after the old length were written
+    // above, within the room reserved (`done <= room`); a panic before
+    // this leaves the length as it was.
+    unsafe { points.set_len(len) };
+    (done, !ended && done < max)
+}
+
+/// The most code units [`TextSink::push_bmp_from`] makes room for at
+/// once: a caller's `max` is a bound, not a size to allocate (a bound of
+/// 2^40 must not ask for terabytes).
+const BMP_ROOM: usize = 4096;
+
+/// `run` called with the units still allowed until it reports that the
+/// run ended (or `max` units are written); the units written.
+#[inline(always)]
+fn in_rooms(max: usize, mut run: impl FnMut(usize) -> (usize, bool)) -> usize {
+    let mut done = 0;
+    loop {
+        let (written, more) = run(max - done);
+        done += written;
+        if !more {
+            return done;
         }
-        let len = self.len() + done;
-        // SAFETY: the `done` elements after the old length were written
-        // above, within the room reserved (`done <= max`); a panic before
-        // this leaves the length as it was.
-        unsafe { self.set_len(len) };
-        done
     }
 }
 

@@ -568,6 +568,10 @@ fn str_buf_bmp<'ctx>(
             }
         }
     }
+    if typed && run == 0 {
+        // Runs of none would never end.
+        return Err(HPyErr::value_error("a run of no units"));
+    }
     let units: Vec<u16> = units
         .iter()
         .map(|&u| u16::try_from(u).map_err(|_| HPyErr::value_error("not a code unit")))
