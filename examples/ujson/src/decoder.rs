@@ -390,18 +390,12 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         let mut high = 0u8;
         // Eight bytes at a time while none of them ends the plain part
         // (the zero-byte test of each word against `"`, `\` and NUL).
-        const ONES: u64 = u64::from_ne_bytes([1; 8]);
-        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-        let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
         let mut seen = 0u64;
         while let Some(chunk) = input.get(i..i + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
             let v = u64::from_ne_bytes(word);
-            if has_zero(v)
-                || has_zero(v ^ (ONES * u64::from(b'"')))
-                || has_zero(v ^ (ONES * u64::from(b'\\')))
-            {
+            if ends_plain(v) {
                 break;
             }
             seen |= v;
@@ -789,23 +783,30 @@ impl WriteText for Escaped<'_> {
     }
 }
 
+/// A byte of 0x01 in every lane of a word.
+const ONES: u64 = u64::from_ne_bytes([1; 8]);
+/// The top bit of every byte of a word.
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// Whether one of the eight bytes of `v` (from a string's text) ends
+/// its plain part: a quote, a backslash or NUL (the zero-byte test of the
+/// word, and of the word xor each of the other two).
+#[inline(always)]
+fn ends_plain(v: u64) -> bool {
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    has_zero(v) || has_zero(v ^ (ONES * u64::from(b'"'))) || has_zero(v ^ (ONES * u64::from(b'\\')))
+}
+
 /// Where the plain ASCII in `input` from `i` ends: at a quote, a
 /// backslash, NUL, a byte above 127 or the end. Eight bytes at a time (a
 /// word's zero-byte tests) while none of them ends it.
 #[inline(always)]
 fn plain_ascii_end(input: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
     while let Some(chunk) = input.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let v = u64::from_ne_bytes(word);
-        if v & HIGHS != 0
-            || has_zero(v)
-            || has_zero(v ^ (ONES * u64::from(b'"')))
-            || has_zero(v ^ (ONES * u64::from(b'\\')))
-        {
+        if v & HIGHS != 0 || ends_plain(v) {
             break;
         }
         i += 8;
