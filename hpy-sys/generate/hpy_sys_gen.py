@@ -1119,6 +1119,16 @@ CPY_LAYOUT = [
     ('offset:PyTupleObject.ob_item', 'offsetof(PyTupleObject, ob_item)',
      'cpython::PyTupleObject_ob_item_OFFSET'),
     ('size:PyASCIIObject', 'sizeof(PyASCIIObject)', 'cpython::PyASCIIObject_SIZE'),
+    ('offset:PyASCIIObject.length', 'offsetof(PyASCIIObject, length)',
+     'cpython::PyASCIIObject_length_OFFSET'),
+    ('offset:PyASCIIObject.state', 'offsetof(PyASCIIObject, state)',
+     'cpython::PyASCIIObject_state_OFFSET'),
+    # The state word with only `compact` and `ascii` set (a GNU C statement
+    # expression: a bitfield has no offset to print).
+    ('const:PyASCIIObject_STATE_COMPACT_ASCII',
+     '({ PyASCIIObject o_ = {0}; unsigned int w_; o_.state.compact = 1; o_.state.ascii = 1; '
+     '__builtin_memcpy(&w_, &o_.state, sizeof w_); w_; })',
+     'cpython::PyASCIIObject_STATE_COMPACT_ASCII'),
     ('const:Py_TPFLAGS_HAVE_VECTORCALL', 'Py_TPFLAGS_HAVE_VECTORCALL',
      'cpython::Py_TPFLAGS_HAVE_VECTORCALL'),
     ('const:Py_TPFLAGS_LONG_SUBCLASS', 'Py_TPFLAGS_LONG_SUBCLASS', 'cpython::Py_TPFLAGS_LONG_SUBCLASS'),

@@ -462,6 +462,29 @@ pub struct PlainContextExt {
     /// [`var_size_offset`](Self::var_size_offset)), as
     /// `HPyListBuilder_Set` stores a new one.
     pub list_sort: unsafe extern "C" fn(list: HPy) -> core::ffi::c_int,
+    /// Version 10: 1 if a binary may change an object's reference count in
+    /// place, as the host's own `HPy_Dup` and `HPy_Close` do, where that
+    /// cannot free the object; 0 if it must call them. With 1 the running
+    /// CPython is a release build with the GIL, whose count is a word at
+    /// the object's address: its low 32 bits, read as an `i32`, hold a
+    /// mortal object's count when it is between 1 and `i32::MAX` (3.11
+    /// has no immortal objects; from 3.12 on a negative low half marks
+    /// one, left alone). A binary adds 1 to a low half from 1 to
+    /// `i32::MAX - 1` and takes 1 from one from 2 to `i32::MAX` (neither
+    /// carries into the high half), and calls the context for any other.
+    pub refcount_in_place: usize,
+    /// Version 10: how many bytes after a `str`'s address its 32-bit
+    /// `state` word is, in the running CPython.
+    pub str_state_offset: usize,
+    /// Version 10: the bits of that word that are all set exactly for a
+    /// compact ASCII str (`compact` and `ascii`), whose `length` is the
+    /// word at [`var_size_offset`](Self::var_size_offset) and whose
+    /// characters, which are also its UTF-8, start at
+    /// [`str_ascii_data_offset`](Self::str_ascii_data_offset).
+    pub str_compact_ascii_bits: usize,
+    /// Version 10: how many bytes after a compact ASCII str's address its
+    /// characters start (`sizeof(PyASCIIObject)`: 48 on 3.11, 40 after).
+    pub str_ascii_data_offset: usize,
 }
 
 /// What a simple class of [`PlainContextExt`] (version 4) has its host do
@@ -473,7 +496,7 @@ pub type SimpleFinish = unsafe extern "C" fn(payload: *mut core::ffi::c_void);
 pub const PLAIN_CONTEXT_EXT_MAGIC: u32 = u32::from_le_bytes(*b"hpyX");
 
 /// The version of [`PlainContextExt`] this crate describes.
-pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 9;
+pub const PLAIN_CONTEXT_EXT_VERSION: u32 = 10;
 
 // ---------------------------------------------------------------------------
 // generated code

@@ -1364,6 +1364,9 @@ int main(void)
     P("offset:PyBytesObject.ob_sval", offsetof(PyBytesObject, ob_sval));
     P("offset:PyTupleObject.ob_item", offsetof(PyTupleObject, ob_item));
     P("size:PyASCIIObject", sizeof(PyASCIIObject));
+    P("offset:PyASCIIObject.length", offsetof(PyASCIIObject, length));
+    P("offset:PyASCIIObject.state", offsetof(PyASCIIObject, state));
+    P("const:PyASCIIObject_STATE_COMPACT_ASCII", ({ PyASCIIObject o_ = {0}; unsigned int w_; o_.state.compact = 1; o_.state.ascii = 1; __builtin_memcpy(&w_, &o_.state, sizeof w_); w_; }));
     P("const:Py_TPFLAGS_HAVE_VECTORCALL", Py_TPFLAGS_HAVE_VECTORCALL);
     P("const:Py_TPFLAGS_LONG_SUBCLASS", Py_TPFLAGS_LONG_SUBCLASS);
     P("const:Py_TPFLAGS_LIST_SUBCLASS", Py_TPFLAGS_LIST_SUBCLASS);

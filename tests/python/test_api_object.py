@@ -241,8 +241,52 @@ def test_checks(hpyrs_api):
     class MyList(list):
         pass
 
-    for x in (1, 1.5, True, "s", b"b", [1], MyList(), {}, (), len, Obj, Obj(), None):
+    class MyStr(str):
+        pass
+
+    class MyDict(dict):
+        pass
+
+    class MyTuple(tuple):
+        pass
+
+    class MyBytes(bytes):
+        pass
+
+    for x in (1, 1.5, True, "s", b"b", [1], MyList(), {}, (), len, Obj, Obj(), None,
+              MyStr("s"), MyDict(a=1), MyTuple((1,)), MyBytes(b"b"), ValueError(), "é"):
         assert hpyrs_api.checks(x) == expected(x), x
+
+
+@pytest.mark.skipif(IS_PYPY, reason="PyPy has no reference counts")
+def test_handle_counts(hpyrs_api):
+    # A duplicate is a reference while it is open and none once closed,
+    # whichever way the host counts (hpy_rs_universal's plain context
+    # changes counts in place where that cannot free the object).
+    obj = Obj()
+    before = sys.getrefcount(obj)
+    assert hpyrs_api.dup_while(obj, 5, lambda: sys.getrefcount(obj)) >= before + 5
+    assert sys.getrefcount(obj) == before
+    # Immortal objects (3.12+) stay immortal: their count, which
+    # sys.getrefcount reports as a constant, is left alone.
+    if sys.version_info >= (3, 12):
+        for immortal in (None, True, 1, ""):
+            before = sys.getrefcount(immortal)
+            seen = hpyrs_api.dup_while(immortal, 3, lambda: sys.getrefcount(immortal))
+            assert seen == before and sys.getrefcount(immortal) == before
+    # The last handle's close frees the object.
+    import weakref
+
+    freed = []
+    kept = []
+
+    def factory():
+        o = Obj()
+        kept.append(weakref.ref(o, lambda _: freed.append(True)))
+        return o
+
+    hpyrs_api.close_last(factory, 4)
+    assert freed == [True] and kept[0]() is None
 
 
 def test_dump(hpyrs_api, capfd):

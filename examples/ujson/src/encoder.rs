@@ -205,13 +205,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             if stack.len() as u32 > MAX_LEVEL {
                 return Err(overflow("Maximum recursion level reached"));
             }
-            if let Some(open) = self.one(current, likely)? {
-                self.out.push(match open {
-                    Open::Seq { .. } => b'[',
-                    Open::Map { .. } | Open::Sorted { .. } => b'{',
-                });
-                stack.push(open);
-            }
+            self.one(current, likely, &mut stack)?;
             // The next item of the innermost open container, closing the
             // ones that are done.
             loop {
@@ -315,10 +309,23 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         Ok(())
     }
 
-    /// Writes `obj` if it is a scalar; returns it opened if it is written
-    /// as an array or object (taking the handle: no second one to close).
-    /// Its kind is asked `likely` first (see `Handle::builtin_kind_likely`).
-    fn one(&mut self, obj: Handle<'ctx>, likely: BuiltinKind) -> HPyResult<Option<Open<'ctx>>> {
+    /// Writes `obj` if it is a scalar; opens it on `stack` if it is
+    /// written as an array or object (taking the handle: no second one to
+    /// close). Its kind is asked `likely` first (see
+    /// `Handle::builtin_kind_likely`).
+    ///
+    /// An opened container goes onto the stack here rather than back to
+    /// the caller: returned as `HPyResult<Option<Open>>` it was copied
+    /// through two results on the machine's stack, whose odd offsets
+    /// (after a one-byte tag) cost partial-store forwarding stalls on
+    /// every dict and list (the universal ABI's handles, two words each,
+    /// made it larger).
+    fn one(
+        &mut self,
+        obj: Handle<'ctx>,
+        likely: BuiltinKind,
+        stack: &mut Vec<Open<'ctx>>,
+    ) -> HPyResult<()> {
         let mut obj = obj;
         let mut defaults = 0;
         let mut likely = likely;
@@ -331,15 +338,15 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
             let (rest, other) = match obj.into_builtin_likely(likely) {
                 Builtin::True => {
                     self.out.extend_from_slice(b"true");
-                    return Ok(None);
+                    return Ok(());
                 }
                 Builtin::False => {
                     self.out.extend_from_slice(b"false");
-                    return Ok(None);
+                    return Ok(());
                 }
-                Builtin::Int(int) => return self.int(&int).map(|()| None),
+                Builtin::Int(int) => return self.int(&int),
                 Builtin::Bytes(bytes) if !self.opts.reject_bytes => {
-                    return self.string(bytes.as_bytes()?).map(|()| None);
+                    return self.string(bytes.as_bytes()?);
                 }
                 Builtin::Str(s) => {
                     match s.to_str() {
@@ -349,40 +356,30 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                             self.string(bytes_of(&bytes)?)?
                         }
                     }
-                    return Ok(None);
+                    return Ok(());
                 }
                 Builtin::None => {
                     self.out.extend_from_slice(b"null");
-                    return Ok(None);
+                    return Ok(());
                 }
-                Builtin::Float(f) => return self.float_value(f.to_f64()?).map(|()| None),
-                Builtin::Dict(dict) => return self.open_dict(dict).map(Some),
+                Builtin::Float(f) => return self.float_value(f.to_f64()?),
+                Builtin::Dict(dict) => return self.open_dict(dict, stack),
                 Builtin::List(list) => {
                     let len = list.len()?;
-                    let obj = list.into_handle();
-                    return Ok(Some(Open::Seq {
-                        obj,
-                        len,
-                        next: 0,
-                        likely: BuiltinKind::Other,
-                    }));
+                    self.open_seq(list.into_handle(), len, stack);
+                    return Ok(());
                 }
                 Builtin::Tuple(tuple) => {
                     let len = tuple.len()?;
-                    let obj = tuple.into_handle();
-                    return Ok(Some(Open::Seq {
-                        obj,
-                        len,
-                        next: 0,
-                        likely: BuiltinKind::Other,
-                    }));
+                    self.open_seq(tuple.into_handle(), len, stack);
+                    return Ok(());
                 }
                 Builtin::Bytes(bytes) => (bytes.into_handle(), false),
                 Builtin::Other(other) => (other, true),
             };
             obj = rest;
             if other && is_decimal(self.ctx, &obj)? {
-                return self.float(&obj).map(|()| None);
+                return self.float(&obj);
             }
             if obj.has_attr_s("toDict")? {
                 let dict = obj.call_method0("toDict")?;
@@ -392,7 +389,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         type_name(&dict)?
                     )));
                 }
-                return self.open_map(dict).map(Some);
+                return self.open_map(dict, stack);
             }
             if obj.has_attr_s("__json__")? {
                 let raw = obj.call_method0("__json__")?;
@@ -412,7 +409,7 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
                         type_name(&raw)?
                     )));
                 }
-                return Ok(None);
+                return Ok(());
             }
             if let Some(default) = &self.opts.default {
                 if defaults >= DEFAULT_MAX {
@@ -780,10 +777,22 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
         ]);
     }
 
-    /// A dict opened for writing: its items in its order, or its keys
-    /// sorted, as asked.
-    fn open_map(&self, obj: Handle<'ctx>) -> HPyResult<Open<'ctx>> {
-        self.open_dict(obj.downcast::<Dict>().map_err(HPyErr::from)?)
+    /// A dict opened for writing on `stack`: its items in its order, or
+    /// its keys sorted, as asked.
+    fn open_map(&mut self, obj: Handle<'ctx>, stack: &mut Vec<Open<'ctx>>) -> HPyResult<()> {
+        self.open_dict(obj.downcast::<Dict>().map_err(HPyErr::from)?, stack)
+    }
+
+    /// A list or tuple of `len` items opened for writing on `stack`.
+    #[inline(always)]
+    fn open_seq(&mut self, obj: Handle<'ctx>, len: usize, stack: &mut Vec<Open<'ctx>>) {
+        self.out.push(b'[');
+        stack.push(Open::Seq {
+            obj,
+            len,
+            next: 0,
+            likely: BuiltinKind::Other,
+        });
     }
 
     /// `dict`, found once, at the first dict written.
@@ -794,28 +803,30 @@ impl<'o, 'ctx> Encoder<'o, 'ctx> {
     }
 
     /// [`open_map`](Self::open_map) of a handle known to be a dict.
-    fn open_dict(&self, dict: Dict<'ctx>) -> HPyResult<Open<'ctx>> {
+    fn open_dict(&mut self, dict: Dict<'ctx>, stack: &mut Vec<Open<'ctx>>) -> HPyResult<()> {
         if !self.opts.sort_keys {
             let dict_type = match self.dict_type.get() {
                 Some(t) => t,
                 None => self.first_dict_type()?,
             };
-            return Ok(Open::Map {
-                items: dict.into_items_with(dict_type)?,
-                written: 0,
-            });
+            let items = dict.into_items_with(dict_type)?;
+            self.out.push(b'{');
+            stack.push(Open::Map { items, written: 0 });
+            return Ok(());
         }
         let keys: List<'ctx> = dict.keys()?;
         let len = keys.len()?;
         if len > 1 {
             keys.sort()?;
         }
-        Ok(Open::Sorted {
+        self.out.push(b'{');
+        stack.push(Open::Sorted {
             dict,
             keys,
             len,
             next: 0,
-        })
+        });
+        Ok(())
     }
 
     /// A key's text, as ujson makes it: a str's UTF-8 (lone surrogates

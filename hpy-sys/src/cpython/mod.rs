@@ -84,6 +84,24 @@ pub const PyASCIIObject_SIZE: usize = core::mem::size_of::<PyObject>()
     } else {
         core::mem::size_of::<*mut core::ffi::c_void>()
     };
+/// `offsetof(PyASCIIObject, length)`: a `str`'s length in code points,
+/// right after the object header (where a variable-size object's
+/// `ob_size` is too).
+pub const PyASCIIObject_length_OFFSET: usize = core::mem::size_of::<PyObject>();
+/// `offsetof(PyASCIIObject, state)`: the 32-bit word of a `str`'s
+/// bitfields, after `length` and `hash`.
+pub const PyASCIIObject_state_OFFSET: usize =
+    core::mem::size_of::<PyObject>() + 2 * core::mem::size_of::<crate::HPy_ssize_t>();
+/// The bits of `PyASCIIObject.state` set, both, exactly for a compact
+/// ASCII `str` (`state.compact` and `state.ascii`: bits 5 and 6, after
+/// the 2-bit `interned` and the 3-bit `kind`, in every release build of
+/// 3.11-3.15 with the GIL). Checked against the C header by the layout
+/// test.
+pub const PyASCIIObject_STATE_COMPACT_ASCII: u32 = (1 << 5) | (1 << 6);
+/// Whether this build changes reference counts in place (`Py_INCREF` and
+/// `Py_DECREF` of a release build) rather than by CPython's exported
+/// functions (a debug build, whose counts are also totalled elsewhere).
+pub const HPY_RS_INLINE_REFCOUNT: bool = cfg!(hpy_inline_refcount);
 /// `offsetof(PyTupleObject, ob_item)`: after the `PyVarObject` header (and,
 /// since 3.14, the cached hash `ob_hash`).
 pub const PyTupleObject_ob_item_OFFSET: usize = core::mem::size_of::<PyVarObject>()

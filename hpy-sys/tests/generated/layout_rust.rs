@@ -1364,6 +1364,9 @@ pub fn rust_entries() -> Vec<(&'static str, i128)> {
         v.push(("offset:PyBytesObject.ob_sval", (cpython::PyBytesObject_ob_sval_OFFSET) as i128));
         v.push(("offset:PyTupleObject.ob_item", (cpython::PyTupleObject_ob_item_OFFSET) as i128));
         v.push(("size:PyASCIIObject", (cpython::PyASCIIObject_SIZE) as i128));
+        v.push(("offset:PyASCIIObject.length", (cpython::PyASCIIObject_length_OFFSET) as i128));
+        v.push(("offset:PyASCIIObject.state", (cpython::PyASCIIObject_state_OFFSET) as i128));
+        v.push(("const:PyASCIIObject_STATE_COMPACT_ASCII", (cpython::PyASCIIObject_STATE_COMPACT_ASCII) as i128));
         v.push(("const:Py_TPFLAGS_HAVE_VECTORCALL", (cpython::Py_TPFLAGS_HAVE_VECTORCALL) as i128));
         v.push(("const:Py_TPFLAGS_LONG_SUBCLASS", (cpython::Py_TPFLAGS_LONG_SUBCLASS) as i128));
         v.push(("const:Py_TPFLAGS_LIST_SUBCLASS", (cpython::Py_TPFLAGS_LIST_SUBCLASS) as i128));

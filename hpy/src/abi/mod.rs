@@ -13,6 +13,7 @@
 //! | `entry.rs` | `entry_point!`, the CPython-convention trampolines, module init (`save_trampoline_context`, the exported init symbol `__hpy_export_module_for_abi`) and the host profile this build assumes or detects (`ASSUMED_PROFILE`, `host_profile`) |
 //! | `interp.rs` | which interpreter runs, per-interpreter module state (`module_exec_begins`, `global_cell`) |
 //! | `errors.rs` | the panic hook's report (`report_panic`, handed to `err::panic::install_panic_hook` at module init), dropped-error clearing, `check_signals` and the code object it runs (`SIGNAL_CHECK`, read only by the universal half; both define it so that the module's globals are the same) |
+//! | `handles.rs` | a handle duplicated and closed (`dup`, `close`) |
 //! | `sequences.rs` | tuple and list items read in place, building them |
 //! | `keywords.rs` | interned keyword names (`InternedName`, `intern_names`, `keyword_names`) |
 //! | `class_tag.rs` | receivers: the room a block's tag takes (`TagWord`), whether blocks record their classes at all (`BLOCKS_RECORD_CLASSES`) and whether a host keeps every object's class (`classes_are_fixed`); the tag itself and its checks are the class runtime's (`class/tag.rs`, `class/creator.rs`) |

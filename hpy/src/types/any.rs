@@ -42,6 +42,44 @@ pub enum BuiltinKind {
     Other,
 }
 
+/// CPython's `Py_TPFLAGS_*_SUBCLASS` bits (its stable ABI): a type with
+/// one of them derives from that builtin type.
+pub(crate) mod type_flag {
+    use core::ffi::c_ulong;
+    /// `int` (and `bool`).
+    pub(crate) const LONG: c_ulong = 1 << 24;
+    /// `list`.
+    pub(crate) const LIST: c_ulong = 1 << 25;
+    /// `tuple`.
+    pub(crate) const TUPLE: c_ulong = 1 << 26;
+    /// `bytes`.
+    pub(crate) const BYTES: c_ulong = 1 << 27;
+    /// `str`.
+    pub(crate) const UNICODE: c_ulong = 1 << 28;
+    /// `dict`.
+    pub(crate) const DICT: c_ulong = 1 << 29;
+    /// `BaseException` and `type`.
+    pub(crate) const EXC_OR_TYPE: c_ulong = 3 << 30;
+}
+
+/// Whether `obj` is an instance of the builtin type whose subclass bit is
+/// `flag` ([`type_flag`]): read from its type's flags where the ABI reads
+/// them in place (hpy_rs_universal's plain context), else HPy's `check`
+/// (`HPyUnicode_Check` and its siblings; in the CPython ABI CPython's own
+/// inline checks of the same bits).
+#[inline(always)]
+pub(crate) fn has_type_flag(
+    obj: &Handle<'_>,
+    flag: core::ffi::c_ulong,
+    check: unsafe fn(*mut hpy_sys::HPyContext, hpy_sys::HPy) -> core::ffi::c_int,
+) -> bool {
+    match crate::abi::type_flags(obj) {
+        Some(flags) => flags & flag != 0,
+        // SAFETY: a live handle of its context; the check cannot fail.
+        None => unsafe { check(obj.context().as_raw(), obj.as_raw()) != 0 },
+    }
+}
+
 /// [`crate::Handle::builtin_kind`] where a handle is the object (the CPython
 /// ABI, hpy_rs_universal's plain context): from the object's address
 /// `obj`, its type's address `ty` and that type's `tp_flags`, with the
@@ -57,15 +95,10 @@ pub(crate) fn classify_builtin(
     constant: impl Fn(hpy_sys::HPyConstant) -> isize,
 ) -> Option<BuiltinKind> {
     use hpy_sys::HPyConstant as C;
+    use type_flag::{BYTES, DICT, LIST, LONG, TUPLE, UNICODE};
     use BuiltinKind as K;
-    const LONG: core::ffi::c_ulong = 1 << 24;
-    const LIST: core::ffi::c_ulong = 1 << 25;
-    const TUPLE: core::ffi::c_ulong = 1 << 26;
-    const BYTES: core::ffi::c_ulong = 1 << 27;
-    const UNICODE: core::ffi::c_ulong = 1 << 28;
-    const DICT: core::ffi::c_ulong = 1 << 29;
     // `BaseException` and `type`: no instance of theirs is a `float`.
-    const OTHER: core::ffi::c_ulong = 3 << 30;
+    const OTHER: core::ffi::c_ulong = type_flag::EXC_OR_TYPE;
     if flags & UNICODE != 0 {
         return Some(K::Str);
     }
@@ -150,7 +183,7 @@ impl<'ctx> Handle<'ctx> {
     #[inline]
     pub fn dup(&self) -> Handle<'ctx> {
         // SAFETY: `self.raw` is valid; HPy_Dup returns a new owned handle.
-        unsafe { Handle::from_raw(self.ctx, hpy_sys::HPy_Dup(self.ctx.as_raw(), self.raw)) }
+        unsafe { Handle::from_raw(self.ctx, crate::abi::dup(self.ctx.as_raw(), self.raw)) }
     }
 
     /// Python identity: `self is other` (`HPy_Is`).
@@ -192,7 +225,7 @@ impl Drop for Handle<'_> {
     #[inline(always)]
     fn drop(&mut self) {
         // SAFETY: `self` owns `raw`, and this is the only place it is closed.
-        unsafe { hpy_sys::HPy_Close(self.ctx.as_raw(), self.raw) }
+        unsafe { crate::abi::close(self.ctx.as_raw(), self.raw) }
     }
 }
 

@@ -21,9 +21,7 @@ super::typed_handle! {
     /// # fn main() {}
     /// ```
     Bytes, "bytes", |obj| {
-        let ctx = obj.context();
-        // SAFETY: valid handle; the check cannot fail.
-        unsafe { hpy_sys::HPyBytes_Check(ctx.as_raw(), obj.as_raw()) != 0 }
+        super::any::has_type_flag(obj, super::any::type_flag::BYTES, hpy_sys::HPyBytes_Check)
     }
 }
 

@@ -12,9 +12,7 @@ super::typed_handle! {
     /// `Dict` has through `Deref`; [`get`](Dict::get) is the `dict.get`
     /// that answers `None` for a missing key.
     Dict, "dict", |obj| {
-        let ctx = obj.context();
-        // SAFETY: valid handle; the check cannot fail.
-        unsafe { hpy_sys::HPyDict_Check(ctx.as_raw(), obj.as_raw()) != 0 }
+        super::any::has_type_flag(obj, super::any::type_flag::DICT, hpy_sys::HPyDict_Check)
     }
 }
 

@@ -20,9 +20,7 @@ super::typed_handle! {
     /// Called with something else, `push` raises `TypeError: push() argument
     /// 'xs' must be list, not tuple`.
     List, "list", |obj| {
-        let ctx = obj.context();
-        // SAFETY: valid handle; the check cannot fail.
-        unsafe { hpy_sys::HPyList_Check(ctx.as_raw(), obj.as_raw()) != 0 }
+        super::any::has_type_flag(obj, super::any::type_flag::LIST, hpy_sys::HPyList_Check)
     }
 }
 

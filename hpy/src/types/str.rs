@@ -24,9 +24,7 @@ super::typed_handle! {
     /// # fn main() {}
     /// ```
     Str, "str", |obj| {
-        let ctx = obj.context();
-        // SAFETY: valid handle; the check cannot fail.
-        unsafe { hpy_sys::HPyUnicode_Check(ctx.as_raw(), obj.as_raw()) != 0 }
+        super::any::has_type_flag(obj, super::any::type_flag::UNICODE, hpy_sys::HPyUnicode_Check)
     }
 }
 
@@ -827,6 +825,12 @@ impl<'ctx> Str<'ctx> {
     #[inline]
     pub fn to_str(&self) -> HPyResult<&str> {
         let (obj, ctx) = (&self.0, self.context());
+        // SAFETY: a live str of this context.
+        if let Some(ascii) = unsafe { crate::abi::ascii_str_bytes(ctx.as_raw(), obj.as_raw()) } {
+            // SAFETY: ASCII text, which is UTF-8, living as long as the
+            // object, which `self` keeps alive for the borrow.
+            return Ok(unsafe { core::str::from_utf8_unchecked(ascii) });
+        }
         let mut len: hpy_sys::HPy_ssize_t = 0;
         // SAFETY: `obj` is a str; on success the buffer holds `len` bytes and
         // lives as long as the object, which `self` keeps alive for the borrow.

@@ -7,9 +7,7 @@ use crate::{Context, HPyResult, Handle};
 super::typed_handle! {
     /// A handle to a `tuple` (or an instance of a subclass).
     Tuple, "tuple", |obj| {
-        let ctx = obj.context();
-        // SAFETY: valid handle; the check cannot fail.
-        unsafe { hpy_sys::HPyTuple_Check(ctx.as_raw(), obj.as_raw()) != 0 }
+        super::any::has_type_flag(obj, super::any::type_flag::TUPLE, hpy_sys::HPyTuple_Check)
     }
 }
 

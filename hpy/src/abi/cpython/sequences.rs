@@ -510,6 +510,25 @@ pub(crate) fn indexed_len(seq: &crate::Handle<'_>) -> usize {
     unsafe { list_or_tuple_items(seq.as_raw()) }.map_or(0, |(_, n)| n)
 }
 
+/// The `tp_flags` of `obj`'s type where the universal ABI reads it in
+/// place; `None` in this ABI, whose `HPyUnicode_Check` and siblings are
+/// CPython's own checks of those flags, inline.
+#[inline(always)]
+pub(crate) fn type_flags(_obj: &crate::Handle<'_>) -> Option<core::ffi::c_ulong> {
+    None
+}
+
+/// The characters of a compact ASCII `str` where the universal ABI reads
+/// them in place; `None` in this ABI, whose `HPyUnicode_AsUTF8AndSize` is
+/// CPython's own function.
+///
+/// # Safety
+/// `obj` is a live handle of `ctx` to a `str`.
+#[inline(always)]
+pub(crate) unsafe fn ascii_str_bytes<'a>(_ctx: *mut HPyContext, _obj: HPy) -> Option<&'a [u8]> {
+    None
+}
+
 /// What [`crate::Handle::builtin_kind`] answers, from the object's type
 /// pointer and its `tp_flags` (CPython's `Py_TPFLAGS_*_SUBCLASS` bits),
 /// as CPython's own `PyLong_Check` and its siblings decide; a subclass of

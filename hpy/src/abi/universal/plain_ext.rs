@@ -29,11 +29,17 @@ struct PlainExt {
     /// publishes the layout in [`layout`] (else null): what [`fast`]
     /// compares with.
     fast_ctx: AtomicPtr<HPyContext>,
+    /// The same context, if [`fast`] serves it and its table is of
+    /// version 10 or later, lets reference counts change in place and
+    /// publishes the `str` layout in [`layout`] (else null): what
+    /// [`fast10`] compares with.
+    fast10_ctx: AtomicPtr<HPyContext>,
 }
 
 static PLAIN_EXT: PlainExt = PlainExt {
     ctx: AtomicPtr::new(core::ptr::null_mut()),
     fast_ctx: AtomicPtr::new(core::ptr::null_mut()),
+    fast10_ctx: AtomicPtr::new(core::ptr::null_mut()),
 };
 
 /// Done once [`PLAIN_EXT`] is written: the first load through a plain
@@ -60,6 +66,13 @@ pub(crate) mod layout {
     pub(crate) const TP_FLAGS: usize = 168;
     /// [`PlainContextExt::float_value_offset`](hpy_sys::PlainContextExt::float_value_offset).
     pub(crate) const FLOAT_VALUE: usize = 16;
+    /// [`PlainContextExt::var_size_offset`](hpy_sys::PlainContextExt::var_size_offset),
+    /// also where a `str`'s length is (version 10).
+    pub(crate) const VAR_SIZE: usize = 16;
+    /// [`PlainContextExt::str_state_offset`](hpy_sys::PlainContextExt::str_state_offset).
+    pub(crate) const STR_STATE: usize = 32;
+    /// [`PlainContextExt::str_compact_ascii_bits`](hpy_sys::PlainContextExt::str_compact_ascii_bits).
+    pub(crate) const STR_COMPACT_ASCII: u32 = 0x60;
 }
 
 /// Records the extension table of `ctx`, if it has a usable one.
@@ -74,9 +87,15 @@ pub(crate) unsafe fn record(ctx: *mut HPyContext) {
     let Some(fast) = (unsafe { usable(ctx) }) else {
         return;
     };
+    // SAFETY: the contract; a table `usable` took as fast has version 4's
+    // entries, and those of version 10 where it says so.
+    let fast10 = fast && unsafe { usable10(ctx) };
     RECORDED.call_once(|| {
         // Release: a reader that sees the context (Acquire) sees its table
         // as checked by `usable`.
+        if fast10 {
+            PLAIN_EXT.fast10_ctx.store(ctx, Ordering::Release);
+        }
         if fast {
             PLAIN_EXT.fast_ctx.store(ctx, Ordering::Release);
         }
@@ -112,6 +131,40 @@ unsafe fn usable(ctx: *mut HPyContext) -> Option<bool> {
             && t.tp_flags_offset == layout::TP_FLAGS
             && t.float_value_offset == layout::FLOAT_VALUE
     })
+}
+
+/// Whether the table of `ctx` (usable and fast) is of version 10 or later,
+/// lets reference counts change in place and has [`layout`]'s `str`
+/// layout.
+///
+/// # Safety
+/// As [`record`], and [`usable`] answered `Some(true)` for `ctx`.
+unsafe fn usable10(ctx: *mut HPyContext) -> bool {
+    // SAFETY: the contract: the host's static table, of version 4 or
+    // later; the entries of version 10 are read only when it has them.
+    unsafe {
+        let t = &*(*ctx)._private.cast::<PlainContextExt>();
+        t.version >= 10
+            && t.refcount_in_place == 1
+            && t.var_size_offset == layout::VAR_SIZE
+            && t.str_state_offset == layout::STR_STATE
+            && t.str_compact_ascii_bits == layout::STR_COMPACT_ASCII as usize
+    }
+}
+
+/// The extension table of `ctx` if `ctx` is the plain context that
+/// published one of version 10 or later that [`usable10`] took: then,
+/// besides [`fast`]'s layout, reference counts change in place (see
+/// [`PlainContextExt::refcount_in_place`]) and a compact ASCII `str` is
+/// read where it lies.
+#[inline(always)]
+pub(crate) fn fast10(ctx: *mut HPyContext) -> Option<&'static PlainContextExt> {
+    // Acquire: pairs with the Release store of `fast10_ctx` (see `fast`).
+    if ctx != PLAIN_EXT.fast10_ctx.load(Ordering::Acquire) {
+        return None;
+    }
+    // SAFETY: as in `fast`; the table is of version 10 or later.
+    Some(unsafe { &*(*ctx)._private.cast::<PlainContextExt>() })
 }
 
 /// The extension table of `ctx` if `ctx` is the plain context that
@@ -294,6 +347,7 @@ mod tests {
         let found = super::of(v4.as_mut_ptr()).expect("the recorded context");
         assert_eq!(found.tuple_items_offset, 32);
         assert_eq!(super::fast(v4.as_mut_ptr()).expect("version 4").version, 4);
+        assert!(super::fast10(v4.as_mut_ptr()).is_none());
         assert!(super::recorded_fast().is_some());
         // Written once: a later load through another plain context changes
         // nothing (the process has one; its modules are served by the API).
@@ -306,6 +360,34 @@ mod tests {
         assert!(super::fast(v4.as_mut_ptr()).is_some());
         assert!(super::of(none.as_mut_ptr()).is_none());
         assert!(super::of(wrong.as_mut_ptr()).is_none());
+    }
+
+    #[test]
+    fn version_10_is_used_only_with_counts_in_place_and_the_str_layout() {
+        static V10: PlainContextExt = PlainContextExt {
+            version: 10,
+            ..TABLE_V4
+        };
+        static DEBUG_BUILD: PlainContextExt = PlainContextExt {
+            refcount_in_place: 0,
+            ..V10
+        };
+        static OTHER_STR: PlainContextExt = PlainContextExt {
+            str_state_offset: 40,
+            ..V10
+        };
+        let mut v4 = context_with(core::ptr::from_ref(&TABLE_V4).cast_mut().cast());
+        let mut v10 = context_with(core::ptr::from_ref(&V10).cast_mut().cast());
+        let mut debug = context_with(core::ptr::from_ref(&DEBUG_BUILD).cast_mut().cast());
+        let mut other = context_with(core::ptr::from_ref(&OTHER_STR).cast_mut().cast());
+        // SAFETY: `_private` is a static table of version 4 or later with
+        // `layout`'s object layout (`usable` takes each as fast).
+        unsafe {
+            assert!(!super::usable10(v4.as_mut_ptr()));
+            assert!(super::usable10(v10.as_mut_ptr()));
+            assert!(!super::usable10(debug.as_mut_ptr()));
+            assert!(!super::usable10(other.as_mut_ptr()));
+        }
     }
 
     static TABLE_V4: PlainContextExt = PlainContextExt {
@@ -331,5 +413,9 @@ mod tests {
         freeze_type: no_freeze,
         dict_next: no_dict_next,
         list_sort: no_sort,
+        refcount_in_place: 1,
+        str_state_offset: super::layout::STR_STATE,
+        str_compact_ascii_bits: super::layout::STR_COMPACT_ASCII as usize,
+        str_ascii_data_offset: 40,
     };
 }

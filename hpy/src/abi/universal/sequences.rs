@@ -76,7 +76,7 @@ pub unsafe fn list_or_tuple_item(ctx: *mut HPyContext, obj: HPy, i: usize) -> Op
         if i >= len as usize {
             return None;
         }
-        Some(hpy_sys::HPy_Dup(ctx, HPy { _i: *items.add(i) }))
+        Some(super::dup(ctx, HPy { _i: *items.add(i) }))
     }
 }
 
@@ -346,7 +346,7 @@ pub unsafe fn field_store_borrowed(
         // SAFETY: as in `field_store_owned`, with a new reference.
         unsafe {
             *field = hpy_sys::HPyField {
-                _i: hpy_sys::HPy_Dup(ctx, obj)._i,
+                _i: super::dup(ctx, obj)._i,
             }
         };
         return;
@@ -543,6 +543,55 @@ pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind
             .cast::<core::ffi::c_ulong>();
         let constant = |c| hpy_sys::HPy_GetConstant(ctx, c)._i;
         crate::types::any::classify_builtin(obj.as_raw()._i, t, flags, constant)
+    }
+}
+
+/// The `tp_flags` of `obj`'s type on hpy_rs_universal's plain context (a
+/// table of version 4, with the layout `plain_ext::fast` checks), for a
+/// check against CPython's `Py_TPFLAGS_*_SUBCLASS` bits as CPython's own
+/// `PyUnicode_Check` and its siblings make it; `None` on any other
+/// context (the caller asks HPy).
+#[inline(always)]
+pub(crate) fn type_flags(obj: &crate::Handle<'_>) -> Option<core::ffi::c_ulong> {
+    plain_ext::fast(obj.context().as_raw())?;
+    // SAFETY: a live handle of the plain context (the object); its type is
+    // live, its `tp_flags` at the layout's offset.
+    Some(unsafe {
+        *(plain_type_of(obj.as_raw()) as *const u8)
+            .add(plain_ext::layout::TP_FLAGS)
+            .cast::<core::ffi::c_ulong>()
+    })
+}
+
+/// The characters of the `str` `obj` if it is a compact ASCII str (every
+/// str CPython makes of ASCII text), read where they lie, on
+/// hpy_rs_universal's plain context (a table of version 10, whose `str`
+/// layout `plain_ext::fast10` checks): they are its UTF-8, with no
+/// `HPyUnicode_AsUTF8AndSize` through the context. `None` for any other
+/// str, and on any other context.
+///
+/// # Safety
+/// `obj` is a live handle of `ctx`, the call's context, to a `str` (or an
+/// instance of a subclass). The bytes live as long as the object.
+#[inline(always)]
+pub(crate) unsafe fn ascii_str_bytes<'a>(ctx: *mut HPyContext, obj: HPy) -> Option<&'a [u8]> {
+    let ext = plain_ext::fast10(ctx)?;
+    // SAFETY: a live str of the plain context (contract): its state word,
+    // its length and, when the state says compact ASCII, its characters
+    // at the offsets of the table (version 10), which never change while
+    // the object lives (a str is immutable).
+    unsafe {
+        let o = obj._i as *const u8;
+        let state = o.add(plain_ext::layout::STR_STATE).cast::<u32>().read();
+        let bits = plain_ext::layout::STR_COMPACT_ASCII;
+        if state & bits != bits {
+            return None;
+        }
+        let len = o.add(plain_ext::layout::VAR_SIZE).cast::<isize>().read();
+        Some(core::slice::from_raw_parts(
+            o.add(ext.str_ascii_data_offset),
+            len as usize,
+        ))
     }
 }
 

@@ -1043,6 +1043,29 @@ fn new_exception_type<'ctx>(
     ctx.new_exception_type(name, doc, base, dict)
 }
 
+/// Holds `n` duplicates of `obj` while calling `probe()`, then closes
+/// them; returns what `probe` returned (the test reads `obj`'s reference
+/// count there, and again after).
+#[hpy_method]
+fn dup_while<'ctx>(obj: &Handle<'ctx>, n: usize, probe: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    let dups: Vec<Handle<'ctx>> = (0..n).map(|_| obj.dup()).collect();
+    let seen = probe.call0()?;
+    drop(dups);
+    Ok(seen)
+}
+
+/// Makes `factory()`, the only reference to its result held by this
+/// call's handle, duplicates it `n` times and closes every handle, the
+/// first one last (so the last close frees the object).
+#[hpy_method]
+fn close_last(factory: &Handle<'_>, n: usize) -> HPyResult<()> {
+    let obj = factory.call0()?;
+    let dups: Vec<Handle<'_>> = (0..n).map(|_| obj.dup()).collect();
+    drop(dups);
+    drop(obj);
+    Ok(())
+}
+
 hpy_module! {
     /// Thin wrappers of the safe HPy API, one per method, for the
     /// family-by-family tests.
@@ -1063,6 +1086,6 @@ hpy_module! {
         import_module, compile_eval, compile_only, builtins, context_var_new, context_var_get,
         context_var_set,
         raise_string, raise_object, raised_matches, no_memory, raise_from_errno, warn,
-        write_unraisable, fatal_error, new_exception_type,
+        write_unraisable, fatal_error, new_exception_type, dup_while, close_last,
     ],
 }
