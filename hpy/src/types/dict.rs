@@ -113,6 +113,7 @@ impl<'ctx> Dict<'ctx> {
     }
 
     /// [`items_iter`](Self::items_iter), taking the handle.
+    #[inline]
     pub fn into_items(self) -> HPyResult<DictItems<'ctx>> {
         let ctx = self.context();
         // SAFETY: a live dict of this context.
@@ -138,6 +139,7 @@ impl<'ctx> Dict<'ctx> {
     /// still by `HPyDict_Keys`: `list()` would call its `__iter__`). The
     /// items are the same; on PyPy each exact dict costs one call that
     /// makes the key list cheaper, and two small ones to tell its type.
+    #[inline]
     pub fn into_items_with(self, dict_type: &DictType<'ctx>) -> HPyResult<DictItems<'ctx>> {
         let mut items = self.into_items()?;
         if matches!(items.way, Way::KeysLater) && items.dict.get_type().is(&dict_type.ty) {
