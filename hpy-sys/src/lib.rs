@@ -462,16 +462,18 @@ pub struct PlainContextExt {
     /// [`var_size_offset`](Self::var_size_offset)), as
     /// `HPyListBuilder_Set` stores a new one.
     pub list_sort: unsafe extern "C" fn(list: HPy) -> core::ffi::c_int,
-    /// Version 10: 1 if a binary may change an object's reference count in
-    /// place, as the host's own `HPy_Dup` and `HPy_Close` do, where that
-    /// cannot free the object; 0 if it must call them. With 1 the running
-    /// CPython is a release build with the GIL, whose count is a word at
-    /// the object's address: its low 32 bits, read as an `i32`, hold a
-    /// mortal object's count when it is between 1 and `i32::MAX` (3.11
-    /// has no immortal objects; from 3.12 on a negative low half marks
-    /// one, left alone). A binary adds 1 to a low half from 1 to
-    /// `i32::MAX - 1` and takes 1 from one from 2 to `i32::MAX` (neither
-    /// carries into the high half), and calls the context for any other.
+    /// Version 10: 2 if a binary may change an object's reference count
+    /// in place, as the host's own `HPy_Dup` and `HPy_Close` do, where
+    /// that cannot free the object; any other value if it must call them
+    /// (0 on a debug build, 1 on 3.11, whose count has no immortal bit).
+    /// 2 means the running CPython is a release build with the GIL, 3.12
+    /// or later, whose count is a word at the object's address: its low
+    /// 32 bits, read as an `i32`, are negative for an immortal object,
+    /// whose count is left alone (as CPython's own `Py_INCREF` and
+    /// `Py_DECREF` leave it), and hold a mortal object's count otherwise.
+    /// A binary adds 1 to a low half from 1 to `i32::MAX - 1` and takes 1
+    /// from one from 2 to `i32::MAX` (neither carries into the high
+    /// half), and calls the context for any other mortal count.
     pub refcount_in_place: usize,
     /// Version 10: how many bytes after a `str`'s address its 32-bit
     /// `state` word is, in the running CPython.

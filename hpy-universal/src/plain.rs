@@ -78,7 +78,7 @@ static PLAIN_EXT: PlainContextExt = PlainContextExt {
     freeze_type,
     dict_next,
     list_sort,
-    refcount_in_place: hpy_sys::cpython::HPY_RS_INLINE_REFCOUNT as usize,
+    refcount_in_place: hpy_sys::cpython::HPY_RS_INLINE_REFCOUNT,
     str_state_offset: hpy_sys::cpython::PyASCIIObject_state_OFFSET,
     str_compact_ascii_bits: hpy_sys::cpython::PyASCIIObject_STATE_COMPACT_ASCII as usize,
     str_ascii_data_offset: hpy_sys::cpython::PyASCIIObject_SIZE,

@@ -98,10 +98,18 @@ pub const PyASCIIObject_state_OFFSET: usize =
 /// 3.11-3.15 with the GIL). Checked against the C header by the layout
 /// test.
 pub const PyASCIIObject_STATE_COMPACT_ASCII: u32 = (1 << 5) | (1 << 6);
-/// Whether this build changes reference counts in place (`Py_INCREF` and
-/// `Py_DECREF` of a release build) rather than by CPython's exported
-/// functions (a debug build, whose counts are also totalled elsewhere).
-pub const HPY_RS_INLINE_REFCOUNT: bool = cfg!(hpy_inline_refcount);
+/// How this build changes reference counts: 0 by CPython's exported
+/// functions (a debug build, whose counts are also totalled elsewhere),
+/// 1 in place (`Py_INCREF` and `Py_DECREF` of a 3.11 release build), 2 in
+/// place with immortal objects, whose count's low half is negative and
+/// left alone (3.12 and later).
+pub const HPY_RS_INLINE_REFCOUNT: usize = if !cfg!(hpy_inline_refcount) {
+    0
+} else if cfg!(Py_3_12) {
+    2
+} else {
+    1
+};
 /// `offsetof(PyTupleObject, ob_item)`: after the `PyVarObject` header (and,
 /// since 3.14, the cached hash `ob_hash`).
 pub const PyTupleObject_ob_item_OFFSET: usize = core::mem::size_of::<PyVarObject>()

@@ -30,9 +30,9 @@ struct PlainExt {
     /// compares with.
     fast_ctx: AtomicPtr<HPyContext>,
     /// The same context, if [`fast`] serves it and its table is of
-    /// version 10 or later, lets reference counts change in place and
-    /// publishes the `str` layout in [`layout`] (else null): what
-    /// [`fast10`] compares with.
+    /// version 10 or later, lets reference counts change in place (3.12
+    /// and later, with the immortal bit) and publishes the `str` layout in
+    /// [`layout`] (else null): what [`fast10`] compares with.
     fast10_ctx: AtomicPtr<HPyContext>,
 }
 
@@ -145,7 +145,7 @@ unsafe fn usable10(ctx: *mut HPyContext) -> bool {
     unsafe {
         let t = &*(*ctx)._private.cast::<PlainContextExt>();
         t.version >= 10
-            && t.refcount_in_place == 1
+            && t.refcount_in_place == 2
             && t.var_size_offset == layout::VAR_SIZE
             && t.str_state_offset == layout::STR_STATE
             && t.str_compact_ascii_bits == layout::STR_COMPACT_ASCII as usize
@@ -372,6 +372,11 @@ mod tests {
             refcount_in_place: 0,
             ..V10
         };
+        // 3.11: counts without an immortal bit.
+        static NO_IMMORTALS: PlainContextExt = PlainContextExt {
+            refcount_in_place: 1,
+            ..V10
+        };
         static OTHER_STR: PlainContextExt = PlainContextExt {
             str_state_offset: 40,
             ..V10
@@ -380,6 +385,7 @@ mod tests {
         let mut v10 = context_with(core::ptr::from_ref(&V10).cast_mut().cast());
         let mut debug = context_with(core::ptr::from_ref(&DEBUG_BUILD).cast_mut().cast());
         let mut other = context_with(core::ptr::from_ref(&OTHER_STR).cast_mut().cast());
+        let mut old = context_with(core::ptr::from_ref(&NO_IMMORTALS).cast_mut().cast());
         // SAFETY: `_private` is a static table of version 4 or later with
         // `layout`'s object layout (`usable` takes each as fast).
         unsafe {
@@ -387,6 +393,7 @@ mod tests {
             assert!(super::usable10(v10.as_mut_ptr()));
             assert!(!super::usable10(debug.as_mut_ptr()));
             assert!(!super::usable10(other.as_mut_ptr()));
+            assert!(!super::usable10(old.as_mut_ptr()));
         }
     }
 
@@ -413,7 +420,7 @@ mod tests {
         freeze_type: no_freeze,
         dict_next: no_dict_next,
         list_sort: no_sort,
-        refcount_in_place: 1,
+        refcount_in_place: 2,
         str_state_offset: super::layout::STR_STATE,
         str_compact_ascii_bits: super::layout::STR_COMPACT_ASCII as usize,
         str_ascii_data_offset: 40,
