@@ -910,6 +910,9 @@ fn hpy_core_data_is_the_bottom_layer() {
     const CORE: &[&str] = &[
         "abi::cpython::raw_context",
         "abi::universal::raw_context",
+        "abi::cpython::handles",
+        "abi::universal::handles",
+        "abi::universal::plain_ext",
         "context",
         "types::any",
         "global",

@@ -62,24 +62,6 @@ pub(crate) mod type_flag {
     pub(crate) const EXC_OR_TYPE: c_ulong = 3 << 30;
 }
 
-/// Whether `obj` is an instance of the builtin type whose subclass bit is
-/// `flag` ([`type_flag`]): read from its type's flags where the ABI reads
-/// them in place (hpy_rs_universal's plain context), else HPy's `check`
-/// (`HPyUnicode_Check` and its siblings; in the CPython ABI CPython's own
-/// inline checks of the same bits).
-#[inline(always)]
-pub(crate) fn has_type_flag(
-    obj: &Handle<'_>,
-    flag: core::ffi::c_ulong,
-    check: unsafe fn(*mut hpy_sys::HPyContext, hpy_sys::HPy) -> core::ffi::c_int,
-) -> bool {
-    match crate::abi::type_flags(obj) {
-        Some(flags) => flags & flag != 0,
-        // SAFETY: a live handle of its context; the check cannot fail.
-        None => unsafe { check(obj.context().as_raw(), obj.as_raw()) != 0 },
-    }
-}
-
 /// [`crate::Handle::builtin_kind`] where a handle is the object (the CPython
 /// ABI, hpy_rs_universal's plain context): from the object's address
 /// `obj`, its type's address `ty` and that type's `tp_flags`, with the

@@ -21,7 +21,7 @@ super::typed_handle! {
     /// # fn main() {}
     /// ```
     Bytes, "bytes", |obj| {
-        super::any::has_type_flag(obj, super::any::type_flag::BYTES, hpy_sys::HPyBytes_Check)
+        crate::abi::has_type_flag(obj, super::any::type_flag::BYTES, hpy_sys::HPyBytes_Check)
     }
 }
 

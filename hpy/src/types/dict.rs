@@ -12,7 +12,7 @@ super::typed_handle! {
     /// `Dict` has through `Deref`; [`get`](Dict::get) is the `dict.get`
     /// that answers `None` for a missing key.
     Dict, "dict", |obj| {
-        super::any::has_type_flag(obj, super::any::type_flag::DICT, hpy_sys::HPyDict_Check)
+        crate::abi::has_type_flag(obj, super::any::type_flag::DICT, hpy_sys::HPyDict_Check)
     }
 }
 

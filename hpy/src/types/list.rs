@@ -20,7 +20,7 @@ super::typed_handle! {
     /// Called with something else, `push` raises `TypeError: push() argument
     /// 'xs' must be list, not tuple`.
     List, "list", |obj| {
-        super::any::has_type_flag(obj, super::any::type_flag::LIST, hpy_sys::HPyList_Check)
+        crate::abi::has_type_flag(obj, super::any::type_flag::LIST, hpy_sys::HPyList_Check)
     }
 }
 

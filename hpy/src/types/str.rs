@@ -24,7 +24,7 @@ super::typed_handle! {
     /// # fn main() {}
     /// ```
     Str, "str", |obj| {
-        super::any::has_type_flag(obj, super::any::type_flag::UNICODE, hpy_sys::HPyUnicode_Check)
+        crate::abi::has_type_flag(obj, super::any::type_flag::UNICODE, hpy_sys::HPyUnicode_Check)
     }
 }
 

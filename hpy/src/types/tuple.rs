@@ -7,7 +7,7 @@ use crate::{Context, HPyResult, Handle};
 super::typed_handle! {
     /// A handle to a `tuple` (or an instance of a subclass).
     Tuple, "tuple", |obj| {
-        super::any::has_type_flag(obj, super::any::type_flag::TUPLE, hpy_sys::HPyTuple_Check)
+        crate::abi::has_type_flag(obj, super::any::type_flag::TUPLE, hpy_sys::HPyTuple_Check)
     }
 }
 

@@ -510,12 +510,18 @@ pub(crate) fn indexed_len(seq: &crate::Handle<'_>) -> usize {
     unsafe { list_or_tuple_items(seq.as_raw()) }.map_or(0, |(_, n)| n)
 }
 
-/// The `tp_flags` of `obj`'s type where the universal ABI reads it in
-/// place; `None` in this ABI, whose `HPyUnicode_Check` and siblings are
-/// CPython's own checks of those flags, inline.
+/// Whether `obj` is an instance of the builtin type whose subclass bit
+/// (`crate::types::any::type_flag`) is `flag`: HPy's `check`
+/// (`HPyUnicode_Check` and its siblings), in this ABI CPython's own inline
+/// test of the same bit.
 #[inline(always)]
-pub(crate) fn type_flags(_obj: &crate::Handle<'_>) -> Option<core::ffi::c_ulong> {
-    None
+pub(crate) fn has_type_flag(
+    obj: &crate::Handle<'_>,
+    _flag: core::ffi::c_ulong,
+    check: unsafe fn(*mut HPyContext, HPy) -> core::ffi::c_int,
+) -> bool {
+    // SAFETY: a live handle of its context; the check cannot fail.
+    unsafe { check(obj.context().as_raw(), obj.as_raw()) != 0 }
 }
 
 /// The characters of a compact ASCII `str` where the universal ABI reads

@@ -304,6 +304,11 @@ mod tests {
         ctx
     }
 
+    /// A context whose `_private` is `table`.
+    fn context_of(table: &'static PlainContextExt) -> Box<MaybeUninit<HPyContext>> {
+        context_with(core::ptr::from_ref(table).cast_mut().cast())
+    }
+
     #[test]
     fn a_table_is_used_only_with_its_context_and_only_if_it_is_one() {
         static WRONG_MAGIC: PlainContextExt = PlainContextExt {
@@ -322,10 +327,10 @@ mod tests {
             ..TABLE_V4
         };
         let mut none = context_with(core::ptr::null_mut());
-        let mut wrong = context_with(core::ptr::from_ref(&WRONG_MAGIC).cast_mut().cast());
-        let mut v1 = context_with(core::ptr::from_ref(&TABLE).cast_mut().cast());
-        let mut other = context_with(core::ptr::from_ref(&OTHER_LAYOUT).cast_mut().cast());
-        let mut v4 = context_with(core::ptr::from_ref(&TABLE_V4).cast_mut().cast());
+        let mut wrong = context_of(&WRONG_MAGIC);
+        let mut v1 = context_of(&TABLE);
+        let mut other = context_of(&OTHER_LAYOUT);
+        let mut v4 = context_of(&TABLE_V4);
         // SAFETY: `_private` is NULL or a static table (the contract of
         // `usable`, and of `record` below).
         unsafe {
@@ -381,11 +386,11 @@ mod tests {
             str_state_offset: 40,
             ..V10
         };
-        let mut v4 = context_with(core::ptr::from_ref(&TABLE_V4).cast_mut().cast());
-        let mut v10 = context_with(core::ptr::from_ref(&V10).cast_mut().cast());
-        let mut debug = context_with(core::ptr::from_ref(&DEBUG_BUILD).cast_mut().cast());
-        let mut other = context_with(core::ptr::from_ref(&OTHER_STR).cast_mut().cast());
-        let mut old = context_with(core::ptr::from_ref(&NO_IMMORTALS).cast_mut().cast());
+        let mut v4 = context_of(&TABLE_V4);
+        let mut v10 = context_of(&V10);
+        let mut debug = context_of(&DEBUG_BUILD);
+        let mut other = context_of(&OTHER_STR);
+        let mut old = context_of(&NO_IMMORTALS);
         // SAFETY: `_private` is a static table of version 4 or later with
         // `layout`'s object layout (`usable` takes each as fast).
         unsafe {

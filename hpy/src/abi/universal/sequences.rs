@@ -546,21 +546,31 @@ pub(crate) fn builtin_kind(obj: &crate::Handle<'_>) -> Option<crate::BuiltinKind
     }
 }
 
-/// The `tp_flags` of `obj`'s type on hpy_rs_universal's plain context (a
-/// table of version 4, with the layout `plain_ext::fast` checks), for a
-/// check against CPython's `Py_TPFLAGS_*_SUBCLASS` bits as CPython's own
-/// `PyUnicode_Check` and its siblings make it; `None` on any other
-/// context (the caller asks HPy).
+/// Whether `obj` is an instance of the builtin type whose subclass bit
+/// (`crate::types::any::type_flag`) is `flag`: on hpy_rs_universal's plain
+/// context (a table of version 4, with the layout `plain_ext::fast`
+/// checks) read from the type's `tp_flags`, as CPython's own
+/// `PyUnicode_Check` and its siblings read it; on any other context HPy's
+/// `check` (`HPyUnicode_Check` and its siblings).
 #[inline(always)]
-pub(crate) fn type_flags(obj: &crate::Handle<'_>) -> Option<core::ffi::c_ulong> {
-    plain_ext::fast(obj.context().as_raw())?;
+pub(crate) fn has_type_flag(
+    obj: &crate::Handle<'_>,
+    flag: core::ffi::c_ulong,
+    check: unsafe fn(*mut HPyContext, HPy) -> core::ffi::c_int,
+) -> bool {
+    let ctx = obj.context().as_raw();
+    if plain_ext::fast(ctx).is_none() {
+        // SAFETY: a live handle of its context; the check cannot fail.
+        return unsafe { check(ctx, obj.as_raw()) != 0 };
+    }
     // SAFETY: a live handle of the plain context (the object); its type is
     // live, its `tp_flags` at the layout's offset.
-    Some(unsafe {
+    let flags = unsafe {
         *(plain_type_of(obj.as_raw()) as *const u8)
             .add(plain_ext::layout::TP_FLAGS)
             .cast::<core::ffi::c_ulong>()
-    })
+    };
+    flags & flag != 0
 }
 
 /// The characters of the `str` `obj` if it is a compact ASCII str (every

@@ -370,31 +370,31 @@ impl<'ctx> Handle<'ctx> {
     /// `isinstance(self, bytes)` (`HPyBytes_Check`).
     #[inline]
     pub fn is_bytes(&self) -> bool {
-        super::has_type_flag(self, super::type_flag::BYTES, hpy_sys::HPyBytes_Check)
+        crate::abi::has_type_flag(self, super::type_flag::BYTES, hpy_sys::HPyBytes_Check)
     }
 
     /// `isinstance(self, str)` (`HPyUnicode_Check`).
     #[inline]
     pub fn is_str(&self) -> bool {
-        super::has_type_flag(self, super::type_flag::UNICODE, hpy_sys::HPyUnicode_Check)
+        crate::abi::has_type_flag(self, super::type_flag::UNICODE, hpy_sys::HPyUnicode_Check)
     }
 
     /// `isinstance(self, list)` (`HPyList_Check`).
     #[inline]
     pub fn is_list(&self) -> bool {
-        super::has_type_flag(self, super::type_flag::LIST, hpy_sys::HPyList_Check)
+        crate::abi::has_type_flag(self, super::type_flag::LIST, hpy_sys::HPyList_Check)
     }
 
     /// `isinstance(self, dict)` (`HPyDict_Check`).
     #[inline]
     pub fn is_dict(&self) -> bool {
-        super::has_type_flag(self, super::type_flag::DICT, hpy_sys::HPyDict_Check)
+        crate::abi::has_type_flag(self, super::type_flag::DICT, hpy_sys::HPyDict_Check)
     }
 
     /// `isinstance(self, tuple)` (`HPyTuple_Check`).
     #[inline]
     pub fn is_tuple(&self) -> bool {
-        super::has_type_flag(self, super::type_flag::TUPLE, hpy_sys::HPyTuple_Check)
+        crate::abi::has_type_flag(self, super::type_flag::TUPLE, hpy_sys::HPyTuple_Check)
     }
 
     /// Prints debugging information about the object to stderr (`_HPy_Dump`).
