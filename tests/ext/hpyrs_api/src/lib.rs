@@ -1043,12 +1043,21 @@ fn new_exception_type<'ctx>(
     ctx.new_exception_type(name, doc, base, dict)
 }
 
+/// `n` as a count of duplicates to hold: at most 4096 (`ValueError`
+/// above, rather than a vector of `n` handles the allocator may refuse).
+fn dup_count(n: usize) -> HPyResult<usize> {
+    if n > 4096 {
+        return Err(HPyErr::value_error("at most 4096 duplicates"));
+    }
+    Ok(n)
+}
+
 /// Holds `n` duplicates of `obj` while calling `probe()`, then closes
 /// them; returns what `probe` returned (the test reads `obj`'s reference
 /// count there, and again after).
 #[hpy_method]
 fn dup_while<'ctx>(obj: &Handle<'ctx>, n: usize, probe: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    let dups: Vec<Handle<'ctx>> = (0..n).map(|_| obj.dup()).collect();
+    let dups: Vec<Handle<'ctx>> = (0..dup_count(n)?).map(|_| obj.dup()).collect();
     let seen = probe.call0()?;
     drop(dups);
     Ok(seen)
@@ -1059,6 +1068,7 @@ fn dup_while<'ctx>(obj: &Handle<'ctx>, n: usize, probe: &Handle<'ctx>) -> HPyRes
 /// first one last (so the last close frees the object).
 #[hpy_method]
 fn close_last(factory: &Handle<'_>, n: usize) -> HPyResult<()> {
+    let n = dup_count(n)?;
     let obj = factory.call0()?;
     let dups: Vec<Handle<'_>> = (0..n).map(|_| obj.dup()).collect();
     drop(dups);
