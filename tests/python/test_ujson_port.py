@@ -307,6 +307,27 @@ def test_floats_read_as_float_reads_them(ujson):
     assert [x.hex() for x in ujson.loads("[" + ",".join(numbers) + "]")] == expected
 
 
+def test_repeated_keys_read_as_json_reads_them(ujson):
+    """Objects whose keys repeat (the decoder keeps the keys of a call by
+    a hash of their text, in 256 slots): many more distinct keys than
+    slots, keys that differ in one byte or only in length, the longest
+    kept length (32) and one past it, keys with escapes, non-ASCII keys,
+    keys that start like numbers, the empty key, and a key's text found
+    again as a value. Each document is read as `json` reads it."""
+    rng = random.Random(7)
+    alphabet = "abcdefghijklmnopqrstuvwxyz_ABC0123456789-"
+    pool = ["", "a", "aa", "ab", "ba", "x" * 31, "x" * 32, "x" * 33, "y" * 32 + "z",
+            "é", "ключ", "tab\tkey", "quote\"key", "0", "-1", "12.5", "1e3"]
+    pool += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40)))
+             for _ in range(1500)]
+    for _ in range(300):
+        keys = [rng.choice(pool) for _ in range(rng.randrange(1, 60))]
+        doc = [{k: rng.choice([1, k, None, [k], {k: k}]) for k in keys[i:] + keys[:i]}
+               for i in range(rng.randrange(1, 6))]
+        text = json.dumps(doc, ensure_ascii=rng.random() < 0.5)
+        assert ujson.loads(text) == json.loads(text), text[:80]
+
+
 def test_escaped_runs_read_as_json_reads_them(ujson):
     """Escaped text as an encoder with ensure_ascii writes it: runs of
     `\\uXXXX` in one block of 256 characters or across blocks, upper- and

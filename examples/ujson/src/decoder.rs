@@ -90,6 +90,45 @@ pub(crate) struct Decoder<'a, 'ctx> {
     /// a str of most cheaply, reused from string to string: the path for
     /// every other string with escapes.
     text: StrBuf,
+    /// The object keys made so far in this call, by a hash of their text
+    /// (see [`Decoder::key`]).
+    keys: KeyCache<'ctx>,
+}
+
+/// How many keys [`KeyCache`] holds: one per slot of a direct-mapped
+/// table, a later key taking the slot of an earlier one.
+const KEY_SLOTS: usize = 256;
+/// The longest key text [`KeyCache`] keeps.
+const KEY_MAX: usize = 32;
+
+/// The plain ASCII object keys of one `loads` call, each kept with where
+/// its text is in the input: a document repeats its keys (a timeline's
+/// 400 tweets have the same twenty), and a key found again is one more
+/// reference to the same str, with its hash already computed, instead of
+/// a new str whose hash the dict computes again. CPython's own `json`
+/// shares its keys within a call the same way.
+struct KeyCache<'ctx> {
+    slots: Vec<Option<(usize, usize, Handle<'ctx>)>>,
+}
+
+/// A hash of a key's text (at most [`KEY_MAX`] bytes), for its slot:
+/// its length and its first and last eight bytes (overlapping, or the
+/// whole text padded with zeros when shorter), in one multiplication.
+#[inline(always)]
+fn key_hash(text: &[u8]) -> usize {
+    let word = |bytes: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(w)
+    };
+    let n = text.len();
+    let (first, last) = if n >= 8 {
+        (word(&text[..8]), word(&text[n - 8..]))
+    } else {
+        (word(text), 0)
+    };
+    let h = (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 56) as usize
 }
 
 #[inline]
@@ -106,6 +145,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             depth: 0,
             scratch: Vec::new(),
             text: StrBuf::new(ctx),
+            keys: KeyCache { slots: Vec::new() },
         }
     }
 
@@ -146,7 +186,19 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             let (mut value, mut is_str) = loop {
                 let c = self.at(self.pos);
                 break match c {
-                    b'"' => (Value::New(self.string()?), true),
+                    // A key that starts like a number is most likely
+                    // data (an id, a timestamp), each one new: read as
+                    // any string, not looked for among the earlier keys.
+                    b'"' => {
+                        let at_key = !matches!(self.at(self.pos + 1), b'0'..=b'9' | b'-')
+                            && matches!(stack.last(), Some(Open::Object(_, None)));
+                        let kept = if at_key { self.key()? } else { None };
+                        let s = match kept {
+                            Some(key) => key,
+                            None => self.string()?,
+                        };
+                        (Value::New(s), true)
+                    }
                     b'0'..=b'9' | b'-' | b'I' | b'N' => (Value::New(self.number()?), false),
                     b'[' => {
                         self.enter()?;
@@ -376,6 +428,38 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         let digits = core::str::from_utf8(&self.input[start..end]).unwrap_or("0");
         let text = digits.into_hpy(self.ctx)?;
         Ok(self.ctx.builtin("int")?.call(&[&text])?)
+    }
+
+    /// An object's key if it is a plain ASCII key of at most [`KEY_MAX`]
+    /// bytes (no escape): the str this call made of the same text before,
+    /// if it is still in its slot, else a new one, kept (see
+    /// [`KeyCache`]); `None` for any other key, which
+    /// [`string`](Self::string) reads.
+    #[inline(never)]
+    fn key(&mut self) -> Result<Option<Handle<'ctx>>> {
+        let start = self.pos + 1;
+        let input = self.input;
+        let end = plain_ascii_end(input, start);
+        let len = end - start;
+        if len > KEY_MAX || input.get(end) != Some(&b'"') {
+            return Ok(None);
+        }
+        let text = &input[start..end];
+        if self.keys.slots.is_empty() {
+            self.keys.slots.resize_with(KEY_SLOTS, || None);
+        }
+        let slot = key_hash(text);
+        self.pos = end + 1;
+        let cached = match &self.keys.slots[slot] {
+            Some((at, n, key)) if *n == len && &input[*at..*at + *n] == text => Some(key.dup()),
+            _ => None,
+        };
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let key = self.ctx.new_str_from_ascii(text)?.into_handle();
+        self.keys.slots[slot] = Some((start, len, key.dup()));
+        Ok(Some(key))
     }
 
     fn string(&mut self) -> Result<Handle<'ctx>> {
