@@ -27,7 +27,10 @@
  *                         (on PyPy, whose builders leak, HPyList_Append),
  *                         HPyUnicode_DecodeASCII (ASCII, but on PyPy) or
  *                         HPyUnicode_FromString, HPyLong_FromInt64_t,
- *                         HPyFloat_FromDouble, the True/False/None constants.
+ *                         HPyFloat_FromDouble, the True/False/None constants;
+ *                         a dict key the port's decoder shares within a call
+ *                         (its key table) made once a call and duplicated
+ *                         after.
  *
  * The same binary loads through hpy_rs_universal on CPython and through
  * PyPy's own HPy. PyPy 7.3.19's context has one more handle after
@@ -357,11 +360,19 @@ typedef struct {
     double d;      /* T_FLOAT */
     char *s;       /* T_STR: NUL-terminated UTF-8 */
     HPy_ssize_t n; /* T_STR: its length */
+    int64_t key;   /* T_STR of a dict key the port shares: its number + 1 */
 } Rec;
 
 typedef struct {
     Rec *recs;
     size_t len, cap;
+    /* The distinct texts of the keys the port shares within a call (its
+       decoder's key table: plain ASCII, at most 32 bytes, not starting
+       like a number), found here before any timing, so that build makes
+       each once a call and duplicates it after, as the port does at
+       best (no lookup cost). */
+    char **keys;
+    int64_t nkeys, capkeys;
 } Tape;
 
 #define MAX_TAPES 64
@@ -403,6 +414,33 @@ static int put_str(HPyContext *ctx, Rec *r, HPy obj)
     for (HPy_ssize_t k = 0; k < n; k++)
         if ((unsigned char)s[k] >= 128)
             r->ascii = 0;
+    return 0;
+}
+
+/* Numbers the key kr if the port's decoder would share it. */
+static int number_key(HPyContext *ctx, Tape *t, Rec *kr)
+{
+    if (!kr->ascii || kr->n > 32 || (kr->n > 0 && (kr->s[0] == '-' ||
+                                                    (kr->s[0] >= '0' && kr->s[0] <= '9'))))
+        return 0;
+    for (int64_t k = 0; k < t->nkeys; k++) {
+        if (strcmp(t->keys[k], kr->s) == 0) {
+            kr->key = k + 1;
+            return 0;
+        }
+    }
+    if (t->nkeys == t->capkeys) {
+        int64_t cap = t->capkeys ? 2 * t->capkeys : 64;
+        char **keys = realloc(t->keys, cap * sizeof(char *));
+        if (keys == NULL) {
+            HPyErr_NoMemory(ctx);
+            return -1;
+        }
+        t->keys = keys;
+        t->capkeys = cap;
+    }
+    t->keys[t->nkeys++] = kr->s;
+    kr->key = t->nkeys;
     return 0;
 }
 
@@ -454,6 +492,8 @@ static int put(HPyContext *ctx, Tape *t, HPy obj)
             Rec *kr = e ? NULL : push(ctx, t);
             e = kr == NULL ? -1 : put_str(ctx, kr, key);
             if (e == 0)
+                e = number_key(ctx, t, kr);
+            if (e == 0)
                 e = put(ctx, t, value);
             HPy_Close(ctx, key);
             HPy_Close(ctx, value);
@@ -483,10 +523,21 @@ static HPy prepare_impl(HPyContext *ctx, HPy self, HPy obj)
     return HPyLong_FromInt64_t(ctx, ntapes++);
 }
 
-/* Makes the value at *at, advancing *at past it. */
-static HPy make(HPyContext *ctx, const Rec *recs, size_t *at)
+/* Makes the value at *at, advancing *at past it; a shared key (see Tape)
+   the first time into made[key - 1], duplicated after. */
+static HPy make(HPyContext *ctx, const Rec *recs, size_t *at, HPy *made)
 {
     const Rec *r = &recs[(*at)++];
+    if (r->key) {
+        HPy *slot = &made[r->key - 1];
+        if (HPy_IsNull(*slot)) {
+            *slot = r->ascii && !late_slot ? HPyUnicode_DecodeASCII(ctx, r->s, r->n, NULL)
+                                           : HPyUnicode_FromString(ctx, r->s);
+            if (HPy_IsNull(*slot))
+                return HPy_NULL;
+        }
+        return HPy_Dup(ctx, *slot);
+    }
     switch (r->tag) {
     case T_NONE:
         return HPy_Dup(ctx, ctx->h_None);
@@ -510,7 +561,7 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at)
                hpy-rs builds one there. */
             HPy list = HPyList_New(ctx, 0);
             for (int64_t k = 0; k < r->i && !HPy_IsNull(list); k++) {
-                HPy item = make(ctx, recs, at);
+                HPy item = make(ctx, recs, at, made);
                 if (HPy_IsNull(item) || HPyList_Append(ctx, list, item) < 0) {
                     HPy_Close(ctx, list);
                     list = HPy_NULL;
@@ -521,7 +572,7 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at)
         }
         HPyListBuilder b = HPyListBuilder_New(ctx, r->i);
         for (int64_t k = 0; k < r->i; k++) {
-            HPy item = make(ctx, recs, at);
+            HPy item = make(ctx, recs, at, made);
             if (HPy_IsNull(item)) {
                 HPyListBuilder_Cancel(ctx, b);
                 return HPy_NULL;
@@ -536,8 +587,8 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at)
         if (HPy_IsNull(d))
             return HPy_NULL;
         for (int64_t k = 0; k < r->i; k++) {
-            HPy key = make(ctx, recs, at);
-            HPy value = HPy_IsNull(key) ? HPy_NULL : make(ctx, recs, at);
+            HPy key = make(ctx, recs, at, made);
+            HPy value = HPy_IsNull(key) ? HPy_NULL : make(ctx, recs, at, made);
             int e = HPy_IsNull(value) ? -1 : HPy_SetItem(ctx, d, key, value);
             HPy_Close(ctx, key);
             HPy_Close(ctx, value);
@@ -564,7 +615,15 @@ static HPy build_impl(HPyContext *ctx, HPy self, HPy arg)
         return HPy_NULL;
     }
     size_t at = 0;
-    return make(ctx, tapes[n].recs, &at);
+    HPy *made = calloc(tapes[n].nkeys + 1, sizeof(HPy));
+    if (made == NULL)
+        return HPyErr_NoMemory(ctx);
+    HPy result = make(ctx, tapes[n].recs, &at, made);
+    for (int64_t k = 0; k < tapes[n].nkeys; k++)
+        if (!HPy_IsNull(made[k]))
+            HPy_Close(ctx, made[k]);
+    free(made);
+    return result;
 }
 
 /* The host's layout (see the top). */
