@@ -52,6 +52,79 @@ fn not_ascii_text() -> HPyErr {
     HPyErr::value_error("new_str_from_ascii: the text is not all ASCII")
 }
 
+/// What [`copy_ascii`] found in the text it copied.
+enum Copied {
+    /// Every byte ASCII, none of them NUL.
+    Plain,
+    /// Every byte ASCII, one or more NUL.
+    Nul,
+    /// A byte above 127.
+    NotAscii,
+}
+
+/// The longest text [`short_ascii_into_str`] takes, plus one.
+pub(crate) const SHORT_ASCII: usize = 129;
+
+/// A `str` of `text` (shorter than [`SHORT_ASCII`]) from a NUL-terminated
+/// copy on the stack (`HPyUnicode_FromString`), for the hosts where that
+/// is the cheaper way in; `None` if `text` is not ASCII. Text holding a
+/// NUL is decoded by its length instead.
+#[inline]
+pub(crate) fn short_ascii_into_str<'ctx>(
+    ctx: Context<'ctx>,
+    text: &[u8],
+) -> Option<HPyResult<Handle<'ctx>>> {
+    let mut buf = [0u8; SHORT_ASCII];
+    match copy_ascii(text, &mut buf[..SHORT_ASCII - 1]) {
+        Copied::NotAscii => None,
+        // SAFETY: `buf` starts with the ASCII text (so UTF-8), with no NUL
+        // in it (both found by `copy_ascii`), and a NUL after it: the
+        // copy leaves at least the last of its zeroed bytes alone; the
+        // result is owned or HPy_NULL.
+        Copied::Plain => Some(unsafe {
+            ctx.wrap_result(hpy_sys::HPyUnicode_FromString(ctx.as_raw(), buf.as_ptr().cast()))
+        }),
+        // A NUL is ASCII, but would end the text early.
+        Copied::Nul => Some(ctx.decode_ascii(text, None).map(|s| s.0)),
+    }
+}
+
+/// Copies `text` to the start of `buf` (at least as long) eight bytes at
+/// a time, and tells whether it is ASCII and holds a NUL, in the same pass:
+/// on hosts where a `str` is made from NUL-terminated text, the checks and
+/// the copy were three passes (`is_ascii`, the copy, a `memchr` for NUL),
+/// a third of making a short `str` on PyPy.
+#[inline(always)]
+fn copy_ascii(text: &[u8], buf: &mut [u8]) -> Copied {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut seen = 0u64;
+    // A zero byte's top bit (the zero-byte test), or one set wrongly
+    // above a zero byte: set only where the text holds a NUL.
+    let mut zeros = 0u64;
+    let mut words = text.chunks_exact(8);
+    for (word, to) in (&mut words).zip(buf.chunks_exact_mut(8)) {
+        to.copy_from_slice(word);
+        let v = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
+        seen |= v;
+        zeros |= v.wrapping_sub(ONES) & !v;
+    }
+    let rest = words.remainder();
+    let done = text.len() - rest.len();
+    buf[done..text.len()].copy_from_slice(rest);
+    for &b in rest {
+        seen |= u64::from(b);
+        zeros |= u64::from(b == 0) << 7;
+    }
+    if seen & HIGHS != 0 {
+        Copied::NotAscii
+    } else if zeros & HIGHS != 0 {
+        Copied::Nul
+    } else {
+        Copied::Plain
+    }
+}
+
 /// The length of a Rust buffer as `HPy_ssize_t`.
 fn ssize(len: usize) -> HPyResult<HPy_ssize_t> {
     HPy_ssize_t::try_from(len).map_err(|_| HPyErr::overflow_error("buffer is too long"))
@@ -634,9 +707,9 @@ impl<'ctx> Context<'ctx> {
     /// In the CPython ABI and on hpy_rs_universal's plain context the
     /// bytes are checked, then copied straight into the new `str`'s
     /// characters (C's `PyUnicode_New(len, 127)` and a `memcpy`).
-    /// Elsewhere text of up to 128 bytes is checked and made by
-    /// `HPyUnicode_FromString` from a stack copy on the hosts where that
-    /// is cheaper; longer text is decoded in place by the host
+    /// Elsewhere text of up to 128 bytes is checked as it is copied to the
+    /// stack (one pass) and made by `HPyUnicode_FromString` on the hosts
+    /// where that is cheaper; longer text is decoded in place by the host
     /// (`HPyUnicode_DecodeASCII`), which checks every byte itself, so it
     /// is not checked here first: the host's refusal is replaced by the
     /// same `ValueError`. On PyPy that check, a byte at a time, is most of
@@ -651,10 +724,16 @@ impl<'ctx> Context<'ctx> {
     /// }
     /// ```
     pub fn new_str_from_ascii(self, text: &[u8]) -> HPyResult<Str<'ctx>> {
-        // As `new_ascii_str`'s scratch buffer: up to 128 bytes.
-        const SHORT: usize = 129;
+        const SHORT: usize = SHORT_ASCII;
         let len = text.len();
-        let host_checks = len >= SHORT && crate::abi::nul_terminated_text_is_cheaper(self);
+        let nul_terminated = crate::abi::nul_terminated_text_is_cheaper(self);
+        if len < SHORT && nul_terminated {
+            return match short_ascii_into_str(self, text) {
+                Some(made) => made.map(Str),
+                None => Err(not_ascii_text()),
+            };
+        }
+        let host_checks = len >= SHORT && nul_terminated;
         if !host_checks && !text.is_ascii() {
             return Err(not_ascii_text());
         }
@@ -671,11 +750,6 @@ impl<'ctx> Context<'ctx> {
             // (checked above on either branch).
             unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), data, len) };
             return Ok(Str(handle));
-        }
-        if len < SHORT && crate::abi::nul_terminated_text_is_cheaper(self) {
-            let mut buf = [0u8; SHORT];
-            buf[..len].copy_from_slice(text);
-            return ascii_into_str(self, &buf[..=len]).map(Str);
         }
         self.decode_ascii(text, None).map_err(|e| {
             if text.is_ascii() {

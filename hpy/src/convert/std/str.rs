@@ -2,7 +2,7 @@
 
 use std::ffi::CString;
 
-use crate::types::str::{ascii_into_str, long_utf8_into_str, raise_surrogate_error};
+use crate::types::str::{long_utf8_into_str, raise_surrogate_error, short_ascii_into_str};
 use crate::{Context, FromHPy, HPyErr, HPyResult, Handle, IntoHPy, Str};
 
 // ---- strings ----
@@ -35,12 +35,13 @@ impl<'ctx> FromHPy<'_, 'ctx> for String {
 /// length.
 #[inline]
 fn str_into_hpy<'ctx>(s: &str, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+    if crate::abi::nul_terminated_text_is_cheaper(ctx) && s.len() < SHORT_TEXT {
+        return match short_ascii_into_str(ctx, s.as_bytes()) {
+            Some(made) => made,
+            None => non_ascii_into_hpy(s, ctx),
+        };
+    }
     if s.is_ascii() {
-        if crate::abi::nul_terminated_text_is_cheaper(ctx) && s.len() < SHORT_TEXT {
-            let mut buf = [0u8; SHORT_TEXT];
-            buf[..s.len()].copy_from_slice(s.as_bytes());
-            return ascii_into_str(ctx, &buf[..=s.len()]);
-        }
         // SAFETY: pointer and length describe ASCII bytes; the result is
         // owned or HPy_NULL.
         return unsafe {
