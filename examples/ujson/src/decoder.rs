@@ -11,7 +11,7 @@
 
 use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy, StrBuf, TextSink, WriteText};
 
-use crate::float::parse_f64_prefix;
+use crate::float::{parse_f64_prefix, take_digits};
 use crate::objects::{decode_surrogatepass, JSONDecodeError};
 
 /// ujson's `JSON_MAX_OBJECT_DEPTH`.
@@ -141,6 +141,26 @@ fn key_hash(input: &[u8], start: usize, n: usize) -> usize {
     };
     let h = (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     (h >> 56) as usize
+}
+
+/// Whether `input` holds the same `n` bytes (at most [`KEY_MAX`]) at `a`
+/// and at `b`: their first and last eight bytes compared as words (or the
+/// whole of a shorter text, masked), the bytes between as slices only for
+/// text longer than 16. A slice comparison alone is a call to `bcmp`
+/// for every key found again.
+#[inline(always)]
+fn same_text(input: &[u8], a: usize, b: usize, n: usize) -> bool {
+    let (Some(a0), Some(b0)) = (word_at(input, a), word_at(input, b)) else {
+        return input[a..a + n] == input[b..b + n];
+    };
+    if n < 8 {
+        let mask = (1u64 << (8 * n)) - 1;
+        return (a0 ^ b0) & mask == 0;
+    }
+    let (Some(a1), Some(b1)) = (word_at(input, a + n - 8), word_at(input, b + n - 8)) else {
+        unreachable!("both texts are in the input")
+    };
+    a0 == b0 && a1 == b1 && (n <= 16 || input[a + 8..a + n - 8] == input[b + 8..b + n - 8])
 }
 
 #[inline]
@@ -374,32 +394,25 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             }
             _ => {}
         }
+        // Eight digits at a time (the float reader's), up to 19: any
+        // such number fits 64 bits.
+        let mut value = 0u64;
+        let mut digits = 0u32;
+        let end = take_digits(self.input, i, &mut value, &mut digits);
+        if matches!(self.at(end), b'.' | b'e' | b'E') {
+            return self.float(start);
+        }
+        self.pos = end;
         let max: u64 = if negative { 1 << 63 } else { u64::MAX };
-        let mut value: u64 = 0;
-        let mut overflow = false;
-        loop {
-            let c = self.at(i);
-            match c {
-                b'0'..=b'9' => {
-                    let digit = u64::from(c - b'0');
-                    match value.checked_mul(10).and_then(|v| v.checked_add(digit)) {
-                        Some(v) if v <= max => value = v,
-                        _ => {
-                            overflow = true;
-                            value = value.wrapping_mul(10).wrapping_add(digit);
-                        }
-                    }
-                    i += 1;
-                }
-                b'.' | b'e' | b'E' => return self.float(start),
-                _ => break,
+        if digits > 19 {
+            match long_digits(&self.input[i..end], max) {
+                Some(v) => value = v,
+                None => return self.big_int(start, end),
             }
+        } else if value > max {
+            return self.big_int(start, end);
         }
-        self.pos = i;
         let ctx = self.ctx;
-        if overflow {
-            return self.big_int(start, i);
-        }
         Ok(if negative {
             // `value` is at most 2**63 here.
             (0i64.wrapping_sub_unsigned(value)).into_hpy(ctx)?
@@ -463,7 +476,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         let slot = key_hash(input, start, len);
         self.pos = end + 1;
         let cached = match &self.keys.slots[slot] {
-            Some((at, n, key)) if *n == len && &input[*at..*at + *n] == text => Some(key.dup()),
+            Some((at, n, key)) if *n == len && same_text(input, *at, start, len) => Some(key.dup()),
             _ => None,
         };
         if cached.is_some() {
@@ -926,6 +939,18 @@ fn plain_ascii_end(input: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The value of more than 19 decimal `digits` (leading zeros, or a
+/// number of 20 digits) if it is at most `max`; `None` beyond.
+#[cold]
+fn long_digits(digits: &[u8], max: u64) -> Option<u64> {
+    digits.iter().try_fold(0u64, |value, &c| {
+        value
+            .checked_mul(10)?
+            .checked_add(u64::from(c - b'0'))
+            .filter(|&v| v <= max)
+    })
 }
 
 /// The most characters [`Decoder::string_escaped`] reads in one run (the

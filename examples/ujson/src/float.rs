@@ -100,7 +100,12 @@ const POW10: [f64; 23] = [
 /// time while the digits fit the 19: its leading digits found by a test
 /// of every byte at once and converted in three multiplications.
 #[inline(always)]
-fn take_digits(text: &[u8], mut i: usize, mantissa: &mut u64, digits: &mut u32) -> usize {
+pub(crate) fn take_digits(
+    text: &[u8],
+    mut i: usize,
+    mantissa: &mut u64,
+    digits: &mut u32,
+) -> usize {
     const ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
     const HIGH: u64 = u64::from_le_bytes([0xf0; 8]);
     while let Some(chunk) = text.get(i..i + 8) {
