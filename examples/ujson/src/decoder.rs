@@ -111,8 +111,8 @@ struct KeyCache<'ctx> {
     slots: Vec<Option<(usize, usize, Handle<'ctx>)>>,
 }
 
-/// A hash of a key's text (at most [`KEY_MAX`] bytes, `input[start..start
-/// + n]`), for its slot: its length and its first and last eight bytes
+/// A hash of a key's text (`n` bytes from `start`, at most [`KEY_MAX`]),
+/// for its slot: its length and its first and last eight bytes
 /// (overlapping, or the text alone when shorter), in one multiplication.
 ///
 /// A short key's bytes are read as one word from the input and masked
