@@ -522,15 +522,28 @@ impl<'ctx> Handle<'ctx> {
             unsafe { hpy_sys::HPy_TypeCheck(ctx, self.raw, hpy_sys::HPy_GetConstant(ctx, ty)) != 0 }
         };
         // `True` and `False`, the only instances of `bool` (which cannot
-        // be subclassed), are told from other ints once an int is found:
-        // by identity where a bool is the guess (one call for `True`), else
-        // by one `bool` check (one call for any other int, where the two
-        // identity tests took two).
-        let int = || {
-            let is_bool = match likely {
-                K::True | K::False => true,
-                _ => check(HPyConstant::BoolType),
+        // be subclassed): where a bool is the guess, asked first by
+        // identity (one call for the guessed one, where the `int` check
+        // before took two). Otherwise they are told from other ints once
+        // an int is found, by one `bool` check (one call for any other
+        // int, where the two identity tests took two).
+        let guessed_bool = matches!(likely, K::True | K::False);
+        if guessed_bool {
+            let (first, second) = if likely == K::True {
+                ((HPyConstant::True, K::True), (HPyConstant::False, K::False))
+            } else {
+                ((HPyConstant::False, K::False), (HPyConstant::True, K::True))
             };
+            if self.is_constant(first.0) {
+                return first.1;
+            }
+            if self.is_constant(second.0) {
+                return second.1;
+            }
+        }
+        let int = || {
+            // Not a bool where one was guessed: both identities were asked.
+            let is_bool = !guessed_bool && check(HPyConstant::BoolType);
             if !is_bool {
                 K::Int
             } else if self.is_constant(HPyConstant::True) {
