@@ -82,7 +82,10 @@ pub(crate) fn short_ascii_into_str<'ctx>(
         // copy leaves at least the last of its zeroed bytes alone; the
         // result is owned or HPy_NULL.
         Copied::Plain => Some(unsafe {
-            ctx.wrap_result(hpy_sys::HPyUnicode_FromString(ctx.as_raw(), buf.as_ptr().cast()))
+            ctx.wrap_result(hpy_sys::HPyUnicode_FromString(
+                ctx.as_raw(),
+                buf.as_ptr().cast(),
+            ))
         }),
         // A NUL is ASCII, but would end the text early.
         Copied::Nul => Some(ctx.decode_ascii(text, None).map(|s| s.0)),
