@@ -328,6 +328,23 @@ def test_repeated_keys_read_as_json_reads_them(ujson):
         assert ujson.loads(text) == json.loads(text), text[:80]
 
 
+def test_keys_past_the_kept_limit_read_as_json_reads_them(ujson):
+    """More distinct keys in one call than the decoder keeps (4,096: it
+    lends the keys it keeps to the dicts and closes them when the call
+    ends), then keys kept before the limit and keys made after it found
+    again, nested so that a key waits for its value while other keys are
+    read: read as `json` reads it (and, in debug mode, no handle leaks)."""
+    many = [f"k{i:x}" for i in range(5_000)]
+    doc = {k: i for i, k in enumerate(many)}
+    doc["nested"] = [{"k0": {"k1": 1, many[-1]: {many[-2]: None, "k0": [True]}}},
+                     {many[-1]: "again", "k2": {"k1": "k0"}}]
+    text = json.dumps(doc)
+    assert ujson.loads(text) == json.loads(text)
+    # A document that ends while keys wait for their values.
+    with pytest.raises(ujson.JSONDecodeError):
+        ujson.loads('{"a": {"b": {"a": [1, {"b": ')
+
+
 def test_escaped_runs_read_as_json_reads_them(ujson):
     """Escaped text as an encoder with ensure_ascii writes it: runs of
     `\\uXXXX` in one block of 256 characters or across blocks, upper- and

@@ -27,10 +27,10 @@
  *                         (on PyPy, whose builders leak, HPyList_Append),
  *                         HPyUnicode_DecodeASCII (ASCII, but on PyPy) or
  *                         HPyUnicode_FromString, HPyLong_FromInt64_t,
- *                         HPyFloat_FromDouble, the True/False/None constants;
- *                         a dict key the port's decoder shares within a call
- *                         (its key table) made once a call and duplicated
- *                         after.
+ *                         HPyFloat_FromDouble, the True/False/None constants
+ *                         lent; a dict key the port's decoder shares within
+ *                         a call (its key table) made once a call and lent
+ *                         after, as the port lends both.
  *
  * The same binary loads through hpy_rs_universal on CPython and through
  * PyPy's own HPy. PyPy 7.3.19's context has one more handle after
@@ -369,8 +369,8 @@ typedef struct {
     /* The distinct texts of the keys the port shares within a call (its
        decoder's key table: plain ASCII, at most 32 bytes, not starting
        like a number), found here before any timing, so that build makes
-       each once a call and duplicates it after, as the port does at
-       best (no lookup cost). */
+       each once a call and lends it after, as the port does at best (no
+       lookup cost). */
     char **keys;
     int64_t nkeys, capkeys;
 } Tape;
@@ -523,11 +523,14 @@ static HPy prepare_impl(HPyContext *ctx, HPy self, HPy obj)
     return HPyLong_FromInt64_t(ctx, ntapes++);
 }
 
-/* Makes the value at *at, advancing *at past it; a shared key (see Tape)
-   the first time into made[key - 1], duplicated after. */
-static HPy make(HPyContext *ctx, const Rec *recs, size_t *at, HPy *made)
+/* Makes the value at *at, advancing *at past it. A shared key (see
+   Tape), made the first time into made[key - 1], and the None, True and
+   False constants are lent, as the port lends them: *lent is set, and the
+   caller does not close them. */
+static HPy make(HPyContext *ctx, const Rec *recs, size_t *at, HPy *made, int *lent)
 {
     const Rec *r = &recs[(*at)++];
+    *lent = 1;
     if (r->key) {
         HPy *slot = &made[r->key - 1];
         if (HPy_IsNull(*slot)) {
@@ -536,15 +539,18 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at, HPy *made)
             if (HPy_IsNull(*slot))
                 return HPy_NULL;
         }
-        return HPy_Dup(ctx, *slot);
+        return *slot;
     }
     switch (r->tag) {
     case T_NONE:
-        return HPy_Dup(ctx, ctx->h_None);
+        return ctx->h_None;
     case T_TRUE:
-        return HPy_Dup(ctx, ctx->h_True);
+        return ctx->h_True;
     case T_FALSE:
-        return HPy_Dup(ctx, ctx->h_False);
+        return ctx->h_False;
+    }
+    *lent = 0;
+    switch (r->tag) {
     case T_INT:
         return HPyLong_FromInt64_t(ctx, r->i);
     case T_FLOAT:
@@ -561,24 +567,28 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at, HPy *made)
                hpy-rs builds one there. */
             HPy list = HPyList_New(ctx, 0);
             for (int64_t k = 0; k < r->i && !HPy_IsNull(list); k++) {
-                HPy item = make(ctx, recs, at, made);
+                int item_lent;
+                HPy item = make(ctx, recs, at, made, &item_lent);
                 if (HPy_IsNull(item) || HPyList_Append(ctx, list, item) < 0) {
                     HPy_Close(ctx, list);
                     list = HPy_NULL;
                 }
-                HPy_Close(ctx, item);
+                if (!item_lent)
+                    HPy_Close(ctx, item);
             }
             return list;
         }
         HPyListBuilder b = HPyListBuilder_New(ctx, r->i);
         for (int64_t k = 0; k < r->i; k++) {
-            HPy item = make(ctx, recs, at, made);
+            int item_lent;
+            HPy item = make(ctx, recs, at, made, &item_lent);
             if (HPy_IsNull(item)) {
                 HPyListBuilder_Cancel(ctx, b);
                 return HPy_NULL;
             }
             HPyListBuilder_Set(ctx, b, k, item);
-            HPy_Close(ctx, item);
+            if (!item_lent)
+                HPy_Close(ctx, item);
         }
         return HPyListBuilder_Build(ctx, b);
     }
@@ -587,11 +597,14 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at, HPy *made)
         if (HPy_IsNull(d))
             return HPy_NULL;
         for (int64_t k = 0; k < r->i; k++) {
-            HPy key = make(ctx, recs, at, made);
-            HPy value = HPy_IsNull(key) ? HPy_NULL : make(ctx, recs, at, made);
+            int key_lent, value_lent = 0;
+            HPy key = make(ctx, recs, at, made, &key_lent);
+            HPy value = HPy_IsNull(key) ? HPy_NULL : make(ctx, recs, at, made, &value_lent);
             int e = HPy_IsNull(value) ? -1 : HPy_SetItem(ctx, d, key, value);
-            HPy_Close(ctx, key);
-            HPy_Close(ctx, value);
+            if (!key_lent)
+                HPy_Close(ctx, key);
+            if (!value_lent)
+                HPy_Close(ctx, value);
             if (e < 0) {
                 HPy_Close(ctx, d);
                 return HPy_NULL;
@@ -618,7 +631,10 @@ static HPy build_impl(HPyContext *ctx, HPy self, HPy arg)
     HPy *made = calloc(tapes[n].nkeys + 1, sizeof(HPy));
     if (made == NULL)
         return HPyErr_NoMemory(ctx);
-    HPy result = make(ctx, tapes[n].recs, &at, made);
+    int lent;
+    HPy result = make(ctx, tapes[n].recs, &at, made, &lent);
+    if (lent && !HPy_IsNull(result))
+        result = HPy_Dup(ctx, result);
     for (int64_t k = 0; k < tapes[n].nkeys; k++)
         if (!HPy_IsNull(made[k]))
             HPy_Close(ctx, made[k]);

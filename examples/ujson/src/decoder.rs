@@ -44,27 +44,33 @@ type Result<T> = core::result::Result<T, Error>;
 /// ujson's message for a bad character after an object's value.
 const OBJECT_VALUE: &str = "Unexpected character in found when decoding object value";
 
-/// A value just read: a new object, or `true`, `false` or `null` as the
-/// context's constant (nothing to duplicate for a list or dict to take,
-/// nothing to close after).
+/// A value just read: a new object, `true`, `false` or `null` as the
+/// context's constant, or a key the call's key table keeps (the last two
+/// lent: nothing to duplicate for a list or dict to take, nothing to
+/// close after).
 enum Value<'ctx> {
     New(Handle<'ctx>),
     Singleton(Borrowed<'ctx, 'ctx>),
+    /// A key of [`KeyCache::kept`], by its index.
+    Kept(u32),
 }
 
 impl<'ctx> Value<'ctx> {
+    /// The value's handle; `kept` is the key table's [`KeyCache::kept`].
     #[inline(always)]
-    fn get(&self) -> &Handle<'ctx> {
+    fn get<'v>(&'v self, kept: &'v [Handle<'ctx>]) -> &'v Handle<'ctx> {
         match self {
             Value::New(h) => h,
             Value::Singleton(b) => b,
+            Value::Kept(i) => &kept[*i as usize],
         }
     }
 
-    fn into_owned(self) -> Handle<'ctx> {
+    fn into_owned(self, kept: &[Handle<'ctx>]) -> Handle<'ctx> {
         match self {
             Value::New(h) => h,
             Value::Singleton(b) => b.dup(),
+            Value::Kept(i) => kept[i as usize].dup(),
         }
     }
 }
@@ -73,7 +79,7 @@ impl<'ctx> Value<'ctx> {
 /// whose value comes next.
 enum Open<'ctx> {
     Array(hpy::List<'ctx>),
-    Object(hpy::Dict<'ctx>, Option<Handle<'ctx>>),
+    Object(hpy::Dict<'ctx>, Option<Value<'ctx>>),
 }
 
 /// One document being read.
@@ -95,9 +101,13 @@ pub(crate) struct Decoder<'a, 'ctx> {
     keys: KeyCache<'ctx>,
 }
 
-/// How many keys [`KeyCache`] holds: one per slot of a direct-mapped
+/// How many keys [`KeyCache`] finds: one per slot of a direct-mapped
 /// table, a later key taking the slot of an earlier one.
 const KEY_SLOTS: usize = 256;
+/// How many keys [`KeyCache`] keeps in a call at most; later new keys are
+/// made and set as any other string (the memory of a document of very
+/// many different keys stays ujson's).
+const KEPT_MAX: usize = 4096;
 /// The longest key text [`KeyCache`] keeps.
 const KEY_MAX: usize = 32;
 
@@ -107,8 +117,18 @@ const KEY_MAX: usize = 32;
 /// reference to the same str, with its hash already computed, instead of
 /// a new str whose hash the dict computes again. CPython's own `json`
 /// shares its keys within a call the same way.
+///
+/// Every key the table makes is kept until the call ends, and lent to
+/// the dicts by its index: the table neither duplicates a key found
+/// again nor closes it after the dict took it. Through HPy's universal
+/// ABI on PyPy those were two calls into the interpreter for each key
+/// read, the most frequent calls of a decoding.
 struct KeyCache<'ctx> {
-    slots: Vec<Option<(usize, usize, Handle<'ctx>)>>,
+    /// Where a key's text was in the input, its length and its index in
+    /// `kept`.
+    slots: Vec<Option<(usize, usize, u32)>>,
+    /// The keys made by the table this call (at most [`KEPT_MAX`]).
+    kept: Vec<Handle<'ctx>>,
 }
 
 /// A hash of a key's text (`n` bytes from `start`, at most [`KEY_MAX`]),
@@ -177,7 +197,10 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             depth: 0,
             scratch: Vec::new(),
             text: StrBuf::new(ctx),
-            keys: KeyCache { slots: Vec::new() },
+            keys: KeyCache {
+                slots: Vec::new(),
+                kept: Vec::new(),
+            },
         }
     }
 
@@ -227,9 +250,9 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                         let kept = if at_key { self.key()? } else { None };
                         let s = match kept {
                             Some(key) => key,
-                            None => self.string()?,
+                            None => Value::New(self.string()?),
                         };
-                        (Value::New(s), true)
+                        (s, true)
                     }
                     b'0'..=b'9' | b'-' | b'I' | b'N' => (Value::New(self.number()?), false),
                     b'[' => {
@@ -287,11 +310,11 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                     if self.pos != self.input.len() {
                         return Err(Error::Json("Trailing data"));
                     }
-                    return Ok(value.into_owned());
+                    return Ok(value.into_owned(&self.keys.kept));
                 };
                 match open {
                     Open::Array(list) => {
-                        list.append(value.get())?;
+                        list.append(value.get(&self.keys.kept))?;
                         let c = self.skip_space_peek();
                         self.pos += 1;
                         match c {
@@ -318,7 +341,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                                     "Key name of object must be 'string' when decoding 'object'",
                                 ));
                             }
-                            *key = Some(value.into_owned());
+                            *key = Some(value);
                             let c = self.skip_space_peek();
                             self.pos += 1;
                             if c != b':' {
@@ -327,7 +350,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                             self.skip_space();
                             continue 'value;
                         };
-                        dict.set_item(&k, value.get())?;
+                        dict.set_item(k.get(&self.keys.kept), value.get(&self.keys.kept))?;
                         let c = self.skip_space_peek();
                         self.pos += 1;
                         match c {
@@ -461,7 +484,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
     /// [`KeyCache`]); `None` for any other key, which
     /// [`string`](Self::string) reads.
     #[inline(never)]
-    fn key(&mut self) -> Result<Option<Handle<'ctx>>> {
+    fn key(&mut self) -> Result<Option<Value<'ctx>>> {
         let start = self.pos + 1;
         let input = self.input;
         let end = plain_ascii_end(input, start);
@@ -475,16 +498,19 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         }
         let slot = key_hash(input, start, len);
         self.pos = end + 1;
-        let cached = match &self.keys.slots[slot] {
-            Some((at, n, key)) if *n == len && same_text(input, *at, start, len) => Some(key.dup()),
-            _ => None,
-        };
-        if cached.is_some() {
-            return Ok(cached);
+        if let Some((at, n, index)) = self.keys.slots[slot] {
+            if n == len && same_text(input, at, start, len) {
+                return Ok(Some(Value::Kept(index)));
+            }
         }
         let key = self.ctx.new_str_from_ascii(text)?.into_handle();
-        self.keys.slots[slot] = Some((start, len, key.dup()));
-        Ok(Some(key))
+        let index = self.keys.kept.len();
+        if index >= KEPT_MAX {
+            return Ok(Some(Value::New(key)));
+        }
+        self.keys.kept.push(key);
+        self.keys.slots[slot] = Some((start, len, index as u32));
+        Ok(Some(Value::Kept(index as u32)))
     }
 
     fn string(&mut self) -> Result<Handle<'ctx>> {
