@@ -9,7 +9,9 @@
 //! or escaped, are kept), and nesting deeper than 1024 arrays or objects
 //! is an error, so the recursion is bounded.
 
-use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy, StrBuf, TextSink, WriteText};
+use core::cell::OnceCell;
+
+use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy, StrBuf, TextSink, Tracker, WriteText};
 
 use crate::float::{parse_f64_prefix, take_digits};
 use crate::objects::{decode_surrogatepass, JSONDecodeError};
@@ -44,46 +46,41 @@ type Result<T> = core::result::Result<T, Error>;
 /// ujson's message for a bad character after an object's value.
 const OBJECT_VALUE: &str = "Unexpected character in found when decoding object value";
 
-/// A value just read: a new object, `true`, `false` or `null` as the
-/// context's constant, or a key the call's key table keeps (the last two
-/// lent: nothing to duplicate for a list or dict to take, nothing to
-/// close after).
-enum Value<'ctx> {
+/// A value just read: a new object, or one lent: `true`, `false` or
+/// `null` as the context's constant, or a key the call's key table keeps
+/// (nothing to duplicate for a list or dict to take, nothing to close
+/// after).
+enum Value<'p, 'ctx> {
     New(Handle<'ctx>),
-    Singleton(Borrowed<'ctx, 'ctx>),
-    /// A key of [`KeyCache::kept`], by its index.
-    Kept(u32),
+    Lent(Borrowed<'p, 'ctx>),
 }
 
-impl<'ctx> Value<'ctx> {
-    /// The value's handle; `kept` is the key table's [`KeyCache::kept`].
+impl<'ctx> Value<'_, 'ctx> {
     #[inline(always)]
-    fn get<'v>(&'v self, kept: &'v [Handle<'ctx>]) -> &'v Handle<'ctx> {
+    fn get(&self) -> &Handle<'ctx> {
         match self {
             Value::New(h) => h,
-            Value::Singleton(b) => b,
-            Value::Kept(i) => &kept[*i as usize],
+            Value::Lent(b) => b,
         }
     }
 
-    fn into_owned(self, kept: &[Handle<'ctx>]) -> Handle<'ctx> {
+    fn into_owned(self) -> Handle<'ctx> {
         match self {
             Value::New(h) => h,
-            Value::Singleton(b) => b.dup(),
-            Value::Kept(i) => kept[i as usize].dup(),
+            Value::Lent(b) => b.dup(),
         }
     }
 }
 
 /// An array or object being read, innermost last; an object with the key
 /// whose value comes next.
-enum Open<'ctx> {
+enum Open<'p, 'ctx> {
     Array(hpy::List<'ctx>),
-    Object(hpy::Dict<'ctx>, Option<Value<'ctx>>),
+    Object(hpy::Dict<'ctx>, Option<Value<'p, 'ctx>>),
 }
 
 /// One document being read.
-pub(crate) struct Decoder<'a, 'ctx> {
+pub(crate) struct Decoder<'a, 'p, 'ctx> {
     ctx: Context<'ctx>,
     input: &'a [u8],
     pos: usize,
@@ -98,7 +95,7 @@ pub(crate) struct Decoder<'a, 'ctx> {
     text: StrBuf,
     /// The object keys made so far in this call, by a hash of their text
     /// (see [`Decoder::key`]).
-    keys: KeyCache<'ctx>,
+    keys: KeyCache<'p, 'ctx>,
 }
 
 /// How many keys [`KeyCache`] finds: one per slot of a direct-mapped
@@ -118,17 +115,19 @@ const KEY_MAX: usize = 32;
 /// a new str whose hash the dict computes again. CPython's own `json`
 /// shares its keys within a call the same way.
 ///
-/// Every key the table makes is kept until the call ends, and lent to
-/// the dicts by its index: the table neither duplicates a key found
-/// again nor closes it after the dict took it. Through HPy's universal
-/// ABI on PyPy those were two calls into the interpreter for each key
-/// read, the most frequent calls of a decoding.
-struct KeyCache<'ctx> {
-    /// Where a key's text was in the input, its length and its index in
-    /// `kept`.
-    slots: Vec<Option<(usize, usize, u32)>>,
-    /// The keys made by the table this call (at most [`KEPT_MAX`]).
-    kept: Vec<Handle<'ctx>>,
+/// Every key the table makes is kept until the call ends, in a
+/// [`Tracker`] the caller owns, and lent to the dicts: the table neither
+/// duplicates a key found again nor closes it after the dict took it.
+/// Through HPy's universal ABI on PyPy those were two calls into the
+/// interpreter for each key read, the most frequent calls of a decoding.
+struct KeyCache<'p, 'ctx> {
+    /// Where a key's text was in the input, its length and the key.
+    slots: Vec<Option<(usize, usize, Borrowed<'p, 'ctx>)>>,
+    /// The keys made by the table this call (at most [`KEPT_MAX`]), made
+    /// at the first.
+    kept: &'p OnceCell<Tracker<'ctx>>,
+    /// How many keys `kept` holds.
+    count: usize,
 }
 
 /// A hash of a key's text (`n` bytes from `start`, at most [`KEY_MAX`]),
@@ -188,8 +187,14 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-impl<'a, 'ctx> Decoder<'a, 'ctx> {
-    pub(crate) fn new(ctx: Context<'ctx>, input: &'a [u8]) -> Self {
+impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
+    /// A decoder of `input`, keeping the keys it shares in `kept` (empty:
+    /// filled at the first such key, and to be dropped after the decoder).
+    pub(crate) fn new(
+        ctx: Context<'ctx>,
+        input: &'a [u8],
+        kept: &'p OnceCell<Tracker<'ctx>>,
+    ) -> Self {
         Decoder {
             ctx,
             input,
@@ -199,7 +204,8 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
             text: StrBuf::new(ctx),
             keys: KeyCache {
                 slots: Vec::new(),
-                kept: Vec::new(),
+                kept,
+                count: 0,
             },
         }
     }
@@ -234,7 +240,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
     /// stack at well under a megabyte and aborts when an HPy call finds it
     /// exhausted), and the depth limit is ujson's 1024.
     pub(crate) fn document(mut self) -> Result<Handle<'ctx>> {
-        let mut stack: Vec<Open<'ctx>> = Vec::new();
+        let mut stack: Vec<Open<'p, 'ctx>> = Vec::new();
         'value: loop {
             // At a value: a scalar is read whole; an array or object is
             // opened, and its first item (or key) read next.
@@ -285,15 +291,15 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                     }
                     b't' => {
                         self.expect(b"true", "Unexpected character found when decoding 'true'")?;
-                        (Value::Singleton(self.ctx.singleton(Some(true))), false)
+                        (Value::Lent(self.ctx.singleton(Some(true))), false)
                     }
                     b'f' => {
                         self.expect(b"false", "Unexpected character found when decoding 'false'")?;
-                        (Value::Singleton(self.ctx.singleton(Some(false))), false)
+                        (Value::Lent(self.ctx.singleton(Some(false))), false)
                     }
                     b'n' => {
                         self.expect(b"null", "Unexpected character found when decoding 'null'")?;
-                        (Value::Singleton(self.ctx.singleton(None)), false)
+                        (Value::Lent(self.ctx.singleton(None)), false)
                     }
                     b' ' | b'\t' | b'\r' | b'\n' => {
                         self.pos += 1;
@@ -310,11 +316,11 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                     if self.pos != self.input.len() {
                         return Err(Error::Json("Trailing data"));
                     }
-                    return Ok(value.into_owned(&self.keys.kept));
+                    return Ok(value.into_owned());
                 };
                 match open {
                     Open::Array(list) => {
-                        list.append(value.get(&self.keys.kept))?;
+                        list.append(value.get())?;
                         let c = self.skip_space_peek();
                         self.pos += 1;
                         match c {
@@ -350,7 +356,7 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
                             self.skip_space();
                             continue 'value;
                         };
-                        dict.set_item(k.get(&self.keys.kept), value.get(&self.keys.kept))?;
+                        dict.set_item(k.get(), value.get())?;
                         let c = self.skip_space_peek();
                         self.pos += 1;
                         match c {
@@ -478,13 +484,20 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         Ok(self.ctx.builtin("int")?.call(&[&text])?)
     }
 
+    /// The tracker of kept keys, made at the first key kept.
+    #[cold]
+    fn first_kept(&self) -> Result<&'p Tracker<'ctx>> {
+        let tracker = Tracker::new(self.ctx, 0)?;
+        Ok(self.keys.kept.get_or_init(|| tracker))
+    }
+
     /// An object's key if it is a plain ASCII key of at most [`KEY_MAX`]
     /// bytes (no escape): the str this call made of the same text before,
     /// if it is still in its slot, else a new one, kept (see
     /// [`KeyCache`]); `None` for any other key, which
     /// [`string`](Self::string) reads.
     #[inline(never)]
-    fn key(&mut self) -> Result<Option<Value<'ctx>>> {
+    fn key(&mut self) -> Result<Option<Value<'p, 'ctx>>> {
         let start = self.pos + 1;
         let input = self.input;
         let end = plain_ascii_end(input, start);
@@ -498,19 +511,23 @@ impl<'a, 'ctx> Decoder<'a, 'ctx> {
         }
         let slot = key_hash(input, start, len);
         self.pos = end + 1;
-        if let Some((at, n, index)) = self.keys.slots[slot] {
+        if let Some((at, n, key)) = self.keys.slots[slot] {
             if n == len && same_text(input, at, start, len) {
-                return Ok(Some(Value::Kept(index)));
+                return Ok(Some(Value::Lent(key)));
             }
         }
         let key = self.ctx.new_str_from_ascii(text)?.into_handle();
-        let index = self.keys.kept.len();
-        if index >= KEPT_MAX {
+        if self.keys.count >= KEPT_MAX {
             return Ok(Some(Value::New(key)));
         }
-        self.keys.kept.push(key);
-        self.keys.slots[slot] = Some((start, len, index as u32));
-        Ok(Some(Value::Kept(index as u32)))
+        let kept = match self.keys.kept.get() {
+            Some(kept) => kept,
+            None => self.first_kept()?,
+        };
+        let key = kept.add(key)?;
+        self.keys.count += 1;
+        self.keys.slots[slot] = Some((start, len, key));
+        Ok(Some(Value::Lent(key)))
     }
 
     fn string(&mut self) -> Result<Handle<'ctx>> {

@@ -261,8 +261,11 @@ fn with_document<'ctx, R>(
 }
 
 fn loads_impl<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    // The keys the decoder keeps, made at its first kept key; they are
+    // closed after the document is made (see `decoder::KeyCache`).
+    let kept = core::cell::OnceCell::new();
     with_document(obj, |text| {
-        decoder::Decoder::new(ctx, text)
+        decoder::Decoder::new(ctx, text, &kept)
             .document()
             .map_err(decoder::Error::into_hpy_err)
     })
