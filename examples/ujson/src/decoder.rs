@@ -149,7 +149,7 @@ fn key_hash(input: &[u8], start: usize, n: usize) -> usize {
         (first, last)
     } else {
         let first = match word_at(input, start) {
-            Some(w) => w & ((1u64 << (8 * n)) - 1),
+            Some(w) => w & low_bytes(n),
             None => {
                 let mut w = [0u8; 8];
                 w[..n].copy_from_slice(&input[start..start + n]);
@@ -173,8 +173,7 @@ fn same_text(input: &[u8], a: usize, b: usize, n: usize) -> bool {
         return input[a..a + n] == input[b..b + n];
     };
     if n < 8 {
-        let mask = (1u64 << (8 * n)) - 1;
-        return (a0 ^ b0) & mask == 0;
+        return (a0 ^ b0) & low_bytes(n) == 0;
     }
     let (Some(a1), Some(b1)) = (word_at(input, a + n - 8), word_at(input, b + n - 8)) else {
         unreachable!("both texts are in the input")
@@ -549,7 +548,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             let ends = plain_ends(v);
             if ends != 0 {
                 let before = ends.trailing_zeros() / 8;
-                seen |= v & ((1u64 << (8 * before)) - 1);
+                seen |= v & low_bytes(before as usize);
                 i += before as usize;
                 break;
             }
@@ -953,6 +952,12 @@ const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
 fn plain_ends(v: u64) -> u64 {
     let zeros = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
     zeros(v) | zeros(v ^ (ONES * u64::from(b'"'))) | zeros(v ^ (ONES * u64::from(b'\\')))
+}
+
+/// A mask of the first `n` (below 8) bytes of a little-endian word.
+#[inline(always)]
+fn low_bytes(n: usize) -> u64 {
+    (1u64 << (8 * n)) - 1
 }
 
 /// The eight bytes of `input` from `i` as a little-endian word, if there

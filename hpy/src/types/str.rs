@@ -96,7 +96,8 @@ pub(crate) fn short_ascii_into_str<'ctx>(
 /// a time, and tells whether it is ASCII and holds a NUL, in the same pass:
 /// on hosts where a `str` is made from NUL-terminated text, the checks and
 /// the copy were three passes (`is_ascii`, the copy, a `memchr` for NUL),
-/// a third of making a short `str` on PyPy.
+/// a third of making a short `str` on PyPy. It stops at the first word
+/// with a byte above 127 (the text is not copied whole to be refused).
 #[inline(always)]
 fn copy_ascii(text: &[u8], buf: &mut [u8]) -> Copied {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
@@ -107,9 +108,11 @@ fn copy_ascii(text: &[u8], buf: &mut [u8]) -> Copied {
     let mut zeros = 0u64;
     let mut words = text.chunks_exact(8);
     for (word, to) in (&mut words).zip(buf.chunks_exact_mut(8)) {
-        to.copy_from_slice(word);
         let v = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
-        seen |= v;
+        if v & HIGHS != 0 {
+            return Copied::NotAscii;
+        }
+        to.copy_from_slice(word);
         zeros |= v.wrapping_sub(ONES) & !v;
     }
     let rest = words.remainder();
@@ -727,16 +730,15 @@ impl<'ctx> Context<'ctx> {
     /// }
     /// ```
     pub fn new_str_from_ascii(self, text: &[u8]) -> HPyResult<Str<'ctx>> {
-        const SHORT: usize = SHORT_ASCII;
         let len = text.len();
         let nul_terminated = crate::abi::nul_terminated_text_is_cheaper(self);
-        if len < SHORT && nul_terminated {
+        if len < SHORT_ASCII && nul_terminated {
             return match short_ascii_into_str(self, text) {
                 Some(made) => made.map(Str),
                 None => Err(not_ascii_text()),
             };
         }
-        let host_checks = len >= SHORT && nul_terminated;
+        let host_checks = len >= SHORT_ASCII && nul_terminated;
         if !host_checks && !text.is_ascii() {
             return Err(not_ascii_text());
         }
