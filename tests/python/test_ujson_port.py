@@ -328,6 +328,35 @@ def test_repeated_keys_read_as_json_reads_them(ujson):
         assert ujson.loads(text) == json.loads(text), text[:80]
 
 
+def test_predicted_keys_read_as_json_reads_them(ujson):
+    """Objects that mostly repeat their keys in the same order (the
+    decoder compares the key read after the last key the time before
+    with the input first): keys that are prefixes or extensions of the
+    predicted one, escaped and non-ASCII keys, the kept length and one
+    past it, the order changed, nesting between keys, either spacing, and
+    documents cut anywhere, a key's text included. Each is read as `json`
+    reads it, or refused where `json` refuses it."""
+    rng = random.Random(11)
+    pool = ["a", "ab", "abc", "abcdefgh", "abcdefghi", "abcdefghijklmnop",
+            "abcdefghijklmnopq", "x" * 32, "x" * 33, "", "é", 'a"b', "a\\b", "a\tb"]
+    for _ in range(4000):
+        keys = rng.sample(pool, rng.randrange(1, 6))
+        objs = []
+        for _ in range(rng.randrange(1, 6)):
+            ks = keys if rng.random() < 0.7 else rng.sample(pool, rng.randrange(0, 5))
+            objs.append({k: rng.choice([1, "v", None, [k], {k: 2}]) for k in ks})
+        text = json.dumps(objs, separators=rng.choice([(",", ":"), (", ", ": ")]))
+        if rng.random() < 0.3:
+            text = text[:rng.randrange(len(text))]
+        try:
+            expected = json.loads(text)
+        except ValueError:
+            with pytest.raises(ujson.JSONDecodeError):
+                ujson.loads(text)
+            continue
+        assert ujson.loads(text) == expected, text[:80]
+
+
 def test_keys_past_the_kept_limit_read_as_json_reads_them(ujson):
     """More distinct keys in one call than the decoder keeps (4,096: it
     lends the keys it keeps to the dicts and closes them when the call

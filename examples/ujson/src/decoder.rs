@@ -120,9 +120,19 @@ const KEY_MAX: usize = 32;
 /// duplicates a key found again nor closes it after the dict took it.
 /// Through HPy's universal ABI on PyPy those were two calls into the
 /// interpreter for each key read, the most frequent calls of a decoding.
+///
+/// The table also predicts: a document's keys come in the same order
+/// object after object, so the key read after a key last time is most
+/// likely the one read after it now. That key's text is compared with
+/// the input first, and when it is there (its closing quote included),
+/// the key is found without looking for its end or hashing it.
 struct KeyCache<'p, 'ctx> {
     /// Where a key's text was in the input, its length and the key.
     slots: Vec<Option<(usize, usize, Borrowed<'p, 'ctx>)>>,
+    /// For each slot, the slot of the key read after its key last time.
+    next: Vec<u8>,
+    /// The slot of the key read last.
+    last: u8,
     /// The keys made by the table this call (at most [`KEPT_MAX`]), made
     /// at the first.
     kept: &'p OnceCell<Tracker<'ctx>>,
@@ -203,6 +213,8 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             text: StrBuf::new(ctx),
             keys: KeyCache {
                 slots: Vec::new(),
+                next: Vec::new(),
+                last: 0,
                 kept,
                 count: 0,
             },
@@ -499,17 +511,31 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
     fn key(&mut self) -> Result<Option<Value<'p, 'ctx>>> {
         let start = self.pos + 1;
         let input = self.input;
+        if self.keys.slots.is_empty() {
+            self.keys.slots.resize_with(KEY_SLOTS, || None);
+            self.keys.next.resize(KEY_SLOTS, 0);
+        }
+        // The predicted key: its text and the quote after it (which its
+        // own text in the input has too) are the input's here.
+        let predicted = self.keys.next[usize::from(self.keys.last)];
+        if let Some((at, n, key)) = self.keys.slots[usize::from(predicted)] {
+            if start + n < input.len() && same_text(input, at, start, n + 1) {
+                self.pos = start + n + 1;
+                self.keys.last = predicted;
+                return Ok(Some(Value::Lent(key)));
+            }
+        }
         let end = plain_ascii_end(input, start);
         let len = end - start;
         if len > KEY_MAX || input.get(end) != Some(&b'"') {
             return Ok(None);
         }
         let text = &input[start..end];
-        if self.keys.slots.is_empty() {
-            self.keys.slots.resize_with(KEY_SLOTS, || None);
-        }
         let slot = key_hash(input, start, len);
         self.pos = end + 1;
+        let after = usize::from(self.keys.last);
+        self.keys.next[after] = slot as u8;
+        self.keys.last = slot as u8;
         if let Some((at, n, key)) = self.keys.slots[slot] {
             if n == len && same_text(input, at, start, len) {
                 return Ok(Some(Value::Lent(key)));
