@@ -264,7 +264,13 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                     b'"' => {
                         let at_key = !matches!(self.at(self.pos + 1), b'0'..=b'9' | b'-')
                             && matches!(stack.last(), Some(Open::Object(_, None)));
-                        let kept = if at_key { self.key()? } else { None };
+                        let kept = match at_key {
+                            true => match self.predicted_key() {
+                                Some(key) => Some(Value::Lent(key)),
+                                None => self.key()?,
+                            },
+                            false => None,
+                        };
                         let s = match kept {
                             Some(key) => key,
                             None => Value::New(self.string()?),
@@ -502,6 +508,24 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         Ok(self.keys.kept.get_or_init(|| tracker))
     }
 
+    /// The key the table predicts (see [`KeyCache`]) if it is the one at
+    /// the current position: its text and the quote after it (which its
+    /// own text in the input has too) are the input's here. Inlined, with
+    /// the key returned in registers; [`key`](Self::key) reads any other.
+    #[inline(always)]
+    fn predicted_key(&mut self) -> Option<Borrowed<'p, 'ctx>> {
+        let keys = &mut self.keys;
+        let predicted = *keys.next.get(usize::from(keys.last))?;
+        let (at, n, key) = keys.slots[usize::from(predicted)]?;
+        let start = self.pos + 1;
+        if start + n < self.input.len() && same_text(self.input, at, start, n + 1) {
+            self.pos = start + n + 1;
+            keys.last = predicted;
+            return Some(key);
+        }
+        None
+    }
+
     /// An object's key if it is a plain ASCII key of at most [`KEY_MAX`]
     /// bytes (no escape): the str this call made of the same text before,
     /// if it is still in its slot, else a new one, kept (see
@@ -514,16 +538,6 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         if self.keys.slots.is_empty() {
             self.keys.slots.resize_with(KEY_SLOTS, || None);
             self.keys.next.resize(KEY_SLOTS, 0);
-        }
-        // The predicted key: its text and the quote after it (which its
-        // own text in the input has too) are the input's here.
-        let predicted = self.keys.next[usize::from(self.keys.last)];
-        if let Some((at, n, key)) = self.keys.slots[usize::from(predicted)] {
-            if start + n < input.len() && same_text(input, at, start, n + 1) {
-                self.pos = start + n + 1;
-                self.keys.last = predicted;
-                return Ok(Some(Value::Lent(key)));
-            }
         }
         let end = plain_ascii_end(input, start);
         let len = end - start;
