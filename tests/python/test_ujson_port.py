@@ -357,6 +357,39 @@ def test_predicted_keys_read_as_json_reads_them(ujson):
         assert ujson.loads(text) == expected, text[:80]
 
 
+def test_repeated_numbers_read_as_json_reads_them(ujson):
+    """Documents that repeat their numbers (the decoder lends a number it
+    read before, by value: an int by its magnitude and sign, a float by
+    its bits): ints and floats with the same bits (1.0 and 2**62 + ...),
+    0, -0, 0.0 and -0.0, the ends of 64 bits and past them, floats that
+    overflow to infinity, NaN, numbers in runs, more distinct repeated
+    numbers than the decoder keeps (1,024), and documents whose numbers
+    first do not repeat (the table turns itself off) and then do. Each
+    reads as `json` reads it, types and signs included (compared by
+    `repr`)."""
+    same_bits = struct.unpack("<q", struct.pack("<d", 1.0))[0]
+    pool = ["0", "-0", "0.0", "-0.0", "1", "1.0", "-1", "1e0", str(same_bits), "2.5",
+            str(2**63 - 1), str(2**63), str(-2**63), str(2**64 - 1), str(2**64),
+            str(-2**63 - 1), "1e400", "-1e400", "NaN", "12345678901234567890123",
+            "31.1471", "31231.31231202", "213", "3381293"]
+    rng = random.Random(12)
+    docs = []
+    for _ in range(400):
+        picks = [rng.choice(pool) for _ in range(rng.randrange(1, 40))]
+        docs.append("[" + ",".join(picks * rng.randrange(1, 4)) + "]")
+    # Past the kept limit: 3,000 distinct numbers, each read twice.
+    docs.append("[" + ",".join(f"{i},{i}" for i in range(3000)) + "]")
+    docs.append("[" + ",".join(f"{i}.5,{i}.5" for i in range(3000)) + "]")
+    # Unique first (off after a trial), repeated after.
+    docs.append("[" + ",".join(str(i * 7919) for i in range(600)) + "," + ",".join(["42", "4.2"] * 300) + "]")
+    for text in docs:
+        expected = json.loads(text)
+        got = ujson.loads(text)
+        assert repr(got) == repr(expected), text[:80]
+    nan = ujson.loads("[NaN, NaN]")
+    assert nan[0] != nan[0] and nan[1] != nan[1]
+
+
 def test_keys_past_the_kept_limit_read_as_json_reads_them(ujson):
     """More distinct keys in one call than the decoder keeps (4,096: it
     lends the keys it keeps to the dicts and closes them when the call

@@ -11,7 +11,9 @@
 
 use core::cell::OnceCell;
 
-use hpy::{Borrowed, Context, HPyErr, Handle, IntoHPy, StrBuf, TextSink, Tracker, WriteText};
+use hpy::{
+    Borrowed, Context, HPyErr, HPyResult, Handle, IntoHPy, StrBuf, TextSink, Tracker, WriteText,
+};
 
 use crate::float::{parse_f64_prefix, take_digits};
 use crate::objects::{decode_surrogatepass, JSONDecodeError};
@@ -96,6 +98,79 @@ pub(crate) struct Decoder<'a, 'p, 'ctx> {
     /// The object keys made so far in this call, by a hash of their text
     /// (see [`Decoder::key`]).
     keys: KeyCache<'p, 'ctx>,
+    /// The numbers made so far in this call, by value (see
+    /// [`Decoder::share_number`]).
+    numbers: NumberCache<'p, 'ctx>,
+}
+
+impl NumberCache<'_, '_> {
+    /// The table's slots, made at the first number.
+    #[cold]
+    fn start(&mut self) {
+        self.slots.resize_with(NUMBER_SLOTS, || None);
+    }
+
+    /// After [`NUMBER_TRIAL`] numbers: the table stays on if at least one
+    /// in eight was found.
+    #[cold]
+    fn judge(&mut self) {
+        self.off = self.found < NUMBER_TRIAL / 8;
+        self.looked = 0;
+        self.found = 0;
+    }
+}
+
+/// The int or float of `kind` and `value` (see [`NumberKind`]).
+#[inline(always)]
+fn make_number<'ctx>(ctx: Context<'ctx>, kind: NumberKind, value: u64) -> HPyResult<Handle<'ctx>> {
+    match kind {
+        // `value` is at most 2**63 here.
+        NumberKind::NegativeInt => (0i64.wrapping_sub_unsigned(value)).into_hpy(ctx),
+        NumberKind::Int if value > i64::MAX as u64 => value.into_hpy(ctx),
+        NumberKind::Int => (value as i64).into_hpy(ctx),
+        NumberKind::Float => f64::from_bits(value).into_hpy(ctx),
+    }
+}
+
+/// How many numbers [`NumberCache`] finds: one per slot of a
+/// direct-mapped table, a later number taking the slot of an earlier one.
+const NUMBER_SLOTS: usize = 256;
+/// How many numbers [`NumberCache`] looks for before it judges whether
+/// the document repeats its numbers, and again after each as many.
+const NUMBER_TRIAL: u32 = 256;
+
+/// What a number in [`NumberCache`] is: its value is the `u64` of an
+/// int's magnitude or of a float's bits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NumberKind {
+    Int,
+    NegativeInt,
+    Float,
+}
+
+/// The numbers of one `loads` call, by value: a document repeats many of
+/// its numbers (counts, flags, coordinates of a shared grid, the same
+/// record many times), and a number found again is lent once more
+/// instead of made anew (a number is kept the second time it is read: a
+/// number read once costs its slot's store and no more) (through HPy on PyPy, a call to make it and one
+/// to close it after its list or dict took it). Python's ints and floats
+/// are immutable, so a shared one reads as a new one would, but for its
+/// identity (`is`, `id`), which a document's numbers do not promise. Only
+/// finite floats read from digits are shared (never a NaN, which is
+/// unequal to itself). Numbers are kept as the keys are, in the same
+/// tracker, at most [`NUMBERS_KEPT_MAX`] of them, and the table turns
+/// itself off for the rest of the call when fewer than one number in
+/// eight of its last [`NUMBER_TRIAL`] was found.
+struct NumberCache<'p, 'ctx> {
+    /// A number's value and kind, and the number once it was found a
+    /// second time (it is kept from then on).
+    slots: Vec<Option<(u64, NumberKind, Option<Borrowed<'p, 'ctx>>)>>,
+    /// How many numbers the tracker holds.
+    count: usize,
+    /// Numbers looked for and found since the last judgement.
+    looked: u32,
+    found: u32,
+    off: bool,
 }
 
 /// How many keys [`KeyCache`] finds: one per slot of a direct-mapped
@@ -105,6 +180,9 @@ const KEY_SLOTS: usize = 256;
 /// made and set as any other string (the memory of a document of very
 /// many different keys stays ujson's).
 const KEPT_MAX: usize = 4096;
+/// How many numbers [`NumberCache`] keeps in a call at most (apart from
+/// the keys, which it cannot crowd out).
+const NUMBERS_KEPT_MAX: usize = 1024;
 /// The longest key text [`KeyCache`] keeps.
 const KEY_MAX: usize = 32;
 
@@ -218,6 +296,13 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                 kept,
                 count: 0,
             },
+            numbers: NumberCache {
+                slots: Vec::new(),
+                count: 0,
+                looked: 0,
+                found: 0,
+                off: false,
+            },
         }
     }
 
@@ -277,7 +362,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                         };
                         (s, true)
                     }
-                    b'0'..=b'9' | b'-' | b'I' | b'N' => (Value::New(self.number()?), false),
+                    b'0'..=b'9' | b'-' | b'I' | b'N' => (self.number()?, false),
                     b'[' => {
                         self.enter()?;
                         let list = self.ctx.new_list()?;
@@ -421,21 +506,27 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         Ok(())
     }
 
-    fn number(&mut self) -> Result<Handle<'ctx>> {
+    /// A number: inlined, so that the value (a number shared or one
+    /// made) reaches its list or dict in registers. A value this wide
+    /// returned from a call comes back through memory, stored in halves
+    /// and loaded whole right after (a store-forwarding stall, about 6 ns
+    /// a number on PyPy).
+    #[inline(always)]
+    fn number(&mut self) -> Result<Value<'p, 'ctx>> {
         let start = self.pos;
         let mut i = start;
         let mut negative = false;
         match self.at(i) {
-            b'I' => return self.infinity(i, false),
+            b'I' => return Ok(Value::New(self.infinity(i, false)?)),
             b'N' => {
                 self.expect(b"NaN", "Unexpected character found when decoding 'NaN'")?;
-                return Ok(f64::NAN.into_hpy(self.ctx)?);
+                return Ok(Value::New(f64::NAN.into_hpy(self.ctx)?));
             }
             b'-' => {
                 i += 1;
                 negative = true;
                 if self.at(i) == b'I' {
-                    return self.infinity(i, true);
+                    return Ok(Value::New(self.infinity(i, true)?));
                 }
             }
             _ => {}
@@ -453,20 +544,87 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         if digits > 19 {
             match long_digits(&self.input[i..end], max) {
                 Some(v) => value = v,
-                None => return self.big_int(start, end),
+                None => return Ok(Value::New(self.big_int(start, end)?)),
             }
         } else if value > max {
-            return self.big_int(start, end);
+            return Ok(Value::New(self.big_int(start, end)?));
         }
-        let ctx = self.ctx;
-        Ok(if negative {
-            // `value` is at most 2**63 here.
-            (0i64.wrapping_sub_unsigned(value)).into_hpy(ctx)?
-        } else if value > i64::MAX as u64 {
-            value.into_hpy(ctx)?
+        let kind = if negative {
+            NumberKind::NegativeInt
         } else {
-            (value as i64).into_hpy(ctx)?
-        })
+            NumberKind::Int
+        };
+        self.share_number(kind, value)
+    }
+
+    /// The number of `kind` and `value`: the one this call made before if
+    /// it is still in its slot (see [`NumberCache`]), else a new one (kept
+    /// if it is the second time the slot saw it).
+    #[inline(always)]
+    fn share_number(&mut self, kind: NumberKind, value: u64) -> Result<Value<'p, 'ctx>> {
+        let numbers = &mut self.numbers;
+        if !numbers.off {
+            if numbers.slots.is_empty() {
+                numbers.start();
+            }
+            let h = (value ^ kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            let slot = (h >> 56) as usize;
+            match numbers.slots[slot] {
+                Some((v, k, number)) if v == value && k == kind => {
+                    return self.number_again(slot, number);
+                }
+                _ => numbers.slots[slot] = Some((value, kind, None)),
+            }
+            numbers.looked += 1;
+            if numbers.looked >= NUMBER_TRIAL {
+                numbers.judge();
+            }
+        }
+        Ok(Value::New(make_number(self.ctx, kind, value)?))
+    }
+
+    /// A number found again in `slot`: lent if it is kept, else made and
+    /// kept from now on.
+    #[inline(never)]
+    fn number_again(
+        &mut self,
+        slot: usize,
+        number: Option<Borrowed<'p, 'ctx>>,
+    ) -> Result<Value<'p, 'ctx>> {
+        self.numbers.found += 1;
+        self.numbers.looked += 1;
+        if let Some(number) = number {
+            return Ok(Value::Lent(number));
+        }
+        let Some((value, kind, _)) = self.numbers.slots[slot] else {
+            unreachable!("the slot holds the number")
+        };
+        let made = make_number(self.ctx, kind, value)?;
+        let kept = self.keep(made, true)?;
+        if let Value::Lent(number) = kept {
+            self.numbers.slots[slot] = Some((value, kind, Some(number)));
+        }
+        Ok(kept)
+    }
+
+    /// `made` kept until the call ends and lent, while fewer than
+    /// [`KEPT_MAX`] keys (or [`NUMBERS_KEPT_MAX`] numbers) are; else as it
+    /// is.
+    #[inline(always)]
+    fn keep(&mut self, made: Handle<'ctx>, number: bool) -> Result<Value<'p, 'ctx>> {
+        let (count, limit) = match number {
+            true => (&mut self.numbers.count, NUMBERS_KEPT_MAX),
+            false => (&mut self.keys.count, KEPT_MAX),
+        };
+        if *count >= limit {
+            return Ok(Value::New(made));
+        }
+        *count += 1;
+        let kept = match self.keys.kept.get() {
+            Some(kept) => kept,
+            None => self.first_kept()?,
+        };
+        Ok(Value::Lent(kept.add(made)?))
     }
 
     /// `-?Infinity` from `i`, its `I`.
@@ -486,10 +644,14 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         Ok(v.into_hpy(self.ctx)?)
     }
 
-    fn float(&mut self, start: usize) -> Result<Handle<'ctx>> {
+    #[inline(always)]
+    fn float(&mut self, start: usize) -> Result<Value<'p, 'ctx>> {
         let (value, len) = parse_f64_prefix(&self.input[start..]);
         self.pos = start + len;
-        Ok(value.into_hpy(self.ctx)?)
+        if !value.is_finite() {
+            return Ok(Value::New(value.into_hpy(self.ctx)?));
+        }
+        self.share_number(NumberKind::Float, value.to_bits())
     }
 
     /// An integer beyond 64 bits, made by Python's `int` from its digits
@@ -556,17 +718,11 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             }
         }
         let key = self.ctx.new_str_from_ascii(text)?.into_handle();
-        if self.keys.count >= KEPT_MAX {
-            return Ok(Some(Value::New(key)));
+        let kept = self.keep(key, false)?;
+        if let Value::Lent(key) = kept {
+            self.keys.slots[slot] = Some((start, len, key));
         }
-        let kept = match self.keys.kept.get() {
-            Some(kept) => kept,
-            None => self.first_kept()?,
-        };
-        let key = kept.add(key)?;
-        self.keys.count += 1;
-        self.keys.slots[slot] = Some((start, len, key));
-        Ok(Some(Value::Lent(key)))
+        Ok(Some(kept))
     }
 
     fn string(&mut self) -> Result<Handle<'ctx>> {
