@@ -139,6 +139,14 @@ const NUMBER_SLOTS: usize = 256;
 /// the document repeats its numbers, and again after each as many.
 const NUMBER_TRIAL: u32 = 256;
 
+/// The longest float text [`NumberCache`] looks up. A float written with
+/// more characters is most likely a computed value (a shortest form of
+/// 16 or 17 significant digits: a coordinate, a measurement), which a
+/// document hardly repeats, and looking each one up cost decoding 256
+/// such doubles a quarter more time on PyPy (8.5 -> 10.6 µs); the values
+/// documents repeat are the short ones people type or round.
+const SHARED_FLOAT_TEXT: usize = 15;
+
 /// What a number in [`NumberCache`] is: its value is the `u64` of an
 /// int's magnitude or of a float's bits.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -156,8 +164,9 @@ enum NumberKind {
 /// to close it after its list or dict took it). Python's ints and floats
 /// are immutable, so a shared one reads as a new one would, but for its
 /// identity (`is`, `id`), which a document's numbers do not promise. Only
-/// finite floats read from digits are shared (never a NaN, which is
-/// unequal to itself). Numbers are kept as the keys are, in the same
+/// finite floats read from digits, of at most [`SHARED_FLOAT_TEXT`]
+/// characters, are shared (never a NaN, which is unequal to itself).
+/// Numbers are kept as the keys are, in the same
 /// tracker, at most [`NUMBERS_KEPT_MAX`] of them, and the table turns
 /// itself off for the rest of the call when fewer than one number in
 /// eight of its last [`NUMBER_TRIAL`] was found.
@@ -506,12 +515,6 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         Ok(())
     }
 
-    /// A number: inlined, so that the value (a number shared or one
-    /// made) reaches its list or dict in registers. A value this wide
-    /// returned from a call comes back through memory, stored in halves
-    /// and loaded whole right after (a store-forwarding stall, about 6 ns
-    /// a number on PyPy).
-    #[inline(always)]
     fn number(&mut self) -> Result<Value<'p, 'ctx>> {
         let start = self.pos;
         let mut i = start;
@@ -644,11 +647,10 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         Ok(v.into_hpy(self.ctx)?)
     }
 
-    #[inline(always)]
     fn float(&mut self, start: usize) -> Result<Value<'p, 'ctx>> {
         let (value, len) = parse_f64_prefix(&self.input[start..]);
         self.pos = start + len;
-        if !value.is_finite() {
+        if !value.is_finite() || len > SHARED_FLOAT_TEXT {
             return Ok(Value::New(value.into_hpy(self.ctx)?));
         }
         self.share_number(NumberKind::Float, value.to_bits())
