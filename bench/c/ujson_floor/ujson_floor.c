@@ -29,8 +29,10 @@
  *                         HPyUnicode_FromString, HPyLong_FromInt64_t,
  *                         HPyFloat_FromDouble, the True/False/None constants
  *                         lent; a dict key the port's decoder shares within
- *                         a call (its key table) made once a call and lent
- *                         after, as the port lends both.
+ *                         a call (its key table), and every int or float the
+ *                         tape holds more than once (the port shares repeated
+ *                         numbers), made once a call and lent after, as the
+ *                         port lends them.
  *
  * The same binary loads through hpy_rs_universal on CPython and through
  * PyPy's own HPy. PyPy 7.3.19's context has one more handle after
@@ -361,6 +363,8 @@ typedef struct {
     char *s;       /* T_STR: NUL-terminated UTF-8 */
     HPy_ssize_t n; /* T_STR: its length */
     int64_t key;   /* T_STR of a dict key the port shares: its number + 1 */
+    int64_t shared; /* T_INT, T_FLOAT found more than once: its number + 1
+                       (after the keys') */
 } Rec;
 
 typedef struct {
@@ -373,6 +377,11 @@ typedef struct {
        lookup cost). */
     char **keys;
     int64_t nkeys, capkeys;
+    /* The numbers found more than once in the tape, numbered after the
+       keys: build makes each once a call and lends it after, as the port's
+       decoder lends a number it read before (its number table), at best:
+       every repeated number, with no lookup cost. */
+    int64_t nshared;
 } Tape;
 
 #define MAX_TAPES 64
@@ -510,6 +519,55 @@ static int put(HPyContext *ctx, Tape *t, HPy obj)
     return 0;
 }
 
+/* A number's identity for sharing: its tag and its bits. */
+static uint64_t number_bits(const Rec *r)
+{
+    uint64_t bits;
+    if (r->tag == T_INT)
+        return (uint64_t)r->i;
+    memcpy(&bits, &r->d, sizeof bits);
+    return bits;
+}
+
+/* Numbers (see Tape) the ints and floats found more than once, by an open
+   addressing table of their tag and bits: counted in a first pass,
+   numbered in a second. */
+static int number_values(HPyContext *ctx, Tape *t)
+{
+    typedef struct { uint64_t bits; int tag; int64_t count, id; } Entry;
+    size_t size = 16;
+    while (size < 2 * t->len)
+        size *= 2;
+    Entry *table = calloc(size, sizeof(Entry));
+    if (table == NULL) {
+        HPyErr_NoMemory(ctx);
+        return -1;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = 0; k < t->len; k++) {
+            Rec *r = &t->recs[k];
+            if (r->tag != T_INT && r->tag != T_FLOAT)
+                continue;
+            uint64_t bits = number_bits(r);
+            size_t at = (size_t)((bits ^ (uint64_t)r->tag) * 0x9e3779b97f4a7c15u) & (size - 1);
+            while (table[at].count && !(table[at].bits == bits && table[at].tag == r->tag))
+                at = (at + 1) & (size - 1);
+            Entry *e = &table[at];
+            if (pass == 0) {
+                e->bits = bits;
+                e->tag = r->tag;
+                e->count++;
+            } else if (e->count > 1) {
+                if (e->id == 0)
+                    e->id = t->nkeys + ++t->nshared;
+                r->shared = e->id;
+            }
+        }
+    }
+    free(table);
+    return 0;
+}
+
 HPyDef_METH(prepare, "prepare", HPyFunc_O)
 static HPy prepare_impl(HPyContext *ctx, HPy self, HPy obj)
 {
@@ -518,13 +576,28 @@ static HPy prepare_impl(HPyContext *ctx, HPy self, HPy obj)
         return HPy_NULL;
     }
     Tape *t = &tapes[ntapes];
-    if (put(ctx, t, obj) < 0)
+    if (put(ctx, t, obj) < 0 || number_values(ctx, t) < 0)
         return HPy_NULL;
     return HPyLong_FromInt64_t(ctx, ntapes++);
 }
 
-/* Makes the value at *at, advancing *at past it. A shared key (see
-   Tape), made the first time into made[key - 1], and the None, True and
+/* The shared number r (see Tape), lent: made the first time into
+   made[shared - 1]. */
+static HPy shared_number(HPyContext *ctx, const Rec *r, HPy *made, int *lent)
+{
+    HPy *slot = &made[r->shared - 1];
+    if (HPy_IsNull(*slot)) {
+        *slot = r->tag == T_INT ? HPyLong_FromInt64_t(ctx, r->i) : HPyFloat_FromDouble(ctx, r->d);
+        if (HPy_IsNull(*slot))
+            return HPy_NULL;
+    }
+    *lent = 1;
+    return *slot;
+}
+
+/* Makes the value at *at, advancing *at past it. A shared key or number
+   (see Tape), made the first time into made[key - 1] or
+   made[shared - 1], and the None, True and
    False constants are lent, as the port lends them: *lent is set, and the
    caller does not close them. */
 static HPy make(HPyContext *ctx, const Rec *recs, size_t *at, HPy *made, int *lent)
@@ -552,8 +625,12 @@ static HPy make(HPyContext *ctx, const Rec *recs, size_t *at, HPy *made, int *le
     *lent = 0;
     switch (r->tag) {
     case T_INT:
+        if (r->shared)
+            return shared_number(ctx, r, made, lent);
         return HPyLong_FromInt64_t(ctx, r->i);
     case T_FLOAT:
+        if (r->shared)
+            return shared_number(ctx, r, made, lent);
         return HPyFloat_FromDouble(ctx, r->d);
     case T_STR:
         /* The cheaper call for ASCII on each host: on PyPy FromString
@@ -628,14 +705,15 @@ static HPy build_impl(HPyContext *ctx, HPy self, HPy arg)
         return HPy_NULL;
     }
     size_t at = 0;
-    HPy *made = calloc(tapes[n].nkeys + 1, sizeof(HPy));
+    int64_t nmade = tapes[n].nkeys + tapes[n].nshared;
+    HPy *made = calloc(nmade + 1, sizeof(HPy));
     if (made == NULL)
         return HPyErr_NoMemory(ctx);
     int lent;
     HPy result = make(ctx, tapes[n].recs, &at, made, &lent);
     if (lent && !HPy_IsNull(result))
         result = HPy_Dup(ctx, result);
-    for (int64_t k = 0; k < tapes[n].nkeys; k++)
+    for (int64_t k = 0; k < nmade; k++)
         if (!HPy_IsNull(made[k]))
             HPy_Close(ctx, made[k]);
     free(made);
