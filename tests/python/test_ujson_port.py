@@ -390,6 +390,33 @@ def test_repeated_numbers_read_as_json_reads_them(ujson):
     assert nan[0] != nan[0] and nan[1] != nan[1]
 
 
+def test_repeated_strings_read_as_json_reads_them(ujson):
+    """Documents that repeat short string values (the decoder lends a
+    plain ASCII string of at most 32 bytes it read before, by its text):
+    strings that differ only in their middle bytes, only in length, or
+    only by being escaped, the longest shared length and one past it,
+    strings that start like numbers (never shared), a key's text as a
+    value, non-ASCII strings, more distinct repeated strings than the
+    decoder keeps (1,024), and documents whose strings first do not
+    repeat (the table turns itself off) and then do. Each reads as `json`
+    reads it."""
+    rng = random.Random(13)
+    middle = ["a" * 8 + c * k + "b" * 8 for k in (1, 2, 16) for c in "xyz"]
+    pool = middle + ["", "a", "ab", "abc", "x" * 32, "x" * 33, "en", "ja", "recent",
+                     "Sun Aug 31 00:29:15 +0000 2014", "12", "-1", "é", "naïve", "tab\tend"]
+    docs = []
+    for _ in range(400):
+        picks = [rng.choice(pool) for _ in range(rng.randrange(1, 30))]
+        doc = [{p: p} if rng.random() < 0.2 else p for p in picks]
+        docs.append(json.dumps(doc, ensure_ascii=rng.random() < 0.5))
+    docs.append(json.dumps([s for i in range(3000) for s in (f"v{i}", f"v{i}")]))
+    docs.append(json.dumps([f"u{i}" for i in range(600)] + ["en", "ja"] * 300))
+    # The same text escaped and plain.
+    docs.append('["ab", "a\\u0062", "ab", "a\\u0062", "ab"]')
+    for text in docs:
+        assert ujson.loads(text) == json.loads(text), text[:80]
+
+
 def test_keys_past_the_kept_limit_read_as_json_reads_them(ujson):
     """More distinct keys in one call than the decoder keeps (4,096: it
     lends the keys it keeps to the dicts and closes them when the call

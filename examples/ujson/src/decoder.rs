@@ -98,23 +98,73 @@ pub(crate) struct Decoder<'a, 'p, 'ctx> {
     /// The object keys made so far in this call, by a hash of their text
     /// (see [`Decoder::key`]).
     keys: KeyCache<'p, 'ctx>,
-    /// The numbers made so far in this call, by value (see
+    /// The numbers read so far in this call, by value and kind (see
     /// [`Decoder::share_number`]).
-    numbers: NumberCache<'p, 'ctx>,
+    numbers: Shared<'p, 'ctx, (u64, NumberKind)>,
+    /// The short plain strings read so far in this call as values, by
+    /// where their text is in the input and its length (see
+    /// [`Decoder::share_text`]).
+    texts: Shared<'p, 'ctx, (usize, usize)>,
 }
 
-impl NumberCache<'_, '_> {
-    /// The table's slots, made at the first number.
-    #[cold]
-    fn start(&mut self) {
-        self.slots.resize_with(NUMBER_SLOTS, || None);
+/// Values of one `loads` call that a document repeats, shared: numbers
+/// (counts, flags, prices, the same record many times) by value, and short
+/// plain strings (codes, enums, dates, languages) by text. A value found
+/// again is lent once more instead of made anew: through HPy on PyPy, a
+/// call to make it and one to close it after its list or dict took it.
+/// Python's ints, floats and strs are immutable, so a shared one reads as
+/// a new one would, but for its identity (`is`, `id`), which a document's
+/// values do not promise (CPython's own `json` shares a call's keys the
+/// same way).
+///
+/// A direct-mapped table of [`SHARED_SLOTS`] slots: a value is kept (in
+/// the call's tracker, at most [`SHARED_KEPT_MAX`] of each kind) the
+/// second time its slot sees it, so that a value read once costs its
+/// slot's store and no more; the table turns itself off for the rest of
+/// the call when fewer than one value in eight of its last
+/// [`SHARED_TRIAL`] was found again.
+struct Shared<'p, 'ctx, K> {
+    /// What tells a value (`K`), and the value once it was found a
+    /// second time.
+    slots: Vec<Option<(K, Option<Borrowed<'p, 'ctx>>)>>,
+    /// How many values the tracker holds.
+    count: usize,
+    /// Values looked for and found since the last judgement.
+    looked: u32,
+    found: u32,
+    off: bool,
+}
+
+impl<K> Shared<'_, '_, K> {
+    fn new() -> Self {
+        Shared {
+            slots: Vec::new(),
+            count: 0,
+            looked: 0,
+            found: 0,
+            off: false,
+        }
     }
 
-    /// After [`NUMBER_TRIAL`] numbers: the table stays on if at least one
-    /// in eight was found.
+    /// The table's slots, made at the first value.
+    #[cold]
+    fn start(&mut self) {
+        self.slots.resize_with(SHARED_SLOTS, || None);
+    }
+
+    /// A value not found: after [`SHARED_TRIAL`] values, the table stays
+    /// on if at least one in eight was found.
+    #[inline(always)]
+    fn missed(&mut self) {
+        self.looked += 1;
+        if self.looked >= SHARED_TRIAL {
+            self.judge();
+        }
+    }
+
     #[cold]
     fn judge(&mut self) {
-        self.off = self.found < NUMBER_TRIAL / 8;
+        self.off = self.found < SHARED_TRIAL / 8;
         self.looked = 0;
         self.found = 0;
     }
@@ -132,14 +182,17 @@ fn make_number<'ctx>(ctx: Context<'ctx>, kind: NumberKind, value: u64) -> HPyRes
     }
 }
 
-/// How many numbers [`NumberCache`] finds: one per slot of a
-/// direct-mapped table, a later number taking the slot of an earlier one.
-const NUMBER_SLOTS: usize = 256;
-/// How many numbers [`NumberCache`] looks for before it judges whether
-/// the document repeats its numbers, and again after each as many.
-const NUMBER_TRIAL: u32 = 256;
+/// How many values of each kind [`Shared`] finds: one per slot of a
+/// direct-mapped table, a later value taking the slot of an earlier one.
+const SHARED_SLOTS: usize = 256;
+/// How many values [`Shared`] looks for before it judges whether the
+/// document repeats them, and again after each as many.
+const SHARED_TRIAL: u32 = 256;
+/// How many values of each kind [`Shared`] keeps in a call at most
+/// (apart from the keys, which they cannot crowd out).
+const SHARED_KEPT_MAX: usize = 1024;
 
-/// The longest float text [`NumberCache`] looks up. A float written with
+/// The longest float text [`Decoder::share_number`] looks up. A float written with
 /// more characters is most likely a computed value (a shortest form of
 /// 16 or 17 significant digits: a coordinate, a measurement), which a
 /// document hardly repeats, and looking each one up cost decoding 256
@@ -147,7 +200,7 @@ const NUMBER_TRIAL: u32 = 256;
 /// documents repeat are the short ones people type or round.
 const SHARED_FLOAT_TEXT: usize = 15;
 
-/// What a number in [`NumberCache`] is: its value is the `u64` of an
+/// What a number in a [`Shared`] table is: its value is the `u64` of an
 /// int's magnitude or of a float's bits.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum NumberKind {
@@ -156,30 +209,12 @@ enum NumberKind {
     Float,
 }
 
-/// The numbers of one `loads` call, by value: a document repeats many of
-/// its numbers (counts, flags, coordinates of a shared grid, the same
-/// record many times), and a number found again is lent once more
-/// instead of made anew (a number is kept the second time it is read: a
-/// number read once costs its slot's store and no more) (through HPy on PyPy, a call to make it and one
-/// to close it after its list or dict took it). Python's ints and floats
-/// are immutable, so a shared one reads as a new one would, but for its
-/// identity (`is`, `id`), which a document's numbers do not promise. Only
-/// finite floats read from digits, of at most [`SHARED_FLOAT_TEXT`]
-/// characters, are shared (never a NaN, which is unequal to itself).
-/// Numbers are kept as the keys are, in the same
-/// tracker, at most [`NUMBERS_KEPT_MAX`] of them, and the table turns
-/// itself off for the rest of the call when fewer than one number in
-/// eight of its last [`NUMBER_TRIAL`] was found.
-struct NumberCache<'p, 'ctx> {
-    /// A number's value and kind, and the number once it was found a
-    /// second time (it is kept from then on).
-    slots: Vec<Option<(u64, NumberKind, Option<Borrowed<'p, 'ctx>>)>>,
-    /// How many numbers the tracker holds.
-    count: usize,
-    /// Numbers looked for and found since the last judgement.
-    looked: u32,
-    found: u32,
-    off: bool,
+/// Which of a call's limits a value kept counts against.
+#[derive(Clone, Copy)]
+enum Kept {
+    Key,
+    Number,
+    Text,
 }
 
 /// How many keys [`KeyCache`] finds: one per slot of a direct-mapped
@@ -189,9 +224,6 @@ const KEY_SLOTS: usize = 256;
 /// made and set as any other string (the memory of a document of very
 /// many different keys stays ujson's).
 const KEPT_MAX: usize = 4096;
-/// How many numbers [`NumberCache`] keeps in a call at most (apart from
-/// the keys, which it cannot crowd out).
-const NUMBERS_KEPT_MAX: usize = 1024;
 /// The longest key text [`KeyCache`] keeps.
 const KEY_MAX: usize = 32;
 
@@ -305,13 +337,8 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                 kept,
                 count: 0,
             },
-            numbers: NumberCache {
-                slots: Vec::new(),
-                count: 0,
-                looked: 0,
-                found: 0,
-                off: false,
-            },
+            numbers: Shared::new(),
+            texts: Shared::new(),
         }
     }
 
@@ -367,7 +394,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                         };
                         let s = match kept {
                             Some(key) => key,
-                            None => Value::New(self.string()?),
+                            None => self.string()?,
                         };
                         (s, true)
                     }
@@ -561,8 +588,8 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
     }
 
     /// The number of `kind` and `value`: the one this call made before if
-    /// it is still in its slot (see [`NumberCache`]), else a new one (kept
-    /// if it is the second time the slot saw it).
+    /// it is still in its slot (see [`Shared`]), else a new one (kept if
+    /// it is the second time the slot saw it).
     #[inline(always)]
     fn share_number(&mut self, kind: NumberKind, value: u64) -> Result<Value<'p, 'ctx>> {
         let numbers = &mut self.numbers;
@@ -573,15 +600,12 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             let h = (value ^ kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             let slot = (h >> 56) as usize;
             match numbers.slots[slot] {
-                Some((v, k, number)) if v == value && k == kind => {
+                Some(((v, k), number)) if v == value && k == kind => {
                     return self.number_again(slot, number);
                 }
-                _ => numbers.slots[slot] = Some((value, kind, None)),
+                _ => numbers.slots[slot] = Some(((value, kind), None)),
             }
-            numbers.looked += 1;
-            if numbers.looked >= NUMBER_TRIAL {
-                numbers.judge();
-            }
+            numbers.missed();
         }
         Ok(Value::New(make_number(self.ctx, kind, value)?))
     }
@@ -599,25 +623,76 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         if let Some(number) = number {
             return Ok(Value::Lent(number));
         }
-        let Some((value, kind, _)) = self.numbers.slots[slot] else {
+        let Some(((value, kind), _)) = self.numbers.slots[slot] else {
             unreachable!("the slot holds the number")
         };
         let made = make_number(self.ctx, kind, value)?;
-        let kept = self.keep(made, true)?;
+        let kept = self.keep(made, Kept::Number)?;
         if let Value::Lent(number) = kept {
-            self.numbers.slots[slot] = Some((value, kind, Some(number)));
+            self.numbers.slots[slot] = Some(((value, kind), Some(number)));
+        }
+        Ok(kept)
+    }
+
+    /// The str of the plain ASCII text of `len` bytes (at most
+    /// [`KEY_MAX`]) at `start`, a string value: the one this call made of
+    /// the same text before if it is still in its slot (see [`Shared`]),
+    /// else a new one (kept if it is the second time the slot saw it).
+    #[inline(never)]
+    fn share_text(&mut self, start: usize, len: usize) -> Result<Value<'p, 'ctx>> {
+        let input = self.input;
+        let texts = &mut self.texts;
+        if !texts.off {
+            if texts.slots.is_empty() {
+                texts.start();
+            }
+            let slot = key_hash(input, start, len);
+            match texts.slots[slot] {
+                Some(((at, n), text)) if n == len && same_text(input, at, start, len) => {
+                    return self.text_again(slot, start, len, text);
+                }
+                _ => texts.slots[slot] = Some(((start, len), None)),
+            }
+            texts.missed();
+        }
+        let text = &input[start..start + len];
+        Ok(Value::New(self.ctx.new_str_from_ascii(text)?.into_handle()))
+    }
+
+    /// A string found again in `slot`: lent if it is kept, else made and
+    /// kept from now on.
+    #[inline(never)]
+    fn text_again(
+        &mut self,
+        slot: usize,
+        start: usize,
+        len: usize,
+        text: Option<Borrowed<'p, 'ctx>>,
+    ) -> Result<Value<'p, 'ctx>> {
+        self.texts.found += 1;
+        self.texts.looked += 1;
+        if let Some(text) = text {
+            return Ok(Value::Lent(text));
+        }
+        let made = self
+            .ctx
+            .new_str_from_ascii(&self.input[start..start + len])?;
+        let kept = self.keep(made.into_handle(), Kept::Text)?;
+        if let Value::Lent(text) = kept {
+            self.texts.slots[slot] = Some(((start, len), Some(text)));
         }
         Ok(kept)
     }
 
     /// `made` kept until the call ends and lent, while fewer than
-    /// [`KEPT_MAX`] keys (or [`NUMBERS_KEPT_MAX`] numbers) are; else as it
-    /// is.
+    /// [`KEPT_MAX`] keys (or [`SHARED_KEPT_MAX`] numbers, or strings) are;
+    /// else as it is.
     #[inline(always)]
-    fn keep(&mut self, made: Handle<'ctx>, number: bool) -> Result<Value<'p, 'ctx>> {
-        let (count, limit) = match number {
-            true => (&mut self.numbers.count, NUMBERS_KEPT_MAX),
-            false => (&mut self.keys.count, KEPT_MAX),
+    fn keep(&mut self, made: Handle<'ctx>, which: Kept) -> Result<Value<'p, 'ctx>> {
+        let (count, limit) = match which {
+            Kept::Key => (&mut self.keys.count, KEPT_MAX),
+            Kept::Number => (&mut self.numbers.count, SHARED_KEPT_MAX),
+            Kept::Text => (&mut self.texts.count, SHARED_KEPT_MAX),
         };
         if *count >= limit {
             return Ok(Value::New(made));
@@ -720,14 +795,14 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             }
         }
         let key = self.ctx.new_str_from_ascii(text)?.into_handle();
-        let kept = self.keep(key, false)?;
+        let kept = self.keep(key, Kept::Key)?;
         if let Value::Lent(key) = kept {
             self.keys.slots[slot] = Some((start, len, key));
         }
         Ok(Some(kept))
     }
 
-    fn string(&mut self) -> Result<Handle<'ctx>> {
+    fn string(&mut self) -> Result<Value<'p, 'ctx>> {
         let start = self.pos + 1;
         let input = self.input;
         // The common case first: no escape up to the quote, valid UTF-8
@@ -767,11 +842,16 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             let text = &input[start..i];
             if high < 0x80 {
                 self.pos = i + 1;
-                return Ok(self.ctx.new_str_from_ascii(text)?.into_handle());
+                // Text that starts like a number is most likely data (an
+                // id, a timestamp), each one new, as for the keys.
+                if text.len() <= KEY_MAX && !matches!(text.first(), Some(b'0'..=b'9' | b'-')) {
+                    return self.share_text(start, text.len());
+                }
+                return Ok(Value::New(self.ctx.new_str_from_ascii(text)?.into_handle()));
             }
             if let Ok(text) = core::str::from_utf8(text) {
                 self.pos = i + 1;
-                return Ok(text.into_hpy(self.ctx)?);
+                return Ok(Value::New(text.into_hpy(self.ctx)?));
             }
         }
         // Escapes: read again from the start into UTF-8, and made into a
@@ -784,7 +864,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             self.ctx.new_str_from_buf(&self.text)
         });
         if let Some(made) = made {
-            return Ok(made?.into_handle());
+            return Ok(Value::New(made?.into_handle()));
         }
         // Lone surrogates or bytes ujson refuses: read again from the
         // start, character by character, with ujson's checks and
@@ -794,7 +874,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         let result = self.string_slow(start, &mut out);
         let made = result.and_then(|lone_surrogates| self.make_str(&out, lone_surrogates));
         self.scratch = out;
-        made
+        Ok(Value::New(made?))
     }
 
     /// The rest of the string in `input` from `i`, its escapes read,
