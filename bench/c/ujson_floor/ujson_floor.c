@@ -29,9 +29,10 @@
  *                         HPyUnicode_FromString, HPyLong_FromInt64_t,
  *                         HPyFloat_FromDouble, the True/False/None constants
  *                         lent; a dict key the port's decoder shares within
- *                         a call (its key table), and every int or float the
+ *                         a call (its key table), every string value it
+ *                         shares by the same rule, and every int or float the
  *                         tape holds more than once (the port shares repeated
- *                         numbers), made once a call and lent after, as the
+ *                         values), made once a call and lent after, as the
  *                         port lends them.
  *
  * The same binary loads through hpy_rs_universal on CPython and through
@@ -426,7 +427,8 @@ static int put_str(HPyContext *ctx, Rec *r, HPy obj)
     return 0;
 }
 
-/* Numbers the key kr if the port's decoder would share it. */
+/* Numbers the key (or string value) kr if the port's decoder would share
+   it. */
 static int number_key(HPyContext *ctx, Tape *t, Rec *kr)
 {
     if (!kr->ascii || kr->n > 32 || (kr->n > 0 && (kr->s[0] == '-' ||
@@ -473,7 +475,11 @@ static int put(HPyContext *ctx, Tape *t, HPy obj)
         r->tag = T_FLOAT;
         r->d = HPyFloat_AsDouble(ctx, obj);
     } else if (HPyUnicode_Check(ctx, obj)) {
-        return put_str(ctx, r, obj);
+        /* A string value the port shares (its table of short plain
+           strings, the keys' rule) is numbered as a shared key is. */
+        if (put_str(ctx, r, obj) < 0)
+            return -1;
+        return number_key(ctx, t, r);
     } else if (HPyList_Check(ctx, obj)) {
         HPy_ssize_t n = HPy_Length(ctx, obj);
         r->tag = T_LIST;
