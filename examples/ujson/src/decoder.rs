@@ -600,38 +600,17 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             let h = (value ^ kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             let slot = (h >> 56) as usize;
             match numbers.slots[slot] {
-                Some(((v, k), number)) if v == value && k == kind => {
-                    return self.number_again(slot, number);
+                Some(((v, k), _)) if v == value && k == kind => {
+                    let numbers: fn(&mut Self) -> &mut Shared<'p, 'ctx, _> = |d| &mut d.numbers;
+                    return self.found_again(numbers, Kept::Number, slot, |ctx, (value, kind)| {
+                        make_number(ctx, kind, value)
+                    });
                 }
                 _ => numbers.slots[slot] = Some(((value, kind), None)),
             }
             numbers.missed();
         }
         Ok(Value::New(make_number(self.ctx, kind, value)?))
-    }
-
-    /// A number found again in `slot`: lent if it is kept, else made and
-    /// kept from now on.
-    #[inline(never)]
-    fn number_again(
-        &mut self,
-        slot: usize,
-        number: Option<Borrowed<'p, 'ctx>>,
-    ) -> Result<Value<'p, 'ctx>> {
-        self.numbers.found += 1;
-        self.numbers.looked += 1;
-        if let Some(number) = number {
-            return Ok(Value::Lent(number));
-        }
-        let Some(((value, kind), _)) = self.numbers.slots[slot] else {
-            unreachable!("the slot holds the number")
-        };
-        let made = make_number(self.ctx, kind, value)?;
-        let kept = self.keep(made, Kept::Number)?;
-        if let Value::Lent(number) = kept {
-            self.numbers.slots[slot] = Some(((value, kind), Some(number)));
-        }
-        Ok(kept)
     }
 
     /// The str of the plain ASCII text of `len` bytes (at most
@@ -648,8 +627,11 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             }
             let slot = key_hash(input, start, len);
             match texts.slots[slot] {
-                Some(((at, n), text)) if n == len && same_text(input, at, start, len) => {
-                    return self.text_again(slot, start, len, text);
+                Some(((at, n), _)) if n == len && same_text(input, at, start, len) => {
+                    let texts: fn(&mut Self) -> &mut Shared<'p, 'ctx, _> = |d| &mut d.texts;
+                    return self.found_again(texts, Kept::Text, slot, |ctx, (at, n)| {
+                        Ok(ctx.new_str_from_ascii(&input[at..at + n])?.into_handle())
+                    });
                 }
                 _ => texts.slots[slot] = Some(((start, len), None)),
             }
@@ -659,27 +641,30 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         Ok(Value::New(self.ctx.new_str_from_ascii(text)?.into_handle()))
     }
 
-    /// A string found again in `slot`: lent if it is kept, else made and
-    /// kept from now on.
+    /// A value found again in `slot` of the table `table` picks: lent if
+    /// it is kept, else made by `make` (from what tells it) and kept from
+    /// now on, counted against `which` limit.
     #[inline(never)]
-    fn text_again(
+    fn found_again<K: Copy>(
         &mut self,
+        table: fn(&mut Self) -> &mut Shared<'p, 'ctx, K>,
+        which: Kept,
         slot: usize,
-        start: usize,
-        len: usize,
-        text: Option<Borrowed<'p, 'ctx>>,
+        make: impl FnOnce(Context<'ctx>, K) -> HPyResult<Handle<'ctx>>,
     ) -> Result<Value<'p, 'ctx>> {
-        self.texts.found += 1;
-        self.texts.looked += 1;
-        if let Some(text) = text {
-            return Ok(Value::Lent(text));
+        let shared = table(self);
+        shared.found += 1;
+        shared.looked += 1;
+        let Some((what, kept)) = shared.slots[slot] else {
+            unreachable!("the slot holds the value")
+        };
+        if let Some(value) = kept {
+            return Ok(Value::Lent(value));
         }
-        let made = self
-            .ctx
-            .new_str_from_ascii(&self.input[start..start + len])?;
-        let kept = self.keep(made.into_handle(), Kept::Text)?;
-        if let Value::Lent(text) = kept {
-            self.texts.slots[slot] = Some(((start, len), Some(text)));
+        let made = make(self.ctx, what)?;
+        let kept = self.keep(made, which)?;
+        if let Value::Lent(value) = kept {
+            table(self).slots[slot] = Some((what, Some(value)));
         }
         Ok(kept)
     }
