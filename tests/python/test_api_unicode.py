@@ -76,8 +76,10 @@ def test_decode(hpyrs_api, encoding, errors):
 
 
 @pytest.mark.parametrize("maker, texts, refused", [
-    # 200 characters: past the universal ABI's stack buffer.
-    ("new_ascii_str", (b"", b"a", b"0123456789abcdef" * 2, b"a\x00b", bytes(range(128)), b"x" * 200),
+    # 128 and 129 characters: either side of the universal ABI's stack
+    # buffer (a short text made from a NUL-terminated copy); 200 past it.
+    ("new_ascii_str", (b"", b"a", b"0123456789abcdef" * 2, b"a\x00b", bytes(range(128)),
+                       b"x" * 128, b"y" * 129, b"x" * 200),
      "new_ascii_str: the characters written are not all ASCII"),
     # 128 and 129 bytes: either side of the short text made from a stack copy.
     ("new_str_from_ascii", (b"", b"a", b"a\x00b", bytes(range(128)), b"x" * 128, b"y" * 129,

@@ -769,30 +769,30 @@ impl<'ctx> Context<'ctx> {
 
     /// [`new_ascii_str`](Context::new_ascii_str) where no host call makes an
     /// unwritten `str`: written to a scratch buffer, then made into a `str`
-    /// by [`ascii_into_str`] (a short one from the NUL-terminated buffer
-    /// where that is cheaper).
+    /// as [`new_str_from_ascii`](Context::new_str_from_ascii) makes one (a
+    /// short one from a NUL-terminated copy where that is cheaper).
     fn decode_written_ascii(
         self,
         len: usize,
         fill: impl FnOnce(&mut [u8]),
     ) -> HPyResult<Str<'ctx>> {
-        const STACK: usize = 128;
-        // One byte more than the text: its NUL terminator, never written by
-        // `fill`.
-        let mut stack = [0u8; STACK + 1];
+        let mut stack = [0u8; SHORT_ASCII - 1];
         let mut heap = Vec::new();
-        let chars = if len <= STACK {
+        let chars = if len < SHORT_ASCII {
             &mut stack[..len]
         } else {
             heap.resize(len, 0);
             &mut heap[..]
         };
         fill(chars);
+        if len < SHORT_ASCII && crate::abi::nul_terminated_text_is_cheaper(self) {
+            return match short_ascii_into_str(self, chars) {
+                Some(made) => made.map(Str),
+                None => Err(not_ascii()),
+            };
+        }
         if !chars.is_ascii() {
             return Err(not_ascii());
-        }
-        if len <= STACK {
-            return ascii_into_str(self, &stack[..=len]).map(Str);
         }
         self.decode_ascii(chars, None)
     }
@@ -1041,38 +1041,6 @@ impl<'ctx> Str<'ctx> {
             ))
             .map(Str)
         }
-    }
-}
-
-/// A `str` of the ASCII text in `text`, whose last byte is its NUL
-/// terminator: where the host makes one from NUL-terminated text faster
-/// (PyPy: `HPyUnicode_FromString` 78-81 ns against `HPyUnicode_DecodeASCII`'s
-/// 99-100 ns for 32 characters, `bench/xxhash_pypy.py floor:`) and the
-/// text holds no other NUL, through `HPyUnicode_FromString`; else decoded
-/// from its length (`HPyUnicode_DecodeASCII`).
-pub(crate) fn ascii_into_str<'ctx>(ctx: Context<'ctx>, text: &[u8]) -> HPyResult<Handle<'ctx>> {
-    let (last, chars) = text.split_last().expect("a NUL-terminated text");
-    debug_assert!(*last == 0 && chars.is_ascii());
-    // Checked, not trusted: `HPyUnicode_FromString` reads up to a NUL.
-    if *last == 0 && crate::abi::nul_terminated_text_is_cheaper(ctx) && !chars.contains(&0) {
-        // SAFETY: `text` ends in a NUL (checked) with none before it, and
-        // is ASCII (so UTF-8); the result is owned or HPy_NULL.
-        return unsafe {
-            ctx.wrap_result(hpy_sys::HPyUnicode_FromString(
-                ctx.as_raw(),
-                text.as_ptr().cast(),
-            ))
-        };
-    }
-    // SAFETY: pointer and length describe ASCII bytes; the result is owned
-    // or HPy_NULL.
-    unsafe {
-        ctx.wrap_result(hpy_sys::HPyUnicode_DecodeASCII(
-            ctx.as_raw(),
-            chars.as_ptr().cast(),
-            chars.len() as hpy_sys::HPy_ssize_t,
-            core::ptr::null(),
-        ))
     }
 }
 
