@@ -95,6 +95,9 @@ pub(crate) struct Decoder<'a, 'p, 'ctx> {
     /// a str of most cheaply, reused from string to string: the path for
     /// every other string with escapes.
     text: StrBuf,
+    /// The keys and values this call keeps and lends (see [`keep`]), made
+    /// at the first.
+    kept: &'p OnceCell<Tracker<'ctx>>,
     /// The object keys made so far in this call, by a hash of their text
     /// (see [`Decoder::key`]).
     keys: KeyCache<'p, 'ctx>,
@@ -170,6 +173,79 @@ impl<K> Shared<'_, '_, K> {
     }
 }
 
+impl<'p, 'ctx, K: Copy> Shared<'p, 'ctx, K> {
+    /// A value found again in `slot`: lent if it is kept, else made by
+    /// `make` (from what tells it) and kept in `kept` from now on.
+    #[inline(never)]
+    fn found_again(
+        &mut self,
+        ctx: Context<'ctx>,
+        kept: &'p OnceCell<Tracker<'ctx>>,
+        slot: usize,
+        make: impl FnOnce(Context<'ctx>, K) -> HPyResult<Handle<'ctx>>,
+    ) -> Result<Value<'p, 'ctx>> {
+        self.found += 1;
+        self.looked += 1;
+        let Some((what, lent)) = self.slots[slot] else {
+            unreachable!("the slot holds the value")
+        };
+        if let Some(value) = lent {
+            return Ok(Value::Lent(value));
+        }
+        let made = keep(
+            ctx,
+            kept,
+            make(ctx, what)?,
+            &mut self.count,
+            SHARED_KEPT_MAX,
+        )?;
+        if let Value::Lent(value) = made {
+            self.slots[slot] = Some((what, Some(value)));
+        }
+        Ok(made)
+    }
+}
+
+/// `made` kept in the call's tracker `kept` (made at the first) until the
+/// call ends, and lent, while `count` is below `limit` (then counted);
+/// else as it is.
+#[inline(always)]
+fn keep<'p, 'ctx>(
+    ctx: Context<'ctx>,
+    kept: &'p OnceCell<Tracker<'ctx>>,
+    made: Handle<'ctx>,
+    count: &mut usize,
+    limit: usize,
+) -> Result<Value<'p, 'ctx>> {
+    if *count >= limit {
+        return Ok(Value::New(made));
+    }
+    *count += 1;
+    let tracker = match kept.get() {
+        Some(tracker) => tracker,
+        None => first_tracker(ctx, kept)?,
+    };
+    Ok(Value::Lent(tracker.add(made)?))
+}
+
+/// The call's tracker, made at the first value kept.
+#[cold]
+fn first_tracker<'p, 'ctx>(
+    ctx: Context<'ctx>,
+    kept: &'p OnceCell<Tracker<'ctx>>,
+) -> Result<&'p Tracker<'ctx>> {
+    let tracker = Tracker::new(ctx, 0)?;
+    Ok(kept.get_or_init(|| tracker))
+}
+
+/// Whether text starting with `c` starts like a number: such keys and
+/// string values are most likely data (ids, timestamps), each one new, and
+/// are not looked for among the earlier ones.
+#[inline(always)]
+fn starts_like_number(c: u8) -> bool {
+    matches!(c, b'0'..=b'9' | b'-')
+}
+
 /// The int or float of `kind` and `value` (see [`NumberKind`]).
 #[inline(always)]
 fn make_number<'ctx>(ctx: Context<'ctx>, kind: NumberKind, value: u64) -> HPyResult<Handle<'ctx>> {
@@ -209,14 +285,6 @@ enum NumberKind {
     Float,
 }
 
-/// Which of a call's limits a value kept counts against.
-#[derive(Clone, Copy)]
-enum Kept {
-    Key,
-    Number,
-    Text,
-}
-
 /// How many keys [`KeyCache`] finds: one per slot of a direct-mapped
 /// table, a later key taking the slot of an earlier one.
 const KEY_SLOTS: usize = 256;
@@ -252,10 +320,7 @@ struct KeyCache<'p, 'ctx> {
     next: Vec<u8>,
     /// The slot of the key read last.
     last: u8,
-    /// The keys made by the table this call (at most [`KEPT_MAX`]), made
-    /// at the first.
-    kept: &'p OnceCell<Tracker<'ctx>>,
-    /// How many keys `kept` holds.
+    /// How many keys the call's tracker holds (at most [`KEPT_MAX`]).
     count: usize,
 }
 
@@ -330,11 +395,11 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             depth: 0,
             scratch: Vec::new(),
             text: StrBuf::new(ctx),
+            kept,
             keys: KeyCache {
                 slots: Vec::new(),
                 next: Vec::new(),
                 last: 0,
-                kept,
                 count: 0,
             },
             numbers: Shared::new(),
@@ -383,7 +448,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                     // data (an id, a timestamp), each one new: read as
                     // any string, not looked for among the earlier keys.
                     b'"' => {
-                        let at_key = !matches!(self.at(self.pos + 1), b'0'..=b'9' | b'-')
+                        let at_key = !starts_like_number(self.at(self.pos + 1))
                             && matches!(stack.last(), Some(Open::Object(_, None)));
                         let kept = match at_key {
                             true => match self.predicted_key() {
@@ -601,8 +666,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             let slot = (h >> 56) as usize;
             match numbers.slots[slot] {
                 Some(((v, k), _)) if v == value && k == kind => {
-                    let numbers: fn(&mut Self) -> &mut Shared<'p, 'ctx, _> = |d| &mut d.numbers;
-                    return self.found_again(numbers, Kept::Number, slot, |ctx, (value, kind)| {
+                    return numbers.found_again(self.ctx, self.kept, slot, |ctx, (value, kind)| {
                         make_number(ctx, kind, value)
                     });
                 }
@@ -628,8 +692,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             let slot = key_hash(input, start, len);
             match texts.slots[slot] {
                 Some(((at, n), _)) if n == len && same_text(input, at, start, len) => {
-                    let texts: fn(&mut Self) -> &mut Shared<'p, 'ctx, _> = |d| &mut d.texts;
-                    return self.found_again(texts, Kept::Text, slot, |ctx, (at, n)| {
+                    return texts.found_again(self.ctx, self.kept, slot, |ctx, (at, n)| {
                         Ok(ctx.new_str_from_ascii(&input[at..at + n])?.into_handle())
                     });
                 }
@@ -639,55 +702,6 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         }
         let text = &input[start..start + len];
         Ok(Value::New(self.ctx.new_str_from_ascii(text)?.into_handle()))
-    }
-
-    /// A value found again in `slot` of the table `table` picks: lent if
-    /// it is kept, else made by `make` (from what tells it) and kept from
-    /// now on, counted against `which` limit.
-    #[inline(never)]
-    fn found_again<K: Copy>(
-        &mut self,
-        table: fn(&mut Self) -> &mut Shared<'p, 'ctx, K>,
-        which: Kept,
-        slot: usize,
-        make: impl FnOnce(Context<'ctx>, K) -> HPyResult<Handle<'ctx>>,
-    ) -> Result<Value<'p, 'ctx>> {
-        let shared = table(self);
-        shared.found += 1;
-        shared.looked += 1;
-        let Some((what, kept)) = shared.slots[slot] else {
-            unreachable!("the slot holds the value")
-        };
-        if let Some(value) = kept {
-            return Ok(Value::Lent(value));
-        }
-        let made = make(self.ctx, what)?;
-        let kept = self.keep(made, which)?;
-        if let Value::Lent(value) = kept {
-            table(self).slots[slot] = Some((what, Some(value)));
-        }
-        Ok(kept)
-    }
-
-    /// `made` kept until the call ends and lent, while fewer than
-    /// [`KEPT_MAX`] keys (or [`SHARED_KEPT_MAX`] numbers, or strings) are;
-    /// else as it is.
-    #[inline(always)]
-    fn keep(&mut self, made: Handle<'ctx>, which: Kept) -> Result<Value<'p, 'ctx>> {
-        let (count, limit) = match which {
-            Kept::Key => (&mut self.keys.count, KEPT_MAX),
-            Kept::Number => (&mut self.numbers.count, SHARED_KEPT_MAX),
-            Kept::Text => (&mut self.texts.count, SHARED_KEPT_MAX),
-        };
-        if *count >= limit {
-            return Ok(Value::New(made));
-        }
-        *count += 1;
-        let kept = match self.keys.kept.get() {
-            Some(kept) => kept,
-            None => self.first_kept()?,
-        };
-        Ok(Value::Lent(kept.add(made)?))
     }
 
     /// `-?Infinity` from `i`, its `I`.
@@ -723,13 +737,6 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         let digits = core::str::from_utf8(&self.input[start..end]).unwrap_or("0");
         let text = digits.into_hpy(self.ctx)?;
         Ok(self.ctx.builtin("int")?.call(&[&text])?)
-    }
-
-    /// The tracker of kept keys, made at the first key kept.
-    #[cold]
-    fn first_kept(&self) -> Result<&'p Tracker<'ctx>> {
-        let tracker = Tracker::new(self.ctx, 0)?;
-        Ok(self.keys.kept.get_or_init(|| tracker))
     }
 
     /// The key the table predicts (see [`KeyCache`]) if it is the one at
@@ -780,7 +787,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             }
         }
         let key = self.ctx.new_str_from_ascii(text)?.into_handle();
-        let kept = self.keep(key, Kept::Key)?;
+        let kept = keep(self.ctx, self.kept, key, &mut self.keys.count, KEPT_MAX)?;
         if let Value::Lent(key) = kept {
             self.keys.slots[slot] = Some((start, len, key));
         }
@@ -827,9 +834,8 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             let text = &input[start..i];
             if high < 0x80 {
                 self.pos = i + 1;
-                // Text that starts like a number is most likely data (an
-                // id, a timestamp), each one new, as for the keys.
-                if text.len() <= KEY_MAX && !matches!(text.first(), Some(b'0'..=b'9' | b'-')) {
+                // Not text that starts like a number, as for the keys.
+                if text.len() <= KEY_MAX && !text.first().is_some_and(|&c| starts_like_number(c)) {
                     return self.share_text(start, text.len());
                 }
                 return Ok(Value::New(self.ctx.new_str_from_ascii(text)?.into_handle()));

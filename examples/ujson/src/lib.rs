@@ -261,8 +261,9 @@ fn with_document<'ctx, R>(
 }
 
 fn loads_impl<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
-    // The keys the decoder keeps, made at its first kept key; they are
-    // closed after the document is made (see `decoder::KeyCache`).
+    // The keys and repeated values the decoder keeps and lends, made at
+    // the first; they are closed after the document is made (see
+    // `decoder::KeyCache` and `decoder::Shared`).
     let kept = core::cell::OnceCell::new();
     with_document(obj, |text| {
         decoder::Decoder::new(ctx, text, &kept)
