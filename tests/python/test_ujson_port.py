@@ -391,30 +391,67 @@ def test_repeated_numbers_read_as_json_reads_them(ujson):
 
 
 def test_repeated_strings_read_as_json_reads_them(ujson):
-    """Documents that repeat short string values (the decoder lends a
-    plain ASCII string of at most 32 bytes it read before, by its text):
-    strings that differ only in their middle bytes, only in length, or
-    only by being escaped, the longest shared length and one past it,
-    strings that start like numbers (never shared), a key's text as a
-    value, non-ASCII strings, more distinct repeated strings than the
-    decoder keeps (1,024), and documents whose strings first do not
-    repeat (the table turns itself off) and then do. Each reads as `json`
-    reads it."""
+    """Documents that repeat string values (the decoder lends a string
+    value it read before, found by its text as the input has it, escapes
+    included, of at most 1,024 bytes): strings that differ only in their
+    middle bytes, only in length, or only by being escaped, the longest
+    shared length and one past it, plain and escaped, strings that start
+    like numbers (never shared), a key's text as a value, non-ASCII
+    strings, more distinct repeated strings than the decoder keeps
+    (1,024), and documents whose strings first do not repeat (the table
+    turns itself off) and then do. Each reads as `json` reads it."""
     rng = random.Random(13)
     middle = ["a" * 8 + c * k + "b" * 8 for k in (1, 2, 16) for c in "xyz"]
-    pool = middle + ["", "a", "ab", "abc", "x" * 32, "x" * 33, "en", "ja", "recent",
-                     "Sun Aug 31 00:29:15 +0000 2014", "12", "-1", "é", "naïve", "tab\tend"]
+    long = ["x" * 1022, "x" * 1023, "x" * 1024, "é" * 169, "é" * 170, "\"\\" * 255]
+    pool = middle + long + ["", "a", "ab", "abc", "x" * 32, "x" * 33, "en", "ja", "recent",
+                            "Sun Aug 31 00:29:15 +0000 2014", "12", "-1", "é", "naïve", "tab\tend",
+                            "<a href=\"http://x.example\">x</a>", "日本 café", "🙂 ok"]
     docs = []
     for _ in range(400):
         picks = [rng.choice(pool) for _ in range(rng.randrange(1, 30))]
         doc = [{p: p} if rng.random() < 0.2 else p for p in picks]
         docs.append(json.dumps(doc, ensure_ascii=rng.random() < 0.5))
     docs.append(json.dumps([s for i in range(3000) for s in (f"v{i}", f"v{i}")]))
+    docs.append(json.dumps([s for i in range(3000) for s in (f"é{i}", f"é{i}")]))
     docs.append(json.dumps([f"u{i}" for i in range(600)] + ["en", "ja"] * 300))
     # The same text escaped and plain.
     docs.append('["ab", "a\\u0062", "ab", "a\\u0062", "ab"]')
     for text in docs:
         assert ujson.loads(text) == json.loads(text), text[:80]
+
+
+def test_repeated_escaped_strings_end_where_json_ends_them(ujson):
+    """String values with escapes, each twice or more in a document, that
+    share their first bytes with others and differ in where they end:
+    runs of backslashes of every length before a quote (escaped or the
+    closing one), escaped quotes and backslashes at every offset in a
+    word, `\\uXXXX` escapes, pairs and lone surrogates, strings cut at
+    the 1,024 bytes the decoder looks up and past them. Each document
+    reads as `json` reads it; one that breaks off inside a repeated
+    string, or repeats a string with a bad escape, is an error."""
+    rng = random.Random(29)
+    pieces = ['\\"', '\\\\', "\\u00e9", "\\u65e5", "\\ud83d\\ude42", "\\/", "\\n", "a", "bc",
+              "defgh", " ", "x" * 7]
+    texts = []
+    for _ in range(300):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        texts.append(body)
+        texts.append(body + rng.choice(pieces))
+        texts.append(rng.choice(pieces) + body)
+    texts += ["a" * k + "\\u00e9" + "b" * (1024 - k - 6 + d) for k in (0, 500, 1017, 1018)
+              for d in (-1, 0, 1)]
+    for _ in range(300):
+        picks = [rng.choice(texts) for _ in range(rng.randrange(1, 20))]
+        picks += rng.sample(picks, len(picks) // 2 + 1)
+        text = "[" + ", ".join(f'"{t}"' for t in picks) + "]"
+        assert ujson.loads(text) == json.loads(text), text[:80]
+    # Lone surrogates, found again, read as the decoder reads them once.
+    lone = '"\\ud800x\\udc00"'
+    assert ujson.loads(f"[{lone}, {lone}, {lone}]") == [ujson.loads(lone)] * 3
+    for bad in ['["a\\u00e9", "a\\u00e9', '["a\\u00e9b", "a\\u00e9b", "a\\u00e', '["a\\qb", "a\\qb"]',
+                '["a\\u00e9b", "a\\u00e9b", "a\\u0\\"b"]']:
+        with pytest.raises(ujson.JSONDecodeError):
+            ujson.loads(bad)
 
 
 def test_keys_past_the_kept_limit_read_as_json_reads_them(ujson):

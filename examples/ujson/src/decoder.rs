@@ -120,7 +120,8 @@ pub(crate) struct Decoder<'a, 'p, 'ctx> {
 /// values do not promise (CPython's own `json` shares a call's keys the
 /// same way).
 ///
-/// A direct-mapped table of [`SHARED_SLOTS`] slots: a value is kept (in
+/// A direct-mapped table (of [`SHARED_SLOTS_MIN`] slots, or more for
+/// the strings of a long document: [`shared_text_slots`]): a value is kept (in
 /// the call's tracker, at most [`SHARED_KEPT_MAX`] of each kind) the
 /// second time its slot sees it, so that a value read once costs its
 /// slot's store and no more; the table turns itself off for the rest of
@@ -130,6 +131,8 @@ struct Shared<'p, 'ctx, K> {
     /// What tells a value (`K`), and the value once it was found a
     /// second time.
     slots: Vec<Option<(K, Option<Borrowed<'p, 'ctx>>)>>,
+    /// The table has `1 << bits` slots.
+    bits: u32,
     /// How many values the tracker holds.
     count: usize,
     /// Values looked for and found since the last judgement.
@@ -139,9 +142,12 @@ struct Shared<'p, 'ctx, K> {
 }
 
 impl<K> Shared<'_, '_, K> {
-    fn new() -> Self {
+    /// A table of `slots` slots, a power of two.
+    fn new(slots: usize) -> Self {
+        debug_assert!(slots.is_power_of_two());
         Shared {
             slots: Vec::new(),
+            bits: slots.trailing_zeros(),
             count: 0,
             looked: 0,
             found: 0,
@@ -152,7 +158,7 @@ impl<K> Shared<'_, '_, K> {
     /// The table's slots, made at the first value.
     #[cold]
     fn start(&mut self) {
-        self.slots.resize_with(SHARED_SLOTS, || None);
+        self.slots.resize_with(1 << self.bits, || None);
     }
 
     /// A value not found: after [`SHARED_TRIAL`] values, the table stays
@@ -173,34 +179,61 @@ impl<K> Shared<'_, '_, K> {
     }
 }
 
+/// What a [`Shared`] table holds of a value looked up.
+enum Found<'p, 'ctx> {
+    /// Kept: lent once more.
+    Lent(Borrowed<'p, 'ctx>),
+    /// Seen once before in this slot: to be made and then kept
+    /// ([`Shared::keep_found`]).
+    Again(usize),
+    /// Not found (now in its slot, or the table is off): to be made.
+    No,
+}
+
 impl<'p, 'ctx, K: Copy> Shared<'p, 'ctx, K> {
-    /// A value found again in `slot`: lent if it is kept, else made by
-    /// `make` (from what tells it) and kept in `kept` from now on.
+    /// The value told by `what`, of hash `hash`, in its slot (`same`
+    /// compares what the slot holds with it); if it is not there, `what`
+    /// takes the slot.
+    #[inline(always)]
+    fn look(&mut self, hash: u64, what: K, same: impl FnOnce(K) -> bool) -> Found<'p, 'ctx> {
+        if self.off {
+            return Found::No;
+        }
+        if self.slots.is_empty() {
+            self.start();
+        }
+        let slot = (hash >> (64 - self.bits)) as usize;
+        match self.slots[slot] {
+            Some((held, lent)) if same(held) => {
+                self.found += 1;
+                self.looked += 1;
+                match lent {
+                    Some(value) => Found::Lent(value),
+                    None => Found::Again(slot),
+                }
+            }
+            _ => {
+                self.slots[slot] = Some((what, None));
+                self.missed();
+                Found::No
+            }
+        }
+    }
+
+    /// `made`, the value [`look`](Shared::look) found again in `slot`,
+    /// kept in `kept` and lent from now on (while the table keeps fewer
+    /// than [`SHARED_KEPT_MAX`]).
     #[inline(never)]
-    fn found_again(
+    fn keep_found(
         &mut self,
         ctx: Context<'ctx>,
         kept: &'p OnceCell<Tracker<'ctx>>,
         slot: usize,
-        make: impl FnOnce(Context<'ctx>, K) -> HPyResult<Handle<'ctx>>,
+        made: Handle<'ctx>,
     ) -> Result<Value<'p, 'ctx>> {
-        self.found += 1;
-        self.looked += 1;
-        let Some((what, lent)) = self.slots[slot] else {
-            unreachable!("the slot holds the value")
-        };
-        if let Some(value) = lent {
-            return Ok(Value::Lent(value));
-        }
-        let made = keep(
-            ctx,
-            kept,
-            make(ctx, what)?,
-            &mut self.count,
-            SHARED_KEPT_MAX,
-        )?;
-        if let Value::Lent(value) = made {
-            self.slots[slot] = Some((what, Some(value)));
+        let made = keep(ctx, kept, made, &mut self.count, SHARED_KEPT_MAX)?;
+        if let (Value::Lent(value), Some((what, _))) = (&made, self.slots[slot]) {
+            self.slots[slot] = Some((what, Some(*value)));
         }
         Ok(made)
     }
@@ -260,7 +293,22 @@ fn make_number<'ctx>(ctx: Context<'ctx>, kind: NumberKind, value: u64) -> HPyRes
 
 /// How many values of each kind [`Shared`] finds: one per slot of a
 /// direct-mapped table, a later value taking the slot of an earlier one.
-const SHARED_SLOTS: usize = 256;
+const SHARED_SLOTS_MIN: usize = 256;
+
+/// The slots of the table of string values for a document of `len`
+/// bytes: one for every 256 bytes, at least [`SHARED_SLOTS_MIN`] and at
+/// most 4,096, a power of two. A string the document repeats is found
+/// again when fewer strings than the slots came between: a timeline
+/// repeats its users' names, descriptions and addresses a few hundred
+/// strings apart, which 256 slots lost (the numbers' table keeps 256
+/// slots: with more, the ids that a catalogue has twice, far apart, were
+/// kept instead of the prices it repeats throughout).
+fn shared_text_slots(len: usize) -> usize {
+    (len / 256)
+        .clamp(SHARED_SLOTS_MIN, 4096)
+        .next_power_of_two()
+}
+
 /// How many values [`Shared`] looks for before it judges whether the
 /// document repeats them, and again after each as many.
 const SHARED_TRIAL: u32 = 256;
@@ -275,6 +323,25 @@ const SHARED_KEPT_MAX: usize = 1024;
 /// such doubles a quarter more time on PyPy (8.5 -> 10.6 µs); the values
 /// documents repeat are the short ones people type or round.
 const SHARED_FLOAT_TEXT: usize = 15;
+
+/// How [`Decoder::text_str`] makes a string's str from its text in the
+/// input.
+#[derive(Clone, Copy)]
+enum TextKind<'a> {
+    /// Plain ASCII: as it is.
+    Ascii,
+    /// Plain UTF-8, checked.
+    Utf8(&'a str),
+    /// With escapes, read by [`Decoder::escaped`].
+    Escaped,
+}
+
+/// The longest string value (its text as the input has it, escapes
+/// included) [`Decoder::share_text`] looks up. A text with escapes is
+/// scanned to its end first to be looked up (`text_end`), a pass more
+/// over text that is then read again when it is new; the bound keeps
+/// that pass short.
+const SHARED_TEXT: usize = 1024;
 
 /// What a number in a [`Shared`] table is: its value is the `u64` of an
 /// int's magnitude or of a float's bits.
@@ -334,7 +401,7 @@ struct KeyCache<'p, 'ctx> {
 /// `memcpy` with narrow stores, and the word loaded right after them
 /// waits a dozen cycles for them (a store-forwarding stall).
 #[inline(always)]
-fn key_hash(input: &[u8], start: usize, n: usize) -> usize {
+fn text_hash(input: &[u8], start: usize, n: usize) -> u64 {
     let (first, last) = if n >= 8 {
         let (Some(first), Some(last)) = (word_at(input, start), word_at(input, start + n - 8))
         else {
@@ -352,8 +419,7 @@ fn key_hash(input: &[u8], start: usize, n: usize) -> usize {
         };
         (first, 0)
     };
-    let h = (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (h >> 56) as usize
+    (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// Whether `input` holds the same `n` bytes (at most [`KEY_MAX`]) at `a`
@@ -402,8 +468,8 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                 last: 0,
                 count: 0,
             },
-            numbers: Shared::new(),
-            texts: Shared::new(),
+            numbers: Shared::new(SHARED_SLOTS_MIN),
+            texts: Shared::new(shared_text_slots(input.len())),
         }
     }
 
@@ -657,51 +723,65 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
     /// it is the second time the slot saw it).
     #[inline(always)]
     fn share_number(&mut self, kind: NumberKind, value: u64) -> Result<Value<'p, 'ctx>> {
-        let numbers = &mut self.numbers;
-        if !numbers.off {
-            if numbers.slots.is_empty() {
-                numbers.start();
+        let h = (value ^ kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let found = self
+            .numbers
+            .look(h, (value, kind), |held| held == (value, kind));
+        match found {
+            Found::Lent(value) => Ok(Value::Lent(value)),
+            Found::Again(slot) => {
+                let made = make_number(self.ctx, kind, value)?;
+                self.numbers.keep_found(self.ctx, self.kept, slot, made)
             }
-            let h = (value ^ kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            let slot = (h >> 56) as usize;
-            match numbers.slots[slot] {
-                Some(((v, k), _)) if v == value && k == kind => {
-                    return numbers.found_again(self.ctx, self.kept, slot, |ctx, (value, kind)| {
-                        make_number(ctx, kind, value)
-                    });
-                }
-                _ => numbers.slots[slot] = Some(((value, kind), None)),
-            }
-            numbers.missed();
+            Found::No => Ok(Value::New(make_number(self.ctx, kind, value)?)),
         }
-        Ok(Value::New(make_number(self.ctx, kind, value)?))
     }
 
-    /// The str of the plain ASCII text of `len` bytes (at most
-    /// [`KEY_MAX`]) at `start`, a string value: the one this call made of
-    /// the same text before if it is still in its slot (see [`Shared`]),
-    /// else a new one (kept if it is the second time the slot saw it).
+    /// The str of the string value whose text (as the input has it, of
+    /// `len` bytes, at most [`SHARED_TEXT`]) is at `start`, of `kind`,
+    /// the position already after its closing quote: the one this call
+    /// made of the same text before if it is still in its slot (see
+    /// [`Shared`]), else a new one (kept if it is the second time the
+    /// slot saw it).
+    ///
+    /// The same text read from its start to the same closing quote is the
+    /// same string, escapes and all (reading a string looks at nothing
+    /// after its closing quote), so a text is found again by its bytes
+    /// alone.
     #[inline(never)]
-    fn share_text(&mut self, start: usize, len: usize) -> Result<Value<'p, 'ctx>> {
+    fn share_text(
+        &mut self,
+        start: usize,
+        len: usize,
+        kind: TextKind<'a>,
+    ) -> Result<Value<'p, 'ctx>> {
         let input = self.input;
-        let texts = &mut self.texts;
-        if !texts.off {
-            if texts.slots.is_empty() {
-                texts.start();
+        let h = text_hash(input, start, len);
+        let found = self.texts.look(h, (start, len), |(at, n)| {
+            n == len && same_text(input, at, start, len)
+        });
+        match found {
+            Found::Lent(value) => Ok(Value::Lent(value)),
+            Found::Again(slot) => {
+                let made = self.text_str(start, len, kind)?;
+                self.texts.keep_found(self.ctx, self.kept, slot, made)
             }
-            let slot = key_hash(input, start, len);
-            match texts.slots[slot] {
-                Some(((at, n), _)) if n == len && same_text(input, at, start, len) => {
-                    return texts.found_again(self.ctx, self.kept, slot, |ctx, (at, n)| {
-                        Ok(ctx.new_str_from_ascii(&input[at..at + n])?.into_handle())
-                    });
-                }
-                _ => texts.slots[slot] = Some(((start, len), None)),
-            }
-            texts.missed();
+            Found::No => Ok(Value::New(self.text_str(start, len, kind)?)),
         }
-        let text = &input[start..start + len];
-        Ok(Value::New(self.ctx.new_str_from_ascii(text)?.into_handle()))
+    }
+
+    /// The str of the string whose text of `len` bytes of `kind` is at
+    /// `start`.
+    #[inline(always)]
+    fn text_str(&mut self, start: usize, len: usize, kind: TextKind<'a>) -> Result<Handle<'ctx>> {
+        Ok(match kind {
+            TextKind::Ascii => {
+                let text = &self.input[start..start + len];
+                self.ctx.new_str_from_ascii(text)?.into_handle()
+            }
+            TextKind::Utf8(text) => text.into_hpy(self.ctx)?,
+            TextKind::Escaped => self.escaped(start)?,
+        })
     }
 
     /// `-?Infinity` from `i`, its `I`.
@@ -776,7 +856,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             return Ok(None);
         }
         let text = &input[start..end];
-        let slot = key_hash(input, start, len);
+        let slot = (text_hash(input, start, len) >> 56) as usize;
         self.pos = end + 1;
         let after = usize::from(self.keys.last);
         self.keys.next[after] = slot as u8;
@@ -830,32 +910,53 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             high |= c;
             i += 1;
         }
-        if input.get(i) == Some(&b'"') {
-            let text = &input[start..i];
-            if high < 0x80 {
+        // Text that starts like a number is not looked up (see
+        // `starts_like_number`).
+        let shared = |len: usize| len <= SHARED_TEXT && !starts_like_number(input[start]);
+        match input.get(i) {
+            Some(b'"') => {
+                let len = i - start;
+                let kind = if high < 0x80 {
+                    TextKind::Ascii
+                } else if let Ok(text) = core::str::from_utf8(&input[start..i]) {
+                    TextKind::Utf8(text)
+                } else {
+                    return self.escaped_value(start);
+                };
                 self.pos = i + 1;
-                // Not text that starts like a number, as for the keys.
-                if text.len() <= KEY_MAX && !text.first().is_some_and(|&c| starts_like_number(c)) {
-                    return self.share_text(start, text.len());
+                if shared(len) {
+                    return self.share_text(start, len, kind);
                 }
-                return Ok(Value::New(self.ctx.new_str_from_ascii(text)?.into_handle()));
+                Ok(Value::New(self.text_str(start, len, kind)?))
             }
-            if let Ok(text) = core::str::from_utf8(text) {
-                self.pos = i + 1;
-                return Ok(Value::New(text.into_hpy(self.ctx)?));
-            }
+            Some(b'\\') => match text_end(input, i, start + SHARED_TEXT) {
+                Some(end) if shared(end - start) => {
+                    self.pos = end + 1;
+                    self.share_text(start, end - start, TextKind::Escaped)
+                }
+                _ => self.escaped_value(start),
+            },
+            _ => self.escaped_value(start),
         }
-        // Escapes: read again from the start into UTF-8, and made into a
-        // str the host's cheapest way for UTF-8. A lone surrogate or
-        // anything ujson refuses sends the string to the path below.
+    }
+
+    /// [`escaped`](Self::escaped), as a new value.
+    fn escaped_value(&mut self, start: usize) -> Result<Value<'p, 'ctx>> {
+        Ok(Value::New(self.escaped(start)?))
+    }
+
+    /// The str of the string whose text starts at `start`, its escapes
+    /// read; the position after its closing quote.
+    fn escaped(&mut self, start: usize) -> Result<Handle<'ctx>> {
+        let input = self.input;
+        // Read into UTF-8, and made into a str the host's cheapest way
+        // for UTF-8. A lone surrogate or anything ujson refuses sends
+        // the string to the path below.
         self.text.clear();
         let read = self.text.write(Escaped { input, start });
-        let made = read.map(|end| {
+        if let Some(end) = read {
             self.pos = end;
-            self.ctx.new_str_from_buf(&self.text)
-        });
-        if let Some(made) = made {
-            return Ok(Value::New(made?.into_handle()));
+            return Ok(self.ctx.new_str_from_buf(&self.text)?.into_handle());
         }
         // Lone surrogates or bytes ujson refuses: read again from the
         // start, character by character, with ujson's checks and
@@ -865,7 +966,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         let result = self.string_slow(start, &mut out);
         let made = result.and_then(|lone_surrogates| self.make_str(&out, lone_surrogates));
         self.scratch = out;
-        Ok(Value::New(made?))
+        made
     }
 
     /// The rest of the string in `input` from `i`, its escapes read,
@@ -1256,6 +1357,49 @@ fn plain_ascii_end(input: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Where the string whose text has a backslash at `i` ends: the index
+/// of its closing quote, the first quote no backslash escapes, if it is
+/// before `limit`; `None` past it, and at NUL or the input's end (which
+/// the reading of its escapes then reports).
+#[inline]
+fn text_end(input: &[u8], mut i: usize, limit: usize) -> Option<usize> {
+    loop {
+        match *input.get(i)? {
+            b'"' => return Some(i),
+            // A backslash and the byte it escapes, or a `\uXXXX` escape
+            // whole (its digits hold no quote, backslash or NUL in text
+            // read without an error; in any other, reading its escapes
+            // reports the error). Text escaped by an encoder with
+            // `ensure_ascii` has them one after another.
+            b'\\' if i < limit => {
+                i += if input.get(i + 1) == Some(&b'u') {
+                    6
+                } else {
+                    2
+                };
+                if input.get(i) == Some(&b'\\') {
+                    continue;
+                }
+            }
+            _ => return None,
+        }
+        while let Some(v) = word_at(input, i) {
+            let ends = plain_ends(v);
+            if ends != 0 {
+                i += (ends.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        while let Some(&c) = input.get(i) {
+            if c == b'"' || c == b'\\' || c == 0 {
+                break;
+            }
+            i += 1;
+        }
+    }
 }
 
 /// The value of more than 19 decimal `digits` (leading zeros, or a
