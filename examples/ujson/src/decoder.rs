@@ -355,6 +355,8 @@ enum NumberKind {
 /// How many keys [`KeyCache`] finds: one per slot of a direct-mapped
 /// table, a later key taking the slot of an earlier one.
 const KEY_SLOTS: usize = 256;
+/// The depths [`KeyCache`] predicts keys at apart (deeper ones share).
+const KEY_DEPTHS: usize = 8;
 /// How many keys [`KeyCache`] keeps in a call at most; later new keys are
 /// made and set as any other string (the memory of a document of very
 /// many different keys stays ujson's).
@@ -376,19 +378,35 @@ const KEY_MAX: usize = 32;
 /// interpreter for each key read, the most frequent calls of a decoding.
 ///
 /// The table also predicts: a document's keys come in the same order
-/// object after object, so the key read after a key last time is most
-/// likely the one read after it now. That key's text is compared with
-/// the input first, and when it is there (its closing quote included),
-/// the key is found without looking for its end or hashing it.
+/// object after object, so the key read after a key last time, at the
+/// same depth, is most likely the one read after it now. That key's text
+/// is compared with the input first, and when it is there (its closing
+/// quote included), the key is found without looking for its end or
+/// hashing it. The depth tells apart the objects of a document that
+/// share a key's name: a timeline's `id` is followed by `id_str` in a
+/// tweet and in its user, one level deeper, and by `indices` in a
+/// mention; `indices` is last in a hashtag and in a mention, and the key
+/// after it, one or two levels up, is another.
 struct KeyCache<'p, 'ctx> {
     /// Where a key's text was in the input, its length and the key.
     slots: Vec<Option<(usize, usize, Borrowed<'p, 'ctx>)>>,
-    /// For each slot, the slot of the key read after its key last time.
+    /// For each slot and depth (modulo [`KEY_DEPTHS`]), the slot of the
+    /// key read after its key last time at that depth
+    /// ([`after`](KeyCache::after)).
     next: Vec<u8>,
     /// The slot of the key read last.
     last: u8,
     /// How many keys the call's tracker holds (at most [`KEPT_MAX`]).
     count: usize,
+}
+
+impl KeyCache<'_, '_> {
+    /// Where [`next`](KeyCache::next) holds the slot of the key that came
+    /// after the last key read the last time a key was read at `depth`.
+    #[inline(always)]
+    fn after(&self, depth: u32) -> usize {
+        usize::from(self.last) | ((depth as usize % KEY_DEPTHS) * KEY_SLOTS)
+    }
 }
 
 /// A hash of a key's text (`n` bytes from `start`, at most [`KEY_MAX`]),
@@ -826,7 +844,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
     #[inline(always)]
     fn predicted_key(&mut self) -> Option<Borrowed<'p, 'ctx>> {
         let keys = &mut self.keys;
-        let predicted = *keys.next.get(usize::from(keys.last))?;
+        let predicted = *keys.next.get(keys.after(self.depth))?;
         let (at, n, key) = keys.slots[usize::from(predicted)]?;
         let start = self.pos + 1;
         if start + n < self.input.len() && same_text(self.input, at, start, n + 1) {
@@ -848,7 +866,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         let input = self.input;
         if self.keys.slots.is_empty() {
             self.keys.slots.resize_with(KEY_SLOTS, || None);
-            self.keys.next.resize(KEY_SLOTS, 0);
+            self.keys.next.resize(KEY_SLOTS * KEY_DEPTHS, 0);
         }
         let end = plain_ascii_end(input, start);
         let len = end - start;
@@ -858,7 +876,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
         let text = &input[start..end];
         let slot = (text_hash(input, start, len) >> 56) as usize;
         self.pos = end + 1;
-        let after = usize::from(self.keys.last);
+        let after = self.keys.after(self.depth);
         self.keys.next[after] = slot as u8;
         self.keys.last = slot as u8;
         if let Some((at, n, key)) = self.keys.slots[slot] {
@@ -991,8 +1009,7 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
             // escapes spends its time here), handed over at once.
             let plain = plain_ascii_end(input, i);
             if plain > i {
-                let mut bytes = input[i..plain].iter();
-                out.push_bmp_from(plain - i, || bytes.next().map(|&c| u16::from(c)));
+                out.push_latin1(&input[i..plain]);
                 i = plain;
             }
             let next = || {
@@ -1014,9 +1031,11 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                 }
                 let c = *input.get(i)?;
                 if c != b'\\' {
-                    // Plain ASCII (the spaces between escaped words); a
-                    // quote, NUL or a multi-byte character ends the run.
-                    if c == 0 || c == b'"' || c >= 0x80 {
+                    // One byte of plain ASCII between escapes (the space
+                    // between escaped words) is taken here; a longer run
+                    // goes in at once above, and a quote, NUL or a
+                    // multi-byte character ends the run.
+                    if c == 0 || c == b'"' || c >= 0x80 || input.get(i + 1) != Some(&b'\\') {
                         return None;
                     }
                     i += 1;
@@ -1085,10 +1104,8 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                     i += 2;
                 }
                 0 => return None,
-                0x01..=0x7f => {
-                    out.push(char::from(c));
-                    i += 1;
-                }
+                // Plain ASCII that the run left: read at the top.
+                0x01..=0x7f => {}
                 _ => {
                     // A multi-byte character as the input has it, checked
                     // by Rust's UTF-8 rules (which, as ujson's, refuse

@@ -195,6 +195,15 @@ impl StrBuf {
         }
     }
 
+    /// Appends Latin-1 text, each byte the character of its value (see
+    /// [`TextSink::push_latin1`]).
+    pub fn push_latin1(&mut self, text: &[u8]) {
+        match &mut self.0 {
+            StrUnits::CodePoints(v) => v.push_latin1(text),
+            StrUnits::Utf8(s) => s.push_latin1(text),
+        }
+    }
+
     /// Appends the characters of `units`, UTF-16 code units of the Basic
     /// Multilingual Plane, up to the first surrogate (`0xD800..=0xDFFF`,
     /// half of a pair, not a character by itself); returns how many were
@@ -274,6 +283,28 @@ pub trait TextSink {
     fn push(&mut self, c: char);
     /// Appends text.
     fn push_str(&mut self, text: &str);
+
+    /// Appends Latin-1 text: each byte of `text` is the character of its
+    /// value (U+0000 to U+00FF), so ASCII bytes are themselves. A
+    /// parser's plain ASCII between escapes goes in at once: into a
+    /// `String`, ASCII is copied as it is (checked eight bytes at a time),
+    /// not encoded a character at a time.
+    ///
+    /// ```
+    /// use hpy::TextSink;
+    ///
+    /// let mut text = String::from("<");
+    /// text.push_latin1(b"caf\xe9 ok");
+    /// assert_eq!(text, "<caf\u{e9} ok");
+    /// let mut points: Vec<u32> = Vec::new();
+    /// points.push_latin1(b"A\xff");
+    /// assert_eq!(points, [0x41, 0xff]);
+    /// ```
+    fn push_latin1(&mut self, text: &[u8]) {
+        for &b in text {
+            self.push(char::from(b));
+        }
+    }
     /// Appends the characters of `units`, UTF-16 code units of the Basic
     /// Multilingual Plane (a parser's `\uXXXX` escapes, say), up to the
     /// first surrogate (`0xD800..=0xDFFF`: half of a pair, which is not a
@@ -376,6 +407,16 @@ impl TextSink for String {
         String::push_str(self, text);
     }
     #[inline]
+    fn push_latin1(&mut self, text: &[u8]) {
+        if text.is_ascii() {
+            // SAFETY: ASCII bytes are UTF-8 as they are, each a whole
+            // character.
+            unsafe { self.as_mut_vec() }.extend_from_slice(text);
+        } else {
+            self.extend(text.iter().map(|&b| char::from(b)));
+        }
+    }
+    #[inline]
     fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
         in_rooms(max, |left| utf8_run(self, left, &mut next))
     }
@@ -448,6 +489,10 @@ impl TextSink for Vec<u32> {
     #[inline]
     fn push_str(&mut self, text: &str) {
         self.extend(text.chars().map(u32::from));
+    }
+    #[inline]
+    fn push_latin1(&mut self, text: &[u8]) {
+        self.extend(text.iter().map(|&b| u32::from(b)));
     }
     #[inline]
     fn push_bmp_from(&mut self, max: usize, mut next: impl FnMut() -> Option<u16>) -> usize {
