@@ -532,12 +532,14 @@ impl<'a, 'p, 'ctx> Decoder<'a, 'p, 'ctx> {
                     // data (an id, a timestamp), each one new: read as
                     // any string, not looked for among the earlier keys.
                     b'"' => {
-                        let at_key = !starts_like_number(self.at(self.pos + 1))
-                            && matches!(stack.last(), Some(Open::Object(_, None)));
+                        let at_key = matches!(stack.last(), Some(Open::Object(_, None)));
                         let kept = match at_key {
+                            // A predicted key is one of the table's, which
+                            // holds none that starts like a number.
                             true => match self.predicted_key() {
                                 Some(key) => Some(Value::Lent(key)),
-                                None => self.key()?,
+                                None if !starts_like_number(self.at(self.pos + 1)) => self.key()?,
+                                None => None,
                             },
                             false => None,
                         };
