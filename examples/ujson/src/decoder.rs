@@ -104,15 +104,15 @@ pub(crate) struct Decoder<'a, 'p, 'ctx> {
     /// The numbers read so far in this call, by value and kind (see
     /// [`Decoder::share_number`]).
     numbers: Shared<'p, 'ctx, (u64, NumberKind)>,
-    /// The short plain strings read so far in this call as values, by
-    /// where their text is in the input and its length (see
-    /// [`Decoder::share_text`]).
+    /// The strings read so far in this call as values, by where their
+    /// text is in the input and its length (see [`Decoder::share_text`]).
     texts: Shared<'p, 'ctx, (usize, usize)>,
 }
 
 /// Values of one `loads` call that a document repeats, shared: numbers
-/// (counts, flags, prices, the same record many times) by value, and short
-/// plain strings (codes, enums, dates, languages) by text. A value found
+/// (counts, flags, prices, the same record many times) by value, and
+/// strings (codes, enums, dates, languages, a user's name and description
+/// in each of their posts) by their text in the input. A value found
 /// again is lent once more instead of made anew: through HPy on PyPy, a
 /// call to make it and one to close it after its list or dict took it.
 /// Python's ints, floats and strs are immutable, so a shared one reads as
@@ -409,8 +409,8 @@ impl KeyCache<'_, '_> {
     }
 }
 
-/// A hash of a key's text (`n` bytes from `start`, at most [`KEY_MAX`]),
-/// for its slot: its length and its first and last eight bytes
+/// A hash of a key's or string's text (`n` bytes from `start`), for its
+/// slot (the top bits): its length and its first and last eight bytes
 /// (overlapping, or the text alone when shorter), in one multiplication.
 ///
 /// A short key's bytes are read as one word from the input and masked
@@ -440,10 +440,10 @@ fn text_hash(input: &[u8], start: usize, n: usize) -> u64 {
     (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-/// Whether `input` holds the same `n` bytes (at most [`KEY_MAX`]) at `a`
-/// and at `b`: their first and last eight bytes compared as words (or the
-/// whole of a shorter text, masked), the bytes between as slices only for
-/// text longer than 16. A slice comparison alone is a call to `bcmp`
+/// Whether `input` holds the same `n` bytes at `a` and at `b`: their
+/// first and last eight bytes compared as words (or the whole of a
+/// shorter text, masked), the bytes between as slices only for text
+/// longer than 16. A slice comparison alone is a call to `bcmp`
 /// for every key found again.
 #[inline(always)]
 fn same_text(input: &[u8], a: usize, b: usize, n: usize) -> bool {
