@@ -329,7 +329,8 @@ def test_stack_traces_show_where_a_handle_was_opened(host_dir, binary):
         import hpy_rs_universal.debug as debug_module
         m = load()
         # Deep enough to reach the extension's frame below the host's own,
-        # with line tables only (scripts/run-tests) as with full debug info.
+        # named from the symbol table when the build has no debug
+        # information (scripts/run-tests) as from full debug information.
         debug_module.set_handle_stack_trace_limit(24)
         g = _debug.new_generation()
         m.leak(object())
