@@ -621,6 +621,18 @@ HEAVY = [
      "frees structures 10^5 deep, each handle tracked"),
     ("test_conv_features.py", "_property", ("cpython", "universal", "debug"),
      "Hypothesis properties of the optional conversions"),
+    # The loops that make and free 5000-20000 objects to see none left
+    # behind: about 40 s of PyPy's light debug run, a second elsewhere.
+    ("test_classes.py", "test_values_are_dropped", ("debug",),
+     "20000 objects made and freed, each handle tracked"),
+    ("test_classes.py", "test_no_growth_over_many_objects", ("debug",),
+     "20000 objects made and freed, each handle tracked"),
+    ("test_piconumpy.py", "_arrays_are_freed", ("debug",),
+     "thousands of arrays made and freed, each handle tracked"),
+    # The fuzzer's worker pool (every extension imported in debug mode)
+    # started for this one check: 14 s in PyPy's debug mode.
+    ("test_fuzz.py", "test_known_defect_still_reproduces[PyPy:", ("debug",),
+     "starts the fuzzer's worker pool for one PyPy defect"),
 ]
 LIGHT_REASON = ("heavy in {mode} mode ({why}): HPY_RS_LIGHT=1, a light run; scripts/run-tests "
                 "runs it in CPython 3.14's cpython mode, 3.11's debug mode through "
