@@ -172,27 +172,38 @@ pub fn construct<'ctx, T: HPyClass, A: Ancestors<T>>(
         _ => return new_instance_with::<T, A>(cls, value, ancestors),
     };
     let ctx = cls.context();
-    let base_new = ctx.constant(base).get_attr_s("__new__")?;
-    let mut raw: Vec<HPy> = Vec::with_capacity(args.nargs + 1);
-    raw.push(cls.as_raw());
-    // SAFETY: `args` holds `nargs` handles valid for the call.
-    raw.extend((0..args.nargs).map(|i| unsafe { *args.args.add(i) }));
-    // SAFETY: valid callable and argument handles; owned result or NULL.
-    let obj = unsafe {
-        ctx.wrap_result(hpy_sys::HPy_Call(
-            ctx.as_raw(),
-            base_new.as_raw(),
-            raw.as_ptr(),
-            raw.len(),
-            HPy_NULL,
-        ))?
-    };
+    let obj = builtin_new(cls, args, base)?;
     if data_size::<T>() != 0 {
         // SAFETY: `obj` was made by the builtin's __new__ for `cls`, a subclass
         // of T's type, so it carries T's data block after the builtin part.
         unsafe { ClassData::<T>::init(as_struct::<T>(ctx, obj.as_raw()), value) };
     }
     Ok(obj)
+}
+
+/// `base.__new__(cls, *args)`, for `construct` of a class extending a
+/// builtin type: one copy for every class.
+fn builtin_new<'ctx>(
+    cls: &Handle<'ctx>,
+    args: &NewArgs<'_, 'ctx>,
+    base: hpy_sys::HPyConstant,
+) -> HPyResult<Handle<'ctx>> {
+    let ctx = cls.context();
+    let base_new = ctx.constant(base).get_attr_s("__new__")?;
+    let mut raw: Vec<HPy> = Vec::with_capacity(args.nargs + 1);
+    raw.push(cls.as_raw());
+    // SAFETY: `args` holds `nargs` handles valid for the call.
+    raw.extend((0..args.nargs).map(|i| unsafe { *args.args.add(i) }));
+    // SAFETY: valid callable and argument handles; owned result or NULL.
+    unsafe {
+        ctx.wrap_result(hpy_sys::HPy_Call(
+            ctx.as_raw(),
+            base_new.as_raw(),
+            raw.as_ptr(),
+            raw.len(),
+            HPy_NULL,
+        ))
+    }
 }
 
 /// `tp_new` of a class without `#[new]`: instances can only be made from

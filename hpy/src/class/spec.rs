@@ -63,7 +63,8 @@ pub fn add_type<T: ClassMethods>(
         )
     };
     let info = &T::INFO;
-    let ty = create_type::<T>(ctx, info, T::type_slot(), T::items())?;
+    let parts = ClassParts::of::<T>();
+    let ty = create_type(ctx, info, T::type_slot(), T::items(), &parts)?;
     if !exported {
         // Kept alive by its type slot; its instances are made by Rust code.
         return Ok(());
@@ -76,15 +77,51 @@ pub fn add_type<T: ClassMethods>(
     })
 }
 
-/// Creates a type object whose instances hold a `T` from `info` and the
-/// tables `items`, and keeps it in `slot`: `T`'s own (`add_type`), or one
-/// of its variant classes (an enum with data: `info` and `slot` are the
-/// variant's, `items` its table), which `items`' `variants` list.
-pub(super) fn create_type<'ctx, T: ClassMethods>(
+/// What creating the type objects of a class `T` needs of `T` beyond the
+/// `ClassInfo` and the tables: values and function pointers, so that
+/// [`create_type`] and what it calls are compiled once for every class,
+/// not once per class (they run once per class and module, at import).
+pub(super) struct ClassParts<'a> {
+    /// `T::INFO` (the enum's, when a variant class is made).
+    class: &'a ClassInfo,
+    /// `T::type_slot`: the base of `T`'s variant classes.
+    type_slot: fn() -> &'static TypeSlot,
+    /// `T` has drop glue, or fields of its own (`HPyClass`).
+    needs_destroy: bool,
+    has_fields: bool,
+    /// The refusing `tp_new` of `T`, for a class without a constructor.
+    no_constructor: fn() -> HPyDef,
+    /// `destroy_chain::<T>`.
+    destroy: unsafe fn(*mut u8),
+    /// `abi::type_created::<T>`, whose contract is its own.
+    type_created: unsafe fn(*mut hpy_sys::HPyContext, hpy_sys::HPy, *mut *mut HPyDef),
+}
+
+impl ClassParts<'static> {
+    fn of<T: ClassMethods>() -> ClassParts<'static> {
+        ClassParts {
+            class: &T::INFO,
+            type_slot: T::type_slot,
+            needs_destroy: T::NEEDS_DESTROY,
+            has_fields: T::HAS_FIELDS,
+            no_constructor: super::slot_new::<super::NoConstructor<T>>,
+            destroy: super::destroy_chain::<T>,
+            type_created: crate::abi::type_created::<T>,
+        }
+    }
+}
+
+/// Creates a type object whose instances hold a `T` (described by `parts`)
+/// from `info` and the tables `items`, and keeps it in `slot`: `T`'s own
+/// (`add_type`), or one of its variant classes (an enum with data: `info`
+/// and `slot` are the variant's, `items` its table), which `items`'
+/// `variants` list.
+pub(super) fn create_type<'ctx>(
     ctx: Context<'ctx>,
     info: &ClassInfo,
     slot: &'static TypeSlot,
     items: [&'static ClassItems; 2],
+    parts: &ClassParts<'_>,
 ) -> HPyResult<Handle<'ctx>> {
     let getsets_work = !crate::abi::host_has(crate::abi::Quirk::BrokenGetsets);
     let basicsize = c_int::try_from(info.basicsize).map_err(|_| {
@@ -97,7 +134,7 @@ pub(super) fn create_type<'ctx, T: ClassMethods>(
         flags: hpy_sys::HPy_TPFLAGS_DEFAULT | (info.flags & !TPFLAGS_IMMUTABLETYPE),
         builtin_shape: info.shape,
         legacy_slots: ptr::null_mut(),
-        defines: slot.defines::<T>(&items, !getsets_work),
+        defines: slot.defines(&items, !getsets_work, parts),
         doc: class_doc(info, slot, &items).map_or(ptr::null(), CStr::as_ptr),
     };
     let mut keep = Vec::new();
@@ -146,12 +183,16 @@ pub(super) fn create_type<'ctx, T: ClassMethods>(
     // SAFETY: `ty` was just created and has no instances yet; the defines
     // are the class's null-terminated list, kept for the process.
     unsafe {
-        crate::abi::type_created::<T>(ctx.as_raw(), ty.as_raw(), slot.defines::<T>(&items, false))
+        (parts.type_created)(
+            ctx.as_raw(),
+            ty.as_raw(),
+            slot.defines(&items, false, parts),
+        )
     };
-    slot.remember_layout::<T>();
+    slot.remember_layout(parts);
     slot.store(&ty)?;
     // After `store`, so that a class attribute can be an instance.
-    add_class_attributes::<T>(&ty, &items)?;
+    add_class_attributes(&ty, &items, parts)?;
     if info.flags & TPFLAGS_IMMUTABLETYPE != 0 {
         // Last: nothing can be set on the type after this.
         crate::abi::freeze_type(&ty)?;
@@ -164,17 +205,24 @@ pub(super) fn create_type<'ctx, T: ClassMethods>(
 /// interpreter's checks nothing, and class attributes, then `__hash__ = None`
 /// where `__richcmp__` is defined without `__hash__` (as Python does for a
 /// class defining `__eq__` only).
-fn add_class_attributes<T: ClassMethods>(ty: &Handle<'_>, items: &[&ClassItems]) -> HPyResult<()> {
+fn add_class_attributes(
+    ty: &Handle<'_>,
+    items: &[&ClassItems],
+    parts: &ClassParts<'_>,
+) -> HPyResult<()> {
+    let info = parts.class;
     for table in items {
         if !table.variants.is_empty() {
-            add_variant_types::<T>(ty, table.variants)?;
+            add_variant_types(ty, table.variants, parts)?;
         }
+    }
+    for table in items {
         if let Some(methods) = table.class_level {
-            super::static_methods::install::<T>(ty, methods)?;
+            super::static_methods::install(ty, methods, info)?;
         }
         if let Some(new) = table.new_method {
             if !super::new::interpreter_checks_new_class(ty.context()) {
-                super::static_methods::install::<T>(ty, new)?;
+                super::static_methods::install(ty, new, info)?;
             }
         }
         if let Some(set) = table.class_attributes {
@@ -186,7 +234,7 @@ fn add_class_attributes<T: ClassMethods>(ty: &Handle<'_>, items: &[&ClassItems])
         crate::runtime::dunders::unhashable(ty)?;
     }
     if crate::abi::host_has(crate::abi::Quirk::PicklesUnknownState) {
-        refuse_unknown_pickling(ty, T::INFO.qualname.to_str().unwrap_or("?"))?;
+        refuse_unknown_pickling(ty, info.qualname.to_str().unwrap_or("?"))?;
     }
     Ok(())
 }
@@ -233,11 +281,12 @@ def install(cls, tp_name):
 impl TypeSlot {
     /// Records what the receiver checks need to know of `T`, the class of
     /// this slot (see `abi`'s `class_tag`).
-    fn remember_layout<T: HPyClass>(&self) {
-        self.data_size.store(T::INFO.basicsize, Ordering::Relaxed);
-        if T::NEEDS_DESTROY {
-            let destroy: unsafe fn(*mut u8) = super::destroy_chain::<T>;
-            self.destroy.store(destroy as *mut (), Ordering::Release);
+    fn remember_layout(&self, parts: &ClassParts<'_>) {
+        self.data_size
+            .store(parts.class.basicsize, Ordering::Relaxed);
+        if parts.needs_destroy {
+            self.destroy
+                .store(parts.destroy as *mut (), Ordering::Release);
         }
     }
 
@@ -251,14 +300,15 @@ impl TypeSlot {
     /// the tables' properties, and methods get their docstrings without
     /// the `name(signature)\n--\n\n` header, which PyPy's method
     /// descriptors would show as it is.
-    fn defines<T: HPyClass>(
+    fn defines(
         &'static self,
         items: &[&'static ClassItems; 2],
         with_property_methods: bool,
+        parts: &ClassParts<'_>,
     ) -> *mut *mut HPyDef {
         let [class, methods] = *items;
         self.defines.get(with_property_methods, || {
-            let (needs_drop, has_fields) = (T::NEEDS_DESTROY, T::HAS_FIELDS);
+            let (needs_drop, has_fields) = (parts.needs_destroy, parts.has_fields);
             // Without drop glue, `tp_destroy` would have nothing to do:
             // leave it out and save the call on every deallocation. Without
             // `Field` slots, `tp_traverse` would have nothing to visit.
@@ -267,7 +317,7 @@ impl TypeSlot {
                     && (has_fields || !is_slot(def, hpy_sys::HPy_tp_traverse))
                     && super::object_slots::wanted(def)
             };
-            let no_new = no_constructor::<T>(items);
+            let no_new = no_constructor(items, parts);
             let defs = methods
                 .defs
                 .iter()
@@ -294,12 +344,13 @@ impl TypeSlot {
 /// shape that no table gives a constructor, made once per list (leaked:
 /// the type may live as long as the process). Builtin shapes inherit the
 /// builtin's constructor; metaclasses may not have their own `tp_new`.
-fn no_constructor<T: HPyClass>(items: &[&ClassItems]) -> Option<&'static StaticDef> {
-    if items.iter().any(|t| t.defines_new) || T::INFO.shape != hpy_sys::HPyType_BuiltinShape_Object
+fn no_constructor(items: &[&ClassItems], parts: &ClassParts<'_>) -> Option<&'static StaticDef> {
+    if items.iter().any(|t| t.defines_new)
+        || parts.class.shape != hpy_sys::HPyType_BuiltinShape_Object
     {
         return None;
     }
-    let def = super::slot_new::<super::NoConstructor<T>>();
+    let def = (parts.no_constructor)();
     Some(Box::leak(Box::new(StaticDef::new(def))))
 }
 
@@ -393,24 +444,26 @@ pub fn add_types<'ctx>(
 /// each from its table by the spec builder, kept in its slot, given
 /// `__qualname__` (`Shape.Circle`) and `__match_args__`, and set on `ty`
 /// under the variant's name.
-fn add_variant_types<T: ClassMethods>(
+fn add_variant_types(
     ty: &Handle<'_>,
     variants: &'static [Variant],
+    parts: &ClassParts<'_>,
 ) -> HPyResult<()> {
     let ctx = ty.context();
-    let enum_name = T::INFO.python_name();
+    let enum_info = parts.class;
+    let enum_name = enum_info.python_name();
     for v in variants {
         let info = ClassInfo {
             qualname: v.qualname,
             doc: None,
-            flags: T::INFO.flags & !TPFLAGS_BASETYPE,
+            flags: enum_info.flags & !TPFLAGS_BASETYPE,
             shape: hpy_sys::HPyType_BuiltinShape_Object,
-            base: Base::Class(T::type_slot),
+            base: Base::Class(parts.type_slot),
             metaclass: None,
-            basicsize: T::INFO.basicsize,
-            data_offset: T::INFO.data_offset,
+            basicsize: enum_info.basicsize,
+            data_offset: enum_info.data_offset,
         };
-        let variant_ty = create_type::<T>(ctx, &info, v.slot, [v.items, &ClassItems::EMPTY])?;
+        let variant_ty = create_type(ctx, &info, v.slot, [v.items, &ClassItems::EMPTY], parts)?;
         variant_ty.set_attr_s(
             "__qualname__",
             &format!("{enum_name}.{}", v.name).into_hpy(ctx)?,

@@ -19,7 +19,6 @@ use core::ptr;
 use hpy_sys::{HPyDef, HPyType_Spec};
 
 use super::info::DefineLists;
-use crate::class::HPyClass;
 use crate::runtime::{Args, StaticDef};
 use crate::{Borrowed, HPyErr, HPyResult, Handle, IntoHPy};
 
@@ -89,13 +88,17 @@ impl ClassLevel {
 /// Sets the static and class methods of `T` on its new type object `ty`
 /// (while the module creates it). `methods` comes from one of `T`'s
 /// [`ClassItems`](super::ClassItems) tables, which only the macros write.
-pub(super) fn install<T: HPyClass>(ty: &Handle<'_>, methods: &ClassLevel) -> HPyResult<()> {
+pub(super) fn install(
+    ty: &Handle<'_>,
+    methods: &ClassLevel,
+    info: &super::ClassInfo,
+) -> HPyResult<()> {
     let ctx = ty.context();
     // Where method descriptors show a docstring's signature header as it
     // is (PyPy), the companion's docs go without it, as the class's do.
     let strip = crate::abi::host_has(crate::abi::Quirk::DocSignaturesUnread);
     let mut spec = HPyType_Spec {
-        name: T::INFO.qualname.as_ptr(),
+        name: info.qualname.as_ptr(),
         basicsize: 0,
         itemsize: 0,
         flags: hpy_sys::HPy_TPFLAGS_DEFAULT,
@@ -140,7 +143,7 @@ pub(super) fn install<T: HPyClass>(ty: &Handle<'_>, methods: &ClassLevel) -> HPy
         ))?
     };
     let instance = if module_type.is_some() {
-        companion.call(&[&T::INFO.python_name().into_hpy(ctx)?])?
+        companion.call(&[&info.python_name().into_hpy(ctx)?])?
     } else {
         companion.call(&[])?
     };
