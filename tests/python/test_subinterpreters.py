@@ -17,6 +17,7 @@ interpreters to offer (it does not build on 3.12+), PyPy and CPython before
 3.12 have none (skipped, saying so).
 """
 
+import functools
 import importlib.util
 import json
 import os
@@ -393,12 +394,6 @@ def growth(code):
 print(json.dumps(growth(code)))
 """
 
-# The control (interpreters that only import json) measured once per
-# session, in a process of its own, not again beside every workload: the
-# four tests of a run shared one, and on CPython 3.12 and 3.13, where it
-# already grows past the limit, the workloads are not run at all.
-_CONTROL = {}
-
 
 def _growth(interpreters, code):
     """RSS growth in KiB over 20 and 20 cycles of create / run `code` /
@@ -410,10 +405,13 @@ def _growth(interpreters, code):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@functools.cache
 def _control(interpreters):
-    if interpreters.__name__ not in _CONTROL:
-        _CONTROL[interpreters.__name__] = _growth(interpreters, "import json; json.dumps([1, 2])")
-    return _CONTROL[interpreters.__name__]
+    """The control, interpreters that only import json: measured once per
+    session, in a process of its own, not again beside every workload (the
+    four tests of a run share it; on CPython 3.12 and 3.13, where it already
+    grows past the limit, the workloads are not run at all)."""
+    return _growth(interpreters, "import json; json.dumps([1, 2])")
 
 
 def _cycles_do_not_grow(interpreters, tmp, code, what):
