@@ -179,7 +179,8 @@ pub enum Error {
         /// The module name.
         module: String,
     },
-    /// Several packages are selected and some have a `[tool.hpy-rs]` table.
+    /// Several packages are selected and some have a `[tool.hpy-rs]` table
+    /// setting build options (features, profile, abi, target).
     ToolTableForSeveral {
         /// The packages with a table.
         packages: Vec<String>,
@@ -551,8 +552,9 @@ impl fmt::Display for Error {
             ),
             Error::ToolTableForSeveral { packages } => write!(
                 f,
-                "[tool.hpy-rs] of {} would apply to every package selected with -p; build \
-                 the packages one at a time",
+                "[tool.hpy-rs] of {} sets build options (features, profile, abi or target) \
+                 that would apply to every package selected with -p; build the packages one \
+                 at a time",
                 packages.join(", ")
             ),
             Error::NotAPackage { manifest } => write!(

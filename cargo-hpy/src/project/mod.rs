@@ -276,6 +276,19 @@ pub struct HpyRsTable {
     pub data: Option<String>,
 }
 
+impl HpyRsTable {
+    /// Whether the table sets options of the cargo build (`features`,
+    /// `profile`, `abi`, `target`), which one cargo command applies to all
+    /// the packages it builds; `module` and `python-source` are each
+    /// package's own.
+    pub fn sets_build_options(&self) -> bool {
+        !self.features.is_empty()
+            || self.profile.is_some()
+            || self.abi.is_some()
+            || self.target.is_some()
+    }
+}
+
 /// `[tool.hpy-rs] abi`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -296,8 +309,9 @@ pub fn tool_table(dir: &Path) -> Result<Option<HpyRsTable>, Error> {
 /// Applies `[tool.hpy-rs]` `features`, `profile`, `abi` and `target` of the project
 /// the command line selects (the package of `-p`, else `--manifest-path`,
 /// else the current directory) to `args`; the command line's own choices
-/// win. With several `-p`, each project's table would apply to all of
-/// them: that is refused when any of them has one.
+/// win. With several `-p`, one project's build options would apply to all
+/// of them: that is refused when any of their tables sets one (`module`
+/// and `python-source` stay each package's own).
 pub fn apply_build_options(args: &mut crate::options::BuildArgs) -> Result<(), Error> {
     let dir = match (&args.manifest_path, args.packages.as_slice()) {
         (manifest, [_, ..]) => match selected_package_dirs(manifest.as_deref(), &args.packages)? {
@@ -305,7 +319,7 @@ pub fn apply_build_options(args: &mut crate::options::BuildArgs) -> Result<(), E
             dirs => {
                 let with_table: Vec<String> = dirs
                     .iter()
-                    .filter(|d| matches!(tool_table(d), Ok(Some(_))))
+                    .filter(|d| matches!(tool_table(d), Ok(Some(t)) if t.sets_build_options()))
                     .map(|d| d.join("pyproject.toml").display().to_string())
                     .collect();
                 if !with_table.is_empty() {
@@ -847,6 +861,30 @@ mod tests {
             Path::new("/nonexistent"),
             Path::new("p.toml"),
         )
+    }
+
+    #[test]
+    fn build_options_are_features_profile_abi_target() {
+        let table = |text: &str| {
+            parse_pyproject(text, Path::new("p.toml"))
+                .unwrap()
+                .tool
+                .and_then(|t| t.hpy_rs)
+                .unwrap()
+        };
+        let own = table("[tool.hpy-rs]\nmodule = \"a.b\"\npython-source = \"python\"\n");
+        assert!(!own.sets_build_options());
+        for option in [
+            "features = [\"x\"]",
+            "profile = \"release\"",
+            "abi = \"universal\"",
+            "target = \"aarch64-unknown-linux-gnu\"",
+        ] {
+            assert!(
+                table(&format!("[tool.hpy-rs]\n{option}\n")).sets_build_options(),
+                "{option}"
+            );
+        }
     }
 
     #[test]
