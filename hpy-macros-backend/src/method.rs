@@ -1,7 +1,7 @@
 //! `#[hpy_method]`: a Rust function exposed as a Python function; and the
 //! pieces shared with class methods (`#[hpy_methods]`).
 
-use crate::utils::ENTRY_SAFETY;
+use crate::utils::{BODY_INLINE, ENTRY_SAFETY};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
@@ -1353,7 +1353,7 @@ pub(crate) fn callable_entry(
         unsafe impl ::__hpy::impl_::#trait_name for #entry {
             const NAME: &'static str = #py_name;
 
-            #[inline(always)]
+            #BODY_INLINE
             fn call<'ctx>(#signature) -> ::__hpy::HPyResult<::__hpy::impl_::HPy> {
                 #preamble
                 #body

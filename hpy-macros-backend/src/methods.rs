@@ -2,7 +2,7 @@
 //! each item (method, `#[new]`/`#[init]`, `#[classattr]`, getter/setter,
 //! slot, buffer) and the code for the roles that are not slots.
 
-use crate::utils::ENTRY_SAFETY;
+use crate::utils::{BODY_INLINE, ENTRY_SAFETY};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -913,12 +913,8 @@ pub(crate) fn gen_new(
         #ENTRY_SAFETY
         unsafe impl ::__hpy::impl_::class::NewFunc for #entry {
             const NAME: &'static str = #py_name;
-            // Always inlined into the entry points, as a function's body is:
-            // a universal binary has two (the host's and the CPython
-            // trampoline's), and with only `#[inline]` the compiler kept it
-            // out of line there (21 instructions a call more, xxhash's
-            // `xxh64()` through hpy_rs_universal).
-            #[inline(always)]
+            // Inlined into the entry points as a function's body is.
+            #BODY_INLINE
             fn call<'ctx>(
                 __hpy_ctx: ::__hpy::Context<'ctx>,
                 __hpy_cls: ::__hpy::Borrowed<'_, 'ctx>,

@@ -174,6 +174,30 @@ impl quote::ToTokens for EntrySafety {
     }
 }
 
+/// The inlining of an entry trait's `call` (a function's or a `#[new]`'s
+/// body), written before it as `#BODY_INLINE`. An optimised build inlines
+/// it into each of the function's entry points, as C's macros do: with
+/// only `#[inline]` the compiler kept it out of line where a universal
+/// binary has two entry points (21 instructions a call more, xxhash's
+/// `xxh64()` through hpy_rs_universal). A build with debug assertions (the
+/// dev profile: tests, `cargo hpy develop`) keeps one copy out of line,
+/// called by both: inlined, the body (the argument parsing, the
+/// conversions, their drop glue) was compiled once per entry point, half of
+/// tsdownsample's unoptimised code.
+pub(crate) struct BodyInline;
+
+/// See [`BodyInline`].
+pub(crate) const BODY_INLINE: BodyInline = BodyInline;
+
+impl quote::ToTokens for BodyInline {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(quote::quote! {
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

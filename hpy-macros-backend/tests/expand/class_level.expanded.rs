@@ -240,7 +240,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = <Version as ::hpy::HPyClass>::INFO.python_name();
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
@@ -306,7 +307,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry1_latest {
         const NAME: &'static str = "latest";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -325,7 +327,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry2_add {
         const NAME: &'static str = "add";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -372,7 +375,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethO for __HpyEntry3_kind {
         const NAME: &'static str = "kind";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -406,7 +410,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry4_parse {
         const NAME: &'static str = "parse";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,

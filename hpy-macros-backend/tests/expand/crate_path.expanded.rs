@@ -19,7 +19,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethArgs for double {
         const NAME: &'static str = "double";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,
@@ -225,7 +226,8 @@ const _: () = {
     unsafe impl crate::sdk::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = <Counter as crate::sdk::hpy::HPyClass>::INFO
             .python_name();
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
             __hpy_cls: crate::sdk::hpy::Borrowed<'_, 'ctx>,
@@ -286,7 +288,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethNoArgs for __HpyEntry1_bump {
         const NAME: &'static str = "bump";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,
@@ -352,7 +355,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl crate::sdk::hpy::impl_::MethArgs for __HpyEntry3_same {
         const NAME: &'static str = "same";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: crate::sdk::hpy::Context<'ctx>,
             __hpy_self: crate::sdk::hpy::Borrowed<'_, 'ctx>,

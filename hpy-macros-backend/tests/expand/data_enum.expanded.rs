@@ -24,7 +24,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for __HpyEntry0_area {
         const NAME: &'static str = "area";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,

@@ -64,7 +64,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for render {
         const NAME: &'static str = "render";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -140,7 +141,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for encode {
         const NAME: &'static str = "encode";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -228,7 +230,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for save {
         const NAME: &'static str = "save";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -316,7 +319,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for plain {
         const NAME: &'static str = "plain";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -412,7 +416,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for as_set {
         const NAME: &'static str = "as_set";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,

@@ -16,7 +16,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethNoArgs for answer {
         const NAME: &'static str = "answer";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -51,7 +52,8 @@ mod nested {
         /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
         unsafe impl ::hpy::impl_::MethArgs for echo {
             const NAME: &'static str = "echo";
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn call<'ctx>(
                 __hpy_ctx: ::hpy::Context<'ctx>,
                 __hpy_self: ::hpy::Borrowed<'_, 'ctx>,

@@ -143,7 +143,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = <Num as ::hpy::HPyClass>::INFO.python_name();
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
@@ -675,7 +676,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::MethArgs for __HpyEntry12___call__ {
         const NAME: &'static str = "__call__";
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_self: ::hpy::Borrowed<'_, 'ctx>,
@@ -975,7 +977,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = <Seq as ::hpy::HPyClass>::INFO.python_name();
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
@@ -1355,7 +1358,8 @@ const _: () = {
     /// SAFETY: the body is this macro's: it returns what the entry point must (a new owned handle, a status or a plain value) and only borrows its arguments
     unsafe impl ::hpy::impl_::class::NewFunc for __HpyEntry0_new {
         const NAME: &'static str = <Map as ::hpy::HPyClass>::INFO.python_name();
-        #[inline(always)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        #[cfg_attr(debug_assertions, inline)]
         fn call<'ctx>(
             __hpy_ctx: ::hpy::Context<'ctx>,
             __hpy_cls: ::hpy::Borrowed<'_, 'ctx>,
