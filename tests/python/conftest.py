@@ -588,7 +588,13 @@ def _build_together(st):
     for name, package in _workspace_packages().items():
         record = BuildRecord(st.abi, name, st.build_dir,
                              st.hpy_python if st.abi == "cpython" else "", "")
-        if not record.reuse(st.out_dir, _expected_files(st, name)):
+        expected = _expected_files(st, name)
+        # A build that an earlier session recorded is copied here once:
+        # kept as this session's, `_build` does not copy it again.
+        if record.reuse(st.out_dir, expected):
+            st.builds[name] = BuildResult(name, expected, 0.0,
+                                          reused_from=record.files[0].parent)
+        else:
             due[name] = (package, record)
     if len(due) < 2:
         return

@@ -235,6 +235,8 @@ fn python_order(tag: &str) -> (u32, u32) {
 mod tests {
     use super::*;
 
+    /// An empty directory of the test's own; the test removes it when it
+    /// passes (a failing one leaves it to look at).
     fn scratch(name: &str) -> PathBuf {
         let dir =
             std::env::temp_dir().join(format!("cargo-hpy-merge-{name}-{}", std::process::id()));
@@ -322,6 +324,7 @@ mod tests {
         assert_eq!(record.lines().count(), entries.len(), "{record}");
         let so = entries.iter().find(|(n, _, _)| n.ends_with(".so")).unwrap();
         assert_eq!(so.2, 0o755);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -338,5 +341,6 @@ mod tests {
         let c = wheel(&dir, "cp313", "linux_aarch64", &[("host/x.py", b"1")]);
         let e = merge_wheels(&[a, c], &dir).unwrap_err().to_string();
         assert!(e.contains("different architectures"), "{e}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

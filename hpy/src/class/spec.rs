@@ -111,11 +111,11 @@ impl ClassParts<'static> {
     }
 }
 
-/// Creates a type object whose instances hold a `T` (described by `parts`)
-/// from `info` and the tables `items`, and keeps it in `slot`: `T`'s own
-/// (`add_type`), or one of its variant classes (an enum with data: `info`
-/// and `slot` are the variant's, `items` its table), which `items`'
-/// `variants` list.
+/// Creates a type object whose instances hold the class's data (the class
+/// `parts` describes) from `info` and the tables `items`, and keeps it in
+/// `slot`: the class's own (`add_type`), or one of its variant classes (an
+/// enum with data: `info` and `slot` are the variant's, `items` its table),
+/// which `items`' `variants` list.
 pub(super) fn create_type<'ctx>(
     ctx: Context<'ctx>,
     info: &ClassInfo,

@@ -85,9 +85,10 @@ impl ClassLevel {
     }
 }
 
-/// Sets the static and class methods of `T` on its new type object `ty`
-/// (while the module creates it). `methods` comes from one of `T`'s
-/// [`ClassItems`](super::ClassItems) tables, which only the macros write.
+/// Sets the static and class methods of the class `info` describes on its
+/// new type object `ty` (while the module creates it). `methods` comes from
+/// one of the class's [`ClassItems`](super::ClassItems) tables, which only
+/// the macros write.
 pub(super) fn install(
     ty: &Handle<'_>,
     methods: &ClassLevel,
