@@ -926,6 +926,45 @@ def test_cargo_errors_are_one_message(cargo_hpy, new_project):
 
 
 @version_independent
+def test_several_packages_refuse_a_table_with_build_options(cargo_hpy, tmp_path):
+    # `cargo hpy build -p A -p B` builds the packages in one cargo command,
+    # with one set of build options: a [tool.hpy-rs] table that sets one
+    # (here features) is refused before anything is built, naming its file;
+    # tables that set only what stays each package's own (the module name)
+    # are not. (The packages are no extensions: the refusal comes before
+    # cargo is asked to build them.)
+    ws = tmp_path / "ws"
+    tables = {"a": 'features = ["x"]', "b": 'module = "bee"', "c": 'module = "sea"'}
+    for name, table in tables.items():
+        (ws / name / "src").mkdir(parents=True)
+        (ws / name / "src" / "lib.rs").write_text("")
+        (ws / name / "Cargo.toml").write_text(
+            f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n'
+            '[features]\nx = []\n')
+        (ws / name / "pyproject.toml").write_text(
+            f'[project]\nname = "{name}"\nversion = "0.1.0"\n\n[tool.hpy-rs]\n{table}\n')
+    (ws / "Cargo.toml").write_text('[workspace]\nmembers = ["a", "b", "c"]\nresolver = "2"\n')
+
+    def build(*packages):
+        selection = [arg for p in packages for arg in ("-p", p)]
+        return run([cargo_hpy, "hpy", "build", "--manifest-path", ws / "Cargo.toml",
+                    *selection, "--python", sys.executable, "--out", tmp_path / "out",
+                    "--target-dir", tmp_path / "target"], ok=False)
+
+    refused = build("a", "b")
+    assert refused.returncode != 0
+    assert f"[tool.hpy-rs] of {ws / 'a' / 'pyproject.toml'} sets build options" \
+        in refused.stderr, refused.stderr
+    assert "b/pyproject.toml" not in refused.stderr, refused.stderr
+    assert not (tmp_path / "target").exists(), "cargo was run before the refusal"
+    # b and c pass that check (and then fail as what they are: packages
+    # with no hpy module in them).
+    other = build("b", "c")
+    assert "sets build options" not in other.stderr, other.stderr
+    assert "has no cdylib target" in other.stderr, other.stderr
+
+
+@version_independent
 def test_a_handle_kept_in_a_thread_local_gets_advice(cargo_hpy, new_project, tmp_path):
     # rustc's own error for this mistake (E0521, "must outlive 'static")
     # cannot be reworded from the library; cargo hpy adds what to write.
